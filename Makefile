@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# l2sec: kernel module (Kbuild, kernel/), daemon (daemon/), tool (tools/), tests/.
+#
+#   make                     module for KVER, l2secd and l2sec
+#   make module KVER=V [C=1] l2sec.ko against /lib/modules/V/build (C=1: sparse)
+#   make check               install what is missing, build, run every test
+#   make demo                boot a guest and run the gateway's main job in it
+#   make unit | fuzz | vm    one part of the suite (see tests/README.md)
+#   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
+#   make vm-shell [K=...]    an interactive guest shell
+#   make dkms-install | install | clean
+#
+# Userspace objects go to build/, the module to build/mod/$(KVER)/.
+
+VERSION := $(shell cat VERSION)
+
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+DESTDIR ?=
+
+# The kernel the module is built for: the running kernel's headers when present,
+# else the newest under /lib/modules.
+KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+	else ls -1 /lib/modules 2>/dev/null | sort -V | tail -n 1; fi)
+KDIR ?= /lib/modules/$(KVER)/build
+
+CC ?= cc
+CLANG ?= clang
+CFLAGS ?= -O2 -g
+L2SEC_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	-Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wno-unused-parameter \
+	-Iuapi -Idaemon -Itools -DL2SEC_VERSION='"$(VERSION)"'
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+DAEMON_PKGS := libmnl libnl-route-3.0 libkmod nettle json-c inih
+TOOL_PKGS := libmnl json-c
+pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pkglibs = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+# daemon/l2secd.c and tools/l2sec.c hold main(); everything else is a library
+# that unit tests and fuzz targets link against.
+DAEMON_SRCS := $(wildcard daemon/*.c)
+DAEMON_LIB_SRCS := $(filter-out daemon/l2secd.c,$(DAEMON_SRCS))
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_LIB_SRCS := $(filter-out tools/l2sec.c,$(TOOL_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+TESTTOOL_SRCS := $(wildcard tests/tools/*.c)
+TESTTOOL_BINS := $(patsubst tests/tools/%.c,build/tests/%,$(TESTTOOL_SRCS))
+
+# $(1): variant directory (build or build/san)
+objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
+
+BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
+	$(if $(wildcard tools/l2sec.c),build/l2sec)
+
+.PHONY: all module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell \
+	check demo deps dkms-install dkms-uninstall install clean
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+
+all: module userspace
+
+userspace: $(BINS) $(TESTTOOL_BINS)
+
+# --- kernel module ----------------------------------------------------------
+# Built in a copy of the sources per kernel, exactly as DKMS builds it, so two
+# kernels' objects never mix.
+MOD_DIR = build/mod/$(KVER)
+MOD_SRCS := Kbuild VERSION $(wildcard kernel/*.c kernel/*.h) uapi/l2sec.h
+
+module: $(MOD_SRCS)
+	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): make KVER=<version>" >&2; exit 1; }
+	@mkdir -p $(MOD_DIR)/kernel $(MOD_DIR)/uapi
+	@for f in $(MOD_SRCS); do cmp -s $$f $(MOD_DIR)/$$f || cp $$f $(MOD_DIR)/$$f; done
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(MOD_DIR) $(if $(C),C=$(C)) modules
+
+# --- userspace ---------------------------------------------------------------
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(L2SEC_CFLAGS) $(call pkgcflags,$(DAEMON_PKGS) cmocka) -MMD -MP -c -o $@ $<
+
+build/san/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(L2SEC_CFLAGS) $(call pkgcflags,$(DAEMON_PKGS) cmocka) -MMD -MP -c -o $@ $<
+
+%/libl2secd.a: $$(call objs,$$*,$(DAEMON_LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+%/libl2sec.a: $$(call objs,$$*,$(TOOL_LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+build/l2secd: build/obj/daemon/l2secd.o build/libl2secd.a
+	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
+
+build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a
+	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
+
+# Unit tests: one cmocka program per tests/unit/test_*.c, plain and under
+# ASan+UBSan, each linked with the daemon's and the tool's libraries.
+UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRCS)) \
+	$(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRCS))
+
+build/unit/%: build/obj/tests/unit/%.o build/libl2secd.a build/libl2sec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS) cmocka)
+
+build/san/unit/%: build/san/obj/tests/unit/%.o build/san/libl2secd.a build/san/libl2sec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS) cmocka)
+
+# Test-only programs (fixtures the guest tests drive the module with).
+build/tests/%: build/obj/tests/tools/%.o build/libl2sec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
+
+unit-build: $(UNIT_BINS)
+
+unit: unit-build
+	tests/unit/run.sh $(UNIT_BINS)
+
+# Fuzz targets: libFuzzer with ASan+UBSan, the whole daemon library compiled by
+# clang; each runs briefly on its seed corpus (tests/fuzz/corpus/NAME/).
+FUZZ_SECONDS ?= 15
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_FLAGS) $(L2SEC_CFLAGS) -Wno-unused-command-line-argument \
+		$(call pkgcflags,$(DAEMON_PKGS)) -MMD -MP -c -o $@ $<
+
+build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB_SRCS))
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# --- guest tests ---------------------------------------------------------------
+# K selects a kernel by prefix (6.1, 6.12); T a test by name.
+vm: all
+	tests/vm/run $(if $(K),-k $(K))
+
+vm-test: all
+	tests/vm/run -k "$(or $(K),$(KVER))" -v $(T)
+
+vm-shell: all
+	tests/vm/run -k "$(or $(K),$(KVER))" -s
+
+check:
+	tests/check.sh
+
+demo:
+	tests/demo.sh
+
+deps:
+	tests/install-deps.sh
+
+# --- installation ------------------------------------------------------------------
+DKMS_SRC = $(DESTDIR)/usr/src/l2sec-$(VERSION)
+
+# Install the module's sources for DKMS and build and install it for each kernel
+# of KVERS (default KVER). A previous registration of this version is replaced.
+KVERS ?= $(KVER)
+
+dkms-install:
+	-dkms remove l2sec/$(VERSION) --all >/dev/null 2>&1
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kernel $(DKMS_SRC)/uapi
+	install -m 0644 dkms.conf Kbuild VERSION $(DKMS_SRC)/
+	install -m 0644 $(wildcard kernel/*.c kernel/*.h) $(DKMS_SRC)/kernel/
+	install -m 0644 uapi/l2sec.h $(DKMS_SRC)/uapi/
+	sed -i 's/@VERSION@/$(VERSION)/' $(DKMS_SRC)/dkms.conf
+	dkms add l2sec/$(VERSION)
+	set -e; for k in $(KVERS); do \
+		dkms build l2sec/$(VERSION) -k $$k; \
+		dkms install l2sec/$(VERSION) -k $$k; \
+	done
+
+dkms-uninstall:
+	-dkms remove l2sec/$(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+install: userspace
+	install -d $(DESTDIR)$(SBINDIR)
+	$(if $(wildcard build/l2secd),install -m 0755 build/l2secd $(DESTDIR)$(SBINDIR)/)
+	$(if $(wildcard build/l2sec),install -m 0755 build/l2sec $(DESTDIR)$(SBINDIR)/)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -path '*/obj/*' -name '*.d' -type f 2>/dev/null)

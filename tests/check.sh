@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: install what this machine lacks, build everything for both kernels
+# (module under sparse, warnings are errors), then run the host unit tests (plain
+# and under ASan+UBSan), the fuzz targets briefly, the VM harness's own test, the
+# DKMS build and the guest suite on both kernels. Each part's results are shown as
+# they come; the last line adds them up: "N passed, N failed".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+logs=build/check
+mkdir -p "$logs"
+pass=0
+fail=0
+t_start=$(date +%s)
+
+# part NAME CMD...: run one part; its closing "N passed, N failed" line is added
+# to the totals, and a part that ends without one counts as one failure.
+part() {
+	local name=$1 log=$logs/$1.log t0 rc sum p f
+	shift
+	t0=$(date +%s)
+	echo "== $name"
+	"$@" 2>&1 | tee "$log" | grep -E '^(not ok|ok) '
+	rc=${PIPESTATUS[0]}
+	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -n "$sum" ]; then
+		p=${sum%% passed*}
+		f=${sum#*passed, }
+		f=${f%% failed*}
+		[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
+	else
+		p=0
+		f=$([ "$rc" = 0 ] && echo 0 || echo 1)
+		[ "$rc" = 0 ] && p=1
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	echo "   $name: $p passed, $f failed ($(($(date +%s) - t0))s; log: $log)"
+}
+
+# build_module KVER: the module with sparse; any compiler or sparse warning fails.
+build_module() {
+	local out
+	out=$(make -s module KVER="$1" C=1 2>&1)
+	local rc=$?
+	echo "$out"
+	if [ $rc = 0 ] && ! echo "$out" | grep -qE 'warning:|error:'; then
+		echo "1 passed, 0 failed"
+	else
+		echo "0 passed, 1 failed"
+	fi
+}
+
+kernel_of() {
+	ls -1 /lib/modules | grep -E "^${1//./\\.}[.-]" | sort -V | tail -n 1
+}
+
+part deps tests/install-deps.sh
+for k in 6.1 6.12; do
+	part "module-$k" build_module "$(kernel_of $k)"
+done
+part userspace make -s userspace unit-build fuzz-build
+part unit make -s unit
+part fuzz make -s fuzz
+part vm-harness tests/vm/selftest.sh
+part dkms tests/dkms.sh
+part vm tests/vm/run
+
+echo "== total time $(($(date +%s) - t_start))s"
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the guest after switch_root onto the host's root (see tests/vm/init).
+# Installs the l2sec.ko built for this kernel where modprobe finds it (so the module
+# loads on demand, by generic netlink family or link kind), then runs each test of
+# /mnt/out/plan in turn and powers off. For every test it prints
+# "VMTEST-RESULT NAME pass|fail REASON" on the console; tests/vm/run reads them.
+#
+# Between tests: every process but this one is killed, every netns deleted, and
+# l2sec.ko unloaded; a test fails if the unload fails or if the kernel logged a
+# warning, BUG, Oops, sanitizer report or leak while it ran.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8
+out=/mnt/out
+kver=$(uname -r)
+bad_klog='WARNING:|BUG:|Oops|general protection fault|Kernel panic|UBSAN:|KASAN:|kmemleak|refcount_t:|list_(add|del) corruption|l2sec: leak'
+
+poweroff_now() {
+	sync
+	exec /run/busybox poweroff -f
+}
+
+setup() {
+	mkdir -p /dev/pts /dev/shm
+	mount -t devpts devpts /dev/pts
+	mount -t tmpfs tmpfs /dev/shm
+	mount -t tmpfs tmpfs /var/tmp
+	mount -t tmpfs tmpfs /var/log
+	echo /sbin/modprobe >/proc/sys/kernel/modprobe
+	hostname l2sec-vm
+	ip link set lo up
+	export L2SEC_TOP=$l2sec_top L2SEC_BUILD=$l2sec_top/build L2SEC_KO=$l2sec_ko
+	export L2SEC_KVER=$kver
+	if [ -f "$l2sec_ko" ]; then
+		mkdir -p "/lib/modules/$kver/updates"
+		cp "$l2sec_ko" "/lib/modules/$kver/updates/l2sec.ko"
+		# A DKMS-installed l2sec.ko (updates/dkms/) must not shadow the one under test.
+		echo "override l2sec * updates" >/etc/depmod.d/l2sec-vm.conf
+		depmod -a "$kver"
+	fi
+	echo "VMTEST-READY $kver uptime $(cut -d' ' -f1 /proc/uptime)"
+}
+
+# cleanup: leave the guest as the next test expects to find it. Runs in PID 1
+# itself (never in a subshell: kill -1 spares only the caller and init); what
+# rmmod says goes to /tmp/vmtest/rmmod.err.
+cleanup() {
+	kill -KILL -1 2>/dev/null
+	sleep 0.2
+	ip -all netns delete 2>/dev/null
+	ip link del l2sec0 2>/dev/null
+	if grep -q '^l2sec ' /proc/modules; then
+		rmmod l2sec >/tmp/vmtest/rmmod.err 2>&1 || return 1
+	fi
+	return 0
+}
+
+run_test() {
+	local name=$1
+	local file=$l2sec_tests/$name.sh
+	local log=$out/$name.log
+	local tmo rc reason="" t0 t1 klog
+
+	tmo=$(sed -n 's/^# vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$file" | head -n 1)
+	echo "l2sec-vmtest: begin $name" >/dev/kmsg
+	echo "VMTEST-BEGIN $name"
+	export L2SEC_TEST_OUT=$out/$name.d
+	mkdir -p "/tmp/vmtest/$name" "$L2SEC_TEST_OUT"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	if [ "${l2sec_verbose:-0}" = 1 ]; then
+		(cd "/tmp/vmtest/$name" && exec timeout -k 5 "${tmo:-300}" bash "$file") 2>&1 |
+			tee "$log"
+		rc=${PIPESTATUS[0]}
+	else
+		(cd "/tmp/vmtest/$name" && exec timeout -k 5 "${tmo:-300}" bash "$file") >"$log" 2>&1
+		rc=$?
+	fi
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	case $rc in
+	0) ;;
+	124 | 137) reason="timed out after ${tmo:-300}s" ;;
+	*) reason="exit $rc" ;;
+	esac
+	if ! cleanup; then
+		reason="${reason:+$reason; }l2sec.ko cannot be unloaded: $(cat /tmp/vmtest/rmmod.err)"
+	fi
+	klog=$(dmesg | awk -v m="l2sec-vmtest: begin $name" 'index($0, m) {p = 1} p' |
+		grep -E "$bad_klog" | head -n 3)
+	if [ -n "$klog" ]; then
+		reason="${reason:+$reason; }kernel: $(echo "$klog" | head -n 1)"
+		dmesg | awk -v m="l2sec-vmtest: begin $name" 'index($0, m) {p = 1} p' >>"$log"
+	fi
+	[ -s "$log" ] && [ -z "$reason" ] || tail -n 40 "$log" | sed "s/^/[$name] /"
+	if [ -z "$reason" ]; then
+		echo "VMTEST-RESULT $name pass ($(awk "BEGIN {printf \"%.1f\", $t1 - $t0}")s)"
+	else
+		echo "VMTEST-RESULT $name fail $reason"
+	fi
+	rm -rf "/tmp/vmtest/$name"
+}
+
+setup
+if [ "${l2sec_shell:-0}" = 1 ]; then
+	echo "l2sec guest shell: kernel $kver, tree $l2sec_top; 'exit' powers off"
+	cd "$l2sec_top" && setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	poweroff_now
+fi
+while read -r name; do
+	[ -n "$name" ] && run_test "$name"
+done <"$out/plan"
+echo "VMTEST-DONE uptime $(cut -d' ' -f1 /proc/uptime)"
+poweroff_now

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for guest tests. A test sources this file, makes its checks and ends
+# with t_done, whose exit status is the number of failed checks:
+#
+#	. "$L2SEC_TOP/tests/vm/lib.sh"
+#	check "module loads" modprobe l2sec
+#	t_done
+#
+# Tests run as root in the guest with the host's tools; the harness kills their
+# processes, deletes their namespaces and unloads l2sec.ko after each test.
+
+t_failed=0
+L2SEC=${L2SEC_BUILD:-$L2SEC_TOP/build}/l2sec
+
+t_ok() { echo "ok - $*"; }
+t_fail() { echo "not ok - $*"; t_failed=$((t_failed + 1)); }
+
+# check DESC CMD...: CMD must succeed; its output is shown when it does not.
+check() {
+	local desc=$1 output
+	shift
+	if output=$("$@" 2>&1); then
+		t_ok "$desc"
+	else
+		t_fail "$desc"
+		echo "$output" | tail -n 20 | sed 's/^/    /'
+	fi
+}
+
+# check_fails DESC CMD...: CMD must fail.
+check_fails() {
+	local desc=$1 output
+	shift
+	if output=$("$@" 2>&1); then
+		t_fail "$desc (succeeded)"
+		echo "$output" | tail -n 20 | sed 's/^/    /'
+	else
+		t_ok "$desc"
+	fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		t_ok "$1"
+	else
+		t_fail "$1: expected '$2', got '$3'"
+	fi
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# netns_add NAME...: namespaces with loopback up.
+netns_add() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns" && ip -n "$ns" link set lo up || return 1
+	done
+}
+
+# veth NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair between two namespaces, addressed
+# (ADDR with prefix length) and up.
+veth() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" || return 1
+	ip -n "$1" addr add "$3" dev "$2" && ip -n "$1" link set "$2" up &&
+		ip -n "$4" addr add "$6" dev "$5" && ip -n "$4" link set "$5" up
+}
+
+t_done() {
+	echo "# $t_failed failed"
+	exit $((t_failed > 125 ? 125 : t_failed))
+}

@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The harness's own test: boot one kernel with the tests in tests/vm/selftest and
+# require exactly the verdicts a user of the harness relies on: a passing test
+# passes; a test that exits non-zero, one during which the kernel WARNs, and one
+# that runs past its timeout are each reported failed, for that reason.
+#   tests/vm/selftest.sh [KERNEL]      (default 6.12)
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+k=${1:-6.12}
+kver=$(ls -1 /lib/modules | grep -E "^${k//./\\.}[.-]" | sort -V | tail -n 1)
+[ -n "$kver" ] || { echo "not ok - harness self-test: no $k kernel"; exit 1; }
+
+mod=$top/build/vm-selftest/$kver
+mkdir -p "$mod"
+cp "$top"/tests/vm/selftest/warnmod/{Kbuild,vmtest_warn.c} "$mod/"
+make -s -C "/lib/modules/$kver/build" M="$mod" modules >"$mod/build.log" 2>&1 ||
+	{ cat "$mod/build.log"; echo "not ok - harness self-test: warn module build"; exit 1; }
+
+out=$("$top/tests/vm/run" -M -k "$kver" -d "$top/tests/vm/selftest")
+echo "$out" | sed 's/^/    /'
+k=$(printf '%s' "$kver" | sed 's/[.+]/\\&/g')
+fail=0
+expect() {
+	if echo "$out" | grep -qE "$2"; then
+		echo "ok - harness self-test: $1"
+	else
+		echo "not ok - harness self-test: $1"
+		fail=$((fail + 1))
+	fi
+}
+expect "a passing test passes" "^ok - \[$k\] 10-pass "
+expect "non-zero exit fails" "^not ok - \[$k\] 20-exit: exit 1 "
+expect "kernel WARNING fails" "^not ok - \[$k\] 30-warn: kernel: .*WARNING.*vmtest_warn"
+expect "timeout fails" "^not ok - \[$k\] 40-timeout: timed out after 3s"
+expect "summary counts them" "^1 passed, 3 failed$"
+exit $fail
