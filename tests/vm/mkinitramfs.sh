@@ -33,7 +33,12 @@ for m in virtio_pci 9pnet_virtio 9p overlay; do
 	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
 done | awk '!seen[$0]++' | while read -r ko; do
 	mkdir -p "$stage$(dirname "$ko")"
-	cp "$ko" "$stage$ko"
+	# Decompressed here: this kernel may not take compressed modules itself.
+	case $ko in
+	*.xz) xz -dc "$ko" >"$stage${ko%.xz}"; ko=${ko%.xz} ;;
+	*.zst) zstd -qdc "$ko" >"$stage${ko%.zst}"; ko=${ko%.zst} ;;
+	*) cp "$ko" "$stage$ko" ;;
+	esac
 	echo "$ko" >>"$stage/etc/modules"
 done
 

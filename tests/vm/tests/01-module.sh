@@ -11,7 +11,7 @@ check_fails "module not loaded at start" grep -q '^l2sec ' /proc/modules
 check "genl family l2sec resolves (autoload)" genl ctrl get name l2sec
 check "module loaded on demand by family name" grep -q '^l2sec ' /proc/modules
 check_eq "family version 1" "0x1" \
-	"$(genl ctrl get name l2sec | sed -n 's/.*version: \(0x[0-9a-f]*\).*/\1/p')"
+	"$(genl ctrl get name l2sec | sed -n 's/.*[Vv]ersion: \(0x[0-9a-f]*\).*/\1/p')"
 check "multicast group events" sh -c 'genl ctrl get name l2sec | grep -q "name: events"'
 check_eq "module version matches the tree" "$(cat "$L2SEC_TOP/VERSION")" \
 	"$(cat /sys/module/l2sec/version)"

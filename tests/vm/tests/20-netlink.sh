@@ -1,0 +1,178 @@
+# l2sec.ko netlink contract and device: sockets, tunnels and sessions created,
+# read back, changed and deleted; every command's policy rejects what it does not
+# list; admin-only changes; notifications; the socket's close tears down its
+# objects; the device's defaults; 10,000 sessions created, dumped and deleted
+# with no leak.
+# vm-timeout: 400
+. "$L2SEC_TOP/tests/vm/lib.sh"
+CTL=$L2SEC_BUILD/tests/l2sec-ctl
+out=${L2SEC_TEST_OUT:-/tmp}
+
+check "modprobe l2sec" modprobe l2sec
+
+# --- device ---------------------------------------------------------------------
+check "ip link add l2sec0 type l2sec" ip link add l2sec0 type l2sec
+check_eq "default MTU for L2TP/IPsec over 1500" 1380 "$(cat /sys/class/net/l2sec0/mtu)"
+check "no ARP, point-to-point" sh -c 'ip link show l2sec0 | grep -q "POINTOPOINT,NOARP"'
+check_eq "no link-layer header (ARPHRD_NONE)" 65534 "$(cat /sys/class/net/l2sec0/type)"
+check_fails "a second l2sec device in the namespace is refused" \
+	ip link add l2sec1 type l2sec
+check "MTU can be changed" ip link set l2sec0 mtu 1400
+check "l2sec0 up" ip link set l2sec0 up
+check "no qdisc by default" sh -c 'ip link show l2sec0 | grep -q "qdisc noqueue"'
+
+# --- objects ----------------------------------------------------------------------
+$CTL >"$out/20-objects.txt" 2>&1 <<'EOF'
+monitor start
+sock add s1 127.0.0.1 1701 ipsec 0
+!sock add-again s1
+tunnel add 1 100 s1 192.0.2.2 1701 outmark 7
+!tunnel add 1 101 s1 192.0.2.3 1701
+!tunnel add 2 101 s1 192.0.2.3 0
+!tunnel add 0 101 s1 192.0.2.3 1701
+!tunnel add 3 101 s1 224.0.0.1 1701
+!tunnel add 3 101 s1 2001:db8::1 1701
+!tunnel add 3 101 #99 192.0.2.3 1701
+!tunnel set 1 raw-attr 27
+!tunnel set 1 raw-attr 200
+session add 1 1 11 up ip4 10.0.0.5 ip6 2001:db8:1::/64 ip6 2001:db8:2::9/128
+!session add 1 1 12
+!session add 1 2 12 ip4 10.0.0.5
+!session add 1 2 12 ip6 2001:db8:1::/64
+!session add 1 2 12 ip6 2001:db8:3::/48
+!session add 1 2 12 ip6 ff02::1/128
+!session add 9 2 12
+session add 1 2 12 ip4 10.0.0.6
+tunnel get 1
+session get 1 1
+session set 1 2 up ip4 10.0.0.7
+session get 1 2
+session set 1 1 down clear
+session get 1 1
+tunnel set 1 peer 192.0.2.9 1702 peer_tid 200 bind 5
+tunnel get 1
+tunnel set 1 unbind
+tunnel get 1
+session dump
+tunnel dump
+sock dump
+stats
+tunnel del 1
+!tunnel get 1
+!session get 1 2
+stats
+monitor 20 1500
+EOF
+rc=$?
+cat "$out/20-objects.txt"
+check_eq "object script ran to the end" 0 "$rc"
+obj=$(cat "$out/20-objects.txt")
+has() { grep -qE -- "$1" <<<"$obj"; }
+check "SOCK_ADD reply names the socket" has '^sock sock_id=1 family=2 local_port=1701 ipsec=0'
+check "a socket can be handed over once only" has 'expect-fail ok sock: .*already in use'
+check "tunnel reply" has '^tunnel tid=1 sock_id=1 peer=192.0.2.2 peer_port=1701 peer_tid=100 ipsec=0 out_mark=7 bound=0 sessions=0'
+check "duplicate tunnel id refused" has 'expect-fail ok tunnel: File exists: tunnel id in use'
+check "port 0 refused by policy" has 'expect-fail ok tunnel: Numerical result out of range'
+check "multicast peer refused" has 'peer must be a unicast address'
+check "IPv6 peer on an IPv4 socket refused" has 'IPv6 peer on an IPv4 socket'
+check "unknown socket" has 'no such socket'
+check "attribute not in the command's policy rejected" has 'expect-fail ok tunnel: Invalid argument: Unsupported attribute'
+check "attribute above maxattr rejected" has 'expect-fail ok tunnel: Invalid argument: Unknown attribute type'
+check "session with addresses" has '^session tid=1 sid=1 peer_tid=100 peer_sid=11 state=up ip4=10.0.0.5 ip6=2001:db8:1::/64 ip6=2001:db8:2::9/128'
+check "duplicate session refused" has 'session id in use in this tunnel'
+check "an address belongs to one session" has 'expect-fail ok session: Address already in use: address already belongs to another session'
+check "prefix length 48 refused" has 'IPv6 prefix length must be 64 or 128'
+check "multicast prefix refused" has 'IPv6 prefix must be unicast'
+check "session in unknown tunnel refused" has 'no such tunnel'
+check "SESSION_SET replaces the address set" has '^session tid=1 sid=2 .*state=up ip4=10.0.0.7 '
+check "SESSION_SET clear + down" has '^session tid=1 sid=1 peer_tid=100 peer_sid=11 state=down rx_packets'
+check "TUNNEL_SET peer, peer id, bind mark" has '^tunnel tid=1 sock_id=1 bind_mark=5 peer=192.0.2.9 peer_port=1702 peer_tid=200 .*bound=1'
+check "TUNNEL_SET unbind" has '^tunnel tid=1 sock_id=1 peer=192.0.2.9 .*bound=0'
+check "stats counts objects" has '^stats ifindex=[0-9]+ socks=1 tunnels=1 sessions=2 '
+check "tunnel delete takes its sessions" has '^stats ifindex=[0-9]+ socks=1 tunnels=0 sessions=0 '
+check "deleted tunnel is gone" has 'expect-fail ok tunnel: No such file or directory: no such tunnel'
+check "notifications: tunnel new" has '^tunnel_ntf_new tid=1 sock_id=1'
+check "notification: session new" has '^session_ntf_new tid=1 sid=1 .*ip6=2001:db8:1::/64'
+check "notification: session set" has '^session_ntf_set tid=1 sid=2 .*state=up ip4=10.0.0.7'
+check "notification: session del" has '^session_ntf_del tid=1 sid=1$'
+check "notification: tunnel set" has '^tunnel_ntf_set tid=1 sock_id=1 bind_mark=5 '
+check "notification: no stats in notifications" sh -c "! grep -q '_ntf_.*rx_packets' '$out/20-objects.txt'"
+check "notifications: tunnel del" has '^tunnel_ntf_del tid=1 sock_id=1'
+
+# --- permissions: GET for everyone, changes for admins only ------------------------
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+check "unprivileged STATS_GET works" nobody "$CTL" stats
+check_fails "unprivileged SOCK_ADD refused" nobody "$CTL" sock add u 127.0.0.1 1801 ipsec 0
+check "unprivileged refusal is EPERM" sh -c \
+	"setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all $CTL sock add u 127.0.0.1 1801 ipsec 0 | grep -q 'Operation not permitted'"
+
+# --- closing the socket tears its objects down ---------------------------------------
+$CTL >"$out/20-close.txt" 2>&1 <<'EOF'
+monitor start
+sock add s1 127.0.0.1 1701 ipsec 0
+sock add s2 ::1 1702 ipsec 0
+tunnel add 1 100 s1 192.0.2.2 1701
+tunnel add 2 200 s2 2001:db8::2 1701
+session add 1 1 11 ip4 10.0.0.5
+session add 2 1 11 ip6 2001:db8:5::/64
+sock close s1
+stats
+tunnel get 2
+!tunnel get 1
+sock del s2
+stats
+monitor 20 1500
+EOF
+rc=$?
+cat "$out/20-close.txt"
+close=$(cat "$out/20-close.txt")
+check_eq "close script ran to the end" 0 "$rc"
+check "IPv6 socket accepted" grep -q '^sock sock_id=[0-9]* family=10 local_port=1702 ipsec=0 tunnels=0 local=::1' "$out/20-close.txt"
+check "closing socket 1 removed its tunnel and session only" \
+	grep -q '^stats ifindex=[0-9]* socks=1 tunnels=1 sessions=1 ' "$out/20-close.txt"
+check "SOCK_DEL removed the rest" grep -q '^stats ifindex=[0-9]* socks=0 tunnels=0 sessions=0 ' "$out/20-close.txt"
+check "close notified (session, tunnel, socket)" sh -c \
+	"grep -q '^session_ntf_del tid=1 sid=1' '$out/20-close.txt' && grep -q '^tunnel_ntf_del tid=1' '$out/20-close.txt' && grep -q '^sock_ntf_del sock_id=' '$out/20-close.txt'"
+check "socket usable as plain UDP after SOCK_DEL (a new owner can take it)" \
+	"$CTL" sock add s3 127.0.0.1 1701 ipsec 0
+
+# --- the process exits without SOCK_DEL: the kernel cleans up ---------------------------
+check "objects of an exiting process" "$CTL" <<'EOF'
+sock add s1 127.0.0.1 1701 ipsec 0
+tunnel add 5 100 s1 192.0.2.2 1701
+session add 5 1 11 up ip4 10.0.0.5
+EOF
+check "nothing left after the process exited" sh -c "$CTL stats | grep -q 'socks=0 tunnels=0 sessions=0'"
+
+# --- 10,000 sessions ---------------------------------------------------------------
+slab_before=$(awk '/^kmalloc-(64|128|256|512) /{s+=$2} END{print s}' /proc/slabinfo)
+$CTL >"$out/20-bulk.txt" 2>&1 <<'EOF'
+sock add s1 127.0.0.1 1701 ipsec 0
+tunnel add 7 700 s1 192.0.2.7 1701
+session bulk-add 7 1 10000
+stats
+session dump 7 count
+session dump all count
+tunnel get 7
+session bulk-del 7 1 10000
+stats
+EOF
+rc=$?
+cat "$out/20-bulk.txt"
+check_eq "bulk script ran to the end" 0 "$rc"
+check "10,000 sessions live" grep -q '^stats .*tunnels=1 sessions=10000 ' "$out/20-bulk.txt"
+check_eq "dumps return 10,000 (by tunnel, all)" "10000 10000" \
+	"$(sed -n 's/^dumped=//p' "$out/20-bulk.txt" | xargs)"
+check_fails "no dump was interrupted" grep -q dump_intr "$out/20-bulk.txt"
+check "tunnel counts them" grep -q '^tunnel tid=7 .*sessions=10000' "$out/20-bulk.txt"
+check "all sessions deleted, the tunnel stays" grep -q '^stats .*tunnels=1 sessions=0 ' "$out/20-bulk.txt"
+check "no drops, nothing left" sh -c "$CTL stats | grep -q 'socks=0 tunnels=0 sessions=0'"
+sleep 1
+slab_after=$(awk '/^kmalloc-(64|128|256|512) /{s+=$2} END{print s}' /proc/slabinfo)
+echo "kmalloc objects before $slab_before after $slab_after"
+check "kmalloc objects back near the start (< +2000 of 10,000 freed)" \
+	test $((slab_after - slab_before)) -lt 2000
+
+check "ip link del l2sec0" ip link del l2sec0
+check "rmmod with nothing left" rmmod l2sec
+t_done

@@ -1,0 +1,168 @@
+# l2sec.ko IPsec enforcement and SA binding with real xfrm SAs (static keys,
+# ESP transport mode, NAT-T espinudp) and two clients behind one NAT that both
+# use L2TP port 1701:
+# - plaintext L2TP (even an SCCRQ) on a require-IPsec socket is dropped, counted;
+# - the socket's input policy bypass lets the second client's packets through
+#   although the gateway's one in-policy names only the first client's SA;
+# - an unbound tunnel is bound to the SA (mark) of its first packet and the
+#   module says so (TUNNEL_NTF_BOUND with SPI, reqid, NAT-T ports);
+# - a packet for a tunnel through another client's SA is dropped (WRONG_SA);
+# - transmit takes each tunnel's own SA by its out-mark; a tunnel whose route has
+#   no SA sends nothing in cleartext (NO_XFRM_ROUTE).
+# vm-timeout: 300
+. "$L2SEC_TOP/tests/vm/lib.sh"
+CTL=$L2SEC_BUILD/tests/l2sec-ctl
+PKT="/usr/bin/python3 $L2SEC_TOP/tests/vm/pkt/l2tp.py"
+out=${L2SEC_TEST_OUT:-/tmp}
+gw() { ip netns exec gw "$@"; }
+
+for m in l2sec esp4 xfrm_user nf_tables nft_chain_nat nft_masq nf_nat bridge veth; do
+	modprobe $m
+done
+
+# c1, c2 (192.168.1.11/.12) -- bridge in nat -- 203.0.113.1 (nat) -- gw 203.0.113.2
+netns_add c1 c2 nat gw
+ip -n nat link add br0 type bridge
+ip -n nat addr add 192.168.1.1/24 dev br0
+ip -n nat link set br0 up
+for c in 1 2; do
+	ip link add eth0 netns c$c type veth peer name p-c$c netns nat
+	ip -n nat link set p-c$c master br0 up
+	ip -n c$c addr add 192.168.1.1$c/24 dev eth0
+	ip -n c$c link set eth0 up
+	ip -n c$c route add default via 192.168.1.1
+done
+veth nat wan 203.0.113.1/24 gw eth0 203.0.113.2/24
+ip netns exec nat sysctl -qw net.ipv4.ip_forward=1
+# Deterministic NAT-T ports: c1 keeps 4500, c2 is mapped to 4501.
+ip netns exec nat nft -f - <<'NFT'
+table ip nat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "wan" ip saddr 192.168.1.12 udp sport 4500 snat to 203.0.113.1:4501
+		oifname "wan" masquerade
+	}
+}
+NFT
+
+ENC="enc cbc(aes) 0x00112233445566778899aabbccddeeff auth-trunc hmac(sha1) 0x00112233445566778899aabbccddeeff00112233 96"
+# sa NS SRC DST SPI REQID SPORT DPORT [extra...]
+sa() {
+	local ns=$1 src=$2 dst=$3 spi=$4 reqid=$5 sp=$6 dp=$7
+	shift 7
+	ip -n "$ns" xfrm state add src "$src" dst "$dst" proto esp spi "$spi" reqid "$reqid" \
+		mode transport $ENC encap espinudp "$sp" "$dp" 0.0.0.0 "$@"
+}
+# Clients: L2TP udp/1701 <-> gw udp/1701 through their SAs.
+for c in 1 2; do
+	check "c$c SAs" sa c$c 192.168.1.1$c 203.0.113.2 0x100$c $c 4500 4500
+	check "c$c in SA" sa c$c 203.0.113.2 192.168.1.1$c 0x200$c $c 4500 4500
+	check "c$c out policy" ip -n c$c xfrm policy add src 192.168.1.1$c dst 203.0.113.2 \
+		proto udp sport 1701 dport 1701 dir out \
+		tmpl src 192.168.1.1$c dst 203.0.113.2 proto esp reqid $c mode transport
+done
+# Gateway: inbound SAs set the mark 1 / 2 on decrypted packets (charon's
+# set_mark_in=%same); outbound SAs are chosen by out-policies with marks 1 / 2.
+check "gw in SA c1 (output-mark 1)" sa gw 203.0.113.1 203.0.113.2 0x1001 1 4500 4500 output-mark 1
+check "gw in SA c2 (output-mark 2)" sa gw 203.0.113.1 203.0.113.2 0x1002 2 4501 4500 output-mark 2
+check "gw out SA c1" sa gw 203.0.113.2 203.0.113.1 0x2001 1 4500 4500
+check "gw out SA c2" sa gw 203.0.113.2 203.0.113.1 0x2002 2 4500 4501
+for c in 1 2; do
+	check "gw out policy mark $c" ip -n gw xfrm policy add src 203.0.113.2 dst 203.0.113.1 \
+		proto udp sport 1701 dport 1701 dir out mark $c mask 0xffffffff \
+		tmpl src 203.0.113.2 dst 203.0.113.1 proto esp reqid $c mode transport
+done
+# One in-policy for both clients (identical selectors), naming c1's SA only: without
+# the socket's bypass c2's packets would die in the policy check (XfrmInTmplMismatch).
+check "gw in policy (c1's reqid only)" ip -n gw xfrm policy add src 203.0.113.1 dst 203.0.113.2 \
+	proto udp sport 1701 dport 1701 dir in \
+	tmpl src 203.0.113.1 dst 203.0.113.2 proto esp reqid 1 mode transport
+
+for ns in gw c1 c2; do
+	ip netns exec $ns $PKT natt 4500 120 >"$out/natt-$ns.txt" 2>&1 &
+done
+check "NAT-T sockets ready" wait_for 30 sh -c "cat $out/natt-*.txt | grep -c ready | grep -qx 3"
+
+gw ip link add l2sec0 type l2sec
+gw ip addr add 10.99.0.1/32 dev l2sec0
+gw ip link set l2sec0 up
+gw ip route add 10.99.0.0/16 dev l2sec0
+gw sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.l2sec0.rp_filter=0
+gw $PKT sink 10.99.0.1 5000 120 >"$out/22-sink.txt" 2>&1 &
+check "sink ready" wait_for 30 grep -q ready "$out/22-sink.txt"
+
+c1="ip netns exec c1 $PKT send --src 192.168.1.11 --dst 203.0.113.2 --inner-dst 10.99.0.1"
+c2="ip netns exec c2 $PKT send --src 192.168.1.12 --dst 203.0.113.2 --inner-dst 10.99.0.1"
+gw $CTL >"$out/22-ctl.txt" 2>&1 <<EOF
+monitor start
+sock add s1 203.0.113.2 1701
+echo --- plaintext
+run $c1 --sport 1799 --tid 1 --sid 1 --inner-src 10.99.1.2 daemon-sccrq ok-plain >/dev/null
+run sleep 1
+!recv s1 300
+stats
+echo --- SCCRQ through c1's SA reaches the daemon
+run $c1 --tid 1 daemon-sccrq >/dev/null
+recv s1 2000
+tunnel add 1 100 s1 203.0.113.1 1701 outmark 1
+tunnel add 2 200 s1 203.0.113.1 1701 outmark 2 bind 2
+tunnel add 3 300 s1 203.0.113.1 1701
+session add 1 1 11 up ip4 10.99.1.2
+session add 2 1 21 up ip4 10.99.2.2
+session add 3 1 31 up ip4 10.99.3.2
+echo --- c1 binds tunnel 1, c2 uses tunnel 2
+run $c1 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-plain >/dev/null
+run sleep 1
+run $c2 --tid 2 --sid 1 --inner-src 10.99.2.2 ok-len >/dev/null
+run sleep 1
+tunnel get 1
+tunnel get 2
+echo --- c2 injects into tunnel 1
+run $c2 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-seq daemon-control >/dev/null
+run sleep 1
+!recv s1 300
+tunnel get 1
+echo --- transmit: each tunnel through its own SA, tunnel 3 has none
+run ip netns exec gw tcpdump -n -U -i eth0 -w $out/22-gw.pcap udp port 1701 2>/dev/null & sleep 3
+run /usr/bin/python3 -c "import socket as s; k=s.socket(s.AF_INET,s.SOCK_DGRAM); [k.sendto(m.encode(),(d,40000)) for m,d in (('to-c1','10.99.1.2'),('to-c2','10.99.2.2'),('to-c2b','10.99.2.2'),('to-t3','10.99.3.2'))]"
+run sleep 2; pkill -INT -x tcpdump; sleep 1
+stats
+monitor 20 1000
+EOF
+rc=$?
+cat "$out/22-ctl.txt"
+check_eq "control script ran to the end" 0 "$rc"
+f=$out/22-ctl.txt
+
+check "socket requires IPsec by default" grep -q '^sock sock_id=1 .*ipsec=1' "$f"
+check "plaintext SCCRQ and data did not reach the daemon" \
+	sh -c "sed -n '/^--- plaintext/,/^---/p' '$f' | grep -q '^expect-fail ok recv'"
+check "plaintext counted as no_ipsec" \
+	sh -c "grep '^stats' '$f' | head -n 1 | grep -q ' drop_no_ipsec=2 '"
+check "SCCRQ through an SA reached the daemon" grep -q '^recv len=' "$f"
+check "tunnel 1 bound to c1's SA (mark 1, SPI 0x1001, reqid 1, NAT-T 4500->4500)" \
+	grep -qE '^tunnel tid=1 sock_id=1 bind_mark=1 sa_mark=1 sa_spi=0x00001001 sa_reqid=1 sa_encap_sport=4500 sa_encap_dport=4500 sa_peer=203.0.113.1 .*bound=1' "$f"
+check "TUNNEL_NTF_BOUND sent for tunnel 1" \
+	grep -qE '^tunnel_ntf_bound tid=1 sock_id=1 bind_mark=1 sa_mark=1 sa_spi=0x00001001' "$f"
+check "tunnel 2 (bound by the daemon) saw c2's SA behind the same NAT (port 4501)" \
+	grep -qE '^tunnel tid=2 sock_id=1 bind_mark=2 sa_mark=2 sa_spi=0x00001002 sa_reqid=2 sa_encap_sport=4501' "$f"
+got=$(sed -n 's/^got //p' "$out/22-sink.txt" | sort | xargs)
+check_eq "both clients' data delivered (c2's despite the in-policy)" "ok-len ok-plain" "$got"
+check "c2's data and control for tunnel 1 dropped as wrong_sa" \
+	grep -qE '^tunnel tid=1 .* drop_wrong_sa=2 ' "$f"
+check "c2's control message for tunnel 1 did not reach the daemon" \
+	sh -c "sed -n '/^--- c2 injects/,/^---/p' '$f' | grep -q '^expect-fail ok recv'"
+
+# transmit
+last=$(grep '^stats' "$f" | tail -n 1)
+check "3 packets sent through SAs" grep -q ' tx_packets=3 ' <<<"$last"
+check "tunnel without an SA route: no_xfrm_route" grep -q ' drop_no_xfrm_route=1 ' <<<"$last"
+check_eq "nothing left the gateway in cleartext on udp/1701" 0 \
+	"$(tcpdump -r "$out/22-gw.pcap" -n 2>/dev/null | wc -l)"
+xfrm_pkts() { ip -n "$1" -s xfrm state list src "$2" dst "$3" proto esp spi "$4" |
+	awk '/lifetime current/{getline; print $2}' | sed 's/(packets)//'; }
+check_eq "gw sent 1 packet through c1's SA" 1 "$(xfrm_pkts gw 203.0.113.2 203.0.113.1 0x2001)"
+check_eq "gw sent 2 packets through c2's SA" 2 "$(xfrm_pkts gw 203.0.113.2 203.0.113.1 0x2002)"
+check_eq "c1 decrypted 1" 1 "$(xfrm_pkts c1 203.0.113.2 192.168.1.11 0x2001)"
+check_eq "c2 decrypted 2" 2 "$(xfrm_pkts c2 203.0.113.2 192.168.1.12 0x2002)"
+t_done
