@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The users file: who may log in, with which secret, and an optional static
+ * IPv4 address. The format is documented at the top of users.c.
+ *
+ * A users_db is immutable once loaded; a reload builds a new one and the
+ * owner swaps the pointer. Secrets are wiped when the db is freed.
+ */
+#ifndef L2SECD_USERS_H
+#define L2SECD_USERS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mschap.h"
+
+#define USERS_NAME_MAX		255	/* octets, as a CHAP Name can carry */
+#define USERS_PASSWORD_MAX	1024	/* octets of UTF-8 (256 characters) */
+#define USERS_LINE_MAX		4096
+#define USERS_FILE_MAX		(64u << 20)
+
+struct users_entry {
+	char *name;
+	/* Plain password (NUL-terminated) or NULL when only the NT hash is known. */
+	char *password;
+	size_t password_len;
+	uint8_t nt_hash[MSCHAP_NT_HASH_LEN];	/* always set */
+	struct in_addr addr;			/* INADDR_ANY: from the pool */
+	unsigned int line;
+};
+
+struct users_db;
+
+/* Called once per error with the line number (1-based) and a message. */
+typedef void (*users_error_fn)(void *ctx, unsigned int line, const char *msg);
+
+/*
+ * Parse a users file held in memory. Every error is reported through err
+ * (which may be NULL); any error means no db: returns NULL. The text need
+ * not be NUL-terminated.
+ */
+struct users_db *users_parse(const char *text, size_t len,
+			     users_error_fn err, void *ctx);
+
+/* Read and parse a file; an I/O error is reported as line 0. */
+struct users_db *users_load(const char *path, users_error_fn err, void *ctx);
+
+void users_free(struct users_db *db);
+
+size_t users_count(const struct users_db *db);
+
+/* Exact, case-sensitive name match; NULL when absent. */
+const struct users_entry *users_lookup(const struct users_db *db,
+				       const char *name, size_t len);
+
+#endif
