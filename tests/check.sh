@@ -5,7 +5,7 @@
 # (module under sparse, warnings are errors), then run the host unit tests (plain
 # and under ASan+UBSan), the fuzz targets briefly, the VM harness's own test, the
 # DKMS build and the guest suite on both kernels. Each part's results are shown as
-# they come; the last line adds them up: "N passed, N failed".
+# they come; the last line adds them up: "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -13,6 +13,7 @@ logs=build/check
 mkdir -p "$logs"
 pass=0
 fail=0
+skip=0
 t_start=$(date +%s)
 
 # part NAME CMD...: run one part; its closing "N passed, N failed" line is added
@@ -25,10 +26,12 @@ part() {
 	"$@" 2>&1 | tee "$log" | grep -E '^(not ok|ok) '
 	rc=${PIPESTATUS[0]}
 	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	s=0
 	if [ -n "$sum" ]; then
 		p=${sum%% passed*}
 		f=${sum#*passed, }
 		f=${f%% failed*}
+		case $sum in *skipped*) s=${sum##*failed, }; s=${s%% skipped*} ;; esac
 		[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
 	else
 		p=0
@@ -37,7 +40,8 @@ part() {
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
-	echo "   $name: $p passed, $f failed ($(($(date +%s) - t0))s; log: $log)"
+	skip=$((skip + s))
+	echo "   $name: $p passed, $f failed, $s skipped ($(($(date +%s) - t0))s; log: $log)"
 }
 
 # build_module KVER: the module with sparse; any compiler or sparse warning fails.
@@ -69,5 +73,5 @@ part dkms tests/dkms.sh
 part vm tests/vm/run
 
 echo "== total time $(($(date +%s) - t_start))s"
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]
