@@ -14,7 +14,8 @@ for bin in "$@"; do
 	out=$(CMOCKA_MESSAGE_OUTPUT=TAP "$bin" 2>&1)
 	rc=$?
 	# cmocka's TAP lines, prefixed with the program (plain or sanitized build).
-	echo "$out" | sed -n "s|^\(not ok\|ok\) [0-9]* - |\1 - ${bin#build/}: |p"
+	echo "$out" | sed -n -e "s#^not ok [0-9]* \# SKIP *#skip - ${bin#build/}: #p;t" \
+		-e "s#^\(not ok\|ok\) [0-9]* - #\1 - ${bin#build/}: #p"
 	p=$(echo "$out" | grep -c '^ok ')
 	s=$(echo "$out" | grep -c '^not ok [0-9]* # SKIP')
 	f=$(($(echo "$out" | grep -c '^not ok ') - s))
