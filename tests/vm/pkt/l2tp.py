@@ -24,9 +24,6 @@ import struct
 import sys
 import time
 
-from scapy.layers.inet import IP, UDP
-from scapy.layers.inet6 import IPv6
-
 T, L, S, O = 0x8000, 0x4000, 0x0800, 0x0200
 
 
@@ -60,6 +57,10 @@ def ppp(proto, payload, acfc=False, pfc=False):
 
 class Ctx:
     def __init__(self, a):
+        # scapy is slow to import under TCG: only the sender needs it
+        global IP, UDP, IPv6
+        from scapy.layers.inet import IP, UDP
+        from scapy.layers.inet6 import IPv6
         self.a = a
 
     def ip4(self, text, src=None):

@@ -21,9 +21,9 @@ gw ip route add 10.99.0.0/24 dev l2sec0
 gw ip -6 route add 2001:db8:99::/48 dev l2sec0
 gw sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.l2sec0.rp_filter=0
 
-gw $PKT sink 10.99.0.1 5000 60 >"$out/sink4.txt" 2>&1 &
-gw $PKT sink 2001:db8:99::1 5000 60 >"$out/sink6.txt" 2>&1 &
-check "sinks ready" wait_for 30 sh -c "grep -q ready '$out/sink4.txt' && grep -q ready '$out/sink6.txt'"
+gw $PKT sink 10.99.0.1 5000 600 >"$out/sink4.txt" 2>&1 &
+gw $PKT sink 2001:db8:99::1 5000 600 >"$out/sink6.txt" 2>&1 &
+check "sinks ready" wait_for 120 sh -c "grep -q ready '$out/sink4.txt' && grep -q ready '$out/sink6.txt'"
 
 send="ip netns exec cl $PKT send --src 192.0.2.2 --dst 192.0.2.1 --tid 1 --sid 1 --down-sid 2"
 gw $CTL >"$out/21-ctl.txt" 2>&1 <<EOF

@@ -79,7 +79,7 @@ session add 1 1 11 up ip4 10.99.0.2
 session add 1 2 12 up ip4 10.99.0.3
 run while [ ! -e $flag.2 ]; do sleep 0.2; done
 echo --- module gone
-recv s1 3000
+recv s1 30000
 EOF
 pid=$!
 check "objects live before unload" wait_for 30 grep -q '^session tid=1 sid=2' "$out/23-unload.txt"

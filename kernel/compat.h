@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels l2sec.ko supports (Debian 6.1 and
+ * 6.12) lives in this file, nowhere else.
+ */
+#ifndef L2SEC_COMPAT_H
+#define L2SEC_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+
+/* get_unaligned_be16(): <linux/unaligned.h> since 6.12, asm/ before. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * Lockless transmit: a feature bit up to 6.11, a net_device field since
+ * 6.12 (NETIF_F_LLTX is gone there).
+ */
+static inline void l2sec_compat_set_lltx(struct net_device *dev)
+{
+#ifdef NETIF_F_LLTX
+	dev->features |= NETIF_F_LLTX;
+#else
+	dev->lltx = true;
+#endif
+}
+
+/* The device must not move to another namespace: l2sec_net points at it. */
+static inline void l2sec_compat_set_netns_local(struct net_device *dev)
+{
+#ifdef NETIF_F_NETNS_LOCAL
+	dev->features |= NETIF_F_NETNS_LOCAL;
+#else
+	dev->netns_local = true;
+#endif
+}
+
+/* The parsed attributes of a dump request. */
+static inline struct nlattr **l2sec_compat_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+#endif /* L2SEC_COMPAT_H */

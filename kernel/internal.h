@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * l2sec.ko internal declarations: per-namespace state, sockets, tunnels,
+ * sessions, their locking and lifetime rules.
+ *
+ * Locking and lifetime (stated once, here):
+ *
+ * - struct l2sec_net::lock (a mutex) serializes every writer of the socket
+ *   list, the tunnel, session and address hash tables, and the generation
+ *   counter.  Writers are generic netlink handlers (process context), the
+ *   socket's encap_destroy (process context, socket close) and netns exit.
+ * - Readers (encap_rcv in softirq, ndo_start_xmit with BH disabled) use RCU
+ *   only.  Objects are unlinked with hlist_del_rcu/list_del_rcu under the
+ *   mutex and freed after a grace period (call_rcu), never earlier.
+ * - A session is unlinked before its tunnel; a tunnel before its socket.
+ *   Because each is freed by call_rcu after its own unlink, an RCU reader
+ *   that found a session may follow session->tunnel->lsock->sk for the rest
+ *   of its read-side section.
+ * - struct l2sec_sock holds a reference on the struct sock (sock_hold), not
+ *   on the file.  It is dropped after synchronize_rcu() once the socket's
+ *   encap callbacks are cleared.
+ * - A session's addresses are an immutable struct l2sec_addrs published by
+ *   rcu_assign_pointer; SESSION_SET builds a new one and frees the old one
+ *   after a grace period.  A transmit lookup that races with a change may
+ *   miss (one dropped packet), never see freed memory.
+ * - The namespace's device pointer (l2sec_net::dev) is written under RTNL
+ *   (newlink/dellink) and read under RCU.
+ * - Tunnel binding (bound, bind_mark, sa) is written under tunnel->sa_lock
+ *   (a spinlock, BH-safe: the first packet binds from softirq); the fast
+ *   path reads `bound` with smp_load_acquire and then bind_mark.
+ * - Counters are per-cpu, updated with BH disabled (softirq receive,
+ *   ndo_start_xmit) under u64_stats_sync.
+ */
+#ifndef L2SEC_INTERNAL_H
+#define L2SEC_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/rcupdate.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/in6.h>
+#include <linux/netdevice.h>
+#include <net/gro_cells.h>
+#include <net/genetlink.h>
+#include <net/netns/generic.h>
+
+#include "l2sec.h"	/* uapi/l2sec.h, found through ccflags-y -I uapi */
+#include "compat.h"
+
+#define L2SEC_TUNNEL_HASH_BITS	8
+#define L2SEC_SESSION_HASH_BITS	12
+#define L2SEC_ADDR_HASH_BITS	12
+
+/*
+ * Default MTU of the device, for L2TP/IPsec over a 1500-byte path, worst case
+ * of what we send (IPv6 outer, NAT-T, ESP AES-CBC + HMAC-SHA1-96):
+ *   outer IPv6 40 (IPv4: 20) + UDP for NAT-T 8
+ *   + ESP SPI 4 + seq 4 + IV 16 + pad 0..15 + pad length 1 + next header 1
+ *     + ICV 12  = 53 at most
+ *   + inner UDP 8 + L2TP data header 6 (we send no L/S/O) + PPP 4 (FF 03 +
+ *     2-byte protocol)
+ *   = 119 (IPv4 outer: 99)  ->  1500 - 119 = 1381; rounded down to 1380.
+ * AES-CBC with HMAC-SHA256-128 (ICV 16) needs 4 bytes more: operators who
+ * use it over IPv6 lower the MTU with `ip link set l2sec0 mtu`.
+ */
+#define L2SEC_DEFAULT_MTU	1380
+/* Headers we push on transmit before the IP layer: UDP + L2TP + PPP. */
+#define L2SEC_TX_HDR_LEN	(8 + 6 + 4)
+
+/* Per-cpu counters of a tunnel or of the namespace. */
+struct l2sec_pcpu_stats {
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t to_daemon;
+	u64_stats_t rx_drops;
+	u64_stats_t tx_drops;
+	u64_stats_t drops[__L2SEC_DROP_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/* Per-cpu counters of a session: kept small, there may be 100k sessions. */
+struct l2sec_pcpu_sstats {
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t rx_drops;
+	u64_stats_t tx_drops;
+	struct u64_stats_sync syncp;
+};
+
+/* Folded totals, for netlink replies and ndo_get_stats64. */
+struct l2sec_stats {
+	u64 rx_packets, rx_bytes, tx_packets, tx_bytes, to_daemon;
+	u64 rx_drops, tx_drops;
+	u64 drops[__L2SEC_DROP_MAX];
+};
+
+union l2sec_addr {
+	__be32 a4;
+	struct in6_addr a6;
+};
+
+/* What the sec_path showed of the SA that carried a tunnel's packet. */
+struct l2sec_sa_info {
+	u32 mark;
+	u32 spi;		/* host order */
+	u32 reqid;
+	u16 encap_sport;	/* host order, 0: no NAT-T encap */
+	u16 encap_dport;
+	u16 family;
+	union l2sec_addr peer;
+};
+
+struct l2sec_tables {
+	struct hlist_head tunnels[1 << L2SEC_TUNNEL_HASH_BITS];
+	struct hlist_head sessions[1 << L2SEC_SESSION_HASH_BITS];
+	struct hlist_head addr4[1 << L2SEC_ADDR_HASH_BITS];
+	struct hlist_head addr6[1 << L2SEC_ADDR_HASH_BITS];
+};
+
+struct l2sec_net {
+	struct net *net;
+	struct mutex lock;		/* writers of everything below */
+	struct l2sec_tables *tables;	/* allocated at init, freed at exit */
+	struct list_head socks;		/* l2sec_sock.node, RCU list */
+	struct net_device __rcu *dev;	/* RTNL writes, RCU reads */
+	u32 next_sock_id;		/* under lock */
+	unsigned int gen;		/* bumped under lock on every change */
+	atomic_t n_socks, n_tunnels, n_sessions;
+	struct l2sec_pcpu_stats __percpu *stats;
+};
+
+struct l2sec_sock {
+	struct list_head node;		/* in l2sec_net.socks */
+	struct rcu_head rcu;
+	struct l2sec_net *ln;
+	struct sock *sk;		/* reference held */
+	u32 id;
+	u16 family;			/* sk->sk_family */
+	bool require_ipsec;
+	bool bypass;			/* we installed the input policy bypass */
+	unsigned int n_tunnels;		/* under ln->lock */
+};
+
+/* Where a tunnel sends to; immutable once published, freed by kfree_rcu. */
+struct l2sec_endpoint {
+	struct rcu_head rcu;
+	u16 family;			/* of peer and local */
+	__be16 peer_port;
+	union l2sec_addr peer;
+	union l2sec_addr local;		/* zero: socket's or route's choice */
+	bool has_local;
+};
+
+struct l2sec_tunnel {
+	struct hlist_node hnode;	/* in tables->tunnels, key id */
+	struct list_head sessions;	/* l2sec_session.tnode, under ln->lock */
+	struct rcu_head rcu;
+	struct l2sec_sock *lsock;
+	u16 id;
+	u16 peer_id;			/* written under lock, READ_ONCE */
+	struct l2sec_endpoint __rcu *ep;	/* replaced as a whole */
+	bool require_ipsec;
+	u32 out_mark;			/* READ_ONCE */
+	unsigned int n_sessions;	/* under ln->lock */
+
+	spinlock_t sa_lock;		/* writers of bound, bind_mark, sa */
+	int bound;			/* smp_store_release after bind_mark */
+	u32 bind_mark;
+	bool sa_seen;
+	struct l2sec_sa_info sa;
+
+	struct l2sec_pcpu_stats __percpu *stats;
+};
+
+struct l2sec_addr_node {
+	struct hlist_node node;		/* in tables->addr4 / addr6 */
+	struct l2sec_session *session;
+	union l2sec_addr addr;		/* IPv6: masked to plen */
+	u8 plen;			/* 32 for IPv4, 64 or 128 for IPv6 */
+};
+
+/* Immutable once published; replaced as a whole (see top of file). */
+struct l2sec_addrs {
+	struct rcu_head rcu;
+	bool has4;
+	u8 n6;
+	struct l2sec_addr_node a4;
+	struct l2sec_addr_node a6[L2SEC_MAX_IPV6_PREFIXES];
+};
+
+struct l2sec_session {
+	struct hlist_node hnode;	/* in tables->sessions, key (tid, sid) */
+	struct list_head tnode;		/* in tunnel->sessions */
+	struct rcu_head rcu;
+	struct l2sec_tunnel *tunnel;
+	u16 id;
+	u16 peer_id;			/* READ_ONCE */
+	u8 state;			/* enum l2sec_state, READ_ONCE */
+	struct l2sec_addrs __rcu *addrs;
+	struct l2sec_pcpu_sstats __percpu *stats;
+};
+
+struct l2sec_dev {
+	struct net_device *dev;
+	struct l2sec_net *ln;
+	struct gro_cells gro_cells;
+};
+
+/* main.c */
+extern unsigned int l2sec_net_id;
+extern atomic_t l2sec_live_objects;
+static inline struct l2sec_net *l2sec_pernet(const struct net *net)
+{
+	return net_generic(net, l2sec_net_id);
+}
+
+/* netlink.c */
+int l2sec_genl_init(void);
+void l2sec_genl_exit(void);
+void l2sec_notify_sock_del(struct l2sec_net *ln, const struct l2sec_sock *ls);
+void l2sec_notify_tunnel(struct l2sec_net *ln, struct l2sec_tunnel *t,
+			 u8 cmd, gfp_t gfp);
+void l2sec_notify_session(struct l2sec_net *ln, const struct l2sec_session *s,
+			  u8 cmd);
+
+/* device.c */
+int l2sec_link_init(void);
+void l2sec_link_exit(void);
+void l2sec_dev_net_exit(struct l2sec_net *ln);
+
+/* socket.c */
+struct l2sec_sock *l2sec_sock_add(struct l2sec_net *ln, int fd, bool require_ipsec,
+				  struct netlink_ext_ack *extack);
+struct l2sec_sock *l2sec_sock_find(struct l2sec_net *ln, u32 id);
+void l2sec_sock_del(struct l2sec_sock *ls);
+void l2sec_sock_del_all(struct l2sec_net *ln);
+
+/* table.c */
+int l2sec_tables_init(struct l2sec_net *ln);
+void l2sec_tables_free(struct l2sec_net *ln);
+struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id);
+struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 sid);
+struct l2sec_session *l2sec_session_by_addr4(struct l2sec_net *ln, __be32 daddr);
+struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
+					     const struct in6_addr *daddr);
+struct l2sec_tunnel *l2sec_tunnel_alloc(void);
+void l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t);
+void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify);
+void l2sec_tunnel_free(struct l2sec_tunnel *t);
+struct l2sec_session *l2sec_session_alloc(void);
+void l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s);
+void l2sec_session_del(struct l2sec_net *ln, struct l2sec_session *s, bool notify);
+void l2sec_session_free(struct l2sec_session *s);
+int l2sec_session_set_addrs(struct l2sec_net *ln, struct l2sec_session *s,
+			    struct l2sec_addrs *addrs, struct netlink_ext_ack *extack);
+bool l2sec_addrs_match6(const struct l2sec_addrs *a, const struct in6_addr *src);
+void l2sec_bump_gen(struct l2sec_net *ln);
+
+/* recv.c */
+int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb);
+const char *l2sec_drop_name(enum l2sec_drop_reason r);
+
+/* xmit.c */
+netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev);
+
+/* stats.c */
+void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st, enum l2sec_drop_reason r,
+		      bool rx);
+void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int len, bool rx);
+void l2sec_count_to_daemon(struct l2sec_pcpu_stats __percpu *st);
+void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int len, bool rx);
+void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, bool rx);
+void l2sec_stats_fold(struct l2sec_pcpu_stats __percpu *st, struct l2sec_stats *out);
+void l2sec_sstats_fold(struct l2sec_pcpu_sstats __percpu *st, struct l2sec_stats *out);
+int l2sec_stats_put(struct sk_buff *msg, const struct l2sec_stats *s, bool drops);
+
+#endif /* L2SEC_INTERNAL_H */

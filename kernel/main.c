@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l2sec.ko: module init/exit and per-network-namespace state.
+ *
+ * Exit order matters: the netlink family goes first (no new objects), then
+ * the link type (devices deleted under RTNL), then the per-namespace state,
+ * which detaches every socket still handed to us and frees all tunnels and
+ * sessions; rcu_barrier() waits for their call_rcu frees.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+#include <net/genetlink.h>
+
+#include "internal.h"
+
+unsigned int l2sec_net_id __read_mostly;
+/* Tunnels, sessions, sockets and address sets not yet freed, all namespaces. */
+atomic_t l2sec_live_objects = ATOMIC_INIT(0);
+
+static int __net_init l2sec_net_init(struct net *net)
+{
+	struct l2sec_net *ln = l2sec_pernet(net);
+	int err;
+
+	ln->net = net;
+	mutex_init(&ln->lock);
+	INIT_LIST_HEAD(&ln->socks);
+	RCU_INIT_POINTER(ln->dev, NULL);
+	ln->next_sock_id = 1;
+	atomic_set(&ln->n_socks, 0);
+	atomic_set(&ln->n_tunnels, 0);
+	atomic_set(&ln->n_sessions, 0);
+	ln->stats = netdev_alloc_pcpu_stats(struct l2sec_pcpu_stats);
+	if (!ln->stats)
+		return -ENOMEM;
+	err = l2sec_tables_init(ln);
+	if (err) {
+		free_percpu(ln->stats);
+		return err;
+	}
+	return 0;
+}
+
+static void __net_exit l2sec_net_exit(struct net *net)
+{
+	struct l2sec_net *ln = l2sec_pernet(net);
+
+	/*
+	 * Sockets handed over by a daemon of this namespace are normally closed
+	 * already (a user socket pins its namespace); on module unload they may
+	 * still be open: detach them (which frees their tunnels and sessions).
+	 */
+	mutex_lock(&ln->lock);
+	l2sec_sock_del_all(ln);
+	mutex_unlock(&ln->lock);
+	/* pernet device exits run before the core deletes rtnl_link devices */
+	l2sec_dev_net_exit(ln);
+
+	WARN_ON(atomic_read(&ln->n_sessions));
+	WARN_ON(atomic_read(&ln->n_tunnels));
+	WARN_ON(atomic_read(&ln->n_socks));
+	WARN_ON(rcu_access_pointer(ln->dev));
+
+	/* Readers of the tables are gone with the sockets and the device. */
+	synchronize_rcu();
+	l2sec_tables_free(ln);
+	free_percpu(ln->stats);
+	mutex_destroy(&ln->lock);
+}
+
+static struct pernet_operations l2sec_net_ops = {
+	.init = l2sec_net_init,
+	.exit = l2sec_net_exit,
+	.id = &l2sec_net_id,
+	.size = sizeof(struct l2sec_net),
+};
+
+static int __init l2sec_init(void)
+{
+	int err;
+
+	err = register_pernet_device(&l2sec_net_ops);
+	if (err)
+		return err;
+	err = l2sec_link_init();
+	if (err)
+		goto err_pernet;
+	err = l2sec_genl_init();
+	if (err)
+		goto err_link;
+	pr_info("loaded, generic netlink family %s v%d\n", L2SEC_GENL_NAME,
+		L2SEC_GENL_VERSION);
+	return 0;
+
+err_link:
+	l2sec_link_exit();
+err_pernet:
+	unregister_pernet_device(&l2sec_net_ops);
+	return err;
+}
+
+static void __exit l2sec_exit(void)
+{
+	l2sec_genl_exit();
+	l2sec_link_exit();
+	unregister_pernet_device(&l2sec_net_ops);
+	/* call_rcu frees of tunnels, sessions and address sets */
+	rcu_barrier();
+	WARN_ON(atomic_read(&l2sec_live_objects));
+	pr_info("unloaded\n");
+}
+
+module_init(l2sec_init);
+module_exit(l2sec_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("l2sec: L2TPv2 data path for L2TP/IPsec remote-access gateways");
+MODULE_AUTHOR("l2sec developers");
+MODULE_VERSION(L2SEC_VERSION);
+MODULE_ALIAS_RTNL_LINK(L2SEC_LINK_KIND);
+MODULE_ALIAS_GENL_FAMILY(L2SEC_GENL_NAME);

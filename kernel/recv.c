@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: encap_rcv of the daemon's UDP socket (softirq, under RCU).
+ *
+ * udp.c calls us with skb->data at the UDP header, the checksum verified,
+ * and the socket's policy check done (the module's bypass policy lets all
+ * through; see socket.c).  Returning > 0 hands the packet, unchanged, to the
+ * socket as plain UDP (the daemon); returning 0 means we consumed it
+ * (delivered on the l2sec device or dropped and counted).
+ *
+ * Order of checks, so that nothing unchecked reaches the daemon or the
+ * device: socket require-IPsec -> L2TP header -> tunnel require-IPsec and
+ * SA binding -> control messages and unknown sessions to the daemon ->
+ * PPP -> IPv4/IPv6 of an up session with its own source -> device.
+ * Every header read is preceded by pskb_may_pull of exactly that much.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/if_ether.h>
+#include <linux/ppp_defs.h>
+#include <net/xfrm.h>
+#include <net/ipv6.h>
+
+#include "internal.h"
+
+/* L2TPv2 header flags (RFC 2661 3.1) */
+#define L2TP_F_TYPE	0x8000	/* T: control message */
+#define L2TP_F_LENGTH	0x4000	/* L: length field present */
+#define L2TP_F_SEQ	0x0800	/* S: Ns and Nr present */
+#define L2TP_F_OFFSET	0x0200	/* O: offset size present */
+#define L2TP_VER_MASK	0x000f
+#define L2TP_VERSION	2
+
+struct l2sec_rx {
+	bool control;
+	u16 tid;
+	u16 sid;
+	unsigned int off;	/* from the UDP header to the PPP frame */
+};
+
+static const char *const l2sec_drop_names[__L2SEC_DROP_MAX] = {
+	[L2SEC_DROP_MALFORMED] = "malformed",
+	[L2SEC_DROP_NO_IPSEC] = "no-ipsec",
+	[L2SEC_DROP_WRONG_SA] = "wrong-sa",
+	[L2SEC_DROP_NOT_UP] = "session-not-up",
+	[L2SEC_DROP_SPOOF] = "spoofed-source",
+	[L2SEC_DROP_NO_DEVICE] = "no-device",
+	[L2SEC_DROP_NO_SESSION] = "no-session",
+	[L2SEC_DROP_NO_ROUTE] = "no-route",
+	[L2SEC_DROP_NO_XFRM_ROUTE] = "no-xfrm-route",
+	[L2SEC_DROP_NO_MEM] = "no-memory",
+	[L2SEC_DROP_PROTO] = "protocol",
+	[L2SEC_DROP_LOOP] = "loop",
+};
+
+/*
+ * Parses the L2TPv2 header.  Everything is validated against the UDP
+ * payload length; the caller may then pull up to h->off.
+ */
+static int l2sec_parse_l2tp(struct sk_buff *skb, struct l2sec_rx *h)
+{
+	const unsigned int uh = sizeof(struct udphdr);
+	unsigned int plen, need, hlen, osz = 0;
+	const u8 *p;
+	u16 flags;
+
+	if (!pskb_may_pull(skb, uh + 2))
+		return -EINVAL;
+	plen = skb->len - uh;
+	flags = get_unaligned_be16(skb->data + uh);
+	if ((flags & L2TP_VER_MASK) != L2TP_VERSION)
+		return -EINVAL;
+	need = 2 + 4;
+	if (flags & L2TP_F_LENGTH)
+		need += 2;
+	if (flags & L2TP_F_SEQ)
+		need += 4;
+	if (flags & L2TP_F_OFFSET)
+		need += 2;
+	if (need > plen || !pskb_may_pull(skb, uh + need))
+		return -EINVAL;
+	p = skb->data + uh + 2;
+	if (flags & L2TP_F_LENGTH) {
+		/* Length covers the whole message; UDP trimmed the skb to its
+		 * own length already, so anything else is a lie. */
+		if (get_unaligned_be16(p) != plen)
+			return -EINVAL;
+		p += 2;
+	}
+	h->tid = get_unaligned_be16(p);
+	h->sid = get_unaligned_be16(p + 2);
+	p += 4;
+	if (flags & L2TP_F_SEQ)
+		p += 4;	/* Ns, Nr: no reordering on the data path */
+	if (flags & L2TP_F_OFFSET)
+		osz = get_unaligned_be16(p);
+	hlen = need + osz;
+	if (hlen > plen)
+		return -EINVAL;
+	h->control = flags & L2TP_F_TYPE;
+	h->off = uh + hlen;
+	return 0;
+}
+
+/* Fills @sa and returns true if the packet came through ESP transport mode. */
+static bool l2sec_esp_transport(struct sk_buff *skb, struct l2sec_sa_info *sa)
+{
+	struct sec_path *sp = skb_sec_path(skb);
+	struct xfrm_state *x;
+
+	if (!sp || !sp->len)
+		return false;
+	x = sp->xvec[sp->len - 1];
+	if (x->id.proto != IPPROTO_ESP || x->props.mode != XFRM_MODE_TRANSPORT)
+		return false;
+	sa->mark = skb->mark;
+	sa->spi = ntohl(x->id.spi);
+	sa->reqid = x->props.reqid;
+	sa->encap_sport = x->encap ? ntohs(x->encap->encap_sport) : 0;
+	sa->encap_dport = x->encap ? ntohs(x->encap->encap_dport) : 0;
+	sa->family = x->props.family;
+	memset(&sa->peer, 0, sizeof(sa->peer));
+	if (sa->family == AF_INET)
+		sa->peer.a4 = x->props.saddr.a4;
+	else
+		memcpy(&sa->peer.a6, &x->props.saddr.in6, sizeof(sa->peer.a6));
+	return true;
+}
+
+/*
+ * Is the packet's SA the tunnel's?  An unbound tunnel is bound here to the
+ * SA of its first packet, and the daemon is told (TUNNEL_NTF_BOUND).
+ */
+static bool l2sec_sa_check(struct l2sec_net *ln, struct l2sec_tunnel *t,
+			   const struct l2sec_sa_info *sa)
+{
+	bool ok = true, newly = false;
+
+	if (smp_load_acquire(&t->bound)) {
+		if (READ_ONCE(t->bind_mark) != sa->mark)
+			return false;
+		if (likely(READ_ONCE(t->sa_seen)))
+			return true;
+	}
+	spin_lock(&t->sa_lock);
+	if (!t->bound) {
+		t->bind_mark = sa->mark;
+		smp_store_release(&t->bound, 1);
+		newly = true;
+	} else if (t->bind_mark != sa->mark) {
+		ok = false;
+	}
+	if (ok && !t->sa_seen) {
+		/* for reporting: SPI, reqid and NAT-T ports of the bound SA */
+		t->sa = *sa;
+		WRITE_ONCE(t->sa_seen, true);
+	}
+	spin_unlock(&t->sa_lock);
+	if (newly)
+		l2sec_notify_tunnel(ln, t, L2SEC_CMD_TUNNEL_NTF_BOUND, GFP_ATOMIC);
+	return ok;
+}
+
+/* Pulls the PPP header at h->off; returns the protocol and advances off. */
+static int l2sec_parse_ppp(struct sk_buff *skb, unsigned int *off, u16 *proto)
+{
+	unsigned int o = *off;
+	const u8 *p;
+
+	if (!pskb_may_pull(skb, o + 1))
+		return -EINVAL;
+	if (skb->data[o] == PPP_ALLSTATIONS) {
+		if (!pskb_may_pull(skb, o + 2) || skb->data[o + 1] != PPP_UI)
+			return -EINVAL;
+		o += 2;
+		if (!pskb_may_pull(skb, o + 1))
+			return -EINVAL;
+	}
+	p = skb->data + o;
+	if (p[0] & 1) {	/* protocol field compressed (RFC 1661 6.5) */
+		*proto = p[0];
+		o += 1;
+	} else {
+		if (!pskb_may_pull(skb, o + 2))
+			return -EINVAL;
+		p = skb->data + o;
+		*proto = (p[0] << 8) | p[1];
+		if (!(*proto & 1))
+			return -EINVAL;	/* low byte of a protocol is odd */
+		o += 2;
+	}
+	*off = o;
+	return 0;
+}
+
+/* Checks the inner IP header at @off against the session's addresses. */
+static enum l2sec_drop_reason l2sec_check_inner(struct sk_buff *skb, unsigned int off,
+						u16 proto, const struct l2sec_session *s)
+{
+	const struct l2sec_addrs *a = rcu_dereference(s->addrs);
+
+	if (proto == PPP_IP) {
+		const struct iphdr *iph;
+
+		if (!pskb_may_pull(skb, off + sizeof(*iph)))
+			return L2SEC_DROP_MALFORMED;
+		iph = (const struct iphdr *)(skb->data + off);
+		if (iph->version != 4 || iph->ihl < 5)
+			return L2SEC_DROP_MALFORMED;
+		if (!a || !a->has4 || iph->saddr != a->a4.addr.a4)
+			return L2SEC_DROP_SPOOF;
+	} else {
+		const struct ipv6hdr *ip6h;
+
+		if (!pskb_may_pull(skb, off + sizeof(*ip6h)))
+			return L2SEC_DROP_MALFORMED;
+		ip6h = (const struct ipv6hdr *)(skb->data + off);
+		if (ip6h->version != 6)
+			return L2SEC_DROP_MALFORMED;
+		/*
+		 * Link-local sources are accepted from any session: IPv6CP
+		 * negotiates only the interface identifier, and router
+		 * solicitations come from fe80::/64 before a prefix is known.
+		 */
+		if (!ipv6_addr_type(&ip6h->saddr) ||
+		    (!(ipv6_addr_type(&ip6h->saddr) & IPV6_ADDR_LINKLOCAL) &&
+		     (!a || !l2sec_addrs_match6(a, &ip6h->saddr))))
+			return L2SEC_DROP_SPOOF;
+	}
+	return __L2SEC_DROP_MAX;	/* no drop */
+}
+
+static void l2sec_deliver(struct net_device *dev, struct sk_buff *skb,
+			  unsigned int off, u16 proto)
+{
+	struct l2sec_dev *priv = netdev_priv(dev);
+
+	__skb_pull(skb, off);
+	/*
+	 * Whatever was known of the outer UDP checksum (verified, or waived
+	 * by ESP for NAT-T transport mode) says nothing about the inner
+	 * packet's own checksums: the stack verifies those.
+	 */
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->csum_valid = 0;
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+	skb_reset_transport_header(skb);
+	/* clears dst, conntrack, sec_path and the SA's mark */
+	skb_scrub_packet(skb, true);
+	skb->protocol = proto == PPP_IP ? htons(ETH_P_IP) : htons(ETH_P_IPV6);
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	skb->encapsulation = 0;
+	gro_cells_receive(&priv->gro_cells, skb);
+}
+
+int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct l2sec_session *s = NULL;
+	struct l2sec_tunnel *t = NULL;
+	enum l2sec_drop_reason why;
+	struct l2sec_sa_info sa;
+	struct net_device *dev;
+	struct l2sec_sock *ls;
+	struct l2sec_net *ln;
+	struct l2sec_rx h;
+	unsigned int len;
+	bool ipsec;
+	u16 proto;
+
+	ls = rcu_dereference_sk_user_data(sk);
+	if (!ls)
+		return 1;
+	ln = ls->ln;
+
+	ipsec = l2sec_esp_transport(skb, &sa);
+	if (ls->require_ipsec && !ipsec) {
+		why = L2SEC_DROP_NO_IPSEC;
+		goto drop;
+	}
+	if (l2sec_parse_l2tp(skb, &h)) {
+		why = L2SEC_DROP_MALFORMED;
+		goto drop;
+	}
+	t = l2sec_tunnel_lookup(ln, h.tid);
+	if (!t || t->lsock != ls) {
+		t = NULL;	/* SCCRQ (tunnel 0) or not ours: the daemon decides */
+		goto to_daemon;
+	}
+	if (t->require_ipsec) {
+		if (!ipsec) {
+			why = L2SEC_DROP_NO_IPSEC;
+			goto drop;
+		}
+		if (!l2sec_sa_check(ln, t, &sa)) {
+			why = L2SEC_DROP_WRONG_SA;
+			goto drop;
+		}
+	}
+	if (h.control)
+		goto to_daemon;
+	s = l2sec_session_lookup(ln, h.tid, h.sid);
+	if (!s)
+		goto to_daemon;
+	if (l2sec_parse_ppp(skb, &h.off, &proto)) {
+		why = L2SEC_DROP_MALFORMED;
+		goto drop;
+	}
+	if (proto != PPP_IP && proto != PPP_IPV6) {
+		s = NULL;	/* LCP, IPCP, auth, CCP...: the daemon's */
+		goto to_daemon;
+	}
+	if (READ_ONCE(s->state) != L2SEC_STATE_UP) {
+		why = L2SEC_DROP_NOT_UP;
+		goto drop;
+	}
+	why = l2sec_check_inner(skb, h.off, proto, s);
+	if (why != __L2SEC_DROP_MAX)
+		goto drop;
+	dev = rcu_dereference(ln->dev);
+	if (!dev || !(dev->flags & IFF_UP)) {
+		why = L2SEC_DROP_NO_DEVICE;
+		goto drop;
+	}
+	len = skb->len - h.off;
+	l2sec_scount_pkt(s->stats, len, true);
+	l2sec_count_pkt(t->stats, len, true);
+	l2sec_count_pkt(ln->stats, len, true);
+	l2sec_deliver(dev, skb, h.off, proto);
+	return 0;
+
+to_daemon:
+	if (t)
+		l2sec_count_to_daemon(t->stats);
+	l2sec_count_to_daemon(ln->stats);
+	return 1;
+
+drop:
+	if (s)
+		l2sec_scount_drop(s->stats, true);
+	if (t)
+		l2sec_count_drop(t->stats, why, true);
+	l2sec_count_drop(ln->stats, why, true);
+	net_dbg_ratelimited("l2sec: rx drop (%s): tunnel %u session %u\n",
+			    l2sec_drop_names[why], t ? t->id : 0, s ? s->id : 0);
+	kfree_skb(skb);
+	return 0;
+}
+
+const char *l2sec_drop_name(enum l2sec_drop_reason r)
+{
+	return r < __L2SEC_DROP_MAX ? l2sec_drop_names[r] : "?";
+}

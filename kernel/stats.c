@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-cpu counters of the namespace, tunnels and sessions.  Updates run with
+ * BH disabled (softirq receive, ndo_start_xmit), so this_cpu_ptr is stable
+ * and one writer per cpu holds; readers fold all cpus under the seqcount.
+ */
+#include <linux/percpu.h>
+#include <net/netlink.h>
+
+#include "internal.h"
+
+void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st,
+		      enum l2sec_drop_reason r, bool rx)
+{
+	struct l2sec_pcpu_stats *s = this_cpu_ptr(st);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->drops[r]);
+	u64_stats_inc(rx ? &s->rx_drops : &s->tx_drops);
+	u64_stats_update_end(&s->syncp);
+}
+
+void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int len,
+		     bool rx)
+{
+	struct l2sec_pcpu_stats *s = this_cpu_ptr(st);
+
+	u64_stats_update_begin(&s->syncp);
+	if (rx) {
+		u64_stats_inc(&s->rx_packets);
+		u64_stats_add(&s->rx_bytes, len);
+	} else {
+		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_bytes, len);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+void l2sec_count_to_daemon(struct l2sec_pcpu_stats __percpu *st)
+{
+	struct l2sec_pcpu_stats *s = this_cpu_ptr(st);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->to_daemon);
+	u64_stats_update_end(&s->syncp);
+}
+
+void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int len,
+		      bool rx)
+{
+	struct l2sec_pcpu_sstats *s = this_cpu_ptr(st);
+
+	u64_stats_update_begin(&s->syncp);
+	if (rx) {
+		u64_stats_inc(&s->rx_packets);
+		u64_stats_add(&s->rx_bytes, len);
+	} else {
+		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_bytes, len);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, bool rx)
+{
+	struct l2sec_pcpu_sstats *s = this_cpu_ptr(st);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(rx ? &s->rx_drops : &s->tx_drops);
+	u64_stats_update_end(&s->syncp);
+}
+
+void l2sec_stats_fold(struct l2sec_pcpu_stats __percpu *st, struct l2sec_stats *out)
+{
+	int cpu, i;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		const struct l2sec_pcpu_stats *s = per_cpu_ptr(st, cpu);
+		struct l2sec_stats c;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			c.rx_packets = u64_stats_read(&s->rx_packets);
+			c.rx_bytes = u64_stats_read(&s->rx_bytes);
+			c.tx_packets = u64_stats_read(&s->tx_packets);
+			c.tx_bytes = u64_stats_read(&s->tx_bytes);
+			c.to_daemon = u64_stats_read(&s->to_daemon);
+			c.rx_drops = u64_stats_read(&s->rx_drops);
+			c.tx_drops = u64_stats_read(&s->tx_drops);
+			for (i = 0; i < __L2SEC_DROP_MAX; i++)
+				c.drops[i] = u64_stats_read(&s->drops[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		out->rx_packets += c.rx_packets;
+		out->rx_bytes += c.rx_bytes;
+		out->tx_packets += c.tx_packets;
+		out->tx_bytes += c.tx_bytes;
+		out->to_daemon += c.to_daemon;
+		out->rx_drops += c.rx_drops;
+		out->tx_drops += c.tx_drops;
+		for (i = 0; i < __L2SEC_DROP_MAX; i++)
+			out->drops[i] += c.drops[i];
+	}
+}
+
+void l2sec_sstats_fold(struct l2sec_pcpu_sstats __percpu *st, struct l2sec_stats *out)
+{
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		const struct l2sec_pcpu_sstats *s = per_cpu_ptr(st, cpu);
+		u64 rxp, rxb, txp, txb, rxd, txd;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			rxp = u64_stats_read(&s->rx_packets);
+			rxb = u64_stats_read(&s->rx_bytes);
+			txp = u64_stats_read(&s->tx_packets);
+			txb = u64_stats_read(&s->tx_bytes);
+			rxd = u64_stats_read(&s->rx_drops);
+			txd = u64_stats_read(&s->tx_drops);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		out->rx_packets += rxp;
+		out->rx_bytes += rxb;
+		out->tx_packets += txp;
+		out->tx_bytes += txb;
+		out->rx_drops += rxd;
+		out->tx_drops += txd;
+	}
+}
+
+/* Puts an L2SEC_A_STATS nest; per-reason drops only if @drops. */
+int l2sec_stats_put(struct sk_buff *msg, const struct l2sec_stats *s, bool drops)
+{
+	struct nlattr *nest, *dnest;
+	int i;
+
+	nest = nla_nest_start(msg, L2SEC_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, L2SEC_STATS_A_RX_PACKETS, s->rx_packets,
+			      L2SEC_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, L2SEC_STATS_A_RX_BYTES, s->rx_bytes,
+			      L2SEC_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, L2SEC_STATS_A_TX_PACKETS, s->tx_packets,
+			      L2SEC_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, L2SEC_STATS_A_TX_BYTES, s->tx_bytes,
+			      L2SEC_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, L2SEC_STATS_A_RX_DROPS, s->rx_drops,
+			      L2SEC_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, L2SEC_STATS_A_TX_DROPS, s->tx_drops,
+			      L2SEC_STATS_A_PAD))
+		goto err;
+	if (drops) {
+		if (nla_put_u64_64bit(msg, L2SEC_STATS_A_TO_DAEMON, s->to_daemon,
+				      L2SEC_STATS_A_PAD))
+			goto err;
+		dnest = nla_nest_start(msg, L2SEC_STATS_A_DROPS);
+		if (!dnest)
+			goto err;
+		for (i = 0; i < __L2SEC_DROP_MAX; i++)
+			if (nla_put_u64_64bit(msg, i + L2SEC_DROPS_A_OFFSET,
+					      s->drops[i], L2SEC_DROPS_A_PAD))
+				goto err;
+		nla_nest_end(msg, dnest);
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+err:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}

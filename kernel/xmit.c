@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: ndo_start_xmit of the l2sec device.  Lockless (LLTX, no qdisc):
+ * runs with BH disabled, under RCU; no per-tunnel or per-socket lock.
+ *
+ * inner IPv4/IPv6 -> session by destination (/32, /128, /64) -> push PPP
+ * (FF 03 + 2-byte protocol: always legal, whatever the peer negotiated) and
+ * the minimal L2TPv2 data header (no L, S or O) -> route and xfrm lookup
+ * with the tunnel's out-mark, so each tunnel takes its own SA -> refuse a
+ * require-IPsec tunnel's packet whose route has no xfrm bundle (it would
+ * leave in cleartext) -> UDP + IP by udp_tunnel(6)_xmit_skb.
+ *
+ * The device advertises no GSO or checksum offload: the stack segments and
+ * checksums before calling us, so every skb is exactly one inner packet.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/skbuff.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/if_ether.h>
+#include <linux/ppp_defs.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include <net/ip6_route.h>
+#include <net/udp_tunnel.h>
+#include <net/inet_sock.h>
+#include <net/xfrm.h>
+
+#include "internal.h"
+
+/* L2TPv2 data header, version 2, no optional fields. */
+#define L2TP_HDR_MINIMAL	0x0002
+
+static void l2sec_push_headers(struct sk_buff *skb, const struct l2sec_session *s,
+			       u16 proto)
+{
+	u8 *ppp = skb_push(skb, 4);
+	__be16 *l2tp;
+
+	ppp[0] = PPP_ALLSTATIONS;
+	ppp[1] = PPP_UI;
+	put_unaligned_be16(proto, ppp + 2);
+	l2tp = skb_push(skb, 6);
+	put_unaligned_be16(L2TP_HDR_MINIMAL, &l2tp[0]);
+	put_unaligned_be16(READ_ONCE(s->tunnel->peer_id), &l2tp[1]);
+	put_unaligned_be16(READ_ONCE(s->peer_id), &l2tp[2]);
+}
+
+static enum l2sec_drop_reason l2sec_xmit4(struct sk_buff *skb, struct net_device *dev,
+					  const struct l2sec_session *s,
+					  const struct l2sec_endpoint *ep, u16 proto)
+{
+	struct l2sec_tunnel *t = s->tunnel;
+	struct sock *sk = t->lsock->sk;
+	struct net *net = sock_net(sk);
+	struct flowi4 fl4;
+	struct rtable *rt;
+	unsigned int headroom;
+
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.daddr = ep->peer.a4;
+	fl4.saddr = ep->has_local ? ep->local.a4 : inet_sk(sk)->inet_saddr;
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.flowi4_mark = READ_ONCE(t->out_mark);
+	fl4.flowi4_oif = READ_ONCE(sk->sk_bound_dev_if);
+	fl4.fl4_sport = inet_sk(sk)->inet_sport;
+	fl4.fl4_dport = ep->peer_port;
+	rt = ip_route_output_flow(net, &fl4, sk);
+	if (IS_ERR(rt))
+		return L2SEC_DROP_NO_ROUTE;
+	if (t->require_ipsec && !rt->dst.xfrm) {
+		ip_rt_put(rt);
+		return L2SEC_DROP_NO_XFRM_ROUTE;
+	}
+	if (rt->dst.dev == dev) {
+		ip_rt_put(rt);
+		return L2SEC_DROP_LOOP;
+	}
+	headroom = LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
+		   sizeof(struct iphdr) + L2SEC_TX_HDR_LEN;
+	if (skb_cow_head(skb, headroom)) {
+		ip_rt_put(rt);
+		return L2SEC_DROP_NO_MEM;
+	}
+	skb_scrub_packet(skb, !net_eq(net, dev_net(dev)));
+	l2sec_push_headers(skb, s, proto);
+	skb->mark = fl4.flowi4_mark;
+	udp_tunnel_xmit_skb(rt, sk, skb, fl4.saddr, fl4.daddr, 0,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl4.fl4_sport,
+			    fl4.fl4_dport, false, sk->sk_no_check_tx);
+	return __L2SEC_DROP_MAX;
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static enum l2sec_drop_reason l2sec_xmit6(struct sk_buff *skb, struct net_device *dev,
+					  const struct l2sec_session *s,
+					  const struct l2sec_endpoint *ep, u16 proto)
+{
+	struct l2sec_tunnel *t = s->tunnel;
+	struct sock *sk = t->lsock->sk;
+	struct net *net = sock_net(sk);
+	struct dst_entry *dst;
+	unsigned int headroom;
+	struct flowi6 fl6;
+
+	memset(&fl6, 0, sizeof(fl6));
+	fl6.daddr = ep->peer.a6;
+	fl6.saddr = ep->has_local ? ep->local.a6 : sk->sk_v6_rcv_saddr;
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.flowi6_mark = READ_ONCE(t->out_mark);
+	fl6.flowi6_oif = READ_ONCE(sk->sk_bound_dev_if);
+	fl6.fl6_sport = inet_sk(sk)->inet_sport;
+	fl6.fl6_dport = ep->peer_port;
+	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
+	if (IS_ERR(dst))
+		return L2SEC_DROP_NO_ROUTE;
+	if (t->require_ipsec && !dst->xfrm) {
+		dst_release(dst);
+		return L2SEC_DROP_NO_XFRM_ROUTE;
+	}
+	if (dst->dev == dev) {
+		dst_release(dst);
+		return L2SEC_DROP_LOOP;
+	}
+	headroom = LL_RESERVED_SPACE(dst->dev) + dst->header_len +
+		   sizeof(struct ipv6hdr) + L2SEC_TX_HDR_LEN;
+	if (skb_cow_head(skb, headroom)) {
+		dst_release(dst);
+		return L2SEC_DROP_NO_MEM;
+	}
+	skb_scrub_packet(skb, !net_eq(net, dev_net(dev)));
+	l2sec_push_headers(skb, s, proto);
+	skb->mark = fl6.flowi6_mark;
+	udp_tunnel6_xmit_skb(dst, sk, skb, dev, &fl6.saddr, &fl6.daddr, 0,
+			     ip6_dst_hoplimit(dst), 0, fl6.fl6_sport, fl6.fl6_dport,
+			     udp_get_no_check6_tx(sk));
+	return __L2SEC_DROP_MAX;
+}
+#endif
+
+/* The session owning the inner destination, or NULL; sets *@proto. */
+static struct l2sec_session *l2sec_xmit_lookup(struct l2sec_net *ln,
+					       struct sk_buff *skb, u16 *proto,
+					       enum l2sec_drop_reason *why)
+{
+	struct l2sec_session *s = NULL;
+
+	skb_reset_network_header(skb);
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		*proto = PPP_IP;
+		if (!pskb_may_pull(skb, sizeof(struct iphdr)) || ip_hdr(skb)->version != 4) {
+			*why = L2SEC_DROP_MALFORMED;
+			return NULL;
+		}
+		s = l2sec_session_by_addr4(ln, ip_hdr(skb)->daddr);
+		break;
+	case htons(ETH_P_IPV6):
+		*proto = PPP_IPV6;
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		    ipv6_hdr(skb)->version != 6) {
+			*why = L2SEC_DROP_MALFORMED;
+			return NULL;
+		}
+		s = l2sec_session_by_addr6(ln, &ipv6_hdr(skb)->daddr);
+		break;
+	default:
+		*why = L2SEC_DROP_PROTO;
+		return NULL;
+	}
+	if (!s)
+		*why = L2SEC_DROP_NO_SESSION;
+	return s;
+}
+
+netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct l2sec_dev *priv = netdev_priv(dev);
+	struct l2sec_net *ln = priv->ln;
+	const struct l2sec_endpoint *ep;
+	enum l2sec_drop_reason why;
+	struct l2sec_session *s;
+	struct l2sec_tunnel *t = NULL;
+	unsigned int len = skb->len;
+	u16 proto = 0;
+
+	rcu_read_lock();
+	s = l2sec_xmit_lookup(ln, skb, &proto, &why);
+	if (!s)
+		goto drop;
+	t = s->tunnel;
+	if (READ_ONCE(s->state) != L2SEC_STATE_UP) {
+		why = L2SEC_DROP_NOT_UP;
+		goto drop;
+	}
+	ep = rcu_dereference(t->ep);
+	why = L2SEC_DROP_PROTO;
+	if (ep->family == AF_INET)
+		why = l2sec_xmit4(skb, dev, s, ep, proto);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		why = l2sec_xmit6(skb, dev, s, ep, proto);
+#endif
+	if (why != __L2SEC_DROP_MAX)
+		goto drop;
+	l2sec_scount_pkt(s->stats, len, false);
+	l2sec_count_pkt(t->stats, len, false);
+	l2sec_count_pkt(ln->stats, len, false);
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+
+drop:
+	if (s)
+		l2sec_scount_drop(s->stats, false);
+	if (t)
+		l2sec_count_drop(t->stats, why, false);
+	l2sec_count_drop(ln->stats, why, false);
+	net_dbg_ratelimited("l2sec: tx drop (%s): tunnel %u session %u\n",
+			    l2sec_drop_name(why), t ? t->id : 0, s ? s->id : 0);
+	rcu_read_unlock();
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
