@@ -4,7 +4,7 @@
 # kernel; tunnel authentication with the wrong secret is refused; SIGTERM to
 # l2secd sends StopCCN that xl2tpd logs; xl2tpd killed -9 is found by the
 # HELLO timeout and cleaned up.
-# vm-timeout: 300
+# vm-timeout: 900
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-50
@@ -31,13 +31,14 @@ print(d.decode(), end="")' "$run/run/l2secd.sock" "$1"
 jcheck() {
 	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
 }
-kern_tunnels() { gw "$L2SEC" -j tunnel show | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
-kern_sessions() { gw "$L2SEC" -j session show | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+# kern_count tunnel|session: objects in the kernel, from `l2sec -j OBJECT show`
+kern_count() { gw "$L2SEC" -j "$1" show 2>/dev/null | grep -o "\"$1_id\"" | wc -l; }
 
 rm -rf "$run"
 mkdir -p "$run/run"
 modprobe l2sec
 modprobe ppp_generic 2>/dev/null
+modprobe ppp_async 2>/dev/null
 [ -e /dev/ppp ] || mknod /dev/ppp c 108 0
 netns_add gw lac
 veth gw eth0 192.0.2.1/24 lac eth0 192.0.2.2/24
@@ -84,39 +85,47 @@ nodetach
 lcp-max-configure 1000
 CONF
 
-# start_lac SECRET LOG: xl2tpd in the LAC namespace
+# start_lac SECRET LOG: xl2tpd in the LAC namespace. Not under `check`: that runs
+# its command in a subshell, and lac_pid / gw_pid must be set in this one.
 start_lac() {
 	echo "* * $1" >"$run/secrets"
 	rm -f "$run/control"
-	lac xl2tpd -D -c "$run/xl2tpd.conf" -s "$run/secrets" -C "$run/control" \
+	# not through a shell function: $! must be xl2tpd itself (ip netns exec execs it)
+	ip netns exec lac xl2tpd -D -c "$run/xl2tpd.conf" -s "$run/secrets" -C "$run/control" \
 		-p "$run/xl2tpd.pid" >"$2" 2>&1 &
 	lac_pid=$!
-	wait_for 20 test -p "$run/control"
 }
 stop_lac() {
 	kill "$lac_pid" 2>/dev/null
 	wait "$lac_pid" 2>/dev/null
-	pkill -f "pppd /dev/pts" 2>/dev/null
+	pkill -x pppd 2>/dev/null
+	wait_for 20 sh -c '! pgrep -x pppd'
 	true
 }
 start_gw() {
-	gw "$L2SECD" -c "$run/l2sec.conf" >"$1" 2>&1 &
+	ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$1" 2>&1 &
 	gw_pid=$!
-	wait_for 20 test -S "$run/run/l2secd.sock"
 }
 
+# kern_is OBJECT OP N: the kernel's count of tunnels or sessions compares so
+kern_is() { [ "$(kern_count "$1")" "$2" "$3" ]; }
+# the first tunnel ID in the daemon's `show tunnels` answer
+first_tid() { sed -n 's/.*"tunnel_id":\([0-9]*\).*/\1/p' "$1" | head -n 1; }
+
 check "configuration is valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
-check "l2secd starts" start_gw "$out/l2secd-1.log"
+start_gw "$out/l2secd-1.log"
+check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
 
 # --- establish, show, hang up ------------------------------------------------------
 lac_conf yes
-check "xl2tpd starts" start_lac s3cret-tunnel "$out/xl2tpd-1.log"
+start_lac s3cret-tunnel "$out/xl2tpd-1.log"
+check "xl2tpd starts" wait_for 60 test -p "$run/control"
 echo "c gw" >"$run/control"
-check "tunnel in the kernel (l2sec tunnel show)" wait_for 30 sh -c "[ \$(ip netns exec gw $L2SEC -j tunnel show | grep -o tunnel_id | wc -l) -ge 1 ]"
-check "session in the kernel (l2sec session show)" wait_for 30 sh -c "[ \$(ip netns exec gw $L2SEC -j session show | grep -o session_id | wc -l) -ge 1 ]"
+check "tunnel in the kernel (l2sec tunnel show)" wait_for 60 kern_is tunnel -eq 1
+check "session in the kernel (l2sec session show)" wait_for 60 kern_is session -eq 1
 gw "$L2SEC" tunnel show >"$out/tunnel-show.txt" 2>&1
 gw "$L2SEC" session show >"$out/session-show.txt" 2>&1
-check "xl2tpd authenticated the LNS and has its call" grep -q "Call established" "$out/xl2tpd-1.log"
+check "xl2tpd has its call (it authenticated the LNS)" grep -q "Call established" "$out/xl2tpd-1.log"
 ctl "show tunnels" >"$out/ctl-tunnels.json"
 ctl "show sessions" >"$out/ctl-sessions.json"
 check "daemon: one established tunnel, in the kernel" jcheck \
@@ -125,50 +134,59 @@ check "daemon: one established tunnel, in the kernel" jcheck \
 check "daemon: one established session, in the kernel" jcheck \
 	'len(j["sessions"]) == 1 and j["sessions"][0]["state"] == "established" and j["sessions"][0]["in_kernel"]' \
 	<"$out/ctl-sessions.json"
-check "kernel tunnel ids match the daemon's" sh -c "grep -q \"\$(python3 -c 'import json; print(json.load(open(\"$out/ctl-tunnels.json\"))[\"tunnels\"][0][\"tunnel_id\"])')\" '$out/tunnel-show.txt'"
+tid=$(first_tid "$out/ctl-tunnels.json")
+check "the kernel's tunnel is the daemon's ($tid)" \
+	sh -c "[ -n '$tid' ] && ip netns exec gw $L2SEC -j tunnel show | grep -q '\"tunnel_id\":$tid[,}]'"
 
 echo "d gw" >"$run/control"
-check "hang-up: tunnel gone from the kernel" wait_for 20 sh -c "[ \$(ip netns exec gw $L2SEC -j tunnel show | grep -o tunnel_id | wc -l) -eq 0 ]"
-check_eq "hang-up: no session left in the kernel" 0 "$(kern_sessions)"
+check "hang-up: tunnel gone from the kernel" wait_for 60 kern_is tunnel -eq 0
+check "hang-up: no session left in the kernel" kern_is session -eq 0
 check "daemon logged the peer's StopCCN" grep -q "closed: result 1" "$out/l2secd-1.log"
 stop_lac
 
 # --- wrong secret ----------------------------------------------------------------------
 # challenge = no: xl2tpd does not check us, only answers our challenge (wrongly)
 lac_conf no
-check "xl2tpd starts (wrong secret)" start_lac not-the-secret "$out/xl2tpd-2.log"
+start_lac not-the-secret "$out/xl2tpd-2.log"
+check "xl2tpd starts (wrong secret)" wait_for 60 test -p "$run/control"
 echo "c gw" >"$run/control"
-check "wrong secret: refused (not authorized)" wait_for 20 \
-	sh -c "grep -q 'result 4 error 0: challenge response mismatch' '$out/l2secd-1.log'"
-check_eq "wrong secret: no tunnel in the kernel" 0 "$(kern_tunnels)"
+check "wrong secret: refused (not authorized)" wait_for 60 \
+	grep -q 'result 4 error 0: challenge response mismatch' "$out/l2secd-1.log"
+check "wrong secret: xl2tpd was told why" wait_for 30 \
+	grep -q "challenge response mismatch" "$out/xl2tpd-2.log"
+check "wrong secret: no tunnel in the kernel" kern_is tunnel -eq 0
 ctl "show stats" >"$out/ctl-stats-1.json"
 check "wrong secret: counted" jcheck 'j["stats"]["tunnels_auth_failed"] == 1' <"$out/ctl-stats-1.json"
 stop_lac
 
 # --- SIGTERM: StopCCN to the LAC -------------------------------------------------------
 lac_conf yes
-check "xl2tpd starts (SIGTERM case)" start_lac s3cret-tunnel "$out/xl2tpd-3.log"
+start_lac s3cret-tunnel "$out/xl2tpd-3.log"
+check "xl2tpd starts (SIGTERM case)" wait_for 60 test -p "$run/control"
 echo "c gw" >"$run/control"
-check "tunnel up again" wait_for 30 sh -c "[ \$(ip netns exec gw $L2SEC -j session show | grep -o session_id | wc -l) -ge 1 ]"
+check "tunnel up again" wait_for 60 kern_is session -eq 1
 kill -TERM "$gw_pid"
-check "l2secd exits after SIGTERM" wait_for 15 sh -c "! kill -0 $gw_pid 2>/dev/null"
+check "l2secd exits after SIGTERM" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
 wait "$gw_pid"
 check_eq "l2secd exit status" 0 "$?"
-check "xl2tpd logged our StopCCN" wait_for 10 grep -q "LNS shutting down" "$out/xl2tpd-3.log"
-check "l2secd removed its runtime files" sh -c "! [ -e '$run/run/l2secd.pid' ] && ! [ -e '$run/run/l2secd.sock' ]"
-check_eq "SIGTERM: nothing left in the kernel" 0 "$(gw "$L2SEC" -j tunnel show 2>/dev/null | grep -o tunnel_id | wc -l)"
+check "xl2tpd logged our StopCCN" wait_for 30 grep -q "LNS shutting down" "$out/xl2tpd-3.log"
+check "l2secd removed its runtime files" \
+	sh -c "! [ -e '$run/run/l2secd.pid' ] && ! [ -e '$run/run/l2secd.sock' ]"
+check "SIGTERM: nothing left in the kernel" kern_is tunnel -eq 0
 stop_lac
 
 # --- xl2tpd killed -9: HELLO timeout ----------------------------------------------------
-check "l2secd starts again" start_gw "$out/l2secd-2.log"
-check "xl2tpd starts (kill -9 case)" start_lac s3cret-tunnel "$out/xl2tpd-4.log"
+start_gw "$out/l2secd-2.log"
+check "l2secd starts again" wait_for 60 test -S "$run/run/l2secd.sock"
+start_lac s3cret-tunnel "$out/xl2tpd-4.log"
+check "xl2tpd starts (kill -9 case)" wait_for 60 test -p "$run/control"
 echo "c gw" >"$run/control"
-check "tunnel up (kill -9 case)" wait_for 30 sh -c "[ \$(ip netns exec gw $L2SEC -j session show | grep -o session_id | wc -l) -ge 1 ]"
+check "tunnel up (kill -9 case)" wait_for 60 kern_is session -eq 1
 kill -9 "$lac_pid"
-pkill -9 -f "pppd /dev/pts" 2>/dev/null
+pkill -9 -x pppd 2>/dev/null
 # HELLO after 2 s of silence, then 0.5 + 1 + 1 + 1 s of retransmissions
-check "HELLO timeout removes the tunnel from the kernel" wait_for 30 \
-	sh -c "[ \$(ip netns exec gw $L2SEC -j tunnel show | grep -o tunnel_id | wc -l) -eq 0 ]"
+check "HELLO timeout removes the tunnel from the kernel" wait_for 60 kern_is tunnel -eq 0
+check "and its session" kern_is session -eq 0
 ctl "show stats" >"$out/ctl-stats-2.json"
 check "timeout counted" jcheck 'j["stats"]["tunnels_timed_out"] == 1 and j["sessions"] == 0' \
 	<"$out/ctl-stats-2.json"

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Control socket: one request line in, one JSON object out (see ctl.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "l2tp_session.h"
+#include "l2tp_tunnel.h"
+#include "log.h"
+#include "util.h"
+
+#define CTL_MAX_CLIENTS 16
+#define CTL_REQ_MAX 256
+#define CTL_CLIENT_TIMEOUT_MS 5000
+
+#ifndef L2SEC_VERSION
+#define L2SEC_VERSION "unknown"
+#endif
+
+struct ctl_client {
+	struct ctl *ctl;
+	struct ev_io io;
+	struct ev_timer timeout;	/* a client that stalls is dropped */
+	char req[CTL_REQ_MAX];
+	size_t req_len;
+	char *out;			/* the reply, once the request is complete */
+	size_t out_len, out_off;
+	bool used;
+};
+
+struct ctl {
+	struct evloop *loop;
+	struct l2tp_lns *lns;
+	struct ev_io listen_io;
+	char path[108];
+	struct ctl_client clients[CTL_MAX_CLIENTS];
+};
+
+static void add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void add_int(struct json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static void add_bool(struct json_object *o, const char *k, bool v)
+{
+	json_object_object_add(o, k, json_object_new_boolean(v));
+}
+
+static void peer_addr(const struct l2tp_peer *p, char *buf, size_t len, unsigned int *port)
+{
+	const struct sockaddr_storage *ss = &p->addr;
+
+	buf[0] = '\0';
+	*port = 0;
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)len);
+		*port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf,
+			  (socklen_t)len);
+		*port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	}
+}
+
+static struct json_object *show_tunnels(struct l2tp_lns *lns)
+{
+	struct json_object *arr = json_object_new_array();
+	struct json_object *res = json_object_new_object();
+	uint64_t now = evloop_now(lns->loop);
+
+	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next) {
+		struct json_object *o = json_object_new_object();
+		char addr[INET6_ADDRSTRLEN];
+		unsigned int port;
+
+		peer_addr(&t->peer, addr, sizeof(addr), &port);
+		add_int(o, "tunnel_id", t->tid);
+		add_int(o, "peer_tunnel_id", t->peer_tid);
+		add_str(o, "state", l2tp_tunnel_state_name(t->state));
+		add_str(o, "peer", addr);
+		add_int(o, "peer_port", port);
+		add_str(o, "peer_host", t->peer_host);
+		add_int(o, "mark", t->peer.mark);
+		add_int(o, "sessions", t->n_sessions);
+		add_int(o, "uptime_ms", (int64_t)(now - t->created_ms));
+		add_bool(o, "require_ipsec", t->require_ipsec);
+		add_bool(o, "in_kernel", t->in_kernel);
+		add_int(o, "retransmits", (int64_t)t->ctrl.stats.tx_retransmits);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(res, "tunnels", arr);
+	return res;
+}
+
+static struct json_object *show_sessions(struct l2tp_lns *lns)
+{
+	struct json_object *arr = json_object_new_array();
+	struct json_object *res = json_object_new_object();
+	uint64_t now = evloop_now(lns->loop);
+
+	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next) {
+		for (struct l2tp_session *s = t->sessions; s; s = s->next) {
+			struct json_object *o = json_object_new_object();
+
+			add_int(o, "tunnel_id", t->tid);
+			add_int(o, "session_id", s->sid);
+			add_int(o, "peer_tunnel_id", t->peer_tid);
+			add_int(o, "peer_session_id", s->peer_sid);
+			add_str(o, "state", l2tp_session_state_name(s->state));
+			add_int(o, "call_serial", s->call_serial);
+			add_int(o, "tx_speed", s->tx_speed);
+			add_int(o, "uptime_ms", (int64_t)(now - s->created_ms));
+			add_bool(o, "in_kernel", s->in_kernel);
+			add_int(o, "ppp_rx", (int64_t)s->rx_ppp);
+			add_int(o, "ppp_tx", (int64_t)s->tx_ppp);
+			json_object_array_add(arr, o);
+		}
+	}
+	json_object_object_add(res, "sessions", arr);
+	return res;
+}
+
+static struct json_object *show_stats(struct l2tp_lns *lns)
+{
+	const struct l2tp_lns_stats *st = &lns->stats;
+	struct json_object *res = json_object_new_object();
+	struct json_object *o = json_object_new_object();
+#define S(f) add_int(o, #f, (int64_t)st->f)
+	S(rx_packets); S(rx_bad_header); S(rx_unknown_tunnel); S(rx_wrong_peer);
+	S(rx_malformed); S(rx_ignored); S(rx_wrong_state); S(sccrq_rate_limited);
+	S(sccrq_refused); S(tunnels_established); S(tunnels_auth_failed);
+	S(tunnels_timed_out); S(sessions_refused); S(sessions_established);
+	S(rx_data); S(rx_data_dropped); S(tx_errors);
+#undef S
+	json_object_object_add(res, "stats", o);
+	add_int(res, "tunnels", lns->n_tunnels);
+	add_int(res, "half_open", lns->n_half_open);
+	add_int(res, "sessions", lns->n_sessions);
+	return res;
+}
+
+struct json_object *ctl_handle(struct l2tp_lns *lns, const char *request)
+{
+	struct json_object *res;
+
+	if (!strcmp(request, "show tunnels"))
+		return show_tunnels(lns);
+	if (!strcmp(request, "show sessions"))
+		return show_sessions(lns);
+	if (!strcmp(request, "show stats"))
+		return show_stats(lns);
+	res = json_object_new_object();
+	if (!strcmp(request, "version"))
+		add_str(res, "version", L2SEC_VERSION);
+	else
+		add_str(res, "error", "unknown request");
+	return res;
+}
+
+static void client_free(struct ctl_client *c)
+{
+	evloop_del_io(c->ctl->loop, &c->io);
+	ev_timer_cancel(c->ctl->loop, &c->timeout);
+	close(c->io.fd);
+	free(c->out);
+	memset(c, 0, sizeof(*c));
+}
+
+static void client_timeout(struct ev_timer *t)
+{
+	client_free(container_of(t, struct ctl_client, timeout));
+}
+
+static void client_write(struct ctl_client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->io.fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return;
+			break;
+		}
+		c->out_off += (size_t)n;
+	}
+	client_free(c);
+}
+
+static void client_request(struct ctl_client *c)
+{
+	struct json_object *res;
+	const char *s;
+	char *nl = memchr(c->req, '\n', c->req_len);
+
+	*nl = '\0';
+	if (nl > c->req && nl[-1] == '\r')
+		nl[-1] = '\0';
+	res = ctl_handle(c->ctl->lns, c->req);
+	s = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
+	c->out_len = strlen(s) + 1;
+	c->out = malloc(c->out_len);
+	if (c->out) {
+		memcpy(c->out, s, c->out_len - 1);
+		c->out[c->out_len - 1] = '\n';
+	}
+	json_object_put(res);
+	if (!c->out) {
+		client_free(c);
+		return;
+	}
+	evloop_mod_io(c->ctl->loop, &c->io, EPOLLOUT);
+	client_write(c);
+}
+
+static void client_cb(struct ev_io *io, uint32_t events)
+{
+	struct ctl_client *c = container_of(io, struct ctl_client, io);
+	ssize_t n;
+
+	if (c->out) {
+		client_write(c);
+		return;
+	}
+	n = recv(io->fd, c->req + c->req_len, sizeof(c->req) - 1 - c->req_len, 0);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) {
+		client_free(c);
+		return;
+	}
+	c->req_len += (size_t)n;
+	if (memchr(c->req, '\n', c->req_len)) {
+		client_request(c);
+		return;
+	}
+	if (c->req_len == sizeof(c->req) - 1) {
+		log_info("ctl: request too long, client dropped");
+		client_free(c);
+	}
+}
+
+static void listen_cb(struct ev_io *io, uint32_t events)
+{
+	struct ctl *ctl = container_of(io, struct ctl, listen_io);
+	int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct ctl_client *c = NULL;
+
+	if (fd < 0)
+		return;
+	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
+		if (!ctl->clients[i].used) {
+			c = &ctl->clients[i];
+			break;
+		}
+	}
+	if (!c) {
+		log_info("ctl: too many clients, one refused");
+		close(fd);
+		return;
+	}
+	c->used = true;
+	c->ctl = ctl;
+	ev_timer_init(&c->timeout, client_timeout);
+	if (evloop_add_io(ctl->loop, &c->io, fd, EPOLLIN, client_cb) < 0) {
+		close(fd);
+		memset(c, 0, sizeof(*c));
+		return;
+	}
+	ev_timer_arm(ctl->loop, &c->timeout, CTL_CLIENT_TIMEOUT_MS);
+}
+
+struct ctl *ctl_open(struct evloop *loop, const char *path, struct l2tp_lns *lns)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct ctl *ctl;
+	mode_t old;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_err("ctl: socket path too long: %s", path);
+		return NULL;
+	}
+	ctl = calloc(1, sizeof(*ctl));
+	if (!ctl)
+		return NULL;
+	ctl->loop = loop;
+	ctl->lns = lns;
+	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto err;
+	unlink(path);	/* the pid file check ran first: a stale socket */
+	old = umask(0077);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		umask(old);
+		goto err_fd;
+	}
+	umask(old);
+	if (listen(fd, 16) < 0 || evloop_add_io(loop, &ctl->listen_io, fd, EPOLLIN, listen_cb) < 0)
+		goto err_fd;
+	return ctl;
+err_fd:
+	close(fd);
+err:
+	log_err("ctl: %s: %s", path, strerror(errno));
+	free(ctl);
+	return NULL;
+}
+
+void ctl_close(struct ctl *ctl)
+{
+	if (!ctl)
+		return;
+	for (size_t i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (ctl->clients[i].used)
+			client_free(&ctl->clients[i]);
+	evloop_del_io(ctl->loop, &ctl->listen_io);
+	close(ctl->listen_io.fd);
+	unlink(ctl->path);
+	free(ctl);
+}

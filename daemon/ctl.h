@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon's control socket for the l2sec tool: a unix stream socket
+ * (RUNTIME_DIR/l2secd.sock, mode 0600, root only).
+ *
+ * Protocol: the client sends one request line (at most 255 bytes, '\n'
+ * terminated); the daemon answers with one JSON object and a '\n', then
+ * closes. Requests:
+ *   show tunnels   {"tunnels": [{"tunnel_id", "peer_tunnel_id", "state",
+ *                  "peer", "peer_port", "peer_host", "mark", "sessions",
+ *                  "uptime_ms", "require_ipsec", "in_kernel", "retransmits"}]}
+ *   show sessions  {"sessions": [{"tunnel_id", "session_id", "peer_tunnel_id",
+ *                  "peer_session_id", "state", "call_serial", "tx_speed",
+ *                  "uptime_ms", "in_kernel", "ppp_rx", "ppp_tx"}]}
+ *   show stats     {"stats": {counter: value, ...}, "tunnels": n, ...}
+ *   version        {"version": "..."}
+ * Errors: {"error": "message"}.
+ */
+#ifndef L2SECD_CTL_H
+#define L2SECD_CTL_H
+
+#include <json-c/json.h>
+
+#include "evloop.h"
+#include "l2tp_lns.h"
+
+struct ctl;
+
+struct ctl *ctl_open(struct evloop *loop, const char *path, struct l2tp_lns *lns);
+void ctl_close(struct ctl *ctl);
+/* The answer to one request line: a new JSON object (caller puts it). */
+struct json_object *ctl_handle(struct l2tp_lns *lns, const char *request);
+
+#endif

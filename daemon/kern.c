@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/* l2sec.ko generic netlink client for the daemon (libmnl). */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kern.h"
+#include "l2sec.h"
+#include "log.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+struct kern {
+	struct mnl_socket *nl;
+	uint16_t family;
+	uint32_t seq;
+	uint32_t portid;
+	char buf[16384];		/* one request or reply at a time */
+};
+
+/* What a reply callback extracts; one request in flight at a time. */
+struct reply {
+	uint16_t family;		/* CTRL_CMD_GETFAMILY */
+	uint32_t sock_id;		/* SOCK_ADD */
+	struct kern_sa *sa;		/* TUNNEL_GET */
+};
+
+static struct nlmsghdr *msg_start(struct kern *k, uint16_t type, uint8_t cmd, uint8_t version)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++k->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
+static const char *extack_msg(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	size_t off = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (off > mnl_nlmsg_get_payload_len(nlh))
+		return NULL;
+	mnl_attr_for_each(a, nlh, off)
+		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			return mnl_attr_get_str(a);
+	return NULL;
+}
+
+static int family_attr_cb(const struct nlattr *a, void *data)
+{
+	struct reply *r = data;
+
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+		r->family = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+static int sa_attr_cb(const struct nlattr *a, void *data)
+{
+	struct kern_sa *sa = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case L2SEC_SA_A_MARK:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			sa->mark = mnl_attr_get_u32(a);
+		break;
+	case L2SEC_SA_A_SPI:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			sa->spi = mnl_attr_get_u32(a);
+		break;
+	case L2SEC_SA_A_REQID:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			sa->reqid = mnl_attr_get_u32(a);
+		break;
+	case L2SEC_SA_A_ENCAP_SPORT:
+		if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+			sa->encap_sport = mnl_attr_get_u16(a);
+		break;
+	case L2SEC_SA_A_ENCAP_DPORT:
+		if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+			sa->encap_dport = mnl_attr_get_u16(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int l2sec_attr_cb(const struct nlattr *a, void *data)
+{
+	struct reply *r = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case L2SEC_A_SOCK_ID:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			r->sock_id = mnl_attr_get_u32(a);
+		break;
+	case L2SEC_A_SA:
+		if (r->sa && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0) {
+			r->sa->present = true;
+			mnl_attr_parse_nested(a, sa_attr_cb, r->sa);
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == GENL_ID_CTRL)
+		return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), l2sec_attr_cb, data);
+}
+
+/* Send one request and read until its ack; -1 with errno on error. */
+static int exchange(struct kern *k, struct nlmsghdr *nlh, struct reply *r, const char *what)
+{
+	uint32_t seq = nlh->nlmsg_seq;
+	uint16_t req_type = nlh->nlmsg_type;	/* k->buf is reused for the reply */
+
+	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0) {
+		log_err("kernel: %s: send: %s", what, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(k->nl, k->buf, sizeof(k->buf));
+		const struct nlmsghdr *m = (const struct nlmsghdr *)k->buf;
+		int len = (int)n;
+
+		if (n < 0) {
+			log_err("kernel: %s: receive: %s", what, strerror(errno));
+			return -1;
+		}
+		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+			if (m->nlmsg_seq != seq)
+				continue;
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
+				const char *ext;
+
+				if (mnl_nlmsg_get_payload_len(m) < sizeof(*e)) {
+					errno = EBADMSG;
+					return -1;
+				}
+				if (!e->error)
+					return 0;
+				ext = extack_msg(m);
+				errno = e->error < 0 ? -e->error : e->error;
+				/* no l2sec family: the caller decides how loud that is */
+				if (req_type == GENL_ID_CTRL &&
+				    errno == ENOENT)
+					return -1;
+				log_err("kernel: %s: %s%s%s", what, strerror(errno),
+					ext ? ": " : "", ext ? ext : "");
+				return -1;
+			}
+			if (m->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (m->nlmsg_type >= NLMSG_MIN_TYPE)
+				data_cb(m, r);
+		}
+	}
+}
+
+struct kern *kern_open(void)
+{
+	struct kern *k = calloc(1, sizeof(*k));
+	struct reply r = { 0 };
+	struct nlmsghdr *nlh;
+	int one = 1;
+
+	if (!k)
+		return NULL;
+	k->seq = (uint32_t)time(NULL);
+	k->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!k->nl || mnl_socket_bind(k->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto err;
+	k->portid = mnl_socket_get_portid(k->nl);
+	mnl_socket_setsockopt(k->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	nlh = msg_start(k, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, L2SEC_GENL_NAME);
+	if (exchange(k, nlh, &r, "resolve family l2sec") < 0 || !r.family) {
+		if (!errno)
+			errno = ENOENT;
+		goto err;
+	}
+	k->family = r.family;
+	return k;
+err:
+	kern_close(k);
+	return NULL;
+}
+
+void kern_close(struct kern *k)
+{
+	int saved = errno;
+
+	if (!k)
+		return;
+	if (k->nl)
+		mnl_socket_close(k->nl);
+	free(k);
+	errno = saved;
+}
+
+static struct nlmsghdr *l2sec_msg(struct kern *k, uint8_t cmd)
+{
+	return msg_start(k, k->family, cmd, L2SEC_GENL_VERSION);
+}
+
+int kern_sock_add(struct kern *k, int fd, bool require_ipsec, uint32_t *sock_id)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SOCK_ADD);
+	struct reply r = { 0 };
+
+	mnl_attr_put_u32(nlh, L2SEC_A_SOCK_FD, (uint32_t)fd);
+	mnl_attr_put_u8(nlh, L2SEC_A_REQUIRE_IPSEC, require_ipsec);
+	if (exchange(k, nlh, &r, "socket add") < 0)
+		return -1;
+	*sock_id = r.sock_id;
+	return 0;
+}
+
+int kern_sock_del(struct kern *k, uint32_t sock_id)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SOCK_DEL);
+	struct reply r = { 0 };
+
+	mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, sock_id);
+	return exchange(k, nlh, &r, "socket delete");
+}
+
+static void put_addr(struct nlmsghdr *nlh, const struct sockaddr_storage *ss,
+		     uint16_t a4, uint16_t a6)
+{
+	if (ss->ss_family == AF_INET)
+		mnl_attr_put(nlh, a4, 4, &((const struct sockaddr_in *)ss)->sin_addr);
+	else if (ss->ss_family == AF_INET6)
+		mnl_attr_put(nlh, a6, 16, &((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
+int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_NEW);
+	struct reply r = { 0 };
+	uint16_t port = t->peer.ss_family == AF_INET ?
+		((const struct sockaddr_in *)&t->peer)->sin_port :
+		((const struct sockaddr_in6 *)&t->peer)->sin6_port;
+
+	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, t->tid);
+	mnl_attr_put_u16(nlh, L2SEC_A_PEER_TUNNEL_ID, t->peer_tid);
+	mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, t->sock_id);
+	put_addr(nlh, &t->peer, L2SEC_A_PEER_ADDR4, L2SEC_A_PEER_ADDR6);
+	mnl_attr_put_u16(nlh, L2SEC_A_PEER_PORT, ntohs(port));
+	put_addr(nlh, &t->local, L2SEC_A_LOCAL_ADDR4, L2SEC_A_LOCAL_ADDR6);
+	mnl_attr_put_u8(nlh, L2SEC_A_REQUIRE_IPSEC, t->require_ipsec);
+	if (t->mark) {
+		/* charon mark_in = mark_out = %unique, set_mark_in = %same: one value */
+		mnl_attr_put_u32(nlh, L2SEC_A_BIND_MARK, t->mark);
+		mnl_attr_put_u32(nlh, L2SEC_A_OUT_MARK, t->mark);
+	}
+	return exchange(k, nlh, &r, "tunnel add");
+}
+
+int kern_tunnel_del(struct kern *k, uint16_t tid)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_DEL);
+	struct reply r = { 0 };
+
+	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	return exchange(k, nlh, &r, "tunnel delete");
+}
+
+int kern_tunnel_sa(struct kern *k, uint16_t tid, struct kern_sa *sa)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_GET);
+	struct reply r = { .sa = sa };
+
+	memset(sa, 0, sizeof(*sa));
+	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	return exchange(k, nlh, &r, "tunnel get");
+}
+
+int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_NEW);
+	struct reply r = { 0 };
+
+	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, sid);
+	mnl_attr_put_u16(nlh, L2SEC_A_PEER_SESSION_ID, peer_sid);
+	mnl_attr_put_u8(nlh, L2SEC_A_STATE, L2SEC_STATE_DOWN);
+	return exchange(k, nlh, &r, "session add");
+}
+
+int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_SET);
+	struct reply r = { 0 };
+
+	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, sid);
+	mnl_attr_put_u8(nlh, L2SEC_A_STATE, L2SEC_STATE_UP);
+	if (ipv4)
+		mnl_attr_put(nlh, L2SEC_A_IPV4, 4, ipv4);
+	return exchange(k, nlh, &r, "session up");
+}
+
+int kern_session_del(struct kern *k, uint16_t tid, uint16_t sid)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_DEL);
+	struct reply r = { 0 };
+
+	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, sid);
+	return exchange(k, nlh, &r, "session delete");
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Programming l2sec.ko over generic netlink (uapi/l2sec.h) with libmnl:
+ * socket handover, tunnels, sessions, and the SA a tunnel is bound to.
+ *
+ * Requests are synchronous (request, then the ack or the error with the
+ * kernel's extack message, which is logged). One struct kern per daemon,
+ * used from the event loop only.
+ */
+#ifndef L2SECD_KERN_H
+#define L2SECD_KERN_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct kern;
+
+struct kern_tunnel {
+	uint16_t tid, peer_tid;
+	uint32_t sock_id;
+	struct sockaddr_storage peer;		/* address and port */
+	struct sockaddr_storage local;		/* AF_UNSPEC: the socket's */
+	bool require_ipsec;
+	uint32_t mark;				/* bind mark and out mark; 0: none */
+};
+
+struct kern_sa {
+	bool present;
+	uint32_t mark, spi, reqid;
+	uint16_t encap_sport, encap_dport;
+};
+
+/* NULL with errno ENOENT when the l2sec family is not registered. */
+struct kern *kern_open(void);
+void kern_close(struct kern *k);
+
+int kern_sock_add(struct kern *k, int fd, bool require_ipsec, uint32_t *sock_id);
+int kern_sock_del(struct kern *k, uint32_t sock_id);
+int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t);
+int kern_tunnel_del(struct kern *k, uint16_t tid);
+/* The SA the module saw for this tunnel; sa->present false when none yet. */
+int kern_tunnel_sa(struct kern *k, uint16_t tid, struct kern_sa *sa);
+int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_sid);
+/* For the PPP layer: the client's IPv4 address (NULL: none) and state up. */
+int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4);
+int kern_session_del(struct kern *k, uint16_t tid, uint16_t sid);
+
+#endif

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l2secd: the l2sec gateway daemon. Runs in the foreground (systemd, or a
+ * supervisor) and logs to stderr or syslog.
+ *
+ *   l2secd [-c FILE] [-d]      run
+ *   l2secd -n [-c FILE] [-p]   check the configuration (every error with its
+ *                              line), -p: print the effective configuration
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "server.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: l2secd [-c FILE] [-d]       run the gateway\n"
+		"       l2secd -n [-c FILE] [-p]    check the configuration; -p prints it\n"
+		"  -c FILE  configuration (default " CONFIG_DEFAULT_PATH ")\n"
+		"  -d       log at debug level\n"
+		"  -V       print the version\n");
+}
+
+/* -n: errors go to stderr as "FILE:LINE: message", whatever log-target says. */
+static void check_error(void *arg, const char *file, unsigned int line, const char *msg)
+{
+	(void)arg;
+	if (line)
+		fprintf(stderr, "%s:%u: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = CONFIG_DEFAULT_PATH;
+	bool check = false, print = false, debug = false;
+	struct l2sec_config cfg;
+	struct l2secd d;
+	int opt, errors, ret;
+
+	while ((opt = getopt(argc, argv, "c:ndpVh")) != -1) {
+		switch (opt) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'p':
+			print = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'V':
+			printf("l2secd %s\n", L2SEC_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (print && !check) {
+		fprintf(stderr, "l2secd: -p goes with -n\n");
+		return 2;
+	}
+	log_setup(LOG_TARGET_STDERR, LOG_NOTICE, "l2secd");
+	errors = config_load(&cfg, path, check ? check_error : NULL, NULL);
+	if (check) {
+		if (errors) {
+			fprintf(stderr, "%s: %d error%s\n", path, errors, errors == 1 ? "" : "s");
+			return 1;
+		}
+		if (print)
+			config_print(&cfg, stdout);
+		return 0;
+	}
+	if (errors) {
+		log_err("%s: %d error%s; not starting", path, errors, errors == 1 ? "" : "s");
+		return 1;
+	}
+	if (debug)
+		cfg.log_level = LOG_DEBUG;
+	log_setup(cfg.log_target, cfg.log_level, "l2secd");
+	if (l2secd_start(&d, path, &cfg) < 0) {
+		l2secd_cleanup(&d);
+		return 1;
+	}
+	ret = l2secd_run(&d);
+	l2secd_cleanup(&d);
+	return ret;
+}

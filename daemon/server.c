@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0
+/* l2secd wiring: sockets, kernel, LNS, control socket, signals, runtime files. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "l2tp_session.h"
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+#ifndef SO_RCVMARK
+#define SO_RCVMARK 75
+#endif
+
+#define STOP_WAIT_MS 3000	/* how long SIGTERM waits for StopCCN acks */
+#define RX_BATCH 64		/* datagrams per wakeup, then others get a turn */
+
+/* --- L2TP sockets ----------------------------------------------------------- */
+
+static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf, size_t len)
+{
+	struct l2secd *d = env;
+	struct l2secd_sock *s;
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(uint32_t))];
+		struct cmsghdr align;
+	} cbuf;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = {
+		.msg_name = (void *)&peer->addr, .msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf.buf),
+	};
+	struct cmsghdr *cm;
+	size_t clen = 0;
+
+	if (peer->sock < 0 || (unsigned int)peer->sock >= d->n_socks)
+		return -1;
+	s = &d->socks[peer->sock];
+	mh.msg_namelen = s->family == AF_INET ? sizeof(struct sockaddr_in) :
+		sizeof(struct sockaddr_in6);
+	memset(cbuf.buf, 0, sizeof(cbuf.buf));
+	cm = CMSG_FIRSTHDR(&mh);
+	/* reply from the address the peer sent to (wildcard listeners) */
+	if (s->family == AF_INET && peer->local.ss_family == AF_INET) {
+		struct in_pktinfo pi = { 0 };
+
+		pi.ipi_spec_dst = ((const struct sockaddr_in *)&peer->local)->sin_addr;
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		clen += CMSG_SPACE(sizeof(pi));
+		cm = (struct cmsghdr *)(cbuf.buf + clen);
+	} else if (s->family == AF_INET6 && peer->local.ss_family == AF_INET6) {
+		struct in6_pktinfo pi = { 0 };
+
+		pi.ipi6_addr = ((const struct sockaddr_in6 *)&peer->local)->sin6_addr;
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		clen += CMSG_SPACE(sizeof(pi));
+		cm = (struct cmsghdr *)(cbuf.buf + clen);
+	}
+	/* the SA's mark picks that client's outbound policy (research: sa-binding) */
+	if (peer->mark) {
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SO_MARK;
+		cm->cmsg_len = CMSG_LEN(sizeof(uint32_t));
+		memcpy(CMSG_DATA(cm), &peer->mark, sizeof(uint32_t));
+		clen += CMSG_SPACE(sizeof(uint32_t));
+	}
+	mh.msg_controllen = clen;
+	if (!clen)
+		mh.msg_control = NULL;
+	if (sendmsg(s->fd, &mh, MSG_DONTWAIT) < 0) {
+		log_info("l2tp: send: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void sock_rx_cb(struct ev_io *io, uint32_t events)
+{
+	struct l2secd_sock *s = container_of(io, struct l2secd_sock, io);
+	static uint8_t buf[65536];	/* one datagram at a time, single thread */
+
+	for (int i = 0; i < RX_BATCH; i++) {
+		union {
+			char buf[256];
+			struct cmsghdr align;
+		} cbuf;
+		struct l2tp_peer peer = { .sock = (int)(s - s->d->socks) };
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr mh = {
+			.msg_name = &peer.addr, .msg_namelen = sizeof(peer.addr),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf.buf),
+		};
+		ssize_t n = recvmsg(io->fd, &mh, MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_info("l2tp: receive: %s", strerror(errno));
+			return;
+		}
+		if (mh.msg_flags & MSG_TRUNC)
+			continue;
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RCVMARK &&
+			    cm->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
+				memcpy(&peer.mark, CMSG_DATA(cm), sizeof(uint32_t));
+			} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
+				   cm->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+				struct in_pktinfo pi;
+				struct sockaddr_in *l = (struct sockaddr_in *)&peer.local;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				l->sin_family = AF_INET;
+				l->sin_addr = pi.ipi_addr;
+			} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
+				   cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+				struct in6_pktinfo pi;
+				struct sockaddr_in6 *l = (struct sockaddr_in6 *)&peer.local;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				l->sin6_family = AF_INET6;
+				l->sin6_addr = pi.ipi6_addr;
+			}
+		}
+		l2tp_lns_input(s->d->lns, buf, (size_t)n, &peer);
+	}
+}
+
+static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
+{
+	struct l2secd_sock *s = &d->socks[d->n_socks];
+	struct sockaddr_storage ss = *addr;
+	socklen_t slen;
+	int one = 1;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	s->d = d;
+	s->family = ss.ss_family;
+	if (ss.ss_family == AF_INET) {
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)d->cfg.port);
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a, sizeof(a));
+		slen = sizeof(struct sockaddr_in);
+	} else {
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)d->cfg.port);
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a, sizeof(a));
+		slen = sizeof(struct sockaddr_in6);
+	}
+	s->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		goto err;
+	if (ss.ss_family == AF_INET6 &&
+	    setsockopt(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
+		goto err_fd;
+	if (ss.ss_family == AF_INET ?
+	    setsockopt(s->fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) :
+	    setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)))
+		goto err_fd;
+	/* the mark of the SA that decrypted each datagram: the tunnel's binding */
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one)) < 0)
+		log_warn("l2tp: SO_RCVMARK not supported: SAs cannot be told apart by mark");
+	if (bind(s->fd, (struct sockaddr *)&ss, slen) < 0)
+		goto err_fd;
+	if (d->kern && kern_sock_add(d->kern, s->fd, d->cfg.require_ipsec, &s->kern_id) < 0)
+		goto err_close;
+	if (evloop_add_io(d->loop, &s->io, s->fd, EPOLLIN, sock_rx_cb) < 0)
+		goto err_fd;
+	d->n_socks++;
+	log_info("l2tp: listening on %s port %u%s", a, d->cfg.port,
+		 d->kern ? " (handed to l2sec.ko)" : "");
+	return 0;
+err_fd:
+	log_err("l2tp: socket %s port %u: %s", a, d->cfg.port, strerror(errno));
+err_close:
+	if (s->fd >= 0)
+		close(s->fd);
+	return -1;
+err:
+	log_err("l2tp: socket: %s", strerror(errno));
+	return -1;
+}
+
+/* --- kernel programming glue ------------------------------------------------ */
+
+static int k_tunnel_add(void *env, struct l2tp_tunnel *t)
+{
+	struct l2secd *d = env;
+	struct kern_tunnel kt = {
+		.tid = t->tid, .peer_tid = t->peer_tid,
+		.sock_id = d->socks[t->peer.sock].kern_id,
+		.peer = t->peer.addr, .local = t->peer.local,
+		.require_ipsec = t->require_ipsec, .mark = t->peer.mark,
+	};
+	struct kern_sa sa;
+
+	if (kern_tunnel_add(d->kern, &kt) < 0)
+		return -1;
+	/* which SA carried the tunnel; logged now, enforced by the module */
+	if (kern_tunnel_sa(d->kern, t->tid, &sa) == 0 && sa.present)
+		log_info("l2tp: tunnel %u bound to SA spi %#x reqid %u mark %#x nat-t %u->%u",
+			 t->tid, sa.spi, sa.reqid, sa.mark, sa.encap_sport, sa.encap_dport);
+	else if (t->require_ipsec)
+		log_info("l2tp: tunnel %u bound to SA mark %#x", t->tid, t->peer.mark);
+	return 0;
+}
+
+static void k_tunnel_del(void *env, struct l2tp_tunnel *t)
+{
+	struct l2secd *d = env;
+
+	kern_tunnel_del(d->kern, t->tid);
+}
+
+static int k_session_add(void *env, struct l2tp_session *s)
+{
+	struct l2secd *d = env;
+
+	return kern_session_add(d->kern, s->tunnel->tid, s->sid, s->peer_sid);
+}
+
+static void k_session_del(void *env, struct l2tp_session *s)
+{
+	struct l2secd *d = env;
+
+	kern_session_del(d->kern, s->tunnel->tid, s->sid);
+}
+
+static uint32_t sys_random(void *env)
+{
+	uint32_t v = 0;
+
+	(void)env;
+	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
+		abort();	/* never hand out predictable IDs or challenges */
+	return v;
+}
+
+static const struct l2tp_lns_ops lns_ops = {
+	.send = sock_send,
+	.tunnel_add = k_tunnel_add,
+	.tunnel_del = k_tunnel_del,
+	.session_add = k_session_add,
+	.session_del = k_session_del,
+	.random = sys_random,
+};
+
+/* Without l2sec.ko: control only, nothing is programmed. */
+static const struct l2tp_lns_ops lns_ops_nokern = {
+	.send = sock_send,
+	.random = sys_random,
+};
+
+/* --- runtime files ------------------------------------------------------------- */
+
+static int pidfile_create(struct l2secd *d)
+{
+	char buf[32];
+	int fd, n;
+	FILE *f;
+
+	snprintf(d->pid_path, sizeof(d->pid_path), "%s/l2secd.pid", d->cfg.runtime_dir);
+	f = fopen(d->pid_path, "r");
+	if (f) {
+		long pid = 0;
+
+		if (fscanf(f, "%ld", &pid) == 1 && pid > 0 && pid != getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno == EPERM)) {
+			fclose(f);
+			log_err("another l2secd is running (pid %ld, %s)", pid, d->pid_path);
+			d->pid_path[0] = '\0';
+			return -1;
+		}
+		fclose(f);
+	}
+	fd = open(d->pid_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		log_err("%s: %s", d->pid_path, strerror(errno));
+		d->pid_path[0] = '\0';
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n)
+		log_warn("%s: short write", d->pid_path);
+	close(fd);
+	return 0;
+}
+
+/* --- signals ---------------------------------------------------------------------- */
+
+static void reload(struct l2secd *d)
+{
+	struct l2sec_config *cfg = malloc(sizeof(*cfg));
+
+	if (!cfg)
+		return;
+	if (config_load(cfg, d->config_path, NULL, NULL)) {
+		log_err("reload: %s has errors; the configuration in force is kept",
+			d->config_path);
+		free(cfg);
+		return;
+	}
+	if (cfg->n_listen != d->cfg.n_listen || cfg->port != d->cfg.port ||
+	    memcmp(cfg->listen, d->cfg.listen, sizeof(cfg->listen)) ||
+	    strcmp(cfg->runtime_dir, d->cfg.runtime_dir) ||
+	    cfg->require_ipsec != d->cfg.require_ipsec || cfg->log_target != d->cfg.log_target)
+		log_warn("reload: listen, port, runtime-dir, require-ipsec and log-target "
+			 "changes take effect at restart only");
+	/* those keep their running values; the rest applies to new tunnels */
+	memcpy(cfg->listen, d->cfg.listen, sizeof(cfg->listen));
+	cfg->n_listen = d->cfg.n_listen;
+	cfg->port = d->cfg.port;
+	memcpy(cfg->runtime_dir, d->cfg.runtime_dir, sizeof(cfg->runtime_dir));
+	cfg->require_ipsec = d->cfg.require_ipsec;
+	cfg->log_target = d->cfg.log_target;
+	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
+	free(cfg);
+	log_set_level(d->cfg.log_level);
+	log_notice("configuration reloaded from %s", d->config_path);
+}
+
+static void stop_now(struct l2secd *d)
+{
+	ev_timer_cancel(d->loop, &d->stop_timer);
+	ev_timer_cancel(d->loop, &d->stop_poll);
+	evloop_stop(d->loop);
+}
+
+static void stop_timer_cb(struct ev_timer *t)
+{
+	struct l2secd *d = container_of(t, struct l2secd, stop_timer);
+
+	log_notice("shutdown: not every peer acknowledged its StopCCN; exiting anyway");
+	stop_now(d);
+}
+
+static void stop_poll_cb(struct ev_timer *t)
+{
+	struct l2secd *d = container_of(t, struct l2secd, stop_poll);
+
+	if (l2tp_lns_quiescent(d->lns)) {
+		stop_now(d);
+		return;
+	}
+	ev_timer_arm(d->loop, &d->stop_poll, 50);
+}
+
+static void signal_cb(struct evloop *loop, int signo, void *arg)
+{
+	struct l2secd *d = arg;
+
+	if (signo == SIGHUP) {
+		reload(d);
+		return;
+	}
+	if (d->stopping) {
+		log_notice("second signal: exiting now");
+		stop_now(d);
+		return;
+	}
+	d->stopping = true;
+	log_notice("%s: sending StopCCN to %u tunnel(s)", strsignal(signo), d->lns->n_tunnels);
+	l2tp_lns_shutdown(d->lns);
+	ev_timer_arm(loop, &d->stop_timer, STOP_WAIT_MS);
+	ev_timer_arm(loop, &d->stop_poll, 0);
+}
+
+/* --- start / run / cleanup ----------------------------------------------------------- */
+
+int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_config *cfg)
+{
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
+
+	memset(d, 0, sizeof(*d));
+	for (size_t i = 0; i < CONFIG_MAX_LISTEN; i++)
+		d->socks[i].fd = -1;
+	d->config_path = config_path;
+	d->cfg = *cfg;
+	ev_timer_init(&d->stop_timer, stop_timer_cb);
+	ev_timer_init(&d->stop_poll, stop_poll_cb);
+	signal(SIGPIPE, SIG_IGN);
+
+	d->loop = evloop_new(NULL, NULL);
+	if (!d->loop || evloop_set_signals(d->loop, sigs, ARRAY_SIZE(sigs), signal_cb, d) < 0) {
+		log_err("event loop: %s", strerror(errno));
+		return -1;
+	}
+	if (mkdir(d->cfg.runtime_dir, 0755) < 0 && errno != EEXIST) {
+		log_err("%s: %s", d->cfg.runtime_dir, strerror(errno));
+		return -1;
+	}
+	if (pidfile_create(d) < 0)
+		return -1;
+
+	d->kern = kern_open();
+	if (!d->kern) {
+		if (d->cfg.require_ipsec) {
+			log_err("l2sec.ko is not loaded (%s): it is what enforces IPsec; load it "
+				"or set require-ipsec = no", strerror(errno));
+			return -1;
+		}
+		log_warn("l2sec.ko is not loaded (%s): no kernel data path, control only",
+			 strerror(errno));
+	}
+	if (!d->cfg.require_ipsec)
+		log_warn("require-ipsec = no: plaintext L2TP is accepted");
+
+	d->lns = l2tp_lns_new(d->loop, &d->cfg, d->kern ? &lns_ops : &lns_ops_nokern, d);
+	if (!d->lns) {
+		log_err("out of memory");
+		return -1;
+	}
+	for (unsigned int i = 0; i < d->cfg.n_listen; i++)
+		if (sock_open(d, &d->cfg.listen[i]) < 0)
+			return -1;
+	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
+	d->ctl = ctl_open(d->loop, d->ctl_path, d->lns);
+	if (!d->ctl)
+		return -1;
+	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
+	return 0;
+}
+
+int l2secd_run(struct l2secd *d)
+{
+	if (evloop_run(d->loop) < 0) {
+		log_err("event loop: %s", strerror(errno));
+		return 1;
+	}
+	return d->exit_code;
+}
+
+void l2secd_cleanup(struct l2secd *d)
+{
+	bool started = d->lns != NULL;
+
+	ctl_close(d->ctl);
+	/* tunnels go with their sockets too; deleting them keeps the log clear */
+	l2tp_lns_free(d->lns);
+	for (unsigned int i = 0; i < d->n_socks; i++) {
+		if (d->kern && d->socks[i].kern_id)
+			kern_sock_del(d->kern, d->socks[i].kern_id);
+		evloop_del_io(d->loop, &d->socks[i].io);
+		close(d->socks[i].fd);
+	}
+	kern_close(d->kern);
+	if (d->pid_path[0])
+		unlink(d->pid_path);
+	evloop_free(d->loop);
+	if (started)
+		log_notice("l2secd stopped");
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The LNS state machines: a sequence of datagrams and clock steps from two
+ * peers into an LNS with a fake socket, kernel and clock (tests/unit/l2tp_fake.h).
+ *
+ * Input: one config byte, then records [op][len hi][len lo][payload]:
+ *   op 0/1  payload is a raw datagram from peer A / from peer B (another SA)
+ *   op 2    the payload is an AVP list: peer A sends it as a control message
+ *           with a correct header (the LNS's tunnel ID once known, session ID
+ *           from the first two payload bytes, Ns/Nr in sequence)
+ *   op 3    advance the clock by the first payload byte * 256 ms
+ *   op 4    a PPP frame from the daemon to every established session
+ *   op 5    shutdown (StopCCN to everyone)
+ * Oracles besides the sanitizers: the tunnel, half-open and session counts
+ * agree with the tables; the fake kernel never holds more tunnels or
+ * sessions than the LNS, and nothing is left in it after the LNS is freed.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../unit/l2tp_fake.h"
+#include "log.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc; (void)argv;
+	log_setup(LOG_TARGET_STDERR, LOG_CRIT, "fuzz");
+	return 0;
+}
+
+static void check(struct fake *f)
+{
+	struct l2tp_lns *lns = f->lns;
+	unsigned int tunnels = 0, half = 0, sessions = 0;
+
+	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next) {
+		unsigned int n = 0;
+
+		tunnels++;
+		half += t->state == TUNNEL_WAIT_CTL_CONN;
+		if (lns->tunnels[t->tid] != t)
+			abort();
+		for (struct l2tp_session *s = t->sessions; s; s = s->next) {
+			n++;
+			if (lns->sessions[s->sid] != s || s->tunnel != t)
+				abort();
+		}
+		if (n != t->n_sessions)
+			abort();
+		sessions += n;
+	}
+	if (tunnels != lns->n_tunnels || half != lns->n_half_open || sessions != lns->n_sessions)
+		abort();
+	if (f->k_tunnels < 0 || f->k_sessions < 0 || (unsigned int)f->k_tunnels > tunnels ||
+	    (unsigned int)f->k_sessions > sessions)
+		abort();
+}
+
+/* Learn the LNS's tunnel ID from its SCCRP, and keep Nr current. */
+static void drain(struct lac *l)
+{
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint16_t type;
+
+	while ((type = lac_recv(l, &m, &h, &p)) != 0)
+		if (type == L2TP_SCCRP && l2tp_msg_has(&m, AVP_ASSIGNED_TUNNEL_ID))
+			l->lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	l->seen = l->f->n_out;
+}
+
+static void send_framed(struct lac *l, const uint8_t *p, size_t n)
+{
+	static uint8_t buf[L2TP_MAX_MSG + 64];
+	uint16_t sid = n >= 2 ? (uint16_t)(p[0] << 8 | p[1]) : 0;
+	size_t len;
+
+	p += n >= 2 ? 2 : n;
+	n -= n >= 2 ? 2 : n;
+	if (n > L2TP_MAX_MSG - L2TP_CTRL_HDR_LEN)
+		n = L2TP_MAX_MSG - L2TP_CTRL_HDR_LEN;
+	len = L2TP_CTRL_HDR_LEN + n;
+	l2tp_build_zlb(buf, l->lns_tid, l->ns, l->nr);
+	buf[2] = (uint8_t)(len >> 8);
+	buf[3] = (uint8_t)len;
+	buf[6] = (uint8_t)(sid >> 8);
+	buf[7] = (uint8_t)sid;
+	memcpy(buf + L2TP_CTRL_HDR_LEN, p, n);
+	/* an SCCRQ goes to tunnel 0; so does anything before the SCCRP */
+	if (n >= 8 && p[6] == 0 && p[7] == L2TP_SCCRQ) {
+		buf[4] = buf[5] = 0;
+		l->ns = 0;
+		buf[8] = buf[9] = 0;
+	}
+	if (n)
+		l->ns++;
+	l2tp_lns_input(l->f->lns, buf, len, &l->peer);
+}
+
+static void ppp_to_all(struct fake *f, const uint8_t *p, size_t n)
+{
+	for (struct l2tp_tunnel *t = f->lns->tunnel_list; t; t = t->next)
+		for (struct l2tp_session *s = t->sessions; s; s = s->next)
+			l2tp_session_send_ppp(s, p, n);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct l2sec_config cfg;
+	struct fake *f;
+	struct lac a, b;
+	static uint8_t buf[65536];
+
+	if (size < 1)
+		return 0;
+	config_defaults(&cfg);
+	strcpy(cfg.hostname, "lns");
+	cfg.require_ipsec = false;
+	if (data[0] & 1)
+		strcpy(cfg.secret, "secret");
+	if (data[0] & 2) {
+		cfg.max_tunnels = 2;
+		cfg.max_sessions = 3;
+		cfg.max_sessions_per_tunnel = 2;
+		cfg.max_half_open = 1;
+	}
+	if (data[0] & 4)
+		cfg.ack_delay_ms = 0;
+	cfg.receive_window = 1 + (data[0] >> 3) % L2TP_CTRL_MAX_RWS;
+	f = fake_new(&cfg);
+	lac_init(&a, f, 0x0a000001, 1701, 1, 1);
+	lac_init(&b, f, 0x0a000001, 1701, 2, 1);
+	data++;
+	size--;
+	while (size >= 3) {
+		uint8_t op = data[0];
+		size_t n = (size_t)(data[1] << 8 | data[2]);
+		const uint8_t *p = data + 3;
+
+		if (n > size - 3)
+			n = size - 3;
+		data += 3 + n;
+		size -= 3 + n;
+		switch (op % 6) {
+		case 0:
+		case 1:
+			memcpy(buf, p, n);
+			l2tp_lns_input(f->lns, buf, n, op % 6 ? &b.peer : &a.peer);
+			break;
+		case 2:
+			send_framed(&a, p, n);
+			break;
+		case 3:
+			fake_advance(f, n ? (uint64_t)p[0] * 256 : 10);
+			break;
+		case 4:
+			ppp_to_all(f, p, n);
+			break;
+		case 5:
+			l2tp_lns_shutdown(f->lns);
+			break;
+		}
+		drain(&a);
+		check(f);
+	}
+	/* let every timer run out: lingering tunnels are freed */
+	fake_advance(f, 120000);
+	check(f);
+	fake_free(f);
+	return 0;
+}

@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The LNS state machines driven by crafted message sequences from a scripted
+ * LAC (l2tp_fake.h): tunnel and session setup and teardown both ways, tunnel
+ * authentication right and wrong, limits, unknown AVPs, wrong states, an
+ * SCCRQ flood, HELLO and its timeout, shutdown, and PPP frames both ways.
+ * What is asserted is what a peer or an operator would see: the messages on
+ * the wire, their result codes, and the kernel's tunnel and session counts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "l2tp_fake.h"
+#include "log.h"
+
+static struct fake *f;
+
+static int setup(void **state)
+{
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	f = fake_new(NULL);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fake_free(f);
+	return 0;
+}
+
+static void expect_result(const struct l2tp_msg *m, uint16_t result, uint16_t error)
+{
+	const struct l2tp_avp_val *rc = &m->avp[AVP_RESULT_CODE];
+
+	assert_true(l2tp_msg_has(m, AVP_RESULT_CODE));
+	assert_int_equal(l2tp_msg_u16(m, AVP_RESULT_CODE), result);
+	assert_true(rc->len >= 4);
+	assert_int_equal(rc->p[2] << 8 | rc->p[3], error);
+}
+
+/* SCCRQ -> SCCRP -> SCCCN; returns with the tunnel established. */
+static void establish(struct lac *l)
+{
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	lac_sccrq(l, NULL, 0, 0x0100);
+	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_SCCRP);
+	assert_int_equal(h.tunnel_id, l->tid);
+	assert_int_equal(h.ns, 0);
+	assert_int_equal(h.nr, 1);
+	assert_int_equal(l2tp_msg_u16(&m, AVP_PROTOCOL_VERSION), 0x0100);
+	assert_true(l2tp_msg_has(&m, AVP_HOST_NAME));
+	assert_true(l2tp_msg_has(&m, AVP_FRAMING_CAP));
+	l->lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	assert_int_not_equal(l->lns_tid, 0);
+	lac_scccn(l, NULL);
+}
+
+/* ICRQ -> ICRP -> ICCN; returns the LNS's session ID. */
+static uint16_t open_session(struct lac *l, uint16_t sid)
+{
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint16_t lns_sid;
+
+	lac_icrq(l, sid);
+	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_ICRP);
+	assert_int_equal(h.session_id, sid);
+	lns_sid = l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID);
+	assert_int_not_equal(lns_sid, 0);
+	lac_iccn(l, lns_sid);
+	return lns_sid;
+}
+
+static void test_tunnel_and_session_lifecycle(void **state)
+{
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint8_t buf[128];
+	struct l2tp_builder b;
+	uint16_t lns_sid;
+
+	(void)state;
+	lac_init(&l, f, 0x0a000002, 1701, 0x2, 0x1111);
+	establish(&l);
+	assert_int_equal(f->k_tunnels, 1);
+	assert_int_equal(f->k_last_mark, 0x2);	/* bound to the SCCRQ's SA */
+	assert_int_equal(f->lns->stats.tunnels_established, 1);
+	/* the SCCCN is acknowledged by a ZLB after the ack delay */
+	fake_advance(f, 300);
+	assert_int_equal(lac_zlbs(&l), 1);
+
+	lns_sid = open_session(&l, 0x2222);
+	assert_int_equal(f->k_sessions, 1);
+	assert_int_equal(f->ppp_up, 1);
+	assert_int_equal(f->lns->n_sessions, 1);
+
+	/* CDN from the LAC: the session leaves the kernel and PPP is told */
+	lac_begin(&l, &b, buf, sizeof(buf), lns_sid, L2TP_CDN);
+	l2tp_build_result(&b, CDN_ADMIN, 0, NULL);
+	l2tp_build_u16(&b, true, AVP_ASSIGNED_SESSION_ID, 0x2222);
+	lac_send(&l, &b);
+	assert_int_equal(f->k_sessions, 0);
+	assert_int_equal(f->ppp_closed, 1);
+	assert_int_equal(f->lns->n_sessions, 0);
+
+	/* StopCCN from the LAC: acknowledged at once, tunnel out of the kernel */
+	lac_begin(&l, &b, buf, sizeof(buf), 0, L2TP_STOPCCN);
+	l2tp_build_u16(&b, true, AVP_ASSIGNED_TUNNEL_ID, l.tid);
+	l2tp_build_result(&b, STOPCCN_CLEAR, 0, NULL);
+	lac_send(&l, &b);
+	assert_int_equal(lac_zlbs(&l), 1);
+	assert_int_equal(f->k_tunnels, 0);
+	assert_int_equal(f->lns->n_tunnels, 1);	/* lingers for retransmissions */
+	fake_advance(f, 32000);
+	assert_int_equal(f->lns->n_tunnels, 0);
+	(void)m; (void)h; (void)p;
+}
+
+static void test_challenge(void **state, bool right, bool send_resp)
+{
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint8_t chal[16], want[16], resp[16];
+
+	(void)state;
+	strcpy(f->cfg.secret, "s3cret");
+	memset(chal, 0x5a, sizeof(chal));
+	lac_init(&l, f, 0x0a000003, 1701, 0, 0x3333);
+	lac_sccrq(&l, chal, sizeof(chal), 0x0100);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_SCCRP);
+	l.lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	/* the LNS proves it knows the secret ... */
+	l2tp_challenge_response(want, L2TP_SCCRP, "s3cret", chal, sizeof(chal));
+	assert_int_equal(m.avp[AVP_CHALLENGE_RESPONSE].len, 16);
+	assert_memory_equal(m.avp[AVP_CHALLENGE_RESPONSE].p, want, 16);
+	/* ... and challenges the LAC */
+	assert_true(l2tp_msg_has(&m, AVP_CHALLENGE));
+	l2tp_challenge_response(resp, L2TP_SCCCN, right ? "s3cret" : "wrong",
+				m.avp[AVP_CHALLENGE].p, m.avp[AVP_CHALLENGE].len);
+	lac_scccn(&l, send_resp ? resp : NULL);
+	if (right) {
+		assert_int_equal(f->k_tunnels, 1);
+		assert_int_equal(lac_recv(&l, &m, &h, &p), 0);
+		return;
+	}
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_STOPCCN);
+	expect_result(&m, STOPCCN_NOT_AUTHORIZED, 0);
+	assert_int_equal(f->k_tunnel_adds, 0);
+	assert_int_equal(f->lns->stats.tunnels_auth_failed, 1);
+}
+
+static void test_challenge_right(void **state)
+{
+	test_challenge(state, true, true);
+}
+
+static void test_challenge_wrong(void **state)
+{
+	test_challenge(state, false, true);
+}
+
+static void test_challenge_missing(void **state)
+{
+	test_challenge(state, false, false);
+}
+
+static void test_peer_challenge_without_secret(void **state)
+{
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint8_t chal[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+	(void)state;
+	lac_init(&l, f, 0x0a000004, 1701, 0, 0x4444);
+	lac_sccrq(&l, chal, sizeof(chal), 0x0100);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_STOPCCN);
+	assert_int_equal(h.tunnel_id, 0x4444);
+	expect_result(&m, STOPCCN_NOT_AUTHORIZED, 0);
+	assert_int_equal(f->lns->n_tunnels, 0);
+}
+
+static void test_bad_version(void **state)
+{
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	(void)state;
+	lac_init(&l, f, 0x0a000005, 1701, 0, 0x5555);
+	lac_sccrq(&l, NULL, 0, 0x0200);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_STOPCCN);
+	expect_result(&m, STOPCCN_BAD_VERSION, 0x0100);
+	assert_int_equal(f->lns->n_tunnels, 0);
+}
+
+static void test_tunnel_limit(void **state)
+{
+	struct lac l[3];
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	(void)state;
+	f->cfg.max_tunnels = 2;
+	for (int i = 0; i < 3; i++) {
+		lac_init(&l[i], f, 0x0a000010 + (uint32_t)i, 1701, 0, (uint16_t)(100 + i));
+		lac_sccrq(&l[i], NULL, 0, 0x0100);
+	}
+	assert_int_equal(lac_recv(&l[0], &m, &h, &p), L2TP_SCCRP);
+	assert_int_equal(lac_recv(&l[1], &m, &h, &p), L2TP_SCCRP);
+	assert_int_equal(lac_recv(&l[2], &m, &h, &p), L2TP_STOPCCN);
+	expect_result(&m, STOPCCN_GENERAL_ERROR, L2TP_ERR_RESOURCES);
+	assert_int_equal(f->lns->n_tunnels, 2);
+	assert_int_equal(f->lns->stats.sccrq_refused, 1);
+}
+
+static void test_session_limits(void **state)
+{
+	struct lac l, l2;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	(void)state;
+	f->cfg.max_sessions_per_tunnel = 1;
+	f->cfg.max_sessions = 2;
+	lac_init(&l, f, 0x0a000020, 1701, 0, 0x20);
+	establish(&l);
+	open_session(&l, 1);
+	lac_icrq(&l, 2);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_CDN);
+	assert_int_equal(h.session_id, 2);
+	expect_result(&m, CDN_NO_RESOURCES_TEMP, 0);
+
+	/* the total: a second tunnel gets one session, then max-sessions is reached */
+	f->cfg.max_sessions_per_tunnel = 5;
+	lac_init(&l2, f, 0x0a000021, 1701, 0, 0x21);
+	establish(&l2);
+	open_session(&l2, 1);
+	lac_icrq(&l2, 2);
+	assert_int_equal(lac_recv(&l2, &m, &h, &p), L2TP_CDN);
+	expect_result(&m, CDN_NO_RESOURCES_TEMP, 0);
+	assert_int_equal(f->k_sessions, 2);
+	assert_int_equal(f->lns->stats.sessions_refused, 2);
+	/* the same peer session ID twice in one tunnel */
+	lac_icrq(&l2, 1);
+	assert_int_equal(lac_recv(&l2, &m, &h, &p), L2TP_CDN);
+	expect_result(&m, CDN_GENERAL_ERROR, L2TP_ERR_SESSION_ID);
+}
+
+static void test_unknown_avps(void **state)
+{
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint8_t buf[128];
+	struct l2tp_builder b;
+	uint8_t vendor_avp_m[] = { 0x80, 0x08, 0x01, 0x37, 0x00, 0x01, 0, 0 };
+	uint16_t lns_sid;
+
+	(void)state;
+	lac_init(&l, f, 0x0a000030, 1701, 0, 0x30);
+	establish(&l);
+
+	/* unknown optional AVP in a HELLO: ignored, tunnel stays */
+	lac_begin(&l, &b, buf, sizeof(buf), 0, L2TP_HELLO);
+	l2tp_build_avp(&b, false, 0x7f, "x", 1);
+	lac_send(&l, &b);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), 0);
+
+	/* unknown mandatory AVP in an ICRQ: that call is refused with CDN 2/8 */
+	lac_begin(&l, &b, buf, sizeof(buf), 0, L2TP_ICRQ);
+	l2tp_build_u16(&b, true, AVP_ASSIGNED_SESSION_ID, 9);
+	l2tp_build_u32(&b, true, AVP_CALL_SERIAL, 1);
+	memcpy(b.buf + b.len, vendor_avp_m, sizeof(vendor_avp_m));
+	b.len += sizeof(vendor_avp_m);
+	lac_send(&l, &b);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_CDN);
+	assert_int_equal(h.session_id, 9);
+	expect_result(&m, CDN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_M_AVP);
+	assert_int_equal(f->k_tunnels, 1);
+
+	/* in the ICCN of an existing session: that session ends */
+	lns_sid = open_session(&l, 10);
+	assert_int_equal(f->k_sessions, 1);
+	lac_begin(&l, &b, buf, sizeof(buf), lns_sid, L2TP_WEN);
+	memcpy(b.buf + b.len, vendor_avp_m, sizeof(vendor_avp_m));
+	b.len += sizeof(vendor_avp_m);
+	lac_send(&l, &b);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_CDN);
+	assert_int_equal(h.session_id, 10);
+	expect_result(&m, CDN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_M_AVP);
+	assert_int_equal(f->k_sessions, 0);
+
+	/* in a HELLO: the whole tunnel ends with StopCCN 2/8 */
+	lac_begin(&l, &b, buf, sizeof(buf), 0, L2TP_HELLO);
+	memcpy(b.buf + b.len, vendor_avp_m, sizeof(vendor_avp_m));
+	b.len += sizeof(vendor_avp_m);
+	lac_send(&l, &b);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_STOPCCN);
+	expect_result(&m, STOPCCN_GENERAL_ERROR, L2TP_ERR_UNKNOWN_M_AVP);
+	assert_int_equal(l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID), l.lns_tid);
+	assert_int_equal(f->k_tunnels, 0);
+}
+
+static void test_wrong_state(void **state)
+{
+	struct lac l, l2;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	(void)state;
+	/* ICRQ before SCCCN */
+	lac_init(&l, f, 0x0a000040, 1701, 0, 0x40);
+	lac_sccrq(&l, NULL, 0, 0x0100);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_SCCRP);
+	l.lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	lac_icrq(&l, 1);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_STOPCCN);
+	expect_result(&m, STOPCCN_FSM_ERROR, 0);
+	assert_int_equal(f->k_tunnel_adds, 0);
+
+	/* SCCRQ inside an established tunnel */
+	lac_init(&l2, f, 0x0a000041, 1701, 0, 0x41);
+	establish(&l2);
+	{
+		uint8_t buf[256];
+		struct l2tp_builder b;
+
+		l2tp_build_init(&b, buf, sizeof(buf), l2.lns_tid, 0, L2TP_SCCRQ);
+		l2tp_build_u16(&b, true, AVP_PROTOCOL_VERSION, 0x0100);
+		l2tp_build_u32(&b, true, AVP_FRAMING_CAP, 3);
+		l2tp_build_avp(&b, true, AVP_HOST_NAME, "lac", 3);
+		l2tp_build_u16(&b, true, AVP_ASSIGNED_TUNNEL_ID, 0x41);
+		lac_send(&l2, &b);
+	}
+	assert_int_equal(lac_recv(&l2, &m, &h, &p), L2TP_STOPCCN);
+	expect_result(&m, STOPCCN_FSM_ERROR, 0);
+	assert_int_equal(f->k_tunnels, 0);
+	/* an ICCN for a session nobody opened: counted and ignored */
+	lac_init(&l, f, 0x0a000042, 1701, 0, 0x42);
+	establish(&l);
+	lac_iccn(&l, 777);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), 0);
+	assert_int_equal(f->lns->stats.rx_wrong_state, 3);
+}
+
+static void test_sccrq_flood(void **state)
+{
+	struct lac l;
+
+	(void)state;
+	/* 20/s: a burst of 100 SCCRQs from 100 addresses makes 20 tunnels */
+	for (int i = 0; i < 100; i++) {
+		lac_init(&l, f, 0x0b000000 + (uint32_t)i, 1701, 0, (uint16_t)(1 + i));
+		lac_sccrq(&l, NULL, 0, 0x0100);
+	}
+	assert_int_equal(f->lns->n_tunnels, 20);
+	assert_int_equal(f->lns->stats.sccrq_rate_limited, 80);
+	/* a second later, 20 more; half-open tunnels stop at max-half-open */
+	f->cfg.max_half_open = 30;
+	fake_advance(f, 1000);
+	for (int i = 100; i < 200; i++) {
+		lac_init(&l, f, 0x0b000000 + (uint32_t)i, 1701, 0, (uint16_t)(1 + i));
+		lac_sccrq(&l, NULL, 0, 0x0100);
+	}
+	assert_int_equal(f->lns->n_half_open, 30);
+	assert_int_equal(f->lns->stats.sccrq_refused, 10);
+	/* half-open tunnels that never send SCCCN go away on their own */
+	fake_advance(f, 40000);
+	assert_int_equal(f->lns->n_tunnels, 0);
+	assert_int_equal(f->lns->n_half_open, 0);
+}
+
+static void test_duplicate_sccrq(void **state)
+{
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	(void)state;
+	lac_init(&l, f, 0x0a000050, 1701, 0, 0x50);
+	lac_sccrq(&l, NULL, 0, 0x0100);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_SCCRP);
+	l.ns = 0;		/* the LAC did not see our SCCRP and resends */
+	lac_sccrq(&l, NULL, 0, 0x0100);
+	assert_int_equal(f->lns->n_tunnels, 1);
+	assert_int_equal(lac_zlbs(&l), 1);
+	/* the same tunnel ID from another SA is another tunnel */
+	lac_init(&l, f, 0x0a000050, 1701, 7, 0x50);
+	lac_sccrq(&l, NULL, 0, 0x0100);
+	assert_int_equal(f->lns->n_tunnels, 2);
+}
+
+static void test_hello_and_timeout(void **state)
+{
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	(void)state;
+	f->cfg.hello_interval_ms = 10000;
+	lac_init(&l, f, 0x0a000060, 1701, 0, 0x60);
+	establish(&l);
+	fake_advance(f, 9000);
+	assert_int_equal(lac_zlbs(&l), 1);		/* ack of SCCCN only */
+	fake_advance(f, 1100);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_HELLO);
+	lac_zlb(&l);
+	/* the peer vanishes: the next HELLO is never acknowledged */
+	fake_advance(f, 10000);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_HELLO);
+	assert_int_equal(f->k_tunnels, 1);
+	fake_advance(f, 31000);
+	assert_int_equal(f->k_tunnels, 0);
+	assert_int_equal(f->lns->stats.tunnels_timed_out, 1);
+	fake_advance(f, 100);
+	assert_int_equal(f->lns->n_tunnels, 0);
+}
+
+static void test_wrong_peer(void **state)
+{
+	struct lac l, evil;
+
+	(void)state;
+	lac_init(&l, f, 0x0a000070, 1701, 0x5, 0x70);
+	establish(&l);
+	/* same address and port, another SA: dropped before the tunnel sees it */
+	evil = l;
+	evil.peer.mark = 0x6;
+	lac_icrq(&evil, 1);
+	assert_int_equal(f->lns->stats.rx_wrong_peer, 1);
+	assert_int_equal(f->lns->n_sessions, 0);
+}
+
+static void test_shutdown(void **state)
+{
+	struct lac l[2];
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		lac_init(&l[i], f, 0x0a000080 + (uint32_t)i, 1701, 0, (uint16_t)(0x80 + i));
+		establish(&l[i]);
+		open_session(&l[i], 1);
+	}
+	l2tp_lns_shutdown(f->lns);
+	assert_int_equal(f->k_tunnels, 0);
+	assert_int_equal(f->k_sessions, 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(lac_recv(&l[i], &m, &h, &p), L2TP_STOPCCN);
+		expect_result(&m, STOPCCN_SHUTDOWN, 0);
+	}
+	assert_false(l2tp_lns_quiescent(f->lns));
+	lac_zlb(&l[0]);
+	assert_false(l2tp_lns_quiescent(f->lns));
+	lac_zlb(&l[1]);
+	assert_true(l2tp_lns_quiescent(f->lns));
+	/* new tunnels are refused while shutting down */
+	lac_init(&l[0], f, 0x0a000090, 1701, 0, 0x90);
+	lac_sccrq(&l[0], NULL, 0, 0x0100);
+	assert_int_equal(lac_recv(&l[0], &m, &h, &p), L2TP_STOPCCN);
+	expect_result(&m, STOPCCN_SHUTDOWN, 0);
+}
+
+static void test_ppp_frames(void **state)
+{
+	struct lac l;
+	uint16_t lns_sid;
+	struct l2tp_session *s;
+	uint8_t data[] = { 0x00, 0x02, 0, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4 };
+	static const uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 2, 1, 0, 4 };
+	struct fake_pkt *out;
+
+	(void)state;
+	lac_init(&l, f, 0x0a0000a0, 1701, 0, 0xa0);
+	establish(&l);
+	lns_sid = open_session(&l, 0x77);
+	data[2] = (uint8_t)(l.lns_tid >> 8);
+	data[3] = (uint8_t)l.lns_tid;
+	data[4] = (uint8_t)(lns_sid >> 8);
+	data[5] = (uint8_t)lns_sid;
+	l2tp_lns_input(f->lns, data, sizeof(data), &l.peer);
+	assert_int_equal(f->ppp_frames, 1);
+	assert_int_equal(f->ppp_last_len, 8);
+	/* a data message for the session from elsewhere is dropped */
+	l.peer.mark = 99;
+	l2tp_lns_input(f->lns, data, sizeof(data), &l.peer);
+	assert_int_equal(f->ppp_frames, 1);
+	assert_int_equal(f->lns->stats.rx_data_dropped, 1);
+
+	s = f->lns->sessions[lns_sid];
+	assert_non_null(s);
+	assert_int_equal(l2tp_session_send_ppp(s, lcp, sizeof(lcp)), 0);
+	out = &f->out[f->n_out - 1];
+	assert_int_equal(out->len, 6 + sizeof(lcp));
+	assert_int_equal(out->buf[0] & 0x80, 0);			/* T = 0 */
+	assert_int_equal(out->buf[2] << 8 | out->buf[3], 0xa0);	/* peer tunnel */
+	assert_int_equal(out->buf[4] << 8 | out->buf[5], 0x77);	/* peer session */
+	assert_memory_equal(out->buf + 6, lcp, sizeof(lcp));
+}
+
+static void test_kernel_refuses(void **state)
+{
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	(void)state;
+	f->kernel_fail = 1;
+	lac_init(&l, f, 0x0a0000b0, 1701, 0, 0xb0);
+	establish(&l);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_STOPCCN);
+	expect_result(&m, STOPCCN_GENERAL_ERROR, L2TP_ERR_RESOURCES);
+}
+
+static void test_sessions_cleared_by_hello_timeout(void **state)
+{
+	struct lac l;
+
+	(void)state;
+	f->cfg.hello_interval_ms = 5000;
+	lac_init(&l, f, 0x0a0000c0, 1701, 0, 0xc0);
+	establish(&l);
+	open_session(&l, 1);
+	open_session(&l, 2);
+	assert_int_equal(f->k_sessions, 2);
+	/* the LAC goes silent: the HELLO is never acknowledged, all goes */
+	fake_advance(f, 5000 + 31000 + 100);
+	assert_int_equal(f->k_sessions, 0);
+	assert_int_equal(f->k_tunnels, 0);
+	assert_int_equal(f->ppp_closed, 2);
+	assert_int_equal(f->lns->n_tunnels, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_tunnel_and_session_lifecycle),
+		T(test_challenge_right),
+		T(test_challenge_wrong),
+		T(test_challenge_missing),
+		T(test_peer_challenge_without_secret),
+		T(test_bad_version),
+		T(test_tunnel_limit),
+		T(test_session_limits),
+		T(test_unknown_avps),
+		T(test_wrong_state),
+		T(test_sccrq_flood),
+		T(test_duplicate_sccrq),
+		T(test_hello_and_timeout),
+		T(test_wrong_peer),
+		T(test_shutdown),
+		T(test_ppp_frames),
+		T(test_kernel_refuses),
+		T(test_sessions_cleared_by_hello_timeout),
+#undef T
+	};
+
+	return cmocka_run_group_tests_name("l2tp_fsm", tests, NULL, NULL);
+}
