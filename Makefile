@@ -9,6 +9,7 @@
 #   make unit | fuzz | vm    one part of the suite (see tests/README.md)
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
+#   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
 #   make dkms-install | install | clean
 #
 # Userspace objects go to build/, the module to build/mod/$(KVER)/.
@@ -55,10 +56,12 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell \
+.PHONY: all module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell bench \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Objects are outputs too (the libraries are rebuilt from them): never delete them.
+.SECONDARY:
 .SECONDEXPANSION:
 
 all: module userspace
@@ -152,6 +155,10 @@ vm-test: all
 
 vm-shell: all
 	tests/vm/run -k "$(or $(K),$(KVER))" -s
+
+# Benchmarks (docs/PERFORMANCE.md): one guest boot, paths alternating.
+bench: all
+	tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench
 
 check:
 	tests/check.sh

@@ -23,20 +23,25 @@ ctl_start() {
 	else
 		"$CTL" <"$1.in" >"$1.out" 2>&1 3>&- 4>&- &
 	fi
+	echo $! >"$1.pid"
 	eval "exec $2>\"$1.in\""
 }
 
-# ctl NAME FD CMD: run CMD in that l2sec-ctl and wait until it is done. The
-# marker count lives in a file: check runs ctl in a subshell.
+# ctl NAME FD CMD: run CMD in that l2sec-ctl and wait until it is done (or
+# has died). The marker count lives in a file: check runs ctl in a subshell.
 ctl() {
-	local n=$(($(cat sync.n 2>/dev/null || echo 0) + 1))
+	local n=$(($(cat sync.n 2>/dev/null || echo 0) + 1)) i
 	echo $n >sync.n
-	echo "$3" >&"$2" && echo "echo sync-$n" >&"$2" &&
-		wait_for 20 grep -qx "sync-$n" "$1.out" || {
-		echo "    l2sec-ctl did not finish \"$3\":"
-		tail -n 5 "$1.out" | sed 's/^/    /'
-		return 1
-	}
+	if echo "$3" >&"$2" && echo "echo sync-$n" >&"$2"; then
+		for i in $(seq 200); do
+			grep -qx "sync-$n" "$1.out" && return 0
+			kill -0 "$(cat "$1.pid")" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
+	echo "    l2sec-ctl did not finish \"$3\":"
+	tail -n 5 "$1.out" | sed 's/^/    /'
+	return 1
 }
 
 # jcheck DESC FILE PYTHON-EXPRESSION: the JSON in FILE, as d, makes it true.
@@ -138,6 +143,7 @@ check_eq "tunnel show id 999: nothing on stdout" "" "$(cat t999.txt)"
 out ts.txt $L2SEC -s tunnel show id 4711
 check "tunnel show -s: rx counters" grep -qE '^    rx packets [0-9]+ bytes [0-9]+ drops [0-9]+$' ts.txt
 check "tunnel show -s: tx counters" grep -qE '^    tx packets [0-9]+ bytes [0-9]+ drops [0-9]+$' ts.txt
+check_fails "tunnel show -s: no drops line when nothing was dropped" grep -q '^    drops' ts.txt
 
 out t.json $L2SEC -j tunnel show
 jcheck "tunnel show -j: a list of 2, sorted" t.json '[t["tunnel_id"] for t in d] == [200, 4711]'
@@ -191,6 +197,11 @@ check "stats: counts" grep -qx 'sockets 2 tunnels 2 sessions 3' stats.txt
 check "stats: drops by reason, every reason" sh -c "[ \$(grep -cE '^  [a-z_]+ +[0-9]+$' stats.txt) = 12 ]"
 out stats.json $L2SEC -j stats
 jcheck "stats -j: one object with the counts" stats.json 'd["sock_count"] == 2 and d["tunnel_count"] == 2 and d["session_count"] == 3'
+check "ip link add l2sec0 type l2sec" ip link add l2sec0 type l2sec
+ifindex=$(cat /sys/class/net/l2sec0/ifindex)
+check_eq "stats: the namespace's device" "device l2sec0 (ifindex $ifindex)" "$($L2SEC stats | head -n 1)"
+out stats-dev.json $L2SEC -j stats
+jcheck "stats -j: the namespace's device" stats-dev.json "d['ifname'] == 'l2sec0' and d['ifindex'] == $ifindex"
 jcheck "stats -j: drops by reason name" stats.json 'set(d["stats"]["drops"]) == {"malformed", "no_ipsec", "wrong_sa", "not_up", "spoof", "no_device", "no_session", "no_route", "no_xfrm_route", "no_mem", "proto", "loop"}'
 
 # --- show works unprivileged (GET and dumps need no capability) ---
@@ -248,9 +259,11 @@ jlines "monitor -j: new tunnel 4711" mon.json 'e["event"] == "new" and e["object
 jlines "monitor -j: new session 4711/7" mon.json 'e["event"] == "new" and e["object"] == "session" and e["session_id"] == 7 and e["ipv4"] == "10.0.0.5"'
 jlines "monitor -j: del tunnel 200" mon.json 'e["event"] == "del" and e["object"] == "tunnel" and e["tunnel_id"] == 200'
 jlines "monitor -j: del sock 2" mon.json 'e["event"] == "del" and e["object"] == "sock" and e["sock_id"] == 2'
-check_fails "monitor session: no tunnel events" grep -q 'tunnel 4711 peer' mon-session.txt
+check_fails "monitor session: no tunnel events" grep -qE '^(new|set|del|bound) tunnel ' mon-session.txt
 check "monitor session: session events" grep -q '^new session 7 tunnel 4711' mon-session.txt
 
 kill $mon_pids 2>/dev/null
 wait 2>/dev/null
+# what the CLI printed, for a reader of the logs
+cp -- *.txt *.json *.err "${L2SEC_TEST_OUT:-.}/" 2>/dev/null
 t_done

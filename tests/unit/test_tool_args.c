@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tool's command line: global options, iproute2-style abbreviations,
+ * strict ids, and the grammar of each `show` and of `monitor`.  Every bad
+ * line must be refused (CLI_USAGE), never half-accepted.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "monitor.h"
+#include "session.h"
+#include "sock.h"
+#include "tunnel.h"
+
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
+#define ARGS(...) ARGC(__VA_ARGS__), ARGV(__VA_ARGS__)
+
+static void test_matches(void **state)
+{
+	assert_true(cli_matches("t", "tunnel"));
+	assert_true(cli_matches("tunnel", "tunnel"));
+	assert_false(cli_matches("tunnels", "tunnel"));
+	assert_false(cli_matches("", "tunnel"));
+	assert_false(cli_matches("x", "tunnel"));
+	assert_false(cli_matches("Tunnel", "tunnel"));
+}
+
+static void test_opts(void **state)
+{
+	struct cli c;
+	enum cli_action act;
+	int cmd_index;
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-j", "-s", "-s", "-n", "ns1",
+						 "tunnel", "show"), &cmd_index, &act), CLI_OK);
+	assert_int_equal(act, CLI_RUN);
+	assert_true(c.json);
+	assert_false(c.pretty);
+	assert_int_equal(c.stats, 2);
+	assert_string_equal(c.netns, "ns1");
+	assert_int_equal(cmd_index, 6);
+
+	/* long forms, double dashes, -p implies -j */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "--pretty", "-statistics", "-netns",
+						 "a", "stats"), &cmd_index, &act), CLI_OK);
+	assert_true(c.json && c.pretty);
+	assert_int_equal(c.stats, 1);
+	assert_string_equal(c.netns, "a");
+	assert_int_equal(cmd_index, 5);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-V"), &cmd_index, &act), CLI_OK);
+	assert_int_equal(act, CLI_VERSION);
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-h"), &cmd_index, &act), CLI_OK);
+	assert_int_equal(act, CLI_HELP);
+
+	/* no command: cmd_index == argc, main prints the help */
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-j"), &cmd_index, &act), CLI_OK);
+	assert_int_equal(cmd_index, 2);
+
+	/* "--" ends the options */
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "--", "-j"), &cmd_index, &act), CLI_OK);
+	assert_int_equal(cmd_index, 2);
+}
+
+static void test_opts_bad(void **state)
+{
+	struct cli c;
+	enum cli_action act;
+	int cmd_index;
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-x", "tunnel"), &cmd_index, &act),
+			 CLI_USAGE);
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-n"), &cmd_index, &act), CLI_USAGE);
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-n", ""), &cmd_index, &act), CLI_USAGE);
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-"), &cmd_index, &act), CLI_USAGE);
+	/* -v is not -V: versions are capital, as in ip */
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-v"), &cmd_index, &act), CLI_USAGE);
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-jsonx"), &cmd_index, &act), CLI_USAGE);
+}
+
+static void test_ids(void **state)
+{
+	uint32_t v = 99;
+
+	assert_int_equal(cli_parse_id("t", "1", 1, 65535, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(cli_parse_id("t", "65535", 1, 65535, &v), 0);
+	assert_int_equal(v, 65535);
+	assert_int_equal(cli_parse_id("t", "4294967295", 1, UINT32_MAX, &v), 0);
+	assert_true(v == UINT32_MAX);
+	v = 99;
+	assert_int_equal(cli_parse_id("t", "0", 1, 65535, &v), -1);
+	assert_int_equal(cli_parse_id("t", "65536", 1, 65535, &v), -1);
+	assert_int_equal(cli_parse_id("t", "4294967296", 1, UINT32_MAX, &v), -1);
+	assert_int_equal(cli_parse_id("t", "99999999999999999999", 1, UINT32_MAX, &v), -1);
+	assert_int_equal(cli_parse_id("t", "-1", 1, 65535, &v), -1);
+	assert_int_equal(cli_parse_id("t", "+1", 1, 65535, &v), -1);
+	assert_int_equal(cli_parse_id("t", " 1", 1, 65535, &v), -1);
+	assert_int_equal(cli_parse_id("t", "1 ", 1, 65535, &v), -1);
+	assert_int_equal(cli_parse_id("t", "0x10", 1, 65535, &v), -1);
+	assert_int_equal(cli_parse_id("t", "abc", 1, 65535, &v), -1);
+	assert_int_equal(cli_parse_id("t", "", 1, 65535, &v), -1);
+	assert_int_equal(v, 99);	/* untouched by every failure */
+	/* leading zeros are still decimal, not octal */
+	assert_int_equal(cli_parse_id("t", "010", 1, 65535, &v), 0);
+	assert_int_equal(v, 10);
+}
+
+static void test_tunnel_show(void **state)
+{
+	struct tunnel_filter f;
+
+	assert_int_equal(tunnel_parse_show(0, ARGV(NULL), &f), CLI_OK);
+	assert_int_equal(f.id, 0);
+	assert_int_equal(f.sock_id, 0);
+	assert_int_equal(tunnel_parse_show(ARGS("id", "4711"), &f), CLI_OK);
+	assert_int_equal(f.id, 4711);
+	assert_int_equal(tunnel_parse_show(ARGS("i", "7", "sock", "3"), &f), CLI_OK);
+	assert_int_equal(f.id, 7);
+	assert_int_equal(f.sock_id, 3);
+
+	assert_int_equal(tunnel_parse_show(ARGS("id"), &f), CLI_USAGE);
+	assert_int_equal(tunnel_parse_show(ARGS("id", "0"), &f), CLI_USAGE);
+	assert_int_equal(tunnel_parse_show(ARGS("id", "70000"), &f), CLI_USAGE);
+	assert_int_equal(tunnel_parse_show(ARGS("id", "x"), &f), CLI_USAGE);
+	assert_int_equal(tunnel_parse_show(ARGS("peer", "1"), &f), CLI_USAGE);
+	assert_int_equal(tunnel_parse_show(ARGS("4711"), &f), CLI_USAGE);
+	assert_int_equal(tunnel_parse_show(ARGS("sock"), &f), CLI_USAGE);
+}
+
+static void test_session_show(void **state)
+{
+	struct session_filter f;
+
+	assert_int_equal(session_parse_show(0, ARGV(NULL), &f), CLI_OK);
+	assert_int_equal(f.tunnel_id, 0);
+	assert_int_equal(f.id, 0);
+	assert_int_equal(session_parse_show(ARGS("tunnel", "4711"), &f), CLI_OK);
+	assert_int_equal(f.tunnel_id, 4711);
+	assert_int_equal(f.id, 0);
+	assert_int_equal(session_parse_show(ARGS("tunnel", "4711", "id", "7"), &f), CLI_OK);
+	assert_int_equal(f.tunnel_id, 4711);
+	assert_int_equal(f.id, 7);
+	/* order is free, as in ip */
+	assert_int_equal(session_parse_show(ARGS("id", "7", "t", "9"), &f), CLI_OK);
+	assert_int_equal(f.tunnel_id, 9);
+	assert_int_equal(f.id, 7);
+
+	/* a session id alone names nothing: ids are per tunnel */
+	assert_int_equal(session_parse_show(ARGS("id", "7"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("tunnel"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("tunnel", "1", "id", "65536"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("tunnel", "1", "bogus"), &f), CLI_USAGE);
+}
+
+static void test_sock_show(void **state)
+{
+	struct sock_filter f;
+
+	assert_int_equal(sock_parse_show(0, ARGV(NULL), &f), CLI_OK);
+	assert_int_equal(f.id, 0);
+	assert_int_equal(sock_parse_show(ARGS("id", "12"), &f), CLI_OK);
+	assert_int_equal(f.id, 12);
+	assert_int_equal(sock_parse_show(ARGS("id", "0"), &f), CLI_USAGE);
+	assert_int_equal(sock_parse_show(ARGS("port", "1701"), &f), CLI_USAGE);
+}
+
+static void test_monitor(void **state)
+{
+	unsigned int mask;
+
+	assert_int_equal(monitor_parse(0, ARGV(NULL), &mask), CLI_OK);
+	assert_int_equal(mask, MONITOR_ALL);
+	assert_int_equal(monitor_parse(ARGS("tunnel"), &mask), CLI_OK);
+	assert_int_equal(mask, MONITOR_TUNNEL);
+	assert_int_equal(monitor_parse(ARGS("session", "sock"), &mask), CLI_OK);
+	assert_int_equal(mask, MONITOR_SESSION | MONITOR_SOCK);
+	assert_int_equal(monitor_parse(ARGS("all"), &mask), CLI_OK);
+	assert_int_equal(mask, MONITOR_ALL);
+	assert_int_equal(monitor_parse(ARGS("link"), &mask), CLI_USAGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_matches),
+		cmocka_unit_test(test_opts),
+		cmocka_unit_test(test_opts_bad),
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_tunnel_show),
+		cmocka_unit_test(test_session_show),
+		cmocka_unit_test(test_sock_show),
+		cmocka_unit_test(test_monitor),
+	};
+
+	return cmocka_run_group_tests_name("tool_args", tests, NULL, NULL);
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every l2sec subcommand shares: the global options, the grammar helpers
+ * (iproute2's matches(), strict id parsing), the connection to the l2sec
+ * family (entering -n NETNS first), collecting a dump, and the error lines a
+ * user reads.  Exit status: CLI_OK, CLI_FAIL (the request failed or the
+ * kernel's answer had malformed records), CLI_USAGE (bad command line).
+ */
+#ifndef L2SEC_CLI_H
+#define L2SEC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gnl.h"
+#include "obj.h"
+
+enum {
+	CLI_OK = 0,
+	CLI_FAIL = 1,
+	CLI_USAGE = 2,
+};
+
+enum cli_action {
+	CLI_RUN,	/* run the command at argv[cmd_index] (help if none) */
+	CLI_VERSION,	/* -V */
+	CLI_HELP,	/* -h */
+};
+
+struct cli {
+	bool json;		/* -j */
+	bool pretty;		/* -p (implies -j) */
+	int stats;		/* -s, repeatable */
+	const char *netns;	/* -n NAME */
+	bool connected;
+	struct gnl gnl;
+	int status;		/* CLI_FAIL once a malformed record was skipped */
+};
+
+/* A dump's records, parsed, in the order the kernel sent them. */
+struct cli_list {
+	struct obj *v;
+	size_t n, cap;
+	uint64_t required;	/* attributes a record must have (OBJ_BIT mask) */
+	const char *what;	/* "tunnel", for the log line of a bad record */
+	struct cli *cli;
+};
+
+/* ARG is a non-empty prefix of WORD (iproute2's matches(), true/false). */
+bool cli_matches(const char *arg, const char *word);
+
+/*
+ * Parses the global options at the front of ARGV into C; *CMD_INDEX is the
+ * index of the command word (argc if none).  CLI_USAGE after printing why.
+ */
+int cli_parse_opts(struct cli *c, int argc, char **argv, int *cmd_index, enum cli_action *act);
+
+/* A decimal id in MIN..MAX; prints "invalid WHAT" and returns -1 otherwise. */
+int cli_parse_id(const char *what, const char *s, uint32_t min, uint32_t max, uint32_t *out);
+/* The value after keyword argv[0]; prints "KEYWORD needs a value" if none. */
+const char *cli_next_arg(int *argc, char ***argv);
+
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Enters -n NETNS and resolves the family; prints why not and returns CLI_FAIL. */
+int cli_connect(struct cli *c);
+void cli_disconnect(struct cli *c);
+
+/*
+ * Prints the error line for a failed request: "l2sec: WHAT: reason", with
+ * the kernel's extended-ack message when there is one.  ERR is -errno.
+ */
+void cli_nl_error(const struct cli *c, int err, const char *what);
+
+/* Resets L to collect records of WHAT that have all of REQUIRED. */
+void cli_list_init(struct cli_list *l, struct cli *c, const char *what, uint64_t required);
+void cli_list_free(struct cli_list *l);
+/* gnl_cb/reset pair for gnl_dump() and gnl_request() into a cli_list. */
+int cli_list_add(const struct nlmsghdr *nlh, void *list);
+void cli_list_reset(void *list);
+/* Runs the dump NLH into L, repeating it if interrupted (warns if still so). */
+int cli_dump(struct cli *c, struct nlmsghdr *nlh, struct cli_list *l);
+void cli_list_sort(struct cli_list *l, int (*cmp)(const void *, const void *));
+
+/* Starts and ends the output of a command (print layer with -j/-p). */
+void cli_print_begin(const struct cli *c, bool lines);
+int cli_print_end(struct cli *c);
+
+#endif

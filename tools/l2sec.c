@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l2sec: the ip-style command line tool of l2sec.
+ *
+ *   l2sec [OPTIONS] tunnel show [id ID] [sock ID]
+ *   l2sec [OPTIONS] session show [tunnel ID [id ID]]
+ *   l2sec [OPTIONS] sock show [id ID]
+ *   l2sec [OPTIONS] stats
+ *   l2sec [OPTIONS] monitor [all | sock | tunnel | session]...
+ *   l2sec -V | help
+ *   OPTIONS: -j (JSON)  -p (pretty JSON, implies -j)  -s (counters)
+ *            -n NETNS (the named network namespace, like ip -n)
+ *
+ * Words may be abbreviated (`l2sec t sh`): the first command in the table
+ * below that the word begins wins, as in ip.  Exit status: 0 success,
+ * 1 failure (no such object, no permission, module missing, or a malformed
+ * record from the kernel was skipped), 2 bad command line.
+ *
+ * JSON output (stable; keys are added, never renamed or removed).  `show`
+ * commands print one array of objects, sorted by id; `stats` prints one
+ * object; `monitor` prints one object per line (JSON lines).  Integers are
+ * JSON numbers (marks and SPIs too, which text shows in hex); addresses are
+ * strings.  A key is absent when the kernel did not report the value.
+ *
+ *   tunnel:  tunnel_id, peer_tunnel_id, sock_id, peer_addr, peer_port,
+ *            local_addr (if set), require_ipsec (bool), out_mark (0: none),
+ *            bound (bool), bind_mark (if bound),
+ *            sa {spi, reqid, mark, encap_sport, encap_dport, peer_addr}
+ *            (if an SA was seen), session_count, stats (with -s)
+ *   session: session_id, tunnel_id, peer_session_id, peer_tunnel_id,
+ *            state ("up" | "down" | "unknown"), ipv4 (if set),
+ *            ipv6 (array of "ADDR/LEN", possibly empty), stats (with -s)
+ *   sock:    sock_id, family ("inet" | "inet6"), local_addr, local_port,
+ *            require_ipsec (bool), tunnel_count
+ *   stats:   ifname, ifindex (if the namespace has an l2sec device),
+ *            sock_count, tunnel_count, session_count, stats
+ *   stats object (all u64): rx_packets, rx_bytes, rx_drops, tx_packets,
+ *            tx_bytes, tx_drops, to_daemon, drops {malformed, no_ipsec,
+ *            wrong_sa, not_up, spoof, no_device, no_session, no_route,
+ *            no_xfrm_route, no_mem, proto, loop; "reason_N" for a reason
+ *            newer than the tool, "other" for numbers beyond 31}
+ *   monitor: event ("new" | "set" | "del" | "bound"), object ("sock" |
+ *            "tunnel" | "session"), then the keys of that object that the
+ *            notification carries (a "del" has only the ids).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "monitor.h"
+#include "session.h"
+#include "sock.h"
+#include "stats.h"
+#include "tunnel.h"
+
+#ifndef L2SEC_VERSION
+#define L2SEC_VERSION "unknown"
+#endif
+
+static int help_main(struct cli *c, int argc, char **argv);
+
+/* Order matters for abbreviations: the first match wins. */
+static const struct {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+	const char *description;
+} commands[] = {
+	{ "tunnel", tunnel_main, "show L2TP tunnels" },
+	{ "session", session_main, "show L2TP sessions" },
+	{ "sock", sock_main, "show the UDP sockets handed to the module" },
+	{ "stats", stats_main, "show namespace totals and drops by reason" },
+	{ "monitor", monitor_main, "print notifications as they come" },
+	{ "help", help_main, "show this help" },
+};
+
+static void help(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: l2sec [OPTIONS] OBJECT { COMMAND | help }\n"
+	      "       l2sec -V\n"
+	      "OPTIONS: -j[son] -p[retty] -s[tats] -n[etns] NAME\n"
+	      "OBJECT:\n", f);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].description);
+	fputs("Try \"l2sec OBJECT help\".\n", f);
+}
+
+static int help_main(struct cli *c, int argc, char **argv)
+{
+	help(stdout);
+	return CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { .status = CLI_OK };
+	enum cli_action act;
+	int cmd_index, ret;
+	size_t i;
+
+	ret = cli_parse_opts(&c, argc, argv, &cmd_index, &act);
+	if (ret)
+		return ret;
+	if (act == CLI_VERSION) {
+		printf("l2sec %s\n", L2SEC_VERSION);
+		return CLI_OK;
+	}
+	if (act == CLI_HELP || cmd_index == argc) {
+		help(act == CLI_HELP ? stdout : stderr);
+		return act == CLI_HELP ? CLI_OK : CLI_USAGE;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (cli_matches(argv[cmd_index], commands[i].name)) {
+			ret = commands[i].fn(&c, argc - cmd_index, argv + cmd_index);
+			cli_disconnect(&c);
+			return ret;
+		}
+	}
+	cli_err("unknown object \"%s\"; try \"l2sec help\"", argv[cmd_index]);
+	return CLI_USAGE;
+}

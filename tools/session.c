@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `l2sec session`: show the module's L2TP sessions (SESSION_GET).
+ *
+ *   session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state up
+ *     ipv4 10.0.0.5 ipv6 2001:db8:1::/64
+ * (one line), counters on the following lines with -s.
+ */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "print.h"
+#include "session.h"
+#include "stats.h"
+
+static void usage(void)
+{
+	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] session show [tunnel ID [id ID]]\n"
+	      "tunnel ID: a local tunnel id, 1-65535; id ID: a local session id in it\n",
+	      stderr);
+}
+
+int session_parse_show(int argc, char **argv, struct session_filter *f)
+{
+	const char *v;
+
+	memset(f, 0, sizeof(*f));
+	for (; argc > 0; argc--, argv++) {
+		if (cli_matches(argv[0], "tunnel")) {
+			v = cli_next_arg(&argc, &argv);
+			if (!v || cli_parse_id("tunnel id", v, 1, UINT16_MAX, &f->tunnel_id))
+				return CLI_USAGE;
+		} else if (cli_matches(argv[0], "id") || cli_matches(argv[0], "session")) {
+			v = cli_next_arg(&argc, &argv);
+			if (!v || cli_parse_id("session id", v, 1, UINT16_MAX, &f->id))
+				return CLI_USAGE;
+		} else {
+			cli_err("unknown argument \"%s\" of session show", argv[0]);
+			return CLI_USAGE;
+		}
+	}
+	if (f->id && !f->tunnel_id) {
+		cli_err("a session id is local to its tunnel: give \"tunnel ID\" too");
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+static void u(const struct obj *o, unsigned int type, const char *key, const char *fmt)
+{
+	if (obj_has(o, type))
+		print_uint(PRINT_ANY, key, fmt, (unsigned int)o->u[type]);
+}
+
+static const char *state_name(uint64_t state)
+{
+	switch (state) {
+	case L2SEC_STATE_DOWN:
+		return "down";
+	case L2SEC_STATE_UP:
+		return "up";
+	}
+	return "unknown";
+}
+
+void session_print_fields(const struct obj *o, int stats)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	unsigned int i;
+
+	u(o, L2SEC_A_SESSION_ID, "session_id", "session %u");
+	u(o, L2SEC_A_TUNNEL_ID, "tunnel_id", " tunnel %u");
+	u(o, L2SEC_A_PEER_SESSION_ID, "peer_session_id", " peer-session %u");
+	u(o, L2SEC_A_PEER_TUNNEL_ID, "peer_tunnel_id", " peer-tunnel %u");
+	if (obj_has(o, L2SEC_A_STATE))
+		print_string(PRINT_ANY, "state", " state %s", state_name(o->u[L2SEC_A_STATE]));
+	if (o->ipv4.family) {
+		obj_addr_str(&o->ipv4, buf, sizeof(buf));
+		print_string(PRINT_ANY, "ipv4", " ipv4 %s", buf);
+	}
+	/* a list in JSON even when empty, so scripts need not test for it */
+	if (obj_has(o, L2SEC_A_STATE) || o->n_pfx) {
+		print_open_array("ipv6");
+		for (i = 0; i < o->n_pfx; i++) {
+			struct obj_addr a = { .family = AF_INET6 };
+			char pfx[sizeof(buf) + 8];
+
+			memcpy(a.a, o->pfx[i].a, 16);
+			obj_addr_str(&a, buf, sizeof(buf));
+			snprintf(pfx, sizeof(pfx), "%s/%u", buf, o->pfx[i].len);
+			print_string(PRINT_ANY, NULL, " ipv6 %s", pfx);
+		}
+		print_close_array();
+	}
+	if (o->pfx_more)
+		print_text(" (more ipv6 prefixes not shown)");
+	if (stats && obj_has(o, L2SEC_A_STATS))
+		stats_print_counters(&o->stats, "    ", false);
+}
+
+void session_print(const struct obj *o, int stats)
+{
+	print_open_object(NULL);
+	session_print_fields(o, stats);
+	print_nl();
+	print_close_object();
+}
+
+static int cmp_session(const void *a, const void *b)
+{
+	const struct obj *x = a, *y = b;
+	uint64_t kx = x->u[L2SEC_A_TUNNEL_ID] << 16 | x->u[L2SEC_A_SESSION_ID];
+	uint64_t ky = y->u[L2SEC_A_TUNNEL_ID] << 16 | y->u[L2SEC_A_SESSION_ID];
+
+	return (kx > ky) - (kx < ky);
+}
+
+/* After an empty dump of one tunnel's sessions: does the tunnel exist? */
+static int tunnel_exists(struct cli *c, uint32_t id)
+{
+	struct nlmsghdr *nlh = gnl_msg(&c->gnl, L2SEC_CMD_TUNNEL_GET, L2SEC_GENL_VERSION, 0);
+
+	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, (uint16_t)id);
+	return gnl_request(&c->gnl, nlh, NULL, NULL);
+}
+
+static int fetch(struct cli *c, const struct session_filter *f, struct cli_list *l)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (f->id) {
+		nlh = gnl_msg(&c->gnl, L2SEC_CMD_SESSION_GET, L2SEC_GENL_VERSION, 0);
+		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, (uint16_t)f->tunnel_id);
+		mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, (uint16_t)f->id);
+		err = gnl_request(&c->gnl, nlh, cli_list_add, l);
+		if (err == -ENOENT && tunnel_exists(c, f->tunnel_id) == -ENOENT) {
+			cli_err("no such tunnel %u", f->tunnel_id);
+			return CLI_FAIL;
+		}
+		if (err == -ENOENT) {
+			cli_err("no such session %u in tunnel %u", f->id, f->tunnel_id);
+			return CLI_FAIL;
+		}
+	} else {
+		nlh = gnl_msg(&c->gnl, L2SEC_CMD_SESSION_GET, L2SEC_GENL_VERSION, NLM_F_DUMP);
+		if (f->tunnel_id)
+			mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, (uint16_t)f->tunnel_id);
+		err = cli_dump(c, nlh, l);
+		if (!err && f->tunnel_id && !l->n &&
+		    tunnel_exists(c, f->tunnel_id) == -ENOENT) {
+			cli_err("no such tunnel %u", f->tunnel_id);
+			return CLI_FAIL;
+		}
+		if (err == -ENOENT && f->tunnel_id) {
+			cli_err("no such tunnel %u", f->tunnel_id);
+			return CLI_FAIL;
+		}
+	}
+	if (err) {
+		cli_nl_error(c, err, "session show");
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+static int show(struct cli *c, const struct session_filter *f)
+{
+	struct cli_list l;
+	size_t i;
+	int ret;
+
+	if (cli_connect(c))
+		return CLI_FAIL;
+	cli_list_init(&l, c, "session", OBJ_BIT(L2SEC_A_TUNNEL_ID) | OBJ_BIT(L2SEC_A_SESSION_ID));
+	ret = fetch(c, f, &l);
+	if (ret)
+		goto out;
+	cli_list_sort(&l, cmp_session);
+	cli_print_begin(c, false);
+	for (i = 0; i < l.n; i++) {
+		if (f->tunnel_id && l.v[i].u[L2SEC_A_TUNNEL_ID] != f->tunnel_id)
+			continue;
+		session_print(&l.v[i], c->stats);
+	}
+	ret = cli_print_end(c);
+out:
+	cli_list_free(&l);
+	return ret;
+}
+
+int session_main(struct cli *c, int argc, char **argv)
+{
+	struct session_filter f;
+	int err;
+
+	argc--;
+	argv++;
+	if (argc == 0 || cli_matches(argv[0], "show") || cli_matches(argv[0], "list")) {
+		if (argc > 0) {
+			argc--;
+			argv++;
+		}
+		err = session_parse_show(argc, argv, &f);
+		if (err) {
+			usage();
+			return err;
+		}
+		return show(c, &f);
+	}
+	if (cli_matches(argv[0], "help")) {
+		usage();
+		return CLI_OK;
+	}
+	cli_err("unknown session command \"%s\"", argv[0]);
+	usage();
+	return CLI_USAGE;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* `l2sec session show [tunnel ID] [id ID]`, and the printing of a session. */
+#ifndef L2SEC_SESSION_H
+#define L2SEC_SESSION_H
+
+#include <stdint.h>
+
+#include "cli.h"
+#include "obj.h"
+
+struct session_filter {
+	uint32_t tunnel_id;	/* 0: sessions of every tunnel */
+	uint32_t id;		/* 0: every session (needs tunnel_id when set) */
+};
+
+/* Parses the arguments after "show"; CLI_OK or CLI_USAGE (after saying why). */
+int session_parse_show(int argc, char **argv, struct session_filter *f);
+
+/* As tunnel_print_fields(), for a session record. */
+void session_print_fields(const struct obj *o, int stats);
+void session_print(const struct obj *o, int stats);
+
+int session_main(struct cli *c, int argc, char **argv);
+
+#endif
