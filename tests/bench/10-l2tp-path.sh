@@ -1,0 +1,191 @@
+# Benchmark: packets per second through l2sec.ko against the mainline L2TP path
+# (l2tp_core + l2tp_ppp + ppp_generic, set up by real xl2tpd and pppd in kernel
+# mode) for the same L2TP data stream, with plain UDP as the ceiling, in one guest
+# boot, runs alternating. Run with `make bench` (docs/PERFORMANCE.md).
+#
+#   cl (192.0.2.2, LAC: xl2tpd + pppd)  --veth--  gw (192.0.2.1 xl2tpd LNS,
+#                                                    192.0.2.3 l2sec socket)
+# Receive: l2sec-blast injects pre-built frames on cl's veth (a packet socket,
+# the same cost for every path); gw decapsulates them (l2sec0 for l2sec, ppp0
+# for mainline, nothing for plain UDP) and forwards the inner packets to a dummy
+# device, whose transmit counter says how many made it through.
+# Transmit: a UDP sender in gw sends to the client's inner address (through
+# l2sec0 or ppp0, or directly for plain UDP); gw's veth counts what leaves, and
+# the client drops the data (not the L2TP control messages or ARP) at ingress.
+# No IPsec: the ratio is about the L2TP/PPP path itself.
+# vm-timeout: 900
+. "$L2SEC_TOP/tests/vm/lib.sh"
+BLAST=$L2SEC_BUILD/tests/l2sec-blast
+CTL=$L2SEC_BUILD/tests/l2sec-ctl
+SECS=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
+SIZE=${BENCH_SIZE:-1200}
+out=${L2SEC_TEST_OUT:-/tmp}
+w=/tmp/bench
+mkdir -p $w
+gw() { ip netns exec gw "$@"; }
+cl() { ip netns exec cl "$@"; }
+
+modprobe -a l2tp_ppp ppp_generic l2sec || exit 1
+netns_add gw cl
+veth gw eth0 192.0.2.1/24 cl eth0 192.0.2.2/24 || exit 1
+gw ip addr add 192.0.2.3/24 dev eth0
+gw sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+	net.ipv4.ip_forward=1
+gw ip link add sink0 type dummy
+gw ip link set sink0 up
+gw ip route add 198.51.100.0/24 dev sink0
+gwmac=$(gw cat /sys/class/net/eth0/address)
+cl ip neigh replace 192.0.2.1 lladdr "$gwmac" dev eth0
+cl ip neigh replace 192.0.2.3 lladdr "$gwmac" dev eth0
+gw ip neigh replace 192.0.2.2 lladdr "$(cl cat /sys/class/net/eth0/address)" dev eth0
+
+# --- mainline: xl2tpd LNS in gw, LAC in cl, pppd in kernel mode ---------------
+for side in gw cl; do
+	mkdir -p $w/$side
+	printf 'noauth\nnodefaultroute\nnoccp\nnovj\nmtu 1400\nmru 1400\nlcp-echo-interval 0\nlogfile %s\n' \
+		"$w/$side/ppp.log" >$w/$side/options
+done
+cat >$w/gw/xl2tpd.conf <<EOF
+[global]
+listen-addr = 192.0.2.1
+port = 1701
+[lns default]
+ip range = 10.97.0.10-10.97.0.20
+local ip = 10.97.0.1
+require authentication = no
+pppoptfile = $w/gw/options
+length bit = no
+EOF
+cat >$w/cl/xl2tpd.conf <<EOF
+[global]
+listen-addr = 192.0.2.2
+port = 1701
+[lac bench]
+lns = 192.0.2.1
+autodial = yes
+redial = no
+require authentication = no
+pppoptfile = $w/cl/options
+length bit = no
+EOF
+gw xl2tpd -D -c $w/gw/xl2tpd.conf -p $w/gw/pid -C $w/gw/control >$w/gw/xl2tpd.log 2>&1 &
+sleep 0.5
+cl xl2tpd -D -c $w/cl/xl2tpd.conf -p $w/cl/pid -C $w/cl/control >$w/cl/xl2tpd.log 2>&1 &
+if ! wait_for 60 sh -c "ip -n gw -4 addr show dev ppp0 | grep -q 'inet '"; then
+	t_fail "mainline L2TP/PPP session up (xl2tpd + pppd)"
+	tail -n 20 $w/*/xl2tpd.log $w/*/ppp.log
+	t_done
+fi
+grep -q 'Using l2tp kernel support' $w/gw/xl2tpd.log ||
+	t_fail "xl2tpd LNS uses the kernel L2TP path"
+m_tid=$(gw ip l2tp show session | sed -n 's/.*in tunnel \([0-9]*\).*/\1/p' | head -n 1)
+m_sid=$(gw ip l2tp show session | sed -n 's/^Session \([0-9]*\) in.*/\1/p' | head -n 1)
+m_cl=$(gw ip -4 addr show dev ppp0 | sed -n 's/.*peer \([0-9.]*\).*/\1/p')
+[ -n "$m_tid" ] && [ -n "$m_sid" ] && [ -n "$m_cl" ] ||
+	{ t_fail "mainline tunnel/session ids"; gw ip l2tp show session; t_done; }
+echo "# mainline: tunnel $m_tid session $m_sid client $m_cl"
+
+# --- l2sec: socket on 192.0.2.3:1701, one session for client 10.99.0.2 --------
+gw ip link add l2sec0 type l2sec
+gw ip addr add 10.99.0.1/32 dev l2sec0
+gw ip link set l2sec0 up
+gw ip route add 10.99.0.2/32 dev l2sec0
+gw $CTL >$w/ctl.log 2>&1 <<EOF &
+sock add s 192.0.2.3 1701 ipsec 0
+tunnel add 7 70 s 192.0.2.2 1702
+session add 7 7 77 up ip4 10.99.0.2
+run sleep 100000
+EOF
+wait_for 20 sh -c "ip netns exec gw $CTL session get 7 7 | grep -q state" ||
+	{ t_fail "l2sec session set up"; cat $w/ctl.log; t_done; }
+
+# The client drops what the transmit runs send it: plain UDP to 5001, l2sec's
+# data to 1702, and mainline L2TP data messages (T bit clear) to 1701; its L2TP
+# control connection keeps working.
+cl tc qdisc add dev eth0 clsact
+cl tc filter add dev eth0 ingress protocol ip u32 match ip protocol 17 0xff \
+	match ip dport 5001 0xffff action drop
+cl tc filter add dev eth0 ingress protocol ip u32 match ip protocol 17 0xff \
+	match ip dport 1702 0xffff action drop
+cl tc filter add dev eth0 ingress protocol ip u32 match ip protocol 17 0xff \
+	match ip dport 1701 0xffff match u8 0x00 0x80 at 28 action drop
+
+sinkcount() { gw cat /sys/class/net/sink0/statistics/tx_packets; }
+txcount() { gw cat /sys/class/net/eth0/statistics/tx_packets; }
+
+# rx PATH: one receive run; prints packets per second forwarded to sink0.
+rx() {
+	local before after
+	before=$(sinkcount)
+	case $1 in
+	l2sec) cl "$BLAST" inject eth0 "$gwmac" 192.0.2.2 1702 192.0.2.3 1701 "$SECS" "$SIZE" \
+		l2tp 7 7 10.99.0.2 198.51.100.1 5001 >/dev/null ;;
+	mainline) cl "$BLAST" inject eth0 "$gwmac" 192.0.2.2 1701 192.0.2.1 1701 "$SECS" "$SIZE" \
+		l2tp "$m_tid" "$m_sid" "$m_cl" 198.51.100.1 5001 >/dev/null ;;
+	udp) cl "$BLAST" inject eth0 "$gwmac" 192.0.2.2 40000 198.51.100.1 5001 "$SECS" "$SIZE" \
+		>/dev/null ;;
+	esac
+	after=$(sinkcount)
+	echo $(((after - before) / SECS))
+}
+
+# tx PATH: one transmit run; prints packets per second leaving gw's veth.
+tx() {
+	local dst before after
+	case $1 in
+	l2sec) dst=10.99.0.2 ;;
+	mainline) dst=$m_cl ;;
+	udp) dst=192.0.2.2 ;;
+	esac
+	before=$(txcount)
+	gw "$BLAST" send "$dst" 5001 "$SECS" "$SIZE" >/dev/null
+	after=$(txcount)
+	echo $(((after - before) / SECS))
+}
+
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+for dir in rx tx; do
+	for path in l2sec mainline udp; do : >$w/$dir-$path; done
+	for r in $(seq "$ROUNDS"); do
+		for path in l2sec mainline udp; do
+			v=$($dir $path)
+			echo "# $dir round $r $path: ${v:-none} pps"
+			echo "${v:-0}" >>$w/$dir-$path
+		done
+	done
+done
+
+# Per packet, a run costs the generator plus the path; plain UDP forwarding has
+# the same generator and forwarding, so 1/pps - 1/pps_udp is what the L2TP/PPP
+# path itself adds. "overhead mainline/l2sec" compares those added costs.
+ratios() { # L M U
+	awk -v l="$1" -v m="$2" -v u="$3" 'BEGIN {
+		printf "l2sec/mainline=%.2f l2sec/udp=%.2f mainline/udp=%.2f", \
+			m ? l / m : 0, u ? l / u : 0, u ? m / u : 0
+		if (l && m && u && 1 / l > 1 / u && 1 / m > 1 / u)
+			printf " overhead mainline/l2sec=%.2f", (1 / m - 1 / u) / (1 / l - 1 / u)
+		printf "\n" }'
+}
+{
+	echo "kernel $(uname -r), ${SIZE}-byte payloads, $ROUNDS rounds of ${SECS}s, medians (packets/s):"
+	for dir in rx tx; do
+		l=$(median <$w/$dir-l2sec)
+		m=$(median <$w/$dir-mainline)
+		u=$(median <$w/$dir-udp)
+		echo "$dir l2sec=$l mainline=$m udp=$u $(ratios "$l" "$m" "$u")"
+	done
+} | tee "$out/results.txt"
+
+# The numbers mean something only if every path carried traffic.
+for dir in rx tx; do
+	for path in l2sec mainline udp; do
+		v=$(median <$w/$dir-$path)
+		[ "${v:-0}" -gt 0 ] && t_ok "$dir $path carried packets" ||
+			t_fail "$dir $path carried no packets"
+	done
+done
+gw ip -s link show l2sec0 | sed 's/^/    /'
+gw ip -s link show ppp0 | sed 's/^/    /'
+t_done

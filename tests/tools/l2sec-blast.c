@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l2sec-blast: traffic for benchmarks (tests/bench), built for speed.
+ *
+ *   l2sec-blast inject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE
+ *		[l2tp TID SID ISRC IDST IPORT]
+ *	Send one pre-built Ethernet/IPv4/UDP frame over and over through a packet
+ *	socket on IFNAME for SECONDS: UDP SRC:SPORT -> DST:DPORT with SIZE bytes of
+ *	payload, or with "l2tp" an L2TPv2 data message for tunnel TID, session SID
+ *	carrying a PPP IPv4 frame (FF 03 00 21) with UDP ISRC -> IDST:IPORT of SIZE
+ *	payload bytes. A packet socket costs the sender the same for every
+ *	receiver under test, and may use the address and port of a real L2TP peer
+ *	that holds them. Prints "sent N".
+ *   l2sec-blast send DST PORT SECONDS SIZE
+ *	Send UDP datagrams of SIZE bytes to DST:PORT through the stack (routing,
+ *	and whatever device the route names) for SECONDS. Prints "sent N".
+ *   l2sec-blast sink PORT SECONDS
+ *	Count datagrams arriving on UDP PORT for SECONDS from the first one on
+ *	(waits up to 30 s for it). Prints "received N pps P".
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH 64
+#define MAX_PKT 2048
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint16_t ip_csum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+/* IPv4 header + UDP header + SIZE zero bytes; returns the IPv4 packet length. */
+static size_t build_udp4(uint8_t *ip, struct in_addr src, unsigned int sport,
+			 struct in_addr dst, unsigned int dport, size_t size)
+{
+	uint8_t *udp = ip + 20;
+	size_t len = 20 + 8 + size;
+
+	memset(ip, 0, len);
+	ip[0] = 0x45;
+	put16(ip + 2, len);
+	ip[8] = 64;
+	ip[9] = IPPROTO_UDP;
+	memcpy(ip + 12, &src, 4);
+	memcpy(ip + 16, &dst, 4);
+	put16(ip + 10, ip_csum(ip, 20));
+	put16(udp, sport);
+	put16(udp + 2, dport);
+	put16(udp + 4, 8 + size);
+	return len;
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
+}
+
+static int do_inject(int argc, char **argv)
+{
+	static uint8_t frame[MAX_PKT], inner[MAX_PKT];
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
+	struct in_addr src, dst, isrc, idst;
+	struct mmsghdr msgs[BATCH];
+	unsigned long long sent = 0;
+	struct iovec iov;
+	size_t size, len, payload;
+	uint8_t *l2tp;
+	double end;
+	int fd, i, one = 1;
+
+	if (argc < 8 || inet_pton(AF_INET, argv[2], &src) != 1 ||
+	    inet_pton(AF_INET, argv[4], &dst) != 1 || parse_mac(argv[1], frame))
+		return -1;
+	size = strtoul(argv[7], NULL, 10);
+	if (size > MAX_PKT - 128)
+		return -1;
+	ll.sll_ifindex = if_nametoindex(argv[0]);
+	if (!ll.sll_ifindex)
+		return perror(argv[0]), 1;
+	ll.sll_protocol = htons(ETH_P_IP);
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	if (fd < 0)
+		return perror("packet socket"), 1;
+	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	ll.sll_halen = ETH_ALEN;
+	memcpy(ll.sll_addr, frame, ETH_ALEN);
+
+	payload = size;
+	if (argc > 8 && !strcmp(argv[8], "l2tp")) {
+		if (argc < 14 || inet_pton(AF_INET, argv[11], &isrc) != 1 ||
+		    inet_pton(AF_INET, argv[12], &idst) != 1)
+			return -1;
+		/* L2TPv2 data header without L, S, O: the common case */
+		l2tp = inner;
+		put16(l2tp, 0x0002);
+		put16(l2tp + 2, atoi(argv[9]));
+		put16(l2tp + 4, atoi(argv[10]));
+		l2tp[6] = 0xff;
+		l2tp[7] = 0x03;
+		put16(l2tp + 8, 0x0021);
+		payload = 10 + build_udp4(l2tp + 10, isrc, 40000, idst,
+					  atoi(argv[13]), size);
+	}
+	len = build_udp4(frame, src, atoi(argv[3]), dst, atoi(argv[5]), payload);
+	if (payload != size)
+		memcpy(frame + 28, inner, payload);
+	end = now() + atof(argv[6]);
+
+	iov.iov_base = frame;
+	iov.iov_len = len;
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < BATCH; i++) {
+		msgs[i].msg_hdr.msg_name = &ll;
+		msgs[i].msg_hdr.msg_namelen = sizeof(ll);
+		msgs[i].msg_hdr.msg_iov = &iov;
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (now() < end) {
+		int n = sendmmsg(fd, msgs, BATCH, 0);
+
+		if (n > 0)
+			sent += n;
+		else if (n < 0 && errno != ENOBUFS && errno != EAGAIN)
+			return perror("sendmmsg"), 1;
+	}
+	printf("sent %llu\n", sent);
+	return 0;
+}
+
+static int do_send(int argc, char **argv)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	static uint8_t pkt[MAX_PKT];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov;
+	unsigned long long sent = 0;
+	double end;
+	int fd, i;
+
+	if (argc < 4 || inet_pton(AF_INET, argv[0], &dst.sin_addr) != 1)
+		return -1;
+	dst.sin_port = htons(atoi(argv[1]));
+	end = now() + atof(argv[2]);
+	iov.iov_base = pkt;
+	iov.iov_len = strtoul(argv[3], NULL, 10);
+	if (iov.iov_len > MAX_PKT)
+		return -1;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return perror("socket"), 1;
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < BATCH; i++) {
+		msgs[i].msg_hdr.msg_name = &dst;
+		msgs[i].msg_hdr.msg_namelen = sizeof(dst);
+		msgs[i].msg_hdr.msg_iov = &iov;
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (now() < end) {
+		int n = sendmmsg(fd, msgs, BATCH, 0);
+
+		if (n > 0)
+			sent += n;
+		else if (n < 0 && errno != ENOBUFS && errno != EAGAIN &&
+			 errno != ECONNREFUSED && errno != EPERM)
+			return perror("sendmmsg"), 1;
+	}
+	printf("sent %llu\n", sent);
+	return 0;
+}
+
+static int do_sink(int argc, char **argv)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	static uint8_t bufs[BATCH][MAX_PKT];
+	struct iovec iovs[BATCH];
+	struct mmsghdr msgs[BATCH];
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	unsigned long long received = 0;
+	double start = 0, secs, t;
+	int fd, i, rcvbuf = 4 << 20;
+
+	if (argc < 2)
+		return -1;
+	addr.sin_port = htons(atoi(argv[0]));
+	secs = atof(argv[1]);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return perror("sink socket"), 1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < BATCH; i++) {
+		iovs[i].iov_base = bufs[i];
+		iovs[i].iov_len = MAX_PKT;
+		msgs[i].msg_hdr.msg_iov = &iovs[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	/* Wait up to 30 s for the first packet; then count for SECONDS. */
+	for (t = now();;) {
+		int n = recvmmsg(fd, msgs, BATCH, 0, NULL);
+		double tn = now();
+
+		if (n > 0) {
+			if (!start)
+				start = tn;
+			received += n;
+		}
+		if (!start && tn - t > 30)
+			break;
+		if (start && tn - start >= secs)
+			break;
+	}
+	secs = start ? now() - start : 0;
+	printf("received %llu pps %.0f\n", received, secs > 0 ? received / secs : 0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int rc = -1;
+
+	if (argc > 1 && !strcmp(argv[1], "inject"))
+		rc = do_inject(argc - 2, argv + 2);
+	else if (argc > 1 && !strcmp(argv[1], "send"))
+		rc = do_send(argc - 2, argv + 2);
+	else if (argc > 1 && !strcmp(argv[1], "sink"))
+		rc = do_sink(argc - 2, argv + 2);
+	if (rc < 0) {
+		fprintf(stderr, "usage: l2sec-blast inject IFNAME DSTMAC SRC SPORT DST DPORT "
+			"SECONDS SIZE [l2tp TID SID ISRC IDST IPORT]\n"
+			"       l2sec-blast send DST PORT SECONDS SIZE\n"
+			"       l2sec-blast sink PORT SECONDS\n");
+		return 2;
+	}
+	return rc;
+}
