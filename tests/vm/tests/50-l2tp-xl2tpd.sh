@@ -1,7 +1,8 @@
 # l2secd against a real xl2tpd LAC, IPsec off (require-ipsec = no): a tunnel
 # and a session come up and are in the kernel (l2sec tunnel/session show) and
 # in the daemon's control socket; xl2tpd hanging up removes them from the
-# kernel; tunnel authentication with the wrong secret is refused; SIGTERM to
+# kernel; SIGHUP reloads without touching them (and keeps the configuration in
+# force when the new file has errors); tunnel authentication with the wrong secret is refused; SIGTERM to
 # l2secd sends StopCCN that xl2tpd logs; xl2tpd killed -9 is found by the
 # HELLO timeout and cleaned up.
 # vm-timeout: 900
@@ -165,6 +166,23 @@ start_lac s3cret-tunnel "$out/xl2tpd-3.log"
 check "xl2tpd starts (SIGTERM case)" wait_for 60 test -p "$run/control"
 echo "c gw" >"$run/control"
 check "tunnel up again" wait_for 60 kern_is session -eq 1
+
+# --- SIGHUP: reload keeps established tunnels; a broken file keeps the old one ---------
+kill -HUP "$gw_pid"
+check "SIGHUP: configuration reloaded" wait_for 30 \
+	grep -q "configuration reloaded from $run/l2sec.conf" "$out/l2secd-1.log"
+cp "$run/l2sec.conf" "$run/l2sec.conf.good"
+echo "no-such-key = 1" >>"$run/l2sec.conf"
+kill -HUP "$gw_pid"
+check "SIGHUP with a broken file: refused, the configuration in force kept" wait_for 30 \
+	grep -q "reload: $run/l2sec.conf has errors; the configuration in force is kept" \
+	"$out/l2secd-1.log"
+mv "$run/l2sec.conf.good" "$run/l2sec.conf"
+check "SIGHUP: the session is still in the kernel" kern_is session -eq 1
+ctl "show sessions" >"$out/ctl-sessions-hup.json"
+check "SIGHUP: the daemon still has it established" jcheck \
+	'len(j["sessions"]) == 1 and j["sessions"][0]["state"] == "established"' \
+	<"$out/ctl-sessions-hup.json"
 kill -TERM "$gw_pid"
 check "l2secd exits after SIGTERM" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
 wait "$gw_pid"
