@@ -13,6 +13,9 @@
  *  - a line longer than inih's buffer would be split by inih into pieces;
  *    the reader swallows the rest of it, reports it and hands inih a blank
  *    line instead.
+ * inih hands an indented line that follows a key to the handler as more of
+ * that key's value (a continuation); the raw line tells it apart from a key
+ * set twice, so lists can be longer than inih's line.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -29,6 +32,7 @@
 #include "config.h"
 #include "l2tp_ctrl.h"
 #include "log.h"
+#include "ppp.h"
 #include "util.h"
 
 enum key_type {
@@ -38,7 +42,18 @@ enum key_type {
 	K_STRING,	/* [min, max] characters */
 	K_LOGLEVEL,
 	K_LOGTARGET,
-	K_ADDRS,	/* IPv4/IPv6 addresses separated by spaces or commas */
+	K_DATAPATH,
+	K_IN4,		/* one IPv4 host address */
+	K_PREFIX6,	/* IPv6 prefix A/N, N in [min, max]; empty: unset */
+	/*
+	 * Lists, the rest of the types: items separated by spaces or commas,
+	 * min..max of them; an indented line after the key's line holds more.
+	 */
+	K_AUTH,		/* PPP authentication methods (auth_names) */
+	K_ADDRS,	/* IPv4/IPv6 addresses (listen) */
+	K_POOL,		/* IPv4 addresses, ranges A-B, blocks A/N (pool) */
+	K_IN4S,		/* IPv4 host addresses; the rest of the array stays 0.0.0.0 */
+	K_IN6S,		/* IPv6 unicast addresses (ipv6-dns) */
 };
 
 struct key {
@@ -53,10 +68,27 @@ struct key {
 #define OFF(f) offsetof(struct l2sec_config, f)
 #define STR(f) OFF(f), sizeof(((struct l2sec_config *)0)->f)
 
+static const char *const datapath_names[] = {
+	[CONFIG_DATAPATH_AUTO] = "auto",
+	[CONFIG_DATAPATH_KERNEL] = "kernel",
+	[CONFIG_DATAPATH_TUN] = "tun",
+};
+
+/* In the order config_print writes them: the engine's order of preference. */
+static const struct {
+	const char *name;
+	unsigned int bit;
+} auth_names[] = {
+	{ "mschapv2", PPP_AUTH_MSCHAPV2 },
+	{ "chap-md5", PPP_AUTH_CHAP_MD5 },
+	{ "pap", PPP_AUTH_PAP },
+};
+
 static const struct key keys[] = {
 	{ "global", "log-level", K_LOGLEVEL, OFF(log_level), 0, 0, 0 },
 	{ "global", "log-target", K_LOGTARGET, OFF(log_target), 0, 0, 0 },
 	{ "global", "runtime-dir", K_STRING, STR(runtime_dir), 1, 95 },
+	{ "global", "datapath", K_DATAPATH, OFF(datapath), 0, 0, 0 },
 	{ "l2tp", "listen", K_ADDRS, OFF(listen), 0, 1, CONFIG_MAX_LISTEN },
 	{ "l2tp", "port", K_UINT, OFF(port), 0, 1, 65535 },
 	{ "l2tp", "hostname", K_STRING, STR(hostname), 1, 63 },
@@ -73,9 +105,36 @@ static const struct key keys[] = {
 	{ "l2tp", "max-sessions-per-tunnel", K_UINT, OFF(max_sessions_per_tunnel), 0, 1, 65535 },
 	{ "l2tp", "max-half-open", K_UINT, OFF(max_half_open), 0, 1, 65535 },
 	{ "l2tp", "sccrq-rate", K_UINT, OFF(sccrq_rate), 0, 1, 100000 },
+	{ "ppp", "name", K_STRING, STR(ppp_name), 1, 63 },
+	{ "ppp", "auth", K_AUTH, OFF(ppp_auth), 0, 1, ARRAY_SIZE(auth_names) },
+	{ "ppp", "users", K_STRING, STR(users_path), 1, 255 },
+	{ "ppp", "mru", K_UINT, OFF(mru), 0, 128, 1500 },
+	{ "ppp", "lcp-echo-interval", K_MS, OFF(lcp_echo_interval_ms), 0, 0, 3600000 },
+	{ "ppp", "lcp-echo-failures", K_UINT, OFF(lcp_echo_failures), 0, 1, 100 },
+	{ "ppp", "auth-tries", K_UINT, OFF(auth_tries), 0, 1, 10 },
+	{ "ppp", "auth-fail-delay", K_MS, OFF(auth_fail_delay_ms), 0, 0, 60000 },
+	{ "ppp", "auth-timeout", K_MS, OFF(auth_timeout_ms), 0, 1000, 600000 },
+	{ "ppp", "local-address", K_IN4, OFF(local_ipv4), 0, 0, 0 },
+	{ "ppp", "pool", K_POOL, OFF(pool), 0, 1, CONFIG_MAX_POOL_RANGES },
+	{ "ppp", "dns", K_IN4S, OFF(dns), 0, 0, 2 },
+	{ "ppp", "nbns", K_IN4S, OFF(nbns), 0, 0, 2 },
+	{ "ppp", "ipv6", K_BOOL, OFF(ipv6), 0, 0, 0 },
+	{ "ppp", "ipv6-prefix", K_PREFIX6, OFF(ipv6_prefix), 0, 32, 63 },
+	{ "ppp", "ipv6-dns", K_IN6S, OFF(dns6), 0, 0, 2 },
 };
 
-static const char *const sections[] = { "global", "l2tp" };
+static const char *const sections[] = { "global", "l2tp", "ppp" };
+
+/* Blocks that hold no address of a host: not in a pool, not ours, no server's. */
+static const struct {
+	uint32_t first, last;		/* host byte order */
+	const char *what;
+} reserved4[] = {
+	{ 0x00000000, 0x00ffffff, "an address of 0.0.0.0/8" },
+	{ 0x7f000000, 0x7fffffff, "a loopback address" },
+	{ 0xe0000000, 0xefffffff, "a multicast address" },
+	{ 0xffffffff, 0xffffffff, "the broadcast address" },
+};
 
 struct parser {
 	struct l2sec_config *cfg;
@@ -84,6 +143,8 @@ struct parser {
 	void *err_arg;
 	int errors;
 	unsigned int key_line[ARRAY_SIZE(keys)];	/* where each key was set, 0 = default */
+	bool key_bad[ARRAY_SIZE(keys)];		/* had an error: skip its cross-checks */
+	int last_key;		/* the key an indented line would continue, -1: none */
 	/* reader state */
 	FILE *f;
 	unsigned int line;
@@ -141,6 +202,20 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->max_sessions_per_tunnel = 16;
 	cfg->max_half_open = 64;
 	cfg->sccrq_rate = 20;
+
+	strcpy(cfg->ppp_name, "l2sec");
+	cfg->ppp_auth = PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5;
+	strcpy(cfg->users_path, "/etc/l2sec/users");
+	cfg->mru = 1400;
+	cfg->lcp_echo_interval_ms = 20000;
+	cfg->lcp_echo_failures = 3;
+	cfg->auth_tries = 3;
+	cfg->auth_fail_delay_ms = 2000;
+	cfg->auth_timeout_ms = 60000;
+	cfg->local_ipv4.s_addr = htonl(0xc0a82a01);		/* 192.168.42.1 */
+	cfg->pool[0].first.s_addr = htonl(0xc0a82a0a);		/* 192.168.42.10 */
+	cfg->pool[0].last.s_addr = htonl(0xc0a82afa);		/* 192.168.42.250 */
+	cfg->n_pool = 1;
 }
 
 /* --- values ------------------------------------------------------------------ */
@@ -159,48 +234,329 @@ static int parse_uint(const char *s, unsigned long long *v, const char **end)
 	return 0;
 }
 
-static int parse_addrs(struct parser *p, const char *val, unsigned int line)
+/* A prefix length: digits only, at most max. */
+static int parse_plen(const char *s, unsigned int max, unsigned int *plen)
 {
-	struct l2sec_config *cfg = p->cfg;
-	char buf[INI_MAX_LINE + 1];
-	char *save = NULL, *tok;
-	unsigned int n = 0;
+	unsigned long long v;
+	const char *end;
 
-	snprintf(buf, sizeof(buf), "%s", val);
-	for (tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
-		struct sockaddr_storage ss = { 0 };
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		if (n == CONFIG_MAX_LISTEN) {
-			perr(p, line, "[l2tp] listen: more than %d addresses", CONFIG_MAX_LISTEN);
-			return -1;
-		}
-		if (inet_pton(AF_INET, tok, &sin->sin_addr) == 1) {
-			sin->sin_family = AF_INET;
-		} else if (inet_pton(AF_INET6, tok, &sin6->sin6_addr) == 1) {
-			sin6->sin6_family = AF_INET6;
-		} else {
-			perr(p, line, "[l2tp] listen: '%s' is not an IPv4 or IPv6 address", tok);
-			return -1;
-		}
-		cfg->listen[n++] = ss;
-	}
-	if (!n) {
-		perr(p, line, "[l2tp] listen: no address");
+	if (parse_uint(s, &v, &end) || *end || v > max)
 		return -1;
-	}
-	cfg->n_listen = n;
+	*plen = (unsigned int)v;
 	return 0;
 }
 
-static int set_value(struct parser *p, const struct key *k, const char *val, unsigned int line)
+static int parse_in4(const char *s, uint32_t *a)
+{
+	struct in_addr in;
+
+	if (inet_pton(AF_INET, s, &in) != 1)
+		return -1;
+	*a = ntohl(in.s_addr);
+	return 0;
+}
+
+/* What in first..last (host byte order) no host can have, or NULL. */
+static const char *reserved_in4(uint32_t first, uint32_t last)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(reserved4); i++)
+		if (first <= reserved4[i].last && reserved4[i].first <= last)
+			return reserved4[i].what;
+	return NULL;
+}
+
+/*
+ * "A", "A-B" or "A/N" into first..last, host byte order. A block's network
+ * and broadcast addresses are left out unless it is a /31 or /32 (RFC 3021:
+ * a /31 has neither). Returns NULL, or why tok is no range.
+ */
+static const char *parse_range(const char *tok, uint32_t *first, uint32_t *last)
+{
+	const char *bad = "is not an address, a range A-B or a block A/N";
+	size_t len = strcspn(tok, "-/");
+	char a[INET_ADDRSTRLEN];
+	unsigned int plen;
+	uint32_t mask;
+
+	if (len >= sizeof(a))
+		return bad;
+	memcpy(a, tok, len);
+	a[len] = '\0';
+	if (parse_in4(a, first))
+		return bad;
+	if (!tok[len]) {
+		*last = *first;
+		return NULL;
+	}
+	if (tok[len] == '-') {
+		if (parse_in4(tok + len + 1, last))
+			return bad;
+		return *last < *first ? "ends before it starts" : NULL;
+	}
+	if (parse_plen(tok + len + 1, 32, &plen))
+		return bad;
+	mask = plen ? UINT32_MAX << (32 - plen) : 0;
+	if (*first & ~mask)
+		return "is not a network address (host bits are set)";
+	*last = *first | ~mask;
+	if (plen < 31) {
+		(*first)++;
+		(*last)--;
+	}
+	return NULL;
+}
+
+/* One IPv4 address that a host can have (ours, a server's). */
+static int parse_host4(struct parser *p, const struct key *k, const char *tok,
+		       unsigned int line, struct in_addr *out)
+{
+	const char *why;
+	uint32_t a;
+
+	if (parse_in4(tok, &a)) {
+		perr(p, line, "[%s] %s: '%s' is not an IPv4 address", k->section, k->name, tok);
+		return -1;
+	}
+	why = reserved_in4(a, a);
+	if (why) {
+		perr(p, line, "[%s] %s: '%s' is %s", k->section, k->name, tok, why);
+		return -1;
+	}
+	out->s_addr = htonl(a);
+	return 0;
+}
+
+/* An empty value unsets the prefix: config_print writes an unset one so. */
+static int parse_prefix6(struct parser *p, const struct key *k, const char *val,
+			 unsigned int line)
+{
+	struct l2sec_config *cfg = p->cfg;
+	size_t len = strcspn(val, "/");
+	char a[INET6_ADDRSTRLEN];
+	struct in6_addr in6;
+	unsigned int plen;
+
+	if (!*val) {
+		memset(&cfg->ipv6_prefix, 0, sizeof(cfg->ipv6_prefix));
+		cfg->ipv6_prefix_len = 0;
+		return 0;
+	}
+	if (len >= sizeof(a) || !val[len])
+		goto bad;
+	memcpy(a, val, len);
+	a[len] = '\0';
+	if (inet_pton(AF_INET6, a, &in6) != 1 || parse_plen(val + len + 1, 128, &plen))
+		goto bad;
+	if (plen < k->min || plen > k->max) {
+		perr(p, line, "[%s] %s: the length must be %u to %u (two /64s at least)",
+		     k->section, k->name, k->min, k->max);
+		return -1;
+	}
+	for (unsigned int i = plen; i < 128; i++) {
+		if (in6.s6_addr[i / 8] & (0x80 >> (i % 8))) {
+			perr(p, line, "[%s] %s: '%s' is not a prefix (host bits are set)",
+			     k->section, k->name, val);
+			return -1;
+		}
+	}
+	/* multicast, link-local, and ::/8 (unspecified, loopback, IPv4-mapped) */
+	if (in6.s6_addr[0] == 0xff || in6.s6_addr[0] == 0 ||
+	    (in6.s6_addr[0] == 0xfe && (in6.s6_addr[1] & 0xc0) == 0x80)) {
+		perr(p, line, "[%s] %s: '%s' is not a unicast prefix", k->section, k->name, val);
+		return -1;
+	}
+	cfg->ipv6_prefix = in6;
+	cfg->ipv6_prefix_len = plen;
+	return 0;
+bad:
+	perr(p, line, "[%s] %s: '%s' is not an IPv6 prefix A/N", k->section, k->name, val);
+	return -1;
+}
+
+/* --- lists ------------------------------------------------------------------- */
+
+/* Store item i of a list; report an error with its line and return -1. */
+typedef int (*item_fn)(struct parser *p, const struct key *k, const char *tok,
+		       unsigned int i, unsigned int line);
+
+static int item_listen(struct parser *p, const struct key *k, const char *tok,
+		       unsigned int i, unsigned int line)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	if (inet_pton(AF_INET, tok, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+	} else if (inet_pton(AF_INET6, tok, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+	} else {
+		perr(p, line, "[%s] %s: '%s' is not an IPv4 or IPv6 address",
+		     k->section, k->name, tok);
+		return -1;
+	}
+	p->cfg->listen[i] = ss;
+	return 0;
+}
+
+static int item_auth(struct parser *p, const struct key *k, const char *tok,
+		     unsigned int i, unsigned int line)
+{
+	for (size_t j = 0; j < ARRAY_SIZE(auth_names); j++) {
+		if (strcmp(tok, auth_names[j].name))
+			continue;
+		if (p->cfg->ppp_auth & auth_names[j].bit) {
+			perr(p, line, "[%s] %s: '%s' listed twice", k->section, k->name, tok);
+			return -1;
+		}
+		p->cfg->ppp_auth |= auth_names[j].bit;
+		return 0;
+	}
+	perr(p, line, "[%s] %s: '%s' is not mschapv2, chap-md5 or pap", k->section, k->name, tok);
+	return -1;
+}
+
+static int item_pool(struct parser *p, const struct key *k, const char *tok,
+		     unsigned int i, unsigned int line)
+{
+	struct config_range *pool = p->cfg->pool;
+	uint32_t first, last;
+	const char *why;
+
+	why = parse_range(tok, &first, &last);
+	if (why) {
+		perr(p, line, "[%s] %s: '%s' %s", k->section, k->name, tok, why);
+		return -1;
+	}
+	if (last - first >= CONFIG_MAX_RANGE_SIZE) {
+		perr(p, line, "[%s] %s: '%s' has more than %u addresses", k->section, k->name,
+		     tok, CONFIG_MAX_RANGE_SIZE);
+		return -1;
+	}
+	why = reserved_in4(first, last);
+	if (why) {
+		perr(p, line, "[%s] %s: '%s' includes %s", k->section, k->name, tok, why);
+		return -1;
+	}
+	for (unsigned int j = 0; j < i; j++) {
+		if (first <= ntohl(pool[j].last.s_addr) && ntohl(pool[j].first.s_addr) <= last) {
+			perr(p, line, "[%s] %s: '%s' overlaps range %u", k->section, k->name,
+			     tok, j + 1);
+			return -1;
+		}
+	}
+	pool[i].first.s_addr = htonl(first);
+	pool[i].last.s_addr = htonl(last);
+	return 0;
+}
+
+static int item_in4(struct parser *p, const struct key *k, const char *tok,
+		    unsigned int i, unsigned int line)
+{
+	struct in_addr *a = (struct in_addr *)((char *)p->cfg + k->off);
+
+	return parse_host4(p, k, tok, line, &a[i]);
+}
+
+static int item_in6(struct parser *p, const struct key *k, const char *tok,
+		    unsigned int i, unsigned int line)
+{
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET6, tok, &a) != 1) {
+		perr(p, line, "[%s] %s: '%s' is not an IPv6 address", k->section, k->name, tok);
+		return -1;
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(&a) || IN6_IS_ADDR_LOOPBACK(&a) || IN6_IS_ADDR_MULTICAST(&a)) {
+		perr(p, line, "[%s] %s: '%s' is not a unicast address", k->section, k->name, tok);
+		return -1;
+	}
+	p->cfg->dns6[i] = a;
+	return 0;
+}
+
+/* The items on one line of a list key, stored from *n on; *n counts them. */
+static int parse_items(struct parser *p, const struct key *k, const char *val,
+		       unsigned int line, unsigned int *n, item_fn item)
+{
+	char buf[INI_MAX_LINE + 1];
+	char *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
+		if (*n == k->max) {
+			perr(p, line, "[%s] %s: more than %u entries", k->section, k->name, k->max);
+			return -1;
+		}
+		if (item(p, k, tok, *n, line))
+			return -1;
+		(*n)++;
+	}
+	if (!*n && k->min) {
+		perr(p, line, "[%s] %s: needs at least one entry", k->section, k->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* A list's key line starts it afresh; a continuation line adds to it. */
+static int parse_list(struct parser *p, const struct key *k, const char *val,
+		      unsigned int line, bool cont)
+{
+	struct l2sec_config *cfg = p->cfg;
+	struct in_addr *in4 = (struct in_addr *)((char *)cfg + k->off);
+	unsigned int n = 0;
+
+	switch (k->type) {
+	case K_ADDRS:
+		if (!cont)
+			cfg->n_listen = 0;
+		return parse_items(p, k, val, line, &cfg->n_listen, item_listen);
+	case K_POOL:
+		if (!cont)
+			cfg->n_pool = 0;
+		return parse_items(p, k, val, line, &cfg->n_pool, item_pool);
+	case K_IN6S:
+		if (!cont)
+			cfg->n_dns6 = 0;
+		return parse_items(p, k, val, line, &cfg->n_dns6, item_in6);
+	case K_AUTH:
+		if (!cont)
+			cfg->ppp_auth = 0;
+		n = (unsigned int)__builtin_popcount(cfg->ppp_auth);
+		return parse_items(p, k, val, line, &n, item_auth);
+	case K_IN4S:
+		/* no count: the array ends at its first 0.0.0.0, never a valid entry */
+		if (!cont)
+			memset(in4, 0, k->max * sizeof(*in4));
+		while (n < k->max && in4[n].s_addr)
+			n++;
+		return parse_items(p, k, val, line, &n, item_in4);
+	default:
+		return -1;
+	}
+}
+
+static bool is_list(const struct key *k)
+{
+	return k->type >= K_AUTH;
+}
+
+static int set_value(struct parser *p, const struct key *k, const char *val,
+		     unsigned int line, bool cont)
 {
 	void *field = (char *)p->cfg + k->off;
 	unsigned long long v;
 	const char *end;
 	int i;
 
+	if (is_list(k))
+		return parse_list(p, k, val, line, cont);
+	if (cont) {
+		perr(p, line, "[%s] %s: only a list goes on over indented lines "
+		     "(is this line indented by mistake?)", k->section, k->name);
+		return -1;
+	}
 	switch (k->type) {
 	case K_UINT:
 		if (parse_uint(val, &v, &end) || *end)
@@ -254,8 +610,21 @@ static int set_value(struct parser *p, const struct key *k, const char *val, uns
 		else
 			goto bad;
 		return 0;
-	case K_ADDRS:
-		return parse_addrs(p, val, line);
+	case K_DATAPATH:
+		for (i = 0; i < (int)ARRAY_SIZE(datapath_names); i++) {
+			if (!strcmp(val, datapath_names[i])) {
+				*(int *)field = i;
+				return 0;
+			}
+		}
+		perr(p, line, "[%s] %s: '%s' is not auto, kernel or tun", k->section, k->name, val);
+		return -1;
+	case K_IN4:
+		return parse_host4(p, k, val, line, field);
+	case K_PREFIX6:
+		return parse_prefix6(p, k, val, line);
+	default:
+		break;
 	}
 bad:
 	perr(p, line, "[%s] %s: invalid value", k->section, k->name);
@@ -273,11 +642,29 @@ range:
 	return -1;
 }
 
+/* Debian's inih (55) leaves an inline comment on a continuation line. */
+static const char *strip_comment(const char *val, char *buf, size_t size)
+{
+	char *s;
+
+	snprintf(buf, size, "%s", val);
+	for (s = buf; (s = strchr(s, ';')); s++) {
+		if (s > buf && isspace((unsigned char)s[-1])) {
+			*s = '\0';
+			while (s > buf && isspace((unsigned char)s[-1]))
+				*--s = '\0';
+			break;
+		}
+	}
+	return buf;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
 	unsigned int line = p->line;
 	bool known_section = false;
+	char buf[INI_MAX_LINE + 1];
 
 	p->handled = true;
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
@@ -291,18 +678,27 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 1;	/* reported once, at its header line */
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		const struct key *k = &keys[i];
+		bool cont;
 
 		if (strcmp(k->section, section) || strcmp(k->name, name))
 			continue;
-		if (p->key_line[i]) {
+		/* inih continues a key's value on an indented line after it */
+		cont = p->last_key == (int)i && (p->raw[0] == ' ' || p->raw[0] == '\t');
+		if (!cont && p->key_line[i]) {
 			perr(p, line, "[%s] %s: already set on line %u", section, name,
 			     p->key_line[i]);
 			return 1;
 		}
-		p->key_line[i] = line;
-		set_value(p, k, value, line);
+		if (cont)
+			value = strip_comment(value, buf, sizeof(buf));
+		else
+			p->key_line[i] = line;
+		p->last_key = (int)i;
+		if (set_value(p, k, value, line, cont))
+			p->key_bad[i] = true;
 		return 1;	/* go on: report every error */
 	}
+	p->last_key = -1;
 	perr(p, line, "[%s]: unknown key '%s'", section, name);
 	return 1;
 }
@@ -329,6 +725,7 @@ static void check_unhandled(struct parser *p)
 		char name[INI_MAX_LINE + 1];
 		size_t n;
 
+		p->last_key = -1;	/* inih continues no key after a header */
 		if (!end) {
 			perr(p, p->line, "section header without ']'");
 			return;
@@ -375,13 +772,72 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
-/* The line that set a key, 0 when it kept its default. */
-static unsigned int line_of(const struct parser *p, const char *name)
+static int key_index(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!strcmp(keys[i].name, name))
-			return p->key_line[i];
-	return 0;
+			return (int)i;
+	return -1;
+}
+
+/* The line that set a key, 0 when it kept its default. */
+static unsigned int line_of(const struct parser *p, const char *name)
+{
+	int i = key_index(name);
+
+	return i < 0 ? 0 : p->key_line[i];
+}
+
+/* A key whose own value had an error gets no cross-check: one error is enough. */
+static bool key_ok(const struct parser *p, const char *name)
+{
+	int i = key_index(name);
+
+	return i >= 0 && !p->key_bad[i];
+}
+
+/* "A" or "A-B", as the pool key takes it. */
+static void format_range(const struct config_range *r, char *buf, size_t size)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &r->first, a, sizeof(a));
+	inet_ntop(AF_INET, &r->last, b, sizeof(b));
+	if (r->first.s_addr == r->last.s_addr)
+		snprintf(buf, size, "%s", a);
+	else
+		snprintf(buf, size, "%s-%s", a, b);
+}
+
+/* Our own address handed to a client would break both links. */
+static void check_local_address(struct parser *p)
+{
+	struct l2sec_config *cfg = p->cfg;
+	uint32_t local = ntohl(cfg->local_ipv4.s_addr);
+	char a[INET_ADDRSTRLEN], r[2 * INET_ADDRSTRLEN];
+
+	for (unsigned int i = 0; i < cfg->n_pool; i++) {
+		if (local < ntohl(cfg->pool[i].first.s_addr) ||
+		    local > ntohl(cfg->pool[i].last.s_addr))
+			continue;
+		inet_ntop(AF_INET, &cfg->local_ipv4, a, sizeof(a));
+		format_range(&cfg->pool[i], r, sizeof(r));
+		perr(p, line_of(p, "local-address") ?: line_of(p, "pool"),
+		     "[ppp] local-address %s is inside the pool (%s)", a, r);
+		return;
+	}
+}
+
+static void check_ppp(struct parser *p)
+{
+	struct l2sec_config *cfg = p->cfg;
+
+	if (key_ok(p, "local-address") && key_ok(p, "pool"))
+		check_local_address(p);
+	if (cfg->ipv6_prefix_len && !cfg->ipv6 && key_ok(p, "ipv6"))
+		perr(p, line_of(p, "ipv6-prefix"), "[ppp] ipv6-prefix is set but ipv6 is not yes");
+	if (cfg->ipv6 && !cfg->ipv6_prefix_len && key_ok(p, "ipv6-prefix"))
+		perr(p, line_of(p, "ipv6"), "[ppp] ipv6 = yes needs an ipv6-prefix");
 }
 
 static void check_whole(struct parser *p)
@@ -396,6 +852,7 @@ static void check_whole(struct parser *p)
 		perr(p, line_of(p, "max-sessions-per-tunnel") ?: line_of(p, "max-sessions"),
 		     "[l2tp] max-sessions-per-tunnel (%u) exceeds max-sessions (%u)",
 		     cfg->max_sessions_per_tunnel, cfg->max_sessions);
+	check_ppp(p);
 }
 
 int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
@@ -403,7 +860,7 @@ int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
 {
 	struct parser p = {
 		.cfg = cfg, .file = name, .err = err ? err : config_log_error,
-		.err_arg = arg, .f = f,
+		.err_arg = arg, .f = f, .last_key = -1,
 	};
 	int ret;
 
@@ -438,12 +895,120 @@ int config_load(struct l2sec_config *cfg, const char *path, config_error_fn err,
 	return n;
 }
 
+/* --- printing ---------------------------------------------------------------- */
+
+/* Long lists go on over indented lines, well inside inih's line length. */
+#define PRINT_WIDTH 72
+
+struct list_out {
+	FILE *out;
+	size_t col;
+};
+
+static void put_item(struct list_out *o, const char *item)
+{
+	size_t len = strlen(item);
+
+	if (o->col + 1 + len > PRINT_WIDTH) {
+		fputs("\n\t", o->out);
+		o->col = 8;
+	} else {
+		fputc(' ', o->out);
+		o->col++;
+	}
+	fputs(item, o->out);
+	o->col += len;
+}
+
+/* "key =" and the items; an empty list stays "key =", which parses back. */
+static void print_list(const struct l2sec_config *cfg, const struct key *k, FILE *out)
+{
+	const struct in_addr *in4 = (const void *)((const char *)cfg + k->off);
+	struct list_out o = { out, strlen(k->name) + 2 };
+	char a[2 * INET6_ADDRSTRLEN];
+
+	fprintf(out, "%s =", k->name);
+	switch (k->type) {
+	case K_AUTH:
+		for (size_t j = 0; j < ARRAY_SIZE(auth_names); j++)
+			if (cfg->ppp_auth & auth_names[j].bit)
+				put_item(&o, auth_names[j].name);
+		break;
+	case K_ADDRS:
+		for (unsigned int j = 0; j < cfg->n_listen; j++) {
+			const struct sockaddr_storage *ss = &cfg->listen[j];
+			const void *sa = ss->ss_family == AF_INET ?
+				(const void *)&((const struct sockaddr_in *)ss)->sin_addr :
+				(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+			put_item(&o, inet_ntop(ss->ss_family, sa, a, sizeof(a)));
+		}
+		break;
+	case K_POOL:
+		for (unsigned int j = 0; j < cfg->n_pool; j++) {
+			format_range(&cfg->pool[j], a, sizeof(a));
+			put_item(&o, a);
+		}
+		break;
+	case K_IN4S:
+		for (unsigned int j = 0; j < k->max && in4[j].s_addr; j++)
+			put_item(&o, inet_ntop(AF_INET, &in4[j], a, sizeof(a)));
+		break;
+	case K_IN6S:
+		for (unsigned int j = 0; j < cfg->n_dns6; j++)
+			put_item(&o, inet_ntop(AF_INET6, &cfg->dns6[j], a, sizeof(a)));
+		break;
+	default:
+		break;
+	}
+	fputc('\n', out);
+}
+
 static void print_ms(FILE *out, unsigned int ms)
 {
 	if (ms % 1000 == 0)
 		fprintf(out, "%us\n", ms / 1000);
 	else
 		fprintf(out, "%ums\n", ms);
+}
+
+static void print_value(const struct l2sec_config *cfg, const struct key *k, FILE *out)
+{
+	const void *field = (const char *)cfg + k->off;
+	char addr[INET6_ADDRSTRLEN];
+
+	switch (k->type) {
+	case K_UINT:
+		fprintf(out, "%u\n", *(const unsigned int *)field);
+		break;
+	case K_MS:
+		print_ms(out, *(const unsigned int *)field);
+		break;
+	case K_BOOL:
+		fprintf(out, "%s\n", *(const bool *)field ? "yes" : "no");
+		break;
+	case K_STRING:
+		fprintf(out, "%s\n", (const char *)field);
+		break;
+	case K_LOGLEVEL:
+		fprintf(out, "%s\n", log_level_name(*(const int *)field));
+		break;
+	case K_LOGTARGET:
+		fprintf(out, "%s\n", *(const int *)field == LOG_TARGET_SYSLOG ? "syslog" : "stderr");
+		break;
+	case K_DATAPATH:
+		fprintf(out, "%s\n", datapath_names[*(const int *)field]);
+		break;
+	case K_IN4:
+		fprintf(out, "%s\n", inet_ntop(AF_INET, field, addr, sizeof(addr)));
+		break;
+	case K_PREFIX6:
+		fprintf(out, "%s/%u\n", inet_ntop(AF_INET6, field, addr, sizeof(addr)),
+			cfg->ipv6_prefix_len);
+		break;
+	default:
+		break;
+	}
 }
 
 void config_print(const struct l2sec_config *cfg, FILE *out)
@@ -453,47 +1018,21 @@ void config_print(const struct l2sec_config *cfg, FILE *out)
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		const struct key *k = &keys[i];
 		const void *field = (const char *)cfg + k->off;
-		char addr[INET6_ADDRSTRLEN];
 
 		if (strcmp(section, k->section)) {
 			fprintf(out, "%s[%s]\n", *section ? "\n" : "", k->section);
 			section = k->section;
 		}
-		if (k->type == K_STRING && !*(const char *)field)
-			continue;	/* empty means unset; "key =" does not parse back */
-		fprintf(out, "%s = ", k->name);
-		switch (k->type) {
-		case K_UINT:
-			fprintf(out, "%u\n", *(const unsigned int *)field);
-			break;
-		case K_MS:
-			print_ms(out, *(const unsigned int *)field);
-			break;
-		case K_BOOL:
-			fprintf(out, "%s\n", *(const bool *)field ? "yes" : "no");
-			break;
-		case K_STRING:
-			fprintf(out, "%s\n", (const char *)field);
-			break;
-		case K_LOGLEVEL:
-			fprintf(out, "%s\n", log_level_name(*(const int *)field));
-			break;
-		case K_LOGTARGET:
-			fprintf(out, "%s\n", *(const int *)field == LOG_TARGET_SYSLOG ?
-				"syslog" : "stderr");
-			break;
-		case K_ADDRS:
-			for (unsigned int j = 0; j < cfg->n_listen; j++) {
-				const struct sockaddr_storage *ss = &cfg->listen[j];
-				const void *a = ss->ss_family == AF_INET ?
-					(const void *)&((const struct sockaddr_in *)ss)->sin_addr :
-					(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
-
-				inet_ntop(ss->ss_family, a, addr, sizeof(addr));
-				fprintf(out, "%s%s", j ? " " : "", addr);
-			}
-			fputc('\n', out);
-			break;
+		if (is_list(k)) {
+			print_list(cfg, k, out);
+			continue;
 		}
+		if ((k->type == K_STRING && !*(const char *)field) ||
+		    (k->type == K_PREFIX6 && !cfg->ipv6_prefix_len)) {
+			fprintf(out, "%s =\n", k->name);	/* empty, unset */
+			continue;
+		}
+		fprintf(out, "%s = ", k->name);
+		print_value(cfg, k, out);
 	}
 }

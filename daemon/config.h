@@ -2,15 +2,20 @@
 /*
  * The gateway's configuration: one INI file (inih), table-driven.
  *
- *   [global]  log-level, log-target, runtime-dir
+ *   [global]  log-level, log-target, runtime-dir, datapath
  *   [l2tp]    listen, port, hostname, secret, require-ipsec, hello-interval,
  *             retransmit-initial, retransmit-max, retransmit-retries, ack-delay,
  *             receive-window, max-tunnels, max-sessions,
  *             max-sessions-per-tunnel, max-half-open, sccrq-rate
+ *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
+ *             auth-tries, auth-fail-delay, auth-timeout, local-address, pool,
+ *             dns, nbns, ipv6, ipv6-prefix, ipv6-dns
  *
- * Later issues add their own sections ([ipsec], [ppp], pools) to the key
- * table in config.c; a section or key that is not in the table is an error.
+ * Later issues add their own sections ([ipsec]) to the key table in
+ * config.c; a section or key that is not in the table is an error.
  * Every error names its line; parsing goes on to report all of them.
+ * Each key appears once; a list (listen, pool, dns, ...) may go on over
+ * indented continuation lines, as config_print writes long ones.
  *
  * A struct l2sec_config is a plain value: a reload parses into a fresh one
  * and swaps it in only when it has no error.
@@ -18,19 +23,34 @@
 #ifndef L2SECD_CONFIG_H
 #define L2SECD_CONFIG_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
 #define CONFIG_MAX_LISTEN 8
+#define CONFIG_MAX_POOL_RANGES 16
+#define CONFIG_MAX_RANGE_SIZE (1u << 20)	/* addresses in one pool range */
 #define CONFIG_DEFAULT_PATH "/etc/l2sec/l2sec.conf"
+
+enum config_datapath {
+	CONFIG_DATAPATH_AUTO,		/* l2sec.ko when it loads, else TUN */
+	CONFIG_DATAPATH_KERNEL,
+	CONFIG_DATAPATH_TUN,
+};
+
+/* Addresses first..last of an IPv4 pool, network byte order, first <= last. */
+struct config_range {
+	struct in_addr first, last;
+};
 
 struct l2sec_config {
 	/* [global] */
 	int log_level;
 	int log_target;			/* enum log_target */
 	char runtime_dir[96];		/* holds the pid file and control socket */
+	int datapath;			/* enum config_datapath */
 
 	/* [l2tp] */
 	struct sockaddr_storage listen[CONFIG_MAX_LISTEN];
@@ -50,6 +70,27 @@ struct l2sec_config {
 	unsigned int max_sessions_per_tunnel;
 	unsigned int max_half_open;	/* tunnels between SCCRQ and SCCCN */
 	unsigned int sccrq_rate;	/* new SCCRQs accepted per second (burst the same) */
+
+	/* [ppp] */
+	char ppp_name[64];		/* our name in CHAP challenges */
+	unsigned int ppp_auth;		/* PPP_AUTH_* bits (ppp.h), never 0 */
+	char users_path[256];
+	unsigned int mru;		/* 128..1500 */
+	unsigned int lcp_echo_interval_ms;	/* 0: no LCP echo */
+	unsigned int lcp_echo_failures;
+	unsigned int auth_tries;
+	unsigned int auth_fail_delay_ms;
+	unsigned int auth_timeout_ms;
+	struct in_addr local_ipv4;	/* ours on the PPP links and on l2sec0 */
+	struct config_range pool[CONFIG_MAX_POOL_RANGES];	/* disjoint, in file order */
+	unsigned int n_pool;		/* at least 1 */
+	struct in_addr dns[2];		/* INADDR_ANY: not offered */
+	struct in_addr nbns[2];		/* INADDR_ANY: not offered */
+	bool ipv6;			/* run IPv6CP and send RAs */
+	struct in6_addr ipv6_prefix;	/* host bits zero; sessions get /64s of it */
+	unsigned int ipv6_prefix_len;	/* 0: unset; else 32..63, set iff ipv6 */
+	struct in6_addr dns6[2];	/* announced by RA RDNSS */
+	unsigned int n_dns6;
 };
 
 /* Called once per error; line 0 for an error about the whole file. */

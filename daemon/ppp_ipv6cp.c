@@ -18,11 +18,6 @@ enum {
 	IPV6CP_COMP = 2,
 };
 
-static uint64_t get_be64(const uint8_t *p)
-{
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
-}
-
 static void put_ifid(uint8_t *b, uint64_t id)
 {
 	b[0] = IPV6CP_IFID;

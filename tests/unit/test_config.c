@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "ppp.h"
 
 struct errs {
 	unsigned int line[32];
@@ -65,6 +66,284 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.runtime_dir, "/run/l2sec");
 	assert_int_equal(cfg.n_listen, 1);
 	assert_int_equal(cfg.listen[0].ss_family, AF_INET);
+	assert_int_equal(cfg.datapath, CONFIG_DATAPATH_AUTO);
+}
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a.s_addr;
+}
+
+static void assert_range(const struct config_range *r, const char *first, const char *last)
+{
+	assert_int_equal(r->first.s_addr, ip(first));
+	assert_int_equal(r->last.s_addr, ip(last));
+}
+
+static void assert_ip6(const struct in6_addr *a, const char *s)
+{
+	struct in6_addr b;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &b), 1);
+	assert_memory_equal(a, &b, sizeof(b));
+}
+
+static void test_ppp_defaults(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &e), 0);
+	assert_string_equal(cfg.ppp_name, "l2sec");
+	assert_int_equal(cfg.ppp_auth, PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5);
+	assert_string_equal(cfg.users_path, "/etc/l2sec/users");
+	assert_int_equal(cfg.mru, 1400);
+	assert_int_equal(cfg.lcp_echo_interval_ms, 20000);
+	assert_int_equal(cfg.lcp_echo_failures, 3);
+	assert_int_equal(cfg.auth_tries, 3);
+	assert_int_equal(cfg.auth_fail_delay_ms, 2000);
+	assert_int_equal(cfg.auth_timeout_ms, 60000);
+	assert_int_equal(cfg.local_ipv4.s_addr, ip("192.168.42.1"));
+	assert_int_equal(cfg.n_pool, 1);
+	assert_range(&cfg.pool[0], "192.168.42.10", "192.168.42.250");
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(cfg.dns[i].s_addr, INADDR_ANY);
+		assert_int_equal(cfg.nbns[i].s_addr, INADDR_ANY);
+	}
+	assert_false(cfg.ipv6);
+	assert_int_equal(cfg.ipv6_prefix_len, 0);
+	assert_int_equal(cfg.n_dns6, 0);
+	/* an empty [ppp] section is the same */
+	assert_int_equal(parse("[ppp]\n", &cfg, &e), 0);
+	assert_int_equal(cfg.n_pool, 1);
+}
+
+static void test_ppp_values(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+	const char *text =
+		"[global]\n"
+		"datapath = tun\n"
+		"[ppp]\n"
+		"name = gw-1\n"
+		"auth = pap,mschapv2\n"
+		"users = /srv/l2sec/users\n"
+		"mru = 1280\n"
+		"lcp-echo-interval = 0\n"
+		"lcp-echo-failures = 100\n"
+		"auth-tries = 1\n"
+		"auth-fail-delay = 0\n"
+		"auth-timeout = 10min\n";
+	const char *text2 =
+		"[ppp]\n"
+		"lcp-echo-interval = 3600s\n"
+		"auth-fail-delay = 1500ms\n"
+		"auth-timeout = 1s\n"
+		"local-address = 10.0.0.1\n"
+		"dns = 10.0.0.1, 9.9.9.9\n"
+		"nbns = 10.0.0.2\n"
+		"ipv6 = yes\n"
+		"ipv6-prefix = 2001:db8:42::/56\n"
+		"ipv6-dns = 2001:db8:42::53\n";
+
+	(void)state;
+	/* "10min" is no duration: only that line is wrong */
+	assert_int_equal(parse(text, &cfg, &e), 1);
+	assert_int_equal(e.line[0], 12);
+	assert_int_equal(cfg.datapath, CONFIG_DATAPATH_TUN);
+	assert_string_equal(cfg.ppp_name, "gw-1");
+	assert_int_equal(cfg.ppp_auth, PPP_AUTH_PAP | PPP_AUTH_MSCHAPV2);
+	assert_string_equal(cfg.users_path, "/srv/l2sec/users");
+	assert_int_equal(cfg.mru, 1280);
+	assert_int_equal(cfg.lcp_echo_interval_ms, 0);
+	assert_int_equal(cfg.lcp_echo_failures, 100);
+	assert_int_equal(cfg.auth_tries, 1);
+	assert_int_equal(cfg.auth_fail_delay_ms, 0);
+
+	assert_int_equal(parse(text2, &cfg, &e), 0);
+	assert_int_equal(cfg.lcp_echo_interval_ms, 3600000);
+	assert_int_equal(cfg.auth_fail_delay_ms, 1500);
+	assert_int_equal(cfg.auth_timeout_ms, 1000);
+	assert_int_equal(cfg.local_ipv4.s_addr, ip("10.0.0.1"));
+	assert_int_equal(cfg.dns[0].s_addr, ip("10.0.0.1"));
+	assert_int_equal(cfg.dns[1].s_addr, ip("9.9.9.9"));
+	assert_int_equal(cfg.nbns[0].s_addr, ip("10.0.0.2"));
+	assert_int_equal(cfg.nbns[1].s_addr, INADDR_ANY);
+	assert_true(cfg.ipv6);
+	assert_ip6(&cfg.ipv6_prefix, "2001:db8:42::");
+	assert_int_equal(cfg.ipv6_prefix_len, 56);
+	assert_int_equal(cfg.n_dns6, 1);
+	assert_ip6(&cfg.dns6[0], "2001:db8:42::53");
+
+	assert_int_equal(parse("[global]\ndatapath = kernel\n[ppp]\nauth = chap-md5\n"
+			       "dns =\nipv6-prefix =\n", &cfg, &e), 0);
+	assert_int_equal(cfg.datapath, CONFIG_DATAPATH_KERNEL);
+	assert_int_equal(cfg.ppp_auth, PPP_AUTH_CHAP_MD5);
+	assert_int_equal(cfg.dns[0].s_addr, INADDR_ANY);
+	assert_int_equal(cfg.ipv6_prefix_len, 0);
+}
+
+static void test_pool(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	/* a block without its network and broadcast address; /31 and /32 whole */
+	assert_int_equal(parse("[ppp]\npool = 10.0.0.0/24 10.1.0.0/31,10.2.0.7/32 "
+			       "10.3.0.0/30\n", &cfg, &e), 0);
+	assert_int_equal(cfg.n_pool, 4);
+	assert_range(&cfg.pool[0], "10.0.0.1", "10.0.0.254");
+	assert_range(&cfg.pool[1], "10.1.0.0", "10.1.0.1");
+	assert_range(&cfg.pool[2], "10.2.0.7", "10.2.0.7");
+	assert_range(&cfg.pool[3], "10.3.0.1", "10.3.0.2");
+
+	/* ranges, a single address; more on indented lines, with a comment */
+	assert_int_equal(parse("[ppp]\npool = 10.0.0.10-10.0.0.20\n"
+			       "\t10.0.1.5 ; one more\n"
+			       "  172.16.0.0/12\n"
+			       "mru = 1400\n", &cfg, &e), 0);
+	assert_int_equal(cfg.n_pool, 3);
+	assert_range(&cfg.pool[0], "10.0.0.10", "10.0.0.20");
+	assert_range(&cfg.pool[1], "10.0.1.5", "10.0.1.5");
+	/* a /12 less two addresses: within the limit of 2^20 */
+	assert_range(&cfg.pool[2], "172.16.0.1", "172.31.255.254");
+
+	/* 16 ranges at most */
+	assert_int_equal(parse("[ppp]\npool = 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5\n"
+			       " 10.0.0.6 10.0.0.7 10.0.0.8 10.0.0.9 10.0.0.10 10.0.0.11\n"
+			       " 10.0.0.12 10.0.0.13 10.0.0.14 10.0.0.15 10.0.0.16\n",
+			       &cfg, &e), 0);
+	assert_int_equal(cfg.n_pool, 16);
+	assert_int_equal(parse("[ppp]\npool = 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5\n"
+			       " 10.0.0.6 10.0.0.7 10.0.0.8 10.0.0.9 10.0.0.10 10.0.0.11\n"
+			       " 10.0.0.12 10.0.0.13 10.0.0.14 10.0.0.15 10.0.0.16\n"
+			       " 10.0.0.17\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 5);
+	assert_non_null(strstr(e.msg[0], "more than 16"));
+}
+
+/* One error each, on the line given, with a message that says what. */
+static const struct {
+	const char *text;
+	unsigned int line;
+	const char *msg;
+} ppp_errors[] = {
+	{ "[global]\ndatapath = ppp\n", 2, "not auto, kernel or tun" },
+	{ "[ppp]\nname =\n", 2, "length" },
+	{ "[ppp]\n\nname = 0123456789012345678901234567890123456789"
+	  "012345678901234567890123\n", 3, "length" },
+	{ "[ppp]\nusers =\n", 2, "length" },
+	{ "[ppp]\nauth =\n", 2, "at least one" },
+	{ "[ppp]\nauth = , ,\n", 2, "at least one" },
+	{ "[ppp]\nauth = mschapv2 eap\n", 2, "'eap' is not" },
+	{ "[ppp]\nauth = pap pap\n", 2, "twice" },
+	{ "[ppp]\nmru = 127\n", 2, "128 to 1500" },
+	{ "[ppp]\nmru = 1501\n", 2, "128 to 1500" },
+	{ "[ppp]\nlcp-echo-interval = 3601s\n", 2, "to 3600000ms" },
+	{ "[ppp]\nlcp-echo-failures = 0\n", 2, "1 to 100" },
+	{ "[ppp]\nlcp-echo-failures = 101\n", 2, "1 to 100" },
+	{ "[ppp]\nauth-tries = 0\n", 2, "1 to 10" },
+	{ "[ppp]\nauth-tries = 11\n", 2, "1 to 10" },
+	{ "[ppp]\nauth-fail-delay = 61s\n", 2, "to 60000ms" },
+	{ "[ppp]\nauth-timeout = 0\n", 2, "1000ms to 600000ms" },
+	{ "[ppp]\nauth-timeout = 999ms\n", 2, "1000ms to 600000ms" },
+	{ "[ppp]\nauth-timeout = 601s\n", 2, "1000ms to 600000ms" },
+	{ "[ppp]\nlocal-address = 10.0.0.256\n", 2, "not an IPv4 address" },
+	{ "[ppp]\nlocal-address = 10.0.0.1 10.0.0.2\n", 2, "not an IPv4 address" },
+	{ "[ppp]\nlocal-address = 127.0.0.1\n", 2, "loopback" },
+	{ "[ppp]\nlocal-address = 0.0.0.0\n", 2, "0.0.0.0/8" },
+	{ "[ppp]\nlocal-address = 239.1.1.1\n", 2, "multicast" },
+	{ "[ppp]\nlocal-address = 255.255.255.255\n", 2, "broadcast" },
+	{ "[ppp]\npool =\n", 2, "at least one" },
+	{ "[ppp]\npool = 10.0.0.0/24 10.0.0.128/25\n", 2, "overlaps range 1" },
+	{ "[ppp]\npool = 10.0.0.1-10.0.0.9\n\t10.0.0.9-10.0.0.20\n", 3, "overlaps range 1" },
+	{ "[ppp]\npool = 10.0.0.0/11\n", 2, "more than 1048576" },
+	{ "[ppp]\npool = 10.0.0.0-10.16.0.0\n", 2, "more than 1048576" },
+	{ "[ppp]\npool = 10.0.0.1/24\n", 2, "host bits" },
+	{ "[ppp]\npool = 10.0.0.9-10.0.0.1\n", 2, "ends before it starts" },
+	{ "[ppp]\npool = 10.0.0.0/33\n", 2, "not an address, a range" },
+	{ "[ppp]\npool = 10.0.0.0/+8\n", 2, "not an address, a range" },
+	{ "[ppp]\npool = 10.0.0.1 - 10.0.0.9\n", 2, "'-' is not an address" },
+	{ "[ppp]\npool = 10.0.0.1-\n", 2, "not an address, a range" },
+	{ "[ppp]\npool = 126.255.255.0-127.0.0.3\n", 2, "loopback" },
+	{ "[ppp]\npool = 224.0.0.0/24\n", 2, "multicast" },
+	{ "[ppp]\npool = 255.255.255.255\n", 2, "broadcast" },
+	{ "[ppp]\npool = 0.0.0.0/24\n", 2, "0.0.0.0/8" },
+	{ "[ppp]\ndns = 8.8.8.8 8.8.4.4 1.1.1.1\n", 2, "more than 2" },
+	{ "[ppp]\ndns = 255.255.255.255\n", 2, "broadcast" },
+	{ "[ppp]\ndns = 0.0.0.0\n", 2, "0.0.0.0/8" },
+	{ "[ppp]\ndns = 127.0.0.53\n", 2, "loopback" },
+	{ "[ppp]\ndns = 2001:db8::1\n", 2, "not an IPv4 address" },
+	{ "[ppp]\nnbns = 224.0.0.1\n", 2, "multicast" },
+	{ "[ppp]\nipv6 = perhaps\n", 2, "invalid value" },
+	{ "[ppp]\nipv6 = yes\nipv6-prefix = 2001:db8::/64\n", 3, "32 to 63" },
+	{ "[ppp]\nipv6 = yes\nipv6-prefix = 2001:db8::/31\n", 3, "32 to 63" },
+	{ "[ppp]\nipv6 = yes\nipv6-prefix = 2001:db8::1/48\n", 3, "host bits" },
+	{ "[ppp]\nipv6 = yes\nipv6-prefix = 2001:db8::\n", 3, "not an IPv6 prefix" },
+	{ "[ppp]\nipv6 = yes\nipv6-prefix = 10.0.0.0/48\n", 3, "not an IPv6 prefix" },
+	{ "[ppp]\nipv6 = yes\nipv6-prefix = ff00::/48\n", 3, "not a unicast prefix" },
+	{ "[ppp]\nipv6 = yes\nipv6-prefix = fe80::/48\n", 3, "not a unicast prefix" },
+	{ "[ppp]\nipv6 = yes\nipv6-prefix = ::/48\n", 3, "not a unicast prefix" },
+	{ "[ppp]\nipv6-dns = ::1\n", 2, "not a unicast address" },
+	{ "[ppp]\nipv6-dns = ff02::fb\n", 2, "not a unicast address" },
+	{ "[ppp]\nipv6-dns = 192.0.2.1\n", 2, "not an IPv6 address" },
+	{ "[ppp]\nipv6-dns = 2001:db8::1 2001:db8::2 2001:db8::3\n", 2, "more than 2" },
+	/* cross-checks: the line of the key that breaks the rule */
+	{ "[ppp]\n\nlocal-address = 192.168.42.20\n", 3, "inside the pool" },
+	{ "[ppp]\npool = 10.0.0.0/24\nlocal-address = 10.0.0.1\n", 3, "inside the pool" },
+	{ "[ppp]\npool = 192.168.42.0/24\n", 2, "inside the pool" },
+	{ "[ppp]\nipv6 = yes\n", 2, "needs an ipv6-prefix" },
+	{ "[ppp]\nipv6 = yes\nipv6-prefix =\n", 2, "needs an ipv6-prefix" },
+	{ "[ppp]\nipv6-prefix = 2001:db8::/48\n", 2, "ipv6 is not yes" },
+	{ "[ppp]\nipv6 = no\n\nipv6-prefix = 2001:db8::/48\n", 4, "ipv6 is not yes" },
+	/* each key once; only a list goes on over an indented line */
+	{ "[ppp]\nmru = 1400\nmru = 1400\n", 3, "already set on line 2" },
+	{ "[ppp]\nmru = 1400\n  1500\n", 3, "only a list" },
+	{ "[ppp]\ndns = 10.9.9.9\n  dns = 10.9.9.8\n", 3, "'dns' is not an IPv4" },
+};
+
+static void test_ppp_errors(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ppp_errors) / sizeof(ppp_errors[0]); i++) {
+		int n = parse(ppp_errors[i].text, &cfg, &e);
+
+		if (n != 1 || e.line[0] != ppp_errors[i].line ||
+		    !strstr(e.msg[0], ppp_errors[i].msg))
+			fail_msg("case %zu %s: %d errors, first on line %u: %s", i,
+				 ppp_errors[i].text, n, e.line[0], n ? e.msg[0] : "");
+	}
+}
+
+/* A key whose own value is wrong is not cross-checked: one error, not two. */
+static void test_no_cascade(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("[ppp]\nlocal-address = 192.168.42.20\n"
+			       "pool = 10.0.0.0/24 bogus\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 3);
+	assert_int_equal(parse("[ppp]\nipv6 = perhaps\nipv6-prefix = 2001:db8::/48\n",
+			       &cfg, &e), 1);
+	assert_int_equal(e.line[0], 2);
+	assert_int_equal(parse("[ppp]\nipv6 = yes\nipv6-prefix = 2001:db8::/64\n",
+			       &cfg, &e), 1);
+	assert_int_equal(e.line[0], 3);
+	/* after a section header, an indented key is a key of its own */
+	assert_int_equal(parse("[ppp]\ndns = 10.9.9.9\n[ppp]\n  mru = 1300\n",
+			       &cfg, &e), 0);
+	assert_int_equal(cfg.mru, 1300);
 }
 
 static void test_values(void **state)
@@ -197,6 +476,74 @@ static void test_long_line(void **state)
 	assert_int_equal(e.line[1], 3);
 }
 
+static void round_trip(const char *text, struct l2sec_config *a, char **out)
+{
+	struct l2sec_config b;
+	struct errs e;
+	char *buf = NULL, *line;
+	size_t len = 0;
+	FILE *f;
+
+	assert_int_equal(parse(text, a, &e), 0);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	config_print(a, f);
+	fclose(f);
+	if (parse(buf, &b, &e))
+		fail_msg("line %u: %s\n%s", e.line[0], e.msg[0], buf);
+	assert_memory_equal(a, &b, sizeof(b));
+	/* every line fits inih's */
+	for (line = buf; *line; line += strcspn(line, "\n") + 1)
+		assert_true(strcspn(line, "\n") < 100);
+	*out = buf;
+}
+
+static void test_ppp_round_trip(void **state)
+{
+	struct l2sec_config cfg;
+	char *buf;
+	const char *text =
+		"[global]\ndatapath = kernel\n"
+		"[ppp]\nname = gw\nauth = pap chap-md5 mschapv2\nusers = /u\nmru = 1300\n"
+		"lcp-echo-interval = 2500ms\nlcp-echo-failures = 5\nauth-tries = 2\n"
+		"auth-fail-delay = 0\nauth-timeout = 30s\nlocal-address = 10.255.0.1\n"
+		"pool = 10.0.0.0/24 10.0.1.7 100.64.0.0-100.64.3.255 10.1.0.0/31\n"
+		"  10.2.0.0/30 10.3.0.0/30 10.4.0.0/30 10.5.0.0/30 10.6.0.0/30\n"
+		"  10.7.0.0/30 10.8.0.0/30 10.9.0.0/30 10.10.0.0/30 10.11.0.0/30\n"
+		"  10.12.0.0/30 10.13.0.0/30\n"
+		"dns = 10.255.0.1 192.0.2.53\nnbns = 192.0.2.137\nipv6 = yes\n"
+		"ipv6-prefix = 2001:db8:ffff:ff00::/56\n"
+		"ipv6-dns = 2001:db8:ffff:ff00::53, 2001:db8:ffff:ffff:ffff:ffff:ffff:ffff\n";
+
+	(void)state;
+	round_trip(text, &cfg, &buf);
+	assert_int_equal(cfg.n_pool, 16);
+	assert_non_null(strstr(buf, "auth = mschapv2 chap-md5 pap\n"));
+	assert_non_null(strstr(buf, "pool = 10.0.0.1-10.0.0.254 10.0.1.7 "));
+	assert_non_null(strstr(buf, "ipv6-prefix = 2001:db8:ffff:ff00::/56\n"));
+	assert_non_null(strstr(buf, "datapath = kernel\n"));
+	assert_non_null(strstr(buf, "lcp-echo-interval = 2500ms\n"));
+	free(buf);
+
+	/* the defaults: every key printed, the unset ones as "key =" */
+	round_trip("", &cfg, &buf);
+	assert_non_null(strstr(buf, "\n[ppp]\nname = l2sec\nauth = mschapv2 chap-md5\n"));
+	assert_non_null(strstr(buf, "datapath = auto\n"));
+	assert_non_null(strstr(buf, "pool = 192.168.42.10-192.168.42.250\n"));
+	assert_non_null(strstr(buf, "local-address = 192.168.42.1\n"));
+	assert_non_null(strstr(buf, "\ndns =\nnbns =\nipv6 = no\nipv6-prefix =\nipv6-dns =\n"));
+	free(buf);
+
+	/* eight IPv6 listen addresses need more than one line too */
+	round_trip("[l2tp]\nlisten = 2001:db8:1111:2222:3333:4444:5555:1\n"
+		   " 2001:db8:1111:2222:3333:4444:5555:2 2001:db8:1111:2222:3333:4444:5555:3\n"
+		   " 2001:db8:1111:2222:3333:4444:5555:4 2001:db8:1111:2222:3333:4444:5555:5\n"
+		   " 2001:db8:1111:2222:3333:4444:5555:6 2001:db8:1111:2222:3333:4444:5555:7\n"
+		   " 2001:db8:1111:2222:3333:4444:5555:8\n", &cfg, &buf);
+	assert_int_equal(cfg.n_listen, 8);
+	free(buf);
+}
+
 static void test_print_round_trip(void **state)
 {
 	struct l2sec_config a, b;
@@ -229,6 +576,12 @@ int main(void)
 		cmocka_unit_test(test_range_and_cross_checks),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_ppp_defaults),
+		cmocka_unit_test(test_ppp_values),
+		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_ppp_errors),
+		cmocka_unit_test(test_no_cascade),
+		cmocka_unit_test(test_ppp_round_trip),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
