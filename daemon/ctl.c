@@ -14,6 +14,7 @@
 #include "l2tp_session.h"
 #include "l2tp_tunnel.h"
 #include "log.h"
+#include "sess.h"
 #include "util.h"
 
 #define CTL_MAX_CLIENTS 16
@@ -38,6 +39,7 @@ struct ctl_client {
 struct ctl {
 	struct evloop *loop;
 	struct l2tp_lns *lns;
+	struct sessions *ss;		/* the PPP layer; NULL in tests */
 	struct ev_io listen_io;
 	char path[108];
 	struct ctl_client clients[CTL_MAX_CLIENTS];
@@ -104,7 +106,7 @@ static struct json_object *show_tunnels(struct l2tp_lns *lns)
 	return res;
 }
 
-static struct json_object *show_sessions(struct l2tp_lns *lns)
+static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *ss)
 {
 	struct json_object *arr = json_object_new_array();
 	struct json_object *res = json_object_new_object();
@@ -125,6 +127,8 @@ static struct json_object *show_sessions(struct l2tp_lns *lns)
 			add_bool(o, "in_kernel", s->in_kernel);
 			add_int(o, "ppp_rx", (int64_t)s->rx_ppp);
 			add_int(o, "ppp_tx", (int64_t)s->tx_ppp);
+			if (ss)
+				sessions_describe(ss, s, o);
 			json_object_array_add(arr, o);
 		}
 	}
@@ -132,7 +136,19 @@ static struct json_object *show_sessions(struct l2tp_lns *lns)
 	return res;
 }
 
-static struct json_object *show_stats(struct l2tp_lns *lns)
+static void ppp_stats(struct sessions *ss, struct json_object *res)
+{
+	const struct sess_stats *st = sessions_stats(ss);
+	struct json_object *o = json_object_new_object();
+#define S(f) add_int(o, #f, (int64_t)st->f)
+	S(up); S(down); S(auth_failures); S(no_address); S(tun_rx); S(tun_tx);
+	S(tun_rx_no_session); S(tun_tx_spoofed); S(tun_errors); S(ra_sent);
+#undef S
+	json_object_object_add(res, "ppp", o);
+	sessions_describe_pools(ss, res);
+}
+
+static struct json_object *show_stats(struct l2tp_lns *lns, struct sessions *ss)
 {
 	const struct l2tp_lns_stats *st = &lns->stats;
 	struct json_object *res = json_object_new_object();
@@ -142,25 +158,27 @@ static struct json_object *show_stats(struct l2tp_lns *lns)
 	S(rx_malformed); S(rx_ignored); S(rx_wrong_state); S(sccrq_rate_limited);
 	S(sccrq_refused); S(tunnels_established); S(tunnels_auth_failed);
 	S(tunnels_timed_out); S(sessions_refused); S(sessions_established);
-	S(rx_data); S(rx_data_dropped); S(tx_errors);
+	S(rx_data); S(rx_data_dropped); S(tx_errors); S(rx_plaintext);
 #undef S
 	json_object_object_add(res, "stats", o);
 	add_int(res, "tunnels", lns->n_tunnels);
 	add_int(res, "half_open", lns->n_half_open);
 	add_int(res, "sessions", lns->n_sessions);
+	if (ss)
+		ppp_stats(ss, res);
 	return res;
 }
 
-struct json_object *ctl_handle(struct l2tp_lns *lns, const char *request)
+struct json_object *ctl_handle(struct l2tp_lns *lns, struct sessions *ss, const char *request)
 {
 	struct json_object *res;
 
 	if (!strcmp(request, "show tunnels"))
 		return show_tunnels(lns);
 	if (!strcmp(request, "show sessions"))
-		return show_sessions(lns);
+		return show_sessions(lns, ss);
 	if (!strcmp(request, "show stats"))
-		return show_stats(lns);
+		return show_stats(lns, ss);
 	res = json_object_new_object();
 	if (!strcmp(request, "version"))
 		add_str(res, "version", L2SEC_VERSION);
@@ -208,7 +226,7 @@ static void client_request(struct ctl_client *c)
 	*nl = '\0';
 	if (nl > c->req && nl[-1] == '\r')
 		nl[-1] = '\0';
-	res = ctl_handle(c->ctl->lns, c->req);
+	res = ctl_handle(c->ctl->lns, c->ctl->ss, c->req);
 	s = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
 	c->out_len = strlen(s) + 1;
 	c->out = malloc(c->out_len);
@@ -282,7 +300,8 @@ static void listen_cb(struct ev_io *io, uint32_t events)
 	ev_timer_arm(ctl->loop, &c->timeout, CTL_CLIENT_TIMEOUT_MS);
 }
 
-struct ctl *ctl_open(struct evloop *loop, const char *path, struct l2tp_lns *lns)
+struct ctl *ctl_open(struct evloop *loop, const char *path, struct l2tp_lns *lns,
+		     struct sessions *ss)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct ctl *ctl;
@@ -298,6 +317,7 @@ struct ctl *ctl_open(struct evloop *loop, const char *path, struct l2tp_lns *lns
 		return NULL;
 	ctl->loop = loop;
 	ctl->lns = lns;
+	ctl->ss = ss;
 	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

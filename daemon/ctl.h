@@ -11,8 +11,11 @@
  *                  "uptime_ms", "require_ipsec", "in_kernel", "retransmits"}]}
  *   show sessions  {"sessions": [{"tunnel_id", "session_id", "peer_tunnel_id",
  *                  "peer_session_id", "state", "call_serial", "tx_speed",
- *                  "uptime_ms", "in_kernel", "ppp_rx", "ppp_tx"}]}
- *   show stats     {"stats": {counter: value, ...}, "tunnels": n, ...}
+ *                  "uptime_ms", "in_kernel", "ppp_rx", "ppp_tx", "datapath",
+ *                  and once PPP runs "user", "ppp_phase", "ipv4", "ipv6_prefix"}]}
+ *   show stats     {"stats": {counter: value, ...}, "tunnels": n, ...,
+ *                  "ppp": {counter: value, ...}, "datapath", "pool_size",
+ *                  "pool_in_use", "pool6_size", "pool6_in_use"}
  *   version        {"version": "..."}
  * Errors: {"error": "message"}.
  */
@@ -25,10 +28,13 @@
 #include "l2tp_lns.h"
 
 struct ctl;
+struct sessions;
 
-struct ctl *ctl_open(struct evloop *loop, const char *path, struct l2tp_lns *lns);
+/* ss: the PPP layer, whose facts are added to sessions and stats (NULL: none). */
+struct ctl *ctl_open(struct evloop *loop, const char *path, struct l2tp_lns *lns,
+		     struct sessions *ss);
 void ctl_close(struct ctl *ctl);
 /* The answer to one request line: a new JSON object (caller puts it). */
-struct json_object *ctl_handle(struct l2tp_lns *lns, const char *request);
+struct json_object *ctl_handle(struct l2tp_lns *lns, struct sessions *ss, const char *request);
 
 #endif

@@ -310,16 +310,24 @@ int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_s
 	return exchange(k, nlh, &r, "session add");
 }
 
-int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4)
+int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
+		    const struct in6_addr *pfx64)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_SET);
 	struct reply r = { 0 };
+	struct nlattr *nest;
 
 	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
 	mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, sid);
 	mnl_attr_put_u8(nlh, L2SEC_A_STATE, L2SEC_STATE_UP);
 	if (ipv4)
 		mnl_attr_put(nlh, L2SEC_A_IPV4, 4, ipv4);
+	if (pfx64) {
+		nest = mnl_attr_nest_start(nlh, L2SEC_A_IPV6_PREFIX);
+		mnl_attr_put(nlh, L2SEC_PFX_A_ADDR, 16, pfx64);
+		mnl_attr_put_u8(nlh, L2SEC_PFX_A_LEN, 64);
+		mnl_attr_nest_end(nlh, nest);
+	}
 	return exchange(k, nlh, &r, "session up");
 }
 

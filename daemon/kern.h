@@ -43,8 +43,12 @@ int kern_tunnel_del(struct kern *k, uint16_t tid);
 /* The SA the module saw for this tunnel; sa->present false when none yet. */
 int kern_tunnel_sa(struct kern *k, uint16_t tid, struct kern_sa *sa);
 int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_sid);
-/* For the PPP layer: the client's IPv4 address (NULL: none) and state up. */
-int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4);
+/*
+ * For the PPP layer: state up with the client's IPv4 address and IPv6 /64
+ * (NULL: none). The module replaces the session's whole address set.
+ */
+int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
+		    const struct in6_addr *pfx64);
 int kern_session_del(struct kern *k, uint16_t tid, uint16_t sid);
 
 #endif

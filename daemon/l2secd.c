@@ -15,6 +15,7 @@
 #include "config.h"
 #include "log.h"
 #include "server.h"
+#include "users.h"
 
 static void usage(FILE *out)
 {
@@ -34,6 +35,25 @@ static void check_error(void *arg, const char *file, unsigned int line, const ch
 		fprintf(stderr, "%s:%u: %s\n", file, line, msg);
 	else
 		fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+static void check_users_error(void *arg, unsigned int line, const char *msg)
+{
+	check_error(NULL, arg, line, msg);
+}
+
+/* -n checks the users file the configuration names too. */
+static int check_users(const struct l2sec_config *cfg)
+{
+	struct users_db *db = users_load(cfg->users_path, check_users_error,
+					 (void *)cfg->users_path);
+
+	if (!db) {
+		fprintf(stderr, "%s: has errors\n", cfg->users_path);
+		return -1;
+	}
+	users_free(db);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -84,6 +104,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %d error%s\n", path, errors, errors == 1 ? "" : "s");
 			return 1;
 		}
+		if (check_users(&cfg) < 0)
+			return 1;
 		if (print)
 			config_print(&cfg, stdout);
 		return 0;

@@ -15,9 +15,13 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "kmod.h"
 #include "l2tp_session.h"
 #include "log.h"
+#include "netdev.h"
 #include "server.h"
+#include "sess.h"
+#include "users.h"
 #include "util.h"
 
 #ifndef SO_RCVMARK
@@ -26,6 +30,8 @@
 
 #define STOP_WAIT_MS 3000	/* how long SIGTERM waits for StopCCN acks */
 #define RX_BATCH 64		/* datagrams per wakeup, then others get a turn */
+#define DATA_DEV "l2sec0"
+#define TUN_MTU 1380		/* what l2sec.ko's device defaults to */
 
 /* --- L2TP sockets ----------------------------------------------------------- */
 
@@ -139,6 +145,18 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 				l->sin6_family = AF_INET6;
 				l->sin6_addr = pi.ipi6_addr;
 			}
+		}
+		/*
+		 * Without the module nothing checks the sec_path of a datagram;
+		 * the SA's mark (set-mark-in of every l2sec connection) is the
+		 * proof that it was decrypted, and the LNS matches each tunnel
+		 * to its mark.
+		 */
+		if (!s->d->kern && s->d->cfg.require_ipsec && !peer.mark) {
+			if (!s->d->lns->stats.rx_plaintext++)
+				log_warn("l2tp: plaintext L2TP dropped (require-ipsec; no SA mark); "
+					 "counted as rx_plaintext in 'show stats'");
+			continue;
 		}
 		l2tp_lns_input(s->d->lns, buf, (size_t)n, &peer);
 	}
@@ -267,6 +285,57 @@ static const struct l2tp_lns_ops lns_ops_nokern = {
 	.random = sys_random,
 };
 
+/* --- the data path ---------------------------------------------------------------- */
+
+/*
+ * l2sec.ko when it can be had (loaded through libkmod if missing), else a
+ * TUN device: same sessions, same addresses and routes, every packet
+ * through this process. datapath = kernel|tun in [global] forces one.
+ */
+static int datapath_open(struct l2secd *d)
+{
+	int dp = d->cfg.datapath;
+
+	if (dp != CONFIG_DATAPATH_TUN) {
+		d->kern = kern_open();
+		if (!d->kern && kmod_ensure("l2sec") == 0)
+			d->kern = kern_open();
+		if (!d->kern && dp == CONFIG_DATAPATH_KERNEL) {
+			log_err("l2sec.ko is not available (datapath = kernel)");
+			return -1;
+		}
+	}
+	if (d->kern) {
+		d->nd = netdev_open(DATA_DEV, NETDEV_L2SEC, 0, d->cfg.local_ipv4);
+		if (!d->nd)
+			return -1;
+		log_notice("data path: kernel (l2sec.ko, device %s)", DATA_DEV);
+		return 0;
+	}
+	kmod_ensure("tun");	/* /dev/net/tun appears with it; netdev_open says if not */
+	d->nd = netdev_open(DATA_DEV, NETDEV_TUN, TUN_MTU, d->cfg.local_ipv4);
+	if (!d->nd)
+		return -1;
+	if (dp == CONFIG_DATAPATH_TUN)
+		log_notice("data path: tun (device %s, datapath = tun)", DATA_DEV);
+	else
+		log_warn("data path: tun (device %s): l2sec.ko is not available, every packet "
+			 "goes through l2secd (slower)", DATA_DEV);
+	if (d->cfg.require_ipsec)
+		log_notice("require-ipsec: enforced by l2secd (L2TP without an SA mark is dropped)");
+	return 0;
+}
+
+static void users_error(void *ctx, unsigned int line, const char *msg)
+{
+	const char *path = ctx;
+
+	if (line)
+		log_err("%s:%u: %s", path, line, msg);
+	else
+		log_err("%s: %s", path, msg);
+}
+
 /* --- runtime files ------------------------------------------------------------- */
 
 static int pidfile_create(struct l2secd *d)
@@ -307,6 +376,7 @@ static int pidfile_create(struct l2secd *d)
 static void reload(struct l2secd *d)
 {
 	struct l2sec_config *cfg = malloc(sizeof(*cfg));
+	struct users_db *users;
 
 	if (!cfg)
 		return;
@@ -319,9 +389,10 @@ static void reload(struct l2secd *d)
 	if (cfg->n_listen != d->cfg.n_listen || cfg->port != d->cfg.port ||
 	    memcmp(cfg->listen, d->cfg.listen, sizeof(cfg->listen)) ||
 	    strcmp(cfg->runtime_dir, d->cfg.runtime_dir) ||
-	    cfg->require_ipsec != d->cfg.require_ipsec || cfg->log_target != d->cfg.log_target)
-		log_warn("reload: listen, port, runtime-dir, require-ipsec and log-target "
-			 "changes take effect at restart only");
+	    cfg->require_ipsec != d->cfg.require_ipsec || cfg->log_target != d->cfg.log_target ||
+	    cfg->datapath != d->cfg.datapath)
+		log_warn("reload: listen, port, runtime-dir, require-ipsec, log-target and "
+			 "datapath changes take effect at restart only");
 	/* those keep their running values; the rest applies to new tunnels */
 	memcpy(cfg->listen, d->cfg.listen, sizeof(cfg->listen));
 	cfg->n_listen = d->cfg.n_listen;
@@ -329,8 +400,17 @@ static void reload(struct l2secd *d)
 	memcpy(cfg->runtime_dir, d->cfg.runtime_dir, sizeof(cfg->runtime_dir));
 	cfg->require_ipsec = d->cfg.require_ipsec;
 	cfg->log_target = d->cfg.log_target;
+	users = users_load(cfg->users_path, users_error, cfg->users_path);
+	if (!users) {
+		log_err("reload: %s has errors; the configuration in force is kept",
+			cfg->users_path);
+		free(cfg);
+		return;
+	}
+	cfg->datapath = d->cfg.datapath;
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
 	free(cfg);
+	sessions_reload(d->ss, users);
 	log_set_level(d->cfg.log_level);
 	log_notice("configuration reloaded from %s", d->config_path);
 }
@@ -386,6 +466,7 @@ static void signal_cb(struct evloop *loop, int signo, void *arg)
 int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_config *cfg)
 {
 	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
+	struct users_db *users;
 
 	memset(d, 0, sizeof(*d));
 	for (size_t i = 0; i < CONFIG_MAX_LISTEN; i++)
@@ -408,29 +489,32 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (pidfile_create(d) < 0)
 		return -1;
 
-	d->kern = kern_open();
-	if (!d->kern) {
-		if (d->cfg.require_ipsec) {
-			log_err("l2sec.ko is not loaded (%s): it is what enforces IPsec; load it "
-				"or set require-ipsec = no", strerror(errno));
-			return -1;
-		}
-		log_warn("l2sec.ko is not loaded (%s): no kernel data path, control only",
-			 strerror(errno));
-	}
+	if (datapath_open(d) < 0)
+		return -1;
 	if (!d->cfg.require_ipsec)
 		log_warn("require-ipsec = no: plaintext L2TP is accepted");
+	users = users_load(d->cfg.users_path, users_error, (void *)d->cfg.users_path);
+	if (!users)
+		return -1;
+	log_info("ppp: %zu user(s) from %s", users_count(users), d->cfg.users_path);
+	d->ss = sessions_new(d->loop, &d->cfg, users, d->kern, d->nd);
+	if (!d->ss) {
+		users_free(users);
+		log_err("out of memory");
+		return -1;
+	}
 
 	d->lns = l2tp_lns_new(d->loop, &d->cfg, d->kern ? &lns_ops : &lns_ops_nokern, d);
 	if (!d->lns) {
 		log_err("out of memory");
 		return -1;
 	}
+	l2tp_lns_set_session_ops(d->lns, &sessions_l2tp_ops, d->ss);
 	for (unsigned int i = 0; i < d->cfg.n_listen; i++)
 		if (sock_open(d, &d->cfg.listen[i]) < 0)
 			return -1;
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
-	d->ctl = ctl_open(d->loop, d->ctl_path, d->lns);
+	d->ctl = ctl_open(d->loop, d->ctl_path, d->lns, d->ss);
 	if (!d->ctl)
 		return -1;
 	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
@@ -453,12 +537,14 @@ void l2secd_cleanup(struct l2secd *d)
 	ctl_close(d->ctl);
 	/* tunnels go with their sockets too; deleting them keeps the log clear */
 	l2tp_lns_free(d->lns);
+	sessions_free(d->ss);
 	for (unsigned int i = 0; i < d->n_socks; i++) {
 		if (d->kern && d->socks[i].kern_id)
 			kern_sock_del(d->kern, d->socks[i].kern_id);
 		evloop_del_io(d->loop, &d->socks[i].io);
 		close(d->socks[i].fd);
 	}
+	netdev_close(d->nd);
 	kern_close(d->kern);
 	if (d->pid_path[0])
 		unlink(d->pid_path);

@@ -15,6 +15,8 @@
 #include "l2tp_lns.h"
 
 struct ctl;
+struct netdev;
+struct sessions;
 
 struct l2secd_sock {
 	int fd;
@@ -29,7 +31,9 @@ struct l2secd {
 	struct l2sec_config cfg;	/* in force; a reload replaces it whole */
 	struct evloop *loop;
 	struct l2tp_lns *lns;
-	struct kern *kern;		/* NULL: no l2sec.ko */
+	struct kern *kern;		/* NULL: no l2sec.ko, TUN data path */
+	struct netdev *nd;		/* the data device, l2sec0 */
+	struct sessions *ss;		/* the PPP layer */
 	struct ctl *ctl;
 	struct l2secd_sock socks[CONFIG_MAX_LISTEN];
 	unsigned int n_socks;

@@ -1,0 +1,728 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The daemon's PPP layer: one PPP engine per L2TP session, and what it hands out. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "kern.h"
+#include "l2tp_avp.h"
+#include "l2tp_session.h"
+#include "l2tp_tunnel.h"
+#include "log.h"
+#include "netdev.h"
+#include "pool.h"
+#include "ppp.h"
+#include "ra.h"
+#include "sess.h"
+#include "users.h"
+#include "util.h"
+
+#define HASH_BITS	12
+#define HASH_SIZE	(1u << HASH_BITS)
+#define TUN_BATCH	64		/* packets per wakeup, then others get a turn */
+#define TUN_MTU		1500		/* largest packet the TUN device hands us */
+#define RA_LIFETIME_S	1800
+#define RA_FIRST_MS	3000		/* a second RA soon after the first ... */
+#define RA_INTERVAL_MS	600000		/* ... then well inside the lifetime */
+
+struct sess {
+	struct sessions *ss;
+	struct l2tp_session *l2tp;	/* NULL once the L2TP side is gone */
+	struct ppp_session *ppp;
+	struct sess *prev, *next;	/* ss->list */
+	struct sess *hnext4, *hnext6;	/* ss->by_ipv4 / ss->by_pfx6 chains */
+	struct ev_timer timer;		/* the engine's next deadline */
+	struct ev_timer ra_timer;
+	char tag[16];			/* "tunnel/session" for the log */
+	struct in_addr ipv4;		/* INADDR_ANY: none yet */
+	bool ipv4_pool;			/* belongs to ss->pool: put back on down */
+	bool has6, pfx6_pool;
+	struct in6_addr pfx6;		/* the session's /64 */
+	uint64_t local_id6;
+	bool routed4, routed6, kern_up;
+	bool fail;			/* a callback failed: hang up after the entry point */
+	uint16_t cdn_result;		/* what the CDN says once PPP is down */
+	char cdn_text[64];
+};
+
+/*
+ * Single-threaded: everything below is touched from the event loop only.
+ * The hash tables hold sessions that own an address, so transmit on the
+ * TUN path and static-address checks find them in O(1).
+ */
+struct sessions {
+	struct evloop *loop;
+	const struct l2sec_config *cfg;
+	struct users_db *users;
+	struct pool *pool;
+	struct pool6 *pool6;
+	struct kern *kern;		/* NULL: TUN data path */
+	struct netdev *nd;
+	struct ev_io tun_io;
+	bool tun_registered;
+	struct sess *list;
+	unsigned int n;
+	struct sess *by_ipv4[HASH_SIZE];
+	struct sess *by_pfx6[HASH_SIZE];
+	struct sess_stats st;
+	uint8_t buf[4 + 65536];		/* one packet at a time */
+};
+
+/* --- address index -------------------------------------------------------- */
+
+static unsigned int hash32(uint32_t v)
+{
+	return (v * 2654435761u) >> (32 - HASH_BITS);
+}
+
+static unsigned int hash4(struct in_addr a)
+{
+	return hash32(ntohl(a.s_addr));
+}
+
+static unsigned int hash6(const struct in6_addr *a)
+{
+	uint32_t w[2];
+
+	memcpy(w, a->s6_addr, sizeof(w));	/* the /64 only */
+	return hash32(w[0] ^ (w[1] * 31u));
+}
+
+static struct sess *find4(const struct sessions *ss, struct in_addr a)
+{
+	struct sess *x;
+
+	for (x = ss->by_ipv4[hash4(a)]; x; x = x->hnext4)
+		if (x->ipv4.s_addr == a.s_addr)
+			return x;
+	return NULL;
+}
+
+static struct sess *find6(const struct sessions *ss, const struct in6_addr *a)
+{
+	struct sess *x;
+
+	for (x = ss->by_pfx6[hash6(a)]; x; x = x->hnext6)
+		if (!memcmp(x->pfx6.s6_addr, a->s6_addr, 8))
+			return x;
+	return NULL;
+}
+
+static void unlink4(struct sess *x)
+{
+	struct sess **pp = &x->ss->by_ipv4[hash4(x->ipv4)];
+
+	for (; *pp; pp = &(*pp)->hnext4) {
+		if (*pp == x) {
+			*pp = x->hnext4;
+			break;
+		}
+	}
+}
+
+static void unlink6(struct sess *x)
+{
+	struct sess **pp = &x->ss->by_pfx6[hash6(&x->pfx6)];
+
+	for (; *pp; pp = &(*pp)->hnext6) {
+		if (*pp == x) {
+			*pp = x->hnext6;
+			break;
+		}
+	}
+}
+
+/* --- the data path ------------------------------------------------------------- */
+
+/* Tell the module the session's addresses (the set replaces the previous one) and up. */
+static int kern_sync(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+
+	if (!ss->kern || !x->l2tp)
+		return 0;
+	if (kern_session_up(ss->kern, x->l2tp->tunnel->tid, x->l2tp->sid,
+			    x->ipv4.s_addr ? &x->ipv4 : NULL, x->has6 ? &x->pfx6 : NULL) < 0)
+		return -1;
+	x->kern_up = true;
+	return 0;
+}
+
+static void release_addresses(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+
+	if (x->routed4)
+		netdev_route_del(ss->nd, AF_INET, &x->ipv4, 32);
+	if (x->routed6)
+		netdev_route_del(ss->nd, AF_INET6, &x->pfx6, 64);
+	x->routed4 = x->routed6 = false;
+	if (x->ipv4.s_addr) {
+		unlink4(x);
+		if (x->ipv4_pool)
+			pool_put(ss->pool, x->ipv4);
+		x->ipv4.s_addr = INADDR_ANY;
+	}
+	if (x->has6) {
+		unlink6(x);
+		if (x->pfx6_pool && ss->pool6)
+			pool6_put(ss->pool6, &x->pfx6);
+		x->has6 = false;
+	}
+}
+
+/* --- router advertisements ---------------------------------------------------- */
+
+static void send_ra(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+	uint8_t pkt[256];
+	size_t len;
+
+	len = ra_build(pkt, sizeof(pkt), x->local_id6, &x->pfx6, ss->cfg->mru,
+		       ss->cfg->dns6, ss->cfg->n_dns6, RA_LIFETIME_S);
+	if (len && ppp_send_data(x->ppp, PPP_IPV6, pkt, len) == 0)
+		ss->st.ra_sent++;
+}
+
+static void ra_timer_cb(struct ev_timer *t)
+{
+	struct sess *x = container_of(t, struct sess, ra_timer);
+
+	send_ra(x);
+	ev_timer_arm(x->ss->loop, &x->ra_timer, RA_INTERVAL_MS);
+}
+
+/* --- lifetime ------------------------------------------------------------------- */
+
+static void sess_free(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+
+	ev_timer_cancel(ss->loop, &x->timer);
+	ev_timer_cancel(ss->loop, &x->ra_timer);
+	release_addresses(x);
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		ss->list = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	ss->n--;
+	ppp_free(x->ppp);
+	free(x);
+}
+
+/* PPP is down: undo everything and end the L2TP call with a CDN. */
+static void sess_end(struct sess *x)
+{
+	struct l2tp_session *ls = x->l2tp;
+	uint16_t result = x->cdn_result;
+	char text[sizeof(x->cdn_text)];
+
+	memcpy(text, x->cdn_text, sizeof(text));
+	if (ls)
+		ls->ppp = NULL;	/* closed() must not find us */
+	sess_free(x);
+	if (ls)
+		l2tp_session_close(ls, result, 0, text);
+}
+
+/* After every call into the engine: re-arm its timer, or end a dead session. */
+static void sess_after(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+	uint64_t now = evloop_now(ss->loop), when;
+
+	if (x->fail && !ppp_is_dead(x->ppp)) {
+		x->fail = false;
+		ppp_close(x->ppp, now, "gateway error");
+	}
+	if (ppp_is_dead(x->ppp)) {
+		sess_end(x);
+		return;
+	}
+	when = ppp_next_timeout(x->ppp);
+	if (when == PPP_NO_TIMEOUT)
+		ev_timer_cancel(ss->loop, &x->timer);
+	else
+		ev_timer_arm(ss->loop, &x->timer, when > now ? when - now : 0);
+}
+
+static void timer_cb(struct ev_timer *t)
+{
+	struct sess *x = container_of(t, struct sess, timer);
+
+	ppp_timer(x->ppp, evloop_now(x->ss->loop));
+	sess_after(x);
+}
+
+/* --- the engine's callbacks ------------------------------------------------------ */
+
+static void cb_send(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct sess *x = ctx;
+
+	if (x->l2tp)
+		l2tp_session_send_ppp(x->l2tp, frame, len);
+}
+
+static int cb_get_secret(void *ctx, const char *user, struct ppp_secret *out)
+{
+	struct sess *x = ctx;
+	const struct users_entry *e;
+
+	e = users_lookup(x->ss->users, user, strlen(user));
+	if (!e)
+		return -1;
+	out->password = e->password;
+	out->password_len = e->password_len;
+	memcpy(out->nt_hash, e->nt_hash, sizeof(out->nt_hash));
+	out->addr = e->addr;
+	return 0;
+}
+
+static void cb_auth_result(void *ctx, const char *user, bool ok)
+{
+	struct sess *x = ctx;
+
+	if (!ok)
+		x->ss->st.auth_failures++;
+}
+
+static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
+			 struct in_addr *out)
+{
+	struct sess *x = ctx;
+	struct sessions *ss = x->ss;
+	char a[INET_ADDRSTRLEN];
+
+	if (x->ipv4.s_addr) {		/* IPCP renegotiated: keep it */
+		*out = x->ipv4;
+		return 0;
+	}
+	if (hint.s_addr != INADDR_ANY) {
+		bool in_pool = pool_contains(ss->pool, hint);
+
+		if (in_pool ? pool_take(ss->pool, hint) < 0 : find4(ss, hint) != NULL) {
+			inet_ntop(AF_INET, &hint, a, sizeof(a));
+			log_warn("ppp %s: static address %s of user '%s' is in use by another "
+				 "session: refused", x->tag, a, user);
+			ss->st.no_address++;
+			return -1;
+		}
+		x->ipv4_pool = in_pool;
+		x->ipv4 = hint;
+	} else {
+		if (pool_alloc(ss->pool, &x->ipv4) < 0) {
+			log_warn("ppp %s: address pool exhausted (%u of %u in use): user '%s' "
+				 "refused", x->tag, pool_in_use(ss->pool), pool_size(ss->pool), user);
+			ss->st.no_address++;
+			return -1;
+		}
+		x->ipv4_pool = true;
+	}
+	x->hnext4 = ss->by_ipv4[hash4(x->ipv4)];
+	ss->by_ipv4[hash4(x->ipv4)] = x;
+	*out = x->ipv4;
+	return 0;
+}
+
+static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
+{
+	struct sess *x = ctx;
+	struct sessions *ss = x->ss;
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &info->peer, a, sizeof(a));
+	if (info->peer.s_addr != x->ipv4.s_addr || kern_sync(x) < 0 ||
+	    netdev_route_add(ss->nd, AF_INET, &x->ipv4, 32) < 0) {
+		log_err("ppp %s: cannot route %s to the client: hanging up", x->tag, a);
+		x->fail = true;
+		return;
+	}
+	x->routed4 = true;
+	ss->st.up++;
+	log_notice("ppp %s: user '%s' is up at %s (%s data path)", x->tag, ppp_user(x->ppp), a,
+		   sessions_datapath(ss));
+}
+
+static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
+{
+	struct sess *x = ctx;
+	struct sessions *ss = x->ss;
+	char a[INET6_ADDRSTRLEN];
+
+	x->local_id6 = local_id;
+	if (!ss->pool6 || x->has6)
+		return;		/* link-local only */
+	if (pool6_alloc(ss->pool6, &x->pfx6) < 0) {
+		log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
+			 x->tag, ppp_user(x->ppp));
+		return;
+	}
+	x->has6 = x->pfx6_pool = true;
+	x->hnext6 = ss->by_pfx6[hash6(&x->pfx6)];
+	ss->by_pfx6[hash6(&x->pfx6)] = x;
+	inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a));
+	if (kern_sync(x) < 0 || netdev_route_add(ss->nd, AF_INET6, &x->pfx6, 64) < 0) {
+		log_err("ppp %s: cannot route %s/64 to the client: hanging up", x->tag, a);
+		x->fail = true;
+		return;
+	}
+	x->routed6 = true;
+	log_notice("ppp %s: user '%s' has IPv6 prefix %s/64", x->tag, ppp_user(x->ppp), a);
+	/* the engine is inside a callback: the RA goes out from the timer */
+	ev_timer_arm(ss->loop, &x->ra_timer, 0);
+}
+
+/* Only the session's own addresses may leave through it (as in the module). */
+static bool source_ok(const struct sess *x, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	if (proto == PPP_IP)
+		return len >= 20 && (pkt[0] >> 4) == 4 && x->ipv4.s_addr &&
+		       !memcmp(pkt + 12, &x->ipv4, 4);
+	if (len < 40 || (pkt[0] >> 4) != 6)
+		return false;
+	if (pkt[8] == 0xfe && (pkt[9] & 0xc0) == 0x80)
+		return true;	/* link-local: IPv6CP identifiers, RS, ND */
+	return x->has6 && !memcmp(pkt + 8, x->pfx6.s6_addr, 8);
+}
+
+static void cb_data(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	struct sess *x = ctx;
+	struct sessions *ss = x->ss;
+
+	if (proto == PPP_IPV6 && x->has6 && ra_is_rs(pkt, len)) {
+		ev_timer_arm(ss->loop, &x->ra_timer, 0);
+		return;
+	}
+	if (ss->kern)
+		return;	/* before the module has the session up: not ours to forward */
+	if (!source_ok(x, proto, pkt, len)) {
+		ss->st.tun_tx_spoofed++;
+		log_debug("ppp %s: packet with a foreign source dropped", x->tag);
+		return;
+	}
+	if (write(netdev_tun_fd(ss->nd), pkt, len) != (ssize_t)len) {
+		ss->st.tun_errors++;
+		return;
+	}
+	ss->st.tun_tx++;
+}
+
+static void cb_down(void *ctx, enum ppp_down_reason reason, const char *msg)
+{
+	struct sess *x = ctx;
+	struct sessions *ss = x->ss;
+
+	switch (reason) {
+	case PPP_DOWN_ECHO_TIMEOUT:
+		x->cdn_result = CDN_LOST_CARRIER;
+		break;
+	case PPP_DOWN_ADMIN:
+	case PPP_DOWN_PEER:
+		x->cdn_result = CDN_ADMIN;
+		break;
+	default:
+		x->cdn_result = CDN_GENERAL_ERROR;
+		break;
+	}
+	snprintf(x->cdn_text, sizeof(x->cdn_text), "PPP: %s", ppp_down_reason_name(reason));
+	if (ppp_is_up(x->ppp) || x->routed4 || x->routed6)
+		ss->st.down++;
+	(void)msg;	/* the engine logged it */
+}
+
+static void cb_log(void *ctx, int prio, const char *msg)
+{
+	struct sess *x = ctx;
+
+	log_msg(prio, "ppp %s: %s", x->tag, msg);
+}
+
+static const struct ppp_ops sess_ppp_ops = {
+	.send = cb_send,
+	.get_secret = cb_get_secret,
+	.auth_result = cb_auth_result,
+	.alloc_ipv4 = cb_alloc_ipv4,
+	.ipcp_up = cb_ipcp_up,
+	.ipv6cp_up = cb_ipv6cp_up,
+	.data = cb_data,
+	.down = cb_down,
+	.log = cb_log,
+};
+
+/* --- the LNS's hooks --------------------------------------------------------------- */
+
+static void ppp_config_from(struct ppp_config *pc, const struct l2sec_config *cfg)
+{
+	ppp_config_init(pc);
+	snprintf(pc->name, sizeof(pc->name), "%s", cfg->ppp_name);
+	pc->auth = cfg->ppp_auth;
+	pc->mru = (uint16_t)cfg->mru;
+	pc->echo_interval_ms = cfg->lcp_echo_interval_ms;
+	pc->echo_failures = cfg->lcp_echo_failures;
+	pc->auth_tries = cfg->auth_tries;
+	pc->auth_fail_delay_ms = cfg->auth_fail_delay_ms;
+	pc->auth_timeout_ms = cfg->auth_timeout_ms;
+	pc->ipv4 = true;
+	pc->ipv6 = cfg->ipv6;
+	pc->local_ipv4 = cfg->local_ipv4;
+	memcpy(pc->dns, cfg->dns, sizeof(pc->dns));
+	memcpy(pc->nbns, cfg->nbns, sizeof(pc->nbns));
+}
+
+static void l2tp_established(void *arg, struct l2tp_session *ls)
+{
+	struct sessions *ss = arg;
+	struct ppp_config pc;
+	struct sess *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		goto err;
+	x->ss = ss;
+	x->l2tp = ls;
+	snprintf(x->tag, sizeof(x->tag), "%u/%u", ls->tunnel->tid, ls->sid);
+	ev_timer_init(&x->timer, timer_cb);
+	ev_timer_init(&x->ra_timer, ra_timer_cb);
+	ppp_config_from(&pc, ss->cfg);
+	x->ppp = ppp_new(&pc, &sess_ppp_ops, x);
+	if (!x->ppp)
+		goto err_free;
+	x->next = ss->list;
+	if (ss->list)
+		ss->list->prev = x;
+	ss->list = x;
+	ss->n++;
+	ls->ppp = x;
+	ppp_start(x->ppp, evloop_now(ss->loop));
+	sess_after(x);
+	return;
+err_free:
+	free(x);
+err:
+	log_err("ppp %u/%u: out of memory: call refused", ls->tunnel->tid, ls->sid);
+	l2tp_session_close(ls, CDN_NO_RESOURCES_TEMP, 0, "out of memory");
+}
+
+static void l2tp_ppp_input(void *arg, struct l2tp_session *ls, const uint8_t *frame, size_t len)
+{
+	struct sess *x = ls->ppp;
+
+	(void)arg;
+	if (!x)
+		return;
+	ppp_input(x->ppp, evloop_now(x->ss->loop), frame, len);
+	sess_after(x);
+}
+
+static void l2tp_closed(void *arg, struct l2tp_session *ls)
+{
+	struct sess *x = ls->ppp;
+
+	(void)arg;
+	if (!x)
+		return;
+	ls->ppp = NULL;
+	x->l2tp = NULL;		/* nothing more goes out, no CDN of ours */
+	ppp_lower_down(x->ppp, evloop_now(x->ss->loop));
+	sess_free(x);
+}
+
+const struct l2tp_session_ops sessions_l2tp_ops = {
+	.established = l2tp_established,
+	.ppp_input = l2tp_ppp_input,
+	.closed = l2tp_closed,
+};
+
+/* --- the TUN data path --------------------------------------------------------------- */
+
+static void tun_packet(struct sessions *ss, const uint8_t *pkt, size_t len)
+{
+	struct sess *x = NULL;
+	uint16_t proto = 0;
+	struct in_addr d4;
+	struct in6_addr d6;
+
+	if (len >= 20 && (pkt[0] >> 4) == 4) {
+		memcpy(&d4, pkt + 16, 4);
+		x = find4(ss, d4);
+		proto = PPP_IP;
+	} else if (len >= 40 && (pkt[0] >> 4) == 6) {
+		memcpy(&d6, pkt + 24, 16);
+		x = find6(ss, &d6);
+		proto = PPP_IPV6;
+	}
+	if (!x || !x->l2tp || ppp_send_data(x->ppp, proto, pkt, len) < 0) {
+		ss->st.tun_rx_no_session++;
+		return;
+	}
+	ss->st.tun_rx++;
+}
+
+static void tun_cb(struct ev_io *io, uint32_t events)
+{
+	struct sessions *ss = container_of(io, struct sessions, tun_io);
+
+	(void)events;
+	for (int i = 0; i < TUN_BATCH; i++) {
+		ssize_t n = read(io->fd, ss->buf, sizeof(ss->buf));
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR) {
+				ss->st.tun_errors++;
+				log_info("tun: read: %s", strerror(errno));
+			}
+			return;
+		}
+		tun_packet(ss, ss->buf, (size_t)n);
+	}
+}
+
+/* --- the layer ------------------------------------------------------------------------ */
+
+static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6)
+{
+	const struct l2sec_config *cfg = ss->cfg;
+
+	*p4 = pool_new(cfg->pool, cfg->n_pool);
+	*p6 = NULL;
+	if (!*p4)
+		return -1;
+	if (cfg->ipv6 && cfg->ipv6_prefix_len) {
+		*p6 = pool6_new(&cfg->ipv6_prefix, cfg->ipv6_prefix_len);
+		if (!*p6) {
+			pool_free(*p4);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cfg,
+			      struct users_db *users, struct kern *kern, struct netdev *nd)
+{
+	struct sessions *ss = calloc(1, sizeof(*ss));
+
+	if (!ss)
+		return NULL;
+	ss->loop = loop;
+	ss->cfg = cfg;
+	ss->kern = kern;
+	ss->nd = nd;
+	if (pools_build(ss, &ss->pool, &ss->pool6) < 0)
+		goto err;
+	if (!kern) {
+		if (evloop_add_io(loop, &ss->tun_io, netdev_tun_fd(nd), EPOLLIN, tun_cb) < 0)
+			goto err_pools;
+		ss->tun_registered = true;
+	}
+	ss->users = users;
+	return ss;
+err_pools:
+	pool_free(ss->pool);
+	pool6_free(ss->pool6);
+err:
+	free(ss);
+	return NULL;
+}
+
+void sessions_free(struct sessions *ss)
+{
+	if (!ss)
+		return;
+	while (ss->list) {
+		struct sess *x = ss->list;
+
+		if (x->l2tp)
+			x->l2tp->ppp = NULL;
+		x->l2tp = NULL;
+		ppp_lower_down(x->ppp, evloop_now(ss->loop));
+		sess_free(x);
+	}
+	if (ss->tun_registered)
+		evloop_del_io(ss->loop, &ss->tun_io);
+	pool_free(ss->pool);
+	pool6_free(ss->pool6);
+	users_free(ss->users);
+	free(ss);
+}
+
+int sessions_reload(struct sessions *ss, struct users_db *users)
+{
+	struct pool *p4;
+	struct pool6 *p6;
+	struct sess *x;
+
+	if (pools_build(ss, &p4, &p6) < 0) {
+		log_err("reload: out of memory: the address pools in force are kept");
+		users_free(users);
+		return -1;
+	}
+	/* live sessions keep their addresses; those outside the new ranges stay static */
+	for (x = ss->list; x; x = x->next) {
+		if (x->ipv4.s_addr)
+			x->ipv4_pool = pool_take(p4, x->ipv4) == 0;
+		if (x->has6)
+			x->pfx6_pool = p6 && pool6_take(p6, &x->pfx6) == 0;
+	}
+	pool_free(ss->pool);
+	pool6_free(ss->pool6);
+	ss->pool = p4;
+	ss->pool6 = p6;
+	if (users) {
+		users_free(ss->users);
+		ss->users = users;
+	}
+	return 0;
+}
+
+const char *sessions_datapath(const struct sessions *ss)
+{
+	return ss->kern ? "kernel" : "tun";
+}
+
+const struct sess_stats *sessions_stats(const struct sessions *ss)
+{
+	return &ss->st;
+}
+
+void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
+		       struct json_object *o)
+{
+	const struct sess *x = ls->ppp;
+	char a[INET6_ADDRSTRLEN + 4];
+
+	json_object_object_add(o, "datapath", json_object_new_string(sessions_datapath(ss)));
+	if (!x)
+		return;
+	json_object_object_add(o, "user", json_object_new_string(ppp_user(x->ppp)));
+	json_object_object_add(o, "ppp_phase", json_object_new_string(ppp_phase_name(x->ppp)));
+	if (x->ipv4.s_addr) {
+		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
+		json_object_object_add(o, "ipv4", json_object_new_string(a));
+	}
+	if (x->has6) {
+		inet_ntop(AF_INET6, &x->pfx6, a, INET6_ADDRSTRLEN);
+		strcat(a, "/64");
+		json_object_object_add(o, "ipv6_prefix", json_object_new_string(a));
+	}
+}
+
+void sessions_describe_pools(const struct sessions *ss, struct json_object *o)
+{
+	json_object_object_add(o, "datapath", json_object_new_string(sessions_datapath(ss)));
+	json_object_object_add(o, "pool_size", json_object_new_int64(pool_size(ss->pool)));
+	json_object_object_add(o, "pool_in_use", json_object_new_int64(pool_in_use(ss->pool)));
+	if (ss->pool6) {
+		json_object_object_add(o, "pool6_size", json_object_new_int64(pool6_size(ss->pool6)));
+		json_object_object_add(o, "pool6_in_use",
+				       json_object_new_int64(pool6_in_use(ss->pool6)));
+	}
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PPP over the LNS's sessions: the daemon's PPP layer.
+ *
+ * One struct sess per established L2TP session. It owns the PPP engine
+ * (ppp.h) and what the engine's callbacks hand out: the user's secret from
+ * the users file, the client's IPv4 address (pool or static), its IPv6 /64,
+ * the module's session state and the route through the data device.
+ * Everything is undone, in reverse, when PPP or the L2TP session goes down.
+ *
+ * Two data paths, picked once at start (server.c):
+ *  - kernel: l2sec.ko carries IPv4/IPv6 once the session is up; only LCP,
+ *    authentication and the NCPs reach the daemon;
+ *  - tun: the daemon carries every packet itself between the L2TP socket
+ *    and a TUN device of the same name (slower, same behaviour).
+ *
+ * Lifetime (single-threaded, on the event loop): a sess is created by the
+ * LNS's established() hook and freed either by closed() (the L2TP side went
+ * first) or after the engine reported down (then the L2TP session is closed
+ * with a CDN from here). l2tp_session->ppp points to the sess while it lives;
+ * it is cleared before the L2TP session is closed so closed() finds nothing.
+ */
+#ifndef L2SECD_SESS_H
+#define L2SECD_SESS_H
+
+#include <json-c/json.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "evloop.h"
+#include "l2tp_lns.h"
+
+struct kern;
+struct netdev;
+struct users_db;
+
+struct sess_stats {
+	uint64_t up, down, auth_failures, no_address;
+	uint64_t tun_rx, tun_tx;		/* packets: TUN -> client, client -> TUN */
+	uint64_t tun_rx_no_session, tun_tx_spoofed, tun_errors;
+	uint64_t ra_sent;
+};
+
+struct sessions;
+
+/*
+ * kern NULL: TUN data path, nd's TUN fd is read from the loop. The users db
+ * is owned by the sessions layer from here on; cfg must stay valid (it
+ * points to the daemon's configuration, replaced in place on reload).
+ */
+struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cfg,
+			      struct users_db *users, struct kern *kern, struct netdev *nd);
+/* Hang every session up at once (lower down, no PPP sent) and free it all. */
+void sessions_free(struct sessions *ss);
+
+/* The LNS's PPP hooks; arg is the struct sessions. */
+extern const struct l2tp_session_ops sessions_l2tp_ops;
+
+/*
+ * After a configuration reload (cfg already replaced): a new users db
+ * (NULL keeps the current one) and pools rebuilt from the new ranges; live
+ * sessions keep their addresses. New sessions get the new PPP settings.
+ */
+int sessions_reload(struct sessions *ss, struct users_db *users);
+
+/* Ask every session's PPP to terminate (LCP Terminate-Request). */
+void sessions_shutdown(struct sessions *ss);
+
+const char *sessions_datapath(const struct sessions *ss);	/* "kernel" or "tun" */
+const struct sess_stats *sessions_stats(const struct sessions *ss);
+
+/* For the control socket: PPP facts of one L2TP session, added to o. */
+void sessions_describe(const struct sessions *ss, const struct l2tp_session *s,
+		       struct json_object *o);
+/* Address pool usage, added to o. */
+void sessions_describe_pools(const struct sessions *ss, struct json_object *o);
+
+#endif
