@@ -140,6 +140,11 @@ build/fuzz/obj/%.o: %.c
 build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB_SRCS))
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
 
+# fuzz_tool_*: the l2sec tool's parsers, linked with the tool's objects
+FUZZ_TOOL_BINS := $(filter build/fuzz/fuzz_tool_%,$(FUZZ_BINS))
+$(FUZZ_TOOL_BINS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(TOOL_LIB_SRCS))
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
+
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build

@@ -25,15 +25,28 @@ bool cli_matches(const char *arg, const char *word)
 	return len > 0 && len <= strlen(word) && !strncmp(arg, word, len);
 }
 
+static FILE *err_out;
+
+void cli_err_to(FILE *f)
+{
+	err_out = f;
+}
+
 void cli_err(const char *fmt, ...)
 {
+	FILE *f = err_out ? err_out : stderr;
 	va_list ap;
 
-	fputs("l2sec: ", stderr);
+	fputs("l2sec: ", f);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', f);
+}
+
+const char *cli_runtime_dir(const struct cli *c)
+{
+	return c->runtime_dir ? c->runtime_dir : CLI_RUNTIME_DIR;
 }
 
 int cli_parse_opts(struct cli *c, int argc, char **argv, int *cmd_index, enum cli_action *act)
@@ -62,6 +75,13 @@ int cli_parse_opts(struct cli *c, int argc, char **argv, int *cmd_index, enum cl
 				return CLI_USAGE;
 			}
 			c->netns = argv[++i];
+		} else if (cli_matches(opt, "runtime-dir")) {
+			/* a path, not a name: the socket is found whatever -n enters */
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				cli_err("option \"%s\" needs a directory", argv[i]);
+				return CLI_USAGE;
+			}
+			c->runtime_dir = argv[++i];
 		} else if (cli_matches(opt, "Version")) {
 			*act = CLI_VERSION;
 		} else if (cli_matches(opt, "help")) {
@@ -134,30 +154,37 @@ static int enter_netns(const char *name)
 	return 0;
 }
 
-int cli_connect(struct cli *c)
+int cli_try_connect(struct cli *c)
 {
 	int err;
 
 	if (c->connected)
 		return CLI_OK;
 	if (c->netns && enter_netns(c->netns))
-		return CLI_FAIL;
+		return -1;
 	err = gnl_open(&c->gnl, L2SEC_GENL_NAME);
-	if (err == -ENOENT) {
-		/* the kernel tried to load it by family name and could not */
-		cli_err("the l2sec kernel module is not loaded (modprobe l2sec)");
-	} else if (err) {
-		cli_err("cannot open generic netlink: %s", strerror(-err));
-	}
 	if (err) {
 		gnl_close(&c->gnl);
-		return CLI_FAIL;
+		/* -ENOENT: the kernel tried to load it by family name and could not */
+		if (err == -ENOENT)
+			return -ENOENT;
+		cli_err("cannot open generic netlink: %s", strerror(-err));
+		return -1;
 	}
 	if (c->gnl.family_version < L2SEC_GENL_VERSION)
 		cli_err("warning: the kernel's l2sec family is version %u, this tool speaks %u",
 			c->gnl.family_version, L2SEC_GENL_VERSION);
 	c->connected = true;
 	return CLI_OK;
+}
+
+int cli_connect(struct cli *c)
+{
+	int err = cli_try_connect(c);
+
+	if (err == -ENOENT)
+		cli_err("the l2sec kernel module is not loaded (modprobe l2sec)");
+	return err ? CLI_FAIL : CLI_OK;
 }
 
 void cli_disconnect(struct cli *c)
@@ -268,7 +295,7 @@ void cli_print_begin(const struct cli *c, bool lines)
 		flags |= PRINT_F_PRETTY;
 	if (lines)
 		flags |= PRINT_F_LINES;
-	print_begin(stdout, flags);
+	print_begin(c->out ? c->out : stdout, flags);
 }
 
 int cli_print_end(struct cli *c)

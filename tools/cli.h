@@ -4,7 +4,9 @@
  * (iproute2's matches(), strict id parsing), the connection to the l2sec
  * family (entering -n NETNS first), collecting a dump, and the error lines a
  * user reads.  Exit status: CLI_OK, CLI_FAIL (the request failed or the
- * kernel's answer had malformed records), CLI_USAGE (bad command line).
+ * kernel's or the daemon's answer had malformed records), CLI_USAGE (bad
+ * command line).  What only the daemon knows comes over its control socket
+ * (ctlc.h) in its runtime directory, -r DIR.
  */
 #ifndef L2SEC_CLI_H
 #define L2SEC_CLI_H
@@ -12,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gnl.h"
 #include "obj.h"
@@ -21,6 +24,9 @@ enum {
 	CLI_FAIL = 1,
 	CLI_USAGE = 2,
 };
+
+/* l2secd's runtime directory (its runtime-dir setting) unless -r DIR. */
+#define CLI_RUNTIME_DIR "/run/l2sec"
 
 enum cli_action {
 	CLI_RUN,	/* run the command at argv[cmd_index] (help if none) */
@@ -33,6 +39,8 @@ struct cli {
 	bool pretty;		/* -p (implies -j) */
 	int stats;		/* -s, repeatable */
 	const char *netns;	/* -n NAME */
+	const char *runtime_dir;	/* -r DIR; NULL: CLI_RUNTIME_DIR */
+	FILE *out;		/* NULL: stdout (unit tests capture the output) */
 	bool connected;
 	struct gnl gnl;
 	int status;		/* CLI_FAIL once a malformed record was skipped */
@@ -62,9 +70,19 @@ int cli_parse_id(const char *what, const char *s, uint32_t min, uint32_t max, ui
 const char *cli_next_arg(int *argc, char ***argv);
 
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where cli_err() writes: F, or stderr when NULL (for tests and fuzzers). */
+void cli_err_to(FILE *f);
+
+/* The daemon's runtime directory: -r DIR or CLI_RUNTIME_DIR. */
+const char *cli_runtime_dir(const struct cli *c);
 
 /* Enters -n NETNS and resolves the family; prints why not and returns CLI_FAIL. */
 int cli_connect(struct cli *c);
+/*
+ * As cli_connect(), but a module that is not loaded is left to the caller:
+ * -ENOENT without a line.  Other failures print why and return -1.
+ */
+int cli_try_connect(struct cli *c);
 void cli_disconnect(struct cli *c);
 
 /*

@@ -6,21 +6,33 @@
  *   l2sec [OPTIONS] session show [tunnel ID [id ID]]
  *   l2sec [OPTIONS] sock show [id ID]
  *   l2sec [OPTIONS] stats
+ *   l2sec [OPTIONS] daemon show
  *   l2sec [OPTIONS] monitor [all | sock | tunnel | session]...
  *   l2sec -V | help
  *   OPTIONS: -j (JSON)  -p (pretty JSON, implies -j)  -s (counters)
  *            -n NETNS (the named network namespace, like ip -n)
+ *            -r DIR (l2secd's runtime directory, where its control socket
+ *            l2secd.sock is; default /run/l2sec; a path, so -n does not
+ *            change it)
  *
  * Words may be abbreviated (`l2sec t sh`): the first command in the table
  * below that the word begins wins, as in ip.  Exit status: 0 success,
  * 1 failure (no such object, no permission, module missing, or a malformed
- * record from the kernel was skipped), 2 bad command line.
+ * record from the kernel or from l2secd was skipped), 2 bad command line.
+ *
+ * The kernel module's objects come over generic netlink; what only the
+ * daemon knows (data path, users, PPP, address pools) over l2secd's control
+ * socket.  `session show` adds l2secd's facts to each kernel session when
+ * l2secd answers (quietly not when it is not running or not ours to ask);
+ * when the module is not loaded it shows l2secd's own sessions (l2secd then
+ * carries the data over tun), and fails only when neither answers.
  *
  * JSON output (stable; keys are added, never renamed or removed).  `show`
- * commands print one array of objects, sorted by id; `stats` prints one
- * object; `monitor` prints one object per line (JSON lines).  Integers are
- * JSON numbers (marks and SPIs too, which text shows in hex); addresses are
- * strings.  A key is absent when the kernel did not report the value.
+ * commands print one array of objects, sorted by id; `stats` and `daemon
+ * show` print one object; `monitor` prints one object per line (JSON lines).
+ * Integers are JSON numbers (marks and SPIs too, which text shows in hex);
+ * addresses are strings.  A key is absent when the kernel (or l2secd) did
+ * not report the value.
  *
  *   tunnel:  tunnel_id, peer_tunnel_id, sock_id, peer_addr, peer_port,
  *            local_addr (if set), require_ipsec (bool), out_mark (0: none),
@@ -29,7 +41,16 @@
  *            (if an SA was seen), session_count, stats (with -s)
  *   session: session_id, tunnel_id, peer_session_id, peer_tunnel_id,
  *            state ("up" | "down" | "unknown"), ipv4 (if set),
- *            ipv6 (array of "ADDR/LEN", possibly empty), stats (with -s)
+ *            ipv6 (array of "ADDR/LEN", possibly empty), stats (with -s);
+ *            from l2secd when it knows the session: user, datapath
+ *            ("kernel" | "tun"), ppp_phase ("dead" | "establish" |
+ *            "authenticate" | "network" | "terminate")
+ *   session, module not loaded (l2secd's view): session_id, tunnel_id,
+ *            peer_session_id, peer_tunnel_id, state (l2secd's: "established"
+ *            | "wait-connect"), datapath, in_kernel (bool), call_serial,
+ *            tx_speed, uptime_ms, ppp_rx, ppp_tx (PPP frames through l2secd),
+ *            and once PPP runs user, ppp_phase, ipv4, ipv6_prefix
+ *            ("ADDR/64")
  *   sock:    sock_id, family ("inet" | "inet6"), local_addr, local_port,
  *            require_ipsec (bool), tunnel_count
  *   stats:   ifname, ifindex (if the namespace has an l2sec device),
@@ -39,6 +60,18 @@
  *            wrong_sa, not_up, spoof, no_device, no_session, no_route,
  *            no_xfrm_route, no_mem, proto, loop; "reason_N" for a reason
  *            newer than the tool, "other" for numbers beyond 31}
+ *   daemon:  version, datapath ("kernel" | "tun"), tunnel_count,
+ *            session_count, pool_size, pool_in_use (IPv4 addresses),
+ *            pool6_size, pool6_in_use (IPv6 prefixes, if l2secd has a
+ *            pool), stats (with -s) {l2tp {rx_packets, rx_bad_header,
+ *            rx_unknown_tunnel, rx_wrong_peer, rx_malformed, rx_ignored,
+ *            rx_wrong_state, sccrq_rate_limited, sccrq_refused,
+ *            tunnels_established, tunnels_auth_failed, tunnels_timed_out,
+ *            sessions_refused, sessions_established, rx_data,
+ *            rx_data_dropped, tx_errors, rx_plaintext}, ppp {up, down,
+ *            auth_failures, no_address, tun_rx, tun_tx, tun_rx_no_session,
+ *            tun_tx_spoofed, tun_errors, ra_sent}} (all u64; counters newer
+ *            than the tool are passed on under l2secd's names)
  *   monitor: event ("new" | "set" | "del" | "bound"), object ("sock" |
  *            "tunnel" | "session"), then the keys of that object that the
  *            notification carries (a "del" has only the ids).
@@ -47,6 +80,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "daemon_cmd.h"
 #include "monitor.h"
 #include "session.h"
 #include "sock.h"
@@ -69,6 +103,7 @@ static const struct {
 	{ "session", session_main, "show L2TP sessions" },
 	{ "sock", sock_main, "show the UDP sockets handed to the module" },
 	{ "stats", stats_main, "show namespace totals and drops by reason" },
+	{ "daemon", daemon_main, "show what l2secd knows: data path, pools, PPP counters" },
 	{ "monitor", monitor_main, "print notifications as they come" },
 	{ "help", help_main, "show this help" },
 };
@@ -79,7 +114,7 @@ static void help(FILE *f)
 
 	fputs("Usage: l2sec [OPTIONS] OBJECT { COMMAND | help }\n"
 	      "       l2sec -V\n"
-	      "OPTIONS: -j[son] -p[retty] -s[tats] -n[etns] NAME\n"
+	      "OPTIONS: -j[son] -p[retty] -s[tats] -n[etns] NAME -r[untime-dir] DIR\n"
 	      "OBJECT:\n", f);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].description);

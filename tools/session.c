@@ -1,25 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `l2sec session`: show the module's L2TP sessions (SESSION_GET).
+ * `l2sec session`: show the module's L2TP sessions (SESSION_GET), each with
+ * what l2secd adds about it (its user, its data path) when l2secd answers:
  *
  *   session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state up
- *     ipv4 10.0.0.5 ipv6 2001:db8:1::/64
- * (one line), counters on the following lines with -s.
+ *     ipv4 10.0.0.5 ipv6 2001:db8:1::/64 user alice datapath kernel
+ * (one line), counters on the following lines with -s.  When the module is
+ * not loaded, the sessions are l2secd's own (it carries them over tun):
+ *
+ *   session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state established
+ *     ppp network user alice ipv4 10.0.0.5 ipv6 2001:db8:1::/64 datapath tun
  */
 #include <errno.h>
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
+#include "ctlc.h"
 #include "print.h"
 #include "session.h"
 #include "stats.h"
 
 static void usage(void)
 {
-	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] session show [tunnel ID [id ID]]\n"
-	      "tunnel ID: a local tunnel id, 1-65535; id ID: a local session id in it\n",
+	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] [-r DIR] session show [tunnel ID [id ID]]\n"
+	      "tunnel ID: a local tunnel id, 1-65535; id ID: a local session id in it\n"
+	      "-r DIR: l2secd's runtime directory (" CLI_RUNTIME_DIR "), for its facts\n",
 	      stderr);
 }
 
@@ -66,7 +74,8 @@ static const char *state_name(uint64_t state)
 	return "unknown";
 }
 
-void session_print_fields(const struct obj *o, int stats)
+/* The kernel's fields of session O, without its counters. */
+static void fields(const struct obj *o)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	unsigned int i;
@@ -97,16 +106,30 @@ void session_print_fields(const struct obj *o, int stats)
 	}
 	if (o->pfx_more)
 		print_text(" (more ipv6 prefixes not shown)");
+}
+
+void session_print_fields(const struct obj *o, int stats)
+{
+	fields(o);
 	if (stats && obj_has(o, L2SEC_A_STATS))
 		stats_print_counters(&o->stats, "    ", false);
 }
 
-void session_print(const struct obj *o, int stats)
+void session_print_joined(const struct obj *o, const struct dsess *d, int stats)
 {
 	print_open_object(NULL);
-	session_print_fields(o, stats);
+	fields(o);
+	if (d)
+		dsess_print_extra(d);
+	if (stats && obj_has(o, L2SEC_A_STATS))
+		stats_print_counters(&o->stats, "    ", false);
 	print_nl();
 	print_close_object();
+}
+
+void session_print(const struct obj *o, int stats)
+{
+	session_print_joined(o, NULL, stats);
 }
 
 static int cmp_session(const void *a, const void *b)
@@ -167,27 +190,179 @@ static int fetch(struct cli *c, const struct session_filter *f, struct cli_list 
 	return CLI_OK;
 }
 
+/* The daemon's answer was there but not right (as opposed to no answer). */
+static bool malformed(int err)
+{
+	return err == -EBADMSG || err == -EMSGSIZE || err == -EREMOTEIO;
+}
+
+/*
+ * l2secd's records for the join into D; none, quietly, when it cannot be
+ * asked (not running, not root): the kernel's view is then shown as it is.
+ */
+static void daemon_sessions(struct cli *c, struct dsess_list *d)
+{
+	struct json_object *reply;
+	unsigned int bad = 0;
+	char why[256];
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	err = ctlc_request(cli_runtime_dir(c), "show sessions", &reply);
+	if (err) {
+		if (ctlc_unreachable(err))
+			return;
+		ctlc_strerror(cli_runtime_dir(c), err, why, sizeof(why));
+		cli_err("warning: %s; the kernel's view only", why);
+		if (malformed(err))
+			c->status = CLI_FAIL;
+		return;
+	}
+	err = dsess_parse(reply, d, &bad);
+	if (err == -ENOMEM)
+		cli_err("warning: out of memory for l2secd's sessions");
+	if (err || bad)
+		c->status = CLI_FAIL;
+}
+
+/* Does l2secd have tunnel TID?  1 yes, 0 no, -1 it cannot tell. */
+static int daemon_has_tunnel(struct cli *c, uint32_t tid)
+{
+	struct json_object *reply, *arr;
+	uint64_t v;
+	size_t i, n;
+	int found = 0;
+
+	if (ctlc_request(cli_runtime_dir(c), "show tunnels", &reply))
+		return -1;
+	if (!json_object_object_get_ex(reply, "tunnels", &arr) ||
+	    !json_object_is_type(arr, json_type_array)) {
+		json_object_put(reply);
+		return -1;
+	}
+	n = json_object_array_length(arr);
+	for (i = 0; i < n && !found; i++)
+		found = ctlc_get_u64(json_object_array_get_idx(arr, i), "tunnel_id", &v) == 1 &&
+			v == tid;
+	json_object_put(reply);
+	return found;
+}
+
+int session_show_daemon(struct cli *c, const struct session_filter *f)
+{
+	const char *dir = cli_runtime_dir(c);
+	struct json_object *reply;
+	struct dsess_list d;
+	unsigned int bad = 0;
+	size_t i, shown = 0;
+	char why[256];
+	int err, ret;
+
+	err = ctlc_request(dir, "show sessions", &reply);
+	if (err) {
+		ctlc_strerror(dir, err, why, sizeof(why));
+		if (err == -ENOENT || err == -ECONNREFUSED || err == -ENOTDIR)
+			cli_err("l2sec.ko is not loaded and %s", why);
+		else
+			cli_err("l2sec.ko is not loaded; asking l2secd: %s", why);
+		return CLI_FAIL;
+	}
+	err = dsess_parse(reply, &d, &bad);
+	if (err) {
+		if (err == -ENOMEM)
+			cli_err("out of memory for l2secd's sessions");
+		dsess_list_free(&d);
+		return CLI_FAIL;
+	}
+	if (bad)
+		c->status = CLI_FAIL;
+	for (i = 0; i < d.n; i++)
+		shown += (!f->tunnel_id || d.v[i].tunnel_id == f->tunnel_id) &&
+			 (!f->id || d.v[i].session_id == f->id);
+	/* the errors of the kernel's view, as far as the daemon can tell */
+	if (f->tunnel_id && !shown && daemon_has_tunnel(c, f->tunnel_id) == 0) {
+		cli_err("no such tunnel %u", f->tunnel_id);
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (f->id && !shown) {
+		cli_err("no such session %u in tunnel %u", f->id, f->tunnel_id);
+		ret = CLI_FAIL;
+		goto out;
+	}
+	cli_print_begin(c, false);
+	for (i = 0; i < d.n; i++) {
+		if ((f->tunnel_id && d.v[i].tunnel_id != f->tunnel_id) ||
+		    (f->id && d.v[i].session_id != f->id))
+			continue;
+		dsess_print(&d.v[i], c->stats);
+	}
+	ret = cli_print_end(c);
+out:
+	dsess_list_free(&d);
+	return ret;
+}
+
+/*
+ * Does l2secd carry the data itself (the TUN fallback)?  Then its sessions
+ * are the whole truth, and asking the kernel would only autoload a module
+ * nobody uses.  False when l2secd cannot be asked.
+ */
+static bool daemon_on_tun(struct cli *c)
+{
+	struct json_object *reply, *dp;
+	bool tun;
+
+	if (ctlc_request(cli_runtime_dir(c), "show stats", &reply))
+		return false;
+	tun = json_object_object_get_ex(reply, "datapath", &dp) &&
+	      json_object_is_type(dp, json_type_string) &&
+	      !strcmp(json_object_get_string(dp), "tun");
+	json_object_put(reply);
+	return tun;
+}
+
 static int show(struct cli *c, const struct session_filter *f)
 {
+	const struct dsess **match = NULL;
+	struct dsess_list d;
 	struct cli_list l;
 	size_t i;
 	int ret;
 
-	if (cli_connect(c))
+	if (daemon_on_tun(c))
+		return session_show_daemon(c, f);
+	ret = cli_try_connect(c);
+	if (ret == -ENOENT)
+		return session_show_daemon(c, f);
+	if (ret)
 		return CLI_FAIL;
+	memset(&d, 0, sizeof(d));
 	cli_list_init(&l, c, "session", OBJ_BIT(L2SEC_A_TUNNEL_ID) | OBJ_BIT(L2SEC_A_SESSION_ID));
 	ret = fetch(c, f, &l);
 	if (ret)
 		goto out;
 	cli_list_sort(&l, cmp_session);
+	if (l.n) {
+		daemon_sessions(c, &d);
+		match = calloc(l.n, sizeof(*match));
+		if (!match) {
+			cli_err("out of memory");
+			ret = CLI_FAIL;
+			goto out;
+		}
+		dsess_join(l.v, l.n, &d, match);
+	}
 	cli_print_begin(c, false);
 	for (i = 0; i < l.n; i++) {
 		if (f->tunnel_id && l.v[i].u[L2SEC_A_TUNNEL_ID] != f->tunnel_id)
 			continue;
-		session_print(&l.v[i], c->stats);
+		session_print_joined(&l.v[i], match[i], c->stats);
 	}
 	ret = cli_print_end(c);
 out:
+	free(match);
+	dsess_list_free(&d);
 	cli_list_free(&l);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "dsess.h"
 #include "obj.h"
 
 struct session_filter {
@@ -19,6 +20,15 @@ int session_parse_show(int argc, char **argv, struct session_filter *f);
 /* As tunnel_print_fields(), for a session record. */
 void session_print_fields(const struct obj *o, int stats);
 void session_print(const struct obj *o, int stats);
+/* One kernel session O with l2secd's facts D about it (NULL: none). */
+void session_print_joined(const struct obj *o, const struct dsess *d, int stats);
+
+/*
+ * `session show` when the module is not loaded: l2secd's sessions, which it
+ * carries over tun; "l2sec.ko is not loaded and l2secd is not running" if
+ * it cannot be asked either.
+ */
+int session_show_daemon(struct cli *c, const struct session_filter *f);
 
 int session_main(struct cli *c, int argc, char **argv);
 

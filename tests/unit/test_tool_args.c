@@ -70,6 +70,20 @@ static void test_opts(void **state)
 	/* "--" ends the options */
 	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "--", "-j"), &cmd_index, &act), CLI_OK);
 	assert_int_equal(cmd_index, 2);
+
+	/* l2secd's runtime directory, with -n too: a path, not in a namespace */
+	memset(&c, 0, sizeof(c));
+	assert_string_equal(cli_runtime_dir(&c), "/run/l2sec");
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-n", "ns1", "-r", "/run/l2sec-ns1",
+						 "daemon"), &cmd_index, &act), CLI_OK);
+	assert_string_equal(c.netns, "ns1");
+	assert_string_equal(cli_runtime_dir(&c), "/run/l2sec-ns1");
+	assert_int_equal(cmd_index, 5);
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "--runtime-dir", "/tmp/x", "-j",
+						 "session"), &cmd_index, &act), CLI_OK);
+	assert_string_equal(c.runtime_dir, "/tmp/x");
+	assert_true(c.json);
+	assert_int_equal(cmd_index, 4);
 }
 
 static void test_opts_bad(void **state)
@@ -83,6 +97,9 @@ static void test_opts_bad(void **state)
 			 CLI_USAGE);
 	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-n"), &cmd_index, &act), CLI_USAGE);
 	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-n", ""), &cmd_index, &act), CLI_USAGE);
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-r"), &cmd_index, &act), CLI_USAGE);
+	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-runtime-dir", ""), &cmd_index, &act),
+			 CLI_USAGE);
 	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-"), &cmd_index, &act), CLI_USAGE);
 	/* -v is not -V: versions are capital, as in ip */
 	assert_int_equal(cli_parse_opts(&c, ARGS("l2sec", "-v"), &cmd_index, &act), CLI_USAGE);

@@ -1,0 +1,1105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tool's side of l2secd's control socket: a fake daemon (a forked child
+ * serving canned answers on a unix socket in a temporary directory) answers
+ * `l2sec daemon show` and `session show` without the module; the join of the
+ * kernel's sessions with the daemon's is checked as a pure function; every
+ * malformed answer (truncated, wrong types, too big, an error, no daemon at
+ * all) gives a clear line and exit status 1, never a crash (run under ASan in
+ * build/san/unit/).  And the daemon's own answers (ctl_handle() with the
+ * scripted LAC of l2tp_fake.h) are read without a complaint.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "cli.h"
+#include "ctl.h"
+#include "ctlc.h"
+#include "daemon_cmd.h"
+#include "dsess.h"
+#include "l2tp_fake.h"
+#include "log.h"
+#include "print.h"
+#include "session.h"
+
+#define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
+#define ARGS(...) ARGC(__VA_ARGS__), ARGV(__VA_ARGS__)
+
+/* --- the fake daemon ------------------------------------------------------ */
+
+enum srv_mode {
+	SRV_ANSWER,	/* write the reply, close */
+	SRV_HANG,	/* read the request, never answer */
+	SRV_HUGE,	/* answer more than CTLC_REPLY_MAX bytes */
+	SRV_CLOSE,	/* close without answering */
+};
+
+struct canned {
+	const char *req;
+	const char *reply;	/* with its '\n', as l2secd sends it */
+	enum srv_mode mode;
+};
+
+struct fakesrv {
+	char dir[64];
+	char path[96];
+	pid_t pid;
+};
+
+static void write_all(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			return;	/* the client went away: its business */
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void serve_one(int fd, const struct canned *c, size_t n)
+{
+	static const char unknown[] = "{\"error\":\"unknown request\"}\n";
+	char req[256];
+	size_t len = 0, i;
+	ssize_t r;
+
+	while (len < sizeof(req) - 1 && !memchr(req, '\n', len)) {
+		r = recv(fd, req + len, sizeof(req) - 1 - len, 0);
+		if (r <= 0)
+			return;
+		len += (size_t)r;
+	}
+	req[len] = '\0';
+	*strchrnul(req, '\n') = '\0';
+	for (i = 0; i < n; i++) {
+		if (strcmp(c[i].req, req))
+			continue;
+		switch (c[i].mode) {
+		case SRV_ANSWER:
+			write_all(fd, c[i].reply, strlen(c[i].reply));
+			return;
+		case SRV_HANG:
+			pause();
+			return;
+		case SRV_HUGE: {
+			static char chunk[1 << 16];
+			size_t sent;
+
+			memset(chunk, ' ', sizeof(chunk));
+			for (sent = 0; sent <= CTLC_REPLY_MAX; sent += sizeof(chunk))
+				write_all(fd, chunk, sizeof(chunk));
+			return;
+		}
+		case SRV_CLOSE:
+			return;
+		}
+	}
+	write_all(fd, unknown, sizeof(unknown) - 1);
+}
+
+/* Listens in a new temporary directory and serves C from a child process. */
+static void srv_start(struct fakesrv *f, const struct canned *c, size_t n)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd, cfd;
+
+	strcpy(f->dir, "/tmp/l2sec-ctlc-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, CTLC_SOCK_NAME);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", f->path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(fd, 16), 0);
+	fflush(NULL);
+	f->pid = fork();
+	assert_true(f->pid >= 0);
+	if (f->pid == 0) {
+		for (;;) {
+			cfd = accept(fd, NULL, NULL);
+			if (cfd < 0)
+				_exit(1);
+			serve_one(cfd, c, n);
+			close(cfd);
+		}
+	}
+	close(fd);
+}
+
+/* An empty directory: no daemon. */
+static void srv_none(struct fakesrv *f)
+{
+	strcpy(f->dir, "/tmp/l2sec-ctlc-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, CTLC_SOCK_NAME);
+	f->pid = 0;
+}
+
+static void srv_stop(struct fakesrv *f)
+{
+	if (f->pid > 0) {
+		kill(f->pid, SIGKILL);
+		waitpid(f->pid, NULL, 0);
+	}
+	unlink(f->path);
+	rmdir(f->dir);
+}
+
+/* --- output capture ------------------------------------------------------- */
+
+struct capture {
+	char *out, *err;
+	size_t out_len, err_len;
+	FILE *fo, *fe;
+};
+
+static void cap_begin(struct capture *c, struct cli *cl)
+{
+	memset(c, 0, sizeof(*c));
+	c->fo = open_memstream(&c->out, &c->out_len);
+	c->fe = open_memstream(&c->err, &c->err_len);
+	assert_non_null(c->fo);
+	assert_non_null(c->fe);
+	if (cl)
+		cl->out = c->fo;
+	cli_err_to(c->fe);
+}
+
+/* For the pure printers: the print layer straight into the capture. */
+static void cap_print(struct capture *c, unsigned int flags)
+{
+	cap_begin(c, NULL);
+	print_begin(c->fo, flags);
+}
+
+static void cap_end(struct capture *c)
+{
+	cli_err_to(NULL);
+	fclose(c->fo);
+	fclose(c->fe);
+}
+
+static void cap_free(struct capture *c)
+{
+	free(c->out);
+	free(c->err);
+}
+
+/* Runs `l2sec [opts] ARGV...` as main() would, output captured. */
+static int run(struct capture *cap, struct cli *c, int argc, char **argv,
+	       int (*fn)(struct cli *, int, char **))
+{
+	int ret;
+
+	cap_begin(cap, c);
+	ret = fn(c, argc, argv);
+	cap_end(cap);
+	return ret;
+}
+
+static struct json_object *jparse(const char *s)
+{
+	struct json_object *o = json_tokener_parse(s);
+
+	assert_non_null(o);
+	return o;
+}
+
+static struct json_object *member(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	assert_true(json_object_object_get_ex(o, key, &v));
+	return v;
+}
+
+static uint64_t num(struct json_object *o, const char *key)
+{
+	struct json_object *v = member(o, key);
+
+	assert_true(json_object_is_type(v, json_type_int));
+	return json_object_get_uint64(v);
+}
+
+static const char *str(struct json_object *o, const char *key)
+{
+	struct json_object *v = member(o, key);
+
+	assert_true(json_object_is_type(v, json_type_string));
+	return json_object_get_string(v);
+}
+
+static bool has(struct json_object *o, const char *key)
+{
+	return json_object_object_get_ex(o, key, NULL);
+}
+
+/* --- canned answers, as daemon/ctl.c writes them ----------------------------- */
+
+#define VERSION_REPLY "{\"version\":\"0.4.0\"}\n"
+
+#define STATS_REPLY \
+	"{\"stats\":{\"rx_packets\":1234,\"rx_bad_header\":1,\"tx_errors\":0," \
+	"\"rx_plaintext\":2},\"tunnels\":2,\"half_open\":0,\"sessions\":3," \
+	"\"ppp\":{\"up\":3,\"down\":1,\"auth_failures\":0,\"no_address\":0,\"tun_rx\":10," \
+	"\"tun_tx\":11,\"tun_rx_no_session\":0,\"tun_tx_spoofed\":0,\"tun_errors\":0," \
+	"\"ra_sent\":2},\"datapath\":\"tun\",\"pool_size\":241,\"pool_in_use\":3," \
+	"\"pool6_size\":65536,\"pool6_in_use\":1}\n"
+
+#define SESSIONS_REPLY \
+	"{\"sessions\":[" \
+	"{\"tunnel_id\":4711,\"session_id\":7,\"peer_tunnel_id\":12,\"peer_session_id\":3," \
+	"\"state\":\"established\",\"call_serial\":1,\"tx_speed\":100000000," \
+	"\"uptime_ms\":3605123,\"in_kernel\":false,\"ppp_rx\":40,\"ppp_tx\":42," \
+	"\"datapath\":\"tun\",\"user\":\"alice\",\"ppp_phase\":\"network\"," \
+	"\"ipv4\":\"10.0.0.5\",\"ipv6_prefix\":\"2001:db8:1::/64\"}," \
+	"{\"tunnel_id\":4711,\"session_id\":2,\"peer_tunnel_id\":12,\"peer_session_id\":9," \
+	"\"state\":\"wait-connect\",\"call_serial\":2,\"tx_speed\":0,\"uptime_ms\":10," \
+	"\"in_kernel\":false,\"ppp_rx\":0,\"ppp_tx\":0,\"datapath\":\"tun\"}," \
+	"{\"tunnel_id\":9,\"session_id\":1,\"state\":\"established\",\"datapath\":\"tun\"," \
+	"\"user\":\"bob\",\"ppp_phase\":\"authenticate\"}]}\n"
+
+#define TUNNELS_REPLY "{\"tunnels\":[{\"tunnel_id\":4711},{\"tunnel_id\":9},{\"tunnel_id\":5}]}\n"
+
+static const struct canned good[] = {
+	{ "version", VERSION_REPLY, SRV_ANSWER },
+	{ "show stats", STATS_REPLY, SRV_ANSWER },
+	{ "show sessions", SESSIONS_REPLY, SRV_ANSWER },
+	{ "show tunnels", TUNNELS_REPLY, SRV_ANSWER },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- the client ----------------------------------------------------------- */
+
+static void test_request(void **state)
+{
+	struct json_object *o;
+	struct fakesrv f;
+	char why[256];
+
+	srv_start(&f, good, N(good));
+	assert_int_equal(ctlc_request(f.dir, "version", &o), 0);
+	assert_string_equal(str(o, "version"), "0.4.0");
+	json_object_put(o);
+
+	/* the daemon's own error is passed on, and nothing else */
+	assert_int_equal(ctlc_request(f.dir, "show nonsense", &o), -EREMOTEIO);
+	assert_null(o);
+	ctlc_strerror(f.dir, -EREMOTEIO, why, sizeof(why));
+	assert_string_equal(why, "l2secd: unknown request");
+
+	/* a request the daemon would refuse is not sent */
+	assert_int_equal(ctlc_request(f.dir, "show\nstats", &o), -EINVAL);
+	srv_stop(&f);
+}
+
+static void test_no_daemon(void **state)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct json_object *o;
+	char why[256], exp[256], file[160];
+	struct fakesrv f;
+	int fd;
+
+	srv_none(&f);
+	assert_int_equal(ctlc_request(f.dir, "version", &o), -ENOENT);
+	assert_true(ctlc_unreachable(-ENOENT));
+	ctlc_strerror(f.dir, -ENOENT, why, sizeof(why));
+	snprintf(exp, sizeof(exp), "l2secd is not running (no %s/l2secd.sock)", f.dir);
+	assert_string_equal(why, exp);
+	ctlc_strerror("/run/l2sec/", -ENOENT, why, sizeof(why));
+	assert_string_equal(why, "l2secd is not running (no /run/l2sec/l2secd.sock)");
+
+	/* a socket left behind by a daemon that died */
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", f.path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);
+	assert_int_equal(ctlc_request(f.dir, "version", &o), -ECONNREFUSED);
+	assert_true(ctlc_unreachable(-ECONNREFUSED));
+	ctlc_strerror(f.dir, -ECONNREFUSED, why, sizeof(why));
+	assert_non_null(strstr(why, "is stale"));
+	unlink(f.path);
+
+	/* the runtime directory is a file */
+	snprintf(file, sizeof(file), "%s/file", f.dir);
+	fd = open(file, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(ctlc_request(file, "version", &o), -ENOTDIR);
+	unlink(file);
+
+	/* too long for sun_path */
+	memset(file, 'x', sizeof(file) - 1);
+	file[sizeof(file) - 1] = '\0';
+	assert_int_equal(ctlc_request(file, "version", &o), -ENAMETOOLONG);
+
+	/* root is not refused by the mode; the line is checked */
+	ctlc_strerror("/run/l2sec", -EACCES, why, sizeof(why));
+	assert_string_equal(why, "permission denied (/run/l2sec/l2secd.sock is root's)");
+	assert_true(ctlc_unreachable(-EACCES));
+	assert_false(ctlc_unreachable(-EBADMSG));
+	assert_false(ctlc_unreachable(-ETIMEDOUT));
+	srv_stop(&f);
+}
+
+static void test_timeout(void **state)
+{
+	static const struct canned hang[] = { { "version", NULL, SRV_HANG } };
+	struct timespec t0, t1;
+	struct json_object *o;
+	struct fakesrv f;
+	long ms;
+
+	srv_start(&f, hang, N(hang));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(ctlc_request_timeout(f.dir, "version", 300, &o), -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 250 && ms < 3000);
+	assert_null(o);
+	srv_stop(&f);
+}
+
+static void test_huge_and_closed(void **state)
+{
+	static const struct canned bad[] = {
+		{ "show sessions", NULL, SRV_HUGE },
+		{ "version", NULL, SRV_CLOSE },
+	};
+	struct json_object *o;
+	struct fakesrv f;
+	char why[256];
+
+	srv_start(&f, bad, N(bad));
+	assert_int_equal(ctlc_request(f.dir, "show sessions", &o), -EMSGSIZE);
+	assert_null(o);
+	ctlc_strerror(f.dir, -EMSGSIZE, why, sizeof(why));
+	assert_string_equal(why, "malformed reply from l2secd (larger than 16 MiB)");
+	assert_int_equal(ctlc_request(f.dir, "version", &o), -ECONNRESET);
+	assert_null(o);
+	srv_stop(&f);
+}
+
+static void test_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		int err;
+	} cases[] = {
+		{ "{}\n", 0 },
+		{ "{\"a\":[1,2,{\"b\":null}]}\r\n", 0 },
+		{ "{\"sessions\": [", -EBADMSG },	/* truncated */
+		{ "{\"sessions\": []", -EBADMSG },
+		{ "[]\n", -EBADMSG },			/* not an object */
+		{ "42\n", -EBADMSG },
+		{ "\"x\"\n", -EBADMSG },
+		{ "{}{}\n", -EBADMSG },			/* two objects */
+		{ "{}\nx", -EBADMSG },
+		{ "{\"a\":1,}\n", -EBADMSG },
+		{ "{\"a\":\"\xff\"}\n", -EBADMSG },	/* not UTF-8 */
+		{ "{\"a\":[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]}\n", -EBADMSG },	/* too deep */
+		{ "{\"error\":\"no\"}\n", -EREMOTEIO },
+		{ "{\"error\":5}\n", -EBADMSG },
+		{ "", -ECONNRESET },
+	};
+	struct json_object *o;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < N(cases); i++) {
+		int err = ctlc_parse(cases[i].in, strlen(cases[i].in), &o);
+
+		if (err != cases[i].err)
+			fail_msg("\"%s\": %d, expected %d", cases[i].in, err, cases[i].err);
+		assert_true(!err == !!o);
+		json_object_put(o);
+	}
+	/* a NUL byte inside */
+	assert_int_equal(ctlc_parse("{}\0{}", 5, &o), -EBADMSG);
+	assert_int_equal(ctlc_parse("{\"a\":[1,2", 9, &o), -EBADMSG);
+	ctlc_strerror("/run/l2sec", -EBADMSG, why, sizeof(why));
+	assert_string_equal(why, "malformed reply from l2secd (truncated JSON)");
+}
+
+/* Replies that would make json-c build gigabytes are refused before. */
+static void test_parse_too_many(void **state)
+{
+	size_t n = CTLC_CONTAINERS_MAX + 1, len = 2 + 3 * n + 16, i;
+	struct json_object *o;
+	char *b = malloc(len), *p = b;
+
+	assert_non_null(b);
+	p += sprintf(p, "{\"a\":[");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "{},");
+	p += sprintf(p, "{}]}\n");
+	assert_int_equal(ctlc_parse(b, (size_t)(p - b), &o), -EBADMSG);
+	/* and just under the limit, it is parsed */
+	p = b + sprintf(b, "{\"a\":[");
+	for (i = 0; i < 1000; i++)
+		p += sprintf(p, "{},");
+	p += sprintf(p, "{}]}\n");
+	assert_int_equal(ctlc_parse(b, (size_t)(p - b), &o), 0);
+	json_object_put(o);
+	free(b);
+}
+
+static void test_getters(void **state)
+{
+	struct json_object *o = jparse("{\"u\":5,\"neg\":-1,\"big\":18446744073709551615,"
+				       "\"d\":1.5,\"s\":\"x\",\"b\":true,\"n\":null,"
+				       "\"si\":\"5\",\"bi\":1}");
+	const char *s;
+	uint64_t v;
+	bool b;
+
+	assert_int_equal(ctlc_get_u64(o, "u", &v), 1);
+	assert_int_equal(v, 5);
+	assert_int_equal(ctlc_get_u64(o, "big", &v), 1);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(ctlc_get_u64(o, "neg", &v), -1);
+	assert_int_equal(ctlc_get_u64(o, "d", &v), -1);
+	assert_int_equal(ctlc_get_u64(o, "si", &v), -1);
+	assert_int_equal(ctlc_get_u64(o, "missing", &v), 0);
+	assert_int_equal(ctlc_get_u64(o, "n", &v), 0);
+	assert_int_equal(ctlc_get_str(o, "s", &s), 1);
+	assert_string_equal(s, "x");
+	assert_int_equal(ctlc_get_str(o, "u", &s), -1);
+	assert_int_equal(ctlc_get_bool(o, "b", &b), 1);
+	assert_true(b);
+	assert_int_equal(ctlc_get_bool(o, "bi", &b), -1);
+	/* not an object at all */
+	assert_int_equal(ctlc_get_u64(member(o, "u"), "u", &v), 0);
+	assert_int_equal(ctlc_get_u64(NULL, "u", &v), 0);
+	json_object_put(o);
+}
+
+static void test_text(void **state)
+{
+	char buf[16];
+
+	assert_string_equal(ctlc_text("alice", buf, sizeof(buf)), "alice");
+	assert_string_equal(ctlc_text("\x1b[31mx\n", buf, sizeof(buf)), "?[31mx?");
+	/* U+009B, CSI in one code point; U+00FC stays */
+	assert_string_equal(ctlc_text("a\xc2\x9b" "1m\xc3\xbc", buf, sizeof(buf)), "a?1m\xc3\xbc");
+	assert_string_equal(ctlc_text("\x7f", buf, sizeof(buf)), "?");
+	/* cut to fit, never inside a character */
+	assert_string_equal(ctlc_text("0123456789abcdefgh", buf, sizeof(buf)),
+			    "0123456789abcde");
+	assert_string_equal(ctlc_text("0123456789abcd\xc3\xbc", buf, sizeof(buf)),
+			    "0123456789abcd");
+	assert_string_equal(ctlc_text("0123456789abc\xc3\xbcx", buf, sizeof(buf)),
+			    "0123456789abc\xc3\xbc");
+	assert_string_equal(ctlc_text("0123456789ab\xe2\x82\xac", buf, sizeof(buf)),
+			    "0123456789ab\xe2\x82\xac");
+	assert_string_equal(ctlc_text("0123456789abc\xe2\x82\xac", buf, sizeof(buf)),
+			    "0123456789abc");
+	assert_string_equal(ctlc_text("x", buf, 1), "");
+}
+
+/* --- l2sec daemon show ------------------------------------------------------- */
+
+static void test_daemon_show_text(void **state)
+{
+	struct cli c = { .status = CLI_OK };
+	struct capture cap;
+	struct fakesrv f;
+
+	srv_start(&f, good, N(good));
+	c.runtime_dir = f.dir;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_OK);
+	assert_string_equal(cap.out,
+		"l2secd 0.4.0 datapath tun\n"
+		"tunnels 2 sessions 3 pool 3/241 pool6 1/65536\n");
+	assert_string_equal(cap.err, "");
+	cap_free(&cap);
+
+	c.stats = 1;
+	assert_int_equal(run(&cap, &c, ARGS("daemon"), daemon_main), CLI_OK);
+	assert_string_equal(cap.out,
+		"l2secd 0.4.0 datapath tun\n"
+		"tunnels 2 sessions 3 pool 3/241 pool6 1/65536\n"
+		"l2tp:\n"
+		"  rx-packets          1234\n"
+		"  rx-bad-header       1\n"
+		"  tx-errors           0\n"
+		"  rx-plaintext        2\n"
+		"ppp:\n"
+		"  up                  3\n"
+		"  down                1\n"
+		"  auth-failures       0\n"
+		"  no-address          0\n"
+		"  tun-rx              10\n"
+		"  tun-tx              11\n"
+		"  tun-rx-no-session   0\n"
+		"  tun-tx-spoofed      0\n"
+		"  tun-errors          0\n"
+		"  ra-sent             2\n");
+	cap_free(&cap);
+
+	/* grammar */
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show", "x"), daemon_main), CLI_USAGE);
+	cap_free(&cap);
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "frob"), daemon_main), CLI_USAGE);
+	assert_non_null(strstr(cap.err, "unknown daemon command \"frob\""));
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
+static void test_daemon_show_json(void **state)
+{
+	struct cli c = { .status = CLI_OK, .json = true };
+	struct json_object *o, *st;
+	struct capture cap;
+	struct fakesrv f;
+
+	srv_start(&f, good, N(good));
+	c.runtime_dir = f.dir;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_OK);
+	/* one object on one line, not an array */
+	assert_int_equal(cap.out[cap.out_len - 1], '\n');
+	assert_true(strchr(cap.out, '\n') == cap.out + cap.out_len - 1);
+	o = jparse(cap.out);
+	assert_true(json_object_is_type(o, json_type_object));
+	assert_int_equal(json_object_object_length(o), 8);
+	assert_string_equal(str(o, "version"), "0.4.0");
+	assert_string_equal(str(o, "datapath"), "tun");
+	assert_int_equal(num(o, "tunnel_count"), 2);
+	assert_int_equal(num(o, "session_count"), 3);
+	assert_int_equal(num(o, "pool_size"), 241);
+	assert_int_equal(num(o, "pool_in_use"), 3);
+	assert_int_equal(num(o, "pool6_size"), 65536);
+	assert_int_equal(num(o, "pool6_in_use"), 1);
+	assert_false(has(o, "stats"));
+	json_object_put(o);
+	cap_free(&cap);
+
+	c.stats = 1;
+	c.pretty = true;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_OK);
+	o = jparse(cap.out);
+	st = member(o, "stats");
+	assert_int_equal(num(member(st, "l2tp"), "rx_packets"), 1234);
+	assert_int_equal(num(member(st, "l2tp"), "rx_plaintext"), 2);
+	assert_int_equal(json_object_object_length(member(st, "ppp")), 10);
+	assert_int_equal(num(member(st, "ppp"), "tun_rx_no_session"), 0);
+	assert_int_equal(num(member(st, "ppp"), "ra_sent"), 2);
+	json_object_put(o);
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
+/* A daemon without the PPP layer, and one whose members have wrong types. */
+static void test_daemon_show_malformed(void **state)
+{
+	static const struct canned old[] = {
+		{ "version", VERSION_REPLY, SRV_ANSWER },
+		{ "show stats", "{\"stats\":{\"rx_packets\":1},\"tunnels\":0,\"sessions\":0}\n",
+		  SRV_ANSWER },
+	};
+	static const struct canned wrong[] = {
+		{ "version", "{\"version\":4}\n", SRV_ANSWER },
+		{ "show stats", "{\"stats\":{\"rx_packets\":-1,\"rx_data\":7,\"Bad Key\":1,"
+		  "\"x\":\"1\"},\"tunnels\":\"2\",\"sessions\":1.5,\"datapath\":[],"
+		  "\"pool_size\":241,\"pool_in_use\":{},\"pool6_size\":true,"
+		  "\"ppp\":7}\n", SRV_ANSWER },
+	};
+	struct cli c = { .status = CLI_OK, .stats = 1 };
+	struct json_object *o;
+	struct capture cap;
+	struct fakesrv f;
+
+	srv_start(&f, old, N(old));
+	c.runtime_dir = f.dir;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_OK);
+	assert_string_equal(cap.out, "l2secd 0.4.0\ntunnels 0 sessions 0\nl2tp:\n"
+			    "  rx-packets          1\n");
+	cap_free(&cap);
+	srv_stop(&f);
+
+	srv_start(&f, wrong, N(wrong));
+	c.runtime_dir = f.dir;
+	c.status = CLI_OK;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_FAIL);
+	assert_string_equal(cap.out, "l2secd\n\nl2tp:\n  rx-data             7\n");
+	assert_non_null(strstr(cap.err, "malformed \"version\""));
+	assert_non_null(strstr(cap.err, "malformed \"tunnels\""));
+	assert_non_null(strstr(cap.err, "malformed \"pool_in_use\""));
+	assert_non_null(strstr(cap.err, "malformed counter \"Bad Key\""));
+	assert_non_null(strstr(cap.err, "malformed \"ppp\""));
+	cap_free(&cap);
+
+	c.json = true;
+	c.status = CLI_OK;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_FAIL);
+	o = jparse(cap.out);
+	/* what was right is there, what was not is not */
+	assert_int_equal(num(o, "pool_size"), 241);
+	assert_false(has(o, "pool_in_use"));
+	assert_false(has(o, "version"));
+	assert_false(has(o, "tunnel_count"));
+	assert_int_equal(json_object_object_length(member(member(o, "stats"), "l2tp")), 1);
+	assert_false(has(member(o, "stats"), "ppp"));
+	json_object_put(o);
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
+static void test_daemon_show_fails(void **state)
+{
+	static const struct canned bad[] = {
+		{ "version", VERSION_REPLY, SRV_ANSWER },
+		{ "show stats", "{\"stats\":{\"rx_packets\":1},\"tunn", SRV_ANSWER },
+	};
+	struct cli c = { .status = CLI_OK };
+	struct capture cap;
+	char exp[256];
+	struct fakesrv f;
+
+	srv_none(&f);
+	c.runtime_dir = f.dir;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_FAIL);
+	assert_string_equal(cap.out, "");
+	snprintf(exp, sizeof(exp), "l2sec: l2secd is not running (no %s/l2secd.sock)\n", f.dir);
+	assert_string_equal(cap.err, exp);
+	cap_free(&cap);
+	srv_stop(&f);
+
+	srv_start(&f, bad, N(bad));
+	c.runtime_dir = f.dir;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_FAIL);
+	assert_string_equal(cap.out, "");
+	assert_string_equal(cap.err, "l2sec: malformed reply from l2secd (truncated JSON)\n");
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
+/* --- the daemon's sessions, and the join ------------------------------------- */
+
+static void dsess_from(const char *reply, struct dsess_list *l, unsigned int *bad)
+{
+	struct json_object *o;
+
+	*bad = 0;
+	assert_int_equal(ctlc_parse(reply, strlen(reply), &o), 0);
+	assert_int_equal(dsess_parse(o, l, bad), 0);
+}
+
+static void test_dsess_parse(void **state)
+{
+	struct dsess_list l;
+	const struct dsess *d;
+	struct capture cap;
+	unsigned int bad;
+
+	cap_begin(&cap, NULL);
+	dsess_from(SESSIONS_REPLY, &l, &bad);
+	cap_end(&cap);
+	assert_int_equal(bad, 0);
+	assert_string_equal(cap.err, "");
+	cap_free(&cap);
+	assert_int_equal(l.n, 3);
+	/* sorted by tunnel, then session */
+	assert_int_equal(l.v[0].tunnel_id, 9);
+	assert_int_equal(l.v[1].session_id, 2);
+	assert_int_equal(l.v[2].session_id, 7);
+	d = dsess_find(&l, 4711, 7);
+	assert_non_null(d);
+	assert_string_equal(d->s[DSESS_USER], "alice");
+	assert_string_equal(d->s[DSESS_IPV6_PREFIX], "2001:db8:1::/64");
+	assert_int_equal(d->u[DSESS_PEER_TUNNEL_ID], 12);
+	assert_int_equal(d->u[DSESS_PPP_TX], 42);
+	assert_int_equal(d->in_kernel, 0);
+	assert_null(dsess_find(&l, 4711, 8));
+	assert_null(dsess_find(&l, 1, 7));
+	dsess_list_free(&l);
+
+	/* bad records are skipped, bad members dropped: each said */
+	cap_begin(&cap, NULL);
+	dsess_from("{\"sessions\":[1,{\"session_id\":1},{\"tunnel_id\":\"1\",\"session_id\":1},"
+		   "{\"tunnel_id\":70000,\"session_id\":1},{\"tunnel_id\":1,\"session_id\":0},"
+		   "{\"tunnel_id\":3,\"session_id\":4,\"user\":5,\"ipv4\":\"10.0.0.300\","
+		   "\"ipv6_prefix\":\"2001:db8::\",\"peer_tunnel_id\":65536,\"ppp_rx\":-3,"
+		   "\"in_kernel\":\"yes\",\"state\":\"\",\"datapath\":\"kernel\","
+		   "\"ppp_phase\":null}]}", &l, &bad);
+	cap_end(&cap);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(bad, 5 + 7);
+	d = &l.v[0];
+	assert_int_equal(d->tunnel_id, 3);
+	assert_string_equal(d->s[DSESS_DATAPATH], "kernel");
+	assert_null(d->s[DSESS_USER]);
+	assert_null(d->s[DSESS_IPV4]);
+	assert_null(d->s[DSESS_IPV6_PREFIX]);
+	assert_null(d->s[DSESS_STATE]);
+	assert_null(d->s[DSESS_PPP_PHASE]);
+	assert_int_equal(d->has, 0);
+	assert_int_equal(d->in_kernel, -1);
+	/* at most ten lines, then how many more */
+	assert_non_null(strstr(cap.err, "not an object"));
+	assert_non_null(strstr(cap.err, "no valid tunnel_id"));
+	assert_non_null(strstr(cap.err, "no valid session_id"));
+	assert_non_null(strstr(cap.err, "... and 2 more"));
+	cap_free(&cap);
+	dsess_list_free(&l);
+
+	/* no "sessions" array: the whole answer is malformed */
+	cap_begin(&cap, NULL);
+	bad = 0;
+	assert_int_equal(dsess_parse(jparse("{\"sessions\":{}}"), &l, &bad), -EBADMSG);
+	dsess_list_free(&l);
+	cap_end(&cap);
+	assert_int_equal(bad, 1);
+	cap_free(&cap);
+}
+
+static void kernel_session(struct obj *o, uint16_t tid, uint16_t sid, const char *ipv4)
+{
+	memset(o, 0, sizeof(*o));
+	o->cmd = L2SEC_CMD_SESSION_GET;
+	o->has = OBJ_BIT(L2SEC_A_TUNNEL_ID) | OBJ_BIT(L2SEC_A_SESSION_ID) |
+		 OBJ_BIT(L2SEC_A_PEER_TUNNEL_ID) | OBJ_BIT(L2SEC_A_PEER_SESSION_ID) |
+		 OBJ_BIT(L2SEC_A_STATE);
+	o->u[L2SEC_A_TUNNEL_ID] = tid;
+	o->u[L2SEC_A_SESSION_ID] = sid;
+	o->u[L2SEC_A_PEER_TUNNEL_ID] = 12;
+	o->u[L2SEC_A_PEER_SESSION_ID] = 3;
+	o->u[L2SEC_A_STATE] = L2SEC_STATE_UP;
+	if (ipv4) {
+		o->ipv4.family = AF_INET;
+		assert_int_equal(inet_pton(AF_INET, ipv4, o->ipv4.a), 1);
+	}
+}
+
+#define JOIN_REPLY \
+	"{\"sessions\":[" \
+	"{\"tunnel_id\":4711,\"session_id\":7,\"state\":\"established\"," \
+	"\"datapath\":\"kernel\",\"user\":\"alice\\u001b[2J\",\"ppp_phase\":\"network\"," \
+	"\"ipv4\":\"10.9.9.9\",\"ipv6_prefix\":\"2001:db8:1::/64\"}," \
+	"{\"tunnel_id\":4711,\"session_id\":8,\"state\":\"wait-connect\"," \
+	"\"datapath\":\"kernel\"}," \
+	"{\"tunnel_id\":7,\"session_id\":4711,\"datapath\":\"kernel\",\"user\":\"mallory\"}]}"
+
+static void test_join(void **state)
+{
+	const struct dsess *match[3];
+	struct json_object *root, *s;
+	struct dsess_list l;
+	struct capture cap;
+	struct obj k[3];
+	unsigned int bad;
+	size_t i;
+
+	kernel_session(&k[0], 4711, 7, "10.0.0.5");
+	kernel_session(&k[1], 4711, 9, NULL);	/* the daemon does not know it */
+	kernel_session(&k[2], 4711, 8, NULL);
+	dsess_from(JOIN_REPLY, &l, &bad);
+	assert_int_equal(bad, 0);
+	assert_int_equal(dsess_join(k, 3, &l, match), 2);
+	assert_non_null(match[0]);
+	assert_string_equal(match[0]->s[DSESS_USER], "alice\x1b[2J");
+	assert_null(match[1]);
+	assert_non_null(match[2]);
+	assert_int_equal(match[2]->session_id, 8);
+	/* ids swapped are not the same session */
+	assert_string_equal(dsess_find(&l, 7, 4711)->s[DSESS_USER], "mallory");
+	assert_ptr_not_equal(dsess_find(&l, 7, 4711), match[0]);
+
+	cap_print(&cap, 0);
+	for (i = 0; i < 3; i++)
+		session_print_joined(&k[i], match[i], 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(&cap);
+	assert_string_equal(cap.out,
+		"session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state up ipv4 10.0.0.5 "
+		"user alice?[2J datapath kernel\n"
+		"session 9 tunnel 4711 peer-session 3 peer-tunnel 12 state up\n"
+		"session 8 tunnel 4711 peer-session 3 peer-tunnel 12 state up datapath kernel\n");
+	cap_free(&cap);
+
+	cap_print(&cap, PRINT_F_JSON);
+	for (i = 0; i < 3; i++)
+		session_print_joined(&k[i], match[i], 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(&cap);
+	root = jparse(cap.out);
+	s = json_object_array_get_idx(root, 0);
+	assert_string_equal(str(s, "user"), "alice\x1b[2J");	/* JSON escapes it */
+	assert_string_equal(str(s, "datapath"), "kernel");
+	assert_string_equal(str(s, "ppp_phase"), "network");
+	assert_string_equal(str(s, "state"), "up");		/* the kernel's */
+	assert_string_equal(str(s, "ipv4"), "10.0.0.5");	/* the kernel's */
+	assert_false(has(s, "ipv6_prefix"));
+	s = json_object_array_get_idx(root, 1);
+	assert_false(has(s, "user"));
+	assert_false(has(s, "datapath"));
+	s = json_object_array_get_idx(root, 2);
+	assert_string_equal(str(s, "datapath"), "kernel");
+	assert_false(has(s, "user"));
+	json_object_put(root);
+	cap_free(&cap);
+
+	/* no daemon: the join is empty and the output is the kernel's alone */
+	dsess_list_free(&l);
+	assert_int_equal(dsess_join(k, 3, &l, match), 0);
+	cap_print(&cap, 0);
+	session_print_joined(&k[0], match[0], 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(&cap);
+	assert_string_equal(cap.out, "session 7 tunnel 4711 peer-session 3 peer-tunnel 12 "
+			    "state up ipv4 10.0.0.5\n");
+	cap_free(&cap);
+}
+
+/* --- session show when the module is not loaded --------------------------- */
+
+static int show_daemon(struct capture *cap, struct cli *c, int argc, char **argv)
+{
+	struct session_filter f;
+	int ret;
+
+	assert_int_equal(session_parse_show(argc, argv, &f), CLI_OK);
+	cap_begin(cap, c);
+	ret = session_show_daemon(c, &f);
+	cap_end(cap);
+	return ret;
+}
+
+static void test_session_show_daemon(void **state)
+{
+	struct cli c = { .status = CLI_OK };
+	struct json_object *root, *s;
+	struct capture cap;
+	struct fakesrv f;
+
+	srv_start(&f, good, N(good));
+	c.runtime_dir = f.dir;
+	assert_int_equal(show_daemon(&cap, &c, 0, NULL), CLI_OK);
+	assert_string_equal(cap.out,
+		"session 1 tunnel 9 state established ppp authenticate user bob datapath tun\n"
+		"session 2 tunnel 4711 peer-session 9 peer-tunnel 12 state wait-connect "
+		"datapath tun\n"
+		"session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state established "
+		"ppp network user alice ipv4 10.0.0.5 ipv6 2001:db8:1::/64 datapath tun\n");
+	assert_string_equal(cap.err, "");
+	cap_free(&cap);
+
+	c.stats = 1;
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "4711", "id", "7")), CLI_OK);
+	assert_string_equal(cap.out,
+		"session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state established "
+		"ppp network user alice ipv4 10.0.0.5 ipv6 2001:db8:1::/64 datapath tun\n"
+		"    ppp frames rx 40 tx 42 uptime 3605s\n");
+	cap_free(&cap);
+
+	c.json = true;
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "4711")), CLI_OK);
+	root = jparse(cap.out);
+	assert_int_equal(json_object_array_length(root), 2);
+	s = json_object_array_get_idx(root, 1);
+	assert_int_equal(num(s, "session_id"), 7);
+	assert_int_equal(num(s, "tunnel_id"), 4711);
+	assert_int_equal(num(s, "peer_session_id"), 3);
+	assert_int_equal(num(s, "peer_tunnel_id"), 12);
+	assert_string_equal(str(s, "state"), "established");
+	assert_string_equal(str(s, "ppp_phase"), "network");
+	assert_string_equal(str(s, "user"), "alice");
+	assert_string_equal(str(s, "ipv4"), "10.0.0.5");
+	assert_string_equal(str(s, "ipv6_prefix"), "2001:db8:1::/64");
+	assert_string_equal(str(s, "datapath"), "tun");
+	assert_int_equal(num(s, "uptime_ms"), 3605123);
+	assert_int_equal(num(s, "ppp_rx"), 40);
+	assert_int_equal(num(s, "call_serial"), 1);
+	assert_false(json_object_get_boolean(member(s, "in_kernel")));
+	assert_int_equal(json_object_object_length(s), 16);
+	json_object_put(root);
+	cap_free(&cap);
+	c.json = false;
+	c.stats = 0;
+
+	/* a tunnel the daemon has without sessions: empty, fine */
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "5")), CLI_OK);
+	assert_string_equal(cap.out, "");
+	cap_free(&cap);
+	/* as the kernel's view says it */
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "6")), CLI_FAIL);
+	assert_string_equal(cap.err, "l2sec: no such tunnel 6\n");
+	cap_free(&cap);
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "4711", "id", "3")), CLI_FAIL);
+	assert_string_equal(cap.err, "l2sec: no such session 3 in tunnel 4711\n");
+	cap_free(&cap);
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "6", "id", "3")), CLI_FAIL);
+	assert_string_equal(cap.err, "l2sec: no such tunnel 6\n");
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
+static void test_session_show_neither(void **state)
+{
+	static const struct canned bad[] = {
+		{ "show sessions", "{\"sessions\":[{\"tunnel_id\":1,\"session_id\":2},"
+		  "{\"tunnel_id\":\"x\"}]}\n", SRV_ANSWER },
+	};
+	static const struct canned worse[] = {
+		{ "show sessions", "{\"sessions\":7}\n", SRV_ANSWER },
+	};
+	struct cli c = { .status = CLI_OK };
+	struct capture cap;
+	char exp[256];
+	struct fakesrv f;
+
+	srv_none(&f);
+	c.runtime_dir = f.dir;
+	assert_int_equal(show_daemon(&cap, &c, 0, NULL), CLI_FAIL);
+	snprintf(exp, sizeof(exp), "l2sec: l2sec.ko is not loaded and l2secd is not running "
+		 "(no %s/l2secd.sock)\n", f.dir);
+	assert_string_equal(cap.err, exp);
+	assert_string_equal(cap.out, "");
+	cap_free(&cap);
+	srv_stop(&f);
+
+	/* a bad record is skipped, the rest shows, the status says so */
+	srv_start(&f, bad, N(bad));
+	c.runtime_dir = f.dir;
+	assert_int_equal(show_daemon(&cap, &c, 0, NULL), CLI_FAIL);
+	assert_string_equal(cap.out, "session 2 tunnel 1\n");
+	assert_string_equal(cap.err, "l2sec: skipping a malformed session record from l2secd: "
+			    "no valid tunnel_id\n");
+	cap_free(&cap);
+	srv_stop(&f);
+
+	srv_start(&f, worse, N(worse));
+	c.runtime_dir = f.dir;
+	c.status = CLI_OK;
+	assert_int_equal(show_daemon(&cap, &c, 0, NULL), CLI_FAIL);
+	assert_string_equal(cap.out, "");
+	assert_string_equal(cap.err, "l2sec: malformed reply from l2secd "
+			    "(no \"sessions\" array)\n");
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
+/* --- the contract: what l2secd's ctl.c writes, the tool reads ----------------- */
+
+/* ctl_handle()'s answer to REQ, as the socket carries it, parsed by the tool. */
+static struct json_object *daemon_answer(struct fake *f, const char *req)
+{
+	struct json_object *res = ctl_handle(f->lns, NULL, req), *o;
+	const char *s = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
+	char *line;
+
+	assert_true(asprintf(&line, "%s\n", s) > 0);
+	json_object_put(res);
+	assert_int_equal(ctlc_parse(line, strlen(line), &o), 0);
+	free(line);
+	return o;
+}
+
+static void test_contract(void **state)
+{
+	struct json_object *ver, *st, *root;
+	const struct dsess *d;
+	struct dsess_list l;
+	struct capture cap;
+	unsigned int bad = 0;
+	struct fake_pkt p;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	uint16_t lns_sid;
+	struct fake *f;
+	struct lac lac;
+
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	f = fake_new(NULL);
+	lac_init(&lac, f, 0xc0000202, 1701, 0x10, 0x4321);
+	lac_sccrq(&lac, NULL, 0, 0x0100);
+	assert_int_equal(lac_recv(&lac, &m, &h, &p), L2TP_SCCRP);
+	lac.lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	lac_scccn(&lac, NULL);
+	lac_icrq(&lac, 0x99);
+	assert_int_equal(lac_recv(&lac, &m, &h, &p), L2TP_ICRP);
+	lns_sid = l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID);
+	lac_iccn(&lac, lns_sid);
+	fake_advance(f, 1500);
+
+	cap_begin(&cap, NULL);
+	assert_int_equal(dsess_parse(daemon_answer(f, "show sessions"), &l, &bad), 0);
+	assert_int_equal(bad, 0);
+	d = dsess_find(&l, lac.lns_tid, lns_sid);
+	assert_non_null(d);
+	assert_int_equal(d->u[DSESS_PEER_SESSION_ID], 0x99);
+	assert_int_equal(d->u[DSESS_PEER_TUNNEL_ID], 0x4321);
+	assert_string_equal(d->s[DSESS_STATE], "established");
+	assert_int_equal(d->in_kernel, 1);
+	assert_true(d->has & (1u << DSESS_UPTIME_MS));
+	dsess_list_free(&l);
+
+	ver = daemon_answer(f, "version");
+	st = daemon_answer(f, "show stats");
+	print_begin(cap.fo, PRINT_F_JSON | PRINT_F_LINES);
+	assert_int_equal(daemon_print(ver, st, 1), 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(&cap);
+	assert_string_equal(cap.err, "");
+	root = jparse(cap.out);
+	assert_string_equal(str(root, "version"), L2SEC_VERSION);
+	assert_int_equal(num(root, "tunnel_count"), 1);
+	assert_int_equal(num(root, "session_count"), 1);
+	assert_int_equal(num(member(member(root, "stats"), "l2tp"), "tunnels_established"), 1);
+	assert_true(has(member(member(root, "stats"), "l2tp"), "rx_plaintext"));
+	json_object_put(root);
+	cap_free(&cap);
+	json_object_put(ver);
+	json_object_put(st);
+	fake_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_no_daemon),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_huge_and_closed),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_too_many),
+		cmocka_unit_test(test_getters),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_daemon_show_text),
+		cmocka_unit_test(test_daemon_show_json),
+		cmocka_unit_test(test_daemon_show_malformed),
+		cmocka_unit_test(test_daemon_show_fails),
+		cmocka_unit_test(test_dsess_parse),
+		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_session_show_daemon),
+		cmocka_unit_test(test_session_show_neither),
+		cmocka_unit_test(test_contract),
+	};
+
+	/* a client that goes away must not kill the fake daemon, nor us */
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The client of l2secd's control socket (daemon/ctl.h): one request line to
+ * RUNTIME_DIR/l2secd.sock, one JSON object and '\n' back, then the daemon
+ * closes.  The reply is hostile input: it is read up to CTLC_REPLY_MAX bytes
+ * within a deadline, parsed strictly (one JSON object, valid UTF-8, nothing
+ * after it but white space, bounded nesting and number of values), and every
+ * member is read through the typed getters below, which tell a missing member
+ * from one of the wrong type.
+ *
+ * Errors are -errno; ctlc_strerror() turns one into the line a user reads.
+ * The detail of the last error (the daemon's own "error" message, what was
+ * malformed) is kept process-wide, like the print layer's state.
+ */
+#ifndef L2SEC_CTLC_H
+#define L2SEC_CTLC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#define CTLC_SOCK_NAME		"l2secd.sock"
+#define CTLC_TIMEOUT_MS		5000
+#define CTLC_REPLY_MAX		(16u << 20)
+/*
+ * json-c spends some 750 bytes on an empty object: a 16 MiB reply of "{},"
+ * would take 4 GB.  A real reply has one object per session and a dozen
+ * members in each; more containers or separators than this is refused.
+ */
+#define CTLC_CONTAINERS_MAX	(1u << 17)
+#define CTLC_SEPARATORS_MAX	(1u << 21)
+#define CTLC_DEPTH_MAX		8
+
+/*
+ * Sends REQ (one line, without its '\n') to RUNTIME_DIR's daemon and parses
+ * its answer into *OUT (the caller puts it).  0, or -errno:
+ *   -ENOENT, -ECONNREFUSED  l2secd is not running (no socket, a stale one)
+ *   -EACCES, -EPERM         the socket is root's
+ *   -ETIMEDOUT              no complete answer within the timeout
+ *   -ECONNRESET             the daemon closed without answering (busy)
+ *   -EMSGSIZE               the answer is larger than CTLC_REPLY_MAX
+ *   -EBADMSG                the answer is not one JSON object (or too big)
+ *   -EREMOTEIO              the daemon answered {"error": "..."}
+ *   -ENAMETOOLONG, -EINVAL  RUNTIME_DIR or REQ cannot be used
+ */
+int ctlc_request(const char *runtime_dir, const char *req, struct json_object **out);
+/* The same with another timeout (unit tests). */
+int ctlc_request_timeout(const char *runtime_dir, const char *req, int timeout_ms,
+			 struct json_object **out);
+
+/* Parses the LEN bytes of a reply as ctlc_request() does; 0 or -errno. */
+int ctlc_parse(const char *buf, size_t len, struct json_object **out);
+
+/* "l2secd is not running (no /run/l2sec/l2secd.sock)": the line for ERR. */
+void ctlc_strerror(const char *runtime_dir, int err, char *buf, size_t size);
+/* ERR means no daemon to ask (not running, or not ours to ask): say nothing. */
+bool ctlc_unreachable(int err);
+
+/*
+ * Typed members of a reply object O: 1 and *V set when KEY is there with
+ * the right type, 0 when it is missing (or null), -1 when it has another
+ * type or is out of range.  Integers must be whole numbers >= 0; strings are
+ * returned as json-c holds them (valid UTF-8, maybe with control bytes).
+ */
+int ctlc_get_u64(struct json_object *o, const char *key, uint64_t *v);
+int ctlc_get_str(struct json_object *o, const char *key, const char **v);
+int ctlc_get_bool(struct json_object *o, const char *key, bool *v);
+/* An integer value itself, as ctlc_get_u64(). */
+bool ctlc_u64(struct json_object *v, uint64_t *out);
+
+/*
+ * S made safe for a terminal: control bytes (C0, DEL, and C1 as UTF-8) are
+ * replaced by '?', and S is cut to fit BUF (at least 1 byte).  Returns BUF.
+ */
+const char *ctlc_text(const char *s, char *buf, size_t size);
+
+#endif

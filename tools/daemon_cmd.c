@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `l2sec daemon show`: what only l2secd knows, from its control socket
+ * ("version" and "show stats", daemon/ctl.h):
+ *
+ *   l2secd 0.4.0 datapath kernel
+ *   tunnels 2 sessions 3 pool 3/241 pool6 1/65536
+ * and with -s its counters, a table per group (as `l2sec stats` prints drops):
+ *   l2tp:
+ *     rx-packets          1234
+ *   ppp:
+ *     up                  3
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctlc.h"
+#include "daemon_cmd.h"
+#include "print.h"
+
+#define COUNTER_NAME_MAX 64
+
+static void daemon_usage(void)
+{
+	fputs("Usage: l2sec [-j [-p]] [-s] [-r DIR] daemon show\n"
+	      "-r DIR: l2secd's runtime directory, where its socket is (" CLI_RUNTIME_DIR ")\n",
+	      stderr);
+}
+
+static void malformed_member(unsigned int *bad, const char *key)
+{
+	cli_err("ignoring a malformed \"%s\" in l2secd's answer", key);
+	(*bad)++;
+}
+
+/* KEY of O as a number: 1 and *V, 0 absent, -1 malformed (said so). */
+static int get_u64(struct json_object *o, const char *key, uint64_t *v, unsigned int *bad)
+{
+	int r = ctlc_get_u64(o, key, v);
+
+	if (r < 0)
+		malformed_member(bad, key);
+	return r;
+}
+
+/* A counter's name as l2secd spells it: a key in JSON, a word in text. */
+static bool counter_name_ok(const char *k)
+{
+	size_t len = strlen(k);
+
+	return len > 0 && len <= COUNTER_NAME_MAX &&
+	       strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_") == len;
+}
+
+/*
+ * The counters of group KEY in O (every whole number >= 0 it has, in its
+ * order: counters newer than this tool show too), as member NAME.
+ */
+static void counters(struct json_object *o, const char *key, const char *name,
+		     unsigned int *bad)
+{
+	char text[COUNTER_NAME_MAX + 1], *p;
+	struct json_object *g;
+	uint64_t v;
+
+	if (!json_object_object_get_ex(o, key, &g) || !g)
+		return;
+	if (!json_object_is_type(g, json_type_object)) {
+		malformed_member(bad, key);
+		return;
+	}
+	print_open_object(name);
+	print_text("\n%s:", name);
+	json_object_object_foreach(g, k, m) {
+		if (!counter_name_ok(k) || !ctlc_u64(m, &v)) {
+			char safe[COUNTER_NAME_MAX + 1];
+
+			cli_err("ignoring a malformed counter \"%s\" in l2secd's answer",
+				ctlc_text(k, safe, sizeof(safe)));
+			(*bad)++;
+			continue;
+		}
+		snprintf(text, sizeof(text), "%s", k);
+		for (p = text; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		print_text("\n  %-20s", text);
+		print_u64(PRINT_ANY, k, "%" PRIu64, v);
+	}
+	print_close_object();
+}
+
+/* "pool 3/241": a pair when both are there; JSON has each that is. */
+static void pool(struct json_object *st, const char *size_key, const char *use_key,
+		 const char *text, unsigned int *bad)
+{
+	uint64_t size, in_use;
+	int rs = get_u64(st, size_key, &size, bad);
+	int ru = get_u64(st, use_key, &in_use, bad);
+
+	if (rs == 1 && ru == 1) {
+		print_text(" %s", text);
+		print_u64(PRINT_ANY, use_key, " %" PRIu64, in_use);
+		print_u64(PRINT_ANY, size_key, "/%" PRIu64, size);
+		return;
+	}
+	if (rs == 1)
+		print_u64(PRINT_JSON, size_key, NULL, size);
+	if (ru == 1)
+		print_u64(PRINT_JSON, use_key, NULL, in_use);
+}
+
+unsigned int daemon_print(struct json_object *ver, struct json_object *st, int stats)
+{
+	char safe[128];
+	const char *s;
+	unsigned int bad = 0;
+	uint64_t v;
+	int r;
+
+	print_open_object(NULL);
+	print_text("l2secd");
+	r = ctlc_get_str(ver, "version", &s);
+	if (r == 1)
+		print_string(PRINT_JSON, "version", NULL, s);
+	if (r == 1)
+		print_string(PRINT_FP, NULL, " %s", ctlc_text(s, safe, sizeof(safe)));
+	else if (r < 0)
+		malformed_member(&bad, "version");
+	r = ctlc_get_str(st, "datapath", &s);
+	if (r == 1)
+		print_string(PRINT_JSON, "datapath", NULL, s);
+	if (r == 1)
+		print_string(PRINT_FP, NULL, " datapath %s", ctlc_text(s, safe, sizeof(safe)));
+	else if (r < 0)
+		malformed_member(&bad, "datapath");
+	/* the second line starts with the tunnels, which every l2secd counts */
+	print_text("\n");
+	if (get_u64(st, "tunnels", &v, &bad) == 1)
+		print_u64(PRINT_ANY, "tunnel_count", "tunnels %" PRIu64, v);
+	if (get_u64(st, "sessions", &v, &bad) == 1)
+		print_u64(PRINT_ANY, "session_count", " sessions %" PRIu64, v);
+	pool(st, "pool_size", "pool_in_use", "pool", &bad);
+	pool(st, "pool6_size", "pool6_in_use", "pool6", &bad);
+	if (stats) {
+		print_open_object("stats");
+		counters(st, "stats", "l2tp", &bad);
+		counters(st, "ppp", "ppp", &bad);
+		print_close_object();
+	}
+	print_nl();
+	print_close_object();
+	return bad;
+}
+
+static int daemon_show(struct cli *c)
+{
+	const char *dir = cli_runtime_dir(c);
+	struct json_object *ver = NULL, *st = NULL;
+	char why[256];
+	int err, ret;
+
+	err = ctlc_request(dir, "version", &ver);
+	if (!err)
+		err = ctlc_request(dir, "show stats", &st);
+	if (err) {
+		ctlc_strerror(dir, err, why, sizeof(why));
+		cli_err("%s", why);
+		json_object_put(ver);
+		return CLI_FAIL;
+	}
+	/* one record, not an array: there is one daemon */
+	cli_print_begin(c, true);
+	if (daemon_print(ver, st, c->stats))
+		c->status = CLI_FAIL;
+	ret = cli_print_end(c);
+	json_object_put(ver);
+	json_object_put(st);
+	return ret;
+}
+
+int daemon_main(struct cli *c, int argc, char **argv)
+{
+	argc--;
+	argv++;
+	if (argc == 0 || cli_matches(argv[0], "show") || cli_matches(argv[0], "list")) {
+		if (argc > 1) {
+			cli_err("unknown argument \"%s\" of daemon show", argv[1]);
+			daemon_usage();
+			return CLI_USAGE;
+		}
+		return daemon_show(c);
+	}
+	if (cli_matches(argv[0], "help")) {
+		daemon_usage();
+		return CLI_OK;
+	}
+	cli_err("unknown daemon command \"%s\"", argv[0]);
+	daemon_usage();
+	return CLI_USAGE;
+}

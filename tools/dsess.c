@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l2secd's session records: check, join with the kernel's, print (dsess.h).
+ */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ctlc.h"
+#include "dsess.h"
+#include "print.h"
+
+/* Lines about malformed members of one reply, at most; then a count. */
+#define DSESS_REPORT_MAX 10
+
+static const struct {
+	const char *key;
+	uint64_t max;
+} u_members[DSESS_U_N] = {
+	[DSESS_PEER_TUNNEL_ID] = { "peer_tunnel_id", UINT16_MAX },
+	[DSESS_PEER_SESSION_ID] = { "peer_session_id", UINT16_MAX },
+	[DSESS_CALL_SERIAL] = { "call_serial", UINT32_MAX },
+	[DSESS_TX_SPEED] = { "tx_speed", UINT32_MAX },
+	[DSESS_UPTIME_MS] = { "uptime_ms", UINT64_MAX },
+	[DSESS_PPP_RX] = { "ppp_rx", UINT64_MAX },
+	[DSESS_PPP_TX] = { "ppp_tx", UINT64_MAX },
+};
+
+/* Strings are checked for their form where they have one, else for length. */
+enum { S_WORD, S_NAME, S_IPV4, S_IPV6_PREFIX };
+
+static const struct {
+	const char *key;
+	int form;
+} s_members[DSESS_S_N] = {
+	[DSESS_STATE] = { "state", S_WORD },
+	[DSESS_DATAPATH] = { "datapath", S_WORD },
+	[DSESS_USER] = { "user", S_NAME },
+	[DSESS_PPP_PHASE] = { "ppp_phase", S_WORD },
+	[DSESS_IPV4] = { "ipv4", S_IPV4 },
+	[DSESS_IPV6_PREFIX] = { "ipv6_prefix", S_IPV6_PREFIX },
+};
+
+static void report(unsigned int *bad, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void report(unsigned int *bad, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	if ((*bad)++ >= DSESS_REPORT_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	cli_err("%s", line);
+}
+
+static bool ipv6_prefix_ok(const char *s)
+{
+	char addr[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	const char *slash = strchr(s, '/');
+	size_t len;
+	uint32_t plen;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(addr))
+		return false;
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	len = strlen(slash + 1);
+	if (!len || len > 3 || strspn(slash + 1, "0123456789") != len)
+		return false;
+	plen = (uint32_t)strtoul(slash + 1, NULL, 10);
+	return plen >= 1 && plen <= 128 && inet_pton(AF_INET6, addr, &a) == 1;
+}
+
+static bool string_ok(const char *s, int form)
+{
+	struct in_addr a;
+	size_t len = strlen(s);
+
+	switch (form) {
+	case S_WORD:
+		return len > 0 && len <= 32;
+	case S_NAME:
+		return len <= 255;	/* a PAP/CHAP name has a one-byte length */
+	case S_IPV4:
+		return inet_pton(AF_INET, s, &a) == 1;
+	case S_IPV6_PREFIX:
+		return ipv6_prefix_ok(s);
+	}
+	return false;
+}
+
+/* 0 taken, -1 skipped (said why). */
+static int parse_one(struct json_object *o, struct dsess *d, unsigned int *bad)
+{
+	uint64_t v;
+	unsigned int i;
+	bool b;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->in_kernel = -1;
+	if (!json_object_is_type(o, json_type_object)) {
+		report(bad, "skipping a malformed session record from l2secd: not an object");
+		return -1;
+	}
+	if (ctlc_get_u64(o, "tunnel_id", &v) != 1 || v < 1 || v > UINT16_MAX) {
+		report(bad, "skipping a malformed session record from l2secd: no valid tunnel_id");
+		return -1;
+	}
+	d->tunnel_id = (uint32_t)v;
+	if (ctlc_get_u64(o, "session_id", &v) != 1 || v < 1 || v > UINT16_MAX) {
+		report(bad, "skipping a malformed session record from l2secd: no valid session_id");
+		return -1;
+	}
+	d->session_id = (uint32_t)v;
+	for (i = 0; i < DSESS_U_N; i++) {
+		r = ctlc_get_u64(o, u_members[i].key, &v);
+		if (r == 1 && v <= u_members[i].max) {
+			d->u[i] = v;
+			d->has |= 1u << i;
+		} else if (r) {
+			report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"%s\"",
+			       d->session_id, d->tunnel_id, u_members[i].key);
+		}
+	}
+	for (i = 0; i < DSESS_S_N; i++) {
+		const char *s;
+
+		r = ctlc_get_str(o, s_members[i].key, &s);
+		if (r == 1 && string_ok(s, s_members[i].form))
+			d->s[i] = s;
+		else if (r)
+			report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"%s\"",
+			       d->session_id, d->tunnel_id, s_members[i].key);
+	}
+	r = ctlc_get_bool(o, "in_kernel", &b);
+	if (r == 1)
+		d->in_kernel = b;
+	else if (r)
+		report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"in_kernel\"",
+		       d->session_id, d->tunnel_id);
+	return 0;
+}
+
+static uint32_t sess_key(uint32_t tid, uint32_t sid)
+{
+	return tid << 16 | sid;
+}
+
+static int cmp_dsess(const void *a, const void *b)
+{
+	const struct dsess *x = a, *y = b;
+	uint32_t kx = sess_key(x->tunnel_id, x->session_id);
+	uint32_t ky = sess_key(y->tunnel_id, y->session_id);
+
+	return (kx > ky) - (kx < ky);
+}
+
+int dsess_parse(struct json_object *reply, struct dsess_list *l, unsigned int *bad)
+{
+	struct json_object *arr;
+	size_t n, i, objects;
+
+	memset(l, 0, sizeof(*l));
+	l->reply = reply;
+	if (!json_object_object_get_ex(reply, "sessions", &arr) ||
+	    !json_object_is_type(arr, json_type_array)) {
+		report(bad, "malformed reply from l2secd (no \"sessions\" array)");
+		return -EBADMSG;
+	}
+	n = json_object_array_length(arr);
+	/* room for the objects only: ctlc bounds their number, not that of numbers */
+	for (i = 0, objects = 0; i < n; i++)
+		objects += json_object_is_type(json_object_array_get_idx(arr, i), json_type_object);
+	if (objects) {
+		l->v = calloc(objects, sizeof(*l->v));
+		if (!l->v)
+			return -ENOMEM;
+	}
+	/* only an object parses, so at most `objects` land in l->v (NULL when 0) */
+	for (i = 0; i < n; i++) {
+		struct dsess d;
+
+		if (!parse_one(json_object_array_get_idx(arr, i), &d, bad))
+			l->v[l->n++] = d;
+	}
+	if (*bad > DSESS_REPORT_MAX)
+		cli_err("... and %u more malformed members of l2secd's sessions",
+			*bad - DSESS_REPORT_MAX);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_dsess);
+	return 0;
+}
+
+void dsess_list_free(struct dsess_list *l)
+{
+	free(l->v);
+	json_object_put(l->reply);
+	memset(l, 0, sizeof(*l));
+}
+
+const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_t sid)
+{
+	struct dsess k = { .tunnel_id = tid, .session_id = sid };
+
+	if (!l->n)
+		return NULL;
+	return bsearch(&k, l->v, l->n, sizeof(*l->v), cmp_dsess);
+}
+
+size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
+		  const struct dsess **match)
+{
+	size_t i, found = 0;
+
+	for (i = 0; i < n; i++) {
+		match[i] = NULL;
+		if (!obj_has(&k[i], L2SEC_A_TUNNEL_ID) || !obj_has(&k[i], L2SEC_A_SESSION_ID))
+			continue;
+		match[i] = dsess_find(l, (uint32_t)k[i].u[L2SEC_A_TUNNEL_ID],
+				      (uint32_t)k[i].u[L2SEC_A_SESSION_ID]);
+		found += match[i] != NULL;
+	}
+	return found;
+}
+
+/* A string member: as is in JSON, made safe for a terminal in text (FMT). */
+static void str(const struct dsess *d, unsigned int i, const char *fmt)
+{
+	char safe[256];
+
+	if (!d->s[i])
+		return;
+	print_string(PRINT_JSON, s_members[i].key, NULL, d->s[i]);
+	if (fmt)
+		print_string(PRINT_FP, NULL, fmt, ctlc_text(d->s[i], safe, sizeof(safe)));
+}
+
+static void num(const struct dsess *d, unsigned int i, const char *fmt)
+{
+	if (d->has & (1u << i))
+		print_u64(PRINT_ANY, u_members[i].key, fmt, d->u[i]);
+}
+
+void dsess_print_extra(const struct dsess *d)
+{
+	str(d, DSESS_USER, " user %s");
+	str(d, DSESS_DATAPATH, " datapath %s");
+	str(d, DSESS_PPP_PHASE, NULL);
+}
+
+void dsess_print(const struct dsess *d, int stats)
+{
+	print_open_object(NULL);
+	print_uint(PRINT_ANY, "session_id", "session %u", d->session_id);
+	print_uint(PRINT_ANY, "tunnel_id", " tunnel %u", d->tunnel_id);
+	num(d, DSESS_PEER_SESSION_ID, " peer-session %" PRIu64);
+	num(d, DSESS_PEER_TUNNEL_ID, " peer-tunnel %" PRIu64);
+	str(d, DSESS_STATE, " state %s");
+	str(d, DSESS_PPP_PHASE, " ppp %s");
+	str(d, DSESS_USER, " user %s");
+	str(d, DSESS_IPV4, " ipv4 %s");
+	str(d, DSESS_IPV6_PREFIX, " ipv6 %s");
+	str(d, DSESS_DATAPATH, " datapath %s");
+	num(d, DSESS_CALL_SERIAL, NULL);
+	num(d, DSESS_TX_SPEED, NULL);
+	if (d->in_kernel >= 0)
+		print_bool(PRINT_JSON, "in_kernel", NULL, d->in_kernel);
+	if (stats && d->has & (1u << DSESS_PPP_RX | 1u << DSESS_PPP_TX | 1u << DSESS_UPTIME_MS))
+		print_text("\n   ");
+	if (stats && d->has & (1u << DSESS_PPP_RX | 1u << DSESS_PPP_TX))
+		print_text(" ppp frames");
+	num(d, DSESS_PPP_RX, stats ? " rx %" PRIu64 : NULL);
+	num(d, DSESS_PPP_TX, stats ? " tx %" PRIu64 : NULL);
+	num(d, DSESS_UPTIME_MS, NULL);
+	if (stats && d->has & (1u << DSESS_UPTIME_MS))
+		print_u64(PRINT_FP, NULL, " uptime %" PRIu64 "s", d->u[DSESS_UPTIME_MS] / 1000);
+	print_nl();
+	print_close_object();
+}

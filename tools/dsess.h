@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * l2secd's session records ("show sessions", daemon/ctl.h), checked once
+ * here before anything prints them, joined with the kernel's sessions by
+ * tunnel and session id, and printed: as the daemon's facts added to a kernel
+ * session, or as a session of its own when the module is not loaded (the
+ * daemon then carries the data over tun).
+ */
+#ifndef L2SEC_DSESS_H
+#define L2SEC_DSESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "obj.h"
+
+/* The daemon's integer members of a session, by index into dsess.u. */
+enum {
+	DSESS_PEER_TUNNEL_ID,
+	DSESS_PEER_SESSION_ID,
+	DSESS_CALL_SERIAL,
+	DSESS_TX_SPEED,
+	DSESS_UPTIME_MS,
+	DSESS_PPP_RX,
+	DSESS_PPP_TX,
+	DSESS_U_N,
+};
+
+/* Its string members, by index into dsess.s. */
+enum {
+	DSESS_STATE,
+	DSESS_DATAPATH,
+	DSESS_USER,
+	DSESS_PPP_PHASE,
+	DSESS_IPV4,
+	DSESS_IPV6_PREFIX,
+	DSESS_S_N,
+};
+
+struct dsess {
+	uint32_t tunnel_id, session_id;	/* 1..65535 */
+	uint32_t has;		/* bit (1 << DSESS_x) per integer member present */
+	uint64_t u[DSESS_U_N];
+	const char *s[DSESS_S_N];	/* NULL: absent; owned by the reply */
+	int in_kernel;		/* -1 absent, else 0 or 1 */
+};
+
+struct dsess_list {
+	struct dsess *v;	/* sorted by tunnel id, then session id */
+	size_t n;
+	struct json_object *reply;	/* holds the strings; put by dsess_list_free */
+};
+
+/*
+ * Takes REPLY (the answer to "show sessions") into L, which owns it from
+ * then on, whatever the result (dsess_list_free puts it).  A record without
+ * valid ids is skipped, a member of the wrong type or form is dropped; each
+ * with a line saying so (the first few), counted in *BAD.  0; -EBADMSG
+ * (said so) when there is no "sessions" array; -ENOMEM.
+ */
+int dsess_parse(struct json_object *reply, struct dsess_list *l, unsigned int *bad);
+void dsess_list_free(struct dsess_list *l);
+
+/* The record of tunnel TID, session SID in L, or NULL. */
+const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_t sid);
+
+/*
+ * For each of the N kernel sessions K: MATCH[i] is the daemon's record of
+ * the same tunnel and session id, or NULL.  Returns how many matched.
+ */
+size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
+		  const struct dsess **match);
+
+/*
+ * The daemon's facts about a kernel session, after session_print_fields():
+ * "user", "datapath", "ppp_phase" in JSON, " user NAME datapath X" as text.
+ */
+void dsess_print_extra(const struct dsess *d);
+/*
+ * A session as the daemon tells it (no kernel record): one object with the
+ * daemon's keys; text: "session 7 tunnel 4711 peer-session 3 peer-tunnel 12
+ * state established ppp network user NAME ipv4 A ipv6 P/64 datapath tun",
+ * and with STATS a line of PPP frame counters and the uptime.
+ */
+void dsess_print(const struct dsess *d, int stats);
+
+#endif
