@@ -13,8 +13,9 @@
 t_failed=0
 L2SEC=${L2SEC_BUILD:-$L2SEC_TOP/build}/l2sec
 
-t_ok() { echo "ok - $*"; }
-t_fail() { echo "not ok - $*"; t_failed=$((t_failed + 1)); }
+# Each result line ends with the seconds since the test started, to find slow steps.
+t_ok() { echo "ok - $* [${SECONDS}s]"; }
+t_fail() { echo "not ok - $* [${SECONDS}s]"; t_failed=$((t_failed + 1)); }
 
 # check DESC CMD...: CMD must succeed; its output is shown when it does not.
 check() {

@@ -57,7 +57,10 @@ hello-interval = 2s
 retransmit-initial = 500ms
 retransmit-max = 1s
 retransmit-retries = 3
+[ppp]
+users = $run/users
 CONF
+echo "lac password lac-pw" >"$run/users"
 
 # xl2tpd.conf for the LAC; $1: challenge yes/no
 lac_conf() {
@@ -78,7 +81,12 @@ redial = no
 length bit = yes
 CONF
 }
+# PPP runs too (test 51 is about it): the session stays up only if it authenticates
 cat >"$run/ppp.opts" <<CONF
+name lac
+password lac-pw
+refuse-pap
+refuse-eap
 noauth
 nodefaultroute
 noipdefault
