@@ -121,9 +121,20 @@ static const struct key keys[] = {
 	{ "ppp", "ipv6", K_BOOL, OFF(ipv6), 0, 0, 0 },
 	{ "ppp", "ipv6-prefix", K_PREFIX6, OFF(ipv6_prefix), 0, 32, 63 },
 	{ "ppp", "ipv6-dns", K_IN6S, OFF(dns6), 0, 0, 2 },
+	{ "ipsec", "vici", K_STRING, STR(vici_path), 1, 107 },
+	{ "ipsec", "psk", K_STRING, STR(psk), 0, 255 },
+	{ "ipsec", "certificate", K_STRING, STR(cert_path), 0, 255 },
+	{ "ipsec", "private-key", K_STRING, STR(key_path), 0, 255 },
+	{ "ipsec", "ca", K_STRING, STR(ca_path), 0, 255 },
+	{ "ipsec", "allow-modp1024", K_BOOL, OFF(allow_modp1024), 0, 0, 0 },
+	{ "ipsec", "allow-3des", K_BOOL, OFF(allow_3des), 0, 0, 0 },
+	{ "ipsec", "dpd-delay", K_MS, OFF(dpd_delay_ms), 0, 1000, 3600000 },
+	{ "ipsec", "dpd-timeout", K_MS, OFF(dpd_timeout_ms), 0, 1000, 3600000 },
+	{ "ipsec", "rekey-time", K_MS, OFF(rekey_time_ms), 0, 0, 86400000 },
+	{ "ipsec", "force-encap", K_BOOL, OFF(force_encap), 0, 0, 0 },
 };
 
-static const char *const sections[] = { "global", "l2tp", "ppp" };
+static const char *const sections[] = { "global", "l2tp", "ppp", "ipsec" };
 
 /* Blocks that hold no address of a host: not in a pool, not ours, no server's. */
 static const struct {
@@ -206,6 +217,9 @@ void config_defaults(struct l2sec_config *cfg)
 	strcpy(cfg->ppp_name, "l2sec");
 	cfg->ppp_auth = PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5;
 	strcpy(cfg->users_path, "/etc/l2sec/users");
+	strcpy(cfg->vici_path, "/var/run/charon.vici");
+	cfg->dpd_delay_ms = 30000;
+	cfg->dpd_timeout_ms = 150000;
 	cfg->mru = 1400;
 	cfg->lcp_echo_interval_ms = 20000;
 	cfg->lcp_echo_failures = 3;
@@ -840,6 +854,20 @@ static void check_ppp(struct parser *p)
 		perr(p, line_of(p, "ipv6"), "[ppp] ipv6 = yes needs an ipv6-prefix");
 }
 
+/* PSK or a certificate with its key and CA: never both, never half. */
+static void check_ipsec(struct parser *p)
+{
+	struct l2sec_config *cfg = p->cfg;
+	bool cert = cfg->cert_path[0] || cfg->key_path[0] || cfg->ca_path[0];
+
+	if (cfg->psk[0] && cert)
+		perr(p, line_of(p, "certificate") ?: line_of(p, "psk"),
+		     "[ipsec] psk and certificate authentication are exclusive");
+	else if (cert && !(cfg->cert_path[0] && cfg->key_path[0] && cfg->ca_path[0]))
+		perr(p, line_of(p, "certificate") ?: line_of(p, "private-key") ?: line_of(p, "ca"),
+		     "[ipsec] certificate authentication needs certificate, private-key and ca");
+}
+
 static void check_whole(struct parser *p)
 {
 	struct l2sec_config *cfg = p->cfg;
@@ -853,6 +881,7 @@ static void check_whole(struct parser *p)
 		     "[l2tp] max-sessions-per-tunnel (%u) exceeds max-sessions (%u)",
 		     cfg->max_sessions_per_tunnel, cfg->max_sessions);
 	check_ppp(p);
+	check_ipsec(p);
 }
 
 int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,

@@ -7,6 +7,8 @@
  *             retransmit-initial, retransmit-max, retransmit-retries, ack-delay,
  *             receive-window, max-tunnels, max-sessions,
  *             max-sessions-per-tunnel, max-half-open, sccrq-rate
+ *   [ipsec]   vici, psk, certificate, private-key, ca, allow-modp1024,
+ *             allow-3des, dpd-delay, dpd-timeout, rekey-time, force-encap
  *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
  *             auth-tries, auth-fail-delay, auth-timeout, local-address, pool,
  *             dns, nbns, ipv6, ipv6-prefix, ipv6-dns
@@ -91,6 +93,18 @@ struct l2sec_config {
 	unsigned int ipv6_prefix_len;	/* 0: unset; else 32..63, set iff ipv6 */
 	struct in6_addr dns6[2];	/* announced by RA RDNSS */
 	unsigned int n_dns6;
+
+	/* [ipsec]: l2secd manages charon over VICI when psk or certificate is set */
+	char vici_path[108];		/* charon's VICI socket */
+	char psk[256];			/* IKE pre-shared key */
+	char cert_path[256];		/* server certificate (PEM/DER) ... */
+	char key_path[256];		/* ... its private key ... */
+	char ca_path[256];		/* ... and the CA of the clients' certificates */
+	bool allow_modp1024;		/* weak DH groups for old clients */
+	bool allow_3des;
+	unsigned int dpd_delay_ms, dpd_timeout_ms;
+	unsigned int rekey_time_ms;	/* CHILD_SA rekey; 0: charon's default */
+	bool force_encap;		/* UDP-encapsulate ESP even without NAT */
 };
 
 /* Called once per error; line 0 for an error about the whole file. */

@@ -13,6 +13,7 @@
 #include "ctl.h"
 #include "l2tp_session.h"
 #include "l2tp_tunnel.h"
+#include "ipsec.h"
 #include "log.h"
 #include "sess.h"
 #include "util.h"
@@ -38,8 +39,7 @@ struct ctl_client {
 
 struct ctl {
 	struct evloop *loop;
-	struct l2tp_lns *lns;
-	struct sessions *ss;		/* the PPP layer; NULL in tests */
+	struct ctl_src src;
 	struct ev_io listen_io;
 	char path[108];
 	struct ctl_client clients[CTL_MAX_CLIENTS];
@@ -76,7 +76,7 @@ static void peer_addr(const struct l2tp_peer *p, char *buf, size_t len, unsigned
 	}
 }
 
-static struct json_object *show_tunnels(struct l2tp_lns *lns)
+static struct json_object *show_tunnels(struct l2tp_lns *lns, struct ipsec *ipsec)
 {
 	struct json_object *arr = json_object_new_array();
 	struct json_object *res = json_object_new_object();
@@ -100,6 +100,8 @@ static struct json_object *show_tunnels(struct l2tp_lns *lns)
 		add_bool(o, "require_ipsec", t->require_ipsec);
 		add_bool(o, "in_kernel", t->in_kernel);
 		add_int(o, "retransmits", (int64_t)t->ctrl.stats.tx_retransmits);
+		if (ipsec)
+			ipsec_describe_tunnel(ipsec, t, o);
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(res, "tunnels", arr);
@@ -148,7 +150,8 @@ static void ppp_stats(struct sessions *ss, struct json_object *res)
 	sessions_describe_pools(ss, res);
 }
 
-static struct json_object *show_stats(struct l2tp_lns *lns, struct sessions *ss)
+static struct json_object *show_stats(struct l2tp_lns *lns, struct sessions *ss,
+				      struct ipsec *ipsec)
 {
 	const struct l2tp_lns_stats *st = &lns->stats;
 	struct json_object *res = json_object_new_object();
@@ -166,19 +169,22 @@ static struct json_object *show_stats(struct l2tp_lns *lns, struct sessions *ss)
 	add_int(res, "sessions", lns->n_sessions);
 	if (ss)
 		ppp_stats(ss, res);
+	if (ipsec)
+		ipsec_describe(ipsec, res);
 	return res;
 }
 
-struct json_object *ctl_handle(struct l2tp_lns *lns, struct sessions *ss, const char *request)
+struct json_object *ctl_handle(const struct ctl_src *src, const char *request)
 {
+	struct l2tp_lns *lns = src->lns;
 	struct json_object *res;
 
 	if (!strcmp(request, "show tunnels"))
-		return show_tunnels(lns);
+		return show_tunnels(lns, src->ipsec);
 	if (!strcmp(request, "show sessions"))
-		return show_sessions(lns, ss);
+		return show_sessions(lns, src->ss);
 	if (!strcmp(request, "show stats"))
-		return show_stats(lns, ss);
+		return show_stats(lns, src->ss, src->ipsec);
 	res = json_object_new_object();
 	if (!strcmp(request, "version"))
 		add_str(res, "version", L2SEC_VERSION);
@@ -226,7 +232,7 @@ static void client_request(struct ctl_client *c)
 	*nl = '\0';
 	if (nl > c->req && nl[-1] == '\r')
 		nl[-1] = '\0';
-	res = ctl_handle(c->ctl->lns, c->ctl->ss, c->req);
+	res = ctl_handle(&c->ctl->src, c->req);
 	s = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
 	c->out_len = strlen(s) + 1;
 	c->out = malloc(c->out_len);
@@ -300,8 +306,7 @@ static void listen_cb(struct ev_io *io, uint32_t events)
 	ev_timer_arm(ctl->loop, &c->timeout, CTL_CLIENT_TIMEOUT_MS);
 }
 
-struct ctl *ctl_open(struct evloop *loop, const char *path, struct l2tp_lns *lns,
-		     struct sessions *ss)
+struct ctl *ctl_open(struct evloop *loop, const char *path, const struct ctl_src *src)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct ctl *ctl;
@@ -316,8 +321,7 @@ struct ctl *ctl_open(struct evloop *loop, const char *path, struct l2tp_lns *lns
 	if (!ctl)
 		return NULL;
 	ctl->loop = loop;
-	ctl->lns = lns;
-	ctl->ss = ss;
+	ctl->src = *src;
 	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -37,9 +37,13 @@ static void check_error(void *arg, const char *file, unsigned int line, const ch
 		fprintf(stderr, "%s: %s\n", file, msg);
 }
 
+/* users_load names the file itself in a line-0 (I/O) error */
 static void check_users_error(void *arg, unsigned int line, const char *msg)
 {
-	check_error(NULL, arg, line, msg);
+	if (line)
+		check_error(NULL, arg, line, msg);
+	else
+		fprintf(stderr, "%s\n", msg);
 }
 
 /* -n checks the users file the configuration names too. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ipsec.h"
 #include "kmod.h"
 #include "l2tp_session.h"
 #include "log.h"
@@ -333,7 +334,7 @@ static void users_error(void *ctx, unsigned int line, const char *msg)
 	if (line)
 		log_err("%s:%u: %s", path, line, msg);
 	else
-		log_err("%s: %s", path, msg);
+		log_err("users: %s", msg);	/* names the file itself */
 }
 
 /* --- runtime files ------------------------------------------------------------- */
@@ -411,6 +412,10 @@ static void reload(struct l2secd *d)
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
 	free(cfg);
 	sessions_reload(d->ss, users);
+	if (d->ipsec)
+		ipsec_reload(d->ipsec, &d->cfg);
+	else if (ipsec_enabled(&d->cfg))
+		log_warn("reload: [ipsec] psk/certificate set: l2secd manages charon after a restart");
 	log_set_level(d->cfg.log_level);
 	log_notice("configuration reloaded from %s", d->config_path);
 }
@@ -514,7 +519,19 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 		if (sock_open(d, &d->cfg.listen[i]) < 0)
 			return -1;
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
-	d->ctl = ctl_open(d->loop, d->ctl_path, d->lns, d->ss);
+	if (ipsec_enabled(&d->cfg)) {
+		if (!d->cfg.require_ipsec)
+			log_warn("[ipsec] is configured but require-ipsec = no: plaintext L2TP "
+				 "is accepted too");
+		d->ipsec = ipsec_new(d->loop, &d->cfg, d->lns);
+		if (!d->ipsec)
+			return -1;
+	} else if (d->cfg.require_ipsec) {
+		log_notice("ipsec: no [ipsec] psk or certificate: charon is not managed by "
+			   "l2secd; its L2TP connection must set a unique mark per CHILD_SA");
+	}
+	d->ctl = ctl_open(d->loop, d->ctl_path,
+			  &(struct ctl_src){ .lns = d->lns, .ss = d->ss, .ipsec = d->ipsec });
 	if (!d->ctl)
 		return -1;
 	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
@@ -535,6 +552,7 @@ void l2secd_cleanup(struct l2secd *d)
 	bool started = d->lns != NULL;
 
 	ctl_close(d->ctl);
+	ipsec_free(d->ipsec);
 	/* tunnels go with their sockets too; deleting them keeps the log clear */
 	l2tp_lns_free(d->lns);
 	sessions_free(d->ss);

@@ -15,6 +15,7 @@
 #include "l2tp_lns.h"
 
 struct ctl;
+struct ipsec;
 struct netdev;
 struct sessions;
 
@@ -34,6 +35,7 @@ struct l2secd {
 	struct kern *kern;		/* NULL: no l2sec.ko, TUN data path */
 	struct netdev *nd;		/* the data device, l2sec0 */
 	struct sessions *ss;		/* the PPP layer */
+	struct ipsec *ipsec;		/* charon over VICI; NULL when not managed */
 	struct ctl *ctl;
 	struct l2secd_sock socks[CONFIG_MAX_LISTEN];
 	unsigned int n_socks;

@@ -411,7 +411,7 @@ static void test_errors_with_lines(void **state)
 		"listen = 10.0.0.300\n"			/* 7: bad address */
 		"just some words\n"			/* 8: syntax */
 		"[nope\n"				/* 9: header without ] */
-		"[ipsec]\n"				/* 10: unknown section */
+		"[ike]\n"				/* 10: unknown section */
 		"psk = x\n"				/* 11: (inside it: not reported again) */
 		"[l2tp]\n"				/* 12 */
 		"hello-interval = 5 minutes\n"		/* 13: bad duration */
@@ -431,11 +431,54 @@ static void test_errors_with_lines(void **state)
 	assert_int_equal(e.line[5], 8);
 	assert_int_equal(e.line[6], 9);
 	assert_int_equal(e.line[7], 10);
-	assert_non_null(strstr(e.msg[7], "unknown section [ipsec]"));
+	assert_non_null(strstr(e.msg[7], "unknown section [ike]"));
 	assert_int_equal(e.line[8], 13);
 	assert_int_equal(e.line[9], 14);
 	assert_int_equal(e.line[10], 15);
 	assert_int_equal(e.line[11], 16);
+}
+
+/* [ipsec]: defaults, values, and the credential rules, each error on its line. */
+static void test_ipsec(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &e), 0);
+	assert_string_equal(cfg.vici_path, "/var/run/charon.vici");
+	assert_string_equal(cfg.psk, "");
+	assert_int_equal(cfg.dpd_delay_ms, 30000);
+	assert_int_equal(cfg.dpd_timeout_ms, 150000);
+	assert_int_equal(cfg.rekey_time_ms, 0);
+	assert_false(cfg.allow_modp1024);
+
+	assert_int_equal(parse("[ipsec]\nvici = /run/c.vici\npsk = a shared secret\n"
+			       "allow-modp1024 = yes\nallow-3des = yes\ndpd-delay = 10s\n"
+			       "dpd-timeout = 60\nrekey-time = 30m\nforce-encap = yes\n",
+			       &cfg, &e), 1);	/* "30m" is not a duration */
+	assert_int_equal(e.line[0], 8);
+	assert_int_equal(parse("[ipsec]\nvici = /run/c.vici\npsk = a shared secret\n"
+			       "allow-modp1024 = yes\nallow-3des = yes\ndpd-delay = 10s\n"
+			       "dpd-timeout = 60\nrekey-time = 1800\nforce-encap = yes\n",
+			       &cfg, &e), 0);
+	assert_string_equal(cfg.vici_path, "/run/c.vici");
+	assert_string_equal(cfg.psk, "a shared secret");
+	assert_true(cfg.allow_modp1024 && cfg.allow_3des && cfg.force_encap);
+	assert_int_equal(cfg.dpd_delay_ms, 10000);
+	assert_int_equal(cfg.dpd_timeout_ms, 60000);
+	assert_int_equal(cfg.rekey_time_ms, 1800000);
+
+	assert_int_equal(parse("[ipsec]\npsk = x\ncertificate = /c.pem\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 3);
+	assert_non_null(strstr(e.msg[0], "exclusive"));
+	assert_int_equal(parse("[ipsec]\n\nprivate-key = /k.pem\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 3);
+	assert_non_null(strstr(e.msg[0], "needs certificate, private-key and ca"));
+	assert_int_equal(parse("[ipsec]\ncertificate = /c.pem\nprivate-key = /k.pem\n"
+			       "ca = /ca.pem\n", &cfg, &e), 0);
+	assert_int_equal(parse("[ipsec]\ndpd-delay = 0\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 2);
 }
 
 static void test_range_and_cross_checks(void **state)
@@ -580,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_ppp_values),
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_ppp_errors),
+		cmocka_unit_test(test_ipsec),
 		cmocka_unit_test(test_no_cascade),
 		cmocka_unit_test(test_ppp_round_trip),
 	};

@@ -46,7 +46,7 @@ static void test_show(void **state)
 	lac_iccn(&l, lns_sid);
 	fake_advance(f, 1500);
 
-	res = ctl_handle(f->lns, NULL, "show tunnels");
+	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "show tunnels");
 	arr = get(res, "tunnels");
 	assert_int_equal(json_object_array_length(arr), 1);
 	t = json_object_array_get_idx(arr, 0);
@@ -62,7 +62,7 @@ static void test_show(void **state)
 	assert_true(json_object_get_boolean(get(t, "in_kernel")));
 	json_object_put(res);
 
-	res = ctl_handle(f->lns, NULL, "show sessions");
+	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "show sessions");
 	arr = get(res, "sessions");
 	assert_int_equal(json_object_array_length(arr), 1);
 	t = json_object_array_get_idx(arr, 0);
@@ -72,13 +72,13 @@ static void test_show(void **state)
 	assert_string_equal(json_object_get_string(get(t, "state")), "established");
 	json_object_put(res);
 
-	res = ctl_handle(f->lns, NULL, "show stats");
+	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "show stats");
 	assert_int_equal(json_object_get_int(get(res, "tunnels")), 1);
 	assert_int_equal(json_object_get_int(get(res, "sessions")), 1);
 	assert_int_equal(json_object_get_int(get(get(res, "stats"), "tunnels_established")), 1);
 	json_object_put(res);
 
-	res = ctl_handle(f->lns, NULL, "drop table tunnels");
+	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "drop table tunnels");
 	assert_string_equal(json_object_get_string(get(res, "error")), "unknown request");
 	json_object_put(res);
 	fake_free(f);

@@ -1007,7 +1007,7 @@ static void test_session_show_neither(void **state)
 /* ctl_handle()'s answer to REQ, as the socket carries it, parsed by the tool. */
 static struct json_object *daemon_answer(struct fake *f, const char *req)
 {
-	struct json_object *res = ctl_handle(f->lns, NULL, req), *o;
+	struct json_object *res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, req), *o;
 	const char *s = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
 	char *line;
 

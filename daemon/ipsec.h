@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon's side of IPsec: charon over VICI (vici_gw.h), and the SA table
+ * that ties each L2TP tunnel to the CHILD_SA that carries it.
+ *
+ * l2secd keeps its connection and credential loaded in charon (at start, on
+ * every (re)connect to charon, and on reload). Every CHILD_SA of it has a
+ * unique inbound mark that xfrm sets on what it decrypts; a tunnel is bound
+ * to the mark its SCCRQ arrived with (SO_RCVMARK, l2tp_peer.mark), and the
+ * mark names the SA across rekeys. The table is keyed by that mark:
+ *  - child-updown up / list-sas: the SA is entered (or refreshed);
+ *  - child-rekey: the entry takes the new SPIs (the mark stays);
+ *  - child-updown down, ike-updown down: the entry goes, and every tunnel
+ *    bound to its mark is cleared at once (no StopCCN: it could only leave
+ *    in cleartext, which the module refuses);
+ *  - ike-update (NAT mapping changed): the entry's outer endpoint follows;
+ *  - after charon (re)connects, a list-sas resync: tunnels whose mark no SA
+ *    has are stale (charon restarted and flushed its SAs) and are cleared.
+ * Single-threaded, on the event loop.
+ */
+#ifndef L2SECD_IPSEC_H
+#define L2SECD_IPSEC_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "evloop.h"
+#include "l2tp_lns.h"
+
+struct ipsec;
+
+struct ipsec_stats {
+	uint64_t sa_up, sa_down, rekeys, nat_updates;
+	uint64_t tunnels_cleared;	/* tunnels whose SA went away */
+	uint64_t charon_lost;		/* VICI connection to charon lost */
+	uint64_t load_failures;
+};
+
+/* Whether cfg asks l2secd to manage charon (psk or certificate set). */
+bool ipsec_enabled(const struct l2sec_config *cfg);
+
+/* Loads credentials from cfg's files; NULL (logged) on error. Starts connecting. */
+struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
+			struct l2tp_lns *lns);
+void ipsec_free(struct ipsec *ip);
+/* cfg reloaded: load the (possibly changed) connection and credential again. */
+int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg);
+
+/* The SA a tunnel is bound to, added to o as "sa": {...} (nothing if none). */
+void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,
+			   struct json_object *o);
+/* "ipsec": {charon state, SA count, counters}, added to o. */
+void ipsec_describe(const struct ipsec *ip, struct json_object *o);
+
+#endif
