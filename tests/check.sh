@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: install what this machine lacks, build everything for both kernels
-# (module under sparse, warnings are errors), then run the host unit tests (plain
-# and under ASan+UBSan), the fuzz targets briefly, the VM harness's own test, the
-# DKMS build and the guest suite on both kernels. Each part's results are shown as
+# (module under sparse, warnings are errors), check `make install` into a
+# temporary DESTDIR, then run the host unit tests (plain and under ASan+UBSan),
+# the fuzz targets briefly, the VM harness's own test, the DKMS build and the
+# guest suite on both kernels. Each part's results are shown as
 # they come; the last line adds them up: "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,11 +67,12 @@ for k in 6.1 6.12; do
 	part "module-$k" build_module "$(kernel_of $k)"
 done
 part userspace make -s userspace unit-build fuzz-build
+part install tests/install.sh
 part unit make -s unit
 part fuzz make -s fuzz
 part vm-harness tests/vm/selftest.sh
 part dkms tests/dkms.sh
-part vm tests/vm/run
+part vm tests/vm/run -P
 
 echo "== total time $(($(date +%s) - t_start))s"
 echo "$pass passed, $fail failed, $skip skipped"

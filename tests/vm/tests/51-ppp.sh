@@ -55,6 +55,7 @@ add_client() {
 	echo "# name kind secret [address]"
 	for i in $(seq 1 $N); do echo "u$i password pw-$i"; done
 	echo "carol password carol-pw 192.168.42.200"
+	echo "extra password extra-pw"
 } >"$run/users"
 # gw_conf DATAPATH
 gw_conf() {
@@ -71,7 +72,7 @@ hello-interval = 5s
 [ppp]
 users = $run/users
 local-address = 192.168.42.1
-pool = 192.168.42.10-192.168.42.250
+pool = 192.168.42.10-192.168.42.29
 dns = 198.51.100.53 198.51.100.54
 lcp-echo-interval = 2s
 lcp-echo-failures = 3
@@ -164,7 +165,7 @@ check "l2sec daemon show: kernel data path" sh -c \
 client_start c1 u1 pw-1 +ipv6
 check "c1: PPP up with MS-CHAPv2 (ip-up ran)" wait_for 90 test -s "$run/c1.up"
 a1=$(client_addr c1)
-check "c1: address from the pool ($a1)" sh -c "echo '$a1' | grep -Eq '^192\.168\.42\.([1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|250)$'"
+check "c1: address from the pool ($a1)" sh -c "echo '$a1' | grep -Eq '^192\.168\.42\.(1[0-9]|2[0-9])$'"
 check_eq "c1: the gateway's address" 192.168.42.1 "$(cut -d' ' -f3 "$run/c1.up")"
 check_eq "c1: DNS servers (RFC 1877)" "198.51.100.53 198.51.100.54" "$(cut -d' ' -f4,5 "$run/c1.up")"
 check "gw: user u1 logged as up" grep -q "user 'u1' is up at $a1 (kernel data path)" "$out/l2secd-kernel.log"
@@ -261,6 +262,15 @@ for i, (a, r) in sorted(rx0.items()):
         print(f"c{i} ({a}): session tx +{got_tx}, client rx +{got_rx}, want {want}")
         bad += 1
 sys.exit(bad)' "$run"
+# the pool holds exactly $N addresses: one more client is refused, clearly
+client_start bad extra extra-pw
+check "pool exhausted: the gateway says so" wait_for 90 grep -q \
+	"address pool exhausted (20 of 20 in use): user 'extra' refused" "$out/l2secd-kernel.log"
+check "pool exhausted: the client is told why" wait_for 30 grep -q "no address available" \
+	"$run/bad/pppd.log"
+check "pool exhausted: counted" sh -c "ip netns exec gw $L2SEC -r $run/run -j -s daemon show |
+	grep -q '\"no_address\":1'"
+client_stop bad
 for i in $(seq 1 $N); do client_kill "c$i"; done
 check "all hung up: no session left" wait_for 60 sh -c \
 	"[ \$(ip netns exec gw $L2SEC -j session show | grep -o '\"session_id\"' | wc -l) -eq 0 ]"
