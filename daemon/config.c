@@ -45,6 +45,7 @@ enum key_type {
 	K_DATAPATH,
 	K_IN4,		/* one IPv4 host address */
 	K_PREFIX6,	/* IPv6 prefix A/N, N in [min, max]; empty: unset */
+	K_DOMAIN,	/* a domain name (check_domain); empty: unset */
 	/*
 	 * Lists, the rest of the types: items separated by spaces or commas,
 	 * min..max of them; an indented line after the key's line holds more.
@@ -54,6 +55,8 @@ enum key_type {
 	K_POOL,		/* IPv4 addresses, ranges A-B, blocks A/N (pool) */
 	K_IN4S,		/* IPv4 host addresses; the rest of the array stays 0.0.0.0 */
 	K_IN6S,		/* IPv6 unicast addresses (ipv6-dns) */
+	K_ROUTES,	/* IPv4 networks A/N, N 1..32 (routes) */
+	K_DOMAINS,	/* domain names (dns-search) */
 };
 
 struct key {
@@ -121,6 +124,9 @@ static const struct key keys[] = {
 	{ "ppp", "ipv6", K_BOOL, OFF(ipv6), 0, 0, 0 },
 	{ "ppp", "ipv6-prefix", K_PREFIX6, OFF(ipv6_prefix), 0, 32, 63 },
 	{ "ppp", "ipv6-dns", K_IN6S, OFF(dns6), 0, 0, 2 },
+	{ "ppp", "routes", K_ROUTES, OFF(routes), 0, 0, CONFIG_MAX_ROUTES },
+	{ "ppp", "dns-domain", K_DOMAIN, STR(dns_domain), 0, CONFIG_DOMAIN_MAX },
+	{ "ppp", "dns-search", K_DOMAINS, OFF(dns_search), 0, 0, CONFIG_MAX_SEARCH },
 	{ "ipsec", "vici", K_STRING, STR(vici_path), 1, 107 },
 	{ "ipsec", "psk", K_STRING, STR(psk), 0, 255 },
 	{ "ipsec", "certificate", K_STRING, STR(cert_path), 0, 255 },
@@ -270,6 +276,17 @@ static int parse_in4(const char *s, uint32_t *a)
 	return 0;
 }
 
+/* Blocks no route through the tunnel can lie inside (host byte order). */
+static const struct {
+	uint32_t first, last;
+	const char *what;
+} unroutable4[] = {
+	{ 0x00000000, 0x00ffffff, "0.0.0.0/8" },
+	{ 0x7f000000, 0x7fffffff, "127.0.0.0/8 (loopback)" },
+	{ 0xe0000000, 0xefffffff, "224.0.0.0/4 (multicast)" },
+	{ 0xf0000000, 0xffffffff, "240.0.0.0/4 (reserved)" },
+};
+
 /* What in first..last (host byte order) no host can have, or NULL. */
 static const char *reserved_in4(uint32_t first, uint32_t last)
 {
@@ -387,6 +404,73 @@ bad:
 	return -1;
 }
 
+/*
+ * A domain name (RFC 1035 2.3.1, RFC 1123 2.1): labels of 1..63 letters,
+ * digits, '-' (not first or last) and '_' (service names such as
+ * _msdcs), 253 characters in all; one trailing dot (the root) is allowed
+ * and left out of out. A name whose last label is all digits is refused:
+ * no top-level domain is, and it is most likely an address typed into the
+ * wrong key. Returns NULL, or why s is no domain name.
+ */
+static const char *check_domain(const char *s, char out[CONFIG_DOMAIN_MAX + 1])
+{
+	size_t len = strlen(s), label = 0;
+	bool digits = true;
+
+	if (len && s[len - 1] == '.')
+		len--;
+	if (!len)
+		return "is not a domain name";
+	if (len > CONFIG_DOMAIN_MAX)
+		return "is longer than 253 characters";
+	for (size_t i = 0; i <= len; i++) {
+		char c = i < len ? s[i] : '.';
+
+		if (c == '.') {
+			if (!label)
+				return "has an empty label";
+			if (s[i - 1] == '-')
+				return "has a label ending in '-'";
+			if (i == len && digits)
+				return "ends in a numeric label (an address is no domain name)";
+			label = 0;
+			digits = true;
+			continue;
+		}
+		if (!isalnum((unsigned char)c) && c != '-' && c != '_')
+			return "has a character other than letters, digits, '-', '_' and '.'";
+		if (c == '-' && !label)
+			return "has a label starting with '-'";
+		if (++label > 63)
+			return "has a label longer than 63 characters";
+		if (!isdigit((unsigned char)c))
+			digits = false;
+	}
+	memset(out, 0, CONFIG_DOMAIN_MAX + 1);	/* a plain value: no stray bytes */
+	memcpy(out, s, len);
+	return NULL;
+}
+
+/* An empty value unsets the name: config_print writes an unset one so. */
+static int parse_domain(struct parser *p, const struct key *k, const char *val,
+			unsigned int line, char *field)
+{
+	char name[CONFIG_DOMAIN_MAX + 1];
+	const char *why;
+
+	if (!*val) {
+		field[0] = '\0';
+		return 0;
+	}
+	why = check_domain(val, name);
+	if (why) {
+		perr(p, line, "[%s] %s: '%s' %s", k->section, k->name, val, why);
+		return -1;
+	}
+	snprintf(field, k->size, "%s", name);
+	return 0;
+}
+
 /* --- lists ------------------------------------------------------------------- */
 
 /* Store item i of a list; report an error with its line and return -1. */
@@ -489,6 +573,80 @@ static int item_in6(struct parser *p, const struct key *k, const char *tok,
 	return 0;
 }
 
+/*
+ * A network through the tunnel, A/N. /0 is refused: a default route through
+ * the tunnel is the full tunnel, which an empty list already means (and
+ * RFC 3442 clients would take it as their default gateway).
+ */
+static int item_route(struct parser *p, const struct key *k, const char *tok,
+		      unsigned int i, unsigned int line)
+{
+	struct config_route *routes = p->cfg->routes;
+	size_t len = strcspn(tok, "/");
+	char a[INET_ADDRSTRLEN];
+	uint32_t net, mask, last;
+	unsigned int plen;
+
+	if (len >= sizeof(a) || !tok[len])
+		goto bad;
+	memcpy(a, tok, len);
+	a[len] = '\0';
+	if (parse_in4(a, &net) || parse_plen(tok + len + 1, 32, &plen))
+		goto bad;
+	if (!plen) {
+		perr(p, line, "[%s] %s: '%s' is a default route: for a full tunnel, "
+		     "leave routes empty", k->section, k->name, tok);
+		return -1;
+	}
+	mask = UINT32_MAX << (32 - plen);
+	if (net & ~mask) {
+		perr(p, line, "[%s] %s: '%s' is not a network address (host bits are set)",
+		     k->section, k->name, tok);
+		return -1;
+	}
+	last = net | ~mask;
+	for (size_t j = 0; j < ARRAY_SIZE(unroutable4); j++) {
+		if (net >= unroutable4[j].first && last <= unroutable4[j].last) {
+			perr(p, line, "[%s] %s: '%s' lies inside %s", k->section, k->name, tok,
+			     unroutable4[j].what);
+			return -1;
+		}
+	}
+	for (unsigned int j = 0; j < i; j++) {
+		if (routes[j].net.s_addr == htonl(net) && routes[j].plen == plen) {
+			perr(p, line, "[%s] %s: '%s' listed twice", k->section, k->name, tok);
+			return -1;
+		}
+	}
+	routes[i].net.s_addr = htonl(net);
+	routes[i].plen = plen;
+	return 0;
+bad:
+	perr(p, line, "[%s] %s: '%s' is not a network A/N", k->section, k->name, tok);
+	return -1;
+}
+
+static int item_search(struct parser *p, const struct key *k, const char *tok,
+		       unsigned int i, unsigned int line)
+{
+	char (*search)[CONFIG_DOMAIN_MAX + 1] = p->cfg->dns_search;
+	char name[CONFIG_DOMAIN_MAX + 1];
+	const char *why = check_domain(tok, name);
+
+	if (why) {
+		perr(p, line, "[%s] %s: '%s' %s", k->section, k->name, tok, why);
+		return -1;
+	}
+	for (unsigned int j = 0; j < i; j++) {
+		if (!strcasecmp(search[j], name)) {
+			perr(p, line, "[%s] %s: '%s' listed twice", k->section, k->name, tok);
+			return -1;
+		}
+	}
+	memcpy(search[i], name, sizeof(name));
+	return 0;
+}
+
 /* The items on one line of a list key, stored from *n on; *n counts them. */
 static int parse_items(struct parser *p, const struct key *k, const char *val,
 		       unsigned int line, unsigned int *n, item_fn item)
@@ -534,6 +692,14 @@ static int parse_list(struct parser *p, const struct key *k, const char *val,
 		if (!cont)
 			cfg->n_dns6 = 0;
 		return parse_items(p, k, val, line, &cfg->n_dns6, item_in6);
+	case K_ROUTES:
+		if (!cont)
+			cfg->n_routes = 0;
+		return parse_items(p, k, val, line, &cfg->n_routes, item_route);
+	case K_DOMAINS:
+		if (!cont)
+			cfg->n_dns_search = 0;
+		return parse_items(p, k, val, line, &cfg->n_dns_search, item_search);
 	case K_AUTH:
 		if (!cont)
 			cfg->ppp_auth = 0;
@@ -637,6 +803,8 @@ static int set_value(struct parser *p, const struct key *k, const char *val,
 		return parse_host4(p, k, val, line, field);
 	case K_PREFIX6:
 		return parse_prefix6(p, k, val, line);
+	case K_DOMAIN:
+		return parse_domain(p, k, val, line, field);
 	default:
 		break;
 	}
@@ -987,6 +1155,19 @@ static void print_list(const struct l2sec_config *cfg, const struct key *k, FILE
 		for (unsigned int j = 0; j < cfg->n_dns6; j++)
 			put_item(&o, inet_ntop(AF_INET6, &cfg->dns6[j], a, sizeof(a)));
 		break;
+	case K_ROUTES:
+		for (unsigned int j = 0; j < cfg->n_routes; j++) {
+			char net[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, &cfg->routes[j].net, net, sizeof(net));
+			snprintf(a, sizeof(a), "%s/%u", net, cfg->routes[j].plen);
+			put_item(&o, a);
+		}
+		break;
+	case K_DOMAINS:
+		for (unsigned int j = 0; j < cfg->n_dns_search; j++)
+			put_item(&o, cfg->dns_search[j]);
+		break;
 	default:
 		break;
 	}
@@ -1017,6 +1198,7 @@ static void print_value(const struct l2sec_config *cfg, const struct key *k, FIL
 		fprintf(out, "%s\n", *(const bool *)field ? "yes" : "no");
 		break;
 	case K_STRING:
+	case K_DOMAIN:
 		fprintf(out, "%s\n", (const char *)field);
 		break;
 	case K_LOGLEVEL:
@@ -1056,7 +1238,7 @@ void config_print(const struct l2sec_config *cfg, FILE *out)
 			print_list(cfg, k, out);
 			continue;
 		}
-		if ((k->type == K_STRING && !*(const char *)field) ||
+		if (((k->type == K_STRING || k->type == K_DOMAIN) && !*(const char *)field) ||
 		    (k->type == K_PREFIX6 && !cfg->ipv6_prefix_len)) {
 			fprintf(out, "%s =\n", k->name);	/* empty, unset */
 			continue;

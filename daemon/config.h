@@ -11,7 +11,8 @@
  *             allow-3des, dpd-delay, dpd-timeout, rekey-time, force-encap
  *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
  *             auth-tries, auth-fail-delay, auth-timeout, local-address, pool,
- *             dns, nbns, ipv6, ipv6-prefix, ipv6-dns
+ *             dns, nbns, ipv6, ipv6-prefix, ipv6-dns, routes, dns-domain,
+ *             dns-search
  *
  * Later issues add their own sections ([ipsec]) to the key table in
  * config.c; a section or key that is not in the table is an error.
@@ -34,6 +35,9 @@
 #define CONFIG_MAX_LISTEN 8
 #define CONFIG_MAX_POOL_RANGES 16
 #define CONFIG_MAX_RANGE_SIZE (1u << 20)	/* addresses in one pool range */
+#define CONFIG_MAX_ROUTES 32		/* [ppp] routes */
+#define CONFIG_MAX_SEARCH 8		/* [ppp] dns-search */
+#define CONFIG_DOMAIN_MAX 253		/* characters of a domain name (RFC 1035) */
 #define CONFIG_DEFAULT_PATH "/etc/l2sec/l2sec.conf"
 
 enum config_datapath {
@@ -46,6 +50,39 @@ enum config_datapath {
 struct config_range {
 	struct in_addr first, last;
 };
+
+/* A network sent through the tunnel: net/plen, host bits zero, plen 1..32. */
+struct config_route {
+	struct in_addr net;		/* network byte order */
+	unsigned int plen;
+};
+
+/*
+ * Split tunnel and split DNS ([ppp] routes, dns-domain, dns-search) reach
+ * the clients by DHCP (dhcp.h): after IPCP, Windows sends a DHCPINFORM over
+ * the PPP link and applies options 249/121 (routes) and 15 (connection-specific
+ * DNS suffix); others ask for 121 and 119 (search list). Option 6 repeats
+ * the DNS servers that IPCP offers (dns).
+ * Empty routes mean full tunnel: the client routes everything through it.
+ *
+ * Per-user values (a later change, not implemented yet): the users file
+ * (users.c) gains optional key=value fields after the secret and the
+ * optional address (an address has no '=', so a field with one is a
+ * key=value field), e.g.
+ *
+ *     alice  password  s3cret  10.8.0.10  routes=10.1.0.0/16,10.2.0.0/16
+ *     bob    password  pw      dns-domain=lab.corp.example  routes=
+ *
+ * with the keys routes, dns-domain and dns-search, each at most once, list
+ * items separated by commas, validated by the same rules as here (sharing
+ * the item parsers), an error naming the users file's line. A key given
+ * for a user replaces the [ppp]-wide value for that user's sessions, it
+ * does not add to it; "routes=" (empty) gives that user a full tunnel. The
+ * users_entry would hold the values and a bit per key (given or not); the
+ * DHCP responder builds the session's struct dhcp_answer from its user's
+ * values, falling back to the [ppp] ones key by key. A reload takes
+ * effect at a session's next DHCPINFORM.
+ */
 
 struct l2sec_config {
 	/* [global] */
@@ -93,6 +130,17 @@ struct l2sec_config {
 	unsigned int ipv6_prefix_len;	/* 0: unset; else 32..63, set iff ipv6 */
 	struct in6_addr dns6[2];	/* announced by RA RDNSS */
 	unsigned int n_dns6;
+	/*
+	 * Split tunnel and DNS, offered by DHCP (see above). Domain names are
+	 * stored without a trailing dot; each label is 1..63 letters, digits,
+	 * '-' (not first or last) or '_', 253 characters at most in all (in
+	 * practice less: a value must fit inih's line of 198 characters).
+	 */
+	struct config_route routes[CONFIG_MAX_ROUTES];	/* distinct, in file order */
+	unsigned int n_routes;		/* 0: full tunnel */
+	char dns_domain[CONFIG_DOMAIN_MAX + 1];	/* option 15; empty: not offered */
+	char dns_search[CONFIG_MAX_SEARCH][CONFIG_DOMAIN_MAX + 1];	/* option 119 */
+	unsigned int n_dns_search;
 
 	/* [ipsec]: l2secd manages charon over VICI when psk or certificate is set */
 	char vici_path[108];		/* charon's VICI socket */

@@ -294,6 +294,39 @@ static const struct {
 	{ "[ppp]\nipv6-dns = ff02::fb\n", 2, "not a unicast address" },
 	{ "[ppp]\nipv6-dns = 192.0.2.1\n", 2, "not an IPv6 address" },
 	{ "[ppp]\nipv6-dns = 2001:db8::1 2001:db8::2 2001:db8::3\n", 2, "more than 2" },
+	{ "[ppp]\nroutes = 0.0.0.0/0\n", 2, "default route" },
+	{ "[ppp]\nroutes = 10.0.0.0/0\n", 2, "default route" },
+	{ "[ppp]\nroutes = 10.1.0.0/8\n", 2, "host bits" },
+	{ "[ppp]\nroutes = 192.168.51.0/23\n", 2, "host bits" },
+	{ "[ppp]\nroutes = 10.0.0.1\n", 2, "'10.0.0.1' is not a network A/N" },
+	{ "[ppp]\nroutes = 10.0.0.0/33\n", 2, "not a network A/N" },
+	{ "[ppp]\nroutes = 10.0.0.0/\n", 2, "not a network A/N" },
+	{ "[ppp]\nroutes = 10.0.0.0/+8\n", 2, "not a network A/N" },
+	{ "[ppp]\nroutes = 10.0.0/8\n", 2, "not a network A/N" },
+	{ "[ppp]\nroutes = 2001:db8::/32\n", 2, "not a network A/N" },
+	{ "[ppp]\nroutes = 127.0.0.0/8\n", 2, "inside 127.0.0.0/8" },
+	{ "[ppp]\nroutes = 0.0.0.0/8\n", 2, "inside 0.0.0.0/8" },
+	{ "[ppp]\nroutes = 239.0.0.0/8\n", 2, "multicast" },
+	{ "[ppp]\nroutes = 255.255.255.255/32\n", 2, "240.0.0.0/4" },
+	{ "[ppp]\nroutes = 10.0.0.0/8 10.1.0.0/16\n\t10.0.0.0/8\n", 3, "listed twice" },
+	{ "[ppp]\ndns-domain = corp example\n", 2, "other than letters" },
+	{ "[ppp]\ndns-domain = corp..example\n", 2, "empty label" },
+	{ "[ppp]\ndns-domain = .corp.example\n", 2, "empty label" },
+	{ "[ppp]\ndns-domain = corp.example..\n", 2, "empty label" },
+	{ "[ppp]\ndns-domain = .\n", 2, "not a domain name" },
+	{ "[ppp]\ndns-domain = -corp.example\n", 2, "starting with '-'" },
+	{ "[ppp]\ndns-domain = corp-.example\n", 2, "ending in '-'" },
+	{ "[ppp]\ndns-domain = corp.ex/ample\n", 2, "other than letters" },
+	{ "[ppp]\ndns-domain = 10.0.0.1\n", 2, "numeric label" },
+	{ "[ppp]\ndns-domain = corp.example.123\n", 2, "numeric label" },
+	{ "[ppp]\ndns-domain = a234567890123456789012345678901234567890"
+	  "123456789012345678901234.example\n", 2, "longer than 63" },
+	{ "[ppp]\ndns-search = corp.example b..c\n", 2, "'b..c' has an empty label" },
+	{ "[ppp]\ndns-search = corp.example\n\tlab.corp.example CORP.example.\n", 3,
+	  "'CORP.example.' listed twice" },
+	{ "[ppp]\ndns-search = a.ex b.ex c.ex d.ex e.ex f.ex g.ex h.ex\n\ti.ex\n", 3,
+	  "more than 8" },
+	{ "[ppp]\ndns-domain = a.example b.example\n", 2, "other than letters" },
 	/* cross-checks: the line of the key that breaks the rule */
 	{ "[ppp]\n\nlocal-address = 192.168.42.20\n", 3, "inside the pool" },
 	{ "[ppp]\npool = 10.0.0.0/24\nlocal-address = 10.0.0.1\n", 3, "inside the pool" },
@@ -587,6 +620,98 @@ static void test_ppp_round_trip(void **state)
 	free(buf);
 }
 
+static uint32_t route_net(const struct l2sec_config *cfg, unsigned int i, unsigned int plen)
+{
+	assert_int_equal(cfg->routes[i].plen, plen);
+	return cfg->routes[i].net.s_addr;
+}
+
+/* [ppp] routes, dns-domain and dns-search: defaults, values, round trip. */
+static void test_split(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+	char *buf, *text;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &e), 0);
+	assert_int_equal(cfg.n_routes, 0);
+	assert_string_equal(cfg.dns_domain, "");
+	assert_int_equal(cfg.n_dns_search, 0);
+
+	assert_int_equal(parse("[ppp]\nroutes = 10.1.0.0/16 192.168.50.0/23,10.200.0.7/32\n"
+			       "  10.0.0.0/8 ; and a comment\n"
+			       "  128.0.0.0/1\n"
+			       "dns-domain = Corp.Example.\n"
+			       "dns-search = corp.example lab.corp.example\n"
+			       "\t_msdcs.corp.example x-1.y_2.example\n", &cfg, &e), 0);
+	assert_int_equal(cfg.n_routes, 5);
+	assert_int_equal(route_net(&cfg, 0, 16), ip("10.1.0.0"));
+	assert_int_equal(route_net(&cfg, 1, 23), ip("192.168.50.0"));
+	assert_int_equal(route_net(&cfg, 2, 32), ip("10.200.0.7"));
+	assert_int_equal(route_net(&cfg, 3, 8), ip("10.0.0.0"));
+	assert_int_equal(route_net(&cfg, 4, 1), ip("128.0.0.0"));
+	/* stored as written, less the root's dot */
+	assert_string_equal(cfg.dns_domain, "Corp.Example");
+	assert_int_equal(cfg.n_dns_search, 4);
+	assert_string_equal(cfg.dns_search[0], "corp.example");
+	assert_string_equal(cfg.dns_search[1], "lab.corp.example");
+	assert_string_equal(cfg.dns_search[2], "_msdcs.corp.example");
+	assert_string_equal(cfg.dns_search[3], "x-1.y_2.example");
+
+	/* empty values: full tunnel, no domain */
+	assert_int_equal(parse("[ppp]\nroutes =\ndns-domain =\ndns-search =\n", &cfg, &e), 0);
+	assert_int_equal(cfg.n_routes, 0);
+	assert_string_equal(cfg.dns_domain, "");
+	assert_int_equal(cfg.n_dns_search, 0);
+
+	/* 63-octet labels, a single label, a numeric label that is not the last */
+	assert_int_equal(parse("[ppp]\ndns-domain = a23456789012345678901234567890123456789"
+			       "012345678901234567890123.b\ndns-search = corp 123.example\n",
+			       &cfg, &e), 0);
+	assert_int_equal(strlen(cfg.dns_domain), 65);
+	assert_string_equal(cfg.dns_search[0], "corp");
+
+	/* 32 routes at most; 8 search names at most */
+	text = malloc(4096);
+	assert_non_null(text);
+	n = (size_t)sprintf(text, "[ppp]\nroutes =");
+	for (int i = 0; i < 32; i++)
+		n += (size_t)sprintf(text + n, "%s10.%d.0.0/16", i % 4 ? " " : "\n\t", i);
+	strcpy(text + n, "\ndns-search = a.ex b.ex c.ex d.ex e.ex f.ex g.ex h.ex\n");
+	assert_int_equal(parse(text, &cfg, &e), 0);
+	assert_int_equal(cfg.n_routes, 32);
+	assert_int_equal(cfg.n_dns_search, 8);
+	assert_int_equal(route_net(&cfg, 31, 16), ip("10.31.0.0"));
+	strcpy(text + n, " 10.32.0.0/16\n");
+	assert_int_equal(parse(text, &cfg, &e), 1);
+	assert_non_null(strstr(e.msg[0], "more than 32"));
+	assert_int_equal(e.line[0], 10);
+
+	/* the printed configuration parses back to the same values */
+	n = (size_t)sprintf(text, "[ppp]\nroutes =");
+	for (int i = 0; i < 30; i++)
+		n += (size_t)sprintf(text + n, "%s10.%d.0.0/16", i % 4 ? " " : "\n\t", i);
+	strcpy(text + n, "\n\t192.168.0.0/16 172.16.0.0/12 ; all of them\n"
+	       "dns-domain = corp.example\n"
+	       "dns-search = a23456789012345678901234567890123456789012345678901234567890123."
+	       "corp.example\n lab.corp.example _msdcs.corp.example\n");
+	round_trip(text, &cfg, &buf);
+	assert_int_equal(cfg.n_routes, 32);
+	assert_int_equal(route_net(&cfg, 31, 12), ip("172.16.0.0"));
+	assert_int_equal(cfg.n_dns_search, 3);
+	assert_non_null(strstr(buf, "\nroutes = 10.0.0.0/16 10.1.0.0/16 "));
+	assert_non_null(strstr(buf, "\ndns-domain = corp.example\ndns-search =\n\ta2345"));
+	free(buf);
+	free(text);
+
+	/* the defaults print as empty keys */
+	round_trip("", &cfg, &buf);
+	assert_non_null(strstr(buf, "\nipv6-dns =\nroutes =\ndns-domain =\ndns-search =\n"));
+	free(buf);
+}
+
 static void test_print_round_trip(void **state)
 {
 	struct l2sec_config a, b;
@@ -626,6 +751,7 @@ int main(void)
 		cmocka_unit_test(test_ipsec),
 		cmocka_unit_test(test_no_cascade),
 		cmocka_unit_test(test_ppp_round_trip),
+		cmocka_unit_test(test_split),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
