@@ -10,7 +10,10 @@
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
-#   make dkms-install | install | clean
+#   make install [DESTDIR=D] [PREFIX=/usr] [SBINDIR=..] [MANDIR=..] [SYSCONFDIR=/etc]
+#                [UNITDIR=/lib/systemd/system]
+#                            programs, manuals, systemd unit, configuration, DKMS sources
+#   make dkms-install | clean
 #
 # Userspace objects go to build/, the module to build/mod/$(KVER)/.
 
@@ -18,6 +21,9 @@ VERSION := $(shell cat VERSION)
 
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
 DESTDIR ?=
 
 # The kernel the module is built for: the running kernel's headers when present,
@@ -175,7 +181,18 @@ deps:
 	tests/install-deps.sh
 
 # --- installation ------------------------------------------------------------------
+# DKMS looks for sources in /usr/src whatever PREFIX says.
 DKMS_SRC = $(DESTDIR)/usr/src/l2sec-$(VERSION)
+
+# The module's sources as DKMS builds them, replacing an older copy of this version.
+define install_dkms_src
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kernel $(DKMS_SRC)/uapi
+	install -m 0644 dkms.conf Kbuild VERSION $(DKMS_SRC)/
+	install -m 0644 $(wildcard kernel/*.c kernel/*.h) $(DKMS_SRC)/kernel/
+	install -m 0644 uapi/l2sec.h $(DKMS_SRC)/uapi/
+	sed -i 's/@VERSION@/$(VERSION)/' $(DKMS_SRC)/dkms.conf
+endef
 
 # Install the module's sources for DKMS and build and install it for each kernel
 # of KVERS (default KVER). A previous registration of this version is replaced.
@@ -183,12 +200,7 @@ KVERS ?= $(KVER)
 
 dkms-install:
 	-dkms remove l2sec/$(VERSION) --all >/dev/null 2>&1
-	rm -rf $(DKMS_SRC)
-	install -d $(DKMS_SRC)/kernel $(DKMS_SRC)/uapi
-	install -m 0644 dkms.conf Kbuild VERSION $(DKMS_SRC)/
-	install -m 0644 $(wildcard kernel/*.c kernel/*.h) $(DKMS_SRC)/kernel/
-	install -m 0644 uapi/l2sec.h $(DKMS_SRC)/uapi/
-	sed -i 's/@VERSION@/$(VERSION)/' $(DKMS_SRC)/dkms.conf
+	$(install_dkms_src)
 	dkms add l2sec/$(VERSION)
 	set -e; for k in $(KVERS); do \
 		dkms build l2sec/$(VERSION) -k $$k; \
@@ -199,10 +211,28 @@ dkms-uninstall:
 	-dkms remove l2sec/$(VERSION) --all
 	rm -rf $(DKMS_SRC)
 
+# Everything but the module's build: the programs, their manuals, the systemd
+# unit (its paths made SBINDIR's and SYSCONFDIR's), the example configuration,
+# a first l2sec.conf from it when there is none (never overwritten: it is the
+# operator's, with secrets, hence 0600), and the module's sources for DKMS
+# (`dkms add` and `dkms install l2sec/VERSION`, or `make dkms-install`, build them).
+CONF_DIR = $(DESTDIR)$(SYSCONFDIR)/l2sec
+MAN5 := $(wildcard man/*.5)
+MAN8 := $(wildcard man/*.8)
+
 install: userspace
-	install -d $(DESTDIR)$(SBINDIR)
-	$(if $(wildcard build/l2secd),install -m 0755 build/l2secd $(DESTDIR)$(SBINDIR)/)
-	$(if $(wildcard build/l2sec),install -m 0755 build/l2sec $(DESTDIR)$(SBINDIR)/)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(CONF_DIR)
+	install -m 0755 build/l2secd build/l2sec $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/l2sec/|$(SYSCONFDIR)/l2sec/|g' \
+		dist/l2secd.service > build/l2secd.service
+	install -m 0644 build/l2secd.service $(DESTDIR)$(UNITDIR)/
+	install -m 0644 daemon/l2sec.conf.example $(CONF_DIR)/
+	test -e $(CONF_DIR)/l2sec.conf || \
+		install -m 0600 daemon/l2sec.conf.example $(CONF_DIR)/l2sec.conf
+	$(install_dkms_src)
 
 clean:
 	rm -rf build

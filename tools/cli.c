@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ctlc.h"
 #include "print.h"
 
 /* A dump larger than this is refused rather than grown without end. */
@@ -23,6 +24,25 @@ bool cli_matches(const char *arg, const char *word)
 	size_t len = strlen(arg);
 
 	return len > 0 && len <= strlen(word) && !strncmp(arg, word, len);
+}
+
+int cli_dispatch(struct cli *c, int argc, char **argv, const char *object,
+		 const struct cli_cmd *cmds, size_t n, void (*usage)(FILE *f))
+{
+	size_t i;
+
+	if (argc < 2)
+		return cmds[0].fn(c, 0, argv + argc);
+	for (i = 0; i < n; i++)
+		if (cli_matches(argv[1], cmds[i].name))
+			return cmds[i].fn(c, argc - 2, argv + 2);
+	if (cli_matches(argv[1], "help")) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	cli_err("unknown %s command \"%s\"", object, argv[1]);
+	usage(stderr);
+	return CLI_USAGE;
 }
 
 static FILE *err_out;
@@ -283,6 +303,50 @@ void cli_list_sort(struct cli_list *l, int (*cmp)(const void *, const void *))
 {
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), cmp);
+}
+
+int cli_daemon_del(struct cli *c, const char *what, const char *req, uint32_t tid,
+		   uint32_t sid)
+{
+	const char *dir = cli_runtime_dir(c);
+	struct json_object *reply, *d;
+	uint64_t t, s;
+	char why[256];
+	bool ok;
+	int err;
+
+	err = ctlc_request(dir, req, &reply);
+	if (err == -EREMOTEIO) {
+		const char *msg = ctlc_detail();
+
+		/* ctl.h: "no such tunnel TID", "no such session TID/SID" */
+		if (!strncmp(msg, "no such session ", 16) && sid)
+			cli_err("no such session %u in tunnel %u", sid, tid);
+		else if (!strncmp(msg, "no such tunnel ", 15))
+			cli_err("no such tunnel %u", tid);
+		else if (!strcmp(msg, "unknown request"))
+			cli_err("%s: l2secd does not know this request (older than this tool?)",
+				what);
+		else
+			cli_err("%s: l2secd: %s", what, msg);
+		return CLI_FAIL;
+	}
+	if (err) {
+		ctlc_strerror(dir, err, why, sizeof(why));
+		cli_err("%s: %s", what, why);
+		return CLI_FAIL;
+	}
+	/* what it says it deleted must be what was asked for */
+	ok = json_object_object_get_ex(reply, "deleted", &d) &&
+	     ctlc_get_u64(d, "tunnel_id", &t) == 1 && t == tid &&
+	     (!sid || (ctlc_get_u64(d, "session_id", &s) == 1 && s == sid));
+	json_object_put(reply);
+	if (!ok) {
+		cli_err("%s: malformed reply from l2secd (not \"deleted\" with the ids asked for)",
+			what);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
 }
 
 void cli_print_begin(const struct cli *c, bool lines)

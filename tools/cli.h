@@ -25,6 +25,10 @@ enum {
 	CLI_USAGE = 2,
 };
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* l2secd's runtime directory (its runtime-dir setting) unless -r DIR. */
 #define CLI_RUNTIME_DIR "/run/l2sec"
 
@@ -57,6 +61,22 @@ struct cli_list {
 
 /* ARG is a non-empty prefix of WORD (iproute2's matches(), true/false). */
 bool cli_matches(const char *arg, const char *word);
+
+/* One command of an object (`tunnel show`): ARGV holds what follows its word. */
+struct cli_cmd {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+};
+
+/*
+ * An object's command line, ARGV[0] being the object's word: runs the first
+ * of the N commands CMDS whose name ARGV[1] abbreviates (the order is the
+ * order of preference), the first command when there is no ARGV[1]; "help"
+ * prints USAGE to stdout.  Anything else is "unknown OBJECT command" and
+ * USAGE on stderr, CLI_USAGE.
+ */
+int cli_dispatch(struct cli *c, int argc, char **argv, const char *object,
+		 const struct cli_cmd *cmds, size_t n, void (*usage)(FILE *f));
 
 /*
  * Parses the global options at the front of ARGV into C; *CMD_INDEX is the
@@ -100,6 +120,16 @@ void cli_list_reset(void *list);
 /* Runs the dump NLH into L, repeating it if interrupted (warns if still so). */
 int cli_dump(struct cli *c, struct nlmsghdr *nlh, struct cli_list *l);
 void cli_list_sort(struct cli_list *l, int (*cmp)(const void *, const void *));
+
+/*
+ * Asks l2secd (its control socket, ctl.h) to delete tunnel TID, or session
+ * SID of it when SID is not 0, with request REQ; WHAT ("session del") starts
+ * the error lines.  CLI_OK when l2secd answered that it deleted just that;
+ * CLI_FAIL after saying why not: "no such session 5 in tunnel 7", "no such
+ * tunnel 7", l2secd not running or not ours to ask, or its other errors.
+ */
+int cli_daemon_del(struct cli *c, const char *what, const char *req, uint32_t tid,
+		   uint32_t sid);
 
 /* Starts and ends the output of a command (print layer with -j/-p). */
 void cli_print_begin(const struct cli *c, bool lines);

@@ -270,6 +270,11 @@ int ctlc_request(const char *runtime_dir, const char *req, struct json_object **
 	return ctlc_request_timeout(runtime_dir, req, CTLC_TIMEOUT_MS, out);
 }
 
+const char *ctlc_detail(void)
+{
+	return detail;
+}
+
 bool ctlc_unreachable(int err)
 {
 	return err == -ENOENT || err == -ECONNREFUSED || err == -EACCES || err == -EPERM ||

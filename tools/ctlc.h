@@ -54,6 +54,12 @@ int ctlc_parse(const char *buf, size_t len, struct json_object **out);
 
 /* "l2secd is not running (no /run/l2sec/l2secd.sock)": the line for ERR. */
 void ctlc_strerror(const char *runtime_dir, int err, char *buf, size_t size);
+/*
+ * The detail of the last failed request or parse: for -EREMOTEIO the
+ * daemon's own error message (made safe for a terminal by ctlc_text()), for
+ * -EBADMSG what was malformed; "" when there is none.
+ */
+const char *ctlc_detail(void);
 /* ERR means no daemon to ask (not running, or not ours to ask): say nothing. */
 bool ctlc_unreachable(int err);
 

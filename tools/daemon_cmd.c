@@ -21,11 +21,11 @@
 
 #define COUNTER_NAME_MAX 64
 
-static void daemon_usage(void)
+static void daemon_usage(FILE *f)
 {
 	fputs("Usage: l2sec [-j [-p]] [-s] [-r DIR] daemon show\n"
 	      "-r DIR: l2secd's runtime directory, where its socket is (" CLI_RUNTIME_DIR ")\n",
-	      stderr);
+	      f);
 }
 
 static void malformed_member(unsigned int *bad, const char *key)
@@ -180,23 +180,22 @@ static int daemon_show(struct cli *c)
 	return ret;
 }
 
+static int cmd_show(struct cli *c, int argc, char **argv)
+{
+	if (argc > 0) {
+		cli_err("unknown argument \"%s\" of daemon show", argv[0]);
+		daemon_usage(stderr);
+		return CLI_USAGE;
+	}
+	return daemon_show(c);
+}
+
+static const struct cli_cmd cmds[] = {
+	{ "show", cmd_show },
+	{ "list", cmd_show },
+};
+
 int daemon_main(struct cli *c, int argc, char **argv)
 {
-	argc--;
-	argv++;
-	if (argc == 0 || cli_matches(argv[0], "show") || cli_matches(argv[0], "list")) {
-		if (argc > 1) {
-			cli_err("unknown argument \"%s\" of daemon show", argv[1]);
-			daemon_usage();
-			return CLI_USAGE;
-		}
-		return daemon_show(c);
-	}
-	if (cli_matches(argv[0], "help")) {
-		daemon_usage();
-		return CLI_OK;
-	}
-	cli_err("unknown daemon command \"%s\"", argv[0]);
-	daemon_usage();
-	return CLI_USAGE;
+	return cli_dispatch(c, argc, argv, "daemon", cmds, ARRAY_SIZE(cmds), daemon_usage);
 }

@@ -3,7 +3,9 @@
  * l2sec: the ip-style command line tool of l2sec.
  *
  *   l2sec [OPTIONS] tunnel show [id ID] [sock ID]
+ *   l2sec [OPTIONS] tunnel del id ID
  *   l2sec [OPTIONS] session show [tunnel ID [id ID]]
+ *   l2sec [OPTIONS] session del tunnel ID id ID
  *   l2sec [OPTIONS] sock show [id ID]
  *   l2sec [OPTIONS] stats
  *   l2sec [OPTIONS] daemon show
@@ -15,10 +17,16 @@
  *            l2secd.sock is; default /run/l2sec; a path, so -n does not
  *            change it)
  *
- * Words may be abbreviated (`l2sec t sh`): the first command in the table
- * below that the word begins wins, as in ip.  Exit status: 0 success,
- * 1 failure (no such object, no permission, module missing, or a malformed
- * record from the kernel or from l2secd was skipped), 2 bad command line.
+ * Words may be abbreviated (`l2sec t sh`, `l2sec s d t 7 i 5`): the first
+ * command in the table below (and in each object's own table) that the word
+ * begins wins, as in ip.  Exit status: 0 success, 1 failure (no such object,
+ * no permission, module missing, l2secd not running for what needs it, or a
+ * malformed record from the kernel or from l2secd was skipped), 2 bad
+ * command line.
+ *
+ * `del` goes through l2secd, which ends the call or the control connection
+ * with the peer (CDN, StopCCN) and undoes PPP, routes and the module's
+ * state; it prints nothing when it succeeds.
  *
  * The kernel module's objects come over generic netlink; what only the
  * daemon knows (data path, users, PPP, address pools) over l2secd's control
@@ -99,8 +107,8 @@ static const struct {
 	int (*fn)(struct cli *c, int argc, char **argv);
 	const char *description;
 } commands[] = {
-	{ "tunnel", tunnel_main, "show L2TP tunnels" },
-	{ "session", session_main, "show L2TP sessions" },
+	{ "tunnel", tunnel_main, "show or delete L2TP tunnels" },
+	{ "session", session_main, "show or delete L2TP sessions" },
 	{ "sock", sock_main, "show the UDP sockets handed to the module" },
 	{ "stats", stats_main, "show namespace totals and drops by reason" },
 	{ "daemon", daemon_main, "show what l2secd knows: data path, pools, PPP counters" },

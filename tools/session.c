@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `l2sec session`: show the module's L2TP sessions (SESSION_GET), each with
- * what l2secd adds about it (its user, its data path) when l2secd answers:
+ * what l2secd adds about it (its user, its data path) when l2secd answers,
+ * and delete one through l2secd (which sends the CDN and undoes PPP, the
+ * routes and the module's session):
+ *
+ *   l2sec session show [tunnel ID [id ID]]
+ *   l2sec session del tunnel ID id ID
+ *
+ * Shown as
  *
  *   session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state up
  *     ipv4 10.0.0.5 ipv6 2001:db8:1::/64 user alice datapath kernel
@@ -23,15 +30,17 @@
 #include "session.h"
 #include "stats.h"
 
-static void usage(void)
+static void usage(FILE *out)
 {
 	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] [-r DIR] session show [tunnel ID [id ID]]\n"
+	      "       l2sec [-r DIR] session del tunnel ID id ID\n"
 	      "tunnel ID: a local tunnel id, 1-65535; id ID: a local session id in it\n"
-	      "-r DIR: l2secd's runtime directory (" CLI_RUNTIME_DIR "), for its facts\n",
-	      stderr);
+	      "del: l2secd ends the session (CDN)\n"
+	      "-r DIR: l2secd's runtime directory (" CLI_RUNTIME_DIR ")\n", out);
 }
 
-int session_parse_show(int argc, char **argv, struct session_filter *f)
+/* "tunnel ID" and "id ID" (or "session ID"), in any order, for command CMD. */
+static int parse_ids(const char *cmd, int argc, char **argv, struct session_filter *f)
 {
 	const char *v;
 
@@ -46,7 +55,7 @@ int session_parse_show(int argc, char **argv, struct session_filter *f)
 			if (!v || cli_parse_id("session id", v, 1, UINT16_MAX, &f->id))
 				return CLI_USAGE;
 		} else {
-			cli_err("unknown argument \"%s\" of session show", argv[0]);
+			cli_err("unknown argument \"%s\" of session %s", argv[0], cmd);
 			return CLI_USAGE;
 		}
 	}
@@ -55,6 +64,22 @@ int session_parse_show(int argc, char **argv, struct session_filter *f)
 		return CLI_USAGE;
 	}
 	return CLI_OK;
+}
+
+int session_parse_show(int argc, char **argv, struct session_filter *f)
+{
+	return parse_ids("show", argc, argv, f);
+}
+
+int session_parse_del(int argc, char **argv, struct session_filter *f)
+{
+	int err = parse_ids("del", argc, argv, f);
+
+	if (!err && !f->id) {
+		cli_err("session del needs \"tunnel ID id ID\"");
+		return CLI_USAGE;
+	}
+	return err;
 }
 
 static void u(const struct obj *o, unsigned int type, const char *key, const char *fmt)
@@ -367,30 +392,40 @@ out:
 	return ret;
 }
 
-int session_main(struct cli *c, int argc, char **argv)
+static int cmd_show(struct cli *c, int argc, char **argv)
 {
 	struct session_filter f;
-	int err;
+	int err = session_parse_show(argc, argv, &f);
 
-	argc--;
-	argv++;
-	if (argc == 0 || cli_matches(argv[0], "show") || cli_matches(argv[0], "list")) {
-		if (argc > 0) {
-			argc--;
-			argv++;
-		}
-		err = session_parse_show(argc, argv, &f);
-		if (err) {
-			usage();
-			return err;
-		}
-		return show(c, &f);
+	if (err) {
+		usage(stderr);
+		return err;
 	}
-	if (cli_matches(argv[0], "help")) {
-		usage();
-		return CLI_OK;
+	return show(c, &f);
+}
+
+static int cmd_del(struct cli *c, int argc, char **argv)
+{
+	struct session_filter f;
+	char req[48];
+	int err = session_parse_del(argc, argv, &f);
+
+	if (err) {
+		usage(stderr);
+		return err;
 	}
-	cli_err("unknown session command \"%s\"", argv[0]);
-	usage();
-	return CLI_USAGE;
+	snprintf(req, sizeof(req), "del session %u %u", f.tunnel_id, f.id);
+	return cli_daemon_del(c, "session del", req, f.tunnel_id, f.id);
+}
+
+/* Order matters for abbreviations: the first match wins. */
+static const struct cli_cmd cmds[] = {
+	{ "show", cmd_show },
+	{ "list", cmd_show },
+	{ "delete", cmd_del },
+};
+
+int session_main(struct cli *c, int argc, char **argv)
+{
+	return cli_dispatch(c, argc, argv, "session", cmds, ARRAY_SIZE(cmds), usage);
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* `l2sec session show [tunnel ID] [id ID]`, and the printing of a session. */
+/*
+ * `l2sec session show [tunnel ID [id ID]]`, `l2sec session del tunnel ID id
+ * ID`, and the printing of a session.
+ */
 #ifndef L2SEC_SESSION_H
 #define L2SEC_SESSION_H
 
@@ -16,6 +19,8 @@ struct session_filter {
 
 /* Parses the arguments after "show"; CLI_OK or CLI_USAGE (after saying why). */
 int session_parse_show(int argc, char **argv, struct session_filter *f);
+/* The arguments after "del": both ids are needed; CLI_OK or CLI_USAGE. */
+int session_parse_del(int argc, char **argv, struct session_filter *f);
 
 /* As tunnel_print_fields(), for a session record. */
 void session_print_fields(const struct obj *o, int stats);

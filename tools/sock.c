@@ -13,9 +13,9 @@
 #include "print.h"
 #include "sock.h"
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fputs("Usage: l2sec [-j [-p]] [-n NETNS] sock show [id ID]\n", stderr);
+	fputs("Usage: l2sec [-j [-p]] [-n NETNS] sock show [id ID]\n", f);
 }
 
 int sock_parse_show(int argc, char **argv, struct sock_filter *f)
@@ -118,30 +118,24 @@ out:
 	return ret;
 }
 
-int sock_main(struct cli *c, int argc, char **argv)
+static int cmd_show(struct cli *c, int argc, char **argv)
 {
 	struct sock_filter f;
-	int err;
+	int err = sock_parse_show(argc, argv, &f);
 
-	argc--;
-	argv++;
-	if (argc == 0 || cli_matches(argv[0], "show") || cli_matches(argv[0], "list")) {
-		if (argc > 0) {
-			argc--;
-			argv++;
-		}
-		err = sock_parse_show(argc, argv, &f);
-		if (err) {
-			usage();
-			return err;
-		}
-		return show(c, &f);
+	if (err) {
+		usage(stderr);
+		return err;
 	}
-	if (cli_matches(argv[0], "help")) {
-		usage();
-		return CLI_OK;
-	}
-	cli_err("unknown sock command \"%s\"", argv[0]);
-	usage();
-	return CLI_USAGE;
+	return show(c, &f);
+}
+
+static const struct cli_cmd cmds[] = {
+	{ "show", cmd_show },
+	{ "list", cmd_show },
+};
+
+int sock_main(struct cli *c, int argc, char **argv)
+{
+	return cli_dispatch(c, argc, argv, "sock", cmds, ARRAY_SIZE(cmds), usage);
 }

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `l2sec tunnel`: show the module's L2TP tunnels (TUNNEL_GET, dump or one).
+ * `l2sec tunnel`: show the module's L2TP tunnels (TUNNEL_GET, dump or one),
+ * and delete one through l2secd (which sends the StopCCN and undoes the
+ * tunnel's sessions, PPP, routes and module state):
+ *
+ *   l2sec tunnel show [id ID] [sock ID]
+ *   l2sec tunnel del id ID
  *
  *   tunnel 4711 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required
  *     out-mark 0x2 bound mark 0x2 spi 0xc1d2e3f4 reqid 7 encap 4500:4500
@@ -19,10 +24,13 @@
 #include "stats.h"
 #include "tunnel.h"
 
-static void usage(void)
+static void usage(FILE *f)
 {
 	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] tunnel show [id ID] [sock ID]\n"
-	      "ID: a local tunnel id, 1-65535; sock ID: tunnels of one socket\n", stderr);
+	      "       l2sec [-r DIR] tunnel del id ID\n"
+	      "ID: a local tunnel id, 1-65535; sock ID: tunnels of one socket\n"
+	      "del: l2secd ends the tunnel and its sessions (StopCCN)\n"
+	      "-r DIR: l2secd's runtime directory (" CLI_RUNTIME_DIR ")\n", f);
 }
 
 int tunnel_parse_show(int argc, char **argv, struct tunnel_filter *f)
@@ -43,6 +51,28 @@ int tunnel_parse_show(int argc, char **argv, struct tunnel_filter *f)
 			cli_err("unknown argument \"%s\" of tunnel show", argv[0]);
 			return CLI_USAGE;
 		}
+	}
+	return CLI_OK;
+}
+
+int tunnel_parse_del(int argc, char **argv, uint32_t *id)
+{
+	const char *v;
+
+	*id = 0;
+	for (; argc > 0; argc--, argv++) {
+		if (cli_matches(argv[0], "id")) {
+			v = cli_next_arg(&argc, &argv);
+			if (!v || cli_parse_id("tunnel id", v, 1, UINT16_MAX, id))
+				return CLI_USAGE;
+		} else {
+			cli_err("unknown argument \"%s\" of tunnel del", argv[0]);
+			return CLI_USAGE;
+		}
+	}
+	if (!*id) {
+		cli_err("tunnel del needs \"id ID\"");
+		return CLI_USAGE;
 	}
 	return CLI_OK;
 }
@@ -188,30 +218,40 @@ out:
 	return ret;
 }
 
-int tunnel_main(struct cli *c, int argc, char **argv)
+static int cmd_show(struct cli *c, int argc, char **argv)
 {
 	struct tunnel_filter f;
-	int err;
+	int err = tunnel_parse_show(argc, argv, &f);
 
-	argc--;
-	argv++;
-	if (argc == 0 || cli_matches(argv[0], "show") || cli_matches(argv[0], "list")) {
-		if (argc > 0) {
-			argc--;
-			argv++;
-		}
-		err = tunnel_parse_show(argc, argv, &f);
-		if (err) {
-			usage();
-			return err;
-		}
-		return show(c, &f);
+	if (err) {
+		usage(stderr);
+		return err;
 	}
-	if (cli_matches(argv[0], "help")) {
-		usage();
-		return CLI_OK;
+	return show(c, &f);
+}
+
+static int cmd_del(struct cli *c, int argc, char **argv)
+{
+	char req[32];
+	uint32_t id;
+	int err = tunnel_parse_del(argc, argv, &id);
+
+	if (err) {
+		usage(stderr);
+		return err;
 	}
-	cli_err("unknown tunnel command \"%s\"", argv[0]);
-	usage();
-	return CLI_USAGE;
+	snprintf(req, sizeof(req), "del tunnel %u", id);
+	return cli_daemon_del(c, "tunnel del", req, id, 0);
+}
+
+/* Order matters for abbreviations: the first match wins. */
+static const struct cli_cmd cmds[] = {
+	{ "show", cmd_show },
+	{ "list", cmd_show },
+	{ "delete", cmd_del },
+};
+
+int tunnel_main(struct cli *c, int argc, char **argv)
+{
+	return cli_dispatch(c, argc, argv, "tunnel", cmds, ARRAY_SIZE(cmds), usage);
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* `l2sec tunnel show [id ID] [sock ID]`, and the printing of a tunnel. */
+/*
+ * `l2sec tunnel show [id ID] [sock ID]`, `l2sec tunnel del id ID`, and the
+ * printing of a tunnel.
+ */
 #ifndef L2SEC_TUNNEL_H
 #define L2SEC_TUNNEL_H
 
@@ -15,6 +18,8 @@ struct tunnel_filter {
 
 /* Parses the arguments after "show"; CLI_OK or CLI_USAGE (after saying why). */
 int tunnel_parse_show(int argc, char **argv, struct tunnel_filter *f);
+/* The arguments after "del": "id ID" into *ID; CLI_OK or CLI_USAGE. */
+int tunnel_parse_del(int argc, char **argv, uint32_t *id);
 
 /*
  * The fields of a tunnel record that are present (a deletion notification

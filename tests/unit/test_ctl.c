@@ -3,11 +3,16 @@
  * The control socket's answers (ctl.h): what `show tunnels`, `show sessions`
  * and `show stats` report for an LNS with one tunnel and one session, set up
  * by the scripted LAC of l2tp_fake.h; and the answer to a bad request.
+ * `del session` and `del tunnel`: the CDN or StopCCN the peer receives (its
+ * result code and message), the module's and the PPP layer's state undone,
+ * and every malformed or unknown id refused without a packet sent.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "ctl.h"
@@ -84,10 +89,273 @@ static void test_show(void **state)
 	fake_free(f);
 }
 
+/* A LAC with an established tunnel and one established call; *SID: ours. */
+static void connect_lac(struct fake *f, struct lac *l, uint32_t addr, uint16_t tid,
+			uint16_t peer_sid, uint16_t *sid)
+{
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	lac_init(l, f, addr, 1701, 0x10, tid);
+	lac_sccrq(l, NULL, 0, 0x0100);
+	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_SCCRP);
+	l->lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	lac_scccn(l, NULL);
+	lac_icrq(l, peer_sid);
+	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_ICRP);
+	*sid = l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID);
+	lac_iccn(l, *sid);
+	lac_zlbs(l);
+}
+
+static struct json_object *req(struct fake *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static struct json_object *req(struct fake *f, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return ctl_handle(&(struct ctl_src){ .lns = f->lns }, line);
+}
+
+/* RES is {"error": WANT}; it is put. */
+static void expect_error(struct json_object *res, const char *want)
+{
+	assert_string_equal(json_object_get_string(get(res, "error")), want);
+	assert_int_equal(json_object_object_length(res), 1);
+	json_object_put(res);
+}
+
+/* The Result Code AVP of M: result, error 0, and the administrator's message. */
+static void expect_admin_result(const struct l2tp_msg *m, uint16_t result)
+{
+	static const char text[] = "deleted by the administrator";
+	const struct l2tp_avp_val *rc = &m->avp[AVP_RESULT_CODE];
+
+	assert_true(l2tp_msg_has(m, AVP_RESULT_CODE));
+	assert_int_equal(l2tp_msg_u16(m, AVP_RESULT_CODE), result);
+	assert_int_equal(rc->len, 4 + sizeof(text) - 1);
+	assert_int_equal(rc->p[2] << 8 | rc->p[3], 0);
+	assert_memory_equal(rc->p + 4, text, sizeof(text) - 1);
+}
+
+static void test_del_session(void **state)
+{
+	struct json_object *res, *d;
+	struct fake *f;
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	char want[64];
+	uint16_t sid;
+
+	(void)state;
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	f = fake_new(NULL);
+	connect_lac(f, &l, 0xc0000202, 0x4321, 0x99, &sid);
+	assert_int_equal(f->k_sessions, 1);
+
+	res = req(f, "del session %u %u", l.lns_tid, sid);
+	d = get(res, "deleted");
+	assert_int_equal(json_object_get_int(get(d, "tunnel_id")), l.lns_tid);
+	assert_int_equal(json_object_get_int(get(d, "session_id")), sid);
+	json_object_put(res);
+
+	/* the peer is told: CDN 3 (administrative), to its session, naming ours */
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_CDN);
+	assert_int_equal(h.tunnel_id, 0x4321);
+	assert_int_equal(h.session_id, 0x99);
+	assert_int_equal(l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID), sid);
+	expect_admin_result(&m, CDN_ADMIN);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), 0);
+	/* the module's session and the PPP layer's state are gone; the tunnel stays */
+	assert_int_equal(f->k_sessions, 0);
+	assert_int_equal(f->ppp_closed, 1);
+	assert_int_equal(f->lns->n_sessions, 0);
+	assert_int_equal(f->k_tunnels, 1);
+	assert_int_equal(f->lns->tunnels[l.lns_tid]->state, TUNNEL_ESTABLISHED);
+
+	/* once gone, it is gone */
+	snprintf(want, sizeof(want), "no such session %u/%u", l.lns_tid, sid);
+	expect_error(req(f, "del session %u %u", l.lns_tid, sid), want);
+	fake_free(f);
+}
+
+static void test_del_tunnel(void **state)
+{
+	struct json_object *res, *d, *arr;
+	struct fake *f;
+	struct lac l;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	char want[64];
+	uint16_t sid;
+
+	(void)state;
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	f = fake_new(NULL);
+	connect_lac(f, &l, 0xc0000202, 0x4321, 0x99, &sid);
+
+	res = req(f, "del tunnel %u", l.lns_tid);
+	d = get(res, "deleted");
+	assert_int_equal(json_object_get_int(get(d, "tunnel_id")), l.lns_tid);
+	assert_int_equal(json_object_get_int(get(d, "sessions")), 1);
+	json_object_put(res);
+
+	/* one StopCCN 1 (clear), no CDN: a StopCCN clears the sessions (5.7) */
+	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_STOPCCN);
+	assert_int_equal(h.tunnel_id, 0x4321);
+	assert_int_equal(l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID), l.lns_tid);
+	expect_admin_result(&m, STOPCCN_CLEAR);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), 0);
+	assert_int_equal(f->k_tunnels, 0);
+	assert_int_equal(f->k_sessions, 0);
+	assert_int_equal(f->ppp_closed, 1);
+	assert_int_equal(f->lns->n_sessions, 0);
+
+	/* it lingers for the peer's ack, and says so */
+	res = req(f, "show tunnels");
+	arr = get(res, "tunnels");
+	assert_int_equal(json_object_array_length(arr), 1);
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(arr, 0),
+							 "state")), "closing");
+	json_object_put(res);
+	snprintf(want, sizeof(want), "tunnel %u is closing already", l.lns_tid);
+	expect_error(req(f, "del tunnel %u", l.lns_tid), want);
+	snprintf(want, sizeof(want), "no such session %u/%u", l.lns_tid, sid);
+	expect_error(req(f, "del session %u %u", l.lns_tid, sid), want);
+	assert_int_equal(lac_recv(&l, &m, &h, &p), 0);
+
+	/* then it is freed */
+	lac_zlb(&l);
+	fake_advance(f, 120000);
+	snprintf(want, sizeof(want), "no such tunnel %u", l.lns_tid);
+	expect_error(req(f, "del tunnel %u", l.lns_tid), want);
+	fake_free(f);
+}
+
+/* Ids that name nothing: a clear error, nothing sent, nothing undone. */
+static void test_del_unknown(void **state)
+{
+	struct fake *f;
+	struct lac a, b;
+	uint16_t sa, sb, other;
+	char want[64];
+	unsigned int n_out;
+
+	(void)state;
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	f = fake_new(NULL);
+	connect_lac(f, &a, 0xc0000202, 0x1111, 0x91, &sa);
+	connect_lac(f, &b, 0xc0000203, 0x2222, 0x92, &sb);
+	other = (uint16_t)(a.lns_tid ^ b.lns_tid ^ 1);
+	if (!other || other == a.lns_tid || other == b.lns_tid)
+		other = (uint16_t)(a.lns_tid + b.lns_tid + 1) ?: 1;
+	assert_true(other != a.lns_tid && other != b.lns_tid);
+	n_out = f->n_out;
+
+	snprintf(want, sizeof(want), "no such tunnel %u", other);
+	expect_error(req(f, "del tunnel %u", other), want);
+	expect_error(req(f, "del session %u %u", other, sa), want);
+	/* B's session through A's tunnel: ids are checked together */
+	snprintf(want, sizeof(want), "no such session %u/%u", a.lns_tid, sb);
+	expect_error(req(f, "del session %u %u", a.lns_tid, sb), want);
+	snprintf(want, sizeof(want), "no such session %u/%u", a.lns_tid, 65535);
+	if (sa != 65535 && sb != 65535)
+		expect_error(req(f, "del session %u %u", a.lns_tid, 65535), want);
+
+	assert_int_equal(f->n_out, n_out);
+	assert_int_equal(f->k_tunnels, 2);
+	assert_int_equal(f->k_sessions, 2);
+	assert_int_equal(f->ppp_closed, 0);
+	fake_free(f);
+}
+
+/* TPL with T, S and H replaced by TID, SID and TID in hex. */
+static void expand(const char *tpl, uint16_t tid, uint16_t sid, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *tpl && n + 8 < size; tpl++) {
+		if (*tpl == 'T')
+			n += (size_t)snprintf(out + n, size - n, "%u", tid);
+		else if (*tpl == 'S')
+			n += (size_t)snprintf(out + n, size - n, "%u", sid);
+		else if (*tpl == 'H')
+			n += (size_t)snprintf(out + n, size - n, "%x", tid);
+		else
+			out[n++] = *tpl;
+	}
+	out[n] = '\0';
+}
+
+/* Malformed requests: refused as a whole, however close to a real one. */
+static void test_del_bad(void **state)
+{
+	/* T: the real tunnel id, S: the real session id, H: the tunnel id in hex */
+	static const char *const bad[] = {
+		"del tunnel", "del tunnel ", "del tunnel 0", "del tunnel 65536",
+		"del tunnel 99999999999999999999", "del tunnel -1", "del tunnel x",
+		"del tunnel 4294967297", "del tunnel T ", "del tunnel  T", "del tunnel 0T",
+		"del tunnel +T", "del tunnel Tx", "del tunnel T.0", "del tunnel T\t",
+		"del tunnel T 1", "del tunnel 0xH", "del tunnel T\n", "del tunnel T\r",
+		"del session T", "del session T ", "del session T  S", "del session T S ",
+		"del session T S 1", "del session T,S", "del session T\tS", "del session T 0S",
+		"del session T -S", "del session T 0", "del session T 65536", "del session 0 S",
+		"del session T Sx", "del session  T S", "del session T/S", "del session T S\r",
+		"del session", "del session ",
+	};
+	struct json_object *res;
+	struct fake *f;
+	struct lac l;
+	uint16_t sid;
+	char line[64];
+	unsigned int n_out;
+	const char *e;
+	size_t i;
+
+	(void)state;
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	f = fake_new(NULL);
+	connect_lac(f, &l, 0xc0000202, 0x4321, 0x99, &sid);
+	n_out = f->n_out;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		expand(bad[i], l.lns_tid, sid, line, sizeof(line));
+		res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, line);
+		e = json_object_get_string(get(res, "error"));
+		if (strncmp(e, "usage: del ", 11))
+			fail_msg("\"%s\" was answered \"%s\"", line, e);
+		json_object_put(res);
+	}
+	/* not a del at all */
+	expect_error(req(f, "del"), "unknown request");
+	expect_error(req(f, "del tunnels %u", l.lns_tid), "unknown request");
+	expect_error(req(f, "delete tunnel %u", l.lns_tid), "unknown request");
+	expect_error(req(f, "DEL tunnel %u", l.lns_tid), "unknown request");
+
+	assert_int_equal(f->n_out, n_out);
+	assert_int_equal(f->k_tunnels, 1);
+	assert_int_equal(f->k_sessions, 1);
+	assert_int_equal(f->lns->n_sessions, 1);
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_show),
+		cmocka_unit_test(test_del_session),
+		cmocka_unit_test(test_del_tunnel),
+		cmocka_unit_test(test_del_unknown),
+		cmocka_unit_test(test_del_bad),
 	};
 
 	return cmocka_run_group_tests_name("ctl", tests, NULL, NULL);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The tool's command line: global options, iproute2-style abbreviations,
- * strict ids, and the grammar of each `show` and of `monitor`.  Every bad
- * line must be refused (CLI_USAGE), never half-accepted.
+ * strict ids, each object's command table, and the grammar of each `show`,
+ * each `del` and of `monitor`.  Every bad line must be refused (CLI_USAGE),
+ * never half-accepted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cli.h"
@@ -193,6 +195,174 @@ static void test_sock_show(void **state)
 	assert_int_equal(sock_parse_show(ARGS("port", "1701"), &f), CLI_USAGE);
 }
 
+static void test_tunnel_del(void **state)
+{
+	uint32_t id = 99;
+
+	assert_int_equal(tunnel_parse_del(ARGS("id", "4711"), &id), CLI_OK);
+	assert_int_equal(id, 4711);
+	assert_int_equal(tunnel_parse_del(ARGS("i", "65535"), &id), CLI_OK);
+	assert_int_equal(id, 65535);
+	/* the last one wins, as in show */
+	assert_int_equal(tunnel_parse_del(ARGS("id", "1", "id", "2"), &id), CLI_OK);
+	assert_int_equal(id, 2);
+
+	/* deleting needs an id: never "every tunnel" */
+	assert_int_equal(tunnel_parse_del(0, ARGV(NULL), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id"), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "0"), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "65536"), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7x"), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "-7"), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7 "), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", ""), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("4711"), &id), CLI_USAGE);
+	/* a filter of show is no argument of del */
+	assert_int_equal(tunnel_parse_del(ARGS("sock", "1"), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7", "sock", "1"), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7", "extra"), &id), CLI_USAGE);
+}
+
+static void test_session_del(void **state)
+{
+	struct session_filter f;
+
+	assert_int_equal(session_parse_del(ARGS("tunnel", "4711", "id", "7"), &f), CLI_OK);
+	assert_int_equal(f.tunnel_id, 4711);
+	assert_int_equal(f.id, 7);
+	assert_int_equal(session_parse_del(ARGS("i", "7", "t", "9"), &f), CLI_OK);
+	assert_int_equal(f.tunnel_id, 9);
+	assert_int_equal(f.id, 7);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "1", "session", "65535"), &f), CLI_OK);
+	assert_int_equal(f.id, 65535);
+
+	/* both ids, always: a tunnel's every session is `tunnel del` */
+	assert_int_equal(session_parse_del(0, ARGV(NULL), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "4711"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("id", "7"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "4711", "id"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "0", "id", "7"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "1", "id", "65536"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "1", "id", "0x7"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "1", "id", "7", "x"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("4711", "7"), &f), CLI_USAGE);
+}
+
+/* The object tables: abbreviations, the default command, help, errors. */
+static int calls_show, calls_del, last_argc;
+static char **last_argv;
+
+static int fake_show(struct cli *c, int argc, char **argv)
+{
+	calls_show++;
+	last_argc = argc;
+	last_argv = argv;
+	return 11;
+}
+
+static int fake_del(struct cli *c, int argc, char **argv)
+{
+	calls_del++;
+	last_argc = argc;
+	last_argv = argv;
+	return 12;
+}
+
+static int usages_out, usages_err;
+
+static void fake_usage(FILE *f)
+{
+	if (f == stdout)
+		usages_out++;
+	else
+		usages_err++;
+}
+
+static void test_dispatch(void **state)
+{
+	static const struct cli_cmd cmds[] = {
+		{ "show", fake_show },
+		{ "list", fake_show },
+		{ "delete", fake_del },
+	};
+	char **argv;
+	struct cli c;
+	FILE *devnull = fopen("/dev/null", "w");
+
+	memset(&c, 0, sizeof(c));
+	assert_non_null(devnull);
+	cli_err_to(devnull);
+	/* no command: the first one, with no arguments */
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel"), "tunnel", cmds, 3, fake_usage), 11);
+	assert_int_equal(last_argc, 0);
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", "sh", "id", "7"), "tunnel", cmds, 3,
+				      fake_usage), 11);
+	assert_int_equal(last_argc, 2);
+	assert_string_equal(last_argv[0], "id");
+	assert_string_equal(last_argv[1], "7");
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", "l"), "tunnel", cmds, 3, fake_usage),
+			 11);
+	/* del, delete and every prefix down to d */
+	argv = ARGV("tunnel", "d", "id", "7");
+	assert_int_equal(cli_dispatch(&c, 4, argv, "tunnel", cmds, 3, fake_usage), 12);
+	assert_int_equal(last_argc, 2);
+	assert_ptr_equal(last_argv, argv + 2);
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", "del"), "tunnel", cmds, 3, fake_usage),
+			 12);
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", "delete"), "tunnel", cmds, 3,
+				      fake_usage), 12);
+	assert_int_equal(calls_show, 3);
+	assert_int_equal(calls_del, 3);
+
+	/* help: on stdout, success */
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", "help"), "tunnel", cmds, 3, fake_usage),
+			 CLI_OK);
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", "h"), "tunnel", cmds, 3, fake_usage),
+			 CLI_OK);
+	assert_int_equal(usages_out, 2);
+	/* anything else: usage on stderr, CLI_USAGE, no command run */
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", "deletex"), "tunnel", cmds, 3,
+				      fake_usage), CLI_USAGE);
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", "remove"), "tunnel", cmds, 3,
+				      fake_usage), CLI_USAGE);
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", ""), "tunnel", cmds, 3, fake_usage),
+			 CLI_USAGE);
+	assert_int_equal(cli_dispatch(&c, ARGS("tunnel", "Show"), "tunnel", cmds, 3, fake_usage),
+			 CLI_USAGE);
+	assert_int_equal(usages_err, 4);
+	assert_int_equal(calls_show, 3);
+	assert_int_equal(calls_del, 3);
+	cli_err_to(NULL);
+	fclose(devnull);
+}
+
+/* The real objects' tables refuse bad lines before anything is asked. */
+static void test_objects(void **state)
+{
+	struct cli c;
+	FILE *devnull = fopen("/dev/null", "w");
+	int saved = dup(2);
+
+	memset(&c, 0, sizeof(c));
+	c.runtime_dir = "/nonexistent/l2sec-test";
+	assert_non_null(devnull);
+	cli_err_to(devnull);
+	dup2(fileno(devnull), 2);	/* the usage text */
+	assert_int_equal(tunnel_main(&c, ARGS("tunnel", "del")), CLI_USAGE);
+	assert_int_equal(tunnel_main(&c, ARGS("tunnel", "del", "id", "0")), CLI_USAGE);
+	assert_int_equal(tunnel_main(&c, ARGS("tunnel", "frob")), CLI_USAGE);
+	assert_int_equal(session_main(&c, ARGS("session", "del", "tunnel", "7")), CLI_USAGE);
+	assert_int_equal(session_main(&c, ARGS("s", "d", "id", "5")), CLI_USAGE);
+	assert_int_equal(sock_main(&c, ARGS("sock", "del", "id", "1")), CLI_USAGE);
+	/* a good line that needs l2secd, which is not there: a failure, not usage */
+	assert_int_equal(tunnel_main(&c, ARGS("tunnel", "del", "id", "7")), CLI_FAIL);
+	assert_int_equal(session_main(&c, ARGS("session", "d", "t", "7", "i", "5")), CLI_FAIL);
+	dup2(saved, 2);
+	close(saved);
+	cli_err_to(NULL);
+	fclose(devnull);
+}
+
 static void test_monitor(void **state)
 {
 	unsigned int mask;
@@ -218,6 +388,10 @@ int main(void)
 		cmocka_unit_test(test_tunnel_show),
 		cmocka_unit_test(test_session_show),
 		cmocka_unit_test(test_sock_show),
+		cmocka_unit_test(test_tunnel_del),
+		cmocka_unit_test(test_session_del),
+		cmocka_unit_test(test_dispatch),
+		cmocka_unit_test(test_objects),
 		cmocka_unit_test(test_monitor),
 	};
 

@@ -6,8 +6,10 @@
  * kernel's sessions with the daemon's is checked as a pure function; every
  * malformed answer (truncated, wrong types, too big, an error, no daemon at
  * all) gives a clear line and exit status 1, never a crash (run under ASan in
- * build/san/unit/).  And the daemon's own answers (ctl_handle() with the
- * scripted LAC of l2tp_fake.h) are read without a complaint.
+ * build/san/unit/).  `tunnel del` and `session del` go to the daemon and
+ * turn its answers into exit status and one line.  And the daemon's own
+ * answers (ctl_handle() with the scripted LAC of l2tp_fake.h) are read
+ * without a complaint.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +40,7 @@
 #include "log.h"
 #include "print.h"
 #include "session.h"
+#include "tunnel.h"
 
 #define ARGV(...) ((char *[]){ __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
@@ -1002,6 +1005,117 @@ static void test_session_show_neither(void **state)
 	srv_stop(&f);
 }
 
+/* --- del: through l2secd --------------------------------------------------- */
+
+static const struct canned dels[] = {
+	{ "del session 4711 7", "{\"deleted\":{\"tunnel_id\":4711,\"session_id\":7}}\n",
+	  SRV_ANSWER },
+	{ "del session 4711 8", "{\"error\":\"no such session 4711/8\"}\n", SRV_ANSWER },
+	{ "del session 5 1", "{\"error\":\"no such tunnel 5\"}\n", SRV_ANSWER },
+	{ "del tunnel 4711", "{\"deleted\":{\"tunnel_id\":4711,\"sessions\":2}}\n",
+	  SRV_ANSWER },
+	{ "del tunnel 5", "{\"error\":\"no such tunnel 5\"}\n", SRV_ANSWER },
+	{ "del tunnel 6", "{\"error\":\"tunnel 6 is closing already\"}\n", SRV_ANSWER },
+	/* what it says it deleted is not what was asked */
+	{ "del tunnel 9", "{\"deleted\":{\"tunnel_id\":10}}\n", SRV_ANSWER },
+	{ "del session 9 1", "{\"deleted\":{\"tunnel_id\":9}}\n", SRV_ANSWER },
+	{ "del session 9 2", "{\"deleted\":{\"tunnel_id\":9,\"session_id\":\"2\"}}\n",
+	  SRV_ANSWER },
+	{ "del tunnel 13", "{\"ok\":true}\n", SRV_ANSWER },
+	{ "del tunnel 14", "{\"error\":\"no such \\u001b[2Jthing\"}\n", SRV_ANSWER },
+	{ "del tunnel 15", "", SRV_CLOSE },
+};
+
+/* `l2sec ARGV...` of OBJECT (tunnel_main or session_main): status, stdout empty. */
+static int del(struct capture *cap, struct cli *c, int argc, char **argv,
+	       int (*fn)(struct cli *, int, char **))
+{
+	int ret = run(cap, c, argc, argv, fn);
+
+	assert_string_equal(cap->out, "");
+	return ret;
+}
+
+static void test_del(void **state)
+{
+	static const struct {
+		const char *argv[8];
+		int argc;
+		bool session;
+		int ret;
+		const char *err;
+	} t[] = {
+		{ { "session", "del", "tunnel", "4711", "id", "7" }, 6, true, CLI_OK, "" },
+		{ { "s", "d", "i", "7", "t", "4711" }, 6, true, CLI_OK, "" },
+		{ { "session", "delete", "tunnel", "4711", "id", "8" }, 6, true, CLI_FAIL,
+		  "l2sec: no such session 8 in tunnel 4711\n" },
+		{ { "session", "del", "tunnel", "5", "id", "1" }, 6, true, CLI_FAIL,
+		  "l2sec: no such tunnel 5\n" },
+		{ { "tunnel", "del", "id", "4711" }, 4, false, CLI_OK, "" },
+		{ { "t", "d", "i", "4711" }, 4, false, CLI_OK, "" },
+		{ { "tunnel", "del", "id", "5" }, 4, false, CLI_FAIL,
+		  "l2sec: no such tunnel 5\n" },
+		{ { "tunnel", "del", "id", "6" }, 4, false, CLI_FAIL,
+		  "l2sec: tunnel del: l2secd: tunnel 6 is closing already\n" },
+		{ { "tunnel", "del", "id", "9" }, 4, false, CLI_FAIL,
+		  "l2sec: tunnel del: malformed reply from l2secd (not \"deleted\" with the ids "
+		  "asked for)\n" },
+		{ { "session", "del", "tunnel", "9", "id", "1" }, 6, true, CLI_FAIL,
+		  "l2sec: session del: malformed reply from l2secd (not \"deleted\" with the ids "
+		  "asked for)\n" },
+		{ { "session", "del", "tunnel", "9", "id", "2" }, 6, true, CLI_FAIL,
+		  "l2sec: session del: malformed reply from l2secd (not \"deleted\" with the ids "
+		  "asked for)\n" },
+		{ { "tunnel", "del", "id", "13" }, 4, false, CLI_FAIL,
+		  "l2sec: tunnel del: malformed reply from l2secd (not \"deleted\" with the ids "
+		  "asked for)\n" },
+		/* the daemon's words reach the terminal made safe */
+		{ { "tunnel", "del", "id", "14" }, 4, false, CLI_FAIL,
+		  "l2sec: tunnel del: l2secd: no such ?[2Jthing\n" },
+		{ { "tunnel", "del", "id", "15" }, 4, false, CLI_FAIL,
+		  "l2sec: tunnel del: l2secd closed the connection without answering\n" },
+		/* an l2secd older than the request */
+		{ { "tunnel", "del", "id", "16" }, 4, false, CLI_FAIL,
+		  "l2sec: tunnel del: l2secd does not know this request (older than this "
+		  "tool?)\n" },
+	};
+	struct cli c = { .status = CLI_OK };
+	struct capture cap;
+	struct fakesrv f;
+	char exp[256];
+	size_t i;
+
+	srv_start(&f, dels, N(dels));
+	c.runtime_dir = f.dir;
+	for (i = 0; i < N(t); i++) {
+		char *argv[8] = { NULL };
+
+		memcpy(argv, t[i].argv, sizeof(t[i].argv));
+		assert_int_equal(del(&cap, &c, t[i].argc, argv,
+				     t[i].session ? session_main : tunnel_main), t[i].ret);
+		if (strcmp(cap.err, t[i].err))
+			fail_msg("case %zu: \"%s\", expected \"%s\"", i, cap.err, t[i].err);
+		cap_free(&cap);
+	}
+	srv_stop(&f);
+
+	/* no l2secd: nothing to delete with, and said so */
+	srv_none(&f);
+	c.runtime_dir = f.dir;
+	assert_int_equal(del(&cap, &c, ARGS("session", "del", "tunnel", "7", "id", "5"),
+			     session_main), CLI_FAIL);
+	snprintf(exp, sizeof(exp), "l2sec: session del: l2secd is not running (no %s/l2secd.sock)\n",
+		 f.dir);
+	assert_string_equal(cap.err, exp);
+	cap_free(&cap);
+	assert_int_equal(del(&cap, &c, ARGS("tunnel", "del", "id", "7"), tunnel_main), CLI_FAIL);
+	snprintf(exp, sizeof(exp), "l2sec: tunnel del: l2secd is not running (no %s/l2secd.sock)\n",
+		 f.dir);
+	assert_string_equal(cap.err, exp);
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
 /* --- the contract: what l2secd's ctl.c writes, the tool reads ----------------- */
 
 /* ctl_handle()'s answer to REQ, as the socket carries it, parsed by the tool. */
@@ -1077,6 +1191,86 @@ static void test_contract(void **state)
 	fake_free(f);
 }
 
+/* ctl_handle()'s answer to REQ as the socket carries it (a string to free). */
+static char *daemon_line(struct fake *f, const char *req)
+{
+	struct json_object *res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, req);
+	char *line;
+
+	assert_true(asprintf(&line, "%s\n",
+			     json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN)) > 0);
+	json_object_put(res);
+	return line;
+}
+
+/* l2secd's own answers to del, served to the tool: success and each error. */
+static void test_contract_del(void **state)
+{
+	char rs[64], rt[64], rs_gone[64], rt_gone[64], a1[8], a2[8], b1[8], exp[128];
+	struct canned answers[4];
+	struct cli c = { .status = CLI_OK };
+	struct capture cap;
+	struct fake_pkt p;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fakesrv srv;
+	uint16_t sid, gone;
+	struct fake *f;
+	struct lac lac;
+	size_t i;
+
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	f = fake_new(NULL);
+	lac_init(&lac, f, 0xc0000202, 1701, 0x10, 0x4321);
+	lac_sccrq(&lac, NULL, 0, 0x0100);
+	assert_int_equal(lac_recv(&lac, &m, &h, &p), L2TP_SCCRP);
+	lac.lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	lac_scccn(&lac, NULL);
+	lac_icrq(&lac, 0x99);
+	assert_int_equal(lac_recv(&lac, &m, &h, &p), L2TP_ICRP);
+	sid = l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID);
+	lac_iccn(&lac, sid);
+	gone = sid == 65535 ? 1 : sid + 1;
+	gone = gone == lac.lns_tid ? gone + 1 : gone;
+
+	snprintf(rs_gone, sizeof(rs_gone), "del session %u %u", lac.lns_tid, gone);
+	snprintf(rt_gone, sizeof(rt_gone), "del tunnel %u", gone);
+	snprintf(rs, sizeof(rs), "del session %u %u", lac.lns_tid, sid);
+	snprintf(rt, sizeof(rt), "del tunnel %u", lac.lns_tid);
+	/* the errors first, while the objects are there, then the deletions */
+	answers[0] = (struct canned){ rs_gone, daemon_line(f, rs_gone), SRV_ANSWER };
+	answers[1] = (struct canned){ rt_gone, daemon_line(f, rt_gone), SRV_ANSWER };
+	answers[2] = (struct canned){ rs, daemon_line(f, rs), SRV_ANSWER };
+	answers[3] = (struct canned){ rt, daemon_line(f, rt), SRV_ANSWER };
+	srv_start(&srv, answers, N(answers));
+	c.runtime_dir = srv.dir;
+	snprintf(a1, sizeof(a1), "%u", lac.lns_tid);
+	snprintf(a2, sizeof(a2), "%u", sid);
+	snprintf(b1, sizeof(b1), "%u", gone);
+
+	assert_int_equal(del(&cap, &c, ARGS("session", "del", "tunnel", a1, "id", b1),
+			     session_main), CLI_FAIL);
+	snprintf(exp, sizeof(exp), "l2sec: no such session %u in tunnel %u\n", gone, lac.lns_tid);
+	assert_string_equal(cap.err, exp);
+	cap_free(&cap);
+	assert_int_equal(del(&cap, &c, ARGS("tunnel", "del", "id", b1), tunnel_main), CLI_FAIL);
+	snprintf(exp, sizeof(exp), "l2sec: no such tunnel %u\n", gone);
+	assert_string_equal(cap.err, exp);
+	cap_free(&cap);
+	assert_int_equal(del(&cap, &c, ARGS("session", "del", "tunnel", a1, "id", a2),
+			     session_main), CLI_OK);
+	assert_string_equal(cap.err, "");
+	cap_free(&cap);
+	assert_int_equal(del(&cap, &c, ARGS("tunnel", "del", "id", a1), tunnel_main), CLI_OK);
+	assert_string_equal(cap.err, "");
+	cap_free(&cap);
+
+	srv_stop(&srv);
+	for (i = 0; i < N(answers); i++)
+		free((char *)answers[i].reply);
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1096,7 +1290,9 @@ int main(void)
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_session_show_daemon),
 		cmocka_unit_test(test_session_show_neither),
+		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_contract),
+		cmocka_unit_test(test_contract_del),
 	};
 
 	/* a client that goes away must not kill the fake daemon, nor us */
