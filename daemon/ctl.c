@@ -2,6 +2,8 @@
 /* Control socket: one request line in, one JSON object out (see ctl.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -11,8 +13,10 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "l2tp_avp.h"
 #include "l2tp_session.h"
 #include "l2tp_tunnel.h"
+#include "inform.h"
 #include "ipsec.h"
 #include "log.h"
 #include "sess.h"
@@ -150,8 +154,18 @@ static void ppp_stats(struct sessions *ss, struct json_object *res)
 	sessions_describe_pools(ss, res);
 }
 
+static void dhcp_stats(const struct inform *in, struct json_object *res)
+{
+	const struct inform_stats *st = inform_stats(in);
+	struct json_object *o = json_object_new_object();
+#define S(f) add_int(o, #f, (int64_t)st->f)
+	S(answered); S(dropped_malformed); S(dropped_foreign); S(send_errors);
+#undef S
+	json_object_object_add(res, "dhcp", o);
+}
+
 static struct json_object *show_stats(struct l2tp_lns *lns, struct sessions *ss,
-				      struct ipsec *ipsec)
+				      struct ipsec *ipsec, struct inform *inform)
 {
 	const struct l2tp_lns_stats *st = &lns->stats;
 	struct json_object *res = json_object_new_object();
@@ -171,20 +185,139 @@ static struct json_object *show_stats(struct l2tp_lns *lns, struct sessions *ss,
 		ppp_stats(ss, res);
 	if (ipsec)
 		ipsec_describe(ipsec, res);
+	if (inform)
+		dhcp_stats(inform, res);
 	return res;
+}
+
+static struct json_object *ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static struct json_object *ctl_error(const char *fmt, ...)
+{
+	struct json_object *res = json_object_new_object();
+	char msg[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	add_str(res, "error", msg);
+	return res;
+}
+
+/*
+ * One id of a request: decimal 1..65535 as the tool writes it (no sign, no
+ * leading zero, no space).  The socket is root's, but what comes through it
+ * is still parsed as hostile input.  Returns the character after the id (a
+ * space or the end of the request), or NULL.
+ */
+static const char *parse_id(const char *s, uint16_t *id)
+{
+	unsigned int v = 0;
+	size_t n;
+
+	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++) {
+		if (n == 5)
+			return NULL;
+		v = v * 10 + (unsigned int)(s[n] - '0');
+	}
+	if (!n || s[0] == '0' || v > UINT16_MAX)
+		return NULL;
+	*id = (uint16_t)v;
+	return s + n;
+}
+
+static struct l2tp_tunnel *find_tunnel(struct l2tp_lns *lns, uint16_t tid)
+{
+	struct l2tp_tunnel *t = lns->tunnels[tid];
+
+	return t && t->tid == tid ? t : NULL;
+}
+
+/* "del tunnel TID": StopCCN "general request to clear" (RFC 2661 4.4.2, 1). */
+static struct json_object *del_tunnel(struct l2tp_lns *lns, const char *args)
+{
+	struct json_object *res, *o;
+	struct l2tp_tunnel *t;
+	unsigned int n;
+	uint16_t tid;
+
+	args = parse_id(args, &tid);
+	if (!args || *args)
+		return ctl_error("usage: del tunnel TID (a number from 1 to 65535)");
+	t = find_tunnel(lns, tid);
+	if (!t)
+		return ctl_error("no such tunnel %u", tid);
+	if (t->state == TUNNEL_CLOSING)
+		return ctl_error("tunnel %u is closing already", tid);
+	n = t->n_sessions;
+	l2tp_tunnel_close(t, true, STOPCCN_CLEAR, 0, "deleted by the administrator");
+	res = json_object_new_object();
+	o = json_object_new_object();
+	add_int(o, "tunnel_id", tid);
+	add_int(o, "sessions", n);
+	json_object_object_add(res, "deleted", o);
+	return res;
+}
+
+/* "del session TID SID": CDN "disconnected for administrative reasons" (3). */
+static struct json_object *del_session(struct l2tp_lns *lns, const char *args)
+{
+	struct json_object *res, *o;
+	struct l2tp_session *s;
+	struct l2tp_tunnel *t;
+	uint16_t tid, sid;
+
+	args = parse_id(args, &tid);
+	if (args && *args == ' ')
+		args = parse_id(args + 1, &sid);
+	else
+		args = NULL;
+	if (!args || *args)
+		return ctl_error("usage: del session TID SID (numbers from 1 to 65535)");
+	t = find_tunnel(lns, tid);
+	if (!t)
+		return ctl_error("no such tunnel %u", tid);
+	/* session ids are unique across the LNS; this one must be in tunnel TID */
+	s = lns->sessions[sid];
+	if (!s || s->tunnel != t || s->sid != sid)
+		return ctl_error("no such session %u/%u", tid, sid);
+	l2tp_session_close(s, CDN_ADMIN, 0, "deleted by the administrator");
+	res = json_object_new_object();
+	o = json_object_new_object();
+	add_int(o, "tunnel_id", tid);
+	add_int(o, "session_id", sid);
+	json_object_object_add(res, "deleted", o);
+	return res;
+}
+
+/* REQ is W, or W, a space and *ARGS. */
+static bool words(const char *req, const char *w, const char **args)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(req, w, n) || (req[n] && req[n] != ' '))
+		return false;
+	*args = req[n] ? req + n + 1 : req + n;
+	return true;
 }
 
 struct json_object *ctl_handle(const struct ctl_src *src, const char *request)
 {
 	struct l2tp_lns *lns = src->lns;
 	struct json_object *res;
+	const char *args;
 
+	if (words(request, "del tunnel", &args))
+		return del_tunnel(lns, args);
+	if (words(request, "del session", &args))
+		return del_session(lns, args);
 	if (!strcmp(request, "show tunnels"))
 		return show_tunnels(lns, src->ipsec);
 	if (!strcmp(request, "show sessions"))
 		return show_sessions(lns, src->ss);
 	if (!strcmp(request, "show stats"))
-		return show_stats(lns, src->ss, src->ipsec);
+		return show_stats(lns, src->ss, src->ipsec, src->inform);
 	res = json_object_new_object();
 	if (!strcmp(request, "version"))
 		add_str(res, "version", L2SEC_VERSION);

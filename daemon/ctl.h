@@ -19,9 +19,28 @@
  *                  "ppp": {counter: value, ...}, "datapath", "pool_size",
  *                  "pool_in_use", "pool6_size", "pool6_in_use",
  *                  "ipsec": {"charon", "vici", "sa_count", counters} when
- *                  l2secd manages charon}
+ *                  l2secd manages charon, "dhcp": {"answered",
+ *                  "dropped_malformed", "dropped_foreign", "send_errors"}}
  *   version        {"version": "..."}
- * Errors: {"error": "message"}.
+ *   del session TID SID
+ *                  ends one session as the administrator: a CDN with result
+ *                  3 (RFC 2661: disconnected for administrative reasons),
+ *                  then PPP, routes, addresses and the module's session are
+ *                  undone as for any call that ends;
+ *                  {"deleted": {"tunnel_id", "session_id"}}
+ *   del tunnel TID ends a tunnel and every session in it: a StopCCN with
+ *                  result 1 (general request to clear the control
+ *                  connection; 6 is for the whole LNS shutting down), and
+ *                  the tunnel lingers for the peer's acknowledgement as
+ *                  after any StopCCN; {"deleted": {"tunnel_id", "sessions"}}
+ *                  ("sessions": how many went with it)
+ *                  TID and SID are decimal, 1..65535, no sign, no leading
+ *                  zero, one space apart, nothing after them.
+ * Errors: {"error": "message"}.  An object that does not exist is
+ * {"error": "no such tunnel TID"} or {"error": "no such session TID/SID"}
+ * (the tool tells these from other errors by that "no such " prefix);
+ * a tunnel that is already closing is {"error": "tunnel TID is closing
+ * already"}; a malformed del is {"error": "usage: ..."}.
  */
 #ifndef L2SECD_CTL_H
 #define L2SECD_CTL_H
@@ -32,6 +51,7 @@
 #include "l2tp_lns.h"
 
 struct ctl;
+struct inform;
 struct ipsec;
 struct sessions;
 
@@ -40,6 +60,7 @@ struct ctl_src {
 	struct l2tp_lns *lns;
 	struct sessions *ss;		/* the PPP layer: users, addresses, data path */
 	struct ipsec *ipsec;		/* charon and the SA table */
+	struct inform *inform;		/* the DHCPINFORM responder */
 };
 
 struct ctl *ctl_open(struct evloop *loop, const char *path, const struct ctl_src *src);

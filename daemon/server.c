@@ -15,11 +15,13 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "inform.h"
 #include "ipsec.h"
 #include "kmod.h"
 #include "l2tp_session.h"
 #include "log.h"
 #include "netdev.h"
+#include "notify.h"
 #include "server.h"
 #include "sess.h"
 #include "users.h"
@@ -451,7 +453,13 @@ static void signal_cb(struct evloop *loop, int signo, void *arg)
 	struct l2secd *d = arg;
 
 	if (signo == SIGHUP) {
+		/*
+		 * the unit is "reloading" until READY=1; with Type=notify-reload
+		 * (systemd 253) `systemctl reload` waits for it
+		 */
+		notify_reloading();
 		reload(d);
+		notify_ready();
 		return;
 	}
 	if (d->stopping) {
@@ -460,6 +468,8 @@ static void signal_cb(struct evloop *loop, int signo, void *arg)
 		return;
 	}
 	d->stopping = true;
+	notify_stopping();
+	notify_status("stopping: StopCCN to %u tunnel(s)", d->lns->n_tunnels);
 	log_notice("%s: sending StopCCN to %u tunnel(s)", strsignal(signo), d->lns->n_tunnels);
 	l2tp_lns_shutdown(d->lns);
 	ev_timer_arm(loop, &d->stop_timer, STOP_WAIT_MS);
@@ -509,6 +519,10 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 		return -1;
 	}
 
+	d->inform = inform_open(d->loop, &d->cfg, d->ss, netdev_name(d->nd));
+	if (!d->inform)
+		return -1;
+
 	d->lns = l2tp_lns_new(d->loop, &d->cfg, d->kern ? &lns_ops : &lns_ops_nokern, d);
 	if (!d->lns) {
 		log_err("out of memory");
@@ -531,10 +545,13 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 			   "l2secd; its L2TP connection must set a unique mark per CHILD_SA");
 	}
 	d->ctl = ctl_open(d->loop, d->ctl_path,
-			  &(struct ctl_src){ .lns = d->lns, .ss = d->ss, .ipsec = d->ipsec });
+			  &(struct ctl_src){ .lns = d->lns, .ss = d->ss, .ipsec = d->ipsec,
+					     .inform = d->inform });
 	if (!d->ctl)
 		return -1;
 	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
+	notify_status("running, data path %s", d->kern ? "kernel (l2sec.ko)" : "tun");
+	notify_ready();
 	return 0;
 }
 
@@ -555,6 +572,7 @@ void l2secd_cleanup(struct l2secd *d)
 	ipsec_free(d->ipsec);
 	/* tunnels go with their sockets too; deleting them keeps the log clear */
 	l2tp_lns_free(d->lns);
+	inform_close(d->inform);
 	sessions_free(d->ss);
 	for (unsigned int i = 0; i < d->n_socks; i++) {
 		if (d->kern && d->socks[i].kern_id)

@@ -15,6 +15,7 @@
 #include "l2tp_lns.h"
 
 struct ctl;
+struct inform;
 struct ipsec;
 struct netdev;
 struct sessions;
@@ -36,6 +37,7 @@ struct l2secd {
 	struct netdev *nd;		/* the data device, l2sec0 */
 	struct sessions *ss;		/* the PPP layer */
 	struct ipsec *ipsec;		/* charon over VICI; NULL when not managed */
+	struct inform *inform;		/* DHCPINFORM answers on the data device */
 	struct ctl *ctl;
 	struct l2secd_sock socks[CONFIG_MAX_LISTEN];
 	unsigned int n_socks;

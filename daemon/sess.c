@@ -683,6 +683,16 @@ int sessions_reload(struct sessions *ss, struct users_db *users)
 	return 0;
 }
 
+int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int *mtu)
+{
+	const struct sess *x = find4(ss, a);
+
+	if (!x || !x->routed4)
+		return 0;
+	*mtu = ppp_peer_mru(x->ppp);
+	return 1;
+}
+
 const char *sessions_datapath(const struct sessions *ss)
 {
 	return ss->kern ? "kernel" : "tun";

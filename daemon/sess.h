@@ -69,6 +69,12 @@ int sessions_reload(struct sessions *ss, struct users_db *users);
 void sessions_shutdown(struct sessions *ss);
 
 const char *sessions_datapath(const struct sessions *ss);	/* "kernel" or "tun" */
+
+/*
+ * Is a an up session's IPv4 address? Then 1, with *mtu the largest packet
+ * its link takes (the peer's MRU); else 0.
+ */
+int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int *mtu);
 const struct sess_stats *sessions_stats(const struct sessions *ss);
 
 /* For the control socket: PPP facts of one L2TP session, added to o. */

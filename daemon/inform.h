@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The DHCPINFORM responder on the data device (l2sec0, kernel or TUN path).
+ *
+ * Windows asks for its DNS suffix and split-tunnel routes with a DHCPINFORM
+ * after IPCP (options 15, 121, 249); the answer is built by dhcp.c from the
+ * configuration in force. Only a session's own address is answered: the
+ * INFORM's ciaddr must be its source and belong to an up session. The reply
+ * is unicast to ciaddr:68 (RFC 2131 4.3.5), routed through l2sec0 to that
+ * session. Everything else is dropped and counted, with a rate-limited log.
+ */
+#ifndef L2SECD_INFORM_H
+#define L2SECD_INFORM_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "evloop.h"
+
+struct sessions;
+
+struct inform_stats {
+	uint64_t answered;
+	uint64_t dropped_malformed;	/* dhcp_parse_inform refused it */
+	uint64_t dropped_foreign;	/* source is not that session's ciaddr / no session */
+	uint64_t send_errors;
+};
+
+struct inform;
+
+/* A UDP socket on port 67 bound to device ifname; NULL (logged) on error. */
+struct inform *inform_open(struct evloop *loop, const struct l2sec_config *cfg,
+			   struct sessions *ss, const char *ifname);
+void inform_close(struct inform *in);
+const struct inform_stats *inform_stats(const struct inform *in);
+
+#endif
