@@ -17,6 +17,21 @@ gw() { ip netns exec gw "$@"; }
 jcheck() {
 	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
 }
+# ctl REQUEST: the daemon's JSON answer on its control socket
+ctl() {
+	gw /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+d = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    d += b
+print(d.decode(), end="")' "$run/run/l2secd.sock" "$1"
+}
 jget() {
 	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
@@ -74,6 +89,9 @@ users = $run/users
 local-address = 192.168.42.1
 pool = 192.168.42.10-192.168.42.29
 dns = 198.51.100.53 198.51.100.54
+routes = 198.51.100.0/24 10.20.0.0/16 172.16.5.0/28
+dns-domain = corp.example
+dns-search = corp.example lab.corp.example
 lcp-echo-interval = 2s
 lcp-echo-failures = 3
 auth-fail-delay = 500ms
@@ -188,6 +206,17 @@ ctl_rx=$(ip netns exec gw $L2SEC -r $run/run -j -s daemon show | tee "$out/daemo
 	jget 'j["stats"]["ppp"]["tun_tx"]')
 check_eq "the daemon carried none of it (tun_tx)" 0 "$ctl_rx"
 
+# DHCPINFORM as Windows sends it after IPCP: the split routes (121, 249) and DNS
+inform_ok='r = j["reply"]; o = r["options"]; want = ["198.51.100.0/24 via 192.168.42.1", "10.20.0.0/16 via 192.168.42.1", "172.16.5.0/28 via 192.168.42.1"]; r["op"] == 2 and r["xid_ok"] and o["53"] == 5 and o["54"] == ["192.168.42.1"] and o["121"] == want and o["249"] == want and o["6"] == ["198.51.100.53", "198.51.100.54"] and o["15"] == "corp.example" and r["yiaddr"] == "0.0.0.0"'
+ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 >"$out/inform-kernel.json" 2>&1
+check "DHCPINFORM: routes 121/249, DNS 6, domain 15 as configured" jcheck "$inform_ok" \
+	<"$out/inform-kernel.json"
+ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 bad >"$out/inform-bad.json" 2>&1
+check "DHCPINFORM, malformed: no reply" jcheck 'j["reply"] is None' <"$out/inform-bad.json"
+ctl "show stats" >"$out/stats-inform.json"
+check "DHCPINFORM, malformed: counted, the good one answered" jcheck \
+	'j["dhcp"]["dropped_malformed"] == 1 and j["dhcp"]["answered"] == 1' <"$out/stats-inform.json"
+
 # IPv6: IPv6CP, a /64 announced by RA, autoconfigured, reaching the LAN
 check "c1: a global IPv6 address from the RA" wait_for 30 sh -c \
 	"ip -n c1 -6 addr show dev ppp0 scope global | grep -q 'inet6 2001:db8:42:'"
@@ -296,6 +325,8 @@ a1=$(client_addr c1)
 check "tun: route to the client on the TUN l2sec0" sh -c "ip -n gw route show $a1 | grep -q 'dev l2sec0'"
 ip -n c1 route add 198.51.100.0/24 dev ppp0
 check "tun: c1 pings the LAN host" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
+ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 >"$out/inform-tun.json" 2>&1
+check "tun: DHCPINFORM answered the same" jcheck "$inform_ok" <"$out/inform-tun.json"
 check "tun: iperf3 TCP for 10 s" ip netns exec c1 iperf3 -c 198.51.100.2 -t 10 -J --logfile "$out/iperf3-tun.json"
 sent=$(jget 'j["end"]["sum_received"]["bytes"]' <"$out/iperf3-tun.json")
 ip netns exec gw $L2SEC -r $run/run -j -s daemon show >"$out/daemon-tun.json"
