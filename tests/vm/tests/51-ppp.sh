@@ -207,7 +207,7 @@ ctl_rx=$(ip netns exec gw $L2SEC -r $run/run -j -s daemon show | tee "$out/daemo
 check_eq "the daemon carried none of it (tun_tx)" 0 "$ctl_rx"
 
 # DHCPINFORM as Windows sends it after IPCP: the split routes (121, 249) and DNS
-inform_ok='r = j["reply"]; o = r["options"]; want = ["198.51.100.0/24 via 192.168.42.1", "10.20.0.0/16 via 192.168.42.1", "172.16.5.0/28 via 192.168.42.1"]; r["op"] == 2 and r["xid_ok"] and o["53"] == 5 and o["54"] == ["192.168.42.1"] and o["121"] == want and o["249"] == want and o["6"] == ["198.51.100.53", "198.51.100.54"] and o["15"] == "corp.example" and r["yiaddr"] == "0.0.0.0"'
+inform_ok='(r := j["reply"]) and (o := r["options"]) and (w := ["198.51.100.0/24 via 192.168.42.1", "10.20.0.0/16 via 192.168.42.1", "172.16.5.0/28 via 192.168.42.1"]) and r["op"] == 2 and r["xid_ok"] and o["53"] == 5 and o["54"] == ["192.168.42.1"] and o["121"] == w and o["249"] == w and o["6"] == ["198.51.100.53", "198.51.100.54"] and o["15"] == "corp.example" and r["yiaddr"] == "0.0.0.0"'
 ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 >"$out/inform-kernel.json" 2>&1
 check "DHCPINFORM: routes 121/249, DNS 6, domain 15 as configured" jcheck "$inform_ok" \
 	<"$out/inform-kernel.json"
