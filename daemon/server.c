@@ -128,7 +128,8 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 		if (mh.msg_flags & MSG_TRUNC)
 			continue;
 		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RCVMARK &&
+			/* SO_RCVMARK asks for it; the kernel delivers it as SO_MARK */
+			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_MARK &&
 			    cm->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
 				memcpy(&peer.mark, CMSG_DATA(cm), sizeof(uint32_t));
 			} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&

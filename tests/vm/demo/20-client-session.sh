@@ -1,42 +1,101 @@
-# The gateway's main job: a real Linux L2TP client (xl2tpd + pppd, MS-CHAPv2)
-# dials l2secd, gets an address and DNS servers from the gateway's pool, and
-# reaches a LAN host behind the gateway through l2sec.ko's fast path; `l2sec`
-# shows the tunnel, the session with its user and address, and the counters.
-# IPsec (charon) is the next step on the README's status list, so this runs with
-# require-ipsec = no.
+# The gateway's main job: a Linux L2TP/IPsec client behind NAT, built the way
+# the OS's own client is (charon: IKEv1, transport mode, PSK, NAT-T; xl2tpd +
+# pppd: MS-CHAPv2), connects to l2secd, which loaded its connection and PSK into
+# the gateway's charon over VICI. The client gets an address and DNS server
+# from the pool and pings a host behind the gateway through l2sec.ko; `l2sec`
+# shows the session with its user and address, the tunnel bound to its SA, and
+# the traffic.
+#   client (192.168.1.11) -- nat (masquerade, 203.0.113.1) -- gw (203.0.113.2) -- lan
 . "$L2SEC_TOP/tests/vm/lib.sh"
 run=/tmp/l2sec-demo
+PSK=demo-pre-shared-key
 rm -rf "$run"
-mkdir -p "$run/run"
-modprobe ppp_generic 2>/dev/null
-modprobe ppp_async 2>/dev/null
+mkdir -p "$run/run" "$run/gw" "$run/client"
+modprobe -a esp4 xfrm_user nf_tables nft_chain_nat nft_masq nf_nat ppp_generic ppp_async \
+	2>/dev/null
 [ -e /dev/ppp ] || mknod /dev/ppp c 108 0
-netns_add gw client lan
-veth gw eth0 192.0.2.1/24 client eth0 192.0.2.2/24
+
+netns_add client nat gw lan
+veth client eth0 192.168.1.11/24 nat lan0 192.168.1.1/24
+veth nat wan 203.0.113.1/24 gw eth0 203.0.113.2/24
 veth gw lan0 198.51.100.1/24 lan eth0 198.51.100.2/24
+ip -n client route add default via 192.168.1.1
 ip -n lan route add 192.168.42.0/24 via 198.51.100.1
 ip netns exec gw sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nat sysctl -qw net.ipv4.ip_forward=1
+ip netns exec nat nft -f - <<'NFT'
+table ip nat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "wan" masquerade
+	}
+}
+NFT
+
+# charon NAME: one per namespace, its own /run and VICI socket
+charon() {
+	cat >"$run/$1/strongswan.conf" <<CONF
+include /etc/strongswan.conf
+charon {
+  load_modular = yes
+  plugins {
+    vici { socket = unix://$run/$1/charon.vici }
+    connmark { load = no }
+    bypass-lan { load = no }
+  }
+}
+CONF
+	ip netns exec "$1" sh -c "mount -t tmpfs tmpfs /run &&
+		STRONGSWAN_CONF=$run/$1/strongswan.conf exec /usr/lib/ipsec/charon" \
+		>"$run/charon-$1.log" 2>&1 &
+	wait_for 60 test -S "$run/$1/charon.vici"
+}
 
 cat >"$run/l2sec.conf" <<CONF
 [global]
 runtime-dir = $run/run
 [l2tp]
-listen = 192.0.2.1
+listen = 203.0.113.2
 hostname = gw
-require-ipsec = no
 [ppp]
 users = $run/users
 local-address = 192.168.42.1
 pool = 192.168.42.10-192.168.42.250
 dns = 198.51.100.53
+[ipsec]
+vici = $run/gw/charon.vici
+psk = $PSK
 CONF
 echo "alice password demo-password" >"$run/users"
+
+cat >"$run/client/swanctl.conf" <<CONF
+connections {
+  l2tp {
+    version = 1
+    local_addrs = 192.168.1.11
+    remote_addrs = 203.0.113.2
+    proposals = aes256-sha256-modp2048
+    local { auth = psk
+            id = 192.168.1.11 }
+    remote { auth = psk }
+    children {
+      l2tp {
+        mode = transport
+        local_ts = dynamic[udp/1701]
+        remote_ts = dynamic[udp/1701]
+        esp_proposals = aes256-sha1
+      }
+    }
+  }
+}
+secrets { ike-gw { secret = "$PSK" } }
+CONF
 cat >"$run/xl2tpd.conf" <<CONF
 [global]
 port = 1701
 access control = no
 [lac gw]
-lns = 192.0.2.1
+lns = 203.0.113.2
 require authentication = no
 pppoptfile = $run/ppp.opts
 name = client
@@ -55,28 +114,40 @@ nodefaultroute
 usepeerdns
 noipdefault
 ipcp-accept-remote
+mtu 1280
+mru 1280
 logfile $run/pppd.log
 CONF
 : >"$run/secrets"
 
+charon gw || t_fail "the gateway's charon starts"
 echo "+ l2secd -n -c l2sec.conf (check the configuration)"
 "$L2SEC_BUILD/l2secd" -n -c "$run/l2sec.conf" || t_fail "configuration"
 ip netns exec gw "$L2SEC_BUILD/l2secd" -c "$run/l2sec.conf" >"$run/l2secd.log" 2>&1 &
 wait_for 60 test -S "$run/run/l2secd.sock" || t_fail "l2secd starts"
+wait_for 30 grep -q "loaded into charon" "$run/l2secd.log" || t_fail "l2secd loads its connection"
+
+charon client || t_fail "the client's charon starts"
+sw() { timeout 90 swanctl "$@" --uri "unix://$run/client/charon.vici" 2>/dev/null; }
+sw --load-all --file "$run/client/swanctl.conf" >/dev/null
+echo "+ client: swanctl --initiate --child l2tp"
+sw --initiate --child l2tp --timeout 60 | tail -n 2
 ip netns exec client xl2tpd -D -c "$run/xl2tpd.conf" -s "$run/secrets" -C "$run/control" \
 	-p "$run/xl2tpd.pid" >"$run/xl2tpd.log" 2>&1 &
 if wait_for 120 sh -c "ip -n client -4 addr show dev ppp0 | grep -q 'inet 192.168.42'"; then
-	t_ok "the client is connected (ppp0 has an address from the pool)"
+	t_ok "the client is connected over L2TP/IPsec through the NAT"
 else
-	t_fail "the client is connected"
+	t_fail "the client is connected over L2TP/IPsec through the NAT"
 fi
 ip -n client route add 198.51.100.0/24 dev ppp0
+echo "+ client: swanctl --list-sas"
+sw --list-sas
 echo "+ client: ip addr show ppp0"
 ip -n client -4 addr show dev ppp0
 echo "+ client: ping the LAN host 198.51.100.2 through the gateway"
 ip netns exec client ping -c 3 -W 5 198.51.100.2 && t_ok "ping through the gateway" ||
 	t_fail "ping through the gateway"
-for cmd in "daemon show" "tunnel show" "session show" "-s session show"; do
+for cmd in "daemon show" "tunnel show" "session show" "-s session show" "-s stats"; do
 	echo "+ l2sec $cmd"
 	ip netns exec gw "$L2SEC" -r "$run/run" $cmd
 done
