@@ -278,8 +278,7 @@ static void on_state(void *ctx, enum vici_state state, const char *why)
 {
 	struct ipsec *ip = ctx;
 
-	if (state == VICI_UP) {
-		log_notice("ipsec: connected to charon (%s)", ip->vici_path);
+	if (state == VICI_UP) {	/* vici.c logs it */
 		ip->up = true;
 		return;
 	}
