@@ -159,7 +159,7 @@ fuzz: fuzz-build
 # --- guest tests ---------------------------------------------------------------
 # K selects a kernel by prefix (6.1, 6.12); T a test by name.
 vm: all
-	tests/vm/run $(if $(K),-k $(K))
+	tests/vm/run -P $(if $(K),-k $(K))
 
 vm-test: all
 	tests/vm/run -k "$(or $(K),$(KVER))" -v $(T)
