@@ -24,7 +24,6 @@
 #define HASH_BITS	12
 #define HASH_SIZE	(1u << HASH_BITS)
 #define TUN_BATCH	64		/* packets per wakeup, then others get a turn */
-#define TUN_MTU		1500		/* largest packet the TUN device hands us */
 #define RA_LIFETIME_S	1800
 #define RA_FIRST_MS	3000		/* a second RA soon after the first ... */
 #define RA_INTERVAL_MS	600000		/* ... then well inside the lifetime */

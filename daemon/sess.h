@@ -65,9 +65,6 @@ extern const struct l2tp_session_ops sessions_l2tp_ops;
  */
 int sessions_reload(struct sessions *ss, struct users_db *users);
 
-/* Ask every session's PPP to terminate (LCP Terminate-Request). */
-void sessions_shutdown(struct sessions *ss);
-
 const char *sessions_datapath(const struct sessions *ss);	/* "kernel" or "tun" */
 
 /*
