@@ -194,7 +194,10 @@ check "kernel: the session is up with the client's address" jcheck \
 ip -n c1 route add 198.51.100.0/24 dev ppp0
 check "c1: pings the LAN host through the gateway" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
 before=$(sess_stats "$a1")
-check "c1: iperf3 TCP for 10 s" ip netns exec c1 iperf3 -c 198.51.100.2 -t 10 -J --logfile "$out/iperf3-kernel.json"
+ip netns exec c1 iperf3 -c 198.51.100.2 -t 10 -J --logfile "$out/iperf3-kernel.json"
+# iperf3 -J --logfile exits 0 even when it cannot connect: its JSON says so
+check "c1: iperf3 TCP for 10 s" jcheck '"error" not in j and j["end"]["sum_received"]["bytes"] > 0' \
+	<"$out/iperf3-kernel.json"
 after=$(sess_stats "$a1")
 sent=$(jget 'j["end"]["sum_received"]["bytes"]' <"$out/iperf3-kernel.json")
 echo "# iperf3 received $sent bytes; session counters before: $before after: $after"
@@ -327,7 +330,10 @@ ip -n c1 route add 198.51.100.0/24 dev ppp0
 check "tun: c1 pings the LAN host" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
 ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 >"$out/inform-tun.json" 2>&1
 check "tun: DHCPINFORM answered the same" jcheck "$inform_ok" <"$out/inform-tun.json"
-check "tun: iperf3 TCP for 10 s" ip netns exec c1 iperf3 -c 198.51.100.2 -t 10 -J --logfile "$out/iperf3-tun.json"
+ip netns exec c1 iperf3 -c 198.51.100.2 -t 10 -J --logfile "$out/iperf3-tun.json"
+# iperf3 -J --logfile exits 0 even when it cannot connect: its JSON says so
+check "tun: iperf3 TCP for 10 s" jcheck '"error" not in j and j["end"]["sum_received"]["bytes"] > 0' \
+	<"$out/iperf3-tun.json"
 sent=$(jget 'j["end"]["sum_received"]["bytes"]' <"$out/iperf3-tun.json")
 ip netns exec gw $L2SEC -r $run/run -j -s daemon show >"$out/daemon-tun.json"
 echo "# tun: iperf3 received $sent bytes"
