@@ -472,3 +472,14 @@ const struct users_entry *users_lookup(const struct users_db *db,
 	}
 	return NULL;
 }
+
+void users_split(const struct users_entry *u, const struct l2sec_config *cfg,
+		 struct users_split *out)
+{
+	(void)u;	/* per-user values: not parsed yet */
+	out->routes = cfg->routes;
+	out->n_routes = cfg->n_routes;
+	out->dns_domain = cfg->dns_domain;
+	out->dns_search = cfg->dns_search;
+	out->n_dns_search = cfg->n_dns_search;
+}

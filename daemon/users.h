@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "mschap.h"
 
 #define USERS_NAME_MAX		255	/* octets, as a CHAP Name can carry */
@@ -54,5 +55,23 @@ size_t users_count(const struct users_db *db);
 /* Exact, case-sensitive name match; NULL when absent. */
 const struct users_entry *users_lookup(const struct users_db *db,
 				       const char *name, size_t len);
+
+/*
+ * What a user's client is told about split tunnel and split DNS (DHCPINFORM
+ * answers, `l2sec client-config`): the [ppp] routes, dns-domain and
+ * dns-search, each replaced by the user's own value when the users file
+ * gives one (see users.c). u may be NULL (no such user: the [ppp] values).
+ * The pointers point into cfg or u and live as long as both do.
+ */
+struct users_split {
+	const struct config_route *routes;
+	unsigned int n_routes;		/* 0: full tunnel */
+	const char *dns_domain;		/* "" when none */
+	const char (*dns_search)[CONFIG_DOMAIN_MAX + 1];
+	unsigned int n_dns_search;
+};
+
+void users_split(const struct users_entry *u, const struct l2sec_config *cfg,
+		 struct users_split *out);
 
 #endif
