@@ -3,14 +3,16 @@
  * l2sec-blast: traffic for benchmarks (tests/bench), built for speed.
  *
  *   l2sec-blast inject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE
- *		[l2tp TID SID ISRC IDST IPORT]
+ *		[l2tp TID SID ISRC IDST IPORT] [tcp]
  *	Send one pre-built Ethernet/IPv4/UDP frame over and over through a packet
  *	socket on IFNAME for SECONDS: UDP SRC:SPORT -> DST:DPORT with SIZE bytes of
  *	payload, or with "l2tp" an L2TPv2 data message for tunnel TID, session SID
  *	carrying a PPP IPv4 frame (FF 03 00 21) with UDP ISRC -> IDST:IPORT of SIZE
  *	payload bytes. A packet socket costs the sender the same for every
  *	receiver under test, and may use the address and port of a real L2TP peer
- *	that holds them. Prints "sent N".
+ *	that holds them. With "tcp", the (inner) packets are the consecutive
+ *	segments of one TCP flow (valid checksums) instead of one UDP datagram
+ *	repeated: what GRO can merge. Prints "sent N".
  *   l2sec-blast send DST PORT SECONDS SIZE
  *	Send UDP datagrams of SIZE bytes to DST:PORT through the stack (routing,
  *	and whatever device the route names) for SECONDS. Prints "sent N".
@@ -24,6 +26,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,73 +91,161 @@ static int parse_mac(const char *s, uint8_t *mac)
 		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6 ? 0 : -1;
 }
 
+/* One's complement sum of LEN bytes (LEN even), not folded. */
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * A TCP stream: IPv4 + TCP (ACK|PSH) + SIZE zero bytes. *PARTIAL gets the
+ * checksum sum of everything but the sequence number (zero in the packet),
+ * so set_seq can finish each packet's checksum with two additions.
+ */
+static size_t build_tcp4(uint8_t *ip, struct in_addr src, unsigned int sport,
+			 struct in_addr dst, unsigned int dport, size_t size,
+			 uint32_t *partial)
+{
+	uint8_t *tcp = ip + 20, pseudo[12];
+	size_t len = 20 + 20 + size;
+
+	memset(ip, 0, len);
+	ip[0] = 0x45;
+	put16(ip + 2, len);
+	ip[6] = 0x40;	/* DF */
+	ip[8] = 64;
+	ip[9] = IPPROTO_TCP;
+	memcpy(ip + 12, &src, 4);
+	memcpy(ip + 16, &dst, 4);
+	put16(ip + 10, ip_csum(ip, 20));
+	put16(tcp, sport);
+	put16(tcp + 2, dport);
+	put16(tcp + 8, 0);	/* ack number: any, the receiver is forwarding */
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x18;		/* ACK, PSH */
+	put16(tcp + 14, 65535);
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_TCP;
+	put16(pseudo + 10, 20 + size);
+	*partial = sum16(tcp, 20 + (size & ~1ul), sum16(pseudo, 12, 0));
+	if (size & 1)
+		*partial += (uint32_t)tcp[20 + size - 1] << 8;
+	return len;
+}
+
+static void set_seq(uint8_t *tcp, uint32_t partial, uint32_t seq)
+{
+	put16(tcp + 4, seq >> 16);
+	put16(tcp + 6, seq & 0xffff);
+	put16(tcp + 16, fold(partial + (seq >> 16) + (seq & 0xffff)));
+}
+
+/*
+ * inject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE [l2tp TID SID ISRC IDST IPORT] [tcp]
+ * With "tcp", the (inner) packets are one TCP flow's consecutive segments of
+ * SIZE bytes, as GRO sees them from a real upload; otherwise one UDP datagram
+ * sent over and over.
+ */
 static int do_inject(int argc, char **argv)
 {
-	static uint8_t frame[MAX_PKT], inner[MAX_PKT];
+	static uint8_t frames[BATCH][MAX_PKT], inner[MAX_PKT];
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
 	struct in_addr src, dst, isrc, idst;
 	struct mmsghdr msgs[BATCH];
+	struct iovec iovs[BATCH];
 	unsigned long long sent = 0;
-	struct iovec iov;
-	size_t size, len, payload;
-	uint8_t *l2tp;
+	size_t size, len, payload, tcp_off = 0;
+	uint32_t partial = 0, seq = 1;
+	bool l2tp = false, tcp = false;
+	uint8_t *frame = frames[0];
 	double end;
-	int fd, i, one = 1;
+	int fd, i, a = 8, one = 1;
 
 	if (argc < 8 || inet_pton(AF_INET, argv[2], &src) != 1 ||
-	    inet_pton(AF_INET, argv[4], &dst) != 1 || parse_mac(argv[1], frame))
+	    inet_pton(AF_INET, argv[4], &dst) != 1 || parse_mac(argv[1], ll.sll_addr))
 		return -1;
 	size = strtoul(argv[7], NULL, 10);
 	if (size > MAX_PKT - 128)
+		return -1;
+	if (argc > a && !strcmp(argv[a], "l2tp")) {
+		if (argc < a + 6 || inet_pton(AF_INET, argv[a + 3], &isrc) != 1 ||
+		    inet_pton(AF_INET, argv[a + 4], &idst) != 1)
+			return -1;
+		l2tp = true;
+		a += 6;
+	}
+	if (argc > a && !strcmp(argv[a], "tcp")) {
+		tcp = true;
+		a++;
+	}
+	if (argc != a)
 		return -1;
 	ll.sll_ifindex = if_nametoindex(argv[0]);
 	if (!ll.sll_ifindex)
 		return perror(argv[0]), 1;
 	ll.sll_protocol = htons(ETH_P_IP);
+	ll.sll_halen = ETH_ALEN;
 	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
 	if (fd < 0)
 		return perror("packet socket"), 1;
 	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
-	ll.sll_halen = ETH_ALEN;
-	memcpy(ll.sll_addr, frame, ETH_ALEN);
 
-	payload = size;
-	if (argc > 8 && !strcmp(argv[8], "l2tp")) {
-		if (argc < 14 || inet_pton(AF_INET, argv[11], &isrc) != 1 ||
-		    inet_pton(AF_INET, argv[12], &idst) != 1)
-			return -1;
-		/* L2TPv2 data header without L, S, O: the common case */
-		l2tp = inner;
-		put16(l2tp, 0x0002);
-		put16(l2tp + 2, atoi(argv[9]));
-		put16(l2tp + 4, atoi(argv[10]));
-		l2tp[6] = 0xff;
-		l2tp[7] = 0x03;
-		put16(l2tp + 8, 0x0021);
-		payload = 10 + build_udp4(l2tp + 10, isrc, 40000, idst,
-					  atoi(argv[13]), size);
-	}
-	len = build_udp4(frame, src, atoi(argv[3]), dst, atoi(argv[5]), payload);
-	if (payload != size)
+	if (l2tp) {
+		/* L2TPv2 data header without L, S, O: the common case; PPP FF 03 00 21 */
+		put16(inner, 0x0002);
+		put16(inner + 2, atoi(argv[9]));
+		put16(inner + 4, atoi(argv[10]));
+		inner[6] = 0xff;
+		inner[7] = 0x03;
+		put16(inner + 8, 0x0021);
+		payload = 10 + (tcp ? build_tcp4(inner + 10, isrc, 40000, idst, atoi(argv[13]),
+						 size, &partial)
+				    : build_udp4(inner + 10, isrc, 40000, idst, atoi(argv[13]), size));
+		len = build_udp4(frame, src, atoi(argv[3]), dst, atoi(argv[5]), payload);
 		memcpy(frame + 28, inner, payload);
-	end = now() + atof(argv[6]);
-
-	iov.iov_base = frame;
-	iov.iov_len = len;
+		tcp_off = 28 + 10 + 20;
+	} else if (tcp) {
+		len = build_tcp4(frame, src, atoi(argv[3]), dst, atoi(argv[5]), size, &partial);
+		tcp_off = 20;
+	} else {
+		len = build_udp4(frame, src, atoi(argv[3]), dst, atoi(argv[5]), size);
+	}
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < BATCH; i++) {
+		if (i)
+			memcpy(frames[i], frame, len);
+		iovs[i].iov_base = frames[i];
+		iovs[i].iov_len = len;
 		msgs[i].msg_hdr.msg_name = &ll;
 		msgs[i].msg_hdr.msg_namelen = sizeof(ll);
-		msgs[i].msg_hdr.msg_iov = &iov;
+		msgs[i].msg_hdr.msg_iov = &iovs[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
+	end = now() + atof(argv[6]);
 	while (now() < end) {
-		int n = sendmmsg(fd, msgs, BATCH, 0);
+		int n;
 
-		if (n > 0)
+		if (tcp)
+			for (i = 0; i < BATCH; i++)
+				set_seq(frames[i] + tcp_off, partial, seq + (uint32_t)(i * size));
+		n = sendmmsg(fd, msgs, BATCH, 0);
+		if (n > 0) {
 			sent += n;
-		else if (n < 0 && errno != ENOBUFS && errno != EAGAIN)
+			/* the next batch goes on from the first segment not sent */
+			seq += (uint32_t)(n * size);
+		} else if (n < 0 && errno != ENOBUFS && errno != EAGAIN) {
 			return perror("sendmmsg"), 1;
+		}
 	}
 	printf("sent %llu\n", sent);
 	return 0;
@@ -260,7 +351,7 @@ int main(int argc, char **argv)
 		rc = do_sink(argc - 2, argv + 2);
 	if (rc < 0) {
 		fprintf(stderr, "usage: l2sec-blast inject IFNAME DSTMAC SRC SPORT DST DPORT "
-			"SECONDS SIZE [l2tp TID SID ISRC IDST IPORT]\n"
+			"SECONDS SIZE [l2tp TID SID ISRC IDST IPORT] [tcp]\n"
 			"       l2sec-blast send DST PORT SECONDS SIZE\n"
 			"       l2sec-blast sink PORT SECONDS\n");
 		return 2;
