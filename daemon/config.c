@@ -45,7 +45,8 @@ enum key_type {
 	K_DATAPATH,
 	K_IN4,		/* one IPv4 host address */
 	K_PREFIX6,	/* IPv6 prefix A/N, N in [min, max]; empty: unset */
-	K_DOMAIN,	/* a domain name (check_domain); empty: unset */
+	K_DOMAIN,	/* a domain name (config_check_domain); empty: unset */
+	K_HOST,		/* a host name (as K_DOMAIN) or an IPv4/IPv6 address; empty: unset */
 	/*
 	 * Lists, the rest of the types: items separated by spaces or commas,
 	 * min..max of them; an indented line after the key's line holds more.
@@ -138,9 +139,11 @@ static const struct key keys[] = {
 	{ "ipsec", "dpd-timeout", K_MS, OFF(dpd_timeout_ms), 0, 1000, 3600000 },
 	{ "ipsec", "rekey-time", K_MS, OFF(rekey_time_ms), 0, 0, 86400000 },
 	{ "ipsec", "force-encap", K_BOOL, OFF(force_encap), 0, 0, 0 },
+	{ "client", "server", K_HOST, STR(client_server), 0, CONFIG_DOMAIN_MAX },
+	{ "client", "connection-name", K_STRING, STR(client_name), 0, 63 },
 };
 
-static const char *const sections[] = { "global", "l2tp", "ppp", "ipsec" };
+static const char *const sections[] = { "global", "l2tp", "ppp", "ipsec", "client" };
 
 /* Blocks that hold no address of a host: not in a pool, not ours, no server's. */
 static const struct {
@@ -281,10 +284,10 @@ static const struct {
 	uint32_t first, last;
 	const char *what;
 } unroutable4[] = {
-	{ 0x00000000, 0x00ffffff, "0.0.0.0/8" },
-	{ 0x7f000000, 0x7fffffff, "127.0.0.0/8 (loopback)" },
-	{ 0xe0000000, 0xefffffff, "224.0.0.0/4 (multicast)" },
-	{ 0xf0000000, 0xffffffff, "240.0.0.0/4 (reserved)" },
+	{ 0x00000000, 0x00ffffff, "lies inside 0.0.0.0/8" },
+	{ 0x7f000000, 0x7fffffff, "lies inside 127.0.0.0/8 (loopback)" },
+	{ 0xe0000000, 0xefffffff, "lies inside 224.0.0.0/4 (multicast)" },
+	{ 0xf0000000, 0xffffffff, "lies inside 240.0.0.0/4 (reserved)" },
 };
 
 /* What in first..last (host byte order) no host can have, or NULL. */
@@ -412,7 +415,7 @@ bad:
  * no top-level domain is, and it is most likely an address typed into the
  * wrong key. Returns NULL, or why s is no domain name.
  */
-static const char *check_domain(const char *s, char out[CONFIG_DOMAIN_MAX + 1])
+const char *config_check_domain(const char *s, char out[CONFIG_DOMAIN_MAX + 1])
 {
 	size_t len = strlen(s), label = 0;
 	bool digits = true;
@@ -462,13 +465,30 @@ static int parse_domain(struct parser *p, const struct key *k, const char *val,
 		field[0] = '\0';
 		return 0;
 	}
-	why = check_domain(val, name);
+	why = config_check_domain(val, name);
 	if (why) {
 		perr(p, line, "[%s] %s: '%s' %s", k->section, k->name, val, why);
 		return -1;
 	}
 	snprintf(field, k->size, "%s", name);
 	return 0;
+}
+
+/*
+ * What clients dial ([client] server): an address as it is, else a name as
+ * parse_domain() takes it (a name whose last label is numeric is a mistyped
+ * address, refused there). An empty value unsets it.
+ */
+static int parse_host(struct parser *p, const struct key *k, const char *val,
+		      unsigned int line, char *field)
+{
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET, val, &a) == 1 || inet_pton(AF_INET6, val, &a) == 1) {
+		snprintf(field, k->size, "%s", val);
+		return 0;
+	}
+	return parse_domain(p, k, val, line, field);
 }
 
 /* --- lists ------------------------------------------------------------------- */
@@ -578,72 +598,72 @@ static int item_in6(struct parser *p, const struct key *k, const char *tok,
  * the tunnel is the full tunnel, which an empty list already means (and
  * RFC 3442 clients would take it as their default gateway).
  */
-static int item_route(struct parser *p, const struct key *k, const char *tok,
-		      unsigned int i, unsigned int line)
+const char *config_route_item(const char *tok, struct config_route *routes, unsigned int i)
 {
-	struct config_route *routes = p->cfg->routes;
 	size_t len = strcspn(tok, "/");
 	char a[INET_ADDRSTRLEN];
 	uint32_t net, mask, last;
 	unsigned int plen;
 
 	if (len >= sizeof(a) || !tok[len])
-		goto bad;
+		return "is not a network A/N";
 	memcpy(a, tok, len);
 	a[len] = '\0';
 	if (parse_in4(a, &net) || parse_plen(tok + len + 1, 32, &plen))
-		goto bad;
-	if (!plen) {
-		perr(p, line, "[%s] %s: '%s' is a default route: for a full tunnel, "
-		     "leave routes empty", k->section, k->name, tok);
-		return -1;
-	}
+		return "is not a network A/N";
+	if (!plen)
+		return "is a default route: for a full tunnel, leave routes empty";
 	mask = UINT32_MAX << (32 - plen);
-	if (net & ~mask) {
-		perr(p, line, "[%s] %s: '%s' is not a network address (host bits are set)",
-		     k->section, k->name, tok);
-		return -1;
-	}
+	if (net & ~mask)
+		return "is not a network address (host bits are set)";
 	last = net | ~mask;
-	for (size_t j = 0; j < ARRAY_SIZE(unroutable4); j++) {
-		if (net >= unroutable4[j].first && last <= unroutable4[j].last) {
-			perr(p, line, "[%s] %s: '%s' lies inside %s", k->section, k->name, tok,
-			     unroutable4[j].what);
-			return -1;
-		}
-	}
-	for (unsigned int j = 0; j < i; j++) {
-		if (routes[j].net.s_addr == htonl(net) && routes[j].plen == plen) {
-			perr(p, line, "[%s] %s: '%s' listed twice", k->section, k->name, tok);
-			return -1;
-		}
-	}
+	for (size_t j = 0; j < ARRAY_SIZE(unroutable4); j++)
+		if (net >= unroutable4[j].first && last <= unroutable4[j].last)
+			return unroutable4[j].what;
+	for (unsigned int j = 0; j < i; j++)
+		if (routes[j].net.s_addr == htonl(net) && routes[j].plen == plen)
+			return "listed twice";
 	routes[i].net.s_addr = htonl(net);
 	routes[i].plen = plen;
-	return 0;
-bad:
-	perr(p, line, "[%s] %s: '%s' is not a network A/N", k->section, k->name, tok);
-	return -1;
+	return NULL;
 }
 
-static int item_search(struct parser *p, const struct key *k, const char *tok,
-		       unsigned int i, unsigned int line)
+const char *config_search_item(const char *tok, char (*search)[CONFIG_DOMAIN_MAX + 1],
+			       unsigned int i)
 {
-	char (*search)[CONFIG_DOMAIN_MAX + 1] = p->cfg->dns_search;
 	char name[CONFIG_DOMAIN_MAX + 1];
-	const char *why = check_domain(tok, name);
+	const char *why = config_check_domain(tok, name);
+
+	if (why)
+		return why;
+	for (unsigned int j = 0; j < i; j++)
+		if (!strcasecmp(search[j], name))
+			return "listed twice";
+	memcpy(search[i], name, sizeof(name));
+	return NULL;
+}
+
+static int item_route(struct parser *p, const struct key *k, const char *tok,
+		      unsigned int i, unsigned int line)
+{
+	const char *why = config_route_item(tok, p->cfg->routes, i);
 
 	if (why) {
 		perr(p, line, "[%s] %s: '%s' %s", k->section, k->name, tok, why);
 		return -1;
 	}
-	for (unsigned int j = 0; j < i; j++) {
-		if (!strcasecmp(search[j], name)) {
-			perr(p, line, "[%s] %s: '%s' listed twice", k->section, k->name, tok);
-			return -1;
-		}
+	return 0;
+}
+
+static int item_search(struct parser *p, const struct key *k, const char *tok,
+		       unsigned int i, unsigned int line)
+{
+	const char *why = config_search_item(tok, p->cfg->dns_search, i);
+
+	if (why) {
+		perr(p, line, "[%s] %s: '%s' %s", k->section, k->name, tok, why);
+		return -1;
 	}
-	memcpy(search[i], name, sizeof(name));
 	return 0;
 }
 
@@ -805,6 +825,8 @@ static int set_value(struct parser *p, const struct key *k, const char *val,
 		return parse_prefix6(p, k, val, line);
 	case K_DOMAIN:
 		return parse_domain(p, k, val, line, field);
+	case K_HOST:
+		return parse_host(p, k, val, line, field);
 	default:
 		break;
 	}
@@ -1199,6 +1221,7 @@ static void print_value(const struct l2sec_config *cfg, const struct key *k, FIL
 		break;
 	case K_STRING:
 	case K_DOMAIN:
+	case K_HOST:
 		fprintf(out, "%s\n", (const char *)field);
 		break;
 	case K_LOGLEVEL:
@@ -1238,7 +1261,8 @@ void config_print(const struct l2sec_config *cfg, FILE *out)
 			print_list(cfg, k, out);
 			continue;
 		}
-		if (((k->type == K_STRING || k->type == K_DOMAIN) && !*(const char *)field) ||
+		if (((k->type == K_STRING || k->type == K_DOMAIN || k->type == K_HOST) &&
+		     !*(const char *)field) ||
 		    (k->type == K_PREFIX6 && !cfg->ipv6_prefix_len)) {
 			fprintf(out, "%s =\n", k->name);	/* empty, unset */
 			continue;

@@ -9,6 +9,8 @@
  *             max-sessions-per-tunnel, max-half-open, sccrq-rate
  *   [ipsec]   vici, psk, certificate, private-key, ca, allow-modp1024,
  *             allow-3des, dpd-delay, dpd-timeout, rekey-time, force-encap
+ *   [client]  server, connection-name (what `l2sec client-config` writes into
+ *             client profiles; l2secd does not use them)
  *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
  *             auth-tries, auth-fail-delay, auth-timeout, local-address, pool,
  *             dns, nbns, ipv6, ipv6-prefix, ipv6-dns, routes, dns-domain,
@@ -65,22 +67,21 @@ struct config_route {
  * the DNS servers that IPCP offers (dns).
  * Empty routes mean full tunnel: the client routes everything through it.
  *
- * Per-user values (a later change, not implemented yet): the users file
- * (users.c) gains optional key=value fields after the secret and the
- * optional address (an address has no '=', so a field with one is a
- * key=value field), e.g.
+ * Per-user values: the users file (users.c) takes optional key=value
+ * fields after the secret and the optional address (an address has no
+ * '=', so a field with one is a key=value field), e.g.
  *
  *     alice  password  s3cret  10.8.0.10  routes=10.1.0.0/16,10.2.0.0/16
  *     bob    password  pw      dns-domain=lab.corp.example  routes=
  *
  * with the keys routes, dns-domain and dns-search, each at most once, list
- * items separated by commas, validated by the same rules as here (sharing
- * the item parsers), an error naming the users file's line. A key given
- * for a user replaces the [ppp]-wide value for that user's sessions, it
- * does not add to it; "routes=" (empty) gives that user a full tunnel. The
- * users_entry would hold the values and a bit per key (given or not); the
- * DHCP responder builds the session's struct dhcp_answer from its user's
- * values, falling back to the [ppp] ones key by key. A reload takes
+ * items separated by commas, validated by the same rules as here (the item
+ * parsers below are shared), an error naming the users file's line. A key
+ * given for a user replaces the [ppp]-wide value for that user's sessions,
+ * it does not add to it; "routes=" (empty) gives that user a full tunnel.
+ * users_split() (users.h) picks the user's values, falling back to the
+ * [ppp] ones key by key; the DHCP responder (inform.c) calls it with the
+ * session's user looked up in the users db in force, so a reload takes
  * effect at a session's next DHCPINFORM.
  */
 
@@ -153,6 +154,10 @@ struct l2sec_config {
 	unsigned int dpd_delay_ms, dpd_timeout_ms;
 	unsigned int rekey_time_ms;	/* CHILD_SA rekey; 0: charon's default */
 	bool force_encap;		/* UDP-encapsulate ESP even without NAT */
+
+	/* [client]: for client profiles (`l2sec client-config`) only */
+	char client_server[CONFIG_DOMAIN_MAX + 1];	/* the name or address clients dial; "": unset */
+	char client_name[64];		/* the connection's name on the clients; "": the server's */
 };
 
 /* Called once per error; line 0 for an error about the whole file. */
@@ -169,5 +174,21 @@ int config_load(struct l2sec_config *cfg, const char *path,
 void config_print(const struct l2sec_config *cfg, FILE *out);
 /* The default error reporter: one log line "FILE:LINE: message". */
 void config_log_error(void *arg, const char *file, unsigned int line, const char *msg);
+
+/*
+ * The item parsers of [ppp] routes and dns-search, shared with the users
+ * file. Each checks list item tok and stores it as entry i of the array,
+ * refusing one equal to an earlier entry. They return NULL, or why tok is
+ * refused as a phrase to follow "'TOK' " in an error message; nothing is
+ * stored then.
+ */
+const char *config_route_item(const char *tok, struct config_route *routes, unsigned int i);
+const char *config_search_item(const char *tok, char (*search)[CONFIG_DOMAIN_MAX + 1],
+			       unsigned int i);
+/*
+ * A domain name (dns-domain, dns-search; see struct l2sec_config) into out,
+ * without a trailing dot: NULL, or why s is no domain name (same form).
+ */
+const char *config_check_domain(const char *s, char out[CONFIG_DOMAIN_MAX + 1]);
 
 #endif

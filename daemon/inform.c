@@ -14,6 +14,7 @@
 #include "inform.h"
 #include "log.h"
 #include "sess.h"
+#include "users.h"
 #include "util.h"
 
 #define INFORM_BATCH 16		/* datagrams per wakeup */
@@ -39,18 +40,34 @@ static void drop(uint64_t *counter, struct in_addr src, const char *why)
 		 (unsigned long long)*counter);
 }
 
+/*
+ * The answer's values: the [ppp] ones, each replaced by the session's
+ * user's own (users_split), looked up now so a reload counts at once.
+ */
+static void fill_answer(const struct inform *in, struct in_addr client,
+			struct dhcp_answer *a)
+{
+	const struct l2sec_config *cfg = in->cfg;
+	struct users_split sp;
+
+	users_split(sessions_user_ipv4(in->ss, client), cfg, &sp);
+	memset(a, 0, sizeof(*a));
+	a->dns = cfg->dns;
+	while (a->n_dns < 2 && cfg->dns[a->n_dns].s_addr)
+		a->n_dns++;
+	a->domain = sp.dns_domain;
+	a->search = sp.dns_search;
+	a->n_search = sp.n_dns_search;
+	a->routes = sp.routes;
+	a->n_routes = sp.n_routes;
+	a->router = cfg->local_ipv4;
+}
+
 static void answer(struct inform *in, const uint8_t *pkt, size_t len,
 		   const struct sockaddr_in *from)
 {
-	const struct l2sec_config *cfg = in->cfg;
-	struct dhcp_answer a = {
-		.dns = cfg->dns, .n_dns = 0,
-		.domain = cfg->dns_domain,
-		.search = cfg->dns_search, .n_search = cfg->n_dns_search,
-		.routes = cfg->routes, .n_routes = cfg->n_routes,
-		.router = cfg->local_ipv4,
-	};
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT) };
+	struct dhcp_answer a;
 	struct dhcp_inform req;
 	const char *why = NULL;
 	unsigned int mtu;
@@ -72,10 +89,10 @@ static void answer(struct inform *in, const uint8_t *pkt, size_t len,
 		     "ciaddr is not the sender's session address");
 		return;
 	}
-	while (a.n_dns < 2 && cfg->dns[a.n_dns].s_addr)
-		a.n_dns++;
+	fill_answer(in, req.ciaddr, &a);
 	size = dhcp_ack_size(&req, mtu);
-	n = dhcp_build_ack(buf, size < sizeof(buf) ? size : sizeof(buf), &req, cfg->local_ipv4, &a);
+	n = dhcp_build_ack(buf, size < sizeof(buf) ? size : sizeof(buf), &req, in->cfg->local_ipv4,
+			   &a);
 	if (!n) {
 		log_warn("dhcp: the answer for %s does not fit its link (MTU %u): too many routes?",
 			 inet_ntoa(req.ciaddr), mtu);
@@ -90,7 +107,7 @@ static void answer(struct inform *in, const uint8_t *pkt, size_t len,
 	}
 	in->st.answered++;
 	log_debug("dhcp: INFORM from %s answered (%u routes)", inet_ntoa(req.ciaddr),
-		  cfg->n_routes);
+		  a.n_routes);
 }
 
 static void rx_cb(struct ev_io *io, uint32_t events)

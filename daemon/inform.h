@@ -4,7 +4,8 @@
  *
  * Windows asks for its DNS suffix and split-tunnel routes with a DHCPINFORM
  * after IPCP (options 15, 121, 249); the answer is built by dhcp.c from the
- * configuration in force. Only a session's own address is answered: the
+ * configuration in force, with the session's user's own values from the
+ * users file in force (users_split). Only a session's own address is answered: the
  * INFORM's ciaddr must be its source and belong to an up session. The reply
  * is unicast to ciaddr:68 (RFC 2131 4.3.5), routed through l2sec0 to that
  * session. Everything else is dropped and counted, with a rate-limited log.

@@ -692,6 +692,17 @@ int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int
 	return 1;
 }
 
+const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct in_addr a)
+{
+	const struct sess *x = find4(ss, a);
+	const char *user;
+
+	if (!x || !x->routed4)
+		return NULL;
+	user = ppp_user(x->ppp);
+	return users_lookup(ss->users, user, strlen(user));
+}
+
 const char *sessions_datapath(const struct sessions *ss)
 {
 	return ss->kern ? "kernel" : "tun";
@@ -712,6 +723,9 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 	if (!x)
 		return;
 	json_object_object_add(o, "user", json_object_new_string(ppp_user(x->ppp)));
+	if (ppp_auth_method_name(x->ppp))
+		json_object_object_add(o, "auth",
+				       json_object_new_string(ppp_auth_method_name(x->ppp)));
 	json_object_object_add(o, "ppp_phase", json_object_new_string(ppp_phase_name(x->ppp)));
 	if (x->ipv4.s_addr) {
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));

@@ -35,6 +35,7 @@
 struct kern;
 struct netdev;
 struct users_db;
+struct users_entry;
 
 struct sess_stats {
 	uint64_t up, down, auth_failures, no_address;
@@ -72,6 +73,12 @@ const char *sessions_datapath(const struct sessions *ss);	/* "kernel" or "tun" *
  * its link takes (the peer's MRU); else 0.
  */
 int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int *mtu);
+/*
+ * The users file entry, in the users db in force (so after a reload, the
+ * new one), of the user of the up session holding a; NULL when no up
+ * session holds a or its user is no longer in the file.
+ */
+const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct in_addr a);
 const struct sess_stats *sessions_stats(const struct sessions *ss);
 
 /* For the control socket: PPP facts of one L2TP session, added to o. */

@@ -4,10 +4,10 @@
  *
  * One user per line, fields separated by spaces or tabs:
  *
- *     # name        kind       secret                             [address]
+ *     # name        kind       secret                             [address] [key=value...]
  *     alice         password   "correct horse battery staple"     10.8.0.10
- *     bob           password   s3cret
- *     DOMAIN\carol  nt         44EBBA8D5312B8D611474411F56989AE
+ *     bob           password   s3cret     routes=10.1.0.0/16,10.2.0.0/16
+ *     DOMAIN\carol  nt         44EBBA8D5312B8D611474411F56989AE  routes= dns-domain=lab.example
  *
  *   name     the name the client sends (case-sensitive, up to 255 octets).
  *   kind     "password": the secret is the password itself (UTF-8). Works
@@ -19,6 +19,19 @@
  *            Works with MS-CHAPv2 and PAP, not CHAP-MD5.
  *   address  optional static IPv4 address for this user; without it the
  *            address comes from the pool. No two users share one.
+ *   key=value  optional, after the address if there is one (a field with
+ *            '=' is a key=value field, an address has none), each key at
+ *            most once: the user's own split tunnel and DNS, in place of
+ *            [ppp] routes, dns-domain and dns-search for this user's
+ *            sessions (a given key replaces the [ppp] value, it does not
+ *            add to it; a key not given keeps the [ppp] value):
+ *              routes=A/N,...      networks through the tunnel; empty
+ *                                  ("routes="): full tunnel for this user
+ *              dns-domain=NAME     DNS suffix; empty: none
+ *              dns-search=NAME,... DNS search list; empty: none
+ *            List items are separated by commas (a quoted field may use
+ *            spaces too); every item is checked by the rules of [ppp]
+ *            (config.c: the same item parsers), and so is the count.
  *
  * A field containing spaces, tabs or '"' (or a name starting with '#') is
  * written in double quotes, with \" and \\ as the only escapes. A line
@@ -42,6 +55,7 @@
 #include <unistd.h>
 
 #include "users.h"
+#include "util.h"
 
 struct users_db {
 	struct users_entry *v;	/* sorted by name after parsing */
@@ -54,7 +68,9 @@ struct parse {
 	unsigned int errors;
 };
 
-#define MAX_FIELDS 5	/* one more than allowed, to detect extra fields */
+/* name kind secret address and the three keys, and one more to detect extras */
+#define MAX_FIELDS 8
+#define FIELDS_HINT "(expected: name kind secret [address] [key=value ...])"
 
 static void __attribute__((format(printf, 3, 4)))
 perr(struct parse *p, unsigned int line, const char *fmt, ...)
@@ -78,6 +94,7 @@ static void entry_wipe(struct users_entry *e)
 		free(e->password);
 	}
 	free(e->name);
+	free(e->own);
 	explicit_bzero(e, sizeof(*e));
 }
 
@@ -114,7 +131,7 @@ static int split_fields(struct parse *p, unsigned int line, char *s,
 		if (!*s)
 			return n;
 		if (n == MAX_FIELDS) {
-			perr(p, line, "too many fields (expected: name kind secret [address])");
+			perr(p, line, "too many fields " FIELDS_HINT);
 			return -1;
 		}
 		field[n] = w = s;
@@ -200,6 +217,115 @@ static int parse_addr(const char *s, struct in_addr *a)
 	return 0;
 }
 
+/* --- key=value fields: the user's own split tunnel and DNS ------------------- */
+
+/* Indexes into own_keys, also the bit numbers of USERS_HAS_* */
+enum { KEY_ROUTES, KEY_DNS_DOMAIN, KEY_DNS_SEARCH, KEY_N };
+
+static const char *const own_keys[KEY_N] = {
+	[KEY_ROUTES] = "routes",
+	[KEY_DNS_DOMAIN] = "dns-domain",
+	[KEY_DNS_SEARCH] = "dns-search",
+};
+
+_Static_assert(USERS_HAS_ROUTES == 1u << KEY_ROUTES &&
+	       USERS_HAS_DNS_DOMAIN == 1u << KEY_DNS_DOMAIN &&
+	       USERS_HAS_DNS_SEARCH == 1u << KEY_DNS_SEARCH, "USERS_HAS_* are key bits");
+
+/* The items of a list value, each checked by config.c's parser for the key. */
+static int own_list(struct parse *p, unsigned int line, const struct users_entry *e,
+		    unsigned int key, char *val)
+{
+	struct users_split_own *o = e->own;
+	bool routes = key == KEY_ROUTES;
+	unsigned int max = routes ? CONFIG_MAX_ROUTES : CONFIG_MAX_SEARCH;
+	unsigned int *n = routes ? &o->n_routes : &o->n_dns_search;
+	char *save = NULL, *tok;
+	const char *why;
+
+	for (tok = strtok_r(val, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
+		if (*n == max) {
+			perr(p, line, "user '%s': %s: more than %u entries", e->name,
+			     own_keys[key], max);
+			return -1;
+		}
+		why = routes ? config_route_item(tok, o->routes, *n) :
+			       config_search_item(tok, o->dns_search, *n);
+		if (why) {
+			perr(p, line, "user '%s': %s: '%s' %s", e->name, own_keys[key], tok, why);
+			return -1;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+/* One key=value field f (NUL-terminated, modified) of entry e. */
+static int own_field(struct parse *p, unsigned int line, struct users_entry *e, char *f)
+{
+	char *val = strchr(f, '=');
+	const char *why;
+	unsigned int key;
+
+	*val++ = '\0';
+	for (key = 0; key < KEY_N; key++)
+		if (!strcmp(f, own_keys[key]))
+			break;
+	if (key == KEY_N) {
+		perr(p, line, "user '%s': unknown key '%s' (routes, dns-domain or dns-search)",
+		     e->name, f);
+		return -1;
+	}
+	if (!e->own) {
+		e->own = calloc(1, sizeof(*e->own));
+		if (!e->own) {
+			perr(p, line, "out of memory");
+			return -1;
+		}
+	}
+	if (e->own->has & (1u << key)) {
+		perr(p, line, "user '%s': %s given twice", e->name, own_keys[key]);
+		return -1;
+	}
+	e->own->has |= 1u << key;
+	if (key != KEY_DNS_DOMAIN)
+		return own_list(p, line, e, key, val);
+	if (!*val)
+		return 0;	/* "dns-domain=": no suffix for this user */
+	why = config_check_domain(val, e->own->dns_domain);
+	if (why) {
+		perr(p, line, "user '%s': dns-domain: '%s' %s", e->name, val, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fields f[from..n-1]: an address first (no '='), then key=value fields. */
+static int parse_rest(struct parse *p, unsigned int line, struct users_entry *e,
+		      char **f, int from, int n)
+{
+	int i = from;
+
+	if (i < n && !strchr(f[i], '=')) {
+		if (parse_addr(f[i], &e->addr) < 0) {
+			perr(p, line, "user '%s': '%s' is not a usable IPv4 unicast address",
+			     e->name, f[i]);
+			return -1;
+		}
+		i++;
+	}
+	for (; i < n; i++) {
+		if (!strchr(f[i], '=')) {
+			perr(p, line, "user '%s': '%s' is not key=value (an address goes "
+			     "right after the secret)", e->name, f[i]);
+			return -1;
+		}
+		if (own_field(p, line, e, f[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static struct users_entry *db_add(struct users_db *db)
 {
 	struct users_entry *v;
@@ -233,11 +359,11 @@ static void parse_line(struct parse *p, struct users_db *db, unsigned int line,
 	if (n < 0)
 		return;
 	if (n < 3) {
-		perr(p, line, "missing fields (expected: name kind secret [address])");
+		perr(p, line, "missing fields " FIELDS_HINT);
 		return;
 	}
-	if (n > 4) {
-		perr(p, line, "too many fields (expected: name kind secret [address])");
+	if (n > 3 + 1 + KEY_N) {
+		perr(p, line, "too many fields " FIELDS_HINT);
 		return;
 	}
 	if (fl[0] == 0 || fl[0] > USERS_NAME_MAX) {
@@ -281,11 +407,8 @@ static void parse_line(struct parse *p, struct users_db *db, unsigned int line,
 		perr(p, line, "user '%s': kind must be 'password' or 'nt'", e->name);
 		goto drop;
 	}
-	if (n == 4 && parse_addr(f[3], &e->addr) < 0) {
-		perr(p, line, "user '%s': '%s' is not a usable IPv4 unicast address",
-		     e->name, f[3]);
+	if (parse_rest(p, line, e, f, 3, n) < 0)
 		goto drop;
-	}
 	return;
 drop:
 	entry_wipe(e);
@@ -476,10 +599,23 @@ const struct users_entry *users_lookup(const struct users_db *db,
 void users_split(const struct users_entry *u, const struct l2sec_config *cfg,
 		 struct users_split *out)
 {
-	(void)u;	/* per-user values: not parsed yet */
-	out->routes = cfg->routes;
-	out->n_routes = cfg->n_routes;
-	out->dns_domain = cfg->dns_domain;
-	out->dns_search = cfg->dns_search;
-	out->n_dns_search = cfg->n_dns_search;
+	const struct users_split_own *o = u ? u->own : NULL;
+	unsigned int has = o ? o->has : 0;
+
+	/* key by key: what the user's line gave, else the [ppp] value */
+	if (has & USERS_HAS_ROUTES) {
+		out->routes = o->routes;
+		out->n_routes = o->n_routes;
+	} else {
+		out->routes = cfg->routes;
+		out->n_routes = cfg->n_routes;
+	}
+	out->dns_domain = has & USERS_HAS_DNS_DOMAIN ? o->dns_domain : cfg->dns_domain;
+	if (has & USERS_HAS_DNS_SEARCH) {
+		out->dns_search = o->dns_search;
+		out->n_dns_search = o->n_dns_search;
+	} else {
+		out->dns_search = cfg->dns_search;
+		out->n_dns_search = cfg->n_dns_search;
+	}
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The users file: who may log in, with which secret, and an optional static
- * IPv4 address. The format is documented at the top of users.c.
+ * The users file: who may log in, with which secret, an optional static
+ * IPv4 address and optional split tunnel/DNS values of the user's own
+ * (routes=, dns-domain=, dns-search=). The format is documented at the top
+ * of users.c.
  *
  * A users_db is immutable once loaded; a reload builds a new one and the
  * owner swaps the pointer. Secrets are wiped when the db is freed.
@@ -22,6 +24,22 @@
 #define USERS_LINE_MAX		4096
 #define USERS_FILE_MAX		(64u << 20)
 
+/* A user's own split tunnel/DNS values: which keys the line gave, and those. */
+enum {
+	USERS_HAS_ROUTES = 1u << 0,
+	USERS_HAS_DNS_DOMAIN = 1u << 1,
+	USERS_HAS_DNS_SEARCH = 1u << 2,
+};
+
+struct users_split_own {
+	unsigned int has;		/* USERS_HAS_* bits */
+	struct config_route routes[CONFIG_MAX_ROUTES];
+	unsigned int n_routes;		/* 0 with USERS_HAS_ROUTES: full tunnel */
+	char dns_domain[CONFIG_DOMAIN_MAX + 1];	/* "" with its bit: none */
+	char dns_search[CONFIG_MAX_SEARCH][CONFIG_DOMAIN_MAX + 1];
+	unsigned int n_dns_search;
+};
+
 struct users_entry {
 	char *name;
 	/* Plain password (NUL-terminated) or NULL when only the NT hash is known. */
@@ -29,6 +47,7 @@ struct users_entry {
 	size_t password_len;
 	uint8_t nt_hash[MSCHAP_NT_HASH_LEN];	/* always set */
 	struct in_addr addr;			/* INADDR_ANY: from the pool */
+	struct users_split_own *own;		/* NULL: no key=value field */
 	unsigned int line;
 };
 

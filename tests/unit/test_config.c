@@ -712,6 +712,58 @@ static void test_split(void **state)
 	free(buf);
 }
 
+/* [client] server and connection-name: what `l2sec client-config` writes. */
+static void test_client(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+	char *buf;
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &e), 0);
+	assert_string_equal(cfg.client_server, "");
+	assert_string_equal(cfg.client_name, "");
+
+	/* a name (the root's dot left out), an IPv4 or IPv6 address, any name */
+	assert_int_equal(parse("[client]\nserver = VPN.example.com.\n"
+			       "connection-name = Corp's \"VPN\" $(x) <&>\n", &cfg, &e), 0);
+	assert_string_equal(cfg.client_server, "VPN.example.com");
+	assert_string_equal(cfg.client_name, "Corp's \"VPN\" $(x) <&>");
+	assert_int_equal(parse("[client]\nserver = 203.0.113.7\n", &cfg, &e), 0);
+	assert_string_equal(cfg.client_server, "203.0.113.7");
+	assert_int_equal(parse("[client]\nserver = 2001:db8::7\n", &cfg, &e), 0);
+	assert_string_equal(cfg.client_server, "2001:db8::7");
+
+	/* errors name their lines */
+	assert_int_equal(parse("[client]\nserver = bad host\n"
+			       "connection-name = 0123456789012345678901234567890123456789"
+			       "012345678901234567890123\n"
+			       "server-name = x\n"
+			       "server = 10.1.2.300\n", &cfg, &e), 4);
+	assert_int_equal(e.line[0], 2);
+	assert_non_null(strstr(e.msg[0], "[client] server: 'bad host' has a character"));
+	assert_int_equal(e.line[1], 3);
+	assert_non_null(strstr(e.msg[1], "[client] connection-name: length must be 0 to 63"));
+	assert_int_equal(e.line[2], 4);
+	assert_non_null(strstr(e.msg[2], "[client]: unknown key 'server-name'"));
+	assert_int_equal(e.line[3], 5);
+	assert_non_null(strstr(e.msg[3], "already set on line 2"));
+	assert_int_equal(parse("[client]\nserver = 10.1.2.300\n", &cfg, &e), 1);
+	assert_non_null(strstr(e.msg[0], "'10.1.2.300' ends in a numeric label"));
+
+	/* round trip: set and unset */
+	round_trip("[client]\nserver = vpn.example.com\nconnection-name = Corp VPN\n", &cfg, &buf);
+	assert_non_null(strstr(buf, "\n[client]\nserver = vpn.example.com\n"
+			       "connection-name = Corp VPN\n"));
+	free(buf);
+	round_trip("[client]\nserver = 2001:db8::7\n", &cfg, &buf);
+	assert_non_null(strstr(buf, "\n[client]\nserver = 2001:db8::7\nconnection-name =\n"));
+	free(buf);
+	round_trip("", &cfg, &buf);
+	assert_non_null(strstr(buf, "\n[client]\nserver =\nconnection-name =\n"));
+	free(buf);
+}
+
 static void test_print_round_trip(void **state)
 {
 	struct l2sec_config a, b;
@@ -752,6 +804,7 @@ int main(void)
 		cmocka_unit_test(test_no_cascade),
 		cmocka_unit_test(test_ppp_round_trip),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_client),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

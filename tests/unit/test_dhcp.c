@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "dhcp.h"
+#include "users.h"
 
 static uint16_t be16(const uint8_t *p)
 {
@@ -430,6 +431,77 @@ static void test_ack_windows(void **state)
 	assert_int_equal(parse(buf, len, &in, &why), -1);
 	assert_string_equal(why, "not a BOOTREQUEST");
 	free(o);
+}
+
+/*
+ * A user with its own routes= and dns-domain= (users file): the answer built
+ * as inform.c builds it, from users_split(), carries exactly that user's
+ * routes and suffix, and the [ppp] DNS servers and search list.
+ */
+static void test_ack_per_user(void **state)
+{
+	struct config_route r[CONFIG_MAX_ROUTES];
+	char names[CONFIG_MAX_SEARCH][256];
+	struct l2sec_config cfg;
+	struct users_split sp;
+	struct users_db *db;
+	struct dhcp_answer a;
+	struct dhcp_inform in;
+	const char *why;
+	struct opts *o;
+	struct msg m;
+	uint8_t buf[1500];
+	size_t len, end;
+	const char *users = "bob password pw routes=10.99.0.0/16,203.0.113.0/24 "
+			    "dns-domain=bob.example\n"
+			    "full password pw routes=\n";
+
+	(void)state;
+	load_config(&cfg, conf_text);
+	db = users_parse(users, strlen(users), NULL, NULL);
+	assert_non_null(db);
+	users_split(users_lookup(db, "bob", 3), &cfg, &sp);
+	a = answer_of(&cfg);
+	a.routes = sp.routes;
+	a.n_routes = sp.n_routes;
+	a.domain = sp.dns_domain;
+	a.search = sp.dns_search;
+	a.n_search = sp.n_dns_search;
+	header(&m, 9, "192.168.42.10");
+	opt(&m, 53, "\x08", 1);
+	put(&m, "\xff", 1);			/* no request list: every option */
+	assert_int_equal(parse(m.b, m.len, &in, &why), 0);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a);
+	assert_true(len > 0);
+	o = decode_ack(buf, len, &end);
+	assert_int_equal(decode_routes(o->v[121], o->len[121], r, "192.168.42.1"), 2);
+	assert_ip((uint8_t *)&r[0].net, "10.99.0.0");
+	assert_int_equal(r[0].plen, 16);
+	assert_ip((uint8_t *)&r[1].net, "203.0.113.0");
+	assert_int_equal(r[1].plen, 24);
+	assert_int_equal(decode_routes(o->v[249], o->len[249], r, "192.168.42.1"), 2);
+	assert_ip((uint8_t *)&r[1].net, "203.0.113.0");
+	assert_int_equal(o->len[15], 11);
+	assert_memory_equal(o->v[15], "bob.example", 11);
+	/* not given for bob: [ppp]'s */
+	assert_int_equal(decode_names(o->v[119], o->len[119], names), 2);
+	assert_string_equal(names[1], "lab.corp.example");
+	assert_int_equal(o->len[6], 8);
+	assert_ip(o->v[6], "10.1.0.53");
+	free(o);
+
+	/* "routes=": a full tunnel for this user, no 121 or 249 at all */
+	users_split(users_lookup(db, "full", 4), &cfg, &sp);
+	a.routes = sp.routes;
+	a.n_routes = sp.n_routes;
+	a.domain = sp.dns_domain;
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a);
+	o = decode_ack(buf, len, &end);
+	assert_false(o->has[121]);
+	assert_false(o->has[249]);
+	assert_memory_equal(o->v[15], "corp.example", 12);
+	free(o);
+	users_free(db);
 }
 
 /* No parameter request list: everything configured, 119 decoded per RFC 1035. */
@@ -893,6 +965,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_windows),
 		cmocka_unit_test(test_ack_windows),
+		cmocka_unit_test(test_ack_per_user),
 		cmocka_unit_test(test_ack_search),
 		cmocka_unit_test(test_ack_long),
 		cmocka_unit_test(test_ack_encodings),

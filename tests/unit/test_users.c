@@ -2,7 +2,8 @@
 /*
  * The users file parser: the documented format, every error named by line,
  * and hostile input (long lines, control characters, NUL, bad UTF-8,
- * duplicates) refused without a crash.
+ * duplicates) refused without a crash; per-user split tunnel/DNS fields and
+ * users_split()'s fallback to [ppp], key by key.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -274,6 +275,244 @@ static void test_many_users(void **state)
 	free(text);
 }
 
+/* --- per-user split tunnel and DNS (key=value fields) ------------------------- */
+
+static void assert_route(const struct config_route *r, const char *net, unsigned int plen)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &r->net, a, sizeof(a));
+	assert_string_equal(a, net);
+	assert_int_equal(r->plen, plen);
+}
+
+static void test_split_fields(void **state)
+{
+	const char *text =
+		"plain password p\n"
+		"alice password s3cret 10.8.0.10 routes=10.1.0.0/16,10.2.0.0/16\n"
+		"bob password pw dns-domain=lab.corp.example routes=\n"
+		"carol password pw dns-search=a.example,B.example. dns-domain=\n"
+		"\"dave x\" password \"p w\" \"routes=10.3.0.0/24, 10.4.0.0/24\" "
+		"\"dns-search=c.example d.example\"\n"
+		"eve password pw 10.8.0.11 routes=, dns-domain=corp.example.\n";
+	const struct users_entry *u;
+	struct users_db *db;
+	struct errs e;
+
+	(void)state;
+	db = parse(text, &e);
+	assert_int_equal(e.n, 0);
+	assert_non_null(db);
+
+	u = users_lookup(db, "plain", 5);
+	assert_non_null(u);
+	assert_null(u->own);
+
+	u = users_lookup(db, "alice", 5);
+	assert_non_null(u);
+	assert_string_equal(inet_ntoa(u->addr), "10.8.0.10");
+	assert_non_null(u->own);
+	assert_int_equal(u->own->has, USERS_HAS_ROUTES);
+	assert_int_equal(u->own->n_routes, 2);
+	assert_route(&u->own->routes[0], "10.1.0.0", 16);
+	assert_route(&u->own->routes[1], "10.2.0.0", 16);
+
+	u = users_lookup(db, "bob", 3);
+	assert_non_null(u);
+	assert_int_equal(u->addr.s_addr, 0);
+	assert_int_equal(u->own->has, USERS_HAS_ROUTES | USERS_HAS_DNS_DOMAIN);
+	assert_int_equal(u->own->n_routes, 0);
+	assert_string_equal(u->own->dns_domain, "lab.corp.example");
+
+	u = users_lookup(db, "carol", 5);
+	assert_non_null(u);
+	assert_int_equal(u->own->has, USERS_HAS_DNS_SEARCH | USERS_HAS_DNS_DOMAIN);
+	assert_string_equal(u->own->dns_domain, "");
+	assert_int_equal(u->own->n_dns_search, 2);
+	assert_string_equal(u->own->dns_search[0], "a.example");
+	assert_string_equal(u->own->dns_search[1], "B.example");	/* root dot dropped */
+
+	/* quoted fields may separate items with spaces too */
+	u = users_lookup(db, "dave x", 6);
+	assert_non_null(u);
+	assert_string_equal(u->password, "p w");
+	assert_int_equal(u->own->n_routes, 2);
+	assert_route(&u->own->routes[1], "10.4.0.0", 24);
+	assert_int_equal(u->own->n_dns_search, 2);
+	assert_string_equal(u->own->dns_search[1], "d.example");
+
+	/* "routes=," is an empty list, as "routes = ," is in [ppp] */
+	u = users_lookup(db, "eve", 3);
+	assert_non_null(u);
+	assert_int_equal(u->own->has, USERS_HAS_ROUTES | USERS_HAS_DNS_DOMAIN);
+	assert_int_equal(u->own->n_routes, 0);
+	assert_string_equal(u->own->dns_domain, "corp.example");
+	users_free(db);
+}
+
+/* Every key=value error names its line, its user and, for items, the item. */
+static void test_split_errors(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *msg;
+	} cases[] = {
+		{ "a password p foo=1", "user 'a': unknown key 'foo'" },
+		{ "a password p =1", "unknown key ''" },
+		{ "a password p ROUTES=10.0.0.0/8", "unknown key 'ROUTES'" },
+		{ "a password p routes= routes=10.0.0.0/8", "user 'a': routes given twice" },
+		{ "a password p dns-domain=x.example dns-domain=", "dns-domain given twice" },
+		{ "a password p dns-search= dns-search=", "dns-search given twice" },
+		{ "a password p routes=10.0.0.0/8 10.1.1.1", "'10.1.1.1' is not key=value" },
+		{ "a password p 10.1.1.300 routes=", "'10.1.1.300' is not a usable IPv4" },
+		{ "a password p routes=0.0.0.0/0", "routes: '0.0.0.0/0' is a default route" },
+		{ "a password p routes=10.0.0.1/8", "'10.0.0.1/8' is not a network address" },
+		{ "a password p routes=10.0.0.0", "'10.0.0.0' is not a network A/N" },
+		{ "a password p routes=10.0.0.0/33", "'10.0.0.0/33' is not a network A/N" },
+		{ "a password p routes=10.0.0.0/x", "is not a network A/N" },
+		{ "a password p routes=127.0.0.0/16", "'127.0.0.0/16' lies inside 127.0.0.0/8" },
+		{ "a password p routes=224.0.0.0/8", "lies inside 224.0.0.0/4" },
+		{ "a password p routes=10.0.0.0/8,10.0.0.0/8", "'10.0.0.0/8' listed twice" },
+		{ "a password p dns-domain=10.0.0.1", "dns-domain: '10.0.0.1' ends in a numeric" },
+		{ "a password p dns-domain=a..example", "has an empty label" },
+		{ "a password p dns-domain=-a.example", "has a label starting with '-'" },
+		{ "a password p dns-domain=a,b.example", "has a character other than" },
+		{ "a password p dns-search=a.example,A.EXAMPLE", "'A.EXAMPLE' listed twice" },
+		{ "a password p dns-search=x.example,bad_label-.example",
+		  "'bad_label-.example' has a label ending in '-'" },
+		{ "a password p 10.0.0.1 routes= dns-domain= dns-search= routes=",
+		  "too many fields" },
+	};
+	char line[512];
+	struct errs e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(line, sizeof(line), "ok password p\n%s\n", cases[i].line);
+		assert_null(parse(line, &e));
+		if (e.n != 1 || e.line[0] != 2 || !strstr(e.msg[0], cases[i].msg))
+			fail_msg("\"%s\": %u errors, line %u: \"%s\", want \"%s\"", cases[i].line,
+				 e.n, e.line[0], e.msg[0], cases[i].msg);
+	}
+}
+
+/* The list limits of [ppp] routes and dns-search hold here too. */
+static void test_split_limits(void **state)
+{
+	char text[USERS_LINE_MAX], *p;
+	const struct users_entry *u;
+	struct users_db *db;
+	struct errs e;
+	unsigned int i;
+
+	(void)state;
+	for (int extra = 0; extra <= 1; extra++) {
+		p = text + sprintf(text, "a password p routes=");
+		for (i = 0; i < CONFIG_MAX_ROUTES + (unsigned int)extra; i++)
+			p += sprintf(p, "%s10.%u.0.0/16", i ? "," : "", i);
+		p += sprintf(p, " dns-search=");
+		for (i = 0; i < CONFIG_MAX_SEARCH; i++)
+			p += sprintf(p, "%ss%u.example", i ? "," : "", i);
+		strcpy(p, "\n");
+		db = parse(text, &e);
+		if (extra) {
+			assert_null(db);
+			assert_int_equal(e.n, 1);
+			assert_non_null(strstr(e.msg[0], "routes: more than 32 entries"));
+			continue;
+		}
+		assert_non_null(db);
+		u = users_lookup(db, "a", 1);
+		assert_int_equal(u->own->n_routes, CONFIG_MAX_ROUTES);
+		assert_int_equal(u->own->n_dns_search, CONFIG_MAX_SEARCH);
+		assert_route(&u->own->routes[CONFIG_MAX_ROUTES - 1], "10.31.0.0", 16);
+		users_free(db);
+	}
+	db = parse("a password p dns-search=a.example,b.example,c.example,d.example,"
+		   "e.example,f.example,g.example,h.example,i.example\n", &e);
+	assert_null(db);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "dns-search: more than 8 entries"));
+}
+
+/* users_split: each key the user's own when given, else [ppp]'s. */
+static void test_split_fallback(void **state)
+{
+	struct l2sec_config cfg;
+	struct users_split sp;
+	struct users_db *db;
+	struct errs e;
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_null(config_route_item("192.0.2.0/24", cfg.routes, 0));
+	assert_null(config_route_item("198.51.100.0/24", cfg.routes, 1));
+	cfg.n_routes = 2;
+	snprintf(cfg.dns_domain, sizeof(cfg.dns_domain), "corp.example");
+	assert_null(config_search_item("corp.example", cfg.dns_search, 0));
+	cfg.n_dns_search = 1;
+	db = parse("plain password p\n"
+		   "r password p routes=10.1.0.0/16\n"
+		   "full password p routes=\n"
+		   "d password p dns-domain=lab.example\n"
+		   "nod password p dns-domain=\n"
+		   "s password p dns-search=x.example,y.example\n"
+		   "all password p routes=10.2.0.0/16 dns-domain=all.example dns-search=\n", &e);
+	assert_non_null(db);
+
+	/* no user (not in the file): [ppp] */
+	users_split(NULL, &cfg, &sp);
+	assert_ptr_equal(sp.routes, cfg.routes);
+	assert_int_equal(sp.n_routes, 2);
+	assert_ptr_equal(sp.dns_domain, cfg.dns_domain);
+	assert_ptr_equal(sp.dns_search, cfg.dns_search);
+	assert_int_equal(sp.n_dns_search, 1);
+
+	users_split(users_lookup(db, "plain", 5), &cfg, &sp);
+	assert_ptr_equal(sp.routes, cfg.routes);
+	assert_int_equal(sp.n_routes, 2);
+	assert_string_equal(sp.dns_domain, "corp.example");
+	assert_int_equal(sp.n_dns_search, 1);
+
+	users_split(users_lookup(db, "r", 1), &cfg, &sp);
+	assert_int_equal(sp.n_routes, 1);
+	assert_route(&sp.routes[0], "10.1.0.0", 16);
+	assert_string_equal(sp.dns_domain, "corp.example");
+	assert_ptr_equal(sp.dns_search, cfg.dns_search);
+	assert_int_equal(sp.n_dns_search, 1);
+
+	users_split(users_lookup(db, "full", 4), &cfg, &sp);
+	assert_int_equal(sp.n_routes, 0);
+	assert_string_equal(sp.dns_domain, "corp.example");
+	assert_int_equal(sp.n_dns_search, 1);
+
+	users_split(users_lookup(db, "d", 1), &cfg, &sp);
+	assert_ptr_equal(sp.routes, cfg.routes);
+	assert_int_equal(sp.n_routes, 2);
+	assert_string_equal(sp.dns_domain, "lab.example");
+	assert_int_equal(sp.n_dns_search, 1);
+
+	users_split(users_lookup(db, "nod", 3), &cfg, &sp);
+	assert_int_equal(sp.n_routes, 2);
+	assert_string_equal(sp.dns_domain, "");
+	assert_int_equal(sp.n_dns_search, 1);
+
+	users_split(users_lookup(db, "s", 1), &cfg, &sp);
+	assert_int_equal(sp.n_routes, 2);
+	assert_string_equal(sp.dns_domain, "corp.example");
+	assert_int_equal(sp.n_dns_search, 2);
+	assert_string_equal(sp.dns_search[0], "x.example");
+	assert_string_equal(sp.dns_search[1], "y.example");
+
+	users_split(users_lookup(db, "all", 3), &cfg, &sp);
+	assert_int_equal(sp.n_routes, 1);
+	assert_route(&sp.routes[0], "10.2.0.0", 16);
+	assert_string_equal(sp.dns_domain, "all.example");
+	assert_int_equal(sp.n_dns_search, 0);
+	users_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +523,10 @@ int main(void)
 		cmocka_unit_test(test_hostile_input),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_many_users),
+		cmocka_unit_test(test_split_fields),
+		cmocka_unit_test(test_split_errors),
+		cmocka_unit_test(test_split_limits),
+		cmocka_unit_test(test_split_fallback),
 	};
 
 	return cmocka_run_group_tests_name("users", tests, NULL, NULL);
