@@ -112,7 +112,23 @@ static struct json_object *show_tunnels(struct l2tp_lns *lns, struct ipsec *ipse
 	return res;
 }
 
-static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *ss)
+/*
+ * A session's protection is its tunnel's: require-ipsec, the SA's mark the
+ * tunnel is bound to (0: none, or bound by the module at its first packet)
+ * and the SA itself as l2secd's SA table knows it (when it manages charon).
+ */
+static void session_ipsec(const struct l2tp_tunnel *t, struct ipsec *ipsec,
+			  struct json_object *o)
+{
+	add_bool(o, "require_ipsec", t->require_ipsec);
+	if (t->peer.mark)
+		add_int(o, "mark", t->peer.mark);
+	if (ipsec)
+		ipsec_describe_tunnel(ipsec, t, o);
+}
+
+static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *ss,
+					 struct ipsec *ipsec)
 {
 	struct json_object *arr = json_object_new_array();
 	struct json_object *res = json_object_new_object();
@@ -133,6 +149,7 @@ static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *
 			add_bool(o, "in_kernel", s->in_kernel);
 			add_int(o, "ppp_rx", (int64_t)s->rx_ppp);
 			add_int(o, "ppp_tx", (int64_t)s->tx_ppp);
+			session_ipsec(t, ipsec, o);
 			if (ss)
 				sessions_describe(ss, s, o);
 			json_object_array_add(arr, o);
@@ -315,7 +332,7 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request)
 	if (!strcmp(request, "show tunnels"))
 		return show_tunnels(lns, src->ipsec);
 	if (!strcmp(request, "show sessions"))
-		return show_sessions(lns, src->ss);
+		return show_sessions(lns, src->ss, src->ipsec);
 	if (!strcmp(request, "show stats"))
 		return show_stats(lns, src->ss, src->ipsec, src->inform);
 	res = json_object_new_object();

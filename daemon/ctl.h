@@ -13,8 +13,11 @@
  *                  "spi_out", "encap", "remote", "remote_id"} when bound}]}
  *   show sessions  {"sessions": [{"tunnel_id", "session_id", "peer_tunnel_id",
  *                  "peer_session_id", "state", "call_serial", "tx_speed",
- *                  "uptime_ms", "in_kernel", "ppp_rx", "ppp_tx", "datapath",
- *                  and once PPP runs "user", "ppp_phase", "ipv4", "ipv6_prefix"}]}
+ *                  "uptime_ms", "in_kernel", "ppp_rx", "ppp_tx",
+ *                  "require_ipsec", "mark" (its tunnel's SA mark, when
+ *                  bound), "sa" (its tunnel's, as in show tunnels), "datapath",
+ *                  and once PPP runs "user", "ppp_phase", "ipv4", "ipv6_prefix",
+ *                  and once authenticated "auth" (mschapv2, chap-md5, pap)}]}
  *   show stats     {"stats": {counter: value, ...}, "tunnels": n, ...,
  *                  "ppp": {counter: value, ...}, "datapath", "pool_size",
  *                  "pool_in_use", "pool6_size", "pool6_in_use",

@@ -190,6 +190,8 @@ void ppp_lower_down(struct ppp_session *s, uint64_t now);
 bool ppp_is_dead(const struct ppp_session *s);
 bool ppp_is_up(const struct ppp_session *s);	/* an NCP is open */
 const char *ppp_user(const struct ppp_session *s);	/* "" before auth */
+/* The method the peer authenticated with, as [ppp] auth names it; NULL before. */
+const char *ppp_auth_method_name(const struct ppp_session *s);
 const char *ppp_phase_name(const struct ppp_session *s);
 const struct ppp_stats *ppp_get_stats(const struct ppp_session *s);
 /* The MRU the peer negotiated (1500 when it did not), for the data path. */

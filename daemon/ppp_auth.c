@@ -62,6 +62,15 @@ static const char *method_name(unsigned int m)
 	       m == PPP_AUTH_CHAP_MD5 ? "CHAP-MD5" : "PAP";
 }
 
+const char *ppp_auth_method_name(const struct ppp_session *s)
+{
+	if (s->a.state != AUTH_DONE)
+		return NULL;
+	/* as [ppp] auth spells them */
+	return s->a.method == PPP_AUTH_MSCHAPV2 ? "mschapv2" :
+	       s->a.method == PPP_AUTH_CHAP_MD5 ? "chap-md5" : "pap";
+}
+
 static uint16_t method_proto(unsigned int m)
 {
 	return m == PPP_AUTH_PAP ? PPP_PAP : PPP_CHAP;

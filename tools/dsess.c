@@ -29,6 +29,7 @@ static const struct {
 	[DSESS_UPTIME_MS] = { "uptime_ms", UINT64_MAX },
 	[DSESS_PPP_RX] = { "ppp_rx", UINT64_MAX },
 	[DSESS_PPP_TX] = { "ppp_tx", UINT64_MAX },
+	[DSESS_MARK] = { "mark", UINT32_MAX },
 };
 
 /* Strings are checked for their form where they have one, else for length. */
@@ -44,7 +45,18 @@ static const struct {
 	[DSESS_PPP_PHASE] = { "ppp_phase", S_WORD },
 	[DSESS_IPV4] = { "ipv4", S_IPV4 },
 	[DSESS_IPV6_PREFIX] = { "ipv6_prefix", S_IPV6_PREFIX },
+	[DSESS_AUTH] = { "auth", S_WORD },
 };
+
+static const char *const sa_keys[DSESS_SA_N] = {
+	[DSESS_SA_MARK] = "mark",
+	[DSESS_SA_REQID] = "reqid",
+	[DSESS_SA_SPI_IN] = "spi_in",
+	[DSESS_SA_SPI_OUT] = "spi_out",
+};
+
+#define SA_REMOTE_MAX 64	/* "[IPv6]:port" */
+#define SA_REMOTE_ID_MAX 255
 
 static void report(unsigned int *bad, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -98,16 +110,114 @@ static bool string_ok(const char *s, int form)
 	return false;
 }
 
+/* An SPI as l2secd writes it: one to eight hex digits ("c1d2e3f4"). */
+static bool spi_ok(const char *s, uint32_t *v)
+{
+	size_t len = strlen(s);
+
+	if (!len || len > 8 || strspn(s, "0123456789abcdefABCDEF") != len)
+		return false;
+	*v = (uint32_t)strtoul(s, NULL, 16);
+	return true;
+}
+
+static void sa_bad(const struct dsess *d, unsigned int *bad, const char *key)
+{
+	report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"sa\" member \"%s\"",
+	       d->session_id, d->tunnel_id, key);
+}
+
+/* A string member of the SA, 1..MAX octets: 1 taken, 0 absent, -1 dropped. */
+static int sa_str(struct json_object *sa, const char *key, size_t max, const char **out)
+{
+	const char *v;
+	int r = ctlc_get_str(sa, key, &v);
+
+	if (r != 1)
+		return r;
+	if (!*v || strlen(v) > max)
+		return -1;
+	*out = v;
+	return 1;
+}
+
+/* "sa": the tunnel's SA, each member checked; a bad one is dropped, said. */
+static void parse_sa(struct json_object *o, struct dsess *d, unsigned int *bad)
+{
+	struct dsess_sa *sa = &d->sa;
+	struct json_object *j;
+	const char *v;
+	uint64_t n;
+	bool b;
+	int r;
+
+	sa->encap = -1;
+	if (!json_object_object_get_ex(o, "sa", &j) || json_object_is_type(j, json_type_null))
+		return;
+	if (!json_object_is_type(j, json_type_object)) {
+		report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"sa\"",
+		       d->session_id, d->tunnel_id);
+		return;
+	}
+	d->has_sa = true;
+	for (unsigned int i = 0; i < DSESS_SA_N; i++) {
+		bool spi = i == DSESS_SA_SPI_IN || i == DSESS_SA_SPI_OUT;
+		uint32_t u = 0;
+
+		if (spi) {
+			r = ctlc_get_str(j, sa_keys[i], &v);
+			if (r == 1 && !spi_ok(v, &u))
+				r = -1;
+		} else {
+			r = ctlc_get_u64(j, sa_keys[i], &n);
+			if (r == 1 && n > UINT32_MAX)
+				r = -1;
+			u = (uint32_t)n;
+		}
+		if (r == 1) {
+			sa->u[i] = u;
+			sa->has |= 1u << i;
+		} else if (r) {
+			sa_bad(d, bad, sa_keys[i]);
+		}
+	}
+	r = ctlc_get_bool(j, "encap", &b);
+	if (r == 1)
+		sa->encap = b;
+	else if (r)
+		sa_bad(d, bad, "encap");
+	if (sa_str(j, "remote", SA_REMOTE_MAX, &sa->remote) < 0)
+		sa_bad(d, bad, "remote");
+	if (sa_str(j, "remote_id", SA_REMOTE_ID_MAX, &sa->remote_id) < 0)
+		sa_bad(d, bad, "remote_id");
+}
+
+/* A boolean member into *out (-1 absent); a malformed one said. */
+static void get_bool(struct json_object *o, struct dsess *d, const char *key, int *out,
+		     unsigned int *bad)
+{
+	bool b;
+	int r = ctlc_get_bool(o, key, &b);
+
+	*out = -1;
+	if (r == 1)
+		*out = b;
+	else if (r)
+		report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"%s\"",
+		       d->session_id, d->tunnel_id, key);
+}
+
 /* 0 taken, -1 skipped (said why). */
 static int parse_one(struct json_object *o, struct dsess *d, unsigned int *bad)
 {
 	uint64_t v;
 	unsigned int i;
-	bool b;
 	int r;
 
 	memset(d, 0, sizeof(*d));
 	d->in_kernel = -1;
+	d->require_ipsec = -1;
+	d->sa.encap = -1;
 	if (!json_object_is_type(o, json_type_object)) {
 		report(bad, "skipping a malformed session record from l2secd: not an object");
 		return -1;
@@ -142,12 +252,9 @@ static int parse_one(struct json_object *o, struct dsess *d, unsigned int *bad)
 			report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"%s\"",
 			       d->session_id, d->tunnel_id, s_members[i].key);
 	}
-	r = ctlc_get_bool(o, "in_kernel", &b);
-	if (r == 1)
-		d->in_kernel = b;
-	else if (r)
-		report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"in_kernel\"",
-		       d->session_id, d->tunnel_id);
+	get_bool(o, d, "in_kernel", &d->in_kernel, bad);
+	get_bool(o, d, "require_ipsec", &d->require_ipsec, bad);
+	parse_sa(o, d, bad);
 	return 0;
 }
 
@@ -251,11 +358,64 @@ static void num(const struct dsess *d, unsigned int i, const char *fmt)
 		print_u64(PRINT_ANY, u_members[i].key, fmt, d->u[i]);
 }
 
+static void sa_u(const struct dsess_sa *sa, unsigned int i, const char *fmt)
+{
+	if (sa->has & (1u << i))
+		print_hex(PRINT_ANY, sa_keys[i], fmt, sa->u[i]);
+}
+
+/* The tunnel's SA as l2secd knows it: " sa spi-in 0x... spi-out 0x... ..." */
+static void print_sa(const struct dsess_sa *sa)
+{
+	char safe[SA_REMOTE_ID_MAX + 1];
+
+	print_open_object("sa");
+	print_text(" sa");
+	sa_u(sa, DSESS_SA_SPI_IN, " spi-in 0x%08x");
+	sa_u(sa, DSESS_SA_SPI_OUT, " spi-out 0x%08x");
+	sa_u(sa, DSESS_SA_MARK, " mark 0x%x");
+	if (sa->has & (1u << DSESS_SA_REQID))
+		print_uint(PRINT_ANY, "reqid", " reqid %u", sa->u[DSESS_SA_REQID]);
+	if (sa->encap >= 0) {
+		print_bool(PRINT_JSON, "encap", NULL, sa->encap);
+		print_text(" encap %s", sa->encap ? "udp" : "esp");
+	}
+	if (sa->remote) {
+		print_string(PRINT_JSON, "remote", NULL, sa->remote);
+		print_string(PRINT_FP, NULL, " remote %s",
+			     ctlc_text(sa->remote, safe, sizeof(safe)));
+	}
+	/* an identity may hold spaces (a certificate's DN): JSON only */
+	if (sa->remote_id)
+		print_string(PRINT_JSON, "remote_id", NULL, sa->remote_id);
+	print_close_object();
+}
+
+/* The session's protection: its tunnel's SA, else what l2secd can say of it. */
+static void print_ipsec(const struct dsess *d)
+{
+	bool mark = d->has & (1u << DSESS_MARK);
+
+	if (d->require_ipsec >= 0)
+		print_bool(PRINT_JSON, "require_ipsec", NULL, d->require_ipsec);
+	if (mark)
+		print_hex(d->has_sa ? PRINT_JSON : PRINT_ANY, "mark", " sa mark 0x%x",
+			  (unsigned int)d->u[DSESS_MARK]);
+	if (d->has_sa)
+		print_sa(&d->sa);
+	else if (!mark && d->require_ipsec == 0)
+		print_text(" ipsec none");
+	else if (!mark && d->require_ipsec == 1)
+		print_text(" ipsec required");
+}
+
 void dsess_print_extra(const struct dsess *d)
 {
 	str(d, DSESS_USER, " user %s");
+	str(d, DSESS_AUTH, " auth %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
 	str(d, DSESS_PPP_PHASE, NULL);
+	print_ipsec(d);
 }
 
 void dsess_print(const struct dsess *d, int stats)
@@ -268,9 +428,11 @@ void dsess_print(const struct dsess *d, int stats)
 	str(d, DSESS_STATE, " state %s");
 	str(d, DSESS_PPP_PHASE, " ppp %s");
 	str(d, DSESS_USER, " user %s");
+	str(d, DSESS_AUTH, " auth %s");
 	str(d, DSESS_IPV4, " ipv4 %s");
 	str(d, DSESS_IPV6_PREFIX, " ipv6 %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
+	print_ipsec(d);
 	num(d, DSESS_CALL_SERIAL, NULL);
 	num(d, DSESS_TX_SPEED, NULL);
 	if (d->in_kernel >= 0)

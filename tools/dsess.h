@@ -25,6 +25,7 @@ enum {
 	DSESS_UPTIME_MS,
 	DSESS_PPP_RX,
 	DSESS_PPP_TX,
+	DSESS_MARK,		/* the tunnel's SA mark, when bound */
 	DSESS_U_N,
 };
 
@@ -36,7 +37,26 @@ enum {
 	DSESS_PPP_PHASE,
 	DSESS_IPV4,
 	DSESS_IPV6_PREFIX,
+	DSESS_AUTH,		/* mschapv2, chap-md5 or pap, once authenticated */
 	DSESS_S_N,
+};
+
+/* The integer members of the tunnel's SA ("sa"), by index into dsess_sa.u. */
+enum {
+	DSESS_SA_MARK,
+	DSESS_SA_REQID,
+	DSESS_SA_SPI_IN,	/* sent as hex strings ("c1d2e3f4") */
+	DSESS_SA_SPI_OUT,
+	DSESS_SA_N,
+};
+
+/* The SA of the session's tunnel, as l2secd's SA table (from charon) has it. */
+struct dsess_sa {
+	uint32_t has;		/* bit (1 << DSESS_SA_x) per member present */
+	uint32_t u[DSESS_SA_N];
+	int encap;		/* UDP-encapsulated (NAT-T): -1 absent, else 0 or 1 */
+	const char *remote;	/* the client's outer address[:port]; NULL: absent */
+	const char *remote_id;	/* its IKE identity; NULL: absent */
 };
 
 struct dsess {
@@ -45,6 +65,9 @@ struct dsess {
 	uint64_t u[DSESS_U_N];
 	const char *s[DSESS_S_N];	/* NULL: absent; owned by the reply */
 	int in_kernel;		/* -1 absent, else 0 or 1 */
+	int require_ipsec;	/* the tunnel's: -1 absent, else 0 or 1 */
+	bool has_sa;
+	struct dsess_sa sa;
 };
 
 struct dsess_list {
@@ -75,14 +98,23 @@ size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
 
 /*
  * The daemon's facts about a kernel session, after session_print_fields():
- * "user", "datapath", "ppp_phase" in JSON, " user NAME datapath X" as text.
+ * "user", "auth", "datapath", "ppp_phase", "require_ipsec", "mark", "sa" in
+ * JSON; as text " user NAME auth M datapath X" and its IPsec (see below).
+ *
+ * IPsec as text: the SA when l2secd knows it, " sa spi-in 0xc1d2e3f4
+ * spi-out 0xc5d6e7f8 mark 0x2 reqid 7 encap udp remote 203.0.113.7:4500"
+ * ("encap esp" without NAT-T); else the tunnel's SA mark, " sa mark 0x2";
+ * else " ipsec none" for a plaintext tunnel (require-ipsec off) or
+ * " ipsec required" (the module binds it to the SA of its first packet:
+ * `l2sec tunnel show` has it).
  */
 void dsess_print_extra(const struct dsess *d);
 /*
  * A session as the daemon tells it (no kernel record): one object with the
  * daemon's keys; text: "session 7 tunnel 4711 peer-session 3 peer-tunnel 12
- * state established ppp network user NAME ipv4 A ipv6 P/64 datapath tun",
- * and with STATS a line of PPP frame counters and the uptime.
+ * state established ppp network user NAME auth M ipv4 A ipv6 P/64 datapath
+ * tun" and its IPsec as above, and with STATS a line of PPP frame counters
+ * and the uptime.
  */
 void dsess_print(const struct dsess *d, int stats);
 

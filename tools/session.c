@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `l2sec session`: show the module's L2TP sessions (SESSION_GET), each with
- * what l2secd adds about it (its user, its data path) when l2secd answers,
- * and delete one through l2secd (which sends the CDN and undoes PPP, the
- * routes and the module's session):
+ * what l2secd adds about it (its user and how it authenticated, its data
+ * path, its tunnel's IPsec SA) when l2secd answers, and delete one through
+ * l2secd (which sends the CDN and undoes PPP, the routes and the module's
+ * session):
  *
  *   l2sec session show [tunnel ID [id ID]]
  *   l2sec session del tunnel ID id ID
@@ -11,12 +12,16 @@
  * Shown as
  *
  *   session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state up
- *     ipv4 10.0.0.5 ipv6 2001:db8:1::/64 user alice datapath kernel
- * (one line), counters on the following lines with -s.  When the module is
- * not loaded, the sessions are l2secd's own (it carries them over tun):
+ *     ipv4 10.0.0.5 ipv6 2001:db8:1::/64 user alice auth mschapv2
+ *     datapath kernel sa spi-in 0xc1d2e3f4 spi-out 0xc5d6e7f8 mark 0x2
+ *     reqid 7 encap udp remote 203.0.113.7:4500
+ * (one line; the SA's forms are in dsess.h), counters on the following lines
+ * with -s.  When the module is not loaded, the sessions are l2secd's own (it
+ * carries them over tun):
  *
  *   session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state established
- *     ppp network user alice ipv4 10.0.0.5 ipv6 2001:db8:1::/64 datapath tun
+ *     ppp network user alice auth mschapv2 ipv4 10.0.0.5 ipv6 2001:db8:1::/64
+ *     datapath tun ipsec none
  */
 #include <errno.h>
 #include <arpa/inet.h>

@@ -276,12 +276,16 @@ static bool has(struct json_object *o, const char *key)
 	"\"state\":\"established\",\"call_serial\":1,\"tx_speed\":100000000," \
 	"\"uptime_ms\":3605123,\"in_kernel\":false,\"ppp_rx\":40,\"ppp_tx\":42," \
 	"\"datapath\":\"tun\",\"user\":\"alice\",\"ppp_phase\":\"network\"," \
-	"\"ipv4\":\"10.0.0.5\",\"ipv6_prefix\":\"2001:db8:1::/64\"}," \
+	"\"ipv4\":\"10.0.0.5\",\"ipv6_prefix\":\"2001:db8:1::/64\",\"auth\":\"mschapv2\"," \
+	"\"require_ipsec\":true,\"mark\":2,\"sa\":{\"mark\":2,\"ike_id\":3,\"child_id\":5," \
+	"\"reqid\":7,\"spi_in\":\"c1d2e3f4\",\"spi_out\":\"0a0b0c0d\",\"encap\":true," \
+	"\"remote\":\"203.0.113.7:4500\",\"remote_id\":\"C=CH, CN=alice\"}}," \
 	"{\"tunnel_id\":4711,\"session_id\":2,\"peer_tunnel_id\":12,\"peer_session_id\":9," \
 	"\"state\":\"wait-connect\",\"call_serial\":2,\"tx_speed\":0,\"uptime_ms\":10," \
-	"\"in_kernel\":false,\"ppp_rx\":0,\"ppp_tx\":0,\"datapath\":\"tun\"}," \
+	"\"in_kernel\":false,\"ppp_rx\":0,\"ppp_tx\":0,\"datapath\":\"tun\"," \
+	"\"require_ipsec\":true,\"mark\":2}," \
 	"{\"tunnel_id\":9,\"session_id\":1,\"state\":\"established\",\"datapath\":\"tun\"," \
-	"\"user\":\"bob\",\"ppp_phase\":\"authenticate\"}]}\n"
+	"\"user\":\"bob\",\"ppp_phase\":\"authenticate\",\"require_ipsec\":false}]}\n"
 
 #define TUNNELS_REPLY "{\"tunnels\":[{\"tunnel_id\":4711},{\"tunnel_id\":9},{\"tunnel_id\":5}]}\n"
 
@@ -779,6 +783,76 @@ static void test_dsess_parse(void **state)
 	cap_free(&cap);
 }
 
+/* The tunnel's SA and the auth method: each member checked, a bad one dropped. */
+static void test_dsess_sa(void **state)
+{
+	struct dsess_list l;
+	const struct dsess *d;
+	struct capture cap;
+	unsigned int bad;
+
+	cap_begin(&cap, NULL);
+	dsess_from("{\"sessions\":["
+		   "{\"tunnel_id\":1,\"session_id\":1,\"auth\":\"pap\",\"require_ipsec\":false},"
+		   "{\"tunnel_id\":1,\"session_id\":2,\"sa\":[1],\"mark\":4294967296,"
+		   "\"auth\":\"\",\"require_ipsec\":1},"
+		   "{\"tunnel_id\":1,\"session_id\":3,\"sa\":{\"spi_in\":\"123456789\","
+		   "\"spi_out\":\"xyz\",\"mark\":-1,\"reqid\":4294967296,\"encap\":\"yes\","
+		   "\"remote\":\"\",\"remote_id\":7}},"
+		   "{\"tunnel_id\":1,\"session_id\":4,\"mark\":4294967295,\"sa\":{\"spi_in\":\"1\","
+		   "\"spi_out\":\"FFFFFFFF\",\"encap\":false,\"remote\":\"192.0.2.9\"}},"
+		   "{\"tunnel_id\":1,\"session_id\":5,\"sa\":null}]}", &l, &bad);
+	cap_end(&cap);
+	assert_int_equal(l.n, 5);
+	/* session 2: sa, mark, auth, require_ipsec; 3: seven members of its sa */
+	assert_int_equal(bad, 4 + 7);
+	assert_non_null(strstr(cap.err, "session 2 in tunnel 1: ignoring a malformed \"sa\"\n"));
+	assert_non_null(strstr(cap.err, "ignoring a malformed \"sa\" member \"spi_in\""));
+	assert_non_null(strstr(cap.err, "ignoring a malformed \"sa\" member \"remote\""));
+	assert_non_null(strstr(cap.err, "... and 1 more"));	/* remote_id */
+	cap_free(&cap);
+
+	d = dsess_find(&l, 1, 1);
+	assert_string_equal(d->s[DSESS_AUTH], "pap");
+	assert_int_equal(d->require_ipsec, 0);
+	assert_false(d->has_sa);
+	d = dsess_find(&l, 1, 2);
+	assert_null(d->s[DSESS_AUTH]);
+	assert_int_equal(d->require_ipsec, -1);
+	assert_false(d->has & (1u << DSESS_MARK));
+	assert_false(d->has_sa);
+	d = dsess_find(&l, 1, 3);
+	assert_true(d->has_sa);			/* an object, with nothing usable in it */
+	assert_int_equal(d->sa.has, 0);
+	assert_int_equal(d->sa.encap, -1);
+	assert_null(d->sa.remote);
+	assert_null(d->sa.remote_id);
+	d = dsess_find(&l, 1, 4);
+	assert_int_equal(d->u[DSESS_MARK], 0xffffffffu);
+	assert_int_equal(d->sa.has, 1u << DSESS_SA_SPI_IN | 1u << DSESS_SA_SPI_OUT);
+	assert_int_equal(d->sa.u[DSESS_SA_SPI_IN], 1);
+	assert_int_equal(d->sa.u[DSESS_SA_SPI_OUT], 0xffffffffu);
+	assert_int_equal(d->sa.encap, 0);
+	assert_string_equal(d->sa.remote, "192.0.2.9");
+	assert_false(dsess_find(&l, 1, 5)->has_sa);
+
+	/* as text: what there is of each */
+	cap_print(&cap, 0);
+	for (size_t i = 0; i < l.n; i++)
+		dsess_print(&l.v[i], 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(&cap);
+	assert_string_equal(cap.out,
+		"session 1 tunnel 1 auth pap ipsec none\n"
+		"session 2 tunnel 1\n"
+		"session 3 tunnel 1 sa\n"
+		"session 4 tunnel 1 sa spi-in 0x00000001 spi-out 0xffffffff encap esp "
+		"remote 192.0.2.9\n"
+		"session 5 tunnel 1\n");
+	cap_free(&cap);
+	dsess_list_free(&l);
+}
+
 static void kernel_session(struct obj *o, uint16_t tid, uint16_t sid, const char *ipv4)
 {
 	memset(o, 0, sizeof(*o));
@@ -801,9 +875,12 @@ static void kernel_session(struct obj *o, uint16_t tid, uint16_t sid, const char
 	"{\"sessions\":[" \
 	"{\"tunnel_id\":4711,\"session_id\":7,\"state\":\"established\"," \
 	"\"datapath\":\"kernel\",\"user\":\"alice\\u001b[2J\",\"ppp_phase\":\"network\"," \
-	"\"ipv4\":\"10.9.9.9\",\"ipv6_prefix\":\"2001:db8:1::/64\"}," \
+	"\"ipv4\":\"10.9.9.9\",\"ipv6_prefix\":\"2001:db8:1::/64\",\"auth\":\"mschapv2\"," \
+	"\"require_ipsec\":true,\"mark\":2,\"sa\":{\"mark\":2,\"reqid\":7," \
+	"\"spi_in\":\"c1d2e3f4\",\"spi_out\":\"0a0b0c0d\",\"encap\":true," \
+	"\"remote\":\"203.0.113.7:4500\"}}," \
 	"{\"tunnel_id\":4711,\"session_id\":8,\"state\":\"wait-connect\"," \
-	"\"datapath\":\"kernel\"}," \
+	"\"datapath\":\"kernel\",\"require_ipsec\":false}," \
 	"{\"tunnel_id\":7,\"session_id\":4711,\"datapath\":\"kernel\",\"user\":\"mallory\"}]}"
 
 static void test_join(void **state)
@@ -838,9 +915,11 @@ static void test_join(void **state)
 	cap_end(&cap);
 	assert_string_equal(cap.out,
 		"session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state up ipv4 10.0.0.5 "
-		"user alice?[2J datapath kernel\n"
+		"user alice?[2J auth mschapv2 datapath kernel sa spi-in 0xc1d2e3f4 "
+		"spi-out 0x0a0b0c0d mark 0x2 reqid 7 encap udp remote 203.0.113.7:4500\n"
 		"session 9 tunnel 4711 peer-session 3 peer-tunnel 12 state up\n"
-		"session 8 tunnel 4711 peer-session 3 peer-tunnel 12 state up datapath kernel\n");
+		"session 8 tunnel 4711 peer-session 3 peer-tunnel 12 state up datapath kernel "
+		"ipsec none\n");
 	cap_free(&cap);
 
 	cap_print(&cap, PRINT_F_JSON);
@@ -856,12 +935,17 @@ static void test_join(void **state)
 	assert_string_equal(str(s, "state"), "up");		/* the kernel's */
 	assert_string_equal(str(s, "ipv4"), "10.0.0.5");	/* the kernel's */
 	assert_false(has(s, "ipv6_prefix"));
+	assert_string_equal(str(s, "auth"), "mschapv2");
+	assert_int_equal(num(member(s, "sa"), "spi_out"), 0x0a0b0c0d);
+	assert_true(json_object_get_boolean(member(member(s, "sa"), "encap")));
 	s = json_object_array_get_idx(root, 1);
 	assert_false(has(s, "user"));
 	assert_false(has(s, "datapath"));
 	s = json_object_array_get_idx(root, 2);
 	assert_string_equal(str(s, "datapath"), "kernel");
 	assert_false(has(s, "user"));
+	assert_false(json_object_get_boolean(member(s, "require_ipsec")));
+	assert_false(has(s, "sa"));
 	json_object_put(root);
 	cap_free(&cap);
 
@@ -894,7 +978,7 @@ static int show_daemon(struct capture *cap, struct cli *c, int argc, char **argv
 static void test_session_show_daemon(void **state)
 {
 	struct cli c = { .status = CLI_OK };
-	struct json_object *root, *s;
+	struct json_object *root, *s, *sa;
 	struct capture cap;
 	struct fakesrv f;
 
@@ -902,11 +986,14 @@ static void test_session_show_daemon(void **state)
 	c.runtime_dir = f.dir;
 	assert_int_equal(show_daemon(&cap, &c, 0, NULL), CLI_OK);
 	assert_string_equal(cap.out,
-		"session 1 tunnel 9 state established ppp authenticate user bob datapath tun\n"
+		"session 1 tunnel 9 state established ppp authenticate user bob datapath tun "
+		"ipsec none\n"
 		"session 2 tunnel 4711 peer-session 9 peer-tunnel 12 state wait-connect "
-		"datapath tun\n"
+		"datapath tun sa mark 0x2\n"
 		"session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state established "
-		"ppp network user alice ipv4 10.0.0.5 ipv6 2001:db8:1::/64 datapath tun\n");
+		"ppp network user alice auth mschapv2 ipv4 10.0.0.5 ipv6 2001:db8:1::/64 "
+		"datapath tun sa spi-in 0xc1d2e3f4 spi-out 0x0a0b0c0d mark 0x2 reqid 7 "
+		"encap udp remote 203.0.113.7:4500\n");
 	assert_string_equal(cap.err, "");
 	cap_free(&cap);
 
@@ -914,7 +1001,9 @@ static void test_session_show_daemon(void **state)
 	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "4711", "id", "7")), CLI_OK);
 	assert_string_equal(cap.out,
 		"session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state established "
-		"ppp network user alice ipv4 10.0.0.5 ipv6 2001:db8:1::/64 datapath tun\n"
+		"ppp network user alice auth mschapv2 ipv4 10.0.0.5 ipv6 2001:db8:1::/64 "
+		"datapath tun sa spi-in 0xc1d2e3f4 spi-out 0x0a0b0c0d mark 0x2 reqid 7 "
+		"encap udp remote 203.0.113.7:4500\n"
 		"    ppp frames rx 40 tx 42 uptime 3605s\n");
 	cap_free(&cap);
 
@@ -937,7 +1026,23 @@ static void test_session_show_daemon(void **state)
 	assert_int_equal(num(s, "ppp_rx"), 40);
 	assert_int_equal(num(s, "call_serial"), 1);
 	assert_false(json_object_get_boolean(member(s, "in_kernel")));
-	assert_int_equal(json_object_object_length(s), 16);
+	assert_string_equal(str(s, "auth"), "mschapv2");
+	assert_true(json_object_get_boolean(member(s, "require_ipsec")));
+	assert_int_equal(num(s, "mark"), 2);
+	sa = member(s, "sa");
+	assert_int_equal(num(sa, "spi_in"), 0xc1d2e3f4);
+	assert_int_equal(num(sa, "spi_out"), 0x0a0b0c0d);
+	assert_int_equal(num(sa, "mark"), 2);
+	assert_int_equal(num(sa, "reqid"), 7);
+	assert_true(json_object_get_boolean(member(sa, "encap")));
+	assert_string_equal(str(sa, "remote"), "203.0.113.7:4500");
+	assert_string_equal(str(sa, "remote_id"), "C=CH, CN=alice");
+	assert_int_equal(json_object_object_length(sa), 7);
+	assert_int_equal(json_object_object_length(s), 20);
+	s = json_object_array_get_idx(root, 0);
+	assert_true(json_object_get_boolean(member(s, "require_ipsec")));
+	assert_int_equal(num(s, "mark"), 2);
+	assert_false(has(s, "sa"));
 	json_object_put(root);
 	cap_free(&cap);
 	c.json = false;
@@ -1169,6 +1274,11 @@ static void test_contract(void **state)
 	assert_string_equal(d->s[DSESS_STATE], "established");
 	assert_int_equal(d->in_kernel, 1);
 	assert_true(d->has & (1u << DSESS_UPTIME_MS));
+	/* the tunnel's SCCRQ came with mark 0x10; no SA table (no charon) */
+	assert_int_equal(d->require_ipsec, 0);
+	assert_true(d->has & (1u << DSESS_MARK));
+	assert_int_equal(d->u[DSESS_MARK], 0x10);
+	assert_false(d->has_sa);
 	dsess_list_free(&l);
 
 	ver = daemon_answer(f, "version");
@@ -1287,6 +1397,7 @@ int main(void)
 		cmocka_unit_test(test_daemon_show_malformed),
 		cmocka_unit_test(test_daemon_show_fails),
 		cmocka_unit_test(test_dsess_parse),
+		cmocka_unit_test(test_dsess_sa),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_session_show_daemon),
 		cmocka_unit_test(test_session_show_neither),

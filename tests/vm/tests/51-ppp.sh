@@ -2,11 +2,13 @@
 # with MS-CHAPv2 (IPsec off here; test 60 adds it). One client gets an address
 # and the DNS servers, pings a LAN host behind the gateway and runs iperf3 TCP
 # for 10 s, and the module's counters show the fast path carried it; it gets an
-# IPv6 prefix by router advertisement and reaches the LAN over IPv6. A wrong
-# password is refused; a client that stops answering LCP echoes is hung up; 20
-# clients at once get distinct addresses and each receives exactly its own
-# traffic. Then l2sec.ko is made unloadable and the same client runs over the
-# TUN fallback, which the log and `l2sec daemon show` name.
+# IPv6 prefix by router advertisement and reaches the LAN over IPv6. A user
+# with its own routes= and dns-domain= in the users file gets exactly those in
+# its DHCPINFORM answer while c1 keeps the [ppp] ones. A wrong password is
+# refused; a client that stops answering LCP echoes is hung up; 20 clients at
+# once get distinct addresses and each receives exactly its own traffic. Then
+# l2sec.ko is made unloadable and the same client runs over the TUN fallback,
+# which the log and `l2sec daemon show` name.
 # vm-timeout: 1500
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
@@ -69,7 +71,8 @@ add_client() {
 {
 	echo "# name kind secret [address]"
 	for i in $(seq 1 $N); do echo "u$i password pw-$i"; done
-	echo "carol password carol-pw 192.168.42.200"
+	# carol's own split tunnel and DNS suffix (dns-search: the [ppp] one)
+	echo "carol password carol-pw 192.168.42.200 routes=10.99.0.0/16,203.0.113.0/24 dns-domain=carol.example"
 	echo "extra password extra-pw"
 } >"$run/users"
 # gw_conf DATAPATH
@@ -205,6 +208,14 @@ check "iperf3 moved data" test "${sent:-0}" -gt 100000
 check "the fast path carried it (module rx_bytes grew by at least iperf3's bytes)" \
 	test $(( $(echo "$after" | cut -d' ' -f2) - $(echo "$before" | cut -d' ' -f2) )) -ge "${sent:-1}"
 gw "$L2SEC" -s session show >"$out/session-show-kernel.txt" 2>&1
+# joined with l2secd's record: user, authentication, and no IPsec (require-ipsec = no)
+gw "$L2SEC" -r "$run/run" session show >"$out/session-show-joined.txt" 2>&1
+check "l2sec session show: u1, MS-CHAPv2, plaintext (ipsec none)" grep -Eq \
+	"ipv4 $a1 .*user u1 auth mschapv2 datapath kernel ipsec none\$" "$out/session-show-joined.txt"
+gw "$L2SEC" -r "$run/run" -j session show >"$out/session-show-joined.json" 2>&1
+check "l2sec -j session show: auth, require_ipsec false, no sa" jcheck \
+	"[(s['auth'], s['require_ipsec'], 'sa' in s) for s in j if s.get('user') == 'u1'] == [('mschapv2', False, False)]" \
+	<"$out/session-show-joined.json"
 ctl_rx=$(ip netns exec gw $L2SEC -r $run/run -j -s daemon show | tee "$out/daemon-kernel.json" |
 	jget 'j["stats"]["ppp"]["tun_tx"]')
 check_eq "the daemon carried none of it (tun_tx)" 0 "$ctl_rx"
@@ -231,6 +242,13 @@ check "gw: /64 route on l2sec0" sh -c "ip -n gw -6 route show dev l2sec0 | grep 
 client_start bad carol carol-pw
 check "static address user gets 192.168.42.200" wait_for 90 sh -c \
 	"test -s $run/bad.up && [ \$(cut -d' ' -f2 $run/bad.up) = 192.168.42.200 ]"
+carol_ok='(r := j["reply"]) and (o := r["options"]) and (w := ["10.99.0.0/16 via 192.168.42.1", "203.0.113.0/24 via 192.168.42.1"]) and o["121"] == w and o["249"] == w and o["15"] == "carol.example" and o["6"] == ["198.51.100.53", "198.51.100.54"]'
+ip netns exec bad "$L2SEC_TOP/tests/vm/pkt/inform.py" 192.168.42.200 ppp0 >"$out/inform-carol.json" 2>&1
+check "DHCPINFORM, user with routes= and dns-domain= in the users file: exactly those" \
+	jcheck "$carol_ok" <"$out/inform-carol.json"
+ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 >"$out/inform-c1-again.json" 2>&1
+check "DHCPINFORM, c1 meanwhile: still the [ppp] values" jcheck "$inform_ok" \
+	<"$out/inform-c1-again.json"
 client_stop bad
 check "hang-up: the static user's route is gone" wait_for 30 sh -c \
 	"! ip -n gw route show 192.168.42.200 | grep -q ."
