@@ -41,7 +41,9 @@ L2SEC_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 DAEMON_PKGS := libmnl libnl-route-3.0 libkmod nettle json-c inih
-TOOL_PKGS := libmnl json-c
+# client-config reads the gateway's configuration with l2secd's parser (inih)
+# and its users file (nettle, for the NT hashes).
+TOOL_PKGS := libmnl json-c inih nettle
 pkgcflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pkglibs = $(shell pkg-config --libs $(1) 2>/dev/null)
 
@@ -106,7 +108,7 @@ build/san/obj/%.o: %.c
 build/l2secd: build/obj/daemon/l2secd.o build/libl2secd.a
 	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
 
-build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a
+build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a build/libl2secd.a
 	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
 # Unit tests: one cmocka program per tests/unit/test_*.c, plain and under
@@ -148,7 +150,9 @@ build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB
 
 # fuzz_tool_*: the l2sec tool's parsers, linked with the tool's objects
 FUZZ_TOOL_BINS := $(filter build/fuzz/fuzz_tool_%,$(FUZZ_BINS))
-$(FUZZ_TOOL_BINS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(TOOL_LIB_SRCS))
+# (but client-config, which needs the daemon's configuration parser)
+$(FUZZ_TOOL_BINS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o \
+		$$(call objs,build/fuzz,$(filter-out tools/clientcfg.c,$(TOOL_LIB_SRCS)))
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
 fuzz-build: $(FUZZ_BINS)

@@ -4,6 +4,7 @@
 # make check: install what this machine lacks, build everything for both kernels
 # (module under sparse, warnings are errors), check `make install` into a
 # temporary DESTDIR, then run the host unit tests (plain and under ASan+UBSan),
+# the client profiles against their golden files (tests/clientcfg/),
 # the fuzz targets briefly, the VM harness's own test, the DKMS build and the
 # guest suite on both kernels. Each part's results are shown as
 # they come; the last line adds them up: "N passed, N failed, N skipped".
@@ -69,6 +70,7 @@ done
 part userspace make -s userspace unit-build fuzz-build
 part install tests/install.sh
 part unit make -s unit
+part clientcfg tests/clientcfg/run.sh
 part fuzz make -s fuzz
 part vm-harness tests/vm/selftest.sh
 part dkms tests/dkms.sh

@@ -10,6 +10,8 @@
  *   l2sec [OPTIONS] stats
  *   l2sec [OPTIONS] daemon show
  *   l2sec [OPTIONS] monitor [all | sock | tunnel | session]...
+ *   l2sec client-config { windows | macos | linux [nm | ip-up] } [user USER]
+ *                       [server HOST] [name NAME] [config FILE]   (clientcfg.h)
  *   l2sec -V | help
  *   OPTIONS: -j (JSON)  -p (pretty JSON, implies -j)  -s (counters)
  *            -n NETNS (the named network namespace, like ip -n)
@@ -88,6 +90,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "clientcfg.h"
 #include "daemon_cmd.h"
 #include "monitor.h"
 #include "session.h"
@@ -113,6 +116,7 @@ static const struct {
 	{ "stats", stats_main, "show namespace totals and drops by reason" },
 	{ "daemon", daemon_main, "show what l2secd knows: data path, pools, PPP counters" },
 	{ "monitor", monitor_main, "print notifications as they come" },
+	{ "client-config", clientcfg_main, "print a client profile: windows, macos, linux" },
 	{ "help", help_main, "show this help" },
 };
 
@@ -125,7 +129,7 @@ static void help(FILE *f)
 	      "OPTIONS: -j[son] -p[retty] -s[tats] -n[etns] NAME -r[untime-dir] DIR\n"
 	      "OBJECT:\n", f);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].description);
+		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].description);
 	fputs("Try \"l2sec OBJECT help\".\n", f);
 }
 

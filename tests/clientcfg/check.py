@@ -1,0 +1,277 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.py DIR CA_PEM: structural checks of the profiles run.sh wrote into DIR,
+# each read the way its client reads it, against the values of l2sec.conf,
+# l2sec-cert.conf and users here. One "ok - ..." / "not ok - ..." line per check.
+import base64
+import configparser
+import os
+import plistlib
+import re
+import subprocess
+import sys
+import tempfile
+
+DIR, CA = sys.argv[1], sys.argv[2]
+PSK = "it's \"a\" $(touch /tmp/pwned) `id` & <b> \\ 100% a;b \u2018q\u2019"
+ROUTES = ["10.1.0.0/16", "172.16.5.0/28", "192.0.2.128/25"]
+DNS = ["10.1.0.53", "10.1.0.54"]
+SEARCH = ["corp.example", "lab.corp.example"]
+HOSTILE = "o'brien $(x) <&>"
+UUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$", re.I)
+failed = 0
+
+
+def check(name, cond, detail=""):
+    global failed
+    if cond:
+        print(f"ok - {name}")
+    else:
+        failed += 1
+        print(f"not ok - {name}" + (f": {detail}" if detail else ""))
+
+
+def read(name):
+    with open(os.path.join(DIR, name), encoding="utf-8") as f:
+        return f.read()
+
+
+def ca_der():
+    with open(CA) as f:
+        pem = f.read()
+    body = pem.split("-----BEGIN CERTIFICATE-----")[1].split("-----END CERTIFICATE-----")[0]
+    return base64.b64decode("".join(body.split()))
+
+
+# --- PowerShell ------------------------------------------------------------------
+PS_QUOTES = "'\u2018\u2019\u201a\u201b"
+
+
+def ps_string(text, after):
+    """The single-quoted PowerShell string following AFTER, decoded as PowerShell does."""
+    i = text.index(after) + len(after)
+    if text[i] not in PS_QUOTES:
+        return None
+    i += 1
+    out = ""
+    while i < len(text):
+        c = text[i]
+        if c in PS_QUOTES:
+            if i + 1 < len(text) and text[i + 1] in PS_QUOTES:
+                out += text[i + 1]
+                i += 2
+                continue
+            return out
+        out += c
+        i += 1
+    return None
+
+
+def ps_routes(text):
+    return re.findall(r"^Add-VpnConnectionRoute .*-DestinationPrefix '([^']*)'$", text, re.M)
+
+
+def check_windows():
+    t = read("windows.ps1")
+    check("windows: -L2tpPsk is the PSK, quoted", ps_string(t, "-L2tpPsk ") == PSK,
+          repr(ps_string(t, "-L2tpPsk ")))
+    check("windows: Add-VpnConnectionRoute for every route", ps_routes(t) == ROUTES, ps_routes(t))
+    check("windows: L2TP, MS-CHAPv2, encryption required, split tunnel, DNS suffix",
+          all(w in t for w in ("-TunnelType L2tp", "-AuthenticationMethod MSChapv2",
+                               "-EncryptionLevel Required", "-SplitTunneling"))
+          and ps_string(t, "-DnsSuffix ") == "corp.example")
+    check("windows: the server", ps_string(t, "-ServerAddress ") == "vpn.example.com")
+    check("windows: the connection name", ps_string(t, "$name = ") == "Corp VPN")
+    check("windows: AssumeUDPEncapsulationContextOnSendRule = 2 (DWORD) in PolicyAgent",
+          re.search(r"New-ItemProperty -Path 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\"
+                    r"PolicyAgent' `\n +-Name 'AssumeUDPEncapsulationContextOnSendRule' "
+                    r"-PropertyType DWord -Value 2", t) is not None)
+    # the PSK appears once, inside its quotes
+    check("windows: nothing of the PSK outside its quotes", t.count("touch /tmp/pwned") == 1)
+    t = read("windows-carol.ps1")
+    check("windows, carol (routes=): full tunnel, no route, no split tunneling",
+          not ps_routes(t) and "-SplitTunneling" not in t)
+    t = read("windows-cert.ps1")
+    pem = t.split("@'\n")[1].split("'@")[0]
+    body = pem.split("-----BEGIN CERTIFICATE-----")[1].split("-----END CERTIFICATE-----")[0]
+    check("windows, certificates: no PSK, the CA imported into LocalMachine\\Root",
+          "-L2tpPsk" not in t and "-CertStoreLocation 'Cert:\\LocalMachine\\Root'" in t
+          and base64.b64decode("".join(body.split())) == ca_der())
+    t = read("windows-override.ps1")
+    check("windows: server and name arguments override [client]",
+          ps_string(t, "-ServerAddress ") == "198.51.100.9"
+          and ps_string(t, "$name = ") == "Other \u2018VPN\u2019")
+
+
+# --- macOS -------------------------------------------------------------------------
+def plist(name):
+    try:
+        with open(os.path.join(DIR, name), "rb") as f:
+            return plistlib.load(f)
+    except Exception as e:  # reported as a failed check
+        check(f"{name} parses with plistlib", False, str(e))
+        return None
+
+
+def vpn_payload(p):
+    return [x for x in p["PayloadContent"] if x["PayloadType"] == "com.apple.vpn.managed"][0]
+
+
+def uuids(p):
+    return [p["PayloadUUID"]] + [x["PayloadUUID"] for x in p["PayloadContent"]]
+
+
+def check_macos():
+    p = plist("macos-alice.mobileconfig")
+    if p:
+        v = vpn_payload(p)
+        check("macos: plist parses; a Configuration profile with an L2TP VPN payload",
+              p["PayloadType"] == "Configuration" and v["VPNType"] == "L2TP")
+        check("macos: SharedSecret (data) is the PSK",
+              v["IPSec"]["AuthenticationMethod"] == "SharedSecret"
+              and v["IPSec"]["SharedSecret"] == PSK.encode())
+        check("macos: PPP AuthName alice, CommRemoteAddress the server",
+              v["PPP"] == {"AuthName": "alice", "CommRemoteAddress": "vpn.example.com"}, v["PPP"])
+        check("macos: split tunnel: OverridePrimary 0, every route named",
+              v["IPv4"]["OverridePrimary"] == 0
+              and all(r in v["PayloadDescription"] for r in ROUTES))
+        d = v["DNS"]
+        check("macos: DNS servers, domain, search and split DNS domains",
+              d["ServerAddresses"] == DNS and d["DomainName"] == "corp.example"
+              and d["SearchDomains"] == SEARCH and d["SupplementalMatchDomains"] == SEARCH, d)
+        check("macos: PayloadUUIDs are version 5 UUIDs, distinct",
+              all(UUID.match(u) for u in uuids(p)) and len(set(uuids(p))) == len(uuids(p)))
+        alice = uuids(p)
+    p = plist("macos-bob.mobileconfig")
+    if p:
+        v = vpn_payload(p)
+        check("macos, bob: his own routes and DNS domain (users file)",
+              "10.9.0.0/24" in v["PayloadDescription"]
+              and not any(r in v["PayloadDescription"] for r in ROUTES)
+              and v["DNS"]["DomainName"] == "lab.example")
+        check("macos, bob: other UUIDs than alice's", not set(uuids(p)) & set(alice))
+    p = plist("macos-cert.mobileconfig")
+    if p:
+        v = vpn_payload(p)
+        root = [x for x in p["PayloadContent"] if x["PayloadType"] == "com.apple.security.root"]
+        check("macos, certificates: the CA as a root payload, no shared secret",
+              len(root) == 1 and root[0]["PayloadContent"] == ca_der()
+              and v["IPSec"] == {"AuthenticationMethod": "Certificate"})
+        check("macos, full tunnel: OverridePrimary 1, no split DNS",
+              v["IPv4"]["OverridePrimary"] == 1 and "SupplementalMatchDomains" not in v["DNS"])
+    p = plist("macos-hostile.mobileconfig")
+    if p:
+        check("macos: a hostile user name comes back intact",
+              vpn_payload(p)["PPP"]["AuthName"] == HOSTILE)
+
+
+# --- NetworkManager keyfile ----------------------------------------------------------
+def kf_unescape(s):
+    out, i = "", 0
+    while i < len(s):
+        if s[i] == "\\" and i + 1 < len(s):
+            out += {"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}.get(s[i + 1], s[i + 1])
+            i += 2
+        else:
+            out += s[i]
+            i += 1
+    return out
+
+
+def keyfile(name):
+    k = configparser.ConfigParser(interpolation=None, strict=True)
+    k.optionxform = str
+    try:
+        k.read_string(read(name))
+    except Exception as e:
+        check(f"{name} parses with configparser", False, str(e))
+        return None
+    return k
+
+
+def check_nm():
+    k = keyfile("linux-bob.nmconnection")
+    if k:
+        vpn = k["vpn"]
+        check("linux: an L2TP VPN connection to the server, user bob",
+              k["connection"]["type"] == "vpn"
+              and vpn["service-type"] == "org.freedesktop.NetworkManager.l2tp"
+              and vpn["gateway"] == "vpn.example.com" and vpn["user"] == "bob"
+              and vpn["ipsec-enabled"] == "yes")
+        check("linux: the PSK, a secret in [vpn-secrets]",
+              kf_unescape(k["vpn-secrets"]["ipsec-psk"]) == PSK and "ipsec-psk" not in vpn)
+        ip4 = k["ipv4"]
+        routes = [ip4[f"route{i}"] for i in range(1, 33) if f"route{i}" in ip4]
+        check("linux, bob: his routes, never the default route",
+              routes == ["10.9.0.0/24"] and ip4["never-default"] == "true", routes)
+        check("linux, bob: DNS search: his domain, then the search list",
+              ip4["dns-search"] == "lab.example;corp.example;lab.corp.example;")
+        check("linux: the UUID is a lower-case version 5 UUID",
+              UUID.match(k["connection"]["uuid"]) and k["connection"]["uuid"].islower())
+    k = keyfile("linux-hostile.nmconnection")
+    if k:
+        check("linux: a hostile user name comes back intact", kf_unescape(k["vpn"]["user"]) == HOSTILE)
+    k = keyfile("linux-cert.nmconnection")
+    if k:
+        check("linux, certificates: machine-auth-type=tls, no PSK, full tunnel",
+              k["vpn"]["machine-auth-type"] == "tls" and "vpn-secrets" not in k
+              and "never-default" not in k["ipv4"] and "route1" not in k["ipv4"])
+
+
+# --- ip-up script ------------------------------------------------------------------------
+STUB = """#!/bin/sh
+echo "$(basename "$0") $*" >>"$LOG"
+for last; do :; done
+case "$*" in
+*"route get "*) echo "$last via 10.0.0.1 dev eth0 src 10.0.0.2 uid 0" ;;
+esac
+case "$1" in ahostsv4) echo "203.0.113.7     STREAM vpn.example.com" ;; esac
+exit 0
+"""
+
+
+def run_ipup(name, env=None, args=()):
+    with tempfile.TemporaryDirectory() as d:
+        for tool in ("ip", "resolvectl", "getent"):
+            with open(os.path.join(d, tool), "w") as f:
+                f.write(STUB)
+            os.chmod(os.path.join(d, tool), 0o755)
+        log = os.path.join(d, "log")
+        e = {"PATH": d + ":/usr/bin:/bin", "LOG": log}
+        e.update(env or {})
+        r = subprocess.run(["/bin/sh", os.path.join(DIR, name), *args], env=e)
+        calls = open(log).read().splitlines() if os.path.exists(log) else []
+        return r.returncode, calls
+
+
+def check_ipup():
+    name = "linux-ip-up.sh"
+    r = subprocess.run(["/bin/sh", "-n", os.path.join(DIR, name)])
+    check("ip-up: sh -n accepts it", r.returncode == 0)
+    want = [f"ip route replace {r} dev ppp7" for r in ROUTES] + [
+        "resolvectl status", "resolvectl dns ppp7 10.1.0.53 10.1.0.54",
+        "resolvectl domain ppp7 corp.example lab.corp.example",
+        "resolvectl default-route ppp7 false"]
+    rc, calls = run_ipup(name, {"PPP_IFACE": "ppp7", "PPP_REMOTE": "192.168.42.1"})
+    check("ip-up (ip-up.d): exactly the routes via the PPP interface, split DNS",
+          rc == 0 and calls == want, calls)
+    rc, calls = run_ipup(name, args=("ppp7", "/dev/pts/1", "0", "192.168.42.20", "192.168.42.1", ""))
+    check("ip-up (pppd's ip-up-script arguments): the same", rc == 0 and calls == want, calls)
+    rc, calls = run_ipup(name, {"PPP_IFACE": "ppp7", "PPP_REMOTE": "10.0.0.1"})
+    check("ip-up: another peer's link is left alone", rc == 0 and calls == [], calls)
+    rc, calls = run_ipup("linux-ip-up-carol.sh", {"PPP_IFACE": "ppp7", "PPP_REMOTE": "192.168.42.1"})
+    check("ip-up, carol (full tunnel): gateway pinned, both halves via ppp7",
+          rc == 0 and calls[:5] == [
+              "getent ahostsv4 vpn.example.com", "ip -4 route get 203.0.113.7",
+              "ip route replace 203.0.113.7/32 via 10.0.0.1 dev eth0",
+              "ip route replace 0.0.0.0/1 dev ppp7", "ip route replace 128.0.0.0/1 dev ppp7"]
+          and calls[-1] == "resolvectl default-route ppp7 true", calls)
+
+
+check_windows()
+check_macos()
+check_nm()
+check_ipup()
+print("# check.py ran every check")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,133 @@
+# A Linux client set up from `l2sec client-config linux ip-up` alone: the
+# script, generated from the gateway's configuration for user bob (whose
+# users-file line gives his own routes), goes into /etc/ppp/ip-up.d as an
+# operator would install it; xl2tpd + pppd (plaintext L2TP here: test 60
+# covers IPsec) connect to l2secd. Once PPP is up, the client has exactly
+# bob's routes through ppp0, reaches the LAN hosts of both split networks
+# through the tunnel, and neither the [ppp]-wide route bob does not get nor
+# any other address goes through ppp0.
+# vm-timeout: 240
+. "$L2SEC_TOP/tests/vm/lib.sh"
+out=${L2SEC_TEST_OUT:-/tmp}
+run=/tmp/l2sec-52
+L2SECD=$L2SEC_BUILD/l2secd
+script=/etc/ppp/ip-up.d/l2sec-52
+
+rm -rf "$run"
+mkdir -p "$run/run" "$run/client"
+modprobe l2sec
+modprobe ppp_generic 2>/dev/null
+[ -e /dev/ppp ] || mknod /dev/ppp c 108 0
+
+# --- topology: client -- gw -- lan (one host in each split network, one outside) ----
+netns_add gw client lan
+veth client eth0 192.0.2.10/24 gw eth0 192.0.2.1/24
+veth gw lan0 10.1.0.1/24 lan eth0 10.1.0.2/24
+ip -n gw addr add 172.16.5.1/28 dev lan0
+ip -n lan addr add 172.16.5.2/28 dev eth0
+ip -n gw addr add 10.9.0.1/16 dev lan0
+ip -n lan addr add 10.9.0.2/16 dev eth0
+ip -n lan route add 192.168.42.0/24 via 10.1.0.1
+# the client's own way out, which no split network must take
+ip -n client route add default via 192.0.2.254
+ip netns exec gw sysctl -qw net.ipv4.ip_forward=1
+
+# --- gateway: [ppp] routes for everyone, bob's own in the users file ---------------
+cat >"$run/users" <<'USERS'
+alice password alice-pw
+bob   password bob-pw  routes=10.1.0.0/24,172.16.5.0/28 dns-domain=lab.example
+USERS
+cat >"$run/l2sec.conf" <<CONF
+[global]
+log-level = info
+runtime-dir = $run/run
+[l2tp]
+listen = 192.0.2.1
+require-ipsec = no
+[ppp]
+users = $run/users
+local-address = 192.168.42.1
+pool = 192.168.42.10-192.168.42.20
+dns = 10.1.0.53
+routes = 10.1.0.0/24 10.9.0.0/16
+dns-domain = corp.example
+[client]
+server = 192.0.2.1
+connection-name = l2sec test 52
+CONF
+check "configuration and users file are valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
+
+# --- the client's ip-up script, from the tool ---------------------------------------
+"$L2SEC" client-config linux ip-up user bob config "$run/l2sec.conf" >"$out/ip-up.sh" 2>"$out/ip-up.err"
+check "l2sec client-config linux ip-up user bob" test -s "$out/ip-up.sh"
+check "the script routes bob's networks, not the [ppp]-wide 10.9.0.0/16" sh -c \
+	"grep -q '10.1.0.0/24' '$out/ip-up.sh' && grep -q '172.16.5.0/28' '$out/ip-up.sh' &&
+	 ! grep -q '10.9.0.0' '$out/ip-up.sh'"
+install -m 755 "$out/ip-up.sh" "$script"
+
+ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
+
+# xl2tpd + pppd as in 51-ppp, but no ip-up-script: pppd runs /etc/ppp/ip-up,
+# which runs /etc/ppp/ip-up.d/* with PPP_IFACE and PPP_REMOTE
+d=$run/client
+cat >"$d/xl2tpd.conf" <<CONF
+[global]
+port = 1701
+access control = no
+[lac gw]
+lns = 192.0.2.1
+require authentication = no
+pppoptfile = $d/ppp.opts
+autodial = yes
+redial = no
+CONF
+cat >"$d/ppp.opts" <<OPTS
+name bob
+password bob-pw
+refuse-pap
+refuse-chap
+refuse-mschap
+refuse-eap
+noauth
+nodefaultroute
+noipdefault
+ipcp-accept-remote
+mtu 1380
+mru 1380
+lcp-echo-interval 0
+logfile $d/pppd.log
+OPTS
+: >"$d/secrets"
+ip netns exec client xl2tpd -D -c "$d/xl2tpd.conf" -s "$d/secrets" -C "$d/control" \
+	-p "$d/xl2tpd.pid" >"$d/xl2tpd.log" 2>&1 &
+
+# the last route the script adds is the sign that it ran
+check "PPP up and the ip-up.d script ran (172.16.5.0/28 via ppp0)" wait_for 120 sh -c \
+	"ip -n client route show dev ppp0 | grep -q '^172.16.5.0/28 '"
+ip -n client route show >"$out/client-routes.txt"
+# the routes through ppp0 but the peer's host route, which pppd adds itself
+routes=$(ip -n client -4 route show dev ppp0 | grep -v 'proto kernel' | cut -d' ' -f1 | sort | tr '\n' ' ')
+check_eq "exactly bob's routes through ppp0" "10.1.0.0/24 172.16.5.0/28 " "$routes"
+check_eq "the gateway is the PPP peer the script checked" "192.168.42.1" \
+	"$(ip -n client -4 route show dev ppp0 proto kernel | cut -d' ' -f1)"
+
+rx0=$(ip netns exec client cat /sys/class/net/ppp0/statistics/rx_packets)
+check "reaches the LAN host in 10.1.0.0/24 through the tunnel" \
+	ip netns exec client ping -c 2 -W 5 10.1.0.2
+check "reaches the LAN host in 172.16.5.0/28 through the tunnel" \
+	ip netns exec client ping -c 2 -W 5 172.16.5.2
+rx1=$(ip netns exec client cat /sys/class/net/ppp0/statistics/rx_packets)
+check "the replies came in on ppp0 ($rx0 -> $rx1 packets)" test "$rx1" -ge $((rx0 + 4))
+for a in 10.1.0.2 172.16.5.2; do
+	check "ip route get $a: ppp0" sh -c "ip -n client route get $a | grep -q 'dev ppp0'"
+done
+for a in 10.9.0.2 198.51.100.7 192.0.2.1; do
+	check "ip route get $a: not ppp0 (eth0)" sh -c \
+		"ip -n client route get $a | grep -v 'dev ppp0' | grep -q 'dev eth0'"
+done
+check_fails "10.9.0.2 (the [ppp] route bob does not get) is not reached" \
+	ip netns exec client ping -c 1 -W 2 10.9.0.2
+
+rm -f "$script"
+t_done
