@@ -78,6 +78,33 @@ veth() {
 		ip -n "$4" addr add "$6" dev "$5" && ip -n "$4" link set "$5" up
 }
 
+# JSON without jq: jcheck EXPR succeeds when the Python expression EXPR, on the
+# JSON document j read from stdin, is true; jget EXPR prints its value.
+jcheck() {
+	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
+}
+jget() {
+	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+
+# l2secd_ctl SOCKET REQUEST: l2secd's JSON answer on its control socket (a path:
+# reachable from any network namespace).
+l2secd_ctl() {
+	/usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+d = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    d += b
+sys.stdout.write(d.decode())' "$1" "$2"
+}
+
 t_done() {
 	echo "# $t_failed failed"
 	exit $((t_failed > 125 ? 125 : t_failed))

@@ -14,24 +14,7 @@ gw() { ip netns exec gw "$@"; }
 lac() { ip netns exec lac "$@"; }
 
 # ctl REQUEST: the daemon's JSON answer
-ctl() {
-	gw /usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-d = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    d += b
-print(d.decode(), end="")' "$run/run/l2secd.sock" "$1"
-}
-# jq-less JSON field test: ctl REQUEST | jfield EXPR (Python expression on j)
-jcheck() {
-	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
-}
+ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
 # kern_count tunnel|session: objects in the kernel, from `l2sec -j OBJECT show`
 kern_count() { gw "$L2SEC" -j "$1" show 2>/dev/null | grep -o "\"$1_id\"" | wc -l; }
 

@@ -16,27 +16,8 @@ run=/tmp/l2sec-51
 L2SECD=$L2SEC_BUILD/l2secd
 N=20
 gw() { ip netns exec gw "$@"; }
-jcheck() {
-	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
-}
 # ctl REQUEST: the daemon's JSON answer on its control socket
-ctl() {
-	gw /usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-d = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    d += b
-print(d.decode(), end="")' "$run/run/l2secd.sock" "$1"
-}
-jget() {
-	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
-}
+ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
 
 rm -rf "$run"
 mkdir -p "$run/run"
