@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipsec.h"
+#include "ipsec_sa.h"
+#include "ipsec_xfrm.h"
 #include "l2tp_avp.h"
 #include "l2tp_tunnel.h"
 #include "log.h"
@@ -17,24 +20,9 @@
 #include "vici_ev.h"
 #include "vici_gw.h"
 
-#define SA_HASH_SIZE	1024u
 #define CRED_MAX	(256u << 10)	/* a certificate or key file */
 
-struct sa {
-	struct sa *next;		/* hash chain */
-	uint32_t mark;			/* CHILD_SA inbound mark: the key */
-	uint32_t ike_id, child_id, reqid;
-	uint32_t spi_in, spi_out;
-	bool encap;
-	bool seen;			/* in the current resync */
-	struct vici_addr remote;	/* outer: the NAT's public address and port */
-	char remote_id[128];		/* as charon reports it, for the log */
-};
-
-/*
- * Owned by the event loop's thread. The table holds one entry per CHILD_SA
- * of our connection that charon reported up and has not reported down.
- */
+/* Owned by the event loop's thread. */
 struct ipsec {
 	struct evloop *loop;
 	struct l2tp_lns *lns;
@@ -43,9 +31,10 @@ struct ipsec {
 	bool ev_attached;
 	bool up;			/* connected to charon */
 	bool synced;			/* the table reflects charon's SAs */
+	uint64_t connected_at;		/* wall-clock seconds of the last connect */
+	uint16_t l2tp_port;
 	char vici_path[108];
-	struct sa *table[SA_HASH_SIZE];
-	unsigned int n_sa;
+	struct ipsec_sa_table sas;
 	struct ipsec_stats st;
 };
 
@@ -54,153 +43,20 @@ bool ipsec_enabled(const struct l2sec_config *cfg)
 	return cfg->psk[0] || cfg->cert_path[0];
 }
 
-/* --- the table ------------------------------------------------------------- */
-
-static struct sa **slot(struct ipsec *ip, uint32_t mark)
+/* An SA left the table: every tunnel bound to its mark goes now. */
+static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 {
-	struct sa **pp = &ip->table[(mark * 2654435761u) % SA_HASH_SIZE];
-
-	while (*pp && (*pp)->mark != mark)
-		pp = &(*pp)->next;
-	return pp;
-}
-
-static const struct sa *find(const struct ipsec *ip, uint32_t mark)
-{
-	const struct sa *s = ip->table[(mark * 2654435761u) % SA_HASH_SIZE];
-
-	while (s && s->mark != mark)
-		s = s->next;
-	return s;
-}
-
-/* Every tunnel bound to mark goes now: its SA is gone. */
-static void clear_tunnels(struct ipsec *ip, uint32_t mark, const char *why)
-{
+	struct ipsec *ip = ctx;
 	struct l2tp_tunnel *t, *next;
 
 	for (t = ip->lns->tunnel_list; t; t = next) {
 		next = t->next;
-		if (t->peer.mark != mark || t->state == TUNNEL_CLOSING)
+		if (t->peer.mark != sa->mark || t->state == TUNNEL_CLOSING)
 			continue;
-		log_notice("ipsec: tunnel %u cleared: %s (SA mark %#x)", t->tid, why, mark);
+		log_notice("ipsec: tunnel %u cleared: %s (SA mark %#x)", t->tid, why, sa->mark);
 		ip->st.tunnels_cleared++;
 		l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0, why);
 	}
-}
-
-static void sa_del(struct ipsec *ip, struct sa **pp, const char *why)
-{
-	struct sa *s = *pp;
-
-	*pp = s->next;
-	ip->n_sa--;
-	ip->st.sa_down++;
-	clear_tunnels(ip, s->mark, why);
-	free(s);
-}
-
-static bool ours(const struct vici_sa_event *ev, const struct vici_child_info *c)
-{
-	return !strcmp(ev->ike.name, VICI_CONN_DEFAULT_NAME) &&
-	       (!c || !strcmp(c->name, VICI_CONN_CHILD_NAME));
-}
-
-static void sa_put(struct ipsec *ip, const struct vici_sa_event *ev,
-		   const struct vici_child_info *c)
-{
-	char addr[64], desc[160];
-	struct sa **pp, *s;
-
-	if (!c->has_mark_in || !c->mark_in) {
-		log_warn("ipsec: CHILD_SA #%u of IKE_SA #%u has no inbound mark: its tunnels "
-			 "cannot be told apart", c->uniqueid, ev->ike.uniqueid);
-		return;
-	}
-	pp = slot(ip, c->mark_in);
-	s = *pp;
-	if (!s) {
-		s = calloc(1, sizeof(*s));
-		if (!s) {
-			log_err("ipsec: out of memory for an SA");
-			return;
-		}
-		s->mark = c->mark_in;
-		*pp = s;
-		ip->n_sa++;
-		ip->st.sa_up++;
-		vici_sa_addr_str(&ev->ike.remote, addr, sizeof(addr));
-		vici_sa_child_str(c, desc, sizeof(desc));
-		log_notice("ipsec: SA up: %s (%s) %s", addr, ev->ike.remote_id, desc);
-	}
-	s->ike_id = ev->ike.uniqueid;
-	s->child_id = c->uniqueid;
-	s->reqid = c->reqid;
-	s->spi_in = c->spi_in;
-	s->spi_out = c->spi_out;
-	s->encap = c->encap;
-	s->remote = ev->ike.remote;
-	s->seen = true;
-	snprintf(s->remote_id, sizeof(s->remote_id), "%s", ev->ike.remote_id);
-}
-
-static void child_down(struct ipsec *ip, const struct vici_child_info *c)
-{
-	struct sa **pp;
-
-	if (!c->has_mark_in)
-		return;
-	pp = slot(ip, c->mark_in);
-	if (*pp && (*pp)->child_id == c->uniqueid)
-		sa_del(ip, pp, "IPsec SA deleted");
-}
-
-static void ike_down(struct ipsec *ip, uint32_t ike_id)
-{
-	for (unsigned int i = 0; i < SA_HASH_SIZE; i++) {
-		struct sa **pp = &ip->table[i];
-
-		while (*pp) {
-			if ((*pp)->ike_id == ike_id)
-				sa_del(ip, pp, "IKE SA deleted");
-			else
-				pp = &(*pp)->next;
-		}
-	}
-}
-
-static void rekey(struct ipsec *ip, const struct vici_sa_event *ev)
-{
-	const struct vici_child_info *old = &ev->child[0], *new = &ev->child[1];
-	struct sa **pp;
-
-	ip->st.rekeys++;
-	if (ev->n_children < 2 || !new->has_mark_in)
-		return;
-	if (old->has_mark_in && old->mark_in != new->mark_in) {
-		/* the binding follows the mark: tunnels on the old one lose their SA */
-		log_warn("ipsec: rekey of CHILD_SA #%u changed its mark %#x -> %#x",
-			 old->uniqueid, old->mark_in, new->mark_in);
-		pp = slot(ip, old->mark_in);
-		if (*pp)
-			sa_del(ip, pp, "IPsec SA rekeyed with another mark");
-	}
-	sa_put(ip, ev, new);
-	log_info("ipsec: SA mark %#x rekeyed: spi %08x/%08x", new->mark_in, new->spi_in,
-		 new->spi_out);
-}
-
-static void nat_update(struct ipsec *ip, const struct vici_sa_event *ev)
-{
-	char addr[64];
-
-	ip->st.nat_updates++;
-	for (unsigned int i = 0; i < SA_HASH_SIZE; i++)
-		for (struct sa *s = ip->table[i]; s; s = s->next)
-			if (s->ike_id == ev->ike.uniqueid)
-				s->remote = ev->new_remote;
-	vici_sa_addr_str(&ev->new_remote, addr, sizeof(addr));
-	log_notice("ipsec: IKE_SA #%u moved to %s (NAT mapping changed)", ev->ike.uniqueid, addr);
 }
 
 /* --- charon's reports ---------------------------------------------------------- */
@@ -209,32 +65,44 @@ static void on_sa(void *ctx, const struct vici_sa_event *ev)
 {
 	struct ipsec *ip = ctx;
 
-	if (!ours(ev, NULL))
+	ipsec_sa_event(&ip->sas, ev);
+}
+
+static bool known_spi(void *ctx, uint32_t spi)
+{
+	return ipsec_sa_known_spi(ctx, spi);
+}
+
+static bool known_mark(void *ctx, uint32_t mark)
+{
+	return ipsec_sa_known_mark(ctx, mark);
+}
+
+/*
+ * SAs a charon killed with SIGKILL left in the kernel still decrypt their
+ * clients' packets with marks the new charon hands out again: they go.
+ */
+static void flush_stale_xfrm(struct ipsec *ip)
+{
+	struct ipsec_xfrm_filter f = {
+		.l2tp_port = ip->l2tp_port,
+		.before = ip->connected_at,
+		.known_spi = known_spi,
+		.known_mark = known_mark,
+		.ctx = &ip->sas,
+	};
+	struct ipsec_xfrm_result r;
+	int err = ipsec_xfrm_flush_stale(&f, &r);
+
+	if (err) {
+		log_warn("ipsec: cannot look for stale SAs in the kernel: %s", strerror(-err));
 		return;
-	switch (ev->kind) {
-	case VICI_SA_CHILD_UP:
-	case VICI_SA_LIST:
-		for (unsigned int i = 0; i < ev->n_children; i++)
-			if (ours(ev, &ev->child[i]) && !strcmp(ev->child[i].state, "INSTALLED"))
-				sa_put(ip, ev, &ev->child[i]);
-		break;
-	case VICI_SA_CHILD_DOWN:
-		for (unsigned int i = 0; i < ev->n_children; i++)
-			if (ours(ev, &ev->child[i]))
-				child_down(ip, &ev->child[i]);
-		break;
-	case VICI_SA_IKE_DOWN:
-		ike_down(ip, ev->ike.uniqueid);
-		break;
-	case VICI_SA_CHILD_REKEY:
-		rekey(ip, ev);
-		break;
-	case VICI_SA_IKE_UPDATE:
-		nat_update(ip, ev);
-		break;
-	case VICI_SA_IKE_UP:
-		break;
 	}
+	ip->st.stale_states += r.states;
+	ip->st.stale_policies += r.policies;
+	if (r.states || r.policies)
+		log_notice("ipsec: removed %u SA(s) and %u policies that charon no longer knows "
+			   "(charon was killed?)", r.states, r.policies);
 }
 
 /* After a resync: SAs charon no longer has, and tunnels bound to no SA, are stale. */
@@ -248,30 +116,20 @@ static void on_synced(void *ctx, int err)
 			 strerror(-err));
 		return;
 	}
-	for (unsigned int i = 0; i < SA_HASH_SIZE; i++) {
-		struct sa **pp = &ip->table[i];
-
-		while (*pp) {
-			if (!(*pp)->seen) {
-				sa_del(ip, pp, "IPsec SA gone (charon restarted)");
-				continue;
-			}
-			(*pp)->seen = false;
-			pp = &(*pp)->next;
-		}
-	}
+	ipsec_sa_synced(&ip->sas);
 	for (t = ip->lns->tunnel_list; t; t = next) {
 		next = t->next;
 		if (t->require_ipsec && t->peer.mark && t->state != TUNNEL_CLOSING &&
-		    !find(ip, t->peer.mark)) {
+		    !ipsec_sa_find(&ip->sas, t->peer.mark)) {
 			log_notice("ipsec: tunnel %u cleared: charon has no SA with mark %#x",
 				   t->tid, t->peer.mark);
 			ip->st.tunnels_cleared++;
 			l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0, "IPsec SA gone");
 		}
 	}
+	flush_stale_xfrm(ip);
 	ip->synced = true;
-	log_info("ipsec: %u SA(s) in charon", ip->n_sa);
+	log_info("ipsec: %u SA(s) in charon", ip->sas.n);
 }
 
 static void on_state(void *ctx, enum vici_state state, const char *why)
@@ -280,6 +138,7 @@ static void on_state(void *ctx, enum vici_state state, const char *why)
 
 	if (state == VICI_UP) {	/* vici.c logs it */
 		ip->up = true;
+		ip->connected_at = (uint64_t)time(NULL);
 		return;
 	}
 	if (ip->up) {
@@ -291,9 +150,7 @@ static void on_state(void *ctx, enum vici_state state, const char *why)
 			 why ? why : "?");
 	}
 	ip->up = ip->synced = false;
-	for (unsigned int i = 0; i < SA_HASH_SIZE; i++)
-		for (struct sa *s = ip->table[i]; s; s = s->next)
-			s->seen = false;
+	ipsec_sa_lost(&ip->sas);
 }
 
 /* vici_gw logs the outcome of each load round; here it is only counted. */
@@ -402,6 +259,8 @@ struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 		return NULL;
 	ip->loop = loop;
 	ip->lns = lns;
+	ip->l2tp_port = cfg->port ? (uint16_t)cfg->port : VICI_CONN_L2TP_PORT;
+	ipsec_sa_init(&ip->sas, on_sa_gone, ip);
 	snprintf(ip->vici_path, sizeof(ip->vici_path), "%s", cfg->vici_path);
 	vc.path = ip->vici_path;
 	ip->gw = vici_gw_new(&vc, &gw_ops, ip);
@@ -426,14 +285,7 @@ void ipsec_free(struct ipsec *ip)
 	if (ip->ev_attached)
 		vici_ev_detach(&ip->ev);
 	vici_gw_free(ip->gw);
-	for (unsigned int i = 0; i < SA_HASH_SIZE; i++) {
-		while (ip->table[i]) {
-			struct sa *s = ip->table[i];
-
-			ip->table[i] = s->next;
-			free(s);
-		}
-	}
+	ipsec_sa_free(&ip->sas);
 	free(ip);
 }
 
@@ -449,7 +301,7 @@ int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg)
 void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,
 			   struct json_object *o)
 {
-	const struct sa *s = t->peer.mark ? find(ip, t->peer.mark) : NULL;
+	const struct ipsec_sa *s = t->peer.mark ? ipsec_sa_find(&ip->sas, t->peer.mark) : NULL;
 	struct json_object *j;
 	char buf[64];
 
@@ -477,10 +329,12 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 
 	json_object_object_add(j, "charon", json_object_new_string(ip->up ? "up" : "down"));
 	json_object_object_add(j, "vici", json_object_new_string(ip->vici_path));
-	json_object_object_add(j, "sa_count", json_object_new_int64(ip->n_sa));
+	json_object_object_add(j, "sa_count", json_object_new_int64(ip->sas.n));
+#define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))
+	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced);
+#undef S
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->st.f))
-	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(tunnels_cleared);
-	S(charon_lost); S(load_failures);
+	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
 #undef S
 	json_object_object_add(o, "ipsec", j);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The daemon's side of IPsec: charon over VICI (vici_gw.h), and the SA table
- * that ties each L2TP tunnel to the CHILD_SA that carries it.
+ * that ties each L2TP tunnel to the CHILD_SA that carries it (ipsec_sa.h).
  *
  * l2secd keeps its connection and credential loaded in charon (at start, on
  * every (re)connect to charon, and on reload). Every CHILD_SA of it has a
@@ -15,7 +15,10 @@
  *    in cleartext, which the module refuses);
  *  - ike-update (NAT mapping changed): the entry's outer endpoint follows;
  *  - after charon (re)connects, a list-sas resync: tunnels whose mark no SA
- *    has are stale (charon restarted and flushed its SAs) and are cleared.
+ *    has, or whose mark now names an SA with other SPIs (a restarted charon
+ *    hands out its marks again), are stale and are cleared; then the kernel
+ *    SAs and policies of an L2TP connection that charon does not know (a
+ *    charon killed with SIGKILL leaves them) are removed (ipsec_xfrm.h).
  * Single-threaded, on the event loop.
  */
 #ifndef L2SECD_IPSEC_H
@@ -31,9 +34,11 @@
 
 struct ipsec;
 
+/* SA counters are the table's (ipsec_sa.h). */
 struct ipsec_stats {
-	uint64_t sa_up, sa_down, rekeys, nat_updates;
 	uint64_t tunnels_cleared;	/* tunnels whose SA went away */
+	uint64_t stale_states;		/* kernel SAs charon left (ipsec_xfrm.h) */
+	uint64_t stale_policies;
 	uint64_t charon_lost;		/* VICI connection to charon lost */
 	uint64_t load_failures;
 };

@@ -14,7 +14,11 @@
 # injecting into the other's session through its own SA is dropped (wrong_sa).
 # The gateway's charon restarts: l2secd reconnects, reloads the connection,
 # tears the stale tunnels down, and a client connects again. A CHILD_SA rekey
-# during iperf3 keeps the session.
+# during iperf3 keeps the session. The NAT gives c1 another external port: charon
+# (kernel mapping -> update_sa_job) and l2secd follow, the session goes on. The
+# gateway's charon is killed with SIGKILL while two clients are up: l2secd clears
+# the tunnels and the SAs charon left in the kernel, so a stale SA cannot carry a
+# client into the tunnel of another that reconnected first with the same mark.
 # vm-timeout: 600
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
@@ -22,12 +26,6 @@ run=/tmp/l2sec-60
 L2SECD=$L2SEC_BUILD/l2secd
 PSK=l2sec-60-shared-secret
 gw() { ip netns exec gw "$@"; }
-jcheck() {
-	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
-}
-jget() {
-	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
-}
 
 rm -rf "$run"
 mkdir -p "$run/run" "$run/gw" "$run/c1" "$run/c2"
@@ -200,7 +198,14 @@ l2tp_stop() {
 	pkill -f "pppd.*$run/$1/ppp.opts" 2>/dev/null
 }
 client_addr() { cut -d' ' -f2 "$run/$1.up"; }
-ppp_rx() { ip netns exec "$1" cat /sys/class/net/ppp0/statistics/rx_packets 2>/dev/null || echo 0; }
+# ppp_if NS: the client's PPP interface (ppp1 while a hung-up pppd still holds ppp0)
+ppp_if() { cut -d' ' -f1 "$run/$1.up"; }
+ppp_rx() {
+	ip netns exec "$1" cat "/sys/class/net/$(ppp_if "$1")/statistics/rx_packets" 2>/dev/null ||
+		echo 0
+}
+# lan_route NS: the LAN through the client's PPP link
+lan_route() { ip -n "$1" route replace 198.51.100.0/24 dev "$(ppp_if "$1")"; }
 
 # --- gateway ------------------------------------------------------------------------------
 printf 'u1 password pw-1\nu2 password pw-2\n' >"$run/users"
@@ -251,6 +256,10 @@ esp() {
 grew() { [ "${2%% *}" -gt "${1%% *}" ]; }
 # f N WORDS: the Nth of WORDS, 0 if there is none
 f() { local v; v=$(echo "$2" | cut -d' ' -f"$1"); echo "${v:-0}"; }
+# ctl REQUEST: l2secd's control socket's JSON answer
+ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
+# xfrm_marked WHAT: the gateway's xfrm states or policies that carry a mark
+xfrm_marked() { ip -n gw xfrm "$1" list | grep -c 'mark 0x'; }
 
 # --- start: gateway charon (loads nothing), l2secd, the LAN host ---------------------------
 echo "# topology ready [${SECONDS}s]"
@@ -299,7 +308,14 @@ gw "$L2SEC" -j tunnel show >"$out/tunnel-a.json"
 check "gw: the tunnel is bound to an SA from the NAT's address, port 1701" jcheck \
 	"len(j) == 1 and j[0]['peer_addr'] == '203.0.113.1' and j[0]['peer_port'] == 1701 and j[0]['bound'] and j[0]['require_ipsec']" \
 	<"$out/tunnel-a.json"
-ip -n c1 route add 198.51.100.0/24 dev ppp0
+gw "$L2SEC" -r "$run/run" -j session show >"$out/session-a.json"
+check "gw: l2sec session show: c1's SA from charon (the bound SPI and mark, NAT-T), MS-CHAPv2" jcheck \
+	"len(j) == 1 and j[0]['user'] == 'u1' and j[0]['auth'] == 'mschapv2' and j[0]['require_ipsec'] and j[0]['sa']['spi_in'] == $(jget "j[0]['sa']['spi']" <"$out/tunnel-a.json") and j[0]['sa']['mark'] == j[0]['mark'] == $(jget "j[0]['sa']['mark']" <"$out/tunnel-a.json") and j[0]['sa']['encap'] and j[0]['sa']['remote'].startswith('203.0.113.1:')" \
+	<"$out/session-a.json"
+gw "$L2SEC" -r "$run/run" session show >"$out/session-a.txt"
+check "gw: l2sec session show (text) names the SA" grep -Eq \
+	"user u1 auth mschapv2 datapath kernel sa spi-in 0x[0-9a-f]{8} spi-out 0x[0-9a-f]{8} mark 0x[0-9a-f]+ reqid [0-9]+ encap udp remote 203\.0\.113\.1:[0-9]+$" "$out/session-a.txt"
+lan_route c1
 c1_out0=$(esp c1 192.168.1.11 203.0.113.2)
 c1_in0=$(esp c1 203.0.113.2 192.168.1.11)
 gw_in0=$(esp gw 203.0.113.1 203.0.113.2)
@@ -343,7 +359,7 @@ gw "$L2SEC" -j tunnel show >"$out/tunnel-b.json"
 check "gw: two tunnels from 203.0.113.1:1701, each bound to its own SA mark" jcheck \
 	"len(j) == 2 and all(t['peer_addr'] == '203.0.113.1' and t['peer_port'] == 1701 and t['bound'] for t in j) and j[0]['sa']['mark'] != j[1]['sa']['mark'] and j[0]['sa']['spi'] != j[1]['sa']['spi']" \
 	<"$out/tunnel-b.json"
-ip -n c2 route add 198.51.100.0/24 dev ppp0
+lan_route c2
 # c1 pings 2 times, c2 3 times, at once: each must receive exactly its own replies
 b1=$(ppp_rx c1); b2=$(ppp_rx c2)
 t1=$(sess_stats "$a1"); t2=$(sess_stats "$a2")
@@ -459,7 +475,7 @@ check "c1: IKE_SA and CHILD_SA initiated again" client_initiate 1
 l2tp_start c1 u1 pw-1
 check "c1: PPP up again" wait_for 60 test -s "$run/c1.up"
 a1=$(client_addr c1)
-ip -n c1 route add 198.51.100.0/24 dev ppp0
+lan_route c1
 check "c1: pings the LAN host again" ip netns exec c1 ping -c 2 -W 5 198.51.100.2
 
 # --- (e) CHILD_SA rekey during iperf3 ---------------------------------------------------
@@ -479,6 +495,147 @@ check "c1: the CHILD_SA was rekeyed (inbound SPI $spi0 -> $spi1)" \
 	sh -c "[ -n '$spi1' ] && ! echo ' $spi1 ' | grep -q ' $spi0 '"
 check_eq "gw: the same L2TP session after the rekey" "$ids1" "$(sess_ids "$a1")"
 check "c1: pings the LAN host after the rekey" ip netns exec c1 ping -c 2 -W 5 198.51.100.2
+
+# --- (g) the NAT gives c1 another external port --------------------------------------------
+# strongSwan 5.9.8: ESP-in-UDP from a new source port makes the kernel send
+# XFRM_MSG_MAPPING; charon's update_sa_job moves the IKE_SA (the peer is behind a
+# NAT, we are not), raises ike-update and updates the CHILD_SAs' encap ports.
+# No client option is needed: c1's own traffic triggers it.
+ctl "show tunnels" >"$out/ctl-g0.json"
+port0=$(jget "j['tunnels'][0]['sa']['remote'].rsplit(':', 1)[1]" <"$out/ctl-g0.json")
+echo "# c1's external port before: $port0"
+ids1=$(sess_ids "$a1")
+ip netns exec nat nft insert rule ip nat post ip saddr 192.168.1.11 udp sport 4500 \
+	oifname wan counter masquerade to :41000-41999
+# the NAT forgets c1's mapping: its UDP timeouts at 1 s, refreshed by one ping, then idle
+newport=
+for try in 1 2 3; do
+	ip netns exec nat sysctl -qw net.netfilter.nf_conntrack_udp_timeout=1 \
+		net.netfilter.nf_conntrack_udp_timeout_stream=1
+	ip netns exec c1 ping -c 1 -W 5 198.51.100.2 >/dev/null 2>&1
+	sleep 3
+	ip netns exec nat sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600 \
+		net.netfilter.nf_conntrack_udp_timeout_stream=600
+	ip netns exec c1 ping -c 3 -i 0.5 -W 5 198.51.100.2 >"$out/ping-g-c1.txt" 2>&1
+	# the rule is consulted for a new mapping only
+	ip netns exec nat nft list chain ip nat post | grep -q 'counter packets 0 ' || break
+done
+check "nat: c1's ESP-in-UDP leaves from a new mapping (try $try)" sh -c \
+	"ip netns exec nat nft list chain ip nat post | grep -v 'counter packets 0 ' | grep -q 41000-41999"
+check "gw: charon moved c1's IKE_SA to a port of 41000-41999" wait_for 20 sh -c \
+	"timeout 20 swanctl --list-sas --raw --uri unix://$run/gw/charon.vici 2>/dev/null |
+	 grep -qE 'remote-host=203\.0\.113\.1 remote-port=41[0-9]{3} '"
+sw gw --list-sas --raw >"$out/gw-sas-g.txt"
+newport=$(grep -oE 'remote-port=41[0-9]{3}' "$out/gw-sas-g.txt" | head -n 1 | cut -d= -f2)
+echo "# c1's external port after: ${newport:-?}"
+check "l2secd: followed the ike-update" wait_for 10 \
+	grep -q "moved to 203.0.113.1:${newport:-none} (NAT mapping changed)" "$out/l2secd.log"
+ctl "show tunnels" >"$out/ctl-g1.json"
+check "l2secd: show tunnels has the SA at 203.0.113.1:$newport" jcheck \
+	"len(j['tunnels']) == 1 and j['tunnels'][0]['sa']['remote'] == '203.0.113.1:${newport:-none}'" \
+	<"$out/ctl-g1.json"
+check "gw: the outbound SA is UDP-encapsulated to port $newport" sh -c \
+	"ip -n gw xfrm state list src 203.0.113.2 dst 203.0.113.1 | grep -q 'encap type espinudp sport 4500 dport ${newport:-none} '"
+check_eq "gw: the same L2TP session after the port change" "$ids1" "$(sess_ids "$a1")"
+b1=$(ppp_rx c1)
+gw_out0=$(esp gw 203.0.113.2 203.0.113.1)
+check "c1: pings the LAN host" ip netns exec c1 ping -c 3 -i 0.3 -W 5 198.51.100.2
+check_eq "c1 received its 3 replies" 3 $(( $(ppp_rx c1) - b1 ))
+check "lan: pings c1 ($a1) through the gateway" ip netns exec lan ping -c 2 -W 5 "$a1"
+check "gw: ESP out counters grew" grew "$gw_out0" "$(esp gw 203.0.113.2 203.0.113.1)"
+ip netns exec nat nft flush chain ip nat post
+ip netns exec nat nft add rule ip nat post oifname wan masquerade
+
+# --- (h) the gateway's charon is killed with SIGKILL while two clients are up -------------
+l2tp_stop c2
+sw c2 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
+check "c2: IKE_SA and CHILD_SA initiated" client_initiate 2
+l2tp_start c2 u2 pw-2
+check "c2: PPP up" wait_for 60 test -s "$run/c2.up"
+a2=$(client_addr c2)
+lan_route c2
+ctl "show tunnels" >"$out/ctl-h0.json"
+check "gw: two tunnels, each with its SA" jcheck \
+	"len([t for t in j['tunnels'] if t['state'] == 'established' and 'sa' in t]) == 2" <"$out/ctl-h0.json"
+ip -n gw xfrm state list >"$out/xfrm-state-h0.txt"
+ip -n gw xfrm policy list >"$out/xfrm-policy-h0.txt"
+nst=$(xfrm_marked state)
+pid=$(cat "$run/gw/charon.pid")
+{ kill -KILL "$pid"; wait "$pid"; } 2>/dev/null	# (wait: no "Killed" from bash)
+check "l2secd: charon went away" wait_for 30 sh -c \
+	"[ \$(grep -c 'vici: connection to charon lost' $out/l2secd.log) -ge 2 ]"
+check "gw: the killed charon's $nst SAs are still in the kernel" \
+	test "$(xfrm_marked state)" -eq "$nst" -a "$nst" -ge 4
+charon_start gw
+check "gw: charon starts again" charon_wait gw
+check "l2secd: connected to charon again, connection and PSK loaded" wait_for 60 sh -c \
+	"[ \$(grep -c \"vici: connection 'l2sec' and its .* loaded into charon\" $out/l2secd.log) -ge 3 ]"
+check "gw: the stale tunnels are cleared" wait_for 30 sh -c \
+	"[ \$(ip netns exec gw $L2SEC -j tunnel show | grep -o '\"tunnel_id\"' | wc -l) -eq 0 ]"
+check "gw: the killed charon's SAs are gone from the kernel" wait_for 30 \
+	sh -c "[ \$(ip -n gw xfrm state list | grep -c 'mark 0x') -eq 0 ]"
+check "gw: and its policies" wait_for 30 \
+	sh -c "[ \$(ip -n gw xfrm policy list | grep -c 'mark 0x') -eq 0 ]"
+check "l2secd: says it removed them" grep -q \
+	"ipsec: removed [1-9][0-9]* SA(s) and [1-9][0-9]* policies that charon no longer knows" \
+	"$out/l2secd.log"
+ip -n gw xfrm state list >"$out/xfrm-state-h1.txt"
+ip -n gw xfrm policy list >"$out/xfrm-policy-h1.txt"
+# c2 first: the new charon's first CHILD_SA takes mark 1 again, c1's old mark
+l2tp_stop c2
+sw c2 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
+check "c2: connects again" client_initiate 2
+l2tp_start c2 u2 pw-2
+check "c2: PPP up again" wait_for 60 test -s "$run/c2.up"
+a2=$(client_addr c2)
+lan_route c2
+ctl "show tunnels" >"$out/ctl-h1.json"
+mark2=$(jget "j['tunnels'][0]['sa']['mark']" <"$out/ctl-h1.json")
+echo "# c2's new SA mark: $mark2"
+# c1 still has its old SA (client side): what it sends for c2's session through it
+# must go nowhere (xl2tpd stops first: the injector takes its port)
+l2tp_stop c1
+set -- $(sess_ids "$a2")
+ip netns exec lan /usr/bin/python3 "$L2SEC_TOP/tests/vm/pkt/l2tp.py" sink 198.51.100.2 5000 15 \
+	>"$out/sink-h.txt" 2>&1 &
+wait_for 30 grep -q ready "$out/sink-h.txt"
+esp_h0=$(esp c1 192.168.1.11 203.0.113.2)
+nostate0=$(ip netns exec gw awk '/^XfrmInNoStates/ { print $2 }' /proc/net/xfrm_stat)
+check "c1: sends 3 data packets for c2's new session through its old SA" \
+	ip netns exec c1 /usr/bin/python3 "$run/inject.py" "$L2SEC_TOP/tests/vm/pkt" "$1" "$2" "$a2"
+sleep 2
+check "c1: they left through c1's old SA" grew "$esp_h0" "$(esp c1 192.168.1.11 203.0.113.2)"
+nostate1=$(ip netns exec gw awk '/^XfrmInNoStates/ { print $2 }' /proc/net/xfrm_stat)
+check "gw: xfrm has no SA for them any more (XfrmInNoStates $nostate0 -> $nostate1)" \
+	test $((nostate1 - nostate0)) -ge 3
+check "lan: nothing of c1's arrived through c2's session" sh -c "! grep -q '^got' $out/sink-h.txt"
+sw c1 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
+check "c1: connects again" client_initiate 1
+l2tp_start c1 u1 pw-1
+check "c1: PPP up again" wait_for 60 test -s "$run/c1.up"
+a1=$(client_addr c1)
+lan_route c1
+ctl "show tunnels" >"$out/ctl-h2.json"
+sw gw --list-sas --raw >"$out/gw-sas-h.txt"
+check "gw: two tunnels on two SA marks, each SA's SPIs as charon has them" /usr/bin/python3 -c '
+import json, sys
+t = [x for x in json.load(open(sys.argv[1]))["tunnels"] if x["state"] == "established"]
+sas = open(sys.argv[2]).read()
+ok = len(t) == 2 and t[0]["sa"]["mark"] != t[1]["sa"]["mark"]
+for x in t:
+    ok = ok and ("spi-in=%s" % x["sa"]["spi_in"]) in sas and ("spi-out=%s" % x["sa"]["spi_out"]) in sas
+sys.exit(0 if ok else 1)' "$out/ctl-h2.json" "$out/gw-sas-h.txt"
+b1=$(ppp_rx c1); b2=$(ppp_rx c2)
+ip netns exec c1 ping -c 2 -i 0.3 -W 5 198.51.100.2 >"$out/ping-h-c1.txt" 2>&1 &
+p1=$!
+ip netns exec c2 ping -c 3 -i 0.3 -W 5 198.51.100.2 >"$out/ping-h-c2.txt" 2>&1 &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+check_eq "c1 and c2 ping the LAN host at once (exit status)" "0 0" "$r1 $r2"
+check_eq "c1 received exactly its 2 replies" 2 $(( $(ppp_rx c1) - b1 ))
+check_eq "c2 received exactly its 3 replies" 3 $(( $(ppp_rx c2) - b2 ))
+l2tp_stop c2
 
 gw "$L2SEC" -j -s stats >"$out/stats-end.json" 2>&1
 gw "$L2SEC" -j -s tunnel show >"$out/tunnels-end.json" 2>&1

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SA table (ipsec_sa.c) that binds tunnels to CHILD_SAs, fed as charon
+ * feeds it: SAs up, rekeyed, moved by the NAT, down; and a resync against
+ * charon's list after a reconnect, including a charon that was killed and
+ * restarted and hands out the same marks to other SAs. The owner's gone()
+ * callback (which clears the tunnels of a mark) must be called exactly for
+ * the SAs that went. Also the classification of xfrm policies as l2sec's.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ipsec_sa.h"
+#include "ipsec_xfrm.h"
+#include "log.h"
+#include "vici_conn.h"
+
+/* --- helpers ----------------------------------------------------------------------- */
+
+static uint32_t gone_marks[16];
+static unsigned int n_gone;
+
+static void on_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
+{
+	(void)ctx;
+	assert_non_null(why);
+	if (n_gone < 16)
+		gone_marks[n_gone] = sa->mark;
+	n_gone++;
+}
+
+static struct ipsec_sa_table T;
+
+static int setup(void **state)
+{
+	(void)state;
+	n_gone = 0;
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	ipsec_sa_init(&T, on_gone, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ipsec_sa_free(&T);
+	return 0;
+}
+
+static void child(struct vici_child_info *c, uint32_t id, uint32_t mark, uint32_t spi_in,
+		  uint32_t spi_out)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", VICI_CONN_CHILD_NAME);
+	snprintf(c->state, sizeof(c->state), "INSTALLED");
+	c->uniqueid = id;
+	c->reqid = id;
+	c->has_spi = true;
+	c->spi_in = spi_in;
+	c->spi_out = spi_out;
+	c->has_mark_in = c->has_mark_out = true;
+	c->mark_in = c->mark_out = mark;
+	c->mark_mask_in = c->mark_mask_out = 0xffffffff;
+	c->encap = true;
+}
+
+/* An event of IKE_SA ike_id of conn, from 203.0.113.1:port, with one CHILD_SA. */
+static struct vici_sa_event ev(enum vici_sa_kind kind, const char *conn, uint32_t ike_id,
+			       uint16_t port, uint32_t child_id, uint32_t mark,
+			       uint32_t spi_in, uint32_t spi_out)
+{
+	struct vici_sa_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = kind;
+	snprintf(e.ike.name, sizeof(e.ike.name), "%s", conn);
+	e.ike.uniqueid = ike_id;
+	e.ike.remote.family = AF_INET;
+	inet_pton(AF_INET, "203.0.113.1", &e.ike.remote.a.v4);
+	e.ike.remote.port = port;
+	if (kind != VICI_SA_IKE_DOWN && kind != VICI_SA_IKE_UPDATE && kind != VICI_SA_IKE_UP) {
+		child(&e.child[0], child_id, mark, spi_in, spi_out);
+		e.n_children = 1;
+	}
+	return e;
+}
+
+static void feed(struct vici_sa_event e)
+{
+	ipsec_sa_event(&T, &e);
+}
+
+static void up(uint32_t ike, uint16_t port, uint32_t child_id, uint32_t mark, uint32_t in,
+	       uint32_t out)
+{
+	feed(ev(VICI_SA_CHILD_UP, VICI_CONN_DEFAULT_NAME, ike, port, child_id, mark, in, out));
+}
+
+static void listed(uint32_t ike, uint16_t port, uint32_t child_id, uint32_t mark,
+		   uint32_t in, uint32_t out)
+{
+	feed(ev(VICI_SA_LIST, VICI_CONN_DEFAULT_NAME, ike, port, child_id, mark, in, out));
+}
+
+/* --- cases ----------------------------------------------------------------------------- */
+
+static void test_add_find_delete(void **state)
+{
+	const struct ipsec_sa *s;
+
+	(void)state;
+	up(1, 4500, 1, 1, 0xc1000001, 0x0c000001);
+	up(2, 1024, 2, 2, 0xc2000002, 0x0c000002);
+	assert_int_equal(T.n, 2);
+	s = ipsec_sa_find(&T, 2);
+	assert_non_null(s);
+	assert_int_equal(s->ike_id, 2);
+	assert_int_equal(s->spi_in, 0xc2000002);
+	assert_int_equal(s->spi_out, 0x0c000002);
+	assert_int_equal(s->remote.port, 1024);
+	assert_true(s->encap);
+	assert_null(ipsec_sa_find(&T, 3));
+
+	/* a down event of another CHILD_SA with that mark changes nothing */
+	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 2, 1024, 9, 2, 1, 1));
+	assert_int_equal(n_gone, 0);
+	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 2, 1024, 2, 2, 0xc2000002, 0x0c000002));
+	assert_int_equal(n_gone, 1);
+	assert_int_equal(gone_marks[0], 2);
+	assert_null(ipsec_sa_find(&T, 2));
+	feed(ev(VICI_SA_IKE_DOWN, VICI_CONN_DEFAULT_NAME, 1, 4500, 0, 0, 0, 0));
+	assert_int_equal(n_gone, 2);
+	assert_int_equal(gone_marks[1], 1);
+	assert_int_equal(T.n, 0);
+	assert_int_equal(T.st.sa_up, 2);
+	assert_int_equal(T.st.sa_down, 2);
+}
+
+static void test_other_connections_ignored(void **state)
+{
+	struct vici_sa_event e;
+
+	(void)state;
+	feed(ev(VICI_SA_CHILD_UP, "site-to-site", 1, 500, 1, 7, 0xa, 0xb));
+	e = ev(VICI_SA_CHILD_UP, VICI_CONN_DEFAULT_NAME, 2, 500, 2, 8, 0xc, 0xd);
+	snprintf(e.child[0].name, sizeof(e.child[0].name), "other-child");
+	feed(e);
+	e = ev(VICI_SA_CHILD_UP, VICI_CONN_DEFAULT_NAME, 3, 500, 3, 0, 0xe, 0xf);
+	e.child[0].has_mark_in = false;	/* no mark: cannot be bound, not entered */
+	feed(e);
+	e = ev(VICI_SA_CHILD_UP, VICI_CONN_DEFAULT_NAME, 4, 500, 4, 9, 0x1, 0x2);
+	snprintf(e.child[0].state, sizeof(e.child[0].state), "INSTALLING");
+	feed(e);
+	assert_int_equal(T.n, 0);
+	/* and their down events do not take ours */
+	up(5, 4500, 5, 7, 0x10, 0x11);
+	feed(ev(VICI_SA_IKE_DOWN, "site-to-site", 5, 500, 0, 0, 0, 0));
+	assert_int_equal(T.n, 1);
+	assert_int_equal(n_gone, 0);
+}
+
+static void test_rekey_keeps_mark(void **state)
+{
+	struct vici_sa_event e;
+	const struct ipsec_sa *s;
+
+	(void)state;
+	up(1, 4500, 1, 1, 0xc1000001, 0x0c000001);
+	e = ev(VICI_SA_CHILD_REKEY, VICI_CONN_DEFAULT_NAME, 1, 4500, 1, 1, 0xc1000001, 0x0c000001);
+	child(&e.child[1], 2, 1, 0xc1000002, 0x0c000002);
+	e.n_children = 2;
+	feed(e);
+	s = ipsec_sa_find(&T, 1);
+	assert_non_null(s);
+	assert_int_equal(s->child_id, 2);
+	assert_int_equal(s->spi_in, 0xc1000002);
+	assert_int_equal(s->spi_out, 0x0c000002);
+	assert_int_equal(n_gone, 0);
+	assert_int_equal(T.st.rekeys, 1);
+	/* the old CHILD_SA's down event after the rekey leaves the entry */
+	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 1, 4500, 1, 1, 0xc1000001, 0x0c000001));
+	assert_non_null(ipsec_sa_find(&T, 1));
+	assert_int_equal(n_gone, 0);
+}
+
+static void test_rekey_other_mark(void **state)
+{
+	struct vici_sa_event e;
+
+	(void)state;
+	up(1, 4500, 1, 1, 0xa, 0xb);
+	e = ev(VICI_SA_CHILD_REKEY, VICI_CONN_DEFAULT_NAME, 1, 4500, 1, 1, 0xa, 0xb);
+	child(&e.child[1], 2, 5, 0xc, 0xd);
+	e.n_children = 2;
+	feed(e);
+	assert_int_equal(n_gone, 1);
+	assert_int_equal(gone_marks[0], 1);
+	assert_null(ipsec_sa_find(&T, 1));
+	assert_non_null(ipsec_sa_find(&T, 5));
+}
+
+static void test_nat_update(void **state)
+{
+	struct vici_sa_event e;
+
+	(void)state;
+	up(1, 4500, 1, 1, 0xa, 0xb);
+	up(2, 4501, 2, 2, 0xc, 0xd);
+	e = ev(VICI_SA_IKE_UPDATE, VICI_CONN_DEFAULT_NAME, 1, 4500, 0, 0, 0, 0);
+	e.new_remote = e.ike.remote;
+	e.new_remote.port = 41234;
+	feed(e);
+	assert_int_equal(ipsec_sa_find(&T, 1)->remote.port, 41234);
+	assert_int_equal(ipsec_sa_find(&T, 2)->remote.port, 4501);
+	assert_int_equal(ipsec_sa_find(&T, 1)->spi_in, 0xa);
+	assert_int_equal(T.st.nat_updates, 1);
+	assert_int_equal(n_gone, 0);
+}
+
+/* charon still runs (l2secd reconnected, or restarted): the list confirms ours. */
+static void test_resync_same_charon(void **state)
+{
+	(void)state;
+	up(1, 4500, 1, 1, 0xa, 0xb);
+	up(2, 4501, 2, 2, 0xc, 0xd);
+	up(3, 4502, 3, 3, 0xe, 0xf);
+	ipsec_sa_lost(&T);
+	listed(1, 4500, 1, 1, 0xa, 0xb);
+	listed(3, 4502, 3, 3, 0xe, 0xf);
+	feed(ev(VICI_SA_LIST, "site-to-site", 7, 500, 7, 0x77, 0x70, 0x71));
+	ipsec_sa_synced(&T);
+	assert_int_equal(n_gone, 1);
+	assert_int_equal(gone_marks[0], 2);
+	assert_int_equal(T.n, 2);
+	assert_non_null(ipsec_sa_find(&T, 1));
+	assert_non_null(ipsec_sa_find(&T, 3));
+	/* what the kernel may keep: every listed SPI and mark, any connection */
+	assert_true(ipsec_sa_known_spi(&T, 0xa));
+	assert_true(ipsec_sa_known_spi(&T, 0xf));
+	assert_true(ipsec_sa_known_spi(&T, 0x71));
+	assert_false(ipsec_sa_known_spi(&T, 0xc));
+	assert_true(ipsec_sa_known_mark(&T, 0x77));
+	assert_true(ipsec_sa_known_mark(&T, 3));
+	assert_false(ipsec_sa_known_mark(&T, 2));
+	/* a second resync with nothing changed: nothing goes */
+	ipsec_sa_lost(&T);
+	listed(1, 4500, 1, 1, 0xa, 0xb);
+	listed(3, 4502, 3, 3, 0xe, 0xf);
+	ipsec_sa_synced(&T);
+	assert_int_equal(n_gone, 1);
+	assert_int_equal(T.n, 2);
+}
+
+/*
+ * charon killed and restarted: its marks (and ids) start at 1 again. A new
+ * client's SA listed with mark 1 is not the old mark-1 SA: the old entry goes
+ * (its tunnels with it), and the new one is entered with its own SPIs.
+ */
+static void test_resync_restarted_charon(void **state)
+{
+	const struct ipsec_sa *s;
+
+	(void)state;
+	up(1, 4500, 1, 1, 0xa1, 0xb1);
+	up(2, 4501, 2, 2, 0xa2, 0xb2);
+	ipsec_sa_lost(&T);
+	assert_false(ipsec_sa_known_spi(&T, 0xa1));	/* unconfirmed */
+	listed(1, 4501, 1, 1, 0xc1, 0xd1);		/* same ids and mark, other SPIs */
+	assert_int_equal(n_gone, 1);
+	assert_int_equal(gone_marks[0], 1);
+	ipsec_sa_synced(&T);
+	assert_int_equal(n_gone, 2);
+	assert_int_equal(gone_marks[1], 2);
+	assert_int_equal(T.n, 1);
+	s = ipsec_sa_find(&T, 1);
+	assert_non_null(s);
+	assert_int_equal(s->spi_in, 0xc1);
+	assert_int_equal(s->remote.port, 4501);
+	assert_int_equal(T.st.replaced, 1);
+	assert_false(ipsec_sa_known_spi(&T, 0xa1));
+	assert_true(ipsec_sa_known_spi(&T, 0xc1));
+}
+
+/* After a reconnect, an event may come before the list: same rule. */
+static void test_event_before_list(void **state)
+{
+	(void)state;
+	up(1, 4500, 1, 1, 0xa1, 0xb1);
+	ipsec_sa_lost(&T);
+	up(1, 4501, 1, 1, 0xc1, 0xd1);
+	assert_int_equal(n_gone, 1);
+	listed(1, 4501, 1, 1, 0xc1, 0xd1);	/* now confirmed: the same SA */
+	ipsec_sa_synced(&T);
+	assert_int_equal(n_gone, 1);
+	assert_int_equal(T.n, 1);
+	/* a confirmed entry is refreshed, not replaced, by another up with its mark */
+	up(2, 4502, 2, 1, 0xe1, 0xf1);
+	assert_int_equal(n_gone, 1);
+	assert_int_equal(ipsec_sa_find(&T, 1)->spi_in, 0xe1);
+}
+
+/* A NAT update for an IKE_SA id of the restarted charon leaves unconfirmed entries. */
+static void test_nat_update_unconfirmed(void **state)
+{
+	struct vici_sa_event e;
+
+	(void)state;
+	up(1, 4500, 1, 1, 0xa, 0xb);
+	ipsec_sa_lost(&T);
+	e = ev(VICI_SA_IKE_UPDATE, VICI_CONN_DEFAULT_NAME, 1, 4500, 0, 0, 0, 0);
+	e.new_remote = e.ike.remote;
+	e.new_remote.port = 5000;
+	feed(e);
+	assert_int_equal(ipsec_sa_find(&T, 1)->remote.port, 4500);
+}
+
+static void test_many(void **state)
+{
+	(void)state;
+	for (uint32_t i = 1; i <= 3000; i++)
+		up(i, 4500, i, i, 0x10000 + i, 0x20000 + i);
+	assert_int_equal(T.n, 3000);
+	ipsec_sa_lost(&T);
+	for (uint32_t i = 1; i <= 3000; i += 2)
+		listed(i, 4500, i, i, 0x10000 + i, 0x20000 + i);
+	ipsec_sa_synced(&T);
+	assert_int_equal(T.n, 1500);
+	assert_int_equal(n_gone, 1500);
+	assert_non_null(ipsec_sa_find(&T, 2999));
+	assert_null(ipsec_sa_find(&T, 3000));
+	assert_true(ipsec_sa_known_spi(&T, 0x20000 + 2999));
+}
+
+static struct xfrm_userpolicy_info policy(uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	struct xfrm_userpolicy_info p;
+
+	memset(&p, 0, sizeof(p));
+	p.action = XFRM_POLICY_ALLOW;
+	p.sel.proto = proto;
+	p.sel.sport = htons(sport);
+	p.sel.sport_mask = sport ? 0xffff : 0;
+	p.sel.dport = htons(dport);
+	p.sel.dport_mask = dport ? 0xffff : 0;
+	return p;
+}
+
+static void test_xfrm_policy_is_l2sec(void **state)
+{
+	struct xfrm_mark m = { .v = 1, .m = 0xffffffff }, none = { 0 };
+	struct xfrm_userpolicy_info p;
+
+	(void)state;
+	p = policy(IPPROTO_UDP, 1701, 0);		/* out */
+	assert_true(ipsec_xfrm_policy_is_l2sec(&p, &m, true, 1701));
+	p = policy(IPPROTO_UDP, 0, 1701);		/* in */
+	assert_true(ipsec_xfrm_policy_is_l2sec(&p, &m, true, 1701));
+	assert_false(ipsec_xfrm_policy_is_l2sec(&p, &none, true, 1701));	/* no mark */
+	assert_false(ipsec_xfrm_policy_is_l2sec(&p, &m, false, 1701));	/* tunnel mode */
+	assert_false(ipsec_xfrm_policy_is_l2sec(&p, &m, true, 1702));	/* other port */
+	p = policy(IPPROTO_TCP, 0, 1701);
+	assert_false(ipsec_xfrm_policy_is_l2sec(&p, &m, true, 1701));
+	p = policy(0, 0, 0);				/* a host-to-host policy */
+	assert_false(ipsec_xfrm_policy_is_l2sec(&p, &m, true, 1701));
+	p = policy(IPPROTO_UDP, 0, 1701);
+	p.action = XFRM_POLICY_BLOCK;
+	assert_false(ipsec_xfrm_policy_is_l2sec(&p, &m, true, 1701));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_add_find_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_connections_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_keeps_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_other_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nat_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resync_same_charon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resync_restarted_charon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_before_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nat_update_unconfirmed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xfrm_policy_is_l2sec, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
