@@ -27,7 +27,10 @@
  *   (newlink/dellink) and read under RCU.
  * - Tunnel binding (bound, bind_mark, sa) is written under tunnel->sa_lock
  *   (a spinlock, BH-safe: the first packet binds from softirq); the fast
- *   path reads `bound` with smp_load_acquire and then bind_mark.
+ *   path reads `bound` with smp_load_acquire and then bind_mark, and
+ *   sa_seen, sa_spi and sa_ports with READ_ONCE: it takes the lock only
+ *   when the packet's SA differs from the one recorded in `sa` (the first
+ *   packet, a rekey's new SPI, a NAT's new port).
  * - Counters are per-cpu, updated with BH disabled (softirq receive,
  *   ndo_start_xmit) under u64_stats_sync.
  */
@@ -173,7 +176,9 @@ struct l2sec_tunnel {
 	int bound;			/* smp_store_release after bind_mark */
 	u32 bind_mark;
 	bool sa_seen;
-	struct l2sec_sa_info sa;
+	u32 sa_spi;			/* sa.spi and (encap sport << 16 | dport), */
+	u32 sa_ports;			/* WRITE_ONCE under sa_lock, for the fast path */
+	struct l2sec_sa_info sa;	/* the SA that carried the last packet */
 
 	struct l2sec_pcpu_stats __percpu *stats;
 };

@@ -598,7 +598,7 @@ static void l2sec_tunnel_bind(struct l2sec_tunnel *t, bool bind, u32 mark)
 	t->bind_mark = mark;
 	smp_store_release(&t->bound, bind);
 	if (!bind)
-		t->sa_seen = false;
+		WRITE_ONCE(t->sa_seen, false);
 	spin_unlock_bh(&t->sa_lock);
 }
 

@@ -133,17 +133,21 @@ static bool l2sec_esp_transport(struct sk_buff *skb, struct l2sec_sa_info *sa)
 
 /*
  * Is the packet's SA the tunnel's?  An unbound tunnel is bound here to the
- * SA of its first packet, and the daemon is told (TUNNEL_NTF_BOUND).
+ * SA of its first packet, and the daemon is told (TUNNEL_NTF_BOUND).  The
+ * SA's details (for `l2sec tunnel show`) follow the SA that carries the
+ * tunnel: a rekey's new SPI, a NAT's new port.
  */
 static bool l2sec_sa_check(struct l2sec_net *ln, struct l2sec_tunnel *t,
 			   const struct l2sec_sa_info *sa)
 {
+	u32 ports = (u32)sa->encap_sport << 16 | sa->encap_dport;
 	bool ok = true, newly = false;
 
 	if (smp_load_acquire(&t->bound)) {
 		if (READ_ONCE(t->bind_mark) != sa->mark)
 			return false;
-		if (likely(READ_ONCE(t->sa_seen)))
+		if (likely(READ_ONCE(t->sa_seen) && READ_ONCE(t->sa_spi) == sa->spi &&
+			   READ_ONCE(t->sa_ports) == ports))
 			return true;
 	}
 	spin_lock(&t->sa_lock);
@@ -154,9 +158,10 @@ static bool l2sec_sa_check(struct l2sec_net *ln, struct l2sec_tunnel *t,
 	} else if (t->bind_mark != sa->mark) {
 		ok = false;
 	}
-	if (ok && !t->sa_seen) {
-		/* for reporting: SPI, reqid and NAT-T ports of the bound SA */
+	if (ok) {
 		t->sa = *sa;
+		WRITE_ONCE(t->sa_spi, sa->spi);
+		WRITE_ONCE(t->sa_ports, ports);
 		WRITE_ONCE(t->sa_seen, true);
 	}
 	spin_unlock(&t->sa_lock);

@@ -94,7 +94,9 @@
  *   reply: A_TUNNEL_ID, A_PEER_TUNNEL_ID, A_SOCK_ID, A_PEER_ADDR4|6,
  *          A_PEER_PORT, A_LOCAL_ADDR4|6 (if set), A_REQUIRE_IPSEC,
  *          A_OUT_MARK, A_BOUND u8 (1 if bound), A_BIND_MARK (if bound),
- *          A_SA nest (if an SA was seen; see L2SEC_SA_A_*),
+ *          A_SA nest (the SA of the tunnel's latest packet, which
+ *          follows rekeys and NAT port changes; absent until a packet
+ *          came through one; see L2SEC_SA_A_*),
  *          A_SESSION_COUNT u32, A_STATS nest (L2SEC_STATS_A_*)
  * L2SEC_CMD_TUNNEL_NTF_BOUND: sent when the module binds an unbound tunnel
  *   to the SA of its first packet: A_TUNNEL_ID, A_SOCK_ID, A_BIND_MARK,

@@ -543,6 +543,11 @@ check "c1: pings the LAN host" ip netns exec c1 ping -c 3 -i 0.3 -W 5 198.51.100
 check_eq "c1 received its 3 replies" 3 $(( $(ppp_rx c1) - b1 ))
 check "lan: pings c1 ($a1) through the gateway" ip netns exec lan ping -c 2 -W 5 "$a1"
 check "gw: ESP out counters grew" grew "$gw_out0" "$(esp gw 203.0.113.2 203.0.113.1)"
+# the module records the SA of the tunnel's latest packet: the new port now
+gw "$L2SEC" -j tunnel show >"$out/tunnel-g.json"
+check "gw: l2sec tunnel show: the SA's NAT-T ports are 4500:$newport" jcheck \
+	"len(j) == 1 and j[0]['sa']['encap_sport'] == ${newport:-0} and j[0]['sa']['encap_dport'] == 4500" \
+	<"$out/tunnel-g.json"
 ip netns exec nat nft flush chain ip nat post
 ip netns exec nat nft add rule ip nat post oifname wan masquerade
 
