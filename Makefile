@@ -64,7 +64,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell bench \
+.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell bench \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -87,6 +87,16 @@ module: $(MOD_SRCS)
 	@mkdir -p $(MOD_DIR)/kernel $(MOD_DIR)/uapi
 	@for f in $(MOD_SRCS); do cmp -s $$f $(MOD_DIR)/$$f || cp $$f $(MOD_DIR)/$$f; done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(MOD_DIR) $(if $(C),C=$(C)) modules
+
+# The benchmarks' frame injector (tests/bench/inject), never installed.
+INJECT_DIR = build/mod/$(KVER)/inject
+INJECT_SRCS := $(wildcard tests/bench/inject/*)
+
+bench-module: $(INJECT_SRCS)
+	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): make KVER=<version>" >&2; exit 1; }
+	@mkdir -p $(INJECT_DIR)
+	@for f in $(INJECT_SRCS); do cmp -s $$f $(INJECT_DIR)/$${f##*/} || cp $$f $(INJECT_DIR)/; done
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(INJECT_DIR) $(if $(C),C=$(C)) modules
 
 # --- userspace ---------------------------------------------------------------
 build/obj/%.o: %.c
@@ -171,9 +181,11 @@ vm-test: all
 vm-shell: all
 	tests/vm/run -k "$(or $(K),$(KVER))" -s
 
-# Benchmarks (docs/PERFORMANCE.md): one guest boot, paths alternating.
+# Benchmarks (docs/PERFORMANCE.md): one guest boot, paths alternating; by
+# default one vCPU whose clock counts instructions (VM_ACCEL=icount, VM_SMP=1).
 bench: all
-	tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench
+	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
+		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench
 
 check:
 	tests/check.sh

@@ -5,12 +5,14 @@
 #
 #   cl (192.0.2.2, LAC: xl2tpd + pppd)  --veth--  gw (192.0.2.1 xl2tpd LNS,
 #                                                    192.0.2.3 l2sec socket)
-# Receive: l2sec-blast injects pre-built frames on cl's veth (a packet socket,
-# the same cost for every path); gw decapsulates them (l2sec0 for l2sec, ppp0
-# for mainline, nothing for plain forwarding) and forwards the inner packets to
-# a dummy device, whose byte counter says how many made it through. Two inner
-# streams: one UDP datagram repeated (nothing for GRO to merge), and one TCP
-# flow's consecutive segments (an upload, as GRO sees it).
+# Receive: l2sec_inject.ko (tests/bench/inject) receives pre-built frames from
+# the client on gw's nic0 (a dummy device standing for a NIC) as a NIC's NAPI
+# poll does: 64 frames a poll, through GRO, with a CHECKSUM_COMPLETE sum; the
+# same frames and cost for every path. gw decapsulates them (l2sec0 for l2sec,
+# ppp0 for mainline, nothing for plain forwarding) and forwards the inner
+# packets to a dummy device, whose byte counter says how many made it through.
+# Two inner streams: one UDP datagram repeated (nothing for GRO to merge), and
+# one TCP flow's consecutive segments (an upload, as GRO sees it).
 # Transmit: a UDP sender in gw sends to the client's inner address (through
 # l2sec0 or ppp0, or directly for plain forwarding); gw's veth counts what leaves,
 # and the client drops the data (not the L2TP control messages or ARP) at ingress.
@@ -22,11 +24,10 @@ CTL=$L2SEC_BUILD/tests/l2sec-ctl
 SECS=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 SIZE=${BENCH_SIZE:-1200}
-# BENCH_CPUS=shared: the injector and gw's receive path share a vCPU (veth hands
-# the frame over in the sender's context); split: the injector runs on CPU 0 and
-# RPS moves gw's receive processing to CPU 1, so a receive rate is the path's own
-# (what the injector offers beyond it is dropped at CPU 1's backlog and counted).
-CPUS=${BENCH_CPUS:-split}
+# BENCH_CSUM: what the NIC says of the frames' checksums (complete, unnecessary:
+# the outer UDP checksum verified, as after ESP; none); BENCH_BURST: frames a poll
+CSUM=${BENCH_CSUM:-complete}
+BURST=${BENCH_BURST:-64}
 out=${L2SEC_TEST_OUT:-/tmp}
 w=/tmp/bench
 mkdir -p $w
@@ -34,6 +35,7 @@ gw() { ip netns exec gw "$@"; }
 cl() { ip netns exec cl "$@"; }
 
 modprobe -a l2tp_ppp ppp_generic l2sec || exit 1
+insmod "$L2SEC_BUILD/mod/$(uname -r)/inject/l2sec_inject.ko" || exit 1
 netns_add gw cl
 veth gw eth0 192.0.2.1/24 cl eth0 192.0.2.2/24 || exit 1
 gw ip addr add 192.0.2.3/24 dev eth0
@@ -42,19 +44,16 @@ gw sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
 gw ip link add sink0 type dummy
 gw sysctl -qw net.ipv6.conf.sink0.disable_ipv6=1	# only the forwarded packets on its counters
 gw ip link set sink0 up
+# nic0: the NIC the injector receives the client's frames on
+gw ip link add nic0 type dummy
+gw sysctl -qw net.ipv6.conf.nic0.disable_ipv6=1
+gw ip link set nic0 up
+nicmac=$(gw cat /sys/class/net/nic0/address)
 gw ip route add 198.51.100.0/24 dev sink0
 gwmac=$(gw cat /sys/class/net/eth0/address)
 cl ip neigh replace 192.0.2.1 lladdr "$gwmac" dev eth0
 cl ip neigh replace 192.0.2.3 lladdr "$gwmac" dev eth0
 gw ip neigh replace 192.0.2.2 lladdr "$(cl cat /sys/class/net/eth0/address)" dev eth0
-PIN=
-if [ "$CPUS" = split ]; then
-	[ "$(nproc)" -ge 2 ] || { t_fail "BENCH_CPUS=split needs 2 vCPUs (have $(nproc))"; t_done; }
-	gw sh -c 'echo 2 >/sys/class/net/eth0/queues/rx-0/rps_cpus' ||
-		{ t_fail "RPS on gw's veth"; t_done; }
-	PIN="taskset -c 0"
-fi
-
 # --- mainline: xl2tpd LNS in gw, LAC in cl, pppd in kernel mode ---------------
 for side in gw cl; do
 	mkdir -p $w/$side
@@ -132,39 +131,31 @@ sinkcount() { gw cat /sys/class/net/sink0/statistics/tx_bytes; }
 sinkpkts() { gw cat /sys/class/net/sink0/statistics/tx_packets; }
 txcount() { gw cat /sys/class/net/eth0/statistics/tx_packets; }
 
-# cpu1_busy: CPU 1's busy time so far, in clock ticks (all but idle and iowait)
-cpu1_busy() { awk '$1 == "cpu1" {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
-HZ_TICKS=$(getconf CLK_TCK)
-
 # rx STREAM PATH: one receive run of a UDP or TCP (one flow) stream; prints
-# the inner packets per second forwarded to sink0 and, with BENCH_CPUS=split,
-# the receive capacity: those packets per second of CPU 1's busy time (what
-# the path costs, whatever the injector's own speed).
+# the inner segments per second forwarded to sink0 (of the injector's time).
 rx() {
 	# sink0 counts, per packet, its headers (Ethernet: dummy is one, IPv4, UDP or
 	# TCP) once and the payload of every segment GRO merged into it
-	local before after p0 p1 c0 c1 segs tcp= hdr=$((14 + 20 + 8))
+	local before after p0 p1 segs out tcp= hdr=$((14 + 20 + 8))
 	[ "$1" = tcp ] && tcp=tcp hdr=$((14 + 20 + 20))
 	before=$(sinkcount)
 	p0=$(sinkpkts)
-	c0=$(cpu1_busy)
 	case $2 in
-	l2sec) cl $PIN "$BLAST" inject eth0 "$gwmac" 192.0.2.2 1702 192.0.2.3 1701 "$SECS" "$SIZE" \
-		l2tp 7 7 10.99.0.2 198.51.100.1 5001 $tcp >/dev/null ;;
-	mainline) cl $PIN "$BLAST" inject eth0 "$gwmac" 192.0.2.2 1701 192.0.2.1 1701 "$SECS" "$SIZE" \
-		l2tp "$m_tid" "$m_sid" "$m_cl" 198.51.100.1 5001 $tcp >/dev/null ;;
-	plain) cl $PIN "$BLAST" inject eth0 "$gwmac" 192.0.2.2 40000 198.51.100.1 5001 "$SECS" "$SIZE" \
-		$tcp >/dev/null ;;
+	l2sec) out=$(gw "$BLAST" kinject nic0 "$nicmac" 192.0.2.2 1702 192.0.2.3 1701 "$SECS" \
+		"$SIZE" l2tp 7 7 10.99.0.2 198.51.100.1 5001 $tcp csum "$CSUM" burst "$BURST") ;;
+	mainline) out=$(gw "$BLAST" kinject nic0 "$nicmac" 192.0.2.2 1701 192.0.2.1 1701 "$SECS" \
+		"$SIZE" l2tp "$m_tid" "$m_sid" "$m_cl" 198.51.100.1 5001 $tcp csum "$CSUM" \
+		burst "$BURST") ;;
+	plain) out=$(gw "$BLAST" kinject nic0 "$nicmac" 192.0.2.2 40000 198.51.100.1 5001 "$SECS" \
+		"$SIZE" $tcp csum "$CSUM" burst "$BURST") ;;
 	esac
-	c1=$(cpu1_busy)
 	after=$(sinkcount)
 	p1=$(sinkpkts)
 	segs=$(((after - before - (p1 - p0) * hdr) / SIZE))
-	# how much GRO merged: segments in the packets that reached sink0
-	echo "# rx $1 $2: $segs segments in $((p1 - p0)) packets, CPU 1 busy $((c1 - c0)) ticks" >&2
-	echo $((segs / SECS)) \
-		$([ "$CPUS" = split ] && [ "$c1" -gt "$c0" ] &&
-			echo $((segs * HZ_TICKS / (c1 - c0))) || echo 0)
+	# out: received N dropped D ns T gro G
+	set -- "$1" "$2" $out
+	echo "# rx $1 $2: $4 frames received ($6 dropped), $segs segments forwarded in $((p1 - p0)) packets, gro ${10}" >&2
+	[ "$3" = received ] && [ "$8" -gt 0 ] && echo $((segs * 1000000000 / $8))
 }
 
 # tx udp PATH: one transmit run; prints packets per second leaving gw's veth.
@@ -178,7 +169,7 @@ tx() {
 	before=$(txcount)
 	gw "$BLAST" send "$dst" 5001 "$SECS" "$SIZE" >/dev/null
 	after=$(txcount)
-	echo $(((after - before) / SECS)) 0
+	echo $(((after - before) / SECS))
 }
 
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
@@ -189,23 +180,21 @@ for run in $RUNS; do
 	dir=${run%-*} stream=${run#*-}
 	for path in l2sec mainline plain; do
 		: >$w/$dir-$stream-$path
-		[ "$dir" = rx ] && : >$w/cap-$stream-$path
 	done
 	for r in $(seq "$ROUNDS"); do
 		for path in l2sec mainline plain; do
-			res=$($dir $stream $path)
-			v=${res% *} c=${res#* }
-			echo "# $dir $stream round $r $path: ${v:-none} pps, capacity ${c:-none}"
+			v=$($dir $stream $path)
+			echo "# $dir $stream round $r $path: ${v:-none} pps"
 			echo "${v:-0}" >>$w/$dir-$stream-$path
-			[ "$dir" = rx ] && echo "${c:-0}" >>$w/cap-$stream-$path
 		done
 	done
 done
 
-# Per packet, a run costs the generator plus the path; plain forwarding has
-# the same generator and forwarding, so 1/pps - 1/pps_plain is what the L2TP/PPP
-# path itself adds. "overhead mainline/l2sec" compares those added costs (only
-# when both paths are slower than plain forwarding).
+# Per packet, a run costs the injector (a NIC's share: an skb and a copy) plus
+# the path; plain forwarding has the same injector and forwarding, so
+# 1/pps - 1/pps_plain is what the L2TP/PPP path itself adds. "overhead
+# mainline/l2sec" compares those added costs (only when both paths are slower
+# than plain forwarding).
 ratios() { # L M P
 	awk -v l="$1" -v m="$2" -v u="$3" 'BEGIN {
 		printf "l2sec/mainline=%.2f l2sec/plain=%.2f mainline/plain=%.2f", \
@@ -215,7 +204,7 @@ ratios() { # L M P
 		printf "\n" }'
 }
 {
-	echo "kernel $(uname -r), ${SIZE}-byte payloads, $ROUNDS rounds of ${SECS}s, CPUs $CPUS, medians (packets/s):"
+	echo "kernel $(uname -r), ${SIZE}-byte payloads, $ROUNDS rounds of ${SECS}s, receive: NIC csum $CSUM, bursts of $BURST; medians (packets/s):"
 	for run in $RUNS; do
 		f=$w/${run%-*}-${run#*-}
 		l=$(median <$f-l2sec)
@@ -223,17 +212,6 @@ ratios() { # L M P
 		u=$(median <$f-plain)
 		echo "${run%-*} ${run#*-} l2sec=$l mainline=$m plain=$u $(ratios "$l" "$m" "$u")"
 	done
-	if [ "$CPUS" = split ]; then
-		echo "receive capacity (packets per second of the receiving CPU's busy time):"
-		for run in $RUNS; do
-			[ "${run%-*}" = rx ] || continue
-			stream=${run#*-} f=$w/cap-${run#*-}
-			l=$(median <$f-l2sec)
-			m=$(median <$f-mainline)
-			u=$(median <$f-plain)
-			echo "rxcap $stream l2sec=$l mainline=$m plain=$u $(ratios "$l" "$m" "$u")"
-		done
-	fi
 } | tee "$out/results.txt"
 
 # The numbers mean something only if every path carried traffic.

@@ -2,17 +2,21 @@
 /*
  * l2sec-blast: traffic for benchmarks (tests/bench), built for speed.
  *
- *   l2sec-blast inject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE
- *		[l2tp TID SID ISRC IDST IPORT] [tcp]
- *	Send one pre-built Ethernet/IPv4/UDP frame over and over through a packet
- *	socket on IFNAME for SECONDS: UDP SRC:SPORT -> DST:DPORT with SIZE bytes of
- *	payload, or with "l2tp" an L2TPv2 data message for tunnel TID, session SID
- *	carrying a PPP IPv4 frame (FF 03 00 21) with UDP ISRC -> IDST:IPORT of SIZE
- *	payload bytes. A packet socket costs the sender the same for every
- *	receiver under test, and may use the address and port of a real L2TP peer
- *	that holds them. With "tcp", the (inner) packets are the consecutive
- *	segments of one TCP flow (valid checksums) instead of one UDP datagram
- *	repeated: what GRO can merge. Prints "sent N".
+ *   l2sec-blast kinject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE
+ *		[l2tp TID SID ISRC IDST IPORT] [tcp] [csum none|complete|unnecessary]
+ *		[burst N] [alt-session SID2]
+ *	Have l2sec_inject.ko (tests/bench/inject) receive Ethernet frames to
+ *	DSTMAC on IFNAME, as a NIC's NAPI poll hands them to the stack, for
+ *	SECONDS: UDP SRC:SPORT -> DST:DPORT with SIZE bytes of payload, or with
+ *	"l2tp" an L2TPv2 data message for tunnel TID, session SID carrying a PPP
+ *	IPv4 frame (FF 03 00 21) with UDP ISRC -> IDST:IPORT of SIZE payload
+ *	bytes. With "tcp", the (inner) packets are the consecutive segments of one
+ *	TCP flow (valid checksums) instead of one UDP datagram repeated: what GRO
+ *	can merge. UDP checksums are valid; "csum" says what the NIC reports of
+ *	them (default complete), "burst" how many frames a poll delivers (default
+ *	64), "alt-session" puts every other frame in session SID2. Prints
+ *	"received N dropped D ns T gro G": D of the N dropped at once (the receive
+ *	queue was full: the stack was behind), G 1 if they went through GRO.
  *   l2sec-blast send DST PORT SECONDS SIZE
  *	Send UDP datagrams of SIZE bytes to DST:PORT through the stack (routing,
  *	and whatever device the route names) for SECONDS. Prints "sent N".
@@ -22,18 +26,20 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/if_packet.h>
+#include <fcntl.h>
 #include <net/ethernet.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../bench/inject/l2sec_inject.h"
 
 #define BATCH 64
 #define MAX_PKT 2048
@@ -131,7 +137,7 @@ static size_t build_tcp4(uint8_t *ip, struct in_addr src, unsigned int sport,
 	put16(tcp + 2, dport);
 	put16(tcp + 8, 0);	/* ack number: any, the receiver is forwarding */
 	tcp[12] = 5 << 4;
-	tcp[13] = 0x18;		/* ACK, PSH */
+	tcp[13] = 0x10;		/* ACK; PSH would end GRO's merging at every segment */
 	put16(tcp + 14, 65535);
 	memcpy(pseudo, ip + 12, 8);
 	pseudo[8] = 0;
@@ -150,104 +156,170 @@ static void set_seq(uint8_t *tcp, uint32_t partial, uint32_t seq)
 	put16(tcp + 16, fold(partial + (seq >> 16) + (seq & 0xffff)));
 }
 
+/* The stream both injectors send: one IPv4 packet and how to vary it. */
+struct stream {
+	uint8_t ip[MAX_PKT];	/* the first packet, from its IPv4 header */
+	size_t len;
+	size_t size;		/* (inner) payload bytes */
+	bool tcp;		/* consecutive segments: set_seq at tcp_off */
+	size_t tcp_off;
+	uint32_t partial;
+	bool outer_udp;		/* the outermost header is UDP (not plain TCP) */
+	bool l2tp;
+};
+
 /*
- * inject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE [l2tp TID SID ISRC IDST IPORT] [tcp]
- * With "tcp", the (inner) packets are one TCP flow's consecutive segments of
- * SIZE bytes, as GRO sees them from a real upload; otherwise one UDP datagram
- * sent over and over.
+ * SRC SPORT DST DPORT SECONDS SIZE [l2tp TID SID ISRC IDST IPORT] [tcp]: builds
+ * the stream; *A is the first argument after it.  With "tcp", the (inner)
+ * packets are one TCP flow's consecutive segments of SIZE bytes, as GRO sees
+ * them from a real upload; otherwise one UDP datagram sent over and over.
  */
-static int do_inject(int argc, char **argv)
+static int build_stream(int argc, char **argv, struct stream *st, int *a)
 {
-	static uint8_t frames[BATCH][MAX_PKT], inner[MAX_PKT];
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
+	static uint8_t inner[MAX_PKT];
 	struct in_addr src, dst, isrc, idst;
-	struct mmsghdr msgs[BATCH];
-	struct iovec iovs[BATCH];
-	unsigned long long sent = 0;
-	size_t size, len, payload, tcp_off = 0;
-	uint32_t partial = 0, seq = 1;
-	bool l2tp = false, tcp = false;
-	uint8_t *frame = frames[0];
-	double end;
-	int fd, i, a = 8, one = 1;
+	size_t payload;
+	bool l2tp = false;
 
-	if (argc < 8 || inet_pton(AF_INET, argv[2], &src) != 1 ||
-	    inet_pton(AF_INET, argv[4], &dst) != 1 || parse_mac(argv[1], ll.sll_addr))
+	*a = 6;
+	if (argc < 6 || inet_pton(AF_INET, argv[0], &src) != 1 ||
+	    inet_pton(AF_INET, argv[2], &dst) != 1)
 		return -1;
-	size = strtoul(argv[7], NULL, 10);
-	if (size > MAX_PKT - 128)
+	st->size = strtoul(argv[5], NULL, 10);
+	if (st->size > MAX_PKT - 128)
 		return -1;
-	if (argc > a && !strcmp(argv[a], "l2tp")) {
-		if (argc < a + 6 || inet_pton(AF_INET, argv[a + 3], &isrc) != 1 ||
-		    inet_pton(AF_INET, argv[a + 4], &idst) != 1)
+	if (argc > *a && !strcmp(argv[*a], "l2tp")) {
+		if (argc < *a + 6 || inet_pton(AF_INET, argv[*a + 3], &isrc) != 1 ||
+		    inet_pton(AF_INET, argv[*a + 4], &idst) != 1)
 			return -1;
-		l2tp = true;
-		a += 6;
+		l2tp = st->l2tp = true;
+		*a += 6;
 	}
-	if (argc > a && !strcmp(argv[a], "tcp")) {
-		tcp = true;
-		a++;
+	if (argc > *a && !strcmp(argv[*a], "tcp")) {
+		st->tcp = true;
+		(*a)++;
 	}
-	if (argc != a)
-		return -1;
-	ll.sll_ifindex = if_nametoindex(argv[0]);
-	if (!ll.sll_ifindex)
-		return perror(argv[0]), 1;
-	ll.sll_protocol = htons(ETH_P_IP);
-	ll.sll_halen = ETH_ALEN;
-	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
-	if (fd < 0)
-		return perror("packet socket"), 1;
-	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
-
+	st->outer_udp = l2tp || !st->tcp;
 	if (l2tp) {
 		/* L2TPv2 data header without L, S, O: the common case; PPP FF 03 00 21 */
 		put16(inner, 0x0002);
-		put16(inner + 2, atoi(argv[9]));
-		put16(inner + 4, atoi(argv[10]));
+		put16(inner + 2, atoi(argv[7]));
+		put16(inner + 4, atoi(argv[8]));
 		inner[6] = 0xff;
 		inner[7] = 0x03;
 		put16(inner + 8, 0x0021);
-		payload = 10 + (tcp ? build_tcp4(inner + 10, isrc, 40000, idst, atoi(argv[13]),
-						 size, &partial)
-				    : build_udp4(inner + 10, isrc, 40000, idst, atoi(argv[13]), size));
-		len = build_udp4(frame, src, atoi(argv[3]), dst, atoi(argv[5]), payload);
-		memcpy(frame + 28, inner, payload);
-		tcp_off = 28 + 10 + 20;
-	} else if (tcp) {
-		len = build_tcp4(frame, src, atoi(argv[3]), dst, atoi(argv[5]), size, &partial);
-		tcp_off = 20;
+		payload = 10 + (st->tcp ? build_tcp4(inner + 10, isrc, 40000, idst, atoi(argv[11]),
+						     st->size, &st->partial)
+					: build_udp4(inner + 10, isrc, 40000, idst, atoi(argv[11]),
+						     st->size));
+		st->len = build_udp4(st->ip, src, atoi(argv[1]), dst, atoi(argv[3]), payload);
+		memcpy(st->ip + 28, inner, payload);
+		st->tcp_off = 28 + 10 + 20;
+	} else if (st->tcp) {
+		st->len = build_tcp4(st->ip, src, atoi(argv[1]), dst, atoi(argv[3]), st->size,
+				     &st->partial);
+		st->tcp_off = 20;
 	} else {
-		len = build_udp4(frame, src, atoi(argv[3]), dst, atoi(argv[5]), size);
+		st->len = build_udp4(st->ip, src, atoi(argv[1]), dst, atoi(argv[3]), st->size);
 	}
-	memset(msgs, 0, sizeof(msgs));
-	for (i = 0; i < BATCH; i++) {
-		if (i)
-			memcpy(frames[i], frame, len);
-		iovs[i].iov_base = frames[i];
-		iovs[i].iov_len = len;
-		msgs[i].msg_hdr.msg_name = &ll;
-		msgs[i].msg_hdr.msg_namelen = sizeof(ll);
-		msgs[i].msg_hdr.msg_iov = &iovs[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-	}
-	end = now() + atof(argv[6]);
-	while (now() < end) {
-		int n;
+	return 0;
+}
 
-		if (tcp)
-			for (i = 0; i < BATCH; i++)
-				set_seq(frames[i] + tcp_off, partial, seq + (uint32_t)(i * size));
-		n = sendmmsg(fd, msgs, BATCH, 0);
-		if (n > 0) {
-			sent += n;
-			/* the next batch goes on from the first segment not sent */
-			seq += (uint32_t)(n * size);
-		} else if (n < 0 && errno != ENOBUFS && errno != EAGAIN) {
-			return perror("sendmmsg"), 1;
-		}
+/* The UDP checksum of the IPv4/UDP packet at IP (header length 20). */
+static void set_udp_csum(uint8_t *ip)
+{
+	uint8_t pseudo[12];
+	size_t ulen = (size_t)ip[24] << 8 | ip[25];
+	uint32_t sum;
+	uint16_t c;
+
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_UDP;
+	put16(pseudo + 10, ulen);
+	put16(ip + 26, 0);
+	sum = sum16(ip + 20, ulen & ~1ul, sum16(pseudo, 12, 0));
+	if (ulen & 1)
+		sum += (uint32_t)ip[20 + ulen - 1] << 8;
+	c = fold(sum);
+	put16(ip + 26, c ? c : 0xffff);
+}
+
+/*
+ * kinject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE [l2tp ...] [tcp]
+ *	[csum none|complete|unnecessary] [burst N] [alt-session SID2]
+ * l2sec_inject.ko receives the frames on IFNAME (of this namespace) as a NIC
+ * would: BATCH frames (consecutive segments with "tcp"), received in turn in
+ * bursts of N (default 64) through GRO, with valid UDP checksums and what the
+ * NIC says of them (default complete).  alt-session: every other frame is for
+ * session SID2 of the same tunnel, the inner packets unchanged.
+ */
+static int do_kinject(int argc, char **argv)
+{
+	static uint8_t frames[BATCH][MAX_PKT];
+	static struct stream st;
+	struct l2sec_inject_run r = { .burst = 64, .csum = L2SEC_INJECT_CSUM_COMPLETE };
+	uint8_t mac[ETH_ALEN];
+	size_t flen;
+	int fd, i, a, alt_sid = -1;
+
+	if (argc < 2 || parse_mac(argv[1], mac) || strlen(argv[0]) >= sizeof(r.ifname) ||
+	    build_stream(argc - 2, argv + 2, &st, &a))
+		return -1;
+	for (a += 2; a < argc; a += 2) {
+		if (a + 1 >= argc)
+			return -1;
+		if (!strcmp(argv[a], "csum") && !strcmp(argv[a + 1], "none"))
+			r.csum = L2SEC_INJECT_CSUM_NONE;
+		else if (!strcmp(argv[a], "csum") && !strcmp(argv[a + 1], "complete"))
+			r.csum = L2SEC_INJECT_CSUM_COMPLETE;
+		else if (!strcmp(argv[a], "csum") && !strcmp(argv[a + 1], "unnecessary"))
+			r.csum = L2SEC_INJECT_CSUM_UNNECESSARY;
+		else if (!strcmp(argv[a], "burst"))
+			r.burst = strtoul(argv[a + 1], NULL, 10);
+		else if (!strcmp(argv[a], "alt-session") && st.l2tp)
+			alt_sid = atoi(argv[a + 1]);
+		else
+			return -1;
 	}
-	printf("sent %llu\n", sent);
+	flen = ETH_HLEN + st.len;
+	for (i = 0; i < BATCH; i++) {
+		uint8_t *f = frames[i];
+
+		memcpy(f, mac, ETH_ALEN);
+		memcpy(f + ETH_ALEN, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
+		put16(f + 12, ETH_P_IP);
+		memcpy(f + ETH_HLEN, st.ip, st.len);
+		/* the outer header as a Linux sender makes it: DF, the id counting */
+		put16(f + ETH_HLEN + 4, i);
+		f[ETH_HLEN + 6] |= 0x40;
+		put16(f + ETH_HLEN + 10, 0);
+		put16(f + ETH_HLEN + 10, ip_csum(f + ETH_HLEN, 20));
+		if (st.tcp)
+			set_seq(f + ETH_HLEN + st.tcp_off, st.partial,
+				1 + (uint32_t)(i * st.size));
+		if (alt_sid >= 0 && (i & 1))	/* L2TP session id, in the UDP payload */
+			put16(f + ETH_HLEN + 28 + 4, alt_sid);
+		if (st.outer_udp)
+			set_udp_csum(f + ETH_HLEN);
+	}
+	memcpy(r.ifname, argv[0], strlen(argv[0]) + 1);
+	r.nframes = BATCH;
+	r.frame_len = flen;
+	r.frames = (uintptr_t)frames;
+	r.duration_ns = atof(argv[6]) * 1e9;
+	fd = open("/dev/l2sec_inject", O_RDWR);
+	if (fd < 0)
+		return perror("/dev/l2sec_inject"), 1;
+	/* frames are MAX_PKT apart: hand the module one contiguous copy */
+	if (flen != MAX_PKT) {
+		for (i = 1; i < BATCH; i++)
+			memmove(frames[0] + (size_t)i * flen, frames[i], flen);
+	}
+	if (ioctl(fd, L2SEC_INJECT_RUN, &r) < 0)
+		return perror("L2SEC_INJECT_RUN"), 1;
+	printf("received %llu dropped %llu ns %llu gro %u\n", (unsigned long long)r.received,
+	       (unsigned long long)r.dropped, (unsigned long long)r.elapsed_ns, r.gro);
 	return 0;
 }
 
@@ -343,15 +415,16 @@ int main(int argc, char **argv)
 {
 	int rc = -1;
 
-	if (argc > 1 && !strcmp(argv[1], "inject"))
-		rc = do_inject(argc - 2, argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "kinject"))
+		rc = do_kinject(argc - 2, argv + 2);
 	else if (argc > 1 && !strcmp(argv[1], "send"))
 		rc = do_send(argc - 2, argv + 2);
 	else if (argc > 1 && !strcmp(argv[1], "sink"))
 		rc = do_sink(argc - 2, argv + 2);
 	if (rc < 0) {
-		fprintf(stderr, "usage: l2sec-blast inject IFNAME DSTMAC SRC SPORT DST DPORT "
-			"SECONDS SIZE [l2tp TID SID ISRC IDST IPORT] [tcp]\n"
+		fprintf(stderr, "usage: l2sec-blast kinject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE\n"
+			"               [l2tp TID SID ISRC IDST IPORT] [tcp] [csum none|complete|unnecessary]\n"
+			"               [burst N] [alt-session SID2]\n"
 			"       l2sec-blast send DST PORT SECONDS SIZE\n"
 			"       l2sec-blast sink PORT SECONDS\n");
 		return 2;

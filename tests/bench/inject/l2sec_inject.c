@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l2sec_inject: the receive side of a NIC, for benchmarks only (tests/bench).
+ *
+ * A packet socket hands the receiver one frame per send, processed to the end
+ * before the next: GRO never holds two segments of a flow, and the sender's
+ * system calls are most of what a rate measures.  A NIC delivers a poll's
+ * worth of frames with bottom halves off, through GRO, with the checksum it
+ * computed.  This does the same with frames from user space:
+ * ioctl(L2SEC_INJECT_RUN) on /dev/l2sec_inject receives them on a device of
+ * the caller's namespace in bursts, each burst one NAPI poll of a gro_cells
+ * instance on that device, for the time asked, and says how many it received
+ * in how long.  What the stack does with them is what is measured.
+ *
+ * Locking: one run at a time (inject_lock); the run holds a reference on the
+ * device and its gro_cells live only for the run (added and removed under
+ * RTNL, as a driver adds its NAPI instances).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/miscdevice.h>
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <net/checksum.h>
+#include <net/gro_cells.h>
+#include <net/net_namespace.h>
+
+#include "l2sec_inject.h"
+
+static DEFINE_MUTEX(inject_lock);
+
+static int inject_check(const struct l2sec_inject_run *r)
+{
+	if (!r->nframes || r->nframes > L2SEC_INJECT_MAX_FRAMES ||
+	    r->frame_len < ETH_HLEN + 20 || r->frame_len > L2SEC_INJECT_MAX_LEN ||
+	    !r->burst || r->burst > L2SEC_INJECT_MAX_BURST ||
+	    !r->duration_ns || r->duration_ns > L2SEC_INJECT_MAX_NS ||
+	    r->csum > L2SEC_INJECT_CSUM_UNNECESSARY ||
+	    !memchr(r->ifname, 0, sizeof(r->ifname)))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * One burst: r->burst frames received as one NAPI poll; returns how many were,
+ * and counts in r->dropped those the full receive queue refused.
+ */
+static u32 inject_burst(struct net_device *dev, struct gro_cells *cells,
+			struct l2sec_inject_run *r, const u8 *frames,
+			const __wsum *sums, u32 *next)
+{
+	struct sk_buff *skb;
+	u32 i;
+
+	local_bh_disable();
+	for (i = 0; i < r->burst; i++) {
+		skb = netdev_alloc_skb_ip_align(dev, r->frame_len);
+		if (!skb)
+			break;
+		skb_put_data(skb, frames + (size_t)*next * r->frame_len, r->frame_len);
+		skb->protocol = eth_type_trans(skb, dev);
+		if (r->csum == L2SEC_INJECT_CSUM_COMPLETE) {
+			skb->ip_summed = CHECKSUM_COMPLETE;
+			skb->csum = sums[*next];
+		} else if (r->csum == L2SEC_INJECT_CSUM_UNNECESSARY) {
+			skb->ip_summed = CHECKSUM_UNNECESSARY;
+		}
+		if (gro_cells_receive(cells, skb) != NET_RX_SUCCESS)
+			r->dropped++;
+		*next = (*next + 1) % r->nframes;
+	}
+	local_bh_enable();	/* the poll runs here, as after a NIC's interrupt */
+	return i;
+}
+
+static long inject_run(struct l2sec_inject_run *r, const u8 *frames)
+{
+	struct gro_cells cells = {};
+	struct net_device *dev;
+	__wsum sums[L2SEC_INJECT_MAX_FRAMES];
+	u64 start, end, now = 0;
+	u32 i, next = 0;
+	int err;
+
+	/* what a NIC reporting CHECKSUM_COMPLETE computes as the frame arrives */
+	for (i = 0; i < r->nframes; i++)
+		sums[i] = csum_partial(frames + (size_t)i * r->frame_len + ETH_HLEN,
+				       r->frame_len - ETH_HLEN, 0);
+	dev = dev_get_by_name(current->nsproxy->net_ns, r->ifname);
+	if (!dev)
+		return -ENODEV;
+	if (!(dev->flags & IFF_UP) || dev->type != ARPHRD_ETHER) {
+		err = -ENETDOWN;
+		goto out_put;
+	}
+	rtnl_lock();
+	err = gro_cells_init(&cells, dev);
+	rtnl_unlock();
+	if (err)
+		goto out_put;
+	r->gro = !!(dev->features & NETIF_F_GRO);
+	r->received = 0;
+	r->dropped = 0;
+	start = ktime_get_ns();
+	end = start + r->duration_ns;
+	/* on one CPU: what is left to ksoftirqd is this CPU's (see below) */
+	migrate_disable();
+	do {
+		u32 n = inject_burst(dev, &cells, r, frames, sums, &next);
+
+		r->received += n;
+		if (n < r->burst || signal_pending(current))
+			break;
+		/*
+		 * The stack has had as long as it took for the last burst: if
+		 * it left work to ksoftirqd, let that run first, as a NIC's
+		 * next interrupt would wait for the poll that is still going.
+		 */
+		while (local_softirq_pending() && !signal_pending(current))
+			yield();
+		cond_resched();
+		now = ktime_get_ns();
+	} while (now < end);
+	migrate_enable();
+	r->elapsed_ns = ktime_get_ns() - start;
+	rtnl_lock();
+	gro_cells_destroy(&cells);
+	rtnl_unlock();
+out_put:
+	dev_put(dev);
+	return err;
+}
+
+static long inject_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct l2sec_inject_run r;
+	void __user *uarg = (void __user *)arg;
+	u8 *frames;
+	long err;
+
+	if (cmd != L2SEC_INJECT_RUN)
+		return -ENOTTY;
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&r, uarg, sizeof(r)))
+		return -EFAULT;
+	err = inject_check(&r);
+	if (err)
+		return err;
+	frames = vmemdup_user(u64_to_user_ptr(r.frames), (size_t)r.nframes * r.frame_len);
+	if (IS_ERR(frames))
+		return PTR_ERR(frames);
+	if (mutex_lock_interruptible(&inject_lock)) {
+		err = -EINTR;
+		goto out_free;
+	}
+	err = inject_run(&r, frames);
+	mutex_unlock(&inject_lock);
+	if (!err && copy_to_user(uarg, &r, sizeof(r)))
+		err = -EFAULT;
+out_free:
+	kvfree(frames);
+	return err;
+}
+
+static const struct file_operations inject_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = inject_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice inject_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "l2sec_inject",
+	.fops = &inject_fops,
+	.mode = 0600,
+};
+module_misc_device(inject_misc);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("l2sec benchmark: frames received as a NIC's NAPI poll delivers them");
