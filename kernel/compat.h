@@ -50,4 +50,34 @@ static inline struct nlattr **l2sec_compat_dump_attrs(struct netlink_callback *c
 #endif
 }
 
+/*
+ * GRO through a UDP tunnel (gro.c).  Before 6.9 (napi_gro_cb's
+ * network_offsets), the inner inet_gro_receive moves the skb's network header
+ * to the inner IP header, and udp4_gro_complete then looks the socket up with
+ * the inner addresses: found only for a wildcard-bound socket (VXLAN's), not
+ * for ours, and the merged packet becomes UDP GSO that udp_rcv drops.  There,
+ * the outer network header is put back after the inner receive, and the inner
+ * one set again for the inner gro_complete (which reads ip_hdr()).  Since
+ * 6.9 GRO keeps both offsets itself.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+static inline void l2sec_gro_set_nh(struct sk_buff *skb, u16 network_header)
+{
+	skb->network_header = network_header;
+}
+
+static inline void l2sec_gro_inner_nh(struct sk_buff *skb, int nhoff)
+{
+	skb_set_network_header(skb, nhoff);
+}
+#else
+static inline void l2sec_gro_set_nh(struct sk_buff *skb, u16 network_header)
+{
+}
+
+static inline void l2sec_gro_inner_nh(struct sk_buff *skb, int nhoff)
+{
+}
+#endif
+
 #endif /* L2SEC_COMPAT_H */

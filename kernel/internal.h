@@ -269,6 +269,11 @@ void l2sec_bump_gen(struct l2sec_net *ln);
 
 /* recv.c */
 int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* gro.c: the socket's GRO callbacks (udp_tunnel_sock_cfg) */
+struct sk_buff *l2sec_gro_receive(struct sock *sk, struct list_head *head,
+				  struct sk_buff *skb);
+int l2sec_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
 const char *l2sec_drop_name(enum l2sec_drop_reason r);
 
 /* xmit.c */
@@ -277,9 +282,11 @@ netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev);
 /* stats.c */
 void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st, enum l2sec_drop_reason r,
 		      bool rx);
-void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int len, bool rx);
+void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int pkts,
+		     unsigned int len, bool rx);
 void l2sec_count_to_daemon(struct l2sec_pcpu_stats __percpu *st);
-void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int len, bool rx);
+void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts,
+		      unsigned int len, bool rx);
 void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, bool rx);
 void l2sec_stats_fold(struct l2sec_pcpu_stats __percpu *st, struct l2sec_stats *out);
 void l2sec_sstats_fold(struct l2sec_pcpu_sstats __percpu *st, struct l2sec_stats *out);

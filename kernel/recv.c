@@ -240,17 +240,31 @@ static enum l2sec_drop_reason l2sec_check_inner(struct sk_buff *skb, unsigned in
 }
 
 static void l2sec_deliver(struct net_device *dev, struct sk_buff *skb,
-			  unsigned int off, u16 proto)
+			  unsigned int off, u16 proto, bool ipsec)
 {
 	struct l2sec_dev *priv = netdev_priv(dev);
 
-	__skb_pull(skb, off);
 	/*
-	 * Whatever was known of the outer UDP checksum (verified, or waived
-	 * by ESP for NAT-T transport mode) says nothing about the inner
-	 * packet's own checksums: the stack verifies those.
+	 * Checksums.  A packet GRO merged through the tunnel (gro.c) is the
+	 * inner packet's GSO from here on, CHECKSUM_PARTIAL at the inner TCP
+	 * header; the tunnel's GSO bits go with its headers (the caller made
+	 * the shared info ours).  A CHECKSUM_COMPLETE sum (the NIC's, or the one
+	 * udp.c made verifying the outer checksum) covers the inner packet too,
+	 * less the headers pulled here: GRO and the stack then verify the inner
+	 * checksums without reading the payload again.  Not after ESP: NAT-T
+	 * transport mode waives the UDP checksum (which the NAT may have made
+	 * wrong), and udp.c turns a waived checksum of a tunnel socket into a
+	 * COMPLETE sum it never verified.  Anything else (UNNECESSARY, a
+	 * sender's PARTIAL across a veth) spoke of the outer UDP checksum only:
+	 * the inner packet's own checksums are still to be verified.
 	 */
-	skb->ip_summed = CHECKSUM_NONE;
+	if (skb_is_gso(skb))
+		skb_shinfo(skb)->gso_type &= ~(SKB_GSO_UDP_TUNNEL | SKB_GSO_UDP_TUNNEL_CSUM);
+	else if (skb->ip_summed == CHECKSUM_COMPLETE && !ipsec)
+		skb_postpull_rcsum(skb, skb->data, off);
+	else
+		skb->ip_summed = CHECKSUM_NONE;
+	__skb_pull(skb, off);
 	skb->csum_valid = 0;
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
@@ -261,7 +275,16 @@ static void l2sec_deliver(struct net_device *dev, struct sk_buff *skb,
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	skb->encapsulation = 0;
-	gro_cells_receive(&priv->gro_cells, skb);
+	/*
+	 * GRO (gro_cells) where it can merge: TCP not merged yet.  A merged
+	 * packet is done, and anything else would pay a GRO pass (with a UDP
+	 * socket lookup, as an encapsulation socket exists) for nothing.
+	 */
+	if (!skb_is_gso(skb) &&
+	    (proto == PPP_IP ? ip_hdr(skb)->protocol : ipv6_hdr(skb)->nexthdr) == IPPROTO_TCP)
+		gro_cells_receive(&priv->gro_cells, skb);
+	else
+		netif_rx(skb);
 }
 
 int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
@@ -274,7 +297,7 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	struct l2sec_sock *ls;
 	struct l2sec_net *ln;
 	struct l2sec_rx h;
-	unsigned int len;
+	unsigned int len, segs;
 	bool ipsec;
 	u16 proto;
 
@@ -332,14 +355,24 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		why = L2SEC_DROP_NO_DEVICE;
 		goto drop;
 	}
+	if (skb_is_gso(skb) && skb_header_unclone(skb, GFP_ATOMIC)) {
+		why = L2SEC_DROP_NO_MEM;
+		goto drop;
+	}
 	len = skb->len - h.off;
-	l2sec_scount_pkt(s->stats, len, true);
-	l2sec_count_pkt(t->stats, len, true);
-	l2sec_count_pkt(ln->stats, len, true);
-	l2sec_deliver(dev, skb, h.off, proto);
+	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	l2sec_scount_pkt(s->stats, segs, len, true);
+	l2sec_count_pkt(t->stats, segs, len, true);
+	l2sec_count_pkt(ln->stats, segs, len, true);
+	l2sec_deliver(dev, skb, h.off, proto, ipsec);
 	return 0;
 
 to_daemon:
+	if (unlikely(skb_is_gso(skb))) {
+		/* merged by GRO for a session that has gone since: not a message */
+		why = L2SEC_DROP_NO_SESSION;
+		goto drop;
+	}
 	if (t)
 		l2sec_count_to_daemon(t->stats);
 	l2sec_count_to_daemon(ln->stats);

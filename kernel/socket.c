@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Sockets handed over by the daemon: attach as UDP encapsulation socket
- * (encap_rcv = l2sec_encap_rcv), install the input policy bypass, detach.
+ * (encap_rcv = l2sec_encap_rcv, GRO through gro.c), install the input policy
+ * bypass, detach.
  *
  * Lifetime: the module holds a reference on the struct sock, not on the
  * file.  Detach happens (under ln->lock) on SOCK_DEL, when the daemon closes
  * the socket (encap_destroy, process context, no socket lock held), and at
  * namespace exit / module unload.  Detach clears sk_user_data and the encap
- * callbacks, waits for a grace period (encap_rcv runs under RCU), then drops
- * the reference.
+ * callbacks, waits for a grace period (encap_rcv and GRO run under RCU), then
+ * drops the reference.
  *
  * Known limit: udp_destroy_sock() reads encap_destroy and calls it without
  * RCU or a module reference; a socket closed at the very moment the module
@@ -91,6 +92,8 @@ static int l2sec_sock_attach(struct l2sec_sock *ls, struct socket *sock,
 		.sk_user_data = ls,
 		.encap_type = UDP_ENCAP_L2TPINUDP,
 		.encap_rcv = l2sec_encap_rcv,
+		.gro_receive = l2sec_gro_receive,
+		.gro_complete = l2sec_gro_complete,
 		.encap_destroy = l2sec_encap_destroy,
 	};
 	struct sock *sk = sock->sk;
@@ -118,6 +121,8 @@ static void l2sec_sock_detach(struct l2sec_sock *ls)
 	write_lock_bh(&sk->sk_callback_lock);
 	rcu_assign_sk_user_data(sk, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_rcv, NULL);
+	WRITE_ONCE(udp_sk(sk)->gro_receive, NULL);
+	WRITE_ONCE(udp_sk(sk)->gro_complete, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_destroy, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_type, 0);
 	write_unlock_bh(&sk->sk_callback_lock);

@@ -20,17 +20,17 @@ void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st,
 	u64_stats_update_end(&s->syncp);
 }
 
-void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int len,
-		     bool rx)
+void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int pkts,
+		     unsigned int len, bool rx)
 {
 	struct l2sec_pcpu_stats *s = this_cpu_ptr(st);
 
 	u64_stats_update_begin(&s->syncp);
 	if (rx) {
-		u64_stats_inc(&s->rx_packets);
+		u64_stats_add(&s->rx_packets, pkts);
 		u64_stats_add(&s->rx_bytes, len);
 	} else {
-		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_packets, pkts);
 		u64_stats_add(&s->tx_bytes, len);
 	}
 	u64_stats_update_end(&s->syncp);
@@ -45,17 +45,17 @@ void l2sec_count_to_daemon(struct l2sec_pcpu_stats __percpu *st)
 	u64_stats_update_end(&s->syncp);
 }
 
-void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int len,
-		      bool rx)
+void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts,
+		      unsigned int len, bool rx)
 {
 	struct l2sec_pcpu_sstats *s = this_cpu_ptr(st);
 
 	u64_stats_update_begin(&s->syncp);
 	if (rx) {
-		u64_stats_inc(&s->rx_packets);
+		u64_stats_add(&s->rx_packets, pkts);
 		u64_stats_add(&s->rx_bytes, len);
 	} else {
-		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_packets, pkts);
 		u64_stats_add(&s->tx_bytes, len);
 	}
 	u64_stats_update_end(&s->syncp);

@@ -205,9 +205,9 @@ netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev)
 #endif
 	if (why != __L2SEC_DROP_MAX)
 		goto drop;
-	l2sec_scount_pkt(s->stats, len, false);
-	l2sec_count_pkt(t->stats, len, false);
-	l2sec_count_pkt(ln->stats, len, false);
+	l2sec_scount_pkt(s->stats, 1, len, false);
+	l2sec_count_pkt(t->stats, 1, len, false);
+	l2sec_count_pkt(ln->stats, 1, len, false);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 

@@ -9,12 +9,12 @@
 #
 # Between tests: every process but this one is killed, every netns deleted, and
 # l2sec.ko unloaded; a test fails if the unload fails or if the kernel logged a
-# warning, BUG, Oops, sanitizer report or leak while it ran.
+# warning, BUG, Oops, sanitizer report, leak or checksum fault while it ran.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8
 out=/mnt/out
 kver=$(uname -r)
-bad_klog='WARNING:|BUG:|Oops|general protection fault|Kernel panic|UBSAN:|KASAN:|kmemleak|refcount_t:|list_(add|del) corruption|l2sec: leak'
+bad_klog='WARNING:|BUG:|Oops|general protection fault|Kernel panic|UBSAN:|KASAN:|kmemleak|refcount_t:|list_(add|del) corruption|l2sec: leak|hw csum failure'
 
 poweroff_now() {
 	sync
