@@ -5,7 +5,7 @@
 # IPv6 prefix by router advertisement and reaches the LAN over IPv6. A user
 # with its own routes= and dns-domain= in the users file gets exactly those in
 # its DHCPINFORM answer while c1 keeps the [ppp] ones. A wrong password is
-# refused; a client that stops answering LCP echoes is hung up; 20 clients at
+# refused; a client that stops answering LCP echoes is hung up; 12 clients at
 # once get distinct addresses and each receives exactly its own traffic. Then
 # l2sec.ko is made unloadable and the same client runs over the TUN fallback,
 # which the log and `l2sec daemon show` name.
@@ -14,7 +14,7 @@
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-51
 L2SECD=$L2SEC_BUILD/l2secd
-N=20
+N=12
 gw() { ip netns exec gw "$@"; }
 # ctl REQUEST: the daemon's JSON answer on its control socket
 ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
@@ -255,7 +255,7 @@ check "echo timeout: route gone" sh -c "! ip -n gw route show $a1 | grep -q ."
 pkill -CONT -x pppd
 client_stop c1
 
-# --- 20 clients at once -----------------------------------------------------------------
+# --- 12 clients at once -----------------------------------------------------------------
 for i in $(seq 1 $N); do client_start "c$i" "u$i" "pw-$i"; done
 check "$N clients up" wait_for 300 sh -c "[ \$(ls $run/c*.up 2>/dev/null | wc -l) -eq $N ]"
 check_eq "$N sessions in the kernel" $N "$(kern_sessions)"
