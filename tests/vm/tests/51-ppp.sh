@@ -71,7 +71,7 @@ hello-interval = 5s
 [ppp]
 users = $run/users
 local-address = 192.168.42.1
-pool = 192.168.42.10-192.168.42.29
+pool = 192.168.42.10-192.168.42.$((9 + N))
 dns = 198.51.100.53 198.51.100.54
 routes = 198.51.100.0/24 10.20.0.0/16 172.16.5.0/28
 dns-domain = corp.example
@@ -296,7 +296,7 @@ sys.exit(bad)' "$run"
 # the pool holds exactly $N addresses: one more client is refused, clearly
 client_start bad extra extra-pw
 check "pool exhausted: the gateway says so" wait_for 90 grep -q \
-	"address pool exhausted (20 of 20 in use): user 'extra' refused" "$out/l2secd-kernel.log"
+	"address pool exhausted ($N of $N in use): user 'extra' refused" "$out/l2secd-kernel.log"
 check "pool exhausted: the client is told why" wait_for 30 grep -q "no address available" \
 	"$run/bad/pppd.log"
 check "pool exhausted: counted" sh -c "ip netns exec gw $L2SEC -r $run/run -j -s daemon show |
