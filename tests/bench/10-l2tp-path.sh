@@ -93,8 +93,9 @@ if ! wait_for 60 sh -c "ip -n gw -4 addr show dev ppp0 | grep -q 'inet '"; then
 fi
 grep -q 'Using l2tp kernel support' $w/gw/xl2tpd.log ||
 	t_fail "xl2tpd LNS uses the kernel L2TP path"
-m_tid=$(gw ip l2tp show session | sed -n 's/.*in tunnel \([0-9]*\).*/\1/p' | head -n 1)
-m_sid=$(gw ip l2tp show session | sed -n 's/^Session \([0-9]*\) in.*/\1/p' | head -n 1)
+# the PPP session (on 6.1, xl2tpd's tunnel also has a session 0: not that one)
+m_tid=$(gw ip l2tp show session | sed -n 's/^Session [1-9][0-9]* in tunnel \([0-9]*\).*/\1/p' | head -n 1)
+m_sid=$(gw ip l2tp show session | sed -n 's/^Session \([1-9][0-9]*\) in.*/\1/p' | head -n 1)
 m_cl=$(gw ip -4 addr show dev ppp0 | sed -n 's/.*peer \([0-9.]*\).*/\1/p')
 [ -n "$m_tid" ] && [ -n "$m_sid" ] && [ -n "$m_cl" ] ||
 	{ t_fail "mainline tunnel/session ids"; gw ip l2tp show session; t_done; }
