@@ -11,16 +11,17 @@
  * Mainline L2TP has no GRO at all.
  *
  * Only inner TCP, and only what encap_rcv delivers on the device, is merged:
- * data messages with none of T, L, S, O (the common data header; the length and sequence fields
- * would differ from packet to packet) carrying PPP IPv4 or IPv6.  Packets are
- * merged only with packets of identical L2TP and PPP headers (same tunnel and
- * session) that came through the same SAs with the same mark: encap_rcv checks
- * the merged packet once, against the first packet's SA, so it must be every
- * packet's SA (no client may ride another's SA into its tunnel by landing in
- * the same GRO batch).  Session state, inner source address and the rest are
- * checked by encap_rcv on the merged packet: GRO merges only packets with the
- * same inner addresses.  A merged packet that encap_rcv would hand to the
- * daemon (unknown tunnel or session) is dropped there instead.
+ * data messages with none of T, L, S, O (the common data header; the length
+ * and sequence fields would differ from packet to packet) carrying PPP IPv4
+ * or IPv6.  Packets are merged only with packets of identical L2TP and PPP
+ * headers (same tunnel and session) that came through the same SAs with the
+ * same mark: encap_rcv checks the merged packet once, against the first
+ * packet's SA, so it must be every packet's SA (no client may ride another's
+ * SA into its tunnel by landing in the same GRO batch).  Session state, inner
+ * source address and the rest are checked by encap_rcv on the merged packet:
+ * GRO merges only packets with the same inner addresses.  A merged packet
+ * that encap_rcv would hand to the daemon (unknown tunnel or session) is
+ * dropped there instead.
  *
  * Runs in softirq under rcu_read_lock, as all of GRO; reads nothing of ours.
  */

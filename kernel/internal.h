@@ -269,12 +269,12 @@ void l2sec_bump_gen(struct l2sec_net *ln);
 
 /* recv.c */
 int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb);
+const char *l2sec_drop_name(enum l2sec_drop_reason r);
 
 /* gro.c: the socket's GRO callbacks (udp_tunnel_sock_cfg) */
 struct sk_buff *l2sec_gro_receive(struct sock *sk, struct list_head *head,
 				  struct sk_buff *skb);
 int l2sec_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
-const char *l2sec_drop_name(enum l2sec_drop_reason r);
 
 /* xmit.c */
 netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev);

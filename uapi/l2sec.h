@@ -271,12 +271,16 @@ enum l2sec_drop_reason {
 enum l2sec_stats_attr {
 	L2SEC_STATS_A_UNSPEC,
 	L2SEC_STATS_A_PAD,
-	L2SEC_STATS_A_RX_PACKETS,	/* u64: delivered on the device */
-	L2SEC_STATS_A_RX_BYTES,		/* u64: inner bytes */
+	L2SEC_STATS_A_RX_PACKETS,	/* u64: delivered on the device, as the
+					 * client sent them (a packet GRO merged
+					 * counts each of its segments) */
+	L2SEC_STATS_A_RX_BYTES,		/* u64: inner bytes (of a merged packet:
+					 * its length, one set of headers) */
 	L2SEC_STATS_A_TX_PACKETS,	/* u64: handed to the IP/xfrm layer */
 	L2SEC_STATS_A_TX_BYTES,		/* u64: inner bytes */
 	L2SEC_STATS_A_TO_DAEMON,	/* u64: left for the socket (not sessions) */
-	L2SEC_STATS_A_RX_DROPS,		/* u64: all receive drops */
+	L2SEC_STATS_A_RX_DROPS,		/* u64: all receive drops (a merged
+					 * packet dropped counts once) */
 	L2SEC_STATS_A_TX_DROPS,		/* u64: all transmit drops */
 	L2SEC_STATS_A_DROPS,		/* nest: type = reason + L2SEC_DROPS_A_OFFSET,
 					 * u64 (not in session replies) */

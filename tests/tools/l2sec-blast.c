@@ -256,7 +256,7 @@ static void set_udp_csum(uint8_t *ip)
  */
 static int do_kinject(int argc, char **argv)
 {
-	static uint8_t frames[BATCH][MAX_PKT];
+	static uint8_t frames[BATCH * MAX_PKT];	/* BATCH frames, flen apart */
 	static struct stream st;
 	struct l2sec_inject_run r = { .burst = 64, .csum = L2SEC_INJECT_CSUM_COMPLETE };
 	uint8_t mac[ETH_ALEN];
@@ -284,7 +284,7 @@ static int do_kinject(int argc, char **argv)
 	}
 	flen = ETH_HLEN + st.len;
 	for (i = 0; i < BATCH; i++) {
-		uint8_t *f = frames[i];
+		uint8_t *f = frames + (size_t)i * flen;
 
 		memcpy(f, mac, ETH_ALEN);
 		memcpy(f + ETH_ALEN, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
@@ -311,11 +311,6 @@ static int do_kinject(int argc, char **argv)
 	fd = open("/dev/l2sec_inject", O_RDWR);
 	if (fd < 0)
 		return perror("/dev/l2sec_inject"), 1;
-	/* frames are MAX_PKT apart: hand the module one contiguous copy */
-	if (flen != MAX_PKT) {
-		for (i = 1; i < BATCH; i++)
-			memmove(frames[0] + (size_t)i * flen, frames[i], flen);
-	}
 	if (ioctl(fd, L2SEC_INJECT_RUN, &r) < 0)
 		return perror("L2SEC_INJECT_RUN"), 1;
 	printf("received %llu dropped %llu ns %llu gro %u\n", (unsigned long long)r.received,
