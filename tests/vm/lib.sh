@@ -105,6 +105,27 @@ while True:
 sys.stdout.write(d.decode())' "$1" "$2"
 }
 
+# Packet tools served by one long-running process (tests/vm/pkt/serve.py): Python
+# and scapy take about 10 s to start under TCG, once per server instead of once per
+# packet. pkt_serve NAME SCRIPT starts "tests/vm/pkt/SCRIPT serve" in the background,
+# best early so that its start-up overlaps with the test's setup; pkt_ready NAME
+# waits until it reads requests; pkt NAME NETNS ARG... is then what
+# "ip netns exec NETNS SCRIPT ARG..." prints and returns. In l2sec-ctl scripts
+# (run through sh): run $PKTREQ /tmp/l2sec-pkt-NAME NETNS ARG...
+PKTREQ=$L2SEC_TOP/tests/vm/pkt/req
+pkt_serve() {
+	rm -f "/tmp/l2sec-pkt-$1" "/tmp/l2sec-pkt-$1.log"
+	# not a child of the test: its "wait" for its own jobs must not wait for this
+	( /usr/bin/python3 "$L2SEC_TOP/tests/vm/pkt/$2" serve "/tmp/l2sec-pkt-$1" \
+		>"/tmp/l2sec-pkt-$1.log" 2>&1 </dev/null & )
+}
+pkt_ready() { wait_for 120 grep -q '^serve ready' "/tmp/l2sec-pkt-$1.log"; }
+pkt() {
+	local name=$1
+	shift
+	"$PKTREQ" "/tmp/l2sec-pkt-$name" "$@"
+}
+
 t_done() {
 	echo "# $t_failed failed"
 	exit $((t_failed > 125 ? 125 : t_failed))

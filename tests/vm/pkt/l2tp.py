@@ -15,6 +15,8 @@ bound to the client's L2TP port, so they take the normal output path
     l2tp.py sink ADDR PORT SECONDS  print "got TEXT" for each UDP datagram
     l2tp.py natt PORT SECONDS       hold a UDP_ENCAP_ESPINUDP socket (as charon
                                     does on 4500) so ESP-in-UDP is received
+    l2tp.py serve FIFO              answer "send" and "cases" requests without
+                                    starting Python each time (see serve.py)
 
 Each sent case prints "sent CASE HEX" (HEX: the UDP payload).
 """
@@ -130,8 +132,8 @@ def cases(c):
     return d
 
 
-def main():
-    p = argparse.ArgumentParser()
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="l2tp.py")
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("send")
     s.add_argument("--src", required=True)
@@ -158,7 +160,15 @@ def main():
     n = sub.add_parser("natt")
     n.add_argument("port", type=int)
     n.add_argument("seconds", type=float)
-    a = p.parse_args()
+    v = sub.add_parser("serve")
+    v.add_argument("fifo")
+    a = p.parse_args(argv)
+
+    if a.cmd == "serve":
+        import serve
+        Ctx(None)  # scapy's import now, not in the first request
+        serve.serve(a.fifo, main)
+        return 0
 
     if a.cmd == "natt":
         UDP_ENCAP, UDP_ENCAP_ESPINUDP = 100, 2
@@ -199,14 +209,15 @@ def main():
         else:
             names.append(n)
     fam = socket.AF_INET6 if ":" in a.src else socket.AF_INET
-    sk = socket.socket(fam, socket.SOCK_DGRAM)
-    sk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sk.bind((a.src, a.sport))
-    for _ in range(a.repeat):
-        for n in names:
-            sk.sendto(table[n], (a.dst, a.dport))
-            print("sent %s %s" % (n, table[n].hex()), flush=True)
-            time.sleep(a.gap)
+    # closed at the end: a server sends many times from the same port
+    with socket.socket(fam, socket.SOCK_DGRAM) as sk:
+        sk.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sk.bind((a.src, a.sport))
+        for _ in range(a.repeat):
+            for n in names:
+                sk.sendto(table[n], (a.dst, a.dport))
+                print("sent %s %s" % (n, table[n].hex()), flush=True)
+                time.sleep(a.gap)
     return 0
 
 

@@ -5,6 +5,8 @@
 # pushes PPP + L2TP + UDP, checked by dissecting a capture with tshark.
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
+# the client's sender, started now: scapy's import overlaps with the setup
+pkt_serve 21 l2tp.py
 CTL=$L2SEC_BUILD/tests/l2sec-ctl
 PKT="/usr/bin/python3 $L2SEC_TOP/tests/vm/pkt/l2tp.py"
 out=${L2SEC_TEST_OUT:-/tmp}
@@ -25,7 +27,8 @@ gw $PKT sink 10.99.0.1 5000 600 >"$out/sink4.txt" 2>&1 &
 gw $PKT sink 2001:db8:99::1 5000 600 >"$out/sink6.txt" 2>&1 &
 check "sinks ready" wait_for 120 sh -c "grep -q ready '$out/sink4.txt' && grep -q ready '$out/sink6.txt'"
 
-send="ip netns exec cl $PKT send --src 192.0.2.2 --dst 192.0.2.1 --tid 1 --sid 1 --down-sid 2"
+check "packet sender ready" pkt_ready 21
+send="$PKTREQ /tmp/l2sec-pkt-21 cl send --src 192.0.2.2 --dst 192.0.2.1 --tid 1 --sid 1 --down-sid 2"
 gw $CTL >"$out/21-ctl.txt" 2>&1 <<EOF
 sock add s1 192.0.2.1 1701 ipsec 0
 tunnel add 1 100 s1 192.0.2.2 1701
@@ -60,7 +63,7 @@ ctl=$(cat "$out/21-ctl.txt")
 # --- receive: what reached l2sec0 -------------------------------------------
 sleep 1
 got=$(cat "$out/sink4.txt" "$out/sink6.txt" | sed -n 's/^got //p' | sort | xargs)
-want=$($PKT cases | tr ' ' '\n' | grep '^ok-' | sort | xargs)
+want=$(pkt 21 - cases | tr ' ' '\n' | grep '^ok-' | sort | xargs)
 check_eq "exactly the legal variants were delivered on l2sec0" "$want" "$got"
 
 # --- receive: what reached the daemon's socket, unchanged -----------------------

@@ -11,6 +11,8 @@
 #   no SA sends nothing in cleartext (NO_XFRM_ROUTE).
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
+# the clients' sender, started now: scapy's import overlaps with the setup
+pkt_serve 22 l2tp.py
 CTL=$L2SEC_BUILD/tests/l2sec-ctl
 PKT="/usr/bin/python3 $L2SEC_TOP/tests/vm/pkt/l2tp.py"
 out=${L2SEC_TEST_OUT:-/tmp}
@@ -95,8 +97,9 @@ gw sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.l2sec0.rp_filter=0
 gw $PKT sink 10.99.0.1 5000 600 >"$out/22-sink.txt" 2>&1 &
 check "sink ready" wait_for 120 grep -q ready "$out/22-sink.txt"
 
-c1="ip netns exec c1 $PKT send --src 192.168.1.11 --dst 203.0.113.2 --inner-dst 10.99.0.1"
-c2="ip netns exec c2 $PKT send --src 192.168.1.12 --dst 203.0.113.2 --inner-dst 10.99.0.1"
+check "packet sender ready" pkt_ready 22
+c1="$PKTREQ /tmp/l2sec-pkt-22 c1 send --src 192.168.1.11 --dst 203.0.113.2 --inner-dst 10.99.0.1"
+c2="$PKTREQ /tmp/l2sec-pkt-22 c2 send --src 192.168.1.12 --dst 203.0.113.2 --inner-dst 10.99.0.1"
 gw $CTL >"$out/22-ctl.txt" 2>&1 <<EOF
 monitor start
 sock add s1 203.0.113.2 1701

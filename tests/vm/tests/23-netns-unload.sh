@@ -4,6 +4,8 @@
 # tunnels and sessions, and the socket goes on as plain UDP.
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
+# the client's sender, started now: scapy's import overlaps with the setup
+pkt_serve 23 l2tp.py
 CTL=$L2SEC_BUILD/tests/l2sec-ctl
 out=${L2SEC_TEST_OUT:-/tmp}
 flag=$out/23-flag
@@ -40,8 +42,8 @@ check "a's tunnel not visible from b" sh -c "ip netns exec b $CTL tunnel get 1 |
 check "a's tunnel visible from a" ip netns exec a $CTL tunnel get 1
 check "init namespace sees nothing" sh -c "$CTL stats | grep -q 'socks=0 tunnels=0 sessions=0'"
 # traffic to a is counted in a only
-ip netns exec cl /usr/bin/python3 "$L2SEC_TOP/tests/vm/pkt/l2tp.py" send --src 192.0.2.2 \
-	--dst 192.0.2.1 --tid 1 --sid 1 --inner-src 10.99.0.2 malformed-1byte >/dev/null
+check "packet sender ready" pkt_ready 23
+pkt 23 cl send --src 192.0.2.2 --dst 192.0.2.1 --tid 1 --sid 1 --inner-src 10.99.0.2 malformed-1byte >/dev/null
 sleep 1
 check "a counted the malformed packet" sh -c "ip netns exec a $CTL stats | grep -q ' drop_malformed=1 '"
 check "b counted nothing" sh -c "ip netns exec b $CTL stats | grep -q ' rx_drops=0 '"

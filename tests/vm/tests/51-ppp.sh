@@ -11,6 +11,8 @@
 # which the log and `l2sec daemon show` name.
 # vm-timeout: 1500
 . "$L2SEC_TOP/tests/vm/lib.sh"
+# the clients' DHCPINFORM sender, started now: scapy's import overlaps with the setup
+pkt_serve 51 inform.py
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-51
 L2SECD=$L2SEC_BUILD/l2secd
@@ -201,12 +203,13 @@ ctl_rx=$(ip netns exec gw $L2SEC -r $run/run -j -s daemon show | tee "$out/daemo
 	jget 'j["stats"]["ppp"]["tun_tx"]')
 check_eq "the daemon carried none of it (tun_tx)" 0 "$ctl_rx"
 
+check "DHCPINFORM sender ready" pkt_ready 51
 # DHCPINFORM as Windows sends it after IPCP: the split routes (121, 249) and DNS
 inform_ok='(r := j["reply"]) and (o := r["options"]) and (w := ["198.51.100.0/24 via 192.168.42.1", "10.20.0.0/16 via 192.168.42.1", "172.16.5.0/28 via 192.168.42.1"]) and r["op"] == 2 and r["xid_ok"] and o["53"] == 5 and o["54"] == ["192.168.42.1"] and o["121"] == w and o["249"] == w and o["6"] == ["198.51.100.53", "198.51.100.54"] and o["15"] == "corp.example" and r["yiaddr"] == "0.0.0.0"'
-ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 >"$out/inform-kernel.json" 2>&1
+pkt 51 c1 "$a1" ppp0 >"$out/inform-kernel.json" 2>&1
 check "DHCPINFORM: routes 121/249, DNS 6, domain 15 as configured" jcheck "$inform_ok" \
 	<"$out/inform-kernel.json"
-ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 bad >"$out/inform-bad.json" 2>&1
+pkt 51 c1 "$a1" ppp0 bad >"$out/inform-bad.json" 2>&1
 check "DHCPINFORM, malformed: no reply" jcheck 'j["reply"] is None' <"$out/inform-bad.json"
 ctl "show stats" >"$out/stats-inform.json"
 check "DHCPINFORM, malformed: counted, the good one answered" jcheck \
@@ -224,10 +227,10 @@ client_start bad carol carol-pw
 check "static address user gets 192.168.42.200" wait_for 90 sh -c \
 	"test -s $run/bad.up && [ \$(cut -d' ' -f2 $run/bad.up) = 192.168.42.200 ]"
 carol_ok='(r := j["reply"]) and (o := r["options"]) and (w := ["10.99.0.0/16 via 192.168.42.1", "203.0.113.0/24 via 192.168.42.1"]) and o["121"] == w and o["249"] == w and o["15"] == "carol.example" and o["6"] == ["198.51.100.53", "198.51.100.54"]'
-ip netns exec bad "$L2SEC_TOP/tests/vm/pkt/inform.py" 192.168.42.200 ppp0 >"$out/inform-carol.json" 2>&1
+pkt 51 bad 192.168.42.200 ppp0 >"$out/inform-carol.json" 2>&1
 check "DHCPINFORM, user with routes= and dns-domain= in the users file: exactly those" \
 	jcheck "$carol_ok" <"$out/inform-carol.json"
-ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 >"$out/inform-c1-again.json" 2>&1
+pkt 51 c1 "$a1" ppp0 >"$out/inform-c1-again.json" 2>&1
 check "DHCPINFORM, c1 meanwhile: still the [ppp] values" jcheck "$inform_ok" \
 	<"$out/inform-c1-again.json"
 client_stop bad
@@ -327,7 +330,7 @@ a1=$(client_addr c1)
 check "tun: route to the client on the TUN l2sec0" sh -c "ip -n gw route show $a1 | grep -q 'dev l2sec0'"
 ip -n c1 route add 198.51.100.0/24 dev ppp0
 check "tun: c1 pings the LAN host" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
-ip netns exec c1 "$L2SEC_TOP/tests/vm/pkt/inform.py" "$a1" ppp0 >"$out/inform-tun.json" 2>&1
+pkt 51 c1 "$a1" ppp0 >"$out/inform-tun.json" 2>&1
 check "tun: DHCPINFORM answered the same" jcheck "$inform_ok" <"$out/inform-tun.json"
 ip netns exec c1 iperf3 -c 198.51.100.2 -t 10 -J --logfile "$out/iperf3-tun.json"
 # iperf3 -J --logfile exits 0 even when it cannot connect: its JSON says so
