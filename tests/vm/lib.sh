@@ -78,33 +78,6 @@ veth() {
 		ip -n "$4" addr add "$6" dev "$5" && ip -n "$4" link set "$5" up
 }
 
-# JSON without jq: jcheck EXPR succeeds when the Python expression EXPR, on the
-# JSON document j read from stdin, is true; jget EXPR prints its value.
-jcheck() {
-	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
-}
-jget() {
-	/usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
-}
-
-# l2secd_ctl SOCKET REQUEST: l2secd's JSON answer on its control socket (a path:
-# reachable from any network namespace).
-l2secd_ctl() {
-	/usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(10)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-d = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    d += b
-sys.stdout.write(d.decode())' "$1" "$2"
-}
-
 # Packet tools served by one long-running process (tests/vm/pkt/serve.py): Python
 # and scapy take about 10 s to start under TCG, once per server instead of once per
 # packet. pkt_serve NAME SCRIPT starts "tests/vm/pkt/SCRIPT serve" in the background,
@@ -125,6 +98,38 @@ pkt() {
 	shift
 	"$PKTREQ" "/tmp/l2sec-pkt-$name" "$@"
 }
+
+# JSON without jq: jcheck EXPR succeeds when the Python expression EXPR, on the
+# JSON document j read from stdin, is true; jget EXPR prints its value.
+# l2secd_ctl SOCKET REQUEST: l2secd's JSON answer on its control socket (a path:
+# reachable from any network namespace).
+# All three are answered by one tests/vm/pkt/jsonq.py per test, started at the
+# first call: a Python started per call costs seconds under TCG.
+jsonq() {
+	# per test: a server of an earlier test, killed, may have left its files
+	local name=jsonq-${L2SEC_TEST_OUT##*/}-$$ in rc
+	if ! grep -qs '^serve ready' "/tmp/l2sec-pkt-$name.log"; then
+		# the first caller starts it (several may come at once from background jobs)
+		if mkdir "/tmp/l2sec-pkt-$name.d" 2>/dev/null; then
+			pkt_serve "$name" jsonq.py
+		fi
+		pkt_ready "$name" || { echo "jsonq: no server" >&2; return 1; }
+	fi
+	case $1 in
+	check | get)
+		in=$(mktemp /tmp/l2sec-jsonq.XXXXXX) || return 1
+		cat >"$in"
+		pkt "$name" - "$1" "$2" "$in"
+		rc=$?
+		rm -f "$in"
+		return $rc
+		;;
+	*) pkt "$name" - "$@" ;;
+	esac
+}
+jcheck() { jsonq check "$1"; }
+jget() { jsonq get "$1"; }
+l2secd_ctl() { jsonq ctl "$1" "$2"; }
 
 t_done() {
 	echo "# $t_failed failed"

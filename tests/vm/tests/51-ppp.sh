@@ -143,12 +143,8 @@ client_stop() {
 client_addr() { cut -d' ' -f2 "$run/$1.up"; }
 # kernel session stats of the session whose IPv4 is $1: "rx_packets rx_bytes tx_packets tx_bytes"
 sess_stats() {
-	gw "$L2SEC" -j -s session show | /usr/bin/python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    if s.get("ipv4") == sys.argv[1]:
-        st = s["stats"]
-        print(st["rx_packets"], st["rx_bytes"], st["tx_packets"], st["tx_bytes"])' "$1"
+	gw "$L2SEC" -j -s session show | jget "' '.join(str(s['stats'][k]) for s in j if s.get('ipv4') == '$1'
+		for k in ('rx_packets', 'rx_bytes', 'tx_packets', 'tx_bytes'))"
 }
 kern_sessions() { gw "$L2SEC" -j session show | grep -o '"session_id"' | wc -l; }
 ppp_rx() { ip netns exec "$1" cat /sys/class/net/ppp0/statistics/rx_packets; }

@@ -232,12 +232,8 @@ psk = $PSK
 CONF
 # the gateway's session stats by client address: "rx_packets rx_bytes tx_packets tx_bytes"
 sess_stats() {
-	gw "$L2SEC" -j -s session show | /usr/bin/python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    if s.get("ipv4") == sys.argv[1]:
-        st = s["stats"]
-        print(st["rx_packets"], st["rx_bytes"], st["tx_packets"], st["tx_bytes"])' "$1"
+	gw "$L2SEC" -j -s session show | jget "' '.join(str(s['stats'][k]) for s in j if s.get('ipv4') == '$1'
+		for k in ('rx_packets', 'rx_bytes', 'tx_packets', 'tx_bytes'))"
 }
 # sess_ids ADDR: "tunnel_id session_id" of the gateway's session with that address
 sess_ids() {
