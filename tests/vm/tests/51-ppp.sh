@@ -1,7 +1,7 @@
 # PPP sessions through l2secd with real clients: xl2tpd + pppd authenticating
 # with MS-CHAPv2 (IPsec off here; test 60 adds it). One client gets an address
 # and the DNS servers, pings a LAN host behind the gateway and runs iperf3 TCP
-# for 10 s, and the module's counters show the fast path carried it; it gets an
+# for 3 s, and the module's counters show the fast path carried it; it gets an
 # IPv6 prefix by router advertisement and reaches the LAN over IPv6. A user
 # with its own routes= and dns-domain= in the users file gets exactly those in
 # its DHCPINFORM answer while c1 keeps the [ppp] ones. A wrong password is
@@ -176,9 +176,9 @@ check "kernel: the session is up with the client's address" jcheck \
 ip -n c1 route add 198.51.100.0/24 dev ppp0
 check "c1: pings the LAN host through the gateway" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
 before=$(sess_stats "$a1")
-ip netns exec c1 iperf3 -c 198.51.100.2 -t 10 -J --logfile "$out/iperf3-kernel.json"
+ip netns exec c1 iperf3 -c 198.51.100.2 -t 3 -J --logfile "$out/iperf3-kernel.json"
 # iperf3 -J --logfile exits 0 even when it cannot connect: its JSON says so
-check "c1: iperf3 TCP for 10 s" jcheck '"error" not in j and j["end"]["sum_received"]["bytes"] > 0' \
+check "c1: iperf3 TCP for 3 s" jcheck '"error" not in j and j["end"]["sum_received"]["bytes"] > 0' \
 	<"$out/iperf3-kernel.json"
 after=$(sess_stats "$a1")
 sent=$(jget 'j["end"]["sum_received"]["bytes"]' <"$out/iperf3-kernel.json")
@@ -328,9 +328,9 @@ ip -n c1 route add 198.51.100.0/24 dev ppp0
 check "tun: c1 pings the LAN host" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
 pkt 51 c1 "$a1" ppp0 >"$out/inform-tun.json" 2>&1
 check "tun: DHCPINFORM answered the same" jcheck "$inform_ok" <"$out/inform-tun.json"
-ip netns exec c1 iperf3 -c 198.51.100.2 -t 10 -J --logfile "$out/iperf3-tun.json"
+ip netns exec c1 iperf3 -c 198.51.100.2 -t 3 -J --logfile "$out/iperf3-tun.json"
 # iperf3 -J --logfile exits 0 even when it cannot connect: its JSON says so
-check "tun: iperf3 TCP for 10 s" jcheck '"error" not in j and j["end"]["sum_received"]["bytes"] > 0' \
+check "tun: iperf3 TCP for 3 s" jcheck '"error" not in j and j["end"]["sum_received"]["bytes"] > 0' \
 	<"$out/iperf3-tun.json"
 sent=$(jget 'j["end"]["sum_received"]["bytes"]' <"$out/iperf3-tun.json")
 ip netns exec gw $L2SEC -r $run/run -j -s daemon show >"$out/daemon-tun.json"

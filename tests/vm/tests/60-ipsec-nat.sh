@@ -254,6 +254,14 @@ grew() { [ "${2%% *}" -gt "${1%% *}" ]; }
 f() { local v; v=$(echo "$2" | cut -d' ' -f"$1"); echo "${v:-0}"; }
 # ctl REQUEST: l2secd's control socket's JSON answer
 ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
+# xfrm_nostates: the gateway's XfrmInNoStates (ESP with no SA to decrypt it)
+xfrm_nostates() { ip netns exec gw awk '/^XfrmInNoStates/ { print $2 }' /proc/net/xfrm_stat; }
+# counted_since N M CMD...: the counter CMD prints is at least M above N
+counted_since() {
+	local n=$1 m=$2
+	shift 2
+	[ $(( $("$@") - n )) -ge "$m" ]
+}
 # xfrm_marked WHAT: the gateway's xfrm states or policies that carry a mark
 xfrm_marked() { ip -n gw xfrm "$1" list | grep -c 'mark 0x'; }
 
@@ -318,7 +326,7 @@ gw_in0=$(esp gw 203.0.113.1 203.0.113.2)
 gw_out0=$(esp gw 203.0.113.2 203.0.113.1)
 s0=$(sess_stats "$a1")
 check "c1: pings the LAN host" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
-check "c1: iperf3 TCP for 5 s" ip netns exec c1 iperf3 -c 198.51.100.2 -t 5 -J \
+check "c1: iperf3 TCP for 3 s" ip netns exec c1 iperf3 -c 198.51.100.2 -t 3 -J \
 	--logfile "$out/iperf3-a.json"
 sent=$(jget 'j["end"]["sum_received"]["bytes"]' <"$out/iperf3-a.json" 2>/dev/null)
 s1=$(sess_stats "$a1")
@@ -442,7 +450,8 @@ PY
 esp_d0=$(esp c1 192.168.1.11 203.0.113.2)
 check "c1: sends 3 data packets for c2's session (tunnel $1, session $2, from $a2)" \
 	ip netns exec c1 /usr/bin/python3 "$run/inject.py" "$L2SEC_TOP/tests/vm/pkt" "$1" "$2" "$a2"
-sleep 2
+# until the gateway has dealt with all 3 (a drop delivers nothing later)
+wait_for 10 counted_since "$w0" 3 drops wrong_sa
 check "c1: they left through c1's SA (its ESP out counter grew)" \
 	grew "$esp_d0" "$(esp c1 192.168.1.11 203.0.113.2)"
 w1=$(drops wrong_sa)
@@ -601,12 +610,12 @@ ip netns exec lan /usr/bin/python3 "$L2SEC_TOP/tests/vm/pkt/l2tp.py" sink 198.51
 	>"$out/sink-h.txt" 2>&1 &
 wait_for 30 grep -q ready "$out/sink-h.txt"
 esp_h0=$(esp c1 192.168.1.11 203.0.113.2)
-nostate0=$(ip netns exec gw awk '/^XfrmInNoStates/ { print $2 }' /proc/net/xfrm_stat)
+nostate0=$(xfrm_nostates)
 check "c1: sends 3 data packets for c2's new session through its old SA" \
 	ip netns exec c1 /usr/bin/python3 "$run/inject.py" "$L2SEC_TOP/tests/vm/pkt" "$1" "$2" "$a2"
-sleep 2
+wait_for 10 counted_since "$nostate0" 3 xfrm_nostates
 check "c1: they left through c1's old SA" grew "$esp_h0" "$(esp c1 192.168.1.11 203.0.113.2)"
-nostate1=$(ip netns exec gw awk '/^XfrmInNoStates/ { print $2 }' /proc/net/xfrm_stat)
+nostate1=$(xfrm_nostates)
 check "gw: xfrm has no SA for them any more (XfrmInNoStates $nostate0 -> $nostate1)" \
 	test $((nostate1 - nostate0)) -ge 3
 check "lan: nothing of c1's arrived through c2's session" sh -c "! grep -q '^got' $out/sink-h.txt"
