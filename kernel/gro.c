@@ -10,18 +10,19 @@
  * forwarding that follows run once for all of them (as VXLAN and Geneve do).
  * Mainline L2TP has no GRO at all.
  *
- * Only inner TCP, and only what encap_rcv delivers on the device, is merged:
- * data messages with none of T, L, S, O (the common data header; the length
- * and sequence fields would differ from packet to packet) carrying PPP IPv4
- * or IPv6.  Packets are merged only with packets of identical L2TP and PPP
- * headers (same tunnel and session) that came through the same SAs with the
- * same mark: encap_rcv checks the merged packet once, against the first
- * packet's SA, so it must be every packet's SA (no client may ride another's
- * SA into its tunnel by landing in the same GRO batch).  Session state, inner
- * source address and the rest are checked by encap_rcv on the merged packet:
- * GRO merges only packets with the same inner addresses.  A merged packet
- * that encap_rcv would hand to the daemon (unknown tunnel or session) is
- * dropped there instead.
+ * Only inner TCP (UDP where the device says so: l2sec_gro_mergeable), and
+ * only what encap_rcv delivers on the device, is merged: data messages with
+ * none of T, L, S, O (the common data header; the length and sequence fields
+ * would differ from packet to packet) carrying PPP IPv4 or IPv6.  Packets are
+ * merged only with packets of identical L2TP and PPP headers (same tunnel and
+ * session) that came through the same SAs with the same mark: encap_rcv
+ * checks the merged packet once, against the first packet's SA, so it must be
+ * every packet's SA (no client may ride another's SA into its tunnel by
+ * landing in the same GRO batch).  Session state, inner source address and
+ * the rest are checked by encap_rcv on the merged packet: GRO merges only
+ * packets with the same inner addresses.  A merged packet that encap_rcv
+ * would hand to the daemon (unknown tunnel or session) is dropped there
+ * instead.
  *
  * Runs in softirq under rcu_read_lock, as all of GRO; reads nothing of ours.
  */
@@ -86,6 +87,25 @@ static bool l2sec_gro_same_sa(const struct sk_buff *a, const struct sk_buff *b)
 	return true;
 }
 
+/*
+ * Does the inner packet go through GRO?  TCP always.  UDP only where the
+ * receiving device has GRO for forwarded UDP on (rx-udp-gro-forwarding, off by
+ * default), as for UDP without a tunnel: then udp_gro_receive merges
+ * datagrams of equal length into one SKB_GSO_UDP_L4 packet, cut up again on
+ * the way out.  Not with rx-gro-list (frag_list GRO): the list's members keep
+ * offsets that encap_rcv's decapsulation of the head does not update, and
+ * that has not been made to work.  Anything else would pay for a GRO pass,
+ * with a second UDP socket lookup, to come out as it went in.
+ */
+static bool l2sec_gro_mergeable(const struct net_device *dev, u8 proto)
+{
+	if (proto == IPPROTO_TCP)
+		return true;
+	return proto == IPPROTO_UDP &&
+	       (dev->features & (NETIF_F_GRO_UDP_FWD | NETIF_F_GRO_FRAGLIST)) ==
+	       NETIF_F_GRO_UDP_FWD;
+}
+
 struct sk_buff *l2sec_gro_receive(struct sock *sk, struct list_head *head,
 				  struct sk_buff *skb)
 {
@@ -104,12 +124,8 @@ struct sk_buff *l2sec_gro_receive(struct sock *sk, struct list_head *head,
 	hlen = l2sec_gro_hlen(h, &type);
 	if (!hlen)
 		goto out;
-	/*
-	 * Only TCP merges (UDP only with a forwarding GRO feature on the
-	 * receiving device, off by default): anything else would pay for a
-	 * GRO pass, with a UDP socket lookup, to come out as it went in.
-	 */
-	if ((type == htons(ETH_P_IP) ? h[hlen + 9] : h[hlen + 6]) != IPPROTO_TCP)
+	if (!l2sec_gro_mergeable(skb->dev,
+				 type == htons(ETH_P_IP) ? h[hlen + 9] : h[hlen + 6]))
 		goto out;
 	list_for_each_entry(p, head, list) {
 		if (!NAPI_GRO_CB(p)->same_flow)

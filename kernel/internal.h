@@ -147,6 +147,7 @@ struct l2sec_sock {
 	u16 family;			/* sk->sk_family */
 	bool require_ipsec;
 	bool bypass;			/* we installed the input policy bypass */
+	bool accept_l4;			/* we let GSO UDP through to encap_rcv */
 	unsigned int n_tunnels;		/* under ln->lock */
 };
 

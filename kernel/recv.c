@@ -246,7 +246,7 @@ static void l2sec_deliver(struct net_device *dev, struct sk_buff *skb,
 
 	/*
 	 * Checksums.  A packet GRO merged through the tunnel (gro.c) is the
-	 * inner packet's GSO from here on, CHECKSUM_PARTIAL at the inner TCP
+	 * inner packet's GSO from here on, CHECKSUM_PARTIAL at the inner TCP/UDP
 	 * header; the tunnel's GSO bits go with its headers (the caller made
 	 * the shared info ours).  A CHECKSUM_COMPLETE sum (the NIC's, or the one
 	 * udp.c made verifying the outer checksum) covers the inner packet too,

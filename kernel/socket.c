@@ -108,8 +108,20 @@ static int l2sec_sock_attach(struct l2sec_sock *ls, struct socket *sock,
 		rcu_assign_sk_user_data(sk, ls);
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
-	if (!err)
+	if (!err) {
 		setup_udp_tunnel_sock(ls->ln->net, sock, &cfg);
+		/*
+		 * Inner UDP that gro.c merged comes as SKB_GSO_UDP_TUNNEL with
+		 * SKB_GSO_UDP_L4: without this udp.c would cut it apart again
+		 * before encap_rcv (udp_unexpected_gso).  GSO UDP without the
+		 * tunnel bits is still cut apart: it did not come through
+		 * gro.c.  Not frag_list GSO, which gro.c never makes.
+		 */
+		if (!udp_test_bit(ACCEPT_L4, sk)) {
+			udp_set_bit(ACCEPT_L4, sk);
+			ls->accept_l4 = true;
+		}
+	}
 	release_sock(sk);
 	return err;
 }
@@ -125,6 +137,8 @@ static void l2sec_sock_detach(struct l2sec_sock *ls)
 	WRITE_ONCE(udp_sk(sk)->gro_complete, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_destroy, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_type, 0);
+	if (ls->accept_l4)
+		udp_clear_bit(ACCEPT_L4, sk);
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 

@@ -28,6 +28,9 @@ SIZE=${BENCH_SIZE:-1200}
 # the outer UDP checksum verified, as after ESP; none); BENCH_BURST: frames a poll
 CSUM=${BENCH_CSUM:-complete}
 BURST=${BENCH_BURST:-64}
+# BENCH_NIC: offload features turned on on the receiving NIC for every path,
+# comma-separated (e.g. rx-udp-gro-forwarding: GRO for forwarded UDP)
+NIC=${BENCH_NIC:-}
 out=${L2SEC_TEST_OUT:-/tmp}
 w=/tmp/bench
 mkdir -p $w
@@ -48,6 +51,9 @@ gw ip link set sink0 up
 gw ip link add nic0 type dummy
 gw sysctl -qw net.ipv6.conf.nic0.disable_ipv6=1
 gw ip link set nic0 up
+for f in ${NIC//,/ }; do
+	gw ethtool -K nic0 "$f" on || { t_fail "ethtool -K nic0 $f on"; t_done; }
+done
 nicmac=$(gw cat /sys/class/net/nic0/address)
 gw ip route add 198.51.100.0/24 dev sink0
 gwmac=$(gw cat /sys/class/net/eth0/address)
@@ -191,7 +197,7 @@ for run in $RUNS; do
 	done
 done
 
-# Per packet, a run costs the injector (a NIC's share: an skb and a copy) plus
+# Per packet, a run costs the injector (a NIC's share: an skb and a header copy) plus
 # the path; plain forwarding has the same injector and forwarding, so
 # 1/pps - 1/pps_plain is what the L2TP/PPP path itself adds. "overhead
 # mainline/l2sec" compares those added costs (only when both paths are slower
@@ -205,7 +211,7 @@ ratios() { # L M P
 		printf "\n" }'
 }
 {
-	echo "kernel $(uname -r), ${SIZE}-byte payloads, $ROUNDS rounds of ${SECS}s, receive: NIC csum $CSUM, bursts of $BURST; medians (packets/s):"
+	echo "kernel $(uname -r), ${SIZE}-byte payloads, $ROUNDS rounds of ${SECS}s, receive: NIC csum $CSUM, bursts of $BURST${NIC:+, $NIC on}; medians (packets/s):"
 	for run in $RUNS; do
 		f=$w/${run%-*}-${run#*-}
 		l=$(median <$f-l2sec)

@@ -156,6 +156,26 @@ static void set_seq(uint8_t *tcp, uint32_t partial, uint32_t seq)
 	put16(tcp + 16, fold(partial + (seq >> 16) + (seq & 0xffff)));
 }
 
+/* The UDP checksum of the IPv4/UDP packet at IP (header length 20). */
+static void set_udp_csum(uint8_t *ip)
+{
+	uint8_t pseudo[12];
+	size_t ulen = (size_t)ip[24] << 8 | ip[25];
+	uint32_t sum;
+	uint16_t c;
+
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_UDP;
+	put16(pseudo + 10, ulen);
+	put16(ip + 26, 0);
+	sum = sum16(ip + 20, ulen & ~1ul, sum16(pseudo, 12, 0));
+	if (ulen & 1)
+		sum += (uint32_t)ip[20 + ulen - 1] << 8;
+	c = fold(sum);
+	put16(ip + 26, c ? c : 0xffff);
+}
+
 /* The stream both injectors send: one IPv4 packet and how to vary it. */
 struct stream {
 	uint8_t ip[MAX_PKT];	/* the first packet, from its IPv4 header */
@@ -212,6 +232,17 @@ static int build_stream(int argc, char **argv, struct stream *st, int *a)
 						     st->size, &st->partial)
 					: build_udp4(inner + 10, isrc, 40000, idst, atoi(argv[11]),
 						     st->size));
+		if (!st->tcp) {
+			/*
+			 * as a Linux sender: DF, so the (constant) IP id means
+			 * nothing (GRO merges no other datagrams), and a
+			 * checksum (GRO merges none without)
+			 */
+			inner[10 + 6] |= 0x40;
+			put16(inner + 10 + 10, 0);
+			put16(inner + 10 + 10, ip_csum(inner + 10, 20));
+			set_udp_csum(inner + 10);
+		}
 		st->len = build_udp4(st->ip, src, atoi(argv[1]), dst, atoi(argv[3]), payload);
 		memcpy(st->ip + 28, inner, payload);
 		st->tcp_off = 28 + 10 + 20;
@@ -223,26 +254,6 @@ static int build_stream(int argc, char **argv, struct stream *st, int *a)
 		st->len = build_udp4(st->ip, src, atoi(argv[1]), dst, atoi(argv[3]), st->size);
 	}
 	return 0;
-}
-
-/* The UDP checksum of the IPv4/UDP packet at IP (header length 20). */
-static void set_udp_csum(uint8_t *ip)
-{
-	uint8_t pseudo[12];
-	size_t ulen = (size_t)ip[24] << 8 | ip[25];
-	uint32_t sum;
-	uint16_t c;
-
-	memcpy(pseudo, ip + 12, 8);
-	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_UDP;
-	put16(pseudo + 10, ulen);
-	put16(ip + 26, 0);
-	sum = sum16(ip + 20, ulen & ~1ul, sum16(pseudo, 12, 0));
-	if (ulen & 1)
-		sum += (uint32_t)ip[20 + ulen - 1] << 8;
-	c = fold(sum);
-	put16(ip + 26, c ? c : 0xffff);
 }
 
 /*
