@@ -43,6 +43,13 @@
  */
 #define L2SEC_GRO_HLEN_MAX	10
 #define L2SEC_GRO_PEEK		(L2SEC_GRO_HLEN_MAX + 10)
+/*
+ * And what the inner GRO handlers read next, an IPv6 and a TCP header, pulled
+ * at once where the packet is that long: a NIC driver puts in the skb's head
+ * only the headers the flow dissector knows (to the outer UDP header), and
+ * each GRO layer pulling its own header from the page is a call more.
+ */
+#define L2SEC_GRO_PULL		(L2SEC_GRO_HLEN_MAX + 40 + 20)
 
 /* Length of the L2TP+PPP headers at @h, and the inner type; 0 if not ours. */
 static unsigned int l2sec_gro_hlen(const u8 *h, __be16 *type)
@@ -118,7 +125,9 @@ struct sk_buff *l2sec_gro_receive(struct sock *sk, struct list_head *head,
 	u16 nh;
 
 	off = skb_gro_offset(skb);
-	h = skb_gro_header(skb, off + L2SEC_GRO_PEEK, off);
+	h = skb_gro_header(skb, off + L2SEC_GRO_PULL, off);
+	if (!h)		/* a short packet */
+		h = skb_gro_header(skb, off + L2SEC_GRO_PEEK, off);
 	if (!h)
 		goto out;
 	hlen = l2sec_gro_hlen(h, &type);
