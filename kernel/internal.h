@@ -282,13 +282,13 @@ netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev);
 
 /* stats.c */
 void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st, enum l2sec_drop_reason r,
-		      bool rx);
+		      unsigned int pkts, bool rx);
 void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int pkts,
 		     unsigned int len, bool rx);
 void l2sec_count_to_daemon(struct l2sec_pcpu_stats __percpu *st);
 void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts,
 		      unsigned int len, bool rx);
-void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, bool rx);
+void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts, bool rx);
 void l2sec_stats_fold(struct l2sec_pcpu_stats __percpu *st, struct l2sec_stats *out);
 void l2sec_sstats_fold(struct l2sec_pcpu_sstats __percpu *st, struct l2sec_stats *out);
 int l2sec_stats_put(struct sk_buff *msg, const struct l2sec_stats *s, bool drops);

@@ -379,11 +379,13 @@ to_daemon:
 	return 1;
 
 drop:
+	/* a packet GRO merged: each segment the client sent is dropped */
+	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	if (s)
-		l2sec_scount_drop(s->stats, true);
+		l2sec_scount_drop(s->stats, segs, true);
 	if (t)
-		l2sec_count_drop(t->stats, why, true);
-	l2sec_count_drop(ln->stats, why, true);
+		l2sec_count_drop(t->stats, why, segs, true);
+	l2sec_count_drop(ln->stats, why, segs, true);
 	net_dbg_ratelimited("l2sec: rx drop (%s): tunnel %u session %u\n",
 			    l2sec_drop_names[why], t ? t->id : 0, s ? s->id : 0);
 	kfree_skb(skb);

@@ -10,13 +10,13 @@
 #include "internal.h"
 
 void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st,
-		      enum l2sec_drop_reason r, bool rx)
+		      enum l2sec_drop_reason r, unsigned int pkts, bool rx)
 {
 	struct l2sec_pcpu_stats *s = this_cpu_ptr(st);
 
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->drops[r]);
-	u64_stats_inc(rx ? &s->rx_drops : &s->tx_drops);
+	u64_stats_add(&s->drops[r], pkts);
+	u64_stats_add(rx ? &s->rx_drops : &s->tx_drops, pkts);
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -61,12 +61,12 @@ void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts,
 	u64_stats_update_end(&s->syncp);
 }
 
-void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, bool rx)
+void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts, bool rx)
 {
 	struct l2sec_pcpu_sstats *s = this_cpu_ptr(st);
 
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(rx ? &s->rx_drops : &s->tx_drops);
+	u64_stats_add(rx ? &s->rx_drops : &s->tx_drops, pkts);
 	u64_stats_update_end(&s->syncp);
 }
 

@@ -213,10 +213,10 @@ netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev)
 
 drop:
 	if (s)
-		l2sec_scount_drop(s->stats, false);
+		l2sec_scount_drop(s->stats, 1, false);
 	if (t)
-		l2sec_count_drop(t->stats, why, false);
-	l2sec_count_drop(ln->stats, why, false);
+		l2sec_count_drop(t->stats, why, 1, false);
+	l2sec_count_drop(ln->stats, why, 1, false);
 	net_dbg_ratelimited("l2sec: tx drop (%s): tunnel %u session %u\n",
 			    l2sec_drop_name(why), t ? t->id : 0, s ? s->id : 0);
 	rcu_read_unlock();

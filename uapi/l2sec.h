@@ -280,7 +280,8 @@ enum l2sec_stats_attr {
 	L2SEC_STATS_A_TX_BYTES,		/* u64: inner bytes */
 	L2SEC_STATS_A_TO_DAEMON,	/* u64: left for the socket (not sessions) */
 	L2SEC_STATS_A_RX_DROPS,		/* u64: all receive drops (a merged
-					 * packet dropped counts once) */
+					 * packet counts each of its segments,
+					 * here and by reason) */
 	L2SEC_STATS_A_TX_DROPS,		/* u64: all transmit drops */
 	L2SEC_STATS_A_DROPS,		/* nest: type = reason + L2SEC_DROPS_A_OFFSET,
 					 * u64 (not in session replies) */

@@ -6,8 +6,9 @@
 # (complete, none); UDP is merged only where the NIC has GRO for forwarded
 # UDP turned on (rx-udp-gro-forwarding); a frame of another session is never
 # merged into a session's packet (here it spoofs the session's address, so it
-# must be dropped and counted, not forwarded); and forwarded on, the merged
-# packets become the same segments again, each with a right checksum.
+# must be dropped and counted, not forwarded); a merged packet dropped counts
+# each of its segments; and forwarded on, the merged packets become the same
+# segments again, each with a right checksum.
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 CTL=$L2SEC_BUILD/tests/l2sec-ctl
@@ -48,7 +49,8 @@ sess_rx() { gw $L2SEC -j -s session show tunnel 7 id "$1" | jget 'j[0]["stats"][
 spoofs() { gw $L2SEC -j -s tunnel show id 7 | jget 'j[0]["stats"]["drops"].get("spoof", 0)'; }
 
 # inject NAME ARGS...: half a second of frames from 192.0.2.2:1701 in tunnel 7,
-# session 7 (ARGS: after the L2TP ids); sets n (frames received), pk and by
+# session 7, inner source $isrc (default the session's; ARGS: after the L2TP
+# ids); sets n (frames received), pk and by
 # (packets and bytes sink0 forwarded), rx (session 7's new packets), sp (new
 # spoof drops); not in a subshell (check runs one), for those variables
 inject() {
@@ -56,7 +58,7 @@ inject() {
 	shift
 	p0=$(sinkp) b0=$(sinkb) r0=$(sess_rx 7) s0=$(spoofs)
 	res=$(gw "$BLAST" kinject nic0 "$nicmac" 192.0.2.2 1701 192.0.2.1 1701 0.5 1200 \
-		l2tp 7 7 10.99.0.2 198.51.100.1 5001 "$@")
+		l2tp 7 7 "${isrc:-10.99.0.2}" 198.51.100.1 5001 "$@")
 	echo "# $name: $res" >&2
 	# received N dropped D ...: D refused by the full receive queue (none,
 	# as the injector waits for the stack to catch up)
@@ -103,6 +105,18 @@ check_eq "two sessions: session 8's frames dropped as spoofed" $((n / 2)) "$sp"
 check_eq "two sessions: only session 7's segments forwarded" $((n / 2 * 1200 + pk * 54)) "$by"
 check_eq "two sessions: session 7 counts its own" $((n / 2)) "$rx"
 
+# A merged packet dropped counts each segment the client sent: TCP from an
+# address that is not session 7's is merged (udp_rcv sees fewer datagrams than
+# frames), then dropped as spoofed.
+gw_stat() { gw nstat -asz "$1" | awk -v k="$1" '$1 == k {print $2}'; }
+u0=$(gw_stat UdpInDatagrams)
+isrc=10.99.0.9 inject "spoofed" tcp
+u=$(($(gw_stat UdpInDatagrams) - u0))
+echo "# spoofed: udp_rcv saw $u datagrams" >&2
+check "spoofed: merged before the module saw them" test "$u" -gt 0 -a $((u * 8)) -le "$n"
+check_eq "spoofed: every segment counted as a spoof drop" "$n" "$sp"
+check_eq "spoofed: nothing forwarded" 0 "$pk"
+
 # The merged packets leave as the segments they were, each with a right
 # checksum: forwarded out of a device without checksum offload, software GSO
 # cuts them up and sums each one, and a receiving stack verifies them.
@@ -119,7 +133,6 @@ check_eq "out to a stack: every segment arrived" "$n" $(($(lan_stat TcpInSegs) -
 check_eq "out to a stack: no checksum errors" 0 $(($(lan_stat TcpInCsumErrors) - e0))
 # and merged datagrams (rx-udp-gro-forwarding is still on): no socket listens,
 # so each arrives as UdpNoPorts, counted only after its checksum was verified
-gw_stat() { gw nstat -asz "$1" | awk -v k="$1" '$1 == k {print $2}'; }
 i0=$(lan_stat UdpNoPorts) e0=$(lan_stat UdpInCsumErrors) f0=$(gw_stat IpForwDatagrams)
 inject "udp out to a stack"
 fw=$(($(gw_stat IpForwDatagrams) - f0))
