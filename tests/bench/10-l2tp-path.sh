@@ -7,12 +7,13 @@
 #                                                    192.0.2.3 l2sec socket)
 # Receive: l2sec_inject.ko (tests/bench/inject) receives pre-built frames from
 # the client on gw's nic0 (a dummy device standing for a NIC) as a NIC's NAPI
-# poll does: 64 frames a poll, through GRO, with a CHECKSUM_COMPLETE sum; the
-# same frames and cost for every path. gw decapsulates them (l2sec0 for l2sec,
+# poll does: 64 frames a poll, through GRO, with a CHECKSUM_COMPLETE sum, laid
+# out as page-buffer drivers do; the same frames and cost for every path. gw decapsulates them (l2sec0 for l2sec,
 # ppp0 for mainline, nothing for plain forwarding) and forwards the inner
 # packets to a dummy device, whose byte counter says how many made it through.
-# Two inner streams: one UDP datagram repeated (nothing for GRO to merge), and
-# one TCP flow's consecutive segments (an upload, as GRO sees it).
+# Two inner streams: one UDP datagram repeated (nothing for GRO to merge unless
+# BENCH_NIC turns on rx-udp-gro-forwarding), and one TCP flow's consecutive
+# segments (an upload, as GRO sees it).
 # Transmit: a UDP sender in gw sends to the client's inner address (through
 # l2sec0 or ppp0, or directly for plain forwarding); gw's veth counts what leaves,
 # and the client drops the data (not the L2TP control messages or ARP) at ingress.
