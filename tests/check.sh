@@ -67,7 +67,7 @@ part deps tests/install-deps.sh
 for k in 6.1 6.12; do
 	part "module-$k" build_module "$(kernel_of $k)"
 done
-part userspace make -s userspace unit-build fuzz-build
+part userspace make -s -j"$(nproc)" userspace unit-build fuzz-build
 part install tests/install.sh
 part unit make -s unit
 part clientcfg tests/clientcfg/run.sh
