@@ -84,8 +84,9 @@ veth() {
 # best early so that its start-up overlaps with the test's setup; pkt_ready NAME
 # waits until it reads requests; pkt NAME NETNS ARG... is then what
 # "ip netns exec NETNS SCRIPT ARG..." prints and returns. In l2sec-ctl scripts
-# (run through sh): run $PKTREQ /tmp/l2sec-pkt-NAME NETNS ARG...
+# (run through sh, where functions are not): run $(pkt_cmd NAME) NETNS ARG...
 PKTREQ=$L2SEC_TOP/tests/vm/pkt/req
+pkt_cmd() { echo "$PKTREQ /tmp/l2sec-pkt-$1"; }
 pkt_serve() {
 	rm -f "/tmp/l2sec-pkt-$1" "/tmp/l2sec-pkt-$1.log"
 	# not a child of the test: its "wait" for its own jobs must not wait for this

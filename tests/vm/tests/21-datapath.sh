@@ -28,7 +28,7 @@ gw $PKT sink 2001:db8:99::1 5000 600 >"$out/sink6.txt" 2>&1 &
 check "sinks ready" wait_for 120 sh -c "grep -q ready '$out/sink4.txt' && grep -q ready '$out/sink6.txt'"
 
 check "packet sender ready" pkt_ready 21
-send="$PKTREQ /tmp/l2sec-pkt-21 cl send --src 192.0.2.2 --dst 192.0.2.1 --tid 1 --sid 1 --down-sid 2"
+send="$(pkt_cmd 21) cl send --src 192.0.2.2 --dst 192.0.2.1 --tid 1 --sid 1 --down-sid 2"
 gw $CTL >"$out/21-ctl.txt" 2>&1 <<EOF
 sock add s1 192.0.2.1 1701 ipsec 0
 tunnel add 1 100 s1 192.0.2.2 1701

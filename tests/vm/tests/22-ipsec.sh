@@ -98,8 +98,8 @@ gw $PKT sink 10.99.0.1 5000 600 >"$out/22-sink.txt" 2>&1 &
 check "sink ready" wait_for 120 grep -q ready "$out/22-sink.txt"
 
 check "packet sender ready" pkt_ready 22
-c1="$PKTREQ /tmp/l2sec-pkt-22 c1 send --src 192.168.1.11 --dst 203.0.113.2 --inner-dst 10.99.0.1"
-c2="$PKTREQ /tmp/l2sec-pkt-22 c2 send --src 192.168.1.12 --dst 203.0.113.2 --inner-dst 10.99.0.1"
+c1="$(pkt_cmd 22) c1 send --src 192.168.1.11 --dst 203.0.113.2 --inner-dst 10.99.0.1"
+c2="$(pkt_cmd 22) c2 send --src 192.168.1.12 --dst 203.0.113.2 --inner-dst 10.99.0.1"
 gw $CTL >"$out/22-ctl.txt" 2>&1 <<EOF
 monitor start
 sock add s1 203.0.113.2 1701

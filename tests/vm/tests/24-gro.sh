@@ -108,10 +108,11 @@ check_eq "two sessions: session 7 counts its own" $((n / 2)) "$rx"
 # A merged packet dropped counts each segment the client sent: TCP from an
 # address that is not session 7's is merged (udp_rcv sees fewer datagrams than
 # frames), then dropped as spoofed.
-gw_stat() { gw nstat -asz "$1" | awk -v k="$1" '$1 == k {print $2}'; }
-u0=$(gw_stat UdpInDatagrams)
+# snmp NETNS COUNTER: the namespace's nstat counter (absolute)
+snmp() { ip netns exec "$1" nstat -asz "$2" | awk -v k="$2" '$1 == k {print $2}'; }
+u0=$(snmp gw UdpInDatagrams)
 isrc=10.99.0.9 inject "spoofed" tcp
-u=$(($(gw_stat UdpInDatagrams) - u0))
+u=$(($(snmp gw UdpInDatagrams) - u0))
 echo "# spoofed: udp_rcv saw $u datagrams" >&2
 check "spoofed: merged before the module saw them" test "$u" -gt 0 -a $((u * 8)) -le "$n"
 check_eq "spoofed: every segment counted as a spoof drop" "$n" "$sp"
@@ -126,18 +127,17 @@ ip netns exec lan ip addr add 198.51.100.1/32 dev eth0
 ip netns exec lan ip route add default via 198.51.101.1
 check "checksum offload off on the way out" gw ethtool -K lan0 tx off
 gw ip route replace 198.51.100.0/24 via 198.51.101.2 dev lan0
-lan_stat() { ip netns exec lan nstat -asz "$1" | awk -v k="$1" '$1 == k {print $2}'; }
-i0=$(lan_stat TcpInSegs) e0=$(lan_stat TcpInCsumErrors)
+i0=$(snmp lan TcpInSegs) e0=$(snmp lan TcpInCsumErrors)
 inject "out to a stack" tcp
-check_eq "out to a stack: every segment arrived" "$n" $(($(lan_stat TcpInSegs) - i0))
-check_eq "out to a stack: no checksum errors" 0 $(($(lan_stat TcpInCsumErrors) - e0))
+check_eq "out to a stack: every segment arrived" "$n" $(($(snmp lan TcpInSegs) - i0))
+check_eq "out to a stack: no checksum errors" 0 $(($(snmp lan TcpInCsumErrors) - e0))
 # and merged datagrams (rx-udp-gro-forwarding is still on): no socket listens,
 # so each arrives as UdpNoPorts, counted only after its checksum was verified
-i0=$(lan_stat UdpNoPorts) e0=$(lan_stat UdpInCsumErrors) f0=$(gw_stat IpForwDatagrams)
+i0=$(snmp lan UdpNoPorts) e0=$(snmp lan UdpInCsumErrors) f0=$(snmp gw IpForwDatagrams)
 inject "udp out to a stack"
-fw=$(($(gw_stat IpForwDatagrams) - f0))
+fw=$(($(snmp gw IpForwDatagrams) - f0))
 echo "# udp out to a stack: $fw packets forwarded" >&2
 check "udp out to a stack: merged before forwarding" test "$fw" -gt 0 -a $((fw * 8)) -le "$n"
-check_eq "udp out to a stack: every datagram arrived" "$n" $(($(lan_stat UdpNoPorts) - i0))
-check_eq "udp out to a stack: no checksum errors" 0 $(($(lan_stat UdpInCsumErrors) - e0))
+check_eq "udp out to a stack: every datagram arrived" "$n" $(($(snmp lan UdpNoPorts) - i0))
+check_eq "udp out to a stack: no checksum errors" 0 $(($(snmp lan UdpInCsumErrors) - e0))
 t_done
