@@ -139,7 +139,11 @@ if wait_for 120 sh -c "ip -n client -4 addr show dev ppp0 | grep -q 'inet 192.16
 else
 	t_fail "the client is connected over L2TP/IPsec through the NAT"
 fi
-ip -n client route add 198.51.100.0/24 dev ppp0
+# pppd sets ppp0's address before it brings the link up: a route through a
+# link that is still down is refused ("Device for nexthop is not up").
+wait_for 30 sh -c "ip -n client link show dev ppp0 | grep -q '[<,]UP[,>]'" ||
+	t_fail "the client's ppp0 comes up"
+ip -n client route add 198.51.100.0/24 dev ppp0 || t_fail "route to the LAN through ppp0"
 echo "+ client: swanctl --list-sas"
 sw --list-sas
 echo "+ client: ip addr show ppp0"
