@@ -13,6 +13,30 @@
 
 #define ID_SPACE 65536
 
+static void reap(struct l2tp_lns *lns)
+{
+	while (lns->dead) {
+		struct l2tp_session *s = lns->dead;
+
+		lns->dead = s->next;
+		free(s);
+	}
+}
+
+static void reap_cb(struct ev_timer *timer)
+{
+	reap(container_of(timer, struct l2tp_lns, reap_timer));
+}
+
+void l2tp_lns_defer_free(struct l2tp_lns *lns, struct l2tp_session *s)
+{
+	s->next = lns->dead;
+	lns->dead = s;
+	/* only when memory is out can this fail; the next close or lns_free frees it */
+	if (!ev_timer_armed(&lns->reap_timer))
+		ev_timer_arm(lns->loop, &lns->reap_timer, 0);
+}
+
 struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cfg,
 			      const struct l2tp_lns_ops *ops, void *env)
 {
@@ -27,6 +51,7 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cf
 		return NULL;
 	}
 	lns->loop = loop;
+	ev_timer_init(&lns->reap_timer, reap_cb);
 	lns->ops = ops;
 	lns->env = env;
 	l2tp_lns_set_config(lns, cfg);
@@ -41,6 +66,9 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 		return;
 	while (lns->tunnel_list)
 		l2tp_tunnel_destroy(lns->tunnel_list);
+	if (lns->loop)
+		ev_timer_cancel(lns->loop, &lns->reap_timer);
+	reap(lns);
 	free(lns->tunnels);
 	free(lns->sessions);
 	free(lns);
