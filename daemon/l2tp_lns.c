@@ -185,11 +185,17 @@ static bool sccrq_admit(struct l2tp_lns *lns)
 	return true;
 }
 
+/*
+ * The live tunnel an SCCRQ retransmission belongs to. A closing one never
+ * matches: a client that redials with the same address, port, SA and
+ * Assigned Tunnel ID while the old tunnel lingers starts a new tunnel.
+ */
 static struct l2tp_tunnel *find_by_peer(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 					uint16_t peer_tid)
 {
 	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next)
-		if (t->peer_tid == peer_tid && l2tp_peer_match(&t->peer, peer))
+		if (t->peer_tid == peer_tid && t->state != TUNNEL_CLOSING && !t->close_pending &&
+		    l2tp_peer_match(&t->peer, peer))
 			return t;
 	return NULL;
 }

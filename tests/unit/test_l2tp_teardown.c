@@ -248,6 +248,56 @@ static void test_close_twice_is_harmless(void **state)
 	fake_advance(f, 1);
 }
 
+/* A redial while the old tunnel lingers: a new tunnel, its SCCRP at once. */
+static void redial(bool we_closed)
+{
+	struct lac l, again;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint8_t buf[128];
+	struct l2tp_builder b;
+	uint16_t old_tid;
+
+	lac_init(&l, f, 0x0a000020, 1701, 0x5, 0x20);
+	establish(&l);
+	fake_advance(f, 300);
+	old_tid = l.lns_tid;
+	if (we_closed) {
+		l2tp_tunnel_close(f->lns->tunnels[old_tid], true, STOPCCN_CLEAR, 0, "test");
+		assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_STOPCCN);
+		lac_zlb(&l);
+	} else {
+		lac_begin(&l, &b, buf, sizeof(buf), 0, L2TP_STOPCCN);
+		l2tp_build_u16(&b, true, AVP_ASSIGNED_TUNNEL_ID, l.tid);
+		l2tp_build_result(&b, STOPCCN_CLEAR, 0, NULL);
+		lac_send(&l, &b);
+	}
+	assert_int_equal(f->lns->tunnels[old_tid]->state, TUNNEL_CLOSING);
+	fake_advance(f, 1000);
+	/* same address, port, SA mark and Assigned Tunnel ID, a fresh Ns */
+	lac_init(&again, f, 0x0a000020, 1701, 0x5, 0x20);
+	establish(&again);
+	assert_int_not_equal(again.lns_tid, old_tid);
+	assert_int_equal(f->lns->tunnels[again.lns_tid]->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(f->lns->stats.tunnels_established, 2);
+	/* the old one still lingers, on its own */
+	assert_int_equal(f->lns->tunnels[old_tid]->state, TUNNEL_CLOSING);
+	assert_int_equal(f->lns->n_tunnels, 2);
+}
+
+static void test_redial_after_peer_stopccn(void **state)
+{
+	(void)state;
+	redial(false);
+}
+
+static void test_redial_after_our_stopccn(void **state)
+{
+	(void)state;
+	redial(true);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +308,8 @@ int main(int argc, char **argv)
 		T(test_queue_full_ppp_down),
 		T(test_queue_full_ctl_session_del),
 		T(test_close_twice_is_harmless),
+		T(test_redial_after_peer_stopccn),
+		T(test_redial_after_our_stopccn),
 #undef T
 	};
 
