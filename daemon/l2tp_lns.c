@@ -7,6 +7,7 @@
 
 #include "l2tp_lns.h"
 #include "l2tp_session.h"
+#include "l2tp_stale.h"
 #include "l2tp_tunnel.h"
 #include "log.h"
 #include "util.h"
@@ -51,7 +52,9 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cf
 		return NULL;
 	}
 	lns->loop = loop;
+	lns->state_fd = -1;
 	ev_timer_init(&lns->reap_timer, reap_cb);
+	ev_timer_init(&lns->stale_timer, l2tp_stale_ttl_cb);
 	lns->ops = ops;
 	lns->env = env;
 	l2tp_lns_set_config(lns, cfg);
@@ -69,6 +72,7 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 	if (lns->loop)
 		ev_timer_cancel(lns->loop, &lns->reap_timer);
 	reap(lns);
+	l2tp_stale_close(lns);
 	free(lns->tunnels);
 	free(lns->sessions);
 	free(lns);
@@ -124,7 +128,12 @@ int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 
 static bool id_used(const struct l2tp_lns *lns, bool session, uint16_t id)
 {
-	return !id || (session ? lns->sessions[id] != NULL : lns->tunnels[id] != NULL);
+	if (!id)
+		return true;
+	if (session)
+		return lns->sessions[id] != NULL;
+	/* a previous run's ID stays free: its peer's messages must not reach a new tunnel */
+	return lns->tunnels[id] != NULL || l2tp_stale_id(lns, id);
 }
 
 /* Random, non-zero and unused; 0 when the space is full. */
@@ -311,6 +320,12 @@ void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
 		return;
 	}
 	if (!h.control) {
+		if (!lns->tunnels[h.tunnel_id] && lns->n_stale &&
+		    l2tp_stale_input(lns, &h, peer)) {
+			lns->stats.rx_data++;
+			lns->stats.rx_data_dropped++;
+			return;
+		}
 		l2tp_session_data_input(lns, buf, &h, peer);
 		return;
 	}
@@ -325,6 +340,8 @@ void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
 	t = lns->tunnels[h.tunnel_id];
 	if (!t) {
 		lns->stats.rx_unknown_tunnel++;
+		if (lns->n_stale && l2tp_stale_input(lns, &h, peer))
+			return;
 		log_debug("l2tp: %s: unknown tunnel %u, dropped",
 			  l2tp_peer_str(peer, ps, sizeof(ps)), h.tunnel_id);
 		return;

@@ -132,6 +132,8 @@ struct l2tp_lns_stats {
 	uint64_t tunnels_timed_out, sessions_refused, sessions_established;
 	uint64_t rx_data, rx_data_dropped, tx_errors;
 	uint64_t rx_plaintext;	/* TUN data path, require-ipsec: no SA mark, dropped */
+	/* tunnels of a previous run (l2tp_stale.h) */
+	uint64_t stale_stopccn, stale_probes, stale_rate_limited;
 };
 
 struct l2tp_lns {
@@ -150,6 +152,11 @@ struct l2tp_lns {
 	bool shutting_down;
 	struct l2tp_session *dead;		/* closed sessions, freed by reap_timer */
 	struct ev_timer reap_timer;		/* zero-delay: runs after the current callback */
+	int state_fd;				/* the tunnel state file, -1: none */
+	struct l2tp_stale *stale;		/* the previous run's tunnels, by tid */
+	unsigned int n_stale;
+	struct ev_timer stale_timer;		/* forgets them */
+	uint64_t stale_tokens, stale_last_ms;	/* their answers' global bucket */
 	struct l2tp_lns_stats stats;
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "l2tp_session.h"
+#include "l2tp_stale.h"
 #include "l2tp_tunnel.h"
 #include "log.h"
 #include "util.h"
@@ -226,6 +227,8 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 		return;
 	if (t->state == TUNNEL_WAIT_CTL_CONN)
 		lns->n_half_open--;
+	else
+		l2tp_stale_record(lns, t, false);
 	t->state = TUNNEL_CLOSING;
 	t->close_pending = false;
 	t->result = result;
@@ -328,6 +331,8 @@ static void scccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	}
 	t->state = TUNNEL_ESTABLISHED;
 	lns->n_half_open--;
+	/* for the next run, should this one die without a StopCCN */
+	l2tp_stale_record(lns, t, true);
 	if (lns->ops->tunnel_add) {
 		if (lns->ops->tunnel_add(lns->env, t) < 0) {
 			l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, L2TP_ERR_RESOURCES,
