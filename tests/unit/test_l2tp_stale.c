@@ -52,14 +52,7 @@ static struct fake *lns_start(void)
 
 static void establish(struct lac *l)
 {
-	struct l2tp_msg m;
-	struct l2tp_hdr h;
-	struct fake_pkt p;
-
-	lac_sccrq(l, NULL, 0, 0x0100);
-	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_SCCRP);
-	l->lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
-	lac_scccn(l, NULL);
+	lac_establish(l);
 	assert_int_equal(l->f->lns->n_tunnels, 1);
 }
 
@@ -99,6 +92,22 @@ static bool next_pkt(struct lac *l, struct l2tp_hdr *h, struct l2tp_msg *m)
 		return true;
 	}
 	return false;
+}
+
+/* The next packet to the LAC is a StopCCN in its tunnel with these Ns, Nr, our old ID. */
+static void expect_stopccn(struct lac *l, uint16_t peer_tid, uint16_t ns, uint16_t nr,
+			   uint16_t old_tid)
+{
+	struct l2tp_hdr h;
+	struct l2tp_msg m;
+
+	assert_true(next_pkt(l, &h, &m));
+	assert_int_equal(m.type, L2TP_STOPCCN);
+	assert_int_equal(h.tunnel_id, peer_tid);
+	assert_int_equal(h.ns, ns);
+	assert_int_equal(h.nr, nr);
+	assert_int_equal(l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID), old_tid);
+	assert_int_equal(l2tp_msg_u16(&m, AVP_RESULT_CODE), STOPCCN_GENERAL_ERROR);
 }
 
 static void zlb(struct lac *l, uint16_t ns, uint16_t nr)
@@ -149,13 +158,7 @@ static void test_restart_probe_then_stopccn(void **state)
 
 	/* the LAC acknowledges the probe behind its window: Ns 9, expecting our 5 */
 	zlb(&l, 9, 5);
-	assert_true(next_pkt(&l, &h, &m));
-	assert_int_equal(m.type, L2TP_STOPCCN);
-	assert_int_equal(h.tunnel_id, 0x4242);
-	assert_int_equal(h.ns, 5);
-	assert_int_equal(h.nr, 9);
-	assert_int_equal(l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID), old_tid);
-	assert_int_equal(l2tp_msg_u16(&m, AVP_RESULT_CODE), STOPCCN_GENERAL_ERROR);
+	expect_stopccn(&l, 0x4242, 5, 9, old_tid);
 	assert_int_equal(f2->lns->stats.stale_stopccn, 1);
 
 	/* another peer naming the old tunnel gets nothing */
@@ -198,12 +201,7 @@ static void test_restart_hello_gets_stopccn(void **state)
 	lac_move(&l, f2);
 	lac_begin(&l, &b, buf, sizeof(buf), 0, L2TP_HELLO);
 	lac_send(&l, &b);		/* Ns 2 (SCCRQ 0, SCCCN 1), Nr 1 */
-	assert_true(next_pkt(&l, &h, &m));
-	assert_int_equal(m.type, L2TP_STOPCCN);
-	assert_int_equal(h.tunnel_id, 0x77);
-	assert_int_equal(h.ns, 1);
-	assert_int_equal(h.nr, 3);
-	assert_int_equal(l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID), old_tid);
+	expect_stopccn(&l, 0x77, 1, 3, old_tid);
 	/* its retransmission within the second: rate-limited; after it: answered again */
 	l.ns--;
 	lac_begin(&l, &b, buf, sizeof(buf), 0, L2TP_HELLO);
@@ -213,8 +211,7 @@ static void test_restart_hello_gets_stopccn(void **state)
 	l.ns--;
 	lac_begin(&l, &b, buf, sizeof(buf), 0, L2TP_HELLO);
 	lac_send(&l, &b);
-	assert_true(next_pkt(&l, &h, &m));
-	assert_int_equal(m.type, L2TP_STOPCCN);
+	expect_stopccn(&l, 0x77, 1, 3, old_tid);
 	fake_free(f2);
 }
 

@@ -70,14 +70,7 @@ static int teardown(void **state)
 
 static void establish(struct lac *l)
 {
-	struct l2tp_msg m;
-	struct l2tp_hdr h;
-	struct fake_pkt p;
-
-	lac_sccrq(l, NULL, 0, 0x0100);
-	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_SCCRP);
-	l->lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
-	lac_scccn(l, NULL);
+	lac_establish(l);
 	assert_int_equal(f->k_tunnels, 1);
 }
 
@@ -93,6 +86,14 @@ static uint16_t icrq_unacked(struct lac *l, uint16_t sid)
 	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_ICRP);
 	l->nr = nr;
 	return l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID);
+}
+
+/* A client at addr with a tunnel and one call (peer session 7) whose ICRP it never acks. */
+static uint16_t unacked_call(struct lac *l, uint32_t addr)
+{
+	lac_init(l, f, addr, 1701, 0, (uint16_t)addr);
+	establish(l);
+	return icrq_unacked(l, 7);
 }
 
 /* 63 ICRQs reusing sid: 63 CDNs queue behind the ICRP; the queue is full. */
@@ -131,9 +132,7 @@ static void test_queue_full_unknown_avp(void **state)
 	uint16_t lns_sid;
 
 	(void)state;
-	lac_init(&l, f, 0x0a000010, 1701, 0, 0x10);
-	establish(&l);
-	lns_sid = icrq_unacked(&l, 7);
+	lns_sid = unacked_call(&l, 0x0a000010);
 	fill_queue(&l, 7);
 	/* a session message with an unknown mandatory AVP: CDN 2/8, which cannot queue */
 	lac_begin(&l, &b, buf, sizeof(buf), lns_sid, L2TP_WEN);
@@ -150,9 +149,7 @@ static void test_queue_full_kernel_refuses_session(void **state)
 	uint16_t lns_sid;
 
 	(void)state;
-	lac_init(&l, f, 0x0a000011, 1701, 0, 0x11);
-	establish(&l);
-	lns_sid = icrq_unacked(&l, 7);
+	lns_sid = unacked_call(&l, 0x0a000011);
 	fill_queue(&l, 7);
 	f->kernel_fail = 1;
 	lac_iccn(&l, lns_sid);
@@ -168,9 +165,7 @@ static void test_queue_full_ppp_out_of_memory(void **state)
 
 	(void)state;
 	close_in_hook = 1;
-	lac_init(&l, f, 0x0a000012, 1701, 0, 0x12);
-	establish(&l);
-	lns_sid = icrq_unacked(&l, 7);
+	lns_sid = unacked_call(&l, 0x0a000012);
 	fill_queue(&l, 7);
 	lac_iccn(&l, lns_sid);
 	assert_int_equal(f->ppp_up, 1);
@@ -184,9 +179,7 @@ static void test_queue_full_ppp_down(void **state)
 	uint8_t frame[6 + 8];
 
 	(void)state;
-	lac_init(&l, f, 0x0a000013, 1701, 0, 0x13);
-	establish(&l);
-	lns_sid = icrq_unacked(&l, 7);
+	lns_sid = unacked_call(&l, 0x0a000013);
 	lac_iccn(&l, lns_sid);
 	assert_int_equal(f->ppp_up, 1);
 	fill_queue(&l, 7);
@@ -210,9 +203,7 @@ static void test_queue_full_ctl_session_del(void **state)
 	struct json_object *res;
 
 	(void)state;
-	lac_init(&l, f, 0x0a000014, 1701, 0, 0x14);
-	establish(&l);
-	lns_sid = icrq_unacked(&l, 7);
+	lns_sid = unacked_call(&l, 0x0a000014);
 	lac_iccn(&l, lns_sid);
 	fill_queue(&l, 7);
 	snprintf(line, sizeof(line), "del session %u %u", l.lns_tid, lns_sid);
@@ -231,9 +222,7 @@ static void test_close_twice_is_harmless(void **state)
 	uint16_t lns_sid;
 
 	(void)state;
-	lac_init(&l, f, 0x0a000015, 1701, 0, 0x15);
-	establish(&l);
-	lns_sid = icrq_unacked(&l, 7);
+	lns_sid = unacked_call(&l, 0x0a000015);
 	lac_iccn(&l, lns_sid);
 	s = f->lns->sessions[lns_sid];
 	assert_non_null(s);
