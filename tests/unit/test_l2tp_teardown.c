@@ -10,6 +10,10 @@
  * operator see: no crash, the session and the tunnel out of the kernel, the
  * tunnel gone after its linger, and a new tunnel from the same client.
  *
+ * PPP going down is driven through the daemon's real PPP layer (sess.c): a
+ * client that fails PAP authentication and acknowledges our LCP
+ * Terminate-Request.
+ *
  * Also: a redial with the same address, port, SA and Assigned Tunnel ID while
  * the old tunnel lingers gets a new tunnel and its SCCRP at once.
  */
@@ -22,6 +26,9 @@
 #include "ctl.h"
 #include "l2tp_fake.h"
 #include "log.h"
+#include "ppp.h"
+#include "sess.h"
+#include "users.h"
 #include "util.h"
 
 static struct fake *f;
@@ -287,6 +294,98 @@ static void test_redial_after_our_stopccn(void **state)
 	redial(true);
 }
 
+/* --- the real PPP layer (sess.c): failed authentication ------------------------- */
+
+/* The last PPP frame of this protocol and code the LNS sent to l: its id. */
+static int last_ppp(struct lac *l, uint16_t proto, uint8_t code, const uint8_t **opts,
+		    size_t *olen)
+{
+	int id = -1;
+
+	for (unsigned int i = 0; i < l->f->n_out; i++) {
+		const struct fake_pkt *p = &l->f->out[i];
+		const uint8_t *fr = p->buf + 6;
+		size_t n = p->len - 6;
+
+		if (p->len < 6 + 8 || (p->buf[0] & 0x80) || !l2tp_peer_match(&p->peer, &l->peer))
+			continue;
+		if (fr[0] == 0xff && fr[1] == 0x03) {
+			fr += 2;
+			n -= 2;
+		}
+		if (n < 6 || get_be16(fr) != proto || fr[2] != code || get_be16(fr + 4) > n - 2)
+			continue;
+		id = fr[3];
+		if (opts) {
+			*opts = fr + 6;
+			*olen = get_be16(fr + 4) - 4;
+		}
+	}
+	return id;
+}
+
+/* A PPP frame from the client: proto, code, id, data. */
+static void lac_ppp(struct lac *l, uint16_t sid, uint16_t proto, uint8_t code, uint8_t id,
+		    const uint8_t *data, size_t len)
+{
+	uint8_t frame[6 + 8 + 64];
+
+	assert_true(len <= 64);
+	put_be16(frame, L2TP_VERSION);
+	put_be16(frame + 2, l->lns_tid);
+	put_be16(frame + 4, sid);
+	frame[6] = 0xff;
+	frame[7] = 0x03;
+	put_be16(frame + 8, proto);
+	frame[10] = code;
+	frame[11] = id;
+	put_be16(frame + 12, (uint16_t)(len + 4));
+	if (len)
+		memcpy(frame + 14, data, len);
+	l2tp_lns_input(l->f->lns, frame, 14 + len, &l->peer);
+}
+
+static void test_queue_full_real_ppp_auth_failure(void **state)
+{
+	static const char users_text[] = "lac password right-pw\n";
+	static const uint8_t pap_wrong[] = { 3, 'l', 'a', 'c', 5, 'w', 'r', 'o', 'n', 'g' };
+	struct users_db *users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
+	/* never used: authentication fails before IPCP, the only user of the module */
+	static int no_kern;
+	struct sessions *ss;
+	struct lac l;
+	const uint8_t *opts;
+	size_t olen;
+	uint16_t lns_sid;
+	int id;
+
+	(void)state;
+	assert_non_null(users);
+	f->cfg.ppp_auth = PPP_AUTH_PAP;
+	f->cfg.auth_tries = 1;
+	f->cfg.auth_fail_delay_ms = 0;
+	ss = sessions_new(f->loop, &f->cfg, users, (struct kern *)&no_kern, NULL);
+	assert_non_null(ss);
+	l2tp_lns_set_session_ops(f->lns, &sessions_l2tp_ops, ss);
+	lns_sid = unacked_call(&l, 0x0a000016);
+	lac_iccn(&l, lns_sid);
+	/* LCP: our Configure-Request acknowledged, the client's (no options) acked by us */
+	id = last_ppp(&l, 0xc021, 1, &opts, &olen);
+	assert_true(id >= 0);
+	lac_ppp(&l, lns_sid, 0xc021, 1, 1, NULL, 0);
+	lac_ppp(&l, lns_sid, 0xc021, 2, (uint8_t)id, opts, olen);
+	fill_queue(&l, 7);
+	/* a wrong password: PAP Nak, LCP Terminate-Request; its Ack ends PPP */
+	lac_ppp(&l, lns_sid, 0xc023, 1, 1, pap_wrong, sizeof(pap_wrong));
+	assert_true(last_ppp(&l, 0xc023, 3, NULL, NULL) >= 0);
+	id = last_ppp(&l, 0xc021, 5, NULL, NULL);
+	assert_true(id >= 0);
+	lac_ppp(&l, lns_sid, 0xc021, 6, (uint8_t)id, NULL, 0);
+	assert_int_equal(sessions_stats(ss)->auth_failures, 1);
+	expect_all_gone(&l);
+	sessions_free(ss);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +395,7 @@ int main(int argc, char **argv)
 		T(test_queue_full_ppp_out_of_memory),
 		T(test_queue_full_ppp_down),
 		T(test_queue_full_ctl_session_del),
+		T(test_queue_full_real_ppp_auth_failure),
 		T(test_close_twice_is_harmless),
 		T(test_redial_after_peer_stopccn),
 		T(test_redial_after_our_stopccn),

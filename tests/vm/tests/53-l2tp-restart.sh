@@ -20,6 +20,8 @@ kern_is() { [ "$(kern_count "$1")" "$2" "$3" ]; }
 routes() { gw ip -4 route show dev l2sec0 proto 178 2>/dev/null; }
 # count PATTERN FILE: lines matching
 count() { grep -c "$1" "$2" 2>/dev/null || true; }
+# the client has a PPP link with an address (pppN: a new pppd may take a new N)
+lac_up() { ip -n lac -4 addr show 2>/dev/null | grep -q 'inet .* peer'; }
 
 rm -rf "$run"
 mkdir -p "$run/run"
@@ -87,8 +89,7 @@ check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
 check "xl2tpd starts" wait_for 60 test -p "$run/control"
 echo "c gw" >"$run/control"
 check "session in the kernel" wait_for 60 kern_is session -eq 1
-check "the client's ppp0 has an address" wait_for 30 \
-	sh -c "ip -n lac -4 addr show dev ppp0 | grep -q 'inet '"
+check "the client's ppp0 has an address" wait_for 30 lac_up
 
 # --- hang up and redial at once ------------------------------------------------------
 echo "d gw" >"$run/control"
@@ -102,11 +103,10 @@ check "redial: session back in the kernel" wait_for 30 kern_is session -eq 1
 echo "redial took $((SECONDS - t0)) s" >"$out/redial.txt"
 check "redial: one SCCRQ, no retransmission needed" \
 	sh -c "[ \$(grep -c 'SCCRQ from' '$out/l2secd-1.log') -eq $((n_sccrp + 1)) ]"
-check "redial: the client's ppp0 has an address again" wait_for 30 \
-	sh -c "ip -n lac -4 addr show dev ppp0 | grep -q 'inet '"
+check "redial: the client's ppp0 has an address again" wait_for 30 lac_up
 
 # --- kill -9 under traffic, restart ------------------------------------------------------
-peer=$(ip -n lac -4 addr show dev ppp0 | sed -n 's/.* peer \([0-9.]*\).*/\1/p')
+peer=$(ip -n lac -4 addr show | sed -n 's/.* peer \([0-9.]*\).*/\1/p' | head -n 1)
 ip netns exec lac ping -q -i 0.2 -w 60 "${peer:-192.168.42.1}" >/dev/null 2>&1 &
 ping_pid=$!
 check "the client pings the gateway through the session" \
@@ -115,7 +115,6 @@ check "one route on l2sec0 before the kill" sh -c "[ \$(ip -n gw -4 route show d
 kill -9 "$gw_pid"
 wait "$gw_pid" 2>/dev/null
 check "kill -9: the module dropped the tunnel with the socket" wait_for 10 kern_is tunnel -eq 0
-check "kill -9: the state file names the tunnel" test -s "$run/run/tunnels.state"
 rm -f "$run/run/l2secd.pid" "$run/run/l2secd.sock"
 t0=$SECONDS
 start_gw "$out/l2secd-2.log"
@@ -132,8 +131,7 @@ ctl "show stats" >"$out/stats-2.json"
 check "restart: counted" jcheck \
 	'j["stats"]["stale_stopccn"] >= 1 and j["stats"]["stale_probes"] >= 1' <"$out/stats-2.json"
 check "restart: one tunnel in the kernel" wait_for 10 kern_is tunnel -eq 1
-check "restart: the client's ppp0 has an address again" wait_for 30 \
-	sh -c "ip -n lac -4 addr show dev ppp0 | grep -q 'inet '"
+check "restart: the client's ppp0 has an address again" wait_for 30 lac_up
 routes >"$out/routes-2.txt"
 check "restart: one route on l2sec0, the new session's" wait_for 10 \
 	sh -c "[ \$(ip -n gw -4 route show dev l2sec0 proto 178 | wc -l) -eq 1 ]"
