@@ -121,7 +121,9 @@ static int load(struct l2tp_lns *lns, int fd)
 		for (size_t i = 0; i < (size_t)n / sizeof(*buf); i++, slot++) {
 			struct l2tp_stale *s;
 
-			if (!rec_valid(&buf[i], (uint16_t)slot))
+			/* a file of another configuration or a damaged one: max-tunnels bounds it */
+			if (!rec_valid(&buf[i], (uint16_t)slot) ||
+			    lns->n_stale >= lns->cfg->max_tunnels)
 				continue;
 			if (lns->n_stale == cap) {
 				void *p;
