@@ -55,6 +55,7 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cf
 	lns->state_fd = -1;
 	ev_timer_init(&lns->reap_timer, reap_cb);
 	ev_timer_init(&lns->stale_timer, l2tp_stale_ttl_cb);
+	ev_timer_init(&lns->stale_sweep, l2tp_stale_sweep_cb);
 	lns->ops = ops;
 	lns->env = env;
 	l2tp_lns_set_config(lns, cfg);

@@ -156,6 +156,7 @@ struct l2tp_lns {
 	struct l2tp_stale *stale;		/* the previous run's tunnels, by tid */
 	unsigned int n_stale;
 	struct ev_timer stale_timer;		/* forgets them */
+	struct ev_timer stale_sweep;		/* probes their peers unasked */
 	uint64_t stale_tokens, stale_last_ms;	/* their answers' global bucket */
 	struct l2tp_lns_stats stats;
 };

@@ -34,6 +34,7 @@ struct l2tp_stale {
 	uint16_t stop_ns;		/* the Ns of our last StopCCN */
 	bool stopped;			/* a StopCCN went out */
 	bool done;			/* the peer acknowledged it */
+	uint8_t sweeps;			/* probes sent unasked (l2tp_stale_sweep_cb) */
 	uint64_t probe_ms, stop_ms;	/* last probe, last StopCCN (0: none) */
 };
 
@@ -106,6 +107,7 @@ void l2tp_stale_ttl_cb(struct ev_timer *timer)
 	struct l2tp_lns *lns = container_of(timer, struct l2tp_lns, stale_timer);
 
 	log_info("l2tp: %u tunnel(s) of the previous run forgotten", lns->n_stale);
+	ev_timer_cancel(lns->loop, &lns->stale_sweep);
 	stale_free(lns);
 }
 
@@ -165,14 +167,17 @@ int l2tp_stale_open(struct l2tp_lns *lns, const char *path)
 		log_notice("l2tp: %u tunnel(s) of the previous run; their peers are told to "
 			   "redial when they send", lns->n_stale);
 		ev_timer_arm(lns->loop, &lns->stale_timer, STALE_TTL_MS);
+		ev_timer_arm(lns->loop, &lns->stale_sweep, 0);
 	}
 	return 0;
 }
 
 void l2tp_stale_close(struct l2tp_lns *lns)
 {
-	if (lns->loop)
+	if (lns->loop) {
 		ev_timer_cancel(lns->loop, &lns->stale_timer);
+		ev_timer_cancel(lns->loop, &lns->stale_sweep);
+	}
 	stale_free(lns);
 	if (lns->state_fd >= 0)
 		close(lns->state_fd);
@@ -217,7 +222,7 @@ bool l2tp_stale_id(const struct l2tp_lns *lns, uint16_t id)
 }
 
 /* The global bucket: STALE_RATE answers a second, burst of the same. */
-static bool admit(struct l2tp_lns *lns)
+static void refill(struct l2tp_lns *lns)
 {
 	uint64_t now = evloop_now(lns->loop);
 
@@ -225,6 +230,11 @@ static bool admit(struct l2tp_lns *lns)
 	lns->stale_last_ms = now;
 	if (lns->stale_tokens > STALE_RATE * 1000)
 		lns->stale_tokens = STALE_RATE * 1000;
+}
+
+static bool admit(struct l2tp_lns *lns)
+{
+	refill(lns);
 	if (lns->stale_tokens < 1000) {
 		lns->stats.stale_rate_limited++;
 		return false;
@@ -246,6 +256,15 @@ static bool due(struct l2tp_lns *lns, uint64_t *last)
 		return false;
 	*last = now ? now : 1;
 	return true;
+}
+
+/* For the sweep: due, without counting a refusal (the sweep just comes back). */
+static bool sweep_due(struct l2tp_lns *lns, const struct l2tp_stale *s)
+{
+	uint64_t now = evloop_now(lns->loop);
+
+	refill(lns);
+	return (!s->probe_ms || now - s->probe_ms >= 1000) && lns->stale_tokens >= 1000;
 }
 
 static void send_stopccn(struct l2tp_lns *lns, struct l2tp_stale *s, uint16_t ns, uint16_t nr)
@@ -288,6 +307,34 @@ static void send_probe(struct l2tp_lns *lns, struct l2tp_stale *s)
 		l2tp_lns_send(lns, &s->peer, buf, len);
 	}
 	lns->stats.stale_probes++;
+}
+
+/*
+ * Idle peers send nothing that could be answered, and a LAC whose data goes
+ * to a closed port may stop sending it: so each stale tunnel is probed
+ * STALE_SWEEPS times, a second apart, from the start. Not a tunnel that was
+ * bound to an SA under require-ipsec: its SA may be gone and the probe would
+ * leave in clear; such a peer is answered when it speaks through its SA.
+ */
+void l2tp_stale_sweep_cb(struct ev_timer *timer)
+{
+	struct l2tp_lns *lns = container_of(timer, struct l2tp_lns, stale_sweep);
+	bool more = false;
+
+	for (unsigned int i = 0; i < lns->n_stale; i++) {
+		struct l2tp_stale *s = &lns->stale[i];
+
+		if (s->stopped || s->sweeps >= STALE_SWEEPS ||
+		    (s->peer.mark && lns->cfg->require_ipsec))
+			continue;
+		more = true;
+		if (!sweep_due(lns, s) || !due(lns, &s->probe_ms))
+			continue;
+		send_probe(lns, s);
+		s->sweeps++;
+	}
+	if (more)
+		ev_timer_arm(lns->loop, timer, 250);
 }
 
 bool l2tp_stale_input(struct l2tp_lns *lns, const struct l2tp_hdr *h,

@@ -20,7 +20,11 @@
  *    takes it and redials;
  *  - a data message carries neither: we send two HELLOs with Ns half the
  *    sequence space apart; one of them is behind the peer's expected Ns,
- *    which it must acknowledge with a ZLB (5.8), and that ZLB gets the StopCCN.
+ *    which it must acknowledge with a ZLB (5.8), and that ZLB gets the StopCCN;
+ *  - the same probes go to every stale tunnel's peer from the start, unasked
+ *    (STALE_SWEEPS times, a second apart): an idle client sends nothing, and
+ *    a LAC whose data met a closed port may stop sending (not for tunnels
+ *    bound to an SA under require-ipsec: those are answered when they speak).
  * Each stale tunnel answers at most once a second (probe and StopCCN each),
  * all of them at most STALE_RATE times a second together, every answer and
  * refusal counted; it stops answering once the peer acknowledged the StopCCN,
@@ -37,6 +41,7 @@
 
 #define STALE_TTL_MS (10 * 60 * 1000)
 #define STALE_RATE 50		/* answers per second, all stale tunnels together */
+#define STALE_SWEEPS 3		/* probes unasked per stale tunnel, a second apart */
 
 /*
  * Load the previous run's records from path (missing: none), clear the file
@@ -51,6 +56,8 @@ void l2tp_stale_record(struct l2tp_lns *lns, const struct l2tp_tunnel *t, bool u
 /* A datagram for a tunnel ID we do not have; true when it was a stale tunnel's. */
 bool l2tp_stale_input(struct l2tp_lns *lns, const struct l2tp_hdr *h,
 		      const struct l2tp_peer *peer);
+/* Probes to the stale tunnels' peers, unasked (lns->stale_sweep). */
+void l2tp_stale_sweep_cb(struct ev_timer *timer);
 /* The stale tunnels' time is up (lns->stale_timer). */
 void l2tp_stale_ttl_cb(struct ev_timer *timer);
 /* Is id a stale tunnel's (not to be handed out while it is remembered)? */

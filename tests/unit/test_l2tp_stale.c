@@ -258,12 +258,56 @@ static void test_file_cleared_after_load(void **state)
 	fake_free(f);
 }
 
+/* An idle client is probed unasked, three times a second apart; a bound one under IPsec not. */
+static void test_idle_client_probed(void **state)
+{
+	struct fake *f1, *f2;
+	struct lac l, ipsec;
+	struct l2tp_hdr h, h2;
+	struct l2tp_msg m;
+	uint16_t old_tid;
+	int probes = 0;
+
+	(void)state;
+	f1 = lns_start();
+	lac_init(&l, f1, 0xc0000208, 1701, 0, 0x58);
+	establish(&l);
+	old_tid = l.lns_tid;
+	f1->cfg.require_ipsec = true;	/* new tunnels only: the first one stays plaintext */
+	lac_init(&ipsec, f1, 0xc0000209, 4500, 0x9, 0x59);
+	lac_establish(&ipsec);
+	fake_free(f1);
+	f2 = fake_new(NULL);
+	f2->cfg.require_ipsec = true;
+	assert_int_equal(l2tp_stale_open(f2->lns, path), 0);
+	assert_int_equal(f2->lns->n_stale, 2);
+	lac_move(&l, f2);
+	lac_move(&ipsec, f2);
+	for (int i = 0; i < 5; i++) {
+		fake_advance(f2, 1000);
+		while (next_pkt(&l, &h, &m)) {
+			assert_int_equal(m.type, L2TP_HELLO);
+			assert_int_equal(h.tunnel_id, 0x58);
+			assert_true(next_pkt(&l, &h2, &m));
+			assert_int_equal((uint16_t)(h2.ns - h.ns), 0x8000);
+			probes++;
+		}
+	}
+	assert_int_equal(probes, STALE_SWEEPS);
+	assert_false(next_pkt(&ipsec, &h, &m));
+	/* the probe's ZLB: the StopCCN */
+	zlb(&l, 4, 2);
+	expect_stopccn(&l, 0x58, 2, 4, old_tid);
+	fake_free(f2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_restart_probe_then_stopccn),
 		T(test_restart_hello_gets_stopccn),
+		T(test_idle_client_probed),
 		T(test_closed_tunnel_not_remembered),
 		T(test_file_cleared_after_load),
 #undef T
