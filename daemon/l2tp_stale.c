@@ -289,10 +289,15 @@ static void send_stopccn(struct l2tp_lns *lns, struct l2tp_stale *s, uint16_t ns
 	l2tp_lns_send(lns, &s->peer, buf, len);
 }
 
-/* Two HELLOs half the sequence space apart: the peer acknowledges the one behind. */
+/*
+ * Two HELLOs half the sequence space apart: the peer acknowledges the one
+ * behind what it expects. Ns 0 and 0x8000, not any pair: xl2tpd compares
+ * without wrapping and acknowledges only Ns in [expected - 32767, expected),
+ * which one of these two always is.
+ */
 static void send_probe(struct l2tp_lns *lns, struct l2tp_stale *s)
 {
-	uint16_t ns = (uint16_t)lns->ops->random(lns->env);
+	uint16_t ns = 0;
 
 	for (int i = 0; i < 2; i++, ns += 0x8000) {
 		uint8_t buf[32];

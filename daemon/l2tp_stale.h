@@ -18,8 +18,8 @@
  *  - a control message or ZLB gives the peer's Ns and Nr: we answer with a
  *    StopCCN (result 2, "LNS restarted") carrying Ns = its Nr, so the peer
  *    takes it and redials;
- *  - a data message carries neither: we send two HELLOs with Ns half the
- *    sequence space apart; one of them is behind the peer's expected Ns,
+ *  - a data message carries neither: we send two HELLOs with Ns 0 and 0x8000,
+ *    half the sequence space apart; one of them is behind the peer's expected Ns,
  *    which it must acknowledge with a ZLB (5.8), and that ZLB gets the StopCCN;
  *  - the same probes go to every stale tunnel's peer from the start, unasked
  *    (STALE_SWEEPS times, a second apart): an idle client sends nothing, and

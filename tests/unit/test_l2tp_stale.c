@@ -146,6 +146,7 @@ static void test_restart_probe_then_stopccn(void **state)
 	assert_true(next_pkt(&l, &h, &m));
 	assert_int_equal(m.type, L2TP_HELLO);
 	assert_int_equal(h.tunnel_id, 0x4242);
+	assert_int_equal(h.ns, 0);
 	assert_true(next_pkt(&l, &h2, &m));
 	assert_int_equal(m.type, L2TP_HELLO);
 	assert_int_equal((uint16_t)(h2.ns - h.ns), 0x8000);
