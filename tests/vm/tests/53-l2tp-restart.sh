@@ -35,12 +35,7 @@ lac_up() { ip -n lac -4 addr show 2>/dev/null | grep -q 'inet .* peer'; }
 
 rm -rf "$run"
 mkdir -p "$run/run"
-modprobe l2sec
-modprobe ppp_generic 2>/dev/null
-modprobe ppp_async 2>/dev/null
-[ -e /dev/ppp ] || mknod /dev/ppp c 108 0
-netns_add gw lac
-veth gw eth0 192.0.2.1/24 lac eth0 192.0.2.2/24
+lac_topology
 
 cat >"$run/l2sec.conf" <<CONF
 [global]
