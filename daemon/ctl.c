@@ -193,6 +193,7 @@ static struct json_object *show_stats(struct l2tp_lns *lns, struct sessions *ss,
 	S(sccrq_refused); S(tunnels_established); S(tunnels_auth_failed);
 	S(tunnels_timed_out); S(sessions_refused); S(sessions_established);
 	S(rx_data); S(rx_data_dropped); S(tx_errors); S(rx_plaintext);
+	S(stale_stopccn); S(stale_probes); S(stale_rate_limited);
 #undef S
 	json_object_object_add(res, "stats", o);
 	add_int(res, "tunnels", lns->n_tunnels);

@@ -7,11 +7,36 @@
 
 #include "l2tp_lns.h"
 #include "l2tp_session.h"
+#include "l2tp_stale.h"
 #include "l2tp_tunnel.h"
 #include "log.h"
 #include "util.h"
 
 #define ID_SPACE 65536
+
+static void reap(struct l2tp_lns *lns)
+{
+	while (lns->dead) {
+		struct l2tp_session *s = lns->dead;
+
+		lns->dead = s->next;
+		free(s);
+	}
+}
+
+static void reap_cb(struct ev_timer *timer)
+{
+	reap(container_of(timer, struct l2tp_lns, reap_timer));
+}
+
+void l2tp_lns_defer_free(struct l2tp_lns *lns, struct l2tp_session *s)
+{
+	s->next = lns->dead;
+	lns->dead = s;
+	/* only when memory is out can this fail; the next close or lns_free frees it */
+	if (!ev_timer_armed(&lns->reap_timer))
+		ev_timer_arm(lns->loop, &lns->reap_timer, 0);
+}
 
 struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cfg,
 			      const struct l2tp_lns_ops *ops, void *env)
@@ -27,6 +52,10 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cf
 		return NULL;
 	}
 	lns->loop = loop;
+	lns->state_fd = -1;
+	ev_timer_init(&lns->reap_timer, reap_cb);
+	ev_timer_init(&lns->stale_timer, l2tp_stale_ttl_cb);
+	ev_timer_init(&lns->stale_sweep, l2tp_stale_sweep_cb);
 	lns->ops = ops;
 	lns->env = env;
 	l2tp_lns_set_config(lns, cfg);
@@ -41,6 +70,10 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 		return;
 	while (lns->tunnel_list)
 		l2tp_tunnel_destroy(lns->tunnel_list);
+	if (lns->loop)
+		ev_timer_cancel(lns->loop, &lns->reap_timer);
+	reap(lns);
+	l2tp_stale_close(lns);
 	free(lns->tunnels);
 	free(lns->sessions);
 	free(lns);
@@ -96,7 +129,12 @@ int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 
 static bool id_used(const struct l2tp_lns *lns, bool session, uint16_t id)
 {
-	return !id || (session ? lns->sessions[id] != NULL : lns->tunnels[id] != NULL);
+	if (!id)
+		return true;
+	if (session)
+		return lns->sessions[id] != NULL;
+	/* a previous run's ID stays free: its peer's messages must not reach a new tunnel */
+	return lns->tunnels[id] != NULL || l2tp_stale_id(lns, id);
 }
 
 /* Random, non-zero and unused; 0 when the space is full. */
@@ -157,11 +195,17 @@ static bool sccrq_admit(struct l2tp_lns *lns)
 	return true;
 }
 
+/*
+ * The live tunnel an SCCRQ retransmission belongs to. A closing one never
+ * matches: a client that redials with the same address, port, SA and
+ * Assigned Tunnel ID while the old tunnel lingers starts a new tunnel.
+ */
 static struct l2tp_tunnel *find_by_peer(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 					uint16_t peer_tid)
 {
 	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next)
-		if (t->peer_tid == peer_tid && l2tp_peer_match(&t->peer, peer))
+		if (t->peer_tid == peer_tid && t->state != TUNNEL_CLOSING && !t->close_pending &&
+		    l2tp_peer_match(&t->peer, peer))
 			return t;
 	return NULL;
 }
@@ -277,6 +321,12 @@ void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
 		return;
 	}
 	if (!h.control) {
+		if (!lns->tunnels[h.tunnel_id] && lns->n_stale &&
+		    l2tp_stale_input(lns, &h, peer)) {
+			lns->stats.rx_data++;
+			lns->stats.rx_data_dropped++;
+			return;
+		}
 		l2tp_session_data_input(lns, buf, &h, peer);
 		return;
 	}
@@ -291,6 +341,8 @@ void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
 	t = lns->tunnels[h.tunnel_id];
 	if (!t) {
 		lns->stats.rx_unknown_tunnel++;
+		if (lns->n_stale && l2tp_stale_input(lns, &h, peer))
+			return;
 		log_debug("l2tp: %s: unknown tunnel %u, dropped",
 			  l2tp_peer_str(peer, ps, sizeof(ps)), h.tunnel_id);
 		return;

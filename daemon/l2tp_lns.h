@@ -12,10 +12,17 @@
  *  - the lns owns its tunnels (tunnel list and tunnels[] by local ID);
  *  - a tunnel owns its sessions (its session list; sessions[] by local ID is
  *    an index into them, session IDs are unique across the whole LNS);
- *  - a tunnel is freed only from its own free timer, never from inside a
- *    control channel callback; a session is freed synchronously by
- *    l2tp_session_close()/l2tp_session_drop(), so nothing may hold a session
- *    pointer across those calls.
+ *  - the teardown rule: nothing is freed inside a call chain that may still
+ *    use it. Closing only marks and unlinks: a closed session is out of every
+ *    lookup (tunnel list, sessions[]), out of the kernel and the PPP layer at
+ *    once, in state SESSION_CLOSED, and its memory goes on lns->dead, freed
+ *    by a zero-delay timer (reap_timer) after the current callback returned;
+ *    closing it again is a no-op. A tunnel is freed only from its own free
+ *    timer (after the StopCCN linger). A control message that cannot be
+ *    queued (full queue) never closes the tunnel in the sender's chain: the
+ *    tunnel is marked (close_pending) and closed from a zero-delay timer.
+ *    So a caller may keep a session or tunnel pointer across any close, as
+ *    long as it checks the state before using it for more than that.
  */
 #ifndef L2SECD_L2TP_LNS_H
 #define L2SECD_L2TP_LNS_H
@@ -54,8 +61,10 @@ struct l2tp_lns_ops {
  * ppp_input(): a PPP frame that arrived as an L2TP data message (what the
  * kernel did not take: LCP, authentication, IPCP...), exactly the bytes after
  * the L2TP header (address/control field included when the peer sent it).
- * closed(): the session is going away (after the CDN is sent or received);
- * the PPP layer must drop its state and not touch the session afterwards.
+ * closed(): the session is going away (CDN received or to be sent, tunnel
+ * closing); it is already unlinked and out of the kernel. The PPP layer must
+ * drop its state, must not call back into the LNS from here, and must not
+ * touch the session afterwards (its memory lives until the callback returns).
  */
 struct l2tp_session_ops {
 	void (*established)(void *arg, struct l2tp_session *s);
@@ -72,6 +81,7 @@ enum l2tp_tunnel_state {
 enum l2tp_session_state {
 	SESSION_WAIT_CONNECT,	/* ICRP sent, waiting for ICCN */
 	SESSION_ESTABLISHED,
+	SESSION_CLOSED,		/* unlinked from everything; freed after the callback */
 };
 
 struct l2tp_session {
@@ -105,10 +115,13 @@ struct l2tp_tunnel {
 	unsigned int hello_ms;
 	uint64_t created_ms;
 	uint16_t result, error;		/* why it closed */
+	bool close_pending;		/* a send failed: closed from hello_timer at once */
+	char close_text[64];		/* the close_pending reason */
 	struct l2tp_ctrl ctrl;
 	struct l2tp_session *sessions;
 	unsigned int n_sessions;
-	struct ev_timer hello_timer;	/* HELLO after silence; setup timeout before SCCCN */
+	struct ev_timer hello_timer;	/* HELLO after silence; setup timeout before SCCCN;
+					 * the deferred close (close_pending) */
 	struct ev_timer free_timer;	/* frees the tunnel: linger after StopCCN */
 };
 
@@ -119,6 +132,8 @@ struct l2tp_lns_stats {
 	uint64_t tunnels_timed_out, sessions_refused, sessions_established;
 	uint64_t rx_data, rx_data_dropped, tx_errors;
 	uint64_t rx_plaintext;	/* TUN data path, require-ipsec: no SA mark, dropped */
+	/* tunnels of a previous run (l2tp_stale.h) */
+	uint64_t stale_stopccn, stale_probes, stale_rate_limited;
 };
 
 struct l2tp_lns {
@@ -135,12 +150,20 @@ struct l2tp_lns {
 	uint64_t sccrq_tokens;			/* token bucket, 1000 per SCCRQ */
 	uint64_t sccrq_last_ms;
 	bool shutting_down;
+	struct l2tp_session *dead;		/* closed sessions, freed by reap_timer */
+	struct ev_timer reap_timer;		/* zero-delay: runs after the current callback */
+	int state_fd;				/* the tunnel state file, -1: none */
+	struct l2tp_stale *stale;		/* the previous run's tunnels, by tid */
+	unsigned int n_stale;
+	struct ev_timer stale_timer;		/* forgets them */
+	struct ev_timer stale_sweep;		/* probes their peers unasked */
+	uint64_t stale_tokens, stale_last_ms;	/* their answers' global bucket */
 	struct l2tp_lns_stats stats;
 };
 
 struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cfg,
 			      const struct l2tp_lns_ops *ops, void *env);
-/* Frees every tunnel and session without a word to the peers. */
+/* Frees every tunnel and session without a word to the peers (not from a callback). */
 void l2tp_lns_free(struct l2tp_lns *lns);
 void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2sec_config *cfg);
 void l2tp_lns_set_session_ops(struct l2tp_lns *lns, const struct l2tp_session_ops *sops,
@@ -155,6 +178,8 @@ bool l2tp_lns_quiescent(const struct l2tp_lns *lns);
 
 /* A random unused tunnel (session false) or session ID; 0: none left. */
 uint16_t l2tp_lns_alloc_id(struct l2tp_lns *lns, bool session);
+/* A closed session's memory: freed by the loop once the current callback returned. */
+void l2tp_lns_defer_free(struct l2tp_lns *lns, struct l2tp_session *s);
 bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b);
 const char *l2tp_peer_str(const struct l2tp_peer *peer, char *buf, size_t len);
 int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,

@@ -13,6 +13,7 @@ const char *l2tp_session_state_name(enum l2tp_session_state s)
 	switch (s) {
 	case SESSION_WAIT_CONNECT: return "wait-connect";
 	case SESSION_ESTABLISHED: return "established";
+	case SESSION_CLOSED: return "closed";
 	}
 	return "?";
 }
@@ -30,16 +31,21 @@ static void send_cdn(struct l2tp_tunnel *t, uint16_t peer_sid, uint16_t our_sid,
 	l2tp_tunnel_send(t, &b);
 }
 
+/*
+ * Mark and unlink; the memory is freed by the loop after the current callback
+ * (l2tp_lns.h, the teardown rule). Unlinked first, so that a hook that closes
+ * again, or a lookup from inside the hooks, finds nothing.
+ */
 void l2tp_session_drop(struct l2tp_session *s)
 {
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp_lns *lns = t->lns;
 	struct l2tp_session **pp;
+	bool was_up = s->state == SESSION_ESTABLISHED;
 
-	if (s->in_kernel && lns->ops->session_del)
-		lns->ops->session_del(lns->env, s);
-	if (s->state == SESSION_ESTABLISHED && lns->sops && lns->sops->closed)
-		lns->sops->closed(lns->sops_arg, s);
+	if (s->state == SESSION_CLOSED)
+		return;
+	s->state = SESSION_CLOSED;
 	for (pp = &t->sessions; *pp; pp = &(*pp)->next) {
 		if (*pp == s) {
 			*pp = s->next;
@@ -49,19 +55,28 @@ void l2tp_session_drop(struct l2tp_session *s)
 	lns->sessions[s->sid] = NULL;
 	t->n_sessions--;
 	lns->n_sessions--;
-	free(s);
+	if (s->in_kernel && lns->ops->session_del)
+		lns->ops->session_del(lns->env, s);
+	s->in_kernel = false;
+	if (was_up && lns->sops && lns->sops->closed)
+		lns->sops->closed(lns->sops_arg, s);
+	l2tp_lns_defer_free(lns, s);
 }
 
 void l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
 			const char *text)
 {
 	struct l2tp_tunnel *t = s->tunnel;
+	uint16_t peer_sid = s->peer_sid, sid = s->sid;
 
-	log_notice("l2tp: session %u/%u closed by us: result %u error %u%s%s", t->tid, s->sid,
+	if (s->state == SESSION_CLOSED)
+		return;
+	log_notice("l2tp: session %u/%u closed by us: result %u error %u%s%s", t->tid, sid,
 		   result, error, text ? ": " : "", text ? text : "");
-	if (t->state == TUNNEL_ESTABLISHED)
-		send_cdn(t, s->peer_sid, s->sid, result, error, text);
+	/* gone from every lookup before the CDN: its failure cannot reach s */
 	l2tp_session_drop(s);
+	if (t->state == TUNNEL_ESTABLISHED && !t->close_pending)
+		send_cdn(t, peer_sid, sid, result, error, text);
 }
 
 static struct l2tp_session *find_session(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
@@ -279,7 +294,7 @@ void l2tp_session_data_input(struct l2tp_lns *lns, const uint8_t *buf,
 
 	lns->stats.rx_data++;
 	if (!s || s->tunnel->tid != h->tunnel_id || s->state != SESSION_ESTABLISHED ||
-	    !l2tp_peer_match(&s->tunnel->peer, peer)) {
+	    s->tunnel->close_pending || !l2tp_peer_match(&s->tunnel->peer, peer)) {
 		lns->stats.rx_data_dropped++;
 		return;
 	}

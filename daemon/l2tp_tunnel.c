@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "l2tp_session.h"
+#include "l2tp_stale.h"
 #include "l2tp_tunnel.h"
 #include "log.h"
 #include "util.h"
@@ -65,6 +66,21 @@ static void fill_random(struct l2tp_lns *lns, uint8_t *p, size_t n)
 		p[i] = (uint8_t)lns->ops->random(lns->env);
 }
 
+/*
+ * The sender's chain may still use the tunnel and its sessions: mark it and
+ * close it from hello_timer once the chain returned (l2tp_lns.h). While
+ * marked, its messages and data are ignored. Should the timer not arm (memory
+ * out), the retransmission limit of the queued messages closes it.
+ */
+static void close_later(struct l2tp_tunnel *t, const char *text)
+{
+	if (t->state == TUNNEL_CLOSING || t->close_pending)
+		return;
+	t->close_pending = true;
+	snprintf(t->close_text, sizeof(t->close_text), "%s", text);
+	ev_timer_arm(t->lns->loop, &t->hello_timer, 0);
+}
+
 int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_builder *b)
 {
 	size_t len = l2tp_build_finish(b);
@@ -73,9 +89,7 @@ int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_builder *b)
 		return 0;
 	log_err("l2tp: tunnel %u: cannot queue a control message (%s)", t->tid,
 		len ? "queue full" : "message too long");
-	if (t->state != TUNNEL_CLOSING)
-		l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, L2TP_ERR_RESOURCES,
-				  "control queue full");
+	close_later(t, len ? "control queue full" : "control message too long");
 	return -1;
 }
 
@@ -213,7 +227,10 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 		return;
 	if (t->state == TUNNEL_WAIT_CTL_CONN)
 		lns->n_half_open--;
+	else
+		l2tp_stale_record(lns, t, false);
 	t->state = TUNNEL_CLOSING;
+	t->close_pending = false;
 	t->result = result;
 	t->error = error;
 	ev_timer_cancel(lns->loop, &t->hello_timer);
@@ -265,6 +282,12 @@ static void hello_cb(struct ev_timer *timer)
 	uint8_t buf[64];
 	struct l2tp_builder b;
 
+	if (t->close_pending) {
+		/* the queue was full: no StopCCN can go, the peer is not acknowledging */
+		l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, L2TP_ERR_RESOURCES,
+				  t->close_text);
+		return;
+	}
 	if (t->state == TUNNEL_WAIT_CTL_CONN) {
 		l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, 0, "no SCCCN in time");
 		return;
@@ -308,6 +331,8 @@ static void scccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	}
 	t->state = TUNNEL_ESTABLISHED;
 	lns->n_half_open--;
+	/* for the next run, should this one die without a StopCCN */
+	l2tp_stale_record(lns, t, true);
 	if (lns->ops->tunnel_add) {
 		if (lns->ops->tunnel_add(lns->env, t) < 0) {
 			l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, L2TP_ERR_RESOURCES,
@@ -382,7 +407,7 @@ static void tunnel_deliver(struct l2tp_ctrl *c, uint8_t *buf, size_t len,
 	struct l2tp_msg msg;
 	enum l2tp_decode_err err;
 
-	if (t->state == TUNNEL_CLOSING)
+	if (t->state == TUNNEL_CLOSING || t->close_pending)
 		return;		/* acknowledged by the channel, nothing more */
 	err = l2tp_avp_decode(buf + h->hdr_len, len - h->hdr_len, t->secret, &msg);
 	if (err != L2TP_DEC_OK) {

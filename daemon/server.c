@@ -19,6 +19,7 @@
 #include "ipsec.h"
 #include "kmod.h"
 #include "l2tp_session.h"
+#include "l2tp_stale.h"
 #include "log.h"
 #include "netdev.h"
 #include "notify.h"
@@ -530,6 +531,10 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 		return -1;
 	}
 	l2tp_lns_set_session_ops(d->lns, &sessions_l2tp_ops, d->ss);
+	snprintf(d->state_path, sizeof(d->state_path), "%s/tunnels.state", d->cfg.runtime_dir);
+	if (l2tp_stale_open(d->lns, d->state_path) < 0)
+		log_warn("%s: %s; after a crash, clients find out only by their own timeout",
+			 d->state_path, strerror(errno));
 	for (unsigned int i = 0; i < d->cfg.n_listen; i++)
 		if (sock_open(d, &d->cfg.listen[i]) < 0)
 			return -1;

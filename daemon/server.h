@@ -43,6 +43,7 @@ struct l2secd {
 	unsigned int n_socks;
 	char pid_path[128];
 	char ctl_path[128];
+	char state_path[128];		/* tunnels of this run, for the next (l2tp_stale.h) */
 	struct ev_timer stop_timer;	/* bounds the wait for StopCCN acks */
 	struct ev_timer stop_poll;
 	bool stopping;

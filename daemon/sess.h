@@ -19,6 +19,12 @@
  * first) or after the engine reported down (then the L2TP session is closed
  * with a CDN from here). l2tp_session->ppp points to the sess while it lives;
  * it is cleared before the L2TP session is closed so closed() finds nothing.
+ * Freeing the sess in closed() is safe because closed() never runs inside an
+ * engine call: the engine reaches the LNS only through l2tp_session_send_ppp(),
+ * which never closes anything, and a CDN the LNS cannot queue closes the
+ * tunnel from a timer (the teardown rule in l2tp_lns.h). Hence the rule here:
+ * an engine callback never closes the session itself; it sets x->fail, and
+ * sess_after() ends the session once the engine returned.
  */
 #ifndef L2SECD_SESS_H
 #define L2SECD_SESS_H

@@ -78,7 +78,8 @@
  *            rx_wrong_state, sccrq_rate_limited, sccrq_refused,
  *            tunnels_established, tunnels_auth_failed, tunnels_timed_out,
  *            sessions_refused, sessions_established, rx_data,
- *            rx_data_dropped, tx_errors, rx_plaintext}, ppp {up, down,
+ *            rx_data_dropped, tx_errors, rx_plaintext, stale_stopccn,
+ *            stale_probes, stale_rate_limited}, ppp {up, down,
  *            auth_failures, no_address, tun_rx, tun_tx, tun_rx_no_session,
  *            tun_tx_spoofed, tun_errors, ra_sent}} (all u64; counters newer
  *            than the tool are passed on under l2secd's names)

@@ -321,6 +321,20 @@ static inline void lac_scccn(struct lac *l, const uint8_t *resp)
 	lac_send(l, &b);
 }
 
+/* SCCRQ, the SCCRP read (its tunnel ID learnt), SCCCN: the tunnel is up. */
+static inline void lac_establish(struct lac *l)
+{
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	lac_sccrq(l, NULL, 0, 0x0100);
+	if (lac_recv(l, &m, &h, &p) != L2TP_SCCRP)
+		abort();
+	l->lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	lac_scccn(l, NULL);
+}
+
 static inline void lac_icrq(struct lac *l, uint16_t sid)
 {
 	uint8_t buf[128];

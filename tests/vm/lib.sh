@@ -78,6 +78,16 @@ veth() {
 		ip -n "$4" addr add "$6" dev "$5" && ip -n "$4" link set "$5" up
 }
 
+# lac_topology: l2sec.ko and the PPP modules loaded, /dev/ppp, and namespaces gw
+# (192.0.2.1 on eth0) and lac (192.0.2.2), for an xl2tpd client against l2secd.
+lac_topology() {
+	modprobe l2sec || return 1
+	modprobe ppp_generic 2>/dev/null
+	modprobe ppp_async 2>/dev/null
+	[ -e /dev/ppp ] || mknod /dev/ppp c 108 0
+	netns_add gw lac && veth gw eth0 192.0.2.1/24 lac eth0 192.0.2.2/24
+}
+
 # Packet tools served by one long-running process (tests/vm/pkt/serve.py): Python
 # and scapy take about 10 s to start under TCG, once per server instead of once per
 # packet. pkt_serve NAME SCRIPT starts "tests/vm/pkt/SCRIPT serve" in the background,

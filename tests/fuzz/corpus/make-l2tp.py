@@ -95,12 +95,28 @@ def fsm_seqs():
     yield "hello_timeout", b"\x04" + up + rec(3, b"\xff") * 4
     yield "raw", b"\x00" + rec(0, ctrl(0, 0, 0, 0, sccrq())) + rec(1, ctrl(0, 0, 0, 0, sccrq()))
     yield "ppp", b"\x00" + up + call + rec(4, b"\xff\x03\xc0\x21\x01\x01\x00\x04")
+    # acknowledgements withheld (op 6): an ICRQ and 63 with the same Assigned Session
+    # ID fill the control queue with the ICRP and 63 CDNs; then an ICCN naming the call
+    # by its Assigned Session ID, with an unknown mandatory AVP: a CDN that cannot queue
+    bad_iccn = rec(2, u16(0) + avp(0, u16(ICCN)) + avp(14, u16(5)) + avp(24, u32(1))
+                   + avp(19, u32(1)) + avp(1, b"\0\0", vendor=311))
+    full = b"\x00" + up + rec(6, b"\x01") + call * 64
+    yield "queue_full_unknown_avp", full + bad_iccn + rec(3, b"\xff")
+    # the same full queue running into the retry limit, then a late acknowledgement
+    yield "queue_full_rexmit", full + rec(3, b"\x08") * 8 + rec(7, b"") + rec(11, b"\x01")
+    # partial, bad, duplicated, reordered and lost acknowledgements and messages
+    hello = rec(2, u16(0) + avp(0, u16(HELLO)))
+    yield "acks", b"\x00" + up + rec(6, b"\x01") + call + call + rec(7, b"\x01") \
+        + rec(7, b"\x85") + rec(8, b"") + rec(9, b"") + hello + hello + rec(10, b"") \
+        + hello + rec(11, b"\xff") + rec(6, b"\x00") + hello + rec(3, b"\x10")
 
 
-def write(name, items):
+def write(name, items, only=None):
     d = os.path.join(HERE, name)
     os.makedirs(d, exist_ok=True)
     for fname, data in items:
+        if only and fname not in only:
+            continue
         with open(os.path.join(d, fname), "wb") as f:
             f.write(data)
 
