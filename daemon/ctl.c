@@ -166,6 +166,7 @@ static void ppp_stats(struct sessions *ss, struct json_object *res)
 #define S(f) add_int(o, #f, (int64_t)st->f)
 	S(up); S(down); S(auth_failures); S(no_address); S(tun_rx); S(tun_tx);
 	S(tun_rx_no_session); S(tun_tx_spoofed); S(tun_errors); S(ra_sent);
+	S(rs_ratelimited);
 #undef S
 	json_object_object_add(res, "ppp", o);
 	sessions_describe_pools(ss, res);

@@ -475,6 +475,7 @@ static void no_echo(struct ppp_config *c)
 static void test_windows_like_session(void **state)
 {
 	struct fx *x = fx_new(NULL);
+	uint8_t tx[PPP_DATA_HEADROOM + 2];
 	struct pkt ours, p;
 	const uint8_t *o;
 
@@ -530,7 +531,8 @@ static void test_windows_like_session(void **state)
 	/* IPv4 data in both directions, PFC-compressed protocol accepted. */
 	raw_in(x, (const uint8_t *)"\x21\x45\x00", 3);
 	assert_int_equal(x->data_len, 2);
-	assert_int_equal(ppp_send_data(x->s, 0x0021, (const uint8_t *)"\x45\x00", 2), 0);
+	memcpy(tx + PPP_DATA_HEADROOM, "\x45\x00", 2);
+	assert_int_equal(ppp_send_data(x->s, 0x0021, tx, 2), 0);
 	assert_int_equal(x->out_len[x->rd], 3);	/* ACFC and PFC applied */
 	assert_memory_equal(x->out[x->rd++], "\x21\x45\x00", 3);
 	/* IPv6 is not configured: Protocol-Reject. */
