@@ -37,6 +37,8 @@ struct sess {
 	struct ev_timer timer;		/* the engine's next deadline */
 	struct ev_timer ra_timer;
 	struct ra_pace ra_pace;		/* RAs at most every 3 s (RFC 4861) */
+	uint64_t warned_ms;		/* sessions_warn_ok() said yes then */
+	bool warned;
 	char tag[16];			/* "tunnel/session" for the log */
 	struct in_addr ipv4;		/* INADDR_ANY: none yet */
 	bool ipv4_pool;			/* belongs to ss->pool: put back on down */
@@ -707,6 +709,18 @@ int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int
 		return 0;
 	*mtu = ppp_peer_mru(x->ppp);
 	return 1;
+}
+
+bool sessions_warn_ok(struct sessions *ss, struct in_addr a, uint64_t interval_ms)
+{
+	struct sess *x = find4(ss, a);
+	uint64_t now = evloop_now(ss->loop);
+
+	if (!x || (x->warned && now - x->warned_ms < interval_ms))
+		return false;
+	x->warned = true;
+	x->warned_ms = now;
+	return true;
 }
 
 const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct in_addr a)

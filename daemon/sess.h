@@ -80,6 +80,12 @@ int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int
  * session holds a or its user is no longer in the file.
  */
 const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct in_addr a);
+/*
+ * A warning about what the session holding a asked for (a client may ask in
+ * a loop): true at most once per interval_ms for that session, false when
+ * no session holds a.
+ */
+bool sessions_warn_ok(struct sessions *ss, struct in_addr a, uint64_t interval_ms);
 const struct sess_stats *sessions_stats(const struct sessions *ss);
 
 /* For the control socket: PPP facts of one L2TP session, added to o. */
