@@ -992,6 +992,22 @@ static void test_sizes(void **state)
 	assert_int_equal(dhcp_ack_size(&in, 0), DHCP_MIN_MSG_LEN);
 }
 
+static void inform_with(struct dhcp_inform *in, const void *prl, size_t n_prl, uint16_t max_msg)
+{
+	struct msg m;
+	const char *why;
+	uint8_t mm[2] = { (uint8_t)(max_msg >> 8), (uint8_t)max_msg };
+
+	header(&m, 0x77, "192.168.42.10");
+	opt(&m, 53, "\x08", 1);
+	if (n_prl)
+		opt(&m, 55, prl, n_prl);
+	if (max_msg)
+		opt(&m, 57, mm, 2);
+	put(&m, "\xff", 1);
+	assert_int_equal(parse(m.b, m.len, in, &why), 0);
+}
+
 /*
  * RFC 1035 4.1.4 compression of the search list (RFC 3397): a suffix
  * already written becomes a pointer to its first label; names keep their
@@ -1015,19 +1031,14 @@ static void test_search_compression(void **state)
 	char names[CONFIG_MAX_SEARCH][256];
 	struct dhcp_answer a = { .search = search, .n_search = 7 };
 	struct dhcp_inform in;
-	const char *why;
-	struct opts *o;
-	struct msg m;
 	uint8_t buf[1500];
 	size_t len, end;
+	struct opts *o;
 
 	(void)state;
 	for (unsigned int i = 0; i < 7; i++)
 		strcpy(search[i], list[i]);
-	header(&m, 1, "10.0.0.1");
-	opt(&m, 53, "\x08", 1);
-	put(&m, "\xff", 1);
-	assert_int_equal(parse(m.b, m.len, &in, &why), 0);
+	inform_with(&in, NULL, 0, 0);
 	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL);
 	assert_true(len);
 	o = decode_ack(buf, len, &end);
@@ -1119,22 +1130,6 @@ static void assert_complete(const struct dhcp_inform *in, unsigned int mtu,
 	assert_memory_equal(r, cfg->routes, cfg->n_routes * sizeof(r[0]));
 	free(o);
 	free(buf);
-}
-
-static void inform_with(struct dhcp_inform *in, const void *prl, size_t n_prl, uint16_t max_msg)
-{
-	struct msg m;
-	const char *why;
-	uint8_t mm[2] = { (uint8_t)(max_msg >> 8), (uint8_t)max_msg };
-
-	header(&m, 0x77, "192.168.42.10");
-	opt(&m, 53, "\x08", 1);
-	if (n_prl)
-		opt(&m, 55, prl, n_prl);
-	if (max_msg)
-		opt(&m, 57, mm, 2);
-	put(&m, "\xff", 1);
-	assert_int_equal(parse(m.b, m.len, in, &why), 0);
 }
 
 /*

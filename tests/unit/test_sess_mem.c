@@ -80,26 +80,6 @@ struct client {
 
 /* --- the client's PPP ------------------------------------------------------ */
 
-static void ppp_out(struct client *c, uint16_t proto, uint8_t code, uint8_t id,
-		    const uint8_t *data, size_t len)
-{
-	uint8_t b[256];
-
-	assert_true(len + 14 <= sizeof(b));
-	put_be16(b, L2TP_VERSION);
-	put_be16(b + 2, c->l.lns_tid);
-	put_be16(b + 4, c->lns_sid);
-	b[6] = 0xff;
-	b[7] = 0x03;
-	put_be16(b + 8, proto);
-	b[10] = code;
-	b[11] = id;
-	put_be16(b + 12, (uint16_t)(len + 4));
-	if (len)
-		memcpy(b + 14, data, len);
-	l2tp_lns_input(c->w->f->lns, b, len + 14, &c->l.peer);
-}
-
 static void data_out(struct client *c, uint16_t proto, const uint8_t *pkt, size_t len)
 {
 	uint8_t b[256];
@@ -113,6 +93,18 @@ static void data_out(struct client *c, uint16_t proto, const uint8_t *pkt, size_
 	put_be16(b + 8, proto);
 	memcpy(b + 10, pkt, len);
 	l2tp_lns_input(c->w->f->lns, b, len + 10, &c->l.peer);
+}
+
+static void ppp_out(struct client *c, uint16_t proto, uint8_t code, uint8_t id,
+		    const uint8_t *data, size_t len)
+{
+	uint8_t p[128] = { code, id };
+
+	assert_true(len + 4 <= sizeof(p));
+	put_be16(p + 2, (uint16_t)(len + 4));
+	if (len)
+		memcpy(p + 4, data, len);
+	data_out(c, proto, p, len + 4);
 }
 
 /* A Configure-Request of ours or an answer to the gateway's (Ack, or our retry on a Nak). */
