@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dhcp.h"
 #include "l2tp_ctrl.h"
 #include "log.h"
 #include "ppp.h"
@@ -1035,6 +1036,8 @@ static void check_local_address(struct parser *p)
 static void check_ppp(struct parser *p)
 {
 	struct l2sec_config *cfg = p->cfg;
+	struct dhcp_answer a;
+	size_t len;
 
 	if (key_ok(p, "local-address") && key_ok(p, "pool"))
 		check_local_address(p);
@@ -1042,6 +1045,14 @@ static void check_ppp(struct parser *p)
 		perr(p, line_of(p, "ipv6-prefix"), "[ppp] ipv6-prefix is set but ipv6 is not yes");
 	if (cfg->ipv6 && !cfg->ipv6_prefix_len && key_ok(p, "ipv6-prefix"))
 		perr(p, line_of(p, "ipv6"), "[ppp] ipv6 = yes needs an ipv6-prefix");
+	/* every DHCPINFORM answer fits whatever the link and the client (dhcp.h) */
+	dhcp_answer_of(&a, cfg, NULL);
+	len = dhcp_answer_len(&a);
+	if (len > DHCP_MIN_MSG_LEN)
+		perr(p, line_of(p, "dns-search") ?: line_of(p, "routes") ?: line_of(p, "dns-domain"),
+		     "[ppp] routes, dns-domain and dns-search make a DHCPINFORM answer of %zu "
+		     "octets, more than the %u every client takes: list fewer routes or search "
+		     "domains", len, DHCP_MIN_MSG_LEN);
 }
 
 /* PSK or a certificate with its key and CA: never both, never half. */

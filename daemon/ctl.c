@@ -166,6 +166,7 @@ static void ppp_stats(struct sessions *ss, struct json_object *res)
 #define S(f) add_int(o, #f, (int64_t)st->f)
 	S(up); S(down); S(auth_failures); S(no_address); S(tun_rx); S(tun_tx);
 	S(tun_rx_no_session); S(tun_tx_spoofed); S(tun_errors); S(ra_sent);
+	S(rs_ratelimited);
 #undef S
 	json_object_object_add(res, "ppp", o);
 	sessions_describe_pools(ss, res);
@@ -176,7 +177,8 @@ static void dhcp_stats(const struct inform *in, struct json_object *res)
 	const struct inform_stats *st = inform_stats(in);
 	struct json_object *o = json_object_new_object();
 #define S(f) add_int(o, #f, (int64_t)st->f)
-	S(answered); S(dropped_malformed); S(dropped_foreign); S(send_errors);
+	S(answered); S(answered_one_route_option); S(answered_short); S(dropped_malformed);
+	S(dropped_foreign); S(dropped_unanswerable); S(send_errors);
 #undef S
 	json_object_object_add(res, "dhcp", o);
 }

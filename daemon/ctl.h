@@ -23,7 +23,9 @@
  *                  "pool_in_use", "pool6_size", "pool6_in_use",
  *                  "ipsec": {"charon", "vici", "sa_count", counters} when
  *                  l2secd manages charon, "dhcp": {"answered",
- *                  "dropped_malformed", "dropped_foreign", "send_errors"}}
+ *                  "answered_one_route_option", "answered_short",
+ *                  "dropped_malformed", "dropped_foreign",
+ *                  "dropped_unanswerable", "send_errors"}}
  *   version        {"version": "..."}
  *   del session TID SID
  *                  ends one session as the administrator: a CDN with result

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dhcp.h"
+#include "users.h"
 #include "util.h"
 
 enum {
@@ -56,6 +57,9 @@ enum {
 	IP_UDP_HLEN = 28,
 	MIN_MAX_MSG = 576,	/* RFC 2132 9.10: option 57's least legal value */
 	DOMAIN_MAX = 253,
+	PTR_MAX = 0x3FFF,	/* RFC 1035 4.1.4: 14 bits of offset */
+	/* the largest ACK of any answer: 240 + 53 + 54 + 6 + 15 + 119 + 2 x 121/249 + END */
+	ACK_MAX = 240 + 3 + 6 + 10 + 255 + CONFIG_MAX_SEARCH * 257 + 2 * (CONFIG_MAX_ROUTES * 9 + 4) + 1,
 };
 
 static const uint8_t cookie[4] = { 99, 130, 83, 99 };
@@ -225,30 +229,65 @@ static void put_option(struct builder *b, uint8_t code, const uint8_t *v, size_t
 }
 
 /*
- * A domain name as RFC 1035 3.1 labels with the root's zero octet, into
- * out (at least DOMAIN_MAX + 2 octets). Returns its length, 0 when it is
- * no name (an empty label, one over 63 octets, over 253 characters).
+ * The search list (RFC 3397): each name as RFC 1035 3.1 labels, a suffix
+ * already written replaced by a pointer to it (RFC 1035 4.1.4; offsets from
+ * the start of the list, which is the option's data joined from its RFC 3396
+ * pieces). Only the same spelling is shared: names reach the client in the
+ * case they were configured in.
  */
-static size_t encode_name(const char *name, uint8_t *out)
+struct names {
+	uint8_t *out;			/* at least CONFIG_MAX_SEARCH * (DOMAIN_MAX + 2) */
+	size_t len;
+	/* every label written out: where, and the name from it to the end */
+	struct {
+		uint16_t off;
+		const char *text;
+		size_t len;
+	} at[CONFIG_MAX_SEARCH * (DOMAIN_MAX + 1) / 2];
+	unsigned int n_at;
+};
+
+static int suffix_written(const struct names *w, const char *text, size_t len)
+{
+	for (unsigned int i = 0; i < w->n_at; i++)
+		if (w->at[i].len == len && !memcmp(w->at[i].text, text, len))
+			return w->at[i].off;
+	return -1;
+}
+
+/* One name; false when it is no name (an empty label, one over 63 octets, over 253). */
+static bool put_name(struct names *w, const char *name)
 {
 	size_t len = strlen(name), n = 0;
 
 	if (len && name[len - 1] == '.')
 		len--;
 	if (!len || len > DOMAIN_MAX)
-		return 0;
-	while (n < len + 1) {
+		return false;
+	while (n < len) {
 		const char *dot = memchr(name + n, '.', len - n);
 		size_t label = (dot ? (size_t)(dot - name) : len) - n;
+		int ptr = suffix_written(w, name + n, len - n);
 
+		if (ptr >= 0) {
+			put_be16(w->out + w->len, (uint16_t)(0xC000 | ptr));
+			w->len += 2;
+			return true;
+		}
 		if (!label || label > 63)
-			return 0;
-		out[n] = (uint8_t)label;
-		memcpy(out + n + 1, name + n, label);
+			return false;
+		if (w->len <= PTR_MAX && w->n_at < ARRAY_SIZE(w->at)) {
+			w->at[w->n_at].off = (uint16_t)w->len;
+			w->at[w->n_at].text = name + n;
+			w->at[w->n_at++].len = len - n;
+		}
+		w->out[w->len] = (uint8_t)label;
+		memcpy(w->out + w->len + 1, name + n, label);
+		w->len += label + 1;
 		n += label + 1;
 	}
-	out[n] = 0;
-	return n + 1;
+	w->out[w->len++] = 0;
+	return true;
 }
 
 /* RFC 3442: width, the network's significant octets, the router. */
@@ -280,8 +319,37 @@ static bool wanted(const struct dhcp_inform *in, uint8_t code)
 	return !in->n_prl || memchr(in->prl, code, in->n_prl);
 }
 
-size_t dhcp_build_ack(uint8_t *buf, size_t size, const struct dhcp_inform *in,
-		      struct in_addr server, const struct dhcp_answer *a)
+/*
+ * The route option to leave out when only one fits: the one the client did
+ * not ask for; 249 when it asked for both or neither (121 is the standard).
+ */
+static unsigned int dup_routes(const struct dhcp_inform *in)
+{
+	return in->n_prl && memchr(in->prl, OPT_MS_ROUTES, in->n_prl) &&
+	       !memchr(in->prl, OPT_ROUTES, in->n_prl) ? DHCP_LEFT_ROUTES_121 :
+	       DHCP_LEFT_ROUTES_249;
+}
+
+static bool put_search(struct builder *b, const struct dhcp_answer *a, uint8_t *v)
+{
+	struct names w = { .out = v };
+
+	if (a->n_search > CONFIG_MAX_SEARCH)
+		return false;
+	for (unsigned int i = 0; i < a->n_search; i++)
+		if (!put_name(&w, a->search[i]))
+			return false;
+	put_option(b, OPT_SEARCH, v, w.len);
+	return true;
+}
+
+/*
+ * The ACK without the options in left (DHCP_LEFT_*): its length, or 0 when
+ * it does not fit or, with *bad set, when a value cannot be encoded.
+ */
+static size_t build(uint8_t *buf, size_t size, const struct dhcp_inform *in,
+		    struct in_addr server, const struct dhcp_answer *a, unsigned int left,
+		    bool *bad)
 {
 	/* the longest values: the search list (a name takes at most 255 octets) */
 	uint8_t v[CONFIG_MAX_SEARCH * (DOMAIN_MAX + 2)];
@@ -289,6 +357,7 @@ size_t dhcp_build_ack(uint8_t *buf, size_t size, const struct dhcp_inform *in,
 	uint8_t type = DHCPACK;
 	size_t n;
 
+	*bad = false;
 	if (size < DHCP_ACK_MIN_LEN)
 		return 0;
 	memset(buf, 0, DHCP_ACK_MIN_LEN);
@@ -304,44 +373,81 @@ size_t dhcp_build_ack(uint8_t *buf, size_t size, const struct dhcp_inform *in,
 	put_option(&b, OPT_MSG_TYPE, &type, 1);
 	put_option(&b, OPT_SERVER_ID, (const uint8_t *)&server, 4);
 	if (a->n_dns && wanted(in, OPT_DNS)) {
-		if (a->n_dns > size / 4)
-			return 0;
+		if (a->n_dns > 255 / 4)		/* more than one option's worth */
+			goto bad;
 		put_option(&b, OPT_DNS, (const uint8_t *)a->dns, 4 * (size_t)a->n_dns);
 	}
-	if (a->domain && a->domain[0] && wanted(in, OPT_DOMAIN)) {
+	if (a->domain && a->domain[0] && wanted(in, OPT_DOMAIN) && !(left & DHCP_LEFT_DOMAIN)) {
 		n = strlen(a->domain);
 		if (n > DOMAIN_MAX)
-			return 0;
+			goto bad;
 		put_option(&b, OPT_DOMAIN, (const uint8_t *)a->domain, n);
 	}
-	if (a->n_search && wanted(in, OPT_SEARCH)) {
-		if (a->n_search > CONFIG_MAX_SEARCH)
-			return 0;
-		n = 0;
-		for (unsigned int i = 0; i < a->n_search; i++) {
-			size_t l = encode_name(a->search[i], v + n);
-
-			if (!l)
-				return 0;
-			n += l;
-		}
-		put_option(&b, OPT_SEARCH, v, n);
-	}
+	if (a->n_search && wanted(in, OPT_SEARCH) && !(left & DHCP_LEFT_SEARCH) &&
+	    !put_search(&b, a, v))
+		goto bad;
 	if (a->n_routes) {
-		bool bad = false;
-
 		if (a->n_routes > CONFIG_MAX_ROUTES)
+			goto bad;
+		n = encode_routes(a, v, bad);
+		if (*bad)
 			return 0;
-		n = encode_routes(a, v, &bad);
-		if (bad)
-			return 0;
-		put_option(&b, OPT_ROUTES, v, n);
-		put_option(&b, OPT_MS_ROUTES, v, n);
+		if (!(left & DHCP_LEFT_ROUTES_121))
+			put_option(&b, OPT_ROUTES, v, n);
+		if (!(left & DHCP_LEFT_ROUTES_249))
+			put_option(&b, OPT_MS_ROUTES, v, n);
 	}
 	if (b.fail || b.len == size)
 		return 0;
 	buf[b.len++] = OPT_END;
 	return b.len < DHCP_ACK_MIN_LEN ? DHCP_ACK_MIN_LEN : b.len;
+bad:
+	*bad = true;
+	return 0;
+}
+
+size_t dhcp_build_ack(uint8_t *buf, size_t size, const struct dhcp_inform *in,
+		      struct in_addr server, const struct dhcp_answer *a, unsigned int *left)
+{
+	const unsigned int dup = dup_routes(in);
+	const unsigned int steps[] = {
+		0, dup, dup | DHCP_LEFT_SEARCH, dup | DHCP_LEFT_SEARCH | DHCP_LEFT_DOMAIN,
+		DHCP_LEFT_SEARCH | DHCP_LEFT_DOMAIN | DHCP_LEFT_ROUTES_121 | DHCP_LEFT_ROUTES_249,
+	};
+	bool bad = false;
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(steps) && !n && !bad; i++)
+		n = build(buf, size, in, server, a, steps[i], &bad);
+	if (left)
+		*left = n ? steps[i - 1] : 0;
+	return n;
+}
+
+size_t dhcp_answer_len(const struct dhcp_answer *a)
+{
+	/* no parameter request list: every option configured is wanted */
+	const struct dhcp_inform in = { .ciaddr.s_addr = 1 };
+	uint8_t buf[ACK_MAX];
+	bool bad;
+
+	return build(buf, sizeof(buf), &in, (struct in_addr){ 0 }, a, DHCP_LEFT_ROUTES_249, &bad);
+}
+
+void dhcp_answer_of(struct dhcp_answer *a, const struct l2sec_config *cfg,
+		    const struct users_split *sp)
+{
+	memset(a, 0, sizeof(*a));
+	a->dns = cfg->dns;
+	while (a->n_dns < 2 && cfg->dns[a->n_dns].s_addr)
+		a->n_dns++;
+	a->domain = sp ? sp->dns_domain : cfg->dns_domain;
+	a->search = sp ? sp->dns_search : cfg->dns_search;
+	a->n_search = sp ? sp->n_dns_search : cfg->n_dns_search;
+	a->routes = sp ? sp->routes : cfg->routes;
+	a->n_routes = sp ? sp->n_routes : cfg->n_routes;
+	a->router = cfg->local_ipv4;
 }
 
 size_t dhcp_ack_size(const struct dhcp_inform *in, unsigned int mtu)

@@ -26,6 +26,8 @@
 #define DHCP_ACK_MIN_LEN 300	/* BOOTP's minimum (RFC 1542 2.1): ACKs are padded to it */
 #define DHCP_MIN_MSG_LEN 548	/* RFC 2131 2: every client takes 576-octet datagrams */
 
+struct users_split;
+
 /* What the client asked: everything the ACK echoes or depends on. */
 struct dhcp_inform {
 	uint32_t xid;			/* host byte order; the ACK echoes it */
@@ -70,6 +72,14 @@ struct dhcp_answer {
 int dhcp_parse_inform(const uint8_t *pkt, size_t len, struct dhcp_inform *out,
 		      const char **why);
 
+/* What an ACK left out to fit (dhcp_build_ack's *left). */
+enum {
+	DHCP_LEFT_ROUTES_121 = 1u << 0,
+	DHCP_LEFT_ROUTES_249 = 1u << 1,
+	DHCP_LEFT_SEARCH = 1u << 2,
+	DHCP_LEFT_DOMAIN = 1u << 3,
+};
+
 /*
  * Build the DHCPACK for in into buf (RFC 2131 4.3.5): op 2, xid, flags,
  * htype, hlen and chaddr echoed, ciaddr echoed, yiaddr, siaddr and giaddr
@@ -77,7 +87,8 @@ int dhcp_parse_inform(const uint8_t *pkt, size_t len, struct dhcp_inform *out,
  * DHCPACK, 54 = server (our address on the PPP link), and, each only when
  * configured:
  *    6   DNS servers              15  domain name
- *    119 domain search list (RFC 1035 names, uncompressed)
+ *    119 domain search list (RFC 1035 names, a suffix written before
+ *        replaced by a pointer to it, as RFC 3397 asks)
  *    121 classless static routes (RFC 3442: width, significant octets of
  *        the network, router = a->router)
  *    249 Microsoft classless static routes, the same encoding as 121
@@ -85,13 +96,37 @@ int dhcp_parse_inform(const uint8_t *pkt, size_t len, struct dhcp_inform *out,
  * unless it asked for them; 121 and 249 are always sent when there are
  * routes (Windows asks for 249 only, Apple honours only 121). An option
  * longer than 255 octets goes in consecutive pieces (RFC 3396). The message
- * is padded with zeros to DHCP_ACK_MIN_LEN. Returns its length, or 0 when
- * it does not fit in size octets or a domain name or route cannot be
- * encoded (a label of 0 or more than 63 octets, a name over 253, a prefix
- * length over 32).
+ * is padded with zeros to DHCP_ACK_MIN_LEN.
+ *
+ * When it does not fit in size octets, less is sent rather than nothing,
+ * in this order, and *left (if not NULL) says what went: first the route
+ * option that repeats the other (the one the client did not ask for, 249
+ * when it asked for both or neither), then 119, then 15, and last the
+ * routes themselves (which the client cannot use in part). A configuration
+ * l2secd accepts always fits with both route options left in or one left
+ * out (dhcp_answer_len); the rest is for what no check covers.
+ *
+ * Returns the length, or 0 when not even 53, 54 and 6 fit in size octets
+ * or a domain name or route cannot be encoded (a label of 0 or more than 63
+ * octets, a name over 253, a prefix length over 32).
  */
 size_t dhcp_build_ack(uint8_t *buf, size_t size, const struct dhcp_inform *in,
-		      struct in_addr server, const struct dhcp_answer *a);
+		      struct in_addr server, const struct dhcp_answer *a, unsigned int *left);
+
+/*
+ * The length of the smallest complete ACK of a: every option configured
+ * (a client that sends no parameter request list), the routes once. 0 when
+ * a value cannot be encoded. l2secd refuses a configuration where this is
+ * more than DHCP_MIN_MSG_LEN for the [ppp] values or for any user's in the
+ * users file: the smallest answer size dhcp_ack_size ever gives (the peer's
+ * MRU may be as low as 128, and a client may ask for 576 with option 57),
+ * so every answer fits whatever the link and the client.
+ */
+size_t dhcp_answer_len(const struct dhcp_answer *a);
+
+/* The answer of cfg's [ppp] values (sp NULL) or of a user's (users_split). */
+void dhcp_answer_of(struct dhcp_answer *a, const struct l2sec_config *cfg,
+		    const struct users_split *sp);
 
 /*
  * The size to hand dhcp_build_ack for a client on a PPP link whose MTU

@@ -19,6 +19,7 @@
 
 #define INFORM_BATCH 16		/* datagrams per wakeup */
 #define LOG_EVERY 100		/* a drop reason is logged on its 1st, 101st, ... time */
+#define WARN_EVERY_MS 60000	/* a session's short answers: one warning a minute */
 
 struct inform {
 	struct evloop *loop;
@@ -47,20 +48,72 @@ static void drop(uint64_t *counter, struct in_addr src, const char *why)
 static void fill_answer(const struct inform *in, struct in_addr client,
 			struct dhcp_answer *a)
 {
-	const struct l2sec_config *cfg = in->cfg;
 	struct users_split sp;
 
-	users_split(sessions_user_ipv4(in->ss, client), cfg, &sp);
-	memset(a, 0, sizeof(*a));
-	a->dns = cfg->dns;
-	while (a->n_dns < 2 && cfg->dns[a->n_dns].s_addr)
-		a->n_dns++;
-	a->domain = sp.dns_domain;
-	a->search = sp.dns_search;
-	a->n_search = sp.n_dns_search;
-	a->routes = sp.routes;
-	a->n_routes = sp.n_routes;
-	a->router = cfg->local_ipv4;
+	users_split(sessions_user_ipv4(in->ss, client), in->cfg, &sp);
+	dhcp_answer_of(a, in->cfg, &sp);
+}
+
+static const char *left_names(unsigned int left)
+{
+	const unsigned int both = DHCP_LEFT_ROUTES_121 | DHCP_LEFT_ROUTES_249;
+
+	if ((left & both) == both)
+		return "the routes, the domain and the search list";
+	return left & DHCP_LEFT_DOMAIN ? "the domain, the search list and a route option" :
+	       "the search list and a route option";
+}
+
+/*
+ * What went into the ACK, counted; a configured value left out is warned
+ * about once a minute per session (a client can send INFORMs in a loop).
+ */
+static void account(struct inform *in, struct in_addr client, unsigned int mtu,
+		    unsigned int left)
+{
+	const unsigned int both = DHCP_LEFT_ROUTES_121 | DHCP_LEFT_ROUTES_249;
+
+	in->st.answered++;
+	if (!left)
+		return;
+	if (!(left & ~both) && (left & both) != both) {
+		in->st.answered_one_route_option++;	/* all there, the routes once */
+		return;
+	}
+	in->st.answered_short++;
+	if (sessions_warn_ok(in->ss, client, WARN_EVERY_MS))
+		log_warn("dhcp: the answer for %s does not fit its link (MTU %u) or its maximum "
+			 "message size: %s left out (%llu such answers so far)", inet_ntoa(client),
+			 mtu, left_names(left), (unsigned long long)in->st.answered_short);
+}
+
+int inform_check_users(const struct l2sec_config *cfg, const struct users_db *db,
+		       users_error_fn err, void *ctx)
+{
+	const struct users_entry *u;
+	struct users_split sp;
+	struct dhcp_answer a;
+	char msg[320];
+	int errors = 0;
+	size_t len;
+
+	for (size_t i = 0; (u = users_at(db, i)); i++) {
+		if (!u->own)
+			continue;
+		users_split(u, cfg, &sp);
+		dhcp_answer_of(&a, cfg, &sp);
+		len = dhcp_answer_len(&a);
+		if (len && len <= DHCP_MIN_MSG_LEN)
+			continue;
+		snprintf(msg, sizeof(msg), "user '%s': routes=, dns-domain= and dns-search= (with "
+			 "[ppp] for those not given) make a DHCPINFORM answer of %zu octets, more "
+			 "than the %u every client takes: list fewer routes or search domains",
+			 u->name, len, DHCP_MIN_MSG_LEN);
+		if (err)
+			err(ctx, u->line, msg);
+		errors++;
+	}
+	return errors;
 }
 
 static void answer(struct inform *in, const uint8_t *pkt, size_t len,
@@ -70,7 +123,7 @@ static void answer(struct inform *in, const uint8_t *pkt, size_t len,
 	struct dhcp_answer a;
 	struct dhcp_inform req;
 	const char *why = NULL;
-	unsigned int mtu;
+	unsigned int mtu, left;
 	uint8_t buf[2048];
 	size_t n, size;
 
@@ -92,20 +145,18 @@ static void answer(struct inform *in, const uint8_t *pkt, size_t len,
 	fill_answer(in, req.ciaddr, &a);
 	size = dhcp_ack_size(&req, mtu);
 	n = dhcp_build_ack(buf, size < sizeof(buf) ? size : sizeof(buf), &req, in->cfg->local_ipv4,
-			   &a);
+			   &a, &left);
 	if (!n) {
-		log_warn("dhcp: the answer for %s does not fit its link (MTU %u): too many routes?",
-			 inet_ntoa(req.ciaddr), mtu);
-		in->st.send_errors++;
+		/* the values are checked at load: only one that cannot be encoded gets here */
+		drop(&in->st.dropped_unanswerable, req.ciaddr, "no answer can be built");
 		return;
 	}
 	to.sin_addr = req.ciaddr;
 	if (sendto(in->fd, buf, n, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) < 0) {
-		in->st.send_errors++;
-		log_info("dhcp: reply to %s: %s", inet_ntoa(req.ciaddr), strerror(errno));
+		drop(&in->st.send_errors, req.ciaddr, strerror(errno));
 		return;
 	}
-	in->st.answered++;
+	account(in, req.ciaddr, mtu, left);
 	log_debug("dhcp: INFORM from %s answered (%u routes)", inet_ntoa(req.ciaddr),
 		  a.n_routes);
 }

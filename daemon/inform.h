@@ -17,13 +17,19 @@
 
 #include "config.h"
 #include "evloop.h"
+#include "users.h"
 
 struct sessions;
 
 struct inform_stats {
 	uint64_t answered;
+	/* of those: the routes in one option only, to fit the client's size limit */
+	uint64_t answered_one_route_option;
+	/* of those: a configured value left out (a limit below what -n checks; logged) */
+	uint64_t answered_short;
 	uint64_t dropped_malformed;	/* dhcp_parse_inform refused it */
 	uint64_t dropped_foreign;	/* source is not that session's ciaddr / no session */
+	uint64_t dropped_unanswerable;	/* no ACK could be built */
 	uint64_t send_errors;
 };
 
@@ -34,5 +40,15 @@ struct inform *inform_open(struct evloop *loop, const struct l2sec_config *cfg,
 			   struct sessions *ss, const char *ifname);
 void inform_close(struct inform *in);
 const struct inform_stats *inform_stats(const struct inform *in);
+
+/*
+ * Every user of db whose own routes=, dns-domain= or dns-search= (with the
+ * [ppp] values for the keys the line does not give) make an answer longer
+ * than DHCP_MIN_MSG_LEN (dhcp_answer_len): one error each through err, with
+ * the user's line. Returns the number of errors. The [ppp] values alone are
+ * config.c's check.
+ */
+int inform_check_users(const struct l2sec_config *cfg, const struct users_db *db,
+		       users_error_fn err, void *ctx);
 
 #endif

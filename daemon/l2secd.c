@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "inform.h"
 #include "log.h"
 #include "server.h"
 #include "users.h"
@@ -52,8 +53,9 @@ static int check_users(const struct l2sec_config *cfg)
 	struct users_db *db = users_load(cfg->users_path, check_users_error,
 					 (void *)cfg->users_path);
 
-	if (!db) {
+	if (!db || inform_check_users(cfg, db, check_users_error, (void *)cfg->users_path)) {
 		fprintf(stderr, "%s: has errors\n", cfg->users_path);
+		users_free(db);
 		return -1;
 	}
 	users_free(db);

@@ -194,24 +194,25 @@ void ppp_send_ctrl(struct ppp_session *s, uint16_t proto, uint8_t code,
 	s->ops->send(s->ctx, buf, h + 4 + len);
 }
 
-int ppp_send_data(struct ppp_session *s, uint16_t proto, const uint8_t *pkt,
-		  size_t len)
+/*
+ * The frame is built in place, in the headroom of the caller's buffer: the
+ * engine keeps no data buffer, per session or shared, so nothing of it
+ * outlives the call and a send from inside ops->send (another session's, or
+ * this one's) cannot overwrite a frame still in use.
+ */
+int ppp_send_data(struct ppp_session *s, uint16_t proto, uint8_t *buf, size_t len)
 {
 	const struct ppp_fsm *ncp = proto == PPP_IP ? &s->ipcp :
 				    proto == PPP_IPV6 ? &s->ipv6cp : NULL;
-	size_t h;
+	uint8_t h[PPP_DATA_HEADROOM];
+	size_t hlen;
 
 	if (!ncp || ncp->state != ST_OPENED || s->dead || len > 0xFFFF)
 		return -1;
-	if (!s->dbuf) {
-		s->dbuf = malloc(4 + 0xFFFF);
-		if (!s->dbuf)
-			return -1;
-	}
-	h = frame_header(s, proto, s->dbuf);
-	memcpy(s->dbuf + h, pkt, len);
+	hlen = frame_header(s, proto, h);
+	memcpy(buf + PPP_DATA_HEADROOM - hlen, h, hlen);
 	s->st.tx_frames++;
-	s->ops->send(s->ctx, s->dbuf, h + len);
+	s->ops->send(s->ctx, buf + PPP_DATA_HEADROOM - hlen, hlen + len);
 	return 0;
 }
 
@@ -309,7 +310,6 @@ void ppp_free(struct ppp_session *s)
 {
 	if (!s)
 		return;
-	free(s->dbuf);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }

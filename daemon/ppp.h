@@ -115,7 +115,11 @@ struct ppp_ipcp_info {
 };
 
 struct ppp_ops {
-	/* A complete PPP frame: [FF 03] protocol information. */
+	/*
+	 * A complete PPP frame: [FF 03] protocol information. frame is valid
+	 * only during the call (it may lie in the engine's stack or in the
+	 * buffer of a ppp_send_data caller): copy or send it before returning.
+	 */
 	void (*send)(void *ctx, const uint8_t *frame, size_t len);
 	/*
 	 * Look a user up: fill *out and return 0, or return -1 if unknown.
@@ -170,9 +174,17 @@ void ppp_start(struct ppp_session *s, uint64_t now);
 void ppp_input(struct ppp_session *s, uint64_t now, const uint8_t *frame,
 	       size_t len);
 
-/* IPv4/IPv6 packet to the peer (TUN data path); dropped unless the NCP is up. */
-int ppp_send_data(struct ppp_session *s, uint16_t proto, const uint8_t *pkt,
-		  size_t len);
+/*
+ * IPv4/IPv6 packet to the peer (TUN data path, router advertisements),
+ * dropped (-1) unless the NCP is up: the packet is the len octets at
+ * buf + PPP_DATA_HEADROOM; the engine writes the frame's address, control
+ * and protocol fields into the headroom before it and passes the frame to
+ * ops->send from there. The engine keeps no data buffer (a gateway holds
+ * many sessions): the caller's buffer is the only one, and it is free again
+ * when the call returns.
+ */
+#define PPP_DATA_HEADROOM 4
+int ppp_send_data(struct ppp_session *s, uint16_t proto, uint8_t *buf, size_t len);
 
 /* The earliest deadline (monotonic ms), or PPP_NO_TIMEOUT. */
 uint64_t ppp_next_timeout(const struct ppp_session *s);

@@ -204,7 +204,6 @@ struct ppp_session {
 	char user[256];
 	unsigned int drop_logs;		/* ppp_log_drop lines at notice level */
 	struct ppp_stats st;
-	uint8_t *dbuf;			/* data path frame buffer */
 };
 
 /* ppp.c */

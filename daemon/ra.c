@@ -156,3 +156,20 @@ bool ra_is_rs(const uint8_t *pkt, size_t len)
 		return false;
 	return rs_options_ok(icmp + 8, plen - 8, !memcmp(pkt + 8, unspecified, 16));
 }
+
+bool ra_pace_rs(struct ra_pace *p, uint64_t now, uint64_t *delay_ms)
+{
+	if (p->due)
+		return false;
+	p->due = true;
+	*delay_ms = p->sent && now - p->last_ms < RA_MIN_DELAY_MS ?
+		    RA_MIN_DELAY_MS - (now - p->last_ms) : 0;
+	return true;
+}
+
+void ra_pace_sent(struct ra_pace *p, uint64_t now)
+{
+	p->last_ms = now;
+	p->sent = true;
+	p->due = false;
+}

@@ -43,4 +43,31 @@ size_t ra_build(uint8_t *buf, size_t size, uint64_t local_id, const struct in6_a
  */
 bool ra_is_rs(const uint8_t *pkt, size_t len);
 
+/* RFC 4861 10: MIN_DELAY_BETWEEN_RAS, per link (here: per session) */
+#define RA_MIN_DELAY_MS 3000
+
+/*
+ * Answers to Router Solicitations on one link (RFC 4861 6.2.6): an RS is
+ * answered at once when the last RA went out at least RA_MIN_DELAY_MS
+ * before, else when that much time has passed; an RS that arrives while an
+ * answer is already due gets that answer and no RA of its own, so a peer
+ * sending RSs in a loop gets one RA every 3 s. (The random delay of up to
+ * MAX_RA_DELAY_TIME is for links with several routers: a PPP link has one.)
+ * Zero-initialised: no RA sent yet.
+ */
+struct ra_pace {
+	uint64_t last_ms;	/* when the last RA went out, if sent */
+	bool sent;
+	bool due;		/* an answer is scheduled */
+};
+
+/*
+ * An RS arrived at now (ms, monotonic): true with the delay after which
+ * to send the answer, or false when the answer already due covers it (the
+ * caller counts it).
+ */
+bool ra_pace_rs(struct ra_pace *p, uint64_t now, uint64_t *delay_ms);
+/* An RA (solicited or not) went out at now. */
+void ra_pace_sent(struct ra_pace *p, uint64_t now);
+
 #endif

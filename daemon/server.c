@@ -406,6 +406,10 @@ static void reload(struct l2secd *d)
 	cfg->require_ipsec = d->cfg.require_ipsec;
 	cfg->log_target = d->cfg.log_target;
 	users = users_load(cfg->users_path, users_error, cfg->users_path);
+	if (users && inform_check_users(cfg, users, users_error, cfg->users_path)) {
+		users_free(users);
+		users = NULL;
+	}
 	if (!users) {
 		log_err("reload: %s has errors; the configuration in force is kept",
 			cfg->users_path);
@@ -511,6 +515,10 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (!d->cfg.require_ipsec)
 		log_warn("require-ipsec = no: plaintext L2TP is accepted");
 	users = users_load(d->cfg.users_path, users_error, (void *)d->cfg.users_path);
+	if (users && inform_check_users(&d->cfg, users, users_error, (void *)d->cfg.users_path)) {
+		users_free(users);
+		return -1;
+	}
 	if (!users)
 		return -1;
 	log_info("ppp: %zu user(s) from %s", users_count(users), d->cfg.users_path);

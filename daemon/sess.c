@@ -36,6 +36,9 @@ struct sess {
 	struct sess *hnext4, *hnext6;	/* ss->by_ipv4 / ss->by_pfx6 chains */
 	struct ev_timer timer;		/* the engine's next deadline */
 	struct ev_timer ra_timer;
+	struct ra_pace ra_pace;		/* RAs at most every 3 s (RFC 4861) */
+	uint64_t warned_ms;		/* sessions_warn_ok() said yes then */
+	bool warned;
 	char tag[16];			/* "tunnel/session" for the log */
 	struct in_addr ipv4;		/* INADDR_ANY: none yet */
 	bool ipv4_pool;			/* belongs to ss->pool: put back on down */
@@ -68,7 +71,13 @@ struct sessions {
 	struct sess *by_ipv4[HASH_SIZE];
 	struct sess *by_pfx6[HASH_SIZE];
 	struct sess_stats st;
-	uint8_t buf[4 + 65536];		/* one packet at a time */
+	/*
+	 * The daemon's one data path buffer: tun_cb reads a packet into it
+	 * after PPP_DATA_HEADROOM octets and ppp_send_data frames it in place.
+	 * Only tun_cb uses it, one packet at a time; nothing on the send path
+	 * returns to the event loop, so no pointer into it outlives the packet.
+	 */
+	uint8_t buf[PPP_DATA_HEADROOM + 65536];
 };
 
 /* --- address index -------------------------------------------------------- */
@@ -179,13 +188,15 @@ static void release_addresses(struct sess *x)
 static void send_ra(struct sess *x)
 {
 	struct sessions *ss = x->ss;
-	uint8_t pkt[256];
+	uint8_t buf[PPP_DATA_HEADROOM + 256];
 	size_t len;
 
-	len = ra_build(pkt, sizeof(pkt), x->local_id6, &x->pfx6, ss->cfg->mru,
-		       ss->cfg->dns6, ss->cfg->n_dns6, RA_LIFETIME_S);
-	if (len && ppp_send_data(x->ppp, PPP_IPV6, pkt, len) == 0)
+	len = ra_build(buf + PPP_DATA_HEADROOM, sizeof(buf) - PPP_DATA_HEADROOM, x->local_id6,
+		       &x->pfx6, ss->cfg->mru, ss->cfg->dns6, ss->cfg->n_dns6, RA_LIFETIME_S);
+	if (len && ppp_send_data(x->ppp, PPP_IPV6, buf, len) == 0) {
 		ss->st.ra_sent++;
+		ra_pace_sent(&x->ra_pace, evloop_now(ss->loop));
+	}
 }
 
 static void ra_timer_cb(struct ev_timer *t)
@@ -398,7 +409,12 @@ static void cb_data(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 	struct sessions *ss = x->ss;
 
 	if (proto == PPP_IPV6 && x->has6 && ra_is_rs(pkt, len)) {
-		ev_timer_arm(ss->loop, &x->ra_timer, 0);
+		uint64_t delay;
+
+		if (ra_pace_rs(&x->ra_pace, evloop_now(ss->loop), &delay))
+			ev_timer_arm(ss->loop, &x->ra_timer, delay);
+		else
+			ss->st.rs_ratelimited++;
 		return;
 	}
 	if (ss->kern)
@@ -542,8 +558,10 @@ const struct l2tp_session_ops sessions_l2tp_ops = {
 
 /* --- the TUN data path --------------------------------------------------------------- */
 
-static void tun_packet(struct sessions *ss, const uint8_t *pkt, size_t len)
+/* A packet read into buf after PPP_DATA_HEADROOM octets, framed there. */
+static void tun_packet(struct sessions *ss, uint8_t *buf, size_t len)
 {
+	const uint8_t *pkt = buf + PPP_DATA_HEADROOM;
 	struct sess *x = NULL;
 	uint16_t proto = 0;
 	struct in_addr d4;
@@ -558,7 +576,7 @@ static void tun_packet(struct sessions *ss, const uint8_t *pkt, size_t len)
 		x = find6(ss, &d6);
 		proto = PPP_IPV6;
 	}
-	if (!x || !x->l2tp || ppp_send_data(x->ppp, proto, pkt, len) < 0) {
+	if (!x || !x->l2tp || ppp_send_data(x->ppp, proto, buf, len) < 0) {
 		ss->st.tun_rx_no_session++;
 		return;
 	}
@@ -571,7 +589,8 @@ static void tun_cb(struct ev_io *io, uint32_t events)
 
 	(void)events;
 	for (int i = 0; i < TUN_BATCH; i++) {
-		ssize_t n = read(io->fd, ss->buf, sizeof(ss->buf));
+		ssize_t n = read(io->fd, ss->buf + PPP_DATA_HEADROOM,
+				 sizeof(ss->buf) - PPP_DATA_HEADROOM);
 
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR) {
@@ -690,6 +709,18 @@ int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int
 		return 0;
 	*mtu = ppp_peer_mru(x->ppp);
 	return 1;
+}
+
+bool sessions_warn_ok(struct sessions *ss, struct in_addr a, uint64_t interval_ms)
+{
+	struct sess *x = find4(ss, a);
+	uint64_t now = evloop_now(ss->loop);
+
+	if (!x || (x->warned && now - x->warned_ms < interval_ms))
+		return false;
+	x->warned = true;
+	x->warned_ms = now;
+	return true;
 }
 
 const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct in_addr a)

@@ -48,6 +48,7 @@ struct sess_stats {
 	uint64_t tun_rx, tun_tx;		/* packets: TUN -> client, client -> TUN */
 	uint64_t tun_rx_no_session, tun_tx_spoofed, tun_errors;
 	uint64_t ra_sent;
+	uint64_t rs_ratelimited;	/* Router Solicitations an RA already due answers */
 };
 
 struct sessions;
@@ -85,6 +86,12 @@ int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int
  * session holds a or its user is no longer in the file.
  */
 const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct in_addr a);
+/*
+ * A warning about what the session holding a asked for (a client may ask in
+ * a loop): true at most once per interval_ms for that session, false when
+ * no session holds a.
+ */
+bool sessions_warn_ok(struct sessions *ss, struct in_addr a, uint64_t interval_ms);
 const struct sess_stats *sessions_stats(const struct sessions *ss);
 
 /* For the control socket: PPP facts of one L2TP session, added to o. */

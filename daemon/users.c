@@ -115,6 +115,11 @@ size_t users_count(const struct users_db *db)
 	return db ? db->n : 0;
 }
 
+const struct users_entry *users_at(const struct users_db *db, size_t i)
+{
+	return db && i < db->n ? &db->v[i] : NULL;
+}
+
 /*
  * Split a line (NUL-terminated copy, modified in place) into fields,
  * unquoting quoted ones. Returns the number of fields or -1 after an error.

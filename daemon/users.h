@@ -70,6 +70,8 @@ struct users_db *users_load(const char *path, users_error_fn err, void *ctx);
 void users_free(struct users_db *db);
 
 size_t users_count(const struct users_db *db);
+/* The i-th entry (in name order), NULL past the last: for checks over every user. */
+const struct users_entry *users_at(const struct users_db *db, size_t i);
 
 /* Exact, case-sensitive name match; NULL when absent. */
 const struct users_entry *users_lookup(const struct users_db *db,

@@ -7,11 +7,13 @@
  * message's own bytes; for a message it accepts, an answer derived from the
  * message (routes of every width, DNS servers, names up to 253 characters,
  * a buffer size from too small to ample) is built into an exact-size heap
- * buffer, and the ACK is decoded here, independently of dhcp.c: its length
- * is the one computed here (or 0 exactly when that does not fit), its
- * header echoes the INFORM, and its options (RFC 3396 pieces joined) are
- * exactly those expected, with the routes (RFC 3442), names (RFC 1035) and
- * addresses decoding back to the answer.
+ * buffer, and the ACK is decoded here, independently of dhcp.c: what it
+ * leaves out is the first of dhcp.h's steps whose length, computed here,
+ * fits (none fits: length 0), its length is that one, its header echoes
+ * the INFORM, and its options (RFC 3396 pieces joined) are exactly those
+ * expected, with the routes (RFC 3442), names (RFC 1035, compressed: each
+ * name's longest suffix that an earlier name ends with is a pointer back)
+ * and addresses decoding back to the answer.
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -22,6 +24,7 @@
 
 #include "config.h"
 #include "dhcp.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -134,26 +137,44 @@ static bool asked(const struct dhcp_inform *in, uint8_t code)
 	return false;
 }
 
-/* RFC 1035 labels of a dotted name, written out again here. */
-static size_t name_wire(const char *name, uint8_t *out)
+/* The label starts of a dotted name (at most 127), and their number. */
+static unsigned int labels(const char *name, size_t *at)
 {
-	size_t n = 0, l = 0;
-	uint8_t *len_at = out;
+	unsigned int n = 0;
 
-	for (const char *p = name;; p++) {
-		if (*p == '.' || !*p) {
-			*len_at = (uint8_t)l;
-			n += l + 1;
-			len_at = out + n;
-			l = 0;
-			if (!*p)
-				break;
-			continue;
-		}
-		len_at[1 + l++] = (uint8_t)*p;
+	at[n++] = 0;
+	for (size_t i = 0; name[i]; i++)
+		if (name[i] == '.')
+			at[n++] = i + 1;
+	return n;
+}
+
+/* Does name end, at a label start, with the text of suffix? */
+static bool ends_with(const char *name, const char *suffix)
+{
+	size_t nl = strlen(name), sl = strlen(suffix);
+
+	return nl >= sl && !strcmp(name + nl - sl, suffix) && (nl == sl || name[nl - sl - 1] == '.');
+}
+
+/* RFC 1035 4.1.4: the search list's length when each name's longest suffix
+ * that ends an earlier name is a 2-octet pointer. */
+static size_t search_len(const struct answer *w)
+{
+	size_t len = 0, at[128];
+
+	for (unsigned int i = 0; i < w->a.n_search; i++) {
+		const char *name = w->search[i];
+		unsigned int n = labels(name, at), k;
+		bool ptr = false;
+
+		for (k = 0; k < n && !ptr; k++)
+			for (unsigned int j = 0; j < i && !ptr; j++)
+				ptr = ends_with(w->search[j], name + at[k]);
+		/* labels before the shared suffix, then the pointer; or every label and 0 */
+		len += ptr ? at[k - 1] + 2 : strlen(name) + 2;
 	}
-	out[n] = 0;
-	return n + 1;
+	return len;
 }
 
 struct expect {
@@ -164,7 +185,7 @@ struct expect {
 
 static struct expect got;	/* the ACK's options, as check_ack decoded them */
 
-static void expect_routes(const struct answer *w, struct expect *e)
+static void expect_routes(const struct answer *w, struct expect *e, unsigned int left)
 {
 	size_t n = 0;
 
@@ -177,13 +198,19 @@ static void expect_routes(const struct answer *w, struct expect *e)
 		memcpy(e->v[121] + n, &w->a.router, 4);
 		n += 4;
 	}
-	e->has[121] = e->has[249] = true;
-	e->len[121] = e->len[249] = n;
 	memcpy(e->v[249], e->v[121], n);
+	e->has[121] = !(left & DHCP_LEFT_ROUTES_121);
+	e->has[249] = !(left & DHCP_LEFT_ROUTES_249);
+	e->len[121] = e->has[121] ? n : 0;
+	e->len[249] = e->has[249] ? n : 0;
 }
 
-/* The options the ACK must carry, and its length (before padding). */
-static size_t expected(const struct dhcp_inform *in, const struct answer *w, struct expect *e)
+/*
+ * The options the ACK must carry when it leaves out left, and its length
+ * (before padding); 119's value is not laid out here, only its length.
+ */
+static size_t expected(const struct dhcp_inform *in, const struct answer *w, struct expect *e,
+		       unsigned int left)
 {
 	size_t len = 240 + 1;
 
@@ -199,18 +226,17 @@ static size_t expected(const struct dhcp_inform *in, const struct answer *w, str
 		memcpy(e->v[6], w->dns, 4 * w->a.n_dns);
 		e->len[6] = 4 * w->a.n_dns;
 	}
-	if (w->a.domain && *w->a.domain && asked(in, 15)) {
+	if (w->a.domain && *w->a.domain && asked(in, 15) && !(left & DHCP_LEFT_DOMAIN)) {
 		e->has[15] = true;
 		e->len[15] = strlen(w->a.domain);
 		memcpy(e->v[15], w->a.domain, e->len[15]);
 	}
-	if (w->a.n_search && asked(in, 119)) {
+	if (w->a.n_search && asked(in, 119) && !(left & DHCP_LEFT_SEARCH)) {
 		e->has[119] = true;
-		for (unsigned int i = 0; i < w->a.n_search; i++)
-			e->len[119] += name_wire(w->search[i], e->v[119] + e->len[119]);
+		e->len[119] = search_len(w);
 	}
 	if (w->a.n_routes)
-		expect_routes(w, e);
+		expect_routes(w, e, left);
 	for (unsigned int c = 0; c < 256; c++)
 		if (e->has[c])
 			len += opt_size(e->len[c]);
@@ -263,11 +289,14 @@ static void check_ack(const uint8_t *b, size_t len, size_t content, const struct
 	for (unsigned int c = 0; c < 256; c++) {
 		CHECK(got.has[c] == e->has[c]);
 		CHECK(got.len[c] == e->len[c]);
-		CHECK(!memcmp(got.v[c], e->v[c], e->len[c]));
+		CHECK(c == 119 || !memcmp(got.v[c], e->v[c], e->len[c]));
 	}
 }
 
-/* RFC 1035 names (no compression: dhcp.c writes none) back to the answer's. */
+/*
+ * RFC 1035 names back to the answer's: labels, then 0 or a pointer to an
+ * earlier position of the list (a name's end is where its pointer is).
+ */
 static void check_names(const uint8_t *v, size_t len, const struct answer *w)
 {
 	unsigned int n = 0;
@@ -275,21 +304,37 @@ static void check_names(const uint8_t *v, size_t len, const struct answer *w)
 
 	while (i < len) {
 		char name[256];
-		size_t out = 0;
+		size_t out = 0, at = i, start = i;
+		bool jumped = false;
 
 		for (;;) {
 			uint8_t l;
 
-			CHECK(i < len);
-			l = v[i++];
-			if (!l)
+			CHECK(at < len);
+			l = v[at];
+			if ((l & 0xc0) == 0xc0) {
+				size_t to;
+
+				CHECK(at + 1 < len);
+				to = (size_t)(l & 0x3f) << 8 | v[at + 1];
+				CHECK(to < (jumped ? at : start));	/* backwards: no loop */
+				if (!jumped)
+					i = at + 2;
+				jumped = true;
+				at = to;
+				continue;
+			}
+			if (!l) {
+				if (!jumped)
+					i = at + 1;
 				break;
-			CHECK(l <= 63 && i + l <= len && out + l + 1 < sizeof(name));
+			}
+			CHECK(l <= 63 && at + 1 + l <= len && out + l + 1 < sizeof(name));
 			if (out)
 				name[out++] = '.';
-			memcpy(name + out, v + i, l);
+			memcpy(name + out, v + at + 1, l);
 			out += l;
-			i += l;
+			at += 1 + (size_t)l;
 		}
 		name[out] = '\0';
 		CHECK(n < w->a.n_search && !strcmp(name, w->search[n]));
@@ -326,8 +371,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dhcp_inform in;
 	struct answer w;
 	const char *why = NULL;
+	unsigned int steps[] = {
+		0, 0, 0, 0,
+		DHCP_LEFT_SEARCH | DHCP_LEFT_DOMAIN | DHCP_LEFT_ROUTES_121 | DHCP_LEFT_ROUTES_249,
+	};
+	unsigned int dup, k, left = 0;
 	uint8_t *pkt, *ack;
-	size_t want, len;
+	size_t want = 0, len;
 
 	if (size > 4096)
 		return 0;
@@ -351,20 +401,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(pkt);
 
 	make_answer(&in, &w);
-	want = expected(&in, &w, &e);
+	/* dhcp.h's order: the route option not asked for (249 when both or neither), 119, 15, routes */
+	dup = in.n_prl && asked(&in, 249) && !asked(&in, 121) ? DHCP_LEFT_ROUTES_121 :
+	      DHCP_LEFT_ROUTES_249;
+	steps[1] = dup;
+	steps[2] = dup | DHCP_LEFT_SEARCH;
+	steps[3] = dup | DHCP_LEFT_SEARCH | DHCP_LEFT_DOMAIN;
+	for (k = 0; k < ARRAY_SIZE(steps); k++) {
+		want = expected(&in, &w, &e, steps[k]);
+		if ((want < 300 ? 300 : want) <= w.size)
+			break;
+	}
 	ack = malloc(w.size);
-	len = dhcp_build_ack(ack, w.size, &in, w.server, &w.a);
-	if ((want < 300 ? 300 : want) > w.size) {
+	len = dhcp_build_ack(ack, w.size, &in, w.server, &w.a, &left);
+	if (k == ARRAY_SIZE(steps)) {
 		CHECK(len == 0);
 		free(ack);
 		return 0;
 	}
 	CHECK(len == (want < 300 ? 300 : want));
+	CHECK(left == steps[k]);
 	check_ack(ack, len, want, &in, &e);
-	if (got.has[121]) {
+	if (got.has[121])
 		check_routes(got.v[121], got.len[121], &w);
+	if (got.has[249])
 		check_routes(got.v[249], got.len[249], &w);
-	}
 	if (got.has[119])
 		check_names(got.v[119], got.len[119], &w);
 	/* an ACK is no INFORM */

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "dhcp.h"
+#include "inform.h"
 #include "users.h"
 
 static uint16_t be16(const uint8_t *p)
@@ -373,7 +374,7 @@ static void test_ack_windows(void **state)
 	win10_inform(&m);
 	assert_int_equal(parse(m.b, m.len, &in, &why), 0);
 	memset(buf, 0xaa, sizeof(buf));
-	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a, NULL);
 	/* 53, 54, 6, 15, 121 and 249 of 30 octets each, END */
 	assert_int_equal(len, 240 + 3 + 6 + 10 + 14 + 2 * (2 + 30) + 1);
 
@@ -471,7 +472,7 @@ static void test_ack_per_user(void **state)
 	opt(&m, 53, "\x08", 1);
 	put(&m, "\xff", 1);			/* no request list: every option */
 	assert_int_equal(parse(m.b, m.len, &in, &why), 0);
-	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a, NULL);
 	assert_true(len > 0);
 	o = decode_ack(buf, len, &end);
 	assert_int_equal(decode_routes(o->v[121], o->len[121], r, "192.168.42.1"), 2);
@@ -495,7 +496,7 @@ static void test_ack_per_user(void **state)
 	a.routes = sp.routes;
 	a.n_routes = sp.n_routes;
 	a.domain = sp.dns_domain;
-	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a, NULL);
 	o = decode_ack(buf, len, &end);
 	assert_false(o->has[121]);
 	assert_false(o->has[249]);
@@ -507,9 +508,10 @@ static void test_ack_per_user(void **state)
 /* No parameter request list: everything configured, 119 decoded per RFC 1035. */
 static void test_ack_search(void **state)
 {
+	/* lab.corp.example ends with a pointer to corp.example (RFC 1035 4.1.4) */
 	static const uint8_t search_wire[] =
 		"\x04" "corp" "\x07" "example" "\x00"
-		"\x03" "lab" "\x04" "corp" "\x07" "example" "\x00";
+		"\x03" "lab" "\xc0\x00";
 	struct l2sec_config cfg;
 	struct dhcp_answer a;
 	struct dhcp_inform in;
@@ -528,7 +530,7 @@ static void test_ack_search(void **state)
 	put(&m, "\xff", 1);
 	assert_int_equal(parse(m.b, m.len, &in, &why), 0);
 	assert_int_equal(in.n_prl, 0);
-	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a, NULL);
 	assert_true(len >= 300);
 	o = decode_ack(buf, len, &end);
 	assert_int_equal(o->n_order, 7);
@@ -548,7 +550,7 @@ static void test_ack_search(void **state)
 	put(&m, "\xff", 1);
 	assert_int_equal(parse(m.b, m.len, &in, &why), 0);
 	assert_int_equal(in.n_prl, 2);
-	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a, NULL);
 	o = decode_ack(buf, len, &end);
 	assert_int_equal(o->n_order, 5);
 	assert_memory_equal(o->order, "\x35\x36\x77\x79\xf9", 5);
@@ -560,7 +562,7 @@ static void test_ack_search(void **state)
 	win10_inform(&m);
 	assert_int_equal(parse(m.b, m.len, &in, &why), 0);
 	memset(buf, 0xaa, sizeof(buf));
-	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL);
 	assert_int_equal(len, 300);			/* padded to BOOTP's minimum */
 	o = decode_ack(buf, len, &end);
 	assert_int_equal(o->n_order, 2);
@@ -570,14 +572,14 @@ static void test_ack_search(void **state)
 		assert_int_equal(buf[i], 0);
 	assert_int_equal(buf[len], 0xaa);
 	/* 300 octets are needed even then */
-	assert_int_equal(dhcp_build_ack(buf, 299, &in, ip("192.0.2.1"), &a), 0);
+	assert_int_equal(dhcp_build_ack(buf, 299, &in, ip("192.0.2.1"), &a, NULL), 0);
 	free(o);
 }
 
 /*
  * The most there can be: 32 routes of 9 octets (288: two pieces of 121 and
  * two of 249), 8 long names in 119, the DNS servers and a 253-character
- * domain. Every size below the length is refused without a write past it.
+ * domain; with less room, less of it, in the order dhcp.h gives.
  */
 static void test_ack_long(void **state)
 {
@@ -621,7 +623,7 @@ static void test_ack_long(void **state)
 	want = 240 + 3 + 6 + 10 + 255 + (8 * 255 + 8 * 2) + 2 * (288 + 4) + 1;
 	buf = malloc(want);
 	assert_non_null(buf);
-	len = dhcp_build_ack(buf, want, &in, ip("192.168.42.1"), &a);
+	len = dhcp_build_ack(buf, want, &in, ip("192.168.42.1"), &a, NULL);
 	assert_int_equal(len, want);
 	o = decode_ack(buf, len, &end);
 	assert_int_equal(end, want - 1);
@@ -640,11 +642,41 @@ static void test_ack_long(void **state)
 	free(o);
 	free(buf);
 
+	/*
+	 * Less room: less is sent, never nothing once 53, 54 and 6 fit, in
+	 * this order: 249 (the client asked for neither), 119, 15, the routes.
+	 */
 	for (size_t size = 0; size < want; size++) {
+		unsigned int left = 0, n_names, n_routes;
+
 		buf = malloc(size ? size : 1);
 		assert_non_null(buf);
-		if (dhcp_build_ack(buf, size, &in, ip("192.168.42.1"), &a))
-			fail_msg("built into %zu octets, needs %zu", size, want);
+		len = dhcp_build_ack(buf, size, &in, ip("192.168.42.1"), &a, &left);
+		if (size < 300) {
+			assert_int_equal(len, 0);
+			free(buf);
+			continue;
+		}
+		assert_true(len > 0 && len <= size);
+		assert_true(left & DHCP_LEFT_ROUTES_249);
+		if (left & DHCP_LEFT_DOMAIN)
+			assert_true(left & DHCP_LEFT_SEARCH);
+		if (left & DHCP_LEFT_ROUTES_121)
+			assert_true(left & DHCP_LEFT_DOMAIN);
+		o = decode_ack(buf, len, &end);
+		assert_false(o->has[249]);
+		assert_int_equal(o->has[121], !(left & DHCP_LEFT_ROUTES_121));
+		assert_int_equal(o->has[119], !(left & DHCP_LEFT_SEARCH));
+		assert_int_equal(o->has[15], !(left & DHCP_LEFT_DOMAIN));
+		assert_true(o->has[6]);
+		n_routes = o->has[121] ? decode_routes(o->v[121], o->len[121], r, "192.168.42.1") : 0;
+		assert_int_equal(n_routes, o->has[121] ? 32 : 0);
+		n_names = o->has[119] ? decode_names(o->v[119], o->len[119], names) : 0;
+		assert_int_equal(n_names, o->has[119] ? 8 : 0);
+		/* each step is taken only when the one before does not fit */
+		if (size >= want - (288 + 4))
+			assert_int_equal(left, DHCP_LEFT_ROUTES_249);
+		free(o);
 		free(buf);
 	}
 }
@@ -673,7 +705,7 @@ static void test_ack_encodings(void **state)
 		routes[0].net.s_addr = htonl(w == 32 ? 0xc0a80101 : 0xc0a80101 & ~(UINT32_MAX >> w));
 		routes[0].plen = w;
 		a.n_routes = 1;
-		len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a);
+		len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL);
 		assert_true(len);
 		o = decode_ack(buf, len, &end);
 		assert_int_equal(o->len[121], 1 + (w + 7) / 8 + 4);
@@ -686,47 +718,47 @@ static void test_ack_encodings(void **state)
 	/* host bits are not sent even if a caller leaves them set */
 	routes[0].net = ip("10.1.2.3");
 	routes[0].plen = 8;
-	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL);
 	o = decode_ack(buf, len, &end);
 	assert_memory_equal(o->v[121], "\x08\x0a\x0a\xff\x00\x01", 6);
 	free(o);
 	/* /0 encodes (a caller's choice; the configuration refuses it) */
 	routes[0].plen = 0;
-	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL);
 	o = decode_ack(buf, len, &end);
 	assert_memory_equal(o->v[121], "\x00\x0a\xff\x00\x01", 5);
 	free(o);
 	/* refused: a width over 32, more than 32 routes */
 	routes[0].plen = 33;
-	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a), 0);
+	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL), 0);
 	for (unsigned int i = 0; i < 33; i++) {
 		routes[i].net.s_addr = htonl(0x0a000000 + (i << 16));
 		routes[i].plen = 16;
 	}
 	a.n_routes = 33;
-	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a), 0);
+	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL), 0);
 	a.n_routes = 0;
 
 	/* a trailing dot is the root's: the same encoding */
 	a.search = search;
 	a.n_search = 1;
-	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL);
 	o = decode_ack(buf, len, &end);
 	assert_memory_equal(o->v[119], "\x04" "corp\x07" "example\x00", 14);
 	assert_int_equal(o->len[119], 14);
 	free(o);
 	/* names that are no names */
 	strcpy(search[0], "corp..example");
-	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a), 0);
+	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL), 0);
 	strcpy(search[0], ".");
-	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a), 0);
+	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL), 0);
 	strcpy(search[0], "");
-	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a), 0);
+	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL), 0);
 	memset(search[0], 'x', 64);
 	strcpy(search[0] + 64, ".example");
-	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a), 0);
+	assert_int_equal(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL), 0);
 	strcpy(search[0] + 63, ".example");		/* a label of 63: fine */
-	assert_true(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a));
+	assert_true(dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL));
 }
 
 /* Every truncation of the Windows INFORM before its END is refused. */
@@ -960,6 +992,252 @@ static void test_sizes(void **state)
 	assert_int_equal(dhcp_ack_size(&in, 0), DHCP_MIN_MSG_LEN);
 }
 
+static void inform_with(struct dhcp_inform *in, const void *prl, size_t n_prl, uint16_t max_msg)
+{
+	struct msg m;
+	const char *why;
+	uint8_t mm[2] = { (uint8_t)(max_msg >> 8), (uint8_t)max_msg };
+
+	header(&m, 0x77, "192.168.42.10");
+	opt(&m, 53, "\x08", 1);
+	if (n_prl)
+		opt(&m, 55, prl, n_prl);
+	if (max_msg)
+		opt(&m, 57, mm, 2);
+	put(&m, "\xff", 1);
+	assert_int_equal(parse(m.b, m.len, in, &why), 0);
+}
+
+/*
+ * RFC 1035 4.1.4 compression of the search list (RFC 3397): a suffix
+ * already written becomes a pointer to its first label; names keep their
+ * case as configured, so only the same spelling is shared.
+ */
+static void test_search_compression(void **state)
+{
+	static const char *const list[] = {
+		"corp.example", "eng.corp.example", "Lab.ENG.corp.example", "example",
+		"other.test", "corp.example.net", "eng.corp.example",
+	};
+	static const uint8_t wire[] =
+		"\x04" "corp" "\x07" "example" "\x00"		/* 0 */
+		"\x03" "eng" "\xc0\x00"				/* 14 */
+		"\x03" "Lab" "\x03" "ENG" "\xc0\x00"		/* 20: case kept as written */
+		"\xc0\x05"					/* 30: example */
+		"\x05" "other" "\x04" "test" "\x00"		/* 32 */
+		"\x04" "corp" "\x07" "example" "\x03" "net" "\x00"	/* 44: not a suffix */
+		"\xc0\x0e";					/* 62: the same name again */
+	char search[CONFIG_MAX_SEARCH][CONFIG_DOMAIN_MAX + 1];
+	char names[CONFIG_MAX_SEARCH][256];
+	struct dhcp_answer a = { .search = search, .n_search = 7 };
+	struct dhcp_inform in;
+	uint8_t buf[1500];
+	size_t len, end;
+	struct opts *o;
+
+	(void)state;
+	for (unsigned int i = 0; i < 7; i++)
+		strcpy(search[i], list[i]);
+	inform_with(&in, NULL, 0, 0);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.0.2.1"), &a, NULL);
+	assert_true(len);
+	o = decode_ack(buf, len, &end);
+	assert_int_equal(o->len[119], sizeof(wire) - 1);
+	assert_memory_equal(o->v[119], wire, sizeof(wire) - 1);
+	assert_int_equal(decode_names(o->v[119], o->len[119], names), 7);
+	assert_string_equal(names[2], "Lab.ENG.corp.example");
+	assert_string_equal(names[3], "example");
+	assert_string_equal(names[6], "eng.corp.example");
+	free(o);
+}
+
+/* The [ppp] values of the tests below: n routes of /24 (a line each), 8 search domains. */
+static void split_conf(char *text, size_t size, unsigned int n_routes)
+{
+	size_t n = (size_t)snprintf(text, size, "[ppp]\nlocal-address = 192.168.42.1\n"
+				    "dns = 10.1.0.53 10.2.0.53\ndns-domain = corp.example\n"
+				    "dns-search = corp.example eng.corp.example ops.corp.example "
+				    "lab.eng.corp.example hr.corp.example it.corp.example "
+				    "dev.lab.eng.corp.example example\nroutes =");
+
+	for (unsigned int i = 0; i < n_routes; i++)
+		n += (size_t)snprintf(text + n, size - n, "\n  10.%u.%u.0/24", 1 + i / 200, i % 200);
+	snprintf(text + n, size - n, "\n");
+}
+
+static char errors[4][512];
+static unsigned int n_errors;
+
+static void collect_error(void *arg, const char *file, unsigned int line, const char *msg)
+{
+	(void)arg;
+	if (n_errors < 4)
+		snprintf(errors[n_errors], sizeof(errors[0]), "%s:%u: %s", file, line, msg);
+	n_errors++;
+}
+
+static void users_error(void *ctx, unsigned int line, const char *msg)
+{
+	collect_error(ctx, "users", line, msg);
+}
+
+static int parse_config(struct l2sec_config *cfg, const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int ret;
+
+	assert_non_null(f);
+	n_errors = 0;
+	ret = config_parse_file(cfg, f, "test.conf", collect_error, NULL);
+	fclose(f);
+	return ret;
+}
+
+/*
+ * What an INFORM from in gets on a link of MTU mtu, for the answer a: it
+ * fits the size dhcp_ack_size allows, and every route (in the option the
+ * client asked for, when only one is left), DNS server, the domain and
+ * every search domain are in it, decoded here.
+ */
+static void assert_complete(const struct dhcp_inform *in, unsigned int mtu,
+			    const struct l2sec_config *cfg, const struct dhcp_answer *a,
+			    bool both_routes, uint8_t route_opt)
+{
+	struct config_route r[CONFIG_MAX_ROUTES];
+	char names[CONFIG_MAX_SEARCH][256];
+	size_t size = dhcp_ack_size(in, mtu), len, end;
+	unsigned int left = 99;
+	struct opts *o;
+	uint8_t *buf = malloc(size);
+
+	assert_non_null(buf);
+	len = dhcp_build_ack(buf, size, in, ip("192.168.42.1"), a, &left);
+	assert_true(len > 0 && len <= size);
+	o = decode_ack(buf, len, &end);
+	assert_int_equal(o->len[6], 8);
+	assert_memory_equal(o->v[6], cfg->dns, 8);
+	assert_int_equal(o->len[15], strlen(cfg->dns_domain));
+	assert_memory_equal(o->v[15], cfg->dns_domain, o->len[15]);
+	assert_int_equal(decode_names(o->v[119], o->len[119], names), cfg->n_dns_search);
+	for (unsigned int i = 0; i < cfg->n_dns_search; i++)
+		assert_string_equal(names[i], cfg->dns_search[i]);
+	assert_true(o->has[route_opt]);
+	assert_int_equal(o->has[121] && o->has[249], both_routes);
+	assert_int_equal(left, both_routes ? 0u :
+			 route_opt == 121 ? (unsigned int)DHCP_LEFT_ROUTES_249 : DHCP_LEFT_ROUTES_121);
+	assert_int_equal(decode_routes(o->v[route_opt], o->len[route_opt], r, "192.168.42.1"),
+			 cfg->n_routes);
+	assert_memory_equal(r, cfg->routes, cfg->n_routes * sizeof(r[0]));
+	free(o);
+	free(buf);
+}
+
+/*
+ * The largest configuration l2secd -n accepts, answered to every kind of
+ * client on every link: 53, 54, 6, 15 (14), 119 (8 names in 50 octets,
+ * compressed), END and the routes once (2 + 8 n) must fit 548 octets;
+ * with one route more the configuration is refused, naming the key.
+ */
+static void test_largest_config(void **state)
+{
+	static const uint8_t only249[] = { 1, 3, 6, 15, 119, 249 };
+	static const uint8_t both[] = { 1, 3, 6, 15, 119, 121, 249 };
+	struct l2sec_config cfg;
+	struct dhcp_answer a;
+	struct dhcp_inform in;
+	char text[4096];
+	unsigned int n, largest = 0;
+
+	(void)state;
+	for (n = 1; n <= CONFIG_MAX_ROUTES; n++) {
+		size_t want = 240 + 3 + 6 + 10 + 14 + 52 + (2 + 8 * n) + 1;
+
+		split_conf(text, sizeof(text), n);
+		if (want <= DHCP_MIN_MSG_LEN) {
+			if (parse_config(&cfg, text))
+				fail_msg("%u routes: %s", n, errors[0]);
+			dhcp_answer_of(&a, &cfg, NULL);
+			assert_int_equal(dhcp_answer_len(&a), want);
+			largest = n;
+			continue;
+		}
+		assert_int_equal(parse_config(&cfg, text), 1);
+		assert_non_null(strstr(errors[0], "test.conf:5: [ppp] routes, dns-domain and "
+					"dns-search make a DHCPINFORM answer of"));
+	}
+	assert_int_equal(largest, 27);
+	split_conf(text, sizeof(text), largest);
+	assert_int_equal(parse_config(&cfg, text), 0);
+	dhcp_answer_of(&a, &cfg, NULL);
+
+	/* a big enough link, no size option: both route options */
+	inform_with(&in, both, sizeof(both), 0);
+	assert_complete(&in, 1400, &cfg, &a, true, 121);
+	/* 576 by option 57, or a link of 128 (the least MRU LCP takes): 121 only */
+	inform_with(&in, both, sizeof(both), 576);
+	assert_complete(&in, 1400, &cfg, &a, false, 121);
+	inform_with(&in, both, sizeof(both), 0);
+	assert_complete(&in, 128, &cfg, &a, false, 121);
+	/* a client that asks for 249 and not 121 keeps 249 */
+	inform_with(&in, only249, sizeof(only249), 576);
+	assert_complete(&in, 1280, &cfg, &a, false, 249);
+	/* no parameter request list: everything, 121 kept */
+	inform_with(&in, NULL, 0, 0);
+	assert_complete(&in, 128, &cfg, &a, false, 121);
+}
+
+/* The configuration: 32 routes and 8 search domains of 57 characters. */
+static void test_oversized_config_refused(void **state)
+{
+	struct l2sec_config cfg;
+	char text[8192];
+	size_t n;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "[ppp]\nlocal-address = 192.168.42.1\ndns-search =");
+	for (unsigned int i = 0; i < CONFIG_MAX_SEARCH; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "\n  site%u-abcdefghijklmnopqrstuvwxyz.region%u.example%u.com", i,
+				      i, i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "\nroutes =");
+	for (unsigned int i = 0; i < CONFIG_MAX_ROUTES; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\n  10.9.%u.7/32", i);
+	snprintf(text + n, sizeof(text) - n, "\n");
+	if (parse_config(&cfg, text) != 1)
+		fail_msg("%u errors, the first: %s", n_errors, errors[0]);
+	assert_non_null(strstr(errors[0], "test.conf:3: [ppp] routes, dns-domain and dns-search "
+				"make a DHCPINFORM answer of"));
+	assert_non_null(strstr(errors[0], "more than the 548 every client takes"));
+}
+
+/* A user's own values are checked with the [ppp] ones they leave in place. */
+static void test_users_checked(void **state)
+{
+	static char users[4096];
+	struct l2sec_config cfg;
+	struct users_db *db;
+	char text[4096];
+	size_t n;
+
+	(void)state;
+	split_conf(text, sizeof(text), 20);
+	assert_int_equal(parse_config(&cfg, text), 0);
+	/* bob: his 28 routes with the [ppp] search list; carol: no list, 32 routes */
+	n = (size_t)snprintf(users, sizeof(users), "alice password a\nbob password b routes=");
+	for (unsigned int i = 0; i < 28; i++)
+		n += (size_t)snprintf(users + n, sizeof(users) - n, "%s10.7.%u.0/24", i ? "," : "", i);
+	n += (size_t)snprintf(users + n, sizeof(users) - n, "\ncarol password c dns-search= routes=");
+	for (unsigned int i = 0; i < 32; i++)
+		n += (size_t)snprintf(users + n, sizeof(users) - n, "%s10.8.%u.0/24", i ? "," : "", i);
+	snprintf(users + n, sizeof(users) - n, "\n");
+	db = users_parse(users, strlen(users), NULL, NULL);
+	assert_non_null(db);
+	n_errors = 0;
+	assert_int_equal(inform_check_users(&cfg, db, users_error, NULL), 1);
+	assert_non_null(strstr(errors[0], ":2: user 'bob': routes=, dns-domain= and dns-search="));
+	users_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -973,6 +1251,10 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_overload),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_search_compression),
+		cmocka_unit_test(test_largest_config),
+		cmocka_unit_test(test_oversized_config_refused),
+		cmocka_unit_test(test_users_checked),
 	};
 
 	return cmocka_run_group_tests_name("dhcp", tests, NULL, NULL);

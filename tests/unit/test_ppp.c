@@ -54,9 +54,23 @@ struct fx {
 
 /* --- the owner's side ------------------------------------------------------ */
 
+/* A send from inside the next send callback, before it reads its frame. */
+static struct {
+	struct ppp_session *s;
+	uint8_t buf[PPP_DATA_HEADROOM + 2];
+} nested;
+
 static void cb_send(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct fx *x = ctx;
+
+	if (nested.s) {
+		struct ppp_session *s = nested.s;
+
+		nested.s = NULL;
+		memcpy(nested.buf + PPP_DATA_HEADROOM, "\x45\x01", 2);
+		assert_int_equal(ppp_send_data(s, 0x0021, nested.buf, 2), 0);
+	}
 
 	assert_true(x->n < MAXF);
 	assert_true(len <= sizeof(x->out[0]));
@@ -475,6 +489,7 @@ static void no_echo(struct ppp_config *c)
 static void test_windows_like_session(void **state)
 {
 	struct fx *x = fx_new(NULL);
+	uint8_t tx[PPP_DATA_HEADROOM + 2];
 	struct pkt ours, p;
 	const uint8_t *o;
 
@@ -530,8 +545,16 @@ static void test_windows_like_session(void **state)
 	/* IPv4 data in both directions, PFC-compressed protocol accepted. */
 	raw_in(x, (const uint8_t *)"\x21\x45\x00", 3);
 	assert_int_equal(x->data_len, 2);
-	assert_int_equal(ppp_send_data(x->s, 0x0021, (const uint8_t *)"\x45\x00", 2), 0);
+	memcpy(tx + PPP_DATA_HEADROOM, "\x45\x00", 2);
+	assert_int_equal(ppp_send_data(x->s, 0x0021, tx, 2), 0);
 	assert_int_equal(x->out_len[x->rd], 3);	/* ACFC and PFC applied */
+	assert_memory_equal(x->out[x->rd++], "\x21\x45\x00", 3);
+	/* framed in place: the protocol field went into the headroom before the packet */
+	assert_memory_equal(tx + PPP_DATA_HEADROOM - 1, "\x21\x45\x00", 3);
+	/* a send of the same session's from inside its send callback: both intact */
+	nested.s = x->s;
+	assert_int_equal(ppp_send_data(x->s, 0x0021, tx, 2), 0);
+	assert_memory_equal(x->out[x->rd++], "\x21\x45\x01", 3);
 	assert_memory_equal(x->out[x->rd++], "\x21\x45\x00", 3);
 	/* IPv6 is not configured: Protocol-Reject. */
 	raw_in(x, (const uint8_t *)"\xff\x03\x00\x57\x60", 5);

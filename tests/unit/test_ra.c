@@ -291,6 +291,56 @@ static void test_rs(void **state)
 	assert_false(is_rs(b, len));				/* a partial option */
 }
 
+/*
+ * A peer soliciting in a loop: one RS every 10 ms for 10 s, the answer sent
+ * when its timer runs out. The first RS is answered at once, the next RA
+ * comes 3 s after the previous one (RFC 4861 MIN_DELAY_BETWEEN_RAS), every
+ * RS in between is covered by the answer already due and counted.
+ */
+static void test_ra_pace(void **state)
+{
+	struct ra_pace p = { 0 };
+	uint64_t t0 = 7000000, now, delay, fire = 0, sent_at[8];
+	unsigned int sent = 0, covered = 0, rs = 0;
+	bool armed = false;
+
+	(void)state;
+	for (now = t0; now < t0 + 10000; now += 10) {
+		for (int pass = 0; pass < 2; pass++) {
+			if (armed && now >= fire) {
+				assert_true(sent < 8);
+				sent_at[sent++] = now;
+				ra_pace_sent(&p, now);
+				armed = false;
+			}
+			if (pass)
+				break;
+			rs++;
+			if (ra_pace_rs(&p, now, &delay)) {
+				assert_false(armed);
+				armed = true;
+				fire = now + delay;
+			} else {
+				covered++;
+			}
+		}
+	}
+	assert_int_equal(sent, 4);	/* at 0, 3, 6 and 9 s */
+	assert_int_equal(sent_at[0], t0);
+	for (unsigned int i = 1; i < sent; i++)
+		assert_int_equal(sent_at[i] - sent_at[i - 1], RA_MIN_DELAY_MS);
+	assert_int_equal(covered, rs - sent - 1);	/* the last RS's answer is still due */
+
+	/* After a quiet spell an RS is answered at once again. */
+	memset(&p, 0, sizeof(p));
+	ra_pace_sent(&p, 100000);	/* an unsolicited RA */
+	assert_true(ra_pace_rs(&p, 101000, &delay));
+	assert_int_equal(delay, 2000);
+	ra_pace_sent(&p, 103000);
+	assert_true(ra_pace_rs(&p, 106000, &delay));
+	assert_int_equal(delay, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_ra_variants),
 		cmocka_unit_test(test_ra_small_buffer),
 		cmocka_unit_test(test_rs),
+		cmocka_unit_test(test_ra_pace),
 	};
 
 	return cmocka_run_group_tests_name("ra", tests, NULL, NULL);

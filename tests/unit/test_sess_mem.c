@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon's heap per client: the LNS (l2tp_fake.h's fake socket and
+ * kernel), the PPP layer (sess.c) and the PPP engine, each client a LAC with
+ * its own tunnel and session that brings PPP up with PAP, IPCP and, in the
+ * IPv6 case, IPv6CP and the RA that follows. The data device is a real TUN
+ * device in a network namespace of this test's own, so routes go in and
+ * packets go both ways through the TUN data path.
+ *
+ * Heap in use is glibc's mallinfo2() (plain build) or the sanitizer
+ * allocator's count (ASan build), read after a first client (lazy
+ * allocations) and after N more; the difference over N is printed and
+ * must stay under MAX_PER_CLIENT: one data buffer per session (the 64 KiB
+ * ppp_send_data once took on its first packet) cannot come back unnoticed.
+ *
+ * Each case unshares a network namespace of its own. Needs root, network
+ * namespaces and /dev/net/tun; else skipped.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <poll.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "l2tp_fake.h"
+#include "log.h"
+#include "netdev.h"
+#include "ppp.h"
+#include "sess.h"
+#include "users.h"
+#include "util.h"
+
+#define DEV		"l2m0"
+#define N_CLIENTS	32
+#define MAX_PER_CLIENT	(16u << 10)
+
+enum { CONFREQ = 1, CONFACK, CONFNAK };
+
+#if defined(__SANITIZE_ADDRESS__)
+/* compiler-rt's allocator interface; GCC installs no header for it */
+size_t __sanitizer_get_current_allocated_bytes(void);
+#endif
+
+static size_t heap_in_use(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return __sanitizer_get_current_allocated_bytes();
+#else
+	return mallinfo2().uordblks;
+#endif
+}
+
+struct world {
+	struct fake *f;
+	struct netdev *nd;
+	struct sessions *ss;
+	struct ev_io stop_io;
+	int stop_fd;
+};
+
+struct client {
+	struct world *w;
+	struct lac l;
+	uint16_t lns_sid;
+	unsigned int rd;		/* f->out entries looked at */
+	bool lcp_ours, lcp_theirs, auth_sent, auth_ok, ncp_sent;
+	bool ipcp_ours, ipcp_theirs, v6_ours, v6_theirs;
+	uint8_t addr[4];
+	unsigned int ra, ipv4_in;
+};
+
+/* --- the client's PPP ------------------------------------------------------ */
+
+static void data_out(struct client *c, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	uint8_t b[256];
+
+	assert_true(len + 10 <= sizeof(b));
+	put_be16(b, L2TP_VERSION);
+	put_be16(b + 2, c->l.lns_tid);
+	put_be16(b + 4, c->lns_sid);
+	b[6] = 0xff;
+	b[7] = 0x03;
+	put_be16(b + 8, proto);
+	memcpy(b + 10, pkt, len);
+	l2tp_lns_input(c->w->f->lns, b, len + 10, &c->l.peer);
+}
+
+static void ppp_out(struct client *c, uint16_t proto, uint8_t code, uint8_t id,
+		    const uint8_t *data, size_t len)
+{
+	uint8_t p[128] = { code, id };
+
+	assert_true(len + 4 <= sizeof(p));
+	put_be16(p + 2, (uint16_t)(len + 4));
+	if (len)
+		memcpy(p + 4, data, len);
+	data_out(c, proto, p, len + 4);
+}
+
+/* A Configure-Request of ours or an answer to the gateway's (Ack, or our retry on a Nak). */
+static void ncp_frame(struct client *c, uint16_t proto, const uint8_t *p, size_t n,
+		      bool *ours, bool *theirs)
+{
+	if (p[0] == CONFREQ) {
+		ppp_out(c, proto, CONFACK, p[1], p + 4, n - 4);
+		*theirs = true;
+	} else if (p[0] == CONFACK) {
+		*ours = true;
+	} else if (p[0] == CONFNAK) {
+		if (proto == PPP_IPCP && n >= 10 && p[4] == 3)
+			memcpy(c->addr, p + 6, 4);
+		ppp_out(c, proto, CONFREQ, (uint8_t)(p[1] + 1), p + 4, n - 4);
+	}
+}
+
+static void frame_in(struct client *c, const uint8_t *p, size_t n)
+{
+	uint16_t proto;
+
+	assert_true(n >= 4 && p[0] == 0xff && p[1] == 0x03);
+	proto = get_be16(p + 2);
+	p += 4;
+	n -= 4;
+	switch (proto) {
+	case PPP_LCP:
+		ncp_frame(c, proto, p, n, &c->lcp_ours, &c->lcp_theirs);
+		break;
+	case PPP_PAP:
+		c->auth_ok = p[0] == 2;
+		break;
+	case PPP_IPCP:
+		ncp_frame(c, proto, p, n, &c->ipcp_ours, &c->ipcp_theirs);
+		break;
+	case PPP_IPV6CP:
+		ncp_frame(c, proto, p, n, &c->v6_ours, &c->v6_theirs);
+		break;
+	case PPP_IPV6:
+		if (n > 40 && p[6] == 58 && p[40] == 134)
+			c->ra++;
+		break;
+	case PPP_IP:
+		c->ipv4_in++;
+		break;
+	default:
+		fail_msg("unexpected protocol 0x%04x", proto);
+	}
+}
+
+/* Answer what the gateway sent until it has nothing more to say. */
+static void pump(struct client *c, bool ipv6)
+{
+	struct fake *f = c->w->f;
+	static const uint8_t pap[] = { 5, 'a', 'l', 'i', 'c', 'e', 2, 'p', 'w' };
+	static const uint8_t want4[] = { 3, 6, 0, 0, 0, 0 };
+	uint8_t want6[10] = { 1, 10, 0x02, 0, 0, 0, 0, 0, 0, 0 };
+	struct l2tp_hdr h;
+
+	evloop_run_timers(f->loop);
+	while (c->rd < f->n_out) {
+		struct fake_pkt *p = &f->out[c->rd++];
+
+		if (!l2tp_peer_match(&p->peer, &c->l.peer) ||
+		    l2tp_hdr_parse(p->buf, p->len, &h) != L2TP_HDR_OK || h.control)
+			continue;
+		frame_in(c, p->buf + h.hdr_len, p->len - h.hdr_len);
+		if (c->lcp_ours && c->lcp_theirs && !c->auth_sent) {
+			c->auth_sent = true;
+			ppp_out(c, PPP_PAP, 1, 1, pap, sizeof(pap));
+		}
+		if (c->auth_ok && !c->ncp_sent) {
+			c->ncp_sent = true;
+			ppp_out(c, PPP_IPCP, CONFREQ, 1, want4, sizeof(want4));
+			put_be16(want6 + 8, c->l.tid);
+			if (ipv6)
+				ppp_out(c, PPP_IPV6CP, CONFREQ, 1, want6, sizeof(want6));
+		}
+		evloop_run_timers(f->loop);	/* those due now: the RA */
+	}
+}
+
+/* --- the LAC --------------------------------------------------------------- */
+
+static void client_up(struct world *w, struct client *c, unsigned int i, bool ipv6)
+{
+	struct fake *f = w->f;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	memset(c, 0, sizeof(*c));
+	c->w = w;
+	f->n_out = 0;	/* one client at a time: its packets from index 0 */
+	lac_init(&c->l, f, 0xc6336400 + i, 1701, 0, (uint16_t)(0x100 + i));
+	lac_sccrq(&c->l, NULL, 0, 0x0100);
+	assert_int_equal(lac_recv(&c->l, &m, &h, &p), L2TP_SCCRP);
+	c->l.lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	lac_scccn(&c->l, NULL);
+	lac_icrq(&c->l, 7);
+	assert_int_equal(lac_recv(&c->l, &m, &h, &p), L2TP_ICRP);
+	c->lns_sid = l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID);
+	lac_iccn(&c->l, c->lns_sid);
+	ppp_out(c, PPP_LCP, CONFREQ, 1, NULL, 0);
+	pump(c, ipv6);
+	assert_true(c->auth_ok);
+	assert_true(c->ipcp_ours && c->ipcp_theirs);
+	assert_int_not_equal(c->addr[0], 0);
+	if (ipv6) {
+		assert_true(c->v6_ours && c->v6_theirs);
+		assert_int_equal(c->ra, 1);
+	}
+}
+
+/* --- the TUN data path ------------------------------------------------------ */
+
+static void stop_cb(struct ev_io *io, uint32_t events)
+{
+	struct world *w = container_of(io, struct world, stop_io);
+	struct pollfd pfd = { .fd = netdev_tun_fd(w->nd), .events = POLLIN };
+	uint64_t v;
+
+	(void)events;
+	if (poll(&pfd, 1, 0) == 0 && read(w->stop_fd, &v, sizeof(v)) == sizeof(v))
+		evloop_stop(w->f->loop);	/* the TUN queue is empty: done */
+}
+
+/* One UDP datagram from the gateway's host to the client, through TUN and PPP. */
+static void to_client(struct world *w, struct client *c)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	unsigned int before = c->ipv4_in;
+	uint64_t one = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(fd >= 0);
+	memcpy(&to.sin_addr, c->addr, 4);
+	assert_int_equal(sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	close(fd);
+	assert_int_equal(write(w->stop_fd, &one, sizeof(one)), sizeof(one));
+	assert_int_equal(evloop_run(w->f->loop), 0);
+	pump(c, false);
+	assert_int_equal(c->ipv4_in, before + 1);
+}
+
+/* One IPv4 packet from the client, out through TUN. */
+static void from_client(struct client *c)
+{
+	uint8_t ip[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17 };
+
+	memcpy(ip + 12, c->addr, 4);
+	memcpy(ip + 16, "\x0a\x4d\x00\x01", 4);
+	data_out(c, PPP_IP, ip, sizeof(ip));
+}
+
+/* A Router Solicitation from fe80::2:<tid> to ff02::2, checksum computed here. */
+static void send_rs(struct client *c)
+{
+	uint8_t p[48] = { 0x60, 0, 0, 0, 0, 8, 58, 255 };
+	uint32_t sum = 8 + 58;
+
+	p[8] = 0xfe;
+	p[9] = 0x80;
+	p[16] = 0x02;
+	put_be16(p + 22, c->l.tid);
+	p[24] = 0xff;
+	p[25] = 0x02;
+	p[39] = 0x02;
+	p[40] = 133;
+	for (int i = 8; i < 48; i += 2)
+		sum += get_be16(p + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put_be16(p + 42, (uint16_t)~sum);
+	data_out(c, PPP_IPV6, p, sizeof(p));
+}
+
+/* --- the world -------------------------------------------------------------- */
+
+static const char conf[] =
+	"[l2tp]\nhostname = lns\nrequire-ipsec = no\nsccrq-rate = 100000\n"
+	"[ppp]\nauth = pap\nlocal-address = 10.77.0.1\npool = 10.77.0.10-10.77.3.250\n"
+	"ipv6-prefix = 2001:db8:77::/48\n";
+
+static bool world_new(struct world *w, bool ipv6)
+{
+	struct l2sec_config cfg;
+	struct users_db *users;
+	char text[512];
+	FILE *fp;
+
+	memset(w, 0, sizeof(*w));
+	if (access("/dev/net/tun", R_OK | W_OK) < 0 || unshare(CLONE_NEWNET) < 0)
+		return false;
+	snprintf(text, sizeof(text), "%sipv6 = %s\n", conf, ipv6 ? "yes" : "no");
+	if (!ipv6)
+		*strstr(text, "ipv6-prefix") = '#';
+	fp = fmemopen(text, strlen(text), "r");
+	assert_non_null(fp);
+	assert_int_equal(config_parse_file(&cfg, fp, "test.conf", NULL, NULL), 0);
+	fclose(fp);
+	/* fake_new's, on a real clock: the TUN device is read from the loop's epoll */
+	w->f = calloc(1, sizeof(*w->f));
+	assert_non_null(w->f);
+	w->f->out = calloc(FAKE_MAX_OUT, sizeof(*w->f->out));
+	assert_non_null(w->f->out);
+	w->f->rnd = 0x12345678;
+	w->f->cfg = cfg;
+	w->f->loop = evloop_new(NULL, NULL);
+	assert_non_null(w->f->loop);
+	w->f->lns = l2tp_lns_new(w->f->loop, &w->f->cfg, &fake_ops, w->f);
+	assert_non_null(w->f->lns);
+	w->nd = netdev_open(DEV, NETDEV_TUN, 1400, w->f->cfg.local_ipv4);
+	assert_non_null(w->nd);
+	users = users_parse("alice password pw\n", 18, NULL, NULL);
+	assert_non_null(users);
+	w->ss = sessions_new(w->f->loop, &w->f->cfg, users, NULL, w->nd);
+	assert_non_null(w->ss);
+	l2tp_lns_set_session_ops(w->f->lns, &sessions_l2tp_ops, w->ss);
+	w->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	assert_true(w->stop_fd >= 0);
+	assert_int_equal(evloop_add_io(w->f->loop, &w->stop_io, w->stop_fd, EPOLLIN, stop_cb), 0);
+	return true;
+}
+
+static void world_free(struct world *w)
+{
+	evloop_del_io(w->f->loop, &w->stop_io);
+	close(w->stop_fd);
+	l2tp_lns_free(w->f->lns);
+	w->f->lns = NULL;
+	sessions_free(w->ss);
+	netdev_close(w->nd);
+	evloop_free(w->f->loop);
+	free(w->f->out);
+	free(w->f);
+}
+
+enum scenario { IPV4_ONLY, IPV6_RA, TUN_TRAFFIC };
+
+static const char *const names[] = {
+	[IPV4_ONLY] = "IPv4 only",
+	[IPV6_RA] = "IPv4 and IPv6 (RA sent)",
+	[TUN_TRAFFIC] = "IPv4, one packet each way through TUN",
+};
+
+static void measure(enum scenario sc)
+{
+	struct world w;
+	struct client *c = calloc(N_CLIENTS + 1, sizeof(*c));
+	size_t before, after, per;
+
+	assert_non_null(c);
+	if (!world_new(&w, sc == IPV6_RA)) {
+		free(c);
+		skip();
+	}
+	for (unsigned int i = 0; i <= N_CLIENTS; i++) {
+		if (i == 1)
+			before = heap_in_use();
+		client_up(&w, &c[i], i, sc == IPV6_RA);
+		if (sc == TUN_TRAFFIC) {
+			to_client(&w, &c[i]);
+			from_client(&c[i]);
+		}
+	}
+	after = heap_in_use();
+	assert_int_equal(sessions_stats(w.ss)->up, N_CLIENTS + 1);
+	if (sc == IPV6_RA) {
+		assert_int_equal(sessions_stats(w.ss)->ra_sent, N_CLIENTS + 1);
+		/*
+		 * Solicitations right after the RA: the first gets an answer 3 s
+		 * after it (not now), the rest are counted (RFC 4861 6.2.6).
+		 */
+		for (int i = 0; i < 5; i++)
+			send_rs(&c[0]);
+		pump(&c[0], true);
+		assert_int_equal(c[0].ra, 1);
+		assert_int_equal(sessions_stats(w.ss)->rs_ratelimited, 4);
+	}
+	if (sc == TUN_TRAFFIC) {
+		assert_int_equal(sessions_stats(w.ss)->tun_rx, N_CLIENTS + 1);
+		assert_int_equal(sessions_stats(w.ss)->tun_tx, N_CLIENTS + 1);
+	}
+	per = (after - before) / N_CLIENTS;
+	print_message("%s: %zu octets of heap per client (tunnel, session, PPP), %u clients\n",
+		      names[sc], per, N_CLIENTS);
+	assert_true(after > before);
+	assert_true(per < MAX_PER_CLIENT);
+	world_free(&w);
+	free(c);
+}
+
+static void test_ipv4_only(void **state)
+{
+	(void)state;
+	measure(IPV4_ONLY);
+}
+
+static void test_ipv6_ra(void **state)
+{
+	(void)state;
+	measure(IPV6_RA);
+}
+
+static void test_tun_traffic(void **state)
+{
+	(void)state;
+	measure(TUN_TRAFFIC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4_only),
+		cmocka_unit_test(test_ipv6_ra),
+		cmocka_unit_test(test_tun_traffic),
+	};
+
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
