@@ -118,6 +118,16 @@ static const struct key keys[] = {
 	{ "ppp", "auth-tries", K_UINT, OFF(auth_tries), 0, 1, 10 },
 	{ "ppp", "auth-fail-delay", K_MS, OFF(auth_fail_delay_ms), 0, 0, 60000 },
 	{ "ppp", "auth-timeout", K_MS, OFF(auth_timeout_ms), 0, 1000, 600000 },
+	/* authentication throttling across sessions (authlimit.h) */
+	{ "ppp", "auth-throttle-window", K_MS, OFF(auth_throttle_window_ms), 0, 1000, 86400000 },
+	{ "ppp", "auth-backoff-after", K_UINT, OFF(auth_backoff_after), 0, 0, 1000 },
+	{ "ppp", "auth-backoff-max", K_MS, OFF(auth_backoff_max_ms), 0, 1000, 3600000 },
+	{ "ppp", "auth-lockout-after", K_UINT, OFF(auth_lockout_after), 0, 0, 10000 },
+	{ "ppp", "auth-address-lockout-after", K_UINT, OFF(auth_address_lockout_after), 0, 0,
+	  100000 },
+	{ "ppp", "auth-user-lockout-after", K_UINT, OFF(auth_user_lockout_after), 0, 0, 100000 },
+	{ "ppp", "auth-lockout-time", K_MS, OFF(auth_lockout_time_ms), 0, 1000, 86400000 },
+	{ "ppp", "auth-throttle-entries", K_UINT, OFF(auth_throttle_entries), 0, 16, 1000000 },
 	{ "ppp", "local-address", K_IN4, OFF(local_ipv4), 0, 0, 0 },
 	{ "ppp", "pool", K_POOL, OFF(pool), 0, 1, CONFIG_MAX_POOL_RANGES },
 	{ "ppp", "dns", K_IN4S, OFF(dns), 0, 0, 2 },
@@ -235,6 +245,15 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->auth_tries = 3;
 	cfg->auth_fail_delay_ms = 2000;
 	cfg->auth_timeout_ms = 60000;
+	/* authentication throttling across sessions (authlimit.h) */
+	cfg->auth_throttle_window_ms = 900000;
+	cfg->auth_backoff_after = 3;
+	cfg->auth_backoff_max_ms = 60000;
+	cfg->auth_lockout_after = 10;
+	cfg->auth_address_lockout_after = 30;
+	cfg->auth_user_lockout_after = 100;
+	cfg->auth_lockout_time_ms = 900000;
+	cfg->auth_throttle_entries = 16384;
 	cfg->local_ipv4.s_addr = htonl(0xc0a82a01);		/* 192.168.42.1 */
 	cfg->pool[0].first.s_addr = htonl(0xc0a82a0a);		/* 192.168.42.10 */
 	cfg->pool[0].last.s_addr = htonl(0xc0a82afa);		/* 192.168.42.250 */
