@@ -1093,6 +1093,20 @@ static void check_whole(struct parser *p)
 	check_ipsec(p);
 }
 
+/*
+ * The lines read (the psk and secret among them) stay behind in inih's and
+ * the handler's stack frames, which are dead once the parse returns: wipe
+ * that much of the stack below the caller. Best effort: what the compiler
+ * spilled elsewhere is not reached.
+ */
+static __attribute__((noinline)) void scrub_stack(void)
+{
+	char pad[8 * (INI_MAX_LINE + 1) + 4096];
+
+	explicit_bzero(pad, sizeof(pad));
+	__asm__ volatile("" : : "r"(pad) : "memory");
+}
+
 int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
 		      config_error_fn err, void *arg)
 {
@@ -1111,6 +1125,8 @@ int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
 		perr(&p, (unsigned int)ret, "syntax error");	/* a case the reader missed */
 	if (ferror(f))
 		perr(&p, 0, "read error");
+	scrub_stack();
+	explicit_bzero(p.raw, sizeof(p.raw));
 	check_whole(&p);
 	return p.errors;
 }
@@ -1118,6 +1134,7 @@ int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
 int config_load(struct l2sec_config *cfg, const char *path, config_error_fn err, void *arg)
 {
 	FILE *f = fopen(path, "r");
+	char iobuf[4096];	/* stdio's buffer holds the file's text: ours, wiped */
 	int n;
 
 	if (!f) {
@@ -1128,8 +1145,10 @@ int config_load(struct l2sec_config *cfg, const char *path, config_error_fn err,
 		config_defaults(cfg);
 		return 1;
 	}
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	n = config_parse_file(cfg, f, path, err, arg);
 	fclose(f);
+	explicit_bzero(iobuf, sizeof(iobuf));
 	return n;
 }
 
@@ -1264,6 +1283,12 @@ static void print_value(const struct l2sec_config *cfg, const struct key *k, FIL
 	}
 }
 
+/* Keys whose value config_print never shows. */
+static bool is_secret(const struct key *k)
+{
+	return k->off == OFF(psk) || k->off == OFF(secret);
+}
+
 void config_print(const struct l2sec_config *cfg, FILE *out)
 {
 	const char *section = "";
@@ -1284,6 +1309,10 @@ void config_print(const struct l2sec_config *cfg, FILE *out)
 		     !*(const char *)field) ||
 		    (k->type == K_PREFIX6 && !cfg->ipv6_prefix_len)) {
 			fprintf(out, "%s =\n", k->name);	/* empty, unset */
+			continue;
+		}
+		if (is_secret(k)) {
+			fprintf(out, "%s = <hidden>\n", k->name);
 			continue;
 		}
 		fprintf(out, "%s = ", k->name);

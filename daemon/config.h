@@ -182,7 +182,11 @@ int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
 		      config_error_fn err, void *arg);
 int config_load(struct l2sec_config *cfg, const char *path,
 		config_error_fn err, void *arg);
-/* The effective configuration as a file that parses back to the same values. */
+/*
+ * The effective configuration as a file that parses back to the same values,
+ * except that a set psk or secret is written as "<hidden>" (an unset one as
+ * empty): the output is for reading, and is not to hold secrets.
+ */
 void config_print(const struct l2sec_config *cfg, FILE *out);
 /* The default error reporter: one log line "FILE:LINE: message". */
 void config_log_error(void *arg, const char *file, unsigned int line, const char *msg);

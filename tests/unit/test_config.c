@@ -781,9 +781,43 @@ static void test_print_round_trip(void **state)
 	config_print(&a, out);
 	fclose(out);
 	assert_int_equal(parse(buf, &b, &e), 0);
+	/* the secret is not printed: everything else parses back the same */
+	assert_string_equal(b.secret, "<hidden>");
+	memcpy(b.secret, a.secret, sizeof(b.secret));
 	assert_memory_equal(&a, &b, sizeof(a));
 	assert_non_null(strstr(buf, "ack-delay = 125ms\n"));
 	assert_non_null(strstr(buf, "listen = 192.0.2.1 ::\n"));
+	free(buf);
+}
+
+/* -p: a set psk or tunnel secret shows as <hidden>, an unset one as empty. */
+static void test_print_hides_secrets(void **state)
+{
+	struct l2sec_config a;
+	struct errs e;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_int_equal(parse("[l2tp]\nsecret = Tunnel-Secret-1\n"
+			       "[ipsec]\npsk = The PSK 2\n", &a, &e), 0);
+	out = open_memstream(&buf, &len);
+	config_print(&a, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "\nsecret = <hidden>\n"));
+	assert_non_null(strstr(buf, "\npsk = <hidden>\n"));
+	assert_null(strstr(buf, "Tunnel-Secret-1"));
+	assert_null(strstr(buf, "The PSK 2"));
+	free(buf);
+	buf = NULL;
+	assert_int_equal(parse("", &a, &e), 0);
+	out = open_memstream(&buf, &len);
+	config_print(&a, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "\nsecret =\n"));
+	assert_non_null(strstr(buf, "\npsk =\n"));
+	assert_null(strstr(buf, "<hidden>"));
 	free(buf);
 }
 
@@ -796,6 +830,7 @@ int main(void)
 		cmocka_unit_test(test_range_and_cross_checks),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_print_hides_secrets),
 		cmocka_unit_test(test_ppp_defaults),
 		cmocka_unit_test(test_ppp_values),
 		cmocka_unit_test(test_pool),
