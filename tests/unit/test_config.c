@@ -821,6 +821,40 @@ static void test_print_hides_secrets(void **state)
 	free(buf);
 }
 
+/* The authentication throttle's [ppp] keys: defaults, values, bounds. */
+static void test_auth_throttle_keys(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &e), 0);
+	assert_int_equal(cfg.auth_throttle_window_ms, 900000);
+	assert_int_equal(cfg.auth_backoff_after, 3);
+	assert_int_equal(cfg.auth_backoff_max_ms, 60000);
+	assert_int_equal(cfg.auth_lockout_after, 10);
+	assert_int_equal(cfg.auth_address_lockout_after, 30);
+	assert_int_equal(cfg.auth_user_lockout_after, 100);
+	assert_int_equal(cfg.auth_lockout_time_ms, 900000);
+	assert_int_equal(cfg.auth_throttle_entries, 16384);
+	assert_int_equal(parse("[ppp]\nauth-throttle-window = 3600s\nauth-backoff-after = 0\n"
+			       "auth-backoff-max = 5s\nauth-lockout-after = 4\n"
+			       "auth-address-lockout-after = 0\nauth-user-lockout-after = 0\n"
+			       "auth-lockout-time = 120s\nauth-throttle-entries = 16\n", &cfg, &e), 0);
+	assert_int_equal(cfg.auth_throttle_window_ms, 3600000);
+	assert_int_equal(cfg.auth_backoff_after, 0);
+	assert_int_equal(cfg.auth_backoff_max_ms, 5000);
+	assert_int_equal(cfg.auth_lockout_after, 4);
+	assert_int_equal(cfg.auth_address_lockout_after, 0);
+	assert_int_equal(cfg.auth_user_lockout_after, 0);
+	assert_int_equal(cfg.auth_lockout_time_ms, 120000);
+	assert_int_equal(cfg.auth_throttle_entries, 16);
+	assert_int_equal(parse("[ppp]\nauth-throttle-entries = 15\n", &cfg, &e), 1);
+	assert_int_equal(parse("[ppp]\nauth-lockout-time = 0\n", &cfg, &e), 1);
+	assert_int_equal(parse("[ppp]\nauth-throttle-window = 0\n", &cfg, &e), 1);
+	assert_int_equal(parse("[ppp]\nauth-backoff-max = 7200s\n", &cfg, &e), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -831,6 +865,7 @@ int main(void)
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_print_round_trip),
 		cmocka_unit_test(test_print_hides_secrets),
+		cmocka_unit_test(test_auth_throttle_keys),
 		cmocka_unit_test(test_ppp_defaults),
 		cmocka_unit_test(test_ppp_values),
 		cmocka_unit_test(test_pool),
