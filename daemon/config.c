@@ -119,6 +119,16 @@ static const struct key keys[] = {
 	{ "ppp", "auth-tries", K_UINT, OFF(auth_tries), 0, 1, 10 },
 	{ "ppp", "auth-fail-delay", K_MS, OFF(auth_fail_delay_ms), 0, 0, 60000 },
 	{ "ppp", "auth-timeout", K_MS, OFF(auth_timeout_ms), 0, 1000, 600000 },
+	/* authentication throttling across sessions (authlimit.h) */
+	{ "ppp", "auth-throttle-window", K_MS, OFF(auth_throttle_window_ms), 0, 1000, 86400000 },
+	{ "ppp", "auth-backoff-after", K_UINT, OFF(auth_backoff_after), 0, 0, 1000 },
+	{ "ppp", "auth-backoff-max", K_MS, OFF(auth_backoff_max_ms), 0, 1000, 3600000 },
+	{ "ppp", "auth-lockout-after", K_UINT, OFF(auth_lockout_after), 0, 0, 10000 },
+	{ "ppp", "auth-address-lockout-after", K_UINT, OFF(auth_address_lockout_after), 0, 0,
+	  100000 },
+	{ "ppp", "auth-user-lockout-after", K_UINT, OFF(auth_user_lockout_after), 0, 0, 100000 },
+	{ "ppp", "auth-lockout-time", K_MS, OFF(auth_lockout_time_ms), 0, 1000, 86400000 },
+	{ "ppp", "auth-throttle-entries", K_UINT, OFF(auth_throttle_entries), 0, 16, 1000000 },
 	{ "ppp", "local-address", K_IN4, OFF(local_ipv4), 0, 0, 0 },
 	{ "ppp", "pool", K_POOL, OFF(pool), 0, 1, CONFIG_MAX_POOL_RANGES },
 	{ "ppp", "dns", K_IN4S, OFF(dns), 0, 0, 2 },
@@ -236,6 +246,15 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->auth_tries = 3;
 	cfg->auth_fail_delay_ms = 2000;
 	cfg->auth_timeout_ms = 60000;
+	/* authentication throttling across sessions (authlimit.h) */
+	cfg->auth_throttle_window_ms = 900000;
+	cfg->auth_backoff_after = 3;
+	cfg->auth_backoff_max_ms = 60000;
+	cfg->auth_lockout_after = 10;
+	cfg->auth_address_lockout_after = 30;
+	cfg->auth_user_lockout_after = 100;
+	cfg->auth_lockout_time_ms = 900000;
+	cfg->auth_throttle_entries = 16384;
 	cfg->local_ipv4.s_addr = htonl(0xc0a82a01);		/* 192.168.42.1 */
 	cfg->pool[0].first.s_addr = htonl(0xc0a82a0a);		/* 192.168.42.10 */
 	cfg->pool[0].last.s_addr = htonl(0xc0a82afa);		/* 192.168.42.250 */
@@ -1085,6 +1104,20 @@ static void check_whole(struct parser *p)
 	check_ipsec(p);
 }
 
+/*
+ * The lines read (the psk and secret among them) stay behind in inih's and
+ * the handler's stack frames, which are dead once the parse returns: wipe
+ * that much of the stack below the caller. Best effort: what the compiler
+ * spilled elsewhere is not reached.
+ */
+static __attribute__((noinline)) void scrub_stack(void)
+{
+	char pad[8 * (INI_MAX_LINE + 1) + 4096];
+
+	explicit_bzero(pad, sizeof(pad));
+	__asm__ volatile("" : : "r"(pad) : "memory");
+}
+
 int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
 		      config_error_fn err, void *arg)
 {
@@ -1103,6 +1136,8 @@ int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
 		perr(&p, (unsigned int)ret, "syntax error");	/* a case the reader missed */
 	if (ferror(f))
 		perr(&p, 0, "read error");
+	scrub_stack();
+	explicit_bzero(p.raw, sizeof(p.raw));
 	check_whole(&p);
 	return p.errors;
 }
@@ -1110,6 +1145,7 @@ int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
 int config_load(struct l2sec_config *cfg, const char *path, config_error_fn err, void *arg)
 {
 	FILE *f = fopen(path, "r");
+	char iobuf[4096];	/* stdio's buffer holds the file's text: ours, wiped */
 	int n;
 
 	if (!f) {
@@ -1120,8 +1156,10 @@ int config_load(struct l2sec_config *cfg, const char *path, config_error_fn err,
 		config_defaults(cfg);
 		return 1;
 	}
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	n = config_parse_file(cfg, f, path, err, arg);
 	fclose(f);
+	explicit_bzero(iobuf, sizeof(iobuf));
 	return n;
 }
 
@@ -1256,6 +1294,12 @@ static void print_value(const struct l2sec_config *cfg, const struct key *k, FIL
 	}
 }
 
+/* Keys whose value config_print never shows. */
+static bool is_secret(const struct key *k)
+{
+	return k->off == OFF(psk) || k->off == OFF(secret);
+}
+
 void config_print(const struct l2sec_config *cfg, FILE *out)
 {
 	const char *section = "";
@@ -1276,6 +1320,10 @@ void config_print(const struct l2sec_config *cfg, FILE *out)
 		     !*(const char *)field) ||
 		    (k->type == K_PREFIX6 && !cfg->ipv6_prefix_len)) {
 			fprintf(out, "%s =\n", k->name);	/* empty, unset */
+			continue;
+		}
+		if (is_secret(k)) {
+			fprintf(out, "%s = <hidden>\n", k->name);
 			continue;
 		}
 		fprintf(out, "%s = ", k->name);

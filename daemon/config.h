@@ -12,7 +12,10 @@
  *   [client]  server, connection-name (what `l2sec client-config` writes into
  *             client profiles; l2secd does not use them)
  *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
- *             auth-tries, auth-fail-delay, auth-timeout, local-address, pool,
+ *             auth-tries, auth-fail-delay, auth-timeout, auth-throttle-window,
+ *             auth-backoff-after, auth-backoff-max, auth-lockout-after,
+ *             auth-address-lockout-after, auth-user-lockout-after,
+ *             auth-lockout-time, auth-throttle-entries, local-address, pool,
  *             dns, nbns, ipv6, ipv6-prefix, ipv6-dns, routes, dns-domain,
  *             dns-search
  *
@@ -121,6 +124,15 @@ struct l2sec_config {
 	unsigned int auth_tries;
 	unsigned int auth_fail_delay_ms;
 	unsigned int auth_timeout_ms;
+	/* [ppp] authentication throttling across sessions (authlimit.h); 0 counts: off */
+	unsigned int auth_throttle_window_ms;
+	unsigned int auth_backoff_after;
+	unsigned int auth_backoff_max_ms;
+	unsigned int auth_lockout_after;
+	unsigned int auth_address_lockout_after;
+	unsigned int auth_user_lockout_after;
+	unsigned int auth_lockout_time_ms;
+	unsigned int auth_throttle_entries;
 	struct in_addr local_ipv4;	/* ours on the PPP links and on l2sec0 */
 	struct config_range pool[CONFIG_MAX_POOL_RANGES];	/* disjoint, in file order */
 	unsigned int n_pool;		/* at least 1 */
@@ -170,7 +182,11 @@ int config_parse_file(struct l2sec_config *cfg, FILE *f, const char *name,
 		      config_error_fn err, void *arg);
 int config_load(struct l2sec_config *cfg, const char *path,
 		config_error_fn err, void *arg);
-/* The effective configuration as a file that parses back to the same values. */
+/*
+ * The effective configuration as a file that parses back to the same values,
+ * except that a set psk or secret is written as "<hidden>" (an unset one as
+ * empty): the output is for reading, and is not to hold secrets.
+ */
 void config_print(const struct l2sec_config *cfg, FILE *out);
 /* The default error reporter: one log line "FILE:LINE: message". */
 void config_log_error(void *arg, const char *file, unsigned int line, const char *msg);

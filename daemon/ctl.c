@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "authlimit.h"
 #include "ctl.h"
 #include "l2tp_avp.h"
 #include "l2tp_session.h"
@@ -159,6 +160,17 @@ static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *
 	return res;
 }
 
+/* The authentication throttle's counters, in the ppp group (authlimit.h). */
+static void auth_stats(const struct authlimit_stats *st, struct json_object *o)
+{
+	add_int(o, "auth_refused_backoff", (int64_t)st->refused_backoff);
+	add_int(o, "auth_refused_lockout", (int64_t)st->refused_lockout);
+	add_int(o, "auth_backoffs", (int64_t)st->backoffs);
+	add_int(o, "auth_lockouts", (int64_t)st->lockouts);
+	add_int(o, "auth_throttle_evicted", (int64_t)st->evicted);
+	add_int(o, "auth_throttle_entries", (int64_t)st->entries);
+}
+
 static void ppp_stats(struct sessions *ss, struct json_object *res)
 {
 	const struct sess_stats *st = sessions_stats(ss);
@@ -168,6 +180,7 @@ static void ppp_stats(struct sessions *ss, struct json_object *res)
 	S(tun_rx_no_session); S(tun_tx_spoofed); S(tun_errors); S(ra_sent);
 	S(rs_ratelimited);
 #undef S
+	auth_stats(sessions_auth_stats(ss), o);
 	json_object_object_add(res, "ppp", o);
 	sessions_describe_pools(ss, res);
 }

@@ -6,15 +6,20 @@
  *   l2secd [-c FILE] [-d]      run
  *   l2secd -n [-c FILE] [-p]   check the configuration (every error with its
  *                              line), -p: print the effective configuration
+ *                              (secrets as <hidden>)
+ *
+ * Both refuse files holding secrets that others may read (secfile.h).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "inform.h"
 #include "log.h"
+#include "secfile.h"
 #include "server.h"
 #include "users.h"
 
@@ -62,12 +67,46 @@ static int check_users(const struct l2sec_config *cfg)
 	return 0;
 }
 
+/* -n [-p] */
+static int check_only(const struct l2sec_config *cfg, const char *path, int errors, bool print)
+{
+	if (errors) {
+		fprintf(stderr, "%s: %d error%s\n", path, errors, errors == 1 ? "" : "s");
+		return 1;
+	}
+	if (check_users(cfg) < 0)
+		return 1;
+	if (print)
+		config_print(cfg, stdout);
+	return 0;
+}
+
+static int run(struct l2sec_config *cfg, const char *path, int errors, bool debug)
+{
+	struct l2secd d;
+	int ret;
+
+	if (errors) {
+		log_err("%s: %d error%s; not starting", path, errors, errors == 1 ? "" : "s");
+		return 1;
+	}
+	if (debug)
+		cfg->log_level = LOG_DEBUG;
+	log_setup(cfg->log_target, cfg->log_level, "l2secd");
+	if (l2secd_start(&d, path, cfg) < 0) {
+		l2secd_cleanup(&d);
+		return 1;
+	}
+	ret = l2secd_run(&d);
+	l2secd_cleanup(&d);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = CONFIG_DEFAULT_PATH;
 	bool check = false, print = false, debug = false;
 	struct l2sec_config cfg;
-	struct l2secd d;
 	int opt, errors, ret;
 
 	while ((opt = getopt(argc, argv, "c:ndpVh")) != -1) {
@@ -105,29 +144,13 @@ int main(int argc, char **argv)
 	}
 	log_setup(LOG_TARGET_STDERR, LOG_NOTICE, "l2secd");
 	errors = config_load(&cfg, path, check ? check_error : NULL, NULL);
-	if (check) {
-		if (errors) {
-			fprintf(stderr, "%s: %d error%s\n", path, errors, errors == 1 ? "" : "s");
-			return 1;
-		}
-		if (check_users(&cfg) < 0)
-			return 1;
-		if (print)
-			config_print(&cfg, stdout);
-		return 0;
-	}
-	if (errors) {
-		log_err("%s: %d error%s; not starting", path, errors, errors == 1 ? "" : "s");
-		return 1;
-	}
-	if (debug)
-		cfg.log_level = LOG_DEBUG;
-	log_setup(cfg.log_target, cfg.log_level, "l2secd");
-	if (l2secd_start(&d, path, &cfg) < 0) {
-		l2secd_cleanup(&d);
-		return 1;
-	}
-	ret = l2secd_run(&d);
-	l2secd_cleanup(&d);
+	if (!errors)
+		errors = secfile_check_config(&cfg, path, geteuid(),
+					      check ? check_error : NULL, NULL);
+	if (check)
+		ret = check_only(&cfg, path, errors, print);
+	else
+		ret = run(&cfg, path, errors, debug);
+	explicit_bzero(&cfg, sizeof(cfg));	/* psk, secret */
 	return ret;
 }

@@ -156,6 +156,7 @@ void l2tp_avp_hide(uint8_t *val, size_t len, uint16_t type, const char *secret,
 		md5_update(&ctx, MD5_DIGEST_SIZE, c);
 		md5_digest(&ctx, sizeof(b), b);
 	}
+	explicit_bzero(b, sizeof(b));	/* key stream from the secret */
 }
 
 void l2tp_challenge_response(uint8_t out[L2TP_CHALLENGE_RESP_LEN], uint8_t id,

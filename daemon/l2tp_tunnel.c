@@ -209,6 +209,7 @@ void l2tp_tunnel_destroy(struct l2tp_tunnel *t)
 		t->next->prev = t->prev;
 	lns->tunnels[t->tid] = NULL;
 	lns->n_tunnels--;
+	explicit_bzero(t->secret, sizeof(t->secret));
 	free(t);
 }
 

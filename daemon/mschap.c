@@ -88,7 +88,7 @@ int mschap_nt_hash(const char *password, size_t len,
 	md4_digest(&md4, MSCHAP_NT_HASH_LEN, hash);
 	ret = 0;
 out:
-	memset(&md4, 0, sizeof(md4));
+	explicit_bzero(&md4, sizeof(md4));
 	explicit_bzero(u16, sizeof(u16));
 	return ret;
 }

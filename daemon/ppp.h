@@ -126,8 +126,21 @@ struct ppp_ops {
 	 * The pointers in *out need to live until the callback's caller returns.
 	 */
 	int (*get_secret)(void *ctx, const char *user, struct ppp_secret *out);
-	/* Optional: the result of each authentication attempt. */
-	void (*auth_result)(void *ctx, const char *user, bool ok);
+	/*
+	 * Optional: may user try now (a throttle across sessions)? Called
+	 * before an answer is checked, with the users file's name when the
+	 * user exists, else the name as sent (made printable). false: the
+	 * attempt is refused as a wrong answer would be, unchecked, and
+	 * auth_result is not called for it.
+	 */
+	bool (*auth_allowed)(void *ctx, const char *user);
+	/*
+	 * Optional: the result of each checked attempt (user named as for
+	 * auth_allowed). After a failure, the return value holds the Failure
+	 * (and the next try) back for that many ms if that is longer than
+	 * auth_fail_delay_ms; ignored after a success.
+	 */
+	uint32_t (*auth_result)(void *ctx, const char *user, bool ok);
 	/*
 	 * An address for the peer: the user's static one (hint, may be
 	 * INADDR_ANY) or one from a pool. Return -1 when none is left.

@@ -11,6 +11,16 @@
  * for a new Authenticate-Request. The whole phase is bounded by
  * auth_timeout_ms.
  *
+ * Before an answer is checked, the owner's throttle (ops->auth_allowed,
+ * authlimit.c in l2secd) may refuse it: the peer then gets the same Failure
+ * after the same delay, and the answer is not looked at. After a wrong
+ * answer, ops->auth_result may hold the Failure back longer (its backoff).
+ *
+ * Every comparison is of fixed-size digests in constant time (PAP too: the
+ * NT hash of the password sent against the stored one), and an unknown user
+ * is checked against a random secret, so the time of an answer does not say
+ * whether the user exists or how much of a guess was right.
+ *
  * Passwords and hashes stay in this file's stack frames, which are wiped;
  * log lines carry the user name (sanitized) and the outcome only.
  */
@@ -150,36 +160,81 @@ static int lookup(struct ppp_session *s, const uint8_t *name, size_t len,
 	return -1;
 }
 
-static void auth_ok(struct ppp_session *s, const struct ppp_secret *sec)
+/*
+ * One attempt: who tried (the users file's name, else the name as sent made
+ * printable, for the log and the throttle) and whether the user exists. An
+ * unknown user is checked against a random secret that no answer matches,
+ * so that the answer takes as long as for a known user.
+ */
+struct attempt {
+	struct ppp_secret sec;
+	bool known;
+	char who[NAME_MAX_LEN * 4 + 1];
+};
+
+static void attempt_wipe(struct attempt *at)
+{
+	explicit_bzero(&at->sec, sizeof(at->sec));
+}
+
+static void auth_ok(struct ppp_session *s, struct attempt *at)
 {
 	ppp_log(s, LOG_NOTICE, "user '%s' authenticated with %s", s->user,
 		method_name(s->a.method));
 	s->a.state = AUTH_DONE;
 	s->a.deadline = 0;
 	s->a.phase_deadline = 0;
-	s->a.static_addr = sec->addr;
+	s->a.static_addr = at->sec.addr;
+	attempt_wipe(at);
 	if (s->ops->auth_result)
 		s->ops->auth_result(s->ctx, s->user, true);
 	ppp_network_phase(s);
 }
 
-static void auth_bad(struct ppp_session *s, const uint8_t *name, size_t nlen,
-		     const char *why)
+/* A wrong answer, or one refused unchecked (checked false): Failure after the delay. */
+static void auth_bad(struct ppp_session *s, struct attempt *at, const char *why, bool checked)
 {
-	char safe[NAME_MAX_LEN * 4 + 1];
+	uint32_t delay = s->cfg.auth_fail_delay_ms, d;
 
-	ppp_sanitize(safe, sizeof(safe), name, nlen < NAME_MAX_LEN ? nlen : NAME_MAX_LEN);
+	attempt_wipe(at);
 	s->a.failures++;
 	s->st.auth_failures++;
 	ppp_log(s, LOG_NOTICE, "%s authentication failed for user '%s': %s (attempt %u of %u)",
-		method_name(s->a.method), safe, why, s->a.failures, s->cfg.auth_tries);
-	if (s->ops->auth_result)
-		s->ops->auth_result(s->ctx, safe, false);
+		method_name(s->a.method), at->who, why, s->a.failures, s->cfg.auth_tries);
+	if (checked && s->ops->auth_result) {
+		d = s->ops->auth_result(s->ctx, at->who, false);
+		if (d > delay)
+			delay = d;
+	}
 	s->user[0] = '\0';
 	s->a.state = AUTH_DELAY;
-	s->a.deadline = s->now + s->cfg.auth_fail_delay_ms;
-	if (!s->cfg.auth_fail_delay_ms)
+	s->a.deadline = s->now + delay;
+	if (!delay)
 		ppp_auth_timer(s);
+}
+
+/*
+ * Look the user up and ask the throttle. Returns 0 when the answer is to be
+ * checked against at->sec, -1 when the attempt was refused.
+ */
+static int attempt_begin(struct ppp_session *s, const uint8_t *name, size_t nlen,
+			 struct attempt *at)
+{
+	memset(at, 0, sizeof(*at));
+	at->known = lookup(s, name, nlen, &at->sec) == 0;
+	if (at->known) {
+		snprintf(at->who, sizeof(at->who), "%s", s->user);
+	} else {
+		memset(&at->sec, 0, sizeof(at->sec));
+		ppp_random(s, at->sec.nt_hash, sizeof(at->sec.nt_hash));
+		ppp_sanitize(at->who, sizeof(at->who), name,
+			     nlen < NAME_MAX_LEN ? nlen : NAME_MAX_LEN);
+	}
+	if (s->ops->auth_allowed && !s->ops->auth_allowed(s->ctx, at->who)) {
+		auth_bad(s, at, "refused unchecked: too many failures (throttled)", false);
+		return -1;
+	}
+	return 0;
 }
 
 /* The delay after a wrong answer is over: say so, and maybe allow another try. */
@@ -240,58 +295,62 @@ static void mschapv2_check(struct ppp_session *s, const uint8_t *v,
 	uint8_t expect[MSCHAP_NT_RESPONSE_LEN];
 	char reply[MSCHAP_AUTH_RESPONSE_LEN];
 	const uint8_t *peer_chal = v, *nt_resp = v + 24;
-	struct ppp_secret sec;
+	struct attempt at;
 	const char *bare;
 	size_t blen;
+	bool ok;
 
-	if (lookup(s, name, nlen, &sec) < 0) {
-		auth_bad(s, name, nlen, "unknown user");
+	if (attempt_begin(s, name, nlen, &at) < 0)
 		return;
-	}
 	/* ChallengeHash takes the name as the peer sent it, minus any domain. */
 	bare = mschap_strip_domain((const char *)name, nlen, &blen);
-	mschap_nt_response(s->a.challenge, peer_chal, bare, blen, sec.nt_hash, expect);
-	if (!mschap_equal(expect, nt_resp, sizeof(expect))) {
-		explicit_bzero(&sec, sizeof(sec));
-		auth_bad(s, name, nlen, "wrong password");
+	mschap_nt_response(s->a.challenge, peer_chal, bare, blen, at.sec.nt_hash, expect);
+	ok = mschap_equal(expect, nt_resp, sizeof(expect)) && at.known;
+	explicit_bzero(expect, sizeof(expect));
+	if (!ok) {
+		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
 		return;
 	}
-	mschap_auth_response(sec.nt_hash, nt_resp, peer_chal, s->a.challenge,
+	mschap_auth_response(at.sec.nt_hash, nt_resp, peer_chal, s->a.challenge,
 			     bare, blen, reply);
 	snprintf(s->a.reply, sizeof(s->a.reply), "%s M=Access granted", reply);
+	explicit_bzero(reply, sizeof(reply));
 	ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply,
 		      strlen(s->a.reply));
-	auth_ok(s, &sec);
-	explicit_bzero(&sec, sizeof(sec));
+	auth_ok(s, &at);
 }
 
 static void md5_check(struct ppp_session *s, const uint8_t *v,
 		      const uint8_t *name, size_t nlen)
 {
-	struct ppp_secret sec;
-	uint8_t expect[16];
+	uint8_t expect[MD5_VALUE_LEN];
+	struct attempt at;
+	bool ok;
 
-	if (lookup(s, name, nlen, &sec) < 0) {
-		auth_bad(s, name, nlen, "unknown user");
+	if (attempt_begin(s, name, nlen, &at) < 0)
+		return;
+	if (at.known && !at.sec.password) {
+		auth_bad(s, &at, "only an NT hash is stored; CHAP-MD5 needs the password", true);
 		return;
 	}
-	if (!sec.password) {
-		explicit_bzero(&sec, sizeof(sec));
-		auth_bad(s, name, nlen, "only an NT hash is stored; CHAP-MD5 needs the password");
-		return;
-	}
-	mschap_md5_response(s->a.id, (const uint8_t *)sec.password, sec.password_len,
-			  s->a.challenge, sizeof(s->a.challenge), expect);
-	if (!mschap_equal(expect, v, sizeof(expect))) {
-		explicit_bzero(&sec, sizeof(sec));
-		auth_bad(s, name, nlen, "wrong password");
+	/* an unknown user: the random NT hash stands in for a password */
+	if (at.sec.password)
+		mschap_md5_response(s->a.id, (const uint8_t *)at.sec.password,
+				    at.sec.password_len, s->a.challenge,
+				    sizeof(s->a.challenge), expect);
+	else
+		mschap_md5_response(s->a.id, at.sec.nt_hash, sizeof(at.sec.nt_hash),
+				    s->a.challenge, sizeof(s->a.challenge), expect);
+	ok = mschap_equal(expect, v, sizeof(expect)) && at.known;
+	explicit_bzero(expect, sizeof(expect));
+	if (!ok) {
+		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
 		return;
 	}
 	snprintf(s->a.reply, sizeof(s->a.reply), "Access granted");
 	ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply,
 		      strlen(s->a.reply));
-	auth_ok(s, &sec);
-	explicit_bzero(&sec, sizeof(sec));
+	auth_ok(s, &at);
 }
 
 static void chap_input(struct ppp_session *s, uint8_t code, uint8_t id,
@@ -338,7 +397,7 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 	uint8_t hash[MSCHAP_NT_HASH_LEN], msg[64];
 	const uint8_t *name, *pw;
 	size_t nlen, pwlen, n;
-	struct ppp_secret sec;
+	struct attempt at;
 	bool ok;
 
 	if (code != PAP_REQUEST) {
@@ -365,19 +424,18 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 	name = d + 1;
 	pw = d + 2 + nlen;
 	s->a.id = id;
-	if (lookup(s, name, nlen, &sec) < 0) {
-		auth_bad(s, name, nlen, "unknown user");
+	if (attempt_begin(s, name, nlen, &at) < 0)
 		return;
-	}
-	if (sec.password)
-		ok = pwlen == sec.password_len && mschap_equal(pw, sec.password, pwlen);
-	else
-		ok = mschap_nt_hash((const char *)pw, pwlen, hash) == 0 &&
-		     mschap_equal(hash, sec.nt_hash, sizeof(hash));
+	/*
+	 * Compared as NT hashes, which every user has: fixed-size digests,
+	 * so the time taken tells nothing about the stored password's length
+	 * or its first differing octet.
+	 */
+	ok = mschap_nt_hash((const char *)pw, pwlen, hash) == 0;
+	ok = mschap_equal(hash, at.sec.nt_hash, sizeof(hash)) && ok && at.known;
 	explicit_bzero(hash, sizeof(hash));
 	if (!ok) {
-		explicit_bzero(&sec, sizeof(sec));
-		auth_bad(s, name, nlen, "wrong password");
+		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
 		return;
 	}
 	snprintf(s->a.reply, sizeof(s->a.reply), "Access granted");
@@ -385,8 +443,7 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 	msg[0] = (uint8_t)n;
 	memcpy(msg + 1, s->a.reply, n);
 	ppp_send_ctrl(s, PPP_PAP, PAP_ACK, id, msg, n + 1);
-	auth_ok(s, &sec);
-	explicit_bzero(&sec, sizeof(sec));
+	auth_ok(s, &at);
 }
 
 void ppp_auth_input(struct ppp_session *s, uint16_t proto, const uint8_t *pkt,

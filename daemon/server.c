@@ -23,6 +23,8 @@
 #include "log.h"
 #include "netdev.h"
 #include "notify.h"
+#include "pidfile.h"
+#include "secfile.h"
 #include "server.h"
 #include "sess.h"
 #include "users.h"
@@ -345,35 +347,21 @@ static void users_error(void *ctx, unsigned int line, const char *msg)
 
 static int pidfile_create(struct l2secd *d)
 {
-	char buf[32];
-	int fd, n;
-	FILE *f;
+	pid_t holder;
 
 	snprintf(d->pid_path, sizeof(d->pid_path), "%s/l2secd.pid", d->cfg.runtime_dir);
-	f = fopen(d->pid_path, "r");
-	if (f) {
-		long pid = 0;
-
-		if (fscanf(f, "%ld", &pid) == 1 && pid > 0 && pid != getpid() &&
-		    (kill((pid_t)pid, 0) == 0 || errno == EPERM)) {
-			fclose(f);
-			log_err("another l2secd is running (pid %ld, %s)", pid, d->pid_path);
-			d->pid_path[0] = '\0';
-			return -1;
-		}
-		fclose(f);
-	}
-	fd = open(d->pid_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		log_err("%s: %s", d->pid_path, strerror(errno));
-		d->pid_path[0] = '\0';
-		return -1;
-	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n)
-		log_warn("%s: short write", d->pid_path);
-	close(fd);
-	return 0;
+	d->pid_fd = pidfile_lock(d->pid_path, &holder);
+	if (d->pid_fd >= 0)
+		return 0;
+	if (errno == EWOULDBLOCK && holder)
+		log_err("another l2secd is running (pid %ld holds %s)", (long)holder, d->pid_path);
+	else if (errno == EWOULDBLOCK)
+		log_err("another l2secd is running (it holds %s)", d->pid_path);
+	else
+		log_err("%s: %s", d->pid_path, errno == ELOOP ? "is a symbolic link: refused" :
+			errno == EINVAL ? "not a regular file" : strerror(errno));
+	d->pid_path[0] = '\0';
+	return -1;
 }
 
 /* --- signals ---------------------------------------------------------------------- */
@@ -385,11 +373,11 @@ static void reload(struct l2secd *d)
 
 	if (!cfg)
 		return;
-	if (config_load(cfg, d->config_path, NULL, NULL)) {
+	if (config_load(cfg, d->config_path, NULL, NULL) ||
+	    secfile_check_config(cfg, d->config_path, geteuid(), NULL, NULL)) {
 		log_err("reload: %s has errors; the configuration in force is kept",
 			d->config_path);
-		free(cfg);
-		return;
+		goto out;
 	}
 	if (cfg->n_listen != d->cfg.n_listen || cfg->port != d->cfg.port ||
 	    memcmp(cfg->listen, d->cfg.listen, sizeof(cfg->listen)) ||
@@ -413,12 +401,11 @@ static void reload(struct l2secd *d)
 	if (!users) {
 		log_err("reload: %s has errors; the configuration in force is kept",
 			cfg->users_path);
-		free(cfg);
-		return;
+		goto out;
 	}
 	cfg->datapath = d->cfg.datapath;
+	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
-	free(cfg);
 	sessions_reload(d->ss, users);
 	if (d->ipsec)
 		ipsec_reload(d->ipsec, &d->cfg);
@@ -426,6 +413,9 @@ static void reload(struct l2secd *d)
 		log_warn("reload: [ipsec] psk/certificate set: l2secd manages charon after a restart");
 	log_set_level(d->cfg.log_level);
 	log_notice("configuration reloaded from %s", d->config_path);
+out:
+	explicit_bzero(cfg, sizeof(*cfg));	/* psk, secret */
+	free(cfg);
 }
 
 static void stop_now(struct l2secd *d)
@@ -490,6 +480,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	struct users_db *users;
 
 	memset(d, 0, sizeof(*d));
+	d->pid_fd = -1;
 	for (size_t i = 0; i < CONFIG_MAX_LISTEN; i++)
 		d->socks[i].fd = -1;
 	d->config_path = config_path;
@@ -597,8 +588,9 @@ void l2secd_cleanup(struct l2secd *d)
 	netdev_close(d->nd);
 	kern_close(d->kern);
 	if (d->pid_path[0])
-		unlink(d->pid_path);
+		pidfile_release(d->pid_fd, d->pid_path);
 	evloop_free(d->loop);
+	explicit_bzero(&d->cfg, sizeof(d->cfg));	/* psk, secret */
 	if (started)
 		log_notice("l2secd stopped");
 }

@@ -42,6 +42,7 @@ struct l2secd {
 	struct l2secd_sock socks[CONFIG_MAX_LISTEN];
 	unsigned int n_socks;
 	char pid_path[128];
+	int pid_fd;			/* holds the PID file's lock (pidfile.h) */
 	char ctl_path[128];
 	char state_path[128];		/* tunnels of this run, for the next (l2tp_stale.h) */
 	struct ev_timer stop_timer;	/* bounds the wait for StopCCN acks */

@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "authlimit.h"
 #include "kern.h"
 #include "l2tp_avp.h"
 #include "l2tp_session.h"
@@ -71,6 +72,7 @@ struct sessions {
 	struct sess *by_ipv4[HASH_SIZE];
 	struct sess *by_pfx6[HASH_SIZE];
 	struct sess_stats st;
+	struct authlimit *al;		/* wrong passwords across sessions */
 	/*
 	 * The daemon's one data path buffer: tun_cb reads a packet into it
 	 * after PPP_DATA_HEADROOM octets and ppp_send_data frames it in place.
@@ -296,12 +298,34 @@ static int cb_get_secret(void *ctx, const char *user, struct ppp_secret *out)
 	return 0;
 }
 
-static void cb_auth_result(void *ctx, const char *user, bool ok)
+/* Who is trying, for the throttle: the tunnel's source address and SA. */
+static void auth_peer(const struct sess *x, struct authlimit_peer *p)
+{
+	p->addr = x->l2tp ? &x->l2tp->tunnel->peer.addr : NULL;
+	p->mark = x->l2tp ? x->l2tp->tunnel->peer.mark : 0;
+}
+
+static bool cb_auth_allowed(void *ctx, const char *user)
 {
 	struct sess *x = ctx;
+	struct authlimit_peer p;
 
-	if (!ok)
-		x->ss->st.auth_failures++;
+	auth_peer(x, &p);
+	return authlimit_check(x->ss->al, evloop_now(x->ss->loop), user, &p) == AUTHLIMIT_OK;
+}
+
+static uint32_t cb_auth_result(void *ctx, const char *user, bool ok)
+{
+	struct sess *x = ctx;
+	struct authlimit_peer p;
+
+	auth_peer(x, &p);
+	if (ok) {
+		authlimit_succeeded(x->ss->al, evloop_now(x->ss->loop), user, &p);
+		return 0;
+	}
+	x->ss->st.auth_failures++;
+	return authlimit_failed(x->ss->al, evloop_now(x->ss->loop), user, &p);
 }
 
 static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
@@ -464,6 +488,7 @@ static void cb_log(void *ctx, int prio, const char *msg)
 static const struct ppp_ops sess_ppp_ops = {
 	.send = cb_send,
 	.get_secret = cb_get_secret,
+	.auth_allowed = cb_auth_allowed,
 	.auth_result = cb_auth_result,
 	.alloc_ipv4 = cb_alloc_ipv4,
 	.ipcp_up = cb_ipcp_up,
@@ -627,6 +652,7 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 			      struct users_db *users, struct kern *kern, struct netdev *nd)
 {
 	struct sessions *ss = calloc(1, sizeof(*ss));
+	struct authlimit_config alc;
 
 	if (!ss)
 		return NULL;
@@ -634,7 +660,9 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 	ss->cfg = cfg;
 	ss->kern = kern;
 	ss->nd = nd;
-	if (pools_build(ss, &ss->pool, &ss->pool6) < 0)
+	authlimit_config_from(&alc, cfg);
+	ss->al = authlimit_new(&alc);
+	if (!ss->al || pools_build(ss, &ss->pool, &ss->pool6) < 0)
 		goto err;
 	if (!kern) {
 		if (evloop_add_io(loop, &ss->tun_io, netdev_tun_fd(nd), EPOLLIN, tun_cb) < 0)
@@ -647,6 +675,7 @@ err_pools:
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
 err:
+	authlimit_free(ss->al);
 	free(ss);
 	return NULL;
 }
@@ -669,11 +698,13 @@ void sessions_free(struct sessions *ss)
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
 	users_free(ss->users);
+	authlimit_free(ss->al);
 	free(ss);
 }
 
 int sessions_reload(struct sessions *ss, struct users_db *users)
 {
+	struct authlimit_config alc;
 	struct pool *p4;
 	struct pool6 *p6;
 	struct sess *x;
@@ -698,7 +729,15 @@ int sessions_reload(struct sessions *ss, struct users_db *users)
 		users_free(ss->users);
 		ss->users = users;
 	}
+	authlimit_config_from(&alc, ss->cfg);
+	if (authlimit_set_config(ss->al, &alc) < 0)
+		log_err("reload: out of memory: the authentication throttle keeps its table size");
 	return 0;
+}
+
+const struct authlimit_stats *sessions_auth_stats(const struct sessions *ss)
+{
+	return authlimit_stats(ss->al);
 }
 
 int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int *mtu)

@@ -337,10 +337,16 @@ static struct users_entry *db_add(struct users_db *db)
 	size_t cap;
 
 	if (db->n == db->cap) {
+		/* not realloc: the old array holds NT hashes, wiped before it goes */
 		cap = db->cap ? db->cap * 2 : 16;
-		v = realloc(db->v, cap * sizeof(*v));
+		v = calloc(cap, sizeof(*v));
 		if (!v)
 			return NULL;
+		if (db->v) {
+			memcpy(v, db->v, db->n * sizeof(*v));
+			explicit_bzero(db->v, db->cap * sizeof(*v));
+			free(db->v);
+		}
 		db->v = v;
 		db->cap = cap;
 	}

@@ -81,7 +81,9 @@
  *            rx_data_dropped, tx_errors, rx_plaintext, stale_stopccn,
  *            stale_probes, stale_rate_limited}, ppp {up, down,
  *            auth_failures, no_address, tun_rx, tun_tx, tun_rx_no_session,
- *            tun_tx_spoofed, tun_errors, ra_sent}} (all u64; counters newer
+ *            tun_tx_spoofed, tun_errors, ra_sent, auth_refused_backoff,
+ *            auth_refused_lockout, auth_backoffs, auth_lockouts,
+ *            auth_throttle_evicted, auth_throttle_entries}} (all u64; counters newer
  *            than the tool are passed on under l2secd's names)
  *   monitor: event ("new" | "set" | "del" | "bound"), object ("sock" |
  *            "tunnel" | "session"), then the keys of that object that the

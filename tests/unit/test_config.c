@@ -784,10 +784,78 @@ static void test_print_round_trip(void **state)
 	config_print(&a, out);
 	fclose(out);
 	assert_int_equal(parse(buf, &b, &e), 0);
+	/* the secret is not printed: everything else parses back the same */
+	assert_string_equal(b.secret, "<hidden>");
+	memcpy(b.secret, a.secret, sizeof(b.secret));
 	assert_memory_equal(&a, &b, sizeof(a));
 	assert_non_null(strstr(buf, "ack-delay = 125ms\n"));
 	assert_non_null(strstr(buf, "listen = 192.0.2.1 ::\n"));
 	free(buf);
+}
+
+/* -p: a set psk or tunnel secret shows as <hidden>, an unset one as empty. */
+static void test_print_hides_secrets(void **state)
+{
+	struct l2sec_config a;
+	struct errs e;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_int_equal(parse("[l2tp]\nsecret = Tunnel-Secret-1\n"
+			       "[ipsec]\npsk = The PSK 2\n", &a, &e), 0);
+	out = open_memstream(&buf, &len);
+	config_print(&a, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "\nsecret = <hidden>\n"));
+	assert_non_null(strstr(buf, "\npsk = <hidden>\n"));
+	assert_null(strstr(buf, "Tunnel-Secret-1"));
+	assert_null(strstr(buf, "The PSK 2"));
+	free(buf);
+	buf = NULL;
+	assert_int_equal(parse("", &a, &e), 0);
+	out = open_memstream(&buf, &len);
+	config_print(&a, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "\nsecret =\n"));
+	assert_non_null(strstr(buf, "\npsk =\n"));
+	assert_null(strstr(buf, "<hidden>"));
+	free(buf);
+}
+
+/* The authentication throttle's [ppp] keys: defaults, values, bounds. */
+static void test_auth_throttle_keys(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &e), 0);
+	assert_int_equal(cfg.auth_throttle_window_ms, 900000);
+	assert_int_equal(cfg.auth_backoff_after, 3);
+	assert_int_equal(cfg.auth_backoff_max_ms, 60000);
+	assert_int_equal(cfg.auth_lockout_after, 10);
+	assert_int_equal(cfg.auth_address_lockout_after, 30);
+	assert_int_equal(cfg.auth_user_lockout_after, 100);
+	assert_int_equal(cfg.auth_lockout_time_ms, 900000);
+	assert_int_equal(cfg.auth_throttle_entries, 16384);
+	assert_int_equal(parse("[ppp]\nauth-throttle-window = 3600s\nauth-backoff-after = 0\n"
+			       "auth-backoff-max = 5s\nauth-lockout-after = 4\n"
+			       "auth-address-lockout-after = 0\nauth-user-lockout-after = 0\n"
+			       "auth-lockout-time = 120s\nauth-throttle-entries = 16\n", &cfg, &e), 0);
+	assert_int_equal(cfg.auth_throttle_window_ms, 3600000);
+	assert_int_equal(cfg.auth_backoff_after, 0);
+	assert_int_equal(cfg.auth_backoff_max_ms, 5000);
+	assert_int_equal(cfg.auth_lockout_after, 4);
+	assert_int_equal(cfg.auth_address_lockout_after, 0);
+	assert_int_equal(cfg.auth_user_lockout_after, 0);
+	assert_int_equal(cfg.auth_lockout_time_ms, 120000);
+	assert_int_equal(cfg.auth_throttle_entries, 16);
+	assert_int_equal(parse("[ppp]\nauth-throttle-entries = 15\n", &cfg, &e), 1);
+	assert_int_equal(parse("[ppp]\nauth-lockout-time = 0\n", &cfg, &e), 1);
+	assert_int_equal(parse("[ppp]\nauth-throttle-window = 0\n", &cfg, &e), 1);
+	assert_int_equal(parse("[ppp]\nauth-backoff-max = 7200s\n", &cfg, &e), 1);
 }
 
 int main(void)
@@ -799,6 +867,8 @@ int main(void)
 		cmocka_unit_test(test_range_and_cross_checks),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_print_hides_secrets),
+		cmocka_unit_test(test_auth_throttle_keys),
 		cmocka_unit_test(test_ppp_defaults),
 		cmocka_unit_test(test_ppp_values),
 		cmocka_unit_test(test_pool),

@@ -44,6 +44,11 @@ struct fx {
 	uint64_t lid, pid;
 	int pool_left;
 	unsigned int auth_ok, auth_bad;
+	/* the throttle: refuse attempts, hold Failures back; who it was asked about */
+	bool refuse;
+	unsigned int asked;
+	uint32_t backoff_ms;
+	char asked_user[256], result_user[256];
 	char log[1 << 18];
 	unsigned int notices;
 	size_t log_len;
@@ -97,15 +102,25 @@ static int cb_secret(void *ctx, const char *user, struct ppp_secret *out)
 	return -1;
 }
 
-static void cb_result(void *ctx, const char *user, bool ok)
+static bool cb_allowed(void *ctx, const char *user)
 {
 	struct fx *x = ctx;
 
-	(void)user;
+	x->asked++;
+	snprintf(x->asked_user, sizeof(x->asked_user), "%s", user);
+	return !x->refuse;
+}
+
+static uint32_t cb_result(void *ctx, const char *user, bool ok)
+{
+	struct fx *x = ctx;
+
+	snprintf(x->result_user, sizeof(x->result_user), "%s", user);
 	if (ok)
 		x->auth_ok++;
 	else
 		x->auth_bad++;
+	return ok ? 0 : x->backoff_ms;
 }
 
 static int cb_alloc(void *ctx, const char *user, struct in_addr hint,
@@ -190,6 +205,7 @@ static void cb_random(void *ctx, void *buf, size_t len)
 static const struct ppp_ops ops = {
 	.send = cb_send,
 	.get_secret = cb_secret,
+	.auth_allowed = cb_allowed,
 	.auth_result = cb_result,
 	.alloc_ipv4 = cb_alloc,
 	.ipcp_up = cb_ipcp_up,
@@ -1504,6 +1520,77 @@ static void test_config_and_lower_down(void **state)
 	fx_free(x);
 }
 
+
+/*
+ * The throttle refuses: the right password gets the Failure after the
+ * usual delay, unchecked (no auth_result), and the session goes on to its
+ * next try; the name asked about is the users file's, without the domain.
+ */
+static void test_throttle_refuses_unchecked(void **state)
+{
+	struct fx *x = fx_new(NULL);
+	struct pkt ch, fail;
+
+	(void)state;
+	lcp_open(x);
+	ch = expect(x, 0xC223, 1);
+	x->refuse = true;
+	mschap_answer(x, ch.id, ch.data + 1, "CORP\\User", "clientPass", NULL);
+	expect_nothing(x);
+	assert_int_equal(x->asked, 1);
+	assert_string_equal(x->asked_user, "User");
+	assert_int_equal(x->auth_ok + x->auth_bad, 0);
+	advance(x, 2000);
+	fail = expect(x, 0xC223, 4);
+	assert_memory_equal(fail.data, "E=691 R=1 C=", 12);
+	assert_int_equal(ppp_get_stats(x->s)->auth_failures, 1);
+	assert_false(ppp_is_up(x->s));
+	assert_non_null(strstr(x->log, "throttled"));
+	fx_free(x);
+}
+
+/* A backoff longer than auth_fail_delay holds the Failure back that long. */
+static void test_throttle_backoff_delays_failure(void **state)
+{
+	struct fx *x = fx_new(pap_only);
+
+	(void)state;
+	lcp_open(x);
+	x->backoff_ms = 7000;
+	pap_req(x, 5, "nosuchuser", "guess");
+	assert_int_equal(x->auth_bad, 1);
+	assert_string_equal(x->result_user, "nosuchuser");
+	advance(x, 6999);
+	expect_nothing(x);
+	advance(x, 1);
+	assert_int_equal(expect(x, 0xC023, 3).id, 5);
+	fx_free(x);
+}
+
+/*
+ * PAP against a stored password: a prefix, an extension and a same-length
+ * guess are all refused, the password is accepted.
+ */
+static void test_pap_plain_password(void **state)
+{
+	static const char *const wrong[] = { "clientPas", "clientPass2", "clientPasz", "" };
+	struct fx *x;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+		x = fx_new(pap_only);
+		lcp_open(x);
+		pap_req(x, 1, "User", wrong[i]);
+		assert_int_equal(x->auth_bad, 1);
+		advance(x, 2000);
+		expect(x, 0xC023, 3);
+		pap_req(x, 2, "User", "clientPass");
+		assert_int_equal(x->auth_ok, 1);
+		expect(x, 0xC023, 2);
+		fx_free(x);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1526,6 +1613,9 @@ int main(void)
 		cmocka_unit_test(test_ipcp_insisting_peer),
 		cmocka_unit_test(test_no_protocol_reject_before_network),
 		cmocka_unit_test(test_pap),
+		cmocka_unit_test(test_throttle_refuses_unchecked),
+		cmocka_unit_test(test_throttle_backoff_delays_failure),
+		cmocka_unit_test(test_pap_plain_password),
 		cmocka_unit_test(test_chap_md5_failures),
 		cmocka_unit_test(test_lcp_ack_first_and_renegotiation),
 		cmocka_unit_test(test_malformed_flood_log_bounded),

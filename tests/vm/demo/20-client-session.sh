@@ -67,6 +67,8 @@ vici = $run/gw/charon.vici
 psk = $PSK
 CONF
 echo "alice password demo-password" >"$run/users"
+# l2secd refuses files holding secrets (the PSK, passwords) that others can read
+chmod 600 "$run/l2sec.conf" "$run/users"
 
 cat >"$run/client/swanctl.conf" <<CONF
 connections {

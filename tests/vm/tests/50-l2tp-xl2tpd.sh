@@ -44,6 +44,8 @@ retransmit-retries = 3
 users = $run/users
 CONF
 echo "lac password lac-pw" >"$run/users"
+# l2secd refuses files holding secrets (the tunnel secret, passwords) that others can read
+chmod 600 "$run/l2sec.conf" "$run/users"
 
 # xl2tpd.conf for the LAC; $1: challenge yes/no
 lac_conf() {
@@ -104,9 +106,22 @@ kern_is() { [ "$(kern_count "$1")" "$2" "$3" ]; }
 # the first tunnel ID in the daemon's `show tunnels` answer
 first_tid() { sed -n 's/.*"tunnel_id":\([0-9]*\).*/\1/p' "$1" | head -n 1; }
 
+chmod 644 "$run/users"
+"$L2SECD" -n -c "$run/l2sec.conf" >"$out/l2secd-n-mode.log" 2>&1
+check_eq "l2secd -n refuses a users file others can read" 1 "$?"
+check "... naming the file and the chmod that fixes it" grep -qF \
+	"$run/users: holds secrets but its mode 0644 lets group or others access it; fix: chmod 600 $run/users" \
+	"$out/l2secd-n-mode.log"
+chmod 600 "$run/users"
 check "configuration is valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
 start_gw "$out/l2secd-1.log"
 check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
+"$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd-second.log" 2>&1
+check_eq "a second l2secd on the same runtime directory exits 1" 1 "$?"
+check "... saying which PID holds the PID file" grep -qF \
+	"another l2secd is running (pid $gw_pid holds $run/run/l2secd.pid)" "$out/l2secd-second.log"
+check "... and leaves the first one's PID file and socket alone" \
+	sh -c "[ \"\$(cat '$run/run/l2secd.pid')\" = $gw_pid ] && test -S '$run/run/l2secd.sock'"
 
 # --- establish, show, hang up ------------------------------------------------------
 lac_conf yes

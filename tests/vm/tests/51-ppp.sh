@@ -58,6 +58,7 @@ add_client() {
 	echo "carol password carol-pw 192.168.42.200 routes=10.99.0.0/16,203.0.113.0/24 dns-domain=carol.example"
 	echo "extra password extra-pw"
 } >"$run/users"
+chmod 600 "$run/users"	# l2secd refuses a users file others can read
 # gw_conf DATAPATH
 gw_conf() {
 	cat >"$run/l2sec.conf" <<CONF
@@ -239,6 +240,8 @@ check "wrong password: pppd was refused" wait_for 60 grep -qi "authentication fa
 	"$run/bad/pppd.log"
 check "wrong password: counted" sh -c "ip netns exec gw $L2SEC -r $run/run -j -s daemon show |
 	grep -q '\"auth_failures\":[1-9]'"
+check "wrong password: the throttle across sessions counted it" sh -c \
+	"ip netns exec gw $L2SEC -r $run/run -j -s daemon show | grep -q '\"auth_throttle_entries\":[1-9]'"
 check "wrong password: no address handed out" test ! -e "$run/bad.up"
 client_stop bad
 check "wrong password: only c1's session is left in the kernel" wait_for 30 \

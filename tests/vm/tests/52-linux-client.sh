@@ -55,6 +55,7 @@ dns-domain = corp.example
 server = 192.0.2.1
 connection-name = l2sec test 52
 CONF
+chmod 600 "$run/users"	# l2secd refuses a users file others can read
 check "configuration and users file are valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
 
 # --- the client's ip-up script, from the tool ---------------------------------------

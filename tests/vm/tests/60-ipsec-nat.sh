@@ -230,6 +230,8 @@ auth-fail-delay = 500ms
 vici = $run/gw/charon.vici
 psk = $PSK
 CONF
+# l2secd refuses files holding secrets (the PSK, passwords) that others can read
+chmod 600 "$run/l2sec.conf" "$run/users"
 # the gateway's session stats by client address: "rx_packets rx_bytes tx_packets tx_bytes"
 sess_stats() {
 	gw "$L2SEC" -j -s session show | jget "' '.join(str(s['stats'][k]) for s in j if s.get('ipv4') == '$1'

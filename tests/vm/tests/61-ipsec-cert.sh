@@ -156,6 +156,8 @@ certificate = $pki/gw.pem
 private-key = $pki/gw.key
 ca = $pki/ca.pem
 CONF
+# l2secd refuses files holding secrets (passwords, the private key) that others can read
+chmod 600 "$run/users" "$pki/gw.key"
 for n in gw c1 c2; do
 	check "$n: charon starts" wait_for 60 test -S "$run/$n/charon.vici"
 done
