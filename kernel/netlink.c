@@ -24,8 +24,9 @@ static struct genl_family l2sec_family;
 
 enum { L2SEC_MCGRP_EVENTS_ID };
 
+/* Notifications carry what GET replies carry: CAP_NET_ADMIN to listen. */
 static const struct genl_multicast_group l2sec_mcgrps[] = {
-	[L2SEC_MCGRP_EVENTS_ID] = { .name = L2SEC_MCGRP_EVENTS },
+	[L2SEC_MCGRP_EVENTS_ID] = L2SEC_COMPAT_MCGRP_ADMIN(L2SEC_MCGRP_EVENTS),
 };
 
 /* --- policies, one per command ------------------------------------------- */
@@ -1136,13 +1137,18 @@ err:
 	.flags = (_flags),					\
 }
 
+/*
+ * Every command, GET and dumps included, needs CAP_NET_ADMIN in the user
+ * namespace owning the network namespace: replies name clients' addresses,
+ * SAs and counters (as l2tp and WireGuard).
+ */
 static const struct genl_ops l2sec_ops[] = {
 	L2SEC_OP(L2SEC_CMD_SOCK_ADD, l2sec_nl_sock_add, NULL,
 		 l2sec_sock_add_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SOCK_DEL, l2sec_nl_sock_del, NULL,
 		 l2sec_sock_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SOCK_GET, l2sec_nl_sock_get, l2sec_nl_sock_dump,
-		 l2sec_sock_id_policy, 0),
+		 l2sec_sock_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_TUNNEL_NEW, l2sec_nl_tunnel_new, NULL,
 		 l2sec_tunnel_new_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_TUNNEL_SET, l2sec_nl_tunnel_set, NULL,
@@ -1150,7 +1156,7 @@ static const struct genl_ops l2sec_ops[] = {
 	L2SEC_OP(L2SEC_CMD_TUNNEL_DEL, l2sec_nl_tunnel_del, NULL,
 		 l2sec_tunnel_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_TUNNEL_GET, l2sec_nl_tunnel_get, l2sec_nl_tunnel_dump,
-		 l2sec_tunnel_get_policy, 0),
+		 l2sec_tunnel_get_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SESSION_NEW, l2sec_nl_session_new, NULL,
 		 l2sec_session_new_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SESSION_SET, l2sec_nl_session_set, NULL,
@@ -1158,9 +1164,9 @@ static const struct genl_ops l2sec_ops[] = {
 	L2SEC_OP(L2SEC_CMD_SESSION_DEL, l2sec_nl_session_del, NULL,
 		 l2sec_session_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SESSION_GET, l2sec_nl_session_get, l2sec_nl_session_dump,
-		 l2sec_session_id_policy, 0),
+		 l2sec_session_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_STATS_GET, l2sec_nl_stats_get, NULL,
-		 l2sec_empty_policy, 0),
+		 l2sec_empty_policy, GENL_UNS_ADMIN_PERM),
 };
 
 static struct genl_family l2sec_family __ro_after_init = {

@@ -9,9 +9,12 @@
  * General rules
  * - Every object lives in the network namespace of the netlink socket that
  *   created it; requests only see their own namespace.
- * - Every command that changes state needs CAP_NET_ADMIN in the user namespace
- *   owning the network namespace (GENL_UNS_ADMIN_PERM).  GET and dumps are
- *   unprivileged.
+ * - Every command, GET and dumps included, needs CAP_NET_ADMIN in the user
+ *   namespace owning the network namespace (GENL_UNS_ADMIN_PERM): replies
+ *   name clients' addresses, SAs and counters.  Joining the multicast group
+ *   L2SEC_MCGRP_EVENTS needs the same (GENL_MCAST_CAP_NET_ADMIN; kernels
+ *   older than 6.7 without its backport, 6.1.70, cannot enforce this).
+ *   Otherwise -EPERM.
  * - Every command has its own strict policy: an attribute not listed for a
  *   command is rejected (-EINVAL with an extack message naming it).
  * - Integers are in host byte order unless the name says _BE.  Addresses are
