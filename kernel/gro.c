@@ -24,7 +24,10 @@
  * would hand to the daemon (unknown tunnel or session) is dropped there
  * instead.
  *
- * Runs in softirq under rcu_read_lock, as all of GRO; reads nothing of ours.
+ * Runs in softirq under rcu_read_lock, as all of GRO.  The hooks stay on the
+ * socket until it is freed (socket.c): gro_receive merges nothing once the
+ * socket is detached; gro_complete reads nothing of ours, and completes what
+ * gro_receive merged before.
  */
 #include <linux/skbuff.h>
 #include <linux/ppp_defs.h>
@@ -122,8 +125,12 @@ struct sk_buff *l2sec_gro_receive(struct sock *sk, struct list_head *head,
 	int flush = 1;
 	__be16 type;
 	const u8 *h;
+	const struct l2sec_sock *ls;
 	u16 nh;
 
+	ls = rcu_dereference_sk_user_data(sk);
+	if (!ls || READ_ONCE(ls->detached))
+		goto out;
 	off = skb_gro_offset(skb);
 	h = skb_gro_header(skb, off + L2SEC_GRO_PULL, off);
 	if (!h)		/* a short packet */

@@ -16,9 +16,12 @@
  *   Because each is freed by call_rcu after its own unlink, an RCU reader
  *   that found a session may follow session->tunnel->lsock->sk for the rest
  *   of its read-side section.
- * - struct l2sec_sock holds a reference on the struct sock (sock_hold), not
- *   on the file.  It is dropped after synchronize_rcu() once the socket's
- *   encap callbacks are cleared.
+ * - struct l2sec_sock belongs to its socket from attach until the socket is
+ *   freed (socket.c, top): the encap and GRO hooks are set once and never
+ *   cleared; detaching only sets `detached`.  It holds no reference on the
+ *   socket: the socket is freed after a grace period (SOCK_RCU_FREE), so an
+ *   RCU reader that found a tunnel may use t->lsock->sk.  Each attached
+ *   socket pins the module.
  * - A session's addresses are an immutable struct l2sec_addrs published by
  *   rcu_assign_pointer; SESSION_SET builds a new one and frees the old one
  *   after a grace period.  A transmit lookup that races with a change may
@@ -140,14 +143,14 @@ struct l2sec_net {
 
 struct l2sec_sock {
 	struct list_head node;		/* in l2sec_net.socks */
-	struct rcu_head rcu;
 	struct l2sec_net *ln;
-	struct sock *sk;		/* reference held */
+	struct sock *sk;		/* owns us; no reference held */
 	u32 id;
 	u16 family;			/* sk->sk_family */
 	bool require_ipsec;
 	bool bypass;			/* we installed the input policy bypass */
-	bool accept_l4;			/* we let GSO UDP through to encap_rcv */
+	bool detached;			/* WRITE_ONCE under ln->lock, READ_ONCE */
+	void (*sk_destruct)(struct sock *sk);	/* the socket's own, chained */
 	unsigned int n_tunnels;		/* under ln->lock */
 };
 

@@ -4,8 +4,9 @@
  *
  * Exit order matters: the netlink family goes first (no new objects), then
  * the link type (devices deleted under RTNL), then the per-namespace state,
- * which detaches every socket still handed to us and frees all tunnels and
- * sessions; rcu_barrier() waits for their call_rcu frees.
+ * which frees all tunnels and sessions; rcu_barrier() waits for their
+ * call_rcu frees and for the destructors of sockets that were handed to us
+ * (each attached socket pins the module: socket.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -50,9 +51,9 @@ static void __net_exit l2sec_net_exit(struct net *net)
 	struct l2sec_net *ln = l2sec_pernet(net);
 
 	/*
-	 * Sockets handed over by a daemon of this namespace are normally closed
-	 * already (a user socket pins its namespace); on module unload they may
-	 * still be open: detach them (which frees their tunnels and sessions).
+	 * Sockets handed over by a daemon of this namespace are closed already
+	 * (a user socket pins its namespace, and an attached one the module):
+	 * this finds none; it stays for the invariant's sake.
 	 */
 	mutex_lock(&ln->lock);
 	l2sec_sock_del_all(ln);

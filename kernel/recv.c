@@ -305,6 +305,13 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!ls)
 		return 1;
 	ln = ls->ln;
+	if (unlikely(READ_ONCE(ls->detached))) {
+		/* handed back (socket.c): plain UDP for its owner */
+		if (!skb_is_gso(skb))
+			return 1;
+		why = L2SEC_DROP_NO_SESSION;	/* merged before the detach */
+		goto drop;
+	}
 
 	ipsec = l2sec_esp_transport(skb, &sa);
 	if (ls->require_ipsec && !ipsec) {

@@ -29,6 +29,8 @@
  *   stats                                  namespace counters
  *   recv NAME TIMEOUT_MS                   one datagram the module left on the socket
  *   send NAME ADDR PORT HEX                one datagram from the socket
+ *   drain NAME MS LEN                      read datagrams for MS ms; print their
+ *                                          number, the longest, how many not LEN long
  *   monitor COUNT TIMEOUT_MS               print up to COUNT notifications received
  *                                          since "monitor start", then got=N
  *   run SHELL-COMMAND                      system(); fails if the command fails
@@ -798,6 +800,41 @@ static int cmd_recv(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_drain(int argc, char **argv)
+{
+	unsigned char data[65536];
+	long n = 0, odd = 0, max = 0;
+	struct timespec t0, t;
+	struct ctl_sock *cs;
+	struct pollfd pfd;
+	long ms, left;
+	ssize_t len;
+
+	if (argc < 4)
+		return -EINVAL;
+	cs = sock_by_name(argv[1]);
+	if (!cs)
+		return -ENOENT;
+	ms = atol(argv[2]);
+	pfd.fd = cs->fd;
+	pfd.events = POLLIN;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = ms - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			break;
+		len = recv(cs->fd, data, sizeof(data), MSG_TRUNC);
+		if (len < 0)
+			return -errno;
+		n++;
+		odd += len != atol(argv[3]);
+		max = len > max ? len : max;
+	}
+	printf("drain n=%ld max=%ld odd=%ld\n", n, max, odd);
+	return 0;
+}
+
 static int cmd_send(int argc, char **argv)
 {
 	unsigned char data[4096];
@@ -877,6 +914,8 @@ static int run_command(int argc, char **argv)
 		return cmd_recv(argc, argv);
 	if (!strcmp(argv[0], "send"))
 		return cmd_send(argc, argv);
+	if (!strcmp(argv[0], "drain"))
+		return cmd_drain(argc, argv);
 	if (!strcmp(argv[0], "monitor"))
 		return cmd_monitor(argc, argv);
 	if (!strcmp(argv[0], "echo")) {

@@ -198,5 +198,5 @@ check "kmalloc objects back near the start (< +2000 of 10,000 freed)" \
 	test $((slab_after - slab_before)) -lt 2000
 
 check "ip link del l2sec0" ip link del l2sec0
-check "rmmod with nothing left" rmmod l2sec
+check "rmmod with nothing left" wait_for 10 rmmod l2sec
 t_done
