@@ -198,6 +198,8 @@ struct l2sec_addr_node {
 struct l2sec_addrs {
 	struct rcu_head rcu;
 	bool has4;
+	bool has_ifid;
+	u8 ifid[8];			/* the client's IPv6CP interface identifier */
 	u8 n6;
 	struct l2sec_addr_node a4;
 	struct l2sec_addr_node a6[L2SEC_MAX_IPV6_PREFIXES];
@@ -268,7 +270,6 @@ void l2sec_session_del(struct l2sec_net *ln, struct l2sec_session *s, bool notif
 void l2sec_session_free(struct l2sec_session *s);
 int l2sec_session_set_addrs(struct l2sec_net *ln, struct l2sec_session *s,
 			    struct l2sec_addrs *addrs, struct netlink_ext_ack *extack);
-bool l2sec_addrs_match6(const struct l2sec_addrs *a, const struct in6_addr *src);
 void l2sec_bump_gen(struct l2sec_net *ln);
 
 /* recv.c */

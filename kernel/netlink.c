@@ -94,6 +94,7 @@ static const struct nla_policy l2sec_session_new_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_STATE] = L2SEC_POL_BOOL,
 	[L2SEC_A_IPV4] = L2SEC_POL_ADDR4,
 	[L2SEC_A_IPV6_PREFIX] = NLA_POLICY_NESTED(l2sec_pfx_policy),
+	[L2SEC_A_IPV6_IFID] = NLA_POLICY_EXACT_LEN(8),
 };
 
 static const struct nla_policy l2sec_session_set_policy[L2SEC_A_MAX + 1] = {
@@ -103,6 +104,7 @@ static const struct nla_policy l2sec_session_set_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_STATE] = L2SEC_POL_BOOL,
 	[L2SEC_A_IPV4] = L2SEC_POL_ADDR4,
 	[L2SEC_A_IPV6_PREFIX] = NLA_POLICY_NESTED(l2sec_pfx_policy),
+	[L2SEC_A_IPV6_IFID] = NLA_POLICY_EXACT_LEN(8),
 	[L2SEC_A_CLEAR_ADDRS] = L2SEC_POL_ONE,
 };
 
@@ -265,6 +267,8 @@ static int l2sec_put_addrs(struct sk_buff *msg, const struct l2sec_addrs *a)
 	int i;
 
 	if (a->has4 && nla_put_in_addr(msg, L2SEC_A_IPV4, a->a4.addr.a4))
+		return -EMSGSIZE;
+	if (a->has_ifid && nla_put(msg, L2SEC_A_IPV6_IFID, sizeof(a->ifid), a->ifid))
 		return -EMSGSIZE;
 	for (i = 0; i < a->n6; i++) {
 		nest = nla_nest_start(msg, L2SEC_A_IPV6_PREFIX);
@@ -829,7 +833,8 @@ static struct l2sec_addrs *l2sec_parse_addrs(struct genl_info *info, bool *given
 	struct nlattr *nla;
 	int rem, err;
 
-	*given = info->attrs[L2SEC_A_IPV4] || info->attrs[L2SEC_A_IPV6_PREFIX];
+	*given = info->attrs[L2SEC_A_IPV4] || info->attrs[L2SEC_A_IPV6_PREFIX] ||
+		 info->attrs[L2SEC_A_IPV6_IFID];
 	if (!*given)
 		return NULL;
 	addrs = kzalloc(sizeof(*addrs), GFP_KERNEL);
@@ -846,6 +851,10 @@ static struct l2sec_addrs *l2sec_parse_addrs(struct genl_info *info, bool *given
 			err = -EINVAL;
 			goto err;
 		}
+	}
+	if (info->attrs[L2SEC_A_IPV6_IFID]) {
+		addrs->has_ifid = true;
+		nla_memcpy(addrs->ifid, info->attrs[L2SEC_A_IPV6_IFID], sizeof(addrs->ifid));
 	}
 	/* A_IPV6_PREFIX may repeat: walk the whole message, not info->attrs. */
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {

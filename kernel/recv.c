@@ -202,9 +202,29 @@ static int l2sec_parse_ppp(struct sk_buff *skb, unsigned int *off, u16 *proto)
 	return 0;
 }
 
-/* Checks the inner IP header at @off against the session's addresses. */
-static enum l2sec_drop_reason l2sec_check_inner(struct sk_buff *skb, unsigned int off,
-						u16 proto, const struct l2sec_session *s)
+/*
+ * Is @src the session's own link-local address?  With the interface
+ * identifier IPv6CP gave the client (A_IPV6_IFID), only fe80::IFID; a session
+ * without one accepts any link-local source (a daemon that does not pass it).
+ */
+static bool l2sec_linklocal_ok(const struct l2sec_addrs *a, const struct in6_addr *src)
+{
+	if (!a || !a->has_ifid)
+		return true;
+	return src->s6_addr32[0] == htonl(0xfe800000) && !src->s6_addr32[1] &&
+	       !memcmp(&src->s6_addr[8], a->ifid, sizeof(a->ifid));
+}
+
+/*
+ * Checks the inner IP header at @off against the session's addresses.  An
+ * IPv6 source must be in one of the session's prefixes, and no other session
+ * may hold a longer one holding it: session addresses may nest (a /128 inside
+ * another session's /64), and the source check is the transmit lookup's
+ * longest match, so neither session can send as the other.
+ */
+static enum l2sec_drop_reason l2sec_check_inner(struct l2sec_net *ln, struct sk_buff *skb,
+						unsigned int off, u16 proto,
+						const struct l2sec_session *s)
 {
 	const struct l2sec_addrs *a = rcu_dereference(s->addrs);
 
@@ -220,6 +240,7 @@ static enum l2sec_drop_reason l2sec_check_inner(struct sk_buff *skb, unsigned in
 			return L2SEC_DROP_SPOOF;
 	} else {
 		const struct ipv6hdr *ip6h;
+		int type;
 
 		if (!pskb_may_pull(skb, off + sizeof(*ip6h)))
 			return L2SEC_DROP_MALFORMED;
@@ -227,14 +248,18 @@ static enum l2sec_drop_reason l2sec_check_inner(struct sk_buff *skb, unsigned in
 		if (ip6h->version != 6)
 			return L2SEC_DROP_MALFORMED;
 		/*
-		 * Link-local sources are accepted from any session: IPv6CP
-		 * negotiates only the interface identifier, and router
-		 * solicitations come from fe80::/64 before a prefix is known.
+		 * Link-local sources: IPv6CP negotiates only the interface
+		 * identifier, and router solicitations come from fe80::/64
+		 * before a prefix is known.
 		 */
-		if (!ipv6_addr_type(&ip6h->saddr) ||
-		    (!(ipv6_addr_type(&ip6h->saddr) & IPV6_ADDR_LINKLOCAL) &&
-		     (!a || !l2sec_addrs_match6(a, &ip6h->saddr))))
+		type = ipv6_addr_type(&ip6h->saddr);
+		if (type & IPV6_ADDR_LINKLOCAL) {
+			if (!l2sec_linklocal_ok(a, &ip6h->saddr))
+				return L2SEC_DROP_SPOOF;
+		} else if (!type || !a ||
+			   l2sec_session_by_addr6(ln, &ip6h->saddr) != s) {
 			return L2SEC_DROP_SPOOF;
+		}
 	}
 	return __L2SEC_DROP_MAX;	/* no drop */
 }
@@ -354,7 +379,7 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		why = L2SEC_DROP_NOT_UP;
 		goto drop;
 	}
-	why = l2sec_check_inner(skb, h.off, proto, s);
+	why = l2sec_check_inner(ln, skb, h.off, proto, s);
 	if (why != __L2SEC_DROP_MAX)
 		goto drop;
 	dev = rcu_dereference(ln->dev);

@@ -131,17 +131,6 @@ struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
 	return n ? n->session : NULL;
 }
 
-/* Spoof check on receive: is @src inside one of the session's prefixes? */
-bool l2sec_addrs_match6(const struct l2sec_addrs *a, const struct in6_addr *src)
-{
-	int i;
-
-	for (i = 0; i < a->n6; i++)
-		if (ipv6_prefix_equal(&a->a6[i].addr.a6, src, a->a6[i].plen))
-			return true;
-	return false;
-}
-
 struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 {
 	struct l2sec_tunnel *t = kzalloc(sizeof(*t), GFP_KERNEL);

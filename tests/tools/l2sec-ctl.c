@@ -21,7 +21,7 @@
  *                                          [local ADDR]
  *   tunnel set TID [peer ADDR PORT] [peer_tid N] [bind MARK] [unbind] [outmark MARK]
  *   tunnel del TID | tunnel get TID | tunnel dump [NAME]
- *   session add TID SID PEER_SID [up] [ip4 ADDR] [ip6 ADDR/LEN]...
+ *   session add TID SID PEER_SID [up] [ip4 ADDR] [ip6 ADDR/LEN]... [ifid HEX16]
  *   session set TID SID [up|down] [peer_sid N] [ip4 ADDR] [ip6 ADDR/LEN]... [clear]
  *   session del TID SID | session get TID SID | session dump [TID|all] [count]
  *   session bulk-add TID FIRST COUNT       sessions FIRST.., up, ip4 10.64.0.0 + i
@@ -387,6 +387,15 @@ static int print_cb(const struct nlmsghdr *nlh, void *data)
 			printf(" ip6=%s/%u", s, len);
 			break;
 		}
+		case L2SEC_A_IPV6_IFID: {
+			const uint8_t *b = mnl_attr_get_payload(a);
+			unsigned int k;
+
+			printf(" ifid=");
+			for (k = 0; k < mnl_attr_get_payload_len(a); k++)
+				printf("%02x", b[k]);
+			break;
+		}
 		case L2SEC_A_STATS:
 			print_stats(a);
 			break;
@@ -677,6 +686,15 @@ static int put_session_opts(struct nlmsghdr *nlh, int argc, char **argv, int i)
 		} else if (!strcmp(k, "ip6")) {
 			if (put_prefix(nlh, v))
 				return -EINVAL;
+			i++;
+		} else if (!strcmp(k, "ifid")) {
+			uint8_t b[8];
+
+			if (strlen(v) != 16 || sscanf(v, "%2hhx%2hhx%2hhx%2hhx%2hhx%2hhx%2hhx%2hhx",
+						      &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+						      &b[6], &b[7]) != 8)
+				return -EINVAL;
+			mnl_attr_put(nlh, L2SEC_A_IPV6_IFID, sizeof(b), b);
 			i++;
 		} else if (!strcmp(k, "peer_sid")) {
 			mnl_attr_put_u16(nlh, L2SEC_A_PEER_SESSION_ID, atoi(v));
