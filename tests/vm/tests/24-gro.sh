@@ -4,7 +4,8 @@
 # as few packets, every segment's payload arriving exactly once and counted as
 # one packet of the session, whether the NIC hands over its checksum or not
 # (complete, none); UDP is merged only where the NIC has GRO for forwarded
-# UDP turned on (rx-udp-gro-forwarding); a frame of another session is never
+# UDP turned on (rx-udp-gro-forwarding), and neither UDP nor TCP as frag_list
+# GRO (rx-gro-list); a frame of another session is never
 # merged into a session's packet (here it spoofs the session's address, so it
 # must be dropped and counted, not forwarded); a merged packet dropped counts
 # each of its segments; and forwarded on, the merged packets become the same
@@ -95,6 +96,17 @@ check_eq "$u: the session counts every datagram" "$n" "$rx"
 check "$u and rx-gro-list: turned on" gw ethtool -K nic0 rx-gro-list on
 inject "$u and rx-gro-list"
 check_eq "$u and rx-gro-list: not merged, every datagram forwarded" "$n" "$pk"
+# TCP with rx-gro-list: merged as without it (6.1), or, where forwarded TCP
+# gets frag_list GRO (6.10+), not merged: each segment's payload still
+# forwarded exactly once and counted
+inject "tcp and rx-gro-list" tcp
+echo "# tcp and rx-gro-list: $pk packets forwarded for $n frames" >&2
+check_eq "tcp and rx-gro-list: every segment's payload forwarded once" \
+	$((n * 1200 + pk * 54)) "$by"
+check_eq "tcp and rx-gro-list: the session counts every segment" "$n" "$rx"
+if printf '6.10\n%s\n' "$(uname -r)" | sort -V -C; then
+	check_eq "tcp and rx-gro-list: not merged on 6.10+" "$n" "$pk"
+fi
 check "rx-gro-list: turned off" gw ethtool -K nic0 rx-gro-list off
 
 # every other frame in session 8, whose address the inner packets are not: the
