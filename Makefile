@@ -86,7 +86,7 @@ module: $(MOD_SRCS)
 	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): make KVER=<version>" >&2; exit 1; }
 	@mkdir -p $(MOD_DIR)/kernel $(MOD_DIR)/uapi
 	@for f in $(MOD_SRCS); do cmp -s $$f $(MOD_DIR)/$$f || cp $$f $(MOD_DIR)/$$f; done
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(MOD_DIR) $(if $(C),C=$(C)) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(MOD_DIR) $(if $(C),C=$(C)) L2SEC_WERROR=1 modules
 
 # The benchmarks' frame injector (tests/bench/inject), never installed.
 INJECT_DIR = build/mod/$(KVER)/inject

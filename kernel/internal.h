@@ -29,7 +29,8 @@
  * - The namespace's device pointer (l2sec_net::dev) is written under RTNL
  *   (newlink/dellink) and read under RCU.
  * - Tunnel binding (bound, bind_mark, sa) is written under tunnel->sa_lock
- *   (a spinlock, BH-safe: the first packet binds from softirq); the fast
+ *   (a spinlock, BH-safe: the first packet binds from softirq; bind_mark
+ *   with WRITE_ONCE); the fast
  *   path reads `bound` with smp_load_acquire and then bind_mark, and
  *   sa_seen, sa_spi and sa_ports with READ_ONCE: it takes the lock only
  *   when the packet's SA differs from the one recorded in `sa` (the first
@@ -176,9 +177,12 @@ struct l2sec_tunnel {
 	u32 out_mark;			/* READ_ONCE */
 	unsigned int n_sessions;	/* under ln->lock */
 
+	spinlock_t ntf_lock;		/* orders NTF_BOUND before NTF_DEL */
+	bool ntf_dead;			/* under ntf_lock: NTF_DEL sent */
+
 	spinlock_t sa_lock;		/* writers of bound, bind_mark, sa */
 	int bound;			/* smp_store_release after bind_mark */
-	u32 bind_mark;
+	u32 bind_mark;			/* WRITE_ONCE under sa_lock */
 	bool sa_seen;
 	u32 sa_spi;			/* sa.spi and (encap sport << 16 | dport), */
 	u32 sa_ports;			/* WRITE_ONCE under sa_lock, for the fast path */
@@ -290,6 +294,7 @@ void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st, enum l2sec_drop_reas
 void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int pkts,
 		     unsigned int len, bool rx);
 void l2sec_count_to_daemon(struct l2sec_pcpu_stats __percpu *st);
+void l2sec_kfree_skb(struct sk_buff *skb, enum l2sec_drop_reason r);
 void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts,
 		      unsigned int len, bool rx);
 void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts, bool rx);

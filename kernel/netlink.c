@@ -363,18 +363,34 @@ void l2sec_notify_sock_del(struct l2sec_net *ln, const struct l2sec_sock *ls)
 void l2sec_notify_tunnel(struct l2sec_net *ln, struct l2sec_tunnel *t,
 			 u8 cmd, gfp_t gfp)
 {
-	struct sk_buff *msg;
+	struct sk_buff *msg = NULL;
 
-	if (!l2sec_listeners(ln))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
-	if (!msg)
-		return;
-	if (l2sec_fill_tunnel(msg, t, 0, 0, 0, cmd, false, NULL)) {
-		nlmsg_free(msg);
+	if (l2sec_listeners(ln)) {
+		msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+		if (msg && l2sec_fill_tunnel(msg, t, 0, 0, 0, cmd, false, NULL)) {
+			nlmsg_free(msg);
+			msg = NULL;
+		}
+	}
+	if (cmd != L2SEC_CMD_TUNNEL_NTF_BOUND && cmd != L2SEC_CMD_TUNNEL_NTF_DEL) {
+		if (msg)
+			l2sec_multicast(ln, msg, gfp);
 		return;
 	}
-	l2sec_multicast(ln, msg, gfp);
+	/*
+	 * A softirq's BOUND and the deleting handler's DEL of one tunnel are
+	 * ordered by ntf_lock and ntf_dead: BOUND goes out before DEL, or not
+	 * at all.
+	 */
+	spin_lock_bh(&t->ntf_lock);
+	if (cmd == L2SEC_CMD_TUNNEL_NTF_DEL)
+		t->ntf_dead = true;
+	if (msg && !(cmd == L2SEC_CMD_TUNNEL_NTF_BOUND && t->ntf_dead)) {
+		l2sec_multicast(ln, msg, GFP_ATOMIC);
+		msg = NULL;
+	}
+	spin_unlock_bh(&t->ntf_lock);
+	nlmsg_free(msg);
 }
 
 void l2sec_notify_session(struct l2sec_net *ln, const struct l2sec_session *s,
@@ -600,7 +616,7 @@ static int l2sec_parse_endpoint(struct genl_info *info, struct l2sec_endpoint *e
 static void l2sec_tunnel_bind(struct l2sec_tunnel *t, bool bind, u32 mark)
 {
 	spin_lock_bh(&t->sa_lock);
-	t->bind_mark = mark;
+	WRITE_ONCE(t->bind_mark, mark);
 	smp_store_release(&t->bound, bind);
 	if (!bind)
 		WRITE_ONCE(t->sa_seen, false);

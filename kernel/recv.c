@@ -152,7 +152,7 @@ static bool l2sec_sa_check(struct l2sec_net *ln, struct l2sec_tunnel *t,
 	}
 	spin_lock(&t->sa_lock);
 	if (!t->bound) {
-		t->bind_mark = sa->mark;
+		WRITE_ONCE(t->bind_mark, sa->mark);
 		smp_store_release(&t->bound, 1);
 		newly = true;
 	} else if (t->bind_mark != sa->mark) {
@@ -418,9 +418,9 @@ drop:
 	if (t)
 		l2sec_count_drop(t->stats, why, segs, true);
 	l2sec_count_drop(ln->stats, why, segs, true);
-	net_dbg_ratelimited("l2sec: rx drop (%s): tunnel %u session %u\n",
+	net_dbg_ratelimited("rx drop (%s): tunnel %u session %u\n",
 			    l2sec_drop_names[why], t ? t->id : 0, s ? s->id : 0);
-	kfree_skb(skb);
+	l2sec_kfree_skb(skb, why);
 	return 0;
 }
 

@@ -144,6 +144,7 @@ struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 	}
 	INIT_LIST_HEAD(&t->sessions);
 	spin_lock_init(&t->sa_lock);
+	spin_lock_init(&t->ntf_lock);
 	atomic_inc(&l2sec_live_objects);
 	return t;
 }
@@ -182,7 +183,7 @@ void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify)
 	t->lsock->n_tunnels--;
 	atomic_dec(&ln->n_tunnels);
 	l2sec_bump_gen(ln);
-	if (notify)
+	if (notify)	/* also stops a late TUNNEL_NTF_BOUND */
 		l2sec_notify_tunnel(ln, t, L2SEC_CMD_TUNNEL_NTF_DEL, GFP_KERNEL);
 	call_rcu(&t->rcu, l2sec_tunnel_free_rcu);
 }

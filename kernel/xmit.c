@@ -217,9 +217,9 @@ drop:
 	if (t)
 		l2sec_count_drop(t->stats, why, 1, false);
 	l2sec_count_drop(ln->stats, why, 1, false);
-	net_dbg_ratelimited("l2sec: tx drop (%s): tunnel %u session %u\n",
+	net_dbg_ratelimited("tx drop (%s): tunnel %u session %u\n",
 			    l2sec_drop_name(why), t ? t->id : 0, s ? s->id : 0);
 	rcu_read_unlock();
-	kfree_skb(skb);
+	l2sec_kfree_skb(skb, why);
 	return NETDEV_TX_OK;
 }
