@@ -133,7 +133,7 @@ struct l2sec_tables {
 struct l2sec_net {
 	struct net *net;
 	struct mutex lock;		/* writers of everything below */
-	struct l2sec_tables *tables;	/* allocated at init, freed at exit */
+	struct l2sec_tables *tables;	/* at the first SOCK_ADD (table.c) */
 	struct list_head socks;		/* l2sec_sock.node, RCU list */
 	struct net_device __rcu *dev;	/* RTNL writes, RCU reads */
 	u32 next_sock_id;		/* under lock */
@@ -247,7 +247,7 @@ void l2sec_notify_session(struct l2sec_net *ln, const struct l2sec_session *s,
 /* device.c */
 int l2sec_link_init(void);
 void l2sec_link_exit(void);
-void l2sec_dev_net_exit(struct l2sec_net *ln);
+void l2sec_dev_net_exit(struct l2sec_net *ln, struct list_head *devs);
 
 /* socket.c */
 struct l2sec_sock *l2sec_sock_add(struct l2sec_net *ln, int fd, bool require_ipsec,
@@ -257,7 +257,7 @@ void l2sec_sock_del(struct l2sec_sock *ls);
 void l2sec_sock_del_all(struct l2sec_net *ln);
 
 /* table.c */
-int l2sec_tables_init(struct l2sec_net *ln);
+int l2sec_tables_get(struct l2sec_net *ln);
 void l2sec_tables_free(struct l2sec_net *ln);
 struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id);
 struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 sid);

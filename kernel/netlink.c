@@ -813,6 +813,8 @@ static int l2sec_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb
 		sock_id = nla_get_u32(attrs[L2SEC_A_SOCK_ID]);
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen + 1;
+	if (!ln->tables)	/* no socket yet: nothing */
+		goto out;
 	for (b = cb->args[0]; b < ARRAY_SIZE(ln->tables->tunnels); b++) {
 		idx = 0;
 		hlist_for_each_entry(t, &ln->tables->tunnels[b], hnode) {
@@ -999,7 +1001,8 @@ static int l2sec_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, L2SEC_A_TUNNEL_ID) ||
 	    GENL_REQ_ATTR_CHECK(info, L2SEC_A_SESSION_ID))
 		return -EINVAL;
-	if (a[L2SEC_A_CLEAR_ADDRS] && (a[L2SEC_A_IPV4] || a[L2SEC_A_IPV6_PREFIX])) {
+	if (a[L2SEC_A_CLEAR_ADDRS] &&
+	    (a[L2SEC_A_IPV4] || a[L2SEC_A_IPV6_PREFIX] || a[L2SEC_A_IPV6_IFID])) {
 		NL_SET_ERR_MSG(info->extack, "clear and set addresses at once");
 		return -EINVAL;
 	}
@@ -1097,6 +1100,8 @@ static int l2sec_nl_session_dump(struct sk_buff *skb, struct netlink_callback *c
 		}
 		goto out;
 	}
+	if (!ln->tables)
+		goto out;
 	for (b = cb->args[0]; b < ARRAY_SIZE(ln->tables->sessions); b++) {
 		idx = 0;
 		hlist_for_each_entry(s, &ln->tables->sessions[b], hnode) {

@@ -177,6 +177,9 @@ struct l2sec_sock *l2sec_sock_add(struct l2sec_net *ln, int fd, bool require_ips
 	err = l2sec_sock_check(ln, sock->sk, extack);
 	if (err)
 		goto err_put;
+	err = l2sec_tables_get(ln);
+	if (err)
+		goto err_put;
 	err = -ENOMEM;
 	ls = kzalloc(sizeof(*ls), GFP_KERNEL);
 	if (!ls)

@@ -21,16 +21,36 @@
 
 #include "internal.h"
 
-int l2sec_tables_init(struct l2sec_net *ln)
+/*
+ * The tables are allocated by the namespace's first SOCK_ADD (a tunnel needs
+ * a socket, a session a tunnel), so that a namespace where l2sec is never
+ * used pays nothing for them, and freed with the namespace.
+ */
+int l2sec_tables_get(struct l2sec_net *ln)
 {
-	ln->tables = kvzalloc(sizeof(*ln->tables), GFP_KERNEL);
-	return ln->tables ? 0 : -ENOMEM;
+	struct l2sec_tables *tb;
+
+	lockdep_assert_held(&ln->lock);
+	if (ln->tables)
+		return 0;
+	tb = kvzalloc(sizeof(*tb), GFP_KERNEL);
+	if (!tb)
+		return -ENOMEM;
+	/* lockless readers (l2sec_tables()) see it initialized */
+	smp_store_release(&ln->tables, tb);
+	return 0;
 }
 
 void l2sec_tables_free(struct l2sec_net *ln)
 {
 	kvfree(ln->tables);
 	ln->tables = NULL;
+}
+
+/* For the lookups, under RCU or ln->lock: NULL before the first socket. */
+static struct l2sec_tables *l2sec_tables(struct l2sec_net *ln)
+{
+	return smp_load_acquire(&ln->tables);
 }
 
 void l2sec_bump_gen(struct l2sec_net *ln)
@@ -63,9 +83,12 @@ static u32 l2sec_addr6_hash(const struct in6_addr *a, u8 plen)
 /* Under RCU or ln->lock. */
 struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id)
 {
+	struct l2sec_tables *tb = l2sec_tables(ln);
 	struct l2sec_tunnel *t;
 
-	hlist_for_each_entry_rcu(t, &ln->tables->tunnels[l2sec_tunnel_hash(id)],
+	if (!tb)
+		return NULL;
+	hlist_for_each_entry_rcu(t, &tb->tunnels[l2sec_tunnel_hash(id)],
 				 hnode, lockdep_is_held(&ln->lock))
 		if (t->id == id)
 			return t;
@@ -75,9 +98,13 @@ struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id)
 /* Under RCU or ln->lock. */
 struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 sid)
 {
-	struct hlist_head *h = &ln->tables->sessions[l2sec_session_hash(tid, sid)];
+	struct l2sec_tables *tb = l2sec_tables(ln);
 	struct l2sec_session *s;
+	struct hlist_head *h;
 
+	if (!tb)
+		return NULL;
+	h = &tb->sessions[l2sec_session_hash(tid, sid)];
 	hlist_for_each_entry_rcu(s, h, hnode, lockdep_is_held(&ln->lock))
 		if (s->id == sid && s->tunnel->id == tid)
 			return s;
@@ -86,9 +113,12 @@ struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 si
 
 static struct l2sec_addr_node *l2sec_addr4_find(struct l2sec_net *ln, __be32 a)
 {
+	struct l2sec_tables *tb = l2sec_tables(ln);
 	struct l2sec_addr_node *n;
 
-	hlist_for_each_entry_rcu(n, &ln->tables->addr4[l2sec_addr4_hash(a)], node,
+	if (!tb)
+		return NULL;
+	hlist_for_each_entry_rcu(n, &tb->addr4[l2sec_addr4_hash(a)], node,
 				 lockdep_is_held(&ln->lock))
 		if (n->addr.a4 == a)
 			return n;
@@ -99,9 +129,13 @@ static struct l2sec_addr_node *l2sec_addr4_find(struct l2sec_net *ln, __be32 a)
 static struct l2sec_addr_node *l2sec_addr6_find(struct l2sec_net *ln,
 						const struct in6_addr *a, u8 plen)
 {
-	struct hlist_head *h = &ln->tables->addr6[l2sec_addr6_hash(a, plen)];
+	struct l2sec_tables *tb = l2sec_tables(ln);
 	struct l2sec_addr_node *n;
+	struct hlist_head *h;
 
+	if (!tb)
+		return NULL;
+	h = &tb->addr6[l2sec_addr6_hash(a, plen)];
 	hlist_for_each_entry_rcu(n, h, node, lockdep_is_held(&ln->lock))
 		if (n->plen == plen && ipv6_addr_equal(&n->addr.a6, a))
 			return n;

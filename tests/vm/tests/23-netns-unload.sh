@@ -1,6 +1,7 @@
 # l2sec.ko namespaces and teardown: objects of one network namespace are
 # invisible to another (same tunnel ids in both); a namespace with live objects
-# goes away cleanly; the module cannot be unloaded while a daemon's socket is
+# goes away cleanly; 200 namespaces with a device come and go in bounded time;
+# the module cannot be unloaded while a daemon's socket is
 # attached (it keeps its tunnels and sessions), the socket handed back goes on as
 # plain UDP, and the module unloads once the socket is closed.
 # vm-timeout: 300
@@ -72,6 +73,23 @@ kill $pid
 wait $pid 2>/dev/null
 sleep 2
 check "no warning from the namespace teardown" sh -c "! dmesg | grep -q 'WARNING:'"
+
+# --- 200 namespaces, each with an l2sec0 device, made and destroyed ------------------
+# Nothing of the module's tables is allocated before a namespace's first socket,
+# and dying namespaces are torn down in batches (one RTNL, one grace period).
+for i in $(seq 200); do
+	echo "netns add m$i"
+	echo "link add name l2sec0 netns m$i type l2sec"
+	echo "netns del m$i"
+done >"$out/23-many.batch"
+t0=$(date +%s%N)
+check "200 namespaces with a device made and deleted" ip -batch "$out/23-many.batch"
+# unregister_pernet waits for every namespace still being torn down
+check "then the module unloads" wait_for 30 rmmod l2sec
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "# 200 namespaces made, deleted and torn down, module unloaded: $ms ms"
+check "... within 60 s" test "$ms" -lt 60000
+modprobe l2sec
 
 # --- unload with a daemon still holding its socket, tunnels and sessions -------------
 ip -n a link add l2sec0 type l2sec 2>/dev/null
