@@ -50,6 +50,7 @@
 #include <linux/in6.h>
 #include <linux/netdevice.h>
 #include <net/gro_cells.h>
+#include <net/dst_cache.h>
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
 
@@ -155,7 +156,14 @@ struct l2sec_sock {
 	unsigned int n_tunnels;		/* under ln->lock */
 };
 
-/* Where a tunnel sends to; immutable once published, freed by kfree_rcu. */
+/*
+ * Where and how a tunnel sends: immutable once published (but for the
+ * cache), replaced as a whole by TUNNEL_SET, freed after a grace period
+ * (l2sec_endpoint_free_rcu).  The route of the latest transmit (an xfrm
+ * bundle with IPsec) is cached per CPU with the endpoint, so that a cached
+ * route always belongs to the peer and mark it was looked up for;
+ * dst_check drops it on route and policy changes and when its SA goes.
+ */
 struct l2sec_endpoint {
 	struct rcu_head rcu;
 	u16 family;			/* of peer and local */
@@ -163,6 +171,8 @@ struct l2sec_endpoint {
 	union l2sec_addr peer;
 	union l2sec_addr local;		/* zero: socket's or route's choice */
 	bool has_local;
+	u32 out_mark;			/* the outbound SA's mark */
+	struct dst_cache dst_cache;
 };
 
 struct l2sec_tunnel {
@@ -174,7 +184,6 @@ struct l2sec_tunnel {
 	u16 peer_id;			/* written under lock, READ_ONCE */
 	struct l2sec_endpoint __rcu *ep;	/* replaced as a whole */
 	bool require_ipsec;
-	u32 out_mark;			/* READ_ONCE */
 	unsigned int n_sessions;	/* under ln->lock */
 
 	spinlock_t ntf_lock;		/* orders NTF_BOUND before NTF_DEL */
@@ -264,6 +273,9 @@ struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 si
 struct l2sec_session *l2sec_session_by_addr4(struct l2sec_net *ln, __be32 daddr);
 struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
 					     const struct in6_addr *daddr);
+struct l2sec_endpoint *l2sec_endpoint_alloc(const struct l2sec_endpoint *from);
+void l2sec_endpoint_free(struct l2sec_endpoint *ep);
+void l2sec_endpoint_free_rcu(struct l2sec_endpoint *ep);
 struct l2sec_tunnel *l2sec_tunnel_alloc(void);
 void l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t);
 void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify);

@@ -233,6 +233,7 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 	if (l2sec_put_addr(msg, L2SEC_A_PEER_ADDR4, L2SEC_A_PEER_ADDR6, ep->family,
 			   &ep->peer) ||
 	    nla_put_u16(msg, L2SEC_A_PEER_PORT, ntohs(ep->peer_port)) ||
+	    nla_put_u32(msg, L2SEC_A_OUT_MARK, ep->out_mark) ||
 	    (ep->has_local &&
 	     l2sec_put_addr(msg, L2SEC_A_LOCAL_ADDR4, L2SEC_A_LOCAL_ADDR6,
 			    ep->family, &ep->local))) {
@@ -242,7 +243,6 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 	rcu_read_unlock();
 	if (nla_put_u16(msg, L2SEC_A_PEER_TUNNEL_ID, READ_ONCE(t->peer_id)) ||
 	    nla_put_u8(msg, L2SEC_A_REQUIRE_IPSEC, t->require_ipsec) ||
-	    nla_put_u32(msg, L2SEC_A_OUT_MARK, READ_ONCE(t->out_mark)) ||
 	    nla_put_u8(msg, L2SEC_A_BOUND, bound) ||
 	    nla_put_u32(msg, L2SEC_A_SESSION_COUNT, t->n_sessions))
 		goto err;
@@ -643,10 +643,10 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	id = nla_get_u16(a[L2SEC_A_TUNNEL_ID]);
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	ep = l2sec_endpoint_alloc(NULL);
 	t = l2sec_tunnel_alloc();
 	if (!ep || !t) {
-		kfree(ep);
+		l2sec_endpoint_free(ep);
 		if (t)
 			l2sec_tunnel_free(t);
 		return -ENOMEM;
@@ -679,10 +679,10 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	t->id = id;
 	t->peer_id = nla_get_u16(a[L2SEC_A_PEER_TUNNEL_ID]);
 	t->lsock = ls;
+	if (a[L2SEC_A_OUT_MARK])
+		ep->out_mark = nla_get_u32(a[L2SEC_A_OUT_MARK]);
 	RCU_INIT_POINTER(t->ep, ep);
 	ep = NULL;
-	if (a[L2SEC_A_OUT_MARK])
-		t->out_mark = nla_get_u32(a[L2SEC_A_OUT_MARK]);
 	if (a[L2SEC_A_BIND_MARK]) {
 		t->bind_mark = nla_get_u32(a[L2SEC_A_BIND_MARK]);
 		t->bound = 1;
@@ -715,7 +715,7 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2sec_net *ln = l2sec_info_ln(info);
 	struct nlattr **a = info->attrs;
-	struct l2sec_endpoint *ep, *old;
+	struct l2sec_endpoint *ep = NULL, *old;
 	struct l2sec_tunnel *t;
 	int err = 0;
 
@@ -725,9 +725,6 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "bind and unbind at once");
 		return -EINVAL;
 	}
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
-	if (!ep)
-		return -ENOMEM;
 	mutex_lock(&ln->lock);
 	t = l2sec_nl_find_tunnel(ln, info);
 	if (!t) {
@@ -736,9 +733,12 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	old = rcu_dereference_protected(t->ep, lockdep_is_held(&ln->lock));
 	if (a[L2SEC_A_PEER_ADDR4] || a[L2SEC_A_PEER_ADDR6] || a[L2SEC_A_PEER_PORT] ||
-	    a[L2SEC_A_LOCAL_ADDR4] || a[L2SEC_A_LOCAL_ADDR6]) {
+	    a[L2SEC_A_LOCAL_ADDR4] || a[L2SEC_A_LOCAL_ADDR6] || a[L2SEC_A_OUT_MARK]) {
 		/* start from the current endpoint, override what is given */
-		*ep = *old;
+		err = -ENOMEM;
+		ep = l2sec_endpoint_alloc(old);
+		if (!ep)
+			goto out;
 		if (a[L2SEC_A_PEER_ADDR4] || a[L2SEC_A_PEER_ADDR6]) {
 			ep->has_local = false;
 			memset(&ep->local, 0, sizeof(ep->local));
@@ -746,14 +746,14 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		err = l2sec_parse_endpoint(info, ep, t->lsock);
 		if (err)
 			goto out;
+		if (a[L2SEC_A_OUT_MARK])
+			ep->out_mark = nla_get_u32(a[L2SEC_A_OUT_MARK]);
 		rcu_assign_pointer(t->ep, ep);
-		kfree_rcu(old, rcu);
+		l2sec_endpoint_free_rcu(old);
 		ep = NULL;
 	}
 	if (a[L2SEC_A_PEER_TUNNEL_ID])
 		WRITE_ONCE(t->peer_id, nla_get_u16(a[L2SEC_A_PEER_TUNNEL_ID]));
-	if (a[L2SEC_A_OUT_MARK])
-		WRITE_ONCE(t->out_mark, nla_get_u32(a[L2SEC_A_OUT_MARK]));
 	if (a[L2SEC_A_BIND_MARK])
 		l2sec_tunnel_bind(t, true, nla_get_u32(a[L2SEC_A_BIND_MARK]));
 	if (a[L2SEC_A_UNBIND])
@@ -763,7 +763,7 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	err = l2sec_reply_tunnel(info, t, L2SEC_CMD_TUNNEL_GET);
 out:
 	mutex_unlock(&ln->lock);
-	kfree(ep);
+	l2sec_endpoint_free(ep);
 	return err;
 }
 

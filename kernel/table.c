@@ -165,6 +165,48 @@ struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
 	return n ? n->session : NULL;
 }
 
+/* A new endpoint, a copy of @from's addresses and mark if given. */
+struct l2sec_endpoint *l2sec_endpoint_alloc(const struct l2sec_endpoint *from)
+{
+	struct l2sec_endpoint *ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+
+	if (!ep)
+		return NULL;
+	if (dst_cache_init(&ep->dst_cache, GFP_KERNEL)) {
+		kfree(ep);
+		return NULL;
+	}
+	if (from) {
+		ep->family = from->family;
+		ep->peer_port = from->peer_port;
+		ep->peer = from->peer;
+		ep->local = from->local;
+		ep->has_local = from->has_local;
+		ep->out_mark = from->out_mark;
+	}
+	return ep;
+}
+
+/* Never published, or after the grace period. */
+void l2sec_endpoint_free(struct l2sec_endpoint *ep)
+{
+	if (!ep)
+		return;
+	dst_cache_destroy(&ep->dst_cache);
+	kfree(ep);
+}
+
+static void l2sec_endpoint_free_cb(struct rcu_head *head)
+{
+	l2sec_endpoint_free(container_of(head, struct l2sec_endpoint, rcu));
+}
+
+/* Replaced: transmit may still use it for the rest of a grace period. */
+void l2sec_endpoint_free_rcu(struct l2sec_endpoint *ep)
+{
+	call_rcu(&ep->rcu, l2sec_endpoint_free_cb);
+}
+
 struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 {
 	struct l2sec_tunnel *t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -186,7 +228,7 @@ struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 /* A tunnel never inserted, or after the grace period. */
 void l2sec_tunnel_free(struct l2sec_tunnel *t)
 {
-	kfree(rcu_dereference_protected(t->ep, true));
+	l2sec_endpoint_free(rcu_dereference_protected(t->ep, true));
 	free_percpu(t->stats);
 	kfree(t);
 	atomic_dec(&l2sec_live_objects);
