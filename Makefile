@@ -184,10 +184,10 @@ vm-shell: all
 
 # Benchmarks (docs/PERFORMANCE.md): one guest boot, paths alternating; by
 # default one vCPU whose clock counts instructions (VM_ACCEL=icount, VM_SMP=1).
-# 25-gro-teardown for longer than make check gives it (15 s), two vCPUs.
+# 24-gro for longer than make check gives it (15 s), two vCPUs.
 soak: all
 	VM_SMP=2 BENCH_SOAK_SECONDS=$(or $(SOAK_SECONDS),300) \
-		tests/vm/run -v -k "$(or $(K),6.12)" 25-gro-teardown
+		tests/vm/run -v -k "$(or $(K),6.12)" 24-gro
 
 bench: all
 	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
