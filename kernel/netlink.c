@@ -204,7 +204,7 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 	const struct l2sec_endpoint *ep;
 	struct l2sec_sa_info sa;
 	bool bound, sa_seen;
-	u32 bind_mark;
+	u32 bind_mark, out_mark;
 
 	if (!hdr)
 		return -EMSGSIZE;
@@ -233,16 +233,17 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 	if (l2sec_put_addr(msg, L2SEC_A_PEER_ADDR4, L2SEC_A_PEER_ADDR6, ep->family,
 			   &ep->peer) ||
 	    nla_put_u16(msg, L2SEC_A_PEER_PORT, ntohs(ep->peer_port)) ||
-	    nla_put_u32(msg, L2SEC_A_OUT_MARK, ep->out_mark) ||
 	    (ep->has_local &&
 	     l2sec_put_addr(msg, L2SEC_A_LOCAL_ADDR4, L2SEC_A_LOCAL_ADDR6,
 			    ep->family, &ep->local))) {
 		rcu_read_unlock();
 		goto err;
 	}
+	out_mark = ep->out_mark;
 	rcu_read_unlock();
 	if (nla_put_u16(msg, L2SEC_A_PEER_TUNNEL_ID, READ_ONCE(t->peer_id)) ||
 	    nla_put_u8(msg, L2SEC_A_REQUIRE_IPSEC, t->require_ipsec) ||
+	    nla_put_u32(msg, L2SEC_A_OUT_MARK, out_mark) ||
 	    nla_put_u8(msg, L2SEC_A_BOUND, bound) ||
 	    nla_put_u32(msg, L2SEC_A_SESSION_COUNT, t->n_sessions))
 		goto err;

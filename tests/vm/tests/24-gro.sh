@@ -47,7 +47,7 @@ sock add s 192.0.2.1 1701 ipsec 0
 tunnel add 7 70 s 192.0.2.2 1701
 session add 7 7 77 up ip4 10.99.0.2
 session add 7 8 78 up ip4 10.99.0.3
-run sleep 100000
+run while [ ! -e $out/24-flag.1 ]; do sleep 0.2; done
 EOF
 owner=$!
 check "sessions set up" wait_for 30 sh -c "ip netns exec gw $CTL session get 7 8 | grep -q state"
@@ -174,7 +174,7 @@ tunnel add 7 70 s 192.0.2.2 1701
 session add 7 7 77 up ip4 10.99.0.2"
 
 gw ip route replace 198.51.100.0/24 dev sink0
-kill $owner
+touch "$out/24-flag.1"	# not kill: run's children hold the socket's fd too
 wait $owner 2>/dev/null
 check "the first socket closed" wait_for 10 sh -c "ip netns exec gw $CTL stats | grep -q 'socks=0 '"
 # rxp: the namespace's received packets
@@ -208,14 +208,15 @@ check "never a merged packet, every datagram one frame's" sh -c \
 check "the sessions received the flood" test "$(rxp)" -gt "$rx0"
 
 # --- unload under traffic: refused while a socket is attached ---------------------
-printf '%s\nrun sleep 600\n' "$setup" | gw "$CTL" >"$out/24-td-pinned.txt" 2>&1 &
+printf '%s\nrun while [ ! -e %s ]; do sleep 0.2; done\n' "$setup" "$out/24-flag.2" |
+	gw "$CTL" >"$out/24-td-pinned.txt" 2>&1 &
 owner=$!
 check "a socket attached again" wait_for 20 sh -c "ip netns exec gw $CTL stats | grep -q 'sessions=1 '"
 check_fails "rmmod refused while a socket is attached" rmmod l2sec
 rx0=$(rxp)
 check "the session still receives" wait_for 10 sh -c "[ \$(ip netns exec gw $CTL stats |
 	sed -n 's/.* rx_packets=\([0-9]*\).*/\1/p') -gt $rx0 ]"
-kill $owner
+touch "$out/24-flag.2"
 wait $owner 2>/dev/null
 wait $flooder
 check "the flood ran throughout" grep -q '^received [0-9]* dropped 0' "$out/24-td-flood.txt"
