@@ -193,6 +193,8 @@ def main(argv=None):
             tid = sid = down_sid = 1
             inner_src = inner_dst = spoof_src = "10.0.0.1"
             inner6_src = inner6_dst = spoof6_src = "2001:db8::1"
+            ll6_src = spoof_ll6_src = "fe80::1"
+            nested6_src = "2001:db8::2"
         print(" ".join(cases(Ctx(A()))))
         return 0
     if a.cmd == "sink":
