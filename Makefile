@@ -10,6 +10,7 @@
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
+#   make soak [K=..] [SOAK_SECONDS=300]   the socket teardown under a GRO flood, longer
 #   make install [DESTDIR=D] [PREFIX=/usr] [SBINDIR=..] [MANDIR=..] [SYSCONFDIR=/etc]
 #                [UNITDIR=/lib/systemd/system]
 #                            programs, manuals, systemd unit, configuration, DKMS sources
@@ -64,7 +65,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell bench \
+.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell bench soak \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -86,7 +87,7 @@ module: $(MOD_SRCS)
 	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): make KVER=<version>" >&2; exit 1; }
 	@mkdir -p $(MOD_DIR)/kernel $(MOD_DIR)/uapi
 	@for f in $(MOD_SRCS); do cmp -s $$f $(MOD_DIR)/$$f || cp $$f $(MOD_DIR)/$$f; done
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(MOD_DIR) $(if $(C),C=$(C)) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(MOD_DIR) $(if $(C),C=$(C)) L2SEC_WERROR=1 modules
 
 # The benchmarks' frame injector (tests/bench/inject), never installed.
 INJECT_DIR = build/mod/$(KVER)/inject
@@ -183,6 +184,11 @@ vm-shell: all
 
 # Benchmarks (docs/PERFORMANCE.md): one guest boot, paths alternating; by
 # default one vCPU whose clock counts instructions (VM_ACCEL=icount, VM_SMP=1).
+# 24-gro for longer than make check gives it (15 s), two vCPUs.
+soak: all
+	VM_SMP=2 BENCH_SOAK_SECONDS=$(or $(SOAK_SECONDS),300) \
+		tests/vm/run -v -k "$(or $(K),6.12)" 24-gro
+
 bench: all
 	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
 		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench

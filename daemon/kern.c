@@ -311,7 +311,7 @@ int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_s
 }
 
 int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
-		    const struct in6_addr *pfx64)
+		    const struct in6_addr *pfx64, const uint64_t *ifid)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_SET);
 	struct reply r = { 0 };
@@ -327,6 +327,13 @@ int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_
 		mnl_attr_put(nlh, L2SEC_PFX_A_ADDR, 16, pfx64);
 		mnl_attr_put_u8(nlh, L2SEC_PFX_A_LEN, 64);
 		mnl_attr_nest_end(nlh, nest);
+	}
+	if (ifid) {
+		uint8_t b[8];
+
+		for (int i = 0; i < 8; i++)
+			b[i] = (uint8_t)(*ifid >> (56 - 8 * i));
+		mnl_attr_put(nlh, L2SEC_A_IPV6_IFID, sizeof(b), b);
 	}
 	return exchange(k, nlh, &r, "session up");
 }

@@ -45,10 +45,11 @@ int kern_tunnel_sa(struct kern *k, uint16_t tid, struct kern_sa *sa);
 int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_sid);
 /*
  * For the PPP layer: state up with the client's IPv4 address and IPv6 /64
- * (NULL: none). The module replaces the session's whole address set.
+ * (NULL: none), and its IPv6CP interface identifier (NULL: not known), its
+ * only link-local source. The module replaces the session's whole address set.
  */
 int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
-		    const struct in6_addr *pfx64);
+		    const struct in6_addr *pfx64, const uint64_t *ifid);
 int kern_session_del(struct kern *k, uint16_t tid, uint16_t sid);
 
 #endif

@@ -46,6 +46,8 @@ struct sess {
 	bool has6, pfx6_pool;
 	struct in6_addr pfx6;		/* the session's /64 */
 	uint64_t local_id6;
+	uint64_t peer_id6;		/* valid when has_id6: IPv6CP is up */
+	bool has_id6;
 	bool routed4, routed6, kern_up;
 	bool fail;			/* a callback failed: hang up after the entry point */
 	uint16_t cdn_result;		/* what the CDN says once PPP is down */
@@ -156,7 +158,8 @@ static int kern_sync(struct sess *x)
 	if (!ss->kern || !x->l2tp)
 		return 0;
 	if (kern_session_up(ss->kern, x->l2tp->tunnel->tid, x->l2tp->sid,
-			    x->ipv4.s_addr ? &x->ipv4 : NULL, x->has6 ? &x->pfx6 : NULL) < 0)
+			    x->ipv4.s_addr ? &x->ipv4 : NULL, x->has6 ? &x->pfx6 : NULL,
+			    x->has_id6 ? &x->peer_id6 : NULL) < 0)
 		return -1;
 	x->kern_up = true;
 	return 0;
@@ -392,6 +395,8 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	char a[INET6_ADDRSTRLEN];
 
 	x->local_id6 = local_id;
+	x->peer_id6 = peer_id;
+	x->has_id6 = true;
 	if (!ss->pool6 || x->has6)
 		return;		/* link-local only */
 	if (pool6_alloc(ss->pool6, &x->pfx6) < 0) {

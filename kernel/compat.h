@@ -80,4 +80,24 @@ static inline void l2sec_gro_inner_nh(struct sk_buff *skb, int nhoff)
 }
 #endif
 
+/*
+ * Forwarded TCP gets frag_list GRO on a device with rx-gro-list on since 6.10
+ * (tcp4_check_fraglist_gro); gro.c does not merge it there.
+ */
+#define L2SEC_COMPAT_TCP_FRAGLIST_GRO \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
+
+/*
+ * A multicast group only CAP_NET_ADMIN (in the user namespace owning the
+ * network namespace) may join: mainline 6.7, and in 6.1 since 6.1.70 (every
+ * Debian 6.1.0 kernel l2sec supports).  An older kernel has no such flag and
+ * no way for a family to refuse a join: there any local user may listen.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define L2SEC_COMPAT_MCGRP_ADMIN(_name) \
+	{ .name = (_name), .flags = GENL_MCAST_CAP_NET_ADMIN }
+#else
+#define L2SEC_COMPAT_MCGRP_ADMIN(_name) { .name = (_name) }
+#endif
+
 #endif /* L2SEC_COMPAT_H */

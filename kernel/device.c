@@ -127,15 +127,13 @@ static struct rtnl_link_ops l2sec_link_ops __read_mostly = {
 	.dellink = unregister_netdevice_queue,
 };
 
-void l2sec_dev_net_exit(struct l2sec_net *ln)
+/* Under RTNL: queues the namespace's device on @devs for unregistering. */
+void l2sec_dev_net_exit(struct l2sec_net *ln, struct list_head *devs)
 {
-	struct net_device *dev;
+	struct net_device *dev = rtnl_dereference(ln->dev);
 
-	rtnl_lock();
-	dev = rtnl_dereference(ln->dev);
 	if (dev)
-		unregister_netdevice(dev);
-	rtnl_unlock();
+		unregister_netdevice_queue(dev, devs);
 }
 
 int l2sec_link_init(void)

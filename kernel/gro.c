@@ -24,7 +24,10 @@
  * would hand to the daemon (unknown tunnel or session) is dropped there
  * instead.
  *
- * Runs in softirq under rcu_read_lock, as all of GRO; reads nothing of ours.
+ * Runs in softirq under rcu_read_lock, as all of GRO.  The hooks stay on the
+ * socket until it is freed (socket.c): gro_receive merges nothing once the
+ * socket is detached; gro_complete reads nothing of ours, and completes what
+ * gro_receive merged before.
  */
 #include <linux/skbuff.h>
 #include <linux/ppp_defs.h>
@@ -95,22 +98,24 @@ static bool l2sec_gro_same_sa(const struct sk_buff *a, const struct sk_buff *b)
 }
 
 /*
- * Does the inner packet go through GRO?  TCP always.  UDP only where the
- * receiving device has GRO for forwarded UDP on (rx-udp-gro-forwarding, off by
- * default), as for UDP without a tunnel: then udp_gro_receive merges
+ * Does the inner packet go through GRO?  TCP, unless the device has
+ * rx-gro-list on where TCP has frag_list GRO too (compat.h).  UDP only where
+ * the receiving device has GRO for forwarded UDP on (rx-udp-gro-forwarding,
+ * off by default), as for UDP without a tunnel: then udp_gro_receive merges
  * datagrams of equal length into one SKB_GSO_UDP_L4 packet, cut up again on
- * the way out.  Not with rx-gro-list (frag_list GRO): the list's members keep
- * offsets that encap_rcv's decapsulation of the head does not update, and
- * that has not been made to work.  Anything else would pay for a GRO pass,
- * with a second UDP socket lookup, to come out as it went in.
+ * the way out.  Never frag_list GRO (rx-gro-list, which forwarded packets
+ * get): the list's members keep offsets that encap_rcv's decapsulation of
+ * the head does not update, and that has not been made to work.  Anything
+ * else would pay for a GRO pass, with a second UDP socket lookup, to come out
+ * as it went in.
  */
 static bool l2sec_gro_mergeable(const struct net_device *dev, u8 proto)
 {
+	bool fraglist = dev->features & NETIF_F_GRO_FRAGLIST;
+
 	if (proto == IPPROTO_TCP)
-		return true;
-	return proto == IPPROTO_UDP &&
-	       (dev->features & (NETIF_F_GRO_UDP_FWD | NETIF_F_GRO_FRAGLIST)) ==
-	       NETIF_F_GRO_UDP_FWD;
+		return !(fraglist && L2SEC_COMPAT_TCP_FRAGLIST_GRO);
+	return proto == IPPROTO_UDP && !fraglist && (dev->features & NETIF_F_GRO_UDP_FWD);
 }
 
 struct sk_buff *l2sec_gro_receive(struct sock *sk, struct list_head *head,
@@ -122,8 +127,12 @@ struct sk_buff *l2sec_gro_receive(struct sock *sk, struct list_head *head,
 	int flush = 1;
 	__be16 type;
 	const u8 *h;
+	const struct l2sec_sock *ls;
 	u16 nh;
 
+	ls = rcu_dereference_sk_user_data(sk);
+	if (!ls || READ_ONCE(ls->detached))
+		goto out;
 	off = skb_gro_offset(skb);
 	h = skb_gro_header(skb, off + L2SEC_GRO_PULL, off);
 	if (!h)		/* a short packet */

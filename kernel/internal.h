@@ -16,9 +16,12 @@
  *   Because each is freed by call_rcu after its own unlink, an RCU reader
  *   that found a session may follow session->tunnel->lsock->sk for the rest
  *   of its read-side section.
- * - struct l2sec_sock holds a reference on the struct sock (sock_hold), not
- *   on the file.  It is dropped after synchronize_rcu() once the socket's
- *   encap callbacks are cleared.
+ * - struct l2sec_sock belongs to its socket from attach until the socket is
+ *   freed (socket.c, top): the encap and GRO hooks are set once and never
+ *   cleared; detaching only sets `detached`.  It holds no reference on the
+ *   socket: the socket is freed after a grace period (SOCK_RCU_FREE), so an
+ *   RCU reader that found a tunnel may use t->lsock->sk.  Each attached
+ *   socket pins the module.
  * - A session's addresses are an immutable struct l2sec_addrs published by
  *   rcu_assign_pointer; SESSION_SET builds a new one and frees the old one
  *   after a grace period.  A transmit lookup that races with a change may
@@ -26,7 +29,8 @@
  * - The namespace's device pointer (l2sec_net::dev) is written under RTNL
  *   (newlink/dellink) and read under RCU.
  * - Tunnel binding (bound, bind_mark, sa) is written under tunnel->sa_lock
- *   (a spinlock, BH-safe: the first packet binds from softirq); the fast
+ *   (a spinlock, BH-safe: the first packet binds from softirq; bind_mark
+ *   with WRITE_ONCE); the fast
  *   path reads `bound` with smp_load_acquire and then bind_mark, and
  *   sa_seen, sa_spi and sa_ports with READ_ONCE: it takes the lock only
  *   when the packet's SA differs from the one recorded in `sa` (the first
@@ -46,6 +50,7 @@
 #include <linux/in6.h>
 #include <linux/netdevice.h>
 #include <net/gro_cells.h>
+#include <net/dst_cache.h>
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
 
@@ -129,7 +134,7 @@ struct l2sec_tables {
 struct l2sec_net {
 	struct net *net;
 	struct mutex lock;		/* writers of everything below */
-	struct l2sec_tables *tables;	/* allocated at init, freed at exit */
+	struct l2sec_tables *tables;	/* at the first SOCK_ADD (table.c) */
 	struct list_head socks;		/* l2sec_sock.node, RCU list */
 	struct net_device __rcu *dev;	/* RTNL writes, RCU reads */
 	u32 next_sock_id;		/* under lock */
@@ -140,18 +145,25 @@ struct l2sec_net {
 
 struct l2sec_sock {
 	struct list_head node;		/* in l2sec_net.socks */
-	struct rcu_head rcu;
 	struct l2sec_net *ln;
-	struct sock *sk;		/* reference held */
+	struct sock *sk;		/* owns us; no reference held */
 	u32 id;
 	u16 family;			/* sk->sk_family */
 	bool require_ipsec;
 	bool bypass;			/* we installed the input policy bypass */
-	bool accept_l4;			/* we let GSO UDP through to encap_rcv */
+	bool detached;			/* WRITE_ONCE under ln->lock, READ_ONCE */
+	void (*sk_destruct)(struct sock *sk);	/* the socket's own, chained */
 	unsigned int n_tunnels;		/* under ln->lock */
 };
 
-/* Where a tunnel sends to; immutable once published, freed by kfree_rcu. */
+/*
+ * Where and how a tunnel sends: immutable once published (but for the
+ * cache), replaced as a whole by TUNNEL_SET, freed after a grace period
+ * (l2sec_endpoint_free_rcu).  The route of the latest transmit (an xfrm
+ * bundle with IPsec) is cached per CPU with the endpoint, so that a cached
+ * route always belongs to the peer and mark it was looked up for;
+ * dst_check drops it on route and policy changes and when its SA goes.
+ */
 struct l2sec_endpoint {
 	struct rcu_head rcu;
 	u16 family;			/* of peer and local */
@@ -159,6 +171,8 @@ struct l2sec_endpoint {
 	union l2sec_addr peer;
 	union l2sec_addr local;		/* zero: socket's or route's choice */
 	bool has_local;
+	u32 out_mark;			/* the outbound SA's mark */
+	struct dst_cache dst_cache;
 };
 
 struct l2sec_tunnel {
@@ -170,12 +184,14 @@ struct l2sec_tunnel {
 	u16 peer_id;			/* written under lock, READ_ONCE */
 	struct l2sec_endpoint __rcu *ep;	/* replaced as a whole */
 	bool require_ipsec;
-	u32 out_mark;			/* READ_ONCE */
 	unsigned int n_sessions;	/* under ln->lock */
+
+	spinlock_t ntf_lock;		/* orders NTF_BOUND before NTF_DEL */
+	bool ntf_dead;			/* under ntf_lock: NTF_DEL sent */
 
 	spinlock_t sa_lock;		/* writers of bound, bind_mark, sa */
 	int bound;			/* smp_store_release after bind_mark */
-	u32 bind_mark;
+	u32 bind_mark;			/* WRITE_ONCE under sa_lock */
 	bool sa_seen;
 	u32 sa_spi;			/* sa.spi and (encap sport << 16 | dport), */
 	u32 sa_ports;			/* WRITE_ONCE under sa_lock, for the fast path */
@@ -195,6 +211,8 @@ struct l2sec_addr_node {
 struct l2sec_addrs {
 	struct rcu_head rcu;
 	bool has4;
+	bool has_ifid;
+	u8 ifid[8];			/* the client's IPv6CP interface identifier */
 	u8 n6;
 	struct l2sec_addr_node a4;
 	struct l2sec_addr_node a6[L2SEC_MAX_IPV6_PREFIXES];
@@ -238,7 +256,7 @@ void l2sec_notify_session(struct l2sec_net *ln, const struct l2sec_session *s,
 /* device.c */
 int l2sec_link_init(void);
 void l2sec_link_exit(void);
-void l2sec_dev_net_exit(struct l2sec_net *ln);
+void l2sec_dev_net_exit(struct l2sec_net *ln, struct list_head *devs);
 
 /* socket.c */
 struct l2sec_sock *l2sec_sock_add(struct l2sec_net *ln, int fd, bool require_ipsec,
@@ -248,13 +266,16 @@ void l2sec_sock_del(struct l2sec_sock *ls);
 void l2sec_sock_del_all(struct l2sec_net *ln);
 
 /* table.c */
-int l2sec_tables_init(struct l2sec_net *ln);
+int l2sec_tables_get(struct l2sec_net *ln);
 void l2sec_tables_free(struct l2sec_net *ln);
 struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id);
 struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 sid);
 struct l2sec_session *l2sec_session_by_addr4(struct l2sec_net *ln, __be32 daddr);
 struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
 					     const struct in6_addr *daddr);
+struct l2sec_endpoint *l2sec_endpoint_alloc(const struct l2sec_endpoint *from);
+void l2sec_endpoint_free(struct l2sec_endpoint *ep);
+void l2sec_endpoint_free_rcu(struct l2sec_endpoint *ep);
 struct l2sec_tunnel *l2sec_tunnel_alloc(void);
 void l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t);
 void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify);
@@ -265,7 +286,6 @@ void l2sec_session_del(struct l2sec_net *ln, struct l2sec_session *s, bool notif
 void l2sec_session_free(struct l2sec_session *s);
 int l2sec_session_set_addrs(struct l2sec_net *ln, struct l2sec_session *s,
 			    struct l2sec_addrs *addrs, struct netlink_ext_ack *extack);
-bool l2sec_addrs_match6(const struct l2sec_addrs *a, const struct in6_addr *src);
 void l2sec_bump_gen(struct l2sec_net *ln);
 
 /* recv.c */
@@ -286,6 +306,7 @@ void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st, enum l2sec_drop_reas
 void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int pkts,
 		     unsigned int len, bool rx);
 void l2sec_count_to_daemon(struct l2sec_pcpu_stats __percpu *st);
+void l2sec_kfree_skb(struct sk_buff *skb, enum l2sec_drop_reason r);
 void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts,
 		      unsigned int len, bool rx);
 void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts, bool rx);

@@ -4,8 +4,9 @@
  *
  * Exit order matters: the netlink family goes first (no new objects), then
  * the link type (devices deleted under RTNL), then the per-namespace state,
- * which detaches every socket still handed to us and frees all tunnels and
- * sessions; rcu_barrier() waits for their call_rcu frees.
+ * which frees all tunnels and sessions; rcu_barrier() waits for their
+ * call_rcu frees and for the destructors of sockets that were handed to us
+ * (each attached socket pins the module: socket.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,7 +25,6 @@ atomic_t l2sec_live_objects = ATOMIC_INIT(0);
 static int __net_init l2sec_net_init(struct net *net)
 {
 	struct l2sec_net *ln = l2sec_pernet(net);
-	int err;
 
 	ln->net = net;
 	mutex_init(&ln->lock);
@@ -34,47 +34,57 @@ static int __net_init l2sec_net_init(struct net *net)
 	atomic_set(&ln->n_socks, 0);
 	atomic_set(&ln->n_tunnels, 0);
 	atomic_set(&ln->n_sessions, 0);
+	/* the object tables come with the first socket (table.c) */
 	ln->stats = netdev_alloc_pcpu_stats(struct l2sec_pcpu_stats);
-	if (!ln->stats)
-		return -ENOMEM;
-	err = l2sec_tables_init(ln);
-	if (err) {
-		free_percpu(ln->stats);
-		return err;
-	}
-	return 0;
+	return ln->stats ? 0 : -ENOMEM;
 }
 
-static void __net_exit l2sec_net_exit(struct net *net)
+/*
+ * Namespaces die in batches: each one's device is queued for one
+ * unregister_netdevice_many() under one RTNL, and one grace period covers
+ * them all before their tables are freed.
+ */
+static void __net_exit l2sec_net_exit_batch(struct list_head *net_list)
 {
-	struct l2sec_net *ln = l2sec_pernet(net);
+	struct l2sec_net *ln;
+	struct net *net;
+	LIST_HEAD(devs);
 
-	/*
-	 * Sockets handed over by a daemon of this namespace are normally closed
-	 * already (a user socket pins its namespace); on module unload they may
-	 * still be open: detach them (which frees their tunnels and sessions).
-	 */
-	mutex_lock(&ln->lock);
-	l2sec_sock_del_all(ln);
-	mutex_unlock(&ln->lock);
+	list_for_each_entry(net, net_list, exit_list) {
+		ln = l2sec_pernet(net);
+		/*
+		 * Sockets handed over by a daemon of this namespace are closed
+		 * already (a user socket pins its namespace, an attached one
+		 * the module): this finds none; it stays for the invariant.
+		 */
+		mutex_lock(&ln->lock);
+		l2sec_sock_del_all(ln);
+		mutex_unlock(&ln->lock);
+	}
 	/* pernet device exits run before the core deletes rtnl_link devices */
-	l2sec_dev_net_exit(ln);
+	rtnl_lock();
+	list_for_each_entry(net, net_list, exit_list)
+		l2sec_dev_net_exit(l2sec_pernet(net), &devs);
+	unregister_netdevice_many(&devs);
+	rtnl_unlock();
 
-	WARN_ON(atomic_read(&ln->n_sessions));
-	WARN_ON(atomic_read(&ln->n_tunnels));
-	WARN_ON(atomic_read(&ln->n_socks));
-	WARN_ON(rcu_access_pointer(ln->dev));
-
-	/* Readers of the tables are gone with the sockets and the device. */
+	/* Readers of the tables are gone with the sockets and the devices. */
 	synchronize_rcu();
-	l2sec_tables_free(ln);
-	free_percpu(ln->stats);
-	mutex_destroy(&ln->lock);
+	list_for_each_entry(net, net_list, exit_list) {
+		ln = l2sec_pernet(net);
+		WARN_ON(atomic_read(&ln->n_sessions));
+		WARN_ON(atomic_read(&ln->n_tunnels));
+		WARN_ON(atomic_read(&ln->n_socks));
+		WARN_ON(rcu_access_pointer(ln->dev));
+		l2sec_tables_free(ln);
+		free_percpu(ln->stats);
+		mutex_destroy(&ln->lock);
+	}
 }
 
 static struct pernet_operations l2sec_net_ops = {
 	.init = l2sec_net_init,
-	.exit = l2sec_net_exit,
+	.exit_batch = l2sec_net_exit_batch,
 	.id = &l2sec_net_id,
 	.size = sizeof(struct l2sec_net),
 };

@@ -24,8 +24,9 @@ static struct genl_family l2sec_family;
 
 enum { L2SEC_MCGRP_EVENTS_ID };
 
+/* Notifications carry what GET replies carry: CAP_NET_ADMIN to listen. */
 static const struct genl_multicast_group l2sec_mcgrps[] = {
-	[L2SEC_MCGRP_EVENTS_ID] = { .name = L2SEC_MCGRP_EVENTS },
+	[L2SEC_MCGRP_EVENTS_ID] = L2SEC_COMPAT_MCGRP_ADMIN(L2SEC_MCGRP_EVENTS),
 };
 
 /* --- policies, one per command ------------------------------------------- */
@@ -93,6 +94,7 @@ static const struct nla_policy l2sec_session_new_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_STATE] = L2SEC_POL_BOOL,
 	[L2SEC_A_IPV4] = L2SEC_POL_ADDR4,
 	[L2SEC_A_IPV6_PREFIX] = NLA_POLICY_NESTED(l2sec_pfx_policy),
+	[L2SEC_A_IPV6_IFID] = NLA_POLICY_EXACT_LEN(8),
 };
 
 static const struct nla_policy l2sec_session_set_policy[L2SEC_A_MAX + 1] = {
@@ -102,6 +104,7 @@ static const struct nla_policy l2sec_session_set_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_STATE] = L2SEC_POL_BOOL,
 	[L2SEC_A_IPV4] = L2SEC_POL_ADDR4,
 	[L2SEC_A_IPV6_PREFIX] = NLA_POLICY_NESTED(l2sec_pfx_policy),
+	[L2SEC_A_IPV6_IFID] = NLA_POLICY_EXACT_LEN(8),
 	[L2SEC_A_CLEAR_ADDRS] = L2SEC_POL_ONE,
 };
 
@@ -201,7 +204,7 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 	const struct l2sec_endpoint *ep;
 	struct l2sec_sa_info sa;
 	bool bound, sa_seen;
-	u32 bind_mark;
+	u32 bind_mark, out_mark;
 
 	if (!hdr)
 		return -EMSGSIZE;
@@ -236,10 +239,11 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 		rcu_read_unlock();
 		goto err;
 	}
+	out_mark = ep->out_mark;
 	rcu_read_unlock();
 	if (nla_put_u16(msg, L2SEC_A_PEER_TUNNEL_ID, READ_ONCE(t->peer_id)) ||
 	    nla_put_u8(msg, L2SEC_A_REQUIRE_IPSEC, t->require_ipsec) ||
-	    nla_put_u32(msg, L2SEC_A_OUT_MARK, READ_ONCE(t->out_mark)) ||
+	    nla_put_u32(msg, L2SEC_A_OUT_MARK, out_mark) ||
 	    nla_put_u8(msg, L2SEC_A_BOUND, bound) ||
 	    nla_put_u32(msg, L2SEC_A_SESSION_COUNT, t->n_sessions))
 		goto err;
@@ -264,6 +268,8 @@ static int l2sec_put_addrs(struct sk_buff *msg, const struct l2sec_addrs *a)
 	int i;
 
 	if (a->has4 && nla_put_in_addr(msg, L2SEC_A_IPV4, a->a4.addr.a4))
+		return -EMSGSIZE;
+	if (a->has_ifid && nla_put(msg, L2SEC_A_IPV6_IFID, sizeof(a->ifid), a->ifid))
 		return -EMSGSIZE;
 	for (i = 0; i < a->n6; i++) {
 		nest = nla_nest_start(msg, L2SEC_A_IPV6_PREFIX);
@@ -358,18 +364,34 @@ void l2sec_notify_sock_del(struct l2sec_net *ln, const struct l2sec_sock *ls)
 void l2sec_notify_tunnel(struct l2sec_net *ln, struct l2sec_tunnel *t,
 			 u8 cmd, gfp_t gfp)
 {
-	struct sk_buff *msg;
+	struct sk_buff *msg = NULL;
 
-	if (!l2sec_listeners(ln))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
-	if (!msg)
-		return;
-	if (l2sec_fill_tunnel(msg, t, 0, 0, 0, cmd, false, NULL)) {
-		nlmsg_free(msg);
+	if (l2sec_listeners(ln)) {
+		msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+		if (msg && l2sec_fill_tunnel(msg, t, 0, 0, 0, cmd, false, NULL)) {
+			nlmsg_free(msg);
+			msg = NULL;
+		}
+	}
+	if (cmd != L2SEC_CMD_TUNNEL_NTF_BOUND && cmd != L2SEC_CMD_TUNNEL_NTF_DEL) {
+		if (msg)
+			l2sec_multicast(ln, msg, gfp);
 		return;
 	}
-	l2sec_multicast(ln, msg, gfp);
+	/*
+	 * A softirq's BOUND and the deleting handler's DEL of one tunnel are
+	 * ordered by ntf_lock and ntf_dead: BOUND goes out before DEL, or not
+	 * at all.
+	 */
+	spin_lock_bh(&t->ntf_lock);
+	if (cmd == L2SEC_CMD_TUNNEL_NTF_DEL)
+		t->ntf_dead = true;
+	if (msg && !(cmd == L2SEC_CMD_TUNNEL_NTF_BOUND && t->ntf_dead)) {
+		l2sec_multicast(ln, msg, GFP_ATOMIC);
+		msg = NULL;
+	}
+	spin_unlock_bh(&t->ntf_lock);
+	nlmsg_free(msg);
 }
 
 void l2sec_notify_session(struct l2sec_net *ln, const struct l2sec_session *s,
@@ -595,7 +617,7 @@ static int l2sec_parse_endpoint(struct genl_info *info, struct l2sec_endpoint *e
 static void l2sec_tunnel_bind(struct l2sec_tunnel *t, bool bind, u32 mark)
 {
 	spin_lock_bh(&t->sa_lock);
-	t->bind_mark = mark;
+	WRITE_ONCE(t->bind_mark, mark);
 	smp_store_release(&t->bound, bind);
 	if (!bind)
 		WRITE_ONCE(t->sa_seen, false);
@@ -622,10 +644,10 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	id = nla_get_u16(a[L2SEC_A_TUNNEL_ID]);
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	ep = l2sec_endpoint_alloc(NULL);
 	t = l2sec_tunnel_alloc();
 	if (!ep || !t) {
-		kfree(ep);
+		l2sec_endpoint_free(ep);
 		if (t)
 			l2sec_tunnel_free(t);
 		return -ENOMEM;
@@ -658,10 +680,10 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	t->id = id;
 	t->peer_id = nla_get_u16(a[L2SEC_A_PEER_TUNNEL_ID]);
 	t->lsock = ls;
+	if (a[L2SEC_A_OUT_MARK])
+		ep->out_mark = nla_get_u32(a[L2SEC_A_OUT_MARK]);
 	RCU_INIT_POINTER(t->ep, ep);
 	ep = NULL;
-	if (a[L2SEC_A_OUT_MARK])
-		t->out_mark = nla_get_u32(a[L2SEC_A_OUT_MARK]);
 	if (a[L2SEC_A_BIND_MARK]) {
 		t->bind_mark = nla_get_u32(a[L2SEC_A_BIND_MARK]);
 		t->bound = 1;
@@ -694,7 +716,7 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2sec_net *ln = l2sec_info_ln(info);
 	struct nlattr **a = info->attrs;
-	struct l2sec_endpoint *ep, *old;
+	struct l2sec_endpoint *ep = NULL, *old;
 	struct l2sec_tunnel *t;
 	int err = 0;
 
@@ -704,9 +726,6 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "bind and unbind at once");
 		return -EINVAL;
 	}
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
-	if (!ep)
-		return -ENOMEM;
 	mutex_lock(&ln->lock);
 	t = l2sec_nl_find_tunnel(ln, info);
 	if (!t) {
@@ -715,9 +734,12 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	old = rcu_dereference_protected(t->ep, lockdep_is_held(&ln->lock));
 	if (a[L2SEC_A_PEER_ADDR4] || a[L2SEC_A_PEER_ADDR6] || a[L2SEC_A_PEER_PORT] ||
-	    a[L2SEC_A_LOCAL_ADDR4] || a[L2SEC_A_LOCAL_ADDR6]) {
+	    a[L2SEC_A_LOCAL_ADDR4] || a[L2SEC_A_LOCAL_ADDR6] || a[L2SEC_A_OUT_MARK]) {
 		/* start from the current endpoint, override what is given */
-		*ep = *old;
+		err = -ENOMEM;
+		ep = l2sec_endpoint_alloc(old);
+		if (!ep)
+			goto out;
 		if (a[L2SEC_A_PEER_ADDR4] || a[L2SEC_A_PEER_ADDR6]) {
 			ep->has_local = false;
 			memset(&ep->local, 0, sizeof(ep->local));
@@ -725,14 +747,14 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		err = l2sec_parse_endpoint(info, ep, t->lsock);
 		if (err)
 			goto out;
+		if (a[L2SEC_A_OUT_MARK])
+			ep->out_mark = nla_get_u32(a[L2SEC_A_OUT_MARK]);
 		rcu_assign_pointer(t->ep, ep);
-		kfree_rcu(old, rcu);
+		l2sec_endpoint_free_rcu(old);
 		ep = NULL;
 	}
 	if (a[L2SEC_A_PEER_TUNNEL_ID])
 		WRITE_ONCE(t->peer_id, nla_get_u16(a[L2SEC_A_PEER_TUNNEL_ID]));
-	if (a[L2SEC_A_OUT_MARK])
-		WRITE_ONCE(t->out_mark, nla_get_u32(a[L2SEC_A_OUT_MARK]));
 	if (a[L2SEC_A_BIND_MARK])
 		l2sec_tunnel_bind(t, true, nla_get_u32(a[L2SEC_A_BIND_MARK]));
 	if (a[L2SEC_A_UNBIND])
@@ -742,7 +764,7 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	err = l2sec_reply_tunnel(info, t, L2SEC_CMD_TUNNEL_GET);
 out:
 	mutex_unlock(&ln->lock);
-	kfree(ep);
+	l2sec_endpoint_free(ep);
 	return err;
 }
 
@@ -792,6 +814,8 @@ static int l2sec_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb
 		sock_id = nla_get_u32(attrs[L2SEC_A_SOCK_ID]);
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen + 1;
+	if (!ln->tables)	/* no socket yet: nothing */
+		goto out;
 	for (b = cb->args[0]; b < ARRAY_SIZE(ln->tables->tunnels); b++) {
 		idx = 0;
 		hlist_for_each_entry(t, &ln->tables->tunnels[b], hnode) {
@@ -828,7 +852,8 @@ static struct l2sec_addrs *l2sec_parse_addrs(struct genl_info *info, bool *given
 	struct nlattr *nla;
 	int rem, err;
 
-	*given = info->attrs[L2SEC_A_IPV4] || info->attrs[L2SEC_A_IPV6_PREFIX];
+	*given = info->attrs[L2SEC_A_IPV4] || info->attrs[L2SEC_A_IPV6_PREFIX] ||
+		 info->attrs[L2SEC_A_IPV6_IFID];
 	if (!*given)
 		return NULL;
 	addrs = kzalloc(sizeof(*addrs), GFP_KERNEL);
@@ -845,6 +870,10 @@ static struct l2sec_addrs *l2sec_parse_addrs(struct genl_info *info, bool *given
 			err = -EINVAL;
 			goto err;
 		}
+	}
+	if (info->attrs[L2SEC_A_IPV6_IFID]) {
+		addrs->has_ifid = true;
+		nla_memcpy(addrs->ifid, info->attrs[L2SEC_A_IPV6_IFID], sizeof(addrs->ifid));
 	}
 	/* A_IPV6_PREFIX may repeat: walk the whole message, not info->attrs. */
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
@@ -973,7 +1002,8 @@ static int l2sec_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, L2SEC_A_TUNNEL_ID) ||
 	    GENL_REQ_ATTR_CHECK(info, L2SEC_A_SESSION_ID))
 		return -EINVAL;
-	if (a[L2SEC_A_CLEAR_ADDRS] && (a[L2SEC_A_IPV4] || a[L2SEC_A_IPV6_PREFIX])) {
+	if (a[L2SEC_A_CLEAR_ADDRS] &&
+	    (a[L2SEC_A_IPV4] || a[L2SEC_A_IPV6_PREFIX] || a[L2SEC_A_IPV6_IFID])) {
 		NL_SET_ERR_MSG(info->extack, "clear and set addresses at once");
 		return -EINVAL;
 	}
@@ -1071,6 +1101,8 @@ static int l2sec_nl_session_dump(struct sk_buff *skb, struct netlink_callback *c
 		}
 		goto out;
 	}
+	if (!ln->tables)
+		goto out;
 	for (b = cb->args[0]; b < ARRAY_SIZE(ln->tables->sessions); b++) {
 		idx = 0;
 		hlist_for_each_entry(s, &ln->tables->sessions[b], hnode) {
@@ -1136,13 +1168,18 @@ err:
 	.flags = (_flags),					\
 }
 
+/*
+ * Every command, GET and dumps included, needs CAP_NET_ADMIN in the user
+ * namespace owning the network namespace: replies name clients' addresses,
+ * SAs and counters (as l2tp and WireGuard).
+ */
 static const struct genl_ops l2sec_ops[] = {
 	L2SEC_OP(L2SEC_CMD_SOCK_ADD, l2sec_nl_sock_add, NULL,
 		 l2sec_sock_add_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SOCK_DEL, l2sec_nl_sock_del, NULL,
 		 l2sec_sock_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SOCK_GET, l2sec_nl_sock_get, l2sec_nl_sock_dump,
-		 l2sec_sock_id_policy, 0),
+		 l2sec_sock_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_TUNNEL_NEW, l2sec_nl_tunnel_new, NULL,
 		 l2sec_tunnel_new_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_TUNNEL_SET, l2sec_nl_tunnel_set, NULL,
@@ -1150,7 +1187,7 @@ static const struct genl_ops l2sec_ops[] = {
 	L2SEC_OP(L2SEC_CMD_TUNNEL_DEL, l2sec_nl_tunnel_del, NULL,
 		 l2sec_tunnel_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_TUNNEL_GET, l2sec_nl_tunnel_get, l2sec_nl_tunnel_dump,
-		 l2sec_tunnel_get_policy, 0),
+		 l2sec_tunnel_get_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SESSION_NEW, l2sec_nl_session_new, NULL,
 		 l2sec_session_new_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SESSION_SET, l2sec_nl_session_set, NULL,
@@ -1158,9 +1195,9 @@ static const struct genl_ops l2sec_ops[] = {
 	L2SEC_OP(L2SEC_CMD_SESSION_DEL, l2sec_nl_session_del, NULL,
 		 l2sec_session_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SESSION_GET, l2sec_nl_session_get, l2sec_nl_session_dump,
-		 l2sec_session_id_policy, 0),
+		 l2sec_session_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_STATS_GET, l2sec_nl_stats_get, NULL,
-		 l2sec_empty_policy, 0),
+		 l2sec_empty_policy, GENL_UNS_ADMIN_PERM),
 };
 
 static struct genl_family l2sec_family __ro_after_init = {

@@ -152,7 +152,7 @@ static bool l2sec_sa_check(struct l2sec_net *ln, struct l2sec_tunnel *t,
 	}
 	spin_lock(&t->sa_lock);
 	if (!t->bound) {
-		t->bind_mark = sa->mark;
+		WRITE_ONCE(t->bind_mark, sa->mark);
 		smp_store_release(&t->bound, 1);
 		newly = true;
 	} else if (t->bind_mark != sa->mark) {
@@ -202,9 +202,29 @@ static int l2sec_parse_ppp(struct sk_buff *skb, unsigned int *off, u16 *proto)
 	return 0;
 }
 
-/* Checks the inner IP header at @off against the session's addresses. */
-static enum l2sec_drop_reason l2sec_check_inner(struct sk_buff *skb, unsigned int off,
-						u16 proto, const struct l2sec_session *s)
+/*
+ * Is @src the session's own link-local address?  With the interface
+ * identifier IPv6CP gave the client (A_IPV6_IFID), only fe80::IFID; a session
+ * without one accepts any link-local source (a daemon that does not pass it).
+ */
+static bool l2sec_linklocal_ok(const struct l2sec_addrs *a, const struct in6_addr *src)
+{
+	if (!a || !a->has_ifid)
+		return true;
+	return src->s6_addr32[0] == htonl(0xfe800000) && !src->s6_addr32[1] &&
+	       !memcmp(&src->s6_addr[8], a->ifid, sizeof(a->ifid));
+}
+
+/*
+ * Checks the inner IP header at @off against the session's addresses.  An
+ * IPv6 source must be in one of the session's prefixes, and no other session
+ * may hold a longer one holding it: session addresses may nest (a /128 inside
+ * another session's /64), and the source check is the transmit lookup's
+ * longest match, so neither session can send as the other.
+ */
+static enum l2sec_drop_reason l2sec_check_inner(struct l2sec_net *ln, struct sk_buff *skb,
+						unsigned int off, u16 proto,
+						const struct l2sec_session *s)
 {
 	const struct l2sec_addrs *a = rcu_dereference(s->addrs);
 
@@ -220,6 +240,7 @@ static enum l2sec_drop_reason l2sec_check_inner(struct sk_buff *skb, unsigned in
 			return L2SEC_DROP_SPOOF;
 	} else {
 		const struct ipv6hdr *ip6h;
+		int type;
 
 		if (!pskb_may_pull(skb, off + sizeof(*ip6h)))
 			return L2SEC_DROP_MALFORMED;
@@ -227,14 +248,18 @@ static enum l2sec_drop_reason l2sec_check_inner(struct sk_buff *skb, unsigned in
 		if (ip6h->version != 6)
 			return L2SEC_DROP_MALFORMED;
 		/*
-		 * Link-local sources are accepted from any session: IPv6CP
-		 * negotiates only the interface identifier, and router
-		 * solicitations come from fe80::/64 before a prefix is known.
+		 * Link-local sources: IPv6CP negotiates only the interface
+		 * identifier, and router solicitations come from fe80::/64
+		 * before a prefix is known.
 		 */
-		if (!ipv6_addr_type(&ip6h->saddr) ||
-		    (!(ipv6_addr_type(&ip6h->saddr) & IPV6_ADDR_LINKLOCAL) &&
-		     (!a || !l2sec_addrs_match6(a, &ip6h->saddr))))
+		type = ipv6_addr_type(&ip6h->saddr);
+		if (type & IPV6_ADDR_LINKLOCAL) {
+			if (!l2sec_linklocal_ok(a, &ip6h->saddr))
+				return L2SEC_DROP_SPOOF;
+		} else if (!type || !a ||
+			   l2sec_session_by_addr6(ln, &ip6h->saddr) != s) {
 			return L2SEC_DROP_SPOOF;
+		}
 	}
 	return __L2SEC_DROP_MAX;	/* no drop */
 }
@@ -305,6 +330,13 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!ls)
 		return 1;
 	ln = ls->ln;
+	if (unlikely(READ_ONCE(ls->detached))) {
+		/* handed back (socket.c): plain UDP for its owner */
+		if (!skb_is_gso(skb))
+			return 1;
+		why = L2SEC_DROP_NO_SESSION;	/* merged before the detach */
+		goto drop;
+	}
 
 	ipsec = l2sec_esp_transport(skb, &sa);
 	if (ls->require_ipsec && !ipsec) {
@@ -347,7 +379,7 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		why = L2SEC_DROP_NOT_UP;
 		goto drop;
 	}
-	why = l2sec_check_inner(skb, h.off, proto, s);
+	why = l2sec_check_inner(ln, skb, h.off, proto, s);
 	if (why != __L2SEC_DROP_MAX)
 		goto drop;
 	dev = rcu_dereference(ln->dev);
@@ -386,9 +418,9 @@ drop:
 	if (t)
 		l2sec_count_drop(t->stats, why, segs, true);
 	l2sec_count_drop(ln->stats, why, segs, true);
-	net_dbg_ratelimited("l2sec: rx drop (%s): tunnel %u session %u\n",
+	net_dbg_ratelimited("rx drop (%s): tunnel %u session %u\n",
 			    l2sec_drop_names[why], t ? t->id : 0, s ? s->id : 0);
-	kfree_skb(skb);
+	l2sec_kfree_skb(skb, why);
 	return 0;
 }
 

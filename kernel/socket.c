@@ -4,21 +4,35 @@
  * (encap_rcv = l2sec_encap_rcv, GRO through gro.c), install the input policy
  * bypass, detach.
  *
- * Lifetime: the module holds a reference on the struct sock, not on the
- * file.  Detach happens (under ln->lock) on SOCK_DEL, when the daemon closes
- * the socket (encap_destroy, process context, no socket lock held), and at
- * namespace exit / module unload.  Detach clears sk_user_data and the encap
- * callbacks, waits for a grace period (encap_rcv and GRO run under RCU), then
- * drops the reference.
+ * Lifetime (why the hooks never change on a live socket): udp.c and
+ * udp_offload.c read encap_rcv, gro_receive and gro_complete locklessly, some
+ * twice (a test, then the call), in softirq on any CPU, for as long as socket
+ * lookups can find the socket; and udp_destroy_sock() calls encap_destroy
+ * before the socket is unhashed.  Clearing a hook on a hashed socket can make
+ * NAPI call NULL, complete a held merged packet as plain UDP, or hand one to
+ * the daemon as one datagram.  So:
  *
- * Known limit: udp_destroy_sock() reads encap_destroy and calls it without
- * RCU or a module reference; a socket closed at the very moment the module
- * is being unloaded could call into freed module text.  Mainline l2tp has the
- * same window.
+ * - Attach sets the hooks once (gro_complete before gro_receive) and they
+ *   stay until the socket is freed.  struct l2sec_sock is the socket's
+ *   sk_user_data for the same time: it belongs to the socket, not to the
+ *   namespace's list.
+ * - Detach (SOCK_DEL, encap_destroy at close, namespace exit) deletes the
+ *   tunnels, takes the socket off ln->socks and sets ls->detached: from then
+ *   on gro_receive merges nothing and encap_rcv passes plain datagrams to the
+ *   socket's owner and drops (counted) what GRO merged before.  A detached
+ *   socket cannot be handed over again.
+ * - The socket is freed after an RCU grace period (UDP sockets are
+ *   SOCK_RCU_FREE, checked at attach), and its destructor, which we chain,
+ *   frees ls then.  No softirq can still be in a hook by then.
+ * - Each attached socket holds a reference on this module, released in that
+ *   destructor: rmmod fails while a socket has the hooks.  The destructor
+ *   runs from an RCU callback, and module exit's rcu_barrier() waits for it
+ *   to return.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/file.h>
+#include <linux/module.h>
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/xfrm.h>
@@ -77,11 +91,25 @@ static int l2sec_sock_check(struct l2sec_net *ln, struct sock *sk,
 		NL_SET_ERR_MSG(extack, "socket belongs to another network namespace");
 		return -EINVAL;
 	}
-	if (!inet_sk(sk)->inet_num) {
+	if (!inet_sk(sk)->inet_num || !sock_flag(sk, SOCK_RCU_FREE)) {
 		NL_SET_ERR_MSG(extack, "socket is not bound");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * The socket's destructor, from an RCU callback after the socket was unhashed
+ * and closed (see the top of the file): no hook can run any more.
+ */
+static void l2sec_sk_destruct(struct sock *sk)
+{
+	struct l2sec_sock *ls = rcu_dereference_protected(__sk_user_data(sk), 1);
+
+	ls->sk_destruct(sk);
+	kfree(ls);
+	atomic_dec(&l2sec_live_objects);
+	module_put(THIS_MODULE);
 }
 
 /* Makes @ls the encap user of its socket; -EBUSY if someone else is. */
@@ -92,7 +120,6 @@ static int l2sec_sock_attach(struct l2sec_sock *ls, struct socket *sock,
 		.sk_user_data = ls,
 		.encap_type = UDP_ENCAP_L2TPINUDP,
 		.encap_rcv = l2sec_encap_rcv,
-		.gro_receive = l2sec_gro_receive,
 		.gro_complete = l2sec_gro_complete,
 		.encap_destroy = l2sec_encap_destroy,
 	};
@@ -104,8 +131,13 @@ static int l2sec_sock_attach(struct l2sec_sock *ls, struct socket *sock,
 	if (sk->sk_user_data || udp_sk(sk)->encap_type) {
 		err = -EBUSY;
 		NL_SET_ERR_MSG(extack, "socket is already in use by a UDP tunnel");
+	} else if (!try_module_get(THIS_MODULE)) {
+		err = -ENODEV;
 	} else {
+		atomic_inc(&l2sec_live_objects);
 		rcu_assign_sk_user_data(sk, ls);
+		ls->sk_destruct = sk->sk_destruct;
+		sk->sk_destruct = l2sec_sk_destruct;
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
 	if (!err) {
@@ -115,31 +147,18 @@ static int l2sec_sock_attach(struct l2sec_sock *ls, struct socket *sock,
 		 * SKB_GSO_UDP_L4: without this udp.c would cut it apart again
 		 * before encap_rcv (udp_unexpected_gso).  GSO UDP without the
 		 * tunnel bits is still cut apart: it did not come through
-		 * gro.c.  Not frag_list GSO, which gro.c never makes.
+		 * gro.c.  Not frag_list GSO, which gro.c never makes.  Set for
+		 * the socket's life, as the hooks.
 		 */
-		if (!udp_test_bit(ACCEPT_L4, sk)) {
-			udp_set_bit(ACCEPT_L4, sk);
-			ls->accept_l4 = true;
-		}
+		udp_set_bit(ACCEPT_L4, sk);
+		/*
+		 * Last, so that what gro_receive merges finds gro_complete set
+		 * (setup_udp_tunnel_sock would set gro_receive first).
+		 */
+		smp_store_release(&udp_sk(sk)->gro_receive, l2sec_gro_receive);
 	}
 	release_sock(sk);
 	return err;
-}
-
-static void l2sec_sock_detach(struct l2sec_sock *ls)
-{
-	struct sock *sk = ls->sk;
-
-	write_lock_bh(&sk->sk_callback_lock);
-	rcu_assign_sk_user_data(sk, NULL);
-	WRITE_ONCE(udp_sk(sk)->encap_rcv, NULL);
-	WRITE_ONCE(udp_sk(sk)->gro_receive, NULL);
-	WRITE_ONCE(udp_sk(sk)->gro_complete, NULL);
-	WRITE_ONCE(udp_sk(sk)->encap_destroy, NULL);
-	WRITE_ONCE(udp_sk(sk)->encap_type, 0);
-	if (ls->accept_l4)
-		udp_clear_bit(ACCEPT_L4, sk);
-	write_unlock_bh(&sk->sk_callback_lock);
 }
 
 struct l2sec_sock *l2sec_sock_add(struct l2sec_net *ln, int fd, bool require_ipsec,
@@ -158,6 +177,9 @@ struct l2sec_sock *l2sec_sock_add(struct l2sec_net *ln, int fd, bool require_ips
 	err = l2sec_sock_check(ln, sock->sk, extack);
 	if (err)
 		goto err_put;
+	err = l2sec_tables_get(ln);
+	if (err)
+		goto err_put;
 	err = -ENOMEM;
 	ls = kzalloc(sizeof(*ls), GFP_KERNEL);
 	if (!ls)
@@ -169,24 +191,22 @@ struct l2sec_sock *l2sec_sock_add(struct l2sec_net *ln, int fd, bool require_ips
 	err = l2sec_sock_attach(ls, sock, extack);
 	if (err)
 		goto err_free;
+	/* from here on ls belongs to the socket (top of file) */
 	if (require_ipsec) {
 		err = l2sec_sock_bypass(ls->sk, true);
 		if (err) {
 			NL_SET_ERR_MSG(extack,
 				       "cannot install the socket's input policy bypass");
-			l2sec_sock_detach(ls);
-			synchronize_rcu();
-			goto err_free;
+			WRITE_ONCE(ls->detached, true);
+			goto err_put;
 		}
 		ls->bypass = true;
 	}
-	sock_hold(ls->sk);
 	ls->id = ln->next_sock_id++;
 	if (!ls->id)	/* 0 is never an id */
 		ls->id = ln->next_sock_id++;
 	list_add_tail_rcu(&ls->node, &ln->socks);
 	atomic_inc(&ln->n_socks);
-	atomic_inc(&l2sec_live_objects);
 	l2sec_bump_gen(ln);
 	sockfd_put(sock);
 	return ls;
@@ -229,15 +249,11 @@ static void __l2sec_sock_del(struct l2sec_sock *ls, bool closing)
 	list_del_rcu(&ls->node);
 	atomic_dec(&ln->n_socks);
 	l2sec_bump_gen(ln);
-	l2sec_sock_detach(ls);
+	/* the hooks stay; ls is freed with the socket (top of file) */
+	WRITE_ONCE(ls->detached, true);
 	if (ls->bypass && !closing)
 		l2sec_sock_bypass(ls->sk, false);
 	l2sec_notify_sock_del(ln, ls);
-	/* encap_rcv and transmit run under RCU and may still hold ls or sk */
-	synchronize_rcu();
-	sock_put(ls->sk);
-	kfree(ls);
-	atomic_dec(&l2sec_live_objects);
 }
 
 void l2sec_sock_del(struct l2sec_sock *ls)
@@ -258,14 +274,10 @@ void l2sec_sock_del_all(struct l2sec_net *ln)
 static void l2sec_encap_destroy(struct sock *sk)
 {
 	struct l2sec_net *ln = l2sec_pernet(sock_net(sk));
-	struct l2sec_sock *ls;
+	struct l2sec_sock *ls = rcu_dereference_protected(__sk_user_data(sk), 1);
 
 	mutex_lock(&ln->lock);
-	list_for_each_entry(ls, &ln->socks, node) {
-		if (ls->sk == sk) {
-			__l2sec_sock_del(ls, true);
-			break;
-		}
-	}
+	if (!ls->detached)
+		__l2sec_sock_del(ls, true);
 	mutex_unlock(&ln->lock);
 }

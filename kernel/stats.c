@@ -36,6 +36,32 @@ void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int pkts,
 	u64_stats_update_end(&s->syncp);
 }
 
+/*
+ * The kernel's drop reason for each of ours, for drop monitors and the
+ * kfree_skb tracepoint (the counters give ours).
+ */
+static const enum skb_drop_reason l2sec_skb_reasons[__L2SEC_DROP_MAX] = {
+	[L2SEC_DROP_MALFORMED] = SKB_DROP_REASON_INVALID_PROTO,
+	[L2SEC_DROP_NO_IPSEC] = SKB_DROP_REASON_XFRM_POLICY,
+	[L2SEC_DROP_WRONG_SA] = SKB_DROP_REASON_XFRM_POLICY,
+	[L2SEC_DROP_NOT_UP] = SKB_DROP_REASON_NOT_SPECIFIED,
+	[L2SEC_DROP_SPOOF] = SKB_DROP_REASON_IP_RPFILTER,
+	[L2SEC_DROP_NO_DEVICE] = SKB_DROP_REASON_DEV_READY,
+	[L2SEC_DROP_NO_SESSION] = SKB_DROP_REASON_NOT_SPECIFIED,
+	[L2SEC_DROP_NO_ROUTE] = SKB_DROP_REASON_IP_OUTNOROUTES,
+	[L2SEC_DROP_NO_XFRM_ROUTE] = SKB_DROP_REASON_IP_OUTNOROUTES,
+	[L2SEC_DROP_NO_MEM] = SKB_DROP_REASON_NOMEM,
+	[L2SEC_DROP_PROTO] = SKB_DROP_REASON_UNHANDLED_PROTO,
+	[L2SEC_DROP_LOOP] = SKB_DROP_REASON_NOT_SPECIFIED,
+};
+
+/* Frees a packet dropped for @r (counted by the caller). */
+void l2sec_kfree_skb(struct sk_buff *skb, enum l2sec_drop_reason r)
+{
+	kfree_skb_reason(skb, r < __L2SEC_DROP_MAX ? l2sec_skb_reasons[r] :
+			 SKB_DROP_REASON_NOT_SPECIFIED);
+}
+
 void l2sec_count_to_daemon(struct l2sec_pcpu_stats __percpu *st)
 {
 	struct l2sec_pcpu_stats *s = this_cpu_ptr(st);

@@ -21,16 +21,36 @@
 
 #include "internal.h"
 
-int l2sec_tables_init(struct l2sec_net *ln)
+/*
+ * The tables are allocated by the namespace's first SOCK_ADD (a tunnel needs
+ * a socket, a session a tunnel), so that a namespace where l2sec is never
+ * used pays nothing for them, and freed with the namespace.
+ */
+int l2sec_tables_get(struct l2sec_net *ln)
 {
-	ln->tables = kvzalloc(sizeof(*ln->tables), GFP_KERNEL);
-	return ln->tables ? 0 : -ENOMEM;
+	struct l2sec_tables *tb;
+
+	lockdep_assert_held(&ln->lock);
+	if (ln->tables)
+		return 0;
+	tb = kvzalloc(sizeof(*tb), GFP_KERNEL);
+	if (!tb)
+		return -ENOMEM;
+	/* lockless readers (l2sec_tables()) see it initialized */
+	smp_store_release(&ln->tables, tb);
+	return 0;
 }
 
 void l2sec_tables_free(struct l2sec_net *ln)
 {
 	kvfree(ln->tables);
 	ln->tables = NULL;
+}
+
+/* For the lookups, under RCU or ln->lock: NULL before the first socket. */
+static struct l2sec_tables *l2sec_tables(struct l2sec_net *ln)
+{
+	return smp_load_acquire(&ln->tables);
 }
 
 void l2sec_bump_gen(struct l2sec_net *ln)
@@ -63,9 +83,12 @@ static u32 l2sec_addr6_hash(const struct in6_addr *a, u8 plen)
 /* Under RCU or ln->lock. */
 struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id)
 {
+	struct l2sec_tables *tb = l2sec_tables(ln);
 	struct l2sec_tunnel *t;
 
-	hlist_for_each_entry_rcu(t, &ln->tables->tunnels[l2sec_tunnel_hash(id)],
+	if (!tb)
+		return NULL;
+	hlist_for_each_entry_rcu(t, &tb->tunnels[l2sec_tunnel_hash(id)],
 				 hnode, lockdep_is_held(&ln->lock))
 		if (t->id == id)
 			return t;
@@ -75,9 +98,13 @@ struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id)
 /* Under RCU or ln->lock. */
 struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 sid)
 {
-	struct hlist_head *h = &ln->tables->sessions[l2sec_session_hash(tid, sid)];
+	struct l2sec_tables *tb = l2sec_tables(ln);
 	struct l2sec_session *s;
+	struct hlist_head *h;
 
+	if (!tb)
+		return NULL;
+	h = &tb->sessions[l2sec_session_hash(tid, sid)];
 	hlist_for_each_entry_rcu(s, h, hnode, lockdep_is_held(&ln->lock))
 		if (s->id == sid && s->tunnel->id == tid)
 			return s;
@@ -86,9 +113,12 @@ struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 si
 
 static struct l2sec_addr_node *l2sec_addr4_find(struct l2sec_net *ln, __be32 a)
 {
+	struct l2sec_tables *tb = l2sec_tables(ln);
 	struct l2sec_addr_node *n;
 
-	hlist_for_each_entry_rcu(n, &ln->tables->addr4[l2sec_addr4_hash(a)], node,
+	if (!tb)
+		return NULL;
+	hlist_for_each_entry_rcu(n, &tb->addr4[l2sec_addr4_hash(a)], node,
 				 lockdep_is_held(&ln->lock))
 		if (n->addr.a4 == a)
 			return n;
@@ -99,9 +129,13 @@ static struct l2sec_addr_node *l2sec_addr4_find(struct l2sec_net *ln, __be32 a)
 static struct l2sec_addr_node *l2sec_addr6_find(struct l2sec_net *ln,
 						const struct in6_addr *a, u8 plen)
 {
-	struct hlist_head *h = &ln->tables->addr6[l2sec_addr6_hash(a, plen)];
+	struct l2sec_tables *tb = l2sec_tables(ln);
 	struct l2sec_addr_node *n;
+	struct hlist_head *h;
 
+	if (!tb)
+		return NULL;
+	h = &tb->addr6[l2sec_addr6_hash(a, plen)];
 	hlist_for_each_entry_rcu(n, h, node, lockdep_is_held(&ln->lock))
 		if (n->plen == plen && ipv6_addr_equal(&n->addr.a6, a))
 			return n;
@@ -131,15 +165,46 @@ struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
 	return n ? n->session : NULL;
 }
 
-/* Spoof check on receive: is @src inside one of the session's prefixes? */
-bool l2sec_addrs_match6(const struct l2sec_addrs *a, const struct in6_addr *src)
+/* A new endpoint, a copy of @from's addresses and mark if given. */
+struct l2sec_endpoint *l2sec_endpoint_alloc(const struct l2sec_endpoint *from)
 {
-	int i;
+	struct l2sec_endpoint *ep = kzalloc(sizeof(*ep), GFP_KERNEL);
 
-	for (i = 0; i < a->n6; i++)
-		if (ipv6_prefix_equal(&a->a6[i].addr.a6, src, a->a6[i].plen))
-			return true;
-	return false;
+	if (!ep)
+		return NULL;
+	if (dst_cache_init(&ep->dst_cache, GFP_KERNEL)) {
+		kfree(ep);
+		return NULL;
+	}
+	if (from) {
+		ep->family = from->family;
+		ep->peer_port = from->peer_port;
+		ep->peer = from->peer;
+		ep->local = from->local;
+		ep->has_local = from->has_local;
+		ep->out_mark = from->out_mark;
+	}
+	return ep;
+}
+
+/* Never published, or after the grace period. */
+void l2sec_endpoint_free(struct l2sec_endpoint *ep)
+{
+	if (!ep)
+		return;
+	dst_cache_destroy(&ep->dst_cache);
+	kfree(ep);
+}
+
+static void l2sec_endpoint_free_cb(struct rcu_head *head)
+{
+	l2sec_endpoint_free(container_of(head, struct l2sec_endpoint, rcu));
+}
+
+/* Replaced: transmit may still use it for the rest of a grace period. */
+void l2sec_endpoint_free_rcu(struct l2sec_endpoint *ep)
+{
+	call_rcu(&ep->rcu, l2sec_endpoint_free_cb);
 }
 
 struct l2sec_tunnel *l2sec_tunnel_alloc(void)
@@ -155,6 +220,7 @@ struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 	}
 	INIT_LIST_HEAD(&t->sessions);
 	spin_lock_init(&t->sa_lock);
+	spin_lock_init(&t->ntf_lock);
 	atomic_inc(&l2sec_live_objects);
 	return t;
 }
@@ -162,7 +228,7 @@ struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 /* A tunnel never inserted, or after the grace period. */
 void l2sec_tunnel_free(struct l2sec_tunnel *t)
 {
-	kfree(rcu_dereference_protected(t->ep, true));
+	l2sec_endpoint_free(rcu_dereference_protected(t->ep, true));
 	free_percpu(t->stats);
 	kfree(t);
 	atomic_dec(&l2sec_live_objects);
@@ -193,7 +259,7 @@ void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify)
 	t->lsock->n_tunnels--;
 	atomic_dec(&ln->n_tunnels);
 	l2sec_bump_gen(ln);
-	if (notify)
+	if (notify)	/* also stops a late TUNNEL_NTF_BOUND */
 		l2sec_notify_tunnel(ln, t, L2SEC_CMD_TUNNEL_NTF_DEL, GFP_KERNEL);
 	call_rcu(&t->rcu, l2sec_tunnel_free_rcu);
 }

@@ -50,7 +50,7 @@ static void l2sec_push_headers(struct sk_buff *skb, const struct l2sec_session *
 
 static enum l2sec_drop_reason l2sec_xmit4(struct sk_buff *skb, struct net_device *dev,
 					  const struct l2sec_session *s,
-					  const struct l2sec_endpoint *ep, u16 proto)
+					  struct l2sec_endpoint *ep, u16 proto)
 {
 	struct l2sec_tunnel *t = s->tunnel;
 	struct sock *sk = t->lsock->sk;
@@ -63,20 +63,25 @@ static enum l2sec_drop_reason l2sec_xmit4(struct sk_buff *skb, struct net_device
 	fl4.daddr = ep->peer.a4;
 	fl4.saddr = ep->has_local ? ep->local.a4 : inet_sk(sk)->inet_saddr;
 	fl4.flowi4_proto = IPPROTO_UDP;
-	fl4.flowi4_mark = READ_ONCE(t->out_mark);
+	fl4.flowi4_mark = ep->out_mark;
 	fl4.flowi4_oif = READ_ONCE(sk->sk_bound_dev_if);
 	fl4.fl4_sport = inet_sk(sk)->inet_sport;
 	fl4.fl4_dport = ep->peer_port;
-	rt = ip_route_output_flow(net, &fl4, sk);
-	if (IS_ERR(rt))
-		return L2SEC_DROP_NO_ROUTE;
-	if (t->require_ipsec && !rt->dst.xfrm) {
-		ip_rt_put(rt);
-		return L2SEC_DROP_NO_XFRM_ROUTE;
-	}
-	if (rt->dst.dev == dev) {
-		ip_rt_put(rt);
-		return L2SEC_DROP_LOOP;
+	rt = dst_cache_get_ip4(&ep->dst_cache, &fl4.saddr);
+	if (!rt) {
+		rt = ip_route_output_flow(net, &fl4, sk);
+		if (IS_ERR(rt))
+			return L2SEC_DROP_NO_ROUTE;
+		if (t->require_ipsec && !rt->dst.xfrm) {
+			ip_rt_put(rt);
+			return L2SEC_DROP_NO_XFRM_ROUTE;
+		}
+		if (rt->dst.dev == dev) {
+			ip_rt_put(rt);
+			return L2SEC_DROP_LOOP;
+		}
+		/* only a route that passed the checks, which it need not again */
+		dst_cache_set_ip4(&ep->dst_cache, &rt->dst, fl4.saddr);
 	}
 	headroom = LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
 		   sizeof(struct iphdr) + L2SEC_TX_HDR_LEN;
@@ -96,7 +101,7 @@ static enum l2sec_drop_reason l2sec_xmit4(struct sk_buff *skb, struct net_device
 #if IS_ENABLED(CONFIG_IPV6)
 static enum l2sec_drop_reason l2sec_xmit6(struct sk_buff *skb, struct net_device *dev,
 					  const struct l2sec_session *s,
-					  const struct l2sec_endpoint *ep, u16 proto)
+					  struct l2sec_endpoint *ep, u16 proto)
 {
 	struct l2sec_tunnel *t = s->tunnel;
 	struct sock *sk = t->lsock->sk;
@@ -109,20 +114,24 @@ static enum l2sec_drop_reason l2sec_xmit6(struct sk_buff *skb, struct net_device
 	fl6.daddr = ep->peer.a6;
 	fl6.saddr = ep->has_local ? ep->local.a6 : sk->sk_v6_rcv_saddr;
 	fl6.flowi6_proto = IPPROTO_UDP;
-	fl6.flowi6_mark = READ_ONCE(t->out_mark);
+	fl6.flowi6_mark = ep->out_mark;
 	fl6.flowi6_oif = READ_ONCE(sk->sk_bound_dev_if);
 	fl6.fl6_sport = inet_sk(sk)->inet_sport;
 	fl6.fl6_dport = ep->peer_port;
-	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
-	if (IS_ERR(dst))
-		return L2SEC_DROP_NO_ROUTE;
-	if (t->require_ipsec && !dst->xfrm) {
-		dst_release(dst);
-		return L2SEC_DROP_NO_XFRM_ROUTE;
-	}
-	if (dst->dev == dev) {
-		dst_release(dst);
-		return L2SEC_DROP_LOOP;
+	dst = dst_cache_get_ip6(&ep->dst_cache, &fl6.saddr);
+	if (!dst) {
+		dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
+		if (IS_ERR(dst))
+			return L2SEC_DROP_NO_ROUTE;
+		if (t->require_ipsec && !dst->xfrm) {
+			dst_release(dst);
+			return L2SEC_DROP_NO_XFRM_ROUTE;
+		}
+		if (dst->dev == dev) {
+			dst_release(dst);
+			return L2SEC_DROP_LOOP;
+		}
+		dst_cache_set_ip6(&ep->dst_cache, dst, &fl6.saddr);
 	}
 	headroom = LL_RESERVED_SPACE(dst->dev) + dst->header_len +
 		   sizeof(struct ipv6hdr) + L2SEC_TX_HDR_LEN;
@@ -179,7 +188,7 @@ netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct l2sec_dev *priv = netdev_priv(dev);
 	struct l2sec_net *ln = priv->ln;
-	const struct l2sec_endpoint *ep;
+	struct l2sec_endpoint *ep;
 	enum l2sec_drop_reason why;
 	struct l2sec_session *s;
 	struct l2sec_tunnel *t = NULL;
@@ -217,9 +226,9 @@ drop:
 	if (t)
 		l2sec_count_drop(t->stats, why, 1, false);
 	l2sec_count_drop(ln->stats, why, 1, false);
-	net_dbg_ratelimited("l2sec: tx drop (%s): tunnel %u session %u\n",
+	net_dbg_ratelimited("tx drop (%s): tunnel %u session %u\n",
 			    l2sec_drop_name(why), t ? t->id : 0, s ? s->id : 0);
 	rcu_read_unlock();
-	kfree_skb(skb);
+	l2sec_kfree_skb(skb, why);
 	return NETDEV_TX_OK;
 }

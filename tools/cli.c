@@ -222,7 +222,7 @@ void cli_nl_error(const struct cli *c, int err, const char *what)
 	switch (err) {
 	case -EPERM:
 	case -EACCES:
-		reason = "permission denied (changes need CAP_NET_ADMIN)";
+		reason = "permission denied (needs CAP_NET_ADMIN)";
 		break;
 	case -EBADMSG:
 		reason = "malformed answer from the kernel";

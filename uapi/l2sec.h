@@ -9,9 +9,12 @@
  * General rules
  * - Every object lives in the network namespace of the netlink socket that
  *   created it; requests only see their own namespace.
- * - Every command that changes state needs CAP_NET_ADMIN in the user namespace
- *   owning the network namespace (GENL_UNS_ADMIN_PERM).  GET and dumps are
- *   unprivileged.
+ * - Every command, GET and dumps included, needs CAP_NET_ADMIN in the user
+ *   namespace owning the network namespace (GENL_UNS_ADMIN_PERM): replies
+ *   name clients' addresses, SAs and counters.  Joining the multicast group
+ *   L2SEC_MCGRP_EVENTS needs the same (GENL_MCAST_CAP_NET_ADMIN; kernels
+ *   older than 6.7 without its backport, 6.1.70, cannot enforce this).
+ *   Otherwise -EPERM.
  * - Every command has its own strict policy: an attribute not listed for a
  *   command is rejected (-EINVAL with an extack message naming it).
  * - Integers are in host byte order unless the name says _BE.  Addresses are
@@ -111,16 +114,23 @@
  *     A_IPV6_PREFIX      nest [opt, up to L2SEC_MAX_IPV6_PREFIXES times]
  *         L2SEC_PFX_A_ADDR  16 bytes [req]
  *         L2SEC_PFX_A_LEN   u8 [req], 64 or 128
+ *     A_IPV6_IFID        8 bytes [opt]  the interface identifier IPv6CP gave
+ *                        the client: its only link-local source is then
+ *                        fe80::IFID (without it, any link-local source)
  *   An address may belong to one session only in a namespace (-EADDRINUSE).
+ *   Prefixes of different sessions may nest (a /128 inside another session's
+ *   /64): transmit takes the longest match, and an IPv6 source is accepted
+ *   only from the session that longest match names.
  * L2SEC_CMD_SESSION_SET (admin) request: A_TUNNEL_ID, A_SESSION_ID [req];
- *   any of A_PEER_SESSION_ID, A_STATE, A_IPV4, A_IPV6_PREFIX (the given
- *   address set replaces the whole previous set), A_CLEAR_ADDRS u8 = 1
+ *   any of A_PEER_SESSION_ID, A_STATE, A_IPV4, A_IPV6_PREFIX, A_IPV6_IFID
+ *   (the given address set replaces the whole previous set), A_CLEAR_ADDRS u8 = 1
  *   (remove all addresses).
  * L2SEC_CMD_SESSION_DEL (admin) request: A_TUNNEL_ID, A_SESSION_ID [req].
  * L2SEC_CMD_SESSION_GET request: A_TUNNEL_ID, A_SESSION_ID [req];
  *   dump: A_TUNNEL_ID [opt] filter.
  *   reply: A_TUNNEL_ID, A_SESSION_ID, A_PEER_TUNNEL_ID, A_PEER_SESSION_ID,
- *          A_STATE, A_IPV4 (if set), A_IPV6_PREFIX (each), A_STATS nest
+ *          A_STATE, A_IPV4 (if set), A_IPV6_PREFIX (each), A_IPV6_IFID (if
+ *          set), A_STATS nest
  *          (packets/bytes each way, L2SEC_STATS_A_RX_DROPS/TX_DROPS totals)
  *
  * L2SEC_CMD_STATS_GET request: no attributes.
@@ -207,6 +217,7 @@ enum l2sec_attr {
 	L2SEC_A_SOCK_COUNT,		/* u32 */
 	L2SEC_A_TUNNEL_COUNT,		/* u32 */
 	L2SEC_A_SESSION_COUNT,		/* u32 */
+	L2SEC_A_IPV6_IFID,		/* binary, 8 bytes */
 
 	__L2SEC_A_MAX
 };

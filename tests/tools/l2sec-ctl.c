@@ -21,7 +21,7 @@
  *                                          [local ADDR]
  *   tunnel set TID [peer ADDR PORT] [peer_tid N] [bind MARK] [unbind] [outmark MARK]
  *   tunnel del TID | tunnel get TID | tunnel dump [NAME]
- *   session add TID SID PEER_SID [up] [ip4 ADDR] [ip6 ADDR/LEN]...
+ *   session add TID SID PEER_SID [up] [ip4 ADDR] [ip6 ADDR/LEN]... [ifid HEX16]
  *   session set TID SID [up|down] [peer_sid N] [ip4 ADDR] [ip6 ADDR/LEN]... [clear]
  *   session del TID SID | session get TID SID | session dump [TID|all] [count]
  *   session bulk-add TID FIRST COUNT       sessions FIRST.., up, ip4 10.64.0.0 + i
@@ -29,6 +29,8 @@
  *   stats                                  namespace counters
  *   recv NAME TIMEOUT_MS                   one datagram the module left on the socket
  *   send NAME ADDR PORT HEX                one datagram from the socket
+ *   drain NAME MS LEN                      read datagrams for MS ms; print their
+ *                                          number, the longest, how many not LEN long
  *   monitor COUNT TIMEOUT_MS               print up to COUNT notifications received
  *                                          since "monitor start", then got=N
  *   run SHELL-COMMAND                      system(); fails if the command fails
@@ -385,6 +387,15 @@ static int print_cb(const struct nlmsghdr *nlh, void *data)
 			printf(" ip6=%s/%u", s, len);
 			break;
 		}
+		case L2SEC_A_IPV6_IFID: {
+			const uint8_t *b = mnl_attr_get_payload(a);
+			unsigned int k;
+
+			printf(" ifid=");
+			for (k = 0; k < mnl_attr_get_payload_len(a); k++)
+				printf("%02x", b[k]);
+			break;
+		}
 		case L2SEC_A_STATS:
 			print_stats(a);
 			break;
@@ -676,6 +687,15 @@ static int put_session_opts(struct nlmsghdr *nlh, int argc, char **argv, int i)
 			if (put_prefix(nlh, v))
 				return -EINVAL;
 			i++;
+		} else if (!strcmp(k, "ifid")) {
+			uint8_t b[8];
+
+			if (strlen(v) != 16 || sscanf(v, "%2hhx%2hhx%2hhx%2hhx%2hhx%2hhx%2hhx%2hhx",
+						      &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+						      &b[6], &b[7]) != 8)
+				return -EINVAL;
+			mnl_attr_put(nlh, L2SEC_A_IPV6_IFID, sizeof(b), b);
+			i++;
 		} else if (!strcmp(k, "peer_sid")) {
 			mnl_attr_put_u16(nlh, L2SEC_A_PEER_SESSION_ID, atoi(v));
 			i++;
@@ -798,6 +818,41 @@ static int cmd_recv(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_drain(int argc, char **argv)
+{
+	unsigned char data[65536];
+	long n = 0, odd = 0, max = 0;
+	struct timespec t0, t;
+	struct ctl_sock *cs;
+	struct pollfd pfd;
+	long ms, left;
+	ssize_t len;
+
+	if (argc < 4)
+		return -EINVAL;
+	cs = sock_by_name(argv[1]);
+	if (!cs)
+		return -ENOENT;
+	ms = atol(argv[2]);
+	pfd.fd = cs->fd;
+	pfd.events = POLLIN;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = ms - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			break;
+		len = recv(cs->fd, data, sizeof(data), MSG_TRUNC);
+		if (len < 0)
+			return -errno;
+		n++;
+		odd += len != atol(argv[3]);
+		max = len > max ? len : max;
+	}
+	printf("drain n=%ld max=%ld odd=%ld\n", n, max, odd);
+	return 0;
+}
+
 static int cmd_send(int argc, char **argv)
 {
 	unsigned char data[4096];
@@ -877,6 +932,8 @@ static int run_command(int argc, char **argv)
 		return cmd_recv(argc, argv);
 	if (!strcmp(argv[0], "send"))
 		return cmd_send(argc, argv);
+	if (!strcmp(argv[0], "drain"))
+		return cmd_drain(argc, argv);
 	if (!strcmp(argv[0], "monitor"))
 		return cmd_monitor(argc, argv);
 	if (!strcmp(argv[0], "echo")) {

@@ -127,6 +127,12 @@ def cases(c):
     # not the session's own source address
     d["spoof-v4"] = l2tp(t, s, ppp(0x21, c.ip4("spoof-v4", src=a.spoof_src)))
     d["spoof-v6"] = l2tp(t, s, ppp(0x57, c.ip6("spoof-v6", src=a.spoof6_src)))
+    # link-local: the session's own (fe80:: + its IPv6CP identifier) only
+    d["ok-v6-linklocal"] = l2tp(t, s, ppp(0x57, c.ip6("ok-v6-linklocal", src=a.ll6_src)))
+    d["spoof-v6-linklocal"] = l2tp(t, s, ppp(0x57, c.ip6("spoof-v6-linklocal",
+                                                         src=a.spoof_ll6_src)))
+    # inside the session's /64, but another session's /128 (--nested6-src)
+    d["spoof-v6-nested"] = l2tp(t, s, ppp(0x57, c.ip6("spoof-v6-nested", src=a.nested6_src)))
     # session known but not up (--down-sid)
     d["notup-v4"] = l2tp(t, a.down_sid, ppp(0x21, c.ip4("notup-v4")))
     return d
@@ -149,6 +155,9 @@ def main(argv=None):
     s.add_argument("--inner6-dst", default="2001:db8:99::1")
     s.add_argument("--spoof-src", default="10.99.0.3")
     s.add_argument("--spoof6-src", default="2001:db8:98::2")
+    s.add_argument("--ll6-src", default="fe80::1:2:3:4")
+    s.add_argument("--spoof-ll6-src", default="fe80::bad")
+    s.add_argument("--nested6-src", default="2001:db8:99::66")
     s.add_argument("--repeat", type=int, default=1)
     s.add_argument("--gap", type=float, default=0.02)
     s.add_argument("names", nargs="+")
@@ -184,6 +193,8 @@ def main(argv=None):
             tid = sid = down_sid = 1
             inner_src = inner_dst = spoof_src = "10.0.0.1"
             inner6_src = inner6_dst = spoof6_src = "2001:db8::1"
+            ll6_src = spoof_ll6_src = "fe80::1"
+            nested6_src = "2001:db8::2"
         print(" ".join(cases(Ctx(A()))))
         return 0
     if a.cmd == "sink":

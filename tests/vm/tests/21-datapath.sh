@@ -1,7 +1,9 @@
 # l2sec.ko data path without IPsec: every legal L2TPv2 data header variant is
 # stripped and delivered on l2sec0; control messages, PPP control protocols and
 # unknown sessions reach the daemon's socket byte for byte; every malformed,
-# spoofed or not-up packet is dropped and counted under its reason; transmit
+# spoofed (an address outside the session's, another session's /128 inside
+# its /64, a link-local one not its own) or not-up packet is dropped and
+# counted under its reason; transmit
 # pushes PPP + L2TP + UDP, checked by dissecting a capture with tshark.
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
@@ -32,8 +34,9 @@ send="$(pkt_cmd 21) cl send --src 192.0.2.2 --dst 192.0.2.1 --tid 1 --sid 1 --do
 gw $CTL >"$out/21-ctl.txt" 2>&1 <<EOF
 sock add s1 192.0.2.1 1701 ipsec 0
 tunnel add 1 100 s1 192.0.2.2 1701
-session add 1 1 11 up ip4 10.99.0.2 ip6 2001:db8:99::/64
+session add 1 1 11 up ip4 10.99.0.2 ip6 2001:db8:99::/64 ifid 0001000200030004
 session add 1 2 12 ip4 10.99.0.4
+session add 1 3 13 up ip6 2001:db8:99::66/128
 run $send 'ok-*' 'daemon-*' 'malformed-*' 'spoof-*' 'notup-*' >$out/21-sent.txt
 run sleep 1
 recv s1 500
@@ -80,12 +83,14 @@ n_mal=$(grep -c '^sent malformed-' "$out/21-sent.txt")
 check_eq "rx_packets = delivered variants" "$n_ok" "$(stat rx_packets)"
 check_eq "to_daemon counted" 7 "$(stat to_daemon)"
 check_eq "every malformed case counted as malformed" "$n_mal" "$(stat drop_malformed)"
-check_eq "spoofed sources counted" 2 "$(stat drop_spoof)"
+check_eq "spoofed sources counted (outside, nested, link-local)" 4 "$(stat drop_spoof)"
 check_eq "not-up session counted" 1 "$(stat drop_not_up)"
-check_eq "rx_drops is the sum" $((n_mal + 3)) "$(stat rx_drops)"
-# session 1's drops: 2 spoofed + the 8 malformed PPP/IP cases (its ids were valid)
+check_eq "rx_drops is the sum" $((n_mal + 5)) "$(stat rx_drops)"
+# session 1's drops: 4 spoofed + the 8 malformed PPP/IP cases (its ids were valid)
 check "session 1 counted its packets and drops" \
-	grep -qE "^session tid=1 sid=1 .* rx_packets=$n_ok .* rx_drops=10 " "$out/21-ctl.txt"
+	grep -qE "^session tid=1 sid=1 .* rx_packets=$n_ok .* rx_drops=12 " "$out/21-ctl.txt"
+check "the session's IPv6CP identifier read back" \
+	grep -qE "^session tid=1 sid=1 .* ifid=0001000200030004" "$out/21-ctl.txt"
 check_eq "l2sec0 rx counter" "$n_ok" "$(gw cat /sys/class/net/l2sec0/statistics/rx_packets)"
 
 # --- transmit -------------------------------------------------------------------------

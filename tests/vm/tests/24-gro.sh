@@ -4,12 +4,21 @@
 # as few packets, every segment's payload arriving exactly once and counted as
 # one packet of the session, whether the NIC hands over its checksum or not
 # (complete, none); UDP is merged only where the NIC has GRO for forwarded
-# UDP turned on (rx-udp-gro-forwarding); a frame of another session is never
+# UDP turned on (rx-udp-gro-forwarding), and neither UDP nor TCP as frag_list
+# GRO (rx-gro-list); a frame of another session is never
 # merged into a session's packet (here it spoofs the session's address, so it
 # must be dropped and counted, not forwarded); a merged packet dropped counts
 # each of its segments; and forwarded on, the merged packets become the same
-# segments again, each with a right checksum.
-# vm-timeout: 300
+# segments again, each with a right checksum.  Then the socket's teardown
+# under a flood (kernel/socket.c): while one vCPU's NAPI poll merges a
+# session's TCP upload, the daemon's stand-in on the other hands its socket
+# over, then back (SOCK_DEL) or closes it, again and again: no oops, no
+# warning (the harness checks the log), after SOCK_DEL the socket gets the
+# L2TP datagrams as plain UDP, each one frame's, never a merged packet; the
+# module cannot be unloaded while a socket is attached, under traffic, and
+# can once it is closed.  BENCH_SOAK_SECONDS makes that loop longer than 15 s
+# (make soak).
+# vm-timeout: 360
 . "$L2SEC_TOP/tests/vm/lib.sh"
 CTL=$L2SEC_BUILD/tests/l2sec-ctl
 BLAST=$L2SEC_BUILD/tests/l2sec-blast
@@ -38,10 +47,13 @@ sock add s 192.0.2.1 1701 ipsec 0
 tunnel add 7 70 s 192.0.2.2 1701
 session add 7 7 77 up ip4 10.99.0.2
 session add 7 8 78 up ip4 10.99.0.3
-run sleep 100000
+run while [ ! -e $out/24-flag.1 ]; do sleep 0.2; done
 EOF
+owner=$!
 check "sessions set up" wait_for 30 sh -c "ip netns exec gw $CTL session get 7 8 | grep -q state"
 
+# snmp NETNS COUNTER: the namespace's nstat counter (absolute)
+snmp() { ip netns exec "$1" nstat -asz "$2" | awk -v k="$2" '$1 == k {print $2}'; }
 sinkp() { gw cat /sys/class/net/sink0/statistics/tx_packets; }
 sinkb() { gw cat /sys/class/net/sink0/statistics/tx_bytes; }
 # sess_rx SID: the session's received packets; spoofs: the tunnel's spoof drops
@@ -95,6 +107,20 @@ check_eq "$u: the session counts every datagram" "$n" "$rx"
 check "$u and rx-gro-list: turned on" gw ethtool -K nic0 rx-gro-list on
 inject "$u and rx-gro-list"
 check_eq "$u and rx-gro-list: not merged, every datagram forwarded" "$n" "$pk"
+# TCP with rx-gro-list: merged as without it (6.1), or, where forwarded TCP
+# gets frag_list GRO (6.10+), not merged before the module (l2sec0's own GRO
+# may merge it after): each segment's payload still forwarded exactly once
+# and counted
+u0=$(snmp gw UdpInDatagrams)
+inject "tcp and rx-gro-list" tcp
+ud=$(($(snmp gw UdpInDatagrams) - u0))
+echo "# tcp and rx-gro-list: udp_rcv saw $ud datagrams, $pk packets forwarded, $n frames" >&2
+check_eq "tcp and rx-gro-list: every segment's payload forwarded once" \
+	$((n * 1200 + pk * 54)) "$by"
+check_eq "tcp and rx-gro-list: the session counts every segment" "$n" "$rx"
+if printf '6.10\n%s\n' "$(uname -r)" | sort -V -C; then
+	check_eq "tcp and rx-gro-list: not merged before the module on 6.10+" "$n" "$ud"
+fi
 check "rx-gro-list: turned off" gw ethtool -K nic0 rx-gro-list off
 
 # every other frame in session 8, whose address the inner packets are not: the
@@ -108,8 +134,6 @@ check_eq "two sessions: session 7 counts its own" $((n / 2)) "$rx"
 # A merged packet dropped counts each segment the client sent: TCP from an
 # address that is not session 7's is merged (udp_rcv sees fewer datagrams than
 # frames), then dropped as spoofed.
-# snmp NETNS COUNTER: the namespace's nstat counter (absolute)
-snmp() { ip netns exec "$1" nstat -asz "$2" | awk -v k="$2" '$1 == k {print $2}'; }
 u0=$(snmp gw UdpInDatagrams)
 isrc=10.99.0.9 inject "spoofed" tcp
 u=$(($(snmp gw UdpInDatagrams) - u0))
@@ -140,4 +164,70 @@ echo "# udp out to a stack: $fw packets forwarded" >&2
 check "udp out to a stack: merged before forwarding" test "$fw" -gt 0 -a $((fw * 8)) -le "$n"
 check_eq "udp out to a stack: every datagram arrived" "$n" $(($(snmp lan UdpNoPorts) - i0))
 check_eq "udp out to a stack: no checksum errors" 0 $(($(snmp lan UdpInCsumErrors) - e0))
+# --- the socket's teardown under a flood ------------------------------------------
+# flood SECONDS: session 7's TCP upload, 1200 bytes a segment: each frame's
+# datagram is L2TP 6 + PPP 4 + IPv4 20 + TCP 20 + 1200 = 1250 bytes
+dgram=1250
+flood() {
+	gw "$BLAST" kinject nic0 "$nicmac" 192.0.2.2 1701 192.0.2.1 1701 "$1" 1200 \
+		l2tp 7 7 10.99.0.2 198.51.100.1 5001 tcp
+}
+setup="sock add s 192.0.2.1 1701 ipsec 0
+tunnel add 7 70 s 192.0.2.2 1701
+session add 7 7 77 up ip4 10.99.0.2"
+
+gw ip route replace 198.51.100.0/24 dev sink0
+touch "$out/24-flag.1"	# not kill: run's children hold the socket's fd too
+wait $owner 2>/dev/null
+check "the first socket closed" wait_for 10 sh -c "ip netns exec gw $CTL stats | grep -q 'socks=0 '"
+# rxp: the namespace's received packets
+rxp() { gw "$CTL" stats | sed -n 's/.* rx_packets=\([0-9]*\).*/\1/p'; }
+rx0=$(rxp)
+secs=${BENCH_SOAK_SECONDS:-15}
+flood "$((secs + 5))" >"$out/24-td-flood.txt" 2>&1 &
+flooder=$!
+end=$((SECONDS + secs))
+rounds=0
+: >"$out/24-td-rounds.txt"
+while [ $SECONDS -lt $end ]; do
+	rounds=$((rounds + 1))
+	if [ $((rounds % 2)) = 1 ]; then
+		# handed back: the rest is plain UDP for the socket's owner
+		printf '%s\nrun sleep 0.2\nsock del s\ndrain s 300 %s\n' "$setup" "$dgram" |
+			gw "$CTL" >>"$out/24-td-rounds.txt" 2>&1
+	else
+		# closed with its tunnel and session up (the daemon exits)
+		printf '%s\nrun sleep 0.2\n' "$setup" | gw "$CTL" >>"$out/24-td-rounds.txt" 2>&1
+	fi
+done
+echo "# $rounds rounds; $(grep '^drain' "$out/24-td-rounds.txt" | sort | uniq -c | sort -rn | head -5 | tr '\n' ';')"
+check "every round set its objects up" sh -c \
+	"[ \$(grep -c '^session tid=7 sid=7' '$out/24-td-rounds.txt') = $rounds ]"
+check "no round failed" sh -c "! grep -q '^error' '$out/24-td-rounds.txt'"
+check "after SOCK_DEL the socket got datagrams as plain UDP" \
+	grep -q '^drain n=[1-9]' "$out/24-td-rounds.txt"
+check "never a merged packet, every datagram one frame's" sh -c \
+	"! grep '^drain' '$out/24-td-rounds.txt' | grep -qv ' max=\\($dgram\\|0\\) odd=0\$'"
+check "the sessions received the flood" test "$(rxp)" -gt "$rx0"
+
+wait $flooder
+check "the flood ran throughout" grep -q '^received [0-9]* dropped 0' "$out/24-td-flood.txt"
+
+# --- unload under traffic: refused while a socket is attached ---------------------
+printf '%s\nrun while [ ! -e %s ]; do sleep 0.2; done\n' "$setup" "$out/24-flag.2" |
+	gw "$CTL" >"$out/24-td-pinned.txt" 2>&1 &
+owner=$!
+check "a socket attached again" wait_for 20 sh -c "ip netns exec gw $CTL stats | grep -q 'sessions=1 '"
+rx0=$(rxp)
+flood 10 >"$out/24-td-flood2.txt" 2>&1 &
+flooder=$!
+check "the session receives the flood" wait_for 8 sh -c "[ \$(ip netns exec gw $CTL stats |
+	sed -n 's/.* rx_packets=\([0-9]*\).*/\1/p') -gt $rx0 ]"
+check_fails "rmmod refused while a socket is attached, under traffic" rmmod l2sec
+check "the module stayed" grep -q '^l2sec ' /proc/modules
+touch "$out/24-flag.2"
+wait $owner 2>/dev/null
+wait $flooder
+gw ip link del l2sec0
+check "rmmod once the socket is closed" wait_for 10 rmmod l2sec
 t_done

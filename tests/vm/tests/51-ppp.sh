@@ -313,7 +313,7 @@ check_eq "l2secd exit status" 0 "$?"
 check "l2sec0 was removed at exit" sh -c "! ip -n gw link show l2sec0 2>/dev/null"
 
 # --- the TUN fallback: l2sec.ko cannot be loaded -----------------------------------------
-rmmod l2sec
+wait_for 10 rmmod l2sec	# a closed socket unpins it after a grace period
 # modprobe's way to make a module unloadable; later tests in this boot need it gone
 trap 'rm -f /etc/modprobe.d/l2sec-51-block.conf' EXIT
 echo "install l2sec /bin/false" >/etc/modprobe.d/l2sec-51-block.conf
