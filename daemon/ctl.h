@@ -23,7 +23,10 @@
  *                  "pool_in_use", "pool6_size", "pool6_in_use",
  *                  "ipsec": {"charon", "vici", "sa_count", counters} when
  *                  l2secd manages charon, "dhcp": {"answered",
- *                  "dropped_malformed", "dropped_foreign", "send_errors"}}
+ *                  "dropped_malformed", "dropped_foreign", "send_errors"},
+ *                  "rx_refused": {"module_gone", "no_cmsg", "local",
+ *                  "plaintext", "unknown_sa"}: L2TP datagrams l2secd's own
+ *                  IPsec check dropped, by reason (rxcheck.h)}
  *   version        {"version": "..."}
  *   del session TID SID
  *                  ends one session as the administrator: a CDN with result
@@ -56,6 +59,7 @@
 struct ctl;
 struct inform;
 struct ipsec;
+struct rxcheck;
 struct sessions;
 
 /* What the answers are made of; ss and ipsec may be NULL (not running). */
@@ -64,6 +68,7 @@ struct ctl_src {
 	struct sessions *ss;		/* the PPP layer: users, addresses, data path */
 	struct ipsec *ipsec;		/* charon and the SA table */
 	struct inform *inform;		/* the DHCPINFORM responder */
+	const struct rxcheck *rx;	/* l2secd's own check of received datagrams */
 };
 
 struct ctl *ctl_open(struct evloop *loop, const char *path, const struct ctl_src *src);
