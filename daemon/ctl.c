@@ -204,6 +204,8 @@ static struct json_object *show_stats(const struct ctl_src *src)
 	S(tunnels_timed_out); S(sessions_refused); S(sessions_established);
 	S(rx_data); S(rx_data_dropped); S(tx_errors);
 #undef S
+	/* kept for the JSON contract: rx_refused.plaintext, under its old name */
+	add_int(o, "rx_plaintext", src->rx ? (int64_t)src->rx->drops[RXCHECK_PLAINTEXT] : 0);
 	json_object_object_add(res, "stats", o);
 	add_int(res, "tunnels", lns->n_tunnels);
 	add_int(res, "half_open", lns->n_half_open);

@@ -78,7 +78,7 @@
  *            rx_wrong_state, sccrq_rate_limited, sccrq_refused,
  *            tunnels_established, tunnels_auth_failed, tunnels_timed_out,
  *            sessions_refused, sessions_established, rx_data,
- *            rx_data_dropped, tx_errors}, ppp {up, down,
+ *            rx_data_dropped, tx_errors, rx_plaintext}, ppp {up, down,
  *            auth_failures, no_address, tun_rx, tun_tx, tun_rx_no_session,
  *            tun_tx_spoofed, tun_errors, ra_sent}, rx_refused {module_gone,
  *            no_cmsg, local, plaintext, unknown_sa}} (all u64; counters newer

@@ -1300,6 +1300,7 @@ static void test_contract(void **state)
 	assert_int_equal(num(root, "session_count"), 1);
 	assert_int_equal(num(member(member(root, "stats"), "l2tp"), "tunnels_established"), 1);
 	/* l2secd's own IPsec check: every reason, as a counter of its own group */
+	assert_true(has(member(member(root, "stats"), "l2tp"), "rx_plaintext"));
 	assert_int_equal(num(member(member(root, "stats"), "rx_refused"), "local"), 3);
 	assert_int_equal(num(member(member(root, "stats"), "rx_refused"), "module_gone"), 0);
 	assert_true(has(member(member(root, "stats"), "rx_refused"), "no_cmsg"));
