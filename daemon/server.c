@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/xfrm.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -185,6 +186,40 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 	}
 }
 
+/*
+ * Without the module, the kernel itself must see that every datagram was
+ * decrypted: an inbound policy on the socket that requires ESP in transport
+ * mode, through any SA (the mark then says which, rxcheck.h). Unlike the
+ * global policies it is checked for local traffic too (loopback is
+ * IFF_NOXFRM), so a local process cannot pass for a client with its mark and
+ * address; and it replaces them, as the module's bypass does, so clients
+ * behind one NAT with identical selectors do not stand in each other's way.
+ */
+static int sock_require_esp(int fd, int family)
+{
+	struct {
+		struct xfrm_userpolicy_info p;
+		struct xfrm_user_tmpl t;
+	} pol;
+	int level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.p.sel.family = (uint16_t)family;
+	pol.p.dir = XFRM_POLICY_IN;
+	pol.p.action = XFRM_POLICY_ALLOW;
+	pol.t.family = (uint16_t)family;
+	pol.t.id.proto = IPPROTO_ESP;
+	pol.t.mode = XFRM_MODE_TRANSPORT;
+	pol.t.aalgos = pol.t.ealgos = pol.t.calgos = ~0u;
+	if (setsockopt(fd, level, opt, &pol, sizeof(pol)) == 0)
+		return 0;
+	/* policies are compiled by xfrm_user, which may not be loaded yet */
+	if (errno != EINVAL || kmod_ensure("xfrm_user") < 0)
+		return -1;
+	return setsockopt(fd, level, opt, &pol, sizeof(pol));
+}
+
 static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 {
 	struct l2secd_sock *s = &d->socks[d->n_socks];
@@ -220,6 +255,8 @@ static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 			goto err_fd;	/* no datagram could be taken as IPsec (Linux >= 5.19) */
 		log_warn("l2tp: SO_RCVMARK not supported: SAs cannot be told apart by mark");
 	}
+	if (!d->kern && d->cfg.require_ipsec && sock_require_esp(s->fd, ss.ss_family) < 0)
+		goto err_fd;
 	if (bind(s->fd, (struct sockaddr *)&ss, slen) < 0)
 		goto err_fd;
 	if (d->kern && kern_sock_add(d->kern, s->fd, d->cfg.require_ipsec, &s->kern_id) < 0)
@@ -352,7 +389,8 @@ static int datapath_open(struct l2secd *d)
 		log_warn("data path: tun (device %s): l2sec.ko is not available, every packet "
 			 "goes through l2secd (slower)", DATA_DEV);
 	if (d->cfg.require_ipsec)
-		log_notice("require-ipsec: enforced by l2secd (L2TP without an SA mark is dropped)");
+		log_notice("require-ipsec: enforced by the socket's xfrm policy (ESP transport "
+			   "only) and by l2secd (the SA's mark and peer)");
 	return 0;
 }
 
