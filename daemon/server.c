@@ -637,7 +637,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	}
 	d->ctl = ctl_open(d->loop, d->ctl_path,
 			  &(struct ctl_src){ .lns = d->lns, .ss = d->ss, .ipsec = d->ipsec,
-					     .inform = d->inform });
+					     .inform = d->inform, .rx = &d->rx });
 	if (!d->ctl)
 		return -1;
 	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
