@@ -25,7 +25,10 @@
  *                  l2secd manages charon, "dhcp": {"answered",
  *                  "answered_one_route_option", "answered_short",
  *                  "dropped_malformed", "dropped_foreign",
- *                  "dropped_unanswerable", "send_errors"}}
+ *                  "dropped_unanswerable", "send_errors"},
+ *                  "rx_refused": {"module_gone", "no_cmsg", "local",
+ *                  "plaintext", "unknown_sa"}: L2TP datagrams l2secd's own
+ *                  IPsec check dropped, by reason (rxcheck.h)}
  *   version        {"version": "..."}
  *   del session TID SID
  *                  ends one session as the administrator: a CDN with result
@@ -58,6 +61,7 @@
 struct ctl;
 struct inform;
 struct ipsec;
+struct rxcheck;
 struct sessions;
 
 /* What the answers are made of; ss and ipsec may be NULL (not running). */
@@ -66,6 +70,7 @@ struct ctl_src {
 	struct sessions *ss;		/* the PPP layer: users, addresses, data path */
 	struct ipsec *ipsec;		/* charon and the SA table */
 	struct inform *inform;		/* the DHCPINFORM responder */
+	const struct rxcheck *rx;	/* l2secd's own check of received datagrams */
 };
 
 struct ctl *ctl_open(struct evloop *loop, const char *path, const struct ctl_src *src);

@@ -296,6 +296,25 @@ int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg)
 	return configure(ip, cfg);
 }
 
+/* --- the data paths' check ------------------------------------------------------------ */
+
+bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
+			    const struct sockaddr_storage *src)
+{
+	const struct ipsec_sa *s = ipsec_sa_find(&ip->sas, mark);
+	const struct vici_addr *r;
+
+	if (!s)
+		return false;
+	r = &s->remote;
+	if (r->family != src->ss_family)
+		return false;
+	if (r->family == AF_INET)
+		return r->a.v4.s_addr == ((const struct sockaddr_in *)src)->sin_addr.s_addr;
+	return r->family == AF_INET6 &&
+	       !memcmp(&r->a.v6, &((const struct sockaddr_in6 *)src)->sin6_addr, sizeof(r->a.v6));
+}
+
 /* --- the control socket -------------------------------------------------------------- */
 
 void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,

@@ -27,6 +27,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "config.h"
 #include "evloop.h"
@@ -52,6 +53,14 @@ struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 void ipsec_free(struct ipsec *ip);
 /* cfg reloaded: load the (possibly changed) connection and credential again. */
 int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg);
+
+/*
+ * Whether mark is the inbound mark of a CHILD_SA in the table whose peer is
+ * src (the address only; transport mode keeps the outer source on what it
+ * decrypts). For l2secd's own check of every datagram (rxcheck.h).
+ */
+bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
+			    const struct sockaddr_storage *src);
 
 /* The SA a tunnel is bound to, added to o as "sa": {...} (nothing if none). */
 void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,

@@ -183,8 +183,7 @@ static int on_state(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Runs one dump of type through cb. 0 or -errno. */
-static int dump(struct mnl_socket *nl, uint16_t type, mnl_cb_t cb, struct scan *sc)
+int ipsec_xfrm_dump(struct mnl_socket *nl, uint16_t type, mnl_cb_t cb, void *data)
 {
 	uint32_t seq = (uint32_t)time(NULL), portid = mnl_socket_get_portid(nl);
 	char *buf = malloc(DUMP_BUF);
@@ -208,7 +207,7 @@ static int dump(struct mnl_socket *nl, uint16_t type, mnl_cb_t cb, struct scan *
 			ret = -errno;
 			goto out;
 		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, sc);
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 	} while (ret > MNL_CB_STOP);
 	ret = ret < 0 ? -errno : 0;
 out:
@@ -292,9 +291,9 @@ int ipsec_xfrm_flush_stale(const struct ipsec_xfrm_filter *f, struct ipsec_xfrm_
 		goto out;
 	}
 	/* policies first: their marks say which states are l2sec's */
-	err = dump(nl, XFRM_MSG_GETPOLICY, on_policy, &sc);
+	err = ipsec_xfrm_dump(nl, XFRM_MSG_GETPOLICY, on_policy, &sc);
 	if (!err)
-		err = dump(nl, XFRM_MSG_GETSA, on_state, &sc);
+		err = ipsec_xfrm_dump(nl, XFRM_MSG_GETSA, on_state, &sc);
 	if (err)
 		goto out;
 	if (sc.full)

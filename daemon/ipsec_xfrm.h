@@ -25,6 +25,7 @@
 #ifndef L2SECD_IPSEC_XFRM_H
 #define L2SECD_IPSEC_XFRM_H
 
+#include <libmnl/libmnl.h>
 #include <linux/xfrm.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,6 +45,9 @@ struct ipsec_xfrm_result {
 
 /* 0, or -errno when the kernel could not be asked (then nothing is removed). */
 int ipsec_xfrm_flush_stale(const struct ipsec_xfrm_filter *f, struct ipsec_xfrm_result *res);
+
+/* Runs one dump (XFRM_MSG_GETSA, GETPOLICY) on nl through cb. 0 or -errno. */
+int ipsec_xfrm_dump(struct mnl_socket *nl, uint16_t type, mnl_cb_t cb, void *data);
 
 /* The classification alone (for the unit tests): an l2sec policy? */
 bool ipsec_xfrm_policy_is_l2sec(const struct xfrm_userpolicy_info *p,

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <linux/udp.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,9 +17,18 @@
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+/*
+ * nlctrl's one multicast group, "notify", has the id GENL_ID_CTRL: the
+ * kernel gives it that fixed id (genetlink.c, genl_validate_assign_mc_groups).
+ */
+#define NLCTRL_NOTIFY_GROUP GENL_ID_CTRL
 
 struct kern {
 	struct mnl_socket *nl;
+	struct mnl_socket *watch;	/* nlctrl notifications: families going away */
 	uint16_t family;
 	uint32_t seq;
 	uint32_t portid;
@@ -179,6 +190,8 @@ static int exchange(struct kern *k, struct nlmsghdr *nlh, struct reply *r, const
 	}
 }
 
+static int watch_open(struct kern *k);
+
 struct kern *kern_open(void)
 {
 	struct kern *k = calloc(1, sizeof(*k));
@@ -202,10 +215,88 @@ struct kern *kern_open(void)
 		goto err;
 	}
 	k->family = r.family;
+	if (watch_open(k) < 0)
+		goto err;
 	return k;
 err:
 	kern_close(k);
 	return NULL;
+}
+
+/* --- l2sec.ko going away ------------------------------------------------------ */
+
+static int watch_open(struct kern *k)
+{
+	int grp = NLCTRL_NOTIFY_GROUP;
+
+	k->watch = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (!k->watch || mnl_socket_bind(k->watch, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_setsockopt(k->watch, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		log_err("kernel: cannot watch generic netlink families: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kern_watch_fd(const struct kern *k)
+{
+	return mnl_socket_get_fd(k->watch);
+}
+
+/* A CTRL_CMD_DELFAMILY of the family we use? */
+static bool is_our_delfamily(const struct kern *k, const struct nlmsghdr *m)
+{
+	const struct genlmsghdr *g;
+	struct reply r = { 0 };
+
+	if (m->nlmsg_type != GENL_ID_CTRL || mnl_nlmsg_get_payload_len(m) < sizeof(*g))
+		return false;
+	g = mnl_nlmsg_get_payload(m);
+	if (g->cmd != CTRL_CMD_DELFAMILY)
+		return false;
+	mnl_attr_parse(m, sizeof(*g), family_attr_cb, &r);
+	return r.family == k->family;
+}
+
+bool kern_watch_lost(struct kern *k)
+{
+	char buf[8192];
+	bool lost = false;
+
+	for (;;) {
+		ssize_t n = recv(mnl_socket_get_fd(k->watch), buf, sizeof(buf), MSG_DONTWAIT);
+		const struct nlmsghdr *m = (const struct nlmsghdr *)buf;
+		int len = (int)n;
+
+		if (n < 0 && errno == ENOBUFS) {
+			/* notifications were lost: ask whether the family is still there */
+			lost |= !kern_family_present(k);
+			continue;
+		}
+		if (n <= 0)
+			return lost;
+		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len))
+			lost |= is_our_delfamily(k, m);
+	}
+}
+
+bool kern_family_present(struct kern *k)
+{
+	struct nlmsghdr *nlh = msg_start(k, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	struct reply r = { 0 };
+
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, L2SEC_GENL_NAME);
+	return exchange(k, nlh, &r, "resolve family l2sec") == 0 && r.family == k->family;
+}
+
+int kern_sock_attached(int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_UDP, UDP_ENCAP, &type, &len) < 0)
+		return -1;
+	return type == UDP_ENCAP_L2TPINUDP;
 }
 
 void kern_close(struct kern *k)
@@ -216,6 +307,8 @@ void kern_close(struct kern *k)
 		return;
 	if (k->nl)
 		mnl_socket_close(k->nl);
+	if (k->watch)
+		mnl_socket_close(k->watch);
 	free(k);
 	errno = saved;
 }

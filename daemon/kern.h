@@ -36,6 +36,18 @@ struct kern_sa {
 struct kern *kern_open(void);
 void kern_close(struct kern *k);
 
+/*
+ * l2sec.ko going away (rmmod): the family's CTRL_CMD_DELFAMILY arrives on
+ * kern_watch_fd() (nlctrl's notify group); kern_watch_lost() reads what is
+ * pending and says whether it was that. The module detaches its sockets
+ * after: kern_sock_attached() says whether fd is still the module's
+ * (1, 0; -1 when the kernel cannot tell).
+ */
+int kern_watch_fd(const struct kern *k);
+bool kern_watch_lost(struct kern *k);
+bool kern_family_present(struct kern *k);
+int kern_sock_attached(int fd);
+
 int kern_sock_add(struct kern *k, int fd, bool require_ipsec, uint32_t *sock_id);
 int kern_sock_del(struct kern *k, uint32_t sock_id);
 int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t);

@@ -131,7 +131,6 @@ struct l2tp_lns_stats {
 	uint64_t sccrq_rate_limited, sccrq_refused, tunnels_established, tunnels_auth_failed;
 	uint64_t tunnels_timed_out, sessions_refused, sessions_established;
 	uint64_t rx_data, rx_data_dropped, tx_errors;
-	uint64_t rx_plaintext;	/* TUN data path, require-ipsec: no SA mark, dropped */
 	/* tunnels of a previous run (l2tp_stale.h) */
 	uint64_t stale_stopccn, stale_probes, stale_rate_limited;
 };

@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/xfrm.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,8 +20,10 @@
 #include "inform.h"
 #include "ipsec.h"
 #include "kmod.h"
+#include "l2tp_avp.h"
 #include "l2tp_session.h"
 #include "l2tp_stale.h"
+#include "l2tp_tunnel.h"
 #include "log.h"
 #include "netdev.h"
 #include "notify.h"
@@ -27,8 +31,10 @@
 #include "secfile.h"
 #include "server.h"
 #include "sess.h"
+#include "rxcheck.h"
 #include "users.h"
 #include "util.h"
+#include "xfrm_marks.h"
 
 #ifndef SO_RCVMARK
 #define SO_RCVMARK 75
@@ -104,9 +110,51 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf
 	return 0;
 }
 
+/*
+ * l2sec.ko went away under us (rmmod): its tunnels and sessions are gone and
+ * its sockets are plain UDP sockets again, where plaintext and local traffic
+ * arrive unchecked. Everything is refused from now on (rxcheck.h) and every
+ * tunnel closed; a restart loads the module again or takes the TUN path.
+ */
+static void module_lost(struct l2secd *d, const char *why)
+{
+	struct l2tp_tunnel *t, *next;
+
+	if (d->rx.module_gone)
+		return;
+	d->rx.module_gone = true;
+	log_err("l2sec.ko: %s: the kernel data path is gone; l2secd closes its %u tunnel(s) "
+		"and refuses every L2TP datagram until it is restarted", why, d->lns->n_tunnels);
+	notify_status("l2sec.ko is gone: refusing everything until restarted");
+	for (t = d->lns->tunnel_list; t; t = next) {
+		next = t->next;
+		l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, 0, "l2sec.ko unloaded");
+	}
+}
+
+static void kern_watch_cb(struct ev_io *io, uint32_t events)
+{
+	struct l2secd *d = container_of(io, struct l2secd, kern_watch);
+
+	(void)events;
+	if (kern_watch_lost(d->kern))
+		module_lost(d, "its generic netlink family was unregistered");
+}
+
+/* Whether mark names an SA with peer src: charon's, as l2secd knows them, or the kernel's. */
+static bool sa_ok(void *ctx, uint32_t mark, const struct sockaddr_storage *src)
+{
+	struct l2secd *d = ctx;
+
+	if (d->ipsec)
+		return ipsec_mark_is_child_sa(d->ipsec, mark, src);
+	return xfrm_marks_check(d->xm, mark, src, evloop_now(d->loop));
+}
+
 static void sock_rx_cb(struct ev_io *io, uint32_t events)
 {
 	struct l2secd_sock *s = container_of(io, struct l2secd_sock, io);
+	struct l2secd *d = s->d;
 	static uint8_t buf[65536];	/* one datagram at a time, single thread */
 
 	for (int i = 0; i < RX_BATCH; i++) {
@@ -114,7 +162,8 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 			char buf[256];
 			struct cmsghdr align;
 		} cbuf;
-		struct l2tp_peer peer = { .sock = (int)(s - s->d->socks) };
+		struct l2tp_peer peer = { .sock = (int)(s - d->socks) };
+		struct rxcheck_meta meta;
 		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 		struct msghdr mh = {
 			.msg_name = &peer.addr, .msg_namelen = sizeof(peer.addr),
@@ -130,43 +179,48 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 		}
 		if (mh.msg_flags & MSG_TRUNC)
 			continue;
-		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-			/* SO_RCVMARK asks for it; the kernel delivers it as SO_MARK */
-			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_MARK &&
-			    cm->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
-				memcpy(&peer.mark, CMSG_DATA(cm), sizeof(uint32_t));
-			} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
-				   cm->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
-				struct in_pktinfo pi;
-				struct sockaddr_in *l = (struct sockaddr_in *)&peer.local;
-
-				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-				l->sin_family = AF_INET;
-				l->sin_addr = pi.ipi_addr;
-			} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
-				   cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
-				struct in6_pktinfo pi;
-				struct sockaddr_in6 *l = (struct sockaddr_in6 *)&peer.local;
-
-				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-				l->sin6_family = AF_INET6;
-				l->sin6_addr = pi.ipi6_addr;
-			}
-		}
-		/*
-		 * Without the module nothing checks the sec_path of a datagram;
-		 * the SA's mark (set-mark-in of every l2sec connection) is the
-		 * proof that it was decrypted, and the LNS matches each tunnel
-		 * to its mark.
-		 */
-		if (!s->d->kern && s->d->cfg.require_ipsec && !peer.mark) {
-			if (!s->d->lns->stats.rx_plaintext++)
-				log_warn("l2tp: plaintext L2TP dropped (require-ipsec; no SA mark); "
-					 "counted as rx_plaintext in 'show stats'");
+		/* the module detaches its sockets when it goes */
+		if (d->kern && !d->rx.module_gone && kern_sock_attached(io->fd) == 0)
+			module_lost(d, "it detached the L2TP socket");
+		rxcheck_parse(&mh, &peer, &meta);
+		if (rxcheck_datagram(&d->rx, &peer, &meta, evloop_now(d->loop)) != RXCHECK_OK)
 			continue;
-		}
-		l2tp_lns_input(s->d->lns, buf, (size_t)n, &peer);
+		l2tp_lns_input(d->lns, buf, (size_t)n, &peer);
 	}
+}
+
+/*
+ * Without the module, the kernel itself must see that every datagram was
+ * decrypted: an inbound policy on the socket that requires ESP in transport
+ * mode, through any SA (the mark then says which, rxcheck.h). Unlike the
+ * global policies it is checked for local traffic too (loopback is
+ * IFF_NOXFRM), so a local process cannot pass for a client with its mark and
+ * address; and it replaces them, as the module's bypass does, so clients
+ * behind one NAT with identical selectors do not stand in each other's way.
+ */
+static int sock_require_esp(int fd, int family)
+{
+	struct {
+		struct xfrm_userpolicy_info p;
+		struct xfrm_user_tmpl t;
+	} pol;
+	int level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.p.sel.family = (uint16_t)family;
+	pol.p.dir = XFRM_POLICY_IN;
+	pol.p.action = XFRM_POLICY_ALLOW;
+	pol.t.family = (uint16_t)family;
+	pol.t.id.proto = IPPROTO_ESP;
+	pol.t.mode = XFRM_MODE_TRANSPORT;
+	pol.t.aalgos = pol.t.ealgos = pol.t.calgos = ~0u;
+	if (setsockopt(fd, level, opt, &pol, sizeof(pol)) == 0)
+		return 0;
+	/* policies are compiled by xfrm_user, which may not be loaded yet */
+	if (errno != EINVAL || kmod_ensure("xfrm_user") < 0)
+		return -1;
+	return setsockopt(fd, level, opt, &pol, sizeof(pol));
 }
 
 static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
@@ -199,8 +253,13 @@ static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 	    setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)))
 		goto err_fd;
 	/* the mark of the SA that decrypted each datagram: the tunnel's binding */
-	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one)) < 0)
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one)) < 0) {
+		if (d->cfg.require_ipsec)
+			goto err_fd;	/* no datagram could be taken as IPsec (Linux >= 5.19) */
 		log_warn("l2tp: SO_RCVMARK not supported: SAs cannot be told apart by mark");
+	}
+	if (!d->kern && d->cfg.require_ipsec && sock_require_esp(s->fd, ss.ss_family) < 0)
+		goto err_fd;
 	if (bind(s->fd, (struct sockaddr *)&ss, slen) < 0)
 		goto err_fd;
 	if (d->kern && kern_sock_add(d->kern, s->fd, d->cfg.require_ipsec, &s->kern_id) < 0)
@@ -235,7 +294,7 @@ static int k_tunnel_add(void *env, struct l2tp_tunnel *t)
 	};
 	struct kern_sa sa;
 
-	if (kern_tunnel_add(d->kern, &kt) < 0)
+	if (d->rx.module_gone || kern_tunnel_add(d->kern, &kt) < 0)
 		return -1;
 	/* which SA carried the tunnel; logged now, enforced by the module */
 	if (kern_tunnel_sa(d->kern, t->tid, &sa) == 0 && sa.present)
@@ -250,13 +309,16 @@ static void k_tunnel_del(void *env, struct l2tp_tunnel *t)
 {
 	struct l2secd *d = env;
 
-	kern_tunnel_del(d->kern, t->tid);
+	if (!d->rx.module_gone)
+		kern_tunnel_del(d->kern, t->tid);
 }
 
 static int k_session_add(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
 
+	if (d->rx.module_gone)
+		return -1;
 	return kern_session_add(d->kern, s->tunnel->tid, s->sid, s->peer_sid);
 }
 
@@ -264,7 +326,8 @@ static void k_session_del(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
 
-	kern_session_del(d->kern, s->tunnel->tid, s->sid);
+	if (!d->rx.module_gone)
+		kern_session_del(d->kern, s->tunnel->tid, s->sid);
 }
 
 static uint32_t sys_random(void *env)
@@ -329,7 +392,32 @@ static int datapath_open(struct l2secd *d)
 		log_warn("data path: tun (device %s): l2sec.ko is not available, every packet "
 			 "goes through l2secd (slower)", DATA_DEV);
 	if (d->cfg.require_ipsec)
-		log_notice("require-ipsec: enforced by l2secd (L2TP without an SA mark is dropped)");
+		log_notice("require-ipsec: enforced by the socket's xfrm policy (ESP transport "
+			   "only) and by l2secd (the SA's mark and peer)");
+	return 0;
+}
+
+/* l2secd's own IPsec check, and the watch for the module going away. */
+static int rx_check_open(struct l2secd *d)
+{
+	int lo = (int)if_nametoindex("lo");
+
+	rxcheck_init(&d->rx, d->cfg.require_ipsec, lo ? lo : 1, sa_ok, d);
+	if (!ipsec_enabled(&d->cfg)) {
+		d->xm = xfrm_marks_new();
+		if (!d->xm) {
+			log_err("out of memory");
+			return -1;
+		}
+	}
+	if (d->kern) {
+		if (evloop_add_io(d->loop, &d->kern_watch, kern_watch_fd(d->kern), EPOLLIN,
+				  kern_watch_cb) < 0) {
+			log_err("event loop: %s", strerror(errno));
+			return -1;
+		}
+		d->kern_watching = true;
+	}
 	return 0;
 }
 
@@ -503,6 +591,8 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 
 	if (datapath_open(d) < 0)
 		return -1;
+	if (rx_check_open(d) < 0)
+		return -1;
 	if (!d->cfg.require_ipsec)
 		log_warn("require-ipsec = no: plaintext L2TP is accepted");
 	users = users_load(d->cfg.users_path, users_error, (void *)d->cfg.users_path);
@@ -551,7 +641,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	}
 	d->ctl = ctl_open(d->loop, d->ctl_path,
 			  &(struct ctl_src){ .lns = d->lns, .ss = d->ss, .ipsec = d->ipsec,
-					     .inform = d->inform });
+					     .inform = d->inform, .rx = &d->rx });
 	if (!d->ctl)
 		return -1;
 	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
@@ -580,13 +670,16 @@ void l2secd_cleanup(struct l2secd *d)
 	inform_close(d->inform);
 	sessions_free(d->ss);
 	for (unsigned int i = 0; i < d->n_socks; i++) {
-		if (d->kern && d->socks[i].kern_id)
+		if (d->kern && d->socks[i].kern_id && !d->rx.module_gone)
 			kern_sock_del(d->kern, d->socks[i].kern_id);
 		evloop_del_io(d->loop, &d->socks[i].io);
 		close(d->socks[i].fd);
 	}
 	netdev_close(d->nd);
+	if (d->kern_watching)
+		evloop_del_io(d->loop, &d->kern_watch);
 	kern_close(d->kern);
+	xfrm_marks_free(d->xm);
 	if (d->pid_path[0])
 		pidfile_release(d->pid_fd, d->pid_path);
 	evloop_free(d->loop);

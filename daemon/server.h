@@ -13,12 +13,14 @@
 #include "evloop.h"
 #include "kern.h"
 #include "l2tp_lns.h"
+#include "rxcheck.h"
 
 struct ctl;
 struct inform;
 struct ipsec;
 struct netdev;
 struct sessions;
+struct xfrm_marks;
 
 struct l2secd_sock {
 	int fd;
@@ -34,11 +36,15 @@ struct l2secd {
 	struct evloop *loop;
 	struct l2tp_lns *lns;
 	struct kern *kern;		/* NULL: no l2sec.ko, TUN data path */
+	struct ev_io kern_watch;	/* the module going away */
+	bool kern_watching;
 	struct netdev *nd;		/* the data device, l2sec0 */
 	struct sessions *ss;		/* the PPP layer */
 	struct ipsec *ipsec;		/* charon over VICI; NULL when not managed */
 	struct inform *inform;		/* DHCPINFORM answers on the data device */
 	struct ctl *ctl;
+	struct rxcheck rx;		/* l2secd's own IPsec check of every datagram */
+	struct xfrm_marks *xm;		/* the kernel's SA marks, when charon is not ours */
 	struct l2secd_sock socks[CONFIG_MAX_LISTEN];
 	unsigned int n_socks;
 	char pid_path[128];

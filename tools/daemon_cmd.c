@@ -147,6 +147,7 @@ unsigned int daemon_print(struct json_object *ver, struct json_object *st, int s
 		print_open_object("stats");
 		counters(st, "stats", "l2tp", &bad);
 		counters(st, "ppp", "ppp", &bad);
+		counters(st, "rx_refused", "rx_refused", &bad);
 		print_close_object();
 	}
 	print_nl();

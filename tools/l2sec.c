@@ -83,7 +83,8 @@
  *            auth_failures, no_address, tun_rx, tun_tx, tun_rx_no_session,
  *            tun_tx_spoofed, tun_errors, ra_sent, auth_refused_backoff,
  *            auth_refused_lockout, auth_backoffs, auth_lockouts,
- *            auth_throttle_evicted, auth_throttle_entries}} (all u64; counters newer
+ *            auth_throttle_evicted, auth_throttle_entries}, rx_refused {module_gone,
+ *            no_cmsg, local, plaintext, unknown_sa}} (all u64; counters newer
  *            than the tool are passed on under l2secd's names)
  *   monitor: event ("new" | "set" | "del" | "bound"), object ("sock" |
  *            "tunnel" | "session"), then the keys of that object that the

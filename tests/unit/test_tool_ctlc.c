@@ -39,6 +39,7 @@
 #include "l2tp_fake.h"
 #include "log.h"
 #include "print.h"
+#include "rxcheck.h"
 #include "session.h"
 #include "tunnel.h"
 
@@ -1223,13 +1224,18 @@ static void test_del(void **state)
 
 /* --- the contract: what l2secd's ctl.c writes, the tool reads ----------------- */
 
+/* l2secd's own IPsec check, as the daemon's answer counts it */
+static struct rxcheck daemon_rx = { .drops[RXCHECK_LOCAL] = 3 };
+
 /* ctl_handle()'s answer to REQ, as the socket carries it, parsed by the tool. */
 static struct json_object *daemon_answer(struct fake *f, const char *req)
 {
-	struct json_object *res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, req), *o;
-	const char *s = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
+	struct json_object *res, *o;
+	const char *s;
 	char *line;
 
+	res = ctl_handle(&(struct ctl_src){ .lns = f->lns, .rx = &daemon_rx }, req);
+	s = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
 	assert_true(asprintf(&line, "%s\n", s) > 0);
 	json_object_put(res);
 	assert_int_equal(ctlc_parse(line, strlen(line), &o), 0);
@@ -1293,7 +1299,13 @@ static void test_contract(void **state)
 	assert_int_equal(num(root, "tunnel_count"), 1);
 	assert_int_equal(num(root, "session_count"), 1);
 	assert_int_equal(num(member(member(root, "stats"), "l2tp"), "tunnels_established"), 1);
+	/* l2secd's own IPsec check: every reason, as a counter of its own group */
 	assert_true(has(member(member(root, "stats"), "l2tp"), "rx_plaintext"));
+	assert_int_equal(num(member(member(root, "stats"), "rx_refused"), "local"), 3);
+	assert_int_equal(num(member(member(root, "stats"), "rx_refused"), "module_gone"), 0);
+	assert_true(has(member(member(root, "stats"), "rx_refused"), "no_cmsg"));
+	assert_true(has(member(member(root, "stats"), "rx_refused"), "plaintext"));
+	assert_true(has(member(member(root, "stats"), "rx_refused"), "unknown_sa"));
 	json_object_put(root);
 	cap_free(&cap);
 	json_object_put(ver);
