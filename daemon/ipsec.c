@@ -331,7 +331,7 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 	json_object_object_add(j, "vici", json_object_new_string(ip->vici_path));
 	json_object_object_add(j, "sa_count", json_object_new_int64(ip->sas.n));
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))
-	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced);
+	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced); S(adopted);
 #undef S
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->st.f))
 	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
