@@ -218,6 +218,7 @@ static int configure(struct ipsec *ip, const struct l2sec_config *cfg)
 		.dpd_delay = cfg->dpd_delay_ms / 1000,
 		.dpd_timeout = cfg->dpd_timeout_ms / 1000,
 		.child_rekey_time = cfg->rekey_time_ms / 1000,
+		.reauth_time = cfg->reauth_time_ms / 1000,
 		.force_encap = cfg->force_encap,
 		.l2tp_port = (uint16_t)cfg->port,
 	};
