@@ -140,6 +140,8 @@ bool ipsec_sa_known_mark(const struct ipsec_sa_table *t, uint32_t mark)
 /* Whether CHILD_SA id carries s's mark (the newest, or a rekey collision's twin). */
 static bool carries(const struct ipsec_sa *s, uint32_t id)
 {
+	if (!id)			/* charon's ids start at 1; 0 is an empty slot */
+		return false;
 	if (s->child_id == id)
 		return true;
 	for (unsigned int i = 0; i < IPSEC_SA_TWINS; i++)
