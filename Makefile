@@ -64,7 +64,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell bench \
+.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell bench soak \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -186,6 +186,11 @@ vm-shell: all
 bench: all
 	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
 		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench
+
+# Soaks (not part of check): IPsec rekeys and reauthentications for minutes with
+# several clients behind one NAT, and charon restarts (tests/vm/soak).
+soak: all
+	tests/vm/run -P $(if $(K),-k $(K)) -d tests/vm/soak
 
 check:
 	tests/check.sh
