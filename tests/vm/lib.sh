@@ -388,3 +388,19 @@ lc_setup() {
 		check "c$c: charon starts" lc_charon_wait "c$c"
 	done
 }
+# lc_clients_up N: clients 1..N connected (lc_connect, each a check); a[c] their
+# addresses, ids[c] "tunnel_id session_id" of their sessions at the gateway. A
+# client that does not come up ends the test: nothing else could be checked.
+lc_clients_up() {
+	local c
+	for c in $(seq 1 "$1"); do
+		check "c$c: IPsec, L2TP and PPP up" lc_connect "$c"
+		if ! [ -s "$run/c$c.up" ]; then
+			echo "# c$c has no session: nothing else can be checked"
+			t_done
+		fi
+		a[c]=$(lc_client_addr "c$c")
+		ids[c]=$(lc_sess_ids "${a[c]}")
+		echo "# c$c ${a[c]} tunnel/session ${ids[c]} [${SECONDS}s]"
+	done
+}

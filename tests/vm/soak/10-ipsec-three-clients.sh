@@ -27,15 +27,8 @@ for c in 1 2 3; do
     rand_time = 3s" "rekey_time = $((16 + 4 * c))s
         life_time = $((26 + 4 * c))s
         rand_time = 3s"
-	check "c$c: IPsec, L2TP and PPP up" lc_connect $c
-	if ! [ -s "$run/c$c.up" ]; then
-		echo "# c$c has no session: nothing else can be checked"
-		t_done
-	fi
-	a[c]=$(lc_client_addr c$c)
-	ids[c]=$(lc_sess_ids "${a[c]}")
-	echo "# c$c ${a[c]} tunnel/session ${ids[c]}"
 done
+lc_clients_up 3
 gw_stat() { lc_ctl "show stats" | jget "j['ipsec']['$1']"; }
 for c in 1 2 3; do
 	rx0[c]=$(lc_ppp_rx_bytes c$c)

@@ -45,16 +45,7 @@ check "c3: macOS-like lifetimes loaded (IKE and ESP 1 unit each)" lc_client_conf
     rand_time = 2s" "rekey_time = 20s
         life_time = 28s
         rand_time = 2s"
-for c in 1 2 3; do
-	check "c$c: IPsec, L2TP and PPP up" lc_connect $c
-	if ! [ -s "$run/c$c.up" ]; then
-		echo "# c$c has no session: nothing else can be checked"
-		t_done
-	fi
-	a[c]=$(lc_client_addr c$c)
-	ids[c]=$(lc_sess_ids "${a[c]}")
-	echo "# c$c ${a[c]} tunnel/session ${ids[c]} [${SECONDS}s]"
-done
+lc_clients_up 3
 for c in 1 2 3; do
 	lc_stream_start $c $((5200 + c))
 done
