@@ -20,7 +20,7 @@
 # reauthenticates make-before-break, keeping its CHILD_SAs (as Windows keeps its
 # quick-mode SAs when it re-runs main mode), and rekeys a CHILD_SA with the same
 # selectors before it expires.
-# vm-timeout: 600
+# vm-timeout: 900
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-62
