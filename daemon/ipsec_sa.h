@@ -18,7 +18,10 @@
  *  - ike-updown down: charon reports every CHILD_SA still in that IKE_SA down
  *    right after it, and those entries go then. CHILD_SAs it moved to a new
  *    IKE_SA before (IKEv1 reauthentication: no event says so) stay, and are
- *    now the heir's;
+ *    now the heir's. The heir is a guess (the newest IKE_SA of the peer): when
+ *    reauthentications overlap (both sides at once) it may name an IKE_SA
+ *    without the CHILD_SA until the CHILD_SA's next event or a resync. Only
+ *    show tunnels and ike-update use the IKE_SA id; the binding is the mark;
  *  - ike-update (NAT mapping changed): the entry's outer endpoint follows;
  *  - charon lost: every entry becomes unconfirmed. Until charon confirms an
  *    entry again (list-sa or an event after reconnecting), an SA reported
