@@ -282,7 +282,8 @@ CONF
 		printf 'refuse-pap\nrefuse-chap\nrefuse-mschap\nrefuse-eap\nnoauth\n'
 		printf 'nodefaultroute\nnoipdefault\nipcp-accept-remote\nmtu 1280\nmru 1280\n'
 		printf '%s\n' "${4:-lcp-echo-interval 0}"
-		printf 'ip-up-script %s\nipparam %s\nlogfile %s\n' "$run/ip-up" "$ns" "$out/pppd-$ns.log"
+		printf 'ip-up-script %s\nipparam %s\n' "$run/ip-up" "$ns"
+		printf 'logfile %s\n' "$out/pppd-$ns.log"
 	} >"$d/ppp.opts"
 	: >"$d/secrets"
 	ip netns exec "$ns" xl2tpd -D -c "$d/xl2tpd.conf" -s "$d/secrets" -C "$d/control" \
@@ -324,7 +325,8 @@ CONF
 # lc_sess_ids ADDR: "tunnel_id session_id" of the gateway's session with that address
 lc_sess_ids() {
 	lc_gw "$L2SEC" -j session show | jget \
-		"' '.join(str(x) for s in j if s.get('ipv4') == '$1' for x in (s['tunnel_id'], s['session_id']))"
+		"' '.join(str(x) for s in j if s.get('ipv4') == '$1'
+			for x in (s['tunnel_id'], s['session_id']))"
 }
 # lc_ctl REQUEST: l2secd's control socket's JSON answer
 lc_ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
@@ -364,7 +366,8 @@ lc_stream_gap() {
 lc_stream_intervals() { grep 'sec .*Bytes' "$out/stream-c$1.log" | grep -cv 'sender\|receiver'; }
 # lc_stream_bytes N: the bytes client N's stream received in all (iperf3's summary)
 lc_stream_bytes() {
-	awk '/receiver/ { v = 0; for (i = 1; i < NF; i++) if ($i == "sec") { v = $(i + 1); u = $(i + 2) }
+	awk '/receiver/ { v = 0
+		for (i = 1; i < NF; i++) if ($i == "sec") { v = $(i + 1); u = $(i + 2) }
 		m = u == "KBytes" ? 1024 : u == "MBytes" ? 1048576 : u == "GBytes" ? 1073741824 : 1
 		b = int(v * m) } END { print b + 0 }' "$out/stream-c$1.log"
 }
