@@ -149,6 +149,7 @@ static const struct key keys[] = {
 	{ "ipsec", "dpd-delay", K_MS, OFF(dpd_delay_ms), 0, 1000, 3600000 },
 	{ "ipsec", "dpd-timeout", K_MS, OFF(dpd_timeout_ms), 0, 1000, 3600000 },
 	{ "ipsec", "rekey-time", K_MS, OFF(rekey_time_ms), 0, 0, 86400000 },
+	{ "ipsec", "reauth-time", K_MS, OFF(reauth_time_ms), 0, 0, 86400000 },
 	{ "ipsec", "force-encap", K_BOOL, OFF(force_encap), 0, 0, 0 },
 	{ "client", "server", K_HOST, STR(client_server), 0, CONFIG_DOMAIN_MAX },
 	{ "client", "connection-name", K_STRING, STR(client_name), 0, 63 },

@@ -8,7 +8,8 @@
  *             receive-window, max-tunnels, max-sessions,
  *             max-sessions-per-tunnel, max-half-open, sccrq-rate
  *   [ipsec]   vici, psk, certificate, private-key, ca, allow-modp1024,
- *             allow-3des, dpd-delay, dpd-timeout, rekey-time, force-encap
+ *             allow-3des, dpd-delay, dpd-timeout, rekey-time, reauth-time,
+ *             force-encap
  *   [client]  server, connection-name (what `l2sec client-config` writes into
  *             client profiles; l2secd does not use them)
  *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
@@ -165,6 +166,7 @@ struct l2sec_config {
 	bool allow_3des;
 	unsigned int dpd_delay_ms, dpd_timeout_ms;
 	unsigned int rekey_time_ms;	/* CHILD_SA rekey; 0: charon's default */
+	unsigned int reauth_time_ms;	/* IKE_SA reauthentication by the gateway; 0: off */
 	bool force_encap;		/* UDP-encapsulate ESP even without NAT */
 
 	/* [client]: for client profiles (`l2sec client-config`) only */

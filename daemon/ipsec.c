@@ -218,6 +218,7 @@ static int configure(struct ipsec *ip, const struct l2sec_config *cfg)
 		.dpd_delay = cfg->dpd_delay_ms / 1000,
 		.dpd_timeout = cfg->dpd_timeout_ms / 1000,
 		.child_rekey_time = cfg->rekey_time_ms / 1000,
+		.reauth_time = cfg->reauth_time_ms / 1000,
 		.force_encap = cfg->force_encap,
 		.l2tp_port = (uint16_t)cfg->port,
 	};
@@ -350,7 +351,7 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 	json_object_object_add(j, "vici", json_object_new_string(ip->vici_path));
 	json_object_object_add(j, "sa_count", json_object_new_int64(ip->sas.n));
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))
-	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced);
+	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced); S(adopted);
 #undef S
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->st.f))
 	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);

@@ -10,9 +10,12 @@
  * mark names the SA across rekeys. The table is keyed by that mark:
  *  - child-updown up / list-sas: the SA is entered (or refreshed);
  *  - child-rekey: the entry takes the new SPIs (the mark stays);
- *  - child-updown down, ike-updown down: the entry goes, and every tunnel
- *    bound to its mark is cleared at once (no StopCCN: it could only leave
- *    in cleartext, which the module refuses);
+ *  - child-updown down: the entry goes, and every tunnel bound to its mark
+ *    is cleared at once (no StopCCN: it could only leave in cleartext, which
+ *    the module refuses);
+ *  - ike-updown: never clears a tunnel by itself. A deleted or dead IKE_SA's
+ *    CHILD_SAs are reported down right after it; those charon moved to a new
+ *    IKE_SA (IKEv1 reauthentication) stay, re-associated (ipsec_sa.h);
  *  - ike-update (NAT mapping changed): the entry's outer endpoint follows;
  *  - after charon (re)connects, a list-sas resync: tunnels whose mark no SA
  *    has, or whose mark now names an SA with other SPIs (a restarted charon

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The SA table: CHILD_SAs of l2secd's connection by inbound mark; see ipsec_sa.h. */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,48 @@ bool ipsec_sa_known_mark(const struct ipsec_sa_table *t, uint32_t mark)
 	return in(t->known.mark, t->known.n_mark, mark) || (s && s->confirmed);
 }
 
+/* Whether CHILD_SA id carries s's mark (the newest, or a rekey collision's twin). */
+static bool carries(const struct ipsec_sa *s, uint32_t id)
+{
+	if (!id)			/* charon's ids start at 1; 0 is an empty slot */
+		return false;
+	if (s->child_id == id)
+		return true;
+	for (unsigned int i = 0; i < IPSEC_SA_TWINS; i++)
+		if (s->twin[i] == id)
+			return true;
+	return false;
+}
+
+/* CHILD_SA id carries s's mark now; the oldest twin is forgotten when full. */
+static void carrier_add(struct ipsec_sa *s, uint32_t id)
+{
+	if (carries(s, id))
+		return;
+	if (s->child_id) {
+		memmove(&s->twin[1], &s->twin[0], sizeof(s->twin) - sizeof(s->twin[0]));
+		s->twin[0] = s->child_id;
+	}
+	s->child_id = id;
+}
+
+/* CHILD_SA id was rekeyed: it no longer carries s's mark. */
+static void carrier_drop(struct ipsec_sa *s, uint32_t id)
+{
+	unsigned int i = 0;
+
+	if (s->child_id == id) {
+		s->child_id = s->twin[0];
+	} else {
+		while (i < IPSEC_SA_TWINS && s->twin[i] != id)
+			i++;
+		if (i == IPSEC_SA_TWINS)
+			return;
+	}
+	memmove(&s->twin[i], &s->twin[i + 1], (IPSEC_SA_TWINS - i - 1) * sizeof(s->twin[0]));
+	s->twin[IPSEC_SA_TWINS - 1] = 0;
+}
+
 static bool ours(const struct vici_sa_event *ev, const struct vici_child_info *c)
 {
 	return !strcmp(ev->ike.name, VICI_CONN_DEFAULT_NAME) &&
@@ -190,8 +233,10 @@ static void sa_put(struct ipsec_sa_table *t, const struct vici_sa_event *ev,
 	}
 	if (!s && !(s = sa_new(t, pp, ev, c)))
 		return;
+	if (s->ike_id != ev->ike.uniqueid)
+		s->heir = 0;
 	s->ike_id = ev->ike.uniqueid;
-	s->child_id = c->uniqueid;
+	carrier_add(s, c->uniqueid);
 	s->reqid = c->reqid;
 	s->spi_in = c->spi_in;
 	s->spi_out = c->spi_out;
@@ -201,6 +246,12 @@ static void sa_put(struct ipsec_sa_table *t, const struct vici_sa_event *ev,
 	snprintf(s->remote_id, sizeof(s->remote_id), "%s", ev->ike.remote_id);
 }
 
+/*
+ * charon reports a CHILD_SA down only when no other installed one of its
+ * IKE_SA has the same config and selectors (IKEv1 drops redundant ones
+ * silently, and never reports a rekeyed one): when any SA that carries the
+ * mark is reported down, the mark's last SA is gone.
+ */
 static void child_down(struct ipsec_sa_table *t, const struct vici_child_info *c)
 {
 	struct ipsec_sa **pp;
@@ -208,20 +259,55 @@ static void child_down(struct ipsec_sa_table *t, const struct vici_child_info *c
 	if (!c->has_mark_in)
 		return;
 	pp = slot(t, c->mark_in);
-	if (*pp && (*pp)->child_id == c->uniqueid)
+	if (*pp && carries(*pp, c->uniqueid))
 		sa_del(t, pp, "IPsec SA deleted");
 }
 
+static bool addr_eq(const struct vici_addr *a, const struct vici_addr *b)
+{
+	if (a->family != b->family || a->port != b->port)
+		return false;
+	if (a->family == AF_INET)
+		return a->a.v4.s_addr == b->a.v4.s_addr;
+	return a->family != AF_INET6 || !memcmp(&a->a.v6, &b->a.v6, sizeof(a->a.v6));
+}
+
+/*
+ * A new IKE_SA with the peer of an entry's IKE_SA (address, port and
+ * identity: what charon's IKEv1 reauth requires before it adopts CHILD_SAs)
+ * is the IKE_SA the entry's CHILD_SA moves to if its own IKE_SA goes first.
+ * Only confirmed entries: an unconfirmed one's IKE_SA id is another charon's.
+ */
+static void ike_up(struct ipsec_sa_table *t, const struct vici_sa_event *ev)
+{
+	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++)
+		for (struct ipsec_sa *s = t->bucket[i]; s; s = s->next)
+			if (s->confirmed && s->ike_id != ev->ike.uniqueid &&
+			    addr_eq(&s->remote, &ev->ike.remote) &&
+			    !strcmp(s->remote_id, ev->ike.remote_id))
+				s->heir = ev->ike.uniqueid;
+}
+
+/*
+ * An IKE_SA went. Its CHILD_SAs still in it are reported down right after
+ * (bus.c ike_updown), and their entries go then. Those charon moved to a new
+ * IKE_SA before (IKEv1 reauthentication) are not: they now belong to the heir.
+ */
 static void ike_down(struct ipsec_sa_table *t, uint32_t ike_id)
 {
 	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++) {
-		struct ipsec_sa **pp = &t->bucket[i];
-
-		while (*pp) {
-			if ((*pp)->ike_id == ike_id)
-				sa_del(t, pp, "IKE SA deleted");
-			else
-				pp = &(*pp)->next;
+		for (struct ipsec_sa *s = t->bucket[i]; s; s = s->next) {
+			if (!s->confirmed)
+				continue;
+			if (s->heir == ike_id)
+				s->heir = 0;
+			if (s->ike_id != ike_id || !s->heir)
+				continue;
+			log_info("ipsec: SA mark %#x moved from IKE_SA #%u to #%u "
+				 "(reauthenticated)", s->mark, s->ike_id, s->heir);
+			s->ike_id = s->heir;
+			s->heir = 0;
+			t->st.adopted++;
 		}
 	}
 }
@@ -229,7 +315,7 @@ static void ike_down(struct ipsec_sa_table *t, uint32_t ike_id)
 static void rekey(struct ipsec_sa_table *t, const struct vici_sa_event *ev)
 {
 	const struct vici_child_info *old = &ev->child[0], *new = &ev->child[1];
-	struct ipsec_sa **pp;
+	struct ipsec_sa **pp, *s;
 
 	t->st.rekeys++;
 	if (ev->n_children < 2 || !new->has_mark_in)
@@ -242,6 +328,9 @@ static void rekey(struct ipsec_sa_table *t, const struct vici_sa_event *ev)
 		if (*pp)
 			sa_del(t, pp, "IPsec SA rekeyed with another mark");
 	}
+	s = old->has_mark_in ? *slot(t, old->mark_in) : NULL;
+	if (s)
+		carrier_drop(s, old->uniqueid);
 	sa_put(t, ev, new, true);
 	log_info("ipsec: SA mark %#x rekeyed: spi %08x/%08x", new->mark_in, new->spi_in,
 		 new->spi_out);
@@ -298,6 +387,8 @@ void ipsec_sa_event(struct ipsec_sa_table *t, const struct vici_sa_event *ev)
 		nat_update(t, ev);
 		break;
 	case VICI_SA_IKE_UP:
+		ike_up(t, ev);
+		break;
 	case VICI_SA_LIST:
 		break;
 	}

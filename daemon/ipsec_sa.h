@@ -6,9 +6,22 @@
  * events (vici_sa.h); no I/O. When an entry leaves the table, the owner's
  * gone() callback is told, so the tunnels bound to its mark can go.
  *
+ * An entry goes only when its CHILD_SA goes, never with an IKE_SA alone
+ * (strongSwan 5.9.8 sources; docs/ARCHITECTURE.md has the whole table):
  *  - child-updown up, list-sa: the SA is entered (or refreshed);
- *  - child-rekey: the entry takes the new SPIs (the mark stays);
- *  - child-updown down, ike-updown down: the entry goes;
+ *  - child-rekey: the entry takes the new SPIs (the mark stays). In a rekey
+ *    collision two new SAs carry the mark: charon drops one silently and
+ *    reports only the last one down, so the entry remembers both ids;
+ *  - child-updown down of an SA that carries the mark: the entry goes;
+ *  - ike-updown up: a new IKE_SA of an entry's peer (address, port, identity)
+ *    is noted as its heir;
+ *  - ike-updown down: charon reports every CHILD_SA still in that IKE_SA down
+ *    right after it, and those entries go then. CHILD_SAs it moved to a new
+ *    IKE_SA before (IKEv1 reauthentication: no event says so) stay, and are
+ *    now the heir's. The heir is a guess (the newest IKE_SA of the peer): when
+ *    reauthentications overlap (both sides at once) it may name an IKE_SA
+ *    without the CHILD_SA until the CHILD_SA's next event or a resync. Only
+ *    show tunnels and ike-update use the IKE_SA id; the binding is the mark;
  *  - ike-update (NAT mapping changed): the entry's outer endpoint follows;
  *  - charon lost: every entry becomes unconfirmed. Until charon confirms an
  *    entry again (list-sa or an event after reconnecting), an SA reported
@@ -30,11 +43,14 @@
 #include "vici_sa.h"
 
 #define IPSEC_SA_HASH_SIZE	1024u
+#define IPSEC_SA_TWINS		3u
 
 struct ipsec_sa {
 	struct ipsec_sa *next;		/* hash chain */
 	uint32_t mark;			/* CHILD_SA inbound mark: the key */
-	uint32_t ike_id, child_id, reqid;
+	uint32_t ike_id, child_id, reqid;	/* child_id: the newest with this mark */
+	uint32_t twin[IPSEC_SA_TWINS];	/* older ones that may still carry it (rekey collision) */
+	uint32_t heir;			/* newer IKE_SA of the same peer, 0 none */
 	uint32_t spi_in, spi_out;
 	bool encap;
 	bool confirmed;			/* by charon since the last (re)connect */
@@ -45,6 +61,7 @@ struct ipsec_sa {
 
 struct ipsec_sa_stats {
 	uint64_t sa_up, sa_down, rekeys, nat_updates;
+	uint64_t adopted;		/* entries moved to a new IKE_SA (reauthentication) */
 	uint64_t replaced;		/* unconfirmed entries whose mark named another SA */
 };
 

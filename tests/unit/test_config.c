@@ -484,6 +484,7 @@ static void test_ipsec(void **state)
 	assert_int_equal(cfg.dpd_delay_ms, 30000);
 	assert_int_equal(cfg.dpd_timeout_ms, 150000);
 	assert_int_equal(cfg.rekey_time_ms, 0);
+	assert_int_equal(cfg.reauth_time_ms, 0);
 	assert_false(cfg.allow_modp1024);
 
 	assert_int_equal(parse("[ipsec]\nvici = /run/c.vici\npsk = a shared secret\n"
@@ -493,14 +494,16 @@ static void test_ipsec(void **state)
 	assert_int_equal(e.line[0], 8);
 	assert_int_equal(parse("[ipsec]\nvici = /run/c.vici\npsk = a shared secret\n"
 			       "allow-modp1024 = yes\nallow-3des = yes\ndpd-delay = 10s\n"
-			       "dpd-timeout = 60\nrekey-time = 1800\nforce-encap = yes\n",
-			       &cfg, &e), 0);
+			       "dpd-timeout = 60\nrekey-time = 1800\nforce-encap = yes\n"
+			       "reauth-time = 28800\n", &cfg, &e), 0);
 	assert_string_equal(cfg.vici_path, "/run/c.vici");
 	assert_string_equal(cfg.psk, "a shared secret");
 	assert_true(cfg.allow_modp1024 && cfg.allow_3des && cfg.force_encap);
 	assert_int_equal(cfg.dpd_delay_ms, 10000);
 	assert_int_equal(cfg.dpd_timeout_ms, 60000);
 	assert_int_equal(cfg.rekey_time_ms, 1800000);
+	assert_int_equal(cfg.reauth_time_ms, 8 * 3600000);
+	assert_int_equal(parse("[ipsec]\nreauth-time = 86401\n", &cfg, &e), 1);
 
 	assert_int_equal(parse("[ipsec]\npsk = x\ncertificate = /c.pem\n", &cfg, &e), 1);
 	assert_int_equal(e.line[0], 3);

@@ -102,6 +102,23 @@ static void up(uint32_t ike, uint16_t port, uint32_t child_id, uint32_t mark, ui
 	feed(ev(VICI_SA_CHILD_UP, VICI_CONN_DEFAULT_NAME, ike, port, child_id, mark, in, out));
 }
 
+static void ike(enum vici_sa_kind kind, uint32_t ike_id, uint16_t port)
+{
+	feed(ev(kind, VICI_CONN_DEFAULT_NAME, ike_id, port, 0, 0, 0, 0));
+}
+
+/* child-rekey on IKE_SA ike: CHILD_SA old_id replaced by new_id, same mark. */
+static void rekeyed(uint32_t ike_id, uint16_t port, uint32_t old_id, uint32_t new_id,
+		    uint32_t mark, uint32_t in, uint32_t out)
+{
+	struct vici_sa_event e;
+
+	e = ev(VICI_SA_CHILD_REKEY, VICI_CONN_DEFAULT_NAME, ike_id, port, old_id, mark, 1, 2);
+	child(&e.child[1], new_id, mark, in, out);
+	e.n_children = 2;
+	feed(e);
+}
+
 static void listed(uint32_t ike, uint16_t port, uint32_t child_id, uint32_t mark,
 		   uint32_t in, uint32_t out)
 {
@@ -134,7 +151,10 @@ static void test_add_find_delete(void **state)
 	assert_int_equal(n_gone, 1);
 	assert_int_equal(gone_marks[0], 2);
 	assert_null(ipsec_sa_find(&T, 2));
+	/* an IKE_SA going down: charon reports its remaining CHILD_SAs down after it */
 	feed(ev(VICI_SA_IKE_DOWN, VICI_CONN_DEFAULT_NAME, 1, 4500, 0, 0, 0, 0));
+	assert_int_equal(n_gone, 1);
+	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 1, 4500, 1, 1, 0xc1000001, 0x0c000001));
 	assert_int_equal(n_gone, 2);
 	assert_int_equal(gone_marks[1], 1);
 	assert_int_equal(T.n, 0);
@@ -187,6 +207,100 @@ static void test_rekey_keeps_mark(void **state)
 	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 1, 4500, 1, 1, 0xc1000001, 0x0c000001));
 	assert_non_null(ipsec_sa_find(&T, 1));
 	assert_int_equal(n_gone, 0);
+}
+
+/*
+ * IKEv1 reauthentication, as strongSwan 5.9 reports it (either side starts
+ * it): ike-updown up of the new IKE_SA (no CHILD_SAs listed); charon moves
+ * the CHILD_SAs to it without an event (task_manager_v1 queue_ike_reauth on
+ * the initiator, adopt_children_job on the responder); ike-updown down of the
+ * old IKE_SA, which then has no CHILD_SAs, so no child-updown follows. The
+ * entry stays, belongs to the new IKE_SA, and follows its later events.
+ */
+static void test_ikev1_reauth_adopts_children(void **state)
+{
+	struct vici_sa_event e;
+	const struct ipsec_sa *s;
+
+	(void)state;
+	up(1, 4500, 1, 1, 0xc1000001, 0x0c000001);
+	up(2, 4501, 2, 2, 0xc2000002, 0x0c000002);	/* another client, same NAT */
+	for (uint32_t i = 0; i < 3; i++) {		/* reauthenticated three times */
+		ike(VICI_SA_IKE_UP, 10 + i, 4500);
+		ike(VICI_SA_IKE_DOWN, i ? 10 + i - 1 : 1, 4500);
+		s = ipsec_sa_find(&T, 1);
+		assert_non_null(s);
+		assert_int_equal(s->ike_id, 10 + i);
+		assert_int_equal(s->child_id, 1);
+		assert_int_equal(s->spi_in, 0xc1000001);
+		assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 2);
+	}
+	assert_int_equal(n_gone, 0);
+	/* a quick-mode rekey on the new IKE_SA */
+	rekeyed(12, 4500, 1, 3, 1, 0xc1000003, 0x0c000003);
+	s = ipsec_sa_find(&T, 1);
+	assert_int_equal(s->spi_in, 0xc1000003);
+	/* the NAT moves the new IKE_SA: the entry follows */
+	e = ev(VICI_SA_IKE_UPDATE, VICI_CONN_DEFAULT_NAME, 12, 4500, 0, 0, 0, 0);
+	e.new_remote = e.ike.remote;
+	e.new_remote.port = 40000;
+	feed(e);
+	assert_int_equal(ipsec_sa_find(&T, 1)->remote.port, 40000);
+	assert_int_equal(ipsec_sa_find(&T, 2)->remote.port, 4501);
+	assert_int_equal(n_gone, 0);
+	/* DPD or a delete: ike-updown down, then child-updown down of what it held */
+	ike(VICI_SA_IKE_DOWN, 12, 40000);
+	assert_int_equal(n_gone, 0);
+	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 12, 40000, 3, 1, 0xc1000003,
+		0x0c000003));
+	assert_int_equal(n_gone, 1);
+	assert_int_equal(gone_marks[0], 1);
+	assert_non_null(ipsec_sa_find(&T, 2));
+}
+
+/* A new IKE_SA that goes before the old one inherits nothing. */
+static void test_reauth_new_ike_sa_fails(void **state)
+{
+	(void)state;
+	up(1, 4500, 1, 1, 0xa, 0xb);
+	ike(VICI_SA_IKE_UP, 2, 4500);
+	ike(VICI_SA_IKE_DOWN, 2, 4500);
+	ike(VICI_SA_IKE_UP, 3, 4999);	/* another peer: not an heir */
+	ike(VICI_SA_IKE_DOWN, 1, 4500);
+	assert_int_equal(ipsec_sa_find(&T, 1)->ike_id, 1);
+	assert_int_equal(n_gone, 0);
+	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 1, 4500, 1, 1, 0xa, 0xb));
+	assert_int_equal(n_gone, 1);
+}
+
+/*
+ * IKEv1 rekey collision: both peers start quick mode for the same CHILD_SA;
+ * charon reports two child-rekey events with the same old SA and mark. It
+ * deletes redundant duplicates silently (ikev1_child_sa_is_redundant) and
+ * reports child-updown down only for the last one, which may be either.
+ */
+static void test_rekey_collision(void **state)
+{
+	(void)state;
+	up(1, 4500, 1, 1, 0xa, 0xb);
+	rekeyed(1, 4500, 1, 2, 1, 0xa2, 0xb2);
+	rekeyed(1, 4500, 1, 3, 1, 0xa3, 0xb3);
+	assert_int_equal(T.n, 1);
+	assert_int_equal(ipsec_sa_find(&T, 1)->spi_in, 0xa3);
+	/* the old SA's down, or another IKE_SA's SA with the mark, changes nothing */
+	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 1, 4500, 1, 1, 0xa, 0xb));
+	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 7, 4600, 7, 1, 0xa, 0xb));
+	assert_int_equal(n_gone, 0);
+	/* SA 3 went silently; SA 2 is rekeyed on: the entry follows */
+	rekeyed(1, 4500, 2, 4, 1, 0xa4, 0xb4);
+	assert_int_equal(ipsec_sa_find(&T, 1)->spi_in, 0xa4);
+	assert_int_equal(n_gone, 0);
+	/* the collision again; this time the older duplicate is the one reported down */
+	rekeyed(1, 4500, 4, 5, 1, 0xa5, 0xb5);
+	rekeyed(1, 4500, 4, 6, 1, 0xa6, 0xb6);
+	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 1, 4500, 5, 1, 0xa5, 0xb5));
+	assert_int_equal(n_gone, 1);
+	assert_null(ipsec_sa_find(&T, 1));
 }
 
 static void test_rekey_other_mark(void **state)
@@ -379,6 +493,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_find_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_connections_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_keeps_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ikev1_reauth_adopts_children, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reauth_new_ike_sa_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_collision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_other_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nat_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resync_same_charon, setup, teardown),

@@ -73,139 +73,27 @@ NFT
 ip netns exec nat sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600 \
 	net.netfilter.nf_conntrack_udp_timeout_stream=600
 
-# --- charon: one per namespace, each with its own /run, strongswan.conf and VICI socket ----
-# strongswan_conf NAME
-strongswan_conf() {
-	cat >"$run/$1/strongswan.conf" <<CONF
-include /etc/strongswan.conf
-charon {
-  load_modular = yes
-  plugins {
-    vici { socket = unix://$run/$1/charon.vici }
-    connmark { load = no }
-    bypass-lan { load = no }
-  }
-  filelog { log { path = $out/charon-$1.log
-                  append = yes
-                  flush_line = yes
-                  time_format = %H:%M:%S
-                  default = 1
-                  ike = 2
-                  cfg = 2
-                  chd = 2
-                  knl = 2 } }
-}
-CONF
-}
-# charon_start NAME: charon in the namespace of the same name; charon_wait NAME: its
-# VICI socket is there
-charon_start() {
-	rm -f "$run/$1/charon.vici"
-	ip netns exec "$1" sh -c "mount -t tmpfs tmpfs /run &&
-		STRONGSWAN_CONF=$run/$1/strongswan.conf exec /usr/lib/ipsec/charon" \
-		>>"$out/charon-$1.out" 2>&1 &
-	echo $! >"$run/$1/charon.pid"
-}
-charon_wait() { wait_for 60 test -S "$run/$1/charon.vici"; }
-# charon_stop NAME: SIGTERM (as systemctl stop does) and wait until it is gone
-charon_stop() {
-	local pid
-	pid=$(cat "$run/$1/charon.pid")
-	kill -TERM "$pid" 2>/dev/null
-	wait_for 30 sh -c "! kill -0 $pid"
-}
-# sw NAME ARGS...: swanctl against NAME's charon (its plugin noise to a file)
-sw() {
-	local who=$1
-	shift
-	timeout 90 swanctl "$@" --uri "unix://$run/$who/charon.vici" 2>>"$out/swanctl-$who.err"
-}
-
-# client_swanctl_conf N: cN's connection, as a Linux L2TP/IPsec client has it
-client_swanctl_conf() {
-	cat >"$run/c$1/swanctl.conf" <<CONF
-connections {
-  l2tp {
-    version = 1
-    local_addrs = 192.168.1.1$1
-    remote_addrs = 203.0.113.2
-    proposals = aes256-sha256-modp2048
-    local { auth = psk
-            id = 192.168.1.1$1 }
-    remote { auth = psk }
-    children {
-      l2tp {
-        mode = transport
-        local_ts = dynamic[udp/1701]
-        remote_ts = dynamic[udp/1701]
-        esp_proposals = aes256-sha1
-      }
-    }
-  }
-}
-secrets { ike-gw { secret = "$PSK" } }
-CONF
-}
-client_initiate() {
-	sw "c$1" --initiate --child l2tp --timeout 60 >"$out/initiate-c$1.log" 2>&1
-}
+# --- charon, clients and gateway helpers: lib.sh's lc_* (shared with 62 and soak/) ------
 # list_sas N: client N's IKE_SAs and CHILD_SAs, one line per IKE_SA (swanctl --raw)
-list_sas() { sw "c$1" --list-sas --raw | tee "$out/sas-c$1.txt"; }
+list_sas() { lc_sw "c$1" --list-sas --raw | tee "$out/sas-c$1.txt"; }
 # installed_spis N: the inbound SPIs of client N's installed CHILD_SAs
 installed_spis() {
 	list_sas "$1" | grep -oE 'state=INSTALLED [^{}]*spi-in=[0-9a-f]+' | sed 's/.*spi-in=//'
 }
 
 # --- clients: xl2tpd + pppd with MS-CHAPv2 (as 51-ppp) -------------------------------------
-cat >"$run/ip-up" <<SH
-#!/bin/sh
-# pppd: interface tty speed local remote ipparam
-echo "\$1 \$4 \$5" >"$run/\$6.up"
-SH
-chmod +x "$run/ip-up"
-# l2tp_start NS USER PASSWORD
-l2tp_start() {
-	local ns=$1 d="$run/$1"
-	rm -f "$run/$ns.up"
-	cat >"$d/xl2tpd.conf" <<CONF
-[global]
-port = 1701
-access control = no
-[lac gw]
-lns = 203.0.113.2
-require authentication = no
-pppoptfile = $d/ppp.opts
-name = $ns
-autodial = yes
-redial = no
-CONF
-	{
-		printf 'name %s\npassword %s\n' "$2" "$3"
-		printf 'refuse-pap\nrefuse-chap\nrefuse-mschap\nrefuse-eap\nnoauth\n'
-		printf 'nodefaultroute\nnoipdefault\nipcp-accept-remote\n'
-		printf 'mtu 1280\nmru 1280\nlcp-echo-interval 0\n'
-		printf 'ip-up-script %s\nipparam %s\nlogfile %s\n' "$run/ip-up" "$ns" "$out/pppd-$ns.log"
-	} >"$d/ppp.opts"
-	: >"$d/secrets"
-	ip netns exec "$ns" xl2tpd -D -c "$d/xl2tpd.conf" -s "$d/secrets" -C "$d/control" \
-		-p "$d/xl2tpd.pid" >>"$out/xl2tpd-$ns.log" 2>&1 &
-	echo $! >"$d/xl2tpd.pidof"
-}
 # l2tp_stop NS: hang up (xl2tpd and its pppd; charon stays)
 l2tp_stop() {
 	kill -TERM "$(cat "$run/$1/xl2tpd.pidof")" 2>/dev/null
 	wait "$(cat "$run/$1/xl2tpd.pidof")" 2>/dev/null
 	pkill -f "pppd.*$run/$1/ppp.opts" 2>/dev/null
 }
-client_addr() { cut -d' ' -f2 "$run/$1.up"; }
 # ppp_if NS: the client's PPP interface (ppp1 while a hung-up pppd still holds ppp0)
 ppp_if() { cut -d' ' -f1 "$run/$1.up"; }
 ppp_rx() {
 	ip netns exec "$1" cat "/sys/class/net/$(ppp_if "$1")/statistics/rx_packets" 2>/dev/null ||
 		echo 0
 }
-# lan_route NS: the LAN through the client's PPP link
-lan_route() { ip -n "$1" route replace 198.51.100.0/24 dev "$(ppp_if "$1")"; }
 
 # --- gateway ------------------------------------------------------------------------------
 printf 'u1 password pw-1\nu2 password pw-2\n' >"$run/users"
@@ -237,11 +125,6 @@ sess_stats() {
 	gw "$L2SEC" -j -s session show | jget "' '.join(str(s['stats'][k]) for s in j if s.get('ipv4') == '$1'
 		for k in ('rx_packets', 'rx_bytes', 'tx_packets', 'tx_bytes'))"
 }
-# sess_ids ADDR: "tunnel_id session_id" of the gateway's session with that address
-sess_ids() {
-	gw "$L2SEC" -j session show | jget \
-		"' '.join(str(x) for s in j if s.get('ipv4') == '$1' for x in (s['tunnel_id'], s['session_id']))"
-}
 kern_sessions() { gw "$L2SEC" -j session show | grep -o '"session_id"' | wc -l; }
 # drops REASON: the module's drop counter in the namespace of gw
 drops() { gw "$L2SEC" -j -s stats | jget "j.get('stats', {}).get('drops', {}).get('$1', 0)"; }
@@ -254,8 +137,6 @@ esp() {
 grew() { [ "${2%% *}" -gt "${1%% *}" ]; }
 # f N WORDS: the Nth of WORDS, 0 if there is none
 f() { local v; v=$(echo "$2" | cut -d' ' -f"$1"); echo "${v:-0}"; }
-# ctl REQUEST: l2secd's control socket's JSON answer
-ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
 # xfrm_nostates: the gateway's XfrmInNoStates (ESP with no SA to decrypt it)
 xfrm_nostates() { ip netns exec gw awk '/^XfrmInNoStates/ { print $2 }' /proc/net/xfrm_stat; }
 # counted_since N M CMD...: the counter CMD prints is at least M above N
@@ -271,13 +152,10 @@ xfrm_marked() { ip -n gw xfrm "$1" list | grep -c 'mark 0x'; }
 echo "# topology ready [${SECONDS}s]"
 # the clients' charons start with the gateway's: they load their connections now and
 # initiate them later
-client_swanctl_conf 1
-client_swanctl_conf 2
 for n in gw c1 c2; do
-	strongswan_conf $n
-	charon_start $n
+	lc_charon_start $n
 done
-check "gw: charon starts in its namespace" charon_wait gw
+check "gw: charon starts in its namespace" lc_charon_wait gw
 check "gw: charon has no connection of its own" sh -c \
 	"c=\$(timeout 30 swanctl --list-conns --uri unix://$run/gw/charon.vici 2>/dev/null) && [ -z \"\$c\" ]"
 check "configuration is valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
@@ -292,22 +170,22 @@ ip netns exec lan iperf3 -s -D -B 198.51.100.2 --logfile "$out/iperf3-server.log
 
 # --- (a) one client ---------------------------------------------------------------------
 for c in 1 2; do
-	check "c$c: charon starts" charon_wait c$c
-	check "c$c: swanctl --load-all" sw c$c --load-all --file "$run/c$c/swanctl.conf"
+	check "c$c: charon starts" lc_charon_wait c$c
+	check "c$c: swanctl --load-all" lc_client_conf $c "" ""
 done
-check "c1: IKE_SA and CHILD_SA initiated" client_initiate 1
+check "c1: IKE_SA and CHILD_SA initiated" lc_initiate 1
 list_sas 1 >/dev/null
 check "c1: CHILD_SA installed, transport mode, UDP-encapsulated (NAT-T)" \
 	grep -q 'state=INSTALLED mode=TRANSPORT protocol=ESP encap=yes' "$out/sas-c1.txt"
 check "c1: IKE_SA sees itself behind a NAT" grep -q 'nat-local=yes' "$out/sas-c1.txt"
-l2tp_start c1 u1 pw-1
+lc_l2tp_start c1 u1 pw-1
 check "c1: L2TP and PPP up with MS-CHAPv2 (ip-up ran)" wait_for 60 test -s "$run/c1.up"
 if ! [ -s "$run/c1.up" ]; then
 	echo "# c1 has no session: nothing else can be checked"
 	gw "$L2SEC" -j -s stats >"$out/stats-end.json" 2>&1
 	t_done
 fi
-a1=$(client_addr c1)
+a1=$(lc_client_addr c1)
 check "c1: address from the pool ($a1)" sh -c "echo '$a1' | grep -Eq '^192\.168\.42\.1[0-9]$'"
 check "gw: user u1 up" grep -q "user 'u1' is up at $a1" "$out/l2secd.log"
 gw "$L2SEC" -j tunnel show >"$out/tunnel-a.json"
@@ -321,7 +199,7 @@ check "gw: l2sec session show: c1's SA from charon (the bound SPI and mark, NAT-
 gw "$L2SEC" -r "$run/run" session show >"$out/session-a.txt"
 check "gw: l2sec session show (text) names the SA" grep -Eq \
 	"user u1 auth mschapv2 datapath kernel sa spi-in 0x[0-9a-f]{8} spi-out 0x[0-9a-f]{8} mark 0x[0-9a-f]+ reqid [0-9]+ encap udp remote 203\.0\.113\.1:[0-9]+$" "$out/session-a.txt"
-lan_route c1
+lc_lan_route c1
 c1_out0=$(esp c1 192.168.1.11 203.0.113.2)
 c1_in0=$(esp c1 203.0.113.2 192.168.1.11)
 gw_in0=$(esp gw 203.0.113.1 203.0.113.2)
@@ -352,20 +230,20 @@ check "gw: the session's tx packets grew" \
 	test "$(f 3 "$s1")" -gt "$(f 3 "$s0")"
 
 # --- (b) a second client behind the same NAT, same L2TP port ------------------------------
-check "c2: IKE_SA and CHILD_SA initiated" client_initiate 2
+check "c2: IKE_SA and CHILD_SA initiated" lc_initiate 2
 list_sas 2 >/dev/null
 check "c2: CHILD_SA installed, UDP-encapsulated" \
 	grep -q 'state=INSTALLED mode=TRANSPORT protocol=ESP encap=yes' "$out/sas-c2.txt"
-l2tp_start c2 u2 pw-2
+lc_l2tp_start c2 u2 pw-2
 check "c2: PPP up" wait_for 60 test -s "$run/c2.up"
-a2=$(client_addr c2)
+a2=$(lc_client_addr c2)
 check "c1 and c2 have distinct addresses ($a1, $a2)" test "$a1" != "$a2"
 check_eq "gw: two sessions" 2 "$(kern_sessions)"
 gw "$L2SEC" -j tunnel show >"$out/tunnel-b.json"
 check "gw: two tunnels from 203.0.113.1:1701, each bound to its own SA mark" jcheck \
 	"len(j) == 2 and all(t['peer_addr'] == '203.0.113.1' and t['peer_port'] == 1701 and t['bound'] for t in j) and j[0]['sa']['mark'] != j[1]['sa']['mark'] and j[0]['sa']['spi'] != j[1]['sa']['spi']" \
 	<"$out/tunnel-b.json"
-lan_route c2
+lc_lan_route c2
 # c1 pings 2 times, c2 3 times, at once: each must receive exactly its own replies
 b1=$(ppp_rx c1); b2=$(ppp_rx c2)
 t1=$(sess_stats "$a1"); t2=$(sess_stats "$a2")
@@ -384,11 +262,11 @@ check_eq "gw: c1's session carried 2 in, 2 out" "2 2" \
 check_eq "gw: c2's session carried 3 in, 3 out" "3 3" \
 	"$(( $(f 1 "$u2") - $(f 1 "$t2") )) $(( $(f 3 "$u2") - $(f 3 "$t2") ))"
 
-ids2=$(sess_ids "$a2")
+ids2=$(lc_sess_ids "$a2")
 l2tp_stop c1
 check "c1 hung up: its session is gone, c2's is left" wait_for 30 sh -c \
 	"[ \$(ip netns exec gw $L2SEC -j session show | grep -o '\"session_id\"' | wc -l) -eq 1 ]"
-check_eq "gw: the session left is c2's" "$ids2" "$(sess_ids "$a2")"
+check_eq "gw: the session left is c2's" "$ids2" "$(lc_sess_ids "$a2")"
 check "c2 still pings the LAN host" ip netns exec c2 ping -c 2 -W 5 198.51.100.2
 
 # --- (c) plaintext L2TP: from the WAN, and from the NAT router itself ---------------------
@@ -462,10 +340,10 @@ check "lan: nothing injected arrived" sh -c "! grep -q '^got' $out/sink-d.txt"
 check "c2 still pings the LAN host" ip netns exec c2 ping -c 1 -W 5 198.51.100.2
 
 # --- (f) the gateway's charon restarts -------------------------------------------------
-charon_stop gw
+lc_charon_stop gw
 check "l2secd: charon went away" wait_for 30 grep -q "vici: connection to charon lost" "$out/l2secd.log"
-charon_start gw
-check "gw: charon starts again" charon_wait gw
+lc_charon_start gw
+check "gw: charon starts again" lc_charon_wait gw
 check "l2secd: connected to charon again" wait_for 60 sh -c \
 	"[ \$(grep -c 'vici: connected to charon at' $out/l2secd.log) -ge 2 ]"
 check "l2secd: the connection and PSK loaded again" wait_for 60 sh -c \
@@ -477,21 +355,21 @@ check "gw: the stale tunnels are torn down (no session within 60 s)" wait_for 60
 	 [ \$(ip netns exec gw $L2SEC -j tunnel show | grep -o '\"tunnel_id\"' | wc -l) -eq 0 ]"
 l2tp_stop c2
 # c1 reconnects: a new IKE_SA (the old one died with the gateway's charon)
-sw c1 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
-check "c1: IKE_SA and CHILD_SA initiated again" client_initiate 1
-l2tp_start c1 u1 pw-1
+lc_sw c1 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
+check "c1: IKE_SA and CHILD_SA initiated again" lc_initiate 1
+lc_l2tp_start c1 u1 pw-1
 check "c1: PPP up again" wait_for 60 test -s "$run/c1.up"
-a1=$(client_addr c1)
-lan_route c1
+a1=$(lc_client_addr c1)
+lc_lan_route c1
 check "c1: pings the LAN host again" ip netns exec c1 ping -c 2 -W 5 198.51.100.2
 
 # --- (e) CHILD_SA rekey during iperf3 ---------------------------------------------------
-ids1=$(sess_ids "$a1")
+ids1=$(lc_sess_ids "$a1")
 spi0=$(installed_spis 1 | xargs)
 ip netns exec c1 iperf3 -c 198.51.100.2 -t 6 -J --logfile "$out/iperf3-e.json" &
 ip_pid=$!
 sleep 2
-check "c1: swanctl --rekey --child l2tp" sw c1 --rekey --child l2tp
+check "c1: swanctl --rekey --child l2tp" lc_sw c1 --rekey --child l2tp
 wait $ip_pid
 check_eq "c1: iperf3 across the rekey completed" 0 "$?"
 sent=$(jget 'j["end"]["sum_received"]["bytes"]' <"$out/iperf3-e.json" 2>/dev/null)
@@ -500,7 +378,7 @@ check "iperf3 across the rekey moved data" test "${sent:-0}" -gt 100000
 spi1=$(installed_spis 1 | xargs)
 check "c1: the CHILD_SA was rekeyed (inbound SPI $spi0 -> $spi1)" \
 	sh -c "[ -n '$spi1' ] && ! echo ' $spi1 ' | grep -q ' $spi0 '"
-check_eq "gw: the same L2TP session after the rekey" "$ids1" "$(sess_ids "$a1")"
+check_eq "gw: the same L2TP session after the rekey" "$ids1" "$(lc_sess_ids "$a1")"
 check "c1: pings the LAN host after the rekey" ip netns exec c1 ping -c 2 -W 5 198.51.100.2
 
 # --- (g) the NAT gives c1 another external port --------------------------------------------
@@ -508,10 +386,10 @@ check "c1: pings the LAN host after the rekey" ip netns exec c1 ping -c 2 -W 5 1
 # XFRM_MSG_MAPPING; charon's update_sa_job moves the IKE_SA (the peer is behind a
 # NAT, we are not), raises ike-update and updates the CHILD_SAs' encap ports.
 # No client option is needed: c1's own traffic triggers it.
-ctl "show tunnels" >"$out/ctl-g0.json"
+lc_ctl "show tunnels" >"$out/ctl-g0.json"
 port0=$(jget "j['tunnels'][0]['sa']['remote'].rsplit(':', 1)[1]" <"$out/ctl-g0.json")
 echo "# c1's external port before: $port0"
-ids1=$(sess_ids "$a1")
+ids1=$(lc_sess_ids "$a1")
 ip netns exec nat nft insert rule ip nat post ip saddr 192.168.1.11 udp sport 4500 \
 	oifname wan counter masquerade to :41000-41999
 # the NAT forgets c1's mapping: its UDP timeouts at 1 s, refreshed by one ping, then idle
@@ -532,18 +410,18 @@ check "nat: c1's ESP-in-UDP leaves from a new mapping (try $try)" sh -c \
 check "gw: charon moved c1's IKE_SA to a port of 41000-41999" wait_for 20 sh -c \
 	"timeout 20 swanctl --list-sas --raw --uri unix://$run/gw/charon.vici 2>/dev/null |
 	 grep -qE 'remote-host=203\.0\.113\.1 remote-port=41[0-9]{3} '"
-sw gw --list-sas --raw >"$out/gw-sas-g.txt"
+lc_sw gw --list-sas --raw >"$out/gw-sas-g.txt"
 newport=$(grep -oE 'remote-port=41[0-9]{3}' "$out/gw-sas-g.txt" | head -n 1 | cut -d= -f2)
 echo "# c1's external port after: ${newport:-?}"
 check "l2secd: followed the ike-update" wait_for 10 \
 	grep -q "moved to 203.0.113.1:${newport:-none} (NAT mapping changed)" "$out/l2secd.log"
-ctl "show tunnels" >"$out/ctl-g1.json"
+lc_ctl "show tunnels" >"$out/ctl-g1.json"
 check "l2secd: show tunnels has the SA at 203.0.113.1:$newport" jcheck \
 	"len(j['tunnels']) == 1 and j['tunnels'][0]['sa']['remote'] == '203.0.113.1:${newport:-none}'" \
 	<"$out/ctl-g1.json"
 check "gw: the outbound SA is UDP-encapsulated to port $newport" sh -c \
 	"ip -n gw xfrm state list src 203.0.113.2 dst 203.0.113.1 | grep -q 'encap type espinudp sport 4500 dport ${newport:-none} '"
-check_eq "gw: the same L2TP session after the port change" "$ids1" "$(sess_ids "$a1")"
+check_eq "gw: the same L2TP session after the port change" "$ids1" "$(lc_sess_ids "$a1")"
 b1=$(ppp_rx c1)
 gw_out0=$(esp gw 203.0.113.2 203.0.113.1)
 check "c1: pings the LAN host" ip netns exec c1 ping -c 3 -i 0.3 -W 5 198.51.100.2
@@ -560,13 +438,13 @@ ip netns exec nat nft add rule ip nat post oifname wan masquerade
 
 # --- (h) the gateway's charon is killed with SIGKILL while two clients are up -------------
 l2tp_stop c2
-sw c2 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
-check "c2: IKE_SA and CHILD_SA initiated" client_initiate 2
-l2tp_start c2 u2 pw-2
+lc_sw c2 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
+check "c2: IKE_SA and CHILD_SA initiated" lc_initiate 2
+lc_l2tp_start c2 u2 pw-2
 check "c2: PPP up" wait_for 60 test -s "$run/c2.up"
-a2=$(client_addr c2)
-lan_route c2
-ctl "show tunnels" >"$out/ctl-h0.json"
+a2=$(lc_client_addr c2)
+lc_lan_route c2
+lc_ctl "show tunnels" >"$out/ctl-h0.json"
 check "gw: two tunnels, each with its SA" jcheck \
 	"len([t for t in j['tunnels'] if t['state'] == 'established' and 'sa' in t]) == 2" <"$out/ctl-h0.json"
 ip -n gw xfrm state list >"$out/xfrm-state-h0.txt"
@@ -578,8 +456,8 @@ check "l2secd: charon went away" wait_for 30 sh -c \
 	"[ \$(grep -c 'vici: connection to charon lost' $out/l2secd.log) -ge 2 ]"
 check "gw: the killed charon's $nst SAs are still in the kernel" \
 	test "$(xfrm_marked state)" -eq "$nst" -a "$nst" -ge 4
-charon_start gw
-check "gw: charon starts again" charon_wait gw
+lc_charon_start gw
+check "gw: charon starts again" lc_charon_wait gw
 check "l2secd: connected to charon again, connection and PSK loaded" wait_for 60 sh -c \
 	"[ \$(grep -c \"vici: connection 'l2sec' and its .* loaded into charon\" $out/l2secd.log) -ge 3 ]"
 check "gw: the stale tunnels are cleared" wait_for 30 sh -c \
@@ -595,19 +473,19 @@ ip -n gw xfrm state list >"$out/xfrm-state-h1.txt"
 ip -n gw xfrm policy list >"$out/xfrm-policy-h1.txt"
 # c2 first: the new charon's first CHILD_SA takes mark 1 again, c1's old mark
 l2tp_stop c2
-sw c2 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
-check "c2: connects again" client_initiate 2
-l2tp_start c2 u2 pw-2
+lc_sw c2 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
+check "c2: connects again" lc_initiate 2
+lc_l2tp_start c2 u2 pw-2
 check "c2: PPP up again" wait_for 60 test -s "$run/c2.up"
-a2=$(client_addr c2)
-lan_route c2
-ctl "show tunnels" >"$out/ctl-h1.json"
+a2=$(lc_client_addr c2)
+lc_lan_route c2
+lc_ctl "show tunnels" >"$out/ctl-h1.json"
 mark2=$(jget "j['tunnels'][0]['sa']['mark']" <"$out/ctl-h1.json")
 echo "# c2's new SA mark: $mark2"
 # c1 still has its old SA (client side): what it sends for c2's session through it
 # must go nowhere (xl2tpd stops first: the injector takes its port)
 l2tp_stop c1
-set -- $(sess_ids "$a2")
+set -- $(lc_sess_ids "$a2")
 ip netns exec lan /usr/bin/python3 "$L2SEC_TOP/tests/vm/pkt/l2tp.py" sink 198.51.100.2 5000 15 \
 	>"$out/sink-h.txt" 2>&1 &
 wait_for 30 grep -q ready "$out/sink-h.txt"
@@ -621,14 +499,14 @@ nostate1=$(xfrm_nostates)
 check "gw: xfrm has no SA for them any more (XfrmInNoStates $nostate0 -> $nostate1)" \
 	test $((nostate1 - nostate0)) -ge 3
 check "lan: nothing of c1's arrived through c2's session" sh -c "! grep -q '^got' $out/sink-h.txt"
-sw c1 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
-check "c1: connects again" client_initiate 1
-l2tp_start c1 u1 pw-1
+lc_sw c1 --terminate --ike l2tp --force --timeout 10 >/dev/null 2>&1
+check "c1: connects again" lc_initiate 1
+lc_l2tp_start c1 u1 pw-1
 check "c1: PPP up again" wait_for 60 test -s "$run/c1.up"
-a1=$(client_addr c1)
-lan_route c1
-ctl "show tunnels" >"$out/ctl-h2.json"
-sw gw --list-sas --raw >"$out/gw-sas-h.txt"
+a1=$(lc_client_addr c1)
+lc_lan_route c1
+lc_ctl "show tunnels" >"$out/ctl-h2.json"
+lc_sw gw --list-sas --raw >"$out/gw-sas-h.txt"
 check "gw: two tunnels on two SA marks, each SA's SPIs as charon has them" /usr/bin/python3 -c '
 import json, sys
 t = [x for x in json.load(open(sys.argv[1]))["tunnels"] if x["state"] == "established"]
@@ -651,7 +529,7 @@ l2tp_stop c2
 
 gw "$L2SEC" -j -s stats >"$out/stats-end.json" 2>&1
 gw "$L2SEC" -j -s tunnel show >"$out/tunnels-end.json" 2>&1
-sw gw --list-sas >"$out/gw-sas-end.txt" 2>&1
+lc_sw gw --list-sas >"$out/gw-sas-end.txt" 2>&1
 # l2secd stops with c1's tunnel up: its StopCCN goes through c1's SA
 closed=$(grep -c 'closed to 203.0.113.2' "$out/xl2tpd-c1.log")
 kill -TERM "$gw_pid" 2>/dev/null

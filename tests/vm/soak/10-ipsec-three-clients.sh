@@ -1,0 +1,80 @@
+# Soak (make soak, not make check): three charon clients behind one NAT, each
+# receiving a 1 Mbit/s TCP stream through its L2TP/IPsec session for 5 minutes,
+# while IKE_SAs are reauthenticated and CHILD_SAs rekeyed every 20-30 s by the
+# clients (their lifetimes) and by the gateway ([ipsec] reauth-time, rekey-time),
+# so reauthentications, rekeys and their collisions of different clients overlap.
+# None may lose its session (same tunnel and session ids, no gap of more than 2 s
+# in its stream, no tunnel cleared) and none may receive another's traffic (its
+# PPP link received about its own stream's bytes, not more; then each pings the
+# LAN host a different number of times at once and receives exactly its replies).
+# Client behaviour modelled: charon as an IKEv1 initiator (reauthenticates keeping
+# its CHILD_SAs; rekeys with the same selectors), as in 62-ipsec-lifecycle.
+# vm-timeout: 900
+. "$L2SEC_TOP/tests/vm/lib.sh"
+out=${L2SEC_TEST_OUT:-/tmp}
+run=/tmp/l2sec-soak
+PSK=l2sec-soak-shared-secret
+SOAK=${SOAK_SECONDS:-300}
+lc_setup 3 "dpd-delay = 10s
+dpd-timeout = 60s
+reauth-time = 30s
+rekey-time = 25s"
+for c in 1 2 3; do
+	# lifetimes 20, 24, 28 s: the clients' events drift against each other
+	check "c$c: connection loaded (reauth and rekey every $((16 + 4 * c)) s)" lc_client_conf $c \
+		"reauth_time = $((16 + 4 * c))s
+    over_time = 10s
+    rand_time = 3s" "rekey_time = $((16 + 4 * c))s
+        life_time = $((26 + 4 * c))s
+        rand_time = 3s"
+done
+lc_clients_up 3
+gw_stat() { lc_ctl "show stats" | jget "j['ipsec']['$1']"; }
+for c in 1 2 3; do
+	rx0[c]=$(lc_ppp_rx_bytes c$c)
+	lc_stream_start $c $((5200 + c))
+done
+t0=$SECONDS
+echo "# soaking for $SOAK s [${SECONDS}s]"
+while [ $((SECONDS - t0)) -lt "$SOAK" ]; do
+	sleep 10
+	echo "# $((SECONDS - t0)) s: rekeys $(gw_stat rekeys), sa_down $(gw_stat sa_down)," \
+		"tunnels cleared $(gw_stat tunnels_cleared)"
+done
+for c in 1 2 3; do
+	lc_stream_stop $c
+done
+elapsed=$((SECONDS - t0))
+for c in 1 2 3; do
+	g=$(lc_stream_gap $c)
+	n=$(lc_stream_intervals $c)
+	b=$(lc_stream_bytes $c)
+	rx=$(( $(lc_ppp_rx_bytes c$c) - rx0[c] ))
+	echo "# c$c: $n intervals in $elapsed s, longest run without a byte $g x 0.2 s;" \
+		"stream $b bytes, PPP received $rx bytes"
+	check "c$c: the stream ran throughout" test $((n / 5)) -ge $((elapsed - 5))
+	check "c$c: no gap in the stream longer than 2 s" test "$g" -lt 10
+	check "c$c: its stream moved data ($b bytes)" test "$b" -gt $((elapsed * 100000))
+	check "c$c: its PPP link received its own stream, not more (+10 %)" \
+		test "$rx" -le $((b + b / 10 + 200000))
+	check_eq "gw: c$c's tunnel and session ids unchanged" "${ids[c]}" "$(lc_sess_ids "${a[c]}")"
+done
+lc_ctl "show stats" >"$out/stats-end.json"
+check_eq "gw: no tunnel cleared" 0 "$(gw_stat tunnels_cleared)"
+check "gw: the SAs were rekeyed (more than 20 rekeys)" test "$(gw_stat rekeys)" -gt 20
+check "gw: SA entries moved to new IKE_SAs (more than 10 reauthentications)" \
+	test "$(grep -c 'moved from IKE_SA' "$out/l2secd.log")" -gt 10
+# each client pings a different number of times at once: each gets exactly its replies
+for c in 1 2 3; do
+	p0[c]=$(ip netns exec c$c cat "/sys/class/net/$(cut -d' ' -f1 "$run/c$c.up")/statistics/rx_packets")
+	ip netns exec c$c ping -c $((c + 1)) -i 0.3 -W 5 198.51.100.2 >"$out/ping-c$c.txt" 2>&1 &
+	pp[c]=$!
+done
+for c in 1 2 3; do
+	wait "${pp[c]}"
+	check_eq "c$c: pinged the LAN host (exit status)" 0 "$?"
+	check_eq "c$c: received exactly its $((c + 1)) replies" $((c + 1)) $(( $(ip netns exec c$c \
+		cat "/sys/class/net/$(cut -d' ' -f1 "$run/c$c.up")/statistics/rx_packets") - p0[c] ))
+done
+kill -TERM "$(cat "$run/l2secd.pid")" 2>/dev/null
+t_done

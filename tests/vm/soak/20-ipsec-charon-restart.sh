@@ -1,0 +1,55 @@
+# The gateway's charon restarted (SIGTERM, then started again) under traffic, with
+# a client that reconnects on its own. What happens: charon deletes every IKE_SA
+# on the way down, sending delete notifies; l2secd clears the tunnels of the
+# CHILD_SAs reported down at once (no StopCCN: it could only leave in cleartext),
+# loses VICI, reconnects, loads its connection again and clears whatever its
+# list-sas resync does not find. The client behaviour modelled, which decides the
+# rest: a Linux client whose charon re-establishes IPsec when the gateway deletes
+# its SAs (close_action = start, dpd_action = restart), whose pppd gives up on a
+# silent link (LCP echo every 2 s, 3 failures) and whose xl2tpd redials (redial =
+# yes): its L2TP retransmissions on the old tunnel, which the gateway no longer
+# knows and drops, give up, and it dials a new tunnel and session. Checked: the
+# client has a new working session within 120 s of the restart. (Windows instead
+# reports the connection dropped and does not redial unless told to.)
+# vm-timeout: 600
+. "$L2SEC_TOP/tests/vm/lib.sh"
+out=${L2SEC_TEST_OUT:-/tmp}
+run=/tmp/l2sec-restart
+PSK=l2sec-restart-shared-secret
+lc_setup 1 "dpd-delay = 5s
+dpd-timeout = 20s"
+check "c1: connection loaded (re-establishes on delete and on DPD)" lc_client_conf 1 \
+	"dpd_delay = 5s" "close_action = start
+        dpd_action = restart"
+LC_REDIAL=yes
+check "c1: IPsec, L2TP and PPP up" lc_connect 1 "lcp-echo-interval 2
+lcp-echo-failure 3"
+if ! [ -s "$run/c1.up" ]; then
+	echo "# c1 has no session: nothing else can be checked"
+	t_done
+fi
+a1=$(lc_client_addr c1)
+ids1=$(lc_sess_ids "$a1")
+echo "# c1 $a1 tunnel/session $ids1"
+lc_stream_start 1 5201
+check "the stream flows" wait_for 30 grep -q KBytes "$out/stream-c1.log"
+mv "$run/c1.up" "$run/c1.up-before"
+
+lc_charon_stop gw
+t0=$SECONDS
+check "l2secd: the tunnel is cleared" wait_for 30 grep -q 'ipsec: tunnel .* cleared' \
+	"$out/l2secd.log"
+grep 'ipsec: tunnel .* cleared' "$out/l2secd.log" | sed 's/^/# /'
+lc_charon_start gw
+check "gw: charon starts again" lc_charon_wait gw
+check "l2secd: connection loaded into the new charon" wait_for 60 sh -c \
+	"[ \$(grep -c \"vici: connection 'l2sec' and its .* loaded into charon\" $out/l2secd.log) -ge 2 ]"
+check "c1: back with a new session within 120 s of the restart" wait_for 120 test -s "$run/c1.up"
+echo "# c1 had a new session $((SECONDS - t0)) s after charon stopped"
+lc_stream_stop 1
+a1=$(lc_client_addr c1)
+lc_lan_route c1
+check "c1: the new session's tunnel is another" test "$(lc_sess_ids "$a1")" != "$ids1"
+check "c1: pings the LAN host through it" ip netns exec c1 ping -c 2 -W 5 198.51.100.2
+kill -TERM "$(cat "$run/l2secd.pid")" 2>/dev/null
+t_done
