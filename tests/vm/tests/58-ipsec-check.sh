@@ -94,7 +94,8 @@ CONF
 }
 # start_gw LOG: not under check (a subshell): gw_pid must be set here
 start_gw() {
-	gw "$L2SECD" -c "$run/l2sec.conf" >"$1" 2>&1 &
+	# not through gw(): $! must be l2secd itself (ip netns exec execs it)
+	ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$1" 2>&1 &
 	gw_pid=$!
 }
 gw_sessions_0() { gw "$L2SEC" -r "$run/run" daemon show | grep -q ' sessions 0 '; }
