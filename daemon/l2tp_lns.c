@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "l2tp_admit.h"
 #include "l2tp_lns.h"
 #include "l2tp_session.h"
 #include "l2tp_tunnel.h"
@@ -30,6 +31,11 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cf
 	lns->ops = ops;
 	lns->env = env;
 	l2tp_lns_set_config(lns, cfg);
+	lns->admit = l2tp_admit_new(lns, ops->random(env));
+	if (!lns->admit) {
+		l2tp_lns_free(lns);
+		return NULL;
+	}
 	lns->sccrq_tokens = (uint64_t)cfg->sccrq_rate * 1000;
 	lns->sccrq_last_ms = evloop_now(loop);
 	return lns;
@@ -41,6 +47,7 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 		return;
 	while (lns->tunnel_list)
 		l2tp_tunnel_destroy(lns->tunnel_list);
+	l2tp_admit_free(lns->admit);
 	free(lns->tunnels);
 	free(lns->sessions);
 	free(lns);
@@ -181,7 +188,9 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 			  l2tp_peer_str(peer, ps, sizeof(ps)), h->ns);
 		return;
 	}
-	/* cheap refusal first: a flood costs one token check per datagram */
+	/* cheap refusals first: a flood costs token checks per datagram, per peer first */
+	if (!l2tp_admit_sccrq_rate(lns->admit, peer))
+		return;
 	if (!sccrq_admit(lns)) {
 		lns->stats.sccrq_rate_limited++;
 		if (lns->stats.sccrq_rate_limited % 1000 == 1)
@@ -234,6 +243,12 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 		lns->stats.sccrq_refused++;
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_SHUTDOWN, 0,
 					    "shutting down");
+		return;
+	}
+	if (!l2tp_admit_tunnel_ok(lns->admit, peer)) {
+		lns->stats.sccrq_refused++;
+		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
+					    L2TP_ERR_RESOURCES, "too many tunnels from this peer");
 		return;
 	}
 	if (lns->n_tunnels >= lns->cfg->max_tunnels || lns->n_half_open >= lns->cfg->max_half_open) {

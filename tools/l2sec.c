@@ -80,7 +80,12 @@
  *            sessions_refused, sessions_established, rx_data,
  *            rx_data_dropped, tx_errors, rx_plaintext}, ppp {up, down,
  *            auth_failures, no_address, tun_rx, tun_tx, tun_rx_no_session,
- *            tun_tx_spoofed, tun_errors, ra_sent}} (all u64; counters newer
+ *            tun_tx_spoofed, tun_errors, ra_sent}, admit
+ *            {sccrq_source_rate_limited, sccrq_sa_rate_limited,
+ *            half_open_source_limit, half_open_sa_limit, tunnels_sa_limit,
+ *            sessions_tunnel_limit, tunnel_setup_timeouts,
+ *            session_setup_timeouts, half_open_displaced, peers_recycled,
+ *            peers_table_full, peers}} (all u64; counters newer
  *            than the tool are passed on under l2secd's names)
  *   monitor: event ("new" | "set" | "del" | "bound"), object ("sock" |
  *            "tunnel" | "session"), then the keys of that object that the

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Admission control per peer: source addresses and SAs, their buckets and counts. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l2tp_admit.h"
+#include "l2tp_lns.h"
+#include "l2tp_tunnel.h"
+#include "log.h"
+#include "util.h"
+
+enum admit_kind { ADMIT_SRC, ADMIT_SA };
+
+struct l2tp_admit_entry {
+	struct l2tp_admit_entry *hnext;			/* hash chain */
+	struct l2tp_admit_entry *lru_prev, *lru_next;	/* on the LRU list iff refs == 0 */
+	uint8_t kind;					/* enum admit_kind */
+	uint8_t family;					/* ADMIT_SRC: AF_INET or AF_INET6 */
+	uint8_t addr[16];				/* IPv4, or an IPv6 /64 (rest zero) */
+	uint32_t mark;					/* ADMIT_SA */
+	unsigned int refs;				/* tunnels that point at it */
+	unsigned int half_open, tunnels;		/* tunnels: not closing (SA only) */
+	uint64_t tokens, last_ms;			/* token bucket, 1000 per SCCRQ */
+	uint64_t log_ms;				/* last log line; 0: none yet */
+	uint64_t suppressed;				/* refusals not logged since */
+};
+
+struct l2tp_admit {
+	struct l2tp_lns *lns;
+	uint64_t seed;
+	struct l2tp_admit_entry **heads;
+	unsigned int n_heads;				/* a power of two */
+	unsigned int n_entries;
+	struct l2tp_admit_entry *lru_head, *lru_tail;	/* most recently used first */
+	struct l2tp_admit_stats stats;
+};
+
+static unsigned int heads_for(unsigned int cap)
+{
+	unsigned int n = 64;
+
+	while (n < cap && n < (1u << 20))
+		n <<= 1;
+	return n;
+}
+
+struct l2tp_admit *l2tp_admit_new(struct l2tp_lns *lns, uint32_t seed)
+{
+	struct l2tp_admit *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->lns = lns;
+	a->seed = (uint64_t)seed << 32 | (seed ^ 0x5bd1e995u);
+	a->n_heads = heads_for(lns->cfg->peer_table_size);
+	a->heads = calloc(a->n_heads, sizeof(*a->heads));
+	if (!a->heads) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void l2tp_admit_free(struct l2tp_admit *a)
+{
+	if (!a)
+		return;
+	for (unsigned int i = 0; i < a->n_heads; i++) {
+		while (a->heads[i]) {
+			struct l2tp_admit_entry *e = a->heads[i];
+
+			a->heads[i] = e->hnext;
+			free(e);
+		}
+	}
+	free(a->heads);
+	free(a);
+}
+
+const struct l2tp_admit_stats *l2tp_admit_stats(const struct l2tp_admit *a)
+{
+	return &a->stats;
+}
+
+unsigned int l2tp_admit_peers(const struct l2tp_admit *a)
+{
+	return a->n_entries;
+}
+
+/* The key of an entry, from a datagram's peer. */
+static void make_key(struct l2tp_admit_entry *k, enum admit_kind kind,
+		     const struct l2tp_peer *peer)
+{
+	memset(k, 0, sizeof(*k));
+	k->kind = (uint8_t)kind;
+	if (kind == ADMIT_SA) {
+		k->mark = peer->mark;
+	} else if (peer->addr.ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)&peer->addr;
+
+		k->family = AF_INET;
+		memcpy(k->addr, &sin->sin_addr, 4);
+	} else if (peer->addr.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)&peer->addr;
+
+		/* one host holds a whole /64: account it as one source */
+		k->family = AF_INET6;
+		memcpy(k->addr, &sin6->sin6_addr, 8);
+	}
+}
+
+static bool key_equal(const struct l2tp_admit_entry *a, const struct l2tp_admit_entry *b)
+{
+	return a->kind == b->kind && a->family == b->family && a->mark == b->mark &&
+	       !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+/* Keyed with a random seed, so that a peer cannot aim its addresses at one chain. */
+static unsigned int key_hash(const struct l2tp_admit *a, const struct l2tp_admit_entry *k)
+{
+	uint64_t h = a->seed ^ ((uint64_t)k->kind << 40 | (uint64_t)k->family << 32 | k->mark);
+	uint64_t w;
+
+	for (size_t i = 0; i < sizeof(k->addr); i += 8) {
+		memcpy(&w, k->addr + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	h = (h ^ a->seed) * 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (unsigned int)h & (a->n_heads - 1);
+}
+
+static void lru_unlink(struct l2tp_admit *a, struct l2tp_admit_entry *e)
+{
+	if (e->lru_prev)
+		e->lru_prev->lru_next = e->lru_next;
+	else
+		a->lru_head = e->lru_next;
+	if (e->lru_next)
+		e->lru_next->lru_prev = e->lru_prev;
+	else
+		a->lru_tail = e->lru_prev;
+	e->lru_prev = e->lru_next = NULL;
+}
+
+static void lru_push(struct l2tp_admit *a, struct l2tp_admit_entry *e)
+{
+	e->lru_prev = NULL;
+	e->lru_next = a->lru_head;
+	if (a->lru_head)
+		a->lru_head->lru_prev = e;
+	else
+		a->lru_tail = e;
+	a->lru_head = e;
+}
+
+static void entry_remove(struct l2tp_admit *a, struct l2tp_admit_entry *e)
+{
+	struct l2tp_admit_entry **pp = &a->heads[key_hash(a, e)];
+
+	while (*pp != e)
+		pp = &(*pp)->hnext;
+	*pp = e->hnext;
+	lru_unlink(a, e);
+	a->n_entries--;
+	free(e);
+}
+
+/* A bigger table after a reload raised peer-table-size: chains stay short. */
+static void maybe_grow(struct l2tp_admit *a)
+{
+	unsigned int n = heads_for(a->lns->cfg->peer_table_size);
+	struct l2tp_admit_entry **heads, **old = a->heads;
+	unsigned int n_old = a->n_heads;
+
+	if (n <= a->n_heads)
+		return;
+	heads = calloc(n, sizeof(*heads));
+	if (!heads)
+		return;		/* longer chains, still correct */
+	a->heads = heads;
+	a->n_heads = n;
+	for (unsigned int i = 0; i < n_old; i++) {
+		while (old[i]) {
+			struct l2tp_admit_entry *e = old[i];
+			unsigned int h = key_hash(a, e);
+
+			old[i] = e->hnext;
+			e->hnext = heads[h];
+			heads[h] = e;
+		}
+	}
+	free(old);
+}
+
+/* The entry for peer, created (with a full bucket) when missing; NULL: no room. */
+static struct l2tp_admit_entry *entry_get(struct l2tp_admit *a, enum admit_kind kind,
+					  const struct l2tp_peer *peer, unsigned int rate)
+{
+	struct l2tp_admit_entry k, *e;
+	unsigned int h;
+
+	make_key(&k, kind, peer);
+	h = key_hash(a, &k);
+	for (e = a->heads[h]; e; e = e->hnext) {
+		if (key_equal(e, &k)) {
+			if (!e->refs) {
+				lru_unlink(a, e);
+				lru_push(a, e);
+			}
+			return e;
+		}
+	}
+	if (a->n_entries >= a->lns->cfg->peer_table_size) {
+		if (!a->lru_tail) {
+			a->stats.peers_table_full++;
+			return NULL;
+		}
+		/* the least recently seen peer no tunnel uses: only its bucket is lost */
+		entry_remove(a, a->lru_tail);
+		a->stats.peers_recycled++;
+	}
+	maybe_grow(a);
+	e = malloc(sizeof(*e));
+	if (!e)
+		return NULL;
+	*e = k;
+	e->tokens = (uint64_t)rate * 1000;
+	e->last_ms = evloop_now(a->lns->loop);
+	h = key_hash(a, e);
+	e->hnext = a->heads[h];
+	a->heads[h] = e;
+	a->n_entries++;
+	lru_push(a, e);
+	return e;
+}
+
+static void entry_pin(struct l2tp_admit *a, struct l2tp_admit_entry *e)
+{
+	if (!e->refs++)
+		lru_unlink(a, e);
+}
+
+static void entry_unpin(struct l2tp_admit *a, struct l2tp_admit_entry *e)
+{
+	if (!--e->refs)
+		lru_push(a, e);
+}
+
+static const char *entry_str(const struct l2tp_admit_entry *e, char *buf, size_t len)
+{
+	char s[INET6_ADDRSTRLEN] = "?";
+
+	if (e->kind == ADMIT_SA) {
+		snprintf(buf, len, "SA mark %#x", e->mark);
+		return buf;
+	}
+	inet_ntop(e->family, e->addr, s, sizeof(s));
+	snprintf(buf, len, "%s%s", s, e->family == AF_INET6 ? "/64" : "");
+	return buf;
+}
+
+/* One line per peer per ADMIT_LOG_INTERVAL_MS, saying how many went unsaid. */
+static void entry_log(struct l2tp_admit *a, struct l2tp_admit_entry *e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void entry_log(struct l2tp_admit *a, struct l2tp_admit_entry *e, const char *fmt, ...)
+{
+	uint64_t now = evloop_now(a->lns->loop);
+	char what[160], who[64];
+	va_list ap;
+
+	if (e->log_ms && now - e->log_ms < ADMIT_LOG_INTERVAL_MS) {
+		e->suppressed++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	log_warn("l2tp: %s: %s (%llu more since the last such line)",
+		 entry_str(e, who, sizeof(who)), what, (unsigned long long)e->suppressed);
+	e->log_ms = now;
+	e->suppressed = 0;
+}
+
+static bool bucket_take(struct l2tp_admit *a, struct l2tp_admit_entry *e, unsigned int rate)
+{
+	uint64_t now = evloop_now(a->lns->loop);
+	uint64_t cap = (uint64_t)rate * 1000;
+
+	e->tokens += (now - e->last_ms) * rate;
+	e->last_ms = now;
+	if (e->tokens > cap)
+		e->tokens = cap;
+	if (e->tokens < 1000)
+		return false;
+	e->tokens -= 1000;
+	return true;
+}
+
+bool l2tp_admit_sccrq_rate(struct l2tp_admit *a, const struct l2tp_peer *peer)
+{
+	const struct l2sec_config *cfg = a->lns->cfg;
+	struct l2tp_admit_entry *sa = NULL, *src;
+
+	/* narrowest first: a refusal here costs the wider buckets nothing */
+	if (peer->mark) {
+		sa = entry_get(a, ADMIT_SA, peer, cfg->sccrq_rate_per_sa);
+		if (!sa)
+			return false;
+		if (!bucket_take(a, sa, cfg->sccrq_rate_per_sa)) {
+			a->stats.sccrq_sa_rate_limited++;
+			entry_log(a, sa, "SCCRQs over sccrq-rate-per-sa (%u/s), dropped",
+				  cfg->sccrq_rate_per_sa);
+			return false;
+		}
+	}
+	src = entry_get(a, ADMIT_SRC, peer, cfg->sccrq_rate_per_source);
+	if (!src)
+		return false;
+	if (!bucket_take(a, src, cfg->sccrq_rate_per_source)) {
+		a->stats.sccrq_source_rate_limited++;
+		entry_log(a, src, "SCCRQs over sccrq-rate-per-source (%u/s), dropped",
+			  cfg->sccrq_rate_per_source);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The oldest half-open tunnel whose peer never acknowledged our SCCRP and
+ * that came without an SA: what a spoofed source leaves behind. The tunnel
+ * list is newest first.
+ */
+static struct l2tp_tunnel *displaceable(struct l2tp_lns *lns)
+{
+	struct l2tp_tunnel *victim = NULL;
+
+	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next)
+		if (t->state == TUNNEL_WAIT_CTL_CONN && !t->peer.mark &&
+		    !l2tp_ctrl_idle(&t->ctrl))
+			victim = t;
+	return victim;
+}
+
+/* Ends a half-open tunnel that never heard from its peer: no StopCCN, freed soon. */
+static void drop_unheard(struct l2tp_tunnel *t, const char *why)
+{
+	l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0, why);
+	ev_timer_arm(t->lns->loop, &t->free_timer, 0);
+}
+
+bool l2tp_admit_tunnel_ok(struct l2tp_admit *a, const struct l2tp_peer *peer)
+{
+	const struct l2sec_config *cfg = a->lns->cfg;
+	struct l2tp_lns *lns = a->lns;
+	struct l2tp_admit_entry *sa = NULL, *src;
+	struct l2tp_tunnel *victim;
+
+	if (peer->mark) {
+		sa = entry_get(a, ADMIT_SA, peer, cfg->sccrq_rate_per_sa);
+		if (!sa)
+			return false;
+		if (sa->tunnels >= cfg->max_tunnels_per_sa) {
+			a->stats.tunnels_sa_limit++;
+			entry_log(a, sa, "tunnel refused: max-tunnels-per-sa (%u) reached",
+				  cfg->max_tunnels_per_sa);
+			return false;
+		}
+		if (sa->half_open >= cfg->max_half_open_per_sa) {
+			a->stats.half_open_sa_limit++;
+			entry_log(a, sa, "tunnel refused: max-half-open-per-sa (%u) reached",
+				  cfg->max_half_open_per_sa);
+			return false;
+		}
+	}
+	src = entry_get(a, ADMIT_SRC, peer, cfg->sccrq_rate_per_source);
+	if (!src)
+		return false;
+	if (src->half_open >= cfg->max_half_open_per_source) {
+		a->stats.half_open_source_limit++;
+		entry_log(a, src, "tunnel refused: max-half-open-per-source (%u) reached",
+			  cfg->max_half_open_per_source);
+		return false;
+	}
+	if (lns->n_half_open >= cfg->max_half_open && (victim = displaceable(lns))) {
+		a->stats.half_open_displaced++;
+		drop_unheard(victim, "displaced: max-half-open reached, peer never answered");
+	}
+	return true;
+}
+
+void l2tp_admit_tunnel_new(struct l2tp_tunnel *t)
+{
+	struct l2tp_admit *a = t->lns->admit;
+	const struct l2sec_config *cfg = t->lns->cfg;
+
+	if (t->adm_half_open)
+		return;
+	t->adm_half_open = true;
+	t->adm_counted = true;
+	t->lns->n_half_open++;
+	/* present unless the table was full or memory out: then only the LNS counts */
+	if (t->peer.mark)
+		t->adm_sa = entry_get(a, ADMIT_SA, &t->peer, cfg->sccrq_rate_per_sa);
+	t->adm_src = entry_get(a, ADMIT_SRC, &t->peer, cfg->sccrq_rate_per_source);
+	if (t->adm_sa) {
+		entry_pin(a, t->adm_sa);
+		t->adm_sa->half_open++;
+		t->adm_sa->tunnels++;
+	}
+	if (t->adm_src) {
+		entry_pin(a, t->adm_src);
+		t->adm_src->half_open++;
+	}
+}
+
+void l2tp_admit_tunnel_up(struct l2tp_tunnel *t)
+{
+	if (!t->adm_half_open)
+		return;
+	t->adm_half_open = false;
+	t->lns->n_half_open--;
+	if (t->adm_sa)
+		t->adm_sa->half_open--;
+	if (t->adm_src)
+		t->adm_src->half_open--;
+}
+
+void l2tp_admit_tunnel_closing(struct l2tp_tunnel *t)
+{
+	l2tp_admit_tunnel_up(t);
+	if (!t->adm_counted)
+		return;
+	t->adm_counted = false;
+	if (t->adm_sa)
+		t->adm_sa->tunnels--;
+}
+
+void l2tp_admit_tunnel_release(struct l2tp_tunnel *t)
+{
+	struct l2tp_admit *a = t->lns->admit;
+
+	l2tp_admit_tunnel_closing(t);
+	if (t->adm_sa)
+		entry_unpin(a, t->adm_sa);
+	if (t->adm_src)
+		entry_unpin(a, t->adm_src);
+	t->adm_sa = t->adm_src = NULL;
+}
+
+/* The entry a tunnel's log lines go under: its SA's, else its source's. */
+static struct l2tp_admit_entry *tunnel_entry(const struct l2tp_tunnel *t)
+{
+	return t->adm_sa ? t->adm_sa : t->adm_src;
+}
+
+void l2tp_admit_session_refused(struct l2tp_tunnel *t)
+{
+	struct l2tp_admit *a = t->lns->admit;
+	struct l2tp_admit_entry *e = tunnel_entry(t);
+
+	a->stats.sessions_tunnel_limit++;
+	if (e)
+		entry_log(a, e, "tunnel %u: call refused: max-sessions-per-tunnel (%u) reached",
+			  t->tid, t->lns->cfg->max_sessions_per_tunnel);
+}
+
+void l2tp_admit_tunnel_timeout(struct l2tp_tunnel *t)
+{
+	struct l2tp_admit *a = t->lns->admit;
+	struct l2tp_admit_entry *e = tunnel_entry(t);
+	bool heard = l2tp_ctrl_idle(&t->ctrl);
+
+	a->stats.tunnel_setup_timeouts++;
+	if (e)
+		entry_log(a, e, "tunnel %u: no SCCCN within setup-timeout (%ums)%s", t->tid,
+			  t->lns->cfg->setup_timeout_ms,
+			  heard ? "" : ", SCCRP never acknowledged");
+	if (!heard)
+		drop_unheard(t, "no SCCCN in time, SCCRP never acknowledged");
+	else
+		l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, 0, "no SCCCN in time");
+}
+
+void l2tp_admit_session_timeout(struct l2tp_tunnel *t, uint16_t sid)
+{
+	struct l2tp_admit *a = t->lns->admit;
+	struct l2tp_admit_entry *e = tunnel_entry(t);
+
+	a->stats.session_setup_timeouts++;
+	if (e)
+		entry_log(a, e, "session %u/%u: no ICCN within session-setup-timeout (%ums)",
+			  t->tid, sid, t->lns->cfg->session_setup_timeout_ms);
+}
