@@ -23,7 +23,7 @@ struct l2tp_admit_entry {
 	uint32_t mark;					/* ADMIT_SA */
 	unsigned int refs;				/* tunnels that point at it */
 	unsigned int half_open, tunnels;		/* tunnels: not closing (SA only) */
-	uint64_t tokens, last_ms;			/* token bucket, 1000 per SCCRQ */
+	struct l2tp_bucket bucket;
 	uint64_t log_ms;				/* last log line; 0: none yet */
 	uint64_t suppressed;				/* refusals not logged since */
 };
@@ -229,8 +229,7 @@ static struct l2tp_admit_entry *entry_get(struct l2tp_admit *a, enum admit_kind 
 	if (!e)
 		return NULL;
 	*e = k;
-	e->tokens = (uint64_t)rate * 1000;
-	e->last_ms = evloop_now(a->lns->loop);
+	l2tp_bucket_fill(&e->bucket, evloop_now(a->lns->loop), rate);
 	h = key_hash(a, e);
 	e->hnext = a->heads[h];
 	a->heads[h] = e;
@@ -265,70 +264,84 @@ static const char *entry_str(const struct l2tp_admit_entry *e, char *buf, size_t
 }
 
 /* One line per peer per ADMIT_LOG_INTERVAL_MS, saying how many went unsaid. */
-static void entry_log(struct l2tp_admit *a, struct l2tp_admit_entry *e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void entry_vlog(struct l2tp_admit *a, struct l2tp_admit_entry *e, const char *fmt,
+		       va_list ap) __attribute__((format(printf, 3, 0)));
 
-static void entry_log(struct l2tp_admit *a, struct l2tp_admit_entry *e, const char *fmt, ...)
+static void entry_vlog(struct l2tp_admit *a, struct l2tp_admit_entry *e, const char *fmt,
+		       va_list ap)
 {
 	uint64_t now = evloop_now(a->lns->loop);
 	char what[160], who[64];
-	va_list ap;
 
 	if (e->log_ms && now - e->log_ms < ADMIT_LOG_INTERVAL_MS) {
 		e->suppressed++;
 		return;
 	}
-	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	log_warn("l2tp: %s: %s (%llu more since the last such line)",
 		 entry_str(e, who, sizeof(who)), what, (unsigned long long)e->suppressed);
 	e->log_ms = now;
 	e->suppressed = 0;
 }
 
-static bool bucket_take(struct l2tp_admit *a, struct l2tp_admit_entry *e, unsigned int rate)
+static void entry_log(struct l2tp_admit *a, struct l2tp_admit_entry *e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void entry_log(struct l2tp_admit *a, struct l2tp_admit_entry *e, const char *fmt, ...)
 {
-	uint64_t now = evloop_now(a->lns->loop);
+	va_list ap;
+
+	va_start(ap, fmt);
+	entry_vlog(a, e, fmt, ap);
+	va_end(ap);
+}
+
+void l2tp_bucket_fill(struct l2tp_bucket *b, uint64_t now, unsigned int rate)
+{
+	b->tokens = (uint64_t)rate * 1000;
+	b->last_ms = now;
+}
+
+bool l2tp_bucket_take(struct l2tp_bucket *b, uint64_t now, unsigned int rate)
+{
 	uint64_t cap = (uint64_t)rate * 1000;
 
-	e->tokens += (now - e->last_ms) * rate;
-	e->last_ms = now;
-	if (e->tokens > cap)
-		e->tokens = cap;
-	if (e->tokens < 1000)
+	b->tokens += (now - b->last_ms) * rate;
+	b->last_ms = now;
+	if (b->tokens > cap)
+		b->tokens = cap;
+	if (b->tokens < 1000)
 		return false;
-	e->tokens -= 1000;
+	b->tokens -= 1000;
 	return true;
+}
+
+/* A token from e's bucket, else the refusal counted in *count and logged as KEY's. */
+static bool rate_ok(struct l2tp_admit *a, struct l2tp_admit_entry *e, unsigned int rate,
+		    uint64_t *count, const char *key)
+{
+	if (l2tp_bucket_take(&e->bucket, evloop_now(a->lns->loop), rate))
+		return true;
+	(*count)++;
+	entry_log(a, e, "SCCRQs over %s (%u/s), dropped", key, rate);
+	return false;
 }
 
 bool l2tp_admit_sccrq_rate(struct l2tp_admit *a, const struct l2tp_peer *peer)
 {
 	const struct l2sec_config *cfg = a->lns->cfg;
-	struct l2tp_admit_entry *sa = NULL, *src;
+	struct l2tp_admit_entry *sa, *src;
 
 	/* narrowest first: a refusal here costs the wider buckets nothing */
 	if (peer->mark) {
 		sa = entry_get(a, ADMIT_SA, peer, cfg->sccrq_rate_per_sa);
-		if (!sa)
+		if (!sa || !rate_ok(a, sa, cfg->sccrq_rate_per_sa,
+				    &a->stats.sccrq_sa_rate_limited, "sccrq-rate-per-sa"))
 			return false;
-		if (!bucket_take(a, sa, cfg->sccrq_rate_per_sa)) {
-			a->stats.sccrq_sa_rate_limited++;
-			entry_log(a, sa, "SCCRQs over sccrq-rate-per-sa (%u/s), dropped",
-				  cfg->sccrq_rate_per_sa);
-			return false;
-		}
 	}
 	src = entry_get(a, ADMIT_SRC, peer, cfg->sccrq_rate_per_source);
-	if (!src)
-		return false;
-	if (!bucket_take(a, src, cfg->sccrq_rate_per_source)) {
-		a->stats.sccrq_source_rate_limited++;
-		entry_log(a, src, "SCCRQs over sccrq-rate-per-source (%u/s), dropped",
-			  cfg->sccrq_rate_per_source);
-		return false;
-	}
-	return true;
+	return src && rate_ok(a, src, cfg->sccrq_rate_per_source,
+			      &a->stats.sccrq_source_rate_limited, "sccrq-rate-per-source");
 }
 
 /*
@@ -354,39 +367,36 @@ static void drop_unheard(struct l2tp_tunnel *t, const char *why)
 	ev_timer_arm(t->lns->loop, &t->free_timer, 0);
 }
 
+/* n of limit taken: the refusal counted in *count and logged as KEY's. */
+static bool at_limit(struct l2tp_admit *a, struct l2tp_admit_entry *e, unsigned int n,
+		     unsigned int limit, uint64_t *count, const char *key)
+{
+	if (n < limit)
+		return false;
+	(*count)++;
+	entry_log(a, e, "tunnel refused: %s (%u) reached", key, limit);
+	return true;
+}
+
 bool l2tp_admit_tunnel_ok(struct l2tp_admit *a, const struct l2tp_peer *peer)
 {
 	const struct l2sec_config *cfg = a->lns->cfg;
 	struct l2tp_lns *lns = a->lns;
-	struct l2tp_admit_entry *sa = NULL, *src;
+	struct l2tp_admit_entry *sa, *src;
 	struct l2tp_tunnel *victim;
 
 	if (peer->mark) {
 		sa = entry_get(a, ADMIT_SA, peer, cfg->sccrq_rate_per_sa);
-		if (!sa)
+		if (!sa || at_limit(a, sa, sa->tunnels, cfg->max_tunnels_per_sa,
+				    &a->stats.tunnels_sa_limit, "max-tunnels-per-sa") ||
+		    at_limit(a, sa, sa->half_open, cfg->max_half_open_per_sa,
+			     &a->stats.half_open_sa_limit, "max-half-open-per-sa"))
 			return false;
-		if (sa->tunnels >= cfg->max_tunnels_per_sa) {
-			a->stats.tunnels_sa_limit++;
-			entry_log(a, sa, "tunnel refused: max-tunnels-per-sa (%u) reached",
-				  cfg->max_tunnels_per_sa);
-			return false;
-		}
-		if (sa->half_open >= cfg->max_half_open_per_sa) {
-			a->stats.half_open_sa_limit++;
-			entry_log(a, sa, "tunnel refused: max-half-open-per-sa (%u) reached",
-				  cfg->max_half_open_per_sa);
-			return false;
-		}
 	}
 	src = entry_get(a, ADMIT_SRC, peer, cfg->sccrq_rate_per_source);
-	if (!src)
+	if (!src || at_limit(a, src, src->half_open, cfg->max_half_open_per_source,
+			     &a->stats.half_open_source_limit, "max-half-open-per-source"))
 		return false;
-	if (src->half_open >= cfg->max_half_open_per_source) {
-		a->stats.half_open_source_limit++;
-		entry_log(a, src, "tunnel refused: max-half-open-per-source (%u) reached",
-			  cfg->max_half_open_per_source);
-		return false;
-	}
 	if (lns->n_half_open >= cfg->max_half_open && (victim = displaceable(lns))) {
 		a->stats.half_open_displaced++;
 		drop_unheard(victim, "displaced: max-half-open reached, peer never answered");
@@ -453,34 +463,37 @@ void l2tp_admit_tunnel_release(struct l2tp_tunnel *t)
 	t->adm_sa = t->adm_src = NULL;
 }
 
-/* The entry a tunnel's log lines go under: its SA's, else its source's. */
-static struct l2tp_admit_entry *tunnel_entry(const struct l2tp_tunnel *t)
+/* Counts in *count; logs under the tunnel's SA, else its source. */
+static void tunnel_log(struct l2tp_tunnel *t, uint64_t *count, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void tunnel_log(struct l2tp_tunnel *t, uint64_t *count, const char *fmt, ...)
 {
-	return t->adm_sa ? t->adm_sa : t->adm_src;
+	struct l2tp_admit_entry *e = t->adm_sa ? t->adm_sa : t->adm_src;
+	va_list ap;
+
+	(*count)++;
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	entry_vlog(t->lns->admit, e, fmt, ap);
+	va_end(ap);
 }
 
 void l2tp_admit_session_refused(struct l2tp_tunnel *t)
 {
-	struct l2tp_admit *a = t->lns->admit;
-	struct l2tp_admit_entry *e = tunnel_entry(t);
-
-	a->stats.sessions_tunnel_limit++;
-	if (e)
-		entry_log(a, e, "tunnel %u: call refused: max-sessions-per-tunnel (%u) reached",
-			  t->tid, t->lns->cfg->max_sessions_per_tunnel);
+	tunnel_log(t, &t->lns->admit->stats.sessions_tunnel_limit,
+		   "tunnel %u: call refused: max-sessions-per-tunnel (%u) reached", t->tid,
+		   t->lns->cfg->max_sessions_per_tunnel);
 }
 
 void l2tp_admit_tunnel_timeout(struct l2tp_tunnel *t)
 {
-	struct l2tp_admit *a = t->lns->admit;
-	struct l2tp_admit_entry *e = tunnel_entry(t);
 	bool heard = l2tp_ctrl_idle(&t->ctrl);
 
-	a->stats.tunnel_setup_timeouts++;
-	if (e)
-		entry_log(a, e, "tunnel %u: no SCCCN within setup-timeout (%ums)%s", t->tid,
-			  t->lns->cfg->setup_timeout_ms,
-			  heard ? "" : ", SCCRP never acknowledged");
+	tunnel_log(t, &t->lns->admit->stats.tunnel_setup_timeouts,
+		   "tunnel %u: no SCCCN within setup-timeout (%ums)%s", t->tid,
+		   t->lns->cfg->setup_timeout_ms, heard ? "" : ", SCCRP never acknowledged");
 	if (!heard)
 		drop_unheard(t, "no SCCCN in time, SCCRP never acknowledged");
 	else
@@ -489,11 +502,7 @@ void l2tp_admit_tunnel_timeout(struct l2tp_tunnel *t)
 
 void l2tp_admit_session_timeout(struct l2tp_tunnel *t, uint16_t sid)
 {
-	struct l2tp_admit *a = t->lns->admit;
-	struct l2tp_admit_entry *e = tunnel_entry(t);
-
-	a->stats.session_setup_timeouts++;
-	if (e)
-		entry_log(a, e, "session %u/%u: no ICCN within session-setup-timeout (%ums)",
-			  t->tid, sid, t->lns->cfg->session_setup_timeout_ms);
+	tunnel_log(t, &t->lns->admit->stats.session_setup_timeouts,
+		   "session %u/%u: no ICCN within session-setup-timeout (%ums)", t->tid, sid,
+		   t->lns->cfg->session_setup_timeout_ms);
 }

@@ -41,6 +41,14 @@ struct l2tp_tunnel;
 struct l2tp_admit;
 struct l2tp_admit_entry;
 
+/* A token bucket: rate per second, burst the same; 1000 tokens per message. */
+struct l2tp_bucket {
+	uint64_t tokens, last_ms;
+};
+
+void l2tp_bucket_fill(struct l2tp_bucket *b, uint64_t now, unsigned int rate);
+bool l2tp_bucket_take(struct l2tp_bucket *b, uint64_t now, unsigned int rate);
+
 struct l2tp_admit_stats {
 	uint64_t sccrq_source_rate_limited, sccrq_sa_rate_limited;
 	uint64_t half_open_source_limit, half_open_sa_limit, tunnels_sa_limit;

@@ -36,8 +36,7 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cf
 		l2tp_lns_free(lns);
 		return NULL;
 	}
-	lns->sccrq_tokens = (uint64_t)cfg->sccrq_rate * 1000;
-	lns->sccrq_last_ms = evloop_now(loop);
+	l2tp_bucket_fill(&lns->sccrq_bucket, evloop_now(loop), cfg->sccrq_rate);
 	return lns;
 }
 
@@ -148,22 +147,6 @@ bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b)
 	return a->mark == b->mark && a->sock == b->sock && same_addr(&a->addr, &b->addr);
 }
 
-/* Token bucket: sccrq_rate per second, burst of the same size. */
-static bool sccrq_admit(struct l2tp_lns *lns)
-{
-	uint64_t now = evloop_now(lns->loop);
-	uint64_t cap = (uint64_t)lns->cfg->sccrq_rate * 1000;
-
-	lns->sccrq_tokens += (now - lns->sccrq_last_ms) * lns->cfg->sccrq_rate;
-	lns->sccrq_last_ms = now;
-	if (lns->sccrq_tokens > cap)
-		lns->sccrq_tokens = cap;
-	if (lns->sccrq_tokens < 1000)
-		return false;
-	lns->sccrq_tokens -= 1000;
-	return true;
-}
-
 static struct l2tp_tunnel *find_by_peer(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 					uint16_t peer_tid)
 {
@@ -191,7 +174,7 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 	/* cheap refusals first: a flood costs token checks per datagram, per peer first */
 	if (!l2tp_admit_sccrq_rate(lns->admit, peer))
 		return;
-	if (!sccrq_admit(lns)) {
+	if (!l2tp_bucket_take(&lns->sccrq_bucket, evloop_now(lns->loop), lns->cfg->sccrq_rate)) {
 		lns->stats.sccrq_rate_limited++;
 		if (lns->stats.sccrq_rate_limited % 1000 == 1)
 			log_warn("l2tp: SCCRQ rate limit (%u/s) reached; %llu refused so far",

@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "evloop.h"
+#include "l2tp_admit.h"
 #include "l2tp_ctrl.h"
 
 struct l2tp_tunnel;
@@ -139,8 +140,7 @@ struct l2tp_lns {
 	struct l2tp_tunnel *tunnel_list;
 	unsigned int n_tunnels, n_half_open, n_sessions;
 	struct l2tp_admit *admit;		/* per-peer accounting (l2tp_admit.h) */
-	uint64_t sccrq_tokens;			/* token bucket, 1000 per SCCRQ */
-	uint64_t sccrq_last_ms;
+	struct l2tp_bucket sccrq_bucket;	/* all peers together: sccrq-rate */
 	bool shutting_down;
 	struct l2tp_lns_stats stats;
 };
