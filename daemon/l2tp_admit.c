@@ -35,6 +35,9 @@ struct l2tp_admit {
 	unsigned int n_heads;				/* a power of two */
 	unsigned int n_entries;
 	struct l2tp_admit_entry *lru_head, *lru_tail;	/* most recently used first */
+	uint64_t log_window_ms;				/* all peers' lines: this window's start */
+	unsigned int log_lines;				/* ... lines written in it */
+	uint64_t log_dropped;				/* ... lines dropped in it */
 	struct l2tp_admit_stats stats;
 };
 
@@ -277,6 +280,20 @@ static void entry_vlog(struct l2tp_admit *a, struct l2tp_admit_entry *e, const c
 		e->suppressed++;
 		return;
 	}
+	if (now - a->log_window_ms >= ADMIT_LOG_INTERVAL_MS) {
+		if (a->log_dropped)
+			log_warn("l2tp: %llu admission log lines of other peers left out in %u s",
+				 (unsigned long long)a->log_dropped, ADMIT_LOG_INTERVAL_MS / 1000);
+		a->log_window_ms = now;
+		a->log_lines = 0;
+		a->log_dropped = 0;
+	}
+	if (a->log_lines >= ADMIT_LOG_BURST) {
+		a->log_dropped++;
+		e->suppressed++;
+		return;
+	}
+	a->log_lines++;
 	vsnprintf(what, sizeof(what), fmt, ap);
 	log_warn("l2tp: %s: %s (%llu more since the last such line)",
 		 entry_str(e, who, sizeof(who)), what, (unsigned long long)e->suppressed);
@@ -363,6 +380,7 @@ static struct l2tp_tunnel *displaceable(struct l2tp_lns *lns)
 /* Ends a half-open tunnel that never heard from its peer: no StopCCN, freed soon. */
 static void drop_unheard(struct l2tp_tunnel *t, const char *why)
 {
+	t->adm_quiet = true;
 	l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0, why);
 	ev_timer_arm(t->lns->loop, &t->free_timer, 0);
 }
@@ -494,6 +512,7 @@ void l2tp_admit_tunnel_timeout(struct l2tp_tunnel *t)
 	tunnel_log(t, &t->lns->admit->stats.tunnel_setup_timeouts,
 		   "tunnel %u: no SCCCN within setup-timeout (%ums)%s", t->tid,
 		   t->lns->cfg->setup_timeout_ms, heard ? "" : ", SCCRP never acknowledged");
+	t->adm_quiet = true;
 	if (!heard)
 		drop_unheard(t, "no SCCCN in time, SCCRP never acknowledged");
 	else

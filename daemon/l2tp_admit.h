@@ -23,7 +23,9 @@
  * no tunnel uses sits on an LRU list and is recycled first; an entry a
  * tunnel uses is pinned until the tunnel is freed. When every entry is
  * pinned, new peers are refused (counted). Each entry rate-limits its log
- * lines: one per ADMIT_LOG_INTERVAL_MS, with the count suppressed since.
+ * lines: one per ADMIT_LOG_INTERVAL_MS, with the count suppressed since; and
+ * all peers together write at most ADMIT_LOG_BURST lines per interval, since
+ * a spoofed flood is a new peer per datagram.
  *
  * Single-threaded, on the LNS's event loop, like the rest of the LNS.
  */
@@ -34,6 +36,7 @@
 #include <stdint.h>
 
 #define ADMIT_LOG_INTERVAL_MS 10000
+#define ADMIT_LOG_BURST 20	/* lines per interval from all peers: spoofed sources are many */
 
 struct l2tp_lns;
 struct l2tp_peer;

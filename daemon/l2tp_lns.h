@@ -117,6 +117,7 @@ struct l2tp_tunnel {
 	/* admission (l2tp_admit.c): the peers it is counted under, pinned while it lives */
 	struct l2tp_admit_entry *adm_src, *adm_sa;
 	bool adm_half_open, adm_counted;
+	bool adm_quiet;			/* closed by admission, which logged it per peer */
 };
 
 struct l2tp_lns_stats {

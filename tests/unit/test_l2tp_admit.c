@@ -31,6 +31,7 @@ static int setup(void **state)
 	f = fake_new(NULL);
 	/* the global bucket and caps out of the way: these tests are about peers */
 	f->cfg.sccrq_rate = 100000;
+	l2tp_bucket_fill(&f->lns->sccrq_bucket, f->now, f->cfg.sccrq_rate);
 	*state = f;
 	return 0;
 }
@@ -325,7 +326,6 @@ static void test_peer_table_bounded(void **state)
 	assert_true(st()->peers_recycled >= 1000 - 16);
 	/* the pinned source kept its count through the churn */
 	f->n_out = 0;		/* the fake socket's record is full of StopCCNs */
-	fake_advance(f, 1000);	/* the global bucket, set up before setup() raised it */
 	assert_int_equal(dial(&l, 0x0a0000aa, 0, 2), L2TP_STOPCCN);
 	assert_int_equal(st()->half_open_source_limit, 1);
 }
@@ -348,27 +348,41 @@ static void test_peer_table_full(void **state)
 	assert_int_equal(st()->peers_recycled, 1);
 }
 
-/* Lines of stderr written while fn ran. */
-static unsigned int count_log_lines(void (*fn)(void), const char *needle)
+/* What l2secd logs at notice and above while fn runs, into logbuf[]. */
+static char logbuf[1 << 16];
+
+static void capture_log(void (*fn)(void))
 {
-	char line[512];
-	unsigned int n = 0;
 	FILE *tmp = tmpfile();
 	int saved = dup(STDERR_FILENO);
+	size_t n;
 
 	assert_non_null(tmp);
 	fflush(stderr);
 	dup2(fileno(tmp), STDERR_FILENO);
-	log_set_level(LOG_WARNING);
+	log_set_level(LOG_NOTICE);
 	fn();
 	fflush(stderr);
 	log_set_level(LOG_ERR);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
 	rewind(tmp);
-	while (fgets(line, sizeof(line), tmp))
-		n += strstr(line, needle) != NULL;
+	n = fread(logbuf, 1, sizeof(logbuf) - 1, tmp);
+	logbuf[n] = '\0';
 	fclose(tmp);
+}
+
+/* Lines of logbuf[] that contain needle. */
+static unsigned int log_lines(const char *needle)
+{
+	unsigned int n = 0;
+
+	for (const char *p = logbuf; (p = strstr(p, needle)); p++) {
+		n++;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+	}
 	return n;
 }
 
@@ -392,8 +406,32 @@ static void test_log_per_peer(void **state)
 	f->cfg.max_half_open_per_sa = 100;	/* no other kind of line from these peers */
 	f->cfg.setup_timeout_ms = 600000;
 	/* 3 rounds of 40 refusals per SA over 15 s: two lines per SA, not 117 */
-	assert_int_equal(count_log_lines(flood_two_sas, "sccrq-rate-per-sa"), 4);
+	capture_log(flood_two_sas);
+	assert_int_equal(log_lines("sccrq-rate-per-sa"), 4);
 	assert_int_equal(st()->sccrq_sa_rate_limited, 2 * (120 - 3));
+}
+
+static void spoofed_timeouts(void)
+{
+	struct lac l;
+
+	for (uint32_t i = 0; i < 200; i++) {
+		lac_init(&l, f, 0x64400000 + i, 1701, 0, 1);
+		lac_sccrq(&l, NULL, 0, 0x0100);
+	}
+	fake_advance(f, f->cfg.setup_timeout_ms + 100);
+}
+
+static void test_log_spoofed(void **state)
+{
+	(void)state;
+	f->cfg.max_half_open = 1000;
+	/* 200 spoofed sources, 200 timeouts: 20 lines, not a line per tunnel */
+	capture_log(spoofed_timeouts);
+	assert_int_equal(log_lines("setup-timeout"), ADMIT_LOG_BURST);
+	assert_int_equal(log_lines("closed"), 0);	/* the tunnels' own lines: info */
+	assert_int_equal(st()->tunnel_setup_timeouts, 200);
+	assert_int_equal(f->lns->n_half_open, 0);
 }
 
 int main(void)
@@ -412,6 +450,7 @@ int main(void)
 		T(test_peer_table_bounded),
 		T(test_peer_table_full),
 		T(test_log_per_peer),
+		T(test_log_spoofed),
 #undef T
 	};
 
