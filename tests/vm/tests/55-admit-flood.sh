@@ -141,7 +141,10 @@ check "all $N clients have their sessions within 10 s of dialling" wait_for 10 \
 		grep -o '\"sessions_established\":[0-9]*' | cut -d: -f2) - $est0 )) -ge $N ]"
 echo "# $N sessions after $((SECONDS - dial_t0)) s (the floods running for $((SECONDS - flood_t0)) s)"
 check_eq "$N sessions held" $N "$(dshow session_count)"
-check "a tunnel each" test "$(dshow tunnel_count)" -ge $N
+l2secd_ctl "$run/run/l2secd.sock" "show tunnels" >"$out/tunnels.json"
+check "one established tunnel per client, each through its own SA, none for the flooder" \
+	jcheck "sorted(t['mark'] for t in j['tunnels'] if t['state'] == 'established') ==
+		list(range(0x101, 0x101 + $N))" <"$out/tunnels.json"
 
 # --- the daemon's memory does not follow the flood ----------------------------------------
 rss1=$(rss_kb)
