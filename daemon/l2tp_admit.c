@@ -295,7 +295,7 @@ static void entry_vlog(struct l2tp_admit *a, struct l2tp_admit_entry *e, const c
 	}
 	a->log_lines++;
 	vsnprintf(what, sizeof(what), fmt, ap);
-	log_warn("l2tp: %s: %s (%llu more since the last such line)",
+	log_warn("l2tp: %s: %s (%llu more not logged since its last line)",
 		 entry_str(e, who, sizeof(who)), what, (unsigned long long)e->suppressed);
 	e->log_ms = now;
 	e->suppressed = 0;
@@ -432,15 +432,18 @@ void l2tp_admit_tunnel_new(struct l2tp_tunnel *t)
 	t->adm_half_open = true;
 	t->adm_counted = true;
 	t->lns->n_half_open++;
-	/* present unless the table was full or memory out: then only the LNS counts */
+	/*
+	 * Present unless the table was full or memory out: then only the LNS
+	 * counts. Each is pinned at once, so the next lookup cannot recycle it.
+	 */
 	if (t->peer.mark)
 		t->adm_sa = entry_get(a, ADMIT_SA, &t->peer, cfg->sccrq_rate_per_sa);
-	t->adm_src = entry_get(a, ADMIT_SRC, &t->peer, cfg->sccrq_rate_per_source);
 	if (t->adm_sa) {
 		entry_pin(a, t->adm_sa);
 		t->adm_sa->half_open++;
 		t->adm_sa->tunnels++;
 	}
+	t->adm_src = entry_get(a, ADMIT_SRC, &t->peer, cfg->sccrq_rate_per_source);
 	if (t->adm_src) {
 		entry_pin(a, t->adm_src);
 		t->adm_src->half_open++;
