@@ -110,6 +110,15 @@ static const struct key keys[] = {
 	{ "l2tp", "max-sessions-per-tunnel", K_UINT, OFF(max_sessions_per_tunnel), 0, 1, 65535 },
 	{ "l2tp", "max-half-open", K_UINT, OFF(max_half_open), 0, 1, 65535 },
 	{ "l2tp", "sccrq-rate", K_UINT, OFF(sccrq_rate), 0, 1, 100000 },
+	/* admission per peer (l2tp_admit.h) */
+	{ "l2tp", "sccrq-rate-per-source", K_UINT, OFF(sccrq_rate_per_source), 0, 1, 100000 },
+	{ "l2tp", "sccrq-rate-per-sa", K_UINT, OFF(sccrq_rate_per_sa), 0, 1, 100000 },
+	{ "l2tp", "max-half-open-per-source", K_UINT, OFF(max_half_open_per_source), 0, 1, 65535 },
+	{ "l2tp", "max-half-open-per-sa", K_UINT, OFF(max_half_open_per_sa), 0, 1, 65535 },
+	{ "l2tp", "max-tunnels-per-sa", K_UINT, OFF(max_tunnels_per_sa), 0, 1, 65535 },
+	{ "l2tp", "setup-timeout", K_MS, OFF(setup_timeout_ms), 0, 1000, 600000 },
+	{ "l2tp", "session-setup-timeout", K_MS, OFF(session_setup_timeout_ms), 0, 1000, 600000 },
+	{ "l2tp", "peer-table-size", K_UINT, OFF(peer_table_size), 0, 16, 1u << 20 },
 	{ "ppp", "name", K_STRING, STR(ppp_name), 1, 63 },
 	{ "ppp", "auth", K_AUTH, OFF(ppp_auth), 0, 1, ARRAY_SIZE(auth_names) },
 	{ "ppp", "users", K_STRING, STR(users_path), 1, 255 },
@@ -233,7 +242,16 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->max_sessions = 10000;
 	cfg->max_sessions_per_tunnel = 16;
 	cfg->max_half_open = 64;
-	cfg->sccrq_rate = 20;
+	cfg->sccrq_rate = 100;
+	/* admission per peer: generous per address (NAT), strict per SA */
+	cfg->sccrq_rate_per_source = 20;
+	cfg->sccrq_rate_per_sa = 2;
+	cfg->max_half_open_per_source = 32;
+	cfg->max_half_open_per_sa = 2;
+	cfg->max_tunnels_per_sa = 4;
+	cfg->setup_timeout_ms = 10000;
+	cfg->session_setup_timeout_ms = 10000;
+	cfg->peer_table_size = 4096;
 
 	strcpy(cfg->ppp_name, "l2sec");
 	cfg->ppp_auth = PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5;
@@ -1089,6 +1107,17 @@ static void check_ipsec(struct parser *p)
 		     "[ipsec] certificate authentication needs certificate, private-key and ca");
 }
 
+/* Every tunnel pins two peers (its source and its SA): they must fit the table. */
+static void check_admit(struct parser *p)
+{
+	struct l2sec_config *cfg = p->cfg;
+
+	if (cfg->peer_table_size < 2 * cfg->max_tunnels)
+		perr(p, line_of(p, "peer-table-size") ?: line_of(p, "max-tunnels"),
+		     "[l2tp] peer-table-size (%u) is less than twice max-tunnels (%u)",
+		     cfg->peer_table_size, cfg->max_tunnels);
+}
+
 static void check_whole(struct parser *p)
 {
 	struct l2sec_config *cfg = p->cfg;
@@ -1101,6 +1130,7 @@ static void check_whole(struct parser *p)
 		perr(p, line_of(p, "max-sessions-per-tunnel") ?: line_of(p, "max-sessions"),
 		     "[l2tp] max-sessions-per-tunnel (%u) exceeds max-sessions (%u)",
 		     cfg->max_sessions_per_tunnel, cfg->max_sessions);
+	check_admit(p);
 	check_ppp(p);
 	check_ipsec(p);
 }

@@ -6,7 +6,10 @@
  *   [l2tp]    listen, port, hostname, secret, require-ipsec, hello-interval,
  *             retransmit-initial, retransmit-max, retransmit-retries, ack-delay,
  *             receive-window, max-tunnels, max-sessions,
- *             max-sessions-per-tunnel, max-half-open, sccrq-rate
+ *             max-sessions-per-tunnel, max-half-open, sccrq-rate,
+ *             sccrq-rate-per-source, sccrq-rate-per-sa, max-half-open-per-source,
+ *             max-half-open-per-sa, max-tunnels-per-sa, setup-timeout,
+ *             session-setup-timeout, peer-table-size
  *   [ipsec]   vici, psk, certificate, private-key, ca, allow-modp1024,
  *             allow-3des, dpd-delay, dpd-timeout, rekey-time, reauth-time,
  *             force-encap
@@ -114,6 +117,15 @@ struct l2sec_config {
 	unsigned int max_sessions_per_tunnel;
 	unsigned int max_half_open;	/* tunnels between SCCRQ and SCCCN */
 	unsigned int sccrq_rate;	/* new SCCRQs accepted per second (burst the same) */
+	/* admission per peer (l2tp_admit.h): source address (IPv6 /64) and SA mark */
+	unsigned int sccrq_rate_per_source;	/* per second, burst the same */
+	unsigned int sccrq_rate_per_sa;
+	unsigned int max_half_open_per_source;
+	unsigned int max_half_open_per_sa;
+	unsigned int max_tunnels_per_sa;	/* tunnels not closing */
+	unsigned int setup_timeout_ms;		/* SCCRQ -> SCCCN */
+	unsigned int session_setup_timeout_ms;	/* ICRQ -> ICCN */
+	unsigned int peer_table_size;		/* peers accounted at once */
 
 	/* [ppp] */
 	char ppp_name[64];		/* our name in CHAP challenges */

@@ -14,6 +14,7 @@
 
 #include "authlimit.h"
 #include "ctl.h"
+#include "l2tp_admit.h"
 #include "l2tp_avp.h"
 #include "l2tp_session.h"
 #include "l2tp_tunnel.h"
@@ -197,6 +198,20 @@ static void dhcp_stats(const struct inform *in, struct json_object *res)
 	json_object_object_add(res, "dhcp", o);
 }
 
+static void admit_stats(const struct l2tp_admit *a, struct json_object *res)
+{
+	const struct l2tp_admit_stats *st = l2tp_admit_stats(a);
+	struct json_object *o = json_object_new_object();
+#define S(f) add_int(o, #f, (int64_t)st->f)
+	S(sccrq_source_rate_limited); S(sccrq_sa_rate_limited); S(half_open_source_limit);
+	S(half_open_sa_limit); S(tunnels_sa_limit); S(sessions_tunnel_limit);
+	S(tunnel_setup_timeouts); S(session_setup_timeouts); S(half_open_displaced);
+	S(peers_recycled); S(peers_table_full);
+#undef S
+	add_int(o, "peers", l2tp_admit_peers(a));
+	json_object_object_add(res, "admit", o);
+}
+
 static void rx_stats(const struct rxcheck *rx, struct json_object *res)
 {
 	struct json_object *o = json_object_new_object();
@@ -226,6 +241,7 @@ static struct json_object *show_stats(const struct ctl_src *src)
 	add_int(res, "tunnels", lns->n_tunnels);
 	add_int(res, "half_open", lns->n_half_open);
 	add_int(res, "sessions", lns->n_sessions);
+	admit_stats(lns->admit, res);
 	if (src->ss)
 		ppp_stats(src->ss, res);
 	if (src->ipsec)

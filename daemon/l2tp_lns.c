@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "l2tp_admit.h"
 #include "l2tp_lns.h"
 #include "l2tp_session.h"
 #include "l2tp_stale.h"
@@ -59,8 +60,12 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cf
 	lns->ops = ops;
 	lns->env = env;
 	l2tp_lns_set_config(lns, cfg);
-	lns->sccrq_tokens = (uint64_t)cfg->sccrq_rate * 1000;
-	lns->sccrq_last_ms = evloop_now(loop);
+	lns->admit = l2tp_admit_new(lns, ops->random(env));
+	if (!lns->admit) {
+		l2tp_lns_free(lns);
+		return NULL;
+	}
+	l2tp_bucket_fill(&lns->sccrq_bucket, evloop_now(loop), cfg->sccrq_rate);
 	return lns;
 }
 
@@ -74,6 +79,7 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 		ev_timer_cancel(lns->loop, &lns->reap_timer);
 	reap(lns);
 	l2tp_stale_close(lns);
+	l2tp_admit_free(lns->admit);
 	free(lns->tunnels);
 	free(lns->sessions);
 	free(lns);
@@ -179,22 +185,6 @@ bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b)
 	return a->mark == b->mark && a->sock == b->sock && same_addr(&a->addr, &b->addr);
 }
 
-/* Token bucket: sccrq_rate per second, burst of the same size. */
-static bool sccrq_admit(struct l2tp_lns *lns)
-{
-	uint64_t now = evloop_now(lns->loop);
-	uint64_t cap = (uint64_t)lns->cfg->sccrq_rate * 1000;
-
-	lns->sccrq_tokens += (now - lns->sccrq_last_ms) * lns->cfg->sccrq_rate;
-	lns->sccrq_last_ms = now;
-	if (lns->sccrq_tokens > cap)
-		lns->sccrq_tokens = cap;
-	if (lns->sccrq_tokens < 1000)
-		return false;
-	lns->sccrq_tokens -= 1000;
-	return true;
-}
-
 /*
  * The live tunnel an SCCRQ retransmission belongs to. A closing one never
  * matches: a client that redials with the same address, port, SA and
@@ -225,8 +215,10 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 			  l2tp_peer_str(peer, ps, sizeof(ps)), h->ns);
 		return;
 	}
-	/* cheap refusal first: a flood costs one token check per datagram */
-	if (!sccrq_admit(lns)) {
+	/* cheap refusals first: a flood costs token checks per datagram, per peer first */
+	if (!l2tp_admit_sccrq_rate(lns->admit, peer))
+		return;
+	if (!l2tp_bucket_take(&lns->sccrq_bucket, evloop_now(lns->loop), lns->cfg->sccrq_rate)) {
 		lns->stats.sccrq_rate_limited++;
 		if (lns->stats.sccrq_rate_limited % 1000 == 1)
 			log_warn("l2tp: SCCRQ rate limit (%u/s) reached; %llu refused so far",
@@ -278,6 +270,12 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 		lns->stats.sccrq_refused++;
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_SHUTDOWN, 0,
 					    "shutting down");
+		return;
+	}
+	if (!l2tp_admit_tunnel_ok(lns->admit, peer)) {
+		lns->stats.sccrq_refused++;
+		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
+					    L2TP_ERR_RESOURCES, "too many tunnels from this peer");
 		return;
 	}
 	if (lns->n_tunnels >= lns->cfg->max_tunnels || lns->n_half_open >= lns->cfg->max_half_open) {

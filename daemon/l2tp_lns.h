@@ -33,10 +33,13 @@
 
 #include "config.h"
 #include "evloop.h"
+#include "l2tp_admit.h"
 #include "l2tp_ctrl.h"
 
 struct l2tp_tunnel;
 struct l2tp_session;
+struct l2tp_admit;
+struct l2tp_admit_entry;
 
 /* Where a datagram came from, and so where its replies go. */
 struct l2tp_peer {
@@ -97,6 +100,7 @@ struct l2tp_session {
 	uint32_t call_errors[6];	/* from WEN: CRC, framing, HW overruns, buffer overruns, timeouts, alignment */
 	uint64_t rx_ppp, tx_ppp;	/* PPP frames through the daemon */
 	void *ppp;			/* the PPP layer's state */
+	struct ev_timer setup_timer;	/* ICRQ -> ICCN: session-setup-timeout */
 };
 
 struct l2tp_tunnel {
@@ -123,6 +127,10 @@ struct l2tp_tunnel {
 	struct ev_timer hello_timer;	/* HELLO after silence; setup timeout before SCCCN;
 					 * the deferred close (close_pending) */
 	struct ev_timer free_timer;	/* frees the tunnel: linger after StopCCN */
+	/* admission (l2tp_admit.c): the peers it is counted under, pinned while it lives */
+	struct l2tp_admit_entry *adm_src, *adm_sa;
+	bool adm_half_open, adm_counted;
+	bool adm_quiet;			/* closed by admission, which logged it per peer */
 };
 
 struct l2tp_lns_stats {
@@ -146,8 +154,8 @@ struct l2tp_lns {
 	struct l2tp_session **sessions;		/* [65536] by local session ID */
 	struct l2tp_tunnel *tunnel_list;
 	unsigned int n_tunnels, n_half_open, n_sessions;
-	uint64_t sccrq_tokens;			/* token bucket, 1000 per SCCRQ */
-	uint64_t sccrq_last_ms;
+	struct l2tp_admit *admit;		/* per-peer accounting (l2tp_admit.h) */
+	struct l2tp_bucket sccrq_bucket;	/* all peers together: sccrq-rate */
 	bool shutting_down;
 	struct l2tp_session *dead;		/* closed sessions, freed by reap_timer */
 	struct ev_timer reap_timer;		/* zero-delay: runs after the current callback */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "l2tp_admit.h"
 #include "l2tp_session.h"
 #include "l2tp_tunnel.h"
 #include "log.h"
@@ -46,6 +47,7 @@ void l2tp_session_drop(struct l2tp_session *s)
 	if (s->state == SESSION_CLOSED)
 		return;
 	s->state = SESSION_CLOSED;
+	ev_timer_cancel(lns->loop, &s->setup_timer);
 	for (pp = &t->sessions; *pp; pp = &(*pp)->next) {
 		if (*pp == s) {
 			*pp = s->next;
@@ -97,6 +99,15 @@ static struct l2tp_session *find_session(struct l2tp_tunnel *t, const struct l2t
 	return NULL;
 }
 
+/* A call that never sent its ICCN holds a session ID and a slot of max-sessions. */
+static void setup_timeout_cb(struct ev_timer *timer)
+{
+	struct l2tp_session *s = container_of(timer, struct l2tp_session, setup_timer);
+
+	l2tp_admit_session_timeout(s->tunnel, s->sid);
+	l2tp_session_close(s, CDN_GENERAL_ERROR, 0, "no ICCN in time");
+}
+
 static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 {
 	struct l2tp_lns *lns = t->lns;
@@ -121,13 +132,16 @@ static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 			return;
 		}
 	}
-	if (lns->shutting_down || t->n_sessions >= cfg->max_sessions_per_tunnel ||
-	    lns->n_sessions >= cfg->max_sessions) {
+	if (t->n_sessions >= cfg->max_sessions_per_tunnel && !lns->shutting_down) {
+		lns->stats.sessions_refused++;
+		l2tp_admit_session_refused(t);
+		send_cdn(t, peer_sid, 0, CDN_NO_RESOURCES_TEMP, 0, "session limit reached");
+		return;
+	}
+	if (lns->shutting_down || lns->n_sessions >= cfg->max_sessions) {
 		lns->stats.sessions_refused++;
 		log_warn("l2tp: tunnel %u: call refused: %s", t->tid,
-			 lns->shutting_down ? "shutting down" :
-			 t->n_sessions >= cfg->max_sessions_per_tunnel ?
-			 "max-sessions-per-tunnel reached" : "max-sessions reached");
+			 lns->shutting_down ? "shutting down" : "max-sessions reached");
 		send_cdn(t, peer_sid, 0, CDN_NO_RESOURCES_TEMP, 0, "session limit reached");
 		return;
 	}
@@ -145,6 +159,8 @@ static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	s->call_serial = l2tp_msg_u32(msg, AVP_CALL_SERIAL);
 	s->state = SESSION_WAIT_CONNECT;
 	s->created_ms = evloop_now(lns->loop);
+	ev_timer_init(&s->setup_timer, setup_timeout_cb);
+	ev_timer_arm(lns->loop, &s->setup_timer, cfg->session_setup_timeout_ms);
 	s->next = t->sessions;
 	t->sessions = s;
 	t->n_sessions++;
@@ -167,6 +183,7 @@ static void iccn_input(struct l2tp_session *s, const struct l2tp_msg *msg)
 	s->rx_speed = l2tp_msg_has(msg, AVP_RX_CONNECT_SPEED) ?
 		l2tp_msg_u32(msg, AVP_RX_CONNECT_SPEED) : s->tx_speed;
 	s->framing_type = l2tp_msg_u32(msg, AVP_FRAMING_TYPE);
+	ev_timer_cancel(lns->loop, &s->setup_timer);
 	if (lns->ops->session_add) {
 		if (lns->ops->session_add(lns->env, s) < 0) {
 			l2tp_session_close(s, CDN_GENERAL_ERROR, L2TP_ERR_RESOURCES,

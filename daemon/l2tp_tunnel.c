@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "l2tp_admit.h"
 #include "l2tp_session.h"
 #include "l2tp_stale.h"
 #include "l2tp_tunnel.h"
@@ -158,7 +159,7 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 	lns->tunnel_list = t;
 	lns->tunnels[tid] = t;
 	lns->n_tunnels++;
-	lns->n_half_open++;
+	l2tp_admit_tunnel_new(t);
 
 	l2tp_build_init(&b, buf, sizeof(buf), t->peer_tid, 0, L2TP_SCCRP);
 	l2tp_build_u16(&b, true, AVP_PROTOCOL_VERSION, 0x0100);
@@ -181,8 +182,8 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 	}
 	log_info("l2tp: tunnel %u: SCCRQ from %s (host '%s', peer tunnel %u)", t->tid,
 		 l2tp_peer_str(peer, ps, sizeof(ps)), t->peer_host, t->peer_tid);
-	/* a peer that acknowledges our SCCRP but never sends SCCCN is dropped */
-	ev_timer_arm(lns->loop, &t->hello_timer, rexmit_cycle_ms(&p));
+	/* a peer that never sends SCCCN is dropped long before retransmission gives up */
+	ev_timer_arm(lns->loop, &t->hello_timer, cfg->setup_timeout_ms);
 	l2tp_tunnel_send(t, &b);
 	return t;
 }
@@ -199,8 +200,7 @@ void l2tp_tunnel_destroy(struct l2tp_tunnel *t)
 	ev_timer_cancel(lns->loop, &t->hello_timer);
 	ev_timer_cancel(lns->loop, &t->free_timer);
 	l2tp_ctrl_destroy(&t->ctrl);
-	if (t->state == TUNNEL_WAIT_CTL_CONN)
-		lns->n_half_open--;
+	l2tp_admit_tunnel_release(t);
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -226,10 +226,9 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 
 	if (t->state == TUNNEL_CLOSING)
 		return;
-	if (t->state == TUNNEL_WAIT_CTL_CONN)
-		lns->n_half_open--;
-	else
+	if (t->state != TUNNEL_WAIT_CTL_CONN)
 		l2tp_stale_record(lns, t, false);
+	l2tp_admit_tunnel_closing(t);
 	t->state = TUNNEL_CLOSING;
 	t->close_pending = false;
 	t->result = result;
@@ -241,10 +240,12 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 	if (t->in_kernel && lns->ops->tunnel_del)
 		lns->ops->tunnel_del(lns->env, t);
 	t->in_kernel = false;
-	log_notice("l2tp: tunnel %u (peer %s '%s') %s: result %u error %u%s%s", t->tid,
-		   l2tp_peer_str(&t->peer, ps, sizeof(ps)), t->peer_host,
-		   send ? "closed by us" : "closed", result, error, text ? ": " : "",
-		   text ? text : "");
+	/* admission's closes (a flood's) are logged there, once per peer per 10 s */
+	log_msg(t->adm_quiet ? LOG_INFO : LOG_NOTICE,
+		"l2tp: tunnel %u (peer %s '%s') %s: result %u error %u%s%s", t->tid,
+		l2tp_peer_str(&t->peer, ps, sizeof(ps)), t->peer_host,
+		send ? "closed by us" : "closed", result, error, text ? ": " : "",
+		text ? text : "");
 	if (send && !t->ctrl.dead) {
 		uint8_t buf[512];
 		struct l2tp_builder b;
@@ -290,7 +291,7 @@ static void hello_cb(struct ev_timer *timer)
 		return;
 	}
 	if (t->state == TUNNEL_WAIT_CTL_CONN) {
-		l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, 0, "no SCCCN in time");
+		l2tp_admit_tunnel_timeout(t);
 		return;
 	}
 	if (t->state != TUNNEL_ESTABLISHED || !t->hello_ms)
@@ -331,7 +332,7 @@ static void scccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 		return;
 	}
 	t->state = TUNNEL_ESTABLISHED;
-	lns->n_half_open--;
+	l2tp_admit_tunnel_up(t);
 	/* for the next run, should this one die without a StopCCN */
 	l2tp_stale_record(lns, t, true);
 	if (lns->ops->tunnel_add) {

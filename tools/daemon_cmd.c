@@ -10,6 +10,8 @@
  *     rx-packets          1234
  *   ppp:
  *     up                  3
+ *   admit:                  (per-peer admission, l2secd's l2tp_admit.h)
+ *     half-open-sa-limit  7
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -148,6 +150,7 @@ unsigned int daemon_print(struct json_object *ver, struct json_object *st, int s
 		counters(st, "stats", "l2tp", &bad);
 		counters(st, "ppp", "ppp", &bad);
 		counters(st, "rx_refused", "rx_refused", &bad);
+		counters(st, "admit", "admit", &bad);
 		print_close_object();
 	}
 	print_nl();

@@ -84,7 +84,12 @@
  *            tun_tx_spoofed, tun_errors, ra_sent, auth_refused_backoff,
  *            auth_refused_lockout, auth_backoffs, auth_lockouts,
  *            auth_throttle_evicted, auth_throttle_entries}, rx_refused {module_gone,
- *            no_cmsg, local, plaintext, unknown_sa}} (all u64; counters newer
+ *            no_cmsg, local, plaintext, unknown_sa}, admit
+ *            {sccrq_source_rate_limited, sccrq_sa_rate_limited,
+ *            half_open_source_limit, half_open_sa_limit, tunnels_sa_limit,
+ *            sessions_tunnel_limit, tunnel_setup_timeouts,
+ *            session_setup_timeouts, half_open_displaced, peers_recycled,
+ *            peers_table_full, peers}} (all u64; counters newer
  *            than the tool are passed on under l2secd's names)
  *   monitor: event ("new" | "set" | "del" | "bound"), object ("sock" |
  *            "tunnel" | "session"), then the keys of that object that the

@@ -517,6 +517,57 @@ static void test_ipsec(void **state)
 	assert_int_equal(e.line[0], 2);
 }
 
+/* Admission per peer ([l2tp], l2tp_admit.h): defaults, values, the table's cross-check. */
+static void test_admit(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+	const char *text =
+		"[l2tp]\n"
+		"sccrq-rate-per-source = 7\n"
+		"sccrq-rate-per-sa = 1\n"
+		"max-half-open-per-source = 9\n"
+		"max-half-open-per-sa = 3\n"
+		"max-tunnels-per-sa = 2\n"
+		"setup-timeout = 5s\n"
+		"session-setup-timeout = 4500ms\n"
+		"peer-table-size = 2000\n";
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &e), 0);
+	assert_int_equal(cfg.sccrq_rate, 100);
+	assert_int_equal(cfg.sccrq_rate_per_source, 20);
+	assert_int_equal(cfg.sccrq_rate_per_sa, 2);
+	assert_int_equal(cfg.max_half_open_per_source, 32);
+	assert_int_equal(cfg.max_half_open_per_sa, 2);
+	assert_int_equal(cfg.max_tunnels_per_sa, 4);
+	assert_int_equal(cfg.setup_timeout_ms, 10000);
+	assert_int_equal(cfg.session_setup_timeout_ms, 10000);
+	assert_int_equal(cfg.peer_table_size, 4096);
+	/* far below the retransmission cycle of the defaults: 1+2+4+8+8+8 s */
+	assert_true(cfg.setup_timeout_ms * 3 <= 31000);
+
+	assert_int_equal(parse(text, &cfg, &e), 0);
+	assert_int_equal(cfg.sccrq_rate_per_source, 7);
+	assert_int_equal(cfg.sccrq_rate_per_sa, 1);
+	assert_int_equal(cfg.max_half_open_per_source, 9);
+	assert_int_equal(cfg.max_half_open_per_sa, 3);
+	assert_int_equal(cfg.max_tunnels_per_sa, 2);
+	assert_int_equal(cfg.setup_timeout_ms, 5000);
+	assert_int_equal(cfg.session_setup_timeout_ms, 4500);
+	assert_int_equal(cfg.peer_table_size, 2000);
+
+	/* every tunnel pins two entries: the table must hold them */
+	assert_int_equal(parse("[l2tp]\nmax-tunnels = 1000\npeer-table-size = 1999\n",
+			       &cfg, &e), 1);
+	assert_int_equal(e.line[0], 3);
+	assert_non_null(strstr(e.msg[0], "twice max-tunnels"));
+	assert_int_equal(parse("[l2tp]\nmax-tunnels = 3000\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 2);
+	assert_int_equal(parse("[l2tp]\nsetup-timeout = 500ms\n", &cfg, &e), 1);
+	assert_int_equal(parse("[l2tp]\nmax-tunnels-per-sa = 0\n", &cfg, &e), 1);
+}
+
 static void test_range_and_cross_checks(void **state)
 {
 	struct l2sec_config cfg;
@@ -868,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors_with_lines),
 		cmocka_unit_test(test_range_and_cross_checks),
+		cmocka_unit_test(test_admit),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_print_round_trip),
 		cmocka_unit_test(test_print_hides_secrets),

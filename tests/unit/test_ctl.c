@@ -81,6 +81,9 @@ static void test_show(void **state)
 	assert_int_equal(json_object_get_int(get(res, "tunnels")), 1);
 	assert_int_equal(json_object_get_int(get(res, "sessions")), 1);
 	assert_int_equal(json_object_get_int(get(get(res, "stats"), "tunnels_established")), 1);
+	/* admission per peer: its counters, and the peers it accounts */
+	assert_int_equal(json_object_get_int(get(get(res, "admit"), "half_open_sa_limit")), 0);
+	assert_true(json_object_get_int(get(get(res, "admit"), "peers")) >= 1);
 	json_object_put(res);
 
 	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "drop table tunnels");

@@ -268,7 +268,8 @@ static bool has(struct json_object *o, const char *key)
 	"\"rx_plaintext\":2},\"tunnels\":2,\"half_open\":0,\"sessions\":3," \
 	"\"ppp\":{\"up\":3,\"down\":1,\"auth_failures\":0,\"no_address\":0,\"tun_rx\":10," \
 	"\"tun_tx\":11,\"tun_rx_no_session\":0,\"tun_tx_spoofed\":0,\"tun_errors\":0," \
-	"\"ra_sent\":2},\"datapath\":\"tun\",\"pool_size\":241,\"pool_in_use\":3," \
+	"\"ra_sent\":2},\"admit\":{\"half_open_sa_limit\":7,\"peers\":12}," \
+	"\"datapath\":\"tun\",\"pool_size\":241,\"pool_in_use\":3," \
 	"\"pool6_size\":65536,\"pool6_in_use\":1}\n"
 
 #define SESSIONS_REPLY \
@@ -565,7 +566,10 @@ static void test_daemon_show_text(void **state)
 		"  tun-rx-no-session   0\n"
 		"  tun-tx-spoofed      0\n"
 		"  tun-errors          0\n"
-		"  ra-sent             2\n");
+		"  ra-sent             2\n"
+		"admit:\n"
+		"  half-open-sa-limit  7\n"
+		"  peers               12\n");
 	cap_free(&cap);
 
 	/* grammar */
@@ -615,6 +619,8 @@ static void test_daemon_show_json(void **state)
 	assert_int_equal(json_object_object_length(member(st, "ppp")), 10);
 	assert_int_equal(num(member(st, "ppp"), "tun_rx_no_session"), 0);
 	assert_int_equal(num(member(st, "ppp"), "ra_sent"), 2);
+	assert_int_equal(num(member(st, "admit"), "half_open_sa_limit"), 7);
+	assert_int_equal(num(member(st, "admit"), "peers"), 12);
 	json_object_put(o);
 	cap_free(&cap);
 	srv_stop(&f);
