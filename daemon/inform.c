@@ -44,13 +44,12 @@ static void drop(uint64_t *counter, struct in_addr src, const char *why)
  * The answer's values: the [ppp] ones, each replaced by the session's
  * user's own (users_split), looked up now so a reload counts at once.
  */
-static void fill_answer(const struct inform *in, struct in_addr client,
-			struct dhcp_answer *a)
+static void fill_answer(const struct l2sec_config *cfg, const struct sessions *ss,
+			struct in_addr client, struct dhcp_answer *a)
 {
-	const struct l2sec_config *cfg = in->cfg;
 	struct users_split sp;
 
-	users_split(sessions_user_ipv4(in->ss, client), cfg, &sp);
+	users_split(sessions_user_ipv4(ss, client), cfg, &sp);
 	memset(a, 0, sizeof(*a));
 	a->dns = cfg->dns;
 	while (a->n_dns < 2 && cfg->dns[a->n_dns].s_addr)
@@ -63,51 +62,64 @@ static void fill_answer(const struct inform *in, struct in_addr client,
 	a->router = cfg->local_ipv4;
 }
 
-static void answer(struct inform *in, const uint8_t *pkt, size_t len,
-		   const struct sockaddr_in *from)
+size_t inform_reply(const struct l2sec_config *cfg, const struct sessions *ss,
+		    struct inform_stats *st, const uint8_t *pkt, size_t len,
+		    const struct sockaddr_in *from, uint8_t *buf, size_t size)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT) };
 	struct dhcp_answer a;
 	struct dhcp_inform req;
 	const char *why = NULL;
 	unsigned int mtu;
-	uint8_t buf[2048];
-	size_t n, size;
+	size_t n, want;
 
 	if (ntohs(from->sin_port) != DHCP_CLIENT_PORT) {
-		drop(&in->st.dropped_malformed, from->sin_addr, "source port is not 68");
-		return;
+		drop(&st->dropped_malformed, from->sin_addr, "source port is not 68");
+		return 0;
 	}
 	if (dhcp_parse_inform(pkt, len, &req, &why) < 0) {
-		drop(&in->st.dropped_malformed, from->sin_addr, why);
-		return;
+		drop(&st->dropped_malformed, from->sin_addr, why);
+		return 0;
 	}
 	/* RFC 2131 4.3.5: ciaddr is the client's; only its own session may ask */
 	if (req.ciaddr.s_addr != from->sin_addr.s_addr ||
-	    !sessions_find_ipv4(in->ss, req.ciaddr, &mtu)) {
-		drop(&in->st.dropped_foreign, from->sin_addr,
+	    !sessions_find_ipv4(ss, req.ciaddr, &mtu)) {
+		drop(&st->dropped_foreign, from->sin_addr,
 		     "ciaddr is not the sender's session address");
-		return;
+		return 0;
 	}
-	fill_answer(in, req.ciaddr, &a);
-	size = dhcp_ack_size(&req, mtu);
-	n = dhcp_build_ack(buf, size < sizeof(buf) ? size : sizeof(buf), &req, in->cfg->local_ipv4,
-			   &a);
+	fill_answer(cfg, ss, req.ciaddr, &a);
+	want = dhcp_ack_size(&req, mtu);
+	n = dhcp_build_ack(buf, want < size ? want : size, &req, cfg->local_ipv4, &a);
 	if (!n) {
 		log_warn("dhcp: the answer for %s does not fit its link (MTU %u): too many routes?",
 			 inet_ntoa(req.ciaddr), mtu);
-		in->st.send_errors++;
-		return;
+		st->send_errors++;
+		return 0;
 	}
-	to.sin_addr = req.ciaddr;
+	log_debug("dhcp: INFORM from %s answered (%u routes)", inet_ntoa(req.ciaddr),
+		  a.n_routes);
+	return n;
+}
+
+static void answer(struct inform *in, const uint8_t *pkt, size_t len,
+		   const struct sockaddr_in *from)
+{
+	struct sockaddr_in to = {
+		.sin_family = AF_INET,
+		.sin_port = htons(DHCP_CLIENT_PORT),
+		.sin_addr = from->sin_addr,
+	};
+	uint8_t buf[2048];
+	size_t n = inform_reply(in->cfg, in->ss, &in->st, pkt, len, from, buf, sizeof(buf));
+
+	if (!n)
+		return;
 	if (sendto(in->fd, buf, n, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) < 0) {
 		in->st.send_errors++;
-		log_info("dhcp: reply to %s: %s", inet_ntoa(req.ciaddr), strerror(errno));
+		log_info("dhcp: reply to %s: %s", inet_ntoa(to.sin_addr), strerror(errno));
 		return;
 	}
 	in->st.answered++;
-	log_debug("dhcp: INFORM from %s answered (%u routes)", inet_ntoa(req.ciaddr),
-		  a.n_routes);
 }
 
 static void rx_cb(struct ev_io *io, uint32_t events)

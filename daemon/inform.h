@@ -13,6 +13,8 @@
 #ifndef L2SECD_INFORM_H
 #define L2SECD_INFORM_H
 
+#include <netinet/in.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -34,5 +36,15 @@ struct inform *inform_open(struct evloop *loop, const struct l2sec_config *cfg,
 			   struct sessions *ss, const char *ifname);
 void inform_close(struct inform *in);
 const struct inform_stats *inform_stats(const struct inform *in);
+
+/*
+ * The answer to one datagram to port 67 from `from`, with the values in
+ * force: its length in buf (at most size octets), to be sent to from's
+ * address, port 68; or 0 when it gets none (counted in st, logged
+ * rate-limited). No I/O: the socket's callback and the fuzz target use it.
+ */
+size_t inform_reply(const struct l2sec_config *cfg, const struct sessions *ss,
+		    struct inform_stats *st, const uint8_t *pkt, size_t len,
+		    const struct sockaddr_in *from, uint8_t *buf, size_t size);
 
 #endif
