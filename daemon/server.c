@@ -101,6 +101,33 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf
 	return 0;
 }
 
+void server_parse_cmsg(struct msghdr *mh, struct l2tp_peer *peer)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		/* SO_RCVMARK asks for it; the kernel delivers it as SO_MARK */
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_MARK &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
+			memcpy(&peer->mark, CMSG_DATA(cm), sizeof(uint32_t));
+		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
+			   cm->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+			struct sockaddr_in *l = (struct sockaddr_in *)&peer->local;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			l->sin_family = AF_INET;
+			l->sin_addr = pi.ipi_addr;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
+			   cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *l = (struct sockaddr_in6 *)&peer->local;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			l->sin6_family = AF_INET6;
+			l->sin6_addr = pi.ipi6_addr;
+		}
+	}
+}
+
 static void sock_rx_cb(struct ev_io *io, uint32_t events)
 {
 	struct l2secd_sock *s = container_of(io, struct l2secd_sock, io);
@@ -127,29 +154,7 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 		}
 		if (mh.msg_flags & MSG_TRUNC)
 			continue;
-		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-			/* SO_RCVMARK asks for it; the kernel delivers it as SO_MARK */
-			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_MARK &&
-			    cm->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
-				memcpy(&peer.mark, CMSG_DATA(cm), sizeof(uint32_t));
-			} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
-				   cm->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
-				struct in_pktinfo pi;
-				struct sockaddr_in *l = (struct sockaddr_in *)&peer.local;
-
-				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-				l->sin_family = AF_INET;
-				l->sin_addr = pi.ipi_addr;
-			} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
-				   cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
-				struct in6_pktinfo pi;
-				struct sockaddr_in6 *l = (struct sockaddr_in6 *)&peer.local;
-
-				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-				l->sin6_family = AF_INET6;
-				l->sin6_addr = pi.ipi6_addr;
-			}
-		}
+		server_parse_cmsg(&mh, &peer);
 		/*
 		 * Without the module nothing checks the sec_path of a datagram;
 		 * the SA's mark (set-mark-in of every l2sec connection) is the

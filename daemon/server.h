@@ -55,4 +55,13 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 int l2secd_run(struct l2secd *d);
 void l2secd_cleanup(struct l2secd *d);
 
+/*
+ * What the control messages of a received L2TP datagram say, into peer:
+ * the SA's mark (SO_MARK) and the local address it was sent to
+ * (IP_PKTINFO, IPV6_PKTINFO); anything else, or too short, is ignored.
+ * Separate from the socket callback for the fuzz target.
+ */
+struct msghdr;
+void server_parse_cmsg(struct msghdr *mh, struct l2tp_peer *peer);
+
 #endif
