@@ -7,6 +7,7 @@
 #   make check               install what is missing, build, run every test
 #   make demo                boot a guest and run the gateway's main job in it
 #   make unit | fuzz | vm    one part of the suite (see tests/README.md)
+#   make fuzz-long MINUTES=N every fuzz target for N minutes (docs/SECURITY.md)
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
@@ -64,7 +65,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell bench \
+.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -169,6 +170,16 @@ fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# The long run, not part of `make check`: every target for MINUTES each, one at a
+# time by default (FUZZ_JOBS=2 for two at once), niced so that guest tests keep
+# their CPU; the scratch corpora in build/fuzz/long/ are kept from run to run
+# (the committed seeds are only read). docs/SECURITY.md records a run.
+MINUTES ?= 10
+FUZZ_LONG_JOBS ?= 1
+fuzz-long: fuzz-build
+	FUZZ_JOBS=$(FUZZ_LONG_JOBS) FUZZ_WORK=$(CURDIR)/build/fuzz/long FUZZ_KEEP=1 FUZZ_NICE=10 \
+		tests/fuzz/run.sh $$(($(MINUTES) * 60)) $(FUZZ_BINS)
 
 # --- guest tests ---------------------------------------------------------------
 # K selects a kernel by prefix (6.1, 6.12); T a test by name.
