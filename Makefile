@@ -156,8 +156,19 @@ build/fuzz/obj/%.o: %.c
 	$(CLANG) $(FUZZ_FLAGS) $(L2SEC_CFLAGS) -Wno-unused-command-line-argument \
 		$(call pkgcflags,$(DAEMON_PKGS)) -MMD -MP -c -o $@ $<
 
+# Targets that replace the daemon's calls into the kernel (routes, netlink sockets)
+# with fakes of their own: -Wl,--wrap=SYMBOL for each SYMBOL in FUZZ_WRAP_<target>.
+FUZZ_SESS_WRAP := netdev_route_add netdev_route_del netdev_tun_fd kern_session_up evloop_add_io
+FUZZ_WRAP_fuzz_sess := $(FUZZ_SESS_WRAP)
+FUZZ_WRAP_fuzz_inform := $(FUZZ_SESS_WRAP)
+FUZZ_WRAP_fuzz_ctl := $(FUZZ_SESS_WRAP)
+FUZZ_WRAP_fuzz_kern := mnl_socket_open2 mnl_socket_bind mnl_socket_get_portid \
+	mnl_socket_setsockopt mnl_socket_sendto mnl_socket_recvfrom mnl_socket_close
+FUZZ_WRAP_fuzz_xfrm := $(FUZZ_WRAP_fuzz_kern)
+
 build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB_SRCS))
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(foreach s,$(FUZZ_WRAP_$*),-Wl,--wrap=$(s)) \
+		$(call pkglibs,$(DAEMON_PKGS))
 
 # fuzz_tool_*: the l2sec tool's parsers, linked with the tool's objects
 FUZZ_TOOL_BINS := $(filter build/fuzz/fuzz_tool_%,$(FUZZ_BINS))
