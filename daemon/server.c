@@ -104,6 +104,15 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf
 void server_parse_cmsg(struct msghdr *mh, struct l2tp_peer *peer)
 {
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		size_t off = (size_t)((uint8_t *)cm - (uint8_t *)mh->msg_control);
+
+		/*
+		 * A message cut short (MSG_CTRUNC) claims more than the buffer
+		 * holds; CMSG_NXTHDR still returns it, and its data would be
+		 * stale bytes of an earlier datagram.
+		 */
+		if (cm->cmsg_len > mh->msg_controllen - off)
+			break;
 		/* SO_RCVMARK asks for it; the kernel delivers it as SO_MARK */
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_MARK &&
 		    cm->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
