@@ -27,16 +27,6 @@
 #include "ctl.h"
 #include "sess_fake.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc; (void)argv;
-	sf_log_init();
-	return 0;
-}
-
 static int64_t get_int(struct json_object *o, const char *k)
 {
 	struct json_object *v;
@@ -159,7 +149,6 @@ static void step(struct sfake *sf, uint8_t op, const uint8_t *p, size_t n)
 		del(sf, n ? p[0] : 0);
 		break;
 	}
-	sf_note(sf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -169,24 +158,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	config_defaults(&cfg);
-	strcpy(cfg.hostname, "lns");
-	cfg.require_ipsec = false;
-	cfg.ppp_auth = PPP_AUTH_PAP;
+	sf_config(&cfg);
 	cfg.max_sessions_per_tunnel = 1 + (data[0] >> 1) % 4;
 	sf = sf_new(&cfg, data[0] & 1);
-	data++;
-	size--;
-	while (size >= 3) {
-		uint8_t op = data[0];
-		size_t n = (size_t)(data[1] << 8 | data[2]);
-
-		if (n > size - 3)
-			n = size - 3;
-		step(sf, op, data + 3, n);
-		data += 3 + n;
-		size -= 3 + n;
-	}
+	sf_records(sf, data + 1, size - 1, step);
 	sf_advance(sf, 600000);
 	sf_free(sf);
 	return 0;

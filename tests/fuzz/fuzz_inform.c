@@ -27,16 +27,6 @@
 #include "inform.h"
 #include "sess_fake.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc; (void)argv;
-	sf_log_init();
-	return 0;
-}
-
 static void config(struct l2sec_config *cfg, const uint8_t *c)
 {
 	static const char *const search[] = {
@@ -46,10 +36,7 @@ static void config(struct l2sec_config *cfg, const uint8_t *c)
 	};
 	unsigned int n_routes = c[0] >> 4, n_search = c[1] & 7;
 
-	config_defaults(cfg);
-	strcpy(cfg->hostname, "lns");
-	cfg->require_ipsec = false;
-	cfg->ppp_auth = PPP_AUTH_PAP;
+	sf_config(cfg);
 	cfg->dns[0].s_addr = htonl(0x0a000035);
 	cfg->dns[1].s_addr = htonl(0x0a010035);
 	for (unsigned int i = 0; i < n_routes; i++) {

@@ -22,18 +22,7 @@
 #include <stdint.h>
 
 #include "kern.h"
-#include "log.h"
 #include "mnl_fake.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc; (void)argv;
-	log_setup(LOG_TARGET_STDERR, LOG_CRIT, "fuzz");
-	return 0;
-}
 
 static int call(struct kern *k, uint8_t op)
 {
@@ -82,9 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	mnl_fake_reset(data + 1, size - 1, true);
-	mf.fail_open = data[0] & 1;
-	mf.fail_bind = data[0] & 2;
+	mnl_fake_start(data[0], data + 1, size - 1, true);
 	errno = 0;
 	k = kern_open();
 	mnl_fake_unpoison();

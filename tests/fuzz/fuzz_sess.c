@@ -38,16 +38,6 @@
 
 #include "sess_fake.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc; (void)argv;
-	sf_log_init();
-	return 0;
-}
-
 static void tun_in(struct sfake *sf, const uint8_t *p, size_t n)
 {
 	if (sf->kernel || !n)
@@ -186,7 +176,7 @@ static void step(struct sfake *sf, uint8_t op, const uint8_t *p, size_t n)
 			sf_rs(sf, s, 0x5544332211ULL, p + 1, n - 1);
 		break;
 	}
-	sf_note(sf);
+	check(sf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -196,11 +186,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	config_defaults(&cfg);
-	strcpy(cfg.hostname, "lns");
-	cfg.require_ipsec = false;
-	cfg.ppp_auth = data[0] & 1 ? PPP_AUTH_PAP | PPP_AUTH_CHAP_MD5 | PPP_AUTH_MSCHAPV2 :
-				     PPP_AUTH_PAP;
+	sf_config(&cfg);
+	if (data[0] & 1)
+		cfg.ppp_auth = PPP_AUTH_PAP | PPP_AUTH_CHAP_MD5 | PPP_AUTH_MSCHAPV2;
 	if (data[0] & 64)
 		cfg.ppp_auth = data[0] & 1 ? PPP_AUTH_CHAP_MD5 | PPP_AUTH_PAP : PPP_AUTH_CHAP_MD5;
 	if (data[0] & 2) {
@@ -219,19 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.lcp_echo_interval_ms = 1000;
 	cfg.auth_fail_delay_ms = data[0] & 32 ? 0 : 2000;
 	sf = sf_new(&cfg, data[0] & 4);
-	data++;
-	size--;
-	while (size >= 3) {
-		uint8_t op = data[0];
-		size_t n = (size_t)(data[1] << 8 | data[2]);
-
-		if (n > size - 3)
-			n = size - 3;
-		step(sf, op, data + 3, n);
-		check(sf);
-		data += 3 + n;
-		size -= 3 + n;
-	}
+	sf_records(sf, data + 1, size - 1, step);
 	/* every timer runs out: PPP and L2TP give up on a silent client */
 	sf_advance(sf, 600000);
 	sf_note(sf);

@@ -19,21 +19,10 @@
 #include <stdint.h>
 
 #include "ipsec_xfrm.h"
-#include "log.h"
 #include "mnl_fake.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static uint8_t known;		/* config bits 2-7 */
 static unsigned int deletes;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc; (void)argv;
-	log_setup(LOG_TARGET_STDERR, LOG_CRIT, "fuzz");
-	return 0;
-}
 
 static bool known_spi(void *ctx, uint32_t spi)
 {
@@ -96,9 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	mnl_fake_reset(data + 1, size - 1, false);
-	mf.fail_open = data[0] & 1;
-	mf.fail_bind = data[0] & 2;
+	mnl_fake_start(data[0], data + 1, size - 1, false);
 	known = data[0] >> 2;
 	deletes = 0;
 	mf_on_send = check_delete;

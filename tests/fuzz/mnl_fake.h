@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 #define MNL_FAKE_PORTID 4242u
 
@@ -102,13 +104,29 @@ static inline void mnl_fake_unpoison(void)
 	mf.rbuf = NULL;
 }
 
-/* Start on a new input; poison: receive buffers are heap memory of the caller's. */
-static inline void mnl_fake_reset(const uint8_t *data, size_t size, bool poison)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc; (void)argv;
+	log_setup(LOG_TARGET_STDERR, LOG_CRIT, "fuzz");
+	return 0;
+}
+
+/*
+ * Start on a new input: config (bit 0: the socket cannot be opened, bit 1:
+ * not bound), then data. poison: receive buffers are heap memory of the
+ * caller's.
+ */
+static inline void mnl_fake_start(uint8_t config, const uint8_t *data, size_t size, bool poison)
 {
 	memset(&mf, 0, offsetof(struct mnl_fake, req));
 	mf.data = data;
 	mf.size = size;
 	mf.poison = poison;
+	mf.fail_open = config & 1;
+	mf.fail_bind = config & 2;
 	mf.req_len = 0;
 	mf.rbuf = NULL;
 }

@@ -9,7 +9,8 @@
  * links these targets with -Wl,--wrap=SYMBOL for the symbols below): routes
  * and the module's session state are counted here, and the TUN device is
  * one end of a datagram socket pair whose other end the harness holds.
- * Functions are static inline so that each target takes what it uses.
+ * Functions are static inline so that each target takes what it uses; the
+ * header also defines the targets' LLVMFuzzerInitialize.
  */
 #ifndef L2SEC_FUZZ_SESS_FAKE_H
 #define L2SEC_FUZZ_SESS_FAKE_H
@@ -135,10 +136,24 @@ int __wrap_evloop_add_io(struct evloop *loop, struct ev_io *io, int fd, uint32_t
 	return 0;
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
 /* L2SEC_FUZZ_LOG set: the daemon's debug log, to follow one input. */
-static inline void sf_log_init(void)
+int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	(void)argc; (void)argv;
 	log_setup(LOG_TARGET_STDERR, getenv("L2SEC_FUZZ_LOG") ? LOG_DEBUG : LOG_CRIT, "fuzz");
+	return 0;
+}
+
+/* The harnesses' base configuration: defaults, no IPsec (no SA marks here), PAP. */
+static inline void sf_config(struct l2sec_config *cfg)
+{
+	config_defaults(cfg);
+	strcpy(cfg->hostname, "lns");
+	cfg->require_ipsec = false;
+	cfg->ppp_auth = PPP_AUTH_PAP;
 }
 
 /*
@@ -538,6 +553,26 @@ static inline void sf_confreq(struct sfake *sf, struct l2tp_session *s, uint16_t
 	frame[7] = (uint8_t)(n + 4);
 	memcpy(frame + 8, p, n);
 	sf_ppp_in(sf, s, frame, n + 8);
+}
+
+/*
+ * The input's records [op][len hi][len lo][len octets] (a short last one
+ * taken as it is), each to step(), then sf_note.
+ */
+static inline void sf_records(struct sfake *sf, const uint8_t *data, size_t size,
+			      void (*step)(struct sfake *, uint8_t, const uint8_t *, size_t))
+{
+	while (size >= 3) {
+		uint8_t op = data[0];
+		size_t n = (size_t)(data[1] << 8 | data[2]);
+
+		if (n > size - 3)
+			n = size - 3;
+		step(sf, op, data + 3, n);
+		sf_note(sf);
+		data += 3 + n;
+		size -= 3 + n;
+	}
 }
 
 /* Fire every timer due by ms from now. */
