@@ -898,6 +898,13 @@ static int handler(void *user, const char *section, const char *name, const char
 		else
 			p->key_line[i] = line;
 		p->last_key = (int)i;
+		/* "key=;x" would be ";x", "key = ;x" (as -p prints) a comment */
+		if (*value == ';') {
+			perr(p, line, "[%s] %s: a value cannot start with ';' (a comment)",
+			     section, name);
+			p->key_bad[i] = true;
+			return 1;
+		}
 		if (set_value(p, k, value, line, cont))
 			p->key_bad[i] = true;
 		return 1;	/* go on: report every error */

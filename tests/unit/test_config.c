@@ -552,6 +552,25 @@ static void test_long_line(void **state)
 	assert_int_equal(e.line[1], 3);
 }
 
+/*
+ * "key=;x" would be the value ";x" but "key = ;x" (as -p prints it) a
+ * comment: a value may not start with ';'.
+ */
+static void test_value_semicolon(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("[ppp]\nname=; r/N\n[l2tp]\nsecret =;x\n", &cfg, &e), 2);
+	assert_int_equal(e.line[0], 2);
+	assert_non_null(strstr(e.msg[0], "';'"));
+	assert_int_equal(e.line[1], 4);
+	/* inside a value it is fine */
+	assert_int_equal(parse("[l2tp]\nsecret = a;b\n", &cfg, &e), 0);
+	assert_string_equal(cfg.secret, "a;b");
+}
+
 /* A NUL byte: the line is refused, and neither it nor the next is cut or merged. */
 static void test_nul_byte(void **state)
 {
@@ -826,6 +845,7 @@ int main(void)
 		cmocka_unit_test(test_range_and_cross_checks),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_value_semicolon),
 		cmocka_unit_test(test_print_round_trip),
 		cmocka_unit_test(test_ppp_defaults),
 		cmocka_unit_test(test_ppp_values),
