@@ -7,6 +7,7 @@
 #   make check               install what is missing, build, run every test
 #   make demo                boot a guest and run the gateway's main job in it
 #   make unit | fuzz | vm    one part of the suite (see tests/README.md)
+#   make fuzz-long MINUTES=N every fuzz target for N minutes (docs/SECURITY.md)
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
@@ -66,7 +67,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build vm vm-test vm-shell bench soak soak-gro soak-ipsec \
+.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench soak soak-gro soak-ipsec \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -157,8 +158,19 @@ build/fuzz/obj/%.o: %.c
 	$(CLANG) $(FUZZ_FLAGS) $(L2SEC_CFLAGS) -Wno-unused-command-line-argument \
 		$(call pkgcflags,$(DAEMON_PKGS)) -MMD -MP -c -o $@ $<
 
+# Targets that replace the daemon's calls into the kernel (routes, netlink sockets)
+# with fakes of their own: -Wl,--wrap=SYMBOL for each SYMBOL in FUZZ_WRAP_<target>.
+FUZZ_SESS_WRAP := netdev_route_add netdev_route_del netdev_tun_fd kern_session_up evloop_add_io
+FUZZ_WRAP_fuzz_sess := $(FUZZ_SESS_WRAP)
+FUZZ_WRAP_fuzz_inform := $(FUZZ_SESS_WRAP)
+FUZZ_WRAP_fuzz_ctl := $(FUZZ_SESS_WRAP)
+FUZZ_WRAP_fuzz_kern := mnl_socket_open2 mnl_socket_bind mnl_socket_get_portid \
+	mnl_socket_setsockopt mnl_socket_sendto mnl_socket_recvfrom mnl_socket_close
+FUZZ_WRAP_fuzz_xfrm := $(FUZZ_WRAP_fuzz_kern)
+
 build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB_SRCS))
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(foreach s,$(FUZZ_WRAP_$*),-Wl,--wrap=$(s)) \
+		$(call pkglibs,$(DAEMON_PKGS))
 
 # fuzz_tool_*: the l2sec tool's parsers, linked with the tool's objects
 FUZZ_TOOL_BINS := $(filter build/fuzz/fuzz_tool_%,$(FUZZ_BINS))
@@ -171,6 +183,16 @@ fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# The long run, not part of `make check`: every target for MINUTES each, one at a
+# time by default (FUZZ_JOBS=2 for two at once), niced so that guest tests keep
+# their CPU; the scratch corpora in build/fuzz/long/ are kept from run to run
+# (the committed seeds are only read). docs/SECURITY.md records a run.
+MINUTES ?= 10
+FUZZ_LONG_JOBS ?= 1
+fuzz-long: fuzz-build
+	FUZZ_JOBS=$(FUZZ_LONG_JOBS) FUZZ_WORK=$(CURDIR)/build/fuzz/long FUZZ_KEEP=1 FUZZ_NICE=10 \
+		tests/fuzz/run.sh $$(($(MINUTES) * 60)) $(FUZZ_BINS)
 
 # --- guest tests ---------------------------------------------------------------
 # K selects a kernel by prefix (6.1, 6.12); T a test by name.

@@ -937,6 +937,13 @@ static int handler(void *user, const char *section, const char *name, const char
 		else
 			p->key_line[i] = line;
 		p->last_key = (int)i;
+		/* "key=;x" would be ";x", "key = ;x" (as -p prints) a comment */
+		if (*value == ';') {
+			perr(p, line, "[%s] %s: a value cannot start with ';' (a comment)",
+			     section, name);
+			p->key_bad[i] = true;
+			return 1;
+		}
 		if (set_value(p, k, value, line, cont))
 			p->key_bad[i] = true;
 		return 1;	/* go on: report every error */
@@ -994,20 +1001,31 @@ static void check_unhandled(struct parser *p)
 static char *reader(char *str, int num, void *stream)
 {
 	struct parser *p = stream;
+	bool nul = false;
+	int c = EOF;
 	size_t len;
 
 	check_unhandled(p);
-	if (!fgets(str, num, p->f))
+	/* not fgets: a NUL byte would hide the rest of the line from strlen */
+	for (len = 0; len + 1 < (size_t)num && (c = fgetc(p->f)) != EOF;) {
+		nul |= !c;
+		str[len++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (!len)
 		return NULL;
+	str[len] = '\0';
 	p->line++;
 	p->handled = false;
-	len = strlen(str);
-	if (len && str[len - 1] != '\n' && !feof(p->f)) {
-		int c;
-
-		while ((c = fgetc(p->f)) != EOF && c != '\n')
-			;
+	if (c != '\n' && c != EOF && (c = fgetc(p->f)) != EOF) {
+		while (c != EOF && c != '\n')
+			c = fgetc(p->f);
 		perr(p, p->line, "line longer than %d characters", num - 2);
+		p->handled = true;
+		strcpy(str, "\n");
+	} else if (nul) {
+		perr(p, p->line, "NUL character in the line");
 		p->handled = true;
 		strcpy(str, "\n");
 	}

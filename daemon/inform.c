@@ -45,13 +45,13 @@ static void drop(uint64_t *counter, struct in_addr src, const char *why)
  * The answer's values: the [ppp] ones, each replaced by the session's
  * user's own (users_split), looked up now so a reload counts at once.
  */
-static void fill_answer(const struct inform *in, struct in_addr client,
-			struct dhcp_answer *a)
+static void fill_answer(const struct l2sec_config *cfg, const struct sessions *ss,
+			struct in_addr client, struct dhcp_answer *a)
 {
 	struct users_split sp;
 
-	users_split(sessions_user_ipv4(in->ss, client), in->cfg, &sp);
-	dhcp_answer_of(a, in->cfg, &sp);
+	users_split(sessions_user_ipv4(ss, client), cfg, &sp);
+	dhcp_answer_of(a, cfg, &sp);
 }
 
 static const char *left_names(unsigned int left)
@@ -116,49 +116,64 @@ int inform_check_users(const struct l2sec_config *cfg, const struct users_db *db
 	return errors;
 }
 
+size_t inform_reply(const struct l2sec_config *cfg, const struct sessions *ss,
+		    struct inform_stats *st, const uint8_t *pkt, size_t len,
+		    const struct sockaddr_in *from, uint8_t *buf, size_t size,
+		    struct inform_reply_info *info)
+{
+	struct dhcp_answer a;
+	struct dhcp_inform req;
+	const char *why = NULL;
+	size_t n, want;
+
+	if (ntohs(from->sin_port) != DHCP_CLIENT_PORT) {
+		drop(&st->dropped_malformed, from->sin_addr, "source port is not 68");
+		return 0;
+	}
+	if (dhcp_parse_inform(pkt, len, &req, &why) < 0) {
+		drop(&st->dropped_malformed, from->sin_addr, why);
+		return 0;
+	}
+	/* RFC 2131 4.3.5: ciaddr is the client's; only its own session may ask */
+	if (req.ciaddr.s_addr != from->sin_addr.s_addr ||
+	    !sessions_find_ipv4(ss, req.ciaddr, &info->mtu)) {
+		drop(&st->dropped_foreign, from->sin_addr,
+		     "ciaddr is not the sender's session address");
+		return 0;
+	}
+	info->client = req.ciaddr;
+	fill_answer(cfg, ss, req.ciaddr, &a);
+	want = dhcp_ack_size(&req, info->mtu);
+	n = dhcp_build_ack(buf, want < size ? want : size, &req, cfg->local_ipv4, &a,
+			   &info->left);
+	if (!n) {
+		/* the values are checked at load: only one that cannot be encoded gets here */
+		drop(&st->dropped_unanswerable, req.ciaddr, "no answer can be built");
+		return 0;
+	}
+	info->n_routes = a.n_routes;
+	return n;
+}
+
 static void answer(struct inform *in, const uint8_t *pkt, size_t len,
 		   const struct sockaddr_in *from)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT) };
-	struct dhcp_answer a;
-	struct dhcp_inform req;
-	const char *why = NULL;
-	unsigned int mtu, left;
+	struct inform_reply_info info;
 	uint8_t buf[2048];
-	size_t n, size;
+	size_t n;
 
-	if (ntohs(from->sin_port) != DHCP_CLIENT_PORT) {
-		drop(&in->st.dropped_malformed, from->sin_addr, "source port is not 68");
+	n = inform_reply(in->cfg, in->ss, &in->st, pkt, len, from, buf, sizeof(buf), &info);
+	if (!n)
 		return;
-	}
-	if (dhcp_parse_inform(pkt, len, &req, &why) < 0) {
-		drop(&in->st.dropped_malformed, from->sin_addr, why);
-		return;
-	}
-	/* RFC 2131 4.3.5: ciaddr is the client's; only its own session may ask */
-	if (req.ciaddr.s_addr != from->sin_addr.s_addr ||
-	    !sessions_find_ipv4(in->ss, req.ciaddr, &mtu)) {
-		drop(&in->st.dropped_foreign, from->sin_addr,
-		     "ciaddr is not the sender's session address");
-		return;
-	}
-	fill_answer(in, req.ciaddr, &a);
-	size = dhcp_ack_size(&req, mtu);
-	n = dhcp_build_ack(buf, size < sizeof(buf) ? size : sizeof(buf), &req, in->cfg->local_ipv4,
-			   &a, &left);
-	if (!n) {
-		/* the values are checked at load: only one that cannot be encoded gets here */
-		drop(&in->st.dropped_unanswerable, req.ciaddr, "no answer can be built");
-		return;
-	}
-	to.sin_addr = req.ciaddr;
+	to.sin_addr = info.client;
 	if (sendto(in->fd, buf, n, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) < 0) {
-		drop(&in->st.send_errors, req.ciaddr, strerror(errno));
+		drop(&in->st.send_errors, info.client, strerror(errno));
 		return;
 	}
-	account(in, req.ciaddr, mtu, left);
-	log_debug("dhcp: INFORM from %s answered (%u routes)", inet_ntoa(req.ciaddr),
-		  a.n_routes);
+	account(in, info.client, info.mtu, info.left);
+	log_debug("dhcp: INFORM from %s answered (%u routes)", inet_ntoa(info.client),
+		  info.n_routes);
 }
 
 static void rx_cb(struct ev_io *io, uint32_t events)

@@ -13,6 +13,8 @@
 #ifndef L2SECD_INFORM_H
 #define L2SECD_INFORM_H
 
+#include <netinet/in.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -50,5 +52,24 @@ const struct inform_stats *inform_stats(const struct inform *in);
  */
 int inform_check_users(const struct l2sec_config *cfg, const struct users_db *db,
 		       users_error_fn err, void *ctx);
+
+/* What inform_reply() found out, for the caller's accounting and log. */
+struct inform_reply_info {
+	struct in_addr client;		/* the session's address: where the answer goes */
+	unsigned int mtu;		/* its link's */
+	unsigned int left;		/* DHCP_LEFT_*: configured values left out */
+	unsigned int n_routes;
+};
+
+/*
+ * The answer to one datagram to port 67 from `from`, with the values in
+ * force: its length in buf (at most size octets), to be sent to info->client,
+ * port 68; or 0 when it gets none (counted in st, logged rate-limited). No
+ * I/O: the socket's callback and the fuzz target use it.
+ */
+size_t inform_reply(const struct l2sec_config *cfg, const struct sessions *ss,
+		    struct inform_stats *st, const uint8_t *pkt, size_t len,
+		    const struct sockaddr_in *from, uint8_t *buf, size_t size,
+		    struct inform_reply_info *info);
 
 #endif

@@ -606,6 +606,55 @@ static void test_long_line(void **state)
 	assert_int_equal(e.line[1], 3);
 }
 
+/*
+ * "key=;x" would be the value ";x" but "key = ;x" (as -p prints it) a
+ * comment: a value may not start with ';'.
+ */
+static void test_value_semicolon(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("[ppp]\nname=; r/N\n[l2tp]\nsecret =;x\n", &cfg, &e), 2);
+	assert_int_equal(e.line[0], 2);
+	assert_non_null(strstr(e.msg[0], "';'"));
+	assert_int_equal(e.line[1], 4);
+	/* inside a value it is fine */
+	assert_int_equal(parse("[l2tp]\nsecret = a;b\n", &cfg, &e), 0);
+	assert_string_equal(cfg.secret, "a;b");
+}
+
+/* A NUL byte: the line is refused, and neither it nor the next is cut or merged. */
+static void test_nul_byte(void **state)
+{
+	static const char text[] = "[l2tp]\nhostname = a\0b\nport = 0\n\0\0\0";
+	struct l2sec_config cfg;
+	struct errs e;
+	char big[600];
+	FILE *f;
+
+	(void)state;
+	f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	assert_non_null(f);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(config_parse_file(&cfg, f, "test.conf", collect, &e), 3);
+	fclose(f);
+	assert_int_equal(e.line[0], 2);
+	assert_non_null(strstr(e.msg[0], "NUL"));
+	assert_int_equal(e.line[1], 3);
+	assert_int_equal(e.line[2], 4);
+	/* a long line that starts with NUL is one line, not two */
+	memset(big, 'k', sizeof(big));
+	big[0] = '\0';
+	f = fmemopen(big, sizeof(big), "r");
+	assert_non_null(f);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(config_parse_file(&cfg, f, "test.conf", collect, &e), 1);
+	fclose(f);
+	assert_int_equal(e.line[0], 1);
+}
+
 static void round_trip(const char *text, struct l2sec_config *a, char **out)
 {
 	struct l2sec_config b;
@@ -921,6 +970,8 @@ int main(void)
 		cmocka_unit_test(test_range_and_cross_checks),
 		cmocka_unit_test(test_admit),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_value_semicolon),
 		cmocka_unit_test(test_print_round_trip),
 		cmocka_unit_test(test_print_hides_secrets),
 		cmocka_unit_test(test_auth_throttle_keys),

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control socket's request handling (ctl.c): request lines as the
+ * socket hands them to ctl_handle, against an LNS with the PPP layer whose
+ * tunnels and sessions a client dials, brings up and tears down meanwhile
+ * (tests/fuzz/sess_fake.h).
+ *
+ * Input: one config byte, then records [op][len hi][len lo][payload]:
+ *   0  a request: the payload up to its first '\n' (a '\r' before it
+ *      dropped, as the socket does), at most 255 octets
+ *   1  dial a tunnel and session;  2  bring one up (PAP user payload[0])
+ *   3  a control message from the client (session ID, AVP list)
+ *   4  advance the clock by payload[0] * 256 ms
+ *   5  "del tunnel" / "del session" of a tunnel or session that exists
+ *      (payload[0] picks it, bit 7: the tunnel), through ctl_handle
+ * Oracles besides the sanitizers: every answer is one JSON object that
+ * prints and parses back; "show tunnels" and "show sessions" list exactly
+ * the LNS's tunnels and sessions; "show stats" counts agree with the
+ * tables; a del of an existing, not closing object is "deleted" with its
+ * IDs, anything else an "error" with a message.
+ */
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "sess_fake.h"
+
+static int64_t get_int(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	CHECK(json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_int));
+	return json_object_get_int64(v);
+}
+
+static size_t array_len(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	CHECK(json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_array));
+	return json_object_array_length(v);
+}
+
+static bool is_error(struct json_object *o)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, "error", &v))
+		return false;
+	CHECK(json_object_is_type(v, json_type_string) && json_object_get_string_len(v) > 0);
+	CHECK(json_object_object_length(o) == 1);
+	return true;
+}
+
+/* One request; the answer checked against the tables as they were before it. */
+static void request(struct sfake *sf, const char *req)
+{
+	struct l2tp_lns *lns = sf->f->lns;
+	struct ctl_src src = { .lns = lns, .ss = sf->ss };
+	unsigned int tunnels = lns->n_tunnels, sessions = lns->n_sessions;
+	struct json_object *res, *back;
+	const char *text;
+
+	res = ctl_handle(&src, req);
+	CHECK(res && json_object_is_type(res, json_type_object));
+	text = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
+	CHECK(text && strlen(text) < (1u << 24) && !strchr(text, '\n'));
+	back = json_tokener_parse(text);
+	CHECK(back && json_object_is_type(back, json_type_object));
+	json_object_put(back);
+	if (!strcmp(req, "show tunnels")) {
+		CHECK(array_len(res, "tunnels") == tunnels);
+	} else if (!strcmp(req, "show sessions")) {
+		CHECK(array_len(res, "sessions") == sessions);
+	} else if (!strcmp(req, "show stats")) {
+		CHECK(get_int(res, "tunnels") == tunnels && get_int(res, "sessions") == sessions);
+		CHECK(get_int(res, "half_open") == lns->n_half_open);
+	} else if (!strcmp(req, "version")) {
+		CHECK(!is_error(res));
+	} else if (strncmp(req, "del ", 4)) {
+		CHECK(is_error(res));
+	}
+	json_object_put(res);
+}
+
+static void del(struct sfake *sf, uint8_t k)
+{
+	struct l2tp_session *s = sf_session(sf, k & 0x7f);
+	struct ctl_src src = { .lns = sf->f->lns, .ss = sf->ss };
+	struct json_object *res, *o;
+	uint16_t tid, sid;
+	bool closing;
+	char req[64];
+
+	if (!s)
+		return;
+	tid = s->tunnel->tid;
+	sid = s->sid;
+	closing = s->tunnel->state == TUNNEL_CLOSING;
+	if (k & 0x80)
+		snprintf(req, sizeof(req), "del tunnel %u", tid);
+	else
+		snprintf(req, sizeof(req), "del session %u %u", tid, sid);
+	res = ctl_handle(&src, req);
+	if ((k & 0x80) && closing) {
+		CHECK(is_error(res));
+	} else {
+		CHECK(json_object_object_get_ex(res, "deleted", &o));
+		CHECK(get_int(o, "tunnel_id") == tid);
+		if (!(k & 0x80))
+			CHECK(get_int(o, "session_id") == sid);
+	}
+	json_object_put(res);
+}
+
+static void step(struct sfake *sf, uint8_t op, const uint8_t *p, size_t n)
+{
+	char req[256];
+	const uint8_t *nl;
+
+	switch (op % 6) {
+	case 0:
+		nl = memchr(p, '\n', n);
+		if (nl)
+			n = (size_t)(nl - p);
+		if (n > sizeof(req) - 1)
+			n = sizeof(req) - 1;
+		memcpy(req, p, n);
+		req[n] = '\0';
+		if (n && req[n - 1] == '\r')
+			req[n - 1] = '\0';
+		request(sf, req);
+		break;
+	case 1:
+		sf_dial(sf);
+		break;
+	case 2:
+		sf_bring_up(sf, n ? p[0] : 0);
+		break;
+	case 3:
+		sf_ctrl_in(sf, p, n);
+		break;
+	case 4:
+		sf_advance(sf, n ? (uint64_t)p[0] * 256 : 10);
+		break;
+	case 5:
+		del(sf, n ? p[0] : 0);
+		break;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct l2sec_config cfg;
+	struct sfake *sf;
+
+	if (size < 1)
+		return 0;
+	sf_config(&cfg);
+	cfg.max_sessions_per_tunnel = 1 + (data[0] >> 1) % 4;
+	sf = sf_new(&cfg, data[0] & 1);
+	sf_records(sf, data + 1, size - 1, step);
+	sf_advance(sf, 600000);
+	sf_free(sf);
+	return 0;
+}
