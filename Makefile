@@ -11,8 +11,7 @@
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
-#   make soak [K=..] [SOAK_SECONDS=300]   soaks: socket teardown under a GRO flood
-#                            (soak-gro); IPsec rekeys and reauths (soak-ipsec)
+#   make soak [K=..] [SOAK_SECONDS=300]   the socket teardown under a GRO flood, longer
 #   make install [DESTDIR=D] [PREFIX=/usr] [SBINDIR=..] [MANDIR=..] [SYSCONFDIR=/etc]
 #                [UNITDIR=/lib/systemd/system]
 #                            programs, manuals, systemd unit, configuration, DKMS sources
@@ -67,7 +66,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench soak soak-gro soak-ipsec \
+.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench soak \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -211,18 +210,11 @@ bench: all
 	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
 		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench
 
-# Soaks (not part of check): the socket teardown under a GRO flood for longer
-# than make check gives it (15 s), with two vCPUs; IPsec rekeys and
-# reauthentications for minutes with several clients behind one NAT, and charon
-# restarts (tests/vm/soak).
-soak: soak-gro soak-ipsec
-
-soak-gro: all
+# The socket teardown under a GRO flood for longer than make check gives it
+# (15 s), with two vCPUs (not part of check).
+soak: all
 	VM_SMP=2 BENCH_SOAK_SECONDS=$(or $(SOAK_SECONDS),300) \
 		tests/vm/run -v -k "$(or $(K),6.12)" 24-gro
-
-soak-ipsec: all
-	tests/vm/run -P $(if $(K),-k $(K)) -d tests/vm/soak
 
 check:
 	tests/check.sh
