@@ -327,6 +327,7 @@ vici = $run/gw/charon.vici
 psk = $PSK
 $1
 CONF
+	chmod 600 "$run/users" "$run/l2sec.conf"	# l2secd refuses secrets others may read
 	lc_gw "$L2SEC_BUILD/l2secd" -c "$run/l2sec.conf" >>"$out/l2secd.log" 2>&1 &
 	echo $! >"$run/l2secd.pid"
 	wait_for 60 grep -q "vici: connection 'l2sec' and its .* loaded into charon" \

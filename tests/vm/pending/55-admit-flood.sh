@@ -104,6 +104,7 @@ local-address = 192.168.42.1
 pool = 192.168.42.10-192.168.42.59
 lcp-echo-interval = 0
 CONF
+chmod 600 "$run/users" "$run/l2sec.conf"
 check "configuration is valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
 # not through gw(): $! must be l2secd's own pid (its RSS, its exit status)
 ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &

@@ -75,6 +75,7 @@ check "gw: in SA for c1's port 1702, no mark" ip -n gw xfrm state add src 192.0.
 
 # --- the gateway ----------------------------------------------------------------------
 echo "u1 password pw-1" >"$run/users"
+chmod 600 "$run/users"  # l2secd refuses a users file others may read
 # gw_conf DATAPATH
 gw_conf() {
 	cat >"$run/l2sec.conf" <<CONF
