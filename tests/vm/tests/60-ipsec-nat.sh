@@ -417,7 +417,7 @@ check "l2secd: followed the ike-update" wait_for 10 \
 	grep -q "moved to 203.0.113.1:${newport:-none} (NAT mapping changed)" "$out/l2secd.log"
 lc_ctl "show tunnels" >"$out/ctl-g1.json"
 check "l2secd: show tunnels has the SA at 203.0.113.1:$newport" jcheck \
-	"len(j['tunnels']) == 1 and j['tunnels'][0]['sa']['remote'] == '203.0.113.1:${newport:-none}'" \
+	"[t['sa']['remote'] for t in j['tunnels'] if t['state'] == 'established'] == ['203.0.113.1:${newport:-none}']" \
 	<"$out/ctl-g1.json"
 check "gw: the outbound SA is UDP-encapsulated to port $newport" sh -c \
 	"ip -n gw xfrm state list src 203.0.113.2 dst 203.0.113.1 | grep -q 'encap type espinudp sport 4500 dport ${newport:-none} '"
