@@ -63,7 +63,8 @@ struct l2tp_lns_ops {
  * The PPP layer's hooks. established(): the session may carry PPP now.
  * ppp_input(): a PPP frame that arrived as an L2TP data message (what the
  * kernel did not take: LCP, authentication, IPCP...), exactly the bytes after
- * the L2TP header (address/control field included when the peer sent it).
+ * the L2TP header (address/control field included when the peer sent it),
+ * in the receive buffer, which the PPP layer may wipe (authentication).
  * closed(): the session is going away (CDN received or to be sent, tunnel
  * closing); it is already unlinked and out of the kernel. The PPP layer must
  * drop its state, must not call back into the LNS from here, and must not
@@ -71,7 +72,7 @@ struct l2tp_lns_ops {
  */
 struct l2tp_session_ops {
 	void (*established)(void *arg, struct l2tp_session *s);
-	void (*ppp_input)(void *arg, struct l2tp_session *s, const uint8_t *frame, size_t len);
+	void (*ppp_input)(void *arg, struct l2tp_session *s, uint8_t *frame, size_t len);
 	void (*closed)(void *arg, struct l2tp_session *s);
 };
 

@@ -304,7 +304,7 @@ void l2tp_session_unknown_avp(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 			  "unknown mandatory AVP");
 }
 
-void l2tp_session_data_input(struct l2tp_lns *lns, const uint8_t *buf,
+void l2tp_session_data_input(struct l2tp_lns *lns, uint8_t *buf,
 			     const struct l2tp_hdr *h, const struct l2tp_peer *peer)
 {
 	struct l2tp_session *s = lns->sessions[h->session_id];

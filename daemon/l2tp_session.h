@@ -15,7 +15,7 @@ void l2tp_session_ctrl_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 void l2tp_session_unknown_avp(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 			      const struct l2tp_msg *msg);
 /* A data message (T=0) for this LNS. */
-void l2tp_session_data_input(struct l2tp_lns *lns, const uint8_t *buf,
+void l2tp_session_data_input(struct l2tp_lns *lns, uint8_t *buf,
 			     const struct l2tp_hdr *h, const struct l2tp_peer *peer);
 
 /* Send a CDN, undo the kernel state, tell PPP, free the session. */

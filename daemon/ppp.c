@@ -396,8 +396,7 @@ static void data_input(struct ppp_session *s, const struct ppp_fsm *f,
 	s->ops->data(s->ctx, proto, p, n);
 }
 
-void ppp_input(struct ppp_session *s, uint64_t now, const uint8_t *p,
-	       size_t n)
+void ppp_input(struct ppp_session *s, uint64_t now, uint8_t *p, size_t n)
 {
 	uint16_t proto;
 

@@ -183,9 +183,11 @@ void ppp_free(struct ppp_session *s);
 /* The lower layer (the L2TP session) is up: start LCP. */
 void ppp_start(struct ppp_session *s, uint64_t now);
 
-/* One PPP frame from the peer, as the L2TP session carried it. */
-void ppp_input(struct ppp_session *s, uint64_t now, const uint8_t *frame,
-	       size_t len);
+/*
+ * One PPP frame from the peer, as the L2TP session carried it. Not const: an
+ * authentication frame's secrets are wiped in it after use.
+ */
+void ppp_input(struct ppp_session *s, uint64_t now, uint8_t *frame, size_t len);
 
 /*
  * IPv4/IPv6 packet to the peer (TUN data path, router advertisements),

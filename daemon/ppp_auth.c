@@ -21,8 +21,10 @@
  * is checked against a random secret, so the time of an answer does not say
  * whether the user exists or how much of a guess was right.
  *
- * Passwords and hashes stay in this file's stack frames, which are wiped;
- * log lines carry the user name (sanitized) and the outcome only.
+ * Passwords and hashes stay in this file's stack frames, which are wiped,
+ * and the frame that brought them is wiped in the receive buffer after use
+ * (ppp_auth_input); log lines carry the user name (sanitized) and the
+ * outcome only.
  */
 #include <string.h>
 #include <syslog.h>
@@ -446,8 +448,7 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 	auth_ok(s, &at);
 }
 
-void ppp_auth_input(struct ppp_session *s, uint16_t proto, const uint8_t *pkt,
-		size_t len)
+static void auth_input(struct ppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len)
 {
 	size_t plen;
 
@@ -468,6 +469,18 @@ void ppp_auth_input(struct ppp_session *s, uint16_t proto, const uint8_t *pkt,
 		chap_input(s, pkt[0], pkt[1], pkt + 4, plen - 4);
 	else
 		pap_input(s, pkt[0], pkt[1], pkt + 4, plen - 4);
+}
+
+/*
+ * The frame may hold a password (PAP) or an answer to our challenge that an
+ * eavesdropper of memory could attack offline (CHAP, MS-CHAPv2): it is wiped
+ * in the receive buffer once handled, whatever came of it, malformed or not
+ * expected now included.
+ */
+void ppp_auth_input(struct ppp_session *s, uint16_t proto, uint8_t *pkt, size_t len)
+{
+	auth_input(s, proto, pkt, len);
+	explicit_bzero(pkt, len);
 }
 
 static bool due(uint64_t *deadline, uint64_t now)

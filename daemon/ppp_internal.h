@@ -250,8 +250,8 @@ void ppp_ncp_finished(struct ppp_session *s);
 /* ppp_auth.c */
 void ppp_auth_start(struct ppp_session *s);
 void ppp_auth_stop(struct ppp_session *s);
-void ppp_auth_input(struct ppp_session *s, uint16_t proto, const uint8_t *pkt,
-		size_t len);
+/* Wipes pkt after use: it may carry a password or a challenge's answer. */
+void ppp_auth_input(struct ppp_session *s, uint16_t proto, uint8_t *pkt, size_t len);
 void ppp_auth_timer(struct ppp_session *s);
 /* The LCP Authentication-Protocol option for a method; returns its length. */
 size_t ppp_auth_option(unsigned int method, uint8_t *buf);

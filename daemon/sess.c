@@ -556,7 +556,7 @@ err:
 	l2tp_session_close(ls, CDN_NO_RESOURCES_TEMP, 0, "out of memory");
 }
 
-static void l2tp_ppp_input(void *arg, struct l2tp_session *ls, const uint8_t *frame, size_t len)
+static void l2tp_ppp_input(void *arg, struct l2tp_session *ls, uint8_t *frame, size_t len)
 {
 	struct sess *x = ls->ppp;
 

@@ -131,7 +131,7 @@ static inline void fake_ppp_established(void *arg, struct l2tp_session *s)
 	((struct fake *)arg)->ppp_up++;
 }
 
-static inline void fake_ppp_input(void *arg, struct l2tp_session *s, const uint8_t *frame,
+static inline void fake_ppp_input(void *arg, struct l2tp_session *s, uint8_t *frame,
 				  size_t len)
 {
 	struct fake *f = arg;

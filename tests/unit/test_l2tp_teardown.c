@@ -44,7 +44,7 @@ static void closing_established(void *arg, struct l2tp_session *s)
 		l2tp_session_close(s, CDN_NO_RESOURCES_TEMP, 0, "out of memory");
 }
 
-static void closing_ppp_input(void *arg, struct l2tp_session *s, const uint8_t *frame,
+static void closing_ppp_input(void *arg, struct l2tp_session *s, uint8_t *frame,
 			      size_t len)
 {
 	fake_ppp_input(arg, s, frame, len);

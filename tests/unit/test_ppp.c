@@ -55,6 +55,9 @@ struct fx {
 	uint64_t rnd;
 	uint8_t data[2048];
 	size_t data_len;
+	/* the last frame fed in, as the PPP layer left it */
+	uint8_t in[1600];
+	size_t in_len;
 };
 
 /* --- the owner's side ------------------------------------------------------ */
@@ -251,6 +254,8 @@ static void raw_in(struct fx *x, const uint8_t *b, size_t len)
 	assert_non_null(copy);
 	memcpy(copy, b, len);
 	ppp_input(x->s, x->now, copy, len);
+	x->in_len = len < sizeof(x->in) ? len : sizeof(x->in);
+	memcpy(x->in, copy, x->in_len);
 	free(copy);
 }
 
@@ -1591,6 +1596,70 @@ static void test_pap_plain_password(void **state)
 	}
 }
 
+static bool in_holds(const struct fx *x, const void *secret, size_t len)
+{
+	return memmem(x->in, x->in_len, secret, len) != NULL;
+}
+
+/*
+ * A password (PAP) or a response to our challenge (CHAP, MS-CHAPv2) is
+ * wiped from the frame it came in once the frame is handled, whatever the
+ * outcome: accepted, wrong, throttled, malformed, not expected now.
+ */
+static void test_auth_secrets_wiped_from_input(void **state)
+{
+	uint8_t d[1 + 16 + 4];
+	struct pkt ch;
+	struct fx *x;
+
+	(void)state;
+	x = fx_new(pap_only);
+	lcp_open(x);
+	pap_req(x, 2, "User", "wrongGuess");
+	assert_int_equal(x->auth_bad, 1);
+	assert_false(in_holds(x, "wrongGuess", 10));
+	/* a password length beyond the packet: still not left behind */
+	cin(x, 0xC023, 1, 3, (const uint8_t *)"\x04User\x30hiddenPw", 14);
+	assert_false(in_holds(x, "hiddenPw", 8));
+	advance(x, 2000);
+	expect(x, 0xC023, 3);
+	x->refuse = true;
+	pap_req(x, 4, "User", "clientPass");	/* throttled, refused unchecked */
+	assert_false(in_holds(x, "clientPass", 10));
+	advance(x, 2000);
+	expect(x, 0xC023, 3);
+	x->refuse = false;
+	pap_req(x, 5, "User", "clientPass");
+	assert_int_equal(x->auth_ok, 1);
+	assert_false(in_holds(x, "clientPass", 10));
+	pap_req(x, 5, "User", "clientPass");	/* a retransmission after the Ack */
+	assert_false(in_holds(x, "clientPass", 10));
+	fx_free(x);
+
+	x = fx_new(md5_only);
+	lcp_open(x);
+	ch = expect(x, 0xC223, 1);
+	d[0] = 16;
+	mschap_md5_response(ch.id, (const uint8_t *)"clientPass", 10, ch.data + 1, 16, d + 1);
+	memcpy(d + 17, "User", 4);
+	cin(x, 0xC223, 2, ch.id, d, sizeof(d));
+	assert_int_equal(x->auth_ok, 1);
+	assert_false(in_holds(x, d + 1, 16));
+	fx_free(x);
+
+	x = fx_new(NULL);
+	lcp_open(x);
+	pap_req(x, 1, "User", "papPass");	/* not the method we asked for */
+	assert_false(in_holds(x, "papPass", 7));
+	mschap_login(x, "User", "clientPass");
+	assert_int_equal(x->auth_ok, 1);
+	/* the peer challenge mschap_answer() sends, and the NT-Response after it */
+	assert_int_equal(x->in_len, 8 + 1 + 49 + 4);
+	for (size_t i = 9; i < 9 + 49; i++)
+		assert_int_equal(x->in[i], 0);
+	fx_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1616,6 +1685,7 @@ int main(void)
 		cmocka_unit_test(test_throttle_refuses_unchecked),
 		cmocka_unit_test(test_throttle_backoff_delays_failure),
 		cmocka_unit_test(test_pap_plain_password),
+		cmocka_unit_test(test_auth_secrets_wiped_from_input),
 		cmocka_unit_test(test_chap_md5_failures),
 		cmocka_unit_test(test_lcp_ack_first_and_renegotiation),
 		cmocka_unit_test(test_malformed_flood_log_bounded),
