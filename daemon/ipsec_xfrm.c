@@ -10,6 +10,7 @@
 
 #include "ipsec_xfrm.h"
 #include "log.h"
+#include "util.h"
 
 #define DUMP_BUF	(64u << 10)
 #define STALE_MAX	65536u		/* objects removed in one pass */
@@ -209,7 +210,7 @@ int ipsec_xfrm_dump(struct mnl_socket *nl, uint16_t type, mnl_cb_t cb, void *dat
 		}
 		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 	} while (ret > MNL_CB_STOP);
-	ret = ret < 0 ? -errno : 0;
+	ret = ret < 0 ? -(reply_errno(errno) ?: EPROTO) : 0;
 out:
 	free(buf);
 	return ret;
@@ -237,7 +238,7 @@ static int del(struct mnl_socket *nl, uint16_t type, const void *id, size_t len,
 		return -errno;
 	ret = mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl), NULL, NULL);
 	if (ret < 0 && errno != ENOENT && errno != ESRCH)
-		return -errno;
+		return -(reply_errno(errno) ?: EPROTO);	/* libmnl copies the kernel's */
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "netdev.h"
+#include "util.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -58,7 +59,7 @@ static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	size_t off = sizeof(*e), len = nlh->nlmsg_len - NLMSG_HDRLEN;
 	struct nlattr *a;
 
-	nd->kerr = e->error < 0 ? -e->error : e->error;
+	nd->kerr = reply_errno(e->error);
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return NL_STOP;
 	/* The request is echoed before the attributes unless capped. */

@@ -3,8 +3,26 @@
 #ifndef L2SECD_UTIL_H
 #define L2SECD_UTIL_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * An error code read from a reply (netlink's nlmsgerr.error or NLMSG_DONE's
+ * int, or the errno a library set from one) as a positive errno, 0 for none.
+ * The kernel sends -errno with errno in 1..4095 (MAX_ERRNO), and some peers
+ * send it positive; anything else, INT_MIN included (whose negation is
+ * undefined), is EPROTO. Callers negate the result freely.
+ */
+#define L2SEC_MAX_ERRNO 4095
+static inline int reply_errno(int e)
+{
+	if (e < 0 && e >= -L2SEC_MAX_ERRNO)
+		return -e;
+	if (e > 0 && e <= L2SEC_MAX_ERRNO)
+		return e;
+	return e ? EPROTO : 0;
+}
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) \

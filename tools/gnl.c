@@ -15,6 +15,7 @@
 #include <linux/genetlink.h>
 
 #include "gnl.h"
+#include "util.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -62,7 +63,7 @@ int gnl_parse_error(const struct nlmsghdr *nlh, char *msg, size_t size)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
 		return -EBADMSG;
 	/* the kernel sends -errno; never take a positive value for success */
-	err = e->error > 0 ? -e->error : e->error;
+	err = -reply_errno(e->error);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
 		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
 			return err;
@@ -80,8 +81,7 @@ static int parse_done(const struct nlmsghdr *nlh, char *msg, size_t size)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
 		return 0;
 	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
-	if (err > 0)
-		err = -err;
+	err = -reply_errno(err);
 	if (err)
 		parse_extack(nlh, sizeof(int), msg, size);
 	return err;

@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "l2sec.h"
+#include "util.h"
 
 #define MAX_SOCKS 16
 #define MAX_ARGS 32
@@ -179,13 +180,14 @@ static int transact(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 
 				if (e->error)
 					parse_extack(h);
-				return e->error;
+				return -reply_errno(e->error);
 			}
 			if (h->nlmsg_type == NLMSG_DONE) {
 				/* dumps end here: no ack follows (-EINTR path) */
 				const int *e = mnl_nlmsg_get_payload(h);
 
-				return h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) ? *e : 0;
+				return h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) ?
+				       -reply_errno(*e) : 0;
 			}
 			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
 				printf("dump_intr=1\n");

@@ -7,6 +7,7 @@
  * rules of netlink(7), including hostile ones.
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include <linux/genetlink.h>
 
 #include "gnl.h"
+#include "util.h"
 
 static void test_resolve_nlctrl(void **state)
 {
@@ -181,6 +183,31 @@ static void test_parse_error(void **state)
 	assert_int_equal(gnl_parse_error(nlh, msg, sizeof(msg)), -EPERM);
 }
 
+/*
+ * An error no kernel sends: INT_MIN, whose negation is undefined, and
+ * values beyond MAX_ERRNO come back as -EPROTO, which callers can negate
+ * (strerror(-err) under UBSan).
+ */
+static void test_parse_error_out_of_range(void **state)
+{
+	static const int bad[] = { INT_MIN, INT_MIN + 1, -4096, 4096, INT_MAX };
+	struct nlmsghdr *nlh;
+	char msg[64];
+	int err;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		nlh = error_msg(bad[i], true);
+		err = gnl_parse_error(nlh, msg, sizeof(msg));
+		assert_int_equal(err, -EPROTO);
+		assert_non_null(strerror(-err));
+		assert_int_equal(reply_errno(bad[i]), EPROTO);
+	}
+	assert_int_equal(reply_errno(-4095), 4095);
+	assert_int_equal(reply_errno(-EPERM), EPERM);
+	assert_int_equal(reply_errno(EPERM), EPERM);
+	assert_int_equal(reply_errno(0), 0);
+}
+
 static void test_parse_error_hostile(void **state)
 {
 	struct nlmsghdr *nlh;
@@ -233,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_request_and_dump),
 		cmocka_unit_test(test_callback_error),
 		cmocka_unit_test(test_parse_error),
+		cmocka_unit_test(test_parse_error_out_of_range),
 		cmocka_unit_test(test_parse_error_hostile),
 	};
 
