@@ -331,6 +331,17 @@ int kern_sock_add(struct kern *k, int fd, bool require_ipsec, uint32_t *sock_id)
 	return 0;
 }
 
+int kern_sock_held(struct kern *k, uint32_t sock_id)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SOCK_GET);
+	struct reply r = { 0 };
+
+	mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, sock_id);
+	if (exchange(k, nlh, &r, "socket get") == 0)
+		return r.sock_id == sock_id;
+	return errno == ENOENT ? 0 : -1;
+}
+
 int kern_sock_del(struct kern *k, uint32_t sock_id)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SOCK_DEL);

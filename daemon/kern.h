@@ -41,12 +41,16 @@ void kern_close(struct kern *k);
  * kern_watch_fd() (nlctrl's notify group); kern_watch_lost() reads what is
  * pending and says whether it was that. The module detaches its sockets
  * after: kern_sock_attached() says whether fd is still the module's
- * (1, 0; -1 when the kernel cannot tell).
+ * (1, 0; -1 when the kernel cannot tell). A socket taken from the module
+ * while it stays (SOCK_DEL) keeps its UDP encapsulation hooks (they pass
+ * plain datagrams up), so only the module can say: kern_sock_held() asks it
+ * for the socket's id (1, 0 when it has no such socket, -1 on error).
  */
 int kern_watch_fd(const struct kern *k);
 bool kern_watch_lost(struct kern *k);
 bool kern_family_present(struct kern *k);
 int kern_sock_attached(int fd);
+int kern_sock_held(struct kern *k, uint32_t sock_id);
 
 int kern_sock_add(struct kern *k, int fd, bool require_ipsec, uint32_t *sock_id);
 int kern_sock_del(struct kern *k, uint32_t sock_id);

@@ -179,8 +179,12 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 		}
 		if (mh.msg_flags & MSG_TRUNC)
 			continue;
-		/* the module detaches its sockets when it goes */
-		if (d->kern && !d->rx.module_gone && kern_sock_attached(io->fd) == 0)
+		/*
+		 * The module detaches its sockets when it goes; a socket taken
+		 * from it (SOCK_DEL) keeps the encapsulation type: ask the module.
+		 */
+		if (d->kern && !d->rx.module_gone &&
+		    (kern_sock_attached(io->fd) == 0 || kern_sock_held(d->kern, s->kern_id) == 0))
 			module_lost(d, "it detached the L2TP socket");
 		rxcheck_parse(&mh, &peer, &meta);
 		if (rxcheck_datagram(&d->rx, &peer, &meta, evloop_now(d->loop)) != RXCHECK_OK)

@@ -5,11 +5,13 @@
 #   c1 192.0.2.2 (xl2tpd + pppd, its L2TP through the SA) -- gw 192.0.2.1
 #   evil 198.51.100.9 (plaintext)                          -- gw 198.51.100.1
 # Kernel data path: c1's session is up through the SA; l2sec.ko is removed
-# while c1 pings through it. l2secd notices (the family unregistered, its
-# socket detached), says so, closes the tunnel and refuses everything: a
-# plaintext SCCRQ and SCCRQs from the gateway itself with c1's mark (from
-# 127.0.0.1, from the gateway's address, from c1's address with IP_TRANSPARENT)
-# get no SCCRP and no tunnel, each counted. TUN data path (the module gone):
+# while c1 pings through it, or, where the module is pinned while it holds a
+# socket (issue 16), l2secd's socket is taken from it (SOCK_DEL). l2secd
+# notices (the family unregistered, its socket detached) at c1's next
+# datagram, says so, closes the tunnel and refuses everything: a plaintext
+# SCCRQ and SCCRQs from the gateway itself with c1's mark (from 127.0.0.1,
+# from the gateway's address, from c1's address with IP_TRANSPARENT) get no
+# SCCRP and no tunnel, each counted, logged once per 10 s. TUN data path (the module gone):
 # c1 connects again through its SA and pings; the same local SCCRQs with c1's
 # mark, plaintext, and evil's plaintext that a firewall rule marks with c1's
 # mark are dropped by the kernel (the socket's policy wants ESP, local traffic
@@ -20,6 +22,7 @@
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-58
 L2SECD=$L2SEC_BUILD/l2secd
+CTL=$L2SEC_BUILD/tests/l2sec-ctl
 export MARK=0x11
 gw() { ip netns exec gw "$@"; }
 ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
@@ -175,6 +178,7 @@ LOCAL_SPECS="127.0.0.1,mark 192.0.2.1,mark 192.0.2.2,mark,transparent"
 # tmpl_mismatch: the gateway's XfrmInTmplMismatch (a policy wanted ESP, there was none)
 tmpl_mismatch() { gw awk '/^XfrmInTmplMismatch/ { print $2 }' /proc/net/xfrm_stat; }
 # no_evil_tunnel: l2secd has no tunnel from an SCCRQ of ours (Host Name "evil")
+no_kernel_tunnels() { gw "$L2SEC" -j tunnel show | jcheck 'len(j) == 0'; }
 no_evil_tunnel() { ctl "show tunnels" | jcheck "not [t for t in j['tunnels'] if t['peer_host'] == 'evil']"; }
 
 # --- (a) kernel data path; l2sec.ko removed under traffic -----------------------------------
@@ -207,13 +211,41 @@ if rmmod l2sec 2>"$out/rmmod.err"; then
 	check "l2sec daemon show -s: rx_refused module-gone" \
 		grep -Eq '^  module-gone +[1-9]' "$out/daemon-show-a.txt"
 else
-	# issue 16 pins the module while l2secd holds its socket: nothing to lose then
-	echo "# rmmod l2sec refused: $(cat "$out/rmmod.err"); the module-loss checks do not apply"
+	# issue 16 pins the module while l2secd holds its socket; the socket is taken from
+	# the module instead (SOCK_DEL), under c1's traffic. The detached socket hands
+	# l2secd every datagram unchecked, c1's data included.
+	echo "# rmmod l2sec refused: $(cat "$out/rmmod.err"); the socket is detached instead"
 	check "evil: plaintext SCCRQ gets nothing (the module drops it)" ip netns exec evil \
 		/usr/bin/python3 "$run/sccrq.py" 192.0.2.1 198.51.100.9
-	check "gw: local SCCRQs with c1's mark get nothing" \
+	check "l2secd: no tunnel for it" no_evil_tunnel
+	sock_id=$(gw "$CTL" sock dump | grep -o 'sock_id=[0-9]*' | head -n 1 | cut -d= -f2)
+	check "gw: l2secd's socket is the module's (sock_id ${sock_id:-none})" test -n "$sock_id"
+	m0=$(refused module_gone)
+	check "gw: SOCK_DEL takes it from the module (l2sec-ctl sock del)" \
+		gw "$CTL" sock del "#$sock_id"
+	t_del=$SECONDS
+	check "l2secd: noticed at c1's next datagram and said so" wait_for 20 \
+		grep -q 'l2sec.ko: it detached the L2TP socket: the kernel data path is gone' \
+		"$out/l2secd-kernel.log"
+	# c1's tunnel: the module deleted it with the socket; l2secd closes its side (StopCCN)
+	check "l2secd: c1's tunnel closed, no session left" wait_for 20 gw_sessions_0
+	check "l2secd: no tunnel left in l2sec.ko" no_kernel_tunnels
+	check "evil: plaintext SCCRQ gets nothing" ip netns exec evil \
+		/usr/bin/python3 "$run/sccrq.py" 192.0.2.1 198.51.100.9
+	check "gw: local SCCRQs with c1's mark (from 127.0.0.1, 192.0.2.1, c1's address) get nothing" \
 		gw /usr/bin/python3 "$run/sccrq.py" 192.0.2.1 $LOCAL_SPECS
+	check "l2secd: the 12 SCCRQs counted as rx_refused.module_gone" at_least $((m0 + 12)) \
+		refused module_gone
+	lines=$(grep -c 'dropped: l2sec.ko is gone' "$out/l2secd-kernel.log")
+	drops=$(( $(refused module_gone) - m0 ))
+	echo "# $drops datagrams refused in $((SECONDS - t_del)) s, $lines log lines"
+	check "l2secd: those drops logged at most once per 10 s, not per datagram" \
+		test "$lines" -ge 1 -a "$lines" -le $(((SECONDS - t_del) / 10 + 1))
 	check "l2secd: no tunnel for them" no_evil_tunnel
+	check "l2secd: still running" kill -0 "$gw_pid"
+	gw "$L2SEC" -r "$run/run" -s daemon show >"$out/daemon-show-a.txt" 2>&1
+	check "l2sec daemon show -s: rx_refused module-gone" \
+		grep -Eq '^  module-gone +[1-9]' "$out/daemon-show-a.txt"
 fi
 kill "$ping_pid" 2>/dev/null
 wait "$ping_pid" 2>/dev/null
