@@ -418,3 +418,15 @@ lc_clients_up() {
 		echo "# c$c ${a[c]} tunnel/session ${ids[c]} [${SECONDS}s]"
 	done
 }
+
+# wait_until SECONDS CMD...: poll CMD until it succeeds or SECONDS of wall-clock time
+# have passed. wait_for counts polls, and a poll that greps a charon log of megabytes
+# over 9p under TCG takes a second or more: a bound of 60 became ten minutes.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}

@@ -8,13 +8,15 @@
 # PPP link received about its own stream's bytes, not more; then each pings the
 # LAN host a different number of times at once and receives exactly its replies).
 # Client behaviour modelled: charon as an IKEv1 initiator (reauthenticates keeping
-# its CHILD_SAs; rekeys with the same selectors), as in 62-ipsec-lifecycle.
+# its CHILD_SAs; rekeys with the same selectors), as in 62-ipsec-lifecycle; and as
+# the responder of the gateway's reauthentications, adopting its CHILD_SAs into the
+# new IKE_SA when the main mode completes.
 # vm-timeout: 900
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-soak
 PSK=l2sec-soak-shared-secret
-SOAK=${SOAK_SECONDS:-300}
+SOAK=${BENCH_SOAK_SECONDS:-300}	# make soak SOAK_SECONDS=N (tests/vm/run passes BENCH_*)
 lc_setup 3 "dpd-delay = 10s
 dpd-timeout = 60s
 reauth-time = 30s
