@@ -430,3 +430,60 @@ wait_until() {
 		sleep 0.2
 	done
 }
+
+# For the IPsec lifecycle tests, after lc_clients_up:
+# lc_tunnel_sa TUNNEL_ID KEY: that key of the SA entry l2secd has for the tunnel
+lc_tunnel_sa() {
+	lc_ctl "show tunnels" | jget "[t['sa']['$2'] for t in j['tunnels'] if t['tunnel_id'] == $1][0]"
+}
+# lc_gw_stat NAME: l2secd's ipsec counter; lc_rekeys_reach N: its rekeys are N or more
+lc_gw_stat() { lc_ctl "show stats" | jget "j['ipsec']['$1']"; }
+lc_rekeys_reach() { [ "$(lc_gw_stat rekeys)" -ge "$1" ]; }
+# lc_moved MARK: how often l2secd moved that SA entry to a new IKE_SA
+lc_moved() {
+	grep -c "SA mark $1 moved from IKE_SA #[0-9]* to #[0-9]* (reauthenticated)" "$out/l2secd.log"
+}
+# lc_ike_deleted N: the gateway's charon deleted its IKE_SA N
+lc_ike_deleted() { grep -q "deleting IKE_SA l2sec\[$1\]" "$out/charon-gw.log"; }
+# lc_no_session ADDR: the gateway has no session with that address
+lc_no_session() { [ -z "$(lc_sess_ids "$1")" ]; }
+# lc_streams_ok N T0: stops the streams of clients 1..N, started at $SECONDS T0, and
+# checks each: it ran throughout, no gap over 2 s, its tunnel and session ids unchanged
+lc_streams_ok() {
+	local c g n elapsed
+	sleep 2	# the last events' traffic is in the streams
+	for c in $(seq 1 "$1"); do
+		lc_stream_stop "$c"
+	done
+	elapsed=$((SECONDS - $2))
+	for c in $(seq 1 "$1"); do
+		g=$(lc_stream_gap "$c")
+		n=$(lc_stream_intervals "$c")
+		echo "# c$c: $n intervals of 0.2 s in $elapsed s, longest run without a byte: $g"
+		check "c$c: the stream ran throughout (intervals for $elapsed s - 5 s)" \
+			test $((n / 5)) -ge $((elapsed - 5))
+		check "c$c: no gap in the stream longer than 2 s (longest: $g x 0.2 s)" \
+			test "$g" -lt 10
+		check_eq "gw: c$c's tunnel and session ids unchanged" "${ids[c]}" \
+			"$(lc_sess_ids "${a[c]}")"
+	done
+}
+# lc_sa_of_charon N: N established tunnels, and each one's SA entry names an IKE_SA
+# charon established and the CHILD_SA and SPIs charon installed for it (its log). (The
+# IKE_SA may be one charon has deleted since: after overlapping reauthentications the
+# entry's IKE_SA is a guess until its CHILD_SA's next event; see ipsec_sa.h.)
+lc_sa_of_charon() {
+	lc_ctl "show tunnels" >"$out/tunnels.json"
+	/usr/bin/python3 -c '
+import json, sys
+log = open(sys.argv[2]).read()
+t = [x for x in json.load(open(sys.argv[1]))["tunnels"] if x["state"] == "established"]
+ok = len(t) == int(sys.argv[3])
+for x in t:
+    sa = x["sa"]
+    ike = "IKE_SA l2sec[%d] " % sa["ike_id"]
+    child = "CHILD_SA l2tp{%d} established with SPIs %s_i %s_o " % (sa["child_id"], sa["spi_in"],
+                                                                  sa["spi_out"])
+    ok = ok and (ike + "established") in log and child in log
+sys.exit(0 if ok else 1)' "$out/tunnels.json" "$out/charon-gw.log" "$1"
+}
