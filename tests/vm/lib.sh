@@ -487,3 +487,37 @@ for x in t:
     ok = ok and (ike + "established") in log and child in log
 sys.exit(0 if ok else 1)' "$out/tunnels.json" "$out/charon-gw.log" "$1"
 }
+# lc_gw_reauth_case SECONDS TUNNEL MARK N: (a) the gateway's charon reauthenticates
+# the tunnel's IKE_SA on its own within SECONDS and deletes the old one; l2secd moves
+# the SA entry (MARK) to the new IKE_SA; N tunnels' entries are all charon's
+lc_gw_reauth_case() {
+	local ike
+	ike=$(lc_tunnel_sa "$2" ike_id)
+	check "(a) gw: charon reauthenticates IKE_SA #$ike on its own (within $1 s)" \
+		wait_until "$1" grep -q "reauthenticating IKE_SA l2sec\[$ike\]" "$out/charon-gw.log"
+	check "(a) gw: and deletes the old IKE_SA #$ike" wait_until 30 lc_ike_deleted "$ike"
+	check "(a) l2secd: SA entry $3 moved to the new IKE_SA" \
+		wait_until 10 test "$(lc_moved "$3")" -gt 0
+	check "(a) l2secd: every SA entry is charon's" wait_until 10 lc_sa_of_charon "$4"
+}
+# lc_rekey_cases N TUNNEL: (c) the gateway rekeys the CHILD_SAs of all N clients, then
+# c1 and the gateway rekey at once (a collision); l2secd saw every rekey, the tunnel's
+# SA entry took new SPIs, and every entry is still charon's
+lc_rekey_cases() {
+	local r spi p1 p2 r1 r2
+	r=$(lc_gw_stat rekeys)
+	spi=$(lc_tunnel_sa "$2" spi_in)
+	check "(c) gw: swanctl --rekey --child l2tp (every CHILD_SA)" lc_sw gw --rekey --child l2tp
+	check "(c) l2secd: saw the $1 rekey(s)" wait_until 20 lc_rekeys_reach $((r + $1))
+	check "(c) l2secd: tunnel $2's SA has new SPIs" test "$(lc_tunnel_sa "$2" spi_in)" != "$spi"
+	r=$(lc_gw_stat rekeys)
+	lc_sw c1 --rekey --child l2tp >"$out/collide-c1.txt" 2>&1 &
+	p1=$!
+	lc_sw gw --rekey --child l2tp >"$out/collide-gw.txt" 2>&1 &
+	p2=$!
+	wait $p1; r1=$?
+	wait $p2; r2=$?
+	check_eq "(c) c1 and gw rekey at once (exit status)" "0 0" "$r1 $r2"
+	check "(c) l2secd: saw the rekeys of both sides" wait_until 20 lc_rekeys_reach $((r + $1 + 1))
+	check "(c) l2secd: every SA entry is charon's" wait_until 10 lc_sa_of_charon "$1"
+}

@@ -66,13 +66,7 @@ check "the streams flow" wait_until 30 sh -c "grep -q KBytes $out/stream-c1.log 
 	grep -q KBytes $out/stream-c2.log && grep -q KBytes $out/stream-c3.log"
 
 # --- (a) the gateway's IKE_SA lifetime ends first ----------------------------------------
-ike1=$(lc_tunnel_sa "$t1" ike_id)
-check "(a) gw: charon reauthenticates c1's IKE_SA #$ike1 on its own (reauth-time 90 s)" \
-	wait_until 120 grep -q "reauthenticating IKE_SA l2sec\[$ike1\]" "$out/charon-gw.log"
-check "(a) gw: and deletes the old IKE_SA #$ike1" wait_until 30 lc_ike_deleted "$ike1"
-check "(a) l2secd: c1's SA entry moved to the new IKE_SA" \
-	wait_until 10 test "$(lc_moved "$mark1")" -gt 0
-check "(a) l2secd: every SA entry is charon's" wait_until 10 lc_sa_of_charon 3
+lc_gw_reauth_case 120 "$t1" "$mark1" 3
 
 # --- (b) c1 reauthenticates three times ----------------------------------------------------
 for i in 1 2 3; do
@@ -87,21 +81,7 @@ check "(b) gw: charon adopted c1's CHILD_SA" \
 check "(b) l2secd: every SA entry is charon's" wait_until 10 lc_sa_of_charon 3
 
 # --- (c) quick-mode rekeys: the gateway's, then both sides at once -------------------------
-r=$(lc_gw_stat rekeys)
-spi=$(lc_tunnel_sa "$t1" spi_in)
-check "(c) gw: swanctl --rekey --child l2tp (every CHILD_SA)" lc_sw gw --rekey --child l2tp
-check "(c) l2secd: saw the three rekeys" wait_until 20 lc_rekeys_reach $((r + 3))
-check "(c) l2secd: c1's SA has new SPIs" test "$(lc_tunnel_sa "$t1" spi_in)" != "$spi"
-r=$(lc_gw_stat rekeys)
-lc_sw c1 --rekey --child l2tp >"$out/collide-c1.txt" 2>&1 &
-p1=$!
-lc_sw gw --rekey --child l2tp >"$out/collide-gw.txt" 2>&1 &
-p2=$!
-wait $p1; r1=$?
-wait $p2; r2=$?
-check_eq "(c) c1 and gw rekey at once (exit status)" "0 0" "$r1 $r2"
-check "(c) l2secd: saw the rekeys of both sides" wait_until 20 lc_rekeys_reach $((r + 4))
-check "(c) l2secd: every SA entry is charon's" wait_until 10 lc_sa_of_charon 3
+lc_rekey_cases 3 "$t1"
 check "c2: rekeyed on its own (Windows-like ESP lifetime: 4 or more CHILD_SAs)" sh -c \
 	"[ \$(grep -c 'CHILD_SA l2tp{[0-9]*} established' $out/charon-c2.log) -ge 4 ]"
 check "c3: reauthenticated on its own (macOS-like lifetimes)" \

@@ -38,12 +38,7 @@ echo "# c1's SA mark: $mark"
 check "the stream flows" wait_until 30 grep -q KBytes "$out/stream-c1.log"
 
 # (a) the gateway reauthenticates
-ike=$(lc_tunnel_sa "$t1" ike_id)
-check "(a) gw: charon reauthenticates IKE_SA #$ike on its own (reauth-time 40 s)" \
-	wait_until 50 grep -q "reauthenticating IKE_SA l2sec\[$ike\]" "$out/charon-gw.log"
-check "(a) gw: and deletes the old IKE_SA #$ike" wait_until 30 lc_ike_deleted "$ike"
-check "(a) l2secd: the SA entry moved to the new IKE_SA" \
-	wait_until 10 test "$(lc_moved "$mark")" -gt 0
+lc_gw_reauth_case 50 "$t1" "$mark" 1
 
 # (b) the client reauthenticates twice
 for i in 1 2; do
@@ -56,21 +51,7 @@ check "(b) gw: charon adopted the CHILD_SA" grep -q \
 check "(b) l2secd: the SA entry is charon's" wait_until 10 lc_sa_of_charon 1
 
 # (c) quick-mode rekeys: the gateway's, then both sides at once
-r=$(lc_gw_stat rekeys)
-spi=$(lc_tunnel_sa "$t1" spi_in)
-check "(c) gw: swanctl --rekey --child l2tp" lc_sw gw --rekey --child l2tp
-check "(c) l2secd: saw the rekey" wait_until 20 lc_rekeys_reach $((r + 1))
-check "(c) l2secd: the SA entry has new SPIs" test "$(lc_tunnel_sa "$t1" spi_in)" != "$spi"
-r=$(lc_gw_stat rekeys)
-lc_sw c1 --rekey --child l2tp >"$out/collide-c1.txt" 2>&1 &
-p1=$!
-lc_sw gw --rekey --child l2tp >"$out/collide-gw.txt" 2>&1 &
-p2=$!
-wait $p1; r1=$?
-wait $p2; r2=$?
-check_eq "(c) c1 and gw rekey at once (exit status)" "0 0" "$r1 $r2"
-check "(c) l2secd: saw the rekeys of both sides" wait_until 20 lc_rekeys_reach $((r + 2))
-check "(c) l2secd: the SA entry is charon's" wait_until 10 lc_sa_of_charon 1
+lc_rekey_cases 1 "$t1"
 
 lc_streams_ok 1 "$t0"
 check_eq "gw: no tunnel cleared" 0 "$(lc_gw_stat tunnels_cleared)"
