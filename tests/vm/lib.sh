@@ -147,7 +147,7 @@ t_done() {
 	exit $((t_failed > 125 ? 125 : t_failed))
 }
 
-# --- L2TP/IPsec with real peers behind one NAT (62, 66 pending; 63 soak; 64) ------------
+# --- L2TP/IPsec with real peers behind one NAT (soak 62, 63; 64; pending 66) -------------
 # Charon clients (IKEv1, transport mode, PSK, NAT-T) with xl2tpd and pppd
 # (MS-CHAPv2) behind one nftables masquerade, against l2secd and the gateway's
 # charon, as 60-ipsec-nat sets them up. The caller sets run (a scratch directory),
