@@ -518,6 +518,9 @@ lc_rekey_cases() {
 	wait $p1; r1=$?
 	wait $p2; r2=$?
 	check_eq "(c) c1 and gw rekey at once (exit status)" "0 0" "$r1 $r2"
-	check "(c) l2secd: saw the rekeys of both sides" wait_until 20 lc_rekeys_reach $((r + $1 + 1))
+	# charon may rekey only once in a collision (the second finds the SA rekeying:
+	# 66 on 6.1 saw one rekey of c1's SA): at least one per client's SA
+	check "(c) l2secd: saw the rekey(s) of the collision" \
+		wait_until 20 lc_rekeys_reach $((r + $1))
 	check "(c) l2secd: every SA entry is charon's" wait_until 10 lc_sa_of_charon "$1"
 }
