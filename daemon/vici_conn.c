@@ -7,6 +7,25 @@
 #include "vici_conn.h"
 
 /*
+ * A main mode or quick mode whose messages charon retransmits up to four
+ * times (4 s, then x1.8 each: 4 + 7.2 + 13 + 23.3 + 42 s) fits.
+ */
+#define VICI_CONN_MIN_MARGIN	120u
+
+/*
+ * Time from an SA's rekey or reauthentication to its hard expiry: charon's
+ * 10 %, but at least VICI_CONN_MIN_MARGIN. When the hard lifetime comes
+ * first, charon deletes the old SA while the new one is still being
+ * negotiated, and an IKEv1 client that has not adopted its CHILD_SAs into the
+ * new IKE_SA yet drops them, while the gateway keeps its copies: the session
+ * goes silent one way, with no event to tell l2secd (issue 15).
+ */
+static unsigned int margin(unsigned int t)
+{
+	return t / 10 > VICI_CONN_MIN_MARGIN ? t / 10 : VICI_CONN_MIN_MARGIN;
+}
+
+/*
  * IKEv1 main mode proposals the built-in clients send (Windows 10/11,
  * macOS/iOS, NetworkManager-l2tp; research/ipsec-and-clients.md), strongest
  * first. Groups below 2048 bits and 3DES are weak: offered only on request.
@@ -145,8 +164,13 @@ static void add_child(const struct vici_l2tp_conn *c, struct vici_msg *m)
 	vici_msg_kv_str(m, "close_action", "none");
 	if (c->child_rekey_time)
 		vici_msg_kv_fmt(m, "rekey_time", "%us", c->child_rekey_time);
-	if (c->child_life_time)
+	if (c->child_life_time) {
 		vici_msg_kv_fmt(m, "life_time", "%us", c->child_life_time);
+	} else if (c->child_rekey_time) {
+		vici_msg_kv_fmt(m, "life_time", "%us",
+				c->child_rekey_time + margin(c->child_rekey_time));
+		vici_msg_kv_fmt(m, "rand_time", "%us", c->child_rekey_time / 10);
+	}
 	vici_msg_section_end(m);
 	vici_msg_section_end(m);
 }
@@ -189,6 +213,10 @@ int vici_conn_build_load(const struct vici_l2tp_conn *c, struct vici_msg *m)
 	/* IKEv1 has no IKE rekeying, only reauthentication (swanctl.conf). */
 	vici_msg_kv_str(m, "rekey_time", "0s");
 	vici_msg_kv_fmt(m, "reauth_time", "%us", c->reauth_time);
+	if (c->reauth_time) {
+		vici_msg_kv_fmt(m, "over_time", "%us", margin(c->reauth_time));
+		vici_msg_kv_fmt(m, "rand_time", "%us", c->reauth_time / 10);
+	}
 	/*
 	 * IKE identities of remote-access clients are often private addresses
 	 * (two homes behind different NATs both as 192.168.1.10); "never"

@@ -106,6 +106,50 @@ static void test_psk_defaults(void **state)
 	built_free(&b);
 }
 
+/*
+ * Short lifetimes (issue 15): the hard lifetime must leave a reauthentication
+ * or rekey the time of an exchange with retransmissions. With charon's
+ * default margin (10 %: 3.5 s of a 35 s reauth-time) a main mode slowed by a
+ * loaded host outlived the old IKE_SA; its hard expiry sent the client a
+ * DELETE before the client had adopted its CHILD_SAs, and the client dropped
+ * them while the gateway kept its copies: the session went silent one way.
+ */
+static void test_lifetime_margins(void **state)
+{
+	struct vici_l2tp_conn c = { .auth = VICI_CONN_PSK, .reauth_time = 35,
+				    .child_rekey_time = 20 };
+	const struct vici_node *conn, *child;
+	struct built b;
+
+	conn = vici_node_section(load_conn(&b, &c), "l2sec");
+	assert_string_equal(vici_node_str(conn, "reauth_time"), "35s");
+	assert_string_equal(vici_node_str(conn, "over_time"), "120s");
+	assert_string_equal(vici_node_str(conn, "rand_time"), "3s");	/* charon's 10 % jitter */
+	child = vici_node_section(vici_node_section(conn, "children"), "l2tp");
+	assert_string_equal(vici_node_str(child, "rekey_time"), "20s");
+	assert_string_equal(vici_node_str(child, "life_time"), "140s");
+	assert_string_equal(vici_node_str(child, "rand_time"), "2s");
+	built_free(&b);
+
+	/* long lifetimes keep charon's 10 % */
+	c.reauth_time = 28800;
+	c.child_rekey_time = 3600;
+	conn = vici_node_section(load_conn(&b, &c), "l2sec");
+	assert_string_equal(vici_node_str(conn, "over_time"), "2880s");
+	child = vici_node_section(vici_node_section(conn, "children"), "l2tp");
+	assert_string_equal(vici_node_str(child, "life_time"), "3960s");
+	built_free(&b);
+
+	/* no reauthentication by the gateway: nothing to bound */
+	c.reauth_time = 0;
+	c.child_rekey_time = 0;
+	conn = vici_node_section(load_conn(&b, &c), "l2sec");
+	assert_null(vici_node_get(conn, "over_time"));
+	child = vici_node_section(vici_node_section(conn, "children"), "l2tp");
+	assert_null(vici_node_get(child, "life_time"));
+	built_free(&b);
+}
+
 static void test_weak_opt_in(void **state)
 {
 	struct vici_l2tp_conn c = { .auth = VICI_CONN_PSK, .allow_3des = true };
@@ -611,6 +655,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_psk_defaults),
 		cmocka_unit_test(test_weak_opt_in),
+		cmocka_unit_test(test_lifetime_margins),
 		cmocka_unit_test(test_pubkey_and_overrides),
 		cmocka_unit_test(test_secrets_and_commands),
 		cmocka_unit_test(test_child_updown),

@@ -9,7 +9,9 @@
 # silent link (LCP echo every 2 s, 3 failures) and whose xl2tpd redials (redial =
 # yes): its L2TP retransmissions on the old tunnel, which the gateway no longer
 # knows and drops, give up, and it dials a new tunnel and session. Checked: the
-# client has a new working session within 120 s of the restart. (Windows instead
+# client has a new working session within 150 s of the restart: most of it is
+# xl2tpd retransmitting its StopCCN on the old tunnel with backoff until it gives up
+# (measured 116 s on 6.1 and 120 s on 6.12 under TCG). (Windows instead
 # reports the connection dropped and does not redial unless told to.)
 # vm-timeout: 600
 . "$L2SEC_TOP/tests/vm/lib.sh"
@@ -32,19 +34,20 @@ a1=$(lc_client_addr c1)
 ids1=$(lc_sess_ids "$a1")
 echo "# c1 $a1 tunnel/session $ids1"
 lc_stream_start 1 5201
-check "the stream flows" wait_for 30 grep -q KBytes "$out/stream-c1.log"
+check "the stream flows" wait_until 30 grep -q KBytes "$out/stream-c1.log"
 mv "$run/c1.up" "$run/c1.up-before"
 
 lc_charon_stop gw
 t0=$SECONDS
-check "l2secd: the tunnel is cleared" wait_for 30 grep -q 'ipsec: tunnel .* cleared' \
+check "l2secd: the tunnel is cleared" wait_until 30 grep -q 'ipsec: tunnel .* cleared' \
 	"$out/l2secd.log"
 grep 'ipsec: tunnel .* cleared' "$out/l2secd.log" | sed 's/^/# /'
 lc_charon_start gw
 check "gw: charon starts again" lc_charon_wait gw
-check "l2secd: connection loaded into the new charon" wait_for 60 sh -c \
+check "l2secd: connection loaded into the new charon" wait_until 60 sh -c \
 	"[ \$(grep -c \"vici: connection 'l2sec' and its .* loaded into charon\" $out/l2secd.log) -ge 2 ]"
-check "c1: back with a new session within 120 s of the restart" wait_for 120 test -s "$run/c1.up"
+check "c1: back with a new session within 150 s of the restart" \
+	wait_until $((150 - (SECONDS - t0))) test -s "$run/c1.up"
 echo "# c1 had a new session $((SECONDS - t0)) s after charon stopped"
 lc_stream_stop 1
 a1=$(lc_client_addr c1)

