@@ -7,7 +7,8 @@
 #   make check               install what is missing, build, run every test
 #   make demo                boot a guest and run the gateway's main job in it
 #   make unit | fuzz | vm    one part of the suite (see tests/README.md)
-#   make fuzz-long MINUTES=N every fuzz target for N minutes (docs/SECURITY.md)
+#   make fuzz-long MINUTES=N every fuzz target for N minutes (docs/SECURITY.md), then
+#                            the netlink fuzzer in a guest for NLFUZZ_MINUTES [K=6.1|6.12]
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
@@ -189,9 +190,16 @@ fuzz: fuzz-build
 # (the committed seeds are only read). docs/SECURITY.md records a run.
 MINUTES ?= 10
 FUZZ_LONG_JOBS ?= 1
-fuzz-long: fuzz-build
+# Then guest test 25-nlfuzz (the netlink fuzzer, 60 s in make check) for
+# NLFUZZ_MINUTES (default MINUTES) on kernel K (default both, one after the
+# other); NLFUZZ_MINUTES=0 skips it.
+NLFUZZ_MINUTES ?= $(MINUTES)
+fuzz-long: fuzz-build all
 	FUZZ_JOBS=$(FUZZ_LONG_JOBS) FUZZ_WORK=$(CURDIR)/build/fuzz/long FUZZ_KEEP=1 FUZZ_NICE=10 \
 		tests/fuzz/run.sh $$(($(MINUTES) * 60)) $(FUZZ_BINS)
+	if [ $(NLFUZZ_MINUTES) -gt 0 ]; then \
+		BENCH_NLFUZZ_SECONDS=$$(($(NLFUZZ_MINUTES) * 60)) \
+			tests/vm/run -v $(if $(K),-k $(K)) 25-nlfuzz; fi
 
 # --- guest tests ---------------------------------------------------------------
 # K selects a kernel by prefix (6.1, 6.12); T a test by name.
