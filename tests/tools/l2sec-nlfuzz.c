@@ -502,6 +502,12 @@ static void nlf_put_addr4(struct nlmsghdr *nlh, uint16_t type)
 	uint32_t v = nlf_pct(90) ? pool[nlf_below(sizeof(pool) / sizeof(pool[0]))] :
 				   (uint32_t)nlf_rand64();
 
+	/*
+	 * The base session's address stays its own: a fuzz session holding it
+	 * would keep the base set from being rebuilt, and the traffic from flowing.
+	 */
+	if (have_base && htonl(v) == base_inner.s_addr)
+		v++;
 	mnl_attr_put_u32(nlh, type, htonl(v));
 }
 
