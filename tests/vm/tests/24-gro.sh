@@ -25,7 +25,23 @@ BLAST=$L2SEC_BUILD/tests/l2sec-blast
 out=${L2SEC_TEST_OUT:-/tmp}
 gw() { ip netns exec gw "$@"; }
 
-inject_gw || { t_fail "l2sec.ko, l2sec_inject.ko and namespace gw set up"; t_done; }
+modprobe l2sec
+insmod "$L2SEC_BUILD/mod/$(uname -r)/inject/l2sec_inject.ko" ||
+	{ t_fail "l2sec_inject.ko loads"; t_done; }
+netns_add gw
+gw ip link add nic0 type dummy
+gw ip addr add 192.0.2.1/24 dev nic0
+gw ip link add sink0 type dummy
+gw sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+	net.ipv4.conf.default.rp_filter=0 net.ipv6.conf.sink0.disable_ipv6=1
+gw ip link set nic0 up
+gw ip link set sink0 up
+gw ip route add 198.51.100.0/24 dev sink0
+gw ip link add l2sec0 type l2sec
+gw ip addr add 10.99.0.1/32 dev l2sec0
+gw ip link set l2sec0 up
+gw ip route add 10.99.0.0/24 dev l2sec0
+nicmac=$(gw cat /sys/class/net/nic0/address)
 gw $CTL >"$out/24-ctl.txt" 2>&1 <<EOF &
 sock add s 192.0.2.1 1701 ipsec 0
 tunnel add 7 70 s 192.0.2.2 1701
