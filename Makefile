@@ -7,7 +7,8 @@
 #   make check               install what is missing, build, run every test
 #   make demo                boot a guest and run the gateway's main job in it
 #   make unit | fuzz | vm    one part of the suite (see tests/README.md)
-#   make fuzz-long MINUTES=N every fuzz target for N minutes (docs/SECURITY.md)
+#   make fuzz-long MINUTES=N every fuzz target for N minutes (docs/SECURITY.md), then
+#                            the netlink fuzzer in a guest for NLFUZZ_MINUTES [K=6.1|6.12]
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
@@ -66,7 +67,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module bench-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench soak \
+.PHONY: all module bench-module bench-alt-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench soak \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -99,6 +100,15 @@ bench-module: $(INJECT_SRCS)
 	@mkdir -p $(INJECT_DIR)
 	@for f in $(INJECT_SRCS); do cmp -s $$f $(INJECT_DIR)/$${f##*/} || cp $$f $(INJECT_DIR)/; done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(INJECT_DIR) $(if $(C),C=$(C)) modules
+
+# A second l2sec.ko for the benchmark's "l2sec-alt" path (BENCH_ALT=1 make bench):
+# the module of commit ALT_REV, built in build/mod/$(KVER)/alt/.
+bench-alt-module:
+	@test -n "$(ALT_REV)" || { echo "make bench-alt-module ALT_REV=<commit> KVER=..." >&2; exit 1; }
+	@test -d "$(KDIR)" || { echo "no kernel headers at $(KDIR): make KVER=<version>" >&2; exit 1; }
+	rm -rf $(MOD_DIR)/alt && mkdir -p $(MOD_DIR)/alt
+	git archive $(ALT_REV) Kbuild VERSION kernel uapi | tar -x -C $(MOD_DIR)/alt
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(MOD_DIR)/alt modules
 
 # --- userspace ---------------------------------------------------------------
 build/obj/%.o: %.c
@@ -189,9 +199,16 @@ fuzz: fuzz-build
 # (the committed seeds are only read). docs/SECURITY.md records a run.
 MINUTES ?= 10
 FUZZ_LONG_JOBS ?= 1
-fuzz-long: fuzz-build
-	FUZZ_JOBS=$(FUZZ_LONG_JOBS) FUZZ_WORK=$(CURDIR)/build/fuzz/long FUZZ_KEEP=1 FUZZ_NICE=10 \
-		tests/fuzz/run.sh $$(($(MINUTES) * 60)) $(FUZZ_BINS)
+# Then guest test 25-nlfuzz (the netlink fuzzer, 60 s in make check) for
+# NLFUZZ_MINUTES (default MINUTES) on kernel K (default both, side by side); NLFUZZ_MINUTES=0 skips it, MINUTES=0 the libFuzzer targets.
+NLFUZZ_MINUTES ?= $(MINUTES)
+fuzz-long: fuzz-build all
+	if [ $(MINUTES) -gt 0 ]; then \
+		FUZZ_JOBS=$(FUZZ_LONG_JOBS) FUZZ_WORK=$(CURDIR)/build/fuzz/long FUZZ_KEEP=1 \
+			FUZZ_NICE=10 tests/fuzz/run.sh $$(($(MINUTES) * 60)) $(FUZZ_BINS); fi
+	if [ $(NLFUZZ_MINUTES) -gt 0 ]; then \
+		BENCH_NLFUZZ_SECONDS=$$(($(NLFUZZ_MINUTES) * 60)) \
+			tests/vm/run $(if $(K),-v -k $(K),-P) 25-nlfuzz; fi
 
 # --- guest tests ---------------------------------------------------------------
 # K selects a kernel by prefix (6.1, 6.12); T a test by name.

@@ -696,7 +696,7 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 
 err:
 	mutex_unlock(&ln->lock);
-	kfree(ep);
+	l2sec_endpoint_free(ep);	/* not kfree: its dst_cache is per-CPU memory */
 	l2sec_tunnel_free(t);
 	return err;
 }

@@ -184,6 +184,7 @@ struct l2sec_endpoint *l2sec_endpoint_alloc(const struct l2sec_endpoint *from)
 		ep->has_local = from->has_local;
 		ep->out_mark = from->out_mark;
 	}
+	atomic_inc(&l2sec_live_objects);
 	return ep;
 }
 
@@ -194,6 +195,7 @@ void l2sec_endpoint_free(struct l2sec_endpoint *ep)
 		return;
 	dst_cache_destroy(&ep->dst_cache);
 	kfree(ep);
+	atomic_dec(&l2sec_live_objects);
 }
 
 static void l2sec_endpoint_free_cb(struct rcu_head *head)

@@ -109,18 +109,42 @@ m_cl=$(gw ip -4 addr show dev ppp0 | sed -n 's/.*peer \([0-9.]*\).*/\1/p')
 echo "# mainline: tunnel $m_tid session $m_sid client $m_cl"
 
 # --- l2sec: socket on 192.0.2.3:1701, one session for client 10.99.0.2 --------
-gw ip link add l2sec0 type l2sec
-gw ip addr add 10.99.0.1/32 dev l2sec0
-gw ip link set l2sec0 up
-gw ip route add 10.99.0.2/32 dev l2sec0
-gw $CTL >$w/ctl.log 2>&1 <<EOF &
+l2sec_up() {
+	rm -f $w/l2sec-stop
+	gw ip link add l2sec0 type l2sec
+	gw ip addr add 10.99.0.1/32 dev l2sec0
+	gw ip link set l2sec0 up
+	gw ip route add 10.99.0.2/32 dev l2sec0
+	gw $CTL >$w/ctl.log 2>&1 <<EOF &
 sock add s 192.0.2.3 1701 ipsec 0
 tunnel add 7 70 s 192.0.2.2 1702
 session add 7 7 77 up ip4 10.99.0.2
-run sleep 100000
+run while [ ! -e $w/l2sec-stop ]; do sleep 0.2; done
 EOF
-wait_for 20 sh -c "ip netns exec gw $CTL session get 7 7 | grep -q state" ||
-	{ t_fail "l2sec session set up"; cat $w/ctl.log; t_done; }
+	ctl_pid=$!
+	wait_for 20 sh -c "ip netns exec gw $CTL session get 7 7 | grep -q state" ||
+		{ t_fail "l2sec session set up"; cat $w/ctl.log; t_done; }
+}
+l2sec_up
+# BENCH_ALT=1: a fourth path, "l2sec-alt", the same session through the l2sec.ko
+# of another commit (make bench-alt-module ALT_REV=...), swapped in for its runs
+ALT_KO=$L2SEC_BUILD/mod/$(uname -r)/alt/l2sec.ko
+PATHS="l2sec mainline plain"
+if [ -n "${BENCH_ALT:-}" ]; then
+	[ -f "$ALT_KO" ] || { t_fail "$ALT_KO built (make bench-alt-module)"; t_done; }
+	PATHS="l2sec l2sec-alt mainline plain"
+fi
+# l2sec_swap [KO]: the session set up again on l2sec.ko KO (default: the tree's)
+l2sec_swap() {
+	touch $w/l2sec-stop
+	wait $ctl_pid
+	gw ip link del l2sec0
+	# the socket's destructor unpins the module after a grace period
+	wait_for 10 rmmod l2sec || { t_fail "rmmod l2sec for the swap"; t_done; }
+	if [ -n "${1:-}" ]; then insmod "$1"; else modprobe l2sec; fi ||
+		{ t_fail "load l2sec.ko ${1:-}"; t_done; }
+	l2sec_up
+}
 
 # The client drops what the transmit runs send it: plain UDP to 5001, l2sec's
 # data to 1702, and mainline L2TP data messages (T bit clear) to 1701; its L2TP
@@ -149,7 +173,7 @@ rx() {
 	before=$(sinkcount)
 	p0=$(sinkpkts)
 	case $2 in
-	l2sec) out=$(gw "$BLAST" kinject nic0 "$nicmac" 192.0.2.2 1702 192.0.2.3 1701 "$SECS" \
+	l2sec*) out=$(gw "$BLAST" kinject nic0 "$nicmac" 192.0.2.2 1702 192.0.2.3 1701 "$SECS" \
 		"$SIZE" l2tp 7 7 10.99.0.2 198.51.100.1 5001 $tcp csum "$CSUM" burst "$BURST") ;;
 	mainline) out=$(gw "$BLAST" kinject nic0 "$nicmac" 192.0.2.2 1701 192.0.2.1 1701 "$SECS" \
 		"$SIZE" l2tp "$m_tid" "$m_sid" "$m_cl" 198.51.100.1 5001 $tcp csum "$CSUM" \
@@ -170,7 +194,7 @@ rx() {
 tx() {
 	local dst before after
 	case $2 in
-	l2sec) dst=10.99.0.2 ;;
+	l2sec*) dst=10.99.0.2 ;;
 	mainline) dst=$m_cl ;;
 	plain) dst=192.0.2.2 ;;
 	esac
@@ -186,12 +210,14 @@ median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 RUNS=$(echo "${BENCH_RUNS:-rx-udp,rx-tcp,tx-udp}" | tr , ' ')
 for run in $RUNS; do
 	dir=${run%-*} stream=${run#*-}
-	for path in l2sec mainline plain; do
+	for path in $PATHS; do
 		: >$w/$dir-$stream-$path
 	done
 	for r in $(seq "$ROUNDS"); do
-		for path in l2sec mainline plain; do
+		for path in $PATHS; do
+			[ $path = l2sec-alt ] && l2sec_swap "$ALT_KO"
 			v=$($dir $stream $path)
+			[ $path = l2sec-alt ] && l2sec_swap
 			echo "# $dir $stream round $r $path: ${v:-none} pps"
 			echo "${v:-0}" >>$w/$dir-$stream-$path
 		done
@@ -219,12 +245,15 @@ ratios() { # L M P
 		m=$(median <$f-mainline)
 		u=$(median <$f-plain)
 		echo "${run%-*} ${run#*-} l2sec=$l mainline=$m plain=$u $(ratios "$l" "$m" "$u")"
+		[ -n "${BENCH_ALT:-}" ] && a=$(median <$f-l2sec-alt) &&
+			awk -v l="$l" -v a="$a" -v r="${run%-*} ${run#*-}" \
+				'BEGIN {printf "%s l2sec-alt=%d l2sec/l2sec-alt=%.3f\n", r, a, a ? l / a : 0}'
 	done
 } | tee "$out/results.txt"
 
 # The numbers mean something only if every path carried traffic.
 for run in $RUNS; do
-	for path in l2sec mainline plain; do
+	for path in $PATHS; do
 		v=$(median <$w/${run%-*}-${run#*-}-$path)
 		[ "${v:-0}" -gt 0 ] && t_ok "${run%-*} ${run#*-} $path carried packets" ||
 			t_fail "${run%-*} ${run#*-} $path carried no packets"

@@ -69,8 +69,9 @@ run_test() {
 	local tmo rc reason="" t0 t1 klog
 
 	tmo=$(sed -n 's/^# vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$file" | head -n 1)
-	# make soak: the test's loop runs BENCH_SOAK_SECONDS instead of its default
-	tmo=$((${tmo:-300} + ${BENCH_SOAK_SECONDS:-0}))
+	# make soak: the test's loop runs BENCH_SOAK_SECONDS instead of its default;
+	# make fuzz-long: 25-nlfuzz runs BENCH_NLFUZZ_SECONDS
+	tmo=$((${tmo:-300} + ${BENCH_SOAK_SECONDS:-0} + ${BENCH_NLFUZZ_SECONDS:-0}))
 	echo "l2sec-vmtest: begin $name" >/dev/kmsg
 	echo "VMTEST-BEGIN $name"
 	export L2SEC_TEST_OUT=$out/$name.d

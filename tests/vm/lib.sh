@@ -88,6 +88,29 @@ lac_topology() {
 	netns_add gw lac && veth gw eth0 192.0.2.1/24 lac eth0 192.0.2.2/24
 }
 
+# inject_gw: l2sec.ko and the frame injector (tests/bench/inject) loaded, and
+# namespace gw: NIC nic0 (192.0.2.1/24) the injector receives on, forwarding to
+# 198.51.100.0/24 on dummy sink0, l2sec0 (10.99.0.1) routing 10.99.0.0/24; sets
+# nicmac (nic0's address, the frames' destination).
+inject_gw() {
+	modprobe l2sec || return 1
+	insmod "$L2SEC_BUILD/mod/$(uname -r)/inject/l2sec_inject.ko" || return 1
+	netns_add gw || return 1
+	ip -n gw link add nic0 type dummy
+	ip -n gw addr add 192.0.2.1/24 dev nic0
+	ip -n gw link add sink0 type dummy
+	ip netns exec gw sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.ipv6.conf.sink0.disable_ipv6=1
+	ip -n gw link set nic0 up
+	ip -n gw link set sink0 up
+	ip -n gw route add 198.51.100.0/24 dev sink0
+	ip -n gw link add l2sec0 type l2sec
+	ip -n gw addr add 10.99.0.1/32 dev l2sec0
+	ip -n gw link set l2sec0 up
+	ip -n gw route add 10.99.0.0/24 dev l2sec0
+	nicmac=$(ip netns exec gw cat /sys/class/net/nic0/address)
+}
+
 # Packet tools served by one long-running process (tests/vm/pkt/serve.py): Python
 # and scapy take about 10 s to start under TCG, once per server instead of once per
 # packet. pkt_serve NAME SCRIPT starts "tests/vm/pkt/SCRIPT serve" in the background,
