@@ -10,6 +10,8 @@
  *   op % 8: socket add, socket delete, tunnel add (IPv4 or IPv6 by bit 3),
  *           tunnel delete, tunnel SA get, session add, session up (with
  *           IPv4 and a /64 by bit 3), session delete
+ * Replies may be unframed (mnl_fake.h, flags bit 2): a message longer than
+ * the datagram (2^31 and more too), an ack error of INT_MIN.
  * Oracles besides the sanitizers (a read past the reply in the receive
  * buffer shows, it is poisoned): kern_open gives a handle exactly when a
  * reply named a family, else NULL with errno; every request is a well-formed
@@ -74,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	mnl_fake_start(data[0], data + 1, size - 1, true);
+	mf.raw_ok = true;
 	errno = 0;
 	k = kern_open();
 	mnl_fake_unpoison();
