@@ -392,6 +392,9 @@ int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t)
 		/* charon mark_in = mark_out = %unique, set_mark_in = %same: one value */
 		mnl_attr_put_u32(nlh, L2SEC_A_BIND_MARK, t->mark);
 		mnl_attr_put_u32(nlh, L2SEC_A_OUT_MARK, t->mark);
+		/* the mark alone names a restarted charon's SA too */
+		if (t->reqid)
+			mnl_attr_put_u32(nlh, L2SEC_A_BIND_REQID, t->reqid);
 	}
 	return exchange(k, nlh, &r, "tunnel add");
 }

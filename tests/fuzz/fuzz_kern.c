@@ -28,7 +28,8 @@
 
 static int call(struct kern *k, uint8_t op)
 {
-	struct kern_tunnel t = { .tid = 7, .peer_tid = 9, .sock_id = 1, .mark = op & 16 ? 3 : 0 };
+	struct kern_tunnel t = { .tid = 7, .peer_tid = 9, .sock_id = 1, .mark = op & 16 ? 3 : 0,
+				 .reqid = op & 32 ? 5 : 0 };
 	struct in6_addr pfx = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8 } };
 	struct in_addr a4 = { htonl(0xc0a82a0a) };
 	uint64_t ifid = 0x0200000000000001ull;
