@@ -219,24 +219,25 @@ check "c2's data and control for tunnel 1 dropped as wrong_sa" \
 	grep -qE '^tunnel tid=1 .* drop_wrong_sa=2 ' "$f"
 check "c2's control message for tunnel 1 did not reach the daemon" \
 	sh -c "sed -n '/^--- c2 injects/,/^---/p' '$f' | grep -q '^expect-fail ok recv'"
-# section TITLE: the script's output from the line "--- TITLE..." to the next "---"
-section() { sed -n "/^--- $1/,/^---/p" "$f"; }
+# in_section TITLE REGEX: a line of the script's output from "--- TITLE..." to the
+# next "---" matches REGEX
+in_section() { sed -n "/^--- $1/,/^---/p" "$f" | grep -qE "$2"; }
 check "with c1's mark set by netfilter, c2's packet for tunnel 1 is wrong_sa" \
-	grep -qE '^tunnel tid=1 .* drop_wrong_sa=3 ' <(section 'a netfilter rule')
+	in_section 'a netfilter rule' '^tunnel tid=1 .* drop_wrong_sa=3 '
 check "with c1's mark set by netfilter, c2's own tunnel 2 still takes it" \
-	grep -qE '^tunnel tid=2 .*bind_reqid=2 bind_peer=203.0.113.1 .* rx_packets=2 ' \
-	<(section 'a netfilter rule')
+	in_section 'a netfilter rule' \
+	'^tunnel tid=2 .*bind_reqid=2 bind_peer=203.0.113.1 .* rx_packets=2 '
 check "tunnel 1 bound to (mark 1, reqid 1, 203.0.113.1) follows c1's rekey to SPI 0x4001" \
-	grep -qE '^tunnel tid=1 sock_id=1 bind_mark=1 bind_reqid=1 bind_peer=203.0.113.1 sa_mark=1 sa_spi=0x00004001 .* rx_packets=2 ' \
-	<(section 'c1 rekeys')
+	in_section 'c1 rekeys' \
+	'^tunnel tid=1 sock_id=1 bind_mark=1 bind_reqid=1 bind_peer=203.0.113.1 sa_mark=1 sa_spi=0x00004001 .* rx_packets=2 '
 check "an SA without a set-mark binds no tunnel" \
-	grep -qE '^tunnel tid=4 .*bound=0 .* drop_sa_no_mark=1( |$)' <(section "c2's SA loaded without")
+	in_section "c2's SA loaded without" '^tunnel tid=4 .*bound=0 .* drop_sa_no_mark=1( |$)'
 check_fails "no TUNNEL_NTF_BOUND for tunnel 4" grep -q '^tunnel_ntf_bound tid=4 ' "$f"
 check "an SA without a set-mark is refused on c2's bound tunnel 2" \
-	grep -qE '^tunnel tid=2 .* drop_sa_no_mark=1( |$)' <(section "c2's SA loaded without")
+	in_section "c2's SA loaded without" '^tunnel tid=2 .* drop_sa_no_mark=1( |$)'
 check "a restarted charon's SA with mark 1 but reqid 7 is refused on tunnel 1" \
-	grep -qE '^tunnel tid=1 .*bind_mark=1 bind_reqid=1 .* drop_wrong_sa=4 ' \
-	<(section 'charon restarted')
+	in_section 'charon restarted' \
+	'^tunnel tid=1 .*bind_mark=1 bind_reqid=1 .* drop_wrong_sa=4 '
 
 # binding requests: mark 0 names no SA, a reqid needs its mark
 gw $CTL >"$out/22-bind.txt" 2>&1 <<EOF
