@@ -316,6 +316,13 @@ bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
 	       !memcmp(&r->a.v6, &((const struct sockaddr_in6 *)src)->sin6_addr, sizeof(r->a.v6));
 }
 
+uint32_t ipsec_mark_reqid(const struct ipsec *ip, uint32_t mark)
+{
+	const struct ipsec_sa *s = mark ? ipsec_sa_find(&ip->sas, mark) : NULL;
+
+	return s ? s->reqid : 0;
+}
+
 /* --- the control socket -------------------------------------------------------------- */
 
 void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,

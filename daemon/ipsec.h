@@ -62,6 +62,11 @@ int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg);
  * src (the address only; transport mode keeps the outer source on what it
  * decrypts). For l2secd's own check of every datagram (rxcheck.h).
  */
+/*
+ * The reqid of the CHILD_SA charon gave this inbound mark, for the tunnel's
+ * binding in l2sec.ko (a restarted charon reuses marks); 0 when unknown.
+ */
+uint32_t ipsec_mark_reqid(const struct ipsec *ip, uint32_t mark);
 bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
 			    const struct sockaddr_storage *src);
 

@@ -64,8 +64,11 @@ static const char *extack_msg(const struct nlmsghdr *nlh)
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return NULL;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+			return NULL;	/* not the request we sent */
 		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	}
 	if (off > mnl_nlmsg_get_payload_len(nlh))
 		return NULL;
 	mnl_attr_for_each(a, nlh, off)
@@ -140,6 +143,27 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), l2sec_attr_cb, data);
 }
 
+/*
+ * Is there a whole message at @m, @len bytes before the end of what was
+ * received?  mnl_nlmsg_ok() compares (int)nlmsg_len, which a length of 2^31
+ * or more passes as negative: compared unsigned here, before anything reads
+ * the message (its payload, its attributes) or steps past it.
+ */
+static bool msg_ok(const struct nlmsghdr *m, int len)
+{
+	return len >= (int)sizeof(*m) && m->nlmsg_len >= sizeof(*m) &&
+	       m->nlmsg_len <= (unsigned int)len;
+}
+
+/*
+ * The errno of an ack: the kernel sends 0 or a -errno (netlink_ack); anything
+ * else (INT_MIN, whose negation is undefined, a positive number) is EPROTO.
+ */
+static int ack_errno(int error)
+{
+	return error < 0 && error >= -4095 ? -error : EPROTO;
+}
+
 /* Send one request and read until its ack; -1 with errno on error. */
 static int exchange(struct kern *k, struct nlmsghdr *nlh, struct reply *r, const char *what)
 {
@@ -159,7 +183,7 @@ static int exchange(struct kern *k, struct nlmsghdr *nlh, struct reply *r, const
 			log_err("kernel: %s: receive: %s", what, strerror(errno));
 			return -1;
 		}
-		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+		for (; msg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
 			if (m->nlmsg_seq != seq)
 				continue;
 			if (m->nlmsg_type == NLMSG_ERROR) {
@@ -173,7 +197,7 @@ static int exchange(struct kern *k, struct nlmsghdr *nlh, struct reply *r, const
 				if (!e->error)
 					return 0;
 				ext = extack_msg(m);
-				errno = e->error < 0 ? -e->error : e->error;
+				errno = ack_errno(e->error);
 				/* no l2sec family: the caller decides how loud that is */
 				if (req_type == GENL_ID_CTRL &&
 				    errno == ENOENT)
@@ -275,7 +299,7 @@ bool kern_watch_lost(struct kern *k)
 		}
 		if (n <= 0)
 			return lost;
-		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len))
+		for (; msg_ok(m, len); m = mnl_nlmsg_next(m, &len))
 			lost |= is_our_delfamily(k, m);
 	}
 }
@@ -379,6 +403,9 @@ int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t)
 		/* charon mark_in = mark_out = %unique, set_mark_in = %same: one value */
 		mnl_attr_put_u32(nlh, L2SEC_A_BIND_MARK, t->mark);
 		mnl_attr_put_u32(nlh, L2SEC_A_OUT_MARK, t->mark);
+		/* the mark alone names a restarted charon's SA too */
+		if (t->reqid)
+			mnl_attr_put_u32(nlh, L2SEC_A_BIND_REQID, t->reqid);
 	}
 	return exchange(k, nlh, &r, "tunnel add");
 }

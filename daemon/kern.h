@@ -24,6 +24,8 @@ struct kern_tunnel {
 	struct sockaddr_storage local;		/* AF_UNSPEC: the socket's */
 	bool require_ipsec;
 	uint32_t mark;				/* bind mark and out mark; 0: none */
+	uint32_t reqid;				/* of the SA with that mark; 0: the
+						 * module learns it (first packet) */
 };
 
 struct kern_sa {

@@ -295,6 +295,7 @@ static int k_tunnel_add(void *env, struct l2tp_tunnel *t)
 		.sock_id = d->socks[t->peer.sock].kern_id,
 		.peer = t->peer.addr, .local = t->peer.local,
 		.require_ipsec = t->require_ipsec, .mark = t->peer.mark,
+		.reqid = d->ipsec ? ipsec_mark_reqid(d->ipsec, t->peer.mark) : 0,
 	};
 	struct kern_sa sa;
 

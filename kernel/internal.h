@@ -28,13 +28,13 @@
  *   miss (one dropped packet), never see freed memory.
  * - The namespace's device pointer (l2sec_net::dev) is written under RTNL
  *   (newlink/dellink) and read under RCU.
- * - Tunnel binding (bound, bind_mark, sa) is written under tunnel->sa_lock
- *   (a spinlock, BH-safe: the first packet binds from softirq; bind_mark
- *   with WRITE_ONCE); the fast
- *   path reads `bound` with smp_load_acquire and then bind_mark, and
- *   sa_seen, sa_spi and sa_ports with READ_ONCE: it takes the lock only
- *   when the packet's SA differs from the one recorded in `sa` (the first
- *   packet, a rekey's new SPI, a NAT's new port).
+ * - Tunnel binding (bind, sa) is written under tunnel->sa_lock (a spinlock,
+ *   BH-safe: the first packet completes a binding from softirq), `bind`
+ *   inside a write section of bind_seq; the fast path reads `bind` in a
+ *   bind_seq read section (retrying), and sa_seen, sa_spi and sa_ports with
+ *   READ_ONCE: it takes the lock only when the binding is incomplete or the
+ *   packet's SA differs from the one recorded in `sa` (the first packet, a
+ *   rekey's new SPI, a NAT's new port).
  * - Counters are per-cpu, updated with BH disabled (softirq receive,
  *   ndo_start_xmit) under u64_stats_sync.
  */
@@ -45,6 +45,8 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/seqlock.h>
+#include <linux/bits.h>
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/in6.h>
@@ -115,12 +117,36 @@ union l2sec_addr {
 
 /* What the sec_path showed of the SA that carried a tunnel's packet. */
 struct l2sec_sa_info {
-	u32 mark;
+	u32 mark;		/* the SA's set-mark (output mark) value, 0: none */
 	u32 spi;		/* host order */
 	u32 reqid;
 	u16 encap_sport;	/* host order, 0: no NAT-T encap */
 	u16 encap_dport;
 	u16 family;
+	union l2sec_addr peer;
+};
+
+/*
+ * The SA a require-IPsec tunnel is bound to, by what the xfrm_state says of
+ * itself, never by skb->mark (a netfilter rule may rewrite that, and an SA
+ * without a set-mark leaves it as it was): its set-mark value (charon's
+ * %unique mark_in with set_mark_in=%same), its reqid, and its peer address.
+ * Mark and reqid survive a CHILD_SA rekey while the SPI changes; a restarted
+ * charon hands out marks (and reqids) from 1 again, to other clients, which
+ * reqid and peer then tell apart.  `known` says which fields are set: the
+ * daemon gives the mark (and the reqid if it knows it), the first packet
+ * through an SA with that mark completes the rest (TUNNEL_NTF_BOUND).
+ */
+#define L2SEC_BIND_MARK		BIT(0)
+#define L2SEC_BIND_REQID	BIT(1)
+#define L2SEC_BIND_PEER		BIT(2)
+#define L2SEC_BIND_ALL		(L2SEC_BIND_MARK | L2SEC_BIND_REQID | L2SEC_BIND_PEER)
+
+struct l2sec_binding {
+	u8 known;		/* L2SEC_BIND_*; 0: unbound */
+	u16 family;		/* of peer */
+	u32 mark;
+	u32 reqid;
 	union l2sec_addr peer;
 };
 
@@ -189,9 +215,9 @@ struct l2sec_tunnel {
 	spinlock_t ntf_lock;		/* orders NTF_BOUND before NTF_DEL */
 	bool ntf_dead;			/* under ntf_lock: NTF_DEL sent */
 
-	spinlock_t sa_lock;		/* writers of bound, bind_mark, sa */
-	int bound;			/* smp_store_release after bind_mark */
-	u32 bind_mark;			/* WRITE_ONCE under sa_lock */
+	spinlock_t sa_lock;		/* writers of bind, sa */
+	seqcount_spinlock_t bind_seq;	/* around writes of bind, for readers */
+	struct l2sec_binding bind;
 	bool sa_seen;
 	u32 sa_spi;			/* sa.spi and (encap sport << 16 | dport), */
 	u32 sa_ports;			/* WRITE_ONCE under sa_lock, for the fast path */
@@ -280,6 +306,7 @@ struct l2sec_tunnel *l2sec_tunnel_alloc(void);
 void l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t);
 void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify);
 void l2sec_tunnel_free(struct l2sec_tunnel *t);
+void l2sec_tunnel_bind(struct l2sec_tunnel *t, const struct l2sec_binding *b);
 struct l2sec_session *l2sec_session_alloc(void);
 void l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s);
 void l2sec_session_del(struct l2sec_net *ln, struct l2sec_session *s, bool notify);

@@ -41,6 +41,8 @@ static const struct nla_policy l2sec_pfx_policy[L2SEC_PFX_A_MAX + 1] = {
 #define L2SEC_POL_ONE		NLA_POLICY_RANGE(NLA_U8, 1, 1)
 #define L2SEC_POL_ADDR4		NLA_POLICY_EXACT_LEN(sizeof(__be32))
 #define L2SEC_POL_ADDR6		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))
+/* mark 0 is what an SA without a set-mark leaves: it names no SA */
+#define L2SEC_POL_BIND		NLA_POLICY_MIN(NLA_U32, 1)
 
 static const struct nla_policy l2sec_sock_add_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_SOCK_FD] = { .type = NLA_U32 },
@@ -61,7 +63,8 @@ static const struct nla_policy l2sec_tunnel_new_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_LOCAL_ADDR4] = L2SEC_POL_ADDR4,
 	[L2SEC_A_LOCAL_ADDR6] = L2SEC_POL_ADDR6,
 	[L2SEC_A_REQUIRE_IPSEC] = L2SEC_POL_BOOL,
-	[L2SEC_A_BIND_MARK] = { .type = NLA_U32 },
+	[L2SEC_A_BIND_MARK] = L2SEC_POL_BIND,
+	[L2SEC_A_BIND_REQID] = L2SEC_POL_BIND,
 	[L2SEC_A_OUT_MARK] = { .type = NLA_U32 },
 };
 
@@ -73,7 +76,8 @@ static const struct nla_policy l2sec_tunnel_set_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_PEER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[L2SEC_A_LOCAL_ADDR4] = L2SEC_POL_ADDR4,
 	[L2SEC_A_LOCAL_ADDR6] = L2SEC_POL_ADDR6,
-	[L2SEC_A_BIND_MARK] = { .type = NLA_U32 },
+	[L2SEC_A_BIND_MARK] = L2SEC_POL_BIND,
+	[L2SEC_A_BIND_REQID] = L2SEC_POL_BIND,
 	[L2SEC_A_UNBIND] = L2SEC_POL_ONE,
 	[L2SEC_A_OUT_MARK] = { .type = NLA_U32 },
 };
@@ -196,15 +200,28 @@ static int l2sec_put_sa(struct sk_buff *msg, const struct l2sec_sa_info *sa)
 	return 0;
 }
 
+static int l2sec_put_binding(struct sk_buff *msg, const struct l2sec_binding *b)
+{
+	if ((b->known & L2SEC_BIND_MARK) && nla_put_u32(msg, L2SEC_A_BIND_MARK, b->mark))
+		return -EMSGSIZE;
+	if ((b->known & L2SEC_BIND_REQID) && nla_put_u32(msg, L2SEC_A_BIND_REQID, b->reqid))
+		return -EMSGSIZE;
+	if ((b->known & L2SEC_BIND_PEER) &&
+	    l2sec_put_addr(msg, L2SEC_A_BIND_PEER4, L2SEC_A_BIND_PEER6, b->family, &b->peer))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 			     u32 portid, u32 seq, int flags, u8 cmd, bool stats,
 			     struct netlink_callback *cb)
 {
 	void *hdr = l2sec_hdr_cb(msg, portid, seq, flags, cmd, cb);
 	const struct l2sec_endpoint *ep;
+	struct l2sec_binding b;
 	struct l2sec_sa_info sa;
-	bool bound, sa_seen;
-	u32 bind_mark, out_mark;
+	bool sa_seen;
+	u32 out_mark;
 
 	if (!hdr)
 		return -EMSGSIZE;
@@ -215,13 +232,12 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 		goto end;
 
 	spin_lock_bh(&t->sa_lock);
-	bound = t->bound;
-	bind_mark = t->bind_mark;
+	b = t->bind;
 	sa_seen = t->sa_seen;
 	sa = t->sa;
 	spin_unlock_bh(&t->sa_lock);
 
-	if (bound && nla_put_u32(msg, L2SEC_A_BIND_MARK, bind_mark))
+	if (l2sec_put_binding(msg, &b))
 		goto err;
 	if (sa_seen && l2sec_put_sa(msg, &sa))
 		goto err;
@@ -244,7 +260,7 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 	if (nla_put_u16(msg, L2SEC_A_PEER_TUNNEL_ID, READ_ONCE(t->peer_id)) ||
 	    nla_put_u8(msg, L2SEC_A_REQUIRE_IPSEC, t->require_ipsec) ||
 	    nla_put_u32(msg, L2SEC_A_OUT_MARK, out_mark) ||
-	    nla_put_u8(msg, L2SEC_A_BOUND, bound) ||
+	    nla_put_u8(msg, L2SEC_A_BOUND, !!(b.known & L2SEC_BIND_MARK)) ||
 	    nla_put_u32(msg, L2SEC_A_SESSION_COUNT, t->n_sessions))
 		goto err;
 	if (stats) {
@@ -614,20 +630,33 @@ static int l2sec_parse_endpoint(struct genl_info *info, struct l2sec_endpoint *e
 	return 0;
 }
 
-static void l2sec_tunnel_bind(struct l2sec_tunnel *t, bool bind, u32 mark)
+/* The binding the request gives (known 0: none); a reqid needs its mark. */
+static int l2sec_parse_binding(struct genl_info *info, struct l2sec_binding *b)
 {
-	spin_lock_bh(&t->sa_lock);
-	WRITE_ONCE(t->bind_mark, mark);
-	smp_store_release(&t->bound, bind);
-	if (!bind)
-		WRITE_ONCE(t->sa_seen, false);
-	spin_unlock_bh(&t->sa_lock);
+	struct nlattr **a = info->attrs;
+
+	memset(b, 0, sizeof(*b));
+	if (a[L2SEC_A_BIND_REQID] && !a[L2SEC_A_BIND_MARK]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[L2SEC_A_BIND_REQID],
+				    "a reqid binds only with the SA's mark");
+		return -EINVAL;
+	}
+	if (a[L2SEC_A_BIND_MARK]) {
+		b->known |= L2SEC_BIND_MARK;
+		b->mark = nla_get_u32(a[L2SEC_A_BIND_MARK]);
+	}
+	if (a[L2SEC_A_BIND_REQID]) {
+		b->known |= L2SEC_BIND_REQID;
+		b->reqid = nla_get_u32(a[L2SEC_A_BIND_REQID]);
+	}
+	return 0;
 }
 
 static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2sec_net *ln = l2sec_info_ln(info);
 	struct nlattr **a = info->attrs;
+	struct l2sec_binding bind;
 	struct l2sec_endpoint *ep;
 	struct l2sec_tunnel *t;
 	struct l2sec_sock *ls;
@@ -643,6 +672,9 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "peer address missing");
 		return -EINVAL;
 	}
+	err = l2sec_parse_binding(info, &bind);
+	if (err)
+		return err;
 	id = nla_get_u16(a[L2SEC_A_TUNNEL_ID]);
 	ep = l2sec_endpoint_alloc(NULL);
 	t = l2sec_tunnel_alloc();
@@ -684,10 +716,7 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		ep->out_mark = nla_get_u32(a[L2SEC_A_OUT_MARK]);
 	RCU_INIT_POINTER(t->ep, ep);
 	ep = NULL;
-	if (a[L2SEC_A_BIND_MARK]) {
-		t->bind_mark = nla_get_u32(a[L2SEC_A_BIND_MARK]);
-		t->bound = 1;
-	}
+	t->bind = bind;		/* not published yet */
 	l2sec_tunnel_insert(ln, t);
 	l2sec_notify_tunnel(ln, t, L2SEC_CMD_TUNNEL_NTF_NEW, GFP_KERNEL);
 	err = l2sec_reply_tunnel(info, t, L2SEC_CMD_TUNNEL_GET);
@@ -717,6 +746,7 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	struct l2sec_net *ln = l2sec_info_ln(info);
 	struct nlattr **a = info->attrs;
 	struct l2sec_endpoint *ep = NULL, *old;
+	struct l2sec_binding bind;
 	struct l2sec_tunnel *t;
 	int err = 0;
 
@@ -726,6 +756,9 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "bind and unbind at once");
 		return -EINVAL;
 	}
+	err = l2sec_parse_binding(info, &bind);
+	if (err)
+		return err;
 	mutex_lock(&ln->lock);
 	t = l2sec_nl_find_tunnel(ln, info);
 	if (!t) {
@@ -755,10 +788,8 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (a[L2SEC_A_PEER_TUNNEL_ID])
 		WRITE_ONCE(t->peer_id, nla_get_u16(a[L2SEC_A_PEER_TUNNEL_ID]));
-	if (a[L2SEC_A_BIND_MARK])
-		l2sec_tunnel_bind(t, true, nla_get_u32(a[L2SEC_A_BIND_MARK]));
-	if (a[L2SEC_A_UNBIND])
-		l2sec_tunnel_bind(t, false, 0);
+	if (a[L2SEC_A_BIND_MARK] || a[L2SEC_A_UNBIND])
+		l2sec_tunnel_bind(t, &bind);
 	l2sec_bump_gen(ln);
 	l2sec_notify_tunnel(ln, t, L2SEC_CMD_TUNNEL_NTF_SET, GFP_KERNEL);
 	err = l2sec_reply_tunnel(info, t, L2SEC_CMD_TUNNEL_GET);

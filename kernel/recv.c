@@ -55,6 +55,7 @@ static const char *const l2sec_drop_names[__L2SEC_DROP_MAX] = {
 	[L2SEC_DROP_NO_MEM] = "no-memory",
 	[L2SEC_DROP_PROTO] = "protocol",
 	[L2SEC_DROP_LOOP] = "loop",
+	[L2SEC_DROP_SA_NO_MARK] = "sa-no-mark",
 };
 
 /*
@@ -106,7 +107,12 @@ static int l2sec_parse_l2tp(struct sk_buff *skb, struct l2sec_rx *h)
 	return 0;
 }
 
-/* Fills @sa and returns true if the packet came through ESP transport mode. */
+/*
+ * Fills @sa and returns true if the packet came through ESP transport mode.
+ * Everything is the xfrm_state's own: the mark is the value its set-mark
+ * puts on what it decrypts, not skb->mark, which netfilter may have
+ * rewritten since (and which an SA without a set-mark leaves as it was).
+ */
 static bool l2sec_esp_transport(struct sk_buff *skb, struct l2sec_sa_info *sa)
 {
 	struct sec_path *sp = skb_sec_path(skb);
@@ -114,10 +120,11 @@ static bool l2sec_esp_transport(struct sk_buff *skb, struct l2sec_sa_info *sa)
 
 	if (!sp || !sp->len)
 		return false;
-	x = sp->xvec[sp->len - 1];
+	x = xfrm_input_state(skb);
 	if (x->id.proto != IPPROTO_ESP || x->props.mode != XFRM_MODE_TRANSPORT)
 		return false;
-	sa->mark = skb->mark;
+	/* what xfrm_smark_get() sets; 6.1 and 6.12 both keep it in props */
+	sa->mark = x->props.smark.v & x->props.smark.m;
 	sa->spi = ntohl(x->id.spi);
 	sa->reqid = x->props.reqid;
 	sa->encap_sport = x->encap ? ntohs(x->encap->encap_sport) : 0;
@@ -131,32 +138,68 @@ static bool l2sec_esp_transport(struct sk_buff *skb, struct l2sec_sa_info *sa)
 	return true;
 }
 
+/* Does the SA agree with every field of the binding that is known? */
+static bool l2sec_bind_match(const struct l2sec_binding *b, const struct l2sec_sa_info *sa)
+{
+	if ((b->known & L2SEC_BIND_MARK) && b->mark != sa->mark)
+		return false;
+	if ((b->known & L2SEC_BIND_REQID) && b->reqid != sa->reqid)
+		return false;
+	if (b->known & L2SEC_BIND_PEER) {
+		if (b->family != sa->family)
+			return false;
+		if (b->family == AF_INET ? b->peer.a4 != sa->peer.a4 :
+		    !ipv6_addr_equal(&b->peer.a6, &sa->peer.a6))
+			return false;
+	}
+	return true;
+}
+
+/* The fast path's copy of the binding, consistent (bind_seq, internal.h). */
+static void l2sec_bind_read(const struct l2sec_tunnel *t, struct l2sec_binding *b)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&t->bind_seq);
+		*b = t->bind;
+	} while (read_seqcount_retry(&t->bind_seq, seq));
+}
+
 /*
- * Is the packet's SA the tunnel's?  An unbound tunnel is bound here to the
- * SA of its first packet, and the daemon is told (TUNNEL_NTF_BOUND).  The
- * SA's details (for `l2sec tunnel show`) follow the SA that carries the
- * tunnel: a rekey's new SPI, a NAT's new port.
+ * Is the packet's SA the tunnel's?  The first packet through an SA that
+ * agrees with what is known of the binding completes it (an unbound tunnel:
+ * wholly), and the daemon is told (TUNNEL_NTF_BOUND).  The SA's details (for
+ * `l2sec tunnel show`) follow the SA that carries the tunnel: a rekey's new
+ * SPI, a NAT's new port.  Returns __L2SEC_DROP_MAX if it may pass.
  */
-static bool l2sec_sa_check(struct l2sec_net *ln, struct l2sec_tunnel *t,
-			   const struct l2sec_sa_info *sa)
+static enum l2sec_drop_reason l2sec_sa_check(struct l2sec_net *ln, struct l2sec_tunnel *t,
+					     const struct l2sec_sa_info *sa)
 {
 	u32 ports = (u32)sa->encap_sport << 16 | sa->encap_dport;
-	bool ok = true, newly = false;
+	struct l2sec_binding b;
+	bool ok, newly = false;
 
-	if (smp_load_acquire(&t->bound)) {
-		if (READ_ONCE(t->bind_mark) != sa->mark)
-			return false;
-		if (likely(READ_ONCE(t->sa_seen) && READ_ONCE(t->sa_spi) == sa->spi &&
-			   READ_ONCE(t->sa_ports) == ports))
-			return true;
-	}
+	if (!sa->mark)
+		return L2SEC_DROP_SA_NO_MARK;
+	l2sec_bind_read(t, &b);
+	if (!l2sec_bind_match(&b, sa))
+		return L2SEC_DROP_WRONG_SA;
+	if (likely(b.known == L2SEC_BIND_ALL && READ_ONCE(t->sa_seen) &&
+		   READ_ONCE(t->sa_spi) == sa->spi && READ_ONCE(t->sa_ports) == ports))
+		return __L2SEC_DROP_MAX;
+
 	spin_lock(&t->sa_lock);
-	if (!t->bound) {
-		WRITE_ONCE(t->bind_mark, sa->mark);
-		smp_store_release(&t->bound, 1);
+	ok = l2sec_bind_match(&t->bind, sa);	/* rebound since? */
+	if (ok && t->bind.known != L2SEC_BIND_ALL) {
+		write_seqcount_begin(&t->bind_seq);
+		t->bind.mark = sa->mark;
+		t->bind.reqid = sa->reqid;
+		t->bind.family = sa->family;
+		t->bind.peer = sa->peer;
+		t->bind.known = L2SEC_BIND_ALL;
+		write_seqcount_end(&t->bind_seq);
 		newly = true;
-	} else if (t->bind_mark != sa->mark) {
-		ok = false;
 	}
 	if (ok) {
 		t->sa = *sa;
@@ -167,7 +210,7 @@ static bool l2sec_sa_check(struct l2sec_net *ln, struct l2sec_tunnel *t,
 	spin_unlock(&t->sa_lock);
 	if (newly)
 		l2sec_notify_tunnel(ln, t, L2SEC_CMD_TUNNEL_NTF_BOUND, GFP_ATOMIC);
-	return ok;
+	return ok ? __L2SEC_DROP_MAX : L2SEC_DROP_WRONG_SA;
 }
 
 /* Pulls the PPP header at h->off; returns the protocol and advances off. */
@@ -357,10 +400,9 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 			why = L2SEC_DROP_NO_IPSEC;
 			goto drop;
 		}
-		if (!l2sec_sa_check(ln, t, &sa)) {
-			why = L2SEC_DROP_WRONG_SA;
+		why = l2sec_sa_check(ln, t, &sa);
+		if (why != __L2SEC_DROP_MAX)
 			goto drop;
-		}
 	}
 	if (h.control)
 		goto to_daemon;

@@ -222,6 +222,7 @@ struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 	}
 	INIT_LIST_HEAD(&t->sessions);
 	spin_lock_init(&t->sa_lock);
+	seqcount_spinlock_init(&t->bind_seq, &t->sa_lock);
 	spin_lock_init(&t->ntf_lock);
 	atomic_inc(&l2sec_live_objects);
 	return t;
@@ -234,6 +235,20 @@ void l2sec_tunnel_free(struct l2sec_tunnel *t)
 	free_percpu(t->stats);
 	kfree(t);
 	atomic_dec(&l2sec_live_objects);
+}
+
+/*
+ * Replaces the tunnel's binding by @b (known 0: unbound); what @b leaves
+ * unknown is learned again from the next packet, whose SA is recorded anew.
+ */
+void l2sec_tunnel_bind(struct l2sec_tunnel *t, const struct l2sec_binding *b)
+{
+	spin_lock_bh(&t->sa_lock);
+	write_seqcount_begin(&t->bind_seq);
+	t->bind = *b;
+	write_seqcount_end(&t->bind_seq);
+	WRITE_ONCE(t->sa_seen, false);
+	spin_unlock_bh(&t->sa_lock);
 }
 
 static void l2sec_tunnel_free_rcu(struct rcu_head *head)

@@ -46,7 +46,8 @@
  *
  *   tunnel:  tunnel_id, peer_tunnel_id, sock_id, peer_addr, peer_port,
  *            local_addr (if set), require_ipsec (bool), out_mark (0: none),
- *            bound (bool), bind_mark (if bound),
+ *            bound (bool), bind_mark (if bound), bind_reqid and
+ *            bind_peer (the SA's, once known),
  *            sa {spi, reqid, mark, encap_sport, encap_dport, peer_addr}
  *            (if an SA was seen), session_count, stats (with -s)
  *   session: session_id, tunnel_id, peer_session_id, peer_tunnel_id,
@@ -68,7 +69,7 @@
  *   stats object (all u64): rx_packets, rx_bytes, rx_drops, tx_packets,
  *            tx_bytes, tx_drops, to_daemon, drops {malformed, no_ipsec,
  *            wrong_sa, not_up, spoof, no_device, no_session, no_route,
- *            no_xfrm_route, no_mem, proto, loop; "reason_N" for a reason
+ *            no_xfrm_route, no_mem, proto, loop, sa_no_mark; "reason_N" for a reason
  *            newer than the tool, "other" for numbers beyond 31}
  *   daemon:  version, datapath ("kernel" | "tun"), tunnel_count,
  *            session_count, pool_size, pool_in_use (IPv4 addresses),

@@ -54,6 +54,9 @@ static const uint8_t kinds[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_SOCK_COUNT] = K_U32,
 	[L2SEC_A_TUNNEL_COUNT] = K_U32,
 	[L2SEC_A_SESSION_COUNT] = K_U32,
+	[L2SEC_A_BIND_REQID] = K_U32,
+	[L2SEC_A_BIND_PEER4] = K_ADDR4,
+	[L2SEC_A_BIND_PEER6] = K_ADDR6,
 };
 
 static const size_t kind_len[] = {
@@ -73,6 +76,7 @@ static const char *const drop_names[L2SEC_DROP_MAX + 1] = {
 	[L2SEC_DROP_NO_MEM] = "no_mem",
 	[L2SEC_DROP_PROTO] = "proto",
 	[L2SEC_DROP_LOOP] = "loop",
+	[L2SEC_DROP_SA_NO_MARK] = "sa_no_mark",
 };
 
 static const char *const stat_names[L2SEC_STATS_A_MAX + 1] = {
@@ -281,6 +285,8 @@ static int parse_attr(const struct nlattr *a, struct obj *o, char *why, size_t w
 			get_addr(a, &o->ipv4);
 		else if (type == L2SEC_A_LOCAL_ADDR4 || type == L2SEC_A_LOCAL_ADDR6)
 			get_addr(a, &o->local);
+		else if (type == L2SEC_A_BIND_PEER4 || type == L2SEC_A_BIND_PEER6)
+			get_addr(a, &o->bind_peer);
 		else
 			get_addr(a, &o->peer);
 		return 0;

@@ -56,6 +56,7 @@ struct obj {
 	uint64_t u[L2SEC_A_MAX + 1];	/* integer attributes by type */
 	struct obj_addr local;	/* A_LOCAL_ADDR4|6 */
 	struct obj_addr peer;	/* A_PEER_ADDR4|6 */
+	struct obj_addr bind_peer;	/* A_BIND_PEER4|6 */
 	struct obj_addr ipv4;	/* A_IPV4 */
 	unsigned int n_pfx;
 	bool pfx_more;		/* more prefixes than OBJ_MAX_PFX were sent */

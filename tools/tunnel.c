@@ -151,6 +151,9 @@ void tunnel_print_fields(const struct obj *o, int stats)
 		print_string(PRINT_FP, NULL, " %s", o->u[L2SEC_A_BOUND] ? "bound" : "unbound");
 	}
 	u(o, L2SEC_A_BIND_MARK, "bind_mark", " mark 0x%x");
+	u(o, L2SEC_A_BIND_REQID, "bind_reqid", " reqid %u");
+	if (o->bind_peer.family)
+		print_addr("bind_peer", " from %s", &o->bind_peer);
 	if (obj_has(o, L2SEC_A_SA))
 		print_sa(o);
 	u(o, L2SEC_A_SESSION_COUNT, "session_count", " sessions %u");

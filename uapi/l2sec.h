@@ -76,34 +76,53 @@
  *                                   be 1 if the socket's is 1 or be 0 (a
  *                                   socket that requires IPsec cannot carry a
  *                                   tunnel without it)
- *     A_BIND_MARK        u32 [opt]  bind the tunnel to the SA whose decrypted
- *                                   packets carry this skb mark (charon
- *                                   mark_in=%unique, set_mark_in=%same).
- *                                   Without it a require-IPsec tunnel is bound
- *                                   by the module to the SA of the first
- *                                   packet that arrives for it
- *                                   (TUNNEL_NTF_BOUND).
+ *     A_BIND_MARK        u32 [opt]  bind the tunnel to the SA whose set-mark
+ *                                   (output mark) is this value, 1..2^32-1
+ *                                   (charon mark_in=%unique,
+ *                                   set_mark_in=%same).  See "SA binding".
+ *     A_BIND_REQID       u32 [opt]  with A_BIND_MARK only: the SA's reqid,
+ *                                   1..2^32-1 (else learned from the first
+ *                                   packet through an SA with that mark)
  *     A_OUT_MARK         u32 [opt]  mark for the transmit route and xfrm
  *                                   lookup (charon mark_out=%unique); 0 none
  *   reply: the TUNNEL_GET reply.
  * L2SEC_CMD_TUNNEL_SET (admin) request: A_TUNNEL_ID [req]; any of
  *   A_PEER_TUNNEL_ID, A_PEER_ADDR4|6 + A_PEER_PORT, A_LOCAL_ADDR4|6,
- *   A_OUT_MARK, A_BIND_MARK (re-binds; 0 is a valid mark),
- *   A_UNBIND u8 = 1 (forget the binding; the next packet binds again).
+ *   A_OUT_MARK, A_BIND_MARK [+ A_BIND_REQID] (a new binding: what is not
+ *   given is learned again), A_UNBIND u8 = 1 (forget the binding; the next
+ *   packet through an SA with a set-mark binds again).
  * L2SEC_CMD_TUNNEL_DEL (admin) request: A_TUNNEL_ID [req]; deletes its
  *   sessions first.
  * L2SEC_CMD_TUNNEL_GET request: A_TUNNEL_ID [req]; dump: A_SOCK_ID [opt]
  *   filter.
  *   reply: A_TUNNEL_ID, A_PEER_TUNNEL_ID, A_SOCK_ID, A_PEER_ADDR4|6,
  *          A_PEER_PORT, A_LOCAL_ADDR4|6 (if set), A_REQUIRE_IPSEC,
- *          A_OUT_MARK, A_BOUND u8 (1 if bound), A_BIND_MARK (if bound),
+ *          A_OUT_MARK, A_BOUND u8 (1 if bound to a mark), A_BIND_MARK
+ *          (if bound), A_BIND_REQID and A_BIND_PEER4|6 (once known),
  *          A_SA nest (the SA of the tunnel's latest packet, which
  *          follows rekeys and NAT port changes; absent until a packet
  *          came through one; see L2SEC_SA_A_*),
  *          A_SESSION_COUNT u32, A_STATS nest (L2SEC_STATS_A_*)
- * L2SEC_CMD_TUNNEL_NTF_BOUND: sent when the module binds an unbound tunnel
- *   to the SA of its first packet: A_TUNNEL_ID, A_SOCK_ID, A_BIND_MARK,
- *   A_SA nest.
+ * L2SEC_CMD_TUNNEL_NTF_BOUND: sent when the first packet through an SA
+ *   completes a tunnel's binding: A_TUNNEL_ID, A_SOCK_ID, A_BIND_MARK,
+ *   A_BIND_REQID, A_BIND_PEER4|6, A_SA nest.
+ *
+ * SA binding (require-IPsec tunnels).  A tunnel is bound to the SA that
+ * decrypted its packets by what the xfrm_state in the packet's sec_path says
+ * of itself, never by skb->mark: a netfilter rule after decryption may
+ * rewrite the mark, and an SA without a set-mark leaves it as it was.  The
+ * binding is (set-mark value, reqid, peer address): mark and reqid survive a
+ * CHILD_SA rekey while the SPI changes, so the tunnel follows a rekey
+ * without being told; a restarted charon hands out %unique marks (and
+ * reqids) from 1 again to other clients, whose reqid or address then differ.
+ * The daemon gives the mark, and the reqid if it knows it; the first packet
+ * through an SA with that mark completes the binding (TUNNEL_NTF_BOUND).
+ * A tunnel created without a mark is bound wholly by its first packet
+ * through an SA with a set-mark.  A packet through an SA without a set-mark
+ * (or set-mark value 0) is dropped on every require-IPsec tunnel
+ * (SA_NO_MARK), one through an SA that differs in mark, reqid or peer from
+ * the binding as WRONG_SA.  The set-mark value is the SA's own (value & mask
+ * of XFRMA_SET_MARK), whatever the packet's mark was.
  *
  * L2SEC_CMD_SESSION_NEW (admin) request:
  *     A_TUNNEL_ID        u16 [req]
@@ -218,6 +237,9 @@ enum l2sec_attr {
 	L2SEC_A_TUNNEL_COUNT,		/* u32 */
 	L2SEC_A_SESSION_COUNT,		/* u32 */
 	L2SEC_A_IPV6_IFID,		/* binary, 8 bytes */
+	L2SEC_A_BIND_REQID,		/* u32 */
+	L2SEC_A_BIND_PEER4,		/* binary, 4 bytes */
+	L2SEC_A_BIND_PEER6,		/* binary, 16 bytes */
 
 	__L2SEC_A_MAX
 };
@@ -226,7 +248,7 @@ enum l2sec_attr {
 /* The SA that carried a tunnel's packets (as seen in the packet's sec_path). */
 enum l2sec_sa_attr {
 	L2SEC_SA_A_UNSPEC,
-	L2SEC_SA_A_MARK,		/* u32: skb mark of the decrypted packet */
+	L2SEC_SA_A_MARK,		/* u32: the SA's set-mark value (0: none) */
 	L2SEC_SA_A_SPI,			/* u32, host order */
 	L2SEC_SA_A_REQID,		/* u32 */
 	L2SEC_SA_A_ENCAP_SPORT,		/* u16: NAT-T source port (0: no encap) */
@@ -274,6 +296,7 @@ enum l2sec_drop_reason {
 	L2SEC_DROP_NO_MEM,		/* allocation or headroom failure */
 	L2SEC_DROP_PROTO,		/* transmit: not IPv4/IPv6 */
 	L2SEC_DROP_LOOP,		/* transmit: route points back at l2sec */
+	L2SEC_DROP_SA_NO_MARK,		/* require-IPsec tunnel, the SA sets no mark */
 
 	__L2SEC_DROP_MAX
 };

@@ -10,6 +10,8 @@
  *   op % 8: socket add, socket delete, tunnel add (IPv4 or IPv6 by bit 3),
  *           tunnel delete, tunnel SA get, session add, session up (with
  *           IPv4 and a /64 by bit 3), session delete
+ * Replies may be unframed (mnl_fake.h, flags bit 2): a message longer than
+ * the datagram (2^31 and more too), an ack error of INT_MIN.
  * Oracles besides the sanitizers (a read past the reply in the receive
  * buffer shows, it is poisoned): kern_open gives a handle exactly when a
  * reply named a family, else NULL with errno; every request is a well-formed
@@ -26,7 +28,8 @@
 
 static int call(struct kern *k, uint8_t op)
 {
-	struct kern_tunnel t = { .tid = 7, .peer_tid = 9, .sock_id = 1, .mark = op & 16 ? 3 : 0 };
+	struct kern_tunnel t = { .tid = 7, .peer_tid = 9, .sock_id = 1, .mark = op & 16 ? 3 : 0,
+				 .reqid = op & 32 ? 5 : 0 };
 	struct in6_addr pfx = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8 } };
 	struct in_addr a4 = { htonl(0xc0a82a0a) };
 	uint64_t ifid = 0x0200000000000001ull;
@@ -74,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	mnl_fake_start(data[0], data + 1, size - 1, true);
+	mf.raw_ok = true;
 	errno = 0;
 	k = kern_open();
 	mnl_fake_unpoison();

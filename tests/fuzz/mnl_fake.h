@@ -11,6 +11,8 @@
  *                  record to the last request's and the socket's, so
  *                  that the parser gets past its sequence check
  *     flags bit 1: the receive fails instead (errno from the first octet)
+ *     flags bit 2: with mf.raw_ok (set by the target after mnl_fake_start),
+ *                  the record is delivered as it is, unframed (see frame())
  *
  * When the input is used up every receive fails (ENOBUFS), which ends any
  * read loop. A reply delivered to a heap buffer has the rest of the buffer
@@ -39,6 +41,7 @@ struct mnl_fake {
 	unsigned int opened, closed;
 	bool fail_open, fail_bind;
 	bool poison;			/* the caller's receive buffers are heap memory */
+	bool raw_ok;			/* the target takes unframed replies (flags bit 2) */
 	uint32_t seq;			/* of the last request */
 	uint16_t type;			/* of the last request */
 	_Alignas(8) uint8_t req[65536];	/* the last request */
@@ -64,9 +67,11 @@ ssize_t __wrap_mnl_socket_sendto(const struct mnl_socket *nl, const void *buf, s
  * mnl_nlmsg_ok() compares (int)nlmsg_len, so a length of 2^31 or more
  * would pass it and send the parser past the buffer; only a kernel bug could
  * send one; so could an error of INT_MIN, whose negation is undefined.)
- * Optionally the sequence number and port ID are made right.
+ * A target whose parser must stand even that sets mf.raw_ok: its inputs
+ * then choose per record (@raw) whether lengths and errors are left as they
+ * are.  Optionally the sequence number and port ID are made right.
  */
-static inline void frame(uint8_t *buf, size_t len, bool fix_seq)
+static inline void frame(uint8_t *buf, size_t len, bool fix_seq, bool raw)
 {
 	size_t off = 0;
 
@@ -75,6 +80,18 @@ static inline void frame(uint8_t *buf, size_t len, bool fix_seq)
 
 		if (m->nlmsg_len < sizeof(*m))
 			break;
+		if (raw) {
+			if (fix_seq) {
+				m->nlmsg_seq = mf.seq;
+				m->nlmsg_pid = MNL_FAKE_PORTID;
+			}
+			if (m->nlmsg_len > len - off)
+				break;
+			off += MNL_ALIGN(m->nlmsg_len);
+			if (off > len)
+				break;
+			continue;
+		}
 		if (m->nlmsg_len > len - off)
 			m->nlmsg_len = (uint32_t)(len - off);
 		/* an ack's error is 0 or a -errno (netlink_ack) */
@@ -221,7 +238,7 @@ ssize_t __wrap_mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_
 		len = bufsiz;	/* a datagram socket truncates */
 	memcpy(buf, mf.data + mf.pos, len);
 	mf.pos += len;
-	frame(buf, len, flags & 1);
+	frame(buf, len, flags & 1, mf.raw_ok && (flags & 4));
 	if (mf.poison && len < bufsiz) {
 		mf.rbuf = buf;
 		mf.rbuf_size = bufsiz;

@@ -17,9 +17,9 @@
  *                                          (raw: do not hand over)
  *   sock del NAME | sock close NAME | sock get NAME | sock dump
  *   sock add-again NAME                    SOCK_ADD with the same fd again
- *   tunnel add TID PEER_TID NAME PEER PORT [ipsec 0|1] [bind MARK] [outmark MARK]
+ *   tunnel add TID PEER_TID NAME PEER PORT [ipsec 0|1] [bind MARK [reqid N]] [outmark MARK]
  *                                          [local ADDR]
- *   tunnel set TID [peer ADDR PORT] [peer_tid N] [bind MARK] [unbind] [outmark MARK]
+ *   tunnel set TID [peer ADDR PORT] [peer_tid N] [bind MARK [reqid N]] [unbind] [outmark MARK]
  *   tunnel del TID | tunnel get TID | tunnel dump [NAME]
  *   session add TID SID PEER_SID [up] [ip4 ADDR] [ip6 ADDR/LEN]... [ifid HEX16]
  *   session set TID SID [up|down] [peer_sid N] [ip4 ADDR] [ip6 ADDR/LEN]... [clear]
@@ -221,6 +221,7 @@ static const char *const drop_names[__L2SEC_DROP_MAX] = {
 	[L2SEC_DROP_NO_MEM] = "no_mem",
 	[L2SEC_DROP_PROTO] = "proto",
 	[L2SEC_DROP_LOOP] = "loop",
+	[L2SEC_DROP_SA_NO_MARK] = "sa_no_mark",
 };
 
 static const char *const cmd_names[__L2SEC_CMD_MAX] = {
@@ -352,6 +353,13 @@ static int print_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		case L2SEC_A_BIND_MARK:
 			printf(" bind_mark=%u", mnl_attr_get_u32(a));
+			break;
+		case L2SEC_A_BIND_REQID:
+			printf(" bind_reqid=%u", mnl_attr_get_u32(a));
+			break;
+		case L2SEC_A_BIND_PEER4:
+		case L2SEC_A_BIND_PEER6:
+			print_addr("bind_peer", a);
 			break;
 		case L2SEC_A_OUT_MARK:
 			printf(" out_mark=%u", mnl_attr_get_u32(a));
@@ -644,6 +652,8 @@ static int cmd_tunnel(int argc, char **argv)
 			mnl_attr_put_u8(nlh, L2SEC_A_REQUIRE_IPSEC, atoi(v));
 		} else if (!strcmp(k, "bind")) {
 			mnl_attr_put_u32(nlh, L2SEC_A_BIND_MARK, strtoul(v, NULL, 0));
+		} else if (!strcmp(k, "reqid")) {
+			mnl_attr_put_u32(nlh, L2SEC_A_BIND_REQID, strtoul(v, NULL, 0));
 		} else if (!strcmp(k, "outmark")) {
 			mnl_attr_put_u32(nlh, L2SEC_A_OUT_MARK, strtoul(v, NULL, 0));
 		} else if (!strcmp(k, "peer_tid")) {

@@ -4,9 +4,14 @@
 # - plaintext L2TP (even an SCCRQ) on a require-IPsec socket is dropped, counted;
 # - the socket's input policy bypass lets the second client's packets through
 #   although the gateway's one in-policy names only the first client's SA;
-# - an unbound tunnel is bound to the SA (mark) of its first packet and the
-#   module says so (TUNNEL_NTF_BOUND with SPI, reqid, NAT-T ports);
+# - an unbound tunnel is bound to the SA (set-mark, reqid, peer) of its first
+#   packet and the module says so (TUNNEL_NTF_BOUND with SPI, reqid, NAT-T ports);
 # - a packet for a tunnel through another client's SA is dropped (WRONG_SA);
+# - the SA is the xfrm_state's own, not skb->mark: a netfilter rule that gives
+#   c2's decrypted packets c1's mark does not make them c1's; a rekey (new SPI,
+#   same mark and reqid) keeps the tunnel; an SA without a set-mark binds
+#   nothing and is refused (SA_NO_MARK); a restarted charon's SA with the old
+#   mark but another reqid (another client) is refused; mark 0 binds nothing;
 # - transmit takes each tunnel's own SA by its out-mark; a tunnel whose route has
 #   no SA sends nothing in cleartext (NO_XFRM_ROUTE).
 # vm-timeout: 300
@@ -84,6 +89,12 @@ check "gw in policy (c1's reqid only)" ip -n gw xfrm policy add src 203.0.113.1 
 	proto udp sport 1701 dport 1701 dir in \
 	tmpl src 203.0.113.1 dst 203.0.113.2 proto esp reqid 1 mode transport
 
+# SA changes from inside the control script (its `run` is /bin/sh)
+steps=$out/22-steps.sh
+{ echo "ENC=\"$ENC\""; declare -f sa; echo '"$@"'; } >"$steps"
+S="bash $steps"
+xdel() { echo "run ip -n $1 xfrm state del src $2 dst $3 proto esp spi $4"; }
+
 for ns in gw c1 c2; do
 	ip netns exec $ns $PKT natt 4500 600 >"$out/natt-$ns.txt" 2>&1 &
 done
@@ -135,6 +146,43 @@ run /usr/bin/python3 -c "import socket as s; k=s.socket(s.AF_INET,s.SOCK_DGRAM);
 run sleep 2; pkill -INT -x tcpdump; sleep 1
 stats
 monitor 20 1000
+echo --- a netfilter rule gives c2's decrypted packets c1's mark
+run ip netns exec gw nft 'table ip remark { chain pre { type filter hook prerouting priority mangle; meta mark 2 meta mark set 1; }; }'
+run $c2 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-offset0 >/dev/null
+run $c2 --tid 2 --sid 1 --inner-src 10.99.2.2 ok-offset3 >/dev/null
+run sleep 1
+run ip netns exec gw nft delete table ip remark
+tunnel get 1
+tunnel get 2
+echo --- c1 rekeys: a new SPI, the same mark and reqid
+run $S sa c1 192.168.1.11 203.0.113.2 0x4001 1 4500 4500
+$(xdel c1 192.168.1.11 203.0.113.2 0x1001)
+run $S sa gw 203.0.113.1 203.0.113.2 0x4001 1 4500 4500 output-mark 1
+run $c1 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-all >/dev/null
+run sleep 1
+tunnel get 1
+echo --- c2's SA loaded without a set-mark
+$(xdel gw 203.0.113.1 203.0.113.2 0x1002)
+run $S sa gw 203.0.113.1 203.0.113.2 0x1002 2 4501 4500
+tunnel add 4 400 s1 203.0.113.1 1701
+session add 4 1 41 up ip4 10.99.4.2
+run $c2 --tid 4 --sid 1 --inner-src 10.99.4.2 ok-acfc >/dev/null
+run $c2 --tid 2 --sid 1 --inner-src 10.99.2.2 ok-pfc >/dev/null
+run sleep 1
+tunnel get 4
+tunnel get 2
+echo --- charon restarted: mark 1 again, for c2, with another reqid
+$(xdel gw 203.0.113.1 203.0.113.2 0x1001)
+$(xdel gw 203.0.113.1 203.0.113.2 0x4001)
+$(xdel gw 203.0.113.1 203.0.113.2 0x1002)
+run $S sa gw 203.0.113.1 203.0.113.2 0x1002 7 4501 4500 output-mark 1
+run $c2 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-acfc-pfc >/dev/null
+run sleep 1
+tunnel get 1
+echo --- restored: c1 through 0x4001, c2 through 0x1002 with their marks
+$(xdel gw 203.0.113.1 203.0.113.2 0x1002)
+run $S sa gw 203.0.113.1 203.0.113.2 0x1002 2 4501 4500 output-mark 2
+run $S sa gw 203.0.113.1 203.0.113.2 0x4001 1 4500 4500 output-mark 1
 echo --- without the module and its bypass
 sock del s1
 run $c2 --tid 2 --sid 1 --inner-src 10.99.2.2 ok-plain >/dev/null
@@ -154,18 +202,59 @@ check "plaintext SCCRQ and data did not reach the daemon" \
 check "plaintext counted as no_ipsec" \
 	sh -c "grep '^stats' '$f' | head -n 1 | grep -q ' drop_no_ipsec=2 '"
 check "SCCRQ through an SA reached the daemon" grep -q '^recv len=' "$f"
-check "tunnel 1 bound to c1's SA (mark 1, SPI 0x1001, reqid 1, NAT-T 4500->4500)" \
-	grep -qE '^tunnel tid=1 sock_id=1 bind_mark=1 sa_mark=1 sa_spi=0x00001001 sa_reqid=1 sa_encap_sport=4500 sa_encap_dport=4500 sa_peer=203.0.113.1 .*bound=1' "$f"
+check "tunnel 1 bound to c1's SA (mark 1, reqid 1, its peer; SPI 0x1001, NAT-T 4500->4500)" \
+	grep -qE '^tunnel tid=1 sock_id=1 bind_mark=1 bind_reqid=1 bind_peer=203.0.113.1 sa_mark=1 sa_spi=0x00001001 sa_reqid=1 sa_encap_sport=4500 sa_encap_dport=4500 sa_peer=203.0.113.1 .*bound=1' "$f"
 check "TUNNEL_NTF_BOUND sent for tunnel 1" \
-	grep -qE '^tunnel_ntf_bound tid=1 sock_id=1 bind_mark=1 sa_mark=1 sa_spi=0x00001001' "$f"
-check "tunnel 2 (bound by the daemon) saw c2's SA behind the same NAT (port 4501)" \
-	grep -qE '^tunnel tid=2 sock_id=1 bind_mark=2 sa_mark=2 sa_spi=0x00001002 sa_reqid=2 sa_encap_sport=4501' "$f"
+	grep -qE '^tunnel_ntf_bound tid=1 sock_id=1 bind_mark=1 bind_reqid=1 bind_peer=203.0.113.1 sa_mark=1 sa_spi=0x00001001' "$f"
+check "tunnel 2 (bound to mark 2 by the daemon) learned reqid and peer of c2's SA behind the same NAT (port 4501)" \
+	grep -qE '^tunnel tid=2 sock_id=1 bind_mark=2 bind_reqid=2 bind_peer=203.0.113.1 sa_mark=2 sa_spi=0x00001002 sa_reqid=2 sa_encap_sport=4501' "$f"
 got=$(sed -n 's/^got //p' "$out/22-sink.txt" | sort | xargs)
-check_eq "both clients' data delivered (c2's despite the in-policy)" "ok-len ok-plain" "$got"
+# ok-plain, ok-len: c1 and c2 on their tunnels (c2's despite the in-policy);
+# ok-offset3: c2 on tunnel 2 with the mark rewritten to 1; ok-all: c1 after
+# its rekey.  Never delivered: ok-offset0 (c2 on tunnel 1 with c1's mark),
+# ok-acfc and ok-pfc (unmarked SA), ok-acfc-pfc (a restarted charon's mark 1).
+check_eq "delivered: each client's own, whatever the packet's mark" \
+	"ok-all ok-len ok-offset3 ok-plain" "$got"
 check "c2's data and control for tunnel 1 dropped as wrong_sa" \
 	grep -qE '^tunnel tid=1 .* drop_wrong_sa=2 ' "$f"
 check "c2's control message for tunnel 1 did not reach the daemon" \
 	sh -c "sed -n '/^--- c2 injects/,/^---/p' '$f' | grep -q '^expect-fail ok recv'"
+# in_section TITLE REGEX: a line of the script's output from "--- TITLE..." to the
+# next "---" matches REGEX
+in_section() { sed -n "/^--- $1/,/^---/p" "$f" | grep -qE "$2"; }
+check "with c1's mark set by netfilter, c2's packet for tunnel 1 is wrong_sa" \
+	in_section 'a netfilter rule' '^tunnel tid=1 .* drop_wrong_sa=3 '
+check "with c1's mark set by netfilter, c2's own tunnel 2 still takes it" \
+	in_section 'a netfilter rule' \
+	'^tunnel tid=2 .*bind_reqid=2 bind_peer=203.0.113.1 .* rx_packets=2 '
+check "tunnel 1 bound to (mark 1, reqid 1, 203.0.113.1) follows c1's rekey to SPI 0x4001" \
+	in_section 'c1 rekeys' \
+	'^tunnel tid=1 sock_id=1 bind_mark=1 bind_reqid=1 bind_peer=203.0.113.1 sa_mark=1 sa_spi=0x00004001 .* rx_packets=2 '
+check "an SA without a set-mark binds no tunnel" \
+	in_section "c2's SA loaded without" '^tunnel tid=4 .*bound=0 .* drop_sa_no_mark=1( |$)'
+check_fails "no TUNNEL_NTF_BOUND for tunnel 4" grep -q '^tunnel_ntf_bound tid=4 ' "$f"
+check "an SA without a set-mark is refused on c2's bound tunnel 2" \
+	in_section "c2's SA loaded without" '^tunnel tid=2 .* drop_sa_no_mark=1( |$)'
+check "a restarted charon's SA with mark 1 but reqid 7 is refused on tunnel 1" \
+	in_section 'charon restarted' \
+	'^tunnel tid=1 .*bind_mark=1 bind_reqid=1 .* drop_wrong_sa=4 '
+
+# binding requests: mark 0 names no SA, a reqid needs its mark
+gw $CTL >"$out/22-bind.txt" 2>&1 <<EOF
+sock add s9 203.0.113.2 1799
+!tunnel add 9 900 s9 203.0.113.1 1701 bind 0
+!tunnel add 9 900 s9 203.0.113.1 1701 reqid 3
+tunnel add 9 900 s9 203.0.113.1 1701 bind 5 reqid 3
+!tunnel set 9 bind 0
+tunnel get 9
+EOF
+rc=$?
+cat "$out/22-bind.txt"
+check_eq "binding script ran to the end" 0 "$rc"
+check "mark and reqid given: both bound, nothing learned yet" \
+	grep -qE '^tunnel tid=9 sock_id=[0-9]+ bind_mark=5 bind_reqid=3 peer=.*bound=1' "$out/22-bind.txt"
+check_eq "bind 0 (new and set) and a reqid without a mark refused" 3 \
+	"$(grep -c '^expect-fail ok tunnel' "$out/22-bind.txt")"
 
 # negative control: the same socket as plain UDP, without the bypass, loses c2
 check "without the bypass, the in-policy drops c2's packet (XfrmInTmplMismatch)" \
