@@ -55,6 +55,7 @@ static const char *const l2sec_drop_names[__L2SEC_DROP_MAX] = {
 	[L2SEC_DROP_NO_MEM] = "no-memory",
 	[L2SEC_DROP_PROTO] = "protocol",
 	[L2SEC_DROP_LOOP] = "loop",
+	[L2SEC_DROP_TOO_BIG] = "too_big",
 };
 
 /*

@@ -274,6 +274,10 @@ enum l2sec_drop_reason {
 	L2SEC_DROP_NO_MEM,		/* allocation or headroom failure */
 	L2SEC_DROP_PROTO,		/* transmit: not IPv4/IPv6 */
 	L2SEC_DROP_LOOP,		/* transmit: route points back at l2sec */
+	L2SEC_DROP_TOO_BIG,		/* transmit: larger than the path lets through
+					 * and not to be fragmented (IPv4 DF, IPv6):
+					 * the sender got ICMP Fragmentation Needed
+					 * or Packet Too Big with the tunnel's MTU */
 
 	__L2SEC_DROP_MAX
 };

@@ -219,6 +219,7 @@ static const char *const drop_names[__L2SEC_DROP_MAX] = {
 	[L2SEC_DROP_NO_MEM] = "no_mem",
 	[L2SEC_DROP_PROTO] = "proto",
 	[L2SEC_DROP_LOOP] = "loop",
+	[L2SEC_DROP_TOO_BIG] = "too_big",
 };
 
 static const char *const cmd_names[__L2SEC_CMD_MAX] = {
