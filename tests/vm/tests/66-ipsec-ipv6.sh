@@ -21,7 +21,7 @@ gw() { ip netns exec gw "$@"; }
 lan() { ip netns exec lan "$@"; }
 
 rm -rf "$run"
-mkdir -p "$run/c1" "$run/gw" "$run/run"
+mkdir -p "$run/c1" "$run/l1" "$run/gw" "$run/run"
 modprobe -a l2sec esp6 xfrm_user veth ppp_generic ppp_async ppp_synctty l2tp_ppp 2>/dev/null
 [ -e /dev/ppp ] || mknod /dev/ppp c 108 0
 topology() {
