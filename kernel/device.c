@@ -82,6 +82,12 @@ static void l2sec_setup(struct net_device *dev)
 	 */
 	dev->features = NETIF_F_SG | NETIF_F_HIGHDMA;
 	dev->hw_features = 0;
+	/*
+	 * Keep the inner route on the skb up to ndo_start_xmit (the core drops
+	 * it by default): a packet too big for the path (xmit.c) lowers that
+	 * route's PMTU, and IPv4's ICMP to the sender needs the route.
+	 */
+	netif_keep_dst(dev);
 	l2sec_compat_set_lltx(dev);
 	l2sec_compat_set_netns_local(dev);
 }
@@ -136,12 +142,22 @@ void l2sec_dev_net_exit(struct l2sec_net *ln, struct list_head *devs)
 		unregister_netdevice_queue(dev, devs);
 }
 
+/* The device, and what its transmit needs (xmit.c: PMTU over IPv6 ESP). */
 int l2sec_link_init(void)
 {
-	return rtnl_link_register(&l2sec_link_ops);
+	int err;
+
+	err = l2sec_xmit_init();
+	if (err)
+		return err;
+	err = rtnl_link_register(&l2sec_link_ops);
+	if (err)
+		l2sec_xmit_exit();
+	return err;
 }
 
 void l2sec_link_exit(void)
 {
 	rtnl_link_unregister(&l2sec_link_ops);
+	l2sec_xmit_exit();
 }

@@ -64,16 +64,16 @@
 #define L2SEC_ADDR_HASH_BITS	12
 
 /*
- * Default MTU of the device, for L2TP/IPsec over a 1500-byte path, worst case
- * of what we send (IPv6 outer, NAT-T, ESP AES-CBC + HMAC-SHA1-96):
- *   outer IPv6 40 (IPv4: 20) + UDP for NAT-T 8
- *   + ESP SPI 4 + seq 4 + IV 16 + pad 0..15 + pad length 1 + next header 1
- *     + ICV 12  = 53 at most
- *   + inner UDP 8 + L2TP data header 6 (we send no L/S/O) + PPP 4 (FF 03 +
- *     2-byte protocol)
- *   = 119 (IPv4 outer: 99)  ->  1500 - 119 = 1381; rounded down to 1380.
- * AES-CBC with HMAC-SHA256-128 (ICV 16) needs 4 bytes more: operators who
- * use it over IPv6 lower the MTU with `ip link set l2sec0 mtu`.
+ * Default MTU of the device: what a 1500-byte path carries in the common
+ * cases.  Per packet, our headers UDP 8 + L2TP 6 (no L/S/O) + PPP 4 = 18, the
+ * outer IP header, and ESP: SPI + seq 8, IV, padding to the block and its 2
+ * trailer bytes, ICV.
+ *   IPv4, NAT-T (UDP 8), AES-CBC (IV 16, pad + trailer <= 17), HMAC-SHA2-512
+ *     (ICV 32): 20 + 8 + 8 + 16 + 17 + 32 + 18 = 119 -> 1381
+ *   IPv6 (no NAT-T there), AES-CBC, HMAC-SHA2-256 (ICV 16): 40 + 8 + 16 + 17
+ *     + 16 + 18 = 115 -> 1385; AES-GCM-16 (IV 8, block 4, ICV 16): 95 -> 1405
+ * A packet that does not fit, on a smaller path or with a costlier SA, is
+ * not lost: xmit.c answers it with ICMP or fragments the outer packet.
  */
 #define L2SEC_DEFAULT_MTU	1380
 /* Headers we push on transmit before the IP layer: UDP + L2TP + PPP. */
@@ -326,6 +326,8 @@ int l2sec_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
 
 /* xmit.c */
 netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev);
+int l2sec_xmit_init(void);
+void l2sec_xmit_exit(void);
 
 /* stats.c */
 void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st, enum l2sec_drop_reason r,

@@ -56,6 +56,7 @@ static const char *const l2sec_drop_names[__L2SEC_DROP_MAX] = {
 	[L2SEC_DROP_PROTO] = "protocol",
 	[L2SEC_DROP_LOOP] = "loop",
 	[L2SEC_DROP_SA_NO_MARK] = "sa-no-mark",
+	[L2SEC_DROP_TOO_BIG] = "too-big",
 };
 
 /*

@@ -54,6 +54,7 @@ static const enum skb_drop_reason l2sec_skb_reasons[__L2SEC_DROP_MAX] = {
 	[L2SEC_DROP_PROTO] = SKB_DROP_REASON_UNHANDLED_PROTO,
 	[L2SEC_DROP_LOOP] = SKB_DROP_REASON_NOT_SPECIFIED,
 	[L2SEC_DROP_SA_NO_MARK] = SKB_DROP_REASON_XFRM_POLICY,
+	[L2SEC_DROP_TOO_BIG] = SKB_DROP_REASON_PKT_TOO_BIG,
 };
 
 /* Frees a packet dropped for @r (counted by the caller). */

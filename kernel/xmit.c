@@ -8,7 +8,8 @@
  * the minimal L2TPv2 data header (no L, S or O) -> route and xfrm lookup
  * with the tunnel's out-mark, so each tunnel takes its own SA -> refuse a
  * require-IPsec tunnel's packet whose route has no xfrm bundle (it would
- * leave in cleartext) -> UDP + IP by udp_tunnel(6)_xmit_skb.
+ * leave in cleartext) -> path MTU (l2sec_pmtu_check) -> UDP + IP by
+ * udp_tunnel(6)_xmit_skb.
  *
  * The device advertises no GSO or checksum offload: the stack segments and
  * checksums before calling us, so every skb is exactly one inner packet.
@@ -20,6 +21,9 @@
 #include <linux/ipv6.h>
 #include <linux/if_ether.h>
 #include <linux/ppp_defs.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/route.h>
@@ -48,6 +52,52 @@ static void l2sec_push_headers(struct sk_buff *skb, const struct l2sec_session *
 	put_unaligned_be16(READ_ONCE(s->peer_id), &l2tp[2]);
 }
 
+/*
+ * An inner packet larger than the path to the client lets through, once
+ * @ohlen bytes of outer IP header and ours are on it, is never dropped
+ * unannounced.  @dst is the outer route; an xfrm bundle's MTU is already what
+ * is left after ESP and its NAT-T UDP header (xfrm_state_mtu() of the SA's
+ * algorithms), so the same arithmetic holds with and without IPsec.
+ *
+ * As ip_tunnel does: when the sender asked not to be fragmented (IPv4 with
+ * DF, and IPv6, which only the source fragments), it is told the tunnel's
+ * MTU (its route's PMTU, and ICMP Fragmentation Needed / Packet Too Big,
+ * rate-limited by icmp(v6)_ndo_send) and the packet is dropped: returns
+ * L2SEC_DROP_TOO_BIG.  Otherwise, and when that MTU is below what the inner
+ * protocol must carry (576 is the least IPv4 needs, 1280 IPv6), the outer
+ * packet is fragmented: *@frag asks for ignore_df, which IPv6 needs to
+ * fragment what we send (ip6_fragment refuses, and sends its Packet Too Big
+ * to ourselves, otherwise) and transport-mode ESP keeps on its packet.
+ */
+static enum l2sec_drop_reason l2sec_pmtu_check(struct sk_buff *skb,
+					       const struct dst_entry *dst,
+					       unsigned int ohlen, bool *frag)
+{
+	unsigned int pmtu = dst_mtu(dst);
+	unsigned int mtu = pmtu > ohlen ? pmtu - ohlen : 0;
+
+	*frag = false;
+	if (skb->len <= mtu)
+		return __L2SEC_DROP_MAX;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || mtu < 576)
+			goto frag;
+		skb_dst_update_pmtu_no_confirm(skb, mtu);
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+		return L2SEC_DROP_TOO_BIG;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (mtu >= IPV6_MIN_MTU) {
+		skb_dst_update_pmtu_no_confirm(skb, mtu);
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		return L2SEC_DROP_TOO_BIG;
+	}
+#endif
+frag:
+	*frag = true;
+	return __L2SEC_DROP_MAX;
+}
+
 static enum l2sec_drop_reason l2sec_xmit4(struct sk_buff *skb, struct net_device *dev,
 					  const struct l2sec_session *s,
 					  struct l2sec_endpoint *ep, u16 proto)
@@ -55,9 +105,11 @@ static enum l2sec_drop_reason l2sec_xmit4(struct sk_buff *skb, struct net_device
 	struct l2sec_tunnel *t = s->tunnel;
 	struct sock *sk = t->lsock->sk;
 	struct net *net = sock_net(sk);
+	enum l2sec_drop_reason why;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	unsigned int headroom;
+	bool frag;
 
 	memset(&fl4, 0, sizeof(fl4));
 	fl4.daddr = ep->peer.a4;
@@ -83,6 +135,12 @@ static enum l2sec_drop_reason l2sec_xmit4(struct sk_buff *skb, struct net_device
 		/* only a route that passed the checks, which it need not again */
 		dst_cache_set_ip4(&ep->dst_cache, &rt->dst, fl4.saddr);
 	}
+	why = l2sec_pmtu_check(skb, &rt->dst, sizeof(struct iphdr) + L2SEC_TX_HDR_LEN,
+			       &frag);
+	if (why != __L2SEC_DROP_MAX) {
+		ip_rt_put(rt);
+		return why;
+	}
 	headroom = LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len +
 		   sizeof(struct iphdr) + L2SEC_TX_HDR_LEN;
 	if (skb_cow_head(skb, headroom)) {
@@ -90,6 +148,7 @@ static enum l2sec_drop_reason l2sec_xmit4(struct sk_buff *skb, struct net_device
 		return L2SEC_DROP_NO_MEM;
 	}
 	skb_scrub_packet(skb, !net_eq(net, dev_net(dev)));
+	/* frag needs nothing here: the outer header goes without DF (df 0) */
 	l2sec_push_headers(skb, s, proto);
 	skb->mark = fl4.flowi4_mark;
 	udp_tunnel_xmit_skb(rt, sk, skb, fl4.saddr, fl4.daddr, 0,
@@ -106,9 +165,11 @@ static enum l2sec_drop_reason l2sec_xmit6(struct sk_buff *skb, struct net_device
 	struct l2sec_tunnel *t = s->tunnel;
 	struct sock *sk = t->lsock->sk;
 	struct net *net = sock_net(sk);
+	enum l2sec_drop_reason why;
 	struct dst_entry *dst;
 	unsigned int headroom;
 	struct flowi6 fl6;
+	bool frag;
 
 	memset(&fl6, 0, sizeof(fl6));
 	fl6.daddr = ep->peer.a6;
@@ -133,6 +194,12 @@ static enum l2sec_drop_reason l2sec_xmit6(struct sk_buff *skb, struct net_device
 		}
 		dst_cache_set_ip6(&ep->dst_cache, dst, &fl6.saddr);
 	}
+	why = l2sec_pmtu_check(skb, dst, sizeof(struct ipv6hdr) + L2SEC_TX_HDR_LEN,
+			       &frag);
+	if (why != __L2SEC_DROP_MAX) {
+		dst_release(dst);
+		return why;
+	}
 	headroom = LL_RESERVED_SPACE(dst->dev) + dst->header_len +
 		   sizeof(struct ipv6hdr) + L2SEC_TX_HDR_LEN;
 	if (skb_cow_head(skb, headroom)) {
@@ -140,12 +207,92 @@ static enum l2sec_drop_reason l2sec_xmit6(struct sk_buff *skb, struct net_device
 		return L2SEC_DROP_NO_MEM;
 	}
 	skb_scrub_packet(skb, !net_eq(net, dev_net(dev)));
+	/* after the scrub, which clears it: ip6_fragment may then split it */
+	skb->ignore_df = frag;
 	l2sec_push_headers(skb, s, proto);
 	skb->mark = fl6.flowi6_mark;
 	udp_tunnel6_xmit_skb(dst, sk, skb, dev, &fl6.saddr, &fl6.daddr, 0,
 			     ip6_dst_hoplimit(dst), 0, fl6.fl6_sport, fl6.fl6_dport,
 			     udp_get_no_check6_tx(sk));
 	return __L2SEC_DROP_MAX;
+}
+#endif
+
+#if IS_ENABLED(CONFIG_IPV6) && IS_ENABLED(CONFIG_XFRM)
+/*
+ * ICMPv6 Packet Too Big for the ESP a tunnel sends over IPv6.  esp6_err()
+ * looks the SA up with the ICMP packet's mark, 0: an SA with charon's %unique
+ * marks (every client's) is never found there, the route to the client never
+ * learns the smaller MTU, and every packet larger than the path would be lost
+ * (IPv6 routers do not fragment).  Ahead of esp6_err, find the SA by its SPI
+ * and destination and lower the route's PMTU with the SA's mark; xmit then
+ * sees it in dst_mtu() of the bundle (the dst_cache entry is invalidated).
+ * Called in softirq with the quoted header pulled; the lookup takes and puts
+ * a reference.  Never claims the error: esp6_err and others go on as ever.
+ */
+static int l2sec_esp6_err(struct sk_buff *skb, struct inet6_skb_parm *opt, u8 type,
+			  u8 code, int offset, __be32 info)
+{
+	const struct ipv6hdr *iph = (const struct ipv6hdr *)skb->data;
+	const struct ip_esp_hdr *esph = (const struct ip_esp_hdr *)(skb->data + offset);
+	struct net *net = dev_net(skb->dev);
+	struct xfrm_state *x;
+
+	if (type != ICMPV6_PKT_TOOBIG)
+		return -1;
+	x = xfrm_state_lookup_byspi(net, esph->spi, AF_INET6);
+	if (!x)
+		return -1;
+	/* unmarked SAs are esp6_err's */
+	if (x->id.proto == IPPROTO_ESP && x->mark.m &&
+	    ipv6_addr_equal(&x->id.daddr.in6, &iph->daddr))
+		ip6_update_pmtu(skb, net, info, 0, x->mark.v & x->mark.m,
+				sock_net_uid(net, NULL));
+	xfrm_state_put(x);
+	return -1;
+}
+
+/* Receive and its callback are never ours: pass them on to esp6. */
+static int l2sec_esp6_rcv(struct sk_buff *skb)
+{
+	return -EINVAL;
+}
+
+static int l2sec_esp6_input(struct sk_buff *skb, int nexthdr, __be32 spi, int encap_type)
+{
+	return -EINVAL;
+}
+
+static int l2sec_esp6_rcv_cb(struct sk_buff *skb, int err)
+{
+	return 1;
+}
+
+static struct xfrm6_protocol l2sec_esp6_protocol = {
+	.handler = l2sec_esp6_rcv,
+	.input_handler = l2sec_esp6_input,
+	.cb_handler = l2sec_esp6_rcv_cb,
+	.err_handler = l2sec_esp6_err,
+	.priority = 50,		/* after vti6 (100), before esp6 (0) */
+};
+
+int l2sec_xmit_init(void)
+{
+	return xfrm6_protocol_register(&l2sec_esp6_protocol, IPPROTO_ESP);
+}
+
+void l2sec_xmit_exit(void)
+{
+	xfrm6_protocol_deregister(&l2sec_esp6_protocol, IPPROTO_ESP);
+}
+#else
+int l2sec_xmit_init(void)
+{
+	return 0;
+}
+
+void l2sec_xmit_exit(void)
+{
 }
 #endif
 

@@ -69,7 +69,7 @@
  *   stats object (all u64): rx_packets, rx_bytes, rx_drops, tx_packets,
  *            tx_bytes, tx_drops, to_daemon, drops {malformed, no_ipsec,
  *            wrong_sa, not_up, spoof, no_device, no_session, no_route,
- *            no_xfrm_route, no_mem, proto, loop, sa_no_mark; "reason_N" for a reason
+ *            no_xfrm_route, no_mem, proto, loop, sa_no_mark, too_big; "reason_N" for a reason
  *            newer than the tool, "other" for numbers beyond 31}
  *   daemon:  version, datapath ("kernel" | "tun"), tunnel_count,
  *            session_count, pool_size, pool_in_use (IPv4 addresses),

@@ -77,6 +77,7 @@ static const char *const drop_names[L2SEC_DROP_MAX + 1] = {
 	[L2SEC_DROP_PROTO] = "proto",
 	[L2SEC_DROP_LOOP] = "loop",
 	[L2SEC_DROP_SA_NO_MARK] = "sa_no_mark",
+	[L2SEC_DROP_TOO_BIG] = "too_big",
 };
 
 static const char *const stat_names[L2SEC_STATS_A_MAX + 1] = {

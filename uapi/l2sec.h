@@ -297,6 +297,10 @@ enum l2sec_drop_reason {
 	L2SEC_DROP_PROTO,		/* transmit: not IPv4/IPv6 */
 	L2SEC_DROP_LOOP,		/* transmit: route points back at l2sec */
 	L2SEC_DROP_SA_NO_MARK,		/* require-IPsec tunnel, the SA sets no mark */
+	L2SEC_DROP_TOO_BIG,		/* transmit: larger than the path lets through
+					 * and not to be fragmented (IPv4 DF, IPv6):
+					 * the sender got ICMP Fragmentation Needed
+					 * or Packet Too Big with the tunnel's MTU */
 
 	__L2SEC_DROP_MAX
 };

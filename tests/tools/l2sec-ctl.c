@@ -222,6 +222,7 @@ static const char *const drop_names[__L2SEC_DROP_MAX] = {
 	[L2SEC_DROP_PROTO] = "proto",
 	[L2SEC_DROP_LOOP] = "loop",
 	[L2SEC_DROP_SA_NO_MARK] = "sa_no_mark",
+	[L2SEC_DROP_TOO_BIG] = "too_big",
 };
 
 static const char *const cmd_names[__L2SEC_CMD_MAX] = {

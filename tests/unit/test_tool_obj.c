@@ -503,7 +503,8 @@ static void test_stats(void **state)
 		"  no_mem          0\n"
 		"  proto           0\n"
 		"  loop            0\n"
-		"  sa_no_mark      0\n");
+		"  sa_no_mark      0\n"
+		"  too_big         0\n");
 	free(out);
 	cap_begin(PRINT_F_JSON | PRINT_F_LINES);
 	stats_print_ns(&o);

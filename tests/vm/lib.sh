@@ -260,18 +260,20 @@ lc_sw() {
 }
 
 # lc_client_conf N IKE_OPTS CHILD_OPTS: client N's connection (a Linux client's, with
-# the caller's lifetimes and actions), loaded into its charon
+# the caller's lifetimes and actions), loaded into its charon; from LC_CLIENT_ADDR
+# (default 192.168.1.1N) to LC_GW_ADDR (default 203.0.113.2)
 lc_client_conf() {
+	local me=${LC_CLIENT_ADDR:-192.168.1.1$1}
 	cat >"$run/c$1/swanctl.conf" <<CONF
 connections {
   l2tp {
     version = 1
-    local_addrs = 192.168.1.1$1
-    remote_addrs = 203.0.113.2
+    local_addrs = $me
+    remote_addrs = ${LC_GW_ADDR:-203.0.113.2}
     proposals = aes256-sha256-modp2048
     $2
     local { auth = psk
-            id = 192.168.1.1$1 }
+            id = $me }
     remote { auth = psk }
     children {
       l2tp {
@@ -290,8 +292,8 @@ CONF
 }
 lc_initiate() { lc_sw "c$1" --initiate --child l2tp --timeout 60 >>"$out/initiate-c$1.log" 2>&1; }
 
-# lc_l2tp_start NS USER PASSWORD [PPPD_OPTS]: xl2tpd dialling the gateway with pppd.
-# pppd's ip-up writes "interface local remote" to $run/NS.up.
+# lc_l2tp_start NS USER PASSWORD [PPPD_OPTS]: xl2tpd dialling the gateway (LC_LNS, by
+# default 203.0.113.2) with pppd. pppd's ip-up writes "interface local remote" to $run/NS.up.
 lc_l2tp_start() {
 	local ns=$1 d="$run/$1"
 	rm -f "$run/$ns.up"
@@ -302,7 +304,7 @@ lc_l2tp_start() {
 port = 1701
 access control = no
 [lac gw]
-lns = 203.0.113.2
+lns = ${LC_LNS:-203.0.113.2}
 require authentication = no
 pppoptfile = $d/ppp.opts
 name = $ns
@@ -328,7 +330,8 @@ lc_client_addr() { cut -d' ' -f2 "$run/$1.up"; }
 lc_lan_route() { ip -n "$1" route replace 198.51.100.0/24 dev "$(cut -d' ' -f1 "$run/$1.up")"; }
 
 # lc_gw_start EXTRA_IPSEC_LINES: l2secd on the gateway (users uN/pw-N), [ipsec] with
-# the caller's lines; waits until it has loaded its connection into charon
+# the caller's lines, listening on LC_LISTEN (default 203.0.113.2), LC_PPP_LINES added to
+# [ppp]; waits until it has loaded its connection into charon
 lc_gw_start() {
 	local n
 	for n in 1 2 3 4 5 6 7 8 9; do echo "u$n password pw-$n"; done >"$run/users"
@@ -337,7 +340,7 @@ lc_gw_start() {
 log-level = info
 runtime-dir = $run/run
 [l2tp]
-listen = 203.0.113.2
+listen = ${LC_LISTEN:-203.0.113.2}
 hostname = gw
 hello-interval = 60s
 [ppp]
@@ -345,6 +348,7 @@ users = $run/users
 local-address = 192.168.42.1
 pool = 192.168.42.10-192.168.42.19
 lcp-echo-interval = 60s
+${LC_PPP_LINES:-}
 [ipsec]
 vici = $run/gw/charon.vici
 psk = $PSK
