@@ -338,7 +338,7 @@ static const struct {
 	/* each key once; only a list goes on over an indented line */
 	{ "[ppp]\nmru = 1400\nmru = 1400\n", 3, "already set on line 2" },
 	{ "[ppp]\nmru = 1400\n  1500\n", 3, "only a list" },
-	{ "[ppp]\ndns = 10.9.9.9\n  dns = 10.9.9.8\n", 3, "'dns' is not an IPv4" },
+	{ "[ppp]\ndns = 10.9.9.9\n  dns=10.9.9.8\n", 3, "'dns=10.9.9.8' is not an IPv4" },
 };
 
 static void test_ppp_errors(void **state)
@@ -374,7 +374,7 @@ static void test_no_cascade(void **state)
 			       &cfg, &e), 1);
 	assert_int_equal(e.line[0], 3);
 	/* after a section header, an indented key is a key of its own */
-	assert_int_equal(parse("[ppp]\ndns = 10.9.9.9\n[ppp]\n  mru = 1300\n",
+	assert_int_equal(parse("[l2tp]\nport = 1701\n[ppp]\n  mru = 1300\n",
 			       &cfg, &e), 0);
 	assert_int_equal(cfg.mru, 1300);
 }
@@ -446,14 +446,14 @@ static void test_errors_with_lines(void **state)
 		"[nope\n"				/* 9: header without ] */
 		"[ike]\n"				/* 10: unknown section */
 		"psk = x\n"				/* 11: (inside it: not reported again) */
-		"[l2tp]\n"				/* 12 */
+		"[l2tp]\n"				/* 12: repeated section */
 		"hello-interval = 5 minutes\n"		/* 13: bad duration */
 		"require-ipsec = maybe\n"		/* 14: bad bool */
 		"max-tunnels = -1\n"			/* 15: not a number */
 		"receive-window = 1000\n";		/* 16: range */
 
 	(void)state;
-	assert_int_equal(parse(text, &cfg, &e), 12);
+	assert_int_equal(parse(text, &cfg, &e), 13);
 	assert_int_equal(e.line[0], 2);
 	assert_int_equal(e.line[1], 3);
 	assert_non_null(strstr(e.msg[1], "unknown key 'colour'"));
@@ -465,10 +465,12 @@ static void test_errors_with_lines(void **state)
 	assert_int_equal(e.line[6], 9);
 	assert_int_equal(e.line[7], 10);
 	assert_non_null(strstr(e.msg[7], "unknown section [ike]"));
-	assert_int_equal(e.line[8], 13);
-	assert_int_equal(e.line[9], 14);
-	assert_int_equal(e.line[10], 15);
-	assert_int_equal(e.line[11], 16);
+	assert_int_equal(e.line[8], 12);
+	assert_non_null(strstr(e.msg[8], "section [l2tp] repeated (first on line 4)"));
+	assert_int_equal(e.line[9], 13);
+	assert_int_equal(e.line[10], 14);
+	assert_int_equal(e.line[11], 15);
+	assert_int_equal(e.line[12], 16);
 }
 
 /* [ipsec]: defaults, values, and the credential rules, each error on its line. */
