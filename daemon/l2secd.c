@@ -10,6 +10,7 @@
  *
  * Both refuse files holding secrets that others may read (secfile.h).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,8 +56,16 @@ static void check_users_error(void *arg, unsigned int line, const char *msg)
 /* -n checks the users file the configuration names too. */
 static int check_users(const struct l2sec_config *cfg)
 {
-	struct users_db *db = users_load(cfg->users_path, check_users_error,
-					 (void *)cfg->users_path);
+	struct users_db *db;
+
+	/* a first run: say what to do, not only that it is missing */
+	if (access(cfg->users_path, F_OK) && errno == ENOENT) {
+		fprintf(stderr, "%s: no such file: create it empty and readable by root "
+			"only (install -m 0600 /dev/null %s), then add a line per user "
+			"(l2sec.conf(5), USERS FILE)\n", cfg->users_path, cfg->users_path);
+		return -1;
+	}
+	db = users_load(cfg->users_path, check_users_error, (void *)cfg->users_path);
 
 	if (!db || inform_check_users(cfg, db, check_users_error, (void *)cfg->users_path)) {
 		fprintf(stderr, "%s: has errors\n", cfg->users_path);
