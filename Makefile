@@ -42,7 +42,8 @@ L2SEC_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Iuapi -Idaemon -Itools -DL2SEC_VERSION='"$(VERSION)"'
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-DAEMON_PKGS := libmnl libnl-route-3.0 libkmod nettle json-c inih
+# hogweed: nettle's DER reader, for l2secd -n's certificate checks (certcheck.h)
+DAEMON_PKGS := libmnl libnl-route-3.0 libkmod nettle hogweed json-c inih
 # client-config reads the gateway's configuration with l2secd's parser (inih)
 # and its users file (nettle, for the NT hashes).
 TOOL_PKGS := libmnl json-c inih nettle

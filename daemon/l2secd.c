@@ -5,8 +5,9 @@
  *
  *   l2secd [-c FILE] [-d]      run
  *   l2secd -n [-c FILE] [-p]   check the configuration (every error with its
- *                              line), -p: print the effective configuration
- *                              (secrets as <hidden>)
+ *                              line), the users file and the certificate and
+ *                              key files it names; -p: print the effective
+ *                              configuration (secrets as <hidden>)
  *
  * Both refuse files holding secrets that others may read (secfile.h).
  */
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "certcheck.h"
 #include "config.h"
 #include "inform.h"
 #include "log.h"
@@ -85,6 +87,12 @@ static int check_only(const struct l2sec_config *cfg, const char *path, int erro
 	}
 	if (check_users(cfg) < 0)
 		return 1;
+	errors = certcheck_config(cfg, check_error, NULL);
+	if (errors) {
+		fprintf(stderr, "%s: %d error%s in the files of [ipsec]\n", path, errors,
+			errors == 1 ? "" : "s");
+		return 1;
+	}
 	if (print)
 		config_print(cfg, stdout);
 	return 0;
