@@ -921,8 +921,7 @@ static int check_secret_comment(struct parser *p, const struct key *k, const cha
 	const char *s = raw + strcspn(raw, "=:");
 
 	for (; *s; s++) {
-		if ((s[1] == ';' || s[1] == '#') && isspace((unsigned char)s[0]) && s[2] &&
-		    s[2] != '\n') {
+		if ((s[1] == ';' || s[1] == '#') && isspace((unsigned char)s[0])) {
 			perr(p, p->line, "[%s] %s: '%c' after a space or tab starts a comment "
 			     "in this file, so the value would end there; remove the "
 			     "whitespace before it or choose a value without it",

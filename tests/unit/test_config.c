@@ -1048,6 +1048,8 @@ static void test_secret_comment_char(void **state)
 	/* '#' after whitespace reads as a comment to a human: refused too */
 	assert_int_equal(parse("[ipsec]\npsk = abc\t#def\n", &cfg, &e), 1);
 	assert_non_null(strstr(e.msg[0], "'#'"));
+	assert_int_equal(parse("[ipsec]\npsk = abc ;\n", &cfg, &e), 1);	/* "abc ;"? */
+	assert_int_equal(parse("[ipsec]\npsk = abc #", &cfg, &e), 1);
 	assert_int_equal(parse("[l2tp]\nsecret = s3cret ; x\n", &cfg, &e), 1);
 	assert_non_null(strstr(e.msg[0], "secret"));
 	/* no whitespace before it: part of the key, as inih keeps it */
