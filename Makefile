@@ -43,7 +43,8 @@ L2SEC_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Iuapi -Idaemon -Itools -DL2SEC_VERSION='"$(VERSION)"'
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-DAEMON_PKGS := libmnl libnl-route-3.0 libkmod nettle json-c inih
+# hogweed: nettle's DER reader, for l2secd -n's certificate checks (certcheck.h)
+DAEMON_PKGS := libmnl libnl-route-3.0 libkmod nettle hogweed json-c inih
 # client-config reads the gateway's configuration with l2secd's parser (inih)
 # and its users file (nettle, for the NT hashes).
 TOOL_PKGS := libmnl json-c inih nettle
@@ -278,8 +279,8 @@ dkms-uninstall:
 
 # Everything but the module's build: the programs, their manuals, the systemd
 # unit (its paths made SBINDIR's and SYSCONFDIR's), the example configuration,
-# a first l2sec.conf from it when there is none (never overwritten: it is the
-# operator's, with secrets, hence 0600), and the module's sources for DKMS
+# a first l2sec.conf from it when there is none and an empty users file (never
+# overwritten: they are the operator's, with secrets, hence 0600), and the module's sources for DKMS
 # (`dkms add` and `dkms install l2sec/VERSION`, or `make dkms-install`, build them).
 CONF_DIR = $(DESTDIR)$(SYSCONFDIR)/l2sec
 MAN5 := $(wildcard man/*.5)
@@ -297,6 +298,7 @@ install: userspace
 	install -m 0644 daemon/l2sec.conf.example $(CONF_DIR)/
 	test -e $(CONF_DIR)/l2sec.conf || \
 		install -m 0600 daemon/l2sec.conf.example $(CONF_DIR)/l2sec.conf
+	test -e $(CONF_DIR)/users || install -m 0600 /dev/null $(CONF_DIR)/users
 	$(install_dkms_src)
 
 clean:

@@ -186,6 +186,7 @@ struct parser {
 	unsigned int key_line[ARRAY_SIZE(keys)];	/* where each key was set, 0 = default */
 	bool key_bad[ARRAY_SIZE(keys)];		/* had an error: skip its cross-checks */
 	int last_key;		/* the key an indented line would continue, -1: none */
+	unsigned int section_line[ARRAY_SIZE(sections)];	/* its header's line, 0: none */
 	/* reader state */
 	FILE *f;
 	unsigned int line;
@@ -712,22 +713,27 @@ static int parse_items(struct parser *p, const struct key *k, const char *val,
 {
 	char buf[INI_MAX_LINE + 1];
 	char *save = NULL, *tok;
+	int ret = 0;
 
 	snprintf(buf, sizeof(buf), "%s", val);
+	/* a bad item is left out and the rest still read: every one is reported */
 	for (tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
 		if (*n == k->max) {
 			perr(p, line, "[%s] %s: more than %u entries", k->section, k->name, k->max);
-			return -1;
+			ret = -1;
+			break;
 		}
 		if (item(p, k, tok, *n, line))
-			return -1;
-		(*n)++;
+			ret = -1;
+		else
+			(*n)++;
 	}
-	if (!*n && k->min) {
+	explicit_bzero(buf, sizeof(buf));
+	if (!*n && k->min && !ret) {
 		perr(p, line, "[%s] %s: needs at least one entry", k->section, k->name);
 		return -1;
 	}
-	return 0;
+	return ret;
 }
 
 /* A list's key line starts it afresh; a continuation line adds to it. */
@@ -902,6 +908,30 @@ static const char *strip_comment(const char *val, char *buf, size_t size)
 	return buf;
 }
 
+static bool is_secret(const struct key *k);
+
+/*
+ * inih ends a value at ';' after whitespace (an inline comment), silently:
+ * "psk = abc ;def" would load the key "abc" and no client could connect. A
+ * '#' after whitespace reads as a comment to a human. In a secret both are
+ * refused; the message never shows the secret. raw is the key's line.
+ */
+static int check_secret_comment(struct parser *p, const struct key *k, const char *raw)
+{
+	const char *s = raw + strcspn(raw, "=:");
+
+	for (; *s; s++) {
+		if ((s[1] == ';' || s[1] == '#') && isspace((unsigned char)s[0])) {
+			perr(p, p->line, "[%s] %s: '%c' after a space or tab starts a comment "
+			     "in this file, so the value would end there; remove the "
+			     "whitespace before it or choose a value without it",
+			     k->section, k->name, s[1]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
@@ -937,6 +967,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		else
 			p->key_line[i] = line;
 		p->last_key = (int)i;
+		if (is_secret(k) && check_secret_comment(p, k, p->raw)) {
+			p->key_bad[i] = true;
+			return 1;
+		}
 		/* "key=;x" would be ";x", "key = ;x" (as -p prints) a comment */
 		if (*value == ';') {
 			perr(p, line, "[%s] %s: a value cannot start with ';' (a comment)",
@@ -953,6 +987,21 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
+/*
+ * A section twice: inih would merge them, and a key set in both is already
+ * refused; but two [ipsec] in one file mostly mean a pasted block the
+ * operator believes is separate. Its keys are still read and checked.
+ */
+static void check_section_once(struct parser *p, size_t i)
+{
+	if (p->section_line[i]) {
+		perr(p, p->line, "section [%s] repeated (first on line %u): put its keys "
+		     "under one header", sections[i], p->section_line[i]);
+		return;
+	}
+	p->section_line[i] = p->line;
+}
+
 /* A line inih did not hand to the handler: fine if blank, comment or [section]. */
 static void check_unhandled(struct parser *p)
 {
@@ -961,6 +1010,7 @@ static void check_unhandled(struct parser *p)
 
 	if (p->handled || !p->line)
 		return;
+	p->handled = true;	/* checked: the last line comes here twice */
 	if (p->line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
 		s += 3;
 	while (isspace((unsigned char)*s))
@@ -980,19 +1030,19 @@ static void check_unhandled(struct parser *p)
 			perr(p, p->line, "section header without ']'");
 			return;
 		}
-		/* the name as inih takes it: between the brackets, whitespace trimmed */
+		/* the name as inih takes it: all between the brackets, spaces too */
 		s++;
-		while (s < end && isspace((unsigned char)*s))
-			s++;
 		n = (size_t)(end - s);
-		while (n && isspace((unsigned char)s[n - 1]))
-			n--;
 		memcpy(name, s, n);
 		name[n] = '\0';
 		for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
-			if (!strcmp(name, sections[i]))
+			if (!strcmp(name, sections[i])) {
+				check_section_once(p, i);
 				return;
-		perr(p, p->line, "unknown section [%s]", name);
+			}
+		perr(p, p->line, "unknown section [%s]%s", name,
+		     n && (isspace((unsigned char)name[0]) || isspace((unsigned char)name[n - 1])) ?
+		     " (no spaces inside the brackets)" : "");
 		return;
 	}
 	perr(p, p->line, "syntax error: expected 'key = value', '[section]' or a comment");

@@ -5,17 +5,20 @@
  *
  *   l2secd [-c FILE] [-d]      run
  *   l2secd -n [-c FILE] [-p]   check the configuration (every error with its
- *                              line), -p: print the effective configuration
- *                              (secrets as <hidden>)
+ *                              line), the users file and the certificate and
+ *                              key files it names; -p: print the effective
+ *                              configuration (secrets as <hidden>)
  *
  * Both refuse files holding secrets that others may read (secfile.h).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "certcheck.h"
 #include "config.h"
 #include "inform.h"
 #include "log.h"
@@ -55,8 +58,16 @@ static void check_users_error(void *arg, unsigned int line, const char *msg)
 /* -n checks the users file the configuration names too. */
 static int check_users(const struct l2sec_config *cfg)
 {
-	struct users_db *db = users_load(cfg->users_path, check_users_error,
-					 (void *)cfg->users_path);
+	struct users_db *db;
+
+	/* a first run: say what to do, not only that it is missing */
+	if (access(cfg->users_path, F_OK) && errno == ENOENT) {
+		fprintf(stderr, "%s: no such file: create it empty and readable by root "
+			"only (install -m 0600 /dev/null %s), then add a line per user "
+			"(l2sec.conf(5), USERS FILE)\n", cfg->users_path, cfg->users_path);
+		return -1;
+	}
+	db = users_load(cfg->users_path, check_users_error, (void *)cfg->users_path);
 
 	if (!db || inform_check_users(cfg, db, check_users_error, (void *)cfg->users_path)) {
 		fprintf(stderr, "%s: has errors\n", cfg->users_path);
@@ -76,6 +87,12 @@ static int check_only(const struct l2sec_config *cfg, const char *path, int erro
 	}
 	if (check_users(cfg) < 0)
 		return 1;
+	errors = certcheck_config(cfg, check_error, NULL);
+	if (errors) {
+		fprintf(stderr, "%s: %d error%s in the files of [ipsec]\n", path, errors,
+			errors == 1 ? "" : "s");
+		return 1;
+	}
 	if (print)
 		config_print(cfg, stdout);
 	return 0;

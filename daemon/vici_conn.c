@@ -26,9 +26,18 @@ static unsigned int margin(unsigned int t)
 }
 
 /*
- * IKEv1 main mode proposals the built-in clients send (Windows 10/11,
- * macOS/iOS, NetworkManager-l2tp; research/ipsec-and-clients.md), strongest
- * first. Groups below 2048 bits and 3DES are weak: offered only on request.
+ * IKEv1 main mode proposals, strongest first, matched against what the
+ * built-in clients send (their lists: tests/vm/tests/65-ike-proposals.sh):
+ *  - Windows 7-11: only modp1024 (aes256/aes128/3des with sha1) unless
+ *    Rasman\Parameters\NegotiateDH2048_AES256 is 1 (adds aes256-sha1-modp2048)
+ *    or 2 (only that one);
+ *  - macOS/iOS: aes256 with sha256/sha1/sha512 and modp2048 first;
+ *  - Android's legacy L2TP/IPsec PSK client (racoon): modp1024 only;
+ *  - NetworkManager-l2tp: aes256-sha256-modp2048 first, with strongSwan and
+ *    with libreswan (which has no modp1024 any more).
+ * Groups below 2048 bits and 3DES are weak: offered only on request
+ * (allow-modp1024, allow-3des); vici_log.c tells the operator when a peer
+ * offered nothing else.
  */
 static const char *const ike_strong[] = {
 	"aes256-sha256-modp2048",
@@ -40,6 +49,7 @@ static const char *const ike_strong[] = {
 	NULL,
 };
 static const char *const ike_weak_dh[] = {
+	"aes256-sha256-modp1024",
 	"aes256-sha1-modp1536",
 	"aes256-sha1-modp1024",
 	"aes128-sha1-modp1024",
@@ -57,9 +67,13 @@ static const char *const ike_3des_weak_dh[] = {
 
 /*
  * Quick mode: no DH group in the string means no PFS, which is what the
- * built-in clients do by default.
+ * built-in clients do by default. AES-GCM first: Windows 11 offers it and
+ * it costs one pass instead of two; the CBC+SHA ones stay for the others
+ * (Windows 10, Apple, Android, NetworkManager-l2tp offer only those).
  */
 static const char *const esp_strong[] = {
+	"aes256gcm16",
+	"aes128gcm16",
 	"aes256-sha256",
 	"aes256-sha1",
 	"aes128-sha1",

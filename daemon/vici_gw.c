@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "vici_gw.h"
+#include "vici_log.h"
 
 static const char *const gw_events[] = {
 	"ike-updown", "child-updown", "child-rekey", "ike-update",
@@ -37,6 +38,7 @@ struct vici_gw {
 	char round_err[320];
 
 	struct vici_gw_stats stats;
+	struct vici_log *log;		/* why a client was refused (vici_log.h) */
 };
 
 /* ECONNRESET/ECANCELED: the round is repeated on the next connect. */
@@ -227,7 +229,10 @@ struct vici_gw *vici_gw_new(const struct vici_config *cfg,
 	if (!gw)
 		return NULL;
 	gw->c = vici_new(cfg, on_state, gw);
-	if (!gw->c) {
+	gw->log = vici_log_new();
+	if (!gw->c || !gw->log) {
+		vici_free(gw->c);
+		vici_log_free(gw->log);
 		free(gw);
 		return NULL;
 	}
@@ -238,6 +243,7 @@ struct vici_gw *vici_gw_new(const struct vici_config *cfg,
 	vici_msg_init(&gw->secret, 0);
 	for (size_t i = 0; i < sizeof(gw_events) / sizeof(gw_events[0]); i++)
 		vici_subscribe(gw->c, gw_events[i], on_event, gw);
+	vici_subscribe(gw->c, "log", vici_log_on_event, gw->log);
 	return gw;
 }
 
@@ -249,6 +255,7 @@ void vici_gw_free(struct vici_gw *gw)
 	vici_free(gw->c);
 	vici_msg_free(&gw->conn);
 	vici_msg_free(&gw->secret);
+	vici_log_free(gw->log);
 	free(gw);
 }
 
@@ -290,6 +297,7 @@ int vici_gw_configure(struct vici_gw *gw, const struct vici_l2tp_conn *conf,
 	snprintf(gw->name, sizeof(gw->name), "%s",
 		 conf->name ? conf->name : VICI_CONN_DEFAULT_NAME);
 	gw->configured = true;
+	vici_log_set_allow_weak_dh(gw->log, conf->allow_weak_dh);
 	send_round(gw, false);
 	return 0;
 }

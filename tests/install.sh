@@ -4,7 +4,7 @@
 # tests/install.sh: `make install` into temporary DESTDIRs, as a package build
 # would run it, and checks what lands there: the exact file list and modes,
 # the unit's paths following SBINDIR and SYSCONFDIR, an existing l2sec.conf
-# never overwritten, the DKMS sources with their version, the programs and
+# and users file never overwritten (a first, empty users file 0600), the DKMS sources with their version, the programs and
 # the unit usable (systemd-analyze verify), and the manuals: no groff
 # warnings (mandoc -T lint too when installed), and l2sec.conf(5) and
 # l2sec.conf.example naming every key of daemon/config.c's table.
@@ -54,6 +54,7 @@ expected() {
 	local f
 	echo "600 etc/l2sec/l2sec.conf"
 	echo "644 etc/l2sec/l2sec.conf.example"
+	echo "600 etc/l2sec/users"
 	echo "644 lib/systemd/system/l2secd.service"
 	echo "755 usr/sbin/l2sec"
 	echo "755 usr/sbin/l2secd"
@@ -72,6 +73,7 @@ check "example configuration is daemon/l2sec.conf.example" \
 	cmp daemon/l2sec.conf.example "$d1/etc/l2sec/l2sec.conf.example"
 check "first l2sec.conf is the example" \
 	cmp daemon/l2sec.conf.example "$d1/etc/l2sec/l2sec.conf"
+check "first users file is empty" test ! -s "$d1/etc/l2sec/users"
 check "DKMS sources carry the version" \
 	grep -qx "PACKAGE_VERSION=\"$version\"" "$d1/usr/src/l2sec-$version/dkms.conf"
 check "DKMS sources are the tree's" \
@@ -94,11 +96,14 @@ fi
 echo "; the operator's" > "$d1/etc/l2sec/l2sec.conf"
 chmod 0640 "$d1/etc/l2sec/l2sec.conf"
 echo "stale" > "$d1/etc/l2sec/l2sec.conf.example"
+echo "alice * secret *" > "$d1/etc/l2sec/users"
 if out=$(make -s install DESTDIR="$d1" 2>&1); then
 	check "second install keeps an existing l2sec.conf" \
 		grep -qx "; the operator's" "$d1/etc/l2sec/l2sec.conf"
 	check "second install keeps its mode" \
 		test "$(stat -c %a "$d1/etc/l2sec/l2sec.conf")" = 640
+	check "second install keeps an existing users file" \
+		grep -qx "alice \\* secret \\*" "$d1/etc/l2sec/users"
 	check "second install refreshes the example" \
 		cmp daemon/l2sec.conf.example "$d1/etc/l2sec/l2sec.conf.example"
 else

@@ -9,6 +9,8 @@
  * method, MRU 128..1500, the per-tunnel limit within the global one, an
  * IPv6 prefix length exactly when IPv6 is on) and config_print writes it
  * as a file that parses back, without errors, to the same printout.
+ * The same bytes also go through l2secd -n's certificate and key checks
+ * (certcheck.h) as a certificate and as a key: errors, never a crash.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certcheck.h"
 #include "config.h"
 #include "log.h"
 
@@ -67,6 +70,24 @@ static char *print(const struct l2sec_config *cfg, size_t *len)
 	return out;
 }
 
+static void on_file_error(void *arg, const char *file, unsigned int line, const char *msg)
+{
+	CHECK(!strcmp(file, "fuzz.pem") && !line && msg[0] && strlen(msg) < 1024);
+	(*(unsigned int *)arg)++;
+}
+
+/* As a certificate (and CA) file, and as a key file with itself as its certificate. */
+static void certfiles(const uint8_t *data, size_t size)
+{
+	unsigned int n = 0;
+
+	CHECK(certcheck_blobs(data, size, "fuzz.pem", NULL, 0, NULL, on_file_error, &n) ==
+	      (int)n);
+	n = 0;
+	CHECK(certcheck_blobs(data, size, "fuzz.pem", data, size, "fuzz.pem", on_file_error,
+			      &n) == (int)n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct l2sec_config cfg, again;
@@ -77,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size || size > 65536)
 		return 0;
+	certfiles(data, size);
 	for (size_t i = 0; i < size; i++)
 		e.lines += data[i] == '\n';
 	n = parse(&cfg, data, size, &e);

@@ -338,7 +338,7 @@ static const struct {
 	/* each key once; only a list goes on over an indented line */
 	{ "[ppp]\nmru = 1400\nmru = 1400\n", 3, "already set on line 2" },
 	{ "[ppp]\nmru = 1400\n  1500\n", 3, "only a list" },
-	{ "[ppp]\ndns = 10.9.9.9\n  dns = 10.9.9.8\n", 3, "'dns' is not an IPv4" },
+	{ "[ppp]\ndns = 10.9.9.9\n  dns=10.9.9.8\n", 3, "'dns=10.9.9.8' is not an IPv4" },
 };
 
 static void test_ppp_errors(void **state)
@@ -374,7 +374,7 @@ static void test_no_cascade(void **state)
 			       &cfg, &e), 1);
 	assert_int_equal(e.line[0], 3);
 	/* after a section header, an indented key is a key of its own */
-	assert_int_equal(parse("[ppp]\ndns = 10.9.9.9\n[ppp]\n  mru = 1300\n",
+	assert_int_equal(parse("[l2tp]\nport = 1701\n[ppp]\n  mru = 1300\n",
 			       &cfg, &e), 0);
 	assert_int_equal(cfg.mru, 1300);
 }
@@ -446,14 +446,14 @@ static void test_errors_with_lines(void **state)
 		"[nope\n"				/* 9: header without ] */
 		"[ike]\n"				/* 10: unknown section */
 		"psk = x\n"				/* 11: (inside it: not reported again) */
-		"[l2tp]\n"				/* 12 */
+		"[l2tp]\n"				/* 12: repeated section */
 		"hello-interval = 5 minutes\n"		/* 13: bad duration */
 		"require-ipsec = maybe\n"		/* 14: bad bool */
 		"max-tunnels = -1\n"			/* 15: not a number */
 		"receive-window = 1000\n";		/* 16: range */
 
 	(void)state;
-	assert_int_equal(parse(text, &cfg, &e), 12);
+	assert_int_equal(parse(text, &cfg, &e), 13);
 	assert_int_equal(e.line[0], 2);
 	assert_int_equal(e.line[1], 3);
 	assert_non_null(strstr(e.msg[1], "unknown key 'colour'"));
@@ -465,10 +465,12 @@ static void test_errors_with_lines(void **state)
 	assert_int_equal(e.line[6], 9);
 	assert_int_equal(e.line[7], 10);
 	assert_non_null(strstr(e.msg[7], "unknown section [ike]"));
-	assert_int_equal(e.line[8], 13);
-	assert_int_equal(e.line[9], 14);
-	assert_int_equal(e.line[10], 15);
-	assert_int_equal(e.line[11], 16);
+	assert_int_equal(e.line[8], 12);
+	assert_non_null(strstr(e.msg[8], "section [l2tp] repeated (first on line 4)"));
+	assert_int_equal(e.line[9], 13);
+	assert_int_equal(e.line[10], 14);
+	assert_int_equal(e.line[11], 15);
+	assert_int_equal(e.line[12], 16);
 }
 
 /* [ipsec]: defaults, values, and the credential rules, each error on its line. */
@@ -961,6 +963,103 @@ static void test_auth_throttle_keys(void **state)
 	assert_int_equal(parse("[ppp]\nauth-backoff-max = 7200s\n", &cfg, &e), 1);
 }
 
+/* --- a first run's mistakes (issue 18 item 7) --- */
+
+/* Each bad item gets its own report, on its own line of a continued list. */
+static void test_list_every_bad_item(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("[ppp]\ndns = 1.2.3.x, 10.0.0.1\n"
+			       "routes = 10.1.0.0/16 10.2.0.1/16 300.0.0.0/8\n"
+			       "\t10.3.0.0/16 10.4.0.0/33\n", &cfg, &e), 4);
+	assert_int_equal(e.line[0], 2);
+	assert_non_null(strstr(e.msg[0], "'1.2.3.x'"));
+	assert_int_equal(e.line[1], 3);
+	assert_non_null(strstr(e.msg[1], "'10.2.0.1/16'"));
+	assert_int_equal(e.line[2], 3);
+	assert_non_null(strstr(e.msg[2], "'300.0.0.0/8'"));
+	assert_int_equal(e.line[3], 4);
+	assert_non_null(strstr(e.msg[3], "'10.4.0.0/33'"));
+
+	/* the good ones are still taken */
+	assert_int_equal(parse("[ppp]\npool = 10.9.0.10-10.9.0.20 bad 10.9.1.0/24\n",
+			       &cfg, &e), 1);
+	assert_non_null(strstr(e.msg[0], "'bad'"));
+	assert_int_equal(cfg.n_pool, 2);
+}
+
+/* An error on the last line, with or without a newline, comes once. */
+static void test_last_line_once(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("[l2tp]\nport = 1701\nnonsense", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 3);
+	assert_int_equal(parse("[l2tp]\nport = 1701\nnonsense\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 3);
+	assert_int_equal(parse("[l2tp]\n[nosuch]", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 2);
+	assert_int_equal(parse("[l2tp]\nport = 1701\n[l2tp", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 3);
+}
+
+/* A section twice is an error that names where it was first. */
+static void test_repeated_section(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("[l2tp]\nport = 1702\n[ppp]\nmru = 1400\n[l2tp]\n"
+			       "hostname = gw\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 5);
+	assert_non_null(strstr(e.msg[0], "[l2tp]"));
+	assert_non_null(strstr(e.msg[0], "line 1"));
+	/* its keys are still checked and taken */
+	assert_int_equal(cfg.port, 1702);
+	assert_string_equal(cfg.hostname, "gw");
+	/*
+	 * inih takes the name between the brackets as it is: "[ l2tp ]" is
+	 * another section, whose keys it would hand over under " l2tp ".
+	 */
+	assert_int_equal(parse("[ l2tp ]\nport = 1702\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 1);
+	assert_non_null(strstr(e.msg[0], "no spaces"));
+}
+
+/* inih ends a value at ';' after whitespace: a PSK would be cut short. */
+static void test_secret_comment_char(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("[ipsec]\npsk = abc ;def\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 2);
+	assert_non_null(strstr(e.msg[0], "psk"));
+	assert_non_null(strstr(e.msg[0], "comment"));
+	assert_null(strstr(e.msg[0], "def"));		/* never the secret */
+	assert_null(strstr(e.msg[0], "abc"));
+	/* '#' after whitespace reads as a comment to a human: refused too */
+	assert_int_equal(parse("[ipsec]\npsk = abc\t#def\n", &cfg, &e), 1);
+	assert_non_null(strstr(e.msg[0], "'#'"));
+	assert_int_equal(parse("[ipsec]\npsk = abc ;\n", &cfg, &e), 1);	/* "abc ;"? */
+	assert_int_equal(parse("[ipsec]\npsk = abc #", &cfg, &e), 1);
+	assert_int_equal(parse("[l2tp]\nsecret = s3cret ; x\n", &cfg, &e), 1);
+	assert_non_null(strstr(e.msg[0], "secret"));
+	/* no whitespace before it: part of the key, as inih keeps it */
+	assert_int_equal(parse("[ipsec]\npsk = abc;def#ghi\n", &cfg, &e), 0);
+	assert_string_equal(cfg.psk, "abc;def#ghi");
+	/* a comment on another key's line stays a comment */
+	assert_int_equal(parse("[ppp]\nname = gw ; the name\n", &cfg, &e), 0);
+	assert_string_equal(cfg.ppp_name, "gw");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -984,6 +1083,10 @@ int main(void)
 		cmocka_unit_test(test_ppp_round_trip),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_client),
+		cmocka_unit_test(test_list_every_bad_item),
+		cmocka_unit_test(test_last_line_once),
+		cmocka_unit_test(test_repeated_section),
+		cmocka_unit_test(test_secret_comment_char),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -797,7 +797,7 @@ static const struct vici_node *srv_expect_cmd(const char *cmd, struct vici_tree 
 static void test_gw_on_the_wire(void **state)
 {
 	static const char *const subs[] = { "ike-updown", "child-updown", "child-rekey",
-					     "ike-update" };
+					     "ike-update", "log" };
 	static const struct vici_gw_ops ops = { .loaded = gw_loaded, .sa = gw_sa,
 						.synced = gw_synced_cb };
 	struct vici_config cfg = { .path = S.path, .backoff_min_ms = 20 };
@@ -816,7 +816,7 @@ static void test_gw_on_the_wire(void **state)
 	srv_listen();
 	vici_gw_start(gw);
 	assert_true(pump_until(srv_connected, 2000));
-	for (int i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		srv_expect(VICI_EVENT_REGISTER, subs[i]);
 		srv_send(VICI_EVENT_CONFIRM, NULL, NULL);
 	}

@@ -1,0 +1,120 @@
+# The gateway's default IKE and ESP proposals against the exact lists the
+# built-in clients send (IKEv1 main mode and quick mode), each offered by a
+# charon client restricted to that list ("!"-less swanctl lists are exact):
+#   windows-default  Windows 7..11 without registry values (strongSwan's docs of
+#                    Windows clients): modp1024 only           -> NO_PROPOSAL_CHOSEN
+#   windows-dh2048-1 NegotiateDH2048_AES256 = 1: adds aes256-sha1-modp2048 -> up
+#   windows-dh2048-2 NegotiateDH2048_AES256 = 2: only that one               -> up
+#   windows11        = 1, and quick mode offers AES-GCM first  -> up, ESP AES-GCM-256
+#   apple            macOS/iOS (a charon responder's "received proposals" of an
+#                    iPhone, kitten/setup-strong-strongswan#28)            -> up
+#   android          Android's legacy L2TP/IPsec PSK client (AOSP ipsec-tools
+#                    setup.c: racoon, modp1024 only; its DES ones left out,
+#                    charon has no DES)                         -> NO_PROPOSAL_CHOSEN
+#   nm-strongswan    NetworkManager-l2tp >= 1.2.16 with strongSwan (README) -> up
+#   nm-libreswan     the same with libreswan, built without modp1024      -> up
+# For the refused ones l2secd logs one line for the peer (rate-limited: one per
+# peer address) naming NegotiateDH2048_AES256 and allow-modp1024; with
+# allow-modp1024 = yes and a reload, windows-default and android come up.
+# IKE and CHILD_SA only: no L2TP. One client behind the NAT of lc_topology.
+# vm-timeout: 180
+. "$L2SEC_TOP/tests/vm/lib.sh"
+out=${L2SEC_TEST_OUT:-/tmp}
+run=/tmp/l2sec-65
+PSK=l2sec-65-shared-secret
+
+# NAME IKE-PROPOSALS ESP-PROPOSALS (comma-separated, as swanctl.conf takes them)
+clients() {
+	cat <<'LIST'
+windows-default aes256-sha1-modp1024,aes128-sha1-modp1024,3des-sha1-modp1024 aes256-sha1,aes128-sha1,3des-sha1
+windows-dh2048-1 aes256-sha1-modp2048,aes256-sha1-modp1024,aes128-sha1-modp1024,3des-sha1-modp1024 aes256-sha1,aes128-sha1,3des-sha1
+windows-dh2048-2 aes256-sha1-modp2048 aes256-sha1,aes128-sha1,3des-sha1
+windows11 aes256-sha1-modp2048,aes256-sha1-modp1024,aes128-sha1-modp1024,3des-sha1-modp1024 aes256gcm16,aes128gcm16,aes256-sha1,aes128-sha1,3des-sha1
+apple aes256-sha256-modp2048,aes256-sha1-modp2048,aes256-md5-modp2048,aes256-sha512-modp2048,aes256-sha256-modp1536,aes256-sha1-modp1536,aes256-md5-modp1536,aes256-sha256-modp1024,aes256-sha1-modp1024,aes256-md5-modp1024,aes128-sha1-modp1024,aes128-md5-modp1024,3des-sha1-modp1024,3des-md5-modp1024 aes256-sha1,aes128-sha1,3des-sha1
+android aes256-sha1-modp1024,aes256-md5-modp1024,aes128-sha1-modp1024,aes128-md5-modp1024,3des-sha1-modp1024,3des-md5-modp1024 aes256-sha1,aes256-md5,aes128-sha1,aes128-md5,3des-sha1,3des-md5
+nm-strongswan aes256-sha256-modp2048,aes256-sha256-modp1536,aes256-sha256-modp1024,aes256-sha1-modp2048,aes256-sha1-modp1536,aes256-sha1-modp1024,aes256-sha1-ecp384,aes128-sha1-modp1024,aes128-sha1-ecp256,3des-sha1-modp2048,3des-sha1-modp1024 aes256-sha1,aes128-sha1,3des-sha1
+nm-libreswan aes256-sha256-modp2048,aes256-sha256-modp1536,aes256-sha1-modp2048,aes256-sha1-modp1536,aes256-sha1-ecp384,aes128-sha1-ecp256,3des-sha1-modp2048 aes256-sha1,aes128-sha1,3des-sha1
+LIST
+}
+
+# one swanctl connection per client list, all from c1
+client_conf() {
+	local name ike esp
+	echo "connections {"
+	while read -r name ike esp; do
+		cat <<CONF
+  $name {
+    version = 1
+    local_addrs = 192.168.1.11
+    remote_addrs = 203.0.113.2
+    proposals = $ike
+    local { auth = psk
+            id = 192.168.1.11 }
+    remote { auth = psk }
+    children {
+      $name {
+        mode = transport
+        local_ts = dynamic[udp/1701]
+        remote_ts = dynamic[udp/1701]
+        esp_proposals = $esp
+      }
+    }
+  }
+CONF
+	done <"$run/clients"
+	echo "}"
+	echo "secrets { ike-gw { secret = \"$PSK\" } }"
+}
+
+# up NAME: its IKE_SA and CHILD_SA come up; then it goes again
+up() {
+	lc_sw c1 --initiate --ike "$1" --child "$1" --timeout 30 >"$out/initiate-$1.log" 2>&1 ||
+		{ tail -5 "$out/initiate-$1.log"; return 1; }
+}
+down() { lc_sw c1 --terminate --ike "$1" --timeout 10 >/dev/null 2>&1; }
+# refused NAME: charon answers NO_PROPOSAL_CHOSEN in main mode
+refused() {
+	! lc_sw c1 --initiate --ike "$1" --child "$1" --timeout 30 >"$out/initiate-$1.log" 2>&1 &&
+		grep -q 'NO_PROPOSAL_CHOSEN' "$out/initiate-$1.log"
+}
+hints() { grep -c '203.0.113.1 offered only Diffie-Hellman groups below 2048 bits' \
+	"$out/l2secd.log"; }
+hint_ok() {
+	grep '203.0.113.1 offered only' "$out/l2secd.log" | grep 'NegotiateDH2048_AES256' |
+		grep -q 'allow-modp1024 = yes'
+}
+
+lc_setup 1 ""
+# swanctl needs no crypto to talk VICI: without its default plugin list it
+# starts in a fraction of the time under TCG (charon keeps its own conf)
+printf 'swanctl {\n  load = random nonce\n}\n' >"$run/swanctl-strongswan.conf"
+export STRONGSWAN_CONF=$run/swanctl-strongswan.conf
+clients >"$run/clients"
+client_conf >"$run/c1/swanctl.conf"
+check "c1: the clients' lists load" lc_sw c1 --load-all --file "$run/c1/swanctl.conf"
+
+# --- the defaults: allow-modp1024 = no ---------------------------------------------------
+check "windows-default: refused (NO_PROPOSAL_CHOSEN)" refused windows-default
+check "l2secd: the hint names NegotiateDH2048_AES256 and allow-modp1024" wait_for 10 hint_ok
+for c in windows-dh2048-1 windows-dh2048-2 windows11 apple nm-strongswan nm-libreswan; do
+	check "$c: IKE and CHILD_SA up" up "$c"
+	[ "$c" = windows11 ] &&
+		check "windows11: ESP is AES-GCM-256" sh -c \
+			"swanctl --list-sas --ike windows11 --uri unix://$run/c1/charon.vici |
+			grep -q 'AES_GCM_16-256'"
+	down "$c"
+done
+check "android: refused (NO_PROPOSAL_CHOSEN)" refused android
+check_eq "l2secd: one hint line for the peer, not one per attempt" 1 "$(hints)"
+
+# --- the operator follows the hint: allow-modp1024 = yes, reload -------------------------
+echo "allow-modp1024 = yes" >>"$run/l2sec.conf"
+kill -HUP "$(cat "$run/run/l2secd.pid")"	# its own pidfile: $! is a subshell
+check "l2secd: reloaded into charon" wait_for 30 sh -c "[ \$(grep -c 'its PSK loaded' \
+	$out/l2secd.log) -ge 2 ]"
+for c in windows-default android; do
+	check "$c: up with allow-modp1024 = yes" up "$c"
+	down "$c"
+done
+check_eq "l2secd: no more hints" 1 "$(hints)"
+t_done
