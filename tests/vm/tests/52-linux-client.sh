@@ -5,13 +5,18 @@
 # covers IPsec) connect to l2secd. Once PPP is up, the client has exactly
 # bob's routes through ppp0, reaches the LAN hosts of both split networks
 # through the tunnel, and neither the [ppp]-wide route bob does not get nor
-# any other address goes through ppp0.
-# vm-timeout: 240
+# any other address goes through ppp0. Then carol (no routes of her own: a full
+# tunnel) connects with her ip-up script: everything but the gateway goes
+# through ppp0, the gateway keeps a host route on eth0, and when she hangs up
+# the ip-down.d script of `l2sec client-config linux ip-down` removes it.
+# vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-52
 L2SECD=$L2SEC_BUILD/l2secd
 script=/etc/ppp/ip-up.d/l2sec-52
+down=/etc/ppp/ip-down.d/l2sec-52
+state=/run/l2sec-ppp-ppp0.route
 
 rm -rf "$run"
 mkdir -p "$run/run" "$run/client"
@@ -36,6 +41,7 @@ ip netns exec gw sysctl -qw net.ipv4.ip_forward=1
 cat >"$run/users" <<'USERS'
 alice password alice-pw
 bob   password bob-pw  routes=10.1.0.0/24,172.16.5.0/28 dns-domain=lab.example
+carol password carol-pw routes=
 USERS
 cat >"$run/l2sec.conf" <<CONF
 [global]
@@ -65,6 +71,10 @@ check "the script routes bob's networks, not the [ppp]-wide 10.9.0.0/16" sh -c \
 	"grep -q '10.1.0.0/24' '$out/ip-up.sh' && grep -q '172.16.5.0/28' '$out/ip-up.sh' &&
 	 ! grep -q '10.9.0.0' '$out/ip-up.sh'"
 install -m 755 "$out/ip-up.sh" "$script"
+"$L2SEC" client-config linux ip-down config "$run/l2sec.conf" >"$out/ip-down.sh"
+check "l2sec client-config linux ip-down" test -s "$out/ip-down.sh"
+install -m 755 "$out/ip-down.sh" "$down"
+rm -f "$state"
 
 ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
 check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
@@ -130,5 +140,40 @@ done
 check_fails "10.9.0.2 (the [ppp] route bob does not get) is not reached" \
 	ip netns exec client ping -c 1 -W 2 10.9.0.2
 
-rm -f "$script"
+
+# --- hang up; carol: a full tunnel, and ip-down -------------------------------------
+# hangup: the client ends the call (xl2tpd's control pipe), pppd runs ip-down
+hangup() {
+	echo "d gw" >"$d/control"
+	wait_for 60 sh -c "! ip -n client link show dev ppp0 >/dev/null 2>&1"
+}
+check "bob hangs up: ppp0 goes away" hangup
+check "nothing noted for ip-down on a split tunnel" test ! -e "$state"
+
+"$L2SEC" client-config linux ip-up user carol config "$run/l2sec.conf" >"$out/ip-up-carol.sh"
+install -m 755 "$out/ip-up-carol.sh" "$script"
+sed -i 's/^name bob$/name carol/; s/^password bob-pw$/password carol-pw/' "$d/ppp.opts"
+echo "c gw" >"$d/control"
+check "carol: PPP up and the ip-up.d script ran (128.0.0.0/1 via ppp0)" wait_for 120 sh -c \
+	"ip -n client route show dev ppp0 | grep -q '^128.0.0.0/1 '"
+ip -n client route show >"$out/client-routes-carol.txt"
+check "carol: the host route to the gateway, on eth0" sh -c \
+	"ip -n client route show exact 192.0.2.1/32 | grep -q '^192.0.2.1 dev eth0'"
+check_eq "carol: ip-up noted it for ip-down" "192.0.2.1/32 dev eth0 " "$(cat "$state" 2>&1)"
+for a in 10.9.0.2 198.51.100.7; do
+	check "carol: ip route get $a: ppp0" sh -c "ip -n client route get $a | grep -q 'dev ppp0'"
+done
+check "carol: ip route get 192.0.2.1 (the gateway): eth0" sh -c \
+	"ip -n client route get 192.0.2.1 | grep -q 'dev eth0'"
+check "carol reaches 10.9.0.2 (not a split network) through the full tunnel" \
+	ip netns exec client ping -c 2 -W 5 10.9.0.2
+check "carol hangs up: ppp0 goes away" hangup
+check "ip-down.d removed the host route to the gateway" wait_for 30 sh -c \
+	"[ -z \"\$(ip -n client route show exact 192.0.2.1/32)\" ]"
+check "ip-down.d removed its note" test ! -e "$state"
+check "the client's own routes are as before the call" sh -c \
+	"ip -n client route show | grep -q '^default via 192.0.2.254 dev eth0' &&
+	 ! ip -n client route show | grep -qE '^(0.0.0.0|128.0.0.0)/1'"
+
+rm -f "$script" "$down"
 t_done
