@@ -563,9 +563,14 @@ static void nm_vpn(const struct clientcfg *cc, FILE *out)
 		fputc('\n', out);
 	}
 	fputs("user-auth-type=password\nservice-type=org.freedesktop.NetworkManager.l2tp\n\n", out);
+	/*
+	 * NetworkManager-l2tp hands strongSwan or libreswan a PSK that starts
+	 * with "0s" as base64, and base64-encodes any other: "0s" + base64 is
+	 * the one form that means the PSK itself, whatever it starts with.
+	 */
 	if (cc->psk[0]) {
-		fputs("[vpn-secrets]\nipsec-psk=", out);
-		kf_value(out, cc->psk);
+		fputs("[vpn-secrets]\nipsec-psk=0s", out);
+		base64_out(out, cc->psk, strlen(cc->psk));
 		fputs("\n\n", out);
 	}
 }

@@ -7,7 +7,8 @@
 # routes and DNS, a hostile user name):
 #  - each profile is compared byte for byte with its golden file in golden/
 #    (--update rewrites them: review the diff before committing it);
-#  - check.py parses each one as its client would (plistlib, configparser, a
+#  - check.py parses each one as its client would (plistlib, configparser and
+#    libnm's keyfile reader (Debian's python3-gi, gir1.2-nm-1.0), a
 #    PowerShell quote decoder, sh running the ip-up and ip-down scripts with
 #    a stub `ip`)
 #    and finds every route, DNS value, the PSK, the user;
@@ -84,6 +85,9 @@ profile windows-override.ps1 windows server 198.51.100.9 name "Other ‘VPN’" 
 profile windows-hostile.ps1 windows name "Büro ‘VPN’ “x” ‚y‛ \$(calc) \`a' Ñ 😀" "${conf[@]}"
 sed 's/^psk = .*/psk = plain/' "$here/l2sec.conf" >"$out/plain.conf"
 "$L2SEC" client-config windows name plain config "$out/plain.conf" >"$out/windows-plain.ps1"
+# a PSK that looks like NetworkManager-l2tp's base64 form
+sed 's/^psk = .*/psk = 0shello/' "$here/l2sec.conf" >"$out/0s.conf"
+"$L2SEC" client-config linux user bob config "$out/0s.conf" >"$out/linux-0s.nmconnection"
 
 # the same inputs give the same file (UUIDs are name-based), another user another UUID
 "$L2SEC" client-config macos user alice "${conf[@]}" >"$out/again" 2>/dev/null
@@ -102,7 +106,7 @@ while read -r line; do
 	"# check.py ran every check") complete=true ;;
 	esac
 	echo "$line"
-done < <(python3 "$here/check.py" "$out" "$here/ca.pem" 2>&1)
+done < <(/usr/bin/python3 "$here/check.py" "$out" "$here/ca.pem" 2>&1)
 $complete || not_ok "check.py ran to its end"
 
 # --- errors ---------------------------------------------------------------------
