@@ -468,9 +468,12 @@ static void mac_ipsec(const struct clientcfg *cc, FILE *out)
 }
 
 /*
- * What the profile cannot do, said where the user sees it: no L2TP key
- * carries routes, so a split tunnel covers the PPP link's own network
- * until routes are added on the Mac.
+ * What the user sees of the profile. A split tunnel needs nothing on the
+ * Mac: on an L2TP service that is not the primary one (OverridePrimary 0)
+ * Apple's pppd asks the gateway with a DHCPINFORM over the link and
+ * installs the routes (option 249) and the domain (15) of the answer
+ * (ppp's Controller/ppp_manager.c turns use-dhcp on for L2TP by default,
+ * Helpers/pppd/acsp.c does it).
  */
 static void mac_description(const struct clientcfg *cc, FILE *out, char *buf, size_t size)
 {
@@ -490,15 +493,14 @@ static void mac_description(const struct clientcfg *cc, FILE *out, char *buf, si
 		return;
 	}
 	if (len < size)
-		len += (size_t)snprintf(buf + len, size - len, "Split tunnel: macOS takes no "
-					"routes from an L2TP profile; add routes for");
+		len += (size_t)snprintf(buf + len, size - len, "Split tunnel: only");
 	for (unsigned int i = 0; i < s->n_routes && len < size; i++) {
 		route_str(&s->routes[i], r);
 		len += (size_t)snprintf(buf + len, size - len, "%s %s", i ? "," : "", r);
 	}
 	if (len < size)
-		snprintf(buf + len, size - len, " through the VPN interface (route add -net ... "
-			 "-interface ppp0) once it is up.");
+		snprintf(buf + len, size - len, " go through the VPN; the Mac takes these routes "
+			 "from the gateway when it connects.");
 }
 
 static void mac_vpn(const struct clientcfg *cc, FILE *out)

@@ -249,9 +249,11 @@ def check_macos():
               and v["IPSec"]["SharedSecret"] == PSK.encode())
         check("macos: PPP AuthName alice, CommRemoteAddress the server",
               v["PPP"] == {"AuthName": "alice", "CommRemoteAddress": "vpn.example.com"}, v["PPP"])
-        check("macos: split tunnel: OverridePrimary 0, every route named",
+        check("macos: split tunnel: OverridePrimary 0 (Apple's pppd then takes the routes "
+              "by DHCPINFORM), every route named, none to add by hand",
               v["IPv4"]["OverridePrimary"] == 0
-              and all(r in v["PayloadDescription"] for r in ROUTES))
+              and all(r in v["PayloadDescription"] for r in ROUTES)
+              and "route add" not in v["PayloadDescription"])
         d = v["DNS"]
         check("macos: DNS servers, domain, search and split DNS domains",
               d["ServerAddresses"] == DNS and d["DomainName"] == "corp.example"
