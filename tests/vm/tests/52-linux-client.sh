@@ -141,6 +141,71 @@ check_fails "10.9.0.2 (the [ppp] route bob does not get) is not reached" \
 	ip netns exec client ping -c 1 -W 2 10.9.0.2
 
 
+# --- a Mac's DHCPINFORM over bob's link -----------------------------------------------
+# Apple's pppd (ppp's Helpers/pppd/acsp.c) on a split-tunnel L2TP service: the
+# INFORM byte for byte as acsp_ipdata_start_dhcp_client builds it, from the
+# PPP address to 255.255.255.255:67; the ACK read as acsp_ipdata_input_client
+# reads it (53 first, its option walk, 249 routes, 15 split at , ; space).
+apple_inform() {
+	ip netns exec client /usr/bin/python3 - "$1" <<'PY'
+import socket, struct, sys
+addr = sys.argv[1]
+req = (struct.pack("!BBBBIHH4s4s4s4s", 1, 8, 6, 0, 1, 0, 0, socket.inet_aton(addr),
+                   bytes(4), bytes(4), bytes(4)) +
+       bytes([0, 0, 0, 1]) + bytes(8) + bytes([0, 0, 0, 1]) + bytes(64 + 128) +
+       bytes([99, 130, 83, 99, 53, 1, 8, 61, 7, 8, 0, 0, 0, 1, 0, 0,
+              55, 6, 6, 44, 43, 1, 249, 15, 255, 0]))
+assert len(req) == 262
+with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"ppp0")
+    s.bind((addr, 68))
+    s.settimeout(3)
+    for _ in range(5):			# acsp.c: 3 s apart, up to 4 retries
+        s.sendto(req, ("255.255.255.255", 67))
+        try:
+            ack, src = s.recvfrom(4096)
+            break
+        except socket.timeout:
+            continue
+    else:
+        sys.exit("no answer")
+p, n = 240, len(ack) + 28 - (28 + 236 + 7)
+if ack[236:240] != bytes([99, 130, 83, 99]) or ack[240:243] != bytes([53, 1, 5]):
+    sys.exit("not an ACK acsp.c takes (53 must come first)")
+p += 3
+routes, domains, codes = [], None, []
+while ack[p] != 255 and n > 0:
+    code = ack[p]
+    if code == 0:
+        p, n = p + 1, n - 1
+        continue
+    ln, p, n = ack[p + 1], p + 2, n - 2
+    if ln >= n:
+        sys.exit("option %d overruns" % code)
+    v, codes = ack[p:p + ln], codes + [code]
+    if code == 249:
+        i = 0
+        while i < ln:
+            w = v[i]; o = (w + 7) // 8
+            routes.append("%s/%d" % (socket.inet_ntoa((v[i + 1:i + 1 + o] + bytes(4))[:4]), w))
+            i += 1 + o + 4
+    if code == 15 and domains is None:
+        t = v.decode()
+        d = next((c for c in ",;\n\r " if c in t), " ")
+        domains = [x for x in t.split(d) if x]
+    p, n = p + ln, n - ln
+# acsp.c looks at the ports, not at the sender's address
+print("sport=%d codes=%s routes=%s domains=%s" % (src[1], codes, ",".join(routes),
+                                                 ",".join(domains or [])))
+PY
+}
+bob_addr=$(ip -n client -4 addr show dev ppp0 | awk '/inet / { print $2; exit }')
+apple_inform "${bob_addr%/*}" >"$out/apple-inform.txt" 2>&1
+check_eq "a Mac's DHCPINFORM (acsp.c's bytes): bob's routes (249) and domain (15), no mask" \
+	"sport=67 codes=[54, 6, 15, 249] routes=10.1.0.0/24,172.16.5.0/28 domains=lab.example" \
+	"$(cat "$out/apple-inform.txt")"
+
 # --- hang up; carol: a full tunnel, and ip-down -------------------------------------
 # hangup: the client ends the call (xl2tpd's control pipe), pppd runs ip-down
 hangup() {
