@@ -49,14 +49,16 @@ profile() {
 
 # fails RC PATTERN ARGS...: client-config ARGS exits RC saying PATTERN, printing nothing
 fails() {
-	local rc=$1 pat=$2 got
+	local rc=$1 pat=$2 got args
 	shift 2
+	args=$*
+	args=${args//$'\n'/\\n}	# one line per result
 	"$L2SEC" client-config "$@" >"$out/stdout" 2>"$out/stderr"
 	got=$?
 	if [ "$got" = "$rc" ] && grep -q -- "$pat" "$out/stderr" && [ ! -s "$out/stdout" ]; then
-		ok "client-config $* fails ($rc): $(head -n 1 "$out/stderr")"
+		ok "client-config $args fails ($rc): $(head -n 1 "$out/stderr")"
 	else
-		not_ok "client-config $*: exit $got (want $rc), stderr: $(head -n 2 "$out/stderr")"
+		not_ok "client-config $args: exit $got (want $rc), stderr: $(head -n 2 "$out/stderr")"
 	fi
 }
 
