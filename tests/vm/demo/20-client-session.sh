@@ -131,6 +131,8 @@ CONF
 # /etc/netns/client/ppp over /etc/ppp, so pppd runs Debian's /etc/ppp/ip-up,
 # which runs them with run-parts, as on a client of its own.
 rm -rf /etc/netns/client
+# gone with the demo: a later test's namespace "client" would get this /etc/ppp
+trap 'rm -rf /etc/netns/client' EXIT
 mkdir -p /etc/netns/client
 cp -a /etc/ppp /etc/netns/client/ppp
 for s in ip-up ip-down; do

@@ -19,6 +19,8 @@ down=/etc/ppp/ip-down.d/l2sec-52
 state=/run/l2sec-ppp-ppp0.route
 
 rm -rf "$run"
+# pppd must read the guest's /etc/ppp (where the scripts go), not a namespace's own
+rm -rf /etc/netns/client
 mkdir -p "$run/run" "$run/client"
 modprobe l2sec
 modprobe ppp_generic 2>/dev/null
