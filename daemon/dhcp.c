@@ -320,14 +320,29 @@ static bool wanted(const struct dhcp_inform *in, uint8_t code)
 }
 
 /*
- * The route option to leave out when only one fits: the one the client did
- * not ask for; 249 when it asked for both or neither (121 is the standard).
+ * The route options the client takes: those it asked for, both when it
+ * asked for neither (or sent no list). Apple's pppd asks for 249 alone and
+ * reads nothing else; Windows asks for both.
+ */
+static unsigned int route_options(const struct dhcp_inform *in)
+{
+	const bool r121 = in->n_prl && memchr(in->prl, OPT_ROUTES, in->n_prl);
+	const bool r249 = in->n_prl && memchr(in->prl, OPT_MS_ROUTES, in->n_prl);
+
+	if (r121 == r249)
+		return DHCP_LEFT_ROUTES_121 | DHCP_LEFT_ROUTES_249;
+	return r121 ? DHCP_LEFT_ROUTES_121 : DHCP_LEFT_ROUTES_249;
+}
+
+/*
+ * The route option to leave out when only one fits: 249 when both are
+ * sent (121 is the standard); none when only one is.
  */
 static unsigned int dup_routes(const struct dhcp_inform *in)
 {
-	return in->n_prl && memchr(in->prl, OPT_MS_ROUTES, in->n_prl) &&
-	       !memchr(in->prl, OPT_ROUTES, in->n_prl) ? DHCP_LEFT_ROUTES_121 :
-	       DHCP_LEFT_ROUTES_249;
+	const unsigned int both = DHCP_LEFT_ROUTES_121 | DHCP_LEFT_ROUTES_249;
+
+	return route_options(in) == both ? DHCP_LEFT_ROUTES_249 : 0;
 }
 
 static bool put_search(struct builder *b, const struct dhcp_answer *a, uint8_t *v)
@@ -392,6 +407,7 @@ static size_t build(uint8_t *buf, size_t size, const struct dhcp_inform *in,
 		n = encode_routes(a, v, bad);
 		if (*bad)
 			return 0;
+		left |= ~route_options(in) & (DHCP_LEFT_ROUTES_121 | DHCP_LEFT_ROUTES_249);
 		if (!(left & DHCP_LEFT_ROUTES_121))
 			put_option(&b, OPT_ROUTES, v, n);
 		if (!(left & DHCP_LEFT_ROUTES_249))

@@ -6,9 +6,17 @@
  * no domain. After IPCP, Windows broadcasts a DHCPINFORM from its address
  * over the PPP link (UDP 68 -> 67) and applies from the DHCPACK options 249
  * (Microsoft classless static routes) or 121 (RFC 3442) and 15 (the
- * connection-specific DNS suffix); other clients ask for 121 and 119 (RFC
- * 3397 search list). This is the packet logic of a responder: parse the
- * INFORM, build the ACK. No I/O, no state, no allocation.
+ * connection-specific DNS suffix). Apple's pppd (macOS, iOS; ppp's
+ * Helpers/pppd/acsp.c) does the same on an L2TP link that is not the
+ * primary service (OverridePrimary off) when the peer refuses ACSP: it asks
+ * for 6, 44, 43, 1, 249 and 15 (htype 8, client id 61, no padding to 300
+ * octets, up to five tries 3 s apart), takes an ACK whose first option is
+ * 53, installs the 249 routes through the PPP interface (their router
+ * ignored) and the 15 domain as a search and supplemental match domain (a
+ * list split at ',', ';' or ' '), and would apply a subnet mask (1), which
+ * is never sent. Other clients ask for 121 and 119 (RFC 3397 search list).
+ * This is the packet logic of a responder: parse the INFORM, build the ACK.
+ * No I/O, no state, no allocation.
  */
 #ifndef L2SECD_DHCP_H
 #define L2SECD_DHCP_H
@@ -92,17 +100,17 @@ enum {
  *    121 classless static routes (RFC 3442: width, significant octets of
  *        the network, router = a->router)
  *    249 Microsoft classless static routes, the same encoding as 121
- * When the client sent a parameter request list, 6, 15 and 119 are left out
- * unless it asked for them; 121 and 249 are always sent when there are
- * routes (Windows asks for 249 only, Apple honours only 121). An option
- * longer than 255 octets goes in consecutive pieces (RFC 3396). The message
- * is padded with zeros to DHCP_ACK_MIN_LEN.
+ * 53 comes first (Apple's client takes no other order). When the client
+ * sent a parameter request list, 6, 15 and 119 are left out unless it asked
+ * for them, and of the route options 121 and 249 those it asked for are
+ * sent, both when it asked for neither (Apple asks for 249 alone, Windows
+ * for both). An option longer than 255 octets goes in consecutive pieces
+ * (RFC 3396). The message is padded with zeros to DHCP_ACK_MIN_LEN.
  *
  * When it does not fit in size octets, less is sent rather than nothing,
  * in this order, and *left (if not NULL) says what went: first the route
- * option that repeats the other (the one the client did not ask for, 249
- * when it asked for both or neither), then 119, then 15, and last the
- * routes themselves (which the client cannot use in part). A configuration
+ * option that repeats the other (249, when both are sent), then 119, then
+ * 15, and last the routes themselves (which the client cannot use in part). A configuration
  * l2secd accepts always fits with both route options left in or one left
  * out (dhcp_answer_len); the rest is for what no check covers.
  *

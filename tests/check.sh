@@ -5,9 +5,10 @@
 # (module under sparse, warnings are errors), check `make install` into a
 # temporary DESTDIR, then run the host unit tests (plain and under ASan+UBSan),
 # the client profiles against their golden files (tests/clientcfg/),
-# the fuzz targets briefly, the VM harness's own test, the DKMS build and the
-# guest suite on both kernels. Each part's results are shown as
-# they come; the last line adds them up: "N passed, N failed, N skipped".
+# the fuzz targets briefly, the VM harness's own test, the DKMS build, the
+# guest suite and the demo (make demo's guest test), each on both kernels.
+# Each part's results are shown as they come; the last line adds them up:
+# "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -75,6 +76,7 @@ part fuzz make -s fuzz
 part vm-harness tests/vm/selftest.sh
 part dkms tests/dkms.sh
 part vm tests/vm/run -P
+part demo tests/vm/run -P -d tests/vm/demo
 
 echo "== total time $(($(date +%s) - t_start))s"
 echo "$pass passed, $fail failed, $skip skipped"

@@ -2,7 +2,8 @@
 # Install what building and testing l2sec needs on a Debian 12 (bookworm) machine:
 # build dependencies, both test kernels (6.1 from bookworm, 6.12 from
 # bookworm-backports) with their headers, QEMU, and the real peers the guest tests
-# run (charon, xl2tpd, pppd, iperf3, nftables, tshark, scapy, ethtool).
+# run (charon, xl2tpd, pppd, iperf3, nftables, tshark, scapy, ethtool), and libnm
+# for reading the NetworkManager profiles (tests/clientcfg).
 #
 # Idempotent: a machine that has everything is left alone (no apt-get update).
 # Daemons are installed but never started on the host: a policy-rc.d that exits
@@ -15,7 +16,8 @@ BUILD_PKGS="build-essential pkg-config bc sparse dkms clang
 VM_PKGS="qemu-system-x86 busybox-static kmod iproute2 cpio gzip xz-utils zstd
 	linux-image-amd64 linux-headers-amd64"
 PEER_PKGS="strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
-	xl2tpd ppp iputils-ping iperf3 nftables tshark tcpdump python3-scapy procps ethtool"
+	xl2tpd ppp iputils-ping iperf3 nftables tshark tcpdump python3-scapy procps ethtool
+	python3-gi gir1.2-nm-1.0"
 BPO_LIST=/etc/apt/sources.list.d/l2sec-bookworm-backports.sources
 
 need=()

@@ -278,9 +278,72 @@ static void win_connection(const struct clientcfg *cc, FILE *out)
 	}
 }
 
+/*
+ * A split tunnel gets, besides its routes, a route for the class of the
+ * address the pool gives (10.0.0.0/8 for 10.x.y.z), which can take the
+ * client's own LAN: the phonebook entry's DisableClassBasedDefaultRoute
+ * (the check box "Disable class based route addition") turns it off. No
+ * cmdlet sets it; RAS writes the all-users phonebook in UTF-8.
+ */
+static void win_class_route(const struct clientcfg *cc, FILE *out)
+{
+	if (!cc->split.n_routes)
+		return;
+	fputs("\n# Windows would also route the whole class of the address it gets (a /8 for\n"
+	      "# 10.x.y.z) through the tunnel: \"Disable class based route addition\".\n"
+	      "$pbk = Join-Path $env:ProgramData 'Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk'\n"
+	      "$entry = $false\n"
+	      "$lines = foreach ($line in [IO.File]::ReadAllLines($pbk)) {\n"
+	      "    if ($line.StartsWith('[')) { $entry = $line -ceq ('[' + $name + ']') }\n"
+	      "    elseif ($entry -and $line.StartsWith('DisableClassBasedDefaultRoute=')) {\n"
+	      "        $line = 'DisableClassBasedDefaultRoute=1'\n"
+	      "    }\n"
+	      "    $line\n"
+	      "}\n"
+	      "[IO.File]::WriteAllLines($pbk, [string[]]$lines)\n", out);
+}
+
+/*
+ * Split DNS: a name resolution policy (NRPT) rule sends the names under the
+ * pushed domains to the tunnel's DNS servers, whatever the other interfaces'
+ * servers are. The VPN's own DNS triggers (Add-VpnConnectionTrigger-
+ * DnsConfiguration) exist for per-user connections only, so it is a rule of
+ * the machine, named after the connection so that the script replaces it.
+ */
+static void win_nrpt(const struct clientcfg *cc, FILE *out)
+{
+	const char *dom[CONFIG_MAX_SEARCH + 1];
+	unsigned int n = domains(cc, dom);
+	char a[INET_ADDRSTRLEN], ns[CONFIG_DOMAIN_MAX + 2];
+
+	fputs("\n$rule = 'l2sec: ' + $name\n"
+	      "Get-DnsClientNrptRule | Where-Object { $_.DisplayName -ceq $rule } |\n"
+	      "    ForEach-Object { Remove-DnsClientNrptRule -Name $_.Name -Force }\n", out);
+	if (!cc->split.n_routes || !n || !cc->n_dns)
+		return;
+	fputs("# Split DNS: names under these domains are asked of the tunnel's DNS servers\n"
+	      "# (while the tunnel is down they do not resolve).\n"
+	      "Add-DnsClientNrptRule -DisplayName $rule -Namespace ", out);
+	for (unsigned int i = 0; i < n; i++) {
+		/* the leading dot: the names in the domain, not only the name itself */
+		snprintf(ns, sizeof(ns), ".%s", dom[i]);
+		fputs(i ? ", " : "", out);
+		ps_quote(out, ns);
+	}
+	fputs(" `\n    -NameServers ", out);
+	for (unsigned int i = 0; i < cc->n_dns; i++)
+		fprintf(out, "%s'%s'", i ? ", " : "", inet_ntop(AF_INET, &cc->dns[i], a, sizeof(a)));
+	fputs("\n", out);
+}
+
 int clientcfg_windows(const struct clientcfg *cc, FILE *out)
 {
-	fputs("# L2TP/IPsec connection ", out);
+	/*
+	 * The byte-order mark: without it Windows PowerShell 5.1 reads a script
+	 * in the ANSI code page, where the UTF-8 of a non-ASCII character can
+	 * hold a typographic quote (0x91 is U+2018) that ends a string early.
+	 */
+	fputs("\xef\xbb\xbf# L2TP/IPsec connection ", out);
 	ps_quote(out, cc->name);
 	fputs(", from `l2sec client-config windows`.\n"
 	      "# Run it in an elevated PowerShell (Run as administrator); it replaces a\n"
@@ -295,6 +358,8 @@ int clientcfg_windows(const struct clientcfg *cc, FILE *out)
 	fputs("if (Get-VpnConnection -Name $name -AllUserConnection -ErrorAction SilentlyContinue) {\n"
 	      "    Remove-VpnConnection -Name $name -AllUserConnection -Force\n}\n", out);
 	win_connection(cc, out);
+	win_class_route(cc, out);
+	win_nrpt(cc, out);
 	fputs("Write-Host \"Done: reboot once for the NAT setting, then connect to $name.\"\n", out);
 	return finish(out);
 }
@@ -403,9 +468,12 @@ static void mac_ipsec(const struct clientcfg *cc, FILE *out)
 }
 
 /*
- * What the profile cannot do, said where the user sees it: no L2TP key
- * carries routes, so a split tunnel covers the PPP link's own network
- * until routes are added on the Mac.
+ * What the user sees of the profile. A split tunnel needs nothing on the
+ * Mac: on an L2TP service that is not the primary one (OverridePrimary 0)
+ * Apple's pppd asks the gateway with a DHCPINFORM over the link and
+ * installs the routes (option 249) and the domain (15) of the answer
+ * (ppp's Controller/ppp_manager.c turns use-dhcp on for L2TP by default,
+ * Helpers/pppd/acsp.c does it).
  */
 static void mac_description(const struct clientcfg *cc, FILE *out, char *buf, size_t size)
 {
@@ -425,15 +493,14 @@ static void mac_description(const struct clientcfg *cc, FILE *out, char *buf, si
 		return;
 	}
 	if (len < size)
-		len += (size_t)snprintf(buf + len, size - len, "Split tunnel: macOS takes no "
-					"routes from an L2TP profile; add routes for");
+		len += (size_t)snprintf(buf + len, size - len, "Split tunnel: only");
 	for (unsigned int i = 0; i < s->n_routes && len < size; i++) {
 		route_str(&s->routes[i], r);
 		len += (size_t)snprintf(buf + len, size - len, "%s %s", i ? "," : "", r);
 	}
 	if (len < size)
-		snprintf(buf + len, size - len, " through the VPN interface (route add -net ... "
-			 "-interface ppp0) once it is up.");
+		snprintf(buf + len, size - len, " go through the VPN; the Mac takes these routes "
+			 "from the gateway when it connects.");
 }
 
 static void mac_vpn(const struct clientcfg *cc, FILE *out)
@@ -498,9 +565,14 @@ static void nm_vpn(const struct clientcfg *cc, FILE *out)
 		fputc('\n', out);
 	}
 	fputs("user-auth-type=password\nservice-type=org.freedesktop.NetworkManager.l2tp\n\n", out);
+	/*
+	 * NetworkManager-l2tp hands strongSwan or libreswan a PSK that starts
+	 * with "0s" as base64, and base64-encodes any other: "0s" + base64 is
+	 * the one form that means the PSK itself, whatever it starts with.
+	 */
 	if (cc->psk[0]) {
-		fputs("[vpn-secrets]\nipsec-psk=", out);
-		kf_value(out, cc->psk);
+		fputs("[vpn-secrets]\nipsec-psk=0s", out);
+		base64_out(out, cc->psk, strlen(cc->psk));
 		fputs("\n\n", out);
 	}
 }
@@ -545,27 +617,74 @@ int clientcfg_nm(const struct clientcfg *cc, FILE *out)
 	return finish(out);
 }
 
-/* --- Linux: /etc/ppp/ip-up.d script ---------------------------------------------- */
+/* --- Linux: /etc/ppp/ip-up.d and ip-down.d scripts --------------------------------- */
+
+/*
+ * Where ip-up notes the host route it added for ip-down; pppd runs both
+ * scripts as root with a clean environment, L2SEC_RUN is for tests.
+ */
+#define IPUP_STATE "${L2SEC_RUN:-/run}/l2sec-ppp-$iface.route"
+
+/* The first lines of both scripts. */
+static void ppp_script_head(const struct clientcfg *cc, FILE *out, const char *what)
+{
+	fputs("#!/bin/sh\n# ", out);
+	fputs(what, out);
+	fputs(" for the L2TP connection ", out);
+	sh_quote(out, cc->name);
+	fputs(", from\n", out);
+}
+
+/* What both scripts start with: which link, and nothing on another peer's. */
+static void ppp_script_link(const struct clientcfg *cc, FILE *out)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &cc->gateway, a, sizeof(a));
+	fputs("set -f\n"
+	      "iface=${PPP_IFACE:-$1}\n"
+	      "remote=${PPP_REMOTE:-$5}\n"
+	      "state=" IPUP_STATE "\n"
+	      "# Only for the link to this gateway (its address on the link).\n"
+	      "[ \"$remote\" = ", out);
+	sh_quote(out, a);
+	fputs(" ] || exit 0\n\n", out);
+}
 
 /*
  * A full tunnel through the two halves of the address space (they win over
- * the default route without replacing it), after a host route keeps the
- * gateway itself on the way the L2TP packets already take.
+ * the default route without replacing it), once a host route keeps the
+ * gateway itself on the way the L2TP packets already take. Without the
+ * gateway's address there is no such route, and the tunnel's own packets
+ * would go into the tunnel: then no default route goes there either.
  */
 static void ipup_full(const struct clientcfg *cc, FILE *out)
 {
 	fputs("# Full tunnel: everything but the gateway itself goes through the tunnel.\n"
-	      "srv=$(getent ahostsv4 ", out);
+	      "# The host route to the gateway is noted for the ip-down script, unless\n"
+	      "# one was there before (then it is left as it is).\n"
+	      "gw=", out);
 	sh_quote(out, cc->server);
-	fputs(" | awk 'NR == 1 { print $1 }')\n"
-	      "if [ -n \"$srv\" ]; then\n"
+	fputs("\nfull_tunnel() {\n"
+	      "\tsrv=$(getent ahostsv4 \"$gw\" | awk 'NR == 1 { print $1 }')\n"
+	      "\t[ -n \"$srv\" ] || return 1\n"
 	      "\tvia=$(ip -4 route get \"$srv\" | awk '{ for (i = 1; i < NF; i++)\n"
 	      "\t\tif ($i == \"via\" || $i == \"dev\") printf \"%s %s \", $i, $(i + 1); exit }')\n"
+	      "\t[ -n \"$via\" ] || return 1\n"
 	      "\t# shellcheck disable=SC2086 # \"via A dev D\": several words\n"
-	      "\t[ -n \"$via\" ] && ip route replace \"$srv/32\" $via\n"
-	      "fi\n"
-	      "ip route replace 0.0.0.0/1 dev \"$iface\"\n"
-	      "ip route replace 128.0.0.0/1 dev \"$iface\"\n", out);
+	      "\tif ip route add \"$srv/32\" $via 2>/dev/null; then\n"
+	      "\t\techo \"$srv/32 $via\" >\"$state\"\n"
+	      "\telif [ -z \"$(ip route show exact \"$srv/32\")\" ]; then\n"
+	      "\t\treturn 1\n"
+	      "\tfi\n"
+	      "\tip route replace 0.0.0.0/1 dev \"$iface\"\n"
+	      "\tip route replace 128.0.0.0/1 dev \"$iface\"\n"
+	      "}\n"
+	      "if ! full_tunnel; then\n"
+	      "\tmsg=\"no route to the gateway $gw: no default route through $iface\"\n"
+	      "\techo \"l2sec: $msg\" >&2\n"
+	      "\tlogger -t l2sec-ip-up -- \"$msg\" 2>/dev/null || :\n"
+	      "fi\n", out);
 }
 
 static void ipup_dns(const struct clientcfg *cc, FILE *out)
@@ -600,22 +719,14 @@ static void ipup_dns(const struct clientcfg *cc, FILE *out)
 
 int clientcfg_ipup(const struct clientcfg *cc, FILE *out)
 {
-	char a[INET_ADDRSTRLEN], r[ROUTE_STR];
+	char r[ROUTE_STR];
 
-	inet_ntop(AF_INET, &cc->gateway, a, sizeof(a));
-	fputs("#!/bin/sh\n"
-	      "# Routes and DNS for the L2TP connection ", out);
-	sh_quote(out, cc->name);
-	fputs(", from\n"
-	      "# `l2sec client-config linux ip-up`. Install it as /etc/ppp/ip-up.d/l2sec\n"
-	      "# (mode 755), or name it in pppd's ip-up-script option. The routes go away\n"
-	      "# with the PPP interface, so it needs no ip-down counterpart.\n"
-	      "iface=${PPP_IFACE:-$1}\n"
-	      "remote=${PPP_REMOTE:-$5}\n"
-	      "# Only for the link to this gateway (its address on the link).\n"
-	      "[ \"$remote\" = ", out);
-	sh_quote(out, a);
-	fputs(" ] || exit 0\n\n", out);
+	ppp_script_head(cc, out, "Routes and DNS");
+	fputs("# `l2sec client-config linux ip-up`. Install it as /etc/ppp/ip-up.d/l2sec\n"
+	      "# (mode 755), or name it in pppd's ip-up-script option, and the script of\n"
+	      "# `l2sec client-config linux ip-down` as /etc/ppp/ip-down.d/l2sec. The\n"
+	      "# routes through the PPP interface go away with it.\n", out);
+	ppp_script_link(cc, out);
 	if (!cc->split.n_routes)
 		ipup_full(cc, out);
 	else
@@ -629,9 +740,30 @@ int clientcfg_ipup(const struct clientcfg *cc, FILE *out)
 	return finish(out);
 }
 
+/*
+ * ip-down: the host route to the gateway that ip-up added outlives the PPP
+ * interface; the rest (routes, resolved's link settings) goes with it.
+ */
+int clientcfg_ipdown(const struct clientcfg *cc, FILE *out)
+{
+	ppp_script_head(cc, out, "Undoes the ip-up script");
+	fputs("# `l2sec client-config linux ip-down`. Install it as\n"
+	      "# /etc/ppp/ip-down.d/l2sec (mode 755), or name it in pppd's ip-down-script\n"
+	      "# option: it removes the host route to the gateway that the ip-up script\n"
+	      "# added for a full tunnel.\n", out);
+	ppp_script_link(cc, out);
+	fputs("[ -f \"$state\" ] || exit 0\n"
+	      "read -r route <\"$state\"\n"
+	      "# shellcheck disable=SC2086 # \"A/32 via B dev D\": several words\n"
+	      "[ -n \"$route\" ] && ip route del $route\n"
+	      "rm -f \"$state\"\n"
+	      "exit 0\n", out);
+	return finish(out);
+}
+
 /* --- the command ------------------------------------------------------------------ */
 
-enum cc_format { CC_WINDOWS, CC_MACOS, CC_NM, CC_IPUP };
+enum cc_format { CC_WINDOWS, CC_MACOS, CC_NM, CC_IPUP, CC_IPDOWN };
 
 struct cc_args {
 	enum cc_format format;
@@ -640,12 +772,12 @@ struct cc_args {
 
 static void clientcfg_usage(FILE *f)
 {
-	fputs("Usage: l2sec client-config { windows | macos | linux [ nm | ip-up ] }\n"
+	fputs("Usage: l2sec client-config { windows | macos | linux [ nm | ip-up | ip-down ] }\n"
 	      "                           [ user USER ] [ server HOST ] [ name NAME ]\n"
 	      "                           [ config FILE ]\n"
 	      "Prints a client profile made from the gateway's configuration FILE\n"
 	      "(" CONFIG_DEFAULT_PATH "): a PowerShell script, an Apple .mobileconfig,\n"
-	      "a NetworkManager-l2tp keyfile or an /etc/ppp/ip-up.d script.\n", f);
+	      "a NetworkManager-l2tp keyfile or an /etc/ppp/ip-up.d or ip-down.d script.\n", f);
 }
 
 static int parse_os(struct cc_args *a, int *argc, char ***argv)
@@ -660,6 +792,9 @@ static int parse_os(struct cc_args *a, int *argc, char ***argv)
 		a->format = CC_NM;
 		if (*argc > 1 && cli_matches((*argv)[1], "ip-up")) {
 			a->format = CC_IPUP;
+			(*argc)--, (*argv)++;
+		} else if (*argc > 1 && cli_matches((*argv)[1], "ip-down")) {
+			a->format = CC_IPDOWN;
 			(*argc)--, (*argv)++;
 		} else if (*argc > 1 && cli_matches((*argv)[1], "nm")) {
 			(*argc)--, (*argv)++;
@@ -845,6 +980,7 @@ static int emit(const struct cc_args *a, const struct clientcfg *cc, FILE *out)
 	static int (*const fn[])(const struct clientcfg *, FILE *) = {
 		[CC_WINDOWS] = clientcfg_windows, [CC_MACOS] = clientcfg_macos,
 		[CC_NM] = clientcfg_nm, [CC_IPUP] = clientcfg_ipup,
+		[CC_IPDOWN] = clientcfg_ipdown,
 	};
 
 	if (fn[a->format](cc, out)) {

@@ -4,13 +4,14 @@
  * from the gateway's own configuration file (read with l2secd's parser) and,
  * for one user, that user's split tunnel/DNS values from the users file:
  *
- *   l2sec client-config { windows | macos | linux [ nm | ip-up ] }
+ *   l2sec client-config { windows | macos | linux [ nm | ip-up | ip-down ] }
  *                       [ user USER ] [ server HOST ] [ name NAME ] [ config FILE ]
  *
  *   windows  a PowerShell script (Add-VpnConnection, L2TP/IPsec)
  *   macos    an Apple .mobileconfig (com.apple.vpn.managed, VPNType L2TP)
  *   linux    a NetworkManager-l2tp keyfile (.nmconnection); "linux ip-up"
- *            an /etc/ppp/ip-up.d script for clients without NetworkManager
+ *            an /etc/ppp/ip-up.d script for clients without NetworkManager,
+ *            "linux ip-down" its /etc/ppp/ip-down.d counterpart
  *
  * The output depends only on its inputs (UUIDs are name-based), so the same
  * configuration gives the same file.
@@ -44,6 +45,7 @@ int clientcfg_windows(const struct clientcfg *cc, FILE *out);
 int clientcfg_macos(const struct clientcfg *cc, FILE *out);
 int clientcfg_nm(const struct clientcfg *cc, FILE *out);
 int clientcfg_ipup(const struct clientcfg *cc, FILE *out);
+int clientcfg_ipdown(const struct clientcfg *cc, FILE *out);
 
 /* S can go into every format: valid UTF-8 without control characters. */
 bool clientcfg_text_ok(const char *s);

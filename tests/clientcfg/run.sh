@@ -7,8 +7,10 @@
 # routes and DNS, a hostile user name):
 #  - each profile is compared byte for byte with its golden file in golden/
 #    (--update rewrites them: review the diff before committing it);
-#  - check.py parses each one as its client would (plistlib, configparser, a
-#    PowerShell quote decoder, sh running the ip-up script with a stub `ip`)
+#  - check.py parses each one as its client would (plistlib, configparser and
+#    libnm's keyfile reader (Debian's python3-gi, gir1.2-nm-1.0), a
+#    PowerShell quote decoder, sh running the ip-up and ip-down scripts with
+#    a stub `ip`)
 #    and finds every route, DNS value, the PSK, the user;
 #  - the errors a user makes: unknown OS or user, no server, a bad server or
 #    name, a configuration error (named by its line), no IPsec credential.
@@ -47,14 +49,16 @@ profile() {
 
 # fails RC PATTERN ARGS...: client-config ARGS exits RC saying PATTERN, printing nothing
 fails() {
-	local rc=$1 pat=$2 got
+	local rc=$1 pat=$2 got args
 	shift 2
+	args=$*
+	args=${args//$'\n'/\\n}	# one line per result
 	"$L2SEC" client-config "$@" >"$out/stdout" 2>"$out/stderr"
 	got=$?
 	if [ "$got" = "$rc" ] && grep -q -- "$pat" "$out/stderr" && [ ! -s "$out/stdout" ]; then
-		ok "client-config $* fails ($rc): $(head -n 1 "$out/stderr")"
+		ok "client-config $args fails ($rc): $(head -n 1 "$out/stderr")"
 	else
-		not_ok "client-config $*: exit $got (want $rc), stderr: $(head -n 2 "$out/stderr")"
+		not_ok "client-config $args: exit $got (want $rc), stderr: $(head -n 2 "$out/stderr")"
 	fi
 }
 
@@ -76,7 +80,16 @@ profile linux-hostile.nmconnection linux nm user "$hostile" "${conf[@]}"
 profile linux-cert.nmconnection linux "${cert[@]}"
 profile linux-ip-up.sh linux ip-up "${conf[@]}"
 profile linux-ip-up-carol.sh linux ip-up user carol "${conf[@]}"
+profile linux-ip-down.sh linux ip-down "${conf[@]}"
 profile windows-override.ps1 windows server 198.51.100.9 name "Other ‘VPN’" "${conf[@]}"
+# quotes of every kind PowerShell knows, a backtick, $(...), non-ASCII: in the
+# name and (from l2sec.conf) the PSK; the same script with plain values
+profile windows-hostile.ps1 windows name "Büro ‘VPN’ “x” ‚y‛ \$(calc) \`a' Ñ 😀" "${conf[@]}"
+sed 's/^psk = .*/psk = plain/' "$here/l2sec.conf" >"$out/plain.conf"
+"$L2SEC" client-config windows name plain config "$out/plain.conf" >"$out/windows-plain.ps1"
+# a PSK that looks like NetworkManager-l2tp's base64 form
+sed 's/^psk = .*/psk = 0shello/' "$here/l2sec.conf" >"$out/0s.conf"
+"$L2SEC" client-config linux user bob config "$out/0s.conf" >"$out/linux-0s.nmconnection"
 
 # the same inputs give the same file (UUIDs are name-based), another user another UUID
 "$L2SEC" client-config macos user alice "${conf[@]}" >"$out/again" 2>/dev/null
@@ -95,7 +108,7 @@ while read -r line; do
 	"# check.py ran every check") complete=true ;;
 	esac
 	echo "$line"
-done < <(python3 "$here/check.py" "$out" "$here/ca.pem" 2>&1)
+done < <(/usr/bin/python3 "$here/check.py" "$out" "$here/ca.pem" 2>&1)
 $complete || not_ok "check.py ran to its end"
 
 # --- errors ---------------------------------------------------------------------
@@ -114,6 +127,7 @@ fails 1 'bad.conf:5: \[client\]: unknown key' windows config "$out/bad.conf"
 fails 1 'badserver.conf:2: \[client\] server' windows config "$out/badserver.conf"
 fails 1 "no IPsec credential" macos config "$out/nocred.conf"
 fails 1 'the name has control characters' linux name "$(printf 'a\tb')" "${conf[@]}"
+fails 1 'the name has control characters' windows name "$(printf 'a\nb')" "${conf[@]}"
 # a line holds no newline, but l2secd's parser takes other control characters
 printf '[ipsec]\npsk = a\001b\n[client]\nserver = vpn.example.com\n' >"$out/ctlpsk.conf"
 fails 1 'the \[ipsec\] psk has control characters' windows config "$out/ctlpsk.conf"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * DHCPINFORM and its DHCPACK: a Windows 10 INFORM laid out field by field,
+ * Apple's pppd's INFORM byte for byte and its ACK taken as acsp.c takes it,
  * the ACK decoded here independently (RFC 3396 pieces joined, RFC 3442 routes
  * and RFC 1035 names decoded back), the parameter request list's effect,
  * option overload, and every malformed input refused, each read from an
@@ -543,7 +544,7 @@ static void test_ack_search(void **state)
 	assert_ip(buf + 12, "10.9.8.7");
 	free(o);
 
-	/* asked for 119 and 121 only: 6 and 15 left out, 249 sent anyway */
+	/* asked for 119 and 121 only: 6, 15 and 249 left out */
 	header(&m, 7, "10.9.8.7");
 	opt(&m, 53, "\x08", 1);
 	opt(&m, 55, "\x79\x77", 2);
@@ -552,8 +553,8 @@ static void test_ack_search(void **state)
 	assert_int_equal(in.n_prl, 2);
 	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a, NULL);
 	o = decode_ack(buf, len, &end);
-	assert_int_equal(o->n_order, 5);
-	assert_memory_equal(o->order, "\x35\x36\x77\x79\xf9", 5);
+	assert_int_equal(o->n_order, 4);
+	assert_memory_equal(o->order, "\x35\x36\x77\x79", 4);
 	free(o);
 
 	/* full tunnel, nothing else configured: 53 and 54 only */
@@ -1108,7 +1109,8 @@ static void assert_complete(const struct dhcp_inform *in, unsigned int mtu,
 	size_t size = dhcp_ack_size(in, mtu), len, end;
 	unsigned int left = 99;
 	struct opts *o;
-	uint8_t *buf = malloc(size);
+	uint8_t *buf = malloc(size), other;
+	bool meant_both;
 
 	assert_non_null(buf);
 	len = dhcp_build_ack(buf, size, in, ip("192.168.42.1"), a, &left);
@@ -1123,8 +1125,15 @@ static void assert_complete(const struct dhcp_inform *in, unsigned int mtu,
 		assert_string_equal(names[i], cfg->dns_search[i]);
 	assert_true(o->has[route_opt]);
 	assert_int_equal(o->has[121] && o->has[249], both_routes);
-	assert_int_equal(left, both_routes ? 0u :
-			 route_opt == 121 ? (unsigned int)DHCP_LEFT_ROUTES_249 : DHCP_LEFT_ROUTES_121);
+	/*
+	 * Both route options are meant for a client that asked for both or
+	 * neither; one it did not ask for is not sent, not "left out".
+	 */
+	other = route_opt == 121 ? 249 : 121;
+	meant_both = !in->n_prl || memchr(in->prl, other, in->n_prl) ||
+		     !memchr(in->prl, route_opt, in->n_prl);
+	assert_int_equal(left, both_routes || !meant_both ? 0u :
+			 other == 249 ? (unsigned int)DHCP_LEFT_ROUTES_249 : DHCP_LEFT_ROUTES_121);
 	assert_int_equal(decode_routes(o->v[route_opt], o->len[route_opt], r, "192.168.42.1"),
 			 cfg->n_routes);
 	assert_memory_equal(r, cfg->routes, cfg->n_routes * sizeof(r[0]));
@@ -1178,7 +1187,7 @@ static void test_largest_config(void **state)
 	assert_complete(&in, 1400, &cfg, &a, false, 121);
 	inform_with(&in, both, sizeof(both), 0);
 	assert_complete(&in, 128, &cfg, &a, false, 121);
-	/* a client that asks for 249 and not 121 keeps 249 */
+	/* a client that asks for 249 and not 121 gets 249, nothing left out */
 	inform_with(&in, only249, sizeof(only249), 576);
 	assert_complete(&in, 1280, &cfg, &a, false, 249);
 	/* no parameter request list: everything, 121 kept */
@@ -1238,11 +1247,200 @@ static void test_users_checked(void **state)
 	users_free(db);
 }
 
+/* --- Apple's client (ppp-1027.121.1, Helpers/pppd/acsp.c) ---------------------- */
+
+/*
+ * The DHCPINFORM Apple's pppd sends (acsp_ipdata_start_dhcp_client) on an
+ * L2TP link that is not the primary service, from its IPCP address to
+ * 255.255.255.255, 68 -> 67, the UDP payload byte for byte: op 1, htype 8,
+ * hlen 6, hops 0, xid a counter from 1, secs and flags 0, ciaddr, chaddr
+ * 00 00 00 01, eight zeros, 00 00 00 01; sname and file zero; the cookie;
+ * 53 = 8; 61 = 08 00 00 00 01 00 00; 55 = 6 44 43 1 249 15; END; then one
+ * zero, as it pads the PPP frame (4 + 20 + 8 + 261 octets) to a multiple
+ * of 4 -- 262 octets, short of BOOTP's 300.
+ */
+static const uint8_t apple_prl[] = { 6, 44, 43, 1, 249, 15 };
+
+static void apple_inform(struct msg *m, uint32_t xid, const char *ciaddr)
+{
+	static const uint8_t cid[7] = { 8, 0, 0, 0, 1, 0, 0 };
+
+	header(m, xid, ciaddr);
+	m->b[1] = 8;					/* htype */
+	memset(m->b + 28, 0, 16);
+	m->b[31] = 1;					/* chaddr: the client id, 1 */
+	m->b[43] = 1;
+	opt(m, 53, "\x08", 1);
+	opt(m, 61, cid, sizeof(cid));
+	opt(m, 55, apple_prl, sizeof(apple_prl));
+	put(m, "\xff\x00", 2);
+	assert_int_equal(m->len, 262);
+}
+
+struct apple_result {
+	bool accepted;
+	unsigned int n_routes;		/* acsp.c's route list, in order */
+	struct in_addr net[CONFIG_MAX_ROUTES], mask[CONFIG_MAX_ROUTES];
+	char domains[8][256];		/* option 15 split as acsp.c splits it */
+	unsigned int n_domains;
+	bool mask_option;		/* option 1: acsp.c would set the netmask */
+};
+
+/*
+ * What acsp_ipdata_input_client does with the UDP payload of an ACK: its
+ * length check (struct dhcp_packet, with 20 octets of IP and 8 of UDP,
+ * plus cookie and option 53), option 53 = ACK right after the cookie, then
+ * the option walk with its own bound (an option must leave room after it),
+ * 249 decoded into routes (width, significant octets, router), the first
+ * 15 split at the first of ',' ';' '\n' '\r' ' ' it holds.
+ */
+static void apple_take_ack(const uint8_t *udp, size_t ulen, struct apple_result *r)
+{
+	const size_t packet = 20 + 8 + 236;	/* sizeof(struct dhcp_packet) */
+	long len = (long)(ulen + 28);
+	const uint8_t *p = udp + 236;
+
+	memset(r, 0, sizeof(*r));
+	if ((size_t)len < packet + 7 || be32(p) != 0x63825363)
+		return;
+	p += 4;
+	if (p[0] != 53 || p[1] != 1 || p[2] != 5)
+		return;
+	p += 3;
+	len -= (long)packet + 7;
+	while (*p != 255 && len > 0) {
+		uint8_t code = *p++, optlen;
+
+		if (!code) {
+			len--;
+			continue;
+		}
+		optlen = *p++;
+		len -= 2;
+		if (optlen >= len)
+			return;
+		if (code == 1)
+			r->mask_option = true;
+		if (code == 249) {
+			for (unsigned int i = 0; i < optlen;) {
+				unsigned int w = p[i], octets = w / 8 + (w % 8 ? 1 : 0);
+				uint32_t m = w ? 0xffffffffu << (32 - w) : 0, a;
+
+				assert_true(r->n_routes < CONFIG_MAX_ROUTES);
+				assert_true(i + 1 + octets + 4 <= optlen);
+				memcpy(&a, p + i + 1, 4);
+				r->mask[r->n_routes].s_addr = htonl(m);
+				r->net[r->n_routes++].s_addr = a & htonl(m);
+				i += octets + 1 + 4;
+			}
+		}
+		if (code == 15 && !r->n_domains) {
+			char str[256], *sp = str, *tok;
+			const char *delim = " ";
+
+			memcpy(str, p, optlen);
+			str[optlen] = '\0';
+			for (const char *d = ",;\n\r "; *d; d++) {
+				if (strchr(str, *d)) {
+					delim = (char[]){ *d, '\0' };
+					break;
+				}
+			}
+			while ((tok = strsep(&sp, delim)) && r->n_domains < 8)
+				if (*tok)
+					strcpy(r->domains[r->n_domains++], tok);
+		}
+		p += optlen;
+		len -= optlen;
+	}
+	r->accepted = *p == 255;
+}
+
+/*
+ * Apple's INFORM, as inform.c answers it (dhcp_parse_inform, dhcp_ack_size
+ * for a PPP MTU of 1280, dhcp_build_ack): parsed, and the ACK is one Apple's
+ * client takes, with the configured routes as its routes (249 only: it asks
+ * for nothing else), the domain of 15 as its one search/match domain, no
+ * subnet mask, and the DNS servers it asked for.
+ */
+static void test_ack_apple(void **state)
+{
+	struct apple_result r;
+	struct l2sec_config cfg;
+	struct dhcp_answer a;
+	struct dhcp_inform in;
+	const char *why;
+	struct opts *o;
+	struct msg m;
+	uint8_t buf[1500];
+	size_t len, end;
+	unsigned int left = ~0u;
+
+	(void)state;
+	load_config(&cfg, conf_text);
+	a = answer_of(&cfg);
+	apple_inform(&m, 1, "192.168.42.10");
+	assert_int_equal(parse(m.b, m.len, &in, &why), 0);
+	assert_int_equal(in.xid, 1);
+	assert_int_equal(in.htype, 8);
+	assert_int_equal(in.hlen, 6);
+	assert_int_equal(in.n_prl, sizeof(apple_prl));
+	assert_memory_equal(in.prl, apple_prl, sizeof(apple_prl));
+	assert_int_equal(dhcp_ack_size(&in, 1280), 1280 - 28);
+
+	len = dhcp_build_ack(buf, dhcp_ack_size(&in, 1280), &in, ip("192.168.42.1"), &a, &left);
+	assert_int_equal(left, 0);
+	/* echoed: htype 8 and the 16 octets of chaddr */
+	assert_int_equal(buf[1], 8);
+	assert_memory_equal(buf + 28, m.b + 28, 16);
+	o = decode_ack(buf, len, &end);
+	assert_int_equal(o->n_order, 5);
+	assert_memory_equal(o->order, "\x35\x36\x06\x0f\xf9", 5);
+	assert_false(o->has[121]);
+	free(o);
+
+	apple_take_ack(buf, len, &r);
+	assert_true(r.accepted);
+	assert_false(r.mask_option);
+	assert_int_equal(r.n_routes, cfg.n_routes);
+	for (unsigned int i = 0; i < cfg.n_routes; i++) {
+		assert_int_equal(r.net[i].s_addr, cfg.routes[i].net.s_addr);
+		assert_int_equal(ntohl(r.mask[i].s_addr),
+				 cfg.routes[i].plen ? 0xffffffffu << (32 - cfg.routes[i].plen) : 0);
+	}
+	assert_int_equal(r.n_domains, 1);
+	assert_string_equal(r.domains[0], "corp.example");
+
+	/* the model refuses what acsp.c refuses: 53 not first */
+	memmove(buf + 240, buf + 243, len - 243);
+	apple_take_ack(buf, len - 3, &r);
+	assert_false(r.accepted);
+
+	/* its retries (xid 2, 3, ...) are answered alike */
+	apple_inform(&m, 5, "192.168.42.10");
+	assert_int_equal(parse(m.b, m.len, &in, &why), 0);
+	assert_int_equal(in.xid, 5);
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a, NULL);
+	assert_int_equal(be32(buf + 4), 5);
+	apple_take_ack(buf, len, &r);
+	assert_true(r.accepted);
+	assert_int_equal(r.n_routes, cfg.n_routes);
+
+	/* full tunnel: no routes, Apple still takes the ACK and its domain */
+	a.n_routes = 0;
+	len = dhcp_build_ack(buf, sizeof(buf), &in, ip("192.168.42.1"), &a, NULL);
+	apple_take_ack(buf, len, &r);
+	assert_true(r.accepted);
+	assert_int_equal(r.n_routes, 0);
+	assert_int_equal(r.n_domains, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_windows),
 		cmocka_unit_test(test_ack_windows),
+		cmocka_unit_test(test_ack_apple),
 		cmocka_unit_test(test_ack_per_user),
 		cmocka_unit_test(test_ack_search),
 		cmocka_unit_test(test_ack_long),

@@ -1,10 +1,13 @@
 #!/bin/sh
 # Routes and DNS for the L2TP connection 'Corp VPN', from
 # `l2sec client-config linux ip-up`. Install it as /etc/ppp/ip-up.d/l2sec
-# (mode 755), or name it in pppd's ip-up-script option. The routes go away
-# with the PPP interface, so it needs no ip-down counterpart.
+# (mode 755), or name it in pppd's ip-up-script option, and the script of
+# `l2sec client-config linux ip-down` as /etc/ppp/ip-down.d/l2sec. The
+# routes through the PPP interface go away with it.
+set -f
 iface=${PPP_IFACE:-$1}
 remote=${PPP_REMOTE:-$5}
+state=${L2SEC_RUN:-/run}/l2sec-ppp-$iface.route
 # Only for the link to this gateway (its address on the link).
 [ "$remote" = '192.168.42.1' ] || exit 0
 

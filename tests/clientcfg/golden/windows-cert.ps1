@@ -1,4 +1,4 @@
-# L2TP/IPsec connection '203.0.113.7', from `l2sec client-config windows`.
+﻿# L2TP/IPsec connection '203.0.113.7', from `l2sec client-config windows`.
 # Run it in an elevated PowerShell (Run as administrator); it replaces a
 # connection of the same name. Windows asks for the user name and password
 # when the connection is first used.
@@ -38,4 +38,8 @@ if (Get-VpnConnection -Name $name -AllUserConnection -ErrorAction SilentlyContin
 # Full tunnel: all traffic goes through the tunnel.
 Add-VpnConnection -Name $name -ServerAddress '203.0.113.7' -TunnelType L2tp -AllUserConnection `
     -AuthenticationMethod MSChapv2 -EncryptionLevel Required -RememberCredential -Force
+
+$rule = 'l2sec: ' + $name
+Get-DnsClientNrptRule | Where-Object { $_.DisplayName -ceq $rule } |
+    ForEach-Object { Remove-DnsClientNrptRule -Name $_.Name -Force }
 Write-Host "Done: reboot once for the NAT setting, then connect to $name."

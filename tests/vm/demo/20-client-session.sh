@@ -2,9 +2,11 @@
 # the OS's own client is (charon: IKEv1, transport mode, PSK, NAT-T; xl2tpd +
 # pppd: MS-CHAPv2), connects to l2secd, which loaded its connection and PSK into
 # the gateway's charon over VICI. The client gets an address and DNS server
-# from the pool and pings a host behind the gateway through l2sec.ko; `l2sec`
-# shows the session with its user and address, the tunnel bound to its SA, and
-# the traffic.
+# from the pool, and the routes of `l2sec client-config linux ip-up`, installed
+# as the client's /etc/ppp/ip-up.d/l2sec (a full tunnel), and pings a host
+# behind the gateway through l2sec.ko; `l2sec` shows the session with its user
+# and address, the tunnel bound to its SA, and the traffic. The client hangs
+# up, and its ip-down.d script removes the host route to the gateway.
 #   client (192.168.1.11) -- nat (masquerade, 203.0.113.1) -- gw (203.0.113.2) -- lan
 . "$L2SEC_TOP/tests/vm/lib.sh"
 run=/tmp/l2sec-demo
@@ -65,6 +67,8 @@ dns = 198.51.100.53
 [ipsec]
 vici = $run/gw/charon.vici
 psk = $PSK
+[client]
+server = 203.0.113.2
 CONF
 echo "alice password demo-password" >"$run/users"
 # l2secd refuses files holding secrets (the PSK, passwords) that others can read
@@ -122,6 +126,22 @@ logfile $run/pppd.log
 CONF
 : >"$run/secrets"
 
+# The client's /etc/ppp: the system's, with the scripts the gateway's tool
+# writes in ip-up.d and ip-down.d. `ip netns exec client` mounts
+# /etc/netns/client/ppp over /etc/ppp, so pppd runs Debian's /etc/ppp/ip-up,
+# which runs them with run-parts, as on a client of its own.
+rm -rf /etc/netns/client
+# gone with the demo: a later test's namespace "client" would get this /etc/ppp
+trap 'rm -rf /etc/netns/client' EXIT
+mkdir -p /etc/netns/client
+cp -a /etc/ppp /etc/netns/client/ppp
+for s in ip-up ip-down; do
+	echo "+ l2sec client-config linux $s > /etc/ppp/$s.d/l2sec (on the client)"
+	"$L2SEC" client-config linux $s config "$run/l2sec.conf" \
+		>"/etc/netns/client/ppp/$s.d/l2sec" || t_fail "client-config linux $s"
+	chmod 755 "/etc/netns/client/ppp/$s.d/l2sec"
+done
+
 charon gw || t_fail "the gateway's charon starts"
 echo "+ l2secd -n -c l2sec.conf (check the configuration)"
 "$L2SEC_BUILD/l2secd" -n -c "$run/l2sec.conf" || t_fail "configuration"
@@ -136,16 +156,16 @@ echo "+ client: swanctl --initiate --child l2tp"
 sw --initiate --child l2tp --timeout 60 | tail -n 2
 ip netns exec client xl2tpd -D -c "$run/xl2tpd.conf" -s "$run/secrets" -C "$run/control" \
 	-p "$run/xl2tpd.pid" >"$run/xl2tpd.log" 2>&1 &
-if wait_for 120 sh -c "ip -n client -4 addr show dev ppp0 | grep -q 'inet 192.168.42'"; then
+# the ip-up.d script's last route is the sign that PPP is up and it ran
+if wait_for 120 sh -c "ip -n client route show dev ppp0 | grep -q '^128.0.0.0/1 '"; then
 	t_ok "the client is connected over L2TP/IPsec through the NAT"
 else
 	t_fail "the client is connected over L2TP/IPsec through the NAT"
 fi
-# pppd sets ppp0's address before it brings the link up: a route through a
-# link that is still down is refused ("Device for nexthop is not up").
-wait_for 30 sh -c "ip -n client link show dev ppp0 | grep -q '[<,]UP[,>]'" ||
-	t_fail "the client's ppp0 comes up"
-ip -n client route add 198.51.100.0/24 dev ppp0 || t_fail "route to the LAN through ppp0"
+echo "+ client: ip route show"
+ip -n client route show
+check "the gateway itself stays outside the tunnel (203.0.113.2/32 via 192.168.1.1)" sh -c \
+	"ip -n client route show exact 203.0.113.2/32 | grep -q 'via 192.168.1.1 dev eth0'"
 echo "+ client: swanctl --list-sas"
 sw --list-sas
 echo "+ client: ip addr show ppp0"
@@ -157,6 +177,15 @@ for cmd in "daemon show" "tunnel show" "session show" "-s session show" "-s stat
 	echo "+ l2sec $cmd"
 	ip netns exec gw "$L2SEC" -r "$run/run" $cmd
 done
+echo "+ client: hang up (xl2tpd: d gw)"
+echo "d gw" >"$run/control"
+if wait_for 60 sh -c "! ip -n client link show dev ppp0 >/dev/null 2>&1 &&
+	[ -z \"\$(ip -n client route show exact 203.0.113.2/32)\" ]"; then
+	t_ok "hung up: ppp0 gone, the ip-down.d script removed the route to the gateway"
+else
+	t_fail "hung up: ppp0 gone, the ip-down.d script removed the route to the gateway"
+	ip -n client route show
+fi
 echo "+ l2secd's log"
 sed 's/^/    /' "$run/l2secd.log"
 t_done

@@ -5,15 +5,22 @@
 # covers IPsec) connect to l2secd. Once PPP is up, the client has exactly
 # bob's routes through ppp0, reaches the LAN hosts of both split networks
 # through the tunnel, and neither the [ppp]-wide route bob does not get nor
-# any other address goes through ppp0.
-# vm-timeout: 240
+# any other address goes through ppp0. Then carol (no routes of her own: a full
+# tunnel) connects with her ip-up script: everything but the gateway goes
+# through ppp0, the gateway keeps a host route on eth0, and when she hangs up
+# the ip-down.d script of `l2sec client-config linux ip-down` removes it.
+# vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-52
 L2SECD=$L2SEC_BUILD/l2secd
 script=/etc/ppp/ip-up.d/l2sec-52
+down=/etc/ppp/ip-down.d/l2sec-52
+state=/run/l2sec-ppp-ppp0.route
 
 rm -rf "$run"
+# pppd must read the guest's /etc/ppp (where the scripts go), not a namespace's own
+rm -rf /etc/netns/client
 mkdir -p "$run/run" "$run/client"
 modprobe l2sec
 modprobe ppp_generic 2>/dev/null
@@ -36,6 +43,7 @@ ip netns exec gw sysctl -qw net.ipv4.ip_forward=1
 cat >"$run/users" <<'USERS'
 alice password alice-pw
 bob   password bob-pw  routes=10.1.0.0/24,172.16.5.0/28 dns-domain=lab.example
+carol password carol-pw routes=
 USERS
 cat >"$run/l2sec.conf" <<CONF
 [global]
@@ -65,6 +73,10 @@ check "the script routes bob's networks, not the [ppp]-wide 10.9.0.0/16" sh -c \
 	"grep -q '10.1.0.0/24' '$out/ip-up.sh' && grep -q '172.16.5.0/28' '$out/ip-up.sh' &&
 	 ! grep -q '10.9.0.0' '$out/ip-up.sh'"
 install -m 755 "$out/ip-up.sh" "$script"
+"$L2SEC" client-config linux ip-down config "$run/l2sec.conf" >"$out/ip-down.sh"
+check "l2sec client-config linux ip-down" test -s "$out/ip-down.sh"
+install -m 755 "$out/ip-down.sh" "$down"
+rm -f "$state"
 
 ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
 check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
@@ -130,5 +142,105 @@ done
 check_fails "10.9.0.2 (the [ppp] route bob does not get) is not reached" \
 	ip netns exec client ping -c 1 -W 2 10.9.0.2
 
-rm -f "$script"
+
+# --- a Mac's DHCPINFORM over bob's link -----------------------------------------------
+# Apple's pppd (ppp's Helpers/pppd/acsp.c) on a split-tunnel L2TP service: the
+# INFORM byte for byte as acsp_ipdata_start_dhcp_client builds it, from the
+# PPP address to 255.255.255.255:67; the ACK read as acsp_ipdata_input_client
+# reads it (53 first, its option walk, 249 routes, 15 split at , ; space).
+apple_inform() {
+	ip netns exec client /usr/bin/python3 - "$1" <<'PY'
+import socket, struct, sys
+addr = sys.argv[1]
+req = (struct.pack("!BBBBIHH4s4s4s4s", 1, 8, 6, 0, 1, 0, 0, socket.inet_aton(addr),
+                   bytes(4), bytes(4), bytes(4)) +
+       bytes([0, 0, 0, 1]) + bytes(8) + bytes([0, 0, 0, 1]) + bytes(64 + 128) +
+       bytes([99, 130, 83, 99, 53, 1, 8, 61, 7, 8, 0, 0, 0, 1, 0, 0,
+              55, 6, 6, 44, 43, 1, 249, 15, 255, 0]))
+assert len(req) == 262
+with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"ppp0")
+    s.bind((addr, 68))
+    s.settimeout(3)
+    for _ in range(5):			# acsp.c: 3 s apart, up to 4 retries
+        s.sendto(req, ("255.255.255.255", 67))
+        try:
+            ack, src = s.recvfrom(4096)
+            break
+        except socket.timeout:
+            continue
+    else:
+        sys.exit("no answer")
+p, n = 240, len(ack) + 28 - (28 + 236 + 7)
+if ack[236:240] != bytes([99, 130, 83, 99]) or ack[240:243] != bytes([53, 1, 5]):
+    sys.exit("not an ACK acsp.c takes (53 must come first)")
+p += 3
+routes, domains, codes = [], None, []
+while ack[p] != 255 and n > 0:
+    code = ack[p]
+    if code == 0:
+        p, n = p + 1, n - 1
+        continue
+    ln, p, n = ack[p + 1], p + 2, n - 2
+    if ln >= n:
+        sys.exit("option %d overruns" % code)
+    v, codes = ack[p:p + ln], codes + [code]
+    if code == 249:
+        i = 0
+        while i < ln:
+            w = v[i]; o = (w + 7) // 8
+            routes.append("%s/%d" % (socket.inet_ntoa((v[i + 1:i + 1 + o] + bytes(4))[:4]), w))
+            i += 1 + o + 4
+    if code == 15 and domains is None:
+        t = v.decode()
+        d = next((c for c in ",;\n\r " if c in t), " ")
+        domains = [x for x in t.split(d) if x]
+    p, n = p + ln, n - ln
+# acsp.c looks at the ports, not at the sender's address
+print("sport=%d codes=%s routes=%s domains=%s" % (src[1], codes, ",".join(routes),
+                                                 ",".join(domains or [])))
+PY
+}
+bob_addr=$(ip -n client -4 addr show dev ppp0 | awk '/inet / { print $2; exit }')
+apple_inform "${bob_addr%/*}" >"$out/apple-inform.txt" 2>&1
+check_eq "a Mac's DHCPINFORM (acsp.c's bytes): bob's routes (249) and domain (15), no mask" \
+	"sport=67 codes=[54, 6, 15, 249] routes=10.1.0.0/24,172.16.5.0/28 domains=lab.example" \
+	"$(cat "$out/apple-inform.txt")"
+
+# --- hang up; carol: a full tunnel, and ip-down -------------------------------------
+# hangup: the client ends the call (xl2tpd's control pipe), pppd runs ip-down
+hangup() {
+	echo "d gw" >"$d/control"
+	wait_for 60 sh -c "! ip -n client link show dev ppp0 >/dev/null 2>&1"
+}
+check "bob hangs up: ppp0 goes away" hangup
+check "nothing noted for ip-down on a split tunnel" test ! -e "$state"
+
+"$L2SEC" client-config linux ip-up user carol config "$run/l2sec.conf" >"$out/ip-up-carol.sh"
+install -m 755 "$out/ip-up-carol.sh" "$script"
+sed -i 's/^name bob$/name carol/; s/^password bob-pw$/password carol-pw/' "$d/ppp.opts"
+echo "c gw" >"$d/control"
+check "carol: PPP up and the ip-up.d script ran (128.0.0.0/1 via ppp0)" wait_for 120 sh -c \
+	"ip -n client route show dev ppp0 | grep -q '^128.0.0.0/1 '"
+ip -n client route show >"$out/client-routes-carol.txt"
+check "carol: the host route to the gateway, on eth0" sh -c \
+	"ip -n client route show exact 192.0.2.1/32 | grep -q '^192.0.2.1 dev eth0'"
+check_eq "carol: ip-up noted it for ip-down" "192.0.2.1/32 dev eth0 " "$(cat "$state" 2>&1)"
+for a in 10.9.0.2 198.51.100.7; do
+	check "carol: ip route get $a: ppp0" sh -c "ip -n client route get $a | grep -q 'dev ppp0'"
+done
+check "carol: ip route get 192.0.2.1 (the gateway): eth0" sh -c \
+	"ip -n client route get 192.0.2.1 | grep -q 'dev eth0'"
+check "carol reaches 10.9.0.2 (not a split network) through the full tunnel" \
+	ip netns exec client ping -c 2 -W 5 10.9.0.2
+check "carol hangs up: ppp0 goes away" hangup
+check "ip-down.d removed the host route to the gateway" wait_for 30 sh -c \
+	"[ -z \"\$(ip -n client route show exact 192.0.2.1/32)\" ]"
+check "ip-down.d removed its note" test ! -e "$state"
+check "the client's own routes are as before the call" sh -c \
+	"ip -n client route show | grep -q '^default via 192.0.2.254 dev eth0' &&
+	 ! ip -n client route show | grep -qE '^(0.0.0.0|128.0.0.0)/1'"
+
+rm -f "$script" "$down"
 t_done
