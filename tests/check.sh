@@ -5,8 +5,8 @@
 # (module under sparse, warnings are errors), check `make install` into a
 # temporary DESTDIR, then run the host unit tests (plain and under ASan+UBSan),
 # the client profiles against their golden files (tests/clientcfg/),
-# the fuzz targets briefly, the VM harness's own test, the DKMS build and the
-# guest suite on both kernels. Each part's results are shown as
+# the fuzz targets briefly, the VM harness's own test, the DKMS build, the
+# Debian packages (build, lintian, contents) and the guest suite on both kernels. Each part's results are shown as
 # they come; the last line adds them up: "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,6 +74,7 @@ part clientcfg tests/clientcfg/run.sh
 part fuzz make -s fuzz
 part vm-harness tests/vm/selftest.sh
 part dkms tests/dkms.sh
+part deb tests/deb.sh
 part vm tests/vm/run -P
 
 echo "== total time $(($(date +%s) - t_start))s"
