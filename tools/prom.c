@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "ctlc.h"
 #include "prom.h"
+#include "stats.h"
 
 /* l2sec_daemon_ + a group + '_' + a counter (COUNTER_NAME_MAX) + _total */
 #define PROM_NAME_MAX	128
@@ -97,29 +98,18 @@ static void prom_count(FILE *f, const struct obj *ns, unsigned int type, const c
 		prom_one(f, name, "gauge", help, ns->u[type]);
 }
 
+static void prom_drop(const char *name, uint64_t v, void *ctx)
+{
+	fprintf(ctx, "l2sec_drops_total{reason=\"%s\"} %" PRIu64 "\n", name, v);
+}
+
 static void prom_drops(FILE *f, const struct obj_stats *s)
 {
-	const char *name;
-	char unknown[32];
-	unsigned int r;
-
 	if (!s->drops_has && !s->has_other)
 		return;
 	prom_head(f, "l2sec_drops_total", "counter",
 		  "Packets the kernel module dropped, by reason.");
-	for (r = 0; r < OBJ_MAX_DROPS; r++) {
-		if (!(s->drops_has & (UINT64_C(1) << r)))
-			continue;
-		name = obj_drop_name(r);
-		if (!name) {
-			/* a reason newer than this tool: kept, by number */
-			snprintf(unknown, sizeof(unknown), "reason_%u", r);
-			name = unknown;
-		}
-		fprintf(f, "l2sec_drops_total{reason=\"%s\"} %" PRIu64 "\n", name, s->drops[r]);
-	}
-	if (s->has_other)
-		fprintf(f, "l2sec_drops_total{reason=\"other\"} %" PRIu64 "\n", s->drops_other);
+	stats_each_drop(s, prom_drop, f);
 }
 
 void prom_kernel(FILE *f, const struct obj *ns)

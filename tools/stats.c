@@ -32,19 +32,13 @@ static void drop(const char *name, uint64_t v, const char *indent, bool table)
 	}
 }
 
-static void drops(const struct obj_stats *s, const char *indent, bool table)
+void stats_each_drop(const struct obj_stats *s,
+		     void (*fn)(const char *name, uint64_t v, void *ctx), void *ctx)
 {
-	bool any = s->has_other && s->drops_other;
 	char unknown[32];
 	const char *name;
 	unsigned int r;
 
-	for (r = 0; r < OBJ_MAX_DROPS; r++)
-		any |= (s->drops_has & (UINT64_C(1) << r)) && s->drops[r];
-	print_open_object("drops");
-	/* the short form lists only what is not zero: no line when nothing is */
-	if (table || any)
-		print_text("\n%s%s", indent, table ? "drops by reason:" : "drops");
 	for (r = 0; r < OBJ_MAX_DROPS; r++) {
 		if (!(s->drops_has & (UINT64_C(1) << r)))
 			continue;
@@ -54,10 +48,37 @@ static void drops(const struct obj_stats *s, const char *indent, bool table)
 			snprintf(unknown, sizeof(unknown), "reason_%u", r);
 			name = unknown;
 		}
-		drop(name, s->drops[r], indent, table);
+		fn(name, s->drops[r], ctx);
 	}
 	if (s->has_other)
-		drop("other", s->drops_other, indent, table);
+		fn("other", s->drops_other, ctx);
+}
+
+struct drop_ctx {
+	const char *indent;
+	bool table;
+};
+
+static void drop_cb(const char *name, uint64_t v, void *ctx)
+{
+	const struct drop_ctx *d = ctx;
+
+	drop(name, v, d->indent, d->table);
+}
+
+static void drops(const struct obj_stats *s, const char *indent, bool table)
+{
+	bool any = s->has_other && s->drops_other;
+	struct drop_ctx d = { indent, table };
+	unsigned int r;
+
+	for (r = 0; r < OBJ_MAX_DROPS; r++)
+		any |= (s->drops_has & (UINT64_C(1) << r)) && s->drops[r];
+	print_open_object("drops");
+	/* the short form lists only what is not zero: no line when nothing is */
+	if (table || any)
+		print_text("\n%s%s", indent, table ? "drops by reason:" : "drops");
+	stats_each_drop(s, drop_cb, &d);
 	print_close_object();
 }
 
