@@ -47,7 +47,12 @@ for d in /lib/modules/*/build; do
 	[ "$d" = "/lib/modules/$kver/build" ] && continue
 	t=$(readlink -f "$d") && [ -d "$t" ] && mount --bind /tmp/l2sec-80-empty "$t" && hidden+=("$t")
 done
-trap 'for t in "${hidden[@]}"; do umount "$t"; done' EXIT
+# The harness's own copy of the module (updates/l2sec.ko, the same version)
+# would make dkms keep it ("will not replace this module"): a real system has
+# none. It is put back for the tests after this one.
+harness_ko=/lib/modules/$kver/updates/l2sec.ko
+rm -f "$harness_ko"
+trap 'for t in "${hidden[@]}"; do umount "$t"; done; cp "$L2SEC_KO" "$harness_ko"' EXIT
 
 # leftovers: every path the packages or their scripts could leave
 leftovers() {
