@@ -51,8 +51,10 @@ done
 # would make dkms keep it ("will not replace this module"): a real system has
 # none. It is put back for the tests after this one.
 harness_ko=/lib/modules/$kver/updates/l2sec.ko
-rm -f "$harness_ko"
-trap 'for t in "${hidden[@]}"; do umount "$t"; done; cp "$L2SEC_KO" "$harness_ko"' EXIT
+had_ko=0
+[ -e "$harness_ko" ] && had_ko=1 && rm -f "$harness_ko"
+trap 'for t in "${hidden[@]}"; do umount "$t"; done
+	[ $had_ko = 1 ] && cp "$L2SEC_KO" "$harness_ko"' EXIT
 
 # leftovers: every path the packages or their scripts could leave
 leftovers() {
