@@ -114,7 +114,7 @@ bench-alt-module:
 # --- userspace ---------------------------------------------------------------
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(L2SEC_CFLAGS) $(call pkgcflags,$(DAEMON_PKGS) cmocka) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(L2SEC_CFLAGS) $(call pkgcflags,$(DAEMON_PKGS) cmocka) -MMD -MP -c -o $@ $<
 
 build/san/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -129,10 +129,10 @@ build/san/obj/%.o: %.c
 	rm -f $@ && ar rcs $@ $^
 
 build/l2secd: build/obj/daemon/l2secd.o build/libl2secd.a
-	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
 
 build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a build/libl2secd.a
-	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
 # Unit tests: one cmocka program per tests/unit/test_*.c, plain and under
 # ASan+UBSan, each linked with the daemon's and the tool's libraries.

@@ -6,9 +6,9 @@
 # temporary DESTDIR, then run the host unit tests (plain and under ASan+UBSan),
 # the client profiles against their golden files (tests/clientcfg/),
 # the fuzz targets briefly, the VM harness's own test, the DKMS build, the
-# guest suite and the demo (make demo's guest test), each on both kernels.
-# Each part's results are shown as they come; the last line adds them up:
-# "N passed, N failed, N skipped".
+# Debian packages (build, lintian, contents), the guest suite and the demo (make
+# demo's guest test), each on both kernels. Each part's results are shown as they
+# come; the last line adds them up: "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -75,6 +75,7 @@ part clientcfg tests/clientcfg/run.sh
 part fuzz make -s fuzz
 part vm-harness tests/vm/selftest.sh
 part dkms tests/dkms.sh
+part deb tests/deb.sh
 part vm tests/vm/run -P
 part demo tests/vm/run -P -d tests/vm/demo
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install what building and testing l2sec needs on a Debian 12 (bookworm) machine:
-# build dependencies, both test kernels (6.1 from bookworm, 6.12 from
+# build dependencies (and the packaging tools: debhelper, dh-dkms, lintian; and
+# prometheus for promtool, which checks `l2sec stats prometheus`), both test kernels (6.1 from bookworm, 6.12 from
 # bookworm-backports) with their headers, QEMU, and the real peers the guest tests
 # run (charon, xl2tpd, pppd, iperf3, nftables, tshark, scapy, ethtool), and libnm
 # for reading the NetworkManager profiles (tests/clientcfg).
@@ -12,7 +13,8 @@ set -euo pipefail
 
 BUILD_PKGS="build-essential pkg-config bc sparse dkms clang
 	libmnl-dev libnl-3-dev libnl-route-3-dev libkmod-dev nettle-dev
-	libjson-c-dev libinih-dev libcmocka-dev"
+	libjson-c-dev libinih-dev libcmocka-dev
+	debhelper dh-dkms lintian prometheus"
 VM_PKGS="qemu-system-x86 busybox-static kmod iproute2 cpio gzip xz-utils zstd
 	linux-image-amd64 linux-headers-amd64"
 PEER_PKGS="strongswan-charon strongswan-swanctl libstrongswan-standard-plugins

@@ -7,7 +7,7 @@
  *   l2sec [OPTIONS] session show [tunnel ID [id ID]]
  *   l2sec [OPTIONS] session del tunnel ID id ID
  *   l2sec [OPTIONS] sock show [id ID]
- *   l2sec [OPTIONS] stats
+ *   l2sec [OPTIONS] stats [show | prometheus]   (prom.h)
  *   l2sec [OPTIONS] daemon show
  *   l2sec [OPTIONS] monitor [all | sock | tunnel | session]...
  *   l2sec client-config { windows | macos | linux [nm | ip-up] } [user USER]

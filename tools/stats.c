@@ -3,11 +3,14 @@
  * `l2sec stats`: the namespace's counts of sockets, tunnels and sessions, its
  * packet counters and drops by reason, from L2SEC_CMD_STATS_GET.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <net/if.h>
 
+#include "ctlc.h"
 #include "print.h"
+#include "prom.h"
 #include "stats.h"
 
 static void counter(const struct obj_stats *s, unsigned int type, const char *fmt)
@@ -29,19 +32,13 @@ static void drop(const char *name, uint64_t v, const char *indent, bool table)
 	}
 }
 
-static void drops(const struct obj_stats *s, const char *indent, bool table)
+void stats_each_drop(const struct obj_stats *s,
+		     void (*fn)(const char *name, uint64_t v, void *ctx), void *ctx)
 {
-	bool any = s->has_other && s->drops_other;
 	char unknown[32];
 	const char *name;
 	unsigned int r;
 
-	for (r = 0; r < OBJ_MAX_DROPS; r++)
-		any |= (s->drops_has & (UINT64_C(1) << r)) && s->drops[r];
-	print_open_object("drops");
-	/* the short form lists only what is not zero: no line when nothing is */
-	if (table || any)
-		print_text("\n%s%s", indent, table ? "drops by reason:" : "drops");
 	for (r = 0; r < OBJ_MAX_DROPS; r++) {
 		if (!(s->drops_has & (UINT64_C(1) << r)))
 			continue;
@@ -51,10 +48,37 @@ static void drops(const struct obj_stats *s, const char *indent, bool table)
 			snprintf(unknown, sizeof(unknown), "reason_%u", r);
 			name = unknown;
 		}
-		drop(name, s->drops[r], indent, table);
+		fn(name, s->drops[r], ctx);
 	}
 	if (s->has_other)
-		drop("other", s->drops_other, indent, table);
+		fn("other", s->drops_other, ctx);
+}
+
+struct drop_ctx {
+	const char *indent;
+	bool table;
+};
+
+static void drop_cb(const char *name, uint64_t v, void *ctx)
+{
+	const struct drop_ctx *d = ctx;
+
+	drop(name, v, d->indent, d->table);
+}
+
+static void drops(const struct obj_stats *s, const char *indent, bool table)
+{
+	bool any = s->has_other && s->drops_other;
+	struct drop_ctx d = { indent, table };
+	unsigned int r;
+
+	for (r = 0; r < OBJ_MAX_DROPS; r++)
+		any |= (s->drops_has & (UINT64_C(1) << r)) && s->drops[r];
+	print_open_object("drops");
+	/* the short form lists only what is not zero: no line when nothing is */
+	if (table || any)
+		print_text("\n%s%s", indent, table ? "drops by reason:" : "drops");
+	stats_each_drop(s, drop_cb, &d);
 	print_close_object();
 }
 
@@ -119,30 +143,97 @@ void stats_print_ns(const struct obj *o)
 	print_close_object();
 }
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fputs("Usage: l2sec [-j [-p]] [-n NETNS] stats\n", stderr);
+	fputs("Usage: l2sec [-j [-p]] [-n NETNS] stats [show]\n"
+	      "       l2sec [-n NETNS] [-r DIR] stats prometheus\n", f);
+}
+
+/* The STATS_GET reply into L (one record); CLI_FAIL after saying why not. */
+static int stats_get(struct cli *c, struct cli_list *l)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	cli_list_init(l, c, "stats", 0);
+	nlh = gnl_msg(&c->gnl, L2SEC_CMD_STATS_GET, L2SEC_GENL_VERSION, 0);
+	err = gnl_request(&c->gnl, nlh, cli_list_add, l);
+	if (err) {
+		cli_nl_error(c, err, "stats");
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+/*
+ * `stats prometheus`: the module's and l2secd's counters (prom.h). A module
+ * that is not loaded and a daemon that is not running are values (l2sec_up,
+ * l2sec_daemon_up 0), not failures: a scrape then still says so.
+ */
+static int stats_prometheus(struct cli *c)
+{
+	struct json_object *ver = NULL, *st = NULL;
+	FILE *f = c->out ? c->out : stdout;
+	const char *dir = cli_runtime_dir(c);
+	int ret = CLI_OK, err;
+	struct cli_list l = { 0 };
+	char why[256];
+
+	if (c->json) {
+		cli_err("prometheus is a format of its own: no -j");
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	err = cli_try_connect(c);
+	if (err && err != -ENOENT)
+		return CLI_FAIL;
+	if (!err && stats_get(c, &l))
+		ret = CLI_FAIL;
+	prom_kernel(f, l.n ? &l.v[0] : NULL);
+	cli_list_free(&l);
+
+	err = ctlc_request(dir, "version", &ver);
+	if (!err)
+		err = ctlc_request(dir, "show stats", &st);
+	if (err && !ctlc_unreachable(err)) {
+		ctlc_strerror(dir, err, why, sizeof(why));
+		cli_err("%s", why);
+		ret = CLI_FAIL;
+	}
+	if (err) {
+		json_object_put(ver);
+		ver = NULL;
+	}
+	if (prom_daemon(f, ver, st))
+		ret = CLI_FAIL;
+	json_object_put(ver);
+	json_object_put(st);
+	if (fflush(f) || ferror(f)) {
+		cli_err("cannot write the metrics");
+		ret = CLI_FAIL;
+	}
+	return ret;
 }
 
 int stats_main(struct cli *c, int argc, char **argv)
 {
 	struct cli_list l;
-	struct nlmsghdr *nlh;
-	int err, ret;
+	int ret;
 
-	if (argc > 1) {
-		if (!cli_matches(argv[1], "help") && !cli_matches(argv[1], "show"))
-			cli_err("unknown argument \"%s\" of stats", argv[1]);
-		usage();
-		return cli_matches(argv[1], "help") ? CLI_OK : CLI_USAGE;
+	if (argc > 2 || (argc == 2 && !cli_matches(argv[1], "show"))) {
+		if (argc == 2 && cli_matches(argv[1], "prometheus"))
+			return stats_prometheus(c);
+		if (argc == 2 && cli_matches(argv[1], "help")) {
+			usage(stdout);
+			return CLI_OK;
+		}
+		cli_err("unknown argument \"%s\" of stats", argv[argc == 2 ? 1 : 2]);
+		usage(stderr);
+		return CLI_USAGE;
 	}
 	if (cli_connect(c))
 		return CLI_FAIL;
-	cli_list_init(&l, c, "stats", 0);
-	nlh = gnl_msg(&c->gnl, L2SEC_CMD_STATS_GET, L2SEC_GENL_VERSION, 0);
-	err = gnl_request(&c->gnl, nlh, cli_list_add, &l);
-	if (err) {
-		cli_nl_error(c, err, "stats");
+	if (stats_get(c, &l)) {
 		cli_list_free(&l);
 		return CLI_FAIL;
 	}

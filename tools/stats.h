@@ -4,6 +4,7 @@
 #define L2SEC_STATS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cli.h"
 #include "obj.h"
@@ -14,6 +15,12 @@
  * else one "drops" line with the non-zero reasons.
  */
 void stats_print_counters(const struct obj_stats *s, const char *indent, bool table);
+/*
+ * Calls FN for each drop counter S has: by reason name, "reason_N" for a
+ * reason newer than this tool, "other" for the numbers beyond OBJ_MAX_DROPS.
+ */
+void stats_each_drop(const struct obj_stats *s,
+		     void (*fn)(const char *name, uint64_t v, void *ctx), void *ctx);
 /* Prints the STATS_GET reply O. */
 void stats_print_ns(const struct obj *o);
 int stats_main(struct cli *c, int argc, char **argv);
