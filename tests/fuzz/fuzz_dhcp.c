@@ -137,6 +137,19 @@ static bool asked(const struct dhcp_inform *in, uint8_t code)
 	return false;
 }
 
+/*
+ * The route options the client takes (dhcp.c): those it asked for; both when
+ * it asked for neither or sent no list (Apple's pppd asks for 249 alone).
+ */
+static unsigned int not_taken(const struct dhcp_inform *in)
+{
+	const bool r121 = in->n_prl && asked(in, 121), r249 = in->n_prl && asked(in, 249);
+
+	if (r121 == r249)
+		return 0;
+	return r121 ? DHCP_LEFT_ROUTES_249 : DHCP_LEFT_ROUTES_121;
+}
+
 /* The label starts of a dotted name (at most 127), and their number. */
 static unsigned int labels(const char *name, size_t *at)
 {
@@ -236,7 +249,7 @@ static size_t expected(const struct dhcp_inform *in, const struct answer *w, str
 		e->len[119] = search_len(w);
 	}
 	if (w->a.n_routes)
-		expect_routes(w, e, left);
+		expect_routes(w, e, left | not_taken(in));
 	for (unsigned int c = 0; c < 256; c++)
 		if (e->has[c])
 			len += opt_size(e->len[c]);
@@ -401,9 +414,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(pkt);
 
 	make_answer(&in, &w);
-	/* dhcp.h's order: the route option not asked for (249 when both or neither), 119, 15, routes */
-	dup = in.n_prl && asked(&in, 249) && !asked(&in, 121) ? DHCP_LEFT_ROUTES_121 :
-	      DHCP_LEFT_ROUTES_249;
+	/*
+	 * dhcp.h's order: 249 when both route options go out (121 is the
+	 * standard; nothing when the client takes only one), 119, 15, routes
+	 */
+	dup = not_taken(&in) ? 0 : DHCP_LEFT_ROUTES_249;
 	steps[1] = dup;
 	steps[2] = dup | DHCP_LEFT_SEARCH;
 	steps[3] = dup | DHCP_LEFT_SEARCH | DHCP_LEFT_DOMAIN;
