@@ -126,6 +126,9 @@ static struct in_addr base_addr, base_peer, base_inner;
 static bool have_base;
 static int base_fd = -1;
 static uint32_t base_sock_id;
+/* SOCK_ID of the reply to the request being waited for (not of notifications). */
+static uint32_t reply_sock_id;
+static bool reply_has_sock_id;
 static volatile sig_atomic_t stop;
 
 static void nlf_pool_add(struct nlf_pool *p, uint32_t v)
@@ -209,6 +212,10 @@ static int nlf_learn_cb(const struct nlattr *attr, void *data)
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
 			return MNL_CB_ERROR;
 		nlf_pool_add(&sock_ids, mnl_attr_get_u32(attr));
+		if (data) {
+			reply_sock_id = mnl_attr_get_u32(attr);
+			reply_has_sock_id = true;
+		}
 		break;
 	case L2SEC_A_TUNNEL_ID:
 		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
@@ -247,7 +254,7 @@ static int nlf_handle(const struct nlmsghdr *h, uint32_t want)
 		cnt.acks++;
 		if (!e->error)
 			cnt.ok++;
-		else if (-e->error > 0 && -e->error < (int)(sizeof(cnt.err) / sizeof(cnt.err[0])))
+		else if (e->error < 0 && e->error > -(int)(sizeof(cnt.err) / sizeof(cnt.err[0])))
 			cnt.err[-e->error]++;
 		if (e->msg.nlmsg_type == family_id) {
 			if (!e->error && unpriv) {
@@ -274,7 +281,8 @@ static int nlf_handle(const struct nlmsghdr *h, uint32_t want)
 		fprintf(stderr, "nlfuzz: reply without CAP_NET_ADMIN\n");
 	}
 	if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
-	    mnl_attr_parse(h, GENL_HDRLEN, nlf_learn_cb, NULL) < 0)
+	    mnl_attr_parse(h, GENL_HDRLEN, nlf_learn_cb,
+			   h->nlmsg_seq == want ? &reply_sock_id : NULL) < 0)
 		nlf_malformed("reply", h);
 	return 2;
 }
@@ -792,14 +800,18 @@ static int nlf_sock_add(int fd, uint8_t ipsec, uint32_t *id)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = nlf_start(buf, family_id, L2SEC_CMD_SOCK_ADD, 0, L2SEC_GENL_VERSION);
-	unsigned int before = sock_ids.n;
 	int err;
 
 	mnl_attr_put_u32(nlh, L2SEC_A_SOCK_FD, (uint32_t)fd);
 	mnl_attr_put_u8(nlh, L2SEC_A_REQUIRE_IPSEC, ipsec);
+	reply_has_sock_id = false;
 	err = nlf_transact(nlh);
-	if (!err && id && sock_ids.n)
-		*id = sock_ids.v[sock_ids.n > before ? sock_ids.n - 1 : 0];
+	if (!err && id) {
+		/* the id from this request's own reply, never a pooled guess */
+		if (!reply_has_sock_id)
+			return -ENOMSG;
+		*id = reply_sock_id;
+	}
 	return err;
 }
 
