@@ -194,7 +194,7 @@ check_eq "no such sock" "l2sec: no such sock 9" "$(cat k9.txt.err)"
 
 out stats.txt $L2SEC stats
 check "stats: counts" grep -qx 'sockets 2 tunnels 2 sessions 3' stats.txt
-check "stats: drops by reason, every reason" sh -c "[ \$(grep -cE '^  [a-z_]+ +[0-9]+$' stats.txt) = 13 ]"
+check "stats: drops by reason, every reason" sh -c "[ \$(grep -cE '^  [a-z_]+ +[0-9]+$' stats.txt) = 14 ]"
 out stats.json $L2SEC -j stats
 jcheck "stats -j: one object with the counts" stats.json 'd["sock_count"] == 2 and d["tunnel_count"] == 2 and d["session_count"] == 3'
 check "ip link add l2sec0 type l2sec" ip link add l2sec0 type l2sec
@@ -202,7 +202,7 @@ ifindex=$(cat /sys/class/net/l2sec0/ifindex)
 check_eq "stats: the namespace's device" "device l2sec0 (ifindex $ifindex)" "$($L2SEC stats | head -n 1)"
 out stats-dev.json $L2SEC -j stats
 jcheck "stats -j: the namespace's device" stats-dev.json "d['ifname'] == 'l2sec0' and d['ifindex'] == $ifindex"
-jcheck "stats -j: drops by reason name" stats.json 'set(d["stats"]["drops"]) == {"malformed", "no_ipsec", "wrong_sa", "not_up", "spoof", "no_device", "no_session", "no_route", "no_xfrm_route", "no_mem", "proto", "loop", "sa_no_mark"}'
+jcheck "stats -j: drops by reason name" stats.json 'set(d["stats"]["drops"]) == {"malformed", "no_ipsec", "wrong_sa", "not_up", "spoof", "no_device", "no_session", "no_route", "no_xfrm_route", "no_mem", "proto", "loop", "sa_no_mark", "too_big"}'
 
 # --- showing needs CAP_NET_ADMIN: replies name clients' addresses, SAs, counters ---
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
