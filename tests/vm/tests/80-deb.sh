@@ -54,7 +54,7 @@ harness_ko=/lib/modules/$kver/updates/l2sec.ko
 had_ko=0
 [ -e "$harness_ko" ] && had_ko=1 && rm -f "$harness_ko"
 trap 'for t in "${hidden[@]}"; do umount "$t"; done
-	[ $had_ko = 1 ] && cp "$L2SEC_KO" "$harness_ko"' EXIT
+	[ $had_ko = 1 ] && mkdir -p "${harness_ko%/*}" && cp "$L2SEC_KO" "$harness_ko"' EXIT
 
 # leftovers: every path the packages or their scripts could leave
 leftovers() {
@@ -76,6 +76,8 @@ ko=$(ls "/lib/modules/$kver/updates/dkms/"l2sec.ko* 2>/dev/null | head -n 1)
 check "the module is in updates/dkms" test -n "$ko"
 check_eq "built for the running kernel" "$kver" "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)"
 check_eq "built from the packaged sources" "$version" "$(modinfo -F version "$ko")"
+# what modprobe would load first (depmod is the stub: the index does not know $ko)
+[ -n "$ko" ] && modprobe -a $(modinfo -F depends "$ko" | tr , ' ')
 if [ -n "$ko" ] && insmod "$ko"; then
 	t_ok "insmod the package's module"
 	check "its genl family is registered" genl ctrl get name l2sec
