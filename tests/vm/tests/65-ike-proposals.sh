@@ -6,8 +6,10 @@
 #   windows-dh2048-1 NegotiateDH2048_AES256 = 1: adds aes256-sha1-modp2048 -> up
 #   windows-dh2048-2 NegotiateDH2048_AES256 = 2: only that one               -> up
 #   windows11        = 1, and quick mode offers AES-GCM first  -> up, ESP AES-GCM-256
-#   apple            macOS/iOS (a charon responder's "received proposals" of an
-#                    iPhone, kitten/setup-strong-strongswan#28)            -> up
+#   apple            macOS/iOS as far as public logs show it (a charon responder's
+#                    "received proposals" in kitten/setup-strong-strongswan#28,
+#                    which does not name the client; NetworkManager-l2tp's
+#                    defaults merge Windows 10's and macOS/iOS's lists)    -> up
 #   android          Android's legacy L2TP/IPsec PSK client (AOSP ipsec-tools
 #                    setup.c: racoon, modp1024 only; its DES ones left out,
 #                    charon has no DES)                         -> NO_PROPOSAL_CHOSEN
