@@ -50,6 +50,9 @@ cleanup() {
 	sleep 0.2
 	ip -all netns delete 2>/dev/null
 	ip link del l2sec0 2>/dev/null
+	# the benchmark injector (24-gro, 25-nlfuzz) is loaded by insmod, which
+	# refuses a module already there: the next test must find it gone
+	rmmod l2sec_inject 2>/dev/null
 	# a closed socket unpins l2sec.ko from an RCU callback: allow a few
 	# grace periods
 	local i
