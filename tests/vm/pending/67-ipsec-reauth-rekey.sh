@@ -21,8 +21,8 @@
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
-run=/tmp/l2sec-66
-PSK=l2sec-66-shared-secret
+run=/tmp/l2sec-67
+PSK=l2sec-67-shared-secret
 DPD_DELAY=2
 DPD_TIMEOUT=6
 lc_setup 1 "dpd-delay = ${DPD_DELAY}s
