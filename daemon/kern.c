@@ -28,8 +28,9 @@
 
 struct kern {
 	struct mnl_socket *nl;
-	struct mnl_socket *watch;	/* nlctrl notifications: families going away */
+	struct mnl_socket *watch;	/* nlctrl's notify group and the module's events */
 	uint16_t family;
+	uint32_t events_grp;		/* L2SEC_MCGRP_EVENTS, 0 if not found */
 	uint32_t seq;
 	uint32_t portid;
 	char buf[16384];		/* one request or reply at a time */
@@ -38,6 +39,7 @@ struct kern {
 /* What a reply callback extracts; one request in flight at a time. */
 struct reply {
 	uint16_t family;		/* CTRL_CMD_GETFAMILY */
+	uint32_t events_grp;		/* CTRL_CMD_GETFAMILY: L2SEC_MCGRP_EVENTS's id */
 	uint32_t sock_id;		/* SOCK_ADD */
 	struct kern_sa *sa;		/* TUNNEL_GET */
 };
@@ -78,13 +80,40 @@ static const char *extack_msg(const struct nlmsghdr *nlh)
 	return NULL;
 }
 
+/* One CTRL_ATTR_MCAST_GRP_*: the events group's id, by its name. */
+static int grp_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type == CTRL_ATTR_MCAST_GRP_NAME && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+		tb[type] = a;
+	else if (type == CTRL_ATTR_MCAST_GRP_ID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
 static int family_attr_cb(const struct nlattr *a, void *data)
 {
 	struct reply *r = data;
+	const struct nlattr *grp;
 
 	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
 	    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
 		r->family = mnl_attr_get_u16(a);
+	if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS ||
+	    mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(grp, a) {
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+
+		if (mnl_attr_validate(grp, MNL_TYPE_NESTED) < 0 ||
+		    mnl_attr_parse_nested(grp, grp_attr_cb, tb) < 0)
+			continue;
+		if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), L2SEC_MCGRP_EVENTS))
+			r->events_grp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
 	return MNL_CB_OK;
 }
 
@@ -239,6 +268,7 @@ struct kern *kern_open(void)
 		goto err;
 	}
 	k->family = r.family;
+	k->events_grp = r.events_grp;
 	if (watch_open(k) < 0)
 		goto err;
 	return k;
@@ -257,6 +287,14 @@ static int watch_open(struct kern *k)
 	if (!k->watch || mnl_socket_bind(k->watch, 0, MNL_SOCKET_AUTOPID) < 0 ||
 	    mnl_socket_setsockopt(k->watch, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
 		log_err("kernel: cannot watch generic netlink families: %s", strerror(errno));
+		return -1;
+	}
+	/* the module's events: SOCK_NTF_DEL says a socket was taken from it */
+	grp = (int)k->events_grp;
+	if (!grp || mnl_socket_setsockopt(k->watch, NETLINK_ADD_MEMBERSHIP, &grp,
+					  sizeof(grp)) < 0) {
+		log_err("kernel: cannot join l2sec's events group: %s",
+			grp ? strerror(errno) : "not found");
 		return -1;
 	}
 	return 0;
@@ -282,25 +320,52 @@ static bool is_our_delfamily(const struct kern *k, const struct nlmsghdr *m)
 	return r.family == k->family;
 }
 
-bool kern_watch_lost(struct kern *k)
+/* A SOCK_NTF_DEL of one of @ids? */
+static bool is_our_sock_del(const struct kern *k, const struct nlmsghdr *m,
+			    const uint32_t *ids, unsigned int n)
+{
+	const struct genlmsghdr *g;
+	struct reply r = { 0 };
+
+	if (m->nlmsg_type != k->family || mnl_nlmsg_get_payload_len(m) < sizeof(*g))
+		return false;
+	g = mnl_nlmsg_get_payload(m);
+	if (g->cmd != L2SEC_CMD_SOCK_NTF_DEL ||
+	    mnl_attr_parse(m, sizeof(*g), l2sec_attr_cb, &r) < 0)
+		return false;
+	for (unsigned int i = 0; i < n; i++)
+		if (r.sock_id == ids[i])
+			return true;
+	return false;
+}
+
+int kern_watch_lost(struct kern *k, const uint32_t *ids, unsigned int n)
 {
 	char buf[8192];
-	bool lost = false;
+	int lost = 0;
 
 	for (;;) {
-		ssize_t n = recv(mnl_socket_get_fd(k->watch), buf, sizeof(buf), MSG_DONTWAIT);
+		ssize_t got = recv(mnl_socket_get_fd(k->watch), buf, sizeof(buf), MSG_DONTWAIT);
 		const struct nlmsghdr *m = (const struct nlmsghdr *)buf;
-		int len = (int)n;
+		int len = (int)got;
 
-		if (n < 0 && errno == ENOBUFS) {
-			/* notifications were lost: ask whether the family is still there */
-			lost |= !kern_family_present(k);
+		if (got < 0 && errno == ENOBUFS) {
+			/* notifications were lost: ask the module itself */
+			if (!kern_family_present(k))
+				lost |= KERN_LOST_FAMILY;
+			for (unsigned int i = 0; !lost && i < n; i++)
+				if (kern_sock_held(k, ids[i]) == 0)
+					lost |= KERN_LOST_SOCK;
 			continue;
 		}
-		if (n <= 0)
+		if (got <= 0)
 			return lost;
-		for (; msg_ok(m, len); m = mnl_nlmsg_next(m, &len))
-			lost |= is_our_delfamily(k, m);
+		for (; msg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+			if (is_our_delfamily(k, m))
+				lost |= KERN_LOST_FAMILY;
+			if (is_our_sock_del(k, m, ids, n))
+				lost |= KERN_LOST_SOCK;
+		}
 	}
 }
 

@@ -40,16 +40,20 @@ void kern_close(struct kern *k);
 
 /*
  * l2sec.ko going away (rmmod): the family's CTRL_CMD_DELFAMILY arrives on
- * kern_watch_fd() (nlctrl's notify group); kern_watch_lost() reads what is
- * pending and says whether it was that. The module detaches its sockets
- * after: kern_sock_attached() says whether fd is still the module's
- * (1, 0; -1 when the kernel cannot tell). A socket taken from the module
- * while it stays (SOCK_DEL) keeps its UDP encapsulation hooks (they pass
- * plain datagrams up), so only the module can say: kern_sock_held() asks it
- * for the socket's id (1, 0 when it has no such socket, -1 on error).
+ * kern_watch_fd() (nlctrl's notify group), and a socket taken from the
+ * module while it stays (SOCK_DEL, which leaves the socket's UDP
+ * encapsulation hooks in place) is announced there too (SOCK_NTF_DEL on the
+ * module's events group). kern_watch_lost() reads what is pending and says
+ * which it was (KERN_LOST_*, 0 for neither), for the sockets @ids; when
+ * notifications were lost
+ * it asks the module. kern_sock_attached() says whether fd is still the
+ * module's (1, 0; -1 when the kernel cannot tell); kern_sock_held() asks the
+ * module for the socket's id (1, 0 when it has no such socket, -1 on error).
  */
 int kern_watch_fd(const struct kern *k);
-bool kern_watch_lost(struct kern *k);
+#define KERN_LOST_FAMILY	1	/* the family was unregistered */
+#define KERN_LOST_SOCK		2	/* one of @ids was taken from the module */
+int kern_watch_lost(struct kern *k, const uint32_t *ids, unsigned int n);
 bool kern_family_present(struct kern *k);
 int kern_sock_attached(int fd);
 int kern_sock_held(struct kern *k, uint32_t sock_id);

@@ -136,9 +136,18 @@ static void kern_watch_cb(struct ev_io *io, uint32_t events)
 {
 	struct l2secd *d = container_of(io, struct l2secd, kern_watch);
 
+	uint32_t ids[ARRAY_SIZE(d->socks)];
+	unsigned int n = 0;
+	int lost;
+
 	(void)events;
-	if (kern_watch_lost(d->kern))
+	for (unsigned int i = 0; i < d->n_socks; i++)
+		ids[n++] = d->socks[i].kern_id;
+	lost = kern_watch_lost(d->kern, ids, n);
+	if (lost & KERN_LOST_FAMILY)
 		module_lost(d, "its generic netlink family was unregistered");
+	else if (lost)
+		module_lost(d, "it detached the L2TP socket");
 }
 
 /* Whether mark names an SA with peer src: charon's, as l2secd knows them, or the kernel's. */
@@ -180,11 +189,13 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 		if (mh.msg_flags & MSG_TRUNC)
 			continue;
 		/*
-		 * The module detaches its sockets when it goes; a socket taken
-		 * from it (SOCK_DEL) keeps the encapsulation type: ask the module.
+		 * The module detaches its sockets when it goes. A socket taken
+		 * from it (SOCK_DEL) keeps the encapsulation type: its
+		 * SOCK_NTF_DEL reaches kern_watch_cb on the event loop's next
+		 * turn; until then rxcheck checks this datagram's SA as it
+		 * checks every datagram's.
 		 */
-		if (d->kern && !d->rx.module_gone &&
-		    (kern_sock_attached(io->fd) == 0 || kern_sock_held(d->kern, s->kern_id) == 0))
+		if (d->kern && !d->rx.module_gone && kern_sock_attached(io->fd) == 0)
 			module_lost(d, "it detached the L2TP socket");
 		rxcheck_parse(&mh, &peer, &meta);
 		if (rxcheck_datagram(&d->rx, &peer, &meta, evloop_now(d->loop)) != RXCHECK_OK)
