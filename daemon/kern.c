@@ -289,14 +289,16 @@ static int watch_open(struct kern *k)
 		log_err("kernel: cannot watch generic netlink families: %s", strerror(errno));
 		return -1;
 	}
-	/* the module's events: SOCK_NTF_DEL says a socket was taken from it */
+	/*
+	 * The module's events: SOCK_NTF_DEL says a socket was taken from it.
+	 * Without them (a module without the group, or the join refused) only
+	 * an rmmod is noticed, and the log says so.
+	 */
 	grp = (int)k->events_grp;
 	if (!grp || mnl_socket_setsockopt(k->watch, NETLINK_ADD_MEMBERSHIP, &grp,
-					  sizeof(grp)) < 0) {
-		log_err("kernel: cannot join l2sec's events group: %s",
-			grp ? strerror(errno) : "not found");
-		return -1;
-	}
+					  sizeof(grp)) < 0)
+		log_err("kernel: cannot join l2sec's events group (%s): a socket taken "
+			"from the module will not be noticed", grp ? strerror(errno) : "not found");
 	return 0;
 }
 
