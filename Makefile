@@ -53,7 +53,7 @@ pkglibs = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 # daemon/l2secd.c and tools/l2sec.c hold main(); everything else is a library
 # that unit tests and fuzz targets link against.
-DAEMON_SRCS := $(wildcard daemon/*.c)
+DAEMON_SRCS := $(wildcard daemon/*.c daemon/*/*.c)
 DAEMON_LIB_SRCS := $(filter-out daemon/l2secd.c,$(DAEMON_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_LIB_SRCS := $(filter-out tools/l2sec.c,$(TOOL_SRCS))
@@ -295,9 +295,9 @@ install: userspace
 	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/l2sec/|$(SYSCONFDIR)/l2sec/|g' \
 		dist/l2secd.service > build/l2secd.service
 	install -m 0644 build/l2secd.service $(DESTDIR)$(UNITDIR)/
-	install -m 0644 daemon/l2sec.conf.example $(CONF_DIR)/
+	install -m 0644 daemon/conf/l2sec.conf.example $(CONF_DIR)/
 	test -e $(CONF_DIR)/l2sec.conf || \
-		install -m 0600 daemon/l2sec.conf.example $(CONF_DIR)/l2sec.conf
+		install -m 0600 daemon/conf/l2sec.conf.example $(CONF_DIR)/l2sec.conf
 	test -e $(CONF_DIR)/users || install -m 0600 /dev/null $(CONF_DIR)/users
 	$(install_dkms_src)
 

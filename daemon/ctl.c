@@ -12,18 +12,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "authlimit.h"
+#include "auth/authlimit.h"
 #include "ctl.h"
-#include "l2tp_admit.h"
-#include "l2tp_avp.h"
-#include "l2tp_session.h"
-#include "l2tp_tunnel.h"
+#include "l2tp/l2tp_admit.h"
+#include "l2tp/l2tp_avp.h"
+#include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_tunnel.h"
 #include "inform.h"
-#include "ipsec.h"
-#include "log.h"
-#include "rxcheck.h"
+#include "ipsec/ipsec.h"
+#include "core/log.h"
+#include "l2tp/rxcheck.h"
 #include "sess.h"
-#include "util.h"
+#include "core/util.h"
 
 #define CTL_MAX_CLIENTS 16
 #define CTL_REQ_MAX 256

@@ -55,8 +55,8 @@
 
 #include <json-c/json.h>
 
-#include "evloop.h"
-#include "l2tp_lns.h"
+#include "core/evloop.h"
+#include "l2tp/l2tp_lns.h"
 
 struct ctl;
 struct inform;

@@ -10,12 +10,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "dhcp.h"
+#include "addr/dhcp.h"
 #include "inform.h"
-#include "log.h"
+#include "core/log.h"
 #include "sess.h"
-#include "users.h"
-#include "util.h"
+#include "auth/users.h"
+#include "core/util.h"
 
 #define INFORM_BATCH 16		/* datagrams per wakeup */
 #define LOG_EVERY 100		/* a drop reason is logged on its 1st, 101st, ... time */

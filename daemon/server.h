@@ -9,11 +9,11 @@
 
 #include <stdbool.h>
 
-#include "config.h"
-#include "evloop.h"
-#include "kern.h"
-#include "l2tp_lns.h"
-#include "rxcheck.h"
+#include "conf/config.h"
+#include "core/evloop.h"
+#include "datapath/kern.h"
+#include "l2tp/l2tp_lns.h"
+#include "l2tp/rxcheck.h"
 
 struct ctl;
 struct inform;

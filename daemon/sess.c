@@ -8,19 +8,19 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "authlimit.h"
-#include "kern.h"
-#include "l2tp_avp.h"
-#include "l2tp_session.h"
-#include "l2tp_tunnel.h"
-#include "log.h"
-#include "netdev.h"
-#include "pool.h"
-#include "ppp.h"
-#include "ra.h"
+#include "auth/authlimit.h"
+#include "datapath/kern.h"
+#include "l2tp/l2tp_avp.h"
+#include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_tunnel.h"
+#include "core/log.h"
+#include "datapath/netdev.h"
+#include "addr/pool.h"
+#include "ppp/ppp.h"
+#include "addr/ra.h"
 #include "sess.h"
-#include "users.h"
-#include "util.h"
+#include "auth/users.h"
+#include "core/util.h"
 
 #define HASH_BITS	12
 #define HASH_SIZE	(1u << HASH_BITS)

@@ -34,9 +34,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "evloop.h"
-#include "l2tp_lns.h"
+#include "conf/config.h"
+#include "core/evloop.h"
+#include "l2tp/l2tp_lns.h"
 
 struct authlimit_stats;
 struct kern;

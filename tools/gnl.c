@@ -15,7 +15,7 @@
 #include <linux/genetlink.h>
 
 #include "gnl.h"
-#include "util.h"
+#include "core/util.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11

@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "certcheck.h"
-#include "config.h"
-#include "log.h"
+#include "conf/certcheck.h"
+#include "conf/config.h"
+#include "core/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kern.h"
+#include "datapath/kern.h"
 #include "mnl_fake.h"
 
 static int call(struct kern *k, uint8_t op)

@@ -37,7 +37,7 @@
 #include <string.h>
 
 #include "../unit/l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

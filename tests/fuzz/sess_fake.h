@@ -21,13 +21,13 @@
 #include <unistd.h>
 
 #include "../unit/l2tp_fake.h"
-#include "kern.h"
-#include "mschap.h"
-#include "log.h"
-#include "netdev.h"
-#include "ppp.h"
+#include "datapath/kern.h"
+#include "ppp/mschap.h"
+#include "core/log.h"
+#include "datapath/netdev.h"
+#include "ppp/ppp.h"
 #include "sess.h"
-#include "users.h"
+#include "auth/users.h"
 
 #define SF_REQS 24
 #define CHECK(c) do { if (!(c)) abort(); } while (0)

@@ -54,7 +54,7 @@
 #include <unistd.h>
 
 #include "l2sec.h"
-#include "util.h"
+#include "core/util.h"
 
 #define MAX_SOCKS 16
 #define MAX_ARGS 32

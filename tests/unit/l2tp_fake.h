@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "evloop.h"
-#include "l2tp_lns.h"
-#include "l2tp_msg.h"
-#include "l2tp_session.h"
-#include "l2tp_tunnel.h"
+#include "conf/config.h"
+#include "core/evloop.h"
+#include "l2tp/l2tp_lns.h"
+#include "l2tp/l2tp_msg.h"
+#include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_tunnel.h"
 
 #define FAKE_MAX_OUT 128
 

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "log.h"
-#include "ppp.h"
+#include "conf/config.h"
+#include "core/log.h"
+#include "ppp/ppp.h"
 
 struct errs {
 	unsigned int line[32];

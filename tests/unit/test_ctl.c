@@ -17,7 +17,7 @@
 
 #include "ctl.h"
 #include "l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
 
 static struct json_object *get(struct json_object *o, const char *k)
 {

@@ -18,10 +18,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "dhcp.h"
+#include "conf/config.h"
+#include "addr/dhcp.h"
 #include "inform.h"
-#include "users.h"
+#include "auth/users.h"
 
 static uint16_t be16(const uint8_t *p)
 {

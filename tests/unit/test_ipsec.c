@@ -16,10 +16,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ipsec_sa.h"
-#include "ipsec_xfrm.h"
-#include "log.h"
-#include "vici_conn.h"
+#include "ipsec/ipsec_sa.h"
+#include "ipsec/ipsec_xfrm.h"
+#include "core/log.h"
+#include "ipsec/vici_conn.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Admission control per peer (daemon/l2tp_admit.c), driven through the LNS
+ * Admission control per peer (daemon/l2tp/l2tp_admit.c), driven through the LNS
  * by scripted LACs (l2tp_fake.h): the token buckets per SA and per source,
  * half-open tunnels per SA and per source, tunnels per SA, sessions per
  * tunnel, the tunnel and session setup timeouts, displacement of half-open
@@ -17,9 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "l2tp_admit.h"
+#include "l2tp/l2tp_admit.h"
 #include "l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
 
 #define NAT 0xc6336401		/* 198.51.100.1: one address, many clients behind it */
 

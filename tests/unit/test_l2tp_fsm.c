@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "l2tp_admit.h"
+#include "l2tp/l2tp_admit.h"
 #include "l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
 
 static struct fake *f;
 

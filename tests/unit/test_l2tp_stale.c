@@ -18,9 +18,9 @@
 #include <cmocka.h>
 
 #include "l2tp_fake.h"
-#include "l2tp_stale.h"
-#include "log.h"
-#include "util.h"
+#include "l2tp/l2tp_stale.h"
+#include "core/log.h"
+#include "core/util.h"
 
 static char dir[64], path[96];
 

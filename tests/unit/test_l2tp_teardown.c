@@ -25,11 +25,11 @@
 
 #include "ctl.h"
 #include "l2tp_fake.h"
-#include "log.h"
-#include "ppp.h"
+#include "core/log.h"
+#include "ppp/ppp.h"
 #include "sess.h"
-#include "users.h"
-#include "util.h"
+#include "auth/users.h"
+#include "core/util.h"
 
 static struct fake *f;
 static int close_in_hook;	/* 1: in established(), 2: in ppp_input() */

@@ -28,8 +28,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "kmod.h"
-#include "netdev.h"
+#include "datapath/kmod.h"
+#include "datapath/netdev.h"
 
 #define DEV "l2t0"
 

@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "secfile.h"
+#include "conf/config.h"
+#include "conf/secfile.h"
 
 struct errs {
 	unsigned int n;

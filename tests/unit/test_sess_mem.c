@@ -32,12 +32,12 @@
 #include <cmocka.h>
 
 #include "l2tp_fake.h"
-#include "log.h"
-#include "netdev.h"
-#include "ppp.h"
+#include "core/log.h"
+#include "datapath/netdev.h"
+#include "ppp/ppp.h"
 #include "sess.h"
-#include "users.h"
-#include "util.h"
+#include "auth/users.h"
+#include "core/util.h"
 
 #define DEV		"l2m0"
 #define N_CLIENTS	32

@@ -37,9 +37,9 @@
 #include "daemon_cmd.h"
 #include "dsess.h"
 #include "l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
 #include "print.h"
-#include "rxcheck.h"
+#include "l2tp/rxcheck.h"
 #include "session.h"
 #include "tunnel.h"
 

@@ -20,7 +20,7 @@
 #include <linux/genetlink.h>
 
 #include "gnl.h"
-#include "util.h"
+#include "core/util.h"
 
 static void test_resolve_nlctrl(void **state)
 {

@@ -29,10 +29,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "vici.h"
-#include "vici_conn.h"
-#include "vici_gw.h"
-#include "vici_sa.h"
+#include "ipsec/vici.h"
+#include "ipsec/vici_conn.h"
+#include "ipsec/vici_gw.h"
+#include "ipsec/vici_sa.h"
 
 #define CHARON "/usr/lib/ipsec/charon"
 

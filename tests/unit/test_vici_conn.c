@@ -16,8 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vici_conn.h"
-#include "vici_sa.h"
+#include "ipsec/vici_conn.h"
+#include "ipsec/vici_sa.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
 

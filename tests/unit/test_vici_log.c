@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "log.h"
-#include "vici_log.h"
+#include "core/log.h"
+#include "ipsec/vici_log.h"
 
 /* Windows 10/11 without the registry value (strongSwan's docs of Windows clients) */
 static const char win_default[] =
