@@ -14,7 +14,7 @@
 #include "inform.h"
 #include "core/log.h"
 #include "sess.h"
-#include "auth/users.h"
+#include "conf/users.h"
 #include "core/util.h"
 
 #define INFORM_BATCH 16		/* datagrams per wakeup */
@@ -51,7 +51,7 @@ static void fill_answer(const struct l2sec_config *cfg, const struct sessions *s
 	struct users_split sp;
 
 	users_split(sessions_user_ipv4(ss, client), cfg, &sp);
-	dhcp_answer_of(a, cfg, &sp);
+	config_dhcp_answer(a, cfg, &sp);
 }
 
 static const char *left_names(unsigned int left)
@@ -101,7 +101,7 @@ int inform_check_users(const struct l2sec_config *cfg, const struct users_db *db
 		if (!u->own)
 			continue;
 		users_split(u, cfg, &sp);
-		dhcp_answer_of(&a, cfg, &sp);
+		config_dhcp_answer(&a, cfg, &sp);
 		len = dhcp_answer_len(&a);
 		if (len && len <= DHCP_MIN_MSG_LEN)
 			continue;

@@ -19,7 +19,7 @@
 
 #include "conf/config.h"
 #include "core/evloop.h"
-#include "auth/users.h"
+#include "conf/users.h"
 
 struct sessions;
 

@@ -24,7 +24,7 @@
 #include "core/log.h"
 #include "conf/secfile.h"
 #include "server.h"
-#include "auth/users.h"
+#include "conf/users.h"
 
 static void usage(FILE *out)
 {

@@ -32,7 +32,7 @@
 #include "server.h"
 #include "sess.h"
 #include "l2tp/rxcheck.h"
-#include "auth/users.h"
+#include "conf/users.h"
 #include "core/util.h"
 #include "ipsec/xfrm_marks.h"
 
@@ -269,15 +269,15 @@ static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 		goto err_fd;
 	/* the mark of the SA that decrypted each datagram: the tunnel's binding */
 	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one)) < 0) {
-		if (d->cfg.require_ipsec)
+		if (d->cfg.l2tp.require_ipsec)
 			goto err_fd;	/* no datagram could be taken as IPsec (Linux >= 5.19) */
 		log_warn("l2tp: SO_RCVMARK not supported: SAs cannot be told apart by mark");
 	}
-	if (!d->kern && d->cfg.require_ipsec && sock_require_esp(s->fd, ss.ss_family) < 0)
+	if (!d->kern && d->cfg.l2tp.require_ipsec && sock_require_esp(s->fd, ss.ss_family) < 0)
 		goto err_fd;
 	if (bind(s->fd, (struct sockaddr *)&ss, slen) < 0)
 		goto err_fd;
-	if (d->kern && kern_sock_add(d->kern, s->fd, d->cfg.require_ipsec, &s->kern_id) < 0)
+	if (d->kern && kern_sock_add(d->kern, s->fd, d->cfg.l2tp.require_ipsec, &s->kern_id) < 0)
 		goto err_close;
 	if (evloop_add_io(d->loop, &s->io, s->fd, EPOLLIN, sock_rx_cb) < 0)
 		goto err_fd;
@@ -407,7 +407,7 @@ static int datapath_open(struct l2secd *d)
 	else
 		log_warn("data path: tun (device %s): l2sec.ko is not available, every packet "
 			 "goes through l2secd (slower)", DATA_DEV);
-	if (d->cfg.require_ipsec)
+	if (d->cfg.l2tp.require_ipsec)
 		log_notice("require-ipsec: enforced by the socket's xfrm policy (ESP transport "
 			   "only) and by l2secd (the SA's mark and peer)");
 	return 0;
@@ -418,7 +418,7 @@ static int rx_check_open(struct l2secd *d)
 {
 	int lo = (int)if_nametoindex("lo");
 
-	rxcheck_init(&d->rx, d->cfg.require_ipsec, lo ? lo : 1, sa_ok, d);
+	rxcheck_init(&d->rx, d->cfg.l2tp.require_ipsec, lo ? lo : 1, sa_ok, d);
 	if (!ipsec_enabled(&d->cfg)) {
 		d->xm = xfrm_marks_new();
 		if (!d->xm) {
@@ -486,7 +486,8 @@ static void reload(struct l2secd *d)
 	if (cfg->n_listen != d->cfg.n_listen || cfg->port != d->cfg.port ||
 	    memcmp(cfg->listen, d->cfg.listen, sizeof(cfg->listen)) ||
 	    strcmp(cfg->runtime_dir, d->cfg.runtime_dir) ||
-	    cfg->require_ipsec != d->cfg.require_ipsec || cfg->log_target != d->cfg.log_target ||
+	    cfg->l2tp.require_ipsec != d->cfg.l2tp.require_ipsec ||
+	    cfg->log_target != d->cfg.log_target ||
 	    cfg->datapath != d->cfg.datapath)
 		log_warn("reload: listen, port, runtime-dir, require-ipsec, log-target and "
 			 "datapath changes take effect at restart only");
@@ -495,7 +496,7 @@ static void reload(struct l2secd *d)
 	cfg->n_listen = d->cfg.n_listen;
 	cfg->port = d->cfg.port;
 	memcpy(cfg->runtime_dir, d->cfg.runtime_dir, sizeof(cfg->runtime_dir));
-	cfg->require_ipsec = d->cfg.require_ipsec;
+	cfg->l2tp.require_ipsec = d->cfg.l2tp.require_ipsec;
 	cfg->log_target = d->cfg.log_target;
 	users = users_load(cfg->users_path, users_error, cfg->users_path);
 	if (users && inform_check_users(cfg, users, users_error, cfg->users_path)) {
@@ -609,7 +610,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 		return -1;
 	if (rx_check_open(d) < 0)
 		return -1;
-	if (!d->cfg.require_ipsec)
+	if (!d->cfg.l2tp.require_ipsec)
 		log_warn("require-ipsec = no: plaintext L2TP is accepted");
 	users = users_load(d->cfg.users_path, users_error, (void *)d->cfg.users_path);
 	if (users && inform_check_users(&d->cfg, users, users_error, (void *)d->cfg.users_path)) {
@@ -630,7 +631,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (!d->inform)
 		return -1;
 
-	d->lns = l2tp_lns_new(d->loop, &d->cfg, d->kern ? &lns_ops : &lns_ops_nokern, d);
+	d->lns = l2tp_lns_new(d->loop, &d->cfg.l2tp, d->kern ? &lns_ops : &lns_ops_nokern, d);
 	if (!d->lns) {
 		log_err("out of memory");
 		return -1;
@@ -645,13 +646,13 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 			return -1;
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
 	if (ipsec_enabled(&d->cfg)) {
-		if (!d->cfg.require_ipsec)
+		if (!d->cfg.l2tp.require_ipsec)
 			log_warn("[ipsec] is configured but require-ipsec = no: plaintext L2TP "
 				 "is accepted too");
 		d->ipsec = ipsec_new(d->loop, &d->cfg, d->lns);
 		if (!d->ipsec)
 			return -1;
-	} else if (d->cfg.require_ipsec) {
+	} else if (d->cfg.l2tp.require_ipsec) {
 		log_notice("ipsec: no [ipsec] psk or certificate: charon is not managed by "
 			   "l2secd; its L2TP connection must set a unique mark per CHILD_SA");
 	}

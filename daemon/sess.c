@@ -19,7 +19,7 @@
 #include "ppp/ppp.h"
 #include "addr/ra.h"
 #include "sess.h"
-#include "auth/users.h"
+#include "conf/users.h"
 #include "core/util.h"
 
 #define HASH_BITS	12

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "addr/dhcp.h"
-#include "auth/users.h"
 #include "core/util.h"
 
 enum {
@@ -449,21 +448,6 @@ size_t dhcp_answer_len(const struct dhcp_answer *a)
 	bool bad;
 
 	return build(buf, sizeof(buf), &in, (struct in_addr){ 0 }, a, DHCP_LEFT_ROUTES_249, &bad);
-}
-
-void dhcp_answer_of(struct dhcp_answer *a, const struct l2sec_config *cfg,
-		    const struct users_split *sp)
-{
-	memset(a, 0, sizeof(*a));
-	a->dns = cfg->dns;
-	while (a->n_dns < 2 && cfg->dns[a->n_dns].s_addr)
-		a->n_dns++;
-	a->domain = sp ? sp->dns_domain : cfg->dns_domain;
-	a->search = sp ? sp->dns_search : cfg->dns_search;
-	a->n_search = sp ? sp->n_dns_search : cfg->n_dns_search;
-	a->routes = sp ? sp->routes : cfg->routes;
-	a->n_routes = sp ? sp->n_routes : cfg->n_routes;
-	a->router = cfg->local_ipv4;
 }
 
 size_t dhcp_ack_size(const struct dhcp_inform *in, unsigned int mtu)

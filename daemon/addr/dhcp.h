@@ -25,7 +25,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf/config.h"
+/* The answers' limits, as [ppp] routes and dns-search take them (conf/config.h). */
+#define CONFIG_MAX_ROUTES 32		/* [ppp] routes */
+#define CONFIG_MAX_SEARCH 8		/* [ppp] dns-search */
+#define CONFIG_DOMAIN_MAX 253		/* characters of a domain name (RFC 1035) */
+
+/* A network sent through the tunnel: net/plen, host bits zero, plen 1..32. */
+struct config_route {
+	struct in_addr net;		/* network byte order */
+	unsigned int plen;
+};
 
 #define DHCP_SERVER_PORT 67
 #define DHCP_CLIENT_PORT 68
@@ -33,8 +42,6 @@
 #define DHCP_MAX_LEN 1472	/* the largest INFORM taken: UDP payload at MTU 1500 */
 #define DHCP_ACK_MIN_LEN 300	/* BOOTP's minimum (RFC 1542 2.1): ACKs are padded to it */
 #define DHCP_MIN_MSG_LEN 548	/* RFC 2131 2: every client takes 576-octet datagrams */
-
-struct users_split;
 
 /* What the client asked: everything the ACK echoes or depends on. */
 struct dhcp_inform {
@@ -131,10 +138,6 @@ size_t dhcp_build_ack(uint8_t *buf, size_t size, const struct dhcp_inform *in,
  * so every answer fits whatever the link and the client.
  */
 size_t dhcp_answer_len(const struct dhcp_answer *a);
-
-/* The answer of cfg's [ppp] values (sp NULL) or of a user's (users_split). */
-void dhcp_answer_of(struct dhcp_answer *a, const struct l2sec_config *cfg,
-		    const struct users_split *sp);
 
 /*
  * The size to hand dhcp_build_ack for a client on a PPP link whose MTU

@@ -16,7 +16,13 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 
-#include "conf/config.h"
+/* The most addresses of one range ([ppp] pool). */
+#define CONFIG_MAX_RANGE_SIZE (1u << 20)
+
+/* Addresses first..last of an IPv4 pool, network byte order, first <= last. */
+struct config_range {
+	struct in_addr first, last;
+};
 
 struct pool;
 

@@ -32,6 +32,7 @@
 #include "conf/config.h"
 #include "addr/dhcp.h"
 #include "l2tp/l2tp_ctrl.h"
+#include "conf/users.h"
 #include "core/log.h"
 #include "ppp/ppp.h"
 #include "core/util.h"
@@ -96,29 +97,32 @@ static const struct key keys[] = {
 	{ "global", "datapath", K_DATAPATH, OFF(datapath), 0, 0, 0 },
 	{ "l2tp", "listen", K_ADDRS, OFF(listen), 0, 1, CONFIG_MAX_LISTEN },
 	{ "l2tp", "port", K_UINT, OFF(port), 0, 1, 65535 },
-	{ "l2tp", "hostname", K_STRING, STR(hostname), 1, 63 },
-	{ "l2tp", "secret", K_STRING, STR(secret), 0, 127 },
-	{ "l2tp", "require-ipsec", K_BOOL, OFF(require_ipsec), 0, 0, 0 },
-	{ "l2tp", "hello-interval", K_MS, OFF(hello_interval_ms), 0, 0, 3600000 },
-	{ "l2tp", "retransmit-initial", K_MS, OFF(rexmit_initial_ms), 0, 100, 60000 },
-	{ "l2tp", "retransmit-max", K_MS, OFF(rexmit_max_ms), 0, 100, 600000 },
-	{ "l2tp", "retransmit-retries", K_UINT, OFF(rexmit_retries), 0, 1, 100 },
-	{ "l2tp", "ack-delay", K_MS, OFF(ack_delay_ms), 0, 0, 10000 },
-	{ "l2tp", "receive-window", K_UINT, OFF(receive_window), 0, 1, L2TP_CTRL_MAX_RWS },
-	{ "l2tp", "max-tunnels", K_UINT, OFF(max_tunnels), 0, 1, 65535 },
-	{ "l2tp", "max-sessions", K_UINT, OFF(max_sessions), 0, 1, 1000000 },
-	{ "l2tp", "max-sessions-per-tunnel", K_UINT, OFF(max_sessions_per_tunnel), 0, 1, 65535 },
-	{ "l2tp", "max-half-open", K_UINT, OFF(max_half_open), 0, 1, 65535 },
-	{ "l2tp", "sccrq-rate", K_UINT, OFF(sccrq_rate), 0, 1, 100000 },
+	{ "l2tp", "hostname", K_STRING, STR(l2tp.hostname), 1, 63 },
+	{ "l2tp", "secret", K_STRING, STR(l2tp.secret), 0, 127 },
+	{ "l2tp", "require-ipsec", K_BOOL, OFF(l2tp.require_ipsec), 0, 0, 0 },
+	{ "l2tp", "hello-interval", K_MS, OFF(l2tp.hello_interval_ms), 0, 0, 3600000 },
+	{ "l2tp", "retransmit-initial", K_MS, OFF(l2tp.rexmit_initial_ms), 0, 100, 60000 },
+	{ "l2tp", "retransmit-max", K_MS, OFF(l2tp.rexmit_max_ms), 0, 100, 600000 },
+	{ "l2tp", "retransmit-retries", K_UINT, OFF(l2tp.rexmit_retries), 0, 1, 100 },
+	{ "l2tp", "ack-delay", K_MS, OFF(l2tp.ack_delay_ms), 0, 0, 10000 },
+	{ "l2tp", "receive-window", K_UINT, OFF(l2tp.receive_window), 0, 1, L2TP_CTRL_MAX_RWS },
+	{ "l2tp", "max-tunnels", K_UINT, OFF(l2tp.max_tunnels), 0, 1, 65535 },
+	{ "l2tp", "max-sessions", K_UINT, OFF(l2tp.max_sessions), 0, 1, 1000000 },
+	{ "l2tp", "max-sessions-per-tunnel", K_UINT, OFF(l2tp.max_sessions_per_tunnel), 0, 1,
+	  65535 },
+	{ "l2tp", "max-half-open", K_UINT, OFF(l2tp.max_half_open), 0, 1, 65535 },
+	{ "l2tp", "sccrq-rate", K_UINT, OFF(l2tp.sccrq_rate), 0, 1, 100000 },
 	/* admission per peer (l2tp_admit.h) */
-	{ "l2tp", "sccrq-rate-per-source", K_UINT, OFF(sccrq_rate_per_source), 0, 1, 100000 },
-	{ "l2tp", "sccrq-rate-per-sa", K_UINT, OFF(sccrq_rate_per_sa), 0, 1, 100000 },
-	{ "l2tp", "max-half-open-per-source", K_UINT, OFF(max_half_open_per_source), 0, 1, 65535 },
-	{ "l2tp", "max-half-open-per-sa", K_UINT, OFF(max_half_open_per_sa), 0, 1, 65535 },
-	{ "l2tp", "max-tunnels-per-sa", K_UINT, OFF(max_tunnels_per_sa), 0, 1, 65535 },
-	{ "l2tp", "setup-timeout", K_MS, OFF(setup_timeout_ms), 0, 1000, 600000 },
-	{ "l2tp", "session-setup-timeout", K_MS, OFF(session_setup_timeout_ms), 0, 1000, 600000 },
-	{ "l2tp", "peer-table-size", K_UINT, OFF(peer_table_size), 0, 16, 1u << 20 },
+	{ "l2tp", "sccrq-rate-per-source", K_UINT, OFF(l2tp.sccrq_rate_per_source), 0, 1, 100000 },
+	{ "l2tp", "sccrq-rate-per-sa", K_UINT, OFF(l2tp.sccrq_rate_per_sa), 0, 1, 100000 },
+	{ "l2tp", "max-half-open-per-source", K_UINT, OFF(l2tp.max_half_open_per_source), 0, 1,
+	  65535 },
+	{ "l2tp", "max-half-open-per-sa", K_UINT, OFF(l2tp.max_half_open_per_sa), 0, 1, 65535 },
+	{ "l2tp", "max-tunnels-per-sa", K_UINT, OFF(l2tp.max_tunnels_per_sa), 0, 1, 65535 },
+	{ "l2tp", "setup-timeout", K_MS, OFF(l2tp.setup_timeout_ms), 0, 1000, 600000 },
+	{ "l2tp", "session-setup-timeout", K_MS, OFF(l2tp.session_setup_timeout_ms), 0, 1000,
+	  600000 },
+	{ "l2tp", "peer-table-size", K_UINT, OFF(l2tp.peer_table_size), 0, 16, 1u << 20 },
 	{ "ppp", "name", K_STRING, STR(ppp_name), 1, 63 },
 	{ "ppp", "auth", K_AUTH, OFF(ppp_auth), 0, 1, ARRAY_SIZE(auth_names) },
 	{ "ppp", "users", K_STRING, STR(users_path), 1, 255 },
@@ -221,6 +225,7 @@ void config_log_error(void *arg, const char *file, unsigned int line, const char
 void config_defaults(struct l2sec_config *cfg)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->listen[0];
+	char host[sizeof(cfg->l2tp.hostname)] = "";
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->log_level = LOG_NOTICE;
@@ -230,29 +235,10 @@ void config_defaults(struct l2sec_config *cfg)
 	sin->sin_addr.s_addr = htonl(INADDR_ANY);
 	cfg->n_listen = 1;
 	cfg->port = 1701;
-	if (gethostname(cfg->hostname, sizeof(cfg->hostname) - 1) || !cfg->hostname[0])
-		strcpy(cfg->hostname, "l2sec");
-	cfg->require_ipsec = true;
-	cfg->hello_interval_ms = 60000;
-	cfg->rexmit_initial_ms = 1000;
-	cfg->rexmit_max_ms = 8000;
-	cfg->rexmit_retries = 5;
-	cfg->ack_delay_ms = 250;
-	cfg->receive_window = 8;
-	cfg->max_tunnels = 1000;
-	cfg->max_sessions = 10000;
-	cfg->max_sessions_per_tunnel = 16;
-	cfg->max_half_open = 64;
-	cfg->sccrq_rate = 100;
-	/* admission per peer: generous per address (NAT), strict per SA */
-	cfg->sccrq_rate_per_source = 20;
-	cfg->sccrq_rate_per_sa = 2;
-	cfg->max_half_open_per_source = 32;
-	cfg->max_half_open_per_sa = 2;
-	cfg->max_tunnels_per_sa = 4;
-	cfg->setup_timeout_ms = 10000;
-	cfg->session_setup_timeout_ms = 10000;
-	cfg->peer_table_size = 4096;
+	l2tp_config_init(&cfg->l2tp);
+	/* the machine's name when it has one, else l2tp_config_init's */
+	if (!gethostname(host, sizeof(host) - 1) && host[0])
+		memcpy(cfg->l2tp.hostname, host, sizeof(host));
 
 	strcpy(cfg->ppp_name, "l2sec");
 	cfg->ppp_auth = PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5;
@@ -1139,6 +1125,21 @@ static void check_local_address(struct parser *p)
 	}
 }
 
+void config_dhcp_answer(struct dhcp_answer *a, const struct l2sec_config *cfg,
+			const struct users_split *sp)
+{
+	memset(a, 0, sizeof(*a));
+	a->dns = cfg->dns;
+	while (a->n_dns < 2 && cfg->dns[a->n_dns].s_addr)
+		a->n_dns++;
+	a->domain = sp ? sp->dns_domain : cfg->dns_domain;
+	a->search = sp ? sp->dns_search : cfg->dns_search;
+	a->n_search = sp ? sp->n_dns_search : cfg->n_dns_search;
+	a->routes = sp ? sp->routes : cfg->routes;
+	a->n_routes = sp ? sp->n_routes : cfg->n_routes;
+	a->router = cfg->local_ipv4;
+}
+
 static void check_ppp(struct parser *p)
 {
 	struct l2sec_config *cfg = p->cfg;
@@ -1152,7 +1153,7 @@ static void check_ppp(struct parser *p)
 	if (cfg->ipv6 && !cfg->ipv6_prefix_len && key_ok(p, "ipv6-prefix"))
 		perr(p, line_of(p, "ipv6"), "[ppp] ipv6 = yes needs an ipv6-prefix");
 	/* every DHCPINFORM answer fits whatever the link and the client (dhcp.h) */
-	dhcp_answer_of(&a, cfg, NULL);
+	config_dhcp_answer(&a, cfg, NULL);
 	len = dhcp_answer_len(&a);
 	if (len > DHCP_MIN_MSG_LEN)
 		perr(p, line_of(p, "dns-search") ?: line_of(p, "routes") ?: line_of(p, "dns-domain"),
@@ -1180,24 +1181,24 @@ static void check_admit(struct parser *p)
 {
 	struct l2sec_config *cfg = p->cfg;
 
-	if (cfg->peer_table_size < 2 * cfg->max_tunnels)
+	if (cfg->l2tp.peer_table_size < 2 * cfg->l2tp.max_tunnels)
 		perr(p, line_of(p, "peer-table-size") ?: line_of(p, "max-tunnels"),
 		     "[l2tp] peer-table-size (%u) is less than twice max-tunnels (%u)",
-		     cfg->peer_table_size, cfg->max_tunnels);
+		     cfg->l2tp.peer_table_size, cfg->l2tp.max_tunnels);
 }
 
 static void check_whole(struct parser *p)
 {
 	struct l2sec_config *cfg = p->cfg;
 
-	if (cfg->rexmit_max_ms < cfg->rexmit_initial_ms)
+	if (cfg->l2tp.rexmit_max_ms < cfg->l2tp.rexmit_initial_ms)
 		perr(p, line_of(p, "retransmit-max") ?: line_of(p, "retransmit-initial"),
 		     "[l2tp] retransmit-max (%ums) is less than retransmit-initial (%ums)",
-		     cfg->rexmit_max_ms, cfg->rexmit_initial_ms);
-	if (cfg->max_sessions_per_tunnel > cfg->max_sessions)
+		     cfg->l2tp.rexmit_max_ms, cfg->l2tp.rexmit_initial_ms);
+	if (cfg->l2tp.max_sessions_per_tunnel > cfg->l2tp.max_sessions)
 		perr(p, line_of(p, "max-sessions-per-tunnel") ?: line_of(p, "max-sessions"),
 		     "[l2tp] max-sessions-per-tunnel (%u) exceeds max-sessions (%u)",
-		     cfg->max_sessions_per_tunnel, cfg->max_sessions);
+		     cfg->l2tp.max_sessions_per_tunnel, cfg->l2tp.max_sessions);
 	check_admit(p);
 	check_ppp(p);
 	check_ipsec(p);
@@ -1396,7 +1397,7 @@ static void print_value(const struct l2sec_config *cfg, const struct key *k, FIL
 /* Keys whose value config_print never shows. */
 static bool is_secret(const struct key *k)
 {
-	return k->off == OFF(psk) || k->off == OFF(secret);
+	return k->off == OFF(psk) || k->off == OFF(l2tp.secret);
 }
 
 void config_print(const struct l2sec_config *cfg, FILE *out)

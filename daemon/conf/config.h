@@ -41,29 +41,18 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "addr/dhcp.h"
+#include "addr/pool.h"
+#include "l2tp/l2tp_config.h"
+
 #define CONFIG_MAX_LISTEN 8
 #define CONFIG_MAX_POOL_RANGES 16
-#define CONFIG_MAX_RANGE_SIZE (1u << 20)	/* addresses in one pool range */
-#define CONFIG_MAX_ROUTES 32		/* [ppp] routes */
-#define CONFIG_MAX_SEARCH 8		/* [ppp] dns-search */
-#define CONFIG_DOMAIN_MAX 253		/* characters of a domain name (RFC 1035) */
 #define CONFIG_DEFAULT_PATH "/etc/l2sec/l2sec.conf"
 
 enum config_datapath {
 	CONFIG_DATAPATH_AUTO,		/* l2sec.ko when it loads, else TUN */
 	CONFIG_DATAPATH_KERNEL,
 	CONFIG_DATAPATH_TUN,
-};
-
-/* Addresses first..last of an IPv4 pool, network byte order, first <= last. */
-struct config_range {
-	struct in_addr first, last;
-};
-
-/* A network sent through the tunnel: net/plen, host bits zero, plen 1..32. */
-struct config_route {
-	struct in_addr net;		/* network byte order */
-	unsigned int plen;
 };
 
 /*
@@ -103,29 +92,7 @@ struct l2sec_config {
 	struct sockaddr_storage listen[CONFIG_MAX_LISTEN];
 	unsigned int n_listen;
 	unsigned int port;
-	char hostname[64];
-	char secret[128];		/* tunnel secret; empty: no tunnel auth */
-	bool require_ipsec;
-	unsigned int hello_interval_ms;	/* 0: no HELLO */
-	unsigned int rexmit_initial_ms;
-	unsigned int rexmit_max_ms;
-	unsigned int rexmit_retries;
-	unsigned int ack_delay_ms;
-	unsigned int receive_window;	/* our RWS: out-of-order messages held per tunnel */
-	unsigned int max_tunnels;
-	unsigned int max_sessions;
-	unsigned int max_sessions_per_tunnel;
-	unsigned int max_half_open;	/* tunnels between SCCRQ and SCCCN */
-	unsigned int sccrq_rate;	/* new SCCRQs accepted per second (burst the same) */
-	/* admission per peer (l2tp_admit.h): source address (IPv6 /64) and SA mark */
-	unsigned int sccrq_rate_per_source;	/* per second, burst the same */
-	unsigned int sccrq_rate_per_sa;
-	unsigned int max_half_open_per_source;
-	unsigned int max_half_open_per_sa;
-	unsigned int max_tunnels_per_sa;	/* tunnels not closing */
-	unsigned int setup_timeout_ms;		/* SCCRQ -> SCCCN */
-	unsigned int session_setup_timeout_ms;	/* ICRQ -> ICCN */
-	unsigned int peer_table_size;		/* peers accounted at once */
+	struct l2tp_config l2tp;	/* the rest: the LNS's own (l2tp/l2tp_config.h) */
 
 	/* [ppp] */
 	char ppp_name[64];		/* our name in CHAP challenges */
@@ -220,5 +187,11 @@ const char *config_search_item(const char *tok, char (*search)[CONFIG_DOMAIN_MAX
  * without a trailing dot: NULL, or why s is no domain name (same form).
  */
 const char *config_check_domain(const char *s, char out[CONFIG_DOMAIN_MAX + 1]);
+
+struct users_split;
+
+/* The DHCPINFORM answer of cfg's [ppp] values (sp NULL) or of a user's (users_split). */
+void config_dhcp_answer(struct dhcp_answer *a, const struct l2sec_config *cfg,
+			const struct users_split *sp);
 
 #endif

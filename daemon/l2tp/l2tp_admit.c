@@ -346,7 +346,7 @@ static bool rate_ok(struct l2tp_admit *a, struct l2tp_admit_entry *e, unsigned i
 
 bool l2tp_admit_sccrq_rate(struct l2tp_admit *a, const struct l2tp_peer *peer)
 {
-	const struct l2sec_config *cfg = a->lns->cfg;
+	const struct l2tp_config *cfg = a->lns->cfg;
 	struct l2tp_admit_entry *sa, *src;
 
 	/* narrowest first: a refusal here costs the wider buckets nothing */
@@ -398,7 +398,7 @@ static bool at_limit(struct l2tp_admit *a, struct l2tp_admit_entry *e, unsigned 
 
 bool l2tp_admit_tunnel_ok(struct l2tp_admit *a, const struct l2tp_peer *peer)
 {
-	const struct l2sec_config *cfg = a->lns->cfg;
+	const struct l2tp_config *cfg = a->lns->cfg;
 	struct l2tp_lns *lns = a->lns;
 	struct l2tp_admit_entry *sa, *src;
 	struct l2tp_tunnel *victim;
@@ -425,7 +425,7 @@ bool l2tp_admit_tunnel_ok(struct l2tp_admit *a, const struct l2tp_peer *peer)
 void l2tp_admit_tunnel_new(struct l2tp_tunnel *t)
 {
 	struct l2tp_admit *a = t->lns->admit;
-	const struct l2sec_config *cfg = t->lns->cfg;
+	const struct l2tp_config *cfg = t->lns->cfg;
 
 	if (t->adm_half_open)
 		return;

@@ -39,7 +39,7 @@ void l2tp_lns_defer_free(struct l2tp_lns *lns, struct l2tp_session *s)
 		ev_timer_arm(lns->loop, &lns->reap_timer, 0);
 }
 
-struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cfg,
+struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2tp_config *cfg,
 			      const struct l2tp_lns_ops *ops, void *env)
 {
 	struct l2tp_lns *lns = calloc(1, sizeof(*lns));
@@ -85,7 +85,34 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 	free(lns);
 }
 
-void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2sec_config *cfg)
+void l2tp_config_init(struct l2tp_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->hostname, "l2sec");
+	cfg->require_ipsec = true;
+	cfg->hello_interval_ms = 60000;
+	cfg->rexmit_initial_ms = 1000;
+	cfg->rexmit_max_ms = 8000;
+	cfg->rexmit_retries = 5;
+	cfg->ack_delay_ms = 250;
+	cfg->receive_window = 8;
+	cfg->max_tunnels = 1000;
+	cfg->max_sessions = 10000;
+	cfg->max_sessions_per_tunnel = 16;
+	cfg->max_half_open = 64;
+	cfg->sccrq_rate = 100;
+	/* admission per peer: generous per address (NAT), strict per SA */
+	cfg->sccrq_rate_per_source = 20;
+	cfg->sccrq_rate_per_sa = 2;
+	cfg->max_half_open_per_source = 32;
+	cfg->max_half_open_per_sa = 2;
+	cfg->max_tunnels_per_sa = 4;
+	cfg->setup_timeout_ms = 10000;
+	cfg->session_setup_timeout_ms = 10000;
+	cfg->peer_table_size = 4096;
+}
+
+void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2tp_config *cfg)
 {
 	lns->cfg = cfg;
 }

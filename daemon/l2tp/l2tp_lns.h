@@ -31,9 +31,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "conf/config.h"
 #include "core/evloop.h"
 #include "l2tp/l2tp_admit.h"
+#include "l2tp/l2tp_config.h"
 #include "l2tp/l2tp_ctrl.h"
 
 struct l2tp_tunnel;
@@ -146,7 +146,7 @@ struct l2tp_lns_stats {
 
 struct l2tp_lns {
 	struct evloop *loop;
-	const struct l2sec_config *cfg;		/* current; new tunnels take their values from it */
+	const struct l2tp_config *cfg;	/* current; new tunnels take their values from it */
 	const struct l2tp_lns_ops *ops;
 	void *env;
 	const struct l2tp_session_ops *sops;
@@ -169,11 +169,11 @@ struct l2tp_lns {
 	struct l2tp_lns_stats stats;
 };
 
-struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2sec_config *cfg,
+struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2tp_config *cfg,
 			      const struct l2tp_lns_ops *ops, void *env);
 /* Frees every tunnel and session without a word to the peers (not from a callback). */
 void l2tp_lns_free(struct l2tp_lns *lns);
-void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2sec_config *cfg);
+void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2tp_config *cfg);
 void l2tp_lns_set_session_ops(struct l2tp_lns *lns, const struct l2tp_session_ops *sops,
 			      void *arg);
 /* One datagram from a listening socket; buf is modified (hidden AVPs). */

@@ -111,7 +111,7 @@ static void setup_timeout_cb(struct ev_timer *timer)
 static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 {
 	struct l2tp_lns *lns = t->lns;
-	const struct l2sec_config *cfg = lns->cfg;
+	const struct l2tp_config *cfg = lns->cfg;
 	uint16_t peer_sid = l2tp_msg_u16(msg, AVP_ASSIGNED_SESSION_ID);
 	uint8_t buf[256];
 	struct l2tp_builder b;

@@ -116,7 +116,7 @@ void l2tp_send_stateless_stopccn(struct l2tp_lns *lns, const struct l2tp_peer *p
 struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 				    const struct l2tp_hdr *h, const struct l2tp_msg *sccrq)
 {
-	const struct l2sec_config *cfg = lns->cfg;
+	const struct l2tp_config *cfg = lns->cfg;
 	struct l2tp_ctrl_params p = {
 		.rexmit_initial_ms = cfg->rexmit_initial_ms,
 		.rexmit_max_ms = cfg->rexmit_max_ms,

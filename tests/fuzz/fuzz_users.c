@@ -18,7 +18,7 @@
 
 #include "conf/config.h"
 #include "core/log.h"
-#include "auth/users.h"
+#include "conf/users.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -27,7 +27,7 @@
 #include "datapath/netdev.h"
 #include "ppp/ppp.h"
 #include "sess.h"
-#include "auth/users.h"
+#include "conf/users.h"
 
 #define SF_REQS 24
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
@@ -151,8 +151,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static inline void sf_config(struct l2sec_config *cfg)
 {
 	config_defaults(cfg);
-	strcpy(cfg->hostname, "lns");
-	cfg->require_ipsec = false;
+	strcpy(cfg->l2tp.hostname, "lns");
+	cfg->l2tp.require_ipsec = false;
 	cfg->ppp_auth = PPP_AUTH_PAP;
 }
 
@@ -241,8 +241,8 @@ static inline void sf_dial(struct sfake *sf)
 
 		if (l2tp_hdr_parse(p->buf, p->len, &h) != L2TP_HDR_OK || !h.control ||
 		    h.msg_len == h.hdr_len ||
-		    l2tp_avp_decode(p->buf + h.hdr_len, h.msg_len - h.hdr_len, sf->f->cfg.secret,
-				    &m) != L2TP_DEC_OK)
+		    l2tp_avp_decode(p->buf + h.hdr_len, h.msg_len - h.hdr_len,
+				    sf->f->cfg.l2tp.secret, &m) != L2TP_DEC_OK)
 			continue;
 		if (m.type == L2TP_ICRP && l2tp_msg_has(&m, AVP_ASSIGNED_SESSION_ID) &&
 		    h.session_id == sf->lac_sid) {

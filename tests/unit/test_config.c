@@ -57,12 +57,12 @@ static void test_defaults(void **state)
 	(void)state;
 	assert_int_equal(parse("", &cfg, &e), 0);
 	assert_int_equal(cfg.port, 1701);
-	assert_true(cfg.require_ipsec);
-	assert_int_equal(cfg.rexmit_initial_ms, 1000);
-	assert_int_equal(cfg.rexmit_max_ms, 8000);
-	assert_int_equal(cfg.rexmit_retries, 5);
-	assert_int_equal(cfg.hello_interval_ms, 60000);
-	assert_string_equal(cfg.secret, "");
+	assert_true(cfg.l2tp.require_ipsec);
+	assert_int_equal(cfg.l2tp.rexmit_initial_ms, 1000);
+	assert_int_equal(cfg.l2tp.rexmit_max_ms, 8000);
+	assert_int_equal(cfg.l2tp.rexmit_retries, 5);
+	assert_int_equal(cfg.l2tp.hello_interval_ms, 60000);
+	assert_string_equal(cfg.l2tp.secret, "");
 	assert_string_equal(cfg.runtime_dir, "/run/l2sec");
 	assert_int_equal(cfg.n_listen, 1);
 	assert_int_equal(cfg.listen[0].ss_family, AF_INET);
@@ -413,20 +413,20 @@ static void test_values(void **state)
 	assert_int_equal(cfg.n_listen, 2);
 	assert_int_equal(cfg.listen[1].ss_family, AF_INET6);
 	assert_int_equal(cfg.port, 1702);
-	assert_string_equal(cfg.hostname, "gw.example");
-	assert_string_equal(cfg.secret, "tunnel secret with spaces");
-	assert_false(cfg.require_ipsec);
-	assert_int_equal(cfg.hello_interval_ms, 0);
-	assert_int_equal(cfg.rexmit_initial_ms, 500);
-	assert_int_equal(cfg.rexmit_max_ms, 16000);
-	assert_int_equal(cfg.rexmit_retries, 7);
-	assert_int_equal(cfg.ack_delay_ms, 0);
-	assert_int_equal(cfg.receive_window, 16);
-	assert_int_equal(cfg.max_tunnels, 10);
-	assert_int_equal(cfg.max_sessions, 20);
-	assert_int_equal(cfg.max_sessions_per_tunnel, 2);
-	assert_int_equal(cfg.max_half_open, 3);
-	assert_int_equal(cfg.sccrq_rate, 4);
+	assert_string_equal(cfg.l2tp.hostname, "gw.example");
+	assert_string_equal(cfg.l2tp.secret, "tunnel secret with spaces");
+	assert_false(cfg.l2tp.require_ipsec);
+	assert_int_equal(cfg.l2tp.hello_interval_ms, 0);
+	assert_int_equal(cfg.l2tp.rexmit_initial_ms, 500);
+	assert_int_equal(cfg.l2tp.rexmit_max_ms, 16000);
+	assert_int_equal(cfg.l2tp.rexmit_retries, 7);
+	assert_int_equal(cfg.l2tp.ack_delay_ms, 0);
+	assert_int_equal(cfg.l2tp.receive_window, 16);
+	assert_int_equal(cfg.l2tp.max_tunnels, 10);
+	assert_int_equal(cfg.l2tp.max_sessions, 20);
+	assert_int_equal(cfg.l2tp.max_sessions_per_tunnel, 2);
+	assert_int_equal(cfg.l2tp.max_half_open, 3);
+	assert_int_equal(cfg.l2tp.sccrq_rate, 4);
 }
 
 /* Every error, each with its own line, in one pass. */
@@ -537,27 +537,27 @@ static void test_admit(void **state)
 
 	(void)state;
 	assert_int_equal(parse("", &cfg, &e), 0);
-	assert_int_equal(cfg.sccrq_rate, 100);
-	assert_int_equal(cfg.sccrq_rate_per_source, 20);
-	assert_int_equal(cfg.sccrq_rate_per_sa, 2);
-	assert_int_equal(cfg.max_half_open_per_source, 32);
-	assert_int_equal(cfg.max_half_open_per_sa, 2);
-	assert_int_equal(cfg.max_tunnels_per_sa, 4);
-	assert_int_equal(cfg.setup_timeout_ms, 10000);
-	assert_int_equal(cfg.session_setup_timeout_ms, 10000);
-	assert_int_equal(cfg.peer_table_size, 4096);
+	assert_int_equal(cfg.l2tp.sccrq_rate, 100);
+	assert_int_equal(cfg.l2tp.sccrq_rate_per_source, 20);
+	assert_int_equal(cfg.l2tp.sccrq_rate_per_sa, 2);
+	assert_int_equal(cfg.l2tp.max_half_open_per_source, 32);
+	assert_int_equal(cfg.l2tp.max_half_open_per_sa, 2);
+	assert_int_equal(cfg.l2tp.max_tunnels_per_sa, 4);
+	assert_int_equal(cfg.l2tp.setup_timeout_ms, 10000);
+	assert_int_equal(cfg.l2tp.session_setup_timeout_ms, 10000);
+	assert_int_equal(cfg.l2tp.peer_table_size, 4096);
 	/* far below the retransmission cycle of the defaults: 1+2+4+8+8+8 s */
-	assert_true(cfg.setup_timeout_ms * 3 <= 31000);
+	assert_true(cfg.l2tp.setup_timeout_ms * 3 <= 31000);
 
 	assert_int_equal(parse(text, &cfg, &e), 0);
-	assert_int_equal(cfg.sccrq_rate_per_source, 7);
-	assert_int_equal(cfg.sccrq_rate_per_sa, 1);
-	assert_int_equal(cfg.max_half_open_per_source, 9);
-	assert_int_equal(cfg.max_half_open_per_sa, 3);
-	assert_int_equal(cfg.max_tunnels_per_sa, 2);
-	assert_int_equal(cfg.setup_timeout_ms, 5000);
-	assert_int_equal(cfg.session_setup_timeout_ms, 4500);
-	assert_int_equal(cfg.peer_table_size, 2000);
+	assert_int_equal(cfg.l2tp.sccrq_rate_per_source, 7);
+	assert_int_equal(cfg.l2tp.sccrq_rate_per_sa, 1);
+	assert_int_equal(cfg.l2tp.max_half_open_per_source, 9);
+	assert_int_equal(cfg.l2tp.max_half_open_per_sa, 3);
+	assert_int_equal(cfg.l2tp.max_tunnels_per_sa, 2);
+	assert_int_equal(cfg.l2tp.setup_timeout_ms, 5000);
+	assert_int_equal(cfg.l2tp.session_setup_timeout_ms, 4500);
+	assert_int_equal(cfg.l2tp.peer_table_size, 2000);
 
 	/* every tunnel pins two entries: the table must hold them */
 	assert_int_equal(parse("[l2tp]\nmax-tunnels = 1000\npeer-table-size = 1999\n",
@@ -624,7 +624,7 @@ static void test_value_semicolon(void **state)
 	assert_int_equal(e.line[1], 4);
 	/* inside a value it is fine */
 	assert_int_equal(parse("[l2tp]\nsecret = a;b\n", &cfg, &e), 0);
-	assert_string_equal(cfg.secret, "a;b");
+	assert_string_equal(cfg.l2tp.secret, "a;b");
 }
 
 /* A NUL byte: the line is refused, and neither it nor the next is cut or merged. */
@@ -890,8 +890,8 @@ static void test_print_round_trip(void **state)
 	fclose(out);
 	assert_int_equal(parse(buf, &b, &e), 0);
 	/* the secret is not printed: everything else parses back the same */
-	assert_string_equal(b.secret, "<hidden>");
-	memcpy(b.secret, a.secret, sizeof(b.secret));
+	assert_string_equal(b.l2tp.secret, "<hidden>");
+	memcpy(b.l2tp.secret, a.l2tp.secret, sizeof(b.l2tp.secret));
 	assert_memory_equal(&a, &b, sizeof(a));
 	assert_non_null(strstr(buf, "ack-delay = 125ms\n"));
 	assert_non_null(strstr(buf, "listen = 192.0.2.1 ::\n"));
@@ -1022,7 +1022,7 @@ static void test_repeated_section(void **state)
 	assert_non_null(strstr(e.msg[0], "line 1"));
 	/* its keys are still checked and taken */
 	assert_int_equal(cfg.port, 1702);
-	assert_string_equal(cfg.hostname, "gw");
+	assert_string_equal(cfg.l2tp.hostname, "gw");
 	/*
 	 * inih takes the name between the brackets as it is: "[ l2tp ]" is
 	 * another section, whose keys it would hand over under " l2tp ".

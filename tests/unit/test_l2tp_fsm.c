@@ -137,7 +137,7 @@ static void test_challenge(void **state, bool right, bool send_resp)
 	uint8_t chal[16], want[16], resp[16];
 
 	(void)state;
-	strcpy(f->cfg.secret, "s3cret");
+	strcpy(f->cfg.l2tp.secret, "s3cret");
 	memset(chal, 0x5a, sizeof(chal));
 	lac_init(&l, f, 0x0a000003, 1701, 0, 0x3333);
 	lac_sccrq(&l, chal, sizeof(chal), 0x0100);
@@ -218,7 +218,7 @@ static void test_tunnel_limit(void **state)
 	struct fake_pkt p;
 
 	(void)state;
-	f->cfg.max_tunnels = 2;
+	f->cfg.l2tp.max_tunnels = 2;
 	for (int i = 0; i < 3; i++) {
 		lac_init(&l[i], f, 0x0a000010 + (uint32_t)i, 1701, 0, (uint16_t)(100 + i));
 		lac_sccrq(&l[i], NULL, 0, 0x0100);
@@ -239,8 +239,8 @@ static void test_session_limits(void **state)
 	struct fake_pkt p;
 
 	(void)state;
-	f->cfg.max_sessions_per_tunnel = 1;
-	f->cfg.max_sessions = 2;
+	f->cfg.l2tp.max_sessions_per_tunnel = 1;
+	f->cfg.l2tp.max_sessions = 2;
 	lac_init(&l, f, 0x0a000020, 1701, 0, 0x20);
 	establish(&l);
 	open_session(&l, 1);
@@ -250,7 +250,7 @@ static void test_session_limits(void **state)
 	expect_result(&m, CDN_NO_RESOURCES_TEMP, 0);
 
 	/* the total: a second tunnel gets one session, then max-sessions is reached */
-	f->cfg.max_sessions_per_tunnel = 5;
+	f->cfg.l2tp.max_sessions_per_tunnel = 5;
 	lac_init(&l2, f, 0x0a000021, 1701, 0, 0x21);
 	establish(&l2);
 	open_session(&l2, 1);
@@ -370,7 +370,7 @@ static void test_sccrq_flood(void **state)
 
 	(void)state;
 	/* 20/s: a burst of 100 SCCRQs from 100 addresses makes 20 tunnels */
-	f->cfg.sccrq_rate = 20;
+	f->cfg.l2tp.sccrq_rate = 20;
 	for (int i = 0; i < 100; i++) {
 		lac_init(&l, f, 0x0b000000 + (uint32_t)i, 1701, 0, (uint16_t)(1 + i));
 		lac_sccrq(&l, NULL, 0, 0x0100);
@@ -378,7 +378,7 @@ static void test_sccrq_flood(void **state)
 	assert_int_equal(f->lns->n_tunnels, 20);
 	assert_int_equal(f->lns->stats.sccrq_rate_limited, 80);
 	/* a second later, 20 more; half-open tunnels stop at max-half-open */
-	f->cfg.max_half_open = 30;
+	f->cfg.l2tp.max_half_open = 30;
 	fake_advance(f, 1000);
 	for (int i = 100; i < 200; i++) {
 		lac_init(&l, f, 0x0b000000 + (uint32_t)i, 1701, 0, (uint16_t)(1 + i));
@@ -389,7 +389,7 @@ static void test_sccrq_flood(void **state)
 	assert_int_equal(l2tp_admit_stats(f->lns->admit)->half_open_displaced, 10);
 	assert_int_equal(f->lns->stats.sccrq_refused, 0);
 	/* half-open tunnels that never send SCCCN go away on their own, at setup-timeout */
-	fake_advance(f, f->cfg.setup_timeout_ms + 100);
+	fake_advance(f, f->cfg.l2tp.setup_timeout_ms + 100);
 	assert_int_equal(f->lns->n_tunnels, 0);
 	assert_int_equal(f->lns->n_half_open, 0);
 }
@@ -423,7 +423,7 @@ static void test_hello_and_timeout(void **state)
 	struct fake_pkt p;
 
 	(void)state;
-	f->cfg.hello_interval_ms = 10000;
+	f->cfg.l2tp.hello_interval_ms = 10000;
 	lac_init(&l, f, 0x0a000060, 1701, 0, 0x60);
 	establish(&l);
 	fake_advance(f, 9000);
@@ -546,7 +546,7 @@ static void test_sessions_cleared_by_hello_timeout(void **state)
 	struct lac l;
 
 	(void)state;
-	f->cfg.hello_interval_ms = 5000;
+	f->cfg.l2tp.hello_interval_ms = 5000;
 	lac_init(&l, f, 0x0a0000c0, 1701, 0, 0xc0);
 	establish(&l);
 	open_session(&l, 1);

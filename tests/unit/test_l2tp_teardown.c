@@ -28,7 +28,7 @@
 #include "core/log.h"
 #include "ppp/ppp.h"
 #include "sess.h"
-#include "auth/users.h"
+#include "conf/users.h"
 #include "core/util.h"
 
 static struct fake *f;

@@ -36,7 +36,7 @@
 #include "datapath/netdev.h"
 #include "ppp/ppp.h"
 #include "sess.h"
-#include "auth/users.h"
+#include "conf/users.h"
 #include "core/util.h"
 
 #define DEV		"l2m0"
@@ -316,7 +316,7 @@ static bool world_new(struct world *w, bool ipv6)
 	w->f->cfg = cfg;
 	w->f->loop = evloop_new(NULL, NULL);
 	assert_non_null(w->f->loop);
-	w->f->lns = l2tp_lns_new(w->f->loop, &w->f->cfg, &fake_ops, w->f);
+	w->f->lns = l2tp_lns_new(w->f->loop, &w->f->cfg.l2tp, &fake_ops, w->f);
 	assert_non_null(w->f->lns);
 	w->nd = netdev_open(DEV, NETDEV_TUN, 1400, w->f->cfg.local_ipv4);
 	assert_non_null(w->nd);

@@ -54,7 +54,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "auth/users.h"
+#include "conf/users.h"
 #include "core/util.h"
 
 struct users_db {
