@@ -222,6 +222,22 @@ void config_log_error(void *arg, const char *file, unsigned int line, const char
 		log_err("%s: %s", file, msg);
 }
 
+/* [ppp]'s defaults are the PPP engine's own (ppp_config_init), written there once. */
+static void ppp_defaults(struct l2sec_config *cfg)
+{
+	struct ppp_config pc;
+
+	ppp_config_init(&pc);
+	snprintf(cfg->ppp_name, sizeof(cfg->ppp_name), "%s", pc.name);
+	cfg->ppp_auth = pc.auth;
+	cfg->mru = pc.mru;
+	cfg->lcp_echo_interval_ms = pc.echo_interval_ms;
+	cfg->lcp_echo_failures = pc.echo_failures;
+	cfg->auth_tries = pc.auth_tries;
+	cfg->auth_fail_delay_ms = pc.auth_fail_delay_ms;
+	cfg->auth_timeout_ms = pc.auth_timeout_ms;
+}
+
 void config_defaults(struct l2sec_config *cfg)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->listen[0];
@@ -240,18 +256,11 @@ void config_defaults(struct l2sec_config *cfg)
 	if (!gethostname(host, sizeof(host) - 1) && host[0])
 		memcpy(cfg->l2tp.hostname, host, sizeof(host));
 
-	strcpy(cfg->ppp_name, "l2sec");
-	cfg->ppp_auth = PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5;
+	ppp_defaults(cfg);
 	strcpy(cfg->users_path, "/etc/l2sec/users");
 	strcpy(cfg->vici_path, "/var/run/charon.vici");
 	cfg->dpd_delay_ms = 30000;
 	cfg->dpd_timeout_ms = 150000;
-	cfg->mru = 1400;
-	cfg->lcp_echo_interval_ms = 20000;
-	cfg->lcp_echo_failures = 3;
-	cfg->auth_tries = 3;
-	cfg->auth_fail_delay_ms = 2000;
-	cfg->auth_timeout_ms = 60000;
 	/* authentication throttling across sessions (authlimit.h) */
 	cfg->auth_throttle_window_ms = 900000;
 	cfg->auth_backoff_after = 3;

@@ -69,6 +69,37 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.datapath, CONFIG_DATAPATH_AUTO);
 }
 
+/*
+ * The [l2tp] and [ppp] defaults are the engines' own (l2tp_config_init,
+ * ppp_config_init), not a second copy of their values: what a test of the
+ * PPP or L2TP engine runs with is what l2secd runs with.
+ */
+static void test_defaults_are_the_engines(void **state)
+{
+	struct l2sec_config cfg;
+	struct l2tp_config lc;
+	struct ppp_config pc;
+
+	(void)state;
+	config_defaults(&cfg);
+	l2tp_config_init(&lc);
+	ppp_config_init(&pc);
+	memcpy(lc.hostname, cfg.l2tp.hostname, sizeof(lc.hostname));	/* the machine's */
+	assert_memory_equal(&cfg.l2tp, &lc, sizeof(lc));
+	assert_string_equal(cfg.ppp_name, pc.name);
+	assert_int_equal(cfg.ppp_auth, pc.auth);
+	assert_int_equal(cfg.mru, pc.mru);
+	assert_int_equal(cfg.lcp_echo_interval_ms, pc.echo_interval_ms);
+	assert_int_equal(cfg.lcp_echo_failures, pc.echo_failures);
+	assert_int_equal(cfg.auth_tries, pc.auth_tries);
+	assert_int_equal(cfg.auth_fail_delay_ms, pc.auth_fail_delay_ms);
+	assert_int_equal(cfg.auth_timeout_ms, pc.auth_timeout_ms);
+	/* and they are what l2sec.conf(5) documents */
+	assert_int_equal(pc.mru, 1400);
+	assert_int_equal(pc.echo_interval_ms, 20000);
+	assert_int_equal(lc.max_tunnels, 1000);
+}
+
 static uint32_t ip(const char *s)
 {
 	struct in_addr a;
@@ -1064,6 +1095,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_defaults_are_the_engines),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors_with_lines),
 		cmocka_unit_test(test_range_and_cross_checks),
