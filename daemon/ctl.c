@@ -89,7 +89,7 @@ static struct json_object *show_tunnels(struct l2tp_lns *lns, struct ipsec *ipse
 	struct json_object *res = json_object_new_object();
 	uint64_t now = evloop_now(lns->loop);
 
-	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next) {
+	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(lns); t; t = l2tp_lns_next_tunnel(t)) {
 		struct json_object *o = json_object_new_object();
 		char addr[INET6_ADDRSTRLEN];
 		unsigned int port;
@@ -137,8 +137,9 @@ static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *
 	struct json_object *res = json_object_new_object();
 	uint64_t now = evloop_now(lns->loop);
 
-	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next) {
-		for (struct l2tp_session *s = t->sessions; s; s = s->next) {
+	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(lns); t; t = l2tp_lns_next_tunnel(t)) {
+		for (struct l2tp_session *s = l2tp_tunnel_first_session(t); s;
+		     s = l2tp_tunnel_next_session(s)) {
 			struct json_object *o = json_object_new_object();
 
 			add_int(o, "tunnel_id", t->tid);
@@ -225,6 +226,7 @@ static struct json_object *show_stats(const struct ctl_src *src)
 {
 	struct l2tp_lns *lns = src->lns;
 	const struct l2tp_lns_stats *st = &lns->stats;
+	struct l2tp_lns_counts n;
 	struct json_object *res = json_object_new_object();
 	struct json_object *o = json_object_new_object();
 #define S(f) add_int(o, #f, (int64_t)st->f)
@@ -238,9 +240,10 @@ static struct json_object *show_stats(const struct ctl_src *src)
 	/* kept for the JSON contract: rx_refused.plaintext, under its old name */
 	add_int(o, "rx_plaintext", src->rx ? (int64_t)src->rx->drops[RXCHECK_PLAINTEXT] : 0);
 	json_object_object_add(res, "stats", o);
-	add_int(res, "tunnels", lns->n_tunnels);
-	add_int(res, "half_open", lns->n_half_open);
-	add_int(res, "sessions", lns->n_sessions);
+	l2tp_lns_counts(lns, &n);
+	add_int(res, "tunnels", n.tunnels);
+	add_int(res, "half_open", n.half_open);
+	add_int(res, "sessions", n.sessions);
 	admit_stats(lns->admit, res);
 	if (src->ss)
 		ppp_stats(src->ss, res);
@@ -290,13 +293,6 @@ static const char *parse_id(const char *s, uint16_t *id)
 	return s + n;
 }
 
-static struct l2tp_tunnel *find_tunnel(struct l2tp_lns *lns, uint16_t tid)
-{
-	struct l2tp_tunnel *t = lns->tunnels[tid];
-
-	return t && t->tid == tid ? t : NULL;
-}
-
 /* "del tunnel TID": StopCCN "general request to clear" (RFC 2661 4.4.2, 1). */
 static struct json_object *del_tunnel(struct l2tp_lns *lns, const char *args)
 {
@@ -308,7 +304,7 @@ static struct json_object *del_tunnel(struct l2tp_lns *lns, const char *args)
 	args = parse_id(args, &tid);
 	if (!args || *args)
 		return ctl_error("usage: del tunnel TID (a number from 1 to 65535)");
-	t = find_tunnel(lns, tid);
+	t = l2tp_lns_tunnel(lns, tid);
 	if (!t)
 		return ctl_error("no such tunnel %u", tid);
 	if (t->state == TUNNEL_CLOSING)
@@ -328,7 +324,6 @@ static struct json_object *del_session(struct l2tp_lns *lns, const char *args)
 {
 	struct json_object *res, *o;
 	struct l2tp_session *s;
-	struct l2tp_tunnel *t;
 	uint16_t tid, sid;
 
 	args = parse_id(args, &tid);
@@ -338,12 +333,10 @@ static struct json_object *del_session(struct l2tp_lns *lns, const char *args)
 		args = NULL;
 	if (!args || *args)
 		return ctl_error("usage: del session TID SID (numbers from 1 to 65535)");
-	t = find_tunnel(lns, tid);
-	if (!t)
+	if (!l2tp_lns_tunnel(lns, tid))
 		return ctl_error("no such tunnel %u", tid);
-	/* session ids are unique across the LNS; this one must be in tunnel TID */
-	s = lns->sessions[sid];
-	if (!s || s->tunnel != t || s->sid != sid)
+	s = l2tp_lns_session(lns, tid, sid);
+	if (!s)
 		return ctl_error("no such session %u/%u", tid, sid);
 	l2tp_session_close(s, CDN_ADMIN, 0, "deleted by the administrator");
 	res = json_object_new_object();

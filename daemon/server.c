@@ -119,15 +119,17 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf
 static void module_lost(struct l2secd *d, const char *why)
 {
 	struct l2tp_tunnel *t, *next;
+	struct l2tp_lns_counts n;
 
 	if (d->rx.module_gone)
 		return;
 	d->rx.module_gone = true;
+	l2tp_lns_counts(d->lns, &n);
 	log_err("l2sec.ko: %s: the kernel data path is gone; l2secd closes its %u tunnel(s) "
-		"and refuses every L2TP datagram until it is restarted", why, d->lns->n_tunnels);
+		"and refuses every L2TP datagram until it is restarted", why, n.tunnels);
 	notify_status("l2sec.ko is gone: refusing everything until restarted");
-	for (t = d->lns->tunnel_list; t; t = next) {
-		next = t->next;
+	for (t = l2tp_lns_first_tunnel(d->lns); t; t = next) {
+		next = l2tp_lns_next_tunnel(t);
 		l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, 0, "l2sec.ko unloaded");
 	}
 }
@@ -552,6 +554,7 @@ static void stop_poll_cb(struct ev_timer *t)
 static void signal_cb(struct evloop *loop, int signo, void *arg)
 {
 	struct l2secd *d = arg;
+	struct l2tp_lns_counts n;
 
 	if (signo == SIGHUP) {
 		/*
@@ -570,8 +573,9 @@ static void signal_cb(struct evloop *loop, int signo, void *arg)
 	}
 	d->stopping = true;
 	notify_stopping();
-	notify_status("stopping: StopCCN to %u tunnel(s)", d->lns->n_tunnels);
-	log_notice("%s: sending StopCCN to %u tunnel(s)", strsignal(signo), d->lns->n_tunnels);
+	l2tp_lns_counts(d->lns, &n);
+	notify_status("stopping: StopCCN to %u tunnel(s)", n.tunnels);
+	log_notice("%s: sending StopCCN to %u tunnel(s)", strsignal(signo), n.tunnels);
 	l2tp_lns_shutdown(d->lns);
 	ev_timer_arm(loop, &d->stop_timer, STOP_WAIT_MS);
 	ev_timer_arm(loop, &d->stop_poll, 0);

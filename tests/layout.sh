@@ -7,7 +7,8 @@
 #  - every daemon header is named from daemon/ ("core/log.h", "sess.h"), so that
 #    an include says which folder it depends on;
 #  - the graph of folders (daemon/ itself is "top") has no cycle; a cycle is
-#    shown with the include lines that make it.
+#    shown with the include lines that make it;
+#  - outside l2tp/, nothing walks the LNS's tunnel and session lists or tables.
 # Last line: "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -73,6 +74,16 @@ else
 		NF && ($1 in in_loop) && ($2 in in_loop) { print $1 " -> " $2 ": " $3 " includes " $4 }
 	' <<< "$edges")
 	not_ok "a cycle between folders: $(echo $loop)" "$lines"
+fi
+
+# The LNS's tunnel and session lists and ID tables are its own (l2tp/l2tp_lns.h:
+# look up, iterate, close by mark, count); the rest of the daemon does not walk them.
+walks=$(grep -rnE 'tunnel_list|->(tunnels|sessions)\[|->sessions\b' \
+	--include='*.[ch]' . | grep -v '^\./l2tp/' | sed 's|^\./||')
+if [ -z "$walks" ]; then
+	ok "only l2tp/ walks the LNS's tunnel and session lists"
+else
+	not_ok "the LNS's lists walked outside l2tp/" "$walks"
 fi
 
 echo "$pass passed, $fail failed"

@@ -117,6 +117,68 @@ void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2tp_config *cfg)
 	lns->cfg = cfg;
 }
 
+struct l2tp_tunnel *l2tp_lns_tunnel(const struct l2tp_lns *lns, uint16_t tid)
+{
+	struct l2tp_tunnel *t = lns->tunnels[tid];
+
+	return t && t->tid == tid ? t : NULL;
+}
+
+struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid)
+{
+	struct l2tp_session *s = lns->sessions[sid];
+
+	/* session IDs are unique across the LNS; this one must be in tunnel tid */
+	return s && s->sid == sid && s->tunnel->tid == tid ? s : NULL;
+}
+
+struct l2tp_tunnel *l2tp_lns_first_tunnel(const struct l2tp_lns *lns)
+{
+	return lns->tunnel_list;
+}
+
+struct l2tp_tunnel *l2tp_lns_next_tunnel(const struct l2tp_tunnel *t)
+{
+	return t->next;
+}
+
+struct l2tp_session *l2tp_tunnel_first_session(const struct l2tp_tunnel *t)
+{
+	return t->sessions;
+}
+
+struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s)
+{
+	return s->next;
+}
+
+unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,
+				 const char *text, l2tp_tunnel_fn *fn, void *ctx)
+{
+	struct l2tp_tunnel *t, *next;
+	unsigned int n = 0;
+
+	if (!mark)
+		return 0;
+	for (t = lns->tunnel_list; t; t = next) {
+		next = t->next;
+		if (t->peer.mark != mark || t->state == TUNNEL_CLOSING)
+			continue;
+		if (fn)
+			fn(ctx, t);
+		l2tp_tunnel_close(t, send, result, 0, text);
+		n++;
+	}
+	return n;
+}
+
+void l2tp_lns_counts(const struct l2tp_lns *lns, struct l2tp_lns_counts *c)
+{
+	c->tunnels = lns->n_tunnels;
+	c->half_open = lns->n_half_open;
+	c->sessions = lns->n_sessions;
+}
+
 void l2tp_lns_set_session_ops(struct l2tp_lns *lns, const struct l2tp_session_ops *sops,
 			      void *arg)
 {

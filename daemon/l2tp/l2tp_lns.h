@@ -184,6 +184,42 @@ void l2tp_lns_shutdown(struct l2tp_lns *lns);
 /* Every StopCCN we sent is acknowledged (or its peer gave up). */
 bool l2tp_lns_quiescent(const struct l2tp_lns *lns);
 
+/*
+ * What the rest of l2secd may do with the LNS's tunnels and sessions (its
+ * lists and ID tables are its own; nothing outside l2tp/ walks them):
+ * look one up, visit each, close those of an SA, count them.
+ */
+struct l2tp_lns_counts {
+	unsigned int tunnels, half_open, sessions;
+};
+
+/* Tunnel tid (closing ones too), or NULL. */
+struct l2tp_tunnel *l2tp_lns_tunnel(const struct l2tp_lns *lns, uint16_t tid);
+/* Session sid of tunnel tid, or NULL (also when sid is another tunnel's). */
+struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid);
+
+/*
+ * Every tunnel, oldest first: for (t = l2tp_lns_first_tunnel(lns); t; t = next)
+ * with next = l2tp_lns_next_tunnel(t) taken before t may be closed (closing
+ * only marks and unlinks, the teardown rule above); the same for the sessions
+ * of a tunnel. Closing one tunnel or session must not close another.
+ */
+struct l2tp_tunnel *l2tp_lns_first_tunnel(const struct l2tp_lns *lns);
+struct l2tp_tunnel *l2tp_lns_next_tunnel(const struct l2tp_tunnel *t);
+struct l2tp_session *l2tp_tunnel_first_session(const struct l2tp_tunnel *t);
+struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s);
+
+/*
+ * Close every tunnel bound to SA mark (mark != 0) that is not closing yet,
+ * as l2tp_tunnel_close(t, send, result, 0, text) does; fn, when not NULL,
+ * is told of each just before (to log it). Returns how many were closed.
+ */
+typedef void l2tp_tunnel_fn(void *ctx, const struct l2tp_tunnel *t);
+unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,
+				 const char *text, l2tp_tunnel_fn *fn, void *ctx);
+
+void l2tp_lns_counts(const struct l2tp_lns *lns, struct l2tp_lns_counts *c);
+
 /* A random unused tunnel (session false) or session ID; 0: none left. */
 uint16_t l2tp_lns_alloc_id(struct l2tp_lns *lns, bool session);
 /* A closed session's memory: freed by the loop once the current callback returned. */
