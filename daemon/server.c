@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "inform.h"
 #include "ipsec/ipsec.h"
+#include "datapath/datapath.h"
 #include "datapath/kmod.h"
 #include "l2tp/l2tp_avp.h"
 #include "l2tp/l2tp_session.h"
@@ -145,7 +146,7 @@ static void kern_watch_cb(struct ev_io *io, uint32_t events)
 	(void)events;
 	for (unsigned int i = 0; i < d->n_socks; i++)
 		ids[n++] = d->socks[i].kern_id;
-	lost = kern_watch_lost(d->kern, ids, n);
+	lost = datapath_watch_lost(d->dp, ids, n);
 	if (lost & KERN_LOST_FAMILY)
 		module_lost(d, "its generic netlink family was unregistered");
 	else if (lost)
@@ -197,7 +198,7 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 		 * turn; until then rxcheck checks this datagram's SA as it
 		 * checks every datagram's.
 		 */
-		if (d->kern && !d->rx.module_gone && kern_sock_attached(io->fd) == 0)
+		if (!d->rx.module_gone && datapath_sock_taken(d->dp, io->fd))
 			module_lost(d, "it detached the L2TP socket");
 		rxcheck_parse(&mh, &peer, &meta);
 		if (rxcheck_datagram(&d->rx, &peer, &meta, evloop_now(d->loop)) != RXCHECK_OK)
@@ -206,46 +207,12 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 	}
 }
 
-/*
- * Without the module, the kernel itself must see that every datagram was
- * decrypted: an inbound policy on the socket that requires ESP in transport
- * mode, through any SA (the mark then says which, rxcheck.h). Unlike the
- * global policies it is checked for local traffic too (loopback is
- * IFF_NOXFRM), so a local process cannot pass for a client with its mark and
- * address; and it replaces them, as the module's bypass does, so clients
- * behind one NAT with identical selectors do not stand in each other's way.
- */
-static int sock_require_esp(int fd, int family)
-{
-	struct {
-		struct xfrm_userpolicy_info p;
-		struct xfrm_user_tmpl t;
-	} pol;
-	int level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
-	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
-
-	memset(&pol, 0, sizeof(pol));
-	pol.p.sel.family = (uint16_t)family;
-	pol.p.dir = XFRM_POLICY_IN;
-	pol.p.action = XFRM_POLICY_ALLOW;
-	pol.t.family = (uint16_t)family;
-	pol.t.id.proto = IPPROTO_ESP;
-	pol.t.mode = XFRM_MODE_TRANSPORT;
-	pol.t.aalgos = pol.t.ealgos = pol.t.calgos = ~0u;
-	if (setsockopt(fd, level, opt, &pol, sizeof(pol)) == 0)
-		return 0;
-	/* policies are compiled by xfrm_user, which may not be loaded yet */
-	if (errno != EINVAL || kmod_ensure("xfrm_user") < 0)
-		return -1;
-	return setsockopt(fd, level, opt, &pol, sizeof(pol));
-}
-
 static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 {
 	struct l2secd_sock *s = &d->socks[d->n_socks];
 	struct sockaddr_storage ss = *addr;
 	socklen_t slen;
-	int one = 1;
+	int one = 1, handed;
 	char a[INET6_ADDRSTRLEN] = "?";
 
 	s->d = d;
@@ -275,17 +242,18 @@ static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 			goto err_fd;	/* no datagram could be taken as IPsec (Linux >= 5.19) */
 		log_warn("l2tp: SO_RCVMARK not supported: SAs cannot be told apart by mark");
 	}
-	if (!d->kern && d->cfg.l2tp.require_ipsec && sock_require_esp(s->fd, ss.ss_family) < 0)
+	if (datapath_sock_prepare(d->dp, s->fd, ss.ss_family, d->cfg.l2tp.require_ipsec) < 0)
 		goto err_fd;
 	if (bind(s->fd, (struct sockaddr *)&ss, slen) < 0)
 		goto err_fd;
-	if (d->kern && kern_sock_add(d->kern, s->fd, d->cfg.l2tp.require_ipsec, &s->kern_id) < 0)
+	handed = datapath_sock_add(d->dp, s->fd, d->cfg.l2tp.require_ipsec, &s->kern_id);
+	if (handed < 0)
 		goto err_close;
 	if (evloop_add_io(d->loop, &s->io, s->fd, EPOLLIN, sock_rx_cb) < 0)
 		goto err_fd;
 	d->n_socks++;
 	log_info("l2tp: listening on %s port %u%s", a, d->cfg.port,
-		 d->kern ? " (handed to l2sec.ko)" : "");
+		 handed == 0 ? " (handed to l2sec.ko)" : "");
 	return 0;
 err_fd:
 	log_err("l2tp: socket %s port %u: %s", a, d->cfg.port, strerror(errno));
@@ -300,7 +268,7 @@ err:
 
 /* --- kernel programming glue ------------------------------------------------ */
 
-static int k_tunnel_add(void *env, struct l2tp_tunnel *t)
+static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 {
 	struct l2secd *d = env;
 	struct kern_tunnel kt = {
@@ -310,42 +278,35 @@ static int k_tunnel_add(void *env, struct l2tp_tunnel *t)
 		.require_ipsec = t->require_ipsec, .mark = t->peer.mark,
 		.reqid = d->ipsec ? ipsec_mark_reqid(d->ipsec, t->peer.mark) : 0,
 	};
-	struct kern_sa sa;
 
-	if (d->rx.module_gone || kern_tunnel_add(d->kern, &kt) < 0)
+	if (d->rx.module_gone)
 		return -1;
-	/* which SA carried the tunnel; logged now, enforced by the module */
-	if (kern_tunnel_sa(d->kern, t->tid, &sa) == 0 && sa.present)
-		log_info("l2tp: tunnel %u bound to SA spi %#x reqid %u mark %#x nat-t %u->%u",
-			 t->tid, sa.spi, sa.reqid, sa.mark, sa.encap_sport, sa.encap_dport);
-	else if (t->require_ipsec)
-		log_info("l2tp: tunnel %u bound to SA mark %#x", t->tid, t->peer.mark);
-	return 0;
+	return datapath_tunnel_add(d->dp, &kt);
 }
 
-static void k_tunnel_del(void *env, struct l2tp_tunnel *t)
+static void dp_tunnel_del(void *env, struct l2tp_tunnel *t)
 {
 	struct l2secd *d = env;
 
 	if (!d->rx.module_gone)
-		kern_tunnel_del(d->kern, t->tid);
+		datapath_tunnel_del(d->dp, t->tid);
 }
 
-static int k_session_add(void *env, struct l2tp_session *s)
+static int dp_session_add(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
 
 	if (d->rx.module_gone)
 		return -1;
-	return kern_session_add(d->kern, s->tunnel->tid, s->sid, s->peer_sid);
+	return datapath_session_add(d->dp, s->tunnel->tid, s->sid, s->peer_sid);
 }
 
-static void k_session_del(void *env, struct l2tp_session *s)
+static void dp_session_del(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
 
 	if (!d->rx.module_gone)
-		kern_session_del(d->kern, s->tunnel->tid, s->sid);
+		datapath_session_del(d->dp, s->tunnel->tid, s->sid);
 }
 
 static uint32_t sys_random(void *env)
@@ -360,16 +321,10 @@ static uint32_t sys_random(void *env)
 
 static const struct l2tp_lns_ops lns_ops = {
 	.send = sock_send,
-	.tunnel_add = k_tunnel_add,
-	.tunnel_del = k_tunnel_del,
-	.session_add = k_session_add,
-	.session_del = k_session_del,
-	.random = sys_random,
-};
-
-/* Without l2sec.ko: control only, nothing is programmed. */
-static const struct l2tp_lns_ops lns_ops_nokern = {
-	.send = sock_send,
+	.tunnel_add = dp_tunnel_add,
+	.tunnel_del = dp_tunnel_del,
+	.session_add = dp_session_add,
+	.session_del = dp_session_del,
 	.random = sys_random,
 };
 
@@ -397,6 +352,9 @@ static int datapath_open(struct l2secd *d)
 		d->nd = netdev_open(DATA_DEV, NETDEV_L2SEC, 0, d->cfg.local_ipv4);
 		if (!d->nd)
 			return -1;
+		d->dp = datapath_kernel(d->loop, d->kern, d->nd);
+		if (!d->dp)
+			goto err_mem;
 		log_notice("data path: kernel (l2sec.ko, device %s)", DATA_DEV);
 		return 0;
 	}
@@ -404,6 +362,9 @@ static int datapath_open(struct l2secd *d)
 	d->nd = netdev_open(DATA_DEV, NETDEV_TUN, TUN_MTU, d->cfg.local_ipv4);
 	if (!d->nd)
 		return -1;
+	d->dp = datapath_tun(d->loop, d->nd);
+	if (!d->dp)
+		goto err_mem;
 	if (dp == CONFIG_DATAPATH_TUN)
 		log_notice("data path: tun (device %s, datapath = tun)", DATA_DEV);
 	else
@@ -413,6 +374,9 @@ static int datapath_open(struct l2secd *d)
 		log_notice("require-ipsec: enforced by the socket's xfrm policy (ESP transport "
 			   "only) and by l2secd (the SA's mark and peer)");
 	return 0;
+err_mem:
+	log_err("out of memory");
+	return -1;
 }
 
 /* l2secd's own IPsec check, and the watch for the module going away. */
@@ -428,8 +392,8 @@ static int rx_check_open(struct l2secd *d)
 			return -1;
 		}
 	}
-	if (d->kern) {
-		if (evloop_add_io(d->loop, &d->kern_watch, kern_watch_fd(d->kern), EPOLLIN,
+	if (datapath_watch_fd(d->dp) >= 0) {
+		if (evloop_add_io(d->loop, &d->kern_watch, datapath_watch_fd(d->dp), EPOLLIN,
 				  kern_watch_cb) < 0) {
 			log_err("event loop: %s", strerror(errno));
 			return -1;
@@ -624,7 +588,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (!users)
 		return -1;
 	log_info("ppp: %zu user(s) from %s", users_count(users), d->cfg.users_path);
-	d->ss = sessions_new(d->loop, &d->cfg, users, d->kern, d->nd);
+	d->ss = sessions_new(d->loop, &d->cfg, users, d->dp, d->nd);
 	if (!d->ss) {
 		users_free(users);
 		log_err("out of memory");
@@ -635,7 +599,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (!d->inform)
 		return -1;
 
-	d->lns = l2tp_lns_new(d->loop, &d->cfg.l2tp, d->kern ? &lns_ops : &lns_ops_nokern, d);
+	d->lns = l2tp_lns_new(d->loop, &d->cfg.l2tp, &lns_ops, d);
 	if (!d->lns) {
 		log_err("out of memory");
 		return -1;
@@ -666,7 +630,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (!d->ctl)
 		return -1;
 	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
-	notify_status("running, data path %s", d->kern ? "kernel (l2sec.ko)" : "tun");
+	notify_status("running, data path %s", datapath_name(d->dp));
 	notify_ready();
 	return 0;
 }
@@ -691,11 +655,12 @@ void l2secd_cleanup(struct l2secd *d)
 	inform_close(d->inform);
 	sessions_free(d->ss);
 	for (unsigned int i = 0; i < d->n_socks; i++) {
-		if (d->kern && d->socks[i].kern_id && !d->rx.module_gone)
-			kern_sock_del(d->kern, d->socks[i].kern_id);
+		if (d->dp && !d->rx.module_gone)
+			datapath_sock_del(d->dp, d->socks[i].kern_id);
 		evloop_del_io(d->loop, &d->socks[i].io);
 		close(d->socks[i].fd);
 	}
+	datapath_free(d->dp);
 	netdev_close(d->nd);
 	if (d->kern_watching)
 		evloop_del_io(d->loop, &d->kern_watch);

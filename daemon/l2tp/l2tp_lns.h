@@ -51,7 +51,12 @@ struct l2tp_peer {
 
 struct l2tp_lns_ops {
 	int (*send)(void *env, const struct l2tp_peer *peer, const uint8_t *buf, size_t len);
-	/* Kernel programming; NULL members mean "no kernel module". */
+	/*
+	 * Kernel programming: add returns 0 when the kernel now carries the
+	 * tunnel or session (in_kernel), > 0 when there is nothing to program
+	 * (the data path is l2secd's own), < 0 when it refused; NULL members:
+	 * nothing to program.
+	 */
 	int (*tunnel_add)(void *env, struct l2tp_tunnel *t);
 	void (*tunnel_del)(void *env, struct l2tp_tunnel *t);
 	int (*session_add)(void *env, struct l2tp_session *s);

@@ -185,12 +185,14 @@ static void iccn_input(struct l2tp_session *s, const struct l2tp_msg *msg)
 	s->framing_type = l2tp_msg_u32(msg, AVP_FRAMING_TYPE);
 	ev_timer_cancel(lns->loop, &s->setup_timer);
 	if (lns->ops->session_add) {
-		if (lns->ops->session_add(lns->env, s) < 0) {
+		int r = lns->ops->session_add(lns->env, s);
+
+		if (r < 0) {
 			l2tp_session_close(s, CDN_GENERAL_ERROR, L2TP_ERR_RESOURCES,
 					   "kernel refused the session");
 			return;
 		}
-		s->in_kernel = true;
+		s->in_kernel = r == 0;
 	}
 	s->state = SESSION_ESTABLISHED;
 	lns->stats.sessions_established++;

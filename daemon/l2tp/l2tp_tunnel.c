@@ -336,12 +336,14 @@ static void scccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	/* for the next run, should this one die without a StopCCN */
 	l2tp_stale_record(lns, t, true);
 	if (lns->ops->tunnel_add) {
-		if (lns->ops->tunnel_add(lns->env, t) < 0) {
+		int r = lns->ops->tunnel_add(lns->env, t);
+
+		if (r < 0) {
 			l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, L2TP_ERR_RESOURCES,
 					  "kernel refused the tunnel");
 			return;
 		}
-		t->in_kernel = true;
+		t->in_kernel = r == 0;
 	}
 	lns->stats.tunnels_established++;
 	log_notice("l2tp: tunnel %u established with %s (host '%s', peer tunnel %u)%s",

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../unit/l2tp_fake.h"
+#include "datapath/datapath.h"
 #include "datapath/kern.h"
 #include "ppp/mschap.h"
 #include "core/log.h"
@@ -42,6 +43,7 @@ static const char sf_users[] =
 struct sfake {
 	struct fake *f;
 	struct sessions *ss;
+	struct datapath *dp;		/* the fake module's or the TUN device's */
 	int tun[2];			/* [0]: sess.c's TUN fd; [1]: the kernel's side */
 	struct ev_io *tun_io;		/* sess.c's io on tun[0] */
 	bool kernel;			/* kernel data path (fake module) or TUN */
@@ -172,9 +174,11 @@ static inline struct sfake *sf_new(const struct l2sec_config *cfg, bool kernel)
 	sf->f = fake_new(cfg);
 	db = users_parse(sf_users, sizeof(sf_users) - 1, NULL, NULL);
 	CHECK(db);
-	sf->ss = sessions_new(sf->f->loop, &sf->f->cfg, db,
-			      kernel ? (struct kern *)&sf_kern_dummy : NULL,
-			      (struct netdev *)&sf_nd_dummy);
+	sf->dp = kernel ? datapath_kernel(sf->f->loop, (struct kern *)&sf_kern_dummy,
+					  (struct netdev *)&sf_nd_dummy) :
+		datapath_tun(sf->f->loop, (struct netdev *)&sf_nd_dummy);
+	CHECK(sf->dp);
+	sf->ss = sessions_new(sf->f->loop, &sf->f->cfg, db, sf->dp, (struct netdev *)&sf_nd_dummy);
 	CHECK(sf->ss);
 	CHECK(kernel || sf->tun_io);
 	l2tp_lns_set_session_ops(sf->f->lns, &sessions_l2tp_ops, sf->ss);
@@ -189,6 +193,7 @@ static inline void sf_free(struct sfake *sf)
 	l2tp_lns_free(sf->f->lns);
 	sf->f->lns = NULL;
 	sessions_free(sf->ss);
+	datapath_free(sf->dp);
 	CHECK(sf->routes4 == 0 && sf->routes6 == 0);
 	evloop_free(sf->f->loop);
 	free(sf->f->out);

@@ -17,6 +17,7 @@
 #include "l2tp/l2tp_admit.h"
 #include "l2tp_fake.h"
 #include "core/log.h"
+#include "datapath/datapath.h"
 
 static struct fake *f;
 
@@ -682,6 +683,75 @@ static void test_close_mark(void **state)
 	assert_int_equal(n.tunnels, 2);
 }
 
+/*
+ * A data path with nothing to program (tun, datapath.h): the LNS's tunnels
+ * and sessions come up all the same, not in the kernel; the kernel's is
+ * another implementation of the same interface.
+ */
+static struct datapath *test_dp;
+
+static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
+{
+	struct kern_tunnel kt = { .tid = t->tid, .peer_tid = t->peer_tid };
+
+	(void)env;
+	return datapath_tunnel_add(test_dp, &kt);
+}
+
+static int dp_session_add(void *env, struct l2tp_session *s)
+{
+	(void)env;
+	return datapath_session_add(test_dp, s->tunnel->tid, s->sid, s->peer_sid);
+}
+
+static const struct l2tp_lns_ops dp_ops = {
+	.send = fake_send,
+	.tunnel_add = dp_tunnel_add,
+	.tunnel_del = fake_tunnel_del,
+	.session_add = dp_session_add,
+	.session_del = fake_session_del,
+	.random = fake_random,
+};
+
+static void test_datapath_with_nothing_to_program(void **state)
+{
+	static char no_kern;
+	struct l2tp_session *s;
+	struct l2tp_tunnel *t;
+	struct datapath *k;
+	uint32_t id = 7;
+	struct lac l;
+	uint16_t sid;
+
+	(void)state;
+	test_dp = datapath_tun(f->loop, NULL);
+	assert_non_null(test_dp);
+	assert_string_equal(datapath_name(test_dp), "tun");
+	l2tp_lns_free(f->lns);
+	f->lns = l2tp_lns_new(f->loop, &f->cfg.l2tp, &dp_ops, f);
+	l2tp_lns_set_session_ops(f->lns, &fake_sops, f);
+	sid = client(&l, 0x0a000001, 0x5, 7);
+	t = l2tp_lns_tunnel(f->lns, l.lns_tid);
+	s = l2tp_lns_session(f->lns, l.lns_tid, sid);
+	assert_non_null(t);
+	assert_non_null(s);
+	assert_int_equal(t->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(s->state, SESSION_ESTABLISHED);
+	assert_false(t->in_kernel);
+	assert_false(s->in_kernel);
+	assert_int_equal(f->ppp_up, 1);
+	/* no socket to hand over, nothing that can go away, addresses taken as they are */
+	assert_int_equal(datapath_sock_add(test_dp, -1, true, &id), DATAPATH_NOTHING);
+	assert_int_equal(id, 0);
+	assert_int_equal(datapath_watch_fd(test_dp), -1);
+	assert_int_equal(datapath_session_up(test_dp, t->tid, s->sid, NULL, NULL, NULL), 0);
+	datapath_free(test_dp);
+	k = datapath_kernel(f->loop, (struct kern *)&no_kern, NULL);
+	assert_non_null(k);
+	assert_string_equal(datapath_name(k), "kernel");
+	datapath_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -690,6 +760,7 @@ int main(void)
 		T(test_lookup),
 		T(test_iterate_and_count),
 		T(test_close_mark),
+		T(test_datapath_with_nothing_to_program),
 		T(test_challenge_right),
 		T(test_challenge_wrong),
 		T(test_challenge_missing),
