@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/xfrm.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -266,7 +265,7 @@ err:
 	return -1;
 }
 
-/* --- kernel programming glue ------------------------------------------------ */
+/* --- the LNS's programming of the data path (datapath.h) -------------------- */
 
 static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 {
