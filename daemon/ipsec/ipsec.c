@@ -44,25 +44,19 @@ bool ipsec_enabled(const struct l2sec_config *cfg)
 }
 
 /* An SA left the table: every tunnel bound to its mark goes now. */
-struct sa_gone {
-	const char *why;
-	uint32_t mark;
-};
-
-static void log_cleared(void *ctx, const struct l2tp_tunnel *t)
-{
-	const struct sa_gone *g = ctx;
-
-	log_notice("ipsec: tunnel %u cleared: %s (SA mark %#x)", t->tid, g->why, g->mark);
-}
-
 static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 {
 	struct ipsec *ip = ctx;
-	struct sa_gone g = { .why = why, .mark = sa->mark };
+	struct l2tp_tunnel *t, *next;
 
-	ip->st.tunnels_cleared += l2tp_lns_close_mark(ip->lns, sa->mark, false,
-						      STOPCCN_GENERAL_ERROR, why, log_cleared, &g);
+	for (t = l2tp_lns_first_tunnel(ip->lns); t; t = next) {
+		next = l2tp_lns_next_tunnel(t);
+		if (t->peer.mark != sa->mark || t->state == TUNNEL_CLOSING)
+			continue;
+		log_notice("ipsec: tunnel %u cleared: %s (SA mark %#x)", t->tid, why, sa->mark);
+		ip->st.tunnels_cleared++;
+		l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0, why);
+	}
 }
 
 /* --- charon's reports ---------------------------------------------------------- */
