@@ -44,7 +44,7 @@ L2SEC_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # hogweed: nettle's DER reader, for l2secd -n's certificate checks (certcheck.h)
-DAEMON_PKGS := libmnl libnl-route-3.0 libkmod nettle hogweed json-c inih
+DAEMON_PKGS := libmnl libnl-route-3.0 nettle hogweed json-c inih
 # client-config reads the gateway's configuration with l2secd's parser (inih)
 # and its users file (nettle, for the NT hashes).
 TOOL_PKGS := libmnl json-c inih nettle

@@ -18,8 +18,8 @@
 
 #include "ctl.h"
 #include "inform.h"
-#include "ipsec.h"
 #include "kmod.h"
+#include "ipsec.h"
 #include "l2tp_avp.h"
 #include "l2tp_session.h"
 #include "l2tp_stale.h"
@@ -232,8 +232,12 @@ static int sock_require_esp(int fd, int family)
 	pol.t.aalgos = pol.t.ealgos = pol.t.calgos = ~0u;
 	if (setsockopt(fd, level, opt, &pol, sizeof(pol)) == 0)
 		return 0;
-	/* policies are compiled by xfrm_user, which may not be loaded yet */
-	if (errno != EINVAL || kmod_ensure("xfrm_user") < 0)
+	/*
+	 * Policies are compiled by xfrm_user, which may not be loaded yet: the
+	 * kernel loads it for a NETLINK_XFRM socket (its net-pf-16-proto-6
+	 * alias), without CAP_SYS_MODULE, which l2secd does not have.
+	 */
+	if (errno != EINVAL || xfrm_user_load() < 0)
 		return -1;
 	return setsockopt(fd, level, opt, &pol, sizeof(pol));
 }
@@ -383,11 +387,10 @@ static int datapath_open(struct l2secd *d)
 	int dp = d->cfg.datapath;
 
 	if (dp != CONFIG_DATAPATH_TUN) {
+		/* resolving the family has the kernel load l2sec.ko by its alias */
 		d->kern = kern_open();
-		if (!d->kern && kmod_ensure("l2sec") == 0)
-			d->kern = kern_open();
 		if (!d->kern && dp == CONFIG_DATAPATH_KERNEL) {
-			log_err("l2sec.ko is not available (datapath = kernel)");
+			log_err("l2sec.ko is not available (datapath = kernel): " KMOD_HINT);
 			return -1;
 		}
 	}
@@ -398,7 +401,7 @@ static int datapath_open(struct l2secd *d)
 		log_notice("data path: kernel (l2sec.ko, device %s)", DATA_DEV);
 		return 0;
 	}
-	kmod_ensure("tun");	/* /dev/net/tun appears with it; netdev_open says if not */
+	/* opening /dev/net/tun has the kernel load tun (char-major-10-200) */
 	d->nd = netdev_open(DATA_DEV, NETDEV_TUN, TUN_MTU, d->cfg.local_ipv4);
 	if (!d->nd)
 		return -1;
@@ -406,7 +409,7 @@ static int datapath_open(struct l2secd *d)
 		log_notice("data path: tun (device %s, datapath = tun)", DATA_DEV);
 	else
 		log_warn("data path: tun (device %s): l2sec.ko is not available, every packet "
-			 "goes through l2secd (slower)", DATA_DEV);
+			 "goes through l2secd (slower); " KMOD_HINT, DATA_DEV);
 	if (d->cfg.require_ipsec)
 		log_notice("require-ipsec: enforced by the socket's xfrm policy (ESP transport "
 			   "only) and by l2secd (the SA's mark and peer)");
