@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "l2sec.h"
+#include "obj.h"
 #include "util.h"
 
 #define MAX_SOCKS 16
@@ -208,23 +209,6 @@ static int genl_resolve(void)
 
 /* --- printing replies ---------------------------------------------------------- */
 
-static const char *const drop_names[__L2SEC_DROP_MAX] = {
-	[L2SEC_DROP_MALFORMED] = "malformed",
-	[L2SEC_DROP_NO_IPSEC] = "no_ipsec",
-	[L2SEC_DROP_WRONG_SA] = "wrong_sa",
-	[L2SEC_DROP_NOT_UP] = "not_up",
-	[L2SEC_DROP_SPOOF] = "spoof",
-	[L2SEC_DROP_NO_DEVICE] = "no_device",
-	[L2SEC_DROP_NO_SESSION] = "no_session",
-	[L2SEC_DROP_NO_ROUTE] = "no_route",
-	[L2SEC_DROP_NO_XFRM_ROUTE] = "no_xfrm_route",
-	[L2SEC_DROP_NO_MEM] = "no_mem",
-	[L2SEC_DROP_PROTO] = "proto",
-	[L2SEC_DROP_LOOP] = "loop",
-	[L2SEC_DROP_SA_NO_MARK] = "sa_no_mark",
-	[L2SEC_DROP_TOO_BIG] = "too_big",
-};
-
 static const char *const cmd_names[__L2SEC_CMD_MAX] = {
 	[L2SEC_CMD_SOCK_GET] = "sock",
 	[L2SEC_CMD_TUNNEL_GET] = "tunnel",
@@ -268,9 +252,11 @@ static void print_stats(const struct nlattr *nest)
 		if (type == L2SEC_STATS_A_DROPS) {
 			mnl_attr_for_each_nested(d, a) {
 				int r = mnl_attr_get_type(d) - L2SEC_DROPS_A_OFFSET;
+				/* the names of lib/obj.c, as the tool prints them */
+				const char *name = r >= 0 ? obj_drop_name((unsigned int)r) : NULL;
 
-				if (r >= 0 && r < __L2SEC_DROP_MAX)
-					printf(" drop_%s=%llu", drop_names[r],
+				if (name)
+					printf(" drop_%s=%llu", name,
 					       (unsigned long long)mnl_attr_get_u64(d));
 			}
 		} else if (type < (int)(sizeof(names) / sizeof(names[0])) && names[type]) {
