@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* l2sec.ko generic netlink client for the daemon (libmnl). */
+/* l2sec.ko generic netlink client for the daemon, on lib/gnl.h and lib/obj.h. */
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
