@@ -355,7 +355,8 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 {
 	struct json_object *j = json_object_new_object();
 
-	json_object_object_add(j, CTL_K_CHARON, json_object_new_string(ip->up ? CTL_V_UP : CTL_V_DOWN));
+	json_object_object_add(j, CTL_K_CHARON,
+			       json_object_new_string(ip->up ? CTL_V_UP : CTL_V_DOWN));
 	json_object_object_add(j, CTL_K_VICI, json_object_new_string(ip->vici_path));
 	json_object_object_add(j, CTL_K_SA_COUNT, json_object_new_int64(ip->sas.n));
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))

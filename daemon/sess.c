@@ -820,7 +820,8 @@ void sessions_describe_pools(const struct sessions *ss, struct json_object *o)
 	json_object_object_add(o, CTL_K_POOL_SIZE, json_object_new_int64(pool_size(ss->pool)));
 	json_object_object_add(o, CTL_K_POOL_IN_USE, json_object_new_int64(pool_in_use(ss->pool)));
 	if (ss->pool6) {
-		json_object_object_add(o, CTL_K_POOL6_SIZE, json_object_new_int64(pool6_size(ss->pool6)));
+		json_object_object_add(o, CTL_K_POOL6_SIZE,
+				       json_object_new_int64(pool6_size(ss->pool6)));
 		json_object_object_add(o, CTL_K_POOL6_IN_USE,
 				       json_object_new_int64(pool6_in_use(ss->pool6)));
 	}
