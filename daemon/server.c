@@ -378,9 +378,9 @@ static const struct l2tp_lns_ops lns_ops_nokern = {
 /* --- the data path ---------------------------------------------------------------- */
 
 /*
- * l2sec.ko when it can be had (loaded through libkmod if missing), else a
- * TUN device: same sessions, same addresses and routes, every packet
- * through this process. datapath = kernel|tun in [global] forces one.
+ * l2sec.ko when it can be had (the unit loads it; the kernel also does, by
+ * its family's alias), else a TUN device: same sessions, same addresses and
+ * routes, every packet through this process. datapath = kernel|tun in [global] forces one.
  */
 static int datapath_open(struct l2secd *d)
 {
