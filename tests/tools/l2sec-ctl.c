@@ -233,17 +233,9 @@ static void print_addr(const char *key, const struct nlattr *a)
 	printf(" %s=%s", key, s);
 }
 
+/* Counters by the names of lib/obj.c, as the tool prints them. */
 static void print_stats(const struct nlattr *nest)
 {
-	static const char *const names[] = {
-		[L2SEC_STATS_A_RX_PACKETS] = "rx_packets",
-		[L2SEC_STATS_A_RX_BYTES] = "rx_bytes",
-		[L2SEC_STATS_A_TX_PACKETS] = "tx_packets",
-		[L2SEC_STATS_A_TX_BYTES] = "tx_bytes",
-		[L2SEC_STATS_A_TO_DAEMON] = "to_daemon",
-		[L2SEC_STATS_A_RX_DROPS] = "rx_drops",
-		[L2SEC_STATS_A_TX_DROPS] = "tx_drops",
-	};
 	const struct nlattr *a, *d;
 
 	mnl_attr_for_each_nested(a, nest) {
@@ -252,15 +244,14 @@ static void print_stats(const struct nlattr *nest)
 		if (type == L2SEC_STATS_A_DROPS) {
 			mnl_attr_for_each_nested(d, a) {
 				int r = mnl_attr_get_type(d) - L2SEC_DROPS_A_OFFSET;
-				/* the names of lib/obj.c, as the tool prints them */
 				const char *name = r >= 0 ? obj_drop_name((unsigned int)r) : NULL;
 
 				if (name)
 					printf(" drop_%s=%llu", name,
 					       (unsigned long long)mnl_attr_get_u64(d));
 			}
-		} else if (type < (int)(sizeof(names) / sizeof(names[0])) && names[type]) {
-			printf(" %s=%llu", names[type],
+		} else if (type >= 0 && obj_stat_name((unsigned int)type)) {
+			printf(" %s=%llu", obj_stat_name((unsigned int)type),
 			       (unsigned long long)mnl_attr_get_u64(a));
 		}
 	}
