@@ -40,11 +40,11 @@ CLANG ?= clang
 CFLAGS ?= -O2 -g
 L2SEC_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wno-unused-parameter \
-	-Iuapi -Idaemon -Itools -DL2SEC_VERSION='"$(VERSION)"'
+	-Iuapi -Ilib -Idaemon -Itools -DL2SEC_VERSION='"$(VERSION)"'
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # hogweed: nettle's DER reader, for l2secd -n's certificate checks (certcheck.h)
-DAEMON_PKGS := libmnl libnl-route-3.0 libkmod nettle hogweed json-c inih
+DAEMON_PKGS := libmnl libnl-route-3.0 nettle hogweed json-c inih
 # client-config reads the gateway's configuration with l2secd's parser (inih)
 # and its users file (nettle, for the NT hashes).
 TOOL_PKGS := libmnl json-c inih nettle
@@ -55,6 +55,9 @@ pkglibs = $(shell pkg-config --libs $(1) 2>/dev/null)
 # that unit tests and fuzz targets link against.
 DAEMON_SRCS := $(wildcard daemon/*.c daemon/*/*.c)
 DAEMON_LIB_SRCS := $(filter-out daemon/l2secd.c,$(DAEMON_SRCS))
+# lib/: what l2secd and l2sec share (generic netlink to l2sec.ko, the control
+# socket's protocol), a library of its own linked into both.
+LIB_SRCS := $(wildcard lib/*.c)
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_LIB_SRCS := $(filter-out tools/l2sec.c,$(TOOL_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -128,10 +131,14 @@ build/san/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-build/l2secd: build/obj/daemon/l2secd.o build/libl2secd.a
+%/libl2seccommon.a: $$(call objs,$$*,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+build/l2secd: build/obj/daemon/l2secd.o build/libl2secd.a build/libl2seccommon.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
 
-build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a build/libl2secd.a
+build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a build/libl2secd.a build/libl2seccommon.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
 # Unit tests: one cmocka program per tests/unit/test_*.c, plain and under
@@ -139,16 +146,17 @@ build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a build/libl2secd.a
 UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRCS)) \
 	$(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRCS))
 
-build/unit/%: build/obj/tests/unit/%.o build/libl2secd.a build/libl2sec.a
+build/unit/%: build/obj/tests/unit/%.o build/libl2secd.a build/libl2sec.a build/libl2seccommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS) cmocka)
 
-build/san/unit/%: build/san/obj/tests/unit/%.o build/san/libl2secd.a build/san/libl2sec.a
+build/san/unit/%: build/san/obj/tests/unit/%.o build/san/libl2secd.a build/san/libl2sec.a \
+		build/san/libl2seccommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS) cmocka)
 
 # Test-only programs (fixtures the guest tests drive the module with).
-build/tests/%: build/obj/tests/tools/%.o build/libl2sec.a
+build/tests/%: build/obj/tests/tools/%.o build/libl2sec.a build/libl2seccommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
@@ -178,7 +186,7 @@ FUZZ_WRAP_fuzz_kern := mnl_socket_open2 mnl_socket_bind mnl_socket_get_portid \
 	mnl_socket_setsockopt mnl_socket_sendto mnl_socket_recvfrom mnl_socket_close
 FUZZ_WRAP_fuzz_xfrm := $(FUZZ_WRAP_fuzz_kern)
 
-build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB_SRCS))
+build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB_SRCS) $(LIB_SRCS))
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(foreach s,$(FUZZ_WRAP_$*),-Wl,--wrap=$(s)) \
 		$(call pkglibs,$(DAEMON_PKGS))
 
@@ -186,7 +194,7 @@ build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB
 FUZZ_TOOL_BINS := $(filter build/fuzz/fuzz_tool_%,$(FUZZ_BINS))
 # (but client-config, which needs the daemon's configuration parser)
 $(FUZZ_TOOL_BINS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o \
-		$$(call objs,build/fuzz,$(filter-out tools/clientcfg.c,$(TOOL_LIB_SRCS)))
+		$$(call objs,build/fuzz,$(filter-out tools/clientcfg.c,$(TOOL_LIB_SRCS)) $(LIB_SRCS))
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
 fuzz-build: $(FUZZ_BINS)

@@ -330,20 +330,19 @@ static const struct l2tp_lns_ops lns_ops = {
 /* --- the data path ---------------------------------------------------------------- */
 
 /*
- * l2sec.ko when it can be had (loaded through libkmod if missing), else a
- * TUN device: same sessions, same addresses and routes, every packet
- * through this process. datapath = kernel|tun in [global] forces one.
+ * l2sec.ko when it can be had (the unit loads it; the kernel also does, by
+ * its family's alias), else a TUN device: same sessions, same addresses and
+ * routes, every packet through this process. datapath = kernel|tun in [global] forces one.
  */
 static int datapath_open(struct l2secd *d)
 {
 	int dp = d->cfg.datapath;
 
 	if (dp != CONFIG_DATAPATH_TUN) {
+		/* resolving the family has the kernel load l2sec.ko by its alias */
 		d->kern = kern_open();
-		if (!d->kern && kmod_ensure("l2sec") == 0)
-			d->kern = kern_open();
 		if (!d->kern && dp == CONFIG_DATAPATH_KERNEL) {
-			log_err("l2sec.ko is not available (datapath = kernel)");
+			log_err("l2sec.ko is not available (datapath = kernel): " KMOD_HINT);
 			return -1;
 		}
 	}
@@ -357,7 +356,7 @@ static int datapath_open(struct l2secd *d)
 		log_notice("data path: kernel (l2sec.ko, device %s)", DATA_DEV);
 		return 0;
 	}
-	kmod_ensure("tun");	/* /dev/net/tun appears with it; netdev_open says if not */
+	/* opening /dev/net/tun has the kernel load tun (char-major-10-200) */
 	d->nd = netdev_open(DATA_DEV, NETDEV_TUN, TUN_MTU, d->cfg.local_ipv4);
 	if (!d->nd)
 		return -1;
@@ -368,7 +367,7 @@ static int datapath_open(struct l2secd *d)
 		log_notice("data path: tun (device %s, datapath = tun)", DATA_DEV);
 	else
 		log_warn("data path: tun (device %s): l2sec.ko is not available, every packet "
-			 "goes through l2secd (slower)", DATA_DEV);
+			 "goes through l2secd (slower); " KMOD_HINT, DATA_DEV);
 	if (d->cfg.l2tp.require_ipsec)
 		log_notice("require-ipsec: enforced by the socket's xfrm policy (ESP transport "
 			   "only) and by l2secd (the SA's mark and peer)");

@@ -16,6 +16,8 @@
 #include "addr/pool.h"
 #include "ppp/ppp.h"
 #include "addr/ra.h"
+#include "ctl_proto.h"
+#include "datapath/kern.h"
 #include "sess.h"
 #include "conf/users.h"
 #include "core/util.h"
@@ -761,33 +763,34 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 	const struct sess *x = ls->ppp;
 	char a[INET6_ADDRSTRLEN + 4];
 
-	json_object_object_add(o, "datapath", json_object_new_string(sessions_datapath(ss)));
+	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
 	if (!x)
 		return;
-	json_object_object_add(o, "user", json_object_new_string(ppp_user(x->ppp)));
+	json_object_object_add(o, CTL_K_USER, json_object_new_string(ppp_user(x->ppp)));
 	if (ppp_auth_method_name(x->ppp))
-		json_object_object_add(o, "auth",
+		json_object_object_add(o, CTL_K_AUTH,
 				       json_object_new_string(ppp_auth_method_name(x->ppp)));
-	json_object_object_add(o, "ppp_phase", json_object_new_string(ppp_phase_name(x->ppp)));
+	json_object_object_add(o, CTL_K_PPP_PHASE, json_object_new_string(ppp_phase_name(x->ppp)));
 	if (x->ipv4.s_addr) {
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
-		json_object_object_add(o, "ipv4", json_object_new_string(a));
+		json_object_object_add(o, CTL_K_IPV4, json_object_new_string(a));
 	}
 	if (x->has6) {
 		inet_ntop(AF_INET6, &x->pfx6, a, INET6_ADDRSTRLEN);
 		strcat(a, "/64");
-		json_object_object_add(o, "ipv6_prefix", json_object_new_string(a));
+		json_object_object_add(o, CTL_K_IPV6_PREFIX, json_object_new_string(a));
 	}
 }
 
 void sessions_describe_pools(const struct sessions *ss, struct json_object *o)
 {
-	json_object_object_add(o, "datapath", json_object_new_string(sessions_datapath(ss)));
-	json_object_object_add(o, "pool_size", json_object_new_int64(pool_size(ss->pool)));
-	json_object_object_add(o, "pool_in_use", json_object_new_int64(pool_in_use(ss->pool)));
+	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
+	json_object_object_add(o, CTL_K_POOL_SIZE, json_object_new_int64(pool_size(ss->pool)));
+	json_object_object_add(o, CTL_K_POOL_IN_USE, json_object_new_int64(pool_in_use(ss->pool)));
 	if (ss->pool6) {
-		json_object_object_add(o, "pool6_size", json_object_new_int64(pool6_size(ss->pool6)));
-		json_object_object_add(o, "pool6_in_use",
+		json_object_object_add(o, CTL_K_POOL6_SIZE,
+				       json_object_new_int64(pool6_size(ss->pool6)));
+		json_object_object_add(o, CTL_K_POOL6_IN_USE,
 				       json_object_new_int64(pool6_in_use(ss->pool6)));
 	}
 }

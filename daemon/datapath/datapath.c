@@ -183,8 +183,12 @@ static int t_sock_prepare(struct datapath *dp, int fd, int family, bool require_
 	pol.t.aalgos = pol.t.ealgos = pol.t.calgos = ~0u;
 	if (setsockopt(fd, level, opt, &pol, sizeof(pol)) == 0)
 		return 0;
-	/* policies are compiled by xfrm_user, which may not be loaded yet */
-	if (errno != EINVAL || kmod_ensure("xfrm_user") < 0)
+	/*
+	 * Policies are compiled by xfrm_user, which may not be loaded yet: the
+	 * kernel loads it for a NETLINK_XFRM socket (its net-pf-16-proto-6
+	 * alias), without CAP_SYS_MODULE, which l2secd does not have.
+	 */
+	if (errno != EINVAL || xfrm_user_load() < 0)
 		return -1;
 	return setsockopt(fd, level, opt, &pol, sizeof(pol));
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* l2sec.ko generic netlink client for the daemon (libmnl). */
+/* l2sec.ko generic netlink client for the daemon, on lib/gnl.h and lib/obj.h. */
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -7,16 +7,14 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "datapath/kern.h"
 #include "l2sec.h"
 #include "core/log.h"
+#include "gnl.h"
+#include "obj.h"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
 #ifndef SOL_UDP
 #define SOL_UDP 17
 #endif
@@ -27,220 +25,41 @@
 #define NLCTRL_NOTIFY_GROUP GENL_ID_CTRL
 
 struct kern {
-	struct mnl_socket *nl;
+	struct gnl g;			/* requests, one at a time (lib/gnl.h) */
 	struct mnl_socket *watch;	/* nlctrl's notify group and the module's events */
-	uint16_t family;
 	uint32_t events_grp;		/* L2SEC_MCGRP_EVENTS, 0 if not found */
-	uint32_t seq;
-	uint32_t portid;
-	char buf[16384];		/* one request or reply at a time */
 };
 
-/* What a reply callback extracts; one request in flight at a time. */
+/* What a reply says, by the family's one policy (lib/obj.h). */
 struct reply {
-	uint16_t family;		/* CTRL_CMD_GETFAMILY */
-	uint32_t events_grp;		/* CTRL_CMD_GETFAMILY: L2SEC_MCGRP_EVENTS's id */
-	uint32_t sock_id;		/* SOCK_ADD */
-	struct kern_sa *sa;		/* TUNNEL_GET */
+	struct obj o;
+	bool parsed;
 };
 
-static struct nlmsghdr *msg_start(struct kern *k, uint16_t type, uint8_t cmd, uint8_t version)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++k->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
-}
-
-static const char *extack_msg(const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-	size_t off = sizeof(*e);
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return NULL;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
-			return NULL;	/* not the request we sent */
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	}
-	if (off > mnl_nlmsg_get_payload_len(nlh))
-		return NULL;
-	mnl_attr_for_each(a, nlh, off)
-		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-			return mnl_attr_get_str(a);
-	return NULL;
-}
-
-/* One CTRL_ATTR_MCAST_GRP_*: the events group's id, by its name. */
-static int grp_attr_cb(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(a);
-
-	if (type == CTRL_ATTR_MCAST_GRP_NAME && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-		tb[type] = a;
-	else if (type == CTRL_ATTR_MCAST_GRP_ID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-		tb[type] = a;
-	return MNL_CB_OK;
-}
-
-static int family_attr_cb(const struct nlattr *a, void *data)
+static int reply_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct reply *r = data;
-	const struct nlattr *grp;
+	char why[96];
 
-	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
-	    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
-		r->family = mnl_attr_get_u16(a);
-	if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS ||
-	    mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
-		return MNL_CB_OK;
-	mnl_attr_for_each_nested(grp, a) {
-		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
-
-		if (mnl_attr_validate(grp, MNL_TYPE_NESTED) < 0 ||
-		    mnl_attr_parse_nested(grp, grp_attr_cb, tb) < 0)
-			continue;
-		if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
-		    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), L2SEC_MCGRP_EVENTS))
-			r->events_grp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	if (obj_parse(nlh, &r->o, why, sizeof(why)) < 0) {
+		log_err("kernel: malformed reply: %s", why);
+		return -EBADMSG;
 	}
-	return MNL_CB_OK;
+	r->parsed = true;
+	return 0;
 }
 
-static int sa_attr_cb(const struct nlattr *a, void *data)
-{
-	struct kern_sa *sa = data;
-
-	switch (mnl_attr_get_type(a)) {
-	case L2SEC_SA_A_MARK:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			sa->mark = mnl_attr_get_u32(a);
-		break;
-	case L2SEC_SA_A_SPI:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			sa->spi = mnl_attr_get_u32(a);
-		break;
-	case L2SEC_SA_A_REQID:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			sa->reqid = mnl_attr_get_u32(a);
-		break;
-	case L2SEC_SA_A_ENCAP_SPORT:
-		if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
-			sa->encap_sport = mnl_attr_get_u16(a);
-		break;
-	case L2SEC_SA_A_ENCAP_DPORT:
-		if (mnl_attr_validate(a, MNL_TYPE_U16) == 0)
-			sa->encap_dport = mnl_attr_get_u16(a);
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-static int l2sec_attr_cb(const struct nlattr *a, void *data)
-{
-	struct reply *r = data;
-
-	switch (mnl_attr_get_type(a)) {
-	case L2SEC_A_SOCK_ID:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			r->sock_id = mnl_attr_get_u32(a);
-		break;
-	case L2SEC_A_SA:
-		if (r->sa && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0) {
-			r->sa->present = true;
-			mnl_attr_parse_nested(a, sa_attr_cb, r->sa);
-		}
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-static int data_cb(const struct nlmsghdr *nlh, void *data)
-{
-	if (nlh->nlmsg_type == GENL_ID_CTRL)
-		return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), l2sec_attr_cb, data);
-}
-
-/*
- * Is there a whole message at @m, @len bytes before the end of what was
- * received?  mnl_nlmsg_ok() compares (int)nlmsg_len, which a length of 2^31
- * or more passes as negative: compared unsigned here, before anything reads
- * the message (its payload, its attributes) or steps past it.
- */
-static bool msg_ok(const struct nlmsghdr *m, int len)
-{
-	return len >= (int)sizeof(*m) && m->nlmsg_len >= sizeof(*m) &&
-	       m->nlmsg_len <= (unsigned int)len;
-}
-
-/*
- * The errno of an ack: the kernel sends 0 or a -errno (netlink_ack); anything
- * else (INT_MIN, whose negation is undefined, a positive number) is EPROTO.
- */
-static int ack_errno(int error)
-{
-	return error < 0 && error >= -4095 ? -error : EPROTO;
-}
-
-/* Send one request and read until its ack; -1 with errno on error. */
+/* Send one request and read until its ack; -1 with errno (logged) on error. */
 static int exchange(struct kern *k, struct nlmsghdr *nlh, struct reply *r, const char *what)
 {
-	uint32_t seq = nlh->nlmsg_seq;
-	uint16_t req_type = nlh->nlmsg_type;	/* k->buf is reused for the reply */
+	int err = gnl_request(&k->g, nlh, reply_cb, r);
 
-	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0) {
-		log_err("kernel: %s: send: %s", what, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(k->nl, k->buf, sizeof(k->buf));
-		const struct nlmsghdr *m = (const struct nlmsghdr *)k->buf;
-		int len = (int)n;
-
-		if (n < 0) {
-			log_err("kernel: %s: receive: %s", what, strerror(errno));
-			return -1;
-		}
-		for (; msg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
-			if (m->nlmsg_seq != seq)
-				continue;
-			if (m->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
-				const char *ext;
-
-				if (mnl_nlmsg_get_payload_len(m) < sizeof(*e)) {
-					errno = EBADMSG;
-					return -1;
-				}
-				if (!e->error)
-					return 0;
-				ext = extack_msg(m);
-				errno = ack_errno(e->error);
-				/* no l2sec family: the caller decides how loud that is */
-				if (req_type == GENL_ID_CTRL &&
-				    errno == ENOENT)
-					return -1;
-				log_err("kernel: %s: %s%s%s", what, strerror(errno),
-					ext ? ": " : "", ext ? ext : "");
-				return -1;
-			}
-			if (m->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (m->nlmsg_type >= NLMSG_MIN_TYPE)
-				data_cb(m, r);
-		}
-	}
+	if (!err)
+		return 0;
+	errno = -err;
+	log_err("kernel: %s: %s%s%s", what, strerror(errno),
+		k->g.extack[0] ? ": " : "", k->g.extack);
+	return -1;
 }
 
 static int watch_open(struct kern *k);
@@ -248,27 +67,21 @@ static int watch_open(struct kern *k);
 struct kern *kern_open(void)
 {
 	struct kern *k = calloc(1, sizeof(*k));
-	struct reply r = { 0 };
-	struct nlmsghdr *nlh;
-	int one = 1;
+	int err;
 
 	if (!k)
 		return NULL;
-	k->seq = (uint32_t)time(NULL);
-	k->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
-	if (!k->nl || mnl_socket_bind(k->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto err;
-	k->portid = mnl_socket_get_portid(k->nl);
-	mnl_socket_setsockopt(k->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	nlh = msg_start(k, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, L2SEC_GENL_NAME);
-	if (exchange(k, nlh, &r, "resolve family l2sec") < 0 || !r.family) {
-		if (!errno)
-			errno = ENOENT;
+	err = gnl_open(&k->g, L2SEC_GENL_NAME);
+	if (err) {
+		/* no l2sec family (ENOENT): the caller decides how loud that is */
+		if (err != -ENOENT)
+			log_err("kernel: resolve family l2sec: %s%s%s", strerror(-err),
+				k->g.extack[0] ? ": " : "", k->g.extack);
+		errno = -err;
 		goto err;
 	}
-	k->family = r.family;
-	k->events_grp = r.events_grp;
+	if (gnl_group_id(&k->g, L2SEC_MCGRP_EVENTS, &k->events_grp) < 0)
+		k->events_grp = 0;
 	if (watch_open(k) < 0)
 		goto err;
 	return k;
@@ -311,32 +124,28 @@ int kern_watch_fd(const struct kern *k)
 static bool is_our_delfamily(const struct kern *k, const struct nlmsghdr *m)
 {
 	const struct genlmsghdr *g;
-	struct reply r = { 0 };
+	struct gnl_family f;
 
 	if (m->nlmsg_type != GENL_ID_CTRL || mnl_nlmsg_get_payload_len(m) < sizeof(*g))
 		return false;
 	g = mnl_nlmsg_get_payload(m);
-	if (g->cmd != CTRL_CMD_DELFAMILY)
-		return false;
-	mnl_attr_parse(m, sizeof(*g), family_attr_cb, &r);
-	return r.family == k->family;
+	return g->cmd == CTRL_CMD_DELFAMILY && gnl_parse_family(m, &f) == 0 &&
+	       f.id == k->g.family_id;
 }
 
 /* A SOCK_NTF_DEL of one of @ids? */
 static bool is_our_sock_del(const struct kern *k, const struct nlmsghdr *m,
 			    const uint32_t *ids, unsigned int n)
 {
-	const struct genlmsghdr *g;
-	struct reply r = { 0 };
+	struct obj o;
+	char why[96];
 
-	if (m->nlmsg_type != k->family || mnl_nlmsg_get_payload_len(m) < sizeof(*g))
-		return false;
-	g = mnl_nlmsg_get_payload(m);
-	if (g->cmd != L2SEC_CMD_SOCK_NTF_DEL ||
-	    mnl_attr_parse(m, sizeof(*g), l2sec_attr_cb, &r) < 0)
+	if (m->nlmsg_type != k->g.family_id ||
+	    obj_parse(m, &o, why, sizeof(why)) < 0 || o.cmd != L2SEC_CMD_SOCK_NTF_DEL ||
+	    !obj_has(&o, L2SEC_A_SOCK_ID))
 		return false;
 	for (unsigned int i = 0; i < n; i++)
-		if (r.sock_id == ids[i])
+		if (o.u[L2SEC_A_SOCK_ID] == ids[i])
 			return true;
 	return false;
 }
@@ -362,7 +171,7 @@ int kern_watch_lost(struct kern *k, const uint32_t *ids, unsigned int n)
 		}
 		if (got <= 0)
 			return lost;
-		for (; msg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+		for (; gnl_msg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
 			if (is_our_delfamily(k, m))
 				lost |= KERN_LOST_FAMILY;
 			if (is_our_sock_del(k, m, ids, n))
@@ -373,11 +182,9 @@ int kern_watch_lost(struct kern *k, const uint32_t *ids, unsigned int n)
 
 bool kern_family_present(struct kern *k)
 {
-	struct nlmsghdr *nlh = msg_start(k, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	struct reply r = { 0 };
+	struct gnl_family f;
 
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, L2SEC_GENL_NAME);
-	return exchange(k, nlh, &r, "resolve family l2sec") == 0 && r.family == k->family;
+	return gnl_family_get(&k->g, L2SEC_GENL_NAME, &f) == 0 && f.id == k->g.family_id;
 }
 
 int kern_sock_attached(int fd)
@@ -396,8 +203,7 @@ void kern_close(struct kern *k)
 
 	if (!k)
 		return;
-	if (k->nl)
-		mnl_socket_close(k->nl);
+	gnl_close(&k->g);
 	if (k->watch)
 		mnl_socket_close(k->watch);
 	free(k);
@@ -406,7 +212,7 @@ void kern_close(struct kern *k)
 
 static struct nlmsghdr *l2sec_msg(struct kern *k, uint8_t cmd)
 {
-	return msg_start(k, k->family, cmd, L2SEC_GENL_VERSION);
+	return gnl_msg(&k->g, cmd, L2SEC_GENL_VERSION, 0);
 }
 
 int kern_sock_add(struct kern *k, int fd, bool require_ipsec, uint32_t *sock_id)
@@ -418,7 +224,12 @@ int kern_sock_add(struct kern *k, int fd, bool require_ipsec, uint32_t *sock_id)
 	mnl_attr_put_u8(nlh, L2SEC_A_REQUIRE_IPSEC, require_ipsec);
 	if (exchange(k, nlh, &r, "socket add") < 0)
 		return -1;
-	*sock_id = r.sock_id;
+	if (!r.parsed || !obj_has(&r.o, L2SEC_A_SOCK_ID)) {
+		log_err("kernel: socket add: the reply has no socket id");
+		errno = EBADMSG;
+		return -1;
+	}
+	*sock_id = (uint32_t)r.o.u[L2SEC_A_SOCK_ID];
 	return 0;
 }
 
@@ -429,7 +240,8 @@ int kern_sock_held(struct kern *k, uint32_t sock_id)
 
 	mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, sock_id);
 	if (exchange(k, nlh, &r, "socket get") == 0)
-		return r.sock_id == sock_id;
+		return r.parsed && obj_has(&r.o, L2SEC_A_SOCK_ID) &&
+		       r.o.u[L2SEC_A_SOCK_ID] == sock_id;
 	return errno == ENOENT ? 0 : -1;
 }
 
@@ -489,11 +301,21 @@ int kern_tunnel_del(struct kern *k, uint16_t tid)
 int kern_tunnel_sa(struct kern *k, uint16_t tid, struct kern_sa *sa)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_GET);
-	struct reply r = { .sa = sa };
+	struct reply r = { 0 };
 
 	memset(sa, 0, sizeof(*sa));
 	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
-	return exchange(k, nlh, &r, "tunnel get");
+	if (exchange(k, nlh, &r, "tunnel get") < 0)
+		return -1;
+	if (r.parsed && obj_has(&r.o, L2SEC_A_SA)) {
+		sa->present = true;
+		sa->mark = r.o.sa.mark;
+		sa->spi = r.o.sa.spi;
+		sa->reqid = r.o.sa.reqid;
+		sa->encap_sport = r.o.sa.sport;
+		sa->encap_dport = r.o.sa.dport;
+	}
+	return 0;
 }
 
 int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_sid)

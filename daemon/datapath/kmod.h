@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Loading a kernel module as modprobe does (libkmod). */
+/*
+ * Kernel modules without CAP_SYS_MODULE: l2secd loads none itself (its unit
+ * runs modprobe before it starts, docs/SECURITY.md); what it uses the kernel
+ * loads on demand, by alias: l2sec.ko when the l2sec generic netlink family is
+ * resolved (kern_open), tun when /dev/net/tun is opened, xfrm_user for a
+ * NETLINK_XFRM socket (xfrm_user_load).
+ */
 #ifndef L2SECD_KMOD_H
 #define L2SECD_KMOD_H
 
+/* How an operator loads l2sec.ko, for the log line that says it is missing. */
+#define KMOD_HINT "load it with 'modprobe l2sec' (package l2sec-dkms builds it)"
+
 /*
- * Make sure the module `name` is in the kernel: 0 when it is built in, was
- * already loaded (by name, also when insmod loaded it from outside
- * /lib/modules), or has been loaded now with its dependencies and install
- * commands. The blacklist applies only when `name` is an alias, as for
- * modprobe. -1 with errno and one log line: ENOENT when no module has that
- * name or alias, EPERM when blacklisted or without the right to load modules,
- * or the kernel's error from loading it. Logged as a warning: the caller
- * decides whether a missing module is an error (l2secd falls back to TUN).
+ * Has the kernel load xfrm_user (it compiles socket policies): opens and
+ * closes a NETLINK_XFRM socket. 0, or -1 with errno.
  */
-int kmod_ensure(const char *name);
+int xfrm_user_load(void);
 
 #endif

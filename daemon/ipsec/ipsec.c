@@ -19,6 +19,7 @@
 #include "ipsec/vici_conn.h"
 #include "ipsec/vici_ev.h"
 #include "ipsec/vici_gw.h"
+#include "ctl_proto.h"
 
 #define CRED_MAX	(256u << 10)	/* a certificate or key file */
 
@@ -335,33 +336,34 @@ void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,
 	if (!s)
 		return;
 	j = json_object_new_object();
-	json_object_object_add(j, "mark", json_object_new_int64(s->mark));
-	json_object_object_add(j, "ike_id", json_object_new_int64(s->ike_id));
-	json_object_object_add(j, "child_id", json_object_new_int64(s->child_id));
-	json_object_object_add(j, "reqid", json_object_new_int64(s->reqid));
+	json_object_object_add(j, CTL_K_MARK, json_object_new_int64(s->mark));
+	json_object_object_add(j, CTL_K_IKE_ID, json_object_new_int64(s->ike_id));
+	json_object_object_add(j, CTL_K_CHILD_ID, json_object_new_int64(s->child_id));
+	json_object_object_add(j, CTL_K_REQID, json_object_new_int64(s->reqid));
 	snprintf(buf, sizeof(buf), "%08x", s->spi_in);
-	json_object_object_add(j, "spi_in", json_object_new_string(buf));
+	json_object_object_add(j, CTL_K_SPI_IN, json_object_new_string(buf));
 	snprintf(buf, sizeof(buf), "%08x", s->spi_out);
-	json_object_object_add(j, "spi_out", json_object_new_string(buf));
-	json_object_object_add(j, "encap", json_object_new_boolean(s->encap));
+	json_object_object_add(j, CTL_K_SPI_OUT, json_object_new_string(buf));
+	json_object_object_add(j, CTL_K_ENCAP, json_object_new_boolean(s->encap));
 	vici_sa_addr_str(&s->remote, buf, sizeof(buf));
-	json_object_object_add(j, "remote", json_object_new_string(buf));
-	json_object_object_add(j, "remote_id", json_object_new_string(s->remote_id));
-	json_object_object_add(o, "sa", j);
+	json_object_object_add(j, CTL_K_REMOTE, json_object_new_string(buf));
+	json_object_object_add(j, CTL_K_REMOTE_ID, json_object_new_string(s->remote_id));
+	json_object_object_add(o, CTL_K_SA, j);
 }
 
 void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 {
 	struct json_object *j = json_object_new_object();
 
-	json_object_object_add(j, "charon", json_object_new_string(ip->up ? "up" : "down"));
-	json_object_object_add(j, "vici", json_object_new_string(ip->vici_path));
-	json_object_object_add(j, "sa_count", json_object_new_int64(ip->sas.n));
+	json_object_object_add(j, CTL_K_CHARON,
+			       json_object_new_string(ip->up ? CTL_V_UP : CTL_V_DOWN));
+	json_object_object_add(j, CTL_K_VICI, json_object_new_string(ip->vici_path));
+	json_object_object_add(j, CTL_K_SA_COUNT, json_object_new_int64(ip->sas.n));
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))
 	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced); S(adopted);
 #undef S
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->st.f))
 	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
 #undef S
-	json_object_object_add(o, "ipsec", j);
+	json_object_object_add(o, CTL_K_IPSEC, j);
 }

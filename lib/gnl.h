@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Generic netlink for the l2sec tool, over libmnl: resolve a family and its
- * multicast groups (CTRL_CMD_GETFAMILY), send a request and read its replies
- * up to the ack, dump with NLM_F_DUMP_INTR handling, and receive
- * notifications.  Errors are -errno; the kernel's extended-ack message of the
- * last error, if any, is kept in gnl->extack.
+ * Generic netlink to l2sec.ko over libmnl, for l2secd (daemon/kern.c) and the
+ * l2sec tool alike: resolve a family and its multicast groups
+ * (CTRL_CMD_GETFAMILY), send a request and read its replies up to the ack,
+ * dump with NLM_F_DUMP_INTR handling, and receive notifications.  Errors are
+ * -errno; the kernel's extended-ack message of the last error, if any, is
+ * kept in gnl->extack (printable ASCII only).  Replies are parsed with obj.h,
+ * the attribute policy of the whole family.
+ *
+ * Every message is checked to lie inside what was received before anything
+ * reads it (gnl_msg_ok); nothing here logs: the caller does.
  *
  * One struct gnl per socket, used by one thread.
  */
@@ -21,6 +26,14 @@
 struct gnl_group {
 	char name[32];
 	uint32_t id;
+};
+
+/* What CTRL_CMD_GETFAMILY (or NEWFAMILY, DELFAMILY) says of a family. */
+struct gnl_family {
+	uint16_t id;
+	uint32_t version;
+	unsigned int n_groups;
+	struct gnl_group groups[GNL_MAX_GROUPS];
 };
 
 struct gnl {
@@ -56,6 +69,19 @@ typedef int (*gnl_cb)(const struct nlmsghdr *nlh, void *data);
 int gnl_open(struct gnl *g, const char *family);
 void gnl_close(struct gnl *g);
 
+/*
+ * Asks for family NAME again on an open socket (is it still the one we
+ * resolved?).  -ENOENT when it is not registered.
+ */
+int gnl_family_get(struct gnl *g, const char *name, struct gnl_family *f);
+
+/*
+ * Parses a message of nlctrl (a reply or a notification): 0, or -EBADMSG
+ * when it has no family id or a malformed attribute.  Groups beyond
+ * GNL_MAX_GROUPS are left out.
+ */
+int gnl_parse_family(const struct nlmsghdr *nlh, struct gnl_family *f);
+
 /* The id of multicast group NAME of the family; -ENOENT if it has none. */
 int gnl_group_id(const struct gnl *g, const char *name, uint32_t *id);
 int gnl_subscribe(struct gnl *g, const char *group);
@@ -85,6 +111,13 @@ int gnl_dump(struct gnl *g, struct nlmsghdr *nlh, gnl_cb cb, void (*reset)(void 
  * socket stays usable.
  */
 int gnl_recv_events(struct gnl *g, gnl_cb cb, void *data);
+
+/*
+ * Is there a whole message at NLH, LEN bytes before the end of what was
+ * received?  mnl_nlmsg_ok() compares (int)nlmsg_len, which a length of 2^31
+ * or more passes as negative: compared unsigned here.
+ */
+bool gnl_msg_ok(const struct nlmsghdr *nlh, int len);
 
 /* Parses an NLMSG_ERROR message: the error (<= 0) and its extack message. */
 int gnl_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msg_size);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Generic netlink over libmnl for the l2sec tool (see gnl.h).
+ * Generic netlink over libmnl for l2secd and the l2sec tool (see gnl.h).
  *
  * The receive loop is our own rather than mnl_cb_run(): a dump flagged
  * NLM_F_DUMP_INTR must be read to its end and repeated, and errors carry the
@@ -23,6 +23,12 @@
 #ifndef NETLINK_CAP_ACK
 #define NETLINK_CAP_ACK 10
 #endif
+
+bool gnl_msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)len;
+}
 
 /* Copies a kernel string for printing: printable ASCII only. */
 static void copy_msg(char *dst, size_t size, const char *src)
@@ -109,7 +115,7 @@ static int receive(struct gnl *g, uint32_t seq, uint16_t expect, gnl_cb cb, void
 		}
 		nlh = (const struct nlmsghdr *)g->buf;
 		left = (int)n;
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		for (; gnl_msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 			/* a late answer to an earlier request is not ours */
 			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != g->portid)
 				continue;
@@ -147,7 +153,7 @@ static int exchange(struct gnl *g, struct nlmsghdr *nlh, uint16_t expect, gnl_cb
 	return receive(g, nlh->nlmsg_seq, expect, cb, data, intr);
 }
 
-static int parse_group(struct gnl *g, const struct nlattr *nest)
+static int parse_group(struct gnl_family *f, const struct nlattr *nest)
 {
 	const struct nlattr *a, *name = NULL, *id = NULL;
 
@@ -161,38 +167,42 @@ static int parse_group(struct gnl *g, const struct nlattr *nest)
 	}
 	if (!name || !id)
 		return -EBADMSG;
-	if (g->n_groups == GNL_MAX_GROUPS)
+	if (f->n_groups == GNL_MAX_GROUPS)
 		return 0;	/* more than we know of; not an error */
-	copy_msg(g->groups[g->n_groups].name, sizeof(g->groups[0].name), mnl_attr_get_str(name));
-	g->groups[g->n_groups].id = mnl_attr_get_u32(id);
-	g->n_groups++;
+	copy_msg(f->groups[f->n_groups].name, sizeof(f->groups[0].name), mnl_attr_get_str(name));
+	f->groups[f->n_groups].id = mnl_attr_get_u32(id);
+	f->n_groups++;
 	return 0;
 }
 
-static int family_cb(const struct nlmsghdr *nlh, void *data)
+int gnl_parse_family(const struct nlmsghdr *nlh, struct gnl_family *f)
 {
-	struct gnl *g = data;
 	const struct nlattr *a, *grp;
 	bool have_id = false;
 	int err;
 
+	memset(f, 0, sizeof(*f));
+	/* libmnl walks up to the aligned end: see obj_parse() */
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr) ||
+	    nlh->nlmsg_len % MNL_ALIGNTO)
+		return -EBADMSG;
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		switch (mnl_attr_get_type(a)) {
 		case CTRL_ATTR_FAMILY_ID:
 			if (mnl_attr_get_payload_len(a) != sizeof(uint16_t))
 				return -EBADMSG;
-			g->family_id = mnl_attr_get_u16(a);
+			f->id = mnl_attr_get_u16(a);
 			have_id = true;
 			break;
 		case CTRL_ATTR_VERSION:
 			if (mnl_attr_get_payload_len(a) != sizeof(uint32_t))
 				return -EBADMSG;
-			g->family_version = mnl_attr_get_u32(a);
+			f->version = mnl_attr_get_u32(a);
 			break;
 		case CTRL_ATTR_MCAST_GROUPS:
-			g->n_groups = 0;
+			f->n_groups = 0;
 			mnl_attr_for_each_nested(grp, a) {
-				err = parse_group(g, grp);
+				err = parse_group(f, grp);
 				if (err)
 					return err;
 			}
@@ -202,12 +212,18 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return have_id ? 0 : -EBADMSG;
 }
 
-struct nlmsghdr *gnl_msg(struct gnl *g, uint8_t cmd, uint8_t version, uint16_t flags)
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return gnl_parse_family(nlh, data);
+}
+
+static struct nlmsghdr *msg_start(struct gnl *g, uint16_t type, uint8_t cmd, uint8_t version,
+				  uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(g->req);
 	struct genlmsghdr *gh;
 
-	nlh->nlmsg_type = g->family_id;
+	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	if (!(flags & NLM_F_DUMP))
 		nlh->nlmsg_flags |= NLM_F_ACK;
@@ -218,18 +234,40 @@ struct nlmsghdr *gnl_msg(struct gnl *g, uint8_t cmd, uint8_t version, uint16_t f
 	return nlh;
 }
 
-int gnl_open(struct gnl *g, const char *family)
+struct nlmsghdr *gnl_msg(struct gnl *g, uint8_t cmd, uint8_t version, uint16_t flags)
+{
+	return msg_start(g, g->family_id, cmd, version, flags);
+}
+
+int gnl_family_get(struct gnl *g, const char *name, struct gnl_family *f)
 {
 	struct nlmsghdr *nlh;
 	bool intr = false;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	if (strlen(name) >= GENL_NAMSIZ)
+		return -ENOENT;
+	nlh = msg_start(g, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	err = exchange(g, nlh, GENL_ID_CTRL, family_cb, f, &intr);
+	if (!err && !f->id)
+		err = -ENOENT;	/* an ack without the family */
+	return err;
+}
+
+int gnl_open(struct gnl *g, const char *family)
+{
+	struct gnl_family f;
 	int one = 1;
+	int err;
 
 	memset(g, 0, sizeof(*g));
 	g->buf = malloc(GNL_BUF_SIZE);
 	g->req = calloc(1, GNL_REQ_SIZE);
 	if (!g->buf || !g->req)
 		return -ENOMEM;
-	g->sock = mnl_socket_open(NETLINK_GENERIC);
+	g->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!g->sock)
 		return -errno;
 	/* older kernels lack these; errors then come without a message */
@@ -240,12 +278,14 @@ int gnl_open(struct gnl *g, const char *family)
 	g->portid = mnl_socket_get_portid(g->sock);
 	g->seq = (uint32_t)time(NULL);
 
-	if (strlen(family) >= GENL_NAMSIZ)
-		return -ENOENT;
-	g->family_id = GENL_ID_CTRL;
-	nlh = gnl_msg(g, CTRL_CMD_GETFAMILY, 1, 0);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, family);
-	return exchange(g, nlh, GENL_ID_CTRL, family_cb, g, &intr);
+	err = gnl_family_get(g, family, &f);
+	if (err)
+		return err;
+	g->family_id = f.id;
+	g->family_version = f.version;
+	g->n_groups = f.n_groups;
+	memcpy(g->groups, f.groups, sizeof(g->groups));
+	return 0;
 }
 
 void gnl_close(struct gnl *g)
@@ -327,7 +367,7 @@ int gnl_recv_events(struct gnl *g, gnl_cb cb, void *data)
 		return -errno;
 	nlh = (const struct nlmsghdr *)g->buf;
 	left = (int)n;
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	for (; gnl_msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		if (nlh->nlmsg_type != g->family_id)
 			continue;
 		err = cb(nlh, data);
