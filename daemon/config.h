@@ -41,6 +41,8 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "vici_conn.h"		/* enum vici_conn_weak_dh: allow-modp1024 */
+
 #define CONFIG_MAX_LISTEN 8
 #define CONFIG_MAX_POOL_RANGES 16
 #define CONFIG_MAX_RANGE_SIZE (1u << 20)	/* addresses in one pool range */
@@ -174,7 +176,8 @@ struct l2sec_config {
 	char cert_path[256];		/* server certificate (PEM/DER) ... */
 	char key_path[256];		/* ... its private key ... */
 	char ca_path[256];		/* ... and the CA of the clients' certificates */
-	bool allow_modp1024;		/* weak DH groups for old clients */
+	/* weak DH groups: none (no), Android's one suite (android), all (yes) */
+	enum vici_conn_weak_dh allow_modp1024;
 	bool allow_3des;
 	unsigned int dpd_delay_ms, dpd_timeout_ms;
 	unsigned int rekey_time_ms;	/* CHILD_SA rekey; 0: charon's default */

@@ -364,4 +364,5 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
 #undef S
 	json_object_object_add(o, "ipsec", j);
+	vici_log_describe(vici_gw_log(ip->gw), o);
 }

@@ -21,6 +21,7 @@
 
 #include "vici.h"
 #include "vici_conn.h"
+#include "vici_log.h"
 #include "vici_sa.h"
 
 struct vici_gw_ops {
@@ -55,6 +56,8 @@ struct vici_gw *vici_gw_new(const struct vici_config *cfg,
 void vici_gw_free(struct vici_gw *gw);
 struct vici_client *vici_gw_client(struct vici_gw *gw);
 const struct vici_gw_stats *vici_gw_get_stats(const struct vici_gw *gw);
+/* Its follower of charon's log (vici_log.h): refusals, weak groups used. */
+const struct vici_log *vici_gw_log(const struct vici_gw *gw);
 
 /*
  * Set (or replace) what is loaded. conf->auth PSK needs psk; PUBKEY needs

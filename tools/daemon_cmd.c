@@ -151,6 +151,7 @@ unsigned int daemon_print(struct json_object *ver, struct json_object *st, int s
 		counters(st, "ppp", "ppp", &bad);
 		counters(st, "rx_refused", "rx_refused", &bad);
 		counters(st, "admit", "admit", &bad);
+		counters(st, "ike", "ike", &bad);
 		print_close_object();
 	}
 	print_nl();

@@ -147,6 +147,7 @@ static const struct {
 	{ "rx_refused", "rx_refused" },
 	{ "dhcp", "dhcp" },
 	{ "ipsec", "ipsec" },
+	{ "ike", "ike" },
 };
 
 /*
