@@ -99,18 +99,24 @@ static void refuse(struct vici_log *vl, unsigned int id, const char *addr, const
 	event(vl, ids, "no proposal found", now);
 }
 
+/* Windows' default offer from addr at 1000 ms: one line, the hint. */
+static void refuse_hinted(struct vici_log *vl, unsigned int id, const char *addr)
+{
+	capture_start();
+	refuse(vl, id, addr, win_default, 1000);
+	assert_int_equal(capture_end(), 1);
+	assert_non_null(strstr(captured, addr));
+	assert_non_null(strstr(captured, "NegotiateDH2048_AES256"));
+	assert_non_null(strstr(captured, "allow-modp1024 = yes"));
+}
+
 static void test_windows_default_hint(void **state)
 {
 	struct vici_log *vl = vici_log_new();
 
 	(void)state;
 	assert_non_null(vl);
-	capture_start();
-	refuse(vl, 3, "198.51.100.7", win_default, 1000);
-	assert_int_equal(capture_end(), 1);
-	assert_non_null(strstr(captured, "198.51.100.7"));
-	assert_non_null(strstr(captured, "NegotiateDH2048_AES256"));
-	assert_non_null(strstr(captured, "allow-modp1024 = yes"));
+	refuse_hinted(vl, 3, "198.51.100.7");
 	/* with allow-modp1024 = no, it says that Android needs "android" */
 	assert_non_null(strstr(captured, "allow-modp1024 = android"));
 	assert_int_equal(vici_log_get_stats(vl)->refused, 1);
@@ -118,12 +124,7 @@ static void test_windows_default_hint(void **state)
 
 	/* android (the default): Windows is still refused and told the same */
 	vici_log_set_allow_weak_dh(vl, VICI_CONN_WEAK_DH_ANDROID);
-	capture_start();
-	refuse(vl, 30, "198.51.100.8", win_default, 1000);
-	assert_int_equal(capture_end(), 1);
-	assert_non_null(strstr(captured, "198.51.100.8"));
-	assert_non_null(strstr(captured, "NegotiateDH2048_AES256"));
-	assert_non_null(strstr(captured, "allow-modp1024 = yes"));
+	refuse_hinted(vl, 30, "198.51.100.8");
 	assert_null(strstr(captured, "allow-modp1024 = android"));
 	assert_int_equal(vici_log_get_stats(vl)->refused_weak_dh, 2);
 	vici_log_set_allow_weak_dh(vl, VICI_CONN_WEAK_DH_NONE);
