@@ -98,10 +98,10 @@ hint_ok() {
 }
 notices() { grep -c '203.0.113.1 set up its IKE_SA with the Diffie-Hellman group MODP_1024' \
 	"$out/l2secd.log"; }
-# ike_is KEY N: l2secd's counter ike.KEY (daemon show -s) is N, waited for:
-# charon's events come asynchronously
-ike_eq() { [ "$(lc_ctl "show stats" | jget "j['ike']['$1']")" = "$2" ]; }
-ike_is() { wait_for 10 ike_eq "$1" "$2"; }
+# ike_is KEY N: l2secd's counter ike.KEY, as `l2sec -s daemon show` prints it, is N;
+# waited for: charon's events come asynchronously
+ike_eq() { "$L2SEC" -r "$run/run" -s daemon show | grep -qx "  $1  *$2"; }
+ike_is() { wait_for 10 ike_eq "$@"; }
 # reload N VALUE: allow-modp1024 = VALUE, SIGHUP, the Nth load into charon
 reload() {
 	sed -i '/^allow-modp1024 = /d' "$run/l2sec.conf"
@@ -134,31 +134,26 @@ for c in android android7; do
 	check "$c: IKE is aes256-sha256-modp1024" sas "$c" \
 		'AES_CBC-256/HMAC_SHA2_256_128/.*MODP_1024'
 	check "$c: ESP is AES-CBC-256 with HMAC-SHA1 (not racoon's 96-bit SHA-256)" \
-		sas "$c" 'AES_CBC-256/HMAC_SHA1_96,'
+		sas "$c" 'AES_CBC-256/HMAC_SHA1_96\($\|[^_0-9]\)'
 	down "$c"
 done
 check_eq "l2secd: one hint line for the peer, not one per attempt" 1 "$(hints)"
-check "l2secd: a notice names the peer and MODP_1024" wait_for 10 sh -c "[ \$(
-	grep -c '203.0.113.1 set up its IKE_SA with the Diffie-Hellman group MODP_1024' \
-	$out/l2secd.log) -ge 1 ]"
-check_eq "l2secd: one notice for the peer" 1 "$(notices)"
-check "l2secd: IKE_SAs with modp1024 counted (2)" ike_is weak_dh_up 2
-check "l2secd: the modp1024-only refusal counted (1)" ike_is refused_weak_dh 1
-check "l2sec daemon show -s: ike weak-dh-up 2" sh -c \
-	"ip netns exec gw $L2SEC -r $run/run -s daemon show | grep -q '^  weak-dh-up  *2\$'"
+check "l2secd: IKE_SAs with modp1024 counted (2)" ike_is weak-dh-up 2
+check "l2secd: the modp1024-only refusal counted (1)" ike_is refused-weak-dh 1
+check_eq "l2secd: one notice for the peer, naming MODP_1024" 1 "$(notices)"
 check "l2sec stats prometheus: l2sec_daemon_ike_weak_dh_up_total 2" sh -c \
-	"ip netns exec gw $L2SEC -r $run/run stats prometheus | grep -qx 'l2sec_daemon_ike_weak_dh_up_total 2'"
+	"$L2SEC -r $run/run stats prometheus | grep -qx 'l2sec_daemon_ike_weak_dh_up_total 2'"
 
 # --- allow-modp1024 = no: Android is refused too -----------------------------------------
 reload 2 no
 check "android: refused with allow-modp1024 = no" refused android
-check "l2secd: its refusal counted (2)" ike_is refused_weak_dh 2
+check "l2secd: its refusal counted (2)" ike_is refused-weak-dh 2
 
 # --- allow-modp1024 = yes: Windows without the registry value comes in ---------------------
 reload 3 yes
 check "windows-default: up with allow-modp1024 = yes" up windows-default
 check "windows-default: on modp1024" sas windows-default '/MODP_1024'
 down windows-default
-check "l2secd: counted (3)" ike_is weak_dh_up 3
+check "l2secd: counted (3)" ike_is weak-dh-up 3
 check_eq "l2secd: no more hints" 1 "$(hints)"
 t_done
