@@ -81,6 +81,7 @@
 #define CTL_K_POOL6_SIZE	"pool6_size"
 #define CTL_K_POOL6_IN_USE	"pool6_in_use"
 #define CTL_K_IPSEC		"ipsec"
+#define CTL_K_IKE		"ike"		/* charon's IKE_SAs as its log tells: refusals, weak groups */
 #define CTL_K_CHARON		"charon"	/* CTL_V_UP or CTL_V_DOWN */
 #define CTL_V_UP		"up"
 #define CTL_V_DOWN		"down"

@@ -148,6 +148,7 @@ static const struct {
 	{ CTL_K_RX_REFUSED, "rx_refused" },
 	{ CTL_K_DHCP, "dhcp" },
 	{ CTL_K_IPSEC, "ipsec" },
+	{ CTL_K_IKE, "ike" },
 };
 
 /*

@@ -45,6 +45,7 @@ enum key_type {
 	K_LOGLEVEL,
 	K_LOGTARGET,
 	K_DATAPATH,
+	K_MODP1024,	/* no, android, yes (modp1024_names) */
 	K_IN4,		/* one IPv4 host address */
 	K_PREFIX6,	/* IPv6 prefix A/N, N in [min, max]; empty: unset */
 	K_DOMAIN,	/* a domain name (config_check_domain); empty: unset */
@@ -78,6 +79,12 @@ static const char *const datapath_names[] = {
 	[CONFIG_DATAPATH_AUTO] = "auto",
 	[CONFIG_DATAPATH_KERNEL] = "kernel",
 	[CONFIG_DATAPATH_TUN] = "tun",
+};
+
+static const char *const modp1024_names[] = {
+	[CONFIG_WEAK_DH_NONE] = "no",
+	[CONFIG_WEAK_DH_ANDROID] = "android",
+	[CONFIG_WEAK_DH_ALL] = "yes",
 };
 
 /* In the order config_print writes them: the engine's order of preference. */
@@ -157,7 +164,7 @@ static const struct key keys[] = {
 	{ "ipsec", "certificate", K_STRING, STR(cert_path), 0, 255 },
 	{ "ipsec", "private-key", K_STRING, STR(key_path), 0, 255 },
 	{ "ipsec", "ca", K_STRING, STR(ca_path), 0, 255 },
-	{ "ipsec", "allow-modp1024", K_BOOL, OFF(allow_modp1024), 0, 0, 0 },
+	{ "ipsec", "allow-modp1024", K_MODP1024, OFF(allow_modp1024), 0, 0, 0 },
 	{ "ipsec", "allow-3des", K_BOOL, OFF(allow_3des), 0, 0, 0 },
 	{ "ipsec", "dpd-delay", K_MS, OFF(dpd_delay_ms), 0, 1000, 3600000 },
 	{ "ipsec", "dpd-timeout", K_MS, OFF(dpd_timeout_ms), 0, 1000, 3600000 },
@@ -259,6 +266,7 @@ void config_defaults(struct l2sec_config *cfg)
 	ppp_defaults(cfg);
 	strcpy(cfg->users_path, "/etc/l2sec/users");
 	strcpy(cfg->vici_path, "/var/run/charon.vici");
+	cfg->allow_modp1024 = CONFIG_WEAK_DH_ANDROID;
 	cfg->dpd_delay_ms = 30000;
 	cfg->dpd_timeout_ms = 150000;
 	/* authentication throttling across sessions (authlimit.h) */
@@ -376,6 +384,37 @@ static const char *parse_range(const char *tok, uint32_t *first, uint32_t *last)
 }
 
 /* One IPv4 address that a host can have (ours, a server's). */
+/*
+ * allow-modp1024: "android" or a boolean (the key was one before; "yes"
+ * keeps meaning every weak suite, so an old file keeps its behaviour).
+ */
+static int parse_modp1024(struct parser *p, const struct key *k, const char *val,
+			  unsigned int line, void *field)
+{
+	static const char *const all[] = { "yes", "true", "1", "on" };
+	static const char *const none[] = { "no", "false", "0", "off" };
+	enum config_weak_dh *v = field;
+
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+		if (!strcasecmp(val, all[i])) {
+			*v = CONFIG_WEAK_DH_ALL;
+			return 0;
+		}
+		if (!strcasecmp(val, none[i])) {
+			*v = CONFIG_WEAK_DH_NONE;
+			return 0;
+		}
+	}
+	if (!strcasecmp(val, "android")) {
+		*v = CONFIG_WEAK_DH_ANDROID;
+		return 0;
+	}
+	perr(p, line, "[%s] %s: '%s' is not no, android or yes (android, the default: "
+	     "modp1024 only in the suite Android's L2TP client offers; yes: also for "
+	     "Windows without NegotiateDH2048_AES256; no: never)", k->section, k->name, val);
+	return -1;
+}
+
 static int parse_host4(struct parser *p, const struct key *k, const char *tok,
 		       unsigned int line, struct in_addr *out)
 {
@@ -859,6 +898,8 @@ static int set_value(struct parser *p, const struct key *k, const char *val,
 		}
 		perr(p, line, "[%s] %s: '%s' is not auto, kernel or tun", k->section, k->name, val);
 		return -1;
+	case K_MODP1024:
+		return parse_modp1024(p, k, val, line, field);
 	case K_IN4:
 		return parse_host4(p, k, val, line, field);
 	case K_PREFIX6:
@@ -1390,6 +1431,9 @@ static void print_value(const struct l2sec_config *cfg, const struct key *k, FIL
 		break;
 	case K_DATAPATH:
 		fprintf(out, "%s\n", datapath_names[*(const int *)field]);
+		break;
+	case K_MODP1024:
+		fprintf(out, "%s\n", modp1024_names[*(const enum config_weak_dh *)field]);
 		break;
 	case K_IN4:
 		fprintf(out, "%s\n", inet_ntop(AF_INET, field, addr, sizeof(addr)));

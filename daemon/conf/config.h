@@ -81,6 +81,16 @@ enum config_datapath {
  * effect at a session's next DHCPINFORM.
  */
 
+/*
+ * [ipsec] allow-modp1024: which IKE proposals with a Diffie-Hellman group below
+ * 2048 bits the gateway accepts (ipsec/vici_conn.h lists the suites of each).
+ */
+enum config_weak_dh {
+	CONFIG_WEAK_DH_NONE,		/* no */
+	CONFIG_WEAK_DH_ANDROID,		/* android: the one suite Android offers, last */
+	CONFIG_WEAK_DH_ALL,		/* yes */
+};
+
 struct l2sec_config {
 	/* [global] */
 	int log_level;
@@ -141,7 +151,8 @@ struct l2sec_config {
 	char cert_path[256];		/* server certificate (PEM/DER) ... */
 	char key_path[256];		/* ... its private key ... */
 	char ca_path[256];		/* ... and the CA of the clients' certificates */
-	bool allow_modp1024;		/* weak DH groups for old clients */
+	/* weak DH groups: none (no), Android's one suite (android), all (yes) */
+	enum config_weak_dh allow_modp1024;
 	bool allow_3des;
 	unsigned int dpd_delay_ms, dpd_timeout_ms;
 	unsigned int rekey_time_ms;	/* CHILD_SA rekey; 0: charon's default */

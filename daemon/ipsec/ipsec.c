@@ -210,11 +210,25 @@ err:
 	return NULL;
 }
 
+/* [ipsec] allow-modp1024 as the proposal builder names it */
+static enum vici_conn_weak_dh weak_dh_of(enum config_weak_dh v)
+{
+	switch (v) {
+	case CONFIG_WEAK_DH_ANDROID:
+		return VICI_CONN_WEAK_DH_ANDROID;
+	case CONFIG_WEAK_DH_ALL:
+		return VICI_CONN_WEAK_DH_ALL;
+	case CONFIG_WEAK_DH_NONE:
+		break;
+	}
+	return VICI_CONN_WEAK_DH_NONE;
+}
+
 static int configure(struct ipsec *ip, const struct l2sec_config *cfg)
 {
 	struct vici_l2tp_conn conf = {
 		.auth = cfg->cert_path[0] ? VICI_CONN_PUBKEY : VICI_CONN_PSK,
-		.allow_weak_dh = cfg->allow_modp1024,
+		.allow_weak_dh = weak_dh_of(cfg->allow_modp1024),
 		.allow_3des = cfg->allow_3des,
 		.dpd_delay = cfg->dpd_delay_ms / 1000,
 		.dpd_timeout = cfg->dpd_timeout_ms / 1000,
@@ -366,4 +380,5 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
 #undef S
 	json_object_object_add(o, CTL_K_IPSEC, j);
+	vici_log_describe(vici_gw_log(ip->gw), o);
 }

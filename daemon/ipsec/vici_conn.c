@@ -27,17 +27,23 @@ static unsigned int margin(unsigned int t)
 
 /*
  * IKEv1 main mode proposals, strongest first, matched against what the
- * built-in clients send (their lists: tests/vm/tests/65-ike-proposals.sh):
+ * built-in clients send (their lists and sources: the comment of
+ * tests/vm/tests/65-ike-proposals.sh and l2sec.conf(5), allow-modp1024):
  *  - Windows 7-11: only modp1024 (aes256/aes128/3des with sha1) unless
  *    Rasman\Parameters\NegotiateDH2048_AES256 is 1 (adds aes256-sha1-modp2048)
  *    or 2 (only that one);
  *  - macOS/iOS: aes256 with sha256/sha1/sha512 and modp2048 first;
- *  - Android's legacy L2TP/IPsec PSK client (racoon): modp1024 only;
+ *  - Android's legacy L2TP/IPsec PSK client (racoon): modp1024 only; from
+ *    AOSP 7.0 on it offers aes256-sha256-modp1024, which Windows never does;
  *  - NetworkManager-l2tp: aes256-sha256-modp2048 first, with strongSwan and
  *    with libreswan (which has no modp1024 any more).
- * Groups below 2048 bits and 3DES are weak: offered only on request
- * (allow-modp1024, allow-3des); vici_log.c tells the operator when a peer
- * offered nothing else.
+ * charon, as responder, takes the first of ITS proposals that the client
+ * offers (charon.prefer_configured_proposals, on by default): a weak one
+ * listed last is chosen only by a client that offers nothing better.
+ * Groups below 2048 bits and 3DES are weak: by default only Android's one
+ * suite (allow-modp1024 = android), the rest on request (allow-modp1024 =
+ * yes, allow-3des); vici_log.c tells the operator when a peer offered
+ * nothing else, and when an IKE_SA came up with such a group.
  */
 static const char *const ike_strong[] = {
 	"aes256-sha256-modp2048",
@@ -46,6 +52,10 @@ static const char *const ike_strong[] = {
 	"aes128-sha1-modp2048",
 	"aes256-sha1-ecp384",
 	"aes128-sha1-ecp256",
+	NULL,
+};
+static const char *const ike_android[] = {
+	"aes256-sha256-modp1024",
 	NULL,
 };
 static const char *const ike_weak_dh[] = {
@@ -70,13 +80,18 @@ static const char *const ike_3des_weak_dh[] = {
  * built-in clients do by default. AES-GCM first: Windows 11 offers it and
  * it costs one pass instead of two; the CBC+SHA ones stay for the others
  * (Windows 10, Apple, Android, NetworkManager-l2tp offer only those).
+ * SHA-1 before SHA-256: Android's racoon (7.0 and later) offers SHA-256
+ * first but installs its SAs over PF_KEY, where Linux truncates
+ * hmac(sha256) to 96 bits instead of RFC 4868's 128 (xfrm_algo.c): an SA
+ * with SHA-256 comes up and carries nothing. HMAC-SHA1-96 is still sound
+ * for ESP; SHA-256 stays for a client that offers nothing else.
  */
 static const char *const esp_strong[] = {
 	"aes256gcm16",
 	"aes128gcm16",
-	"aes256-sha256",
 	"aes256-sha1",
 	"aes128-sha1",
+	"aes256-sha256",
 	NULL,
 };
 static const char *const esp_3des[] = {
@@ -97,11 +112,14 @@ static void add_ike_proposals(const struct vici_l2tp_conn *c, struct vici_msg *m
 		list_add(m, c->ike_proposals);
 	} else {
 		list_add(m, ike_strong);
-		if (c->allow_weak_dh)
-			list_add(m, ike_weak_dh);
 		if (c->allow_3des)
 			list_add(m, ike_3des);
-		if (c->allow_3des && c->allow_weak_dh)
+		/* the weak groups last: only a client with nothing better gets one */
+		if (c->allow_weak_dh == VICI_CONN_WEAK_DH_ANDROID)
+			list_add(m, ike_android);
+		if (c->allow_weak_dh == VICI_CONN_WEAK_DH_ALL)
+			list_add(m, ike_weak_dh);
+		if (c->allow_3des && c->allow_weak_dh == VICI_CONN_WEAK_DH_ALL)
 			list_add(m, ike_3des_weak_dh);
 	}
 	vici_msg_list_end(m);
@@ -192,6 +210,8 @@ static void add_child(const struct vici_l2tp_conn *c, struct vici_msg *m)
 static bool conf_ok(const struct vici_l2tp_conn *c)
 {
 	if (c->auth != VICI_CONN_PSK && c->auth != VICI_CONN_PUBKEY)
+		return false;
+	if ((unsigned int)c->allow_weak_dh > VICI_CONN_WEAK_DH_ALL)
 		return false;
 	if (c->auth == VICI_CONN_PUBKEY && (!c->cert.data || !c->cert.len))
 		return false;

@@ -27,6 +27,22 @@ enum vici_conn_auth {
 	VICI_CONN_PUBKEY,	/* server certificate + key; clients' CA */
 };
 
+/*
+ * Which IKE proposals with a Diffie-Hellman group below 2048 bits the
+ * gateway accepts ([ipsec] allow-modp1024). Zero is none.
+ */
+enum vici_conn_weak_dh {
+	VICI_CONN_WEAK_DH_NONE,
+	/*
+	 * Only the one suite Android's L2TP/IPsec PSK client (racoon, AOSP
+	 * 7.0 and later) offers and Windows does not, aes256-sha256-modp1024,
+	 * placed after every strong proposal: a Windows client without
+	 * NegotiateDH2048_AES256 is still refused (and told why).
+	 */
+	VICI_CONN_WEAK_DH_ANDROID,
+	VICI_CONN_WEAK_DH_ALL,		/* every modp1024/modp1536 suite listed here */
+};
+
 struct vici_blob {
 	const void *data;	/* PEM or DER */
 	size_t len;
@@ -42,11 +58,11 @@ struct vici_l2tp_conn {
 	struct vici_blob cert;		/* PUBKEY: the server's certificate */
 	struct vici_blob cacert;	/* PUBKEY: CA that issued client certs */
 	/*
-	 * Weak algorithms some clients still need, off by default:
-	 * allow_weak_dh adds modp1024/modp1536 IKE proposals (Android,
-	 * older Windows); allow_3des adds 3DES to IKE and ESP.
+	 * Weak algorithms some clients still need: allow_weak_dh adds
+	 * modp1024/modp1536 IKE proposals (see the enum); allow_3des adds
+	 * 3DES to IKE and ESP.
 	 */
-	bool allow_weak_dh;
+	enum vici_conn_weak_dh allow_weak_dh;
 	bool allow_3des;
 	/* Operator's own lists replace the defaults (NULL-terminated). */
 	const char *const *ike_proposals;

@@ -217,6 +217,8 @@ static void on_event(void *ctx, const char *name, const struct vici_node *msg)
 			 why ? why : strerror(-err));
 		return;
 	}
+	if (ev.kind == VICI_SA_IKE_UP)
+		vici_log_on_ike_updown(gw->log, msg);	/* a weak DH group is noted */
 	if (gw->ops.sa)
 		gw->ops.sa(gw->ctx, &ev);
 }
@@ -262,6 +264,11 @@ void vici_gw_free(struct vici_gw *gw)
 struct vici_client *vici_gw_client(struct vici_gw *gw)
 {
 	return gw->c;
+}
+
+const struct vici_log *vici_gw_log(const struct vici_gw *gw)
+{
+	return gw->log;
 }
 
 const struct vici_gw_stats *vici_gw_get_stats(const struct vici_gw *gw)

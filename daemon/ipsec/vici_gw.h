@@ -22,6 +22,7 @@
 #include "ipsec/vici.h"
 #include "ipsec/vici_conn.h"
 #include "ipsec/vici_sa.h"
+#include "ipsec/vici_log.h"
 
 struct vici_gw_ops {
 	/* The client's state, passed on (see vici_state_fn). */
@@ -55,6 +56,8 @@ struct vici_gw *vici_gw_new(const struct vici_config *cfg,
 void vici_gw_free(struct vici_gw *gw);
 struct vici_client *vici_gw_client(struct vici_gw *gw);
 const struct vici_gw_stats *vici_gw_get_stats(const struct vici_gw *gw);
+/* Its follower of charon's log (vici_log.h): refusals, weak groups used. */
+const struct vici_log *vici_gw_log(const struct vici_gw *gw);
 
 /*
  * Set (or replace) what is loaded. conf->auth PSK needs psk; PUBKEY needs

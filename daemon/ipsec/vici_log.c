@@ -5,6 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
+#include "ctl_proto.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "ipsec/vici_log.h"
@@ -26,10 +29,16 @@ struct peer {
 	uint64_t last;			/* last line for it */
 };
 
+/* Each kind of line has its own: a refusal's hint never hides a notice. */
+struct peers {
+	struct peer p[VICI_LOG_PEERS];
+};
+
 struct vici_log {
-	bool allow_weak_dh;
+	enum vici_conn_weak_dh weak_dh;
 	struct pending pending[VICI_LOG_PENDING];
-	struct peer peers[VICI_LOG_PEERS];
+	struct peers refused_peers;	/* refusals */
+	struct peers weak_peers;	/* IKE_SAs up with a weak group */
 	unsigned int tokens;
 	uint64_t refill_at;
 	struct vici_log_stats stats;
@@ -49,9 +58,9 @@ void vici_log_free(struct vici_log *vl)
 	free(vl);
 }
 
-void vici_log_set_allow_weak_dh(struct vici_log *vl, bool allow)
+void vici_log_set_allow_weak_dh(struct vici_log *vl, enum vici_conn_weak_dh weak_dh)
 {
-	vl->allow_weak_dh = allow;
+	vl->weak_dh = weak_dh;
 }
 
 const struct vici_log_stats *vici_log_get_stats(const struct vici_log *vl)
@@ -96,20 +105,25 @@ static struct pending *new_pending(struct vici_log *vl, uint32_t id, uint64_t no
 	return p;
 }
 
+/* charon's name of a DH group below 2048 bits, as our own string; else NULL. */
+static const char *weak_group(const char *g, size_t glen)
+{
+	static const char *const weak[] = { "MODP_768", "MODP_1024", "MODP_1536", "MODP_NONE" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(weak); i++)
+		if (glen == strlen(weak[i]) && !memcmp(g, weak[i], glen))
+			return weak[i];
+	return NULL;
+}
+
 /* A DH group of one proposal ("IKE:ENC/INTEG/PRF/GROUP") below 2048 bits? */
 static bool group_weak(const char *prop, size_t len)
 {
-	static const char *const weak[] = { "MODP_768", "MODP_1024", "MODP_1536", "MODP_NONE" };
 	const char *g = prop + len;
-	size_t glen;
 
 	while (g > prop && g[-1] != '/')
 		g--;
-	glen = (size_t)(prop + len - g);
-	for (size_t i = 0; i < ARRAY_SIZE(weak); i++)
-		if (glen == strlen(weak[i]) && !memcmp(g, weak[i], glen))
-			return true;
-	return false;
+	return weak_group(g, (size_t)(prop + len - g)) != NULL;
 }
 
 /* "IKE:a/b/c/MODP_1024, IKE:...": are all IKE proposals' groups weak? */
@@ -140,12 +154,12 @@ static void note_offer(struct pending *p, const char *list)
 }
 
 /* The peer's entry, else a free one or the least recent, taken over. */
-static struct peer *peer_slot(struct vici_log *vl, const char *addr, bool *found)
+static struct peer *peer_slot(struct peers *ps, const char *addr, bool *found)
 {
-	struct peer *lru = &vl->peers[0];
+	struct peer *lru = &ps->p[0];
 
-	for (size_t i = 0; i < ARRAY_SIZE(vl->peers); i++) {
-		struct peer *pe = &vl->peers[i];
+	for (size_t i = 0; i < ARRAY_SIZE(ps->p); i++) {
+		struct peer *pe = &ps->p[i];
 
 		if (!strcmp(pe->addr, addr)) {
 			*found = true;
@@ -177,11 +191,11 @@ static bool take_token(struct vici_log *vl, uint64_t now)
 	return true;
 }
 
-/* Per peer, then overall: true if a line may be written now. */
-static bool may_log(struct vici_log *vl, const char *addr, uint64_t now)
+/* Per peer (in ps), then overall: true if a line may be written now. */
+static bool may_log(struct vici_log *vl, struct peers *ps, const char *addr, uint64_t now)
 {
 	bool found;
-	struct peer *pe = peer_slot(vl, addr, &found);
+	struct peer *pe = peer_slot(ps, addr, &found);
 
 	if (found && now - pe->last < VICI_LOG_PEER_INTERVAL_MS)
 		return false;
@@ -199,19 +213,22 @@ static void refused(struct vici_log *vl, struct pending *p, uint64_t now)
 	vl->stats.refused++;
 	if (weak)
 		vl->stats.refused_weak_dh++;
-	if (!may_log(vl, p->peer, now)) {
+	if (!may_log(vl, &vl->refused_peers, p->peer, now)) {
 		vl->stats.suppressed++;
 		return;
 	}
 	vl->stats.lines++;
-	if (weak && !vl->allow_weak_dh)
+	if (weak && vl->weak_dh != VICI_CONN_WEAK_DH_ALL)
 		log_warn("ipsec: %s offered only Diffie-Hellman groups below 2048 bits "
-			 "(modp1024, the default of Windows and of Android's L2TP client) and was "
+			 "(modp1024: Windows' default, and Android's L2TP client) and was "
 			 "refused (NO_PROPOSAL_CHOSEN). On Windows set the DWORD "
 			 "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Rasman\\Parameters\\"
 			 "NegotiateDH2048_AES256 = 1 and restart the RasMan service (the script "
-			 "of 'l2sec client-config windows' does), or accept these groups with "
-			 "[ipsec] allow-modp1024 = yes", p->peer);
+			 "of 'l2sec client-config windows' does)%s, or accept these groups from "
+			 "every client with [ipsec] allow-modp1024 = yes", p->peer,
+			 vl->weak_dh == VICI_CONN_WEAK_DH_NONE ?
+			 "; Android 7 and later connect with [ipsec] allow-modp1024 = android" :
+			 "");
 	else
 		log_warn("ipsec: %s was refused (NO_PROPOSAL_CHOSEN): none of its proposals is "
 			 "accepted here; it offered: %s", p->peer,
@@ -257,11 +274,74 @@ void vici_log_event(struct vici_log *vl, const struct vici_node *msg, uint64_t n
 	}
 }
 
-void vici_log_on_event(void *ctx, const char *name, const struct vici_node *msg)
+/*
+ * An ike-updown event: { up = yes, <name> = { remote-host, dh-group, ... } }.
+ * charon's values are data: the group is named only from our own table.
+ */
+void vici_log_ike_updown(struct vici_log *vl, const struct vici_node *msg, uint64_t now)
+{
+	const struct vici_node *ike;
+	const char *group, *addr_s, *weak;
+	char addr[PEER_MAX];
+
+	if (!vici_node_yes(msg, "up"))
+		return;
+	for (ike = msg->child; ike && ike->type != VICI_NODE_SECTION; ike = ike->next)
+		;
+	group = ike ? vici_node_str(ike, "dh-group") : NULL;
+	addr_s = ike ? vici_node_str(ike, "remote-host") : NULL;
+	if (!group || !addr_s)
+		return;
+	weak = weak_group(group, strlen(group));
+	if (!weak)
+		return;
+	vl->stats.weak_dh_up++;
+	if (!copy_addr(addr, addr_s, strlen(addr_s))) {
+		vl->stats.bad++;
+		return;
+	}
+	if (!may_log(vl, &vl->weak_peers, addr, now)) {
+		vl->stats.suppressed++;
+		return;
+	}
+	vl->stats.lines++;
+	log_notice("ipsec: %s set up its IKE_SA with the Diffie-Hellman group %s, below 2048 "
+		   "bits (allowed by [ipsec] allow-modp1024 = %s; Android's L2TP client has no "
+		   "other; a Windows client should get NegotiateDH2048_AES256 = 1)", addr, weak,
+		   vl->weak_dh == VICI_CONN_WEAK_DH_ALL ? "yes" : "android");
+}
+
+static uint64_t now_ms(void)
 {
 	struct timespec ts;
 
-	(void)name;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	vici_log_event(ctx, msg, (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void vici_log_on_ike_updown(struct vici_log *vl, const struct vici_node *msg)
+{
+	vici_log_ike_updown(vl, msg, now_ms());
+}
+
+void vici_log_describe(const struct vici_log *vl, struct json_object *o)
+{
+	struct json_object *j = json_object_new_object();
+	const struct vici_log_stats *s = &vl->stats;
+
+#define S(k, v) json_object_object_add(j, k, json_object_new_int64((int64_t)(v)))
+	S("refused", s->refused);
+	S("refused_weak_dh", s->refused_weak_dh);
+	S("weak_dh_up", s->weak_dh_up);
+	S("log_lines", s->lines);
+	S("log_lines_suppressed", s->suppressed);
+	S("log_events_bad", s->bad);
+#undef S
+	json_object_object_add(o, CTL_K_IKE, j);
+}
+
+void vici_log_on_event(void *ctx, const char *name, const struct vici_node *msg)
+{
+	(void)name;
+	vici_log_event(ctx, msg, now_ms());
 }

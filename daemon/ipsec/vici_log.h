@@ -3,9 +3,9 @@
  * Why a client could not connect, from charon's VICI "log" event stream.
  *
  * A Windows client proposes only modp1024 in IKEv1 main mode unless its
- * registry value NegotiateDH2048_AES256 is set; the gateway refuses that
- * group unless [ipsec] allow-modp1024 = yes, and charon only logs
- * NO_PROPOSAL_CHOSEN. This follows charon's log lines of one IKE_SA (they
+ * registry value NegotiateDH2048_AES256 is set; the gateway refuses its
+ * suites unless [ipsec] allow-modp1024 = yes (the default, android, takes
+ * only Android's one suite), and charon only logs NO_PROPOSAL_CHOSEN. This follows charon's log lines of one IKE_SA (they
  * carry its unique id), as a responder writes them (5.9.x):
  *
  *   IKE  "<address> is initiating a Main Mode IKE_SA"   (or Aggressive Mode)
@@ -20,6 +20,11 @@
  * every line left out too. Tables are fixed: VICI_LOG_PENDING IKE_SAs being
  * followed (the oldest is dropped), VICI_LOG_PEERS addresses remembered
  * (the least recent is replaced). One thread (the daemon's).
+ *
+ * From ike-updown events it also counts the IKE_SAs that came up with a
+ * group below 2048 bits (what allow-modp1024 lets in) and logs a notice for
+ * the peer, with the same limits (its own table of addresses): the operator
+ * sees who still needs the weak group.
  */
 #ifndef L2SECD_VICI_LOG_H
 #define L2SECD_VICI_LOG_H
@@ -28,6 +33,9 @@
 #include <stdint.h>
 
 #include "ipsec/vici_msg.h"
+#include "ipsec/vici_conn.h"
+
+struct json_object;
 
 #define VICI_LOG_PENDING 64
 #define VICI_LOG_PEERS 256
@@ -38,6 +46,7 @@
 struct vici_log_stats {
 	uint64_t refused;		/* NO_PROPOSAL_CHOSEN seen for a followed IKE_SA */
 	uint64_t refused_weak_dh;	/* of those: only groups below 2048 bits offered */
+	uint64_t weak_dh_up;		/* IKE_SAs up with a group below 2048 bits */
 	uint64_t lines;			/* lines logged */
 	uint64_t suppressed;		/* lines left out by the rate limits */
 	uint64_t bad;			/* log events not understood (ignored) */
@@ -48,8 +57,8 @@ struct vici_log;
 struct vici_log *vici_log_new(void);
 void vici_log_free(struct vici_log *vl);
 
-/* What the hint says: with allow-modp1024 set, such peers are not refused. */
-void vici_log_set_allow_weak_dh(struct vici_log *vl, bool allow);
+/* What the hint says: allow-modp1024 as loaded into charon. */
+void vici_log_set_allow_weak_dh(struct vici_log *vl, enum vici_conn_weak_dh weak_dh);
 
 /* One "log" event (msg: its root section) at monotonic time now_ms. */
 void vici_log_event(struct vici_log *vl, const struct vici_node *msg, uint64_t now_ms);
@@ -57,6 +66,13 @@ void vici_log_event(struct vici_log *vl, const struct vici_node *msg, uint64_t n
 /* vici_event_fn for vici_subscribe(c, "log", vici_log_on_event, vl). */
 void vici_log_on_event(void *ctx, const char *name, const struct vici_node *msg);
 
+/* One "ike-updown" event (msg: its root section) at monotonic time now_ms. */
+void vici_log_ike_updown(struct vici_log *vl, const struct vici_node *msg, uint64_t now_ms);
+/* The same at the current time, for the daemon's event handler. */
+void vici_log_on_ike_updown(struct vici_log *vl, const struct vici_node *msg);
+
 const struct vici_log_stats *vici_log_get_stats(const struct vici_log *vl);
+/* "ike": { the counters above }, added to o (l2sec daemon show -s, prometheus). */
+void vici_log_describe(const struct vici_log *vl, struct json_object *o);
 
 #endif

@@ -518,7 +518,7 @@ static void test_ipsec(void **state)
 	assert_int_equal(cfg.dpd_timeout_ms, 150000);
 	assert_int_equal(cfg.rekey_time_ms, 0);
 	assert_int_equal(cfg.reauth_time_ms, 0);
-	assert_false(cfg.allow_modp1024);
+	assert_int_equal(cfg.allow_modp1024, CONFIG_WEAK_DH_ANDROID);
 
 	assert_int_equal(parse("[ipsec]\nvici = /run/c.vici\npsk = a shared secret\n"
 			       "allow-modp1024 = yes\nallow-3des = yes\ndpd-delay = 10s\n"
@@ -531,7 +531,8 @@ static void test_ipsec(void **state)
 			       "reauth-time = 28800\n", &cfg, &e), 0);
 	assert_string_equal(cfg.vici_path, "/run/c.vici");
 	assert_string_equal(cfg.psk, "a shared secret");
-	assert_true(cfg.allow_modp1024 && cfg.allow_3des && cfg.force_encap);
+	assert_int_equal(cfg.allow_modp1024, CONFIG_WEAK_DH_ALL);
+	assert_true(cfg.allow_3des && cfg.force_encap);
 	assert_int_equal(cfg.dpd_delay_ms, 10000);
 	assert_int_equal(cfg.dpd_timeout_ms, 60000);
 	assert_int_equal(cfg.rekey_time_ms, 1800000);
@@ -708,6 +709,52 @@ static void round_trip(const char *text, struct l2sec_config *a, char **out)
 	for (line = buf; *line; line += strcspn(line, "\n") + 1)
 		assert_true(strcspn(line, "\n") < 100);
 	*out = buf;
+}
+
+/*
+ * allow-modp1024: android (the default), or a boolean as before (yes: every
+ * weak suite, as it meant then); anything else is refused with what it takes.
+ */
+static void test_modp1024(void **state)
+{
+	static const struct {
+		const char *val;
+		enum config_weak_dh want;
+	} ok[] = {
+		{ "no", CONFIG_WEAK_DH_NONE }, { "off", CONFIG_WEAK_DH_NONE },
+		{ "0", CONFIG_WEAK_DH_NONE }, { "False", CONFIG_WEAK_DH_NONE },
+		{ "android", CONFIG_WEAK_DH_ANDROID }, { "Android", CONFIG_WEAK_DH_ANDROID },
+		{ "yes", CONFIG_WEAK_DH_ALL }, { "on", CONFIG_WEAK_DH_ALL },
+		{ "1", CONFIG_WEAK_DH_ALL }, { "TRUE", CONFIG_WEAK_DH_ALL },
+	};
+	static const char *const bad[] = { "maybe", "android7", "yes android", "2", "androi" };
+	struct l2sec_config cfg;
+	struct errs e;
+	char text[128], *buf;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "[ipsec]\nallow-modp1024 = %s\n", ok[i].val);
+		assert_int_equal(parse(text, &cfg, &e), 0);
+		assert_int_equal(cfg.allow_modp1024, ok[i].want);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[ipsec]\n\nallow-modp1024 = %s\n", bad[i]);
+		assert_int_equal(parse(text, &cfg, &e), 1);
+		assert_int_equal(e.line[0], 3);
+		assert_non_null(strstr(e.msg[0], "is not no, android or yes"));
+		assert_non_null(strstr(e.msg[0], "NegotiateDH2048_AES256"));
+	}
+	/* the printed configuration names the value and parses back to it */
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i += 4) {
+		snprintf(text, sizeof(text), "[ipsec]\nallow-modp1024 = %s\n", ok[i].val);
+		round_trip(text, &cfg, &buf);
+		snprintf(text, sizeof(text), "allow-modp1024 = %s\n",
+			 ok[i].want == CONFIG_WEAK_DH_ANDROID ? "android" :
+			 ok[i].want == CONFIG_WEAK_DH_ALL ? "yes" : "no");
+		assert_non_null(strstr(buf, text));
+		free(buf);
+	}
 }
 
 static void test_ppp_round_trip(void **state)
@@ -1111,6 +1158,7 @@ int main(void)
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_ppp_errors),
 		cmocka_unit_test(test_ipsec),
+		cmocka_unit_test(test_modp1024),
 		cmocka_unit_test(test_no_cascade),
 		cmocka_unit_test(test_ppp_round_trip),
 		cmocka_unit_test(test_split),

@@ -399,7 +399,8 @@ static void test_load_conn_and_psk(void **state)
 
 	/* and the opt-in weak variant, under another name */
 	conf.name = "l2sec-weak";
-	conf.allow_3des = conf.allow_weak_dh = true;
+	conf.allow_3des = true;
+	conf.allow_weak_dh = VICI_CONN_WEAK_DH_ALL;
 	conf.force_encap = true;
 	conf.child_rekey_time = 3600;
 	conf.reauth_time = 28800;
