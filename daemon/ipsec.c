@@ -21,7 +21,7 @@
 #include "vici_gw.h"
 
 #define CRED_MAX	(256u << 10)	/* a certificate or key file */
-#define RETIRE_DELAY_MS	1000u		/* between listings of a retiring IKE_SA */
+#define RETIRE_DELAY_MS	500u		/* between listings of a retiring IKE_SA */
 #define RETIRE_BATCH	16u		/* retiring IKE_SAs listed at once */
 
 /* Owned by the event loop's thread. */
@@ -92,7 +92,10 @@ static void on_retire_listed(void *ctx, uint32_t ike_id, const struct vici_sa_ev
 	ip->retire_inflight--;
 	if (ip->closing || err == -ECANCELED || err == -ECONNRESET)
 		return;
-	if (ipsec_sa_retire_listed(&ip->sas, ike_id, err ? NULL : ev) &&
+	if (err) {
+		log_warn("ipsec: cannot list IKE_SA #%u: %s", ike_id, strerror(-err));
+		ipsec_sa_retire_listed(&ip->sas, ike_id, NULL);
+	} else if (ipsec_sa_retire_listed(&ip->sas, ike_id, ev) &&
 	    (e = vici_gw_terminate(ip->gw, ike_id)))
 		log_warn("ipsec: cannot ask charon to delete IKE_SA #%u: %s", ike_id,
 			 strerror(-e));

@@ -449,8 +449,9 @@ static bool has_children(const struct vici_sa_event *ev)
 bool ipsec_sa_retire_listed(struct ipsec_sa_table *t, uint32_t ike_id,
 			    const struct vici_sa_event *ev)
 {
+	/* noblock: charon leaves out an IKE_SA busy in an exchange (or the adoption) */
 	bool childless = ev && !strcmp(ev->ike.state, "ESTABLISHED") && !has_children(ev);
-	bool again = ev && !strcmp(ev->ike.state, "ESTABLISHED") && !childless;
+	bool again = !ev || (!strcmp(ev->ike.state, "ESTABLISHED") && !childless);
 
 	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++) {
 		for (struct ipsec_sa *s = t->bucket[i]; s; s = s->next) {
@@ -458,8 +459,8 @@ bool ipsec_sa_retire_listed(struct ipsec_sa_table *t, uint32_t ike_id,
 				continue;
 			s->retire = again ? s->retire - 1 : 0;
 			if (again && !s->retire)
-				log_info("ipsec: IKE_SA #%u keeps SA mark %#x after IKE_SA #%u "
-					 "replaced it: left to charon", ike_id, s->mark, s->heir);
+				log_info("ipsec: IKE_SA #%u still has SA mark %#x after IKE_SA "
+					 "#%u replaced it: left to charon", ike_id, s->mark, s->heir);
 		}
 	}
 	if (childless) {

@@ -52,7 +52,7 @@
 
 #define IPSEC_SA_HASH_SIZE	1024u
 #define IPSEC_SA_TWINS		3u
-#define IPSEC_SA_RETIRE_TRIES	8u	/* listings of a retiring IKE_SA (1 s apart) */
+#define IPSEC_SA_RETIRE_TRIES	16u	/* listings of a retiring IKE_SA (0.5 s apart) */
 
 struct ipsec_sa {
 	struct ipsec_sa *next;		/* hash chain */
@@ -116,10 +116,11 @@ void ipsec_sa_synced(struct ipsec_sa_table *t);
  */
 unsigned int ipsec_sa_retiring(const struct ipsec_sa_table *t, uint32_t *ids, unsigned int max);
 /*
- * charon's listing of retiring IKE_SA ike_id (ev NULL: charon did not list it).
- * True when it is to be terminated now: ESTABLISHED, without CHILD_SAs (its
- * entries' CHILD_SAs are the heir's). Each call uses one listing up; an
- * IKE_SA not listed, not ESTABLISHED, or out of listings is left to charon.
+ * charon's listing of retiring IKE_SA ike_id (ev NULL: not listed, busy or
+ * gone; its ike-updown down ends the retirement). True when it is to be
+ * terminated now: ESTABLISHED, without CHILD_SAs (its entries' CHILD_SAs are
+ * the heir's). Each call uses one listing up; an IKE_SA in another state
+ * (charon reauthenticates or deletes it) or out of listings is left to charon.
  */
 bool ipsec_sa_retire_listed(struct ipsec_sa_table *t, uint32_t ike_id,
 			    const struct vici_sa_event *ev);

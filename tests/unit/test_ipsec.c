@@ -371,26 +371,35 @@ static void test_retire_left_to_charon(void **state)
 	e = ike_listed(2, 4500, "REKEYING", 0, 0);
 	assert_false(ipsec_sa_retire_listed(&T, 2, &e));
 	assert_int_equal(retiring(ids), 0);
-	/* not listed: charon deleted it already */
+	/* not listed (busy in the adoption, say): listed again; its delete ends it */
 	ike(VICI_SA_IKE_UP, 10, 4500);
 	assert_int_equal(retiring(ids), 1);
 	assert_false(ipsec_sa_retire_listed(&T, 2, NULL));
+	assert_int_equal(retiring(ids), 1);
+	ike(VICI_SA_IKE_DOWN, 2, 4500);
 	assert_int_equal(retiring(ids), 0);
+	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 10);
 	/* children never adopted (another local address, say): a bounded number of tries */
 	ike(VICI_SA_IKE_UP, 11, 4500);
-	e = ike_listed(2, 4500, "ESTABLISHED", 1, 2);
+	e = ike_listed(10, 4500, "ESTABLISHED", 1, 2);
 	for (unsigned int i = 0; i < IPSEC_SA_RETIRE_TRIES; i++) {
 		assert_int_equal(retiring(ids), 1);
-		assert_false(ipsec_sa_retire_listed(&T, 2, &e));
+		assert_int_equal(ids[0], 10);
+		assert_false(ipsec_sa_retire_listed(&T, 10, i % 2 ? &e : NULL));
 	}
 	assert_int_equal(retiring(ids), 0);
 	/* the heir went first: nothing to retire */
 	ike(VICI_SA_IKE_UP, 12, 4500);
 	ike(VICI_SA_IKE_DOWN, 12, 4500);
 	assert_int_equal(retiring(ids), 0);
+	/* charon lost: its IKE_SA ids mean nothing any more */
+	ike(VICI_SA_IKE_UP, 13, 4500);
+	assert_int_equal(retiring(ids), 1);
+	ipsec_sa_lost(&T);
+	assert_int_equal(retiring(ids), 0);
 	assert_int_equal(T.st.retired, 0);
 	assert_int_equal(n_gone, 0);
-	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 2);
+	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 10);
 }
 
 static void test_rekey_other_mark(void **state)
