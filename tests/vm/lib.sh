@@ -294,6 +294,8 @@ lc_initiate() { lc_sw "c$1" --initiate --child l2tp --timeout 60 >>"$out/initiat
 
 # lc_l2tp_start NS USER PASSWORD [PPPD_OPTS]: xl2tpd dialling the gateway (LC_LNS, by
 # default 203.0.113.2) with pppd. pppd's ip-up writes "interface local remote" to $run/NS.up.
+# LC_REDIAL=yes: xl2tpd redials a lost call; LC_MAX_RETRIES: its control message
+# retransmissions (backoff 1, 2, 4 ... s; default 5, 31 s) before it gives a tunnel up.
 lc_l2tp_start() {
 	local ns=$1 d="$run/$1"
 	rm -f "$run/$ns.up"
@@ -303,6 +305,7 @@ lc_l2tp_start() {
 [global]
 port = 1701
 access control = no
+${LC_MAX_RETRIES:+max retries = $LC_MAX_RETRIES}
 [lac gw]
 lns = ${LC_LNS:-203.0.113.2}
 require authentication = no
@@ -429,13 +432,18 @@ lc_setup() {
 		check "c$c: charon starts" lc_charon_wait "c$c"
 	done
 }
-# lc_clients_up N: clients 1..N connected (lc_connect, each a check); a[c] their
-# addresses, ids[c] "tunnel_id session_id" of their sessions at the gateway. A
+# lc_clients_up N: clients 1..N connected (lc_connect, all at once, each a check); a[c]
+# their addresses, ids[c] "tunnel_id session_id" of their sessions at the gateway. A
 # client that does not come up ends the test: nothing else could be checked.
 lc_clients_up() {
-	local c
+	local c pid=()
 	for c in $(seq 1 "$1"); do
-		check "c$c: IPsec, L2TP and PPP up" lc_connect "$c"
+		lc_connect "$c" >"$out/connect-c$c.log" 2>&1 &
+		pid[c]=$!
+	done
+	for c in $(seq 1 "$1"); do
+		wait "${pid[c]}"
+		check_eq "c$c: IPsec, L2TP and PPP up (exit status)" 0 "$?"
 		if ! [ -s "$run/c$c.up" ]; then
 			echo "# c$c has no session: nothing else can be checked"
 			t_done

@@ -24,6 +24,7 @@ check "c1: connection loaded (re-establishes on delete and on DPD)" lc_client_co
 	"dpd_delay = 5s" "close_action = start
         dpd_action = restart"
 LC_REDIAL=yes
+LC_MAX_RETRIES=2
 check "c1: IPsec, L2TP and PPP up" lc_connect 1 "lcp-echo-interval 2
 lcp-echo-failure 3"
 if ! [ -s "$run/c1.up" ]; then
