@@ -290,6 +290,17 @@ secrets { ike-gw { secret = "$PSK" } }
 CONF
 	lc_sw "c$1" --load-all --file "$run/c$1/swanctl.conf"
 }
+# lc_client_lifetimes N REAUTH REKEY LIFE RAND: client N with lifetimes of its own, in
+# seconds: the IKE_SA's reauth_time (over_time 30, rand_time 2), the CHILD_SA's
+# rekey_time, life_time and rand_time. charon's default jitter could set a soft lifetime
+# of 0, which xfrm takes as none; the hard ones leave room for a loaded TCG host.
+lc_client_lifetimes() {
+	lc_client_conf "$1" "reauth_time = ${2}s
+    over_time = 30s
+    rand_time = 2s" "rekey_time = ${3}s
+        life_time = ${4}s
+        rand_time = ${5}s"
+}
 lc_initiate() { lc_sw "c$1" --initiate --child l2tp --timeout 60 >>"$out/initiate-c$1.log" 2>&1; }
 
 # lc_l2tp_start NS USER PASSWORD [PPPD_OPTS]: xl2tpd dialling the gateway (LC_LNS, by
