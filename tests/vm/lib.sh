@@ -335,9 +335,17 @@ CONF
 		printf 'logfile %s\n' "$out/pppd-$ns.log"
 	} >"$d/ppp.opts"
 	: >"$d/secrets"
+	# xl2tpd's lines have no time of their own; $! stays xl2tpd's
 	ip netns exec "$ns" xl2tpd -D -c "$d/xl2tpd.conf" -s "$d/secrets" -C "$d/control" \
-		-p "$d/xl2tpd.pid" >>"$out/xl2tpd-$ns.log" 2>&1 &
+		-p "$d/xl2tpd.pid" > >(lc_stamp >>"$out/xl2tpd-$ns.log") 2>&1 &
 	echo $! >"$d/xl2tpd.pidof"
+}
+# lc_stamp: stdin to stdout, each line after the time of day
+lc_stamp() {
+	local l
+	while IFS= read -r l; do
+		printf '%(%H:%M:%S)T %s\n' -1 "$l"
+	done
 }
 lc_client_addr() { cut -d' ' -f2 "$run/$1.up"; }
 # lc_lan_route NS: the LAN through the client's PPP link
