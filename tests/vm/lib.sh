@@ -411,6 +411,15 @@ lc_stream_start() {
 		--logfile "$out/stream-c$1.log" &
 	echo $! >"$run/stream-c$1.pid"
 }
+# lc_streams_flow N: streams to clients 1..N (ports 5201..) started; a check that each flows
+lc_streams_flow() {
+	local c
+	for c in $(seq 1 "$1"); do
+		lc_stream_start "$c" $((5200 + c))
+	done
+	check "the streams flow" wait_until 30 sh -c "for c in \$(seq 1 $1); do
+		grep -q KBytes $out/stream-c\$c.log || exit 1; done"
+}
 lc_stream_stop() {
 	local pid
 	pid=$(cat "$run/stream-c$1.pid")
