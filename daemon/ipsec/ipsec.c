@@ -22,6 +22,8 @@
 #include "ctl_proto.h"
 
 #define CRED_MAX	(256u << 10)	/* a certificate or key file */
+#define RETIRE_DELAY_MS	500u		/* between listings of a retiring IKE_SA */
+#define RETIRE_BATCH	16u		/* retiring IKE_SAs listed at once */
 
 /* Owned by the event loop's thread. */
 struct ipsec {
@@ -36,6 +38,9 @@ struct ipsec {
 	uint16_t l2tp_port;
 	char vici_path[108];
 	struct ipsec_sa_table sas;
+	struct ev_timer retire_timer;	/* lists IKE_SAs clients replaced */
+	unsigned int retire_inflight;	/* their listings not answered yet */
+	bool closing;
 	struct ipsec_stats st;
 };
 
@@ -60,6 +65,63 @@ static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 	}
 }
 
+/* --- IKE_SAs a client replaced ---------------------------------------------------- */
+
+/*
+ * A client's reauthentication leaves its old IKE_SA in charon without
+ * CHILD_SAs for 10 s, where the gateway's own reauthentication timer of it
+ * could still end (ipsec_sa.h): l2secd lists it every RETIRE_DELAY_MS and has
+ * charon delete it once it is childless. One round of listings at a time.
+ */
+static void retire_arm(struct ipsec *ip)
+{
+	uint32_t id;
+
+	if (ip->closing || ip->retire_inflight || ev_timer_armed(&ip->retire_timer) ||
+	    !ipsec_sa_retiring(&ip->sas, &id, 1))
+		return;
+	if (ev_timer_arm(ip->loop, &ip->retire_timer, RETIRE_DELAY_MS))
+		log_err("ipsec: cannot arm the timer of replaced IKE_SAs");
+}
+
+static void on_retire_listed(void *ctx, uint32_t ike_id, const struct vici_sa_event *ev,
+			     int err)
+{
+	struct ipsec *ip = ctx;
+	int e;
+
+	ip->retire_inflight--;
+	if (ip->closing || err == -ECANCELED || err == -ECONNRESET)
+		return;
+	if (err) {
+		log_warn("ipsec: cannot list IKE_SA #%u: %s", ike_id, strerror(-err));
+		ipsec_sa_retire_listed(&ip->sas, ike_id, NULL);
+	} else if (ipsec_sa_retire_listed(&ip->sas, ike_id, ev) &&
+	    (e = vici_gw_terminate(ip->gw, ike_id)))
+		log_warn("ipsec: cannot ask charon to delete IKE_SA #%u: %s", ike_id,
+			 strerror(-e));
+	retire_arm(ip);
+}
+
+static void retire_cb(struct ev_timer *t)
+{
+	struct ipsec *ip = container_of(t, struct ipsec, retire_timer);
+	uint32_t ids[RETIRE_BATCH];
+	unsigned int n = ipsec_sa_retiring(&ip->sas, ids, RETIRE_BATCH);
+	int err;
+
+	for (unsigned int i = 0; i < n; i++) {
+		err = vici_gw_list_ike(ip->gw, ids[i], on_retire_listed, ip);
+		if (err) {
+			log_warn("ipsec: cannot list IKE_SA #%u: %s", ids[i], strerror(-err));
+			ipsec_sa_retire_listed(&ip->sas, ids[i], NULL);
+			continue;
+		}
+		ip->retire_inflight++;
+	}
+	retire_arm(ip);
+}
+
 /* --- charon's reports ---------------------------------------------------------- */
 
 static void on_sa(void *ctx, const struct vici_sa_event *ev)
@@ -67,6 +129,8 @@ static void on_sa(void *ctx, const struct vici_sa_event *ev)
 	struct ipsec *ip = ctx;
 
 	ipsec_sa_event(&ip->sas, ev);
+	if (ev->kind == VICI_SA_IKE_UP)
+		retire_arm(ip);
 }
 
 static bool known_spi(void *ctx, uint32_t spi)
@@ -277,6 +341,7 @@ struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 	ip->lns = lns;
 	ip->l2tp_port = cfg->port ? (uint16_t)cfg->port : VICI_CONN_L2TP_PORT;
 	ipsec_sa_init(&ip->sas, on_sa_gone, ip);
+	ev_timer_init(&ip->retire_timer, retire_cb);
 	snprintf(ip->vici_path, sizeof(ip->vici_path), "%s", cfg->vici_path);
 	vc.path = ip->vici_path;
 	ip->gw = vici_gw_new(&vc, &gw_ops, ip);
@@ -298,6 +363,8 @@ void ipsec_free(struct ipsec *ip)
 {
 	if (!ip)
 		return;
+	ip->closing = true;	/* listings cancelled below find nothing to do */
+	ev_timer_cancel(ip->loop, &ip->retire_timer);
 	if (ip->ev_attached)
 		vici_ev_detach(&ip->ev);
 	vici_gw_free(ip->gw);
@@ -374,7 +441,7 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 	json_object_object_add(j, CTL_K_VICI, json_object_new_string(ip->vici_path));
 	json_object_object_add(j, CTL_K_SA_COUNT, json_object_new_int64(ip->sas.n));
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))
-	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced); S(adopted);
+	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced); S(adopted); S(retired);
 #undef S
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->st.f))
 	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);

@@ -15,7 +15,9 @@
  *    the module refuses);
  *  - ike-updown: never clears a tunnel by itself. A deleted or dead IKE_SA's
  *    CHILD_SAs are reported down right after it; those charon moved to a new
- *    IKE_SA (IKEv1 reauthentication) stay, re-associated (ipsec_sa.h);
+ *    IKE_SA (IKEv1 reauthentication) stay, re-associated (ipsec_sa.h). An
+ *    IKE_SA a client replaced is terminated once charon lists it childless,
+ *    before the gateway's own reauthentication timer of it can end;
  *  - ike-update (NAT mapping changed): the entry's outer endpoint follows;
  *  - after charon (re)connects, a list-sas resync: tunnels whose mark no SA
  *    has, or whose mark now names an SA with other SPIs (a restarted charon

@@ -234,7 +234,7 @@ static void sa_put(struct ipsec_sa_table *t, const struct vici_sa_event *ev,
 	if (!s && !(s = sa_new(t, pp, ev, c)))
 		return;
 	if (s->ike_id != ev->ike.uniqueid)
-		s->heir = 0;
+		s->heir = s->retire = 0;
 	s->ike_id = ev->ike.uniqueid;
 	carrier_add(s, c->uniqueid);
 	s->reqid = c->reqid;
@@ -276,16 +276,21 @@ static bool addr_eq(const struct vici_addr *a, const struct vici_addr *b)
  * A new IKE_SA with the peer of an entry's IKE_SA (address, port and
  * identity: what charon's IKEv1 reauth requires before it adopts CHILD_SAs)
  * is the IKE_SA the entry's CHILD_SA moves to if its own IKE_SA goes first.
+ * When the peer started it (its reauthentication), the old IKE_SA retires.
  * Only confirmed entries: an unconfirmed one's IKE_SA id is another charon's.
  */
 static void ike_up(struct ipsec_sa_table *t, const struct vici_sa_event *ev)
 {
-	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++)
-		for (struct ipsec_sa *s = t->bucket[i]; s; s = s->next)
-			if (s->confirmed && s->ike_id != ev->ike.uniqueid &&
-			    addr_eq(&s->remote, &ev->ike.remote) &&
-			    !strcmp(s->remote_id, ev->ike.remote_id))
-				s->heir = ev->ike.uniqueid;
+	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++) {
+		for (struct ipsec_sa *s = t->bucket[i]; s; s = s->next) {
+			if (!s->confirmed || s->ike_id == ev->ike.uniqueid ||
+			    !addr_eq(&s->remote, &ev->ike.remote) ||
+			    strcmp(s->remote_id, ev->ike.remote_id))
+				continue;
+			s->heir = ev->ike.uniqueid;
+			s->retire = ev->ike.initiator ? 0 : IPSEC_SA_RETIRE_TRIES;
+		}
+	}
 }
 
 /*
@@ -300,13 +305,13 @@ static void ike_down(struct ipsec_sa_table *t, uint32_t ike_id)
 			if (!s->confirmed)
 				continue;
 			if (s->heir == ike_id)
-				s->heir = 0;
+				s->heir = s->retire = 0;
 			if (s->ike_id != ike_id || !s->heir)
 				continue;
 			log_info("ipsec: SA mark %#x moved from IKE_SA #%u to #%u "
 				 "(reauthenticated)", s->mark, s->ike_id, s->heir);
 			s->ike_id = s->heir;
-			s->heir = 0;
+			s->heir = s->retire = 0;
 			t->st.adopted++;
 		}
 	}
@@ -396,9 +401,12 @@ void ipsec_sa_event(struct ipsec_sa_table *t, const struct vici_sa_event *ev)
 
 void ipsec_sa_lost(struct ipsec_sa_table *t)
 {
-	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++)
-		for (struct ipsec_sa *s = t->bucket[i]; s; s = s->next)
+	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++) {
+		for (struct ipsec_sa *s = t->bucket[i]; s; s = s->next) {
 			s->seen = s->confirmed = false;
+			s->retire = 0;	/* its IKE_SA ids were the lost charon's */
+		}
+	}
 	known_clear(&t->known);
 }
 
@@ -416,4 +424,49 @@ void ipsec_sa_synced(struct ipsec_sa_table *t)
 			pp = &(*pp)->next;
 		}
 	}
+}
+
+unsigned int ipsec_sa_retiring(const struct ipsec_sa_table *t, uint32_t *ids, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++)
+		for (const struct ipsec_sa *s = t->bucket[i]; s; s = s->next)
+			if (s->retire && n < max && !in(ids, n, s->ike_id))
+				ids[n++] = s->ike_id;
+	return n;
+}
+
+/* Whether ev lists a CHILD_SA of l2secd's connection. */
+static bool has_children(const struct vici_sa_event *ev)
+{
+	for (unsigned int i = 0; i < ev->n_children; i++)
+		if (ours(ev, &ev->child[i]))
+			return true;
+	return ev->truncated;
+}
+
+bool ipsec_sa_retire_listed(struct ipsec_sa_table *t, uint32_t ike_id,
+			    const struct vici_sa_event *ev)
+{
+	/* noblock: charon leaves out an IKE_SA busy in an exchange (or the adoption) */
+	bool childless = ev && !strcmp(ev->ike.state, "ESTABLISHED") && !has_children(ev);
+	bool again = !ev || (!strcmp(ev->ike.state, "ESTABLISHED") && !childless);
+
+	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++) {
+		for (struct ipsec_sa *s = t->bucket[i]; s; s = s->next) {
+			if (!s->retire || s->ike_id != ike_id)
+				continue;
+			s->retire = again ? s->retire - 1 : 0;
+			if (again && !s->retire)
+				log_info("ipsec: IKE_SA #%u still has SA mark %#x after IKE_SA "
+					 "#%u replaced it: left to charon", ike_id, s->mark, s->heir);
+		}
+	}
+	if (childless) {
+		t->st.retired++;
+		log_info("ipsec: IKE_SA #%u has no CHILD_SA left after its peer's "
+			 "reauthentication: terminating it", ike_id);
+	}
+	return childless;
 }

@@ -15,6 +15,14 @@
  *  - child-updown down of an SA that carries the mark: the entry goes;
  *  - ike-updown up: a new IKE_SA of an entry's peer (address, port, identity)
  *    is noted as its heir;
+ *    When charon answered that IKE_SA as responder (the client reauthenticated),
+ *    the old IKE_SA is retiring: charon moves its CHILD_SAs to the new one and
+ *    keeps it, childless, 10 s before deleting it; its own reauthentication
+ *    timer may end in between and reauthenticate it, so that the client's
+ *    CHILD_SAs end up in another IKE_SA than the gateway's and the client's
+ *    next quick mode makes a new SA with a new mark. l2secd asks charon about
+ *    a retiring IKE_SA (ipsec_sa_retiring) and terminates it as soon as it is
+ *    ESTABLISHED without CHILD_SAs (ipsec_sa_retire_listed);
  *  - ike-updown down: charon reports every CHILD_SA still in that IKE_SA down
  *    right after it, and those entries go then. CHILD_SAs it moved to a new
  *    IKE_SA before (IKEv1 reauthentication: no event says so) stay, and are
@@ -44,6 +52,7 @@
 
 #define IPSEC_SA_HASH_SIZE	1024u
 #define IPSEC_SA_TWINS		3u
+#define IPSEC_SA_RETIRE_TRIES	16u	/* listings of a retiring IKE_SA (0.5 s apart) */
 
 struct ipsec_sa {
 	struct ipsec_sa *next;		/* hash chain */
@@ -51,6 +60,7 @@ struct ipsec_sa {
 	uint32_t ike_id, child_id, reqid;	/* child_id: the newest with this mark */
 	uint32_t twin[IPSEC_SA_TWINS];	/* older ones that may still carry it (rekey collision) */
 	uint32_t heir;			/* newer IKE_SA of the same peer, 0 none */
+	uint8_t retire;			/* listings left of ike_id, which the heir replaced */
 	uint32_t spi_in, spi_out;
 	bool encap;
 	bool confirmed;			/* by charon since the last (re)connect */
@@ -63,6 +73,7 @@ struct ipsec_sa_stats {
 	uint64_t sa_up, sa_down, rekeys, nat_updates;
 	uint64_t adopted;		/* entries moved to a new IKE_SA (reauthentication) */
 	uint64_t replaced;		/* unconfirmed entries whose mark named another SA */
+	uint64_t retired;		/* replaced IKE_SAs l2secd had charon terminate */
 };
 
 /* An entry is leaving the table (still readable during the call). */
@@ -98,6 +109,21 @@ void ipsec_sa_event(struct ipsec_sa_table *t, const struct vici_sa_event *ev);
 void ipsec_sa_lost(struct ipsec_sa_table *t);
 /* A resync (list-sas) ended complete: entries charon did not list go. */
 void ipsec_sa_synced(struct ipsec_sa_table *t);
+
+/*
+ * IKE_SAs a client has replaced by reauthenticating (see ike-updown up
+ * above), at most max distinct ids into ids; their number.
+ */
+unsigned int ipsec_sa_retiring(const struct ipsec_sa_table *t, uint32_t *ids, unsigned int max);
+/*
+ * charon's listing of retiring IKE_SA ike_id (ev NULL: not listed, busy or
+ * gone; its ike-updown down ends the retirement). True when it is to be
+ * terminated now: ESTABLISHED, without CHILD_SAs (its entries' CHILD_SAs are
+ * the heir's). Each call uses one listing up; an IKE_SA in another state
+ * (charon reauthenticates or deletes it) or out of listings is left to charon.
+ */
+bool ipsec_sa_retire_listed(struct ipsec_sa_table *t, uint32_t ike_id,
+			    const struct vici_sa_event *ev);
 
 /* Whether the last resync listed this SPI / mark (any connection). */
 bool ipsec_sa_known_spi(const struct ipsec_sa_table *t, uint32_t spi);

@@ -335,3 +335,59 @@ int vici_gw_terminate(struct vici_gw *gw, uint32_t ike_id)
 	vici_msg_free(&m);
 	return err;
 }
+
+/* One IKE_SA's listing in flight (vici_gw_list_ike). */
+struct list_one {
+	vici_gw_listed_fn fn;
+	void *ctx;
+	uint32_t ike_id;
+	bool found;
+	struct vici_sa_event ev;
+};
+
+static void on_list_one_item(void *ctx, const char *name, const struct vici_node *msg)
+{
+	struct list_one *l = ctx;
+	const char *why;
+
+	if (vici_sa_parse(name, msg, &l->ev, &why)) {
+		log_warn("vici: dropped charon's listing of IKE_SA #%u: %s", l->ike_id,
+			 why ? why : "?");
+		return;
+	}
+	l->found = l->ev.ike.uniqueid == l->ike_id;
+}
+
+static void on_list_one_done(void *ctx, int err, const struct vici_node *res)
+{
+	struct list_one *l = ctx;
+
+	(void)res;
+	l->fn(l->ctx, l->ike_id, !err && l->found ? &l->ev : NULL, err);
+	free(l);
+}
+
+int vici_gw_list_ike(struct vici_gw *gw, uint32_t ike_id, vici_gw_listed_fn fn, void *ctx)
+{
+	struct list_one *l;
+	struct vici_msg m;
+	int err;
+
+	if (!ike_id)
+		return -EINVAL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	*l = (struct list_one){ .fn = fn, .ctx = ctx, .ike_id = ike_id };
+	vici_msg_init(&m, 0);
+	vici_msg_kv_str(&m, "noblock", "yes");
+	vici_msg_kv_fmt(&m, "ike-id", "%u", ike_id);
+	err = vici_msg_finish(&m);
+	if (!err)
+		err = vici_request_stream(gw->c, "list-sas", &m, "list-sa", on_list_one_item,
+					  on_list_one_done, l);
+	vici_msg_free(&m);
+	if (err)
+		free(l);
+	return err;
+}

@@ -76,4 +76,14 @@ void vici_gw_start(struct vici_gw *gw);
  * as ike-updown/child-updown events. 0 or as vici_request(). */
 int vici_gw_terminate(struct vici_gw *gw, uint32_t ike_id);
 
+/*
+ * charon's listing of IKE_SA ike_id, once: ev its parsed listing, NULL when
+ * charon did not list it (gone) or err (the request failed; -ECANCELED when
+ * the client is freed). The event is valid during the call only.
+ */
+typedef void (*vici_gw_listed_fn)(void *ctx, uint32_t ike_id, const struct vici_sa_event *ev,
+				  int err);
+/* 0, or as vici_request() (fn is not called then). */
+int vici_gw_list_ike(struct vici_gw *gw, uint32_t ike_id, vici_gw_listed_fn fn, void *ctx);
+
 #endif

@@ -139,6 +139,7 @@ static int parse_ike(const struct vici_node *sec, struct vici_ike_info *ike,
 	ike->nat_local = vici_node_yes(sec, "nat-local");
 	ike->nat_remote = vici_node_yes(sec, "nat-remote");
 	ike->nat_any = vici_node_yes(sec, "nat-any");
+	ike->initiator = vici_node_yes(sec, "initiator");
 	return 0;
 }
 

@@ -58,6 +58,7 @@ struct vici_ike_info {
 	struct vici_addr remote;	/* NAT-T: the public address and port */
 	char remote_id[128];		/* for the log; truncated */
 	bool nat_local, nat_remote, nat_any;
+	bool initiator;			/* this side started the IKE_SA's exchange */
 };
 
 struct vici_child_info {

@@ -553,6 +553,19 @@ static const char *conns(void)
 	return r.value;
 }
 
+static bool listed_done;
+static int listed_err = 1;
+static const struct vici_sa_event *listed_ev = (const void *)1;
+
+static void on_listed(void *ctx, uint32_t ike_id, const struct vici_sa_event *ev, int err)
+{
+	(void)ctx;
+	assert_int_equal(ike_id, 4242);
+	listed_ev = ev;
+	listed_err = err;
+	listed_done = true;
+}
+
 static void test_gw_psk_and_rename(void **state)
 {
 	struct vici_l2tp_conn conf = { .auth = VICI_CONN_PSK, .name = "gw1" };
@@ -591,6 +604,12 @@ static void test_gw_psk_and_rename(void **state)
 		assert_int_equal(vici_gw_get_stats(gw)->load_failures, 1);
 	}
 	assert_int_equal(vici_gw_terminate(gw, 0), -EINVAL);
+	/* an IKE_SA charon does not have: listed as gone */
+	assert_int_equal(vici_gw_list_ike(gw, 0, on_listed, NULL), -EINVAL);
+	assert_int_equal(vici_gw_list_ike(gw, 4242, on_listed, NULL), 0);
+	assert_true(run_until(&listed_done, 5000));
+	assert_int_equal(listed_err, 0);
+	assert_null(listed_ev);
 	gw_stop(gw);
 }
 

@@ -344,6 +344,7 @@ static void test_secrets_and_commands(void **state)
 
 struct ike_vals {
 	const char *uniqueid, *rhost, *rport;
+	const char *initiator;		/* "yes" when this side started the IKE_SA */
 };
 
 /* IKE keys in list_ike() order, as charon 5.9.8 sends them. */
@@ -358,6 +359,8 @@ static void put_ike(struct vici_msg *m, const struct ike_vals *v)
 	vici_msg_kv_str(m, "remote-host", v->rhost);
 	vici_msg_kv_str(m, "remote-port", v->rport);
 	vici_msg_kv_str(m, "remote-id", "192.168.1.10");
+	if (v->initiator)
+		vici_msg_kv_str(m, "initiator", v->initiator);
 	vici_msg_kv_str(m, "initiator-spi", "a1b2c3d4e5f60718");
 	vici_msg_kv_str(m, "responder-spi", "0102030405060708");
 	vici_msg_kv_str(m, "nat-remote", "yes");
@@ -405,7 +408,7 @@ static void put_child(struct vici_msg *m, const struct child_vals *v)
 	vici_msg_list_end(m);
 }
 
-static const struct ike_vals IKE = { "2", "198.51.100.7", "4500" };
+static const struct ike_vals IKE = { "2", "198.51.100.7", "4500", NULL };
 static const struct child_vals CHILD = { "3", "1", "c1a2b3c4", "0badf00d",
 					 "00000001", "00000001" };
 
@@ -457,6 +460,7 @@ static void test_child_updown(void **state)
 	assert_int_equal(ev.ike.local.port, 4500);
 	assert_true(ev.ike.nat_remote);
 	assert_false(ev.ike.nat_local);
+	assert_false(ev.ike.initiator);
 	assert_string_equal(ev.ike.remote_id, "192.168.1.10");
 	assert_int_equal(ev.n_children, 1);
 	assert_string_equal(ev.child[0].name, "l2tp");
@@ -537,6 +541,17 @@ static void test_child_rekey_and_ike_update(void **state)
 	assert_int_equal(parse_event("ike-updown", &m, &ev, NULL), 0);
 	assert_int_equal(ev.kind, VICI_SA_IKE_UP);
 	assert_int_equal(ev.n_children, 0);
+	assert_false(ev.ike.initiator);
+
+	/* the gateway's own reauthentication: it started the new IKE_SA */
+	vici_msg_init(&m, 0);
+	vici_msg_kv_str(&m, "up", "yes");
+	vici_msg_section_start(&m, "l2sec");
+	put_ike(&m, &(struct ike_vals){ "9", "198.51.100.7", "4500", "yes" });
+	vici_msg_section_end(&m);
+	assert_int_equal(parse_event("ike-updown", &m, &ev, NULL), 0);
+	assert_int_equal(ev.ike.uniqueid, 9);
+	assert_true(ev.ike.initiator);
 }
 
 static void test_list_sa(void **state)
