@@ -719,7 +719,7 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	t->bind = bind;		/* not published yet */
 	err = l2sec_tunnel_insert(ln, t);
 	if (err) {
-		NL_SET_ERR_MSG(info->extack, "no memory for the tunnel table");
+		NL_SET_ERR_MSG(info->extack, "the tunnel table is full or cannot grow");
 		goto err;
 	}
 	l2sec_notify_tunnel(ln, t, L2SEC_CMD_TUNNEL_NTF_NEW, GFP_KERNEL);
@@ -1001,7 +1001,7 @@ static int l2sec_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = l2sec_session_insert(ln, s);
 	if (err) {	/* it freed @s after a grace period */
-		NL_SET_ERR_MSG(info->extack, "no memory for the session table");
+		NL_SET_ERR_MSG(info->extack, "the session table is full or cannot grow");
 		mutex_unlock(&ln->lock);
 		return err;
 	}

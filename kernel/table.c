@@ -22,10 +22,21 @@
 
 #include "internal.h"
 
+/*
+ * Bounds: a table holds at most twice its max_size entries (rhashtable
+ * refuses the insert with -E2BIG beyond), and its bucket array stays within
+ * max_size pointers.  Tunnel ids are 16 bits; 4M sessions per namespace, each
+ * with one IPv4 address and up to L2SEC_MAX_IPV6_PREFIXES prefixes.
+ */
+#define L2SEC_TUNNELS_MAX_SIZE	(1U << 16)
+#define L2SEC_SESSIONS_MAX_SIZE	(1U << 21)
+#define L2SEC_ADDR6_MAX_SIZE	(1U << 22)
+
 static const struct rhashtable_params l2sec_tunnel_params = {
 	.head_offset = offsetof(struct l2sec_tunnel, hnode),
 	.key_offset = offsetof(struct l2sec_tunnel, id),
 	.key_len = sizeof_field(struct l2sec_tunnel, id),
+	.max_size = L2SEC_TUNNELS_MAX_SIZE,
 	.automatic_shrinking = true,
 };
 
@@ -33,6 +44,7 @@ static const struct rhashtable_params l2sec_session_params = {
 	.head_offset = offsetof(struct l2sec_session, hnode),
 	.key_offset = offsetof(struct l2sec_session, key),
 	.key_len = sizeof_field(struct l2sec_session, key),
+	.max_size = L2SEC_SESSIONS_MAX_SIZE,
 	.automatic_shrinking = true,
 };
 
@@ -40,6 +52,7 @@ static const struct rhashtable_params l2sec_addr4_params = {
 	.head_offset = offsetof(struct l2sec_addr_node, node),
 	.key_offset = offsetof(struct l2sec_addr_node, addr.a4),
 	.key_len = sizeof(__be32),
+	.max_size = L2SEC_SESSIONS_MAX_SIZE,
 	.automatic_shrinking = true,
 };
 
@@ -48,6 +61,7 @@ static const struct rhashtable_params l2sec_addr6_params = {
 	.head_offset = offsetof(struct l2sec_addr_node, node),
 	.key_offset = offsetof(struct l2sec_addr_node, key),
 	.key_len = offsetofend(struct l2sec_addr_key, plen),
+	.max_size = L2SEC_ADDR6_MAX_SIZE,
 	.automatic_shrinking = true,
 };
 
@@ -313,7 +327,7 @@ static void l2sec_tunnel_free_rcu(struct rcu_head *head)
 	l2sec_tunnel_free(container_of(head, struct l2sec_tunnel, rcu));
 }
 
-/* On failure (no memory for the table to grow) @t was not inserted. */
+/* On failure (the table full, or no memory to grow it) @t was not inserted. */
 int l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t)
 {
 	int err;
@@ -385,8 +399,9 @@ static void l2sec_addrs_unhash(struct l2sec_net *ln, struct l2sec_addrs *a);
 
 /*
  * Hashes @s (its addresses are hashed already, by set_addrs).  On failure
- * (no memory for the table to grow) the addresses are unhashed again and @s
- * is freed after a grace period: a transmit may have found it by address.
+ * (the table full, or no memory to grow it) the addresses are unhashed again
+ * and @s is freed after a grace period: a transmit may have found it by
+ * address.
  */
 int l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s)
 {
@@ -600,8 +615,8 @@ undo:
 /*
  * Replaces the session's address set by @addrs (NULL: none); takes
  * ownership of @addrs in every case.  Fails with -EADDRINUSE if another
- * session of the namespace holds one of the addresses, with -ENOMEM if a
- * table could not grow; the old set stays then.
+ * session of the namespace holds one of the addresses, with -E2BIG or
+ * -ENOMEM if a table is full or could not grow; the old set stays then.
  */
 int l2sec_session_set_addrs(struct l2sec_net *ln, struct l2sec_session *s,
 			    struct l2sec_addrs *addrs, struct netlink_ext_ack *extack)
@@ -619,7 +634,7 @@ int l2sec_session_set_addrs(struct l2sec_net *ln, struct l2sec_session *s,
 	old = rcu_dereference_protected(s->addrs, lockdep_is_held(&ln->lock));
 	err = l2sec_addrs_rehash(ln, old, addrs);
 	if (err) {
-		NL_SET_ERR_MSG(extack, "no memory for the address tables");
+		NL_SET_ERR_MSG(extack, "an address table is full or cannot grow");
 		goto err;
 	}
 	rcu_assign_pointer(s->addrs, addrs);
