@@ -52,6 +52,7 @@
 #include <linux/spinlock.h>
 #include <linux/seqlock.h>
 #include <linux/bits.h>
+#include <linux/bitmap.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
 #include <linux/stddef.h>
@@ -159,6 +160,8 @@ struct l2sec_tables {
 	struct rhashtable sessions;	/* l2sec_session.hnode, key (tid << 16 | sid) */
 	struct rhashtable addr4;	/* l2sec_addr_node.node, key addr.a4 */
 	struct rhashtable addr6;	/* l2sec_addr_node.node, key (addr.a6, plen) */
+	/* the tunnel ids in use, for walks in id order (dumps); under ln->lock */
+	DECLARE_BITMAP(tunnel_ids, U16_MAX + 1);
 };
 
 struct l2sec_net {

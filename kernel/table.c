@@ -79,7 +79,7 @@ int l2sec_tables_get(struct l2sec_net *ln)
 	lockdep_assert_held(&ln->lock);
 	if (ln->tables)
 		return 0;
-	tb = kzalloc(sizeof(*tb), GFP_KERNEL);
+	tb = kvzalloc(sizeof(*tb), GFP_KERNEL);
 	if (!tb)
 		return -ENOMEM;
 	err = rhashtable_init(&tb->tunnels, &l2sec_tunnel_params);
@@ -105,7 +105,7 @@ err_sessions:
 err_tunnels:
 	rhashtable_destroy(&tb->tunnels);
 err_free:
-	kfree(tb);
+	kvfree(tb);
 	return err;
 }
 
@@ -120,7 +120,7 @@ void l2sec_tables_free(struct l2sec_net *ln)
 	rhashtable_destroy(&tb->addr4);
 	rhashtable_destroy(&tb->sessions);
 	rhashtable_destroy(&tb->tunnels);
-	kfree(tb);
+	kvfree(tb);
 	ln->tables = NULL;
 }
 
@@ -162,23 +162,17 @@ struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id)
 
 /*
  * Under ln->lock: the tunnel with the lowest id >= @id, NULL if none.  Dumps
- * resume from an id with it, and a socket's deletion finds its tunnels: at
- * most 65,536 lookups, whatever the load, in id order, no duplicates across
- * the table's resizes (which an rhashtable walk would give).
+ * resume from an id with it, and a socket's deletion finds its tunnels: in id
+ * order, no duplicates across the table's resizes (which an rhashtable walk
+ * would give), through the bitmap of ids in use (8 KiB, 1,024 words at most).
  */
 struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, u32 id)
 {
-	struct l2sec_tunnel *t;
-
 	lockdep_assert_held(&ln->lock);
-	if (!ln->tables || !atomic_read(&ln->n_tunnels))
+	if (!ln->tables || id > U16_MAX)
 		return NULL;
-	for (; id <= U16_MAX; id++) {
-		t = l2sec_tunnel_lookup(ln, id);
-		if (t)
-			return t;
-	}
-	return NULL;
+	id = find_next_bit(ln->tables->tunnel_ids, U16_MAX + 1, id);
+	return id > U16_MAX ? NULL : l2sec_tunnel_lookup(ln, id);
 }
 
 /* Under RCU or ln->lock. */
@@ -337,6 +331,7 @@ int l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t)
 					    l2sec_tunnel_params);
 	if (err)
 		return err;
+	__set_bit(t->id, ln->tables->tunnel_ids);
 	t->lsock->n_tunnels++;
 	atomic_inc(&ln->n_tunnels);
 	l2sec_bump_gen(ln);
@@ -352,6 +347,7 @@ void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify)
 		l2sec_session_del(ln, s, notify);
 	WARN_ON(rhashtable_remove_fast(&ln->tables->tunnels, &t->hnode,
 				       l2sec_tunnel_params));
+	__clear_bit(t->id, ln->tables->tunnel_ids);
 	t->lsock->n_tunnels--;
 	atomic_dec(&ln->n_tunnels);
 	l2sec_bump_gen(ln);
