@@ -399,6 +399,9 @@ static int print_cb(const struct nlmsghdr *nlh, void *data)
 		case L2SEC_A_SESSION_COUNT:
 			printf(" sessions=%u", mnl_attr_get_u32(a));
 			break;
+		case L2SEC_A_SESSION_BUCKETS:
+			printf(" session_buckets=%u", mnl_attr_get_u32(a));
+			break;
 		}
 	}
 	printf("\n");
