@@ -152,6 +152,12 @@ build/tests/%: build/obj/tests/tools/%.o build/libl2sec.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
+# The load generator (tests/bench/30-scale.sh) builds and parses L2TP messages and
+# answers MS-CHAPv2 with the daemon's own code.
+build/tests/l2sec-load: build/obj/tests/tools/l2sec-load.o build/libl2secd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
+
 unit-build: $(UNIT_BINS)
 
 unit: unit-build
