@@ -60,6 +60,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -161,6 +162,7 @@ static uint32_t *lat_us;	/* setup latency of each client that came up */
 static int *socks;
 static unsigned int started, inflight, done, setups_ended;
 static uint64_t t0, reprobe_at;
+static double cpu_close;	/* our CPU time when the hang-up began */
 static uint8_t nt_hash[MSCHAP_NT_HASH_LEN];
 static uint64_t rng_state;
 static bool closing_all, status_written;
@@ -470,7 +472,7 @@ static void fail(struct client *c, enum cause why, unsigned int code)
 		finish(c);
 		return;
 	}
-	hang_up(c, CDN_ADMIN);
+	hang_up(c, why == C_CDN ? 0 : CDN_ADMIN);	/* a closed call gets no CDN back */
 }
 
 /* --- L2TP control -------------------------------------------------------------- */
@@ -1074,6 +1076,16 @@ static void add_u64(struct json_object *o, const char *k, uint64_t v)
 	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
 }
 
+/* user + system CPU seconds of this process */
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void add_ms(struct json_object *o, const char *k, double v)
 {
 	json_object_object_add(o, k, json_object_new_double((double)(int64_t)(v * 1000) / 1000));
@@ -1126,6 +1138,8 @@ static struct json_object *summary_json(void)
 	add_u64(j, "failed", failed);
 	add_u64(j, "setups_ended", setups_ended);
 	add_ms(j, "elapsed_s", (now_us() - t0) / 1e6);
+	add_ms(j, "cpu_s", cpu_s());
+	add_ms(j, "cpu_close_s", cpu_close);
 	sorted = lat_us;	/* sorted in place: only appended to, order unused */
 	qsort(sorted, st.up, sizeof(*sorted), cmp_u32);
 	o = json_object_new_object();
@@ -1254,6 +1268,8 @@ static void reprobe_end(void)
 
 static void close_all(void)
 {
+	if (!closing_all)
+		cpu_close = cpu_s();
 	closing_all = true;
 	for (unsigned int i = 0; i < started; i++)
 		if (clients[i].phase == PH_UP)
