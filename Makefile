@@ -242,6 +242,7 @@ SCALE_N ?= 10000
 bench-scale: all
 	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
 		VM_MEM=$${VM_MEM:-$$(($(SCALE_N) / 100 + 1024))} VM_TIMEOUT=$${VM_TIMEOUT:-7500} \
+		BENCH_ICOUNT=$$([ "$${VM_ACCEL:-icount}" = icount ] && echo 1) \
 		BENCH_SCALE_N=$(SCALE_N) tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 30-scale
 
 # The socket teardown under a GRO flood for longer than make check gives it

@@ -33,7 +33,8 @@
  *   --reprobe N     SIGUSR2 re-probes the first, the last and N random clients
  *                   that are up (1000)
  *
- * Signals: SIGUSR1 hangs every client up; SIGUSR2 re-probes; SIGINT/SIGTERM
+ * Signals: SIGUSR1 hangs every client up (as many at once as -i lets setups be in
+ * flight); SIGUSR2 re-probes; SIGINT/SIGTERM
  * hang up and end the run (a second one ends it at once).
  *
  * Output: setup latency percentiles, failures by cause (timeouts and lost
@@ -161,6 +162,7 @@ static uint32_t heap_len;
 static uint32_t *lat_us;	/* setup latency of each client that came up */
 static int *socks;
 static unsigned int started, inflight, done, setups_ended;
+static unsigned int closing, close_next;	/* hang-ups in flight; the next to hang up */
 static uint64_t t0, reprobe_at;
 static double cpu_close;	/* our CPU time when the hang-up began */
 static uint8_t nt_hash[MSCHAP_NT_HASH_LEN];
@@ -397,6 +399,7 @@ static void close_done(struct client *c, bool acked)
 	uint64_t t = now_us();
 
 	st.closed++;
+	closing--;
 	if (!acked)
 		st.close_unacked++;
 	if (!(c->flags & F_FAILED))
@@ -436,6 +439,7 @@ static void hang_up(struct client *c, uint16_t cdn_result)
 	l2tp_build_result(&b, STOPCCN_CLEAR, 0, NULL);
 	ctl_send(c, &b);
 	c->phase = PH_CLOSING;
+	closing++;
 	c->ppp_at = 0;
 	c->deadline = t + opt.timeout_us;
 	rearm(c);
@@ -1266,14 +1270,23 @@ static void reprobe_end(void)
 	write_status();
 }
 
+/* Hangs up every client, as many at once as setups may be in flight. */
+static void close_more(void)
+{
+	while (closing_all && closing < opt.inflight_max && close_next < started) {
+		struct client *c = &clients[close_next++];
+
+		if (c->phase == PH_UP)
+			hang_up(c, CDN_ADMIN);
+	}
+}
+
 static void close_all(void)
 {
 	if (!closing_all)
 		cpu_close = cpu_s();
 	closing_all = true;
-	for (unsigned int i = 0; i < started; i++)
-		if (clients[i].phase == PH_UP)
-			hang_up(&clients[i], CDN_ADMIN);
+	close_more();
 }
 
 static void print_summary(void)
@@ -1405,6 +1418,7 @@ static int run(void)
 		uint64_t t = now_us(), next = dial_due(t);
 		int n, wait_ms = -1;
 
+		close_more();
 		if (!status_written && setups_ended == opt.count) {
 			status_written = true;
 			write_addrs();

@@ -4,4 +4,5 @@
 # gateway's tunnels, sessions and kernel memory back to their start.
 # vm-timeout: 300
 BENCH_SCALE_N=${BENCH_SCALE_N:-2000}
+BENCH_SCALE_RTX_MAX=${BENCH_SCALE_RTX_MAX:-1s}
 . "$L2SEC_TOP/tests/bench/30-scale.sh"
