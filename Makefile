@@ -12,6 +12,7 @@
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
+#   make bench-scale [SCALE_N=10000] [K=6.12]   N clients on one gateway (docs/PERFORMANCE.md)
 #   make soak [K=..] [SOAK_SECONDS=300]   the socket teardown under a GRO flood, longer; the IPsec soak
 #   make install [DESTDIR=D] [PREFIX=/usr] [SBINDIR=..] [MANDIR=..] [SYSCONFDIR=/etc]
 #                [UNITDIR=/lib/systemd/system]
@@ -71,7 +72,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module bench-module bench-alt-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench soak \
+.PHONY: all module bench-module bench-alt-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench bench-scale soak \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -160,6 +161,12 @@ build/tests/%: build/obj/tests/tools/%.o build/libl2sec.a build/libl2seccommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
+# The load generator (tests/bench/30-scale.sh) builds and parses L2TP messages and
+# answers MS-CHAPv2 with the daemon's own code.
+build/tests/l2sec-load: build/obj/tests/tools/l2sec-load.o build/libl2secd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
+
 unit-build: $(UNIT_BINS)
 
 unit: unit-build
@@ -234,7 +241,17 @@ vm-shell: all
 # default one vCPU whose clock counts instructions (VM_ACCEL=icount, VM_SMP=1).
 bench: all
 	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
-		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench
+		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 10-l2tp-path
+
+# The scale benchmark (issue 19, docs/PERFORMANCE.md): SCALE_N clients dialled by
+# l2sec-load into l2secd and l2sec.ko in one icount guest (tests/bench/30-scale.sh),
+# with a GiB of guest memory and 10 MiB more per 1,000 clients.
+SCALE_N ?= 10000
+bench-scale: all
+	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
+		VM_MEM=$${VM_MEM:-$$(($(SCALE_N) / 100 + 1024))} VM_TIMEOUT=$${VM_TIMEOUT:-7500} \
+		BENCH_ICOUNT=$$([ "$${VM_ACCEL:-icount}" = icount ] && echo 1) \
+		BENCH_SCALE_N=$(SCALE_N) tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 30-scale
 
 # The socket teardown under a GRO flood for longer than make check gives it
 # (15 s), with two vCPUs, then the soaks of tests/vm/soak (three IPsec clients
