@@ -237,10 +237,11 @@ vm-test: all
 vm-shell: all
 	tests/vm/run -k "$(or $(K),$(KVER))" -s
 
-# Benchmarks (docs/PERFORMANCE.md): one guest boot, paths alternating; by
+# Benchmarks (docs/PERFORMANCE.md): one guest boot, paths alternating, ratios
+# checked against the figures recorded there (tests/bench/regress.bash); by
 # default one vCPU whose clock counts instructions (VM_ACCEL=icount, VM_SMP=1).
 bench: all
-	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
+	VM_ACCEL=$${VM_ACCEL:-icount} BENCH_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
 		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 10-l2tp-path
 
 # The scale benchmark (issue 19, docs/PERFORMANCE.md): SCALE_N clients dialled by

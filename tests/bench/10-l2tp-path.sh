@@ -20,6 +20,7 @@
 # No IPsec: the ratio is about the L2TP/PPP path itself.
 # vm-timeout: 900
 . "$L2SEC_TOP/tests/vm/lib.sh"
+. "$L2SEC_TOP/tests/bench/regress.bash"
 BLAST=$L2SEC_BUILD/tests/l2sec-blast
 CTL=$L2SEC_BUILD/tests/l2sec-ctl
 SECS=${BENCH_SECONDS:-5}
@@ -32,6 +33,9 @@ BURST=${BENCH_BURST:-64}
 # BENCH_NIC: offload features turned on on the receiving NIC for every path,
 # comma-separated (e.g. rx-udp-gro-forwarding: GRO for forwarded UDP)
 NIC=${BENCH_NIC:-}
+# The recorded ratios (docs/PERFORMANCE.md) are of the reference configuration.
+[ "$CSUM/$BURST/$SIZE/$NIC" = complete/64/1200/ ] ||
+	bench_regress_ref "NIC csum $CSUM, bursts of $BURST, $SIZE-byte payloads${NIC:+, $NIC on}"
 out=${L2SEC_TEST_OUT:-/tmp}
 w=/tmp/bench
 mkdir -p $w
@@ -250,6 +254,20 @@ ratios() { # L M P
 				'BEGIN {printf "%s l2sec-alt=%d l2sec/l2sec-alt=%.3f\n", r, a, a ? l / a : 0}'
 	done
 } | tee "$out/results.txt"
+
+# Against the figures recorded for this kernel: more than 5% lower fails.
+for run in $RUNS; do
+	f=$w/${run%-*}-${run#*-}
+	l=$(median <$f-l2sec)
+	m=$(median <$f-mainline)
+	u=$(median <$f-plain)
+	for q in "l2sec/mainline $l $m" "l2sec/plain $l $u"; do
+		set -- $q
+		[ "${3:-0}" -gt 0 ] || continue
+		bench_regress l2tp-path "${run%-*} ${run#*-}" "$1" \
+			"$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.3f", a / b }')"
+	done
+done
 
 # The numbers mean something only if every path carried traffic.
 for run in $RUNS; do
