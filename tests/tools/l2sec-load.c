@@ -67,10 +67,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "l2tp_avp.h"
-#include "l2tp_msg.h"
-#include "mschap.h"
-#include "util.h"
+#include "l2tp/l2tp_avp.h"
+#include "l2tp/l2tp_msg.h"
+#include "ppp/mschap.h"
+#include "core/util.h"
 
 #define MAX_PKT 2048
 #define QMAX 8			/* unacknowledged control messages per client */
