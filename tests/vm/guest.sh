@@ -81,9 +81,18 @@ run_test() {
 	mkdir -p "/tmp/vmtest/$name" "$L2SEC_TEST_OUT"
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	if [ "${l2sec_verbose:-0}" = 1 ]; then
-		(cd "/tmp/vmtest/$name" && exec timeout -k 5 "${tmo:-300}" bash "$file") 2>&1 |
-			tee "$log"
-		rc=${PIPESTATUS[0]}
+		# Shown as it is written, by a tail that ends with the test: a
+		# daemon the test left running (cleanup stops it) keeps the log
+		# open, and would keep a pipe to tee open for ever.
+		: >"$log"
+		(cd "/tmp/vmtest/$name" && exec timeout -k 5 "${tmo:-300}" bash "$file") \
+			>"$log" 2>&1 &
+		local pid=$!
+		tail -n +1 -s 0.2 -f --pid=$pid "$log" &
+		local tailpid=$!
+		wait $pid
+		rc=$?
+		wait $tailpid
 	else
 		(cd "/tmp/vmtest/$name" && exec timeout -k 5 "${tmo:-300}" bash "$file") >"$log" 2>&1
 		rc=$?
