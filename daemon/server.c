@@ -356,7 +356,7 @@ static int datapath_open(struct l2secd *d)
 		log_notice("data path: kernel (l2sec.ko, device %s)", DATA_DEV);
 		return 0;
 	}
-	/* opening /dev/net/tun has the kernel load tun (char-major-10-200) */
+	tun_load();	/* /dev/net/tun appears with it; netdev_open says if not */
 	d->nd = netdev_open(DATA_DEV, NETDEV_TUN, TUN_MTU, d->cfg.local_ipv4);
 	if (!d->nd)
 		return -1;

@@ -450,6 +450,13 @@ static void test_xfrm_user_load(void **state)
 	close(fd);
 }
 
+/* tun for the TUN data path: /dev/net/tun is there once tun_load() returns 0. */
+static void test_tun_load(void **state)
+{
+	assert_int_equal(tun_load(), 0);
+	assert_int_equal(access("/dev/net/tun", F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +470,7 @@ int main(void)
 		cmocka_unit_test_setup(test_tun_busy, fresh_netns),
 		cmocka_unit_test_setup(test_l2sec_unavailable, fresh_netns),
 		cmocka_unit_test(test_xfrm_user_load),
+		cmocka_unit_test(test_tun_load),
 	};
 
 	return cmocka_run_group_tests_name("netdev", tests, NULL, NULL);
