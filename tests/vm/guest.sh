@@ -29,6 +29,10 @@ setup() {
 	for f in stdin:0 stdout:1 stderr:2; do
 		[ -e "/dev/${f%:*}" ] || ln -s "/proc/self/fd/${f#*:}" "/dev/${f%:*}"
 	done
+	# and the static node systemd's kmod-static-nodes makes from tun's
+	# devname alias: opening it has the kernel load tun (char-major-10-200)
+	mkdir -p /dev/net
+	[ -e /dev/net/tun ] || mknod -m 0666 /dev/net/tun c 10 200
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs tmpfs /dev/shm
 	mount -t tmpfs tmpfs /var/tmp
