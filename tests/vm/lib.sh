@@ -335,9 +335,12 @@ CONF
 		printf 'logfile %s\n' "$out/pppd-$ns.log"
 	} >"$d/ppp.opts"
 	: >"$d/secrets"
-	# xl2tpd's lines have no time of their own; $! stays xl2tpd's
+	# xl2tpd's lines have no time of their own; $! stays xl2tpd's. The filter's
+	# shell takes the log as its own stdout and stderr (exec): a redirection of
+	# lc_stamp alone would leave the caller's stdout open in a saved copy, and a
+	# caller reading it ($(lc_connect ...) in check) would wait for xl2tpd's end.
 	ip netns exec "$ns" xl2tpd -D -c "$d/xl2tpd.conf" -s "$d/secrets" -C "$d/control" \
-		-p "$d/xl2tpd.pid" > >(lc_stamp >>"$out/xl2tpd-$ns.log") 2>&1 &
+		-p "$d/xl2tpd.pid" > >(exec >>"$out/xl2tpd-$ns.log" 2>&1; lc_stamp) 2>&1 &
 	echo $! >"$d/xl2tpd.pidof"
 }
 # lc_stamp: stdin to stdout, each line after the time of day
