@@ -233,8 +233,13 @@ static void sa_put(struct ipsec_sa_table *t, const struct vici_sa_event *ev,
 	}
 	if (!s && !(s = sa_new(t, pp, ev, c)))
 		return;
+	/*
+	 * A CHILD_SA reported in another IKE_SA: the heir is used up (or was a
+	 * wrong guess). A retirement stays: the IKE_SA the peer replaced is still
+	 * childless in charon when a rekey it had under way ends in the heir.
+	 */
 	if (s->ike_id != ev->ike.uniqueid)
-		s->heir = s->retire = 0;
+		s->heir = 0;
 	s->ike_id = ev->ike.uniqueid;
 	carrier_add(s, c->uniqueid);
 	s->reqid = c->reqid;
@@ -288,7 +293,10 @@ static void ike_up(struct ipsec_sa_table *t, const struct vici_sa_event *ev)
 			    strcmp(s->remote_id, ev->ike.remote_id))
 				continue;
 			s->heir = ev->ike.uniqueid;
-			s->retire = ev->ike.initiator ? 0 : IPSEC_SA_RETIRE_TRIES;
+			if (ev->ike.initiator)
+				continue;
+			s->retire_id = s->ike_id;
+			s->retire = IPSEC_SA_RETIRE_TRIES;
 		}
 	}
 }
@@ -306,12 +314,14 @@ static void ike_down(struct ipsec_sa_table *t, uint32_t ike_id)
 				continue;
 			if (s->heir == ike_id)
 				s->heir = s->retire = 0;
+			if (s->retire_id == ike_id)
+				s->retire = 0;
 			if (s->ike_id != ike_id || !s->heir)
 				continue;
 			log_info("ipsec: SA mark %#x moved from IKE_SA #%u to #%u "
 				 "(reauthenticated)", s->mark, s->ike_id, s->heir);
 			s->ike_id = s->heir;
-			s->heir = s->retire = 0;
+			s->heir = 0;
 			t->st.adopted++;
 		}
 	}
@@ -432,8 +442,8 @@ unsigned int ipsec_sa_retiring(const struct ipsec_sa_table *t, uint32_t *ids, un
 
 	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++)
 		for (const struct ipsec_sa *s = t->bucket[i]; s; s = s->next)
-			if (s->retire && n < max && !in(ids, n, s->ike_id))
-				ids[n++] = s->ike_id;
+			if (s->retire && n < max && !in(ids, n, s->retire_id))
+				ids[n++] = s->retire_id;
 	return n;
 }
 
@@ -455,7 +465,7 @@ bool ipsec_sa_retire_listed(struct ipsec_sa_table *t, uint32_t ike_id,
 
 	for (unsigned int i = 0; i < IPSEC_SA_HASH_SIZE; i++) {
 		for (struct ipsec_sa *s = t->bucket[i]; s; s = s->next) {
-			if (!s->retire || s->ike_id != ike_id)
+			if (!s->retire || s->retire_id != ike_id)
 				continue;
 			s->retire = again ? s->retire - 1 : 0;
 			if (again && !s->retire)

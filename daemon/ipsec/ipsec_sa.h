@@ -60,7 +60,8 @@ struct ipsec_sa {
 	uint32_t ike_id, child_id, reqid;	/* child_id: the newest with this mark */
 	uint32_t twin[IPSEC_SA_TWINS];	/* older ones that may still carry it (rekey collision) */
 	uint32_t heir;			/* newer IKE_SA of the same peer, 0 none */
-	uint8_t retire;			/* listings left of ike_id, which the heir replaced */
+	uint32_t retire_id;		/* the IKE_SA the peer's reauthentication replaced */
+	uint8_t retire;			/* listings of retire_id left, 0: none due */
 	uint32_t spi_in, spi_out;
 	bool encap;
 	bool confirmed;			/* by charon since the last (re)connect */

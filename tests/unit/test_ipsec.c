@@ -352,6 +352,44 @@ static void test_client_reauth_retires_old_ike_sa(void **state)
 	assert_int_equal(n_gone, 0);
 }
 
+/*
+ * The client reauthenticates while a quick-mode rekey of its CHILD_SA is under
+ * way in the old IKE_SA #2 (charon adopts "1 children, 1 child tasks"): the
+ * rekey completes in the new IKE_SA #7, so the entry learns #7 from the
+ * CHILD_SA before #2 goes. #2 still is the client's replaced IKE_SA, childless
+ * and exposed to the gateway's reauthentication timer: it stays retiring
+ * (seen in the soak 63 on 6.1: the gateway reauthenticated #2 four seconds
+ * after the client's main mode, and the client's tunnel was cleared).
+ */
+static void test_retire_survives_rekey_in_heir(void **state)
+{
+	struct vici_sa_event e;
+	uint32_t ids[4];
+
+	(void)state;
+	up(2, 4500, 1, 2, 0xa, 0xb);
+	ike(VICI_SA_IKE_UP, 7, 4500);
+	rekeyed(7, 4500, 1, 4, 2, 0xa4, 0xb4);
+	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 7);
+	assert_int_equal(retiring(ids), 1);
+	assert_int_equal(ids[0], 2);
+	e = ike_listed(2, 4500, "ESTABLISHED", 0, 0);
+	assert_true(ipsec_sa_retire_listed(&T, 2, &e));
+	assert_int_equal(retiring(ids), 0);
+	ike(VICI_SA_IKE_DOWN, 2, 4500);
+	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 7);
+	/* the same with a child-updown up in the heir (a new CHILD_SA, same mark) */
+	ike(VICI_SA_IKE_UP, 9, 4500);
+	up(9, 4500, 5, 2, 0xa5, 0xb5);
+	assert_int_equal(retiring(ids), 1);
+	assert_int_equal(ids[0], 7);
+	/* and the retired IKE_SA's own delete ends it */
+	ike(VICI_SA_IKE_DOWN, 7, 4500);
+	assert_int_equal(retiring(ids), 0);
+	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 9);
+	assert_int_equal(n_gone, 0);
+}
+
 /* What is not a client's reauthentication, or no longer needs l2secd, is left to charon. */
 static void test_retire_left_to_charon(void **state)
 {
@@ -598,6 +636,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_reauth_retires_old_ike_sa, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_retire_left_to_charon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retire_survives_rekey_in_heir, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_other_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nat_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resync_same_charon, setup, teardown),
