@@ -174,7 +174,7 @@ unit: unit-build
 
 # Fuzz targets: libFuzzer with ASan+UBSan, the whole daemon library compiled by
 # clang; each runs briefly on its seed corpus (tests/fuzz/corpus/NAME/).
-FUZZ_SECONDS ?= 8
+FUZZ_SECONDS ?= 4
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 

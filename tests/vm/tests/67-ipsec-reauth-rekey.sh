@@ -11,10 +11,11 @@
 #    so that a loaded TCG guest keeps up with the rekeys. c2 reauthenticates 30-32 s
 #    into each IKE_SA, 4-10 s before the gateway's timer of the same IKE_SA (36-40 s)
 #    ends: inside the 10 s charon keeps the replaced IKE_SA without CHILD_SAs. This is
-#    the race of tests/vm/pending/README.md (the gateway reauthenticated the replaced
-#    IKE_SA, c2's CHILD_SA ended up in another IKE_SA than the gateway's, and its next
-#    quick mode got a new mark: the tunnel was cleared), provoked on every IKE_SA of
-#    c2: l2secd now has charon delete the replaced IKE_SA as soon as it is childless;
+#    the hazard of docs/ARCHITECTURE.md, "charon's events and the tunnels" (the
+#    gateway reauthenticated the replaced IKE_SA, c2's CHILD_SA ended up in another
+#    IKE_SA than the gateway's, and its next quick mode got a new mark: the tunnel was
+#    cleared), provoked on every IKE_SA of c2: l2secd now has charon delete the
+#    replaced IKE_SA as soon as it is childless;
 #  - c3 as macOS does (racoon: phase 1 and phase 2 both 1 h; both 20 s here).
 # Checked: no receive gap longer than 2 s in any stream, the same tunnel and session
 # ids, no tunnel cleared, l2secd's SA entries name charon's SAs. Then (d) DPD: c1's
