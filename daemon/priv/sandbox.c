@@ -92,10 +92,6 @@ static int set_user(const struct sandbox_ids *ids)
 {
 	uid_t r, e, s;
 
-	if (ids->uid == 0 || ids->gid == 0) {
-		errno = EPERM;
-		return -1;
-	}
 	if (setgroups(0, NULL) < 0 || setresgid(ids->gid, ids->gid, ids->gid) < 0 ||
 	    setresuid(ids->uid, ids->uid, ids->uid) < 0)
 		return -1;
@@ -120,7 +116,8 @@ static const int allowed[] = {
 	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(getrandom),
 	SCMP_SYS(close), SCMP_SYS(fcntl),
 	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(futex),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(sigaltstack),
+	SCMP_SYS(futex),
 	SCMP_SYS(getpid), SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
@@ -154,6 +151,11 @@ out:
 
 int sandbox_enter(const struct sandbox_ids *ids, const char *root, const char **step)
 {
+	*step = "user";
+	if (ids->uid == 0 || ids->gid == 0) {
+		errno = EPERM;	/* refused before anything changed */
+		return -1;
+	}
 	*step = "root directory";
 	if (root_ok(root) < 0)
 		return -1;

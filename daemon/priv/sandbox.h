@@ -19,7 +19,8 @@
  *     (and the mmsg forms), accept4 (the control socket), getsockopt,
  *     epoll_wait/pwait/ctl, timerfd_settime/gettime, clock_gettime,
  *     getrandom, close, fcntl, memory (brk, mmap and mprotect without
- *     PROT_EXEC, munmap, mremap, madvise), signal return and masks, futex,
+ *     PROT_EXEC, munmap, mremap, madvise), signal return, masks and
+ *     stack (sigaltstack, which the sanitizers' runtimes call), futex,
  *     getpid, exit. Anything else (socket, open, execve, ptrace, ...)
  *     kills the process (SCMP_ACT_KILL_PROCESS, seen as SIGSYS), as does a
  *     system call of another architecture.
@@ -45,8 +46,9 @@ int sandbox_lookup(const char *user, struct sandbox_ids *ids);
 
 /*
  * Enter the sandbox: 0, or -1 with errno and the step that failed in *step
- * (for the log); after a failure the caller must exit, the process being
- * part-way.
+ * (for the log). Root's ids and a root directory that is not as above are
+ * refused before anything changes; after any later failure the caller must
+ * exit, the process being part-way.
  */
 int sandbox_enter(const struct sandbox_ids *ids, const char *root, const char **step);
 
