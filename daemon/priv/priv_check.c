@@ -711,10 +711,16 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 	case PRIV_REQ_SESSION_UP:
 		return session_up(c, &m->up);
 	case PRIV_REQ_MARK_QUERY:
-	case PRIV_REQ_RELOAD:
+	case PRIV_REQ_STATS:
 		if (!bucket_take(&c->query, now, PRIV_QUERY_RATE, PRIV_QUERY_BURST))
 			return PRIV_R_RATE;
-		return m->type == PRIV_REQ_RELOAD ? PRIV_OK : mark_query(c, &m->mark_query, out);
+		if (m->type == PRIV_REQ_MARK_QUERY)
+			return mark_query(c, &m->mark_query, out);
+		out->pools.v4_size = pool_size(c->pool);
+		out->pools.v4_used = pool_in_use(c->pool);
+		out->pools.v6_size = c->pool6 ? pool6_size(c->pool6) : 0;
+		out->pools.v6_used = c->pool6 ? pool6_in_use(c->pool6) : 0;
+		return PRIV_OK;
 	default:
 		return PRIV_R_TYPE;	/* a reply or an event is no request */
 	}

@@ -267,6 +267,10 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 	c_addr(c, &x->addr, true);
 	c_bool(c, &x->auth_ok);
 	c_str(c, &len, x->auth_resp, sizeof(x->auth_resp) - 1);
+	c_u32(c, &x->pools.v4_size);
+	c_u32(c, &x->pools.v4_used);
+	c_u32(c, &x->pools.v6_size);
+	c_u32(c, &x->pools.v6_used);
 	if (!priv_type_is_request(x->req_type) || x->reason >= PRIV_REASON_MAX)
 		fail(c, PRIV_R_FIELD);
 }
@@ -321,7 +325,7 @@ static void body(struct codec *c, struct priv_msg *m)
 		return b_session_up(c, &m->up);
 	case PRIV_REQ_MARK_QUERY:
 		return b_mark_query(c, &m->mark_query);
-	case PRIV_REQ_RELOAD:
+	case PRIV_REQ_STATS:
 	case PRIV_EV_RELOAD:
 	case PRIV_EV_DATAPATH_LOST:
 		return;
@@ -390,7 +394,7 @@ enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg
 
 bool priv_type_is_request(unsigned int type)
 {
-	return type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_RELOAD;
+	return type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS;
 }
 
 static const char *const type_names[PRIV_TYPE_MAX] = {
@@ -407,7 +411,7 @@ static const char *const type_names[PRIV_TYPE_MAX] = {
 	[PRIV_REQ_ROUTE_ADD] = "route_add",
 	[PRIV_REQ_ROUTE_DEL] = "route_del",
 	[PRIV_REQ_MARK_QUERY] = "mark_query",
-	[PRIV_REQ_RELOAD] = "reload",
+	[PRIV_REQ_STATS] = "stats",
 	[PRIV_REPLY] = "reply",
 	[PRIV_EV_SOCKET] = "ev_socket",
 	[PRIV_EV_SA_UP] = "ev_sa_up",

@@ -59,7 +59,7 @@ enum priv_type {
 	PRIV_REQ_ROUTE_ADD,		/* host route through l2sec0 */
 	PRIV_REQ_ROUTE_DEL,
 	PRIV_REQ_MARK_QUERY,		/* is mark an SA of this peer (rxcheck, no VICI) */
-	PRIV_REQ_RELOAD,		/* `l2sec daemon reload` from the control socket */
+	PRIV_REQ_STATS,			/* the pools' use, for the control socket's `show stats` */
 	PRIV_REPLY,			/* parent -> engine: the answer to one request */
 	/* events, parent -> engine */
 	PRIV_EV_SOCKET,			/* an L2TP socket (or the TUN device) by SCM_RIGHTS */
@@ -174,6 +174,10 @@ struct priv_mark_query {
 	struct priv_addr peer;
 };
 
+struct priv_pool_stats {
+	uint32_t v4_size, v4_used, v6_size, v6_used;
+};
+
 struct priv_reply {
 	uint8_t req_type;
 	uint8_t reason;			/* enum priv_reason; PRIV_OK: done */
@@ -183,6 +187,8 @@ struct priv_reply {
 	/* AUTH_*: the answer */
 	bool auth_ok;
 	char auth_resp[MSCHAP_AUTH_RESPONSE_LEN];	/* MS-CHAPv2's "S=...", else "" */
+	/* STATS: the parent's pools */
+	struct priv_pool_stats pools;
 };
 
 struct priv_ev_socket {

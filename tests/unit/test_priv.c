@@ -313,7 +313,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.mark_query = (struct priv_mark_query){ 9, a4("198.51.100.7") };
 	ADD();
 	memset(&m, 0, sizeof(m));
-	m.type = PRIV_REQ_RELOAD;
+	m.type = PRIV_REQ_STATS;
 	ADD();
 	m.type = PRIV_EV_RELOAD;
 	ADD();
@@ -324,6 +324,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.reply.req_type = PRIV_REQ_AUTH_MSCHAPV2;
 	m.reply.auth_ok = true;
 	strcpy(m.reply.auth_resp, RFC2759_AUTH_RESP);
+	m.reply.pools = (struct priv_pool_stats){ 1, 2, 3, 0xffffffff };
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_EV_SOCKET;
@@ -467,7 +468,7 @@ static void test_msg_strings(void **state)
 	/* a reply names a request type and a known reason */
 	m.reply.req_type = PRIV_EV_RELOAD;
 	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
-	m.reply.req_type = PRIV_REQ_RELOAD;
+	m.reply.req_type = PRIV_REQ_STATS;
 	m.reply.reason = PRIV_REASON_MAX;
 	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
 	/* a name with a NUL */
@@ -526,6 +527,16 @@ static void test_valid_session(void **state)
 	assert_int_equal(claim(f, 2, 21, "2001:db8:100:1::"), PRIV_OK);
 
 	assert_int_equal(priv_check_stats(f->c)->accepted[PRIV_REQ_ADDR_CLAIM], 7);
+	/* the pools' use as `show stats` will give it: 5 and 3 free, 1 of each used */
+	{
+		struct priv_msg st = { .type = PRIV_REQ_STATS };
+
+		assert_int_equal(req(f, &st), PRIV_OK);
+		assert_int_equal(f->reply.reply.pools.v4_size, 5);
+		assert_int_equal(f->reply.reply.pools.v4_used, 1);
+		assert_int_equal(f->reply.reply.pools.v6_size, 3);
+		assert_int_equal(f->reply.reply.pools.v6_used, 1);
+	}
 	for (unsigned int r = 0; r < PRIV_REASON_MAX; r++)
 		if (r != PRIV_R_ADDR_HELD && r != PRIV_R_TUNNEL_UNKNOWN)
 			assert_int_equal(refused(f, r), 0);

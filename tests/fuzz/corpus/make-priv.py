@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 VERSION = 1
 (TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
- MARK_QUERY, RELOAD) = range(1, 15)
+ MARK_QUERY, STATS) = range(1, 15)
 
 AUTH_CHAL = bytes.fromhex("5B5D7C7D7B3F2F3E3C2C602132262628")
 PEER_CHAL = bytes.fromhex("21402324255E262A28295F2B3A337C7E")
@@ -108,7 +108,7 @@ SEEDS = {
         session_add(9, 1), tunnel_add(4), session_add(4, 1),
         mschapv2(4, 1, "User", bytes(24)), mschapv2(4, 1, "Mallory"),
         addr_req(ADDR_CLAIM, 4, 1, "10.99.0.1"), addr_req(ROUTE_ADD, 4, 1, "10.9.0.1", 32),
-        msg(MARK_QUERY, struct.pack(">I", 7) + addr("198.51.100.7")), msg(RELOAD, b"")),
+        msg(MARK_QUERY, struct.pack(">I", 7) + addr("198.51.100.7")), msg(STATS, b"")),
     "malformed": run(
         msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
         b"\x02" + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),
