@@ -422,6 +422,18 @@ static int32_t session_of(struct priv_check *c, uint16_t tid, uint16_t sid,
 	return s;
 }
 
+/* As session_of, for a session that has authenticated (PRIV_R_NOT_AUTHED if not). */
+static int32_t authed_of(struct priv_check *c, uint16_t tid, uint16_t sid, enum priv_reason *why)
+{
+	int32_t s = session_of(c, tid, sid, why);
+
+	if (s >= 0 && !c->sess_rec[s].authed) {
+		*why = PRIV_R_NOT_AUTHED;
+		return -1;
+	}
+	return s;
+}
+
 /*
  * The users db's entry for a name as the peer sent it: as sent, else without
  * a "DOMAIN\" prefix (ppp_auth.c's rule). *bare gets the name that enters
@@ -618,12 +630,10 @@ static enum priv_reason addr_req(struct priv_check *c, const struct priv_msg *m,
 	struct pc_session *s;
 	int32_t i;
 
-	i = session_of(c, r->tid, r->sid, &why);
+	i = authed_of(c, r->tid, r->sid, &why);
 	if (i < 0)
 		return why;
 	s = &c->sess_rec[i];
-	if (!s->authed)
-		return PRIV_R_NOT_AUTHED;
 	switch (m->type) {
 	case PRIV_REQ_ADDR_CLAIM:
 		why = r->addr.family == 4 ? claim4(c, i, r->addr.v4) : claim6(c, s, r->addr.v6);
@@ -655,12 +665,10 @@ static enum priv_reason session_up(struct priv_check *c, const struct priv_sessi
 	struct pc_session *s;
 	int32_t i;
 
-	i = session_of(c, r->tid, r->sid, &why);
+	i = authed_of(c, r->tid, r->sid, &why);
 	if (i < 0)
 		return why;
 	s = &c->sess_rec[i];
-	if (!s->authed)
-		return PRIV_R_NOT_AUTHED;
 	if ((r->has_v4 && !holds(s, &a4)) || (r->has_v6 && !holds(s, &a6)))
 		return PRIV_R_ADDR_NOT_HELD;
 	return PRIV_OK;
