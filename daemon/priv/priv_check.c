@@ -509,17 +509,16 @@ static bool check_pap(const struct priv_auth_pap *r, const struct users_entry *u
 	return ok;
 }
 
-/* The three requests share their ids and name at the same offsets. */
+static const struct priv_auth_who *who_of(const struct priv_msg *m)
+{
+	return m->type == PRIV_REQ_AUTH_MSCHAPV2 ? &m->mschapv2.who :
+	       m->type == PRIV_REQ_AUTH_CHAP_MD5 ? &m->md5.who : &m->pap.who;
+}
+
 static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uint64_t now,
 			     struct priv_reply *out)
 {
-	const struct priv_name *name = m->type == PRIV_REQ_AUTH_MSCHAPV2 ? &m->mschapv2.name :
-				       m->type == PRIV_REQ_AUTH_CHAP_MD5 ? &m->md5.name :
-				       &m->pap.name;
-	uint16_t tid = m->type == PRIV_REQ_AUTH_MSCHAPV2 ? m->mschapv2.tid :
-		       m->type == PRIV_REQ_AUTH_CHAP_MD5 ? m->md5.tid : m->pap.tid;
-	uint16_t sid = m->type == PRIV_REQ_AUTH_MSCHAPV2 ? m->mschapv2.sid :
-		       m->type == PRIV_REQ_AUTH_CHAP_MD5 ? m->md5.sid : m->pap.sid;
+	const struct priv_auth_who *who = who_of(m);
 	enum priv_reason why = PRIV_OK;
 	const struct users_entry *u;
 	struct pc_session *s;
@@ -527,18 +526,18 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 	size_t blen;
 	int32_t i;
 
-	i = session_of(c, tid, sid, &why);
+	i = session_of(c, who->tid, who->sid, &why);
 	if (i < 0)
 		return why;
 	s = &c->sess_rec[i];
 	if (s->authed || s->auth_tries >= c->auth_tries)
 		return PRIV_R_AUTH_STATE;
-	if (!bucket_take(&c->tun_rec[idtab_find(&c->tun, tid)].auth, now, PRIV_AUTH_RATE_TUNNEL,
+	if (!bucket_take(&c->tun_rec[idtab_find(&c->tun, who->tid)].auth, now, PRIV_AUTH_RATE_TUNNEL,
 			 PRIV_AUTH_BURST_TUNNEL) ||
 	    !bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
 		return PRIV_R_RATE;
 	s->auth_tries++;
-	u = user_of(c, name, &bare, &blen);
+	u = user_of(c, &who->name, &bare, &blen);
 	if (m->type == PRIV_REQ_AUTH_MSCHAPV2)
 		out->auth_ok = check_mschapv2(&m->mschapv2, u, bare, blen, out);
 	else if (m->type == PRIV_REQ_AUTH_CHAP_MD5)

@@ -88,7 +88,7 @@ enum priv_reason priv_check_request(struct priv_check *c, const struct priv_msg 
  * (its seq and req_type the request's). A datagram the decoder refuses is
  * counted and gets no reply (*reply->type is 0): a correct engine never sends
  * one, so the parent treats it as compromised. The decoded request, which may
- * hold a password, is wiped.
+ * hold a password, is wiped; buf is the caller's to wipe.
  */
 enum priv_reason priv_check_datagram(struct priv_check *c, const uint8_t *buf, size_t len,
 				     uint64_t now_ms, struct priv_msg *reply);

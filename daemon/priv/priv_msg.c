@@ -152,10 +152,6 @@ static void c_str(struct codec *c, uint8_t *len, char *s, size_t max)
 	s[*len] = '\0';
 }
 
-static void c_name(struct codec *c, struct priv_name *n)
-{
-	c_str(c, &n->len, n->s, PRIV_NAME_MAX);
-}
 
 static void c_ids(struct codec *c, uint16_t *tid, uint16_t *sid)
 {
@@ -194,10 +190,17 @@ static void b_session_add(struct codec *c, struct priv_session_add *x)
 		fail(c, PRIV_R_FIELD);
 }
 
+static void c_who(struct codec *c, struct priv_auth_who *w)
+{
+	c_ids(c, &w->tid, &w->sid);
+	c_str(c, &w->name.len, w->name.s, PRIV_NAME_MAX);
+	if (w->sid == 0)
+		fail(c, PRIV_R_FIELD);
+}
+
 static void b_mschapv2(struct codec *c, struct priv_auth_mschapv2 *x)
 {
-	c_ids(c, &x->tid, &x->sid);
-	c_name(c, &x->name);
+	c_who(c, &x->who);
 	c_bytes(c, x->auth_chal, sizeof(x->auth_chal));
 	c_bytes(c, x->peer_chal, sizeof(x->peer_chal));
 	c_bytes(c, x->nt_resp, sizeof(x->nt_resp));
@@ -205,8 +208,7 @@ static void b_mschapv2(struct codec *c, struct priv_auth_mschapv2 *x)
 
 static void b_md5(struct codec *c, struct priv_auth_md5 *x)
 {
-	c_ids(c, &x->tid, &x->sid);
-	c_name(c, &x->name);
+	c_who(c, &x->who);
 	c_u8(c, &x->id);
 	c_bytes(c, x->chal, sizeof(x->chal));
 	c_bytes(c, x->resp, sizeof(x->resp));
@@ -214,8 +216,7 @@ static void b_md5(struct codec *c, struct priv_auth_md5 *x)
 
 static void b_pap(struct codec *c, struct priv_auth_pap *x)
 {
-	c_ids(c, &x->tid, &x->sid);
-	c_name(c, &x->name);
+	c_who(c, &x->who);
 	c_u8(c, &x->pw_len);	/* one octet: PRIV_PASSWORD_MAX at most */
 	c_bytes(c, x->pw, x->pw_len);
 }

@@ -132,25 +132,28 @@ struct priv_name {
 	char s[PRIV_NAME_MAX + 1];	/* NUL-terminated after decoding */
 };
 
-struct priv_auth_mschapv2 {
+/* Who answers: the session, and the name the peer sent ("DOMAIN\" and all). */
+struct priv_auth_who {
 	uint16_t tid, sid;
-	struct priv_name name;		/* as the peer sent it, "DOMAIN\" and all */
+	struct priv_name name;
+};
+
+struct priv_auth_mschapv2 {
+	struct priv_auth_who who;
 	uint8_t auth_chal[MSCHAP_CHALLENGE_LEN];
 	uint8_t peer_chal[MSCHAP_CHALLENGE_LEN];
 	uint8_t nt_resp[MSCHAP_NT_RESPONSE_LEN];
 };
 
 struct priv_auth_md5 {
-	uint16_t tid, sid;
-	struct priv_name name;
+	struct priv_auth_who who;
 	uint8_t id;
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];
 	uint8_t resp[16];
 };
 
 struct priv_auth_pap {
-	uint16_t tid, sid;
-	struct priv_name name;
+	struct priv_auth_who who;
 	uint8_t pw_len;
 	uint8_t pw[PRIV_PASSWORD_MAX];	/* wiped by whoever decoded it */
 };

@@ -134,10 +134,10 @@ static void pool_drained(struct priv_check *c, uint32_t seq, uint64_t now)
 		must(c, &m, &seq, now, &r);
 		memset(&m, 0, sizeof(m));
 		m.type = PRIV_REQ_AUTH_MSCHAPV2;
-		m.mschapv2.tid = 1;
-		m.mschapv2.sid = sid;
-		m.mschapv2.name.len = 4;
-		memcpy(m.mschapv2.name.s, "User", 5);
+		m.mschapv2.who.tid = 1;
+		m.mschapv2.who.sid = sid;
+		m.mschapv2.who.name.len = 4;
+		memcpy(m.mschapv2.who.name.s, "User", 5);
 		memcpy(m.mschapv2.auth_chal, auth_chal, 16);
 		memcpy(m.mschapv2.peer_chal, peer_chal, 16);
 		memcpy(m.mschapv2.nt_resp, nt_resp, 24);

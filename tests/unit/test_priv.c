@@ -162,9 +162,9 @@ static enum priv_reason mschapv2(struct fx *f, uint16_t tid, uint16_t sid, const
 {
 	struct priv_msg m = { .type = PRIV_REQ_AUTH_MSCHAPV2 };
 
-	m.mschapv2.tid = tid;
-	m.mschapv2.sid = sid;
-	set_name(&m.mschapv2.name, name);
+	m.mschapv2.who.tid = tid;
+	m.mschapv2.who.sid = sid;
+	set_name(&m.mschapv2.who.name, name);
 	memcpy(m.mschapv2.auth_chal, auth_chal, 16);
 	memcpy(m.mschapv2.peer_chal, peer_chal, 16);
 	memcpy(m.mschapv2.nt_resp, resp, 24);
@@ -176,9 +176,9 @@ static enum priv_reason pap(struct fx *f, uint16_t tid, uint16_t sid, const char
 {
 	struct priv_msg m = { .type = PRIV_REQ_AUTH_PAP };
 
-	m.pap.tid = tid;
-	m.pap.sid = sid;
-	set_name(&m.pap.name, name);
+	m.pap.who.tid = tid;
+	m.pap.who.sid = sid;
+	set_name(&m.pap.who.name, name);
 	m.pap.pw_len = (uint8_t)strlen(pw);
 	memcpy(m.pap.pw, pw, m.pap.pw_len);
 	return req(f, &m);
@@ -247,26 +247,26 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_MSCHAPV2;
-	m.mschapv2.tid = 3;
-	m.mschapv2.sid = 6;
-	set_name(&m.mschapv2.name, "DOMAIN\\User");
+	m.mschapv2.who.tid = 3;
+	m.mschapv2.who.sid = 6;
+	set_name(&m.mschapv2.who.name, "DOMAIN\\User");
 	memcpy(m.mschapv2.auth_chal, auth_chal, 16);
 	memcpy(m.mschapv2.peer_chal, peer_chal, 16);
 	memcpy(m.mschapv2.nt_resp, nt_resp, 24);
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_CHAP_MD5;
-	m.md5.tid = 3;
-	m.md5.sid = 6;
+	m.md5.who.tid = 3;
+	m.md5.who.sid = 6;
 	m.md5.id = 0x42;
-	set_name(&m.md5.name, "bob");
+	set_name(&m.md5.who.name, "bob");
 	memcpy(m.md5.chal, auth_chal, 16);
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_PAP;
-	m.pap.tid = 3;
-	m.pap.sid = 6;
-	set_name(&m.pap.name, "bob");
+	m.pap.who.tid = 3;
+	m.pap.who.sid = 6;
+	set_name(&m.pap.who.name, "bob");
 	m.pap.pw_len = PRIV_PASSWORD_MAX;
 	memset(m.pap.pw, 'x', PRIV_PASSWORD_MAX);
 	ADD();
@@ -459,10 +459,10 @@ static void test_msg_strings(void **state)
 	/* a name with a NUL */
 	m.type = PRIV_REQ_AUTH_PAP;
 	memset(&m.pap, 0, sizeof(m.pap));
-	m.pap.tid = 1;
-	m.pap.sid = 1;
-	m.pap.name.len = 3;
-	memcpy(m.pap.name.s, "a\0b", 3);
+	m.pap.who.tid = 1;
+	m.pap.who.sid = 1;
+	m.pap.who.name.len = 3;
+	memcpy(m.pap.who.name.s, "a\0b", 3);
 	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
 }
 
@@ -701,10 +701,10 @@ static void test_auth(void **state)
 	assert_int_equal(session_add(f, 1, 3), PRIV_OK);
 	assert_int_equal(pap(f, 1, 3, "carol", "clientPass"), PRIV_OK);	/* her NT hash */
 	assert_true(f->reply.reply.auth_ok);
-	m.md5.tid = 1;
-	m.md5.sid = 4;
+	m.md5.who.tid = 1;
+	m.md5.who.sid = 4;
 	m.md5.id = 0x42;
-	set_name(&m.md5.name, "bob");
+	set_name(&m.md5.who.name, "bob");
 	memcpy(m.md5.chal, auth_chal, 16);
 	md5_init(&md5);
 	md5_update(&md5, 1, &m.md5.id);
@@ -717,8 +717,8 @@ static void test_auth(void **state)
 	assert_true(f->reply.reply.auth_ok);
 	/* carol has only an NT hash: CHAP-MD5 cannot succeed */
 	assert_int_equal(session_add(f, 1, 5), PRIV_OK);
-	m.md5.sid = 5;
-	set_name(&m.md5.name, "carol");
+	m.md5.who.sid = 5;
+	set_name(&m.md5.who.name, "carol");
 	assert_int_equal(req(f, &m), PRIV_OK);
 	assert_false(f->reply.reply.auth_ok);
 	assert_int_equal(priv_check_stats(f->c)->auth_ok, 3);
