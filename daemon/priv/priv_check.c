@@ -150,7 +150,10 @@ struct priv_check {
 	const struct users_db *users;
 	bool require_ipsec;
 	unsigned int max_sessions_per_tunnel, max_tunnels_per_sa, auth_tries;
-	uint32_t socks[PRIV_MAX_SOCKS];
+	struct {
+		uint32_t id;
+		uint8_t family;
+	} socks[PRIV_MAX_SOCKS];
 	unsigned int n_socks;
 	struct pool *pool;
 	struct pool6 *pool6;		/* NULL without [ppp] ipv6 */
@@ -228,21 +231,27 @@ void priv_check_set_users(struct priv_check *c, const struct users_db *users)
 	c->users = users;
 }
 
-int priv_check_sock_add(struct priv_check *c, uint32_t sock_id)
+int priv_check_sock_add(struct priv_check *c, uint32_t sock_id, uint8_t family)
 {
+	if (family != 4 && family != 6) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (c->n_socks == PRIV_MAX_SOCKS) {
 		errno = ENOSPC;
 		return -1;
 	}
-	c->socks[c->n_socks++] = sock_id;
+	c->socks[c->n_socks].id = sock_id;
+	c->socks[c->n_socks++].family = family;
 	return 0;
 }
 
-static bool sock_known(const struct priv_check *c, uint32_t id)
+/* A socket the parent handed over, of the family of the peer's address. */
+static bool sock_ok(const struct priv_check *c, uint32_t id, uint8_t family)
 {
 	for (unsigned int i = 0; i < c->n_socks; i++)
-		if (c->socks[i] == id)
-			return true;
+		if (c->socks[i].id == id)
+			return c->socks[i].family == family;
 	return false;
 }
 
@@ -363,7 +372,7 @@ static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunne
 {
 	int32_t t, sa = -1;
 
-	if (!sock_known(c, r->sock_id))
+	if (!sock_ok(c, r->sock_id, r->peer.family))
 		return PRIV_R_SOCKET;
 	if (idtab_find(&c->tun, r->tid) >= 0)
 		return PRIV_R_TUNNEL_EXISTS;

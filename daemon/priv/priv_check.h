@@ -8,7 +8,7 @@
  * follows charon and xfrm; priv_check_sa_up/gone), the tunnels the engine
  * created with their SA mark and peer, each session's tunnel, user and
  * addresses, and the host routes. The rules:
- *   - a tunnel only on a handed-over socket, bound to the mark of a live SA
+ *   - a tunnel only on a handed-over socket of its peer's family, bound to the mark of a live SA
  *     whose peer is the tunnel's (mark 0 only where IPsec is not required),
  *     at most [l2tp] max-tunnels, and max-tunnels-per-sa per SA;
  *   - a session only on a tunnel the engine created, at most max-sessions
@@ -64,7 +64,8 @@ void priv_check_free(struct priv_check *c);
 void priv_check_set_users(struct priv_check *c, const struct users_db *users);
 
 /* The parent's own facts. */
-int priv_check_sock_add(struct priv_check *c, uint32_t sock_id);
+/* An L2TP socket handed to the engine (PRIV_EV_SOCKET), of family 4 or 6. */
+int priv_check_sock_add(struct priv_check *c, uint32_t sock_id, uint8_t family);
 /* A live SA (its inbound mark and peer); -1 with ENOSPC when the table is full. */
 int priv_check_sa_up(struct priv_check *c, uint32_t mark, const struct priv_addr *peer);
 /* The SA went: its tunnels (and their sessions) are forgotten, fn told each tid. */

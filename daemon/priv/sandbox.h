@@ -4,7 +4,8 @@
  * after the parent handed it its file descriptors and before it reads a
  * packet (docs/ARCHITECTURE.md, "Two processes").
  *
- * sandbox_enter(), in this order, each step checked, no way back:
+ * sandbox_enter(), in this order, each step checked, no way back (the time
+ * zone is read first, so that log time stamps need no file later):
  *   - chroot to an empty directory owned by root and writable by nobody
  *     else (the parent makes it), chdir /: no file of the host is reachable;
  *   - every capability out of the bounding and ambient sets;

@@ -162,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len;
 
 	c = priv_check_new(&cfg, users);
-	if (!c || priv_check_sock_add(c, 1) < 0 || priv_check_sa_up(c, 7, &peer7) < 0)
+	if (!c || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0)
 		abort();
 	while (size >= 3) {
 		flags = data[0];

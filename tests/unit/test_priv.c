@@ -30,7 +30,8 @@ static const char users_text[] =
 	"bob    password s3cret 10.8.0.10\n"
 	"carol  nt       44EBBA8D5312B8D611474411F56989AE\n";
 
-#define SOCK_ID	1
+#define SOCK_ID	1	/* IPv4 */
+#define SOCK_ID6 2	/* IPv6 */
 #define MARK	7
 #define MARK2	8
 
@@ -79,7 +80,9 @@ static int setup(void **state)
 	assert_non_null(f->users);
 	f->c = priv_check_new(&f->cfg, f->users);
 	assert_non_null(f->c);
-	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID), 0);
+	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID, 4), 0);
+	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID6, 6), 0);
+	assert_int_equal(priv_check_sock_add(f->c, 99, 5), -1);
 	assert_int_equal(priv_check_sa_up(f->c, MARK, &peer), 0);
 	assert_int_equal(priv_check_sa_up(f->c, MARK2, &peer2), 0);
 	f->now = 1000;
@@ -416,6 +419,9 @@ static void test_msg_refusals(void **state)
 	m.type = PRIV_REQ_TUNNEL_ADD;
 	m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 5, a4("198.51.100.7"), 1701, true, 9 };
 	assert_int_equal(patched(&m, 35, 2, 0), PRIV_R_FIELD);	/* require_ipsec */
+	assert_int_equal(patched(&m, 33, 0, 0), PRIV_OK);
+	m.tunnel_add.peer_port = 0;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);	/* no port 0 */
 	/* session up: what is absent must be zero */
 	s.type = PRIV_REQ_SESSION_UP;
 	s.up = (struct priv_session_up){ .tid = 3, .sid = 6, .has_v4 = true };
@@ -584,6 +590,8 @@ static void test_foreign_and_unknown(void **state)
 		m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 77, a4("198.51.100.7"), 1701,
 							 true, MARK };
 		assert_int_equal(req(f, &m), PRIV_R_SOCKET);
+		m.tunnel_add.sock_id = SOCK_ID6;	/* a peer of the other family */
+		assert_int_equal(req(f, &m), PRIV_R_SOCKET);
 		m.tunnel_add.sock_id = SOCK_ID;
 		m.tunnel_add.require_ipsec = false;
 		assert_int_equal(req(f, &m), PRIV_R_POLICY);
@@ -623,7 +631,7 @@ static void test_foreign_and_unknown(void **state)
 	assert_int_equal(refused(f, PRIV_R_SA_UNKNOWN), 1);
 	assert_int_equal(refused(f, PRIV_R_SA_PEER), 1);
 	assert_int_equal(refused(f, PRIV_R_POLICY), 2);
-	assert_int_equal(refused(f, PRIV_R_SOCKET), 1);
+	assert_int_equal(refused(f, PRIV_R_SOCKET), 2);
 	assert_int_equal(refused(f, PRIV_R_TUNNEL_EXISTS), 1);
 	assert_int_equal(refused(f, PRIV_R_SESSION_EXISTS), 1);
 	assert_int_equal(refused(f, PRIV_R_TUNNEL_UNKNOWN), 3);
