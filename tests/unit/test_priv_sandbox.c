@@ -72,6 +72,7 @@ static void child_act(enum act a, int status_fd, int ep, int out)
 	char buf[4096];
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct timespec ts;
+	struct tm tm;
 	ssize_t n;
 	uint8_t r[16];
 	char *const argv[] = { "true", NULL };
@@ -85,12 +86,15 @@ static void child_act(enum act a, int status_fd, int ep, int out)
 	case ACT_ALLOWED:
 		/* the calls of the engine's loop, on descriptors it holds */
 		if (getrandom(r, sizeof(r), 0) != sizeof(r) ||
-		    clock_gettime(CLOCK_MONOTONIC, &ts) < 0 ||
+		    clock_gettime(CLOCK_REALTIME, &ts) < 0 ||
 		    epoll_ctl(ep, EPOLL_CTL_ADD, out, &ev) < 0 ||
 		    epoll_wait(ep, &ev, 1, 0) < 0 || fcntl(out, F_GETFL) < 0 ||
 		    write(out, "allowed", 7) != 7)
 			_exit(4);
 		free(malloc(1 << 20));	/* mmap without PROT_EXEC */
+		/* a local time for a log line: the zone was read before the chroot */
+		if (!localtime_r(&ts.tv_sec, &tm) || !strftime(buf, sizeof(buf), "%F %T %Z", &tm))
+			_exit(4);
 		_exit(0);
 	default:
 		break;
