@@ -139,6 +139,8 @@ struct pc_tunnel {
 struct pc_session {
 	bool authed;
 	unsigned int auth_tries;
+	bool chal_set;
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* the one the next answer must be to */
 	char user[USERS_NAME_MAX + 1];
 	struct in_addr static4;		/* the user's, INADDR_ANY: none */
 	bool has4, pool4, has6;
@@ -163,6 +165,8 @@ struct priv_check {
 	struct pc_session *sess_rec;
 	int32_t *addr4_sess;		/* addr4 entry -> session entry */
 	struct bucket auth, query;
+	void (*random)(void *ctx, void *buf, size_t len);
+	void *random_ctx;
 	uint32_t seq;			/* the last request's */
 	struct priv_check_stats st;
 };
@@ -229,6 +233,43 @@ void priv_check_free(struct priv_check *c)
 void priv_check_set_users(struct priv_check *c, const struct users_db *users)
 {
 	c->users = users;
+}
+
+void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),
+			   void *ctx)
+{
+	c->random = fn;
+	c->random_ctx = ctx;
+}
+
+static void random_bytes(const struct priv_check *c, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	ssize_t r;
+
+	if (c->random) {
+		c->random(c->random_ctx, buf, len);
+		return;
+	}
+	while (len) {
+		r = getrandom(p, len, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			abort();	/* cannot happen after boot; never a predictable challenge */
+		}
+		p += r;
+		len -= (size_t)r;
+	}
+}
+
+/* A fresh challenge for the session's next CHAP or MS-CHAPv2 answer, into the reply. */
+static void new_challenge(const struct priv_check *c, struct pc_session *s, struct priv_reply *out)
+{
+	random_bytes(c, s->chal, sizeof(s->chal));
+	s->chal_set = true;
+	out->has_chal = true;
+	memcpy(out->chal, s->chal, sizeof(out->chal));
 }
 
 int priv_check_sock_add(struct priv_check *c, uint32_t sock_id, uint8_t family)
@@ -397,7 +438,8 @@ static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunne
 	return PRIV_OK;
 }
 
-static enum priv_reason session_add(struct priv_check *c, const struct priv_session_add *r)
+static enum priv_reason session_add(struct priv_check *c, const struct priv_session_add *r,
+				    struct priv_reply *out)
 {
 	int32_t t = idtab_find(&c->tun, r->tid), s;
 
@@ -412,6 +454,7 @@ static enum priv_reason session_add(struct priv_check *c, const struct priv_sess
 		return PRIV_R_LIMIT;
 	memset(&c->sess_rec[s], 0, sizeof(c->sess_rec[s]));
 	c->tun_rec[t].n_sessions++;
+	new_challenge(c, &c->sess_rec[s], out);
 	return PRIV_OK;
 }
 
@@ -467,7 +510,14 @@ static void secret_of(const struct users_entry *u, uint8_t hash[MSCHAP_NT_HASH_L
 	if (u)
 		memcpy(hash, u->nt_hash, MSCHAP_NT_HASH_LEN);
 	else if (getrandom(hash, MSCHAP_NT_HASH_LEN, 0) != MSCHAP_NT_HASH_LEN)
-		memset(hash, 0xff, MSCHAP_NT_HASH_LEN);	/* no NT response matches a failed check */
+		memset(hash, 0xff, MSCHAP_NT_HASH_LEN);	/* and the answer is refused anyway */
+}
+
+/* The challenge a CHAP or MS-CHAPv2 answer is to; NULL for PAP. */
+static const uint8_t *chal_of(const struct priv_msg *m)
+{
+	return m->type == PRIV_REQ_AUTH_MSCHAPV2 ? m->mschapv2.auth_chal :
+	       m->type == PRIV_REQ_AUTH_CHAP_MD5 ? m->md5.chal : NULL;
 }
 
 static bool check_mschapv2(const struct priv_auth_mschapv2 *r, const struct users_entry *u,
@@ -541,6 +591,8 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 	s = &c->sess_rec[i];
 	if (s->authed || s->auth_tries >= c->auth_tries)
 		return PRIV_R_AUTH_STATE;
+	if (chal_of(m) && (!s->chal_set || memcmp(chal_of(m), s->chal, sizeof(s->chal))))
+		return PRIV_R_CHALLENGE;
 	if (!bucket_take(&c->tun_rec[idtab_find(&c->tun, who->tid)].auth, now, PRIV_AUTH_RATE_TUNNEL,
 			 PRIV_AUTH_BURST_TUNNEL) ||
 	    !bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
@@ -555,9 +607,14 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 		out->auth_ok = check_pap(&m->pap, u);
 	if (!out->auth_ok) {
 		c->st.auth_failed++;
+		if (chal_of(m) && s->auth_tries < c->auth_tries)
+			new_challenge(c, s, out);	/* for the retry */
+		else
+			s->chal_set = false;
 		return PRIV_OK;
 	}
 	c->st.auth_ok++;
+	s->chal_set = false;
 	s->authed = true;
 	snprintf(s->user, sizeof(s->user), "%s", u->name);
 	s->static4 = u->addr;
@@ -708,7 +765,7 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 		tunnel_drop(c, s);
 		return PRIV_OK;
 	case PRIV_REQ_SESSION_ADD:
-		return session_add(c, &m->session_add);
+		return session_add(c, &m->session_add, out);
 	case PRIV_REQ_SESSION_DEL:
 		s = session_of(c, m->ids.tid, m->ids.sid, &why);
 		if (s < 0)

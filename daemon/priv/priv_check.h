@@ -16,6 +16,9 @@
  *   - authentication is computed here from the users db (password hashes
  *     never leave this process), [ppp] auth-tries per session, and at most
  *     PRIV_AUTH_RATE per second in all and PRIV_AUTH_RATE_TUNNEL per tunnel;
+ *     a CHAP or MS-CHAPv2 answer only to the challenge the parent issued for
+ *     the session (with SESSION_ADD's reply, and a fresh one after each
+ *     wrong answer), so an engine cannot replay an answer it saw;
  *   - an address only for an authenticated session, one IPv4 and one IPv6
  *     /64 each, from the configured pools or the user's static address, and
  *     not held by another session;
@@ -62,6 +65,9 @@ struct priv_check_stats {
 struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct users_db *users);
 void priv_check_free(struct priv_check *c);
 void priv_check_set_users(struct priv_check *c, const struct users_db *users);
+/* The source of challenges (default getrandom): for tests and fuzzing only. */
+void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),
+			   void *ctx);
 
 /* The parent's own facts. */
 /* An L2TP socket handed to the engine (PRIV_EV_SOCKET), of family 4 or 6. */

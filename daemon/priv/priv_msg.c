@@ -272,6 +272,10 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 	c_u32(c, &x->pools.v4_used);
 	c_u32(c, &x->pools.v6_size);
 	c_u32(c, &x->pools.v6_used);
+	c_bool(c, &x->has_chal);
+	c_bytes(c, x->chal, sizeof(x->chal));
+	if (!x->has_chal && !all_zero(x->chal, sizeof(x->chal)))
+		fail(c, PRIV_R_FIELD);
 	if (!priv_type_is_request(x->req_type) || x->reason >= PRIV_REASON_MAX)
 		fail(c, PRIV_R_FIELD);
 }
@@ -445,6 +449,7 @@ static const char *const reason_names[PRIV_REASON_MAX] = {
 	[PRIV_R_POLICY] = "policy",
 	[PRIV_R_NOT_AUTHED] = "not_authed",
 	[PRIV_R_AUTH_STATE] = "auth_state",
+	[PRIV_R_CHALLENGE] = "challenge",
 	[PRIV_R_NOT_IN_POOL] = "not_in_pool",
 	[PRIV_R_ADDR_HELD] = "addr_held",
 	[PRIV_R_POOL_EMPTY] = "pool_empty",

@@ -48,7 +48,7 @@ enum priv_type {
 	/* requests, engine -> parent */
 	PRIV_REQ_TUNNEL_ADD = 1,	/* the module's tunnel, bound to an SA's mark */
 	PRIV_REQ_TUNNEL_DEL,
-	PRIV_REQ_SESSION_ADD,		/* a call on a tunnel of ours */
+	PRIV_REQ_SESSION_ADD,		/* a call on a tunnel of ours; the reply: a challenge */
 	PRIV_REQ_SESSION_DEL,		/* frees the session's addresses and routes */
 	PRIV_REQ_AUTH_MSCHAPV2,		/* verify; the parent computes the answer */
 	PRIV_REQ_AUTH_CHAP_MD5,
@@ -92,6 +92,7 @@ enum priv_reason {
 	PRIV_R_POLICY,		/* against the configuration (require-ipsec) */
 	PRIV_R_NOT_AUTHED,	/* addresses before authentication */
 	PRIV_R_AUTH_STATE,	/* authenticated already, or out of tries */
+	PRIV_R_CHALLENGE,	/* an answer to a challenge the parent did not issue */
 	PRIV_R_NOT_IN_POOL,	/* neither a pool's nor the user's static address */
 	PRIV_R_ADDR_HELD,	/* held by another session, or the session has one */
 	PRIV_R_POOL_EMPTY,
@@ -190,6 +191,13 @@ struct priv_reply {
 	/* AUTH_*: the answer */
 	bool auth_ok;
 	char auth_resp[MSCHAP_AUTH_RESPONSE_LEN];	/* MS-CHAPv2's "S=...", else "" */
+	/*
+	 * SESSION_ADD, and AUTH_MSCHAPV2 or AUTH_CHAP_MD5 that failed: the
+	 * challenge the session's next CHAP or MS-CHAPv2 answer must be to
+	 * (the parent's, so that no answer the engine saw can be replayed).
+	 */
+	bool has_chal;
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
 	/* STATS: the parent's pools */
 	struct priv_pool_stats pools;
 };

@@ -42,7 +42,21 @@ struct fx {
 	uint32_t seq;
 	struct priv_msg reply;
 	uint64_t now;
+	bool rfc_chal;		/* the parent's challenges are RFC 2759's */
+	uint8_t counter;
 };
+
+/* The checker's challenges: RFC 2759's, or new ones each time. */
+static void test_random(void *ctx, void *buf, size_t len)
+{
+	struct fx *f = ctx;
+
+	if (f->rfc_chal && len == sizeof(auth_chal)) {
+		memcpy(buf, auth_chal, len);
+		return;
+	}
+	memset(buf, 0xa0 + ++f->counter, len);
+}
 
 static struct priv_addr a4(const char *s)
 {
@@ -80,6 +94,8 @@ static int setup(void **state)
 	assert_non_null(f->users);
 	f->c = priv_check_new(&f->cfg, f->users);
 	assert_non_null(f->c);
+	f->rfc_chal = true;
+	priv_check_set_random(f->c, test_random, f);
 	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID, 4), 0);
 	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID6, 6), 0);
 	assert_int_equal(priv_check_sock_add(f->c, 99, 5), -1);
@@ -313,6 +329,8 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.reply.auth_ok = true;
 	strcpy(m.reply.auth_resp, RFC2759_AUTH_RESP);
 	m.reply.pools = (struct priv_pool_stats){ 1, 2, 3, 0xffffffff };
+	m.reply.has_chal = true;
+	memcpy(m.reply.chal, peer_chal, 16);
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_EV_SOCKET;
@@ -734,6 +752,66 @@ static void test_auth(void **state)
 	assert_int_equal(refused(f, PRIV_R_AUTH_STATE), 2);
 }
 
+static void test_challenges(void **state)
+{
+	struct fx *f = *state;
+	uint8_t bad[24], next[16];
+
+	memcpy(bad, nt_resp, 24);
+	bad[0] ^= 1;
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	/* the session's first challenge comes with SESSION_ADD's reply */
+	assert_int_equal(session_add(f, 1, 1), PRIV_OK);
+	assert_true(f->reply.reply.has_chal);
+	assert_memory_equal(f->reply.reply.chal, auth_chal, 16);
+	assert_int_equal(mschapv2(f, 1, 1, "User", nt_resp), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_false(f->reply.reply.has_chal);
+	/* the same answer replayed on a new session: not to its challenge */
+	f->rfc_chal = false;
+	assert_int_equal(session_add(f, 1, 2), PRIV_OK);
+	assert_true(f->reply.reply.has_chal);
+	assert_memory_not_equal(f->reply.reply.chal, auth_chal, 16);
+	for (int i = 0; i < 4; i++)	/* refused unchecked: no try spent */
+		assert_int_equal(mschapv2(f, 1, 2, "User", nt_resp), PRIV_R_CHALLENGE);
+	assert_int_equal(refused(f, PRIV_R_CHALLENGE), 4);
+	/* a wrong answer gets a fresh challenge; the old one is spent */
+	f->rfc_chal = true;
+	assert_int_equal(session_add(f, 1, 3), PRIV_OK);
+	f->rfc_chal = false;
+	assert_int_equal(mschapv2(f, 1, 3, "User", bad), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_true(f->reply.reply.has_chal);
+	assert_memory_not_equal(f->reply.reply.chal, auth_chal, 16);
+	memcpy(next, f->reply.reply.chal, 16);
+	assert_int_equal(mschapv2(f, 1, 3, "User", nt_resp), PRIV_R_CHALLENGE);
+	assert_false(f->reply.reply.has_chal);
+	/* the retry to the new challenge is checked (and wrong: it is RFC 2759's answer) */
+	{
+		struct priv_msg m = { .type = PRIV_REQ_AUTH_MSCHAPV2 };
+
+		m.mschapv2.who.tid = 1;
+		m.mschapv2.who.sid = 3;
+		set_name(&m.mschapv2.who.name, "User");
+		memcpy(m.mschapv2.auth_chal, next, 16);
+		memcpy(m.mschapv2.peer_chal, peer_chal, 16);
+		memcpy(m.mschapv2.nt_resp, nt_resp, 24);
+		assert_int_equal(req(f, &m), PRIV_OK);
+		assert_false(f->reply.reply.auth_ok);
+		assert_true(f->reply.reply.has_chal);
+		memcpy(m.mschapv2.auth_chal, f->reply.reply.chal, 16);
+		assert_int_equal(req(f, &m), PRIV_OK);	/* the third and last try */
+		assert_false(f->reply.reply.auth_ok);
+		assert_false(f->reply.reply.has_chal);
+		assert_int_equal(req(f, &m), PRIV_R_AUTH_STATE);
+	}
+	/* PAP has no challenge */
+	assert_int_equal(session_add(f, 1, 4), PRIV_OK);
+	assert_int_equal(pap(f, 1, 4, "User", "clientPass"), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_false(f->reply.reply.has_chal);
+}
+
 static void test_limits(void **state)
 {
 	struct fx *f = *state;
@@ -830,6 +908,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_challenges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_datagrams, setup, teardown),
 	};
