@@ -181,6 +181,7 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 	const struct l2tp_config *l = &cfg->l2tp;
 	struct priv_check *c = calloc(1, sizeof(*c));
 	uint32_t n_sa = l->max_tunnels * 2 + 64;	/* SAs may come before tunnels */
+	int e;
 
 	if (!c)
 		return NULL;
@@ -206,8 +207,9 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 		goto fail;
 	return c;
 fail:
+	e = errno ? errno : ENOMEM;	/* pool_new's EINVAL, or ENOMEM */
 	priv_check_free(c);
-	errno = ENOMEM;
+	errno = e;
 	return NULL;
 }
 
@@ -256,7 +258,7 @@ static void random_bytes(const struct priv_check *c, void *buf, size_t len)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			abort();	/* cannot happen after boot; never a predictable challenge */
+			abort();	/* not after boot; never a predictable challenge */
 		}
 		p += r;
 		len -= (size_t)r;
@@ -581,6 +583,7 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 	enum priv_reason why = PRIV_OK;
 	const struct users_entry *u;
 	struct pc_session *s;
+	struct pc_tunnel *t;
 	const char *bare;
 	size_t blen;
 	int32_t i;
@@ -593,8 +596,8 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 		return PRIV_R_AUTH_STATE;
 	if (chal_of(m) && (!s->chal_set || memcmp(chal_of(m), s->chal, sizeof(s->chal))))
 		return PRIV_R_CHALLENGE;
-	if (!bucket_take(&c->tun_rec[idtab_find(&c->tun, who->tid)].auth, now, PRIV_AUTH_RATE_TUNNEL,
-			 PRIV_AUTH_BURST_TUNNEL) ||
+	t = &c->tun_rec[idtab_find(&c->tun, who->tid)];	/* session_of found it */
+	if (!bucket_take(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL) ||
 	    !bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
 		return PRIV_R_RATE;
 	s->auth_tries++;
