@@ -6,7 +6,6 @@
  * engine cannot make the parent allocate.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -141,7 +140,6 @@ struct pc_session {
 	unsigned int auth_tries;
 	bool chal_set;
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* the one the next answer must be to */
-	char user[USERS_NAME_MAX + 1];
 	struct in_addr static4;		/* the user's, INADDR_ANY: none */
 	bool has4, pool4, has6;
 	struct in_addr v4;
@@ -163,7 +161,6 @@ struct priv_check {
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
-	int32_t *addr4_sess;		/* addr4 entry -> session entry */
 	struct bucket auth, query;
 	void (*random)(void *ctx, void *buf, size_t len);
 	void *random_ctx;
@@ -202,8 +199,7 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 	c->sa_rec = calloc(c->sa.cap, sizeof(*c->sa_rec));
 	c->tun_rec = calloc(c->tun.cap, sizeof(*c->tun_rec));
 	c->sess_rec = calloc(c->sess.cap, sizeof(*c->sess_rec));
-	c->addr4_sess = calloc(c->addr4.cap, sizeof(*c->addr4_sess));
-	if (!c->sa_rec || !c->tun_rec || !c->sess_rec || !c->addr4_sess)
+	if (!c->sa_rec || !c->tun_rec || !c->sess_rec)
 		goto fail;
 	return c;
 fail:
@@ -228,7 +224,6 @@ void priv_check_free(struct priv_check *c)
 	if (c->sess_rec)
 		explicit_bzero(c->sess_rec, c->sess.cap * sizeof(*c->sess_rec));
 	free(c->sess_rec);
-	free(c->addr4_sess);
 	free(c);
 }
 
@@ -619,16 +614,13 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 	c->st.auth_ok++;
 	s->chal_set = false;
 	s->authed = true;
-	snprintf(s->user, sizeof(s->user), "%s", u->name);
 	s->static4 = u->addr;
 	return PRIV_OK;
 }
 
-static enum priv_reason claim4(struct priv_check *c, int32_t i, struct in_addr a)
+static enum priv_reason claim4(struct priv_check *c, struct pc_session *s, struct in_addr a)
 {
-	struct pc_session *s = &c->sess_rec[i];
 	bool in_pool;
-	int32_t h;
 
 	if (s->has4)
 		return PRIV_R_ADDR_HELD;
@@ -647,13 +639,11 @@ static enum priv_reason claim4(struct priv_check *c, int32_t i, struct in_addr a
 		if (in_pool && pool_take(c->pool, a) < 0)
 			return PRIV_R_ADDR_HELD;
 	}
-	h = idtab_add(&c->addr4, a.s_addr);
-	if (h < 0) {		/* cannot happen: one per session at most */
+	if (idtab_add(&c->addr4, a.s_addr) < 0) {	/* cannot be: one per session */
 		if (in_pool)
 			pool_put(c->pool, a);
 		return PRIV_R_LIMIT;
 	}
-	c->addr4_sess[h] = i;
 	s->has4 = true;
 	s->pool4 = in_pool;
 	s->v4 = a;
@@ -704,7 +694,7 @@ static enum priv_reason addr_req(struct priv_check *c, const struct priv_msg *m,
 	s = &c->sess_rec[i];
 	switch (m->type) {
 	case PRIV_REQ_ADDR_CLAIM:
-		why = r->addr.family == 4 ? claim4(c, i, r->addr.v4) : claim6(c, s, r->addr.v6);
+		why = r->addr.family == 4 ? claim4(c, s, r->addr.v4) : claim6(c, s, r->addr.v6);
 		if (why != PRIV_OK)
 			return why;
 		out->addr.family = r->addr.family;
