@@ -471,16 +471,15 @@ static int32_t session_of(struct priv_check *c, uint16_t tid, uint16_t sid,
 	return s;
 }
 
-/* As session_of, for a session that has authenticated (PRIV_R_NOT_AUTHED if not). */
-static int32_t authed_of(struct priv_check *c, uint16_t tid, uint16_t sid, enum priv_reason *why)
+/* The record of a session that has authenticated; NULL and *why (NOT_AUTHED, ...) if none. */
+static struct pc_session *authed_of(struct priv_check *c, uint16_t tid, uint16_t sid,
+				    enum priv_reason *why)
 {
-	int32_t s = session_of(c, tid, sid, why);
+	int32_t i = session_of(c, tid, sid, why);
 
-	if (s >= 0 && !c->sess_rec[s].authed) {
+	if (i >= 0 && !c->sess_rec[i].authed)
 		*why = PRIV_R_NOT_AUTHED;
-		return -1;
-	}
-	return s;
+	return i >= 0 && c->sess_rec[i].authed ? &c->sess_rec[i] : NULL;
 }
 
 /*
@@ -685,13 +684,10 @@ static enum priv_reason addr_req(struct priv_check *c, const struct priv_msg *m,
 {
 	const struct priv_addr_req *r = &m->addr;
 	enum priv_reason why = PRIV_OK;
-	struct pc_session *s;
-	int32_t i;
+	struct pc_session *s = authed_of(c, r->tid, r->sid, &why);
 
-	i = authed_of(c, r->tid, r->sid, &why);
-	if (i < 0)
+	if (!s)
 		return why;
-	s = &c->sess_rec[i];
 	switch (m->type) {
 	case PRIV_REQ_ADDR_CLAIM:
 		why = r->addr.family == 4 ? claim4(c, s, r->addr.v4) : claim6(c, s, r->addr.v6);
@@ -720,13 +716,10 @@ static enum priv_reason session_up(struct priv_check *c, const struct priv_sessi
 {
 	struct priv_addr a4 = { .family = 4, .v4 = r->v4 }, a6 = { .family = 6, .v6 = r->pfx64 };
 	enum priv_reason why = PRIV_OK;
-	struct pc_session *s;
-	int32_t i;
+	struct pc_session *s = authed_of(c, r->tid, r->sid, &why);
 
-	i = authed_of(c, r->tid, r->sid, &why);
-	if (i < 0)
+	if (!s)
 		return why;
-	s = &c->sess_rec[i];
 	if ((r->has_v4 && !holds(s, &a4)) || (r->has_v6 && !holds(s, &a6)))
 		return PRIV_R_ADDR_NOT_HELD;
 	return PRIV_OK;
