@@ -8,9 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "addr/pool.h"
+#include "core/util.h"
 #include "ppp/mschap.h"
 #include "priv/priv_check.h"
 
@@ -241,23 +241,10 @@ void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf
 
 static void random_bytes(const struct priv_check *c, void *buf, size_t len)
 {
-	uint8_t *p = buf;
-	ssize_t r;
-
-	if (c->random) {
+	if (c->random)
 		c->random(c->random_ctx, buf, len);
-		return;
-	}
-	while (len) {
-		r = getrandom(p, len, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			abort();	/* not after boot; never a predictable challenge */
-		}
-		p += r;
-		len -= (size_t)r;
-	}
+	else
+		util_random(buf, len);
 }
 
 /* A fresh challenge for the session's next CHAP or MS-CHAPv2 answer, into the reply. */
@@ -505,8 +492,8 @@ static void secret_of(const struct users_entry *u, uint8_t hash[MSCHAP_NT_HASH_L
 {
 	if (u)
 		memcpy(hash, u->nt_hash, MSCHAP_NT_HASH_LEN);
-	else if (getrandom(hash, MSCHAP_NT_HASH_LEN, 0) != MSCHAP_NT_HASH_LEN)
-		memset(hash, 0xff, MSCHAP_NT_HASH_LEN);	/* and the answer is refused anyway */
+	else
+		util_random(hash, MSCHAP_NT_HASH_LEN);
 }
 
 /* The challenge a CHAP or MS-CHAPv2 answer is to; NULL for PAP. */
