@@ -44,8 +44,9 @@ L2SEC_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Iuapi -Ilib -Idaemon -Itools -DL2SEC_VERSION='"$(VERSION)"'
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# hogweed: nettle's DER reader, for l2secd -n's certificate checks (certcheck.h)
-DAEMON_PKGS := libmnl libnl-route-3.0 nettle hogweed json-c inih
+# hogweed: nettle's DER reader, for l2secd -n's certificate checks (certcheck.h);
+# libseccomp: the engine's system call filter (priv/sandbox.h)
+DAEMON_PKGS := libmnl libnl-route-3.0 nettle hogweed json-c inih libseccomp
 # client-config reads the gateway's configuration with l2secd's parser (inih)
 # and its users file (nettle, for the NT hashes).
 TOOL_PKGS := libmnl json-c inih nettle

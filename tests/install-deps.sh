@@ -13,7 +13,7 @@ set -euo pipefail
 
 BUILD_PKGS="build-essential pkg-config bc sparse dkms clang
 	libmnl-dev libnl-3-dev libnl-route-3-dev libkmod-dev nettle-dev
-	libjson-c-dev libinih-dev libcmocka-dev
+	libjson-c-dev libinih-dev libcmocka-dev libseccomp-dev
 	debhelper dh-dkms lintian prometheus"
 VM_PKGS="qemu-system-x86 busybox-static kmod iproute2 cpio gzip xz-utils zstd
 	linux-image-amd64 linux-headers-amd64"

@@ -8,6 +8,7 @@
 #    an include says which folder it depends on;
 #  - the graph of folders (daemon/ itself is "top") has no cycle; a cycle is
 #    shown with the include lines that make it;
+#  - priv/ is included by the top only and includes conf/, addr/, ppp/, core/;
 #  - outside l2tp/, nothing walks the LNS's tunnel and session lists or tables.
 # Last line: "N passed, N failed".
 set -uo pipefail
@@ -74,6 +75,16 @@ else
 		NF && ($1 in in_loop) && ($2 in in_loop) { print $1 " -> " $2 ": " $3 " includes " $4 }
 	' <<< "$edges")
 	not_ok "a cycle between folders: $(echo $loop)" "$lines"
+fi
+
+# priv/ (the two processes' message set, checker and sandbox) holds the parent's
+# rules: only the top includes it, and it includes only conf/, addr/, ppp/, core/.
+privbad=$(awk '($2 == "priv" && $1 != "top") ||
+	($1 == "priv" && $2 !~ /^(conf|addr|ppp|core)$/) { print $3 " includes " $4 }' <<< "$edges")
+if [ -z "$privbad" ]; then
+	ok "priv/ is included by the top only and includes conf/, addr/, ppp/, core/ only"
+else
+	not_ok "priv/ outside its place in the folder graph" "$privbad"
 fi
 
 # The LNS's tunnel and session lists and ID tables are its own (l2tp/l2tp_lns.h:

@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <sys/random.h>
+#include <sys/types.h>
 
 /*
  * An error code read from a reply (netlink's nlmsgerr.error or NLMSG_DONE's
@@ -22,6 +25,28 @@ static inline int reply_errno(int e)
 	if (e > 0 && e <= L2SEC_MAX_ERRNO)
 		return e;
 	return e ? EPROTO : 0;
+}
+
+/*
+ * Fill buf from the kernel's random source (getrandom, blocking until it is
+ * seeded, which is long done when a daemon runs). A failure aborts: challenges,
+ * IDs and keys are never predictable.
+ */
+static inline void util_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	ssize_t r;
+
+	while (len) {
+		r = getrandom(p, len, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			abort();
+		}
+		p += r;
+		len -= (size_t)r;
+	}
 }
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <syslog.h>
 
 #include "ppp/ppp_internal.h"
@@ -127,24 +126,10 @@ void ppp_sanitize(char *dst, size_t cap, const uint8_t *src, size_t len)
 
 void ppp_random(struct ppp_session *s, void *buf, size_t len)
 {
-	uint8_t *p = buf;
-	ssize_t r;
-
-	if (s->ops->random) {
+	if (s->ops->random)
 		s->ops->random(s->ctx, buf, len);
-		return;
-	}
-	while (len) {
-		r = getrandom(p, len, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			/* Cannot happen after boot; never send predictable values. */
-			abort();
-		}
-		p += r;
-		len -= (size_t)r;
-	}
+	else
+		util_random(buf, len);
 }
 
 uint16_t ppp_send_limit(const struct ppp_session *s)

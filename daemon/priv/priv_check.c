@@ -1,0 +1,823 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The parent's checker (priv_check.h). Tunnels, sessions, SAs and held IPv4
+ * addresses are in fixed-size chained hash tables (struct idtab) sized from
+ * the configuration's limits at creation, so a request costs O(1) and the
+ * engine cannot make the parent allocate.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr/pool.h"
+#include "core/util.h"
+#include "ppp/mschap.h"
+#include "priv/priv_check.h"
+
+/* Keys to entry indices: heads per bucket, a next index per entry, -1 ends. */
+struct idtab {
+	uint32_t cap, nb, count;
+	int32_t *head, *next;
+	uint32_t *key;
+	uint8_t *used;
+	int32_t free_head;
+};
+
+static uint32_t idtab_bucket(const struct idtab *t, uint32_t key)
+{
+	return (key * 2654435761u) % t->nb;	/* Knuth's multiplicative hash */
+}
+
+static int idtab_init(struct idtab *t, uint32_t cap)
+{
+	uint32_t i;
+
+	t->cap = cap ? cap : 1;
+	t->nb = t->cap;
+	t->count = 0;
+	t->head = malloc(t->nb * sizeof(*t->head));
+	t->next = malloc(t->cap * sizeof(*t->next));
+	t->key = calloc(t->cap, sizeof(*t->key));
+	t->used = calloc(t->cap, 1);
+	if (!t->head || !t->next || !t->key || !t->used)
+		return -1;
+	for (i = 0; i < t->nb; i++)
+		t->head[i] = -1;
+	for (i = 0; i < t->cap; i++)
+		t->next[i] = i + 1 < t->cap ? (int32_t)i + 1 : -1;
+	t->free_head = 0;
+	return 0;
+}
+
+static void idtab_free(struct idtab *t)
+{
+	free(t->head);
+	free(t->next);
+	free(t->key);
+	free(t->used);
+}
+
+static int32_t idtab_find(const struct idtab *t, uint32_t key)
+{
+	int32_t i;
+
+	for (i = t->head[idtab_bucket(t, key)]; i >= 0; i = t->next[i])
+		if (t->key[i] == key)
+			return i;
+	return -1;
+}
+
+/* A new entry for key (not present); -1 when full. */
+static int32_t idtab_add(struct idtab *t, uint32_t key)
+{
+	uint32_t b = idtab_bucket(t, key);
+	int32_t i = t->free_head;
+
+	if (i < 0)
+		return -1;
+	t->free_head = t->next[i];
+	t->key[i] = key;
+	t->used[i] = 1;
+	t->next[i] = t->head[b];
+	t->head[b] = i;
+	t->count++;
+	return i;
+}
+
+static void idtab_del(struct idtab *t, int32_t i)
+{
+	int32_t *pp = &t->head[idtab_bucket(t, t->key[i])];
+
+	while (*pp != i)
+		pp = &t->next[*pp];
+	*pp = t->next[i];
+	t->used[i] = 0;
+	t->next[i] = t->free_head;
+	t->free_head = i;
+	t->count--;
+}
+
+struct bucket {
+	bool primed;		/* full at its first use */
+	uint64_t last_ms;
+	uint64_t milli;		/* thousandths of a token */
+};
+
+/* Take one token of a bucket of rate per second and burst; false when empty. */
+static bool bucket_take(struct bucket *b, uint64_t now, unsigned int rate, unsigned int burst)
+{
+	uint64_t cap = (uint64_t)burst * 1000;
+
+	if (!b->primed) {
+		b->primed = true;
+		b->milli = cap;
+		b->last_ms = now;
+	} else if (now > b->last_ms) {
+		uint64_t add = (now - b->last_ms) * rate;
+
+		b->milli = add >= cap || b->milli + add >= cap ? cap : b->milli + add;
+		b->last_ms = now;
+	}
+	if (b->milli < 1000)
+		return false;
+	b->milli -= 1000;
+	return true;
+}
+
+struct pc_sa {
+	struct priv_addr peer;
+	unsigned int n_tunnels;
+};
+
+struct pc_tunnel {
+	uint32_t mark;
+	unsigned int n_sessions;
+	struct bucket auth;
+};
+
+struct pc_session {
+	bool authed;
+	unsigned int auth_tries;
+	bool chal_set;
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* the one the next answer must be to */
+	struct in_addr static4;		/* the user's, INADDR_ANY: none */
+	bool has4, pool4, has6;
+	struct in_addr v4;
+	struct in6_addr pfx6;
+};
+
+struct priv_check {
+	const struct users_db *users;
+	bool require_ipsec;
+	unsigned int max_sessions_per_tunnel, max_tunnels_per_sa, auth_tries;
+	struct {
+		uint32_t id;
+		uint8_t family;
+	} socks[PRIV_MAX_SOCKS];
+	unsigned int n_socks;
+	struct pool *pool;
+	struct pool6 *pool6;		/* NULL without [ppp] ipv6 */
+	struct idtab sa, tun, sess, addr4;
+	struct pc_sa *sa_rec;
+	struct pc_tunnel *tun_rec;
+	struct pc_session *sess_rec;
+	struct bucket auth, query;
+	void (*random)(void *ctx, void *buf, size_t len);
+	void *random_ctx;
+	uint32_t seq;			/* the last request's */
+	struct priv_check_stats st;
+};
+
+static uint32_t sess_key(uint16_t tid, uint16_t sid)
+{
+	return (uint32_t)tid << 16 | sid;
+}
+
+struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct users_db *users)
+{
+	const struct l2tp_config *l = &cfg->l2tp;
+	struct priv_check *c = calloc(1, sizeof(*c));
+	uint32_t n_sa = l->max_tunnels * 2 + 64;	/* SAs may come before tunnels */
+	int e;
+
+	if (!c)
+		return NULL;
+	c->users = users;
+	c->require_ipsec = l->require_ipsec;
+	c->max_sessions_per_tunnel = l->max_sessions_per_tunnel;
+	c->max_tunnels_per_sa = l->max_tunnels_per_sa;
+	c->auth_tries = cfg->auth_tries;
+	c->pool = pool_new(cfg->pool, cfg->n_pool);
+	if (!c->pool)
+		goto fail;
+	if (cfg->ipv6 && !(c->pool6 = pool6_new(&cfg->ipv6_prefix, cfg->ipv6_prefix_len)))
+		goto fail;
+	if (idtab_init(&c->sa, n_sa) < 0 || idtab_init(&c->tun, l->max_tunnels) < 0 ||
+	    idtab_init(&c->sess, l->max_sessions) < 0 ||
+	    idtab_init(&c->addr4, l->max_sessions) < 0)
+		goto fail;
+	c->sa_rec = calloc(c->sa.cap, sizeof(*c->sa_rec));
+	c->tun_rec = calloc(c->tun.cap, sizeof(*c->tun_rec));
+	c->sess_rec = calloc(c->sess.cap, sizeof(*c->sess_rec));
+	if (!c->sa_rec || !c->tun_rec || !c->sess_rec)
+		goto fail;
+	return c;
+fail:
+	e = errno ? errno : ENOMEM;	/* pool_new's EINVAL, or ENOMEM */
+	priv_check_free(c);
+	errno = e;
+	return NULL;
+}
+
+void priv_check_free(struct priv_check *c)
+{
+	if (!c)
+		return;
+	pool_free(c->pool);
+	pool6_free(c->pool6);
+	idtab_free(&c->sa);
+	idtab_free(&c->tun);
+	idtab_free(&c->sess);
+	idtab_free(&c->addr4);
+	free(c->sa_rec);
+	free(c->tun_rec);
+	if (c->sess_rec)
+		explicit_bzero(c->sess_rec, c->sess.cap * sizeof(*c->sess_rec));
+	free(c->sess_rec);
+	free(c);
+}
+
+void priv_check_set_users(struct priv_check *c, const struct users_db *users)
+{
+	c->users = users;
+}
+
+void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),
+			   void *ctx)
+{
+	c->random = fn;
+	c->random_ctx = ctx;
+}
+
+static void random_bytes(const struct priv_check *c, void *buf, size_t len)
+{
+	if (c->random)
+		c->random(c->random_ctx, buf, len);
+	else
+		util_random(buf, len);
+}
+
+/* A fresh challenge for the session's next CHAP or MS-CHAPv2 answer, into the reply. */
+static void new_challenge(const struct priv_check *c, struct pc_session *s, struct priv_reply *out)
+{
+	random_bytes(c, s->chal, sizeof(s->chal));
+	s->chal_set = true;
+	out->has_chal = true;
+	memcpy(out->chal, s->chal, sizeof(out->chal));
+}
+
+int priv_check_sock_add(struct priv_check *c, uint32_t sock_id, uint8_t family)
+{
+	if (family != 4 && family != 6) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (c->n_socks == PRIV_MAX_SOCKS) {
+		errno = ENOSPC;
+		return -1;
+	}
+	c->socks[c->n_socks].id = sock_id;
+	c->socks[c->n_socks++].family = family;
+	return 0;
+}
+
+/* A socket the parent handed over, of the family of the peer's address. */
+static bool sock_ok(const struct priv_check *c, uint32_t id, uint8_t family)
+{
+	for (unsigned int i = 0; i < c->n_socks; i++)
+		if (c->socks[i].id == id)
+			return c->socks[i].family == family;
+	return false;
+}
+
+static bool addr_equal(const struct priv_addr *a, const struct priv_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return a->family == 4 ? a->v4.s_addr == b->v4.s_addr :
+	       !memcmp(&a->v6, &b->v6, sizeof(a->v6));
+}
+
+int priv_check_sa_up(struct priv_check *c, uint32_t mark, const struct priv_addr *peer)
+{
+	int32_t i = idtab_find(&c->sa, mark);
+
+	if (mark == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (i < 0 && (i = idtab_add(&c->sa, mark)) >= 0)
+		c->sa_rec[i].n_tunnels = 0;
+	if (i < 0) {
+		errno = ENOSPC;
+		return -1;
+	}
+	c->sa_rec[i].peer = *peer;		/* a restarted charon may reuse a mark */
+	return 0;
+}
+
+/* Release the session's addresses; the parent removes their routes. */
+static void session_release4(struct priv_check *c, struct pc_session *s)
+{
+	int32_t a;
+
+	if (!s->has4)
+		return;
+	if (s->pool4)
+		pool_put(c->pool, s->v4);
+	a = idtab_find(&c->addr4, s->v4.s_addr);
+	if (a >= 0)
+		idtab_del(&c->addr4, a);
+	s->has4 = s->pool4 = false;
+	s->v4.s_addr = 0;
+}
+
+static void session_release6(struct priv_check *c, struct pc_session *s)
+{
+	if (!s->has6)
+		return;
+	pool6_put(c->pool6, &s->pfx6);
+	s->has6 = false;
+	memset(&s->pfx6, 0, sizeof(s->pfx6));
+}
+
+static void session_drop(struct priv_check *c, int32_t i)
+{
+	struct pc_session *s = &c->sess_rec[i];
+	int32_t t = idtab_find(&c->tun, c->sess.key[i] >> 16);
+
+	session_release4(c, s);
+	session_release6(c, s);
+	explicit_bzero(s, sizeof(*s));
+	if (t >= 0)
+		c->tun_rec[t].n_sessions--;
+	idtab_del(&c->sess, i);
+}
+
+void priv_check_session_gone(struct priv_check *c, uint16_t tid, uint16_t sid)
+{
+	int32_t i = idtab_find(&c->sess, sess_key(tid, sid));
+
+	if (i >= 0)
+		session_drop(c, i);
+}
+
+static void tunnel_drop(struct priv_check *c, int32_t t)
+{
+	uint32_t tid = c->tun.key[t];
+	int32_t sa;
+
+	/* A tunnel's sessions: at most max-sessions-per-tunnel, found by walking all. */
+	for (uint32_t i = 0; c->tun_rec[t].n_sessions && i < c->sess.cap; i++)
+		if (c->sess.used[i] && c->sess.key[i] >> 16 == tid)
+			session_drop(c, (int32_t)i);
+	sa = c->tun_rec[t].mark ? idtab_find(&c->sa, c->tun_rec[t].mark) : -1;
+	if (sa >= 0 && c->sa_rec[sa].n_tunnels)
+		c->sa_rec[sa].n_tunnels--;
+	memset(&c->tun_rec[t], 0, sizeof(c->tun_rec[t]));
+	idtab_del(&c->tun, t);
+}
+
+void priv_check_tunnel_gone(struct priv_check *c, uint16_t tid)
+{
+	int32_t t = idtab_find(&c->tun, tid);
+
+	if (t >= 0)
+		tunnel_drop(c, t);
+}
+
+void priv_check_sa_gone(struct priv_check *c, uint32_t mark,
+			void (*fn)(void *ctx, uint16_t tid), void *ctx)
+{
+	int32_t sa = idtab_find(&c->sa, mark);
+
+	if (sa < 0)
+		return;
+	for (uint32_t t = 0; c->sa_rec[sa].n_tunnels && t < c->tun.cap; t++) {
+		if (!c->tun.used[t] || c->tun_rec[t].mark != mark)
+			continue;
+		if (fn)
+			fn(ctx, (uint16_t)c->tun.key[t]);
+		tunnel_drop(c, (int32_t)t);
+	}
+	idtab_del(&c->sa, sa);
+}
+
+static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunnel_add *r)
+{
+	int32_t t, sa = -1;
+
+	if (!sock_ok(c, r->sock_id, r->peer.family))
+		return PRIV_R_SOCKET;
+	if (idtab_find(&c->tun, r->tid) >= 0)
+		return PRIV_R_TUNNEL_EXISTS;
+	if (c->require_ipsec && (!r->require_ipsec || r->mark == 0))
+		return PRIV_R_POLICY;
+	if (r->mark) {
+		sa = idtab_find(&c->sa, r->mark);
+		if (sa < 0)
+			return PRIV_R_SA_UNKNOWN;
+		if (!addr_equal(&c->sa_rec[sa].peer, &r->peer))
+			return PRIV_R_SA_PEER;
+		if (c->sa_rec[sa].n_tunnels >= c->max_tunnels_per_sa)
+			return PRIV_R_LIMIT;
+	}
+	t = idtab_add(&c->tun, r->tid);
+	if (t < 0)
+		return PRIV_R_LIMIT;
+	memset(&c->tun_rec[t], 0, sizeof(c->tun_rec[t]));
+	c->tun_rec[t].mark = r->mark;
+	if (sa >= 0)
+		c->sa_rec[sa].n_tunnels++;
+	return PRIV_OK;
+}
+
+static enum priv_reason session_add(struct priv_check *c, const struct priv_session_add *r,
+				    struct priv_reply *out)
+{
+	int32_t t = idtab_find(&c->tun, r->tid), s;
+
+	if (t < 0)
+		return PRIV_R_TUNNEL_UNKNOWN;
+	if (idtab_find(&c->sess, sess_key(r->tid, r->sid)) >= 0)
+		return PRIV_R_SESSION_EXISTS;
+	if (c->tun_rec[t].n_sessions >= c->max_sessions_per_tunnel)
+		return PRIV_R_LIMIT;
+	s = idtab_add(&c->sess, sess_key(r->tid, r->sid));
+	if (s < 0)
+		return PRIV_R_LIMIT;
+	memset(&c->sess_rec[s], 0, sizeof(c->sess_rec[s]));
+	c->tun_rec[t].n_sessions++;
+	new_challenge(c, &c->sess_rec[s], out);
+	return PRIV_OK;
+}
+
+/* The session (tid, sid) names, as an entry index, or a refusal (negative reason). */
+static int32_t session_of(struct priv_check *c, uint16_t tid, uint16_t sid,
+			  enum priv_reason *why)
+{
+	int32_t s;
+
+	if (idtab_find(&c->tun, tid) < 0) {
+		*why = PRIV_R_TUNNEL_UNKNOWN;
+		return -1;
+	}
+	s = idtab_find(&c->sess, sess_key(tid, sid));
+	if (s < 0)
+		*why = PRIV_R_SESSION_UNKNOWN;
+	return s;
+}
+
+/* The record of a session that has authenticated; NULL and *why (NOT_AUTHED, ...) if none. */
+static struct pc_session *authed_of(struct priv_check *c, uint16_t tid, uint16_t sid,
+				    enum priv_reason *why)
+{
+	int32_t i = session_of(c, tid, sid, why);
+
+	if (i >= 0 && !c->sess_rec[i].authed)
+		*why = PRIV_R_NOT_AUTHED;
+	return i >= 0 && c->sess_rec[i].authed ? &c->sess_rec[i] : NULL;
+}
+
+/*
+ * The users db's entry for a name as the peer sent it: as sent, else without
+ * a "DOMAIN\" prefix (ppp_auth.c's rule). *bare gets the name that enters
+ * MS-CHAPv2's ChallengeHash (always without the domain).
+ */
+static const struct users_entry *user_of(const struct priv_check *c, const struct priv_name *n,
+					 const char **bare, size_t *blen)
+{
+	const struct users_entry *u = NULL;
+
+	*bare = mschap_strip_domain(n->s, n->len, blen);
+	if (n->len && c->users)
+		u = users_lookup(c->users, n->s, n->len);
+	if (!u && *bare != n->s && *blen && c->users)
+		u = users_lookup(c->users, *bare, *blen);
+	return u;
+}
+
+/* An unknown user is checked against a random hash, so timing says nothing. */
+static void secret_of(const struct users_entry *u, uint8_t hash[MSCHAP_NT_HASH_LEN])
+{
+	if (u)
+		memcpy(hash, u->nt_hash, MSCHAP_NT_HASH_LEN);
+	else
+		util_random(hash, MSCHAP_NT_HASH_LEN);
+}
+
+/* The challenge a CHAP or MS-CHAPv2 answer is to; NULL for PAP. */
+static const uint8_t *chal_of(const struct priv_msg *m)
+{
+	return m->type == PRIV_REQ_AUTH_MSCHAPV2 ? m->mschapv2.auth_chal :
+	       m->type == PRIV_REQ_AUTH_CHAP_MD5 ? m->md5.chal : NULL;
+}
+
+static bool check_mschapv2(const struct priv_auth_mschapv2 *r, const struct users_entry *u,
+			   const char *bare, size_t blen, struct priv_reply *out)
+{
+	uint8_t hash[MSCHAP_NT_HASH_LEN], expect[MSCHAP_NT_RESPONSE_LEN];
+	bool ok;
+
+	secret_of(u, hash);
+	mschap_nt_response(r->auth_chal, r->peer_chal, bare, blen, hash, expect);
+	ok = mschap_equal(expect, r->nt_resp, sizeof(expect)) && u;
+	if (ok)
+		mschap_auth_response(hash, r->nt_resp, r->peer_chal, r->auth_chal, bare, blen,
+				     out->auth_resp);
+	explicit_bzero(hash, sizeof(hash));
+	explicit_bzero(expect, sizeof(expect));
+	return ok;
+}
+
+static bool check_md5(const struct priv_auth_md5 *r, const struct users_entry *u)
+{
+	uint8_t expect[16], hash[MSCHAP_NT_HASH_LEN];
+	bool ok;
+
+	/* only an NT hash stored, or no such user: a random stand-in matches nothing */
+	secret_of(u && u->password ? NULL : u, hash);
+	if (u && u->password)
+		mschap_md5_response(r->id, (const uint8_t *)u->password, u->password_len,
+				    r->chal, sizeof(r->chal), expect);
+	else
+		mschap_md5_response(r->id, hash, sizeof(hash), r->chal, sizeof(r->chal), expect);
+	ok = mschap_equal(expect, r->resp, sizeof(expect)) && u && u->password;
+	explicit_bzero(expect, sizeof(expect));
+	explicit_bzero(hash, sizeof(hash));
+	return ok;
+}
+
+static bool check_pap(const struct priv_auth_pap *r, const struct users_entry *u)
+{
+	uint8_t hash[MSCHAP_NT_HASH_LEN], stored[MSCHAP_NT_HASH_LEN];
+	bool ok;
+
+	ok = mschap_nt_hash((const char *)r->pw, r->pw_len, hash) == 0;
+	secret_of(u, stored);
+	ok = mschap_equal(hash, stored, sizeof(hash)) && ok && u;
+	explicit_bzero(hash, sizeof(hash));
+	explicit_bzero(stored, sizeof(stored));
+	return ok;
+}
+
+static const struct priv_auth_who *who_of(const struct priv_msg *m)
+{
+	return m->type == PRIV_REQ_AUTH_MSCHAPV2 ? &m->mschapv2.who :
+	       m->type == PRIV_REQ_AUTH_CHAP_MD5 ? &m->md5.who : &m->pap.who;
+}
+
+static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uint64_t now,
+			     struct priv_reply *out)
+{
+	const struct priv_auth_who *who = who_of(m);
+	enum priv_reason why = PRIV_OK;
+	const struct users_entry *u;
+	struct pc_session *s;
+	struct pc_tunnel *t;
+	const char *bare;
+	size_t blen;
+	int32_t i;
+
+	i = session_of(c, who->tid, who->sid, &why);
+	if (i < 0)
+		return why;
+	s = &c->sess_rec[i];
+	if (s->authed || s->auth_tries >= c->auth_tries)
+		return PRIV_R_AUTH_STATE;
+	if (chal_of(m) && (!s->chal_set || memcmp(chal_of(m), s->chal, sizeof(s->chal))))
+		return PRIV_R_CHALLENGE;
+	t = &c->tun_rec[idtab_find(&c->tun, who->tid)];	/* session_of found it */
+	if (!bucket_take(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL) ||
+	    !bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
+		return PRIV_R_RATE;
+	s->auth_tries++;
+	u = user_of(c, &who->name, &bare, &blen);
+	if (m->type == PRIV_REQ_AUTH_MSCHAPV2)
+		out->auth_ok = check_mschapv2(&m->mschapv2, u, bare, blen, out);
+	else if (m->type == PRIV_REQ_AUTH_CHAP_MD5)
+		out->auth_ok = check_md5(&m->md5, u);
+	else
+		out->auth_ok = check_pap(&m->pap, u);
+	if (!out->auth_ok) {
+		c->st.auth_failed++;
+		if (chal_of(m) && s->auth_tries < c->auth_tries)
+			new_challenge(c, s, out);	/* for the retry */
+		else
+			s->chal_set = false;
+		return PRIV_OK;
+	}
+	c->st.auth_ok++;
+	s->chal_set = false;
+	s->authed = true;
+	s->static4 = u->addr;
+	return PRIV_OK;
+}
+
+static enum priv_reason claim4(struct priv_check *c, struct pc_session *s, struct in_addr a)
+{
+	bool in_pool;
+
+	if (s->has4)
+		return PRIV_R_ADDR_HELD;
+	if (a.s_addr == INADDR_ANY && s->static4.s_addr == INADDR_ANY) {
+		if (pool_alloc(c->pool, &a) < 0)
+			return PRIV_R_POOL_EMPTY;
+		in_pool = true;
+	} else {
+		if (a.s_addr == INADDR_ANY)
+			a = s->static4;
+		in_pool = pool_contains(c->pool, a);
+		if (!in_pool && a.s_addr != s->static4.s_addr)
+			return PRIV_R_NOT_IN_POOL;
+		if (idtab_find(&c->addr4, a.s_addr) >= 0)
+			return PRIV_R_ADDR_HELD;
+		if (in_pool && pool_take(c->pool, a) < 0)
+			return PRIV_R_ADDR_HELD;
+	}
+	if (idtab_add(&c->addr4, a.s_addr) < 0) {	/* cannot be: one per session */
+		if (in_pool)
+			pool_put(c->pool, a);
+		return PRIV_R_LIMIT;
+	}
+	s->has4 = true;
+	s->pool4 = in_pool;
+	s->v4 = a;
+	return PRIV_OK;
+}
+
+static enum priv_reason claim6(struct priv_check *c, struct pc_session *s, struct in6_addr a)
+{
+	static const uint8_t zero[8];
+
+	if (!c->pool6)
+		return PRIV_R_NOT_IN_POOL;
+	if (s->has6)
+		return PRIV_R_ADDR_HELD;
+	if (IN6_IS_ADDR_UNSPECIFIED(&a)) {
+		if (pool6_alloc(c->pool6, &a) < 0)
+			return PRIV_R_POOL_EMPTY;
+	} else {
+		if (memcmp(a.s6_addr + 8, zero, 8))
+			return PRIV_R_NOT_IN_POOL;	/* a /64 has no host bits */
+		if (pool6_take(c->pool6, &a) < 0)
+			return errno == EBUSY ? PRIV_R_ADDR_HELD : PRIV_R_NOT_IN_POOL;
+	}
+	s->has6 = true;
+	s->pfx6 = a;
+	return PRIV_OK;
+}
+
+/* Does the session hold a (an IPv4 address, or an IPv6 /64 by its first 64 bits)? */
+static bool holds(const struct pc_session *s, const struct priv_addr *a)
+{
+	if (a->family == 4)
+		return s->has4 && s->v4.s_addr == a->v4.s_addr;
+	return s->has6 && !memcmp(&s->pfx6, &a->v6, sizeof(a->v6));
+}
+
+static enum priv_reason addr_req(struct priv_check *c, const struct priv_msg *m,
+				 struct priv_reply *out)
+{
+	const struct priv_addr_req *r = &m->addr;
+	enum priv_reason why = PRIV_OK;
+	struct pc_session *s = authed_of(c, r->tid, r->sid, &why);
+
+	if (!s)
+		return why;
+	switch (m->type) {
+	case PRIV_REQ_ADDR_CLAIM:
+		why = r->addr.family == 4 ? claim4(c, s, r->addr.v4) : claim6(c, s, r->addr.v6);
+		if (why != PRIV_OK)
+			return why;
+		out->addr.family = r->addr.family;
+		if (r->addr.family == 4)
+			out->addr.v4 = s->v4;
+		else
+			out->addr.v6 = s->pfx6;
+		return PRIV_OK;
+	case PRIV_REQ_ADDR_RELEASE:
+		if (!holds(s, &r->addr))
+			return PRIV_R_ADDR_NOT_HELD;
+		if (r->addr.family == 4)
+			session_release4(c, s);
+		else
+			session_release6(c, s);
+		return PRIV_OK;
+	default:	/* ROUTE_ADD, ROUTE_DEL: the decoder checked plen */
+		return holds(s, &r->addr) ? PRIV_OK : PRIV_R_ADDR_NOT_HELD;
+	}
+}
+
+static enum priv_reason session_up(struct priv_check *c, const struct priv_session_up *r)
+{
+	struct priv_addr a4 = { .family = 4, .v4 = r->v4 }, a6 = { .family = 6, .v6 = r->pfx64 };
+	enum priv_reason why = PRIV_OK;
+	struct pc_session *s = authed_of(c, r->tid, r->sid, &why);
+
+	if (!s)
+		return why;
+	if ((r->has_v4 && !holds(s, &a4)) || (r->has_v6 && !holds(s, &a6)))
+		return PRIV_R_ADDR_NOT_HELD;
+	return PRIV_OK;
+}
+
+static enum priv_reason mark_query(struct priv_check *c, const struct priv_mark_query *r,
+				   struct priv_reply *out)
+{
+	int32_t sa = idtab_find(&c->sa, r->mark);
+
+	if (sa >= 0 && addr_equal(&c->sa_rec[sa].peer, &r->peer))
+		out->addr = r->peer;
+	return PRIV_OK;
+}
+
+static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, uint64_t now,
+			      struct priv_reply *out)
+{
+	enum priv_reason why = PRIV_OK;
+	int32_t s;
+
+	switch (m->type) {
+	case PRIV_REQ_TUNNEL_ADD:
+		return tunnel_add(c, &m->tunnel_add);
+	case PRIV_REQ_TUNNEL_DEL:
+		s = idtab_find(&c->tun, m->ids.tid);
+		if (s < 0)
+			return PRIV_R_TUNNEL_UNKNOWN;
+		tunnel_drop(c, s);
+		return PRIV_OK;
+	case PRIV_REQ_SESSION_ADD:
+		return session_add(c, &m->session_add, out);
+	case PRIV_REQ_SESSION_DEL:
+		s = session_of(c, m->ids.tid, m->ids.sid, &why);
+		if (s < 0)
+			return why;
+		session_drop(c, s);
+		return PRIV_OK;
+	case PRIV_REQ_AUTH_MSCHAPV2:
+	case PRIV_REQ_AUTH_CHAP_MD5:
+	case PRIV_REQ_AUTH_PAP:
+		return auth(c, m, now, out);
+	case PRIV_REQ_ADDR_CLAIM:
+	case PRIV_REQ_ADDR_RELEASE:
+	case PRIV_REQ_ROUTE_ADD:
+	case PRIV_REQ_ROUTE_DEL:
+		return addr_req(c, m, out);
+	case PRIV_REQ_SESSION_UP:
+		return session_up(c, &m->up);
+	case PRIV_REQ_MARK_QUERY:
+	case PRIV_REQ_STATS:
+		if (!bucket_take(&c->query, now, PRIV_QUERY_RATE, PRIV_QUERY_BURST))
+			return PRIV_R_RATE;
+		if (m->type == PRIV_REQ_MARK_QUERY)
+			return mark_query(c, &m->mark_query, out);
+		out->pools.v4_size = pool_size(c->pool);
+		out->pools.v4_used = pool_in_use(c->pool);
+		out->pools.v6_size = c->pool6 ? pool6_size(c->pool6) : 0;
+		out->pools.v6_used = c->pool6 ? pool6_in_use(c->pool6) : 0;
+		return PRIV_OK;
+	default:
+		return PRIV_R_TYPE;	/* a reply or an event is no request */
+	}
+}
+
+enum priv_reason priv_check_request(struct priv_check *c, const struct priv_msg *req,
+				    uint64_t now_ms, struct priv_reply *out)
+{
+	enum priv_reason why;
+
+	memset(out, 0, sizeof(*out));
+	out->req_type = req->type;
+	if (!priv_type_is_request(req->type)) {
+		why = PRIV_R_TYPE;
+	} else if (req->seq != c->seq + 1) {
+		why = PRIV_R_SEQ;	/* a replay, a duplicate, or one lost */
+	} else {
+		c->seq = req->seq;	/* refused or not, the number is spent */
+		why = judge(c, req, now_ms, out);
+	}
+	if (why == PRIV_OK)
+		c->st.accepted[req->type]++;
+	else
+		c->st.refused[why]++;
+	out->reason = why;
+	return why;
+}
+
+enum priv_reason priv_check_datagram(struct priv_check *c, const uint8_t *buf, size_t len,
+				     uint64_t now_ms, struct priv_msg *reply)
+{
+	struct priv_msg req;
+	enum priv_reason why;
+
+	memset(reply, 0, sizeof(*reply));
+	why = priv_msg_decode(buf, len, &req);
+	if (why != PRIV_OK) {
+		c->st.refused[why]++;
+	} else if (!priv_type_is_request(req.type)) {
+		why = PRIV_R_TYPE;
+		c->st.refused[why]++;
+	} else {
+		why = priv_check_request(c, &req, now_ms, &reply->reply);
+		reply->type = PRIV_REPLY;
+		reply->seq = req.seq;
+	}
+	explicit_bzero(&req, sizeof(req));
+	return why;
+}
+
+const struct priv_check_stats *priv_check_stats(const struct priv_check *c)
+{
+	return &c->st;
+}

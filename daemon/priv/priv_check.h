@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The privileged parent's checker: every request of the engine (priv_msg.h)
+ * is judged against the parent's own record of what the engine did and
+ * against the configuration, never against what the engine says of itself.
+ *
+ * The record: the sockets the parent handed over, the live SAs (the parent
+ * follows charon and xfrm; priv_check_sa_up/gone), the tunnels the engine
+ * created with their SA mark and peer, each session's tunnel, user and
+ * addresses, and the host routes. The rules:
+ *   - a tunnel only on a handed-over socket of its peer's family, bound to the mark of a live SA
+ *     whose peer is the tunnel's (mark 0 only where IPsec is not required),
+ *     at most [l2tp] max-tunnels, and max-tunnels-per-sa per SA;
+ *   - a session only on a tunnel the engine created, at most max-sessions
+ *     and max-sessions-per-tunnel;
+ *   - authentication is computed here from the users db (password hashes
+ *     never leave this process), [ppp] auth-tries per session, and at most
+ *     PRIV_AUTH_RATE per second in all and PRIV_AUTH_RATE_TUNNEL per tunnel;
+ *     a CHAP or MS-CHAPv2 answer only to the challenge the parent issued for
+ *     the session (with SESSION_ADD's reply, and a fresh one after each
+ *     wrong answer), so an engine cannot replay an answer it saw;
+ *   - an address only for an authenticated session, one IPv4 and one IPv6
+ *     /64 each, from the configured pools or the user's static address, and
+ *     not held by another session;
+ *   - SESSION_UP and routes only for the addresses the session holds;
+ *   - a request's sequence number is the one after the last request's.
+ * Each refusal is counted by reason (priv_check_stats). The checker only
+ * judges and records: the parent carries out an accepted request (netlink,
+ * rtnetlink) and, when the kernel refuses it, forgets it again with
+ * priv_check_tunnel_gone/session_gone.
+ *
+ * Not thread-safe; one per parent. Tables are sized from the configuration
+ * at creation and never grow.
+ */
+#ifndef L2SECD_PRIV_CHECK_H
+#define L2SECD_PRIV_CHECK_H
+
+#include <stdint.h>
+
+#include "conf/config.h"
+#include "conf/users.h"
+#include "priv/priv_msg.h"
+
+#define PRIV_AUTH_RATE		100	/* authentication requests per second, in all */
+#define PRIV_AUTH_BURST		200
+#define PRIV_AUTH_RATE_TUNNEL	4	/* per tunnel (one client, or one NAT's SA) */
+#define PRIV_AUTH_BURST_TUNNEL	16
+#define PRIV_QUERY_RATE		20	/* MARK_QUERY and STATS per second */
+#define PRIV_QUERY_BURST	40
+#define PRIV_MAX_SOCKS		(2 * CONFIG_MAX_LISTEN + 1)
+
+struct priv_check;
+
+struct priv_check_stats {
+	uint64_t accepted[PRIV_TYPE_MAX];	/* by request type */
+	uint64_t refused[PRIV_REASON_MAX];	/* by reason; [PRIV_OK] stays 0 */
+	uint64_t auth_ok, auth_failed;		/* answers checked */
+};
+
+/*
+ * A checker for cfg (its pools, limits and require-ipsec are copied) and the
+ * users db (borrowed: it must live until priv_check_set_users replaces it or
+ * the checker is freed). NULL with errno set.
+ */
+struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct users_db *users);
+void priv_check_free(struct priv_check *c);
+void priv_check_set_users(struct priv_check *c, const struct users_db *users);
+/* The source of challenges (default getrandom): for tests and fuzzing only. */
+void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),
+			   void *ctx);
+
+/* The parent's own facts. */
+/* An L2TP socket handed to the engine (PRIV_EV_SOCKET), of family 4 or 6. */
+int priv_check_sock_add(struct priv_check *c, uint32_t sock_id, uint8_t family);
+/* A live SA (its inbound mark and peer); -1 with ENOSPC when the table is full. */
+int priv_check_sa_up(struct priv_check *c, uint32_t mark, const struct priv_addr *peer);
+/* The SA went: its tunnels (and their sessions) are forgotten, fn told each tid. */
+void priv_check_sa_gone(struct priv_check *c, uint32_t mark,
+			void (*fn)(void *ctx, uint16_t tid), void *ctx);
+/* Forget a tunnel (and its sessions, their addresses) or a session. */
+void priv_check_tunnel_gone(struct priv_check *c, uint16_t tid);
+void priv_check_session_gone(struct priv_check *c, uint16_t tid, uint16_t sid);
+
+/*
+ * Judge one decoded request at now_ms; on PRIV_OK it is recorded and *out
+ * (zeroed first) holds the answer's body (address, authentication result).
+ * Every other value is a refusal, counted. Secrets in *req are not wiped
+ * here: the caller owns req.
+ */
+enum priv_reason priv_check_request(struct priv_check *c, const struct priv_msg *req,
+				    uint64_t now_ms, struct priv_reply *out);
+
+/*
+ * One datagram from the engine: decode, judge, and build the reply in *reply
+ * (its seq and req_type the request's). A datagram the decoder refuses is
+ * counted and gets no reply (*reply->type is 0): a correct engine never sends
+ * one, so the parent treats it as compromised. The decoded request, which may
+ * hold a password, is wiped; buf is the caller's to wipe.
+ */
+enum priv_reason priv_check_datagram(struct priv_check *c, const uint8_t *buf, size_t len,
+				     uint64_t now_ms, struct priv_msg *reply);
+
+const struct priv_check_stats *priv_check_stats(const struct priv_check *c);
+
+#endif

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The parent/engine wire format (priv_msg.h). One description per message
+ * type serves both directions: a codec either writes a field or reads and
+ * checks it, so the encoder and the decoder cannot disagree about a layout,
+ * and the decoder checks every length against what is left before it reads.
+ */
+#include <string.h>
+
+#include "core/util.h"
+#include "priv/priv_msg.h"
+
+struct codec {
+	bool write;
+	uint8_t *w;		/* write: next octet */
+	const uint8_t *r;	/* read: next octet */
+	size_t left;		/* octets left to write into or to read */
+	enum priv_reason err;	/* the first error; later fields are skipped */
+};
+
+static void fail(struct codec *c, enum priv_reason why)
+{
+	if (c->err == PRIV_OK)
+		c->err = why;
+}
+
+/* n octets to write or read, or NULL (error recorded) when they are not there. */
+static void *room(struct codec *c, size_t n)
+{
+	void *p;
+
+	if (c->err != PRIV_OK)
+		return NULL;
+	if (n > c->left) {
+		fail(c, c->write ? PRIV_R_LENGTH : PRIV_R_TRUNCATED);
+		return NULL;
+	}
+	p = c->write ? (void *)c->w : (void *)(uintptr_t)c->r;
+	if (c->write)
+		c->w += n;
+	else
+		c->r += n;
+	c->left -= n;
+	return p;
+}
+
+static void c_bytes(struct codec *c, void *v, size_t n)
+{
+	uint8_t *p = room(c, n);
+
+	if (!p)
+		return;
+	if (c->write)
+		memcpy(p, v, n);
+	else
+		memcpy(v, p, n);
+}
+
+static void c_u8(struct codec *c, uint8_t *v)
+{
+	c_bytes(c, v, 1);
+}
+
+static void c_u16(struct codec *c, uint16_t *v)
+{
+	uint8_t *p = room(c, 2);
+
+	if (p && c->write)
+		put_be16(p, *v);
+	else if (p)
+		*v = get_be16(p);
+}
+
+static void c_u32(struct codec *c, uint32_t *v)
+{
+	uint8_t *p = room(c, 4);
+
+	if (p && c->write)
+		put_be32(p, *v);
+	else if (p)
+		*v = get_be32(p);
+}
+
+static void c_u64(struct codec *c, uint64_t *v)
+{
+	uint8_t *p = room(c, 8);
+
+	if (p && c->write)
+		put_be64(p, *v);
+	else if (p)
+		*v = get_be64(p);
+}
+
+static void c_bool(struct codec *c, bool *v)
+{
+	uint8_t b = *v;
+
+	c_u8(c, &b);
+	if (b > 1)
+		fail(c, PRIV_R_FIELD);
+	*v = b;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	uint8_t acc = 0;
+
+	while (n--)
+		acc |= *p++;
+	return acc == 0;
+}
+
+/* u8 family (4, 6, or 0 for none where zero_ok) and 16 octets. */
+static void c_addr(struct codec *c, struct priv_addr *a, bool zero_ok)
+{
+	uint8_t raw[16] = { 0 };
+
+	if (c->write)
+		memcpy(raw, a->family == 4 ? (void *)&a->v4 : (void *)&a->v6,
+		       a->family == 4 ? 4 : 16);
+	c_u8(c, &a->family);
+	c_bytes(c, raw, sizeof(raw));
+	if (c->err != PRIV_OK)
+		return;
+	if (a->family == 4 && all_zero(raw + 4, 12)) {
+		memcpy(&a->v4, raw, 4);
+		return;
+	}
+	if (a->family == 6) {
+		memcpy(&a->v6, raw, 16);
+		return;
+	}
+	if (!(a->family == 0 && zero_ok && all_zero(raw, 16)))
+		fail(c, PRIV_R_FIELD);
+}
+
+/* u8 length, at most max, then the octets; no NUL inside; s gets a NUL after them. */
+static void c_str(struct codec *c, uint8_t *len, char *s, size_t max)
+{
+	c_u8(c, len);
+	if (c->err != PRIV_OK)
+		return;
+	if (*len > max) {
+		fail(c, PRIV_R_FIELD);
+		return;
+	}
+	c_bytes(c, s, *len);
+	if (c->err != PRIV_OK)
+		return;
+	if (memchr(s, '\0', *len))
+		fail(c, PRIV_R_FIELD);
+	s[*len] = '\0';
+}
+
+
+static void c_ids(struct codec *c, uint16_t *tid, uint16_t *sid)
+{
+	c_u16(c, tid);
+	c_u16(c, sid);
+	/* 0 is no tunnel or session ID in L2TP (RFC 2661 3.1) */
+	if (*tid == 0)
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_tunnel_add(struct codec *c, struct priv_tunnel_add *t)
+{
+	c_u16(c, &t->tid);
+	c_u16(c, &t->peer_tid);
+	c_u32(c, &t->sock_id);
+	c_addr(c, &t->peer, false);
+	c_u16(c, &t->peer_port);
+	c_bool(c, &t->require_ipsec);
+	c_u32(c, &t->mark);
+	if (t->tid == 0 || t->peer_tid == 0 || t->peer_port == 0)
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_ids(struct codec *c, struct priv_ids *x, bool session)
+{
+	c_ids(c, &x->tid, &x->sid);
+	if (session != (x->sid != 0))
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_session_add(struct codec *c, struct priv_session_add *x)
+{
+	c_ids(c, &x->tid, &x->sid);
+	c_u16(c, &x->peer_sid);
+	if (x->sid == 0 || x->peer_sid == 0)
+		fail(c, PRIV_R_FIELD);
+}
+
+static void c_who(struct codec *c, struct priv_auth_who *w)
+{
+	c_ids(c, &w->tid, &w->sid);
+	c_str(c, &w->name.len, w->name.s, PRIV_NAME_MAX);
+	if (w->sid == 0)
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_mschapv2(struct codec *c, struct priv_auth_mschapv2 *x)
+{
+	c_who(c, &x->who);
+	c_bytes(c, x->auth_chal, sizeof(x->auth_chal));
+	c_bytes(c, x->peer_chal, sizeof(x->peer_chal));
+	c_bytes(c, x->nt_resp, sizeof(x->nt_resp));
+}
+
+static void b_md5(struct codec *c, struct priv_auth_md5 *x)
+{
+	c_who(c, &x->who);
+	c_u8(c, &x->id);
+	c_bytes(c, x->chal, sizeof(x->chal));
+	c_bytes(c, x->resp, sizeof(x->resp));
+}
+
+static void b_pap(struct codec *c, struct priv_auth_pap *x)
+{
+	c_who(c, &x->who);
+	c_u8(c, &x->pw_len);	/* one octet: PRIV_PASSWORD_MAX at most */
+	c_bytes(c, x->pw, x->pw_len);
+}
+
+static void b_addr(struct codec *c, struct priv_addr_req *x)
+{
+	c_ids(c, &x->tid, &x->sid);
+	c_addr(c, &x->addr, false);
+	c_u8(c, &x->plen);
+	if (x->sid == 0)
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_route(struct codec *c, struct priv_addr_req *x)
+{
+	b_addr(c, x);
+	if (c->err == PRIV_OK && x->plen != (x->addr.family == 4 ? 32 : 64))
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_session_up(struct codec *c, struct priv_session_up *x)
+{
+	c_ids(c, &x->tid, &x->sid);
+	c_bool(c, &x->has_v4);
+	c_bool(c, &x->has_v6);
+	c_bytes(c, &x->v4, sizeof(x->v4));
+	c_bytes(c, &x->pfx64, sizeof(x->pfx64));
+	c_u64(c, &x->ifid);
+	/* what is absent is zero, so that nothing unchecked rides along */
+	if (x->sid == 0 || !(x->has_v4 || x->has_v6) ||
+	    (!x->has_v4 && x->v4.s_addr) ||
+	    (!x->has_v6 && (x->ifid || !all_zero(x->pfx64.s6_addr, 16))))
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_mark_query(struct codec *c, struct priv_mark_query *x)
+{
+	c_u32(c, &x->mark);
+	c_addr(c, &x->peer, false);
+}
+
+static void b_reply(struct codec *c, struct priv_reply *x)
+{
+	uint8_t len = (uint8_t)strnlen(x->auth_resp, sizeof(x->auth_resp));
+
+	c_u8(c, &x->req_type);
+	c_u8(c, &x->reason);
+	c_u16(c, &x->error);
+	c_addr(c, &x->addr, true);
+	c_bool(c, &x->auth_ok);
+	c_str(c, &len, x->auth_resp, sizeof(x->auth_resp) - 1);
+	c_u32(c, &x->pools.v4_size);
+	c_u32(c, &x->pools.v4_used);
+	c_u32(c, &x->pools.v6_size);
+	c_u32(c, &x->pools.v6_used);
+	c_bool(c, &x->has_chal);
+	c_bytes(c, x->chal, sizeof(x->chal));
+	if (!x->has_chal && !all_zero(x->chal, sizeof(x->chal)))
+		fail(c, PRIV_R_FIELD);
+	if (!priv_type_is_request(x->req_type) || x->reason >= PRIV_REASON_MAX)
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_socket(struct codec *c, struct priv_ev_socket *x)
+{
+	c_u32(c, &x->sock_id);
+	c_u8(c, &x->kind);
+	c_u8(c, &x->family);
+	if (x->kind > 1 || (x->kind == 0 && x->family != 4 && x->family != 6))
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_sa(struct codec *c, struct priv_ev_sa *x)
+{
+	c_u32(c, &x->mark);
+	c_u32(c, &x->reqid);
+	c_addr(c, &x->peer, true);
+	c_str(c, &x->why_len, x->why, PRIV_WHY_MAX);
+	if (x->mark == 0)
+		fail(c, PRIV_R_FIELD);
+}
+
+/* The body of m's type; PRIV_R_TYPE for a type that has none. */
+static void body(struct codec *c, struct priv_msg *m)
+{
+	switch (m->type) {
+	case PRIV_REQ_TUNNEL_ADD:
+		return b_tunnel_add(c, &m->tunnel_add);
+	case PRIV_REQ_TUNNEL_DEL:
+		return b_ids(c, &m->ids, false);
+	case PRIV_REQ_SESSION_ADD:
+		return b_session_add(c, &m->session_add);
+	case PRIV_REQ_SESSION_DEL:
+		return b_ids(c, &m->ids, true);
+	case PRIV_REQ_AUTH_MSCHAPV2:
+		return b_mschapv2(c, &m->mschapv2);
+	case PRIV_REQ_AUTH_CHAP_MD5:
+		return b_md5(c, &m->md5);
+	case PRIV_REQ_AUTH_PAP:
+		return b_pap(c, &m->pap);
+	case PRIV_REQ_ADDR_CLAIM:
+	case PRIV_REQ_ADDR_RELEASE:
+		b_addr(c, &m->addr);
+		if (m->addr.plen != 0)
+			fail(c, PRIV_R_FIELD);
+		return;
+	case PRIV_REQ_ROUTE_ADD:
+	case PRIV_REQ_ROUTE_DEL:
+		return b_route(c, &m->addr);
+	case PRIV_REQ_SESSION_UP:
+		return b_session_up(c, &m->up);
+	case PRIV_REQ_MARK_QUERY:
+		return b_mark_query(c, &m->mark_query);
+	case PRIV_REQ_STATS:
+	case PRIV_EV_RELOAD:
+	case PRIV_EV_DATAPATH_LOST:
+		return;
+	case PRIV_REPLY:
+		return b_reply(c, &m->reply);
+	case PRIV_EV_SOCKET:
+		return b_socket(c, &m->socket);
+	case PRIV_EV_SA_UP:
+	case PRIV_EV_SA_REKEYED:
+	case PRIV_EV_SA_GONE:
+		return b_sa(c, &m->sa);
+	default:
+		fail(c, PRIV_R_TYPE);
+	}
+}
+
+int priv_msg_encode(const struct priv_msg *m, uint8_t *buf, size_t cap)
+{
+	struct codec c = { .write = true, .w = buf, .left = cap };
+	struct priv_msg copy = *m;	/* the codec's fields take non-const pointers */
+	uint8_t version = PRIV_MSG_VERSION;
+	uint16_t len = 0;
+	size_t n;
+
+	if (cap > PRIV_MSG_MAX)
+		c.left = PRIV_MSG_MAX;
+	c_u8(&c, &version);
+	c_u8(&c, &copy.type);
+	c_u16(&c, &len);	/* filled in below */
+	c_u32(&c, &copy.seq);
+	body(&c, &copy);
+	explicit_bzero(&copy, sizeof(copy));	/* may hold a PAP password */
+	if (c.err != PRIV_OK)
+		return -1;
+	n = (size_t)(c.w - buf);
+	put_be16(buf + 2, (uint16_t)n);
+	return (int)n;
+}
+
+enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg *m)
+{
+	struct codec c = { .r = buf, .left = len };
+	uint8_t version = 0;
+	uint16_t mlen = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (len < PRIV_HDR_LEN)
+		return PRIV_R_TRUNCATED;
+	if (len > PRIV_MSG_MAX)
+		return PRIV_R_LENGTH;
+	c_u8(&c, &version);
+	c_u8(&c, &m->type);
+	c_u16(&c, &mlen);
+	c_u32(&c, &m->seq);
+	if (version != PRIV_MSG_VERSION)
+		return PRIV_R_VERSION;
+	if (m->type == 0 || m->type >= PRIV_TYPE_MAX)
+		return PRIV_R_TYPE;
+	if (mlen != len)
+		return PRIV_R_LENGTH;
+	body(&c, m);
+	if (c.err == PRIV_OK && c.left)
+		return PRIV_R_LENGTH;
+	return c.err;
+}
+
+bool priv_type_is_request(unsigned int type)
+{
+	return type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS;
+}
+
+static const char *const type_names[PRIV_TYPE_MAX] = {
+	[PRIV_REQ_TUNNEL_ADD] = "tunnel_add",
+	[PRIV_REQ_TUNNEL_DEL] = "tunnel_del",
+	[PRIV_REQ_SESSION_ADD] = "session_add",
+	[PRIV_REQ_SESSION_DEL] = "session_del",
+	[PRIV_REQ_AUTH_MSCHAPV2] = "auth_mschapv2",
+	[PRIV_REQ_AUTH_CHAP_MD5] = "auth_chap_md5",
+	[PRIV_REQ_AUTH_PAP] = "auth_pap",
+	[PRIV_REQ_ADDR_CLAIM] = "addr_claim",
+	[PRIV_REQ_ADDR_RELEASE] = "addr_release",
+	[PRIV_REQ_SESSION_UP] = "session_up",
+	[PRIV_REQ_ROUTE_ADD] = "route_add",
+	[PRIV_REQ_ROUTE_DEL] = "route_del",
+	[PRIV_REQ_MARK_QUERY] = "mark_query",
+	[PRIV_REQ_STATS] = "stats",
+	[PRIV_REPLY] = "reply",
+	[PRIV_EV_SOCKET] = "ev_socket",
+	[PRIV_EV_SA_UP] = "ev_sa_up",
+	[PRIV_EV_SA_REKEYED] = "ev_sa_rekeyed",
+	[PRIV_EV_SA_GONE] = "ev_sa_gone",
+	[PRIV_EV_RELOAD] = "ev_reload",
+	[PRIV_EV_DATAPATH_LOST] = "ev_datapath_lost",
+};
+
+const char *priv_type_name(unsigned int type)
+{
+	return type < PRIV_TYPE_MAX && type_names[type] ? type_names[type] : "unknown";
+}
+
+static const char *const reason_names[PRIV_REASON_MAX] = {
+	[PRIV_OK] = "ok",
+	[PRIV_R_TRUNCATED] = "truncated",
+	[PRIV_R_VERSION] = "version",
+	[PRIV_R_TYPE] = "type",
+	[PRIV_R_LENGTH] = "length",
+	[PRIV_R_FIELD] = "field",
+	[PRIV_R_SEQ] = "seq",
+	[PRIV_R_SOCKET] = "socket",
+	[PRIV_R_TUNNEL_EXISTS] = "tunnel_exists",
+	[PRIV_R_TUNNEL_UNKNOWN] = "tunnel_unknown",
+	[PRIV_R_SESSION_EXISTS] = "session_exists",
+	[PRIV_R_SESSION_UNKNOWN] = "session_unknown",
+	[PRIV_R_SA_UNKNOWN] = "sa_unknown",
+	[PRIV_R_SA_PEER] = "sa_peer",
+	[PRIV_R_POLICY] = "policy",
+	[PRIV_R_NOT_AUTHED] = "not_authed",
+	[PRIV_R_AUTH_STATE] = "auth_state",
+	[PRIV_R_CHALLENGE] = "challenge",
+	[PRIV_R_NOT_IN_POOL] = "not_in_pool",
+	[PRIV_R_ADDR_HELD] = "addr_held",
+	[PRIV_R_POOL_EMPTY] = "pool_empty",
+	[PRIV_R_ADDR_NOT_HELD] = "addr_not_held",
+	[PRIV_R_LIMIT] = "limit",
+	[PRIV_R_RATE] = "rate",
+};
+
+const char *priv_reason_name(unsigned int reason)
+{
+	return reason < PRIV_REASON_MAX ? reason_names[reason] : "unknown";
+}

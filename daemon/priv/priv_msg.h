@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The message set between l2secd's privileged parent and its unprivileged
+ * engine (docs/ARCHITECTURE.md, "Two processes"): one message per datagram of
+ * an AF_UNIX SOCK_SEQPACKET socketpair, file descriptors (the L2TP sockets,
+ * the TUN device) passed with SCM_RIGHTS alongside PRIV_EV_SOCKET.
+ *
+ * Wire format, every integer in network byte order:
+ *
+ *   header  u8 version (PRIV_MSG_VERSION), u8 type, u16 length of the whole
+ *           message, u32 sequence number
+ *   body    fixed-size fields per type; an address is u8 family (4 or 6) and
+ *           16 octets (IPv4 in the first 4, the rest zero); a string is u8
+ *           length and that many octets, at most its type's maximum, no NUL
+ *
+ * Requests (engine to parent) carry a sequence number one above the previous
+ * request's (modulo 2^32); every reply names the request's number and type. Events
+ * (parent to engine) carry the parent's own numbering. Nothing else is on the
+ * wire: no padding, no optional fields, and a message must be exactly as long
+ * as its type says (strings aside), so a decoder never follows a length it
+ * has not checked against what it holds.
+ *
+ * The decoder is the parent's first line against a compromised engine: it
+ * refuses a wrong version, an unknown type, a length that differs from the
+ * datagram's, a truncated body, trailing octets, an oversized string, a
+ * reserved octet that is not zero and an address family that is not 4 or 6.
+ * What a well-formed request may do is priv_check.h's business.
+ */
+#ifndef L2SECD_PRIV_MSG_H
+#define L2SECD_PRIV_MSG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ppp/mschap.h"
+
+#define PRIV_MSG_VERSION	1
+#define PRIV_HDR_LEN		8
+/* The largest message: a PAP request (header, ids, name and password). */
+#define PRIV_MSG_MAX		1024
+#define PRIV_NAME_MAX		255	/* a CHAP or PAP name: one length octet */
+#define PRIV_PASSWORD_MAX	255	/* a PAP password: one length octet */
+#define PRIV_WHY_MAX		64	/* an event's reason, for the log */
+
+enum priv_type {
+	/* requests, engine -> parent */
+	PRIV_REQ_TUNNEL_ADD = 1,	/* the module's tunnel, bound to an SA's mark */
+	PRIV_REQ_TUNNEL_DEL,
+	PRIV_REQ_SESSION_ADD,		/* a call on a tunnel of ours; the reply: a challenge */
+	PRIV_REQ_SESSION_DEL,		/* frees the session's addresses and routes */
+	PRIV_REQ_AUTH_MSCHAPV2,		/* verify; the parent computes the answer */
+	PRIV_REQ_AUTH_CHAP_MD5,
+	PRIV_REQ_AUTH_PAP,
+	PRIV_REQ_ADDR_CLAIM,		/* an address for an authenticated session */
+	PRIV_REQ_ADDR_RELEASE,
+	PRIV_REQ_SESSION_UP,		/* the module forwards the session's addresses */
+	PRIV_REQ_ROUTE_ADD,		/* host route through l2sec0 */
+	PRIV_REQ_ROUTE_DEL,
+	PRIV_REQ_MARK_QUERY,		/* is mark an SA of this peer (rxcheck, no VICI) */
+	PRIV_REQ_STATS,			/* the pools' use, for the control socket's `show stats` */
+	PRIV_REPLY,			/* parent -> engine: the answer to one request */
+	/* events, parent -> engine */
+	PRIV_EV_SOCKET,			/* an L2TP socket (or the TUN device) by SCM_RIGHTS */
+	PRIV_EV_SA_UP,			/* a CHILD_SA: its mark, reqid and peer */
+	PRIV_EV_SA_REKEYED,
+	PRIV_EV_SA_GONE,		/* close the tunnels bound to its mark */
+	PRIV_EV_RELOAD,			/* the configuration in force changed */
+	PRIV_EV_DATAPATH_LOST,		/* l2sec.ko went away: refuse everything */
+	PRIV_TYPE_MAX
+};
+
+/* Why a request was refused: the reply's reason, and the checker's counters. */
+enum priv_reason {
+	PRIV_OK = 0,
+	/* the decoder's */
+	PRIV_R_TRUNCATED,	/* shorter than its header or its type's body */
+	PRIV_R_VERSION,
+	PRIV_R_TYPE,		/* unknown, or not a request */
+	PRIV_R_LENGTH,		/* header length differs from the datagram's, or trailing octets */
+	PRIV_R_FIELD,		/* oversized string, reserved octet, bad family or value */
+	/* the checker's */
+	PRIV_R_SEQ,		/* a sequence number not above the last one */
+	PRIV_R_SOCKET,		/* a socket the parent did not hand over */
+	PRIV_R_TUNNEL_EXISTS,
+	PRIV_R_TUNNEL_UNKNOWN,	/* not a tunnel the engine created */
+	PRIV_R_SESSION_EXISTS,
+	PRIV_R_SESSION_UNKNOWN,	/* not a session of that tunnel */
+	PRIV_R_SA_UNKNOWN,	/* mark of no live SA, or 0 where IPsec is required */
+	PRIV_R_SA_PEER,		/* the SA's peer is not the tunnel's */
+	PRIV_R_POLICY,		/* against the configuration (require-ipsec) */
+	PRIV_R_NOT_AUTHED,	/* addresses before authentication */
+	PRIV_R_AUTH_STATE,	/* authenticated already, or out of tries */
+	PRIV_R_CHALLENGE,	/* an answer to a challenge the parent did not issue */
+	PRIV_R_NOT_IN_POOL,	/* neither a pool's nor the user's static address */
+	PRIV_R_ADDR_HELD,	/* held by another session, or the session has one */
+	PRIV_R_POOL_EMPTY,
+	PRIV_R_ADDR_NOT_HELD,	/* not the session's */
+	PRIV_R_LIMIT,		/* a count limit, global or per tunnel */
+	PRIV_R_RATE,		/* a rate limit */
+	PRIV_REASON_MAX
+};
+
+/* An address on the wire: family 4 or 6. */
+struct priv_addr {
+	uint8_t family;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	};
+};
+
+struct priv_tunnel_add {
+	uint16_t tid, peer_tid;
+	uint32_t sock_id;		/* as PRIV_EV_SOCKET named it */
+	struct priv_addr peer;
+	uint16_t peer_port;
+	bool require_ipsec;
+	uint32_t mark;			/* the SA's; the parent adds its reqid */
+};
+
+struct priv_ids {			/* TUNNEL_DEL (sid 0), SESSION_DEL */
+	uint16_t tid, sid;
+};
+
+struct priv_session_add {
+	uint16_t tid, sid, peer_sid;
+};
+
+struct priv_name {
+	uint8_t len;
+	char s[PRIV_NAME_MAX + 1];	/* NUL-terminated after decoding */
+};
+
+/* Who answers: the session, and the name the peer sent ("DOMAIN\" and all). */
+struct priv_auth_who {
+	uint16_t tid, sid;
+	struct priv_name name;
+};
+
+struct priv_auth_mschapv2 {
+	struct priv_auth_who who;
+	uint8_t auth_chal[MSCHAP_CHALLENGE_LEN];
+	uint8_t peer_chal[MSCHAP_CHALLENGE_LEN];
+	uint8_t nt_resp[MSCHAP_NT_RESPONSE_LEN];
+};
+
+struct priv_auth_md5 {
+	struct priv_auth_who who;
+	uint8_t id;
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
+	uint8_t resp[16];
+};
+
+struct priv_auth_pap {
+	struct priv_auth_who who;
+	uint8_t pw_len;
+	uint8_t pw[PRIV_PASSWORD_MAX];	/* wiped by whoever decoded it */
+};
+
+struct priv_addr_req {			/* ADDR_CLAIM, ADDR_RELEASE, ROUTE_ADD/DEL */
+	uint16_t tid, sid;
+	struct priv_addr addr;		/* CLAIM: address 0 (family 4 or 6): any from the pool */
+	uint8_t plen;			/* routes: 32 (IPv4) or 64 (IPv6); else 0 */
+};
+
+struct priv_session_up {
+	uint16_t tid, sid;
+	bool has_v4, has_v6;
+	struct in_addr v4;
+	struct in6_addr pfx64;
+	uint64_t ifid;			/* the client's IPv6CP interface identifier */
+};
+
+struct priv_mark_query {
+	uint32_t mark;
+	struct priv_addr peer;
+};
+
+struct priv_pool_stats {
+	uint32_t v4_size, v4_used, v6_size, v6_used;
+};
+
+struct priv_reply {
+	uint8_t req_type;
+	uint8_t reason;			/* enum priv_reason; PRIV_OK: done */
+	uint16_t error;			/* the kernel's errno when it refused, else 0 */
+	/* ADDR_CLAIM: the address; MARK_QUERY: family != 0 when the SA is live */
+	struct priv_addr addr;
+	/* AUTH_*: the answer */
+	bool auth_ok;
+	char auth_resp[MSCHAP_AUTH_RESPONSE_LEN];	/* MS-CHAPv2's "S=...", else "" */
+	/*
+	 * SESSION_ADD, and AUTH_MSCHAPV2 or AUTH_CHAP_MD5 that failed: the
+	 * challenge the session's next CHAP or MS-CHAPv2 answer must be to
+	 * (the parent's, so that no answer the engine saw can be replayed).
+	 */
+	bool has_chal;
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
+	/* STATS: the parent's pools */
+	struct priv_pool_stats pools;
+};
+
+struct priv_ev_socket {
+	uint32_t sock_id;
+	uint8_t kind;			/* 0: L2TP UDP socket, 1: TUN device */
+	uint8_t family;			/* 4 or 6 for a socket */
+};
+
+struct priv_ev_sa {			/* SA_UP, SA_REKEYED, SA_GONE */
+	uint32_t mark, reqid;
+	struct priv_addr peer;
+	uint8_t why_len;
+	char why[PRIV_WHY_MAX + 1];
+};
+
+struct priv_msg {
+	uint8_t type;			/* enum priv_type */
+	uint32_t seq;
+	union {
+		struct priv_tunnel_add tunnel_add;
+		struct priv_ids ids;
+		struct priv_session_add session_add;
+		struct priv_auth_mschapv2 mschapv2;
+		struct priv_auth_md5 md5;
+		struct priv_auth_pap pap;
+		struct priv_addr_req addr;
+		struct priv_session_up up;
+		struct priv_mark_query mark_query;
+		struct priv_reply reply;
+		struct priv_ev_socket socket;
+		struct priv_ev_sa sa;
+	};
+};
+
+/*
+ * Encode m into buf (cap octets). Returns the length, or -1 when m does not
+ * fit or holds what the decoder would refuse (a string over its maximum, a
+ * bad family, an unknown type), so that nothing is sent that the other side
+ * must refuse.
+ */
+int priv_msg_encode(const struct priv_msg *m, uint8_t *buf, size_t cap);
+
+/*
+ * Decode one datagram of len octets into *m (zeroed first). Returns PRIV_OK or
+ * one of the decoder's reasons; *m is unspecified then (but safe to wipe).
+ */
+enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg *m);
+
+bool priv_type_is_request(unsigned int type);
+const char *priv_type_name(unsigned int type);
+const char *priv_reason_name(unsigned int reason);
+
+#endif

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Seeds for fuzz_priv: runs of engine-to-parent requests in the wire format
+of daemon/priv/priv_msg.h (written here from its description, not from the C
+encoder), each framed as the target reads them (u8 flags, u16 length, octets;
+flag 1: the harness renumbers the request). The sessions follow fuzz_priv.c's
+configuration: socket 1, the SA of mark 7 from 198.51.100.7, users "User"
+(RFC 2759 9.2's password), "bob" (PAP, static 10.8.0.10) and "carol".
+
+    tests/fuzz/corpus/make-priv.py    (writes corpus/priv/)
+"""
+import hashlib
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VERSION = 1
+(TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
+ AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
+ MARK_QUERY, STATS) = range(1, 15)
+
+AUTH_CHAL = bytes.fromhex("5B5D7C7D7B3F2F3E3C2C602132262628")
+PEER_CHAL = bytes.fromhex("21402324255E262A28295F2B3A337C7E")
+NT_RESP = bytes.fromhex("82309ECD8D708B5EA08FAA3981CD8354" "4233114A3D85D6DF")
+
+
+def addr(s):
+    if ":" in s:
+        import ipaddress
+        return b"\x06" + ipaddress.IPv6Address(s).packed
+    return b"\x04" + bytes(int(x) for x in s.split(".")) + bytes(12)
+
+
+def name(s):
+    b = s.encode()
+    return bytes([len(b)]) + b
+
+
+def msg(t, body, seq=0):
+    return struct.pack(">BBHI", VERSION, t, 8 + len(body), seq) + body
+
+
+def ids(tid, sid):
+    return struct.pack(">HH", tid, sid)
+
+
+def tunnel_add(tid, mark=7, peer="198.51.100.7", sock=1):
+    return msg(TUNNEL_ADD, struct.pack(">HHI", tid, 100 + tid, sock) + addr(peer) +
+               struct.pack(">HBI", 1701, 1, mark))
+
+
+def session_add(tid, sid):
+    return msg(SESSION_ADD, ids(tid, sid) + struct.pack(">H", 200 + sid))
+
+
+def mschapv2(tid, sid, user="User", resp=NT_RESP):
+    return msg(AUTH_MSCHAPV2, ids(tid, sid) + name(user) + AUTH_CHAL + PEER_CHAL + resp)
+
+
+def md5(tid, sid, user, secret, ident=0x42):
+    resp = hashlib.md5(bytes([ident]) + secret + AUTH_CHAL).digest()
+    return msg(AUTH_CHAP_MD5, ids(tid, sid) + name(user) + bytes([ident]) + AUTH_CHAL + resp)
+
+
+def pap(tid, sid, user, pw):
+    return msg(AUTH_PAP, ids(tid, sid) + name(user) + name(pw))
+
+
+def addr_req(t, tid, sid, a, plen=0):
+    return msg(t, ids(tid, sid) + addr(a) + bytes([plen]))
+
+
+def session_up(tid, sid, v4=None, v6=None, ifid=0):
+    b4 = bytes(int(x) for x in v4.split(".")) if v4 else bytes(4)
+    b6 = addr(v6)[1:] if v6 else bytes(16)
+    return msg(SESSION_UP, ids(tid, sid) + bytes([1 if v4 else 0, 1 if v6 else 0]) + b4 + b6 +
+               struct.pack(">Q", ifid if v6 else 0))
+
+
+def run(*msgs, flags=1):
+    out = b""
+    for i, m in enumerate(msgs):
+        m = m[:4] + struct.pack(">I", i + 1) + m[8:]
+        out += bytes([flags]) + struct.pack(">H", len(m)) + m
+    return out
+
+
+SEEDS = {
+    "session-mschapv2": run(
+        tunnel_add(1), session_add(1, 11), mschapv2(1, 11),
+        addr_req(ADDR_CLAIM, 1, 11, "0.0.0.0"), addr_req(ADDR_CLAIM, 1, 11, "::"),
+        session_up(1, 11, "10.9.0.1", "2001:db8:100:1::", 0x1122334455667788),
+        addr_req(ROUTE_ADD, 1, 11, "10.9.0.1", 32),
+        addr_req(ROUTE_ADD, 1, 11, "2001:db8:100:1::", 64),
+        addr_req(ROUTE_DEL, 1, 11, "10.9.0.1", 32),
+        addr_req(ADDR_RELEASE, 1, 11, "10.9.0.1"),
+        msg(SESSION_DEL, ids(1, 11)), msg(TUNNEL_DEL, ids(1, 0))),
+    "session-pap-static": run(
+        tunnel_add(2), session_add(2, 1), pap(2, 1, "bob", "s3cret"),
+        addr_req(ADDR_CLAIM, 2, 1, "0.0.0.0"), session_up(2, 1, "10.8.0.10"),
+        addr_req(ROUTE_ADD, 2, 1, "10.8.0.10", 32)),
+    "session-md5-domain": run(
+        tunnel_add(3), session_add(3, 1), md5(3, 1, "bob", b"s3cret"),
+        session_add(3, 2), mschapv2(3, 2, "CORP\\User"),
+        addr_req(ADDR_CLAIM, 3, 2, "10.9.0.2"), addr_req(ADDR_CLAIM, 3, 1, "10.9.0.2")),
+    "refusals": run(
+        tunnel_add(4, mark=8), tunnel_add(4, peer="203.0.113.9"), tunnel_add(4, sock=9),
+        session_add(9, 1), tunnel_add(4), session_add(4, 1),
+        mschapv2(4, 1, "User", bytes(24)), mschapv2(4, 1, "Mallory"),
+        addr_req(ADDR_CLAIM, 4, 1, "10.99.0.1"), addr_req(ROUTE_ADD, 4, 1, "10.9.0.1", 32),
+        msg(MARK_QUERY, struct.pack(">I", 7) + addr("198.51.100.7")), msg(STATS, b"")),
+    "malformed": run(
+        msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
+        b"\x02" + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),
+}
+
+
+def main():
+    out = os.path.join(HERE, "priv")
+    os.makedirs(out, exist_ok=True)
+    for k, v in SEEDS.items():
+        with open(os.path.join(out, k), "wb") as f:
+            f.write(v)
+
+
+if __name__ == "__main__":
+    main()

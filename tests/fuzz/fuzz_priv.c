@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The privileged parent's request decoder and checker (daemon/priv/), fed
+ * as a compromised engine would feed it: a run of datagrams, each framed in
+ * the input as
+ *
+ *     u8 flags, u16 length (big-endian), that many octets
+ *
+ * flags bit 0: the harness writes the next sequence number into the
+ * datagram's header (so that the checker's rules, not the numbering, are
+ * explored); bit 1: a second passes first; bit 2: the parent sees the SA
+ * of mark 7 go and come back (its tunnels forgotten).
+ *
+ * Oracles besides the sanitizers: a datagram the decoder accepts encodes
+ * back to the same octets (one canonical form: nothing unchecked rides
+ * along); every reply encodes; every datagram is counted once, accepted or
+ * refused; an address handed out is in the configured pools or a user's
+ * static one; after the run, the SA's going takes every tunnel, and a new
+ * tunnel's sessions get every address of the pool (none leaked), with the
+ * sequence numbering where the harness counted it.
+ */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/config.h"
+#include "conf/users.h"
+#include "core/log.h"
+#include "priv/priv_check.h"
+#include "priv/priv_msg.h"
+#include "../unit/rfc2759.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+static const char users_text[] =
+	"User   password clientPass\n"
+	"bob    password s3cret 10.8.0.10\n"
+	"carol  nt       44EBBA8D5312B8D611474411F56989AE\n";
+
+static struct l2sec_config cfg;
+static struct users_db *users;
+static struct priv_addr peer7 = { .family = 4 };
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	log_setup(LOG_TARGET_STDERR, LOG_CRIT, "fuzz");
+	config_defaults(&cfg);
+	inet_pton(AF_INET, "10.9.0.1", &cfg.pool[0].first);
+	inet_pton(AF_INET, "10.9.0.3", &cfg.pool[0].last);
+	cfg.n_pool = 1;
+	cfg.ipv6 = true;
+	inet_pton(AF_INET6, "2001:db8:100::", &cfg.ipv6_prefix);
+	cfg.ipv6_prefix_len = 62;
+	cfg.l2tp.max_tunnels = 8;
+	cfg.l2tp.max_sessions = 16;
+	cfg.l2tp.max_sessions_per_tunnel = 4;
+	inet_pton(AF_INET, "198.51.100.7", &peer7.v4);
+	users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
+	if (!users)
+		abort();
+	return 0;
+}
+
+static void check_addr(const struct priv_addr *a)
+{
+	uint32_t h;
+
+	if (a->family == 4) {
+		h = ntohl(a->v4.s_addr);
+		if (!(h >= 0x0a090001 && h <= 0x0a090003) && h != 0x0a08000a)	/* pool, bob */
+			abort();
+	} else if (a->family == 6) {
+		/* a /64 of 2001:db8:100::/62 but the first */
+		if (memcmp(a->v6.s6_addr, "\x20\x01\x0d\xb8\x01\x00\x00", 7) ||
+		    (a->v6.s6_addr[7] & ~3) || !(a->v6.s6_addr[7] & 3))
+			abort();
+	}
+}
+
+/* Decoded, the datagram encodes back to itself. */
+static void check_canonical(const uint8_t *buf, size_t len)
+{
+	uint8_t again[PRIV_MSG_MAX];
+	struct priv_msg m;
+	int n;
+
+	if (priv_msg_decode(buf, len, &m) != PRIV_OK)
+		return;
+	n = priv_msg_encode(&m, again, sizeof(again));
+	if (n < 0 || (size_t)n != len || memcmp(again, buf, len))
+		abort();
+}
+
+static uint64_t counted(const struct priv_check_stats *st)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < PRIV_TYPE_MAX; i++)
+		n += st->accepted[i];
+	for (unsigned int i = 0; i < PRIV_REASON_MAX; i++)
+		n += st->refused[i];
+	return n;
+}
+
+
+/* Every challenge is RFC 2759's: the seeds' answers are to it. */
+static void rfc_challenge(void *ctx, void *buf, size_t len)
+{
+	memset(buf, 0, len);
+	memcpy(buf, auth_chal, len < sizeof(auth_chal) ? len : sizeof(auth_chal));
+}
+
+static void must(struct priv_check *c, struct priv_msg *m, uint32_t *seq, uint64_t now,
+		 struct priv_reply *r)
+{
+	m->seq = ++*seq;
+	if (priv_check_request(c, m, now, r) != PRIV_OK)
+		abort();
+}
+
+/*
+ * A fresh tunnel with three authenticated sessions gets the pool's three
+ * IPv4 addresses: none leaked from the run (the numbering must also be
+ * where the harness thinks it is).
+ */
+static void pool_drained(struct priv_check *c, uint32_t seq, uint64_t now)
+{
+	struct priv_msg m;
+	struct priv_reply r;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_TUNNEL_ADD;
+	m.tunnel_add = (struct priv_tunnel_add){ 1, 1, 1, peer7, 1701, true, 7 };
+	must(c, &m, &seq, now, &r);
+	for (uint16_t sid = 1; sid <= 3; sid++) {
+		memset(&m, 0, sizeof(m));
+		m.type = PRIV_REQ_SESSION_ADD;
+		m.session_add = (struct priv_session_add){ 1, sid, sid };
+		must(c, &m, &seq, now, &r);
+		memset(&m, 0, sizeof(m));
+		m.type = PRIV_REQ_AUTH_MSCHAPV2;
+		m.mschapv2.who.tid = 1;
+		m.mschapv2.who.sid = sid;
+		m.mschapv2.who.name.len = 4;
+		memcpy(m.mschapv2.who.name.s, "User", 5);
+		memcpy(m.mschapv2.auth_chal, auth_chal, 16);
+		memcpy(m.mschapv2.peer_chal, peer_chal, 16);
+		memcpy(m.mschapv2.nt_resp, nt_resp, 24);
+		must(c, &m, &seq, now, &r);
+		if (!r.auth_ok)
+			abort();
+		memset(&m, 0, sizeof(m));
+		m.type = PRIV_REQ_ADDR_CLAIM;
+		m.addr = (struct priv_addr_req){ .tid = 1, .sid = sid, .addr = { .family = 4 } };
+		must(c, &m, &seq, now, &r);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t buf[PRIV_MSG_MAX + 16], out[PRIV_MSG_MAX];
+	struct priv_msg reply;
+	struct priv_check *c;
+	uint32_t seq = 0;
+	uint64_t now = 1000, n = 0;
+	uint8_t flags;
+	size_t len;
+
+	c = priv_check_new(&cfg, users);
+	if (c)
+		priv_check_set_random(c, rfc_challenge, NULL);
+	if (!c || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0)
+		abort();
+	while (size >= 3) {
+		flags = data[0];
+		len = (size_t)data[1] << 8 | data[2];
+		data += 3;
+		size -= 3;
+		if (len > size)
+			len = size;
+		if (len > sizeof(buf))
+			len = sizeof(buf);
+		memcpy(buf, data, len);
+		data += len;
+		size -= len;
+		if ((flags & 1) && len >= PRIV_HDR_LEN) {
+			buf[4] = (uint8_t)((seq + 1) >> 24);
+			buf[5] = (uint8_t)((seq + 1) >> 16);
+			buf[6] = (uint8_t)((seq + 1) >> 8);
+			buf[7] = (uint8_t)(seq + 1);
+		}
+		if (flags & 2)
+			now += 1000;
+		if (flags & 4) {
+			priv_check_sa_gone(c, 7, NULL, NULL);
+			if (priv_check_sa_up(c, 7, &peer7) < 0)
+				abort();
+		}
+		check_canonical(buf, len);
+		priv_check_datagram(c, buf, len, now, &reply);
+		n++;
+		if (counted(priv_check_stats(c)) != n)
+			abort();
+		if (reply.type == 0)
+			continue;
+		if (reply.type != PRIV_REPLY || priv_msg_encode(&reply, out, sizeof(out)) < 0)
+			abort();
+		if (reply.reply.reason != PRIV_R_SEQ)
+			seq = reply.seq;
+		if (reply.reply.req_type == PRIV_REQ_ADDR_CLAIM && reply.reply.reason == PRIV_OK)
+			check_addr(&reply.reply.addr);
+	}
+	/* every tunnel gone (all are bound to mark 7), every address is free again */
+	priv_check_sa_gone(c, 7, NULL, NULL);
+	if (priv_check_sa_up(c, 7, &peer7) < 0)
+		abort();
+	pool_drained(c, seq, now + 60000);
+	priv_check_free(c);
+	return 0;
+}

@@ -1,0 +1,917 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The parent's side of the two processes (daemon/priv/): the wire format
+ * (priv_msg.h) round trip and its refusals, and the checker (priv_check.h)
+ * fed as a compromised engine would feed it: malformed datagrams, replays,
+ * requests for what the engine does not own; each refused with its counter,
+ * and the valid sequence of a client's session accepted. MS-CHAPv2 is checked
+ * in the parent against RFC 2759 section 9.2's vectors.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <nettle/md5.h>
+
+#include "conf/config.h"
+#include "conf/users.h"
+#include "priv/priv_check.h"
+#include "priv/priv_msg.h"
+#include "rfc2759.h"
+
+static const char users_text[] =
+	"User   password clientPass\n"
+	"bob    password s3cret 10.8.0.10\n"
+	"carol  nt       44EBBA8D5312B8D611474411F56989AE\n";
+
+#define SOCK_ID	1	/* IPv4 */
+#define SOCK_ID6 2	/* IPv6 */
+#define MARK	7
+#define MARK2	8
+
+struct fx {
+	struct l2sec_config cfg;
+	struct users_db *users;
+	struct priv_check *c;
+	uint32_t seq;
+	struct priv_msg reply;
+	uint64_t now;
+	bool rfc_chal;		/* the parent's challenges are RFC 2759's */
+	uint8_t counter;
+};
+
+/* The checker's challenges: RFC 2759's, or new ones each time. */
+static void test_random(void *ctx, void *buf, size_t len)
+{
+	struct fx *f = ctx;
+
+	if (f->rfc_chal && len == sizeof(auth_chal)) {
+		memcpy(buf, auth_chal, len);
+		return;
+	}
+	memset(buf, 0xa0 + ++f->counter, len);
+}
+
+static struct priv_addr a4(const char *s)
+{
+	struct priv_addr a = { .family = 4 };
+
+	assert_int_equal(inet_pton(AF_INET, s, &a.v4), 1);
+	return a;
+}
+
+static struct priv_addr a6(const char *s)
+{
+	struct priv_addr a = { .family = 6 };
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a.v6), 1);
+	return a;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct priv_addr peer = a4("198.51.100.7"), peer2 = a4("203.0.113.9");
+
+	assert_non_null(f);
+	config_defaults(&f->cfg);
+	/* two IPv4 ranges of three addresses and one of two, and IPv6 /64s of a /62 */
+	inet_pton(AF_INET, "10.9.0.1", &f->cfg.pool[0].first);
+	inet_pton(AF_INET, "10.9.0.3", &f->cfg.pool[0].last);
+	inet_pton(AF_INET, "10.9.1.1", &f->cfg.pool[1].first);
+	inet_pton(AF_INET, "10.9.1.2", &f->cfg.pool[1].last);
+	f->cfg.n_pool = 2;
+	f->cfg.ipv6 = true;
+	inet_pton(AF_INET6, "2001:db8:100::", &f->cfg.ipv6_prefix);
+	f->cfg.ipv6_prefix_len = 62;
+	f->users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
+	assert_non_null(f->users);
+	f->c = priv_check_new(&f->cfg, f->users);
+	assert_non_null(f->c);
+	f->rfc_chal = true;
+	priv_check_set_random(f->c, test_random, f);
+	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID, 4), 0);
+	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID6, 6), 0);
+	assert_int_equal(priv_check_sock_add(f->c, 99, 5), -1);
+	assert_int_equal(priv_check_sa_up(f->c, MARK, &peer), 0);
+	assert_int_equal(priv_check_sa_up(f->c, MARK2, &peer2), 0);
+	f->now = 1000;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	priv_check_free(f->c);
+	users_free(f->users);
+	free(f);
+	return 0;
+}
+
+/* Encode m with the next sequence number and hand it to the checker as a datagram. */
+static enum priv_reason req(struct fx *f, struct priv_msg *m)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	enum priv_reason why;
+	int n;
+
+	m->seq = ++f->seq;
+	n = priv_msg_encode(m, buf, sizeof(buf));
+	assert_true(n >= PRIV_HDR_LEN);
+	why = priv_check_datagram(f->c, buf, (size_t)n, f->now, &f->reply);
+	assert_int_equal(f->reply.type, PRIV_REPLY);
+	assert_int_equal(f->reply.seq, m->seq);
+	assert_int_equal(f->reply.reply.req_type, m->type);
+	assert_int_equal(f->reply.reply.reason, why);
+	/* the reply itself goes over the wire: it must encode */
+	assert_true(priv_msg_encode(&f->reply, buf, sizeof(buf)) > 0);
+	return why;
+}
+
+static enum priv_reason tunnel_add(struct fx *f, uint16_t tid, uint32_t mark, const char *peer)
+{
+	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+
+	m.tunnel_add.tid = tid;
+	m.tunnel_add.peer_tid = 100 + tid;
+	m.tunnel_add.sock_id = SOCK_ID;
+	m.tunnel_add.peer = a4(peer);
+	m.tunnel_add.peer_port = 1701;
+	m.tunnel_add.require_ipsec = true;
+	m.tunnel_add.mark = mark;
+	return req(f, &m);
+}
+
+static enum priv_reason session_add(struct fx *f, uint16_t tid, uint16_t sid)
+{
+	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
+
+	m.session_add.tid = tid;
+	m.session_add.sid = sid;
+	m.session_add.peer_sid = 200 + sid;
+	return req(f, &m);
+}
+
+static enum priv_reason ids_req(struct fx *f, uint8_t type, uint16_t tid, uint16_t sid)
+{
+	struct priv_msg m = { .type = type };
+
+	m.ids.tid = tid;
+	m.ids.sid = sid;
+	return req(f, &m);
+}
+
+static void set_name(struct priv_name *n, const char *s)
+{
+	n->len = (uint8_t)strlen(s);
+	memcpy(n->s, s, n->len);
+}
+
+/* MS-CHAPv2 with RFC 2759's challenges and the given NT response. */
+static enum priv_reason mschapv2(struct fx *f, uint16_t tid, uint16_t sid, const char *name,
+				 const uint8_t resp[24])
+{
+	struct priv_msg m = { .type = PRIV_REQ_AUTH_MSCHAPV2 };
+
+	m.mschapv2.who.tid = tid;
+	m.mschapv2.who.sid = sid;
+	set_name(&m.mschapv2.who.name, name);
+	memcpy(m.mschapv2.auth_chal, auth_chal, 16);
+	memcpy(m.mschapv2.peer_chal, peer_chal, 16);
+	memcpy(m.mschapv2.nt_resp, resp, 24);
+	return req(f, &m);
+}
+
+static enum priv_reason pap(struct fx *f, uint16_t tid, uint16_t sid, const char *name,
+			    const char *pw)
+{
+	struct priv_msg m = { .type = PRIV_REQ_AUTH_PAP };
+
+	m.pap.who.tid = tid;
+	m.pap.who.sid = sid;
+	set_name(&m.pap.who.name, name);
+	m.pap.pw_len = (uint8_t)strlen(pw);
+	memcpy(m.pap.pw, pw, m.pap.pw_len);
+	return req(f, &m);
+}
+
+static enum priv_reason addr(struct fx *f, uint8_t type, uint16_t tid, uint16_t sid,
+			     struct priv_addr a)
+{
+	struct priv_msg m = { .type = type };
+
+	m.addr.tid = tid;
+	m.addr.sid = sid;
+	m.addr.addr = a;
+	if (type == PRIV_REQ_ROUTE_ADD || type == PRIV_REQ_ROUTE_DEL)
+		m.addr.plen = a.family == 4 ? 32 : 64;
+	return req(f, &m);
+}
+
+static enum priv_reason claim(struct fx *f, uint16_t tid, uint16_t sid, const char *s)
+{
+	return addr(f, PRIV_REQ_ADDR_CLAIM, tid, sid, strchr(s, ':') ? a6(s) : a4(s));
+}
+
+static const char *claimed(struct fx *f, char *buf)
+{
+	const struct priv_addr *a = &f->reply.reply.addr;
+
+	return inet_ntop(a->family == 4 ? AF_INET : AF_INET6, &a->v4, buf, INET6_ADDRSTRLEN);
+}
+
+static uint64_t refused(struct fx *f, enum priv_reason r)
+{
+	return priv_check_stats(f->c)->refused[r];
+}
+
+/* A tunnel with an authenticated session (tid, sid) of "User". */
+static void authed_session(struct fx *f, uint16_t tid, uint16_t sid)
+{
+	assert_int_equal(session_add(f, tid, sid), PRIV_OK);
+	assert_int_equal(mschapv2(f, tid, sid, "User", nt_resp), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+}
+
+/* ---- the wire format ---------------------------------------------------- */
+
+static void fill_all(struct priv_msg *ms, unsigned int *n)
+{
+	struct priv_msg m;
+
+#define ADD() (ms[(*n)++] = m)
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_TUNNEL_ADD;
+	m.seq = 1;
+	m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 5, a6("2001:db8::1"), 1701, true, 9 };
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_TUNNEL_DEL;
+	m.ids.tid = 3;
+	ADD();
+	m.type = PRIV_REQ_SESSION_DEL;
+	m.ids.sid = 6;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_SESSION_ADD;
+	m.session_add = (struct priv_session_add){ 3, 6, 7 };
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_AUTH_MSCHAPV2;
+	m.mschapv2.who.tid = 3;
+	m.mschapv2.who.sid = 6;
+	set_name(&m.mschapv2.who.name, "DOMAIN\\User");
+	memcpy(m.mschapv2.auth_chal, auth_chal, 16);
+	memcpy(m.mschapv2.peer_chal, peer_chal, 16);
+	memcpy(m.mschapv2.nt_resp, nt_resp, 24);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_AUTH_CHAP_MD5;
+	m.md5.who.tid = 3;
+	m.md5.who.sid = 6;
+	m.md5.id = 0x42;
+	set_name(&m.md5.who.name, "bob");
+	memcpy(m.md5.chal, auth_chal, 16);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_AUTH_PAP;
+	m.pap.who.tid = 3;
+	m.pap.who.sid = 6;
+	set_name(&m.pap.who.name, "bob");
+	m.pap.pw_len = PRIV_PASSWORD_MAX;
+	memset(m.pap.pw, 'x', PRIV_PASSWORD_MAX);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_ADDR_CLAIM;
+	m.addr = (struct priv_addr_req){ 3, 6, a4("0.0.0.0"), 0 };
+	ADD();
+	m.type = PRIV_REQ_ADDR_RELEASE;
+	m.addr.addr = a6("2001:db8:100:1::");
+	ADD();
+	m.type = PRIV_REQ_ROUTE_ADD;
+	m.addr.plen = 64;
+	ADD();
+	m.type = PRIV_REQ_ROUTE_DEL;
+	m.addr.addr = a4("10.9.0.1");
+	m.addr.plen = 32;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_SESSION_UP;
+	m.up.tid = 3;
+	m.up.sid = 6;
+	m.up.has_v4 = m.up.has_v6 = true;
+	m.up.v4 = a4("10.9.0.1").v4;
+	m.up.pfx64 = a6("2001:db8:100:1::").v6;
+	m.up.ifid = 0x0123456789abcdefull;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_MARK_QUERY;
+	m.mark_query = (struct priv_mark_query){ 9, a4("198.51.100.7") };
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_STATS;
+	ADD();
+	m.type = PRIV_EV_RELOAD;
+	ADD();
+	m.type = PRIV_EV_DATAPATH_LOST;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_AUTH_MSCHAPV2;
+	m.reply.auth_ok = true;
+	strcpy(m.reply.auth_resp, RFC2759_AUTH_RESP);
+	m.reply.pools = (struct priv_pool_stats){ 1, 2, 3, 0xffffffff };
+	m.reply.has_chal = true;
+	memcpy(m.reply.chal, peer_chal, 16);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_EV_SOCKET;
+	m.socket = (struct priv_ev_socket){ 2, 0, 6 };
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_EV_SA_UP;
+	m.sa.mark = 9;
+	m.sa.reqid = 3;
+	m.sa.peer = a4("198.51.100.7");
+	ADD();
+	m.type = PRIV_EV_SA_GONE;
+	m.sa.why_len = PRIV_WHY_MAX;
+	memset(m.sa.why, 'w', PRIV_WHY_MAX);
+	ADD();
+#undef ADD
+}
+
+static void test_msg_round_trip(void **state)
+{
+	struct priv_msg ms[32], out;
+	uint8_t buf[PRIV_MSG_MAX];
+	unsigned int n = 0, types = 0;
+	int len;
+
+	(void)state;
+	fill_all(ms, &n);
+	for (unsigned int i = 0; i < n; i++) {
+		len = priv_msg_encode(&ms[i], buf, sizeof(buf));
+		assert_true(len >= PRIV_HDR_LEN);
+		assert_int_equal(buf[0], PRIV_MSG_VERSION);
+		assert_int_equal((buf[2] << 8 | buf[3]), len);
+		assert_int_equal(priv_msg_decode(buf, (size_t)len, &out), PRIV_OK);
+		assert_memory_equal(&out, &ms[i], sizeof(out));
+		/* every proper prefix is refused, whatever its header says */
+		for (int k = 0; k < len; k++) {
+			uint8_t cut[PRIV_MSG_MAX];
+
+			memcpy(cut, buf, (size_t)k);
+			if (k >= 4) {
+				cut[2] = (uint8_t)(k >> 8);
+				cut[3] = (uint8_t)k;
+			}
+			assert_int_equal(priv_msg_decode(cut, (size_t)k, &out), PRIV_R_TRUNCATED);
+		}
+		types |= 1u << ms[i].type;
+	}
+	/* every type has been through */
+	assert_int_equal(types, ((1u << PRIV_TYPE_MAX) - 1) & ~1u & ~(1u << PRIV_EV_SA_REKEYED));
+}
+
+/* Decode buf after f(buf) patched it, the header's length kept right. */
+static enum priv_reason patched(const struct priv_msg *m, size_t off, uint8_t v, int grow)
+{
+	uint8_t buf[PRIV_MSG_MAX + 8] = { 0 };
+	struct priv_msg out;
+	int len = priv_msg_encode(m, buf, PRIV_MSG_MAX);
+
+	assert_true(len > 0);
+	if (off < (size_t)len)
+		buf[off] = v;
+	len += grow;
+	buf[2] = (uint8_t)(len >> 8);
+	buf[3] = (uint8_t)len;
+	return priv_msg_decode(buf, (size_t)len, &out);
+}
+
+static void test_msg_refusals(void **state)
+{
+	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD, .seq = 1 };
+	struct priv_msg s = { .type = PRIV_REQ_ROUTE_ADD, .seq = 1 };
+	uint8_t buf[PRIV_MSG_MAX + 1] = { 0 };
+	struct priv_msg out;
+	int len;
+
+	(void)state;
+	m.session_add = (struct priv_session_add){ 3, 6, 7 };
+	assert_int_equal(priv_msg_decode(buf, 0, &out), PRIV_R_TRUNCATED);
+	assert_int_equal(patched(&m, 0, 2, 0), PRIV_R_VERSION);
+	assert_int_equal(patched(&m, 0, 0, 0), PRIV_R_VERSION);
+	assert_int_equal(patched(&m, 1, 0, 0), PRIV_R_TYPE);
+	assert_int_equal(patched(&m, 1, PRIV_TYPE_MAX, 0), PRIV_R_TYPE);
+	assert_int_equal(patched(&m, 1, 0xff, 0), PRIV_R_TYPE);
+	assert_int_equal(patched(&m, 1, PRIV_REQ_SESSION_DEL, 0), PRIV_R_LENGTH);
+	assert_int_equal(patched(&m, 99, 0, 1), PRIV_R_LENGTH);	/* a trailing octet */
+	assert_int_equal(patched(&m, 9, 0, 0), PRIV_R_FIELD);	/* tunnel id 0 */
+	assert_int_equal(patched(&m, 13, 0, 0), PRIV_R_FIELD);	/* peer sid 0 */
+	/* the header's length must be the datagram's */
+	len = priv_msg_encode(&m, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_int_equal(priv_msg_decode(buf, (size_t)len - 1, &out), PRIV_R_LENGTH);
+	buf[3]++;
+	assert_int_equal(priv_msg_decode(buf, (size_t)len, &out), PRIV_R_LENGTH);
+	/* larger than any message */
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(priv_msg_decode(buf, sizeof(buf), &out), PRIV_R_LENGTH);
+
+	/* fields: a bad family, an IPv4 address with bytes past its 4, a bool of 2, plen */
+	s.addr = (struct priv_addr_req){ 3, 6, a4("10.9.0.1"), 32 };
+	assert_int_equal(patched(&s, 12, 5, 0), PRIV_R_FIELD);
+	assert_int_equal(patched(&s, 12, 0, 0), PRIV_R_FIELD);
+	assert_int_equal(patched(&s, 20, 1, 0), PRIV_R_FIELD);
+	assert_int_equal(patched(&s, 29, 24, 0), PRIV_R_FIELD);
+	m.type = PRIV_REQ_TUNNEL_ADD;
+	m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 5, a4("198.51.100.7"), 1701, true, 9 };
+	assert_int_equal(patched(&m, 35, 2, 0), PRIV_R_FIELD);	/* require_ipsec */
+	assert_int_equal(patched(&m, 33, 0, 0), PRIV_OK);
+	m.tunnel_add.peer_port = 0;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);	/* no port 0 */
+	/* session up: what is absent must be zero */
+	s.type = PRIV_REQ_SESSION_UP;
+	s.up = (struct priv_session_up){ .tid = 3, .sid = 6, .has_v4 = true };
+	assert_int_equal(patched(&s, 14, 10, 0), PRIV_OK);
+	assert_int_equal(patched(&s, 18, 1, 0), PRIV_R_FIELD);	/* v6 prefix without has_v6 */
+	s.up.has_v4 = false;
+	assert_int_equal(priv_msg_encode(&s, buf, sizeof(buf)), -1);	/* neither */
+}
+
+static void test_msg_strings(void **state)
+{
+	struct priv_msg m = { .type = PRIV_EV_SA_GONE, .seq = 1 };
+	uint8_t buf[PRIV_MSG_MAX];
+
+	(void)state;
+	m.sa.mark = 9;
+	m.sa.peer = a4("198.51.100.7");
+	/* the encoder refuses what the decoder would */
+	m.sa.why_len = PRIV_WHY_MAX + 1;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	m.sa.why_len = 3;
+	memcpy(m.sa.why, "a\0b", 3);
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	/* an oversized string on the wire, or a NUL in one */
+	m.sa.why_len = 2;
+	memcpy(m.sa.why, "ab", 2);
+	assert_int_equal(patched(&m, 33, PRIV_WHY_MAX + 1, PRIV_WHY_MAX - 1), PRIV_R_FIELD);
+	assert_int_equal(patched(&m, 34, 0, 0), PRIV_R_FIELD);
+	/* a reply's MS-CHAPv2 answer longer than one */
+	m.type = PRIV_REPLY;
+	memset(&m.reply, 0, sizeof(m.reply));
+	m.reply.req_type = PRIV_REQ_AUTH_MSCHAPV2;
+	strcpy(m.reply.auth_resp, RFC2759_AUTH_RESP);
+	assert_int_equal(patched(&m, 30, MSCHAP_AUTH_RESPONSE_LEN, 1), PRIV_R_FIELD);
+	/* a reply names a request type and a known reason */
+	m.reply.req_type = PRIV_EV_RELOAD;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	m.reply.req_type = PRIV_REQ_STATS;
+	m.reply.reason = PRIV_REASON_MAX;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	/* a name with a NUL */
+	m.type = PRIV_REQ_AUTH_PAP;
+	memset(&m.pap, 0, sizeof(m.pap));
+	m.pap.who.tid = 1;
+	m.pap.who.sid = 1;
+	m.pap.who.name.len = 3;
+	memcpy(m.pap.who.name.s, "a\0b", 3);
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+}
+
+/* ---- the checker ----------------------------------------------------------- */
+
+static void test_valid_session(void **state)
+{
+	struct fx *f = *state;
+	char s[INET6_ADDRSTRLEN];
+	struct priv_msg up = { .type = PRIV_REQ_SESSION_UP };
+
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(session_add(f, 1, 11), PRIV_OK);
+	/* RFC 2759 9.2, the NT response checked and the authenticator response computed here */
+	assert_int_equal(mschapv2(f, 1, 11, "User", nt_resp), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_string_equal(f->reply.reply.auth_resp, RFC2759_AUTH_RESP);
+	assert_int_equal(claim(f, 1, 11, "0.0.0.0"), PRIV_OK);
+	assert_string_equal(claimed(f, s), "10.9.0.1");
+	assert_int_equal(claim(f, 1, 11, "::"), PRIV_OK);
+	assert_string_equal(claimed(f, s), "2001:db8:100:1::");	/* subnet 0 is the gateway's */
+	up.up = (struct priv_session_up){ .tid = 1, .sid = 11, .has_v4 = true, .has_v6 = true,
+					  .v4 = a4("10.9.0.1").v4,
+					  .pfx64 = a6("2001:db8:100:1::").v6, .ifid = 1 };
+	assert_int_equal(req(f, &up), PRIV_OK);
+	assert_int_equal(addr(f, PRIV_REQ_ROUTE_ADD, 1, 11, a4("10.9.0.1")), PRIV_OK);
+	assert_int_equal(addr(f, PRIV_REQ_ROUTE_ADD, 1, 11, a6("2001:db8:100:1::")), PRIV_OK);
+	assert_int_equal(addr(f, PRIV_REQ_ROUTE_DEL, 1, 11, a4("10.9.0.1")), PRIV_OK);
+
+	/* held: a second session cannot have it, until the first goes */
+	authed_session(f, 1, 12);
+	assert_int_equal(claim(f, 1, 12, "10.9.0.1"), PRIV_R_ADDR_HELD);
+	assert_int_equal(claim(f, 1, 12, "2001:db8:100:1::"), PRIV_R_ADDR_HELD);
+	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, 1, 11), PRIV_OK);
+	assert_int_equal(claim(f, 1, 12, "10.9.0.1"), PRIV_OK);
+	assert_int_equal(claim(f, 1, 12, "2001:db8:100:1::"), PRIV_OK);
+	/* the address released by request is free again too */
+	assert_int_equal(addr(f, PRIV_REQ_ADDR_RELEASE, 1, 12, a4("10.9.0.1")), PRIV_OK);
+	authed_session(f, 1, 13);
+	assert_int_equal(claim(f, 1, 13, "10.9.0.1"), PRIV_OK);
+	/* the tunnel going takes its sessions and their addresses */
+	assert_int_equal(ids_req(f, PRIV_REQ_TUNNEL_DEL, 1, 0), PRIV_OK);
+	assert_int_equal(session_add(f, 1, 14), PRIV_R_TUNNEL_UNKNOWN);
+	assert_int_equal(tunnel_add(f, 2, MARK, "198.51.100.7"), PRIV_OK);
+	authed_session(f, 2, 21);
+	assert_int_equal(claim(f, 2, 21, "10.9.0.1"), PRIV_OK);
+	assert_int_equal(claim(f, 2, 21, "2001:db8:100:1::"), PRIV_OK);
+
+	assert_int_equal(priv_check_stats(f->c)->accepted[PRIV_REQ_ADDR_CLAIM], 7);
+	/* the pools' use as `show stats` will give it: 5 and 3 free, 1 of each used */
+	{
+		struct priv_msg st = { .type = PRIV_REQ_STATS };
+
+		assert_int_equal(req(f, &st), PRIV_OK);
+		assert_int_equal(f->reply.reply.pools.v4_size, 5);
+		assert_int_equal(f->reply.reply.pools.v4_used, 1);
+		assert_int_equal(f->reply.reply.pools.v6_size, 3);
+		assert_int_equal(f->reply.reply.pools.v6_used, 1);
+	}
+	for (unsigned int r = 0; r < PRIV_REASON_MAX; r++)
+		if (r != PRIV_R_ADDR_HELD && r != PRIV_R_TUNNEL_UNKNOWN)
+			assert_int_equal(refused(f, r), 0);
+	assert_int_equal(refused(f, PRIV_R_ADDR_HELD), 2);
+}
+
+static void test_pool_and_static(void **state)
+{
+	struct fx *f = *state;
+	char s[INET6_ADDRSTRLEN];
+	uint16_t sid;
+
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	authed_session(f, 1, 1);
+	/* outside every pool, the gateway's own /64 (subnet 0), host bits in a /64 */
+	assert_int_equal(claim(f, 1, 1, "10.99.0.1"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim(f, 1, 1, "10.8.0.10"), PRIV_R_NOT_IN_POOL);	/* bob's */
+	assert_int_equal(claim(f, 1, 1, "2001:db8:200:1::"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim(f, 1, 1, "2001:db8:100::"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim(f, 1, 1, "2001:db8:100:1::1"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(refused(f, PRIV_R_NOT_IN_POOL), 5);
+	/* one address of each family per session */
+	assert_int_equal(claim(f, 1, 1, "10.9.1.2"), PRIV_OK);
+	assert_int_equal(claim(f, 1, 1, "10.9.0.1"), PRIV_R_ADDR_HELD);
+	/* bob gets his static address, outside the pools, asked for or not */
+	assert_int_equal(session_add(f, 1, 2), PRIV_OK);
+	assert_int_equal(pap(f, 1, 2, "bob", "s3cret"), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_int_equal(claim(f, 1, 2, "0.0.0.0"), PRIV_OK);
+	assert_string_equal(claimed(f, s), "10.8.0.10");
+	/* the pool runs dry: 5 addresses, one taken above */
+	for (sid = 3; sid <= 6; sid++) {
+		authed_session(f, 1, sid);
+		assert_int_equal(claim(f, 1, sid, "0.0.0.0"), PRIV_OK);
+	}
+	authed_session(f, 1, 7);
+	assert_int_equal(claim(f, 1, 7, "0.0.0.0"), PRIV_R_POOL_EMPTY);
+	assert_int_equal(refused(f, PRIV_R_POOL_EMPTY), 1);
+	/* the /62 has three /64s for clients */
+	for (sid = 1; sid <= 3; sid++)
+		assert_int_equal(claim(f, 1, sid, "::"), PRIV_OK);
+	assert_int_equal(claim(f, 1, 4, "::"), PRIV_R_POOL_EMPTY);
+}
+
+static void test_foreign_and_unknown(void **state)
+{
+	struct fx *f = *state;
+	struct priv_msg up = { .type = PRIV_REQ_SESSION_UP };
+
+	/* the tunnel's SA: known, of this peer, and required */
+	assert_int_equal(tunnel_add(f, 1, 99, "198.51.100.7"), PRIV_R_SA_UNKNOWN);
+	assert_int_equal(tunnel_add(f, 1, MARK2, "198.51.100.7"), PRIV_R_SA_PEER);
+	assert_int_equal(tunnel_add(f, 1, 0, "198.51.100.7"), PRIV_R_POLICY);
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_R_TUNNEL_EXISTS);
+	assert_int_equal(tunnel_add(f, 2, MARK2, "203.0.113.9"), PRIV_OK);
+	{
+		struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+
+		m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 77, a4("198.51.100.7"), 1701,
+							 true, MARK };
+		assert_int_equal(req(f, &m), PRIV_R_SOCKET);
+		m.tunnel_add.sock_id = SOCK_ID6;	/* a peer of the other family */
+		assert_int_equal(req(f, &m), PRIV_R_SOCKET);
+		m.tunnel_add.sock_id = SOCK_ID;
+		m.tunnel_add.require_ipsec = false;
+		assert_int_equal(req(f, &m), PRIV_R_POLICY);
+	}
+	/* sessions only on tunnels the engine created, named by their own tunnel */
+	assert_int_equal(session_add(f, 9, 1), PRIV_R_TUNNEL_UNKNOWN);
+	authed_session(f, 1, 5);
+	assert_int_equal(session_add(f, 1, 5), PRIV_R_SESSION_EXISTS);
+	assert_int_equal(claim(f, 2, 5, "0.0.0.0"), PRIV_R_SESSION_UNKNOWN);
+	assert_int_equal(mschapv2(f, 2, 5, "User", nt_resp), PRIV_R_SESSION_UNKNOWN);
+	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, 2, 5), PRIV_R_SESSION_UNKNOWN);
+	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, 9, 5), PRIV_R_TUNNEL_UNKNOWN);
+	assert_int_equal(ids_req(f, PRIV_REQ_TUNNEL_DEL, 9, 0), PRIV_R_TUNNEL_UNKNOWN);
+	/* routes and SESSION_UP only for what the session holds */
+	assert_int_equal(claim(f, 1, 5, "10.9.0.2"), PRIV_OK);
+	assert_int_equal(addr(f, PRIV_REQ_ROUTE_ADD, 1, 5, a4("10.9.0.3")), PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(addr(f, PRIV_REQ_ROUTE_ADD, 1, 5, a4("192.0.2.1")), PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(addr(f, PRIV_REQ_ROUTE_ADD, 1, 5, a6("2001:db8:100:1::")),
+			 PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(addr(f, PRIV_REQ_ADDR_RELEASE, 1, 5, a4("10.9.0.3")),
+			 PRIV_R_ADDR_NOT_HELD);
+	up.up = (struct priv_session_up){ .tid = 1, .sid = 5, .has_v4 = true,
+					  .v4 = a4("10.9.0.3").v4 };
+	assert_int_equal(req(f, &up), PRIV_R_ADDR_NOT_HELD);
+	up.up.v4 = a4("10.9.0.2").v4;
+	up.up.tid = 2;
+	assert_int_equal(req(f, &up), PRIV_R_SESSION_UNKNOWN);
+	up.up.tid = 1;
+	assert_int_equal(req(f, &up), PRIV_OK);
+	/* an address before authentication */
+	assert_int_equal(session_add(f, 2, 6), PRIV_OK);
+	assert_int_equal(claim(f, 2, 6, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+	up.up.tid = 2;
+	up.up.sid = 6;
+	assert_int_equal(req(f, &up), PRIV_R_NOT_AUTHED);
+
+	assert_int_equal(refused(f, PRIV_R_SA_UNKNOWN), 1);
+	assert_int_equal(refused(f, PRIV_R_SA_PEER), 1);
+	assert_int_equal(refused(f, PRIV_R_POLICY), 2);
+	assert_int_equal(refused(f, PRIV_R_SOCKET), 2);
+	assert_int_equal(refused(f, PRIV_R_TUNNEL_EXISTS), 1);
+	assert_int_equal(refused(f, PRIV_R_SESSION_EXISTS), 1);
+	assert_int_equal(refused(f, PRIV_R_TUNNEL_UNKNOWN), 3);
+	assert_int_equal(refused(f, PRIV_R_SESSION_UNKNOWN), 4);
+	assert_int_equal(refused(f, PRIV_R_ADDR_NOT_HELD), 5);
+	assert_int_equal(refused(f, PRIV_R_NOT_AUTHED), 2);
+}
+
+static void count_tid(void *ctx, uint16_t tid)
+{
+	unsigned int *n = ctx;
+
+	assert_int_equal(tid, 1);
+	(*n)++;
+}
+
+static void test_sa_gone(void **state)
+{
+	struct fx *f = *state;
+	struct priv_addr other = a4("192.0.2.5");
+	unsigned int gone = 0;
+
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(tunnel_add(f, 2, MARK2, "203.0.113.9"), PRIV_OK);
+	authed_session(f, 1, 1);
+	assert_int_equal(claim(f, 1, 1, "10.9.0.1"), PRIV_OK);
+	priv_check_sa_gone(f->c, MARK, count_tid, &gone);
+	assert_int_equal(gone, 1);
+	assert_int_equal(session_add(f, 1, 2), PRIV_R_TUNNEL_UNKNOWN);
+	assert_int_equal(tunnel_add(f, 3, MARK, "198.51.100.7"), PRIV_R_SA_UNKNOWN);
+	/* the other SA's tunnel stays, the address is free again */
+	authed_session(f, 2, 1);
+	assert_int_equal(claim(f, 2, 1, "10.9.0.1"), PRIV_OK);
+	/* a mark handed out again by a restarted charon, to another peer */
+	assert_int_equal(priv_check_sa_up(f->c, MARK, &other), 0);
+	assert_int_equal(tunnel_add(f, 3, MARK, "198.51.100.7"), PRIV_R_SA_PEER);
+	assert_int_equal(tunnel_add(f, 3, MARK, "192.0.2.5"), PRIV_OK);
+	/* the parent's own teardown (the kernel refused a session, or a tunnel) */
+	assert_int_equal(session_add(f, 3, 1), PRIV_OK);
+	priv_check_session_gone(f->c, 3, 1);
+	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, 3, 1), PRIV_R_SESSION_UNKNOWN);
+	priv_check_tunnel_gone(f->c, 2);
+	assert_int_equal(claim(f, 2, 1, "::"), PRIV_R_TUNNEL_UNKNOWN);
+}
+
+static void test_auth(void **state)
+{
+	struct fx *f = *state;
+	uint8_t bad[24], expect[16];
+	struct priv_msg m = { .type = PRIV_REQ_AUTH_CHAP_MD5 };
+	struct md5_ctx md5;
+
+	memcpy(bad, nt_resp, 24);
+	bad[23] ^= 1;
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	/* Windows sends DOMAIN\User; ChallengeHash takes "User" */
+	assert_int_equal(session_add(f, 1, 1), PRIV_OK);
+	assert_int_equal(mschapv2(f, 1, 1, "CORP\\User", nt_resp), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_string_equal(f->reply.reply.auth_resp, RFC2759_AUTH_RESP);
+	/* once authenticated, no second try on the session */
+	assert_int_equal(mschapv2(f, 1, 1, "User", nt_resp), PRIV_R_AUTH_STATE);
+	/* wrong answers, an unknown user: no, and [ppp] auth-tries (3) per session */
+	assert_int_equal(session_add(f, 1, 2), PRIV_OK);
+	assert_int_equal(mschapv2(f, 1, 2, "User", bad), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_string_equal(f->reply.reply.auth_resp, "");
+	assert_int_equal(mschapv2(f, 1, 2, "Mallory", nt_resp), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_int_equal(pap(f, 1, 2, "User", "clientpass"), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_int_equal(pap(f, 1, 2, "User", "clientPass"), PRIV_R_AUTH_STATE);
+	assert_int_equal(claim(f, 1, 2, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+	/* PAP, and CHAP-MD5 (MD5 of id, secret, challenge: RFC 1994) */
+	assert_int_equal(session_add(f, 1, 3), PRIV_OK);
+	assert_int_equal(pap(f, 1, 3, "carol", "clientPass"), PRIV_OK);	/* her NT hash */
+	assert_true(f->reply.reply.auth_ok);
+	m.md5.who.tid = 1;
+	m.md5.who.sid = 4;
+	m.md5.id = 0x42;
+	set_name(&m.md5.who.name, "bob");
+	memcpy(m.md5.chal, auth_chal, 16);
+	md5_init(&md5);
+	md5_update(&md5, 1, &m.md5.id);
+	md5_update(&md5, 6, (const uint8_t *)"s3cret");
+	md5_update(&md5, 16, auth_chal);
+	md5_digest(&md5, 16, expect);
+	memcpy(m.md5.resp, expect, 16);
+	assert_int_equal(session_add(f, 1, 4), PRIV_OK);
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	/* carol has only an NT hash: CHAP-MD5 cannot succeed */
+	assert_int_equal(session_add(f, 1, 5), PRIV_OK);
+	m.md5.who.sid = 5;
+	set_name(&m.md5.who.name, "carol");
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_int_equal(priv_check_stats(f->c)->auth_ok, 3);
+	assert_int_equal(priv_check_stats(f->c)->auth_failed, 4);
+	assert_int_equal(refused(f, PRIV_R_AUTH_STATE), 2);
+}
+
+static void test_challenges(void **state)
+{
+	struct fx *f = *state;
+	uint8_t bad[24], next[16];
+
+	memcpy(bad, nt_resp, 24);
+	bad[0] ^= 1;
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	/* the session's first challenge comes with SESSION_ADD's reply */
+	assert_int_equal(session_add(f, 1, 1), PRIV_OK);
+	assert_true(f->reply.reply.has_chal);
+	assert_memory_equal(f->reply.reply.chal, auth_chal, 16);
+	assert_int_equal(mschapv2(f, 1, 1, "User", nt_resp), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_false(f->reply.reply.has_chal);
+	/* the same answer replayed on a new session: not to its challenge */
+	f->rfc_chal = false;
+	assert_int_equal(session_add(f, 1, 2), PRIV_OK);
+	assert_true(f->reply.reply.has_chal);
+	assert_memory_not_equal(f->reply.reply.chal, auth_chal, 16);
+	for (int i = 0; i < 4; i++)	/* refused unchecked: no try spent */
+		assert_int_equal(mschapv2(f, 1, 2, "User", nt_resp), PRIV_R_CHALLENGE);
+	assert_int_equal(refused(f, PRIV_R_CHALLENGE), 4);
+	/* a wrong answer gets a fresh challenge; the old one is spent */
+	f->rfc_chal = true;
+	assert_int_equal(session_add(f, 1, 3), PRIV_OK);
+	f->rfc_chal = false;
+	assert_int_equal(mschapv2(f, 1, 3, "User", bad), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_true(f->reply.reply.has_chal);
+	assert_memory_not_equal(f->reply.reply.chal, auth_chal, 16);
+	memcpy(next, f->reply.reply.chal, 16);
+	assert_int_equal(mschapv2(f, 1, 3, "User", nt_resp), PRIV_R_CHALLENGE);
+	assert_false(f->reply.reply.has_chal);
+	/* the retry to the new challenge is checked (and wrong: it is RFC 2759's answer) */
+	{
+		struct priv_msg m = { .type = PRIV_REQ_AUTH_MSCHAPV2 };
+
+		m.mschapv2.who.tid = 1;
+		m.mschapv2.who.sid = 3;
+		set_name(&m.mschapv2.who.name, "User");
+		memcpy(m.mschapv2.auth_chal, next, 16);
+		memcpy(m.mschapv2.peer_chal, peer_chal, 16);
+		memcpy(m.mschapv2.nt_resp, nt_resp, 24);
+		assert_int_equal(req(f, &m), PRIV_OK);
+		assert_false(f->reply.reply.auth_ok);
+		assert_true(f->reply.reply.has_chal);
+		memcpy(m.mschapv2.auth_chal, f->reply.reply.chal, 16);
+		assert_int_equal(req(f, &m), PRIV_OK);	/* the third and last try */
+		assert_false(f->reply.reply.auth_ok);
+		assert_false(f->reply.reply.has_chal);
+		assert_int_equal(req(f, &m), PRIV_R_AUTH_STATE);
+	}
+	/* PAP has no challenge */
+	assert_int_equal(session_add(f, 1, 4), PRIV_OK);
+	assert_int_equal(pap(f, 1, 4, "User", "clientPass"), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_false(f->reply.reply.has_chal);
+}
+
+static void test_limits(void **state)
+{
+	struct fx *f = *state;
+	unsigned int n;
+
+	/* tunnels per SA ([l2tp] max-tunnels-per-sa, 4) */
+	for (n = 1; n <= 4; n++)
+		assert_int_equal(tunnel_add(f, (uint16_t)n, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(tunnel_add(f, 5, MARK, "198.51.100.7"), PRIV_R_LIMIT);
+	/* sessions per tunnel (16) */
+	for (n = 1; n <= 16; n++)
+		assert_int_equal(session_add(f, 1, (uint16_t)n), PRIV_OK);
+	assert_int_equal(session_add(f, 1, 17), PRIV_R_LIMIT);
+	assert_int_equal(refused(f, PRIV_R_LIMIT), 2);
+	/* authentication per tunnel: a burst of 16, then 4 a second */
+	for (n = 1; n <= 16; n++)
+		assert_int_equal(mschapv2(f, 1, (uint16_t)n, "Mallory", nt_resp), PRIV_OK);
+	assert_int_equal(mschapv2(f, 1, 1, "Mallory", nt_resp), PRIV_R_RATE);
+	f->now += 250;
+	assert_int_equal(mschapv2(f, 1, 1, "Mallory", nt_resp), PRIV_OK);
+	assert_int_equal(mschapv2(f, 1, 1, "Mallory", nt_resp), PRIV_R_RATE);
+	/* another tunnel has its own bucket */
+	assert_int_equal(session_add(f, 2, 1), PRIV_OK);
+	assert_int_equal(mschapv2(f, 2, 1, "User", nt_resp), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_int_equal(refused(f, PRIV_R_RATE), 2);
+}
+
+static void test_datagrams(void **state)
+{
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_DEL }, reply;
+	uint8_t buf[PRIV_MSG_MAX];
+	int len;
+
+	/* a duplicate, a replay and a skipped number */
+	m.ids.tid = 1;
+	m.seq = 1;
+	len = priv_msg_encode(&m, buf, sizeof(buf));
+	assert_int_equal(priv_check_datagram(f->c, buf, (size_t)len, f->now, &reply),
+			 PRIV_R_TUNNEL_UNKNOWN);
+	assert_int_equal(reply.seq, 1);
+	assert_int_equal(priv_check_datagram(f->c, buf, (size_t)len, f->now, &reply), PRIV_R_SEQ);
+	assert_int_equal(reply.type, PRIV_REPLY);
+	assert_int_equal(reply.reply.reason, PRIV_R_SEQ);
+	m.seq = 3;
+	len = priv_msg_encode(&m, buf, sizeof(buf));
+	assert_int_equal(priv_check_datagram(f->c, buf, (size_t)len, f->now, &reply), PRIV_R_SEQ);
+	assert_int_equal(refused(f, PRIV_R_SEQ), 2);
+	f->seq = 1;
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+
+	/* malformed: counted, no reply (the parent restarts such an engine) */
+	buf[0] = 9;
+	assert_int_equal(priv_check_datagram(f->c, buf, (size_t)len, f->now, &reply),
+			 PRIV_R_VERSION);
+	assert_int_equal(reply.type, 0);
+	assert_int_equal(priv_check_datagram(f->c, buf, 5, f->now, &reply), PRIV_R_TRUNCATED);
+	buf[0] = PRIV_MSG_VERSION;
+	buf[1] = 0xee;
+	assert_int_equal(priv_check_datagram(f->c, buf, (size_t)len, f->now, &reply), PRIV_R_TYPE);
+	/* an event or a reply is no request */
+	m.type = PRIV_EV_DATAPATH_LOST;
+	m.seq = f->seq + 1;
+	len = priv_msg_encode(&m, buf, sizeof(buf));
+	assert_int_equal(priv_check_datagram(f->c, buf, (size_t)len, f->now, &reply), PRIV_R_TYPE);
+	assert_int_equal(reply.type, 0);
+	assert_int_equal(refused(f, PRIV_R_VERSION), 1);
+	assert_int_equal(refused(f, PRIV_R_TRUNCATED), 1);
+	assert_int_equal(refused(f, PRIV_R_TYPE), 2);
+	/* and the numbering goes on where it was */
+	assert_int_equal(tunnel_add(f, 2, MARK, "198.51.100.7"), PRIV_OK);
+	/* queries: answered, rate limited */
+	m.type = PRIV_REQ_MARK_QUERY;
+	m.mark_query = (struct priv_mark_query){ MARK, a4("198.51.100.7") };
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(f->reply.reply.addr.family, 4);
+	m.mark_query.peer = a4("198.51.100.8");
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(f->reply.reply.addr.family, 0);
+	for (int i = 2; i < PRIV_QUERY_BURST; i++)
+		assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(req(f, &m), PRIV_R_RATE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_msg_round_trip),
+		cmocka_unit_test(test_msg_refusals),
+		cmocka_unit_test(test_msg_strings),
+		cmocka_unit_test_setup_teardown(test_valid_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_and_static, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_and_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sa_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_challenges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_datagrams, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
