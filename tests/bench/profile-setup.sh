@@ -13,6 +13,10 @@
 #   tests/bench/profile-setup.sh [N]      # default 500 clients
 #   PROFILE_RATE=100 PROFILE_INFLIGHT=50 PROFILE_IPV6=yes PROFILE_LOG=notice
 #   PROFILE_OUT=build/profile             # dumps, logs, the annotated tops
+#   PROFILE_RCVBUF=0                      # [l2tp] rcvbuf, KiB (0: from max-sessions)
+#   PROFILE_VALGRIND=no                   # l2secd at full speed: no profile, only
+#                                         # the datagrams lost (e.g. 2000 clients,
+#                                         # PROFILE_RATE=2000 PROFILE_INFLIGHT=500)
 #
 # Needs build/l2secd and build/tests/l2sec-load (make userspace), valgrind, and
 # /dev/net/tun (created as tests/vm/guest.sh does when missing). Nothing outside its
@@ -24,8 +28,11 @@ RATE=${PROFILE_RATE:-100}
 INFLIGHT=${PROFILE_INFLIGHT:-50}
 IPV6=${PROFILE_IPV6:-yes}
 LOGLEVEL=${PROFILE_LOG:-notice}
+RCVBUF=${PROFILE_RCVBUF:-0}
+VALGRIND=${PROFILE_VALGRIND:-yes}
 out=$(mkdir -p "${PROFILE_OUT:-$top/build/profile}" && cd "${PROFILE_OUT:-$top/build/profile}" && pwd)
 L2SECD=$top/build/l2secd
+L2SEC=$top/build/l2sec
 LOAD=$top/build/tests/l2sec-load
 gw=l2prof-gw-$$
 cl=l2prof-cl-$$
@@ -35,8 +42,8 @@ vg_pid=
 die() { echo "profile-setup: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (network namespaces, a TUN device)"
 [ -x "$L2SECD" ] && [ -x "$LOAD" ] || die "build first: make -j2 userspace"
-command -v valgrind >/dev/null && command -v callgrind_control >/dev/null ||
-	die "valgrind is not installed"
+[ "$VALGRIND" = no ] || { command -v valgrind >/dev/null &&
+	command -v callgrind_control >/dev/null; } || die "valgrind is not installed"
 
 cleanup() {
 	[ -n "$vg_pid" ] && kill -TERM "$vg_pid" 2>/dev/null && wait "$vg_pid" 2>/dev/null
@@ -95,6 +102,7 @@ max-half-open-per-source = 65535
 sccrq-rate = 100000
 sccrq-rate-per-source = 100000
 peer-table-size = 131072
+rcvbuf = $RCVBUF
 [ppp]
 users = $run/users
 local-address = 192.168.42.1
@@ -105,20 +113,40 @@ auth-fail-delay = 0
 CONF
 chmod 600 "$run/l2sec.conf"
 
-ip netns exec "$gw" valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" \
-	"$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+vg=()
+[ "$VALGRIND" = no ] || vg=(valgrind --tool=callgrind --callgrind-out-file="$out/cg.out")
+ip netns exec "$gw" "${vg[@]}" "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
 vg_pid=$!
 listening() { kill -0 "$vg_pid" && test -S "$run/run/l2secd.sock"; }
 wait_for 120 listening || die "l2secd did not start ($out/l2secd.log)"
-callgrind_control -z "$vg_pid" >/dev/null
+# the "Udp: RcvbufErrors" of the gateway's namespace: datagrams its sockets dropped
+rcvbuf_errors() { ip netns exec "$gw" nstat -az UdpRcvbufErrors | awk '$1 == "UdpRcvbufErrors" {print $2}'; }
+[ "$VALGRIND" = no ] || callgrind_control -z "$vg_pid" >/dev/null
 
 ip netns exec "$cl" "$LOAD" -s 192.0.2.1 -n "$N" -r "$RATE" -i "$INFLIGHT" -H -1 -t 120 \
 	$([ "$IPV6" = yes ] && echo --ipv6) -u load -w load-pw \
 	--status "$run/status" >"$out/l2sec-load.log" 2>&1 &
 load_pid=$!
 wait_for $((N / 2 + 300)) test -s "$run/status" || die "the setups did not end"
-callgrind_control -d "$vg_pid" >/dev/null
+[ "$VALGRIND" = no ] || callgrind_control -d "$vg_pid" >/dev/null
 up=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["up"])' <"$run/status")
+if [ "$VALGRIND" = no ]; then
+	stat() { python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" \
+		<"$run/status"; }
+	"$L2SEC" -r "$run/run" -s daemon show >"$out/daemon-show.txt"
+	{
+		echo "l2secd $(git -C "$top" describe --always --dirty 2>/dev/null), N=$N, up $up," \
+			"rate $RATE/s, in flight $INFLIGHT, ipv6 $IPV6, rcvbuf $RCVBUF KiB"
+		echo "setup ms p50 $(stat "j['setup_ms']['p50']") p90 $(stat "j['setup_ms']['p90']")" \
+			"p99 $(stat "j['setup_ms']['p99']"), retransmits $(stat "j['tx']['retransmits']")," \
+			"failures $(stat "j['failures']")"
+		echo "gateway UdpRcvbufErrors $(rcvbuf_errors);" \
+			"l2secd rx-socket-drops $(awk '$1 == "rx-socket-drops" {print $2}' "$out/daemon-show.txt")"
+	} | tee "$out/summary.txt"
+	kill -USR1 "$load_pid"
+	wait "$load_pid" || true
+	exit 0
+fi
 kill -USR1 "$load_pid"
 wait "$load_pid" || echo "profile-setup: l2sec-load exited $? (see $out/l2sec-load.log)" >&2
 # the last acknowledgements are in; StopCCN's lingering timers are not the teardown's
@@ -131,8 +159,7 @@ vg_pid=
 setup=$out/cg.out.1
 tear=$out/cg.out.2
 for f in "$setup" "$tear"; do
-	callgrind_annotate --inclusive=yes --threshold=99 "$f" >"$f.inclusive.txt"
-	callgrind_annotate --threshold=95 "$f" >"$f.self.txt"
+	callgrind_annotate --inclusive=yes "$f" >"$f.inclusive.txt"
 done
 {
 	echo "l2secd $(git -C "$top" describe --always --dirty 2>/dev/null), N=$N, up $up," \
