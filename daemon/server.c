@@ -235,8 +235,11 @@ static unsigned int rcvbuf_bytes(const struct l2sec_config *cfg)
 	return (unsigned int)MAX(MIN(b, RCVBUF_MAX), RCVBUF_MIN);
 }
 
-/* SO_RXQ_OVFL and the receive buffer; a smaller buffer than asked is logged, not fatal. */
-static int sock_rx_setup(struct l2secd *d, struct l2secd_sock *s, const char *a)
+/*
+ * SO_RXQ_OVFL and the receive buffer, at start and when a reload changes the
+ * size; a smaller buffer than asked is logged, not fatal.
+ */
+static int sock_rx_setup(struct l2secd *d, struct l2secd_sock *s)
 {
 	unsigned int want = rcvbuf_bytes(&d->cfg);
 	int got = rxbatch_sock_setup(s->fd, want);
@@ -244,10 +247,9 @@ static int sock_rx_setup(struct l2secd *d, struct l2secd_sock *s, const char *a)
 	if (got < 0)
 		return -1;
 	if ((unsigned int)got < want)
-		log_notice("l2tp: socket %s: receive buffer %d KiB, not the %u asked for "
-			   "(no CAP_NET_ADMIN: net.core.rmem_max caps it)", a, got / 1024,
+		log_notice("l2tp: socket %s: receive buffer %d KiB, not the %u KiB asked for "
+			   "(no CAP_NET_ADMIN: net.core.rmem_max caps it)", s->addr, got / 1024,
 			   want / 1024);
-	s->rx = (struct rxbatch_sock){ .fd = s->fd };
 	return 0;
 }
 
@@ -286,7 +288,9 @@ static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 			goto err_fd;	/* no datagram could be taken as IPsec (Linux >= 5.19) */
 		log_warn("l2tp: SO_RCVMARK not supported: SAs cannot be told apart by mark");
 	}
-	if (sock_rx_setup(d, s, a) < 0)
+	s->rx = (struct rxbatch_sock){ .fd = s->fd };
+	snprintf(s->addr, sizeof(s->addr), "%s", a);
+	if (sock_rx_setup(d, s) < 0)
 		goto err_fd;
 	if (datapath_sock_prepare(d->dp, s->fd, ss.ss_family, d->cfg.l2tp.require_ipsec) < 0)
 		goto err_fd;
@@ -485,6 +489,7 @@ static void reload(struct l2secd *d)
 {
 	struct l2sec_config *cfg = malloc(sizeof(*cfg));
 	struct users_db *users;
+	unsigned int rcvbuf = rcvbuf_bytes(&d->cfg);
 
 	if (!cfg)
 		return;
@@ -522,6 +527,9 @@ static void reload(struct l2secd *d)
 	cfg->datapath = d->cfg.datapath;
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
+	if (rcvbuf_bytes(&d->cfg) != rcvbuf)
+		for (unsigned int i = 0; i < d->n_socks; i++)
+			sock_rx_setup(d, &d->socks[i]);
 	sessions_reload(d->ss, users);
 	if (d->ipsec)
 		ipsec_reload(d->ipsec, &d->cfg);

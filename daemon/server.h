@@ -7,6 +7,7 @@
 #ifndef L2SECD_SERVER_H
 #define L2SECD_SERVER_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 
 #include "conf/config.h"
@@ -28,6 +29,7 @@ struct l2secd_sock {
 	int fd;
 	int family;
 	struct rxbatch_sock rx;		/* fd again, and its drop count as seen */
+	char addr[INET6_ADDRSTRLEN];	/* for log lines */
 	uint32_t kern_id;		/* the module's socket id, when handed over */
 	struct ev_io io;
 	struct l2secd *d;
