@@ -22,6 +22,7 @@
 #include "inform.h"
 #include "ipsec/ipsec.h"
 #include "core/log.h"
+#include "core/rxbatch.h"
 #include "l2tp/rxcheck.h"
 #include "sess.h"
 #include "core/util.h"
@@ -240,6 +241,10 @@ static struct json_object *show_stats(const struct ctl_src *src)
 #undef S
 	/* kept for the JSON contract: rx_refused.plaintext, under its old name */
 	add_int(o, CTL_K_RX_PLAINTEXT, src->rx ? (int64_t)src->rx->drops[RXCHECK_PLAINTEXT] : 0);
+	if (src->rxb) {
+		add_int(o, "rx_socket_drops", (int64_t)src->rxb->socket_drops);
+		add_int(o, "rx_truncated", (int64_t)src->rxb->truncated);
+	}
 	json_object_object_add(res, CTL_K_STATS, o);
 	l2tp_lns_counts(lns, &n);
 	add_int(res, CTL_K_TUNNELS, n.tunnels);

@@ -19,7 +19,9 @@
  *                  bound), "sa" (its tunnel's, as in show tunnels), "datapath",
  *                  and once PPP runs "user", "ppp_phase", "ipv4", "ipv6_prefix",
  *                  and once authenticated "auth" (mschapv2, chap-md5, pap)}]}
- *   show stats     {"stats": {counter: value, ...}, "tunnels": n, ...,
+ *   show stats     {"stats": {counter: value, ...} (rx_socket_drops: datagrams
+ *                  the kernel dropped at the L2TP sockets, SO_RXQ_OVFL;
+ *                  rx_truncated: longer than l2secd reads), "tunnels": n, ...,
  *                  "ppp": {counter: value, ...}, "datapath", "pool_size",
  *                  "pool_in_use", "pool6_size", "pool6_in_use",
  *                  "ipsec": {"charon", "vici", "sa_count", counters} when
@@ -62,6 +64,7 @@
 struct ctl;
 struct inform;
 struct ipsec;
+struct rxbatch_stats;
 struct rxcheck;
 struct sessions;
 
@@ -72,6 +75,7 @@ struct ctl_src {
 	struct ipsec *ipsec;		/* charon and the SA table */
 	struct inform *inform;		/* the DHCPINFORM responder */
 	const struct rxcheck *rx;	/* l2secd's own check of received datagrams */
+	const struct rxbatch_stats *rxb;	/* the L2TP sockets' receive (rxbatch.h) */
 };
 
 struct ctl *ctl_open(struct evloop *loop, const char *path, const struct ctl_src *src);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/param.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -41,7 +42,10 @@
 #endif
 
 #define STOP_WAIT_MS 3000	/* how long SIGTERM waits for StopCCN acks */
-#define RX_BATCH 64		/* datagrams per wakeup, then others get a turn */
+#define RX_LOG_MS 60000		/* at most one line a minute on lost datagrams */
+#define RCVBUF_PER_SESSION 1024	/* rcvbuf = 0: bytes queued per session of max-sessions */
+#define RCVBUF_MIN (4u << 20)
+#define RCVBUF_MAX (64u << 20)
 #define DATA_DEV "l2sec0"
 #define TUN_MTU 1380		/* what l2sec.ko's device defaults to */
 
@@ -162,48 +166,91 @@ static bool sa_ok(void *ctx, uint32_t mark, const struct sockaddr_storage *src)
 	return xfrm_marks_check(d->xm, mark, src, evloop_now(d->loop));
 }
 
+/* One datagram of a batch (rxbatch.h): l2secd's IPsec check, then the LNS. */
+static void sock_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, size_t len)
+{
+	struct l2secd_sock *s = ctx;
+	struct l2secd *d = s->d;
+	struct l2tp_peer peer = { .sock = (int)(s - d->socks) };
+	struct rxcheck_meta meta;
+
+	memcpy(&peer.addr, mh->msg_name, MIN(mh->msg_namelen, sizeof(peer.addr)));
+	/*
+	 * The module detaches its sockets when it goes. A socket taken
+	 * from it (SOCK_DEL) keeps the encapsulation type: its
+	 * SOCK_NTF_DEL reaches kern_watch_cb on the event loop's next
+	 * turn; until then rxcheck checks this datagram's SA as it
+	 * checks every datagram's.
+	 */
+	if (!d->rx.module_gone && datapath_sock_taken(d->dp, s->fd))
+		module_lost(d, "it detached the L2TP socket");
+	rxcheck_parse(mh, &peer, &meta);
+	if (rxcheck_datagram(&d->rx, &peer, &meta, evloop_now(d->loop)) != RXCHECK_OK)
+		return;
+	l2tp_lns_input(d->lns, data, len, &peer);
+}
+
+/* Datagrams lost before l2tp_lns_input saw them: a line a minute at most. */
+static void rx_report(struct l2secd *d)
+{
+	const struct rxbatch_stats *st = rxbatch_stats(d->rxb);
+	uint64_t now = evloop_now(d->loop);
+
+	if (st->socket_drops == d->rx_logged_drops && st->truncated == d->rx_logged_truncated)
+		return;
+	if (d->rx_log_ms && now - d->rx_log_ms < RX_LOG_MS)
+		return;
+	if (st->socket_drops != d->rx_logged_drops)
+		log_notice("l2tp: the kernel dropped %llu datagram(s) at the L2TP sockets "
+			   "(receive buffer full: see rcvbuf in l2sec.conf(5)), %llu in all",
+			   (unsigned long long)(st->socket_drops - d->rx_logged_drops),
+			   (unsigned long long)st->socket_drops);
+	if (st->truncated != d->rx_logged_truncated)
+		log_notice("l2tp: %llu datagram(s) longer than %u bytes dropped, %llu in all",
+			   (unsigned long long)(st->truncated - d->rx_logged_truncated),
+			   RXBATCH_DATA, (unsigned long long)st->truncated);
+	d->rx_logged_drops = st->socket_drops;
+	d->rx_logged_truncated = st->truncated;
+	d->rx_log_ms = now;
+}
+
 static void sock_rx_cb(struct ev_io *io, uint32_t events)
 {
 	struct l2secd_sock *s = container_of(io, struct l2secd_sock, io);
 	struct l2secd *d = s->d;
-	static uint8_t buf[65536];	/* one datagram at a time, single thread */
 
-	for (int i = 0; i < RX_BATCH; i++) {
-		union {
-			char buf[256];
-			struct cmsghdr align;
-		} cbuf;
-		struct l2tp_peer peer = { .sock = (int)(s - d->socks) };
-		struct rxcheck_meta meta;
-		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-		struct msghdr mh = {
-			.msg_name = &peer.addr, .msg_namelen = sizeof(peer.addr),
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf.buf),
-		};
-		ssize_t n = recvmsg(io->fd, &mh, MSG_DONTWAIT);
+	(void)events;
+	if (rxbatch_read(d->rxb, &s->rx, sock_datagram, s) < 0)
+		log_info("l2tp: receive: %s", strerror(errno));
+	rx_report(d);
+}
 
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_info("l2tp: receive: %s", strerror(errno));
-			return;
-		}
-		if (mh.msg_flags & MSG_TRUNC)
-			continue;
-		/*
-		 * The module detaches its sockets when it goes. A socket taken
-		 * from it (SOCK_DEL) keeps the encapsulation type: its
-		 * SOCK_NTF_DEL reaches kern_watch_cb on the event loop's next
-		 * turn; until then rxcheck checks this datagram's SA as it
-		 * checks every datagram's.
-		 */
-		if (!d->rx.module_gone && datapath_sock_taken(d->dp, io->fd))
-			module_lost(d, "it detached the L2TP socket");
-		rxcheck_parse(&mh, &peer, &meta);
-		if (rxcheck_datagram(&d->rx, &peer, &meta, evloop_now(d->loop)) != RXCHECK_OK)
-			continue;
-		l2tp_lns_input(d->lns, buf, (size_t)n, &peer);
-	}
+/* [l2tp] rcvbuf in bytes: set, or 1 KiB a session of max-sessions within bounds. */
+static unsigned int rcvbuf_bytes(const struct l2sec_config *cfg)
+{
+	uint64_t b = (uint64_t)cfg->l2tp.max_sessions * RCVBUF_PER_SESSION;
+
+	if (cfg->l2tp_rcvbuf_kib)
+		return (unsigned int)MIN((uint64_t)cfg->l2tp_rcvbuf_kib * 1024, INT32_MAX / 2);
+	return (unsigned int)MAX(MIN(b, RCVBUF_MAX), RCVBUF_MIN);
+}
+
+/*
+ * SO_RXQ_OVFL and the receive buffer, at start and when a reload changes the
+ * size; a smaller buffer than asked is logged, not fatal.
+ */
+static int sock_rx_setup(struct l2secd *d, struct l2secd_sock *s)
+{
+	unsigned int want = rcvbuf_bytes(&d->cfg);
+	int got = rxbatch_sock_setup(s->fd, want);
+
+	if (got < 0)
+		return -1;
+	if ((unsigned int)got < want)
+		log_notice("l2tp: socket %s: receive buffer %d KiB, not the %u KiB asked for "
+			   "(no CAP_NET_ADMIN: net.core.rmem_max caps it)", s->addr, got / 1024,
+			   want / 1024);
+	return 0;
 }
 
 static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
@@ -241,6 +288,10 @@ static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 			goto err_fd;	/* no datagram could be taken as IPsec (Linux >= 5.19) */
 		log_warn("l2tp: SO_RCVMARK not supported: SAs cannot be told apart by mark");
 	}
+	s->rx = (struct rxbatch_sock){ .fd = s->fd };
+	snprintf(s->addr, sizeof(s->addr), "%s", a);
+	if (sock_rx_setup(d, s) < 0)
+		goto err_fd;
 	if (datapath_sock_prepare(d->dp, s->fd, ss.ss_family, d->cfg.l2tp.require_ipsec) < 0)
 		goto err_fd;
 	if (bind(s->fd, (struct sockaddr *)&ss, slen) < 0)
@@ -438,6 +489,7 @@ static void reload(struct l2secd *d)
 {
 	struct l2sec_config *cfg = malloc(sizeof(*cfg));
 	struct users_db *users;
+	unsigned int rcvbuf = rcvbuf_bytes(&d->cfg);
 
 	if (!cfg)
 		return;
@@ -475,6 +527,9 @@ static void reload(struct l2secd *d)
 	cfg->datapath = d->cfg.datapath;
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
+	if (rcvbuf_bytes(&d->cfg) != rcvbuf)
+		for (unsigned int i = 0; i < d->n_socks; i++)
+			sock_rx_setup(d, &d->socks[i]);
 	sessions_reload(d->ss, users);
 	if (d->ipsec)
 		ipsec_reload(d->ipsec, &d->cfg);
@@ -607,6 +662,11 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (l2tp_stale_open(d->lns, d->state_path) < 0)
 		log_warn("%s: %s; after a crash, clients find out only by their own timeout",
 			 d->state_path, strerror(errno));
+	d->rxb = rxbatch_new();
+	if (!d->rxb) {
+		log_err("out of memory");
+		return -1;
+	}
 	for (unsigned int i = 0; i < d->cfg.n_listen; i++)
 		if (sock_open(d, &d->cfg.listen[i]) < 0)
 			return -1;
@@ -624,7 +684,8 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	}
 	d->ctl = ctl_open(d->loop, d->ctl_path,
 			  &(struct ctl_src){ .lns = d->lns, .ss = d->ss, .ipsec = d->ipsec,
-					     .inform = d->inform, .rx = &d->rx });
+					     .inform = d->inform, .rx = &d->rx,
+					     .rxb = rxbatch_stats(d->rxb) });
 	if (!d->ctl)
 		return -1;
 	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
@@ -658,6 +719,7 @@ void l2secd_cleanup(struct l2secd *d)
 		evloop_del_io(d->loop, &d->socks[i].io);
 		close(d->socks[i].fd);
 	}
+	rxbatch_free(d->rxb);
 	datapath_free(d->dp);
 	netdev_close(d->nd);
 	if (d->kern_watching)

@@ -7,10 +7,12 @@
 #ifndef L2SECD_SERVER_H
 #define L2SECD_SERVER_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 
 #include "conf/config.h"
 #include "core/evloop.h"
+#include "core/rxbatch.h"
 #include "datapath/kern.h"
 #include "l2tp/l2tp_lns.h"
 #include "l2tp/rxcheck.h"
@@ -26,6 +28,8 @@ struct xfrm_marks;
 struct l2secd_sock {
 	int fd;
 	int family;
+	struct rxbatch_sock rx;		/* fd again, and its drop count as seen */
+	char addr[INET6_ADDRSTRLEN];	/* for log lines */
 	uint32_t kern_id;		/* the module's socket id, when handed over */
 	struct ev_io io;
 	struct l2secd *d;
@@ -49,6 +53,10 @@ struct l2secd {
 	struct xfrm_marks *xm;		/* the kernel's SA marks, when charon is not ours */
 	struct l2secd_sock socks[CONFIG_MAX_LISTEN];
 	unsigned int n_socks;
+	struct rxbatch *rxb;		/* the sockets' receive buffers, one batch */
+	uint64_t rx_logged_drops;	/* the counts the last log line gave */
+	uint64_t rx_logged_truncated;
+	uint64_t rx_log_ms;		/* when; 0: never */
 	char pid_path[128];
 	int pid_fd;			/* holds the PID file's lock (pidfile.h) */
 	char ctl_path[128];

@@ -482,6 +482,12 @@ static void cb_log(void *ctx, int prio, const char *msg)
 	log_msg(prio, "ppp %s: %s", x->tag, msg);
 }
 
+static bool cb_log_enabled(void *ctx, int prio)
+{
+	(void)ctx;
+	return log_enabled(prio);
+}
+
 static const struct ppp_ops sess_ppp_ops = {
 	.send = cb_send,
 	.get_secret = cb_get_secret,
@@ -493,6 +499,7 @@ static const struct ppp_ops sess_ppp_ops = {
 	.data = cb_data,
 	.down = cb_down,
 	.log = cb_log,
+	.log_enabled = cb_log_enabled,
 };
 
 /* --- the LNS's hooks --------------------------------------------------------------- */

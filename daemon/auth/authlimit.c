@@ -5,8 +5,20 @@
  *
  * Entries live in a hash table (chains) and on one list in the order of
  * their last failure or success: when the table is full the tail is reused.
- * An entry is only ever reached through the HMAC of its key, so the key
- * itself (a user name) is not kept.
+ * An entry is only ever reached through a keyed hash of its key (its id),
+ * so the key itself (a user name) is not kept.
+ *
+ * The id is AES-128-CMAC under a random per-process key, with the cipher's
+ * key schedule and CMAC's subkeys computed once in authlimit_new(): per id
+ * that is two or three AES blocks (with AES-NI a few dozen instructions),
+ * where HMAC-SHA-256 keyed per call cost four SHA-256 compressions (a third
+ * of a whole setup's instructions: docs/PERFORMANCE.md). The threat model
+ * needs a pseudo-random function with a wide output: a peer that could
+ * predict ids could aim at one hash chain, and two keys with the same id
+ * would share one failure count (a user locked out by another's failures).
+ * CMAC is a PRF; 128 bits make a collision among a bounded table's entries
+ * out of reach. A short hash for tables (SipHash's 64 bits) would do for
+ * the buckets but not as the entry's identity, and nettle 3.8 has none.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,7 +28,8 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include <nettle/hmac.h>
+#include <nettle/aes.h>
+#include <nettle/cmac.h>
 
 #include "auth/authlimit.h"
 #include "conf/config.h"
@@ -42,7 +55,8 @@ struct al_entry {
 
 struct authlimit {
 	struct authlimit_config cfg;
-	uint8_t key[32];		/* HMAC key: random, per process */
+	struct aes128_ctx aes;		/* the id's key (random, per process), expanded */
+	struct cmac128_key cmac;	/* CMAC's subkeys under it */
 	struct al_entry **buckets;
 	unsigned int mask;
 	struct al_entry *lru, *lru_tail;
@@ -52,70 +66,87 @@ struct authlimit {
 	unsigned int log_lines, log_suppressed;
 };
 
+#define ALL_KINDS	((1u << AL_KINDS) - 1)
+
 /* The keys of one attempt and how to name them in the log. */
 struct al_keys {
 	uint8_t id[AL_KINDS][ID_LEN];
 	bool has[AL_KINDS];
-	char addr[INET6_ADDRSTRLEN + 4];
+	uint8_t addr[16];		/* the source, IPv4-mapped; IPv6: its /64 */
+	bool v6_prefix;
+	char name[INET6_ADDRSTRLEN + 4];	/* of addr, made when a line needs it */
 	const char *user;
 	uint32_t mark;
 };
 
-static void key_addr(const struct sockaddr_storage *ss, uint8_t out[16], char *name, size_t cap)
+static void key_addr(const struct sockaddr_storage *ss, struct al_keys *k)
 {
 	const struct sockaddr_in6 *s6 = (const void *)ss;
 	const struct sockaddr_in *s4 = (const void *)ss;
 
-	memset(out, 0, 16);
 	if (ss && ss->ss_family == AF_INET) {
-		out[10] = out[11] = 0xff;
-		memcpy(out + 12, &s4->sin_addr, 4);
-		inet_ntop(AF_INET, &s4->sin_addr, name, (socklen_t)cap);
+		k->addr[10] = k->addr[11] = 0xff;
+		memcpy(k->addr + 12, &s4->sin_addr, 4);
 	} else if (ss && ss->ss_family == AF_INET6) {
-		memcpy(out, &s6->sin6_addr, 16);
+		memcpy(k->addr, &s6->sin6_addr, 16);
 		/* an IPv6 host has a /64 to itself: that is one address here */
-		if (!IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
-			memset(out + 8, 0, 8);
-		inet_ntop(AF_INET6, out, name, (socklen_t)cap);
-		if (!IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
-			strncat(name, "/64", cap - strlen(name) - 1);
+		k->v6_prefix = !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr);
+		if (k->v6_prefix)
+			memset(k->addr + 8, 0, 8);
 	} else {
-		snprintf(name, cap, "?");
+		snprintf(k->name, sizeof(k->name), "?");
 	}
 }
 
-static void key_id(const struct authlimit *al, enum al_kind kind, const uint8_t addr[16],
-		   uint32_t mark, const char *user, uint8_t out[ID_LEN])
+/* The source as a log line names it; only lines pay for inet_ntop. */
+static const char *addr_name(struct al_keys *k)
 {
-	struct hmac_sha256_ctx h;
-	uint8_t k = (uint8_t)kind, m[4];
+	size_t cap = sizeof(k->name);
 
-	put_be32(m, mark);
-	hmac_sha256_set_key(&h, sizeof(al->key), al->key);
-	hmac_sha256_update(&h, 1, &k);
-	if (kind != AL_USER)
-		hmac_sha256_update(&h, 16, addr);
-	if (kind == AL_SA)
-		hmac_sha256_update(&h, sizeof(m), m);
-	if (kind == AL_USER_ADDR || kind == AL_USER)
-		hmac_sha256_update(&h, strlen(user), (const uint8_t *)user);
-	hmac_sha256_digest(&h, ID_LEN, out);
-	explicit_bzero(&h, sizeof(h));
+	if (k->name[0])
+		return k->name;
+	if (!k->v6_prefix) {
+		inet_ntop(AF_INET, k->addr + 12, k->name, (socklen_t)cap);
+		return k->name;
+	}
+	inet_ntop(AF_INET6, k->addr, k->name, (socklen_t)cap);
+	strncat(k->name, "/64", cap - strlen(k->name) - 1);
+	return k->name;
 }
 
-static void keys_of(const struct authlimit *al, const char *user,
-		    const struct authlimit_peer *peer, struct al_keys *k)
+static void key_id(const struct authlimit *al, enum al_kind kind, const struct al_keys *k,
+		   uint8_t out[ID_LEN])
 {
-	uint8_t addr[16];
+	nettle_cipher_func *enc = (nettle_cipher_func *)aes128_encrypt;
+	struct cmac128_ctx c;
+	uint8_t kb = (uint8_t)kind, m[4];
 
+	put_be32(m, k->mark);
+	cmac128_init(&c);
+	/* the kind first: the rest of each kind's layout is fixed, the user name last */
+	cmac128_update(&c, &al->aes, enc, 1, &kb);
+	if (kind != AL_USER)
+		cmac128_update(&c, &al->aes, enc, sizeof(k->addr), k->addr);
+	if (kind == AL_SA)
+		cmac128_update(&c, &al->aes, enc, sizeof(m), m);
+	if (kind == AL_USER_ADDR || kind == AL_USER)
+		cmac128_update(&c, &al->aes, enc, strlen(k->user), (const uint8_t *)k->user);
+	cmac128_digest(&c, &al->cmac, &al->aes, enc, ID_LEN, out);
+	explicit_bzero(&c, sizeof(c));
+}
+
+/* The ids of the kinds in mask (bits 1 << al_kind) that apply to this attempt. */
+static void keys_of(const struct authlimit *al, const char *user,
+		    const struct authlimit_peer *peer, unsigned int mask, struct al_keys *k)
+{
 	memset(k, 0, sizeof(*k));
-	key_addr(peer->addr, addr, k->addr, sizeof(k->addr));
+	key_addr(peer->addr, k);
 	k->user = user;
 	k->mark = peer->mark;
 	for (int i = 0; i < AL_KINDS; i++) {
 		k->has[i] = i != AL_SA || peer->mark;
-		if (k->has[i])
-			key_id(al, (enum al_kind)i, addr, peer->mark, user, k->id[i]);
+		if (k->has[i] && (mask & (1u << i)))
+			key_id(al, (enum al_kind)i, k, k->id[i]);
 	}
 }
 
@@ -233,17 +264,17 @@ static void al_log(struct authlimit *al, uint64_t now, const char *fmt, ...)
 	log_notice("auth: %s", msg);
 }
 
-static void key_name(const struct al_keys *k, enum al_kind kind, char *buf, size_t cap)
+static void key_name(struct al_keys *k, enum al_kind kind, char *buf, size_t cap)
 {
 	switch (kind) {
 	case AL_USER_ADDR:
-		snprintf(buf, cap, "user '%s' from %s", k->user, k->addr);
+		snprintf(buf, cap, "user '%s' from %s", k->user, addr_name(k));
 		break;
 	case AL_SA:
-		snprintf(buf, cap, "SA mark 0x%x from %s", k->mark, k->addr);
+		snprintf(buf, cap, "SA mark 0x%x from %s", k->mark, addr_name(k));
 		break;
 	case AL_ADDR:
-		snprintf(buf, cap, "address %s", k->addr);
+		snprintf(buf, cap, "address %s", addr_name(k));
 		break;
 	default:
 		snprintf(buf, cap, "user '%s' (every address)", k->user);
@@ -295,15 +326,20 @@ static void free_entries(struct authlimit *al)
 struct authlimit *authlimit_new(const struct authlimit_config *cfg)
 {
 	struct authlimit *al = calloc(1, sizeof(*al));
+	uint8_t key[AES128_KEY_SIZE];
 
 	if (!al)
 		return NULL;
 	al->cfg = *cfg;
-	if (getrandom(al->key, sizeof(al->key), 0) != sizeof(al->key) ||
+	if (getrandom(key, sizeof(key), 0) != sizeof(key) ||
 	    alloc_buckets(al, cfg->max_entries) < 0) {
+		explicit_bzero(key, sizeof(key));
 		authlimit_free(al);
 		return NULL;
 	}
+	aes128_set_encrypt_key(&al->aes, key);
+	cmac128_set_key(&al->cmac, &al->aes, (nettle_cipher_func *)aes128_encrypt);
+	explicit_bzero(key, sizeof(key));
 	return al;
 }
 
@@ -313,7 +349,8 @@ void authlimit_free(struct authlimit *al)
 		return;
 	free_entries(al);
 	free(al->buckets);
-	explicit_bzero(al->key, sizeof(al->key));
+	explicit_bzero(&al->aes, sizeof(al->aes));
+	explicit_bzero(&al->cmac, sizeof(al->cmac));
 	free(al);
 }
 
@@ -349,7 +386,7 @@ enum authlimit_verdict authlimit_check(struct authlimit *al, uint64_t now,
 	struct al_keys k;
 	char name[400];
 
-	keys_of(al, user, peer, &k);
+	keys_of(al, user, peer, ALL_KINDS, &k);
 	for (int i = 0; i < AL_KINDS; i++)
 		e[i] = k.has[i] ? find(al, k.id[i]) : NULL;
 	for (int i = AL_KINDS - 1; i >= 0; i--) {
@@ -371,13 +408,13 @@ enum authlimit_verdict authlimit_check(struct authlimit *al, uint64_t now,
 		al->st.refused_backoff++;
 	key_name(&k, why, name, sizeof(name));
 	al_log(al, now, "attempt by user '%s' from %s refused: %s %s for %llu s more",
-	       user, k.addr, name, v == AUTHLIMIT_LOCKED ? "locked out" : "backing off",
+	       user, addr_name(&k), name, v == AUTHLIMIT_LOCKED ? "locked out" : "backing off",
 	       (unsigned long long)((e[why]->blocked_until - now + 999) / 1000));
 	return v;
 }
 
 /* One more failure of key kind; returns the backoff it sets (ms), 0: none. */
-static uint32_t fail_one(struct authlimit *al, uint64_t now, const struct al_keys *k,
+static uint32_t fail_one(struct authlimit *al, uint64_t now, struct al_keys *k,
 			 enum al_kind kind)
 {
 	const struct authlimit_config *c = &al->cfg;
@@ -428,7 +465,7 @@ uint32_t authlimit_failed(struct authlimit *al, uint64_t now, const char *user,
 	uint32_t delay = 0, d;
 	struct al_keys k;
 
-	keys_of(al, user, peer, &k);
+	keys_of(al, user, peer, ALL_KINDS, &k);
 	for (int i = 0; i < AL_KINDS; i++) {
 		if (!k.has[i])
 			continue;
@@ -445,7 +482,7 @@ void authlimit_succeeded(struct authlimit *al, uint64_t now, const char *user,
 	struct al_entry *e;
 	struct al_keys k;
 
-	keys_of(al, user, peer, &k);
+	keys_of(al, user, peer, 1u << AL_USER_ADDR | 1u << AL_SA, &k);
 	/*
 	 * The address and user counts stay: an attacker with an account of
 	 * its own must not reset them by logging in between guesses.

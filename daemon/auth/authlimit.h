@@ -28,7 +28,7 @@
  * catches a single client first.
  *
  * The table is bounded: at most max-entries keys, O(1) hash lookups keyed by
- * a random secret (HMAC-SHA-256 of the key: a peer cannot aim at a bucket),
+ * a random secret (AES-CMAC of the key: a peer cannot aim at a bucket),
  * the least recently failed entry reused when it is full (counted: an
  * attacker with many addresses can push out older entries, which forgets
  * their failures and their trusted addresses, never adds a lockout). A

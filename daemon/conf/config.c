@@ -130,6 +130,7 @@ static const struct key keys[] = {
 	{ "l2tp", "session-setup-timeout", K_MS, OFF(l2tp.session_setup_timeout_ms), 0, 1000,
 	  600000 },
 	{ "l2tp", "peer-table-size", K_UINT, OFF(l2tp.peer_table_size), 0, 16, 1u << 20 },
+	{ "l2tp", "rcvbuf", K_UINT, OFF(l2tp_rcvbuf_kib), 0, 0, 1u << 20 },
 	{ "ppp", "name", K_STRING, STR(ppp_name), 1, 63 },
 	{ "ppp", "auth", K_AUTH, OFF(ppp_auth), 0, 1, ARRAY_SIZE(auth_names) },
 	{ "ppp", "users", K_STRING, STR(users_path), 1, 255 },

@@ -103,6 +103,7 @@ struct l2sec_config {
 	unsigned int n_listen;
 	unsigned int port;
 	struct l2tp_config l2tp;	/* the rest: the LNS's own (l2tp/l2tp_config.h) */
+	unsigned int l2tp_rcvbuf_kib;	/* rcvbuf: the sockets' receive buffer; 0: auto */
 
 	/* [ppp] */
 	char ppp_name[64];		/* our name in CHAP challenges */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/param.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -68,26 +69,49 @@ const char *log_level_name(int level)
 	return level_names[level];
 }
 
+/* "<N>" for journald, "level: " for a person; its length. */
+static size_t log_prefix(char *buf, size_t cap, int prio)
+{
+	int n;
+
+	if (log_state.target == LOG_TARGET_SYSLOG)
+		return 0;
+	if (log_state.prefix)
+		n = snprintf(buf, cap, "<%d>", prio);
+	else
+		n = snprintf(buf, cap, "%s: ", log_level_name(prio));
+	return n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * Formatted once, into one buffer with its prefix and newline, and written
+ * with one write(2): no second formatting pass through stdio, and a line
+ * reaches journald whole (a pipe takes up to PIPE_BUF octets at once).
+ */
 void log_msg(int prio, const char *fmt, ...)
 {
 	char buf[1024];
+	size_t pre, len;
 	va_list ap;
+	int n;
 
 	if (!log_enabled(prio))
 		return;
+	pre = log_prefix(buf, sizeof(buf), prio);
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(buf + pre, sizeof(buf) - pre - 1, fmt, ap);
 	va_end(ap);
+	len = n < 0 ? pre : MIN(pre + (size_t)n, sizeof(buf) - 2);
+	buf[len] = '\0';
 	/* One line per message: a peer-supplied string must not forge log lines. */
-	for (char *p = buf; *p; p++)
+	for (char *p = buf + pre; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	if (log_state.target == LOG_TARGET_SYSLOG) {
 		syslog(prio, "%s", buf);
 		return;
 	}
-	if (log_state.prefix)
-		fprintf(stderr, "<%d>%s\n", prio, buf);
-	else
-		fprintf(stderr, "%s: %s\n", log_level_name(prio), buf);
+	buf[len++] = '\n';
+	if (write(STDERR_FILENO, buf, len) < 0)
+		return;	/* nowhere left to say so */
 }

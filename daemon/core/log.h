@@ -33,10 +33,16 @@ const char *log_level_name(int level);
 void log_msg(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
-#define log_warn(...)	log_msg(LOG_WARNING, __VA_ARGS__)
-#define log_notice(...)	log_msg(LOG_NOTICE, __VA_ARGS__)
-#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
-#define log_debug(...)	do { if (log_enabled(LOG_DEBUG)) log_msg(LOG_DEBUG, __VA_ARGS__); } while (0)
+/*
+ * A line below the level costs a comparison: its arguments (an inet_ntop, a
+ * peer's name) are not even computed. So they must have no side effects.
+ */
+#define log_at(prio, ...) \
+	do { if (log_enabled(prio)) log_msg(prio, __VA_ARGS__); } while (0)
+#define log_err(...)	log_at(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)	log_at(LOG_WARNING, __VA_ARGS__)
+#define log_notice(...)	log_at(LOG_NOTICE, __VA_ARGS__)
+#define log_info(...)	log_at(LOG_INFO, __VA_ARGS__)
+#define log_debug(...)	log_at(LOG_DEBUG, __VA_ARGS__)
 
 #endif

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The data device (l2sec or TUN), its address and the clients' routes, over libnl-route-3. */
+/*
+ * The data device (l2sec or TUN) and its address over libnl-route-3; the
+ * clients' routes, one or two a session, over libmnl (route_req).
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -26,13 +30,23 @@
 #include "core/log.h"
 #include "datapath/netdev.h"
 #include "core/util.h"
+#include "gnl.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+#define RT_REQ_SIZE 256		/* a route request: rtmsg, RTA_DST, RTA_PREFSRC, RTA_OIF */
+#define RT_ANS_SIZE 4096	/* its ack, or an error with the kernel's message */
 
 struct netdev {
 	struct nl_sock *sk;
+	struct mnl_socket *rt;		/* route requests */
+	uint32_t rt_portid, rt_seq;
+	char *rt_ans;			/* RT_ANS_SIZE */
 	enum netdev_kind kind;
 	char name[IFNAMSIZ];
 	int ifindex;
@@ -306,9 +320,27 @@ static void teardown(struct netdev *nd)
 	/* The last close of a non-persistent TUN device's fd removes it. */
 	if (nd->tun_fd >= 0)
 		close(nd->tun_fd);
+	if (nd->rt)
+		mnl_socket_close(nd->rt);
+	free(nd->rt_ans);
 	nl_socket_free(nd->sk);
 	free(nd);
 	errno = saved;
+}
+
+/* The route socket: acks with the kernel's message but without our request echoed. */
+static int route_sock_open(struct netdev *nd)
+{
+	nd->rt_ans = malloc(RT_ANS_SIZE);
+	nd->rt = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nd->rt_ans || !nd->rt || mnl_socket_bind(nd->rt, 0, MNL_SOCKET_AUTOPID) < 0) {
+		nd->kerr = errno ? errno : ENOMEM;
+		return -1;
+	}
+	nd->rt_portid = mnl_socket_get_portid(nd->rt);
+	mnl_socket_setsockopt(nd->rt, NETLINK_EXT_ACK, &(int){ 1 }, sizeof(int));
+	mnl_socket_setsockopt(nd->rt, NETLINK_CAP_ACK, &(int){ 1 }, sizeof(int));
+	return 0;
 }
 
 static struct netdev *netdev_new(const char *name, enum netdev_kind kind, struct in_addr local)
@@ -345,6 +377,11 @@ static struct netdev *netdev_new(const char *name, enum netdev_kind kind, struct
 	/* Best effort: only the messages get worse without it. */
 	setsockopt(nl_socket_get_fd(nd->sk), SOL_NETLINK, NETLINK_EXT_ACK, &(int){ 1 },
 		   sizeof(int));
+	if (route_sock_open(nd) < 0) {
+		req_fail(nd, -NLE_FAILURE, "rtnetlink socket for routes");
+		teardown(nd);
+		return NULL;
+	}
 	return nd;
 }
 
@@ -405,47 +442,65 @@ static const char *prefix_str(int family, const void *dst, unsigned int plen, ch
 	return buf;
 }
 
-/* The route as both add and delete send it: main table, our protocol,
- * scope link, one next hop, the device. */
-static int route_build(struct netdev *nd, int family, const void *dst, unsigned int plen,
-		       struct rtnl_route **out)
+/* The kernel's answer to route request seq: 0, or -errno (nd->kerr, nd->extack). */
+static int route_answer(struct netdev *nd, uint32_t seq)
 {
-	size_t alen = family == AF_INET ? 4 : 16;
-	struct rtnl_route *r = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *a = nl_addr_build(family, dst, alen);
-	struct nl_addr *src = NULL;
-	int err = -NLE_NOMEM;
+	const struct nlmsghdr *nlh;
+	ssize_t n;
+	int left;
 
-	if (!r || !nh || !a)
-		goto out;
-	nl_addr_set_prefixlen(a, (int)plen);
-	rtnl_route_set_family(r, (uint8_t)family);
-	rtnl_route_set_table(r, RT_TABLE_MAIN);
-	rtnl_route_set_protocol(r, NETDEV_RTPROT);
-	rtnl_route_set_scope(r, RT_SCOPE_LINK);
-	rtnl_route_set_type(r, RTN_UNICAST);
-	err = rtnl_route_set_dst(r, a);
-	if (err < 0)
-		goto out;
-	if (family == AF_INET && nd->local.s_addr != htonl(INADDR_ANY)) {
-		src = nl_addr_build(AF_INET, &nd->local, sizeof(nd->local));
-		err = src ? rtnl_route_set_pref_src(r, src) : -NLE_NOMEM;
-		if (err < 0)
-			goto out;
+	for (;;) {
+		n = mnl_socket_recvfrom(nd->rt, nd->rt_ans, RT_ANS_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		nlh = (const struct nlmsghdr *)nd->rt_ans;
+		left = (int)n;
+		for (; gnl_msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			/* a late answer to an earlier request is not this one's */
+			if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nd->rt_portid ||
+			    nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			return gnl_parse_error(nlh, nd->extack, sizeof(nd->extack));
+		}
 	}
-	rtnl_route_nh_set_ifindex(nh, nd->ifindex);
-	rtnl_route_add_nexthop(r, nh);		/* r owns nh now */
-	nh = NULL;
-	*out = r;
-	r = NULL;
-out:
-	if (nh)		/* unlike the others, rtnl_route_nh_free() takes no NULL */
-		rtnl_route_nh_free(nh);
-	rtnl_route_put(r);
-	nl_addr_put(src);
-	nl_addr_put(a);
-	return err;
+}
+
+/*
+ * The route as both add and delete send it: main table, our protocol, scope
+ * link, the device, the local address as preferred source (IPv4). Built in
+ * place with libmnl: a session's routes are the only rtnetlink requests it
+ * makes, and libnl's objects and the zeroed page of each of its messages cost
+ * about 10,000 instructions a route (docs/PERFORMANCE.md). 0 or -errno.
+ */
+static int route_req(struct netdev *nd, uint16_t type, uint16_t flags, int family,
+		     const void *dst, unsigned int plen)
+{
+	union {
+		char buf[RT_REQ_SIZE];
+		struct nlmsghdr align;
+	} req;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req.buf);
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++nd->rt_seq;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)family;
+	rtm->rtm_dst_len = (uint8_t)plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = NETDEV_RTPROT;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, dst);
+	if (family == AF_INET && nd->local.s_addr != htonl(INADDR_ANY))
+		mnl_attr_put(nlh, RTA_PREFSRC, sizeof(nd->local), &nd->local);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)nd->ifindex);
+	if (mnl_socket_sendto(nd->rt, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return route_answer(nd, nlh->nlmsg_seq);
 }
 
 static int route_check(struct netdev *nd, int family, unsigned int plen)
@@ -457,46 +512,41 @@ static int route_check(struct netdev *nd, int family, unsigned int plen)
 	return -1;
 }
 
+/* A failed route request logged once with the kernel's message; errno set; -1. */
+static int route_fail(struct netdev *nd, int err, const char *what, int family, const void *dst,
+		      unsigned int plen)
+{
+	char p[INET6_ADDRSTRLEN + 5];
+
+	nd->kerr = -err;
+	return req_fail(nd, -NLE_FAILURE, "%s route %s", what,
+			prefix_str(family, dst, plen, p, sizeof(p)));
+}
+
 int netdev_route_add(struct netdev *nd, int family, const void *dst, unsigned int plen)
 {
-	struct rtnl_route *r = NULL;
-	char p[INET6_ADDRSTRLEN + 5];
 	int err;
 
 	if (route_check(nd, family, plen) < 0)
 		return -1;
 	req_start(nd);
-	err = route_build(nd, family, dst, plen, &r);
-	if (err == 0) {
-		err = rtnl_route_add(nd->sk, r, NLM_F_REPLACE);
-		rtnl_route_put(r);
-	}
+	err = route_req(nd, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, family, dst, plen);
 	if (err < 0)
-		return req_fail(nd, err, "add route %s",
-				prefix_str(family, dst, plen, p, sizeof(p)));
+		return route_fail(nd, err, "add", family, dst, plen);
 	return 0;
 }
 
 int netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned int plen)
 {
-	struct rtnl_route *r = NULL;
-	char p[INET6_ADDRSTRLEN + 5];
 	int err;
 
 	if (route_check(nd, family, plen) < 0)
 		return -1;
 	req_start(nd);
-	err = route_build(nd, family, dst, plen, &r);
-	if (err == 0) {
-		err = rtnl_route_delete(nd->sk, r, 0);
-		rtnl_route_put(r);
-	}
-	/* IPv4 says ESRCH, IPv6 ENOENT; libnl maps both */
-	if (err == -NLE_OBJ_NOTFOUND)
-		err = 0;
-	if (err < 0)
-		return req_fail(nd, err, "delete route %s",
-				prefix_str(family, dst, plen, p, sizeof(p)));
+	err = route_req(nd, RTM_DELROUTE, 0, family, dst, plen);
+	/* IPv4 says ESRCH, IPv6 ENOENT */
+	if (err < 0 && err != -ESRCH && err != -ENOENT)
+		return route_fail(nd, err, "delete", family, dst, plen);
 	return 0;
 }
 

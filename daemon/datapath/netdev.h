@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The data device and its routes over rtnetlink (libnl-route-3): l2sec0 of
+ * The data device and its routes over rtnetlink (the device and its address
+ * with libnl-route-3, the routes with libmnl, cheaper per request): l2sec0 of
  * l2sec.ko (rtnl link kind "l2sec", one per network namespace), or a TUN
  * device of the same name when the module is not available.
  *
- * Each struct netdev has its own rtnetlink socket; requests are synchronous
+ * Each struct netdev has its own rtnetlink sockets; requests are synchronous
  * and made from the event loop only. Every failure is logged once here, with
  * the kernel's extended ack message when it sent one, and returned with errno
  * set to the kernel's error.

@@ -72,7 +72,7 @@ void ppp_log(struct ppp_session *s, int prio, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
-	if (!s->ops->log)
+	if (!s->ops->log || (s->ops->log_enabled && !s->ops->log_enabled(s->ctx, prio)))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -98,6 +98,8 @@ void ppp_log_drop(struct ppp_session *s, const char *fmt, ...)
 		s->drop_logs++;
 		prio = LOG_NOTICE;
 	}
+	if (s->ops->log_enabled && !s->ops->log_enabled(s->ctx, prio))
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

@@ -156,6 +156,8 @@ struct ppp_ops {
 	void (*down)(void *ctx, enum ppp_down_reason reason, const char *msg);
 	/* syslog priority; the engine never passes a password or hash. */
 	void (*log)(void *ctx, int prio, const char *msg);
+	/* Optional: whether a line of prio would be written; false: not even formatted. */
+	bool (*log_enabled)(void *ctx, int prio);
 	/* Optional: fill buf with random octets; NULL uses getrandom(). */
 	void (*random)(void *ctx, void *buf, size_t len);
 };

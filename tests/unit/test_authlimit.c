@@ -168,6 +168,28 @@ static void test_success_resets(void **state)
 	authlimit_free(al);
 }
 
+/* A right answer through an SA starts that SA afresh too, whoever failed through it. */
+static void test_success_resets_sa(void **state)
+{
+	struct authlimit *al = new_al(NULL);
+	const struct authlimit_peer *p;
+	struct peer px;
+	uint64_t now = 1;
+
+	(void)state;
+	p = peer4(&px, "192.0.2.10", 7);
+	assert_int_equal(authlimit_failed(al, now, "u0", p), 0);
+	assert_int_equal(authlimit_failed(al, now, "u1", p), 0);
+	assert_int_equal(authlimit_failed(al, now, "u2", p), 1000);	/* the SA's third */
+	now += 1000;
+	assert_int_equal(authlimit_check(al, now, "u3", p), AUTHLIMIT_OK);
+	authlimit_succeeded(al, now, "u3", p);
+	assert_int_equal(authlimit_failed(al, now, "u4", p), 0);
+	assert_int_equal(authlimit_failed(al, now, "u5", p), 0);
+	assert_int_equal(authlimit_failed(al, now, "u6", p), 1000);
+	authlimit_free(al);
+}
+
 /* Many user names from one address: the address is locked, for every name. */
 static void test_address_lockout(void **state)
 {
@@ -298,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_backoff_capped),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_success_resets),
+		cmocka_unit_test(test_success_resets_sa),
 		cmocka_unit_test(test_address_lockout),
 		cmocka_unit_test(test_user_lockout_spares_trusted_address),
 		cmocka_unit_test(test_sa_key),

@@ -24,6 +24,7 @@
 #include "dsess.h"
 #include "l2tp_fake.h"
 #include "core/log.h"
+#include "core/rxbatch.h"
 #include "prom.h"
 
 static struct json_object *get(struct json_object *o, const char *k)
@@ -41,8 +42,12 @@ static void test_show(void **state)
 	struct l2tp_msg m;
 	struct l2tp_hdr h;
 	struct fake_pkt p;
-	struct json_object *res, *arr, *t;
+	struct json_object *res, *arr, *t, *ver;
+	struct rxbatch_stats rxb = { .socket_drops = 7, .truncated = 2 };
 	uint16_t lns_sid;
+	char *text;
+	size_t len;
+	FILE *out;
 
 	(void)state;
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
@@ -91,6 +96,21 @@ static void test_show(void **state)
 	/* admission per peer: its counters, and the peers it accounts */
 	assert_int_equal(json_object_get_int(get(get(res, "admit"), "half_open_sa_limit")), 0);
 	assert_true(json_object_get_int(get(get(res, "admit"), "peers")) >= 1);
+	json_object_put(res);
+
+	/* the L2TP sockets' losses (rxbatch.h), in the l2tp group and for prometheus */
+	res = ctl_handle(&(struct ctl_src){ .lns = f->lns, .rxb = &rxb }, "show stats");
+	assert_int_equal(json_object_get_int(get(get(res, "stats"), "rx_socket_drops")), 7);
+	assert_int_equal(json_object_get_int(get(get(res, "stats"), "rx_truncated")), 2);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	ver = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "version");
+	assert_int_equal(prom_daemon(out, ver, res), 0);
+	json_object_put(ver);
+	fclose(out);
+	assert_non_null(strstr(text, "\nl2sec_daemon_l2tp_rx_socket_drops_total 7\n"));
+	assert_non_null(strstr(text, "\nl2sec_daemon_l2tp_rx_truncated_total 2\n"));
+	free(text);
 	json_object_put(res);
 
 	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "drop table tunnels");

@@ -51,6 +51,8 @@ struct fx {
 	char asked_user[256], result_user[256];
 	char log[1 << 18];
 	unsigned int notices;
+	unsigned int above_notice;	/* lines of info and debug passed to cb_log */
+	unsigned int log_asked;		/* cb_log_enabled's calls */
 	size_t log_len;
 	uint64_t rnd;
 	uint8_t data[2048];
@@ -186,6 +188,8 @@ static void cb_log(void *ctx, int prio, const char *msg)
 
 	if (prio <= LOG_NOTICE)
 		x->notices++;
+	else
+		x->above_notice++;
 	n = snprintf(x->log + x->log_len, sizeof(x->log) - x->log_len, "%s\n", msg);
 	if (n > 0 && (size_t)n < sizeof(x->log) - x->log_len)
 		x->log_len += (size_t)n;
@@ -219,6 +223,17 @@ static const struct ppp_ops ops = {
 	.random = cb_random,
 };
 
+/* The daemon's log level at notice: lines below it are not even formatted. */
+static bool cb_log_enabled(void *ctx, int prio)
+{
+	struct fx *x = ctx;
+
+	x->log_asked++;
+	return prio <= LOG_NOTICE;
+}
+
+static const struct ppp_ops *fx_ops = &ops;
+
 /* --- fixture ----------------------------------------------------------- */
 
 static struct fx *fx_new(void (*tune)(struct ppp_config *))
@@ -235,7 +250,7 @@ static struct fx *fx_new(void (*tune)(struct ppp_config *))
 	x->cfg.dns[1].s_addr = inet_addr("192.0.2.54");
 	if (tune)
 		tune(&x->cfg);
-	x->s = ppp_new(&x->cfg, &ops, x);
+	x->s = ppp_new(&x->cfg, fx_ops, x);
 	assert_non_null(x->s);
 	return x;
 }
@@ -1058,6 +1073,34 @@ static void test_ipv6cp(void **state)
 	fx_free(x);
 }
 
+/* With log_enabled, lines below the level never reach the log op; the others do. */
+static void test_log_below_level_skipped(void **state)
+{
+	struct ppp_ops quiet = ops;
+	struct fx *x, *all;
+
+	(void)state;
+	quiet.log_enabled = cb_log_enabled;
+	fx_ops = &quiet;
+	x = fx_new(NULL);
+	fx_ops = &ops;
+	all = fx_new(NULL);
+	lcp_open(x);
+	mschap_login(x, "User", "clientPass");
+	ipcp_open(x);
+	lcp_open(all);
+	mschap_login(all, "User", "clientPass");
+	ipcp_open(all);
+	assert_true(ppp_is_up(x->s) && ppp_is_up(all->s));
+	/* the same session logs info lines without the hook */
+	assert_true(all->above_notice > 0);
+	assert_int_equal(x->above_notice, 0);
+	assert_true(x->log_asked >= all->above_notice + all->notices);
+	assert_int_equal(x->notices, all->notices);
+	fx_free(x);
+	fx_free(all);
+}
+
 /* Malformed frames: dropped and counted, never answered, never over-read. */
 static void test_malformed_frames(void **state)
 {
@@ -1673,6 +1716,7 @@ int main(void)
 		cmocka_unit_test(test_pool_exhausted),
 		cmocka_unit_test(test_ipcp_rejects),
 		cmocka_unit_test(test_ipv6cp),
+		cmocka_unit_test(test_log_below_level_skipped),
 		cmocka_unit_test(test_malformed_frames),
 		cmocka_unit_test(test_nak_loops_bounded),
 		cmocka_unit_test(test_magic_loopback),

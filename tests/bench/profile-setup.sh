@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Where a setup's instructions go in l2secd (docs/PERFORMANCE.md, "Where a setup's
+# instructions go"): on the host, as root, l2secd with the TUN data path and no IPsec
+# runs under callgrind in a network namespace of its own, build/tests/l2sec-load in
+# another (a veth between them) dials N clients (L2TP, LCP, MS-CHAPv2, IPCP, IPv6CP,
+# a probe through the TUN device), and once every setup ended hangs them all up.
+# Callgrind counts l2secd's user-space instructions only (the kernel's side of its
+# system calls is not in it), from the moment it listens: one dump for the setups,
+# one for the teardowns.
+#
+#   tests/bench/profile-setup.sh [N]      # default 500 clients
+#   PROFILE_RATE=100 PROFILE_INFLIGHT=50 PROFILE_IPV6=yes PROFILE_LOG=notice
+#   PROFILE_OUT=build/profile             # dumps, logs, the annotated tops
+#   PROFILE_RCVBUF=0                      # [l2tp] rcvbuf, KiB (0: from max-sessions)
+#   PROFILE_VALGRIND=no                   # l2secd at full speed: no profile, only
+#                                         # the datagrams lost (e.g. 2000 clients,
+#                                         # PROFILE_RATE=2000 PROFILE_INFLIGHT=500)
+#
+# Needs build/l2secd and build/tests/l2sec-load (make userspace), valgrind, and
+# /dev/net/tun (created as tests/vm/guest.sh does when missing). Nothing outside its
+# two namespaces and PROFILE_OUT is touched; both go when it ends.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+N=${1:-${PROFILE_N:-500}}
+RATE=${PROFILE_RATE:-100}
+INFLIGHT=${PROFILE_INFLIGHT:-50}
+IPV6=${PROFILE_IPV6:-yes}
+LOGLEVEL=${PROFILE_LOG:-notice}
+RCVBUF=${PROFILE_RCVBUF:-0}
+VALGRIND=${PROFILE_VALGRIND:-yes}
+out=$(mkdir -p "${PROFILE_OUT:-$top/build/profile}" && cd "${PROFILE_OUT:-$top/build/profile}" && pwd)
+L2SECD=$top/build/l2secd
+L2SEC=$top/build/l2sec
+LOAD=$top/build/tests/l2sec-load
+gw=l2prof-gw-$$
+cl=l2prof-cl-$$
+run=$out/run
+vg_pid=
+
+die() { echo "profile-setup: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "run as root (network namespaces, a TUN device)"
+[ -x "$L2SECD" ] && [ -x "$LOAD" ] || die "build first: make -j2 userspace"
+[ "$VALGRIND" = no ] || { command -v valgrind >/dev/null &&
+	command -v callgrind_control >/dev/null; } || die "valgrind is not installed"
+
+cleanup() {
+	[ -n "$vg_pid" ] && kill -TERM "$vg_pid" 2>/dev/null && wait "$vg_pid" 2>/dev/null
+	ip netns del "$gw" 2>/dev/null
+	ip netns del "$cl" 2>/dev/null
+	return 0
+}
+trap cleanup EXIT
+
+# up to T seconds for COMMAND to succeed, polled every 0.1 s
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+# the Ir total of a callgrind dump
+total() { awk '/^(summary|totals):/ {print $2; exit}' "$1"; }
+per() { awk -v a="$1" -v n="$2" 'BEGIN {printf "%.0f", a / n}'; }
+
+if [ ! -c /dev/net/tun ]; then
+	mkdir -p /dev/net
+	mknod -m 666 /dev/net/tun c 10 200
+fi
+rm -rf "$run" "$out"/cg.out*
+mkdir -p "$run/run"
+ip netns add "$gw"
+ip netns add "$cl"
+ip -n "$gw" link set lo up
+ip -n "$cl" link set lo up
+ip -n "$gw" link add eth0 type veth peer name eth0 netns "$cl"
+ip -n "$gw" addr add 192.0.2.1/24 dev eth0
+ip -n "$cl" addr add 192.0.2.2/24 dev eth0
+ip -n "$gw" link set eth0 up
+ip -n "$cl" link set eth0 up
+
+echo "load password load-pw" >"$run/users"
+chmod 600 "$run/users"
+cat >"$run/l2sec.conf" <<CONF
+[global]
+log-level = $LOGLEVEL
+runtime-dir = $run/run
+datapath = tun
+[l2tp]
+listen = 192.0.2.1
+hostname = gw
+require-ipsec = no
+max-tunnels = 65535
+max-sessions = 1000000
+max-sessions-per-tunnel = 1
+max-half-open = 65535
+max-half-open-per-source = 65535
+sccrq-rate = 100000
+sccrq-rate-per-source = 100000
+peer-table-size = 131072
+rcvbuf = $RCVBUF
+[ppp]
+users = $run/users
+local-address = 192.168.42.1
+pool = 10.64.0.0/16
+ipv6 = $IPV6
+ipv6-prefix = 2001:db8:4000::/40
+auth-fail-delay = 0
+CONF
+chmod 600 "$run/l2sec.conf"
+
+vg=()
+[ "$VALGRIND" = no ] || vg=(valgrind --tool=callgrind --callgrind-out-file="$out/cg.out")
+ip netns exec "$gw" "${vg[@]}" "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+vg_pid=$!
+listening() { kill -0 "$vg_pid" && test -S "$run/run/l2secd.sock"; }
+wait_for 120 listening || die "l2secd did not start ($out/l2secd.log)"
+# the "Udp: RcvbufErrors" of the gateway's namespace: datagrams its sockets dropped
+rcvbuf_errors() { ip netns exec "$gw" nstat -az UdpRcvbufErrors | awk '$1 == "UdpRcvbufErrors" {print $2}'; }
+[ "$VALGRIND" = no ] || callgrind_control -z "$vg_pid" >/dev/null
+
+ip netns exec "$cl" "$LOAD" -s 192.0.2.1 -n "$N" -r "$RATE" -i "$INFLIGHT" -H -1 -t 120 \
+	$([ "$IPV6" = yes ] && echo --ipv6) -u load -w load-pw \
+	--status "$run/status" >"$out/l2sec-load.log" 2>&1 &
+load_pid=$!
+wait_for $((N / 2 + 300)) test -s "$run/status" || die "the setups did not end"
+[ "$VALGRIND" = no ] || callgrind_control -d "$vg_pid" >/dev/null
+up=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["up"])' <"$run/status")
+if [ "$VALGRIND" = no ]; then
+	stat() { python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" \
+		<"$run/status"; }
+	"$L2SEC" -r "$run/run" -s daemon show >"$out/daemon-show.txt"
+	{
+		echo "l2secd $(git -C "$top" describe --always --dirty 2>/dev/null), N=$N, up $up," \
+			"rate $RATE/s, in flight $INFLIGHT, ipv6 $IPV6, rcvbuf $RCVBUF KiB"
+		echo "setup ms p50 $(stat "j['setup_ms']['p50']") p90 $(stat "j['setup_ms']['p90']")" \
+			"p99 $(stat "j['setup_ms']['p99']"), retransmits $(stat "j['tx']['retransmits']")," \
+			"failures $(stat "j['failures']")"
+		echo "gateway UdpRcvbufErrors $(rcvbuf_errors);" \
+			"l2secd rx-socket-drops $(awk '$1 == "rx-socket-drops" {print $2}' "$out/daemon-show.txt")"
+	} | tee "$out/summary.txt"
+	kill -USR1 "$load_pid"
+	wait "$load_pid" || true
+	exit 0
+fi
+kill -USR1 "$load_pid"
+wait "$load_pid" || echo "profile-setup: l2sec-load exited $? (see $out/l2sec-load.log)" >&2
+# the last acknowledgements are in; StopCCN's lingering timers are not the teardown's
+sleep 1
+callgrind_control -d "$vg_pid" >/dev/null
+kill -TERM "$vg_pid"
+wait "$vg_pid" || true
+vg_pid=
+
+setup=$out/cg.out.1
+tear=$out/cg.out.2
+for f in "$setup" "$tear"; do
+	callgrind_annotate --inclusive=yes "$f" >"$f.inclusive.txt"
+done
+{
+	echo "l2secd $(git -C "$top" describe --always --dirty 2>/dev/null), N=$N, up $up," \
+		"rate $RATE/s, in flight $INFLIGHT, ipv6 $IPV6, log-level $LOGLEVEL"
+	echo "instructions per setup: $(per "$(total "$setup")" "$N")"
+	echo "instructions per teardown: $(per "$(total "$tear")" "$N")"
+	echo "top functions per setup, inclusive ($setup.inclusive.txt):"
+	# one line a function (callgrind names some twice, by two paths of their file)
+	awk -v n="$N" '/^-+$/ {d++; next}
+		d >= 3 && $1 ~ /^[0-9,]+$/ {
+			ir = $1; gsub(",", "", ir); fn = $0
+			sub(/^ *[0-9,]+ +\( *[0-9.]+%\) +/, "", fn); sub(/ \[.*$/, "", fn)
+			key = fn; sub(/^.*:/, "", key)
+			if (seen[key]++ || shown++ >= 40) next
+			printf "  %9.0f %s\n", ir / n, fn }' "$setup.inclusive.txt"
+} | tee "$out/summary.txt"
