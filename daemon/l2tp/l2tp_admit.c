@@ -363,18 +363,46 @@ bool l2tp_admit_sccrq_rate(struct l2tp_admit *a, const struct l2tp_peer *peer)
 
 /*
  * The oldest half-open tunnel whose peer never acknowledged our SCCRP and
- * that came without an SA: what a spoofed source leaves behind. The tunnel
- * list is newest first.
+ * that came without an SA: what a spoofed source leaves behind. Only the
+ * half-open SA-less tunnels are looked at (lns->ho_head, oldest first), at
+ * most max-half-open of them, never the established ones.
  */
 static struct l2tp_tunnel *displaceable(struct l2tp_lns *lns)
 {
-	struct l2tp_tunnel *victim = NULL;
+	for (struct l2tp_tunnel *t = lns->ho_head; t; t = t->ho_next) {
+		lns->id_probes++;
+		if (t->state == TUNNEL_WAIT_CTL_CONN && !l2tp_ctrl_idle(&t->ctrl))
+			return t;
+	}
+	return NULL;
+}
 
-	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next)
-		if (t->state == TUNNEL_WAIT_CTL_CONN && !t->peer.mark &&
-		    !l2tp_ctrl_idle(&t->ctrl))
-			victim = t;
-	return victim;
+static void ho_add(struct l2tp_lns *lns, struct l2tp_tunnel *t)
+{
+	t->on_ho = true;
+	t->ho_next = NULL;
+	t->ho_prev = lns->ho_tail;
+	if (lns->ho_tail)
+		lns->ho_tail->ho_next = t;
+	else
+		lns->ho_head = t;
+	lns->ho_tail = t;
+}
+
+static void ho_remove(struct l2tp_lns *lns, struct l2tp_tunnel *t)
+{
+	if (!t->on_ho)
+		return;
+	t->on_ho = false;
+	if (t->ho_prev)
+		t->ho_prev->ho_next = t->ho_next;
+	else
+		lns->ho_head = t->ho_next;
+	if (t->ho_next)
+		t->ho_next->ho_prev = t->ho_prev;
+	else
+		lns->ho_tail = t->ho_prev;
+	t->ho_prev = t->ho_next = NULL;
 }
 
 /* Ends a half-open tunnel that never heard from its peer: no StopCCN, freed soon. */
@@ -432,6 +460,8 @@ void l2tp_admit_tunnel_new(struct l2tp_tunnel *t)
 	t->adm_half_open = true;
 	t->adm_counted = true;
 	t->lns->n_half_open++;
+	if (!t->peer.mark)
+		ho_add(t->lns, t);
 	/*
 	 * Present unless the table was full or memory out: then only the LNS
 	 * counts. Each is pinned at once, so the next lookup cannot recycle it.
@@ -456,6 +486,7 @@ void l2tp_admit_tunnel_up(struct l2tp_tunnel *t)
 		return;
 	t->adm_half_open = false;
 	t->lns->n_half_open--;
+	ho_remove(t->lns, t);
 	if (t->adm_sa)
 		t->adm_sa->half_open--;
 	if (t->adm_src)

@@ -63,7 +63,7 @@ static void check(struct fake *f)
 			abort();
 		for (struct l2tp_session *s = t->sessions; s; s = s->next) {
 			n++;
-			if (lns->sessions[s->sid] != s || s->tunnel != t ||
+			if (l2tp_lns_session(lns, t->tid, s->sid) != s || s->tunnel != t ||
 			    s->state == SESSION_CLOSED)
 				abort();
 		}
