@@ -49,20 +49,25 @@ bool ipsec_enabled(const struct l2sec_config *cfg)
 	return cfg->psk[0] || cfg->cert_path[0];
 }
 
-/* An SA left the table: every tunnel bound to its mark goes now. */
+struct gone_ctx {
+	const char *why;
+};
+
+static void log_cleared(void *ctx, const struct l2tp_tunnel *t)
+{
+	const struct gone_ctx *g = ctx;
+
+	log_notice("ipsec: tunnel %u cleared: %s (SA mark %#x)", t->tid, g->why, t->peer.mark);
+}
+
+/* An SA left the table: every tunnel bound to its mark goes now (the LNS's mark index). */
 static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 {
 	struct ipsec *ip = ctx;
-	struct l2tp_tunnel *t, *next;
+	struct gone_ctx g = { .why = why };
 
-	for (t = l2tp_lns_first_tunnel(ip->lns); t; t = next) {
-		next = l2tp_lns_next_tunnel(t);
-		if (t->peer.mark != sa->mark || t->state == TUNNEL_CLOSING)
-			continue;
-		log_notice("ipsec: tunnel %u cleared: %s (SA mark %#x)", t->tid, why, sa->mark);
-		ip->st.tunnels_cleared++;
-		l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0, why);
-	}
+	ip->st.tunnels_cleared += l2tp_lns_close_mark(ip->lns, sa->mark, false,
+						      STOPCCN_GENERAL_ERROR, why, log_cleared, &g);
 }
 
 /* --- IKE_SAs a client replaced ---------------------------------------------------- */
