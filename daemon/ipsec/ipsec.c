@@ -345,8 +345,11 @@ struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 	ip->loop = loop;
 	ip->lns = lns;
 	ip->l2tp_port = cfg->port ? (uint16_t)cfg->port : VICI_CONN_L2TP_PORT;
-	ipsec_sa_init(&ip->sas, on_sa_gone, ip);
 	ev_timer_init(&ip->retire_timer, retire_cb);
+	if (ipsec_sa_init(&ip->sas, on_sa_gone, ip) < 0) {
+		free(ip);
+		return NULL;
+	}
 	snprintf(ip->vici_path, sizeof(ip->vici_path), "%s", cfg->vici_path);
 	vc.path = ip->vici_path;
 	ip->gw = vici_gw_new(&vc, &gw_ops, ip);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/htab.h"
+#include "core/u32set.h"
 #include "core/util.h"
 
 #define N 60000u
@@ -160,6 +161,31 @@ static void test_hash_keyed(void **state)
 	htab_free(&b);
 }
 
+/* The sorted set: duplicates dropped, every member found, nothing else. */
+static void test_u32set(void **state)
+{
+	uint32_t *a = malloc(2 * N * sizeof(*a));
+	size_t n;
+
+	(void)state;
+	assert_non_null(a);
+	assert_int_equal(u32set_build(a, 0), 0);
+	assert_false(u32set_has(a, 0, 1));
+	for (uint32_t i = 0; i < N; i++) {
+		a[2 * i] = (N - i) * 7u;	/* descending, each twice */
+		a[2 * i + 1] = (N - i) * 7u;
+	}
+	n = u32set_build(a, 2 * N);
+	assert_int_equal(n, N);
+	for (uint32_t i = 1; i <= N; i++) {
+		assert_true(u32set_has(a, n, i * 7u));
+		assert_false(u32set_has(a, n, i * 7u + 1));
+	}
+	assert_false(u32set_has(a, n, 0));
+	assert_false(u32set_has(a, n, UINT32_MAX));
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_growth_and_cost),
 		cmocka_unit_test(test_same_hash),
 		cmocka_unit_test(test_hash_keyed),
+		cmocka_unit_test(test_u32set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
