@@ -136,33 +136,32 @@ static uint64_t sess_key(uint16_t tid, uint16_t sid)
 	return (uint64_t)tid << 16 | sid;
 }
 
-struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid)
+/* Session (tid, id) by our ID (peer false) or the peer's (peer true). */
+static struct l2tp_session *sess_find(const struct l2tp_lns *lns, bool peer, uint16_t tid,
+				      uint16_t id)
 {
-	const struct htab *h = &lns->sessions;
+	const struct htab *h = peer ? &lns->peer_sessions : &lns->sessions;
 	struct htab_node *x;
 
-	for (x = htab_first(h, htab_hash64(h, sess_key(tid, sid))); x; x = htab_next(x)) {
-		struct l2tp_session *s = container_of(x, struct l2tp_session, id_node);
+	for (x = htab_first(h, htab_hash64(h, sess_key(tid, id))); x; x = htab_next(x)) {
+		struct l2tp_session *s = peer ? container_of(x, struct l2tp_session, peer_node) :
+						container_of(x, struct l2tp_session, id_node);
 
-		if (s->sid == sid && s->tunnel->tid == tid)
+		if ((peer ? s->peer_sid : s->sid) == id && s->tunnel->tid == tid)
 			return s;
 	}
 	return NULL;
 }
 
+struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid)
+{
+	return sess_find(lns, false, tid, sid);
+}
+
 struct l2tp_session *l2tp_lns_session_by_peer(const struct l2tp_lns *lns, uint16_t tid,
 					      uint16_t peer_sid)
 {
-	const struct htab *h = &lns->peer_sessions;
-	struct htab_node *x;
-
-	for (x = htab_first(h, htab_hash64(h, sess_key(tid, peer_sid))); x; x = htab_next(x)) {
-		struct l2tp_session *s = container_of(x, struct l2tp_session, peer_node);
-
-		if (s->peer_sid == peer_sid && s->tunnel->tid == tid)
-			return s;
-	}
-	return NULL;
+	return sess_find(lns, true, tid, peer_sid);
 }
 
 void l2tp_lns_link_session(struct l2tp_tunnel *t, struct l2tp_session *s)
