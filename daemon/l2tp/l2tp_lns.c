@@ -176,7 +176,8 @@ void l2tp_lns_link_session(struct l2tp_tunnel *t, struct l2tp_session *s)
 	t->sessions = s;
 	t->n_sessions++;
 	lns->n_sessions++;
-	htab_add(&lns->sessions, &s->id_node, htab_hash64(&lns->sessions, sess_key(t->tid, s->sid)));
+	htab_add(&lns->sessions, &s->id_node,
+		 htab_hash64(&lns->sessions, sess_key(t->tid, s->sid)));
 	htab_add(&lns->peer_sessions, &s->peer_node,
 		 htab_hash64(&lns->peer_sessions, sess_key(t->tid, s->peer_sid)));
 }

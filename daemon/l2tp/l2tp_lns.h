@@ -120,7 +120,7 @@ struct l2tp_tunnel {
 	struct htab_node peer_node;	/* lns->by_peer, while indexed */
 	struct htab_node mark_node;	/* lns->by_mark, while indexed and mark != 0 */
 	bool indexed;			/* in by_peer (and by_mark): not closing */
-	struct l2tp_tunnel *ho_prev, *ho_next;	/* lns->half_open: SA-less, not up yet */
+	struct l2tp_tunnel *ho_prev, *ho_next;	/* lns->ho_head: SA-less, not up yet */
 	bool on_ho;
 	enum l2tp_tunnel_state state;
 	uint16_t tid, peer_tid;
