@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "auth/authlimit.h"
 #include "datapath/datapath.h"
 #include "l2tp/l2tp_avp.h"
 #include "l2tp/l2tp_session.h"
 #include "l2tp/l2tp_tunnel.h"
+#include "core/htab.h"
 #include "core/log.h"
 #include "datapath/netdev.h"
 #include "addr/pool.h"
@@ -22,8 +24,6 @@
 #include "conf/users.h"
 #include "core/util.h"
 
-#define HASH_BITS	12
-#define HASH_SIZE	(1u << HASH_BITS)
 #define RA_LIFETIME_S	1800
 #define RA_FIRST_MS	3000		/* a second RA soon after the first ... */
 #define RA_INTERVAL_MS	600000		/* ... then well inside the lifetime */
@@ -33,7 +33,7 @@ struct sess {
 	struct l2tp_session *l2tp;	/* NULL once the L2TP side is gone */
 	struct ppp_session *ppp;
 	struct sess *prev, *next;	/* ss->list */
-	struct sess *hnext4, *hnext6;	/* ss->by_ipv4 / ss->by_pfx6 chains */
+	struct htab_node node4, node6;	/* ss->by_ipv4 / ss->by_pfx6 */
 	struct ev_timer timer;		/* the engine's next deadline */
 	struct ev_timer ra_timer;
 	struct ra_pace ra_pace;		/* RAs at most every 3 s (RFC 4861) */
@@ -68,74 +68,69 @@ struct sessions {
 	struct netdev *nd;		/* routes to the clients */
 	struct sess *list;
 	unsigned int n;
-	struct sess *by_ipv4[HASH_SIZE];
-	struct sess *by_pfx6[HASH_SIZE];
+	struct htab by_ipv4;		/* sessions with an IPv4 address, by it */
+	struct htab by_pfx6;		/* sessions with an IPv6 /64, by it */
 	struct sess_stats st;
 	struct authlimit *al;		/* wrong passwords across sessions */
 };
 
 /* --- address index -------------------------------------------------------- */
 
-static unsigned int hash32(uint32_t v)
+/* Growing tables (core/htab.h): O(1) per packet on the TUN path at any number of sessions. */
+static uint64_t hash4(const struct sessions *ss, struct in_addr a)
 {
-	return (v * 2654435761u) >> (32 - HASH_BITS);
+	return htab_hash64(&ss->by_ipv4, a.s_addr);
 }
 
-static unsigned int hash4(struct in_addr a)
+static uint64_t hash6(const struct sessions *ss, const struct in6_addr *a)
 {
-	return hash32(ntohl(a.s_addr));
-}
-
-static unsigned int hash6(const struct in6_addr *a)
-{
-	uint32_t w[2];
-
-	memcpy(w, a->s6_addr, sizeof(w));	/* the /64 only */
-	return hash32(w[0] ^ (w[1] * 31u));
+	return htab_hash(&ss->by_pfx6, a->s6_addr, 8);	/* the /64 only */
 }
 
 static struct sess *find4(const struct sessions *ss, struct in_addr a)
 {
-	struct sess *x;
+	struct htab_node *n;
 
-	for (x = ss->by_ipv4[hash4(a)]; x; x = x->hnext4)
+	for (n = htab_first(&ss->by_ipv4, hash4(ss, a)); n; n = htab_next(n)) {
+		struct sess *x = container_of(n, struct sess, node4);
+
 		if (x->ipv4.s_addr == a.s_addr)
 			return x;
+	}
 	return NULL;
 }
 
 static struct sess *find6(const struct sessions *ss, const struct in6_addr *a)
 {
-	struct sess *x;
+	struct htab_node *n;
 
-	for (x = ss->by_pfx6[hash6(a)]; x; x = x->hnext6)
+	for (n = htab_first(&ss->by_pfx6, hash6(ss, a)); n; n = htab_next(n)) {
+		struct sess *x = container_of(n, struct sess, node6);
+
 		if (!memcmp(x->pfx6.s6_addr, a->s6_addr, 8))
 			return x;
+	}
 	return NULL;
+}
+
+static void link4(struct sess *x)
+{
+	htab_add(&x->ss->by_ipv4, &x->node4, hash4(x->ss, x->ipv4));
+}
+
+static void link6(struct sess *x)
+{
+	htab_add(&x->ss->by_pfx6, &x->node6, hash6(x->ss, &x->pfx6));
 }
 
 static void unlink4(struct sess *x)
 {
-	struct sess **pp = &x->ss->by_ipv4[hash4(x->ipv4)];
-
-	for (; *pp; pp = &(*pp)->hnext4) {
-		if (*pp == x) {
-			*pp = x->hnext4;
-			break;
-		}
-	}
+	htab_del(&x->ss->by_ipv4, &x->node4);
 }
 
 static void unlink6(struct sess *x)
 {
-	struct sess **pp = &x->ss->by_pfx6[hash6(&x->pfx6)];
-
-	for (; *pp; pp = &(*pp)->hnext6) {
-		if (*pp == x) {
-			*pp = x->hnext6;
-			break;
-		}
-	}
+	htab_del(&x->ss->by_pfx6, &x->node6);
 }
 
 /* --- the data path ------------------------------------------------------------- */
@@ -353,8 +348,7 @@ static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
 		}
 		x->ipv4_pool = true;
 	}
-	x->hnext4 = ss->by_ipv4[hash4(x->ipv4)];
-	ss->by_ipv4[hash4(x->ipv4)] = x;
+	link4(x);
 	*out = x->ipv4;
 	return 0;
 }
@@ -395,8 +389,7 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 		return;
 	}
 	x->has6 = x->pfx6_pool = true;
-	x->hnext6 = ss->by_pfx6[hash6(&x->pfx6)];
-	ss->by_pfx6[hash6(&x->pfx6)] = x;
+	link6(x);
 	inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a));
 	if (kern_sync(x) < 0 || netdev_route_add(ss->nd, AF_INET6, &x->pfx6, 64) < 0) {
 		log_err("ppp %s: cannot route %s/64 to the client: hanging up", x->tag, a);
@@ -638,9 +631,15 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 {
 	struct sessions *ss = calloc(1, sizeof(*ss));
 	struct authlimit_config alc;
+	uint64_t seed = 0;
 
 	if (!ss)
 		return NULL;
+	/* the pools hand the addresses out; a seed only spreads static ones better */
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
+		seed = (uint64_t)(uintptr_t)ss;
+	if (htab_init(&ss->by_ipv4, 64, seed) || htab_init(&ss->by_pfx6, 64, ~seed))
+		goto err_tab;
 	ss->loop = loop;
 	ss->cfg = cfg;
 	ss->dp = dp;
@@ -658,6 +657,9 @@ err_pools:
 	pool6_free(ss->pool6);
 err:
 	authlimit_free(ss->al);
+err_tab:
+	htab_free(&ss->by_ipv4);
+	htab_free(&ss->by_pfx6);
 	free(ss);
 	return NULL;
 }
@@ -680,6 +682,8 @@ void sessions_free(struct sessions *ss)
 	pool6_free(ss->pool6);
 	users_free(ss->users);
 	authlimit_free(ss->al);
+	htab_free(&ss->by_ipv4);
+	htab_free(&ss->by_pfx6);
 	free(ss);
 }
 

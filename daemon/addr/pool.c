@@ -4,9 +4,10 @@
  * at the entry after the last one handed out. The IPv6 pool is one range of
  * /64 subnet ids, 1..n-1, searched the same way.
  *
- * A search walks the bitmap a 64-bit word at a time: a 2^20 range is 16384
- * words, so even an exhausted pool of 16 full ranges costs a few hundred
- * microseconds per refused session.
+ * A search walks the bitmap a 64-bit word at a time, and skips full words
+ * through a second bitmap with a bit per word (set when the word is full):
+ * a 2^20 range is 16384 words but only 256 summary words, so a search in a
+ * crowded pool costs at most a few hundred word tests, not 16384.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +22,7 @@ struct range {
 	uint32_t first;		/* host byte order (IPv4) or subnet id (IPv6) */
 	uint32_t n;		/* entries, at least 1 */
 	uint64_t *used;		/* a bit per entry */
+	uint64_t *full;		/* a bit per word of used: all its entries used */
 };
 
 /* Where the next search starts: the entry after the last one handed out. */
@@ -46,12 +48,42 @@ struct pool6 {
 
 /* --- ranges ------------------------------------------------------------------ */
 
+static void range_free(struct range *r)
+{
+	free(r->used);
+	free(r->full);
+	r->used = r->full = NULL;
+}
+
 static int range_init(struct range *r, uint32_t first, uint32_t n)
 {
 	r->first = first;
 	r->n = n;
 	r->used = calloc((n + 63) / 64, sizeof(*r->used));
-	return r->used ? 0 : -1;
+	r->full = calloc((n + 4095) / 4096, sizeof(*r->full));
+	if (r->used && r->full)
+		return 0;
+	range_free(r);
+	return -1;
+}
+
+/* For the unit tests: words of used looked at by searches. */
+uint64_t pool_probes;
+
+/* The first word at or after w with a free entry (by the summary), or the word count. */
+static uint32_t next_open_word(const struct range *r, uint32_t w)
+{
+	uint32_t words = (r->n + 63) / 64;
+
+	while (w < words) {
+		uint64_t open = ~r->full[w / 64] >> (w % 64);
+
+		pool_probes++;
+		if (open)
+			return w + (uint32_t)__builtin_ctzll(open);
+		w = (w / 64 + 1) * 64;
+	}
+	return words;
 }
 
 static bool range_has(const struct range *r, uint32_t v)
@@ -70,21 +102,28 @@ static uint32_t range_find_free(const struct range *r, uint32_t off)
 	while (off < r->n) {
 		uint64_t w = ~r->used[off / 64] >> (off % 64);
 
+		pool_probes++;
 		if (w) {
 			off += (uint32_t)__builtin_ctzll(w);
 			return off < r->n ? off : r->n;
 		}
-		off = (off / 64 + 1) * 64;
+		off = next_open_word(r, off / 64 + 1) * 64;
 	}
 	return r->n;
 }
 
 static void range_set(struct range *r, uint32_t off, bool used)
 {
+	uint32_t w = off / 64;
+
 	if (used)
-		r->used[off / 64] |= 1ull << (off % 64);
+		r->used[w] |= 1ull << (off % 64);
 	else
-		r->used[off / 64] &= ~(1ull << (off % 64));
+		r->used[w] &= ~(1ull << (off % 64));
+	if (r->used[w] == ~0ull)
+		r->full[w / 64] |= 1ull << (w % 64);
+	else
+		r->full[w / 64] &= ~(1ull << (w % 64));
 }
 
 /*
@@ -164,7 +203,7 @@ void pool_free(struct pool *p)
 	if (!p)
 		return;
 	for (unsigned int i = 0; i < p->n_ranges; i++)
-		free(p->r[i].used);
+		range_free(&p->r[i]);
 	free(p);
 }
 
@@ -254,7 +293,7 @@ void pool6_free(struct pool6 *p)
 {
 	if (!p)
 		return;
-	free(p->r.used);
+	range_free(&p->r);
 	free(p);
 }
 

@@ -15,6 +15,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* The most addresses of one range ([ppp] pool). */
 #define CONFIG_MAX_RANGE_SIZE (1u << 20)
@@ -51,6 +52,8 @@ void pool_put(struct pool *p, struct in_addr a);
 
 unsigned int pool_size(const struct pool *p);
 unsigned int pool_in_use(const struct pool *p);
+/* Bitmap words the searches looked at, all pools together: for the unit tests. */
+extern uint64_t pool_probes;
 
 #define POOL6_MAX (1u << 20)	/* /64s tracked at most */
 

@@ -49,20 +49,25 @@ bool ipsec_enabled(const struct l2sec_config *cfg)
 	return cfg->psk[0] || cfg->cert_path[0];
 }
 
-/* An SA left the table: every tunnel bound to its mark goes now. */
+struct gone_ctx {
+	const char *why;
+};
+
+static void log_cleared(void *ctx, const struct l2tp_tunnel *t)
+{
+	const struct gone_ctx *g = ctx;
+
+	log_notice("ipsec: tunnel %u cleared: %s (SA mark %#x)", t->tid, g->why, t->peer.mark);
+}
+
+/* An SA left the table: every tunnel bound to its mark goes now (the LNS's mark index). */
 static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 {
 	struct ipsec *ip = ctx;
-	struct l2tp_tunnel *t, *next;
+	struct gone_ctx g = { .why = why };
 
-	for (t = l2tp_lns_first_tunnel(ip->lns); t; t = next) {
-		next = l2tp_lns_next_tunnel(t);
-		if (t->peer.mark != sa->mark || t->state == TUNNEL_CLOSING)
-			continue;
-		log_notice("ipsec: tunnel %u cleared: %s (SA mark %#x)", t->tid, why, sa->mark);
-		ip->st.tunnels_cleared++;
-		l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0, why);
-	}
+	ip->st.tunnels_cleared += l2tp_lns_close_mark(ip->lns, sa->mark, false,
+						      STOPCCN_GENERAL_ERROR, why, log_cleared, &g);
 }
 
 /* --- IKE_SAs a client replaced ---------------------------------------------------- */
@@ -340,8 +345,11 @@ struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 	ip->loop = loop;
 	ip->lns = lns;
 	ip->l2tp_port = cfg->port ? (uint16_t)cfg->port : VICI_CONN_L2TP_PORT;
-	ipsec_sa_init(&ip->sas, on_sa_gone, ip);
 	ev_timer_init(&ip->retire_timer, retire_cb);
+	if (ipsec_sa_init(&ip->sas, on_sa_gone, ip) < 0) {
+		free(ip);
+		return NULL;
+	}
 	snprintf(ip->vici_path, sizeof(ip->vici_path), "%s", cfg->vici_path);
 	vc.path = ip->vici_path;
 	ip->gw = vici_gw_new(&vc, &gw_ops, ip);

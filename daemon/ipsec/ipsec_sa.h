@@ -48,14 +48,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/htab.h"
 #include "ipsec/vici_sa.h"
 
-#define IPSEC_SA_HASH_SIZE	1024u
 #define IPSEC_SA_TWINS		3u
 #define IPSEC_SA_RETIRE_TRIES	16u	/* listings of a retiring IKE_SA (0.5 s apart) */
 
 struct ipsec_sa {
-	struct ipsec_sa *next;		/* hash chain */
+	struct ipsec_sa *prev, *next;	/* every entry: the table's list */
+	struct ipsec_sa *rprev, *rnext;	/* entries with retire != 0 */
+	/*
+	 * The table's indexes (ipsec_sa.c keeps them in step with the fields):
+	 * by mark, by ike_id, by heir (when not 0) and by the peer (remote
+	 * address and identity), so that no event of one client walks all.
+	 */
+	struct htab_node mark_node, ike_node, heir_node, peer_node;
 	uint32_t mark;			/* CHILD_SA inbound mark: the key */
 	uint32_t ike_id, child_id, reqid;	/* child_id: the newest with this mark */
 	uint32_t twin[IPSEC_SA_TWINS];	/* older ones that may still carry it (rekey collision) */
@@ -86,10 +93,13 @@ struct ipsec_sa_known {
 	size_t n_spi, cap_spi;
 	uint32_t *mark;
 	size_t n_mark, cap_mark;
+	bool sealed;	/* the resync ended: both sorted (u32set.h), spi with the table's */
 };
 
 struct ipsec_sa_table {
-	struct ipsec_sa *bucket[IPSEC_SA_HASH_SIZE];
+	struct htab by_mark, by_ike, by_heir, by_peer;
+	struct ipsec_sa *list;		/* every entry, newest first */
+	struct ipsec_sa *retiring;	/* entries with retire != 0 */
 	unsigned int n;
 	ipsec_sa_gone_fn gone;
 	void *ctx;
@@ -97,7 +107,8 @@ struct ipsec_sa_table {
 	struct ipsec_sa_stats st;
 };
 
-void ipsec_sa_init(struct ipsec_sa_table *t, ipsec_sa_gone_fn gone, void *ctx);
+/* 0, or -1 when out of memory. */
+int ipsec_sa_init(struct ipsec_sa_table *t, ipsec_sa_gone_fn gone, void *ctx);
 /* Frees every entry without calling gone(). */
 void ipsec_sa_free(struct ipsec_sa_table *t);
 
@@ -108,7 +119,10 @@ void ipsec_sa_event(struct ipsec_sa_table *t, const struct vici_sa_event *ev);
 
 /* The connection to charon is lost: entries unconfirmed, known emptied. */
 void ipsec_sa_lost(struct ipsec_sa_table *t);
-/* A resync (list-sas) ended complete: entries charon did not list go. */
+/*
+ * A resync (list-sas) ended complete: entries charon did not list go, and
+ * what it listed (with the table's own SPIs) is sealed for the questions below.
+ */
 void ipsec_sa_synced(struct ipsec_sa_table *t);
 
 /*

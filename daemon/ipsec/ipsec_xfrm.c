@@ -10,10 +10,12 @@
 
 #include "ipsec/ipsec_xfrm.h"
 #include "core/log.h"
+#include "core/u32set.h"
 #include "core/util.h"
 
 #define DUMP_BUF	(64u << 10)
 #define STALE_MAX	65536u		/* objects removed in one pass */
+#define MARKS_MAX	(1u << 21)	/* l2sec policies' marks in one dump (2 per SA) */
 
 struct stale_sa {
 	struct xfrm_usersa_id id;
@@ -27,7 +29,7 @@ struct stale_pol {
 
 struct scan {
 	const struct ipsec_xfrm_filter *f;
-	uint32_t *marks;		/* of every l2sec policy */
+	uint32_t *marks;		/* of every l2sec policy: a u32set once dumped */
 	size_t n_marks, cap_marks;
 	struct stale_pol *pol;
 	size_t n_pol, cap_pol;
@@ -36,14 +38,14 @@ struct scan {
 	bool full;
 };
 
-/* Room for one more of size elem in *arr; NULL when full or out of memory. */
-static void *grow(void **arr, size_t *n, size_t *cap, size_t elem)
+/* Room for one more of size elem in *arr (at most max); NULL when full or out of memory. */
+static void *grow(void **arr, size_t *n, size_t *cap, size_t elem, size_t max)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
 		void *a;
 
-		if (ncap > STALE_MAX)
+		if (ncap > max)
 			return NULL;
 		a = realloc(*arr, ncap * elem);
 		if (!a)
@@ -54,12 +56,10 @@ static void *grow(void **arr, size_t *n, size_t *cap, size_t elem)
 	return (char *)*arr + (*n)++ * elem;
 }
 
+/* After the policy dump (policies first, then states: ipsec_xfrm_flush_stale). */
 static bool has_mark(const struct scan *sc, uint32_t v)
 {
-	for (size_t i = 0; i < sc->n_marks; i++)
-		if (sc->marks[i] == v)
-			return true;
-	return false;
+	return u32set_has(sc->marks, sc->n_marks, v);
 }
 
 bool ipsec_xfrm_policy_is_l2sec(const struct xfrm_userpolicy_info *p,
@@ -119,15 +119,14 @@ static int on_policy(const struct nlmsghdr *nlh, void *data)
 	}
 	if (!ipsec_xfrm_policy_is_l2sec(&p, &mark, esp_transport, sc->f->l2tp_port))
 		return MNL_CB_OK;
-	if (!has_mark(sc, mark.v)) {
-		m = grow((void **)&sc->marks, &sc->n_marks, &sc->cap_marks, sizeof(*m));
-		if (!m)
-			goto full;
-		*m = mark.v;
-	}
+	/* duplicates (in and out, rekeys) go when the dump is over: O(1) here */
+	m = grow((void **)&sc->marks, &sc->n_marks, &sc->cap_marks, sizeof(*m), MARKS_MAX);
+	if (!m)
+		goto full;
+	*m = mark.v;
 	if (sc->f->known_mark(sc->f->ctx, mark.v) || p.curlft.add_time >= sc->f->before)
 		return MNL_CB_OK;
-	s = grow((void **)&sc->pol, &sc->n_pol, &sc->cap_pol, sizeof(*s));
+	s = grow((void **)&sc->pol, &sc->n_pol, &sc->cap_pol, sizeof(*s), STALE_MAX);
 	if (!s)
 		goto full;
 	memset(s, 0, sizeof(*s));
@@ -170,7 +169,7 @@ static int on_state(const struct nlmsghdr *nlh, void *data)
 	if (!which || !has_mark(sc, which) || p.curlft.add_time >= sc->f->before ||
 	    sc->f->known_spi(sc->f->ctx, ntohl(p.id.spi)))
 		return MNL_CB_OK;
-	s = grow((void **)&sc->sa, &sc->n_sa, &sc->cap_sa, sizeof(*s));
+	s = grow((void **)&sc->sa, &sc->n_sa, &sc->cap_sa, sizeof(*s), STALE_MAX);
 	if (!s) {
 		sc->full = true;
 		return MNL_CB_OK;
@@ -293,6 +292,7 @@ int ipsec_xfrm_flush_stale(const struct ipsec_xfrm_filter *f, struct ipsec_xfrm_
 	}
 	/* policies first: their marks say which states are l2sec's */
 	err = ipsec_xfrm_dump(nl, XFRM_MSG_GETPOLICY, on_policy, &sc);
+	sc.n_marks = u32set_build(sc.marks, sc.n_marks);
 	if (!err)
 		err = ipsec_xfrm_dump(nl, XFRM_MSG_GETSA, on_state, &sc);
 	if (err)

@@ -9,13 +9,14 @@
 #include "l2tp/l2tp_admit.h"
 #include "l2tp/l2tp_lns.h"
 #include "l2tp/l2tp_tunnel.h"
+#include "core/htab.h"
 #include "core/log.h"
 #include "core/util.h"
 
 enum admit_kind { ADMIT_SRC, ADMIT_SA };
 
 struct l2tp_admit_entry {
-	struct l2tp_admit_entry *hnext;			/* hash chain */
+	struct htab_node node;				/* a->peers */
 	struct l2tp_admit_entry *lru_prev, *lru_next;	/* on the LRU list iff refs == 0 */
 	uint8_t kind;					/* enum admit_kind */
 	uint8_t family;					/* ADMIT_SRC: AF_INET or AF_INET6 */
@@ -30,9 +31,7 @@ struct l2tp_admit_entry {
 
 struct l2tp_admit {
 	struct l2tp_lns *lns;
-	uint64_t seed;
-	struct l2tp_admit_entry **heads;
-	unsigned int n_heads;				/* a power of two */
+	struct htab peers;				/* the entries, by key */
 	unsigned int n_entries;
 	struct l2tp_admit_entry *lru_head, *lru_tail;	/* most recently used first */
 	uint64_t log_window_ms;				/* all peers' lines: this window's start */
@@ -41,15 +40,6 @@ struct l2tp_admit {
 	struct l2tp_admit_stats stats;
 };
 
-static unsigned int heads_for(unsigned int cap)
-{
-	unsigned int n = 64;
-
-	while (n < cap && n < (1u << 20))
-		n <<= 1;
-	return n;
-}
-
 struct l2tp_admit *l2tp_admit_new(struct l2tp_lns *lns, uint32_t seed)
 {
 	struct l2tp_admit *a = calloc(1, sizeof(*a));
@@ -57,10 +47,8 @@ struct l2tp_admit *l2tp_admit_new(struct l2tp_lns *lns, uint32_t seed)
 	if (!a)
 		return NULL;
 	a->lns = lns;
-	a->seed = (uint64_t)seed << 32 | (seed ^ 0x5bd1e995u);
-	a->n_heads = heads_for(lns->cfg->peer_table_size);
-	a->heads = calloc(a->n_heads, sizeof(*a->heads));
-	if (!a->heads) {
+	/* keyed with a random seed, so that a peer cannot aim its addresses at one chain */
+	if (htab_init(&a->peers, 64, (uint64_t)seed << 32 | (seed ^ 0x5bd1e995u))) {
 		free(a);
 		return NULL;
 	}
@@ -71,15 +59,20 @@ void l2tp_admit_free(struct l2tp_admit *a)
 {
 	if (!a)
 		return;
-	for (unsigned int i = 0; i < a->n_heads; i++) {
-		while (a->heads[i]) {
-			struct l2tp_admit_entry *e = a->heads[i];
+	/*
+	 * Every tunnel is gone by now (l2tp_lns_free destroys them first), so
+	 * no entry is pinned: each is on the LRU list.
+	 */
+	while (a->lru_head) {
+		struct l2tp_admit_entry *e = a->lru_head;
 
-			a->heads[i] = e->hnext;
-			free(e);
-		}
+		a->lru_head = e->lru_next;
+		htab_del(&a->peers, &e->node);
+		free(e);
 	}
-	free(a->heads);
+	if (a->peers.n)
+		log_err("l2tp: %zu pinned admission entries at exit", a->peers.n);
+	htab_free(&a->peers);
 	free(a);
 }
 
@@ -121,20 +114,15 @@ static bool key_equal(const struct l2tp_admit_entry *a, const struct l2tp_admit_
 	       !memcmp(a->addr, b->addr, sizeof(a->addr));
 }
 
-/* Keyed with a random seed, so that a peer cannot aim its addresses at one chain. */
-static unsigned int key_hash(const struct l2tp_admit *a, const struct l2tp_admit_entry *k)
+static uint64_t key_hash(const struct l2tp_admit *a, const struct l2tp_admit_entry *k)
 {
-	uint64_t h = a->seed ^ ((uint64_t)k->kind << 40 | (uint64_t)k->family << 32 | k->mark);
-	uint64_t w;
+	uint8_t key[2 + 4 + sizeof(k->addr)];
 
-	for (size_t i = 0; i < sizeof(k->addr); i += 8) {
-		memcpy(&w, k->addr + i, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	h = (h ^ a->seed) * 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return (unsigned int)h & (a->n_heads - 1);
+	key[0] = k->kind;
+	key[1] = k->family;
+	memcpy(key + 2, &k->mark, 4);
+	memcpy(key + 6, k->addr, sizeof(k->addr));
+	return htab_hash(&a->peers, key, sizeof(key));
 }
 
 static void lru_unlink(struct l2tp_admit *a, struct l2tp_admit_entry *e)
@@ -163,41 +151,10 @@ static void lru_push(struct l2tp_admit *a, struct l2tp_admit_entry *e)
 
 static void entry_remove(struct l2tp_admit *a, struct l2tp_admit_entry *e)
 {
-	struct l2tp_admit_entry **pp = &a->heads[key_hash(a, e)];
-
-	while (*pp != e)
-		pp = &(*pp)->hnext;
-	*pp = e->hnext;
+	htab_del(&a->peers, &e->node);
 	lru_unlink(a, e);
 	a->n_entries--;
 	free(e);
-}
-
-/* A bigger table after a reload raised peer-table-size: chains stay short. */
-static void maybe_grow(struct l2tp_admit *a)
-{
-	unsigned int n = heads_for(a->lns->cfg->peer_table_size);
-	struct l2tp_admit_entry **heads, **old = a->heads;
-	unsigned int n_old = a->n_heads;
-
-	if (n <= a->n_heads)
-		return;
-	heads = calloc(n, sizeof(*heads));
-	if (!heads)
-		return;		/* longer chains, still correct */
-	a->heads = heads;
-	a->n_heads = n;
-	for (unsigned int i = 0; i < n_old; i++) {
-		while (old[i]) {
-			struct l2tp_admit_entry *e = old[i];
-			unsigned int h = key_hash(a, e);
-
-			old[i] = e->hnext;
-			e->hnext = heads[h];
-			heads[h] = e;
-		}
-	}
-	free(old);
 }
 
 /* The entry for peer, created (with a full bucket) when missing; NULL: no room. */
@@ -205,11 +162,13 @@ static struct l2tp_admit_entry *entry_get(struct l2tp_admit *a, enum admit_kind 
 					  const struct l2tp_peer *peer, unsigned int rate)
 {
 	struct l2tp_admit_entry k, *e;
-	unsigned int h;
+	struct htab_node *x;
+	uint64_t h;
 
 	make_key(&k, kind, peer);
 	h = key_hash(a, &k);
-	for (e = a->heads[h]; e; e = e->hnext) {
+	for (x = htab_first(&a->peers, h); x; x = htab_next(x)) {
+		e = container_of(x, struct l2tp_admit_entry, node);
 		if (key_equal(e, &k)) {
 			if (!e->refs) {
 				lru_unlink(a, e);
@@ -227,15 +186,12 @@ static struct l2tp_admit_entry *entry_get(struct l2tp_admit *a, enum admit_kind 
 		entry_remove(a, a->lru_tail);
 		a->stats.peers_recycled++;
 	}
-	maybe_grow(a);
 	e = malloc(sizeof(*e));
 	if (!e)
 		return NULL;
 	*e = k;
 	l2tp_bucket_fill(&e->bucket, evloop_now(a->lns->loop), rate);
-	h = key_hash(a, e);
-	e->hnext = a->heads[h];
-	a->heads[h] = e;
+	htab_add(&a->peers, &e->node, h);
 	a->n_entries++;
 	lru_push(a, e);
 	return e;
@@ -363,18 +319,46 @@ bool l2tp_admit_sccrq_rate(struct l2tp_admit *a, const struct l2tp_peer *peer)
 
 /*
  * The oldest half-open tunnel whose peer never acknowledged our SCCRP and
- * that came without an SA: what a spoofed source leaves behind. The tunnel
- * list is newest first.
+ * that came without an SA: what a spoofed source leaves behind. Only the
+ * half-open SA-less tunnels are looked at (lns->ho_head, oldest first), at
+ * most max-half-open of them, never the established ones.
  */
 static struct l2tp_tunnel *displaceable(struct l2tp_lns *lns)
 {
-	struct l2tp_tunnel *victim = NULL;
+	for (struct l2tp_tunnel *t = lns->ho_head; t; t = t->ho_next) {
+		lns->id_probes++;
+		if (t->state == TUNNEL_WAIT_CTL_CONN && !l2tp_ctrl_idle(&t->ctrl))
+			return t;
+	}
+	return NULL;
+}
 
-	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next)
-		if (t->state == TUNNEL_WAIT_CTL_CONN && !t->peer.mark &&
-		    !l2tp_ctrl_idle(&t->ctrl))
-			victim = t;
-	return victim;
+static void ho_add(struct l2tp_lns *lns, struct l2tp_tunnel *t)
+{
+	t->on_ho = true;
+	t->ho_next = NULL;
+	t->ho_prev = lns->ho_tail;
+	if (lns->ho_tail)
+		lns->ho_tail->ho_next = t;
+	else
+		lns->ho_head = t;
+	lns->ho_tail = t;
+}
+
+static void ho_remove(struct l2tp_lns *lns, struct l2tp_tunnel *t)
+{
+	if (!t->on_ho)
+		return;
+	t->on_ho = false;
+	if (t->ho_prev)
+		t->ho_prev->ho_next = t->ho_next;
+	else
+		lns->ho_head = t->ho_next;
+	if (t->ho_next)
+		t->ho_next->ho_prev = t->ho_prev;
+	else
+		lns->ho_tail = t->ho_prev;
+	t->ho_prev = t->ho_next = NULL;
 }
 
 /* Ends a half-open tunnel that never heard from its peer: no StopCCN, freed soon. */
@@ -432,6 +416,8 @@ void l2tp_admit_tunnel_new(struct l2tp_tunnel *t)
 	t->adm_half_open = true;
 	t->adm_counted = true;
 	t->lns->n_half_open++;
+	if (!t->peer.mark)
+		ho_add(t->lns, t);
 	/*
 	 * Present unless the table was full or memory out: then only the LNS
 	 * counts. Each is pinned at once, so the next lookup cannot recycle it.
@@ -456,6 +442,7 @@ void l2tp_admit_tunnel_up(struct l2tp_tunnel *t)
 		return;
 	t->adm_half_open = false;
 	t->lns->n_half_open--;
+	ho_remove(t->lns, t);
 	if (t->adm_sa)
 		t->adm_sa->half_open--;
 	if (t->adm_src)

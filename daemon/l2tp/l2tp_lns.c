@@ -14,6 +14,8 @@
 #include "core/util.h"
 
 #define ID_SPACE 65536
+#define ID_PROBES 32		/* random tunnel IDs tried before the bitmap scan */
+#define SID_PROBES 64		/* random session IDs tried in a tunnel */
 
 static void reap(struct l2tp_lns *lns)
 {
@@ -46,9 +48,13 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2tp_config *cfg
 
 	if (!lns)
 		return NULL;
+	lns->ops = ops;
+	lns->env = env;
 	lns->tunnels = calloc(ID_SPACE, sizeof(*lns->tunnels));
-	lns->sessions = calloc(ID_SPACE, sizeof(*lns->sessions));
-	if (!lns->tunnels || !lns->sessions) {
+	if (!lns->tunnels || htab_init(&lns->sessions, 64, ops->random(env)) ||
+	    htab_init(&lns->peer_sessions, 64, ops->random(env)) ||
+	    htab_init(&lns->by_peer, 64, ops->random(env)) ||
+	    htab_init(&lns->by_mark, 64, ops->random(env))) {
 		l2tp_lns_free(lns);
 		return NULL;
 	}
@@ -57,8 +63,6 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2tp_config *cfg
 	ev_timer_init(&lns->reap_timer, reap_cb);
 	ev_timer_init(&lns->stale_timer, l2tp_stale_ttl_cb);
 	ev_timer_init(&lns->stale_sweep, l2tp_stale_sweep_cb);
-	lns->ops = ops;
-	lns->env = env;
 	l2tp_lns_set_config(lns, cfg);
 	lns->admit = l2tp_admit_new(lns, ops->random(env));
 	if (!lns->admit) {
@@ -81,7 +85,10 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 	l2tp_stale_close(lns);
 	l2tp_admit_free(lns->admit);
 	free(lns->tunnels);
-	free(lns->sessions);
+	htab_free(&lns->sessions);
+	htab_free(&lns->peer_sessions);
+	htab_free(&lns->by_peer);
+	htab_free(&lns->by_mark);
 	free(lns);
 }
 
@@ -124,12 +131,174 @@ struct l2tp_tunnel *l2tp_lns_tunnel(const struct l2tp_lns *lns, uint16_t tid)
 	return t && t->tid == tid ? t : NULL;
 }
 
+static uint64_t sess_key(uint16_t tid, uint16_t sid)
+{
+	return (uint64_t)tid << 16 | sid;
+}
+
+/* Session (tid, id) by our ID (peer false) or the peer's (peer true). */
+static struct l2tp_session *sess_find(const struct l2tp_lns *lns, bool peer, uint16_t tid,
+				      uint16_t id)
+{
+	const struct htab *h = peer ? &lns->peer_sessions : &lns->sessions;
+	struct htab_node *x;
+
+	for (x = htab_first(h, htab_hash64(h, sess_key(tid, id))); x; x = htab_next(x)) {
+		struct l2tp_session *s = peer ? container_of(x, struct l2tp_session, peer_node) :
+						container_of(x, struct l2tp_session, id_node);
+
+		if ((peer ? s->peer_sid : s->sid) == id && s->tunnel->tid == tid)
+			return s;
+	}
+	return NULL;
+}
+
 struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid)
 {
-	struct l2tp_session *s = lns->sessions[sid];
+	return sess_find(lns, false, tid, sid);
+}
 
-	/* session IDs are unique across the LNS; this one must be in tunnel tid */
-	return s && s->sid == sid && s->tunnel->tid == tid ? s : NULL;
+struct l2tp_session *l2tp_lns_session_by_peer(const struct l2tp_lns *lns, uint16_t tid,
+					      uint16_t peer_sid)
+{
+	return sess_find(lns, true, tid, peer_sid);
+}
+
+void l2tp_lns_link_session(struct l2tp_tunnel *t, struct l2tp_session *s)
+{
+	struct l2tp_lns *lns = t->lns;
+
+	s->tunnel = t;
+	s->prev = NULL;
+	s->next = t->sessions;
+	if (s->next)
+		s->next->prev = s;
+	t->sessions = s;
+	t->n_sessions++;
+	lns->n_sessions++;
+	htab_add(&lns->sessions, &s->id_node,
+		 htab_hash64(&lns->sessions, sess_key(t->tid, s->sid)));
+	htab_add(&lns->peer_sessions, &s->peer_node,
+		 htab_hash64(&lns->peer_sessions, sess_key(t->tid, s->peer_sid)));
+}
+
+void l2tp_lns_unlink_session(struct l2tp_session *s)
+{
+	struct l2tp_tunnel *t = s->tunnel;
+	struct l2tp_lns *lns = t->lns;
+
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		t->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->prev = s->next = NULL;
+	htab_del(&lns->sessions, &s->id_node);
+	htab_del(&lns->peer_sessions, &s->peer_node);
+	t->n_sessions--;
+	lns->n_sessions--;
+}
+
+/* --- tunnels: the list, the ID table and the indexes ------------------------------- */
+
+/* What find_by_peer matches (l2tp_peer_match and the peer's tunnel ID), as hashed bytes. */
+struct peer_key {
+	uint8_t addr[16];
+	uint32_t mark;
+	int32_t sock;
+	uint16_t family, port, peer_tid;
+};
+
+static uint64_t peer_hash(const struct htab *h, const struct l2tp_peer *peer, uint16_t peer_tid)
+{
+	struct peer_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.family = peer->addr.ss_family;
+	if (k.family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)&peer->addr;
+
+		memcpy(k.addr, &sin->sin_addr, 4);
+		k.port = sin->sin_port;
+	} else if (k.family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)&peer->addr;
+
+		memcpy(k.addr, &sin6->sin6_addr, 16);
+		k.port = sin6->sin6_port;
+	}
+	k.mark = peer->mark;
+	k.sock = peer->sock;
+	k.peer_tid = peer_tid;
+	return htab_hash(h, &k, sizeof(k));
+}
+
+static void tid_set(struct l2tp_lns *lns, uint16_t id, bool used)
+{
+	if (used)
+		lns->tid_used[id / 64] |= 1ull << (id % 64);
+	else
+		lns->tid_used[id / 64] &= ~(1ull << (id % 64));
+}
+
+void l2tp_lns_link_tunnel(struct l2tp_lns *lns, struct l2tp_tunnel *t)
+{
+	t->prev = NULL;
+	t->next = lns->tunnel_list;
+	if (t->next)
+		t->next->prev = t;
+	lns->tunnel_list = t;
+	lns->tunnels[t->tid] = t;
+	tid_set(lns, t->tid, true);
+	lns->n_tunnels++;
+	htab_add(&lns->by_peer, &t->peer_node, peer_hash(&lns->by_peer, &t->peer, t->peer_tid));
+	if (t->peer.mark)
+		htab_add(&lns->by_mark, &t->mark_node, htab_hash64(&lns->by_mark, t->peer.mark));
+	t->indexed = true;
+}
+
+/* Out of the peer and mark indexes: closing, a closing tunnel matches neither. */
+void l2tp_lns_unindex_tunnel(struct l2tp_tunnel *t)
+{
+	struct l2tp_lns *lns = t->lns;
+
+	if (!t->indexed)
+		return;
+	t->indexed = false;
+	htab_del(&lns->by_peer, &t->peer_node);
+	if (t->peer.mark)
+		htab_del(&lns->by_mark, &t->mark_node);
+}
+
+void l2tp_lns_unlink_tunnel(struct l2tp_tunnel *t)
+{
+	struct l2tp_lns *lns = t->lns;
+
+	l2tp_lns_unindex_tunnel(t);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		lns->tunnel_list = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	lns->tunnels[t->tid] = NULL;
+	tid_set(lns, t->tid, false);
+	lns->n_tunnels--;
+}
+
+/* A live tunnel of SA mark, or NULL. */
+static struct l2tp_tunnel *find_by_mark(const struct l2tp_lns *lns, uint32_t mark)
+{
+	const struct htab *h = &lns->by_mark;
+	struct htab_node *x;
+
+	for (x = htab_first(h, htab_hash64(h, mark)); x; x = htab_next(x)) {
+		struct l2tp_tunnel *t = container_of(x, struct l2tp_tunnel, mark_node);
+
+		if (t->peer.mark == mark && t->state != TUNNEL_CLOSING)
+			return t;
+	}
+	return NULL;
 }
 
 struct l2tp_tunnel *l2tp_lns_first_tunnel(const struct l2tp_lns *lns)
@@ -155,15 +324,13 @@ struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s)
 unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,
 				 const char *text, l2tp_tunnel_fn *fn, void *ctx)
 {
-	struct l2tp_tunnel *t, *next;
+	struct l2tp_tunnel *t;
 	unsigned int n = 0;
 
 	if (!mark)
 		return 0;
-	for (t = lns->tunnel_list; t; t = next) {
-		next = t->next;
-		if (t->peer.mark != mark || t->state == TUNNEL_CLOSING)
-			continue;
+	/* closing takes t out of by_mark: each round finds the next one */
+	while ((t = find_by_mark(lns, mark))) {
 		if (fn)
 			fn(ctx, t);
 		l2tp_tunnel_close(t, send, result, 0, text);
@@ -222,31 +389,69 @@ int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 	return 0;
 }
 
-static bool id_used(const struct l2tp_lns *lns, bool session, uint16_t id)
+/* A previous run's ID stays unused: its peer's messages must not reach a new tunnel. */
+static bool tid_free(struct l2tp_lns *lns, uint16_t id)
 {
-	if (!id)
-		return true;
-	if (session)
-		return lns->sessions[id] != NULL;
-	/* a previous run's ID stays free: its peer's messages must not reach a new tunnel */
-	return lns->tunnels[id] != NULL || l2tp_stale_id(lns, id);
+	lns->id_probes++;
+	return id && !(lns->tid_used[id / 64] >> (id % 64) & 1) && !l2tp_stale_id(lns, id);
 }
 
-/* Random, non-zero and unused; 0 when the space is full. */
-uint16_t l2tp_lns_alloc_id(struct l2tp_lns *lns, bool session)
+/* The index of the k-th set bit of w (k < popcount(w)). */
+static unsigned int nth_bit(uint64_t w, unsigned int k)
 {
+	while (k--)
+		w &= w - 1;
+	return (unsigned int)__builtin_ctzll(w);
+}
+
+uint16_t l2tp_lns_alloc_tid(struct l2tp_lns *lns)
+{
+	const unsigned int words = ID_SPACE / 64;
+	unsigned int start;
 	uint16_t id;
 
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < ID_PROBES; i++) {
 		id = (uint16_t)lns->ops->random(lns->env);
-		if (!id_used(lns, session, id))
+		if (tid_free(lns, id))
 			return id;
 	}
-	/* crowded: walk from a random point */
-	id = (uint16_t)lns->ops->random(lns->env);
-	for (unsigned int i = 0; i < ID_SPACE; i++, id++)
-		if (!id_used(lns, session, id))
+	/* crowded: a random free ID of the first word that has one; still hard to guess */
+	start = lns->ops->random(lns->env) % words;
+	for (unsigned int i = 0; i < words; i++) {
+		unsigned int w = (start + i) % words;
+		uint64_t avail = ~lns->tid_used[w] & (w ? ~0ull : ~1ull);
+
+		lns->id_probes++;
+		while (avail) {
+			unsigned int b = nth_bit(avail, lns->ops->random(lns->env) %
+						 (unsigned int)__builtin_popcountll(avail));
+
+			id = (uint16_t)(w * 64 + b);
+			if (tid_free(lns, id))
+				return id;
+			avail &= ~(1ull << b);	/* a stale one */
+		}
+	}
+	return 0;
+}
+
+uint16_t l2tp_tunnel_alloc_sid(struct l2tp_tunnel *t)
+{
+	struct l2tp_lns *lns = t->lns;
+	uint16_t id;
+
+	/*
+	 * IDs are the tunnel's own (RFC 2661): a tunnel holds at most
+	 * max-sessions-per-tunnel of 65,535, so random probes find a free one at
+	 * once unless it holds most of them; the bound keeps a crowded tunnel's
+	 * ICRQ from costing more than SID_PROBES lookups.
+	 */
+	for (int i = 0; i < SID_PROBES; i++) {
+		id = (uint16_t)lns->ops->random(lns->env);
+		lns->id_probes++;
+		if (id && !l2tp_lns_session(lns, t->tid, id))
 			return id;
+	}
 	return 0;
 }
 
@@ -282,10 +487,16 @@ bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b)
 static struct l2tp_tunnel *find_by_peer(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 					uint16_t peer_tid)
 {
-	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next)
+	const struct htab *h = &lns->by_peer;
+	struct htab_node *x;
+
+	for (x = htab_first(h, peer_hash(h, peer, peer_tid)); x; x = htab_next(x)) {
+		struct l2tp_tunnel *t = container_of(x, struct l2tp_tunnel, peer_node);
+
 		if (t->peer_tid == peer_tid && t->state != TUNNEL_CLOSING && !t->close_pending &&
 		    l2tp_peer_match(&t->peer, peer))
 			return t;
+	}
 	return NULL;
 }
 

@@ -9,12 +9,14 @@
  * a fake kernel and a fake clock.
  *
  * Ownership and lifetime (single-threaded, all on the event loop):
- *  - the lns owns its tunnels (tunnel list and tunnels[] by local ID);
- *  - a tunnel owns its sessions (its session list; sessions[] by local ID is
- *    an index into them, session IDs are unique across the whole LNS);
+ *  - the lns owns its tunnels (tunnel list and tunnels[] by local ID, indexed
+ *    by peer and by SA mark while not closing);
+ *  - a tunnel owns its sessions (its session list); session IDs are local to
+ *    their tunnel (RFC 2661): the LNS's session index is keyed by (tunnel ID,
+ *    session ID), another by (tunnel ID, peer's session ID);
  *  - the teardown rule: nothing is freed inside a call chain that may still
  *    use it. Closing only marks and unlinks: a closed session is out of every
- *    lookup (tunnel list, sessions[]), out of the kernel and the PPP layer at
+ *    lookup (session list, indexes), out of the kernel and the PPP layer at
  *    once, in state SESSION_CLOSED, and its memory goes on lns->dead, freed
  *    by a zero-delay timer (reap_timer) after the current callback returned;
  *    closing it again is a no-op. A tunnel is freed only from its own free
@@ -32,6 +34,7 @@
 #include <sys/socket.h>
 
 #include "core/evloop.h"
+#include "core/htab.h"
 #include "l2tp/l2tp_admit.h"
 #include "l2tp/l2tp_config.h"
 #include "l2tp/l2tp_ctrl.h"
@@ -95,7 +98,9 @@ enum l2tp_session_state {
 
 struct l2tp_session {
 	struct l2tp_tunnel *tunnel;
-	struct l2tp_session *next;	/* in tunnel->sessions */
+	struct l2tp_session *prev, *next;	/* in tunnel->sessions; next: lns->dead too */
+	struct htab_node id_node;	/* lns->sessions: (tid, sid) */
+	struct htab_node peer_node;	/* lns->peer_sessions: (tid, peer_sid) */
 	enum l2tp_session_state state;
 	uint16_t sid, peer_sid;
 	uint32_t call_serial;
@@ -112,6 +117,11 @@ struct l2tp_session {
 struct l2tp_tunnel {
 	struct l2tp_lns *lns;
 	struct l2tp_tunnel *prev, *next;
+	struct htab_node peer_node;	/* lns->by_peer, while indexed */
+	struct htab_node mark_node;	/* lns->by_mark, while indexed and mark != 0 */
+	bool indexed;			/* in by_peer (and by_mark): not closing */
+	struct l2tp_tunnel *ho_prev, *ho_next;	/* lns->ho_head: SA-less, not up yet */
+	bool on_ho;
 	enum l2tp_tunnel_state state;
 	uint16_t tid, peer_tid;
 	struct l2tp_peer peer;
@@ -157,7 +167,14 @@ struct l2tp_lns {
 	const struct l2tp_session_ops *sops;
 	void *sops_arg;
 	struct l2tp_tunnel **tunnels;		/* [65536] by local tunnel ID */
-	struct l2tp_session **sessions;		/* [65536] by local session ID */
+	uint64_t tid_used[65536 / 64];		/* the same, one bit each: ID allocation */
+	struct htab sessions;			/* by (tunnel ID, session ID) */
+	struct htab peer_sessions;		/* by (tunnel ID, the peer's session ID) */
+	struct htab by_peer;			/* live tunnels by (peer, SA, peer's tunnel ID) */
+	struct htab by_mark;			/* live tunnels by SA mark (mark != 0) */
+	/* half-open tunnels without an SA, oldest first: what max-half-open displaces */
+	struct l2tp_tunnel *ho_head, *ho_tail;
+	uint64_t id_probes;			/* IDs and bitmap words tried: for tests */
 	struct l2tp_tunnel *tunnel_list;
 	unsigned int n_tunnels, n_half_open, n_sessions;
 	struct l2tp_admit *admit;		/* per-peer accounting (l2tp_admit.h) */
@@ -225,8 +242,17 @@ unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send,
 
 void l2tp_lns_counts(const struct l2tp_lns *lns, struct l2tp_lns_counts *c);
 
-/* A random unused tunnel (session false) or session ID; 0: none left. */
-uint16_t l2tp_lns_alloc_id(struct l2tp_lns *lns, bool session);
+/*
+ * A random unused tunnel ID (nor a previous run's), 0: none left. Random
+ * probes, then, in a crowded space, a random free bit of the first word with
+ * one from a random word: at most 1024 words.
+ */
+uint16_t l2tp_lns_alloc_tid(struct l2tp_lns *lns);
+/*
+ * A random session ID unused in tunnel t; 0 when a bounded number of random
+ * probes found none (only a tunnel holding most of its 65,535 IDs sees it).
+ */
+uint16_t l2tp_tunnel_alloc_sid(struct l2tp_tunnel *t);
 /* A closed session's memory: freed by the loop once the current callback returned. */
 void l2tp_lns_defer_free(struct l2tp_lns *lns, struct l2tp_session *s);
 bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b);

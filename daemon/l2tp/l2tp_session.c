@@ -41,22 +41,13 @@ void l2tp_session_drop(struct l2tp_session *s)
 {
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp_lns *lns = t->lns;
-	struct l2tp_session **pp;
 	bool was_up = s->state == SESSION_ESTABLISHED;
 
 	if (s->state == SESSION_CLOSED)
 		return;
 	s->state = SESSION_CLOSED;
 	ev_timer_cancel(lns->loop, &s->setup_timer);
-	for (pp = &t->sessions; *pp; pp = &(*pp)->next) {
-		if (*pp == s) {
-			*pp = s->next;
-			break;
-		}
-	}
-	lns->sessions[s->sid] = NULL;
-	t->n_sessions--;
-	lns->n_sessions--;
+	l2tp_lns_unlink_session(s);
 	if (s->in_kernel && lns->ops->session_del)
 		lns->ops->session_del(lns->env, s);
 	s->in_kernel = false;
@@ -84,19 +75,12 @@ void l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
 static struct l2tp_session *find_session(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 					 const struct l2tp_msg *msg)
 {
-	struct l2tp_session *s;
-
-	if (h->session_id) {
-		s = t->lns->sessions[h->session_id];
-		return s && s->tunnel == t ? s : NULL;
-	}
+	if (h->session_id)
+		return l2tp_lns_session(t->lns, t->tid, h->session_id);
 	/* a CDN sent before our ICRP arrived names only the peer's own ID */
 	if (!l2tp_msg_has(msg, AVP_ASSIGNED_SESSION_ID))
 		return NULL;
-	for (s = t->sessions; s; s = s->next)
-		if (s->peer_sid == l2tp_msg_u16(msg, AVP_ASSIGNED_SESSION_ID))
-			return s;
-	return NULL;
+	return l2tp_lns_session_by_peer(t->lns, t->tid, l2tp_msg_u16(msg, AVP_ASSIGNED_SESSION_ID));
 }
 
 /* A call that never sent its ICCN holds a session ID and a slot of max-sessions. */
@@ -124,13 +108,11 @@ static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 				  "ICRQ with Assigned Session ID 0");
 		return;
 	}
-	for (s = t->sessions; s; s = s->next) {
-		if (s->peer_sid == peer_sid) {
-			lns->stats.sessions_refused++;
-			send_cdn(t, peer_sid, 0, CDN_GENERAL_ERROR, L2TP_ERR_SESSION_ID,
-				 "session ID already in use");
-			return;
-		}
+	if (l2tp_lns_session_by_peer(lns, t->tid, peer_sid)) {
+		lns->stats.sessions_refused++;
+		send_cdn(t, peer_sid, 0, CDN_GENERAL_ERROR, L2TP_ERR_SESSION_ID,
+			 "session ID already in use");
+		return;
 	}
 	if (t->n_sessions >= cfg->max_sessions_per_tunnel && !lns->shutting_down) {
 		lns->stats.sessions_refused++;
@@ -145,7 +127,7 @@ static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 		send_cdn(t, peer_sid, 0, CDN_NO_RESOURCES_TEMP, 0, "session limit reached");
 		return;
 	}
-	sid = l2tp_lns_alloc_id(lns, true);
+	sid = l2tp_tunnel_alloc_sid(t);
 	s = sid ? calloc(1, sizeof(*s)) : NULL;
 	if (!s) {
 		lns->stats.sessions_refused++;
@@ -153,7 +135,6 @@ static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 			 "out of resources");
 		return;
 	}
-	s->tunnel = t;
 	s->sid = sid;
 	s->peer_sid = peer_sid;
 	s->call_serial = l2tp_msg_u32(msg, AVP_CALL_SERIAL);
@@ -161,11 +142,7 @@ static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	s->created_ms = evloop_now(lns->loop);
 	ev_timer_init(&s->setup_timer, setup_timeout_cb);
 	ev_timer_arm(lns->loop, &s->setup_timer, cfg->session_setup_timeout_ms);
-	s->next = t->sessions;
-	t->sessions = s;
-	t->n_sessions++;
-	lns->n_sessions++;
-	lns->sessions[sid] = s;
+	l2tp_lns_link_session(t, s);
 
 	l2tp_build_init(&b, buf, sizeof(buf), t->peer_tid, peer_sid, L2TP_ICRP);
 	l2tp_build_u16(&b, true, AVP_ASSIGNED_SESSION_ID, sid);
@@ -309,10 +286,10 @@ void l2tp_session_unknown_avp(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 void l2tp_session_data_input(struct l2tp_lns *lns, uint8_t *buf,
 			     const struct l2tp_hdr *h, const struct l2tp_peer *peer)
 {
-	struct l2tp_session *s = lns->sessions[h->session_id];
+	struct l2tp_session *s = l2tp_lns_session(lns, h->tunnel_id, h->session_id);
 
 	lns->stats.rx_data++;
-	if (!s || s->tunnel->tid != h->tunnel_id || s->state != SESSION_ESTABLISHED ||
+	if (!s || s->state != SESSION_ESTABLISHED ||
 	    s->tunnel->close_pending || !l2tp_peer_match(&s->tunnel->peer, peer)) {
 		lns->stats.rx_data_dropped++;
 		return;

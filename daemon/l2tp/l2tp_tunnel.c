@@ -127,7 +127,7 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 	uint8_t buf[512];
 	struct l2tp_builder b;
 	struct l2tp_tunnel *t;
-	uint16_t tid = l2tp_lns_alloc_id(lns, false);
+	uint16_t tid = l2tp_lns_alloc_tid(lns);
 	char ps[80];
 
 	if (!tid)
@@ -153,12 +153,7 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 	ev_timer_init(&t->hello_timer, hello_cb);
 	ev_timer_init(&t->free_timer, free_cb);
 
-	t->next = lns->tunnel_list;
-	if (t->next)
-		t->next->prev = t;
-	lns->tunnel_list = t;
-	lns->tunnels[tid] = t;
-	lns->n_tunnels++;
+	l2tp_lns_link_tunnel(lns, t);
 	l2tp_admit_tunnel_new(t);
 
 	l2tp_build_init(&b, buf, sizeof(buf), t->peer_tid, 0, L2TP_SCCRP);
@@ -201,14 +196,7 @@ void l2tp_tunnel_destroy(struct l2tp_tunnel *t)
 	ev_timer_cancel(lns->loop, &t->free_timer);
 	l2tp_ctrl_destroy(&t->ctrl);
 	l2tp_admit_tunnel_release(t);
-	if (t->prev)
-		t->prev->next = t->next;
-	else
-		lns->tunnel_list = t->next;
-	if (t->next)
-		t->next->prev = t->prev;
-	lns->tunnels[t->tid] = NULL;
-	lns->n_tunnels--;
+	l2tp_lns_unlink_tunnel(t);
 	explicit_bzero(t->secret, sizeof(t->secret));
 	free(t);
 }
@@ -229,6 +217,7 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 	if (t->state != TUNNEL_WAIT_CTL_CONN)
 		l2tp_stale_record(lns, t, false);
 	l2tp_admit_tunnel_closing(t);
+	l2tp_lns_unindex_tunnel(t);
 	t->state = TUNNEL_CLOSING;
 	t->close_pending = false;
 	t->result = result;

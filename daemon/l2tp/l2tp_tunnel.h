@@ -13,6 +13,10 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 		       const char *text);
 /* Free now, no message: the LNS is going away. */
 void l2tp_tunnel_destroy(struct l2tp_tunnel *t);
+/* The LNS's list, ID table and indexes (l2tp_lns.c). */
+void l2tp_lns_link_tunnel(struct l2tp_lns *lns, struct l2tp_tunnel *t);
+void l2tp_lns_unindex_tunnel(struct l2tp_tunnel *t);
+void l2tp_lns_unlink_tunnel(struct l2tp_tunnel *t);
 /* Send a control message built for this tunnel; closes the tunnel on failure. */
 int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_builder *b);
 const char *l2tp_tunnel_state_name(enum l2tp_tunnel_state s);

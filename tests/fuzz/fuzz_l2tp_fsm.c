@@ -52,19 +52,25 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check(struct fake *f)
 {
 	struct l2tp_lns *lns = f->lns;
-	unsigned int tunnels = 0, half = 0, sessions = 0;
+	unsigned int tunnels = 0, half = 0, sessions = 0, indexed = 0, marked = 0;
 
 	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next) {
 		unsigned int n = 0;
 
 		tunnels++;
 		half += t->state == TUNNEL_WAIT_CTL_CONN;
-		if (lns->tunnels[t->tid] != t)
+		if (lns->tunnels[t->tid] != t || !(lns->tid_used[t->tid / 64] >> (t->tid % 64) & 1))
 			abort();
+		/* the peer and mark indexes hold exactly the tunnels that are not closing */
+		if (t->indexed != (t->state != TUNNEL_CLOSING))
+			abort();
+		indexed += t->indexed;
+		marked += t->indexed && t->peer.mark;
 		for (struct l2tp_session *s = t->sessions; s; s = s->next) {
 			n++;
-			if (lns->sessions[s->sid] != s || s->tunnel != t ||
-			    s->state == SESSION_CLOSED)
+			if (l2tp_lns_session(lns, t->tid, s->sid) != s || s->tunnel != t ||
+			    l2tp_lns_session_by_peer(lns, t->tid, s->peer_sid) != s ||
+			    s->state == SESSION_CLOSED || !s->sid)
 				abort();
 		}
 		if (n != t->n_sessions || t->ctrl.n_queued > L2TP_CTRL_MAX_QUEUE ||
@@ -73,6 +79,9 @@ static void check(struct fake *f)
 		sessions += n;
 	}
 	if (tunnels != lns->n_tunnels || half != lns->n_half_open || sessions != lns->n_sessions)
+		abort();
+	if (lns->sessions.n != sessions || lns->peer_sessions.n != sessions ||
+	    lns->by_peer.n != indexed || lns->by_mark.n != marked)
 		abort();
 	if (f->k_tunnels < 0 || f->k_sessions < 0 || (unsigned int)f->k_tunnels > tunnels ||
 	    (unsigned int)f->k_sessions > sessions)

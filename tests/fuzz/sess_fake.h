@@ -114,7 +114,7 @@ int __wrap_netdev_tun_fd(const struct netdev *nd)
 int __wrap_kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
 			   const struct in6_addr *pfx64)
 {
-	struct l2tp_session *s = sf_cur->f->lns->sessions[sid];
+	struct l2tp_session *s = l2tp_lns_session(sf_cur->f->lns, tid, sid);
 
 	(void)ipv4; (void)pfx64;
 	CHECK(k == (struct kern *)&sf_kern_dummy && sf_cur->kernel);
@@ -597,6 +597,7 @@ static inline struct l2tp_session *sf_bring_up(struct sfake *sf, unsigned int k)
 	static const uint8_t lcp_opts[] = { 1, 4, 0x05, 0x78 };	/* MRU 1400 */
 	uint8_t ipcp[6] = { 3, 6, 0, 0, 0, 0 };
 	struct l2tp_session *s = NULL;
+	uint16_t tid, sid;
 	unsigned int from;
 
 	sf_note(sf);
@@ -608,6 +609,8 @@ static inline struct l2tp_session *sf_bring_up(struct sfake *sf, unsigned int k)
 				s = x;
 	if (!s)
 		return NULL;
+	tid = s->tunnel->tid;
+	sid = s->sid;
 	sf_confreq(sf, s, PPP_LCP, 1, lcp_opts, sizeof(lcp_opts));
 	sf_ack(sf, s);
 	sf_note(sf);
@@ -633,7 +636,7 @@ static inline struct l2tp_session *sf_bring_up(struct sfake *sf, unsigned int k)
 		sf_confreq(sf, s, PPP_IPV6CP, 1, ifid, sizeof(ifid));
 		sf_ack(sf, s);
 	}
-	return sf->f->lns->sessions[s->sid] == s ? s : NULL;
+	return l2tp_lns_session(sf->f->lns, tid, sid) == s ? s : NULL;
 }
 
 #endif

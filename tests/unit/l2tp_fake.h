@@ -42,6 +42,7 @@ struct fake {
 	uint16_t k_last_tid;
 	int ppp_up, ppp_closed, ppp_frames;
 	size_t ppp_last_len;
+	const struct l2tp_session *ppp_last;	/* the session of the last frame */
 };
 
 static inline uint64_t fake_clock(void *arg)
@@ -136,8 +137,9 @@ static inline void fake_ppp_input(void *arg, struct l2tp_session *s, uint8_t *fr
 {
 	struct fake *f = arg;
 
-	(void)s; (void)frame;
+	(void)frame;
 	f->ppp_frames++;
+	f->ppp_last = s;
 	f->ppp_last_len = len;
 }
 

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "ipsec/ipsec_sa.h"
+#include "core/htab.h"
 #include "ipsec/ipsec_xfrm.h"
 #include "core/log.h"
 #include "ipsec/vici_conn.h"
@@ -602,6 +603,95 @@ static struct xfrm_userpolicy_info policy(uint8_t proto, uint16_t sport, uint16_
 	return p;
 }
 
+/*
+ * 60,000 SAs: a client's IKE_SA up (its reauthentication), its old IKE_SA
+ * down (adoption), a NAT update and every SA going each look at O(1)
+ * entries (counted in htab_probes), not at the whole table.
+ */
+#define N_SAS 60000u
+static void test_60k_sas_events_are_o1(void **state)
+{
+	const struct ipsec_sa *s;
+	struct vici_sa_event e;
+	uint32_t ids[4];
+	uint64_t before;
+
+	(void)state;
+	for (uint32_t i = 1; i <= N_SAS; i++)
+		up(i, (uint16_t)(1024 + i), i, i, 0x100000 + i, 0x200000 + i);
+	assert_int_equal(T.n, N_SAS);
+	assert_true(htab_buckets(&T.by_mark) >= N_SAS);
+	assert_int_equal(ipsec_sa_retiring(&T, ids, 4), 0);
+
+	/* client 30000 reauthenticates: a new IKE_SA from its address, port and identity */
+	before = htab_probes;
+	ike(VICI_SA_IKE_UP, N_SAS + 1, 1024 + 30000);
+	assert_true(htab_probes - before <= 8);
+	s = ipsec_sa_find(&T, 30000);
+	assert_int_equal(s->heir, N_SAS + 1);
+	assert_int_equal(ipsec_sa_retiring(&T, ids, 4), 1);
+	assert_int_equal(ids[0], 30000);
+	assert_int_equal(ipsec_sa_find(&T, 29999)->heir, 0);
+
+	/* its old IKE_SA goes: the SA is the heir's now */
+	before = htab_probes;
+	ike(VICI_SA_IKE_DOWN, 30000, 1024 + 30000);
+	assert_true(htab_probes - before <= 8);
+	s = ipsec_sa_find(&T, 30000);
+	assert_int_equal(s->ike_id, N_SAS + 1);
+	assert_int_equal(s->heir, 0);
+	assert_int_equal(T.st.adopted, 1);
+	assert_int_equal(ipsec_sa_retiring(&T, ids, 4), 0);
+
+	/* the NAT mapping of IKE_SA 20000 changes */
+	e = ev(VICI_SA_IKE_UPDATE, VICI_CONN_DEFAULT_NAME, 20000, 1024 + 20000, 0, 0, 0, 0);
+	e.new_remote = e.ike.remote;
+	e.new_remote.port = 7;
+	before = htab_probes;
+	feed(e);
+	assert_true(htab_probes - before <= 8);
+	assert_int_equal(ipsec_sa_find(&T, 20000)->remote.port, 7);
+	assert_int_equal(ipsec_sa_find(&T, 20001)->remote.port, 1024 + 20001);
+
+	/* all go: O(n) in all */
+	before = htab_probes;
+	for (uint32_t i = 1; i <= N_SAS; i++)
+		feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, i == 30000 ? N_SAS + 1 : i,
+			(uint16_t)(1024 + i), i, i, 0, 0));
+	assert_true(htab_probes - before <= 8ull * N_SAS);
+	assert_int_equal(T.n, 0);
+	assert_int_equal(n_gone, N_SAS);
+	assert_true(htab_buckets(&T.by_mark) <= 1024);
+}
+
+/* After a resync the sealed lists answer for every SPI and mark, listed or the table's. */
+static void test_known_sealed(void **state)
+{
+	(void)state;
+	for (uint32_t i = 1; i <= 1000; i++)
+		up(i, 4500, i, i, 0x10000 + i, 0x20000 + i);
+	ipsec_sa_lost(&T);
+	for (uint32_t i = 1; i <= 1000; i++)
+		listed(i, 4500, i, i, 0x10000 + i, 0x20000 + i);
+	/* another connection's SA: known, not ours */
+	feed(ev(VICI_SA_LIST, "other", 5000, 4500, 5000, 0x999, 0x30000, 0x30001));
+	ipsec_sa_synced(&T);
+	assert_true(T.known.sealed);
+	for (uint32_t i = 1; i <= 1000; i++) {
+		assert_true(ipsec_sa_known_spi(&T, 0x10000 + i));
+		assert_true(ipsec_sa_known_spi(&T, 0x20000 + i));
+		assert_true(ipsec_sa_known_mark(&T, i));
+	}
+	assert_true(ipsec_sa_known_spi(&T, 0x30001));
+	assert_true(ipsec_sa_known_mark(&T, 0x999));
+	assert_false(ipsec_sa_known_spi(&T, 0x40000));
+	assert_false(ipsec_sa_known_mark(&T, 1001));
+	/* a new charon connection forgets them */
+	ipsec_sa_lost(&T);
+	assert_false(T.known.sealed);
+	assert_false(ipsec_sa_known_spi(&T, 0x30001));
+}
+
 static void test_xfrm_policy_is_l2sec(void **state)
 {
 	struct xfrm_mark m = { .v = 1, .m = 0xffffffff }, none = { 0 };
@@ -645,6 +735,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_event_before_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nat_update_unconfirmed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_60k_sas_events_are_o1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_known_sealed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xfrm_policy_is_l2sec, setup, teardown),
 	};
 

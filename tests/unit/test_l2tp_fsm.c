@@ -517,7 +517,7 @@ static void test_ppp_frames(void **state)
 	assert_int_equal(f->ppp_frames, 1);
 	assert_int_equal(f->lns->stats.rx_data_dropped, 1);
 
-	s = f->lns->sessions[lns_sid];
+	s = l2tp_lns_session(f->lns, l.lns_tid, lns_sid);
 	assert_non_null(s);
 	assert_int_equal(l2tp_session_send_ppp(s, lcp, sizeof(lcp)), 0);
 	out = &f->out[f->n_out - 1];

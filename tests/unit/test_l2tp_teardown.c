@@ -232,10 +232,10 @@ static void test_close_twice_is_harmless(void **state)
 	(void)state;
 	lns_sid = unacked_call(&l, 0x0a000015);
 	lac_iccn(&l, lns_sid);
-	s = f->lns->sessions[lns_sid];
+	s = l2tp_lns_session(f->lns, l.lns_tid, lns_sid);
 	assert_non_null(s);
 	l2tp_session_close(s, CDN_ADMIN, 0, "first");
-	assert_null(f->lns->sessions[lns_sid]);
+	assert_null(l2tp_lns_session(f->lns, l.lns_tid, lns_sid));
 	assert_int_equal(f->lns->n_sessions, 0);
 	/* the memory is still there until the loop runs: a second close is a no-op */
 	l2tp_session_close(s, CDN_ADMIN, 0, "second");

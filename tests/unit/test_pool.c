@@ -292,6 +292,35 @@ static void test_largest_range(void **state)
 	pool_free(p);
 }
 
+/*
+ * A crowded 2^20 range: the one free address is far from the cursor, and
+ * finding it skips the full words through their summary: a few hundred
+ * word tests, not the range's 16,384 words.
+ */
+static void test_crowded_search_cost(void **state)
+{
+	struct config_range r = range("10.0.0.0", "10.15.255.255");
+	struct pool *p = pool_new(&r, 1);
+	struct in_addr a;
+	uint64_t before;
+
+	(void)state;
+	assert_non_null(p);
+	for (uint32_t i = 0; i < 1u << 20; i++)
+		assert_int_equal(pool_alloc(p, &a), 0);
+	/* cursor at the start again (wrapped); the free one near the end */
+	pool_put(p, ip("10.15.255.1"));
+	before = pool_probes;
+	assert_alloc(p, "10.15.255.1");
+	assert_true(pool_probes - before <= 2 * 256 + 8);
+	/* and one just behind the cursor: a whole lap round the range */
+	pool_put(p, ip("10.15.254.7"));
+	before = pool_probes;
+	assert_alloc(p, "10.15.254.7");
+	assert_true(pool_probes - before <= 2 * 256 + 8);
+	pool_free(p);
+}
+
 /* --- IPv6 -------------------------------------------------------------------- */
 
 static struct in6_addr ip6(const char *s)
@@ -426,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_and_empty),
 		cmocka_unit_test(test_word_boundaries),
 		cmocka_unit_test(test_largest_range),
+		cmocka_unit_test(test_crowded_search_cost),
 		cmocka_unit_test(test_pool6),
 		cmocka_unit_test(test_pool6_sizes),
 	};

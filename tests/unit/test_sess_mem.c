@@ -32,6 +32,7 @@
 #include <cmocka.h>
 
 #include "l2tp_fake.h"
+#include "core/htab.h"
 #include "core/log.h"
 #include "datapath/datapath.h"
 #include "datapath/netdev.h"
@@ -394,6 +395,17 @@ static void measure(enum scenario sc)
 	if (sc == TUN_TRAFFIC) {
 		assert_int_equal(sessions_stats(w.ss)->tun_rx, N_CLIENTS + 1);
 		assert_int_equal(sessions_stats(w.ss)->tun_tx, N_CLIENTS + 1);
+	}
+	/* every client's address is found in its index, each at a short chain */
+	for (unsigned int i = 0; i <= N_CLIENTS; i++) {
+		struct in_addr a;
+		unsigned int mtu = 0;
+		uint64_t probes = htab_probes;
+
+		memcpy(&a, c[i].addr, 4);
+		assert_int_equal(sessions_find_ipv4(w.ss, a, &mtu), 1);
+		assert_true(mtu > 0);
+		assert_true(htab_probes - probes <= 4);
 	}
 	per = (after - before) / N_CLIENTS;
 	print_message("%s: %zu octets of heap per client (tunnel, session, PPP), %u clients\n",
