@@ -229,6 +229,13 @@ bench: all
 	VM_ACCEL=$${VM_ACCEL:-icount} BENCH_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
 		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench
 
+# Receive through ESP in UDP: bare ESP, L2TP/PPP through l2sec.ko and through the
+# mainline path, in one boot (tests/bench/ipsec; docs/PERFORMANCE.md, "L2TP/IPsec").
+.PHONY: bench-ipsec
+bench-ipsec: all
+	VM_ACCEL=$${VM_ACCEL:-icount} BENCH_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
+		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench/ipsec
+
 # The socket teardown under a GRO flood for longer than make check gives it
 # (15 s), with two vCPUs, then the soaks of tests/vm/soak (three IPsec clients
 # behind one NAT through rekeys and reauthentications); not part of check.

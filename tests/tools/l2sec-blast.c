@@ -394,7 +394,8 @@ static int do_seal(int argc, char **argv)
 	static uint8_t frames[BATCH * MAX_PKT], pkt[MAX_PKT];
 	static struct stream st;
 	struct sockaddr_in dst = { .sin_family = AF_INET };
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
+	/* ETH_P_ALL: only such taps see what a device sends */
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	struct timeval tv = { .tv_sec = 30 };
 	unsigned int mark;
 	size_t flen = 0;
@@ -407,7 +408,7 @@ static int do_seal(int argc, char **argv)
 	memcpy(&dst.sin_addr, st.ip + 16, 4);
 	ll.sll_ifindex = if_nametoindex(argv[0]);
 	raw = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
-	cap = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	cap = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
 	if (raw < 0 || cap < 0 || !ll.sll_ifindex ||
 	    bind(cap, (struct sockaddr *)&ll, sizeof(ll)) < 0 ||
 	    setsockopt(raw, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0 ||
@@ -428,7 +429,7 @@ static int do_seal(int argc, char **argv)
 			if (n < 0)
 				return perror("seal capture"), 1;
 		} while (from.sll_pkttype != PACKET_OUTGOING || n < ETH_HLEN + 28 + 8 ||
-			 fr[ETH_HLEN + 9] != IPPROTO_UDP ||
+			 (fr[12] << 8 | fr[13]) != ETH_P_IP || fr[ETH_HLEN + 9] != IPPROTO_UDP ||
 			 (fr[ETH_HLEN + 22] << 8 | fr[ETH_HLEN + 23]) != 4500);
 		if (!flen)
 			flen = n;
