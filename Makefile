@@ -12,6 +12,7 @@
 #   make vm-test T=NAME [K=6.1|6.12]   one guest test, logs kept
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
+#   make bench-scale [SCALE_N=10000] [K=6.12]   N clients on one gateway (docs/PERFORMANCE.md)
 #   make soak [K=..] [SOAK_SECONDS=300]   the socket teardown under a GRO flood, longer; the IPsec soak
 #   make install [DESTDIR=D] [PREFIX=/usr] [SBINDIR=..] [MANDIR=..] [SYSCONFDIR=/etc]
 #                [UNITDIR=/lib/systemd/system]
@@ -40,11 +41,11 @@ CLANG ?= clang
 CFLAGS ?= -O2 -g
 L2SEC_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wmissing-prototypes -Wstrict-prototypes -Wformat=2 -Wno-unused-parameter \
-	-Iuapi -Idaemon -Itools -DL2SEC_VERSION='"$(VERSION)"'
+	-Iuapi -Ilib -Idaemon -Itools -DL2SEC_VERSION='"$(VERSION)"'
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # hogweed: nettle's DER reader, for l2secd -n's certificate checks (certcheck.h)
-DAEMON_PKGS := libmnl libnl-route-3.0 libkmod nettle hogweed json-c inih
+DAEMON_PKGS := libmnl libnl-route-3.0 nettle hogweed json-c inih
 # client-config reads the gateway's configuration with l2secd's parser (inih)
 # and its users file (nettle, for the NT hashes).
 TOOL_PKGS := libmnl json-c inih nettle
@@ -53,8 +54,11 @@ pkglibs = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 # daemon/l2secd.c and tools/l2sec.c hold main(); everything else is a library
 # that unit tests and fuzz targets link against.
-DAEMON_SRCS := $(wildcard daemon/*.c)
+DAEMON_SRCS := $(wildcard daemon/*.c daemon/*/*.c)
 DAEMON_LIB_SRCS := $(filter-out daemon/l2secd.c,$(DAEMON_SRCS))
+# lib/: what l2secd and l2sec share (generic netlink to l2sec.ko, the control
+# socket's protocol), a library of its own linked into both.
+LIB_SRCS := $(wildcard lib/*.c)
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_LIB_SRCS := $(filter-out tools/l2sec.c,$(TOOL_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -68,7 +72,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 BINS := $(if $(wildcard daemon/l2secd.c),build/l2secd) \
 	$(if $(wildcard tools/l2sec.c),build/l2sec)
 
-.PHONY: all module bench-module bench-alt-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench soak \
+.PHONY: all module bench-module bench-alt-module userspace unit unit-build fuzz fuzz-build fuzz-long vm vm-test vm-shell bench bench-scale soak \
 	check demo deps dkms-install dkms-uninstall install clean
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -128,10 +132,14 @@ build/san/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-build/l2secd: build/obj/daemon/l2secd.o build/libl2secd.a
+%/libl2seccommon.a: $$(call objs,$$*,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+build/l2secd: build/obj/daemon/l2secd.o build/libl2secd.a build/libl2seccommon.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
 
-build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a build/libl2secd.a
+build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a build/libl2secd.a build/libl2seccommon.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
 # Unit tests: one cmocka program per tests/unit/test_*.c, plain and under
@@ -139,18 +147,25 @@ build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a build/libl2secd.a
 UNIT_BINS := $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRCS)) \
 	$(patsubst tests/unit/%.c,build/san/unit/%,$(UNIT_SRCS))
 
-build/unit/%: build/obj/tests/unit/%.o build/libl2secd.a build/libl2sec.a
+build/unit/%: build/obj/tests/unit/%.o build/libl2secd.a build/libl2sec.a build/libl2seccommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS) cmocka)
 
-build/san/unit/%: build/san/obj/tests/unit/%.o build/san/libl2secd.a build/san/libl2sec.a
+build/san/unit/%: build/san/obj/tests/unit/%.o build/san/libl2secd.a build/san/libl2sec.a \
+		build/san/libl2seccommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS) cmocka)
 
 # Test-only programs (fixtures the guest tests drive the module with).
-build/tests/%: build/obj/tests/tools/%.o build/libl2sec.a
+build/tests/%: build/obj/tests/tools/%.o build/libl2sec.a build/libl2seccommon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
+
+# The load generator (tests/bench/30-scale.sh) builds and parses L2TP messages and
+# answers MS-CHAPv2 with the daemon's own code.
+build/tests/l2sec-load: build/obj/tests/tools/l2sec-load.o build/libl2secd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
 
 unit-build: $(UNIT_BINS)
 
@@ -178,7 +193,7 @@ FUZZ_WRAP_fuzz_kern := mnl_socket_open2 mnl_socket_bind mnl_socket_get_portid \
 	mnl_socket_setsockopt mnl_socket_sendto mnl_socket_recvfrom mnl_socket_close
 FUZZ_WRAP_fuzz_xfrm := $(FUZZ_WRAP_fuzz_kern)
 
-build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB_SRCS))
+build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB_SRCS) $(LIB_SRCS))
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(foreach s,$(FUZZ_WRAP_$*),-Wl,--wrap=$(s)) \
 		$(call pkglibs,$(DAEMON_PKGS))
 
@@ -186,7 +201,7 @@ build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o $$(call objs,build/fuzz,$(DAEMON_LIB
 FUZZ_TOOL_BINS := $(filter build/fuzz/fuzz_tool_%,$(FUZZ_BINS))
 # (but client-config, which needs the daemon's configuration parser)
 $(FUZZ_TOOL_BINS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o \
-		$$(call objs,build/fuzz,$(filter-out tools/clientcfg.c,$(TOOL_LIB_SRCS)))
+		$$(call objs,build/fuzz,$(filter-out tools/clientcfg.c,$(TOOL_LIB_SRCS)) $(LIB_SRCS))
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 
 fuzz-build: $(FUZZ_BINS)
@@ -227,7 +242,17 @@ vm-shell: all
 # default one vCPU whose clock counts instructions (VM_ACCEL=icount, VM_SMP=1).
 bench: all
 	VM_ACCEL=$${VM_ACCEL:-icount} BENCH_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
-		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench
+		tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 10-l2tp-path
+
+# The scale benchmark (issue 19, docs/PERFORMANCE.md): SCALE_N clients dialled by
+# l2sec-load into l2secd and l2sec.ko in one icount guest (tests/bench/30-scale.sh),
+# with a GiB of guest memory and 10 MiB more per 1,000 clients.
+SCALE_N ?= 10000
+bench-scale: all
+	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
+		VM_MEM=$${VM_MEM:-$$(($(SCALE_N) / 100 + 1024))} VM_TIMEOUT=$${VM_TIMEOUT:-7500} \
+		BENCH_ICOUNT=$$([ "$${VM_ACCEL:-icount}" = icount ] && echo 1) \
+		BENCH_SCALE_N=$(SCALE_N) tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 30-scale
 
 # Receive through ESP in UDP: bare ESP, L2TP/PPP through l2sec.ko and through the
 # mainline path, in one boot (tests/bench/ipsec; docs/PERFORMANCE.md, "L2TP/IPsec").
@@ -303,9 +328,9 @@ install: userspace
 	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/l2sec/|$(SYSCONFDIR)/l2sec/|g' \
 		dist/l2secd.service > build/l2secd.service
 	install -m 0644 build/l2secd.service $(DESTDIR)$(UNITDIR)/
-	install -m 0644 daemon/l2sec.conf.example $(CONF_DIR)/
+	install -m 0644 daemon/conf/l2sec.conf.example $(CONF_DIR)/
 	test -e $(CONF_DIR)/l2sec.conf || \
-		install -m 0600 daemon/l2sec.conf.example $(CONF_DIR)/l2sec.conf
+		install -m 0600 daemon/conf/l2sec.conf.example $(CONF_DIR)/l2sec.conf
 	test -e $(CONF_DIR)/users || install -m 0600 /dev/null $(CONF_DIR)/users
 	$(install_dkms_src)
 

@@ -12,18 +12,19 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "authlimit.h"
+#include "auth/authlimit.h"
+#include "ctl_proto.h"
 #include "ctl.h"
-#include "l2tp_admit.h"
-#include "l2tp_avp.h"
-#include "l2tp_session.h"
-#include "l2tp_tunnel.h"
+#include "l2tp/l2tp_admit.h"
+#include "l2tp/l2tp_avp.h"
+#include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_tunnel.h"
 #include "inform.h"
-#include "ipsec.h"
-#include "log.h"
-#include "rxcheck.h"
+#include "ipsec/ipsec.h"
+#include "core/log.h"
+#include "l2tp/rxcheck.h"
 #include "sess.h"
-#include "util.h"
+#include "core/util.h"
 
 #define CTL_MAX_CLIENTS 16
 #define CTL_REQ_MAX 256
@@ -89,29 +90,29 @@ static struct json_object *show_tunnels(struct l2tp_lns *lns, struct ipsec *ipse
 	struct json_object *res = json_object_new_object();
 	uint64_t now = evloop_now(lns->loop);
 
-	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next) {
+	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(lns); t; t = l2tp_lns_next_tunnel(t)) {
 		struct json_object *o = json_object_new_object();
 		char addr[INET6_ADDRSTRLEN];
 		unsigned int port;
 
 		peer_addr(&t->peer, addr, sizeof(addr), &port);
-		add_int(o, "tunnel_id", t->tid);
-		add_int(o, "peer_tunnel_id", t->peer_tid);
-		add_str(o, "state", l2tp_tunnel_state_name(t->state));
-		add_str(o, "peer", addr);
-		add_int(o, "peer_port", port);
-		add_str(o, "peer_host", t->peer_host);
-		add_int(o, "mark", t->peer.mark);
-		add_int(o, "sessions", t->n_sessions);
-		add_int(o, "uptime_ms", (int64_t)(now - t->created_ms));
-		add_bool(o, "require_ipsec", t->require_ipsec);
-		add_bool(o, "in_kernel", t->in_kernel);
-		add_int(o, "retransmits", (int64_t)t->ctrl.stats.tx_retransmits);
+		add_int(o, CTL_K_TUNNEL_ID, t->tid);
+		add_int(o, CTL_K_PEER_TUNNEL_ID, t->peer_tid);
+		add_str(o, CTL_K_STATE, l2tp_tunnel_state_name(t->state));
+		add_str(o, CTL_K_PEER, addr);
+		add_int(o, CTL_K_PEER_PORT, port);
+		add_str(o, CTL_K_PEER_HOST, t->peer_host);
+		add_int(o, CTL_K_MARK, t->peer.mark);
+		add_int(o, CTL_K_SESSIONS, t->n_sessions);
+		add_int(o, CTL_K_UPTIME_MS, (int64_t)(now - t->created_ms));
+		add_bool(o, CTL_K_REQUIRE_IPSEC, t->require_ipsec);
+		add_bool(o, CTL_K_IN_KERNEL, t->in_kernel);
+		add_int(o, CTL_K_RETRANSMITS, (int64_t)t->ctrl.stats.tx_retransmits);
 		if (ipsec)
 			ipsec_describe_tunnel(ipsec, t, o);
 		json_object_array_add(arr, o);
 	}
-	json_object_object_add(res, "tunnels", arr);
+	json_object_object_add(res, CTL_K_TUNNELS, arr);
 	return res;
 }
 
@@ -123,9 +124,9 @@ static struct json_object *show_tunnels(struct l2tp_lns *lns, struct ipsec *ipse
 static void session_ipsec(const struct l2tp_tunnel *t, struct ipsec *ipsec,
 			  struct json_object *o)
 {
-	add_bool(o, "require_ipsec", t->require_ipsec);
+	add_bool(o, CTL_K_REQUIRE_IPSEC, t->require_ipsec);
 	if (t->peer.mark)
-		add_int(o, "mark", t->peer.mark);
+		add_int(o, CTL_K_MARK, t->peer.mark);
 	if (ipsec)
 		ipsec_describe_tunnel(ipsec, t, o);
 }
@@ -137,28 +138,29 @@ static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *
 	struct json_object *res = json_object_new_object();
 	uint64_t now = evloop_now(lns->loop);
 
-	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next) {
-		for (struct l2tp_session *s = t->sessions; s; s = s->next) {
+	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(lns); t; t = l2tp_lns_next_tunnel(t)) {
+		for (struct l2tp_session *s = l2tp_tunnel_first_session(t); s;
+		     s = l2tp_tunnel_next_session(s)) {
 			struct json_object *o = json_object_new_object();
 
-			add_int(o, "tunnel_id", t->tid);
-			add_int(o, "session_id", s->sid);
-			add_int(o, "peer_tunnel_id", t->peer_tid);
-			add_int(o, "peer_session_id", s->peer_sid);
-			add_str(o, "state", l2tp_session_state_name(s->state));
-			add_int(o, "call_serial", s->call_serial);
-			add_int(o, "tx_speed", s->tx_speed);
-			add_int(o, "uptime_ms", (int64_t)(now - s->created_ms));
-			add_bool(o, "in_kernel", s->in_kernel);
-			add_int(o, "ppp_rx", (int64_t)s->rx_ppp);
-			add_int(o, "ppp_tx", (int64_t)s->tx_ppp);
+			add_int(o, CTL_K_TUNNEL_ID, t->tid);
+			add_int(o, CTL_K_SESSION_ID, s->sid);
+			add_int(o, CTL_K_PEER_TUNNEL_ID, t->peer_tid);
+			add_int(o, CTL_K_PEER_SESSION_ID, s->peer_sid);
+			add_str(o, CTL_K_STATE, l2tp_session_state_name(s->state));
+			add_int(o, CTL_K_CALL_SERIAL, s->call_serial);
+			add_int(o, CTL_K_TX_SPEED, s->tx_speed);
+			add_int(o, CTL_K_UPTIME_MS, (int64_t)(now - s->created_ms));
+			add_bool(o, CTL_K_IN_KERNEL, s->in_kernel);
+			add_int(o, CTL_K_PPP_RX, (int64_t)s->rx_ppp);
+			add_int(o, CTL_K_PPP_TX, (int64_t)s->tx_ppp);
 			session_ipsec(t, ipsec, o);
 			if (ss)
 				sessions_describe(ss, s, o);
 			json_object_array_add(arr, o);
 		}
 	}
-	json_object_object_add(res, "sessions", arr);
+	json_object_object_add(res, CTL_K_SESSIONS, arr);
 	return res;
 }
 
@@ -170,7 +172,7 @@ static void auth_stats(const struct authlimit_stats *st, struct json_object *o)
 	add_int(o, "auth_backoffs", (int64_t)st->backoffs);
 	add_int(o, "auth_lockouts", (int64_t)st->lockouts);
 	add_int(o, "auth_throttle_evicted", (int64_t)st->evicted);
-	add_int(o, "auth_throttle_entries", (int64_t)st->entries);
+	add_int(o, CTL_K_AUTH_THROTTLE_ENTRIES, (int64_t)st->entries);
 }
 
 static void ppp_stats(struct sessions *ss, struct json_object *res)
@@ -183,7 +185,7 @@ static void ppp_stats(struct sessions *ss, struct json_object *res)
 	S(rs_ratelimited);
 #undef S
 	auth_stats(sessions_auth_stats(ss), o);
-	json_object_object_add(res, "ppp", o);
+	json_object_object_add(res, CTL_K_PPP, o);
 	sessions_describe_pools(ss, res);
 }
 
@@ -195,7 +197,7 @@ static void dhcp_stats(const struct inform *in, struct json_object *res)
 	S(answered); S(answered_one_route_option); S(answered_short); S(dropped_malformed);
 	S(dropped_foreign); S(dropped_unanswerable); S(send_errors);
 #undef S
-	json_object_object_add(res, "dhcp", o);
+	json_object_object_add(res, CTL_K_DHCP, o);
 }
 
 static void admit_stats(const struct l2tp_admit *a, struct json_object *res)
@@ -208,8 +210,8 @@ static void admit_stats(const struct l2tp_admit *a, struct json_object *res)
 	S(tunnel_setup_timeouts); S(session_setup_timeouts); S(half_open_displaced);
 	S(peers_recycled); S(peers_table_full);
 #undef S
-	add_int(o, "peers", l2tp_admit_peers(a));
-	json_object_object_add(res, "admit", o);
+	add_int(o, CTL_K_PEERS, l2tp_admit_peers(a));
+	json_object_object_add(res, CTL_K_ADMIT, o);
 }
 
 static void rx_stats(const struct rxcheck *rx, struct json_object *res)
@@ -218,13 +220,14 @@ static void rx_stats(const struct rxcheck *rx, struct json_object *res)
 
 	for (int v = RXCHECK_OK + 1; v < RXCHECK_N_VERDICTS; v++)
 		add_int(o, rxcheck_reason_name(v), (int64_t)rx->drops[v]);
-	json_object_object_add(res, "rx_refused", o);
+	json_object_object_add(res, CTL_K_RX_REFUSED, o);
 }
 
 static struct json_object *show_stats(const struct ctl_src *src)
 {
 	struct l2tp_lns *lns = src->lns;
 	const struct l2tp_lns_stats *st = &lns->stats;
+	struct l2tp_lns_counts n;
 	struct json_object *res = json_object_new_object();
 	struct json_object *o = json_object_new_object();
 #define S(f) add_int(o, #f, (int64_t)st->f)
@@ -236,11 +239,12 @@ static struct json_object *show_stats(const struct ctl_src *src)
 	S(stale_stopccn); S(stale_probes); S(stale_rate_limited);
 #undef S
 	/* kept for the JSON contract: rx_refused.plaintext, under its old name */
-	add_int(o, "rx_plaintext", src->rx ? (int64_t)src->rx->drops[RXCHECK_PLAINTEXT] : 0);
-	json_object_object_add(res, "stats", o);
-	add_int(res, "tunnels", lns->n_tunnels);
-	add_int(res, "half_open", lns->n_half_open);
-	add_int(res, "sessions", lns->n_sessions);
+	add_int(o, CTL_K_RX_PLAINTEXT, src->rx ? (int64_t)src->rx->drops[RXCHECK_PLAINTEXT] : 0);
+	json_object_object_add(res, CTL_K_STATS, o);
+	l2tp_lns_counts(lns, &n);
+	add_int(res, CTL_K_TUNNELS, n.tunnels);
+	add_int(res, CTL_K_HALF_OPEN, n.half_open);
+	add_int(res, CTL_K_SESSIONS, n.sessions);
 	admit_stats(lns->admit, res);
 	if (src->ss)
 		ppp_stats(src->ss, res);
@@ -264,7 +268,7 @@ static struct json_object *ctl_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	add_str(res, "error", msg);
+	add_str(res, CTL_K_ERROR, msg);
 	return res;
 }
 
@@ -290,13 +294,6 @@ static const char *parse_id(const char *s, uint16_t *id)
 	return s + n;
 }
 
-static struct l2tp_tunnel *find_tunnel(struct l2tp_lns *lns, uint16_t tid)
-{
-	struct l2tp_tunnel *t = lns->tunnels[tid];
-
-	return t && t->tid == tid ? t : NULL;
-}
-
 /* "del tunnel TID": StopCCN "general request to clear" (RFC 2661 4.4.2, 1). */
 static struct json_object *del_tunnel(struct l2tp_lns *lns, const char *args)
 {
@@ -308,18 +305,18 @@ static struct json_object *del_tunnel(struct l2tp_lns *lns, const char *args)
 	args = parse_id(args, &tid);
 	if (!args || *args)
 		return ctl_error("usage: del tunnel TID (a number from 1 to 65535)");
-	t = find_tunnel(lns, tid);
+	t = l2tp_lns_tunnel(lns, tid);
 	if (!t)
-		return ctl_error("no such tunnel %u", tid);
+		return ctl_error(CTL_E_NO_TUNNEL "%u", tid);
 	if (t->state == TUNNEL_CLOSING)
 		return ctl_error("tunnel %u is closing already", tid);
 	n = t->n_sessions;
 	l2tp_tunnel_close(t, true, STOPCCN_CLEAR, 0, "deleted by the administrator");
 	res = json_object_new_object();
 	o = json_object_new_object();
-	add_int(o, "tunnel_id", tid);
-	add_int(o, "sessions", n);
-	json_object_object_add(res, "deleted", o);
+	add_int(o, CTL_K_TUNNEL_ID, tid);
+	add_int(o, CTL_K_SESSIONS, n);
+	json_object_object_add(res, CTL_K_DELETED, o);
 	return res;
 }
 
@@ -328,7 +325,6 @@ static struct json_object *del_session(struct l2tp_lns *lns, const char *args)
 {
 	struct json_object *res, *o;
 	struct l2tp_session *s;
-	struct l2tp_tunnel *t;
 	uint16_t tid, sid;
 
 	args = parse_id(args, &tid);
@@ -338,19 +334,17 @@ static struct json_object *del_session(struct l2tp_lns *lns, const char *args)
 		args = NULL;
 	if (!args || *args)
 		return ctl_error("usage: del session TID SID (numbers from 1 to 65535)");
-	t = find_tunnel(lns, tid);
-	if (!t)
-		return ctl_error("no such tunnel %u", tid);
-	/* session ids are unique across the LNS; this one must be in tunnel TID */
-	s = lns->sessions[sid];
-	if (!s || s->tunnel != t || s->sid != sid)
-		return ctl_error("no such session %u/%u", tid, sid);
+	if (!l2tp_lns_tunnel(lns, tid))
+		return ctl_error(CTL_E_NO_TUNNEL "%u", tid);
+	s = l2tp_lns_session(lns, tid, sid);
+	if (!s)
+		return ctl_error(CTL_E_NO_SESSION "%u/%u", tid, sid);
 	l2tp_session_close(s, CDN_ADMIN, 0, "deleted by the administrator");
 	res = json_object_new_object();
 	o = json_object_new_object();
-	add_int(o, "tunnel_id", tid);
-	add_int(o, "session_id", sid);
-	json_object_object_add(res, "deleted", o);
+	add_int(o, CTL_K_TUNNEL_ID, tid);
+	add_int(o, CTL_K_SESSION_ID, sid);
+	json_object_object_add(res, CTL_K_DELETED, o);
 	return res;
 }
 
@@ -371,21 +365,21 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request)
 	struct json_object *res;
 	const char *args;
 
-	if (words(request, "del tunnel", &args))
+	if (words(request, CTL_REQ_DEL_TUNNEL, &args))
 		return del_tunnel(lns, args);
-	if (words(request, "del session", &args))
+	if (words(request, CTL_REQ_DEL_SESSION, &args))
 		return del_session(lns, args);
-	if (!strcmp(request, "show tunnels"))
+	if (!strcmp(request, CTL_REQ_SHOW_TUNNELS))
 		return show_tunnels(lns, src->ipsec);
-	if (!strcmp(request, "show sessions"))
+	if (!strcmp(request, CTL_REQ_SHOW_SESSIONS))
 		return show_sessions(lns, src->ss, src->ipsec);
-	if (!strcmp(request, "show stats"))
+	if (!strcmp(request, CTL_REQ_SHOW_STATS))
 		return show_stats(src);
 	res = json_object_new_object();
-	if (!strcmp(request, "version"))
-		add_str(res, "version", L2SEC_VERSION);
+	if (!strcmp(request, CTL_REQ_VERSION))
+		add_str(res, CTL_K_VERSION, L2SEC_VERSION);
 	else
-		add_str(res, "error", "unknown request");
+		add_str(res, CTL_K_ERROR, CTL_E_UNKNOWN);
 	return res;
 }
 

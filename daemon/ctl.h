@@ -5,7 +5,8 @@
  *
  * Protocol: the client sends one request line (at most 255 bytes, '\n'
  * terminated); the daemon answers with one JSON object and a '\n', then
- * closes. Requests:
+ * closes. The request words and the replies' keys are written once, in
+ * lib/ctl_proto.h, for the daemon and the tool. Requests:
  *   show tunnels   {"tunnels": [{"tunnel_id", "peer_tunnel_id", "state",
  *                  "peer", "peer_port", "peer_host", "mark", "sessions",
  *                  "uptime_ms", "require_ipsec", "in_kernel", "retransmits",
@@ -55,8 +56,8 @@
 
 #include <json-c/json.h>
 
-#include "evloop.h"
-#include "l2tp_lns.h"
+#include "core/evloop.h"
+#include "l2tp/l2tp_lns.h"
 
 struct ctl;
 struct inform;

@@ -10,12 +10,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "dhcp.h"
+#include "addr/dhcp.h"
 #include "inform.h"
-#include "log.h"
+#include "core/log.h"
 #include "sess.h"
-#include "users.h"
-#include "util.h"
+#include "conf/users.h"
+#include "core/util.h"
 
 #define INFORM_BATCH 16		/* datagrams per wakeup */
 #define LOG_EVERY 100		/* a drop reason is logged on its 1st, 101st, ... time */
@@ -51,7 +51,7 @@ static void fill_answer(const struct l2sec_config *cfg, const struct sessions *s
 	struct users_split sp;
 
 	users_split(sessions_user_ipv4(ss, client), cfg, &sp);
-	dhcp_answer_of(a, cfg, &sp);
+	config_dhcp_answer(a, cfg, &sp);
 }
 
 static const char *left_names(unsigned int left)
@@ -101,7 +101,7 @@ int inform_check_users(const struct l2sec_config *cfg, const struct users_db *db
 		if (!u->own)
 			continue;
 		users_split(u, cfg, &sp);
-		dhcp_answer_of(&a, cfg, &sp);
+		config_dhcp_answer(&a, cfg, &sp);
 		len = dhcp_answer_len(&a);
 		if (len && len <= DHCP_MIN_MSG_LEN)
 			continue;

@@ -17,9 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "evloop.h"
-#include "users.h"
+#include "conf/config.h"
+#include "core/evloop.h"
+#include "conf/users.h"
 
 struct sessions;
 

@@ -18,13 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "certcheck.h"
-#include "config.h"
+#include "conf/certcheck.h"
+#include "conf/config.h"
 #include "inform.h"
-#include "log.h"
-#include "secfile.h"
+#include "core/log.h"
+#include "conf/secfile.h"
 #include "server.h"
-#include "users.h"
+#include "conf/users.h"
 
 static void usage(FILE *out)
 {

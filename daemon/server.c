@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/xfrm.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -18,23 +17,24 @@
 
 #include "ctl.h"
 #include "inform.h"
-#include "ipsec.h"
-#include "kmod.h"
-#include "l2tp_avp.h"
-#include "l2tp_session.h"
-#include "l2tp_stale.h"
-#include "l2tp_tunnel.h"
-#include "log.h"
-#include "netdev.h"
-#include "notify.h"
-#include "pidfile.h"
-#include "secfile.h"
+#include "ipsec/ipsec.h"
+#include "datapath/datapath.h"
+#include "datapath/kmod.h"
+#include "l2tp/l2tp_avp.h"
+#include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_stale.h"
+#include "l2tp/l2tp_tunnel.h"
+#include "core/log.h"
+#include "datapath/netdev.h"
+#include "core/notify.h"
+#include "core/pidfile.h"
+#include "conf/secfile.h"
 #include "server.h"
 #include "sess.h"
-#include "rxcheck.h"
-#include "users.h"
-#include "util.h"
-#include "xfrm_marks.h"
+#include "l2tp/rxcheck.h"
+#include "conf/users.h"
+#include "core/util.h"
+#include "ipsec/xfrm_marks.h"
 
 #ifndef SO_RCVMARK
 #define SO_RCVMARK 75
@@ -119,15 +119,17 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf
 static void module_lost(struct l2secd *d, const char *why)
 {
 	struct l2tp_tunnel *t, *next;
+	struct l2tp_lns_counts n;
 
 	if (d->rx.module_gone)
 		return;
 	d->rx.module_gone = true;
+	l2tp_lns_counts(d->lns, &n);
 	log_err("l2sec.ko: %s: the kernel data path is gone; l2secd closes its %u tunnel(s) "
-		"and refuses every L2TP datagram until it is restarted", why, d->lns->n_tunnels);
+		"and refuses every L2TP datagram until it is restarted", why, n.tunnels);
 	notify_status("l2sec.ko is gone: refusing everything until restarted");
-	for (t = d->lns->tunnel_list; t; t = next) {
-		next = t->next;
+	for (t = l2tp_lns_first_tunnel(d->lns); t; t = next) {
+		next = l2tp_lns_next_tunnel(t);
 		l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, 0, "l2sec.ko unloaded");
 	}
 }
@@ -143,7 +145,7 @@ static void kern_watch_cb(struct ev_io *io, uint32_t events)
 	(void)events;
 	for (unsigned int i = 0; i < d->n_socks; i++)
 		ids[n++] = d->socks[i].kern_id;
-	lost = kern_watch_lost(d->kern, ids, n);
+	lost = datapath_watch_lost(d->dp, ids, n);
 	if (lost & KERN_LOST_FAMILY)
 		module_lost(d, "its generic netlink family was unregistered");
 	else if (lost)
@@ -195,7 +197,7 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 		 * turn; until then rxcheck checks this datagram's SA as it
 		 * checks every datagram's.
 		 */
-		if (d->kern && !d->rx.module_gone && kern_sock_attached(io->fd) == 0)
+		if (!d->rx.module_gone && datapath_sock_taken(d->dp, io->fd))
 			module_lost(d, "it detached the L2TP socket");
 		rxcheck_parse(&mh, &peer, &meta);
 		if (rxcheck_datagram(&d->rx, &peer, &meta, evloop_now(d->loop)) != RXCHECK_OK)
@@ -204,46 +206,12 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 	}
 }
 
-/*
- * Without the module, the kernel itself must see that every datagram was
- * decrypted: an inbound policy on the socket that requires ESP in transport
- * mode, through any SA (the mark then says which, rxcheck.h). Unlike the
- * global policies it is checked for local traffic too (loopback is
- * IFF_NOXFRM), so a local process cannot pass for a client with its mark and
- * address; and it replaces them, as the module's bypass does, so clients
- * behind one NAT with identical selectors do not stand in each other's way.
- */
-static int sock_require_esp(int fd, int family)
-{
-	struct {
-		struct xfrm_userpolicy_info p;
-		struct xfrm_user_tmpl t;
-	} pol;
-	int level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
-	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
-
-	memset(&pol, 0, sizeof(pol));
-	pol.p.sel.family = (uint16_t)family;
-	pol.p.dir = XFRM_POLICY_IN;
-	pol.p.action = XFRM_POLICY_ALLOW;
-	pol.t.family = (uint16_t)family;
-	pol.t.id.proto = IPPROTO_ESP;
-	pol.t.mode = XFRM_MODE_TRANSPORT;
-	pol.t.aalgos = pol.t.ealgos = pol.t.calgos = ~0u;
-	if (setsockopt(fd, level, opt, &pol, sizeof(pol)) == 0)
-		return 0;
-	/* policies are compiled by xfrm_user, which may not be loaded yet */
-	if (errno != EINVAL || kmod_ensure("xfrm_user") < 0)
-		return -1;
-	return setsockopt(fd, level, opt, &pol, sizeof(pol));
-}
-
 static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 {
 	struct l2secd_sock *s = &d->socks[d->n_socks];
 	struct sockaddr_storage ss = *addr;
 	socklen_t slen;
-	int one = 1;
+	int one = 1, handed;
 	char a[INET6_ADDRSTRLEN] = "?";
 
 	s->d = d;
@@ -269,21 +237,22 @@ static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 		goto err_fd;
 	/* the mark of the SA that decrypted each datagram: the tunnel's binding */
 	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one)) < 0) {
-		if (d->cfg.require_ipsec)
+		if (d->cfg.l2tp.require_ipsec)
 			goto err_fd;	/* no datagram could be taken as IPsec (Linux >= 5.19) */
 		log_warn("l2tp: SO_RCVMARK not supported: SAs cannot be told apart by mark");
 	}
-	if (!d->kern && d->cfg.require_ipsec && sock_require_esp(s->fd, ss.ss_family) < 0)
+	if (datapath_sock_prepare(d->dp, s->fd, ss.ss_family, d->cfg.l2tp.require_ipsec) < 0)
 		goto err_fd;
 	if (bind(s->fd, (struct sockaddr *)&ss, slen) < 0)
 		goto err_fd;
-	if (d->kern && kern_sock_add(d->kern, s->fd, d->cfg.require_ipsec, &s->kern_id) < 0)
+	handed = datapath_sock_add(d->dp, s->fd, d->cfg.l2tp.require_ipsec, &s->kern_id);
+	if (handed < 0)
 		goto err_close;
 	if (evloop_add_io(d->loop, &s->io, s->fd, EPOLLIN, sock_rx_cb) < 0)
 		goto err_fd;
 	d->n_socks++;
 	log_info("l2tp: listening on %s port %u%s", a, d->cfg.port,
-		 d->kern ? " (handed to l2sec.ko)" : "");
+		 handed == 0 ? " (handed to l2sec.ko)" : "");
 	return 0;
 err_fd:
 	log_err("l2tp: socket %s port %u: %s", a, d->cfg.port, strerror(errno));
@@ -296,9 +265,9 @@ err:
 	return -1;
 }
 
-/* --- kernel programming glue ------------------------------------------------ */
+/* --- the LNS's programming of the data path (datapath.h) -------------------- */
 
-static int k_tunnel_add(void *env, struct l2tp_tunnel *t)
+static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 {
 	struct l2secd *d = env;
 	struct kern_tunnel kt = {
@@ -308,42 +277,35 @@ static int k_tunnel_add(void *env, struct l2tp_tunnel *t)
 		.require_ipsec = t->require_ipsec, .mark = t->peer.mark,
 		.reqid = d->ipsec ? ipsec_mark_reqid(d->ipsec, t->peer.mark) : 0,
 	};
-	struct kern_sa sa;
 
-	if (d->rx.module_gone || kern_tunnel_add(d->kern, &kt) < 0)
+	if (d->rx.module_gone)
 		return -1;
-	/* which SA carried the tunnel; logged now, enforced by the module */
-	if (kern_tunnel_sa(d->kern, t->tid, &sa) == 0 && sa.present)
-		log_info("l2tp: tunnel %u bound to SA spi %#x reqid %u mark %#x nat-t %u->%u",
-			 t->tid, sa.spi, sa.reqid, sa.mark, sa.encap_sport, sa.encap_dport);
-	else if (t->require_ipsec)
-		log_info("l2tp: tunnel %u bound to SA mark %#x", t->tid, t->peer.mark);
-	return 0;
+	return datapath_tunnel_add(d->dp, &kt);
 }
 
-static void k_tunnel_del(void *env, struct l2tp_tunnel *t)
+static void dp_tunnel_del(void *env, struct l2tp_tunnel *t)
 {
 	struct l2secd *d = env;
 
 	if (!d->rx.module_gone)
-		kern_tunnel_del(d->kern, t->tid);
+		datapath_tunnel_del(d->dp, t->tid);
 }
 
-static int k_session_add(void *env, struct l2tp_session *s)
+static int dp_session_add(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
 
 	if (d->rx.module_gone)
 		return -1;
-	return kern_session_add(d->kern, s->tunnel->tid, s->sid, s->peer_sid);
+	return datapath_session_add(d->dp, s->tunnel->tid, s->sid, s->peer_sid);
 }
 
-static void k_session_del(void *env, struct l2tp_session *s)
+static void dp_session_del(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
 
 	if (!d->rx.module_gone)
-		kern_session_del(d->kern, s->tunnel->tid, s->sid);
+		datapath_session_del(d->dp, s->tunnel->tid, s->sid);
 }
 
 static uint32_t sys_random(void *env)
@@ -358,36 +320,29 @@ static uint32_t sys_random(void *env)
 
 static const struct l2tp_lns_ops lns_ops = {
 	.send = sock_send,
-	.tunnel_add = k_tunnel_add,
-	.tunnel_del = k_tunnel_del,
-	.session_add = k_session_add,
-	.session_del = k_session_del,
-	.random = sys_random,
-};
-
-/* Without l2sec.ko: control only, nothing is programmed. */
-static const struct l2tp_lns_ops lns_ops_nokern = {
-	.send = sock_send,
+	.tunnel_add = dp_tunnel_add,
+	.tunnel_del = dp_tunnel_del,
+	.session_add = dp_session_add,
+	.session_del = dp_session_del,
 	.random = sys_random,
 };
 
 /* --- the data path ---------------------------------------------------------------- */
 
 /*
- * l2sec.ko when it can be had (loaded through libkmod if missing), else a
- * TUN device: same sessions, same addresses and routes, every packet
- * through this process. datapath = kernel|tun in [global] forces one.
+ * l2sec.ko when it can be had (the unit loads it; the kernel also does, by
+ * its family's alias), else a TUN device: same sessions, same addresses and
+ * routes, every packet through this process. datapath = kernel|tun in [global] forces one.
  */
 static int datapath_open(struct l2secd *d)
 {
 	int dp = d->cfg.datapath;
 
 	if (dp != CONFIG_DATAPATH_TUN) {
+		/* resolving the family has the kernel load l2sec.ko by its alias */
 		d->kern = kern_open();
-		if (!d->kern && kmod_ensure("l2sec") == 0)
-			d->kern = kern_open();
 		if (!d->kern && dp == CONFIG_DATAPATH_KERNEL) {
-			log_err("l2sec.ko is not available (datapath = kernel)");
+			log_err("l2sec.ko is not available (datapath = kernel): " KMOD_HINT);
 			return -1;
 		}
 	}
@@ -395,22 +350,31 @@ static int datapath_open(struct l2secd *d)
 		d->nd = netdev_open(DATA_DEV, NETDEV_L2SEC, 0, d->cfg.local_ipv4);
 		if (!d->nd)
 			return -1;
+		d->dp = datapath_kernel(d->loop, d->kern, d->nd);
+		if (!d->dp)
+			goto err_mem;
 		log_notice("data path: kernel (l2sec.ko, device %s)", DATA_DEV);
 		return 0;
 	}
-	kmod_ensure("tun");	/* /dev/net/tun appears with it; netdev_open says if not */
+	tun_load();	/* /dev/net/tun appears with it; netdev_open says if not */
 	d->nd = netdev_open(DATA_DEV, NETDEV_TUN, TUN_MTU, d->cfg.local_ipv4);
 	if (!d->nd)
 		return -1;
+	d->dp = datapath_tun(d->loop, d->nd);
+	if (!d->dp)
+		goto err_mem;
 	if (dp == CONFIG_DATAPATH_TUN)
 		log_notice("data path: tun (device %s, datapath = tun)", DATA_DEV);
 	else
 		log_warn("data path: tun (device %s): l2sec.ko is not available, every packet "
-			 "goes through l2secd (slower)", DATA_DEV);
-	if (d->cfg.require_ipsec)
+			 "goes through l2secd (slower); " KMOD_HINT, DATA_DEV);
+	if (d->cfg.l2tp.require_ipsec)
 		log_notice("require-ipsec: enforced by the socket's xfrm policy (ESP transport "
 			   "only) and by l2secd (the SA's mark and peer)");
 	return 0;
+err_mem:
+	log_err("out of memory");
+	return -1;
 }
 
 /* l2secd's own IPsec check, and the watch for the module going away. */
@@ -418,7 +382,7 @@ static int rx_check_open(struct l2secd *d)
 {
 	int lo = (int)if_nametoindex("lo");
 
-	rxcheck_init(&d->rx, d->cfg.require_ipsec, lo ? lo : 1, sa_ok, d);
+	rxcheck_init(&d->rx, d->cfg.l2tp.require_ipsec, lo ? lo : 1, sa_ok, d);
 	if (!ipsec_enabled(&d->cfg)) {
 		d->xm = xfrm_marks_new();
 		if (!d->xm) {
@@ -426,8 +390,8 @@ static int rx_check_open(struct l2secd *d)
 			return -1;
 		}
 	}
-	if (d->kern) {
-		if (evloop_add_io(d->loop, &d->kern_watch, kern_watch_fd(d->kern), EPOLLIN,
+	if (datapath_watch_fd(d->dp) >= 0) {
+		if (evloop_add_io(d->loop, &d->kern_watch, datapath_watch_fd(d->dp), EPOLLIN,
 				  kern_watch_cb) < 0) {
 			log_err("event loop: %s", strerror(errno));
 			return -1;
@@ -486,7 +450,8 @@ static void reload(struct l2secd *d)
 	if (cfg->n_listen != d->cfg.n_listen || cfg->port != d->cfg.port ||
 	    memcmp(cfg->listen, d->cfg.listen, sizeof(cfg->listen)) ||
 	    strcmp(cfg->runtime_dir, d->cfg.runtime_dir) ||
-	    cfg->require_ipsec != d->cfg.require_ipsec || cfg->log_target != d->cfg.log_target ||
+	    cfg->l2tp.require_ipsec != d->cfg.l2tp.require_ipsec ||
+	    cfg->log_target != d->cfg.log_target ||
 	    cfg->datapath != d->cfg.datapath)
 		log_warn("reload: listen, port, runtime-dir, require-ipsec, log-target and "
 			 "datapath changes take effect at restart only");
@@ -495,7 +460,7 @@ static void reload(struct l2secd *d)
 	cfg->n_listen = d->cfg.n_listen;
 	cfg->port = d->cfg.port;
 	memcpy(cfg->runtime_dir, d->cfg.runtime_dir, sizeof(cfg->runtime_dir));
-	cfg->require_ipsec = d->cfg.require_ipsec;
+	cfg->l2tp.require_ipsec = d->cfg.l2tp.require_ipsec;
 	cfg->log_target = d->cfg.log_target;
 	users = users_load(cfg->users_path, users_error, cfg->users_path);
 	if (users && inform_check_users(cfg, users, users_error, cfg->users_path)) {
@@ -551,6 +516,7 @@ static void stop_poll_cb(struct ev_timer *t)
 static void signal_cb(struct evloop *loop, int signo, void *arg)
 {
 	struct l2secd *d = arg;
+	struct l2tp_lns_counts n;
 
 	if (signo == SIGHUP) {
 		/*
@@ -569,8 +535,9 @@ static void signal_cb(struct evloop *loop, int signo, void *arg)
 	}
 	d->stopping = true;
 	notify_stopping();
-	notify_status("stopping: StopCCN to %u tunnel(s)", d->lns->n_tunnels);
-	log_notice("%s: sending StopCCN to %u tunnel(s)", strsignal(signo), d->lns->n_tunnels);
+	l2tp_lns_counts(d->lns, &n);
+	notify_status("stopping: StopCCN to %u tunnel(s)", n.tunnels);
+	log_notice("%s: sending StopCCN to %u tunnel(s)", strsignal(signo), n.tunnels);
 	l2tp_lns_shutdown(d->lns);
 	ev_timer_arm(loop, &d->stop_timer, STOP_WAIT_MS);
 	ev_timer_arm(loop, &d->stop_poll, 0);
@@ -609,7 +576,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 		return -1;
 	if (rx_check_open(d) < 0)
 		return -1;
-	if (!d->cfg.require_ipsec)
+	if (!d->cfg.l2tp.require_ipsec)
 		log_warn("require-ipsec = no: plaintext L2TP is accepted");
 	users = users_load(d->cfg.users_path, users_error, (void *)d->cfg.users_path);
 	if (users && inform_check_users(&d->cfg, users, users_error, (void *)d->cfg.users_path)) {
@@ -619,7 +586,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (!users)
 		return -1;
 	log_info("ppp: %zu user(s) from %s", users_count(users), d->cfg.users_path);
-	d->ss = sessions_new(d->loop, &d->cfg, users, d->kern, d->nd);
+	d->ss = sessions_new(d->loop, &d->cfg, users, d->dp, d->nd);
 	if (!d->ss) {
 		users_free(users);
 		log_err("out of memory");
@@ -630,7 +597,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (!d->inform)
 		return -1;
 
-	d->lns = l2tp_lns_new(d->loop, &d->cfg, d->kern ? &lns_ops : &lns_ops_nokern, d);
+	d->lns = l2tp_lns_new(d->loop, &d->cfg.l2tp, &lns_ops, d);
 	if (!d->lns) {
 		log_err("out of memory");
 		return -1;
@@ -645,13 +612,13 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 			return -1;
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
 	if (ipsec_enabled(&d->cfg)) {
-		if (!d->cfg.require_ipsec)
+		if (!d->cfg.l2tp.require_ipsec)
 			log_warn("[ipsec] is configured but require-ipsec = no: plaintext L2TP "
 				 "is accepted too");
 		d->ipsec = ipsec_new(d->loop, &d->cfg, d->lns);
 		if (!d->ipsec)
 			return -1;
-	} else if (d->cfg.require_ipsec) {
+	} else if (d->cfg.l2tp.require_ipsec) {
 		log_notice("ipsec: no [ipsec] psk or certificate: charon is not managed by "
 			   "l2secd; its L2TP connection must set a unique mark per CHILD_SA");
 	}
@@ -661,7 +628,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	if (!d->ctl)
 		return -1;
 	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
-	notify_status("running, data path %s", d->kern ? "kernel (l2sec.ko)" : "tun");
+	notify_status("running, data path %s", datapath_name(d->dp));
 	notify_ready();
 	return 0;
 }
@@ -686,11 +653,12 @@ void l2secd_cleanup(struct l2secd *d)
 	inform_close(d->inform);
 	sessions_free(d->ss);
 	for (unsigned int i = 0; i < d->n_socks; i++) {
-		if (d->kern && d->socks[i].kern_id && !d->rx.module_gone)
-			kern_sock_del(d->kern, d->socks[i].kern_id);
+		if (d->dp && !d->rx.module_gone)
+			datapath_sock_del(d->dp, d->socks[i].kern_id);
 		evloop_del_io(d->loop, &d->socks[i].io);
 		close(d->socks[i].fd);
 	}
+	datapath_free(d->dp);
 	netdev_close(d->nd);
 	if (d->kern_watching)
 		evloop_del_io(d->loop, &d->kern_watch);

@@ -9,15 +9,16 @@
 
 #include <stdbool.h>
 
-#include "config.h"
-#include "evloop.h"
-#include "kern.h"
-#include "l2tp_lns.h"
-#include "rxcheck.h"
+#include "conf/config.h"
+#include "core/evloop.h"
+#include "datapath/kern.h"
+#include "l2tp/l2tp_lns.h"
+#include "l2tp/rxcheck.h"
 
 struct ctl;
 struct inform;
 struct ipsec;
+struct datapath;
 struct netdev;
 struct sessions;
 struct xfrm_marks;
@@ -39,6 +40,7 @@ struct l2secd {
 	struct ev_io kern_watch;	/* the module going away */
 	bool kern_watching;
 	struct netdev *nd;		/* the data device, l2sec0 */
+	struct datapath *dp;		/* kernel or tun, chosen once at start */
 	struct sessions *ss;		/* the PPP layer */
 	struct ipsec *ipsec;		/* charon over VICI; NULL when not managed */
 	struct inform *inform;		/* DHCPINFORM answers on the data device */

@@ -5,26 +5,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <unistd.h>
 
-#include "authlimit.h"
-#include "kern.h"
-#include "l2tp_avp.h"
-#include "l2tp_session.h"
-#include "l2tp_tunnel.h"
-#include "log.h"
-#include "netdev.h"
-#include "pool.h"
-#include "ppp.h"
-#include "ra.h"
+#include "auth/authlimit.h"
+#include "datapath/datapath.h"
+#include "l2tp/l2tp_avp.h"
+#include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_tunnel.h"
+#include "core/log.h"
+#include "datapath/netdev.h"
+#include "addr/pool.h"
+#include "ppp/ppp.h"
+#include "addr/ra.h"
+#include "ctl_proto.h"
+#include "datapath/kern.h"
 #include "sess.h"
-#include "users.h"
-#include "util.h"
+#include "conf/users.h"
+#include "core/util.h"
 
 #define HASH_BITS	12
 #define HASH_SIZE	(1u << HASH_BITS)
-#define TUN_BATCH	64		/* packets per wakeup, then others get a turn */
 #define RA_LIFETIME_S	1800
 #define RA_FIRST_MS	3000		/* a second RA soon after the first ... */
 #define RA_INTERVAL_MS	600000		/* ... then well inside the lifetime */
@@ -65,23 +64,14 @@ struct sessions {
 	struct users_db *users;
 	struct pool *pool;
 	struct pool6 *pool6;
-	struct kern *kern;		/* NULL: TUN data path */
-	struct netdev *nd;
-	struct ev_io tun_io;
-	bool tun_registered;
+	struct datapath *dp;		/* the module's or the TUN device's */
+	struct netdev *nd;		/* routes to the clients */
 	struct sess *list;
 	unsigned int n;
 	struct sess *by_ipv4[HASH_SIZE];
 	struct sess *by_pfx6[HASH_SIZE];
 	struct sess_stats st;
 	struct authlimit *al;		/* wrong passwords across sessions */
-	/*
-	 * The daemon's one data path buffer: tun_cb reads a packet into it
-	 * after PPP_DATA_HEADROOM octets and ppp_send_data frames it in place.
-	 * Only tun_cb uses it, one packet at a time; nothing on the send path
-	 * returns to the event loop, so no pointer into it outlives the packet.
-	 */
-	uint8_t buf[PPP_DATA_HEADROOM + 65536];
 };
 
 /* --- address index -------------------------------------------------------- */
@@ -150,16 +140,16 @@ static void unlink6(struct sess *x)
 
 /* --- the data path ------------------------------------------------------------- */
 
-/* Tell the module the session's addresses (the set replaces the previous one) and up. */
+/* Tell the data path the session's addresses (the set replaces the previous one) and up. */
 static int kern_sync(struct sess *x)
 {
 	struct sessions *ss = x->ss;
 
-	if (!ss->kern || !x->l2tp)
+	if (!x->l2tp)
 		return 0;
-	if (kern_session_up(ss->kern, x->l2tp->tunnel->tid, x->l2tp->sid,
-			    x->ipv4.s_addr ? &x->ipv4 : NULL, x->has6 ? &x->pfx6 : NULL,
-			    x->has_id6 ? &x->peer_id6 : NULL) < 0)
+	if (datapath_session_up(ss->dp, x->l2tp->tunnel->tid, x->l2tp->sid,
+				x->ipv4.s_addr ? &x->ipv4 : NULL, x->has6 ? &x->pfx6 : NULL,
+				x->has_id6 ? &x->peer_id6 : NULL) < 0)
 		return -1;
 	x->kern_up = true;
 	return 0;
@@ -446,18 +436,20 @@ static void cb_data(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 			ss->st.rs_ratelimited++;
 		return;
 	}
-	if (ss->kern)
-		return;	/* before the module has the session up: not ours to forward */
 	if (!source_ok(x, proto, pkt, len)) {
 		ss->st.tun_tx_spoofed++;
 		log_debug("ppp %s: packet with a foreign source dropped", x->tag);
 		return;
 	}
-	if (write(netdev_tun_fd(ss->nd), pkt, len) != (ssize_t)len) {
+	switch (datapath_send(ss->dp, pkt, len)) {
+	case 0:
+		ss->st.tun_tx++;
+		break;
+	case DATAPATH_NOTHING:
+		break;	/* the module's: before it has the session up, not ours to forward */
+	default:
 		ss->st.tun_errors++;
-		return;
 	}
-	ss->st.tun_tx++;
 }
 
 static void cb_down(void *ctx, enum ppp_down_reason reason, const char *msg)
@@ -586,11 +578,12 @@ const struct l2tp_session_ops sessions_l2tp_ops = {
 	.closed = l2tp_closed,
 };
 
-/* --- the TUN data path --------------------------------------------------------------- */
+/* --- packets for clients (the TUN data path) ------------------------------------- */
 
-/* A packet read into buf after PPP_DATA_HEADROOM octets, framed there. */
-static void tun_packet(struct sessions *ss, uint8_t *buf, size_t len)
+/* A packet for a client, after PPP_DATA_HEADROOM octets of buf: framed there. */
+static void tun_packet(void *ctx, uint8_t *buf, size_t len)
 {
+	struct sessions *ss = ctx;
 	const uint8_t *pkt = buf + PPP_DATA_HEADROOM;
 	struct sess *x = NULL;
 	uint16_t proto = 0;
@@ -611,26 +604,6 @@ static void tun_packet(struct sessions *ss, uint8_t *buf, size_t len)
 		return;
 	}
 	ss->st.tun_rx++;
-}
-
-static void tun_cb(struct ev_io *io, uint32_t events)
-{
-	struct sessions *ss = container_of(io, struct sessions, tun_io);
-
-	(void)events;
-	for (int i = 0; i < TUN_BATCH; i++) {
-		ssize_t n = read(io->fd, ss->buf + PPP_DATA_HEADROOM,
-				 sizeof(ss->buf) - PPP_DATA_HEADROOM);
-
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR) {
-				ss->st.tun_errors++;
-				log_info("tun: read: %s", strerror(errno));
-			}
-			return;
-		}
-		tun_packet(ss, ss->buf, (size_t)n);
-	}
 }
 
 /* --- the layer ------------------------------------------------------------------------ */
@@ -654,7 +627,7 @@ static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6)
 }
 
 struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cfg,
-			      struct users_db *users, struct kern *kern, struct netdev *nd)
+			      struct users_db *users, struct datapath *dp, struct netdev *nd)
 {
 	struct sessions *ss = calloc(1, sizeof(*ss));
 	struct authlimit_config alc;
@@ -663,17 +636,14 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 		return NULL;
 	ss->loop = loop;
 	ss->cfg = cfg;
-	ss->kern = kern;
+	ss->dp = dp;
 	ss->nd = nd;
 	authlimit_config_from(&alc, cfg);
 	ss->al = authlimit_new(&alc);
 	if (!ss->al || pools_build(ss, &ss->pool, &ss->pool6) < 0)
 		goto err;
-	if (!kern) {
-		if (evloop_add_io(loop, &ss->tun_io, netdev_tun_fd(nd), EPOLLIN, tun_cb) < 0)
-			goto err_pools;
-		ss->tun_registered = true;
-	}
+	if (datapath_set_receive(dp, PPP_DATA_HEADROOM, tun_packet, ss, &ss->st.tun_errors) < 0)
+		goto err_pools;
 	ss->users = users;
 	return ss;
 err_pools:
@@ -698,8 +668,7 @@ void sessions_free(struct sessions *ss)
 		ppp_lower_down(x->ppp, evloop_now(ss->loop));
 		sess_free(x);
 	}
-	if (ss->tun_registered)
-		evloop_del_io(ss->loop, &ss->tun_io);
+	datapath_set_receive(ss->dp, 0, NULL, NULL, NULL);
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
 	users_free(ss->users);
@@ -780,7 +749,7 @@ const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct i
 
 const char *sessions_datapath(const struct sessions *ss)
 {
-	return ss->kern ? "kernel" : "tun";
+	return datapath_name(ss->dp);
 }
 
 const struct sess_stats *sessions_stats(const struct sessions *ss)
@@ -794,33 +763,34 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 	const struct sess *x = ls->ppp;
 	char a[INET6_ADDRSTRLEN + 4];
 
-	json_object_object_add(o, "datapath", json_object_new_string(sessions_datapath(ss)));
+	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
 	if (!x)
 		return;
-	json_object_object_add(o, "user", json_object_new_string(ppp_user(x->ppp)));
+	json_object_object_add(o, CTL_K_USER, json_object_new_string(ppp_user(x->ppp)));
 	if (ppp_auth_method_name(x->ppp))
-		json_object_object_add(o, "auth",
+		json_object_object_add(o, CTL_K_AUTH,
 				       json_object_new_string(ppp_auth_method_name(x->ppp)));
-	json_object_object_add(o, "ppp_phase", json_object_new_string(ppp_phase_name(x->ppp)));
+	json_object_object_add(o, CTL_K_PPP_PHASE, json_object_new_string(ppp_phase_name(x->ppp)));
 	if (x->ipv4.s_addr) {
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
-		json_object_object_add(o, "ipv4", json_object_new_string(a));
+		json_object_object_add(o, CTL_K_IPV4, json_object_new_string(a));
 	}
 	if (x->has6) {
 		inet_ntop(AF_INET6, &x->pfx6, a, INET6_ADDRSTRLEN);
 		strcat(a, "/64");
-		json_object_object_add(o, "ipv6_prefix", json_object_new_string(a));
+		json_object_object_add(o, CTL_K_IPV6_PREFIX, json_object_new_string(a));
 	}
 }
 
 void sessions_describe_pools(const struct sessions *ss, struct json_object *o)
 {
-	json_object_object_add(o, "datapath", json_object_new_string(sessions_datapath(ss)));
-	json_object_object_add(o, "pool_size", json_object_new_int64(pool_size(ss->pool)));
-	json_object_object_add(o, "pool_in_use", json_object_new_int64(pool_in_use(ss->pool)));
+	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
+	json_object_object_add(o, CTL_K_POOL_SIZE, json_object_new_int64(pool_size(ss->pool)));
+	json_object_object_add(o, CTL_K_POOL_IN_USE, json_object_new_int64(pool_in_use(ss->pool)));
 	if (ss->pool6) {
-		json_object_object_add(o, "pool6_size", json_object_new_int64(pool6_size(ss->pool6)));
-		json_object_object_add(o, "pool6_in_use",
+		json_object_object_add(o, CTL_K_POOL6_SIZE,
+				       json_object_new_int64(pool6_size(ss->pool6)));
+		json_object_object_add(o, CTL_K_POOL6_IN_USE,
 				       json_object_new_int64(pool6_in_use(ss->pool6)));
 	}
 }

@@ -8,11 +8,14 @@
  * the module's session state and the route through the data device.
  * Everything is undone, in reverse, when PPP or the L2TP session goes down.
  *
- * Two data paths, picked once at start (server.c):
+ * Two data paths behind one interface (datapath.h), picked once at start
+ * (server.c); this layer does not ask which:
  *  - kernel: l2sec.ko carries IPv4/IPv6 once the session is up; only LCP,
  *    authentication and the NCPs reach the daemon;
  *  - tun: the daemon carries every packet itself between the L2TP socket
  *    and a TUN device of the same name (slower, same behaviour).
+ * A client's packet with a source that is not its own is dropped and counted
+ * (tun_tx_spoofed) before it is offered to the data path, whichever it is.
  *
  * Lifetime (single-threaded, on the event loop): a sess is created by the
  * LNS's established() hook and freed either by closed() (the L2TP side went
@@ -34,12 +37,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "evloop.h"
-#include "l2tp_lns.h"
+#include "conf/config.h"
+#include "core/evloop.h"
+#include "l2tp/l2tp_lns.h"
 
 struct authlimit_stats;
-struct kern;
+struct datapath;
 struct netdev;
 struct users_db;
 struct users_entry;
@@ -55,12 +58,14 @@ struct sess_stats {
 struct sessions;
 
 /*
- * kern NULL: TUN data path, nd's TUN fd is read from the loop. The users db
- * is owned by the sessions layer from here on; cfg must stay valid (it
- * points to the daemon's configuration, replaced in place on reload).
+ * dp: the data path (datapath.h), whichever it is; its packets for clients
+ * come here until sessions_free(). nd: the data device, for the routes to
+ * the clients. The users db is owned by the sessions layer from here on;
+ * cfg must stay valid (it points to the daemon's configuration, replaced in
+ * place on reload).
  */
 struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cfg,
-			      struct users_db *users, struct kern *kern, struct netdev *nd);
+			      struct users_db *users, struct datapath *dp, struct netdev *nd);
 /* Hang every session up at once (lower down, no PPP sent) and free it all. */
 void sessions_free(struct sessions *ss);
 

@@ -10,8 +10,13 @@
  *   counter.  Writers are generic netlink handlers (process context), the
  *   socket's encap_destroy (process context, socket close) and netns exit.
  * - Readers (encap_rcv in softirq, ndo_start_xmit with BH disabled) use RCU
- *   only.  Objects are unlinked with hlist_del_rcu/list_del_rcu under the
- *   mutex and freed after a grace period (call_rcu), never earlier.
+ *   only.  Objects are unlinked (rhashtable_remove_fast, list_del_rcu) under
+ *   the mutex and freed after a grace period (call_rcu), never earlier.
+ * - The tables are rhashtables (table.c): they grow and shrink with their
+ *   load in a worker of their own, which takes the table's own mutex, never
+ *   ours; a lookup finds an entry during a resize.  Inserts and removals run
+ *   under ln->lock (process context: an insert may allocate, GFP_ATOMIC, and
+ *   can fail, which the caller reports); lookups run under RCU or ln->lock.
  * - A session is unlinked before its tunnel; a tunnel before its socket.
  *   Because each is freed by call_rcu after its own unlink, an RCU reader
  *   that found a session may follow session->tunnel->lsock->sk for the rest
@@ -47,7 +52,10 @@
 #include <linux/spinlock.h>
 #include <linux/seqlock.h>
 #include <linux/bits.h>
+#include <linux/bitmap.h>
 #include <linux/rcupdate.h>
+#include <linux/rhashtable.h>
+#include <linux/stddef.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/in6.h>
 #include <linux/netdevice.h>
@@ -58,10 +66,6 @@
 
 #include "l2sec.h"	/* uapi/l2sec.h, found through ccflags-y -I uapi */
 #include "compat.h"
-
-#define L2SEC_TUNNEL_HASH_BITS	8
-#define L2SEC_SESSION_HASH_BITS	12
-#define L2SEC_ADDR_HASH_BITS	12
 
 /*
  * Default MTU of the device: what a 1500-byte path carries in the common
@@ -150,11 +154,14 @@ struct l2sec_binding {
 	union l2sec_addr peer;
 };
 
+/* Resizable: each grows with its load (table.c). */
 struct l2sec_tables {
-	struct hlist_head tunnels[1 << L2SEC_TUNNEL_HASH_BITS];
-	struct hlist_head sessions[1 << L2SEC_SESSION_HASH_BITS];
-	struct hlist_head addr4[1 << L2SEC_ADDR_HASH_BITS];
-	struct hlist_head addr6[1 << L2SEC_ADDR_HASH_BITS];
+	struct rhashtable tunnels;	/* l2sec_tunnel.hnode, key id */
+	struct rhashtable sessions;	/* l2sec_session.hnode, key (tid << 16 | sid) */
+	struct rhashtable addr4;	/* l2sec_addr_node.node, key addr.a4 */
+	struct rhashtable addr6;	/* l2sec_addr_node.node, key (addr.a6, plen) */
+	/* the tunnel ids in use, for walks in id order (dumps); under ln->lock */
+	DECLARE_BITMAP(tunnel_ids, U16_MAX + 1);
 };
 
 struct l2sec_net {
@@ -202,7 +209,7 @@ struct l2sec_endpoint {
 };
 
 struct l2sec_tunnel {
-	struct hlist_node hnode;	/* in tables->tunnels, key id */
+	struct rhash_head hnode;	/* in tables->tunnels, key id */
 	struct list_head sessions;	/* l2sec_session.tnode, under ln->lock */
 	struct rcu_head rcu;
 	struct l2sec_sock *lsock;
@@ -227,10 +234,13 @@ struct l2sec_tunnel {
 };
 
 struct l2sec_addr_node {
-	struct hlist_node node;		/* in tables->addr4 / addr6 */
+	struct rhash_head node;		/* in tables->addr4 / addr6 */
 	struct l2sec_session *session;
-	union l2sec_addr addr;		/* IPv6: masked to plen */
-	u8 plen;			/* 32 for IPv4, 64 or 128 for IPv6 */
+	/* the key of tables->addr6 (addr4's: addr.a4 alone) */
+	struct_group_tagged(l2sec_addr_key, key,
+		union l2sec_addr addr;	/* IPv6: masked to plen */
+		u8 plen;		/* 32 for IPv4, 64 or 128 for IPv6 */
+	);
 };
 
 /* Immutable once published; replaced as a whole (see top of file). */
@@ -245,10 +255,11 @@ struct l2sec_addrs {
 };
 
 struct l2sec_session {
-	struct hlist_node hnode;	/* in tables->sessions, key (tid, sid) */
+	struct rhash_head hnode;	/* in tables->sessions, key */
 	struct list_head tnode;		/* in tunnel->sessions */
 	struct rcu_head rcu;
 	struct l2sec_tunnel *tunnel;
+	u32 key;			/* tunnel->id << 16 | id, set before insert */
 	u16 id;
 	u16 peer_id;			/* READ_ONCE */
 	u8 state;			/* enum l2sec_state, READ_ONCE */
@@ -295,6 +306,8 @@ void l2sec_sock_del_all(struct l2sec_net *ln);
 int l2sec_tables_get(struct l2sec_net *ln);
 void l2sec_tables_free(struct l2sec_net *ln);
 struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id);
+struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, u32 id);
+u32 l2sec_tables_buckets(struct l2sec_net *ln);
 struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 sid);
 struct l2sec_session *l2sec_session_by_addr4(struct l2sec_net *ln, __be32 daddr);
 struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
@@ -303,12 +316,12 @@ struct l2sec_endpoint *l2sec_endpoint_alloc(const struct l2sec_endpoint *from);
 void l2sec_endpoint_free(struct l2sec_endpoint *ep);
 void l2sec_endpoint_free_rcu(struct l2sec_endpoint *ep);
 struct l2sec_tunnel *l2sec_tunnel_alloc(void);
-void l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t);
+int l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t);
 void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify);
 void l2sec_tunnel_free(struct l2sec_tunnel *t);
 void l2sec_tunnel_bind(struct l2sec_tunnel *t, const struct l2sec_binding *b);
 struct l2sec_session *l2sec_session_alloc(void);
-void l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s);
+int l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s);
 void l2sec_session_del(struct l2sec_net *ln, struct l2sec_session *s, bool notify);
 void l2sec_session_free(struct l2sec_session *s);
 int l2sec_session_set_addrs(struct l2sec_net *ln, struct l2sec_session *s,

@@ -717,7 +717,11 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	RCU_INIT_POINTER(t->ep, ep);
 	ep = NULL;
 	t->bind = bind;		/* not published yet */
-	l2sec_tunnel_insert(ln, t);
+	err = l2sec_tunnel_insert(ln, t);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "the tunnel table is full or cannot grow");
+		goto err;
+	}
 	l2sec_notify_tunnel(ln, t, L2SEC_CMD_TUNNEL_NTF_NEW, GFP_KERNEL);
 	err = l2sec_reply_tunnel(info, t, L2SEC_CMD_TUNNEL_GET);
 	mutex_unlock(&ln->lock);
@@ -832,40 +836,28 @@ static int l2sec_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* Dump state: cb->args[0] = bucket, cb->args[1] = entries sent from it. */
+/* Dump state: cb->args[0] = the tunnel id to go on from (ids ascending). */
 static int l2sec_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct l2sec_net *ln = l2sec_pernet(sock_net(skb->sk));
 	struct nlattr **attrs = l2sec_compat_dump_attrs(cb);
 	u32 sock_id = 0;
 	struct l2sec_tunnel *t;
-	long b, idx;
 
 	if (attrs[L2SEC_A_SOCK_ID])
 		sock_id = nla_get_u32(attrs[L2SEC_A_SOCK_ID]);
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen + 1;
-	if (!ln->tables)	/* no socket yet: nothing */
-		goto out;
-	for (b = cb->args[0]; b < ARRAY_SIZE(ln->tables->tunnels); b++) {
-		idx = 0;
-		hlist_for_each_entry(t, &ln->tables->tunnels[b], hnode) {
-			if (idx++ < cb->args[1])
-				continue;
-			if (sock_id && t->lsock->id != sock_id) {
-				cb->args[1]++;
-				continue;
-			}
-			if (l2sec_fill_tunnel(skb, t, NETLINK_CB(cb->skb).portid,
-					      cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					      L2SEC_CMD_TUNNEL_GET, true, cb))
-				goto out;
-			cb->args[1]++;
-		}
-		cb->args[0] = b + 1;
-		cb->args[1] = 0;
+	for (t = l2sec_tunnel_from(ln, cb->args[0]); t;
+	     t = l2sec_tunnel_from(ln, t->id + 1)) {
+		if (sock_id && t->lsock->id != sock_id)
+			continue;
+		if (l2sec_fill_tunnel(skb, t, NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				      L2SEC_CMD_TUNNEL_GET, true, cb))
+			break;
+		cb->args[0] = t->id + 1;
 	}
-out:
 	mutex_unlock(&ln->lock);
 	return skb->len;
 }
@@ -1007,7 +999,12 @@ static int l2sec_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			goto err;
 	}
-	l2sec_session_insert(ln, s);
+	err = l2sec_session_insert(ln, s);
+	if (err) {	/* it freed @s after a grace period */
+		NL_SET_ERR_MSG(info->extack, "the session table is full or cannot grow");
+		mutex_unlock(&ln->lock);
+		return err;
+	}
 	l2sec_notify_session(ln, s, L2SEC_CMD_SESSION_NTF_NEW);
 	err = l2sec_reply_session(info, s, L2SEC_CMD_SESSION_GET);
 	mutex_unlock(&ln->lock);
@@ -1100,53 +1097,52 @@ static int l2sec_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* One tunnel's sessions from the cb->args[1]th on; -EMSGSIZE when @skb is full. */
+static int l2sec_dump_tunnel_sessions(struct sk_buff *skb, struct netlink_callback *cb,
+				      struct l2sec_tunnel *t)
+{
+	struct l2sec_session *s;
+	long idx = 0;
+
+	list_for_each_entry(s, &t->sessions, tnode) {
+		if (idx++ < cb->args[1])
+			continue;
+		if (l2sec_fill_session(skb, s, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				       L2SEC_CMD_SESSION_GET, true, cb))
+			return -EMSGSIZE;
+		cb->args[1]++;
+	}
+	cb->args[0] = t->id + 1;
+	cb->args[1] = 0;
+	return 0;
+}
+
 /*
- * Dump state, all sessions: cb->args[0] = bucket, cb->args[1] = entries
- * passed in it.  With a tunnel filter: cb->args[1] = entries passed in the
- * tunnel's list (cb->args[0] unused).
+ * Dump state: cb->args[0] = the tunnel id to go on from (ids ascending),
+ * cb->args[1] = sessions passed in that tunnel's list.  With a tunnel
+ * filter, that tunnel only.
  */
 static int l2sec_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct l2sec_net *ln = l2sec_pernet(sock_net(skb->sk));
 	struct nlattr **attrs = l2sec_compat_dump_attrs(cb);
-	u32 portid = NETLINK_CB(cb->skb).portid;
-	u32 seq = cb->nlh->nlmsg_seq;
-	struct l2sec_session *s;
 	struct l2sec_tunnel *t;
-	long b, idx;
+	u16 tid;
 
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen + 1;
 	if (attrs[L2SEC_A_TUNNEL_ID]) {
-		t = l2sec_tunnel_lookup(ln, nla_get_u16(attrs[L2SEC_A_TUNNEL_ID]));
-		if (!t)
-			goto out;
-		idx = 0;
-		list_for_each_entry(s, &t->sessions, tnode) {
-			if (idx++ < cb->args[1])
-				continue;
-			if (l2sec_fill_session(skb, s, portid, seq, NLM_F_MULTI,
-					       L2SEC_CMD_SESSION_GET, true, cb))
-				goto out;
-			cb->args[1]++;
-		}
+		tid = nla_get_u16(attrs[L2SEC_A_TUNNEL_ID]);
+		t = cb->args[0] <= tid ? l2sec_tunnel_lookup(ln, tid) : NULL;
+		if (t)
+			l2sec_dump_tunnel_sessions(skb, cb, t);
 		goto out;
 	}
-	if (!ln->tables)
-		goto out;
-	for (b = cb->args[0]; b < ARRAY_SIZE(ln->tables->sessions); b++) {
-		idx = 0;
-		hlist_for_each_entry(s, &ln->tables->sessions[b], hnode) {
-			if (idx++ < cb->args[1])
-				continue;
-			if (l2sec_fill_session(skb, s, portid, seq, NLM_F_MULTI,
-					       L2SEC_CMD_SESSION_GET, true, cb))
-				goto out;
-			cb->args[1]++;
-		}
-		cb->args[0] = b + 1;
-		cb->args[1] = 0;
-	}
+	for (t = l2sec_tunnel_from(ln, cb->args[0]); t;
+	     t = l2sec_tunnel_from(ln, t->id + 1))
+		if (l2sec_dump_tunnel_sessions(skb, cb, t))
+			break;
 out:
 	mutex_unlock(&ln->lock);
 	return skb->len;
@@ -1179,6 +1175,7 @@ static int l2sec_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_u32(msg, L2SEC_A_SOCK_COUNT, atomic_read(&ln->n_socks)) ||
 	    nla_put_u32(msg, L2SEC_A_TUNNEL_COUNT, atomic_read(&ln->n_tunnels)) ||
 	    nla_put_u32(msg, L2SEC_A_SESSION_COUNT, atomic_read(&ln->n_sessions)) ||
+	    nla_put_u32(msg, L2SEC_A_SESSION_BUCKETS, l2sec_tables_buckets(ln)) ||
 	    l2sec_stats_put(msg, &st, true))
 		goto err;
 	genlmsg_end(msg, hdr);

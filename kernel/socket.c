@@ -238,14 +238,14 @@ static void __l2sec_sock_del(struct l2sec_sock *ls, bool closing)
 {
 	struct l2sec_net *ln = ls->ln;
 	struct l2sec_tunnel *t;
-	struct hlist_node *tmp;
-	int i;
+	u32 id = 0;
 
 	lockdep_assert_held(&ln->lock);
-	for (i = 0; i < ARRAY_SIZE(ln->tables->tunnels) && ls->n_tunnels; i++)
-		hlist_for_each_entry_safe(t, tmp, &ln->tables->tunnels[i], hnode)
-			if (t->lsock == ls)
-				l2sec_tunnel_del(ln, t, true);
+	while (ls->n_tunnels && (t = l2sec_tunnel_from(ln, id))) {
+		id = t->id + 1;
+		if (t->lsock == ls)
+			l2sec_tunnel_del(ln, t, true);
+	}
 	list_del_rcu(&ls->node);
 	atomic_dec(&ln->n_socks);
 	l2sec_bump_gen(ln);

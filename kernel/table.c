@@ -2,24 +2,68 @@
 /*
  * Tunnel, session and address tables of a namespace (rules: internal.h).
  *
- * Fixed-size RCU hlist tables, allocated once per namespace:
- * - tunnels by local tunnel id (hash_32);
+ * Resizable RCU hash tables (rhashtable), allocated with the namespace's
+ * first socket; each grows and shrinks with its load, so that a lookup
+ * walks a short chain at 10 sessions as at 1,000,000:
+ * - tunnels by local tunnel id;
  * - sessions by (local tunnel id, local session id) for receive;
- * - addr4 by the client's IPv4 address (hash_32 of the /32) and addr6 by
- *   (prefix masked to its length, length) with jhash2, for transmit.  IPv6
- *   prefixes are /64 or /128; a transmit lookup tries the /128 first, then
- *   the /64 of the destination.  Two lookups, no longest-prefix trie: an
- *   L2TP client gets one address or one /64, nothing in between.
- * At 4096 buckets a gateway with 100k sessions walks ~25 entries per lookup;
- * rhashtable would be the next step if that shows up in profiles.
+ * - addr4 by the client's IPv4 address and addr6 by (prefix masked to its
+ *   length, length), for transmit.  IPv6 prefixes are /64 or /128; a
+ *   transmit lookup tries the /128 first, then the /64 of the destination.
+ *   Two lookups, no longest-prefix trie: an L2TP client gets one address or
+ *   one /64, nothing in between.
+ * Keys are unique in each table (inserts use rhashtable_lookup_insert_fast),
+ * and the tables hash with a random seed, so that no client can choose ids
+ * or addresses that collide into one chain.
  */
 #include <linux/slab.h>
-#include <linux/hash.h>
-#include <linux/jhash.h>
 #include <linux/vmalloc.h>
 #include <net/ipv6.h>
 
 #include "internal.h"
+
+/*
+ * Bounds: a table holds at most twice its max_size entries (rhashtable
+ * refuses the insert with -E2BIG beyond), and its bucket array stays within
+ * max_size pointers.  Tunnel ids are 16 bits; 4M sessions per namespace, each
+ * with one IPv4 address and up to L2SEC_MAX_IPV6_PREFIXES prefixes.
+ */
+#define L2SEC_TUNNELS_MAX_SIZE	(1U << 16)
+#define L2SEC_SESSIONS_MAX_SIZE	(1U << 21)
+#define L2SEC_ADDR6_MAX_SIZE	(1U << 22)
+
+static const struct rhashtable_params l2sec_tunnel_params = {
+	.head_offset = offsetof(struct l2sec_tunnel, hnode),
+	.key_offset = offsetof(struct l2sec_tunnel, id),
+	.key_len = sizeof_field(struct l2sec_tunnel, id),
+	.max_size = L2SEC_TUNNELS_MAX_SIZE,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params l2sec_session_params = {
+	.head_offset = offsetof(struct l2sec_session, hnode),
+	.key_offset = offsetof(struct l2sec_session, key),
+	.key_len = sizeof_field(struct l2sec_session, key),
+	.max_size = L2SEC_SESSIONS_MAX_SIZE,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params l2sec_addr4_params = {
+	.head_offset = offsetof(struct l2sec_addr_node, node),
+	.key_offset = offsetof(struct l2sec_addr_node, addr.a4),
+	.key_len = sizeof(__be32),
+	.max_size = L2SEC_SESSIONS_MAX_SIZE,
+	.automatic_shrinking = true,
+};
+
+/* The prefix and its length: 17 bytes of struct l2sec_addr_key, no padding. */
+static const struct rhashtable_params l2sec_addr6_params = {
+	.head_offset = offsetof(struct l2sec_addr_node, node),
+	.key_offset = offsetof(struct l2sec_addr_node, key),
+	.key_len = offsetofend(struct l2sec_addr_key, plen),
+	.max_size = L2SEC_ADDR6_MAX_SIZE,
+	.automatic_shrinking = true,
+};
 
 /*
  * The tables are allocated by the namespace's first SOCK_ADD (a tunnel needs
@@ -29,21 +73,54 @@
 int l2sec_tables_get(struct l2sec_net *ln)
 {
 	struct l2sec_tables *tb;
+	int err;
 
+	BUILD_BUG_ON(offsetof(struct l2sec_addr_key, plen) != sizeof(struct in6_addr));
 	lockdep_assert_held(&ln->lock);
 	if (ln->tables)
 		return 0;
 	tb = kvzalloc(sizeof(*tb), GFP_KERNEL);
 	if (!tb)
 		return -ENOMEM;
+	err = rhashtable_init(&tb->tunnels, &l2sec_tunnel_params);
+	if (err)
+		goto err_free;
+	err = rhashtable_init(&tb->sessions, &l2sec_session_params);
+	if (err)
+		goto err_tunnels;
+	err = rhashtable_init(&tb->addr4, &l2sec_addr4_params);
+	if (err)
+		goto err_sessions;
+	err = rhashtable_init(&tb->addr6, &l2sec_addr6_params);
+	if (err)
+		goto err_addr4;
 	/* lockless readers (l2sec_tables()) see it initialized */
 	smp_store_release(&ln->tables, tb);
 	return 0;
+
+err_addr4:
+	rhashtable_destroy(&tb->addr4);
+err_sessions:
+	rhashtable_destroy(&tb->sessions);
+err_tunnels:
+	rhashtable_destroy(&tb->tunnels);
+err_free:
+	kvfree(tb);
+	return err;
 }
 
+/* At namespace exit, after a grace period: no reader, every table empty. */
 void l2sec_tables_free(struct l2sec_net *ln)
 {
-	kvfree(ln->tables);
+	struct l2sec_tables *tb = ln->tables;
+
+	if (!tb)
+		return;
+	rhashtable_destroy(&tb->addr6);
+	rhashtable_destroy(&tb->addr4);
+	rhashtable_destroy(&tb->sessions);
+	rhashtable_destroy(&tb->tunnels);
+	kvfree(tb);
 	ln->tables = NULL;
 }
 
@@ -59,70 +136,63 @@ void l2sec_bump_gen(struct l2sec_net *ln)
 	WRITE_ONCE(ln->gen, ln->gen + 1);
 }
 
-static u32 l2sec_tunnel_hash(u16 id)
+/* The session table's buckets (0 before the first socket), for STATS_GET. */
+u32 l2sec_tables_buckets(struct l2sec_net *ln)
 {
-	return hash_32(id, L2SEC_TUNNEL_HASH_BITS);
-}
+	struct l2sec_tables *tb = l2sec_tables(ln);
+	u32 n;
 
-static u32 l2sec_session_hash(u16 tid, u16 sid)
-{
-	return hash_32(((u32)tid << 16) | sid, L2SEC_SESSION_HASH_BITS);
-}
-
-static u32 l2sec_addr4_hash(__be32 a)
-{
-	return hash_32((__force u32)a, L2SEC_ADDR_HASH_BITS);
-}
-
-static u32 l2sec_addr6_hash(const struct in6_addr *a, u8 plen)
-{
-	return jhash2((const u32 *)a->s6_addr32, 4, plen) &
-	       ((1U << L2SEC_ADDR_HASH_BITS) - 1);
+	if (!tb)
+		return 0;
+	rcu_read_lock();
+	n = rcu_dereference(tb->sessions.tbl)->size;
+	rcu_read_unlock();
+	return n;
 }
 
 /* Under RCU or ln->lock. */
 struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id)
 {
 	struct l2sec_tables *tb = l2sec_tables(ln);
-	struct l2sec_tunnel *t;
 
 	if (!tb)
 		return NULL;
-	hlist_for_each_entry_rcu(t, &tb->tunnels[l2sec_tunnel_hash(id)],
-				 hnode, lockdep_is_held(&ln->lock))
-		if (t->id == id)
-			return t;
-	return NULL;
+	return rhashtable_lookup_fast(&tb->tunnels, &id, l2sec_tunnel_params);
+}
+
+/*
+ * Under ln->lock: the tunnel with the lowest id >= @id, NULL if none.  Dumps
+ * resume from an id with it, and a socket's deletion finds its tunnels: in id
+ * order, no duplicates across the table's resizes (which an rhashtable walk
+ * would give), through the bitmap of ids in use (8 KiB, 1,024 words at most).
+ */
+struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, u32 id)
+{
+	lockdep_assert_held(&ln->lock);
+	if (!ln->tables || id > U16_MAX)
+		return NULL;
+	id = find_next_bit(ln->tables->tunnel_ids, U16_MAX + 1, id);
+	return id > U16_MAX ? NULL : l2sec_tunnel_lookup(ln, id);
 }
 
 /* Under RCU or ln->lock. */
 struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 sid)
 {
 	struct l2sec_tables *tb = l2sec_tables(ln);
-	struct l2sec_session *s;
-	struct hlist_head *h;
+	u32 key = (u32)tid << 16 | sid;
 
 	if (!tb)
 		return NULL;
-	h = &tb->sessions[l2sec_session_hash(tid, sid)];
-	hlist_for_each_entry_rcu(s, h, hnode, lockdep_is_held(&ln->lock))
-		if (s->id == sid && s->tunnel->id == tid)
-			return s;
-	return NULL;
+	return rhashtable_lookup_fast(&tb->sessions, &key, l2sec_session_params);
 }
 
 static struct l2sec_addr_node *l2sec_addr4_find(struct l2sec_net *ln, __be32 a)
 {
 	struct l2sec_tables *tb = l2sec_tables(ln);
-	struct l2sec_addr_node *n;
 
 	if (!tb)
 		return NULL;
-	hlist_for_each_entry_rcu(n, &tb->addr4[l2sec_addr4_hash(a)], node,
-				 lockdep_is_held(&ln->lock))
-		if (n->addr.a4 == a)
-			return n;
-	return NULL;
+	return rhashtable_lookup_fast(&tb->addr4, &a, l2sec_addr4_params);
 }
 
 /* @a must be masked to @plen already. */
@@ -130,16 +200,11 @@ static struct l2sec_addr_node *l2sec_addr6_find(struct l2sec_net *ln,
 						const struct in6_addr *a, u8 plen)
 {
 	struct l2sec_tables *tb = l2sec_tables(ln);
-	struct l2sec_addr_node *n;
-	struct hlist_head *h;
+	struct l2sec_addr_key k = { .addr.a6 = *a, .plen = plen };
 
 	if (!tb)
 		return NULL;
-	h = &tb->addr6[l2sec_addr6_hash(a, plen)];
-	hlist_for_each_entry_rcu(n, h, node, lockdep_is_held(&ln->lock))
-		if (n->plen == plen && ipv6_addr_equal(&n->addr.a6, a))
-			return n;
-	return NULL;
+	return rhashtable_lookup_fast(&tb->addr6, &k, l2sec_addr6_params);
 }
 
 /* Under RCU. */
@@ -256,13 +321,21 @@ static void l2sec_tunnel_free_rcu(struct rcu_head *head)
 	l2sec_tunnel_free(container_of(head, struct l2sec_tunnel, rcu));
 }
 
-void l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t)
+/* On failure (the table full, or no memory to grow it) @t was not inserted. */
+int l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t)
 {
+	int err;
+
 	lockdep_assert_held(&ln->lock);
-	hlist_add_head_rcu(&t->hnode, &ln->tables->tunnels[l2sec_tunnel_hash(t->id)]);
+	err = rhashtable_lookup_insert_fast(&ln->tables->tunnels, &t->hnode,
+					    l2sec_tunnel_params);
+	if (err)
+		return err;
+	__set_bit(t->id, ln->tables->tunnel_ids);
 	t->lsock->n_tunnels++;
 	atomic_inc(&ln->n_tunnels);
 	l2sec_bump_gen(ln);
+	return 0;
 }
 
 void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify)
@@ -272,7 +345,9 @@ void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify)
 	lockdep_assert_held(&ln->lock);
 	list_for_each_entry_safe(s, tmp, &t->sessions, tnode)
 		l2sec_session_del(ln, s, notify);
-	hlist_del_rcu(&t->hnode);
+	WARN_ON(rhashtable_remove_fast(&ln->tables->tunnels, &t->hnode,
+				       l2sec_tunnel_params));
+	__clear_bit(t->id, ln->tables->tunnel_ids);
 	t->lsock->n_tunnels--;
 	atomic_dec(&ln->n_tunnels);
 	l2sec_bump_gen(ln);
@@ -316,37 +391,96 @@ static void l2sec_session_free_rcu(struct rcu_head *head)
 	l2sec_session_free(container_of(head, struct l2sec_session, rcu));
 }
 
-void l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s)
+static void l2sec_addrs_unhash(struct l2sec_net *ln, struct l2sec_addrs *a);
+
+/*
+ * Hashes @s (its addresses are hashed already, by set_addrs).  On failure
+ * (the table full, or no memory to grow it) the addresses are unhashed again
+ * and @s is freed after a grace period: a transmit may have found it by
+ * address.
+ */
+int l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s)
 {
 	struct l2sec_tunnel *t = s->tunnel;
+	int err;
 
 	lockdep_assert_held(&ln->lock);
-	hlist_add_head_rcu(&s->hnode,
-			   &ln->tables->sessions[l2sec_session_hash(t->id, s->id)]);
+	s->key = (u32)t->id << 16 | s->id;
+	err = rhashtable_lookup_insert_fast(&ln->tables->sessions, &s->hnode,
+					    l2sec_session_params);
+	if (err) {
+		l2sec_addrs_unhash(ln, rcu_dereference_protected(s->addrs,
+							     lockdep_is_held(&ln->lock)));
+		call_rcu(&s->rcu, l2sec_session_free_rcu);
+		return err;
+	}
 	list_add_tail(&s->tnode, &t->sessions);
 	t->n_sessions++;
 	atomic_inc(&ln->n_sessions);
 	l2sec_bump_gen(ln);
+	return 0;
 }
 
-static void l2sec_addrs_unhash(struct l2sec_addrs *a)
+/* @n is in its table (never fails: a remove only fails for a missing entry). */
+static void l2sec_addr_unhash(struct l2sec_net *ln, struct l2sec_addr_node *n)
+{
+	int err;
+
+	if (n->plen == 32)
+		err = rhashtable_remove_fast(&ln->tables->addr4, &n->node,
+					     l2sec_addr4_params);
+	else
+		err = rhashtable_remove_fast(&ln->tables->addr6, &n->node,
+					     l2sec_addr6_params);
+	WARN_ON(err);
+}
+
+static int l2sec_addr_hash(struct l2sec_net *ln, struct l2sec_addr_node *n)
+{
+	if (n->plen == 32)
+		return rhashtable_lookup_insert_fast(&ln->tables->addr4, &n->node,
+						     l2sec_addr4_params);
+	return rhashtable_lookup_insert_fast(&ln->tables->addr6, &n->node,
+					     l2sec_addr6_params);
+}
+
+/* The node in the table with @n's key, NULL if none. */
+static struct l2sec_addr_node *l2sec_addr_find(struct l2sec_net *ln,
+					       const struct l2sec_addr_node *n)
+{
+	if (n->plen == 32)
+		return l2sec_addr4_find(ln, n->addr.a4);
+	return l2sec_addr6_find(ln, &n->addr.a6, n->plen);
+}
+
+/* Each node of @a, in its table; for the loops below. */
+static struct l2sec_addr_node *l2sec_addrs_node(struct l2sec_addrs *a, int i)
+{
+	if (a->has4)
+		return i ? &a->a6[i - 1] : &a->a4;
+	return &a->a6[i];
+}
+
+static int l2sec_addrs_count(const struct l2sec_addrs *a)
+{
+	return a ? a->has4 + a->n6 : 0;
+}
+
+static void l2sec_addrs_unhash(struct l2sec_net *ln, struct l2sec_addrs *a)
 {
 	int i;
 
-	if (!a)
-		return;
-	if (a->has4)
-		hlist_del_rcu(&a->a4.node);
-	for (i = 0; i < a->n6; i++)
-		hlist_del_rcu(&a->a6[i].node);
+	for (i = 0; i < l2sec_addrs_count(a); i++)
+		l2sec_addr_unhash(ln, l2sec_addrs_node(a, i));
 }
 
 void l2sec_session_del(struct l2sec_net *ln, struct l2sec_session *s, bool notify)
 {
 	lockdep_assert_held(&ln->lock);
-	l2sec_addrs_unhash(rcu_dereference_protected(s->addrs,
-						     lockdep_is_held(&ln->lock)));
-	hlist_del_rcu(&s->hnode);
+	l2sec_addrs_unhash(ln, rcu_dereference_protected(s->addrs,
+							 lockdep_is_held(&ln->lock)));
+	WARN_ON(rhashtable_remove_fast(&ln->tables->sessions, &s->hnode,
+				       l2sec_session_params));
 	list_del(&s->tnode);
 	s->tunnel->n_sessions--;
 	atomic_dec(&ln->n_sessions);
@@ -363,58 +497,141 @@ static void l2sec_addrs_free_rcu(struct rcu_head *head)
 }
 
 /*
+ * Checks and completes the nodes of @addrs for session @s: masks the IPv6
+ * prefixes, refuses a prefix given twice (-EINVAL) and an address another
+ * session holds (-EADDRINUSE).
+ */
+static int l2sec_addrs_prepare(struct l2sec_net *ln, struct l2sec_session *s,
+			       struct l2sec_addrs *addrs, struct netlink_ext_ack *extack)
+{
+	struct l2sec_addr_node *n;
+	int i, j;
+
+	if (addrs->has4)
+		addrs->a4.plen = 32;
+	for (i = 0; i < addrs->n6; i++) {
+		struct l2sec_addr_node *a6 = &addrs->a6[i];
+		struct in6_addr full = a6->addr.a6;
+
+		/* ipv6_addr_prefix() clears its output first: no aliasing */
+		ipv6_addr_prefix(&a6->addr.a6, &full, a6->plen);
+		for (j = 0; j < i; j++)
+			if (addrs->a6[j].plen == a6->plen &&
+			    ipv6_addr_equal(&addrs->a6[j].addr.a6, &a6->addr.a6)) {
+				NL_SET_ERR_MSG(extack, "duplicate IPv6 prefix");
+				return -EINVAL;
+			}
+	}
+	for (i = 0; i < l2sec_addrs_count(addrs); i++) {
+		n = l2sec_addrs_node(addrs, i);
+		n->session = s;
+		n = l2sec_addr_find(ln, n);
+		if (n && n->session != s) {
+			NL_SET_ERR_MSG(extack, "address already belongs to another session");
+			return -EADDRINUSE;
+		}
+	}
+	return 0;
+}
+
+/* The node of @a with @n's key, NULL if none. */
+static struct l2sec_addr_node *l2sec_addrs_match(struct l2sec_addrs *a,
+						 const struct l2sec_addr_node *n)
+{
+	struct l2sec_addr_node *o;
+	int i;
+
+	for (i = 0; i < l2sec_addrs_count(a); i++) {
+		o = l2sec_addrs_node(a, i);
+		if (o->plen == n->plen &&
+		    (n->plen == 32 ? o->addr.a4 == n->addr.a4 :
+				     ipv6_addr_equal(&o->addr.a6, &n->addr.a6)))
+			return o;
+	}
+	return NULL;
+}
+
+static void l2sec_addr_replace(struct l2sec_net *ln, struct l2sec_addr_node *from,
+			       struct l2sec_addr_node *to)
+{
+	int err;
+
+	/* fails only if @from is not in the table */
+	if (from->plen == 32)
+		err = rhashtable_replace_fast(&ln->tables->addr4, &from->node, &to->node,
+					      l2sec_addr4_params);
+	else
+		err = rhashtable_replace_fast(&ln->tables->addr6, &from->node, &to->node,
+					      l2sec_addr6_params);
+	WARN_ON(err);
+}
+
+/*
+ * Hashes the nodes of @addrs, each in place of @old's node of the same key
+ * if there is one (a lookup finds the one or the other, never nothing), else
+ * as a new entry, then unhashes the rest of @old.  On failure (a table that
+ * could not grow) the tables are as they were.
+ */
+static int l2sec_addrs_rehash(struct l2sec_net *ln, struct l2sec_addrs *old,
+			      struct l2sec_addrs *addrs)
+{
+	struct l2sec_addr_node *n, *o;
+	int i, err;
+
+	for (i = 0; i < l2sec_addrs_count(addrs); i++) {
+		n = l2sec_addrs_node(addrs, i);
+		o = l2sec_addrs_match(old, n);
+		if (o) {
+			l2sec_addr_replace(ln, o, n);
+			continue;
+		}
+		err = l2sec_addr_hash(ln, n);
+		if (err)
+			goto undo;
+	}
+	for (i = 0; i < l2sec_addrs_count(old); i++) {
+		o = l2sec_addrs_node(old, i);
+		if (!l2sec_addrs_match(addrs, o))
+			l2sec_addr_unhash(ln, o);
+	}
+	return 0;
+
+undo:
+	while (i--) {
+		n = l2sec_addrs_node(addrs, i);
+		o = l2sec_addrs_match(old, n);
+		if (o)
+			l2sec_addr_replace(ln, n, o);
+		else
+			l2sec_addr_unhash(ln, n);
+	}
+	return err;
+}
+
+/*
  * Replaces the session's address set by @addrs (NULL: none); takes
  * ownership of @addrs in every case.  Fails with -EADDRINUSE if another
- * session of the namespace holds one of the addresses.
+ * session of the namespace holds one of the addresses, with -E2BIG or
+ * -ENOMEM if a table is full or could not grow; the old set stays then.
  */
 int l2sec_session_set_addrs(struct l2sec_net *ln, struct l2sec_session *s,
 			    struct l2sec_addrs *addrs, struct netlink_ext_ack *extack)
 {
 	struct l2sec_addrs *old;
-	struct l2sec_addr_node *n;
-	int i, j;
+	int err;
 
 	lockdep_assert_held(&ln->lock);
 	if (addrs) {
 		atomic_inc(&l2sec_live_objects);
-		if (addrs->has4) {
-			n = l2sec_addr4_find(ln, addrs->a4.addr.a4);
-			if (n && n->session != s)
-				goto in_use;
-			addrs->a4.session = s;
-			addrs->a4.plen = 32;
-		}
-		for (i = 0; i < addrs->n6; i++) {
-			struct l2sec_addr_node *a6 = &addrs->a6[i];
-
-			struct in6_addr full = a6->addr.a6;
-
-			/* ipv6_addr_prefix() clears its output first: no aliasing */
-			ipv6_addr_prefix(&a6->addr.a6, &full, a6->plen);
-			for (j = 0; j < i; j++)
-				if (addrs->a6[j].plen == a6->plen &&
-				    ipv6_addr_equal(&addrs->a6[j].addr.a6, &a6->addr.a6)) {
-					NL_SET_ERR_MSG(extack, "duplicate IPv6 prefix");
-					kfree(addrs);
-					atomic_dec(&l2sec_live_objects);
-					return -EINVAL;
-				}
-			n = l2sec_addr6_find(ln, &a6->addr.a6, a6->plen);
-			if (n && n->session != s)
-				goto in_use;
-			a6->session = s;
-		}
+		err = l2sec_addrs_prepare(ln, s, addrs, extack);
+		if (err)
+			goto err;
 	}
 	old = rcu_dereference_protected(s->addrs, lockdep_is_held(&ln->lock));
-	l2sec_addrs_unhash(old);
-	if (addrs) {
-		if (addrs->has4)
-			hlist_add_head_rcu(&addrs->a4.node,
-					   &ln->tables->addr4[l2sec_addr4_hash(addrs->a4.addr.a4)]);
-		for (i = 0; i < addrs->n6; i++)
-			hlist_add_head_rcu(&addrs->a6[i].node,
-					   &ln->tables->addr6[l2sec_addr6_hash(&addrs->a6[i].addr.a6,
-									       addrs->a6[i].plen)]);
+	err = l2sec_addrs_rehash(ln, old, addrs);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "an address table is full or cannot grow");
+		goto err;
 	}
 	rcu_assign_pointer(s->addrs, addrs);
 	if (old)
@@ -422,9 +639,10 @@ int l2sec_session_set_addrs(struct l2sec_net *ln, struct l2sec_session *s,
 	l2sec_bump_gen(ln);
 	return 0;
 
-in_use:
-	NL_SET_ERR_MSG(extack, "address already belongs to another session");
-	kfree(addrs);
-	atomic_dec(&l2sec_live_objects);
-	return -EADDRINUSE;
+err:
+	if (addrs) {
+		kfree(addrs);
+		atomic_dec(&l2sec_live_objects);
+	}
+	return err;
 }

@@ -71,6 +71,7 @@ done
 part userspace make -s -j"$(nproc)" userspace unit-build fuzz-build
 part install tests/install.sh
 part unit make -s unit
+part layout tests/layout.sh
 part clientcfg tests/clientcfg/run.sh
 part fuzz make -s fuzz
 part vm-harness tests/vm/selftest.sh

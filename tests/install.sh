@@ -7,7 +7,7 @@
 # and users file never overwritten (a first, empty users file 0600), the DKMS sources with their version, the programs and
 # the unit usable (systemd-analyze verify), and the manuals: no groff
 # warnings (mandoc -T lint too when installed), and l2sec.conf(5) and
-# l2sec.conf.example naming every key of daemon/config.c's table.
+# l2sec.conf.example naming every key of daemon/conf/config.c's table.
 # Runs as any user; touches nothing outside its temporary directories.
 # Last line: "N passed, N failed, N skipped".
 set -uo pipefail
@@ -69,10 +69,10 @@ check "file list and modes" diff -u <(expected | sort -k2) <(listing "$d1")
 
 check "installed l2sec runs" grep -qx "l2sec $version" <("$d1/usr/sbin/l2sec" -V)
 check "installed l2secd runs" grep -qx "l2secd $version" <("$d1/usr/sbin/l2secd" -V)
-check "example configuration is daemon/l2sec.conf.example" \
-	cmp daemon/l2sec.conf.example "$d1/etc/l2sec/l2sec.conf.example"
+check "example configuration is daemon/conf/l2sec.conf.example" \
+	cmp daemon/conf/l2sec.conf.example "$d1/etc/l2sec/l2sec.conf.example"
 check "first l2sec.conf is the example" \
-	cmp daemon/l2sec.conf.example "$d1/etc/l2sec/l2sec.conf"
+	cmp daemon/conf/l2sec.conf.example "$d1/etc/l2sec/l2sec.conf"
 check "first users file is empty" test ! -s "$d1/etc/l2sec/users"
 check "DKMS sources carry the version" \
 	grep -qx "PACKAGE_VERSION=\"$version\"" "$d1/usr/src/l2sec-$version/dkms.conf"
@@ -105,7 +105,7 @@ if out=$(make -s install DESTDIR="$d1" 2>&1); then
 	check "second install keeps an existing users file" \
 		grep -qx "alice \\* secret \\*" "$d1/etc/l2sec/users"
 	check "second install refreshes the example" \
-		cmp daemon/l2sec.conf.example "$d1/etc/l2sec/l2sec.conf.example"
+		cmp daemon/conf/l2sec.conf.example "$d1/etc/l2sec/l2sec.conf.example"
 else
 	not_ok "make install over an installation" "$out"
 fi
@@ -142,7 +142,7 @@ for m in man/*.[58]; do
 done
 
 # Every key of config.c's table in l2sec.conf(5) and in the example.
-table=$(sed -n '/^static const struct key keys\[\] = {$/,/^};$/p' daemon/config.c)
+table=$(sed -n '/^static const struct key keys\[\] = {$/,/^};$/p' daemon/conf/config.c)
 keys=$(sed -n 's/^[[:space:]]*{ "\([a-z0-9]*\)", "\([a-z0-9-]*\)", K_.*/\1 \2/p' <<< "$table")
 # every entry of the table, none missed by the pattern above
 [ "$(grep -c '^[[:space:]]*{ ' <<< "$table")" = "$(grep -c . <<< "$keys")" ] || keys=
@@ -153,20 +153,20 @@ while read -r section key; do
 	awk -v s="[$section]" -v k="$key" '
 		/^\[/ { in_s = ($1 == s) }
 		in_s && ($1 == k || $1 == ";" k) { found = 1 }
-		END { exit !found }' daemon/l2sec.conf.example ||
+		END { exit !found }' daemon/conf/l2sec.conf.example ||
 		missing_example+=" [$section] $key"
 done <<< "$keys"
 if [ -z "$keys" ]; then
-	not_ok "every entry of daemon/config.c's key table read"
+	not_ok "every entry of daemon/conf/config.c's key table read"
 elif [ -z "$missing_man" ]; then
-	ok "l2sec.conf.5 documents all $(wc -l <<< "$keys") keys of daemon/config.c"
+	ok "l2sec.conf.5 documents all $(wc -l <<< "$keys") keys of daemon/conf/config.c"
 else
-	not_ok "l2sec.conf.5 documents every key of daemon/config.c" "missing:$missing_man"
+	not_ok "l2sec.conf.5 documents every key of daemon/conf/config.c" "missing:$missing_man"
 fi
 if [ -n "$keys" ] && [ -z "$missing_example" ]; then
-	ok "l2sec.conf.example shows every key of daemon/config.c"
+	ok "l2sec.conf.example shows every key of daemon/conf/config.c"
 elif [ -n "$keys" ]; then
-	not_ok "l2sec.conf.example shows every key of daemon/config.c" \
+	not_ok "l2sec.conf.example shows every key of daemon/conf/config.c" \
 		"missing:$missing_example"
 fi
 

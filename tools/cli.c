@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl_proto.h"
 #include "cli.h"
 #include "ctlc.h"
 #include "print.h"
@@ -320,11 +321,11 @@ int cli_daemon_del(struct cli *c, const char *what, const char *req, uint32_t ti
 		const char *msg = ctlc_detail();
 
 		/* ctl.h: "no such tunnel TID", "no such session TID/SID" */
-		if (!strncmp(msg, "no such session ", 16) && sid)
+		if (!strncmp(msg, CTL_E_NO_SESSION, strlen(CTL_E_NO_SESSION)) && sid)
 			cli_err("no such session %u in tunnel %u", sid, tid);
-		else if (!strncmp(msg, "no such tunnel ", 15))
+		else if (!strncmp(msg, CTL_E_NO_TUNNEL, strlen(CTL_E_NO_TUNNEL)))
 			cli_err("no such tunnel %u", tid);
-		else if (!strcmp(msg, "unknown request"))
+		else if (!strcmp(msg, CTL_E_UNKNOWN))
 			cli_err("%s: l2secd does not know this request (older than this tool?)",
 				what);
 		else
@@ -337,9 +338,9 @@ int cli_daemon_del(struct cli *c, const char *what, const char *req, uint32_t ti
 		return CLI_FAIL;
 	}
 	/* what it says it deleted must be what was asked for */
-	ok = json_object_object_get_ex(reply, "deleted", &d) &&
-	     ctlc_get_u64(d, "tunnel_id", &t) == 1 && t == tid &&
-	     (!sid || (ctlc_get_u64(d, "session_id", &s) == 1 && s == sid));
+	ok = json_object_object_get_ex(reply, CTL_K_DELETED, &d) &&
+	     ctlc_get_u64(d, CTL_K_TUNNEL_ID, &t) == 1 && t == tid &&
+	     (!sid || (ctlc_get_u64(d, CTL_K_SESSION_ID, &s) == 1 && s == sid));
 	json_object_put(reply);
 	if (!ok) {
 		cli_err("%s: malformed reply from l2secd (not \"deleted\" with the ids asked for)",

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "clientcfg.h"
-#include "config.h"
+#include "conf/config.h"
 
 #define CA_FILE_MAX (64 * 1024)
 #define ROUTE_STR 24		/* "255.255.255.255/32" */

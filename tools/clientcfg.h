@@ -24,7 +24,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "users.h"
+#include "conf/users.h"
 
 /* Everything a profile holds; strings are UTF-8 without control characters. */
 struct clientcfg {

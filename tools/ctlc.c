@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "ctl_proto.h"
 #include "ctlc.h"
 
 #define CTLC_REQ_MAX	255	/* the daemon's limit, with the '\n' */
@@ -220,7 +221,7 @@ int ctlc_parse(const char *buf, size_t len, struct json_object **out)
 		json_object_put(o);
 		return fail(-EBADMSG, "not a JSON object");
 	}
-	if (json_object_object_get_ex(o, "error", &e)) {
+	if (json_object_object_get_ex(o, CTL_K_ERROR, &e)) {
 		char text[sizeof(detail)];
 
 		if (!json_object_is_type(e, json_type_string)) {

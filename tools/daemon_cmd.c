@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctl_proto.h"
 #include "ctlc.h"
 #include "daemon_cmd.h"
 #include "print.h"
@@ -123,34 +124,35 @@ unsigned int daemon_print(struct json_object *ver, struct json_object *st, int s
 
 	print_open_object(NULL);
 	print_text("l2secd");
-	r = ctlc_get_str(ver, "version", &s);
+	r = ctlc_get_str(ver, CTL_K_VERSION, &s);
 	if (r == 1)
 		print_string(PRINT_JSON, "version", NULL, s);
 	if (r == 1)
 		print_string(PRINT_FP, NULL, " %s", ctlc_text(s, safe, sizeof(safe)));
 	else if (r < 0)
-		malformed_member(&bad, "version");
-	r = ctlc_get_str(st, "datapath", &s);
+		malformed_member(&bad, CTL_K_VERSION);
+	r = ctlc_get_str(st, CTL_K_DATAPATH, &s);
 	if (r == 1)
 		print_string(PRINT_JSON, "datapath", NULL, s);
 	if (r == 1)
 		print_string(PRINT_FP, NULL, " datapath %s", ctlc_text(s, safe, sizeof(safe)));
 	else if (r < 0)
-		malformed_member(&bad, "datapath");
+		malformed_member(&bad, CTL_K_DATAPATH);
 	/* the second line starts with the tunnels, which every l2secd counts */
 	print_text("\n");
-	if (get_u64(st, "tunnels", &v, &bad) == 1)
+	if (get_u64(st, CTL_K_TUNNELS, &v, &bad) == 1)
 		print_u64(PRINT_ANY, "tunnel_count", "tunnels %" PRIu64, v);
-	if (get_u64(st, "sessions", &v, &bad) == 1)
+	if (get_u64(st, CTL_K_SESSIONS, &v, &bad) == 1)
 		print_u64(PRINT_ANY, "session_count", " sessions %" PRIu64, v);
-	pool(st, "pool_size", "pool_in_use", "pool", &bad);
-	pool(st, "pool6_size", "pool6_in_use", "pool6", &bad);
+	pool(st, CTL_K_POOL_SIZE, CTL_K_POOL_IN_USE, "pool", &bad);
+	pool(st, CTL_K_POOL6_SIZE, CTL_K_POOL6_IN_USE, "pool6", &bad);
 	if (stats) {
 		print_open_object("stats");
-		counters(st, "stats", "l2tp", &bad);
-		counters(st, "ppp", "ppp", &bad);
-		counters(st, "rx_refused", "rx_refused", &bad);
-		counters(st, "admit", "admit", &bad);
+		counters(st, CTL_K_STATS, "l2tp", &bad);
+		counters(st, CTL_K_PPP, "ppp", &bad);
+		counters(st, CTL_K_RX_REFUSED, "rx_refused", &bad);
+		counters(st, CTL_K_ADMIT, "admit", &bad);
+		counters(st, CTL_K_IKE, "ike", &bad);
 		print_close_object();
 	}
 	print_nl();
@@ -165,9 +167,9 @@ static int daemon_show(struct cli *c)
 	char why[256];
 	int err, ret;
 
-	err = ctlc_request(dir, "version", &ver);
+	err = ctlc_request(dir, CTL_REQ_VERSION, &ver);
 	if (!err)
-		err = ctlc_request(dir, "show stats", &st);
+		err = ctlc_request(dir, CTL_REQ_SHOW_STATS, &st);
 	if (err) {
 		ctlc_strerror(dir, err, why, sizeof(why));
 		cli_err("%s", why);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_proto.h"
 #include "cli.h"
 #include "ctlc.h"
 #include "dsess.h"
@@ -22,14 +23,14 @@ static const struct {
 	const char *key;
 	uint64_t max;
 } u_members[DSESS_U_N] = {
-	[DSESS_PEER_TUNNEL_ID] = { "peer_tunnel_id", UINT16_MAX },
-	[DSESS_PEER_SESSION_ID] = { "peer_session_id", UINT16_MAX },
-	[DSESS_CALL_SERIAL] = { "call_serial", UINT32_MAX },
-	[DSESS_TX_SPEED] = { "tx_speed", UINT32_MAX },
-	[DSESS_UPTIME_MS] = { "uptime_ms", UINT64_MAX },
-	[DSESS_PPP_RX] = { "ppp_rx", UINT64_MAX },
-	[DSESS_PPP_TX] = { "ppp_tx", UINT64_MAX },
-	[DSESS_MARK] = { "mark", UINT32_MAX },
+	[DSESS_PEER_TUNNEL_ID] = { CTL_K_PEER_TUNNEL_ID, UINT16_MAX },
+	[DSESS_PEER_SESSION_ID] = { CTL_K_PEER_SESSION_ID, UINT16_MAX },
+	[DSESS_CALL_SERIAL] = { CTL_K_CALL_SERIAL, UINT32_MAX },
+	[DSESS_TX_SPEED] = { CTL_K_TX_SPEED, UINT32_MAX },
+	[DSESS_UPTIME_MS] = { CTL_K_UPTIME_MS, UINT64_MAX },
+	[DSESS_PPP_RX] = { CTL_K_PPP_RX, UINT64_MAX },
+	[DSESS_PPP_TX] = { CTL_K_PPP_TX, UINT64_MAX },
+	[DSESS_MARK] = { CTL_K_MARK, UINT32_MAX },
 };
 
 /* Strings are checked for their form where they have one, else for length. */
@@ -39,20 +40,20 @@ static const struct {
 	const char *key;
 	int form;
 } s_members[DSESS_S_N] = {
-	[DSESS_STATE] = { "state", S_WORD },
-	[DSESS_DATAPATH] = { "datapath", S_WORD },
-	[DSESS_USER] = { "user", S_NAME },
-	[DSESS_PPP_PHASE] = { "ppp_phase", S_WORD },
-	[DSESS_IPV4] = { "ipv4", S_IPV4 },
-	[DSESS_IPV6_PREFIX] = { "ipv6_prefix", S_IPV6_PREFIX },
-	[DSESS_AUTH] = { "auth", S_WORD },
+	[DSESS_STATE] = { CTL_K_STATE, S_WORD },
+	[DSESS_DATAPATH] = { CTL_K_DATAPATH, S_WORD },
+	[DSESS_USER] = { CTL_K_USER, S_NAME },
+	[DSESS_PPP_PHASE] = { CTL_K_PPP_PHASE, S_WORD },
+	[DSESS_IPV4] = { CTL_K_IPV4, S_IPV4 },
+	[DSESS_IPV6_PREFIX] = { CTL_K_IPV6_PREFIX, S_IPV6_PREFIX },
+	[DSESS_AUTH] = { CTL_K_AUTH, S_WORD },
 };
 
 static const char *const sa_keys[DSESS_SA_N] = {
-	[DSESS_SA_MARK] = "mark",
-	[DSESS_SA_REQID] = "reqid",
-	[DSESS_SA_SPI_IN] = "spi_in",
-	[DSESS_SA_SPI_OUT] = "spi_out",
+	[DSESS_SA_MARK] = CTL_K_MARK,
+	[DSESS_SA_REQID] = CTL_K_REQID,
+	[DSESS_SA_SPI_IN] = CTL_K_SPI_IN,
+	[DSESS_SA_SPI_OUT] = CTL_K_SPI_OUT,
 };
 
 #define SA_REMOTE_MAX 64	/* "[IPv6]:port" */
@@ -152,7 +153,7 @@ static void parse_sa(struct json_object *o, struct dsess *d, unsigned int *bad)
 	int r;
 
 	sa->encap = -1;
-	if (!json_object_object_get_ex(o, "sa", &j) || json_object_is_type(j, json_type_null))
+	if (!json_object_object_get_ex(o, CTL_K_SA, &j) || json_object_is_type(j, json_type_null))
 		return;
 	if (!json_object_is_type(j, json_type_object)) {
 		report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"sa\"",
@@ -181,15 +182,15 @@ static void parse_sa(struct json_object *o, struct dsess *d, unsigned int *bad)
 			sa_bad(d, bad, sa_keys[i]);
 		}
 	}
-	r = ctlc_get_bool(j, "encap", &b);
+	r = ctlc_get_bool(j, CTL_K_ENCAP, &b);
 	if (r == 1)
 		sa->encap = b;
 	else if (r)
-		sa_bad(d, bad, "encap");
-	if (sa_str(j, "remote", SA_REMOTE_MAX, &sa->remote) < 0)
-		sa_bad(d, bad, "remote");
-	if (sa_str(j, "remote_id", SA_REMOTE_ID_MAX, &sa->remote_id) < 0)
-		sa_bad(d, bad, "remote_id");
+		sa_bad(d, bad, CTL_K_ENCAP);
+	if (sa_str(j, CTL_K_REMOTE, SA_REMOTE_MAX, &sa->remote) < 0)
+		sa_bad(d, bad, CTL_K_REMOTE);
+	if (sa_str(j, CTL_K_REMOTE_ID, SA_REMOTE_ID_MAX, &sa->remote_id) < 0)
+		sa_bad(d, bad, CTL_K_REMOTE_ID);
 }
 
 /* A boolean member into *out (-1 absent); a malformed one said. */
@@ -222,12 +223,12 @@ static int parse_one(struct json_object *o, struct dsess *d, unsigned int *bad)
 		report(bad, "skipping a malformed session record from l2secd: not an object");
 		return -1;
 	}
-	if (ctlc_get_u64(o, "tunnel_id", &v) != 1 || v < 1 || v > UINT16_MAX) {
+	if (ctlc_get_u64(o, CTL_K_TUNNEL_ID, &v) != 1 || v < 1 || v > UINT16_MAX) {
 		report(bad, "skipping a malformed session record from l2secd: no valid tunnel_id");
 		return -1;
 	}
 	d->tunnel_id = (uint32_t)v;
-	if (ctlc_get_u64(o, "session_id", &v) != 1 || v < 1 || v > UINT16_MAX) {
+	if (ctlc_get_u64(o, CTL_K_SESSION_ID, &v) != 1 || v < 1 || v > UINT16_MAX) {
 		report(bad, "skipping a malformed session record from l2secd: no valid session_id");
 		return -1;
 	}
@@ -252,8 +253,8 @@ static int parse_one(struct json_object *o, struct dsess *d, unsigned int *bad)
 			report(bad, "l2secd's session %u in tunnel %u: ignoring a malformed \"%s\"",
 			       d->session_id, d->tunnel_id, s_members[i].key);
 	}
-	get_bool(o, d, "in_kernel", &d->in_kernel, bad);
-	get_bool(o, d, "require_ipsec", &d->require_ipsec, bad);
+	get_bool(o, d, CTL_K_IN_KERNEL, &d->in_kernel, bad);
+	get_bool(o, d, CTL_K_REQUIRE_IPSEC, &d->require_ipsec, bad);
 	parse_sa(o, d, bad);
 	return 0;
 }
@@ -279,7 +280,7 @@ int dsess_parse(struct json_object *reply, struct dsess_list *l, unsigned int *b
 
 	memset(l, 0, sizeof(*l));
 	l->reply = reply;
-	if (!json_object_object_get_ex(reply, "sessions", &arr) ||
+	if (!json_object_object_get_ex(reply, CTL_K_SESSIONS, &arr) ||
 	    !json_object_is_type(arr, json_type_array)) {
 		report(bad, "malformed reply from l2secd (no \"sessions\" array)");
 		return -EBADMSG;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctl_proto.h"
 #include "cli.h"
 #include "ctlc.h"
 #include "prom.h"
@@ -141,12 +142,13 @@ static const struct {
 	const char *key;
 	const char *prefix;
 } groups[] = {
-	{ "stats", "l2tp" },
-	{ "ppp", "ppp" },
-	{ "admit", "admit" },
-	{ "rx_refused", "rx_refused" },
-	{ "dhcp", "dhcp" },
-	{ "ipsec", "ipsec" },
+	{ CTL_K_STATS, "l2tp" },
+	{ CTL_K_PPP, "ppp" },
+	{ CTL_K_ADMIT, "admit" },
+	{ CTL_K_RX_REFUSED, "rx_refused" },
+	{ CTL_K_DHCP, "dhcp" },
+	{ CTL_K_IPSEC, "ipsec" },
+	{ CTL_K_IKE, "ike" },
 };
 
 /*
@@ -156,9 +158,9 @@ static const struct {
 static const char *prom_gauge(const char *group, const char *key)
 {
 	static const char *const gauges[][3] = {
-		{ "admit", "peers", "peers" },
-		{ "ppp", "auth_throttle_entries", "auth_throttle_entries" },
-		{ "ipsec", "sa_count", "sas" },
+		{ CTL_K_ADMIT, CTL_K_PEERS, "peers" },
+		{ CTL_K_PPP, CTL_K_AUTH_THROTTLE_ENTRIES, "auth_throttle_entries" },
+		{ CTL_K_IPSEC, CTL_K_SA_COUNT, "sas" },
 	};
 	size_t i;
 
@@ -196,10 +198,10 @@ static void prom_member(FILE *f, const char *g, const char *p, const char *k,
 
 	/* the ipsec group's words: charon's state is a gauge, the rest is not a number */
 	if (!strcmp(p, "ipsec") && json_object_is_type(m, json_type_string)) {
-		if (!strcmp(k, "charon"))
+		if (!strcmp(k, CTL_K_CHARON))
 			prom_one(f, "l2sec_daemon_ipsec_charon_up", "gauge",
 				 "Whether l2secd is connected to charon's VICI socket.",
-				 !strcmp(json_object_get_string(m), "up"));
+				 !strcmp(json_object_get_string(m), CTL_V_UP));
 		return;
 	}
 	if (!prom_key_ok(k) || !ctlc_u64(m, &v)) {
@@ -235,13 +237,13 @@ static const struct {
 	const char *key;
 	const char *help;
 } dgauges[] = {
-	{ "tunnels", "Tunnels l2secd holds (established or being set up)." },
-	{ "half_open", "Tunnels l2secd is still setting up." },
-	{ "sessions", "Sessions l2secd holds." },
-	{ "pool_size", "IPv4 addresses in l2secd's pool." },
-	{ "pool_in_use", "IPv4 addresses of the pool that are given out." },
-	{ "pool6_size", "IPv6 prefixes in l2secd's pool." },
-	{ "pool6_in_use", "IPv6 prefixes of the pool that are given out." },
+	{ CTL_K_TUNNELS, "Tunnels l2secd holds (established or being set up)." },
+	{ CTL_K_HALF_OPEN, "Tunnels l2secd is still setting up." },
+	{ CTL_K_SESSIONS, "Sessions l2secd holds." },
+	{ CTL_K_POOL_SIZE, "IPv4 addresses in l2secd's pool." },
+	{ CTL_K_POOL_IN_USE, "IPv4 addresses of the pool that are given out." },
+	{ CTL_K_POOL6_SIZE, "IPv6 prefixes in l2secd's pool." },
+	{ CTL_K_POOL6_IN_USE, "IPv6 prefixes of the pool that are given out." },
 };
 
 static void prom_info(FILE *f, struct json_object *ver, struct json_object *st,
@@ -252,12 +254,12 @@ static void prom_info(FILE *f, struct json_object *ver, struct json_object *st,
 	int r;
 
 	version[0] = datapath[0] = '\0';
-	r = ctlc_get_str(ver, "version", &s);
+	r = ctlc_get_str(ver, CTL_K_VERSION, &s);
 	if (r == 1)
 		prom_label_escape(s, version, sizeof(version));
 	else if (r < 0)
 		prom_malformed(bad, "version");
-	r = ctlc_get_str(st, "datapath", &s);
+	r = ctlc_get_str(st, CTL_K_DATAPATH, &s);
 	if (r == 1)
 		prom_label_escape(s, datapath, sizeof(datapath));
 	else if (r < 0)

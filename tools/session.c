@@ -30,6 +30,7 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 
+#include "ctl_proto.h"
 #include "ctlc.h"
 #include "print.h"
 #include "session.h"
@@ -238,7 +239,7 @@ static void daemon_sessions(struct cli *c, struct dsess_list *d)
 	int err;
 
 	memset(d, 0, sizeof(*d));
-	err = ctlc_request(cli_runtime_dir(c), "show sessions", &reply);
+	err = ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_SESSIONS, &reply);
 	if (err) {
 		if (ctlc_unreachable(err))
 			return;
@@ -263,9 +264,9 @@ static int daemon_has_tunnel(struct cli *c, uint32_t tid)
 	size_t i, n;
 	int found = 0;
 
-	if (ctlc_request(cli_runtime_dir(c), "show tunnels", &reply))
+	if (ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_TUNNELS, &reply))
 		return -1;
-	if (!json_object_object_get_ex(reply, "tunnels", &arr) ||
+	if (!json_object_object_get_ex(reply, CTL_K_TUNNELS, &arr) ||
 	    !json_object_is_type(arr, json_type_array)) {
 		json_object_put(reply);
 		return -1;
@@ -288,7 +289,7 @@ int session_show_daemon(struct cli *c, const struct session_filter *f)
 	char why[256];
 	int err, ret;
 
-	err = ctlc_request(dir, "show sessions", &reply);
+	err = ctlc_request(dir, CTL_REQ_SHOW_SESSIONS, &reply);
 	if (err) {
 		ctlc_strerror(dir, err, why, sizeof(why));
 		if (err == -ENOENT || err == -ECONNREFUSED || err == -ENOTDIR)
@@ -343,9 +344,9 @@ static bool daemon_on_tun(struct cli *c)
 	struct json_object *reply, *dp;
 	bool tun;
 
-	if (ctlc_request(cli_runtime_dir(c), "show stats", &reply))
+	if (ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_STATS, &reply))
 		return false;
-	tun = json_object_object_get_ex(reply, "datapath", &dp) &&
+	tun = json_object_object_get_ex(reply, CTL_K_DATAPATH, &dp) &&
 	      json_object_is_type(dp, json_type_string) &&
 	      !strcmp(json_object_get_string(dp), "tun");
 	json_object_put(reply);
@@ -419,7 +420,7 @@ static int cmd_del(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		return err;
 	}
-	snprintf(req, sizeof(req), "del session %u %u", f.tunnel_id, f.id);
+	snprintf(req, sizeof(req), CTL_REQ_DEL_SESSION " %u %u", f.tunnel_id, f.id);
 	return cli_daemon_del(c, "session del", req, f.tunnel_id, f.id);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <net/if.h>
 
+#include "ctl_proto.h"
 #include "ctlc.h"
 #include "print.h"
 #include "prom.h"
@@ -192,9 +193,9 @@ static int stats_prometheus(struct cli *c)
 	prom_kernel(f, l.n ? &l.v[0] : NULL);
 	cli_list_free(&l);
 
-	err = ctlc_request(dir, "version", &ver);
+	err = ctlc_request(dir, CTL_REQ_VERSION, &ver);
 	if (!err)
-		err = ctlc_request(dir, "show stats", &st);
+		err = ctlc_request(dir, CTL_REQ_SHOW_STATS, &st);
 	if (err && !ctlc_unreachable(err)) {
 		ctlc_strerror(dir, err, why, sizeof(why));
 		cli_err("%s", why);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 
+#include "ctl_proto.h"
 #include "print.h"
 #include "stats.h"
 #include "tunnel.h"
@@ -243,7 +244,7 @@ static int cmd_del(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		return err;
 	}
-	snprintf(req, sizeof(req), "del tunnel %u", id);
+	snprintf(req, sizeof(req), CTL_REQ_DEL_TUNNEL " %u", id);
 	return cli_daemon_del(c, "tunnel del", req, id, 0);
 }
 

@@ -155,6 +155,8 @@
  * L2SEC_CMD_STATS_GET request: no attributes.
  *   reply: A_IFINDEX u32 (if the namespace has an l2sec device),
  *          A_SOCK_COUNT, A_TUNNEL_COUNT, A_SESSION_COUNT u32,
+ *          A_SESSION_BUCKETS u32 (the session table's size: it grows
+ *          with the sessions, and shrinks after them),
  *          A_STATS nest: all packets of the namespace, including those that
  *          matched no tunnel, with L2SEC_STATS_A_DROPS per reason.
  *
@@ -240,6 +242,7 @@ enum l2sec_attr {
 	L2SEC_A_BIND_REQID,		/* u32 */
 	L2SEC_A_BIND_PEER4,		/* binary, 4 bytes */
 	L2SEC_A_BIND_PEER6,		/* binary, 16 bytes */
+	L2SEC_A_SESSION_BUCKETS,	/* u32 */
 
 	__L2SEC_A_MAX
 };

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "log.h"
-#include "rxcheck.h"
+#include "core/log.h"
+#include "l2tp/rxcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

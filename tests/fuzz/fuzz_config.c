@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "certcheck.h"
-#include "config.h"
-#include "log.h"
+#include "conf/certcheck.h"
+#include "conf/config.h"
+#include "core/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -107,11 +107,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	CHECK(cfg.n_pool >= 1 && cfg.n_pool <= CONFIG_MAX_POOL_RANGES && cfg.ppp_auth);
 	CHECK(cfg.mru >= 128 && cfg.mru <= 1500);
-	CHECK(cfg.max_sessions_per_tunnel <= cfg.max_sessions);
+	CHECK(cfg.l2tp.max_sessions_per_tunnel <= cfg.l2tp.max_sessions);
 	CHECK(cfg.ipv6 == (cfg.ipv6_prefix_len != 0));
 	CHECK(cfg.n_listen >= 1 && cfg.n_listen <= CONFIG_MAX_LISTEN);
 	CHECK(cfg.n_routes <= CONFIG_MAX_ROUTES && cfg.n_dns_search <= CONFIG_MAX_SEARCH);
-	CHECK(memchr(cfg.secret, 0, sizeof(cfg.secret)) && memchr(cfg.psk, 0, sizeof(cfg.psk)));
+	CHECK(memchr(cfg.l2tp.secret, 0, sizeof(cfg.l2tp.secret)) &&
+	      memchr(cfg.psk, 0, sizeof(cfg.psk)));
 	/* what -p prints parses back to the same configuration */
 	out = print(&cfg, &len);
 	for (size_t i = 0; i < len; i++)

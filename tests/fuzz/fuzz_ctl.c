@@ -159,7 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	sf_config(&cfg);
-	cfg.max_sessions_per_tunnel = 1 + (data[0] >> 1) % 4;
+	cfg.l2tp.max_sessions_per_tunnel = 1 + (data[0] >> 1) % 4;
 	sf = sf_new(&cfg, data[0] & 1);
 	sf_records(sf, data + 1, size - 1, step);
 	sf_advance(sf, 600000);

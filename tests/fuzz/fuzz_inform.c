@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhcp.h"
+#include "addr/dhcp.h"
 #include "inform.h"
 #include "sess_fake.h"
 

@@ -2,7 +2,10 @@
 /*
  * kern.c's generic netlink replies: kern_open (resolving the l2sec family)
  * and then the daemon's requests to l2sec.ko, each answered by replies from
- * the input through a fake libmnl socket (tests/fuzz/mnl_fake.h).
+ * the input through a fake libmnl socket (tests/fuzz/mnl_fake.h). The
+ * replies are read by the library l2secd shares with the tool (lib/gnl.c:
+ * framing, acks with extended-ack messages, nlctrl's family replies;
+ * lib/obj.c: the family's attribute policy).
  *
  * Input: one config byte (bit 0: the socket cannot be opened, bit 1: not
  * bound), then the replies to kern_open's request, then any number of
@@ -23,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kern.h"
+#include "datapath/kern.h"
 #include "mnl_fake.h"
 
 static int call(struct kern *k, uint8_t op)

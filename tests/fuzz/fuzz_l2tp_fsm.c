@@ -37,7 +37,7 @@
 #include <string.h>
 
 #include "../unit/l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -199,19 +199,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	config_defaults(&cfg);
-	strcpy(cfg.hostname, "lns");
-	cfg.require_ipsec = false;
+	strcpy(cfg.l2tp.hostname, "lns");
+	cfg.l2tp.require_ipsec = false;
 	if (data[0] & 1)
-		strcpy(cfg.secret, "secret");
+		strcpy(cfg.l2tp.secret, "secret");
 	if (data[0] & 2) {
-		cfg.max_tunnels = 2;
-		cfg.max_sessions = 3;
-		cfg.max_sessions_per_tunnel = 2;
-		cfg.max_half_open = 1;
+		cfg.l2tp.max_tunnels = 2;
+		cfg.l2tp.max_sessions = 3;
+		cfg.l2tp.max_sessions_per_tunnel = 2;
+		cfg.l2tp.max_half_open = 1;
 	}
 	if (data[0] & 4)
-		cfg.ack_delay_ms = 0;
-	cfg.receive_window = 1 + (data[0] >> 3) % L2TP_CTRL_MAX_RWS;
+		cfg.l2tp.ack_delay_ms = 0;
+	cfg.l2tp.receive_window = 1 + (data[0] >> 3) % L2TP_CTRL_MAX_RWS;
 	f = fake_new(&cfg);
 	memset(&sim, 0, sizeof(sim));
 	lac_init(&sim.a, f, 0x0a000001, 1701, 1, 1);

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "l2tp_avp.h"
-#include "l2tp_msg.h"
-#include "log.h"
+#include "l2tp/l2tp_avp.h"
+#include "l2tp/l2tp_msg.h"
+#include "core/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -28,8 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mschap.h"
-#include "ppp.h"
+#include "ppp/mschap.h"
+#include "ppp/ppp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,9 +17,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "vici.h"
-#include "vici_sa.h"
+#include "core/log.h"
+#include "ipsec/vici.h"
+#include "ipsec/vici_sa.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "vici_msg.h"
-#include "vici_sa.h"
+#include "core/log.h"
+#include "ipsec/vici_msg.h"
+#include "ipsec/vici_sa.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ipsec_xfrm.h"
+#include "ipsec/ipsec_xfrm.h"
 #include "mnl_fake.h"
 
 static uint8_t known;		/* config bits 2-7 */

@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "core/log.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 #define MNL_FAKE_PORTID 4242u

@@ -21,13 +21,14 @@
 #include <unistd.h>
 
 #include "../unit/l2tp_fake.h"
-#include "kern.h"
-#include "mschap.h"
-#include "log.h"
-#include "netdev.h"
-#include "ppp.h"
+#include "datapath/datapath.h"
+#include "datapath/kern.h"
+#include "ppp/mschap.h"
+#include "core/log.h"
+#include "datapath/netdev.h"
+#include "ppp/ppp.h"
 #include "sess.h"
-#include "users.h"
+#include "conf/users.h"
 
 #define SF_REQS 24
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
@@ -42,6 +43,7 @@ static const char sf_users[] =
 struct sfake {
 	struct fake *f;
 	struct sessions *ss;
+	struct datapath *dp;		/* the fake module's or the TUN device's */
 	int tun[2];			/* [0]: sess.c's TUN fd; [1]: the kernel's side */
 	struct ev_io *tun_io;		/* sess.c's io on tun[0] */
 	bool kernel;			/* kernel data path (fake module) or TUN */
@@ -151,8 +153,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static inline void sf_config(struct l2sec_config *cfg)
 {
 	config_defaults(cfg);
-	strcpy(cfg->hostname, "lns");
-	cfg->require_ipsec = false;
+	strcpy(cfg->l2tp.hostname, "lns");
+	cfg->l2tp.require_ipsec = false;
 	cfg->ppp_auth = PPP_AUTH_PAP;
 }
 
@@ -172,9 +174,11 @@ static inline struct sfake *sf_new(const struct l2sec_config *cfg, bool kernel)
 	sf->f = fake_new(cfg);
 	db = users_parse(sf_users, sizeof(sf_users) - 1, NULL, NULL);
 	CHECK(db);
-	sf->ss = sessions_new(sf->f->loop, &sf->f->cfg, db,
-			      kernel ? (struct kern *)&sf_kern_dummy : NULL,
-			      (struct netdev *)&sf_nd_dummy);
+	sf->dp = kernel ? datapath_kernel(sf->f->loop, (struct kern *)&sf_kern_dummy,
+					  (struct netdev *)&sf_nd_dummy) :
+		datapath_tun(sf->f->loop, (struct netdev *)&sf_nd_dummy);
+	CHECK(sf->dp);
+	sf->ss = sessions_new(sf->f->loop, &sf->f->cfg, db, sf->dp, (struct netdev *)&sf_nd_dummy);
 	CHECK(sf->ss);
 	CHECK(kernel || sf->tun_io);
 	l2tp_lns_set_session_ops(sf->f->lns, &sessions_l2tp_ops, sf->ss);
@@ -189,6 +193,7 @@ static inline void sf_free(struct sfake *sf)
 	l2tp_lns_free(sf->f->lns);
 	sf->f->lns = NULL;
 	sessions_free(sf->ss);
+	datapath_free(sf->dp);
 	CHECK(sf->routes4 == 0 && sf->routes6 == 0);
 	evloop_free(sf->f->loop);
 	free(sf->f->out);
@@ -241,8 +246,8 @@ static inline void sf_dial(struct sfake *sf)
 
 		if (l2tp_hdr_parse(p->buf, p->len, &h) != L2TP_HDR_OK || !h.control ||
 		    h.msg_len == h.hdr_len ||
-		    l2tp_avp_decode(p->buf + h.hdr_len, h.msg_len - h.hdr_len, sf->f->cfg.secret,
-				    &m) != L2TP_DEC_OK)
+		    l2tp_avp_decode(p->buf + h.hdr_len, h.msg_len - h.hdr_len,
+				    sf->f->cfg.l2tp.secret, &m) != L2TP_DEC_OK)
 			continue;
 		if (m.type == L2TP_ICRP && l2tp_msg_has(&m, AVP_ASSIGNED_SESSION_ID) &&
 		    h.session_id == sf->lac_sid) {

@@ -54,7 +54,8 @@
 #include <unistd.h>
 
 #include "l2sec.h"
-#include "util.h"
+#include "core/util.h"
+#include "obj.h"
 
 #define MAX_SOCKS 16
 #define MAX_ARGS 32
@@ -208,23 +209,6 @@ static int genl_resolve(void)
 
 /* --- printing replies ---------------------------------------------------------- */
 
-static const char *const drop_names[__L2SEC_DROP_MAX] = {
-	[L2SEC_DROP_MALFORMED] = "malformed",
-	[L2SEC_DROP_NO_IPSEC] = "no_ipsec",
-	[L2SEC_DROP_WRONG_SA] = "wrong_sa",
-	[L2SEC_DROP_NOT_UP] = "not_up",
-	[L2SEC_DROP_SPOOF] = "spoof",
-	[L2SEC_DROP_NO_DEVICE] = "no_device",
-	[L2SEC_DROP_NO_SESSION] = "no_session",
-	[L2SEC_DROP_NO_ROUTE] = "no_route",
-	[L2SEC_DROP_NO_XFRM_ROUTE] = "no_xfrm_route",
-	[L2SEC_DROP_NO_MEM] = "no_mem",
-	[L2SEC_DROP_PROTO] = "proto",
-	[L2SEC_DROP_LOOP] = "loop",
-	[L2SEC_DROP_SA_NO_MARK] = "sa_no_mark",
-	[L2SEC_DROP_TOO_BIG] = "too_big",
-};
-
 static const char *const cmd_names[__L2SEC_CMD_MAX] = {
 	[L2SEC_CMD_SOCK_GET] = "sock",
 	[L2SEC_CMD_TUNNEL_GET] = "tunnel",
@@ -249,17 +233,9 @@ static void print_addr(const char *key, const struct nlattr *a)
 	printf(" %s=%s", key, s);
 }
 
+/* Counters by the names of lib/obj.c, as the tool prints them. */
 static void print_stats(const struct nlattr *nest)
 {
-	static const char *const names[] = {
-		[L2SEC_STATS_A_RX_PACKETS] = "rx_packets",
-		[L2SEC_STATS_A_RX_BYTES] = "rx_bytes",
-		[L2SEC_STATS_A_TX_PACKETS] = "tx_packets",
-		[L2SEC_STATS_A_TX_BYTES] = "tx_bytes",
-		[L2SEC_STATS_A_TO_DAEMON] = "to_daemon",
-		[L2SEC_STATS_A_RX_DROPS] = "rx_drops",
-		[L2SEC_STATS_A_TX_DROPS] = "tx_drops",
-	};
 	const struct nlattr *a, *d;
 
 	mnl_attr_for_each_nested(a, nest) {
@@ -268,13 +244,14 @@ static void print_stats(const struct nlattr *nest)
 		if (type == L2SEC_STATS_A_DROPS) {
 			mnl_attr_for_each_nested(d, a) {
 				int r = mnl_attr_get_type(d) - L2SEC_DROPS_A_OFFSET;
+				const char *name = r >= 0 ? obj_drop_name((unsigned int)r) : NULL;
 
-				if (r >= 0 && r < __L2SEC_DROP_MAX)
-					printf(" drop_%s=%llu", drop_names[r],
+				if (name)
+					printf(" drop_%s=%llu", name,
 					       (unsigned long long)mnl_attr_get_u64(d));
 			}
-		} else if (type < (int)(sizeof(names) / sizeof(names[0])) && names[type]) {
-			printf(" %s=%llu", names[type],
+		} else if (type >= 0 && obj_stat_name((unsigned int)type)) {
+			printf(" %s=%llu", obj_stat_name((unsigned int)type),
 			       (unsigned long long)mnl_attr_get_u64(a));
 		}
 	}
@@ -421,6 +398,9 @@ static int print_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		case L2SEC_A_SESSION_COUNT:
 			printf(" sessions=%u", mnl_attr_get_u32(a));
+			break;
+		case L2SEC_A_SESSION_BUCKETS:
+			printf(" session_buckets=%u", mnl_attr_get_u32(a));
 			break;
 		}
 	}

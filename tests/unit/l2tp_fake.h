@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "evloop.h"
-#include "l2tp_lns.h"
-#include "l2tp_msg.h"
-#include "l2tp_session.h"
-#include "l2tp_tunnel.h"
+#include "conf/config.h"
+#include "core/evloop.h"
+#include "l2tp/l2tp_lns.h"
+#include "l2tp/l2tp_msg.h"
+#include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_tunnel.h"
 
 #define FAKE_MAX_OUT 128
 
@@ -165,11 +165,11 @@ static inline struct fake *fake_new(const struct l2sec_config *cfg)
 		f->cfg = *cfg;
 	} else {
 		config_defaults(&f->cfg);
-		strcpy(f->cfg.hostname, "lns");
-		f->cfg.require_ipsec = false;
+		strcpy(f->cfg.l2tp.hostname, "lns");
+		f->cfg.l2tp.require_ipsec = false;
 	}
 	f->loop = evloop_new(fake_clock, f);
-	f->lns = l2tp_lns_new(f->loop, &f->cfg, &fake_ops, f);
+	f->lns = l2tp_lns_new(f->loop, &f->cfg.l2tp, &fake_ops, f);
 	l2tp_lns_set_session_ops(f->lns, &fake_sops, f);
 	return f;
 }

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "authlimit.h"
+#include "auth/authlimit.h"
 
 static const struct authlimit_config test_cfg = {
 	.window_ms = 600000,

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "log.h"
-#include "ppp.h"
+#include "conf/config.h"
+#include "core/log.h"
+#include "ppp/ppp.h"
 
 struct errs {
 	unsigned int line[32];
@@ -57,16 +57,47 @@ static void test_defaults(void **state)
 	(void)state;
 	assert_int_equal(parse("", &cfg, &e), 0);
 	assert_int_equal(cfg.port, 1701);
-	assert_true(cfg.require_ipsec);
-	assert_int_equal(cfg.rexmit_initial_ms, 1000);
-	assert_int_equal(cfg.rexmit_max_ms, 8000);
-	assert_int_equal(cfg.rexmit_retries, 5);
-	assert_int_equal(cfg.hello_interval_ms, 60000);
-	assert_string_equal(cfg.secret, "");
+	assert_true(cfg.l2tp.require_ipsec);
+	assert_int_equal(cfg.l2tp.rexmit_initial_ms, 1000);
+	assert_int_equal(cfg.l2tp.rexmit_max_ms, 8000);
+	assert_int_equal(cfg.l2tp.rexmit_retries, 5);
+	assert_int_equal(cfg.l2tp.hello_interval_ms, 60000);
+	assert_string_equal(cfg.l2tp.secret, "");
 	assert_string_equal(cfg.runtime_dir, "/run/l2sec");
 	assert_int_equal(cfg.n_listen, 1);
 	assert_int_equal(cfg.listen[0].ss_family, AF_INET);
 	assert_int_equal(cfg.datapath, CONFIG_DATAPATH_AUTO);
+}
+
+/*
+ * The [l2tp] and [ppp] defaults are the engines' own (l2tp_config_init,
+ * ppp_config_init), not a second copy of their values: what a test of the
+ * PPP or L2TP engine runs with is what l2secd runs with.
+ */
+static void test_defaults_are_the_engines(void **state)
+{
+	struct l2sec_config cfg;
+	struct l2tp_config lc;
+	struct ppp_config pc;
+
+	(void)state;
+	config_defaults(&cfg);
+	l2tp_config_init(&lc);
+	ppp_config_init(&pc);
+	memcpy(lc.hostname, cfg.l2tp.hostname, sizeof(lc.hostname));	/* the machine's */
+	assert_memory_equal(&cfg.l2tp, &lc, sizeof(lc));
+	assert_string_equal(cfg.ppp_name, pc.name);
+	assert_int_equal(cfg.ppp_auth, pc.auth);
+	assert_int_equal(cfg.mru, pc.mru);
+	assert_int_equal(cfg.lcp_echo_interval_ms, pc.echo_interval_ms);
+	assert_int_equal(cfg.lcp_echo_failures, pc.echo_failures);
+	assert_int_equal(cfg.auth_tries, pc.auth_tries);
+	assert_int_equal(cfg.auth_fail_delay_ms, pc.auth_fail_delay_ms);
+	assert_int_equal(cfg.auth_timeout_ms, pc.auth_timeout_ms);
+	/* and they are what l2sec.conf(5) documents */
+	assert_int_equal(pc.mru, 1400);
+	assert_int_equal(pc.echo_interval_ms, 20000);
+	assert_int_equal(lc.max_tunnels, 1000);
 }
 
 static uint32_t ip(const char *s)
@@ -413,20 +444,20 @@ static void test_values(void **state)
 	assert_int_equal(cfg.n_listen, 2);
 	assert_int_equal(cfg.listen[1].ss_family, AF_INET6);
 	assert_int_equal(cfg.port, 1702);
-	assert_string_equal(cfg.hostname, "gw.example");
-	assert_string_equal(cfg.secret, "tunnel secret with spaces");
-	assert_false(cfg.require_ipsec);
-	assert_int_equal(cfg.hello_interval_ms, 0);
-	assert_int_equal(cfg.rexmit_initial_ms, 500);
-	assert_int_equal(cfg.rexmit_max_ms, 16000);
-	assert_int_equal(cfg.rexmit_retries, 7);
-	assert_int_equal(cfg.ack_delay_ms, 0);
-	assert_int_equal(cfg.receive_window, 16);
-	assert_int_equal(cfg.max_tunnels, 10);
-	assert_int_equal(cfg.max_sessions, 20);
-	assert_int_equal(cfg.max_sessions_per_tunnel, 2);
-	assert_int_equal(cfg.max_half_open, 3);
-	assert_int_equal(cfg.sccrq_rate, 4);
+	assert_string_equal(cfg.l2tp.hostname, "gw.example");
+	assert_string_equal(cfg.l2tp.secret, "tunnel secret with spaces");
+	assert_false(cfg.l2tp.require_ipsec);
+	assert_int_equal(cfg.l2tp.hello_interval_ms, 0);
+	assert_int_equal(cfg.l2tp.rexmit_initial_ms, 500);
+	assert_int_equal(cfg.l2tp.rexmit_max_ms, 16000);
+	assert_int_equal(cfg.l2tp.rexmit_retries, 7);
+	assert_int_equal(cfg.l2tp.ack_delay_ms, 0);
+	assert_int_equal(cfg.l2tp.receive_window, 16);
+	assert_int_equal(cfg.l2tp.max_tunnels, 10);
+	assert_int_equal(cfg.l2tp.max_sessions, 20);
+	assert_int_equal(cfg.l2tp.max_sessions_per_tunnel, 2);
+	assert_int_equal(cfg.l2tp.max_half_open, 3);
+	assert_int_equal(cfg.l2tp.sccrq_rate, 4);
 }
 
 /* Every error, each with its own line, in one pass. */
@@ -487,7 +518,7 @@ static void test_ipsec(void **state)
 	assert_int_equal(cfg.dpd_timeout_ms, 150000);
 	assert_int_equal(cfg.rekey_time_ms, 0);
 	assert_int_equal(cfg.reauth_time_ms, 0);
-	assert_false(cfg.allow_modp1024);
+	assert_int_equal(cfg.allow_modp1024, CONFIG_WEAK_DH_ANDROID);
 
 	assert_int_equal(parse("[ipsec]\nvici = /run/c.vici\npsk = a shared secret\n"
 			       "allow-modp1024 = yes\nallow-3des = yes\ndpd-delay = 10s\n"
@@ -500,7 +531,8 @@ static void test_ipsec(void **state)
 			       "reauth-time = 28800\n", &cfg, &e), 0);
 	assert_string_equal(cfg.vici_path, "/run/c.vici");
 	assert_string_equal(cfg.psk, "a shared secret");
-	assert_true(cfg.allow_modp1024 && cfg.allow_3des && cfg.force_encap);
+	assert_int_equal(cfg.allow_modp1024, CONFIG_WEAK_DH_ALL);
+	assert_true(cfg.allow_3des && cfg.force_encap);
 	assert_int_equal(cfg.dpd_delay_ms, 10000);
 	assert_int_equal(cfg.dpd_timeout_ms, 60000);
 	assert_int_equal(cfg.rekey_time_ms, 1800000);
@@ -537,27 +569,27 @@ static void test_admit(void **state)
 
 	(void)state;
 	assert_int_equal(parse("", &cfg, &e), 0);
-	assert_int_equal(cfg.sccrq_rate, 100);
-	assert_int_equal(cfg.sccrq_rate_per_source, 20);
-	assert_int_equal(cfg.sccrq_rate_per_sa, 2);
-	assert_int_equal(cfg.max_half_open_per_source, 32);
-	assert_int_equal(cfg.max_half_open_per_sa, 2);
-	assert_int_equal(cfg.max_tunnels_per_sa, 4);
-	assert_int_equal(cfg.setup_timeout_ms, 10000);
-	assert_int_equal(cfg.session_setup_timeout_ms, 10000);
-	assert_int_equal(cfg.peer_table_size, 4096);
+	assert_int_equal(cfg.l2tp.sccrq_rate, 100);
+	assert_int_equal(cfg.l2tp.sccrq_rate_per_source, 20);
+	assert_int_equal(cfg.l2tp.sccrq_rate_per_sa, 2);
+	assert_int_equal(cfg.l2tp.max_half_open_per_source, 32);
+	assert_int_equal(cfg.l2tp.max_half_open_per_sa, 2);
+	assert_int_equal(cfg.l2tp.max_tunnels_per_sa, 4);
+	assert_int_equal(cfg.l2tp.setup_timeout_ms, 10000);
+	assert_int_equal(cfg.l2tp.session_setup_timeout_ms, 10000);
+	assert_int_equal(cfg.l2tp.peer_table_size, 4096);
 	/* far below the retransmission cycle of the defaults: 1+2+4+8+8+8 s */
-	assert_true(cfg.setup_timeout_ms * 3 <= 31000);
+	assert_true(cfg.l2tp.setup_timeout_ms * 3 <= 31000);
 
 	assert_int_equal(parse(text, &cfg, &e), 0);
-	assert_int_equal(cfg.sccrq_rate_per_source, 7);
-	assert_int_equal(cfg.sccrq_rate_per_sa, 1);
-	assert_int_equal(cfg.max_half_open_per_source, 9);
-	assert_int_equal(cfg.max_half_open_per_sa, 3);
-	assert_int_equal(cfg.max_tunnels_per_sa, 2);
-	assert_int_equal(cfg.setup_timeout_ms, 5000);
-	assert_int_equal(cfg.session_setup_timeout_ms, 4500);
-	assert_int_equal(cfg.peer_table_size, 2000);
+	assert_int_equal(cfg.l2tp.sccrq_rate_per_source, 7);
+	assert_int_equal(cfg.l2tp.sccrq_rate_per_sa, 1);
+	assert_int_equal(cfg.l2tp.max_half_open_per_source, 9);
+	assert_int_equal(cfg.l2tp.max_half_open_per_sa, 3);
+	assert_int_equal(cfg.l2tp.max_tunnels_per_sa, 2);
+	assert_int_equal(cfg.l2tp.setup_timeout_ms, 5000);
+	assert_int_equal(cfg.l2tp.session_setup_timeout_ms, 4500);
+	assert_int_equal(cfg.l2tp.peer_table_size, 2000);
 
 	/* every tunnel pins two entries: the table must hold them */
 	assert_int_equal(parse("[l2tp]\nmax-tunnels = 1000\npeer-table-size = 1999\n",
@@ -624,7 +656,7 @@ static void test_value_semicolon(void **state)
 	assert_int_equal(e.line[1], 4);
 	/* inside a value it is fine */
 	assert_int_equal(parse("[l2tp]\nsecret = a;b\n", &cfg, &e), 0);
-	assert_string_equal(cfg.secret, "a;b");
+	assert_string_equal(cfg.l2tp.secret, "a;b");
 }
 
 /* A NUL byte: the line is refused, and neither it nor the next is cut or merged. */
@@ -677,6 +709,52 @@ static void round_trip(const char *text, struct l2sec_config *a, char **out)
 	for (line = buf; *line; line += strcspn(line, "\n") + 1)
 		assert_true(strcspn(line, "\n") < 100);
 	*out = buf;
+}
+
+/*
+ * allow-modp1024: android (the default), or a boolean as before (yes: every
+ * weak suite, as it meant then); anything else is refused with what it takes.
+ */
+static void test_modp1024(void **state)
+{
+	static const struct {
+		const char *val;
+		enum config_weak_dh want;
+	} ok[] = {
+		{ "no", CONFIG_WEAK_DH_NONE }, { "off", CONFIG_WEAK_DH_NONE },
+		{ "0", CONFIG_WEAK_DH_NONE }, { "False", CONFIG_WEAK_DH_NONE },
+		{ "android", CONFIG_WEAK_DH_ANDROID }, { "Android", CONFIG_WEAK_DH_ANDROID },
+		{ "yes", CONFIG_WEAK_DH_ALL }, { "on", CONFIG_WEAK_DH_ALL },
+		{ "1", CONFIG_WEAK_DH_ALL }, { "TRUE", CONFIG_WEAK_DH_ALL },
+	};
+	static const char *const bad[] = { "maybe", "android7", "yes android", "2", "androi" };
+	struct l2sec_config cfg;
+	struct errs e;
+	char text[128], *buf;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(text, sizeof(text), "[ipsec]\nallow-modp1024 = %s\n", ok[i].val);
+		assert_int_equal(parse(text, &cfg, &e), 0);
+		assert_int_equal(cfg.allow_modp1024, ok[i].want);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[ipsec]\n\nallow-modp1024 = %s\n", bad[i]);
+		assert_int_equal(parse(text, &cfg, &e), 1);
+		assert_int_equal(e.line[0], 3);
+		assert_non_null(strstr(e.msg[0], "is not no, android or yes"));
+		assert_non_null(strstr(e.msg[0], "NegotiateDH2048_AES256"));
+	}
+	/* the printed configuration names the value and parses back to it */
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i += 4) {
+		snprintf(text, sizeof(text), "[ipsec]\nallow-modp1024 = %s\n", ok[i].val);
+		round_trip(text, &cfg, &buf);
+		snprintf(text, sizeof(text), "allow-modp1024 = %s\n",
+			 ok[i].want == CONFIG_WEAK_DH_ANDROID ? "android" :
+			 ok[i].want == CONFIG_WEAK_DH_ALL ? "yes" : "no");
+		assert_non_null(strstr(buf, text));
+		free(buf);
+	}
 }
 
 static void test_ppp_round_trip(void **state)
@@ -890,8 +968,8 @@ static void test_print_round_trip(void **state)
 	fclose(out);
 	assert_int_equal(parse(buf, &b, &e), 0);
 	/* the secret is not printed: everything else parses back the same */
-	assert_string_equal(b.secret, "<hidden>");
-	memcpy(b.secret, a.secret, sizeof(b.secret));
+	assert_string_equal(b.l2tp.secret, "<hidden>");
+	memcpy(b.l2tp.secret, a.l2tp.secret, sizeof(b.l2tp.secret));
 	assert_memory_equal(&a, &b, sizeof(a));
 	assert_non_null(strstr(buf, "ack-delay = 125ms\n"));
 	assert_non_null(strstr(buf, "listen = 192.0.2.1 ::\n"));
@@ -1022,7 +1100,7 @@ static void test_repeated_section(void **state)
 	assert_non_null(strstr(e.msg[0], "line 1"));
 	/* its keys are still checked and taken */
 	assert_int_equal(cfg.port, 1702);
-	assert_string_equal(cfg.hostname, "gw");
+	assert_string_equal(cfg.l2tp.hostname, "gw");
 	/*
 	 * inih takes the name between the brackets as it is: "[ l2tp ]" is
 	 * another section, whose keys it would hand over under " l2tp ".
@@ -1064,6 +1142,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_defaults_are_the_engines),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors_with_lines),
 		cmocka_unit_test(test_range_and_cross_checks),
@@ -1079,6 +1158,7 @@ int main(void)
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_ppp_errors),
 		cmocka_unit_test(test_ipsec),
+		cmocka_unit_test(test_modp1024),
 		cmocka_unit_test(test_no_cascade),
 		cmocka_unit_test(test_ppp_round_trip),
 		cmocka_unit_test(test_split),

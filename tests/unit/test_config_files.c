@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "certcheck.h"
-#include "config.h"
+#include "conf/certcheck.h"
+#include "conf/config.h"
 
 static const char ec_key[] =
 	"-----BEGIN EC PRIVATE KEY-----\n"

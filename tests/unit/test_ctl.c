@@ -5,19 +5,26 @@
  * by the scripted LAC of l2tp_fake.h; and the answer to a bad request.
  * `del session` and `del tunnel`: the CDN or StopCCN the peer receives (its
  * result code and message), the module's and the PPP layer's state undone,
- * and every malformed or unknown id refused without a packet sent.
+ * and every malformed or unknown id refused without a packet sent. And the
+ * tool reads what the daemon writes (the keys of lib/ctl_proto.h on both
+ * sides): `show sessions` through l2sec's reader, `show stats` and
+ * `version` through its Prometheus exporter, nothing refused as malformed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "ctl.h"
+#include "ctl_proto.h"
+#include "dsess.h"
 #include "l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
+#include "prom.h"
 
 static struct json_object *get(struct json_object *o, const char *k)
 {
@@ -351,10 +358,67 @@ static void test_del_bad(void **state)
 	fake_free(f);
 }
 
+/* A reply built by ctl.c, read by the tool's parsers: the same keys. */
+static void test_tool_reads_daemon(void **state)
+{
+	struct json_object *ver, *st;
+	struct dsess_list l = { 0 };
+	const struct dsess *d;
+	unsigned int bad = 0;
+	struct fake *f;
+	struct lac lac;
+	uint16_t sid;
+	char *text = NULL, line[64];
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	f = fake_new(NULL);
+	connect_lac(f, &lac, 0xc0000202, 0x4321, 0x99, &sid);
+	fake_advance(f, 2500);
+
+	assert_int_equal(dsess_parse(req(f, CTL_REQ_SHOW_SESSIONS), &l, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(l.n, 1);
+	d = dsess_find(&l, lac.lns_tid, sid);
+	assert_non_null(d);
+	assert_int_equal(d->u[DSESS_PEER_TUNNEL_ID], 0x4321);
+	assert_int_equal(d->u[DSESS_PEER_SESSION_ID], 0x99);
+	assert_int_equal(d->u[DSESS_CALL_SERIAL], 42);
+	assert_true(d->has & (1u << DSESS_UPTIME_MS));
+	assert_int_equal(d->u[DSESS_UPTIME_MS], 2500);
+	assert_int_equal(d->u[DSESS_MARK], 0x10);
+	assert_string_equal(d->s[DSESS_STATE], "established");
+	assert_int_equal(d->in_kernel, 1);
+	assert_int_equal(d->require_ipsec, f->lns->tunnel_list->require_ipsec);
+	dsess_list_free(&l);
+
+	ver = req(f, CTL_REQ_VERSION);
+	st = req(f, CTL_REQ_SHOW_STATS);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	assert_int_equal(prom_daemon(out, ver, st), 0);
+	fclose(out);
+	assert_non_null(strstr(text, "\nl2sec_daemon_up 1\n"));
+	assert_non_null(strstr(text, "\nl2sec_daemon_tunnels 1\n"));
+	assert_non_null(strstr(text, "\nl2sec_daemon_sessions 1\n"));
+	assert_non_null(strstr(text, "\nl2sec_daemon_l2tp_tunnels_established_total 1\n"));
+	/* a level: the value the daemon wrote */
+	snprintf(line, sizeof(line), "\nl2sec_daemon_admit_peers %d\n",
+		 json_object_get_int(get(get(st, "admit"), "peers")));
+	assert_non_null(strstr(text, line));
+	free(text);
+	json_object_put(ver);
+	json_object_put(st);
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_show),
+		cmocka_unit_test(test_tool_reads_daemon),
 		cmocka_unit_test(test_del_session),
 		cmocka_unit_test(test_del_tunnel),
 		cmocka_unit_test(test_del_unknown),

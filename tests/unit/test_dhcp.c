@@ -18,10 +18,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "dhcp.h"
+#include "conf/config.h"
+#include "addr/dhcp.h"
 #include "inform.h"
-#include "users.h"
+#include "conf/users.h"
 
 static uint16_t be16(const uint8_t *p)
 {
@@ -1165,7 +1165,7 @@ static void test_largest_config(void **state)
 		if (want <= DHCP_MIN_MSG_LEN) {
 			if (parse_config(&cfg, text))
 				fail_msg("%u routes: %s", n, errors[0]);
-			dhcp_answer_of(&a, &cfg, NULL);
+			config_dhcp_answer(&a, &cfg, NULL);
 			assert_int_equal(dhcp_answer_len(&a), want);
 			largest = n;
 			continue;
@@ -1177,7 +1177,7 @@ static void test_largest_config(void **state)
 	assert_int_equal(largest, 27);
 	split_conf(text, sizeof(text), largest);
 	assert_int_equal(parse_config(&cfg, text), 0);
-	dhcp_answer_of(&a, &cfg, NULL);
+	config_dhcp_answer(&a, &cfg, NULL);
 
 	/* a big enough link, no size option: both route options */
 	inform_with(&in, both, sizeof(both), 0);

@@ -15,8 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "evloop.h"
-#include "util.h"
+#include "core/evloop.h"
+#include "core/util.h"
 
 struct rec {
 	struct ev_timer t;

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ipsec_sa.h"
-#include "ipsec_xfrm.h"
-#include "log.h"
-#include "vici_conn.h"
+#include "ipsec/ipsec_sa.h"
+#include "ipsec/ipsec_xfrm.h"
+#include "core/log.h"
+#include "ipsec/vici_conn.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
 
@@ -303,6 +303,105 @@ static void test_rekey_collision(void **state)
 	assert_null(ipsec_sa_find(&T, 1));
 }
 
+/* An IKE_SA as charon lists it: its state and (child_id not 0) one CHILD_SA. */
+static struct vici_sa_event ike_listed(uint32_t ike_id, uint16_t port, const char *state,
+				       uint32_t child_id, uint32_t mark)
+{
+	struct vici_sa_event e;
+
+	e = ev(VICI_SA_LIST, VICI_CONN_DEFAULT_NAME, ike_id, port, child_id, mark, 0xa, 0xb);
+	snprintf(e.ike.state, sizeof(e.ike.state), "%s", state);
+	e.n_children = child_id ? 1 : 0;
+	return e;
+}
+
+static unsigned int retiring(uint32_t *ids)
+{
+	return ipsec_sa_retiring(&T, ids, 4);
+}
+
+/*
+ * The client reauthenticates (IKE_SA #7, charon the responder): charon moves
+ * the CHILD_SA from #2 to #7 and would keep #2, childless, for 10 s, long
+ * enough for the gateway's reauthentication timer of #2 to end and move the
+ * client's CHILD_SAs away from the gateway's. #2 is to be terminated as soon
+ * as charon lists it without CHILD_SAs, and the entry then moves to #7.
+ */
+static void test_client_reauth_retires_old_ike_sa(void **state)
+{
+	struct vici_sa_event e;
+	uint32_t ids[4];
+
+	(void)state;
+	up(2, 4500, 1, 2, 0xa, 0xb);
+	up(3, 4501, 2, 3, 0xc, 0xd);		/* another client behind the same NAT */
+	assert_int_equal(retiring(ids), 0);
+	ike(VICI_SA_IKE_UP, 7, 4500);		/* the client's main mode: not our initiative */
+	assert_int_equal(retiring(ids), 1);
+	assert_int_equal(ids[0], 2);
+	e = ike_listed(2, 4500, "ESTABLISHED", 1, 2);	/* not adopted yet */
+	assert_false(ipsec_sa_retire_listed(&T, 2, &e));
+	assert_int_equal(retiring(ids), 1);
+	e = ike_listed(2, 4500, "ESTABLISHED", 0, 0);	/* adopted by #7 */
+	assert_true(ipsec_sa_retire_listed(&T, 2, &e));
+	assert_int_equal(retiring(ids), 0);
+	assert_int_equal(T.st.retired, 1);
+	ike(VICI_SA_IKE_DOWN, 2, 4500);			/* terminated */
+	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 7);
+	assert_int_equal(ipsec_sa_find(&T, 3)->ike_id, 3);
+	assert_int_equal(n_gone, 0);
+}
+
+/* What is not a client's reauthentication, or no longer needs l2secd, is left to charon. */
+static void test_retire_left_to_charon(void **state)
+{
+	struct vici_sa_event e = ev(VICI_SA_IKE_UP, VICI_CONN_DEFAULT_NAME, 7, 4500, 0, 0, 0, 0);
+	uint32_t ids[4];
+
+	(void)state;
+	up(2, 4500, 1, 2, 0xa, 0xb);
+	e.ike.initiator = true;			/* the gateway's own reauthentication */
+	feed(e);
+	assert_int_equal(retiring(ids), 0);
+	ike(VICI_SA_IKE_UP, 8, 4999);		/* another peer */
+	assert_int_equal(retiring(ids), 0);
+	/* the gateway's timer of #2 ended first: charon reauthenticates it itself */
+	ike(VICI_SA_IKE_UP, 9, 4500);
+	assert_int_equal(retiring(ids), 1);
+	e = ike_listed(2, 4500, "REKEYING", 0, 0);
+	assert_false(ipsec_sa_retire_listed(&T, 2, &e));
+	assert_int_equal(retiring(ids), 0);
+	/* not listed (busy in the adoption, say): listed again; its delete ends it */
+	ike(VICI_SA_IKE_UP, 10, 4500);
+	assert_int_equal(retiring(ids), 1);
+	assert_false(ipsec_sa_retire_listed(&T, 2, NULL));
+	assert_int_equal(retiring(ids), 1);
+	ike(VICI_SA_IKE_DOWN, 2, 4500);
+	assert_int_equal(retiring(ids), 0);
+	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 10);
+	/* children never adopted (another local address, say): a bounded number of tries */
+	ike(VICI_SA_IKE_UP, 11, 4500);
+	e = ike_listed(10, 4500, "ESTABLISHED", 1, 2);
+	for (unsigned int i = 0; i < IPSEC_SA_RETIRE_TRIES; i++) {
+		assert_int_equal(retiring(ids), 1);
+		assert_int_equal(ids[0], 10);
+		assert_false(ipsec_sa_retire_listed(&T, 10, i % 2 ? &e : NULL));
+	}
+	assert_int_equal(retiring(ids), 0);
+	/* the heir went first: nothing to retire */
+	ike(VICI_SA_IKE_UP, 12, 4500);
+	ike(VICI_SA_IKE_DOWN, 12, 4500);
+	assert_int_equal(retiring(ids), 0);
+	/* charon lost: its IKE_SA ids mean nothing any more */
+	ike(VICI_SA_IKE_UP, 13, 4500);
+	assert_int_equal(retiring(ids), 1);
+	ipsec_sa_lost(&T);
+	assert_int_equal(retiring(ids), 0);
+	assert_int_equal(T.st.retired, 0);
+	assert_int_equal(n_gone, 0);
+	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 10);
+}
+
 static void test_rekey_other_mark(void **state)
 {
 	struct vici_sa_event e;
@@ -496,6 +595,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ikev1_reauth_adopts_children, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reauth_new_ike_sa_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_collision, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_reauth_retires_old_ike_sa, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_retire_left_to_charon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_other_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nat_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resync_same_charon, setup, teardown),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Admission control per peer (daemon/l2tp_admit.c), driven through the LNS
+ * Admission control per peer (daemon/l2tp/l2tp_admit.c), driven through the LNS
  * by scripted LACs (l2tp_fake.h): the token buckets per SA and per source,
  * half-open tunnels per SA and per source, tunnels per SA, sessions per
  * tunnel, the tunnel and session setup timeouts, displacement of half-open
@@ -17,9 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "l2tp_admit.h"
+#include "l2tp/l2tp_admit.h"
 #include "l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
 
 #define NAT 0xc6336401		/* 198.51.100.1: one address, many clients behind it */
 
@@ -30,8 +30,8 @@ static int setup(void **state)
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
 	f = fake_new(NULL);
 	/* the global bucket and caps out of the way: these tests are about peers */
-	f->cfg.sccrq_rate = 100000;
-	l2tp_bucket_fill(&f->lns->sccrq_bucket, f->now, f->cfg.sccrq_rate);
+	f->cfg.l2tp.sccrq_rate = 100000;
+	l2tp_bucket_fill(&f->lns->sccrq_bucket, f->now, f->cfg.l2tp.sccrq_rate);
 	*state = f;
 	return 0;
 }
@@ -77,10 +77,10 @@ static void test_sa_rate(void **state)
 	int sccrp = 0;
 
 	(void)state;
-	f->cfg.sccrq_rate_per_sa = 3;
-	f->cfg.sccrq_rate_per_source = 100;
-	f->cfg.max_half_open_per_sa = 100;
-	f->cfg.max_tunnels_per_sa = 100;
+	f->cfg.l2tp.sccrq_rate_per_sa = 3;
+	f->cfg.l2tp.sccrq_rate_per_source = 100;
+	f->cfg.l2tp.max_half_open_per_sa = 100;
+	f->cfg.l2tp.max_tunnels_per_sa = 100;
 	/* one client floods through its SA: 3 get through, the rest are dropped unanswered */
 	for (int i = 0; i < 50; i++)
 		sccrp += dial(&l, NAT, 7, (uint16_t)(100 + i)) == L2TP_SCCRP;
@@ -105,7 +105,7 @@ static void test_source_rate(void **state)
 	unsigned int sccrp = 0;
 
 	(void)state;
-	f->cfg.sccrq_rate_per_source = 5;
+	f->cfg.l2tp.sccrq_rate_per_source = 5;
 	for (int i = 0; i < 30; i++)
 		sccrp += dial(&l, 0x0a000001, 0, (uint16_t)(100 + i)) == L2TP_SCCRP;
 	assert_int_equal(sccrp, 5);
@@ -138,8 +138,8 @@ static void test_half_open_per_sa(void **state)
 	struct fake_pkt p;
 
 	(void)state;
-	f->cfg.sccrq_rate_per_sa = 100;
-	f->cfg.max_half_open_per_sa = 2;
+	f->cfg.l2tp.sccrq_rate_per_sa = 100;
+	f->cfg.l2tp.max_half_open_per_sa = 2;
 	assert_int_equal(dial(&l[0], NAT, 9, 1), L2TP_SCCRP);
 	assert_int_equal(dial(&l[1], NAT, 9, 2), L2TP_SCCRP);
 	assert_int_equal(dial(&l[2], NAT, 9, 3), L2TP_STOPCCN);
@@ -160,7 +160,7 @@ static void test_half_open_per_source(void **state)
 	struct lac l;
 
 	(void)state;
-	f->cfg.max_half_open_per_source = 3;
+	f->cfg.l2tp.max_half_open_per_source = 3;
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(dial(&l, 0x0a000001, (uint32_t)(i + 1), (uint16_t)(i + 1)),
 				 L2TP_SCCRP);
@@ -178,8 +178,8 @@ static void test_tunnels_per_sa(void **state)
 	struct l2tp_builder b;
 
 	(void)state;
-	f->cfg.sccrq_rate_per_sa = 100;
-	f->cfg.max_tunnels_per_sa = 2;
+	f->cfg.l2tp.sccrq_rate_per_sa = 100;
+	f->cfg.l2tp.max_tunnels_per_sa = 2;
 	establish(&l[0], NAT, 5, 1);
 	establish(&l[1], NAT, 5, 2);
 	assert_int_equal(f->k_tunnels, 2);
@@ -206,7 +206,7 @@ static void test_sessions_per_tunnel(void **state)
 	struct fake_pkt p;
 
 	(void)state;
-	f->cfg.max_sessions_per_tunnel = 2;
+	f->cfg.l2tp.max_sessions_per_tunnel = 2;
 	establish(&l, NAT, 3, 1);
 	for (uint16_t sid = 1; sid <= 5; sid++) {
 		lac_icrq(&l, sid);
@@ -228,7 +228,7 @@ static void test_tunnel_setup_timeout(void **state)
 	struct fake_pkt p;
 
 	(void)state;
-	f->cfg.setup_timeout_ms = 5000;
+	f->cfg.l2tp.setup_timeout_ms = 5000;
 	/* acknowledges our SCCRP but never sends SCCCN: StopCCN after setup-timeout */
 	assert_int_equal(dial(&heard, 0x0a000001, 0, 1), L2TP_SCCRP);
 	lac_zlb(&heard);
@@ -245,7 +245,7 @@ static void test_tunnel_setup_timeout(void **state)
 		assert_int_equal(m.type, L2TP_SCCRP);
 	assert_int_equal(f->lns->n_tunnels, 1);
 	/* far below the retransmission cycle (31 s with the defaults) */
-	assert_true(f->cfg.setup_timeout_ms < 31000);
+	assert_true(f->cfg.l2tp.setup_timeout_ms < 31000);
 }
 
 static void test_session_setup_timeout(void **state)
@@ -257,8 +257,8 @@ static void test_session_setup_timeout(void **state)
 	uint16_t sid;
 
 	(void)state;
-	f->cfg.session_setup_timeout_ms = 3000;
-	f->cfg.hello_interval_ms = 0;
+	f->cfg.l2tp.session_setup_timeout_ms = 3000;
+	f->cfg.l2tp.hello_interval_ms = 0;
 	establish(&l, NAT, 3, 1);
 	lac_icrq(&l, 1);
 	assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_ICRP);
@@ -285,7 +285,7 @@ static void test_displacement(void **state)
 	struct lac l, sa[3];
 
 	(void)state;
-	f->cfg.max_half_open = 3;
+	f->cfg.l2tp.max_half_open = 3;
 	/* spoofed sources fill max-half-open; new SCCRQs displace the oldest */
 	for (uint32_t i = 0; i < 10; i++)
 		assert_int_equal(dial(&l, 0x0b000000 + i, 0, 1), L2TP_SCCRP);
@@ -303,7 +303,7 @@ static void test_displacement(void **state)
 	fake_advance(f, 60000);
 	assert_int_equal(dial(&l, 0x0a000001, 0, 1), L2TP_SCCRP);
 	lac_zlb(&l);
-	f->cfg.max_half_open = 1;
+	f->cfg.l2tp.max_half_open = 1;
 	assert_int_equal(dial(&l, 0x0a000002, 0, 1), L2TP_STOPCCN);
 }
 
@@ -312,9 +312,9 @@ static void test_peer_table_bounded(void **state)
 	struct lac l, pinned;
 
 	(void)state;
-	f->cfg.peer_table_size = 16;
-	f->cfg.max_tunnels = 4;
-	f->cfg.max_half_open_per_source = 1;
+	f->cfg.l2tp.peer_table_size = 16;
+	f->cfg.l2tp.max_tunnels = 4;
+	f->cfg.l2tp.max_half_open_per_source = 1;
 	assert_int_equal(dial(&pinned, 0x0a0000aa, 0, 1), L2TP_SCCRP);
 	lac_zlb(&pinned);
 	/* 1000 sources with a bad version: each is looked at, none is kept long */
@@ -335,7 +335,7 @@ static void test_peer_table_full(void **state)
 	struct lac l;
 
 	(void)state;
-	f->cfg.peer_table_size = 2;
+	f->cfg.l2tp.peer_table_size = 2;
 	/* both entries pinned by tunnels: a third peer is dropped, not left unaccounted */
 	assert_int_equal(dial(&l, 0x0a000001, 0, 1), L2TP_SCCRP);
 	assert_int_equal(dial(&l, 0x0a000002, 0, 1), L2TP_SCCRP);
@@ -402,9 +402,9 @@ static void flood_two_sas(void)
 static void test_log_per_peer(void **state)
 {
 	(void)state;
-	f->cfg.sccrq_rate_per_sa = 1;
-	f->cfg.max_half_open_per_sa = 100;	/* no other kind of line from these peers */
-	f->cfg.setup_timeout_ms = 600000;
+	f->cfg.l2tp.sccrq_rate_per_sa = 1;
+	f->cfg.l2tp.max_half_open_per_sa = 100;	/* no other kind of line from these peers */
+	f->cfg.l2tp.setup_timeout_ms = 600000;
 	/* 3 rounds of 40 refusals per SA over 15 s: two lines per SA, not 117 */
 	capture_log(flood_two_sas);
 	assert_int_equal(log_lines("sccrq-rate-per-sa"), 4);
@@ -419,13 +419,13 @@ static void spoofed_timeouts(void)
 		lac_init(&l, f, 0x64400000 + i, 1701, 0, 1);
 		lac_sccrq(&l, NULL, 0, 0x0100);
 	}
-	fake_advance(f, f->cfg.setup_timeout_ms + 100);
+	fake_advance(f, f->cfg.l2tp.setup_timeout_ms + 100);
 }
 
 static void test_log_spoofed(void **state)
 {
 	(void)state;
-	f->cfg.max_half_open = 1000;
+	f->cfg.l2tp.max_half_open = 1000;
 	/* 200 spoofed sources, 200 timeouts: 20 lines, not a line per tunnel */
 	capture_log(spoofed_timeouts);
 	assert_int_equal(log_lines("setup-timeout"), ADMIT_LOG_BURST);

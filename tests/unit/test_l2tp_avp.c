@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "l2tp_avp.h"
-#include "l2tp_msg.h"
+#include "l2tp/l2tp_avp.h"
+#include "l2tp/l2tp_msg.h"
 
 /* An SCCRQ as xl2tpd would send it, written out by hand from RFC 2661. */
 static const uint8_t sccrq_golden[] = {

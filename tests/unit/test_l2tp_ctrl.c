@@ -13,9 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "evloop.h"
-#include "l2tp_ctrl.h"
-#include "l2tp_msg.h"
+#include "core/evloop.h"
+#include "l2tp/l2tp_ctrl.h"
+#include "l2tp/l2tp_msg.h"
 
 struct wire {
 	uint64_t at;

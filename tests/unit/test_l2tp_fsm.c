@@ -3,7 +3,8 @@
  * The LNS state machines driven by crafted message sequences from a scripted
  * LAC (l2tp_fake.h): tunnel and session setup and teardown both ways, tunnel
  * authentication right and wrong, limits, unknown AVPs, wrong states, an
- * SCCRQ flood, HELLO and its timeout, shutdown, and PPP frames both ways.
+ * SCCRQ flood, HELLO and its timeout, shutdown, and PPP frames both ways; the
+ * closed API the rest of l2secd uses (lookup, iteration, close by SA mark, counts).
  * What is asserted is what a peer or an operator would see: the messages on
  * the wire, their result codes, and the kernel's tunnel and session counts.
  */
@@ -13,9 +14,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "l2tp_admit.h"
+#include "l2tp/l2tp_admit.h"
 #include "l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
+#include "datapath/datapath.h"
 
 static struct fake *f;
 
@@ -137,7 +139,7 @@ static void test_challenge(void **state, bool right, bool send_resp)
 	uint8_t chal[16], want[16], resp[16];
 
 	(void)state;
-	strcpy(f->cfg.secret, "s3cret");
+	strcpy(f->cfg.l2tp.secret, "s3cret");
 	memset(chal, 0x5a, sizeof(chal));
 	lac_init(&l, f, 0x0a000003, 1701, 0, 0x3333);
 	lac_sccrq(&l, chal, sizeof(chal), 0x0100);
@@ -218,7 +220,7 @@ static void test_tunnel_limit(void **state)
 	struct fake_pkt p;
 
 	(void)state;
-	f->cfg.max_tunnels = 2;
+	f->cfg.l2tp.max_tunnels = 2;
 	for (int i = 0; i < 3; i++) {
 		lac_init(&l[i], f, 0x0a000010 + (uint32_t)i, 1701, 0, (uint16_t)(100 + i));
 		lac_sccrq(&l[i], NULL, 0, 0x0100);
@@ -239,8 +241,8 @@ static void test_session_limits(void **state)
 	struct fake_pkt p;
 
 	(void)state;
-	f->cfg.max_sessions_per_tunnel = 1;
-	f->cfg.max_sessions = 2;
+	f->cfg.l2tp.max_sessions_per_tunnel = 1;
+	f->cfg.l2tp.max_sessions = 2;
 	lac_init(&l, f, 0x0a000020, 1701, 0, 0x20);
 	establish(&l);
 	open_session(&l, 1);
@@ -250,7 +252,7 @@ static void test_session_limits(void **state)
 	expect_result(&m, CDN_NO_RESOURCES_TEMP, 0);
 
 	/* the total: a second tunnel gets one session, then max-sessions is reached */
-	f->cfg.max_sessions_per_tunnel = 5;
+	f->cfg.l2tp.max_sessions_per_tunnel = 5;
 	lac_init(&l2, f, 0x0a000021, 1701, 0, 0x21);
 	establish(&l2);
 	open_session(&l2, 1);
@@ -370,7 +372,7 @@ static void test_sccrq_flood(void **state)
 
 	(void)state;
 	/* 20/s: a burst of 100 SCCRQs from 100 addresses makes 20 tunnels */
-	f->cfg.sccrq_rate = 20;
+	f->cfg.l2tp.sccrq_rate = 20;
 	for (int i = 0; i < 100; i++) {
 		lac_init(&l, f, 0x0b000000 + (uint32_t)i, 1701, 0, (uint16_t)(1 + i));
 		lac_sccrq(&l, NULL, 0, 0x0100);
@@ -378,7 +380,7 @@ static void test_sccrq_flood(void **state)
 	assert_int_equal(f->lns->n_tunnels, 20);
 	assert_int_equal(f->lns->stats.sccrq_rate_limited, 80);
 	/* a second later, 20 more; half-open tunnels stop at max-half-open */
-	f->cfg.max_half_open = 30;
+	f->cfg.l2tp.max_half_open = 30;
 	fake_advance(f, 1000);
 	for (int i = 100; i < 200; i++) {
 		lac_init(&l, f, 0x0b000000 + (uint32_t)i, 1701, 0, (uint16_t)(1 + i));
@@ -389,7 +391,7 @@ static void test_sccrq_flood(void **state)
 	assert_int_equal(l2tp_admit_stats(f->lns->admit)->half_open_displaced, 10);
 	assert_int_equal(f->lns->stats.sccrq_refused, 0);
 	/* half-open tunnels that never send SCCCN go away on their own, at setup-timeout */
-	fake_advance(f, f->cfg.setup_timeout_ms + 100);
+	fake_advance(f, f->cfg.l2tp.setup_timeout_ms + 100);
 	assert_int_equal(f->lns->n_tunnels, 0);
 	assert_int_equal(f->lns->n_half_open, 0);
 }
@@ -423,7 +425,7 @@ static void test_hello_and_timeout(void **state)
 	struct fake_pkt p;
 
 	(void)state;
-	f->cfg.hello_interval_ms = 10000;
+	f->cfg.l2tp.hello_interval_ms = 10000;
 	lac_init(&l, f, 0x0a000060, 1701, 0, 0x60);
 	establish(&l);
 	fake_advance(f, 9000);
@@ -546,7 +548,7 @@ static void test_sessions_cleared_by_hello_timeout(void **state)
 	struct lac l;
 
 	(void)state;
-	f->cfg.hello_interval_ms = 5000;
+	f->cfg.l2tp.hello_interval_ms = 5000;
 	lac_init(&l, f, 0x0a0000c0, 1701, 0, 0xc0);
 	establish(&l);
 	open_session(&l, 1);
@@ -560,11 +562,205 @@ static void test_sessions_cleared_by_hello_timeout(void **state)
 	assert_int_equal(f->lns->n_tunnels, 0);
 }
 
+/* --- the closed API (l2tp_lns.h) that ctl.c, ipsec.c and server.c use ------------- */
+
+/* A client at addr behind SA mark: a tunnel and, when sid, an established call. */
+static uint16_t client(struct lac *l, uint32_t addr, uint32_t mark, uint16_t sid)
+{
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint16_t lns_sid;
+
+	lac_init(l, f, addr, 1701, mark, (uint16_t)addr);
+	lac_establish(l);
+	if (!sid)
+		return 0;
+	lac_icrq(l, sid);
+	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_ICRP);
+	lns_sid = l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID);
+	lac_iccn(l, lns_sid);
+	return lns_sid;
+}
+
+static void test_lookup(void **state)
+{
+	struct lac a, b;
+	uint16_t sid;
+
+	(void)state;
+	sid = client(&a, 0x0a000001, 0x5, 7);
+	client(&b, 0x0a000002, 0, 0);
+	assert_non_null(l2tp_lns_tunnel(f->lns, a.lns_tid));
+	assert_int_equal(l2tp_lns_tunnel(f->lns, a.lns_tid)->peer.mark, 0x5);
+	assert_non_null(l2tp_lns_tunnel(f->lns, b.lns_tid));
+	assert_null(l2tp_lns_tunnel(f->lns, (uint16_t)(a.lns_tid ^ b.lns_tid ^ 1)));
+	assert_null(l2tp_lns_tunnel(f->lns, 0));
+	assert_non_null(l2tp_lns_session(f->lns, a.lns_tid, sid));
+	assert_int_equal(l2tp_lns_session(f->lns, a.lns_tid, sid)->peer_sid, 7);
+	/* the session is a's: not found under b's tunnel ID, nor under another ID */
+	assert_null(l2tp_lns_session(f->lns, b.lns_tid, sid));
+	assert_null(l2tp_lns_session(f->lns, a.lns_tid, (uint16_t)(sid + 1)));
+	assert_null(l2tp_lns_session(f->lns, a.lns_tid, 0));
+}
+
+static void test_iterate_and_count(void **state)
+{
+	struct l2tp_lns_counts n;
+	struct lac l[3];
+	unsigned int tunnels = 0, sessions = 0, seen = 0;
+
+	(void)state;
+	client(&l[0], 0x0a000001, 0x5, 7);
+	client(&l[1], 0x0a000002, 0x6, 8);
+	client(&l[2], 0x0a000003, 0, 0);
+	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(f->lns); t;
+	     t = l2tp_lns_next_tunnel(t)) {
+		for (int i = 0; i < 3; i++)
+			if (t->tid == l[i].lns_tid)
+				seen |= 1u << i;
+		tunnels++;
+		for (struct l2tp_session *s = l2tp_tunnel_first_session(t); s;
+		     s = l2tp_tunnel_next_session(s)) {
+			assert_ptr_equal(s->tunnel, t);
+			sessions++;
+		}
+	}
+	assert_int_equal(tunnels, 3);
+	assert_int_equal(seen, 7);
+	assert_int_equal(sessions, 2);
+	l2tp_lns_counts(f->lns, &n);
+	assert_int_equal(n.tunnels, 3);
+	assert_int_equal(n.sessions, 2);
+	assert_int_equal(n.half_open, 0);
+}
+
+struct told {
+	unsigned int n;
+	uint16_t tid;
+};
+
+static void tell(void *ctx, const struct l2tp_tunnel *t)
+{
+	struct told *c = ctx;
+
+	c->n++;
+	c->tid = t->tid;
+	assert_int_not_equal(t->state, TUNNEL_CLOSING);
+}
+
+/* An SA going away closes its tunnels only, each once; mark 0 (no SA) closes nothing. */
+static void test_close_mark(void **state)
+{
+	struct l2tp_lns_counts n;
+	struct told c = { 0 };
+	struct lac a, b, plain;
+
+	(void)state;
+	client(&a, 0x0a000001, 0x5, 7);
+	client(&b, 0x0a000002, 0x6, 8);
+	client(&plain, 0x0a000003, 0, 9);
+	assert_int_equal(l2tp_lns_close_mark(f->lns, 0x5, true, STOPCCN_GENERAL_ERROR, "SA gone",
+					     tell, &c), 1);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.tid, a.lns_tid);
+	assert_int_equal(l2tp_lns_tunnel(f->lns, a.lns_tid)->state, TUNNEL_CLOSING);
+	assert_int_not_equal(l2tp_lns_tunnel(f->lns, b.lns_tid)->state, TUNNEL_CLOSING);
+	/* its session is gone at once, the others' are not */
+	l2tp_lns_counts(f->lns, &n);
+	assert_int_equal(n.sessions, 2);
+	/* closing again, or the plaintext tunnels by mark 0, is nothing */
+	assert_int_equal(l2tp_lns_close_mark(f->lns, 0x5, true, STOPCCN_GENERAL_ERROR, "again",
+					     tell, &c), 0);
+	assert_int_equal(l2tp_lns_close_mark(f->lns, 0, false, STOPCCN_GENERAL_ERROR, "none",
+					     NULL, NULL), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_not_equal(l2tp_lns_tunnel(f->lns, plain.lns_tid)->state, TUNNEL_CLOSING);
+	/* after its linger the closed tunnel is gone, the others stay */
+	fake_advance(f, 65000);
+	assert_null(l2tp_lns_tunnel(f->lns, a.lns_tid));
+	l2tp_lns_counts(f->lns, &n);
+	assert_int_equal(n.tunnels, 2);
+}
+
+/*
+ * A data path with nothing to program (tun, datapath.h): the LNS's tunnels
+ * and sessions come up all the same, not in the kernel; the kernel's is
+ * another implementation of the same interface.
+ */
+static struct datapath *test_dp;
+
+static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
+{
+	struct kern_tunnel kt = { .tid = t->tid, .peer_tid = t->peer_tid };
+
+	(void)env;
+	return datapath_tunnel_add(test_dp, &kt);
+}
+
+static int dp_session_add(void *env, struct l2tp_session *s)
+{
+	(void)env;
+	return datapath_session_add(test_dp, s->tunnel->tid, s->sid, s->peer_sid);
+}
+
+static const struct l2tp_lns_ops dp_ops = {
+	.send = fake_send,
+	.tunnel_add = dp_tunnel_add,
+	.tunnel_del = fake_tunnel_del,
+	.session_add = dp_session_add,
+	.session_del = fake_session_del,
+	.random = fake_random,
+};
+
+static void test_datapath_with_nothing_to_program(void **state)
+{
+	static char no_kern;
+	struct l2tp_session *s;
+	struct l2tp_tunnel *t;
+	struct datapath *k;
+	uint32_t id = 7;
+	struct lac l;
+	uint16_t sid;
+
+	(void)state;
+	test_dp = datapath_tun(f->loop, NULL);
+	assert_non_null(test_dp);
+	assert_string_equal(datapath_name(test_dp), "tun");
+	l2tp_lns_free(f->lns);
+	f->lns = l2tp_lns_new(f->loop, &f->cfg.l2tp, &dp_ops, f);
+	l2tp_lns_set_session_ops(f->lns, &fake_sops, f);
+	sid = client(&l, 0x0a000001, 0x5, 7);
+	t = l2tp_lns_tunnel(f->lns, l.lns_tid);
+	s = l2tp_lns_session(f->lns, l.lns_tid, sid);
+	assert_non_null(t);
+	assert_non_null(s);
+	assert_int_equal(t->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(s->state, SESSION_ESTABLISHED);
+	assert_false(t->in_kernel);
+	assert_false(s->in_kernel);
+	assert_int_equal(f->ppp_up, 1);
+	/* no socket to hand over, nothing that can go away, addresses taken as they are */
+	assert_int_equal(datapath_sock_add(test_dp, -1, true, &id), DATAPATH_NOTHING);
+	assert_int_equal(id, 0);
+	assert_int_equal(datapath_watch_fd(test_dp), -1);
+	assert_int_equal(datapath_session_up(test_dp, t->tid, s->sid, NULL, NULL, NULL), 0);
+	datapath_free(test_dp);
+	k = datapath_kernel(f->loop, (struct kern *)&no_kern, NULL);
+	assert_non_null(k);
+	assert_string_equal(datapath_name(k), "kernel");
+	datapath_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_tunnel_and_session_lifecycle),
+		T(test_lookup),
+		T(test_iterate_and_count),
+		T(test_close_mark),
+		T(test_datapath_with_nothing_to_program),
 		T(test_challenge_right),
 		T(test_challenge_wrong),
 		T(test_challenge_missing),

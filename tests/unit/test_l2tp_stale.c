@@ -18,9 +18,9 @@
 #include <cmocka.h>
 
 #include "l2tp_fake.h"
-#include "l2tp_stale.h"
-#include "log.h"
-#include "util.h"
+#include "l2tp/l2tp_stale.h"
+#include "core/log.h"
+#include "core/util.h"
 
 static char dir[64], path[96];
 
@@ -274,12 +274,13 @@ static void test_idle_client_probed(void **state)
 	lac_init(&l, f1, 0xc0000208, 1701, 0, 0x58);
 	establish(&l);
 	old_tid = l.lns_tid;
-	f1->cfg.require_ipsec = true;	/* new tunnels only: the first one stays plaintext */
+	/* new tunnels only: the first one stays plaintext */
+	f1->cfg.l2tp.require_ipsec = true;
 	lac_init(&ipsec, f1, 0xc0000209, 4500, 0x9, 0x59);
 	lac_establish(&ipsec);
 	fake_free(f1);
 	f2 = fake_new(NULL);
-	f2->cfg.require_ipsec = true;
+	f2->cfg.l2tp.require_ipsec = true;
 	assert_int_equal(l2tp_stale_open(f2->lns, path), 0);
 	assert_int_equal(f2->lns->n_stale, 2);
 	lac_move(&l, f2);

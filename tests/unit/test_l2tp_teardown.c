@@ -25,11 +25,12 @@
 
 #include "ctl.h"
 #include "l2tp_fake.h"
-#include "log.h"
-#include "ppp.h"
+#include "core/log.h"
+#include "datapath/datapath.h"
+#include "ppp/ppp.h"
 #include "sess.h"
-#include "users.h"
-#include "util.h"
+#include "conf/users.h"
+#include "core/util.h"
 
 static struct fake *f;
 static int close_in_hook;	/* 1: in established(), 2: in ppp_input() */
@@ -352,6 +353,7 @@ static void test_queue_full_real_ppp_auth_failure(void **state)
 	struct users_db *users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
 	/* never used: authentication fails before IPCP, the only user of the module */
 	static int no_kern;
+	struct datapath *dp;
 	struct sessions *ss;
 	struct lac l;
 	const uint8_t *opts;
@@ -364,7 +366,9 @@ static void test_queue_full_real_ppp_auth_failure(void **state)
 	f->cfg.ppp_auth = PPP_AUTH_PAP;
 	f->cfg.auth_tries = 1;
 	f->cfg.auth_fail_delay_ms = 0;
-	ss = sessions_new(f->loop, &f->cfg, users, (struct kern *)&no_kern, NULL);
+	dp = datapath_kernel(f->loop, (struct kern *)&no_kern, NULL);
+	assert_non_null(dp);
+	ss = sessions_new(f->loop, &f->cfg, users, dp, NULL);
 	assert_non_null(ss);
 	l2tp_lns_set_session_ops(f->lns, &sessions_l2tp_ops, ss);
 	lns_sid = unacked_call(&l, 0x0a000016);
@@ -384,6 +388,7 @@ static void test_queue_full_real_ppp_auth_failure(void **state)
 	assert_int_equal(sessions_stats(ss)->auth_failures, 1);
 	expect_all_gone(&l);
 	sessions_free(ss);
+	datapath_free(dp);
 }
 
 int main(int argc, char **argv)

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <nettle/des.h>
 
-#include "mschap.h"
+#include "ppp/mschap.h"
 
 static const uint8_t auth_chal[16] = {
 	0x5B, 0x5D, 0x7C, 0x7D, 0x7B, 0x3F, 0x2F, 0x3E,

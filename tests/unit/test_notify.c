@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sd_notify without libsystemd (daemon/notify.h): each call is exactly one
+ * sd_notify without libsystemd (daemon/core/notify.h): each call is exactly one
  * datagram to $NOTIFY_SOCKET, a path or an abstract name ('@'); without
  * $NOTIFY_SOCKET nothing is sent and nothing fails; a socket nobody listens
  * on is an error, not a crash; a status cannot add lines of its own.
@@ -19,7 +19,7 @@
 #include <sys/un.h>
 #include <cmocka.h>
 
-#include "notify.h"
+#include "core/notify.h"
 
 struct listener {
 	int fd;

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "pidfile.h"
+#include "core/pidfile.h"
 
 struct dir {
 	char path[64];

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "pool.h"
+#include "conf/config.h"
+#include "addr/pool.h"
 
 static struct in_addr ip(const char *s)
 {

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "mschap.h"
-#include "ppp.h"
+#include "ppp/mschap.h"
+#include "ppp/ppp.h"
 
 #define MAXF 256
 

@@ -162,7 +162,8 @@ static const char daemon_stats[] =
 	"\"ppp\":{\"up\":5,\"auth_failures\":2,\"auth_throttle_entries\":1},"
 	"\"rx_refused\":{\"plaintext\":9},"
 	"\"ipsec\":{\"charon\":\"up\",\"vici\":\"/run/charon.vici\",\"sa_count\":3,"
-	"\"sa_up\":4}}";
+	"\"sa_up\":4},"
+	"\"ike\":{\"refused\":2,\"refused_weak_dh\":1,\"weak_dh_up\":6}}";
 
 static struct json_object *parse(const char *s)
 {
@@ -206,7 +207,12 @@ static void test_daemon(void **state)
 	assert_has_line(t, "l2sec_daemon_ipsec_charon_up 1");
 	assert_has_line(t, "l2sec_daemon_ipsec_sa_up_total 4");
 	assert_null(strstr(t, "vici"));
-	assert_int_equal(samples(t), 20);
+	/* refused IKE proposals and IKE_SAs with a weak DH group (vici_log.h) */
+	assert_has_line(t, "# TYPE l2sec_daemon_ike_weak_dh_up_total counter");
+	assert_has_line(t, "l2sec_daemon_ike_weak_dh_up_total 6");
+	assert_has_line(t, "l2sec_daemon_ike_refused_total 2");
+	assert_has_line(t, "l2sec_daemon_ike_refused_weak_dh_total 1");
+	assert_int_equal(samples(t), 23);
 	assert_int_equal(promtool(t), 0);
 	free(t);
 	json_object_put(ver);

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ra.h"
+#include "addr/ra.h"
 
 static uint16_t be16(const uint8_t *p)
 {

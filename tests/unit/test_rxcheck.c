@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * l2secd's own IPsec check of received L2TP datagrams (daemon/rxcheck.h) and
+ * l2secd's own IPsec check of received L2TP datagrams (daemon/l2tp/rxcheck.h) and
  * the kernel SA marks it uses when charon is not l2secd's (xfrm_marks.h):
  * hostile and missing control messages, datagrams from the gateway itself
  * (loopback device, loopback source, our own address as source), marks of no
@@ -21,8 +21,8 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "rxcheck.h"
-#include "xfrm_marks.h"
+#include "l2tp/rxcheck.h"
+#include "ipsec/xfrm_marks.h"
 
 #ifndef SO_RCVMARK
 #define SO_RCVMARK 75

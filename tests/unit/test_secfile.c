@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "secfile.h"
+#include "conf/config.h"
+#include "conf/secfile.h"
 
 struct errs {
 	unsigned int n;
@@ -76,7 +76,7 @@ static void cfg_for(struct l2sec_config *cfg, const struct dir *d, const char *p
 	config_defaults(cfg);
 	snprintf(cfg->users_path, sizeof(cfg->users_path), "%s", d->users);
 	snprintf(cfg->psk, sizeof(cfg->psk), "%s", psk);
-	snprintf(cfg->secret, sizeof(cfg->secret), "%s", secret);
+	snprintf(cfg->l2tp.secret, sizeof(cfg->l2tp.secret), "%s", secret);
 	if (key)
 		snprintf(cfg->key_path, sizeof(cfg->key_path), "%s", d->key);
 }

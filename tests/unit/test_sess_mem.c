@@ -32,12 +32,13 @@
 #include <cmocka.h>
 
 #include "l2tp_fake.h"
-#include "log.h"
-#include "netdev.h"
-#include "ppp.h"
+#include "core/log.h"
+#include "datapath/datapath.h"
+#include "datapath/netdev.h"
+#include "ppp/ppp.h"
 #include "sess.h"
-#include "users.h"
-#include "util.h"
+#include "conf/users.h"
+#include "core/util.h"
 
 #define DEV		"l2m0"
 #define N_CLIENTS	32
@@ -62,6 +63,7 @@ static size_t heap_in_use(void)
 struct world {
 	struct fake *f;
 	struct netdev *nd;
+	struct datapath *dp;
 	struct sessions *ss;
 	struct ev_io stop_io;
 	int stop_fd;
@@ -316,13 +318,15 @@ static bool world_new(struct world *w, bool ipv6)
 	w->f->cfg = cfg;
 	w->f->loop = evloop_new(NULL, NULL);
 	assert_non_null(w->f->loop);
-	w->f->lns = l2tp_lns_new(w->f->loop, &w->f->cfg, &fake_ops, w->f);
+	w->f->lns = l2tp_lns_new(w->f->loop, &w->f->cfg.l2tp, &fake_ops, w->f);
 	assert_non_null(w->f->lns);
 	w->nd = netdev_open(DEV, NETDEV_TUN, 1400, w->f->cfg.local_ipv4);
 	assert_non_null(w->nd);
 	users = users_parse("alice password pw\n", 18, NULL, NULL);
 	assert_non_null(users);
-	w->ss = sessions_new(w->f->loop, &w->f->cfg, users, NULL, w->nd);
+	w->dp = datapath_tun(w->f->loop, w->nd);
+	assert_non_null(w->dp);
+	w->ss = sessions_new(w->f->loop, &w->f->cfg, users, w->dp, w->nd);
 	assert_non_null(w->ss);
 	l2tp_lns_set_session_ops(w->f->lns, &sessions_l2tp_ops, w->ss);
 	w->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -338,6 +342,7 @@ static void world_free(struct world *w)
 	l2tp_lns_free(w->f->lns);
 	w->f->lns = NULL;
 	sessions_free(w->ss);
+	datapath_free(w->dp);
 	netdev_close(w->nd);
 	evloop_free(w->f->loop);
 	free(w->f->out);

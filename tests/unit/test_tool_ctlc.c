@@ -37,9 +37,9 @@
 #include "daemon_cmd.h"
 #include "dsess.h"
 #include "l2tp_fake.h"
-#include "log.h"
+#include "core/log.h"
 #include "print.h"
-#include "rxcheck.h"
+#include "l2tp/rxcheck.h"
 #include "session.h"
 #include "tunnel.h"
 
@@ -1312,6 +1312,30 @@ static void test_contract(void **state)
 	assert_true(has(member(member(root, "stats"), "rx_refused"), "no_cmsg"));
 	assert_true(has(member(member(root, "stats"), "rx_refused"), "plaintext"));
 	assert_true(has(member(member(root, "stats"), "rx_refused"), "unknown_sa"));
+	json_object_put(root);
+	cap_free(&cap);
+	json_object_put(st);
+
+	/* with charon: the IKE proposal counters (vici_log.h) in text and JSON */
+	st = jparse("{\"tunnels\":0,\"sessions\":0,\"ike\":{\"refused\":2,"
+		    "\"refused_weak_dh\":1,\"weak_dh_up\":3}}");
+	cap_begin(&cap, NULL);
+	print_begin(cap.fo, 0);
+	assert_int_equal(daemon_print(ver, st, 1), 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(&cap);
+	assert_string_equal(cap.err, "");
+	assert_non_null(strstr(cap.out, "\nike:"));
+	assert_non_null(strstr(cap.out, "\n  weak-dh-up          3"));
+	assert_non_null(strstr(cap.out, "\n  refused-weak-dh     1"));
+	cap_free(&cap);
+	cap_begin(&cap, NULL);
+	print_begin(cap.fo, PRINT_F_JSON | PRINT_F_LINES);
+	assert_int_equal(daemon_print(ver, st, 1), 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(&cap);
+	root = jparse(cap.out);
+	assert_int_equal(num(member(member(root, "stats"), "ike"), "weak_dh_up"), 3);
 	json_object_put(root);
 	cap_free(&cap);
 	json_object_put(ver);

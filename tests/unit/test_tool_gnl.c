@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The tool's generic netlink layer against the running kernel's own control
- * family (nlctrl, always there): family and group resolution, a missing
- * family (what "module not loaded" rests on), a request, a multi-part dump;
- * and the parsing of error messages with extended acks, built here by the
- * rules of netlink(7), including hostile ones.
+ * The generic netlink library of l2secd and the tool (lib/gnl.h) against the
+ * running kernel's own control family (nlctrl, always there): family and
+ * group resolution, a missing family (what "module not loaded" rests on), a
+ * request, a multi-part dump; and the parsing of error messages with
+ * extended acks, of nlctrl's family messages and of message framing, built
+ * here by the rules of netlink(7), including hostile ones.
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,7 +21,7 @@
 #include <linux/genetlink.h>
 
 #include "gnl.h"
-#include "util.h"
+#include "core/util.h"
 
 static void test_resolve_nlctrl(void **state)
 {
@@ -252,6 +253,144 @@ static void test_parse_error_hostile(void **state)
 	assert_int_equal(gnl_parse_error(nlh, msg, sizeof(msg)), -EBADMSG);
 }
 
+/* A second look at a family on an open socket: what kern_family_present asks. */
+static void test_family_get(void **state)
+{
+	struct gnl_family f;
+	struct gnl g;
+
+	assert_int_equal(gnl_open(&g, "nlctrl"), 0);
+	assert_int_equal(gnl_family_get(&g, "nlctrl", &f), 0);
+	assert_int_equal(f.id, GENL_ID_CTRL);
+	assert_int_equal(f.id, g.family_id);
+	assert_int_equal(gnl_family_get(&g, "l2sec-no-such", &f), -ENOENT);
+	assert_int_equal(f.id, 0);
+	assert_int_equal(gnl_family_get(&g, "l2sec-a-very-long-family-name", &f), -ENOENT);
+	/* the socket still answers after the errors */
+	assert_int_equal(gnl_family_get(&g, "nlctrl", &f), 0);
+	gnl_close(&g);
+}
+
+static struct nlmsghdr *family_msg(uint8_t cmd)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *gh;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	gh = mnl_nlmsg_put_extra_header(nlh, sizeof(*gh));
+	gh->cmd = cmd;
+	return nlh;
+}
+
+static void put_group(struct nlmsghdr *nlh, uint16_t i, const char *name, uint32_t id)
+{
+	struct nlattr *grp = mnl_attr_nest_start(nlh, i);
+
+	if (name)
+		mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, name);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, id);
+	mnl_attr_nest_end(nlh, grp);
+}
+
+/* nlctrl's family messages (a GETFAMILY reply, a DELFAMILY notification). */
+static void test_parse_family(void **state)
+{
+	struct gnl_family f;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint32_t id;
+
+	nlh = family_msg(CTRL_CMD_DELFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1234);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "l2sec");
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, 3);
+	nest = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	for (uint16_t i = 1; i <= GNL_MAX_GROUPS + 2; i++)
+		put_group(nlh, i, i == 1 ? "events" : "other\x1b", 100u + i);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(gnl_parse_family(nlh, &f), 0);
+	assert_int_equal(f.id, 0x1234);
+	assert_int_equal(f.version, 3);
+	/* groups beyond what is kept are left out, names made printable */
+	assert_int_equal(f.n_groups, GNL_MAX_GROUPS);
+	assert_string_equal(f.groups[0].name, "events");
+	assert_int_equal(f.groups[0].id, 101);
+	assert_string_equal(f.groups[1].name, "other?");
+
+	/* no family id */
+	nlh = family_msg(CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "l2sec");
+	assert_int_equal(gnl_parse_family(nlh, &f), -EBADMSG);
+
+	/* an id of the wrong size */
+	nlh = family_msg(CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_FAMILY_ID, 0x1234);
+	assert_int_equal(gnl_parse_family(nlh, &f), -EBADMSG);
+
+	/* a group without its name, or with an id of the wrong size */
+	nlh = family_msg(CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1234);
+	nest = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	put_group(nlh, 1, NULL, 7);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(gnl_parse_family(nlh, &f), -EBADMSG);
+	nlh = family_msg(CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1234);
+	nest = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+	{
+		struct nlattr *grp = mnl_attr_nest_start(nlh, 1);
+
+		mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, "events");
+		mnl_attr_put_u16(nlh, CTRL_ATTR_MCAST_GRP_ID, 7);
+		mnl_attr_nest_end(nlh, grp);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(gnl_parse_family(nlh, &f), -EBADMSG);
+
+	/* shorter than a generic netlink header; a length not aligned */
+	nlh = family_msg(CTRL_CMD_NEWFAMILY);
+	nlh->nlmsg_len = sizeof(*nlh) + 2;
+	assert_int_equal(gnl_parse_family(nlh, &f), -EBADMSG);
+	nlh = family_msg(CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1234);
+	nlh->nlmsg_len -= 2;
+	assert_int_equal(gnl_parse_family(nlh, &f), -EBADMSG);
+
+	/* the group lookup of an open family */
+	{
+		struct gnl g = { .n_groups = 1, .groups = { { "events", 9 } } };
+
+		assert_int_equal(gnl_group_id(&g, "events", &id), 0);
+		assert_int_equal(id, 9);
+		assert_int_equal(gnl_group_id(&g, "event", &id), -ENOENT);
+	}
+}
+
+/*
+ * Framing: a message must lie inside what was received. libmnl's
+ * mnl_nlmsg_ok() compares (int)nlmsg_len, so a length of 2^31 or more passed
+ * it as negative and sent the reader past the datagram.
+ */
+static void test_msg_ok(void **state)
+{
+	struct nlmsghdr *nlh = family_msg(CTRL_CMD_NEWFAMILY);
+	int len = (int)nlh->nlmsg_len;
+
+	assert_true(gnl_msg_ok(nlh, len));
+	assert_true(gnl_msg_ok(nlh, len + 64));
+	assert_false(gnl_msg_ok(nlh, len - 1));
+	assert_false(gnl_msg_ok(nlh, (int)sizeof(*nlh) - 1));
+	assert_false(gnl_msg_ok(nlh, -1));
+	nlh->nlmsg_len = sizeof(*nlh) - 1;
+	assert_false(gnl_msg_ok(nlh, len));
+	nlh->nlmsg_len = 0x80000000u;
+	assert_false(gnl_msg_ok(nlh, len));
+	nlh->nlmsg_len = 0xffffffffu;
+	assert_false(gnl_msg_ok(nlh, len));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +401,9 @@ int main(void)
 		cmocka_unit_test(test_parse_error),
 		cmocka_unit_test(test_parse_error_out_of_range),
 		cmocka_unit_test(test_parse_error_hostile),
+		cmocka_unit_test(test_family_get),
+		cmocka_unit_test(test_parse_family),
+		cmocka_unit_test(test_msg_ok),
 	};
 
 	return cmocka_run_group_tests_name("tool_gnl", tests, NULL, NULL);

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "users.h"
+#include "conf/users.h"
 
 struct errs {
 	unsigned int n;

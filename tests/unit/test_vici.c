@@ -21,8 +21,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "vici.h"
-#include "vici_gw.h"
+#include "ipsec/vici.h"
+#include "ipsec/vici_gw.h"
 
 /* --- fake charon ------------------------------------------------------------- */
 

@@ -29,10 +29,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "vici.h"
-#include "vici_conn.h"
-#include "vici_gw.h"
-#include "vici_sa.h"
+#include "ipsec/vici.h"
+#include "ipsec/vici_conn.h"
+#include "ipsec/vici_gw.h"
+#include "ipsec/vici_sa.h"
 
 #define CHARON "/usr/lib/ipsec/charon"
 
@@ -399,7 +399,8 @@ static void test_load_conn_and_psk(void **state)
 
 	/* and the opt-in weak variant, under another name */
 	conf.name = "l2sec-weak";
-	conf.allow_3des = conf.allow_weak_dh = true;
+	conf.allow_3des = true;
+	conf.allow_weak_dh = VICI_CONN_WEAK_DH_ALL;
 	conf.force_encap = true;
 	conf.child_rekey_time = 3600;
 	conf.reauth_time = 28800;
@@ -552,6 +553,19 @@ static const char *conns(void)
 	return r.value;
 }
 
+static bool listed_done;
+static int listed_err = 1;
+static const struct vici_sa_event *listed_ev = (const void *)1;
+
+static void on_listed(void *ctx, uint32_t ike_id, const struct vici_sa_event *ev, int err)
+{
+	(void)ctx;
+	assert_int_equal(ike_id, 4242);
+	listed_ev = ev;
+	listed_err = err;
+	listed_done = true;
+}
+
 static void test_gw_psk_and_rename(void **state)
 {
 	struct vici_l2tp_conn conf = { .auth = VICI_CONN_PSK, .name = "gw1" };
@@ -590,6 +604,12 @@ static void test_gw_psk_and_rename(void **state)
 		assert_int_equal(vici_gw_get_stats(gw)->load_failures, 1);
 	}
 	assert_int_equal(vici_gw_terminate(gw, 0), -EINVAL);
+	/* an IKE_SA charon does not have: listed as gone */
+	assert_int_equal(vici_gw_list_ike(gw, 0, on_listed, NULL), -EINVAL);
+	assert_int_equal(vici_gw_list_ike(gw, 4242, on_listed, NULL), 0);
+	assert_true(run_until(&listed_done, 5000));
+	assert_int_equal(listed_err, 0);
+	assert_null(listed_ev);
 	gw_stop(gw);
 }
 

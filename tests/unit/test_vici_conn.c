@@ -16,8 +16,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vici_conn.h"
-#include "vici_sa.h"
+#include "ipsec/vici_conn.h"
+#include "ipsec/vici_sa.h"
 
 /* --- helpers ----------------------------------------------------------------------- */
 
@@ -101,7 +101,7 @@ static void test_psk_defaults(void **state)
 	 * AES-GCM first for the clients that offer it (Windows 11).
 	 */
 	assert_string_equal(items(child, "esp_proposals"),
-			    "aes256gcm16,aes128gcm16,aes256-sha256,aes256-sha1,aes128-sha1");
+			    "aes256gcm16,aes128gcm16,aes256-sha1,aes128-sha1,aes256-sha256");
 	assert_string_equal(vici_node_str(child, "mark_in"), "%unique");
 	assert_string_equal(vici_node_str(child, "mark_out"), "%unique");
 	assert_string_equal(vici_node_str(child, "set_mark_in"), "%same");
@@ -166,12 +166,12 @@ static void test_weak_opt_in(void **state)
 	assert_null(strstr(items(conn, "proposals"), "modp1024"));
 	assert_null(strstr(items(conn, "proposals"), "modp1536"));
 	assert_string_equal(items(child, "esp_proposals"),
-			    "aes256gcm16,aes128gcm16,aes256-sha256,aes256-sha1,aes128-sha1,"
+			    "aes256gcm16,aes128gcm16,aes256-sha1,aes128-sha1,aes256-sha256,"
 			    "3des-sha1");
 	built_free(&b);
 
 	c.allow_3des = false;
-	c.allow_weak_dh = true;
+	c.allow_weak_dh = VICI_CONN_WEAK_DH_ALL;
 	conn = vici_node_section(load_conn(&b, &c), "l2sec");
 	child = vici_node_section(vici_node_section(conn, "children"), "l2tp");
 	assert_non_null(strstr(items(conn, "proposals"), ",aes256-sha1-modp1024"));
@@ -184,6 +184,46 @@ static void test_weak_opt_in(void **state)
 	conn = vici_node_section(load_conn(&b, &c), "l2sec");
 	assert_non_null(strstr(items(conn, "proposals"), ",3des-sha1-modp1024"));
 	built_free(&b);
+}
+
+/*
+ * allow-modp1024 = android: of the modp1024 suites only Android's
+ * aes256-sha256-modp1024 (Windows offers sha1 with it), after every strong
+ * one, so that charon (which takes the first of its own proposals the
+ * client offers) gives it only to a client with nothing better.
+ */
+static void test_weak_android(void **state)
+{
+	struct vici_l2tp_conn c = { .auth = VICI_CONN_PSK,
+				    .allow_weak_dh = VICI_CONN_WEAK_DH_ANDROID };
+	const struct vici_node *conn, *child;
+	struct vici_msg m;
+	struct built b;
+
+	(void)state;
+	conn = vici_node_section(load_conn(&b, &c), "l2sec");
+	child = vici_node_section(vici_node_section(conn, "children"), "l2tp");
+	assert_string_equal(items(conn, "proposals"),
+			    "aes256-sha256-modp2048,aes256-sha1-modp2048,aes128-sha256-modp2048,"
+			    "aes128-sha1-modp2048,aes256-sha1-ecp384,aes128-sha1-ecp256,"
+			    "aes256-sha256-modp1024");
+	/* SHA-1 before SHA-256: Android's PF_KEY SAs truncate SHA-256 to 96 bits */
+	assert_string_equal(items(child, "esp_proposals"),
+			    "aes256gcm16,aes128gcm16,aes256-sha1,aes128-sha1,aes256-sha256");
+	built_free(&b);
+
+	/* with 3DES too: still no 3DES with modp1024, the weak group still last */
+	c.allow_3des = true;
+	conn = vici_node_section(load_conn(&b, &c), "l2sec");
+	assert_non_null(strstr(items(conn, "proposals"), "3des-sha1-modp2048,aes256-sha256-modp1024"));
+	assert_null(strstr(items(conn, "proposals"), "3des-sha1-modp1024"));
+	built_free(&b);
+
+	/* an out-of-range value is the caller's bug: refused, not guessed */
+	c.allow_weak_dh = (enum vici_conn_weak_dh)7;
+	vici_msg_init(&m, 0);
+	assert_int_equal(vici_conn_build_load(&c, &m), -EINVAL);
+	vici_msg_free(&m);
 }
 
 static void test_pubkey_and_overrides(void **state)
@@ -304,6 +344,7 @@ static void test_secrets_and_commands(void **state)
 
 struct ike_vals {
 	const char *uniqueid, *rhost, *rport;
+	const char *initiator;		/* "yes" when this side started the IKE_SA */
 };
 
 /* IKE keys in list_ike() order, as charon 5.9.8 sends them. */
@@ -318,6 +359,8 @@ static void put_ike(struct vici_msg *m, const struct ike_vals *v)
 	vici_msg_kv_str(m, "remote-host", v->rhost);
 	vici_msg_kv_str(m, "remote-port", v->rport);
 	vici_msg_kv_str(m, "remote-id", "192.168.1.10");
+	if (v->initiator)
+		vici_msg_kv_str(m, "initiator", v->initiator);
 	vici_msg_kv_str(m, "initiator-spi", "a1b2c3d4e5f60718");
 	vici_msg_kv_str(m, "responder-spi", "0102030405060708");
 	vici_msg_kv_str(m, "nat-remote", "yes");
@@ -365,7 +408,7 @@ static void put_child(struct vici_msg *m, const struct child_vals *v)
 	vici_msg_list_end(m);
 }
 
-static const struct ike_vals IKE = { "2", "198.51.100.7", "4500" };
+static const struct ike_vals IKE = { "2", "198.51.100.7", "4500", NULL };
 static const struct child_vals CHILD = { "3", "1", "c1a2b3c4", "0badf00d",
 					 "00000001", "00000001" };
 
@@ -417,6 +460,7 @@ static void test_child_updown(void **state)
 	assert_int_equal(ev.ike.local.port, 4500);
 	assert_true(ev.ike.nat_remote);
 	assert_false(ev.ike.nat_local);
+	assert_false(ev.ike.initiator);
 	assert_string_equal(ev.ike.remote_id, "192.168.1.10");
 	assert_int_equal(ev.n_children, 1);
 	assert_string_equal(ev.child[0].name, "l2tp");
@@ -497,6 +541,17 @@ static void test_child_rekey_and_ike_update(void **state)
 	assert_int_equal(parse_event("ike-updown", &m, &ev, NULL), 0);
 	assert_int_equal(ev.kind, VICI_SA_IKE_UP);
 	assert_int_equal(ev.n_children, 0);
+	assert_false(ev.ike.initiator);
+
+	/* the gateway's own reauthentication: it started the new IKE_SA */
+	vici_msg_init(&m, 0);
+	vici_msg_kv_str(&m, "up", "yes");
+	vici_msg_section_start(&m, "l2sec");
+	put_ike(&m, &(struct ike_vals){ "9", "198.51.100.7", "4500", "yes" });
+	vici_msg_section_end(&m);
+	assert_int_equal(parse_event("ike-updown", &m, &ev, NULL), 0);
+	assert_int_equal(ev.ike.uniqueid, 9);
+	assert_true(ev.ike.initiator);
 }
 
 static void test_list_sa(void **state)
@@ -660,6 +715,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_psk_defaults),
 		cmocka_unit_test(test_weak_opt_in),
+		cmocka_unit_test(test_weak_android),
 		cmocka_unit_test(test_lifetime_margins),
 		cmocka_unit_test(test_pubkey_and_overrides),
 		cmocka_unit_test(test_secrets_and_commands),

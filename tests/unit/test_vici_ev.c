@@ -20,9 +20,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "evloop.h"
-#include "vici.h"
-#include "vici_ev.h"
+#include "core/evloop.h"
+#include "ipsec/vici.h"
+#include "ipsec/vici_ev.h"
 
 static struct evloop *L;
 static struct vici_client *C;

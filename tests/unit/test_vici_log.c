@@ -16,8 +16,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "log.h"
-#include "vici_log.h"
+#include <json-c/json.h>
+
+#include "core/log.h"
+#include "ipsec/vici_log.h"
 
 /* Windows 10/11 without the registry value (strongSwan's docs of Windows clients) */
 static const char win_default[] =
@@ -97,31 +99,145 @@ static void refuse(struct vici_log *vl, unsigned int id, const char *addr, const
 	event(vl, ids, "no proposal found", now);
 }
 
+/* Windows' default offer from addr at 1000 ms: one line, the hint. */
+static void refuse_hinted(struct vici_log *vl, unsigned int id, const char *addr)
+{
+	capture_start();
+	refuse(vl, id, addr, win_default, 1000);
+	assert_int_equal(capture_end(), 1);
+	assert_non_null(strstr(captured, addr));
+	assert_non_null(strstr(captured, "NegotiateDH2048_AES256"));
+	assert_non_null(strstr(captured, "allow-modp1024 = yes"));
+}
+
 static void test_windows_default_hint(void **state)
 {
 	struct vici_log *vl = vici_log_new();
 
 	(void)state;
 	assert_non_null(vl);
-	capture_start();
-	refuse(vl, 3, "198.51.100.7", win_default, 1000);
-	assert_int_equal(capture_end(), 1);
-	assert_non_null(strstr(captured, "198.51.100.7"));
-	assert_non_null(strstr(captured, "NegotiateDH2048_AES256"));
-	assert_non_null(strstr(captured, "allow-modp1024 = yes"));
+	refuse_hinted(vl, 3, "198.51.100.7");
+	/* with allow-modp1024 = no, it says that Android needs "android" */
+	assert_non_null(strstr(captured, "allow-modp1024 = android"));
 	assert_int_equal(vici_log_get_stats(vl)->refused, 1);
 	assert_int_equal(vici_log_get_stats(vl)->refused_weak_dh, 1);
+
+	/* android (the default): Windows is still refused and told the same */
+	vici_log_set_allow_weak_dh(vl, VICI_CONN_WEAK_DH_ANDROID);
+	refuse_hinted(vl, 30, "198.51.100.8");
+	assert_null(strstr(captured, "allow-modp1024 = android"));
+	assert_int_equal(vici_log_get_stats(vl)->refused_weak_dh, 2);
+	vici_log_set_allow_weak_dh(vl, VICI_CONN_WEAK_DH_NONE);
 
 	/* the same peer again soon: counted, not logged */
 	capture_start();
 	refuse(vl, 4, "198.51.100.7", win_default, 61000);
 	assert_int_equal(capture_end(), 0);
-	assert_int_equal(vici_log_get_stats(vl)->refused, 2);
+	assert_int_equal(vici_log_get_stats(vl)->refused, 3);
 	assert_int_equal(vici_log_get_stats(vl)->suppressed, 1);
 	/* after the interval: once more */
 	capture_start();
 	refuse(vl, 5, "198.51.100.7", win_default, 1000 + VICI_LOG_PEER_INTERVAL_MS);
 	assert_int_equal(capture_end(), 1);
+	vici_log_free(vl);
+}
+
+/* An ike-updown event as charon's vici_query.c raises it (the keys read). */
+static void ike_up(struct vici_log *vl, const char *up, const char *addr, const char *group,
+		   uint64_t now)
+{
+	struct vici_msg m;
+	struct vici_tree *t;
+
+	vici_msg_init(&m, 0);
+	vici_msg_kv_str(&m, "up", up);
+	vici_msg_section_start(&m, "l2sec");
+	vici_msg_kv_str(&m, "uniqueid", "5");
+	vici_msg_kv_str(&m, "version", "1");
+	vici_msg_kv_str(&m, "state", "ESTABLISHED");
+	vici_msg_kv_str(&m, "remote-host", addr);
+	vici_msg_kv_str(&m, "remote-port", "4500");
+	vici_msg_kv_str(&m, "encr-alg", "AES_CBC");
+	vici_msg_kv_str(&m, "encr-keysize", "256");
+	vici_msg_kv_str(&m, "integ-alg", "HMAC_SHA2_256_128");
+	vici_msg_kv_str(&m, "prf-alg", "PRF_HMAC_SHA2_256");
+	if (group)
+		vici_msg_kv_str(&m, "dh-group", group);
+	vici_msg_section_end(&m);
+	assert_int_equal(vici_msg_finish(&m), 0);
+	assert_int_equal(vici_tree_parse(m.buf, m.len, &t, NULL), 0);
+	vici_log_ike_updown(vl, vici_tree_root(t), now);
+	vici_tree_free(t);
+	vici_msg_free(&m);
+}
+
+static int64_t ike_counter(const struct vici_log *vl, const char *key)
+{
+	struct json_object *o = json_object_new_object(), *ike, *v;
+	int64_t n;
+
+	vici_log_describe(vl, o);
+	assert_true(json_object_object_get_ex(o, "ike", &ike));
+	assert_true(json_object_object_get_ex(ike, key, &v));
+	n = json_object_get_int64(v);
+	json_object_put(o);
+	return n;
+}
+
+/*
+ * An IKE_SA up with modp1024 (Android, allowed by default): counted, and a
+ * notice names the peer and the group, once per peer per interval.
+ */
+static void test_weak_dh_up(void **state)
+{
+	struct vici_log *vl = vici_log_new();
+
+	(void)state;
+	vici_log_set_allow_weak_dh(vl, VICI_CONN_WEAK_DH_ANDROID);
+	capture_start();
+	ike_up(vl, "yes", "198.51.100.20", "MODP_1024", 1000);
+	assert_int_equal(capture_end(), 1);
+	assert_non_null(strstr(captured, "198.51.100.20"));
+	assert_non_null(strstr(captured, "MODP_1024"));
+	assert_non_null(strstr(captured, "allow-modp1024 = android"));
+	assert_int_equal(vici_log_get_stats(vl)->weak_dh_up, 1);
+
+	/* again soon: counted, not logged; another peer: logged */
+	capture_start();
+	ike_up(vl, "yes", "198.51.100.20", "MODP_1024", 5000);
+	ike_up(vl, "yes", "2001:db8::20", "MODP_1536", 5000);
+	assert_int_equal(capture_end(), 1);
+	assert_non_null(strstr(captured, "2001:db8::20"));
+	assert_non_null(strstr(captured, "MODP_1536"));
+	assert_int_equal(vici_log_get_stats(vl)->weak_dh_up, 3);
+	assert_int_equal(vici_log_get_stats(vl)->suppressed, 1);
+
+	/* a refusal's hint for the same peer does not hide its notice, nor the reverse */
+	capture_start();
+	refuse(vl, 40, "198.51.100.21", win_default, 6000);
+	ike_up(vl, "yes", "198.51.100.21", "MODP_1024", 6000);
+	assert_int_equal(capture_end(), 2);
+
+	/* strong groups, an IKE_SA going down, no group: nothing */
+	capture_start();
+	ike_up(vl, "yes", "198.51.100.22", "MODP_2048", 7000);
+	ike_up(vl, "yes", "198.51.100.23", "CURVE_25519", 7000);
+	ike_up(vl, "no", "198.51.100.24", "MODP_1024", 7000);
+	ike_up(vl, "yes", "198.51.100.25", NULL, 7000);
+	/* hostile: a group that only starts like one, an address that is not one */
+	ike_up(vl, "yes", "198.51.100.26", "MODP_1024\nfake", 7000);
+	ike_up(vl, "yes", "198.51.100.27 evil", "MODP_1024", 7000);
+	assert_int_equal(capture_end(), 0);
+	assert_int_equal(vici_log_get_stats(vl)->weak_dh_up, 5);
+	assert_int_equal(vici_log_get_stats(vl)->bad, 1);
+
+	/* the counters as l2sec daemon show and the prometheus output get them */
+	assert_int_equal(ike_counter(vl, "weak_dh_up"), 5);
+	assert_int_equal(ike_counter(vl, "refused"), 1);
+	assert_int_equal(ike_counter(vl, "refused_weak_dh"), 1);
+	assert_int_equal(ike_counter(vl, "log_lines"), 4);
+	assert_int_equal(ike_counter(vl, "log_lines_suppressed"), 1);
+	assert_int_equal(ike_counter(vl, "log_events_bad"), 1);
 	vici_log_free(vl);
 }
 
@@ -138,7 +254,7 @@ static void test_other_refusals(void **state)
 	assert_non_null(strstr(captured, "2001:db8::5"));
 	assert_non_null(strstr(captured, "3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_2048"));
 
-	vici_log_set_allow_weak_dh(vl, true);
+	vici_log_set_allow_weak_dh(vl, VICI_CONN_WEAK_DH_ALL);
 	capture_start();
 	refuse(vl, 10, "203.0.113.9", win_default, 1000);
 	assert_int_equal(capture_end(), 1);
@@ -234,6 +350,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_windows_default_hint),
 		cmocka_unit_test(test_other_refusals),
+		cmocka_unit_test(test_weak_dh_up),
 		cmocka_unit_test(test_overall_limit),
 		cmocka_unit_test(test_bounded_tables),
 		cmocka_unit_test(test_hostile_text),

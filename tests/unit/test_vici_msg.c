@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vici_msg.h"
+#include "ipsec/vici_msg.h"
 
 /*
  *	key1 = value1

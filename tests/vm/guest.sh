@@ -23,6 +23,16 @@ poweroff_now() {
 
 setup() {
 	mkdir -p /dev/pts /dev/shm
+	# what udev links on a real system: bash's process substitution
+	# (cmd > >(filter), tests/vm/lib.sh) opens /dev/fd/N
+	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+	for f in stdin:0 stdout:1 stderr:2; do
+		[ -e "/dev/${f%:*}" ] || ln -s "/proc/self/fd/${f#*:}" "/dev/${f%:*}"
+	done
+	# and the static node systemd's kmod-static-nodes makes from tun's
+	# devname alias: opening it has the kernel load tun (char-major-10-200)
+	mkdir -p /dev/net
+	[ -e /dev/net/tun ] || mknod -m 0666 /dev/net/tun c 10 200
 	mount -t devpts devpts /dev/pts
 	mount -t tmpfs tmpfs /dev/shm
 	mount -t tmpfs tmpfs /var/tmp
@@ -81,9 +91,18 @@ run_test() {
 	mkdir -p "/tmp/vmtest/$name" "$L2SEC_TEST_OUT"
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	if [ "${l2sec_verbose:-0}" = 1 ]; then
-		(cd "/tmp/vmtest/$name" && exec timeout -k 5 "${tmo:-300}" bash "$file") 2>&1 |
-			tee "$log"
-		rc=${PIPESTATUS[0]}
+		# Shown as it is written, by a tail that ends with the test: a
+		# daemon the test left running (cleanup stops it) keeps the log
+		# open, and would keep a pipe to tee open for ever.
+		: >"$log"
+		(cd "/tmp/vmtest/$name" && exec timeout -k 5 "${tmo:-300}" bash "$file") \
+			>"$log" 2>&1 &
+		local pid=$!
+		tail -n +1 -s 0.2 -f --pid=$pid "$log" &
+		local tailpid=$!
+		wait $pid
+		rc=$?
+		wait $tailpid
 	else
 		(cd "/tmp/vmtest/$name" && exec timeout -k 5 "${tmo:-300}" bash "$file") >"$log" 2>&1
 		rc=$?

@@ -290,10 +290,23 @@ secrets { ike-gw { secret = "$PSK" } }
 CONF
 	lc_sw "c$1" --load-all --file "$run/c$1/swanctl.conf"
 }
+# lc_client_lifetimes N REAUTH REKEY LIFE RAND: client N with lifetimes of its own, in
+# seconds: the IKE_SA's reauth_time (over_time 30, rand_time 2), the CHILD_SA's
+# rekey_time, life_time and rand_time. charon's default jitter could set a soft lifetime
+# of 0, which xfrm takes as none; the hard ones leave room for a loaded TCG host.
+lc_client_lifetimes() {
+	lc_client_conf "$1" "reauth_time = ${2}s
+    over_time = 30s
+    rand_time = 2s" "rekey_time = ${3}s
+        life_time = ${4}s
+        rand_time = ${5}s"
+}
 lc_initiate() { lc_sw "c$1" --initiate --child l2tp --timeout 60 >>"$out/initiate-c$1.log" 2>&1; }
 
 # lc_l2tp_start NS USER PASSWORD [PPPD_OPTS]: xl2tpd dialling the gateway (LC_LNS, by
 # default 203.0.113.2) with pppd. pppd's ip-up writes "interface local remote" to $run/NS.up.
+# LC_REDIAL=yes: xl2tpd redials a lost call; LC_MAX_RETRIES: its control message
+# retransmissions (backoff 1, 2, 4 ... s; default 5, 31 s) before it gives a tunnel up.
 lc_l2tp_start() {
 	local ns=$1 d="$run/$1"
 	rm -f "$run/$ns.up"
@@ -303,6 +316,7 @@ lc_l2tp_start() {
 [global]
 port = 1701
 access control = no
+${LC_MAX_RETRIES:+max retries = $LC_MAX_RETRIES}
 [lac gw]
 lns = ${LC_LNS:-203.0.113.2}
 require authentication = no
@@ -321,9 +335,20 @@ CONF
 		printf 'logfile %s\n' "$out/pppd-$ns.log"
 	} >"$d/ppp.opts"
 	: >"$d/secrets"
+	# xl2tpd's lines have no time of their own; $! stays xl2tpd's. The filter's
+	# shell takes the log as its own stdout and stderr (exec): a redirection of
+	# lc_stamp alone would leave the caller's stdout open in a saved copy, and a
+	# caller reading it ($(lc_connect ...) in check) would wait for xl2tpd's end.
 	ip netns exec "$ns" xl2tpd -D -c "$d/xl2tpd.conf" -s "$d/secrets" -C "$d/control" \
-		-p "$d/xl2tpd.pid" >>"$out/xl2tpd-$ns.log" 2>&1 &
+		-p "$d/xl2tpd.pid" > >(exec >>"$out/xl2tpd-$ns.log" 2>&1; lc_stamp) 2>&1 &
 	echo $! >"$d/xl2tpd.pidof"
+}
+# lc_stamp: stdin to stdout, each line after the time of day
+lc_stamp() {
+	local l
+	while IFS= read -r l; do
+		printf '%(%H:%M:%S)T %s\n' -1 "$l"
+	done
 }
 lc_client_addr() { cut -d' ' -f2 "$run/$1.up"; }
 # lc_lan_route NS: the LAN through the client's PPP link
@@ -389,6 +414,15 @@ lc_stream_start() {
 		--logfile "$out/stream-c$1.log" &
 	echo $! >"$run/stream-c$1.pid"
 }
+# lc_streams_flow N: streams to clients 1..N (ports 5201..) started; a check that each flows
+lc_streams_flow() {
+	local c
+	for c in $(seq 1 "$1"); do
+		lc_stream_start "$c" $((5200 + c))
+	done
+	check "the streams flow" wait_until 30 sh -c "for c in \$(seq 1 $1); do
+		grep -q KBytes $out/stream-c\$c.log || exit 1; done"
+}
 lc_stream_stop() {
 	local pid
 	pid=$(cat "$run/stream-c$1.pid")
@@ -429,13 +463,18 @@ lc_setup() {
 		check "c$c: charon starts" lc_charon_wait "c$c"
 	done
 }
-# lc_clients_up N: clients 1..N connected (lc_connect, each a check); a[c] their
-# addresses, ids[c] "tunnel_id session_id" of their sessions at the gateway. A
+# lc_clients_up N: clients 1..N connected (lc_connect, all at once, each a check); a[c]
+# their addresses, ids[c] "tunnel_id session_id" of their sessions at the gateway. A
 # client that does not come up ends the test: nothing else could be checked.
 lc_clients_up() {
-	local c
+	local c pid=()
 	for c in $(seq 1 "$1"); do
-		check "c$c: IPsec, L2TP and PPP up" lc_connect "$c"
+		lc_connect "$c" >"$out/connect-c$c.log" 2>&1 &
+		pid[c]=$!
+	done
+	for c in $(seq 1 "$1"); do
+		wait "${pid[c]}"
+		check_eq "c$c: IPsec, L2TP and PPP up (exit status)" 0 "$?"
 		if ! [ -s "$run/c$c.up" ]; then
 			echo "# c$c has no session: nothing else can be checked"
 			t_done

@@ -1,8 +1,8 @@
 # l2sec.ko netlink contract and device: sockets, tunnels and sessions created,
 # read back, changed and deleted; every command's policy rejects what it does not
 # list; admin-only changes; notifications; the socket's close tears down its
-# objects; the device's defaults; 10,000 sessions created, dumped and deleted
-# with no leak.
+# objects; the device's defaults; 10,000 sessions created, found by address and
+# by id, dumped and deleted with no leak, the session table growing with them.
 # vm-timeout: 400
 . "$L2SEC_TOP/tests/vm/lib.sh"
 CTL=$L2SEC_BUILD/tests/l2sec-ctl
@@ -169,16 +169,32 @@ session add 5 1 11 up ip4 10.0.0.5
 EOF
 check "nothing left after the process exited" sh -c "$CTL stats | grep -q 'socks=0 tunnels=0 sessions=0'"
 
-# --- 10,000 sessions ---------------------------------------------------------------
+# --- 10,000 sessions: the tables grow with them, and shrink after them ---------------
+# Tunnel 7's peer is socket s2 on this host: the gateway's packets to the
+# sessions reach it, and it sends one to the last session.  Session k has
+# 10.64.0.0 + k (bulk-add): probes to sessions 1, 5,000 (10.64.19.136) and
+# 10,000 (10.64.39.16).
 slab_before=$(awk '/^kmalloc-(64|128|256|512) /{s+=$2} END{print s}' /proc/slabinfo)
-$CTL >"$out/20-bulk.txt" 2>&1 <<'EOF'
+ip route add 10.64.0.0/16 dev l2sec0
+# L2TP data, tunnel 7 session 10,000, PPP, IPv4 UDP from 10.64.39.16 to 192.0.2.99
+rx_probe=000200072710ff0300214500002100010000401188260a402710c00002639c409c40000d000070726f6265
+$CTL >"$out/20-bulk.txt" 2>&1 <<EOF
 sock add s1 127.0.0.1 1701 ipsec 0
-tunnel add 7 700 s1 192.0.2.7 1701
+sock add s2 127.0.0.1 1702 raw
+tunnel add 7 700 s1 127.0.0.1 1702
 session bulk-add 7 1 10000
 stats
 session dump 7 count
 session dump all count
 tunnel get 7
+run /usr/bin/python3 -c "import socket as s; k=s.socket(s.AF_INET,s.SOCK_DGRAM); [k.sendto(b'tx',(d,40000)) for d in ('10.64.0.1','10.64.19.136','10.64.39.16')]"
+drain s2 1000 40
+send s2 127.0.0.1 1701 $rx_probe
+run sleep 0.5
+session get 7 1
+session get 7 5000
+session get 7 10000
+stats
 session bulk-del 7 1 10000
 stats
 EOF
@@ -186,12 +202,26 @@ rc=$?
 cat "$out/20-bulk.txt"
 check_eq "bulk script ran to the end" 0 "$rc"
 check "10,000 sessions live" grep -q '^stats .*tunnels=1 sessions=10000 ' "$out/20-bulk.txt"
+buckets=$(grep -m1 '^stats .*sessions=10000 ' "$out/20-bulk.txt" | grep -o ' session_buckets=[0-9]*' | cut -d= -f2)
+echo "session table: ${buckets:-?} buckets for 10,000 sessions"
+check "the session table grew with them (>= 1 bucket per session)" test "${buckets:-0}" -ge 10000
 check_eq "dumps return 10,000 (by tunnel, all)" "10000 10000" \
 	"$(sed -n 's/^dumped=//p' "$out/20-bulk.txt" | xargs)"
 check_fails "no dump was interrupted" grep -q dump_intr "$out/20-bulk.txt"
 check "tunnel counts them" grep -q '^tunnel tid=7 .*sessions=10000' "$out/20-bulk.txt"
+check "transmit found sessions 1, 5,000 and 10,000 by address: 3 packets to the peer" \
+	grep -q "^drain n=3 max=40 odd=0" "$out/20-bulk.txt"
+for sid in 1 5000 10000; do
+	check "session $sid sent its packet" \
+		grep -qE "^session tid=7 sid=$sid .* tx_packets=1 " "$out/20-bulk.txt"
+done
+check "receive found session 10,000 by (tunnel, session)" \
+	grep -qE '^session tid=7 sid=10000 .* rx_packets=1 ' "$out/20-bulk.txt"
 check "all sessions deleted, the tunnel stays" grep -q '^stats .*tunnels=1 sessions=0 ' "$out/20-bulk.txt"
 check "no drops, nothing left" sh -c "$CTL stats | grep -q 'socks=0 tunnels=0 sessions=0'"
+check "the session table shrank after them (< 1,024 buckets)" \
+	wait_for 10 sh -c "test \"\$($CTL stats | grep -o 'session_buckets=[0-9]*' | cut -d= -f2)\" -lt 1024"
+ip route del 10.64.0.0/16 dev l2sec0
 sleep 1
 slab_after=$(awk '/^kmalloc-(64|128|256|512) /{s+=$2} END{print s}' /proc/slabinfo)
 echo "kmalloc objects before $slab_before after $slab_after"

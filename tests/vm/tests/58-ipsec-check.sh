@@ -1,5 +1,5 @@
 # l2secd checks IPsec itself, on both data paths, whatever l2sec.ko did
-# (daemon/rxcheck.h). charon is not l2secd's here: static ESP transport SAs,
+# (daemon/l2tp/rxcheck.h). charon is not l2secd's here: static ESP transport SAs,
 # the gateway's inbound one setting mark 0x11 on what it decrypts (charon's
 # set_mark_in), so l2secd takes the kernel's SA marks (xfrm_marks.h).
 #   c1 192.0.2.2 (xl2tpd + pppd, its L2TP through the SA) -- gw 192.0.2.1

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The data path's two implementations behind one interface (datapath.h). */
+#include <errno.h>
+#include <linux/xfrm.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "datapath/datapath.h"
+#include "datapath/kmod.h"
+
+#define TUN_BATCH	64		/* packets per wakeup, then others get a turn */
+#define TUN_MAX_PKT	65536
+
+struct datapath_impl {
+	const char *name;
+	int (*sock_prepare)(struct datapath *dp, int fd, int family, bool require_ipsec);
+	int (*sock_add)(struct datapath *dp, int fd, bool require_ipsec, uint32_t *id);
+	void (*sock_del)(struct datapath *dp, uint32_t id);
+	int (*watch_fd)(const struct datapath *dp);
+	int (*watch_lost)(struct datapath *dp, const uint32_t *ids, unsigned int n);
+	bool (*sock_taken)(struct datapath *dp, int fd);
+	int (*tunnel_add)(struct datapath *dp, const struct kern_tunnel *t);
+	void (*tunnel_del)(struct datapath *dp, uint16_t tid);
+	int (*session_add)(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid);
+	void (*session_del)(struct datapath *dp, uint16_t tid, uint16_t sid);
+	int (*session_up)(struct datapath *dp, uint16_t tid, uint16_t sid,
+			  const struct in_addr *ipv4, const struct in6_addr *pfx64,
+			  const uint64_t *ifid);
+	int (*send)(struct datapath *dp, const uint8_t *pkt, size_t len);
+	int (*set_receive)(struct datapath *dp);
+};
+
+struct datapath {
+	const struct datapath_impl *impl;
+	struct evloop *loop;
+	struct kern *kern;		/* kernel: the module's connection */
+	struct netdev *nd;
+	/* tun: the device's packets for clients, to rx_fn */
+	struct ev_io tun_io;
+	bool tun_registered;
+	datapath_rx_fn *rx_fn;
+	void *rx_ctx;
+	uint64_t *rx_errors;
+	size_t headroom;
+	/*
+	 * One packet at a time: read after headroom octets, handed to rx_fn,
+	 * which frames it in place; nothing keeps a pointer into it after.
+	 */
+	uint8_t *buf;
+};
+
+/* --- kernel: l2sec.ko ------------------------------------------------------ */
+
+static int k_sock_prepare(struct datapath *dp, int fd, int family, bool require_ipsec)
+{
+	return 0;	/* the module checks every datagram itself (require-ipsec) */
+}
+
+static int k_sock_add(struct datapath *dp, int fd, bool require_ipsec, uint32_t *id)
+{
+	return kern_sock_add(dp->kern, fd, require_ipsec, id);
+}
+
+static void k_sock_del(struct datapath *dp, uint32_t id)
+{
+	if (id)
+		kern_sock_del(dp->kern, id);
+}
+
+static int k_watch_fd(const struct datapath *dp)
+{
+	return kern_watch_fd(dp->kern);
+}
+
+static int k_watch_lost(struct datapath *dp, const uint32_t *ids, unsigned int n)
+{
+	return kern_watch_lost(dp->kern, ids, n);
+}
+
+static bool k_sock_taken(struct datapath *dp, int fd)
+{
+	return kern_sock_attached(fd) == 0;
+}
+
+static int k_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
+{
+	struct kern_sa sa;
+
+	if (kern_tunnel_add(dp->kern, t) < 0)
+		return -1;
+	/* which SA carried the tunnel; logged now, enforced by the module */
+	if (kern_tunnel_sa(dp->kern, t->tid, &sa) == 0 && sa.present)
+		log_info("l2tp: tunnel %u bound to SA spi %#x reqid %u mark %#x nat-t %u->%u",
+			 t->tid, sa.spi, sa.reqid, sa.mark, sa.encap_sport, sa.encap_dport);
+	else if (t->require_ipsec)
+		log_info("l2tp: tunnel %u bound to SA mark %#x", t->tid, t->mark);
+	return 0;
+}
+
+static void k_tunnel_del(struct datapath *dp, uint16_t tid)
+{
+	kern_tunnel_del(dp->kern, tid);
+}
+
+static int k_session_add(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+{
+	return kern_session_add(dp->kern, tid, sid, peer_sid);
+}
+
+static void k_session_del(struct datapath *dp, uint16_t tid, uint16_t sid)
+{
+	kern_session_del(dp->kern, tid, sid);
+}
+
+static int k_session_up(struct datapath *dp, uint16_t tid, uint16_t sid,
+			const struct in_addr *ipv4, const struct in6_addr *pfx64,
+			const uint64_t *ifid)
+{
+	return kern_session_up(dp->kern, tid, sid, ipv4, pfx64, ifid);
+}
+
+static int k_send(struct datapath *dp, const uint8_t *pkt, size_t len)
+{
+	return DATAPATH_NOTHING;
+}
+
+static int k_set_receive(struct datapath *dp)
+{
+	return 0;	/* the module delivers to l2sec0 itself */
+}
+
+static const struct datapath_impl kernel_impl = {
+	.name = "kernel",
+	.sock_prepare = k_sock_prepare,
+	.sock_add = k_sock_add,
+	.sock_del = k_sock_del,
+	.watch_fd = k_watch_fd,
+	.watch_lost = k_watch_lost,
+	.sock_taken = k_sock_taken,
+	.tunnel_add = k_tunnel_add,
+	.tunnel_del = k_tunnel_del,
+	.session_add = k_session_add,
+	.session_del = k_session_del,
+	.session_up = k_session_up,
+	.send = k_send,
+	.set_receive = k_set_receive,
+};
+
+/* --- tun: every packet through l2secd ---------------------------------------- */
+
+/*
+ * Without the module, the kernel itself must see that every datagram was
+ * decrypted: an inbound policy on the socket that requires ESP in transport
+ * mode, through any SA (the mark then says which, rxcheck.h). Unlike the
+ * global policies it is checked for local traffic too (loopback is
+ * IFF_NOXFRM), so a local process cannot pass for a client with its mark and
+ * address; and it replaces them, as the module's bypass does, so clients
+ * behind one NAT with identical selectors do not stand in each other's way.
+ */
+static int t_sock_prepare(struct datapath *dp, int fd, int family, bool require_ipsec)
+{
+	struct {
+		struct xfrm_userpolicy_info p;
+		struct xfrm_user_tmpl t;
+	} pol;
+	int level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	int opt = family == AF_INET ? IP_XFRM_POLICY : IPV6_XFRM_POLICY;
+
+	if (!require_ipsec)
+		return 0;
+	memset(&pol, 0, sizeof(pol));
+	pol.p.sel.family = (uint16_t)family;
+	pol.p.dir = XFRM_POLICY_IN;
+	pol.p.action = XFRM_POLICY_ALLOW;
+	pol.t.family = (uint16_t)family;
+	pol.t.id.proto = IPPROTO_ESP;
+	pol.t.mode = XFRM_MODE_TRANSPORT;
+	pol.t.aalgos = pol.t.ealgos = pol.t.calgos = ~0u;
+	if (setsockopt(fd, level, opt, &pol, sizeof(pol)) == 0)
+		return 0;
+	/*
+	 * Policies are compiled by xfrm_user, which may not be loaded yet: the
+	 * kernel loads it for a NETLINK_XFRM socket (its net-pf-16-proto-6
+	 * alias), without CAP_SYS_MODULE, which l2secd does not have.
+	 */
+	if (errno != EINVAL || xfrm_user_load() < 0)
+		return -1;
+	return setsockopt(fd, level, opt, &pol, sizeof(pol));
+}
+
+static int t_sock_add(struct datapath *dp, int fd, bool require_ipsec, uint32_t *id)
+{
+	*id = 0;
+	return DATAPATH_NOTHING;
+}
+
+static void t_sock_del(struct datapath *dp, uint32_t id)
+{
+}
+
+static int t_watch_fd(const struct datapath *dp)
+{
+	return -1;
+}
+
+static int t_watch_lost(struct datapath *dp, const uint32_t *ids, unsigned int n)
+{
+	return 0;
+}
+
+static bool t_sock_taken(struct datapath *dp, int fd)
+{
+	return false;
+}
+
+static int t_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
+{
+	return DATAPATH_NOTHING;
+}
+
+static void t_tunnel_del(struct datapath *dp, uint16_t tid)
+{
+}
+
+static int t_session_add(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+{
+	return DATAPATH_NOTHING;
+}
+
+static void t_session_del(struct datapath *dp, uint16_t tid, uint16_t sid)
+{
+}
+
+static int t_session_up(struct datapath *dp, uint16_t tid, uint16_t sid,
+			const struct in_addr *ipv4, const struct in6_addr *pfx64,
+			const uint64_t *ifid)
+{
+	return 0;	/* routes through the device are the caller's (netdev.h) */
+}
+
+static int t_send(struct datapath *dp, const uint8_t *pkt, size_t len)
+{
+	return write(netdev_tun_fd(dp->nd), pkt, len) == (ssize_t)len ? 0 : -1;
+}
+
+static void tun_cb(struct ev_io *io, uint32_t events)
+{
+	struct datapath *dp = container_of(io, struct datapath, tun_io);
+
+	(void)events;
+	for (int i = 0; i < TUN_BATCH; i++) {
+		ssize_t n = read(io->fd, dp->buf + dp->headroom, TUN_MAX_PKT);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR) {
+				(*dp->rx_errors)++;
+				log_info("tun: read: %s", strerror(errno));
+			}
+			return;
+		}
+		dp->rx_fn(dp->rx_ctx, dp->buf, (size_t)n);
+	}
+}
+
+static int t_set_receive(struct datapath *dp)
+{
+	dp->buf = malloc(dp->headroom + TUN_MAX_PKT);
+	if (!dp->buf)
+		return -1;
+	if (evloop_add_io(dp->loop, &dp->tun_io, netdev_tun_fd(dp->nd), EPOLLIN, tun_cb) < 0) {
+		free(dp->buf);
+		dp->buf = NULL;
+		return -1;
+	}
+	dp->tun_registered = true;
+	return 0;
+}
+
+static void stop_receive(struct datapath *dp)
+{
+	if (dp->tun_registered)
+		evloop_del_io(dp->loop, &dp->tun_io);
+	dp->tun_registered = false;
+	free(dp->buf);
+	dp->buf = NULL;
+}
+
+static const struct datapath_impl tun_impl = {
+	.name = "tun",
+	.sock_prepare = t_sock_prepare,
+	.sock_add = t_sock_add,
+	.sock_del = t_sock_del,
+	.watch_fd = t_watch_fd,
+	.watch_lost = t_watch_lost,
+	.sock_taken = t_sock_taken,
+	.tunnel_add = t_tunnel_add,
+	.tunnel_del = t_tunnel_del,
+	.session_add = t_session_add,
+	.session_del = t_session_del,
+	.session_up = t_session_up,
+	.send = t_send,
+	.set_receive = t_set_receive,
+};
+
+/* --- the interface ------------------------------------------------------------- */
+
+static struct datapath *datapath_new(const struct datapath_impl *impl, struct evloop *loop,
+				     struct kern *k, struct netdev *nd)
+{
+	struct datapath *dp = calloc(1, sizeof(*dp));
+
+	if (!dp)
+		return NULL;
+	dp->impl = impl;
+	dp->loop = loop;
+	dp->kern = k;
+	dp->nd = nd;
+	return dp;
+}
+
+struct datapath *datapath_kernel(struct evloop *loop, struct kern *k, struct netdev *nd)
+{
+	return datapath_new(&kernel_impl, loop, k, nd);
+}
+
+struct datapath *datapath_tun(struct evloop *loop, struct netdev *nd)
+{
+	return datapath_new(&tun_impl, loop, NULL, nd);
+}
+
+void datapath_free(struct datapath *dp)
+{
+	if (!dp)
+		return;
+	stop_receive(dp);
+	free(dp);
+}
+
+const char *datapath_name(const struct datapath *dp)
+{
+	return dp->impl->name;
+}
+
+int datapath_sock_prepare(struct datapath *dp, int fd, int family, bool require_ipsec)
+{
+	return dp->impl->sock_prepare(dp, fd, family, require_ipsec);
+}
+
+int datapath_sock_add(struct datapath *dp, int fd, bool require_ipsec, uint32_t *id)
+{
+	return dp->impl->sock_add(dp, fd, require_ipsec, id);
+}
+
+void datapath_sock_del(struct datapath *dp, uint32_t id)
+{
+	dp->impl->sock_del(dp, id);
+}
+
+int datapath_watch_fd(const struct datapath *dp)
+{
+	return dp->impl->watch_fd(dp);
+}
+
+int datapath_watch_lost(struct datapath *dp, const uint32_t *ids, unsigned int n)
+{
+	return dp->impl->watch_lost(dp, ids, n);
+}
+
+bool datapath_sock_taken(struct datapath *dp, int fd)
+{
+	return dp->impl->sock_taken(dp, fd);
+}
+
+int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
+{
+	return dp->impl->tunnel_add(dp, t);
+}
+
+void datapath_tunnel_del(struct datapath *dp, uint16_t tid)
+{
+	dp->impl->tunnel_del(dp, tid);
+}
+
+int datapath_session_add(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+{
+	return dp->impl->session_add(dp, tid, sid, peer_sid);
+}
+
+void datapath_session_del(struct datapath *dp, uint16_t tid, uint16_t sid)
+{
+	dp->impl->session_del(dp, tid, sid);
+}
+
+int datapath_session_up(struct datapath *dp, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
+			const struct in6_addr *pfx64, const uint64_t *ifid)
+{
+	return dp->impl->session_up(dp, tid, sid, ipv4, pfx64, ifid);
+}
+
+int datapath_send(struct datapath *dp, const uint8_t *pkt, size_t len)
+{
+	return dp->impl->send(dp, pkt, len);
+}
+
+int datapath_set_receive(struct datapath *dp, size_t headroom, datapath_rx_fn *fn, void *ctx,
+			 uint64_t *errors)
+{
+	if (!fn) {
+		stop_receive(dp);
+		return 0;
+	}
+	dp->headroom = headroom;
+	dp->rx_fn = fn;
+	dp->rx_ctx = ctx;
+	dp->rx_errors = errors;
+	return dp->impl->set_receive(dp);
+}

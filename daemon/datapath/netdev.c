@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The data device (l2sec or TUN), its address and the clients' routes, over libnl-route-3. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+#include <netlink/socket.h>
+
+#include "core/log.h"
+#include "datapath/netdev.h"
+#include "core/util.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+struct netdev {
+	struct nl_sock *sk;
+	enum netdev_kind kind;
+	char name[IFNAMSIZ];
+	int ifindex;
+	int tun_fd;			/* NETDEV_TUN, else -1 */
+	bool created;			/* ours to delete at close */
+	struct in_addr local;
+	/* The last request's error as the kernel sent it: libnl maps errnos
+	 * to its own codes, losing some, and drops the extended ack. */
+	int kerr;
+	char extack[128];
+};
+
+static const char *const kind_names[] = {
+	[NETDEV_L2SEC] = "l2sec",
+	[NETDEV_TUN] = "TUN",
+};
+
+/* libnl's error callback: keep the kernel's errno and message, then let
+ * libnl fail the request as it would without us. */
+static int err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
+	struct netdev *nd = arg;
+	size_t off = sizeof(*e), len = nlh->nlmsg_len - NLMSG_HDRLEN;
+	struct nlattr *a;
+
+	nd->kerr = reply_errno(e->error);
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	/* The request is echoed before the attributes unless capped. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+	if (e->msg.nlmsg_len < NLMSG_HDRLEN || off >= len)
+		return NL_STOP;
+	a = nla_find((struct nlattr *)((char *)e + off), (int)(len - off), NLMSGERR_ATTR_MSG);
+	if (a)
+		nla_strlcpy(nd->extack, a, sizeof(nd->extack));
+	return NL_STOP;
+}
+
+static void req_start(struct netdev *nd)
+{
+	nd->kerr = 0;
+	nd->extack[0] = '\0';
+}
+
+/* An errno for a libnl error that did not come from the kernel. */
+static int nlerr_errno(int err)
+{
+	static const int map[] = {
+		[NLE_INTR] = EINTR, [NLE_BAD_SOCK] = EBADF, [NLE_AGAIN] = EAGAIN,
+		[NLE_NOMEM] = ENOMEM, [NLE_EXIST] = EEXIST, [NLE_INVAL] = EINVAL,
+		[NLE_RANGE] = ERANGE, [NLE_MSGSIZE] = EMSGSIZE, [NLE_OPNOTSUPP] = EOPNOTSUPP,
+		[NLE_AF_NOSUPPORT] = EAFNOSUPPORT, [NLE_OBJ_NOTFOUND] = ENOENT,
+		[NLE_NOADDR] = EADDRNOTAVAIL, [NLE_BUSY] = EBUSY, [NLE_NOACCESS] = EACCES,
+		[NLE_PERM] = EPERM, [NLE_NODEV] = ENODEV,
+	};
+
+	err = err < 0 ? -err : err;
+	if (err < (int)(sizeof(map) / sizeof(map[0])) && map[err])
+		return map[err];
+	return EIO;
+}
+
+/* The errno of a failed request: the kernel's when it sent one. */
+static int req_errno(const struct netdev *nd, int err)
+{
+	return nd->kerr ? nd->kerr : nlerr_errno(err);
+}
+
+/* Log a failed request once, with the kernel's message; errno set; -1. */
+__attribute__((format(printf, 3, 4)))
+static int req_fail(struct netdev *nd, int err, const char *fmt, ...)
+{
+	char what[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	log_err("netdev %s: %s: %s%s%s", nd->name, what,
+		nd->kerr ? strerror(nd->kerr) : nl_geterror(err),
+		nd->extack[0] ? ": " : "", nd->extack);
+	errno = req_errno(nd, err);
+	return -1;
+}
+
+/* The link named nd->name; -NLE_NODEV (or -NLE_OBJ_NOTFOUND) when none. */
+static int link_get(struct netdev *nd, struct rtnl_link **link)
+{
+	req_start(nd);
+	return rtnl_link_get_kernel(nd->sk, 0, nd->name, link);
+}
+
+static bool link_absent(int err)
+{
+	return err == -NLE_NODEV || err == -NLE_OBJ_NOTFOUND;
+}
+
+static bool link_is(struct rtnl_link *link, const char *kind)
+{
+	const char *type = rtnl_link_get_type(link);
+
+	return type && !strcmp(type, kind);
+}
+
+static int create_l2sec(struct netdev *nd)
+{
+	struct rtnl_link *link = rtnl_link_alloc();
+	int err;
+
+	req_start(nd);
+	if (!link || rtnl_link_set_type(link, "l2sec") < 0) {
+		err = -NLE_NOMEM;
+		goto out;
+	}
+	rtnl_link_set_name(link, nd->name);
+	err = rtnl_link_add(nd->sk, link, NLM_F_CREATE | NLM_F_EXCL);
+	/* The name was free a moment ago: the kernel's EEXIST means its one
+	 * l2sec device of this namespace has another name. */
+	if (err == -NLE_EXIST && !nd->extack[0])
+		snprintf(nd->extack, sizeof(nd->extack),
+			 "this namespace has an l2sec device by another name");
+out:
+	rtnl_link_put(link);
+	if (err < 0)
+		return req_fail(nd, err, "create l2sec device");
+	nd->created = true;
+	return 0;
+}
+
+/* Use the l2sec device of that name, or create it. */
+static int open_l2sec(struct netdev *nd)
+{
+	struct rtnl_link *link = NULL;
+	int err = link_get(nd, &link);
+
+	if (err < 0 && !link_absent(err))
+		return req_fail(nd, err, "look up device");
+	if (err < 0)
+		return create_l2sec(nd);
+	err = link_is(link, "l2sec") ? 0 : -1;
+	rtnl_link_put(link);
+	if (err < 0) {
+		log_err("netdev %s: exists and is not an l2sec device", nd->name);
+		errno = EEXIST;
+	}
+	return err;
+}
+
+/* Attach to the persistent TUN device of that name, or create one that
+ * lives as long as the fd. A device of another kind is not ours to take. */
+static int open_tun(struct netdev *nd)
+{
+	struct rtnl_link *link = NULL;
+	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	int err = link_get(nd, &link);
+
+	if (err < 0 && !link_absent(err))
+		return req_fail(nd, err, "look up device");
+	if (err == 0) {
+		bool tun = link_is(link, "tun");
+
+		rtnl_link_put(link);
+		if (!tun) {
+			log_err("netdev %s: exists and is not a TUN device", nd->name);
+			errno = EEXIST;
+			return -1;
+		}
+	}
+	nd->tun_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (nd->tun_fd < 0) {
+		log_err("netdev %s: open /dev/net/tun: %s", nd->name, strerror(errno));
+		return -1;
+	}
+	memcpy(ifr.ifr_name, nd->name, sizeof(ifr.ifr_name));
+	if (ioctl(nd->tun_fd, TUNSETIFF, &ifr) < 0) {
+		/* A TAP device is of link kind "tun" too; EBUSY: someone is attached */
+		log_err("netdev %s: attach TUN device: %s%s", nd->name, strerror(errno),
+			errno == EINVAL ? " (a TAP device?)" : "");
+		return -1;
+	}
+	nd->created = err < 0;
+	return 0;
+}
+
+/* The ifindex, then the MTU and IFF_UP in one change. */
+static int link_setup(struct netdev *nd, unsigned int mtu)
+{
+	struct rtnl_link *link = NULL, *change = NULL;
+	int err = link_get(nd, &link);
+
+	if (err < 0)
+		return req_fail(nd, err, "look up device");
+	nd->ifindex = rtnl_link_get_ifindex(link);
+	req_start(nd);
+	change = rtnl_link_alloc();
+	if (!change) {
+		err = -NLE_NOMEM;
+		goto out;
+	}
+	if (mtu)
+		rtnl_link_set_mtu(change, mtu);
+	rtnl_link_set_flags(change, IFF_UP);
+	err = rtnl_link_change(nd->sk, link, change, 0);
+out:
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	if (err < 0 && mtu)
+		return req_fail(nd, err, "set MTU %u and bring up", mtu);
+	if (err < 0)
+		return req_fail(nd, err, "bring up");
+	return 0;
+}
+
+static int addr_add(struct netdev *nd)
+{
+	struct rtnl_addr *addr = rtnl_addr_alloc();
+	struct nl_addr *local = nl_addr_build(AF_INET, &nd->local, sizeof(nd->local));
+	char s[INET_ADDRSTRLEN];
+	int err = -NLE_NOMEM;
+
+	req_start(nd);
+	if (!addr || !local)
+		goto out;
+	nl_addr_set_prefixlen(local, 32);
+	rtnl_addr_set_ifindex(addr, nd->ifindex);
+	err = rtnl_addr_set_local(addr, local);
+	if (err < 0)
+		goto out;
+	rtnl_addr_set_prefixlen(addr, 32);
+	rtnl_addr_set_scope(addr, RT_SCOPE_UNIVERSE);
+	err = rtnl_addr_add(nd->sk, addr, 0);
+	if (err == -NLE_EXIST)
+		err = 0;
+out:
+	nl_addr_put(local);
+	rtnl_addr_put(addr);
+	if (err < 0)
+		return req_fail(nd, err, "add address %s/32",
+				inet_ntop(AF_INET, &nd->local, s, sizeof(s)));
+	return 0;
+}
+
+/* By ifindex when known: the name may have been taken over meanwhile. */
+static void link_delete(struct netdev *nd)
+{
+	struct rtnl_link *link = rtnl_link_alloc();
+	int err = -NLE_NOMEM;
+
+	req_start(nd);
+	if (link) {
+		if (nd->ifindex)
+			rtnl_link_set_ifindex(link, nd->ifindex);
+		else
+			rtnl_link_set_name(link, nd->name);
+		err = rtnl_link_delete(nd->sk, link);
+		rtnl_link_put(link);
+	}
+	if (err < 0)
+		req_fail(nd, err, "delete device");
+}
+
+/* Undo netdev_open: remove a device we created, close the fd; errno kept. */
+static void teardown(struct netdev *nd)
+{
+	int saved = errno;
+
+	if (nd->kind == NETDEV_L2SEC && nd->created)
+		link_delete(nd);
+	/* The last close of a non-persistent TUN device's fd removes it. */
+	if (nd->tun_fd >= 0)
+		close(nd->tun_fd);
+	nl_socket_free(nd->sk);
+	free(nd);
+	errno = saved;
+}
+
+static struct netdev *netdev_new(const char *name, enum netdev_kind kind, struct in_addr local)
+{
+	struct netdev *nd;
+	int err;
+
+	/* "%d" would let the kernel choose the name, and ours would be wrong. */
+	if (!name[0] || strlen(name) >= IFNAMSIZ || strchr(name, '%')) {
+		log_err("netdev: invalid interface name \"%s\"", name);
+		errno = EINVAL;
+		return NULL;
+	}
+	nd = calloc(1, sizeof(*nd));
+	if (nd)
+		nd->sk = nl_socket_alloc();
+	if (!nd || !nd->sk) {
+		log_err("netdev %s: %s", name, strerror(ENOMEM));
+		free(nd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	nd->kind = kind;
+	nd->tun_fd = -1;
+	nd->local = local;
+	snprintf(nd->name, sizeof(nd->name), "%s", name);
+	err = nl_connect(nd->sk, NETLINK_ROUTE);
+	if (err < 0) {
+		req_fail(nd, err, "rtnetlink socket");
+		teardown(nd);
+		return NULL;
+	}
+	nl_socket_modify_err_cb(nd->sk, NL_CB_CUSTOM, err_cb, nd);
+	/* Best effort: only the messages get worse without it. */
+	setsockopt(nl_socket_get_fd(nd->sk), SOL_NETLINK, NETLINK_EXT_ACK, &(int){ 1 },
+		   sizeof(int));
+	return nd;
+}
+
+struct netdev *netdev_open(const char *name, enum netdev_kind kind, unsigned int mtu,
+			   struct in_addr local)
+{
+	struct netdev *nd = netdev_new(name, kind, local);
+	int err;
+
+	if (!nd)
+		return NULL;
+	err = kind == NETDEV_L2SEC ? open_l2sec(nd) : open_tun(nd);
+	if (err < 0 || link_setup(nd, mtu) < 0)
+		goto err;
+	/* Routes of a previous run that crashed would point at clients that
+	 * are gone, or shadow the ones about to be added. */
+	if (netdev_flush_routes(nd) < 0)
+		goto err;
+	if (local.s_addr != htonl(INADDR_ANY) && addr_add(nd) < 0)
+		goto err;
+	log_info("netdev %s: %s device, ifindex %d%s", nd->name, kind_names[kind],
+		 nd->ifindex, nd->created ? ", created" : "");
+	return nd;
+err:
+	teardown(nd);
+	return NULL;
+}
+
+enum netdev_kind netdev_kind(const struct netdev *nd)
+{
+	return nd->kind;
+}
+
+int netdev_ifindex(const struct netdev *nd)
+{
+	return nd->ifindex;
+}
+
+const char *netdev_name(const struct netdev *nd)
+{
+	return nd->name;
+}
+
+int netdev_tun_fd(const struct netdev *nd)
+{
+	return nd->tun_fd;
+}
+
+/* "dst/plen" for log lines. */
+static const char *prefix_str(int family, const void *dst, unsigned int plen, char *buf,
+			      size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, dst, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	snprintf(buf, size, "%s/%u", a, plen);
+	return buf;
+}
+
+/* The route as both add and delete send it: main table, our protocol,
+ * scope link, one next hop, the device. */
+static int route_build(struct netdev *nd, int family, const void *dst, unsigned int plen,
+		       struct rtnl_route **out)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+	struct rtnl_route *r = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *a = nl_addr_build(family, dst, alen);
+	struct nl_addr *src = NULL;
+	int err = -NLE_NOMEM;
+
+	if (!r || !nh || !a)
+		goto out;
+	nl_addr_set_prefixlen(a, (int)plen);
+	rtnl_route_set_family(r, (uint8_t)family);
+	rtnl_route_set_table(r, RT_TABLE_MAIN);
+	rtnl_route_set_protocol(r, NETDEV_RTPROT);
+	rtnl_route_set_scope(r, RT_SCOPE_LINK);
+	rtnl_route_set_type(r, RTN_UNICAST);
+	err = rtnl_route_set_dst(r, a);
+	if (err < 0)
+		goto out;
+	if (family == AF_INET && nd->local.s_addr != htonl(INADDR_ANY)) {
+		src = nl_addr_build(AF_INET, &nd->local, sizeof(nd->local));
+		err = src ? rtnl_route_set_pref_src(r, src) : -NLE_NOMEM;
+		if (err < 0)
+			goto out;
+	}
+	rtnl_route_nh_set_ifindex(nh, nd->ifindex);
+	rtnl_route_add_nexthop(r, nh);		/* r owns nh now */
+	nh = NULL;
+	*out = r;
+	r = NULL;
+out:
+	if (nh)		/* unlike the others, rtnl_route_nh_free() takes no NULL */
+		rtnl_route_nh_free(nh);
+	rtnl_route_put(r);
+	nl_addr_put(src);
+	nl_addr_put(a);
+	return err;
+}
+
+static int route_check(struct netdev *nd, int family, unsigned int plen)
+{
+	if ((family == AF_INET && plen <= 32) || (family == AF_INET6 && plen <= 128))
+		return 0;
+	log_err("netdev %s: route: bad family %d or prefix length %u", nd->name, family, plen);
+	errno = EINVAL;
+	return -1;
+}
+
+int netdev_route_add(struct netdev *nd, int family, const void *dst, unsigned int plen)
+{
+	struct rtnl_route *r = NULL;
+	char p[INET6_ADDRSTRLEN + 5];
+	int err;
+
+	if (route_check(nd, family, plen) < 0)
+		return -1;
+	req_start(nd);
+	err = route_build(nd, family, dst, plen, &r);
+	if (err == 0) {
+		err = rtnl_route_add(nd->sk, r, NLM_F_REPLACE);
+		rtnl_route_put(r);
+	}
+	if (err < 0)
+		return req_fail(nd, err, "add route %s",
+				prefix_str(family, dst, plen, p, sizeof(p)));
+	return 0;
+}
+
+int netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned int plen)
+{
+	struct rtnl_route *r = NULL;
+	char p[INET6_ADDRSTRLEN + 5];
+	int err;
+
+	if (route_check(nd, family, plen) < 0)
+		return -1;
+	req_start(nd);
+	err = route_build(nd, family, dst, plen, &r);
+	if (err == 0) {
+		err = rtnl_route_delete(nd->sk, r, 0);
+		rtnl_route_put(r);
+	}
+	/* IPv4 says ESRCH, IPv6 ENOENT; libnl maps both */
+	if (err == -NLE_OBJ_NOTFOUND)
+		err = 0;
+	if (err < 0)
+		return req_fail(nd, err, "delete route %s",
+				prefix_str(family, dst, plen, p, sizeof(p)));
+	return 0;
+}
+
+struct flush {
+	struct netdev *nd;
+	int failed;
+};
+
+static bool route_ours(struct rtnl_route *r, int ifindex)
+{
+	struct rtnl_nexthop *nh;
+
+	if (rtnl_route_get_protocol(r) != NETDEV_RTPROT || rtnl_route_get_nnexthops(r) != 1)
+		return false;
+	nh = rtnl_route_nexthop_n(r, 0);
+	return nh && rtnl_route_nh_get_ifindex(nh) == ifindex;
+}
+
+static void flush_one(struct nl_object *obj, void *arg)
+{
+	struct rtnl_route *r = (struct rtnl_route *)obj;
+	struct flush *f = arg;
+	char p[INET6_ADDRSTRLEN + 5];
+	int err;
+
+	if (!route_ours(r, f->nd->ifindex))
+		return;
+	req_start(f->nd);
+	err = rtnl_route_delete(f->nd->sk, r, 0);
+	if (err < 0 && err != -NLE_OBJ_NOTFOUND) {
+		req_fail(f->nd, err, "flush route %s",
+			 nl_addr2str(rtnl_route_get_dst(r), p, sizeof(p)));
+		f->failed = errno;
+	}
+}
+
+int netdev_flush_routes(struct netdev *nd)
+{
+	struct flush f = { .nd = nd };
+	struct nl_cache *cache = NULL;
+	int err;
+
+	req_start(nd);
+	err = rtnl_route_alloc_cache(nd->sk, AF_UNSPEC, 0, &cache);
+	if (err < 0)
+		return req_fail(nd, err, "list routes");
+	nl_cache_foreach(cache, flush_one, &f);
+	nl_cache_free(cache);
+	if (f.failed) {
+		errno = f.failed;
+		return -1;
+	}
+	return 0;
+}
+
+void netdev_close(struct netdev *nd)
+{
+	int saved = errno;
+
+	if (!nd)
+		return;
+	netdev_flush_routes(nd);
+	teardown(nd);
+	errno = saved;
+}

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The LNS instance: datagram dispatch, SCCRQ admission, ID allocation. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l2tp/l2tp_admit.h"
+#include "l2tp/l2tp_lns.h"
+#include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_stale.h"
+#include "l2tp/l2tp_tunnel.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#define ID_SPACE 65536
+
+static void reap(struct l2tp_lns *lns)
+{
+	while (lns->dead) {
+		struct l2tp_session *s = lns->dead;
+
+		lns->dead = s->next;
+		free(s);
+	}
+}
+
+static void reap_cb(struct ev_timer *timer)
+{
+	reap(container_of(timer, struct l2tp_lns, reap_timer));
+}
+
+void l2tp_lns_defer_free(struct l2tp_lns *lns, struct l2tp_session *s)
+{
+	s->next = lns->dead;
+	lns->dead = s;
+	/* only when memory is out can this fail; the next close or lns_free frees it */
+	if (!ev_timer_armed(&lns->reap_timer))
+		ev_timer_arm(lns->loop, &lns->reap_timer, 0);
+}
+
+struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2tp_config *cfg,
+			      const struct l2tp_lns_ops *ops, void *env)
+{
+	struct l2tp_lns *lns = calloc(1, sizeof(*lns));
+
+	if (!lns)
+		return NULL;
+	lns->tunnels = calloc(ID_SPACE, sizeof(*lns->tunnels));
+	lns->sessions = calloc(ID_SPACE, sizeof(*lns->sessions));
+	if (!lns->tunnels || !lns->sessions) {
+		l2tp_lns_free(lns);
+		return NULL;
+	}
+	lns->loop = loop;
+	lns->state_fd = -1;
+	ev_timer_init(&lns->reap_timer, reap_cb);
+	ev_timer_init(&lns->stale_timer, l2tp_stale_ttl_cb);
+	ev_timer_init(&lns->stale_sweep, l2tp_stale_sweep_cb);
+	lns->ops = ops;
+	lns->env = env;
+	l2tp_lns_set_config(lns, cfg);
+	lns->admit = l2tp_admit_new(lns, ops->random(env));
+	if (!lns->admit) {
+		l2tp_lns_free(lns);
+		return NULL;
+	}
+	l2tp_bucket_fill(&lns->sccrq_bucket, evloop_now(loop), cfg->sccrq_rate);
+	return lns;
+}
+
+void l2tp_lns_free(struct l2tp_lns *lns)
+{
+	if (!lns)
+		return;
+	while (lns->tunnel_list)
+		l2tp_tunnel_destroy(lns->tunnel_list);
+	if (lns->loop)
+		ev_timer_cancel(lns->loop, &lns->reap_timer);
+	reap(lns);
+	l2tp_stale_close(lns);
+	l2tp_admit_free(lns->admit);
+	free(lns->tunnels);
+	free(lns->sessions);
+	free(lns);
+}
+
+void l2tp_config_init(struct l2tp_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->hostname, "l2sec");
+	cfg->require_ipsec = true;
+	cfg->hello_interval_ms = 60000;
+	cfg->rexmit_initial_ms = 1000;
+	cfg->rexmit_max_ms = 8000;
+	cfg->rexmit_retries = 5;
+	cfg->ack_delay_ms = 250;
+	cfg->receive_window = 8;
+	cfg->max_tunnels = 1000;
+	cfg->max_sessions = 10000;
+	cfg->max_sessions_per_tunnel = 16;
+	cfg->max_half_open = 64;
+	cfg->sccrq_rate = 100;
+	/* admission per peer: generous per address (NAT), strict per SA */
+	cfg->sccrq_rate_per_source = 20;
+	cfg->sccrq_rate_per_sa = 2;
+	cfg->max_half_open_per_source = 32;
+	cfg->max_half_open_per_sa = 2;
+	cfg->max_tunnels_per_sa = 4;
+	cfg->setup_timeout_ms = 10000;
+	cfg->session_setup_timeout_ms = 10000;
+	cfg->peer_table_size = 4096;
+}
+
+void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2tp_config *cfg)
+{
+	lns->cfg = cfg;
+}
+
+struct l2tp_tunnel *l2tp_lns_tunnel(const struct l2tp_lns *lns, uint16_t tid)
+{
+	struct l2tp_tunnel *t = lns->tunnels[tid];
+
+	return t && t->tid == tid ? t : NULL;
+}
+
+struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid)
+{
+	struct l2tp_session *s = lns->sessions[sid];
+
+	/* session IDs are unique across the LNS; this one must be in tunnel tid */
+	return s && s->sid == sid && s->tunnel->tid == tid ? s : NULL;
+}
+
+struct l2tp_tunnel *l2tp_lns_first_tunnel(const struct l2tp_lns *lns)
+{
+	return lns->tunnel_list;
+}
+
+struct l2tp_tunnel *l2tp_lns_next_tunnel(const struct l2tp_tunnel *t)
+{
+	return t->next;
+}
+
+struct l2tp_session *l2tp_tunnel_first_session(const struct l2tp_tunnel *t)
+{
+	return t->sessions;
+}
+
+struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s)
+{
+	return s->next;
+}
+
+unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,
+				 const char *text, l2tp_tunnel_fn *fn, void *ctx)
+{
+	struct l2tp_tunnel *t, *next;
+	unsigned int n = 0;
+
+	if (!mark)
+		return 0;
+	for (t = lns->tunnel_list; t; t = next) {
+		next = t->next;
+		if (t->peer.mark != mark || t->state == TUNNEL_CLOSING)
+			continue;
+		if (fn)
+			fn(ctx, t);
+		l2tp_tunnel_close(t, send, result, 0, text);
+		n++;
+	}
+	return n;
+}
+
+void l2tp_lns_counts(const struct l2tp_lns *lns, struct l2tp_lns_counts *c)
+{
+	c->tunnels = lns->n_tunnels;
+	c->half_open = lns->n_half_open;
+	c->sessions = lns->n_sessions;
+}
+
+void l2tp_lns_set_session_ops(struct l2tp_lns *lns, const struct l2tp_session_ops *sops,
+			      void *arg)
+{
+	lns->sops = sops;
+	lns->sops_arg = arg;
+}
+
+const char *l2tp_peer_str(const struct l2tp_peer *peer, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	const struct sockaddr_storage *ss = &peer->addr;
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(sin->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(sin6->sin6_port));
+	} else {
+		snprintf(buf, len, "?");
+	}
+	if (peer->mark) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, " mark %#x", peer->mark);
+	}
+	return buf;
+}
+
+int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,
+		  const uint8_t *buf, size_t len)
+{
+	if (lns->ops->send(lns->env, peer, buf, len) < 0) {
+		lns->stats.tx_errors++;
+		return -1;
+	}
+	return 0;
+}
+
+static bool id_used(const struct l2tp_lns *lns, bool session, uint16_t id)
+{
+	if (!id)
+		return true;
+	if (session)
+		return lns->sessions[id] != NULL;
+	/* a previous run's ID stays free: its peer's messages must not reach a new tunnel */
+	return lns->tunnels[id] != NULL || l2tp_stale_id(lns, id);
+}
+
+/* Random, non-zero and unused; 0 when the space is full. */
+uint16_t l2tp_lns_alloc_id(struct l2tp_lns *lns, bool session)
+{
+	uint16_t id;
+
+	for (int i = 0; i < 16; i++) {
+		id = (uint16_t)lns->ops->random(lns->env);
+		if (!id_used(lns, session, id))
+			return id;
+	}
+	/* crowded: walk from a random point */
+	id = (uint16_t)lns->ops->random(lns->env);
+	for (unsigned int i = 0; i < ID_SPACE; i++, id++)
+		if (!id_used(lns, session, id))
+			return id;
+	return 0;
+}
+
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+	}
+	return false;
+}
+
+/* The datagram came from the tunnel's peer through the tunnel's SA. */
+bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b)
+{
+	return a->mark == b->mark && a->sock == b->sock && same_addr(&a->addr, &b->addr);
+}
+
+/*
+ * The live tunnel an SCCRQ retransmission belongs to. A closing one never
+ * matches: a client that redials with the same address, port, SA and
+ * Assigned Tunnel ID while the old tunnel lingers starts a new tunnel.
+ */
+static struct l2tp_tunnel *find_by_peer(struct l2tp_lns *lns, const struct l2tp_peer *peer,
+					uint16_t peer_tid)
+{
+	for (struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next)
+		if (t->peer_tid == peer_tid && t->state != TUNNEL_CLOSING && !t->close_pending &&
+		    l2tp_peer_match(&t->peer, peer))
+			return t;
+	return NULL;
+}
+
+static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hdr *h,
+			const struct l2tp_peer *peer)
+{
+	struct l2tp_msg msg;
+	enum l2tp_decode_err err;
+	struct l2tp_tunnel *t;
+	uint16_t peer_tid;
+	char ps[80];
+
+	if (h->msg_len == h->hdr_len || h->ns != 0) {
+		lns->stats.rx_malformed++;
+		log_debug("l2tp: %s: tunnel ID 0 on a message that is not an SCCRQ (Ns %u)",
+			  l2tp_peer_str(peer, ps, sizeof(ps)), h->ns);
+		return;
+	}
+	/* cheap refusals first: a flood costs token checks per datagram, per peer first */
+	if (!l2tp_admit_sccrq_rate(lns->admit, peer))
+		return;
+	if (!l2tp_bucket_take(&lns->sccrq_bucket, evloop_now(lns->loop), lns->cfg->sccrq_rate)) {
+		lns->stats.sccrq_rate_limited++;
+		if (lns->stats.sccrq_rate_limited % 1000 == 1)
+			log_warn("l2tp: SCCRQ rate limit (%u/s) reached; %llu refused so far",
+				 lns->cfg->sccrq_rate,
+				 (unsigned long long)lns->stats.sccrq_rate_limited);
+		return;
+	}
+	err = l2tp_avp_decode(buf + h->hdr_len, h->msg_len - h->hdr_len, lns->cfg->secret, &msg);
+	peer_tid = l2tp_msg_has(&msg, AVP_ASSIGNED_TUNNEL_ID) ?
+		l2tp_msg_u16(&msg, AVP_ASSIGNED_TUNNEL_ID) : 0;
+	l2tp_peer_str(peer, ps, sizeof(ps));
+	if (err == L2TP_DEC_OK && msg.type != L2TP_SCCRQ) {
+		lns->stats.rx_wrong_state++;
+		log_info("l2tp: %s: %s without a tunnel, dropped", ps, l2tp_msg_name(msg.type));
+		return;
+	}
+	if (err != L2TP_DEC_OK) {
+		lns->stats.rx_malformed++;
+		log_info("l2tp: %s: bad SCCRQ: %s (%s AVP %u)", ps, l2tp_decode_strerror(err),
+			 l2tp_avp_name(msg.bad_type), msg.bad_type);
+		if (!peer_tid || err == L2TP_DEC_IGNORE)
+			return;
+		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
+			err == L2TP_DEC_UNKNOWN_MANDATORY ? L2TP_ERR_UNKNOWN_M_AVP :
+			err == L2TP_DEC_LENGTH ? L2TP_ERR_LENGTH : L2TP_ERR_VALUE,
+			l2tp_decode_strerror(err));
+		return;
+	}
+	if (!peer_tid) {
+		lns->stats.rx_malformed++;
+		log_info("l2tp: %s: SCCRQ with Assigned Tunnel ID 0, dropped", ps);
+		return;
+	}
+	t = find_by_peer(lns, peer, peer_tid);
+	if (t) {
+		/* a retransmitted SCCRQ: the channel re-acknowledges it */
+		l2tp_ctrl_input(&t->ctrl, buf, h->msg_len, h);
+		return;
+	}
+	if (l2tp_msg_u16(&msg, AVP_PROTOCOL_VERSION) != 0x0100) {
+		lns->stats.sccrq_refused++;
+		log_info("l2tp: %s: protocol version %#x not supported", ps,
+			 l2tp_msg_u16(&msg, AVP_PROTOCOL_VERSION));
+		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_BAD_VERSION, 0x0100,
+					    "version 1.0 only");
+		return;
+	}
+	if (lns->shutting_down) {
+		lns->stats.sccrq_refused++;
+		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_SHUTDOWN, 0,
+					    "shutting down");
+		return;
+	}
+	if (!l2tp_admit_tunnel_ok(lns->admit, peer)) {
+		lns->stats.sccrq_refused++;
+		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
+					    L2TP_ERR_RESOURCES, "too many tunnels from this peer");
+		return;
+	}
+	if (lns->n_tunnels >= lns->cfg->max_tunnels || lns->n_half_open >= lns->cfg->max_half_open) {
+		lns->stats.sccrq_refused++;
+		log_warn("l2tp: %s: tunnel refused: %s reached (%u tunnels, %u half-open)", ps,
+			 lns->n_tunnels >= lns->cfg->max_tunnels ? "max-tunnels" : "max-half-open",
+			 lns->n_tunnels, lns->n_half_open);
+		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
+					    L2TP_ERR_RESOURCES, "too many tunnels");
+		return;
+	}
+	if (l2tp_msg_has(&msg, AVP_CHALLENGE) && !lns->cfg->secret[0]) {
+		lns->stats.sccrq_refused++;
+		log_notice("l2tp: %s: peer asks for tunnel authentication, no secret configured",
+			   ps);
+		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_NOT_AUTHORIZED, 0,
+					    "no tunnel secret configured");
+		return;
+	}
+	if (!l2tp_tunnel_new(lns, peer, h, &msg)) {
+		lns->stats.sccrq_refused++;
+		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
+					    L2TP_ERR_RESOURCES, "out of resources");
+	}
+}
+
+void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
+		    const struct l2tp_peer *peer)
+{
+	struct l2tp_hdr h;
+	enum l2tp_hdr_err herr;
+	struct l2tp_tunnel *t;
+	char ps[80];
+
+	lns->stats.rx_packets++;
+	herr = l2tp_hdr_parse(buf, len, &h);
+	if (herr != L2TP_HDR_OK) {
+		lns->stats.rx_bad_header++;
+		log_debug("l2tp: %s: %s, dropped", l2tp_peer_str(peer, ps, sizeof(ps)),
+			  l2tp_hdr_strerror(herr));
+		return;
+	}
+	if (!h.control) {
+		if (!lns->tunnels[h.tunnel_id] && lns->n_stale &&
+		    l2tp_stale_input(lns, &h, peer)) {
+			lns->stats.rx_data++;
+			lns->stats.rx_data_dropped++;
+			return;
+		}
+		l2tp_session_data_input(lns, buf, &h, peer);
+		return;
+	}
+	if (h.msg_len > L2TP_MAX_MSG) {
+		lns->stats.rx_malformed++;
+		return;
+	}
+	if (h.tunnel_id == 0) {
+		sccrq_input(lns, buf, &h, peer);
+		return;
+	}
+	t = lns->tunnels[h.tunnel_id];
+	if (!t) {
+		lns->stats.rx_unknown_tunnel++;
+		if (lns->n_stale && l2tp_stale_input(lns, &h, peer))
+			return;
+		log_debug("l2tp: %s: unknown tunnel %u, dropped",
+			  l2tp_peer_str(peer, ps, sizeof(ps)), h.tunnel_id);
+		return;
+	}
+	if (!l2tp_peer_match(&t->peer, peer)) {
+		lns->stats.rx_wrong_peer++;
+		log_info("l2tp: %s: message for tunnel %u from another peer or SA, dropped",
+			 l2tp_peer_str(peer, ps, sizeof(ps)), h.tunnel_id);
+		return;
+	}
+	l2tp_ctrl_input(&t->ctrl, buf, h.msg_len, &h);
+}
+
+void l2tp_lns_shutdown(struct l2tp_lns *lns)
+{
+	struct l2tp_tunnel *t, *next;
+
+	lns->shutting_down = true;
+	for (t = lns->tunnel_list; t; t = next) {
+		next = t->next;
+		l2tp_tunnel_close(t, true, STOPCCN_SHUTDOWN, 0, "LNS shutting down");
+	}
+}
+
+bool l2tp_lns_quiescent(const struct l2tp_lns *lns)
+{
+	for (const struct l2tp_tunnel *t = lns->tunnel_list; t; t = t->next)
+		if (t->state != TUNNEL_CLOSING || (!t->ctrl.dead && !l2tp_ctrl_idle(&t->ctrl)))
+			return false;
+	return true;
+}

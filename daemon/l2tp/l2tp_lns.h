@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The L2TPv2 LNS (RFC 2661): the instance that owns every tunnel and session,
+ * receives every datagram of the 1701 socket(s) and dispatches it.
+ *
+ * Everything outside the protocol reaches it through struct l2tp_lns_ops
+ * (socket send, kernel programming, randomness) and struct l2tp_session_ops
+ * (the PPP layer), so unit tests and fuzz targets run it with a fake socket,
+ * a fake kernel and a fake clock.
+ *
+ * Ownership and lifetime (single-threaded, all on the event loop):
+ *  - the lns owns its tunnels (tunnel list and tunnels[] by local ID);
+ *  - a tunnel owns its sessions (its session list; sessions[] by local ID is
+ *    an index into them, session IDs are unique across the whole LNS);
+ *  - the teardown rule: nothing is freed inside a call chain that may still
+ *    use it. Closing only marks and unlinks: a closed session is out of every
+ *    lookup (tunnel list, sessions[]), out of the kernel and the PPP layer at
+ *    once, in state SESSION_CLOSED, and its memory goes on lns->dead, freed
+ *    by a zero-delay timer (reap_timer) after the current callback returned;
+ *    closing it again is a no-op. A tunnel is freed only from its own free
+ *    timer (after the StopCCN linger). A control message that cannot be
+ *    queued (full queue) never closes the tunnel in the sender's chain: the
+ *    tunnel is marked (close_pending) and closed from a zero-delay timer.
+ *    So a caller may keep a session or tunnel pointer across any close, as
+ *    long as it checks the state before using it for more than that.
+ */
+#ifndef L2SECD_L2TP_LNS_H
+#define L2SECD_L2TP_LNS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "core/evloop.h"
+#include "l2tp/l2tp_admit.h"
+#include "l2tp/l2tp_config.h"
+#include "l2tp/l2tp_ctrl.h"
+
+struct l2tp_tunnel;
+struct l2tp_session;
+struct l2tp_admit;
+struct l2tp_admit_entry;
+
+/* Where a datagram came from, and so where its replies go. */
+struct l2tp_peer {
+	struct sockaddr_storage addr;	/* the peer's address and port */
+	struct sockaddr_storage local;	/* our address it was sent to (port unused) */
+	uint32_t mark;			/* SA mark of the datagram (SO_RCVMARK), 0: none */
+	int sock;			/* which listening socket */
+};
+
+struct l2tp_lns_ops {
+	int (*send)(void *env, const struct l2tp_peer *peer, const uint8_t *buf, size_t len);
+	/*
+	 * Kernel programming: add returns 0 when the kernel now carries the
+	 * tunnel or session (in_kernel), > 0 when there is nothing to program
+	 * (the data path is l2secd's own), < 0 when it refused; NULL members:
+	 * nothing to program.
+	 */
+	int (*tunnel_add)(void *env, struct l2tp_tunnel *t);
+	void (*tunnel_del)(void *env, struct l2tp_tunnel *t);
+	int (*session_add)(void *env, struct l2tp_session *s);
+	void (*session_del)(void *env, struct l2tp_session *s);
+	uint32_t (*random)(void *env);
+};
+
+/*
+ * The PPP layer's hooks. established(): the session may carry PPP now.
+ * ppp_input(): a PPP frame that arrived as an L2TP data message (what the
+ * kernel did not take: LCP, authentication, IPCP...), exactly the bytes after
+ * the L2TP header (address/control field included when the peer sent it),
+ * in the receive buffer, which the PPP layer may wipe (authentication).
+ * closed(): the session is going away (CDN received or to be sent, tunnel
+ * closing); it is already unlinked and out of the kernel. The PPP layer must
+ * drop its state, must not call back into the LNS from here, and must not
+ * touch the session afterwards (its memory lives until the callback returns).
+ */
+struct l2tp_session_ops {
+	void (*established)(void *arg, struct l2tp_session *s);
+	void (*ppp_input)(void *arg, struct l2tp_session *s, uint8_t *frame, size_t len);
+	void (*closed)(void *arg, struct l2tp_session *s);
+};
+
+enum l2tp_tunnel_state {
+	TUNNEL_WAIT_CTL_CONN,	/* SCCRP sent, waiting for SCCCN */
+	TUNNEL_ESTABLISHED,
+	TUNNEL_CLOSING,		/* StopCCN sent or received: acks only, then freed */
+};
+
+enum l2tp_session_state {
+	SESSION_WAIT_CONNECT,	/* ICRP sent, waiting for ICCN */
+	SESSION_ESTABLISHED,
+	SESSION_CLOSED,		/* unlinked from everything; freed after the callback */
+};
+
+struct l2tp_session {
+	struct l2tp_tunnel *tunnel;
+	struct l2tp_session *next;	/* in tunnel->sessions */
+	enum l2tp_session_state state;
+	uint16_t sid, peer_sid;
+	uint32_t call_serial;
+	uint32_t tx_speed, rx_speed, framing_type;
+	bool in_kernel;
+	uint64_t created_ms;
+	uint32_t accm_send, accm_recv;	/* from SLI */
+	uint32_t call_errors[6];	/* from WEN: CRC, framing, HW overruns, buffer overruns, timeouts, alignment */
+	uint64_t rx_ppp, tx_ppp;	/* PPP frames through the daemon */
+	void *ppp;			/* the PPP layer's state */
+	struct ev_timer setup_timer;	/* ICRQ -> ICCN: session-setup-timeout */
+};
+
+struct l2tp_tunnel {
+	struct l2tp_lns *lns;
+	struct l2tp_tunnel *prev, *next;
+	enum l2tp_tunnel_state state;
+	uint16_t tid, peer_tid;
+	struct l2tp_peer peer;
+	char peer_host[64];		/* printable copy of the peer's Host Name */
+	char peer_vendor[64];
+	uint32_t peer_framing, peer_bearer;
+	char secret[128];		/* the secret in force when the tunnel started */
+	uint8_t challenge[16];		/* ours, sent in SCCRP when a secret is set */
+	bool require_ipsec;
+	bool in_kernel;
+	unsigned int hello_ms;
+	uint64_t created_ms;
+	uint16_t result, error;		/* why it closed */
+	bool close_pending;		/* a send failed: closed from hello_timer at once */
+	char close_text[64];		/* the close_pending reason */
+	struct l2tp_ctrl ctrl;
+	struct l2tp_session *sessions;
+	unsigned int n_sessions;
+	struct ev_timer hello_timer;	/* HELLO after silence; setup timeout before SCCCN;
+					 * the deferred close (close_pending) */
+	struct ev_timer free_timer;	/* frees the tunnel: linger after StopCCN */
+	/* admission (l2tp_admit.c): the peers it is counted under, pinned while it lives */
+	struct l2tp_admit_entry *adm_src, *adm_sa;
+	bool adm_half_open, adm_counted;
+	bool adm_quiet;			/* closed by admission, which logged it per peer */
+};
+
+struct l2tp_lns_stats {
+	uint64_t rx_packets, rx_bad_header, rx_unknown_tunnel, rx_wrong_peer;
+	uint64_t rx_malformed, rx_ignored, rx_wrong_state;
+	uint64_t sccrq_rate_limited, sccrq_refused, tunnels_established, tunnels_auth_failed;
+	uint64_t tunnels_timed_out, sessions_refused, sessions_established;
+	uint64_t rx_data, rx_data_dropped, tx_errors;
+	/* tunnels of a previous run (l2tp_stale.h) */
+	uint64_t stale_stopccn, stale_probes, stale_rate_limited;
+};
+
+struct l2tp_lns {
+	struct evloop *loop;
+	const struct l2tp_config *cfg;	/* current; new tunnels take their values from it */
+	const struct l2tp_lns_ops *ops;
+	void *env;
+	const struct l2tp_session_ops *sops;
+	void *sops_arg;
+	struct l2tp_tunnel **tunnels;		/* [65536] by local tunnel ID */
+	struct l2tp_session **sessions;		/* [65536] by local session ID */
+	struct l2tp_tunnel *tunnel_list;
+	unsigned int n_tunnels, n_half_open, n_sessions;
+	struct l2tp_admit *admit;		/* per-peer accounting (l2tp_admit.h) */
+	struct l2tp_bucket sccrq_bucket;	/* all peers together: sccrq-rate */
+	bool shutting_down;
+	struct l2tp_session *dead;		/* closed sessions, freed by reap_timer */
+	struct ev_timer reap_timer;		/* zero-delay: runs after the current callback */
+	int state_fd;				/* the tunnel state file, -1: none */
+	struct l2tp_stale *stale;		/* the previous run's tunnels, by tid */
+	unsigned int n_stale;
+	struct ev_timer stale_timer;		/* forgets them */
+	struct ev_timer stale_sweep;		/* probes their peers unasked */
+	uint64_t stale_tokens, stale_last_ms;	/* their answers' global bucket */
+	struct l2tp_lns_stats stats;
+};
+
+struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2tp_config *cfg,
+			      const struct l2tp_lns_ops *ops, void *env);
+/* Frees every tunnel and session without a word to the peers (not from a callback). */
+void l2tp_lns_free(struct l2tp_lns *lns);
+void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2tp_config *cfg);
+void l2tp_lns_set_session_ops(struct l2tp_lns *lns, const struct l2tp_session_ops *sops,
+			      void *arg);
+/* One datagram from a listening socket; buf is modified (hidden AVPs). */
+void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
+		    const struct l2tp_peer *peer);
+/* StopCCN (result 6) to every tunnel; refuse new ones. */
+void l2tp_lns_shutdown(struct l2tp_lns *lns);
+/* Every StopCCN we sent is acknowledged (or its peer gave up). */
+bool l2tp_lns_quiescent(const struct l2tp_lns *lns);
+
+/*
+ * What the rest of l2secd may do with the LNS's tunnels and sessions (its
+ * lists and ID tables are its own; nothing outside l2tp/ walks them):
+ * look one up, visit each, close those of an SA, count them.
+ */
+struct l2tp_lns_counts {
+	unsigned int tunnels, half_open, sessions;
+};
+
+/* Tunnel tid (closing ones too), or NULL. */
+struct l2tp_tunnel *l2tp_lns_tunnel(const struct l2tp_lns *lns, uint16_t tid);
+/* Session sid of tunnel tid, or NULL (also when sid is another tunnel's). */
+struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid);
+
+/*
+ * Every tunnel, oldest first: for (t = l2tp_lns_first_tunnel(lns); t; t = next)
+ * with next = l2tp_lns_next_tunnel(t) taken before t may be closed (closing
+ * only marks and unlinks, the teardown rule above); the same for the sessions
+ * of a tunnel. Closing one tunnel or session must not close another.
+ */
+struct l2tp_tunnel *l2tp_lns_first_tunnel(const struct l2tp_lns *lns);
+struct l2tp_tunnel *l2tp_lns_next_tunnel(const struct l2tp_tunnel *t);
+struct l2tp_session *l2tp_tunnel_first_session(const struct l2tp_tunnel *t);
+struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s);
+
+/*
+ * Close every tunnel bound to SA mark (mark != 0) that is not closing yet,
+ * as l2tp_tunnel_close(t, send, result, 0, text) does; fn, when not NULL,
+ * is told of each just before (to log it). Returns how many were closed.
+ */
+typedef void l2tp_tunnel_fn(void *ctx, const struct l2tp_tunnel *t);
+unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,
+				 const char *text, l2tp_tunnel_fn *fn, void *ctx);
+
+void l2tp_lns_counts(const struct l2tp_lns *lns, struct l2tp_lns_counts *c);
+
+/* A random unused tunnel (session false) or session ID; 0: none left. */
+uint16_t l2tp_lns_alloc_id(struct l2tp_lns *lns, bool session);
+/* A closed session's memory: freed by the loop once the current callback returned. */
+void l2tp_lns_defer_free(struct l2tp_lns *lns, struct l2tp_session *s);
+bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b);
+const char *l2tp_peer_str(const struct l2tp_peer *peer, char *buf, size_t len);
+int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,
+		  const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Authentication of the peer: MS-CHAPv2 (RFC 2759), CHAP-MD5 (RFC 1994),
+ * PAP (RFC 1334). We are always the authenticator.
+ *
+ * A wrong answer is not refused at once: the Failure (or PAP Nak) goes out
+ * after auth_fail_delay_ms, during which further answers are discarded, so a
+ * peer cannot try passwords faster than one per delay. After auth_tries
+ * wrong answers the session ends; until then MS-CHAPv2 announces a retry
+ * (R=1) with a fresh challenge, CHAP-MD5 sends a new Challenge and PAP waits
+ * for a new Authenticate-Request. The whole phase is bounded by
+ * auth_timeout_ms.
+ *
+ * Before an answer is checked, the owner's throttle (ops->auth_allowed,
+ * authlimit.c in l2secd) may refuse it: the peer then gets the same Failure
+ * after the same delay, and the answer is not looked at. After a wrong
+ * answer, ops->auth_result may hold the Failure back longer (its backoff).
+ *
+ * Every comparison is of fixed-size digests in constant time (PAP too: the
+ * NT hash of the password sent against the stored one), and an unknown user
+ * is checked against a random secret, so the time of an answer does not say
+ * whether the user exists or how much of a guess was right.
+ *
+ * Passwords and hashes stay in this file's stack frames, which are wiped,
+ * and the frame that brought them is wiped in the receive buffer after use
+ * (ppp_auth_input); log lines carry the user name (sanitized) and the
+ * outcome only.
+ */
+#include <string.h>
+#include <syslog.h>
+
+#include "ppp/ppp_internal.h"
+#include "core/util.h"
+
+enum { CHAP_CHALLENGE = 1, CHAP_RESPONSE, CHAP_SUCCESS, CHAP_FAILURE };
+enum { PAP_REQUEST = 1, PAP_ACK, PAP_NAK };
+
+#define MSCHAPV2_VALUE_LEN	49
+#define MD5_VALUE_LEN		16
+#define NAME_MAX_LEN		255
+
+size_t ppp_auth_option(unsigned int method, uint8_t *b)
+{
+	b[0] = 3;	/* Authentication-Protocol */
+	switch (method) {
+	case PPP_AUTH_MSCHAPV2:
+	case PPP_AUTH_CHAP_MD5:
+		b[1] = 5;
+		put_be16(b + 2, PPP_CHAP);
+		b[4] = method == PPP_AUTH_MSCHAPV2 ? 0x81 : 0x05;
+		return 5;
+	case PPP_AUTH_PAP:
+		b[1] = 4;
+		put_be16(b + 2, PPP_PAP);
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+unsigned int ppp_auth_method_of(const uint8_t *v, size_t vlen)
+{
+	if (vlen == 3 && get_be16(v) == PPP_CHAP)
+		return v[2] == 0x81 ? PPP_AUTH_MSCHAPV2 :
+		       v[2] == 0x05 ? PPP_AUTH_CHAP_MD5 : 0;
+	if (vlen == 2 && get_be16(v) == PPP_PAP)
+		return PPP_AUTH_PAP;
+	return 0;
+}
+
+static const char *method_name(unsigned int m)
+{
+	return m == PPP_AUTH_MSCHAPV2 ? "MS-CHAPv2" :
+	       m == PPP_AUTH_CHAP_MD5 ? "CHAP-MD5" : "PAP";
+}
+
+const char *ppp_auth_method_name(const struct ppp_session *s)
+{
+	if (s->a.state != AUTH_DONE)
+		return NULL;
+	/* as [ppp] auth spells them */
+	return s->a.method == PPP_AUTH_MSCHAPV2 ? "mschapv2" :
+	       s->a.method == PPP_AUTH_CHAP_MD5 ? "chap-md5" : "pap";
+}
+
+static uint16_t method_proto(unsigned int m)
+{
+	return m == PPP_AUTH_PAP ? PPP_PAP : PPP_CHAP;
+}
+
+static void transmit_challenge(struct ppp_session *s)
+{
+	uint8_t buf[1 + MSCHAP_CHALLENGE_LEN + sizeof(s->cfg.name)];
+	size_t nlen = strlen(s->cfg.name);
+
+	buf[0] = MSCHAP_CHALLENGE_LEN;
+	memcpy(buf + 1, s->a.challenge, MSCHAP_CHALLENGE_LEN);
+	memcpy(buf + 1 + MSCHAP_CHALLENGE_LEN, s->cfg.name, nlen);
+	ppp_send_ctrl(s, PPP_CHAP, CHAP_CHALLENGE, s->a.id, buf,
+		      1 + MSCHAP_CHALLENGE_LEN + nlen);
+	s->a.deadline = s->now + s->cfg.restart_ms;
+}
+
+static void new_challenge(struct ppp_session *s)
+{
+	s->a.id++;
+	s->a.alt_ok = false;
+	ppp_random(s, s->a.challenge, sizeof(s->a.challenge));
+	s->a.resends = s->cfg.max_configure;
+	s->a.state = AUTH_WAIT;
+	transmit_challenge(s);
+}
+
+void ppp_auth_start(struct ppp_session *s)
+{
+	memset(&s->a, 0, sizeof(s->a));
+	s->a.method = s->l.auth;
+	s->user[0] = '\0';
+	ppp_random(s, &s->a.id, 1);
+	s->a.phase_deadline = s->now + s->cfg.auth_timeout_ms;
+	s->a.state = AUTH_WAIT;
+	if (s->a.method != PPP_AUTH_PAP)
+		new_challenge(s);
+}
+
+void ppp_auth_stop(struct ppp_session *s)
+{
+	s->a.state = AUTH_IDLE;
+	s->a.deadline = 0;
+	s->a.phase_deadline = 0;
+}
+
+/*
+ * Find the user: the name as sent, then without a "DOMAIN\" prefix (Windows
+ * sends one when the connection has a domain set). On success s->user holds
+ * the name that matched.
+ */
+static int lookup(struct ppp_session *s, const uint8_t *name, size_t len,
+		  struct ppp_secret *sec)
+{
+	char buf[NAME_MAX_LEN + 1];
+	const char *bare;
+	size_t blen;
+
+	if (len == 0 || len > NAME_MAX_LEN || memchr(name, '\0', len))
+		return -1;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	memset(sec, 0, sizeof(*sec));
+	if (s->ops->get_secret(s->ctx, buf, sec) == 0) {
+		memcpy(s->user, buf, len + 1);
+		return 0;
+	}
+	bare = mschap_strip_domain(buf, len, &blen);
+	if (bare == buf || blen == 0)
+		return -1;
+	memset(sec, 0, sizeof(*sec));
+	if (s->ops->get_secret(s->ctx, bare, sec) == 0) {
+		memcpy(s->user, bare, blen + 1);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * One attempt: who tried (the users file's name, else the name as sent made
+ * printable, for the log and the throttle) and whether the user exists. An
+ * unknown user is checked against a random secret that no answer matches,
+ * so that the answer takes as long as for a known user.
+ */
+struct attempt {
+	struct ppp_secret sec;
+	bool known;
+	char who[NAME_MAX_LEN * 4 + 1];
+};
+
+static void attempt_wipe(struct attempt *at)
+{
+	explicit_bzero(&at->sec, sizeof(at->sec));
+}
+
+static void auth_ok(struct ppp_session *s, struct attempt *at)
+{
+	ppp_log(s, LOG_NOTICE, "user '%s' authenticated with %s", s->user,
+		method_name(s->a.method));
+	s->a.state = AUTH_DONE;
+	s->a.deadline = 0;
+	s->a.phase_deadline = 0;
+	s->a.static_addr = at->sec.addr;
+	attempt_wipe(at);
+	if (s->ops->auth_result)
+		s->ops->auth_result(s->ctx, s->user, true);
+	ppp_network_phase(s);
+}
+
+/* A wrong answer, or one refused unchecked (checked false): Failure after the delay. */
+static void auth_bad(struct ppp_session *s, struct attempt *at, const char *why, bool checked)
+{
+	uint32_t delay = s->cfg.auth_fail_delay_ms, d;
+
+	attempt_wipe(at);
+	s->a.failures++;
+	s->st.auth_failures++;
+	ppp_log(s, LOG_NOTICE, "%s authentication failed for user '%s': %s (attempt %u of %u)",
+		method_name(s->a.method), at->who, why, s->a.failures, s->cfg.auth_tries);
+	if (checked && s->ops->auth_result) {
+		d = s->ops->auth_result(s->ctx, at->who, false);
+		if (d > delay)
+			delay = d;
+	}
+	s->user[0] = '\0';
+	s->a.state = AUTH_DELAY;
+	s->a.deadline = s->now + delay;
+	if (!delay)
+		ppp_auth_timer(s);
+}
+
+/*
+ * Look the user up and ask the throttle. Returns 0 when the answer is to be
+ * checked against at->sec, -1 when the attempt was refused.
+ */
+static int attempt_begin(struct ppp_session *s, const uint8_t *name, size_t nlen,
+			 struct attempt *at)
+{
+	memset(at, 0, sizeof(*at));
+	at->known = lookup(s, name, nlen, &at->sec) == 0;
+	if (at->known) {
+		snprintf(at->who, sizeof(at->who), "%s", s->user);
+	} else {
+		memset(&at->sec, 0, sizeof(at->sec));
+		ppp_random(s, at->sec.nt_hash, sizeof(at->sec.nt_hash));
+		ppp_sanitize(at->who, sizeof(at->who), name,
+			     nlen < NAME_MAX_LEN ? nlen : NAME_MAX_LEN);
+	}
+	if (s->ops->auth_allowed && !s->ops->auth_allowed(s->ctx, at->who)) {
+		auth_bad(s, at, "refused unchecked: too many failures (throttled)", false);
+		return -1;
+	}
+	return 0;
+}
+
+/* The delay after a wrong answer is over: say so, and maybe allow another try. */
+static void auth_fail_now(struct ppp_session *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	bool last = s->a.failures >= s->cfg.auth_tries;
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
+	char msg[96];
+	size_t i, n;
+
+	switch (s->a.method) {
+	case PPP_AUTH_MSCHAPV2:
+		ppp_random(s, chal, sizeof(chal));
+		n = (size_t)snprintf(msg, sizeof(msg), "E=691 R=%d C=", last ? 0 : 1);
+		for (i = 0; i < sizeof(chal); i++) {
+			msg[n++] = hex[chal[i] >> 4];
+			msg[n++] = hex[chal[i] & 0xF];
+		}
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, " V=3 M=Authentication failed");
+		ppp_send_ctrl(s, PPP_CHAP, CHAP_FAILURE, s->a.id, (uint8_t *)msg, n);
+		if (!last) {
+			/*
+			 * The retry answers C=; peers number it one above the
+			 * Failure (pppd, Windows), but take the same id too.
+			 */
+			memcpy(s->a.challenge, chal, sizeof(chal));
+			s->a.alt_id = s->a.id;
+			s->a.alt_ok = true;
+			s->a.id++;
+			s->a.state = AUTH_WAIT;
+		}
+		break;
+	case PPP_AUTH_CHAP_MD5:
+		n = (size_t)snprintf(msg, sizeof(msg), "Authentication failed");
+		ppp_send_ctrl(s, PPP_CHAP, CHAP_FAILURE, s->a.id, (uint8_t *)msg, n);
+		if (!last)
+			new_challenge(s);
+		break;
+	default:
+		n = (size_t)snprintf(msg + 1, sizeof(msg) - 1, "Authentication failed");
+		msg[0] = (char)n;
+		ppp_send_ctrl(s, PPP_PAP, PAP_NAK, s->a.id, (uint8_t *)msg, n + 1);
+		if (!last)
+			s->a.state = AUTH_WAIT;
+		break;
+	}
+	if (last) {
+		s->a.state = AUTH_IDLE;
+		ppp_terminate(s, PPP_DOWN_AUTH_FAILED,
+			      "authentication failed %u times", s->a.failures);
+	}
+}
+
+static void mschapv2_check(struct ppp_session *s, const uint8_t *v,
+			   const uint8_t *name, size_t nlen)
+{
+	uint8_t expect[MSCHAP_NT_RESPONSE_LEN];
+	char reply[MSCHAP_AUTH_RESPONSE_LEN];
+	const uint8_t *peer_chal = v, *nt_resp = v + 24;
+	struct attempt at;
+	const char *bare;
+	size_t blen;
+	bool ok;
+
+	if (attempt_begin(s, name, nlen, &at) < 0)
+		return;
+	/* ChallengeHash takes the name as the peer sent it, minus any domain. */
+	bare = mschap_strip_domain((const char *)name, nlen, &blen);
+	mschap_nt_response(s->a.challenge, peer_chal, bare, blen, at.sec.nt_hash, expect);
+	ok = mschap_equal(expect, nt_resp, sizeof(expect)) && at.known;
+	explicit_bzero(expect, sizeof(expect));
+	if (!ok) {
+		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
+		return;
+	}
+	mschap_auth_response(at.sec.nt_hash, nt_resp, peer_chal, s->a.challenge,
+			     bare, blen, reply);
+	snprintf(s->a.reply, sizeof(s->a.reply), "%s M=Access granted", reply);
+	explicit_bzero(reply, sizeof(reply));
+	ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply,
+		      strlen(s->a.reply));
+	auth_ok(s, &at);
+}
+
+static void md5_check(struct ppp_session *s, const uint8_t *v,
+		      const uint8_t *name, size_t nlen)
+{
+	uint8_t expect[MD5_VALUE_LEN];
+	struct attempt at;
+	bool ok;
+
+	if (attempt_begin(s, name, nlen, &at) < 0)
+		return;
+	if (at.known && !at.sec.password) {
+		auth_bad(s, &at, "only an NT hash is stored; CHAP-MD5 needs the password", true);
+		return;
+	}
+	/* an unknown user: the random NT hash stands in for a password */
+	if (at.sec.password)
+		mschap_md5_response(s->a.id, (const uint8_t *)at.sec.password,
+				    at.sec.password_len, s->a.challenge,
+				    sizeof(s->a.challenge), expect);
+	else
+		mschap_md5_response(s->a.id, at.sec.nt_hash, sizeof(at.sec.nt_hash),
+				    s->a.challenge, sizeof(s->a.challenge), expect);
+	ok = mschap_equal(expect, v, sizeof(expect)) && at.known;
+	explicit_bzero(expect, sizeof(expect));
+	if (!ok) {
+		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
+		return;
+	}
+	snprintf(s->a.reply, sizeof(s->a.reply), "Access granted");
+	ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply,
+		      strlen(s->a.reply));
+	auth_ok(s, &at);
+}
+
+static void chap_input(struct ppp_session *s, uint8_t code, uint8_t id,
+		       const uint8_t *d, size_t len)
+{
+	size_t vsize;
+
+	if (code != CHAP_RESPONSE) {
+		/* We never authenticate ourselves to the peer. */
+		s->st.rx_discarded++;
+		return;
+	}
+	if (s->a.state == AUTH_DONE && id == s->a.id) {
+		/* Our Success was lost: say it again (RFC 1994 section 4.1). */
+		ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, id, (uint8_t *)s->a.reply,
+			      strlen(s->a.reply));
+		return;
+	}
+	if (s->a.state != AUTH_WAIT ||
+	    (id != s->a.id && !(s->a.alt_ok && id == s->a.alt_id))) {
+		ppp_log(s, LOG_DEBUG, "CHAP: Response id %u not expected now, discarded", id);
+		s->st.rx_discarded++;
+		return;
+	}
+	if (len < 1 || (vsize = d[0]) > len - 1 ||
+	    vsize != (s->a.method == PPP_AUTH_MSCHAPV2 ? MSCHAPV2_VALUE_LEN : MD5_VALUE_LEN)) {
+		ppp_log_drop(s, "CHAP: malformed %s Response (%zu octets), dropped",
+			method_name(s->a.method), len);
+		s->st.rx_malformed++;
+		return;
+	}
+	s->a.deadline = 0;	/* answered: no retransmission */
+	s->a.id = id;		/* Success/Failure carry the Response's id */
+	s->a.alt_ok = false;
+	if (s->a.method == PPP_AUTH_MSCHAPV2)
+		mschapv2_check(s, d + 1, d + 1 + vsize, len - 1 - vsize);
+	else
+		md5_check(s, d + 1, d + 1 + vsize, len - 1 - vsize);
+}
+
+static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
+		      const uint8_t *d, size_t len)
+{
+	uint8_t hash[MSCHAP_NT_HASH_LEN], msg[64];
+	const uint8_t *name, *pw;
+	size_t nlen, pwlen, n;
+	struct attempt at;
+	bool ok;
+
+	if (code != PAP_REQUEST) {
+		s->st.rx_discarded++;
+		return;
+	}
+	if (s->a.state == AUTH_DONE && id == s->a.id) {
+		n = strlen(s->a.reply);
+		msg[0] = (uint8_t)n;
+		memcpy(msg + 1, s->a.reply, n);
+		ppp_send_ctrl(s, PPP_PAP, PAP_ACK, id, msg, n + 1);
+		return;
+	}
+	if (s->a.state != AUTH_WAIT) {
+		s->st.rx_discarded++;
+		return;
+	}
+	if (len < 1 || (nlen = d[0]) > len - 1 || len - 1 - nlen < 1 ||
+	    (pwlen = d[1 + nlen]) > len - 2 - nlen) {
+		ppp_log_drop(s, "PAP: malformed Authenticate-Request, dropped");
+		s->st.rx_malformed++;
+		return;
+	}
+	name = d + 1;
+	pw = d + 2 + nlen;
+	s->a.id = id;
+	if (attempt_begin(s, name, nlen, &at) < 0)
+		return;
+	/*
+	 * Compared as NT hashes, which every user has: fixed-size digests,
+	 * so the time taken tells nothing about the stored password's length
+	 * or its first differing octet.
+	 */
+	ok = mschap_nt_hash((const char *)pw, pwlen, hash) == 0;
+	ok = mschap_equal(hash, at.sec.nt_hash, sizeof(hash)) && ok && at.known;
+	explicit_bzero(hash, sizeof(hash));
+	if (!ok) {
+		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
+		return;
+	}
+	snprintf(s->a.reply, sizeof(s->a.reply), "Access granted");
+	n = strlen(s->a.reply);
+	msg[0] = (uint8_t)n;
+	memcpy(msg + 1, s->a.reply, n);
+	ppp_send_ctrl(s, PPP_PAP, PAP_ACK, id, msg, n + 1);
+	auth_ok(s, &at);
+}
+
+static void auth_input(struct ppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	size_t plen;
+
+	/* Only in the authentication phase, or after it for a lost Success/Ack. */
+	if ((s->phase != PHASE_AUTH && s->phase != PHASE_NETWORK) ||
+	    proto != method_proto(s->a.method)) {
+		s->st.rx_discarded++;
+		return;
+	}
+	if (len < 4 || (plen = get_be16(pkt + 2)) < 4 || plen > len ||
+	    plen > PPP_CTRL_MAX) {
+		ppp_log_drop(s, "%s: truncated packet, dropped",
+			proto == PPP_PAP ? "PAP" : "CHAP");
+		s->st.rx_malformed++;
+		return;
+	}
+	if (proto == PPP_CHAP)
+		chap_input(s, pkt[0], pkt[1], pkt + 4, plen - 4);
+	else
+		pap_input(s, pkt[0], pkt[1], pkt + 4, plen - 4);
+}
+
+/*
+ * The frame may hold a password (PAP) or an answer to our challenge that an
+ * eavesdropper of memory could attack offline (CHAP, MS-CHAPv2): it is wiped
+ * in the receive buffer once handled, whatever came of it, malformed or not
+ * expected now included.
+ */
+void ppp_auth_input(struct ppp_session *s, uint16_t proto, uint8_t *pkt, size_t len)
+{
+	auth_input(s, proto, pkt, len);
+	explicit_bzero(pkt, len);
+}
+
+static bool due(uint64_t *deadline, uint64_t now)
+{
+	if (!*deadline || *deadline > now)
+		return false;
+	*deadline = 0;
+	return true;
+}
+
+void ppp_auth_timer(struct ppp_session *s)
+{
+	if (due(&s->a.phase_deadline, s->now) && s->a.state != AUTH_DONE) {
+		s->a.deadline = 0;
+		s->a.state = AUTH_IDLE;
+		ppp_terminate(s, PPP_DOWN_AUTH_TIMEOUT,
+			      "peer did not authenticate within %u s",
+			      s->cfg.auth_timeout_ms / 1000);
+		return;
+	}
+	if (!due(&s->a.deadline, s->now))
+		return;
+	if (s->a.state == AUTH_DELAY) {
+		auth_fail_now(s);
+	} else if (s->a.state == AUTH_WAIT && s->a.method != PPP_AUTH_PAP) {
+		if (s->a.resends == 0) {
+			ppp_terminate(s, PPP_DOWN_AUTH_TIMEOUT,
+				      "no answer to %u CHAP challenges", s->cfg.max_configure + 1);
+			return;
+		}
+		s->a.resends--;
+		transmit_challenge(s);
+	}
+}

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the PPP engine: the session, the RFC 1661 automaton shared by LCP,
+ * IPCP and IPv6CP, and the per-protocol hooks. Only daemon/ppp*.c include
+ * this; the owner sees ppp.h.
+ *
+ * Everything here belongs to one session and is touched only from the
+ * owner's event loop thread through the ppp.h entry points: no locking.
+ */
+#ifndef L2SECD_PPP_INTERNAL_H
+#define L2SECD_PPP_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "ppp/ppp.h"
+
+/* Largest control packet (code..data) we accept or build: RFC 1661 default MRU. */
+#define PPP_CTRL_MAX	1500
+/* Options in one Configure packet beyond this: the packet is dropped. */
+#define PPP_MAX_OPTS	32
+/*
+ * Our own Configure-Request options: LCP at most MRU 4 + auth 5 + magic 6,
+ * IPCP 6, IPv6CP 10. Kept small: a gateway holds many sessions.
+ */
+#define PPP_REQ_MAX	32
+#define PPP_MIN_MRU	128
+#define PPP_DEFAULT_MRU	1500
+
+/* Packet codes (RFC 1661 section 5). */
+enum {
+	CODE_CONFREQ = 1,
+	CODE_CONFACK,
+	CODE_CONFNAK,
+	CODE_CONFREJ,
+	CODE_TERMREQ,
+	CODE_TERMACK,
+	CODE_CODEREJ,
+	CODE_PROTREJ,		/* LCP only from here on */
+	CODE_ECHOREQ,
+	CODE_ECHOREP,
+	CODE_DISCREQ,
+};
+
+enum fsm_state {
+	ST_INITIAL,
+	ST_STARTING,
+	ST_CLOSED,
+	ST_STOPPED,
+	ST_CLOSING,
+	ST_STOPPING,
+	ST_REQSENT,
+	ST_ACKRCVD,
+	ST_ACKSENT,
+	ST_OPENED,
+};
+
+/* The verdict on one option of the peer's Configure-Request. */
+enum opt_verdict {
+	OPT_ACK,
+	OPT_NAK,	/* the hook wrote the suggested option into nak */
+	OPT_REJ,
+};
+
+struct ppp_fsm;
+
+/* Per-protocol behaviour of the automaton (RFC 1661 section 4.4 actions). */
+struct fsm_proto {
+	uint16_t proto;
+	const char *name;
+	/* Prepare our first Configure-Request (on irc from a fresh start). */
+	void (*reset)(struct ppp_fsm *f);
+	/* Our options; returns their length (<= cap). */
+	size_t (*build)(struct ppp_fsm *f, uint8_t *buf, size_t cap);
+	/* Peer's Nak / Reject of our request; -1: malformed, discard. */
+	int (*nak)(struct ppp_fsm *f, const uint8_t *opts, size_t len);
+	int (*rej)(struct ppp_fsm *f, const uint8_t *opts, size_t len);
+	/* Peer's request: begin, one call per option, then end(verdict). */
+	void (*req_begin)(struct ppp_fsm *f);
+	enum opt_verdict (*req_opt)(struct ppp_fsm *f, uint8_t type,
+				    const uint8_t *val, size_t vlen,
+				    uint8_t *nak, size_t *nak_len);
+	/* Options we Nak for although the peer did not send them. */
+	size_t (*req_missing)(struct ppp_fsm *f, uint8_t *nak, size_t cap);
+	void (*req_end)(struct ppp_fsm *f, int code);
+	/* tlu, tld, tls, tlf */
+	void (*up)(struct ppp_fsm *f);
+	void (*down)(struct ppp_fsm *f);
+	void (*starting)(struct ppp_fsm *f);
+	void (*finished)(struct ppp_fsm *f);
+	/* Peer's Terminate-Request (message, untrusted). */
+	void (*term_req)(struct ppp_fsm *f, const uint8_t *msg, size_t len);
+	/* Codes beyond 7; returns false for an unknown code (Code-Reject). */
+	bool (*extcode)(struct ppp_fsm *f, uint8_t code, uint8_t id,
+			const uint8_t *data, size_t len);
+	/* Peer's Code-Reject of a code we sent beyond 7 (RXJ+). */
+	void (*code_rejected)(struct ppp_fsm *f, uint8_t code);
+};
+
+/*
+ * One RFC 1661 automaton. deadline is the Restart timer (0: stopped); it
+ * runs exactly in Closing, Stopping, Req-Sent, Ack-Rcvd and Ack-Sent.
+ */
+struct ppp_fsm {
+	struct ppp_session *s;
+	const struct fsm_proto *p;
+	enum fsm_state state;
+	uint8_t id;		/* last identifier we used */
+	uint8_t reqid;		/* identifier of our outstanding Configure-Request */
+	uint8_t termid;		/* identifier of our Terminate-Request */
+	bool req_open;		/* reqid still awaits an Ack/Nak/Reject */
+	unsigned int restart;	/* Restart counter */
+	unsigned int naks_sent;	/* consecutive Naks we sent (Max-Failure) */
+	unsigned int naks_rcvd;	/* Naks/Rejects of our requests (bounded) */
+	uint64_t deadline;
+	uint8_t req[PPP_REQ_MAX];	/* our last request's options */
+	size_t req_len;
+	char term_msg[64];	/* in our Terminate-Requests */
+};
+
+enum ppp_phase {
+	PHASE_DEAD,
+	PHASE_ESTABLISH,
+	PHASE_AUTH,
+	PHASE_NETWORK,
+	PHASE_TERMINATE,
+};
+
+enum auth_state {
+	AUTH_IDLE,
+	AUTH_WAIT,	/* challenge sent / waiting for PAP request */
+	AUTH_DELAY,	/* wrong answer: waiting before Failure */
+	AUTH_DONE,
+};
+
+struct lcp_opts {
+	/* What we ask for. */
+	uint16_t mru;
+	bool req_mru;
+	uint32_t magic;
+	bool req_magic;
+	unsigned int auth;		/* PPP_AUTH_* we currently ask for */
+	unsigned int auth_refused;	/* methods the peer Nak'd */
+	/* What the peer asked for and we acknowledged. */
+	uint16_t peer_mru;
+	uint32_t peer_magic;
+	bool peer_pfc, peer_acfc;
+	/* The request being evaluated; committed on Ack. */
+	uint16_t new_mru;
+	uint32_t new_magic;
+	bool new_pfc, new_acfc;
+	unsigned int loops;		/* consecutive magic collisions */
+	/* Dead-peer detection, while LCP is Opened. */
+	uint64_t echo_deadline;
+	unsigned int echo_pending;
+	uint8_t echo_id;
+	bool echo_off;			/* peer Code-Rejected Echo-Request */
+};
+
+struct auth_ctx {
+	enum auth_state state;
+	unsigned int method;
+	uint8_t id;
+	/* After an MS-CHAPv2 retry both the Failure's id and id + 1 are taken. */
+	uint8_t alt_id;
+	bool alt_ok;
+	uint8_t challenge[MSCHAP_CHALLENGE_LEN];
+	unsigned int failures;
+	unsigned int resends;		/* challenge retransmissions left */
+	uint64_t deadline;		/* retransmit or delay */
+	uint64_t phase_deadline;	/* whole phase */
+	char reply[96];			/* Success/Ack message, resent on duplicates */
+	struct in_addr static_addr;	/* from the user's entry */
+};
+
+struct ipcp_opts {
+	struct in_addr local, peer;
+	bool req_local, peer_sent_addr;
+	struct in_addr dns[2], nbns[2];
+};
+
+struct ipv6cp_opts {
+	uint64_t local_id, peer_id, new_peer_id, suggest_id;
+	bool req_local, peer_sent_id;
+};
+
+struct ppp_session {
+	struct ppp_config cfg;
+	const struct ppp_ops *ops;
+	void *ctx;
+	uint64_t now;			/* time of the current entry point */
+	enum ppp_phase phase;
+	bool dead;			/* ops->down was called */
+	/* A termination requested inside a callback, acted on by settle(). */
+	bool term_pending;
+	bool abort_pending;
+	enum ppp_down_reason reason;
+	char reason_msg[128];
+	struct ppp_fsm lcp, ipcp, ipv6cp;
+	struct lcp_opts l;
+	struct auth_ctx a;
+	struct ipcp_opts i4;
+	struct ipv6cp_opts i6;
+	char user[256];
+	unsigned int drop_logs;		/* ppp_log_drop lines at notice level */
+	struct ppp_stats st;
+};
+
+/* ppp.c */
+void ppp_log(struct ppp_session *s, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A frame dropped because of the peer: rate-limited to debug after a few. */
+void ppp_log_drop(struct ppp_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ppp_send_ctrl(struct ppp_session *s, uint16_t proto, uint8_t code,
+		   uint8_t id, const uint8_t *data, size_t len);
+void ppp_random(struct ppp_session *s, void *buf, size_t len);
+/* Request the end of the session; the first reason given wins. */
+void ppp_terminate(struct ppp_session *s, enum ppp_down_reason reason,
+		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Printable copy of untrusted text for a log line. */
+void ppp_sanitize(char *dst, size_t cap, const uint8_t *src, size_t len);
+void ppp_network_phase(struct ppp_session *s);
+/* LCP reached Closed/Stopped: the session is over. */
+void ppp_lcp_finished(struct ppp_session *s);
+/* The peer sent an LCP Protocol-Reject for proto. */
+void ppp_protocol_rejected(struct ppp_session *s, uint16_t proto);
+uint16_t ppp_send_limit(const struct ppp_session *s);
+
+/* ppp_fsm.c */
+void ppp_fsm_init(struct ppp_fsm *f, struct ppp_session *s,
+	      const struct fsm_proto *p);
+void ppp_fsm_up(struct ppp_fsm *f);
+void ppp_fsm_down(struct ppp_fsm *f);
+void ppp_fsm_open(struct ppp_fsm *f);
+void ppp_fsm_close(struct ppp_fsm *f, const char *msg);
+void ppp_fsm_timeout(struct ppp_fsm *f);
+void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len);
+void ppp_fsm_proto_rejected(struct ppp_fsm *f);
+const char *ppp_fsm_state_name(enum fsm_state st);
+
+/* ppp_lcp.c, ppp_ipcp.c, ppp_ipv6cp.c */
+extern const struct fsm_proto ppp_lcp_proto;
+extern const struct fsm_proto ppp_ipcp_proto;
+extern const struct fsm_proto ppp_ipv6cp_proto;
+void ppp_lcp_echo_timer(struct ppp_session *s);
+/* An NCP finished: end the session if none is left. */
+void ppp_ncp_finished(struct ppp_session *s);
+
+/* ppp_auth.c */
+void ppp_auth_start(struct ppp_session *s);
+void ppp_auth_stop(struct ppp_session *s);
+/* Wipes pkt after use: it may carry a password or a challenge's answer. */
+void ppp_auth_input(struct ppp_session *s, uint16_t proto, uint8_t *pkt, size_t len);
+void ppp_auth_timer(struct ppp_session *s);
+/* The LCP Authentication-Protocol option for a method; returns its length. */
+size_t ppp_auth_option(unsigned int method, uint8_t *buf);
+unsigned int ppp_auth_method_of(const uint8_t *val, size_t vlen);
+
+#endif

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The control socket's protocol between l2secd (daemon/ctl.c, which describes
+ * each request's reply in daemon/ctl.h) and the l2sec tool (tools/ctlc.c and
+ * its readers): the request lines and the JSON keys of the replies, each
+ * written once here. A key renamed here is renamed for both sides; the tool
+ * reads what the daemon writes (tests/unit/test_ctl.c checks it).
+ *
+ * Counters written from a struct field's name (ctl.c's S(f)) are not listed:
+ * the tool reads every member of their groups, whatever its name.
+ */
+#ifndef L2SEC_CTL_PROTO_H
+#define L2SEC_CTL_PROTO_H
+
+/* --- requests (one line each) --- */
+#define CTL_REQ_VERSION		"version"
+#define CTL_REQ_SHOW_TUNNELS	"show tunnels"
+#define CTL_REQ_SHOW_SESSIONS	"show sessions"
+#define CTL_REQ_SHOW_STATS	"show stats"
+#define CTL_REQ_DEL_TUNNEL	"del tunnel"	/* TID */
+#define CTL_REQ_DEL_SESSION	"del session"	/* TID SID */
+
+/* --- any reply --- */
+#define CTL_K_ERROR		"error"		/* string: the request failed */
+#define CTL_K_VERSION		"version"
+
+/* the "error" strings the tool tells apart (each followed by the ids) */
+#define CTL_E_UNKNOWN		"unknown request"
+#define CTL_E_NO_TUNNEL		"no such tunnel "	/* TID */
+#define CTL_E_NO_SESSION	"no such session "	/* TID/SID */
+
+/* --- show tunnels, show sessions: arrays of objects --- */
+#define CTL_K_TUNNELS		"tunnels"	/* the array; in show stats a count */
+#define CTL_K_SESSIONS		"sessions"	/* the array; a count per tunnel and
+						 * in show stats */
+#define CTL_K_TUNNEL_ID		"tunnel_id"
+#define CTL_K_PEER_TUNNEL_ID	"peer_tunnel_id"
+#define CTL_K_SESSION_ID	"session_id"
+#define CTL_K_PEER_SESSION_ID	"peer_session_id"
+#define CTL_K_STATE		"state"
+#define CTL_K_PEER		"peer"
+#define CTL_K_PEER_PORT		"peer_port"
+#define CTL_K_PEER_HOST		"peer_host"
+#define CTL_K_MARK		"mark"		/* the SA's mark, tunnel and "sa" */
+#define CTL_K_UPTIME_MS		"uptime_ms"
+#define CTL_K_REQUIRE_IPSEC	"require_ipsec"
+#define CTL_K_IN_KERNEL		"in_kernel"
+#define CTL_K_RETRANSMITS	"retransmits"
+#define CTL_K_CALL_SERIAL	"call_serial"
+#define CTL_K_TX_SPEED		"tx_speed"
+#define CTL_K_PPP_RX		"ppp_rx"
+#define CTL_K_PPP_TX		"ppp_tx"
+#define CTL_K_DATAPATH		"datapath"	/* per session and in show stats */
+#define CTL_K_USER		"user"
+#define CTL_K_AUTH		"auth"
+#define CTL_K_PPP_PHASE		"ppp_phase"
+#define CTL_K_IPV4		"ipv4"
+#define CTL_K_IPV6_PREFIX	"ipv6_prefix"
+
+/* the tunnel's SA as l2secd's SA table knows it (daemon/ipsec.c) */
+#define CTL_K_SA		"sa"
+#define CTL_K_IKE_ID		"ike_id"
+#define CTL_K_CHILD_ID		"child_id"
+#define CTL_K_REQID		"reqid"
+#define CTL_K_SPI_IN		"spi_in"
+#define CTL_K_SPI_OUT		"spi_out"
+#define CTL_K_ENCAP		"encap"
+#define CTL_K_REMOTE		"remote"
+#define CTL_K_REMOTE_ID		"remote_id"
+
+/* --- show stats: groups of counters and levels --- */
+#define CTL_K_STATS		"stats"		/* the L2TP engine's counters */
+#define CTL_K_RX_PLAINTEXT	"rx_plaintext"
+#define CTL_K_HALF_OPEN		"half_open"
+#define CTL_K_ADMIT		"admit"
+#define CTL_K_PEERS		"peers"
+#define CTL_K_PPP		"ppp"
+#define CTL_K_AUTH_THROTTLE_ENTRIES "auth_throttle_entries"
+#define CTL_K_POOL_SIZE		"pool_size"
+#define CTL_K_POOL_IN_USE	"pool_in_use"
+#define CTL_K_POOL6_SIZE	"pool6_size"
+#define CTL_K_POOL6_IN_USE	"pool6_in_use"
+#define CTL_K_IPSEC		"ipsec"
+#define CTL_K_IKE		"ike"		/* charon's IKE_SAs as its log tells: refusals, weak groups */
+#define CTL_K_CHARON		"charon"	/* CTL_V_UP or CTL_V_DOWN */
+#define CTL_V_UP		"up"
+#define CTL_V_DOWN		"down"
+#define CTL_K_VICI		"vici"
+#define CTL_K_SA_COUNT		"sa_count"
+#define CTL_K_DHCP		"dhcp"
+#define CTL_K_RX_REFUSED	"rx_refused"
+
+/* --- del tunnel, del session --- */
+#define CTL_K_DELETED		"deleted"	/* {"tunnel_id"[, "session_id"]} */
+
+#endif

@@ -1,0 +1,193 @@
+# Benchmark: N clients on one gateway (issue 19), `make bench-scale`
+# (docs/PERFORMANCE.md). Guest test 56-scale (tests/vm/pending/) runs it with N = 2,000.
+#
+#   cl (192.0.2.2: build/tests/l2sec-load)  --veth--  gw (192.0.2.1: l2secd, l2sec.ko)
+#
+# l2sec-load dials N clients, each its own tunnel with one call (L2TP control,
+# LCP, MS-CHAPv2, IPCP, IPv6CP, an ICMP probe to the gateway through l2sec.ko),
+# and holds them. With all up: the gateway's daemon and module hold N of each; a
+# probe from the gateway to the first, the last and 1,000 random clients' addresses,
+# and from the same number of clients to the gateway, all answered through the
+# kernel data path; then every client hangs up (CDN, StopCCN) and the gateway's
+# tunnels, sessions and kernel memory go back to where they started.
+#
+# Recorded (results.txt; with VM_ACCEL=icount the guest's clock counts instructions,
+# 2 ns each, so CPU time in the guest is instructions):
+#   - l2secd's RSS per session (VmRSS), the kernel's Slab and per-CPU memory per
+#     session (/proc/meminfo, empty slabs released through /sys/kernel/slab/*/shrink
+#     before each reading);
+#   - instructions per setup and per teardown: the busy time of /proc/stat over the
+#     phase less l2sec-load's own CPU time (/proc/PID/stat), and the daemon's part of
+#     it (l2secd's utime + stime: its code and the system calls it makes); the
+#     kernel's softirq work for the packets is in the first figure only;
+#   - teardown time: from the hang-up signal until the gateway holds no tunnel.
+# BENCH_SCALE_RTX_MAX (the gateway's retransmit-max, 8s: with 1s closed tunnels
+# linger 6 s instead of 31), BENCH_SCALE_N (default 500), BENCH_SCALE_RATE (dials/s, 1000),
+# BENCH_SCALE_INFLIGHT (setups and hang-ups at once, 64), BENCH_SCALE_IPV6 (yes), BENCH_SCALE_TIMEOUT (s, all up,
+# default N/10 + 120).
+# vm-timeout: 7200
+. "$L2SEC_TOP/tests/vm/lib.sh"
+
+N=${BENCH_SCALE_N:-500}
+RATE=${BENCH_SCALE_RATE:-1000}
+INFLIGHT=${BENCH_SCALE_INFLIGHT:-64}
+UP_TIMEOUT=${BENCH_SCALE_TIMEOUT:-$((N / 10 + 120))}
+out=${L2SEC_TEST_OUT:-/tmp}
+run=/tmp/l2sec-scale
+LOAD=$L2SEC_BUILD/tests/l2sec-load
+gw() { ip netns exec gw "$@"; }
+l2() { gw "$L2SEC" -r "$run/run" "$@"; }
+
+# "tunnels T sessions S" of l2secd
+gw_counts() { l2 daemon show | awk '/^tunnels/ {print $2, $4}'; }
+# "tunnels T sessions S" of l2sec.ko in gw
+kern_counts() { l2 stats | grep -o 'tunnels [0-9]* sessions [0-9]*' | head -n 1; }
+# no session in l2secd or l2sec.ko; closed tunnels linger a retransmission cycle (5.7)
+no_session() { [ "$(gw_counts | cut -d' ' -f2)" = 0 ] && [ "$(kern_counts | cut -d' ' -f4)" = 0 ]; }
+gw_empty() { [ "$(gw_counts)" = "0 0" ] && [ "$(kern_counts)" = "tunnels 0 sessions 0" ]; }
+# kB of /proc/meminfo's FIELD, after releasing the slab caches' empty slabs
+meminfo() { awk -v f="$1:" '$1 == f {print $2}' /proc/meminfo; }
+shrink() { for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f"; done 2>/dev/null; }
+# Slab once what RCU still held is freed: until a reading is not lower than the last
+settled_slab() {
+	local a b=$(meminfo Slab) i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		a=$b
+		sleep 1
+		shrink
+		b=$(meminfo Slab)
+		[ "$b" -lt "$a" ] || break
+	done
+	echo "$b"
+}
+# busy jiffies of every CPU (user nice system irq softirq steal)
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# utime + stime of PID in jiffies
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+rss_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+hz=$(getconf CLK_TCK)
+# instructions in J jiffies: 2 ns each under icount (shift=1; make bench-scale sets
+# BENCH_ICOUNT=1); else microseconds of CPU time
+if [ "${BENCH_ICOUNT:-0}" = 1 ]; then
+	unit=instructions
+	insns() { awk -v j="$1" -v hz="$hz" 'BEGIN {printf "%.0f", j / hz * 5e8}'; }
+else
+	unit="CPU us (not icount)"
+	insns() { awk -v j="$1" -v hz="$hz" 'BEGIN {printf "%.0f", j / hz * 1e6}'; }
+fi
+per() { awk -v a="$1" -v n="$2" 'BEGIN {printf "%.0f", n ? a / n : 0}'; }
+status() { jget "j$1" <"$run/status"; }
+
+rm -rf "$run"
+mkdir -p "$run/run"
+modprobe l2sec || { t_fail "modprobe l2sec"; t_done; }
+netns_add gw cl
+veth gw eth0 192.0.2.1/24 cl eth0 192.0.2.2/24
+echo "load password load-pw" >"$run/users"
+chmod 600 "$run/users"
+cat >"$run/l2sec.conf" <<CONF
+[global]
+log-level = notice
+runtime-dir = $run/run
+datapath = kernel
+[l2tp]
+listen = 192.0.2.1
+hostname = gw
+require-ipsec = no
+max-tunnels = 65535
+retransmit-max = ${BENCH_SCALE_RTX_MAX:-8s}
+max-sessions = 1000000
+max-sessions-per-tunnel = 1
+max-half-open = 65535
+max-half-open-per-source = 65535
+sccrq-rate = 100000
+sccrq-rate-per-source = 100000
+peer-table-size = 1048576
+[ppp]
+users = $run/users
+local-address = 192.168.42.1
+pool = 10.64.0.0/13
+ipv6 = ${BENCH_SCALE_IPV6:-yes}
+ipv6-prefix = 2001:db8:4000::/40
+auth-fail-delay = 0
+CONF
+
+gw "$L2SEC_BUILD/l2secd" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
+gw_pid=$(cat "$run/run/l2secd.pid")
+
+slab0=$(settled_slab) pcpu0=$(meminfo Percpu) rss0=$(rss_of $gw_pid)
+busy0=$(busy) dcpu0=$(cpu_of $gw_pid)
+t0=$(date +%s.%N)
+ip netns exec cl "$LOAD" -s 192.0.2.1 -n "$N" -r "$RATE" -i "$INFLIGHT" -H -1 -t 60 \
+	$([ "${BENCH_SCALE_IPV6:-yes}" = yes ] && echo --ipv6) -u load -w load-pw \
+	--status "$run/status" --addrs "$run/addrs" >"$out/l2sec-load.log" 2>&1 &
+load_pid=$!
+wait_for "$UP_TIMEOUT" test -s "$run/status"
+t1=$(date +%s.%N)
+busy1=$(busy) dcpu1=$(cpu_of $gw_pid) lcpu1=$(cpu_of $load_pid)
+check "every setup ended within ${UP_TIMEOUT}s" test -s "$run/status"
+check_eq "all $N clients up (failures: $(status "['failures']" 2>&1))" "$N" \
+	"$(status "['up']")"
+check_eq "the gateway holds $N tunnels and sessions" "$N $N" "$(gw_counts)"
+check_eq "l2sec.ko holds $N tunnels and sessions" "tunnels $N sessions $N" "$(kern_counts)"
+shrink
+slab1=$(meminfo Slab) pcpu1=$(meminfo Percpu) rss1=$(rss_of $gw_pid)
+
+# probes both ways: the first, the last and 1,000 random clients
+mapfile -t addrs < <(grep -v '^0\.0\.0\.0$' "$run/addrs")
+N_UP=${#addrs[@]}
+sample=("${addrs[0]}" "${addrs[N_UP - 1]}")
+[ "$N_UP" -gt 2 ] && sample+=($(printf '%s\n' "${addrs[@]:1:N_UP-2}" | shuf -n 1000))
+check "gateway to ${#sample[@]} clients: every echo answered" \
+	gw "$LOAD" ping -t 5000 "${sample[@]}"
+rm -f "$run/status"
+kill -USR2 $load_pid
+wait_for 30 test -s "$run/status" && wait_for 10 status "['reprobe']['done']"
+check_eq "clients to the gateway: every echo answered" \
+	"$(status "['reprobe']['sent']")" "$(status "['reprobe']['answered']")"
+
+busy2=$(busy) dcpu2=$(cpu_of $gw_pid)
+t2=$(date +%s.%N)
+kill -USR1 $load_pid
+wait $load_pid
+load_rc=$?
+check "l2sec-load: every client up and hung up cleanly" test $load_rc = 0
+check "the gateway holds no session" wait_for "$UP_TIMEOUT" no_session
+t3=$(date +%s.%N)
+busy3=$(busy) dcpu3=$(cpu_of $gw_pid)
+check "and no tunnel once they stopped lingering" wait_for 120 gw_empty
+tail -n 1 "$out/l2sec-load.log" >"$run/status"
+# l2sec-load's CPU time from the hang-up on, in jiffies
+lcpu3=$(status "['cpu_s'] - j['cpu_close_s']" | awk -v hz="$hz" '{printf "%.0f", $1 * hz}')
+slab2=$(settled_slab) pcpu2=$(meminfo Percpu) rss2=$(rss_of $gw_pid)
+# back to the start: what is left is less than a twentieth of what N took, or 256 kB
+left_ok() { [ $(($2 - $1)) -le $(((($3 - $1) / 20) > 256 ? ($3 - $1) / 20 : 256)) ]; }
+check "kernel Slab back to its start (${slab0} -> ${slab1} -> ${slab2} kB)" \
+	left_ok "$slab0" "$slab2" "$slab1"
+check "per-CPU memory back to its start (${pcpu0} -> ${pcpu1} -> ${pcpu2} kB)" \
+	left_ok "$pcpu0" "$pcpu2" "$pcpu1"
+kill -TERM $gw_pid
+wait $gw_pid
+
+setup_j=$((busy1 - busy0 - lcpu1))
+tear_j=$((busy3 - busy2 - lcpu3))
+{
+	echo "kernel $(uname -r), N=$N, rate $RATE/s, in flight $INFLIGHT, ipv6 ${BENCH_SCALE_IPV6:-yes}, $(nproc) CPU"
+	echo "up: $(status "['up']") of $N in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s (guest clock)," \
+		"setup ms p50 $(status "['setup_ms']['p50']") p90 $(status "['setup_ms']['p90']")" \
+		"p99 $(status "['setup_ms']['p99']") max $(status "['setup_ms']['max']")," \
+		"retransmits $(status "['tx']['retransmits']"), failures $(status "['failures']")"
+	echo "daemon RSS: $rss0 -> $rss1 -> $rss2 kB, $(per $(((rss1 - rss0) * 1024)) "$N") B per session"
+	echo "kernel Slab: $slab0 -> $slab1 -> $slab2 kB, $(per $(((slab1 - slab0) * 1024)) "$N") B per session"
+	echo "kernel per-CPU: $pcpu0 -> $pcpu1 -> $pcpu2 kB, $(per $(((pcpu1 - pcpu0) * 1024)) "$N") B per session"
+	echo "$unit per setup: $(per "$(insns $setup_j)" "$N") end to end without l2sec-load" \
+		"(daemon $(per "$(insns $((dcpu1 - dcpu0)))" "$N"), l2sec-load $(per "$(insns "$lcpu1")" "$N"))"
+	echo "$unit per teardown: $(per "$(insns $tear_j)" "$N") end to end" \
+		"(daemon $(per "$(insns $((dcpu3 - dcpu2)))" "$N"))"
+	echo "teardown: $(awk -v a="$t2" -v b="$t3" 'BEGIN {printf "%.2f", b - a}') s until the gateway held no session" \
+		"(l2sec-load: $(status "['teardown']['seconds']") s from the first hang-up to the last acknowledgement)"
+	echo "jiffies (hz $hz): setup busy $((busy1 - busy0)) l2sec-load $lcpu1 daemon $((dcpu1 - dcpu0));" \
+		"teardown busy $((busy3 - busy2)) l2sec-load $lcpu3 daemon $((dcpu3 - dcpu2))"
+} | tee "$out/results.txt"
+t_done
