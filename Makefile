@@ -249,9 +249,8 @@ bench: all
 # with a GiB of guest memory and 10 MiB more per 1,000 clients.
 SCALE_N ?= 10000
 bench-scale: all
-	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
+	VM_ACCEL=$${VM_ACCEL:-icount} BENCH_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
 		VM_MEM=$${VM_MEM:-$$(($(SCALE_N) / 100 + 1024))} VM_TIMEOUT=$${VM_TIMEOUT:-7500} \
-		BENCH_ICOUNT=$$([ "$${VM_ACCEL:-icount}" = icount ] && echo 1) \
 		BENCH_SCALE_N=$(SCALE_N) tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 30-scale
 
 # Receive through ESP in UDP: bare ESP, L2TP/PPP through l2sec.ko and through the
