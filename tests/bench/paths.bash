@@ -146,6 +146,12 @@ bench_esp_alg() {
 	esac
 }
 
+# bench_xfrm_flush: no SA and no policy left in gw and cl
+bench_xfrm_flush() {
+	cl ip xfrm state flush && cl ip xfrm policy flush &&
+		gw ip xfrm state flush && gw ip xfrm policy flush
+}
+
 # Inner packets forwarded to sink0, from its counters: GRO may hand the dummy
 # device one large packet for many segments.
 sinkcount() { gw cat /sys/class/net/sink0/statistics/tx_bytes; }

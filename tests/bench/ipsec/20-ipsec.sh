@@ -84,10 +84,6 @@ sa_up() { # CFG
 	done 3>$w/xfrm-cl 4>$w/xfrm-gw
 	cl ip -b $w/xfrm-cl && gw ip -b $w/xfrm-gw
 }
-sa_down() {
-	cl ip xfrm state flush && cl ip xfrm policy flush &&
-		gw ip xfrm state flush && gw ip xfrm policy flush
-}
 
 # seal CFG PATH STREAM: the path's 64 frames of STREAM, encrypted by cl's SA, in a file
 frames() { echo "$w/frames-$1-$2-$3"; }
@@ -137,7 +133,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
 : >$w/lost
 errs0="$(xstat XfrmInStateProtoError) $(xstat XfrmInStateSeqError) $(xstat XfrmInNoStates)"
 for cfg in $CFGS; do
-	sa_down
+	bench_xfrm_flush
 	case $cfg in
 	cbc | gcm) offload_off || { t_fail "rmmod esp4_offload"; continue; } ;;
 	cbc-offload | gcm-offload) modprobe esp4_offload || { t_fail "modprobe esp4_offload"; continue; } ;;
@@ -162,7 +158,7 @@ for cfg in $CFGS; do
 	done
 done
 errs1="$(xstat XfrmInStateProtoError) $(xstat XfrmInStateSeqError) $(xstat XfrmInNoStates)"
-sa_down
+bench_xfrm_flush
 
 # inner segments per packet GRO made, over all rounds of a run
 merged() { awk '{ s += $1; p += $2 } END { printf "%.1f", p ? s / p : 0 }' "$w/gro-$1-$2-$3"; }
