@@ -186,7 +186,10 @@ run() {
 }
 
 : >$w/failed
-errs0="$(xstat XfrmInStateProtoError) $(xstat XfrmInNoStates) $(xstat XfrmInTmplMismatch)"
+: >$w/refused
+# what the gateway refused, counted while one cipher's SAs are up (not across the switch
+# to the next: a control message in flight then finds no state)
+refused() { echo "$(xstat XfrmInStateProtoError) $(xstat XfrmInNoStates) $(xstat XfrmInTmplMismatch)"; }
 for cfg in $CFGS; do
 	bench_xfrm_flush
 	e2e_sa_up "$cfg" || { t_fail "$cfg: SAs and policies"; cat $w/xfrm-*; continue; }
@@ -199,6 +202,7 @@ for cfg in $CFGS; do
 			diag
 		fi
 	done
+	errs0=$(refused)
 	for s in $STREAMS; do
 		for path in $PATHS; do
 			: >"$w/e2e-$cfg-$path-$s"
@@ -211,8 +215,9 @@ for cfg in $CFGS; do
 			done
 		done
 	done
+	errs1=$(refused)
+	[ "$errs0" = "$errs1" ] || echo "$cfg: $errs0 -> $errs1" >>$w/refused
 done
-errs1="$(xstat XfrmInStateProtoError) $(xstat XfrmInNoStates) $(xstat XfrmInTmplMismatch)"
 bench_xfrm_flush
 
 # medians as integers (TCP in hundredths of a Mbit/s, so that median's sort works)
@@ -241,7 +246,7 @@ for cfg in $CFGS; do
 done
 check_eq "every run through its path's ESP SA" "" "$(cat $w/failed)"
 check_eq "no ESP frame refused (XfrmInStateProtoError, XfrmInNoStates, XfrmInTmplMismatch)" \
-	"$errs0" "$errs1"
+	"" "$(cat $w/refused)"
 while read -r cfg s a b c; do
 	[ "${a:-0}" -gt 0 ] && bench_regress ipsec "e2e $s $cfg" l2sec/esp \
 		"$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')"
