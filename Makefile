@@ -250,10 +250,17 @@ bench: all
 # with a GiB of guest memory and 10 MiB more per 1,000 clients.
 SCALE_N ?= 10000
 bench-scale: all
-	VM_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
+	VM_ACCEL=$${VM_ACCEL:-icount} BENCH_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
 		VM_MEM=$${VM_MEM:-$$(($(SCALE_N) / 100 + 1024))} VM_TIMEOUT=$${VM_TIMEOUT:-7500} \
-		BENCH_ICOUNT=$$([ "$${VM_ACCEL:-icount}" = icount ] && echo 1) \
 		BENCH_SCALE_N=$(SCALE_N) tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 30-scale
+
+# Through ESP in UDP: bare ESP, L2TP/PPP through l2sec.ko and through the mainline
+# path, receive (20-ipsec) and end to end (30-ipsec-e2e), in one boot
+# (tests/bench/ipsec; docs/PERFORMANCE.md, "L2TP/IPsec").
+.PHONY: bench-ipsec
+bench-ipsec: all
+	VM_ACCEL=$${VM_ACCEL:-icount} BENCH_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
+		VM_TIMEOUT=$${VM_TIMEOUT:-3600} tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench/ipsec
 
 # The socket teardown under a GRO flood for longer than make check gives it
 # (15 s), with two vCPUs, then the soaks of tests/vm/soak (three IPsec clients

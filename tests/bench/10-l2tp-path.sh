@@ -21,15 +21,9 @@
 # vm-timeout: 900
 . "$L2SEC_TOP/tests/vm/lib.sh"
 . "$L2SEC_TOP/tests/bench/regress.bash"
-BLAST=$L2SEC_BUILD/tests/l2sec-blast
-CTL=$L2SEC_BUILD/tests/l2sec-ctl
-SECS=${BENCH_SECONDS:-5}
-ROUNDS=${BENCH_ROUNDS:-3}
-SIZE=${BENCH_SIZE:-1200}
-# BENCH_CSUM: what the NIC says of the frames' checksums (complete, unnecessary:
-# the outer UDP checksum verified, as after ESP; none); BENCH_BURST: frames a poll
-CSUM=${BENCH_CSUM:-complete}
-BURST=${BENCH_BURST:-64}
+. "$L2SEC_TOP/tests/bench/paths.bash"
+# BENCH_CSUM (what the NIC says of the frames' checksums: complete, unnecessary,
+# none) and BENCH_BURST (frames a poll): tests/bench/paths.bash.
 # BENCH_NIC: offload features turned on on the receiving NIC for every path,
 # comma-separated (e.g. rx-udp-gro-forwarding: GRO for forwarded UDP)
 NIC=${BENCH_NIC:-}
@@ -39,96 +33,18 @@ NIC=${BENCH_NIC:-}
 out=${L2SEC_TEST_OUT:-/tmp}
 w=/tmp/bench
 mkdir -p $w
-gw() { ip netns exec gw "$@"; }
-cl() { ip netns exec cl "$@"; }
 
 modprobe -a l2tp_ppp ppp_generic l2sec || exit 1
 insmod "$L2SEC_BUILD/mod/$(uname -r)/inject/l2sec_inject.ko" || exit 1
-netns_add gw cl
-veth gw eth0 192.0.2.1/24 cl eth0 192.0.2.2/24 || exit 1
-gw ip addr add 192.0.2.3/24 dev eth0
-gw sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-	net.ipv4.ip_forward=1
-gw ip link add sink0 type dummy
-gw sysctl -qw net.ipv6.conf.sink0.disable_ipv6=1	# only the forwarded packets on its counters
-gw ip link set sink0 up
-# nic0: the NIC the injector receives the client's frames on
-gw ip link add nic0 type dummy
-gw sysctl -qw net.ipv6.conf.nic0.disable_ipv6=1
-gw ip link set nic0 up
+bench_topology || exit 1
 for f in ${NIC//,/ }; do
 	gw ethtool -K nic0 "$f" on || { t_fail "ethtool -K nic0 $f on"; t_done; }
 done
-nicmac=$(gw cat /sys/class/net/nic0/address)
-gw ip route add 198.51.100.0/24 dev sink0
-gwmac=$(gw cat /sys/class/net/eth0/address)
-cl ip neigh replace 192.0.2.1 lladdr "$gwmac" dev eth0
-cl ip neigh replace 192.0.2.3 lladdr "$gwmac" dev eth0
-gw ip neigh replace 192.0.2.2 lladdr "$(cl cat /sys/class/net/eth0/address)" dev eth0
 # --- mainline: xl2tpd LNS in gw, LAC in cl, pppd in kernel mode ---------------
-for side in gw cl; do
-	mkdir -p $w/$side
-	printf 'noauth\nnodefaultroute\nnoccp\nnovj\nmtu 1400\nmru 1400\nlcp-echo-interval 0\nlogfile %s\n' \
-		"$w/$side/ppp.log" >$w/$side/options
-done
-cat >$w/gw/xl2tpd.conf <<EOF
-[global]
-listen-addr = 192.0.2.1
-port = 1701
-[lns default]
-ip range = 10.97.0.10-10.97.0.20
-local ip = 10.97.0.1
-require authentication = no
-pppoptfile = $w/gw/options
-length bit = no
-EOF
-cat >$w/cl/xl2tpd.conf <<EOF
-[global]
-listen-addr = 192.0.2.2
-port = 1701
-[lac bench]
-lns = 192.0.2.1
-autodial = yes
-redial = no
-require authentication = no
-pppoptfile = $w/cl/options
-length bit = no
-EOF
-gw xl2tpd -D -c $w/gw/xl2tpd.conf -p $w/gw/pid -C $w/gw/control >$w/gw/xl2tpd.log 2>&1 &
-sleep 0.5
-cl xl2tpd -D -c $w/cl/xl2tpd.conf -p $w/cl/pid -C $w/cl/control >$w/cl/xl2tpd.log 2>&1 &
-if ! wait_for 60 sh -c "ip -n gw -4 addr show dev ppp0 | grep -q 'inet '"; then
-	t_fail "mainline L2TP/PPP session up (xl2tpd + pppd)"
-	tail -n 20 $w/*/xl2tpd.log $w/*/ppp.log
-	t_done
-fi
-grep -q 'Using l2tp kernel support' $w/gw/xl2tpd.log ||
-	t_fail "xl2tpd LNS uses the kernel L2TP path"
-# the PPP session (on 6.1, xl2tpd's tunnel also has a session 0: not that one)
-m_tid=$(gw ip l2tp show session | sed -n 's/^Session [1-9][0-9]* in tunnel \([0-9]*\).*/\1/p' | head -n 1)
-m_sid=$(gw ip l2tp show session | sed -n 's/^Session \([1-9][0-9]*\) in.*/\1/p' | head -n 1)
-m_cl=$(gw ip -4 addr show dev ppp0 | sed -n 's/.*peer \([0-9.]*\).*/\1/p')
-[ -n "$m_tid" ] && [ -n "$m_sid" ] && [ -n "$m_cl" ] ||
-	{ t_fail "mainline tunnel/session ids"; gw ip l2tp show session; t_done; }
-echo "# mainline: tunnel $m_tid session $m_sid client $m_cl"
+bench_mainline_up || t_done
 
 # --- l2sec: socket on 192.0.2.3:1701, one session for client 10.99.0.2 --------
-l2sec_up() {
-	rm -f $w/l2sec-stop
-	gw ip link add l2sec0 type l2sec
-	gw ip addr add 10.99.0.1/32 dev l2sec0
-	gw ip link set l2sec0 up
-	gw ip route add 10.99.0.2/32 dev l2sec0
-	gw $CTL >$w/ctl.log 2>&1 <<EOF &
-sock add s 192.0.2.3 1701 ipsec 0
-tunnel add 7 70 s 192.0.2.2 1702
-session add 7 7 77 up ip4 10.99.0.2
-run while [ ! -e $w/l2sec-stop ]; do sleep 0.2; done
-EOF
-	ctl_pid=$!
-	wait_for 20 sh -c "ip netns exec gw $CTL session get 7 7 | grep -q state" ||
-		{ t_fail "l2sec session set up"; cat $w/ctl.log; t_done; }
-}
+l2sec_up() { bench_l2sec_up "ipsec 0" "" || t_done; }
 l2sec_up
 # BENCH_ALT=1: a fourth path, "l2sec-alt", the same session through the l2sec.ko
 # of another commit (make bench-alt-module ALT_REV=...), swapped in for its runs
@@ -161,10 +77,6 @@ cl tc filter add dev eth0 ingress protocol ip u32 match ip protocol 17 0xff \
 cl tc filter add dev eth0 ingress protocol ip u32 match ip protocol 17 0xff \
 	match ip dport 1701 0xffff match u8 0x00 0x80 at 28 action drop
 
-# Inner packets forwarded to sink0, from its byte counter: GRO may hand the
-# dummy device one large packet for many segments.
-sinkcount() { gw cat /sys/class/net/sink0/statistics/tx_bytes; }
-sinkpkts() { gw cat /sys/class/net/sink0/statistics/tx_packets; }
 txcount() { gw cat /sys/class/net/eth0/statistics/tx_packets; }
 
 # rx STREAM PATH: one receive run of a UDP or TCP (one flow) stream; prints
@@ -207,8 +119,6 @@ tx() {
 	after=$(txcount)
 	echo $(((after - before) / SECS))
 }
-
-median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 # BENCH_RUNS: which of rx-udp, rx-tcp, tx-udp, comma-separated (default: all)
 RUNS=$(echo "${BENCH_RUNS:-rx-udp,rx-tcp,tx-udp}" | tr , ' ')

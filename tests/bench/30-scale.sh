@@ -66,9 +66,9 @@ busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hz=$(getconf CLK_TCK)
-# instructions in J jiffies: 2 ns each under icount (shift=1; make bench-scale sets
-# BENCH_ICOUNT=1); else microseconds of CPU time
-if [ "${BENCH_ICOUNT:-0}" = 1 ]; then
+# instructions in J jiffies: 2 ns each under icount (shift=1; make bench-scale passes
+# VM_ACCEL as BENCH_ACCEL, as make bench does); else microseconds of CPU time
+if [ "${BENCH_ACCEL:-}" = icount ]; then
 	unit=instructions
 	insns() { awk -v j="$1" -v hz="$hz" 'BEGIN {printf "%.0f", j / hz * 5e8}'; }
 else

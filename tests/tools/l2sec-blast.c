@@ -4,7 +4,7 @@
  *
  *   l2sec-blast kinject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE
  *		[l2tp TID SID ISRC IDST IPORT] [tcp] [csum none|complete|unnecessary]
- *		[burst N] [alt-session SID2]
+ *		[burst N] [copy] [alt-session SID2]
  *	Have l2sec_inject.ko (tests/bench/inject) receive Ethernet frames to
  *	DSTMAC on IFNAME, as a NIC's NAPI poll hands them to the stack, for
  *	SECONDS: UDP SRC:SPORT -> DST:DPORT with SIZE bytes of payload, or with
@@ -17,6 +17,18 @@
  *	64), "alt-session" puts every other frame in session SID2. Prints
  *	"received N dropped D ns T gro G": D of the N dropped at once (the receive
  *	queue was full: the stack was behind), G 1 if they went through GRO.
+ *	"copy": each frame copied into a page of its own first (frames the
+ *	stack writes into: ESP decrypts in place).
+ *   l2sec-blast seal IFNAME MARK FILE SRC SPORT DST DPORT SECONDS SIZE
+ *		[l2tp TID SID ISRC IDST IPORT] [tcp]
+ *	The frames kinject would build, sent through this namespace's stack with
+ *	SO_MARK MARK (an xfrm policy of that mark encrypts them, as ESP in UDP
+ *	to port 4500); the frames leaving IFNAME are saved in FILE.
+ *   l2sec-blast kinject-file IFNAME DSTMAC FILE SECONDS [csum ...] [burst N]
+ *		[copy]
+ *	kinject with the frames of FILE (from seal), to DSTMAC.
+ *   l2sec-blast natt PORT SECONDS
+ *	Hold a UDP_ENCAP_ESPINUDP socket on PORT (NAT-T, as an IKE daemon).
  *   l2sec-blast send DST PORT SECONDS SIZE
  *	Send UDP datagrams of SIZE bytes to DST:PORT through the stack (routing,
  *	and whatever device the route names) for SECONDS. Prints "sent N".
@@ -27,7 +39,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_packet.h>
 #include <net/ethernet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -257,8 +271,90 @@ static int build_stream(int argc, char **argv, struct stream *st, int *a)
 }
 
 /*
+ * Packet I of the stream, from its IPv4 header, at IP: the outer header as a
+ * Linux sender makes it (DF, the id counting from ID), the TCP segment's
+ * sequence number, and with ALT_SID >= 0 every other packet in session ALT_SID.
+ */
+static void stream_packet(uint8_t *ip, const struct stream *st, int i, unsigned int id,
+			  int alt_sid)
+{
+	memcpy(ip, st->ip, st->len);
+	put16(ip + 4, id + i);
+	ip[6] |= 0x40;
+	put16(ip + 10, 0);
+	put16(ip + 10, ip_csum(ip, 20));
+	if (st->tcp)
+		set_seq(ip + st->tcp_off, st->partial, 1 + (uint32_t)(i * st->size));
+	if (alt_sid >= 0 && (i & 1))	/* L2TP session id, in the UDP payload */
+		put16(ip + 28 + 4, alt_sid);
+	if (st->outer_udp)
+		set_udp_csum(ip);
+}
+
+/*
+ * [csum none|complete|unnecessary] [burst N] [copy] from ARGV[A] on into R;
+ * with ALT_SID, also [alt-session SID2].
+ */
+static int inject_opts(int argc, char **argv, int a, struct l2sec_inject_run *r, int *alt_sid)
+{
+	for (; a < argc; a += 2) {
+		if (!strcmp(argv[a], "copy")) {
+			r->flags |= L2SEC_INJECT_F_COPY;
+			a--;
+			continue;
+		}
+		if (a + 1 >= argc)
+			return -1;
+		if (!strcmp(argv[a], "csum") && !strcmp(argv[a + 1], "none"))
+			r->csum = L2SEC_INJECT_CSUM_NONE;
+		else if (!strcmp(argv[a], "csum") && !strcmp(argv[a + 1], "complete"))
+			r->csum = L2SEC_INJECT_CSUM_COMPLETE;
+		else if (!strcmp(argv[a], "csum") && !strcmp(argv[a + 1], "unnecessary"))
+			r->csum = L2SEC_INJECT_CSUM_UNNECESSARY;
+		else if (!strcmp(argv[a], "burst"))
+			r->burst = strtoul(argv[a + 1], NULL, 10);
+		else if (!strcmp(argv[a], "alt-session") && alt_sid)
+			*alt_sid = atoi(argv[a + 1]);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* N frames of FLEN bytes at FRAMES received on IFNAME for SECS as R says; prints the result. */
+static int inject(const char *ifname, struct l2sec_inject_run *r, uint8_t *frames, int n,
+		  size_t flen, double secs)
+{
+	int fd;
+
+	if (strlen(ifname) >= sizeof(r->ifname))
+		return -1;
+	memcpy(r->ifname, ifname, strlen(ifname) + 1);
+	r->nframes = n;
+	r->frame_len = flen;
+	r->frames = (uintptr_t)frames;
+	r->duration_ns = secs * 1e9;
+	fd = open("/dev/l2sec_inject", O_RDWR);
+	if (fd < 0)
+		return perror("/dev/l2sec_inject"), 1;
+	if (ioctl(fd, L2SEC_INJECT_RUN, r) < 0)
+		return perror("L2SEC_INJECT_RUN"), 1;
+	printf("received %llu dropped %llu ns %llu gro %u\n", (unsigned long long)r->received,
+	       (unsigned long long)r->dropped, (unsigned long long)r->elapsed_ns, r->gro);
+	return 0;
+}
+
+/* The Ethernet header of a frame to MAC. */
+static void eth_header(uint8_t *f, const uint8_t *mac)
+{
+	memcpy(f, mac, ETH_ALEN);
+	memcpy(f + ETH_ALEN, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
+	put16(f + 12, ETH_P_IP);
+}
+
+/*
  * kinject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE [l2tp ...] [tcp]
- *	[csum none|complete|unnecessary] [burst N] [alt-session SID2]
+ *	[csum none|complete|unnecessary] [burst N] [copy] [alt-session SID2]
  * l2sec_inject.ko receives the frames on IFNAME (of this namespace) as a NIC
  * would: BATCH frames (consecutive segments with "tcp"), received in turn in
  * bursts of N (default 64) through GRO, with valid UDP checksums and what the
@@ -272,60 +368,127 @@ static int do_kinject(int argc, char **argv)
 	struct l2sec_inject_run r = { .burst = 64, .csum = L2SEC_INJECT_CSUM_COMPLETE };
 	uint8_t mac[ETH_ALEN];
 	size_t flen;
-	int fd, i, a, alt_sid = -1;
+	int i, a, alt_sid = -1;
 
-	if (argc < 2 || parse_mac(argv[1], mac) || strlen(argv[0]) >= sizeof(r.ifname) ||
-	    build_stream(argc - 2, argv + 2, &st, &a))
+	if (argc < 2 || parse_mac(argv[1], mac) || build_stream(argc - 2, argv + 2, &st, &a) ||
+	    inject_opts(argc, argv, a + 2, &r, st.l2tp ? &alt_sid : NULL))
 		return -1;
-	for (a += 2; a < argc; a += 2) {
-		if (a + 1 >= argc)
-			return -1;
-		if (!strcmp(argv[a], "csum") && !strcmp(argv[a + 1], "none"))
-			r.csum = L2SEC_INJECT_CSUM_NONE;
-		else if (!strcmp(argv[a], "csum") && !strcmp(argv[a + 1], "complete"))
-			r.csum = L2SEC_INJECT_CSUM_COMPLETE;
-		else if (!strcmp(argv[a], "csum") && !strcmp(argv[a + 1], "unnecessary"))
-			r.csum = L2SEC_INJECT_CSUM_UNNECESSARY;
-		else if (!strcmp(argv[a], "burst"))
-			r.burst = strtoul(argv[a + 1], NULL, 10);
-		else if (!strcmp(argv[a], "alt-session") && st.l2tp)
-			alt_sid = atoi(argv[a + 1]);
-		else
-			return -1;
-	}
 	flen = ETH_HLEN + st.len;
 	for (i = 0; i < BATCH; i++) {
-		uint8_t *f = frames + (size_t)i * flen;
-
-		memcpy(f, mac, ETH_ALEN);
-		memcpy(f + ETH_ALEN, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
-		put16(f + 12, ETH_P_IP);
-		memcpy(f + ETH_HLEN, st.ip, st.len);
-		/* the outer header as a Linux sender makes it: DF, the id counting */
-		put16(f + ETH_HLEN + 4, i);
-		f[ETH_HLEN + 6] |= 0x40;
-		put16(f + ETH_HLEN + 10, 0);
-		put16(f + ETH_HLEN + 10, ip_csum(f + ETH_HLEN, 20));
-		if (st.tcp)
-			set_seq(f + ETH_HLEN + st.tcp_off, st.partial,
-				1 + (uint32_t)(i * st.size));
-		if (alt_sid >= 0 && (i & 1))	/* L2TP session id, in the UDP payload */
-			put16(f + ETH_HLEN + 28 + 4, alt_sid);
-		if (st.outer_udp)
-			set_udp_csum(f + ETH_HLEN);
+		eth_header(frames + (size_t)i * flen, mac);
+		stream_packet(frames + (size_t)i * flen + ETH_HLEN, &st, i, 0, alt_sid);
 	}
-	memcpy(r.ifname, argv[0], strlen(argv[0]) + 1);
-	r.nframes = BATCH;
-	r.frame_len = flen;
-	r.frames = (uintptr_t)frames;
-	r.duration_ns = atof(argv[6]) * 1e9;
-	fd = open("/dev/l2sec_inject", O_RDWR);
-	if (fd < 0)
-		return perror("/dev/l2sec_inject"), 1;
-	if (ioctl(fd, L2SEC_INJECT_RUN, &r) < 0)
-		return perror("L2SEC_INJECT_RUN"), 1;
-	printf("received %llu dropped %llu ns %llu gro %u\n", (unsigned long long)r.received,
-	       (unsigned long long)r.dropped, (unsigned long long)r.elapsed_ns, r.gro);
+	return inject(argv[0], &r, frames, BATCH, flen, atof(argv[6]));
+}
+
+/*
+ * seal IFNAME MARK FILE SRC SPORT DST DPORT SECONDS SIZE [l2tp ...] [tcp]
+ * The stream's BATCH packets, as kinject builds them, sent through this
+ * namespace's stack with MARK (a raw socket: routing and the xfrm policy that
+ * MARK selects, which encrypts them), and the frames that leave IFNAME as
+ * ESP in UDP (to port 4500) saved in FILE: "count length" and the frames.
+ * kinject-file receives them.
+ */
+static int do_seal(int argc, char **argv)
+{
+	static uint8_t frames[BATCH * MAX_PKT], pkt[MAX_PKT];
+	static struct stream st;
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	/* ETH_P_ALL: only such taps see what a device sends */
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	struct timeval tv = { .tv_sec = 30 };
+	unsigned int mark;
+	size_t flen = 0;
+	int raw, cap, i, a;
+	FILE *f;
+
+	if (argc < 3 || build_stream(argc - 3, argv + 3, &st, &a) || a + 3 != argc)
+		return -1;
+	mark = strtoul(argv[1], NULL, 0);
+	memcpy(&dst.sin_addr, st.ip + 16, 4);
+	ll.sll_ifindex = if_nametoindex(argv[0]);
+	raw = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	cap = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	if (raw < 0 || cap < 0 || !ll.sll_ifindex ||
+	    bind(cap, (struct sockaddr *)&ll, sizeof(ll)) < 0 ||
+	    setsockopt(raw, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0 ||
+	    setsockopt(cap, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		return perror("seal sockets"), 1;
+	for (i = 0; i < BATCH; i++) {
+		static uint8_t fr[MAX_PKT];
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		ssize_t n;
+
+		/* ids from 1: the kernel picks one of its own for a raw packet's 0 */
+		stream_packet(pkt, &st, i, 1, -1);
+		if (sendto(raw, pkt, st.len, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+			return perror("seal send"), 1;
+		do {	/* the next ESP-in-UDP frame leaving IFNAME */
+			n = recvfrom(cap, fr, sizeof(fr), 0, (struct sockaddr *)&from, &fl);
+			if (n < 0)
+				return perror("seal capture"), 1;
+		} while (from.sll_pkttype != PACKET_OUTGOING || n < ETH_HLEN + 28 + 8 ||
+			 (fr[12] << 8 | fr[13]) != ETH_P_IP || fr[ETH_HLEN + 9] != IPPROTO_UDP ||
+			 (fr[ETH_HLEN + 22] << 8 | fr[ETH_HLEN + 23]) != 4500);
+		if (!flen)
+			flen = n;
+		if ((size_t)n != flen)
+			return fprintf(stderr, "seal: frames of %zu and %zd bytes\n", flen, n), 1;
+		memcpy(frames + (size_t)i * flen, fr, flen);
+	}
+	f = fopen(argv[2], "w");
+	if (!f || fprintf(f, "%d %zu\n", BATCH, flen) < 0 ||
+	    fwrite(frames, flen, BATCH, f) != BATCH || fclose(f))
+		return perror(argv[2]), 1;
+	printf("sealed %d frames of %zu bytes\n", BATCH, flen);
+	return 0;
+}
+
+/*
+ * kinject-file IFNAME DSTMAC FILE SECONDS [csum ...] [burst N] [copy]
+ * As kinject, with the frames that seal saved in FILE, sent to DSTMAC.
+ */
+static int do_kinject_file(int argc, char **argv)
+{
+	static uint8_t frames[BATCH * MAX_PKT];
+	struct l2sec_inject_run r = { .burst = 64, .csum = L2SEC_INJECT_CSUM_COMPLETE };
+	uint8_t mac[ETH_ALEN];
+	size_t flen;
+	int i, n;
+	FILE *f;
+
+	if (argc < 4 || parse_mac(argv[1], mac) || inject_opts(argc, argv, 4, &r, NULL))
+		return -1;
+	f = fopen(argv[2], "r");
+	if (!f || fscanf(f, "%d %zu", &n, &flen) != 2 || fgetc(f) != '\n' || n < 1 ||
+	    n > BATCH || flen > MAX_PKT || fread(frames, flen, n, f) != (size_t)n)
+		return fprintf(stderr, "%s: not a file of sealed frames\n", argv[2]), 1;
+	fclose(f);
+	for (i = 0; i < n; i++)
+		memcpy(frames + (size_t)i * flen, mac, ETH_ALEN);
+	return inject(argv[0], &r, frames, n, flen, atof(argv[3]));
+}
+
+/*
+ * natt PORT SECONDS: hold a UDP socket on PORT with UDP_ENCAP_ESPINUDP, as an
+ * IKE daemon does, so that ESP in UDP to PORT is decrypted; prints "ready".
+ */
+static int do_natt(int argc, char **argv)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	int fd, encap = 2;	/* UDP_ENCAP_ESPINUDP */
+
+	if (argc < 2)
+		return -1;
+	addr.sin_port = htons(atoi(argv[0]));
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    setsockopt(fd, IPPROTO_UDP, 100 /* UDP_ENCAP */, &encap, sizeof(encap)) < 0)
+		return perror("natt socket"), 1;
+	printf("ready\n");
+	fflush(stdout);
+	sleep(atoi(argv[1]));
 	return 0;
 }
 
@@ -423,6 +586,12 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "kinject"))
 		rc = do_kinject(argc - 2, argv + 2);
+	else if (argc > 1 && !strcmp(argv[1], "kinject-file"))
+		rc = do_kinject_file(argc - 2, argv + 2);
+	else if (argc > 1 && !strcmp(argv[1], "seal"))
+		rc = do_seal(argc - 2, argv + 2);
+	else if (argc > 1 && !strcmp(argv[1], "natt"))
+		rc = do_natt(argc - 2, argv + 2);
 	else if (argc > 1 && !strcmp(argv[1], "send"))
 		rc = do_send(argc - 2, argv + 2);
 	else if (argc > 1 && !strcmp(argv[1], "sink"))
@@ -430,7 +599,12 @@ int main(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "usage: l2sec-blast kinject IFNAME DSTMAC SRC SPORT DST DPORT SECONDS SIZE\n"
 			"               [l2tp TID SID ISRC IDST IPORT] [tcp] [csum none|complete|unnecessary]\n"
-			"               [burst N] [alt-session SID2]\n"
+			"               [burst N] [copy] [alt-session SID2]\n"
+			"       l2sec-blast seal IFNAME MARK FILE SRC SPORT DST DPORT SECONDS SIZE\n"
+			"               [l2tp TID SID ISRC IDST IPORT] [tcp]\n"
+			"       l2sec-blast kinject-file IFNAME DSTMAC FILE SECONDS\n"
+			"               [csum none|complete|unnecessary] [burst N] [copy]\n"
+			"       l2sec-blast natt PORT SECONDS\n"
 			"       l2sec-blast send DST PORT SECONDS SIZE\n"
 			"       l2sec-blast sink PORT SECONDS\n");
 		return 2;

@@ -18,6 +18,9 @@
  * by every skb made of that frame (read-only, as a received page is to the
  * stack).  The NIC's DMA and checksum cost no CPU; this costs an skb, a
  * header copy and a page reference per frame, the same for every path.
+ * With L2SEC_INJECT_F_COPY each skb gets a fresh page with its own copy of the
+ * frame (ESP decrypts in place: a shared page would be decrypted once, then
+ * garbage); the copy stands for the NIC's DMA and costs every path the same.
  *
  * Locking: one run at a time (inject_lock); the run holds a reference on the
  * device and its gro_cells live only for the run (added and removed under
@@ -51,10 +54,29 @@ static int inject_check(const struct l2sec_inject_run *r)
 	    r->frame_len < ETH_HLEN + 20 || r->frame_len > L2SEC_INJECT_MAX_LEN ||
 	    !r->burst || r->burst > L2SEC_INJECT_MAX_BURST ||
 	    !r->duration_ns || r->duration_ns > L2SEC_INJECT_MAX_NS ||
-	    r->csum > L2SEC_INJECT_CSUM_UNNECESSARY ||
+	    r->csum > L2SEC_INJECT_CSUM_UNNECESSARY || (r->flags & ~L2SEC_INJECT_F_COPY) ||
 	    !memchr(r->ifname, 0, sizeof(r->ifname)))
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The page that skb's fragment is taken from: the frame's own (a reference
+ * more), or with L2SEC_INJECT_F_COPY a fresh copy of it (the reference the
+ * allocation gave).
+ */
+static struct page *inject_page(const struct l2sec_inject_run *r, struct page *frame)
+{
+	struct page *page;
+
+	if (!(r->flags & L2SEC_INJECT_F_COPY)) {
+		get_page(frame);
+		return frame;
+	}
+	page = dev_alloc_page();
+	if (page)
+		memcpy(page_address(page), page_address(frame), r->frame_len);
+	return page;
 }
 
 /*
@@ -66,20 +88,26 @@ static u32 inject_burst(struct net_device *dev, struct gro_cells *cells,
 			const u32 *hlens, const __wsum *sums, u32 *next)
 {
 	struct sk_buff *skb;
+	struct page *page;
 	u32 i, hlen;
 
 	local_bh_disable();
 	for (i = 0; i < r->burst; i++) {
 		hlen = hlens[*next];
-		skb = netdev_alloc_skb_ip_align(dev, INJECT_HDR_MAX);
-		if (!skb)
+		page = inject_page(r, pages[*next]);
+		if (!page)
 			break;
-		skb_put_data(skb, page_address(pages[*next]), hlen);
-		if (hlen < r->frame_len) {
-			get_page(pages[*next]);
-			skb_add_rx_frag(skb, 0, pages[*next], hlen, r->frame_len - hlen,
-					SKB_DATA_ALIGN(r->frame_len - hlen));
+		skb = netdev_alloc_skb_ip_align(dev, INJECT_HDR_MAX);
+		if (!skb) {
+			put_page(page);
+			break;
 		}
+		skb_put_data(skb, page_address(page), hlen);
+		if (hlen < r->frame_len)
+			skb_add_rx_frag(skb, 0, page, hlen, r->frame_len - hlen,
+					SKB_DATA_ALIGN(r->frame_len - hlen));
+		else
+			put_page(page);
 		skb->protocol = eth_type_trans(skb, dev);
 		if (r->csum == L2SEC_INJECT_CSUM_COMPLETE) {
 			skb->ip_summed = CHECKSUM_COMPLETE;

@@ -35,8 +35,15 @@ struct l2sec_inject_run {
 				 * overflows) */
 	__u64 elapsed_ns;	/* out: how long that took */
 	__u32 gro;		/* out: 1 if they went through GRO (the device's feature) */
-	__u32 pad;
+	__u32 flags;		/* in: L2SEC_INJECT_F_* */
 };
+
+/*
+ * Each frame copied into a page of its own before it is received, instead of
+ * every skb of a frame sharing the frame's page: for frames the stack writes
+ * into, such as ESP, which decrypts in place.
+ */
+#define L2SEC_INJECT_F_COPY	1U
 
 #define L2SEC_INJECT_RUN	_IOWR('L', 0x51, struct l2sec_inject_run)
 
