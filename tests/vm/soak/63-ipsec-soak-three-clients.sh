@@ -22,8 +22,8 @@ SOAK=${BENCH_SOAK_SECONDS:-300}	# make soak SOAK_SECONDS=N (tests/vm/run passes 
 # timer of an IKE_SA ending within about a second of the client's own
 # reauthentication of it. l2secd has charon delete a replaced IKE_SA as soon as a
 # listing shows it childless (docs/ARCHITECTURE.md, "charon's events and the
-# tunnels"), which covers the rest of the 10 s charon keeps it (67's c2 provokes
-# that on every IKE_SA); in that last second both sides reauthenticate at once, the
+# tunnels"), which covers the rest of the 10 s charon keeps it (tests/unit/
+# test_ipsec.c); in that last second both sides reauthenticate at once, the
 # client's CHILD_SAs end up in another IKE_SA than the gateway's, and its next rekey
 # makes a CHILD_SA with a new mark: the session ends. With c3 at 38 s against the
 # gateway's 45 s this soak lost c3 that way (6.12, the gateway's timer 1 s after the
