@@ -17,6 +17,12 @@ struct l2tp_txmsg {
 static void rexmit_cb(struct ev_timer *t);
 static void ack_cb(struct ev_timer *t);
 
+static void seq_changed(struct l2tp_ctrl *c)
+{
+	if (c->ops->seq)
+		c->ops->seq(c);
+}
+
 void l2tp_ctrl_init(struct l2tp_ctrl *c, struct evloop *loop, const struct l2tp_ctrl_ops *ops,
 		    const struct l2tp_ctrl_params *p, uint16_t peer_tunnel_id,
 		    uint16_t peer_rws, uint16_t nr)
@@ -103,6 +109,7 @@ int l2tp_ctrl_send(struct l2tp_ctrl *c, const uint8_t *msg, size_t len)
 	c->txq_tail = &m->next;
 	c->n_queued++;
 	push(c);
+	seq_changed(c);
 	return 0;
 }
 
@@ -206,7 +213,19 @@ static void deliver_held(struct l2tp_ctrl *c)
 	}
 }
 
+static void input(struct l2tp_ctrl *c, uint8_t *buf, size_t len, const struct l2tp_hdr *h);
+
+/* The owner hears of a changed Nr or acknowledgement once per datagram (l2tp_ctrl_ops.seq). */
 void l2tp_ctrl_input(struct l2tp_ctrl *c, uint8_t *buf, size_t len, const struct l2tp_hdr *h)
+{
+	uint16_t nr = c->nr, una = l2tp_ctrl_una(c);
+
+	input(c, buf, len, h);
+	if (c->nr != nr || l2tp_ctrl_una(c) != una)
+		seq_changed(c);
+}
+
+static void input(struct l2tp_ctrl *c, uint8_t *buf, size_t len, const struct l2tp_hdr *h)
 {
 	uint16_t d;
 	unsigned int slot;

@@ -37,6 +37,8 @@ struct l2tp_ctrl_ops {
 			const struct l2tp_hdr *h);
 	/* The retry limit was reached: the peer is gone. */
 	void (*dead)(struct l2tp_ctrl *c);
+	/* Optional: Nr, the first unacknowledged Ns or the queue changed (l2tp_ctrl_una). */
+	void (*seq)(struct l2tp_ctrl *c);
 };
 
 struct l2tp_ctrl_params {
@@ -87,6 +89,11 @@ int l2tp_ctrl_send(struct l2tp_ctrl *c, const uint8_t *msg, size_t len);
 void l2tp_ctrl_input(struct l2tp_ctrl *c, uint8_t *buf, size_t len, const struct l2tp_hdr *h);
 /* Send a ZLB now. */
 void l2tp_ctrl_ack_now(struct l2tp_ctrl *c);
+/* Ns of our first unacknowledged message; of the next one when none waits. */
+static inline uint16_t l2tp_ctrl_una(const struct l2tp_ctrl *c)
+{
+	return (uint16_t)(c->ns - c->n_queued);
+}
 /* Nothing of ours waits for an acknowledgement. */
 static inline bool l2tp_ctrl_idle(const struct l2tp_ctrl *c)
 {

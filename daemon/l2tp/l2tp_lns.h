@@ -52,6 +52,13 @@ struct l2tp_peer {
 	int sock;			/* which listening socket */
 };
 
+/* What l2tp_lns_ops.snap is told (l2tp/l2tp_snap.h: the resume records). */
+enum l2tp_snap_event {
+	L2TP_SNAP_UP,		/* established: export its record */
+	L2TP_SNAP_SEQ,		/* a tunnel's Ns, Nr or messages in flight changed */
+	L2TP_SNAP_GONE,		/* left the established state (a tunnel's: its sessions too) */
+};
+
 struct l2tp_lns_ops {
 	int (*send)(void *env, const struct l2tp_peer *peer, const uint8_t *buf, size_t len);
 	/*
@@ -65,6 +72,15 @@ struct l2tp_lns_ops {
 	int (*session_add)(void *env, struct l2tp_session *s);
 	void (*session_del)(void *env, struct l2tp_session *s);
 	uint32_t (*random)(void *env);
+	/*
+	 * Optional: tunnel t (s NULL) or its session s reached, changed or left
+	 * the established state, for the records a restarted engine resumes
+	 * from (l2tp/l2tp_snap.h). Called often (SEQ after every exchange): the
+	 * owner may coalesce. Must not call back into the LNS. Never called
+	 * from l2tp_lns_free: an engine going away keeps its records.
+	 */
+	void (*snap)(void *env, enum l2tp_snap_event ev, struct l2tp_tunnel *t,
+		     struct l2tp_session *s);
 };
 
 /*
@@ -259,5 +275,12 @@ bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b);
 const char *l2tp_peer_str(const struct l2tp_peer *peer, char *buf, size_t len);
 int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 		  const uint8_t *buf, size_t len);
+/* Tell the owner (ops->snap) when it listens. */
+static inline void l2tp_lns_snap(struct l2tp_lns *lns, enum l2tp_snap_event ev,
+				 struct l2tp_tunnel *t, struct l2tp_session *s)
+{
+	if (lns->ops->snap)
+		lns->ops->snap(lns->env, ev, t, s);
+}
 
 #endif

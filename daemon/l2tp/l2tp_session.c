@@ -51,6 +51,9 @@ void l2tp_session_drop(struct l2tp_session *s)
 	if (s->in_kernel && lns->ops->session_del)
 		lns->ops->session_del(lns->env, s);
 	s->in_kernel = false;
+	/* a closing tunnel's GONE takes its sessions along */
+	if (was_up && t->state == TUNNEL_ESTABLISHED)
+		l2tp_lns_snap(lns, L2TP_SNAP_GONE, t, s);
 	if (was_up && lns->sops && lns->sops->closed)
 		lns->sops->closed(lns->sops_arg, s);
 	l2tp_lns_defer_free(lns, s);
@@ -173,6 +176,7 @@ static void iccn_input(struct l2tp_session *s, const struct l2tp_msg *msg)
 	}
 	s->state = SESSION_ESTABLISHED;
 	lns->stats.sessions_established++;
+	l2tp_lns_snap(lns, L2TP_SNAP_UP, t, s);
 	log_notice("l2tp: session %u/%u established (peer %u/%u, %u bps)", t->tid, s->sid,
 		   t->peer_tid, s->peer_sid, s->tx_speed);
 	if (lns->sops && lns->sops->established)

@@ -20,6 +20,7 @@ static void tunnel_xmit(struct l2tp_ctrl *c, const uint8_t *buf, size_t len);
 static void tunnel_deliver(struct l2tp_ctrl *c, uint8_t *buf, size_t len,
 			   const struct l2tp_hdr *h);
 static void tunnel_dead(struct l2tp_ctrl *c);
+static void tunnel_seq(struct l2tp_ctrl *c);
 static void hello_cb(struct ev_timer *timer);
 static void free_cb(struct ev_timer *timer);
 
@@ -27,6 +28,7 @@ static const struct l2tp_ctrl_ops tunnel_ctrl_ops = {
 	.xmit = tunnel_xmit,
 	.deliver = tunnel_deliver,
 	.dead = tunnel_dead,
+	.seq = tunnel_seq,
 };
 
 const char *l2tp_tunnel_state_name(enum l2tp_tunnel_state s)
@@ -113,10 +115,9 @@ void l2tp_send_stateless_stopccn(struct l2tp_lns *lns, const struct l2tp_peer *p
 	l2tp_lns_send(lns, peer, buf, len);
 }
 
-struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer *peer,
-				    const struct l2tp_hdr *h, const struct l2tp_msg *sccrq)
+void l2tp_tunnel_init_ctrl(struct l2tp_tunnel *t, uint16_t peer_rws, uint16_t nr)
 {
-	const struct l2tp_config *cfg = lns->cfg;
+	const struct l2tp_config *cfg = t->lns->cfg;
 	struct l2tp_ctrl_params p = {
 		.rexmit_initial_ms = cfg->rexmit_initial_ms,
 		.rexmit_max_ms = cfg->rexmit_max_ms,
@@ -124,6 +125,16 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 		.ack_delay_ms = cfg->ack_delay_ms,
 		.rws = (uint16_t)cfg->receive_window,
 	};
+
+	l2tp_ctrl_init(&t->ctrl, t->lns->loop, &tunnel_ctrl_ops, &p, t->peer_tid, peer_rws, nr);
+	ev_timer_init(&t->hello_timer, hello_cb);
+	ev_timer_init(&t->free_timer, free_cb);
+}
+
+struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer *peer,
+				    const struct l2tp_hdr *h, const struct l2tp_msg *sccrq)
+{
+	const struct l2tp_config *cfg = lns->cfg;
 	uint8_t buf[512];
 	struct l2tp_builder b;
 	struct l2tp_tunnel *t;
@@ -148,10 +159,7 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 	t->hello_ms = cfg->hello_interval_ms;
 	t->created_ms = evloop_now(lns->loop);
 	t->state = TUNNEL_WAIT_CTL_CONN;
-	l2tp_ctrl_init(&t->ctrl, lns->loop, &tunnel_ctrl_ops, &p, t->peer_tid,
-		       l2tp_msg_u16(sccrq, AVP_RECEIVE_WINDOW), (uint16_t)(h->ns + 1));
-	ev_timer_init(&t->hello_timer, hello_cb);
-	ev_timer_init(&t->free_timer, free_cb);
+	l2tp_tunnel_init_ctrl(t, l2tp_msg_u16(sccrq, AVP_RECEIVE_WINDOW), (uint16_t)(h->ns + 1));
 
 	l2tp_lns_link_tunnel(lns, t);
 	l2tp_admit_tunnel_new(t);
@@ -163,7 +171,7 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 	l2tp_build_avp(&b, true, AVP_HOST_NAME, cfg->hostname, strlen(cfg->hostname));
 	l2tp_build_avp(&b, false, AVP_VENDOR_NAME, L2SEC_VENDOR, strlen(L2SEC_VENDOR));
 	l2tp_build_u16(&b, true, AVP_ASSIGNED_TUNNEL_ID, t->tid);
-	l2tp_build_u16(&b, true, AVP_RECEIVE_WINDOW, p.rws);
+	l2tp_build_u16(&b, true, AVP_RECEIVE_WINDOW, (uint16_t)cfg->receive_window);
 	if (t->secret[0]) {
 		fill_random(lns, t->challenge, sizeof(t->challenge));
 		l2tp_build_avp(&b, true, AVP_CHALLENGE, t->challenge, sizeof(t->challenge));
@@ -214,8 +222,10 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 
 	if (t->state == TUNNEL_CLOSING)
 		return;
-	if (t->state != TUNNEL_WAIT_CTL_CONN)
+	if (t->state != TUNNEL_WAIT_CTL_CONN) {
 		l2tp_stale_record(lns, t, false);
+		l2tp_lns_snap(lns, L2TP_SNAP_GONE, t, NULL);
+	}
 	l2tp_admit_tunnel_closing(t);
 	l2tp_lns_unindex_tunnel(t);
 	t->state = TUNNEL_CLOSING;
@@ -253,6 +263,14 @@ static void tunnel_xmit(struct l2tp_ctrl *c, const uint8_t *buf, size_t len)
 	struct l2tp_tunnel *t = container_of(c, struct l2tp_tunnel, ctrl);
 
 	l2tp_lns_send(t->lns, &t->peer, buf, len);
+}
+
+static void tunnel_seq(struct l2tp_ctrl *c)
+{
+	struct l2tp_tunnel *t = container_of(c, struct l2tp_tunnel, ctrl);
+
+	if (t->state == TUNNEL_ESTABLISHED && !t->close_pending)
+		l2tp_lns_snap(t->lns, L2TP_SNAP_SEQ, t, NULL);
 }
 
 static void tunnel_dead(struct l2tp_ctrl *c)
@@ -335,6 +353,7 @@ static void scccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 		t->in_kernel = r == 0;
 	}
 	lns->stats.tunnels_established++;
+	l2tp_lns_snap(lns, L2TP_SNAP_UP, t, NULL);
 	log_notice("l2tp: tunnel %u established with %s (host '%s', peer tunnel %u)%s",
 		   t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), t->peer_host, t->peer_tid,
 		   t->secret[0] ? ", authenticated" : "");

@@ -8,6 +8,12 @@
 /* A new tunnel for an acceptable SCCRQ (already decoded); sends the SCCRP. */
 struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 				    const struct l2tp_hdr *h, const struct l2tp_msg *sccrq);
+/*
+ * The control channel (from the configuration in force, the peer's RWS and
+ * the Nr to start with) and the timers of a new tunnel, t->lns and
+ * t->peer_tid set: for l2tp_tunnel_new and l2tp_tunnel_import (l2tp_snap.h).
+ */
+void l2tp_tunnel_init_ctrl(struct l2tp_tunnel *t, uint16_t peer_rws, uint16_t nr);
 /* Tear down: sessions, kernel state, then StopCCN when send is true; linger. */
 void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16_t error,
 		       const char *text);

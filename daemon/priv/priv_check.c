@@ -821,3 +821,34 @@ const struct priv_check_stats *priv_check_stats(const struct priv_check *c)
 {
 	return &c->st;
 }
+
+bool priv_check_tunnel_get(const struct priv_check *c, uint16_t tid, struct priv_check_tunnel *out)
+{
+	int32_t t = idtab_find(&c->tun, tid), sa;
+
+	memset(out, 0, sizeof(*out));
+	if (t < 0)
+		return false;
+	out->mark = c->tun_rec[t].mark;
+	sa = out->mark ? idtab_find(&c->sa, out->mark) : -1;
+	if (sa >= 0)
+		out->sa_peer = c->sa_rec[sa].peer;
+	return true;
+}
+
+bool priv_check_session_get(const struct priv_check *c, uint16_t tid, uint16_t sid,
+			    struct priv_check_session *out)
+{
+	int32_t i = idtab_find(&c->sess, sess_key(tid, sid));
+	const struct pc_session *s = i >= 0 ? &c->sess_rec[i] : NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!s || idtab_find(&c->tun, tid) < 0)
+		return false;
+	out->authed = s->authed;
+	out->has4 = s->has4;
+	out->has6 = s->has6;
+	out->v4 = s->v4;
+	out->pfx6 = s->pfx6;
+	return true;
+}

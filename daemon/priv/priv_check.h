@@ -102,4 +102,22 @@ enum priv_reason priv_check_datagram(struct priv_check *c, const uint8_t *buf, s
 
 const struct priv_check_stats *priv_check_stats(const struct priv_check *c);
 
+/*
+ * What the checker holds of a tunnel and of a session, for the resume store
+ * (priv_state.h), which refuses records of anything the checker does not
+ * know. false: not known.
+ */
+struct priv_check_tunnel {
+	uint32_t mark;
+	struct priv_addr sa_peer;	/* family 0: no mark, or its SA is gone */
+};
+struct priv_check_session {
+	bool authed, has4, has6;
+	struct in_addr v4;
+	struct in6_addr pfx6;
+};
+bool priv_check_tunnel_get(const struct priv_check *c, uint16_t tid, struct priv_check_tunnel *out);
+bool priv_check_session_get(const struct priv_check *c, uint16_t tid, uint16_t sid,
+			    struct priv_check_session *out);
+
 #endif

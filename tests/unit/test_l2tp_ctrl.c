@@ -69,7 +69,7 @@ static void dead(struct l2tp_ctrl *c)
 	fx->dead++;
 }
 
-static const struct l2tp_ctrl_ops ops = { xmit, deliver, dead };
+static const struct l2tp_ctrl_ops ops = { .xmit = xmit, .deliver = deliver, .dead = dead };
 
 static int setup(void **state)
 {

@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The resume records' wire form and the parent's store of them
+ * (priv_state.h). Each type's layout is one table of fields that both the
+ * encoder and the decoder walk, so they cannot disagree; every type has one
+ * length, checked before a field is read.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/htab.h"
+#include "core/util.h"
+#include "priv/priv_state.h"
+
+/* --- the wire form ------------------------------------------------------------------- */
+
+enum fkind { F_U8, F_BOOL, F_U16, F_U32, F_U64, F_RAW, F_STR };
+
+struct field {
+	uint16_t off;		/* in the type's body struct */
+	uint16_t size;		/* F_RAW: octets; F_STR: the char array's size */
+	enum fkind kind;
+};
+
+#define FLD(type, member, k) { offsetof(type, member), sizeof(((type *)0)->member), k }
+
+#define TR struct l2tp_tunnel_rec
+static const struct field tunnel_fields[] = {
+	FLD(TR, seq.tid, F_U16), FLD(TR, seq.ns, F_U16), FLD(TR, seq.nr, F_U16),
+	FLD(TR, seq.in_flight, F_BOOL), FLD(TR, peer_tid, F_U16), FLD(TR, sock, F_U32),
+	FLD(TR, peer.family, F_U8), FLD(TR, peer.addr, F_RAW),
+	FLD(TR, local.family, F_U8), FLD(TR, local.addr, F_RAW),
+	FLD(TR, peer_port, F_U16), FLD(TR, mark, F_U32), FLD(TR, peer_rws, F_U16),
+	FLD(TR, hello_ms, F_U32), FLD(TR, require_ipsec, F_BOOL), FLD(TR, in_kernel, F_BOOL),
+	FLD(TR, peer_framing, F_U32), FLD(TR, peer_bearer, F_U32), FLD(TR, created_ms, F_U64),
+	FLD(TR, peer_host, F_STR), FLD(TR, peer_vendor, F_STR),
+};
+#undef TR
+
+#define SR struct l2tp_seq_rec
+static const struct field seq_fields[] = {
+	FLD(SR, tid, F_U16), FLD(SR, ns, F_U16), FLD(SR, nr, F_U16), FLD(SR, in_flight, F_BOOL),
+};
+#undef SR
+
+#define SE struct l2tp_session_rec
+static const struct field session_fields[] = {
+	FLD(SE, tid, F_U16), FLD(SE, sid, F_U16), FLD(SE, peer_sid, F_U16),
+	FLD(SE, in_kernel, F_BOOL), FLD(SE, call_serial, F_U32), FLD(SE, tx_speed, F_U32),
+	FLD(SE, rx_speed, F_U32), FLD(SE, framing_type, F_U32), FLD(SE, accm_send, F_U32),
+	FLD(SE, accm_recv, F_U32), FLD(SE, created_ms, F_U64),
+};
+#undef SE
+
+#define PR struct priv_state_ppp
+static const struct field ppp_fields[] = {
+	FLD(PR, tid, F_U16), FLD(PR, sid, F_U16),
+	FLD(PR, ppp.req_mru, F_BOOL), FLD(PR, ppp.req_magic, F_BOOL), FLD(PR, ppp.mru, F_U16),
+	FLD(PR, ppp.magic, F_U32), FLD(PR, ppp.peer_mru, F_U16), FLD(PR, ppp.peer_magic, F_U32),
+	FLD(PR, ppp.peer_pfc, F_BOOL), FLD(PR, ppp.peer_acfc, F_BOOL),
+	FLD(PR, ppp.echo_off, F_BOOL), FLD(PR, ppp.lcp_id, F_U8), FLD(PR, ppp.echo_id, F_U8),
+	FLD(PR, ppp.auth, F_U8), FLD(PR, ppp.user, F_STR),
+	FLD(PR, ppp.ipcp_open, F_BOOL), FLD(PR, ppp.ipv6cp_open, F_BOOL),
+	FLD(PR, ppp.ipcp_id, F_U8), FLD(PR, ppp.ipv6cp_id, F_U8),
+	FLD(PR, ppp.local4, F_RAW), FLD(PR, ppp.peer4, F_RAW),
+	FLD(PR, ppp.dns[0], F_RAW), FLD(PR, ppp.dns[1], F_RAW),
+	FLD(PR, ppp.nbns[0], F_RAW), FLD(PR, ppp.nbns[1], F_RAW),
+	FLD(PR, ppp.local_id, F_U64), FLD(PR, ppp.peer_id, F_U64),
+};
+#undef PR
+
+static const struct field ids_fields[] = {
+	FLD(struct priv_state_ids, tid, F_U16), FLD(struct priv_state_ids, sid, F_U16),
+};
+
+static const struct field end_fields[] = {
+	FLD(struct priv_state_end, n_tunnels, F_U32), FLD(struct priv_state_end, n_sessions, F_U32),
+	FLD(struct priv_state_end, n_ppp, F_U32),
+};
+
+struct layout {
+	const char *name;
+	const struct field *f;
+	size_t n;
+};
+
+#define LAYOUT(name, a) { name, a, ARRAY_SIZE(a) }
+static const struct layout layouts[PRIV_ST_TYPES] = {
+	[PRIV_ST_TUNNEL - PRIV_ST_BASE] = LAYOUT("tunnel", tunnel_fields),
+	[PRIV_ST_SEQ - PRIV_ST_BASE] = LAYOUT("seq", seq_fields),
+	[PRIV_ST_SESSION - PRIV_ST_BASE] = LAYOUT("session", session_fields),
+	[PRIV_ST_PPP - PRIV_ST_BASE] = LAYOUT("ppp", ppp_fields),
+	[PRIV_ST_GONE - PRIV_ST_BASE] = LAYOUT("gone", ids_fields),
+	[PRIV_ST_END - PRIV_ST_BASE] = LAYOUT("end", end_fields),
+};
+
+bool priv_state_is_type(uint8_t type)
+{
+	return type >= PRIV_ST_BASE && type < PRIV_ST_TYPE_END;
+}
+
+const char *priv_state_type_name(unsigned int type)
+{
+	return type <= UINT8_MAX && priv_state_is_type((uint8_t)type) ?
+	       layouts[type - PRIV_ST_BASE].name : "unknown";
+}
+
+static size_t wire_size(const struct field *f)
+{
+	switch (f->kind) {
+	case F_U8:
+	case F_BOOL:
+		return 1;
+	case F_U16:
+		return 2;
+	case F_U32:
+		return 4;
+	case F_U64:
+		return 8;
+	default:
+		return f->size;	/* F_RAW; F_STR: a length octet and size - 1 */
+	}
+}
+
+static size_t msg_len(const struct layout *l)
+{
+	size_t n = PRIV_HDR_LEN;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += wire_size(&l->f[i]);
+	return n;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	uint8_t acc = 0;
+
+	while (n--)
+		acc |= *p++;
+	return acc == 0;
+}
+
+/* One field out of body to w; false when it holds what the decoder refuses. */
+static bool put_field(const struct field *f, const uint8_t *body, uint8_t *w)
+{
+	const uint8_t *p = body + f->off;
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+	size_t n;
+
+	switch (f->kind) {
+	case F_U8:
+		*w = *p;
+		return true;
+	case F_BOOL:
+		*w = *(const bool *)p;
+		return true;
+	case F_U16:
+		memcpy(&v16, p, 2);
+		put_be16(w, v16);
+		return true;
+	case F_U32:
+		memcpy(&v32, p, 4);
+		put_be32(w, v32);
+		return true;
+	case F_U64:
+		memcpy(&v64, p, 8);
+		put_be64(w, v64);
+		return true;
+	case F_RAW:
+		memcpy(w, p, f->size);
+		return true;
+	case F_STR:
+		n = strnlen((const char *)p, f->size);
+		if (n == f->size)
+			return false;
+		w[0] = (uint8_t)n;
+		memcpy(w + 1, p, n);
+		memset(w + 1 + n, 0, f->size - 1 - n);
+		return true;
+	}
+	return false;
+}
+
+/* One field from r into body; false when it is not canonical. */
+static bool get_field(const struct field *f, uint8_t *body, const uint8_t *r)
+{
+	uint8_t *p = body + f->off;
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	switch (f->kind) {
+	case F_U8:
+		*p = *r;
+		return true;
+	case F_BOOL:
+		*(bool *)p = *r == 1;
+		return *r <= 1;
+	case F_U16:
+		v16 = get_be16(r);
+		memcpy(p, &v16, 2);
+		return true;
+	case F_U32:
+		v32 = get_be32(r);
+		memcpy(p, &v32, 4);
+		return true;
+	case F_U64:
+		v64 = get_be64(r);
+		memcpy(p, &v64, 8);
+		return true;
+	case F_RAW:
+		memcpy(p, r, f->size);
+		return true;
+	case F_STR:
+		if (r[0] > f->size - 1 || memchr(r + 1, '\0', r[0]) ||
+		    !all_zero(r + 1 + r[0], f->size - 1u - r[0]))
+			return false;
+		memcpy(p, r + 1, r[0]);
+		return true;	/* the NUL and the rest: the zeroed message */
+	}
+	return false;
+}
+
+/* As its exporter writes it: the L2TP and PPP engines' own checks. */
+static bool body_valid(const struct priv_state_msg *m)
+{
+	switch (m->type) {
+	case PRIV_ST_TUNNEL:
+		return l2tp_tunnel_rec_valid(&m->tunnel);
+	case PRIV_ST_SEQ:
+		return m->seq_rec.tid != 0;
+	case PRIV_ST_SESSION:
+		return l2tp_session_rec_valid(&m->session);
+	case PRIV_ST_PPP:
+		return m->ppp.tid && m->ppp.sid && ppp_rec_valid(&m->ppp.ppp);
+	case PRIV_ST_GONE:
+		return m->gone.tid != 0;
+	default:
+		return true;
+	}
+}
+
+int priv_state_encode(const struct priv_state_msg *m, uint8_t *buf, size_t cap)
+{
+	const struct layout *l;
+	const uint8_t *body = (const uint8_t *)&m->tunnel;
+	size_t len, at = PRIV_HDR_LEN;
+
+	if (!priv_state_is_type(m->type) || !body_valid(m))
+		return -1;
+	l = &layouts[m->type - PRIV_ST_BASE];
+	len = msg_len(l);
+	if (len > cap || len > PRIV_MSG_MAX)
+		return -1;
+	buf[0] = PRIV_STATE_VERSION;
+	buf[1] = m->type;
+	put_be16(buf + 2, (uint16_t)len);
+	put_be32(buf + 4, m->seq);
+	for (size_t i = 0; i < l->n; at += wire_size(&l->f[i]), i++)
+		if (!put_field(&l->f[i], body, buf + at))
+			return -1;
+	return (int)len;
+}
+
+enum priv_reason priv_state_decode(const uint8_t *buf, size_t len, struct priv_state_msg *m)
+{
+	const struct layout *l;
+	uint8_t *body = (uint8_t *)&m->tunnel;
+	size_t at = PRIV_HDR_LEN;
+
+	memset(m, 0, sizeof(*m));
+	if (len < PRIV_HDR_LEN)
+		return PRIV_R_TRUNCATED;
+	if (buf[0] != PRIV_STATE_VERSION)
+		return PRIV_R_VERSION;
+	if (!priv_state_is_type(buf[1]))
+		return PRIV_R_TYPE;
+	l = &layouts[buf[1] - PRIV_ST_BASE];
+	if (get_be16(buf + 2) != len)
+		return PRIV_R_LENGTH;
+	if (len != msg_len(l))
+		return len < msg_len(l) ? PRIV_R_TRUNCATED : PRIV_R_LENGTH;
+	m->type = buf[1];
+	m->seq = get_be32(buf + 4);
+	for (size_t i = 0; i < l->n; at += wire_size(&l->f[i]), i++)
+		if (!get_field(&l->f[i], body, buf + at))
+			return PRIV_R_FIELD;
+	return body_valid(m) ? PRIV_OK : PRIV_R_FIELD;
+}
+
+/* --- the store --------------------------------------------------------------------- */
+
+struct st_session;
+
+struct st_tunnel {
+	struct htab_node node;
+	struct st_tunnel *next_free;
+	struct st_session *first;	/* its sessions */
+	struct l2tp_tunnel_rec rec;
+};
+
+struct st_session {
+	struct htab_node node;
+	struct st_session *prev, *next;		/* the tunnel's; next: the free list too */
+	bool has_ppp;
+	struct l2tp_session_rec rec;
+	struct ppp_rec ppp;
+};
+
+struct priv_state {
+	const struct priv_check *check;
+	struct st_tunnel *tun, *tun_free;
+	struct st_session *sess, *sess_free;
+	unsigned int cap_tun, cap_sess, n_tun, n_sess;
+	struct htab by_tid, by_ids;	/* never grow: as many buckets as entries */
+	uint32_t seq;			/* the engine's last record */
+	struct priv_state_stats st;
+};
+
+static uint32_t ids_key(uint16_t tid, uint16_t sid)
+{
+	return (uint32_t)tid << 16 | sid;
+}
+
+struct priv_state *priv_state_new(unsigned int max_tunnels, unsigned int max_sessions,
+				  const struct priv_check *check)
+{
+	struct priv_state *st = calloc(1, sizeof(*st));
+	uint64_t seed[2];
+
+	if (!st)
+		return NULL;
+	util_random(seed, sizeof(seed));
+	st->check = check;
+	st->cap_tun = max_tunnels ? max_tunnels : 1;
+	st->cap_sess = max_sessions ? max_sessions : 1;
+	st->tun = calloc(st->cap_tun, sizeof(*st->tun));
+	st->sess = calloc(st->cap_sess, sizeof(*st->sess));
+	if (!st->tun || !st->sess || htab_init(&st->by_tid, st->cap_tun, seed[0]) < 0 ||
+	    htab_init(&st->by_ids, st->cap_sess, seed[1]) < 0) {
+		priv_state_free(st);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (unsigned int i = st->cap_tun; i-- > 0;) {
+		st->tun[i].next_free = st->tun_free;
+		st->tun_free = &st->tun[i];
+	}
+	for (unsigned int i = st->cap_sess; i-- > 0;) {
+		st->sess[i].next = st->sess_free;
+		st->sess_free = &st->sess[i];
+	}
+	return st;
+}
+
+void priv_state_free(struct priv_state *st)
+{
+	if (!st)
+		return;
+	if (st->sess)
+		explicit_bzero(st->sess, st->cap_sess * sizeof(*st->sess));	/* user names */
+	free(st->tun);
+	free(st->sess);
+	if (st->by_tid.bucket)
+		htab_free(&st->by_tid);
+	if (st->by_ids.bucket)
+		htab_free(&st->by_ids);
+	free(st);
+}
+
+static struct st_tunnel *tun_find(const struct priv_state *st, uint16_t tid)
+{
+	uint64_t h = htab_hash64(&st->by_tid, tid);
+
+	for (struct htab_node *x = htab_first(&st->by_tid, h); x; x = htab_next(x)) {
+		struct st_tunnel *t = container_of(x, struct st_tunnel, node);
+
+		if (t->rec.seq.tid == tid)
+			return t;
+	}
+	return NULL;
+}
+
+static struct st_session *sess_find(const struct priv_state *st, uint16_t tid, uint16_t sid)
+{
+	uint64_t h = htab_hash64(&st->by_ids, ids_key(tid, sid));
+
+	for (struct htab_node *x = htab_first(&st->by_ids, h); x; x = htab_next(x)) {
+		struct st_session *s = container_of(x, struct st_session, node);
+
+		if (s->rec.tid == tid && s->rec.sid == sid)
+			return s;
+	}
+	return NULL;
+}
+
+static void sess_del(struct priv_state *st, struct st_tunnel *t, struct st_session *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		t->first = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	htab_del(&st->by_ids, &s->node);
+	explicit_bzero(s, sizeof(*s));
+	s->next = st->sess_free;
+	st->sess_free = s;
+	st->n_sess--;
+}
+
+static void tun_del(struct priv_state *st, struct st_tunnel *t)
+{
+	while (t->first)
+		sess_del(st, t, t->first);
+	htab_del(&st->by_tid, &t->node);
+	memset(t, 0, sizeof(*t));
+	t->next_free = st->tun_free;
+	st->tun_free = t;
+	st->n_tun--;
+}
+
+static bool peer_is(const struct priv_addr *sa, const struct l2tp_rec_addr *a)
+{
+	if (sa->family != a->family)
+		return false;
+	return a->family == 4 ? !memcmp(&sa->v4, a->addr, 4) : !memcmp(&sa->v6, a->addr, 16);
+}
+
+static enum priv_reason put_tunnel(struct priv_state *st, const struct l2tp_tunnel_rec *r)
+{
+	struct priv_check_tunnel ct;
+	struct st_tunnel *t;
+
+	if (!priv_check_tunnel_get(st->check, r->seq.tid, &ct))
+		return PRIV_R_TUNNEL_UNKNOWN;
+	if (r->mark != ct.mark)
+		return PRIV_R_SA_UNKNOWN;
+	if (ct.sa_peer.family && !peer_is(&ct.sa_peer, &r->peer))
+		return PRIV_R_SA_PEER;
+	t = tun_find(st, r->seq.tid);
+	if (!t) {
+		t = st->tun_free;
+		if (!t)
+			return PRIV_R_LIMIT;
+		st->tun_free = t->next_free;
+		t->next_free = NULL;
+		htab_add(&st->by_tid, &t->node, htab_hash64(&st->by_tid, r->seq.tid));
+		st->n_tun++;
+	}
+	t->rec = *r;
+	return PRIV_OK;
+}
+
+static enum priv_reason put_seq(struct priv_state *st, const struct l2tp_seq_rec *r)
+{
+	struct st_tunnel *t = tun_find(st, r->tid);
+
+	if (!t)
+		return PRIV_R_TUNNEL_UNKNOWN;
+	t->rec.seq = *r;
+	return PRIV_OK;
+}
+
+static enum priv_reason put_session(struct priv_state *st, const struct l2tp_session_rec *r)
+{
+	struct priv_check_session cs;
+	struct st_tunnel *t = tun_find(st, r->tid);
+	struct st_session *s;
+
+	if (!t)
+		return PRIV_R_TUNNEL_UNKNOWN;
+	if (!priv_check_session_get(st->check, r->tid, r->sid, &cs))
+		return PRIV_R_SESSION_UNKNOWN;
+	s = sess_find(st, r->tid, r->sid);
+	if (!s) {
+		s = st->sess_free;
+		if (!s)
+			return PRIV_R_LIMIT;
+		st->sess_free = s->next;
+		s->prev = NULL;
+		s->next = t->first;
+		if (s->next)
+			s->next->prev = s;
+		t->first = s;
+		htab_add(&st->by_ids, &s->node, htab_hash64(&st->by_ids, ids_key(r->tid, r->sid)));
+		st->n_sess++;
+	}
+	s->rec = *r;		/* a PPP record it had stays */
+	return PRIV_OK;
+}
+
+static enum priv_reason put_ppp(struct priv_state *st, const struct priv_state_ppp *r)
+{
+	struct priv_check_session cs;
+	struct st_session *s = sess_find(st, r->tid, r->sid);
+
+	if (!s || !priv_check_session_get(st->check, r->tid, r->sid, &cs))
+		return PRIV_R_SESSION_UNKNOWN;
+	if (!cs.authed)
+		return PRIV_R_NOT_AUTHED;
+	/* the address the parent gave it; IPv6CP's interface identifiers are no address */
+	if (r->ppp.ipcp_open && (!cs.has4 || cs.v4.s_addr != r->ppp.peer4.s_addr))
+		return PRIV_R_ADDR_NOT_HELD;
+	s->ppp = r->ppp;
+	s->has_ppp = true;
+	return PRIV_OK;
+}
+
+static enum priv_reason gone(struct priv_state *st, const struct priv_state_ids *r)
+{
+	struct st_tunnel *t = tun_find(st, r->tid);
+	struct st_session *s = r->sid ? sess_find(st, r->tid, r->sid) : NULL;
+
+	if (!t)
+		return PRIV_R_TUNNEL_UNKNOWN;
+	if (r->sid && !s)
+		return PRIV_R_SESSION_UNKNOWN;
+	if (s)
+		sess_del(st, t, s);
+	else
+		tun_del(st, t);
+	return PRIV_OK;
+}
+
+static enum priv_reason apply(struct priv_state *st, const struct priv_state_msg *m)
+{
+	switch (m->type) {
+	case PRIV_ST_TUNNEL:
+		return put_tunnel(st, &m->tunnel);
+	case PRIV_ST_SEQ:
+		return put_seq(st, &m->seq_rec);
+	case PRIV_ST_SESSION:
+		return put_session(st, &m->session);
+	case PRIV_ST_PPP:
+		return put_ppp(st, &m->ppp);
+	case PRIV_ST_GONE:
+		return gone(st, &m->gone);
+	default:
+		return PRIV_R_TYPE;	/* ST_END is the parent's */
+	}
+}
+
+static enum priv_reason count(struct priv_state *st, const struct priv_state_msg *m,
+			      enum priv_reason why)
+{
+	if (why == PRIV_OK)
+		st->st.accepted[m->type - PRIV_ST_BASE]++;
+	else
+		st->st.refused[why]++;
+	return why;
+}
+
+enum priv_reason priv_state_apply(struct priv_state *st, const struct priv_state_msg *m)
+{
+	if (!priv_state_is_type(m->type))
+		return count(st, m, PRIV_R_TYPE);
+	if (m->seq != st->seq + 1)
+		return count(st, m, PRIV_R_SEQ);
+	st->seq = m->seq;	/* a refused record spends its number too */
+	return count(st, m, apply(st, m));
+}
+
+enum priv_reason priv_state_datagram(struct priv_state *st, const uint8_t *buf, size_t len)
+{
+	struct priv_state_msg m;
+	enum priv_reason why = priv_state_decode(buf, len, &m);
+
+	if (why != PRIV_OK) {
+		st->st.refused[why]++;
+		explicit_bzero(&m, sizeof(m));
+		return why;
+	}
+	why = priv_state_apply(st, &m);
+	explicit_bzero(&m, sizeof(m));
+	return why;
+}
+
+void priv_state_forget(struct priv_state *st, uint16_t tid, uint16_t sid)
+{
+	struct st_tunnel *t = tun_find(st, tid);
+	struct st_session *s = t && sid ? sess_find(st, tid, sid) : NULL;
+
+	if (s)
+		sess_del(st, t, s);
+	else if (t && !sid)
+		tun_del(st, t);
+}
+
+/* The checker no longer knows it: the SA went, the kernel refused it. */
+static void drop_unknown(struct priv_state *st)
+{
+	struct priv_check_tunnel ct;
+	struct priv_check_session cs;
+
+	for (unsigned int i = 0; i < st->cap_tun; i++) {
+		struct st_tunnel *t = &st->tun[i];
+		struct st_session *s, *next;
+
+		if (!t->rec.seq.tid)
+			continue;
+		if (!priv_check_tunnel_get(st->check, t->rec.seq.tid, &ct)) {
+			tun_del(st, t);
+			continue;
+		}
+		for (s = t->first; s; s = next) {
+			next = s->next;
+			if (!priv_check_session_get(st->check, s->rec.tid, s->rec.sid, &cs))
+				sess_del(st, t, s);
+		}
+	}
+}
+
+struct hand {
+	int (*send)(void *ctx, const uint8_t *buf, size_t len);
+	void *ctx;
+	struct priv_state_msg m;
+	uint8_t buf[PRIV_MSG_MAX];
+	int sent;
+};
+
+static int hand_one(struct hand *h)
+{
+	int len;
+
+	h->m.seq = (uint32_t)h->sent + 1;
+	len = priv_state_encode(&h->m, h->buf, sizeof(h->buf));
+	if (len < 0 || h->send(h->ctx, h->buf, (size_t)len))
+		return -1;
+	h->sent++;
+	return 0;
+}
+
+static int hand_sessions(struct hand *h, const struct st_tunnel *t, struct priv_state_end *end)
+{
+	for (const struct st_session *s = t->first; s; s = s->next) {
+		memset(&h->m, 0, sizeof(h->m));
+		h->m.type = PRIV_ST_SESSION;
+		h->m.session = s->rec;
+		if (hand_one(h))
+			return -1;
+		end->n_sessions++;
+		if (!s->has_ppp)
+			continue;
+		memset(&h->m, 0, sizeof(h->m));
+		h->m.type = PRIV_ST_PPP;
+		h->m.ppp.tid = s->rec.tid;
+		h->m.ppp.sid = s->rec.sid;
+		h->m.ppp.ppp = s->ppp;
+		if (hand_one(h))
+			return -1;
+		end->n_ppp++;
+	}
+	return 0;
+}
+
+int priv_state_hand_back(struct priv_state *st,
+			 int (*send)(void *ctx, const uint8_t *buf, size_t len), void *ctx)
+{
+	struct hand *h = calloc(1, sizeof(*h));
+	struct priv_state_end end = { 0 };
+	int ret = -1;
+
+	if (!h)
+		return -1;
+	h->send = send;
+	h->ctx = ctx;
+	st->seq = 0;		/* a new engine numbers from 1 */
+	drop_unknown(st);
+	for (unsigned int pass = 0; pass < 2; pass++) {
+		for (unsigned int i = 0; i < st->cap_tun; i++) {
+			const struct st_tunnel *t = &st->tun[i];
+
+			if (!t->rec.seq.tid)
+				continue;
+			/* every tunnel first: a session names an imported tunnel */
+			if (pass == 1) {
+				if (hand_sessions(h, t, &end))
+					goto out;
+				continue;
+			}
+			memset(&h->m, 0, sizeof(h->m));
+			h->m.type = PRIV_ST_TUNNEL;
+			h->m.tunnel = t->rec;
+			if (hand_one(h))
+				goto out;
+			end.n_tunnels++;
+		}
+	}
+	memset(&h->m, 0, sizeof(h->m));
+	h->m.type = PRIV_ST_END;
+	h->m.end = end;
+	if (hand_one(h) == 0)
+		ret = h->sent;
+out:
+	explicit_bzero(h, sizeof(*h));
+	free(h);
+	return ret;
+}
+
+void priv_state_counts(const struct priv_state *st, unsigned int *tunnels,
+		       unsigned int *sessions)
+{
+	*tunnels = st->n_tun;
+	*sessions = st->n_sess;
+}
+
+const struct priv_state_stats *priv_state_stats(const struct priv_state *st)
+{
+	return &st->st;
+}

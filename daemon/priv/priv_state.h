@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a restarted engine resumes from (issue 17 item 2; docs/ARCHITECTURE.md
+ * "Resuming after the engine dies"): the parent's store of the engine's
+ * records of established tunnels and sessions (l2tp/l2tp_snap.h) and of
+ * opened PPP sessions (ppp/ppp_snap.h), and their wire form.
+ *
+ * The engine sends, on the socketpair of priv_msg.h:
+ *   ST_TUNNEL   when a tunnel is established (l2tp_lns_ops.snap's UP)
+ *   ST_SEQ      when its Ns, Nr or messages in flight change (SEQ): 7 octets
+ *   ST_SESSION  when a session is established (UP)
+ *   ST_PPP      when its PPP session opens an NCP (sess.c's ipcp_up, ipv6cp_up)
+ *   ST_GONE     when a tunnel (sid 0; its sessions go with it) or a session
+ *               leaves the established state (GONE)
+ * and the parent hands the records back to the next engine, before that one
+ * reads a datagram: every ST_TUNNEL, then each session's ST_SESSION and
+ * ST_PPP, then ST_END with the counts.
+ *
+ * Wire format: priv_msg.h's header (u8 version PRIV_STATE_VERSION, u8 type,
+ * u16 length, u32 sequence number), then each type's fixed fields in
+ * network byte order: no optional field, every type one length. A string is
+ * u8 length and its array's size - 1 octets: the string, no NUL, then zeros.
+ * The types are numbered from PRIV_ST_BASE, past priv_msg.h's, so the type
+ * octet says which decoder a datagram is for (priv_state_is_type); the
+ * numbering is the records' own, one above the previous record of the
+ * same sender, from 1 for each engine and each hand-back.
+ *
+ * The decoder refuses (counted, by priv_msg.h's reasons) a wrong version,
+ * type or length, a bool other than 0 or 1, a string too long, with a NUL
+ * or with octets after it, and a record that its exporter would not write
+ * (l2tp_tunnel_rec_valid, l2tp_session_rec_valid, ppp_rec_valid): one
+ * canonical encoding per record. The store refuses (counted) a record out
+ * of order, a tunnel or session the parent's checker does not know
+ * (priv_check_tunnel_get, _session_get), a tunnel whose mark or SA peer is
+ * not the checker's, a PPP record of a session not authenticated or whose
+ * IPv4 address is not the one the session holds, a record of a tunnel or
+ * session not in the store (ST_SEQ, ST_PPP, ST_GONE), and records beyond
+ * its bound. Its tables are sized at creation from max-tunnels and
+ * max-sessions and never grow: the engine cannot make the parent allocate.
+ *
+ * Not thread-safe; one store per parent, its checker borrowed.
+ */
+#ifndef L2SECD_PRIV_STATE_H
+#define L2SECD_PRIV_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "l2tp/l2tp_snap.h"
+#include "ppp/ppp_snap.h"
+#include "priv/priv_check.h"
+#include "priv/priv_msg.h"
+
+#define PRIV_STATE_VERSION	1
+#define PRIV_ST_BASE		0x80	/* past priv_msg.h's types */
+
+enum priv_state_type {
+	PRIV_ST_TUNNEL = PRIV_ST_BASE,
+	PRIV_ST_SEQ,
+	PRIV_ST_SESSION,
+	PRIV_ST_PPP,
+	PRIV_ST_GONE,
+	PRIV_ST_END,		/* parent -> engine only */
+	PRIV_ST_TYPE_END
+};
+
+#define PRIV_ST_TYPES (PRIV_ST_TYPE_END - PRIV_ST_BASE)
+
+struct priv_state_ids {
+	uint16_t tid, sid;	/* sid 0: the tunnel */
+};
+
+struct priv_state_ppp {
+	uint16_t tid, sid;
+	struct ppp_rec ppp;
+};
+
+struct priv_state_end {
+	uint32_t n_tunnels, n_sessions, n_ppp;	/* handed back */
+};
+
+struct priv_state_msg {
+	uint8_t type;		/* enum priv_state_type */
+	uint32_t seq;
+	union {
+		struct l2tp_tunnel_rec tunnel;
+		struct l2tp_seq_rec seq_rec;
+		struct l2tp_session_rec session;
+		struct priv_state_ppp ppp;
+		struct priv_state_ids gone;
+		struct priv_state_end end;
+	};
+};
+
+/* Is a datagram whose second octet is type one of these? */
+bool priv_state_is_type(uint8_t type);
+/* Encode m; its length, or -1 when it does not fit or would be refused. */
+int priv_state_encode(const struct priv_state_msg *m, uint8_t *buf, size_t cap);
+/* Decode one datagram into *m (zeroed first): PRIV_OK or the decoder's reason. */
+enum priv_reason priv_state_decode(const uint8_t *buf, size_t len, struct priv_state_msg *m);
+const char *priv_state_type_name(unsigned int type);
+
+struct priv_state;
+
+struct priv_state_stats {
+	uint64_t accepted[PRIV_ST_TYPES];	/* by type - PRIV_ST_BASE */
+	uint64_t refused[PRIV_REASON_MAX];	/* by reason; [PRIV_OK] stays 0 */
+};
+
+/* A store of at most max_tunnels and max_sessions; NULL with errno. */
+struct priv_state *priv_state_new(unsigned int max_tunnels, unsigned int max_sessions,
+				  const struct priv_check *check);
+void priv_state_free(struct priv_state *st);
+
+/* One datagram of the engine's (priv_state_is_type): decode, check, keep. */
+enum priv_reason priv_state_datagram(struct priv_state *st, const uint8_t *buf, size_t len);
+/* The same for a decoded record (its number checked too). */
+enum priv_reason priv_state_apply(struct priv_state *st, const struct priv_state_msg *m);
+
+/* The parent forgets a tunnel (sid 0, with its sessions) or a session (SA gone, kernel refused). */
+void priv_state_forget(struct priv_state *st, uint16_t tid, uint16_t sid);
+
+/*
+ * Hand every record to a new engine through send (one datagram a call;
+ * non-zero stops): tunnels, each session with its PPP record, ST_END.
+ * Records the checker no longer knows are dropped first. The next record
+ * from the engine is number 1. Returns the datagrams sent, -1 when send
+ * failed.
+ */
+int priv_state_hand_back(struct priv_state *st,
+			 int (*send)(void *ctx, const uint8_t *buf, size_t len), void *ctx);
+
+void priv_state_counts(const struct priv_state *st, unsigned int *tunnels,
+		       unsigned int *sessions);
+const struct priv_state_stats *priv_state_stats(const struct priv_state *st);
+
+#endif
