@@ -195,6 +195,8 @@ void l2tp_tunnel_destroy(struct l2tp_tunnel *t)
 {
 	struct l2tp_lns *lns = t->lns;
 
+	/* no GONE for its sessions: an LNS going away keeps its records (l2tp_snap.h) */
+	t->state = TUNNEL_CLOSING;
 	while (t->sessions)
 		l2tp_session_drop(t->sessions);
 	if (t->in_kernel && lns->ops->tunnel_del)
