@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The parent's store of resume records (daemon/priv/priv_state.h) fed as a
+ * compromised engine would feed it: each record type's wire form round
+ * trip; malformed, oversized and non-canonical encodings refused by the
+ * decoder; records out of order, beyond the store's bound, for tunnels and
+ * sessions the checker does not know, with another SA's mark or peer, PPP
+ * records of unauthenticated sessions or with an address the session does
+ * not hold; each refusal counted by its reason, and the store's contents
+ * (what a new engine gets back) unchanged by it.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "conf/config.h"
+#include "conf/users.h"
+#include "core/util.h"
+#include "priv/priv_check.h"
+#include "priv/priv_state.h"
+
+#define MARK 7
+#define PEER "198.51.100.7"
+
+static const char users_text[] = "bob    password s3cret\n";
+
+struct fx {
+	struct l2sec_config cfg;
+	struct users_db *users;
+	struct priv_check *c;
+	struct priv_state *st;
+	uint32_t req_seq, st_seq;
+	struct in_addr addr[4];		/* by session ID */
+	unsigned int handed;
+	struct priv_state_msg back[16];
+};
+
+static struct fx *fx;
+
+static void request(struct priv_msg *m)
+{
+	struct priv_reply out;
+
+	m->seq = ++fx->req_seq;
+	assert_int_equal(priv_check_request(fx->c, m, 1000, &out), PRIV_OK);
+	if (m->type == PRIV_REQ_ADDR_CLAIM)
+		fx->addr[m->addr.sid] = out.addr.v4;
+}
+
+/* The checker's tunnel tid on the SA of MARK; sessions 1..n_sess, the first n_auth with an address. */
+static void checker_tunnel(uint16_t tid, unsigned int n_sess, unsigned int n_auth)
+{
+	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+
+	m.tunnel_add.tid = tid;
+	m.tunnel_add.peer_tid = 99;
+	m.tunnel_add.sock_id = 1;
+	m.tunnel_add.peer.family = 4;
+	inet_pton(AF_INET, PEER, &m.tunnel_add.peer.v4);
+	m.tunnel_add.peer_port = 1701;
+	m.tunnel_add.require_ipsec = true;
+	m.tunnel_add.mark = MARK;
+	request(&m);
+	for (uint16_t sid = 1; sid <= n_sess; sid++) {
+		memset(&m, 0, sizeof(m));
+		m.type = PRIV_REQ_SESSION_ADD;
+		m.session_add = (struct priv_session_add){ tid, sid, (uint16_t)(sid + 100) };
+		request(&m);
+		if (sid > n_auth)
+			continue;
+		memset(&m, 0, sizeof(m));
+		m.type = PRIV_REQ_AUTH_PAP;
+		m.pap.who.tid = tid;
+		m.pap.who.sid = sid;
+		m.pap.who.name.len = 3;
+		strcpy(m.pap.who.name.s, "bob");
+		m.pap.pw_len = 6;
+		memcpy(m.pap.pw, "s3cret", 6);
+		request(&m);
+		memset(&m, 0, sizeof(m));
+		m.type = PRIV_REQ_ADDR_CLAIM;
+		m.addr.tid = tid;
+		m.addr.sid = sid;
+		m.addr.addr.family = 4;
+		request(&m);
+	}
+}
+
+static int setup(void **state)
+{
+	struct priv_addr peer = { .family = 4 };
+
+	fx = calloc(1, sizeof(*fx));
+	config_defaults(&fx->cfg);
+	inet_pton(AF_INET, "10.9.0.1", &fx->cfg.pool[0].first);
+	inet_pton(AF_INET, "10.9.0.50", &fx->cfg.pool[0].last);
+	fx->cfg.n_pool = 1;
+	fx->cfg.l2tp.max_tunnels = 8;
+	fx->cfg.l2tp.max_sessions = 16;
+	fx->users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
+	fx->c = priv_check_new(&fx->cfg, fx->users);
+	assert_non_null(fx->c);
+	assert_int_equal(priv_check_sock_add(fx->c, 1, 4), 0);
+	inet_pton(AF_INET, PEER, &peer.v4);
+	assert_int_equal(priv_check_sa_up(fx->c, MARK, &peer), 0);
+	/* the store's bound is smaller than the checker's: 2 tunnels, 3 sessions */
+	fx->st = priv_state_new(2, 3, fx->c);
+	assert_non_null(fx->st);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	priv_state_free(fx->st);
+	priv_check_free(fx->c);
+	users_free(fx->users);
+	free(fx);
+	return 0;
+}
+
+static struct priv_state_msg tunnel_rec(uint16_t tid)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_TUNNEL };
+	struct l2tp_tunnel_rec *r = &m.tunnel;
+
+	r->seq = (struct l2tp_seq_rec){ tid, 5, 9, false };
+	r->peer_tid = 99;
+	r->sock = 1;
+	r->peer.family = 4;
+	inet_pton(AF_INET, PEER, r->peer.addr);
+	r->local.family = 4;
+	inet_pton(AF_INET, "192.0.2.1", r->local.addr);
+	r->peer_port = 1701;
+	r->mark = MARK;
+	r->peer_rws = 4;
+	r->hello_ms = 60000;
+	r->require_ipsec = true;
+	r->in_kernel = true;
+	r->peer_framing = 3;
+	r->created_ms = 123456789;
+	strcpy(r->peer_host, "laptop");
+	strcpy(r->peer_vendor, "Microsoft");
+	return m;
+}
+
+static struct priv_state_msg session_rec(uint16_t tid, uint16_t sid)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_SESSION };
+
+	m.session = (struct l2tp_session_rec){ .tid = tid, .sid = sid,
+					       .peer_sid = (uint16_t)(sid + 100),
+					       .in_kernel = true, .tx_speed = 100000000,
+					       .framing_type = 1, .created_ms = 42 };
+	return m;
+}
+
+static struct priv_state_msg ppp_rec(uint16_t tid, uint16_t sid)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_PPP };
+	struct ppp_rec *p = &m.ppp.ppp;
+
+	m.ppp.tid = tid;
+	m.ppp.sid = sid;
+	p->req_mru = p->req_magic = true;
+	p->mru = 1400;
+	p->magic = 0xdeadbeef;
+	p->peer_mru = 1400;
+	p->peer_magic = 0x11223344;
+	p->peer_pfc = p->peer_acfc = true;
+	p->lcp_id = 3;
+	p->echo_id = 9;
+	p->auth = PPP_AUTH_PAP;
+	strcpy(p->user, "bob");
+	p->ipcp_open = true;
+	p->ipcp_id = 2;
+	inet_pton(AF_INET, "10.9.0.254", &p->local4);
+	p->peer4 = fx->addr[sid];
+	inet_pton(AF_INET, "192.0.2.53", &p->dns[0]);
+	p->ipv6cp_open = true;
+	p->local_id = 0x0200000000000001ull;
+	p->peer_id = 0x0200000000000002ull;
+	return m;
+}
+
+/* Encode with the next number and give it to the store. */
+static enum priv_reason send_rec(struct priv_state_msg m)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	int len;
+
+	m.seq = ++fx->st_seq;
+	len = priv_state_encode(&m, buf, sizeof(buf));
+	assert_true(len > 0);
+	return priv_state_datagram(fx->st, buf, (size_t)len);
+}
+
+static uint64_t refused(enum priv_reason why)
+{
+	return priv_state_stats(fx->st)->refused[why];
+}
+
+static int collect(void *ctx, const uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	assert_true(fx->handed < ARRAY_SIZE(fx->back));
+	assert_int_equal(priv_state_decode(buf, len, &fx->back[fx->handed]), PRIV_OK);
+	fx->handed++;
+	return 0;
+}
+
+static void hand_back(void)
+{
+	fx->handed = 0;
+	assert_true(priv_state_hand_back(fx->st, collect, NULL) > 0);
+	assert_int_equal(fx->back[fx->handed - 1].type, PRIV_ST_END);
+	fx->st_seq = 0;
+}
+
+/* Every type encodes and decodes to the same record, one length per type. */
+static void test_round_trip(void **state)
+{
+	struct priv_state_msg in[6], out;
+	uint8_t buf[PRIV_MSG_MAX], again[PRIV_MSG_MAX];
+	int len;
+
+	(void)state;
+	inet_pton(AF_INET, "10.9.0.7", &fx->addr[1]);
+	in[0] = tunnel_rec(10);
+	in[1] = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .seq_rec = { 10, 6, 11, true } };
+	in[2] = session_rec(10, 1);
+	in[3] = ppp_rec(10, 1);
+	in[4] = (struct priv_state_msg){ .type = PRIV_ST_GONE, .gone = { 10, 1 } };
+	in[5] = (struct priv_state_msg){ .type = PRIV_ST_END, .end = { 1, 2, 3 } };
+	for (unsigned int i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].seq = 1000 + i;
+		len = priv_state_encode(&in[i], buf, sizeof(buf));
+		assert_true(len > PRIV_HDR_LEN);
+		assert_int_equal(priv_state_decode(buf, (size_t)len, &out), PRIV_OK);
+		assert_memory_equal(&in[i], &out, sizeof(out));
+		assert_int_equal(priv_state_encode(&out, again, sizeof(again)), len);
+		assert_memory_equal(buf, again, (size_t)len);
+		/* no room: refused rather than cut */
+		assert_int_equal(priv_state_encode(&in[i], buf, (size_t)len - 1), -1);
+	}
+	/* the sequence update is the small one */
+	assert_int_equal(priv_state_encode(&in[1], buf, sizeof(buf)), PRIV_HDR_LEN + 7);
+	/* nothing the decoder would refuse goes out */
+	in[0].tunnel.seq.tid = 0;
+	assert_int_equal(priv_state_encode(&in[0], buf, sizeof(buf)), -1);
+	in[3].ppp.ppp.user[0] = '\0';
+	assert_int_equal(priv_state_encode(&in[3], buf, sizeof(buf)), -1);
+	in[2].type = 3;		/* priv_msg.h's, not ours */
+	assert_int_equal(priv_state_encode(&in[2], buf, sizeof(buf)), -1);
+	assert_false(priv_state_is_type(PRIV_TYPE_MAX - 1));
+	assert_true(priv_state_is_type(PRIV_ST_TUNNEL));
+}
+
+/* A valid tunnel record's datagram, patched at off (-1: nothing). */
+static enum priv_reason patched(size_t len_delta, int off, uint8_t val, size_t *plen)
+{
+	struct priv_state_msg m = tunnel_rec(10), out;
+	uint8_t buf[PRIV_MSG_MAX + 8] = { 0 };
+	int len;
+
+	m.seq = 1;
+	len = priv_state_encode(&m, buf, sizeof(buf));
+	assert_true(len > 0);
+	if (off >= 0)
+		buf[off] = val;
+	if (plen)
+		*plen = (size_t)len;
+	return priv_state_decode(buf, (size_t)len + len_delta, &out);
+}
+
+static void test_malformed(void **state)
+{
+	struct priv_state_msg m = tunnel_rec(10), out;
+	uint8_t buf[PRIV_MSG_MAX + 8];
+	size_t len, host;
+	int n;
+
+	(void)state;
+	assert_int_equal(patched(0, -1, 0, &len), PRIV_OK);
+	/* the peer's Host Name: its length octet, then the host name's octets */
+	host = len - 2 * (L2TP_REC_NAME_MAX + 1);
+	assert_int_equal(patched(0, 0, 2, NULL), PRIV_R_VERSION);
+	assert_int_equal(patched(0, 1, 0x7f, NULL), PRIV_R_TYPE);
+	assert_int_equal(patched(0, 1, PRIV_ST_TYPE_END, NULL), PRIV_R_TYPE);
+	assert_int_equal(patched(0, 3, (uint8_t)(len + 1), NULL), PRIV_R_LENGTH);
+	assert_int_equal(patched(1, 3, (uint8_t)(len + 1), NULL), PRIV_R_LENGTH);	/* trailing */
+	assert_int_equal(patched(0, 1, PRIV_ST_SEQ, NULL), PRIV_R_LENGTH);	/* another type's length */
+	assert_int_equal(patched(0, PRIV_HDR_LEN + 6, 2, NULL), PRIV_R_FIELD);	/* in_flight 2 */
+	assert_int_equal(patched(0, (int)host, L2TP_REC_NAME_MAX + 1, NULL), PRIV_R_FIELD);
+	assert_int_equal(patched(0, (int)host + 2, 0, NULL), PRIV_R_FIELD);	/* NUL inside */
+	assert_int_equal(patched(0, (int)host + 8, 'x', NULL), PRIV_R_FIELD);	/* after the end */
+	assert_int_equal(patched(0, (int)host + 1, 0x07, NULL), PRIV_R_FIELD);	/* not printable */
+	assert_int_equal(patched(0, PRIV_HDR_LEN + 1, 0, NULL), PRIV_R_FIELD);	/* tid 0 */
+	assert_int_equal(patched(0, PRIV_HDR_LEN + 13, 5, NULL), PRIV_R_FIELD);	/* family 5 */
+	/* short, header or body */
+	m.seq = 1;
+	n = priv_state_encode(&m, buf, sizeof(buf));
+	assert_int_equal(priv_state_decode(buf, 3, &out), PRIV_R_TRUNCATED);
+	put_be16(buf + 2, (uint16_t)(n - 1));
+	assert_int_equal(priv_state_decode(buf, (size_t)n - 1, &out), PRIV_R_TRUNCATED);
+	/* oversized: longer than any message, whatever its header says */
+	memset(buf, 0, sizeof(buf));
+	buf[0] = PRIV_STATE_VERSION;
+	buf[1] = PRIV_ST_TUNNEL;
+	put_be16(buf + 2, PRIV_MSG_MAX + 8);
+	assert_int_equal(priv_state_decode(buf, PRIV_MSG_MAX + 8, &out), PRIV_R_LENGTH);
+
+	/* the store counts what its decoder refused, and keeps nothing of it */
+	checker_tunnel(10, 0, 0);
+	assert_int_equal(priv_state_datagram(fx->st, buf, 3), PRIV_R_TRUNCATED);
+	assert_int_equal(priv_state_datagram(fx->st, buf, PRIV_MSG_MAX + 8), PRIV_R_LENGTH);
+	assert_int_equal(refused(PRIV_R_TRUNCATED), 1);
+	assert_int_equal(refused(PRIV_R_LENGTH), 1);
+	hand_back();
+	assert_int_equal(fx->handed, 1);
+}
+
+static void test_checked_against_the_checker(void **state)
+{
+	struct priv_state_msg m;
+	unsigned int t, s;
+
+	(void)state;
+	checker_tunnel(10, 3, 2);	/* sessions 1, 2 authenticated with an address; 3 not */
+	/* nothing of a tunnel the engine did not create */
+	assert_int_equal(send_rec(tunnel_rec(11)), PRIV_R_TUNNEL_UNKNOWN);
+	/* another SA's mark, or a peer that is not the SA's */
+	m = tunnel_rec(10);
+	m.tunnel.mark = MARK + 1;
+	assert_int_equal(send_rec(m), PRIV_R_SA_UNKNOWN);
+	m = tunnel_rec(10);
+	inet_pton(AF_INET, "203.0.113.9", m.tunnel.peer.addr);
+	assert_int_equal(send_rec(m), PRIV_R_SA_PEER);
+	/* a session before its tunnel's record, or one the checker does not know */
+	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_R_TUNNEL_UNKNOWN);
+	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 9)), PRIV_R_SESSION_UNKNOWN);
+	/* PPP: of a session in the store, authenticated, with the address it holds */
+	assert_int_equal(send_rec(ppp_rec(10, 1)), PRIV_R_SESSION_UNKNOWN);
+	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 3)), PRIV_OK);
+	m = ppp_rec(10, 3);
+	m.ppp.ppp.peer4 = fx->addr[1];
+	assert_int_equal(send_rec(m), PRIV_R_NOT_AUTHED);
+	m = ppp_rec(10, 1);
+	m.ppp.ppp.peer4 = fx->addr[2];		/* the other session's */
+	assert_int_equal(send_rec(m), PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(send_rec(ppp_rec(10, 1)), PRIV_OK);
+	/* updates and GONE only of what the store holds */
+	m = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .seq_rec = { 11, 1, 1, false } };
+	assert_int_equal(send_rec(m), PRIV_R_TUNNEL_UNKNOWN);
+	m = (struct priv_state_msg){ .type = PRIV_ST_GONE, .gone = { 10, 2 } };
+	assert_int_equal(send_rec(m), PRIV_R_SESSION_UNKNOWN);
+	/* ST_END is the parent's word */
+	m = (struct priv_state_msg){ .type = PRIV_ST_END };
+	assert_int_equal(send_rec(m), PRIV_R_TYPE);
+	/* out of order: refused, its number not spent */
+	m = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .seq_rec = { 10, 7, 12, true } };
+	fx->st_seq += 5;
+	assert_int_equal(send_rec(m), PRIV_R_SEQ);
+	fx->st_seq -= 6;
+	assert_int_equal(send_rec(m), PRIV_OK);
+
+	assert_int_equal(refused(PRIV_R_TUNNEL_UNKNOWN), 3);
+	assert_int_equal(refused(PRIV_R_SESSION_UNKNOWN), 3);
+	assert_int_equal(refused(PRIV_R_SA_UNKNOWN), 1);
+	assert_int_equal(refused(PRIV_R_SA_PEER), 1);
+	assert_int_equal(refused(PRIV_R_NOT_AUTHED), 1);
+	assert_int_equal(refused(PRIV_R_ADDR_NOT_HELD), 1);
+	assert_int_equal(refused(PRIV_R_TYPE), 1);
+	assert_int_equal(refused(PRIV_R_SEQ), 1);
+	assert_int_equal(priv_state_stats(fx->st)->accepted[PRIV_ST_SEQ - PRIV_ST_BASE], 1);
+
+	/* what a new engine gets: the tunnel with its last Ns/Nr, both sessions, one PPP */
+	priv_state_counts(fx->st, &t, &s);
+	assert_int_equal(t, 1);
+	assert_int_equal(s, 2);
+	hand_back();
+	assert_int_equal(fx->handed, 5);
+	assert_int_equal(fx->back[0].type, PRIV_ST_TUNNEL);
+	assert_int_equal(fx->back[0].tunnel.seq.ns, 7);
+	assert_int_equal(fx->back[0].tunnel.seq.nr, 12);
+	assert_true(fx->back[0].tunnel.seq.in_flight);
+	assert_string_equal(fx->back[0].tunnel.peer_host, "laptop");
+	for (unsigned int i = 0; i < fx->handed; i++)
+		assert_int_equal(fx->back[i].seq, i + 1);
+	assert_int_equal(fx->back[4].end.n_tunnels, 1);
+	assert_int_equal(fx->back[4].end.n_sessions, 2);
+	assert_int_equal(fx->back[4].end.n_ppp, 1);
+	/* the new engine numbers from 1 again */
+	m = (struct priv_state_msg){ .type = PRIV_ST_GONE, .gone = { 10, 3 } };
+	assert_int_equal(send_rec(m), PRIV_OK);
+	priv_state_counts(fx->st, &t, &s);
+	assert_int_equal(s, 1);
+}
+
+static void test_bounded(void **state)
+{
+	unsigned int t, s;
+
+	(void)state;
+	checker_tunnel(10, 2, 0);
+	checker_tunnel(11, 2, 0);
+	checker_tunnel(12, 0, 0);
+	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_OK);
+	assert_int_equal(send_rec(tunnel_rec(11)), PRIV_OK);
+	assert_int_equal(send_rec(tunnel_rec(12)), PRIV_R_LIMIT);
+	/* a tunnel's record again replaces it: no new entry */
+	assert_int_equal(send_rec(tunnel_rec(11)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 2)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(11, 1)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(11, 2)), PRIV_R_LIMIT);
+	assert_int_equal(refused(PRIV_R_LIMIT), 2);
+	priv_state_counts(fx->st, &t, &s);
+	assert_int_equal(t, 2);
+	assert_int_equal(s, 3);
+	/* a tunnel's GONE frees its sessions' places too */
+	{
+		struct priv_state_msg m = { .type = PRIV_ST_GONE, .gone = { 10, 0 } };
+
+		assert_int_equal(send_rec(m), PRIV_OK);
+	}
+	assert_int_equal(send_rec(tunnel_rec(12)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(11, 2)), PRIV_OK);
+	priv_state_counts(fx->st, &t, &s);
+	assert_int_equal(t, 2);
+	assert_int_equal(s, 2);
+}
+
+/* What the parent forgot (the SA went) is not handed back. */
+static void test_forgotten_not_handed_back(void **state)
+{
+	unsigned int t, s;
+
+	(void)state;
+	checker_tunnel(10, 1, 0);
+	checker_tunnel(11, 1, 0);
+	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
+	assert_int_equal(send_rec(tunnel_rec(11)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(11, 1)), PRIV_OK);
+	priv_check_session_gone(fx->c, 11, 1);
+	priv_state_forget(fx->st, 10, 0);
+	hand_back();
+	assert_int_equal(fx->handed, 2);
+	assert_int_equal(fx->back[0].tunnel.seq.tid, 11);
+	assert_int_equal(fx->back[1].end.n_tunnels, 1);
+	assert_int_equal(fx->back[1].end.n_sessions, 0);
+	priv_state_counts(fx->st, &t, &s);
+	assert_int_equal(t, 1);
+	assert_int_equal(s, 0);
+	/* and the SA going: nothing left */
+	priv_check_sa_gone(fx->c, MARK, NULL, NULL);
+	hand_back();
+	assert_int_equal(fx->handed, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checked_against_the_checker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forgotten_not_handed_back, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
