@@ -10,7 +10,8 @@
  * LNS and PPP engine import them. The peer then carries on: a HELLO with its
  * next Ns is acknowledged with the right Nr, an LCP Echo-Request answered
  * with our magic number, our own echo sent, and its CDN and StopCCN handled
- * as for any session; the user's name and address are intact. A tunnel
+ * as for any session, and so are LCP Terminate-Requests both ways; the
+ * user's name and address are intact. A tunnel
  * whose message was in flight at the death agrees on Ns again through a
  * HELLO.
  */
@@ -315,7 +316,8 @@ static void client_frame(uint16_t proto, uint8_t code, uint8_t id, const void *d
 	buf[10] = code;
 	buf[11] = id;
 	put_be16(buf + 12, (uint16_t)(len + 4));
-	memcpy(buf + 14, data, len);
+	if (len)
+		memcpy(buf + 14, data, len);
 	l2tp_lns_input(x->f->lns, buf, 14 + len, &x->lac.peer);
 }
 
@@ -734,12 +736,58 @@ static void test_import_refusals(void **state)
 	}
 }
 
+/* LCP Terminate both ways on a resumed session, its packet IDs going on from the record's. */
+static void test_ppp_terminate(void **state)
+{
+	struct ppp_rec rec;
+	struct pframe p;
+
+	(void)state;
+	client_up();
+	assert_int_equal(ppp_export(x->ppp, &rec), 0);
+	engine_dies();
+	engine_resumes();
+
+	/* the peer's Terminate-Request: acknowledged, down after the Restart timer */
+	client_frame(PPP_LCP, TERMREQ, 7, "bye", 3);
+	p = client_expect(PPP_LCP, TERMACK);
+	assert_int_equal(p.id, 7);
+	assert_false(x->ppp_down);
+	x->f->now += x->pcfg.restart_ms;
+	ppp_timer(x->ppp, x->f->now);
+	assert_true(x->ppp_down);
+	assert_int_equal(x->down_reason, PPP_DOWN_PEER);
+}
+
+static void test_ppp_hangup(void **state)
+{
+	struct ppp_rec rec;
+	struct pframe p;
+
+	(void)state;
+	client_up();
+	assert_int_equal(ppp_export(x->ppp, &rec), 0);
+	engine_dies();
+	engine_resumes();
+
+	/* ours: a Terminate-Request with the next LCP identifier, down on its Ack */
+	ppp_close(x->ppp, x->f->now, "admin");
+	p = client_expect(PPP_LCP, TERMREQ);
+	assert_int_equal(p.id, (uint8_t)(rec.lcp_id + 1));
+	assert_false(x->ppp_down);
+	client_frame(PPP_LCP, TERMACK, p.id, NULL, 0);
+	assert_true(x->ppp_down);
+	assert_int_equal(x->down_reason, PPP_DOWN_ADMIN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ppp_terminate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ppp_hangup, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
