@@ -150,7 +150,6 @@ bool l2tp_tunnel_rec_valid(const struct l2tp_tunnel_rec *r)
 	       r->peer_rws <= L2TP_CTRL_MAX_QUEUE && r->sock <= INT32_MAX &&
 	       rec_addr_ok(&r->peer, false) && rec_addr_ok(&r->local, true) &&
 	       (r->local.family == 0 || r->local.family == r->peer.family) &&
-	       (r->mark || !r->require_ipsec) &&
 	       rec_name_ok(r->peer_host, sizeof(r->peer_host)) &&
 	       rec_name_ok(r->peer_vendor, sizeof(r->peer_vendor));
 }

@@ -111,15 +111,8 @@ static void on_snap(void *env, enum l2tp_snap_event ev, struct l2tp_tunnel *t,
 	to_parent(&m);
 }
 
-static const struct l2tp_lns_ops resume_ops = {
-	.send = fake_send,
-	.tunnel_add = fake_tunnel_add,
-	.tunnel_del = fake_tunnel_del,
-	.session_add = fake_session_add,
-	.session_del = fake_session_del,
-	.random = fake_random,
-	.snap = on_snap,
-};
+/* l2tp_fake.h's socket, kernel and randomness, and the records to the parent */
+static struct l2tp_lns_ops resume_ops;
 
 /* --- the engine's wiring: PPP over the L2TP session --------------------------------- */
 
@@ -410,6 +403,8 @@ static int setup(void **state)
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
 	x = calloc(1, sizeof(*x));
+	resume_ops = fake_ops;
+	resume_ops.snap = on_snap;
 	config_defaults(&cfg);
 	strcpy(cfg.l2tp.hostname, "lns");
 	cfg.l2tp.require_ipsec = false;
@@ -557,6 +552,18 @@ static void hello_from_lac(void)
 	lac_send(&x->lac, &b);
 }
 
+/* A client up, the engine dead and resumed; the PPP record as it was. */
+static struct ppp_rec resumed_client(void)
+{
+	struct ppp_rec rec;
+
+	client_up();
+	assert_int_equal(ppp_export(x->ppp, &rec), 0);
+	engine_dies();
+	engine_resumes();
+	return rec;
+}
+
 static void test_round_trip(void **state)
 {
 	struct l2tp_tunnel *t;
@@ -566,14 +573,11 @@ static void test_round_trip(void **state)
 	int k_sessions, k_tunnels;
 
 	(void)state;
-	client_up();
+	before = resumed_client();
 	assert_int_equal(x->snaps[L2TP_SNAP_UP], 2);
 	assert_true(x->snaps[L2TP_SNAP_SEQ] > 0);
-	assert_int_equal(ppp_export(x->ppp, &before), 0);
+	assert_int_equal(x->snaps[L2TP_SNAP_GONE], 0);
 	assert_string_equal(before.user, "alice");
-
-	engine_dies();
-	engine_resumes();
 	k_tunnels = x->f->k_tunnels;
 	k_sessions = x->f->k_sessions;
 
@@ -739,14 +743,10 @@ static void test_import_refusals(void **state)
 /* LCP Terminate both ways on a resumed session, its packet IDs going on from the record's. */
 static void test_ppp_terminate(void **state)
 {
-	struct ppp_rec rec;
 	struct pframe p;
 
 	(void)state;
-	client_up();
-	assert_int_equal(ppp_export(x->ppp, &rec), 0);
-	engine_dies();
-	engine_resumes();
+	resumed_client();
 
 	/* the peer's Terminate-Request: acknowledged, down after the Restart timer */
 	client_frame(PPP_LCP, TERMREQ, 7, "bye", 3);
@@ -761,14 +761,10 @@ static void test_ppp_terminate(void **state)
 
 static void test_ppp_hangup(void **state)
 {
-	struct ppp_rec rec;
+	struct ppp_rec rec = resumed_client();
 	struct pframe p;
 
 	(void)state;
-	client_up();
-	assert_int_equal(ppp_export(x->ppp, &rec), 0);
-	engine_dies();
-	engine_resumes();
 
 	/* ours: a Terminate-Request with the next LCP identifier, down on its Ack */
 	ppp_close(x->ppp, x->f->now, "admin");
