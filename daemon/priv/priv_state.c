@@ -67,6 +67,7 @@ static const struct field ppp_fields[] = {
 	FLD(PR, ppp.dns[0], F_RAW), FLD(PR, ppp.dns[1], F_RAW),
 	FLD(PR, ppp.nbns[0], F_RAW), FLD(PR, ppp.nbns[1], F_RAW),
 	FLD(PR, ppp.local_id, F_U64), FLD(PR, ppp.peer_id, F_U64),
+	FLD(PR, has_pfx6, F_BOOL), FLD(PR, pfx6, F_RAW),
 };
 #undef PR
 
@@ -235,7 +236,8 @@ static bool body_valid(const struct priv_state_msg *m)
 	case PRIV_ST_SESSION:
 		return l2tp_session_rec_valid(&m->session);
 	case PRIV_ST_PPP:
-		return m->ppp.tid && m->ppp.sid && ppp_rec_valid(&m->ppp.ppp);
+		return m->ppp.tid && m->ppp.sid && ppp_rec_valid(&m->ppp.ppp) &&
+		       (m->ppp.has_pfx6 || all_zero(m->ppp.pfx6.s6_addr, 16));
 	case PRIV_ST_GONE:
 		return m->gone.tid != 0;
 	default:
@@ -307,7 +309,7 @@ struct st_session {
 	struct st_session *prev, *next;		/* the tunnel's; next: the free list too */
 	bool has_ppp;
 	struct l2tp_session_rec rec;
-	struct ppp_rec ppp;
+	struct priv_state_ppp ppp;
 };
 
 struct priv_state {
@@ -505,7 +507,9 @@ static enum priv_reason put_ppp(struct priv_state *st, const struct priv_state_p
 	/* the address the parent gave it; IPv6CP's interface identifiers are no address */
 	if (r->ppp.ipcp_open && (!cs.has4 || cs.v4.s_addr != r->ppp.peer4.s_addr))
 		return PRIV_R_ADDR_NOT_HELD;
-	s->ppp = r->ppp;
+	if (r->has_pfx6 && (!cs.has6 || memcmp(&cs.pfx6, &r->pfx6, sizeof(cs.pfx6))))
+		return PRIV_R_ADDR_NOT_HELD;
+	s->ppp = *r;
 	s->has_ppp = true;
 	return PRIV_OK;
 }
@@ -647,9 +651,7 @@ static int hand_sessions(struct hand *h, const struct st_tunnel *t, struct priv_
 			continue;
 		memset(&h->m, 0, sizeof(h->m));
 		h->m.type = PRIV_ST_PPP;
-		h->m.ppp.tid = s->rec.tid;
-		h->m.ppp.sid = s->rec.sid;
-		h->m.ppp.ppp = s->ppp;
+		h->m.ppp = s->ppp;
 		if (hand_one(h))
 			return -1;
 		end->n_ppp++;

@@ -9,7 +9,8 @@
  *   ST_TUNNEL   when a tunnel is established (l2tp_lns_ops.snap's UP)
  *   ST_SEQ      when its Ns, Nr or messages in flight change (SEQ): 7 octets
  *   ST_SESSION  when a session is established (UP)
- *   ST_PPP      when its PPP session opens an NCP (sess.c's ipcp_up, ipv6cp_up)
+ *   ST_PPP      when its PPP session opens an NCP (sess.c's ipcp_up, ipv6cp_up),
+ *               with the IPv6 /64 the session holds (the RA's prefix)
  *   ST_GONE     when a tunnel (sid 0; its sessions go with it) or a session
  *               leaves the established state (GONE)
  * and the parent hands the records back to the next engine, before that one
@@ -33,8 +34,8 @@
  * of order, a tunnel or session the parent's checker does not know
  * (priv_check_tunnel_get, _session_get), a tunnel whose mark or SA peer is
  * not the checker's, a PPP record of a session not authenticated or whose
- * IPv4 address is not the one the session holds, a record of a tunnel or
- * session not in the store (ST_SEQ, ST_PPP, ST_GONE), and records beyond
+ * IPv4 address or IPv6 /64 is not the one the session holds, a record of a
+ * tunnel or session not in the store (ST_SEQ, ST_PPP, ST_GONE), and records beyond
  * its bound. Its tables are sized at creation from max-tunnels and
  * max-sessions and never grow: the engine cannot make the parent allocate.
  *
@@ -74,6 +75,9 @@ struct priv_state_ids {
 struct priv_state_ppp {
 	uint16_t tid, sid;
 	struct ppp_rec ppp;
+	/* the session's IPv6 /64 (ADDR_CLAIM's reply), for its router advertisements */
+	bool has_pfx6;
+	struct in6_addr pfx6;		/* zero without */
 };
 
 struct priv_state_end {

@@ -238,6 +238,8 @@ static void test_round_trip(void **state)
 	in[1] = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .seq_rec = { 10, 6, 11, true } };
 	in[2] = session_rec(10, 1);
 	in[3] = ppp_rec(10, 1);
+	in[3].ppp.has_pfx6 = true;
+	inet_pton(AF_INET6, "2001:db8:100:1::", &in[3].ppp.pfx6);
 	in[4] = (struct priv_state_msg){ .type = PRIV_ST_GONE, .gone = { 10, 1 } };
 	in[5] = (struct priv_state_msg){ .type = PRIV_ST_END, .end = { 1, 2, 3 } };
 	for (unsigned int i = 0; i < ARRAY_SIZE(in); i++) {
@@ -256,6 +258,8 @@ static void test_round_trip(void **state)
 	/* nothing the decoder would refuse goes out */
 	in[0].tunnel.seq.tid = 0;
 	assert_int_equal(priv_state_encode(&in[0], buf, sizeof(buf)), -1);
+	in[3].ppp.has_pfx6 = false;	/* a /64 it does not have */
+	assert_int_equal(priv_state_encode(&in[3], buf, sizeof(buf)), -1);
 	in[3].ppp.ppp.user[0] = '\0';
 	assert_int_equal(priv_state_encode(&in[3], buf, sizeof(buf)), -1);
 	in[2].type = 3;		/* priv_msg.h's, not ours */
@@ -358,6 +362,10 @@ static void test_checked_against_the_checker(void **state)
 	m = ppp_rec(10, 1);
 	m.ppp.ppp.peer4 = fx->addr[2];		/* the other session's */
 	assert_int_equal(send_rec(m), PRIV_R_ADDR_NOT_HELD);
+	m = ppp_rec(10, 1);
+	m.ppp.has_pfx6 = true;			/* a /64 the session was not given */
+	inet_pton(AF_INET6, "2001:db8:100:1::", &m.ppp.pfx6);
+	assert_int_equal(send_rec(m), PRIV_R_ADDR_NOT_HELD);
 	assert_int_equal(send_rec(ppp_rec(10, 1)), PRIV_OK);
 	/* updates and GONE only of what the store holds */
 	m = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .seq_rec = { 11, 1, 1, false } };
@@ -379,7 +387,7 @@ static void test_checked_against_the_checker(void **state)
 	assert_int_equal(refused(PRIV_R_SA_UNKNOWN), 1);
 	assert_int_equal(refused(PRIV_R_SA_PEER), 1);
 	assert_int_equal(refused(PRIV_R_NOT_AUTHED), 1);
-	assert_int_equal(refused(PRIV_R_ADDR_NOT_HELD), 1);
+	assert_int_equal(refused(PRIV_R_ADDR_NOT_HELD), 2);
 	assert_int_equal(refused(PRIV_R_TYPE), 1);
 	assert_int_equal(refused(PRIV_R_SEQ), 1);
 	assert_int_equal(priv_state_stats(fx->st)->accepted[PRIV_ST_SEQ - PRIV_ST_BASE], 1);

@@ -57,7 +57,8 @@ def ppp(tid, sid, peer4="10.9.0.1", user="bob", v6=True):
                string(user, 256) +
                bytes([1, 1 if v6 else 0, 2, 1 if v6 else 0]) +
                ip4("10.9.0.254") + ip4(peer4) + ip4("192.0.2.53") + bytes(4) + bytes(8) +
-               (struct.pack(">QQ", 0x0200000000000001, 0x0200000000000002) if v6 else bytes(16)))
+               (struct.pack(">QQ", 0x0200000000000001, 0x0200000000000002) if v6 else bytes(16)) +
+               bytes(17))  # no IPv6 /64: the checker's pools have none
 
 
 def gone(tid, sid=0):
