@@ -63,8 +63,8 @@ static void write_seed(const char *kind, const uint8_t *a, size_t alen, const ui
 
 	if (!probe.corpus)
 		return;
-	snprintf(path, sizeof(path), "%s/%s-%s-%u", probe.corpus, probe.method, kind,
-		 probe.n_written++);
+	snprintf(path, sizeof(path), "%s/%s-%s-%d-%u", probe.corpus, probe.method, kind,
+		 (int)getpid(), probe.n_written++);
 	f = fopen(path, "w");
 	if (!f || fwrite(a, 1, alen, f) != alen || fwrite(b, 1, blen, f) != blen)
 		perror(path);
