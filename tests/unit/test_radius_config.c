@@ -15,36 +15,7 @@
 #include <cmocka.h>
 
 #include "conf/config.h"
-
-struct errs {
-	unsigned int line[16];
-	char msg[16][512];
-	int n;
-};
-
-static void collect(void *arg, const char *file, unsigned int line, const char *msg)
-{
-	struct errs *e = arg;
-
-	if (e->n < 16) {
-		e->line[e->n] = line;
-		snprintf(e->msg[e->n], sizeof(e->msg[0]), "%s", msg);
-	}
-	e->n++;
-}
-
-static int parse(const char *text, struct l2sec_config *cfg, struct errs *e)
-{
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	int n;
-
-	assert_non_null(f);
-	memset(e, 0, sizeof(*e));
-	n = config_parse_file(cfg, f, "test.conf", collect, e);
-	fclose(f);
-	assert_int_equal(n, e->n);
-	return n;
-}
+#include "config_parse.h"
 
 static char *print(const struct l2sec_config *cfg)
 {
