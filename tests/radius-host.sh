@@ -6,8 +6,9 @@
 # PAP, CHAP and MS-CHAPv2 users (the MS-CHAP2-Success checked against the
 # authenticator response ppp/mschap.c computes), a wrong password rejected
 # with its Reply-Message, accounting Start, Interim-Update and Stop
-# acknowledged and written by the server with their 64-bit counters, and a
-# dead first server failed over to the second.
+# acknowledged and written by the server with their 64-bit counters, a
+# dead first server failed over to the second; and RFC 5176's Disconnect- and
+# CoA-Requests from radclient verified and answered.
 #
 # radiusd runs in the foreground as this script's child, from a throwaway
 # copy of /etc/freeradius/3.0 with its own site on 127.0.0.1 and high ports,
@@ -43,7 +44,9 @@ fi
 
 dir=$(mktemp -d /tmp/l2sec-radius.XXXXXX)
 pid=
+dae_pid=
 cleanup() {
+	[ -n "$dae_pid" ] && kill "$dae_pid" 2>/dev/null
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	[ -n "${RADIUS_KEEP:-}" ] && echo "# kept $dir" || rm -rf "$dir"
 }
@@ -241,6 +244,43 @@ fi
 grep -q 'server 0: requests 1 retransmissions 1 timeouts 1' "$dir/probe.err" &&
 	ok "the dead server's counters: one request, one retransmission, one timeout" ||
 	not_ok "the dead server's counters" "$(cat "$dir/probe.err")"
+
+# RFC 5176 the other way: radclient (FreeRADIUS's client) sends Disconnect- and
+# CoA-Requests to radius-probe's server side, which verifies them with
+# radius_verify_request and answers with radius_sign_answer; radclient checks
+# the answers' authenticators.
+dae_port=$((port + 200))
+"$probe" -k "$secret" "${seeds[@]}" dae "$dae_port" 4 > "$dir/dae.out" 2>&1 &
+dae_pid=$!
+for _ in $(seq 50); do
+	grep -q listening "$dir/dae.out" && break
+	sleep 0.1
+done
+rc_send() {	# KIND SECRET ATTRIBUTES
+	echo "$3" | timeout 10 radclient -x -r 1 -t 1 "127.0.0.1:$dae_port" "$1" "$2" 2>&1
+}
+out=$(rc_send disconnect "$secret" 'Acct-Session-Id = "l2sec-0001", Message-Authenticator = 0x00')
+grep -q 'Received Disconnect-ACK' <<< "$out" &&
+	ok "radclient's Disconnect-Request verified and ACKed" ||
+	not_ok "radclient's Disconnect-Request verified and ACKed" "$out"
+out=$(rc_send coa "$secret" \
+	'Acct-Session-Id = "l2sec-0002", Session-Timeout = 60, Message-Authenticator = 0x00')
+grep -q 'Received CoA-NAK' <<< "$out" && grep -q 'Error-Cause = Session-Context-Not-Found' <<< "$out" &&
+	ok "radclient's CoA-Request for an unknown session NAKed with its Error-Cause" ||
+	not_ok "radclient's CoA-Request for an unknown session NAKed with its Error-Cause" "$out"
+out=$(rc_send disconnect wrong-secret 'Acct-Session-Id = "l2sec-0001", Message-Authenticator = 0x00')
+rc_send disconnect "$secret" 'Acct-Session-Id = "l2sec-0001"' >> "$dir/dae.radclient"
+wait "$dae_pid"
+if ! grep -q 'Received' <<< "$out" &&
+	[ "$(grep -c '^dropped=' "$dir/dae.out")" = 2 ] &&
+	grep -q '^dropped="bad authenticator"' "$dir/dae.out" &&
+	grep -q '^dropped="no Message-Authenticator"' "$dir/dae.out" &&
+	grep -q '^verified=CoA-Request session=unknown session-timeout=60' "$dir/dae.out"; then
+	ok "requests with another secret or without Message-Authenticator dropped"
+else
+	not_ok "requests with another secret or without Message-Authenticator dropped" \
+		"$out" "$(cat "$dir/dae.out")"
+fi
 
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

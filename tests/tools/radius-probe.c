@@ -5,6 +5,12 @@
  *
  *   radius-probe [options] pap|chap|mschapv2 USER PASSWORD
  *   radius-probe [options] acct start|interim|stop SESSION-ID USER
+ *   radius-probe -k SECRET [-w DIR] dae PORT COUNT
+ *	RFC 5176's server side, for radclient: on 127.0.0.1:PORT, COUNT
+ *	datagrams, each a Disconnect- or CoA-Request checked with
+ *	radius_verify_request; one for Acct-Session-Id "l2sec-0001" is
+ *	ACKed, any other NAKed with Error-Cause 503 (Session-Context-Not-
+ *	Found), one that does not verify dropped. A line per datagram.
  *
  * Options:
  *   -s ADDR:PORT   a server, in order of preference (IPv4; up to 8)
@@ -29,6 +35,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "core/evloop.h"
@@ -332,10 +339,90 @@ static void print_stats(const struct probe *p)
 	}
 }
 
+/* --- RFC 5176's server side ---------------------------------------------------- */
+
+static const char *dae_code_name(uint8_t code)
+{
+	return code == RADIUS_DISCONNECT_REQUEST ? "Disconnect-Request" :
+	       code == RADIUS_COA_REQUEST ? "CoA-Request" : "?";
+}
+
+/* Verify one request in buf; fill the answer a. false: dropped (printed why). */
+static bool dae_answer(const uint8_t *buf, size_t len, const struct radius_secret *s,
+		       struct radius_pkt *a)
+{
+	static const char want[] = "l2sec-0001";
+	const struct radius_avp *sid;
+	struct radius_reply r;
+	struct radius_msg m;
+	enum radius_err e;
+	bool found;
+
+	e = radius_decode(&m, buf, len);
+	if (!e && m.code != RADIUS_DISCONNECT_REQUEST && m.code != RADIUS_COA_REQUEST)
+		e = RADIUS_ERR_CODE;
+	if (!e)
+		e = radius_verify_request(&m, s);
+	if (e) {
+		printf("dropped=\"%s\"\n", radius_err_name(e));
+		return false;
+	}
+	sid = radius_find(&m, RADIUS_ACCT_SESSION_ID, NULL);
+	found = sid && sid->len == sizeof(want) - 1 &&
+		!memcmp(radius_value(&m, sid), want, sizeof(want) - 1);
+	printf("verified=%s session=%s", dae_code_name(m.code), found ? "found" : "unknown");
+	if (radius_reply_parse(&m, &r, NULL) == RADIUS_OK && r.session_timeout)
+		printf(" session-timeout=%u", r.session_timeout);
+	printf("\n");
+	radius_pkt_init(a, (uint8_t)(m.code + (found ? 1 : 2)), m.id);	/* ACK, NAK */
+	if (!found)
+		radius_put_u32(a, RADIUS_ERROR_CAUSE, 503);
+	return radius_sign_answer(a, s, buf + 4) == 0;
+}
+
+static int dae(const struct radius_secret *s, const char *port, unsigned int count)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 10 };
+	uint8_t buf[RADIUS_MAX_LEN + 1];
+	struct sockaddr_storage from;
+	socklen_t from_len;
+	struct radius_pkt a;
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	sin.sin_port = htons((uint16_t)atoi(port));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		perror("radius-probe: dae");
+		return 1;
+	}
+	printf("listening\n");
+	fflush(stdout);
+	for (i = 0; i < count; i++) {
+		from_len = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &from_len);
+		if (n < 0) {
+			perror("radius-probe: dae");
+			return 1;
+		}
+		write_seed("request", (const uint8_t[16]){ 0 }, 16, buf, (size_t)n);
+		if (dae_answer(buf, (size_t)n, s, &a))
+			sendto(fd, a.buf, a.len, 0, (struct sockaddr *)&from, from_len);
+		fflush(stdout);
+	}
+	close(fd);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: radius-probe -s ADDR:PORT... -k SECRET [-t MS] [-r N] [-n NAS] "
-		"[-w DIR]\n\t{pap|chap|mschapv2 USER PASSWORD | acct start|interim|stop SID USER}\n");
+		"[-w DIR]\n\t{pap|chap|mschapv2 USER PASSWORD | acct start|interim|stop SID USER}\n"
+		"       radius-probe -k SECRET [-w DIR] dae PORT COUNT\n");
 	return 1;
 }
 
@@ -361,6 +448,11 @@ int main(int argc, char **argv)
 		case 'w': probe.corpus = optarg; break;
 		default: return usage();
 		}
+	}
+	if (secret && argc - optind == 3 && !strcmp(argv[optind], "dae")) {
+		probe.method = "dae";
+		return dae(&(struct radius_secret){ (const uint8_t *)secret, strlen(secret) },
+			   argv[optind + 1], (unsigned int)atoi(argv[optind + 2]));
 	}
 	if (!secret || !conf.n_servers || argc - optind < 3)
 		return usage();
