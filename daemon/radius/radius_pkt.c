@@ -304,6 +304,8 @@ static bool reply_ipv6_prefix(const struct radius_msg *m, const struct radius_av
 		return false;
 	memset(&r->ipv6_prefix, 0, sizeof(r->ipv6_prefix));
 	memcpy(&r->ipv6_prefix, v + 2, (v[1] + 7) / 8);
+	if (v[1] % 8)	/* the bits past the prefix length are not the prefix's */
+		r->ipv6_prefix.s6_addr[v[1] / 8] &= (uint8_t)(0xff << (8 - v[1] % 8));
 	r->ipv6_plen = v[1];
 	r->has_ipv6_prefix = true;
 	return true;

@@ -147,6 +147,7 @@ static int sign_access(struct radius_pkt *p, const struct radius_msg *m,
 int radius_sign_request(struct radius_pkt *p, const struct radius_secret *s,
 			const uint8_t *auth)
 {
+	const struct radius_avp *pw;
 	struct radius_msg m;
 	size_t ma;
 	int ret;
@@ -156,6 +157,11 @@ int radius_sign_request(struct radius_pkt *p, const struct radius_secret *s,
 	ret = prepare(p, &m, s);
 	if (ret)
 		return ret;
+	/* only one password is hidden: a second, or one in another request, would go in clear */
+	pw = radius_find(&m, RADIUS_USER_PASSWORD, NULL);
+	if (pw && (p->buf[0] != RADIUS_ACCESS_REQUEST ||
+		   radius_find(&m, RADIUS_USER_PASSWORD, pw)))
+		return -EINVAL;
 	if (p->buf[0] == RADIUS_ACCESS_REQUEST)
 		return sign_access(p, &m, s, auth);
 	/* RFC 2866 section 3, RFC 5176 section 2.3: both over a zero authenticator */

@@ -40,8 +40,9 @@ struct radius_secret {
  * (RFC 2865 section 5.2), and the authenticator set: for an Access-Request
  * the 16 octets of auth, or random ones when auth is NULL. Sign a copy: a
  * signed packet is signed for one secret and one authenticator. 0, -EMSGSIZE
- * (no room for the Message-Authenticator), -EINVAL (not a request code, or
- * a malformed packet), -EIO (no randomness).
+ * (no room for the Message-Authenticator), -EINVAL (not a request code, a
+ * malformed packet, a User-Password that would go in clear: two of them, or
+ * one outside an Access-Request), -EIO (no randomness).
  */
 int radius_sign_request(struct radius_pkt *p, const struct radius_secret *s,
 			const uint8_t *auth);

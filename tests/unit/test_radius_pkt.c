@@ -139,6 +139,18 @@ static void test_password_lengths(void **state)
 	radius_pkt_init(&p, RADIUS_ACCESS_REQUEST, 7);
 	assert_int_equal(radius_put_password(&p, pw, 0), -EINVAL);
 	assert_int_equal(radius_put_password(&p, pw, RADIUS_PASSWORD_MAX + 1), -EINVAL);
+
+	/* a password that would go in clear is not signed: a second one ... */
+	assert_int_equal(radius_put_password(&p, pw, 8), 0);
+	assert_int_equal(radius_put_password(&p, pw, 8), 0);
+	assert_int_equal(radius_sign_request(&p, &secret, NULL), -EINVAL);
+	/* ... one in an Accounting-Request, one not padded to 16 octets */
+	radius_pkt_init(&p, RADIUS_ACCOUNTING_REQUEST, 7);
+	assert_int_equal(radius_put_password(&p, pw, 8), 0);
+	assert_int_equal(radius_sign_request(&p, &secret, NULL), -EINVAL);
+	radius_pkt_init(&p, RADIUS_ACCESS_REQUEST, 7);
+	assert_int_equal(radius_put(&p, RADIUS_USER_PASSWORD, pw, 15), 0);
+	assert_int_equal(radius_sign_request(&p, &secret, NULL), -EINVAL);
 }
 
 /* Accounting-Request: the authenticator is an MD5 over the packet (RFC 2866). */
@@ -340,7 +352,8 @@ static void test_builder_bounds(void **state)
 /* An Access-Accept with everything the gateway applies. */
 static void test_reply(void **state)
 {
-	static const uint8_t prefix6[] = { 0, 48, 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
+	/* a /44 whose last octet has bits past the length: they are dropped */
+	static const uint8_t prefix6[] = { 0, 44, 0x20, 0x01, 0x0d, 0xb8, 0, 0x1f };
 	const uint8_t success[43] = "\x01S=0123456789ABCDEF0123456789ABCDEF01234567";
 	const char *what = NULL;
 	struct radius_reply r;
@@ -371,8 +384,8 @@ static void test_reply(void **state)
 	assert_string_equal(inet_ntop(AF_INET, &r.framed_ip, s, sizeof(s)), "10.8.0.10");
 	assert_string_equal(r.framed_pool, "staff");
 	assert_true(r.has_ipv6_prefix);
-	assert_int_equal(r.ipv6_plen, 48);
-	assert_string_equal(inet_ntop(AF_INET6, &r.ipv6_prefix, s, sizeof(s)), "2001:db8:1::");
+	assert_int_equal(r.ipv6_plen, 44);
+	assert_string_equal(inet_ntop(AF_INET6, &r.ipv6_prefix, s, sizeof(s)), "2001:db8:10::");
 	assert_int_equal(r.n_routes, 2);
 	assert_string_equal(inet_ntop(AF_INET, &r.routes[0].net, s, sizeof(s)), "10.1.0.0");
 	assert_int_equal(r.routes[0].plen, 16);
