@@ -5,12 +5,17 @@
  * A request is in the queue (server < 0) or in flight on one server, in
  * that server's ids[] at its identifier. Nothing else refers to it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "radius/radius_client.h"
+
+#define LOG_EVERY 100	/* a kind of dropped answer is logged its 1st, 101st, ... time */
 
 struct radius_req {
 	struct radius_req *next;	/* in the queue */
@@ -47,6 +52,23 @@ struct radius_client {
 	unsigned int n_queued;
 	uint64_t queue_full;
 };
+
+/* "ADDR:PORT" of server s, for log lines. */
+static const char *server_name(const struct radius_server *s, char *buf, size_t cap)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)&s->conf.addr;
+	const struct sockaddr_in *sin = (const void *)&s->conf.addr;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (sin->sin_family == AF_INET) {
+		inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
+		snprintf(buf, cap, "%s:%u", a, ntohs(sin->sin_port));
+	} else {
+		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
+		snprintf(buf, cap, "[%s]:%u", a, ntohs(sin6->sin6_port));
+	}
+	return buf;
+}
 
 static bool conf_ok(const struct radius_client_conf *conf)
 {
@@ -154,8 +176,13 @@ static void queue_remove(struct radius_client *c, struct radius_req *r)
 
 static bool server_dead(struct radius_server *s, uint64_t now)
 {
-	if (s->dead && now >= s->dead_until)
+	char name[64];
+
+	if (s->dead && now >= s->dead_until) {
 		s->dead = false;	/* its dead time is over: try it again */
+		log_info("radius: server %s: dead time over, asked again",
+			 server_name(s, name, sizeof(name)));
+	}
 	return s->dead;
 }
 
@@ -372,8 +399,12 @@ static void spent(struct radius_client *c, struct radius_req *r, uint64_t now)
 	s->st.timeouts++;
 	release_id(s, r);
 	if (!s->dead) {
+		char name[64];
+
 		s->dead = true;
 		s->dead_until = now + c->dead_time_ms;
+		log_warn("radius: server %s does not answer: left out for %u ms",
+			 server_name(s, name, sizeof(name)), c->dead_time_ms);
 	}
 	r->tried |= 1u << i;
 	if (r->tried == (1u << c->n_servers) - 1) {
@@ -461,24 +492,36 @@ static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr *b
 	return false;
 }
 
-static void count_refusal(struct radius_server_stats *st, enum radius_err e)
+/* Count a dropped answer under its kind; log it, rate-limited per kind. */
+static void count_refusal(struct radius_server *s, enum radius_err e)
 {
+	struct radius_server_stats *st = &s->st;
+	uint64_t *n;
+	char name[64];
+
 	switch (e) {
 	case RADIUS_ERR_SOURCE:
-		st->dropped++;
+		n = &st->dropped;
 		break;
 	case RADIUS_ERR_UNKNOWN_ID:
-		st->unknown_id++;
+		n = &st->unknown_id;
 		break;
 	case RADIUS_ERR_AUTHENTICATOR:
 	case RADIUS_ERR_MA_BAD:
 	case RADIUS_ERR_MA_MISSING:
-		st->bad_authenticator++;
+		n = &st->bad_authenticator;
 		break;
 	default:
-		st->malformed++;
+		n = &st->malformed;
 		break;
 	}
+	if ((*n)++ % LOG_EVERY)
+		return;
+	/* an authenticator that does not verify is most often a wrong secret: say it louder */
+	log_at(n == &st->bad_authenticator ? LOG_WARNING : LOG_INFO,
+	       "radius: server %s: answer dropped: %s (%llu of its kind so far)%s",
+	       server_name(s, name, sizeof(name)), radius_err_name(e), (unsigned long long)*n,
+	       n == &st->bad_authenticator ? "; is the secret the server's?" : "");
 }
 
 static void count_answer(struct radius_server_stats *st, uint8_t code)
@@ -530,11 +573,16 @@ void radius_client_input(struct radius_client *c, unsigned int server,
 	s = &c->servers[server];
 	e = match(s, from, from_len, buf, len, &m, &r);
 	if (e) {
-		count_refusal(&s->st, e);
+		count_refusal(s, e);
 		return;
 	}
 	count_answer(&s->st, m.code);
-	s->dead = false;	/* it answers */
+	if (s->dead) {
+		char name[64];
+
+		s->dead = false;	/* it answers */
+		log_info("radius: server %s answers again", server_name(s, name, sizeof(name)));
+	}
 	release_id(s, r);
 	complete(c, r, 0, buf, m.len);
 	pump(c, now);

@@ -27,8 +27,9 @@
  *
  * An answer is taken when it comes from the server's address and port,
  * carries an identifier in flight and verifies against that request's
- * authenticator (radius_verify_answer); otherwise it is dropped and counted
- * by reason.
+ * authenticator (radius_verify_answer); otherwise it is dropped, counted by
+ * kind and logged (at most one line in LOG_EVERY of a kind, per server).
+ * A server's death and return are logged; no secret ever is.
  */
 #ifndef L2SECD_RADIUS_CLIENT_H
 #define L2SECD_RADIUS_CLIENT_H
