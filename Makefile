@@ -168,6 +168,12 @@ build/tests/l2sec-load: build/obj/tests/tools/l2sec-load.o build/libl2secd.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
 
+# The RADIUS probe (tests/radius-host.sh) runs the daemon's RADIUS client and
+# MS-CHAPv2 code against FreeRADIUS.
+build/tests/radius-probe: build/obj/tests/tools/radius-probe.o build/libl2secd.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
+
 unit-build: $(UNIT_BINS)
 
 unit: unit-build

@@ -4,7 +4,8 @@
 # make check: install what this machine lacks, build everything for both kernels
 # (module under sparse, warnings are errors), check `make install` into a
 # temporary DESTDIR, then run the host unit tests (plain and under ASan+UBSan),
-# the client profiles against their golden files (tests/clientcfg/),
+# the client profiles against their golden files (tests/clientcfg/), the RADIUS
+# client against FreeRADIUS (tests/radius-host.sh),
 # the fuzz targets briefly, the VM harness's own test, the DKMS build, the
 # Debian packages (build, lintian, contents), the guest suite and the demo (make
 # demo's guest test), each on both kernels. Each part's results are shown as they
@@ -73,6 +74,7 @@ part install tests/install.sh
 part unit make -s unit
 part layout tests/layout.sh
 part clientcfg tests/clientcfg/run.sh
+part radius tests/radius-host.sh
 part fuzz make -s fuzz
 part vm-harness tests/vm/selftest.sh
 part dkms tests/dkms.sh

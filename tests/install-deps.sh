@@ -3,8 +3,9 @@
 # build dependencies (and the packaging tools: debhelper, dh-dkms, lintian; and
 # prometheus for promtool, which checks `l2sec stats prometheus`), both test kernels (6.1 from bookworm, 6.12 from
 # bookworm-backports) with their headers, QEMU, and the real peers the guest tests
-# run (charon, xl2tpd, pppd, iperf3, nftables, tshark, scapy, ethtool), and libnm
-# for reading the NetworkManager profiles (tests/clientcfg).
+# run (charon, xl2tpd, pppd, iperf3, nftables, tshark, scapy, ethtool), FreeRADIUS
+# (tests/radius-host.sh runs radiusd in the foreground from a copy of its
+# configuration), and libnm for reading the NetworkManager profiles (tests/clientcfg).
 #
 # Idempotent: a machine that has everything is left alone (no apt-get update).
 # Daemons are installed but never started on the host: a policy-rc.d that exits
@@ -19,7 +20,7 @@ VM_PKGS="qemu-system-x86 busybox-static kmod iproute2 cpio gzip xz-utils zstd
 	linux-image-amd64 linux-headers-amd64"
 PEER_PKGS="strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	xl2tpd ppp iputils-ping iperf3 nftables tshark tcpdump python3-scapy procps ethtool
-	python3-gi gir1.2-nm-1.0"
+	python3-gi gir1.2-nm-1.0 freeradius freeradius-utils"
 BPO_LIST=/etc/apt/sources.list.d/l2sec-bookworm-backports.sources
 
 need=()

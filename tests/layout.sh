@@ -9,6 +9,8 @@
 #  - the graph of folders (daemon/ itself is "top") has no cycle; a cycle is
 #    shown with the include lines that make it;
 #  - priv/ is included by the top only and includes conf/, addr/, l2tp/, ppp/, core/;
+#  - radius/ includes core/ only (the RADIUS codec and client, a library that
+#    either process may hold);
 #  - outside l2tp/, nothing walks the LNS's tunnel and session lists or tables.
 # Last line: "N passed, N failed".
 set -uo pipefail
@@ -86,6 +88,14 @@ if [ -z "$privbad" ]; then
 	ok "priv/ is included by the top only and includes conf/, addr/, l2tp/, ppp/, core/ only"
 else
 	not_ok "priv/ outside its place in the folder graph" "$privbad"
+fi
+
+# radius/ (codec, signatures, client) depends on nothing of the daemon but core/.
+radbad=$(awk '$1 == "radius" && $2 != "core" { print $3 " includes " $4 }' <<< "$edges")
+if [ -z "$radbad" ]; then
+	ok "radius/ includes core/ only"
+else
+	not_ok "radius/ includes more than core/" "$radbad"
 fi
 
 # The LNS's tunnel and session lists and ID tables are its own (l2tp/l2tp_lns.h:

@@ -50,6 +50,7 @@ enum key_type {
 	K_PREFIX6,	/* IPv6 prefix A/N, N in [min, max]; empty: unset */
 	K_DOMAIN,	/* a domain name (config_check_domain); empty: unset */
 	K_HOST,		/* a host name (as K_DOMAIN) or an IPv4/IPv6 address; empty: unset */
+	K_AUTHSOURCE,	/* users, radius, users-then-radius (auth_source_names) */
 	/*
 	 * Lists, the rest of the types: items separated by spaces or commas,
 	 * min..max of them; an indented line after the key's line holds more.
@@ -85,6 +86,12 @@ static const char *const modp1024_names[] = {
 	[CONFIG_WEAK_DH_NONE] = "no",
 	[CONFIG_WEAK_DH_ANDROID] = "android",
 	[CONFIG_WEAK_DH_ALL] = "yes",
+};
+
+static const char *const auth_source_names[] = {
+	[CONFIG_AUTH_USERS] = "users",
+	[CONFIG_AUTH_RADIUS] = "radius",
+	[CONFIG_AUTH_USERS_RADIUS] = "users-then-radius",
 };
 
 /* In the order config_print writes them: the engine's order of preference. */
@@ -174,9 +181,23 @@ static const struct key keys[] = {
 	{ "ipsec", "force-encap", K_BOOL, OFF(force_encap), 0, 0, 0 },
 	{ "client", "server", K_HOST, STR(client_server), 0, CONFIG_DOMAIN_MAX },
 	{ "client", "connection-name", K_STRING, STR(client_name), 0, 63 },
+	/* RADIUS (issue 21): checked by check_radius */
+	{ "radius", "auth-servers", K_STRING, STR(radius.auth_servers), 0, 191 },
+	{ "radius", "acct-servers", K_STRING, STR(radius.acct_servers), 0, 191 },
+	{ "radius", "secret", K_STRING, STR(radius.secret), 0, CONFIG_RADIUS_SECRET_MAX },
+	{ "radius", "secret-file", K_STRING, STR(radius.secret_file), 0, 255 },
+	{ "radius", "timeout", K_MS, OFF(radius.timeout_ms), 0, 100, 60000 },
+	{ "radius", "retries", K_UINT, OFF(radius.retries), 0, 0, 10 },
+	{ "radius", "dead-time", K_MS, OFF(radius.dead_time_ms), 0, 0, 3600000 },
+	{ "radius", "queue", K_UINT, OFF(radius.queue), 0, 1, 65536 },
+	{ "radius", "nas-identifier", K_STRING, STR(radius.nas_identifier), 0, 63 },
+	{ "radius", "nas-ip-address", K_STRING, STR(radius.nas_ip), 0, INET_ADDRSTRLEN - 1 },
+	{ "radius", "auth-source", K_AUTHSOURCE, OFF(radius.auth_source), 0, 0, 0 },
 };
 
-static const char *const sections[] = { "global", "l2tp", "ppp", "ipsec", "client" };
+static const char *const sections[] = {
+	"global", "l2tp", "ppp", "ipsec", "client", "radius",
+};
 
 /* Blocks that hold no address of a host: not in a pool, not ours, no server's. */
 static const struct {
@@ -283,6 +304,10 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->pool[0].first.s_addr = htonl(0xc0a82a0a);		/* 192.168.42.10 */
 	cfg->pool[0].last.s_addr = htonl(0xc0a82afa);		/* 192.168.42.250 */
 	cfg->n_pool = 1;
+	cfg->radius.timeout_ms = 3000;
+	cfg->radius.retries = 2;
+	cfg->radius.dead_time_ms = 60000;
+	cfg->radius.queue = 1024;
 }
 
 /* --- values ------------------------------------------------------------------ */
@@ -909,6 +934,16 @@ static int set_value(struct parser *p, const struct key *k, const char *val,
 		return parse_domain(p, k, val, line, field);
 	case K_HOST:
 		return parse_host(p, k, val, line, field);
+	case K_AUTHSOURCE:
+		for (i = 0; i < (int)ARRAY_SIZE(auth_source_names); i++) {
+			if (!strcmp(val, auth_source_names[i])) {
+				*(enum config_auth_source *)field = i;
+				return 0;
+			}
+		}
+		perr(p, line, "[%s] %s: '%s' is not users, radius or users-then-radius",
+		     k->section, k->name, val);
+		return -1;
 	default:
 		break;
 	}
@@ -1238,6 +1273,129 @@ static void check_admit(struct parser *p)
 		     cfg->l2tp.peer_table_size, cfg->l2tp.max_tunnels);
 }
 
+/* One "ADDR[:PORT]" (IPv6 with a port: "[ADDR]:PORT") into ss; NULL or why not. */
+static const char *radius_server(char *tok, uint16_t port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	char *host = tok, *colon = strrchr(tok, ':'), *end;
+	unsigned long v;
+
+	if (*tok == '[') {
+		end = strchr(tok, ']');
+		if (!end || (end[1] && end[1] != ':'))
+			return "is not an address in brackets";
+		*end = 0;
+		host = tok + 1;
+		colon = end[1] ? end + 1 : NULL;
+	} else if (colon && strchr(tok, ':') != colon) {
+		colon = NULL;		/* an IPv6 address without a port */
+	}
+	if (colon) {
+		*colon = 0;
+		errno = 0;
+		v = strtoul(colon + 1, &end, 10);
+		if (!colon[1] || *end || errno || v < 1 || v > 65535)
+			return "has a port that is not 1 to 65535";
+		port = (uint16_t)v;
+	}
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		if (reserved_in4(ntohl(sin->sin_addr.s_addr), ntohl(sin->sin_addr.s_addr)) &&
+		    (ntohl(sin->sin_addr.s_addr) >> 24) != 127)
+			return "is not a host's address";
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		if (IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) ||
+		    IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr))
+			return "is not a host's address";
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+	} else {
+		return "is not an IPv4 or IPv6 address";
+	}
+	return NULL;
+}
+
+int config_radius_servers(const char *list, uint16_t default_port,
+			  struct sockaddr_storage out[CONFIG_RADIUS_MAX_SERVERS],
+			  char *why, size_t why_len)
+{
+	char buf[256], tok_copy[256];
+	char *save = NULL, *tok;
+	const char *bad;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
+		snprintf(tok_copy, sizeof(tok_copy), "%s", tok);
+		if (n == CONFIG_RADIUS_MAX_SERVERS) {
+			snprintf(why, why_len, "more than %u servers", CONFIG_RADIUS_MAX_SERVERS);
+			return -1;
+		}
+		bad = radius_server(tok, default_port, &out[n]);
+		for (int i = 0; !bad && i < n; i++)
+			if (!memcmp(&out[i], &out[n], sizeof(out[n])))
+				bad = "is listed twice";
+		if (bad) {
+			snprintf(why, why_len, "'%s' %s", tok_copy, bad);
+			return -1;
+		}
+		n++;
+	}
+	return n;
+}
+
+static int check_radius_list(struct parser *p, const char *name, const char *list,
+			     uint16_t port)
+{
+	struct sockaddr_storage ss[CONFIG_RADIUS_MAX_SERVERS];
+	char why[320];
+	int n;
+
+	if (!key_ok(p, name))
+		return 0;
+	n = config_radius_servers(list, port, ss, why, sizeof(why));
+	if (n < 0)
+		perr(p, line_of(p, name), "[radius] %s: %s", name, why);
+	return n;
+}
+
+/*
+ * [radius]: servers, one secret for them, the auth-source they need. While
+ * issue 21 has not wired RADIUS into PPP authentication, a configuration
+ * that would use it is refused, so that no operator believes it works.
+ */
+static void check_radius(struct parser *p)
+{
+	const struct config_radius *r = &p->cfg->radius;
+	struct in_addr a;
+	int n_auth, n_acct;
+
+	n_auth = check_radius_list(p, "auth-servers", r->auth_servers, 1812);
+	n_acct = check_radius_list(p, "acct-servers", r->acct_servers, 1813);
+	if (r->secret[0] && r->secret_file[0])
+		perr(p, line_of(p, "secret-file"), "[radius] secret and secret-file are exclusive");
+	else if ((n_auth > 0 || n_acct > 0) && !r->secret[0] && !r->secret_file[0])
+		perr(p, line_of(p, "auth-servers") ?: line_of(p, "acct-servers"),
+		     "[radius] servers need a secret or a secret-file");
+	if (r->secret_file[0] && r->secret_file[0] != '/')
+		perr(p, line_of(p, "secret-file"), "[radius] secret-file: not an absolute path");
+	if (r->nas_ip[0] && inet_pton(AF_INET, r->nas_ip, &a) != 1)
+		perr(p, line_of(p, "nas-ip-address"),
+		     "[radius] nas-ip-address: '%s' is not an IPv4 address", r->nas_ip);
+	if (r->auth_source != CONFIG_AUTH_USERS && !r->auth_servers[0] &&
+	    key_ok(p, "auth-source"))
+		perr(p, line_of(p, "auth-source"),
+		     "[radius] auth-source = %s needs auth-servers", auth_source_names[r->auth_source]);
+	if (r->auth_servers[0] || r->acct_servers[0] || r->auth_source != CONFIG_AUTH_USERS)
+		perr(p, line_of(p, "auth-servers") ?: line_of(p, "acct-servers") ?:
+		     line_of(p, "auth-source"),
+		     "[radius] RADIUS is not wired yet: l2secd would not use these servers "
+		     "(issue 21); remove auth-servers, acct-servers and auth-source");
+}
+
 static void check_whole(struct parser *p)
 {
 	struct l2sec_config *cfg = p->cfg;
@@ -1253,6 +1411,7 @@ static void check_whole(struct parser *p)
 	check_admit(p);
 	check_ppp(p);
 	check_ipsec(p);
+	check_radius(p);
 }
 
 /*
@@ -1436,6 +1595,9 @@ static void print_value(const struct l2sec_config *cfg, const struct key *k, FIL
 	case K_MODP1024:
 		fprintf(out, "%s\n", modp1024_names[*(const enum config_weak_dh *)field]);
 		break;
+	case K_AUTHSOURCE:
+		fprintf(out, "%s\n", auth_source_names[*(const enum config_auth_source *)field]);
+		break;
 	case K_IN4:
 		fprintf(out, "%s\n", inet_ntop(AF_INET, field, addr, sizeof(addr)));
 		break;
@@ -1451,7 +1613,7 @@ static void print_value(const struct l2sec_config *cfg, const struct key *k, FIL
 /* Keys whose value config_print never shows. */
 static bool is_secret(const struct key *k)
 {
-	return k->off == OFF(psk) || k->off == OFF(l2tp.secret);
+	return k->off == OFF(psk) || k->off == OFF(l2tp.secret) || k->off == OFF(radius.secret);
 }
 
 void config_print(const struct l2sec_config *cfg, FILE *out)

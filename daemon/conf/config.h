@@ -15,6 +15,10 @@
  *             force-encap
  *   [client]  server, connection-name (what `l2sec client-config` writes into
  *             client profiles; l2secd does not use them)
+ *   [radius]  auth-servers, acct-servers, secret, secret-file, timeout, retries,
+ *             dead-time, queue, nas-identifier, nas-ip-address, auth-source
+ *             (parsed and checked; enabling RADIUS is refused until issue 21
+ *             wires it into PPP authentication)
  *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
  *             auth-tries, auth-fail-delay, auth-timeout, auth-throttle-window,
  *             auth-backoff-after, auth-backoff-max, auth-lockout-after,
@@ -91,6 +95,34 @@ enum config_weak_dh {
 	CONFIG_WEAK_DH_ALL,		/* yes */
 };
 
+/* [radius] auth-source: who decides on a user's password. */
+enum config_auth_source {
+	CONFIG_AUTH_USERS,		/* users: the users file only */
+	CONFIG_AUTH_RADIUS,		/* radius: the RADIUS servers only */
+	CONFIG_AUTH_USERS_RADIUS,	/* users-then-radius: RADIUS for names not in the file */
+};
+
+#define CONFIG_RADIUS_MAX_SERVERS 8	/* radius/radius_client.h's RADIUS_MAX_SERVERS */
+#define CONFIG_RADIUS_SECRET_MAX 128	/* radius/radius_sign.h's RADIUS_SECRET_MAX */
+
+/*
+ * [radius] (issue 21). Server lists are kept as written ("ADDR[:PORT] ...",
+ * IPv6 as [ADDR]:PORT) and read with config_radius_servers().
+ */
+struct config_radius {
+	char auth_servers[192];		/* "": none */
+	char acct_servers[192];
+	char secret[CONFIG_RADIUS_SECRET_MAX + 1];	/* inline, or ... */
+	char secret_file[256];		/* ... a file of l2secd's alone (secfile.h) */
+	unsigned int timeout_ms;	/* per try */
+	unsigned int retries;
+	unsigned int dead_time_ms;
+	unsigned int queue;		/* requests waiting for an identifier, at most */
+	char nas_identifier[64];	/* "": [l2tp] hostname */
+	char nas_ip[INET_ADDRSTRLEN];	/* NAS-IP-Address, IPv4; "": not sent */
+	enum config_auth_source auth_source;
+};
+
 struct l2sec_config {
 	/* [global] */
 	int log_level;
@@ -163,6 +195,8 @@ struct l2sec_config {
 	/* [client]: for client profiles (`l2sec client-config`) only */
 	char client_server[CONFIG_DOMAIN_MAX + 1];	/* the name or address clients dial; "": unset */
 	char client_name[64];		/* the connection's name on the clients; "": the server's */
+
+	struct config_radius radius;
 };
 
 /* Called once per error; line 0 for an error about the whole file. */
@@ -199,6 +233,16 @@ const char *config_search_item(const char *tok, char (*search)[CONFIG_DOMAIN_MAX
  * without a trailing dot: NULL, or why s is no domain name (same form).
  */
 const char *config_check_domain(const char *s, char out[CONFIG_DOMAIN_MAX + 1]);
+
+/*
+ * A [radius] server list ("ADDR[:PORT] ...", separated by spaces or commas;
+ * an IPv6 address with a port in brackets) into out[], default_port where
+ * none is given. Returns how many (0..CONFIG_RADIUS_MAX_SERVERS), or -1 with
+ * why (a phrase for an error message) in why.
+ */
+int config_radius_servers(const char *list, uint16_t default_port,
+			  struct sockaddr_storage out[CONFIG_RADIUS_MAX_SERVERS],
+			  char *why, size_t why_len);
 
 struct users_split;
 

@@ -67,10 +67,12 @@ int secfile_check_config(const struct l2sec_config *cfg, const char *config_path
 
 	if (!err)
 		err = config_log_error;
-	if (cfg->psk[0] || cfg->l2tp.secret[0])
+	if (cfg->psk[0] || cfg->l2tp.secret[0] || cfg->radius.secret[0])
 		n += check_one(config_path, owner, err, arg);
 	n += check_one(cfg->users_path, owner, err, arg);
 	if (cfg->key_path[0])
 		n += check_one(cfg->key_path, owner, err, arg);
+	if (cfg->radius.secret_file[0])
+		n += check_one(cfg->radius.secret_file, owner, err, arg);
 	return n;
 }

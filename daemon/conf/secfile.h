@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Files that hold secrets must be l2secd's alone: the users file (passwords,
- * NT hashes), a configuration file with an [ipsec] psk or an [l2tp] secret,
- * and the [ipsec] private-key. Each must be owned by root (or by the user
+ * NT hashes), a configuration file with an [ipsec] psk, an [l2tp] secret or
+ * a [radius] secret, the [ipsec] private-key and the [radius] secret-file. Each must be owned by root (or by the user
  * l2secd runs as, when that is not root) and give group and others no
  * permission at all; l2secd refuses to start, `l2secd -n` fails and a reload
  * is refused otherwise, naming the file and the command that fixes it.

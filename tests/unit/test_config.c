@@ -15,39 +15,9 @@
 #include <cmocka.h>
 
 #include "conf/config.h"
+#include "config_parse.h"
 #include "core/log.h"
 #include "ppp/ppp.h"
-
-struct errs {
-	unsigned int line[32];
-	char msg[32][256];
-	int n;
-};
-
-static void collect(void *arg, const char *file, unsigned int line, const char *msg)
-{
-	struct errs *e = arg;
-
-	(void)file;
-	if (e->n < 32) {
-		e->line[e->n] = line;
-		snprintf(e->msg[e->n], sizeof(e->msg[0]), "%s", msg);
-	}
-	e->n++;
-}
-
-static int parse(const char *text, struct l2sec_config *cfg, struct errs *e)
-{
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	int n;
-
-	assert_non_null(f);
-	memset(e, 0, sizeof(*e));
-	n = config_parse_file(cfg, f, "test.conf", collect, e);
-	fclose(f);
-	assert_int_equal(n, e->n);
-	return n;
-}
 
 static void test_defaults(void **state)
 {

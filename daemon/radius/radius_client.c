@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The asynchronous RADIUS client (radius_client.h).
+ *
+ * A request is in the queue (server < 0) or in flight on one server, in
+ * that server's ids[] at its identifier. Nothing else refers to it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "radius/radius_client.h"
+
+#define LOG_EVERY 100	/* a kind of dropped answer is logged its 1st, 101st, ... time */
+
+struct radius_req {
+	struct radius_req *next;	/* in the queue */
+	radius_done_fn cb;
+	void *cb_arg;
+	uint64_t created, deadline;
+	int server;			/* -1: queued */
+	uint8_t id;
+	uint8_t code;
+	unsigned int tries;		/* on this server */
+	uint32_t tried;			/* servers whose tries are spent */
+	size_t orig_len, wire_len;
+	uint8_t *orig;			/* as submitted (a clear password: wiped at the end) */
+	uint8_t *wire;			/* as signed for this server and try */
+};
+
+struct radius_server {
+	struct radius_server_conf conf;
+	struct radius_req *ids[RADIUS_IDS];
+	unsigned int n_inflight;
+	uint8_t next_id;		/* identifiers go round, not reused at once */
+	bool dead;
+	uint64_t dead_until;
+	struct radius_server_stats st;
+};
+
+struct radius_client {
+	struct radius_client_ops ops;
+	void *arg;
+	unsigned int timeout_ms, retries, dead_time_ms, max_inflight, max_queue;
+	unsigned int n_servers;
+	struct radius_server servers[RADIUS_MAX_SERVERS];
+	struct radius_req *qhead, *qtail;
+	unsigned int n_queued;
+	uint64_t queue_full;
+};
+
+/* "ADDR:PORT" of server s, for log lines. */
+static const char *server_name(const struct radius_server *s, char *buf, size_t cap)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)&s->conf.addr;
+	const struct sockaddr_in *sin = (const void *)&s->conf.addr;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (sin->sin_family == AF_INET) {
+		inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
+		snprintf(buf, cap, "%s:%u", a, ntohs(sin->sin_port));
+	} else {
+		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
+		snprintf(buf, cap, "[%s]:%u", a, ntohs(sin6->sin6_port));
+	}
+	return buf;
+}
+
+static bool conf_ok(const struct radius_client_conf *conf)
+{
+	unsigned int i;
+
+	if (!conf->n_servers || conf->n_servers > RADIUS_MAX_SERVERS || !conf->timeout_ms ||
+	    !conf->max_inflight || conf->max_inflight > RADIUS_IDS)
+		return false;
+	for (i = 0; i < conf->n_servers; i++) {
+		const struct radius_server_conf *s = &conf->servers[i];
+
+		if (!s->secret.len || s->secret.len > RADIUS_SECRET_MAX || !s->addr_len ||
+		    s->addr_len > sizeof(s->addr))
+			return false;
+	}
+	return true;
+}
+
+struct radius_client *radius_client_new(const struct radius_client_conf *conf,
+					const struct radius_client_ops *ops, void *arg)
+{
+	struct radius_client *c;
+	unsigned int i;
+
+	if (!conf_ok(conf) || !ops->send) {
+		errno = EINVAL;
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->ops = *ops;
+	c->arg = arg;
+	c->timeout_ms = conf->timeout_ms;
+	c->retries = conf->retries;
+	c->dead_time_ms = conf->dead_time_ms;
+	c->max_inflight = conf->max_inflight;
+	c->max_queue = conf->max_queue;
+	c->n_servers = conf->n_servers;
+	for (i = 0; i < conf->n_servers; i++)
+		c->servers[i].conf = conf->servers[i];
+	return c;
+}
+
+static void req_free(struct radius_req *r)
+{
+	explicit_bzero(r->orig, r->orig_len);
+	free(r->orig);
+	free(r->wire);		/* signed: the password in it is hidden */
+	free(r);
+}
+
+void radius_client_free(struct radius_client *c)
+{
+	struct radius_req *r;
+	unsigned int i, id;
+
+	if (!c)
+		return;
+	while ((r = c->qhead)) {
+		c->qhead = r->next;
+		req_free(r);
+	}
+	for (i = 0; i < c->n_servers; i++)
+		for (id = 0; id < RADIUS_IDS; id++)
+			if (c->servers[i].ids[id])
+				req_free(c->servers[i].ids[id]);
+	free(c);
+}
+
+/* --- the queue ----------------------------------------------------------------- */
+
+static void queue_push(struct radius_client *c, struct radius_req *r, bool head)
+{
+	r->server = -1;
+	r->next = NULL;
+	if (!c->qhead) {
+		c->qhead = c->qtail = r;
+	} else if (head) {
+		r->next = c->qhead;
+		c->qhead = r;
+	} else {
+		c->qtail->next = r;
+		c->qtail = r;
+	}
+	c->n_queued++;
+}
+
+static void queue_remove(struct radius_client *c, struct radius_req *r)
+{
+	struct radius_req **pp, *prev = NULL;
+
+	for (pp = &c->qhead; *pp; prev = *pp, pp = &(*pp)->next) {
+		if (*pp != r)
+			continue;
+		*pp = r->next;
+		if (c->qtail == r)
+			c->qtail = prev;
+		c->n_queued--;
+		return;
+	}
+}
+
+/* --- servers -------------------------------------------------------------------- */
+
+static bool server_dead(struct radius_server *s, uint64_t now)
+{
+	char name[64];
+
+	if (s->dead && now >= s->dead_until) {
+		s->dead = false;	/* its dead time is over: try it again */
+		log_info("radius: server %s: dead time over, asked again",
+			 server_name(s, name, sizeof(name)));
+	}
+	return s->dead;
+}
+
+/* The server for r: the first live one it has not spent, else the first not spent. */
+static int choose_server(struct radius_client *c, const struct radius_req *r, uint64_t now)
+{
+	int fallback = -1;
+	unsigned int i;
+
+	for (i = 0; i < c->n_servers; i++) {
+		if (r->tried & (1u << i))
+			continue;
+		if (!server_dead(&c->servers[i], now))
+			return (int)i;
+		if (fallback < 0)
+			fallback = (int)i;
+	}
+	return fallback;
+}
+
+static int alloc_id(struct radius_server *s, struct radius_req *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < RADIUS_IDS; i++) {
+		uint8_t id = (uint8_t)(s->next_id + i);
+
+		if (!s->ids[id]) {
+			s->ids[id] = r;
+			s->next_id = (uint8_t)(id + 1);
+			s->n_inflight++;
+			r->id = id;
+			return 0;
+		}
+	}
+	return -EBUSY;	/* not reached: max_inflight <= RADIUS_IDS */
+}
+
+static void release_id(struct radius_server *s, struct radius_req *r)
+{
+	if (s->ids[r->id] == r) {
+		s->ids[r->id] = NULL;
+		s->n_inflight--;
+	}
+}
+
+/*
+ * Sign r's request for server s with r's identifier: Acct-Delay-Time is the
+ * seconds since it was submitted (RFC 2866 section 5.2).
+ */
+static int sign(struct radius_client *c, struct radius_server *s, struct radius_req *r,
+		uint64_t now)
+{
+	struct radius_pkt p;
+	uint8_t *wire;
+	int ret;
+
+	memcpy(p.buf, r->orig, r->orig_len);
+	p.len = r->orig_len;
+	p.buf[1] = r->id;
+	if (r->code == RADIUS_ACCOUNTING_REQUEST &&
+	    radius_set_u32(&p, RADIUS_ACCT_DELAY_TIME, (uint32_t)((now - r->created) / 1000)))
+		ret = -EINVAL;	/* submit checked it is there */
+	else
+		ret = radius_sign_request(&p, &s->conf.secret, NULL);
+	if (!ret) {
+		wire = realloc(r->wire, p.len);
+		if (wire) {
+			memcpy(wire, p.buf, p.len);
+			r->wire = wire;
+			r->wire_len = p.len;
+		} else {
+			ret = -ENOMEM;
+		}
+	}
+	explicit_bzero(p.buf, p.len);
+	return ret;
+}
+
+static void transmit(struct radius_client *c, unsigned int i, struct radius_req *r,
+		     uint64_t now)
+{
+	struct radius_server *s = &c->servers[i];
+
+	r->deadline = now + c->timeout_ms;
+	if (c->ops.send(c->arg, i, r->wire, r->wire_len))
+		s->st.send_errors++;
+}
+
+static void complete(struct radius_client *c, struct radius_req *r, int err,
+		     const uint8_t *ans, size_t len)
+{
+	r->cb(r->cb_arg, err, ans, len);
+	req_free(r);
+}
+
+/* Put r in flight on server i: 0, or an error r is to complete with. */
+static int start(struct radius_client *c, unsigned int i, struct radius_req *r, uint64_t now)
+{
+	struct radius_server *s = &c->servers[i];
+	int ret;
+
+	if (alloc_id(s, r))
+		return -EBUSY;
+	r->server = (int)i;
+	r->tries = 1;
+	ret = sign(c, s, r, now);
+	if (ret) {
+		release_id(s, r);
+		return ret;
+	}
+	s->st.requests++;
+	transmit(c, i, r, now);
+	return 0;
+}
+
+/* Start queued requests while their server has room; the queue is a FIFO. */
+static void pump(struct radius_client *c, uint64_t now)
+{
+	struct radius_req *r;
+	int i, ret;
+
+	while ((r = c->qhead)) {
+		i = choose_server(c, r, now);
+		if (i >= 0 && c->servers[i].n_inflight >= c->max_inflight)
+			return;
+		queue_remove(c, r);
+		ret = i < 0 ? -ETIMEDOUT : start(c, (unsigned int)i, r, now);
+		if (ret)
+			complete(c, r, ret, NULL, 0);
+	}
+}
+
+/* --- requests --------------------------------------------------------------------- */
+
+static bool request_ok(const struct radius_pkt *p)
+{
+	struct radius_msg m;
+
+	if (radius_decode(&m, p->buf, p->len) != RADIUS_OK || m.len != p->len)
+		return false;
+	/* room for the Message-Authenticator radius_sign_request adds */
+	if (!radius_find(&m, RADIUS_MESSAGE_AUTHENTICATOR, NULL) &&
+	    p->len + 2 + RADIUS_MA_LEN > RADIUS_MAX_LEN)
+		return false;
+	if (m.code == RADIUS_ACCESS_REQUEST)
+		return true;
+	return m.code == RADIUS_ACCOUNTING_REQUEST &&
+	       radius_find(&m, RADIUS_ACCT_DELAY_TIME, NULL) &&
+	       radius_find(&m, RADIUS_ACCT_DELAY_TIME, NULL)->len == 4;
+}
+
+struct radius_req *radius_client_submit(struct radius_client *c, const struct radius_pkt *p,
+					radius_done_fn cb, void *cb_arg, uint64_t now)
+{
+	struct radius_req *r;
+
+	if (!request_ok(p)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (c->n_queued >= c->max_queue) {
+		c->queue_full++;
+		errno = ENOBUFS;
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r || !(r->orig = malloc(p->len))) {
+		free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	memcpy(r->orig, p->buf, p->len);
+	r->orig_len = p->len;
+	r->code = p->buf[0];
+	r->cb = cb;
+	r->cb_arg = cb_arg;
+	r->created = now;
+	queue_push(c, r, false);
+	if (c->qhead == r) {
+		/* start it now when its server has room; the callback never runs in here */
+		int i = choose_server(c, r, now), ret;
+
+		if (c->servers[i].n_inflight < c->max_inflight) {
+			queue_remove(c, r);
+			ret = start(c, (unsigned int)i, r, now);
+			if (ret) {
+				req_free(r);
+				errno = -ret;
+				return NULL;
+			}
+		}
+	}
+	return r;
+}
+
+void radius_client_cancel(struct radius_client *c, struct radius_req *r)
+{
+	if (r->server < 0)
+		queue_remove(c, r);
+	else
+		release_id(&c->servers[r->server], r);
+	req_free(r);
+}
+
+/* --- time ------------------------------------------------------------------------------ */
+
+/* r's tries on its server are spent: the server is dead, r goes to the next one. */
+static void spent(struct radius_client *c, struct radius_req *r, uint64_t now)
+{
+	unsigned int i = (unsigned int)r->server;
+	struct radius_server *s = &c->servers[i];
+
+	s->st.timeouts++;
+	release_id(s, r);
+	if (!s->dead) {
+		char name[64];
+
+		s->dead = true;
+		s->dead_until = now + c->dead_time_ms;
+		log_warn("radius: server %s does not answer: left out for %u ms",
+			 server_name(s, name, sizeof(name)), c->dead_time_ms);
+	}
+	r->tried |= 1u << i;
+	if (r->tried == (1u << c->n_servers) - 1) {
+		complete(c, r, -ETIMEDOUT, NULL, 0);
+		return;
+	}
+	queue_push(c, r, true);		/* fails over before anything that waits */
+}
+
+static void retransmit(struct radius_client *c, struct radius_req *r, uint64_t now)
+{
+	unsigned int i = (unsigned int)r->server;
+	struct radius_server *s = &c->servers[i];
+	int ret;
+
+	r->tries++;
+	s->st.retransmissions++;
+	if (r->code == RADIUS_ACCOUNTING_REQUEST) {
+		/* a changed packet is a new request: new identifier and authenticator */
+		release_id(s, r);
+		alloc_id(s, r);
+		ret = sign(c, s, r, now);
+		if (ret) {
+			release_id(s, r);
+			complete(c, r, ret, NULL, 0);
+			return;
+		}
+	}
+	transmit(c, i, r, now);
+}
+
+void radius_client_tick(struct radius_client *c, uint64_t now)
+{
+	unsigned int i, id;
+
+	for (i = 0; i < c->n_servers; i++) {
+		struct radius_server *s = &c->servers[i];
+
+		server_dead(s, now);
+		for (id = 0; id < RADIUS_IDS; id++) {
+			struct radius_req *r = s->ids[id];
+
+			/* a request retransmitted just now may sit at a later id: skip it */
+			if (!r || r->deadline > now || r->id != id)
+				continue;
+			if (r->tries <= c->retries)
+				retransmit(c, r, now);
+			else
+				spent(c, r, now);
+		}
+	}
+	pump(c, now);
+}
+
+uint64_t radius_client_next_deadline(const struct radius_client *c)
+{
+	uint64_t next = UINT64_MAX;
+	unsigned int i, id;
+
+	for (i = 0; i < c->n_servers; i++)
+		for (id = 0; id < RADIUS_IDS; id++)
+			if (c->servers[i].ids[id] && c->servers[i].ids[id]->deadline < next)
+				next = c->servers[i].ids[id]->deadline;
+	return next;
+}
+
+/* --- answers ------------------------------------------------------------------------------ */
+
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr *b,
+		      socklen_t len)
+{
+	if (a->ss_family != b->sa_family)
+		return false;
+	if (b->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (b->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+	}
+	return false;
+}
+
+/* Count a dropped answer under its kind; log it, rate-limited per kind. */
+static void count_refusal(struct radius_server *s, enum radius_err e)
+{
+	struct radius_server_stats *st = &s->st;
+	uint64_t *n;
+	char name[64];
+
+	switch (e) {
+	case RADIUS_ERR_SOURCE:
+		n = &st->dropped;
+		break;
+	case RADIUS_ERR_UNKNOWN_ID:
+		n = &st->unknown_id;
+		break;
+	case RADIUS_ERR_AUTHENTICATOR:
+	case RADIUS_ERR_MA_BAD:
+	case RADIUS_ERR_MA_MISSING:
+		n = &st->bad_authenticator;
+		break;
+	default:
+		n = &st->malformed;
+		break;
+	}
+	if ((*n)++ % LOG_EVERY)
+		return;
+	/* an authenticator that does not verify is most often a wrong secret: say it louder */
+	log_at(n == &st->bad_authenticator ? LOG_WARNING : LOG_INFO,
+	       "radius: server %s: answer dropped: %s (%llu of its kind so far)%s",
+	       server_name(s, name, sizeof(name)), radius_err_name(e), (unsigned long long)*n,
+	       n == &st->bad_authenticator ? "; is the secret the server's?" : "");
+}
+
+static void count_answer(struct radius_server_stats *st, uint8_t code)
+{
+	if (code == RADIUS_ACCESS_ACCEPT)
+		st->accepts++;
+	else if (code == RADIUS_ACCESS_REJECT)
+		st->rejects++;
+	else if (code == RADIUS_ACCESS_CHALLENGE)
+		st->challenges++;
+	else
+		st->responses++;
+}
+
+/* The request buf answers on server s, or why there is none. */
+static enum radius_err match(struct radius_server *s, const struct sockaddr *from,
+			     socklen_t from_len, const uint8_t *buf, size_t len,
+			     struct radius_msg *m, struct radius_req **rp)
+{
+	enum radius_err e;
+	struct radius_req *r;
+
+	if (!same_addr(&s->conf.addr, from, from_len))
+		return RADIUS_ERR_SOURCE;
+	e = radius_decode(m, buf, len);
+	if (e)
+		return e;
+	r = s->ids[m->id];
+	if (!r)
+		return RADIUS_ERR_UNKNOWN_ID;
+	e = radius_verify_answer(m, r->code, r->wire + 4, &s->conf.secret);
+	if (e)
+		return e;
+	*rp = r;
+	return RADIUS_OK;
+}
+
+void radius_client_input(struct radius_client *c, unsigned int server,
+			 const struct sockaddr *from, socklen_t from_len,
+			 const uint8_t *buf, size_t len, uint64_t now)
+{
+	struct radius_server *s;
+	struct radius_req *r = NULL;
+	struct radius_msg m;
+	enum radius_err e;
+
+	if (server >= c->n_servers)
+		return;
+	s = &c->servers[server];
+	e = match(s, from, from_len, buf, len, &m, &r);
+	if (e) {
+		count_refusal(s, e);
+		return;
+	}
+	count_answer(&s->st, m.code);
+	if (s->dead) {
+		char name[64];
+
+		s->dead = false;	/* it answers */
+		log_info("radius: server %s answers again", server_name(s, name, sizeof(name)));
+	}
+	release_id(s, r);
+	complete(c, r, 0, buf, m.len);
+	pump(c, now);
+}
+
+/* --- state ------------------------------------------------------------------------------------ */
+
+const struct radius_server_stats *radius_client_server_stats(const struct radius_client *c,
+							     unsigned int server)
+{
+	return server < c->n_servers ? &c->servers[server].st : NULL;
+}
+
+enum radius_server_state radius_client_server_state(const struct radius_client *c,
+						    unsigned int server, uint64_t now)
+{
+	const struct radius_server *s;
+
+	if (server >= c->n_servers)
+		return RADIUS_SERVER_ALIVE;
+	s = &c->servers[server];
+	return s->dead && now < s->dead_until ? RADIUS_SERVER_DEAD : RADIUS_SERVER_ALIVE;
+}
+
+unsigned int radius_client_inflight(const struct radius_client *c, unsigned int server)
+{
+	return server < c->n_servers ? c->servers[server].n_inflight : 0;
+}
+
+unsigned int radius_client_queued(const struct radius_client *c)
+{
+	return c->n_queued;
+}
+
+uint64_t radius_client_queue_full(const struct radius_client *c)
+{
+	return c->queue_full;
+}
