@@ -70,6 +70,27 @@ static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 						      STOPCCN_GENERAL_ERROR, why, log_cleared, &g);
 }
 
+static void log_rebound(void *ctx, const struct l2tp_tunnel *t)
+{
+	const struct ipsec_sa *old = ctx;
+
+	log_notice("ipsec: tunnel %u moved from SA mark %#x to SA mark %#x", t->tid, old->mark,
+		   t->peer.mark);
+}
+
+/*
+ * A new CHILD_SA of the peer took over from old (ipsec_sa.h): the tunnels
+ * bound to old's mark move to now's before old goes, so its going clears
+ * nothing. The data path asks for now's reqid (ipsec_mark_reqid).
+ */
+static void on_sa_took_over(void *ctx, const struct ipsec_sa *old, const struct ipsec_sa *now)
+{
+	struct ipsec *ip = ctx;
+
+	ip->st.tunnels_rebound += l2tp_lns_rebind_mark(ip->lns, old->mark, now->mark,
+						       log_rebound, (void *)old);
+}
+
 /* --- IKE_SAs a client replaced ---------------------------------------------------- */
 
 /*
@@ -350,6 +371,7 @@ struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 		free(ip);
 		return NULL;
 	}
+	ip->sas.took_over = on_sa_took_over;
 	snprintf(ip->vici_path, sizeof(ip->vici_path), "%s", cfg->vici_path);
 	vc.path = ip->vici_path;
 	ip->gw = vici_gw_new(&vc, &gw_ops, ip);
@@ -450,9 +472,10 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 	json_object_object_add(j, CTL_K_SA_COUNT, json_object_new_int64(ip->sas.n));
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))
 	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced); S(adopted); S(retired);
+	S(taken_over);
 #undef S
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->st.f))
-	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
+	S(tunnels_cleared); S(tunnels_rebound); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
 #undef S
 	json_object_object_add(o, CTL_K_IPSEC, j);
 	vici_log_describe(vici_gw_log(ip->gw), o);
