@@ -641,6 +641,28 @@ unsigned int ipsec_sa_retiring(const struct ipsec_sa_table *t, uint32_t *ids, un
 	return n;
 }
 
+unsigned int ipsec_sa_ike_entries(const struct ipsec_sa_table *t, uint32_t ike_id,
+				  bool *replaced)
+{
+	const struct htab *h = &t->by_ike;
+	unsigned int n = 0;
+	struct htab_node *x;
+
+	*replaced = false;
+	for (x = htab_first(h, htab_hash64(h, ike_id)); x; x = htab_next(x)) {
+		const struct ipsec_sa *s = container_of(x, struct ipsec_sa, ike_node);
+
+		if (s->ike_id != ike_id || !s->confirmed)
+			continue;
+		n++;
+		*replaced |= s->heir != 0;
+	}
+	/* the retiring list is short: the replaced IKE_SAs of the last seconds */
+	for (const struct ipsec_sa *s = t->retiring; s && !*replaced; s = s->rnext)
+		*replaced = s->retire_id == ike_id;
+	return n;
+}
+
 /* Whether ev lists a CHILD_SA of l2secd's connection. */
 static bool has_children(const struct vici_sa_event *ev)
 {

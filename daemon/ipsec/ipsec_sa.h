@@ -162,6 +162,14 @@ unsigned int ipsec_sa_retiring(const struct ipsec_sa_table *t, uint32_t *ids, un
 bool ipsec_sa_retire_listed(struct ipsec_sa_table *t, uint32_t ike_id,
 			    const struct vici_sa_event *ev);
 
+/*
+ * What IKE_SA ike_id carries: the number of entries whose CHILD_SA is in it;
+ * *replaced when one of them has a newer IKE_SA of the peer (heir), or the
+ * peer is retiring ike_id (its reauthentication replaced it).
+ */
+unsigned int ipsec_sa_ike_entries(const struct ipsec_sa_table *t, uint32_t ike_id,
+				  bool *replaced);
+
 /* Whether the last resync listed this SPI / mark (any connection). */
 bool ipsec_sa_known_spi(const struct ipsec_sa_table *t, uint32_t spi);
 bool ipsec_sa_known_mark(const struct ipsec_sa_table *t, uint32_t mark);
