@@ -26,6 +26,7 @@ struct datapath_impl {
 	bool (*sock_taken)(struct datapath *dp, int fd);
 	int (*tunnel_add)(struct datapath *dp, const struct kern_tunnel *t);
 	void (*tunnel_del)(struct datapath *dp, uint16_t tid);
+	int (*tunnel_rebind)(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid);
 	int (*session_add)(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid);
 	void (*session_del)(struct datapath *dp, uint16_t tid, uint16_t sid);
 	int (*session_up)(struct datapath *dp, uint16_t tid, uint16_t sid,
@@ -102,6 +103,11 @@ static int k_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
 	return 0;
 }
 
+static int k_tunnel_rebind(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid)
+{
+	return kern_tunnel_rebind(dp->kern, tid, mark, reqid) < 0 ? -1 : 0;
+}
+
 static void k_tunnel_del(struct datapath *dp, uint16_t tid)
 {
 	kern_tunnel_del(dp->kern, tid);
@@ -143,6 +149,7 @@ static const struct datapath_impl kernel_impl = {
 	.watch_lost = k_watch_lost,
 	.sock_taken = k_sock_taken,
 	.tunnel_add = k_tunnel_add,
+	.tunnel_rebind = k_tunnel_rebind,
 	.tunnel_del = k_tunnel_del,
 	.session_add = k_session_add,
 	.session_del = k_session_del,
@@ -216,6 +223,16 @@ static int t_watch_lost(struct datapath *dp, const uint32_t *ids, unsigned int n
 static bool t_sock_taken(struct datapath *dp, int fd)
 {
 	return false;
+}
+
+/* l2secd's own check and SO_MARK read the tunnel's mark per datagram */
+static int t_tunnel_rebind(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid)
+{
+	(void)dp;
+	(void)tid;
+	(void)mark;
+	(void)reqid;
+	return DATAPATH_NOTHING;
 }
 
 static int t_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
@@ -299,6 +316,7 @@ static const struct datapath_impl tun_impl = {
 	.watch_lost = t_watch_lost,
 	.sock_taken = t_sock_taken,
 	.tunnel_add = t_tunnel_add,
+	.tunnel_rebind = t_tunnel_rebind,
 	.tunnel_del = t_tunnel_del,
 	.session_add = t_session_add,
 	.session_del = t_session_del,
@@ -379,6 +397,11 @@ bool datapath_sock_taken(struct datapath *dp, int fd)
 int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
 {
 	return dp->impl->tunnel_add(dp, t);
+}
+
+int datapath_tunnel_rebind(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid)
+{
+	return dp->impl->tunnel_rebind(dp, tid, mark, reqid);
 }
 
 void datapath_tunnel_del(struct datapath *dp, uint16_t tid)

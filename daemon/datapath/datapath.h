@@ -66,6 +66,8 @@ bool datapath_sock_taken(struct datapath *dp, int fd);
 #define DATAPATH_NOTHING 1
 int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t);
 void datapath_tunnel_del(struct datapath *dp, uint16_t tid);
+/* A carried tunnel's SA binding and outbound mark move to mark and reqid. */
+int datapath_tunnel_rebind(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid);
 int datapath_session_add(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid);
 void datapath_session_del(struct datapath *dp, uint16_t tid, uint16_t sid);
 /* The session's addresses (kern_session_up); 0 or -1. */

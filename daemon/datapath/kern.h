@@ -62,6 +62,8 @@ int kern_sock_add(struct kern *k, int fd, bool require_ipsec, uint32_t *sock_id)
 int kern_sock_del(struct kern *k, uint32_t sock_id);
 int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t);
 int kern_tunnel_del(struct kern *k, uint16_t tid);
+/* The tunnel's SA binding and outbound mark become mark (and reqid, 0: any). */
+int kern_tunnel_rebind(struct kern *k, uint16_t tid, uint32_t mark, uint32_t reqid);
 /* The SA the module saw for this tunnel; sa->present false when none yet. */
 int kern_tunnel_sa(struct kern *k, uint16_t tid, struct kern_sa *sa);
 int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_sid);

@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ipsec/ipsec.h"
+#include "ipsec/ipsec_reauth.h"
 #include "ipsec/ipsec_sa.h"
 #include "ipsec/ipsec_xfrm.h"
 #include "l2tp/l2tp_avp.h"
@@ -38,6 +40,8 @@ struct ipsec {
 	uint16_t l2tp_port;
 	char vici_path[108];
 	struct ipsec_sa_table sas;
+	struct ipsec_reauth reauth;	/* the gateway's own reauthentication */
+	bool reauth_ready;
 	struct ev_timer retire_timer;	/* lists IKE_SAs clients replaced */
 	unsigned int retire_inflight;	/* their listings not answered yet */
 	bool closing;
@@ -68,6 +72,27 @@ static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 
 	ip->st.tunnels_cleared += l2tp_lns_close_mark(ip->lns, sa->mark, false,
 						      STOPCCN_GENERAL_ERROR, why, log_cleared, &g);
+}
+
+static void log_rebound(void *ctx, const struct l2tp_tunnel *t)
+{
+	const struct ipsec_sa *old = ctx;
+
+	log_notice("ipsec: tunnel %u moved from SA mark %#x to SA mark %#x", t->tid, old->mark,
+		   t->peer.mark);
+}
+
+/*
+ * A new CHILD_SA of the peer took over from old (ipsec_sa.h): the tunnels
+ * bound to old's mark move to now's before old goes, so its going clears
+ * nothing. The data path asks for now's reqid (ipsec_mark_reqid).
+ */
+static void on_sa_took_over(void *ctx, const struct ipsec_sa *old, const struct ipsec_sa *now)
+{
+	struct ipsec *ip = ctx;
+
+	ip->st.tunnels_rebound += l2tp_lns_rebind_mark(ip->lns, old->mark, now->mark,
+						       log_rebound, (void *)old);
 }
 
 /* --- IKE_SAs a client replaced ---------------------------------------------------- */
@@ -136,6 +161,60 @@ static void on_sa(void *ctx, const struct vici_sa_event *ev)
 	ipsec_sa_event(&ip->sas, ev);
 	if (ev->kind == VICI_SA_IKE_UP)
 		retire_arm(ip);
+	if (strcmp(ev->ike.name, VICI_CONN_DEFAULT_NAME))
+		return;
+	/* an ESTABLISHED IKE_SA of ours, up or listed, is due in reauth-time */
+	if (ev->kind == VICI_SA_IKE_UP ||
+	    (ev->kind == VICI_SA_LIST && !strcmp(ev->ike.state, "ESTABLISHED")))
+		ipsec_reauth_ike_up(&ip->reauth, ev->ike.uniqueid, &ev->ike.remote);
+	else if (ev->kind == VICI_SA_IKE_DOWN)
+		ipsec_reauth_ike_down(&ip->reauth, ev->ike.uniqueid);
+}
+
+/* --- the gateway's own reauthentication (ipsec_reauth.h) ------------------------- */
+
+static enum ipsec_reauth_verdict reauth_verdict(void *ctx, uint32_t ike_id)
+{
+	struct ipsec *ip = ctx;
+	bool replaced;
+	unsigned int n;
+
+	if (!ip->synced)
+		return IPSEC_REAUTH_LATER;
+	n = ipsec_sa_ike_entries(&ip->sas, ike_id, &replaced);
+	if (replaced)
+		return IPSEC_REAUTH_NEVER;
+	return n ? IPSEC_REAUTH_NOW : IPSEC_REAUTH_LATER;
+}
+
+static int reauth_start(void *ctx, uint32_t ike_id)
+{
+	struct ipsec *ip = ctx;
+
+	return vici_gw_reauth(ip->gw, ike_id);
+}
+
+static uint32_t reauth_random(void *ctx)
+{
+	uint32_t v = 0;
+
+	(void)ctx;
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+		v = (uint32_t)evloop_now(((struct ipsec *)ctx)->loop);
+	return v;
+}
+
+static const struct ipsec_reauth_ops reauth_ops = {
+	.verdict = reauth_verdict,
+	.reauth = reauth_start,
+	.random = reauth_random,
+};
+
+static void on_initiating(void *ctx, const char *addr)
+{
+	struct ipsec *ip = ctx;
+
+	ipsec_reauth_initiating(&ip->reauth, addr);
 }
 
 static bool known_spi(void *ctx, uint32_t spi)
@@ -221,6 +300,7 @@ static void on_state(void *ctx, enum vici_state state, const char *why)
 	}
 	ip->up = ip->synced = false;
 	ipsec_sa_lost(&ip->sas);
+	ipsec_reauth_clear(&ip->reauth);
 }
 
 /* vici_gw logs the outcome of each load round; here it is only counted. */
@@ -238,6 +318,7 @@ static const struct vici_gw_ops gw_ops = {
 	.loaded = on_loaded,
 	.sa = on_sa,
 	.synced = on_synced,
+	.initiating = on_initiating,
 };
 
 /* --- configuration --------------------------------------------------------------- */
@@ -302,7 +383,8 @@ static int configure(struct ipsec *ip, const struct l2sec_config *cfg)
 		.dpd_delay = cfg->dpd_delay_ms / 1000,
 		.dpd_timeout = cfg->dpd_timeout_ms / 1000,
 		.child_rekey_time = cfg->rekey_time_ms / 1000,
-		.reauth_time = cfg->reauth_time_ms / 1000,
+		/* l2secd times the gateway's reauthentication itself (ipsec_reauth.h) */
+		.reauth_time = 0,
 		.force_encap = cfg->force_encap,
 		.l2tp_port = (uint16_t)cfg->port,
 	};
@@ -350,6 +432,13 @@ struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 		free(ip);
 		return NULL;
 	}
+	ip->sas.took_over = on_sa_took_over;
+	if (ipsec_reauth_init(&ip->reauth, loop, cfg->reauth_time_ms, &reauth_ops, ip) < 0) {
+		ipsec_sa_free(&ip->sas);
+		free(ip);
+		return NULL;
+	}
+	ip->reauth_ready = true;
 	snprintf(ip->vici_path, sizeof(ip->vici_path), "%s", cfg->vici_path);
 	vc.path = ip->vici_path;
 	ip->gw = vici_gw_new(&vc, &gw_ops, ip);
@@ -376,6 +465,8 @@ void ipsec_free(struct ipsec *ip)
 	if (ip->ev_attached)
 		vici_ev_detach(&ip->ev);
 	vici_gw_free(ip->gw);
+	if (ip->reauth_ready)
+		ipsec_reauth_free(&ip->reauth);
 	ipsec_sa_free(&ip->sas);
 	free(ip);
 }
@@ -384,6 +475,7 @@ int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg)
 {
 	if (strcmp(cfg->vici_path, ip->vici_path))
 		log_warn("reload: [ipsec] vici changes take effect at restart only");
+	ipsec_reauth_set_interval(&ip->reauth, cfg->reauth_time_ms);
 	return configure(ip, cfg);
 }
 
@@ -450,9 +542,13 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 	json_object_object_add(j, CTL_K_SA_COUNT, json_object_new_int64(ip->sas.n));
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))
 	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced); S(adopted); S(retired);
+	S(taken_over);
+#undef S
+#define S(f) json_object_object_add(j, "reauth_" #f, json_object_new_int64((int64_t)ip->reauth.st.f))
+	S(started); S(deferred); S(skipped); S(untracked);
 #undef S
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->st.f))
-	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
+	S(tunnels_cleared); S(tunnels_rebound); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
 #undef S
 	json_object_object_add(o, CTL_K_IPSEC, j);
 	vici_log_describe(vici_gw_log(ip->gw), o);

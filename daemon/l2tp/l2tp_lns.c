@@ -321,6 +321,36 @@ struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s)
 	return s->next;
 }
 
+unsigned int l2tp_lns_rebind_mark(struct l2tp_lns *lns, uint32_t old, uint32_t now,
+				  l2tp_tunnel_fn *fn, void *ctx)
+{
+	struct l2tp_tunnel *t;
+	unsigned int n = 0;
+
+	if (!old || !now || old == now)
+		return 0;
+	/* each round takes t out of old's chain: the next round finds the next one */
+	while ((t = find_by_mark(lns, old))) {
+		htab_del(&lns->by_peer, &t->peer_node);
+		htab_del(&lns->by_mark, &t->mark_node);
+		t->peer.mark = now;
+		htab_add(&lns->by_peer, &t->peer_node, peer_hash(&lns->by_peer, &t->peer, t->peer_tid));
+		htab_add(&lns->by_mark, &t->mark_node, htab_hash64(&lns->by_mark, now));
+		n++;
+		if (fn)
+			fn(ctx, t);
+		if (t->in_kernel && lns->ops->tunnel_rebind &&
+		    lns->ops->tunnel_rebind(lns->env, t) < 0) {
+			l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0,
+					  "the data path refused the new SA");
+			continue;
+		}
+		if (t->state == TUNNEL_ESTABLISHED)
+			l2tp_stale_record(lns, t, true);
+	}
+	return n;
+}
+
 unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,
 				 const char *text, l2tp_tunnel_fn *fn, void *ctx)
 {
