@@ -215,7 +215,9 @@ tunnel get @3
 tunnel add 7 705 s1 127.0.0.1 1703
 tunnel del @3
 tunnel del @4
+echo dump-begin
 session dump @2
+echo dump-end
 tunnel del @2
 tunnel get 7
 session get 7 1
@@ -243,8 +245,9 @@ check "TUNNEL_SET moved a tunnel to its new peer" \
 	has '^tunnel tid=7 sock_id=[0-9]+ peer=127.0.0.2 peer_port=1703 peer_tid=703 '
 check "its old (peer, id) is free again" \
 	has '^tunnel tid=7 sock_id=[0-9]+ peer=127.0.0.1 peer_port=1703 peer_tid=705 '
-check_eq "a session dump by handle lists that tunnel's sessions only" 1 \
-	"$(grep -c '^session tid=7 sid=1 peer_tid=701 ' <<<"$obj")"
+check_eq "a session dump by handle lists that tunnel's sessions only" \
+	"session tid=7 sid=1 peer_tid=701" \
+	"$(sed -n '/^dump-begin/,/^dump-end/p' <<<"$obj" | grep '^session' | cut -d' ' -f1-4)"
 check "the id alone names its tunnel again once unique" \
 	has '^session tid=7 sid=1 peer_tid=700 peer_sid=11 '
 check "one tunnel left" has '^stats .*tunnels=1 sessions=1 '
