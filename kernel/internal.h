@@ -10,9 +10,10 @@
  *   counter.  Writers are generic netlink handlers (process context), the
  *   socket's encap_destroy (process context, socket close) and netns exit.
  * - Readers (encap_rcv in softirq, ndo_start_xmit with BH disabled) use RCU
- *   only.  The tunnel handles (an xarray, tables->handles) are allocated
- *   and erased under ln->lock too; netlink looks them up under ln->lock.  Objects are unlinked (rhashtable_remove_fast, list_del_rcu) under
+ *   only.  Objects are unlinked (rhashtable_remove_fast, list_del_rcu) under
  *   the mutex and freed after a grace period (call_rcu), never earlier.
+ *   The tunnel handles (an xarray, tables->handles) are allocated, erased
+ *   and looked up (netlink) under ln->lock only.
  * - The tables are rhashtables (table.c): they grow and shrink with their
  *   load in a worker of their own, which takes the table's own mutex, never
  *   ours; a lookup finds an entry during a resize.  Inserts and removals run

@@ -26,7 +26,8 @@ struct datapath_impl {
 	bool (*sock_taken)(struct datapath *dp, int fd);
 	int (*tunnel_add)(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle);
 	void (*tunnel_del)(struct datapath *dp, struct kern_tref tr);
-	int (*session_add)(struct datapath *dp, struct kern_tref tr, uint16_t sid, uint16_t peer_sid);
+	int (*session_add)(struct datapath *dp, struct kern_tref tr, uint16_t sid,
+			   uint16_t peer_sid);
 	void (*session_del)(struct datapath *dp, struct kern_tref tr, uint16_t sid);
 	int (*session_up)(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			  const struct in_addr *ipv4, const struct in6_addr *pfx64,
@@ -397,8 +398,9 @@ void datapath_session_del(struct datapath *dp, struct kern_tref tr, uint16_t sid
 	dp->impl->session_del(dp, tr, sid);
 }
 
-int datapath_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid, const struct in_addr *ipv4,
-			const struct in6_addr *pfx64, const uint64_t *ifid)
+int datapath_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
+			const struct in_addr *ipv4, const struct in6_addr *pfx64,
+			const uint64_t *ifid)
 {
 	return dp->impl->session_up(dp, tr, sid, ipv4, pfx64, ifid);
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The LNS at scale, without timing: session IDs are per tunnel (RFC 2661),
- * tunnel IDs per SA or per peer (70,000 tunnels behind one NAT), and every lookup on a control or data path goes through an index whose
- * cost is counted (htab_probes, lns->id_probes) with 60,000 tunnels up:
- * SCCRQ retransmissions and new SCCRQs (find_by_peer), an SA going away
+ * tunnel IDs per SA or per peer (70,000 tunnels behind one NAT), and every
+ * lookup on a control or data path goes through an index whose cost is
+ * counted (htab_probes, lns->id_probes) with 60,000 tunnels up: SCCRQ
+ * retransmissions and new SCCRQs (find_by_peer), an SA going away
  * (l2tp_lns_close_mark), data for a session, tunnel and session ID
  * allocation, and max-half-open's displacement.
  */
@@ -397,7 +398,8 @@ static void test_60k_tunnels(void **state)
 	assert_int_equal(c.tunnels, N_TUNNELS);
 	assert_int_equal(c.half_open, 0);
 	for (unsigned int i = 0; i < N_TUNNELS; i++)
-		assert_ptr_equal(l2tp_lns_tunnel_of(lns, &l[i].peer, l[i].lns_tid)->peer.mark, i + 1);
+		assert_ptr_equal(l2tp_lns_tunnel_of(lns, &l[i].peer, l[i].lns_tid)->peer.mark,
+				 i + 1);
 	/* the indexes hold the live tunnels and grew with them */
 	assert_int_equal(lns->by_peer.n, N_TUNNELS);
 	assert_int_equal(lns->by_mark.n, N_TUNNELS);
@@ -433,7 +435,8 @@ static void test_60k_tunnels(void **state)
 	n = l2tp_lns_close_mark(lns, 30001, false, STOPCCN_GENERAL_ERROR, "SA gone", NULL, NULL);
 	assert_int_equal(n, 1);
 	assert_true(htab_probes - before <= 8);
-	assert_int_equal(l2tp_lns_tunnel_of(lns, &l[30000].peer, l[30000].lns_tid)->state, TUNNEL_CLOSING);
+	assert_int_equal(l2tp_lns_tunnel_of(lns, &l[30000].peer, l[30000].lns_tid)->state,
+			 TUNNEL_CLOSING);
 	assert_null(l2tp_tunnel_session(l2tp_lns_tunnel_of(lns, &l[30000].peer, l[30000].lns_tid),
 					 sid));
 	assert_int_equal(lns->by_mark.n, N_TUNNELS - 1);
@@ -447,7 +450,8 @@ static void test_60k_tunnels(void **state)
 	l2tp_lns_counts(lns, &c);
 	assert_int_equal(lns->by_mark.n, 0);
 	/* the plain tunnel stays */
-	assert_int_equal(l2tp_lns_tunnel_of(lns, &extra.peer, extra.lns_tid)->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(l2tp_lns_tunnel_of(lns, &extra.peer, extra.lns_tid)->state,
+			 TUNNEL_ESTABLISHED);
 	/* after the linger they are freed and the indexes shrink back */
 	fake_advance(f, 120000);
 	l2tp_lns_counts(lns, &c);
