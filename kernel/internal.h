@@ -341,6 +341,8 @@ void l2sec_sock_del(struct l2sec_sock *ls);
 void l2sec_sock_del_all(struct l2sec_net *ln);
 
 /* table.c */
+int l2sec_table_init(void);
+void l2sec_table_exit(void);
 int l2sec_tables_get(struct l2sec_net *ln);
 void l2sec_tables_free(struct l2sec_net *ln);
 struct l2sec_tunnel *l2sec_tunnel_rx_lookup(struct l2sec_net *ln, u16 id, u32 mark,
