@@ -347,6 +347,7 @@ int l2sec_tables_get(struct l2sec_net *ln);
 void l2sec_tables_free(struct l2sec_net *ln);
 struct l2sec_tunnel *l2sec_tunnel_rx_lookup(struct l2sec_net *ln, u16 id, u32 mark,
 					    struct sk_buff *skb);
+struct l2sec_tunnel *l2sec_tunnel_rx_unmarked(struct l2sec_net *ln, u16 id);
 struct l2sec_tunnel *l2sec_tunnel_by_handle(struct l2sec_net *ln, u32 handle);
 struct l2sec_tunnel *l2sec_tunnel_by_id(struct l2sec_net *ln, u16 id, bool *ambiguous);
 struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, unsigned long handle);

@@ -392,6 +392,8 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	t = h.tid ? l2sec_tunnel_rx_lookup(ln, h.tid, ipsec ? sa.mark : 0, skb) : NULL;
+	if (!t && h.tid && ipsec && !sa.mark)
+		t = l2sec_tunnel_rx_unmarked(ln, h.tid);	/* dropped below: SA_NO_MARK */
 	if (!t || t->lsock != ls) {
 		t = NULL;	/* SCCRQ (tunnel 0) or not ours: the daemon decides */
 		goto to_daemon;

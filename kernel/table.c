@@ -231,21 +231,18 @@ struct l2sec_tunnel *l2sec_tunnel_by_handle(struct l2sec_net *ln, u32 handle)
 	return ln->tables ? xa_load(&ln->tables->handles, handle) : NULL;
 }
 
-/*
- * Under ln->lock: the tunnel that holds @id, NULL if none, or if more than
- * one do (then *@ambiguous: only a handle names one of them).
- */
-struct l2sec_tunnel *l2sec_tunnel_by_id(struct l2sec_net *ln, u16 id, bool *ambiguous)
+/* The tunnel that alone holds @id, NULL if none or (*@ambiguous) several. */
+static struct l2sec_tunnel *l2sec_tunnel_id_find(struct l2sec_tables *tb, u16 id,
+						 bool *ambiguous)
 {
 	struct l2sec_tunnel *t, *found = NULL;
 	struct rhlist_head *pos, *list;
 
-	lockdep_assert_held(&ln->lock);
 	*ambiguous = false;
-	if (!ln->tables)
+	if (!tb)
 		return NULL;
 	rcu_read_lock();
-	list = rhltable_lookup(&ln->tables->tunnel_ids, &id, l2sec_tunnel_id_params);
+	list = rhltable_lookup(&tb->tunnel_ids, &id, l2sec_tunnel_id_params);
 	rhl_for_each_entry_rcu(t, pos, list, idnode) {
 		if (found) {
 			*ambiguous = true;
@@ -256,6 +253,30 @@ struct l2sec_tunnel *l2sec_tunnel_by_id(struct l2sec_net *ln, u16 id, bool *ambi
 	}
 	rcu_read_unlock();
 	return found;
+}
+
+/*
+ * Under ln->lock: the tunnel that holds @id, NULL if none, or if more than
+ * one do (then *@ambiguous: only a handle names one of them).
+ */
+struct l2sec_tunnel *l2sec_tunnel_by_id(struct l2sec_net *ln, u16 id, bool *ambiguous)
+{
+	lockdep_assert_held(&ln->lock);
+	return l2sec_tunnel_id_find(ln->tables, id, ambiguous);
+}
+
+/*
+ * Under RCU (receive), for a packet through an SA without a set-mark, which
+ * claims no tunnel bound to an SA by its key: the require-IPsec tunnel that
+ * alone holds @id, on which it is then dropped (SA_NO_MARK), NULL if none.
+ */
+struct l2sec_tunnel *l2sec_tunnel_rx_unmarked(struct l2sec_net *ln, u16 id)
+{
+	struct l2sec_tunnel *t;
+	bool ambiguous;
+
+	t = l2sec_tunnel_id_find(l2sec_tables(ln), id, &ambiguous);
+	return t && t->require_ipsec ? t : NULL;
 }
 
 /*

@@ -121,9 +121,10 @@ check "tunnel add 200 (bound, out-mark)" \
 check "session add 4711/7" ctl main 3 "session add 4711 7 3 up ip4 10.0.0.5 ip6 2001:db8:1::/64"
 check "session add 4711/8" ctl main 3 "session add 4711 8 4"
 check "session add 200/1" ctl main 3 "session add 200 1 1 up ip4 10.0.0.6"
-# the module names each tunnel by a handle of its own
-h4711=$($L2SEC -j tunnel show id 4711 | jget 'j[0]["handle"]')
-h200=$($L2SEC -j tunnel show id 200 | jget 'j[0]["handle"]')
+# the module names each tunnel by a handle of its own ("tunnel ID handle N ...";
+# not jget: its server would hold fd 3 open)
+h4711=$($L2SEC tunnel show id 4711 | awk '$3 == "handle" {print $4}')
+h200=$($L2SEC tunnel show id 200 | awk '$3 == "handle" {print $4}')
 check "two tunnels, two handles" test -n "$h4711" -a -n "$h200" -a "$h4711" != "$h200"
 
 # --- tunnel show ---
