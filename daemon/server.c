@@ -331,7 +331,7 @@ static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 
 	if (d->rx.module_gone)
 		return -1;
-	return datapath_tunnel_add(d->dp, &kt);
+	return datapath_tunnel_add(d->dp, &kt, &t->dp_handle);
 }
 
 static void dp_tunnel_del(void *env, struct l2tp_tunnel *t)
@@ -339,7 +339,7 @@ static void dp_tunnel_del(void *env, struct l2tp_tunnel *t)
 	struct l2secd *d = env;
 
 	if (!d->rx.module_gone)
-		datapath_tunnel_del(d->dp, t->tid);
+		datapath_tunnel_del(d->dp, datapath_tref(t->dp_handle, t->tid));
 }
 
 static int dp_tunnel_rebind(void *env, struct l2tp_tunnel *t)
@@ -348,25 +348,28 @@ static int dp_tunnel_rebind(void *env, struct l2tp_tunnel *t)
 
 	if (d->rx.module_gone)
 		return -1;
-	return datapath_tunnel_rebind(d->dp, t->tid, t->peer.mark,
+	return datapath_tunnel_rebind(d->dp, datapath_tref(t->dp_handle, t->tid), t->peer.mark,
 				      d->ipsec ? ipsec_mark_reqid(d->ipsec, t->peer.mark) : 0);
 }
 
 static int dp_session_add(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
+	struct l2tp_tunnel *t = s->tunnel;
 
 	if (d->rx.module_gone)
 		return -1;
-	return datapath_session_add(d->dp, s->tunnel->tid, s->sid, s->peer_sid);
+	return datapath_session_add(d->dp, datapath_tref(t->dp_handle, t->tid), s->sid,
+				    s->peer_sid);
 }
 
 static void dp_session_del(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
+	struct l2tp_tunnel *t = s->tunnel;
 
 	if (!d->rx.module_gone)
-		datapath_session_del(d->dp, s->tunnel->tid, s->sid);
+		datapath_session_del(d->dp, datapath_tref(t->dp_handle, t->tid), s->sid);
 }
 
 static uint32_t sys_random(void *env)

@@ -139,10 +139,12 @@ static void unlink6(struct sess *x)
 static int kern_sync(struct sess *x)
 {
 	struct sessions *ss = x->ss;
+	const struct l2tp_tunnel *t;
 
 	if (!x->l2tp)
 		return 0;
-	if (datapath_session_up(ss->dp, x->l2tp->tunnel->tid, x->l2tp->sid,
+	t = x->l2tp->tunnel;
+	if (datapath_session_up(ss->dp, datapath_tref(t->dp_handle, t->tid), x->l2tp->sid,
 				x->ipv4.s_addr ? &x->ipv4 : NULL, x->has6 ? &x->pfx6 : NULL,
 				x->has_id6 ? &x->peer_id6 : NULL) < 0)
 		return -1;

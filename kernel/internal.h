@@ -12,6 +12,8 @@
  * - Readers (encap_rcv in softirq, ndo_start_xmit with BH disabled) use RCU
  *   only.  Objects are unlinked (rhashtable_remove_fast, list_del_rcu) under
  *   the mutex and freed after a grace period (call_rcu), never earlier.
+ *   The tunnel handles (an xarray, tables->handles) are allocated, erased
+ *   and looked up (netlink) under ln->lock only.
  * - The tables are rhashtables (table.c): they grow and shrink with their
  *   load in a worker of their own, which takes the table's own mutex, never
  *   ours; a lookup finds an entry during a resize.  Inserts and removals run
@@ -33,6 +35,11 @@
  *   miss (one dropped packet), never see freed memory.
  * - The namespace's device pointer (l2sec_net::dev) is written under RTNL
  *   (newlink/dellink) and read under RCU.
+ * - A tunnel's receive key lives in one of its two key nodes (kn[kcur]); a
+ *   rehash (TUNNEL_SET of mark or peer, under ln->lock) fills the other node,
+ *   inserts it, then removes the old one, so a lookup finds one or the
+ *   other.  A key node is written only while no reader can see it: it was
+ *   removed at least one grace period ago (kn_gp, cond_synchronize_rcu).
  * - Tunnel binding (bind, sa) is written under tunnel->sa_lock (a spinlock,
  *   BH-safe: the first packet completes a binding from softirq), `bind`
  *   inside a write section of bind_seq; the fast path reads `bind` in a
@@ -55,6 +62,7 @@
 #include <linux/bitmap.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
+#include <linux/xarray.h>
 #include <linux/stddef.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/in6.h>
@@ -156,12 +164,37 @@ struct l2sec_binding {
 
 /* Resizable: each grows with its load (table.c). */
 struct l2sec_tables {
-	struct rhashtable tunnels;	/* l2sec_tunnel.hnode, key id */
-	struct rhashtable sessions;	/* l2sec_session.hnode, key (tid << 16 | sid) */
+	struct rhashtable tunnels;	/* l2sec_tunnel_knode.node, key: its key */
+	struct rhltable tunnel_ids;	/* l2sec_tunnel.idnode, key id (not unique) */
+	struct rhashtable sessions;	/* l2sec_session.hnode, key (handle, sid) */
 	struct rhashtable addr4;	/* l2sec_addr_node.node, key addr.a4 */
 	struct rhashtable addr6;	/* l2sec_addr_node.node, key (addr.a6, plen) */
-	/* the tunnel ids in use, for walks in id order (dumps); under ln->lock */
-	DECLARE_BITMAP(tunnel_ids, U16_MAX + 1);
+	struct xarray handles;		/* tunnels by handle, under ln->lock */
+	u32 next_handle;		/* xa_alloc_cyclic's, under ln->lock */
+};
+
+/*
+ * What a receive lookup finds a tunnel by (table.c): its local id and its
+ * origin.  A require-IPsec tunnel the daemon bound to an SA's mark is
+ * L2SEC_KEY_MARK (mark); any other L2SEC_KEY_PEER (family, peer, port).
+ * Unused fields are zero: the key is hashed and compared as bytes.
+ */
+enum { L2SEC_KEY_PEER = 1, L2SEC_KEY_MARK };
+
+struct l2sec_tunnel_key {
+	u8 kind;			/* L2SEC_KEY_* */
+	u8 family;			/* PEER: AF_INET, AF_INET6 */
+	__be16 port;			/* PEER */
+	u16 id;
+	u16 zero;
+	u32 mark;			/* MARK */
+	union l2sec_addr peer;		/* PEER */
+};
+
+struct l2sec_tunnel_knode {
+	struct rhash_head node;		/* in tables->tunnels */
+	struct l2sec_tunnel_key key;	/* immutable while hashed */
+	struct l2sec_tunnel *tunnel;
 };
 
 struct l2sec_net {
@@ -209,10 +242,15 @@ struct l2sec_endpoint {
 };
 
 struct l2sec_tunnel {
-	struct rhash_head hnode;	/* in tables->tunnels, key id */
+	struct l2sec_tunnel_knode kn[2];	/* kn[kcur] hashed (top of file) */
+	u8 kcur;			/* under ln->lock */
+	unsigned long kn_gp;		/* kn[!kcur] unseen after this grace period
+					 * (0: never hashed) */
+	struct rhlist_head idnode;	/* in tables->tunnel_ids */
 	struct list_head sessions;	/* l2sec_session.tnode, under ln->lock */
 	struct rcu_head rcu;
 	struct l2sec_sock *lsock;
+	u32 handle;			/* netlink's name, 1..INT_MAX */
 	u16 id;
 	u16 peer_id;			/* written under lock, READ_ONCE */
 	struct l2sec_endpoint __rcu *ep;	/* replaced as a whole */
@@ -259,7 +297,7 @@ struct l2sec_session {
 	struct list_head tnode;		/* in tunnel->sessions */
 	struct rcu_head rcu;
 	struct l2sec_tunnel *tunnel;
-	u32 key;			/* tunnel->id << 16 | id, set before insert */
+	u64 key;			/* tunnel->handle << 16 | id, before insert */
 	u16 id;
 	u16 peer_id;			/* READ_ONCE */
 	u8 state;			/* enum l2sec_state, READ_ONCE */
@@ -303,12 +341,19 @@ void l2sec_sock_del(struct l2sec_sock *ls);
 void l2sec_sock_del_all(struct l2sec_net *ln);
 
 /* table.c */
+int l2sec_table_init(void);
+void l2sec_table_exit(void);
 int l2sec_tables_get(struct l2sec_net *ln);
 void l2sec_tables_free(struct l2sec_net *ln);
-struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id);
-struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, u32 id);
+struct l2sec_tunnel *l2sec_tunnel_rx_lookup(struct l2sec_net *ln, u16 id, u32 mark,
+					    struct sk_buff *skb);
+struct l2sec_tunnel *l2sec_tunnel_rx_unmarked(struct l2sec_net *ln, u16 id);
+struct l2sec_tunnel *l2sec_tunnel_by_handle(struct l2sec_net *ln, u32 handle);
+struct l2sec_tunnel *l2sec_tunnel_by_id(struct l2sec_net *ln, u16 id, bool *ambiguous);
+struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, unsigned long handle);
 u32 l2sec_tables_buckets(struct l2sec_net *ln);
-struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 sid);
+struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln,
+					   const struct l2sec_tunnel *t, u16 sid);
 struct l2sec_session *l2sec_session_by_addr4(struct l2sec_net *ln, __be32 daddr);
 struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
 					     const struct in6_addr *daddr);
@@ -316,7 +361,11 @@ struct l2sec_endpoint *l2sec_endpoint_alloc(const struct l2sec_endpoint *from);
 void l2sec_endpoint_free(struct l2sec_endpoint *ep);
 void l2sec_endpoint_free_rcu(struct l2sec_endpoint *ep);
 struct l2sec_tunnel *l2sec_tunnel_alloc(void);
+void l2sec_tunnel_key(const struct l2sec_tunnel *t, const struct l2sec_endpoint *ep,
+		      u32 bind_mark, struct l2sec_tunnel_key *k);
 int l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t);
+int l2sec_tunnel_rehash(struct l2sec_net *ln, struct l2sec_tunnel *t,
+			const struct l2sec_tunnel_key *k);
 void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify);
 void l2sec_tunnel_free(struct l2sec_tunnel *t);
 void l2sec_tunnel_bind(struct l2sec_tunnel *t, const struct l2sec_binding *b);

@@ -93,9 +93,12 @@ static int __init l2sec_init(void)
 {
 	int err;
 
-	err = register_pernet_device(&l2sec_net_ops);
+	err = l2sec_table_init();
 	if (err)
 		return err;
+	err = register_pernet_device(&l2sec_net_ops);
+	if (err)
+		goto err_table;
 	err = l2sec_link_init();
 	if (err)
 		goto err_pernet;
@@ -110,6 +113,8 @@ err_link:
 	l2sec_link_exit();
 err_pernet:
 	unregister_pernet_device(&l2sec_net_ops);
+err_table:
+	l2sec_table_exit();
 	return err;
 }
 
@@ -121,6 +126,7 @@ static void __exit l2sec_exit(void)
 	/* call_rcu frees of tunnels, sessions and address sets */
 	rcu_barrier();
 	WARN_ON(atomic_read(&l2sec_live_objects));
+	l2sec_table_exit();
 	pr_info("unloaded\n");
 }
 

@@ -43,6 +43,7 @@ static const struct nla_policy l2sec_pfx_policy[L2SEC_PFX_A_MAX + 1] = {
 #define L2SEC_POL_ADDR6		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))
 /* mark 0 is what an SA without a set-mark leaves: it names no SA */
 #define L2SEC_POL_BIND		NLA_POLICY_MIN(NLA_U32, 1)
+#define L2SEC_POL_HANDLE	NLA_POLICY_MIN(NLA_U32, 1)
 
 static const struct nla_policy l2sec_sock_add_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_SOCK_FD] = { .type = NLA_U32 },
@@ -70,6 +71,7 @@ static const struct nla_policy l2sec_tunnel_new_policy[L2SEC_A_MAX + 1] = {
 
 static const struct nla_policy l2sec_tunnel_set_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_TUNNEL_ID] = L2SEC_POL_ID,
+	[L2SEC_A_TUNNEL_HANDLE] = L2SEC_POL_HANDLE,
 	[L2SEC_A_PEER_TUNNEL_ID] = L2SEC_POL_ID,
 	[L2SEC_A_PEER_ADDR4] = L2SEC_POL_ADDR4,
 	[L2SEC_A_PEER_ADDR6] = L2SEC_POL_ADDR6,
@@ -84,15 +86,18 @@ static const struct nla_policy l2sec_tunnel_set_policy[L2SEC_A_MAX + 1] = {
 
 static const struct nla_policy l2sec_tunnel_id_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_TUNNEL_ID] = L2SEC_POL_ID,
+	[L2SEC_A_TUNNEL_HANDLE] = L2SEC_POL_HANDLE,
 };
 
 static const struct nla_policy l2sec_tunnel_get_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_TUNNEL_ID] = L2SEC_POL_ID,
+	[L2SEC_A_TUNNEL_HANDLE] = L2SEC_POL_HANDLE,
 	[L2SEC_A_SOCK_ID] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy l2sec_session_new_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_TUNNEL_ID] = L2SEC_POL_ID,
+	[L2SEC_A_TUNNEL_HANDLE] = L2SEC_POL_HANDLE,
 	[L2SEC_A_SESSION_ID] = L2SEC_POL_ID,
 	[L2SEC_A_PEER_SESSION_ID] = L2SEC_POL_ID,
 	[L2SEC_A_STATE] = L2SEC_POL_BOOL,
@@ -103,6 +108,7 @@ static const struct nla_policy l2sec_session_new_policy[L2SEC_A_MAX + 1] = {
 
 static const struct nla_policy l2sec_session_set_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_TUNNEL_ID] = L2SEC_POL_ID,
+	[L2SEC_A_TUNNEL_HANDLE] = L2SEC_POL_HANDLE,
 	[L2SEC_A_SESSION_ID] = L2SEC_POL_ID,
 	[L2SEC_A_PEER_SESSION_ID] = L2SEC_POL_ID,
 	[L2SEC_A_STATE] = L2SEC_POL_BOOL,
@@ -114,6 +120,7 @@ static const struct nla_policy l2sec_session_set_policy[L2SEC_A_MAX + 1] = {
 
 static const struct nla_policy l2sec_session_id_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_TUNNEL_ID] = L2SEC_POL_ID,
+	[L2SEC_A_TUNNEL_HANDLE] = L2SEC_POL_HANDLE,
 	[L2SEC_A_SESSION_ID] = L2SEC_POL_ID,
 };
 
@@ -225,7 +232,8 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u16(msg, L2SEC_A_TUNNEL_ID, t->id) ||
+	if (nla_put_u32(msg, L2SEC_A_TUNNEL_HANDLE, t->handle) ||
+	    nla_put_u16(msg, L2SEC_A_TUNNEL_ID, t->id) ||
 	    nla_put_u32(msg, L2SEC_A_SOCK_ID, t->lsock->id))
 		goto err;
 	if (cmd == L2SEC_CMD_TUNNEL_NTF_DEL)
@@ -309,7 +317,8 @@ static int l2sec_fill_session(struct sk_buff *msg, const struct l2sec_session *s
 
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u16(msg, L2SEC_A_TUNNEL_ID, s->tunnel->id) ||
+	if (nla_put_u32(msg, L2SEC_A_TUNNEL_HANDLE, s->tunnel->handle) ||
+	    nla_put_u16(msg, L2SEC_A_TUNNEL_ID, s->tunnel->id) ||
 	    nla_put_u16(msg, L2SEC_A_SESSION_ID, s->id))
 		goto err;
 	if (cmd == L2SEC_CMD_SESSION_NTF_DEL)
@@ -476,6 +485,51 @@ static int l2sec_reply_sock(struct genl_info *info, const struct l2sec_sock *ls)
 		return -EMSGSIZE;
 	}
 	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Under ln->lock: the tunnel @a names, by A_TUNNEL_HANDLE, else by
+ * A_TUNNEL_ID while one tunnel only holds that id.  ERR_PTR -ENOENT (none,
+ * or handle and id disagree) or -EINVAL (the id alone is ambiguous).
+ */
+static struct l2sec_tunnel *l2sec_nl_tunnel(struct l2sec_net *ln, struct nlattr **a,
+					    struct netlink_ext_ack *extack)
+{
+	struct nlattr *id = a[L2SEC_A_TUNNEL_ID], *h = a[L2SEC_A_TUNNEL_HANDLE];
+	struct l2sec_tunnel *t;
+	bool ambiguous;
+
+	if (h) {
+		t = l2sec_tunnel_by_handle(ln, nla_get_u32(h));
+		if (t && id && t->id != nla_get_u16(id))
+			t = NULL;
+	} else {
+		t = l2sec_tunnel_by_id(ln, nla_get_u16(id), &ambiguous);
+		if (ambiguous) {
+			NL_SET_ERR_MSG_ATTR(extack, id, "tunnel id is ambiguous: give its handle");
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	if (!t) {
+		NL_SET_ERR_MSG_ATTR(extack, h ? h : id, "no such tunnel");
+		return ERR_PTR(-ENOENT);
+	}
+	return t;
+}
+
+static struct l2sec_tunnel *l2sec_nl_find_tunnel(struct l2sec_net *ln,
+						 struct genl_info *info)
+{
+	return l2sec_nl_tunnel(ln, info->attrs, info->extack);
+}
+
+/* A request that names a tunnel: its handle or its id [req]. */
+static bool l2sec_nl_no_tunnel(struct genl_info *info)
+{
+	if (info->attrs[L2SEC_A_TUNNEL_HANDLE] || info->attrs[L2SEC_A_TUNNEL_ID])
+		return false;
+	NL_SET_ERR_MSG(info->extack, "tunnel handle or id missing");
+	return true;
 }
 
 /* --- sockets ---------------------------------------------------------------- */
@@ -652,6 +706,18 @@ static int l2sec_parse_binding(struct genl_info *info, struct l2sec_binding *b)
 	return 0;
 }
 
+/* Why a tunnel could not take its key (insert, rehash). */
+static void l2sec_nl_key_err(struct genl_info *info, int err)
+{
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L2SEC_A_TUNNEL_ID],
+				    "tunnel id in use for this SA mark or peer");
+	else if (err == -E2BIG)
+		NL_SET_ERR_MSG(info->extack, "the tunnel table is full");
+	else
+		NL_SET_ERR_MSG(info->extack, "the tunnel table cannot grow");
+}
+
 static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2sec_net *ln = l2sec_info_ln(info);
@@ -691,12 +757,6 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, a[L2SEC_A_SOCK_ID], "no such socket");
 		goto err;
 	}
-	err = -EEXIST;
-	if (l2sec_tunnel_lookup(ln, id)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[L2SEC_A_TUNNEL_ID],
-				    "tunnel id in use");
-		goto err;
-	}
 	err = l2sec_parse_endpoint(info, ep, ls);
 	if (err)
 		goto err;
@@ -714,12 +774,13 @@ static int l2sec_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	t->lsock = ls;
 	if (a[L2SEC_A_OUT_MARK])
 		ep->out_mark = nla_get_u32(a[L2SEC_A_OUT_MARK]);
+	l2sec_tunnel_key(t, ep, bind.mark, &t->kn[0].key);
 	RCU_INIT_POINTER(t->ep, ep);
 	ep = NULL;
 	t->bind = bind;		/* not published yet */
 	err = l2sec_tunnel_insert(ln, t);
 	if (err) {
-		NL_SET_ERR_MSG(info->extack, "the tunnel table is full or cannot grow");
+		l2sec_nl_key_err(info, err);
 		goto err;
 	}
 	l2sec_notify_tunnel(ln, t, L2SEC_CMD_TUNNEL_NTF_NEW, GFP_KERNEL);
@@ -734,15 +795,21 @@ err:
 	return err;
 }
 
-static struct l2sec_tunnel *l2sec_nl_find_tunnel(struct l2sec_net *ln,
-						 struct genl_info *info)
-{
-	struct nlattr *attr = info->attrs[L2SEC_A_TUNNEL_ID];
-	struct l2sec_tunnel *t = l2sec_tunnel_lookup(ln, nla_get_u16(attr));
 
-	if (!t)
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such tunnel");
-	return t;
+/*
+ * The key tunnel @t takes with endpoint @ep and what TUNNEL_SET says of its
+ * binding: a mark the daemon gives (not one the first packet completed).
+ */
+static void l2sec_nl_set_key(struct genl_info *info, const struct l2sec_tunnel *t,
+			     const struct l2sec_endpoint *ep,
+			     const struct l2sec_binding *bind, struct l2sec_tunnel_key *k)
+{
+	const struct l2sec_tunnel_key *cur = &t->kn[t->kcur].key;
+	u32 mark = cur->kind == L2SEC_KEY_MARK ? cur->mark : 0;
+
+	if (info->attrs[L2SEC_A_BIND_MARK] || info->attrs[L2SEC_A_UNBIND])
+		mark = bind->mark;
+	l2sec_tunnel_key(t, ep, mark, k);
 }
 
 static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
@@ -750,11 +817,12 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 	struct l2sec_net *ln = l2sec_info_ln(info);
 	struct nlattr **a = info->attrs;
 	struct l2sec_endpoint *ep = NULL, *old;
+	struct l2sec_tunnel_key key;
 	struct l2sec_binding bind;
 	struct l2sec_tunnel *t;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2SEC_A_TUNNEL_ID))
+	if (l2sec_nl_no_tunnel(info))
 		return -EINVAL;
 	if (a[L2SEC_A_BIND_MARK] && a[L2SEC_A_UNBIND]) {
 		NL_SET_ERR_MSG(info->extack, "bind and unbind at once");
@@ -765,8 +833,8 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	mutex_lock(&ln->lock);
 	t = l2sec_nl_find_tunnel(ln, info);
-	if (!t) {
-		err = -ENOENT;
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
 		goto out;
 	}
 	old = rcu_dereference_protected(t->ep, lockdep_is_held(&ln->lock));
@@ -786,6 +854,15 @@ static int l2sec_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		if (a[L2SEC_A_OUT_MARK])
 			ep->out_mark = nla_get_u32(a[L2SEC_A_OUT_MARK]);
+	}
+	/* a new peer or bind mark moves the tunnel to its new origin first */
+	l2sec_nl_set_key(info, t, ep ? ep : old, &bind, &key);
+	err = l2sec_tunnel_rehash(ln, t, &key);
+	if (err) {
+		l2sec_nl_key_err(info, err);
+		goto out;
+	}
+	if (ep) {
 		rcu_assign_pointer(t->ep, ep);
 		l2sec_endpoint_free_rcu(old);
 		ep = NULL;
@@ -809,14 +886,14 @@ static int l2sec_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)
 	struct l2sec_tunnel *t;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2SEC_A_TUNNEL_ID))
+	if (l2sec_nl_no_tunnel(info))
 		return -EINVAL;
 	mutex_lock(&ln->lock);
 	t = l2sec_nl_find_tunnel(ln, info);
-	if (t)
+	if (!IS_ERR(t))
 		l2sec_tunnel_del(ln, t, true);
 	else
-		err = -ENOENT;
+		err = PTR_ERR(t);
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -827,16 +904,16 @@ static int l2sec_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info)
 	struct l2sec_tunnel *t;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2SEC_A_TUNNEL_ID))
+	if (l2sec_nl_no_tunnel(info))
 		return -EINVAL;
 	mutex_lock(&ln->lock);
 	t = l2sec_nl_find_tunnel(ln, info);
-	err = t ? l2sec_reply_tunnel(info, t, L2SEC_CMD_TUNNEL_GET) : -ENOENT;
+	err = IS_ERR(t) ? PTR_ERR(t) : l2sec_reply_tunnel(info, t, L2SEC_CMD_TUNNEL_GET);
 	mutex_unlock(&ln->lock);
 	return err;
 }
 
-/* Dump state: cb->args[0] = the tunnel id to go on from (ids ascending). */
+/* Dump state: cb->args[0] = the handle to go on from (handles ascending). */
 static int l2sec_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct l2sec_net *ln = l2sec_pernet(sock_net(skb->sk));
@@ -849,14 +926,14 @@ static int l2sec_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen + 1;
 	for (t = l2sec_tunnel_from(ln, cb->args[0]); t;
-	     t = l2sec_tunnel_from(ln, t->id + 1)) {
+	     t = l2sec_tunnel_from(ln, t->handle + 1UL)) {
 		if (sock_id && t->lsock->id != sock_id)
 			continue;
 		if (l2sec_fill_tunnel(skb, t, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				      L2SEC_CMD_TUNNEL_GET, true, cb))
 			break;
-		cb->args[0] = t->id + 1;
+		cb->args[0] = t->handle + 1UL;
 	}
 	mutex_unlock(&ln->lock);
 	return skb->len;
@@ -943,12 +1020,16 @@ err:
 static struct l2sec_session *l2sec_nl_find_session(struct l2sec_net *ln,
 						   struct genl_info *info)
 {
+	struct l2sec_tunnel *t = l2sec_nl_find_tunnel(ln, info);
 	struct l2sec_session *s;
 
-	s = l2sec_session_lookup(ln, nla_get_u16(info->attrs[L2SEC_A_TUNNEL_ID]),
-				 nla_get_u16(info->attrs[L2SEC_A_SESSION_ID]));
-	if (!s)
+	if (IS_ERR(t))
+		return ERR_CAST(t);
+	s = l2sec_session_lookup(ln, t, nla_get_u16(info->attrs[L2SEC_A_SESSION_ID]));
+	if (!s) {
 		NL_SET_ERR_MSG(info->extack, "no such session");
+		return ERR_PTR(-ENOENT);
+	}
 	return s;
 }
 
@@ -963,7 +1044,7 @@ static int l2sec_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	u16 sid;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2SEC_A_TUNNEL_ID) ||
+	if (l2sec_nl_no_tunnel(info) ||
 	    GENL_REQ_ATTR_CHECK(info, L2SEC_A_SESSION_ID) ||
 	    GENL_REQ_ATTR_CHECK(info, L2SEC_A_PEER_SESSION_ID))
 		return -EINVAL;
@@ -978,11 +1059,11 @@ static int l2sec_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&ln->lock);
 	t = l2sec_nl_find_tunnel(ln, info);
-	if (!t) {
-		err = -ENOENT;
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
 		goto err;
 	}
-	if (l2sec_session_lookup(ln, t->id, sid)) {
+	if (l2sec_session_lookup(ln, t, sid)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[L2SEC_A_SESSION_ID],
 				    "session id in use in this tunnel");
 		err = -EEXIST;
@@ -1027,7 +1108,7 @@ static int l2sec_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 	bool given;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2SEC_A_TUNNEL_ID) ||
+	if (l2sec_nl_no_tunnel(info) ||
 	    GENL_REQ_ATTR_CHECK(info, L2SEC_A_SESSION_ID))
 		return -EINVAL;
 	if (a[L2SEC_A_CLEAR_ADDRS] &&
@@ -1040,9 +1121,9 @@ static int l2sec_nl_session_set(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(addrs);
 	mutex_lock(&ln->lock);
 	s = l2sec_nl_find_session(ln, info);
-	if (!s) {
+	if (IS_ERR(s)) {
 		kfree(addrs);
-		err = -ENOENT;
+		err = PTR_ERR(s);
 		goto out;
 	}
 	if (given || a[L2SEC_A_CLEAR_ADDRS]) {
@@ -1068,15 +1149,15 @@ static int l2sec_nl_session_del(struct sk_buff *skb, struct genl_info *info)
 	struct l2sec_session *s;
 	int err = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2SEC_A_TUNNEL_ID) ||
+	if (l2sec_nl_no_tunnel(info) ||
 	    GENL_REQ_ATTR_CHECK(info, L2SEC_A_SESSION_ID))
 		return -EINVAL;
 	mutex_lock(&ln->lock);
 	s = l2sec_nl_find_session(ln, info);
-	if (s)
+	if (!IS_ERR(s))
 		l2sec_session_del(ln, s, true);
 	else
-		err = -ENOENT;
+		err = PTR_ERR(s);
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -1087,12 +1168,12 @@ static int l2sec_nl_session_get(struct sk_buff *skb, struct genl_info *info)
 	struct l2sec_session *s;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2SEC_A_TUNNEL_ID) ||
+	if (l2sec_nl_no_tunnel(info) ||
 	    GENL_REQ_ATTR_CHECK(info, L2SEC_A_SESSION_ID))
 		return -EINVAL;
 	mutex_lock(&ln->lock);
 	s = l2sec_nl_find_session(ln, info);
-	err = s ? l2sec_reply_session(info, s, L2SEC_CMD_SESSION_GET) : -ENOENT;
+	err = IS_ERR(s) ? PTR_ERR(s) : l2sec_reply_session(info, s, L2SEC_CMD_SESSION_GET);
 	mutex_unlock(&ln->lock);
 	return err;
 }
@@ -1113,39 +1194,42 @@ static int l2sec_dump_tunnel_sessions(struct sk_buff *skb, struct netlink_callba
 			return -EMSGSIZE;
 		cb->args[1]++;
 	}
-	cb->args[0] = t->id + 1;
+	cb->args[0] = t->handle + 1UL;
 	cb->args[1] = 0;
 	return 0;
 }
 
 /*
- * Dump state: cb->args[0] = the tunnel id to go on from (ids ascending),
+ * Dump state: cb->args[0] = the tunnel handle to go on from (ascending),
  * cb->args[1] = sessions passed in that tunnel's list.  With a tunnel
- * filter, that tunnel only.
+ * filter (handle or id), that tunnel only.
  */
 static int l2sec_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct l2sec_net *ln = l2sec_pernet(sock_net(skb->sk));
 	struct nlattr **attrs = l2sec_compat_dump_attrs(cb);
 	struct l2sec_tunnel *t;
-	u16 tid;
+	int err = 0;
 
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen + 1;
-	if (attrs[L2SEC_A_TUNNEL_ID]) {
-		tid = nla_get_u16(attrs[L2SEC_A_TUNNEL_ID]);
-		t = cb->args[0] <= tid ? l2sec_tunnel_lookup(ln, tid) : NULL;
-		if (t)
+	if (attrs[L2SEC_A_TUNNEL_ID] || attrs[L2SEC_A_TUNNEL_HANDLE]) {
+		t = l2sec_nl_tunnel(ln, attrs, cb->extack);
+		if (IS_ERR(t)) {	/* none: an empty dump, as for an empty tunnel */
+			err = PTR_ERR(t) == -ENOENT ? 0 : PTR_ERR(t);
+			goto out;
+		}
+		if (cb->args[0] <= t->handle)
 			l2sec_dump_tunnel_sessions(skb, cb, t);
 		goto out;
 	}
 	for (t = l2sec_tunnel_from(ln, cb->args[0]); t;
-	     t = l2sec_tunnel_from(ln, t->id + 1))
+	     t = l2sec_tunnel_from(ln, t->handle + 1UL))
 		if (l2sec_dump_tunnel_sessions(skb, cb, t))
 			break;
 out:
 	mutex_unlock(&ln->lock);
-	return skb->len;
+	return err ? err : skb->len;
 }
 
 /* --- namespace statistics ---------------------------------------------------- */

@@ -391,7 +391,9 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		why = L2SEC_DROP_MALFORMED;
 		goto drop;
 	}
-	t = l2sec_tunnel_lookup(ln, h.tid);
+	t = h.tid ? l2sec_tunnel_rx_lookup(ln, h.tid, ipsec ? sa.mark : 0, skb) : NULL;
+	if (!t && h.tid && ipsec && !sa.mark)
+		t = l2sec_tunnel_rx_unmarked(ln, h.tid);	/* dropped below: SA_NO_MARK */
 	if (!t || t->lsock != ls) {
 		t = NULL;	/* SCCRQ (tunnel 0) or not ours: the daemon decides */
 		goto to_daemon;
@@ -407,7 +409,7 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (h.control)
 		goto to_daemon;
-	s = l2sec_session_lookup(ln, h.tid, h.sid);
+	s = l2sec_session_lookup(ln, t, h.sid);
 	if (!s)
 		goto to_daemon;
 	if (l2sec_parse_ppp(skb, &h.off, &proto)) {

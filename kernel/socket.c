@@ -238,11 +238,11 @@ static void __l2sec_sock_del(struct l2sec_sock *ls, bool closing)
 {
 	struct l2sec_net *ln = ls->ln;
 	struct l2sec_tunnel *t;
-	u32 id = 0;
+	unsigned long handle = 0;
 
 	lockdep_assert_held(&ln->lock);
-	while (ls->n_tunnels && (t = l2sec_tunnel_from(ln, id))) {
-		id = t->id + 1;
+	while (ls->n_tunnels && (t = l2sec_tunnel_from(ln, handle))) {
+		handle = t->handle + 1UL;
 		if (t->lsock == ls)
 			l2sec_tunnel_del(ln, t, true);
 	}

@@ -5,8 +5,15 @@
  * Resizable RCU hash tables (rhashtable), allocated with the namespace's
  * first socket; each grows and shrinks with its load, so that a lookup
  * walks a short chain at 10 sessions as at 1,000,000:
- * - tunnels by local tunnel id;
- * - sessions by (local tunnel id, local session id) for receive;
+ * - tunnels by (kind, local tunnel id, origin) for receive: a require-IPsec
+ *   tunnel bound to an SA by the SA's set-mark, any other by its peer's
+ *   address and port (struct l2sec_tunnel_key), so that tunnel ids need to
+ *   be unique only per SA or per peer; two tunnels behind one NAT arrive
+ *   from one address and port, and only their SAs tell them apart;
+ * - tunnels by local tunnel id alone (an rhltable: ids repeat), for netlink
+ *   requests that name a tunnel by its id, and by handle (an xarray), for
+ *   netlink's other requests and for dumps in handle order;
+ * - sessions by (tunnel handle, local session id) for receive;
  * - addr4 by the client's IPv4 address and addr6 by (prefix masked to its
  *   length, length), for transmit.  IPv6 prefixes are /64 or /128; a
  *   transmit lookup tries the /128 first, then the /64 of the destination.
@@ -18,6 +25,8 @@
  */
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
 #include <net/ipv6.h>
 
 #include "internal.h"
@@ -25,15 +34,25 @@
 /*
  * Bounds: a table holds at most twice its max_size entries (rhashtable
  * refuses the insert with -E2BIG beyond), and its bucket array stays within
- * max_size pointers.  Tunnel ids are 16 bits; 4M sessions per namespace, each
- * with one IPv4 address and up to L2SEC_MAX_IPV6_PREFIXES prefixes.
+ * max_size pointers.  131,072 tunnels per namespace (the id table holds one
+ * entry per distinct id, 65,535 at most); 4M sessions, each with one IPv4
+ * address and up to L2SEC_MAX_IPV6_PREFIXES prefixes.
  */
 #define L2SEC_TUNNELS_MAX_SIZE	(1U << 16)
 #define L2SEC_SESSIONS_MAX_SIZE	(1U << 21)
 #define L2SEC_ADDR6_MAX_SIZE	(1U << 22)
 
+/* The whole key, 28 bytes without padding (unused fields zero). */
 static const struct rhashtable_params l2sec_tunnel_params = {
-	.head_offset = offsetof(struct l2sec_tunnel, hnode),
+	.head_offset = offsetof(struct l2sec_tunnel_knode, node),
+	.key_offset = offsetof(struct l2sec_tunnel_knode, key),
+	.key_len = sizeof(struct l2sec_tunnel_key),
+	.max_size = L2SEC_TUNNELS_MAX_SIZE,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params l2sec_tunnel_id_params = {
+	.head_offset = offsetof(struct l2sec_tunnel, idnode),
 	.key_offset = offsetof(struct l2sec_tunnel, id),
 	.key_len = sizeof_field(struct l2sec_tunnel, id),
 	.max_size = L2SEC_TUNNELS_MAX_SIZE,
@@ -76,6 +95,8 @@ int l2sec_tables_get(struct l2sec_net *ln)
 	int err;
 
 	BUILD_BUG_ON(offsetof(struct l2sec_addr_key, plen) != sizeof(struct in6_addr));
+	BUILD_BUG_ON(sizeof(struct l2sec_tunnel_key) !=
+		     offsetofend(struct l2sec_tunnel_key, peer));
 	lockdep_assert_held(&ln->lock);
 	if (ln->tables)
 		return 0;
@@ -85,15 +106,19 @@ int l2sec_tables_get(struct l2sec_net *ln)
 	err = rhashtable_init(&tb->tunnels, &l2sec_tunnel_params);
 	if (err)
 		goto err_free;
-	err = rhashtable_init(&tb->sessions, &l2sec_session_params);
+	err = rhltable_init(&tb->tunnel_ids, &l2sec_tunnel_id_params);
 	if (err)
 		goto err_tunnels;
+	err = rhashtable_init(&tb->sessions, &l2sec_session_params);
+	if (err)
+		goto err_ids;
 	err = rhashtable_init(&tb->addr4, &l2sec_addr4_params);
 	if (err)
 		goto err_sessions;
 	err = rhashtable_init(&tb->addr6, &l2sec_addr6_params);
 	if (err)
 		goto err_addr4;
+	xa_init_flags(&tb->handles, XA_FLAGS_ALLOC1);
 	/* lockless readers (l2sec_tables()) see it initialized */
 	smp_store_release(&ln->tables, tb);
 	return 0;
@@ -102,6 +127,8 @@ err_addr4:
 	rhashtable_destroy(&tb->addr4);
 err_sessions:
 	rhashtable_destroy(&tb->sessions);
+err_ids:
+	rhltable_destroy(&tb->tunnel_ids);
 err_tunnels:
 	rhashtable_destroy(&tb->tunnels);
 err_free:
@@ -119,7 +146,9 @@ void l2sec_tables_free(struct l2sec_net *ln)
 	rhashtable_destroy(&tb->addr6);
 	rhashtable_destroy(&tb->addr4);
 	rhashtable_destroy(&tb->sessions);
+	rhltable_destroy(&tb->tunnel_ids);
 	rhashtable_destroy(&tb->tunnels);
+	xa_destroy(&tb->handles);
 	kvfree(tb);
 	ln->tables = NULL;
 }
@@ -150,36 +179,126 @@ u32 l2sec_tables_buckets(struct l2sec_net *ln)
 	return n;
 }
 
-/* Under RCU or ln->lock. */
-struct l2sec_tunnel *l2sec_tunnel_lookup(struct l2sec_net *ln, u16 id)
+static struct l2sec_tunnel *l2sec_tunnel_find(struct l2sec_tables *tb,
+					      const struct l2sec_tunnel_key *k)
 {
-	struct l2sec_tables *tb = l2sec_tables(ln);
+	struct l2sec_tunnel_knode *kn;
 
-	if (!tb)
-		return NULL;
-	return rhashtable_lookup_fast(&tb->tunnels, &id, l2sec_tunnel_params);
+	kn = rhashtable_lookup_fast(&tb->tunnels, k, l2sec_tunnel_params);
+	return kn ? kn->tunnel : NULL;
 }
 
 /*
- * Under ln->lock: the tunnel with the lowest id >= @id, NULL if none.  Dumps
- * resume from an id with it, and a socket's deletion finds its tunnels: in id
- * order, no duplicates across the table's resizes (which an rhashtable walk
- * would give), through the bitmap of ids in use (8 KiB, 1,024 words at most).
+ * Under RCU (receive): the tunnel @id of the packet's origin.  A packet
+ * through an SA with set-mark @mark claims the tunnel bound to that mark
+ * first; then (and without an SA) the tunnel of its outer source address
+ * and port.  Whether the packet's SA is the tunnel's is the binding's
+ * check, after this (recv.c).
  */
-struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, u32 id)
+struct l2sec_tunnel *l2sec_tunnel_rx_lookup(struct l2sec_net *ln, u16 id, u32 mark,
+					    struct sk_buff *skb)
+{
+	struct l2sec_tables *tb = l2sec_tables(ln);
+	struct l2sec_tunnel_key k = { .id = id };
+	struct l2sec_tunnel *t;
+
+	if (!tb)
+		return NULL;
+	if (mark) {
+		k.kind = L2SEC_KEY_MARK;
+		k.mark = mark;
+		t = l2sec_tunnel_find(tb, &k);
+		if (t)
+			return t;
+		k.mark = 0;
+	}
+	k.kind = L2SEC_KEY_PEER;
+	k.port = udp_hdr(skb)->source;
+	if (ip_hdr(skb)->version == 4) {
+		k.family = AF_INET;
+		k.peer.a4 = ip_hdr(skb)->saddr;
+	} else {
+		k.family = AF_INET6;
+		k.peer.a6 = ipv6_hdr(skb)->saddr;
+	}
+	return l2sec_tunnel_find(tb, &k);
+}
+
+/* Under ln->lock. */
+struct l2sec_tunnel *l2sec_tunnel_by_handle(struct l2sec_net *ln, u32 handle)
 {
 	lockdep_assert_held(&ln->lock);
-	if (!ln->tables || id > U16_MAX)
+	return ln->tables ? xa_load(&ln->tables->handles, handle) : NULL;
+}
+
+/* The tunnel that alone holds @id, NULL if none or (*@ambiguous) several. */
+static struct l2sec_tunnel *l2sec_tunnel_id_find(struct l2sec_tables *tb, u16 id,
+						 bool *ambiguous)
+{
+	struct l2sec_tunnel *t, *found = NULL;
+	struct rhlist_head *pos, *list;
+
+	*ambiguous = false;
+	if (!tb)
 		return NULL;
-	id = find_next_bit(ln->tables->tunnel_ids, U16_MAX + 1, id);
-	return id > U16_MAX ? NULL : l2sec_tunnel_lookup(ln, id);
+	rcu_read_lock();
+	list = rhltable_lookup(&tb->tunnel_ids, &id, l2sec_tunnel_id_params);
+	rhl_for_each_entry_rcu(t, pos, list, idnode) {
+		if (found) {
+			*ambiguous = true;
+			found = NULL;
+			break;
+		}
+		found = t;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * Under ln->lock: the tunnel that holds @id, NULL if none, or if more than
+ * one do (then *@ambiguous: only a handle names one of them).
+ */
+struct l2sec_tunnel *l2sec_tunnel_by_id(struct l2sec_net *ln, u16 id, bool *ambiguous)
+{
+	lockdep_assert_held(&ln->lock);
+	return l2sec_tunnel_id_find(ln->tables, id, ambiguous);
+}
+
+/*
+ * Under RCU (receive), for a packet through an SA without a set-mark, which
+ * claims no tunnel bound to an SA by its key: the require-IPsec tunnel that
+ * alone holds @id, on which it is then dropped (SA_NO_MARK), NULL if none.
+ */
+struct l2sec_tunnel *l2sec_tunnel_rx_unmarked(struct l2sec_net *ln, u16 id)
+{
+	struct l2sec_tunnel *t;
+	bool ambiguous;
+
+	t = l2sec_tunnel_id_find(l2sec_tables(ln), id, &ambiguous);
+	return t && t->require_ipsec ? t : NULL;
+}
+
+/*
+ * Under ln->lock: the tunnel with the lowest handle >= @handle, NULL if none.
+ * Dumps resume from a handle with it, and a socket's deletion finds its
+ * tunnels: in handle order, no duplicates across the tables' resizes (which
+ * an rhashtable walk would give).
+ */
+struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, unsigned long handle)
+{
+	lockdep_assert_held(&ln->lock);
+	if (!ln->tables)
+		return NULL;
+	return xa_find(&ln->tables->handles, &handle, ULONG_MAX, XA_PRESENT);
 }
 
 /* Under RCU or ln->lock. */
-struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln, u16 tid, u16 sid)
+struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln,
+					   const struct l2sec_tunnel *t, u16 sid)
 {
 	struct l2sec_tables *tb = l2sec_tables(ln);
-	u32 key = (u32)tid << 16 | sid;
+	u64 key = (u64)t->handle << 16 | sid;
 
 	if (!tb)
 		return NULL;
@@ -274,15 +393,33 @@ void l2sec_endpoint_free_rcu(struct l2sec_endpoint *ep)
 	call_rcu(&ep->rcu, l2sec_endpoint_free_cb);
 }
 
+/*
+ * Tunnels come from a cache of their own: at ~300 bytes, kmalloc would round
+ * each up to 512, and a gateway holds 100,000 of them.
+ */
+static struct kmem_cache *l2sec_tunnel_cache __ro_after_init;
+
+int __init l2sec_table_init(void)
+{
+	l2sec_tunnel_cache = KMEM_CACHE(l2sec_tunnel, 0);
+	return l2sec_tunnel_cache ? 0 : -ENOMEM;
+}
+
+/* After rcu_barrier(): every tunnel freed. */
+void l2sec_table_exit(void)
+{
+	kmem_cache_destroy(l2sec_tunnel_cache);
+}
+
 struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 {
-	struct l2sec_tunnel *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct l2sec_tunnel *t = kmem_cache_zalloc(l2sec_tunnel_cache, GFP_KERNEL);
 
 	if (!t)
 		return NULL;
 	t->stats = netdev_alloc_pcpu_stats(struct l2sec_pcpu_stats);
 	if (!t->stats) {
-		kfree(t);
+		kmem_cache_free(l2sec_tunnel_cache, t);
 		return NULL;
 	}
 	INIT_LIST_HEAD(&t->sessions);
@@ -298,7 +435,7 @@ void l2sec_tunnel_free(struct l2sec_tunnel *t)
 {
 	l2sec_endpoint_free(rcu_dereference_protected(t->ep, true));
 	free_percpu(t->stats);
-	kfree(t);
+	kmem_cache_free(l2sec_tunnel_cache, t);
 	atomic_dec(&l2sec_live_objects);
 }
 
@@ -321,19 +458,94 @@ static void l2sec_tunnel_free_rcu(struct rcu_head *head)
 	l2sec_tunnel_free(container_of(head, struct l2sec_tunnel, rcu));
 }
 
-/* On failure (the table full, or no memory to grow it) @t was not inserted. */
+/*
+ * The receive key of tunnel @t with endpoint @ep and the bind mark the
+ * daemon gave (0: none); t->id and t->require_ipsec are set.
+ */
+void l2sec_tunnel_key(const struct l2sec_tunnel *t, const struct l2sec_endpoint *ep,
+		      u32 bind_mark, struct l2sec_tunnel_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->id = t->id;
+	if (t->require_ipsec && bind_mark) {
+		k->kind = L2SEC_KEY_MARK;
+		k->mark = bind_mark;
+		return;
+	}
+	k->kind = L2SEC_KEY_PEER;
+	k->family = ep->family;
+	k->port = ep->peer_port;
+	if (ep->family == AF_INET)
+		k->peer.a4 = ep->peer.a4;
+	else
+		k->peer.a6 = ep->peer.a6;
+}
+
+/*
+ * Gives @t a handle and hashes it with the key in t->kn[0].key.  Fails with
+ * -EEXIST (a tunnel of the same origin holds its id), -E2BIG (the table is
+ * full) or -ENOMEM, and @t was not inserted.  The receive table comes last:
+ * before it, only netlink (under ln->lock) can see @t.
+ */
 int l2sec_tunnel_insert(struct l2sec_net *ln, struct l2sec_tunnel *t)
 {
+	struct l2sec_tables *tb = ln->tables;
 	int err;
 
 	lockdep_assert_held(&ln->lock);
-	err = rhashtable_lookup_insert_fast(&ln->tables->tunnels, &t->hnode,
+	t->kn[0].tunnel = t;
+	t->kn[1].tunnel = t;
+	t->kcur = 0;
+	err = xa_alloc_cyclic(&tb->handles, &t->handle, t, XA_LIMIT(1, INT_MAX),
+			      &tb->next_handle, GFP_KERNEL);
+	if (err < 0)	/* 1: it wrapped, fine */
+		return err == -EBUSY ? -E2BIG : err;
+	err = rhltable_insert(&tb->tunnel_ids, &t->idnode, l2sec_tunnel_id_params);
+	if (err)
+		goto err_handle;
+	err = rhashtable_lookup_insert_fast(&tb->tunnels, &t->kn[0].node,
+					    l2sec_tunnel_params);
+	if (err)
+		goto err_id;
+	t->lsock->n_tunnels++;
+	atomic_inc(&ln->n_tunnels);
+	l2sec_bump_gen(ln);
+	return 0;
+
+err_id:
+	WARN_ON(rhltable_remove(&tb->tunnel_ids, &t->idnode, l2sec_tunnel_id_params));
+err_handle:
+	xa_erase(&tb->handles, t->handle);
+	return err;
+}
+
+/*
+ * Under ln->lock: moves @t to key @k (TUNNEL_SET of bind mark or peer).  The
+ * spare key node is hashed with @k before the current one is removed, so a
+ * packet finds the tunnel by either meanwhile.  On failure (-EEXIST: a
+ * tunnel of that origin holds the id; -E2BIG, -ENOMEM) @t keeps its key.
+ */
+int l2sec_tunnel_rehash(struct l2sec_net *ln, struct l2sec_tunnel *t,
+			const struct l2sec_tunnel_key *k)
+{
+	struct l2sec_tunnel_knode *old = &t->kn[t->kcur], *new = &t->kn[!t->kcur];
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (!memcmp(&old->key, k, sizeof(*k)))
+		return 0;
+	/* a reader may still walk the spare node if it left the table lately */
+	if (t->kn_gp)
+		cond_synchronize_rcu(t->kn_gp);
+	new->key = *k;
+	err = rhashtable_lookup_insert_fast(&ln->tables->tunnels, &new->node,
 					    l2sec_tunnel_params);
 	if (err)
 		return err;
-	__set_bit(t->id, ln->tables->tunnel_ids);
-	t->lsock->n_tunnels++;
-	atomic_inc(&ln->n_tunnels);
+	WARN_ON(rhashtable_remove_fast(&ln->tables->tunnels, &old->node,
+				       l2sec_tunnel_params));
+	t->kn_gp = get_state_synchronize_rcu() ? : 1;
+	t->kcur = !t->kcur;
 	l2sec_bump_gen(ln);
 	return 0;
 }
@@ -345,9 +557,11 @@ void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify)
 	lockdep_assert_held(&ln->lock);
 	list_for_each_entry_safe(s, tmp, &t->sessions, tnode)
 		l2sec_session_del(ln, s, notify);
-	WARN_ON(rhashtable_remove_fast(&ln->tables->tunnels, &t->hnode,
+	WARN_ON(rhashtable_remove_fast(&ln->tables->tunnels, &t->kn[t->kcur].node,
 				       l2sec_tunnel_params));
-	__clear_bit(t->id, ln->tables->tunnel_ids);
+	WARN_ON(rhltable_remove(&ln->tables->tunnel_ids, &t->idnode,
+				l2sec_tunnel_id_params));
+	xa_erase(&ln->tables->handles, t->handle);
 	t->lsock->n_tunnels--;
 	atomic_dec(&ln->n_tunnels);
 	l2sec_bump_gen(ln);
@@ -405,7 +619,7 @@ int l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s)
 	int err;
 
 	lockdep_assert_held(&ln->lock);
-	s->key = (u32)t->id << 16 | s->id;
+	s->key = (u64)t->handle << 16 | s->id;
 	err = rhashtable_lookup_insert_fast(&ln->tables->sessions, &s->hnode,
 					    l2sec_session_params);
 	if (err) {

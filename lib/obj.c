@@ -57,6 +57,8 @@ static const uint8_t kinds[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_BIND_REQID] = K_U32,
 	[L2SEC_A_BIND_PEER4] = K_ADDR4,
 	[L2SEC_A_BIND_PEER6] = K_ADDR6,
+	[L2SEC_A_SESSION_BUCKETS] = K_U32,
+	[L2SEC_A_TUNNEL_HANDLE] = K_U32,
 };
 
 static const size_t kind_len[] = {

@@ -4,10 +4,10 @@
  * and delete one through l2secd (which sends the StopCCN and undoes the
  * tunnel's sessions, PPP, routes and module state):
  *
- *   l2sec tunnel show [id ID] [sock ID]
+ *   l2sec tunnel show [id ID] [handle N] [sock ID]
  *   l2sec tunnel del id ID
  *
- *   tunnel 4711 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required
+ *   tunnel 4711 handle 9 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required
  *     out-mark 0x2 bound mark 0x2 spi 0xc1d2e3f4 reqid 7 encap 4500:4500
  *     sessions 3
  * (one line), counters on the following lines with -s.
@@ -27,9 +27,10 @@
 
 static void usage(FILE *f)
 {
-	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] tunnel show [id ID] [sock ID]\n"
+	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] tunnel show [id ID] [handle N] [sock ID]\n"
 	      "       l2sec [-r DIR] tunnel del id ID\n"
-	      "ID: a local tunnel id, 1-65535; sock ID: tunnels of one socket\n"
+	      "ID: a local tunnel id, 1-65535, unique per peer or SA only;\n"
+	      "handle N: the module's name of one tunnel; sock ID: tunnels of one socket\n"
 	      "del: l2secd ends the tunnel and its sessions (StopCCN)\n"
 	      "-r DIR: l2secd's runtime directory (" CLI_RUNTIME_DIR ")\n", f);
 }
@@ -43,6 +44,10 @@ int tunnel_parse_show(int argc, char **argv, struct tunnel_filter *f)
 		if (cli_matches(argv[0], "id")) {
 			v = cli_next_arg(&argc, &argv);
 			if (!v || cli_parse_id("tunnel id", v, 1, UINT16_MAX, &f->id))
+				return CLI_USAGE;
+		} else if (cli_matches(argv[0], "handle")) {
+			v = cli_next_arg(&argc, &argv);
+			if (!v || cli_parse_id("tunnel handle", v, 1, INT32_MAX, &f->handle))
 				return CLI_USAGE;
 		} else if (cli_matches(argv[0], "sock")) {
 			v = cli_next_arg(&argc, &argv);
@@ -126,6 +131,7 @@ void tunnel_print_fields(const struct obj *o, int stats)
 	char buf[INET6_ADDRSTRLEN + 8];
 
 	u(o, L2SEC_A_TUNNEL_ID, "tunnel_id", "tunnel %u");
+	u(o, L2SEC_A_TUNNEL_HANDLE, "handle", " handle %u");
 	if (o->peer.family) {
 		obj_addr_port_str(&o->peer, (unsigned int)o->u[L2SEC_A_PEER_PORT], buf, sizeof(buf));
 		print_string(PRINT_FP, NULL, " peer %s", buf);
@@ -173,14 +179,51 @@ void tunnel_print(const struct obj *o, int stats)
 static int cmp_tunnel(const void *a, const void *b)
 {
 	const struct obj *x = a, *y = b;
+	/* ids repeat across peers and SAs: then by handle */
+	uint64_t kx = x->u[L2SEC_A_TUNNEL_ID] << 32 | x->u[L2SEC_A_TUNNEL_HANDLE];
+	uint64_t ky = y->u[L2SEC_A_TUNNEL_ID] << 32 | y->u[L2SEC_A_TUNNEL_HANDLE];
 
-	return (x->u[L2SEC_A_TUNNEL_ID] > y->u[L2SEC_A_TUNNEL_ID]) -
-	       (x->u[L2SEC_A_TUNNEL_ID] < y->u[L2SEC_A_TUNNEL_ID]);
+	return (kx > ky) - (kx < ky);
+}
+
+/* How many tunnels of @l have local id @id. */
+static size_t tunnel_count_id(const struct cli_list *l, uint32_t id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++)
+		n += l->v[i].u[L2SEC_A_TUNNEL_ID] == id;
+	return n;
+}
+
+/* The tunnels @f names into @l: one by handle (and id), by id, or a dump. */
+static int fetch(struct cli *c, const struct tunnel_filter *f, struct cli_list *l)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (f->id || f->handle) {
+		nlh = gnl_msg(&c->gnl, L2SEC_CMD_TUNNEL_GET, L2SEC_GENL_VERSION, 0);
+		if (f->handle)
+			mnl_attr_put_u32(nlh, L2SEC_A_TUNNEL_HANDLE, f->handle);
+		if (f->id)
+			mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, (uint16_t)f->id);
+		err = gnl_request(&c->gnl, nlh, cli_list_add, l);
+		/* an id alone that two peers or SAs hold is refused: dump, filter */
+		if (err != -EINVAL || f->handle)
+			return err;
+	}
+	nlh = gnl_msg(&c->gnl, L2SEC_CMD_TUNNEL_GET, L2SEC_GENL_VERSION, NLM_F_DUMP);
+	if (f->sock_id)
+		mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, f->sock_id);
+	err = cli_dump(c, nlh, l);
+	if (!err && f->id && !tunnel_count_id(l, f->id))
+		err = -ENOENT;
+	return err;
 }
 
 static int show(struct cli *c, const struct tunnel_filter *f)
 {
-	struct nlmsghdr *nlh;
 	struct cli_list l;
 	size_t i;
 	int err, ret;
@@ -188,15 +231,11 @@ static int show(struct cli *c, const struct tunnel_filter *f)
 	if (cli_connect(c))
 		return CLI_FAIL;
 	cli_list_init(&l, c, "tunnel", OBJ_BIT(L2SEC_A_TUNNEL_ID));
-	if (f->id) {
-		nlh = gnl_msg(&c->gnl, L2SEC_CMD_TUNNEL_GET, L2SEC_GENL_VERSION, 0);
-		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, (uint16_t)f->id);
-		err = gnl_request(&c->gnl, nlh, cli_list_add, &l);
-	} else {
-		nlh = gnl_msg(&c->gnl, L2SEC_CMD_TUNNEL_GET, L2SEC_GENL_VERSION, NLM_F_DUMP);
-		if (f->sock_id)
-			mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, f->sock_id);
-		err = cli_dump(c, nlh, &l);
+	err = fetch(c, f, &l);
+	if (err == -ENOENT && f->handle) {
+		cli_err("no such tunnel handle %u", f->handle);
+		ret = CLI_FAIL;
+		goto out;
 	}
 	if (err == -ENOENT && f->id) {
 		cli_err("no such tunnel %u", f->id);
@@ -211,8 +250,10 @@ static int show(struct cli *c, const struct tunnel_filter *f)
 	cli_list_sort(&l, cmp_tunnel);
 	cli_print_begin(c, false);
 	for (i = 0; i < l.n; i++) {
-		/* a GET by id answers that one; a filter the kernel ignored still holds */
+		/* a GET by handle answers that one; a filter the kernel ignored still holds */
 		if (f->sock_id && l.v[i].u[L2SEC_A_SOCK_ID] != f->sock_id)
+			continue;
+		if (f->id && l.v[i].u[L2SEC_A_TUNNEL_ID] != f->id)
 			continue;
 		tunnel_print(&l.v[i], c->stats);
 	}

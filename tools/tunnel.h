@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * `l2sec tunnel show [id ID] [sock ID]`, `l2sec tunnel del id ID`, and the
+ * `l2sec tunnel show [id ID] [handle N] [sock ID]`, `l2sec tunnel del id ID`, and the
  * printing of a tunnel.
  */
 #ifndef L2SEC_TUNNEL_H
@@ -12,7 +12,8 @@
 #include "obj.h"
 
 struct tunnel_filter {
-	uint32_t id;		/* 0: every tunnel */
+	uint32_t id;		/* 0: every tunnel (or the one of handle) */
+	uint32_t handle;	/* 0: every tunnel (or the one of id) */
 	uint32_t sock_id;	/* 0: every socket */
 };
 

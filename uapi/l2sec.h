@@ -32,11 +32,23 @@
  *            the daemon closes it, all its tunnels and sessions are deleted
  *            (TUNNEL_NTF_DEL / SESSION_NTF_DEL / SOCK_NTF_DEL are sent).
  *            Identified by a module-assigned L2SEC_A_SOCK_ID.
- *   tunnel   L2TPv2 tunnel, identified by its local tunnel id (unique per
- *            namespace), attached to one socket.
- *   session  L2TPv2 session, identified by (local tunnel id, local session
- *            id); carries the client's IPv4 /32 and IPv6 prefixes.  Receive
- *            looks it up by ids, transmit by inner destination address.
+ *   tunnel   L2TPv2 tunnel, attached to one socket.  Named by its handle,
+ *            L2SEC_A_TUNNEL_HANDLE (u32, assigned by the module at
+ *            TUNNEL_NEW, never 0, not reused at once).  Its local tunnel id
+ *            needs to be unique only per origin: per SA for a tunnel bound
+ *            to one (require-IPsec with A_BIND_MARK: the SA's set-mark), per
+ *            peer address and port otherwise.  Receive finds a tunnel by the
+ *            packet's tunnel id and its SA's set-mark, else by the id and the
+ *            packet's outer source (address and port).
+ *            Every command that names a tunnel takes A_TUNNEL_HANDLE, or
+ *            A_TUNNEL_ID alone while that id is unique in the namespace: once
+ *            two tunnels hold it, the id alone is refused with -EINVAL
+ *            ("tunnel id is ambiguous: give its handle").  Given both, they
+ *            must name the same tunnel (else -ENOENT).
+ *   session  L2TPv2 session, identified by (tunnel, local session id);
+ *            carries the client's IPv4 /32 and IPv6 prefixes.  Receive
+ *            looks it up by (tunnel, session id), transmit by inner
+ *            destination address.
  *   device   one multipoint net_device of type "l2sec" per namespace
  *            (`ip link add l2sec0 type l2sec`); decapsulated packets of every
  *            session are delivered on it, and packets routed to it are sent
@@ -64,7 +76,10 @@
  *          A_TUNNEL_COUNT u32
  *
  * L2SEC_CMD_TUNNEL_NEW (admin) request:
- *     A_TUNNEL_ID        u16 [req]  local tunnel id, 1..65535
+ *     A_TUNNEL_ID        u16 [req]  local tunnel id, 1..65535; -EEXIST if
+ *                                   a tunnel of the same origin holds it
+ *                                   (same bind mark on a require-IPsec
+ *                                   tunnel, else same peer address and port)
  *     A_PEER_TUNNEL_ID   u16 [req]  peer's tunnel id, 1..65535
  *     A_SOCK_ID          u32 [req]
  *     A_PEER_ADDR4 | A_PEER_ADDR6  [req, exactly one]
@@ -85,17 +100,22 @@
  *                                   packet through an SA with that mark)
  *     A_OUT_MARK         u32 [opt]  mark for the transmit route and xfrm
  *                                   lookup (charon mark_out=%unique); 0 none
- *   reply: the TUNNEL_GET reply.
- * L2SEC_CMD_TUNNEL_SET (admin) request: A_TUNNEL_ID [req]; any of
+ *   reply: the TUNNEL_GET reply, with the new tunnel's A_TUNNEL_HANDLE.
+ *   -E2BIG when the namespace's tunnel table is full (131,072 tunnels).
+ * L2SEC_CMD_TUNNEL_SET (admin) request: A_TUNNEL_HANDLE or A_TUNNEL_ID
+ *   [req] (the tunnel; see "tunnel" above); any of
  *   A_PEER_TUNNEL_ID, A_PEER_ADDR4|6 + A_PEER_PORT, A_LOCAL_ADDR4|6,
  *   A_OUT_MARK, A_BIND_MARK [+ A_BIND_REQID] (a new binding: what is not
  *   given is learned again), A_UNBIND u8 = 1 (forget the binding; the next
- *   packet through an SA with a set-mark binds again).
- * L2SEC_CMD_TUNNEL_DEL (admin) request: A_TUNNEL_ID [req]; deletes its
- *   sessions first.
- * L2SEC_CMD_TUNNEL_GET request: A_TUNNEL_ID [req]; dump: A_SOCK_ID [opt]
- *   filter.
- *   reply: A_TUNNEL_ID, A_PEER_TUNNEL_ID, A_SOCK_ID, A_PEER_ADDR4|6,
+ *   packet through an SA with a set-mark binds again).  A change of the
+ *   bind mark or of the peer moves the tunnel to its new origin (-EEXIST
+ *   if a tunnel there holds its id; the tunnel is then unchanged).
+ * L2SEC_CMD_TUNNEL_DEL (admin) request: A_TUNNEL_HANDLE or A_TUNNEL_ID
+ *   [req]; deletes its sessions first.
+ * L2SEC_CMD_TUNNEL_GET request: A_TUNNEL_HANDLE or A_TUNNEL_ID [req]; dump:
+ *   A_SOCK_ID [opt] filter.  Dumps go in handle order and resume from a
+ *   handle: no tunnel twice, none missed that lived throughout.
+ *   reply: A_TUNNEL_HANDLE, A_TUNNEL_ID, A_PEER_TUNNEL_ID, A_SOCK_ID, A_PEER_ADDR4|6,
  *          A_PEER_PORT, A_LOCAL_ADDR4|6 (if set), A_REQUIRE_IPSEC,
  *          A_OUT_MARK, A_BOUND u8 (1 if bound to a mark), A_BIND_MARK
  *          (if bound), A_BIND_REQID and A_BIND_PEER4|6 (once known),
@@ -104,7 +124,8 @@
  *          came through one; see L2SEC_SA_A_*),
  *          A_SESSION_COUNT u32, A_STATS nest (L2SEC_STATS_A_*)
  * L2SEC_CMD_TUNNEL_NTF_BOUND: sent when the first packet through an SA
- *   completes a tunnel's binding: A_TUNNEL_ID, A_SOCK_ID, A_BIND_MARK,
+ *   completes a tunnel's binding: A_TUNNEL_HANDLE, A_TUNNEL_ID, A_SOCK_ID,
+ *   A_BIND_MARK,
  *   A_BIND_REQID, A_BIND_PEER4|6, A_SA nest.
  *
  * SA binding (require-IPsec tunnels).  A tunnel is bound to the SA that
@@ -125,7 +146,7 @@
  * of XFRMA_SET_MARK), whatever the packet's mark was.
  *
  * L2SEC_CMD_SESSION_NEW (admin) request:
- *     A_TUNNEL_ID        u16 [req]
+ *     A_TUNNEL_HANDLE | A_TUNNEL_ID [req] the tunnel (see "tunnel" above)
  *     A_SESSION_ID       u16 [req]  local session id, 1..65535
  *     A_PEER_SESSION_ID  u16 [req]  1..65535
  *     A_STATE            u8  [opt]  L2SEC_STATE_DOWN (default) / _UP
@@ -140,14 +161,15 @@
  *   Prefixes of different sessions may nest (a /128 inside another session's
  *   /64): transmit takes the longest match, and an IPv6 source is accepted
  *   only from the session that longest match names.
- * L2SEC_CMD_SESSION_SET (admin) request: A_TUNNEL_ID, A_SESSION_ID [req];
+ * L2SEC_CMD_SESSION_SET (admin) request: the tunnel (A_TUNNEL_HANDLE or
+ *   A_TUNNEL_ID), A_SESSION_ID [req];
  *   any of A_PEER_SESSION_ID, A_STATE, A_IPV4, A_IPV6_PREFIX, A_IPV6_IFID
  *   (the given address set replaces the whole previous set), A_CLEAR_ADDRS u8 = 1
  *   (remove all addresses).
- * L2SEC_CMD_SESSION_DEL (admin) request: A_TUNNEL_ID, A_SESSION_ID [req].
- * L2SEC_CMD_SESSION_GET request: A_TUNNEL_ID, A_SESSION_ID [req];
- *   dump: A_TUNNEL_ID [opt] filter.
- *   reply: A_TUNNEL_ID, A_SESSION_ID, A_PEER_TUNNEL_ID, A_PEER_SESSION_ID,
+ * L2SEC_CMD_SESSION_DEL (admin) request: the tunnel, A_SESSION_ID [req].
+ * L2SEC_CMD_SESSION_GET request: the tunnel, A_SESSION_ID [req];
+ *   dump: the tunnel [opt] filter (A_TUNNEL_HANDLE or A_TUNNEL_ID).
+ *   reply: A_TUNNEL_HANDLE, A_TUNNEL_ID, A_SESSION_ID, A_PEER_TUNNEL_ID, A_PEER_SESSION_ID,
  *          A_STATE, A_IPV4 (if set), A_IPV6_PREFIX (each), A_IPV6_IFID (if
  *          set), A_STATS nest
  *          (packets/bytes each way, L2SEC_STATS_A_RX_DROPS/TX_DROPS totals)
@@ -161,9 +183,9 @@
  *          matched no tunnel, with L2SEC_STATS_A_DROPS per reason.
  *
  * Notifications (group "events"): SOCK_NTF_DEL (A_SOCK_ID), TUNNEL_NTF_NEW,
- * TUNNEL_NTF_SET, TUNNEL_NTF_DEL (A_TUNNEL_ID, A_SOCK_ID), TUNNEL_NTF_BOUND,
- * SESSION_NTF_NEW, SESSION_NTF_SET, SESSION_NTF_DEL (A_TUNNEL_ID,
- * A_SESSION_ID).  NEW/SET carry the GET reply without A_STATS.
+ * TUNNEL_NTF_SET, TUNNEL_NTF_DEL (A_TUNNEL_HANDLE, A_TUNNEL_ID, A_SOCK_ID),
+ * TUNNEL_NTF_BOUND, SESSION_NTF_NEW, SESSION_NTF_SET, SESSION_NTF_DEL
+ * (A_TUNNEL_HANDLE, A_TUNNEL_ID, A_SESSION_ID).  NEW/SET carry the GET reply without A_STATS.
  */
 #ifndef _UAPI_LINUX_L2SEC_H
 #define _UAPI_LINUX_L2SEC_H
@@ -243,6 +265,7 @@ enum l2sec_attr {
 	L2SEC_A_BIND_PEER4,		/* binary, 4 bytes */
 	L2SEC_A_BIND_PEER6,		/* binary, 16 bytes */
 	L2SEC_A_SESSION_BUCKETS,	/* u32 */
+	L2SEC_A_TUNNEL_HANDLE,		/* u32: the module's name of a tunnel */
 
 	__L2SEC_A_MAX
 };

@@ -120,7 +120,7 @@ static const struct key keys[] = {
 	{ "l2tp", "retransmit-retries", K_UINT, OFF(l2tp.rexmit_retries), 0, 1, 100 },
 	{ "l2tp", "ack-delay", K_MS, OFF(l2tp.ack_delay_ms), 0, 0, 10000 },
 	{ "l2tp", "receive-window", K_UINT, OFF(l2tp.receive_window), 0, 1, L2TP_CTRL_MAX_RWS },
-	{ "l2tp", "max-tunnels", K_UINT, OFF(l2tp.max_tunnels), 0, 1, 65535 },
+	{ "l2tp", "max-tunnels", K_UINT, OFF(l2tp.max_tunnels), 0, 1, 131072 },
 	{ "l2tp", "max-sessions", K_UINT, OFF(l2tp.max_sessions), 0, 1, 1000000 },
 	{ "l2tp", "max-sessions-per-tunnel", K_UINT, OFF(l2tp.max_sessions_per_tunnel), 0, 1,
 	  65535 },

@@ -24,12 +24,14 @@ struct datapath_impl {
 	int (*watch_fd)(const struct datapath *dp);
 	int (*watch_lost)(struct datapath *dp, const uint32_t *ids, unsigned int n);
 	bool (*sock_taken)(struct datapath *dp, int fd);
-	int (*tunnel_add)(struct datapath *dp, const struct kern_tunnel *t);
-	void (*tunnel_del)(struct datapath *dp, uint16_t tid);
-	int (*tunnel_rebind)(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid);
-	int (*session_add)(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid);
-	void (*session_del)(struct datapath *dp, uint16_t tid, uint16_t sid);
-	int (*session_up)(struct datapath *dp, uint16_t tid, uint16_t sid,
+	int (*tunnel_add)(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle);
+	void (*tunnel_del)(struct datapath *dp, struct kern_tref tr);
+	int (*tunnel_rebind)(struct datapath *dp, struct kern_tref tr, uint32_t mark,
+			     uint32_t reqid);
+	int (*session_add)(struct datapath *dp, struct kern_tref tr, uint16_t sid,
+			   uint16_t peer_sid);
+	void (*session_del)(struct datapath *dp, struct kern_tref tr, uint16_t sid);
+	int (*session_up)(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			  const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			  const uint64_t *ifid);
 	int (*send)(struct datapath *dp, const uint8_t *pkt, size_t len);
@@ -88,14 +90,14 @@ static bool k_sock_taken(struct datapath *dp, int fd)
 	return kern_sock_attached(fd) == 0;
 }
 
-static int k_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
+static int k_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle)
 {
 	struct kern_sa sa;
 
-	if (kern_tunnel_add(dp->kern, t) < 0)
+	if (kern_tunnel_add(dp->kern, t, handle, &sa) < 0)
 		return -1;
 	/* which SA carried the tunnel; logged now, enforced by the module */
-	if (kern_tunnel_sa(dp->kern, t->tid, &sa) == 0 && sa.present)
+	if (sa.present)
 		log_info("l2tp: tunnel %u bound to SA spi %#x reqid %u mark %#x nat-t %u->%u",
 			 t->tid, sa.spi, sa.reqid, sa.mark, sa.encap_sport, sa.encap_dport);
 	else if (t->require_ipsec)
@@ -103,31 +105,32 @@ static int k_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
 	return 0;
 }
 
-static int k_tunnel_rebind(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid)
+static int k_tunnel_rebind(struct datapath *dp, struct kern_tref tr, uint32_t mark,
+			   uint32_t reqid)
 {
-	return kern_tunnel_rebind(dp->kern, tid, mark, reqid) < 0 ? -1 : 0;
+	return kern_tunnel_rebind(dp->kern, tr, mark, reqid) < 0 ? -1 : 0;
 }
 
-static void k_tunnel_del(struct datapath *dp, uint16_t tid)
+static void k_tunnel_del(struct datapath *dp, struct kern_tref tr)
 {
-	kern_tunnel_del(dp->kern, tid);
+	kern_tunnel_del(dp->kern, tr);
 }
 
-static int k_session_add(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+static int k_session_add(struct datapath *dp, struct kern_tref tr, uint16_t sid, uint16_t peer_sid)
 {
-	return kern_session_add(dp->kern, tid, sid, peer_sid);
+	return kern_session_add(dp->kern, tr, sid, peer_sid);
 }
 
-static void k_session_del(struct datapath *dp, uint16_t tid, uint16_t sid)
+static void k_session_del(struct datapath *dp, struct kern_tref tr, uint16_t sid)
 {
-	kern_session_del(dp->kern, tid, sid);
+	kern_session_del(dp->kern, tr, sid);
 }
 
-static int k_session_up(struct datapath *dp, uint16_t tid, uint16_t sid,
+static int k_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			const uint64_t *ifid)
 {
-	return kern_session_up(dp->kern, tid, sid, ipv4, pfx64, ifid);
+	return kern_session_up(dp->kern, tr, sid, ipv4, pfx64, ifid);
 }
 
 static int k_send(struct datapath *dp, const uint8_t *pkt, size_t len)
@@ -226,34 +229,32 @@ static bool t_sock_taken(struct datapath *dp, int fd)
 }
 
 /* l2secd's own check and SO_MARK read the tunnel's mark per datagram */
-static int t_tunnel_rebind(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid)
-{
-	(void)dp;
-	(void)tid;
-	(void)mark;
-	(void)reqid;
-	return DATAPATH_NOTHING;
-}
-
-static int t_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
+static int t_tunnel_rebind(struct datapath *dp, struct kern_tref tr, uint32_t mark,
+			   uint32_t reqid)
 {
 	return DATAPATH_NOTHING;
 }
 
-static void t_tunnel_del(struct datapath *dp, uint16_t tid)
+static int t_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle)
+{
+	*handle = 0;
+	return DATAPATH_NOTHING;
+}
+
+static void t_tunnel_del(struct datapath *dp, struct kern_tref tr)
 {
 }
 
-static int t_session_add(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+static int t_session_add(struct datapath *dp, struct kern_tref tr, uint16_t sid, uint16_t peer_sid)
 {
 	return DATAPATH_NOTHING;
 }
 
-static void t_session_del(struct datapath *dp, uint16_t tid, uint16_t sid)
+static void t_session_del(struct datapath *dp, struct kern_tref tr, uint16_t sid)
 {
 }
 
-static int t_session_up(struct datapath *dp, uint16_t tid, uint16_t sid,
+static int t_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			const uint64_t *ifid)
 {
@@ -394,35 +395,37 @@ bool datapath_sock_taken(struct datapath *dp, int fd)
 	return dp->impl->sock_taken(dp, fd);
 }
 
-int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t)
+int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle)
 {
-	return dp->impl->tunnel_add(dp, t);
+	return dp->impl->tunnel_add(dp, t, handle);
 }
 
-int datapath_tunnel_rebind(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid)
+int datapath_tunnel_rebind(struct datapath *dp, struct kern_tref tr, uint32_t mark,
+			   uint32_t reqid)
 {
-	return dp->impl->tunnel_rebind(dp, tid, mark, reqid);
+	return dp->impl->tunnel_rebind(dp, tr, mark, reqid);
 }
 
-void datapath_tunnel_del(struct datapath *dp, uint16_t tid)
+void datapath_tunnel_del(struct datapath *dp, struct kern_tref tr)
 {
-	dp->impl->tunnel_del(dp, tid);
+	dp->impl->tunnel_del(dp, tr);
 }
 
-int datapath_session_add(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+int datapath_session_add(struct datapath *dp, struct kern_tref tr, uint16_t sid, uint16_t peer_sid)
 {
-	return dp->impl->session_add(dp, tid, sid, peer_sid);
+	return dp->impl->session_add(dp, tr, sid, peer_sid);
 }
 
-void datapath_session_del(struct datapath *dp, uint16_t tid, uint16_t sid)
+void datapath_session_del(struct datapath *dp, struct kern_tref tr, uint16_t sid)
 {
-	dp->impl->session_del(dp, tid, sid);
+	dp->impl->session_del(dp, tr, sid);
 }
 
-int datapath_session_up(struct datapath *dp, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
-			const struct in6_addr *pfx64, const uint64_t *ifid)
+int datapath_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
+			const struct in_addr *ipv4, const struct in6_addr *pfx64,
+			const uint64_t *ifid)
 {
-	return dp->impl->session_up(dp, tid, sid, ipv4, pfx64, ifid);
+	return dp->impl->session_up(dp, tr, sid, ipv4, pfx64, ifid);
 }
 
 int datapath_send(struct datapath *dp, const uint8_t *pkt, size_t len)

@@ -64,15 +64,23 @@ bool datapath_sock_taken(struct datapath *dp, int fd);
  * 1 when there is nothing to program (tun: l2secd carries it), -1 on error.
  */
 #define DATAPATH_NOTHING 1
-int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t);
-void datapath_tunnel_del(struct datapath *dp, uint16_t tid);
+/* *handle: how the later calls name the tunnel (struct kern_tref); 0: by id */
+static inline struct kern_tref datapath_tref(uint32_t handle, uint16_t tid)
+{
+	return (struct kern_tref){ .handle = handle, .tid = tid };
+}
+int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle);
+void datapath_tunnel_del(struct datapath *dp, struct kern_tref tr);
 /* A carried tunnel's SA binding and outbound mark move to mark and reqid. */
-int datapath_tunnel_rebind(struct datapath *dp, uint16_t tid, uint32_t mark, uint32_t reqid);
-int datapath_session_add(struct datapath *dp, uint16_t tid, uint16_t sid, uint16_t peer_sid);
-void datapath_session_del(struct datapath *dp, uint16_t tid, uint16_t sid);
+int datapath_tunnel_rebind(struct datapath *dp, struct kern_tref tr, uint32_t mark,
+			   uint32_t reqid);
+int datapath_session_add(struct datapath *dp, struct kern_tref tr, uint16_t sid,
+			 uint16_t peer_sid);
+void datapath_session_del(struct datapath *dp, struct kern_tref tr, uint16_t sid);
 /* The session's addresses (kern_session_up); 0 or -1. */
-int datapath_session_up(struct datapath *dp, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
-			const struct in6_addr *pfx64, const uint64_t *ifid);
+int datapath_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
+			const struct in_addr *ipv4, const struct in6_addr *pfx64,
+			const uint64_t *ifid);
 
 /*
  * An IPv4 or IPv6 packet from a client (its source checked by the caller),

@@ -263,7 +263,30 @@ static void put_addr(struct nlmsghdr *nlh, const struct sockaddr_storage *ss,
 		mnl_attr_put(nlh, a6, 16, &((const struct sockaddr_in6 *)ss)->sin6_addr);
 }
 
-int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t)
+/* The tunnel @r names: by handle (and id), by id alone from an older module. */
+static void put_tref(struct nlmsghdr *nlh, struct kern_tref r)
+{
+	if (r.handle)
+		mnl_attr_put_u32(nlh, L2SEC_A_TUNNEL_HANDLE, r.handle);
+	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, r.tid);
+}
+
+/* The SA of a tunnel reply into @sa. */
+static void reply_sa(const struct reply *r, struct kern_sa *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	if (!r->parsed || !obj_has(&r->o, L2SEC_A_SA))
+		return;
+	sa->present = true;
+	sa->mark = r->o.sa.mark;
+	sa->spi = r->o.sa.spi;
+	sa->reqid = r->o.sa.reqid;
+	sa->encap_sport = r->o.sa.sport;
+	sa->encap_dport = r->o.sa.dport;
+}
+
+int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t, uint32_t *handle,
+		    struct kern_sa *sa)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_NEW);
 	struct reply r = { 0 };
@@ -286,25 +309,31 @@ int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t)
 		if (t->reqid)
 			mnl_attr_put_u32(nlh, L2SEC_A_BIND_REQID, t->reqid);
 	}
-	return exchange(k, nlh, &r, "tunnel add");
+	if (exchange(k, nlh, &r, "tunnel add") < 0)
+		return -1;
+	/* the reply is the tunnel's: its handle (none from an older module), its SA */
+	*handle = r.parsed && obj_has(&r.o, L2SEC_A_TUNNEL_HANDLE) ?
+		  (uint32_t)r.o.u[L2SEC_A_TUNNEL_HANDLE] : 0;
+	reply_sa(&r, sa);
+	return 0;
 }
 
-int kern_tunnel_del(struct kern *k, uint16_t tid)
+int kern_tunnel_del(struct kern *k, struct kern_tref tr)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_DEL);
 	struct reply r = { 0 };
 
-	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	put_tref(nlh, tr);
 	return exchange(k, nlh, &r, "tunnel delete");
 }
 
-int kern_tunnel_rebind(struct kern *k, uint16_t tid, uint32_t mark, uint32_t reqid)
+int kern_tunnel_rebind(struct kern *k, struct kern_tref tr, uint32_t mark, uint32_t reqid)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_SET);
 	struct reply r = { 0 };
 
-	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
-	/* one value both ways, as kern_tunnel_add sets it */
+	put_tref(nlh, tr);
+	/* one value both ways, as kern_tunnel_add sets it; the module rehashes the tunnel */
 	mnl_attr_put_u32(nlh, L2SEC_A_BIND_MARK, mark);
 	mnl_attr_put_u32(nlh, L2SEC_A_OUT_MARK, mark);
 	if (reqid)
@@ -312,46 +341,39 @@ int kern_tunnel_rebind(struct kern *k, uint16_t tid, uint32_t mark, uint32_t req
 	return exchange(k, nlh, &r, "tunnel rebind");
 }
 
-int kern_tunnel_sa(struct kern *k, uint16_t tid, struct kern_sa *sa)
+int kern_tunnel_sa(struct kern *k, struct kern_tref tr, struct kern_sa *sa)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_GET);
 	struct reply r = { 0 };
 
 	memset(sa, 0, sizeof(*sa));
-	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	put_tref(nlh, tr);
 	if (exchange(k, nlh, &r, "tunnel get") < 0)
 		return -1;
-	if (r.parsed && obj_has(&r.o, L2SEC_A_SA)) {
-		sa->present = true;
-		sa->mark = r.o.sa.mark;
-		sa->spi = r.o.sa.spi;
-		sa->reqid = r.o.sa.reqid;
-		sa->encap_sport = r.o.sa.sport;
-		sa->encap_dport = r.o.sa.dport;
-	}
+	reply_sa(&r, sa);
 	return 0;
 }
 
-int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+int kern_session_add(struct kern *k, struct kern_tref tr, uint16_t sid, uint16_t peer_sid)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_NEW);
 	struct reply r = { 0 };
 
-	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	put_tref(nlh, tr);
 	mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, sid);
 	mnl_attr_put_u16(nlh, L2SEC_A_PEER_SESSION_ID, peer_sid);
 	mnl_attr_put_u8(nlh, L2SEC_A_STATE, L2SEC_STATE_DOWN);
 	return exchange(k, nlh, &r, "session add");
 }
 
-int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
-		    const struct in6_addr *pfx64, const uint64_t *ifid)
+int kern_session_up(struct kern *k, struct kern_tref tr, uint16_t sid,
+		    const struct in_addr *ipv4, const struct in6_addr *pfx64, const uint64_t *ifid)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_SET);
 	struct reply r = { 0 };
 	struct nlattr *nest;
 
-	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	put_tref(nlh, tr);
 	mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, sid);
 	mnl_attr_put_u8(nlh, L2SEC_A_STATE, L2SEC_STATE_UP);
 	if (ipv4)
@@ -372,12 +394,12 @@ int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_
 	return exchange(k, nlh, &r, "session up");
 }
 
-int kern_session_del(struct kern *k, uint16_t tid, uint16_t sid)
+int kern_session_del(struct kern *k, struct kern_tref tr, uint16_t sid)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_DEL);
 	struct reply r = { 0 };
 
-	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+	put_tref(nlh, tr);
 	mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, sid);
 	return exchange(k, nlh, &r, "session delete");
 }

@@ -34,6 +34,17 @@ struct kern_sa {
 	uint16_t encap_sport, encap_dport;
 };
 
+/*
+ * How requests name a tunnel: the module's handle (from kern_tunnel_add;
+ * 0: a module without handles, then the id alone) and its id, which the
+ * module checks against the handle's tunnel. Tunnel ids are unique per SA
+ * or peer only, so the id alone may name two tunnels.
+ */
+struct kern_tref {
+	uint32_t handle;
+	uint16_t tid;
+};
+
 /* NULL with errno ENOENT when the l2sec family is not registered. */
 struct kern *kern_open(void);
 void kern_close(struct kern *k);
@@ -60,20 +71,25 @@ int kern_sock_held(struct kern *k, uint32_t sock_id);
 
 int kern_sock_add(struct kern *k, int fd, bool require_ipsec, uint32_t *sock_id);
 int kern_sock_del(struct kern *k, uint32_t sock_id);
-int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t);
-int kern_tunnel_del(struct kern *k, uint16_t tid);
-/* The tunnel's SA binding and outbound mark become mark (and reqid, 0: any). */
-int kern_tunnel_rebind(struct kern *k, uint16_t tid, uint32_t mark, uint32_t reqid);
+/* *handle: the module's name of the new tunnel; *sa as kern_tunnel_sa(). */
+int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t, uint32_t *handle,
+		    struct kern_sa *sa);
+int kern_tunnel_del(struct kern *k, struct kern_tref r);
+/*
+ * The tunnel's SA binding and outbound mark become mark (and reqid, 0: any);
+ * the module re-keys it by the new mark (EEXIST: that mark holds its ID).
+ */
+int kern_tunnel_rebind(struct kern *k, struct kern_tref tr, uint32_t mark, uint32_t reqid);
 /* The SA the module saw for this tunnel; sa->present false when none yet. */
-int kern_tunnel_sa(struct kern *k, uint16_t tid, struct kern_sa *sa);
-int kern_session_add(struct kern *k, uint16_t tid, uint16_t sid, uint16_t peer_sid);
+int kern_tunnel_sa(struct kern *k, struct kern_tref r, struct kern_sa *sa);
+int kern_session_add(struct kern *k, struct kern_tref r, uint16_t sid, uint16_t peer_sid);
 /*
  * For the PPP layer: state up with the client's IPv4 address and IPv6 /64
  * (NULL: none), and its IPv6CP interface identifier (NULL: not known), its
  * only link-local source. The module replaces the session's whole address set.
  */
-int kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
-		    const struct in6_addr *pfx64, const uint64_t *ifid);
-int kern_session_del(struct kern *k, uint16_t tid, uint16_t sid);
+int kern_session_up(struct kern *k, struct kern_tref r, uint16_t sid,
+		    const struct in_addr *ipv4, const struct in6_addr *pfx64, const uint64_t *ifid);
+int kern_session_del(struct kern *k, struct kern_tref r, uint16_t sid);
 
 #endif

@@ -14,7 +14,7 @@
 #include "core/util.h"
 
 #define ID_SPACE 65536
-#define ID_PROBES 32		/* random tunnel IDs tried before the bitmap scan */
+#define ID_PROBES 32		/* random tunnel IDs tried before the scan */
 #define SID_PROBES 64		/* random session IDs tried in a tunnel */
 
 static void reap(struct l2tp_lns *lns)
@@ -50,8 +50,9 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2tp_config *cfg
 		return NULL;
 	lns->ops = ops;
 	lns->env = env;
-	lns->tunnels = calloc(ID_SPACE, sizeof(*lns->tunnels));
-	if (!lns->tunnels || htab_init(&lns->sessions, 64, ops->random(env)) ||
+	if (htab_init(&lns->by_tid, 64, ops->random(env)) ||
+	    htab_init(&lns->by_id, 64, ops->random(env)) ||
+	    htab_init(&lns->sessions, 64, ops->random(env)) ||
 	    htab_init(&lns->peer_sessions, 64, ops->random(env)) ||
 	    htab_init(&lns->by_peer, 64, ops->random(env)) ||
 	    htab_init(&lns->by_mark, 64, ops->random(env))) {
@@ -84,7 +85,8 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 	reap(lns);
 	l2tp_stale_close(lns);
 	l2tp_admit_free(lns->admit);
-	free(lns->tunnels);
+	htab_free(&lns->by_tid);
+	htab_free(&lns->by_id);
 	htab_free(&lns->sessions);
 	htab_free(&lns->peer_sessions);
 	htab_free(&lns->by_peer);
@@ -124,44 +126,158 @@ void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2tp_config *cfg)
 	lns->cfg = cfg;
 }
 
+/* --- tunnels by origin and ID ------------------------------------------------------- */
+
+/*
+ * What a tunnel's ID is unique for, as l2sec.ko keys it: the SA (its mark)
+ * for a require-IPsec tunnel with one, else the peer's address and port.
+ * Hashed and compared as bytes: unused fields zero.
+ */
+struct origin_key {
+	uint8_t addr[16];
+	uint32_t mark;
+	uint16_t family, port, tid, by_mark;
+};
+
+static void origin_key(const struct l2tp_peer *peer, bool by_mark, uint16_t tid,
+		       struct origin_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->tid = tid;
+	if (by_mark) {
+		k->by_mark = 1;
+		k->mark = peer->mark;
+		return;
+	}
+	k->family = peer->addr.ss_family;
+	if (k->family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)&peer->addr;
+
+		memcpy(k->addr, &sin->sin_addr, 4);
+		k->port = sin->sin_port;
+	} else if (k->family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)&peer->addr;
+
+		memcpy(k->addr, &sin6->sin6_addr, 16);
+		k->port = sin6->sin6_port;
+	}
+}
+
+static void tunnel_origin(const struct l2tp_tunnel *t, struct origin_key *k)
+{
+	origin_key(&t->peer, t->require_ipsec && t->peer.mark, t->tid, k);
+}
+
+static struct l2tp_tunnel *find_origin(const struct l2tp_lns *lns, const struct origin_key *k)
+{
+	const struct htab *h = &lns->by_tid;
+	struct origin_key tk;
+	struct htab_node *x;
+
+	for (x = htab_first(h, htab_hash(h, k, sizeof(*k))); x; x = htab_next(x)) {
+		struct l2tp_tunnel *t = container_of(x, struct l2tp_tunnel, tid_node);
+
+		tunnel_origin(t, &tk);
+		if (!memcmp(&tk, k, sizeof(tk)))
+			return t;
+	}
+	return NULL;
+}
+
+struct l2tp_tunnel *l2tp_lns_tunnel_of(const struct l2tp_lns *lns, const struct l2tp_peer *peer,
+				       uint16_t tid)
+{
+	struct origin_key k;
+	struct l2tp_tunnel *t;
+
+	if (peer->mark) {
+		origin_key(peer, true, tid, &k);
+		t = find_origin(lns, &k);
+		if (t)
+			return t;
+	}
+	origin_key(peer, false, tid, &k);
+	return find_origin(lns, &k);
+}
+
+struct l2tp_tunnel *l2tp_lns_tunnel_by_id(const struct l2tp_lns *lns, uint16_t tid,
+					  bool *ambiguous)
+{
+	const struct htab *h = &lns->by_id;
+	struct l2tp_tunnel *found = NULL;
+	struct htab_node *x;
+
+	if (ambiguous)
+		*ambiguous = false;
+	for (x = htab_first(h, htab_hash64(h, tid)); x; x = htab_next(x)) {
+		struct l2tp_tunnel *t = container_of(x, struct l2tp_tunnel, id_node);
+
+		if (t->tid != tid)
+			continue;
+		if (found) {
+			if (ambiguous)
+				*ambiguous = true;
+			return NULL;
+		}
+		found = t;
+	}
+	return found;
+}
+
+/* Does any tunnel hold ID tid? */
+static bool l2tp_lns_tunnel_by_id_any(const struct l2tp_lns *lns, uint16_t tid)
+{
+	const struct htab *h = &lns->by_id;
+
+	for (struct htab_node *x = htab_first(h, htab_hash64(h, tid)); x; x = htab_next(x))
+		if (container_of(x, struct l2tp_tunnel, id_node)->tid == tid)
+			return true;
+	return false;
+}
+
 struct l2tp_tunnel *l2tp_lns_tunnel(const struct l2tp_lns *lns, uint16_t tid)
 {
-	struct l2tp_tunnel *t = lns->tunnels[tid];
-
-	return t && t->tid == tid ? t : NULL;
+	return l2tp_lns_tunnel_by_id(lns, tid, NULL);
 }
 
-static uint64_t sess_key(uint16_t tid, uint16_t sid)
+/* Sessions by (tunnel, ID): a tunnel's address tells tunnels of one ID apart. */
+static uint64_t sess_key(const struct l2tp_tunnel *t, uint16_t sid)
 {
-	return (uint64_t)tid << 16 | sid;
+	return (uint64_t)(uintptr_t)t ^ (uint64_t)sid << 48;
 }
 
-/* Session (tid, id) by our ID (peer false) or the peer's (peer true). */
-static struct l2tp_session *sess_find(const struct l2tp_lns *lns, bool peer, uint16_t tid,
-				      uint16_t id)
+/* Session id of tunnel t by our ID (peer false) or the peer's (peer true). */
+static struct l2tp_session *sess_find(const struct l2tp_lns *lns, bool peer,
+				      const struct l2tp_tunnel *t, uint16_t id)
 {
 	const struct htab *h = peer ? &lns->peer_sessions : &lns->sessions;
 	struct htab_node *x;
 
-	for (x = htab_first(h, htab_hash64(h, sess_key(tid, id))); x; x = htab_next(x)) {
+	for (x = htab_first(h, htab_hash64(h, sess_key(t, id))); x; x = htab_next(x)) {
 		struct l2tp_session *s = peer ? container_of(x, struct l2tp_session, peer_node) :
 						container_of(x, struct l2tp_session, id_node);
 
-		if ((peer ? s->peer_sid : s->sid) == id && s->tunnel->tid == tid)
+		if ((peer ? s->peer_sid : s->sid) == id && s->tunnel == t)
 			return s;
 	}
 	return NULL;
 }
 
-struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid)
+struct l2tp_session *l2tp_tunnel_session(const struct l2tp_tunnel *t, uint16_t sid)
 {
-	return sess_find(lns, false, tid, sid);
+	return sess_find(t->lns, false, t, sid);
 }
 
-struct l2tp_session *l2tp_lns_session_by_peer(const struct l2tp_lns *lns, uint16_t tid,
-					      uint16_t peer_sid)
+struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid)
 {
-	return sess_find(lns, true, tid, peer_sid);
+	const struct l2tp_tunnel *t = l2tp_lns_tunnel(lns, tid);
+
+	return t ? sess_find(lns, false, t, sid) : NULL;
+}
+
+struct l2tp_session *l2tp_lns_session_by_peer(const struct l2tp_tunnel *t, uint16_t peer_sid)
+{
+	return sess_find(t->lns, true, t, peer_sid);
 }
 
 void l2tp_lns_link_session(struct l2tp_tunnel *t, struct l2tp_session *s)
@@ -176,10 +292,9 @@ void l2tp_lns_link_session(struct l2tp_tunnel *t, struct l2tp_session *s)
 	t->sessions = s;
 	t->n_sessions++;
 	lns->n_sessions++;
-	htab_add(&lns->sessions, &s->id_node,
-		 htab_hash64(&lns->sessions, sess_key(t->tid, s->sid)));
+	htab_add(&lns->sessions, &s->id_node, htab_hash64(&lns->sessions, sess_key(t, s->sid)));
 	htab_add(&lns->peer_sessions, &s->peer_node,
-		 htab_hash64(&lns->peer_sessions, sess_key(t->tid, s->peer_sid)));
+		 htab_hash64(&lns->peer_sessions, sess_key(t, s->peer_sid)));
 }
 
 void l2tp_lns_unlink_session(struct l2tp_session *s)
@@ -233,23 +348,18 @@ static uint64_t peer_hash(const struct htab *h, const struct l2tp_peer *peer, ui
 	return htab_hash(h, &k, sizeof(k));
 }
 
-static void tid_set(struct l2tp_lns *lns, uint16_t id, bool used)
-{
-	if (used)
-		lns->tid_used[id / 64] |= 1ull << (id % 64);
-	else
-		lns->tid_used[id / 64] &= ~(1ull << (id % 64));
-}
-
 void l2tp_lns_link_tunnel(struct l2tp_lns *lns, struct l2tp_tunnel *t)
 {
+	struct origin_key k;
+
 	t->prev = NULL;
 	t->next = lns->tunnel_list;
 	if (t->next)
 		t->next->prev = t;
 	lns->tunnel_list = t;
-	lns->tunnels[t->tid] = t;
-	tid_set(lns, t->tid, true);
+	tunnel_origin(t, &k);
+	htab_add(&lns->by_tid, &t->tid_node, htab_hash(&lns->by_tid, &k, sizeof(k)));
+	htab_add(&lns->by_id, &t->id_node, htab_hash64(&lns->by_id, t->tid));
 	lns->n_tunnels++;
 	htab_add(&lns->by_peer, &t->peer_node, peer_hash(&lns->by_peer, &t->peer, t->peer_tid));
 	if (t->peer.mark)
@@ -281,8 +391,8 @@ void l2tp_lns_unlink_tunnel(struct l2tp_tunnel *t)
 		lns->tunnel_list = t->next;
 	if (t->next)
 		t->next->prev = t->prev;
-	lns->tunnels[t->tid] = NULL;
-	tid_set(lns, t->tid, false);
+	htab_del(&lns->by_tid, &t->tid_node);
+	htab_del(&lns->by_id, &t->id_node);
 	lns->n_tunnels--;
 }
 
@@ -331,9 +441,24 @@ unsigned int l2tp_lns_rebind_mark(struct l2tp_lns *lns, uint32_t old, uint32_t n
 		return 0;
 	/* each round takes t out of old's chain: the next round finds the next one */
 	while ((t = find_by_mark(lns, old))) {
+		struct l2tp_peer np = t->peer;
+		struct origin_key k;
+
+		/* its ID must be free under the new SA too (IDs are unique per origin) */
+		np.mark = now;
+		origin_key(&np, t->require_ipsec, t->tid, &k);
+		if (t->require_ipsec && find_origin(lns, &k)) {
+			n++;
+			l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0,
+					  "its tunnel ID is taken under the SA that took over");
+			continue;
+		}
+		htab_del(&lns->by_tid, &t->tid_node);
 		htab_del(&lns->by_peer, &t->peer_node);
 		htab_del(&lns->by_mark, &t->mark_node);
 		t->peer.mark = now;
+		tunnel_origin(t, &k);
+		htab_add(&lns->by_tid, &t->tid_node, htab_hash(&lns->by_tid, &k, sizeof(k)));
 		htab_add(&lns->by_peer, &t->peer_node, peer_hash(&lns->by_peer, &t->peer, t->peer_tid));
 		htab_add(&lns->by_mark, &t->mark_node, htab_hash64(&lns->by_mark, now));
 		n++;
@@ -419,48 +544,46 @@ int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,
 	return 0;
 }
 
-/* A previous run's ID stays unused: its peer's messages must not reach a new tunnel. */
-static bool tid_free(struct l2tp_lns *lns, uint16_t id)
+/*
+ * ID @id is free for origin @k: unused there, and not a previous run's
+ * (whose peer's messages must not reach a new tunnel).
+ */
+static bool tid_free(struct l2tp_lns *lns, struct origin_key *k, uint16_t id)
 {
 	lns->id_probes++;
-	return id && !(lns->tid_used[id / 64] >> (id % 64) & 1) && !l2tp_stale_id(lns, id);
+	k->tid = id;
+	return id && !find_origin(lns, k) && !l2tp_stale_id(lns, id);
 }
 
-/* The index of the k-th set bit of w (k < popcount(w)). */
-static unsigned int nth_bit(uint64_t w, unsigned int k)
+uint16_t l2tp_lns_alloc_tid(struct l2tp_lns *lns, const struct l2tp_peer *peer,
+			    bool require_ipsec)
 {
-	while (k--)
-		w &= w - 1;
-	return (unsigned int)__builtin_ctzll(w);
-}
-
-uint16_t l2tp_lns_alloc_tid(struct l2tp_lns *lns)
-{
-	const unsigned int words = ID_SPACE / 64;
+	struct origin_key k;
 	unsigned int start;
 	uint16_t id;
 
+	/*
+	 * An ID no tunnel holds first, while the space has them: the control
+	 * socket, logs and the privileged parent's checks name tunnels by ID.
+	 */
 	for (int i = 0; i < ID_PROBES; i++) {
 		id = (uint16_t)lns->ops->random(lns->env);
-		if (tid_free(lns, id))
+		lns->id_probes++;
+		if (id && !l2tp_lns_tunnel_by_id_any(lns, id) && !l2tp_stale_id(lns, id))
 			return id;
 	}
-	/* crowded: a random free ID of the first word that has one; still hard to guess */
-	start = lns->ops->random(lns->env) % words;
-	for (unsigned int i = 0; i < words; i++) {
-		unsigned int w = (start + i) % words;
-		uint64_t avail = ~lns->tid_used[w] & (w ? ~0ull : ~1ull);
-
-		lns->id_probes++;
-		while (avail) {
-			unsigned int b = nth_bit(avail, lns->ops->random(lns->env) %
-						 (unsigned int)__builtin_popcountll(avail));
-
-			id = (uint16_t)(w * 64 + b);
-			if (tid_free(lns, id))
-				return id;
-			avail &= ~(1ull << b);	/* a stale one */
-		}
+	origin_key(peer, require_ipsec && peer->mark, 0, &k);
+	for (int i = 0; i < ID_PROBES; i++) {
+		id = (uint16_t)lns->ops->random(lns->env);
+		if (tid_free(lns, &k, id))
+			return id;
+	}
+	/* crowded: the first ID free for the origin from a random one (only it sees them) */
+	start = lns->ops->random(lns->env) % ID_SPACE;
+	for (unsigned int i = 0; i < ID_SPACE; i++) {
+		id = (uint16_t)((start + i) % ID_SPACE);
+		if (tid_free(lns, &k, id))
+			return id;
 	}
 	return 0;
 }
@@ -479,7 +602,7 @@ uint16_t l2tp_tunnel_alloc_sid(struct l2tp_tunnel *t)
 	for (int i = 0; i < SID_PROBES; i++) {
 		id = (uint16_t)lns->ops->random(lns->env);
 		lns->id_probes++;
-		if (id && !l2tp_lns_session(lns, t->tid, id))
+		if (id && !sess_find(lns, false, t, id))
 			return id;
 	}
 	return 0;
@@ -649,7 +772,7 @@ void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
 		return;
 	}
 	if (!h.control) {
-		if (!lns->tunnels[h.tunnel_id] && lns->n_stale &&
+		if (lns->n_stale && !l2tp_lns_tunnel_of(lns, peer, h.tunnel_id) &&
 		    l2tp_stale_input(lns, &h, peer)) {
 			lns->stats.rx_data++;
 			lns->stats.rx_data_dropped++;
@@ -666,7 +789,7 @@ void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
 		sccrq_input(lns, buf, &h, peer);
 		return;
 	}
-	t = lns->tunnels[h.tunnel_id];
+	t = l2tp_lns_tunnel_of(lns, peer, h.tunnel_id);
 	if (!t) {
 		lns->stats.rx_unknown_tunnel++;
 		if (lns->n_stale && l2tp_stale_input(lns, &h, peer))

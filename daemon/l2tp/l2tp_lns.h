@@ -135,6 +135,8 @@ struct l2tp_session {
 struct l2tp_tunnel {
 	struct l2tp_lns *lns;
 	struct l2tp_tunnel *prev, *next;
+	struct htab_node tid_node;	/* lns->by_tid: (origin, tid), while linked */
+	struct htab_node id_node;	/* lns->by_id: tid alone, while linked */
 	struct htab_node peer_node;	/* lns->by_peer, while indexed */
 	struct htab_node mark_node;	/* lns->by_mark, while indexed and mark != 0 */
 	bool indexed;			/* in by_peer (and by_mark): not closing */
@@ -150,6 +152,7 @@ struct l2tp_tunnel {
 	uint8_t challenge[16];		/* ours, sent in SCCRP when a secret is set */
 	bool require_ipsec;
 	bool in_kernel;
+	uint32_t dp_handle;		/* the data path's name of it (l2sec.ko's handle) */
 	unsigned int hello_ms;
 	uint64_t created_ms;
 	uint16_t result, error;		/* why it closed */
@@ -184,10 +187,15 @@ struct l2tp_lns {
 	void *env;
 	const struct l2tp_session_ops *sops;
 	void *sops_arg;
-	struct l2tp_tunnel **tunnels;		/* [65536] by local tunnel ID */
-	uint64_t tid_used[65536 / 64];		/* the same, one bit each: ID allocation */
-	struct htab sessions;			/* by (tunnel ID, session ID) */
-	struct htab peer_sessions;		/* by (tunnel ID, the peer's session ID) */
+	/*
+	 * Tunnels by (origin, local tunnel ID): a tunnel's ID is unique for its
+	 * origin only, its SA (require-IPsec with an SA mark) or else its peer's
+	 * address and port, as l2sec.ko keys them (l2tp_lns.c, origin_key).
+	 */
+	struct htab by_tid;
+	struct htab by_id;			/* by local tunnel ID alone: IDs repeat */
+	struct htab sessions;			/* by (tunnel, session ID) */
+	struct htab peer_sessions;		/* by (tunnel, the peer's session ID) */
 	struct htab by_peer;			/* live tunnels by (peer, SA, peer's tunnel ID) */
 	struct htab by_mark;			/* live tunnels by SA mark (mark != 0) */
 	/* half-open tunnels without an SA, oldest first: what max-half-open displaces */
@@ -233,10 +241,20 @@ struct l2tp_lns_counts {
 	unsigned int tunnels, half_open, sessions;
 };
 
-/* Tunnel tid (closing ones too), or NULL. */
+/*
+ * The one tunnel with ID tid (closing ones too), or NULL: none, or more than
+ * one (IDs are unique per origin only; *ambiguous then, when not NULL).
+ */
 struct l2tp_tunnel *l2tp_lns_tunnel(const struct l2tp_lns *lns, uint16_t tid);
-/* Session sid of tunnel tid, or NULL (also when sid is another tunnel's). */
+struct l2tp_tunnel *l2tp_lns_tunnel_by_id(const struct l2tp_lns *lns, uint16_t tid,
+					  bool *ambiguous);
+/* The tunnel a datagram from peer with tunnel ID tid names (its SA's, else its address's). */
+struct l2tp_tunnel *l2tp_lns_tunnel_of(const struct l2tp_lns *lns, const struct l2tp_peer *peer,
+				       uint16_t tid);
+/* Session sid of tunnel l2tp_lns_tunnel(tid), or NULL (also when sid is another tunnel's). */
 struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, uint16_t sid);
+/* Session sid (by our ID) of tunnel t, or NULL. */
+struct l2tp_session *l2tp_tunnel_session(const struct l2tp_tunnel *t, uint16_t sid);
 
 /*
  * Every tunnel, oldest first: for (t = l2tp_lns_first_tunnel(lns); t; t = next)
@@ -273,11 +291,16 @@ unsigned int l2tp_lns_rebind_mark(struct l2tp_lns *lns, uint32_t old, uint32_t n
 void l2tp_lns_counts(const struct l2tp_lns *lns, struct l2tp_lns_counts *c);
 
 /*
- * A random unused tunnel ID (nor a previous run's), 0: none left. Random
- * probes, then, in a crowded space, a random free bit of the first word with
- * one from a random word: at most 1024 words.
+ * A random tunnel ID unused by the origin a tunnel from peer would have
+ * (require_ipsec: its t->require_ipsec), never a previous run's; 0: none
+ * left. 32 random probes for an ID no tunnel holds (while there are some,
+ * IDs stay unique in the LNS: tools and the control socket name tunnels by
+ * ID), then 32 for one the origin does not hold, then, for an origin that
+ * holds most of its 65,535 (which admission's limits per SA and per address
+ * keep rare), every ID from a random one: at most 65,535 lookups.
  */
-uint16_t l2tp_lns_alloc_tid(struct l2tp_lns *lns);
+uint16_t l2tp_lns_alloc_tid(struct l2tp_lns *lns, const struct l2tp_peer *peer,
+			    bool require_ipsec);
 /*
  * A random session ID unused in tunnel t; 0 when a bounded number of random
  * probes found none (only a tunnel holding most of its 65,535 IDs sees it).

@@ -79,11 +79,11 @@ static struct l2tp_session *find_session(struct l2tp_tunnel *t, const struct l2t
 					 const struct l2tp_msg *msg)
 {
 	if (h->session_id)
-		return l2tp_lns_session(t->lns, t->tid, h->session_id);
+		return l2tp_tunnel_session(t, h->session_id);
 	/* a CDN sent before our ICRP arrived names only the peer's own ID */
 	if (!l2tp_msg_has(msg, AVP_ASSIGNED_SESSION_ID))
 		return NULL;
-	return l2tp_lns_session_by_peer(t->lns, t->tid, l2tp_msg_u16(msg, AVP_ASSIGNED_SESSION_ID));
+	return l2tp_lns_session_by_peer(t, l2tp_msg_u16(msg, AVP_ASSIGNED_SESSION_ID));
 }
 
 /* A call that never sent its ICCN holds a session ID and a slot of max-sessions. */
@@ -111,7 +111,7 @@ static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 				  "ICRQ with Assigned Session ID 0");
 		return;
 	}
-	if (l2tp_lns_session_by_peer(lns, t->tid, peer_sid)) {
+	if (l2tp_lns_session_by_peer(t, peer_sid)) {
 		lns->stats.sessions_refused++;
 		send_cdn(t, peer_sid, 0, CDN_GENERAL_ERROR, L2TP_ERR_SESSION_ID,
 			 "session ID already in use");
@@ -290,7 +290,8 @@ void l2tp_session_unknown_avp(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 void l2tp_session_data_input(struct l2tp_lns *lns, uint8_t *buf,
 			     const struct l2tp_hdr *h, const struct l2tp_peer *peer)
 {
-	struct l2tp_session *s = l2tp_lns_session(lns, h->tunnel_id, h->session_id);
+	const struct l2tp_tunnel *t = l2tp_lns_tunnel_of(lns, peer, h->tunnel_id);
+	struct l2tp_session *s = t ? l2tp_tunnel_session(t, h->session_id) : NULL;
 
 	lns->stats.rx_data++;
 	if (!s || s->state != SESSION_ESTABLISHED ||

@@ -26,7 +26,7 @@ void l2tp_session_drop(struct l2tp_session *s);
 /* The tunnel's list and the LNS's indexes (l2tp_lns.c); s->sid and s->peer_sid set. */
 void l2tp_lns_link_session(struct l2tp_tunnel *t, struct l2tp_session *s);
 void l2tp_lns_unlink_session(struct l2tp_session *s);
-struct l2tp_session *l2tp_lns_session_by_peer(const struct l2tp_lns *lns, uint16_t tid,
+struct l2tp_session *l2tp_lns_session_by_peer(const struct l2tp_tunnel *t,
 					      uint16_t peer_sid);
 
 /* For the PPP layer: send one PPP frame as an L2TP data message. */

@@ -138,7 +138,7 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 	uint8_t buf[512];
 	struct l2tp_builder b;
 	struct l2tp_tunnel *t;
-	uint16_t tid = l2tp_lns_alloc_tid(lns);
+	uint16_t tid = l2tp_lns_alloc_tid(lns, peer, cfg->require_ipsec);
 	char ps[80];
 
 	if (!tid)

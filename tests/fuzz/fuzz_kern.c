@@ -37,6 +37,8 @@ static int call(struct kern *k, uint8_t op)
 	struct in_addr a4 = { htonl(0xc0a82a0a) };
 	uint64_t ifid = 0x0200000000000001ull;
 	struct kern_sa sa;
+	/* by handle and id, or by id alone (a module without handles) */
+	struct kern_tref tr = { .handle = op & 16 ? 3 : 0, .tid = 7 };
 	uint32_t id = 0;
 
 	if (op & 8) {
@@ -56,18 +58,18 @@ static int call(struct kern *k, uint8_t op)
 	case 1:
 		return kern_sock_del(k, 1);
 	case 2:
-		return kern_tunnel_add(k, &t);
+		return kern_tunnel_add(k, &t, &id, &sa);
 	case 3:
-		return kern_tunnel_del(k, 7);
+		return kern_tunnel_del(k, tr);
 	case 4:
-		return kern_tunnel_sa(k, 7, &sa);
+		return kern_tunnel_sa(k, tr, &sa);
 	case 5:
-		return kern_session_add(k, 7, 11, 13);
+		return kern_session_add(k, tr, 11, 13);
 	case 6:
-		return kern_session_up(k, 7, 11, op & 8 ? &a4 : NULL, op & 8 ? &pfx : NULL,
+		return kern_session_up(k, tr, 11, op & 8 ? &a4 : NULL, op & 8 ? &pfx : NULL,
 				       op & 16 ? &ifid : NULL);
 	default:
-		return kern_session_del(k, 7, 11);
+		return kern_session_del(k, tr, 11);
 	}
 }
 

@@ -59,7 +59,8 @@ static void check(struct fake *f)
 
 		tunnels++;
 		half += t->state == TUNNEL_WAIT_CTL_CONN;
-		if (lns->tunnels[t->tid] != t || !(lns->tid_used[t->tid / 64] >> (t->tid % 64) & 1))
+		/* found by its origin and ID, as its peer's datagrams find it */
+		if (l2tp_lns_tunnel_of(lns, &t->peer, t->tid) != t)
 			abort();
 		/* the peer and mark indexes hold exactly the tunnels that are not closing */
 		if (t->indexed != (t->state != TUNNEL_CLOSING))
@@ -68,8 +69,8 @@ static void check(struct fake *f)
 		marked += t->indexed && t->peer.mark;
 		for (struct l2tp_session *s = t->sessions; s; s = s->next) {
 			n++;
-			if (l2tp_lns_session(lns, t->tid, s->sid) != s || s->tunnel != t ||
-			    l2tp_lns_session_by_peer(lns, t->tid, s->peer_sid) != s ||
+			if (l2tp_tunnel_session(t, s->sid) != s || s->tunnel != t ||
+			    l2tp_lns_session_by_peer(t, s->peer_sid) != s ||
 			    s->state == SESSION_CLOSED || !s->sid)
 				abort();
 		}
@@ -79,6 +80,8 @@ static void check(struct fake *f)
 		sessions += n;
 	}
 	if (tunnels != lns->n_tunnels || half != lns->n_half_open || sessions != lns->n_sessions)
+		abort();
+	if (lns->by_tid.n != tunnels || lns->by_id.n != tunnels)
 		abort();
 	if (lns->sessions.n != sessions || lns->peer_sessions.n != sessions ||
 	    lns->by_peer.n != indexed || lns->by_mark.n != marked)

@@ -71,8 +71,8 @@ static char sf_kern_dummy, sf_nd_dummy;	/* opaque handles sess.c only passes bac
 int __wrap_netdev_route_add(struct netdev *nd, int family, const void *dst, unsigned int plen);
 int __wrap_netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned int plen);
 int __wrap_netdev_tun_fd(const struct netdev *nd);
-int __wrap_kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
-			   const struct in6_addr *pfx64);
+int __wrap_kern_session_up(struct kern *k, struct kern_tref tr, uint16_t sid,
+			   const struct in_addr *ipv4, const struct in6_addr *pfx64);
 int __wrap_evloop_add_io(struct evloop *loop, struct ev_io *io, int fd, uint32_t events,
 			 void (*cb)(struct ev_io *io, uint32_t events));
 int __real_evloop_add_io(struct evloop *loop, struct ev_io *io, int fd, uint32_t events,
@@ -111,9 +111,10 @@ int __wrap_netdev_tun_fd(const struct netdev *nd)
 	return sf_cur->tun[0];
 }
 
-int __wrap_kern_session_up(struct kern *k, uint16_t tid, uint16_t sid, const struct in_addr *ipv4,
-			   const struct in6_addr *pfx64)
+int __wrap_kern_session_up(struct kern *k, struct kern_tref tr, uint16_t sid,
+			   const struct in_addr *ipv4, const struct in6_addr *pfx64)
 {
+	uint16_t tid = tr.tid;
 	struct l2tp_session *s = l2tp_lns_session(sf_cur->f->lns, tid, sid);
 
 	(void)ipv4; (void)pfx64;
@@ -222,7 +223,8 @@ static inline void sf_drain_ctrl(struct sfake *sf)
 static inline void sf_dial(struct sfake *sf)
 {
 	struct lac *l = &sf->lac;
-	struct l2tp_tunnel *t = l->lns_tid ? sf->f->lns->tunnels[l->lns_tid] : NULL;
+	struct l2tp_tunnel *t = l->lns_tid ? l2tp_lns_tunnel_of(sf->f->lns, &l->peer, l->lns_tid) :
+					     NULL;
 	unsigned int seen = sf->f->n_out;
 
 	if (!t || t->state != TUNNEL_ESTABLISHED || !l2tp_peer_match(&t->peer, &l->peer)) {

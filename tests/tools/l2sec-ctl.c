@@ -19,13 +19,16 @@
  *   sock add-again NAME                    SOCK_ADD with the same fd again
  *   tunnel add TID PEER_TID NAME PEER PORT [ipsec 0|1] [bind MARK [reqid N]] [outmark MARK]
  *                                          [local ADDR]
- *   tunnel set TID [peer ADDR PORT] [peer_tid N] [bind MARK [reqid N]] [unbind] [outmark MARK]
- *   tunnel del TID | tunnel get TID | tunnel dump [NAME]
- *   session add TID SID PEER_SID [up] [ip4 ADDR] [ip6 ADDR/LEN]... [ifid HEX16]
- *   session set TID SID [up|down] [peer_sid N] [ip4 ADDR] [ip6 ADDR/LEN]... [clear]
- *   session del TID SID | session get TID SID | session dump [TID|all] [count]
- *   session bulk-add TID FIRST COUNT       sessions FIRST.., up, ip4 10.64.0.0 + i
- *   session bulk-del TID FIRST COUNT
+ *   tunnel set TUN [peer ADDR PORT] [peer_tid N] [bind MARK [reqid N]] [unbind] [outmark MARK]
+ *   tunnel del TUN | tunnel get TUN | tunnel dump [NAME|all] [count]
+ *                                          (count: how many, and how many handles twice)
+ *   tunnel bulk-add COUNT NAME PEER        tunnel i = 0..: id i % 65535 + 1, peer
+ *                                          port 1024 + i / 65535 (ids repeat per port)
+ *   session add TUN SID PEER_SID [up] [ip4 ADDR] [ip6 ADDR/LEN]... [ifid HEX16]
+ *   session set TUN SID [up|down] [peer_sid N] [ip4 ADDR] [ip6 ADDR/LEN]... [clear]
+ *   session del TUN SID | session get TUN SID | session dump [TUN|all] [count]
+ *   session bulk-add TUN FIRST COUNT       sessions FIRST.., up, ip4 10.64.0.0 + i
+ *   session bulk-del TUN FIRST COUNT
  *   stats                                  namespace counters
  *   recv NAME TIMEOUT_MS                   one datagram the module left on the socket
  *   send NAME ADDR PORT HEX                one datagram from the socket
@@ -36,6 +39,9 @@
  *   run SHELL-COMMAND                      system(); fails if the command fails
  *   echo TEXT
  * Where a command takes a socket NAME, "#N" names socket id N directly.
+ * TUN is a tunnel id (A_TUNNEL_ID), or hN: the tunnel handle N
+ * (A_TUNNEL_HANDLE), or @K: the handle of the Kth tunnel this process added;
+ * with "/TID" after hN or @K: handle and id both.  Replies print handle=N last.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -286,15 +292,64 @@ static void print_sa(const struct nlattr *nest)
 	}
 }
 
+/* The handle of the latest tunnel reply, and those of the tunnels added (@K). */
+static uint32_t last_handle;
+static uint32_t added_handles[256];
+static unsigned int n_added;
+
+/* The tunnel handles a counted tunnel dump saw, to find any seen twice. */
+static uint32_t *dump_handles;
+static size_t n_dump_handles, cap_dump_handles;
+
+static void dump_handle_add(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != L2SEC_A_TUNNEL_HANDLE)
+			continue;
+		if (n_dump_handles == cap_dump_handles) {
+			cap_dump_handles = cap_dump_handles ? 2 * cap_dump_handles : 1024;
+			dump_handles = realloc(dump_handles,
+					       cap_dump_handles * sizeof(*dump_handles));
+			if (!dump_handles)
+				abort();
+		}
+		dump_handles[n_dump_handles++] = mnl_attr_get_u32(a);
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* How many handles the counted dump saw more than once; resets. */
+static size_t dump_handle_dups(void)
+{
+	size_t i, dups = 0;
+
+	qsort(dump_handles, n_dump_handles, sizeof(*dump_handles), cmp_u32);
+	for (i = 1; i < n_dump_handles; i++)
+		dups += dump_handles[i] == dump_handles[i - 1];
+	n_dump_handles = 0;
+	return dups;
+}
+
 /* Prints one reply or notification as "kind key=value...". */
 static int print_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
 	long *count = data;
+	long handle = -1;
 
 	if (count)
 		(*count)++;
+	if (count && g->cmd == L2SEC_CMD_TUNNEL_GET)
+		dump_handle_add(nlh);
 	if (data && !getenv("L2SEC_CTL_VERBOSE"))
 		return MNL_CB_OK;	/* bulk dumps: count only */
 	printf("%s", g->cmd < __L2SEC_CMD_MAX && cmd_names[g->cmd] ? cmd_names[g->cmd] : "?");
@@ -318,6 +373,11 @@ static int print_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		case L2SEC_A_TUNNEL_ID:
 			printf(" tid=%u", mnl_attr_get_u16(a));
+			break;
+		case L2SEC_A_TUNNEL_HANDLE:
+			handle = mnl_attr_get_u32(a);
+			if (g->cmd == L2SEC_CMD_TUNNEL_GET)
+				last_handle = handle;
 			break;
 		case L2SEC_A_PEER_TUNNEL_ID:
 			printf(" peer_tid=%u", mnl_attr_get_u16(a));
@@ -404,6 +464,8 @@ static int print_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		}
 	}
+	if (handle >= 0)
+		printf(" handle=%ld", handle);
 	printf("\n");
 	return MNL_CB_OK;
 }
@@ -573,8 +635,56 @@ static int cmd_sock_add(int argc, char **argv)
 	return transact(nlh, sock_id_cb, &cs->id);
 }
 
+/* TUN: "ID", "hHANDLE" or "hHANDLE/ID" (see the top of the file). */
+static void put_tunnel(struct nlmsghdr *nlh, const char *tun)
+{
+	unsigned long k;
+	char *end;
+
+	if (tun[0] != 'h' && tun[0] != '@') {
+		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, atoi(tun));
+		return;
+	}
+	k = strtoul(tun + 1, &end, 0);
+	if (tun[0] == '@')
+		k = k >= 1 && k <= n_added ? added_handles[k - 1] : 0;
+	mnl_attr_put_u32(nlh, L2SEC_A_TUNNEL_HANDLE, k);
+	if (*end == '/')
+		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, atoi(end + 1));
+}
+
+/* COUNT tunnels on socket NAME to PEER (see the top of the file). */
+static int cmd_tunnel_bulk(int count, const char *name, const char *peer)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ctl_sock *cs = sock_by_name(name);
+	struct nlmsghdr *nlh;
+	int i, err;
+
+	if (!cs)
+		return -ENOENT;
+	for (i = 0; i < count; i++) {
+		nlh = msg_start(buf, family_id, L2SEC_CMD_TUNNEL_NEW, 0);
+		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, i % 65535 + 1);
+		mnl_attr_put_u16(nlh, L2SEC_A_PEER_TUNNEL_ID, i % 65535 + 1);
+		mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, cs->id);
+		err = put_addr(nlh, L2SEC_A_PEER_ADDR4, L2SEC_A_PEER_ADDR6, peer);
+		if (err)
+			return err;
+		mnl_attr_put_u16(nlh, L2SEC_A_PEER_PORT, 1024 + i / 65535);
+		err = transact(nlh, NULL, NULL);
+		if (err) {
+			printf("bulk added=%d\n", i);
+			return err;
+		}
+	}
+	printf("bulk added=%d\n", count);
+	return 0;
+}
+
 static int cmd_tunnel(int argc, char **argv)
 {
+	long count = 0;
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct ctl_sock *cs;
@@ -584,14 +694,21 @@ static int cmd_tunnel(int argc, char **argv)
 		return -EINVAL;
 	if (!strcmp(argv[1], "dump")) {
 		nlh = msg_start(buf, family_id, L2SEC_CMD_TUNNEL_GET, NLM_F_DUMP);
-		if (argc >= 3) {
+		if (argc >= 3 && strcmp(argv[2], "all")) {
 			cs = sock_by_name(argv[2]);
 			if (!cs)
 				return -ENOENT;
 			mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, cs->id);
 		}
+		if (argc >= 4 && !strcmp(argv[3], "count")) {
+			err = transact(nlh, print_cb, &count);
+			printf("dumped=%ld dup_handles=%zu\n", count, dump_handle_dups());
+			return err;
+		}
 		return transact(nlh, print_cb, NULL);
 	}
+	if (!strcmp(argv[1], "bulk-add") && argc >= 5)
+		return cmd_tunnel_bulk(atoi(argv[2]), argv[3], argv[4]);
 	if (argc < 3)
 		return -EINVAL;
 	if (!strcmp(argv[1], "add")) {
@@ -611,12 +728,12 @@ static int cmd_tunnel(int argc, char **argv)
 		i = 7;
 	} else if (!strcmp(argv[1], "set")) {
 		nlh = msg_start(buf, family_id, L2SEC_CMD_TUNNEL_SET, 0);
-		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, atoi(argv[2]));
+		put_tunnel(nlh, argv[2]);
 		i = 3;
 	} else {
 		nlh = msg_start(buf, family_id, !strcmp(argv[1], "del") ?
 				L2SEC_CMD_TUNNEL_DEL : L2SEC_CMD_TUNNEL_GET, 0);
-		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, atoi(argv[2]));
+		put_tunnel(nlh, argv[2]);
 		return transact(nlh, print_cb, NULL);
 	}
 	for (; i < argc; i++) {
@@ -656,7 +773,10 @@ static int cmd_tunnel(int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	return transact(nlh, print_cb, NULL);
+	err = transact(nlh, print_cb, NULL);
+	if (!err && !strcmp(argv[1], "add") && n_added < ARRAY_SIZE(added_handles))
+		added_handles[n_added++] = last_handle;
+	return err;
 }
 
 static int put_session_opts(struct nlmsghdr *nlh, int argc, char **argv, int i)
@@ -700,7 +820,7 @@ static int put_session_opts(struct nlmsghdr *nlh, int argc, char **argv, int i)
 	return 0;
 }
 
-static int cmd_session_bulk(bool add, int tid, int first, int count)
+static int cmd_session_bulk(bool add, const char *tun, int first, int count)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -711,7 +831,7 @@ static int cmd_session_bulk(bool add, int tid, int first, int count)
 
 		nlh = msg_start(buf, family_id, add ? L2SEC_CMD_SESSION_NEW :
 				L2SEC_CMD_SESSION_DEL, 0);
-		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, tid);
+		put_tunnel(nlh, tun);
 		mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, first + i);
 		if (add) {
 			mnl_attr_put_u16(nlh, L2SEC_A_PEER_SESSION_ID, first + i);
@@ -738,7 +858,7 @@ static int cmd_session(int argc, char **argv)
 	if (!strcmp(argv[1], "dump")) {
 		nlh = msg_start(buf, family_id, L2SEC_CMD_SESSION_GET, NLM_F_DUMP);
 		if (argc >= 3 && strcmp(argv[2], "all"))
-			mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, atoi(argv[2]));
+			put_tunnel(nlh, argv[2]);
 		if (argc >= 4 && !strcmp(argv[3], "count")) {
 			err = transact(nlh, print_cb, &count);
 			printf("dumped=%ld\n", count);
@@ -747,7 +867,7 @@ static int cmd_session(int argc, char **argv)
 		return transact(nlh, print_cb, NULL);
 	}
 	if ((!strcmp(argv[1], "bulk-add") || !strcmp(argv[1], "bulk-del")) && argc >= 5)
-		return cmd_session_bulk(argv[1][5] == 'a', atoi(argv[2]), atoi(argv[3]),
+		return cmd_session_bulk(argv[1][5] == 'a', argv[2], atoi(argv[3]),
 					atoi(argv[4]));
 	if (argc < 4)
 		return -EINVAL;
@@ -755,7 +875,7 @@ static int cmd_session(int argc, char **argv)
 		if (argc < 5)
 			return -EINVAL;
 		nlh = msg_start(buf, family_id, L2SEC_CMD_SESSION_NEW, 0);
-		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, atoi(argv[2]));
+		put_tunnel(nlh, argv[2]);
 		mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, atoi(argv[3]));
 		mnl_attr_put_u16(nlh, L2SEC_A_PEER_SESSION_ID, atoi(argv[4]));
 		err = put_session_opts(nlh, argc, argv, 5);
@@ -765,7 +885,7 @@ static int cmd_session(int argc, char **argv)
 			      L2SEC_CMD_SESSION_GET;
 
 		nlh = msg_start(buf, family_id, cmd, 0);
-		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, atoi(argv[2]));
+		put_tunnel(nlh, argv[2]);
 		mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, atoi(argv[3]));
 		err = put_session_opts(nlh, argc, argv, 4);
 	}

@@ -119,7 +119,7 @@ static uint32_t mcgrp_id;
 static uint32_t seq;
 static bool unpriv, verbose;
 static struct nlf_counters cnt;
-static struct nlf_pool sock_ids, tunnel_ids, session_ids;
+static struct nlf_pool sock_ids, tunnel_ids, tunnel_handles, session_ids;
 static struct nlf_sock socks[NLF_MAX_SOCKS];
 static int tx_fd4 = -1, tx_fd6 = -1;
 static struct in_addr base_addr, base_peer, base_inner;
@@ -221,6 +221,11 @@ static int nlf_learn_cb(const struct nlattr *attr, void *data)
 		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
 			return MNL_CB_ERROR;
 		nlf_pool_add(&tunnel_ids, mnl_attr_get_u16(attr));
+		break;
+	case L2SEC_A_TUNNEL_HANDLE:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		nlf_pool_add(&tunnel_handles, mnl_attr_get_u32(attr));
 		break;
 	case L2SEC_A_SESSION_ID:
 		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
@@ -591,6 +596,9 @@ static void nlf_put_attr(struct nlmsghdr *nlh, uint16_t type)
 	case L2SEC_A_SOCK_ID:
 		mnl_attr_put_u32(nlh, type, nlf_pick_id(&sock_ids, 0xffffffff));
 		break;
+	case L2SEC_A_TUNNEL_HANDLE:
+		mnl_attr_put_u32(nlh, type, nlf_pick_id(&tunnel_handles, 0xffffffff));
+		break;
 	case L2SEC_A_TUNNEL_ID:
 	case L2SEC_A_PEER_TUNNEL_ID:
 		mnl_attr_put_u16(nlh, type, (uint16_t)nlf_pick_id(&tunnel_ids, 0xffff));
@@ -652,17 +660,17 @@ static const uint16_t nlf_cmd_attrs[L2SEC_CMD_STATS_GET + 1][12] = {
 		L2SEC_A_LOCAL_ADDR6, L2SEC_A_REQUIRE_IPSEC, L2SEC_A_BIND_MARK, L2SEC_A_OUT_MARK },
 	[L2SEC_CMD_TUNNEL_SET] = { L2SEC_A_TUNNEL_ID, L2SEC_A_PEER_TUNNEL_ID, L2SEC_A_PEER_ADDR4,
 		L2SEC_A_PEER_ADDR6, L2SEC_A_PEER_PORT, L2SEC_A_LOCAL_ADDR4, L2SEC_A_LOCAL_ADDR6,
-		L2SEC_A_OUT_MARK, L2SEC_A_BIND_MARK, L2SEC_A_UNBIND },
-	[L2SEC_CMD_TUNNEL_DEL] = { L2SEC_A_TUNNEL_ID },
-	[L2SEC_CMD_TUNNEL_GET] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SOCK_ID },
+		L2SEC_A_OUT_MARK, L2SEC_A_BIND_MARK, L2SEC_A_UNBIND, L2SEC_A_TUNNEL_HANDLE },
+	[L2SEC_CMD_TUNNEL_DEL] = { L2SEC_A_TUNNEL_ID, L2SEC_A_TUNNEL_HANDLE },
+	[L2SEC_CMD_TUNNEL_GET] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SOCK_ID, L2SEC_A_TUNNEL_HANDLE },
 	[L2SEC_CMD_SESSION_NEW] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SESSION_ID, L2SEC_A_PEER_SESSION_ID,
 		L2SEC_A_STATE, L2SEC_A_IPV4, L2SEC_A_IPV6_PREFIX, L2SEC_A_IPV6_PREFIX,
-		L2SEC_A_IPV6_IFID },
+		L2SEC_A_IPV6_IFID, L2SEC_A_TUNNEL_HANDLE },
 	[L2SEC_CMD_SESSION_SET] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SESSION_ID, L2SEC_A_PEER_SESSION_ID,
 		L2SEC_A_STATE, L2SEC_A_IPV4, L2SEC_A_IPV6_PREFIX, L2SEC_A_IPV6_IFID,
-		L2SEC_A_CLEAR_ADDRS },
-	[L2SEC_CMD_SESSION_DEL] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SESSION_ID },
-	[L2SEC_CMD_SESSION_GET] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SESSION_ID },
+		L2SEC_A_CLEAR_ADDRS, L2SEC_A_TUNNEL_HANDLE },
+	[L2SEC_CMD_SESSION_DEL] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SESSION_ID, L2SEC_A_TUNNEL_HANDLE },
+	[L2SEC_CMD_SESSION_GET] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SESSION_ID, L2SEC_A_TUNNEL_HANDLE },
 	[L2SEC_CMD_STATS_GET] = { 0 },
 };
 

@@ -568,6 +568,13 @@ static void test_admit(void **state)
 	assert_non_null(strstr(e.msg[0], "twice max-tunnels"));
 	assert_int_equal(parse("[l2tp]\nmax-tunnels = 3000\n", &cfg, &e), 1);
 	assert_int_equal(e.line[0], 2);
+	/* more single-tunnel clients than tunnel IDs (IDs are per SA or peer), up to the
+	 * module's 131,072 */
+	assert_int_equal(parse("[l2tp]\nmax-tunnels = 131072\npeer-table-size = 262144\n",
+			       &cfg, &e), 0);
+	assert_int_equal(cfg.l2tp.max_tunnels, 131072);
+	assert_int_equal(parse("[l2tp]\nmax-tunnels = 131073\npeer-table-size = 262148\n",
+			       &cfg, &e), 1);
 	assert_int_equal(parse("[l2tp]\nsetup-timeout = 500ms\n", &cfg, &e), 1);
 	assert_int_equal(parse("[l2tp]\nmax-tunnels-per-sa = 0\n", &cfg, &e), 1);
 }

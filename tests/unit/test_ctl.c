@@ -209,7 +209,7 @@ static void test_del_session(void **state)
 	assert_int_equal(f->ppp_closed, 1);
 	assert_int_equal(f->lns->n_sessions, 0);
 	assert_int_equal(f->k_tunnels, 1);
-	assert_int_equal(f->lns->tunnels[l.lns_tid]->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(l2tp_lns_tunnel(f->lns, l.lns_tid)->state, TUNNEL_ESTABLISHED);
 
 	/* once gone, it is gone */
 	snprintf(want, sizeof(want), "no such session %u/%u", l.lns_tid, sid);

@@ -745,13 +745,14 @@ static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 	struct kern_tunnel kt = { .tid = t->tid, .peer_tid = t->peer_tid };
 
 	(void)env;
-	return datapath_tunnel_add(test_dp, &kt);
+	return datapath_tunnel_add(test_dp, &kt, &t->dp_handle);
 }
 
 static int dp_session_add(void *env, struct l2tp_session *s)
 {
 	(void)env;
-	return datapath_session_add(test_dp, s->tunnel->tid, s->sid, s->peer_sid);
+	return datapath_session_add(test_dp, datapath_tref(0, s->tunnel->tid), s->sid,
+				    s->peer_sid);
 }
 
 static const struct l2tp_lns_ops dp_ops = {
@@ -794,7 +795,8 @@ static void test_datapath_with_nothing_to_program(void **state)
 	assert_int_equal(datapath_sock_add(test_dp, -1, true, &id), DATAPATH_NOTHING);
 	assert_int_equal(id, 0);
 	assert_int_equal(datapath_watch_fd(test_dp), -1);
-	assert_int_equal(datapath_session_up(test_dp, t->tid, s->sid, NULL, NULL, NULL), 0);
+	assert_int_equal(datapath_session_up(test_dp, datapath_tref(0, t->tid), s->sid, NULL, NULL,
+					     NULL), 0);
 	datapath_free(test_dp);
 	k = datapath_kernel(f->loop, (struct kern *)&no_kern, NULL);
 	assert_non_null(k);

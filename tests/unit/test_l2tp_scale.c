@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The LNS at scale, without timing: session IDs are per tunnel (RFC 2661),
- * and every lookup on a control or data path goes through an index whose
- * cost is counted (htab_probes, lns->id_probes) with 60,000 tunnels up:
- * SCCRQ retransmissions and new SCCRQs (find_by_peer), an SA going away
+ * tunnel IDs per SA or per peer (70,000 tunnels behind one NAT), and every
+ * lookup on a control or data path goes through an index whose cost is
+ * counted (htab_probes, lns->id_probes) with 60,000 tunnels up: SCCRQ
+ * retransmissions and new SCCRQs (find_by_peer), an SA going away
  * (l2tp_lns_close_mark), data for a session, tunnel and session ID
  * allocation, and max-half-open's displacement.
  */
@@ -203,36 +204,166 @@ static void test_session_alloc(void **state)
 	assert_int_equal(l2tp_lns_tunnel(f->lns, a.lns_tid)->n_sessions, n);
 }
 
-/* Tunnel IDs in a crowded space: a free one, never 0, at most 32 probes and 1024 words. */
-static void test_tunnel_alloc_crowded(void **state)
+/* A peer at 10.0.0.<host>:<port>, through SA mark (0: none). */
+static struct l2tp_peer peer_at(uint8_t host, uint16_t port, uint32_t mark)
 {
+	struct l2tp_peer p;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&p.addr;
+
+	memset(&p, 0, sizeof(p));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(0x0a000000u | host);
+	sin->sin_port = htons(port);
+	p.mark = mark;
+	return p;
+}
+
+/* A tunnel of peer p with ID tid in the LNS's indexes, as l2tp_tunnel_new links it. */
+static struct l2tp_tunnel *fake_tunnel(const struct l2tp_peer *p, bool require_ipsec,
+				       uint16_t tid)
+{
+	struct l2tp_tunnel *t = calloc(1, sizeof(*t));
+
+	assert_non_null(t);
+	t->lns = f->lns;
+	t->peer = *p;
+	t->require_ipsec = require_ipsec;
+	t->tid = tid;
+	l2tp_lns_link_tunnel(f->lns, t);
+	return t;
+}
+
+static void fake_tunnels_free(struct l2tp_tunnel **v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (!v[i])
+			continue;
+		l2tp_lns_unlink_tunnel(v[i]);
+		free(v[i]);
+	}
+	free(v);
+}
+
+/*
+ * Tunnel IDs are unique per origin only: a peer (address and port) whose
+ * IDs are all taken but two gets one of those two, in at most 32 random
+ * probes and one pass over the space from a random start, both come up; with
+ * none left it is refused (0), cleanly; another address, another port, the
+ * same address through an SA get an ID at once, one the crowded peer holds.
+ */
+static void test_tunnel_ids_per_peer(void **state)
+{
+	struct l2tp_tunnel **v = calloc(65536, sizeof(*v));
 	struct l2tp_lns *lns = f->lns;
+	struct l2tp_peer crowded = peer_at(1, 1701, 0), other[3];
 	unsigned int got[2] = { 0, 0 };
 	uint64_t before;
+	uint16_t id;
 
 	(void)state;
-	memset(lns->tid_used, 0xff, sizeof(lns->tid_used));
-	/* two free IDs far apart; 0 is never one */
-	lns->tid_used[0] &= ~1ull;
-	lns->tid_used[3] &= ~(1ull << 5);	/* 197 */
-	lns->tid_used[900] &= ~(1ull << 63);	/* 57663 */
+	assert_non_null(v);
+	for (unsigned int i = 1; i < 65536; i++)
+		if (i != 197 && i != 57663)
+			v[i] = fake_tunnel(&crowded, false, (uint16_t)i);
 	for (int i = 0; i < 64; i++) {
-		uint16_t id;
-
 		before = lns->id_probes;
-		id = l2tp_lns_alloc_tid(lns);
+		id = l2tp_lns_alloc_tid(lns, &crowded, false);
 		assert_true(id == 197 || id == 57663);
 		got[id == 197]++;
-		assert_true(lns->id_probes - before <= 32 + 1024 + 2);
+		assert_true(lns->id_probes - before <= 32 + 32 + 65536);
 	}
 	/* the start is random: both come up */
 	assert_true(got[0] > 0 && got[1] > 0);
-	lns->tid_used[3] |= 1ull << 5;
-	lns->tid_used[900] |= 1ull << 63;
+	v[197] = fake_tunnel(&crowded, false, 197);
+	v[57663] = fake_tunnel(&crowded, false, 57663);
 	before = lns->id_probes;
-	assert_int_equal(l2tp_lns_alloc_tid(lns), 0);
-	assert_true(lns->id_probes - before <= 32 + 1024);
-	memset(lns->tid_used, 0, sizeof(lns->tid_used));
+	assert_int_equal(l2tp_lns_alloc_tid(lns, &crowded, false), 0);
+	assert_true(lns->id_probes - before <= 32 + 32 + 65536);
+	/* the crowded peer's IDs are free for everybody else: no ID is free in the
+	 * LNS (32 probes), the first for the other origin takes */
+	other[0] = peer_at(2, 1701, 0);		/* another address */
+	other[1] = peer_at(1, 1702, 0);		/* another port */
+	other[2] = peer_at(1, 1701, 7);		/* its own SA */
+	for (int i = 0; i < 3; i++) {
+		before = lns->id_probes;
+		id = l2tp_lns_alloc_tid(lns, &other[i], true);
+		assert_int_not_equal(id, 0);
+		assert_int_equal(lns->id_probes - before, 32 + 1);
+		assert_ptr_equal(l2tp_lns_tunnel_of(lns, &crowded, id), v[id]);
+		if (i < 2)	/* (through an SA, a datagram finds its peer's as well) */
+			assert_null(l2tp_lns_tunnel_of(lns, &other[i], id));
+	}
+	fake_tunnels_free(v, 65536);
+}
+
+/*
+ * Two clients behind one NAT (one address and port), each through its own
+ * SA: both hold tunnel ID 5, each datagram finds its own client's tunnel by
+ * its SA's mark, the ID alone is ambiguous, a third tunnel 5 of the first
+ * SA cannot be allocated. A tunnel without IPsec is keyed by its peer.
+ */
+static void test_one_id_two_sas(void **state)
+{
+	struct l2tp_peer a = peer_at(9, 1701, 1), b = peer_at(9, 1701, 2);
+	struct l2tp_peer plain = peer_at(9, 1701, 0);
+	struct l2tp_tunnel *ta, *tb;
+	struct l2tp_lns *lns = f->lns;
+	bool ambiguous;
+
+	(void)state;
+	ta = fake_tunnel(&a, true, 5);
+	tb = fake_tunnel(&b, true, 5);
+	assert_ptr_equal(l2tp_lns_tunnel_of(lns, &a, 5), ta);
+	assert_ptr_equal(l2tp_lns_tunnel_of(lns, &b, 5), tb);
+	assert_null(l2tp_lns_tunnel_of(lns, &plain, 5));	/* no SA: neither */
+	assert_null(l2tp_lns_tunnel_by_id(lns, 5, &ambiguous));
+	assert_true(ambiguous);
+	assert_null(l2tp_lns_tunnel(lns, 5));
+	/* SA a's ID space: every random draw hits 5 first, then the rest */
+	for (int i = 0; i < 200; i++)
+		assert_int_not_equal(l2tp_lns_alloc_tid(lns, &a, true), 5);
+	l2tp_lns_unlink_tunnel(tb);
+	assert_ptr_equal(l2tp_lns_tunnel_by_id(lns, 5, &ambiguous), ta);
+	assert_false(ambiguous);
+	l2tp_lns_unlink_tunnel(ta);
+	free(ta);
+	free(tb);
+}
+
+/*
+ * 70,000 clients behind one NAT address and port, each through its own SA:
+ * each gets a tunnel ID in O(1) probes (unique in the LNS while it has free
+ * ones, then per SA), more tunnels than there are IDs, and a datagram through
+ * each SA finds its own.
+ */
+static void test_70k_sas(void **state)
+{
+	const unsigned int n = 70000;
+	struct l2tp_tunnel **v = calloc(n, sizeof(*v));
+	struct l2tp_lns *lns = f->lns;
+	struct l2tp_peer p;
+	uint64_t before;
+	uint16_t id;
+
+	(void)state;
+	assert_non_null(v);
+	before = lns->id_probes;
+	for (unsigned int i = 0; i < n; i++) {
+		p = peer_at(9, 1701, i + 1);
+		id = l2tp_lns_alloc_tid(lns, &p, true);
+		assert_int_not_equal(id, 0);
+		v[i] = fake_tunnel(&p, true, id);
+	}
+	assert_int_equal(lns->n_tunnels, n);
+	assert_true(lns->id_probes - before <= (32 + 2) * (uint64_t)n);
+	before = htab_probes;
+	for (unsigned int i = 0; i < n; i++) {
+		p = peer_at(9, 1701, i + 1);
+		assert_ptr_equal(l2tp_lns_tunnel_of(lns, &p, v[i]->tid), v[i]);
+	}
+	assert_true(htab_probes - before <= 4ull * n);
+	fake_tunnels_free(v, n);
+	assert_int_equal(lns->n_tunnels, 0);
 }
 
 static uint32_t addr_of(unsigned int i)
@@ -242,7 +373,8 @@ static uint32_t addr_of(unsigned int i)
 
 /*
  * 60,000 tunnels: an SCCRQ retransmission, a new SCCRQ, an SA going away
- * and a data packet each look at O(1) entries, and every tunnel ID is unique.
+ * and a data packet each look at O(1) entries, and each peer's datagrams find
+ * its own tunnel (IDs repeat across peers).
  */
 static void test_60k_tunnels(void **state)
 {
@@ -266,7 +398,8 @@ static void test_60k_tunnels(void **state)
 	assert_int_equal(c.tunnels, N_TUNNELS);
 	assert_int_equal(c.half_open, 0);
 	for (unsigned int i = 0; i < N_TUNNELS; i++)
-		assert_ptr_equal(l2tp_lns_tunnel(lns, l[i].lns_tid)->peer.mark, i + 1);
+		assert_ptr_equal(l2tp_lns_tunnel_of(lns, &l[i].peer, l[i].lns_tid)->peer.mark,
+				 i + 1);
 	/* the indexes hold the live tunnels and grew with them */
 	assert_int_equal(lns->by_peer.n, N_TUNNELS);
 	assert_int_equal(lns->by_mark.n, N_TUNNELS);
@@ -280,11 +413,12 @@ static void test_60k_tunnels(void **state)
 	l2tp_lns_counts(lns, &c);
 	assert_int_equal(c.tunnels, N_TUNNELS);
 
-	/* a new peer: its SCCRQ's lookup and its ID are O(1) too */
+	/* a new peer: its SCCRQ's lookup and its ID are O(1) too (with 60,000 of
+	 * 65,535 IDs taken, up to 32 draws for an ID no tunnel holds, then its own) */
 	before = htab_probes;
 	lac_init(&extra, f, addr_of(N_TUNNELS), 1701, 0, 4242);
 	lac_establish(&extra);
-	assert_true(htab_probes - before <= 8);
+	assert_true(htab_probes - before <= 8 + 2 * 2 * 32);
 	l2tp_lns_counts(lns, &c);
 	assert_int_equal(c.tunnels, N_TUNNELS + 1);
 
@@ -301,8 +435,10 @@ static void test_60k_tunnels(void **state)
 	n = l2tp_lns_close_mark(lns, 30001, false, STOPCCN_GENERAL_ERROR, "SA gone", NULL, NULL);
 	assert_int_equal(n, 1);
 	assert_true(htab_probes - before <= 8);
-	assert_int_equal(l2tp_lns_tunnel(lns, l[30000].lns_tid)->state, TUNNEL_CLOSING);
-	assert_null(l2tp_lns_session(lns, l[30000].lns_tid, sid));
+	assert_int_equal(l2tp_lns_tunnel_of(lns, &l[30000].peer, l[30000].lns_tid)->state,
+			 TUNNEL_CLOSING);
+	assert_null(l2tp_tunnel_session(l2tp_lns_tunnel_of(lns, &l[30000].peer, l[30000].lns_tid),
+					 sid));
 	assert_int_equal(lns->by_mark.n, N_TUNNELS - 1);
 
 	/* all SAs go at once (a mass disconnect): O(n) in all, not O(n^2) */
@@ -314,7 +450,8 @@ static void test_60k_tunnels(void **state)
 	l2tp_lns_counts(lns, &c);
 	assert_int_equal(lns->by_mark.n, 0);
 	/* the plain tunnel stays */
-	assert_int_equal(l2tp_lns_tunnel(lns, extra.lns_tid)->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(l2tp_lns_tunnel_of(lns, &extra.peer, extra.lns_tid)->state,
+			 TUNNEL_ESTABLISHED);
 	/* after the linger they are freed and the indexes shrink back */
 	fake_advance(f, 120000);
 	l2tp_lns_counts(lns, &c);
@@ -378,7 +515,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_ids_per_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cdn_by_peer_sid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_alloc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tunnel_alloc_crowded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tunnel_ids_per_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_id_two_sas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_70k_sas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_60k_tunnels, setup_big, teardown),
 		cmocka_unit_test_setup_teardown(test_displace_looks_at_half_open_only, setup_big,
 						teardown),

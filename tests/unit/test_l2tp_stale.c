@@ -136,7 +136,7 @@ static void test_restart_probe_then_stopccn(void **state)
 	f2 = lns_start();
 	assert_int_equal(f2->lns->n_stale, 1);
 	/* same random sequence as f1: the old ID would come first, and is skipped */
-	fresh = l2tp_lns_alloc_tid(f2->lns);
+	fresh = l2tp_lns_alloc_tid(f2->lns, &l.peer, true);
 	assert_int_not_equal(fresh, 0);
 	assert_int_not_equal(fresh, old_tid);
 	lac_move(&l, f2);

@@ -107,7 +107,7 @@ static uint16_t unacked_call(struct lac *l, uint32_t addr)
 /* 63 ICRQs reusing sid: 63 CDNs queue behind the ICRP; the queue is full. */
 static void fill_queue(struct lac *l, uint16_t sid)
 {
-	struct l2tp_tunnel *t = f->lns->tunnels[l->lns_tid];
+	struct l2tp_tunnel *t = l2tp_lns_tunnel(f->lns, l->lns_tid);
 
 	for (int i = 0; i < L2TP_CTRL_MAX_QUEUE - 1; i++)
 		lac_icrq(l, sid);
@@ -261,7 +261,7 @@ static void redial(bool we_closed)
 	fake_advance(f, 300);
 	old_tid = l.lns_tid;
 	if (we_closed) {
-		l2tp_tunnel_close(f->lns->tunnels[old_tid], true, STOPCCN_CLEAR, 0, "test");
+		l2tp_tunnel_close(l2tp_lns_tunnel(f->lns, old_tid), true, STOPCCN_CLEAR, 0, "test");
 		assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_STOPCCN);
 		lac_zlb(&l);
 	} else {
@@ -270,16 +270,16 @@ static void redial(bool we_closed)
 		l2tp_build_result(&b, STOPCCN_CLEAR, 0, NULL);
 		lac_send(&l, &b);
 	}
-	assert_int_equal(f->lns->tunnels[old_tid]->state, TUNNEL_CLOSING);
+	assert_int_equal(l2tp_lns_tunnel(f->lns, old_tid)->state, TUNNEL_CLOSING);
 	fake_advance(f, 1000);
 	/* same address, port, SA mark and Assigned Tunnel ID, a fresh Ns */
 	lac_init(&again, f, 0x0a000020, 1701, 0x5, 0x20);
 	establish(&again);
 	assert_int_not_equal(again.lns_tid, old_tid);
-	assert_int_equal(f->lns->tunnels[again.lns_tid]->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(l2tp_lns_tunnel(f->lns, again.lns_tid)->state, TUNNEL_ESTABLISHED);
 	assert_int_equal(f->lns->stats.tunnels_established, 2);
 	/* the old one still lingers, on its own */
-	assert_int_equal(f->lns->tunnels[old_tid]->state, TUNNEL_CLOSING);
+	assert_int_equal(l2tp_lns_tunnel(f->lns, old_tid)->state, TUNNEL_CLOSING);
 	assert_int_equal(f->lns->n_tunnels, 2);
 }
 

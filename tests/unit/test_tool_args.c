@@ -148,6 +148,12 @@ static void test_tunnel_show(void **state)
 	assert_int_equal(tunnel_parse_show(ARGS("i", "7", "sock", "3"), &f), CLI_OK);
 	assert_int_equal(f.id, 7);
 	assert_int_equal(f.sock_id, 3);
+	assert_int_equal(tunnel_parse_show(ARGS("handle", "70000", "id", "7"), &f), CLI_OK);
+	assert_int_equal(f.handle, 70000);
+	assert_int_equal(f.id, 7);
+	assert_int_equal(tunnel_parse_show(ARGS("handle", "0"), &f), CLI_USAGE);
+	assert_int_equal(tunnel_parse_show(ARGS("handle", "2147483648"), &f), CLI_USAGE);
+	assert_int_equal(tunnel_parse_show(ARGS("handle"), &f), CLI_USAGE);
 
 	assert_int_equal(tunnel_parse_show(ARGS("id"), &f), CLI_USAGE);
 	assert_int_equal(tunnel_parse_show(ARGS("id", "0"), &f), CLI_USAGE);

@@ -90,6 +90,7 @@ static struct nlmsghdr *tunnel_msg(uint8_t cmd, bool stats)
 	struct nlattr *sa;
 
 	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, 4711);
+	mnl_attr_put_u32(nlh, L2SEC_A_TUNNEL_HANDLE, 9);
 	mnl_attr_put_u16(nlh, L2SEC_A_PEER_TUNNEL_ID, 12);
 	mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, 1);
 	put_addr4(nlh, L2SEC_A_PEER_ADDR4, "203.0.113.7");
@@ -210,6 +211,7 @@ static void test_tunnel_parse(void **state)
 	parse_ok(tunnel_msg(L2SEC_CMD_TUNNEL_GET, true), &o);
 	assert_int_equal(o.cmd, L2SEC_CMD_TUNNEL_GET);
 	assert_int_equal(o.u[L2SEC_A_TUNNEL_ID], 4711);
+	assert_int_equal(o.u[L2SEC_A_TUNNEL_HANDLE], 9);
 	assert_int_equal(o.u[L2SEC_A_PEER_PORT], 1701);
 	assert_int_equal(o.peer.family, AF_INET);
 	assert_false(obj_has(&o, L2SEC_A_LOCAL_ADDR4));
@@ -232,7 +234,7 @@ static void test_tunnel_text(void **state)
 	tunnel_print(&o, 0);
 	out = cap_end();
 	assert_string_equal(out,
-		"tunnel 4711 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required "
+		"tunnel 4711 handle 9 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required "
 		"out-mark 0x2 bound mark 0x2 spi 0xc1d2e3f4 reqid 7 encap 4500:4500 "
 		"sessions 3\n");
 	free(out);
@@ -241,7 +243,7 @@ static void test_tunnel_text(void **state)
 	tunnel_print(&o, 1);
 	out = cap_end();
 	assert_string_equal(out,
-		"tunnel 4711 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required "
+		"tunnel 4711 handle 9 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required "
 		"out-mark 0x2 bound mark 0x2 spi 0xc1d2e3f4 reqid 7 encap 4500:4500 "
 		"sessions 3\n"
 		"    rx packets 10 bytes 1000 drops 3\n"
@@ -299,6 +301,7 @@ static void test_tunnel_json(void **state)
 	assert_int_equal(json_object_array_length(root), 2);
 	t = json_object_array_get_idx(root, 0);
 	assert_int_equal(num(t, "tunnel_id"), 4711);
+	assert_int_equal(num(t, "handle"), 9);
 	assert_int_equal(num(t, "peer_tunnel_id"), 12);
 	assert_int_equal(num(t, "sock_id"), 1);
 	assert_string_equal(str(t, "peer_addr"), "203.0.113.7");
@@ -578,7 +581,7 @@ static void test_monitor_events(void **state)
 	assert_int_equal(monitor_print_event(&o, MONITOR_ALL), -1);
 	out = cap_end();
 	assert_string_equal(out,
-		"new tunnel 4711 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required "
+		"new tunnel 4711 handle 9 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required "
 		"out-mark 0x2 bound mark 0x2 spi 0xc1d2e3f4 reqid 7 encap 4500:4500 "
 		"sessions 3\n"
 		"del session 7 tunnel 4711\n"

@@ -1,8 +1,10 @@
 # l2sec.ko netlink contract and device: sockets, tunnels and sessions created,
 # read back, changed and deleted; every command's policy rejects what it does not
 # list; admin-only changes; notifications; the socket's close tears down its
-# objects; the device's defaults; 10,000 sessions created, found by address and
-# by id, dumped and deleted with no leak, the session table growing with them.
+# objects; the device's defaults; tunnel ids unique per peer only, tunnels
+# named by handle, 70,000 tunnels dumped without a duplicate; 10,000 sessions
+# created, found by address and by id, dumped and deleted with no leak, the
+# session table growing with them.
 # vm-timeout: 400
 . "$L2SEC_TOP/tests/vm/lib.sh"
 CTL=$L2SEC_BUILD/tests/l2sec-ctl
@@ -27,7 +29,7 @@ monitor start
 sock add s1 127.0.0.1 1701 ipsec 0
 !sock add-again s1
 tunnel add 1 100 s1 192.0.2.2 1701 outmark 7
-!tunnel add 1 101 s1 192.0.2.3 1701
+!tunnel add 1 101 s1 192.0.2.2 1701
 !tunnel add 2 101 s1 192.0.2.3 0
 !tunnel add 0 101 s1 192.0.2.3 1701
 !tunnel add 3 101 s1 224.0.0.1 1701
@@ -70,8 +72,8 @@ obj=$(cat "$out/20-objects.txt")
 has() { grep -qE -- "$1" <<<"$obj"; }
 check "SOCK_ADD reply names the socket" has '^sock sock_id=1 family=2 local_port=1701 ipsec=0'
 check "a socket can be handed over once only" has 'expect-fail ok sock: .*already in use'
-check "tunnel reply" has '^tunnel tid=1 sock_id=1 peer=192.0.2.2 peer_port=1701 peer_tid=100 ipsec=0 out_mark=7 bound=0 sessions=0'
-check "duplicate tunnel id refused" has 'expect-fail ok tunnel: File exists: tunnel id in use'
+check "tunnel reply" has '^tunnel tid=1 sock_id=1 peer=192.0.2.2 peer_port=1701 peer_tid=100 ipsec=0 out_mark=7 bound=0 sessions=0 .* handle=[1-9][0-9]*$'
+check "duplicate tunnel id of one peer refused" has 'expect-fail ok tunnel: File exists: tunnel id in use for this SA mark or peer'
 check "port 0 refused by policy" has 'expect-fail ok tunnel: Numerical result out of range'
 check "multicast peer refused" has 'peer must be a unicast address'
 check "IPv6 peer on an IPv4 socket refused" has 'IPv6 peer on an IPv4 socket'
@@ -94,10 +96,10 @@ check "deleted tunnel is gone" has 'expect-fail ok tunnel: No such file or direc
 check "notifications: tunnel new" has '^tunnel_ntf_new tid=1 sock_id=1'
 check "notification: session new" has '^session_ntf_new tid=1 sid=1 .*ip6=2001:db8:1::/64'
 check "notification: session set" has '^session_ntf_set tid=1 sid=2 .*state=up ip4=10.0.0.7'
-check "notification: session del" has '^session_ntf_del tid=1 sid=1$'
+check "notification: session del" has '^session_ntf_del tid=1 sid=1 handle=[1-9][0-9]*$'
 check "notification: tunnel set" has '^tunnel_ntf_set tid=1 sock_id=1 bind_mark=5 '
 check "notification: no stats in notifications" sh -c "! grep -q '_ntf_.*rx_packets' '$out/20-objects.txt'"
-check "notifications: tunnel del" has '^tunnel_ntf_del tid=1 sock_id=1'
+check "notifications: tunnel del" has '^tunnel_ntf_del tid=1 sock_id=1 handle=[1-9][0-9]*$'
 
 # --- permissions: every command, dump and the events group for admins only ----------
 # Replies and events name clients' addresses, SAs and counters.  Refused for a
@@ -168,6 +170,109 @@ tunnel add 5 100 s1 192.0.2.2 1701
 session add 5 1 11 up ip4 10.0.0.5
 EOF
 check "nothing left after the process exited" sh -c "$CTL stats | grep -q 'socks=0 tunnels=0 sessions=0'"
+
+# --- tunnel ids per origin, tunnels named by their handle ----------------------------
+# Tunnel 7 three times: from peers 127.0.0.1:1702 (p1) and 127.0.0.2:1702 (p2),
+# and 127.0.0.1:1703; each peer's data reaches its own tunnel's session 1.
+# (The same id under two SA marks: 22-ipsec.)  @K is the Kth tunnel's handle.
+# data SRC: L2TP data, tunnel 7 session 1, PPP, IPv4 UDP from SRC to 192.0.2.99
+data() {
+	/usr/bin/python3 -c '
+import socket, struct, sys
+src = socket.inet_aton(sys.argv[1]); dst = socket.inet_aton("192.0.2.99")
+udp = struct.pack("!HHHH", 40000, 40000, 13, 0) + b"probe"
+h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, src, dst)
+s = sum(struct.unpack("!10H", h)); s = (s & 0xffff) + (s >> 16); s = (s & 0xffff) + (s >> 16)
+h = h[:10] + struct.pack("!H", ~s & 0xffff) + h[12:]
+print((struct.pack("!HHH", 2, 7, 1) + bytes([0xff, 3, 0, 0x21]) + h + udp).hex())
+' "$1"
+}
+$CTL >"$out/20-ids.txt" 2>&1 <<EOF
+sock add s1 127.0.0.1 1701 ipsec 0
+sock add p1 127.0.0.1 1702 raw
+sock add p2 127.0.0.2 1702 raw
+tunnel add 7 700 s1 127.0.0.1 1702
+tunnel add 7 701 s1 127.0.0.2 1702
+!tunnel add 7 702 s1 127.0.0.1 1702
+tunnel add 7 703 s1 127.0.0.1 1703
+!tunnel get 7
+!session add 7 1 11
+!tunnel del 7
+tunnel get @2/7
+!tunnel get @2/8
+session add @1 1 11 up ip4 10.65.0.1
+session add @2 1 12 up ip4 10.65.0.2
+send p1 127.0.0.1 1701 $(data 10.65.0.1)
+send p2 127.0.0.1 1701 $(data 10.65.0.2)
+send p2 127.0.0.1 1701 $(data 10.65.0.2)
+run sleep 0.5
+session get @1 1
+session get @2 1
+!tunnel set @3 peer 127.0.0.2 1702
+tunnel set @3 peer 127.0.0.2 1703
+tunnel get @3
+!tunnel add 7 704 s1 127.0.0.2 1703
+tunnel add 7 705 s1 127.0.0.1 1703
+tunnel del @3
+tunnel del @4
+echo dump-begin
+session dump @2
+echo dump-end
+tunnel del @2
+tunnel get 7
+session get 7 1
+!tunnel get @2
+stats
+EOF
+rc=$?
+cat "$out/20-ids.txt"
+check_eq "tunnel id script ran to the end" 0 "$rc"
+obj=$(cat "$out/20-ids.txt")
+check_eq "one id, two peers: two tunnels, two handles" 2 "$(grep -E '^tunnel tid=7 .*peer_tid=70[01] ' \
+	<<<"$obj" | grep -o 'handle=[0-9]*' | sort -u | wc -l)"
+check_eq "the same id and peer refused (add twice, set once)" 3 \
+	"$(grep -c 'expect-fail ok tunnel: File exists: tunnel id in use for this SA mark or peer' <<<"$obj")"
+check_eq "the id alone refused while ambiguous (get, session add, del)" 3 \
+	"$(grep -c 'expect-fail ok .*Invalid argument: tunnel id is ambiguous: give its handle' <<<"$obj")"
+check "handle and id together" has '^tunnel tid=7 sock_id=[0-9]+ peer=127.0.0.2 peer_port=1702 peer_tid=701 '
+check_eq "handle and id that disagree, a deleted handle: no such tunnel" 2 \
+	"$(grep -c 'expect-fail ok tunnel: No such file or directory: no such tunnel' <<<"$obj")"
+check "peer 1's data reached its own tunnel's session" \
+	has '^session tid=7 sid=1 peer_tid=700 peer_sid=11 state=up ip4=10.65.0.1 rx_packets=1 '
+check "peer 2's data reached its own tunnel's session" \
+	has '^session tid=7 sid=1 peer_tid=701 peer_sid=12 state=up ip4=10.65.0.2 rx_packets=2 '
+check "TUNNEL_SET moved a tunnel to its new peer" \
+	has '^tunnel tid=7 sock_id=[0-9]+ peer=127.0.0.2 peer_port=1703 peer_tid=703 '
+check "its old (peer, id) is free again" \
+	has '^tunnel tid=7 sock_id=[0-9]+ peer=127.0.0.1 peer_port=1703 peer_tid=705 '
+check_eq "a session dump by handle lists that tunnel's sessions only" \
+	"session tid=7 sid=1 peer_tid=701" \
+	"$(sed -n '/^dump-begin/,/^dump-end/p' <<<"$obj" | grep '^session' | cut -d' ' -f1-4)"
+check "the id alone names its tunnel again once unique" \
+	has '^session tid=7 sid=1 peer_tid=700 peer_sid=11 '
+check "one tunnel left" has '^stats .*tunnels=1 sessions=1 '
+
+# 70,000 tunnels on one socket: more than the 65,535 tunnel ids, which repeat
+# (one peer port per 65,535); a dump of them all, many pages, has each once.
+t0=$(date +%s)
+$CTL >"$out/20-many.txt" 2>&1 <<'EOF'
+sock add s1 127.0.0.1 1701 ipsec 0
+tunnel bulk-add 70000 s1 192.0.2.2
+stats
+tunnel dump all count
+!tunnel get 1
+tunnel get 65535
+EOF
+rc=$?
+cat "$out/20-many.txt"
+echo "70,000 tunnels: $(($(date +%s) - t0)) s"
+check_eq "70,000 tunnels script ran to the end" 0 "$rc"
+check "70,000 tunnels live" grep -q '^stats .*tunnels=70000 ' "$out/20-many.txt"
+check_eq "a dump returned each of them once" "dumped=70000 dup_handles=0" \
+	"$(grep '^dumped=' "$out/20-many.txt")"
+check_fails "the dump was not interrupted" grep -q dump_intr "$out/20-many.txt"
+check "id 1 is ambiguous, id 65,535 is not" grep -q '^tunnel tid=65535 .*peer_port=1024 ' "$out/20-many.txt"
+check "all went with their socket" wait_for 60 sh -c "$CTL stats | grep -q 'socks=0 tunnels=0 sessions=0'"
 
 # --- 10,000 sessions: the tables grow with them, and shrink after them ---------------
 # Tunnel 7's peer is socket s2 on this host: the gateway's packets to the

@@ -183,6 +183,19 @@ echo --- restored: c1 through 0x4001, c2 through 0x1002 with their marks
 $(xdel gw 203.0.113.1 203.0.113.2 0x1002)
 run $S sa gw 203.0.113.1 203.0.113.2 0x1002 2 4501 4500 output-mark 2
 run $S sa gw 203.0.113.1 203.0.113.2 0x4001 1 4500 4500 output-mark 1
+echo --- one tunnel id, two SAs behind one NAT: tunnel 7 bound to mark 1, and to mark 2
+tunnel add 7 700 s1 203.0.113.1 1701 outmark 1 bind 1
+tunnel add 7 701 s1 203.0.113.1 1701 outmark 2 bind 2
+!tunnel add 7 702 s1 203.0.113.9 1701 bind 2
+session add @5 1 71 up ip4 10.99.7.1
+session add @6 1 72 up ip4 10.99.7.2
+run $c1 --tid 7 --sid 1 --inner-src 10.99.7.1 ok-seq >/dev/null
+run $c2 --tid 7 --sid 1 --inner-src 10.99.7.2 ok-offset0 >/dev/null
+run $c2 --tid 7 --sid 1 --inner-src 10.99.7.1 ok-acfc >/dev/null
+run sleep 1
+session get @5 1
+session get @6 1
+tunnel get @5
 echo --- without the module and its bypass
 sock del s1
 run $c2 --tid 2 --sid 1 --inner-src 10.99.2.2 ok-plain >/dev/null
@@ -211,10 +224,12 @@ check "tunnel 2 (bound to mark 2 by the daemon) learned reqid and peer of c2's S
 got=$(sed -n 's/^got //p' "$out/22-sink.txt" | sort | xargs)
 # ok-plain, ok-len: c1 and c2 on their tunnels (c2's despite the in-policy);
 # ok-offset3: c2 on tunnel 2 with the mark rewritten to 1; ok-all: c1 after
-# its rekey.  Never delivered: ok-offset0 (c2 on tunnel 1 with c1's mark),
-# ok-acfc and ok-pfc (unmarked SA), ok-acfc-pfc (a restarted charon's mark 1).
+# its rekey; ok-seq, ok-offset0 (again): c1 and c2 on their tunnels 7.  Never
+# delivered: ok-seq and ok-offset0 the first time (c2 on tunnel 1), ok-acfc and
+# ok-pfc (unmarked SA; ok-acfc again: c2 with c1's address on its own tunnel 7),
+# ok-acfc-pfc (a restarted charon's mark 1).
 check_eq "delivered: each client's own, whatever the packet's mark" \
-	"ok-all ok-len ok-offset3 ok-plain" "$got"
+	"ok-all ok-len ok-offset0 ok-offset3 ok-plain ok-seq" "$got"
 check "c2's data and control for tunnel 1 dropped as wrong_sa" \
 	grep -qE '^tunnel tid=1 .* drop_wrong_sa=2 ' "$f"
 check "c2's control message for tunnel 1 did not reach the daemon" \
@@ -237,6 +252,15 @@ check "an SA without a set-mark is refused on c2's bound tunnel 2" \
 check "a restarted charon's SA with mark 1 but reqid 7 is refused on tunnel 1" \
 	in_section 'charon restarted' \
 	'^tunnel tid=1 .*bind_mark=1 bind_reqid=1 .* drop_wrong_sa=4 '
+
+check "one tunnel id under two SA marks: c1's data reached its tunnel 7's session" \
+	in_section 'one tunnel id' '^session tid=7 sid=1 peer_tid=700 peer_sid=71 state=up ip4=10.99.7.1 rx_packets=1 '
+check "one tunnel id under two SA marks: c2's data reached its tunnel 7's session" \
+	in_section 'one tunnel id' '^session tid=7 sid=1 peer_tid=701 peer_sid=72 state=up ip4=10.99.7.2 rx_packets=1 .*rx_drops=1 '
+check "an id and mark taken refuse another peer" \
+	in_section 'one tunnel id' '^expect-fail ok tunnel: File exists: tunnel id in use for this SA mark or peer'
+check "c1's tunnel 7 saw nothing of c2" \
+	in_section 'one tunnel id' '^tunnel tid=7 .*bind_mark=1 bind_reqid=1 .* rx_packets=1 .* rx_drops=0 '
 
 # binding requests: mark 0 names no SA, a reqid needs its mark
 gw $CTL >"$out/22-bind.txt" 2>&1 <<EOF

@@ -121,20 +121,31 @@ check "tunnel add 200 (bound, out-mark)" \
 check "session add 4711/7" ctl main 3 "session add 4711 7 3 up ip4 10.0.0.5 ip6 2001:db8:1::/64"
 check "session add 4711/8" ctl main 3 "session add 4711 8 4"
 check "session add 200/1" ctl main 3 "session add 200 1 1 up ip4 10.0.0.6"
+# the module names each tunnel by a handle of its own ("tunnel ID handle N ...";
+# not jget: its server would hold fd 3 open)
+h4711=$($L2SEC tunnel show id 4711 | awk '$3 == "handle" {print $4}')
+h200=$($L2SEC tunnel show id 200 | awk '$3 == "handle" {print $4}')
+check "two tunnels, two handles" test -n "$h4711" -a -n "$h200" -a "$h4711" != "$h200"
 
 # --- tunnel show ---
 out t.txt $L2SEC tunnel show
 check_eq "tunnel show: exit 0" 0 $?
 check_eq "tunnel show: two lines, sorted" "200 4711" "$(awk '{printf "%s%s", (NR > 1 ? " " : ""), $2}' t.txt)"
 check_eq "tunnel show: tunnel 4711" \
-	"tunnel 4711 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec not-required unbound sessions 2" \
+	"tunnel 4711 handle $h4711 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec not-required unbound sessions 2" \
 	"$(grep '^tunnel 4711 ' t.txt)"
 check_eq "tunnel show: tunnel 200, bound" \
-	"tunnel 200 peer 198.51.100.9:4500 peer-id 5 sock 2 ipsec required out-mark 0x2 bound mark 0x2 sessions 1" \
+	"tunnel 200 handle $h200 peer 198.51.100.9:4500 peer-id 5 sock 2 ipsec required out-mark 0x2 bound mark 0x2 sessions 1" \
 	"$(grep '^tunnel 200 ' t.txt)"
 check_eq "tunnel show id 4711" "$(grep '^tunnel 4711 ' t.txt)" "$($L2SEC tunnel show id 4711)"
 check_eq "tunnel show sock 2" "$(grep '^tunnel 200 ' t.txt)" "$($L2SEC tunnel show sock 2)"
 check_eq "abbreviated: l2sec t sh i 4711" "$(grep '^tunnel 4711 ' t.txt)" "$($L2SEC t sh i 4711)"
+check_eq "tunnel show handle H" "$(grep '^tunnel 200 ' t.txt)" "$($L2SEC tunnel show handle "$h200")"
+check_eq "tunnel show handle H id ID" "$(grep '^tunnel 200 ' t.txt)" \
+	"$($L2SEC tunnel show handle "$h200" id 200)"
+out th.txt $L2SEC tunnel show handle 2147483647
+check_eq "tunnel show of a handle nobody has: exit 1, says so" \
+	"1 l2sec: no such tunnel handle 2147483647" "$? $(cat th.txt.err)"
 out t999.txt $L2SEC tunnel show id 999
 check_eq "tunnel show id 999: exit 1" 1 $?
 check_eq "tunnel show id 999: no such tunnel" "l2sec: no such tunnel 999" "$(cat t999.txt.err)"
@@ -148,6 +159,7 @@ check_fails "tunnel show -s: no drops line when nothing was dropped" grep -q '^ 
 out t.json $L2SEC -j tunnel show
 jcheck "tunnel show -j: a list of 2, sorted" t.json '[t["tunnel_id"] for t in d] == [200, 4711]'
 jcheck "tunnel show -j: tunnel 4711" t.json 'd[1]["peer_addr"] == "203.0.113.7" and d[1]["peer_port"] == 1701 and d[1]["peer_tunnel_id"] == 12 and d[1]["sock_id"] == 1 and d[1]["require_ipsec"] is False and d[1]["bound"] is False and d[1]["session_count"] == 2 and d[1]["out_mark"] == 0 and "bind_mark" not in d[1] and "stats" not in d[1]'
+jcheck "tunnel show -j: handles" t.json "d[0]['handle'] == $h200 and d[1]['handle'] == $h4711"
 jcheck "tunnel show -j: tunnel 200" t.json 'd[0]["require_ipsec"] is True and d[0]["bound"] is True and d[0]["bind_mark"] == 2 and d[0]["out_mark"] == 2 and d[0]["peer_port"] == 4500'
 out tp.json $L2SEC -p -s tunnel show
 jcheck "tunnel show -p -s: pretty JSON with stats" tp.json 'len(d) == 2 and all(isinstance(t["stats"]["rx_packets"], int) and "tx_drops" in t["stats"] for t in d)'
@@ -223,10 +235,14 @@ check_eq "-n other: no tunnels there" "" "$($L2SEC -n other tunnel show 2>&1)"
 ctl_start oth 4 other
 check "sock add in other" ctl oth 4 "sock add o1 127.0.0.1 1701 ipsec 0"
 check "tunnel add 4711 in other" ctl oth 4 "tunnel add 4711 99 o1 192.0.2.99 1701"
-check_eq "-n other: its own tunnel 4711" \
-	"tunnel 4711 peer 192.0.2.99:1701 peer-id 99 sock 1 ipsec not-required unbound sessions 0" \
-	"$($L2SEC -n other tunnel show 2>&1)"
-check "-n other stats" sh -c "$L2SEC -n other stats | grep -qx 'sockets 1 tunnels 1 sessions 0'"
+check "tunnel add 4711 in other, another peer" ctl oth 4 "tunnel add 4711 98 o1 192.0.2.98 1701"
+out o.txt $L2SEC -n other tunnel show
+check "-n other: its own tunnels 4711, one per peer" grep -qxE \
+	"tunnel 4711 handle [0-9]+ peer 192.0.2.99:1701 peer-id 99 sock 1 ipsec not-required unbound sessions 0" o.txt
+check_eq "-n other: two lines of tunnel 4711, by handle" 2 "$(grep -c '^tunnel 4711 handle' o.txt)"
+check_eq "tunnel show id of an id two peers hold: both" "$(cat o.txt)" \
+	"$($L2SEC -n other tunnel show id 4711 2>&1)"
+check "-n other stats" sh -c "$L2SEC -n other stats | grep -qx 'sockets 1 tunnels 2 sessions 0'"
 check_eq "this namespace unchanged" "$(cat t.txt)" "$($L2SEC tunnel show)"
 check_eq "-n nosuch: the error line" \
 	"l2sec: cannot open network namespace \"nosuch\": No such file or directory" \
@@ -248,7 +264,7 @@ check_eq "socket closed: no tunnels left" "" "$($L2SEC tunnel show)"
 check "monitor: tunnel 4711 deleted on close" wait_for 10 grep -q '^del tunnel 4711' mon.txt
 
 check_eq "monitor: new tunnel 4711 line" \
-	"new tunnel 4711 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec not-required unbound sessions 0" \
+	"new tunnel 4711 handle $h4711 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec not-required unbound sessions 0" \
 	"$(grep '^new tunnel 4711 ' mon.txt)"
 check "monitor: new session 4711/7" grep -q '^new session 7 tunnel 4711 peer-session 3 peer-tunnel 12 state up ipv4 10.0.0.5' mon.txt
 check "monitor: del session 4711/8" grep -qx 'del session 8 tunnel 4711' mon.txt
