@@ -220,13 +220,18 @@ struct l2tp_tunnel *l2tp_tunnel_import(struct l2tp_lns *lns, const struct l2tp_t
 
 	if (!l2tp_tunnel_rec_valid(r))
 		return fail_null(EINVAL);
-	if (lns->tunnels[r->seq.tid] || l2tp_stale_id(lns, r->seq.tid))
+	if (l2tp_stale_id(lns, r->seq.tid))
 		return fail_null(EEXIST);
 	if (lns->n_tunnels >= lns->cfg->max_tunnels)
 		return fail_null(ENOSPC);
 	t = tunnel_from_rec(lns, r);
 	if (!t)
 		return fail_null(ENOMEM);
+	/* IDs are unique per origin (its SA, else its peer): that origin's must be free */
+	if (l2tp_lns_tunnel_of(lns, &t->peer, t->tid)) {
+		free(t);
+		return fail_null(EEXIST);
+	}
 	l2tp_tunnel_init_ctrl(t, r->peer_rws, r->seq.nr);
 	t->ctrl.ns = r->seq.ns;
 	l2tp_lns_link_tunnel(lns, t);
@@ -259,8 +264,7 @@ struct l2tp_session *l2tp_session_import(struct l2tp_lns *lns, const struct l2tp
 	t = l2tp_lns_tunnel(lns, r->tid);
 	if (!t || t->state != TUNNEL_ESTABLISHED || t->close_pending)
 		return fail_null(ENOENT);
-	if (l2tp_lns_session(lns, r->tid, r->sid) ||
-	    l2tp_lns_session_by_peer(lns, r->tid, r->peer_sid))
+	if (l2tp_tunnel_session(t, r->sid) || l2tp_lns_session_by_peer(t, r->peer_sid))
 		return fail_null(EEXIST);
 	if (t->n_sessions >= lns->cfg->max_sessions_per_tunnel ||
 	    lns->n_sessions >= lns->cfg->max_sessions)
