@@ -50,7 +50,7 @@ part() {
 # build_module KVER: the module with sparse; any compiler or sparse warning fails.
 build_module() {
 	local out
-	out=$(make -s module KVER="$1" C=1 2>&1)
+	out=$(make -s -j"$(nproc)" module KVER="$1" C=1 2>&1)
 	local rc=$?
 	echo "$out"
 	if [ $rc = 0 ] && ! echo "$out" | grep -qE 'warning:|error:'; then
