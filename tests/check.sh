@@ -7,8 +7,8 @@
 # the client profiles against their golden files (tests/clientcfg/),
 # the fuzz targets briefly, the VM harness's own test, the DKMS build, the
 # Debian packages (build, lintian, contents), the guest suite and the demo (make
-# demo's guest test), each on both kernels. Each part's results are shown as they
-# come; the last line adds them up: "N passed, N failed, N skipped".
+# demo's guest test) in one boot per kernel, side by side. Each part's results are
+# shown as they come; the last line adds them up: "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -77,8 +77,8 @@ part fuzz make -s fuzz
 part vm-harness tests/vm/selftest.sh
 part dkms tests/dkms.sh
 part deb tests/deb.sh
-part vm tests/vm/run -P
-part demo tests/vm/run -P -d tests/vm/demo
+# the demo's test in the same boots, after the suite's: one boot per kernel less
+part vm tests/vm/run -P -d tests/vm/tests -d tests/vm/demo
 
 echo "== total time $(($(date +%s) - t_start))s"
 echo "$pass passed, $fail failed, $skip skipped"
