@@ -184,6 +184,15 @@ jcheck() { jsonq check "$1"; }
 jget() { jsonq get "$1"; }
 l2secd_ctl() { jsonq ctl "$1" "$2"; }
 
+# dpkg_unattended: dpkg as an unattended install runs it (debconf asks nothing: no
+# terminal here), without man-db's trigger: its index of the manuals, which no test
+# reads, takes half a minute under TCG at each dpkg run (off, as the debconf answer
+# man-db/auto-update=false turns it off)
+dpkg_unattended() {
+	rm -f /var/lib/man-db/auto-update
+	export DEBIAN_FRONTEND=noninteractive
+}
+
 t_done() {
 	echo "# $t_failed failed"
 	exit $((t_failed > 125 ? 125 : t_failed))
