@@ -94,9 +94,11 @@ check "l2sec-dkms depends on dkms" grep -q '^dkms ' <(dpkg-deb -f "$dkms_deb" De
 # build/ccache, where guest test 80-deb's postinst finds them for the same sources
 # at the same paths (a compile takes minutes under TCG, a cache hit does not).
 # ccache hashes the locale variables: the guest has LANG=C.UTF-8 and no LC_*.
+# (Without ccache installed, an empty DEBIAN_KERNEL_USE_CCACHE: the compiler alone.)
+use_ccache=$(command -v ccache >/dev/null && echo 1)
 # dkms_build KVER: that build, its output in build/deb/dkms-KVER.log
 dkms_build() {
-	env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=C.UTF-8 DEBIAN_KERNEL_USE_CCACHE=1 \
+	env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=C.UTF-8 DEBIAN_KERNEL_USE_CCACHE="$use_ccache" \
 		CCACHE_DIR="$top/build/ccache" unshare -m sh -ec '
 		mount --make-rprivate /
 		mount --bind "$1" /var/lib/dkms
