@@ -8,8 +8,8 @@
 # client against FreeRADIUS (tests/radius-host.sh),
 # the fuzz targets briefly, the VM harness's own test, the DKMS build, the
 # Debian packages (build, lintian, contents), the guest suite and the demo (make
-# demo's guest test), each on both kernels. Each part's results are shown as they
-# come; the last line adds them up: "N passed, N failed, N skipped".
+# demo's guest test) in one boot per kernel, side by side. Each part's results are
+# shown as they come; the last line adds them up: "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -51,7 +51,7 @@ part() {
 # build_module KVER: the module with sparse; any compiler or sparse warning fails.
 build_module() {
 	local out
-	out=$(make -s module KVER="$1" C=1 2>&1)
+	out=$(make -s -j"$(nproc)" module KVER="$1" C=1 2>&1)
 	local rc=$?
 	echo "$out"
 	if [ $rc = 0 ] && ! echo "$out" | grep -qE 'warning:|error:'; then
@@ -79,8 +79,8 @@ part fuzz make -s fuzz
 part vm-harness tests/vm/selftest.sh
 part dkms tests/dkms.sh
 part deb tests/deb.sh
-part vm tests/vm/run -P
-part demo tests/vm/run -P -d tests/vm/demo
+# the demo's test in the same boots, after the suite's: one boot per kernel less
+part vm tests/vm/run -P -d tests/vm/tests -d tests/vm/demo
 
 echo "== total time $(($(date +%s) - t_start))s"
 echo "$pass passed, $fail failed, $skip skipped"

@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The Debian packages: `dpkg-buildpackage -us -uc -b` in a copy of the tree
+# The Debian packages: `dpkg-buildpackage -us -uc -b` (-jN) in a copy of the tree
 # under build/deb/ (the tree itself stays clean; the packages land in
 # build/deb/), lintian without errors or warnings, what each package holds
 # (the configuration a conffile of mode 0600, the units, the DKMS sources and
-# their dkms.conf), and dkms.conf's kernel limit as Debian 12's dkms reads it.
-# tests/vm/tests/80-deb.sh installs the packages in a guest.
+# their dkms.conf), dkms.conf's kernel limit as Debian 12's dkms reads it, and
+# dkms building the packaged sources for both kernels (its compiler's results
+# kept in build/ccache for the guest). tests/vm/tests/80-deb.sh installs the
+# packages in a guest.
 # Last line: "N passed, N failed".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,7 +44,7 @@ git ls-files -z -co --exclude-standard | grep -zv '^build/' |
 	xargs -0 cp --parents -t "$src" 2>"$out/copy.log"
 check "debian/changelog's version is VERSION's" \
 	test "$(cd "$src" && dpkg-parsechangelog -S Version)" = "$version"
-if (cd "$src" && dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1; then
+if (cd "$src" && dpkg-buildpackage -us -uc -b -j"$(nproc)") >"$out/build.log" 2>&1; then
 	ok "dpkg-buildpackage -us -uc -b"
 else
 	not_ok "dpkg-buildpackage -us -uc -b (log: $out/build.log)" "$(tail -n 30 "$out/build.log")"
@@ -84,6 +86,34 @@ check "l2sec-dkms has the module's sources" \
 conf=$(dpkg-deb --fsys-tarfile "$dkms_deb" | tar -xO "./usr/src/l2sec-$version/dkms.conf")
 check "its dkms.conf carries the version" grep -qx "PACKAGE_VERSION=\"$version\"" <<<"$conf"
 check "l2sec-dkms depends on dkms" grep -q '^dkms ' <(dpkg-deb -f "$dkms_deb" Depends)
+
+# The packaged sources as the package's postinst has dkms build them, for each test
+# kernel: dkms add and build in a private mount namespace over an empty
+# /var/lib/dkms (this machine's DKMS state stays as it is). Debian's kernel headers
+# compile through ccache when DEBIAN_KERNEL_USE_CCACHE is set; the results go to
+# build/ccache, where guest test 80-deb's postinst finds them for the same sources
+# at the same paths (a compile takes minutes under TCG, a cache hit does not).
+# ccache hashes the locale variables: the guest has LANG=C.UTF-8 and no LC_*.
+# (Without ccache installed, an empty DEBIAN_KERNEL_USE_CCACHE: the compiler alone.)
+use_ccache=$(command -v ccache >/dev/null && echo 1)
+# dkms_build KVER: that build, its output in build/deb/dkms-KVER.log
+dkms_build() {
+	env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=C.UTF-8 DEBIAN_KERNEL_USE_CCACHE="$use_ccache" \
+		CCACHE_DIR="$top/build/ccache" unshare -m sh -ec '
+		mount --make-rprivate /
+		mount --bind "$1" /var/lib/dkms
+		dkms add -m l2sec -v "$2" --sourcetree "$3"
+		dkms build -m l2sec -v "$2" -k "$4"
+		ls "/var/lib/dkms/l2sec/$2/$4/$(uname -m)/module/"l2sec.ko*' \
+		sh "$top/$out/dkms-tree-$1" "$version" "$top/$out/dkms-root/usr/src" "$1" \
+		>"$out/dkms-$1.log" 2>&1 || { tail -n 20 "$out/dkms-$1.log"; return 1; }
+}
+dpkg-deb -x "$dkms_deb" "$out/dkms-root"
+for k in 6.1 6.12; do
+	kver=$(ls -1 /lib/modules | grep -E "^${k//./\\.}[.-]" | sort -V | tail -n 1)
+	mkdir -p "$out/dkms-tree-$kver"
+	check "dkms builds the packaged sources for $kver" dkms_build "$kver"
+done
 
 # BUILD_EXCLUSIVE_KERNEL as dkms 3.0.10 applies it: [[ $kernelver =~ $regex ]]
 regex=$(. <(grep '^BUILD_EXCLUSIVE_KERNEL=' <<<"$conf") && echo "$BUILD_EXCLUSIVE_KERNEL")

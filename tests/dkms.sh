@@ -13,7 +13,12 @@ kvers=""
 for k in 6.1 6.12; do
 	kvers+=" $(ls -1 /lib/modules | grep -E "^${k//./\\.}[.-]" | sort -V | tail -n 1)"
 done
-if make -s -C "$top" dkms-install KVERS="$kvers" >"$top/build/dkms.log" 2>&1; then
+# The compiler's results go to build/ccache, as tests/deb.sh's builds of the packaged
+# sources (the same files at the same paths), which then need not compile again
+if env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=C.UTF-8 \
+	DEBIAN_KERNEL_USE_CCACHE="$(command -v ccache >/dev/null && echo 1)" \
+	CCACHE_DIR="$top/build/ccache" \
+	make -s -C "$top" dkms-install KVERS="$kvers" >"$top/build/dkms.log" 2>&1; then
 	echo "ok - make dkms-install (dkms add, build, install) for$kvers"
 	pass=$((pass + 1))
 else

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install what building and testing l2sec needs on a Debian 12 (bookworm) machine:
-# build dependencies (and the packaging tools: debhelper, dh-dkms, lintian; and
+# build dependencies (and the packaging tools: debhelper, dh-dkms, lintian; ccache,
+# which the DKMS builds of the tests share with guest test 80-deb; and
 # prometheus for promtool, which checks `l2sec stats prometheus`), both test kernels (6.1 from bookworm, 6.12 from
 # bookworm-backports) with their headers, QEMU, and the real peers the guest tests
 # run (charon, xl2tpd, pppd, iperf3, nftables, tshark, scapy, ethtool), FreeRADIUS
@@ -12,7 +13,7 @@
 # 101 is in place while apt runs.
 set -euo pipefail
 
-BUILD_PKGS="build-essential pkg-config bc sparse dkms clang
+BUILD_PKGS="build-essential pkg-config bc sparse dkms ccache clang
 	libmnl-dev libnl-3-dev libnl-route-3-dev libkmod-dev nettle-dev
 	libjson-c-dev libinih-dev libcmocka-dev libseccomp-dev
 	debhelper dh-dkms lintian prometheus"

@@ -75,9 +75,10 @@ cleanup() {
 	return 0
 }
 
+# run_test NAME [DIR]: DIR/NAME.sh (DIR: l2sec_tests by default)
 run_test() {
 	local name=$1
-	local file=$l2sec_tests/$name.sh
+	local file=${2:-$l2sec_tests}/$name.sh
 	local log=$out/$name.log
 	local tmo rc reason="" t0 t1 klog
 
@@ -137,8 +138,8 @@ if [ "${l2sec_shell:-0}" = 1 ]; then
 	cd "$l2sec_top" && setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
 	poweroff_now
 fi
-while read -r name; do
-	[ -n "$name" ] && run_test "$name"
+while read -r name dir; do
+	[ -n "$name" ] && run_test "$name" "$dir"
 done <"$out/plan"
 echo "VMTEST-DONE uptime $(cut -d' ' -f1 /proc/uptime)"
 poweroff_now

@@ -50,13 +50,32 @@ check_eq() {
 	fi
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+# t_sleep SECONDS: sleep in the shell itself. coreutils' sleep is a program, and an
+# exec costs tens of ms of CPU under TCG: a loop polling every 0.1 s would spend a
+# third of the guest's one vCPU starting sleep, taken from what it waits for. A read
+# from a pipe nobody writes to times out instead (the pipe is closed after, so no
+# program started meanwhile inherits it).
+t_sleep() {
+	local fd
+	exec {fd}<> <(:)
+	read -rt "$1" -u "$fd" || :
+	exec {fd}<&-
+	return 0
+}
+
+# wait_for SECONDS CMD...: poll CMD until it succeeds, SECONDS x 10 times at most:
+# every 0.1 s, or, when a poll takes longer than that, after as long again as it
+# took (up to 1 s), so that polling takes at most half of the CPU.
 wait_for() {
-	local n=$(($1 * 10))
+	local n=$(($1 * 10)) t0 us
 	shift
 	while [ $n -gt 0 ]; do
+		t0=${EPOCHREALTIME//[!0-9]/}
 		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
+		us=$((${EPOCHREALTIME//[!0-9]/} - t0))
+		us=$((us < 100000 ? 100000 : us > 1000000 ? 1000000 : us))
+		printf -v us '%d.%06d' $((us / 1000000)) $((us % 1000000))
+		t_sleep "$us"
 		n=$((n - 1))
 	done
 	return 1
@@ -164,6 +183,15 @@ jsonq() {
 jcheck() { jsonq check "$1"; }
 jget() { jsonq get "$1"; }
 l2secd_ctl() { jsonq ctl "$1" "$2"; }
+
+# dpkg_unattended: dpkg as an unattended install runs it (debconf asks nothing: no
+# terminal here), without man-db's trigger: its index of the manuals, which no test
+# reads, takes half a minute under TCG at each dpkg run (off, as the debconf answer
+# man-db/auto-update=false turns it off)
+dpkg_unattended() {
+	rm -f /var/lib/man-db/auto-update
+	export DEBIAN_FRONTEND=noninteractive
+}
 
 t_done() {
 	echo "# $t_failed failed"
@@ -493,7 +521,7 @@ wait_until() {
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.2
+		t_sleep 0.2
 	done
 }
 

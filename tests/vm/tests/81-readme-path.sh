@@ -50,6 +50,7 @@ for f in $files; do
 	check "README's $f exists (tests/deb.sh)" test -f "$L2SEC_TOP/$f"
 done
 deb=$L2SEC_TOP/build/deb/l2sec_${version}_$(dpkg --print-architecture).deb
+dpkg_unattended
 check "dpkg -i l2sec" sh -c "dpkg -i '$deb' >'$out/dpkg.log' 2>&1"
 
 # 2.-4. as written
