@@ -8,7 +8,9 @@
 #    an include says which folder it depends on;
 #  - the graph of folders (daemon/ itself is "top") has no cycle; a cycle is
 #    shown with the include lines that make it;
-#  - priv/ is included by the top only and includes conf/, addr/, ppp/, core/;
+#  - priv/ is included by the top and engine/ only and includes conf/, addr/,
+#    ppp/, core/; engine/ is included by the top only and includes priv/, ppp/,
+#    core/;
 #  - outside l2tp/, nothing walks the LNS's tunnel and session lists or tables.
 # Last line: "N passed, N failed".
 set -uo pipefail
@@ -77,14 +79,25 @@ else
 	not_ok "a cycle between folders: $(echo $loop)" "$lines"
 fi
 
-# priv/ (the two processes' message set, checker and sandbox) holds the parent's
-# rules: only the top includes it, and it includes only conf/, addr/, ppp/, core/.
-privbad=$(awk '($2 == "priv" && $1 != "top") ||
+# priv/ (the two processes' message set, checker, the parent's dispatch and the
+# sandbox) holds the parent's rules: only the top and engine/ include it, and it
+# includes only conf/, addr/, ppp/, core/.
+privbad=$(awk '($2 == "priv" && $1 !~ /^(top|engine)$/) ||
 	($1 == "priv" && $2 !~ /^(conf|addr|ppp|core)$/) { print $3 " includes " $4 }' <<< "$edges")
 if [ -z "$privbad" ]; then
-	ok "priv/ is included by the top only and includes conf/, addr/, ppp/, core/ only"
+	ok "priv/ is included by the top and engine/ only and includes conf/, addr/, ppp/, core/ only"
 else
 	not_ok "priv/ outside its place in the folder graph" "$privbad"
+fi
+
+# engine/ (the engine's side of the socketpair) speaks the message set only: it
+# includes priv/, ppp/ and core/, and only the top includes it.
+engbad=$(awk '($2 == "engine" && $1 != "top") ||
+	($1 == "engine" && $2 !~ /^(priv|ppp|core)$/) { print $3 " includes " $4 }' <<< "$edges")
+if [ -z "$engbad" ]; then
+	ok "engine/ is included by the top only and includes priv/, ppp/, core/ only"
+else
+	not_ok "engine/ outside its place in the folder graph" "$engbad"
 fi
 
 # The LNS's tunnel and session lists and ID tables are its own (l2tp/l2tp_lns.h:
