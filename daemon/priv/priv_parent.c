@@ -129,7 +129,7 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 	enum priv_reason why = priv_msg_decode(buf, len, &req);
 
 	if (why != PRIV_OK || !priv_type_is_request(req.type)) {
-		/* counted as the checker counts a refusal, but never answered */
+		/* never answered: a correct engine never sends one */
 		log_err("privsep: a message from the engine refused: %s",
 			why != PRIV_OK ? priv_reason_name(why) : "not a request");
 		res = PRIV_PARENT_BROKEN;
