@@ -482,14 +482,9 @@ err_mem:
 	return -1;
 }
 
-/* l2secd's own IPsec check, and the watch for the module going away. */
-static int rx_check_open(struct l2secd *d)
+/* The kernel's SAs (charon not managed by l2secd), and the watch for the module going away. */
+static int watch_open(struct l2secd *d)
 {
-	int lo = (int)if_nametoindex("lo");
-
-	rxcheck_init(&d->rx, d->cfg.l2tp.require_ipsec, lo ? lo : 1, sa_ok, d);
-	if (d->ep)
-		return 0;	/* privsep: the parent asks xfrm and watches the module */
 	if (!ipsec_enabled(&d->cfg)) {
 		d->xm = xfrm_marks_new();
 		if (!d->xm) {
@@ -506,6 +501,17 @@ static int rx_check_open(struct l2secd *d)
 		d->kern_watching = true;
 	}
 	return 0;
+}
+
+/* l2secd's own IPsec check, and watch_open's. */
+static int rx_check_open(struct l2secd *d)
+{
+	int lo = (int)if_nametoindex("lo");
+
+	rxcheck_init(&d->rx, d->cfg.l2tp.require_ipsec, lo ? lo : 1, sa_ok, d);
+	if (d->ep)
+		return 0;	/* privsep: the parent asks xfrm and watches the module */
+	return watch_open(d);
 }
 
 static void users_error(void *ctx, unsigned int line, const char *msg)
@@ -541,6 +547,20 @@ static int pidfile_create(struct l2secd *d)
 
 /* --- signals ---------------------------------------------------------------------- */
 
+/* What a reload does not change: the running values (restart only). */
+static void keep_running(struct l2sec_config *cfg, const struct l2sec_config *cur)
+{
+	memcpy(cfg->listen, cur->listen, sizeof(cfg->listen));
+	cfg->n_listen = cur->n_listen;
+	cfg->port = cur->port;
+	memcpy(cfg->runtime_dir, cur->runtime_dir, sizeof(cfg->runtime_dir));
+	cfg->l2tp.require_ipsec = cur->l2tp.require_ipsec;
+	cfg->log_target = cur->log_target;
+	cfg->datapath = cur->datapath;
+	cfg->privsep = cur->privsep;
+	memcpy(cfg->engine_user, cur->engine_user, sizeof(cfg->engine_user));
+}
+
 static void reload(struct l2secd *d)
 {
 	struct l2sec_config *cfg = malloc(sizeof(*cfg));
@@ -563,13 +583,10 @@ static void reload(struct l2secd *d)
 	    cfg->datapath != d->cfg.datapath)
 		log_warn("reload: listen, port, runtime-dir, require-ipsec, log-target and "
 			 "datapath changes take effect at restart only");
+	if (cfg->privsep != d->cfg.privsep)
+		log_warn("reload: privsep changes take effect at restart only");
 	/* those keep their running values; the rest applies to new tunnels */
-	memcpy(cfg->listen, d->cfg.listen, sizeof(cfg->listen));
-	cfg->n_listen = d->cfg.n_listen;
-	cfg->port = d->cfg.port;
-	memcpy(cfg->runtime_dir, d->cfg.runtime_dir, sizeof(cfg->runtime_dir));
-	cfg->l2tp.require_ipsec = d->cfg.l2tp.require_ipsec;
-	cfg->log_target = d->cfg.log_target;
+	keep_running(cfg, &d->cfg);
 	users = users_load(cfg->users_path, users_error, cfg->users_path);
 	if (users && inform_check_users(cfg, users, users_error, cfg->users_path)) {
 		users_free(users);
@@ -580,7 +597,6 @@ static void reload(struct l2secd *d)
 			cfg->users_path);
 		goto out;
 	}
-	cfg->datapath = d->cfg.datapath;
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
 	if (rcvbuf_bytes(&d->cfg) != rcvbuf)
@@ -626,15 +642,7 @@ static void reload_parent(struct l2secd *d)
 			"[ipsec]); the configuration in force is kept", d->config_path);
 		goto out;
 	}
-	/* as for a single l2secd: these keep their running values */
-	memcpy(cfg->listen, d->cfg.listen, sizeof(cfg->listen));
-	cfg->n_listen = d->cfg.n_listen;
-	cfg->port = d->cfg.port;
-	memcpy(cfg->runtime_dir, d->cfg.runtime_dir, sizeof(cfg->runtime_dir));
-	cfg->l2tp.require_ipsec = d->cfg.l2tp.require_ipsec;
-	cfg->log_target = d->cfg.log_target;
-	cfg->datapath = d->cfg.datapath;
-	memcpy(cfg->engine_user, d->cfg.engine_user, sizeof(cfg->engine_user));
+	keep_running(cfg, &d->cfg);	/* as for a single l2secd */
 	users = users_load(cfg->users_path, users_error, cfg->users_path);
 	if (users && inform_check_users(cfg, users, users_error, cfg->users_path)) {
 		users_free(users);
@@ -1109,21 +1117,8 @@ static int parent_start(struct l2secd *d)
 	}
 	d->engine_uid = ids.uid;
 	d->engine_gid = ids.gid;
-	if (empty_dir(d) < 0)
+	if (empty_dir(d) < 0 || watch_open(d) < 0)
 		return -1;
-	d->xm = xfrm_marks_new();
-	if (!d->xm) {
-		log_err("out of memory");
-		return -1;
-	}
-	if (datapath_watch_fd(d->dp) >= 0) {
-		if (evloop_add_io(d->loop, &d->kern_watch, datapath_watch_fd(d->dp), EPOLLIN,
-				  kern_watch_cb) < 0) {
-			log_err("event loop: %s", strerror(errno));
-			return -1;
-		}
-		d->kern_watching = true;
-	}
 	d->users = users_open(d);
 	if (!d->users)
 		return -1;
@@ -1205,8 +1200,9 @@ static int engine_main(struct l2secd *d, int fd)
 	if (close_others(keep, n) < 0)
 		return 1;
 	log_setup(d->cfg.log_target, d->cfg.log_level, "l2secd");
-	/* the parent's: not this process's to use or free */
+	/* the parent's: not this process's to use (the checker's copy is wiped) */
 	d->users = NULL;
+	priv_check_free(d->pc);
 	d->pc = NULL;
 	d->priv_fd = -1;
 	d->engine_pid = 0;

@@ -80,6 +80,7 @@ struct sessions {
 	 * does it all itself.
 	 */
 	struct engine_priv *ep;
+	struct ppp_ops ppp_ops;		/* sess_ppp_ops, with verify and challenge under privsep */
 	struct {			/* SESSION_ADD's challenge, until established() */
 		uint16_t tid, sid;
 		uint8_t chal[MSCHAP_CHALLENGE_LEN];
@@ -580,9 +581,6 @@ static bool cb_log_enabled(void *ctx, int prio)
 	return log_enabled(prio);
 }
 
-/* privsep: the same, but the parent checks answers and issues challenges. */
-static const struct ppp_ops sess_ppp_ops_priv;
-
 static const struct ppp_ops sess_ppp_ops = {
 	.send = cb_send,
 	.get_secret = cb_get_secret,
@@ -595,22 +593,6 @@ static const struct ppp_ops sess_ppp_ops = {
 	.down = cb_down,
 	.log = cb_log,
 	.log_enabled = cb_log_enabled,
-};
-
-static const struct ppp_ops sess_ppp_ops_priv = {
-	.send = cb_send,
-	.get_secret = cb_get_secret,
-	.auth_allowed = cb_auth_allowed,
-	.auth_result = cb_auth_result,
-	.alloc_ipv4 = cb_alloc_ipv4,
-	.ipcp_up = cb_ipcp_up,
-	.ipv6cp_up = cb_ipv6cp_up,
-	.data = cb_data,
-	.down = cb_down,
-	.log = cb_log,
-	.log_enabled = cb_log_enabled,
-	.verify = cb_verify,
-	.challenge = cb_challenge,
 };
 
 /* --- the LNS's hooks --------------------------------------------------------------- */
@@ -654,7 +636,7 @@ static void l2tp_established(void *arg, struct l2tp_session *ls)
 		explicit_bzero(ss->first.chal, sizeof(ss->first.chal));
 		ss->first.tid = ss->first.sid = 0;
 	}
-	x->ppp = ppp_new(&pc, ss->ep ? &sess_ppp_ops_priv : &sess_ppp_ops, x);
+	x->ppp = ppp_new(&pc, &ss->ppp_ops, x);
 	if (!x->ppp)
 		goto err_free;
 	x->next = ss->list;
@@ -767,6 +749,7 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 		goto err_tab;
 	ss->loop = loop;
 	ss->cfg = cfg;
+	ss->ppp_ops = sess_ppp_ops;
 	ss->dp = dp;
 	ss->nd = nd;
 	authlimit_config_from(&alc, cfg);
@@ -921,6 +904,9 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 void sessions_set_priv(struct sessions *ss, struct engine_priv *ep)
 {
 	ss->ep = ep;
+	/* the parent checks the answers and issues the challenges */
+	ss->ppp_ops.verify = cb_verify;
+	ss->ppp_ops.challenge = cb_challenge;
 }
 
 void sessions_first_challenge(struct sessions *ss, uint16_t tid, uint16_t sid,

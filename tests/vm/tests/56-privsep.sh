@@ -119,6 +119,9 @@ check "show stats: the pools' use, from the parent" \
 	jcheck 'j["pool_size"] == 11 and j["pool_in_use"] == 1' <"$out/stats-1.json"
 
 # --- a forbidden system call kills the engine; the parent restarts it ------------------
+# the client keeps sending: its data to the cleared tunnel gets it a StopCCN (l2tp_stale.h)
+ip netns exec lac ping -i 0.2 -w 90 192.168.42.1 >"$out/ping.txt" 2>&1 &
+ping_pid=$!
 ctl "debug seccomp" >"$out/seccomp.json" 2>&1
 check "the engine is killed by SIGSYS, and the parent says so" wait_for 10 \
 	grep -q "the engine (pid $e1) was killed by signal 31 .*: a system call its sandbox forbids" \
@@ -134,6 +137,7 @@ check "the client pings the gateway again" wait_for 20 ip netns exec lac ping -c
 check "one route on l2sec0 again" wait_for 10 routes_are 1
 check "the parent stayed: one l2secd with capabilities" only_parent_privileged
 
+kill "$ping_pid" 2>/dev/null
 kill -TERM "$gw_pid"
 check "l2secd (both processes) exits after SIGTERM" wait_for 30 \
 	sh -c "! kill -0 $gw_pid 2>/dev/null && [ -z \"\$(pgrep -x l2secd)\" ]"
