@@ -8,7 +8,8 @@
 # - a forbidden system call in the engine (the test-only control request "debug
 #   seccomp", enabled by L2SECD_TEST_HOOKS=1) kills it with SIGSYS; the parent logs
 #   that, clears its tunnel, session and route, and starts a new engine, unprivileged
-#   again; the client redials and passes traffic again; SIGTERM ends both processes.
+#   again; the client redials and passes traffic again; SIGTERM ends both processes;
+# - SIGHUP with a tunnel up keeps the configuration and the engine (no session lost).
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
@@ -117,6 +118,12 @@ check "one route on l2sec0 (the parent's)" routes_are 1
 ctl "show stats" >"$out/stats-1.json"
 check "show stats: the pools' use, from the parent" \
 	jcheck 'j["pool_size"] == 11 and j["pool_in_use"] == 1' <"$out/stats-1.json"
+
+# --- SIGHUP with a tunnel up: the configuration in force stays, and so does the engine ---
+kill -HUP "$gw_pid"
+check "reload with a tunnel up: kept, and said so" wait_for 10 \
+	grep -q "reload: privsep = yes: the engine holds tunnels" "$out/l2secd.log"
+check "reload with a tunnel up: the same engine" test "$(engine)" = "$e1"
 
 # --- a forbidden system call kills the engine; the parent restarts it ------------------
 # the client keeps sending: its data to the cleared tunnel gets it a StopCCN (l2tp_stale.h)
