@@ -39,6 +39,7 @@
 #define RESTART_MIN_MS	100	/* the engine's restart, doubling ... */
 #define RESTART_MAX_MS	10000	/* ... up to this */
 #define RESTART_RESET_MS 60000	/* up this long: the next restart is quick again */
+#define ENGINE_START_MS	2000	/* the first engine failing sooner could not start */
 
 static int engine_main(struct l2secd *d, int fd);
 
@@ -213,6 +214,7 @@ static int engine_spawn(struct l2secd *d)
 	}
 	d->engine_pid = pid;
 	d->engine_start_ms = evloop_now(d->loop);
+	d->engine_starts++;
 	log_info("privsep: engine started (pid %ld, user %s)", (long)pid, d->cfg.engine_user);
 	return 0;
 }
@@ -254,6 +256,15 @@ static void engine_died(struct l2secd *d, int status)
 	priv_parent_engine_gone(d->pc, &exec_ops, d);
 	if (d->stopping) {
 		d->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		l2secd_stop_now(d);
+		return;
+	}
+	if (d->engine_starts == 1 && WIFEXITED(status) && WEXITSTATUS(status) &&
+	    now - d->engine_start_ms < ENGINE_START_MS) {
+		/* it could not start (logged above): restarting would only say so again */
+		log_err("privsep: the first engine failed within %u ms: l2secd exits",
+			ENGINE_START_MS);
+		d->exit_code = 1;
 		l2secd_stop_now(d);
 		return;
 	}

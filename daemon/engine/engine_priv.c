@@ -14,6 +14,13 @@
 #include "engine/engine_priv.h"
 #include "ppp/ppp.h"
 
+/* A live SA the parent confirmed (MARK_QUERY), for ENGINE_PRIV_SA_TTL_MS. */
+struct sa_cached {
+	uint32_t mark;
+	struct priv_addr peer;
+	uint64_t until_ms;
+};
+
 struct engine_priv {
 	struct evloop *loop;
 	int fd;
@@ -26,6 +33,8 @@ struct engine_priv {
 	bool in_call;
 	struct priv_msg queue[ENGINE_PRIV_QUEUE];
 	unsigned int q_head, q_len;
+	struct sa_cached sa[ENGINE_PRIV_SA_CACHE];	/* by mark, direct-mapped */
+	unsigned int sa_ttl_ms;
 };
 
 static void set_broken(struct engine_priv *ep, const char *why)
@@ -129,6 +138,7 @@ struct engine_priv *engine_priv_new(struct evloop *loop, int fd, engine_priv_eve
 	ep->fd = fd;
 	ep->fn = fn;
 	ep->ctx = ctx;
+	ep->sa_ttl_ms = ENGINE_PRIV_SA_TTL_MS;
 	ev_timer_init(&ep->drain, drain_cb);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
 	    evloop_add_io(loop, &ep->io, fd, EPOLLIN, io_cb) < 0) {
@@ -458,15 +468,39 @@ out:
 	return ret;
 }
 
+static bool addr_same(const struct priv_addr *a, const struct priv_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return a->family == 4 ? a->v4.s_addr == b->v4.s_addr :
+	       !memcmp(&a->v6, &b->v6, sizeof(a->v6));
+}
+
 bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct sockaddr_storage *src)
 {
 	struct priv_msg m = { .type = PRIV_REQ_MARK_QUERY };
+	struct sa_cached *c = &ep->sa[(mark * 2654435761u) % ENGINE_PRIV_SA_CACHE];
+	uint64_t now = evloop_now(ep->loop);
 	struct priv_reply r;
 
 	m.mark_query.mark = mark;
 	if (engine_priv_addr_from(src, &m.mark_query.peer) < 0)
 		return false;
-	return call_ok(ep, &m, &r, NULL) == 0 && r.addr.family != 0;
+	/* every datagram asks: the parent answers 20 a second, so a yes is kept a while */
+	if (c->mark == mark && c->until_ms > now &&
+	    addr_same(&c->peer, &m.mark_query.peer))
+		return true;
+	if (call_ok(ep, &m, &r, NULL) < 0 || r.addr.family == 0)
+		return false;
+	c->mark = mark;
+	c->peer = m.mark_query.peer;
+	c->until_ms = now + ep->sa_ttl_ms;
+	return true;
+}
+
+void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms)
+{
+	ep->sa_ttl_ms = ms;
 }
 
 int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out)

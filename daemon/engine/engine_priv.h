@@ -31,6 +31,8 @@
 
 #define ENGINE_PRIV_TIMEOUT_MS	5000
 #define ENGINE_PRIV_QUEUE	64
+#define ENGINE_PRIV_SA_CACHE	256	/* live SAs the engine remembers (engine_priv_mark_ok) */
+#define ENGINE_PRIV_SA_TTL_MS	5000
 
 struct engine_priv;
 
@@ -84,8 +86,16 @@ struct engine_priv_auth {
 int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, bool *ok,
 		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN]);
 
-/* Whether mark is a live SA whose peer is src's address (rxcheck's question). */
+/*
+ * Whether mark is a live SA whose peer is src's address (rxcheck's question,
+ * for every datagram): the parent's yes is kept for ENGINE_PRIV_SA_TTL_MS, so
+ * that a tunnel's traffic asks once in that time (the checker answers at most
+ * PRIV_QUERY_RATE a second). An SA that goes within that time is still taken;
+ * the module, which checks every datagram's SA itself, does not.
+ */
 bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct sockaddr_storage *src);
+/* How long a yes is kept (default ENGINE_PRIV_SA_TTL_MS): for tests. */
+void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms);
 int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out);
 
 /* A sockaddr's address as the wire has it; -1 for another family. */

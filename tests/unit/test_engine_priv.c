@@ -443,6 +443,37 @@ static void test_engine_gone_clears(void **state)
 	free(f);
 }
 
+/* rxcheck asks for every datagram; the parent answers 20 a second (burst 40). */
+static void test_mark_answers_kept(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct priv_addr peer = { .family = 4 };
+	struct sockaddr_storage src = sa4("198.51.100.7", 4500), other = sa4("203.0.113.9", 4500);
+
+	(void)state;
+	inet_pton(AF_INET, "198.51.100.7", &peer.v4);
+	assert_int_equal(priv_check_sa_up(f->c, 7, &peer), 0);
+	assert_int_equal(pthread_create(&f->thread, NULL, parent_thread, f), 0);
+	for (int i = 0; i < 100; i++)
+		assert_true(engine_priv_mark_ok(f->ep, 7, &src));
+	/* another peer with that mark, an unknown mark: asked, and no */
+	assert_false(engine_priv_mark_ok(f->ep, 7, &other));
+	assert_false(engine_priv_mark_ok(f->ep, 8, &src));
+	/* an SA that goes is still taken until the answer is old, then asked again */
+	priv_check_sa_gone(f->c, 7, NULL, NULL);
+	assert_true(engine_priv_mark_ok(f->ep, 7, &src));
+	engine_priv_set_sa_ttl(f->ep, 20);
+	assert_int_equal(priv_check_sa_up(f->c, 9, &peer), 0);
+	assert_true(engine_priv_mark_ok(f->ep, 9, &src));
+	priv_check_sa_gone(f->c, 9, NULL, NULL);
+	assert_true(engine_priv_mark_ok(f->ep, 9, &src));
+	usleep(30 * 1000);
+	assert_false(engine_priv_mark_ok(f->ep, 9, &src));
+	assert_int_equal(priv_check_stats(f->c)->accepted[PRIV_REQ_MARK_QUERY], 5);
+	assert_false(engine_priv_broken(f->ep));
+	fx_free(f, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_parent_out_of_order_is_broken),
 		cmocka_unit_test(test_parent_refuses_malformed),
 		cmocka_unit_test(test_engine_gone_clears),
+		cmocka_unit_test(test_mark_answers_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
