@@ -403,6 +403,8 @@ static int engine_main(struct l2secd *d, int fd)
 		keep[n++] = d->socks[i].fd;
 	if (close_others(keep, n) < 0)
 		return 1;
+	/* sd_notify is the parent's: a socket of the engine's own would be a killing call */
+	unsetenv("NOTIFY_SOCKET");
 	log_setup(d->cfg.log_target, d->cfg.log_level, "l2secd");
 	/* the parent's: not this process's to use (the checker's copy is wiped) */
 	d->users = NULL;

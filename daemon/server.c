@@ -655,10 +655,8 @@ void l2secd_signal_cb(struct evloop *loop, int signo, void *arg)
 	}
 	d->stopping = true;
 	l2tp_lns_counts(d->lns, &n);
-	if (!d->ep) {	/* the privsep engine opens no socket: its parent speaks to systemd */
-		notify_stopping();
-		notify_status("stopping: StopCCN to %u tunnel(s)", n.tunnels);
-	}
+	notify_stopping();	/* the privsep engine's are no-ops: the parent speaks to systemd */
+	notify_status("stopping: StopCCN to %u tunnel(s)", n.tunnels);
 	log_notice("%s: sending StopCCN to %u tunnel(s)", strsignal(signo), n.tunnels);
 	l2tp_lns_shutdown(d->lns);
 	ev_timer_arm(loop, &d->stop_timer, STOP_WAIT_MS);
