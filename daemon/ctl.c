@@ -29,6 +29,7 @@
 
 #define CTL_MAX_CLIENTS 16
 #define CTL_REQ_MAX 256
+#define CTL_REQ_DEBUG_SECCOMP "debug seccomp"	/* tests only: ctl_src.test_hooks */
 #define CTL_CLIENT_TIMEOUT_MS 5000
 
 #ifndef L2SEC_VERSION
@@ -263,6 +264,7 @@ static struct json_object *show_stats(const struct ctl_src *src)
 }
 
 static struct json_object *ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static struct json_object *debug_seccomp(void);
 
 static struct json_object *ctl_error(const char *fmt, ...)
 {
@@ -381,6 +383,8 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request)
 	if (!strcmp(request, CTL_REQ_SHOW_STATS))
 		return show_stats(src);
 	res = json_object_new_object();
+	if (src->test_hooks && !strcmp(request, CTL_REQ_DEBUG_SECCOMP))
+		return debug_seccomp();
 	if (!strcmp(request, CTL_REQ_VERSION))
 		add_str(res, CTL_K_VERSION, L2SEC_VERSION);
 	else
@@ -469,6 +473,19 @@ static void client_cb(struct ev_io *io, uint32_t events)
 		log_info("ctl: request too long, client dropped");
 		client_free(c);
 	}
+}
+
+/*
+ * Tests only: a system call the privsep engine's sandbox forbids. A sandboxed
+ * engine does not come back from it (SIGSYS); a single process answers.
+ */
+static struct json_object *debug_seccomp(void)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return ctl_error("socket() was allowed: l2secd runs without the engine's sandbox");
 }
 
 static void listen_cb(struct ev_io *io, uint32_t events)

@@ -76,6 +76,13 @@ struct ctl_src {
 	struct inform *inform;		/* the DHCPINFORM responder */
 	const struct rxcheck *rx;	/* l2secd's own check of received datagrams */
 	const struct rxbatch_stats *rxb;	/* the L2TP sockets' receive (rxbatch.h) */
+	/*
+	 * Tests only (L2SECD_TEST_HOOKS=1 in l2secd's environment): the
+	 * request "debug seccomp" makes l2secd call socket(2), which the
+	 * privsep engine's sandbox forbids (it is killed with SIGSYS). The
+	 * control socket is root's alone, as every request is.
+	 */
+	bool test_hooks;
 };
 
 struct ctl *ctl_open(struct evloop *loop, const char *path, const struct ctl_src *src);

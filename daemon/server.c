@@ -30,18 +30,21 @@
 #include "core/notify.h"
 #include "core/pidfile.h"
 #include "conf/secfile.h"
+#include "privsep.h"
 #include "server.h"
+#include "server_int.h"
 #include "sess.h"
 #include "l2tp/rxcheck.h"
 #include "conf/users.h"
 #include "core/util.h"
 #include "ipsec/xfrm_marks.h"
+#include "engine/engine_priv.h"
 
 #ifndef SO_RCVMARK
 #define SO_RCVMARK 75
 #endif
 
-#define STOP_WAIT_MS 3000	/* how long SIGTERM waits for StopCCN acks */
+
 #define RX_LOG_MS 60000		/* at most one line a minute on lost datagrams */
 #define RCVBUF_PER_SESSION 1024	/* rcvbuf = 0: bytes queued per session of max-sessions */
 #define RCVBUF_MIN (4u << 20)
@@ -120,7 +123,7 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf
  * arrive unchecked. Everything is refused from now on (rxcheck.h) and every
  * tunnel closed; a restart loads the module again or takes the TUN path.
  */
-static void module_lost(struct l2secd *d, const char *why)
+void l2secd_module_lost(struct l2secd *d, const char *why)
 {
 	struct l2tp_tunnel *t, *next;
 	struct l2tp_lns_counts n;
@@ -128,6 +131,10 @@ static void module_lost(struct l2secd *d, const char *why)
 	if (d->rx.module_gone)
 		return;
 	d->rx.module_gone = true;
+	if (!d->lns) {		/* the privsep parent: the engine closes its tunnels */
+		privsep_datapath_lost(d, why);
+		return;
+	}
 	l2tp_lns_counts(d->lns, &n);
 	log_err("l2sec.ko: %s: the kernel data path is gone; l2secd closes its %u tunnel(s) "
 		"and refuses every L2TP datagram until it is restarted", why, n.tunnels);
@@ -151,9 +158,9 @@ static void kern_watch_cb(struct ev_io *io, uint32_t events)
 		ids[n++] = d->socks[i].kern_id;
 	lost = datapath_watch_lost(d->dp, ids, n);
 	if (lost & KERN_LOST_FAMILY)
-		module_lost(d, "its generic netlink family was unregistered");
+		l2secd_module_lost(d, "its generic netlink family was unregistered");
 	else if (lost)
-		module_lost(d, "it detached the L2TP socket");
+		l2secd_module_lost(d, "it detached the L2TP socket");
 }
 
 /* Whether mark names an SA with peer src: charon's, as l2secd knows them, or the kernel's. */
@@ -161,6 +168,8 @@ static bool sa_ok(void *ctx, uint32_t mark, const struct sockaddr_storage *src)
 {
 	struct l2secd *d = ctx;
 
+	if (d->ep)
+		return engine_priv_mark_ok(d->ep, mark, src);
 	if (d->ipsec)
 		return ipsec_mark_is_child_sa(d->ipsec, mark, src);
 	return xfrm_marks_check(d->xm, mark, src, evloop_now(d->loop));
@@ -183,7 +192,7 @@ static void sock_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, siz
 	 * checks every datagram's.
 	 */
 	if (!d->rx.module_gone && datapath_sock_taken(d->dp, s->fd))
-		module_lost(d, "it detached the L2TP socket");
+		l2secd_module_lost(d, "it detached the L2TP socket");
 	rxcheck_parse(mh, &peer, &meta);
 	if (rxcheck_datagram(&d->rx, &peer, &meta, evloop_now(d->loop)) != RXCHECK_OK)
 		return;
@@ -253,7 +262,7 @@ static int sock_rx_setup(struct l2secd *d, struct l2secd_sock *s)
 	return 0;
 }
 
-static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
+int l2secd_sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 {
 	struct l2secd_sock *s = &d->socks[d->n_socks];
 	struct sockaddr_storage ss = *addr;
@@ -299,8 +308,6 @@ static int sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
 	handed = datapath_sock_add(d->dp, s->fd, d->cfg.l2tp.require_ipsec, &s->kern_id);
 	if (handed < 0)
 		goto err_close;
-	if (evloop_add_io(d->loop, &s->io, s->fd, EPOLLIN, sock_rx_cb) < 0)
-		goto err_fd;
 	d->n_socks++;
 	log_info("l2tp: listening on %s port %u%s", a, d->cfg.port,
 		 handed == 0 ? " (handed to l2sec.ko)" : "");
@@ -314,6 +321,19 @@ err_close:
 err:
 	log_err("l2tp: socket: %s", strerror(errno));
 	return -1;
+}
+
+/* The sockets' datagrams to the LNS (in the engine, under privsep). */
+static int socks_watch(struct l2secd *d)
+{
+	for (unsigned int i = 0; i < d->n_socks; i++) {
+		if (evloop_add_io(d->loop, &d->socks[i].io, d->socks[i].fd, EPOLLIN,
+				  sock_rx_cb) < 0) {
+			log_err("event loop: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* --- the LNS's programming of the data path (datapath.h) -------------------- */
@@ -331,6 +351,10 @@ static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 
 	if (d->rx.module_gone)
 		return -1;
+	if (d->ep)	/* the socket's number as the parent counts them: 1... */
+		return engine_priv_tunnel_add(d->ep, t->tid, t->peer_tid,
+					      (uint32_t)t->peer.sock + 1, &t->peer.addr,
+					      &t->peer.local, t->require_ipsec, t->peer.mark);
 	return datapath_tunnel_add(d->dp, &kt, &t->dp_handle);
 }
 
@@ -338,7 +362,11 @@ static void dp_tunnel_del(void *env, struct l2tp_tunnel *t)
 {
 	struct l2secd *d = env;
 
-	if (!d->rx.module_gone)
+	if (d->rx.module_gone)
+		return;
+	if (d->ep)
+		engine_priv_tunnel_del(d->ep, t->tid);
+	else
 		datapath_tunnel_del(d->dp, datapath_tref(t->dp_handle, t->tid));
 }
 
@@ -346,7 +374,8 @@ static int dp_tunnel_rebind(void *env, struct l2tp_tunnel *t)
 {
 	struct l2secd *d = env;
 
-	if (d->rx.module_gone)
+	/* the engine manages no SA table (privsep runs without [ipsec] so far) */
+	if (d->rx.module_gone || d->ep)
 		return -1;
 	return datapath_tunnel_rebind(d->dp, datapath_tref(t->dp_handle, t->tid), t->peer.mark,
 				      d->ipsec ? ipsec_mark_reqid(d->ipsec, t->peer.mark) : 0);
@@ -356,9 +385,17 @@ static int dp_session_add(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
 	struct l2tp_tunnel *t = s->tunnel;
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
 
 	if (d->rx.module_gone)
 		return -1;
+	if (d->ep) {
+		if (engine_priv_session_add(d->ep, t->tid, s->sid, s->peer_sid, chal) < 0)
+			return -1;
+		sessions_first_challenge(d->ss, t->tid, s->sid, chal);
+		explicit_bzero(chal, sizeof(chal));
+		return 0;
+	}
 	return datapath_session_add(d->dp, datapath_tref(t->dp_handle, t->tid), s->sid,
 				    s->peer_sid);
 }
@@ -368,7 +405,11 @@ static void dp_session_del(void *env, struct l2tp_session *s)
 	struct l2secd *d = env;
 	struct l2tp_tunnel *t = s->tunnel;
 
-	if (!d->rx.module_gone)
+	if (d->rx.module_gone)
+		return;
+	if (d->ep)
+		engine_priv_session_del(d->ep, t->tid, s->sid);
+	else
 		datapath_session_del(d->dp, datapath_tref(t->dp_handle, t->tid), s->sid);
 }
 
@@ -442,12 +483,9 @@ err_mem:
 	return -1;
 }
 
-/* l2secd's own IPsec check, and the watch for the module going away. */
-static int rx_check_open(struct l2secd *d)
+/* The kernel's SAs (charon not managed by l2secd), and the watch for the module going away. */
+int l2secd_watch_open(struct l2secd *d)
 {
-	int lo = (int)if_nametoindex("lo");
-
-	rxcheck_init(&d->rx, d->cfg.l2tp.require_ipsec, lo ? lo : 1, sa_ok, d);
 	if (!ipsec_enabled(&d->cfg)) {
 		d->xm = xfrm_marks_new();
 		if (!d->xm) {
@@ -466,7 +504,18 @@ static int rx_check_open(struct l2secd *d)
 	return 0;
 }
 
-static void users_error(void *ctx, unsigned int line, const char *msg)
+/* l2secd's own IPsec check, and l2secd_watch_open's. */
+static int rx_check_open(struct l2secd *d)
+{
+	int lo = (int)if_nametoindex("lo");
+
+	rxcheck_init(&d->rx, d->cfg.l2tp.require_ipsec, lo ? lo : 1, sa_ok, d);
+	if (d->ep)
+		return 0;	/* privsep: the parent asks xfrm and watches the module */
+	return l2secd_watch_open(d);
+}
+
+void l2secd_users_error(void *ctx, unsigned int line, const char *msg)
 {
 	const char *path = ctx;
 
@@ -499,6 +548,20 @@ static int pidfile_create(struct l2secd *d)
 
 /* --- signals ---------------------------------------------------------------------- */
 
+/* What a reload does not change: the running values (restart only). */
+void l2secd_keep_running(struct l2sec_config *cfg, const struct l2sec_config *cur)
+{
+	memcpy(cfg->listen, cur->listen, sizeof(cfg->listen));
+	cfg->n_listen = cur->n_listen;
+	cfg->port = cur->port;
+	memcpy(cfg->runtime_dir, cur->runtime_dir, sizeof(cfg->runtime_dir));
+	cfg->l2tp.require_ipsec = cur->l2tp.require_ipsec;
+	cfg->log_target = cur->log_target;
+	cfg->datapath = cur->datapath;
+	cfg->privsep = cur->privsep;
+	memcpy(cfg->engine_user, cur->engine_user, sizeof(cfg->engine_user));
+}
+
 static void reload(struct l2secd *d)
 {
 	struct l2sec_config *cfg = malloc(sizeof(*cfg));
@@ -521,15 +584,12 @@ static void reload(struct l2secd *d)
 	    cfg->datapath != d->cfg.datapath)
 		log_warn("reload: listen, port, runtime-dir, require-ipsec, log-target and "
 			 "datapath changes take effect at restart only");
+	if (cfg->privsep != d->cfg.privsep)
+		log_warn("reload: privsep changes take effect at restart only");
 	/* those keep their running values; the rest applies to new tunnels */
-	memcpy(cfg->listen, d->cfg.listen, sizeof(cfg->listen));
-	cfg->n_listen = d->cfg.n_listen;
-	cfg->port = d->cfg.port;
-	memcpy(cfg->runtime_dir, d->cfg.runtime_dir, sizeof(cfg->runtime_dir));
-	cfg->l2tp.require_ipsec = d->cfg.l2tp.require_ipsec;
-	cfg->log_target = d->cfg.log_target;
-	users = users_load(cfg->users_path, users_error, cfg->users_path);
-	if (users && inform_check_users(cfg, users, users_error, cfg->users_path)) {
+	l2secd_keep_running(cfg, &d->cfg);
+	users = users_load(cfg->users_path, l2secd_users_error, cfg->users_path);
+	if (users && inform_check_users(cfg, users, l2secd_users_error, cfg->users_path)) {
 		users_free(users);
 		users = NULL;
 	}
@@ -538,7 +598,6 @@ static void reload(struct l2secd *d)
 			cfg->users_path);
 		goto out;
 	}
-	cfg->datapath = d->cfg.datapath;
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
 	if (rcvbuf_bytes(&d->cfg) != rcvbuf)
@@ -556,37 +615,43 @@ out:
 	free(cfg);
 }
 
-static void stop_now(struct l2secd *d)
+void l2secd_stop_now(struct l2secd *d)
 {
 	ev_timer_cancel(d->loop, &d->stop_timer);
 	ev_timer_cancel(d->loop, &d->stop_poll);
+	ev_timer_cancel(d->loop, &d->kill_timer);
+	ev_timer_cancel(d->loop, &d->restart_timer);
 	evloop_stop(d->loop);
 }
 
-static void stop_timer_cb(struct ev_timer *t)
+void l2secd_stop_timer_cb(struct ev_timer *t)
 {
 	struct l2secd *d = container_of(t, struct l2secd, stop_timer);
 
 	log_notice("shutdown: not every peer acknowledged its StopCCN; exiting anyway");
-	stop_now(d);
+	l2secd_stop_now(d);
 }
 
-static void stop_poll_cb(struct ev_timer *t)
+void l2secd_stop_poll_cb(struct ev_timer *t)
 {
 	struct l2secd *d = container_of(t, struct l2secd, stop_poll);
 
 	if (l2tp_lns_quiescent(d->lns)) {
-		stop_now(d);
+		l2secd_stop_now(d);
 		return;
 	}
 	ev_timer_arm(d->loop, &d->stop_poll, 50);
 }
 
-static void signal_cb(struct evloop *loop, int signo, void *arg)
+void l2secd_signal_cb(struct evloop *loop, int signo, void *arg)
 {
 	struct l2secd *d = arg;
 	struct l2tp_lns_counts n;
 
+	if (d->pc) {
+		privsep_signal(d, signo);
+		return;
+	}
 	if (signo == SIGHUP) {
 		/*
 		 * the unit is "reloading" until READY=1; with Type=notify-reload
@@ -599,12 +664,12 @@ static void signal_cb(struct evloop *loop, int signo, void *arg)
 	}
 	if (d->stopping) {
 		log_notice("second signal: exiting now");
-		stop_now(d);
+		l2secd_stop_now(d);
 		return;
 	}
 	d->stopping = true;
-	notify_stopping();
 	l2tp_lns_counts(d->lns, &n);
+	notify_stopping();	/* the privsep engine's are no-ops: the parent speaks to systemd */
 	notify_status("stopping: StopCCN to %u tunnel(s)", n.tunnels);
 	log_notice("%s: sending StopCCN to %u tunnel(s)", strsignal(signo), n.tunnels);
 	l2tp_lns_shutdown(d->lns);
@@ -614,46 +679,19 @@ static void signal_cb(struct evloop *loop, int signo, void *arg)
 
 /* --- start / run / cleanup ----------------------------------------------------------- */
 
-int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_config *cfg)
+/*
+ * What a single l2secd, or the privsep engine, runs: the LNS, the PPP layer,
+ * DHCPINFORM, the control socket, over the sockets (opened here when
+ * open_socks, else already open). users is the sessions layer's from here on.
+ */
+int l2secd_engine_setup(struct l2secd *d, struct users_db *users, bool open_socks)
 {
-	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
-	struct users_db *users;
-
-	memset(d, 0, sizeof(*d));
-	d->pid_fd = -1;
-	for (size_t i = 0; i < CONFIG_MAX_LISTEN; i++)
-		d->socks[i].fd = -1;
-	d->config_path = config_path;
-	d->cfg = *cfg;
-	ev_timer_init(&d->stop_timer, stop_timer_cb);
-	ev_timer_init(&d->stop_poll, stop_poll_cb);
-	signal(SIGPIPE, SIG_IGN);
-
-	d->loop = evloop_new(NULL, NULL);
-	if (!d->loop || evloop_set_signals(d->loop, sigs, ARRAY_SIZE(sigs), signal_cb, d) < 0) {
-		log_err("event loop: %s", strerror(errno));
-		return -1;
-	}
-	if (mkdir(d->cfg.runtime_dir, 0755) < 0 && errno != EEXIST) {
-		log_err("%s: %s", d->cfg.runtime_dir, strerror(errno));
-		return -1;
-	}
-	if (pidfile_create(d) < 0)
-		return -1;
-
-	if (datapath_open(d) < 0)
-		return -1;
-	if (rx_check_open(d) < 0)
-		return -1;
-	if (!d->cfg.l2tp.require_ipsec)
-		log_warn("require-ipsec = no: plaintext L2TP is accepted");
-	users = users_load(d->cfg.users_path, users_error, (void *)d->cfg.users_path);
-	if (users && inform_check_users(&d->cfg, users, users_error, (void *)d->cfg.users_path)) {
+	if (rx_check_open(d) < 0) {
 		users_free(users);
 		return -1;
 	}
-	if (!users)
-		return -1;
+	if (!d->cfg.l2tp.require_ipsec)
+		log_warn("require-ipsec = no: plaintext L2TP is accepted");
 	log_info("ppp: %zu user(s) from %s", users_count(users), d->cfg.users_path);
 	d->ss = sessions_new(d->loop, &d->cfg, users, d->dp, d->nd);
 	if (!d->ss) {
@@ -661,6 +699,8 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 		log_err("out of memory");
 		return -1;
 	}
+	if (d->ep)
+		sessions_set_priv(d->ss, d->ep);
 
 	d->inform = inform_open(d->loop, &d->cfg, d->ss, netdev_name(d->nd));
 	if (!d->inform)
@@ -681,9 +721,11 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 		log_err("out of memory");
 		return -1;
 	}
-	for (unsigned int i = 0; i < d->cfg.n_listen; i++)
-		if (sock_open(d, &d->cfg.listen[i]) < 0)
+	for (unsigned int i = 0; open_socks && i < d->cfg.n_listen; i++)
+		if (l2secd_sock_open(d, &d->cfg.listen[i]) < 0)
 			return -1;
+	if (socks_watch(d) < 0)
+		return -1;
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
 	if (ipsec_enabled(&d->cfg)) {
 		if (!d->cfg.l2tp.require_ipsec)
@@ -699,10 +741,73 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 	d->ctl = ctl_open(d->loop, d->ctl_path,
 			  &(struct ctl_src){ .lns = d->lns, .ss = d->ss, .ipsec = d->ipsec,
 					     .inform = d->inform, .rx = &d->rx,
-					     .rxb = rxbatch_stats(d->rxb) });
+					     .rxb = rxbatch_stats(d->rxb),
+					     .test_hooks = d->test_hooks });
 	if (!d->ctl)
 		return -1;
-	log_notice("l2secd " L2SEC_VERSION " started (%s)", config_path);
+	return 0;
+}
+
+struct users_db *l2secd_users_open(struct l2secd *d)
+{
+	struct users_db *users;
+
+	users = users_load(d->cfg.users_path, l2secd_users_error, (void *)d->cfg.users_path);
+	if (users && inform_check_users(&d->cfg, users, l2secd_users_error, (void *)d->cfg.users_path)) {
+		users_free(users);
+		return NULL;
+	}
+	return users;
+}
+
+/* --- start / run / cleanup ----------------------------------------------------------- */
+
+int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_config *cfg)
+{
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGCHLD };
+	struct users_db *users;
+	const char *hooks = getenv("L2SECD_TEST_HOOKS");
+
+	memset(d, 0, sizeof(*d));
+	d->pid_fd = -1;
+	d->priv_fd = -1;
+	for (size_t i = 0; i < CONFIG_MAX_LISTEN; i++)
+		d->socks[i].fd = -1;
+	d->config_path = config_path;
+	d->cfg = *cfg;
+	d->test_hooks = hooks && !strcmp(hooks, "1");
+	ev_timer_init(&d->stop_timer, l2secd_stop_timer_cb);
+	ev_timer_init(&d->stop_poll, l2secd_stop_poll_cb);
+	signal(SIGPIPE, SIG_IGN);
+
+	d->loop = evloop_new(NULL, NULL);
+	/* SIGCHLD: the privsep engine's end */
+	if (!d->loop || evloop_set_signals(d->loop, sigs, ARRAY_SIZE(sigs) - !d->cfg.privsep,
+					   l2secd_signal_cb, d) < 0) {
+		log_err("event loop: %s", strerror(errno));
+		return -1;
+	}
+	if (mkdir(d->cfg.runtime_dir, 0755) < 0 && errno != EEXIST) {
+		log_err("%s: %s", d->cfg.runtime_dir, strerror(errno));
+		return -1;
+	}
+	if (pidfile_create(d) < 0)
+		return -1;
+
+	if (datapath_open(d) < 0)
+		return -1;
+	if (d->cfg.privsep) {
+		if (privsep_start(d) < 0)
+			return -1;
+	} else {
+		users = l2secd_users_open(d);
+		if (!users)
+			return -1;
+		if (l2secd_engine_setup(d, users, true) < 0)
+			return -1;
+	}
+	log_notice("l2secd " L2SEC_VERSION " started (%s)%s", config_path,
+		   d->cfg.privsep ? ", privsep: a privileged parent and an unprivileged engine" : "");
 	notify_status("running, data path %s", datapath_name(d->dp));
 	notify_ready();
 	return 0;
@@ -719,8 +824,9 @@ int l2secd_run(struct l2secd *d)
 
 void l2secd_cleanup(struct l2secd *d)
 {
-	bool started = d->lns != NULL;
+	bool started = d->lns != NULL || d->pc != NULL;
 
+	privsep_cleanup(d);
 	ctl_close(d->ctl);
 	ipsec_free(d->ipsec);
 	/* tunnels go with their sockets too; deleting them keeps the log clear */
@@ -730,7 +836,8 @@ void l2secd_cleanup(struct l2secd *d)
 	for (unsigned int i = 0; i < d->n_socks; i++) {
 		if (d->dp && !d->rx.module_gone)
 			datapath_sock_del(d->dp, d->socks[i].kern_id);
-		evloop_del_io(d->loop, &d->socks[i].io);
+		if (d->socks[i].io.cb)	/* not the privsep parent's to read */
+			evloop_del_io(d->loop, &d->socks[i].io);
 		close(d->socks[i].fd);
 	}
 	rxbatch_free(d->rxb);

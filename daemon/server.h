@@ -9,6 +9,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "conf/config.h"
 #include "core/evloop.h"
@@ -18,6 +19,9 @@
 #include "l2tp/rxcheck.h"
 
 struct ctl;
+struct engine_priv;
+struct priv_check;
+struct users_db;
 struct inform;
 struct ipsec;
 struct datapath;
@@ -65,6 +69,27 @@ struct l2secd {
 	struct ev_timer stop_poll;
 	bool stopping;
 	int exit_code;
+	/*
+	 * privsep = yes (docs/ARCHITECTURE.md, "Two processes"). The parent:
+	 * the checker, the users db it checks answers against, its end of
+	 * the socketpair and the engine's process, restarted with backoff.
+	 */
+	struct priv_check *pc;
+	struct users_db *users;
+	int priv_fd;			/* -1: no engine now */
+	struct ev_io priv_io;
+	pid_t engine_pid;		/* 0: none */
+	uint64_t engine_start_ms;
+	unsigned int engine_starts;
+	unsigned int restart_ms;	/* the next restart's delay */
+	struct ev_timer restart_timer;
+	struct ev_timer kill_timer;	/* bounds the engine's shutdown */
+	uid_t engine_uid;
+	gid_t engine_gid;
+	char empty_dir[128];		/* the engine's root */
+	/* the engine: its end of the socketpair; NULL in a single process */
+	struct engine_priv *ep;
+	bool test_hooks;		/* L2SECD_TEST_HOOKS=1: `debug ...` on the control socket */
 };
 
 /* Sets up everything (cfg already loaded and valid); 0 or -1 (logged). */

@@ -23,6 +23,7 @@
 #include "sess.h"
 #include "conf/users.h"
 #include "core/util.h"
+#include "engine/engine_priv.h"
 
 #define RA_LIFETIME_S	1800
 #define RA_FIRST_MS	3000		/* a second RA soon after the first ... */
@@ -49,6 +50,7 @@ struct sess {
 	bool has_id6;
 	bool routed4, routed6, kern_up;
 	bool fail;			/* a callback failed: hang up after the entry point */
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* privsep: the parent's, for the next answer */
 	uint16_t cdn_result;		/* what the CDN says once PPP is down */
 	char cdn_text[64];
 };
@@ -72,6 +74,17 @@ struct sessions {
 	struct htab by_pfx6;		/* sessions with an IPv6 /64, by it */
 	struct sess_stats st;
 	struct authlimit *al;		/* wrong passwords across sessions */
+	/*
+	 * privsep: the privileged parent, which holds the pools, the secrets,
+	 * the module and the routes (engine/engine_priv.h); NULL: this process
+	 * does it all itself.
+	 */
+	struct engine_priv *ep;
+	struct ppp_ops ppp_ops;		/* sess_ppp_ops, with verify and challenge under privsep */
+	struct {			/* SESSION_ADD's challenge, until established() */
+		uint16_t tid, sid;
+		uint8_t chal[MSCHAP_CHALLENGE_LEN];
+	} first;
 };
 
 /* --- address index -------------------------------------------------------- */
@@ -140,37 +153,68 @@ static int kern_sync(struct sess *x)
 {
 	struct sessions *ss = x->ss;
 	const struct l2tp_tunnel *t;
+	const struct in_addr *v4 = x->ipv4.s_addr ? &x->ipv4 : NULL;
+	const struct in6_addr *v6 = x->has6 ? &x->pfx6 : NULL;
+	const uint64_t *id6 = x->has_id6 ? &x->peer_id6 : NULL;
 
 	if (!x->l2tp)
 		return 0;
 	t = x->l2tp->tunnel;
-	if (datapath_session_up(ss->dp, datapath_tref(t->dp_handle, t->tid), x->l2tp->sid,
-				x->ipv4.s_addr ? &x->ipv4 : NULL, x->has6 ? &x->pfx6 : NULL,
-				x->has_id6 ? &x->peer_id6 : NULL) < 0)
+	if (ss->ep ? engine_priv_session_up(ss->ep, t->tid, x->l2tp->sid, v4, v6, id6) :
+	    datapath_session_up(ss->dp, datapath_tref(t->dp_handle, t->tid), x->l2tp->sid, v4,
+				v6, id6))
 		return -1;
 	x->kern_up = true;
 	return 0;
 }
 
-static void release_addresses(struct sess *x)
+/* A host route to the session's address through the data device (the parent's, under privsep). */
+static int route(struct sess *x, bool add, int family, const void *dst)
+{
+	struct sessions *ss = x->ss;
+	unsigned int plen = family == AF_INET ? 32 : 64;
+
+	if (ss->ep)
+		return x->l2tp ? engine_priv_route(ss->ep, add, x->l2tp->tunnel->tid, x->l2tp->sid,
+						   family, dst) : 0;
+	return add ? netdev_route_add(ss->nd, family, dst, plen) :
+		     netdev_route_del(ss->nd, family, dst, plen);
+}
+
+/*
+ * Under privsep the parent holds the pools: the address goes back to it (once
+ * the L2TP session is gone, the parent has taken it back with the session).
+ */
+static void addr_put(struct sess *x, int family, const void *a)
 {
 	struct sessions *ss = x->ss;
 
+	if (ss->ep) {
+		if (x->l2tp)
+			engine_priv_addr_release(ss->ep, x->l2tp->tunnel->tid, x->l2tp->sid, family, a);
+	} else if (family == AF_INET) {
+		if (x->ipv4_pool)
+			pool_put(ss->pool, x->ipv4);
+	} else if (x->pfx6_pool && ss->pool6) {
+		pool6_put(ss->pool6, &x->pfx6);
+	}
+}
+
+static void release_addresses(struct sess *x)
+{
 	if (x->routed4)
-		netdev_route_del(ss->nd, AF_INET, &x->ipv4, 32);
+		route(x, false, AF_INET, &x->ipv4);
 	if (x->routed6)
-		netdev_route_del(ss->nd, AF_INET6, &x->pfx6, 64);
+		route(x, false, AF_INET6, &x->pfx6);
 	x->routed4 = x->routed6 = false;
 	if (x->ipv4.s_addr) {
 		unlink4(x);
-		if (x->ipv4_pool)
-			pool_put(ss->pool, x->ipv4);
+		addr_put(x, AF_INET, &x->ipv4);
 		x->ipv4.s_addr = INADDR_ANY;
 	}
 	if (x->has6) {
 		unlink6(x);
-		if (x->pfx6_pool && ss->pool6)
-			pool6_put(ss->pool6, &x->pfx6);
+		addr_put(x, AF_INET6, &x->pfx6);
 		x->has6 = false;
 	}
 }
@@ -318,6 +362,54 @@ static uint32_t cb_auth_result(void *ctx, const char *user, bool ok)
 	return authlimit_failed(x->ss->al, evloop_now(x->ss->loop), user, &p);
 }
 
+/* privsep: the answer checked by the parent, which holds the secrets. */
+static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *v)
+{
+	struct sess *x = ctx;
+	bool has_next = false;
+	struct engine_priv_auth req = {
+		.method = a->method, .name = a->name, .name_len = a->name_len,
+		.challenge = a->challenge, .id = a->id, .value = a->value,
+		.value_len = a->value_len,
+	};
+
+	if (!x->l2tp)
+		return -1;
+	req.tid = x->l2tp->tunnel->tid;
+	req.sid = x->l2tp->sid;
+	if (engine_priv_auth(x->ss->ep, &req, &v->ok, v->auth_resp, &has_next, x->chal) < 0)
+		return -1;
+	return 0;
+}
+
+/* privsep: the challenge the parent issued for the session's next answer. */
+static void cb_challenge(void *ctx, uint8_t chal[MSCHAP_CHALLENGE_LEN])
+{
+	struct sess *x = ctx;
+
+	memcpy(chal, x->chal, MSCHAP_CHALLENGE_LEN);
+}
+
+/* privsep: the parent's address for the session (the user's static one, or its pool's). */
+static int alloc_ipv4_priv(struct sess *x, const char *user)
+{
+	struct sessions *ss = x->ss;
+	enum priv_reason why = PRIV_OK;
+
+	if (!x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->tid, x->l2tp->sid,
+					       AF_INET, &x->ipv4, &why) < 0) {
+		log_warn("ppp %s: no address for user '%s': %s", x->tag, user,
+			 why == PRIV_R_POOL_EMPTY ? "address pool exhausted" :
+			 why == PRIV_R_ADDR_HELD ? "its static address is in use by another session" :
+			 why != PRIV_OK ? priv_reason_name(why) : "the parent did not answer");
+		x->ipv4.s_addr = INADDR_ANY;
+		ss->st.no_address++;
+		return -1;
+	}
+	x->ipv4_pool = false;
+	return 0;
+}
+
 static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
 			 struct in_addr *out)
 {
@@ -329,7 +421,10 @@ static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
 		*out = x->ipv4;
 		return 0;
 	}
-	if (hint.s_addr != INADDR_ANY) {
+	if (ss->ep) {
+		if (alloc_ipv4_priv(x, user) < 0)
+			return -1;
+	} else if (hint.s_addr != INADDR_ANY) {
 		bool in_pool = pool_contains(ss->pool, hint);
 
 		if (in_pool ? pool_take(ss->pool, hint) < 0 : find4(ss, hint) != NULL) {
@@ -363,7 +458,7 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 
 	inet_ntop(AF_INET, &info->peer, a, sizeof(a));
 	if (info->peer.s_addr != x->ipv4.s_addr || kern_sync(x) < 0 ||
-	    netdev_route_add(ss->nd, AF_INET, &x->ipv4, 32) < 0) {
+	    route(x, true, AF_INET, &x->ipv4) < 0) {
 		log_err("ppp %s: cannot route %s to the client: hanging up", x->tag, a);
 		x->fail = true;
 		return;
@@ -385,15 +480,19 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->has_id6 = true;
 	if (!ss->pool6 || x->has6)
 		return;		/* link-local only */
-	if (pool6_alloc(ss->pool6, &x->pfx6) < 0) {
+	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->tid,
+							  x->l2tp->sid, AF_INET6, &x->pfx6,
+							  NULL) < 0 :
+	    pool6_alloc(ss->pool6, &x->pfx6) < 0) {
 		log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
 			 x->tag, ppp_user(x->ppp));
 		return;
 	}
-	x->has6 = x->pfx6_pool = true;
+	x->has6 = true;
+	x->pfx6_pool = !ss->ep;
 	link6(x);
 	inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a));
-	if (kern_sync(x) < 0 || netdev_route_add(ss->nd, AF_INET6, &x->pfx6, 64) < 0) {
+	if (kern_sync(x) < 0 || route(x, true, AF_INET6, &x->pfx6) < 0) {
 		log_err("ppp %s: cannot route %s/64 to the client: hanging up", x->tag, a);
 		x->fail = true;
 		return;
@@ -531,7 +630,14 @@ static void l2tp_established(void *arg, struct l2tp_session *ls)
 	ev_timer_init(&x->timer, timer_cb);
 	ev_timer_init(&x->ra_timer, ra_timer_cb);
 	ppp_config_from(&pc, ss->cfg);
-	x->ppp = ppp_new(&pc, &sess_ppp_ops, x);
+	if (ss->ep) {
+		if (ss->first.tid != ls->tunnel->tid || ss->first.sid != ls->sid)
+			goto err_free;	/* cannot be: SESSION_ADD came right before */
+		memcpy(x->chal, ss->first.chal, sizeof(x->chal));
+		explicit_bzero(ss->first.chal, sizeof(ss->first.chal));
+		ss->first.tid = ss->first.sid = 0;
+	}
+	x->ppp = ppp_new(&pc, &ss->ppp_ops, x);
 	if (!x->ppp)
 		goto err_free;
 	x->next = ss->list;
@@ -644,6 +750,7 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 		goto err_tab;
 	ss->loop = loop;
 	ss->cfg = cfg;
+	ss->ppp_ops = sess_ppp_ops;
 	ss->dp = dp;
 	ss->nd = nd;
 	authlimit_config_from(&alc, cfg);
@@ -795,9 +902,44 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 	}
 }
 
+void sessions_set_priv(struct sessions *ss, struct engine_priv *ep)
+{
+	ss->ep = ep;
+	/* the parent checks the answers and issues the challenges */
+	ss->ppp_ops.verify = cb_verify;
+	ss->ppp_ops.challenge = cb_challenge;
+}
+
+void sessions_first_challenge(struct sessions *ss, uint16_t tid, uint16_t sid,
+			      const uint8_t chal[MSCHAP_CHALLENGE_LEN])
+{
+	ss->first.tid = tid;
+	ss->first.sid = sid;
+	memcpy(ss->first.chal, chal, sizeof(ss->first.chal));
+}
+
+/* privsep: the pools are the parent's. */
+static void describe_pools_priv(const struct sessions *ss, struct json_object *o)
+{
+	struct priv_pool_stats p;
+
+	if (engine_priv_stats(ss->ep, &p) < 0)
+		return;
+	json_object_object_add(o, CTL_K_POOL_SIZE, json_object_new_int64(p.v4_size));
+	json_object_object_add(o, CTL_K_POOL_IN_USE, json_object_new_int64(p.v4_used));
+	if (ss->pool6) {
+		json_object_object_add(o, CTL_K_POOL6_SIZE, json_object_new_int64(p.v6_size));
+		json_object_object_add(o, CTL_K_POOL6_IN_USE, json_object_new_int64(p.v6_used));
+	}
+}
+
 void sessions_describe_pools(const struct sessions *ss, struct json_object *o)
 {
 	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
+	if (ss->ep) {
+		describe_pools_priv(ss, o);
+		return;
+	}
 	json_object_object_add(o, CTL_K_POOL_SIZE, json_object_new_int64(pool_size(ss->pool)));
 	json_object_object_add(o, CTL_K_POOL_IN_USE, json_object_new_int64(pool_in_use(ss->pool)));
 	if (ss->pool6) {

@@ -105,6 +105,17 @@ const struct authlimit_stats *sessions_auth_stats(const struct sessions *ss);
 /* For the control socket: PPP facts of one L2TP session, added to o. */
 void sessions_describe(const struct sessions *ss, const struct l2tp_session *s,
 		       struct json_object *o);
+/*
+ * privsep (engine/engine_priv.h): the privileged parent holds the pools, the
+ * secrets, the module and the routes; the layer asks it for each. The first
+ * challenge of a session is the parent's answer to SESSION_ADD, handed over
+ * before the LNS's established() hook.
+ */
+struct engine_priv;
+void sessions_set_priv(struct sessions *ss, struct engine_priv *ep);
+void sessions_first_challenge(struct sessions *ss, uint16_t tid, uint16_t sid,
+			      const uint8_t chal[16]);
+
 /* Address pool usage, added to o. */
 void sessions_describe_pools(const struct sessions *ss, struct json_object *o);
 

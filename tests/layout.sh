@@ -8,7 +8,9 @@
 #    an include says which folder it depends on;
 #  - the graph of folders (daemon/ itself is "top") has no cycle; a cycle is
 #    shown with the include lines that make it;
-#  - priv/ is included by the top only and includes conf/, addr/, l2tp/, ppp/, core/;
+#  - priv/ is included by the top and engine/ only and includes conf/, addr/,
+#    l2tp/, ppp/, core/; engine/ is included by the top only and includes priv/,
+#    ppp/, core/;
 #  - radius/ includes core/ only (the RADIUS codec and client, a library that
 #    either process may hold);
 #  - outside l2tp/, nothing walks the LNS's tunnel and session lists or tables.
@@ -79,13 +81,14 @@ else
 	not_ok "a cycle between folders: $(echo $loop)" "$lines"
 fi
 
-# priv/ (the two processes' message set, checker and sandbox) holds the parent's
-# rules: only the top includes it, and it includes only conf/, addr/, l2tp/, ppp/,
-# core/ (l2tp/ and ppp/ for the resume records it keeps, priv_state.h).
-privbad=$(awk '($2 == "priv" && $1 != "top") ||
+# priv/ (the two processes' message set, checker, the parent's dispatch and the
+# sandbox) holds the parent's rules: only the top and engine/ include it, and it
+# includes only conf/, addr/, l2tp/, ppp/, core/ (l2tp/ and ppp/ for the resume
+# records it keeps, priv_state.h).
+privbad=$(awk '($2 == "priv" && $1 !~ /^(top|engine)$/) ||
 	($1 == "priv" && $2 !~ /^(conf|addr|l2tp|ppp|core)$/) { print $3 " includes " $4 }' <<< "$edges")
 if [ -z "$privbad" ]; then
-	ok "priv/ is included by the top only and includes conf/, addr/, l2tp/, ppp/, core/ only"
+	ok "priv/ is included by the top and engine/ only and includes conf/, addr/, l2tp/, ppp/, core/ only"
 else
 	not_ok "priv/ outside its place in the folder graph" "$privbad"
 fi
@@ -96,6 +99,16 @@ if [ -z "$radbad" ]; then
 	ok "radius/ includes core/ only"
 else
 	not_ok "radius/ includes more than core/" "$radbad"
+fi
+
+# engine/ (the engine's side of the socketpair) speaks the message set only: it
+# includes priv/, ppp/ and core/, and only the top includes it.
+engbad=$(awk '($2 == "engine" && $1 != "top") ||
+	($1 == "engine" && $2 !~ /^(priv|ppp|core)$/) { print $3 " includes " $4 }' <<< "$edges")
+if [ -z "$engbad" ]; then
+	ok "engine/ is included by the top only and includes priv/, ppp/, core/ only"
+else
+	not_ok "engine/ outside its place in the folder graph" "$engbad"
 fi
 
 # The LNS's tunnel and session lists and ID tables are its own (l2tp/l2tp_lns.h:

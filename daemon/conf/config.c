@@ -109,6 +109,8 @@ static const struct key keys[] = {
 	{ "global", "log-target", K_LOGTARGET, OFF(log_target), 0, 0, 0 },
 	{ "global", "runtime-dir", K_STRING, STR(runtime_dir), 1, 95 },
 	{ "global", "datapath", K_DATAPATH, OFF(datapath), 0, 0, 0 },
+	{ "global", "privsep", K_BOOL, OFF(privsep), 0, 0, 0 },
+	{ "global", "engine-user", K_STRING, STR(engine_user), 1, 31 },
 	{ "l2tp", "listen", K_ADDRS, OFF(listen), 0, 1, CONFIG_MAX_LISTEN },
 	{ "l2tp", "port", K_UINT, OFF(port), 0, 1, 65535 },
 	{ "l2tp", "hostname", K_STRING, STR(l2tp.hostname), 1, 63 },
@@ -276,6 +278,7 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->log_level = LOG_NOTICE;
 	cfg->log_target = LOG_TARGET_STDERR;
 	strcpy(cfg->runtime_dir, "/run/l2sec");
+	strcpy(cfg->engine_user, "l2sec");
 	sin->sin_family = AF_INET;
 	sin->sin_addr.s_addr = htonl(INADDR_ANY);
 	cfg->n_listen = 1;

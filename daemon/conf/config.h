@@ -2,7 +2,7 @@
 /*
  * The gateway's configuration: one INI file (inih), table-driven.
  *
- *   [global]  log-level, log-target, runtime-dir, datapath
+ *   [global]  log-level, log-target, runtime-dir, datapath, privsep, engine-user
  *   [l2tp]    listen, port, hostname, secret, require-ipsec, hello-interval,
  *             retransmit-initial, retransmit-max, retransmit-retries, ack-delay,
  *             receive-window, max-tunnels, max-sessions,
@@ -129,6 +129,8 @@ struct l2sec_config {
 	int log_target;			/* enum log_target */
 	char runtime_dir[96];		/* holds the pid file and control socket */
 	int datapath;			/* enum config_datapath */
+	bool privsep;			/* a privileged parent and an unprivileged engine */
+	char engine_user[32];		/* the engine's user */
 
 	/* [l2tp] */
 	struct sockaddr_storage listen[CONFIG_MAX_LISTEN];

@@ -110,6 +110,21 @@ void users_free(struct users_db *db)
 	free(db);
 }
 
+void users_forget_secrets(struct users_db *db)
+{
+	for (size_t i = 0; db && i < db->n; i++) {
+		struct users_entry *e = &db->v[i];
+
+		if (e->password) {
+			explicit_bzero(e->password, e->password_len);
+			free(e->password);
+		}
+		e->password = NULL;
+		e->password_len = 0;
+		explicit_bzero(e->nt_hash, sizeof(e->nt_hash));
+	}
+}
+
 size_t users_count(const struct users_db *db)
 {
 	return db ? db->n : 0;

@@ -68,6 +68,11 @@ struct users_db *users_parse(const char *text, size_t len,
 struct users_db *users_load(const char *path, users_error_fn err, void *ctx);
 
 void users_free(struct users_db *db);
+/*
+ * Wipe every password and NT hash, keeping names, addresses and split-tunnel
+ * values: the db as l2secd's unprivileged engine may hold it (privsep).
+ */
+void users_forget_secrets(struct users_db *db);
 
 size_t users_count(const struct users_db *db);
 /* The i-th entry (in name order), NULL past the last: for checks over every user. */

@@ -109,6 +109,26 @@ struct ppp_secret {
 	struct in_addr addr;	/* static address, or INADDR_ANY */
 };
 
+/*
+ * An answer to check where the secrets are (privilege separation: l2secd's
+ * engine holds no password or hash; ppp_ops.verify).
+ */
+struct ppp_answer {
+	unsigned int method;		/* PPP_AUTH_* */
+	const char *name;		/* as the peer sent it, NUL-terminated */
+	size_t name_len;
+	const uint8_t *challenge;	/* ours (CHAP, MS-CHAPv2), MSCHAP_CHALLENGE_LEN octets */
+	uint8_t id;			/* the CHAP identifier (CHAP-MD5) */
+	const uint8_t *value;		/* MS-CHAPv2: peer challenge, 8 zero, NT response;
+					 * CHAP-MD5: the 16-octet digest; PAP: the password */
+	size_t value_len;
+};
+
+struct ppp_verdict {
+	bool ok;
+	char auth_resp[MSCHAP_AUTH_RESPONSE_LEN];	/* MS-CHAPv2's "S=...", when ok */
+};
+
 struct ppp_ipcp_info {
 	struct in_addr local, peer;
 	struct in_addr dns[2], nbns[2];
@@ -160,6 +180,19 @@ struct ppp_ops {
 	bool (*log_enabled)(void *ctx, int prio);
 	/* Optional: fill buf with random octets; NULL uses getrandom(). */
 	void (*random)(void *ctx, void *buf, size_t len);
+	/*
+	 * Optional (privilege separation): check an answer elsewhere instead
+	 * of against get_secret's password or hash (get_secret then only
+	 * finds the user's name and static address); 0 with *v filled, -1
+	 * when it could not be checked (a failure). The answer is wiped by
+	 * the caller.
+	 */
+	int (*verify)(void *ctx, const struct ppp_answer *a, struct ppp_verdict *v);
+	/*
+	 * Optional (privilege separation): the challenge of the next CHAP or
+	 * MS-CHAPv2 answer (the checker issues it); NULL: random octets.
+	 */
+	void (*challenge)(void *ctx, uint8_t chal[MSCHAP_CHALLENGE_LEN]);
 };
 
 struct ppp_stats {

@@ -101,11 +101,20 @@ static void transmit_challenge(struct ppp_session *s)
 	s->a.deadline = s->now + s->cfg.restart_ms;
 }
 
+/* A challenge: the checker's when ops->challenge is set (privilege separation), else random. */
+static void make_challenge(struct ppp_session *s, uint8_t chal[MSCHAP_CHALLENGE_LEN])
+{
+	if (s->ops->challenge)
+		s->ops->challenge(s->ctx, chal);
+	else
+		ppp_random(s, chal, MSCHAP_CHALLENGE_LEN);
+}
+
 static void new_challenge(struct ppp_session *s)
 {
 	s->a.id++;
 	s->a.alt_ok = false;
-	ppp_random(s, s->a.challenge, sizeof(s->a.challenge));
+	make_challenge(s, s->a.challenge);
 	s->a.resends = s->cfg.max_configure;
 	s->a.state = AUTH_WAIT;
 	transmit_challenge(s);
@@ -250,7 +259,10 @@ static void auth_fail_now(struct ppp_session *s)
 
 	switch (s->a.method) {
 	case PPP_AUTH_MSCHAPV2:
-		ppp_random(s, chal, sizeof(chal));
+		if (!last)
+			make_challenge(s, chal);
+		else
+			ppp_random(s, chal, sizeof(chal));	/* answered by nobody */
 		n = (size_t)snprintf(msg, sizeof(msg), "E=691 R=%d C=", last ? 0 : 1);
 		for (i = 0; i < sizeof(chal); i++) {
 			msg[n++] = hex[chal[i] >> 4];
@@ -291,6 +303,24 @@ static void auth_fail_now(struct ppp_session *s)
 	}
 }
 
+/* ops->verify: the answer checked where the secrets are; true when it is right. */
+static bool verify_remote(struct ppp_session *s, const uint8_t *name, size_t nlen,
+			  const uint8_t *v, size_t vlen, struct ppp_verdict *out)
+{
+	char buf[NAME_MAX_LEN + 1];
+	struct ppp_answer a = {
+		.method = s->a.method, .name = buf, .name_len = nlen,
+		.challenge = s->a.challenge, .id = s->a.id, .value = v, .value_len = vlen,
+	};
+
+	memset(out, 0, sizeof(*out));
+	if (nlen > NAME_MAX_LEN || memchr(name, '\0', nlen))
+		return false;
+	memcpy(buf, name, nlen);
+	buf[nlen] = '\0';
+	return s->ops->verify(s->ctx, &a, out) == 0 && out->ok;
+}
+
 static void mschapv2_check(struct ppp_session *s, const uint8_t *v,
 			   const uint8_t *name, size_t nlen)
 {
@@ -304,17 +334,29 @@ static void mschapv2_check(struct ppp_session *s, const uint8_t *v,
 
 	if (attempt_begin(s, name, nlen, &at) < 0)
 		return;
-	/* ChallengeHash takes the name as the peer sent it, minus any domain. */
-	bare = mschap_strip_domain((const char *)name, nlen, &blen);
-	mschap_nt_response(s->a.challenge, peer_chal, bare, blen, at.sec.nt_hash, expect);
-	ok = mschap_equal(expect, nt_resp, sizeof(expect)) && at.known;
-	explicit_bzero(expect, sizeof(expect));
-	if (!ok) {
-		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
-		return;
+	if (s->ops->verify) {
+		struct ppp_verdict vd;
+
+		ok = verify_remote(s, name, nlen, v, MSCHAPV2_VALUE_LEN, &vd) && at.known;
+		memcpy(reply, vd.auth_resp, sizeof(reply));
+		explicit_bzero(&vd, sizeof(vd));
+		if (!ok) {
+			auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
+			return;
+		}
+	} else {
+		/* ChallengeHash takes the name as the peer sent it, minus any domain. */
+		bare = mschap_strip_domain((const char *)name, nlen, &blen);
+		mschap_nt_response(s->a.challenge, peer_chal, bare, blen, at.sec.nt_hash, expect);
+		ok = mschap_equal(expect, nt_resp, sizeof(expect)) && at.known;
+		explicit_bzero(expect, sizeof(expect));
+		if (!ok) {
+			auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
+			return;
+		}
+		mschap_auth_response(at.sec.nt_hash, nt_resp, peer_chal, s->a.challenge,
+				     bare, blen, reply);
 	}
-	mschap_auth_response(at.sec.nt_hash, nt_resp, peer_chal, s->a.challenge,
-			     bare, blen, reply);
 	snprintf(s->a.reply, sizeof(s->a.reply), "%s M=Access granted", reply);
 	explicit_bzero(reply, sizeof(reply));
 	ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply,
@@ -331,6 +373,18 @@ static void md5_check(struct ppp_session *s, const uint8_t *v,
 
 	if (attempt_begin(s, name, nlen, &at) < 0)
 		return;
+	if (s->ops->verify) {
+		struct ppp_verdict vd;
+
+		ok = verify_remote(s, name, nlen, v, MD5_VALUE_LEN, &vd) && at.known;
+		explicit_bzero(&vd, sizeof(vd));
+		if (!ok) {
+			auth_bad(s, &at, at.known ? "wrong password, or only an NT hash stored" :
+				 "unknown user", true);
+			return;
+		}
+		goto granted;
+	}
 	if (at.known && !at.sec.password) {
 		auth_bad(s, &at, "only an NT hash is stored; CHAP-MD5 needs the password", true);
 		return;
@@ -349,6 +403,7 @@ static void md5_check(struct ppp_session *s, const uint8_t *v,
 		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
 		return;
 	}
+granted:
 	snprintf(s->a.reply, sizeof(s->a.reply), "Access granted");
 	ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply,
 		      strlen(s->a.reply));
@@ -433,9 +488,16 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 	 * so the time taken tells nothing about the stored password's length
 	 * or its first differing octet.
 	 */
-	ok = mschap_nt_hash((const char *)pw, pwlen, hash) == 0;
-	ok = mschap_equal(hash, at.sec.nt_hash, sizeof(hash)) && ok && at.known;
-	explicit_bzero(hash, sizeof(hash));
+	if (s->ops->verify) {
+		struct ppp_verdict vd;
+
+		ok = verify_remote(s, name, nlen, pw, pwlen, &vd) && at.known;
+		explicit_bzero(&vd, sizeof(vd));
+	} else {
+		ok = mschap_nt_hash((const char *)pw, pwlen, hash) == 0;
+		ok = mschap_equal(hash, at.sec.nt_hash, sizeof(hash)) && ok && at.known;
+		explicit_bzero(hash, sizeof(hash));
+	}
 	if (!ok) {
 		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
 		return;

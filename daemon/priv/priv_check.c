@@ -376,6 +376,43 @@ void priv_check_tunnel_gone(struct priv_check *c, uint16_t tid)
 		tunnel_drop(c, t);
 }
 
+void priv_check_each_session(const struct priv_check *c, uint16_t tid, uint16_t sid,
+			     priv_check_session_fn *fn, void *ctx)
+{
+	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
+		const struct pc_session *s = &c->sess_rec[i];
+		struct priv_addr a4 = { .family = 4 }, a6 = { .family = 6 };
+		uint16_t t = (uint16_t)(c->sess.key[i] >> 16), n = (uint16_t)c->sess.key[i];
+
+		if (!c->sess.used[i] || (tid && t != tid) || (sid && n != sid))
+			continue;
+		a4.v4 = s->v4;
+		a6.v6 = s->pfx6;
+		fn(ctx, t, n, s->has4 ? &a4 : NULL, s->has6 ? &a6 : NULL);
+	}
+}
+
+void priv_check_each_tunnel(const struct priv_check *c, void (*fn)(void *ctx, uint16_t tid),
+			    void *ctx)
+{
+	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++)
+		if (c->tun.used[t])
+			fn(ctx, (uint16_t)c->tun.key[t]);
+}
+
+unsigned int priv_check_tunnels(const struct priv_check *c)
+{
+	return c->tun.count;
+}
+
+void priv_check_engine_gone(struct priv_check *c)
+{
+	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++)
+		if (c->tun.used[t])
+			tunnel_drop(c, (int32_t)t);
+	c->seq = 0;
+}
+
 void priv_check_sa_gone(struct priv_check *c, uint32_t mark,
 			void (*fn)(void *ctx, uint16_t tid), void *ctx)
 {

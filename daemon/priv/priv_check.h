@@ -82,6 +82,25 @@ void priv_check_tunnel_gone(struct priv_check *c, uint16_t tid);
 void priv_check_session_gone(struct priv_check *c, uint16_t tid, uint16_t sid);
 
 /*
+ * Each session the engine holds, of tunnel tid (0: of every tunnel) and with
+ * ID sid (0: every one), with the addresses it holds (NULL: none), and each
+ * tunnel: for the parent's own cleanup (routes, the module's tunnels).
+ */
+typedef void priv_check_session_fn(void *ctx, uint16_t tid, uint16_t sid,
+				   const struct priv_addr *v4, const struct priv_addr *v6);
+void priv_check_each_session(const struct priv_check *c, uint16_t tid, uint16_t sid,
+			     priv_check_session_fn *fn, void *ctx);
+void priv_check_each_tunnel(const struct priv_check *c, void (*fn)(void *ctx, uint16_t tid),
+			    void *ctx);
+/* How many tunnels the engine holds. */
+unsigned int priv_check_tunnels(const struct priv_check *c);
+/*
+ * The engine is gone (a new one starts): every tunnel, session and address
+ * is forgotten and the request numbers start again; sockets and SAs stay.
+ */
+void priv_check_engine_gone(struct priv_check *c);
+
+/*
  * Judge one decoded request at now_ms; on PRIV_OK it is recorded and *out
  * (zeroed first) holds the answer's body (address, authentication result).
  * Every other value is a refusal, counted. Secrets in *req are not wiped

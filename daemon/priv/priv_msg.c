@@ -171,6 +171,7 @@ static void b_tunnel_add(struct codec *c, struct priv_tunnel_add *t)
 	c_u16(c, &t->peer_port);
 	c_bool(c, &t->require_ipsec);
 	c_u32(c, &t->mark);
+	c_addr(c, &t->local, true);
 	if (t->tid == 0 || t->peer_tid == 0 || t->peer_port == 0)
 		fail(c, PRIV_R_FIELD);
 }

@@ -118,6 +118,7 @@ struct priv_tunnel_add {
 	uint16_t peer_port;
 	bool require_ipsec;
 	uint32_t mark;			/* the SA's; the parent adds its reqid */
+	struct priv_addr local;		/* the address the peer sent to; family 0: the socket's */
 };
 
 struct priv_ids {			/* TUNNEL_DEL (sid 0), SESSION_DEL */

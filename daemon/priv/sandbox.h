@@ -22,7 +22,8 @@
  *     getrandom, close, fcntl, memory (brk, mmap and mprotect without
  *     PROT_EXEC, munmap, mremap, madvise), signal return, masks and
  *     stack (sigaltstack, which the sanitizers' runtimes call), futex,
- *     getpid, exit. Anything else (socket, open, execve, ptrace, ...)
+ *     getpid, exit, pwrite64 (the state file's records, l2tp_stale.h)
+ *     and restart_syscall. Anything else (socket, open, execve, ptrace, ...)
  *     kills the process (SCMP_ACT_KILL_PROCESS, seen as SIGSYS), as does a
  *     system call of another architecture.
  *

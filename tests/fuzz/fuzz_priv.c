@@ -132,7 +132,7 @@ static void pool_drained(struct priv_check *c, uint32_t seq, uint64_t now)
 
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_TUNNEL_ADD;
-	m.tunnel_add = (struct priv_tunnel_add){ 1, 1, 1, peer7, 1701, true, 7 };
+	m.tunnel_add = (struct priv_tunnel_add){ 1, 1, 1, peer7, 1701, true, 7, { 0 } };
 	must(c, &m, &seq, now, &r);
 	for (uint16_t sid = 1; sid <= 3; sid++) {
 		memset(&m, 0, sizeof(m));

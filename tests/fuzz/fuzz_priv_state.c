@@ -78,7 +78,8 @@ static struct priv_check *checker(void)
 	for (uint16_t tid = 10; tid <= 11; tid++) {
 		memset(&m, 0, sizeof(m));
 		m.type = PRIV_REQ_TUNNEL_ADD;
-		m.tunnel_add = (struct priv_tunnel_add){ tid, 99, 1, peer7, 1701, true, 7 };
+		m.tunnel_add = (struct priv_tunnel_add){ .tid = tid, .peer_tid = 99, .sock_id = 1,
+			.peer = peer7, .peer_port = 1701, .require_ipsec = true, .mark = 7 };
 		must(c, &m, &seq);
 		for (uint16_t sid = 1; sid <= 2; sid++) {
 			memset(&m, 0, sizeof(m));

@@ -251,7 +251,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_TUNNEL_ADD;
 	m.seq = 1;
-	m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 5, a6("2001:db8::1"), 1701, true, 9 };
+	m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 5, a6("2001:db8::1"), 1701, true, 9, { 0 } };
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_TUNNEL_DEL;
@@ -435,7 +435,7 @@ static void test_msg_refusals(void **state)
 	assert_int_equal(patched(&s, 20, 1, 0), PRIV_R_FIELD);
 	assert_int_equal(patched(&s, 29, 24, 0), PRIV_R_FIELD);
 	m.type = PRIV_REQ_TUNNEL_ADD;
-	m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 5, a4("198.51.100.7"), 1701, true, 9 };
+	m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 5, a4("198.51.100.7"), 1701, true, 9, { 0 } };
 	assert_int_equal(patched(&m, 35, 2, 0), PRIV_R_FIELD);	/* require_ipsec */
 	assert_int_equal(patched(&m, 33, 0, 0), PRIV_OK);
 	m.tunnel_add.peer_port = 0;
@@ -606,7 +606,7 @@ static void test_foreign_and_unknown(void **state)
 		struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
 
 		m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 77, a4("198.51.100.7"), 1701,
-							 true, MARK };
+							 true, MARK, { 0 } };
 		assert_int_equal(req(f, &m), PRIV_R_SOCKET);
 		m.tunnel_add.sock_id = SOCK_ID6;	/* a peer of the other family */
 		assert_int_equal(req(f, &m), PRIV_R_SOCKET);

@@ -107,6 +107,32 @@ lac_topology() {
 	netns_add gw lac && veth gw eth0 192.0.2.1/24 lac eth0 192.0.2.2/24
 }
 
+# lac_redial_conf DIR: xl2tpd.conf and ppp.opts in DIR for xl2tpd's LAC "gw" against
+# 192.0.2.1 as PPP user lac (password lac-pw), IPsec off, dialing again at once after a
+# hang-up (up to 30 times); the control pipe is the caller's (xl2tpd -C).
+lac_redial_conf() {
+	cat >"$1/xl2tpd.conf" <<CONF
+[global]
+port = 1701
+access control = no
+debug tunnel = yes
+
+[lac gw]
+lns = 192.0.2.1
+challenge = no
+require authentication = no
+pppoptfile = $1/ppp.opts
+name = lac
+autodial = no
+redial = yes
+redial timeout = 1
+max redials = 30
+length bit = yes
+CONF
+	printf '%s\n' "name lac" "password lac-pw" refuse-pap refuse-eap noauth nodefaultroute \
+		noipdefault nodetach "lcp-max-configure 1000" >"$1/ppp.opts"
+}
+
 # inject_gw: l2sec.ko and the frame injector (tests/bench/inject) loaded, and
 # namespace gw: NIC nic0 (192.0.2.1/24) the injector receives on, forwarding to
 # 198.51.100.0/24 on dummy sink0, l2sec0 (10.99.0.1) routing 10.99.0.0/24; sets

@@ -51,35 +51,7 @@ CONF
 echo "lac password lac-pw" >"$run/users"
 chmod 600 "$run/users" "$run/l2sec.conf"
 
-cat >"$run/xl2tpd.conf" <<CONF
-[global]
-port = 1701
-access control = no
-debug tunnel = yes
-
-[lac gw]
-lns = 192.0.2.1
-challenge = no
-require authentication = no
-pppoptfile = $run/ppp.opts
-name = lac
-autodial = no
-redial = yes
-redial timeout = 1
-max redials = 30
-length bit = yes
-CONF
-cat >"$run/ppp.opts" <<CONF
-name lac
-password lac-pw
-refuse-pap
-refuse-eap
-noauth
-nodefaultroute
-noipdefault
-nodetach
-lcp-max-configure 1000
-CONF
+lac_redial_conf "$run"
 
 ip netns exec lac xl2tpd -D -c "$run/xl2tpd.conf" -s /dev/null -C "$run/control" \
 	-p "$run/xl2tpd.pid" >"$out/xl2tpd.log" 2>&1 &

@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The engine's side of the socketpair: blocking requests, queued events (engine_priv.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "engine/engine_priv.h"
+#include "ppp/ppp.h"
+
+/* A live SA the parent confirmed (MARK_QUERY), for ENGINE_PRIV_SA_TTL_MS. */
+struct sa_cached {
+	uint32_t mark;
+	struct priv_addr peer;
+	uint64_t until_ms;
+};
+
+struct engine_priv {
+	struct evloop *loop;
+	int fd;
+	struct ev_io io;
+	struct ev_timer drain;		/* queued events, after the call that queued them */
+	engine_priv_event_fn *fn;
+	void *ctx;
+	uint32_t seq;			/* the last request's */
+	bool broken;
+	bool in_call;
+	struct priv_msg queue[ENGINE_PRIV_QUEUE];
+	unsigned int q_head, q_len;
+	struct sa_cached sa[ENGINE_PRIV_SA_CACHE];	/* by mark, direct-mapped */
+	unsigned int sa_ttl_ms;
+};
+
+static void set_broken(struct engine_priv *ep, const char *why)
+{
+	if (!ep->broken)
+		log_err("engine: the privileged parent %s: exiting", why);
+	ep->broken = true;
+	evloop_stop(ep->loop);
+}
+
+bool engine_priv_broken(const struct engine_priv *ep)
+{
+	return ep->broken;
+}
+
+static void deliver(struct engine_priv *ep)
+{
+	while (ep->q_len && !ep->broken) {
+		struct priv_msg m = ep->queue[ep->q_head];
+
+		ep->q_head = (ep->q_head + 1) % ENGINE_PRIV_QUEUE;
+		ep->q_len--;
+		ep->fn(ep->ctx, &m);
+	}
+}
+
+static void drain_cb(struct ev_timer *t)
+{
+	deliver(container_of(t, struct engine_priv, drain));
+}
+
+/* One event for later; false when the queue is full (the parent floods: broken). */
+static bool enqueue(struct engine_priv *ep, const struct priv_msg *m)
+{
+	if (ep->q_len == ENGINE_PRIV_QUEUE)
+		return false;
+	ep->queue[(ep->q_head + ep->q_len) % ENGINE_PRIV_QUEUE] = *m;
+	ep->q_len++;
+	return true;
+}
+
+/* One datagram from the parent into *m; 1, 0 when none is there (flags), -1: broken. */
+static int receive(struct engine_priv *ep, struct priv_msg *m, int flags)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	ssize_t n = recv(ep->fd, buf, sizeof(buf), flags | MSG_TRUNC);
+	enum priv_reason why;
+
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		set_broken(ep, n == 0 ? "is gone" : "cannot be read");
+		return -1;
+	}
+	if ((size_t)n > sizeof(buf)) {
+		set_broken(ep, "sent an oversized message");
+		return -1;
+	}
+	why = priv_msg_decode(buf, (size_t)n, m);
+	if (why != PRIV_OK || priv_type_is_request(m->type)) {
+		log_err("engine: message from the parent refused: %s",
+			why != PRIV_OK ? priv_reason_name(why) : "a request");
+		set_broken(ep, "broke the protocol");
+		return -1;
+	}
+	return 1;
+}
+
+static void io_cb(struct ev_io *io, uint32_t events)
+{
+	struct engine_priv *ep = container_of(io, struct engine_priv, io);
+	struct priv_msg m;
+	int r;
+
+	(void)events;
+	while ((r = receive(ep, &m, MSG_DONTWAIT)) > 0) {
+		if (m.type == PRIV_REPLY) {
+			set_broken(ep, "sent a reply to no request");
+			return;
+		}
+		if (!enqueue(ep, &m)) {
+			set_broken(ep, "sent more events than the engine queues");
+			return;
+		}
+	}
+	deliver(ep);
+}
+
+struct engine_priv *engine_priv_new(struct evloop *loop, int fd, engine_priv_event_fn *fn,
+				    void *ctx)
+{
+	struct timeval tv = {
+		.tv_sec = ENGINE_PRIV_TIMEOUT_MS / 1000,
+		.tv_usec = (ENGINE_PRIV_TIMEOUT_MS % 1000) * 1000,
+	};
+	struct engine_priv *ep = calloc(1, sizeof(*ep));
+
+	if (!ep)
+		return NULL;
+	ep->loop = loop;
+	ep->fd = fd;
+	ep->fn = fn;
+	ep->ctx = ctx;
+	ep->sa_ttl_ms = ENGINE_PRIV_SA_TTL_MS;
+	ev_timer_init(&ep->drain, drain_cb);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    evloop_add_io(loop, &ep->io, fd, EPOLLIN, io_cb) < 0) {
+		free(ep);
+		return NULL;
+	}
+	return ep;
+}
+
+void engine_priv_free(struct engine_priv *ep)
+{
+	if (!ep)
+		return;
+	ev_timer_cancel(ep->loop, &ep->drain);
+	evloop_del_io(ep->loop, &ep->io);
+	close(ep->fd);
+	explicit_bzero(ep, sizeof(*ep));
+	free(ep);
+}
+
+int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_reply *out)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	struct priv_msg m;
+	int len, r;
+
+	memset(out, 0, sizeof(*out));
+	if (ep->broken || ep->in_call) {
+		errno = EPIPE;
+		return -1;
+	}
+	req->seq = ++ep->seq;
+	len = priv_msg_encode(req, buf, sizeof(buf));
+	if (len < 0) {
+		errno = EINVAL;
+		return -1;	/* a field the decoder would refuse: not sent */
+	}
+	if (send(ep->fd, buf, (size_t)len, MSG_NOSIGNAL) != len) {
+		explicit_bzero(buf, sizeof(buf));
+		set_broken(ep, "cannot be written to");
+		errno = EPIPE;
+		return -1;
+	}
+	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
+	ep->in_call = true;
+	for (;;) {
+		r = receive(ep, &m, 0);
+		if (r == 0) {
+			set_broken(ep, "did not answer in time");
+			break;
+		}
+		if (r < 0)
+			break;
+		if (m.type != PRIV_REPLY) {
+			if (!enqueue(ep, &m)) {
+				set_broken(ep, "sent more events than the engine queues");
+				break;
+			}
+			continue;
+		}
+		if (m.seq != req->seq || m.reply.req_type != req->type) {
+			set_broken(ep, "answered another request");
+			break;
+		}
+		*out = m.reply;
+		explicit_bzero(&m, sizeof(m));
+		ep->in_call = false;
+		if (ep->q_len)
+			ev_timer_arm(ep->loop, &ep->drain, 0);
+		return 0;
+	}
+	ep->in_call = false;
+	errno = EPIPE;
+	return -1;
+}
+
+/* A call whose reply only says yes or no: 0 when done. */
+static int call_ok(struct engine_priv *ep, struct priv_msg *req, struct priv_reply *out,
+		   enum priv_reason *why)
+{
+	int r = engine_priv_call(ep, req, out);
+
+	if (why)
+		*why = r < 0 ? PRIV_OK : (enum priv_reason)out->reason;
+	if (r < 0)
+		return -1;
+	if (out->reason != PRIV_OK) {
+		log_info("engine: the parent refused %s: %s", priv_type_name(req->type),
+			 priv_reason_name(out->reason));
+		errno = EPERM;
+		return -1;
+	}
+	if (out->error) {
+		errno = out->error;
+		return -1;
+	}
+	return 0;
+}
+
+int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ss->ss_family == AF_INET) {
+		out->family = 4;
+		out->v4 = ((const struct sockaddr_in *)ss)->sin_addr;
+		return 0;
+	}
+	if (ss->ss_family == AF_INET6) {
+		out->family = 6;
+		out->v6 = ((const struct sockaddr_in6 *)ss)->sin6_addr;
+		return 0;
+	}
+	return -1;
+}
+
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET ? ntohs(((const struct sockaddr_in *)ss)->sin_port) :
+	       ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+}
+
+int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_tid,
+			   uint32_t sock_id, const struct sockaddr_storage *peer,
+			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark)
+{
+	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+	struct priv_tunnel_add *t = &m.tunnel_add;
+	struct priv_reply r;
+
+	t->tid = tid;
+	t->peer_tid = peer_tid;
+	t->sock_id = sock_id;
+	if (engine_priv_addr_from(peer, &t->peer) < 0) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	t->peer_port = port_of(peer);
+	if (local->ss_family == peer->ss_family)
+		engine_priv_addr_from(local, &t->local);
+	t->require_ipsec = require_ipsec;
+	t->mark = mark;
+	return call_ok(ep, &m, &r, NULL);
+}
+
+static int ids_call(struct engine_priv *ep, unsigned int type, uint16_t tid, uint16_t sid)
+{
+	struct priv_msg m = { .type = (uint8_t)type };
+	struct priv_reply r;
+
+	m.ids.tid = tid;
+	m.ids.sid = sid;
+	return call_ok(ep, &m, &r, NULL);
+}
+
+int engine_priv_tunnel_del(struct engine_priv *ep, uint16_t tid)
+{
+	return ids_call(ep, PRIV_REQ_TUNNEL_DEL, tid, 0);
+}
+
+int engine_priv_session_del(struct engine_priv *ep, uint16_t tid, uint16_t sid)
+{
+	return ids_call(ep, PRIV_REQ_SESSION_DEL, tid, sid);
+}
+
+int engine_priv_session_add(struct engine_priv *ep, uint16_t tid, uint16_t sid, uint16_t peer_sid,
+			    uint8_t chal[MSCHAP_CHALLENGE_LEN])
+{
+	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
+	struct priv_reply r;
+
+	m.session_add.tid = tid;
+	m.session_add.sid = sid;
+	m.session_add.peer_sid = peer_sid;
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -1;
+	memcpy(chal, r.chal, MSCHAP_CHALLENGE_LEN);
+	return 0;
+}
+
+int engine_priv_session_up(struct engine_priv *ep, uint16_t tid, uint16_t sid,
+			   const struct in_addr *ipv4, const struct in6_addr *pfx64,
+			   const uint64_t *ifid)
+{
+	struct priv_msg m = { .type = PRIV_REQ_SESSION_UP };
+	struct priv_reply r;
+
+	m.up.tid = tid;
+	m.up.sid = sid;
+	m.up.has_v4 = ipv4 != NULL;
+	if (ipv4)
+		m.up.v4 = *ipv4;
+	m.up.has_v6 = pfx64 != NULL;
+	if (pfx64)
+		m.up.pfx64 = *pfx64;
+	if (ifid)
+		m.up.ifid = *ifid;
+	return call_ok(ep, &m, &r, NULL);
+}
+
+static void addr_set(struct priv_addr *a, int family, const void *p)
+{
+	a->family = family == AF_INET ? 4 : 6;
+	if (!p)
+		return;
+	if (family == AF_INET)
+		memcpy(&a->v4, p, sizeof(a->v4));
+	else
+		memcpy(&a->v6, p, sizeof(a->v6));
+}
+
+int engine_priv_route(struct engine_priv *ep, bool add, uint16_t tid, uint16_t sid, int family,
+		      const void *dst)
+{
+	struct priv_msg m = { .type = add ? PRIV_REQ_ROUTE_ADD : PRIV_REQ_ROUTE_DEL };
+	struct priv_reply r;
+
+	m.addr.tid = tid;
+	m.addr.sid = sid;
+	addr_set(&m.addr.addr, family, dst);
+	m.addr.plen = family == AF_INET ? 32 : 64;
+	return call_ok(ep, &m, &r, NULL);
+}
+
+int engine_priv_addr_claim(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
+			   void *out, enum priv_reason *why)
+{
+	struct priv_msg m = { .type = PRIV_REQ_ADDR_CLAIM };
+	struct priv_reply r;
+
+	m.addr.tid = tid;
+	m.addr.sid = sid;
+	addr_set(&m.addr.addr, family, NULL);
+	if (call_ok(ep, &m, &r, why) < 0)
+		return -1;
+	if (r.addr.family != m.addr.addr.family) {
+		set_broken(ep, "answered an address claim with another family");
+		return -1;
+	}
+	if (family == AF_INET)
+		memcpy(out, &r.addr.v4, sizeof(r.addr.v4));
+	else
+		memcpy(out, &r.addr.v6, sizeof(r.addr.v6));
+	return 0;
+}
+
+int engine_priv_addr_release(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
+			     const void *addr)
+{
+	struct priv_msg m = { .type = PRIV_REQ_ADDR_RELEASE };
+	struct priv_reply r;
+
+	m.addr.tid = tid;
+	m.addr.sid = sid;
+	addr_set(&m.addr.addr, family, addr);
+	return call_ok(ep, &m, &r, NULL);
+}
+
+/* The request for one answer, or -1 when the answer does not fit the message set. */
+static int auth_msg(const struct engine_priv_auth *a, struct priv_msg *m)
+{
+	struct priv_auth_who *who;
+
+	if (a->name_len > PRIV_NAME_MAX)
+		return -1;
+	switch (a->method) {
+	case PPP_AUTH_MSCHAPV2:
+		if (a->value_len < 2 * MSCHAP_CHALLENGE_LEN - 8 + MSCHAP_NT_RESPONSE_LEN)
+			return -1;
+		m->type = PRIV_REQ_AUTH_MSCHAPV2;
+		who = &m->mschapv2.who;
+		memcpy(m->mschapv2.auth_chal, a->challenge, MSCHAP_CHALLENGE_LEN);
+		memcpy(m->mschapv2.peer_chal, a->value, MSCHAP_CHALLENGE_LEN);
+		/* peer challenge, 8 reserved octets, the NT response */
+		memcpy(m->mschapv2.nt_resp, a->value + MSCHAP_CHALLENGE_LEN + 8,
+		       MSCHAP_NT_RESPONSE_LEN);
+		break;
+	case PPP_AUTH_CHAP_MD5:
+		if (a->value_len != sizeof(m->md5.resp))
+			return -1;
+		m->type = PRIV_REQ_AUTH_CHAP_MD5;
+		who = &m->md5.who;
+		m->md5.id = a->id;
+		memcpy(m->md5.chal, a->challenge, MSCHAP_CHALLENGE_LEN);
+		memcpy(m->md5.resp, a->value, sizeof(m->md5.resp));
+		break;
+	case PPP_AUTH_PAP:
+		if (a->value_len > PRIV_PASSWORD_MAX)
+			return -1;
+		m->type = PRIV_REQ_AUTH_PAP;
+		who = &m->pap.who;
+		m->pap.pw_len = (uint8_t)a->value_len;
+		memcpy(m->pap.pw, a->value, a->value_len);
+		break;
+	default:
+		return -1;
+	}
+	who->tid = a->tid;
+	who->sid = a->sid;
+	who->name.len = (uint8_t)a->name_len;
+	memcpy(who->name.s, a->name, a->name_len);
+	who->name.s[a->name_len] = '\0';
+	return 0;
+}
+
+int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, bool *ok,
+		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN])
+{
+	struct priv_msg m = { 0 };
+	struct priv_reply r;
+	int ret = -1;
+
+	*ok = *has_next = false;
+	resp[0] = '\0';
+	if (auth_msg(a, &m) < 0)
+		goto out;
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		goto out;
+	*ok = r.auth_ok;
+	memcpy(resp, r.auth_resp, MSCHAP_AUTH_RESPONSE_LEN);
+	resp[MSCHAP_AUTH_RESPONSE_LEN - 1] = '\0';
+	*has_next = r.has_chal;
+	memcpy(next, r.chal, MSCHAP_CHALLENGE_LEN);
+	ret = 0;
+out:
+	explicit_bzero(&m, sizeof(m));
+	explicit_bzero(&r, sizeof(r));
+	return ret;
+}
+
+static bool addr_same(const struct priv_addr *a, const struct priv_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return a->family == 4 ? a->v4.s_addr == b->v4.s_addr :
+	       !memcmp(&a->v6, &b->v6, sizeof(a->v6));
+}
+
+bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct sockaddr_storage *src)
+{
+	struct priv_msg m = { .type = PRIV_REQ_MARK_QUERY };
+	struct sa_cached *c = &ep->sa[(mark * 2654435761u) % ENGINE_PRIV_SA_CACHE];
+	uint64_t now = evloop_now(ep->loop);
+	struct priv_reply r;
+
+	m.mark_query.mark = mark;
+	if (engine_priv_addr_from(src, &m.mark_query.peer) < 0)
+		return false;
+	/* every datagram asks: the parent answers 20 a second, so a yes is kept a while */
+	if (c->mark == mark && c->until_ms > now &&
+	    addr_same(&c->peer, &m.mark_query.peer))
+		return true;
+	if (call_ok(ep, &m, &r, NULL) < 0 || r.addr.family == 0)
+		return false;
+	c->mark = mark;
+	c->peer = m.mark_query.peer;
+	c->until_ms = now + ep->sa_ttl_ms;
+	return true;
+}
+
+void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms)
+{
+	ep->sa_ttl_ms = ms;
+}
+
+int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out)
+{
+	struct priv_msg m = { .type = PRIV_REQ_STATS };
+	struct priv_reply r;
+
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -1;
+	*out = r.pools;
+	return 0;
+}

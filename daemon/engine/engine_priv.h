@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The engine's side of the socketpair to the privileged parent
+ * (docs/ARCHITECTURE.md, "Two processes"; the messages: priv/priv_msg.h).
+ *
+ * Requests are blocking calls, as OpenSSH's monitor wrappers are: the engine
+ * sends one request and waits for the reply with its sequence number (at most
+ * ENGINE_PRIV_TIMEOUT_MS). Events of the parent (EV_*) that arrive meanwhile
+ * are queued, at most ENGINE_PRIV_QUEUE of them, and handed to the event
+ * callback from the event loop afterwards, never inside a call. A parent that
+ * does not answer, answers out of order or floods events is gone or broken:
+ * the call fails and engine_priv_broken() says so; the engine then exits and
+ * the parent starts a new one.
+ *
+ * The typed wrappers below have the meaning of the privileged calls they stand
+ * for (datapath.h, netdev.h, pool.h, the users db); they return 0 when the
+ * parent accepted and carried the request out, -1 otherwise (*why, when
+ * given, the checker's reason, PRIV_OK with a kernel's refusal in errno).
+ *
+ * Single-threaded, on the engine's event loop.
+ */
+#ifndef L2SECD_ENGINE_PRIV_H
+#define L2SECD_ENGINE_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "core/evloop.h"
+#include "priv/priv_msg.h"
+
+#define ENGINE_PRIV_TIMEOUT_MS	5000
+#define ENGINE_PRIV_QUEUE	64
+#define ENGINE_PRIV_SA_CACHE	256	/* live SAs the engine remembers (engine_priv_mark_ok) */
+#define ENGINE_PRIV_SA_TTL_MS	5000
+
+struct engine_priv;
+
+typedef void engine_priv_event_fn(void *ctx, const struct priv_msg *ev);
+
+/* The engine's end fd (owned from here on); NULL with errno. */
+struct engine_priv *engine_priv_new(struct evloop *loop, int fd, engine_priv_event_fn *fn,
+				    void *ctx);
+void engine_priv_free(struct engine_priv *ep);
+/* The parent is gone or broke the protocol: the engine must exit. */
+bool engine_priv_broken(const struct engine_priv *ep);
+
+/* One request (its seq is set here) and its reply; 0, or -1 when no reply came. */
+int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_reply *out);
+
+/* The wrappers. sock_id: the socket's number as the parent counts them (1...). */
+int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_tid,
+			   uint32_t sock_id, const struct sockaddr_storage *peer,
+			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark);
+int engine_priv_tunnel_del(struct engine_priv *ep, uint16_t tid);
+/* chal: the first CHAP or MS-CHAPv2 challenge of the session, the parent's. */
+int engine_priv_session_add(struct engine_priv *ep, uint16_t tid, uint16_t sid, uint16_t peer_sid,
+			    uint8_t chal[MSCHAP_CHALLENGE_LEN]);
+int engine_priv_session_del(struct engine_priv *ep, uint16_t tid, uint16_t sid);
+int engine_priv_session_up(struct engine_priv *ep, uint16_t tid, uint16_t sid,
+			   const struct in_addr *ipv4, const struct in6_addr *pfx64,
+			   const uint64_t *ifid);
+int engine_priv_route(struct engine_priv *ep, bool add, uint16_t tid, uint16_t sid, int family,
+		      const void *dst);
+/* An address (family AF_INET, AF_INET6: a /64) for the session: the user's static one or the pool's. */
+int engine_priv_addr_claim(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
+			   void *out, enum priv_reason *why);
+int engine_priv_addr_release(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
+			     const void *addr);
+
+/*
+ * An authentication answer checked by the parent: 0 with *ok, the MS-CHAPv2
+ * authenticator response in resp (MSCHAP_AUTH_RESPONSE_LEN) and, after a wrong
+ * CHAP or MS-CHAPv2 answer, *has_next and the next challenge in next.
+ */
+struct engine_priv_auth {
+	unsigned int method;		/* PPP_AUTH_* */
+	uint16_t tid, sid;
+	const char *name;
+	size_t name_len;
+	const uint8_t *challenge;	/* CHAP, MS-CHAPv2 */
+	uint8_t id;			/* CHAP-MD5 */
+	const uint8_t *value;		/* as struct ppp_answer has it */
+	size_t value_len;
+};
+int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, bool *ok,
+		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN]);
+
+/*
+ * Whether mark is a live SA whose peer is src's address (rxcheck's question,
+ * for every datagram): the parent's yes is kept for ENGINE_PRIV_SA_TTL_MS, so
+ * that a tunnel's traffic asks once in that time (the checker answers at most
+ * PRIV_QUERY_RATE a second). An SA that goes within that time is still taken;
+ * the module, which checks every datagram's SA itself, does not.
+ */
+bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct sockaddr_storage *src);
+/* How long a yes is kept (default ENGINE_PRIV_SA_TTL_MS): for tests. */
+void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms);
+int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out);
+
+/* A sockaddr's address as the wire has it; -1 for another family. */
+int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out);
+
+#endif

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The parent's side of the socketpair: judge, carry out, answer (priv_parent.h). */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/log.h"
+#include "priv/priv_parent.h"
+
+struct cleanup {
+	const struct priv_exec_ops *ops;
+	void *ctx;
+};
+
+/* A session that goes: its host routes go with it (the engine cannot ask any more). */
+static void routes_del(void *arg, uint16_t tid, uint16_t sid, const struct priv_addr *v4,
+		       const struct priv_addr *v6)
+{
+	const struct cleanup *cl = arg;
+
+	(void)tid;
+	(void)sid;
+	if (v4)
+		cl->ops->route(cl->ctx, false, v4, 32);
+	if (v6)
+		cl->ops->route(cl->ctx, false, v6, 64);
+}
+
+static void tunnel_del(void *arg, uint16_t tid)
+{
+	const struct cleanup *cl = arg;
+
+	cl->ops->tunnel_del(cl->ctx, tid);
+}
+
+/* What an accepted request makes the parent do; -1 with errno when the kernel refused. */
+static int execute(struct priv_check *c, const struct priv_msg *m,
+		   const struct priv_exec_ops *ops, void *ctx)
+{
+	const struct priv_addr_req *a = &m->addr;
+
+	switch (m->type) {
+	case PRIV_REQ_TUNNEL_ADD:
+		if (ops->tunnel_add(ctx, &m->tunnel_add) == 0)
+			return 0;
+		priv_check_tunnel_gone(c, m->tunnel_add.tid);
+		return -1;
+	case PRIV_REQ_TUNNEL_DEL:
+		ops->tunnel_del(ctx, m->ids.tid);
+		return 0;
+	case PRIV_REQ_SESSION_ADD:
+		if (ops->session_add(ctx, m->session_add.tid, m->session_add.sid,
+				     m->session_add.peer_sid) == 0)
+			return 0;
+		priv_check_session_gone(c, m->session_add.tid, m->session_add.sid);
+		return -1;
+	case PRIV_REQ_SESSION_DEL:
+		ops->session_del(ctx, m->ids.tid, m->ids.sid);
+		return 0;
+	case PRIV_REQ_SESSION_UP:
+		return ops->session_up(ctx, &m->up);
+	case PRIV_REQ_ROUTE_ADD:
+	case PRIV_REQ_ROUTE_DEL:
+		return ops->route(ctx, m->type == PRIV_REQ_ROUTE_ADD, &a->addr, a->plen);
+	case PRIV_REQ_ADDR_RELEASE:
+		/* an address the session gives back is not routed to it any more */
+		ops->route(ctx, false, &a->addr, a->addr.family == 4 ? 32 : 64);
+		return 0;
+	default:
+		return 0;	/* the checker's answer is the whole answer */
+	}
+}
+
+/*
+ * Before a request that ends sessions is judged: the routes of those sessions
+ * (the checker forgets their addresses when it accepts). Only sessions the
+ * checker has are visited, so a refused request removes nothing of another's.
+ */
+static void before(struct priv_check *c, const struct priv_msg *m,
+		   const struct priv_exec_ops *ops, void *ctx)
+{
+	struct cleanup cl = { ops, ctx };
+
+	switch (m->type) {
+	case PRIV_REQ_TUNNEL_DEL:
+		priv_check_each_session(c, m->ids.tid, 0, routes_del, &cl);
+		break;
+	case PRIV_REQ_SESSION_DEL:
+		priv_check_each_session(c, m->ids.tid, m->ids.sid, routes_del, &cl);
+		break;
+	case PRIV_REQ_MARK_QUERY:
+		if (ops->sa_lookup)
+			ops->sa_lookup(ctx, m->mark_query.mark, &m->mark_query.peer);
+		break;
+	case PRIV_REQ_TUNNEL_ADD:
+		if (ops->sa_lookup && m->tunnel_add.mark)
+			ops->sa_lookup(ctx, m->tunnel_add.mark, &m->tunnel_add.peer);
+		break;
+	default:
+		break;
+	}
+}
+
+static int send_msg(int fd, struct priv_msg *m)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	int len = priv_msg_encode(m, buf, sizeof(buf));
+
+	if (len < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (send(fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) != len)
+		return -1;
+	return 0;
+}
+
+int priv_parent_send_event(int fd, struct priv_msg *ev)
+{
+	return send_msg(fd, ev);
+}
+
+/* One datagram: decoded, judged, carried out and answered; a PRIV_PARENT_* result. */
+static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *buf, size_t len,
+				   const struct priv_exec_ops *ops, void *ctx, uint64_t now)
+{
+	struct priv_msg req, reply = { .type = PRIV_REPLY };
+	enum priv_parent_result res = PRIV_PARENT_OK;
+	enum priv_reason why = priv_msg_decode(buf, len, &req);
+
+	if (why != PRIV_OK || !priv_type_is_request(req.type)) {
+		/* never answered: a correct engine never sends one */
+		log_err("privsep: a message from the engine refused: %s",
+			why != PRIV_OK ? priv_reason_name(why) : "not a request");
+		res = PRIV_PARENT_BROKEN;
+		goto out;
+	}
+	before(c, &req, ops, ctx);
+	reply.seq = req.seq;
+	why = priv_check_request(c, &req, now, &reply.reply);
+	if (why == PRIV_R_SEQ) {
+		log_err("privsep: the engine's request %u is out of sequence", req.seq);
+		res = PRIV_PARENT_BROKEN;
+		goto out;
+	}
+	if (why == PRIV_OK && execute(c, &req, ops, ctx) < 0)
+		reply.reply.error = (uint16_t)(errno ? errno : EIO);
+	if (why != PRIV_OK)
+		log_info("privsep: %s refused: %s", priv_type_name(req.type),
+			 priv_reason_name(why));
+	if (send_msg(fd, &reply) < 0) {
+		log_err("privsep: the engine does not take its reply: %s", strerror(errno));
+		res = PRIV_PARENT_BROKEN;
+	}
+out:
+	explicit_bzero(&req, sizeof(req));
+	explicit_bzero(&reply, sizeof(reply));
+	return res;
+}
+
+enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
+					  const struct priv_exec_ops *ops, void *ctx,
+					  uint64_t now_ms)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	enum priv_parent_result res = PRIV_PARENT_OK;
+
+	while (res == PRIV_PARENT_OK) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			break;
+		if (n <= 0)
+			return PRIV_PARENT_GONE;
+		if ((size_t)n > sizeof(buf)) {
+			log_err("privsep: an oversized message (%zd octets) from the engine", n);
+			res = PRIV_PARENT_BROKEN;
+			break;
+		}
+		res = one(c, fd, buf, (size_t)n, ops, ctx, now_ms);
+	}
+	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
+	return res;
+}
+
+void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *ops, void *ctx)
+{
+	struct cleanup cl = { ops, ctx };
+
+	priv_check_each_session(c, 0, 0, routes_del, &cl);
+	priv_check_each_tunnel(c, tunnel_del, &cl);
+	priv_check_engine_gone(c);
+}

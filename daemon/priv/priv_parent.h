@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The privileged parent's side of the socketpair (docs/ARCHITECTURE.md, "Two
+ * processes"): one request of the engine at a time is read, decoded and
+ * judged (priv_check.h); an accepted one is carried out through the
+ * execution hooks (the daemon's: the module over generic netlink, routes over
+ * rtnetlink), and answered. What the hooks refuse is forgotten by the checker
+ * again and answered with the errno in the reply.
+ *
+ * A datagram the decoder refuses, a request out of sequence, EOF or a read
+ * error mean an engine that is broken or compromised: priv_parent_input says
+ * so and the caller kills it (and restarts one). Events to the engine never
+ * wait: they are sent without blocking, and one the socket does not take is a
+ * failure too (an engine that does not read).
+ *
+ * Single-threaded, on the parent's event loop.
+ */
+#ifndef L2SECD_PRIV_PARENT_H
+#define L2SECD_PRIV_PARENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "priv/priv_check.h"
+
+/* What the parent does for an accepted request: 0, or -1 with errno. */
+struct priv_exec_ops {
+	int (*tunnel_add)(void *ctx, const struct priv_tunnel_add *t);
+	void (*tunnel_del)(void *ctx, uint16_t tid);
+	int (*session_add)(void *ctx, uint16_t tid, uint16_t sid, uint16_t peer_sid);
+	void (*session_del)(void *ctx, uint16_t tid, uint16_t sid);
+	int (*session_up)(void *ctx, const struct priv_session_up *up);
+	/* a host route (IPv4 /32, IPv6 /64) through the data device; del ignores a missing one */
+	int (*route)(void *ctx, bool add, const struct priv_addr *a, unsigned int plen);
+	/*
+	 * Optional: before a MARK_QUERY or a TUNNEL_ADD with a mark is judged,
+	 * the parent's source of SAs may tell the checker of a live SA
+	 * (priv_check_sa_up) that it learns only when asked (xfrm).
+	 */
+	void (*sa_lookup)(void *ctx, uint32_t mark, const struct priv_addr *peer);
+};
+
+enum priv_parent_result {
+	PRIV_PARENT_OK,		/* answered, or nothing to read now */
+	PRIV_PARENT_GONE,	/* EOF or a read error: the engine is gone */
+	PRIV_PARENT_BROKEN,	/* a datagram refused by the decoder, a reply not sent */
+};
+
+/*
+ * Read and answer the datagrams waiting on fd (non-blocking reads).
+ * c judges; ops (with ctx) carry out. now_ms: the parent's clock.
+ */
+enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
+					  const struct priv_exec_ops *ops, void *ctx,
+					  uint64_t now_ms);
+
+/* One event to the engine, without blocking: 0, or -1 (the engine does not read). */
+int priv_parent_send_event(int fd, struct priv_msg *ev);
+
+/*
+ * The engine is gone: undo in the kernel what it held (every route of its
+ * sessions' addresses, every tunnel, which takes the sessions with it) and
+ * make the checker forget it all.
+ */
+void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *ops, void *ctx);
+
+#endif

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * privsep = yes: l2secd as a privileged parent and an unprivileged engine
+ * (privsep.h; docs/ARCHITECTURE.md, "Two processes"). The parent's hooks that
+ * carry out the engine's requests, the engine's start (a fork that closes the
+ * parent's descriptors, builds what a single l2secd builds, and enters the
+ * sandbox), its end and its restart with backoff.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/param.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conf/secfile.h"
+#include "conf/users.h"
+#include "core/log.h"
+#include "core/notify.h"
+#include "core/util.h"
+#include "datapath/datapath.h"
+#include "datapath/netdev.h"
+#include "engine/engine_priv.h"
+#include "inform.h"
+#include "ipsec/ipsec.h"
+#include "ipsec/xfrm_marks.h"
+#include "priv/priv_check.h"
+#include "priv/priv_parent.h"
+#include "priv/sandbox.h"
+#include "privsep.h"
+#include "server_int.h"
+
+#define RESTART_MIN_MS	100	/* the engine's restart, doubling ... */
+#define RESTART_MAX_MS	10000	/* ... up to this */
+#define RESTART_RESET_MS 60000	/* up this long: the next restart is quick again */
+#define ENGINE_START_MS	2000	/* the first engine failing sooner could not start */
+
+static int engine_main(struct l2secd *d, int fd);
+
+/* --- the parent: the engine's requests carried out ------------------------------------ */
+
+static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *r)
+{
+	struct l2secd *d = ctx;
+	struct kern_tunnel kt = {
+		.tid = r->tid, .peer_tid = r->peer_tid,
+		.sock_id = d->socks[r->sock_id - 1].kern_id,	/* the checker knows the id */
+		.require_ipsec = r->require_ipsec, .mark = r->mark,
+	};
+	uint32_t handle;
+
+	if (r->peer.family == 4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&kt.peer;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr = r->peer.v4;
+		sin->sin_port = htons(r->peer_port);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&kt.peer;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = r->peer.v6;
+		sin6->sin6_port = htons(r->peer_port);
+	}
+	if (r->local.family == 4) {
+		kt.local.ss_family = AF_INET;
+		((struct sockaddr_in *)&kt.local)->sin_addr = r->local.v4;
+	} else if (r->local.family == 6) {
+		kt.local.ss_family = AF_INET6;
+		((struct sockaddr_in6 *)&kt.local)->sin6_addr = r->local.v6;
+	}
+	/*
+	 * The parent names the engine's tunnels by ID (handle 0): its checker keys
+	 * them by ID alone, and the LNS keeps IDs unique while free ones exist.
+	 */
+	return datapath_tunnel_add(d->dp, &kt, &handle) < 0 ? -1 : 0;
+}
+
+static void x_tunnel_del(void *ctx, uint16_t tid)
+{
+	struct l2secd *d = ctx;
+
+	datapath_tunnel_del(d->dp, datapath_tref(0, tid));
+}
+
+static int x_session_add(void *ctx, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+{
+	struct l2secd *d = ctx;
+
+	return datapath_session_add(d->dp, datapath_tref(0, tid), sid, peer_sid) < 0 ? -1 : 0;
+}
+
+static void x_session_del(void *ctx, uint16_t tid, uint16_t sid)
+{
+	struct l2secd *d = ctx;
+
+	datapath_session_del(d->dp, datapath_tref(0, tid), sid);
+}
+
+static int x_session_up(void *ctx, const struct priv_session_up *up)
+{
+	struct l2secd *d = ctx;
+
+	/* an IPv6CP interface identifier is never 0 (RFC 5072): 0 is none */
+	return datapath_session_up(d->dp, datapath_tref(0, up->tid), up->sid, up->has_v4 ? &up->v4 : NULL,
+				   up->has_v6 ? &up->pfx64 : NULL, up->ifid ? &up->ifid : NULL);
+}
+
+static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)
+{
+	struct l2secd *d = ctx;
+	int family = a->family == 4 ? AF_INET : AF_INET6;
+	const void *dst = a->family == 4 ? (const void *)&a->v4 : (const void *)&a->v6;
+
+	if (add)
+		return netdev_route_add(d->nd, family, dst, plen);
+	netdev_route_del(d->nd, family, dst, plen);
+	return 0;
+}
+
+/* charon not managed by l2secd: the kernel's SAs, dumped over xfrm (xfrm_marks.h). */
+static void x_sa_lookup(void *ctx, uint32_t mark, const struct priv_addr *peer)
+{
+	struct l2secd *d = ctx;
+	struct sockaddr_storage ss = { 0 };
+
+	if (!d->xm)
+		return;
+	if (peer->family == 4) {
+		ss.ss_family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_addr = peer->v4;
+	} else {
+		ss.ss_family = AF_INET6;
+		((struct sockaddr_in6 *)&ss)->sin6_addr = peer->v6;
+	}
+	if (xfrm_marks_check(d->xm, mark, &ss, evloop_now(d->loop)) &&
+	    priv_check_sa_up(d->pc, mark, peer) < 0)
+		log_warn("privsep: the checker's SA table is full");
+}
+
+static const struct priv_exec_ops exec_ops = {
+	.tunnel_add = x_tunnel_add,
+	.tunnel_del = x_tunnel_del,
+	.session_add = x_session_add,
+	.session_del = x_session_del,
+	.session_up = x_session_up,
+	.route = x_route,
+	.sa_lookup = x_sa_lookup,
+};
+
+/* --- the parent: the engine's life ----------------------------------------------------- */
+
+static void engine_kill(struct l2secd *d, int signo)
+{
+	if (d->engine_pid > 0)
+		kill(d->engine_pid, signo);
+}
+
+static void priv_close(struct l2secd *d)
+{
+	if (d->priv_fd < 0)
+		return;
+	evloop_del_io(d->loop, &d->priv_io);
+	close(d->priv_fd);
+	d->priv_fd = -1;
+}
+
+static void priv_io_cb(struct ev_io *io, uint32_t events)
+{
+	struct l2secd *d = container_of(io, struct l2secd, priv_io);
+	enum priv_parent_result r;
+
+	(void)events;
+	r = priv_parent_input(d->pc, d->priv_fd, &exec_ops, d, evloop_now(d->loop));
+	if (r == PRIV_PARENT_OK)
+		return;
+	priv_close(d);		/* SIGCHLD tells the rest */
+	if (r == PRIV_PARENT_BROKEN) {
+		log_err("privsep: the engine (pid %ld) broke the protocol: killing it",
+			(long)d->engine_pid);
+		engine_kill(d, SIGKILL);
+	}
+}
+
+static int engine_spawn(struct l2secd *d)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_err("privsep: socketpair: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_err("privsep: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		_exit(engine_main(d, sv[1]));
+	}
+	close(sv[1]);
+	d->priv_fd = sv[0];
+	if (evloop_add_io(d->loop, &d->priv_io, sv[0], EPOLLIN, priv_io_cb) < 0) {
+		log_err("event loop: %s", strerror(errno));
+		close(sv[0]);
+		d->priv_fd = -1;
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	d->engine_pid = pid;
+	d->engine_start_ms = evloop_now(d->loop);
+	d->engine_starts++;
+	log_info("privsep: engine started (pid %ld, user %s)", (long)pid, d->cfg.engine_user);
+	return 0;
+}
+
+static void restart_cb(struct ev_timer *t)
+{
+	struct l2secd *d = container_of(t, struct l2secd, restart_timer);
+
+	if (d->stopping)
+		return;
+	if (engine_spawn(d) < 0)
+		ev_timer_arm(d->loop, &d->restart_timer, RESTART_MAX_MS);
+}
+
+static void kill_timer_cb(struct ev_timer *t)
+{
+	struct l2secd *d = container_of(t, struct l2secd, kill_timer);
+
+	log_notice("shutdown: the engine did not exit in time: killing it");
+	engine_kill(d, SIGKILL);
+}
+
+/* The engine is gone: what it held in the kernel goes, and a new one starts after a while. */
+static void engine_died(struct l2secd *d, int status)
+{
+	uint64_t now = evloop_now(d->loop);
+
+	if (WIFSIGNALED(status))
+		log_err("privsep: the engine (pid %ld) was killed by signal %d (%s)%s",
+			(long)d->engine_pid, WTERMSIG(status), strsignal(WTERMSIG(status)),
+			WTERMSIG(status) == SIGSYS ? ": a system call its sandbox forbids" : "");
+	else if (WEXITSTATUS(status))
+		log_err("privsep: the engine (pid %ld) exited with status %d",
+			(long)d->engine_pid, WEXITSTATUS(status));
+	else if (!d->stopping)
+		log_notice("privsep: the engine (pid %ld) exited", (long)d->engine_pid);
+	d->engine_pid = 0;
+	priv_close(d);
+	priv_parent_engine_gone(d->pc, &exec_ops, d);
+	if (d->stopping) {
+		d->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		l2secd_stop_now(d);
+		return;
+	}
+	if (d->engine_starts == 1 && WIFEXITED(status) && WEXITSTATUS(status) &&
+	    now - d->engine_start_ms < ENGINE_START_MS) {
+		/* it could not start (logged above): restarting would only say so again */
+		log_err("privsep: the first engine failed within %u ms: l2secd exits",
+			ENGINE_START_MS);
+		d->exit_code = 1;
+		l2secd_stop_now(d);
+		return;
+	}
+	if (now - d->engine_start_ms >= RESTART_RESET_MS)
+		d->restart_ms = RESTART_MIN_MS;
+	log_notice("privsep: its tunnels and sessions are cleared; a new engine starts in %u ms",
+		   d->restart_ms);
+	ev_timer_arm(d->loop, &d->restart_timer, d->restart_ms);
+	d->restart_ms = MIN(d->restart_ms * 2, RESTART_MAX_MS);
+}
+
+static void reap(struct l2secd *d)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if (pid == d->engine_pid)
+			engine_died(d, status);
+}
+
+/* The engine's root: an empty directory of root's that nobody may write to. */
+static int empty_dir(struct l2secd *d)
+{
+	snprintf(d->empty_dir, sizeof(d->empty_dir), "%s/empty", d->cfg.runtime_dir);
+	if ((mkdir(d->empty_dir, 0555) < 0 && errno != EEXIST) || chmod(d->empty_dir, 0555) < 0) {
+		log_err("%s: %s", d->empty_dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int privsep_start(struct l2secd *d)
+{
+	struct sandbox_ids ids;
+
+	ev_timer_init(&d->restart_timer, restart_cb);
+	ev_timer_init(&d->kill_timer, kill_timer_cb);
+	if (ipsec_enabled(&d->cfg)) {
+		log_err("privsep = yes: l2secd cannot manage charon ([ipsec] psk or certificate) "
+			"in two processes yet; set privsep = no");
+		return -1;
+	}
+	if (!d->kern) {
+		log_err("privsep = yes needs the kernel data path (l2sec.ko); set privsep = no "
+			"for the TUN data path");
+		return -1;
+	}
+	if (sandbox_lookup(d->cfg.engine_user, &ids) < 0) {
+		log_err("privsep: engine-user '%s' does not exist or is root: create it "
+			"(useradd --system --no-create-home --shell /usr/sbin/nologin %s) or set "
+			"privsep = no", d->cfg.engine_user, d->cfg.engine_user);
+		return -1;
+	}
+	d->engine_uid = ids.uid;
+	d->engine_gid = ids.gid;
+	if (empty_dir(d) < 0 || l2secd_watch_open(d) < 0)
+		return -1;
+	d->users = l2secd_users_open(d);
+	if (!d->users)
+		return -1;
+	for (unsigned int i = 0; i < d->cfg.n_listen; i++)
+		if (l2secd_sock_open(d, &d->cfg.listen[i]) < 0)
+			return -1;
+	d->pc = priv_check_new(&d->cfg, d->users);
+	if (!d->pc) {
+		log_err("privsep: %s", strerror(errno));
+		return -1;
+	}
+	for (unsigned int i = 0; i < d->n_socks; i++)
+		priv_check_sock_add(d->pc, i + 1, d->socks[i].family == AF_INET ? 4 : 6);
+	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
+	d->restart_ms = RESTART_MIN_MS;
+	return engine_spawn(d);
+}
+
+/* --- the engine ------------------------------------------------------------------------ */
+
+/* Close every descriptor the parent had but those in keep (n of them). */
+static int close_others(const int *keep, unsigned int n)
+{
+	int fds[1024];
+	unsigned int m = 0;
+	struct dirent *e;
+	DIR *dir = opendir("/proc/self/fd");
+
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir)) && m < ARRAY_SIZE(fds)) {
+		int fd = atoi(e->d_name);
+		bool kept = e->d_name[0] < '0' || e->d_name[0] > '9' || fd == dirfd(dir);
+
+		for (unsigned int i = 0; i < n && !kept; i++)
+			kept = keep[i] == fd;
+		if (!kept)
+			fds[m++] = fd;
+	}
+	closedir(dir);
+	for (unsigned int i = 0; i < m; i++)
+		close(fds[i]);
+	return m < ARRAY_SIZE(fds) ? 0 : -1;
+}
+
+/* The parent's events: what the engine cannot see for itself. */
+static void engine_event(void *ctx, const struct priv_msg *ev)
+{
+	struct l2secd *d = ctx;
+
+	if (ev->type == PRIV_EV_DATAPATH_LOST)
+		l2secd_module_lost(d, "the privileged parent saw it go");
+	else
+		log_debug("engine: event %s ignored", priv_type_name(ev->type));
+}
+
+/*
+ * The forked engine: only the L2TP sockets, stderr and its end of the
+ * socketpair are kept of the parent's descriptors; what it opens itself
+ * (event loop, control socket, state file, DHCPINFORM socket) it opens as
+ * root, before the sandbox; then the users db loses its secrets and the
+ * process its privileges, for good.
+ */
+static int engine_main(struct l2secd *d, int fd)
+{
+	static const int sigs[] = { SIGTERM, SIGINT };
+	struct sandbox_ids ids = { .uid = d->engine_uid, .gid = d->engine_gid };
+	int keep[3 + CONFIG_MAX_LISTEN + 1];
+	struct users_db *users = d->users;
+	unsigned int n = 0;
+	const char *step = "";
+
+	keep[n++] = 0;
+	keep[n++] = 1;
+	keep[n++] = 2;
+	keep[n++] = fd;
+	for (unsigned int i = 0; i < d->n_socks; i++)
+		keep[n++] = d->socks[i].fd;
+	if (close_others(keep, n) < 0)
+		return 1;
+	/* sd_notify is the parent's: a socket of the engine's own would be a killing call */
+	unsetenv("NOTIFY_SOCKET");
+	log_setup(d->cfg.log_target, d->cfg.log_level, "l2secd");
+	/* the parent's: not this process's to use (the checker's copy is wiped) */
+	d->users = NULL;
+	priv_check_free(d->pc);
+	d->pc = NULL;
+	d->priv_fd = -1;
+	d->engine_pid = 0;
+	d->pid_path[0] = '\0';
+	d->kern_watching = false;
+	d->loop = evloop_new(NULL, NULL);
+	if (!d->loop || evloop_set_signals(d->loop, sigs, ARRAY_SIZE(sigs), l2secd_signal_cb, d) < 0)
+		return 1;
+	ev_timer_init(&d->stop_timer, l2secd_stop_timer_cb);
+	ev_timer_init(&d->stop_poll, l2secd_stop_poll_cb);
+	d->dp = datapath_kernel(d->loop, d->kern, d->nd);
+	d->ep = engine_priv_new(d->loop, fd, engine_event, d);
+	if (!d->dp || !d->ep)
+		return 1;
+	users_forget_secrets(users);
+	if (l2secd_engine_setup(d, users, false) < 0)
+		return 1;
+	if (sandbox_enter(&ids, d->empty_dir, &step) < 0) {
+		log_err("privsep: engine: sandbox: %s: %s", step, strerror(errno));
+		return 1;
+	}
+	log_info("privsep: engine (pid %ld) runs as uid %ld without privileges", (long)getpid(),
+		 (long)ids.uid);
+	if (evloop_run(d->loop) < 0)
+		return 1;
+	/* nothing to undo that the sandbox allows: the parent clears up */
+	return d->exit_code;
+}
+
+/* --- the parent's signals --------------------------------------------------------------- */
+
+/*
+ * The configuration crosses to the engine only when it starts. A
+ * reload therefore reads the files (as a single l2secd does) and, when the
+ * engine holds no tunnel, starts a new engine with them; with tunnels up it
+ * keeps the configuration in force and says so, as no session may be lost.
+ */
+static void reload_parent(struct l2secd *d)
+{
+	struct l2sec_config *cfg;
+	struct users_db *users;
+	struct priv_check *pc;
+
+	if (priv_check_tunnels(d->pc)) {
+		log_warn("reload: privsep = yes: the engine holds tunnels; the new configuration "
+			 "applies after a restart of l2secd (or once every tunnel is gone, at the "
+			 "next reload)");
+		return;
+	}
+	cfg = malloc(sizeof(*cfg));
+	if (!cfg)
+		return;
+	if (config_load(cfg, d->config_path, NULL, NULL) ||
+	    secfile_check_config(cfg, d->config_path, geteuid(), NULL, NULL) ||
+	    !cfg->privsep || ipsec_enabled(cfg)) {
+		log_err("reload: %s has errors, or asks for what needs a restart (privsep, "
+			"[ipsec]); the configuration in force is kept", d->config_path);
+		goto out;
+	}
+	l2secd_keep_running(cfg, &d->cfg);	/* as for a single l2secd */
+	users = users_load(cfg->users_path, l2secd_users_error, cfg->users_path);
+	if (users && inform_check_users(cfg, users, l2secd_users_error, cfg->users_path)) {
+		users_free(users);
+		users = NULL;
+	}
+	pc = users ? priv_check_new(cfg, users) : NULL;
+	if (!pc) {
+		users_free(users);
+		log_err("reload: %s has errors; the configuration in force is kept",
+			cfg->users_path);
+		goto out;
+	}
+	for (unsigned int i = 0; i < d->n_socks; i++)
+		priv_check_sock_add(pc, i + 1, d->socks[i].family == AF_INET ? 4 : 6);
+	priv_check_free(d->pc);
+	users_free(d->users);
+	d->pc = pc;
+	d->users = users;
+	explicit_bzero(&d->cfg, sizeof(d->cfg));
+	d->cfg = *cfg;
+	log_set_level(d->cfg.log_level);
+	log_notice("configuration reloaded from %s: a new engine starts with it", d->config_path);
+	d->restart_ms = RESTART_MIN_MS;
+	engine_kill(d, SIGTERM);	/* no tunnel: nothing to lose */
+out:
+	explicit_bzero(cfg, sizeof(*cfg));
+	free(cfg);
+}
+
+/*
+ * The privsep parent: SIGCHLD is the engine's end; SIGTERM and SIGINT go on to
+ * the engine, which says goodbye to its peers, and the parent exits after it;
+ * SIGHUP: see reload_parent.
+ */
+void privsep_signal(struct l2secd *d, int signo)
+{
+	if (signo == SIGCHLD) {
+		reap(d);
+		return;
+	}
+	if (signo == SIGHUP) {
+		notify_reloading();
+		reload_parent(d);
+		notify_ready();
+		return;
+	}
+	if (d->stopping || !d->engine_pid) {
+		if (d->stopping)
+			log_notice("second signal: exiting now");
+		engine_kill(d, SIGKILL);
+		l2secd_stop_now(d);
+		return;
+	}
+	d->stopping = true;
+	notify_stopping();
+	notify_status("stopping");
+	ev_timer_cancel(d->loop, &d->restart_timer);
+	engine_kill(d, SIGTERM);
+	ev_timer_arm(d->loop, &d->kill_timer, STOP_WAIT_MS + 2000);
+}
+
+void privsep_datapath_lost(struct l2secd *d, const char *why)
+{
+	struct priv_msg ev = { .type = PRIV_EV_DATAPATH_LOST };
+
+	log_err("l2sec.ko: %s: the kernel data path is gone", why);
+	if (d->priv_fd >= 0)
+		priv_parent_send_event(d->priv_fd, &ev);
+}
+
+void privsep_cleanup(struct l2secd *d)
+{
+	if (d->engine_pid > 0) {	/* a start that failed after the fork */
+		int status;
+
+		engine_kill(d, SIGKILL);
+		waitpid(d->engine_pid, &status, 0);
+	}
+	priv_close(d);
+	if (d->pc) {
+		priv_parent_engine_gone(d->pc, &exec_ops, d);
+		unlink(d->ctl_path);	/* the engine's, which cannot remove it */
+	}
+	priv_check_free(d->pc);
+	d->pc = NULL;
+	users_free(d->users);
+	d->users = NULL;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Between server.c and privsep.c, which share a struct l2secd: what a single
+ * l2secd, the privsep parent and the privsep engine each build or call. Not an
+ * interface for anything else of the daemon.
+ */
+#ifndef L2SECD_SERVER_INT_H
+#define L2SECD_SERVER_INT_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "conf/config.h"
+#include "core/evloop.h"
+#include "server.h"
+
+#define STOP_WAIT_MS 3000	/* how long SIGTERM waits for StopCCN acks */
+
+struct users_db;
+
+/* An L2TP socket, bound and handed to the data path (not yet read: l2secd_engine_setup). */
+int l2secd_sock_open(struct l2secd *d, const struct sockaddr_storage *addr);
+/* The kernel's SAs (charon not managed) and the module's watch, on d->loop. */
+int l2secd_watch_open(struct l2secd *d);
+/*
+ * The LNS, the PPP layer, DHCPINFORM, the state file, the sockets' reading and
+ * the control socket; users is the PPP layer's from here on. open_socks: open
+ * the L2TP sockets too (a single l2secd).
+ */
+int l2secd_engine_setup(struct l2secd *d, struct users_db *users, bool open_socks);
+/* The users file, checked as at start; NULL (logged) on error. */
+struct users_db *l2secd_users_open(struct l2secd *d);
+void l2secd_users_error(void *ctx, unsigned int line, const char *msg);
+/* What a reload does not change: cur's values into cfg. */
+void l2secd_keep_running(struct l2sec_config *cfg, const struct l2sec_config *cur);
+void l2secd_module_lost(struct l2secd *d, const char *why);
+void l2secd_stop_now(struct l2secd *d);
+void l2secd_stop_timer_cb(struct ev_timer *t);
+void l2secd_stop_poll_cb(struct ev_timer *t);
+void l2secd_signal_cb(struct evloop *loop, int signo, void *arg);
+
+#endif

@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The two processes' socketpair, both ends in one process: the engine's
+ * blocking wrappers (engine/engine_priv.h) on one end, the parent's dispatch
+ * (priv/priv_parent.h: decode, judge, carry out, answer) on the other, in a
+ * thread, with execution hooks that record what the parent would have done
+ * to the module and the routes. A client's session goes through (MS-CHAPv2
+ * checked by the parent against RFC 2759's vectors, an address of the pool,
+ * its route, up, down: its route removed by the parent); what a compromised
+ * engine asks (an address before authentication, a session on a tunnel it
+ * did not create, an answer to a challenge the parent did not issue) is
+ * refused and not carried out; events sent while a call waits are handed over
+ * after it; a parent that answers out of order, or an engine that sends a
+ * malformed datagram, is treated as broken; a dead engine's tunnels and
+ * routes are removed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conf/config.h"
+#include "conf/users.h"
+#include "core/evloop.h"
+#include "engine/engine_priv.h"
+#include "ppp/mschap.h"
+#include "ppp/ppp.h"
+#include "priv/priv_check.h"
+#include "priv/priv_parent.h"
+#include "rfc2759.h"
+
+static const char users_text[] = "User   password clientPass\n";
+
+/* What the parent's hooks were asked to do. */
+struct record {
+	unsigned int tunnel_add, tunnel_del, session_add, session_del, session_up;
+	unsigned int route_add, route_del;
+	struct priv_addr last_route;
+	bool event_in_tunnel_add;	/* send an event before the reply */
+	bool fail_session_add;		/* the kernel refuses */
+};
+
+struct fx {
+	struct l2sec_config cfg;
+	struct users_db *users;
+	struct priv_check *c;
+	struct evloop *loop;
+	struct engine_priv *ep;
+	int parent_fd;
+	pthread_t thread;
+	struct record rec;
+	enum priv_parent_result result;	/* the parent thread's last */
+	unsigned int events;		/* the engine's event callback */
+	bool in_call;			/* the test is inside a call */
+	unsigned int events_in_call;
+};
+
+static void rfc_random(void *ctx, void *buf, size_t len)
+{
+	(void)ctx;
+	if (len == sizeof(auth_chal))
+		memcpy(buf, auth_chal, len);
+	else
+		memset(buf, 0x5a, len);
+}
+
+static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *t)
+{
+	struct fx *f = ctx;
+	struct priv_msg ev = { .type = PRIV_EV_DATAPATH_LOST };
+
+	(void)t;
+	f->rec.tunnel_add++;
+	if (f->rec.event_in_tunnel_add)
+		assert_int_equal(priv_parent_send_event(f->parent_fd, &ev), 0);
+	return 0;
+}
+
+static void x_tunnel_del(void *ctx, uint16_t tid)
+{
+	struct fx *f = ctx;
+
+	(void)tid;
+	f->rec.tunnel_del++;
+}
+
+static int x_session_add(void *ctx, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+{
+	struct fx *f = ctx;
+
+	(void)tid;
+	(void)sid;
+	(void)peer_sid;
+	f->rec.session_add++;
+	if (f->rec.fail_session_add) {
+		errno = EEXIST;
+		return -1;
+	}
+	return 0;
+}
+
+static void x_session_del(void *ctx, uint16_t tid, uint16_t sid)
+{
+	struct fx *f = ctx;
+
+	(void)tid;
+	(void)sid;
+	f->rec.session_del++;
+}
+
+static int x_session_up(void *ctx, const struct priv_session_up *up)
+{
+	struct fx *f = ctx;
+
+	(void)up;
+	f->rec.session_up++;
+	return 0;
+}
+
+static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)
+{
+	struct fx *f = ctx;
+
+	(void)plen;
+	if (add)
+		f->rec.route_add++;
+	else
+		f->rec.route_del++;
+	f->rec.last_route = *a;
+	return 0;
+}
+
+static const struct priv_exec_ops ops = {
+	.tunnel_add = x_tunnel_add,
+	.tunnel_del = x_tunnel_del,
+	.session_add = x_session_add,
+	.session_del = x_session_del,
+	.session_up = x_session_up,
+	.route = x_route,
+};
+
+/* The parent: answer until the engine's end closes or breaks the protocol. */
+static void *parent_thread(void *arg)
+{
+	struct fx *f = arg;
+	struct pollfd p = { .fd = f->parent_fd, .events = POLLIN };
+
+	for (;;) {
+		if (poll(&p, 1, 5000) <= 0)
+			break;
+		f->result = priv_parent_input(f->c, f->parent_fd, &ops, f, 1000);
+		if (f->result != PRIV_PARENT_OK)
+			break;
+	}
+	return NULL;
+}
+
+static void on_event(void *ctx, const struct priv_msg *ev)
+{
+	struct fx *f = ctx;
+
+	assert_int_equal(ev->type, PRIV_EV_DATAPATH_LOST);
+	f->events++;
+	if (f->in_call)
+		f->events_in_call++;
+}
+
+/* A fixture with the parent's thread when threaded, else the parent's end left to the test. */
+static struct fx *fx_new(bool threaded)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	int sv[2];
+
+	assert_non_null(f);
+	config_defaults(&f->cfg);
+	inet_pton(AF_INET, "10.9.0.1", &f->cfg.pool[0].first);
+	inet_pton(AF_INET, "10.9.0.2", &f->cfg.pool[0].last);
+	f->cfg.n_pool = 1;
+	f->cfg.l2tp.require_ipsec = false;
+	f->users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
+	assert_non_null(f->users);
+	f->c = priv_check_new(&f->cfg, f->users);
+	assert_non_null(f->c);
+	priv_check_set_random(f->c, rfc_random, NULL);
+	assert_int_equal(priv_check_sock_add(f->c, 1, 4), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	f->parent_fd = sv[0];
+	f->loop = evloop_new(NULL, NULL);
+	assert_non_null(f->loop);
+	f->ep = engine_priv_new(f->loop, sv[1], on_event, f);
+	assert_non_null(f->ep);
+	if (threaded)
+		assert_int_equal(pthread_create(&f->thread, NULL, parent_thread, f), 0);
+	return f;
+}
+
+static void fx_free(struct fx *f, bool threaded)
+{
+	engine_priv_free(f->ep);	/* closes the engine's end: the parent sees EOF */
+	if (threaded)
+		pthread_join(f->thread, NULL);
+	close(f->parent_fd);
+	evloop_free(f->loop);
+	priv_check_free(f->c);
+	users_free(f->users);
+	free(f);
+}
+
+static struct sockaddr_storage sa4(const char *s, uint16_t port)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	assert_int_equal(inet_pton(AF_INET, s, &sin->sin_addr), 1);
+	return ss;
+}
+
+static int add_tunnel(struct fx *f, uint16_t tid)
+{
+	struct sockaddr_storage peer = sa4("198.51.100.7", 1701), local = { 0 };
+
+	return engine_priv_tunnel_add(f->ep, tid, 100 + tid, 1, &peer, &local, false, 0);
+}
+
+/* The RFC 2759 answer of "User" to the parent's (RFC 2759) challenge. */
+static int answer(struct fx *f, uint16_t tid, uint16_t sid, const uint8_t *chal, bool *ok,
+		  char *resp)
+{
+	uint8_t value[49] = { 0 }, next[MSCHAP_CHALLENGE_LEN];
+	bool has_next;
+	struct engine_priv_auth a = {
+		.method = PPP_AUTH_MSCHAPV2, .tid = tid, .sid = sid, .name = "User",
+		.name_len = 4, .challenge = chal, .value = value, .value_len = sizeof(value),
+	};
+
+	memcpy(value, peer_chal, 16);
+	memcpy(value + 24, nt_resp, 24);
+	return engine_priv_auth(f->ep, &a, ok, resp, &has_next, next);
+}
+
+static void test_session_through_parent(void **state)
+{
+	struct fx *f = fx_new(true);
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
+	char resp[MSCHAP_AUTH_RESPONSE_LEN];
+	struct priv_pool_stats ps;
+	struct in_addr a, b;
+	bool ok;
+
+	(void)state;
+	assert_int_equal(add_tunnel(f, 3), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, 3, 5, 9, chal), 0);
+	assert_memory_equal(chal, auth_chal, sizeof(chal));	/* the parent's challenge */
+	assert_int_equal(answer(f, 3, 5, chal, &ok, resp), 0);
+	assert_true(ok);
+	assert_string_equal(resp, RFC2759_AUTH_RESP);
+	assert_int_equal(engine_priv_addr_claim(f->ep, 3, 5, AF_INET, &a, NULL), 0);
+	inet_pton(AF_INET, "10.9.0.1", &b);
+	assert_int_equal(a.s_addr, b.s_addr);
+	assert_int_equal(engine_priv_session_up(f->ep, 3, 5, &a, NULL, NULL), 0);
+	assert_int_equal(engine_priv_route(f->ep, true, 3, 5, AF_INET, &a), 0);
+	assert_int_equal(engine_priv_stats(f->ep, &ps), 0);
+	assert_int_equal(ps.v4_size, 2);
+	assert_int_equal(ps.v4_used, 1);
+	/* the session ends: its route goes with it, done by the parent */
+	assert_int_equal(engine_priv_session_del(f->ep, 3, 5), 0);
+	assert_int_equal(f->rec.route_del, 1);
+	assert_int_equal(f->rec.last_route.v4.s_addr, a.s_addr);
+	assert_int_equal(engine_priv_tunnel_del(f->ep, 3), 0);
+	assert_int_equal(f->rec.tunnel_add, 1);
+	assert_int_equal(f->rec.session_add, 1);
+	assert_int_equal(f->rec.session_up, 1);
+	assert_int_equal(f->rec.route_add, 1);
+	assert_int_equal(f->rec.session_del, 1);
+	assert_int_equal(f->rec.tunnel_del, 1);
+	assert_false(engine_priv_broken(f->ep));
+	fx_free(f, true);
+}
+
+static void test_refused_not_carried_out(void **state)
+{
+	struct fx *f = fx_new(true);
+	uint8_t chal[MSCHAP_CHALLENGE_LEN], other[MSCHAP_CHALLENGE_LEN];
+	char resp[MSCHAP_AUTH_RESPONSE_LEN];
+	enum priv_reason why;
+	struct in_addr a;
+	bool ok = true;
+
+	(void)state;
+	/* a session on a tunnel the engine did not create */
+	assert_int_equal(engine_priv_session_add(f->ep, 4, 5, 9, chal), -1);
+	assert_int_equal(f->rec.session_add, 0);
+	assert_int_equal(add_tunnel(f, 4), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, 4, 5, 9, chal), 0);
+	/* an address before authentication */
+	assert_int_equal(engine_priv_addr_claim(f->ep, 4, 5, AF_INET, &a, &why), -1);
+	assert_int_equal(why, PRIV_R_NOT_AUTHED);
+	/* a route for an address the session does not hold */
+	inet_pton(AF_INET, "10.9.0.1", &a);
+	assert_int_equal(engine_priv_route(f->ep, true, 4, 5, AF_INET, &a), -1);
+	assert_int_equal(f->rec.route_add, 0);
+	/* an answer to a challenge the parent did not issue */
+	memset(other, 0x11, sizeof(other));
+	assert_int_equal(answer(f, 4, 5, other, &ok, resp), -1);
+	assert_false(ok);
+	/* a name longer than the message set carries is not sent at all */
+	{
+		char name[PRIV_NAME_MAX + 2];
+		uint8_t v[49] = { 0 }, next[MSCHAP_CHALLENGE_LEN];
+		bool has_next;
+		struct engine_priv_auth big = {
+			.method = PPP_AUTH_MSCHAPV2, .tid = 4, .sid = 5, .name = name,
+			.name_len = sizeof(name) - 1, .challenge = chal, .value = v,
+			.value_len = sizeof(v),
+		};
+
+		memset(name, 'a', sizeof(name));
+		name[sizeof(name) - 1] = '\0';
+		assert_int_equal(engine_priv_auth(f->ep, &big, &ok, resp, &has_next, next), -1);
+	}
+	/* the kernel refusing a session: the parent forgets it, the engine hears the errno */
+	f->rec.fail_session_add = true;
+	assert_int_equal(engine_priv_session_add(f->ep, 4, 6, 10, chal), -1);
+	assert_int_equal(errno, EEXIST);
+	f->rec.fail_session_add = false;
+	assert_int_equal(engine_priv_session_add(f->ep, 4, 6, 10, chal), 0);
+	assert_false(engine_priv_broken(f->ep));
+	fx_free(f, true);
+}
+
+static void test_events_after_the_call(void **state)
+{
+	struct fx *f = fx_new(true);
+
+	(void)state;
+	f->rec.event_in_tunnel_add = true;
+	f->in_call = true;
+	assert_int_equal(add_tunnel(f, 7), 0);
+	f->in_call = false;
+	assert_int_equal(f->events, 0);		/* queued, not handed over inside the call */
+	evloop_run_timers(f->loop);
+	assert_int_equal(f->events, 1);
+	assert_int_equal(f->events_in_call, 0);
+	fx_free(f, true);
+}
+
+/* Read the engine's request from the parent's end; answer it with seq + delta. */
+static void answer_raw(struct fx *f, int delta)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	struct priv_msg req, rep = { .type = PRIV_REPLY };
+	ssize_t n = recv(f->parent_fd, buf, sizeof(buf), 0);
+	int len;
+
+	assert_true(n > 0);
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &req), PRIV_OK);
+	rep.seq = req.seq + (uint32_t)delta;
+	rep.reply.req_type = req.type;
+	len = priv_msg_encode(&rep, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_int_equal(send(f->parent_fd, buf, (size_t)len, 0), len);
+}
+
+static void *answer_wrong_seq(void *arg)
+{
+	answer_raw(arg, 1);
+	return NULL;
+}
+
+static void test_parent_out_of_order_is_broken(void **state)
+{
+	struct fx *f = fx_new(false);
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(pthread_create(&t, NULL, answer_wrong_seq, f), 0);
+	assert_int_equal(engine_priv_tunnel_del(f->ep, 3), -1);
+	pthread_join(t, NULL);
+	assert_true(engine_priv_broken(f->ep));
+	/* and nothing more is sent */
+	assert_int_equal(engine_priv_tunnel_del(f->ep, 3), -1);
+	fx_free(f, false);
+}
+
+static void test_parent_refuses_malformed(void **state)
+{
+	struct fx *f = fx_new(false);
+	uint8_t junk[PRIV_HDR_LEN] = { 9, 1, 0, PRIV_HDR_LEN, 0, 0, 0, 1 };	/* version 9 */
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_int_equal(send(sv[1], junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_BROKEN);
+	/* nothing answered */
+	assert_int_equal(recv(sv[1], junk, sizeof(junk), MSG_DONTWAIT), -1);
+	close(sv[1]);
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_GONE);
+	close(sv[0]);
+	fx_free(f, false);
+}
+
+static void test_engine_gone_clears(void **state)
+{
+	struct fx *f = fx_new(true);
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
+	char resp[MSCHAP_AUTH_RESPONSE_LEN];
+	struct in_addr a;
+	bool ok;
+
+	(void)state;
+	assert_int_equal(add_tunnel(f, 3), 0);
+	assert_int_equal(add_tunnel(f, 4), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, 3, 5, 9, chal), 0);
+	assert_int_equal(answer(f, 3, 5, chal, &ok, resp), 0);
+	assert_true(ok);
+	assert_int_equal(engine_priv_addr_claim(f->ep, 3, 5, AF_INET, &a, NULL), 0);
+	engine_priv_free(f->ep);	/* the engine dies */
+	f->ep = NULL;
+	pthread_join(f->thread, NULL);
+	assert_int_equal(f->result, PRIV_PARENT_GONE);
+	priv_parent_engine_gone(f->c, &ops, f);
+	assert_int_equal(f->rec.tunnel_del, 2);
+	assert_int_equal(f->rec.route_del, 1);
+	assert_int_equal(f->rec.last_route.v4.s_addr, a.s_addr);
+	assert_int_equal(priv_check_tunnels(f->c), 0);
+	close(f->parent_fd);
+	evloop_free(f->loop);
+	priv_check_free(f->c);
+	users_free(f->users);
+	free(f);
+}
+
+/* rxcheck asks for every datagram; the parent answers 20 a second (burst 40). */
+static void test_mark_answers_kept(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct priv_addr peer = { .family = 4 };
+	struct sockaddr_storage src = sa4("198.51.100.7", 4500), other = sa4("203.0.113.9", 4500);
+
+	(void)state;
+	inet_pton(AF_INET, "198.51.100.7", &peer.v4);
+	assert_int_equal(priv_check_sa_up(f->c, 7, &peer), 0);
+	assert_int_equal(pthread_create(&f->thread, NULL, parent_thread, f), 0);
+	for (int i = 0; i < 100; i++)
+		assert_true(engine_priv_mark_ok(f->ep, 7, &src));
+	/* another peer with that mark, an unknown mark: asked, and no */
+	assert_false(engine_priv_mark_ok(f->ep, 7, &other));
+	assert_false(engine_priv_mark_ok(f->ep, 8, &src));
+	/* an SA that goes is still taken until the answer is old, then asked again */
+	priv_check_sa_gone(f->c, 7, NULL, NULL);
+	assert_true(engine_priv_mark_ok(f->ep, 7, &src));
+	engine_priv_set_sa_ttl(f->ep, 20);
+	assert_int_equal(priv_check_sa_up(f->c, 9, &peer), 0);
+	assert_true(engine_priv_mark_ok(f->ep, 9, &src));
+	priv_check_sa_gone(f->c, 9, NULL, NULL);
+	assert_true(engine_priv_mark_ok(f->ep, 9, &src));
+	usleep(30 * 1000);
+	assert_false(engine_priv_mark_ok(f->ep, 9, &src));
+	assert_int_equal(priv_check_stats(f->c)->accepted[PRIV_REQ_MARK_QUERY], 5);
+	assert_false(engine_priv_broken(f->ep));
+	fx_free(f, true);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_session_through_parent),
+		cmocka_unit_test(test_refused_not_carried_out),
+		cmocka_unit_test(test_events_after_the_call),
+		cmocka_unit_test(test_parent_out_of_order_is_broken),
+		cmocka_unit_test(test_parent_refuses_malformed),
+		cmocka_unit_test(test_engine_gone_clears),
+		cmocka_unit_test(test_mark_answers_kept),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,136 @@
+# l2secd in two processes ([global] privsep = yes; issue 17 items 1 and 4), against an
+# xl2tpd + pppd LAC (MS-CHAPv2, redial on, IPsec off):
+# - the engine, l2secd's child, runs as the engine user without privileges: its
+#   /proc status shows a uid other than 0, CapEff 0, NoNewPrivs 1 and Seccomp 2; the
+#   parent is the only l2secd process with capabilities;
+# - a client authenticates (the parent checks the answer: the engine has no secrets),
+#   gets a pool address and pings the gateway through the module;
+# - a forbidden system call in the engine (the test-only control request "debug
+#   seccomp", enabled by L2SECD_TEST_HOOKS=1) kills it with SIGSYS; the parent logs
+#   that, clears its tunnel, session and route, and starts a new engine, unprivileged
+#   again; the client redials and passes traffic again; SIGTERM ends both processes;
+# - SIGHUP with a tunnel up keeps the configuration and the engine (no session lost).
+# vm-timeout: 300
+. "$L2SEC_TOP/tests/vm/lib.sh"
+out=${L2SEC_TEST_OUT:-/tmp}
+run=/tmp/l2sec-56
+L2SECD=$L2SEC_BUILD/l2secd
+gw() { ip netns exec gw "$@"; }
+ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
+kern_count() { gw "$L2SEC" -j "$1" show 2>/dev/null | grep -o "\"$1_id\"" | wc -l; }
+kern_is() { [ "$(kern_count "$1")" "$2" "$3" ]; }
+# the module's tunnel IDs
+kern_tids() { gw "$L2SEC" -j tunnel show 2>/dev/null | grep -oE '"tunnel_id": ?[0-9]+' | grep -oE '[0-9]+$'; }
+routes_are() { [ "$(gw ip -4 route show dev l2sec0 proto 178 2>/dev/null | wc -l)" = "$1" ]; }
+cleared() { kern_is tunnel -eq 0 && kern_is session -eq 0 && routes_are 0; }
+lac_up() { ip -n lac -4 addr show 2>/dev/null | grep -q 'inet .* peer'; }
+# the engine: the parent's l2secd child
+engine() { pgrep -P "$gw_pid" -x l2secd | head -n 1; }
+# status PID FIELD: that line of /proc/PID/status, its first value
+status() { sed -n "s/^$2:[[:space:]]*\([^[:space:]]*\).*/\1/p" "/proc/$1/status"; }
+engine_sandboxed() {
+	local e
+	e=$(engine) && [ -n "$e" ] &&
+		[ "$(status "$e" Uid)" = "$(id -u l2sec)" ] && [ "$(status "$e" Uid)" != 0 ] &&
+		[ "$(status "$e" CapEff)" = 0000000000000000 ] &&
+		[ "$(status "$e" NoNewPrivs)" = 1 ] && [ "$(status "$e" Seccomp)" = 2 ]
+}
+# the parent, and no other l2secd process, has capabilities
+only_parent_privileged() {
+	local p n=0
+	for p in $(pgrep -x l2secd); do
+		[ "$(status "$p" CapEff)" = 0000000000000000 ] && continue
+		[ "$p" = "$gw_pid" ] || return 1
+		n=$((n + 1))
+	done
+	[ "$n" = 1 ]
+}
+
+rm -rf "$run"
+mkdir -p "$run/run"
+lac_topology
+id -u l2sec >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin l2sec
+
+cat >"$run/l2sec.conf" <<CONF
+[global]
+log-level = info
+runtime-dir = $run/run
+privsep = yes
+[l2tp]
+listen = 192.0.2.1
+hostname = gw
+require-ipsec = no
+[ppp]
+users = $run/users
+local-address = 192.168.42.1
+pool = 192.168.42.10-192.168.42.20
+CONF
+echo "lac password lac-pw" >"$run/users"
+chmod 600 "$run/users" "$run/l2sec.conf"
+
+lac_redial_conf "$run"
+
+ip netns exec lac xl2tpd -D -c "$run/xl2tpd.conf" -s /dev/null -C "$run/control" \
+	-p "$run/xl2tpd.pid" >"$out/xl2tpd.log" 2>&1 &
+lac_pid=$!
+L2SECD_TEST_HOOKS=1 ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+gw_pid=$!
+check "l2secd starts (parent and engine)" wait_for 60 test -S "$run/run/l2secd.sock"
+check "the engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
+check "only the parent has capabilities" only_parent_privileged
+e1=$(engine)
+cat "/proc/$e1/status" >"$out/engine-status-1.txt" 2>&1
+
+check "xl2tpd starts" wait_for 60 test -p "$run/control"
+echo "c gw" >"$run/control"
+check "session in the kernel" wait_for 60 kern_is session -eq 1
+check "the client's ppp0 has an address from the pool" wait_for 30 lac_up
+check "the parent checked the MS-CHAPv2 answer" grep -q "user 'lac' authenticated with MS-CHAPv2" "$out/l2secd.log"
+check "the client pings the gateway through the session" \
+	ip netns exec lac ping -c 2 -W 5 192.168.42.1
+check "one route on l2sec0 (the parent's)" routes_are 1
+ctl "show stats" >"$out/stats-1.json"
+check "show stats: the pools' use, from the parent" \
+	jcheck 'j["pool_size"] == 11 and j["pool_in_use"] == 1' <"$out/stats-1.json"
+
+# --- SIGHUP with a tunnel up: the configuration in force stays, and so does the engine ---
+kill -HUP "$gw_pid"
+check "reload with a tunnel up: kept, and said so" wait_for 10 \
+	grep -q "reload: privsep = yes: the engine holds tunnels" "$out/l2secd.log"
+check "reload with a tunnel up: the same engine" test "$(engine)" = "$e1"
+
+# --- a forbidden system call kills the engine; the parent restarts it ------------------
+# the client keeps sending: its data to the cleared tunnel gets it a StopCCN (l2tp_stale.h)
+tid1=$(kern_tids)
+check "the module has the engine's tunnel" test -n "$tid1"
+ip netns exec lac ping -i 0.2 -w 90 192.168.42.1 >"$out/ping.txt" 2>&1 &
+ping_pid=$!
+ctl "debug seccomp" >"$out/seccomp.json" 2>&1
+check "the engine is killed by SIGSYS, and the parent says so" wait_for 10 \
+	grep -q "the engine (pid $e1) was killed by signal 31 .*: a system call its sandbox forbids" \
+	"$out/l2secd.log"
+# the client dials again at once: what is checked is the old tunnel's absence, not an empty module
+check "the parent cleared what the engine held (its log)" wait_for 10 \
+	grep -q "privsep: its tunnels and sessions are cleared; a new engine starts" "$out/l2secd.log"
+check "the engine's tunnel $tid1 is gone from the module" \
+	wait_for 10 sh -c "! ip netns exec gw '$L2SEC' -j tunnel show | grep -qE '\"tunnel_id\": ?$tid1([^0-9]|\$)'"
+check "a new engine starts, unprivileged" wait_for 20 \
+	sh -c "e=\$(pgrep -P $gw_pid -x l2secd) && [ -n \"\$e\" ] && [ \"\$e\" != $e1 ]"
+check "the new engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
+check "the client's new session reaches the kernel" wait_for 60 kern_is session -eq 1
+check "the client's ppp0 has an address again" wait_for 30 lac_up
+check "the client pings the gateway again" wait_for 20 ip netns exec lac ping -c 1 -W 2 192.168.42.1
+check "one route on l2sec0 again, one tunnel and one session in the module, all new" \
+	sh -c "[ \$(ip -n gw -4 route show dev l2sec0 proto 178 | wc -l) = 1 ] &&
+		[ \"\$(ip netns exec gw '$L2SEC' -j tunnel show | grep -oE '\"tunnel_id\": ?[0-9]+' |
+			grep -oE '[0-9]+\$')\" != '$tid1' ]" && kern_is tunnel -eq 1 && kern_is session -eq 1
+check "the parent stayed: one l2secd with capabilities" only_parent_privileged
+
+kill "$ping_pid" 2>/dev/null
+kill -TERM "$gw_pid"
+check "l2secd (both processes) exits after SIGTERM" wait_for 30 \
+	sh -c "! kill -0 $gw_pid 2>/dev/null && [ -z \"\$(pgrep -x l2secd)\" ]"
+check "l2secd's tunnels, sessions and routes are gone" cleared
+kill "$lac_pid" 2>/dev/null
+wait "$lac_pid" 2>/dev/null
+t_done
