@@ -65,10 +65,22 @@ static void log_cleared(void *ctx, const struct l2tp_tunnel *t)
 }
 
 /* An SA left the table: every tunnel bound to its mark goes now (the LNS's mark index). */
+static void log_rebound(void *ctx, const struct l2tp_tunnel *t);
+
 static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 {
 	struct ipsec *ip = ctx;
 	struct gone_ctx g = { .why = why };
+	const struct ipsec_sa *sib = ipsec_sa_sibling(&ip->sas, sa);
+
+	/*
+	 * The peer still has a CHILD_SA of the same selector (one that took over
+	 * went, charon keeping the other after both sides reauthenticated at
+	 * once): the tunnels go back to it rather than end.
+	 */
+	if (sib)
+		ip->st.tunnels_rebound += l2tp_lns_rebind_mark(ip->lns, sa->mark, sib->mark,
+							       log_rebound, (void *)sa);
 
 	ip->st.tunnels_cleared += l2tp_lns_close_mark(ip->lns, sa->mark, false,
 						      STOPCCN_GENERAL_ERROR, why, log_cleared, &g);

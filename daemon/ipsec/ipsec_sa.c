@@ -354,6 +354,21 @@ static bool addr_eq(const struct vici_addr *a, const struct vici_addr *b)
 	return a->family != AF_INET6 || !memcmp(&a->a.v6, &b->a.v6, sizeof(a->a.v6));
 }
 
+const struct ipsec_sa *ipsec_sa_sibling(const struct ipsec_sa_table *t, const struct ipsec_sa *s)
+{
+	struct htab_node *x;
+
+	for (x = htab_first(&t->by_peer, peer_hash(&t->by_peer, &s->remote, s->remote_id)); x;
+	     x = htab_next(x)) {
+		const struct ipsec_sa *o = container_of(x, struct ipsec_sa, peer_node);
+
+		if (o != s && o->confirmed && o->mark != s->mark && addr_eq(&o->remote, &s->remote) &&
+		    !strcmp(o->remote_id, s->remote_id) && !strcmp(o->remote_ts, s->remote_ts))
+			return o;
+	}
+	return NULL;
+}
+
 /*
  * A new CHILD_SA (child-updown up, a mark the table did not hold) of a peer
  * that has a live entry with the same selectors in another IKE_SA takes over

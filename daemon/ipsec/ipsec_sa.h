@@ -170,6 +170,13 @@ bool ipsec_sa_retire_listed(struct ipsec_sa_table *t, uint32_t ike_id,
 unsigned int ipsec_sa_ike_entries(const struct ipsec_sa_table *t, uint32_t ike_id,
 				  bool *replaced);
 
+/*
+ * Another live entry of s's peer (outer address and port, identity) with s's
+ * selector, or NULL: where the tunnels of s can go when s goes (gone() is
+ * called with s already out of the indexes).
+ */
+const struct ipsec_sa *ipsec_sa_sibling(const struct ipsec_sa_table *t, const struct ipsec_sa *s);
+
 /* Whether the last resync listed this SPI / mark (any connection). */
 bool ipsec_sa_known_spi(const struct ipsec_sa_table *t, uint32_t spi);
 bool ipsec_sa_known_mark(const struct ipsec_sa_table *t, uint32_t mark);

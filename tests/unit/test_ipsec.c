@@ -436,6 +436,26 @@ static void test_new_sa_of_peer_takes_over(void **state)
 	assert_int_equal(n_over, 1);
 }
 
+/*
+ * charon keeps the other one: the SA that took over goes while the old one
+ * lives on (both sides reauthenticated at once; soak 63). Its tunnels go back
+ * to the sibling, which ipsec_sa_sibling names; another peer's is none.
+ */
+static void test_sibling_when_one_goes(void **state)
+{
+	const struct ipsec_sa *a, *b;
+
+	(void)state;
+	up(2, 4500, 1, 2, 0xa, 0xb);
+	up(5, 4500, 3, 6, 0xc, 0xd);
+	up(8, 4501, 4, 9, 0xe, 0xf);
+	a = ipsec_sa_find(&T, 2);
+	b = ipsec_sa_find(&T, 6);
+	assert_ptr_equal(ipsec_sa_sibling(&T, b), a);
+	assert_ptr_equal(ipsec_sa_sibling(&T, a), b);
+	assert_null(ipsec_sa_sibling(&T, ipsec_sa_find(&T, 9)));
+}
+
 /* What is not the same peer's same CHILD_SA in another IKE_SA takes over nothing. */
 static void test_take_over_only_same_peer(void **state)
 {
@@ -802,6 +822,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retire_left_to_charon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_sa_of_peer_takes_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_take_over_only_same_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sibling_when_one_goes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retire_survives_rekey_in_heir, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_other_mark, setup, teardown),
