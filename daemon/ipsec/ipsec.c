@@ -65,47 +65,16 @@ static void log_cleared(void *ctx, const struct l2tp_tunnel *t)
 }
 
 /* An SA left the table: every tunnel bound to its mark goes now (the LNS's mark index). */
-static void log_rebound(void *ctx, const struct l2tp_tunnel *t);
-
 static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 {
 	struct ipsec *ip = ctx;
 	struct gone_ctx g = { .why = why };
-	const struct ipsec_sa *sib = ipsec_sa_sibling(&ip->sas, sa);
-
-	/*
-	 * The peer still has a CHILD_SA of the same selector (one that took over
-	 * went, charon keeping the other after both sides reauthenticated at
-	 * once): the tunnels go back to it rather than end.
-	 */
-	if (sib)
-		ip->st.tunnels_rebound += l2tp_lns_rebind_mark(ip->lns, sa->mark, sib->mark,
-							       log_rebound, (void *)sa);
 
 	ip->st.tunnels_cleared += l2tp_lns_close_mark(ip->lns, sa->mark, false,
 						      STOPCCN_GENERAL_ERROR, why, log_cleared, &g);
 }
 
-static void log_rebound(void *ctx, const struct l2tp_tunnel *t)
-{
-	const struct ipsec_sa *old = ctx;
 
-	log_notice("ipsec: tunnel %u moved from SA mark %#x to SA mark %#x", t->tid, old->mark,
-		   t->peer.mark);
-}
-
-/*
- * A new CHILD_SA of the peer took over from old (ipsec_sa.h): the tunnels
- * bound to old's mark move to now's before old goes, so its going clears
- * nothing. The data path asks for now's reqid (ipsec_mark_reqid).
- */
-static void on_sa_took_over(void *ctx, const struct ipsec_sa *old, const struct ipsec_sa *now)
-{
-	struct ipsec *ip = ctx;
-
-	ip->st.tunnels_rebound += l2tp_lns_rebind_mark(ip->lns, old->mark, now->mark,
-						       log_rebound, (void *)old);
-}
 
 /* --- IKE_SAs a client replaced ---------------------------------------------------- */
 
@@ -395,8 +364,7 @@ static int configure(struct ipsec *ip, const struct l2sec_config *cfg)
 		.dpd_delay = cfg->dpd_delay_ms / 1000,
 		.dpd_timeout = cfg->dpd_timeout_ms / 1000,
 		.child_rekey_time = cfg->rekey_time_ms / 1000,
-		/* l2secd times the gateway's reauthentication itself (ipsec_reauth.h) */
-		.reauth_time = 0,
+		.reauth_time = cfg->reauth_time_ms / 1000,
 		.force_encap = cfg->force_encap,
 		.l2tp_port = (uint16_t)cfg->port,
 	};
@@ -444,8 +412,12 @@ struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 		free(ip);
 		return NULL;
 	}
-	ip->sas.took_over = on_sa_took_over;
-	if (ipsec_reauth_init(&ip->reauth, loop, cfg->reauth_time_ms, &reauth_ops, ip) < 0) {
+	/*
+	 * Off (interval 0): charon times the gateway's reauthentication. l2secd's
+	 * own timing (ipsec_reauth.h) made both sides reauthenticate at once more
+	 * often in soak 63, not less; see docs/ARCHITECTURE.md.
+	 */
+	if (ipsec_reauth_init(&ip->reauth, loop, 0, &reauth_ops, ip) < 0) {
 		ipsec_sa_free(&ip->sas);
 		free(ip);
 		return NULL;
@@ -487,7 +459,6 @@ int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg)
 {
 	if (strcmp(cfg->vici_path, ip->vici_path))
 		log_warn("reload: [ipsec] vici changes take effect at restart only");
-	ipsec_reauth_set_interval(&ip->reauth, cfg->reauth_time_ms);
 	return configure(ip, cfg);
 }
 

@@ -39,7 +39,9 @@
  *    is a rekey on its side and a new SA with a new mark on the gateway's.
  *    (IKEv2 make-before-break reauthentication looks the same.) charon itself
  *    treats that peer and identity as one client: a new IKE_SA of theirs
- *    adopts the old one's CHILD_SAs;
+ *    adopts the old one's CHILD_SAs. Only an owner that sets took_over is
+ *    told; l2secd does not (soak 63: charon may keep the old SA and delete the
+ *    new one, docs/ARCHITECTURE.md);
  *  - ike-update (NAT mapping changed): the entry's outer endpoint follows;
  *  - charon lost: every entry becomes unconfirmed. Until charon confirms an
  *    entry again (list-sa or an event after reconnecting), an SA reported
