@@ -446,7 +446,7 @@ static void sa_put(struct ipsec_sa_table *t, const struct vici_sa_event *ev,
 	s->confirmed = s->seen = true;
 	snprintf(s->remote_ts, sizeof(s->remote_ts), "%s", c->remote_ts);
 	set_peer(t, s, &ev->ike.remote, ev->ike.remote_id);
-	if (fresh && ev->kind == VICI_SA_CHILD_UP)
+	if (fresh && ev->kind == VICI_SA_CHILD_UP && t->took_over)
 		take_over(t, s);
 }
 
