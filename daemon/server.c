@@ -370,17 +370,6 @@ static void dp_tunnel_del(void *env, struct l2tp_tunnel *t)
 		datapath_tunnel_del(d->dp, datapath_tref(t->dp_handle, t->tid));
 }
 
-static int dp_tunnel_rebind(void *env, struct l2tp_tunnel *t)
-{
-	struct l2secd *d = env;
-
-	/* the engine manages no SA table (privsep runs without [ipsec] so far) */
-	if (d->rx.module_gone || d->ep)
-		return -1;
-	return datapath_tunnel_rebind(d->dp, datapath_tref(t->dp_handle, t->tid), t->peer.mark,
-				      d->ipsec ? ipsec_mark_reqid(d->ipsec, t->peer.mark) : 0);
-}
-
 static int dp_session_add(void *env, struct l2tp_session *s)
 {
 	struct l2secd *d = env;
@@ -427,7 +416,6 @@ static const struct l2tp_lns_ops lns_ops = {
 	.send = sock_send,
 	.tunnel_add = dp_tunnel_add,
 	.tunnel_del = dp_tunnel_del,
-	.tunnel_rebind = dp_tunnel_rebind,
 	.session_add = dp_session_add,
 	.session_del = dp_session_del,
 	.random = sys_random,

@@ -26,8 +26,6 @@ struct datapath_impl {
 	bool (*sock_taken)(struct datapath *dp, int fd);
 	int (*tunnel_add)(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle);
 	void (*tunnel_del)(struct datapath *dp, struct kern_tref tr);
-	int (*tunnel_rebind)(struct datapath *dp, struct kern_tref tr, uint32_t mark,
-			     uint32_t reqid);
 	int (*session_add)(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			   uint16_t peer_sid);
 	void (*session_del)(struct datapath *dp, struct kern_tref tr, uint16_t sid);
@@ -105,12 +103,6 @@ static int k_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32
 	return 0;
 }
 
-static int k_tunnel_rebind(struct datapath *dp, struct kern_tref tr, uint32_t mark,
-			   uint32_t reqid)
-{
-	return kern_tunnel_rebind(dp->kern, tr, mark, reqid) < 0 ? -1 : 0;
-}
-
 static void k_tunnel_del(struct datapath *dp, struct kern_tref tr)
 {
 	kern_tunnel_del(dp->kern, tr);
@@ -152,7 +144,6 @@ static const struct datapath_impl kernel_impl = {
 	.watch_lost = k_watch_lost,
 	.sock_taken = k_sock_taken,
 	.tunnel_add = k_tunnel_add,
-	.tunnel_rebind = k_tunnel_rebind,
 	.tunnel_del = k_tunnel_del,
 	.session_add = k_session_add,
 	.session_del = k_session_del,
@@ -226,13 +217,6 @@ static int t_watch_lost(struct datapath *dp, const uint32_t *ids, unsigned int n
 static bool t_sock_taken(struct datapath *dp, int fd)
 {
 	return false;
-}
-
-/* l2secd's own check and SO_MARK read the tunnel's mark per datagram */
-static int t_tunnel_rebind(struct datapath *dp, struct kern_tref tr, uint32_t mark,
-			   uint32_t reqid)
-{
-	return DATAPATH_NOTHING;
 }
 
 static int t_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle)
@@ -317,7 +301,6 @@ static const struct datapath_impl tun_impl = {
 	.watch_lost = t_watch_lost,
 	.sock_taken = t_sock_taken,
 	.tunnel_add = t_tunnel_add,
-	.tunnel_rebind = t_tunnel_rebind,
 	.tunnel_del = t_tunnel_del,
 	.session_add = t_session_add,
 	.session_del = t_session_del,
@@ -398,12 +381,6 @@ bool datapath_sock_taken(struct datapath *dp, int fd)
 int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle)
 {
 	return dp->impl->tunnel_add(dp, t, handle);
-}
-
-int datapath_tunnel_rebind(struct datapath *dp, struct kern_tref tr, uint32_t mark,
-			   uint32_t reqid)
-{
-	return dp->impl->tunnel_rebind(dp, tr, mark, reqid);
 }
 
 void datapath_tunnel_del(struct datapath *dp, struct kern_tref tr)

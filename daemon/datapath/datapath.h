@@ -71,9 +71,6 @@ static inline struct kern_tref datapath_tref(uint32_t handle, uint16_t tid)
 }
 int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle);
 void datapath_tunnel_del(struct datapath *dp, struct kern_tref tr);
-/* A carried tunnel's SA binding and outbound mark move to mark and reqid. */
-int datapath_tunnel_rebind(struct datapath *dp, struct kern_tref tr, uint32_t mark,
-			   uint32_t reqid);
 int datapath_session_add(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			 uint16_t peer_sid);
 void datapath_session_del(struct datapath *dp, struct kern_tref tr, uint16_t sid);

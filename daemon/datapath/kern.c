@@ -327,20 +327,6 @@ int kern_tunnel_del(struct kern *k, struct kern_tref tr)
 	return exchange(k, nlh, &r, "tunnel delete");
 }
 
-int kern_tunnel_rebind(struct kern *k, struct kern_tref tr, uint32_t mark, uint32_t reqid)
-{
-	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_SET);
-	struct reply r = { 0 };
-
-	put_tref(nlh, tr);
-	/* one value both ways, as kern_tunnel_add sets it; the module rehashes the tunnel */
-	mnl_attr_put_u32(nlh, L2SEC_A_BIND_MARK, mark);
-	mnl_attr_put_u32(nlh, L2SEC_A_OUT_MARK, mark);
-	if (reqid)
-		mnl_attr_put_u32(nlh, L2SEC_A_BIND_REQID, reqid);
-	return exchange(k, nlh, &r, "tunnel rebind");
-}
-
 int kern_tunnel_sa(struct kern *k, struct kern_tref tr, struct kern_sa *sa)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_GET);

@@ -75,11 +75,6 @@ int kern_sock_del(struct kern *k, uint32_t sock_id);
 int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t, uint32_t *handle,
 		    struct kern_sa *sa);
 int kern_tunnel_del(struct kern *k, struct kern_tref r);
-/*
- * The tunnel's SA binding and outbound mark become mark (and reqid, 0: any);
- * the module re-keys it by the new mark (EEXIST: that mark holds its ID).
- */
-int kern_tunnel_rebind(struct kern *k, struct kern_tref tr, uint32_t mark, uint32_t reqid);
 /* The SA the module saw for this tunnel; sa->present false when none yet. */
 int kern_tunnel_sa(struct kern *k, struct kern_tref r, struct kern_sa *sa);
 int kern_session_add(struct kern *k, struct kern_tref r, uint16_t sid, uint16_t peer_sid);

@@ -5,13 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ipsec/ipsec.h"
-#include "ipsec/ipsec_reauth.h"
 #include "ipsec/ipsec_sa.h"
 #include "ipsec/ipsec_xfrm.h"
 #include "l2tp/l2tp_avp.h"
@@ -40,8 +38,6 @@ struct ipsec {
 	uint16_t l2tp_port;
 	char vici_path[108];
 	struct ipsec_sa_table sas;
-	struct ipsec_reauth reauth;	/* the gateway's own reauthentication */
-	bool reauth_ready;
 	struct ev_timer retire_timer;	/* lists IKE_SAs clients replaced */
 	unsigned int retire_inflight;	/* their listings not answered yet */
 	bool closing;
@@ -142,60 +138,6 @@ static void on_sa(void *ctx, const struct vici_sa_event *ev)
 	ipsec_sa_event(&ip->sas, ev);
 	if (ev->kind == VICI_SA_IKE_UP)
 		retire_arm(ip);
-	if (strcmp(ev->ike.name, VICI_CONN_DEFAULT_NAME))
-		return;
-	/* an ESTABLISHED IKE_SA of ours, up or listed, is due in reauth-time */
-	if (ev->kind == VICI_SA_IKE_UP ||
-	    (ev->kind == VICI_SA_LIST && !strcmp(ev->ike.state, "ESTABLISHED")))
-		ipsec_reauth_ike_up(&ip->reauth, ev->ike.uniqueid, &ev->ike.remote);
-	else if (ev->kind == VICI_SA_IKE_DOWN)
-		ipsec_reauth_ike_down(&ip->reauth, ev->ike.uniqueid);
-}
-
-/* --- the gateway's own reauthentication (ipsec_reauth.h) ------------------------- */
-
-static enum ipsec_reauth_verdict reauth_verdict(void *ctx, uint32_t ike_id)
-{
-	struct ipsec *ip = ctx;
-	bool replaced;
-	unsigned int n;
-
-	if (!ip->synced)
-		return IPSEC_REAUTH_LATER;
-	n = ipsec_sa_ike_entries(&ip->sas, ike_id, &replaced);
-	if (replaced)
-		return IPSEC_REAUTH_NEVER;
-	return n ? IPSEC_REAUTH_NOW : IPSEC_REAUTH_LATER;
-}
-
-static int reauth_start(void *ctx, uint32_t ike_id)
-{
-	struct ipsec *ip = ctx;
-
-	return vici_gw_reauth(ip->gw, ike_id);
-}
-
-static uint32_t reauth_random(void *ctx)
-{
-	uint32_t v = 0;
-
-	(void)ctx;
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
-		v = (uint32_t)evloop_now(((struct ipsec *)ctx)->loop);
-	return v;
-}
-
-static const struct ipsec_reauth_ops reauth_ops = {
-	.verdict = reauth_verdict,
-	.reauth = reauth_start,
-	.random = reauth_random,
-};
-
-static void on_initiating(void *ctx, const char *addr)
-{
-	struct ipsec *ip = ctx;
-
-	ipsec_reauth_initiating(&ip->reauth, addr);
 }
 
 static bool known_spi(void *ctx, uint32_t spi)
@@ -281,7 +223,6 @@ static void on_state(void *ctx, enum vici_state state, const char *why)
 	}
 	ip->up = ip->synced = false;
 	ipsec_sa_lost(&ip->sas);
-	ipsec_reauth_clear(&ip->reauth);
 }
 
 /* vici_gw logs the outcome of each load round; here it is only counted. */
@@ -299,7 +240,6 @@ static const struct vici_gw_ops gw_ops = {
 	.loaded = on_loaded,
 	.sa = on_sa,
 	.synced = on_synced,
-	.initiating = on_initiating,
 };
 
 /* --- configuration --------------------------------------------------------------- */
@@ -412,17 +352,6 @@ struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 		free(ip);
 		return NULL;
 	}
-	/*
-	 * Off (interval 0): charon times the gateway's reauthentication. l2secd's
-	 * own timing (ipsec_reauth.h) made both sides reauthenticate at once more
-	 * often in soak 63, not less; see docs/ARCHITECTURE.md.
-	 */
-	if (ipsec_reauth_init(&ip->reauth, loop, 0, &reauth_ops, ip) < 0) {
-		ipsec_sa_free(&ip->sas);
-		free(ip);
-		return NULL;
-	}
-	ip->reauth_ready = true;
 	snprintf(ip->vici_path, sizeof(ip->vici_path), "%s", cfg->vici_path);
 	vc.path = ip->vici_path;
 	ip->gw = vici_gw_new(&vc, &gw_ops, ip);
@@ -449,8 +378,6 @@ void ipsec_free(struct ipsec *ip)
 	if (ip->ev_attached)
 		vici_ev_detach(&ip->ev);
 	vici_gw_free(ip->gw);
-	if (ip->reauth_ready)
-		ipsec_reauth_free(&ip->reauth);
 	ipsec_sa_free(&ip->sas);
 	free(ip);
 }
@@ -525,13 +452,9 @@ void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 	json_object_object_add(j, CTL_K_SA_COUNT, json_object_new_int64(ip->sas.n));
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))
 	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced); S(adopted); S(retired);
-	S(taken_over);
-#undef S
-#define S(f) json_object_object_add(j, "reauth_" #f, json_object_new_int64((int64_t)ip->reauth.st.f))
-	S(started); S(deferred); S(skipped); S(untracked);
 #undef S
 #define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->st.f))
-	S(tunnels_cleared); S(tunnels_rebound); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
+	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
 #undef S
 	json_object_object_add(o, CTL_K_IPSEC, j);
 	vici_log_describe(vici_gw_log(ip->gw), o);

@@ -43,7 +43,6 @@ struct ipsec;
 /* SA counters are the table's (ipsec_sa.h). */
 struct ipsec_stats {
 	uint64_t tunnels_cleared;	/* tunnels whose SA went away */
-	uint64_t tunnels_rebound;	/* tunnels moved to the SA that took over */
 	uint64_t stale_states;		/* kernel SAs charon left (ipsec_xfrm.h) */
 	uint64_t stale_policies;
 	uint64_t charon_lost;		/* VICI connection to charon lost */

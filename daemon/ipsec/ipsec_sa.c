@@ -354,52 +354,6 @@ static bool addr_eq(const struct vici_addr *a, const struct vici_addr *b)
 	return a->family != AF_INET6 || !memcmp(&a->a.v6, &b->a.v6, sizeof(a->a.v6));
 }
 
-const struct ipsec_sa *ipsec_sa_sibling(const struct ipsec_sa_table *t, const struct ipsec_sa *s)
-{
-	struct htab_node *x;
-
-	for (x = htab_first(&t->by_peer, peer_hash(&t->by_peer, &s->remote, s->remote_id)); x;
-	     x = htab_next(x)) {
-		const struct ipsec_sa *o = container_of(x, struct ipsec_sa, peer_node);
-
-		if (o != s && o->confirmed && o->mark != s->mark && addr_eq(&o->remote, &s->remote) &&
-		    !strcmp(o->remote_id, s->remote_id) && !strcmp(o->remote_ts, s->remote_ts))
-			return o;
-	}
-	return NULL;
-}
-
-/*
- * A new CHILD_SA (child-updown up, a mark the table did not hold) of a peer
- * that has a live entry with the same selectors in another IKE_SA takes over
- * from it (ipsec_sa.h). Only confirmed entries of the same outer address,
- * port and identity: what charon's own IKEv1 reauthentication requires before
- * it moves CHILD_SAs from one IKE_SA to another, so this gives a peer nothing
- * charon would not. Not within one IKE_SA: there charon detects a rekey by
- * config and selectors and keeps the mark, and two CHILD_SAs of one IKE_SA
- * with other marks are two on purpose.
- */
-static void take_over(struct ipsec_sa_table *t, struct ipsec_sa *now)
-{
-	struct htab_node *x;
-
-	for (x = htab_first(&t->by_peer, peer_hash(&t->by_peer, &now->remote, now->remote_id)); x;
-	     x = htab_next(x)) {
-		struct ipsec_sa *s = container_of(x, struct ipsec_sa, peer_node);
-
-		if (s == now || !s->confirmed || s->mark == now->mark ||
-		    s->ike_id == now->ike_id || !addr_eq(&s->remote, &now->remote) ||
-		    strcmp(s->remote_id, now->remote_id) || strcmp(s->remote_ts, now->remote_ts))
-			continue;
-		log_notice("ipsec: SA mark %#x (IKE_SA #%u) takes over from SA mark %#x "
-			   "(IKE_SA #%u) of the same peer (%s)", now->mark, now->ike_id,
-			   s->mark, s->ike_id, now->remote_id);
-		t->st.taken_over++;
-		if (t->took_over)
-			t->took_over(t->ctx, s, now);
-	}
-}
-
 /*
  * Enters or refreshes c. An unconfirmed entry (from before the reconnect)
  * with other SPIs is another SA that got the same mark: it goes first.
@@ -408,7 +362,6 @@ static void sa_put(struct ipsec_sa_table *t, const struct vici_sa_event *ev,
 		   const struct vici_child_info *c, bool rekeyed)
 {
 	struct ipsec_sa *s;
-	bool fresh = false;
 
 	if (!c->has_mark_in || !c->mark_in) {
 		log_warn("ipsec: CHILD_SA #%u of IKE_SA #%u has no inbound mark: its tunnels "
@@ -425,11 +378,8 @@ static void sa_put(struct ipsec_sa_table *t, const struct vici_sa_event *ev,
 		sa_del(t, s, "IPsec SA gone (charon restarted; its mark names another SA)");
 		s = NULL;
 	}
-	if (!s) {
-		if (!(s = sa_new(t, ev, c)))
-			return;
-		fresh = true;
-	}
+	if (!s && !(s = sa_new(t, ev, c)))
+		return;
 	/*
 	 * A CHILD_SA reported in another IKE_SA: the heir is used up (or was a
 	 * wrong guess). A retirement stays: the IKE_SA the peer replaced is still
@@ -446,8 +396,6 @@ static void sa_put(struct ipsec_sa_table *t, const struct vici_sa_event *ev,
 	s->confirmed = s->seen = true;
 	snprintf(s->remote_ts, sizeof(s->remote_ts), "%s", c->remote_ts);
 	set_peer(t, s, &ev->ike.remote, ev->ike.remote_id);
-	if (fresh && ev->kind == VICI_SA_CHILD_UP && t->took_over)
-		take_over(t, s);
 }
 
 /*
@@ -653,28 +601,6 @@ unsigned int ipsec_sa_retiring(const struct ipsec_sa_table *t, uint32_t *ids, un
 	for (const struct ipsec_sa *s = t->retiring; s && n < max; s = s->rnext)
 		if (!in(ids, n, s->retire_id))
 			ids[n++] = s->retire_id;
-	return n;
-}
-
-unsigned int ipsec_sa_ike_entries(const struct ipsec_sa_table *t, uint32_t ike_id,
-				  bool *replaced)
-{
-	const struct htab *h = &t->by_ike;
-	unsigned int n = 0;
-	struct htab_node *x;
-
-	*replaced = false;
-	for (x = htab_first(h, htab_hash64(h, ike_id)); x; x = htab_next(x)) {
-		const struct ipsec_sa *s = container_of(x, struct ipsec_sa, ike_node);
-
-		if (s->ike_id != ike_id || !s->confirmed)
-			continue;
-		n++;
-		*replaced |= s->heir != 0;
-	}
-	/* the retiring list is short: the replaced IKE_SAs of the last seconds */
-	for (const struct ipsec_sa *s = t->retiring; s && !*replaced; s = s->rnext)
-		*replaced = s->retire_id == ike_id;
 	return n;
 }
 

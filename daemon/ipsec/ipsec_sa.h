@@ -30,18 +30,11 @@
  *    reauthentications overlap (both sides at once) it may name an IKE_SA
  *    without the CHILD_SA until the CHILD_SA's next event or a resync. Only
  *    show tunnels and ike-update use the IKE_SA id; the binding is the mark;
- *  - child-updown up of a new mark while an entry of the same peer (outer
- *    address and port, identity) and the same selectors lives in another
- *    IKE_SA: the new CHILD_SA takes over from the old one (took_over()), so
- *    that the old mark's tunnels follow it. That is how a client's CHILD_SA
- *    and the gateway's, left in different IKE_SAs by reauthentications of
- *    both sides at once, come back together: the client's next quick mode
- *    is a rekey on its side and a new SA with a new mark on the gateway's.
- *    (IKEv2 make-before-break reauthentication looks the same.) charon itself
- *    treats that peer and identity as one client: a new IKE_SA of theirs
- *    adopts the old one's CHILD_SAs. Only an owner that sets took_over is
- *    told; l2secd does not (soak 63: charon may keep the old SA and delete the
- *    new one, docs/ARCHITECTURE.md);
+ *  - child-updown up of a new mark while an entry of the same peer lives in
+ *    another IKE_SA: a new SA, nothing else. Its tunnels follow no other
+ *    entry: when reauthentications of both sides at once leave a client's
+ *    CHILD_SA and the gateway's in different IKE_SAs, charon may keep either
+ *    (soak 63; docs/ARCHITECTURE.md, "charon's events and the tunnels");
  *  - ike-update (NAT mapping changed): the entry's outer endpoint follows;
  *  - charon lost: every entry becomes unconfirmed. Until charon confirms an
  *    entry again (list-sa or an event after reconnecting), an SA reported
@@ -95,20 +88,10 @@ struct ipsec_sa_stats {
 	uint64_t adopted;		/* entries moved to a new IKE_SA (reauthentication) */
 	uint64_t replaced;		/* unconfirmed entries whose mark named another SA */
 	uint64_t retired;		/* replaced IKE_SAs l2secd had charon terminate */
-	uint64_t taken_over;		/* entries a new SA of their peer took over from */
 };
 
 /* An entry is leaving the table (still readable during the call). */
 typedef void (*ipsec_sa_gone_fn)(void *ctx, const struct ipsec_sa *sa, const char *why);
-
-/*
- * CHILD_SA now took over from old, a live entry of the same peer and
- * selectors in another IKE_SA (child-updown up, above): the owner moves the
- * tunnels bound to old's mark to now's. Both stay in the table; old goes
- * when its CHILD_SA does.
- */
-typedef void (*ipsec_sa_took_over_fn)(void *ctx, const struct ipsec_sa *old,
-				      const struct ipsec_sa *now);
 
 /* What charon listed in a resync: every SPI and mark, of any connection. */
 struct ipsec_sa_known {
@@ -125,7 +108,6 @@ struct ipsec_sa_table {
 	struct ipsec_sa *retiring;	/* entries with retire != 0 */
 	unsigned int n;
 	ipsec_sa_gone_fn gone;
-	ipsec_sa_took_over_fn took_over;	/* NULL: none; set after init */
 	void *ctx;
 	struct ipsec_sa_known known;
 	struct ipsec_sa_stats st;
@@ -163,21 +145,6 @@ unsigned int ipsec_sa_retiring(const struct ipsec_sa_table *t, uint32_t *ids, un
  */
 bool ipsec_sa_retire_listed(struct ipsec_sa_table *t, uint32_t ike_id,
 			    const struct vici_sa_event *ev);
-
-/*
- * What IKE_SA ike_id carries: the number of entries whose CHILD_SA is in it;
- * *replaced when one of them has a newer IKE_SA of the peer (heir), or the
- * peer is retiring ike_id (its reauthentication replaced it).
- */
-unsigned int ipsec_sa_ike_entries(const struct ipsec_sa_table *t, uint32_t ike_id,
-				  bool *replaced);
-
-/*
- * Another live entry of s's peer (outer address and port, identity) with s's
- * selector, or NULL: where the tunnels of s can go when s goes (gone() is
- * called with s already out of the indexes).
- */
-const struct ipsec_sa *ipsec_sa_sibling(const struct ipsec_sa_table *t, const struct ipsec_sa *s);
 
 /* Whether the last resync listed this SPI / mark (any connection). */
 bool ipsec_sa_known_spi(const struct ipsec_sa_table *t, uint32_t spi);

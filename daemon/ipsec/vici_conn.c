@@ -317,16 +317,6 @@ int vici_conn_build_terminate_ike(uint32_t ike_id, struct vici_msg *m)
 	return vici_msg_finish(m);
 }
 
-int vici_conn_build_reauth_ike(uint32_t ike_id, struct vici_msg *m)
-{
-	if (!ike_id)
-		return -EINVAL;
-	vici_msg_kv_fmt(m, "ike-id", "%u", ike_id);
-	/* IKEv1 has no IKE rekey: a new main mode, the CHILD_SAs moved to it */
-	vici_msg_kv_str(m, "reauth", "yes");
-	return vici_msg_finish(m);
-}
-
 int vici_conn_build_list_sas(const char *name, struct vici_msg *m)
 {
 	/* noblock: do not wait for SAs busy in another exchange. */

@@ -92,8 +92,6 @@ int vici_conn_build_unload_psk(const char *name, struct vici_msg *m);
 /* "load-key": the server's private key (PEM or DER), any type. */
 int vici_conn_build_load_key(const struct vici_blob *key, struct vici_msg *m);
 /* "terminate" an IKE_SA by unique id, without waiting (timeout -1). */
-/* VICI rekey of IKE_SA ike_id with reauth = yes. 0 or -EINVAL. */
-int vici_conn_build_reauth_ike(uint32_t ike_id, struct vici_msg *m);
 int vici_conn_build_terminate_ike(uint32_t ike_id, struct vici_msg *m);
 /* "list-sas" filtered to one connection name (NULL: all). */
 int vici_conn_build_list_sas(const char *name, struct vici_msg *m);

@@ -245,8 +245,6 @@ struct vici_gw *vici_gw_new(const struct vici_config *cfg,
 	vici_msg_init(&gw->secret, 0);
 	for (size_t i = 0; i < sizeof(gw_events) / sizeof(gw_events[0]); i++)
 		vici_subscribe(gw->c, gw_events[i], on_event, gw);
-	if (gw->ops.initiating)
-		vici_log_set_initiating(gw->log, gw->ops.initiating, gw->ctx);
 	vici_subscribe(gw->c, "log", vici_log_on_event, gw->log);
 	return gw;
 }
@@ -334,27 +332,6 @@ int vici_gw_terminate(struct vici_gw *gw, uint32_t ike_id)
 	if (!err)
 		err = vici_request(gw->c, "terminate", &m, on_terminate_reply,
 				   (void *)(uintptr_t)ike_id);
-	vici_msg_free(&m);
-	return err;
-}
-
-static void on_reauth_reply(void *ctx, int err, const struct vici_node *res)
-{
-	const char *why = err ? strerror(-err) : vici_reply_error(res);
-
-	if (why && !lost(err))
-		log_warn("vici: reauthenticate IKE_SA #%u: %s", (unsigned int)(uintptr_t)ctx, why);
-}
-
-int vici_gw_reauth(struct vici_gw *gw, uint32_t ike_id)
-{
-	struct vici_msg m;
-	int err;
-
-	vici_msg_init(&m, 0);
-	err = vici_conn_build_reauth_ike(ike_id, &m);
-	if (!err)
-		err = vici_request(gw->c, "rekey", &m, on_reauth_reply, (void *)(uintptr_t)ike_id);
 	vici_msg_free(&m);
 	return err;
 }

@@ -40,8 +40,6 @@ struct vici_gw_ops {
 	 * VICI_SA_LIST; tunnels bound to SAs not seen are stale.
 	 */
 	void (*synced)(void *ctx, int err);
-	/* A peer at this address started a main mode (charon's log); may be NULL. */
-	void (*initiating)(void *ctx, const char *addr);
 };
 
 struct vici_gw_stats {
@@ -77,9 +75,6 @@ void vici_gw_start(struct vici_gw *gw);
 /* Ask charon to delete an IKE_SA (and its CHILD_SAs); the outcome arrives
  * as ike-updown/child-updown events. 0 or as vici_request(). */
 int vici_gw_terminate(struct vici_gw *gw, uint32_t ike_id);
-
-/* Ask charon to reauthenticate an IKE_SA (rekey, reauth = yes). 0 or as vici_request(). */
-int vici_gw_reauth(struct vici_gw *gw, uint32_t ike_id);
 
 /*
  * charon's listing of IKE_SA ike_id, once: ev its parsed listing, NULL when

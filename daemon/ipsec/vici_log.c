@@ -42,15 +42,7 @@ struct vici_log {
 	unsigned int tokens;
 	uint64_t refill_at;
 	struct vici_log_stats stats;
-	vici_log_initiating_fn initiating;
-	void *initiating_ctx;
 };
-
-void vici_log_set_initiating(struct vici_log *vl, vici_log_initiating_fn fn, void *ctx)
-{
-	vl->initiating = fn;
-	vl->initiating_ctx = ctx;
-}
 
 struct vici_log *vici_log_new(void)
 {
@@ -267,8 +259,6 @@ void vici_log_event(struct vici_log *vl, const struct vici_node *msg, uint64_t n
 		if (!copy_addr(p->peer, text, (size_t)(at - text))) {
 			p->ike_id = 0;
 			vl->stats.bad++;
-		} else if (vl->initiating) {
-			vl->initiating(vl->initiating_ctx, p->peer);
 		}
 		return;
 	}

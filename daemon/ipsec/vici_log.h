@@ -55,12 +55,6 @@ struct vici_log_stats {
 struct vici_log;
 
 struct vici_log *vici_log_new(void);
-/*
- * fn(ctx, address) for each "<address> is initiating a ... Mode IKE_SA" line:
- * a peer started a main mode (the address checked as the refusals' are).
- */
-typedef void (*vici_log_initiating_fn)(void *ctx, const char *addr);
-void vici_log_set_initiating(struct vici_log *vl, vici_log_initiating_fn fn, void *ctx);
 void vici_log_free(struct vici_log *vl);
 
 /* What the hint says: allow-modp1024 as loaded into charon. */

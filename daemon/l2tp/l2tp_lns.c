@@ -431,51 +431,6 @@ struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s)
 	return s->next;
 }
 
-unsigned int l2tp_lns_rebind_mark(struct l2tp_lns *lns, uint32_t old, uint32_t now,
-				  l2tp_tunnel_fn *fn, void *ctx)
-{
-	struct l2tp_tunnel *t;
-	unsigned int n = 0;
-
-	if (!old || !now || old == now)
-		return 0;
-	/* each round takes t out of old's chain: the next round finds the next one */
-	while ((t = find_by_mark(lns, old))) {
-		struct l2tp_peer np = t->peer;
-		struct origin_key k;
-
-		/* its ID must be free under the new SA too (IDs are unique per origin) */
-		np.mark = now;
-		origin_key(&np, t->require_ipsec, t->tid, &k);
-		if (t->require_ipsec && find_origin(lns, &k)) {
-			n++;
-			l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0,
-					  "its tunnel ID is taken under the SA that took over");
-			continue;
-		}
-		htab_del(&lns->by_tid, &t->tid_node);
-		htab_del(&lns->by_peer, &t->peer_node);
-		htab_del(&lns->by_mark, &t->mark_node);
-		t->peer.mark = now;
-		tunnel_origin(t, &k);
-		htab_add(&lns->by_tid, &t->tid_node, htab_hash(&lns->by_tid, &k, sizeof(k)));
-		htab_add(&lns->by_peer, &t->peer_node, peer_hash(&lns->by_peer, &t->peer, t->peer_tid));
-		htab_add(&lns->by_mark, &t->mark_node, htab_hash64(&lns->by_mark, now));
-		n++;
-		if (fn)
-			fn(ctx, t);
-		if (t->in_kernel && lns->ops->tunnel_rebind &&
-		    lns->ops->tunnel_rebind(lns->env, t) < 0) {
-			l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0,
-					  "the data path refused the new SA");
-			continue;
-		}
-		if (t->state == TUNNEL_ESTABLISHED)
-			l2tp_stale_record(lns, t, true);
-	}
-	return n;
-}
-
 unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,
 				 const char *text, l2tp_tunnel_fn *fn, void *ctx)
 {

@@ -69,8 +69,6 @@ struct l2tp_lns_ops {
 	 */
 	int (*tunnel_add)(void *env, struct l2tp_tunnel *t);
 	void (*tunnel_del)(void *env, struct l2tp_tunnel *t);
-	/* an in_kernel tunnel's SA mark changed (l2tp_lns_rebind_mark); 0 or < 0 */
-	int (*tunnel_rebind)(void *env, struct l2tp_tunnel *t);
 	int (*session_add)(void *env, struct l2tp_session *s);
 	void (*session_del)(void *env, struct l2tp_session *s);
 	uint32_t (*random)(void *env);
@@ -275,18 +273,6 @@ struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s);
 typedef void l2tp_tunnel_fn(void *ctx, const struct l2tp_tunnel *t);
 unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,
 				 const char *text, l2tp_tunnel_fn *fn, void *ctx);
-
-/*
- * Move every live tunnel bound to SA mark old (!= 0) to mark now (!= 0): the
- * peer's CHILD_SA that took over from the old one (ipsec_sa.h). The tunnel's
- * peer key follows (a datagram through the new SA is the peer's), the data
- * path is told (ops->tunnel_rebind; a tunnel it refuses is closed without a
- * StopCCN) and so is the state file. fn, when not NULL, sees each tunnel
- * moved. Admission keeps counting the tunnel against the SA it was admitted
- * through until it goes. The number of tunnels moved.
- */
-unsigned int l2tp_lns_rebind_mark(struct l2tp_lns *lns, uint32_t old, uint32_t now,
-				  l2tp_tunnel_fn *fn, void *ctx);
 
 void l2tp_lns_counts(const struct l2tp_lns *lns, struct l2tp_lns_counts *c);
 

@@ -37,7 +37,7 @@ struct fake {
 	unsigned int n_out;
 	uint32_t rnd;
 	int kernel_fail;
-	int k_tunnels, k_sessions, k_tunnel_adds, k_session_adds, k_rebinds;
+	int k_tunnels, k_sessions, k_tunnel_adds, k_session_adds;
 	uint32_t k_last_mark;
 	uint16_t k_last_tid;
 	int ppp_up, ppp_closed, ppp_frames;
@@ -88,18 +88,6 @@ static inline void fake_tunnel_del(void *env, struct l2tp_tunnel *t)
 	((struct fake *)env)->k_tunnels--;
 }
 
-static inline int fake_tunnel_rebind(void *env, struct l2tp_tunnel *t)
-{
-	struct fake *f = env;
-
-	if (f->kernel_fail)
-		return -1;
-	f->k_rebinds++;
-	f->k_last_mark = t->peer.mark;
-	f->k_last_tid = t->tid;
-	return 0;
-}
-
 static inline int fake_session_add(void *env, struct l2tp_session *s)
 {
 	struct fake *f = env;
@@ -133,7 +121,6 @@ static const struct l2tp_lns_ops fake_ops = {
 	.send = fake_send,
 	.tunnel_add = fake_tunnel_add,
 	.tunnel_del = fake_tunnel_del,
-	.tunnel_rebind = fake_tunnel_rebind,
 	.session_add = fake_session_add,
 	.session_del = fake_session_del,
 	.random = fake_random,

@@ -38,29 +38,12 @@ static void on_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 
 static struct ipsec_sa_table T;
 
-/* took_over() calls: old and new mark of each */
-static uint32_t over_old[8], over_new[8];
-static unsigned int n_over;
-
-static void on_took_over(void *ctx, const struct ipsec_sa *old, const struct ipsec_sa *now)
-{
-	(void)ctx;
-	assert_non_null(ipsec_sa_find(&T, old->mark));
-	if (n_over < 8) {
-		over_old[n_over] = old->mark;
-		over_new[n_over] = now->mark;
-	}
-	n_over++;
-}
-
 static int setup(void **state)
 {
 	(void)state;
 	n_gone = 0;
-	n_over = 0;
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
 	ipsec_sa_init(&T, on_gone, NULL);
-	T.took_over = on_took_over;
 	return 0;
 }
 
@@ -410,79 +393,29 @@ static void test_retire_survives_rekey_in_heir(void **state)
 
 /*
  * Both sides reauthenticated at once: the gateway's CHILD_SA (mark 2) stayed
- * in IKE_SA #2 while the client's went to another IKE_SA, #5 at the gateway.
- * The client's next quick mode there is a rekey on its side and a new
- * CHILD_SA with a new mark (6) on the gateway's: 6 takes over from 2, whose
- * tunnels follow it, and 2 going later is only 2 going.
+ * in IKE_SA #2 while the client's went to another IKE_SA, #5 at the gateway,
+ * where the client's next quick mode makes a new CHILD_SA with a new mark
+ * (6). That is a new entry and nothing more: charon may keep either SA (soak
+ * 63), so no tunnel follows the new one, and each goes with its own SA.
  */
-static void test_new_sa_of_peer_takes_over(void **state)
+static void test_new_sa_of_peer_is_its_own(void **state)
 {
 	(void)state;
 	up(2, 4500, 1, 2, 0xa, 0xb);
 	ike(VICI_SA_IKE_UP, 5, 4500);
 	up(5, 4500, 3, 6, 0xc, 0xd);
-	assert_int_equal(n_over, 1);
-	assert_int_equal(over_old[0], 2);
-	assert_int_equal(over_new[0], 6);
-	assert_int_equal(T.st.taken_over, 1);
-	/* both stay until their own CHILD_SA goes */
-	assert_non_null(ipsec_sa_find(&T, 2));
+	assert_int_equal(T.n, 2);
+	assert_int_equal(n_gone, 0);
+	assert_int_equal(ipsec_sa_find(&T, 2)->ike_id, 2);
+	assert_int_equal(ipsec_sa_find(&T, 6)->ike_id, 5);
 	feed(ev(VICI_SA_CHILD_DOWN, VICI_CONN_DEFAULT_NAME, 2, 4500, 1, 2, 0xa, 0xb));
 	assert_int_equal(n_gone, 1);
 	assert_int_equal(gone_marks[0], 2);
 	assert_non_null(ipsec_sa_find(&T, 6));
-	/* a rekey of the new one keeps its mark: nothing takes over */
+	/* a rekey of the new one keeps its mark */
 	rekeyed(5, 4500, 3, 7, 6, 0xe, 0xf);
-	assert_int_equal(n_over, 1);
-}
-
-/*
- * charon keeps the other one: the SA that took over goes while the old one
- * lives on (both sides reauthenticated at once; soak 63). Its tunnels go back
- * to the sibling, which ipsec_sa_sibling names; another peer's is none.
- */
-static void test_sibling_when_one_goes(void **state)
-{
-	const struct ipsec_sa *a, *b;
-
-	(void)state;
-	up(2, 4500, 1, 2, 0xa, 0xb);
-	up(5, 4500, 3, 6, 0xc, 0xd);
-	up(8, 4501, 4, 9, 0xe, 0xf);
-	a = ipsec_sa_find(&T, 2);
-	b = ipsec_sa_find(&T, 6);
-	assert_ptr_equal(ipsec_sa_sibling(&T, b), a);
-	assert_ptr_equal(ipsec_sa_sibling(&T, a), b);
-	assert_null(ipsec_sa_sibling(&T, ipsec_sa_find(&T, 9)));
-}
-
-/* What is not the same peer's same CHILD_SA in another IKE_SA takes over nothing. */
-static void test_take_over_only_same_peer(void **state)
-{
-	struct vici_sa_event e;
-
-	(void)state;
-	up(2, 4500, 1, 2, 0xa, 0xb);
-	/* another CHILD_SA in the same IKE_SA: two on purpose */
-	up(2, 4500, 2, 3, 0xa2, 0xb2);
-	/* another client behind the same NAT (another port) */
-	up(4, 4501, 3, 4, 0xa3, 0xb3);
-	/* another identity from the same address and port */
-	e = ev(VICI_SA_CHILD_UP, VICI_CONN_DEFAULT_NAME, 6, 4500, 4, 5, 0xa4, 0xb4);
-	snprintf(e.ike.remote_id, sizeof(e.ike.remote_id), "192.168.1.99");
-	feed(e);
-	/* other selectors (another L2TP source port of the client) */
-	e = ev(VICI_SA_CHILD_UP, VICI_CONN_DEFAULT_NAME, 7, 4500, 5, 6, 0xa5, 0xb5);
-	snprintf(e.child[0].remote_ts, sizeof(e.child[0].remote_ts), "192.0.2.1/32[udp/50000]");
-	feed(e);
-	/* a resync's listing is not a new SA */
-	feed(ev(VICI_SA_LIST, VICI_CONN_DEFAULT_NAME, 8, 4500, 6, 7, 0xa6, 0xb6));
-	assert_int_equal(n_over, 0);
-	/* an entry charon has not confirmed since a reconnect is another charon's */
-	ipsec_sa_lost(&T);
-	up(9, 4501, 7, 8, 0xa7, 0xb7);
-	assert_int_equal(n_over, 0);
-	assert_int_equal(n_gone, 0);
+	assert_int_equal(n_gone, 1);
+	assert_non_null(ipsec_sa_find(&T, 6));
 }
 
 /* What is not a client's reauthentication, or no longer needs l2secd, is left to charon. */
@@ -820,9 +753,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_client_reauth_retires_old_ike_sa, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_retire_left_to_charon, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_new_sa_of_peer_takes_over, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_take_over_only_same_peer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sibling_when_one_goes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_sa_of_peer_is_its_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retire_survives_rekey_in_heir, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_other_mark, setup, teardown),

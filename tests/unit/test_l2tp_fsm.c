@@ -684,56 +684,6 @@ static void test_close_mark(void **state)
 }
 
 /*
- * A new SA of the peer took over (ipsec_sa.h): the tunnels of the old mark
- * move to the new one, in the kernel too, and the peer's datagrams through the
- * new SA are the tunnel's; the old mark going then clears nothing. A tunnel
- * the kernel will not move is closed.
- */
-static void test_rebind_mark(void **state)
-{
-	struct told c = { 0 };
-	struct l2tp_builder b;
-	struct lac a, bb;
-	uint8_t buf[64];
-	uint16_t sid;
-
-	(void)state;
-	sid = client(&a, 0x0a000001, 0x5, 7);
-	client(&bb, 0x0a000002, 0x6, 8);
-	assert_int_equal(l2tp_lns_rebind_mark(f->lns, 0x5, 0x9, tell, &c), 1);
-	assert_int_equal(c.n, 1);
-	assert_int_equal(c.tid, a.lns_tid);
-	assert_int_equal(f->k_rebinds, 1);
-	assert_int_equal(f->k_last_mark, 0x9);
-	assert_int_equal(l2tp_lns_tunnel(f->lns, a.lns_tid)->peer.mark, 0x9);
-	assert_int_equal(l2tp_lns_tunnel(f->lns, bb.lns_tid)->peer.mark, 0x6);
-	/* nothing left on the old mark; nothing to do for 0, or a mark onto itself */
-	assert_int_equal(l2tp_lns_rebind_mark(f->lns, 0x5, 0x9, NULL, NULL), 0);
-	assert_int_equal(l2tp_lns_rebind_mark(f->lns, 0x9, 0x9, NULL, NULL), 0);
-	assert_int_equal(l2tp_lns_rebind_mark(f->lns, 0, 0x9, NULL, NULL), 0);
-	assert_int_equal(l2tp_lns_close_mark(f->lns, 0x5, false, STOPCCN_GENERAL_ERROR, "old SA",
-					     NULL, NULL), 0);
-	/* a HELLO through the new SA is the tunnel's: acknowledged there */
-	a.peer.mark = 0x9;
-	a.seen = f->n_out;
-	lac_begin(&a, &b, buf, sizeof(buf), 0, L2TP_HELLO);
-	lac_send(&a, &b);
-	fake_advance(f, 2000);
-	assert_true(lac_zlbs(&a) >= 1);
-	assert_int_equal(l2tp_lns_tunnel(f->lns, a.lns_tid)->state, TUNNEL_ESTABLISHED);
-	assert_non_null(l2tp_lns_session(f->lns, a.lns_tid, sid));
-	assert_int_equal(f->lns->n_tunnels, 2);
-	/* the kernel refuses: that tunnel is closed, without a StopCCN */
-	f->kernel_fail = 1;
-	assert_int_equal(l2tp_lns_rebind_mark(f->lns, 0x6, 0xa, NULL, NULL), 1);
-	assert_int_equal(l2tp_lns_tunnel(f->lns, bb.lns_tid)->state, TUNNEL_CLOSING);
-	f->kernel_fail = 0;
-	/* the new mark going clears the moved tunnel */
-	assert_int_equal(l2tp_lns_close_mark(f->lns, 0x9, false, STOPCCN_GENERAL_ERROR, "SA gone",
-					     NULL, NULL), 1);
-}
-
-/*
  * A data path with nothing to program (tun, datapath.h): the LNS's tunnels
  * and sessions come up all the same, not in the kernel; the kernel's is
  * another implementation of the same interface.
@@ -812,7 +762,6 @@ int main(void)
 		T(test_lookup),
 		T(test_iterate_and_count),
 		T(test_close_mark),
-		T(test_rebind_mark),
 		T(test_datapath_with_nothing_to_program),
 		T(test_challenge_right),
 		T(test_challenge_wrong),
