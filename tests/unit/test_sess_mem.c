@@ -363,6 +363,7 @@ static void measure(enum scenario sc)
 	struct world w;
 	struct client *c = calloc(N_CLIENTS + 1, sizeof(*c));
 	size_t before, after, per;
+	uint64_t probes;
 
 	assert_non_null(c);
 	if (!world_new(&w, sc == IPV6_RA)) {
@@ -396,17 +397,22 @@ static void measure(enum scenario sc)
 		assert_int_equal(sessions_stats(w.ss)->tun_rx, N_CLIENTS + 1);
 		assert_int_equal(sessions_stats(w.ss)->tun_tx, N_CLIENTS + 1);
 	}
-	/* every client's address is found in its index, each at a short chain */
+	/*
+	 * Every client's address is found in its index, at short chains: on
+	 * average at most 4 probes a lookup (a scan would take N/2). Bounded in
+	 * sum, not per lookup: the index's seed is random, and one chain of 5
+	 * among 33 keys is rare but not impossible.
+	 */
+	probes = htab_probes;
 	for (unsigned int i = 0; i <= N_CLIENTS; i++) {
 		struct in_addr a;
 		unsigned int mtu = 0;
-		uint64_t probes = htab_probes;
 
 		memcpy(&a, c[i].addr, 4);
 		assert_int_equal(sessions_find_ipv4(w.ss, a, &mtu), 1);
 		assert_true(mtu > 0);
-		assert_true(htab_probes - probes <= 4);
 	}
+	assert_true(htab_probes - probes <= 4 * (N_CLIENTS + 1));
 	per = (after - before) / N_CLIENTS;
 	print_message("%s: %zu octets of heap per client (tunnel, session, PPP), %u clients\n",
 		      names[sc], per, N_CLIENTS);
