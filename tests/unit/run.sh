@@ -49,7 +49,10 @@ for bin in "$@"; do
 		echo "$out" | grep -v '^\(not \)\?ok ' | tail -n 20 | sed 's/^/    /'
 		f=$((f + 1))
 	elif [ "$f" != 0 ]; then
-		echo "$out" | grep -v '^ok ' | tail -n 40 | sed 's/^/    /'
+		# what cmocka said about each failed case (its check and line), then
+		# the program's last words (a sanitizer's report can be long)
+		echo "$out" | grep -A 6 '^not ok ' | grep '^#' | sed 's/^/    /'
+		echo "$out" | grep -v '^ok ' | tail -n 20 | sed 's/^/    /'
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
