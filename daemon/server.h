@@ -51,6 +51,9 @@ struct l2secd {
 	struct datapath *dp;		/* kernel or tun, chosen once at start */
 	struct sessions *ss;		/* the PPP layer */
 	struct ipsec *ipsec;		/* charon over VICI; NULL when not managed */
+	/* the privsep engine: the parent manages charon; ipsec is its copy of the SAs */
+	bool engine_ipsec;
+	uint32_t sa_gone_mark;		/* its SA went: the parent cleared the module's tunnels */
 	struct inform *inform;		/* DHCPINFORM answers on the data device */
 	struct ctl *ctl;
 	struct rxcheck rx;		/* l2secd's own IPsec check of every datagram */
@@ -92,8 +95,12 @@ struct l2secd {
 	bool test_hooks;		/* L2SECD_TEST_HOOKS=1: `debug ...` on the control socket */
 };
 
-/* Sets up everything (cfg already loaded and valid); 0 or -1 (logged). */
-int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_config *cfg);
+/*
+ * Sets up everything (cfg already loaded and valid); 0 or -1 (logged). cfg is
+ * copied, and the caller's PSK wiped then: the privsep engine, a fork, must
+ * not find it in the caller's copy.
+ */
+int l2secd_start(struct l2secd *d, const char *config_path, struct l2sec_config *cfg);
 /* Runs the loop until SIGTERM/SIGINT handling completes; returns the exit code. */
 int l2secd_run(struct l2secd *d);
 void l2secd_cleanup(struct l2secd *d);

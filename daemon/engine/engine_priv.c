@@ -27,6 +27,7 @@ struct engine_priv {
 	struct ev_io io;
 	struct ev_timer drain;		/* queued events, after the call that queued them */
 	engine_priv_event_fn *fn;
+	engine_priv_now_fn *now_fn;	/* events taken at once, also within a call */
 	void *ctx;
 	uint32_t seq;			/* the last request's */
 	bool broken;
@@ -103,6 +104,18 @@ static int receive(struct engine_priv *ep, struct priv_msg *m, int flags)
 	return 1;
 }
 
+/* An event: taken at once (now_fn), or queued; false when the queue is full (broken). */
+static bool take(struct engine_priv *ep, const struct priv_msg *m)
+{
+	if (ep->now_fn && ep->now_fn(ep->ctx, m))
+		return true;
+	if (enqueue(ep, m))
+		return true;
+	set_broken(ep, "sent more events than the engine queues");
+	return false;
+}
+
+/* Each event is handed over as it is read, so a burst (a new engine's SAs) is not queued. */
 static void io_cb(struct ev_io *io, uint32_t events)
 {
 	struct engine_priv *ep = container_of(io, struct engine_priv, io);
@@ -110,17 +123,20 @@ static void io_cb(struct ev_io *io, uint32_t events)
 	int r;
 
 	(void)events;
-	while ((r = receive(ep, &m, MSG_DONTWAIT)) > 0) {
+	while (!ep->broken && (r = receive(ep, &m, MSG_DONTWAIT)) > 0) {
 		if (m.type == PRIV_REPLY) {
 			set_broken(ep, "sent a reply to no request");
 			return;
 		}
-		if (!enqueue(ep, &m)) {
-			set_broken(ep, "sent more events than the engine queues");
+		if (!take(ep, &m))
 			return;
-		}
+		deliver(ep);
 	}
-	deliver(ep);
+}
+
+void engine_priv_set_now(struct engine_priv *ep, engine_priv_now_fn *fn)
+{
+	ep->now_fn = fn;
 }
 
 struct engine_priv *engine_priv_new(struct evloop *loop, int fd, engine_priv_event_fn *fn,
@@ -193,10 +209,8 @@ int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_r
 		if (r < 0)
 			break;
 		if (m.type != PRIV_REPLY) {
-			if (!enqueue(ep, &m)) {
-				set_broken(ep, "sent more events than the engine queues");
+			if (!take(ep, &m))
 				break;
-			}
 			continue;
 		}
 		if (m.seq != req->seq || m.reply.req_type != req->type) {
@@ -511,5 +525,16 @@ int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out)
 	if (call_ok(ep, &m, &r, NULL) < 0)
 		return -1;
 	*out = r.pools;
+	return 0;
+}
+
+int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out)
+{
+	struct priv_msg m = { .type = PRIV_REQ_IPSEC_REPORT };
+	struct priv_reply r;
+
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -1;
+	*out = r.ipsec;
 	return 0;
 }

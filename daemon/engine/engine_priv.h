@@ -30,7 +30,7 @@
 #include "priv/priv_msg.h"
 
 #define ENGINE_PRIV_TIMEOUT_MS	5000
-#define ENGINE_PRIV_QUEUE	64
+#define ENGINE_PRIV_QUEUE	256
 #define ENGINE_PRIV_SA_CACHE	256	/* live SAs the engine remembers (engine_priv_mark_ok) */
 #define ENGINE_PRIV_SA_TTL_MS	5000
 
@@ -38,10 +38,18 @@ struct engine_priv;
 
 typedef void engine_priv_event_fn(void *ctx, const struct priv_msg *ev);
 
+/*
+ * Optional: events that can be taken at once, even while a call waits for its
+ * reply (an SA into the engine's copy of the SA table): fn returns true when
+ * it took ev, false to have it queued and handed to the event callback.
+ */
+typedef bool engine_priv_now_fn(void *ctx, const struct priv_msg *ev);
+
 /* The engine's end fd (owned from here on); NULL with errno. */
 struct engine_priv *engine_priv_new(struct evloop *loop, int fd, engine_priv_event_fn *fn,
 				    void *ctx);
 void engine_priv_free(struct engine_priv *ep);
+void engine_priv_set_now(struct engine_priv *ep, engine_priv_now_fn *fn);
 /* The parent is gone or broke the protocol: the engine must exit. */
 bool engine_priv_broken(const struct engine_priv *ep);
 
@@ -97,6 +105,8 @@ bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct soc
 /* How long a yes is kept (default ENGINE_PRIV_SA_TTL_MS): for tests. */
 void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms);
 int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out);
+/* The parent's SA table's and charon's counters (`show stats`' "ipsec" and "ike"). */
+int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out);
 
 /* A sockaddr's address as the wire has it; -1 for another family. */
 int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out);

@@ -110,6 +110,12 @@ typedef void (*ipsec_sa_gone_fn)(void *ctx, const struct ipsec_sa *sa, const cha
 typedef void (*ipsec_sa_took_over_fn)(void *ctx, const struct ipsec_sa *old,
 				      const struct ipsec_sa *now);
 
+/*
+ * An entry was entered or one of the fields the control socket shows changed
+ * (SPIs, reqid, IKE_SA, outer address): for the privsep engine's copy.
+ */
+typedef void (*ipsec_sa_changed_fn)(void *ctx, const struct ipsec_sa *sa);
+
 /* What charon listed in a resync: every SPI and mark, of any connection. */
 struct ipsec_sa_known {
 	uint32_t *spi;
@@ -126,6 +132,7 @@ struct ipsec_sa_table {
 	unsigned int n;
 	ipsec_sa_gone_fn gone;
 	ipsec_sa_took_over_fn took_over;	/* NULL: none; set after init */
+	ipsec_sa_changed_fn changed;		/* NULL: none; set after init */
 	void *ctx;
 	struct ipsec_sa_known known;
 	struct ipsec_sa_stats st;

@@ -263,6 +263,17 @@ void vici_gw_free(struct vici_gw *gw)
 	free(gw);
 }
 
+void vici_gw_forget(struct vici_gw *gw)
+{
+	if (!gw)
+		return;
+	vici_forget(gw->c);
+	vici_msg_free(&gw->conn);
+	vici_msg_free(&gw->secret);
+	vici_log_free(gw->log);
+	free(gw);
+}
+
 struct vici_client *vici_gw_client(struct vici_gw *gw)
 {
 	return gw->c;

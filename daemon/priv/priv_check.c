@@ -759,6 +759,24 @@ static enum priv_reason mark_query(struct priv_check *c, const struct priv_mark_
 	return PRIV_OK;
 }
 
+/*
+ * The live SA at or after slot cursor of the SA table, and the slot after it
+ * (0 with mark 0: none left). A slot's scan is bounded by the table's size.
+ */
+static enum priv_reason sa_next(const struct priv_check *c, uint32_t cursor,
+				struct priv_reply *out)
+{
+	for (uint32_t i = cursor; c->sa.count && i < c->sa.cap; i++) {
+		if (!c->sa.used[i])
+			continue;
+		out->sa.mark = c->sa.key[i];
+		out->sa.peer = c->sa_rec[i].peer;
+		out->cursor = i + 1;
+		break;
+	}
+	return PRIV_OK;
+}
+
 static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, uint64_t now,
 			      struct priv_reply *out)
 {
@@ -793,12 +811,17 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 		return addr_req(c, m, out);
 	case PRIV_REQ_SESSION_UP:
 		return session_up(c, &m->up);
+	case PRIV_REQ_SA_NEXT:
+		return sa_next(c, m->sa_next.cursor, out);
 	case PRIV_REQ_MARK_QUERY:
 	case PRIV_REQ_STATS:
+	case PRIV_REQ_IPSEC_REPORT:
 		if (!bucket_take(&c->query, now, PRIV_QUERY_RATE, PRIV_QUERY_BURST))
 			return PRIV_R_RATE;
 		if (m->type == PRIV_REQ_MARK_QUERY)
 			return mark_query(c, &m->mark_query, out);
+		if (m->type == PRIV_REQ_IPSEC_REPORT)
+			return PRIV_OK;		/* the parent's SA table answers (priv_parent.h) */
 		out->pools.v4_size = pool_size(c->pool);
 		out->pools.v4_used = pool_in_use(c->pool);
 		out->pools.v6_size = c->pool6 ? pool6_size(c->pool6) : 0;

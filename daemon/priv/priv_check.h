@@ -45,7 +45,7 @@
 #define PRIV_AUTH_BURST		200
 #define PRIV_AUTH_RATE_TUNNEL	4	/* per tunnel (one client, or one NAT's SA) */
 #define PRIV_AUTH_BURST_TUNNEL	16
-#define PRIV_QUERY_RATE		20	/* MARK_QUERY and STATS per second */
+#define PRIV_QUERY_RATE		20	/* MARK_QUERY, STATS and IPSEC_REPORT per second */
 #define PRIV_QUERY_BURST	40
 #define PRIV_MAX_SOCKS		(2 * CONFIG_MAX_LISTEN + 1)
 

@@ -259,6 +259,38 @@ static void b_mark_query(struct codec *c, struct priv_mark_query *x)
 	c_addr(c, &x->peer, false);
 }
 
+/* An SA: mark 0 only where zero_ok (SA_NEXT's answer at the end of the listing). */
+static void c_sa(struct codec *c, struct priv_ev_sa *x, bool zero_ok)
+{
+	c_u32(c, &x->mark);
+	c_u32(c, &x->reqid);
+	c_addr(c, &x->peer, true);
+	c_u16(c, &x->peer_port);
+	c_u32(c, &x->ike_id);
+	c_u32(c, &x->child_id);
+	c_u32(c, &x->spi_in);
+	c_u32(c, &x->spi_out);
+	c_bool(c, &x->encap);
+	c_str(c, &x->id_len, x->id, PRIV_ID_MAX);
+	c_str(c, &x->why_len, x->why, PRIV_WHY_MAX);
+	if (x->mark == 0 && !zero_ok)
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_sa(struct codec *c, struct priv_ev_sa *x)
+{
+	c_sa(c, x, false);
+}
+
+static void c_ipsec_report(struct codec *c, struct priv_ipsec_report *x)
+{
+	c_bool(c, &x->charon_up);
+	c_str(c, &x->vici_len, x->vici, PRIV_VICI_MAX);
+	c_u32(c, &x->sa_count);
+	for (unsigned int i = 0; i < PRIV_REPORT_N; i++)
+		c_u64(c, &x->n[i]);
+}
+
 static void b_reply(struct codec *c, struct priv_reply *x)
 {
 	uint8_t len = (uint8_t)strnlen(x->auth_resp, sizeof(x->auth_resp));
@@ -277,6 +309,12 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 	c_bytes(c, x->chal, sizeof(x->chal));
 	if (!x->has_chal && !all_zero(x->chal, sizeof(x->chal)))
 		fail(c, PRIV_R_FIELD);
+	if (x->req_type == PRIV_REQ_IPSEC_REPORT)
+		c_ipsec_report(c, &x->ipsec);
+	if (x->req_type == PRIV_REQ_SA_NEXT) {
+		c_sa(c, &x->sa, true);
+		c_u32(c, &x->cursor);
+	}
 	if (!priv_type_is_request(x->req_type) || x->reason >= PRIV_REASON_MAX)
 		fail(c, PRIV_R_FIELD);
 }
@@ -290,15 +328,6 @@ static void b_socket(struct codec *c, struct priv_ev_socket *x)
 		fail(c, PRIV_R_FIELD);
 }
 
-static void b_sa(struct codec *c, struct priv_ev_sa *x)
-{
-	c_u32(c, &x->mark);
-	c_u32(c, &x->reqid);
-	c_addr(c, &x->peer, true);
-	c_str(c, &x->why_len, x->why, PRIV_WHY_MAX);
-	if (x->mark == 0)
-		fail(c, PRIV_R_FIELD);
-}
 
 /* The body of m's type; PRIV_R_TYPE for a type that has none. */
 static void body(struct codec *c, struct priv_msg *m)
@@ -331,7 +360,10 @@ static void body(struct codec *c, struct priv_msg *m)
 		return b_session_up(c, &m->up);
 	case PRIV_REQ_MARK_QUERY:
 		return b_mark_query(c, &m->mark_query);
+	case PRIV_REQ_SA_NEXT:
+		return c_u32(c, &m->sa_next.cursor);
 	case PRIV_REQ_STATS:
+	case PRIV_REQ_IPSEC_REPORT:
 	case PRIV_EV_RELOAD:
 	case PRIV_EV_DATAPATH_LOST:
 		return;
@@ -400,7 +432,8 @@ enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg
 
 bool priv_type_is_request(unsigned int type)
 {
-	return type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS;
+	return (type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS) ||
+	       type == PRIV_REQ_IPSEC_REPORT || type == PRIV_REQ_SA_NEXT;
 }
 
 static const char *const type_names[PRIV_TYPE_MAX] = {
@@ -425,6 +458,8 @@ static const char *const type_names[PRIV_TYPE_MAX] = {
 	[PRIV_EV_SA_GONE] = "ev_sa_gone",
 	[PRIV_EV_RELOAD] = "ev_reload",
 	[PRIV_EV_DATAPATH_LOST] = "ev_datapath_lost",
+	[PRIV_REQ_IPSEC_REPORT] = "ipsec_report",
+	[PRIV_REQ_SA_NEXT] = "sa_next",
 };
 
 const char *priv_type_name(unsigned int type)

@@ -43,6 +43,9 @@
 #define PRIV_NAME_MAX		255	/* a CHAP or PAP name: one length octet */
 #define PRIV_PASSWORD_MAX	255	/* a PAP password: one length octet */
 #define PRIV_WHY_MAX		64	/* an event's reason, for the log */
+#define PRIV_ID_MAX		127	/* an SA's remote identity (ipsec_sa_desc) */
+#define PRIV_VICI_MAX		107	/* charon's VICI socket path */
+#define PRIV_REPORT_N		24	/* IPSEC_REPORT's counters (ipsec.h's IPSEC_REPORT_N) */
 
 enum priv_type {
 	/* requests, engine -> parent */
@@ -68,6 +71,9 @@ enum priv_type {
 	PRIV_EV_SA_GONE,		/* close the tunnels bound to its mark */
 	PRIV_EV_RELOAD,			/* the configuration in force changed */
 	PRIV_EV_DATAPATH_LOST,		/* l2sec.ko went away: refuse everything */
+	/* requests added since; priv_type_is_request knows them */
+	PRIV_REQ_IPSEC_REPORT,		/* the SA table's and charon's counters, for `show stats` */
+	PRIV_REQ_SA_NEXT,		/* the parent's SAs, one a call: a new engine's copy */
 	PRIV_TYPE_MAX
 };
 
@@ -183,6 +189,32 @@ struct priv_pool_stats {
 	uint32_t v4_size, v4_used, v6_size, v6_used;
 };
 
+struct priv_ev_sa {			/* SA_UP, SA_REKEYED, SA_GONE */
+	uint32_t mark, reqid;
+	struct priv_addr peer;
+	/* what the control socket shows of the SA (ipsec.h's struct ipsec_sa_desc) */
+	uint16_t peer_port;
+	uint32_t ike_id, child_id, spi_in, spi_out;
+	bool encap;
+	uint8_t id_len;
+	char id[PRIV_ID_MAX + 1];
+	uint8_t why_len;
+	char why[PRIV_WHY_MAX + 1];
+};
+
+struct priv_sa_next {			/* SA_NEXT: where the listing goes on (0: the start) */
+	uint32_t cursor;
+};
+
+/* IPSEC_REPORT's answer: ipsec.h's struct ipsec_report on the wire. */
+struct priv_ipsec_report {
+	bool charon_up;
+	uint8_t vici_len;
+	char vici[PRIV_VICI_MAX + 1];
+	uint32_t sa_count;
+	uint64_t n[PRIV_REPORT_N];
+};
+
 struct priv_reply {
 	uint8_t req_type;
 	uint8_t reason;			/* enum priv_reason; PRIV_OK: done */
@@ -201,6 +233,11 @@ struct priv_reply {
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];
 	/* STATS: the parent's pools */
 	struct priv_pool_stats pools;
+	/* IPSEC_REPORT only (on the wire for that type alone) */
+	struct priv_ipsec_report ipsec;
+	/* SA_NEXT only: an SA (mark 0: none left) and the cursor of the next (0: the end) */
+	struct priv_ev_sa sa;
+	uint32_t cursor;
 };
 
 struct priv_ev_socket {
@@ -209,12 +246,6 @@ struct priv_ev_socket {
 	uint8_t family;			/* 4 or 6 for a socket */
 };
 
-struct priv_ev_sa {			/* SA_UP, SA_REKEYED, SA_GONE */
-	uint32_t mark, reqid;
-	struct priv_addr peer;
-	uint8_t why_len;
-	char why[PRIV_WHY_MAX + 1];
-};
 
 struct priv_msg {
 	uint8_t type;			/* enum priv_type */
@@ -229,6 +260,7 @@ struct priv_msg {
 		struct priv_addr_req addr;
 		struct priv_session_up up;
 		struct priv_mark_query mark_query;
+		struct priv_sa_next sa_next;
 		struct priv_reply reply;
 		struct priv_ev_socket socket;
 		struct priv_ev_sa sa;

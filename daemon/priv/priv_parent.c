@@ -101,6 +101,16 @@ static void before(struct priv_check *c, const struct priv_msg *m,
 	}
 }
 
+/* What the parent's SA table adds to the checker's answer. */
+static void answer(const struct priv_msg *m, const struct priv_exec_ops *ops, void *ctx,
+		   struct priv_reply *out)
+{
+	if (m->type == PRIV_REQ_IPSEC_REPORT && ops->ipsec_report)
+		ops->ipsec_report(ctx, &out->ipsec);
+	if (m->type == PRIV_REQ_SA_NEXT && out->sa.mark && ops->sa_describe)
+		ops->sa_describe(ctx, &out->sa);
+}
+
 static int send_msg(int fd, struct priv_msg *m)
 {
 	uint8_t buf[PRIV_MSG_MAX];
@@ -145,6 +155,8 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 	}
 	if (why == PRIV_OK && execute(c, &req, ops, ctx) < 0)
 		reply.reply.error = (uint16_t)(errno ? errno : EIO);
+	if (why == PRIV_OK)
+		answer(&req, ops, ctx, &reply.reply);
 	if (why != PRIV_OK)
 		log_info("privsep: %s refused: %s", priv_type_name(req.type),
 			 priv_reason_name(why));
@@ -181,6 +193,31 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 	}
 	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
 	return res;
+}
+
+struct sa_gone {
+	struct cleanup cl;
+	const struct priv_check *c;
+	unsigned int n;
+};
+
+/* A tunnel of the gone SA, before the checker forgets it: its routes, then the tunnel. */
+static void sa_tunnel_gone(void *arg, uint16_t tid)
+{
+	struct sa_gone *g = arg;
+
+	priv_check_each_session(g->c, tid, 0, routes_del, &g->cl);
+	g->cl.ops->tunnel_del(g->cl.ctx, tid);
+	g->n++;
+}
+
+unsigned int priv_parent_sa_gone(struct priv_check *c, uint32_t mark,
+				 const struct priv_exec_ops *ops, void *ctx)
+{
+	struct sa_gone g = { { ops, ctx }, c, 0 };
+
+	priv_check_sa_gone(c, mark, sa_tunnel_gone, &g);
+	return g.n;
 }
 
 void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *ops, void *ctx)

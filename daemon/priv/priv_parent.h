@@ -38,6 +38,10 @@ struct priv_exec_ops {
 	 * (priv_check_sa_up) that it learns only when asked (xfrm).
 	 */
 	void (*sa_lookup)(void *ctx, uint32_t mark, const struct priv_addr *peer);
+	/* Optional: IPSEC_REPORT's answer (the SA table's counters); without it all zero. */
+	void (*ipsec_report)(void *ctx, struct priv_ipsec_report *out);
+	/* Optional: SA_NEXT's answer, the rest of the SA the checker named by mark and peer. */
+	void (*sa_describe)(void *ctx, struct priv_ev_sa *sa);
 };
 
 enum priv_parent_result {
@@ -56,6 +60,15 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 
 /* One event to the engine, without blocking: 0, or -1 (the engine does not read). */
 int priv_parent_send_event(int fd, struct priv_msg *ev);
+
+/*
+ * The SA with this mark went (charon said so): its tunnels' routes and the
+ * tunnels (with their sessions) leave the module, and the checker forgets
+ * them and the SA. Returns how many tunnels went. The engine is told with
+ * PRIV_EV_SA_GONE and closes its own, without a StopCCN.
+ */
+unsigned int priv_parent_sa_gone(struct priv_check *c, uint32_t mark,
+				 const struct priv_exec_ops *ops, void *ctx);
 
 /*
  * The engine is gone: undo in the kernel what it held (every route of its

@@ -23,6 +23,7 @@
 #include "conf/users.h"
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
+#include "priv/priv_parent.h"
 #include "rfc2759.h"
 
 static const char users_text[] =
@@ -321,6 +322,32 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	m.type = PRIV_EV_RELOAD;
 	ADD();
+	m.type = PRIV_REQ_IPSEC_REPORT;
+	ADD();
+	m.type = PRIV_REQ_SA_NEXT;
+	m.sa_next.cursor = 77;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	/* the answers with a body of their own: the report, and one SA of a listing */
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_IPSEC_REPORT;
+	m.reply.ipsec.charon_up = true;
+	m.reply.ipsec.vici_len = PRIV_VICI_MAX;
+	memset(m.reply.ipsec.vici, 'v', PRIV_VICI_MAX);
+	m.reply.ipsec.sa_count = 5;
+	for (unsigned int i = 0; i < PRIV_REPORT_N; i++)
+		m.reply.ipsec.n[i] = 0x0102030405060708ull + i;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_SA_NEXT;
+	m.reply.sa.mark = 9;
+	m.reply.sa.peer = a6("2001:db8::7");
+	m.reply.sa.id_len = 3;
+	memcpy(m.reply.sa.id, "c.1", 3);
+	m.reply.cursor = 4;
+	ADD();
+	memset(&m, 0, sizeof(m));
 	m.type = PRIV_EV_DATAPATH_LOST;
 	ADD();
 	memset(&m, 0, sizeof(m));
@@ -341,7 +368,17 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.sa.mark = 9;
 	m.sa.reqid = 3;
 	m.sa.peer = a4("198.51.100.7");
+	m.sa.peer_port = 4500;
+	m.sa.ike_id = 11;
+	m.sa.child_id = 12;
+	m.sa.spi_in = 0xc0ffee01;
+	m.sa.spi_out = 0xc0ffee02;
+	m.sa.encap = true;
+	m.sa.id_len = PRIV_ID_MAX;
+	memset(m.sa.id, 'i', PRIV_ID_MAX);
 	ADD();
+	m.sa.id_len = 0;
+	memset(m.sa.id, 0, sizeof(m.sa.id));
 	m.type = PRIV_EV_SA_GONE;
 	m.sa.why_len = PRIV_WHY_MAX;
 	memset(m.sa.why, 'w', PRIV_WHY_MAX);
@@ -351,7 +388,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 
 static void test_msg_round_trip(void **state)
 {
-	struct priv_msg ms[32], out;
+	struct priv_msg ms[48], out;
 	uint8_t buf[PRIV_MSG_MAX];
 	unsigned int n = 0, types = 0;
 	int len;
@@ -466,8 +503,18 @@ static void test_msg_strings(void **state)
 	/* an oversized string on the wire, or a NUL in one */
 	m.sa.why_len = 2;
 	memcpy(m.sa.why, "ab", 2);
-	assert_int_equal(patched(&m, 33, PRIV_WHY_MAX + 1, PRIV_WHY_MAX - 1), PRIV_R_FIELD);
-	assert_int_equal(patched(&m, 34, 0, 0), PRIV_R_FIELD);
+	/* why's length at 53: header 8, mark, reqid, peer 17, port, 4 ids, encap, id_len */
+	assert_int_equal(patched(&m, 53, PRIV_WHY_MAX + 1, PRIV_WHY_MAX - 1), PRIV_R_FIELD);
+	assert_int_equal(patched(&m, 54, 0, 0), PRIV_R_FIELD);
+	/* the SA's identity: too long, or with a NUL */
+	m.sa.id_len = PRIV_ID_MAX + 1;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	m.sa.id_len = 0;
+	assert_int_equal(patched(&m, 52, PRIV_ID_MAX + 1, PRIV_ID_MAX + 1), PRIV_R_FIELD);
+	/* an event's SA has a mark; only a listing's end has none */
+	m.sa.mark = 0;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	m.sa.mark = 9;
 	/* a reply's MS-CHAPv2 answer longer than one */
 	m.type = PRIV_REPLY;
 	memset(&m.reply, 0, sizeof(m.reply));
@@ -695,6 +742,101 @@ static void test_sa_gone(void **state)
 	assert_int_equal(claim(f, 2, 1, "::"), PRIV_R_TUNNEL_UNKNOWN);
 }
 
+/* What the parent's execution hooks were asked to undo (priv_parent_sa_gone). */
+struct undone {
+	uint16_t tids[8];
+	unsigned int n_tids, n_routes;
+	struct priv_addr route;
+};
+
+static void undo_tunnel(void *ctx, uint16_t tid)
+{
+	struct undone *u = ctx;
+
+	assert_true(u->n_tids < 8);
+	u->tids[u->n_tids++] = tid;
+}
+
+static int undo_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)
+{
+	struct undone *u = ctx;
+
+	assert_false(add);
+	assert_int_equal(plen, a->family == 4 ? 32 : 64);
+	u->route = *a;
+	u->n_routes++;
+	return 0;
+}
+
+/*
+ * charon's SA went, l2secd managing it under privsep: the parent removes that SA's
+ * tunnels from the module (with the routes of their sessions' addresses) and the
+ * checker forgets them; the other SA's tunnel is not touched.
+ */
+static void test_parent_sa_gone(void **state)
+{
+	static const struct priv_exec_ops ops = {
+		.tunnel_del = undo_tunnel, .route = undo_route,
+	};
+	struct fx *f = *state;
+	struct undone u = { 0 };
+
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(tunnel_add(f, 4, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(tunnel_add(f, 2, MARK2, "203.0.113.9"), PRIV_OK);
+	authed_session(f, 1, 1);
+	assert_int_equal(claim(f, 1, 1, "10.9.0.1"), PRIV_OK);
+	assert_int_equal(priv_parent_sa_gone(f->c, MARK, &ops, &u), 2);
+	assert_int_equal(u.n_tids, 2);
+	assert_true((u.tids[0] == 1 && u.tids[1] == 4) || (u.tids[0] == 4 && u.tids[1] == 1));
+	assert_int_equal(u.n_routes, 1);
+	assert_int_equal(u.route.family, 4);
+	assert_int_equal(u.route.v4.s_addr, a4("10.9.0.1").v4.s_addr);
+	assert_int_equal(priv_check_tunnels(f->c), 1);
+	assert_int_equal(session_add(f, 1, 2), PRIV_R_TUNNEL_UNKNOWN);
+	assert_int_equal(session_add(f, 2, 1), PRIV_OK);
+	/* the SA is gone from the checker too; an unknown mark undoes nothing */
+	assert_int_equal(tunnel_add(f, 3, MARK, "198.51.100.7"), PRIV_R_SA_UNKNOWN);
+	assert_int_equal(priv_parent_sa_gone(f->c, 99, &ops, &u), 0);
+	assert_int_equal(u.n_tids, 2);
+}
+
+/* A new engine lists the parent's SAs (SA_NEXT), one a call, until the end. */
+static void test_sa_listing(void **state)
+{
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_SA_NEXT };
+	uint32_t seen[4];
+	unsigned int n = 0;
+
+	do {
+		assert_int_equal(req(f, &m), PRIV_OK);
+		if (!f->reply.reply.sa.mark)
+			break;
+		assert_true(n < 4);
+		seen[n++] = f->reply.reply.sa.mark;
+		assert_int_equal(f->reply.reply.sa.peer.family, 4);
+		assert_int_equal(f->reply.reply.sa.peer.v4.s_addr,
+				 a4(f->reply.reply.sa.mark == MARK ? "198.51.100.7" :
+				    "203.0.113.9").v4.s_addr);
+		m.sa_next.cursor = f->reply.reply.cursor;
+	} while (m.sa_next.cursor);
+	assert_int_equal(n, 2);
+	assert_true((seen[0] == MARK && seen[1] == MARK2) || (seen[0] == MARK2 && seen[1] == MARK));
+	/* a gone SA is not listed; a cursor past the table lists nothing */
+	priv_check_sa_gone(f->c, MARK, NULL, NULL);
+	m.sa_next.cursor = 0;
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(f->reply.reply.sa.mark, MARK2);
+	m.sa_next.cursor = f->reply.reply.cursor;
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(f->reply.reply.sa.mark, 0);
+	assert_int_equal(f->reply.reply.cursor, 0);
+	m.sa_next.cursor = 0xffffffff;
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(f->reply.reply.sa.mark, 0);
+}
+
 static void test_auth(void **state)
 {
 	struct fx *f = *state;
@@ -907,6 +1049,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pool_and_static, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parent_sa_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sa_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_challenges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
