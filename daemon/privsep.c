@@ -45,7 +45,7 @@ static int engine_main(struct l2secd *d, int fd);
 
 /* --- the parent: the engine's requests carried out ------------------------------------ */
 
-static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *r)
+static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *r, uint32_t *dp_handle)
 {
 	struct l2secd *d = ctx;
 	struct kern_tunnel kt = {
@@ -55,8 +55,6 @@ static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *r)
 		/* the SA's reqid, for the binding (a restarted charon reuses marks) */
 		.reqid = d->ipsec ? ipsec_mark_reqid(d->ipsec, r->mark) : 0,
 	};
-	uint32_t handle;
-
 	if (r->peer.family == 4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&kt.peer;
 
@@ -77,41 +75,42 @@ static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *r)
 		kt.local.ss_family = AF_INET6;
 		((struct sockaddr_in6 *)&kt.local)->sin6_addr = r->local.v6;
 	}
-	/*
-	 * The parent names the engine's tunnels by ID (handle 0): its checker keys
-	 * them by ID alone, and the LNS keeps IDs unique while free ones exist.
-	 */
-	return datapath_tunnel_add(d->dp, &kt, &handle) < 0 ? -1 : 0;
+	/* the module's handle names the tunnel from now on: its ID is unique per SA or peer only */
+	return datapath_tunnel_add(d->dp, &kt, dp_handle) < 0 ? -1 : 0;
 }
 
-static void x_tunnel_del(void *ctx, uint16_t tid)
+static void x_tunnel_del(void *ctx, const struct priv_check_tref *t)
 {
 	struct l2secd *d = ctx;
 
-	datapath_tunnel_del(d->dp, datapath_tref(0, tid));
+	datapath_tunnel_del(d->dp, datapath_tref(t->dp_handle, t->tid));
 }
 
-static int x_session_add(void *ctx, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+static int x_session_add(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+			 uint16_t peer_sid)
 {
 	struct l2secd *d = ctx;
 
-	return datapath_session_add(d->dp, datapath_tref(0, tid), sid, peer_sid) < 0 ? -1 : 0;
+	return datapath_session_add(d->dp, datapath_tref(t->dp_handle, t->tid), sid,
+				    peer_sid) < 0 ? -1 : 0;
 }
 
-static void x_session_del(void *ctx, uint16_t tid, uint16_t sid)
+static void x_session_del(void *ctx, const struct priv_check_tref *t, uint16_t sid)
 {
 	struct l2secd *d = ctx;
 
-	datapath_session_del(d->dp, datapath_tref(0, tid), sid);
+	datapath_session_del(d->dp, datapath_tref(t->dp_handle, t->tid), sid);
 }
 
-static int x_session_up(void *ctx, const struct priv_session_up *up)
+static int x_session_up(void *ctx, const struct priv_check_tref *t,
+			const struct priv_session_up *up)
 {
 	struct l2secd *d = ctx;
 
 	/* an IPv6CP interface identifier is never 0 (RFC 5072): 0 is none */
-	return datapath_session_up(d->dp, datapath_tref(0, up->tid), up->sid, up->has_v4 ? &up->v4 : NULL,
-				   up->has_v6 ? &up->pfx64 : NULL, up->ifid ? &up->ifid : NULL);
+	return datapath_session_up(d->dp, datapath_tref(t->dp_handle, t->tid), up->sid,
+				   up->has_v4 ? &up->v4 : NULL, up->has_v6 ? &up->pfx64 : NULL,
+				   up->ifid ? &up->ifid : NULL);
 }
 
 static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)

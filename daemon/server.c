@@ -351,10 +351,11 @@ static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 
 	if (d->rx.module_gone)
 		return -1;
-	if (d->ep)	/* the socket's number as the parent counts them: 1... */
+	if (d->ep)	/* the socket's number as the parent counts them: 1...; its handle */
 		return engine_priv_tunnel_add(d->ep, t->tid, t->peer_tid,
 					      (uint32_t)t->peer.sock + 1, &t->peer.addr,
-					      &t->peer.local, t->require_ipsec, t->peer.mark);
+					      &t->peer.local, t->require_ipsec, t->peer.mark,
+					      &t->dp_handle);
 	return datapath_tunnel_add(d->dp, &kt, &t->dp_handle);
 }
 
@@ -365,7 +366,7 @@ static void dp_tunnel_del(void *env, struct l2tp_tunnel *t)
 	if (d->rx.module_gone || (d->ep && d->sa_gone_mark && t->peer.mark == d->sa_gone_mark))
 		return;		/* the privsep parent removed it with its SA */
 	if (d->ep)
-		engine_priv_tunnel_del(d->ep, t->tid);
+		engine_priv_tunnel_del(d->ep, t->dp_handle, t->tid);
 	else
 		datapath_tunnel_del(d->dp, datapath_tref(t->dp_handle, t->tid));
 }
@@ -390,7 +391,8 @@ static int dp_session_add(void *env, struct l2tp_session *s)
 	if (d->rx.module_gone)
 		return -1;
 	if (d->ep) {
-		if (engine_priv_session_add(d->ep, t->tid, s->sid, s->peer_sid, chal) < 0)
+		if (engine_priv_session_add(d->ep, t->dp_handle, t->tid, s->sid, s->peer_sid,
+					    chal) < 0)
 			return -1;
 		sessions_first_challenge(d->ss, t->tid, s->sid, chal);
 		explicit_bzero(chal, sizeof(chal));
@@ -408,7 +410,7 @@ static void dp_session_del(void *env, struct l2tp_session *s)
 	if (d->rx.module_gone || (d->ep && d->sa_gone_mark && t->peer.mark == d->sa_gone_mark))
 		return;
 	if (d->ep)
-		engine_priv_session_del(d->ep, t->tid, s->sid);
+		engine_priv_session_del(d->ep, t->dp_handle, t->tid, s->sid);
 	else
 		datapath_session_del(d->dp, datapath_tref(t->dp_handle, t->tid), s->sid);
 }

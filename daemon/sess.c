@@ -160,7 +160,8 @@ static int kern_sync(struct sess *x)
 	if (!x->l2tp)
 		return 0;
 	t = x->l2tp->tunnel;
-	if (ss->ep ? engine_priv_session_up(ss->ep, t->tid, x->l2tp->sid, v4, v6, id6) :
+	if (ss->ep ? engine_priv_session_up(ss->ep, t->dp_handle, t->tid, x->l2tp->sid, v4, v6,
+					       id6) :
 	    datapath_session_up(ss->dp, datapath_tref(t->dp_handle, t->tid), x->l2tp->sid, v4,
 				v6, id6))
 		return -1;
@@ -175,8 +176,9 @@ static int route(struct sess *x, bool add, int family, const void *dst)
 	unsigned int plen = family == AF_INET ? 32 : 64;
 
 	if (ss->ep)
-		return x->l2tp ? engine_priv_route(ss->ep, add, x->l2tp->tunnel->tid, x->l2tp->sid,
-						   family, dst) : 0;
+		return x->l2tp ? engine_priv_route(ss->ep, add, x->l2tp->tunnel->dp_handle,
+						   x->l2tp->tunnel->tid, x->l2tp->sid, family,
+						   dst) : 0;
 	return add ? netdev_route_add(ss->nd, family, dst, plen) :
 		     netdev_route_del(ss->nd, family, dst, plen);
 }
@@ -191,7 +193,8 @@ static void addr_put(struct sess *x, int family, const void *a)
 
 	if (ss->ep) {
 		if (x->l2tp)
-			engine_priv_addr_release(ss->ep, x->l2tp->tunnel->tid, x->l2tp->sid, family, a);
+			engine_priv_addr_release(ss->ep, x->l2tp->tunnel->dp_handle,
+						 x->l2tp->tunnel->tid, x->l2tp->sid, family, a);
 	} else if (family == AF_INET) {
 		if (x->ipv4_pool)
 			pool_put(ss->pool, x->ipv4);
@@ -375,6 +378,7 @@ static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *
 
 	if (!x->l2tp)
 		return -1;
+	req.handle = x->l2tp->tunnel->dp_handle;
 	req.tid = x->l2tp->tunnel->tid;
 	req.sid = x->l2tp->sid;
 	if (engine_priv_auth(x->ss->ep, &req, &v->ok, v->auth_resp, &has_next, x->chal) < 0)
@@ -396,8 +400,9 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 	struct sessions *ss = x->ss;
 	enum priv_reason why = PRIV_OK;
 
-	if (!x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->tid, x->l2tp->sid,
-					       AF_INET, &x->ipv4, &why) < 0) {
+	if (!x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
+					       x->l2tp->tunnel->tid, x->l2tp->sid, AF_INET,
+					       &x->ipv4, &why) < 0) {
 		log_warn("ppp %s: no address for user '%s': %s", x->tag, user,
 			 why == PRIV_R_POOL_EMPTY ? "address pool exhausted" :
 			 why == PRIV_R_ADDR_HELD ? "its static address is in use by another session" :
@@ -480,9 +485,9 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->has_id6 = true;
 	if (!ss->pool6 || x->has6)
 		return;		/* link-local only */
-	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->tid,
-							  x->l2tp->sid, AF_INET6, &x->pfx6,
-							  NULL) < 0 :
+	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
+							  x->l2tp->tunnel->tid, x->l2tp->sid,
+							  AF_INET6, &x->pfx6, NULL) < 0 :
 	    pool6_alloc(ss->pool6, &x->pfx6) < 0) {
 		log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
 			 x->tag, ppp_user(x->ppp));

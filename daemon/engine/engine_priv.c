@@ -276,7 +276,8 @@ static uint16_t port_of(const struct sockaddr_storage *ss)
 
 int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_tid,
 			   uint32_t sock_id, const struct sockaddr_storage *peer,
-			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark)
+			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark,
+			   uint32_t *handle)
 {
 	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
 	struct priv_tunnel_add *t = &m.tunnel_add;
@@ -294,35 +295,45 @@ int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_t
 		engine_priv_addr_from(local, &t->local);
 	t->require_ipsec = require_ipsec;
 	t->mark = mark;
-	return call_ok(ep, &m, &r, NULL);
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -1;
+	if (!r.handle) {
+		set_broken(ep, "gave a tunnel no handle");
+		return -1;
+	}
+	*handle = r.handle;
+	return 0;
 }
 
-static int ids_call(struct engine_priv *ep, unsigned int type, uint16_t tid, uint16_t sid)
+static int ids_call(struct engine_priv *ep, unsigned int type, uint32_t handle, uint16_t tid,
+		    uint16_t sid)
 {
 	struct priv_msg m = { .type = (uint8_t)type };
 	struct priv_reply r;
 
+	m.ids.handle = handle;
 	m.ids.tid = tid;
 	m.ids.sid = sid;
 	return call_ok(ep, &m, &r, NULL);
 }
 
-int engine_priv_tunnel_del(struct engine_priv *ep, uint16_t tid)
+int engine_priv_tunnel_del(struct engine_priv *ep, uint32_t handle, uint16_t tid)
 {
-	return ids_call(ep, PRIV_REQ_TUNNEL_DEL, tid, 0);
+	return ids_call(ep, PRIV_REQ_TUNNEL_DEL, handle, tid, 0);
 }
 
-int engine_priv_session_del(struct engine_priv *ep, uint16_t tid, uint16_t sid)
+int engine_priv_session_del(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid)
 {
-	return ids_call(ep, PRIV_REQ_SESSION_DEL, tid, sid);
+	return ids_call(ep, PRIV_REQ_SESSION_DEL, handle, tid, sid);
 }
 
-int engine_priv_session_add(struct engine_priv *ep, uint16_t tid, uint16_t sid, uint16_t peer_sid,
-			    uint8_t chal[MSCHAP_CHALLENGE_LEN])
+int engine_priv_session_add(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			    uint16_t peer_sid, uint8_t chal[MSCHAP_CHALLENGE_LEN])
 {
 	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
 	struct priv_reply r;
 
+	m.session_add.handle = handle;
 	m.session_add.tid = tid;
 	m.session_add.sid = sid;
 	m.session_add.peer_sid = peer_sid;
@@ -332,13 +343,14 @@ int engine_priv_session_add(struct engine_priv *ep, uint16_t tid, uint16_t sid, 
 	return 0;
 }
 
-int engine_priv_session_up(struct engine_priv *ep, uint16_t tid, uint16_t sid,
+int engine_priv_session_up(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			   const uint64_t *ifid)
 {
 	struct priv_msg m = { .type = PRIV_REQ_SESSION_UP };
 	struct priv_reply r;
 
+	m.up.handle = handle;
 	m.up.tid = tid;
 	m.up.sid = sid;
 	m.up.has_v4 = ipv4 != NULL;
@@ -363,12 +375,13 @@ static void addr_set(struct priv_addr *a, int family, const void *p)
 		memcpy(&a->v6, p, sizeof(a->v6));
 }
 
-int engine_priv_route(struct engine_priv *ep, bool add, uint16_t tid, uint16_t sid, int family,
-		      const void *dst)
+int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
+		      uint16_t sid, int family, const void *dst)
 {
 	struct priv_msg m = { .type = add ? PRIV_REQ_ROUTE_ADD : PRIV_REQ_ROUTE_DEL };
 	struct priv_reply r;
 
+	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
 	addr_set(&m.addr.addr, family, dst);
@@ -376,12 +389,13 @@ int engine_priv_route(struct engine_priv *ep, bool add, uint16_t tid, uint16_t s
 	return call_ok(ep, &m, &r, NULL);
 }
 
-int engine_priv_addr_claim(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
-			   void *out, enum priv_reason *why)
+int engine_priv_addr_claim(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			   int family, void *out, enum priv_reason *why)
 {
 	struct priv_msg m = { .type = PRIV_REQ_ADDR_CLAIM };
 	struct priv_reply r;
 
+	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
 	addr_set(&m.addr.addr, family, NULL);
@@ -398,12 +412,13 @@ int engine_priv_addr_claim(struct engine_priv *ep, uint16_t tid, uint16_t sid, i
 	return 0;
 }
 
-int engine_priv_addr_release(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
-			     const void *addr)
+int engine_priv_addr_release(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			     int family, const void *addr)
 {
 	struct priv_msg m = { .type = PRIV_REQ_ADDR_RELEASE };
 	struct priv_reply r;
 
+	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
 	addr_set(&m.addr.addr, family, addr);
@@ -449,6 +464,7 @@ static int auth_msg(const struct engine_priv_auth *a, struct priv_msg *m)
 	default:
 		return -1;
 	}
+	who->handle = a->handle;
 	who->tid = a->tid;
 	who->sid = a->sid;
 	who->name.len = (uint8_t)a->name_len;

@@ -56,25 +56,30 @@ bool engine_priv_broken(const struct engine_priv *ep);
 /* One request (its seq is set here) and its reply; 0, or -1 when no reply came. */
 int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_reply *out);
 
-/* The wrappers. sock_id: the socket's number as the parent counts them (1...). */
+/*
+ * The wrappers. sock_id: the socket's number as the parent counts them (1...).
+ * A tunnel is named by the handle the parent gave it (*handle of
+ * engine_priv_tunnel_add) and its ID.
+ */
 int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_tid,
 			   uint32_t sock_id, const struct sockaddr_storage *peer,
-			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark);
-int engine_priv_tunnel_del(struct engine_priv *ep, uint16_t tid);
+			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark,
+			   uint32_t *handle);
+int engine_priv_tunnel_del(struct engine_priv *ep, uint32_t handle, uint16_t tid);
 /* chal: the first CHAP or MS-CHAPv2 challenge of the session, the parent's. */
-int engine_priv_session_add(struct engine_priv *ep, uint16_t tid, uint16_t sid, uint16_t peer_sid,
-			    uint8_t chal[MSCHAP_CHALLENGE_LEN]);
-int engine_priv_session_del(struct engine_priv *ep, uint16_t tid, uint16_t sid);
-int engine_priv_session_up(struct engine_priv *ep, uint16_t tid, uint16_t sid,
+int engine_priv_session_add(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			    uint16_t peer_sid, uint8_t chal[MSCHAP_CHALLENGE_LEN]);
+int engine_priv_session_del(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid);
+int engine_priv_session_up(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			   const uint64_t *ifid);
-int engine_priv_route(struct engine_priv *ep, bool add, uint16_t tid, uint16_t sid, int family,
-		      const void *dst);
+int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
+		      uint16_t sid, int family, const void *dst);
 /* An address (family AF_INET, AF_INET6: a /64) for the session: the user's static one or the pool's. */
-int engine_priv_addr_claim(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
-			   void *out, enum priv_reason *why);
-int engine_priv_addr_release(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
-			     const void *addr);
+int engine_priv_addr_claim(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			   int family, void *out, enum priv_reason *why);
+int engine_priv_addr_release(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			     int family, const void *addr);
 
 /*
  * An authentication answer checked by the parent: 0 with *ok, the MS-CHAPv2
@@ -83,6 +88,7 @@ int engine_priv_addr_release(struct engine_priv *ep, uint16_t tid, uint16_t sid,
  */
 struct engine_priv_auth {
 	unsigned int method;		/* PPP_AUTH_* */
+	uint32_t handle;
 	uint16_t tid, sid;
 	const char *name;
 	size_t name_len;

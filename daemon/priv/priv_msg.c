@@ -153,12 +153,14 @@ static void c_str(struct codec *c, uint8_t *len, char *s, size_t max)
 }
 
 
-static void c_ids(struct codec *c, uint16_t *tid, uint16_t *sid)
+/* A tunnel's handle (never 0) and ID, and a session ID. */
+static void c_ids(struct codec *c, uint32_t *handle, uint16_t *tid, uint16_t *sid)
 {
+	c_u32(c, handle);
 	c_u16(c, tid);
 	c_u16(c, sid);
 	/* 0 is no tunnel or session ID in L2TP (RFC 2661 3.1) */
-	if (*tid == 0)
+	if (*tid == 0 || *handle == 0)
 		fail(c, PRIV_R_FIELD);
 }
 
@@ -178,14 +180,14 @@ static void b_tunnel_add(struct codec *c, struct priv_tunnel_add *t)
 
 static void b_ids(struct codec *c, struct priv_ids *x, bool session)
 {
-	c_ids(c, &x->tid, &x->sid);
+	c_ids(c, &x->handle, &x->tid, &x->sid);
 	if (session != (x->sid != 0))
 		fail(c, PRIV_R_FIELD);
 }
 
 static void b_session_add(struct codec *c, struct priv_session_add *x)
 {
-	c_ids(c, &x->tid, &x->sid);
+	c_ids(c, &x->handle, &x->tid, &x->sid);
 	c_u16(c, &x->peer_sid);
 	if (x->sid == 0 || x->peer_sid == 0)
 		fail(c, PRIV_R_FIELD);
@@ -193,7 +195,7 @@ static void b_session_add(struct codec *c, struct priv_session_add *x)
 
 static void c_who(struct codec *c, struct priv_auth_who *w)
 {
-	c_ids(c, &w->tid, &w->sid);
+	c_ids(c, &w->handle, &w->tid, &w->sid);
 	c_str(c, &w->name.len, w->name.s, PRIV_NAME_MAX);
 	if (w->sid == 0)
 		fail(c, PRIV_R_FIELD);
@@ -224,7 +226,7 @@ static void b_pap(struct codec *c, struct priv_auth_pap *x)
 
 static void b_addr(struct codec *c, struct priv_addr_req *x)
 {
-	c_ids(c, &x->tid, &x->sid);
+	c_ids(c, &x->handle, &x->tid, &x->sid);
 	c_addr(c, &x->addr, false);
 	c_u8(c, &x->plen);
 	if (x->sid == 0)
@@ -240,7 +242,7 @@ static void b_route(struct codec *c, struct priv_addr_req *x)
 
 static void b_session_up(struct codec *c, struct priv_session_up *x)
 {
-	c_ids(c, &x->tid, &x->sid);
+	c_ids(c, &x->handle, &x->tid, &x->sid);
 	c_bool(c, &x->has_v4);
 	c_bool(c, &x->has_v6);
 	c_bytes(c, &x->v4, sizeof(x->v4));
@@ -309,6 +311,8 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 	c_bytes(c, x->chal, sizeof(x->chal));
 	if (!x->has_chal && !all_zero(x->chal, sizeof(x->chal)))
 		fail(c, PRIV_R_FIELD);
+	if (x->req_type == PRIV_REQ_TUNNEL_ADD)
+		c_u32(c, &x->handle);
 	if (x->req_type == PRIV_REQ_IPSEC_REPORT)
 		c_ipsec_report(c, &x->ipsec);
 	if (x->req_type == PRIV_REQ_SA_NEXT) {

@@ -127,11 +127,17 @@ struct priv_tunnel_add {
 	struct priv_addr local;		/* the address the peer sent to; family 0: the socket's */
 };
 
+/*
+ * A tunnel is named by the handle TUNNEL_ADD's reply gave it and its ID (tunnel
+ * IDs are unique per SA or peer only: docs/ARCHITECTURE.md, "IDs at scale").
+ */
 struct priv_ids {			/* TUNNEL_DEL (sid 0), SESSION_DEL */
+	uint32_t handle;
 	uint16_t tid, sid;
 };
 
 struct priv_session_add {
+	uint32_t handle;
 	uint16_t tid, sid, peer_sid;
 };
 
@@ -142,6 +148,7 @@ struct priv_name {
 
 /* Who answers: the session, and the name the peer sent ("DOMAIN\" and all). */
 struct priv_auth_who {
+	uint32_t handle;
 	uint16_t tid, sid;
 	struct priv_name name;
 };
@@ -167,12 +174,14 @@ struct priv_auth_pap {
 };
 
 struct priv_addr_req {			/* ADDR_CLAIM, ADDR_RELEASE, ROUTE_ADD/DEL */
+	uint32_t handle;
 	uint16_t tid, sid;
 	struct priv_addr addr;		/* CLAIM: address 0 (family 4 or 6): any from the pool */
 	uint8_t plen;			/* routes: 32 (IPv4) or 64 (IPv6); else 0 */
 };
 
 struct priv_session_up {
+	uint32_t handle;
 	uint16_t tid, sid;
 	bool has_v4, has_v6;
 	struct in_addr v4;
@@ -235,6 +244,8 @@ struct priv_reply {
 	struct priv_pool_stats pools;
 	/* IPSEC_REPORT only (on the wire for that type alone) */
 	struct priv_ipsec_report ipsec;
+	/* TUNNEL_ADD only: the tunnel's handle, its name in every later request */
+	uint32_t handle;
 	/* SA_NEXT only: an SA (mark 0: none left) and the cursor of the next (0: the end) */
 	struct priv_ev_sa sa;
 	uint32_t cursor;

@@ -25,11 +25,14 @@
 
 /* What the parent does for an accepted request: 0, or -1 with errno. */
 struct priv_exec_ops {
-	int (*tunnel_add)(void *ctx, const struct priv_tunnel_add *t);
-	void (*tunnel_del)(void *ctx, uint16_t tid);
-	int (*session_add)(void *ctx, uint16_t tid, uint16_t sid, uint16_t peer_sid);
-	void (*session_del)(void *ctx, uint16_t tid, uint16_t sid);
-	int (*session_up)(void *ctx, const struct priv_session_up *up);
+	/* *dp_handle: the module's handle of the new tunnel, by which the parent names it */
+	int (*tunnel_add)(void *ctx, const struct priv_tunnel_add *t, uint32_t *dp_handle);
+	void (*tunnel_del)(void *ctx, const struct priv_check_tref *t);
+	int (*session_add)(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+			   uint16_t peer_sid);
+	void (*session_del)(void *ctx, const struct priv_check_tref *t, uint16_t sid);
+	int (*session_up)(void *ctx, const struct priv_check_tref *t,
+			  const struct priv_session_up *up);
 	/* a host route (IPv4 /32, IPv6 /64) through the data device; del ignores a missing one */
 	int (*route)(void *ctx, bool add, const struct priv_addr *a, unsigned int plen);
 	/*

@@ -45,6 +45,7 @@ struct fx {
 	uint64_t now;
 	bool rfc_chal;		/* the parent's challenges are RFC 2759's */
 	uint8_t counter;
+	uint32_t h[16];		/* by tid: the handle of the tunnel last added with it */
 };
 
 /* The checker's challenges: RFC 2759's, or new ones each time. */
@@ -81,6 +82,8 @@ static int setup(void **state)
 	struct priv_addr peer = a4("198.51.100.7"), peer2 = a4("203.0.113.9");
 
 	assert_non_null(f);
+	for (unsigned int i = 0; i < 16; i++)
+		f->h[i] = 1000 + i;	/* until a tunnel gets one: a handle the parent never gave */
 	config_defaults(&f->cfg);
 	/* two IPv4 ranges of three addresses and one of two, and IPv6 /64s of a /62 */
 	inet_pton(AF_INET, "10.9.0.1", &f->cfg.pool[0].first);
@@ -148,13 +151,18 @@ static enum priv_reason tunnel_add(struct fx *f, uint16_t tid, uint32_t mark, co
 	m.tunnel_add.peer_port = 1701;
 	m.tunnel_add.require_ipsec = true;
 	m.tunnel_add.mark = mark;
-	return req(f, &m);
+	if (req(f, &m) != PRIV_OK)
+		return f->reply.reply.reason;
+	assert_int_not_equal(f->reply.reply.handle, 0);
+	f->h[tid] = f->reply.reply.handle;
+	return PRIV_OK;
 }
 
 static enum priv_reason session_add(struct fx *f, uint16_t tid, uint16_t sid)
 {
 	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
 
+	m.session_add.handle = f->h[tid];
 	m.session_add.tid = tid;
 	m.session_add.sid = sid;
 	m.session_add.peer_sid = 200 + sid;
@@ -165,6 +173,7 @@ static enum priv_reason ids_req(struct fx *f, uint8_t type, uint16_t tid, uint16
 {
 	struct priv_msg m = { .type = type };
 
+	m.ids.handle = f->h[tid];
 	m.ids.tid = tid;
 	m.ids.sid = sid;
 	return req(f, &m);
@@ -182,6 +191,7 @@ static enum priv_reason mschapv2(struct fx *f, uint16_t tid, uint16_t sid, const
 {
 	struct priv_msg m = { .type = PRIV_REQ_AUTH_MSCHAPV2 };
 
+	m.mschapv2.who.handle = f->h[tid];
 	m.mschapv2.who.tid = tid;
 	m.mschapv2.who.sid = sid;
 	set_name(&m.mschapv2.who.name, name);
@@ -196,6 +206,7 @@ static enum priv_reason pap(struct fx *f, uint16_t tid, uint16_t sid, const char
 {
 	struct priv_msg m = { .type = PRIV_REQ_AUTH_PAP };
 
+	m.pap.who.handle = f->h[tid];
 	m.pap.who.tid = tid;
 	m.pap.who.sid = sid;
 	set_name(&m.pap.who.name, name);
@@ -209,6 +220,7 @@ static enum priv_reason addr(struct fx *f, uint8_t type, uint16_t tid, uint16_t 
 {
 	struct priv_msg m = { .type = type };
 
+	m.addr.handle = f->h[tid];
 	m.addr.tid = tid;
 	m.addr.sid = sid;
 	m.addr.addr = a;
@@ -256,6 +268,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_TUNNEL_DEL;
+	m.ids.handle = 9;
 	m.ids.tid = 3;
 	ADD();
 	m.type = PRIV_REQ_SESSION_DEL;
@@ -263,10 +276,11 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_SESSION_ADD;
-	m.session_add = (struct priv_session_add){ 3, 6, 7 };
+	m.session_add = (struct priv_session_add){ 9, 3, 6, 7 };
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_MSCHAPV2;
+	m.mschapv2.who.handle = 9;
 	m.mschapv2.who.tid = 3;
 	m.mschapv2.who.sid = 6;
 	set_name(&m.mschapv2.who.name, "DOMAIN\\User");
@@ -276,6 +290,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_CHAP_MD5;
+	m.md5.who.handle = 9;
 	m.md5.who.tid = 3;
 	m.md5.who.sid = 6;
 	m.md5.id = 0x42;
@@ -284,6 +299,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_PAP;
+	m.pap.who.handle = 9;
 	m.pap.who.tid = 3;
 	m.pap.who.sid = 6;
 	set_name(&m.pap.who.name, "bob");
@@ -292,7 +308,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_ADDR_CLAIM;
-	m.addr = (struct priv_addr_req){ 3, 6, a4("0.0.0.0"), 0 };
+	m.addr = (struct priv_addr_req){ 9, 3, 6, a4("0.0.0.0"), 0 };
 	ADD();
 	m.type = PRIV_REQ_ADDR_RELEASE;
 	m.addr.addr = a6("2001:db8:100:1::");
@@ -306,6 +322,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_SESSION_UP;
+	m.up.handle = 9;
 	m.up.tid = 3;
 	m.up.sid = 6;
 	m.up.has_v4 = m.up.has_v6 = true;
@@ -444,7 +461,7 @@ static void test_msg_refusals(void **state)
 	int len;
 
 	(void)state;
-	m.session_add = (struct priv_session_add){ 3, 6, 7 };
+	m.session_add = (struct priv_session_add){ 9, 3, 6, 7 };
 	assert_int_equal(priv_msg_decode(buf, 0, &out), PRIV_R_TRUNCATED);
 	assert_int_equal(patched(&m, 0, 2, 0), PRIV_R_VERSION);
 	assert_int_equal(patched(&m, 0, 0, 0), PRIV_R_VERSION);
@@ -453,8 +470,9 @@ static void test_msg_refusals(void **state)
 	assert_int_equal(patched(&m, 1, 0xff, 0), PRIV_R_TYPE);
 	assert_int_equal(patched(&m, 1, PRIV_REQ_SESSION_DEL, 0), PRIV_R_LENGTH);
 	assert_int_equal(patched(&m, 99, 0, 1), PRIV_R_LENGTH);	/* a trailing octet */
-	assert_int_equal(patched(&m, 9, 0, 0), PRIV_R_FIELD);	/* tunnel id 0 */
-	assert_int_equal(patched(&m, 13, 0, 0), PRIV_R_FIELD);	/* peer sid 0 */
+	assert_int_equal(patched(&m, 11, 0, 0), PRIV_R_FIELD);	/* handle 0 */
+	assert_int_equal(patched(&m, 13, 0, 0), PRIV_R_FIELD);	/* tunnel id 0 */
+	assert_int_equal(patched(&m, 17, 0, 0), PRIV_R_FIELD);	/* peer sid 0 */
 	/* the header's length must be the datagram's */
 	len = priv_msg_encode(&m, buf, sizeof(buf));
 	assert_true(len > 0);
@@ -466,11 +484,11 @@ static void test_msg_refusals(void **state)
 	assert_int_equal(priv_msg_decode(buf, sizeof(buf), &out), PRIV_R_LENGTH);
 
 	/* fields: a bad family, an IPv4 address with bytes past its 4, a bool of 2, plen */
-	s.addr = (struct priv_addr_req){ 3, 6, a4("10.9.0.1"), 32 };
-	assert_int_equal(patched(&s, 12, 5, 0), PRIV_R_FIELD);
-	assert_int_equal(patched(&s, 12, 0, 0), PRIV_R_FIELD);
-	assert_int_equal(patched(&s, 20, 1, 0), PRIV_R_FIELD);
-	assert_int_equal(patched(&s, 29, 24, 0), PRIV_R_FIELD);
+	s.addr = (struct priv_addr_req){ 9, 3, 6, a4("10.9.0.1"), 32 };
+	assert_int_equal(patched(&s, 16, 5, 0), PRIV_R_FIELD);
+	assert_int_equal(patched(&s, 16, 0, 0), PRIV_R_FIELD);
+	assert_int_equal(patched(&s, 24, 1, 0), PRIV_R_FIELD);
+	assert_int_equal(patched(&s, 33, 24, 0), PRIV_R_FIELD);
 	m.type = PRIV_REQ_TUNNEL_ADD;
 	m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 5, a4("198.51.100.7"), 1701, true, 9, { 0 } };
 	assert_int_equal(patched(&m, 35, 2, 0), PRIV_R_FIELD);	/* require_ipsec */
@@ -479,9 +497,9 @@ static void test_msg_refusals(void **state)
 	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);	/* no port 0 */
 	/* session up: what is absent must be zero */
 	s.type = PRIV_REQ_SESSION_UP;
-	s.up = (struct priv_session_up){ .tid = 3, .sid = 6, .has_v4 = true };
-	assert_int_equal(patched(&s, 14, 10, 0), PRIV_OK);
-	assert_int_equal(patched(&s, 18, 1, 0), PRIV_R_FIELD);	/* v6 prefix without has_v6 */
+	s.up = (struct priv_session_up){ .handle = 9, .tid = 3, .sid = 6, .has_v4 = true };
+	assert_int_equal(patched(&s, 18, 10, 0), PRIV_OK);
+	assert_int_equal(patched(&s, 22, 1, 0), PRIV_R_FIELD);	/* v6 prefix without has_v6 */
 	s.up.has_v4 = false;
 	assert_int_equal(priv_msg_encode(&s, buf, sizeof(buf)), -1);	/* neither */
 }
@@ -530,6 +548,7 @@ static void test_msg_strings(void **state)
 	/* a name with a NUL */
 	m.type = PRIV_REQ_AUTH_PAP;
 	memset(&m.pap, 0, sizeof(m.pap));
+	m.pap.who.handle = 1;
 	m.pap.who.tid = 1;
 	m.pap.who.sid = 1;
 	m.pap.who.name.len = 3;
@@ -555,7 +574,8 @@ static void test_valid_session(void **state)
 	assert_string_equal(claimed(f, s), "10.9.0.1");
 	assert_int_equal(claim(f, 1, 11, "::"), PRIV_OK);
 	assert_string_equal(claimed(f, s), "2001:db8:100:1::");	/* subnet 0 is the gateway's */
-	up.up = (struct priv_session_up){ .tid = 1, .sid = 11, .has_v4 = true, .has_v6 = true,
+	up.up = (struct priv_session_up){ .handle = f->h[1], .tid = 1, .sid = 11, .has_v4 = true,
+					  .has_v6 = true,
 					  .v4 = a4("10.9.0.1").v4,
 					  .pfx64 = a6("2001:db8:100:1::").v6, .ifid = 1 };
 	assert_int_equal(req(f, &up), PRIV_OK);
@@ -678,17 +698,22 @@ static void test_foreign_and_unknown(void **state)
 			 PRIV_R_ADDR_NOT_HELD);
 	assert_int_equal(addr(f, PRIV_REQ_ADDR_RELEASE, 1, 5, a4("10.9.0.3")),
 			 PRIV_R_ADDR_NOT_HELD);
-	up.up = (struct priv_session_up){ .tid = 1, .sid = 5, .has_v4 = true,
+	up.up = (struct priv_session_up){ .handle = f->h[1], .tid = 1, .sid = 5, .has_v4 = true,
 					  .v4 = a4("10.9.0.3").v4 };
 	assert_int_equal(req(f, &up), PRIV_R_ADDR_NOT_HELD);
 	up.up.v4 = a4("10.9.0.2").v4;
+	up.up.handle = f->h[2];
 	up.up.tid = 2;
 	assert_int_equal(req(f, &up), PRIV_R_SESSION_UNKNOWN);
+	/* tunnel 1's handle with another tunnel's ID names no tunnel */
+	up.up.handle = f->h[1];
+	assert_int_equal(req(f, &up), PRIV_R_TUNNEL_UNKNOWN);
 	up.up.tid = 1;
 	assert_int_equal(req(f, &up), PRIV_OK);
 	/* an address before authentication */
 	assert_int_equal(session_add(f, 2, 6), PRIV_OK);
 	assert_int_equal(claim(f, 2, 6, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+	up.up.handle = f->h[2];
 	up.up.tid = 2;
 	up.up.sid = 6;
 	assert_int_equal(req(f, &up), PRIV_R_NOT_AUTHED);
@@ -699,17 +724,17 @@ static void test_foreign_and_unknown(void **state)
 	assert_int_equal(refused(f, PRIV_R_SOCKET), 2);
 	assert_int_equal(refused(f, PRIV_R_TUNNEL_EXISTS), 1);
 	assert_int_equal(refused(f, PRIV_R_SESSION_EXISTS), 1);
-	assert_int_equal(refused(f, PRIV_R_TUNNEL_UNKNOWN), 3);
+	assert_int_equal(refused(f, PRIV_R_TUNNEL_UNKNOWN), 4);
 	assert_int_equal(refused(f, PRIV_R_SESSION_UNKNOWN), 4);
 	assert_int_equal(refused(f, PRIV_R_ADDR_NOT_HELD), 5);
 	assert_int_equal(refused(f, PRIV_R_NOT_AUTHED), 2);
 }
 
-static void count_tid(void *ctx, uint16_t tid)
+static void count_tid(void *ctx, const struct priv_check_tref *t)
 {
 	unsigned int *n = ctx;
 
-	assert_int_equal(tid, 1);
+	assert_int_equal(t->tid, 1);
 	(*n)++;
 }
 
@@ -742,6 +767,83 @@ static void test_sa_gone(void **state)
 	assert_int_equal(claim(f, 2, 1, "::"), PRIV_R_TUNNEL_UNKNOWN);
 }
 
+/*
+ * Tunnel IDs are unique per SA (or peer) only (docs/ARCHITECTURE.md, "IDs at
+ * scale"): two SAs' tunnels may share an ID, each named by its own handle, and
+ * a request naming one's handle reaches only that one.
+ */
+static void test_same_tid_two_sas(void **state)
+{
+	struct fx *f = *state;
+	struct priv_check_tunnel ct;
+	struct priv_check_session cs;
+	uint32_t h1, h2;
+
+	assert_int_equal(tunnel_add(f, 5, MARK, "198.51.100.7"), PRIV_OK);
+	h1 = f->h[5];
+	assert_int_equal(tunnel_add(f, 5, MARK2, "203.0.113.9"), PRIV_OK);
+	h2 = f->h[5];
+	assert_int_not_equal(h1, h2);
+	assert_int_equal(priv_check_tunnels(f->c), 2);
+	/* the same ID under the same SA is still refused */
+	assert_int_equal(tunnel_add(f, 5, MARK, "198.51.100.7"), PRIV_R_TUNNEL_EXISTS);
+	/* a session on each; one on the other's tunnel is not that one's */
+	f->h[5] = h1;
+	authed_session(f, 5, 1);
+	assert_int_equal(claim(f, 5, 1, "10.9.0.1"), PRIV_OK);
+	f->h[5] = h2;
+	assert_int_equal(claim(f, 5, 1, "0.0.0.0"), PRIV_R_SESSION_UNKNOWN);
+	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, 5, 1), PRIV_R_SESSION_UNKNOWN);
+	assert_int_equal(session_add(f, 5, 1), PRIV_OK);	/* its own session 1 */
+	assert_int_equal(mschapv2(f, 5, 1, "User", nt_resp), PRIV_OK);
+	assert_int_equal(claim(f, 5, 1, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(f->reply.reply.addr.v4.s_addr, a4("10.9.0.2").v4.s_addr);
+	/* a handle the engine made up names nothing */
+	f->h[5] = h1 + h2 + 7;
+	assert_int_equal(session_add(f, 5, 2), PRIV_R_TUNNEL_UNKNOWN);
+	/* by ID alone (the resume store's question) the tunnel is ambiguous now */
+	assert_false(priv_check_tunnel_get(f->c, 5, &ct));
+	assert_false(priv_check_session_get(f->c, 5, 1, &cs));
+	/* one of them goes: the other keeps its session and address, and is the ID's again */
+	f->h[5] = h1;
+	assert_int_equal(ids_req(f, PRIV_REQ_TUNNEL_DEL, 5, 0), PRIV_OK);
+	assert_int_equal(priv_check_tunnels(f->c), 1);
+	assert_true(priv_check_tunnel_get(f->c, 5, &ct));
+	assert_int_equal(ct.mark, MARK2);
+	assert_true(priv_check_session_get(f->c, 5, 1, &cs));
+	assert_true(cs.has4);
+	assert_int_equal(cs.v4.s_addr, a4("10.9.0.2").v4.s_addr);
+	f->h[5] = h2;
+	assert_int_equal(claim(f, 5, 1, "::"), PRIV_OK);
+	/* the freed ID and handle: a new tunnel gets a new handle */
+	assert_int_equal(tunnel_add(f, 5, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_not_equal(f->h[5], h1);
+}
+
+/* Without IPsec a tunnel's origin is its peer's address and port. */
+static void test_same_tid_two_peers(void **state)
+{
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+
+	priv_check_free(f->c);
+	f->cfg.l2tp.require_ipsec = false;
+	f->c = priv_check_new(&f->cfg, f->users);
+	assert_non_null(f->c);
+	f->seq = 0;
+	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID, 4), 0);
+	m.tunnel_add = (struct priv_tunnel_add){ 5, 6, SOCK_ID, a4("192.0.2.7"), 1701, false, 0,
+						 { 0 } };
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(req(f, &m), PRIV_R_TUNNEL_EXISTS);
+	m.tunnel_add.peer_port = 1702;		/* another client behind the same NAT */
+	assert_int_equal(req(f, &m), PRIV_OK);
+	m.tunnel_add.peer = a4("192.0.2.8");
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(req(f, &m), PRIV_R_TUNNEL_EXISTS);
+	assert_int_equal(priv_check_tunnels(f->c), 3);
+}
+
 /* What the parent's execution hooks were asked to undo (priv_parent_sa_gone). */
 struct undone {
 	uint16_t tids[8];
@@ -749,12 +851,12 @@ struct undone {
 	struct priv_addr route;
 };
 
-static void undo_tunnel(void *ctx, uint16_t tid)
+static void undo_tunnel(void *ctx, const struct priv_check_tref *t)
 {
 	struct undone *u = ctx;
 
 	assert_true(u->n_tids < 8);
-	u->tids[u->n_tids++] = tid;
+	u->tids[u->n_tids++] = t->tid;
 }
 
 static int undo_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)
@@ -869,6 +971,7 @@ static void test_auth(void **state)
 	assert_int_equal(session_add(f, 1, 3), PRIV_OK);
 	assert_int_equal(pap(f, 1, 3, "carol", "clientPass"), PRIV_OK);	/* her NT hash */
 	assert_true(f->reply.reply.auth_ok);
+	m.md5.who.handle = f->h[1];
 	m.md5.who.tid = 1;
 	m.md5.who.sid = 4;
 	m.md5.id = 0x42;
@@ -932,6 +1035,7 @@ static void test_challenges(void **state)
 	{
 		struct priv_msg m = { .type = PRIV_REQ_AUTH_MSCHAPV2 };
 
+		m.mschapv2.who.handle = f->h[1];
 		m.mschapv2.who.tid = 1;
 		m.mschapv2.who.sid = 3;
 		set_name(&m.mschapv2.who.name, "User");
@@ -990,6 +1094,7 @@ static void test_datagrams(void **state)
 	int len;
 
 	/* a duplicate, a replay and a skipped number */
+	m.ids.handle = 1;
 	m.ids.tid = 1;
 	m.seq = 1;
 	len = priv_msg_encode(&m, buf, sizeof(buf));
@@ -1050,6 +1155,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parent_sa_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_tid_two_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_challenges, setup, teardown),
