@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "auth/authlimit.h"
 #include "conf/secfile.h"
 #include "conf/users.h"
 #include "core/log.h"
@@ -213,6 +214,71 @@ static void x_ipsec_report(void *ctx, struct priv_ipsec_report *out)
 	memcpy(out->n, r.n, sizeof(out->n));
 }
 
+/* --- the parent: the authentication throttle (authlimit.h), asked by the checker ---- */
+
+static void al_peer(const struct priv_addr *peer, uint16_t port, uint32_t mark,
+		    struct sockaddr_storage *ss, struct authlimit_peer *p)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (peer->family == 4) {
+		ss->ss_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_addr = peer->v4;
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	} else {
+		ss->ss_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_addr = peer->v6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	}
+	p->addr = ss;
+	p->mark = mark;
+}
+
+static bool p_auth_allowed(void *ctx, const char *user, const struct priv_addr *peer,
+			   uint16_t port, uint32_t mark)
+{
+	struct l2secd *d = ctx;
+	struct sockaddr_storage ss;
+	struct authlimit_peer p;
+
+	al_peer(peer, port, mark, &ss, &p);
+	return authlimit_check(d->al, evloop_now(d->loop), user, &p) == AUTHLIMIT_OK;
+}
+
+static uint32_t p_auth_result(void *ctx, const char *user, const struct priv_addr *peer,
+			      uint16_t port, uint32_t mark, bool ok)
+{
+	struct l2secd *d = ctx;
+	struct sockaddr_storage ss;
+	struct authlimit_peer p;
+
+	al_peer(peer, port, mark, &ss, &p);
+	if (!ok)
+		return authlimit_failed(d->al, evloop_now(d->loop), user, &p);
+	authlimit_succeeded(d->al, evloop_now(d->loop), user, &p);
+	return 0;
+}
+
+/* The checker asks the parent's throttle of each answer it verifies. */
+static void checker_auth_limit(struct l2secd *d, struct priv_check *pc)
+{
+	struct priv_auth_limit al = { .allowed = p_auth_allowed, .result = p_auth_result,
+				      .ctx = d };
+
+	priv_check_set_auth_limit(pc, &al);
+}
+
+static void x_auth_stats(void *ctx, struct priv_auth_stats *out)
+{
+	struct l2secd *d = ctx;
+	const struct authlimit_stats *st = authlimit_stats(d->al);
+
+	*out = (struct priv_auth_stats){
+		.refused_backoff = st->refused_backoff, .refused_lockout = st->refused_lockout,
+		.backoffs = st->backoffs, .lockouts = st->lockouts, .evicted = st->evicted,
+		.entries = st->entries,
+	};
+}
+
 static const struct priv_exec_ops exec_ops = {
 	.tunnel_add = x_tunnel_add,
 	.tunnel_del = x_tunnel_del,
@@ -223,6 +289,7 @@ static const struct priv_exec_ops exec_ops = {
 	.sa_lookup = x_sa_lookup,
 	.ipsec_report = x_ipsec_report,
 	.sa_describe = x_sa_describe,
+	.auth_stats = x_auth_stats,
 };
 
 static void engine_kill(struct l2secd *d, int signo);
@@ -422,6 +489,7 @@ static int empty_dir(struct l2secd *d)
 
 int privsep_start(struct l2secd *d)
 {
+	struct authlimit_config alc;
 	struct sandbox_ids ids;
 
 	ev_timer_init(&d->restart_timer, restart_cb);
@@ -454,6 +522,13 @@ int privsep_start(struct l2secd *d)
 	}
 	for (unsigned int i = 0; i < d->n_socks; i++)
 		priv_check_sock_add(d->pc, i + 1, d->socks[i].family == AF_INET ? 4 : 6);
+	authlimit_config_from(&alc, &d->cfg);
+	d->al = authlimit_new(&alc);
+	if (!d->al) {
+		log_err("out of memory");
+		return -1;
+	}
+	checker_auth_limit(d, d->pc);
 	/* charon, its SA table and xfrm are the parent's; the engine gets a copy */
 	if (ipsec_enabled(&d->cfg)) {
 		d->ipsec = ipsec_new(d->loop, &d->cfg, NULL);
@@ -631,6 +706,7 @@ static int engine_main(struct l2secd *d, int fd)
 	d->users = NULL;
 	priv_check_free(d->pc);
 	d->pc = NULL;
+	d->al = NULL;		/* the parent's throttle */
 	d->priv_fd = -1;
 	d->engine_pid = 0;
 	d->pid_path[0] = '\0';
@@ -679,6 +755,7 @@ static int engine_main(struct l2secd *d, int fd)
  */
 static void reload_parent(struct l2secd *d)
 {
+	struct authlimit_config alc;
 	struct l2sec_config *cfg;
 	struct users_db *users;
 	struct priv_check *pc;
@@ -717,6 +794,7 @@ static void reload_parent(struct l2secd *d)
 		priv_check_sock_add(pc, i + 1, d->socks[i].family == AF_INET ? 4 : 6);
 	if (d->ipsec)	/* the new checker learns the live SAs */
 		ipsec_each_sa(d->ipsec, checker_sa_up, pc);
+	checker_auth_limit(d, pc);
 	priv_check_free(d->pc);
 	users_free(d->users);
 	d->pc = pc;
@@ -724,6 +802,9 @@ static void reload_parent(struct l2secd *d)
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;
 	log_set_level(d->cfg.log_level);
+	authlimit_config_from(&alc, &d->cfg);
+	if (authlimit_set_config(d->al, &alc) < 0)
+		log_warn("reload: out of memory for the authentication throttle: its limits stay");
 	if (d->ipsec)
 		ipsec_reload(d->ipsec, &d->cfg);
 	log_notice("configuration reloaded from %s: a new engine starts with it", d->config_path);
@@ -792,4 +873,6 @@ void privsep_cleanup(struct l2secd *d)
 	d->pc = NULL;
 	users_free(d->users);
 	d->users = NULL;
+	authlimit_free(d->al);
+	d->al = NULL;
 }

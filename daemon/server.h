@@ -24,6 +24,7 @@ struct priv_check;
 struct users_db;
 struct inform;
 struct ipsec;
+struct authlimit;
 struct datapath;
 struct netdev;
 struct sessions;
@@ -53,6 +54,7 @@ struct l2secd {
 	struct ipsec *ipsec;		/* charon over VICI; NULL when not managed */
 	/* the privsep engine: the parent manages charon; ipsec is its copy of the SAs */
 	bool engine_ipsec;
+	struct authlimit *al;		/* the privsep parent's throttle, next to the authentication */
 	uint32_t sa_gone_mark;		/* its SA went: the parent cleared the module's tunnels */
 	struct inform *inform;		/* DHCPINFORM answers on the data device */
 	struct ctl *ctl;

@@ -474,7 +474,8 @@ static int auth_msg(const struct engine_priv_auth *a, struct priv_msg *m)
 }
 
 int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, bool *ok,
-		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN])
+		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN],
+		     struct engine_priv_auth_out *more)
 {
 	struct priv_msg m = { 0 };
 	struct priv_reply r;
@@ -482,6 +483,7 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 
 	*ok = *has_next = false;
 	resp[0] = '\0';
+	memset(more, 0, sizeof(*more));
 	if (auth_msg(a, &m) < 0)
 		goto out;
 	if (call_ok(ep, &m, &r, NULL) < 0)
@@ -491,6 +493,8 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 	resp[MSCHAP_AUTH_RESPONSE_LEN - 1] = '\0';
 	*has_next = r.has_chal;
 	memcpy(next, r.chal, MSCHAP_CHALLENGE_LEN);
+	more->throttled = r.throttled;
+	more->hold_ms = r.hold_ms;
 	ret = 0;
 out:
 	explicit_bzero(&m, sizeof(m));
@@ -533,7 +537,8 @@ void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms)
 	ep->sa_ttl_ms = ms;
 }
 
-int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out)
+int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
+		      struct priv_auth_stats *auth)
 {
 	struct priv_msg m = { .type = PRIV_REQ_STATS };
 	struct priv_reply r;
@@ -541,6 +546,8 @@ int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out)
 	if (call_ok(ep, &m, &r, NULL) < 0)
 		return -1;
 	*out = r.pools;
+	if (auth)
+		*auth = r.auth;
 	return 0;
 }
 

@@ -84,8 +84,14 @@ int engine_priv_addr_release(struct engine_priv *ep, uint32_t handle, uint16_t t
 /*
  * An authentication answer checked by the parent: 0 with *ok, the MS-CHAPv2
  * authenticator response in resp (MSCHAP_AUTH_RESPONSE_LEN) and, after a wrong
- * CHAP or MS-CHAPv2 answer, *has_next and the next challenge in next.
+ * CHAP or MS-CHAPv2 answer, *has_next and the next challenge in next; the
+ * parent's throttle (authlimit.h) in *throttled (refused unchecked) and
+ * *hold_ms (how long the Failure of a wrong answer is held back).
  */
+struct engine_priv_auth_out {
+	bool throttled;
+	uint32_t hold_ms;
+};
 struct engine_priv_auth {
 	unsigned int method;		/* PPP_AUTH_* */
 	uint32_t handle;
@@ -98,7 +104,8 @@ struct engine_priv_auth {
 	size_t value_len;
 };
 int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, bool *ok,
-		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN]);
+		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN],
+		     struct engine_priv_auth_out *more);
 
 /*
  * Whether mark is a live SA whose peer is src's address (rxcheck's question,
@@ -110,7 +117,9 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct sockaddr_storage *src);
 /* How long a yes is kept (default ENGINE_PRIV_SA_TTL_MS): for tests. */
 void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms);
-int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out);
+/* The parent's pools, and (auth not NULL) its authentication throttle's counters. */
+int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
+		      struct priv_auth_stats *auth);
 /* The parent's SA table's and charon's counters (`show stats`' "ipsec" and "ike"). */
 int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out);
 

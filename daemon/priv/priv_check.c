@@ -240,6 +240,7 @@ struct priv_check {
 	struct bucket auth, query;
 	void (*random)(void *ctx, void *buf, size_t len);
 	void *random_ctx;
+	struct priv_auth_limit al;
 	uint32_t seq;			/* the last request's */
 	struct priv_check_stats st;
 };
@@ -333,6 +334,13 @@ void priv_check_free(struct priv_check *c)
 void priv_check_set_users(struct priv_check *c, const struct users_db *users)
 {
 	c->users = users;
+}
+
+void priv_check_set_auth_limit(struct priv_check *c, const struct priv_auth_limit *al)
+{
+	memset(&c->al, 0, sizeof(c->al));
+	if (al)
+		c->al = *al;
 }
 
 void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),
@@ -784,6 +792,17 @@ static const struct priv_auth_who *who_of(const struct priv_msg *m)
 	       m->type == PRIV_REQ_AUTH_CHAP_MD5 ? &m->md5.who : &m->pap.who;
 }
 
+/* A wrong or throttled answer: the challenge of the next try, while tries are left. */
+static enum priv_reason auth_refused(const struct priv_check *c, struct pc_session *s,
+				     const struct priv_msg *m, struct priv_reply *out)
+{
+	if (chal_of(m) && s->auth_tries < c->auth_tries)
+		new_challenge(c, s, out);	/* for the retry */
+	else
+		s->chal_set = false;
+	return PRIV_OK;
+}
+
 static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uint64_t now,
 			     struct priv_reply *out)
 {
@@ -810,19 +829,25 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 		return PRIV_R_RATE;
 	s->auth_tries++;
 	u = user_of(c, &who->name, &bare, &blen);
+	/* the throttle keys a known user by the file's name, as ppp_auth.c does */
+	if (c->al.allowed && !c->al.allowed(c->al.ctx, u ? u->name : who->name.s, &t->peer,
+					    t->port, t->mark)) {
+		c->st.auth_throttled++;
+		out->throttled = true;
+		return auth_refused(c, s, m, out);
+	}
 	if (m->type == PRIV_REQ_AUTH_MSCHAPV2)
 		out->auth_ok = check_mschapv2(&m->mschapv2, u, bare, blen, out);
 	else if (m->type == PRIV_REQ_AUTH_CHAP_MD5)
 		out->auth_ok = check_md5(&m->md5, u);
 	else
 		out->auth_ok = check_pap(&m->pap, u);
+	if (c->al.result)
+		out->hold_ms = c->al.result(c->al.ctx, u ? u->name : who->name.s, &t->peer,
+					    t->port, t->mark, out->auth_ok);
 	if (!out->auth_ok) {
 		c->st.auth_failed++;
-		if (chal_of(m) && s->auth_tries < c->auth_tries)
-			new_challenge(c, s, out);	/* for the retry */
-		else
-			s->chal_set = false;
-		return PRIV_OK;
+		return auth_refused(c, s, m, out);
 	}
 	c->st.auth_ok++;
 	s->chal_set = false;

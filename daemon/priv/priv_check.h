@@ -59,6 +59,7 @@ struct priv_check_stats {
 	uint64_t accepted[PRIV_TYPE_MAX];	/* by request type */
 	uint64_t refused[PRIV_REASON_MAX];	/* by reason; [PRIV_OK] stays 0 */
 	uint64_t auth_ok, auth_failed;		/* answers checked */
+	uint64_t auth_throttled;		/* answers refused unchecked (priv_auth_limit) */
 };
 
 /*
@@ -69,6 +70,22 @@ struct priv_check_stats {
 struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct users_db *users);
 void priv_check_free(struct priv_check *c);
 void priv_check_set_users(struct priv_check *c, const struct users_db *users);
+/*
+ * The throttle across sessions (the parent's auth/authlimit.h), asked for each
+ * answer the checker is to verify: allowed() before (false: refused unchecked,
+ * the reply says throttled), result() after (its return: how long the
+ * Failure of a wrong answer is held back, into the reply). user: the users
+ * file's name when the user exists, else the name as sent. NULL: none.
+ */
+struct priv_auth_limit {
+	bool (*allowed)(void *ctx, const char *user, const struct priv_addr *peer, uint16_t port,
+			uint32_t mark);
+	uint32_t (*result)(void *ctx, const char *user, const struct priv_addr *peer,
+			   uint16_t port, uint32_t mark, bool ok);
+	void *ctx;
+};
+void priv_check_set_auth_limit(struct priv_check *c, const struct priv_auth_limit *al);
+
 /* The source of challenges (default getrandom): for tests and fuzzing only. */
 void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),
 			   void *ctx);

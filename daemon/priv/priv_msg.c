@@ -313,6 +313,20 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 		fail(c, PRIV_R_FIELD);
 	if (x->req_type == PRIV_REQ_TUNNEL_ADD)
 		c_u32(c, &x->handle);
+	if (x->req_type >= PRIV_REQ_AUTH_MSCHAPV2 && x->req_type <= PRIV_REQ_AUTH_PAP) {
+		c_bool(c, &x->throttled);
+		c_u32(c, &x->hold_ms);
+		if (x->throttled && x->auth_ok)
+			fail(c, PRIV_R_FIELD);
+	}
+	if (x->req_type == PRIV_REQ_STATS) {
+		c_u64(c, &x->auth.refused_backoff);
+		c_u64(c, &x->auth.refused_lockout);
+		c_u64(c, &x->auth.backoffs);
+		c_u64(c, &x->auth.lockouts);
+		c_u64(c, &x->auth.evicted);
+		c_u64(c, &x->auth.entries);
+	}
 	if (x->req_type == PRIV_REQ_IPSEC_REPORT)
 		c_ipsec_report(c, &x->ipsec);
 	if (x->req_type == PRIV_REQ_SA_NEXT) {

@@ -198,6 +198,11 @@ struct priv_pool_stats {
 	uint32_t v4_size, v4_used, v6_size, v6_used;
 };
 
+/* STATS: the parent's authentication throttle (auth/authlimit.h's authlimit_stats). */
+struct priv_auth_stats {
+	uint64_t refused_backoff, refused_lockout, backoffs, lockouts, evicted, entries;
+};
+
 struct priv_ev_sa {			/* SA_UP, SA_REKEYED, SA_GONE */
 	uint32_t mark, reqid;
 	struct priv_addr peer;
@@ -230,8 +235,9 @@ struct priv_reply {
 	uint16_t error;			/* the kernel's errno when it refused, else 0 */
 	/* ADDR_CLAIM: the address; MARK_QUERY: family != 0 when the SA is live */
 	struct priv_addr addr;
-	/* AUTH_*: the answer */
-	bool auth_ok;
+	/* AUTH_*: the answer; throttled: refused unchecked by the parent's throttle */
+	bool auth_ok, throttled;
+	uint32_t hold_ms;		/* a wrong answer: hold the Failure back this long */
 	char auth_resp[MSCHAP_AUTH_RESPONSE_LEN];	/* MS-CHAPv2's "S=...", else "" */
 	/*
 	 * SESSION_ADD, and AUTH_MSCHAPV2 or AUTH_CHAP_MD5 that failed: the
@@ -240,8 +246,9 @@ struct priv_reply {
 	 */
 	bool has_chal;
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];
-	/* STATS: the parent's pools */
+	/* STATS: the parent's pools, and its throttle (on the wire for STATS alone) */
 	struct priv_pool_stats pools;
+	struct priv_auth_stats auth;
 	/* IPSEC_REPORT only (on the wire for that type alone) */
 	struct priv_ipsec_report ipsec;
 	/* TUNNEL_ADD only: the tunnel's handle, its name in every later request */

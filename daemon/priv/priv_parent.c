@@ -133,6 +133,8 @@ static void before(struct priv_check *c, const struct priv_msg *m,
 static void answer(const struct priv_msg *m, const struct priv_exec_ops *ops, void *ctx,
 		   struct priv_reply *out)
 {
+	if (m->type == PRIV_REQ_STATS && ops->auth_stats)
+		ops->auth_stats(ctx, &out->auth);
 	if (m->type == PRIV_REQ_IPSEC_REPORT && ops->ipsec_report)
 		ops->ipsec_report(ctx, &out->ipsec);
 	if (m->type == PRIV_REQ_SA_NEXT && out->sa.mark && ops->sa_describe)

@@ -43,6 +43,8 @@ struct priv_exec_ops {
 	void (*sa_lookup)(void *ctx, uint32_t mark, const struct priv_addr *peer);
 	/* Optional: IPSEC_REPORT's answer (the SA table's counters); without it all zero. */
 	void (*ipsec_report)(void *ctx, struct priv_ipsec_report *out);
+	/* Optional: STATS' counters of the authentication throttle (priv_check_set_auth_limit's). */
+	void (*auth_stats)(void *ctx, struct priv_auth_stats *out);
 	/* Optional: SA_NEXT's answer, the rest of the SA the checker named by mark and peer. */
 	void (*sa_describe)(void *ctx, struct priv_ev_sa *sa);
 };

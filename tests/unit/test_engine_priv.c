@@ -64,6 +64,7 @@ struct fx {
 	bool in_call;			/* the test is inside a call */
 	unsigned int events_in_call;
 	uint32_t h[16];			/* by tid: the parent's handle of the tunnel */
+	struct engine_priv_auth_out auth_more;
 };
 
 static void rfc_random(void *ctx, void *buf, size_t len)
@@ -256,7 +257,7 @@ static int answer(struct fx *f, uint16_t tid, uint16_t sid, const uint8_t *chal,
 
 	memcpy(value, peer_chal, 16);
 	memcpy(value + 24, nt_resp, 24);
-	return engine_priv_auth(f->ep, &a, ok, resp, &has_next, next);
+	return engine_priv_auth(f->ep, &a, ok, resp, &has_next, next, &f->auth_more);
 }
 
 static void test_session_through_parent(void **state)
@@ -265,6 +266,7 @@ static void test_session_through_parent(void **state)
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];
 	char resp[MSCHAP_AUTH_RESPONSE_LEN];
 	struct priv_pool_stats ps;
+	struct priv_auth_stats as;
 	struct in_addr a, b;
 	bool ok;
 
@@ -280,7 +282,8 @@ static void test_session_through_parent(void **state)
 	assert_int_equal(a.s_addr, b.s_addr);
 	assert_int_equal(engine_priv_session_up(f->ep, f->h[3], 3, 5, &a, NULL, NULL), 0);
 	assert_int_equal(engine_priv_route(f->ep, true, f->h[3], 3, 5, AF_INET, &a), 0);
-	assert_int_equal(engine_priv_stats(f->ep, &ps), 0);
+	assert_int_equal(engine_priv_stats(f->ep, &ps, &as), 0);
+	assert_int_equal(as.entries, 0);	/* no throttle in this parent */
 	assert_int_equal(ps.v4_size, 2);
 	assert_int_equal(ps.v4_used, 1);
 	/* the session ends: its route goes with it, done by the parent */
@@ -338,7 +341,8 @@ static void test_refused_not_carried_out(void **state)
 
 		memset(name, 'a', sizeof(name));
 		name[sizeof(name) - 1] = '\0';
-		assert_int_equal(engine_priv_auth(f->ep, &big, &ok, resp, &has_next, next), -1);
+		assert_int_equal(engine_priv_auth(f->ep, &big, &ok, resp, &has_next, next,
+						  &f->auth_more), -1);
 	}
 	/* the kernel refusing a session: the parent forgets it, the engine hears the errno */
 	f->rec.fail_session_add = true;

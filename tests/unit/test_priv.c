@@ -345,7 +345,17 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.sa_next.cursor = 77;
 	ADD();
 	memset(&m, 0, sizeof(m));
-	/* the answers with a body of their own: the report, and one SA of a listing */
+	/* the answers with a body of their own: STATS, AUTH_*, IPSEC_REPORT, SA_NEXT */
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_STATS;
+	m.reply.auth = (struct priv_auth_stats){ 1, 2, 3, 4, 5, 0xffffffffffffffffull };
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_AUTH_PAP;
+	m.reply.throttled = true;
+	ADD();
+	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REPLY;
 	m.reply.req_type = PRIV_REQ_IPSEC_REPORT;
 	m.reply.ipsec.charon_up = true;
@@ -373,6 +383,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.reply.auth_ok = true;
 	strcpy(m.reply.auth_resp, RFC2759_AUTH_RESP);
 	m.reply.pools = (struct priv_pool_stats){ 1, 2, 3, 0xffffffff };
+	m.reply.hold_ms = 8000;
 	m.reply.has_chal = true;
 	memcpy(m.reply.chal, peer_chal, 16);
 	ADD();
@@ -820,6 +831,86 @@ static void test_same_tid_two_sas(void **state)
 	assert_int_not_equal(f->h[5], h1);
 }
 
+/* A fake throttle: allows `allow` answers, records what it was told. */
+struct fake_limit {
+	unsigned int allow, asked, results;
+	char user[64];
+	struct priv_addr peer;
+	uint16_t port;
+	uint32_t mark;
+	bool last_ok;
+};
+
+static bool fake_allowed(void *ctx, const char *user, const struct priv_addr *peer,
+			 uint16_t port, uint32_t mark)
+{
+	struct fake_limit *l = ctx;
+
+	(void)peer;
+	(void)port;
+	(void)mark;
+	snprintf(l->user, sizeof(l->user), "%s", user);
+	return l->asked++ < l->allow;
+}
+
+static uint32_t fake_result(void *ctx, const char *user, const struct priv_addr *peer,
+			    uint16_t port, uint32_t mark, bool ok)
+{
+	struct fake_limit *l = ctx;
+
+	snprintf(l->user, sizeof(l->user), "%s", user);
+	l->peer = *peer;
+	l->port = port;
+	l->mark = mark;
+	l->last_ok = ok;
+	l->results++;
+	return ok ? 0 : 1234;
+}
+
+/*
+ * authlimit in the parent (priv_check_set_auth_limit): asked before each answer
+ * is verified, told each verified answer's outcome with the tunnel's peer and SA
+ * and the users file's name; a throttled answer is refused unchecked (even a
+ * right one), uses a try and gets the next challenge; a wrong one's hold is in
+ * the reply.
+ */
+static void test_auth_limit(void **state)
+{
+	struct fx *f = *state;
+	struct fake_limit l = { .allow = 2 };
+	struct priv_auth_limit al = { fake_allowed, fake_result, &l };
+	static const uint8_t wrong[24] = { 1 };
+
+	priv_check_set_auth_limit(f->c, &al);
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(session_add(f, 1, 1), PRIV_OK);
+	assert_int_equal(mschapv2(f, 1, 1, "CORP\\User", wrong), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_false(f->reply.reply.throttled);
+	assert_int_equal(f->reply.reply.hold_ms, 1234);
+	assert_int_equal(l.results, 1);
+	assert_string_equal(l.user, "User");	/* the file's name, no domain */
+	assert_int_equal(l.peer.v4.s_addr, a4("198.51.100.7").v4.s_addr);
+	assert_int_equal(l.port, 1701);
+	assert_int_equal(l.mark, MARK);
+	assert_false(l.last_ok);
+	/* the retry answers the parent's new challenge: the RFC's again (f->rfc_chal) */
+	assert_int_equal(mschapv2(f, 1, 1, "User", nt_resp), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_int_equal(f->reply.reply.hold_ms, 0);
+	assert_true(l.last_ok);
+	assert_int_equal(l.results, 2);
+	/* the throttle says no: refused unchecked, even the right answer */
+	assert_int_equal(session_add(f, 1, 2), PRIV_OK);
+	assert_int_equal(mschapv2(f, 1, 2, "User", nt_resp), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_true(f->reply.reply.throttled);
+	assert_true(f->reply.reply.has_chal);	/* tries are left */
+	assert_int_equal(l.results, 2);		/* not verified, nothing to tell */
+	assert_int_equal(priv_check_stats(f->c)->auth_throttled, 1);
+	assert_int_equal(claim(f, 1, 2, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+}
+
 /* Without IPsec a tunnel's origin is its peer's address and port. */
 static void test_same_tid_two_peers(void **state)
 {
@@ -1157,6 +1248,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parent_sa_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_peers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auth_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_challenges, setup, teardown),
