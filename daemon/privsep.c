@@ -858,6 +858,8 @@ void privsep_datapath_lost(struct l2secd *d, const char *why)
 
 void privsep_cleanup(struct l2secd *d)
 {
+	if (d->ipsec)	/* freed after this: nothing to tell a checker that is gone */
+		ipsec_set_owner(d->ipsec, NULL, NULL);
 	if (d->engine_pid > 0) {	/* a start that failed after the fork */
 		int status;
 

@@ -728,15 +728,13 @@ void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,
 	json_object_object_add(o, CTL_K_SA, j);
 }
 
-/* The report's counters by name: "ipsec" up to REPORT_IKE, then "ike" (vici_log.h). */
+/* The report's counters: "ipsec"'s by name up to REPORT_IKE, then "ike"'s (vici_log.h). */
 #define REPORT_IKE	18
-static const char *const report_names[IPSEC_REPORT_N] = {
+static const char *const report_names[REPORT_IKE] = {
 	"sa_up", "sa_down", "rekeys", "nat_updates", "replaced", "adopted", "retired",
 	"taken_over", "reauth_started", "reauth_deferred", "reauth_skipped", "reauth_untracked",
 	"tunnels_cleared", "tunnels_rebound", "charon_lost", "load_failures", "stale_states",
 	"stale_policies",
-	"refused", "refused_weak_dh", "weak_dh_up", "log_lines", "log_lines_suppressed",
-	"log_events_bad",
 };
 
 void ipsec_report(const struct ipsec *ip, struct ipsec_report *r)
@@ -763,20 +761,25 @@ void ipsec_report(const struct ipsec *ip, struct ipsec_report *r)
 /* "ipsec" and "ike"; the engine's copy asks the parent (nothing when it cannot). */
 void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 {
-	struct json_object *j, *ike;
+	struct vici_log_stats ike;
+	struct json_object *j;
 	struct ipsec_report r;
 
 	if (ip->copy ? ip->report(ip->report_ctx, &r) < 0 : (ipsec_report(ip, &r), 0))
 		return;
 	j = json_object_new_object();
-	ike = json_object_new_object();
 	json_object_object_add(j, CTL_K_CHARON,
 			       json_object_new_string(r.charon_up ? CTL_V_UP : CTL_V_DOWN));
 	json_object_object_add(j, CTL_K_VICI, json_object_new_string(r.vici));
 	json_object_object_add(j, CTL_K_SA_COUNT, json_object_new_int64(r.sa_count));
-	for (unsigned int i = 0; i < IPSEC_REPORT_N; i++)
-		json_object_object_add(i < REPORT_IKE ? j : ike, report_names[i],
-				       json_object_new_int64((int64_t)r.n[i]));
+	for (unsigned int i = 0; i < REPORT_IKE; i++)
+		json_object_object_add(j, report_names[i], json_object_new_int64((int64_t)r.n[i]));
 	json_object_object_add(o, CTL_K_IPSEC, j);
-	json_object_object_add(o, CTL_K_IKE, ike);
+	_Static_assert(sizeof(ike) == (IPSEC_REPORT_N - REPORT_IKE) * sizeof(uint64_t),
+		       "the report's \"ike\" part is vici_log_stats");
+	ike = (struct vici_log_stats){
+		r.n[REPORT_IKE], r.n[REPORT_IKE + 1], r.n[REPORT_IKE + 2], r.n[REPORT_IKE + 3],
+		r.n[REPORT_IKE + 4], r.n[REPORT_IKE + 5],
+	};
+	vici_log_describe(&ike, o);
 }
