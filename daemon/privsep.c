@@ -43,6 +43,7 @@
 #define ENGINE_START_MS	2000	/* the first engine failing sooner could not start */
 
 static int engine_main(struct l2secd *d, int fd);
+static int engine_ipsec_list(struct l2secd *d);
 
 /* --- the parent: the engine's requests carried out ------------------------------------ */
 
@@ -292,28 +293,43 @@ static const struct priv_exec_ops exec_ops = {
 	.auth_stats = x_auth_stats,
 };
 
-static void engine_kill(struct l2secd *d, int signo);
+#define SA_RESYNC_MS	200	/* a lost SA event: the next try to have the engine relist */
+
+/* Have the engine list the SAs again (EV_SA_RESYNC); until it takes that, no SA event. */
+static void sa_resync_cb(struct ev_timer *t)
+{
+	struct l2secd *d = container_of(t, struct l2secd, sa_resync_timer);
+	struct priv_msg ev = { .type = PRIV_EV_SA_RESYNC };
+
+	if (d->priv_fd < 0 || priv_parent_send_event(d->priv_fd, &ev) == 0) {
+		d->sa_resync = false;	/* or no engine: the next one lists the table */
+		return;
+	}
+	ev_timer_arm(d->loop, &d->sa_resync_timer, SA_RESYNC_MS);
+}
 
 /*
- * An SA event to the engine's copy. One it cannot take (more than the
- * socket queues: a burst of hundreds at once) leaves its copy stale: it is
- * restarted and lists the table afresh (SA_NEXT).
+ * An SA event to the engine's copy. One the socket does not take (a burst
+ * of hundreds at once: a resync with charon) is not lost silently: the
+ * following ones are not sent either, and the engine is told to list the
+ * table afresh (SA_NEXT) as soon as the socket takes that.
  */
 static void sa_event(struct l2secd *d, uint8_t type, const struct ipsec_sa_desc *sa,
 		     const char *why)
 {
 	struct priv_msg ev = { .type = type };
 
-	if (d->priv_fd < 0)
-		return;		/* no engine now: the next one lists the table */
+	if (d->priv_fd < 0 || d->sa_resync)
+		return;		/* no engine now (the next one lists the table), or it will relist */
 	ev_sa_of(sa, &ev.sa);
 	ev.sa.why_len = (uint8_t)strnlen(why, PRIV_WHY_MAX);
 	memcpy(ev.sa.why, why, ev.sa.why_len);
 	if (priv_parent_send_event(d->priv_fd, &ev) == 0)
 		return;
-	log_err("privsep: the engine does not take the SA events (%s): restarting it",
-		strerror(errno));
-	engine_kill(d, SIGKILL);
+	log_warn("privsep: the engine does not take SA events now (%s): it lists the SAs again "
+		 "once it does", strerror(errno));
+	d->sa_resync = true;
+	ev_timer_arm(d->loop, &d->sa_resync_timer, SA_RESYNC_MS);
 }
 
 static void p_sa_put(void *ctx, const struct ipsec_sa_desc *sa)
@@ -404,6 +420,8 @@ static int engine_spawn(struct l2secd *d)
 	}
 	d->engine_pid = pid;
 	d->engine_start_ms = evloop_now(d->loop);
+	d->sa_resync = false;	/* a new engine lists the SAs at its start */
+	ev_timer_cancel(d->loop, &d->sa_resync_timer);
 	d->engine_starts++;
 	log_info("privsep: engine started (pid %ld, user %s)", (long)pid, d->cfg.engine_user);
 	return 0;
@@ -494,6 +512,7 @@ int privsep_start(struct l2secd *d)
 
 	ev_timer_init(&d->restart_timer, restart_cb);
 	ev_timer_init(&d->kill_timer, kill_timer_cb);
+	ev_timer_init(&d->sa_resync_timer, sa_resync_cb);
 	if (!d->kern) {
 		log_err("privsep = yes needs the kernel data path (l2sec.ko); set privsep = no "
 			"for the TUN data path");
@@ -617,7 +636,13 @@ static void engine_event(void *ctx, const struct priv_msg *ev)
 
 	if (ev->type == PRIV_EV_DATAPATH_LOST)
 		l2secd_module_lost(d, "the privileged parent saw it go");
-	else if (ev->type == PRIV_EV_SA_GONE && d->ipsec) {
+	else if (ev->type == PRIV_EV_SA_RESYNC && d->ipsec) {
+		if (engine_ipsec_list(d) < 0) {
+			log_err("privsep: engine: cannot list the parent's SAs again: exiting");
+			evloop_stop(d->loop);
+			d->exit_code = 1;
+		}
+	} else if (ev->type == PRIV_EV_SA_GONE && d->ipsec) {
 		/* the parent cleared the module's tunnels: the LNS closes its own, silently */
 		d->sa_gone_mark = ev->sa.mark;
 		ipsec_copy_gone(d->ipsec, ev->sa.mark, ev->sa.why);
@@ -653,14 +678,21 @@ struct ipsec *privsep_engine_ipsec(struct l2secd *d)
 	return ip;
 }
 
-/* The copy's SAs, listed at start; events after the listing's first answer follow it. */
+/*
+ * The copy's SAs, listed at start and after lost events (EV_SA_RESYNC); the
+ * events after the listing's first answer follow it. What the copy held and
+ * the listing does not is gone: its tunnels are closed (the parent removed
+ * them from the module with the SA).
+ */
 static int engine_ipsec_list(struct l2secd *d)
 {
 	struct priv_msg m = { .type = PRIV_REQ_SA_NEXT };
 	struct ipsec_sa_desc sa;
 	struct priv_reply r;
-	unsigned int n = 0;
+	unsigned int n = 0, n_gone = 0;
+	uint32_t *gone;
 
+	ipsec_copy_relist(d->ipsec);
 	do {
 		if (engine_priv_call(d->ep, &m, &r) < 0 || r.reason != PRIV_OK)
 			return -1;
@@ -672,7 +704,14 @@ static int engine_ipsec_list(struct l2secd *d)
 		n++;
 	} while (r.cursor);
 	log_info("privsep: engine: %u SA(s) from the parent", n);
-	return 0;
+	gone = ipsec_copy_unlisted(d->ipsec, &n_gone);
+	for (unsigned int i = 0; gone && i < n_gone; i++) {
+		d->sa_gone_mark = gone[i];
+		ipsec_copy_gone(d->ipsec, gone[i], "IPsec SA gone (listed again by the parent)");
+	}
+	d->sa_gone_mark = 0;
+	free(gone);
+	return gone ? 0 : -1;
 }
 
 /*

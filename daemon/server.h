@@ -89,6 +89,8 @@ struct l2secd {
 	unsigned int restart_ms;	/* the next restart's delay */
 	struct ev_timer restart_timer;
 	struct ev_timer kill_timer;	/* bounds the engine's shutdown */
+	struct ev_timer sa_resync_timer;	/* SA events lost: EV_SA_RESYNC to send */
+	bool sa_resync;			/* ... and until it is sent, no SA event */
 	uid_t engine_uid;
 	gid_t engine_gid;
 	char empty_dir[128];		/* the engine's root */

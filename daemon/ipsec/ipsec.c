@@ -61,6 +61,7 @@ struct ipsec {
 struct copy_sa {
 	struct htab_node node;
 	struct copy_sa *prev, *next;	/* ipsec.copy_list */
+	bool listed;			/* in the current listing (ipsec_copy_relist) */
 	struct ipsec_sa_desc d;
 };
 
@@ -603,6 +604,7 @@ int ipsec_copy_put(struct ipsec *ip, const struct ipsec_sa_desc *sa)
 
 	if (c) {
 		c->d = *sa;
+		c->listed = true;
 		return 0;
 	}
 	if (ip->sas.n >= IPSEC_COPY_MAX || !(c = calloc(1, sizeof(*c)))) {
@@ -611,6 +613,7 @@ int ipsec_copy_put(struct ipsec *ip, const struct ipsec_sa_desc *sa)
 		return -1;
 	}
 	c->d = *sa;
+	c->listed = true;
 	c->next = ip->copy_list;
 	if (c->next)
 		c->next->prev = c;
@@ -641,6 +644,25 @@ void ipsec_copy_gone(struct ipsec *ip, uint32_t mark, const char *why)
 {
 	ipsec_copy_drop(ip, mark);
 	close_mark(ip, mark, why);	/* a mark the copy missed may still have tunnels */
+}
+
+void ipsec_copy_relist(struct ipsec *ip)
+{
+	for (struct copy_sa *c = ip->copy_list; c; c = c->next)
+		c->listed = false;
+}
+
+uint32_t *ipsec_copy_unlisted(const struct ipsec *ip, unsigned int *n)
+{
+	uint32_t *marks = malloc((ip->sas.n ? ip->sas.n : 1) * sizeof(*marks));
+
+	*n = 0;
+	if (!marks)
+		return NULL;
+	for (const struct copy_sa *c = ip->copy_list; c; c = c->next)
+		if (!c->listed)
+			marks[(*n)++] = c->d.mark;
+	return marks;
 }
 
 /* --- the data paths' check ------------------------------------------------------------ */

@@ -114,6 +114,15 @@ int ipsec_copy_put(struct ipsec *ip, const struct ipsec_sa_desc *sa);
 void ipsec_copy_drop(struct ipsec *ip, uint32_t mark);
 /* The SA leaves the copy and its tunnels are closed, without a StopCCN. */
 void ipsec_copy_gone(struct ipsec *ip, uint32_t mark, const char *why);
+/*
+ * A new listing of the parent's SAs (events were lost): after
+ * ipsec_copy_relist, ipsec_copy_put marks what it lists, and
+ * ipsec_copy_unlisted gives the marks of the SAs not listed (malloc'd, *n of
+ * them; NULL when out of memory), for the caller to end with ipsec_copy_gone.
+ * O(n) each.
+ */
+void ipsec_copy_relist(struct ipsec *ip);
+uint32_t *ipsec_copy_unlisted(const struct ipsec *ip, unsigned int *n);
 /* The SA with inbound mark, from the table or the copy: false when none. */
 bool ipsec_sa_get(const struct ipsec *ip, uint32_t mark, struct ipsec_sa_desc *out);
 

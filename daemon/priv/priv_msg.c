@@ -384,6 +384,7 @@ static void body(struct codec *c, struct priv_msg *m)
 	case PRIV_REQ_IPSEC_REPORT:
 	case PRIV_EV_RELOAD:
 	case PRIV_EV_DATAPATH_LOST:
+	case PRIV_EV_SA_RESYNC:
 		return;
 	case PRIV_REPLY:
 		return b_reply(c, &m->reply);
@@ -478,6 +479,7 @@ static const char *const type_names[PRIV_TYPE_MAX] = {
 	[PRIV_EV_DATAPATH_LOST] = "ev_datapath_lost",
 	[PRIV_REQ_IPSEC_REPORT] = "ipsec_report",
 	[PRIV_REQ_SA_NEXT] = "sa_next",
+	[PRIV_EV_SA_RESYNC] = "ev_sa_resync",
 };
 
 const char *priv_type_name(unsigned int type)

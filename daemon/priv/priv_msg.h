@@ -74,6 +74,7 @@ enum priv_type {
 	/* requests added since; priv_type_is_request knows them */
 	PRIV_REQ_IPSEC_REPORT,		/* the SA table's and charon's counters, for `show stats` */
 	PRIV_REQ_SA_NEXT,		/* the parent's SAs, one a call: a new engine's copy */
+	PRIV_EV_SA_RESYNC,		/* SA events were lost: list the parent's SAs again */
 	PRIV_TYPE_MAX
 };
 

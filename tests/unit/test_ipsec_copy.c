@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -108,10 +109,41 @@ static void test_copy(void **state)
 	ipsec_free(ip);
 }
 
+/* Events were lost: a new listing keeps what it lists and names the rest. */
+static void test_relist(void **state)
+{
+	struct ipsec *ip = ipsec_new_copy(NULL, NULL, report, NULL);
+	struct ipsec_sa_desc a = sa(7, "203.0.113.1", 4500), b = sa(8, "203.0.113.1", 4501),
+		c = sa(9, "203.0.113.5", 4500);
+	struct sockaddr_storage nat = src("203.0.113.1");
+	unsigned int n;
+	uint32_t *gone;
+
+	(void)state;
+	assert_int_equal(ipsec_copy_put(ip, &a), 0);
+	assert_int_equal(ipsec_copy_put(ip, &b), 0);
+	ipsec_copy_relist(ip);
+	assert_int_equal(ipsec_copy_put(ip, &b), 0);	/* listed again */
+	assert_int_equal(ipsec_copy_put(ip, &c), 0);	/* new */
+	gone = ipsec_copy_unlisted(ip, &n);
+	assert_non_null(gone);
+	assert_int_equal(n, 1);
+	assert_int_equal(gone[0], 7);
+	ipsec_copy_gone(ip, gone[0], "gone");
+	free(gone);
+	assert_false(ipsec_mark_is_child_sa(ip, 7, &nat));
+	assert_true(ipsec_mark_is_child_sa(ip, 8, &nat));
+	gone = ipsec_copy_unlisted(ip, &n);
+	assert_int_equal(n, 0);
+	free(gone);
+	ipsec_free(ip);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_relist),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");

@@ -341,6 +341,8 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	m.type = PRIV_REQ_IPSEC_REPORT;
 	ADD();
+	m.type = PRIV_EV_SA_RESYNC;
+	ADD();
 	m.type = PRIV_REQ_SA_NEXT;
 	m.sa_next.cursor = 77;
 	ADD();
