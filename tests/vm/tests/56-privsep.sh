@@ -151,7 +151,9 @@ LC_GLOBAL_LINES="privsep = yes"
 LC_REDIAL=yes
 mv "$out/l2secd.log" "$out/l2secd-lac.log"
 lc_setup 1 ""
-gw_pid=$(cat "$run/l2secd.pid")
+# the parent: the oldest l2secd (lc_gw_start's pid file has the shell that started it)
+gw_pid=$(pgrep -o -x l2secd)
+check "l2secd (privsep) runs" test -n "$gw_pid"
 check "c1: connection loaded" lc_client_conf 1 "" ""
 lc_clients_up 1
 tid=${ids[1]%% *}
