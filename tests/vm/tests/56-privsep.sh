@@ -159,7 +159,10 @@ lc_clients_up 1
 tid=${ids[1]%% *}
 check "the engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
 check "only the parent has capabilities" only_parent_privileged
-check "c1 pings the LAN host through its session" ip netns exec c1 ping -c 2 -W 5 198.51.100.2
+# ppp_ping: c1 pings the LAN host out of its PPP interface (its default route would
+# reach the LAN too, through the NAT in clear)
+ppp_ping() { ip netns exec c1 ping -c "$1" -W 3 -I "$(cut -d' ' -f1 "$run/c1.up")" 198.51.100.2; }
+check "c1 pings the LAN host through its session" ppp_ping 2
 gw "$L2SEC" -j tunnel show >"$out/ipsec-tunnel-1.json"
 gw "$L2SEC" -r "$run/run" -j session show >"$out/ipsec-session-1.json"
 check "the module's tunnel $tid is bound to an SA from the NAT" jcheck \
@@ -202,6 +205,7 @@ check_fails "the engine's memory holds no PSK" has_psk "$e1"
 
 ip netns exec c1 ping -i 0.2 -w 120 198.51.100.2 >"$out/ipsec-ping.txt" 2>&1 &
 ping_pid=$!
+rm -f "$run/c1.up"	# pppd's ip-up writes it again when the redial is up
 kill -KILL "$e1"
 check "the parent saw the engine killed and cleared its tunnel" wait_for 10 \
 	grep -q "privsep: its tunnels and sessions are cleared; a new engine starts" "$out/l2secd.log"
@@ -210,7 +214,9 @@ check "a new engine starts and lists the parent's SA" wait_for 20 \
 check "the new engine is sandboxed" wait_for 10 engine_sandboxed
 check "c1 redials through its SA: a new tunnel in the module" wait_for 90 new_tunnel
 check "... and a new session" wait_for 60 kern_is session -eq 1
-check "c1 pings the LAN host again" wait_for 60 ip netns exec c1 ping -c 1 -W 2 198.51.100.2
+check "c1's PPP is up again" wait_for 60 test -s "$run/c1.up"
+lc_lan_route c1
+check "c1 pings the LAN host again through its new session" wait_for 20 ppp_ping 1
 kill "$ping_pid" 2>/dev/null
 gw "$L2SEC" -r "$run/run" -j session show >"$out/ipsec-session-2.json"
 check "the new engine's session names the SA too" jcheck \
