@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "auth/authlimit.h"
 #include "conf/secfile.h"
 #include "conf/users.h"
 #include "core/log.h"
@@ -42,19 +43,20 @@
 #define ENGINE_START_MS	2000	/* the first engine failing sooner could not start */
 
 static int engine_main(struct l2secd *d, int fd);
+static int engine_ipsec_list(struct l2secd *d);
 
 /* --- the parent: the engine's requests carried out ------------------------------------ */
 
-static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *r)
+static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *r, uint32_t *dp_handle)
 {
 	struct l2secd *d = ctx;
 	struct kern_tunnel kt = {
 		.tid = r->tid, .peer_tid = r->peer_tid,
 		.sock_id = d->socks[r->sock_id - 1].kern_id,	/* the checker knows the id */
 		.require_ipsec = r->require_ipsec, .mark = r->mark,
+		/* the SA's reqid, for the binding (a restarted charon reuses marks) */
+		.reqid = d->ipsec ? ipsec_mark_reqid(d->ipsec, r->mark) : 0,
 	};
-	uint32_t handle;
-
 	if (r->peer.family == 4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&kt.peer;
 
@@ -75,41 +77,42 @@ static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *r)
 		kt.local.ss_family = AF_INET6;
 		((struct sockaddr_in6 *)&kt.local)->sin6_addr = r->local.v6;
 	}
-	/*
-	 * The parent names the engine's tunnels by ID (handle 0): its checker keys
-	 * them by ID alone, and the LNS keeps IDs unique while free ones exist.
-	 */
-	return datapath_tunnel_add(d->dp, &kt, &handle) < 0 ? -1 : 0;
+	/* the module's handle names the tunnel from now on: its ID is unique per SA or peer only */
+	return datapath_tunnel_add(d->dp, &kt, dp_handle) < 0 ? -1 : 0;
 }
 
-static void x_tunnel_del(void *ctx, uint16_t tid)
+static void x_tunnel_del(void *ctx, const struct priv_check_tref *t)
 {
 	struct l2secd *d = ctx;
 
-	datapath_tunnel_del(d->dp, datapath_tref(0, tid));
+	datapath_tunnel_del(d->dp, datapath_tref(t->dp_handle, t->tid));
 }
 
-static int x_session_add(void *ctx, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+static int x_session_add(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+			 uint16_t peer_sid)
 {
 	struct l2secd *d = ctx;
 
-	return datapath_session_add(d->dp, datapath_tref(0, tid), sid, peer_sid) < 0 ? -1 : 0;
+	return datapath_session_add(d->dp, datapath_tref(t->dp_handle, t->tid), sid,
+				    peer_sid) < 0 ? -1 : 0;
 }
 
-static void x_session_del(void *ctx, uint16_t tid, uint16_t sid)
+static void x_session_del(void *ctx, const struct priv_check_tref *t, uint16_t sid)
 {
 	struct l2secd *d = ctx;
 
-	datapath_session_del(d->dp, datapath_tref(0, tid), sid);
+	datapath_session_del(d->dp, datapath_tref(t->dp_handle, t->tid), sid);
 }
 
-static int x_session_up(void *ctx, const struct priv_session_up *up)
+static int x_session_up(void *ctx, const struct priv_check_tref *t,
+			const struct priv_session_up *up)
 {
 	struct l2secd *d = ctx;
 
 	/* an IPv6CP interface identifier is never 0 (RFC 5072): 0 is none */
-	return datapath_session_up(d->dp, datapath_tref(0, up->tid), up->sid, up->has_v4 ? &up->v4 : NULL,
-				   up->has_v6 ? &up->pfx64 : NULL, up->ifid ? &up->ifid : NULL);
+	return datapath_session_up(d->dp, datapath_tref(t->dp_handle, t->tid), up->sid,
+				   up->has_v4 ? &up->v4 : NULL, up->has_v6 ? &up->pfx64 : NULL,
+				   up->ifid ? &up->ifid : NULL);
 }
 
 static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)
@@ -144,6 +147,139 @@ static void x_sa_lookup(void *ctx, uint32_t mark, const struct priv_addr *peer)
 		log_warn("privsep: the checker's SA table is full");
 }
 
+/* --- the parent: charon's SAs (ipsec.h), to the checker and the engine's copy ------- */
+
+static void priv_addr_of(const struct vici_addr *v, struct priv_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (v->family == AF_INET) {
+		a->family = 4;
+		a->v4 = v->a.v4;
+	} else if (v->family == AF_INET6) {
+		a->family = 6;
+		a->v6 = v->a.v6;
+	}
+}
+
+static void checker_sa_up(void *ctx, const struct ipsec_sa_desc *sa)
+{
+	struct priv_addr peer;
+
+	priv_addr_of(&sa->remote, &peer);
+	if (peer.family && priv_check_sa_up(ctx, sa->mark, &peer) < 0)
+		log_warn("privsep: the checker's SA table is full: SA mark %#x gets no tunnel",
+			 sa->mark);
+}
+
+static void ev_sa_of(const struct ipsec_sa_desc *sa, struct priv_ev_sa *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->mark = sa->mark;
+	e->reqid = sa->reqid;
+	priv_addr_of(&sa->remote, &e->peer);
+	e->peer_port = sa->remote.port;
+	e->ike_id = sa->ike_id;
+	e->child_id = sa->child_id;
+	e->spi_in = sa->spi_in;
+	e->spi_out = sa->spi_out;
+	e->encap = sa->encap;
+	e->id_len = (uint8_t)strnlen(sa->remote_id, PRIV_ID_MAX);
+	memcpy(e->id, sa->remote_id, e->id_len);
+	e->id[e->id_len] = '\0';
+}
+
+/* SA_NEXT's answer: the rest of the SA the checker named. */
+static void x_sa_describe(void *ctx, struct priv_ev_sa *e)
+{
+	struct l2secd *d = ctx;
+	struct ipsec_sa_desc sa;
+
+	if (d->ipsec && ipsec_sa_get(d->ipsec, e->mark, &sa))
+		ev_sa_of(&sa, e);
+}
+
+static void x_ipsec_report(void *ctx, struct priv_ipsec_report *out)
+{
+	struct l2secd *d = ctx;
+	struct ipsec_report r;
+
+	_Static_assert(IPSEC_REPORT_N == PRIV_REPORT_N, "IPSEC_REPORT on the wire");
+	_Static_assert(sizeof(r.vici) == PRIV_VICI_MAX + 1, "the VICI path on the wire");
+	if (!d->ipsec)
+		return;
+	ipsec_report(d->ipsec, &r);
+	out->charon_up = r.charon_up;
+	out->vici_len = (uint8_t)strnlen(r.vici, PRIV_VICI_MAX);
+	memcpy(out->vici, r.vici, out->vici_len);
+	out->sa_count = r.sa_count;
+	memcpy(out->n, r.n, sizeof(out->n));
+}
+
+/* --- the parent: the authentication throttle (authlimit.h), asked by the checker ---- */
+
+static void al_peer(const struct priv_addr *peer, uint16_t port, uint32_t mark,
+		    struct sockaddr_storage *ss, struct authlimit_peer *p)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (peer->family == 4) {
+		ss->ss_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_addr = peer->v4;
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	} else {
+		ss->ss_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_addr = peer->v6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	}
+	p->addr = ss;
+	p->mark = mark;
+}
+
+static bool p_auth_allowed(void *ctx, const char *user, const struct priv_addr *peer,
+			   uint16_t port, uint32_t mark)
+{
+	struct l2secd *d = ctx;
+	struct sockaddr_storage ss;
+	struct authlimit_peer p;
+
+	al_peer(peer, port, mark, &ss, &p);
+	return authlimit_check(d->al, evloop_now(d->loop), user, &p) == AUTHLIMIT_OK;
+}
+
+static uint32_t p_auth_result(void *ctx, const char *user, const struct priv_addr *peer,
+			      uint16_t port, uint32_t mark, bool ok)
+{
+	struct l2secd *d = ctx;
+	struct sockaddr_storage ss;
+	struct authlimit_peer p;
+
+	al_peer(peer, port, mark, &ss, &p);
+	if (!ok)
+		return authlimit_failed(d->al, evloop_now(d->loop), user, &p);
+	authlimit_succeeded(d->al, evloop_now(d->loop), user, &p);
+	return 0;
+}
+
+/* The checker asks the parent's throttle of each answer it verifies. */
+static void checker_auth_limit(struct l2secd *d, struct priv_check *pc)
+{
+	struct priv_auth_limit al = { .allowed = p_auth_allowed, .result = p_auth_result,
+				      .ctx = d };
+
+	priv_check_set_auth_limit(pc, &al);
+}
+
+static void x_auth_stats(void *ctx, struct priv_auth_stats *out)
+{
+	struct l2secd *d = ctx;
+	const struct authlimit_stats *st = authlimit_stats(d->al);
+
+	*out = (struct priv_auth_stats){
+		.refused_backoff = st->refused_backoff, .refused_lockout = st->refused_lockout,
+		.backoffs = st->backoffs, .lockouts = st->lockouts, .evicted = st->evicted,
+		.entries = st->entries,
+	};
+}
+
 static const struct priv_exec_ops exec_ops = {
 	.tunnel_add = x_tunnel_add,
 	.tunnel_del = x_tunnel_del,
@@ -152,6 +288,71 @@ static const struct priv_exec_ops exec_ops = {
 	.session_up = x_session_up,
 	.route = x_route,
 	.sa_lookup = x_sa_lookup,
+	.ipsec_report = x_ipsec_report,
+	.sa_describe = x_sa_describe,
+	.auth_stats = x_auth_stats,
+};
+
+#define SA_RESYNC_MS	200	/* a lost SA event: the next try to have the engine relist */
+
+/* Have the engine list the SAs again (EV_SA_RESYNC); until it takes that, no SA event. */
+static void sa_resync_cb(struct ev_timer *t)
+{
+	struct l2secd *d = container_of(t, struct l2secd, sa_resync_timer);
+	struct priv_msg ev = { .type = PRIV_EV_SA_RESYNC };
+
+	if (d->priv_fd < 0 || priv_parent_send_event(d->priv_fd, &ev) == 0) {
+		d->sa_resync = false;	/* or no engine: the next one lists the table */
+		return;
+	}
+	ev_timer_arm(d->loop, &d->sa_resync_timer, SA_RESYNC_MS);
+}
+
+/*
+ * An SA event to the engine's copy. One the socket does not take (a burst
+ * of hundreds at once: a resync with charon) is not lost silently: the
+ * following ones are not sent either, and the engine is told to list the
+ * table afresh (SA_NEXT) as soon as the socket takes that.
+ */
+static void sa_event(struct l2secd *d, uint8_t type, const struct ipsec_sa_desc *sa,
+		     const char *why)
+{
+	struct priv_msg ev = { .type = type };
+
+	if (d->priv_fd < 0 || d->sa_resync)
+		return;		/* no engine now (the next one lists the table), or it will relist */
+	ev_sa_of(sa, &ev.sa);
+	ev.sa.why_len = (uint8_t)strnlen(why, PRIV_WHY_MAX);
+	memcpy(ev.sa.why, why, ev.sa.why_len);
+	if (priv_parent_send_event(d->priv_fd, &ev) == 0)
+		return;
+	log_warn("privsep: the engine does not take SA events now (%s): it lists the SAs again "
+		 "once it does", strerror(errno));
+	d->sa_resync = true;
+	ev_timer_arm(d->loop, &d->sa_resync_timer, SA_RESYNC_MS);
+}
+
+static void p_sa_put(void *ctx, const struct ipsec_sa_desc *sa)
+{
+	struct l2secd *d = ctx;
+
+	checker_sa_up(d->pc, sa);
+	sa_event(d, PRIV_EV_SA_UP, sa, "");
+}
+
+/* As one process: the module's tunnels of the mark go now, and the engine closes its own. */
+static unsigned int p_sa_gone(void *ctx, const struct ipsec_sa_desc *sa, const char *why)
+{
+	struct l2secd *d = ctx;
+	unsigned int n = priv_parent_sa_gone(d->pc, sa->mark, &exec_ops, d);
+
+	sa_event(d, PRIV_EV_SA_GONE, sa, why);
+	return n;
+}
+
+static const struct ipsec_owner_ops owner_ops = {
+	.sa_put = p_sa_put,
+	.sa_gone = p_sa_gone,
 };
 
 /* --- the parent: the engine's life ----------------------------------------------------- */
@@ -219,6 +420,8 @@ static int engine_spawn(struct l2secd *d)
 	}
 	d->engine_pid = pid;
 	d->engine_start_ms = evloop_now(d->loop);
+	d->sa_resync = false;	/* a new engine lists the SAs at its start */
+	ev_timer_cancel(d->loop, &d->sa_resync_timer);
 	d->engine_starts++;
 	log_info("privsep: engine started (pid %ld, user %s)", (long)pid, d->cfg.engine_user);
 	return 0;
@@ -304,15 +507,12 @@ static int empty_dir(struct l2secd *d)
 
 int privsep_start(struct l2secd *d)
 {
+	struct authlimit_config alc;
 	struct sandbox_ids ids;
 
 	ev_timer_init(&d->restart_timer, restart_cb);
 	ev_timer_init(&d->kill_timer, kill_timer_cb);
-	if (ipsec_enabled(&d->cfg)) {
-		log_err("privsep = yes: l2secd cannot manage charon ([ipsec] psk or certificate) "
-			"in two processes yet; set privsep = no");
-		return -1;
-	}
+	ev_timer_init(&d->sa_resync_timer, sa_resync_cb);
 	if (!d->kern) {
 		log_err("privsep = yes needs the kernel data path (l2sec.ko); set privsep = no "
 			"for the TUN data path");
@@ -341,6 +541,20 @@ int privsep_start(struct l2secd *d)
 	}
 	for (unsigned int i = 0; i < d->n_socks; i++)
 		priv_check_sock_add(d->pc, i + 1, d->socks[i].family == AF_INET ? 4 : 6);
+	authlimit_config_from(&alc, &d->cfg);
+	d->al = authlimit_new(&alc);
+	if (!d->al) {
+		log_err("out of memory");
+		return -1;
+	}
+	checker_auth_limit(d, d->pc);
+	/* charon, its SA table and xfrm are the parent's; the engine gets a copy */
+	if (ipsec_enabled(&d->cfg)) {
+		d->ipsec = ipsec_new(d->loop, &d->cfg, NULL);
+		if (!d->ipsec)
+			return -1;
+		ipsec_set_owner(d->ipsec, &owner_ops, d);
+	}
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
 	d->restart_ms = RESTART_MIN_MS;
 	return engine_spawn(d);
@@ -373,6 +587,48 @@ static int close_others(const int *keep, unsigned int n)
 	return m < ARRAY_SIZE(fds) ? 0 : -1;
 }
 
+static void sa_desc_of(const struct priv_ev_sa *e, struct ipsec_sa_desc *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->mark = e->mark;
+	sa->reqid = e->reqid;
+	sa->ike_id = e->ike_id;
+	sa->child_id = e->child_id;
+	sa->spi_in = e->spi_in;
+	sa->spi_out = e->spi_out;
+	sa->encap = e->encap;
+	if (e->peer.family == 4) {
+		sa->remote.family = AF_INET;
+		sa->remote.a.v4 = e->peer.v4;
+	} else if (e->peer.family == 6) {
+		sa->remote.family = AF_INET6;
+		sa->remote.a.v6 = e->peer.v6;
+	}
+	sa->remote.port = e->peer_port;
+	snprintf(sa->remote_id, sizeof(sa->remote_id), "%s", e->id);
+}
+
+/*
+ * Taken at once, also while a call waits: an SA into the copy, or out of it
+ * (its tunnels are closed from the event loop: the event is queued too).
+ */
+static bool engine_event_now(void *ctx, const struct priv_msg *ev)
+{
+	struct l2secd *d = ctx;
+	struct ipsec_sa_desc sa;
+
+	if (!d->ipsec || (ev->type != PRIV_EV_SA_UP && ev->type != PRIV_EV_SA_REKEYED &&
+			  ev->type != PRIV_EV_SA_GONE))
+		return false;
+	if (ev->type == PRIV_EV_SA_GONE) {
+		ipsec_copy_drop(d->ipsec, ev->sa.mark);
+		return false;
+	}
+	sa_desc_of(&ev->sa, &sa);
+	ipsec_copy_put(d->ipsec, &sa);
+	return true;
+}
+
 /* The parent's events: what the engine cannot see for itself. */
 static void engine_event(void *ctx, const struct priv_msg *ev)
 {
@@ -380,8 +636,82 @@ static void engine_event(void *ctx, const struct priv_msg *ev)
 
 	if (ev->type == PRIV_EV_DATAPATH_LOST)
 		l2secd_module_lost(d, "the privileged parent saw it go");
+	else if (ev->type == PRIV_EV_SA_RESYNC && d->ipsec) {
+		if (engine_ipsec_list(d) < 0) {
+			log_err("privsep: engine: cannot list the parent's SAs again: exiting");
+			evloop_stop(d->loop);
+			d->exit_code = 1;
+		}
+	} else if (ev->type == PRIV_EV_SA_GONE && d->ipsec) {
+		/* the parent cleared the module's tunnels: the LNS closes its own, silently */
+		d->sa_gone_mark = ev->sa.mark;
+		ipsec_copy_gone(d->ipsec, ev->sa.mark, ev->sa.why);
+		d->sa_gone_mark = 0;
+	}
 	else
 		log_debug("engine: event %s ignored", priv_type_name(ev->type));
+}
+
+/* `show stats`: the parent's SA table's report. */
+static int engine_ipsec_report(void *ctx, struct ipsec_report *out)
+{
+	struct l2secd *d = ctx;
+	struct priv_ipsec_report r;
+
+	if (engine_priv_ipsec_report(d->ep, &r) < 0)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->charon_up = r.charon_up;
+	snprintf(out->vici, sizeof(out->vici), "%s", r.vici);
+	out->sa_count = r.sa_count;
+	memcpy(out->n, r.n, sizeof(out->n));
+	return 0;
+}
+
+/* The engine's copy of the parent's SA table (l2secd_engine_setup, before the control socket). */
+struct ipsec *privsep_engine_ipsec(struct l2secd *d)
+{
+	struct ipsec *ip = ipsec_new_copy(d->loop, d->lns, engine_ipsec_report, d);
+
+	if (ip)
+		engine_priv_set_now(d->ep, engine_event_now);
+	return ip;
+}
+
+/*
+ * The copy's SAs, listed at start and after lost events (EV_SA_RESYNC); the
+ * events after the listing's first answer follow it. What the copy held and
+ * the listing does not is gone: its tunnels are closed (the parent removed
+ * them from the module with the SA).
+ */
+static int engine_ipsec_list(struct l2secd *d)
+{
+	struct priv_msg m = { .type = PRIV_REQ_SA_NEXT };
+	struct ipsec_sa_desc sa;
+	struct priv_reply r;
+	unsigned int n = 0, n_gone = 0;
+	uint32_t *gone;
+
+	ipsec_copy_relist(d->ipsec);
+	do {
+		if (engine_priv_call(d->ep, &m, &r) < 0 || r.reason != PRIV_OK)
+			return -1;
+		if (!r.sa.mark)
+			break;
+		sa_desc_of(&r.sa, &sa);
+		ipsec_copy_put(d->ipsec, &sa);
+		m.sa_next.cursor = r.cursor;
+		n++;
+	} while (r.cursor);
+	log_info("privsep: engine: %u SA(s) from the parent", n);
+	gone = ipsec_copy_unlisted(d->ipsec, &n_gone);
+	for (unsigned int i = 0; gone && i < n_gone; i++) {
+		d->sa_gone_mark = gone[i];
+		ipsec_copy_gone(d->ipsec, gone[i], "IPsec SA gone (listed again by the parent)");
+	}
+	d->sa_gone_mark = 0;
+	free(gone);
+	return gone ? 0 : -1;
 }
 
 /*
@@ -415,6 +745,7 @@ static int engine_main(struct l2secd *d, int fd)
 	d->users = NULL;
 	priv_check_free(d->pc);
 	d->pc = NULL;
+	d->al = NULL;		/* the parent's throttle */
 	d->priv_fd = -1;
 	d->engine_pid = 0;
 	d->pid_path[0] = '\0';
@@ -429,8 +760,17 @@ static int engine_main(struct l2secd *d, int fd)
 	if (!d->dp || !d->ep)
 		return 1;
 	users_forget_secrets(users);
+	/* charon is the parent's: the engine keeps no PSK (nor what was loaded with it) */
+	d->engine_ipsec = ipsec_enabled(&d->cfg);
+	explicit_bzero(d->cfg.psk, sizeof(d->cfg.psk));
+	ipsec_forget(d->ipsec);
+	d->ipsec = NULL;
 	if (l2secd_engine_setup(d, users, false) < 0)
 		return 1;
+	if (d->ipsec && engine_ipsec_list(d) < 0) {
+		log_err("privsep: engine: cannot list the parent's SAs");
+		return 1;
+	}
 	if (sandbox_enter(&ids, d->empty_dir, &step) < 0) {
 		log_err("privsep: engine: sandbox: %s: %s", step, strerror(errno));
 		return 1;
@@ -445,6 +785,7 @@ static int engine_main(struct l2secd *d, int fd)
 
 /* --- the parent's signals --------------------------------------------------------------- */
 
+
 /*
  * The configuration crosses to the engine only when it starts. A
  * reload therefore reads the files (as a single l2secd does) and, when the
@@ -453,6 +794,7 @@ static int engine_main(struct l2secd *d, int fd)
  */
 static void reload_parent(struct l2secd *d)
 {
+	struct authlimit_config alc;
 	struct l2sec_config *cfg;
 	struct users_db *users;
 	struct priv_check *pc;
@@ -468,9 +810,10 @@ static void reload_parent(struct l2secd *d)
 		return;
 	if (config_load(cfg, d->config_path, NULL, NULL) ||
 	    secfile_check_config(cfg, d->config_path, geteuid(), NULL, NULL) ||
-	    !cfg->privsep || ipsec_enabled(cfg)) {
+	    !cfg->privsep || ipsec_enabled(cfg) != (d->ipsec != NULL)) {
 		log_err("reload: %s has errors, or asks for what needs a restart (privsep, "
-			"[ipsec]); the configuration in force is kept", d->config_path);
+			"[ipsec] psk or certificate set or unset); the configuration in force is "
+			"kept", d->config_path);
 		goto out;
 	}
 	l2secd_keep_running(cfg, &d->cfg);	/* as for a single l2secd */
@@ -488,6 +831,9 @@ static void reload_parent(struct l2secd *d)
 	}
 	for (unsigned int i = 0; i < d->n_socks; i++)
 		priv_check_sock_add(pc, i + 1, d->socks[i].family == AF_INET ? 4 : 6);
+	if (d->ipsec)	/* the new checker learns the live SAs */
+		ipsec_each_sa(d->ipsec, checker_sa_up, pc);
+	checker_auth_limit(d, pc);
 	priv_check_free(d->pc);
 	users_free(d->users);
 	d->pc = pc;
@@ -495,6 +841,11 @@ static void reload_parent(struct l2secd *d)
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;
 	log_set_level(d->cfg.log_level);
+	authlimit_config_from(&alc, &d->cfg);
+	if (authlimit_set_config(d->al, &alc) < 0)
+		log_warn("reload: out of memory for the authentication throttle: its limits stay");
+	if (d->ipsec)
+		ipsec_reload(d->ipsec, &d->cfg);
 	log_notice("configuration reloaded from %s: a new engine starts with it", d->config_path);
 	d->restart_ms = RESTART_MIN_MS;
 	engine_kill(d, SIGTERM);	/* no tunnel: nothing to lose */
@@ -546,6 +897,8 @@ void privsep_datapath_lost(struct l2secd *d, const char *why)
 
 void privsep_cleanup(struct l2secd *d)
 {
+	if (d->ipsec)	/* freed after this: nothing to tell a checker that is gone */
+		ipsec_set_owner(d->ipsec, NULL, NULL);
 	if (d->engine_pid > 0) {	/* a start that failed after the fork */
 		int status;
 
@@ -561,4 +914,6 @@ void privsep_cleanup(struct l2secd *d)
 	d->pc = NULL;
 	users_free(d->users);
 	d->users = NULL;
+	authlimit_free(d->al);
+	d->al = NULL;
 }

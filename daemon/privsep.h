@@ -19,5 +19,7 @@ void privsep_signal(struct l2secd *d, int signo);
 /* l2sec.ko went away: the engine is told (it closes its tunnels). */
 void privsep_datapath_lost(struct l2secd *d, const char *why);
 void privsep_cleanup(struct l2secd *d);
+/* The engine's copy of the parent's SA table, when the parent manages charon. */
+struct ipsec *privsep_engine_ipsec(struct l2secd *d);
 
 #endif

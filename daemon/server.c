@@ -168,10 +168,10 @@ static bool sa_ok(void *ctx, uint32_t mark, const struct sockaddr_storage *src)
 {
 	struct l2secd *d = ctx;
 
+	if (d->ipsec)	/* the SA table, or the privsep engine's copy of the parent's */
+		return ipsec_mark_is_child_sa(d->ipsec, mark, src);
 	if (d->ep)
 		return engine_priv_mark_ok(d->ep, mark, src);
-	if (d->ipsec)
-		return ipsec_mark_is_child_sa(d->ipsec, mark, src);
 	return xfrm_marks_check(d->xm, mark, src, evloop_now(d->loop));
 }
 
@@ -351,10 +351,11 @@ static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 
 	if (d->rx.module_gone)
 		return -1;
-	if (d->ep)	/* the socket's number as the parent counts them: 1... */
+	if (d->ep)	/* the socket's number as the parent counts them: 1...; its handle */
 		return engine_priv_tunnel_add(d->ep, t->tid, t->peer_tid,
 					      (uint32_t)t->peer.sock + 1, &t->peer.addr,
-					      &t->peer.local, t->require_ipsec, t->peer.mark);
+					      &t->peer.local, t->require_ipsec, t->peer.mark,
+					      &t->dp_handle);
 	return datapath_tunnel_add(d->dp, &kt, &t->dp_handle);
 }
 
@@ -362,10 +363,10 @@ static void dp_tunnel_del(void *env, struct l2tp_tunnel *t)
 {
 	struct l2secd *d = env;
 
-	if (d->rx.module_gone)
-		return;
+	if (d->rx.module_gone || (d->ep && d->sa_gone_mark && t->peer.mark == d->sa_gone_mark))
+		return;		/* the privsep parent removed it with its SA */
 	if (d->ep)
-		engine_priv_tunnel_del(d->ep, t->tid);
+		engine_priv_tunnel_del(d->ep, t->dp_handle, t->tid);
 	else
 		datapath_tunnel_del(d->dp, datapath_tref(t->dp_handle, t->tid));
 }
@@ -379,7 +380,8 @@ static int dp_session_add(void *env, struct l2tp_session *s)
 	if (d->rx.module_gone)
 		return -1;
 	if (d->ep) {
-		if (engine_priv_session_add(d->ep, t->tid, s->sid, s->peer_sid, chal) < 0)
+		if (engine_priv_session_add(d->ep, t->dp_handle, t->tid, s->sid, s->peer_sid,
+					    chal) < 0)
 			return -1;
 		sessions_first_challenge(d->ss, t->tid, s->sid, chal);
 		explicit_bzero(chal, sizeof(chal));
@@ -394,10 +396,10 @@ static void dp_session_del(void *env, struct l2tp_session *s)
 	struct l2secd *d = env;
 	struct l2tp_tunnel *t = s->tunnel;
 
-	if (d->rx.module_gone)
+	if (d->rx.module_gone || (d->ep && d->sa_gone_mark && t->peer.mark == d->sa_gone_mark))
 		return;
 	if (d->ep)
-		engine_priv_session_del(d->ep, t->tid, s->sid);
+		engine_priv_session_del(d->ep, t->dp_handle, t->tid, s->sid);
 	else
 		datapath_session_del(d->dp, datapath_tref(t->dp_handle, t->tid), s->sid);
 }
@@ -715,11 +717,12 @@ int l2secd_engine_setup(struct l2secd *d, struct users_db *users, bool open_sock
 	if (socks_watch(d) < 0)
 		return -1;
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
-	if (ipsec_enabled(&d->cfg)) {
+	if (d->ep ? d->engine_ipsec : ipsec_enabled(&d->cfg)) {
 		if (!d->cfg.l2tp.require_ipsec)
 			log_warn("[ipsec] is configured but require-ipsec = no: plaintext L2TP "
 				 "is accepted too");
-		d->ipsec = ipsec_new(d->loop, &d->cfg, d->lns);
+		/* privsep: charon is the parent's; the engine keeps a copy of its SAs */
+		d->ipsec = d->ep ? privsep_engine_ipsec(d) : ipsec_new(d->loop, &d->cfg, d->lns);
 		if (!d->ipsec)
 			return -1;
 	} else if (d->cfg.l2tp.require_ipsec) {
@@ -750,7 +753,7 @@ struct users_db *l2secd_users_open(struct l2secd *d)
 
 /* --- start / run / cleanup ----------------------------------------------------------- */
 
-int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_config *cfg)
+int l2secd_start(struct l2secd *d, const char *config_path, struct l2sec_config *cfg)
 {
 	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGCHLD };
 	struct users_db *users;
@@ -763,6 +766,7 @@ int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_c
 		d->socks[i].fd = -1;
 	d->config_path = config_path;
 	d->cfg = *cfg;
+	explicit_bzero(cfg->psk, sizeof(cfg->psk));	/* d->cfg holds it now */
 	d->test_hooks = hooks && !strcmp(hooks, "1");
 	ev_timer_init(&d->stop_timer, l2secd_stop_timer_cb);
 	ev_timer_init(&d->stop_poll, l2secd_stop_poll_cb);

@@ -24,6 +24,7 @@ struct priv_check;
 struct users_db;
 struct inform;
 struct ipsec;
+struct authlimit;
 struct datapath;
 struct netdev;
 struct sessions;
@@ -51,6 +52,10 @@ struct l2secd {
 	struct datapath *dp;		/* kernel or tun, chosen once at start */
 	struct sessions *ss;		/* the PPP layer */
 	struct ipsec *ipsec;		/* charon over VICI; NULL when not managed */
+	/* the privsep engine: the parent manages charon; ipsec is its copy of the SAs */
+	bool engine_ipsec;
+	struct authlimit *al;		/* the privsep parent's throttle, next to the authentication */
+	uint32_t sa_gone_mark;		/* its SA went: the parent cleared the module's tunnels */
 	struct inform *inform;		/* DHCPINFORM answers on the data device */
 	struct ctl *ctl;
 	struct rxcheck rx;		/* l2secd's own IPsec check of every datagram */
@@ -84,6 +89,8 @@ struct l2secd {
 	unsigned int restart_ms;	/* the next restart's delay */
 	struct ev_timer restart_timer;
 	struct ev_timer kill_timer;	/* bounds the engine's shutdown */
+	struct ev_timer sa_resync_timer;	/* SA events lost: EV_SA_RESYNC to send */
+	bool sa_resync;			/* ... and until it is sent, no SA event */
 	uid_t engine_uid;
 	gid_t engine_gid;
 	char empty_dir[128];		/* the engine's root */
@@ -92,8 +99,12 @@ struct l2secd {
 	bool test_hooks;		/* L2SECD_TEST_HOOKS=1: `debug ...` on the control socket */
 };
 
-/* Sets up everything (cfg already loaded and valid); 0 or -1 (logged). */
-int l2secd_start(struct l2secd *d, const char *config_path, const struct l2sec_config *cfg);
+/*
+ * Sets up everything (cfg already loaded and valid); 0 or -1 (logged). cfg is
+ * copied, and the caller's PSK wiped then: the privsep engine, a fork, must
+ * not find it in the caller's copy.
+ */
+int l2secd_start(struct l2secd *d, const char *config_path, struct l2sec_config *cfg);
 /* Runs the loop until SIGTERM/SIGINT handling completes; returns the exit code. */
 int l2secd_run(struct l2secd *d);
 void l2secd_cleanup(struct l2secd *d);

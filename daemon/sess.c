@@ -51,6 +51,7 @@ struct sess {
 	bool routed4, routed6, kern_up;
 	bool fail;			/* a callback failed: hang up after the entry point */
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* privsep: the parent's, for the next answer */
+	uint32_t auth_hold_ms;		/* privsep: the parent's throttle's hold of a Failure */
 	uint16_t cdn_result;		/* what the CDN says once PPP is down */
 	char cdn_text[64];
 };
@@ -73,7 +74,8 @@ struct sessions {
 	struct htab by_ipv4;		/* sessions with an IPv4 address, by it */
 	struct htab by_pfx6;		/* sessions with an IPv6 /64, by it */
 	struct sess_stats st;
-	struct authlimit *al;		/* wrong passwords across sessions */
+	struct authlimit *al;		/* wrong passwords across sessions (not under privsep) */
+	struct authlimit_stats parent_al;	/* privsep: the parent's throttle's, last asked */
 	/*
 	 * privsep: the privileged parent, which holds the pools, the secrets,
 	 * the module and the routes (engine/engine_priv.h); NULL: this process
@@ -160,7 +162,8 @@ static int kern_sync(struct sess *x)
 	if (!x->l2tp)
 		return 0;
 	t = x->l2tp->tunnel;
-	if (ss->ep ? engine_priv_session_up(ss->ep, t->tid, x->l2tp->sid, v4, v6, id6) :
+	if (ss->ep ? engine_priv_session_up(ss->ep, t->dp_handle, t->tid, x->l2tp->sid, v4, v6,
+					       id6) :
 	    datapath_session_up(ss->dp, datapath_tref(t->dp_handle, t->tid), x->l2tp->sid, v4,
 				v6, id6))
 		return -1;
@@ -175,8 +178,9 @@ static int route(struct sess *x, bool add, int family, const void *dst)
 	unsigned int plen = family == AF_INET ? 32 : 64;
 
 	if (ss->ep)
-		return x->l2tp ? engine_priv_route(ss->ep, add, x->l2tp->tunnel->tid, x->l2tp->sid,
-						   family, dst) : 0;
+		return x->l2tp ? engine_priv_route(ss->ep, add, x->l2tp->tunnel->dp_handle,
+						   x->l2tp->tunnel->tid, x->l2tp->sid, family,
+						   dst) : 0;
 	return add ? netdev_route_add(ss->nd, family, dst, plen) :
 		     netdev_route_del(ss->nd, family, dst, plen);
 }
@@ -191,7 +195,8 @@ static void addr_put(struct sess *x, int family, const void *a)
 
 	if (ss->ep) {
 		if (x->l2tp)
-			engine_priv_addr_release(ss->ep, x->l2tp->tunnel->tid, x->l2tp->sid, family, a);
+			engine_priv_addr_release(ss->ep, x->l2tp->tunnel->dp_handle,
+						 x->l2tp->tunnel->tid, x->l2tp->sid, family, a);
 	} else if (family == AF_INET) {
 		if (x->ipv4_pool)
 			pool_put(ss->pool, x->ipv4);
@@ -344,6 +349,8 @@ static bool cb_auth_allowed(void *ctx, const char *user)
 	struct sess *x = ctx;
 	struct authlimit_peer p;
 
+	if (x->ss->ep)
+		return true;	/* privsep: the parent's throttle, next to the secrets, decides */
 	auth_peer(x, &p);
 	return authlimit_check(x->ss->al, evloop_now(x->ss->loop), user, &p) == AUTHLIMIT_OK;
 }
@@ -353,6 +360,11 @@ static uint32_t cb_auth_result(void *ctx, const char *user, bool ok)
 	struct sess *x = ctx;
 	struct authlimit_peer p;
 
+	if (x->ss->ep) {	/* privsep: what the parent's throttle said with the answer */
+		if (!ok)
+			x->ss->st.auth_failures++;
+		return ok ? 0 : x->auth_hold_ms;
+	}
 	auth_peer(x, &p);
 	if (ok) {
 		authlimit_succeeded(x->ss->al, evloop_now(x->ss->loop), user, &p);
@@ -367,6 +379,7 @@ static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *
 {
 	struct sess *x = ctx;
 	bool has_next = false;
+	struct engine_priv_auth_out more;
 	struct engine_priv_auth req = {
 		.method = a->method, .name = a->name, .name_len = a->name_len,
 		.challenge = a->challenge, .id = a->id, .value = a->value,
@@ -375,10 +388,16 @@ static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *
 
 	if (!x->l2tp)
 		return -1;
+	req.handle = x->l2tp->tunnel->dp_handle;
 	req.tid = x->l2tp->tunnel->tid;
 	req.sid = x->l2tp->sid;
-	if (engine_priv_auth(x->ss->ep, &req, &v->ok, v->auth_resp, &has_next, x->chal) < 0)
+	if (engine_priv_auth(x->ss->ep, &req, &v->ok, v->auth_resp, &has_next, x->chal,
+			     &more) < 0)
 		return -1;
+	x->auth_hold_ms = more.hold_ms;
+	if (more.throttled)
+		log_notice("ppp %s: the answer was refused unchecked: too many failures (throttled "
+			   "by the privileged parent)", x->tag);
 	return 0;
 }
 
@@ -396,8 +415,9 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 	struct sessions *ss = x->ss;
 	enum priv_reason why = PRIV_OK;
 
-	if (!x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->tid, x->l2tp->sid,
-					       AF_INET, &x->ipv4, &why) < 0) {
+	if (!x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
+					       x->l2tp->tunnel->tid, x->l2tp->sid, AF_INET,
+					       &x->ipv4, &why) < 0) {
 		log_warn("ppp %s: no address for user '%s': %s", x->tag, user,
 			 why == PRIV_R_POOL_EMPTY ? "address pool exhausted" :
 			 why == PRIV_R_ADDR_HELD ? "its static address is in use by another session" :
@@ -480,9 +500,9 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->has_id6 = true;
 	if (!ss->pool6 || x->has6)
 		return;		/* link-local only */
-	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->tid,
-							  x->l2tp->sid, AF_INET6, &x->pfx6,
-							  NULL) < 0 :
+	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
+							  x->l2tp->tunnel->tid, x->l2tp->sid,
+							  AF_INET6, &x->pfx6, NULL) < 0 :
 	    pool6_alloc(ss->pool6, &x->pfx6) < 0) {
 		log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
 			 x->tag, ppp_user(x->ppp));
@@ -829,8 +849,22 @@ int sessions_reload(struct sessions *ss, struct users_db *users)
 	return 0;
 }
 
-const struct authlimit_stats *sessions_auth_stats(const struct sessions *ss)
+const struct authlimit_stats *sessions_auth_stats(struct sessions *ss)
 {
+	struct priv_pool_stats p;
+	struct priv_auth_stats a;
+
+	if (ss->ep) {	/* privsep: the parent's throttle (its answer kept, or none) */
+		memset(&ss->parent_al, 0, sizeof(ss->parent_al));
+		if (engine_priv_stats(ss->ep, &p, &a) == 0)
+			ss->parent_al = (struct authlimit_stats){
+				.refused_backoff = a.refused_backoff,
+				.refused_lockout = a.refused_lockout,
+				.backoffs = a.backoffs, .lockouts = a.lockouts,
+				.evicted = a.evicted, .entries = a.entries,
+			};
+		return &ss->parent_al;
+	}
 	return authlimit_stats(ss->al);
 }
 
@@ -923,7 +957,7 @@ static void describe_pools_priv(const struct sessions *ss, struct json_object *o
 {
 	struct priv_pool_stats p;
 
-	if (engine_priv_stats(ss->ep, &p) < 0)
+	if (engine_priv_stats(ss->ep, &p, NULL) < 0)
 		return;
 	json_object_object_add(o, CTL_K_POOL_SIZE, json_object_new_int64(p.v4_size));
 	json_object_object_add(o, CTL_K_POOL_IN_USE, json_object_new_int64(p.v4_used));

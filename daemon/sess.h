@@ -99,8 +99,8 @@ const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct i
  */
 bool sessions_warn_ok(struct sessions *ss, struct in_addr a, uint64_t interval_ms);
 const struct sess_stats *sessions_stats(const struct sessions *ss);
-/* The authentication throttle's counters (authlimit.h). */
-const struct authlimit_stats *sessions_auth_stats(const struct sessions *ss);
+/* The authentication throttle's counters (authlimit.h); under privsep the parent's, asked now. */
+const struct authlimit_stats *sessions_auth_stats(struct sessions *ss);
 
 /* For the control socket: PPP facts of one L2TP session, added to o. */
 void sessions_describe(const struct sessions *ss, const struct l2tp_session *s,

@@ -27,6 +27,7 @@ struct engine_priv {
 	struct ev_io io;
 	struct ev_timer drain;		/* queued events, after the call that queued them */
 	engine_priv_event_fn *fn;
+	engine_priv_now_fn *now_fn;	/* events taken at once, also within a call */
 	void *ctx;
 	uint32_t seq;			/* the last request's */
 	bool broken;
@@ -103,6 +104,18 @@ static int receive(struct engine_priv *ep, struct priv_msg *m, int flags)
 	return 1;
 }
 
+/* An event: taken at once (now_fn), or queued; false when the queue is full (broken). */
+static bool take(struct engine_priv *ep, const struct priv_msg *m)
+{
+	if (ep->now_fn && ep->now_fn(ep->ctx, m))
+		return true;
+	if (enqueue(ep, m))
+		return true;
+	set_broken(ep, "sent more events than the engine queues");
+	return false;
+}
+
+/* Each event is handed over as it is read, so a burst (a new engine's SAs) is not queued. */
 static void io_cb(struct ev_io *io, uint32_t events)
 {
 	struct engine_priv *ep = container_of(io, struct engine_priv, io);
@@ -110,17 +123,20 @@ static void io_cb(struct ev_io *io, uint32_t events)
 	int r;
 
 	(void)events;
-	while ((r = receive(ep, &m, MSG_DONTWAIT)) > 0) {
+	while (!ep->broken && (r = receive(ep, &m, MSG_DONTWAIT)) > 0) {
 		if (m.type == PRIV_REPLY) {
 			set_broken(ep, "sent a reply to no request");
 			return;
 		}
-		if (!enqueue(ep, &m)) {
-			set_broken(ep, "sent more events than the engine queues");
+		if (!take(ep, &m))
 			return;
-		}
+		deliver(ep);
 	}
-	deliver(ep);
+}
+
+void engine_priv_set_now(struct engine_priv *ep, engine_priv_now_fn *fn)
+{
+	ep->now_fn = fn;
 }
 
 struct engine_priv *engine_priv_new(struct evloop *loop, int fd, engine_priv_event_fn *fn,
@@ -193,10 +209,8 @@ int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_r
 		if (r < 0)
 			break;
 		if (m.type != PRIV_REPLY) {
-			if (!enqueue(ep, &m)) {
-				set_broken(ep, "sent more events than the engine queues");
+			if (!take(ep, &m))
 				break;
-			}
 			continue;
 		}
 		if (m.seq != req->seq || m.reply.req_type != req->type) {
@@ -262,7 +276,8 @@ static uint16_t port_of(const struct sockaddr_storage *ss)
 
 int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_tid,
 			   uint32_t sock_id, const struct sockaddr_storage *peer,
-			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark)
+			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark,
+			   uint32_t *handle)
 {
 	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
 	struct priv_tunnel_add *t = &m.tunnel_add;
@@ -280,35 +295,45 @@ int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_t
 		engine_priv_addr_from(local, &t->local);
 	t->require_ipsec = require_ipsec;
 	t->mark = mark;
-	return call_ok(ep, &m, &r, NULL);
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -1;
+	if (!r.handle) {
+		set_broken(ep, "gave a tunnel no handle");
+		return -1;
+	}
+	*handle = r.handle;
+	return 0;
 }
 
-static int ids_call(struct engine_priv *ep, unsigned int type, uint16_t tid, uint16_t sid)
+static int ids_call(struct engine_priv *ep, unsigned int type, uint32_t handle, uint16_t tid,
+		    uint16_t sid)
 {
 	struct priv_msg m = { .type = (uint8_t)type };
 	struct priv_reply r;
 
+	m.ids.handle = handle;
 	m.ids.tid = tid;
 	m.ids.sid = sid;
 	return call_ok(ep, &m, &r, NULL);
 }
 
-int engine_priv_tunnel_del(struct engine_priv *ep, uint16_t tid)
+int engine_priv_tunnel_del(struct engine_priv *ep, uint32_t handle, uint16_t tid)
 {
-	return ids_call(ep, PRIV_REQ_TUNNEL_DEL, tid, 0);
+	return ids_call(ep, PRIV_REQ_TUNNEL_DEL, handle, tid, 0);
 }
 
-int engine_priv_session_del(struct engine_priv *ep, uint16_t tid, uint16_t sid)
+int engine_priv_session_del(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid)
 {
-	return ids_call(ep, PRIV_REQ_SESSION_DEL, tid, sid);
+	return ids_call(ep, PRIV_REQ_SESSION_DEL, handle, tid, sid);
 }
 
-int engine_priv_session_add(struct engine_priv *ep, uint16_t tid, uint16_t sid, uint16_t peer_sid,
-			    uint8_t chal[MSCHAP_CHALLENGE_LEN])
+int engine_priv_session_add(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			    uint16_t peer_sid, uint8_t chal[MSCHAP_CHALLENGE_LEN])
 {
 	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
 	struct priv_reply r;
 
+	m.session_add.handle = handle;
 	m.session_add.tid = tid;
 	m.session_add.sid = sid;
 	m.session_add.peer_sid = peer_sid;
@@ -318,13 +343,14 @@ int engine_priv_session_add(struct engine_priv *ep, uint16_t tid, uint16_t sid, 
 	return 0;
 }
 
-int engine_priv_session_up(struct engine_priv *ep, uint16_t tid, uint16_t sid,
+int engine_priv_session_up(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			   const uint64_t *ifid)
 {
 	struct priv_msg m = { .type = PRIV_REQ_SESSION_UP };
 	struct priv_reply r;
 
+	m.up.handle = handle;
 	m.up.tid = tid;
 	m.up.sid = sid;
 	m.up.has_v4 = ipv4 != NULL;
@@ -349,12 +375,13 @@ static void addr_set(struct priv_addr *a, int family, const void *p)
 		memcpy(&a->v6, p, sizeof(a->v6));
 }
 
-int engine_priv_route(struct engine_priv *ep, bool add, uint16_t tid, uint16_t sid, int family,
-		      const void *dst)
+int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
+		      uint16_t sid, int family, const void *dst)
 {
 	struct priv_msg m = { .type = add ? PRIV_REQ_ROUTE_ADD : PRIV_REQ_ROUTE_DEL };
 	struct priv_reply r;
 
+	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
 	addr_set(&m.addr.addr, family, dst);
@@ -362,12 +389,13 @@ int engine_priv_route(struct engine_priv *ep, bool add, uint16_t tid, uint16_t s
 	return call_ok(ep, &m, &r, NULL);
 }
 
-int engine_priv_addr_claim(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
-			   void *out, enum priv_reason *why)
+int engine_priv_addr_claim(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			   int family, void *out, enum priv_reason *why)
 {
 	struct priv_msg m = { .type = PRIV_REQ_ADDR_CLAIM };
 	struct priv_reply r;
 
+	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
 	addr_set(&m.addr.addr, family, NULL);
@@ -384,12 +412,13 @@ int engine_priv_addr_claim(struct engine_priv *ep, uint16_t tid, uint16_t sid, i
 	return 0;
 }
 
-int engine_priv_addr_release(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
-			     const void *addr)
+int engine_priv_addr_release(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			     int family, const void *addr)
 {
 	struct priv_msg m = { .type = PRIV_REQ_ADDR_RELEASE };
 	struct priv_reply r;
 
+	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
 	addr_set(&m.addr.addr, family, addr);
@@ -435,6 +464,7 @@ static int auth_msg(const struct engine_priv_auth *a, struct priv_msg *m)
 	default:
 		return -1;
 	}
+	who->handle = a->handle;
 	who->tid = a->tid;
 	who->sid = a->sid;
 	who->name.len = (uint8_t)a->name_len;
@@ -444,7 +474,8 @@ static int auth_msg(const struct engine_priv_auth *a, struct priv_msg *m)
 }
 
 int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, bool *ok,
-		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN])
+		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN],
+		     struct engine_priv_auth_out *more)
 {
 	struct priv_msg m = { 0 };
 	struct priv_reply r;
@@ -452,6 +483,7 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 
 	*ok = *has_next = false;
 	resp[0] = '\0';
+	memset(more, 0, sizeof(*more));
 	if (auth_msg(a, &m) < 0)
 		goto out;
 	if (call_ok(ep, &m, &r, NULL) < 0)
@@ -461,6 +493,8 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 	resp[MSCHAP_AUTH_RESPONSE_LEN - 1] = '\0';
 	*has_next = r.has_chal;
 	memcpy(next, r.chal, MSCHAP_CHALLENGE_LEN);
+	more->throttled = r.throttled;
+	more->hold_ms = r.hold_ms;
 	ret = 0;
 out:
 	explicit_bzero(&m, sizeof(m));
@@ -503,7 +537,8 @@ void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms)
 	ep->sa_ttl_ms = ms;
 }
 
-int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out)
+int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
+		      struct priv_auth_stats *auth)
 {
 	struct priv_msg m = { .type = PRIV_REQ_STATS };
 	struct priv_reply r;
@@ -511,5 +546,18 @@ int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out)
 	if (call_ok(ep, &m, &r, NULL) < 0)
 		return -1;
 	*out = r.pools;
+	if (auth)
+		*auth = r.auth;
+	return 0;
+}
+
+int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out)
+{
+	struct priv_msg m = { .type = PRIV_REQ_IPSEC_REPORT };
+	struct priv_reply r;
+
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -1;
+	*out = r.ipsec;
 	return 0;
 }

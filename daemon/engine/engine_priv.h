@@ -30,7 +30,7 @@
 #include "priv/priv_msg.h"
 
 #define ENGINE_PRIV_TIMEOUT_MS	5000
-#define ENGINE_PRIV_QUEUE	64
+#define ENGINE_PRIV_QUEUE	256
 #define ENGINE_PRIV_SA_CACHE	256	/* live SAs the engine remembers (engine_priv_mark_ok) */
 #define ENGINE_PRIV_SA_TTL_MS	5000
 
@@ -38,43 +38,63 @@ struct engine_priv;
 
 typedef void engine_priv_event_fn(void *ctx, const struct priv_msg *ev);
 
+/*
+ * Optional: events that can be taken at once, even while a call waits for its
+ * reply (an SA into the engine's copy of the SA table): fn returns true when
+ * it took ev, false to have it queued and handed to the event callback.
+ */
+typedef bool engine_priv_now_fn(void *ctx, const struct priv_msg *ev);
+
 /* The engine's end fd (owned from here on); NULL with errno. */
 struct engine_priv *engine_priv_new(struct evloop *loop, int fd, engine_priv_event_fn *fn,
 				    void *ctx);
 void engine_priv_free(struct engine_priv *ep);
+void engine_priv_set_now(struct engine_priv *ep, engine_priv_now_fn *fn);
 /* The parent is gone or broke the protocol: the engine must exit. */
 bool engine_priv_broken(const struct engine_priv *ep);
 
 /* One request (its seq is set here) and its reply; 0, or -1 when no reply came. */
 int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_reply *out);
 
-/* The wrappers. sock_id: the socket's number as the parent counts them (1...). */
+/*
+ * The wrappers. sock_id: the socket's number as the parent counts them (1...).
+ * A tunnel is named by the handle the parent gave it (*handle of
+ * engine_priv_tunnel_add) and its ID.
+ */
 int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_tid,
 			   uint32_t sock_id, const struct sockaddr_storage *peer,
-			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark);
-int engine_priv_tunnel_del(struct engine_priv *ep, uint16_t tid);
+			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark,
+			   uint32_t *handle);
+int engine_priv_tunnel_del(struct engine_priv *ep, uint32_t handle, uint16_t tid);
 /* chal: the first CHAP or MS-CHAPv2 challenge of the session, the parent's. */
-int engine_priv_session_add(struct engine_priv *ep, uint16_t tid, uint16_t sid, uint16_t peer_sid,
-			    uint8_t chal[MSCHAP_CHALLENGE_LEN]);
-int engine_priv_session_del(struct engine_priv *ep, uint16_t tid, uint16_t sid);
-int engine_priv_session_up(struct engine_priv *ep, uint16_t tid, uint16_t sid,
+int engine_priv_session_add(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			    uint16_t peer_sid, uint8_t chal[MSCHAP_CHALLENGE_LEN]);
+int engine_priv_session_del(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid);
+int engine_priv_session_up(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			   const uint64_t *ifid);
-int engine_priv_route(struct engine_priv *ep, bool add, uint16_t tid, uint16_t sid, int family,
-		      const void *dst);
+int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
+		      uint16_t sid, int family, const void *dst);
 /* An address (family AF_INET, AF_INET6: a /64) for the session: the user's static one or the pool's. */
-int engine_priv_addr_claim(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
-			   void *out, enum priv_reason *why);
-int engine_priv_addr_release(struct engine_priv *ep, uint16_t tid, uint16_t sid, int family,
-			     const void *addr);
+int engine_priv_addr_claim(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			   int family, void *out, enum priv_reason *why);
+int engine_priv_addr_release(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			     int family, const void *addr);
 
 /*
  * An authentication answer checked by the parent: 0 with *ok, the MS-CHAPv2
  * authenticator response in resp (MSCHAP_AUTH_RESPONSE_LEN) and, after a wrong
- * CHAP or MS-CHAPv2 answer, *has_next and the next challenge in next.
+ * CHAP or MS-CHAPv2 answer, *has_next and the next challenge in next; the
+ * parent's throttle (authlimit.h) in *throttled (refused unchecked) and
+ * *hold_ms (how long the Failure of a wrong answer is held back).
  */
+struct engine_priv_auth_out {
+	bool throttled;
+	uint32_t hold_ms;
+};
 struct engine_priv_auth {
 	unsigned int method;		/* PPP_AUTH_* */
+	uint32_t handle;
 	uint16_t tid, sid;
 	const char *name;
 	size_t name_len;
@@ -84,7 +104,8 @@ struct engine_priv_auth {
 	size_t value_len;
 };
 int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, bool *ok,
-		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN]);
+		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN],
+		     struct engine_priv_auth_out *more);
 
 /*
  * Whether mark is a live SA whose peer is src's address (rxcheck's question,
@@ -96,7 +117,11 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct sockaddr_storage *src);
 /* How long a yes is kept (default ENGINE_PRIV_SA_TTL_MS): for tests. */
 void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms);
-int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out);
+/* The parent's pools, and (auth not NULL) its authentication throttle's counters. */
+int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
+		      struct priv_auth_stats *auth);
+/* The parent's SA table's and charon's counters (`show stats`' "ipsec" and "ike"). */
+int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out);
 
 /* A sockaddr's address as the wire has it; -1 for another family. */
 int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out);

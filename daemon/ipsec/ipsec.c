@@ -19,6 +19,7 @@
 #include "ipsec/vici_conn.h"
 #include "ipsec/vici_ev.h"
 #include "ipsec/vici_gw.h"
+#include "ipsec/vici_log.h"
 #include "ctl_proto.h"
 
 #define CRED_MAX	(256u << 10)	/* a certificate or key file */
@@ -42,6 +43,22 @@ struct ipsec {
 	unsigned int retire_inflight;	/* their listings not answered yet */
 	bool closing;
 	struct ipsec_stats st;
+	const struct ipsec_owner_ops *owner;	/* the privsep parent's, or NULL */
+	void *owner_ctx;
+	/* the privsep engine's copy (ipsec_new_copy): no gw, SAs by mark */
+	bool copy;
+	struct htab copy_tab;
+	struct copy_sa *copy_list;
+	ipsec_report_fn *report;
+	void *report_ctx;
+};
+
+/* An SA of the engine's copy. */
+struct copy_sa {
+	struct htab_node node;
+	struct copy_sa *prev, *next;	/* ipsec.copy_list */
+	bool listed;			/* in the current listing (ipsec_copy_relist) */
+	struct ipsec_sa_desc d;
 };
 
 bool ipsec_enabled(const struct l2sec_config *cfg)
@@ -60,14 +77,69 @@ static void log_cleared(void *ctx, const struct l2tp_tunnel *t)
 	log_notice("ipsec: tunnel %u cleared: %s (SA mark %#x)", t->tid, g->why, t->peer.mark);
 }
 
-/* An SA left the table: every tunnel bound to its mark goes now (the LNS's mark index). */
+static void desc_of(const struct ipsec_sa *s, struct ipsec_sa_desc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->mark = s->mark;
+	d->reqid = s->reqid;
+	d->ike_id = s->ike_id;
+	d->child_id = s->child_id;
+	d->spi_in = s->spi_in;
+	d->spi_out = s->spi_out;
+	d->encap = s->encap;
+	d->remote = s->remote;
+	snprintf(d->remote_id, sizeof(d->remote_id), "%s", s->remote_id);
+}
+
+/* The tunnels bound to mark go now (the LNS's mark index), without a StopCCN. */
+static void close_mark(struct ipsec *ip, uint32_t mark, const char *why)
+{
+	struct gone_ctx g = { .why = why };
+
+	if (ip->lns)
+		ip->st.tunnels_cleared += l2tp_lns_close_mark(ip->lns, mark, false,
+							      STOPCCN_GENERAL_ERROR, why,
+							      log_cleared, &g);
+}
+
+/* An SA left the table: every tunnel bound to its mark goes now (the owner's too). */
 static void on_sa_gone(void *ctx, const struct ipsec_sa *sa, const char *why)
 {
 	struct ipsec *ip = ctx;
-	struct gone_ctx g = { .why = why };
+	struct ipsec_sa_desc d;
 
-	ip->st.tunnels_cleared += l2tp_lns_close_mark(ip->lns, sa->mark, false,
-						      STOPCCN_GENERAL_ERROR, why, log_cleared, &g);
+	close_mark(ip, sa->mark, why);
+	if (!ip->owner)
+		return;
+	desc_of(sa, &d);
+	ip->st.tunnels_cleared += ip->owner->sa_gone(ip->owner_ctx, &d, why);
+}
+
+static void on_sa_changed(void *ctx, const struct ipsec_sa *sa)
+{
+	struct ipsec *ip = ctx;
+	struct ipsec_sa_desc d;
+
+	desc_of(sa, &d);
+	ip->owner->sa_put(ip->owner_ctx, &d);
+}
+
+void ipsec_set_owner(struct ipsec *ip, const struct ipsec_owner_ops *ops, void *ctx)
+{
+	ip->owner = ops;
+	ip->owner_ctx = ctx;
+	ip->sas.changed = ops ? on_sa_changed : NULL;
+}
+
+void ipsec_each_sa(const struct ipsec *ip, void (*fn)(void *ctx, const struct ipsec_sa_desc *sa),
+		   void *ctx)
+{
+	struct ipsec_sa_desc d;
+
+	for (const struct ipsec_sa *s = ip->sas.list; s; s = s->next) {
+		desc_of(s, &d);
+		fn(ctx, &d);
+	}
 }
 
 
@@ -189,7 +261,8 @@ static void on_synced(void *ctx, int err)
 		return;
 	}
 	ipsec_sa_synced(&ip->sas);
-	for (t = l2tp_lns_first_tunnel(ip->lns); t; t = next) {
+	/* the privsep parent's checker holds only tunnels of SAs in the table */
+	for (t = ip->lns ? l2tp_lns_first_tunnel(ip->lns) : NULL; t; t = next) {
 		next = l2tp_lns_next_tunnel(t);
 		if (t->require_ipsec && t->peer.mark && t->state != TUNNEL_CLOSING &&
 		    !ipsec_sa_find(&ip->sas, t->peer.mark)) {
@@ -369,16 +442,42 @@ err:
 	return NULL;
 }
 
+static void copy_free(struct ipsec *ip)
+{
+	while (ip->copy_list) {
+		struct copy_sa *c = ip->copy_list;
+
+		ip->copy_list = c->next;
+		free(c);
+	}
+	htab_free(&ip->copy_tab);
+	free(ip);
+}
+
 void ipsec_free(struct ipsec *ip)
 {
 	if (!ip)
 		return;
+	if (ip->copy) {
+		copy_free(ip);
+		return;
+	}
 	ip->closing = true;	/* listings cancelled below find nothing to do */
 	ev_timer_cancel(ip->loop, &ip->retire_timer);
 	if (ip->ev_attached)
 		vici_ev_detach(&ip->ev);
 	vici_gw_free(ip->gw);
 	ipsec_sa_free(&ip->sas);
+	free(ip);
+}
+
+void ipsec_forget(struct ipsec *ip)
+{
+	if (!ip || ip->copy)
+		return;
+	vici_gw_forget(ip->gw);
+	ipsec_sa_free(&ip->sas);
+	explicit_bzero(ip, sizeof(*ip));
 	free(ip);
 }
 
@@ -389,12 +488,146 @@ int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg)
 	return configure(ip, cfg);
 }
 
+/* --- the privsep engine's copy -------------------------------------------------------- */
+
+struct ipsec *ipsec_new_copy(struct evloop *loop, struct l2tp_lns *lns, ipsec_report_fn *report,
+			     void *ctx)
+{
+	struct ipsec *ip = calloc(1, sizeof(*ip));
+	uint64_t seed = 0;
+
+	if (!ip)
+		return NULL;
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
+		seed = (uint64_t)(uintptr_t)ip;
+	if (htab_init(&ip->copy_tab, 64, seed) < 0) {
+		free(ip);
+		return NULL;
+	}
+	ip->copy = true;
+	ip->loop = loop;
+	ip->lns = lns;
+	ip->report = report;
+	ip->report_ctx = ctx;
+	return ip;
+}
+
+static struct copy_sa *copy_find(const struct ipsec *ip, uint32_t mark)
+{
+	struct htab_node *x;
+
+	for (x = htab_first(&ip->copy_tab, htab_hash64(&ip->copy_tab, mark)); x; x = htab_next(x)) {
+		struct copy_sa *c = container_of(x, struct copy_sa, node);
+
+		if (c->d.mark == mark)
+			return c;
+	}
+	return NULL;
+}
+
+int ipsec_copy_put(struct ipsec *ip, const struct ipsec_sa_desc *sa)
+{
+	struct copy_sa *c = copy_find(ip, sa->mark);
+
+	if (c) {
+		c->d = *sa;
+		c->listed = true;
+		return 0;
+	}
+	if (ip->sas.n >= IPSEC_COPY_MAX || !(c = calloc(1, sizeof(*c)))) {
+		log_err("ipsec: the copy of the SA table is full or out of memory: SA mark %#x "
+			"not kept", sa->mark);
+		return -1;
+	}
+	c->d = *sa;
+	c->listed = true;
+	c->next = ip->copy_list;
+	if (c->next)
+		c->next->prev = c;
+	ip->copy_list = c;
+	htab_add(&ip->copy_tab, &c->node, htab_hash64(&ip->copy_tab, sa->mark));
+	ip->sas.n++;
+	return 0;
+}
+
+void ipsec_copy_drop(struct ipsec *ip, uint32_t mark)
+{
+	struct copy_sa *c = copy_find(ip, mark);
+
+	if (c) {
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			ip->copy_list = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		htab_del(&ip->copy_tab, &c->node);
+		ip->sas.n--;
+		free(c);
+	}
+}
+
+void ipsec_copy_gone(struct ipsec *ip, uint32_t mark, const char *why)
+{
+	ipsec_copy_drop(ip, mark);
+	close_mark(ip, mark, why);	/* a mark the copy missed may still have tunnels */
+}
+
+void ipsec_copy_relist(struct ipsec *ip)
+{
+	for (struct copy_sa *c = ip->copy_list; c; c = c->next)
+		c->listed = false;
+}
+
+uint32_t *ipsec_copy_unlisted(const struct ipsec *ip, unsigned int *n)
+{
+	uint32_t *marks = malloc((ip->sas.n ? ip->sas.n : 1) * sizeof(*marks));
+
+	*n = 0;
+	if (!marks)
+		return NULL;
+	for (const struct copy_sa *c = ip->copy_list; c; c = c->next)
+		if (!c->listed)
+			marks[(*n)++] = c->d.mark;
+	return marks;
+}
+
 /* --- the data paths' check ------------------------------------------------------------ */
+
+/* The SA with inbound mark, as the table or the copy has it; NULL if none. */
+static const struct ipsec_sa_desc *find_desc(const struct ipsec *ip, uint32_t mark,
+					     struct ipsec_sa_desc *buf)
+{
+	const struct ipsec_sa *s;
+	const struct copy_sa *c;
+
+	if (!mark)
+		return NULL;
+	if (ip->copy) {
+		c = copy_find(ip, mark);
+		return c ? &c->d : NULL;
+	}
+	s = ipsec_sa_find(&ip->sas, mark);
+	if (!s)
+		return NULL;
+	desc_of(s, buf);
+	return buf;
+}
+
+bool ipsec_sa_get(const struct ipsec *ip, uint32_t mark, struct ipsec_sa_desc *out)
+{
+	const struct ipsec_sa_desc *s = find_desc(ip, mark, out);
+
+	if (s && s != out)
+		*out = *s;
+	return s != NULL;
+}
 
 bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
 			    const struct sockaddr_storage *src)
 {
-	const struct ipsec_sa *s = ipsec_sa_find(&ip->sas, mark);
+	struct ipsec_sa_desc buf;
+	const struct ipsec_sa_desc *s = find_desc(ip, mark, &buf);
 	const struct vici_addr *r;
 
 	if (!s)
@@ -410,7 +643,8 @@ bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
 
 uint32_t ipsec_mark_reqid(const struct ipsec *ip, uint32_t mark)
 {
-	const struct ipsec_sa *s = mark ? ipsec_sa_find(&ip->sas, mark) : NULL;
+	struct ipsec_sa_desc buf;
+	const struct ipsec_sa_desc *s = find_desc(ip, mark, &buf);
 
 	return s ? s->reqid : 0;
 }
@@ -420,7 +654,8 @@ uint32_t ipsec_mark_reqid(const struct ipsec *ip, uint32_t mark)
 void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,
 			   struct json_object *o)
 {
-	const struct ipsec_sa *s = t->peer.mark ? ipsec_sa_find(&ip->sas, t->peer.mark) : NULL;
+	struct ipsec_sa_desc sbuf;
+	const struct ipsec_sa_desc *s = find_desc(ip, t->peer.mark, &sbuf);
 	struct json_object *j;
 	char buf[64];
 
@@ -442,20 +677,54 @@ void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,
 	json_object_object_add(o, CTL_K_SA, j);
 }
 
+/* The report's counters: "ipsec"'s by name up to REPORT_IKE, then "ike"'s (vici_log.h). */
+#define REPORT_IKE	12
+static const char *const report_names[REPORT_IKE] = {
+	"sa_up", "sa_down", "rekeys", "nat_updates", "replaced", "adopted", "retired",
+	"tunnels_cleared", "charon_lost", "load_failures", "stale_states", "stale_policies",
+};
+
+void ipsec_report(const struct ipsec *ip, struct ipsec_report *r)
+{
+	const struct ipsec_sa_stats *a = &ip->sas.st;
+	const struct ipsec_stats *b = &ip->st;
+	const struct vici_log_stats *l = vici_log_get_stats(vici_gw_log(ip->gw));
+	const uint64_t n[IPSEC_REPORT_N] = {
+		a->sa_up, a->sa_down, a->rekeys, a->nat_updates, a->replaced, a->adopted,
+		a->retired, b->tunnels_cleared, b->charon_lost, b->load_failures,
+		b->stale_states, b->stale_policies, l->refused, l->refused_weak_dh, l->weak_dh_up, l->lines,
+		l->suppressed, l->bad,
+	};
+
+	memset(r, 0, sizeof(*r));
+	r->charon_up = ip->up;
+	snprintf(r->vici, sizeof(r->vici), "%s", ip->vici_path);
+	r->sa_count = ip->sas.n;
+	memcpy(r->n, n, sizeof(r->n));
+}
+
+/* "ipsec" and "ike"; the engine's copy asks the parent (nothing when it cannot). */
 void ipsec_describe(const struct ipsec *ip, struct json_object *o)
 {
-	struct json_object *j = json_object_new_object();
+	struct vici_log_stats ike;
+	struct json_object *j;
+	struct ipsec_report r;
 
+	if (ip->copy ? ip->report(ip->report_ctx, &r) < 0 : (ipsec_report(ip, &r), 0))
+		return;
+	j = json_object_new_object();
 	json_object_object_add(j, CTL_K_CHARON,
-			       json_object_new_string(ip->up ? CTL_V_UP : CTL_V_DOWN));
-	json_object_object_add(j, CTL_K_VICI, json_object_new_string(ip->vici_path));
-	json_object_object_add(j, CTL_K_SA_COUNT, json_object_new_int64(ip->sas.n));
-#define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->sas.st.f))
-	S(sa_up); S(sa_down); S(rekeys); S(nat_updates); S(replaced); S(adopted); S(retired);
-#undef S
-#define S(f) json_object_object_add(j, #f, json_object_new_int64((int64_t)ip->st.f))
-	S(tunnels_cleared); S(charon_lost); S(load_failures); S(stale_states); S(stale_policies);
-#undef S
+			       json_object_new_string(r.charon_up ? CTL_V_UP : CTL_V_DOWN));
+	json_object_object_add(j, CTL_K_VICI, json_object_new_string(r.vici));
+	json_object_object_add(j, CTL_K_SA_COUNT, json_object_new_int64(r.sa_count));
+	for (unsigned int i = 0; i < REPORT_IKE; i++)
+		json_object_object_add(j, report_names[i], json_object_new_int64((int64_t)r.n[i]));
 	json_object_object_add(o, CTL_K_IPSEC, j);
-	vici_log_describe(vici_gw_log(ip->gw), o);
+	_Static_assert(sizeof(ike) == (IPSEC_REPORT_N - REPORT_IKE) * sizeof(uint64_t),
+		       "the report's \"ike\" part is vici_log_stats");
+	ike = (struct vici_log_stats){
+		r.n[REPORT_IKE], r.n[REPORT_IKE + 1], r.n[REPORT_IKE + 2], r.n[REPORT_IKE + 3],
+		r.n[REPORT_IKE + 4], r.n[REPORT_IKE + 5],
+	};
+	vici_log_describe(&ike, o);
 }

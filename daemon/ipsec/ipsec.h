@@ -36,9 +36,30 @@
 
 #include "conf/config.h"
 #include "core/evloop.h"
+#include "ipsec/vici_sa.h"
 #include "l2tp/l2tp_lns.h"
 
 struct ipsec;
+
+/*
+ * One SA as the control socket shows it ("sa" of a tunnel) and rxcheck and the
+ * tunnel's binding ask of it; what the privsep parent sends its engine.
+ */
+struct ipsec_sa_desc {
+	uint32_t mark, reqid, ike_id, child_id, spi_in, spi_out;
+	bool encap;
+	struct vici_addr remote;	/* outer: the NAT's public address and port */
+	char remote_id[128];
+};
+
+/* What `show stats` prints of IPsec ("ipsec" and "ike"): the same in both processes. */
+#define IPSEC_REPORT_N	18
+struct ipsec_report {
+	bool charon_up;
+	char vici[108];
+	uint32_t sa_count;
+	uint64_t n[IPSEC_REPORT_N];	/* in the order ipsec.c names them */
+};
 
 /* SA counters are the table's (ipsec_sa.h). */
 struct ipsec_stats {
@@ -52,10 +73,65 @@ struct ipsec_stats {
 /* Whether cfg asks l2secd to manage charon (psk or certificate set). */
 bool ipsec_enabled(const struct l2sec_config *cfg);
 
-/* Loads credentials from cfg's files; NULL (logged) on error. Starts connecting. */
+/*
+ * Loads credentials from cfg's files; NULL (logged) on error. Starts connecting.
+ * lns: the tunnels an SA's end closes; NULL in the privsep parent, which has
+ * none (its owner hooks clear the module's tunnels and tell the engine).
+ */
 struct ipsec *ipsec_new(struct evloop *loop, const struct l2sec_config *cfg,
 			struct l2tp_lns *lns);
+
+/*
+ * The privsep parent's hooks (docs/ARCHITECTURE.md, "Two processes"): sa_put
+ * for each SA entered or changed, sa_gone for each SA leaving the table
+ * (returns the tunnels it cleared, for the counters). Called on the event
+ * loop from charon's events.
+ */
+struct ipsec_owner_ops {
+	void (*sa_put)(void *ctx, const struct ipsec_sa_desc *sa);
+	unsigned int (*sa_gone)(void *ctx, const struct ipsec_sa_desc *sa, const char *why);
+};
+void ipsec_set_owner(struct ipsec *ip, const struct ipsec_owner_ops *ops, void *ctx);
+/* Each SA of the table, to fn: a new engine's copy. O(n), once per engine start. */
+void ipsec_each_sa(const struct ipsec *ip, void (*fn)(void *ctx, const struct ipsec_sa_desc *sa),
+		   void *ctx);
+
+/*
+ * The privsep engine's copy of the parent's table: no charon, no xfrm; SAs
+ * come from the parent's events (ipsec_copy_put, ipsec_copy_gone, which closes
+ * the tunnels of the mark as the table's own end of an SA does), and `show
+ * stats` asks the parent for its report through report(). At most
+ * IPSEC_COPY_MAX SAs (the parent's checker holds no more either).
+ */
+#define IPSEC_COPY_MAX	(1u << 20)
+typedef int ipsec_report_fn(void *ctx, struct ipsec_report *out);
+struct ipsec *ipsec_new_copy(struct evloop *loop, struct l2tp_lns *lns, ipsec_report_fn *report,
+			     void *ctx);
+/* Entered or refreshed: 0, or -1 when out of memory or full (logged). */
+int ipsec_copy_put(struct ipsec *ip, const struct ipsec_sa_desc *sa);
+/* The SA leaves the copy (rxcheck no longer takes it); its tunnels stay. */
+void ipsec_copy_drop(struct ipsec *ip, uint32_t mark);
+/* The SA leaves the copy and its tunnels are closed, without a StopCCN. */
+void ipsec_copy_gone(struct ipsec *ip, uint32_t mark, const char *why);
+/*
+ * A new listing of the parent's SAs (events were lost): after
+ * ipsec_copy_relist, ipsec_copy_put marks what it lists, and
+ * ipsec_copy_unlisted gives the marks of the SAs not listed (malloc'd, *n of
+ * them; NULL when out of memory), for the caller to end with ipsec_copy_gone.
+ * O(n) each.
+ */
+void ipsec_copy_relist(struct ipsec *ip);
+uint32_t *ipsec_copy_unlisted(const struct ipsec *ip, unsigned int *n);
+/* The SA with inbound mark, from the table or the copy: false when none. */
+bool ipsec_sa_get(const struct ipsec *ip, uint32_t mark, struct ipsec_sa_desc *out);
+
+void ipsec_report(const struct ipsec *ip, struct ipsec_report *r);
 void ipsec_free(struct ipsec *ip);
+/*
+ * The privsep engine, a fork of the parent, forgets the parent's charon:
+ * the PSK or key loaded for it wiped, nothing sent, closed or called back.
+ */
+void ipsec_forget(struct ipsec *ip);
 /* cfg reloaded: load the (possibly changed) connection and credential again. */
 int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg);
 

@@ -180,6 +180,12 @@ static void sa_del(struct ipsec_sa_table *t, struct ipsec_sa *s, const char *why
 	free(s);
 }
 
+static void changed(struct ipsec_sa_table *t, const struct ipsec_sa *s)
+{
+	if (t->changed)
+		t->changed(t->ctx, s);
+}
+
 /* Appends v to a growing array; false (and nothing kept) when full or out of memory. */
 static bool push(uint32_t **arr, size_t *n, size_t *cap, uint32_t v)
 {
@@ -396,6 +402,7 @@ static void sa_put(struct ipsec_sa_table *t, const struct vici_sa_event *ev,
 	s->confirmed = s->seen = true;
 	snprintf(s->remote_ts, sizeof(s->remote_ts), "%s", c->remote_ts);
 	set_peer(t, s, &ev->ike.remote, ev->ike.remote_id);
+	changed(t, s);
 }
 
 /*
@@ -477,6 +484,7 @@ static void ike_down(struct ipsec_sa_table *t, uint32_t ike_id)
 		set_ike(t, s, s->heir);
 		set_heir(t, s, 0);
 		t->st.adopted++;
+		changed(t, s);
 	}
 }
 
@@ -516,8 +524,10 @@ static void nat_update(struct ipsec_sa_table *t, const struct vici_sa_event *ev)
 	     x = htab_next(x)) {
 		struct ipsec_sa *s = container_of(x, struct ipsec_sa, ike_node);
 
-		if (s->confirmed && s->ike_id == ev->ike.uniqueid)
+		if (s->confirmed && s->ike_id == ev->ike.uniqueid) {
 			set_peer(t, s, &ev->new_remote, NULL);
+			changed(t, s);
+		}
 	}
 	vici_sa_addr_str(&ev->new_remote, addr, sizeof(addr));
 	log_notice("ipsec: IKE_SA #%u moved to %s (NAT mapping changed)", ev->ike.uniqueid, addr);

@@ -93,6 +93,12 @@ struct ipsec_sa_stats {
 /* An entry is leaving the table (still readable during the call). */
 typedef void (*ipsec_sa_gone_fn)(void *ctx, const struct ipsec_sa *sa, const char *why);
 
+/*
+ * An entry was entered or one of the fields the control socket shows changed
+ * (SPIs, reqid, IKE_SA, outer address): for the privsep engine's copy.
+ */
+typedef void (*ipsec_sa_changed_fn)(void *ctx, const struct ipsec_sa *sa);
+
 /* What charon listed in a resync: every SPI and mark, of any connection. */
 struct ipsec_sa_known {
 	uint32_t *spi;
@@ -108,6 +114,7 @@ struct ipsec_sa_table {
 	struct ipsec_sa *retiring;	/* entries with retire != 0 */
 	unsigned int n;
 	ipsec_sa_gone_fn gone;
+	ipsec_sa_changed_fn changed;		/* NULL: none; set after init */
 	void *ctx;
 	struct ipsec_sa_known known;
 	struct ipsec_sa_stats st;

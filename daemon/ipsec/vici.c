@@ -390,6 +390,22 @@ struct vici_client *vici_new(const struct vici_config *cfg, vici_state_fn state,
 	return c;
 }
 
+void vici_forget(struct vici_client *c)
+{
+	struct vici_req *r, *next;
+
+	if (!c)
+		return;
+	for (r = c->head; r; r = next) {
+		next = r->next;
+		req_free(r);
+	}
+	wipe_free(c->wbuf, c->wlen);
+	free(c->rbuf);
+	explicit_bzero(c, sizeof(*c));
+	free(c);
+}
+
 void vici_free(struct vici_client *c)
 {
 	if (!c)

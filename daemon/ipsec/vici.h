@@ -116,6 +116,12 @@ struct vici_client *vici_new(const struct vici_config *cfg, vici_state_fn state,
 /* Pending requests complete with -ECANCELED; no state callback; the watch
  * callback, if still set, sees the socket closing. */
 void vici_free(struct vici_client *c);
+/*
+ * A forked child's copy of the parent's client: its queued packets (which
+ * may hold a PSK or a key) wiped and freed; nothing is called back, closed or
+ * sent (the descriptor is the parent's).
+ */
+void vici_forget(struct vici_client *c);
 
 /*
  * Called whenever vici_fd(), vici_want_write() or vici_timeout() may have

@@ -249,16 +249,27 @@ struct vici_gw *vici_gw_new(const struct vici_config *cfg,
 	return gw;
 }
 
-void vici_gw_free(struct vici_gw *gw)
+/* gw's memory, the loaded secret wiped; its client through free_client. */
+static void gw_release(struct vici_gw *gw, void (*free_client)(struct vici_client *c))
 {
 	if (!gw)
 		return;
-	/* Pending replies complete (cancelled) while gw is still valid. */
-	vici_free(gw->c);
+	free_client(gw->c);
 	vici_msg_free(&gw->conn);
 	vici_msg_free(&gw->secret);
 	vici_log_free(gw->log);
 	free(gw);
+}
+
+void vici_gw_free(struct vici_gw *gw)
+{
+	/* Pending replies complete (cancelled) while gw is still valid. */
+	gw_release(gw, vici_free);
+}
+
+void vici_gw_forget(struct vici_gw *gw)
+{
+	gw_release(gw, vici_forget);
 }
 
 struct vici_client *vici_gw_client(struct vici_gw *gw)

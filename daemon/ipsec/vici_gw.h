@@ -54,6 +54,8 @@ struct vici_gw;
 struct vici_gw *vici_gw_new(const struct vici_config *cfg,
 			    const struct vici_gw_ops *ops, void *ctx);
 void vici_gw_free(struct vici_gw *gw);
+/* A forked child's copy: the loaded secret wiped (vici_forget), nothing sent or closed. */
+void vici_gw_forget(struct vici_gw *gw);
 struct vici_client *vici_gw_client(struct vici_gw *gw);
 const struct vici_gw_stats *vici_gw_get_stats(const struct vici_gw *gw);
 /* Its follower of charon's log (vici_log.h): refusals, weak groups used. */

@@ -324,10 +324,9 @@ void vici_log_on_ike_updown(struct vici_log *vl, const struct vici_node *msg)
 	vici_log_ike_updown(vl, msg, now_ms());
 }
 
-void vici_log_describe(const struct vici_log *vl, struct json_object *o)
+void vici_log_describe(const struct vici_log_stats *s, struct json_object *o)
 {
 	struct json_object *j = json_object_new_object();
-	const struct vici_log_stats *s = &vl->stats;
 
 #define S(k, v) json_object_object_add(j, k, json_object_new_int64((int64_t)(v)))
 	S("refused", s->refused);

@@ -73,6 +73,6 @@ void vici_log_on_ike_updown(struct vici_log *vl, const struct vici_node *msg);
 
 const struct vici_log_stats *vici_log_get_stats(const struct vici_log *vl);
 /* "ike": { the counters above }, added to o (l2sec daemon show -s, prometheus). */
-void vici_log_describe(const struct vici_log *vl, struct json_object *o);
+void vici_log_describe(const struct vici_log_stats *s, struct json_object *o);
 
 #endif

@@ -150,7 +150,7 @@ struct l2tp_tunnel {
 	uint8_t challenge[16];		/* ours, sent in SCCRP when a secret is set */
 	bool require_ipsec;
 	bool in_kernel;
-	uint32_t dp_handle;		/* the data path's name of it (l2sec.ko's handle) */
+	uint32_t dp_handle;		/* the data path's name of it (l2sec.ko's handle; the privsep parent's) */
 	unsigned int hello_ms;
 	uint64_t created_ms;
 	uint16_t result, error;		/* why it closed */

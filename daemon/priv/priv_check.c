@@ -18,14 +18,20 @@
 struct idtab {
 	uint32_t cap, nb, count;
 	int32_t *head, *next;
-	uint32_t *key;
+	uint64_t *key;
 	uint8_t *used;
 	int32_t free_head;
 };
 
-static uint32_t idtab_bucket(const struct idtab *t, uint32_t key)
+/* Fibonacci hashing: the tables are fixed-size, so the engine cannot make them grow. */
+static uint32_t key_bucket(uint64_t key, uint32_t nb)
 {
-	return (key * 2654435761u) % t->nb;	/* Knuth's multiplicative hash */
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) % nb;
+}
+
+static uint32_t idtab_bucket(const struct idtab *t, uint64_t key)
+{
+	return key_bucket(key, t->nb);
 }
 
 static int idtab_init(struct idtab *t, uint32_t cap)
@@ -57,7 +63,7 @@ static void idtab_free(struct idtab *t)
 	free(t->used);
 }
 
-static int32_t idtab_find(const struct idtab *t, uint32_t key)
+static int32_t idtab_find(const struct idtab *t, uint64_t key)
 {
 	int32_t i;
 
@@ -68,7 +74,7 @@ static int32_t idtab_find(const struct idtab *t, uint32_t key)
 }
 
 /* A new entry for key (not present); -1 when full. */
-static int32_t idtab_add(struct idtab *t, uint32_t key)
+static int32_t idtab_add(struct idtab *t, uint64_t key)
 {
 	uint32_t b = idtab_bucket(t, key);
 	int32_t i = t->free_head;
@@ -95,6 +101,64 @@ static void idtab_del(struct idtab *t, int32_t i)
 	t->next[i] = t->free_head;
 	t->free_head = i;
 	t->count--;
+}
+
+/*
+ * A second index over a table's entries (the tunnels by origin and ID, and by
+ * ID alone): chains of entry indices by a 64-bit key, several entries per key.
+ */
+struct chain {
+	uint32_t nb;
+	int32_t *head, *next;
+	uint64_t *key;
+};
+
+static int chain_init(struct chain *ch, uint32_t cap)
+{
+	ch->nb = cap ? cap : 1;
+	ch->head = malloc(ch->nb * sizeof(*ch->head));
+	ch->next = malloc(ch->nb * sizeof(*ch->next));
+	ch->key = calloc(ch->nb, sizeof(*ch->key));
+	if (!ch->head || !ch->next || !ch->key)
+		return -1;
+	for (uint32_t i = 0; i < ch->nb; i++)
+		ch->head[i] = -1;
+	return 0;
+}
+
+static void chain_free(struct chain *ch)
+{
+	free(ch->head);
+	free(ch->next);
+	free(ch->key);
+}
+
+static void chain_add(struct chain *ch, int32_t i, uint64_t key)
+{
+	uint32_t b = key_bucket(key, ch->nb);
+
+	ch->key[i] = key;
+	ch->next[i] = ch->head[b];
+	ch->head[b] = i;
+}
+
+static void chain_del(struct chain *ch, int32_t i)
+{
+	int32_t *pp = &ch->head[key_bucket(ch->key[i], ch->nb)];
+
+	while (*pp != i)
+		pp = &ch->next[*pp];
+	*pp = ch->next[i];
+}
+
+/* The first entry with key (after from, -1: the first), or -1. */
+static int32_t chain_next(const struct chain *ch, uint64_t key, int32_t from)
+{
+	int32_t i = from < 0 ? ch->head[key_bucket(key, ch->nb)] : ch->next[from];
+
+	while (i >= 0 && ch->key[i] != key)
+		i = ch->next[i];
+	return i;
 }
 
 struct bucket {
@@ -129,8 +193,18 @@ struct pc_sa {
 	unsigned int n_tunnels;
 };
 
+/*
+ * A tunnel, by the handle the checker gave it (TUNNEL_ADD's reply). Its
+ * origin is what l2sec.ko keys it by with its ID: the SA's mark for a
+ * require-IPsec tunnel with one, else the peer's address and port.
+ */
 struct pc_tunnel {
+	uint16_t tid;
 	uint32_t mark;
+	bool by_mark;			/* the origin is the mark, else peer and port */
+	struct priv_addr peer;
+	uint16_t port;
+	uint32_t dp_handle;		/* the module's handle (priv_check_set_dp_handle) */
 	unsigned int n_sessions;
 	struct bucket auth;
 };
@@ -158,19 +232,46 @@ struct priv_check {
 	struct pool *pool;
 	struct pool6 *pool6;		/* NULL without [ppp] ipv6 */
 	struct idtab sa, tun, sess, addr4;
+	struct chain by_origin, by_tid;	/* over tun's entries */
+	uint32_t last_handle;		/* handles are given out cyclically, never 0 */
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
 	struct bucket auth, query;
 	void (*random)(void *ctx, void *buf, size_t len);
 	void *random_ctx;
+	struct priv_auth_limit al;
 	uint32_t seq;			/* the last request's */
 	struct priv_check_stats st;
 };
 
-static uint32_t sess_key(uint16_t tid, uint16_t sid)
+static uint64_t sess_key(uint32_t handle, uint16_t sid)
 {
-	return (uint32_t)tid << 16 | sid;
+	return (uint64_t)handle << 16 | sid;
+}
+
+static uint32_t sess_handle(uint64_t key)
+{
+	return (uint32_t)(key >> 16);
+}
+
+/* The key of (origin, tid) in by_origin: exact for a mark, a hash of peer and port. */
+static uint64_t origin_key(bool by_mark, uint32_t mark, const struct priv_addr *peer,
+			   uint16_t port, uint16_t tid)
+{
+	uint64_t h = 14695981039346656037ull;	/* FNV-1a of the family, address, port */
+	const uint8_t *p = peer->family == 4 ? (const uint8_t *)&peer->v4 :
+			   (const uint8_t *)&peer->v6;
+	size_t n = peer->family == 4 ? 4 : 16;
+
+	if (by_mark)
+		return 1ull << 62 | (uint64_t)mark << 16 | tid;
+	h = (h ^ peer->family) * 1099511628211ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	h = (h ^ (port >> 8)) * 1099511628211ull;
+	h = (h ^ (port & 0xff)) * 1099511628211ull;
+	return 2ull << 62 | (h & ((1ull << 46) - 1)) << 16 | tid;
 }
 
 struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct users_db *users)
@@ -194,7 +295,8 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 		goto fail;
 	if (idtab_init(&c->sa, n_sa) < 0 || idtab_init(&c->tun, l->max_tunnels) < 0 ||
 	    idtab_init(&c->sess, l->max_sessions) < 0 ||
-	    idtab_init(&c->addr4, l->max_sessions) < 0)
+	    idtab_init(&c->addr4, l->max_sessions) < 0 ||
+	    chain_init(&c->by_origin, c->tun.cap) < 0 || chain_init(&c->by_tid, c->tun.cap) < 0)
 		goto fail;
 	c->sa_rec = calloc(c->sa.cap, sizeof(*c->sa_rec));
 	c->tun_rec = calloc(c->tun.cap, sizeof(*c->tun_rec));
@@ -219,6 +321,8 @@ void priv_check_free(struct priv_check *c)
 	idtab_free(&c->tun);
 	idtab_free(&c->sess);
 	idtab_free(&c->addr4);
+	chain_free(&c->by_origin);
+	chain_free(&c->by_tid);
 	free(c->sa_rec);
 	free(c->tun_rec);
 	if (c->sess_rec)
@@ -230,6 +334,13 @@ void priv_check_free(struct priv_check *c)
 void priv_check_set_users(struct priv_check *c, const struct users_db *users)
 {
 	c->users = users;
+}
+
+void priv_check_set_auth_limit(struct priv_check *c, const struct priv_auth_limit *al)
+{
+	memset(&c->al, 0, sizeof(c->al));
+	if (al)
+		c->al = *al;
 }
 
 void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),
@@ -334,7 +445,7 @@ static void session_release6(struct priv_check *c, struct pc_session *s)
 static void session_drop(struct priv_check *c, int32_t i)
 {
 	struct pc_session *s = &c->sess_rec[i];
-	int32_t t = idtab_find(&c->tun, c->sess.key[i] >> 16);
+	int32_t t = idtab_find(&c->tun, sess_handle(c->sess.key[i]));
 
 	session_release4(c, s);
 	session_release6(c, s);
@@ -344,9 +455,17 @@ static void session_drop(struct priv_check *c, int32_t i)
 	idtab_del(&c->sess, i);
 }
 
-void priv_check_session_gone(struct priv_check *c, uint16_t tid, uint16_t sid)
+/* The tunnel (handle, tid) names, as an entry index, or -1. */
+static int32_t tunnel_of(const struct priv_check *c, uint32_t handle, uint16_t tid)
 {
-	int32_t i = idtab_find(&c->sess, sess_key(tid, sid));
+	int32_t t = idtab_find(&c->tun, handle);
+
+	return t >= 0 && c->tun_rec[t].tid == tid ? t : -1;
+}
+
+void priv_check_session_gone(struct priv_check *c, uint32_t handle, uint16_t sid)
+{
+	int32_t i = idtab_find(&c->sess, sess_key(handle, sid));
 
 	if (i >= 0)
 		session_drop(c, i);
@@ -354,50 +473,89 @@ void priv_check_session_gone(struct priv_check *c, uint16_t tid, uint16_t sid)
 
 static void tunnel_drop(struct priv_check *c, int32_t t)
 {
-	uint32_t tid = c->tun.key[t];
+	uint32_t handle = (uint32_t)c->tun.key[t];
 	int32_t sa;
 
 	/* A tunnel's sessions: at most max-sessions-per-tunnel, found by walking all. */
 	for (uint32_t i = 0; c->tun_rec[t].n_sessions && i < c->sess.cap; i++)
-		if (c->sess.used[i] && c->sess.key[i] >> 16 == tid)
+		if (c->sess.used[i] && sess_handle(c->sess.key[i]) == handle)
 			session_drop(c, (int32_t)i);
 	sa = c->tun_rec[t].mark ? idtab_find(&c->sa, c->tun_rec[t].mark) : -1;
 	if (sa >= 0 && c->sa_rec[sa].n_tunnels)
 		c->sa_rec[sa].n_tunnels--;
+	chain_del(&c->by_origin, t);
+	chain_del(&c->by_tid, t);
 	memset(&c->tun_rec[t], 0, sizeof(c->tun_rec[t]));
 	idtab_del(&c->tun, t);
 }
 
-void priv_check_tunnel_gone(struct priv_check *c, uint16_t tid)
+void priv_check_tunnel_gone(struct priv_check *c, uint32_t handle)
 {
-	int32_t t = idtab_find(&c->tun, tid);
+	int32_t t = idtab_find(&c->tun, handle);
 
 	if (t >= 0)
 		tunnel_drop(c, t);
 }
 
-void priv_check_each_session(const struct priv_check *c, uint16_t tid, uint16_t sid,
+void priv_check_set_dp_handle(struct priv_check *c, uint32_t handle, uint32_t dp_handle)
+{
+	int32_t t = idtab_find(&c->tun, handle);
+
+	if (t >= 0)
+		c->tun_rec[t].dp_handle = dp_handle;
+}
+
+bool priv_check_tref(const struct priv_check *c, uint32_t handle, uint16_t tid,
+		     struct priv_check_tref *out)
+{
+	int32_t t = tunnel_of(c, handle, tid);
+
+	memset(out, 0, sizeof(*out));
+	if (t < 0)
+		return false;
+	out->handle = handle;
+	out->dp_handle = c->tun_rec[t].dp_handle;
+	out->tid = tid;
+	return true;
+}
+
+static void tref_of(const struct priv_check *c, int32_t t, struct priv_check_tref *out)
+{
+	out->handle = (uint32_t)c->tun.key[t];
+	out->dp_handle = c->tun_rec[t].dp_handle;
+	out->tid = c->tun_rec[t].tid;
+}
+
+void priv_check_each_session(const struct priv_check *c, uint32_t handle, uint16_t sid,
 			     priv_check_session_fn *fn, void *ctx)
 {
 	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
 		const struct pc_session *s = &c->sess_rec[i];
 		struct priv_addr a4 = { .family = 4 }, a6 = { .family = 6 };
-		uint16_t t = (uint16_t)(c->sess.key[i] >> 16), n = (uint16_t)c->sess.key[i];
+		uint32_t h = sess_handle(c->sess.key[i]);
+		uint16_t n = (uint16_t)c->sess.key[i];
+		int32_t t;
 
-		if (!c->sess.used[i] || (tid && t != tid) || (sid && n != sid))
+		if (!c->sess.used[i] || (handle && h != handle) || (sid && n != sid))
 			continue;
+		t = idtab_find(&c->tun, h);
 		a4.v4 = s->v4;
 		a6.v6 = s->pfx6;
-		fn(ctx, t, n, s->has4 ? &a4 : NULL, s->has6 ? &a6 : NULL);
+		fn(ctx, t >= 0 ? c->tun_rec[t].tid : 0, n, s->has4 ? &a4 : NULL,
+		   s->has6 ? &a6 : NULL);
 	}
 }
 
-void priv_check_each_tunnel(const struct priv_check *c, void (*fn)(void *ctx, uint16_t tid),
-			    void *ctx)
+void priv_check_each_tunnel(const struct priv_check *c, priv_check_tunnel_fn *fn, void *ctx)
 {
-	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++)
-		if (c->tun.used[t])
-			fn(ctx, (uint16_t)c->tun.key[t]);
+	struct priv_check_tref r;
+
+	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++) {
+		if (!c->tun.used[t])
+			continue;
+		tref_of(c, (int32_t)t, &r);
+		fn(ctx, &r);
+	}
 }
 
 unsigned int priv_check_tunnels(const struct priv_check *c)
@@ -413,30 +571,61 @@ void priv_check_engine_gone(struct priv_check *c)
 	c->seq = 0;
 }
 
-void priv_check_sa_gone(struct priv_check *c, uint32_t mark,
-			void (*fn)(void *ctx, uint16_t tid), void *ctx)
+void priv_check_sa_gone(struct priv_check *c, uint32_t mark, priv_check_tunnel_fn *fn, void *ctx)
 {
 	int32_t sa = idtab_find(&c->sa, mark);
+	struct priv_check_tref r;
 
 	if (sa < 0)
 		return;
 	for (uint32_t t = 0; c->sa_rec[sa].n_tunnels && t < c->tun.cap; t++) {
 		if (!c->tun.used[t] || c->tun_rec[t].mark != mark)
 			continue;
+		tref_of(c, (int32_t)t, &r);
 		if (fn)
-			fn(ctx, (uint16_t)c->tun.key[t]);
+			fn(ctx, &r);
 		tunnel_drop(c, (int32_t)t);
 	}
 	idtab_del(&c->sa, sa);
 }
 
-static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunnel_add *r)
+/* A tunnel of that origin and ID, other than the one at skip (-1: none), or -1. */
+static int32_t origin_find(const struct priv_check *c, bool by_mark, uint32_t mark,
+			   const struct priv_addr *peer, uint16_t port, uint16_t tid)
 {
+	uint64_t key = origin_key(by_mark, mark, peer, port, tid);
+	int32_t t = -1;
+
+	while ((t = chain_next(&c->by_origin, key, t)) >= 0) {
+		const struct pc_tunnel *x = &c->tun_rec[t];
+
+		if (x->tid == tid && x->by_mark == by_mark &&
+		    (by_mark ? x->mark == mark : x->port == port && addr_equal(&x->peer, peer)))
+			return t;
+	}
+	return -1;
+}
+
+/* A handle no tunnel holds: cyclic, so a gone tunnel's is not given again at once. */
+static uint32_t new_handle(struct priv_check *c)
+{
+	do
+		c->last_handle++;
+	while (!c->last_handle || idtab_find(&c->tun, c->last_handle) >= 0);
+	return c->last_handle;
+}
+
+static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunnel_add *r,
+				   struct priv_reply *out)
+{
+	bool by_mark = r->require_ipsec && r->mark;
+	struct pc_tunnel *x;
 	int32_t t, sa = -1;
+	uint32_t h;
 
 	if (!sock_ok(c, r->sock_id, r->peer.family))
 		return PRIV_R_SOCKET;
-	if (idtab_find(&c->tun, r->tid) >= 0)
+	if (origin_find(c, by_mark, r->mark, &r->peer, r->peer_port, r->tid) >= 0)
 		return PRIV_R_TUNNEL_EXISTS;
 	if (c->require_ipsec && (!r->require_ipsec || r->mark == 0))
 		return PRIV_R_POLICY;
@@ -449,28 +638,37 @@ static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunne
 		if (c->sa_rec[sa].n_tunnels >= c->max_tunnels_per_sa)
 			return PRIV_R_LIMIT;
 	}
-	t = idtab_add(&c->tun, r->tid);
-	if (t < 0)
+	if (c->tun.count >= c->tun.cap)
 		return PRIV_R_LIMIT;
-	memset(&c->tun_rec[t], 0, sizeof(c->tun_rec[t]));
-	c->tun_rec[t].mark = r->mark;
+	h = new_handle(c);
+	t = idtab_add(&c->tun, h);
+	x = &c->tun_rec[t];
+	memset(x, 0, sizeof(*x));
+	x->tid = r->tid;
+	x->mark = r->mark;
+	x->by_mark = by_mark;
+	x->peer = r->peer;
+	x->port = r->peer_port;
+	chain_add(&c->by_origin, t, origin_key(by_mark, r->mark, &r->peer, r->peer_port, r->tid));
+	chain_add(&c->by_tid, t, r->tid);
 	if (sa >= 0)
 		c->sa_rec[sa].n_tunnels++;
+	out->handle = h;
 	return PRIV_OK;
 }
 
 static enum priv_reason session_add(struct priv_check *c, const struct priv_session_add *r,
 				    struct priv_reply *out)
 {
-	int32_t t = idtab_find(&c->tun, r->tid), s;
+	int32_t t = tunnel_of(c, r->handle, r->tid), s;
 
 	if (t < 0)
 		return PRIV_R_TUNNEL_UNKNOWN;
-	if (idtab_find(&c->sess, sess_key(r->tid, r->sid)) >= 0)
+	if (idtab_find(&c->sess, sess_key(r->handle, r->sid)) >= 0)
 		return PRIV_R_SESSION_EXISTS;
 	if (c->tun_rec[t].n_sessions >= c->max_sessions_per_tunnel)
 		return PRIV_R_LIMIT;
-	s = idtab_add(&c->sess, sess_key(r->tid, r->sid));
+	s = idtab_add(&c->sess, sess_key(r->handle, r->sid));
 	if (s < 0)
 		return PRIV_R_LIMIT;
 	memset(&c->sess_rec[s], 0, sizeof(c->sess_rec[s]));
@@ -479,27 +677,27 @@ static enum priv_reason session_add(struct priv_check *c, const struct priv_sess
 	return PRIV_OK;
 }
 
-/* The session (tid, sid) names, as an entry index, or a refusal (negative reason). */
-static int32_t session_of(struct priv_check *c, uint16_t tid, uint16_t sid,
+/* The session (handle, tid, sid) names, as an entry index, or -1 and *why. */
+static int32_t session_of(struct priv_check *c, uint32_t handle, uint16_t tid, uint16_t sid,
 			  enum priv_reason *why)
 {
 	int32_t s;
 
-	if (idtab_find(&c->tun, tid) < 0) {
+	if (tunnel_of(c, handle, tid) < 0) {
 		*why = PRIV_R_TUNNEL_UNKNOWN;
 		return -1;
 	}
-	s = idtab_find(&c->sess, sess_key(tid, sid));
+	s = idtab_find(&c->sess, sess_key(handle, sid));
 	if (s < 0)
 		*why = PRIV_R_SESSION_UNKNOWN;
 	return s;
 }
 
 /* The record of a session that has authenticated; NULL and *why (NOT_AUTHED, ...) if none. */
-static struct pc_session *authed_of(struct priv_check *c, uint16_t tid, uint16_t sid,
-				    enum priv_reason *why)
+static struct pc_session *authed_of(struct priv_check *c, uint32_t handle, uint16_t tid,
+				    uint16_t sid, enum priv_reason *why)
 {
-	int32_t i = session_of(c, tid, sid, why);
+	int32_t i = session_of(c, handle, tid, sid, why);
 
 	if (i >= 0 && !c->sess_rec[i].authed)
 		*why = PRIV_R_NOT_AUTHED;
@@ -594,6 +792,17 @@ static const struct priv_auth_who *who_of(const struct priv_msg *m)
 	       m->type == PRIV_REQ_AUTH_CHAP_MD5 ? &m->md5.who : &m->pap.who;
 }
 
+/* A wrong or throttled answer: the challenge of the next try, while tries are left. */
+static enum priv_reason auth_refused(const struct priv_check *c, struct pc_session *s,
+				     const struct priv_msg *m, struct priv_reply *out)
+{
+	if (chal_of(m) && s->auth_tries < c->auth_tries)
+		new_challenge(c, s, out);	/* for the retry */
+	else
+		s->chal_set = false;
+	return PRIV_OK;
+}
+
 static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uint64_t now,
 			     struct priv_reply *out)
 {
@@ -606,7 +815,7 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 	size_t blen;
 	int32_t i;
 
-	i = session_of(c, who->tid, who->sid, &why);
+	i = session_of(c, who->handle, who->tid, who->sid, &why);
 	if (i < 0)
 		return why;
 	s = &c->sess_rec[i];
@@ -614,25 +823,31 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 		return PRIV_R_AUTH_STATE;
 	if (chal_of(m) && (!s->chal_set || memcmp(chal_of(m), s->chal, sizeof(s->chal))))
 		return PRIV_R_CHALLENGE;
-	t = &c->tun_rec[idtab_find(&c->tun, who->tid)];	/* session_of found it */
+	t = &c->tun_rec[idtab_find(&c->tun, who->handle)];	/* session_of found it */
 	if (!bucket_take(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL) ||
 	    !bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
 		return PRIV_R_RATE;
 	s->auth_tries++;
 	u = user_of(c, &who->name, &bare, &blen);
+	/* the throttle keys a known user by the file's name, as ppp_auth.c does */
+	if (c->al.allowed && !c->al.allowed(c->al.ctx, u ? u->name : who->name.s, &t->peer,
+					    t->port, t->mark)) {
+		c->st.auth_throttled++;
+		out->throttled = true;
+		return auth_refused(c, s, m, out);
+	}
 	if (m->type == PRIV_REQ_AUTH_MSCHAPV2)
 		out->auth_ok = check_mschapv2(&m->mschapv2, u, bare, blen, out);
 	else if (m->type == PRIV_REQ_AUTH_CHAP_MD5)
 		out->auth_ok = check_md5(&m->md5, u);
 	else
 		out->auth_ok = check_pap(&m->pap, u);
+	if (c->al.result)
+		out->hold_ms = c->al.result(c->al.ctx, u ? u->name : who->name.s, &t->peer,
+					    t->port, t->mark, out->auth_ok);
 	if (!out->auth_ok) {
 		c->st.auth_failed++;
-		if (chal_of(m) && s->auth_tries < c->auth_tries)
-			new_challenge(c, s, out);	/* for the retry */
-		else
-			s->chal_set = false;
-		return PRIV_OK;
+		return auth_refused(c, s, m, out);
 	}
 	c->st.auth_ok++;
 	s->chal_set = false;
@@ -708,7 +923,7 @@ static enum priv_reason addr_req(struct priv_check *c, const struct priv_msg *m,
 {
 	const struct priv_addr_req *r = &m->addr;
 	enum priv_reason why = PRIV_OK;
-	struct pc_session *s = authed_of(c, r->tid, r->sid, &why);
+	struct pc_session *s = authed_of(c, r->handle, r->tid, r->sid, &why);
 
 	if (!s)
 		return why;
@@ -740,7 +955,7 @@ static enum priv_reason session_up(struct priv_check *c, const struct priv_sessi
 {
 	struct priv_addr a4 = { .family = 4, .v4 = r->v4 }, a6 = { .family = 6, .v6 = r->pfx64 };
 	enum priv_reason why = PRIV_OK;
-	struct pc_session *s = authed_of(c, r->tid, r->sid, &why);
+	struct pc_session *s = authed_of(c, r->handle, r->tid, r->sid, &why);
 
 	if (!s)
 		return why;
@@ -759,6 +974,24 @@ static enum priv_reason mark_query(struct priv_check *c, const struct priv_mark_
 	return PRIV_OK;
 }
 
+/*
+ * The live SA at or after slot cursor of the SA table, and the slot after it
+ * (0 with mark 0: none left). A slot's scan is bounded by the table's size.
+ */
+static enum priv_reason sa_next(const struct priv_check *c, uint32_t cursor,
+				struct priv_reply *out)
+{
+	for (uint32_t i = cursor; c->sa.count && i < c->sa.cap; i++) {
+		if (!c->sa.used[i])
+			continue;
+		out->sa.mark = c->sa.key[i];
+		out->sa.peer = c->sa_rec[i].peer;
+		out->cursor = i + 1;
+		break;
+	}
+	return PRIV_OK;
+}
+
 static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, uint64_t now,
 			      struct priv_reply *out)
 {
@@ -767,9 +1000,9 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 
 	switch (m->type) {
 	case PRIV_REQ_TUNNEL_ADD:
-		return tunnel_add(c, &m->tunnel_add);
+		return tunnel_add(c, &m->tunnel_add, out);
 	case PRIV_REQ_TUNNEL_DEL:
-		s = idtab_find(&c->tun, m->ids.tid);
+		s = tunnel_of(c, m->ids.handle, m->ids.tid);
 		if (s < 0)
 			return PRIV_R_TUNNEL_UNKNOWN;
 		tunnel_drop(c, s);
@@ -777,7 +1010,7 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 	case PRIV_REQ_SESSION_ADD:
 		return session_add(c, &m->session_add, out);
 	case PRIV_REQ_SESSION_DEL:
-		s = session_of(c, m->ids.tid, m->ids.sid, &why);
+		s = session_of(c, m->ids.handle, m->ids.tid, m->ids.sid, &why);
 		if (s < 0)
 			return why;
 		session_drop(c, s);
@@ -793,12 +1026,17 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 		return addr_req(c, m, out);
 	case PRIV_REQ_SESSION_UP:
 		return session_up(c, &m->up);
+	case PRIV_REQ_SA_NEXT:
+		return sa_next(c, m->sa_next.cursor, out);
 	case PRIV_REQ_MARK_QUERY:
 	case PRIV_REQ_STATS:
+	case PRIV_REQ_IPSEC_REPORT:
 		if (!bucket_take(&c->query, now, PRIV_QUERY_RATE, PRIV_QUERY_BURST))
 			return PRIV_R_RATE;
 		if (m->type == PRIV_REQ_MARK_QUERY)
 			return mark_query(c, &m->mark_query, out);
+		if (m->type == PRIV_REQ_IPSEC_REPORT)
+			return PRIV_OK;		/* the parent's SA table answers (priv_parent.h) */
 		out->pools.v4_size = pool_size(c->pool);
 		out->pools.v4_used = pool_in_use(c->pool);
 		out->pools.v6_size = c->pool6 ? pool6_size(c->pool6) : 0;
@@ -859,9 +1097,17 @@ const struct priv_check_stats *priv_check_stats(const struct priv_check *c)
 	return &c->st;
 }
 
+/* The one tunnel with this ID (its entry), or -1 when none or several hold it. */
+static int32_t unique_tid(const struct priv_check *c, uint16_t tid)
+{
+	int32_t t = chain_next(&c->by_tid, tid, -1);
+
+	return t >= 0 && chain_next(&c->by_tid, tid, t) < 0 ? t : -1;
+}
+
 bool priv_check_tunnel_get(const struct priv_check *c, uint16_t tid, struct priv_check_tunnel *out)
 {
-	int32_t t = idtab_find(&c->tun, tid), sa;
+	int32_t t = unique_tid(c, tid), sa;
 
 	memset(out, 0, sizeof(*out));
 	if (t < 0)
@@ -876,11 +1122,12 @@ bool priv_check_tunnel_get(const struct priv_check *c, uint16_t tid, struct priv
 bool priv_check_session_get(const struct priv_check *c, uint16_t tid, uint16_t sid,
 			    struct priv_check_session *out)
 {
-	int32_t i = idtab_find(&c->sess, sess_key(tid, sid));
+	int32_t t = unique_tid(c, tid);
+	int32_t i = t >= 0 ? idtab_find(&c->sess, sess_key((uint32_t)c->tun.key[t], sid)) : -1;
 	const struct pc_session *s = i >= 0 ? &c->sess_rec[i] : NULL;
 
 	memset(out, 0, sizeof(*out));
-	if (!s || idtab_find(&c->tun, tid) < 0)
+	if (!s)
 		return false;
 	out->authed = s->authed;
 	out->has4 = s->has4;

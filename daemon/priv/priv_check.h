@@ -8,6 +8,10 @@
  * follows charon and xfrm; priv_check_sa_up/gone), the tunnels the engine
  * created with their SA mark and peer, each session's tunnel, user and
  * addresses, and the host routes. The rules:
+ *   - tunnels are keyed by the handle the checker gives each (TUNNEL_ADD's
+ *     reply), which every later request names with the tunnel's ID; a new
+ *     tunnel's ID must be new for its origin (the SA's mark, or the peer's
+ *     address and port: l2sec.ko's key), so two SAs' tunnels may share an ID;
  *   - a tunnel only on a handed-over socket of its peer's family, bound to the mark of a live SA
  *     whose peer is the tunnel's (mark 0 only where IPsec is not required),
  *     at most [l2tp] max-tunnels, and max-tunnels-per-sa per SA;
@@ -45,7 +49,7 @@
 #define PRIV_AUTH_BURST		200
 #define PRIV_AUTH_RATE_TUNNEL	4	/* per tunnel (one client, or one NAT's SA) */
 #define PRIV_AUTH_BURST_TUNNEL	16
-#define PRIV_QUERY_RATE		20	/* MARK_QUERY and STATS per second */
+#define PRIV_QUERY_RATE		20	/* MARK_QUERY, STATS and IPSEC_REPORT per second */
 #define PRIV_QUERY_BURST	40
 #define PRIV_MAX_SOCKS		(2 * CONFIG_MAX_LISTEN + 1)
 
@@ -55,6 +59,7 @@ struct priv_check_stats {
 	uint64_t accepted[PRIV_TYPE_MAX];	/* by request type */
 	uint64_t refused[PRIV_REASON_MAX];	/* by reason; [PRIV_OK] stays 0 */
 	uint64_t auth_ok, auth_failed;		/* answers checked */
+	uint64_t auth_throttled;		/* answers refused unchecked (priv_auth_limit) */
 };
 
 /*
@@ -65,6 +70,22 @@ struct priv_check_stats {
 struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct users_db *users);
 void priv_check_free(struct priv_check *c);
 void priv_check_set_users(struct priv_check *c, const struct users_db *users);
+/*
+ * The throttle across sessions (the parent's auth/authlimit.h), asked for each
+ * answer the checker is to verify: allowed() before (false: refused unchecked,
+ * the reply says throttled), result() after (its return: how long the
+ * Failure of a wrong answer is held back, into the reply). user: the users
+ * file's name when the user exists, else the name as sent. NULL: none.
+ */
+struct priv_auth_limit {
+	bool (*allowed)(void *ctx, const char *user, const struct priv_addr *peer, uint16_t port,
+			uint32_t mark);
+	uint32_t (*result)(void *ctx, const char *user, const struct priv_addr *peer,
+			   uint16_t port, uint32_t mark, bool ok);
+	void *ctx;
+};
+void priv_check_set_auth_limit(struct priv_check *c, const struct priv_auth_limit *al);
+
 /* The source of challenges (default getrandom): for tests and fuzzing only. */
 void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),
 			   void *ctx);
@@ -74,24 +95,35 @@ void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf
 int priv_check_sock_add(struct priv_check *c, uint32_t sock_id, uint8_t family);
 /* A live SA (its inbound mark and peer); -1 with ENOSPC when the table is full. */
 int priv_check_sa_up(struct priv_check *c, uint32_t mark, const struct priv_addr *peer);
-/* The SA went: its tunnels (and their sessions) are forgotten, fn told each tid. */
-void priv_check_sa_gone(struct priv_check *c, uint32_t mark,
-			void (*fn)(void *ctx, uint16_t tid), void *ctx);
+/* A tunnel as the checker and the parent name it: its handle, the module's, its ID. */
+struct priv_check_tref {
+	uint32_t handle, dp_handle;
+	uint16_t tid;
+};
+typedef void priv_check_tunnel_fn(void *ctx, const struct priv_check_tref *t);
+
+/* The SA went: its tunnels (and their sessions) are forgotten, fn told each first. */
+void priv_check_sa_gone(struct priv_check *c, uint32_t mark, priv_check_tunnel_fn *fn, void *ctx);
 /* Forget a tunnel (and its sessions, their addresses) or a session. */
-void priv_check_tunnel_gone(struct priv_check *c, uint16_t tid);
-void priv_check_session_gone(struct priv_check *c, uint16_t tid, uint16_t sid);
+void priv_check_tunnel_gone(struct priv_check *c, uint32_t handle);
+void priv_check_session_gone(struct priv_check *c, uint32_t handle, uint16_t sid);
+/* The module's handle of an accepted tunnel (the parent names the tunnel by it). */
+void priv_check_set_dp_handle(struct priv_check *c, uint32_t handle, uint32_t dp_handle);
+/* The tunnel (handle, tid) names, if the engine holds it: false when not. */
+bool priv_check_tref(const struct priv_check *c, uint32_t handle, uint16_t tid,
+		     struct priv_check_tref *out);
 
 /*
- * Each session the engine holds, of tunnel tid (0: of every tunnel) and with
- * ID sid (0: every one), with the addresses it holds (NULL: none), and each
- * tunnel: for the parent's own cleanup (routes, the module's tunnels).
+ * Each session the engine holds, of the tunnel with this handle (0: of every
+ * tunnel) and with ID sid (0: every one), with the addresses it holds (NULL:
+ * none), and each tunnel: for the parent's own cleanup (routes, the module's
+ * tunnels).
  */
 typedef void priv_check_session_fn(void *ctx, uint16_t tid, uint16_t sid,
 				   const struct priv_addr *v4, const struct priv_addr *v6);
-void priv_check_each_session(const struct priv_check *c, uint16_t tid, uint16_t sid,
+void priv_check_each_session(const struct priv_check *c, uint32_t handle, uint16_t sid,
 			     priv_check_session_fn *fn, void *ctx);
-void priv_check_each_tunnel(const struct priv_check *c, void (*fn)(void *ctx, uint16_t tid),
-			    void *ctx);
+void priv_check_each_tunnel(const struct priv_check *c, priv_check_tunnel_fn *fn, void *ctx);
 /* How many tunnels the engine holds. */
 unsigned int priv_check_tunnels(const struct priv_check *c);
 /*
@@ -124,7 +156,8 @@ const struct priv_check_stats *priv_check_stats(const struct priv_check *c);
 /*
  * What the checker holds of a tunnel and of a session, for the resume store
  * (priv_state.h), which refuses records of anything the checker does not
- * know. false: not known.
+ * know. By the tunnel's ID: false when not known, or when several tunnels
+ * (of other SAs or peers) hold that ID.
  */
 struct priv_check_tunnel {
 	uint32_t mark;

@@ -153,12 +153,14 @@ static void c_str(struct codec *c, uint8_t *len, char *s, size_t max)
 }
 
 
-static void c_ids(struct codec *c, uint16_t *tid, uint16_t *sid)
+/* A tunnel's handle (never 0) and ID, and a session ID. */
+static void c_ids(struct codec *c, uint32_t *handle, uint16_t *tid, uint16_t *sid)
 {
+	c_u32(c, handle);
 	c_u16(c, tid);
 	c_u16(c, sid);
 	/* 0 is no tunnel or session ID in L2TP (RFC 2661 3.1) */
-	if (*tid == 0)
+	if (*tid == 0 || *handle == 0)
 		fail(c, PRIV_R_FIELD);
 }
 
@@ -178,14 +180,14 @@ static void b_tunnel_add(struct codec *c, struct priv_tunnel_add *t)
 
 static void b_ids(struct codec *c, struct priv_ids *x, bool session)
 {
-	c_ids(c, &x->tid, &x->sid);
+	c_ids(c, &x->handle, &x->tid, &x->sid);
 	if (session != (x->sid != 0))
 		fail(c, PRIV_R_FIELD);
 }
 
 static void b_session_add(struct codec *c, struct priv_session_add *x)
 {
-	c_ids(c, &x->tid, &x->sid);
+	c_ids(c, &x->handle, &x->tid, &x->sid);
 	c_u16(c, &x->peer_sid);
 	if (x->sid == 0 || x->peer_sid == 0)
 		fail(c, PRIV_R_FIELD);
@@ -193,7 +195,7 @@ static void b_session_add(struct codec *c, struct priv_session_add *x)
 
 static void c_who(struct codec *c, struct priv_auth_who *w)
 {
-	c_ids(c, &w->tid, &w->sid);
+	c_ids(c, &w->handle, &w->tid, &w->sid);
 	c_str(c, &w->name.len, w->name.s, PRIV_NAME_MAX);
 	if (w->sid == 0)
 		fail(c, PRIV_R_FIELD);
@@ -224,7 +226,7 @@ static void b_pap(struct codec *c, struct priv_auth_pap *x)
 
 static void b_addr(struct codec *c, struct priv_addr_req *x)
 {
-	c_ids(c, &x->tid, &x->sid);
+	c_ids(c, &x->handle, &x->tid, &x->sid);
 	c_addr(c, &x->addr, false);
 	c_u8(c, &x->plen);
 	if (x->sid == 0)
@@ -240,7 +242,7 @@ static void b_route(struct codec *c, struct priv_addr_req *x)
 
 static void b_session_up(struct codec *c, struct priv_session_up *x)
 {
-	c_ids(c, &x->tid, &x->sid);
+	c_ids(c, &x->handle, &x->tid, &x->sid);
 	c_bool(c, &x->has_v4);
 	c_bool(c, &x->has_v6);
 	c_bytes(c, &x->v4, sizeof(x->v4));
@@ -257,6 +259,38 @@ static void b_mark_query(struct codec *c, struct priv_mark_query *x)
 {
 	c_u32(c, &x->mark);
 	c_addr(c, &x->peer, false);
+}
+
+/* An SA: mark 0 only where zero_ok (SA_NEXT's answer at the end of the listing). */
+static void c_sa(struct codec *c, struct priv_ev_sa *x, bool zero_ok)
+{
+	c_u32(c, &x->mark);
+	c_u32(c, &x->reqid);
+	c_addr(c, &x->peer, true);
+	c_u16(c, &x->peer_port);
+	c_u32(c, &x->ike_id);
+	c_u32(c, &x->child_id);
+	c_u32(c, &x->spi_in);
+	c_u32(c, &x->spi_out);
+	c_bool(c, &x->encap);
+	c_str(c, &x->id_len, x->id, PRIV_ID_MAX);
+	c_str(c, &x->why_len, x->why, PRIV_WHY_MAX);
+	if (x->mark == 0 && !zero_ok)
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_sa(struct codec *c, struct priv_ev_sa *x)
+{
+	c_sa(c, x, false);
+}
+
+static void c_ipsec_report(struct codec *c, struct priv_ipsec_report *x)
+{
+	c_bool(c, &x->charon_up);
+	c_str(c, &x->vici_len, x->vici, PRIV_VICI_MAX);
+	c_u32(c, &x->sa_count);
+	for (unsigned int i = 0; i < PRIV_REPORT_N; i++)
+		c_u64(c, &x->n[i]);
 }
 
 static void b_reply(struct codec *c, struct priv_reply *x)
@@ -277,6 +311,28 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 	c_bytes(c, x->chal, sizeof(x->chal));
 	if (!x->has_chal && !all_zero(x->chal, sizeof(x->chal)))
 		fail(c, PRIV_R_FIELD);
+	if (x->req_type == PRIV_REQ_TUNNEL_ADD)
+		c_u32(c, &x->handle);
+	if (x->req_type >= PRIV_REQ_AUTH_MSCHAPV2 && x->req_type <= PRIV_REQ_AUTH_PAP) {
+		c_bool(c, &x->throttled);
+		c_u32(c, &x->hold_ms);
+		if (x->throttled && x->auth_ok)
+			fail(c, PRIV_R_FIELD);
+	}
+	if (x->req_type == PRIV_REQ_STATS) {
+		c_u64(c, &x->auth.refused_backoff);
+		c_u64(c, &x->auth.refused_lockout);
+		c_u64(c, &x->auth.backoffs);
+		c_u64(c, &x->auth.lockouts);
+		c_u64(c, &x->auth.evicted);
+		c_u64(c, &x->auth.entries);
+	}
+	if (x->req_type == PRIV_REQ_IPSEC_REPORT)
+		c_ipsec_report(c, &x->ipsec);
+	if (x->req_type == PRIV_REQ_SA_NEXT) {
+		c_sa(c, &x->sa, true);
+		c_u32(c, &x->cursor);
+	}
 	if (!priv_type_is_request(x->req_type) || x->reason >= PRIV_REASON_MAX)
 		fail(c, PRIV_R_FIELD);
 }
@@ -290,15 +346,6 @@ static void b_socket(struct codec *c, struct priv_ev_socket *x)
 		fail(c, PRIV_R_FIELD);
 }
 
-static void b_sa(struct codec *c, struct priv_ev_sa *x)
-{
-	c_u32(c, &x->mark);
-	c_u32(c, &x->reqid);
-	c_addr(c, &x->peer, true);
-	c_str(c, &x->why_len, x->why, PRIV_WHY_MAX);
-	if (x->mark == 0)
-		fail(c, PRIV_R_FIELD);
-}
 
 /* The body of m's type; PRIV_R_TYPE for a type that has none. */
 static void body(struct codec *c, struct priv_msg *m)
@@ -331,9 +378,13 @@ static void body(struct codec *c, struct priv_msg *m)
 		return b_session_up(c, &m->up);
 	case PRIV_REQ_MARK_QUERY:
 		return b_mark_query(c, &m->mark_query);
+	case PRIV_REQ_SA_NEXT:
+		return c_u32(c, &m->sa_next.cursor);
 	case PRIV_REQ_STATS:
+	case PRIV_REQ_IPSEC_REPORT:
 	case PRIV_EV_RELOAD:
 	case PRIV_EV_DATAPATH_LOST:
+	case PRIV_EV_SA_RESYNC:
 		return;
 	case PRIV_REPLY:
 		return b_reply(c, &m->reply);
@@ -400,7 +451,8 @@ enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg
 
 bool priv_type_is_request(unsigned int type)
 {
-	return type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS;
+	return (type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS) ||
+	       type == PRIV_REQ_IPSEC_REPORT || type == PRIV_REQ_SA_NEXT;
 }
 
 static const char *const type_names[PRIV_TYPE_MAX] = {
@@ -425,6 +477,9 @@ static const char *const type_names[PRIV_TYPE_MAX] = {
 	[PRIV_EV_SA_GONE] = "ev_sa_gone",
 	[PRIV_EV_RELOAD] = "ev_reload",
 	[PRIV_EV_DATAPATH_LOST] = "ev_datapath_lost",
+	[PRIV_REQ_IPSEC_REPORT] = "ipsec_report",
+	[PRIV_REQ_SA_NEXT] = "sa_next",
+	[PRIV_EV_SA_RESYNC] = "ev_sa_resync",
 };
 
 const char *priv_type_name(unsigned int type)

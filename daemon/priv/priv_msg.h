@@ -43,6 +43,9 @@
 #define PRIV_NAME_MAX		255	/* a CHAP or PAP name: one length octet */
 #define PRIV_PASSWORD_MAX	255	/* a PAP password: one length octet */
 #define PRIV_WHY_MAX		64	/* an event's reason, for the log */
+#define PRIV_ID_MAX		127	/* an SA's remote identity (ipsec_sa_desc) */
+#define PRIV_VICI_MAX		107	/* charon's VICI socket path */
+#define PRIV_REPORT_N		18	/* IPSEC_REPORT's counters (ipsec.h's IPSEC_REPORT_N) */
 
 enum priv_type {
 	/* requests, engine -> parent */
@@ -68,6 +71,10 @@ enum priv_type {
 	PRIV_EV_SA_GONE,		/* close the tunnels bound to its mark */
 	PRIV_EV_RELOAD,			/* the configuration in force changed */
 	PRIV_EV_DATAPATH_LOST,		/* l2sec.ko went away: refuse everything */
+	/* requests added since; priv_type_is_request knows them */
+	PRIV_REQ_IPSEC_REPORT,		/* the SA table's and charon's counters, for `show stats` */
+	PRIV_REQ_SA_NEXT,		/* the parent's SAs, one a call: a new engine's copy */
+	PRIV_EV_SA_RESYNC,		/* SA events were lost: list the parent's SAs again */
 	PRIV_TYPE_MAX
 };
 
@@ -121,11 +128,17 @@ struct priv_tunnel_add {
 	struct priv_addr local;		/* the address the peer sent to; family 0: the socket's */
 };
 
+/*
+ * A tunnel is named by the handle TUNNEL_ADD's reply gave it and its ID (tunnel
+ * IDs are unique per SA or peer only: docs/ARCHITECTURE.md, "IDs at scale").
+ */
 struct priv_ids {			/* TUNNEL_DEL (sid 0), SESSION_DEL */
+	uint32_t handle;
 	uint16_t tid, sid;
 };
 
 struct priv_session_add {
+	uint32_t handle;
 	uint16_t tid, sid, peer_sid;
 };
 
@@ -136,6 +149,7 @@ struct priv_name {
 
 /* Who answers: the session, and the name the peer sent ("DOMAIN\" and all). */
 struct priv_auth_who {
+	uint32_t handle;
 	uint16_t tid, sid;
 	struct priv_name name;
 };
@@ -161,12 +175,14 @@ struct priv_auth_pap {
 };
 
 struct priv_addr_req {			/* ADDR_CLAIM, ADDR_RELEASE, ROUTE_ADD/DEL */
+	uint32_t handle;
 	uint16_t tid, sid;
 	struct priv_addr addr;		/* CLAIM: address 0 (family 4 or 6): any from the pool */
 	uint8_t plen;			/* routes: 32 (IPv4) or 64 (IPv6); else 0 */
 };
 
 struct priv_session_up {
+	uint32_t handle;
 	uint16_t tid, sid;
 	bool has_v4, has_v6;
 	struct in_addr v4;
@@ -183,14 +199,46 @@ struct priv_pool_stats {
 	uint32_t v4_size, v4_used, v6_size, v6_used;
 };
 
+/* STATS: the parent's authentication throttle (auth/authlimit.h's authlimit_stats). */
+struct priv_auth_stats {
+	uint64_t refused_backoff, refused_lockout, backoffs, lockouts, evicted, entries;
+};
+
+struct priv_ev_sa {			/* SA_UP, SA_REKEYED, SA_GONE */
+	uint32_t mark, reqid;
+	struct priv_addr peer;
+	/* what the control socket shows of the SA (ipsec.h's struct ipsec_sa_desc) */
+	uint16_t peer_port;
+	uint32_t ike_id, child_id, spi_in, spi_out;
+	bool encap;
+	uint8_t id_len;
+	char id[PRIV_ID_MAX + 1];
+	uint8_t why_len;
+	char why[PRIV_WHY_MAX + 1];
+};
+
+struct priv_sa_next {			/* SA_NEXT: where the listing goes on (0: the start) */
+	uint32_t cursor;
+};
+
+/* IPSEC_REPORT's answer: ipsec.h's struct ipsec_report on the wire. */
+struct priv_ipsec_report {
+	bool charon_up;
+	uint8_t vici_len;
+	char vici[PRIV_VICI_MAX + 1];
+	uint32_t sa_count;
+	uint64_t n[PRIV_REPORT_N];
+};
+
 struct priv_reply {
 	uint8_t req_type;
 	uint8_t reason;			/* enum priv_reason; PRIV_OK: done */
 	uint16_t error;			/* the kernel's errno when it refused, else 0 */
 	/* ADDR_CLAIM: the address; MARK_QUERY: family != 0 when the SA is live */
 	struct priv_addr addr;
-	/* AUTH_*: the answer */
-	bool auth_ok;
+	/* AUTH_*: the answer; throttled: refused unchecked by the parent's throttle */
+	bool auth_ok, throttled;
+	uint32_t hold_ms;		/* a wrong answer: hold the Failure back this long */
 	char auth_resp[MSCHAP_AUTH_RESPONSE_LEN];	/* MS-CHAPv2's "S=...", else "" */
 	/*
 	 * SESSION_ADD, and AUTH_MSCHAPV2 or AUTH_CHAP_MD5 that failed: the
@@ -199,8 +247,16 @@ struct priv_reply {
 	 */
 	bool has_chal;
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];
-	/* STATS: the parent's pools */
+	/* STATS: the parent's pools, and its throttle (on the wire for STATS alone) */
 	struct priv_pool_stats pools;
+	struct priv_auth_stats auth;
+	/* IPSEC_REPORT only (on the wire for that type alone) */
+	struct priv_ipsec_report ipsec;
+	/* TUNNEL_ADD only: the tunnel's handle, its name in every later request */
+	uint32_t handle;
+	/* SA_NEXT only: an SA (mark 0: none left) and the cursor of the next (0: the end) */
+	struct priv_ev_sa sa;
+	uint32_t cursor;
 };
 
 struct priv_ev_socket {
@@ -209,12 +265,6 @@ struct priv_ev_socket {
 	uint8_t family;			/* 4 or 6 for a socket */
 };
 
-struct priv_ev_sa {			/* SA_UP, SA_REKEYED, SA_GONE */
-	uint32_t mark, reqid;
-	struct priv_addr peer;
-	uint8_t why_len;
-	char why[PRIV_WHY_MAX + 1];
-};
 
 struct priv_msg {
 	uint8_t type;			/* enum priv_type */
@@ -229,6 +279,7 @@ struct priv_msg {
 		struct priv_addr_req addr;
 		struct priv_session_up up;
 		struct priv_mark_query mark_query;
+		struct priv_sa_next sa_next;
 		struct priv_reply reply;
 		struct priv_ev_socket socket;
 		struct priv_ev_sa sa;

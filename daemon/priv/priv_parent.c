@@ -26,39 +26,64 @@ static void routes_del(void *arg, uint16_t tid, uint16_t sid, const struct priv_
 		cl->ops->route(cl->ctx, false, v6, 64);
 }
 
-static void tunnel_del(void *arg, uint16_t tid)
+static void tunnel_del(void *arg, const struct priv_check_tref *t)
 {
 	const struct cleanup *cl = arg;
 
-	cl->ops->tunnel_del(cl->ctx, tid);
+	cl->ops->tunnel_del(cl->ctx, t);
 }
 
-/* What an accepted request makes the parent do; -1 with errno when the kernel refused. */
-static int execute(struct priv_check *c, const struct priv_msg *m,
-		   const struct priv_exec_ops *ops, void *ctx)
+/* The tunnel a request names (its handle and ID), as the checker holds it before judging. */
+static void named(const struct priv_check *c, const struct priv_msg *m, struct priv_check_tref *t)
+{
+	switch (m->type) {
+	case PRIV_REQ_TUNNEL_DEL:
+	case PRIV_REQ_SESSION_DEL:
+		priv_check_tref(c, m->ids.handle, m->ids.tid, t);
+		break;
+	case PRIV_REQ_SESSION_ADD:
+		priv_check_tref(c, m->session_add.handle, m->session_add.tid, t);
+		break;
+	case PRIV_REQ_SESSION_UP:
+		priv_check_tref(c, m->up.handle, m->up.tid, t);
+		break;
+	default:
+		memset(t, 0, sizeof(*t));
+		break;
+	}
+}
+
+/*
+ * What an accepted request makes the parent do; -1 with errno when the kernel
+ * refused. t: the tunnel it names, as it was before the checker judged.
+ */
+static int execute(struct priv_check *c, const struct priv_msg *m, const struct priv_reply *out,
+		   const struct priv_check_tref *t, const struct priv_exec_ops *ops, void *ctx)
 {
 	const struct priv_addr_req *a = &m->addr;
+	uint32_t dp_handle = 0;
 
 	switch (m->type) {
 	case PRIV_REQ_TUNNEL_ADD:
-		if (ops->tunnel_add(ctx, &m->tunnel_add) == 0)
+		if (ops->tunnel_add(ctx, &m->tunnel_add, &dp_handle) == 0) {
+			priv_check_set_dp_handle(c, out->handle, dp_handle);
 			return 0;
-		priv_check_tunnel_gone(c, m->tunnel_add.tid);
+		}
+		priv_check_tunnel_gone(c, out->handle);
 		return -1;
 	case PRIV_REQ_TUNNEL_DEL:
-		ops->tunnel_del(ctx, m->ids.tid);
+		ops->tunnel_del(ctx, t);
 		return 0;
 	case PRIV_REQ_SESSION_ADD:
-		if (ops->session_add(ctx, m->session_add.tid, m->session_add.sid,
-				     m->session_add.peer_sid) == 0)
+		if (ops->session_add(ctx, t, m->session_add.sid, m->session_add.peer_sid) == 0)
 			return 0;
-		priv_check_session_gone(c, m->session_add.tid, m->session_add.sid);
+		priv_check_session_gone(c, m->session_add.handle, m->session_add.sid);
 		return -1;
 	case PRIV_REQ_SESSION_DEL:
-		ops->session_del(ctx, m->ids.tid, m->ids.sid);
+		ops->session_del(ctx, t, m->ids.sid);
 		return 0;
 	case PRIV_REQ_SESSION_UP:
-		return ops->session_up(ctx, &m->up);
+		return ops->session_up(ctx, t, &m->up);
 	case PRIV_REQ_ROUTE_ADD:
 	case PRIV_REQ_ROUTE_DEL:
 		return ops->route(ctx, m->type == PRIV_REQ_ROUTE_ADD, &a->addr, a->plen);
@@ -80,13 +105,16 @@ static void before(struct priv_check *c, const struct priv_msg *m,
 		   const struct priv_exec_ops *ops, void *ctx)
 {
 	struct cleanup cl = { ops, ctx };
+	struct priv_check_tref t;
 
 	switch (m->type) {
 	case PRIV_REQ_TUNNEL_DEL:
-		priv_check_each_session(c, m->ids.tid, 0, routes_del, &cl);
+		if (priv_check_tref(c, m->ids.handle, m->ids.tid, &t))
+			priv_check_each_session(c, m->ids.handle, 0, routes_del, &cl);
 		break;
 	case PRIV_REQ_SESSION_DEL:
-		priv_check_each_session(c, m->ids.tid, m->ids.sid, routes_del, &cl);
+		if (priv_check_tref(c, m->ids.handle, m->ids.tid, &t))
+			priv_check_each_session(c, m->ids.handle, m->ids.sid, routes_del, &cl);
 		break;
 	case PRIV_REQ_MARK_QUERY:
 		if (ops->sa_lookup)
@@ -99,6 +127,18 @@ static void before(struct priv_check *c, const struct priv_msg *m,
 	default:
 		break;
 	}
+}
+
+/* What the parent's SA table adds to the checker's answer. */
+static void answer(const struct priv_msg *m, const struct priv_exec_ops *ops, void *ctx,
+		   struct priv_reply *out)
+{
+	if (m->type == PRIV_REQ_STATS && ops->auth_stats)
+		ops->auth_stats(ctx, &out->auth);
+	if (m->type == PRIV_REQ_IPSEC_REPORT && ops->ipsec_report)
+		ops->ipsec_report(ctx, &out->ipsec);
+	if (m->type == PRIV_REQ_SA_NEXT && out->sa.mark && ops->sa_describe)
+		ops->sa_describe(ctx, &out->sa);
 }
 
 static int send_msg(int fd, struct priv_msg *m)
@@ -126,6 +166,7 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 {
 	struct priv_msg req, reply = { .type = PRIV_REPLY };
 	enum priv_parent_result res = PRIV_PARENT_OK;
+	struct priv_check_tref t;
 	enum priv_reason why = priv_msg_decode(buf, len, &req);
 
 	if (why != PRIV_OK || !priv_type_is_request(req.type)) {
@@ -136,6 +177,7 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 		goto out;
 	}
 	before(c, &req, ops, ctx);
+	named(c, &req, &t);
 	reply.seq = req.seq;
 	why = priv_check_request(c, &req, now, &reply.reply);
 	if (why == PRIV_R_SEQ) {
@@ -143,8 +185,10 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 		res = PRIV_PARENT_BROKEN;
 		goto out;
 	}
-	if (why == PRIV_OK && execute(c, &req, ops, ctx) < 0)
+	if (why == PRIV_OK && execute(c, &req, &reply.reply, &t, ops, ctx) < 0)
 		reply.reply.error = (uint16_t)(errno ? errno : EIO);
+	if (why == PRIV_OK)
+		answer(&req, ops, ctx, &reply.reply);
 	if (why != PRIV_OK)
 		log_info("privsep: %s refused: %s", priv_type_name(req.type),
 			 priv_reason_name(why));
@@ -181,6 +225,31 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 	}
 	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
 	return res;
+}
+
+struct sa_gone {
+	struct cleanup cl;
+	const struct priv_check *c;
+	unsigned int n;
+};
+
+/* A tunnel of the gone SA, before the checker forgets it: its routes, then the tunnel. */
+static void sa_tunnel_gone(void *arg, const struct priv_check_tref *t)
+{
+	struct sa_gone *g = arg;
+
+	priv_check_each_session(g->c, t->handle, 0, routes_del, &g->cl);
+	g->cl.ops->tunnel_del(g->cl.ctx, t);
+	g->n++;
+}
+
+unsigned int priv_parent_sa_gone(struct priv_check *c, uint32_t mark,
+				 const struct priv_exec_ops *ops, void *ctx)
+{
+	struct sa_gone g = { { ops, ctx }, c, 0 };
+
+	priv_check_sa_gone(c, mark, sa_tunnel_gone, &g);
+	return g.n;
 }
 
 void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *ops, void *ctx)

@@ -25,11 +25,14 @@
 
 /* What the parent does for an accepted request: 0, or -1 with errno. */
 struct priv_exec_ops {
-	int (*tunnel_add)(void *ctx, const struct priv_tunnel_add *t);
-	void (*tunnel_del)(void *ctx, uint16_t tid);
-	int (*session_add)(void *ctx, uint16_t tid, uint16_t sid, uint16_t peer_sid);
-	void (*session_del)(void *ctx, uint16_t tid, uint16_t sid);
-	int (*session_up)(void *ctx, const struct priv_session_up *up);
+	/* *dp_handle: the module's handle of the new tunnel, by which the parent names it */
+	int (*tunnel_add)(void *ctx, const struct priv_tunnel_add *t, uint32_t *dp_handle);
+	void (*tunnel_del)(void *ctx, const struct priv_check_tref *t);
+	int (*session_add)(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+			   uint16_t peer_sid);
+	void (*session_del)(void *ctx, const struct priv_check_tref *t, uint16_t sid);
+	int (*session_up)(void *ctx, const struct priv_check_tref *t,
+			  const struct priv_session_up *up);
 	/* a host route (IPv4 /32, IPv6 /64) through the data device; del ignores a missing one */
 	int (*route)(void *ctx, bool add, const struct priv_addr *a, unsigned int plen);
 	/*
@@ -38,6 +41,12 @@ struct priv_exec_ops {
 	 * (priv_check_sa_up) that it learns only when asked (xfrm).
 	 */
 	void (*sa_lookup)(void *ctx, uint32_t mark, const struct priv_addr *peer);
+	/* Optional: IPSEC_REPORT's answer (the SA table's counters); without it all zero. */
+	void (*ipsec_report)(void *ctx, struct priv_ipsec_report *out);
+	/* Optional: STATS' counters of the authentication throttle (priv_check_set_auth_limit's). */
+	void (*auth_stats)(void *ctx, struct priv_auth_stats *out);
+	/* Optional: SA_NEXT's answer, the rest of the SA the checker named by mark and peer. */
+	void (*sa_describe)(void *ctx, struct priv_ev_sa *sa);
 };
 
 enum priv_parent_result {
@@ -56,6 +65,15 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 
 /* One event to the engine, without blocking: 0, or -1 (the engine does not read). */
 int priv_parent_send_event(int fd, struct priv_msg *ev);
+
+/*
+ * The SA with this mark went (charon said so): its tunnels' routes and the
+ * tunnels (with their sessions) leave the module, and the checker forgets
+ * them and the SA. Returns how many tunnels went. The engine is told with
+ * PRIV_EV_SA_GONE and closes its own, without a StopCCN.
+ */
+unsigned int priv_parent_sa_gone(struct priv_check *c, uint32_t mark,
+				 const struct priv_exec_ops *ops, void *ctx);
 
 /*
  * The engine is gone: undo in the kernel what it held (every route of its

@@ -129,18 +129,21 @@ static void pool_drained(struct priv_check *c, uint32_t seq, uint64_t now)
 {
 	struct priv_msg m;
 	struct priv_reply r;
+	uint32_t h;
 
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_TUNNEL_ADD;
 	m.tunnel_add = (struct priv_tunnel_add){ 1, 1, 1, peer7, 1701, true, 7, { 0 } };
 	must(c, &m, &seq, now, &r);
+	h = r.handle;	/* the tunnel's name from now on */
 	for (uint16_t sid = 1; sid <= 3; sid++) {
 		memset(&m, 0, sizeof(m));
 		m.type = PRIV_REQ_SESSION_ADD;
-		m.session_add = (struct priv_session_add){ 1, sid, sid };
+		m.session_add = (struct priv_session_add){ h, 1, sid, sid };
 		must(c, &m, &seq, now, &r);
 		memset(&m, 0, sizeof(m));
 		m.type = PRIV_REQ_AUTH_MSCHAPV2;
+		m.mschapv2.who.handle = h;
 		m.mschapv2.who.tid = 1;
 		m.mschapv2.who.sid = sid;
 		m.mschapv2.who.name.len = 4;
@@ -153,7 +156,8 @@ static void pool_drained(struct priv_check *c, uint32_t seq, uint64_t now)
 			abort();
 		memset(&m, 0, sizeof(m));
 		m.type = PRIV_REQ_ADDR_CLAIM;
-		m.addr = (struct priv_addr_req){ .tid = 1, .sid = sid, .addr = { .family = 4 } };
+		m.addr = (struct priv_addr_req){ .handle = h, .tid = 1, .sid = sid,
+						 .addr = { .family = 4 } };
 		must(c, &m, &seq, now, &r);
 	}
 }

@@ -58,20 +58,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void must(struct priv_check *c, struct priv_msg *m, uint32_t *seq)
+/* The request accepted; TUNNEL_ADD's handle (0 for others). */
+static uint32_t must(struct priv_check *c, struct priv_msg *m, uint32_t *seq)
 {
 	struct priv_reply r;
 
 	m->seq = ++*seq;
 	if (priv_check_request(c, m, 1000, &r) != PRIV_OK)
 		abort();
+	return r.handle;
 }
 
 static struct priv_check *checker(void)
 {
 	struct priv_check *c = priv_check_new(&cfg, users);
 	struct priv_msg m;
-	uint32_t seq = 0;
+	uint32_t seq = 0, h, h10 = 0;
 
 	if (!c || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0)
 		abort();
@@ -80,16 +82,19 @@ static struct priv_check *checker(void)
 		m.type = PRIV_REQ_TUNNEL_ADD;
 		m.tunnel_add = (struct priv_tunnel_add){ .tid = tid, .peer_tid = 99, .sock_id = 1,
 			.peer = peer7, .peer_port = 1701, .require_ipsec = true, .mark = 7 };
-		must(c, &m, &seq);
+		h = must(c, &m, &seq);
+		if (tid == 10)
+			h10 = h;
 		for (uint16_t sid = 1; sid <= 2; sid++) {
 			memset(&m, 0, sizeof(m));
 			m.type = PRIV_REQ_SESSION_ADD;
-			m.session_add = (struct priv_session_add){ tid, sid, (uint16_t)(100 + sid) };
+			m.session_add = (struct priv_session_add){ h, tid, sid, (uint16_t)(100 + sid) };
 			must(c, &m, &seq);
 		}
 	}
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_PAP;
+	m.pap.who.handle = h10;
 	m.pap.who.tid = 10;
 	m.pap.who.sid = 1;
 	m.pap.who.name.len = 3;
@@ -99,7 +104,8 @@ static struct priv_check *checker(void)
 	must(c, &m, &seq);
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_ADDR_CLAIM;
-	m.addr = (struct priv_addr_req){ .tid = 10, .sid = 1, .addr = { .family = 4 } };
+	m.addr = (struct priv_addr_req){ .handle = h10, .tid = 10, .sid = 1,
+					 .addr = { .family = 4 } };
 	must(c, &m, &seq);
 	return c;
 }

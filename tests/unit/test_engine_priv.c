@@ -63,6 +63,8 @@ struct fx {
 	unsigned int events;		/* the engine's event callback */
 	bool in_call;			/* the test is inside a call */
 	unsigned int events_in_call;
+	uint32_t h[16];			/* by tid: the parent's handle of the tunnel */
+	struct engine_priv_auth_out auth_more;
 };
 
 static void rfc_random(void *ctx, void *buf, size_t len)
@@ -74,31 +76,33 @@ static void rfc_random(void *ctx, void *buf, size_t len)
 		memset(buf, 0x5a, len);
 }
 
-static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *t)
+static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *t, uint32_t *dp_handle)
 {
 	struct fx *f = ctx;
 	struct priv_msg ev = { .type = PRIV_EV_DATAPATH_LOST };
 
 	(void)t;
+	*dp_handle = 500 + t->tid;	/* the module's, as the parent keeps it */
 	f->rec.tunnel_add++;
 	if (f->rec.event_in_tunnel_add)
 		assert_int_equal(priv_parent_send_event(f->parent_fd, &ev), 0);
 	return 0;
 }
 
-static void x_tunnel_del(void *ctx, uint16_t tid)
+static void x_tunnel_del(void *ctx, const struct priv_check_tref *t)
 {
 	struct fx *f = ctx;
 
-	(void)tid;
+	assert_int_equal(t->dp_handle, 500 + t->tid);	/* named by the module's handle */
 	f->rec.tunnel_del++;
 }
 
-static int x_session_add(void *ctx, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+static int x_session_add(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+			 uint16_t peer_sid)
 {
 	struct fx *f = ctx;
 
-	(void)tid;
+	assert_int_equal(t->dp_handle, 500 + t->tid);
 	(void)sid;
 	(void)peer_sid;
 	f->rec.session_add++;
@@ -109,19 +113,21 @@ static int x_session_add(void *ctx, uint16_t tid, uint16_t sid, uint16_t peer_si
 	return 0;
 }
 
-static void x_session_del(void *ctx, uint16_t tid, uint16_t sid)
+static void x_session_del(void *ctx, const struct priv_check_tref *t, uint16_t sid)
 {
 	struct fx *f = ctx;
 
-	(void)tid;
+	assert_int_equal(t->dp_handle, 500 + t->tid);
 	(void)sid;
 	f->rec.session_del++;
 }
 
-static int x_session_up(void *ctx, const struct priv_session_up *up)
+static int x_session_up(void *ctx, const struct priv_check_tref *t,
+			const struct priv_session_up *up)
 {
 	struct fx *f = ctx;
 
+	assert_int_equal(t->dp_handle, 500 + t->tid);
 	(void)up;
 	f->rec.session_up++;
 	return 0;
@@ -182,6 +188,8 @@ static struct fx *fx_new(bool threaded)
 	int sv[2];
 
 	assert_non_null(f);
+	for (unsigned int i = 0; i < 16; i++)
+		f->h[i] = 1000 + i;	/* until a tunnel gets one: a handle the parent never gave */
 	config_defaults(&f->cfg);
 	inet_pton(AF_INET, "10.9.0.1", &f->cfg.pool[0].first);
 	inet_pton(AF_INET, "10.9.0.2", &f->cfg.pool[0].last);
@@ -231,7 +239,8 @@ static int add_tunnel(struct fx *f, uint16_t tid)
 {
 	struct sockaddr_storage peer = sa4("198.51.100.7", 1701), local = { 0 };
 
-	return engine_priv_tunnel_add(f->ep, tid, 100 + tid, 1, &peer, &local, false, 0);
+	return engine_priv_tunnel_add(f->ep, tid, 100 + tid, 1, &peer, &local, false, 0,
+				      &f->h[tid]);
 }
 
 /* The RFC 2759 answer of "User" to the parent's (RFC 2759) challenge. */
@@ -241,13 +250,14 @@ static int answer(struct fx *f, uint16_t tid, uint16_t sid, const uint8_t *chal,
 	uint8_t value[49] = { 0 }, next[MSCHAP_CHALLENGE_LEN];
 	bool has_next;
 	struct engine_priv_auth a = {
-		.method = PPP_AUTH_MSCHAPV2, .tid = tid, .sid = sid, .name = "User",
+		.method = PPP_AUTH_MSCHAPV2, .handle = f->h[tid], .tid = tid, .sid = sid,
+		.name = "User",
 		.name_len = 4, .challenge = chal, .value = value, .value_len = sizeof(value),
 	};
 
 	memcpy(value, peer_chal, 16);
 	memcpy(value + 24, nt_resp, 24);
-	return engine_priv_auth(f->ep, &a, ok, resp, &has_next, next);
+	return engine_priv_auth(f->ep, &a, ok, resp, &has_next, next, &f->auth_more);
 }
 
 static void test_session_through_parent(void **state)
@@ -256,29 +266,31 @@ static void test_session_through_parent(void **state)
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];
 	char resp[MSCHAP_AUTH_RESPONSE_LEN];
 	struct priv_pool_stats ps;
+	struct priv_auth_stats as;
 	struct in_addr a, b;
 	bool ok;
 
 	(void)state;
 	assert_int_equal(add_tunnel(f, 3), 0);
-	assert_int_equal(engine_priv_session_add(f->ep, 3, 5, 9, chal), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, 5, 9, chal), 0);
 	assert_memory_equal(chal, auth_chal, sizeof(chal));	/* the parent's challenge */
 	assert_int_equal(answer(f, 3, 5, chal, &ok, resp), 0);
 	assert_true(ok);
 	assert_string_equal(resp, RFC2759_AUTH_RESP);
-	assert_int_equal(engine_priv_addr_claim(f->ep, 3, 5, AF_INET, &a, NULL), 0);
+	assert_int_equal(engine_priv_addr_claim(f->ep, f->h[3], 3, 5, AF_INET, &a, NULL), 0);
 	inet_pton(AF_INET, "10.9.0.1", &b);
 	assert_int_equal(a.s_addr, b.s_addr);
-	assert_int_equal(engine_priv_session_up(f->ep, 3, 5, &a, NULL, NULL), 0);
-	assert_int_equal(engine_priv_route(f->ep, true, 3, 5, AF_INET, &a), 0);
-	assert_int_equal(engine_priv_stats(f->ep, &ps), 0);
+	assert_int_equal(engine_priv_session_up(f->ep, f->h[3], 3, 5, &a, NULL, NULL), 0);
+	assert_int_equal(engine_priv_route(f->ep, true, f->h[3], 3, 5, AF_INET, &a), 0);
+	assert_int_equal(engine_priv_stats(f->ep, &ps, &as), 0);
+	assert_int_equal(as.entries, 0);	/* no throttle in this parent */
 	assert_int_equal(ps.v4_size, 2);
 	assert_int_equal(ps.v4_used, 1);
 	/* the session ends: its route goes with it, done by the parent */
-	assert_int_equal(engine_priv_session_del(f->ep, 3, 5), 0);
+	assert_int_equal(engine_priv_session_del(f->ep, f->h[3], 3, 5), 0);
 	assert_int_equal(f->rec.route_del, 1);
 	assert_int_equal(f->rec.last_route.v4.s_addr, a.s_addr);
-	assert_int_equal(engine_priv_tunnel_del(f->ep, 3), 0);
+	assert_int_equal(engine_priv_tunnel_del(f->ep, f->h[3], 3), 0);
 	assert_int_equal(f->rec.tunnel_add, 1);
 	assert_int_equal(f->rec.session_add, 1);
 	assert_int_equal(f->rec.session_up, 1);
@@ -300,16 +312,16 @@ static void test_refused_not_carried_out(void **state)
 
 	(void)state;
 	/* a session on a tunnel the engine did not create */
-	assert_int_equal(engine_priv_session_add(f->ep, 4, 5, 9, chal), -1);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[4], 4, 5, 9, chal), -1);
 	assert_int_equal(f->rec.session_add, 0);
 	assert_int_equal(add_tunnel(f, 4), 0);
-	assert_int_equal(engine_priv_session_add(f->ep, 4, 5, 9, chal), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[4], 4, 5, 9, chal), 0);
 	/* an address before authentication */
-	assert_int_equal(engine_priv_addr_claim(f->ep, 4, 5, AF_INET, &a, &why), -1);
+	assert_int_equal(engine_priv_addr_claim(f->ep, f->h[4], 4, 5, AF_INET, &a, &why), -1);
 	assert_int_equal(why, PRIV_R_NOT_AUTHED);
 	/* a route for an address the session does not hold */
 	inet_pton(AF_INET, "10.9.0.1", &a);
-	assert_int_equal(engine_priv_route(f->ep, true, 4, 5, AF_INET, &a), -1);
+	assert_int_equal(engine_priv_route(f->ep, true, f->h[4], 4, 5, AF_INET, &a), -1);
 	assert_int_equal(f->rec.route_add, 0);
 	/* an answer to a challenge the parent did not issue */
 	memset(other, 0x11, sizeof(other));
@@ -321,21 +333,23 @@ static void test_refused_not_carried_out(void **state)
 		uint8_t v[49] = { 0 }, next[MSCHAP_CHALLENGE_LEN];
 		bool has_next;
 		struct engine_priv_auth big = {
-			.method = PPP_AUTH_MSCHAPV2, .tid = 4, .sid = 5, .name = name,
+			.method = PPP_AUTH_MSCHAPV2, .handle = f->h[4], .tid = 4, .sid = 5,
+			.name = name,
 			.name_len = sizeof(name) - 1, .challenge = chal, .value = v,
 			.value_len = sizeof(v),
 		};
 
 		memset(name, 'a', sizeof(name));
 		name[sizeof(name) - 1] = '\0';
-		assert_int_equal(engine_priv_auth(f->ep, &big, &ok, resp, &has_next, next), -1);
+		assert_int_equal(engine_priv_auth(f->ep, &big, &ok, resp, &has_next, next,
+						  &f->auth_more), -1);
 	}
 	/* the kernel refusing a session: the parent forgets it, the engine hears the errno */
 	f->rec.fail_session_add = true;
-	assert_int_equal(engine_priv_session_add(f->ep, 4, 6, 10, chal), -1);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[4], 4, 6, 10, chal), -1);
 	assert_int_equal(errno, EEXIST);
 	f->rec.fail_session_add = false;
-	assert_int_equal(engine_priv_session_add(f->ep, 4, 6, 10, chal), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[4], 4, 6, 10, chal), 0);
 	assert_false(engine_priv_broken(f->ep));
 	fx_free(f, true);
 }
@@ -386,11 +400,11 @@ static void test_parent_out_of_order_is_broken(void **state)
 
 	(void)state;
 	assert_int_equal(pthread_create(&t, NULL, answer_wrong_seq, f), 0);
-	assert_int_equal(engine_priv_tunnel_del(f->ep, 3), -1);
+	assert_int_equal(engine_priv_tunnel_del(f->ep, f->h[3], 3), -1);
 	pthread_join(t, NULL);
 	assert_true(engine_priv_broken(f->ep));
 	/* and nothing more is sent */
-	assert_int_equal(engine_priv_tunnel_del(f->ep, 3), -1);
+	assert_int_equal(engine_priv_tunnel_del(f->ep, f->h[3], 3), -1);
 	fx_free(f, false);
 }
 
@@ -423,10 +437,10 @@ static void test_engine_gone_clears(void **state)
 	(void)state;
 	assert_int_equal(add_tunnel(f, 3), 0);
 	assert_int_equal(add_tunnel(f, 4), 0);
-	assert_int_equal(engine_priv_session_add(f->ep, 3, 5, 9, chal), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, 5, 9, chal), 0);
 	assert_int_equal(answer(f, 3, 5, chal, &ok, resp), 0);
 	assert_true(ok);
-	assert_int_equal(engine_priv_addr_claim(f->ep, 3, 5, AF_INET, &a, NULL), 0);
+	assert_int_equal(engine_priv_addr_claim(f->ep, f->h[3], 3, 5, AF_INET, &a, NULL), 0);
 	engine_priv_free(f->ep);	/* the engine dies */
 	f->ep = NULL;
 	pthread_join(f->thread, NULL);

@@ -260,6 +260,60 @@ static void test_ikev1_reauth_adopts_children(void **state)
 	assert_non_null(ipsec_sa_find(&T, 2));
 }
 
+/* changed(): what the privsep engine's copy of the table is told */
+static struct {
+	uint32_t mark, ike_id, spi_in;
+	uint16_t port;
+} chg[16];
+static unsigned int n_chg;
+
+static void on_changed(void *ctx, const struct ipsec_sa *sa)
+{
+	(void)ctx;
+	if (n_chg < 16) {
+		chg[n_chg].mark = sa->mark;
+		chg[n_chg].ike_id = sa->ike_id;
+		chg[n_chg].spi_in = sa->spi_in;
+		chg[n_chg].port = sa->remote.port;
+	}
+	n_chg++;
+}
+
+/*
+ * Every change of what the control socket shows of an SA reaches changed(),
+ * with the entry as it is now: up, rekey, NAT move, adoption by a new IKE_SA;
+ * an IKE_SA coming up without moving anything, or another connection's SA, does not.
+ */
+static void test_changed_hook(void **state)
+{
+	struct vici_sa_event e;
+
+	(void)state;
+	n_chg = 0;
+	T.changed = on_changed;
+	up(1, 4500, 1, 1, 0xc1000001, 0x0c000001);
+	assert_int_equal(n_chg, 1);
+	assert_int_equal(chg[0].mark, 1);
+	assert_int_equal(chg[0].ike_id, 1);
+	feed(ev(VICI_SA_CHILD_UP, "other", 5, 4500, 5, 5, 5, 5));
+	assert_int_equal(n_chg, 1);
+	rekeyed(1, 4500, 1, 3, 1, 0xc1000003, 0x0c000003);
+	assert_int_equal(n_chg, 2);
+	assert_int_equal(chg[1].spi_in, 0xc1000003);
+	e = ev(VICI_SA_IKE_UPDATE, VICI_CONN_DEFAULT_NAME, 1, 4500, 0, 0, 0, 0);
+	e.new_remote = e.ike.remote;
+	e.new_remote.port = 40000;
+	feed(e);
+	assert_int_equal(n_chg, 3);
+	assert_int_equal(chg[2].port, 40000);
+	ike(VICI_SA_IKE_UP, 10, 40000);
+	assert_int_equal(n_chg, 3);
+	ike(VICI_SA_IKE_DOWN, 1, 40000);	/* IKEv1 reauthentication: adopted */
+	assert_int_equal(n_chg, 4);
+	assert_int_equal(chg[3].ike_id, 10);
+	T.changed = NULL;
+}
+
 /* A new IKE_SA that goes before the old one inherits nothing. */
 static void test_reauth_new_ike_sa_fails(void **state)
 {
@@ -750,6 +804,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rekey_keeps_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ikev1_reauth_adopts_children, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reauth_new_ike_sa_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rekey_collision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_reauth_retires_old_ike_sa, setup,
 						teardown),

@@ -23,6 +23,7 @@
 #include "conf/users.h"
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
+#include "priv/priv_parent.h"
 #include "rfc2759.h"
 
 static const char users_text[] =
@@ -44,6 +45,7 @@ struct fx {
 	uint64_t now;
 	bool rfc_chal;		/* the parent's challenges are RFC 2759's */
 	uint8_t counter;
+	uint32_t h[16];		/* by tid: the handle of the tunnel last added with it */
 };
 
 /* The checker's challenges: RFC 2759's, or new ones each time. */
@@ -80,6 +82,8 @@ static int setup(void **state)
 	struct priv_addr peer = a4("198.51.100.7"), peer2 = a4("203.0.113.9");
 
 	assert_non_null(f);
+	for (unsigned int i = 0; i < 16; i++)
+		f->h[i] = 1000 + i;	/* until a tunnel gets one: a handle the parent never gave */
 	config_defaults(&f->cfg);
 	/* two IPv4 ranges of three addresses and one of two, and IPv6 /64s of a /62 */
 	inet_pton(AF_INET, "10.9.0.1", &f->cfg.pool[0].first);
@@ -147,13 +151,18 @@ static enum priv_reason tunnel_add(struct fx *f, uint16_t tid, uint32_t mark, co
 	m.tunnel_add.peer_port = 1701;
 	m.tunnel_add.require_ipsec = true;
 	m.tunnel_add.mark = mark;
-	return req(f, &m);
+	if (req(f, &m) != PRIV_OK)
+		return f->reply.reply.reason;
+	assert_int_not_equal(f->reply.reply.handle, 0);
+	f->h[tid] = f->reply.reply.handle;
+	return PRIV_OK;
 }
 
 static enum priv_reason session_add(struct fx *f, uint16_t tid, uint16_t sid)
 {
 	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
 
+	m.session_add.handle = f->h[tid];
 	m.session_add.tid = tid;
 	m.session_add.sid = sid;
 	m.session_add.peer_sid = 200 + sid;
@@ -164,6 +173,7 @@ static enum priv_reason ids_req(struct fx *f, uint8_t type, uint16_t tid, uint16
 {
 	struct priv_msg m = { .type = type };
 
+	m.ids.handle = f->h[tid];
 	m.ids.tid = tid;
 	m.ids.sid = sid;
 	return req(f, &m);
@@ -181,6 +191,7 @@ static enum priv_reason mschapv2(struct fx *f, uint16_t tid, uint16_t sid, const
 {
 	struct priv_msg m = { .type = PRIV_REQ_AUTH_MSCHAPV2 };
 
+	m.mschapv2.who.handle = f->h[tid];
 	m.mschapv2.who.tid = tid;
 	m.mschapv2.who.sid = sid;
 	set_name(&m.mschapv2.who.name, name);
@@ -195,6 +206,7 @@ static enum priv_reason pap(struct fx *f, uint16_t tid, uint16_t sid, const char
 {
 	struct priv_msg m = { .type = PRIV_REQ_AUTH_PAP };
 
+	m.pap.who.handle = f->h[tid];
 	m.pap.who.tid = tid;
 	m.pap.who.sid = sid;
 	set_name(&m.pap.who.name, name);
@@ -208,6 +220,7 @@ static enum priv_reason addr(struct fx *f, uint8_t type, uint16_t tid, uint16_t 
 {
 	struct priv_msg m = { .type = type };
 
+	m.addr.handle = f->h[tid];
 	m.addr.tid = tid;
 	m.addr.sid = sid;
 	m.addr.addr = a;
@@ -255,6 +268,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_TUNNEL_DEL;
+	m.ids.handle = 9;
 	m.ids.tid = 3;
 	ADD();
 	m.type = PRIV_REQ_SESSION_DEL;
@@ -262,10 +276,11 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_SESSION_ADD;
-	m.session_add = (struct priv_session_add){ 3, 6, 7 };
+	m.session_add = (struct priv_session_add){ 9, 3, 6, 7 };
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_MSCHAPV2;
+	m.mschapv2.who.handle = 9;
 	m.mschapv2.who.tid = 3;
 	m.mschapv2.who.sid = 6;
 	set_name(&m.mschapv2.who.name, "DOMAIN\\User");
@@ -275,6 +290,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_CHAP_MD5;
+	m.md5.who.handle = 9;
 	m.md5.who.tid = 3;
 	m.md5.who.sid = 6;
 	m.md5.id = 0x42;
@@ -283,6 +299,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_PAP;
+	m.pap.who.handle = 9;
 	m.pap.who.tid = 3;
 	m.pap.who.sid = 6;
 	set_name(&m.pap.who.name, "bob");
@@ -291,7 +308,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_ADDR_CLAIM;
-	m.addr = (struct priv_addr_req){ 3, 6, a4("0.0.0.0"), 0 };
+	m.addr = (struct priv_addr_req){ 9, 3, 6, a4("0.0.0.0"), 0 };
 	ADD();
 	m.type = PRIV_REQ_ADDR_RELEASE;
 	m.addr.addr = a6("2001:db8:100:1::");
@@ -305,6 +322,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_SESSION_UP;
+	m.up.handle = 9;
 	m.up.tid = 3;
 	m.up.sid = 6;
 	m.up.has_v4 = m.up.has_v6 = true;
@@ -321,6 +339,44 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	ADD();
 	m.type = PRIV_EV_RELOAD;
 	ADD();
+	m.type = PRIV_REQ_IPSEC_REPORT;
+	ADD();
+	m.type = PRIV_EV_SA_RESYNC;
+	ADD();
+	m.type = PRIV_REQ_SA_NEXT;
+	m.sa_next.cursor = 77;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	/* the answers with a body of their own: STATS, AUTH_*, IPSEC_REPORT, SA_NEXT */
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_STATS;
+	m.reply.auth = (struct priv_auth_stats){ 1, 2, 3, 4, 5, 0xffffffffffffffffull };
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_AUTH_PAP;
+	m.reply.throttled = true;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_IPSEC_REPORT;
+	m.reply.ipsec.charon_up = true;
+	m.reply.ipsec.vici_len = PRIV_VICI_MAX;
+	memset(m.reply.ipsec.vici, 'v', PRIV_VICI_MAX);
+	m.reply.ipsec.sa_count = 5;
+	for (unsigned int i = 0; i < PRIV_REPORT_N; i++)
+		m.reply.ipsec.n[i] = 0x0102030405060708ull + i;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_SA_NEXT;
+	m.reply.sa.mark = 9;
+	m.reply.sa.peer = a6("2001:db8::7");
+	m.reply.sa.id_len = 3;
+	memcpy(m.reply.sa.id, "c.1", 3);
+	m.reply.cursor = 4;
+	ADD();
+	memset(&m, 0, sizeof(m));
 	m.type = PRIV_EV_DATAPATH_LOST;
 	ADD();
 	memset(&m, 0, sizeof(m));
@@ -329,6 +385,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.reply.auth_ok = true;
 	strcpy(m.reply.auth_resp, RFC2759_AUTH_RESP);
 	m.reply.pools = (struct priv_pool_stats){ 1, 2, 3, 0xffffffff };
+	m.reply.hold_ms = 8000;
 	m.reply.has_chal = true;
 	memcpy(m.reply.chal, peer_chal, 16);
 	ADD();
@@ -341,7 +398,17 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.sa.mark = 9;
 	m.sa.reqid = 3;
 	m.sa.peer = a4("198.51.100.7");
+	m.sa.peer_port = 4500;
+	m.sa.ike_id = 11;
+	m.sa.child_id = 12;
+	m.sa.spi_in = 0xc0ffee01;
+	m.sa.spi_out = 0xc0ffee02;
+	m.sa.encap = true;
+	m.sa.id_len = PRIV_ID_MAX;
+	memset(m.sa.id, 'i', PRIV_ID_MAX);
 	ADD();
+	m.sa.id_len = 0;
+	memset(m.sa.id, 0, sizeof(m.sa.id));
 	m.type = PRIV_EV_SA_GONE;
 	m.sa.why_len = PRIV_WHY_MAX;
 	memset(m.sa.why, 'w', PRIV_WHY_MAX);
@@ -351,7 +418,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 
 static void test_msg_round_trip(void **state)
 {
-	struct priv_msg ms[32], out;
+	struct priv_msg ms[48], out;
 	uint8_t buf[PRIV_MSG_MAX];
 	unsigned int n = 0, types = 0;
 	int len;
@@ -407,7 +474,7 @@ static void test_msg_refusals(void **state)
 	int len;
 
 	(void)state;
-	m.session_add = (struct priv_session_add){ 3, 6, 7 };
+	m.session_add = (struct priv_session_add){ 9, 3, 6, 7 };
 	assert_int_equal(priv_msg_decode(buf, 0, &out), PRIV_R_TRUNCATED);
 	assert_int_equal(patched(&m, 0, 2, 0), PRIV_R_VERSION);
 	assert_int_equal(patched(&m, 0, 0, 0), PRIV_R_VERSION);
@@ -416,8 +483,9 @@ static void test_msg_refusals(void **state)
 	assert_int_equal(patched(&m, 1, 0xff, 0), PRIV_R_TYPE);
 	assert_int_equal(patched(&m, 1, PRIV_REQ_SESSION_DEL, 0), PRIV_R_LENGTH);
 	assert_int_equal(patched(&m, 99, 0, 1), PRIV_R_LENGTH);	/* a trailing octet */
-	assert_int_equal(patched(&m, 9, 0, 0), PRIV_R_FIELD);	/* tunnel id 0 */
-	assert_int_equal(patched(&m, 13, 0, 0), PRIV_R_FIELD);	/* peer sid 0 */
+	assert_int_equal(patched(&m, 11, 0, 0), PRIV_R_FIELD);	/* handle 0 */
+	assert_int_equal(patched(&m, 13, 0, 0), PRIV_R_FIELD);	/* tunnel id 0 */
+	assert_int_equal(patched(&m, 17, 0, 0), PRIV_R_FIELD);	/* peer sid 0 */
 	/* the header's length must be the datagram's */
 	len = priv_msg_encode(&m, buf, sizeof(buf));
 	assert_true(len > 0);
@@ -429,11 +497,11 @@ static void test_msg_refusals(void **state)
 	assert_int_equal(priv_msg_decode(buf, sizeof(buf), &out), PRIV_R_LENGTH);
 
 	/* fields: a bad family, an IPv4 address with bytes past its 4, a bool of 2, plen */
-	s.addr = (struct priv_addr_req){ 3, 6, a4("10.9.0.1"), 32 };
-	assert_int_equal(patched(&s, 12, 5, 0), PRIV_R_FIELD);
-	assert_int_equal(patched(&s, 12, 0, 0), PRIV_R_FIELD);
-	assert_int_equal(patched(&s, 20, 1, 0), PRIV_R_FIELD);
-	assert_int_equal(patched(&s, 29, 24, 0), PRIV_R_FIELD);
+	s.addr = (struct priv_addr_req){ 9, 3, 6, a4("10.9.0.1"), 32 };
+	assert_int_equal(patched(&s, 16, 5, 0), PRIV_R_FIELD);
+	assert_int_equal(patched(&s, 16, 0, 0), PRIV_R_FIELD);
+	assert_int_equal(patched(&s, 24, 1, 0), PRIV_R_FIELD);
+	assert_int_equal(patched(&s, 33, 24, 0), PRIV_R_FIELD);
 	m.type = PRIV_REQ_TUNNEL_ADD;
 	m.tunnel_add = (struct priv_tunnel_add){ 3, 4, 5, a4("198.51.100.7"), 1701, true, 9, { 0 } };
 	assert_int_equal(patched(&m, 35, 2, 0), PRIV_R_FIELD);	/* require_ipsec */
@@ -442,9 +510,9 @@ static void test_msg_refusals(void **state)
 	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);	/* no port 0 */
 	/* session up: what is absent must be zero */
 	s.type = PRIV_REQ_SESSION_UP;
-	s.up = (struct priv_session_up){ .tid = 3, .sid = 6, .has_v4 = true };
-	assert_int_equal(patched(&s, 14, 10, 0), PRIV_OK);
-	assert_int_equal(patched(&s, 18, 1, 0), PRIV_R_FIELD);	/* v6 prefix without has_v6 */
+	s.up = (struct priv_session_up){ .handle = 9, .tid = 3, .sid = 6, .has_v4 = true };
+	assert_int_equal(patched(&s, 18, 10, 0), PRIV_OK);
+	assert_int_equal(patched(&s, 22, 1, 0), PRIV_R_FIELD);	/* v6 prefix without has_v6 */
 	s.up.has_v4 = false;
 	assert_int_equal(priv_msg_encode(&s, buf, sizeof(buf)), -1);	/* neither */
 }
@@ -466,8 +534,18 @@ static void test_msg_strings(void **state)
 	/* an oversized string on the wire, or a NUL in one */
 	m.sa.why_len = 2;
 	memcpy(m.sa.why, "ab", 2);
-	assert_int_equal(patched(&m, 33, PRIV_WHY_MAX + 1, PRIV_WHY_MAX - 1), PRIV_R_FIELD);
-	assert_int_equal(patched(&m, 34, 0, 0), PRIV_R_FIELD);
+	/* why's length at 53: header 8, mark, reqid, peer 17, port, 4 ids, encap, id_len */
+	assert_int_equal(patched(&m, 53, PRIV_WHY_MAX + 1, PRIV_WHY_MAX - 1), PRIV_R_FIELD);
+	assert_int_equal(patched(&m, 54, 0, 0), PRIV_R_FIELD);
+	/* the SA's identity: too long, or with a NUL */
+	m.sa.id_len = PRIV_ID_MAX + 1;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	m.sa.id_len = 0;
+	assert_int_equal(patched(&m, 52, PRIV_ID_MAX + 1, PRIV_ID_MAX + 1), PRIV_R_FIELD);
+	/* an event's SA has a mark; only a listing's end has none */
+	m.sa.mark = 0;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	m.sa.mark = 9;
 	/* a reply's MS-CHAPv2 answer longer than one */
 	m.type = PRIV_REPLY;
 	memset(&m.reply, 0, sizeof(m.reply));
@@ -483,6 +561,7 @@ static void test_msg_strings(void **state)
 	/* a name with a NUL */
 	m.type = PRIV_REQ_AUTH_PAP;
 	memset(&m.pap, 0, sizeof(m.pap));
+	m.pap.who.handle = 1;
 	m.pap.who.tid = 1;
 	m.pap.who.sid = 1;
 	m.pap.who.name.len = 3;
@@ -508,7 +587,8 @@ static void test_valid_session(void **state)
 	assert_string_equal(claimed(f, s), "10.9.0.1");
 	assert_int_equal(claim(f, 1, 11, "::"), PRIV_OK);
 	assert_string_equal(claimed(f, s), "2001:db8:100:1::");	/* subnet 0 is the gateway's */
-	up.up = (struct priv_session_up){ .tid = 1, .sid = 11, .has_v4 = true, .has_v6 = true,
+	up.up = (struct priv_session_up){ .handle = f->h[1], .tid = 1, .sid = 11, .has_v4 = true,
+					  .has_v6 = true,
 					  .v4 = a4("10.9.0.1").v4,
 					  .pfx64 = a6("2001:db8:100:1::").v6, .ifid = 1 };
 	assert_int_equal(req(f, &up), PRIV_OK);
@@ -631,17 +711,22 @@ static void test_foreign_and_unknown(void **state)
 			 PRIV_R_ADDR_NOT_HELD);
 	assert_int_equal(addr(f, PRIV_REQ_ADDR_RELEASE, 1, 5, a4("10.9.0.3")),
 			 PRIV_R_ADDR_NOT_HELD);
-	up.up = (struct priv_session_up){ .tid = 1, .sid = 5, .has_v4 = true,
+	up.up = (struct priv_session_up){ .handle = f->h[1], .tid = 1, .sid = 5, .has_v4 = true,
 					  .v4 = a4("10.9.0.3").v4 };
 	assert_int_equal(req(f, &up), PRIV_R_ADDR_NOT_HELD);
 	up.up.v4 = a4("10.9.0.2").v4;
+	up.up.handle = f->h[2];
 	up.up.tid = 2;
 	assert_int_equal(req(f, &up), PRIV_R_SESSION_UNKNOWN);
+	/* tunnel 1's handle with another tunnel's ID names no tunnel */
+	up.up.handle = f->h[1];
+	assert_int_equal(req(f, &up), PRIV_R_TUNNEL_UNKNOWN);
 	up.up.tid = 1;
 	assert_int_equal(req(f, &up), PRIV_OK);
 	/* an address before authentication */
 	assert_int_equal(session_add(f, 2, 6), PRIV_OK);
 	assert_int_equal(claim(f, 2, 6, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+	up.up.handle = f->h[2];
 	up.up.tid = 2;
 	up.up.sid = 6;
 	assert_int_equal(req(f, &up), PRIV_R_NOT_AUTHED);
@@ -652,17 +737,17 @@ static void test_foreign_and_unknown(void **state)
 	assert_int_equal(refused(f, PRIV_R_SOCKET), 2);
 	assert_int_equal(refused(f, PRIV_R_TUNNEL_EXISTS), 1);
 	assert_int_equal(refused(f, PRIV_R_SESSION_EXISTS), 1);
-	assert_int_equal(refused(f, PRIV_R_TUNNEL_UNKNOWN), 3);
+	assert_int_equal(refused(f, PRIV_R_TUNNEL_UNKNOWN), 4);
 	assert_int_equal(refused(f, PRIV_R_SESSION_UNKNOWN), 4);
 	assert_int_equal(refused(f, PRIV_R_ADDR_NOT_HELD), 5);
 	assert_int_equal(refused(f, PRIV_R_NOT_AUTHED), 2);
 }
 
-static void count_tid(void *ctx, uint16_t tid)
+static void count_tid(void *ctx, const struct priv_check_tref *t)
 {
 	unsigned int *n = ctx;
 
-	assert_int_equal(tid, 1);
+	assert_int_equal(t->tid, 1);
 	(*n)++;
 }
 
@@ -693,6 +778,258 @@ static void test_sa_gone(void **state)
 	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, 3, 1), PRIV_R_SESSION_UNKNOWN);
 	priv_check_tunnel_gone(f->c, 2);
 	assert_int_equal(claim(f, 2, 1, "::"), PRIV_R_TUNNEL_UNKNOWN);
+}
+
+/*
+ * Tunnel IDs are unique per SA (or peer) only (docs/ARCHITECTURE.md, "IDs at
+ * scale"): two SAs' tunnels may share an ID, each named by its own handle, and
+ * a request naming one's handle reaches only that one.
+ */
+static void test_same_tid_two_sas(void **state)
+{
+	struct fx *f = *state;
+	struct priv_check_tunnel ct;
+	struct priv_check_session cs;
+	uint32_t h1, h2;
+
+	assert_int_equal(tunnel_add(f, 5, MARK, "198.51.100.7"), PRIV_OK);
+	h1 = f->h[5];
+	assert_int_equal(tunnel_add(f, 5, MARK2, "203.0.113.9"), PRIV_OK);
+	h2 = f->h[5];
+	assert_int_not_equal(h1, h2);
+	assert_int_equal(priv_check_tunnels(f->c), 2);
+	/* the same ID under the same SA is still refused */
+	assert_int_equal(tunnel_add(f, 5, MARK, "198.51.100.7"), PRIV_R_TUNNEL_EXISTS);
+	/* a session on each; one on the other's tunnel is not that one's */
+	f->h[5] = h1;
+	authed_session(f, 5, 1);
+	assert_int_equal(claim(f, 5, 1, "10.9.0.1"), PRIV_OK);
+	f->h[5] = h2;
+	assert_int_equal(claim(f, 5, 1, "0.0.0.0"), PRIV_R_SESSION_UNKNOWN);
+	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, 5, 1), PRIV_R_SESSION_UNKNOWN);
+	assert_int_equal(session_add(f, 5, 1), PRIV_OK);	/* its own session 1 */
+	assert_int_equal(mschapv2(f, 5, 1, "User", nt_resp), PRIV_OK);
+	assert_int_equal(claim(f, 5, 1, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(f->reply.reply.addr.v4.s_addr, a4("10.9.0.2").v4.s_addr);
+	/* a handle the engine made up names nothing */
+	f->h[5] = h1 + h2 + 7;
+	assert_int_equal(session_add(f, 5, 2), PRIV_R_TUNNEL_UNKNOWN);
+	/* by ID alone (the resume store's question) the tunnel is ambiguous now */
+	assert_false(priv_check_tunnel_get(f->c, 5, &ct));
+	assert_false(priv_check_session_get(f->c, 5, 1, &cs));
+	/* one of them goes: the other keeps its session and address, and is the ID's again */
+	f->h[5] = h1;
+	assert_int_equal(ids_req(f, PRIV_REQ_TUNNEL_DEL, 5, 0), PRIV_OK);
+	assert_int_equal(priv_check_tunnels(f->c), 1);
+	assert_true(priv_check_tunnel_get(f->c, 5, &ct));
+	assert_int_equal(ct.mark, MARK2);
+	assert_true(priv_check_session_get(f->c, 5, 1, &cs));
+	assert_true(cs.has4);
+	assert_int_equal(cs.v4.s_addr, a4("10.9.0.2").v4.s_addr);
+	f->h[5] = h2;
+	assert_int_equal(claim(f, 5, 1, "::"), PRIV_OK);
+	/* the freed ID and handle: a new tunnel gets a new handle */
+	assert_int_equal(tunnel_add(f, 5, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_not_equal(f->h[5], h1);
+}
+
+/* A fake throttle: allows `allow` answers, records what it was told. */
+struct fake_limit {
+	unsigned int allow, asked, results;
+	char user[64];
+	struct priv_addr peer;
+	uint16_t port;
+	uint32_t mark;
+	bool last_ok;
+};
+
+static bool fake_allowed(void *ctx, const char *user, const struct priv_addr *peer,
+			 uint16_t port, uint32_t mark)
+{
+	struct fake_limit *l = ctx;
+
+	(void)peer;
+	(void)port;
+	(void)mark;
+	snprintf(l->user, sizeof(l->user), "%s", user);
+	return l->asked++ < l->allow;
+}
+
+static uint32_t fake_result(void *ctx, const char *user, const struct priv_addr *peer,
+			    uint16_t port, uint32_t mark, bool ok)
+{
+	struct fake_limit *l = ctx;
+
+	snprintf(l->user, sizeof(l->user), "%s", user);
+	l->peer = *peer;
+	l->port = port;
+	l->mark = mark;
+	l->last_ok = ok;
+	l->results++;
+	return ok ? 0 : 1234;
+}
+
+/*
+ * authlimit in the parent (priv_check_set_auth_limit): asked before each answer
+ * is verified, told each verified answer's outcome with the tunnel's peer and SA
+ * and the users file's name; a throttled answer is refused unchecked (even a
+ * right one), uses a try and gets the next challenge; a wrong one's hold is in
+ * the reply.
+ */
+static void test_auth_limit(void **state)
+{
+	struct fx *f = *state;
+	struct fake_limit l = { .allow = 2 };
+	struct priv_auth_limit al = { fake_allowed, fake_result, &l };
+	static const uint8_t wrong[24] = { 1 };
+
+	priv_check_set_auth_limit(f->c, &al);
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(session_add(f, 1, 1), PRIV_OK);
+	assert_int_equal(mschapv2(f, 1, 1, "CORP\\User", wrong), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_false(f->reply.reply.throttled);
+	assert_int_equal(f->reply.reply.hold_ms, 1234);
+	assert_int_equal(l.results, 1);
+	assert_string_equal(l.user, "User");	/* the file's name, no domain */
+	assert_int_equal(l.peer.v4.s_addr, a4("198.51.100.7").v4.s_addr);
+	assert_int_equal(l.port, 1701);
+	assert_int_equal(l.mark, MARK);
+	assert_false(l.last_ok);
+	/* the retry answers the parent's new challenge: the RFC's again (f->rfc_chal) */
+	assert_int_equal(mschapv2(f, 1, 1, "User", nt_resp), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	assert_int_equal(f->reply.reply.hold_ms, 0);
+	assert_true(l.last_ok);
+	assert_int_equal(l.results, 2);
+	/* the throttle says no: refused unchecked, even the right answer */
+	assert_int_equal(session_add(f, 1, 2), PRIV_OK);
+	assert_int_equal(mschapv2(f, 1, 2, "User", nt_resp), PRIV_OK);
+	assert_false(f->reply.reply.auth_ok);
+	assert_true(f->reply.reply.throttled);
+	assert_true(f->reply.reply.has_chal);	/* tries are left */
+	assert_int_equal(l.results, 2);		/* not verified, nothing to tell */
+	assert_int_equal(priv_check_stats(f->c)->auth_throttled, 1);
+	assert_int_equal(claim(f, 1, 2, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+}
+
+/* Without IPsec a tunnel's origin is its peer's address and port. */
+static void test_same_tid_two_peers(void **state)
+{
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+
+	priv_check_free(f->c);
+	f->cfg.l2tp.require_ipsec = false;
+	f->c = priv_check_new(&f->cfg, f->users);
+	assert_non_null(f->c);
+	f->seq = 0;
+	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID, 4), 0);
+	m.tunnel_add = (struct priv_tunnel_add){ 5, 6, SOCK_ID, a4("192.0.2.7"), 1701, false, 0,
+						 { 0 } };
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(req(f, &m), PRIV_R_TUNNEL_EXISTS);
+	m.tunnel_add.peer_port = 1702;		/* another client behind the same NAT */
+	assert_int_equal(req(f, &m), PRIV_OK);
+	m.tunnel_add.peer = a4("192.0.2.8");
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(req(f, &m), PRIV_R_TUNNEL_EXISTS);
+	assert_int_equal(priv_check_tunnels(f->c), 3);
+}
+
+/* What the parent's execution hooks were asked to undo (priv_parent_sa_gone). */
+struct undone {
+	uint16_t tids[8];
+	unsigned int n_tids, n_routes;
+	struct priv_addr route;
+};
+
+static void undo_tunnel(void *ctx, const struct priv_check_tref *t)
+{
+	struct undone *u = ctx;
+
+	assert_true(u->n_tids < 8);
+	u->tids[u->n_tids++] = t->tid;
+}
+
+static int undo_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)
+{
+	struct undone *u = ctx;
+
+	assert_false(add);
+	assert_int_equal(plen, a->family == 4 ? 32 : 64);
+	u->route = *a;
+	u->n_routes++;
+	return 0;
+}
+
+/*
+ * charon's SA went, l2secd managing it under privsep: the parent removes that SA's
+ * tunnels from the module (with the routes of their sessions' addresses) and the
+ * checker forgets them; the other SA's tunnel is not touched.
+ */
+static void test_parent_sa_gone(void **state)
+{
+	static const struct priv_exec_ops ops = {
+		.tunnel_del = undo_tunnel, .route = undo_route,
+	};
+	struct fx *f = *state;
+	struct undone u = { 0 };
+
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(tunnel_add(f, 4, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(tunnel_add(f, 2, MARK2, "203.0.113.9"), PRIV_OK);
+	authed_session(f, 1, 1);
+	assert_int_equal(claim(f, 1, 1, "10.9.0.1"), PRIV_OK);
+	assert_int_equal(priv_parent_sa_gone(f->c, MARK, &ops, &u), 2);
+	assert_int_equal(u.n_tids, 2);
+	assert_true((u.tids[0] == 1 && u.tids[1] == 4) || (u.tids[0] == 4 && u.tids[1] == 1));
+	assert_int_equal(u.n_routes, 1);
+	assert_int_equal(u.route.family, 4);
+	assert_int_equal(u.route.v4.s_addr, a4("10.9.0.1").v4.s_addr);
+	assert_int_equal(priv_check_tunnels(f->c), 1);
+	assert_int_equal(session_add(f, 1, 2), PRIV_R_TUNNEL_UNKNOWN);
+	assert_int_equal(session_add(f, 2, 1), PRIV_OK);
+	/* the SA is gone from the checker too; an unknown mark undoes nothing */
+	assert_int_equal(tunnel_add(f, 3, MARK, "198.51.100.7"), PRIV_R_SA_UNKNOWN);
+	assert_int_equal(priv_parent_sa_gone(f->c, 99, &ops, &u), 0);
+	assert_int_equal(u.n_tids, 2);
+}
+
+/* A new engine lists the parent's SAs (SA_NEXT), one a call, until the end. */
+static void test_sa_listing(void **state)
+{
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_SA_NEXT };
+	uint32_t seen[4];
+	unsigned int n = 0;
+
+	do {
+		assert_int_equal(req(f, &m), PRIV_OK);
+		if (!f->reply.reply.sa.mark)
+			break;
+		assert_true(n < 4);
+		seen[n++] = f->reply.reply.sa.mark;
+		assert_int_equal(f->reply.reply.sa.peer.family, 4);
+		assert_int_equal(f->reply.reply.sa.peer.v4.s_addr,
+				 a4(f->reply.reply.sa.mark == MARK ? "198.51.100.7" :
+				    "203.0.113.9").v4.s_addr);
+		m.sa_next.cursor = f->reply.reply.cursor;
+	} while (m.sa_next.cursor);
+	assert_int_equal(n, 2);
+	assert_true((seen[0] == MARK && seen[1] == MARK2) || (seen[0] == MARK2 && seen[1] == MARK));
+	/* a gone SA is not listed; a cursor past the table lists nothing */
+	priv_check_sa_gone(f->c, MARK, NULL, NULL);
+	m.sa_next.cursor = 0;
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(f->reply.reply.sa.mark, MARK2);
+	m.sa_next.cursor = f->reply.reply.cursor;
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(f->reply.reply.sa.mark, 0);
+	assert_int_equal(f->reply.reply.cursor, 0);
+	m.sa_next.cursor = 0xffffffff;
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_equal(f->reply.reply.sa.mark, 0);
 }
 
 static void test_auth(void **state)
@@ -727,6 +1064,7 @@ static void test_auth(void **state)
 	assert_int_equal(session_add(f, 1, 3), PRIV_OK);
 	assert_int_equal(pap(f, 1, 3, "carol", "clientPass"), PRIV_OK);	/* her NT hash */
 	assert_true(f->reply.reply.auth_ok);
+	m.md5.who.handle = f->h[1];
 	m.md5.who.tid = 1;
 	m.md5.who.sid = 4;
 	m.md5.id = 0x42;
@@ -790,6 +1128,7 @@ static void test_challenges(void **state)
 	{
 		struct priv_msg m = { .type = PRIV_REQ_AUTH_MSCHAPV2 };
 
+		m.mschapv2.who.handle = f->h[1];
 		m.mschapv2.who.tid = 1;
 		m.mschapv2.who.sid = 3;
 		set_name(&m.mschapv2.who.name, "User");
@@ -848,6 +1187,7 @@ static void test_datagrams(void **state)
 	int len;
 
 	/* a duplicate, a replay and a skipped number */
+	m.ids.handle = 1;
 	m.ids.tid = 1;
 	m.seq = 1;
 	len = priv_msg_encode(&m, buf, sizeof(buf));
@@ -907,6 +1247,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pool_and_static, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parent_sa_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_tid_two_peers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auth_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sa_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_challenges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),

@@ -40,6 +40,7 @@ struct fx {
 	struct in_addr addr[4];		/* by session ID */
 	unsigned int handed;
 	struct priv_state_msg back[16];
+	uint32_t handle[16];			/* by tunnel ID: the checker's */
 };
 
 static struct fx *fx;
@@ -50,6 +51,8 @@ static void request(struct priv_msg *m)
 
 	m->seq = ++fx->req_seq;
 	assert_int_equal(priv_check_request(fx->c, m, 1000, &out), PRIV_OK);
+	if (m->type == PRIV_REQ_TUNNEL_ADD)
+		fx->handle[m->tunnel_add.tid] = out.handle;
 	if (m->type == PRIV_REQ_ADDR_CLAIM)
 		fx->addr[m->addr.sid] = out.addr.v4;
 }
@@ -71,12 +74,14 @@ static void checker_tunnel(uint16_t tid, unsigned int n_sess, unsigned int n_aut
 	for (uint16_t sid = 1; sid <= n_sess; sid++) {
 		memset(&m, 0, sizeof(m));
 		m.type = PRIV_REQ_SESSION_ADD;
-		m.session_add = (struct priv_session_add){ tid, sid, (uint16_t)(sid + 100) };
+		m.session_add = (struct priv_session_add){ fx->handle[tid], tid, sid,
+							   (uint16_t)(sid + 100) };
 		request(&m);
 		if (sid > n_auth)
 			continue;
 		memset(&m, 0, sizeof(m));
 		m.type = PRIV_REQ_AUTH_PAP;
+		m.pap.who.handle = fx->handle[tid];
 		m.pap.who.tid = tid;
 		m.pap.who.sid = sid;
 		m.pap.who.name.len = 3;
@@ -86,6 +91,7 @@ static void checker_tunnel(uint16_t tid, unsigned int n_sess, unsigned int n_aut
 		request(&m);
 		memset(&m, 0, sizeof(m));
 		m.type = PRIV_REQ_ADDR_CLAIM;
+		m.addr.handle = fx->handle[tid];
 		m.addr.tid = tid;
 		m.addr.sid = sid;
 		m.addr.addr.family = 4;
@@ -461,7 +467,7 @@ static void test_forgotten_not_handed_back(void **state)
 	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
 	assert_int_equal(send_rec(tunnel_rec(11)), PRIV_OK);
 	assert_int_equal(send_rec(session_rec(11, 1)), PRIV_OK);
-	priv_check_session_gone(fx->c, 11, 1);
+	priv_check_session_gone(fx->c, fx->handle[11], 1);
 	priv_state_forget(fx->st, 10, 0);
 	hand_back();
 	assert_int_equal(fx->handed, 2);

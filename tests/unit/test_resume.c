@@ -62,6 +62,7 @@ struct rx {
 	struct priv_check *check;
 	struct priv_state *store;
 	uint32_t req_seq;
+	uint32_t handle;		/* the checker's of the tunnel (TUNNEL_ADD's reply) */
 	/* the hand-back, as the new engine receives it */
 	uint8_t back[16][PRIV_MSG_MAX];
 	size_t back_len[16];
@@ -247,12 +248,14 @@ static void parent_session(uint16_t tid, uint16_t sid)
 	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
 	struct priv_reply r;
 
+	m.session_add.handle = x->handle;
 	m.session_add.tid = tid;
 	m.session_add.sid = sid;
 	m.session_add.peer_sid = LAC_SID;
 	request(&m);
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_AUTH_PAP;
+	m.pap.who.handle = x->handle;
 	m.pap.who.tid = tid;
 	m.pap.who.sid = sid;
 	m.pap.who.name.len = 5;
@@ -263,6 +266,7 @@ static void parent_session(uint16_t tid, uint16_t sid)
 	assert_true(r.auth_ok);
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_ADDR_CLAIM;
+	m.addr.handle = x->handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
 	m.addr.addr.family = 4;
@@ -281,7 +285,7 @@ static void parent_tunnel(uint16_t tid)
 	m.tunnel_add.peer.family = 4;
 	m.tunnel_add.peer.v4.s_addr = htonl(LAC_ADDR);
 	m.tunnel_add.peer_port = LAC_PORT;
-	request(&m);
+	x->handle = request(&m).handle;
 }
 
 static int back_send(void *ctx, const uint8_t *buf, size_t len)

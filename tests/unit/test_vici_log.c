@@ -176,7 +176,7 @@ static int64_t ike_counter(const struct vici_log *vl, const char *key)
 	struct json_object *o = json_object_new_object(), *ike, *v;
 	int64_t n;
 
-	vici_log_describe(vl, o);
+	vici_log_describe(vici_log_get_stats(vl), o);
 	assert_true(json_object_object_get_ex(o, "ike", &ike));
 	assert_true(json_object_object_get_ex(ike, key, &v));
 	n = json_object_get_int64(v);

@@ -410,7 +410,7 @@ lc_lan_route() { ip -n "$1" route replace 198.51.100.0/24 dev "$(cut -d' ' -f1 "
 
 # lc_gw_start EXTRA_IPSEC_LINES: l2secd on the gateway (users uN/pw-N), [ipsec] with
 # the caller's lines, listening on LC_LISTEN (default 203.0.113.2), LC_PPP_LINES added to
-# [ppp]; waits until it has loaded its connection into charon
+# [ppp], LC_GLOBAL_LINES to [global]; waits until it has loaded its connection into charon
 lc_gw_start() {
 	local n
 	for n in 1 2 3 4 5 6 7 8 9; do echo "u$n password pw-$n"; done >"$run/users"
@@ -418,6 +418,7 @@ lc_gw_start() {
 [global]
 log-level = info
 runtime-dir = $run/run
+${LC_GLOBAL_LINES:-}
 [l2tp]
 listen = ${LC_LISTEN:-203.0.113.2}
 hostname = gw

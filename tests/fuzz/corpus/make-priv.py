@@ -5,7 +5,8 @@ of daemon/priv/priv_msg.h (written here from its description, not from the C
 encoder), each framed as the target reads them (u8 flags, u16 length, octets;
 flag 1: the harness renumbers the request). The sessions follow fuzz_priv.c's
 configuration: socket 1, the SA of mark 7 from 198.51.100.7, users "User"
-(RFC 2759 9.2's password), "bob" (PAP, static 10.8.0.10) and "carol".
+(RFC 2759 9.2's password), "bob" (PAP, static 10.8.0.10) and "carol". Each run's
+first accepted tunnel gets handle 1 from the checker, which names it from then on.
 
     tests/fuzz/corpus/make-priv.py    (writes corpus/priv/)
 """
@@ -18,6 +19,7 @@ VERSION = 1
 (TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
  MARK_QUERY, STATS) = range(1, 15)
+IPSEC_REPORT, SA_NEXT = 22, 23
 
 AUTH_CHAL = bytes.fromhex("5B5D7C7D7B3F2F3E3C2C602132262628")
 PEER_CHAL = bytes.fromhex("21402324255E262A28295F2B3A337C7E")
@@ -40,8 +42,8 @@ def msg(t, body, seq=0):
     return struct.pack(">BBHI", VERSION, t, 8 + len(body), seq) + body
 
 
-def ids(tid, sid):
-    return struct.pack(">HH", tid, sid)
+def ids(tid, sid, handle=1):
+    return struct.pack(">IHH", handle, tid, sid)
 
 
 def tunnel_add(tid, mark=7, peer="198.51.100.7", sock=1):
@@ -108,7 +110,11 @@ SEEDS = {
         session_add(9, 1), tunnel_add(4), session_add(4, 1),
         mschapv2(4, 1, "User", bytes(24)), mschapv2(4, 1, "Mallory"),
         addr_req(ADDR_CLAIM, 4, 1, "10.99.0.1"), addr_req(ROUTE_ADD, 4, 1, "10.9.0.1", 32),
-        msg(MARK_QUERY, struct.pack(">I", 7) + addr("198.51.100.7")), msg(STATS, b"")),
+        msg(MARK_QUERY, struct.pack(">I", 7) + addr("198.51.100.7")), msg(STATS, b""),
+        msg(SESSION_ADD, ids(4, 2, handle=2) + struct.pack(">H", 202))),
+    "sa-listing": run(
+        msg(SA_NEXT, struct.pack(">I", 0)), msg(SA_NEXT, struct.pack(">I", 0xffffffff)),
+        msg(IPSEC_REPORT, b""), tunnel_add(5), msg(SA_NEXT, struct.pack(">I", 1))),
     "malformed": run(
         msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
         b"\x02" + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),

@@ -10,7 +10,15 @@
 #   that, clears its tunnel, session and route, and starts a new engine, unprivileged
 #   again; the client redials and passes traffic again; SIGTERM ends both processes;
 # - SIGHUP with a tunnel up keeps the configuration and the engine (no session lost).
-# vm-timeout: 300
+# Then with [ipsec] psk (l2secd manages charon; the VICI connection, the SA table and
+# xfrm are the parent's), a charon + xl2tpd + pppd client behind NAT (lib.sh's lc_*):
+# - the client connects and pings the LAN; its tunnel in the module is bound to its SA,
+#   and the control socket (the engine's copy of the parent's SA table) names the same
+#   SA; `show stats` has the parent's "ipsec" counters; the engine's memory holds no PSK;
+# - the engine is killed (SIGKILL): the parent clears the tunnel and starts another,
+#   which lists the parent's SAs; the client redials through its SA and pings again;
+# - the client deletes its IKE_SA: the tunnel leaves the module and the engine.
+# vm-timeout: 420
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-56
@@ -133,4 +141,103 @@ check "l2secd (both processes) exits after SIGTERM" wait_for 30 \
 check "l2secd's tunnels, sessions and routes are gone" cleared
 kill "$lac_pid" 2>/dev/null
 wait "$lac_pid" 2>/dev/null
+
+# --- [ipsec]: charon managed by the parent -------------------------------------------------
+ip netns del gw
+ip netns del lac
+run=/tmp/l2sec-56i
+PSK=l2sec-56-privsep-psk
+LC_GLOBAL_LINES="privsep = yes"
+LC_REDIAL=yes
+mv "$out/l2secd.log" "$out/l2secd-lac.log"
+lc_setup 1 ""
+# the parent: the oldest l2secd (lc_gw_start's pid file has the shell that started it)
+gw_pid=$(pgrep -o -x l2secd)
+check "l2secd (privsep) runs" test -n "$gw_pid"
+check "c1: connection loaded" lc_client_conf 1 "" ""
+lc_clients_up 1
+tid=${ids[1]%% *}
+check "the engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
+check "only the parent has capabilities" only_parent_privileged
+# ppp_ping: c1 pings the LAN host out of its PPP interface (its default route would
+# reach the LAN too, through the NAT in clear)
+ppp_ping() { ip netns exec c1 ping -c "$1" -W 3 -I "$(cut -d' ' -f1 "$run/c1.up")" 198.51.100.2; }
+check "c1 pings the LAN host through its session" ppp_ping 2
+gw "$L2SEC" -j tunnel show >"$out/ipsec-tunnel-1.json"
+gw "$L2SEC" -r "$run/run" -j session show >"$out/ipsec-session-1.json"
+check "the module's tunnel $tid is bound to an SA from the NAT" jcheck \
+	"len(j) == 1 and j[0]['tunnel_id'] == $tid and j[0]['bound'] and j[0]['sa']['mark']" \
+	<"$out/ipsec-tunnel-1.json"
+check "the engine names the same SA (SPI, mark) as the module, from the parent's table" jcheck \
+	"len(j) == 1 and j[0]['user'] == 'u1' and j[0]['sa']['spi_in'] == $(jget "j[0]['sa']['spi']" <"$out/ipsec-tunnel-1.json") and j[0]['sa']['mark'] == j[0]['mark'] == $(jget "j[0]['sa']['mark']" <"$out/ipsec-tunnel-1.json") and j[0]['sa']['remote'].startswith('203.0.113.1:')" \
+	<"$out/ipsec-session-1.json"
+lc_ctl "show stats" >"$out/ipsec-stats-1.json"
+check "show stats: the parent's SA table (charon up, one SA)" jcheck \
+	"j['ipsec']['charon'] == 'up' and j['ipsec']['sa_count'] == 1 and j['ipsec']['sa_up'] >= 1 and 'refused' in j['ike']" \
+	<"$out/ipsec-stats-1.json"
+# psk_in PID: "found" when the process's readable memory holds the PSK, "clean" when
+# it does not, "unreadable" when nothing of it could be read
+psk_in() {
+	python3 - "$1" "$PSK" <<'PY'
+import sys
+pid, psk = sys.argv[1], sys.argv[2].encode()
+found, read = False, 0
+try:
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            rng, perm = line.split()[:2]
+            if "r" not in perm:
+                continue
+            lo, hi = (int(x, 16) for x in rng.split("-"))
+            try:
+                mem.seek(lo)
+                data = mem.read(hi - lo)
+            except (OSError, ValueError, OverflowError):
+                continue
+            read += len(data)
+            found = found or psk in data
+except OSError:
+    pass
+print("found" if found else "clean" if read else "unreadable")
+PY
+}
+# new_tunnel: the module has a tunnel other than $tid; engine_clear: the control socket
+# shows no tunnel and no SA in the parent's table
+new_tunnel() { kern_tids | grep -qvx "$tid"; }
+engine_clear() { lc_ctl "show stats" | jcheck "j['tunnels'] == 0 and j['ipsec']['sa_count'] == 0"; }
+e1=$(engine)
+check_eq "the parent's memory holds the PSK (what the next check looks for)" found \
+	"$(psk_in "$gw_pid")"
+check_eq "the engine's memory holds no PSK" clean "$(psk_in "$e1")"
+
+ip netns exec c1 ping -i 0.2 -w 120 198.51.100.2 >"$out/ipsec-ping.txt" 2>&1 &
+ping_pid=$!
+rm -f "$run/c1.up"	# pppd's ip-up writes it again when the redial is up
+kill -KILL "$e1"
+check "the parent saw the engine killed and cleared its tunnel" wait_for 10 \
+	grep -q "privsep: its tunnels and sessions are cleared; a new engine starts" "$out/l2secd.log"
+check "a new engine starts and lists the parent's SA" wait_for 20 \
+	grep -q "privsep: engine: 1 SA(s) from the parent" "$out/l2secd.log"
+check "the new engine is sandboxed" wait_for 10 engine_sandboxed
+check "c1 redials through its SA: a new tunnel in the module" wait_for 90 new_tunnel
+check "... and a new session" wait_for 60 kern_is session -eq 1
+check "c1's PPP is up again" wait_for 60 test -s "$run/c1.up"
+lc_lan_route c1
+check "c1 pings the LAN host again through its new session" wait_for 20 ppp_ping 1
+kill "$ping_pid" 2>/dev/null
+gw "$L2SEC" -r "$run/run" -j session show >"$out/ipsec-session-2.json"
+check "the new engine's session names the SA too" jcheck \
+	"len(j) == 1 and j[0]['sa']['mark'] == j[0]['mark'] == $(jget "j[0]['sa']['mark']" <"$out/ipsec-tunnel-1.json")" \
+	<"$out/ipsec-session-2.json"
+
+lc_sw c1 --terminate --ike l2tp --timeout 30 >>"$out/terminate-c1.log" 2>&1
+check "the client's IKE_SA deleted: its tunnel leaves the module" wait_for 30 kern_is tunnel -eq 0
+check "... and the engine, and the parent's SA table (show stats)" wait_for 10 engine_clear
+check "the engine logged the tunnel cleared with its SA" grep -q "ipsec: tunnel .* cleared" "$out/l2secd.log"
+kill -TERM "$gw_pid"
+check "l2secd (both processes) exits after SIGTERM" wait_for 30 \
+	sh -c "! kill -0 $gw_pid 2>/dev/null && [ -z \"\$(pgrep -x l2secd)\" ]"
+pkill -F "$run/c1/xl2tpd.pid" 2>/dev/null
+lc_charon_stop c1
+lc_charon_stop gw
 t_done
