@@ -128,7 +128,7 @@ calls_end() {
 	echo 0 >$T/function_profile_enabled
 	# "calls: FUNCTION=N ..." of every listed function, 0 for those never called
 	awk -v fs="$GRO_FUNCS" 'BEGIN { n = split(fs, f, " ") }
-		NR > 2 { c[$1] = $2 }
+		FNR > 2 { c[$1] += $2 }
 		END { printf "calls:"; for (i = 1; i <= n; i++) printf " %s=%d", f[i], c[f[i]]
 			printf "\n" }' $T/trace_stat/function*
 }
