@@ -6,8 +6,9 @@
 # client's SA (mark 8).  Whether the gateway decrypts them one by one (no
 # esp4_offload) or xfrm's ESP-in-UDP GRO (esp4_offload, 6.7 on) hands them to the
 # tunnel's GRO, which merges the segments of each half (never across the two SAs:
-# gro.c), every segment of the first half is forwarded and every one of the second is
-# dropped and counted as wrong-sa, nothing else.  ftrace's function profiler says
+# gro.c), every segment of the first half is forwarded and none of the second: those
+# are dropped and counted, or (single packets: the tunnel is keyed by its SA's mark,
+# so another SA's packet finds none) handed to the daemon.  ftrace's function profiler says
 # whether the merged case was exercised: l2sec_gro_complete runs once per packet
 # merged through the tunnel.
 # vm-timeout: 300
@@ -17,6 +18,7 @@ SECS=1
 w=/tmp/t27
 mkdir -p $w
 T=/sys/kernel/tracing
+[ -d $T/trace_stat ] || mount -t tracefs nodev $T
 
 modprobe -a l2sec esp4 xfrm_user || exit 1
 insmod "$L2SEC_BUILD/mod/$(uname -r)/inject/l2sec_inject.ko" ||
@@ -62,9 +64,9 @@ calls() {
 }
 # run MODE: one second of polls; checks what was forwarded and what dropped
 run() {
-	local s0 s1 p0 p1 d0 d1 x0 x1 res segs wrong n gro
+	local mode=$1 s0 s1 p0 p1 d0 d1 x0 x1 t0 t1 res segs wrong n gro
 	s0=$(sinkcount) p0=$(sinkpkts)
-	d0=$(counter drop_wrong_sa) x0=$(counter rx_drops)
+	d0=$(counter drop_wrong_sa) x0=$(counter rx_drops) t0=$(counter to_daemon)
 	echo 0 >$T/function_profile_enabled
 	echo l2sec_gro_complete >$T/set_ftrace_filter
 	echo 1 >$T/function_profile_enabled
@@ -72,18 +74,25 @@ run() {
 	echo 0 >$T/function_profile_enabled
 	gro=$(calls)
 	s1=$(sinkcount) p1=$(sinkpkts)
-	d1=$(counter drop_wrong_sa) x1=$(counter rx_drops)
+	d1=$(counter drop_wrong_sa) x1=$(counter rx_drops) t1=$(counter to_daemon)
 	set -- $res	# received N dropped D ns T gro G
 	n=$(($2 - $4))
 	segs=$(((s1 - s0 - (p1 - p0) * (14 + 20 + 20)) / SIZE))
 	wrong=$((d1 - d0))
-	echo "# $1: $n frames handed over, $segs segments forwarded in $((p1 - p0)) packets," \
-		"$wrong dropped as wrong-sa ($((x1 - x0)) drops in all), l2sec_gro_complete $gro"
-	check "$1: polls of 64 frames handed over" test "$n" -gt 0 -a $((n % 64)) -eq 0
-	check "$1: every segment of the tunnel's SA forwarded" [ "$segs" -eq $((n / 2)) ]
-	check "$1: every segment of the other SA dropped as wrong-sa" [ "$wrong" -eq $((n / 2)) ]
-	check "$1: no other drop" [ $((x1 - x0)) -eq "$wrong" ]
-	echo "$gro" >$w/gro-$1
+	# The other SA's segments never reach sink0. Where they go is the module's
+	# choice, and must not depend on GRO more than it must: the tunnel is keyed
+	# by its SA's mark, so a single packet through another SA finds no tunnel and
+	# goes to the daemon (to_daemon), a merged one is dropped (no-session: a
+	# merged packet is no message); a tunnel found by address would be wrong-sa.
+	echo "# $mode: $n frames handed over, $segs segments forwarded in $((p1 - p0)) packets;" \
+		"$wrong dropped as wrong-sa, $((x1 - x0)) drops in all, $((t1 - t0)) to the daemon;" \
+		"l2sec_gro_complete $gro"
+	check "$mode: polls of 64 frames handed over" test "$n" -gt 0 -a $((n % 64)) -eq 0
+	check "$mode: every segment of the tunnel's SA forwarded, no other" \
+		[ "$segs" -eq $((n / 2)) ]
+	check "$mode: every segment of the other SA dropped or to the daemon" \
+		[ $((x1 - x0 + t1 - t0)) -eq $((n / 2)) ]
+	echo "$gro" >$w/gro-$mode
 }
 
 [ ! -d /sys/module/esp4_offload ] || wait_for 10 rmmod esp4_offload ||
