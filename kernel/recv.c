@@ -308,6 +308,35 @@ static enum l2sec_drop_reason l2sec_check_inner(struct l2sec_net *ln, struct sk_
 	return __L2SEC_DROP_MAX;	/* no drop */
 }
 
+/*
+ * Nesting of l2sec_rx_now on this CPU, read and written only with bottom
+ * halves off (softirq, or a caller that disabled them, as tun does), so
+ * nothing else on this CPU runs between the increment and the decrement.
+ */
+static DEFINE_PER_CPU(u8, l2sec_rx_nest);
+
+/*
+ * Hands an inner packet that GRO cannot merge to the stack.  At once, as the
+ * NIC's own packets go (netif_receive_skb: RPS, taps, tc and netfilter of
+ * l2sec0 as ever), instead of by netif_rx, whose backlog queue, softirq
+ * round and dequeue cost every packet as much as the module's own checks.
+ * Only one level deep: an inner packet that is L2TP to us again (a tunnel in
+ * the tunnel, which a client can send) nests the receive path in itself, so
+ * from the second level on the backlog breaks the recursion, as before; and
+ * only with bottom halves off (an async crypto completion in process context
+ * goes by netif_rx, which handles that).
+ */
+static void l2sec_rx_now(struct sk_buff *skb)
+{
+	if (unlikely(!in_softirq() || __this_cpu_read(l2sec_rx_nest))) {
+		netif_rx(skb);
+		return;
+	}
+	__this_cpu_inc(l2sec_rx_nest);
+	netif_receive_skb(skb);
+	__this_cpu_dec(l2sec_rx_nest);
+}
+
 static void l2sec_deliver(struct net_device *dev, struct sk_buff *skb,
 			  unsigned int off, u16 proto, bool ipsec)
 {
@@ -353,7 +382,7 @@ static void l2sec_deliver(struct net_device *dev, struct sk_buff *skb,
 	    (proto == PPP_IP ? ip_hdr(skb)->protocol : ipv6_hdr(skb)->nexthdr) == IPPROTO_TCP)
 		gro_cells_receive(&priv->gro_cells, skb);
 	else
-		netif_rx(skb);
+		l2sec_rx_now(skb);
 }
 
 int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)

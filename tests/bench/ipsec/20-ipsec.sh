@@ -106,20 +106,49 @@ seal() {
 # xstat NAME: a counter of gw's /proc/net/xfrm_stat
 xstat() { gw awk -v n="$1" '$1 == n { print $2 }' /proc/net/xfrm_stat; }
 
+# BENCH_GRO_CALLS=1: each run also counts (ftrace's function profiler, which costs
+# instructions: rates are then not comparable) the calls of ESP's GRO and of
+# l2sec.ko's receive functions, to say whether xfrm's ESP-in-UDP GRO ran and
+# whether the decrypted L2TP segments went through l2sec.ko's GRO (item 2 of issue
+# 20): l2sec_gro_complete runs once per packet GRO merged through the tunnel.
+T=/sys/kernel/tracing
+GRO_FUNCS="esp4_gro_receive xfrm4_gro_udp_encap_rcv l2sec_gro_receive l2sec_gro_complete l2sec_encap_rcv"
+calls_start() {
+	local f
+	[ -n "${BENCH_GRO_CALLS:-}" ] || return 0
+	echo 0 >$T/function_profile_enabled
+	: >$T/set_ftrace_filter
+	for f in $GRO_FUNCS; do
+		echo "$f" >>$T/set_ftrace_filter 2>/dev/null	# esp4_offload may not be loaded
+	done
+	echo 1 >$T/function_profile_enabled
+}
+calls_end() {
+	[ -n "${BENCH_GRO_CALLS:-}" ] || return 0
+	echo 0 >$T/function_profile_enabled
+	# "calls: FUNCTION=N ..." of every listed function, 0 for those never called
+	awk -v fs="$GRO_FUNCS" 'BEGIN { n = split(fs, f, " ") }
+		FNR > 2 { c[$1] += $2 }
+		END { printf "calls:"; for (i = 1; i <= n; i++) printf " %s=%d", f[i], c[f[i]]
+			printf "\n" }' $T/trace_stat/function*
+}
+
 # rx CFG PATH STREAM: one receive run; prints the inner segments per second forwarded
 # to sink0 (of the injector's time), logs into how many packets GRO merged them.
 rx() {
-	local before after p0 p1 segs res hdr=$((14 + 20 + 8))
+	local before after p0 p1 segs res calls hdr=$((14 + 20 + 8))
 	[ "$3" = tcp ] && hdr=$((14 + 20 + 20))
 	before=$(sinkcount)
 	p0=$(sinkpkts)
+	calls_start
 	res=$(gw "$BLAST" kinject-file nic0 "$nicmac" "$(frames "$1" "$2" "$3")" "$SECS" \
 		csum "$CSUM" burst "$BURST" copy)
+	calls=$(calls_end)
 	after=$(sinkcount)
 	p1=$(sinkpkts)
 	segs=$(((after - before - (p1 - p0) * hdr) / SIZE))
 	set -- "$1" "$2" "$3" $res	# received N dropped D ns T gro G
-	echo "# rx $3 $1 $2: $5 frames received ($7 dropped), $segs segments forwarded in $((p1 - p0)) packets, gro ${11}" >&2
+	echo "# rx $3 $1 $2: $5 frames received ($7 dropped), $segs segments forwarded in $((p1 - p0)) packets, gro ${11}${calls:+; $calls}" >&2
 	echo "$segs $((p1 - p0))" >>"$w/gro-$1-$2-$3"
 	# every frame the stack took was decrypted and forwarded, or this path's rate
 	# would count frames that failed (an ESP that fails its check is cheap)
