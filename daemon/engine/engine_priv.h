@@ -98,6 +98,14 @@ bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct soc
 void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms);
 int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out);
 
+/*
+ * A resume record (priv/priv_state.h) to the parent, numbered here (its seq is
+ * set), not answered: 0, or -1 when it was not sent (a record the parent
+ * would refuse to decode, or the parent gone: then engine_priv_broken).
+ */
+struct priv_state_msg;
+int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m);
+
 /* A sockaddr's address as the wire has it; -1 for another family. */
 int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out);
 

@@ -178,6 +178,8 @@ struct l2tp_lns_stats {
 	uint64_t rx_data, rx_data_dropped, tx_errors;
 	/* tunnels of a previous run (l2tp_stale.h) */
 	uint64_t stale_stopccn, stale_probes, stale_rate_limited;
+	/* imported from the records of an engine that died (l2tp_snap.h), and refused */
+	uint64_t tunnels_resumed, sessions_resumed, resume_refused;
 };
 
 struct l2tp_lns {

@@ -131,11 +131,17 @@ struct pc_sa {
 
 struct pc_tunnel {
 	uint32_t mark;
+	/* as TUNNEL_ADD named them, for the resume records (priv_check_tunnel_get) */
+	struct priv_addr peer;
+	uint16_t peer_port, peer_tid;
+	uint32_t sock_id;
+	bool require_ipsec;
 	unsigned int n_sessions;
 	struct bucket auth;
 };
 
 struct pc_session {
+	uint16_t peer_sid;		/* as SESSION_ADD named it */
 	bool authed;
 	unsigned int auth_tries;
 	bool chal_set;
@@ -454,6 +460,11 @@ static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunne
 		return PRIV_R_LIMIT;
 	memset(&c->tun_rec[t], 0, sizeof(c->tun_rec[t]));
 	c->tun_rec[t].mark = r->mark;
+	c->tun_rec[t].peer = r->peer;
+	c->tun_rec[t].peer_port = r->peer_port;
+	c->tun_rec[t].peer_tid = r->peer_tid;
+	c->tun_rec[t].sock_id = r->sock_id;
+	c->tun_rec[t].require_ipsec = r->require_ipsec;
 	if (sa >= 0)
 		c->sa_rec[sa].n_tunnels++;
 	return PRIV_OK;
@@ -474,6 +485,7 @@ static enum priv_reason session_add(struct priv_check *c, const struct priv_sess
 	if (s < 0)
 		return PRIV_R_LIMIT;
 	memset(&c->sess_rec[s], 0, sizeof(c->sess_rec[s]));
+	c->sess_rec[s].peer_sid = r->peer_sid;
 	c->tun_rec[t].n_sessions++;
 	new_challenge(c, &c->sess_rec[s], out);
 	return PRIV_OK;
@@ -867,6 +879,11 @@ bool priv_check_tunnel_get(const struct priv_check *c, uint16_t tid, struct priv
 	if (t < 0)
 		return false;
 	out->mark = c->tun_rec[t].mark;
+	out->peer = c->tun_rec[t].peer;
+	out->peer_port = c->tun_rec[t].peer_port;
+	out->peer_tid = c->tun_rec[t].peer_tid;
+	out->sock_id = c->tun_rec[t].sock_id;
+	out->require_ipsec = c->tun_rec[t].require_ipsec;
 	sa = out->mark ? idtab_find(&c->sa, out->mark) : -1;
 	if (sa >= 0)
 		out->sa_peer = c->sa_rec[sa].peer;
@@ -882,10 +899,38 @@ bool priv_check_session_get(const struct priv_check *c, uint16_t tid, uint16_t s
 	memset(out, 0, sizeof(*out));
 	if (!s || idtab_find(&c->tun, tid) < 0)
 		return false;
+	out->peer_sid = s->peer_sid;
 	out->authed = s->authed;
 	out->has4 = s->has4;
 	out->has6 = s->has6;
 	out->v4 = s->v4;
 	out->pfx6 = s->pfx6;
 	return true;
+}
+
+/* --- a new engine resumes the old one's (issue 17 item 2; priv_state.h) ----------------- */
+
+void priv_check_engine_resume(struct priv_check *c, const struct priv_check_resume *r)
+{
+	/* sessions first: a tunnel that goes takes the rest of its sessions along */
+	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
+		const struct pc_session *s = &c->sess_rec[i];
+		struct priv_addr a4 = { .family = 4, .v4 = s->v4 }, a6 = { .family = 6 };
+		uint16_t tid = (uint16_t)(c->sess.key[i] >> 16), sid = (uint16_t)c->sess.key[i];
+
+		if (!c->sess.used[i] || r->keep(r->ctx, tid, sid))
+			continue;
+		a6.v6 = s->pfx6;
+		r->session_gone(r->ctx, tid, sid, s->has4 ? &a4 : NULL, s->has6 ? &a6 : NULL);
+		session_drop(c, (int32_t)i);
+	}
+	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++) {
+		uint16_t tid = (uint16_t)c->tun.key[t];
+
+		if (!c->tun.used[t] || r->keep(r->ctx, tid, 0))
+			continue;
+		r->tunnel_gone(r->ctx, tid);
+		tunnel_drop(c, (int32_t)t);
+	}
+	c->seq = 0;
 }

@@ -129,8 +129,13 @@ const struct priv_check_stats *priv_check_stats(const struct priv_check *c);
 struct priv_check_tunnel {
 	uint32_t mark;
 	struct priv_addr sa_peer;	/* family 0: no mark, or its SA is gone */
+	struct priv_addr peer;		/* TUNNEL_ADD's: the peer, its tunnel ID, the socket */
+	uint16_t peer_port, peer_tid;
+	uint32_t sock_id;		/* as PRIV_EV_SOCKET numbers them: 1... */
+	bool require_ipsec;
 };
 struct priv_check_session {
+	uint16_t peer_sid;		/* SESSION_ADD's */
 	bool authed, has4, has6;
 	struct in_addr v4;
 	struct in6_addr pfx6;
@@ -138,5 +143,20 @@ struct priv_check_session {
 bool priv_check_tunnel_get(const struct priv_check *c, uint16_t tid, struct priv_check_tunnel *out);
 bool priv_check_session_get(const struct priv_check *c, uint16_t tid, uint16_t sid,
 			    struct priv_check_session *out);
+
+/*
+ * The engine is gone and a new one resumes what keep() keeps of it (the
+ * resume store's records: tid and sid, sid 0 the tunnel). Every other
+ * session is told to session_gone (with the addresses it held, freed now)
+ * and forgotten, then every other tunnel to tunnel_gone (its kept sessions
+ * with it); the request numbers start again, as after priv_check_engine_gone.
+ */
+struct priv_check_resume {
+	bool (*keep)(void *ctx, uint16_t tid, uint16_t sid);
+	priv_check_session_fn *session_gone;
+	void (*tunnel_gone)(void *ctx, uint16_t tid);
+	void *ctx;
+};
+void priv_check_engine_resume(struct priv_check *c, const struct priv_check_resume *r);
 
 #endif

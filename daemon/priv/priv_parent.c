@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "priv/priv_parent.h"
+#include "priv/priv_state.h"
 
 struct cleanup {
 	const struct priv_exec_ops *ops;
@@ -177,7 +178,10 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 			res = PRIV_PARENT_BROKEN;
 			break;
 		}
-		res = one(c, fd, buf, (size_t)n, ops, ctx, now_ms);
+		if (n >= 2 && priv_state_is_type(buf[1]))	/* a resume record */
+			res = ops->record ? ops->record(ctx, buf, (size_t)n) : PRIV_PARENT_BROKEN;
+		else
+			res = one(c, fd, buf, (size_t)n, ops, ctx, now_ms);
 	}
 	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
 	return res;
@@ -190,4 +194,54 @@ void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *o
 	priv_check_each_session(c, 0, 0, routes_del, &cl);
 	priv_check_each_tunnel(c, tunnel_del, &cl);
 	priv_check_engine_gone(c);
+}
+
+/* --- a new engine resumes (priv_state.h) --------------------------------------------- */
+
+enum priv_parent_result priv_parent_record(struct priv_state *st, const uint8_t *buf, size_t len,
+					   enum priv_reason *why)
+{
+	*why = priv_state_datagram(st, buf, len);
+	/* the decoder's reasons come first in enum priv_reason */
+	return *why != PRIV_OK && *why <= PRIV_R_FIELD ? PRIV_PARENT_BROKEN : PRIV_PARENT_OK;
+}
+
+struct resume {
+	struct cleanup cl;
+	const struct priv_state *st;
+};
+
+static bool resume_keep(void *arg, uint16_t tid, uint16_t sid)
+{
+	const struct resume *r = arg;
+
+	return priv_state_has(r->st, tid, sid);
+}
+
+static void resume_session_gone(void *arg, uint16_t tid, uint16_t sid,
+				const struct priv_addr *v4, const struct priv_addr *v6)
+{
+	struct resume *r = arg;
+
+	routes_del(&r->cl, tid, sid, v4, v6);
+	r->cl.ops->session_del(r->cl.ctx, tid, sid);
+}
+
+static void resume_tunnel_gone(void *arg, uint16_t tid)
+{
+	struct resume *r = arg;
+
+	tunnel_del(&r->cl, tid);
+}
+
+void priv_parent_engine_resume(struct priv_check *c, const struct priv_state *st,
+			       const struct priv_exec_ops *ops, void *ctx)
+{
+	struct resume r = { { ops, ctx }, st };
+	const struct priv_check_resume how = {
+		.keep = resume_keep, .session_gone = resume_session_gone,
+		.tunnel_gone = resume_tunnel_gone, .ctx = &r,
+	};
+
+	priv_check_engine_resume(c, &how);
 }

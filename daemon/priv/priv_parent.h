@@ -23,6 +23,12 @@
 
 #include "priv/priv_check.h"
 
+enum priv_parent_result {
+	PRIV_PARENT_OK,		/* answered, or nothing to read now */
+	PRIV_PARENT_GONE,	/* EOF or a read error: the engine is gone */
+	PRIV_PARENT_BROKEN,	/* a datagram refused by the decoder, a reply not sent */
+};
+
 /* What the parent does for an accepted request: 0, or -1 with errno. */
 struct priv_exec_ops {
 	int (*tunnel_add)(void *ctx, const struct priv_tunnel_add *t);
@@ -38,12 +44,12 @@ struct priv_exec_ops {
 	 * (priv_check_sa_up) that it learns only when asked (xfrm).
 	 */
 	void (*sa_lookup)(void *ctx, uint32_t mark, const struct priv_addr *peer);
-};
-
-enum priv_parent_result {
-	PRIV_PARENT_OK,		/* answered, or nothing to read now */
-	PRIV_PARENT_GONE,	/* EOF or a read error: the engine is gone */
-	PRIV_PARENT_BROKEN,	/* a datagram refused by the decoder, a reply not sent */
+	/*
+	 * Optional: a resume record of the engine's (a datagram whose type is
+	 * priv_state.h's), for the parent's store; never answered. Without it
+	 * such a datagram breaks the protocol.
+	 */
+	enum priv_parent_result (*record)(void *ctx, const uint8_t *buf, size_t len);
 };
 
 /*
@@ -63,5 +69,24 @@ int priv_parent_send_event(int fd, struct priv_msg *ev);
  * make the checker forget it all.
  */
 void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *ops, void *ctx);
+
+/*
+ * One resume record of the engine's (for priv_exec_ops.record) into the store
+ * st, counted there: PRIV_PARENT_BROKEN when the decoder refused it (as for a
+ * request), else PRIV_PARENT_OK with *why PRIV_OK or the store's refusal (a
+ * tunnel or session the engine did not create, an address the session does
+ * not hold, beyond the bound): the engine goes on.
+ */
+struct priv_state;
+enum priv_parent_result priv_parent_record(struct priv_state *st, const uint8_t *buf, size_t len,
+					   enum priv_reason *why);
+
+/*
+ * The engine died and a new one resumes (issue 17 item 2): what the store st
+ * holds records of stays in the kernel and in the checker (their routes too);
+ * every other session and tunnel is undone as priv_parent_engine_gone does.
+ */
+void priv_parent_engine_resume(struct priv_check *c, const struct priv_state *st,
+			       const struct priv_exec_ops *ops, void *ctx);
 
 #endif

@@ -443,6 +443,12 @@ static enum priv_reason put_tunnel(struct priv_state *st, const struct l2tp_tunn
 		return PRIV_R_SA_UNKNOWN;
 	if (ct.sa_peer.family && !peer_is(&ct.sa_peer, &r->peer))
 		return PRIV_R_SA_PEER;
+	/* the tunnel TUNNEL_ADD made: its peer, the peer's ID, the socket (the LNS counts from 0) */
+	if (!peer_is(&ct.peer, &r->peer) || ct.peer_port != r->peer_port ||
+	    ct.peer_tid != r->peer_tid || ct.require_ipsec != r->require_ipsec)
+		return PRIV_R_TUNNEL_UNKNOWN;
+	if (ct.sock_id != r->sock + 1)
+		return PRIV_R_SOCKET;
 	t = tun_find(st, r->seq.tid);
 	if (!t) {
 		t = st->tun_free;
@@ -475,7 +481,7 @@ static enum priv_reason put_session(struct priv_state *st, const struct l2tp_ses
 
 	if (!t)
 		return PRIV_R_TUNNEL_UNKNOWN;
-	if (!priv_check_session_get(st->check, r->tid, r->sid, &cs))
+	if (!priv_check_session_get(st->check, r->tid, r->sid, &cs) || cs.peer_sid != r->peer_sid)
 		return PRIV_R_SESSION_UNKNOWN;
 	s = sess_find(st, r->tid, r->sid);
 	if (!s) {
@@ -713,4 +719,9 @@ void priv_state_counts(const struct priv_state *st, unsigned int *tunnels,
 const struct priv_state_stats *priv_state_stats(const struct priv_state *st)
 {
 	return &st->st;
+}
+
+bool priv_state_has(const struct priv_state *st, uint16_t tid, uint16_t sid)
+{
+	return sid ? sess_find(st, tid, sid) != NULL : tun_find(st, tid) != NULL;
 }

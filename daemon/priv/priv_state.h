@@ -138,5 +138,7 @@ int priv_state_hand_back(struct priv_state *st,
 void priv_state_counts(const struct priv_state *st, unsigned int *tunnels,
 		       unsigned int *sessions);
 const struct priv_state_stats *priv_state_stats(const struct priv_state *st);
+/* Does the store hold a record of tunnel tid (sid 0) or of its session sid? */
+bool priv_state_has(const struct priv_state *st, uint16_t tid, uint16_t sid);
 
 #endif

@@ -12,7 +12,11 @@
  * refused and not carried out; events sent while a call waits are handed over
  * after it; a parent that answers out of order, or an engine that sends a
  * malformed datagram, is treated as broken; a dead engine's tunnels and
- * routes are removed.
+ * routes are removed. With resume records (priv/priv_state.h): the engine's
+ * records reach the parent's store among its requests, refused ones counted
+ * and a malformed one breaking the protocol; a dead engine's recorded
+ * tunnels and sessions stay (no kernel call, their routes kept), the rest is
+ * removed, and the next engine's requests number from 1 again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,11 +36,13 @@
 #include "conf/config.h"
 #include "conf/users.h"
 #include "core/evloop.h"
+#include "core/util.h"
 #include "engine/engine_priv.h"
 #include "ppp/mschap.h"
 #include "ppp/ppp.h"
 #include "priv/priv_check.h"
 #include "priv/priv_parent.h"
+#include "priv/priv_state.h"
 #include "rfc2759.h"
 
 static const char users_text[] = "User   password clientPass\n";
@@ -54,6 +60,7 @@ struct fx {
 	struct l2sec_config cfg;
 	struct users_db *users;
 	struct priv_check *c;
+	struct priv_state *st;		/* the resume records */
 	struct evloop *loop;
 	struct engine_priv *ep;
 	int parent_fd;
@@ -140,6 +147,14 @@ static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int 
 	return 0;
 }
 
+static enum priv_parent_result x_record(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct fx *f = ctx;
+	enum priv_reason why;
+
+	return priv_parent_record(f->st, buf, len, &why);
+}
+
 static const struct priv_exec_ops ops = {
 	.tunnel_add = x_tunnel_add,
 	.tunnel_del = x_tunnel_del,
@@ -147,6 +162,7 @@ static const struct priv_exec_ops ops = {
 	.session_del = x_session_del,
 	.session_up = x_session_up,
 	.route = x_route,
+	.record = x_record,
 };
 
 /* The parent: answer until the engine's end closes or breaks the protocol. */
@@ -193,6 +209,8 @@ static struct fx *fx_new(bool threaded)
 	assert_non_null(f->c);
 	priv_check_set_random(f->c, rfc_random, NULL);
 	assert_int_equal(priv_check_sock_add(f->c, 1, 4), 0);
+	f->st = priv_state_new(f->cfg.l2tp.max_tunnels, f->cfg.l2tp.max_sessions, f->c);
+	assert_non_null(f->st);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	f->parent_fd = sv[0];
 	f->loop = evloop_new(NULL, NULL);
@@ -211,6 +229,7 @@ static void fx_free(struct fx *f, bool threaded)
 		pthread_join(f->thread, NULL);
 	close(f->parent_fd);
 	evloop_free(f->loop);
+	priv_state_free(f->st);
 	priv_check_free(f->c);
 	users_free(f->users);
 	free(f);
@@ -438,9 +457,156 @@ static void test_engine_gone_clears(void **state)
 	assert_int_equal(priv_check_tunnels(f->c), 0);
 	close(f->parent_fd);
 	evloop_free(f->loop);
+	priv_state_free(f->st);
 	priv_check_free(f->c);
 	users_free(f->users);
 	free(f);
+}
+
+/* The engine's records of tunnel tid (as add_tunnel made it) and of its session sid. */
+static int record_tunnel(struct fx *f, uint16_t tid)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_TUNNEL };
+	struct l2tp_tunnel_rec *r = &m.tunnel;
+
+	r->seq = (struct l2tp_seq_rec){ tid, 3, 4, false };
+	r->peer_tid = (uint16_t)(100 + tid);
+	r->sock = 0;		/* the parent's socket 1 */
+	r->peer.family = 4;
+	inet_pton(AF_INET, "198.51.100.7", r->peer.addr);
+	r->peer_port = 1701;
+	r->peer_rws = 4;
+	r->in_kernel = true;
+	strcpy(r->peer_host, "lac");
+	return engine_priv_record(f->ep, &m);
+}
+
+static int record_session(struct fx *f, uint16_t tid, uint16_t sid, uint16_t peer_sid)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_SESSION };
+
+	m.session = (struct l2tp_session_rec){ .tid = tid, .sid = sid, .peer_sid = peer_sid,
+					       .in_kernel = true };
+	return engine_priv_record(f->ep, &m);
+}
+
+static int record_ppp(struct fx *f, uint16_t tid, uint16_t sid, struct in_addr peer4)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_PPP };
+
+	m.ppp.tid = tid;
+	m.ppp.sid = sid;
+	m.ppp.ppp.req_magic = true;
+	m.ppp.ppp.magic = 0x5eed;
+	m.ppp.ppp.auth = PPP_AUTH_MSCHAPV2;
+	strcpy(m.ppp.ppp.user, "User");
+	m.ppp.ppp.ipcp_open = true;
+	m.ppp.ppp.peer4 = peer4;
+	return engine_priv_record(f->ep, &m);
+}
+
+/* Session sid of tunnel tid authenticated (RFC 2759's answer), with an address (a). */
+static void authed_session(struct fx *f, uint16_t tid, uint16_t sid, struct in_addr *a)
+{
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
+	char resp[MSCHAP_AUTH_RESPONSE_LEN];
+	bool ok;
+
+	assert_int_equal(engine_priv_session_add(f->ep, tid, sid, (uint16_t)(sid + 10), chal), 0);
+	if (!a)
+		return;
+	assert_int_equal(answer(f, tid, sid, chal, &ok, resp), 0);
+	assert_true(ok);
+	assert_int_equal(engine_priv_addr_claim(f->ep, tid, sid, AF_INET, a, NULL), 0);
+	assert_int_equal(engine_priv_route(f->ep, true, tid, sid, AF_INET, a), 0);
+}
+
+/*
+ * Issue 17 item 2: tunnel 3 and its session 5 are established and recorded;
+ * tunnel 4 (with session 6) and session 7 of tunnel 3 are still negotiating.
+ * The engine dies: 3 and 5 stay, in the kernel and the checker, with their
+ * route; 4, 6 and 7 go. A record for what the engine did not create is
+ * refused and counted, and the engine goes on.
+ */
+static void test_engine_resume_keeps_recorded(void **state)
+{
+	struct fx *f = fx_new(true);
+	struct priv_check_session cs;
+	struct in_addr a5, a6;
+	struct priv_pool_stats ps;
+	struct priv_msg m = { .type = PRIV_REQ_SESSION_DEL };
+	struct priv_reply out;
+	unsigned int tunnels, sessions;
+
+	(void)state;
+	assert_int_equal(add_tunnel(f, 3), 0);
+	assert_int_equal(record_tunnel(f, 3), 0);
+	authed_session(f, 3, 5, &a5);
+	assert_int_equal(record_session(f, 3, 5, 15), 0);
+	assert_int_equal(record_ppp(f, 3, 5, a5), 0);
+	assert_int_equal(add_tunnel(f, 4), 0);
+	authed_session(f, 4, 6, &a6);
+	authed_session(f, 3, 7, NULL);
+	/* refused, counted: a session the engine did not create, another one's address */
+	assert_int_equal(record_session(f, 3, 8, 18), 0);
+	assert_int_equal(record_ppp(f, 3, 5, a6), 0);
+	assert_int_equal(engine_priv_stats(f->ep, &ps), 0);	/* the records before it are read */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_SESSION_UNKNOWN], 1);
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_ADDR_NOT_HELD], 1);
+	assert_false(engine_priv_broken(f->ep));
+	assert_int_equal(f->result, PRIV_PARENT_OK);
+	priv_state_counts(f->st, &tunnels, &sessions);
+	assert_int_equal(tunnels, 1);
+	assert_int_equal(sessions, 1);
+
+	engine_priv_free(f->ep);	/* the engine dies */
+	f->ep = NULL;
+	pthread_join(f->thread, NULL);
+	assert_int_equal(f->result, PRIV_PARENT_GONE);
+	memset(&f->rec, 0, sizeof(f->rec));
+	priv_parent_engine_resume(f->c, f->st, &ops, f);
+	/* 6 and 7 (6's route), then tunnel 4; nothing of 3 or 5 */
+	assert_int_equal(f->rec.session_del, 2);
+	assert_int_equal(f->rec.route_del, 1);
+	assert_int_equal(f->rec.last_route.v4.s_addr, a6.s_addr);
+	assert_int_equal(f->rec.tunnel_del, 1);
+	assert_int_equal(priv_check_tunnels(f->c), 1);
+	assert_true(priv_check_session_get(f->c, 3, 5, &cs));
+	assert_true(cs.authed);
+	assert_int_equal(cs.v4.s_addr, a5.s_addr);
+	assert_false(priv_check_session_get(f->c, 3, 7, &cs));
+	assert_false(priv_check_session_get(f->c, 4, 6, &cs));
+
+	/* the next engine: its first request is number 1, and it may end the resumed session */
+	m.seq = 1;
+	m.ids.tid = 3;
+	m.ids.sid = 5;
+	assert_int_equal(priv_check_request(f->c, &m, 1000, &out), PRIV_OK);
+	assert_false(priv_check_session_get(f->c, 3, 5, &cs));
+	close(f->parent_fd);
+	evloop_free(f->loop);
+	priv_state_free(f->st);
+	priv_check_free(f->c);
+	users_free(f->users);
+	free(f);
+}
+
+/* A record the decoder refuses is a broken engine, as a request is. */
+static void test_malformed_record_is_broken(void **state)
+{
+	struct fx *f = fx_new(false);
+	uint8_t junk[PRIV_HDR_LEN + 4] = { PRIV_STATE_VERSION, PRIV_ST_GONE, 0, PRIV_HDR_LEN + 4 };
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	put_be32(junk + 4, 1);		/* GONE of tunnel 0: not what an engine writes */
+	assert_int_equal(send(sv[1], junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_BROKEN);
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_FIELD], 1);
+	close(sv[0]);
+	close(sv[1]);
+	fx_free(f, false);
 }
 
 /* rxcheck asks for every datagram; the parent answers 20 a second (burst 40). */
@@ -484,6 +650,8 @@ int main(void)
 		cmocka_unit_test(test_parent_refuses_malformed),
 		cmocka_unit_test(test_engine_gone_clears),
 		cmocka_unit_test(test_mark_answers_kept),
+		cmocka_unit_test(test_engine_resume_keeps_recorded),
+		cmocka_unit_test(test_malformed_record_is_broken),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

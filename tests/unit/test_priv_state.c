@@ -134,7 +134,7 @@ static struct priv_state_msg tunnel_rec(uint16_t tid)
 
 	r->seq = (struct l2tp_seq_rec){ tid, 5, 9, false };
 	r->peer_tid = 99;
-	r->sock = 1;
+	r->sock = 0;		/* the LNS's first socket: the checker's socket 1 */
 	r->peer.family = 4;
 	inet_pton(AF_INET, PEER, r->peer.addr);
 	r->local.family = 4;
@@ -348,10 +348,26 @@ static void test_checked_against_the_checker(void **state)
 	m = tunnel_rec(10);
 	inet_pton(AF_INET, "203.0.113.9", m.tunnel.peer.addr);
 	assert_int_equal(send_rec(m), PRIV_R_SA_PEER);
+	/* not the tunnel TUNNEL_ADD made: another peer tunnel ID, port, policy or socket */
+	m = tunnel_rec(10);
+	m.tunnel.peer_tid = 98;
+	assert_int_equal(send_rec(m), PRIV_R_TUNNEL_UNKNOWN);
+	m = tunnel_rec(10);
+	m.tunnel.peer_port = 4500;
+	assert_int_equal(send_rec(m), PRIV_R_TUNNEL_UNKNOWN);
+	m = tunnel_rec(10);
+	m.tunnel.require_ipsec = false;
+	assert_int_equal(send_rec(m), PRIV_R_TUNNEL_UNKNOWN);
+	m = tunnel_rec(10);
+	m.tunnel.sock = 1;			/* a socket the parent never handed over */
+	assert_int_equal(send_rec(m), PRIV_R_SOCKET);
 	/* a session before its tunnel's record, or one the checker does not know */
 	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_R_TUNNEL_UNKNOWN);
 	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_OK);
 	assert_int_equal(send_rec(session_rec(10, 9)), PRIV_R_SESSION_UNKNOWN);
+	m = session_rec(10, 1);
+	m.session.peer_sid = 7;			/* not SESSION_ADD's */
+	assert_int_equal(send_rec(m), PRIV_R_SESSION_UNKNOWN);
 	/* PPP: of a session in the store, authenticated, with the address it holds */
 	assert_int_equal(send_rec(ppp_rec(10, 1)), PRIV_R_SESSION_UNKNOWN);
 	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
@@ -382,8 +398,9 @@ static void test_checked_against_the_checker(void **state)
 	fx->st_seq -= 6;
 	assert_int_equal(send_rec(m), PRIV_OK);
 
-	assert_int_equal(refused(PRIV_R_TUNNEL_UNKNOWN), 3);
-	assert_int_equal(refused(PRIV_R_SESSION_UNKNOWN), 3);
+	assert_int_equal(refused(PRIV_R_TUNNEL_UNKNOWN), 6);
+	assert_int_equal(refused(PRIV_R_SESSION_UNKNOWN), 4);
+	assert_int_equal(refused(PRIV_R_SOCKET), 1);
 	assert_int_equal(refused(PRIV_R_SA_UNKNOWN), 1);
 	assert_int_equal(refused(PRIV_R_SA_PEER), 1);
 	assert_int_equal(refused(PRIV_R_NOT_AUTHED), 1);

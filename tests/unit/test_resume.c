@@ -277,7 +277,7 @@ static void parent_tunnel(uint16_t tid)
 
 	m.tunnel_add.tid = tid;
 	m.tunnel_add.peer_tid = LAC_TID;
-	m.tunnel_add.sock_id = 0;
+	m.tunnel_add.sock_id = 1;	/* the LNS's socket 0, as the parent numbers them */
 	m.tunnel_add.peer.family = 4;
 	m.tunnel_add.peer.v4.s_addr = htonl(LAC_ADDR);
 	m.tunnel_add.peer_port = LAC_PORT;
@@ -421,7 +421,7 @@ static int setup(void **state)
 	assert_non_null(x->users);
 	x->check = priv_check_new(&x->f->cfg, x->users);
 	assert_non_null(x->check);
-	assert_int_equal(priv_check_sock_add(x->check, 0, 4), 0);
+	assert_int_equal(priv_check_sock_add(x->check, 1, 4), 0);
 	x->store = priv_state_new(x->f->cfg.l2tp.max_tunnels, x->f->cfg.l2tp.max_sessions,
 				  x->check);
 	assert_non_null(x->store);
