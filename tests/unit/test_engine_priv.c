@@ -455,12 +455,7 @@ static void test_engine_gone_clears(void **state)
 	assert_int_equal(f->rec.route_del, 1);
 	assert_int_equal(f->rec.last_route.v4.s_addr, a.s_addr);
 	assert_int_equal(priv_check_tunnels(f->c), 0);
-	close(f->parent_fd);
-	evloop_free(f->loop);
-	priv_state_free(f->st);
-	priv_check_free(f->c);
-	users_free(f->users);
-	free(f);
+	fx_free(f, false);	/* the engine is gone already */
 }
 
 /* The engine's records of tunnel tid (as add_tunnel made it) and of its session sid. */
@@ -583,12 +578,7 @@ static void test_engine_resume_keeps_recorded(void **state)
 	m.ids.sid = 5;
 	assert_int_equal(priv_check_request(f->c, &m, 1000, &out), PRIV_OK);
 	assert_false(priv_check_session_get(f->c, 3, 5, &cs));
-	close(f->parent_fd);
-	evloop_free(f->loop);
-	priv_state_free(f->st);
-	priv_check_free(f->c);
-	users_free(f->users);
-	free(f);
+	fx_free(f, false);	/* the engine is gone already */
 }
 
 /* A record the decoder refuses is a broken engine, as a request is. */
