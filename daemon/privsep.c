@@ -332,6 +332,8 @@ static void engine_died(struct l2secd *d, int status)
 	else if (!d->stopping)
 		log_notice("privsep: the engine (pid %ld) exited", (long)d->engine_pid);
 	d->engine_pid = 0;
+	if (d->priv_fd >= 0)	/* records it sent before it died */
+		priv_parent_drain_records(d->priv_fd, &exec_ops, d);
 	priv_close(d);
 	if (d->stopping) {
 		priv_parent_engine_gone(d->pc, &exec_ops, d);

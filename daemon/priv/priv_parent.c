@@ -198,6 +198,19 @@ void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *o
 
 /* --- a new engine resumes (priv_state.h) --------------------------------------------- */
 
+void priv_parent_drain_records(int fd, const struct priv_exec_ops *ops, void *ctx)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC)) > 0) {
+		if ((size_t)n > sizeof(buf) || n < 2 || !priv_state_is_type(buf[1]) ||
+		    !ops->record || ops->record(ctx, buf, (size_t)n) != PRIV_PARENT_OK)
+			break;
+	}
+	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
+}
+
 enum priv_parent_result priv_parent_record(struct priv_state *st, const uint8_t *buf, size_t len,
 					   enum priv_reason *why)
 {

@@ -82,6 +82,14 @@ enum priv_parent_result priv_parent_record(struct priv_state *st, const uint8_t 
 					   enum priv_reason *why);
 
 /*
+ * The engine died: the resume records it sent before are read from fd into
+ * ops->record (a record the store refuses is counted there). A request among
+ * them is not carried out: its engine never had the answer, and it is the
+ * last datagram (the engine waits for each answer).
+ */
+void priv_parent_drain_records(int fd, const struct priv_exec_ops *ops, void *ctx);
+
+/*
  * The engine died and a new one resumes (issue 17 item 2): what the store st
  * holds records of stays in the kernel and in the checker (their routes too);
  * every other session and tunnel is undone as priv_parent_engine_gone does.

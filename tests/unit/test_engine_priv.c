@@ -599,6 +599,37 @@ static void test_malformed_record_is_broken(void **state)
 	fx_free(f, false);
 }
 
+/*
+ * What a dead engine sent before it died and the parent had not read yet:
+ * its records go to the store, its last request (never answered) is not
+ * carried out.
+ */
+static void test_dead_engine_records_drained(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .seq_rec = { 3, 1, 1, false } };
+	struct priv_msg req = { .type = PRIV_REQ_TUNNEL_ADD, .seq = 1 };
+	uint8_t buf[PRIV_MSG_MAX];
+	int sv[2], len;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	len = priv_state_encode(&rec, buf, sizeof(buf));
+	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	req.tunnel_add = (struct priv_tunnel_add){ .tid = 3, .peer_tid = 103, .sock_id = 1,
+						   .peer = { .family = 4 }, .peer_port = 1701 };
+	len = priv_msg_encode(&req, buf, sizeof(buf));
+	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	close(sv[1]);		/* the engine is gone */
+	priv_parent_drain_records(sv[0], &ops, f);
+	/* the record was read (a SEQ of no recorded tunnel: refused, counted) */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_TUNNEL_UNKNOWN], 1);
+	assert_int_equal(f->rec.tunnel_add, 0);
+	assert_int_equal(priv_check_tunnels(f->c), 0);
+	close(sv[0]);
+	fx_free(f, false);
+}
+
 /* rxcheck asks for every datagram; the parent answers 20 a second (burst 40). */
 static void test_mark_answers_kept(void **state)
 {
@@ -642,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_mark_answers_kept),
 		cmocka_unit_test(test_engine_resume_keeps_recorded),
 		cmocka_unit_test(test_malformed_record_is_broken),
+		cmocka_unit_test(test_dead_engine_records_drained),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
