@@ -9,6 +9,7 @@
  * answers. Rate limits, another peer, the ID not handed out again, and a
  * tunnel closed properly leaving nothing in the file.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "l2tp_fake.h"
+#include "l2tp/l2tp_snap.h"
 #include "l2tp/l2tp_stale.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -303,6 +305,54 @@ static void test_idle_client_probed(void **state)
 	fake_free(f2);
 }
 
+/*
+ * An engine that died under privsep (issue 17 item 2): its tunnel's record is
+ * imported, and the state file's record of the same tunnel is no stale tunnel
+ * (no probe, no StopCCN); another peer's record of the same ID still keeps it.
+ */
+static void test_resumed_tunnel_not_stale(void **state)
+{
+	struct fake *f1, *f2;
+	struct lac l, m2;
+	struct l2tp_tunnel_rec r, other;
+	struct l2tp_hdr h;
+	struct l2tp_msg m;
+
+	(void)state;
+	f1 = lns_start();
+	lac_init(&l, f1, 0xc000020a, 1701, 0, 0x61);
+	establish(&l);
+	lac_init(&m2, f1, 0xc000020b, 1701, 0, 0x62);
+	lac_establish(&m2);
+	assert_int_equal(l2tp_tunnel_export(l2tp_lns_tunnel(f1->lns, l.lns_tid), &r), 0);
+	assert_int_equal(l2tp_tunnel_export(l2tp_lns_tunnel(f1->lns, m2.lns_tid), &other), 0);
+	fake_free(f1);			/* the engine dies: the state file stays */
+
+	f2 = lns_start();
+	assert_int_equal(f2->lns->n_stale, 2);
+	/* m2's ID with l's peer: not the stale tunnel's own, refused */
+	other.peer = r.peer;
+	other.peer_port = r.peer_port;
+	assert_null(l2tp_tunnel_import(f2->lns, &other));
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(f2->lns->n_stale, 2);
+	assert_non_null(l2tp_tunnel_import(f2->lns, &r));
+	assert_int_equal(f2->lns->n_stale, 1);
+	assert_int_equal(f2->lns->stats.tunnels_resumed, 1);
+	lac_move(&l, f2);
+	lac_move(&m2, f2);
+	for (int i = 0; i < 4; i++)
+		fake_advance(f2, 1000);
+	/* the resumed tunnel's peer hears no probe; the other (stale) one does */
+	while (next_pkt(&l, &h, &m))
+		assert_int_not_equal(m.type, L2TP_STOPCCN);
+	assert_int_equal(f2->lns->stats.stale_stopccn, 0);
+	assert_true(next_pkt(&m2, &h, &m));
+	assert_int_equal(m.type, L2TP_HELLO);
+	assert_int_equal(h.tunnel_id, 0x62);
+	fake_free(f2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +362,7 @@ int main(void)
 		T(test_idle_client_probed),
 		T(test_closed_tunnel_not_remembered),
 		T(test_file_cleared_after_load),
+		T(test_resumed_tunnel_not_stale),
 #undef T
 	};
 
