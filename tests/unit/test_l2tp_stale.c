@@ -353,6 +353,53 @@ static void test_resumed_tunnel_not_stale(void **state)
 	fake_free(f2);
 }
 
+/*
+ * Tunnel IDs are unique per SA only: of two SAs' tunnels with one ID the
+ * state file remembers one (a slot an ID). A resumed engine imports both:
+ * the other SA's stale record does not hold the ID against this SA's
+ * tunnel, and each imported tunnel is found again by its ID and the
+ * parent's handle (l2tp_lns_tunnel_by_handle), as privsep's resume does.
+ */
+static void test_resume_same_id_two_sas(void **state)
+{
+	struct fake *f1, *f2;
+	struct lac l;
+	struct l2tp_tunnel_rec r, other;
+	struct l2tp_tunnel *ta, *tb;
+	bool ambiguous;
+
+	(void)state;
+	f1 = lns_start();
+	lac_init(&l, f1, 0xc000020a, 1701, 7, 0x61);
+	establish(&l);
+	assert_int_equal(l2tp_tunnel_export(l2tp_lns_tunnel(f1->lns, l.lns_tid), &r), 0);
+	fake_free(f1);			/* the engine dies: the state file stays */
+
+	f2 = lns_start();
+	assert_int_equal(f2->lns->n_stale, 1);
+	other = r;			/* the same ID, another SA and peer */
+	other.mark = 8;
+	other.peer.addr[3] = 0x0b;
+	other.peer_tid = 0x62;
+	tb = l2tp_tunnel_import(f2->lns, &other);
+	assert_non_null(tb);
+	assert_int_equal(f2->lns->n_stale, 1);	/* r's record stays r's */
+	ta = l2tp_tunnel_import(f2->lns, &r);
+	assert_non_null(ta);
+	assert_int_equal(f2->lns->n_stale, 0);
+	assert_int_equal(ta->tid, tb->tid);
+	ta->dp_handle = 1;
+	tb->dp_handle = 2;
+	assert_null(l2tp_lns_tunnel_by_id(f2->lns, r.seq.tid, &ambiguous));
+	assert_true(ambiguous);
+	assert_ptr_equal(l2tp_lns_tunnel_by_handle(f2->lns, r.seq.tid, 1), ta);
+	assert_ptr_equal(l2tp_lns_tunnel_by_handle(f2->lns, r.seq.tid, 2), tb);
+	assert_null(l2tp_lns_tunnel_by_handle(f2->lns, r.seq.tid, 3));
+	assert_null(l2tp_lns_tunnel_by_handle(f2->lns, (uint16_t)(r.seq.tid + 1), 1));
+	assert_int_equal(f2->lns->stats.tunnels_resumed, 2);
+	fake_free(f2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +410,7 @@ int main(void)
 		T(test_closed_tunnel_not_remembered),
 		T(test_file_cleared_after_load),
 		T(test_resumed_tunnel_not_stale),
+		T(test_resume_same_id_two_sas),
 #undef T
 	};
 
