@@ -321,7 +321,14 @@ static enum priv_parent_result x_record(void *ctx, const uint8_t *buf, size_t le
 			priv_reason_name(why));
 		return PRIV_PARENT_BROKEN;
 	}
-	if (why != PRIV_OK)
+	/*
+	 * A GONE of what the parent forgot first is no fault: when an SA goes, the
+	 * parent removes its tunnels (and their records) before the engine hears it
+	 */
+	if (why != PRIV_OK && buf[1] == PRIV_ST_GONE &&
+	    (why == PRIV_R_TUNNEL_UNKNOWN || why == PRIV_R_SESSION_UNKNOWN))
+		log_debug("privsep: a resume record (gone) of a tunnel already forgotten");
+	else if (why != PRIV_OK)
 		record_refused_log(d, buf[1], why);
 	return PRIV_PARENT_OK;
 }
