@@ -559,6 +559,17 @@ static void authed_session(struct fx *f, uint16_t tid, uint16_t sid, struct in_a
 	authed_session_of(f, f->h[tid], tid, sid, a);
 }
 
+/* The engine dies; the parent keeps what the store has records of (counted afresh in f->rec). */
+static void engine_dies_resumed(struct fx *f)
+{
+	engine_priv_free(f->ep);
+	f->ep = NULL;
+	pthread_join(f->thread, NULL);
+	assert_int_equal(f->result, PRIV_PARENT_GONE);
+	memset(&f->rec, 0, sizeof(f->rec));
+	priv_parent_engine_resume(f->c, f->st, &ops, f);
+}
+
 /*
  * Issue 17 item 2: tunnel 3 and its session 5 are established and recorded;
  * tunnel 4 (with session 6) and session 7 of tunnel 3 are still negotiating.
@@ -597,12 +608,7 @@ static void test_engine_resume_keeps_recorded(void **state)
 	assert_int_equal(tunnels, 1);
 	assert_int_equal(sessions, 1);
 
-	engine_priv_free(f->ep);	/* the engine dies */
-	f->ep = NULL;
-	pthread_join(f->thread, NULL);
-	assert_int_equal(f->result, PRIV_PARENT_GONE);
-	memset(&f->rec, 0, sizeof(f->rec));
-	priv_parent_engine_resume(f->c, f->st, &ops, f);
+	engine_dies_resumed(f);
 	/* 6 and 7 (6's route), then tunnel 4; nothing of 3 or 5 */
 	assert_int_equal(f->rec.session_del, 2);
 	assert_int_equal(f->rec.route_del, 1);
@@ -686,11 +692,7 @@ static void test_resume_same_tid_two_sas(void **state)
 	assert_int_equal(tunnels, 2);
 	assert_int_equal(sessions, 2);
 
-	engine_priv_free(f->ep);	/* the engine dies */
-	f->ep = NULL;
-	pthread_join(f->thread, NULL);
-	memset(&f->rec, 0, sizeof(f->rec));
-	priv_parent_engine_resume(f->c, f->st, &ops, f);
+	engine_dies_resumed(f);
 	assert_int_equal(f->rec.tunnel_del + f->rec.session_del + f->rec.route_del, 0);
 	assert_int_equal(priv_check_tunnels(f->c), 2);
 	assert_true(priv_check_session_get(f->c, ha, 3, 5, &cs));
