@@ -7,6 +7,7 @@
  * sandbox), its end and its restart with backoff.
  */
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -999,12 +1000,18 @@ static int engine_main(struct l2secd *d, int fd)
 	engine_resume(d, pst);
 	priv_state_free(pst);
 	priv_check_free(pc);
-	if (sandbox_enter(&ids, d->empty_dir, &step) < 0) {
+	/*
+	 * Where datagrams come through SAs the engine replies with the SA's mark
+	 * (the client's outbound policy, sock_send): SO_MARK as a control message
+	 * needs CAP_NET_RAW, which alone it keeps then (sandbox.h).
+	 */
+	if (sandbox_enter_keep(&ids, d->empty_dir,
+			       d->cfg.l2tp.require_ipsec ? 1ull << CAP_NET_RAW : 0, &step) < 0) {
 		log_err("privsep: engine: sandbox: %s: %s", step, strerror(errno));
 		return 1;
 	}
-	log_info("privsep: engine (pid %ld) runs as uid %ld without privileges", (long)getpid(),
-		 (long)ids.uid);
+	log_info("privsep: engine (pid %ld) runs as uid %ld without privileges%s", (long)getpid(),
+		 (long)ids.uid, d->cfg.l2tp.require_ipsec ? " but CAP_NET_RAW (SA marks)" : "");
 	if (evloop_run(d->loop) < 0)
 		return 1;
 	/* nothing to undo that the sandbox allows: the parent clears up */

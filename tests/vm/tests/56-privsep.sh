@@ -20,6 +20,7 @@
 #   processes.
 # Then with [ipsec] psk (l2secd manages charon; the VICI connection, the SA table and
 # xfrm are the parent's), a charon + xl2tpd + pppd client behind NAT (lib.sh's lc_*):
+# - the engine keeps CAP_NET_RAW alone (it replies with the SA's mark: SO_MARK);
 # - the client connects and pings the LAN; its tunnel in the module is bound to its SA,
 #   and the control socket (the engine's copy of the parent's SA table) names the same
 #   SA; `show stats` has the parent's "ipsec" counters; the engine's memory holds no PSK;
@@ -44,18 +45,23 @@ lac_up() { ip -n lac -4 addr show 2>/dev/null | grep -q 'inet .* peer'; }
 engine() { pgrep -P "$gw_pid" -x l2secd | head -n 1; }
 # status PID FIELD: that line of /proc/PID/status, its first value
 status() { sed -n "s/^$2:[[:space:]]*\([^[:space:]]*\).*/\1/p" "/proc/$1/status"; }
+# the engine's capabilities: none; CAP_NET_RAW alone where it replies with SA marks
+engine_capeff=0000000000000000
 engine_sandboxed() {
 	local e
 	e=$(engine) && [ -n "$e" ] &&
 		[ "$(status "$e" Uid)" = "$(id -u l2sec)" ] && [ "$(status "$e" Uid)" != 0 ] &&
-		[ "$(status "$e" CapEff)" = 0000000000000000 ] &&
+		[ "$(status "$e" CapEff)" = "$engine_capeff" ] &&
+		[ "$(status "$e" CapPrm)" = "$engine_capeff" ] &&
 		[ "$(status "$e" NoNewPrivs)" = 1 ] && [ "$(status "$e" Seccomp)" = 2 ]
 }
-# the parent, and no other l2secd process, has capabilities
+# the parent, and no other l2secd process, has capabilities (but the engine's)
 only_parent_privileged() {
-	local p n=0
+	local p c n=0
 	for p in $(pgrep -x l2secd); do
-		[ "$(status "$p" CapEff)" = 0000000000000000 ] && continue
+		c=$(status "$p" CapEff)
+		[ "$c" = 0000000000000000 ] && continue
+		[ "$p" != "$gw_pid" ] && [ "$c" = "$engine_capeff" ] && continue
 		[ "$p" = "$gw_pid" ] || return 1
 		n=$((n + 1))
 	done
@@ -213,8 +219,11 @@ check "l2secd (privsep) runs" test -n "$gw_pid"
 check "c1: connection loaded" lc_client_conf 1 "" ""
 lc_clients_up 1
 tid=${ids[1]%% *}
-check "the engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
-check "only the parent has capabilities" only_parent_privileged
+# require-ipsec (the default): it sends with SO_MARK, for which it keeps CAP_NET_RAW alone
+engine_capeff=0000000000002000
+check "the engine: uid l2sec, CAP_NET_RAW alone, NoNewPrivs 1, Seccomp 2" wait_for 10 \
+	engine_sandboxed
+check "only the parent has capabilities (but the engine's CAP_NET_RAW)" only_parent_privileged
 # ppp_ping: c1 pings the LAN host out of its PPP interface (its default route would
 # reach the LAN too, through the NAT in clear)
 ppp_ping() { ip netns exec c1 ping -c "$1" -W 3 -I "$(cut -d' ' -f1 "$run/c1.up")" 198.51.100.2; }
