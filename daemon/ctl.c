@@ -239,6 +239,7 @@ static struct json_object *show_stats(const struct ctl_src *src)
 	S(tunnels_timed_out); S(sessions_refused); S(sessions_established);
 	S(rx_data); S(rx_data_dropped); S(tx_errors);
 	S(stale_stopccn); S(stale_probes); S(stale_rate_limited);
+	S(tunnels_resumed); S(sessions_resumed); S(resume_refused);
 #undef S
 	/* kept for the JSON contract: rx_refused.plaintext, under its old name */
 	add_int(o, CTL_K_RX_PLAINTEXT, src->rx ? (int64_t)src->rx->drops[RXCHECK_PLAINTEXT] : 0);

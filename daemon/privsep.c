@@ -7,6 +7,7 @@
  * sandbox), its end and its restart with backoff.
  */
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -29,13 +30,19 @@
 #include "datapath/netdev.h"
 #include "engine/engine_priv.h"
 #include "inform.h"
+#include "l2tp/l2tp_avp.h"
+#include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_snap.h"
+#include "l2tp/l2tp_tunnel.h"
 #include "ipsec/ipsec.h"
 #include "ipsec/xfrm_marks.h"
 #include "priv/priv_check.h"
 #include "priv/priv_parent.h"
+#include "priv/priv_state.h"
 #include "priv/sandbox.h"
 #include "privsep.h"
 #include "server_int.h"
+#include "sess.h"
 
 #define RESTART_MIN_MS	100	/* the engine's restart, doubling ... */
 #define RESTART_MAX_MS	10000	/* ... up to this */
@@ -86,6 +93,7 @@ static void x_tunnel_del(void *ctx, const struct priv_check_tref *t)
 	struct l2secd *d = ctx;
 
 	datapath_tunnel_del(d->dp, datapath_tref(t->dp_handle, t->tid));
+	priv_state_forget(d->pst, t->handle, 0);
 }
 
 static int x_session_add(void *ctx, const struct priv_check_tref *t, uint16_t sid,
@@ -102,6 +110,7 @@ static void x_session_del(void *ctx, const struct priv_check_tref *t, uint16_t s
 	struct l2secd *d = ctx;
 
 	datapath_session_del(d->dp, datapath_tref(t->dp_handle, t->tid), sid);
+	priv_state_forget(d->pst, t->handle, sid);
 }
 
 static int x_session_up(void *ctx, const struct priv_check_tref *t,
@@ -280,6 +289,51 @@ static void x_auth_stats(void *ctx, struct priv_auth_stats *out)
 	};
 }
 
+/* A correct engine sends no record the store refuses: a line a second at most, with a count. */
+static void record_refused_log(struct l2secd *d, uint8_t type, enum priv_reason why)
+{
+	static uint64_t last_ms;
+	static unsigned int quiet;
+	uint64_t now = evloop_now(d->loop);
+
+	if (last_ms && now - last_ms < 1000) {
+		quiet++;
+		return;
+	}
+	log_warn("privsep: a resume record (%s) refused: %s (and %u more since the last line)",
+		 priv_state_type_name(type), priv_reason_name(why), quiet);
+	last_ms = now;
+	quiet = 0;
+}
+
+/*
+ * A resume record of the engine's, into the store (priv_state.h). One the
+ * decoder refuses: a broken engine, as for a request; one the store refuses
+ * (a tunnel or session the engine did not create, an address the session does
+ * not hold, beyond the bound): counted there, logged, and the engine goes on.
+ */
+static enum priv_parent_result x_record(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct l2secd *d = ctx;
+	enum priv_reason why;
+
+	if (priv_parent_record(d->pst, buf, len, &why) == PRIV_PARENT_BROKEN) {
+		log_err("privsep: a resume record from the engine refused: %s",
+			priv_reason_name(why));
+		return PRIV_PARENT_BROKEN;
+	}
+	/*
+	 * A GONE of what the parent forgot first is no fault: when an SA goes, the
+	 * parent removes its tunnels (and their records) before the engine hears it
+	 */
+	if (why != PRIV_OK && buf[1] == PRIV_ST_GONE &&
+	    (why == PRIV_R_TUNNEL_UNKNOWN || why == PRIV_R_SESSION_UNKNOWN))
+		log_debug("privsep: a resume record (gone) of a tunnel already forgotten");
+	else if (why != PRIV_OK)
+		record_refused_log(d, buf[1], why);
+	return PRIV_PARENT_OK;
+}
+
 static const struct priv_exec_ops exec_ops = {
 	.tunnel_add = x_tunnel_add,
 	.tunnel_del = x_tunnel_del,
@@ -291,6 +345,7 @@ static const struct priv_exec_ops exec_ops = {
 	.ipsec_report = x_ipsec_report,
 	.sa_describe = x_sa_describe,
 	.auth_stats = x_auth_stats,
+	.record = x_record,
 };
 
 #define SA_RESYNC_MS	200	/* a lost SA event: the next try to have the engine relist */
@@ -389,11 +444,22 @@ static void priv_io_cb(struct ev_io *io, uint32_t events)
 	}
 }
 
+static int hand_over_none(void *ctx, const uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
 static int engine_spawn(struct l2secd *d)
 {
 	int sv[2];
 	pid_t pid;
 
+	/* the new engine numbers its records from 1 and gets the store's by the fork */
+	if (priv_state_hand_back(d->pst, hand_over_none, NULL) < 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		log_err("privsep: socketpair: %s", strerror(errno));
 		return -1;
@@ -445,6 +511,23 @@ static void kill_timer_cb(struct ev_timer *t)
 	engine_kill(d, SIGKILL);
 }
 
+/*
+ * The engine died: its established tunnels and sessions, those the store has
+ * records of, stay in the kernel with their routes for the next engine to
+ * resume; the rest (still negotiating) is cleared, as the peers retransmit or
+ * redial.
+ */
+static void engine_gone_resume(struct l2secd *d)
+{
+	unsigned int all = priv_check_tunnels(d->pc), tunnels, sessions;
+
+	priv_parent_engine_resume(d->pc, d->pst, &exec_ops, d);
+	priv_state_counts(d->pst, &tunnels, &sessions);
+	log_notice("privsep: %u established tunnel(s) and %u session(s) kept for the next "
+		   "engine, %u tunnel(s) still negotiating cleared; a new engine starts in %u ms",
+		   tunnels, sessions, all - priv_check_tunnels(d->pc), d->restart_ms);
+}
+
 /* The engine is gone: what it held in the kernel goes, and a new one starts after a while. */
 static void engine_died(struct l2secd *d, int status)
 {
@@ -460,15 +543,18 @@ static void engine_died(struct l2secd *d, int status)
 	else if (!d->stopping)
 		log_notice("privsep: the engine (pid %ld) exited", (long)d->engine_pid);
 	d->engine_pid = 0;
+	if (d->priv_fd >= 0)	/* records it sent before it died */
+		priv_parent_drain_records(d->priv_fd, &exec_ops, d);
 	priv_close(d);
-	priv_parent_engine_gone(d->pc, &exec_ops, d);
 	if (d->stopping) {
+		priv_parent_engine_gone(d->pc, &exec_ops, d);
 		d->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 		l2secd_stop_now(d);
 		return;
 	}
 	if (d->engine_starts == 1 && WIFEXITED(status) && WEXITSTATUS(status) &&
 	    now - d->engine_start_ms < ENGINE_START_MS) {
+		priv_parent_engine_gone(d->pc, &exec_ops, d);
 		/* it could not start (logged above): restarting would only say so again */
 		log_err("privsep: the first engine failed within %u ms: l2secd exits",
 			ENGINE_START_MS);
@@ -478,8 +564,7 @@ static void engine_died(struct l2secd *d, int status)
 	}
 	if (now - d->engine_start_ms >= RESTART_RESET_MS)
 		d->restart_ms = RESTART_MIN_MS;
-	log_notice("privsep: its tunnels and sessions are cleared; a new engine starts in %u ms",
-		   d->restart_ms);
+	engine_gone_resume(d);
 	ev_timer_arm(d->loop, &d->restart_timer, d->restart_ms);
 	d->restart_ms = MIN(d->restart_ms * 2, RESTART_MAX_MS);
 }
@@ -554,6 +639,11 @@ int privsep_start(struct l2secd *d)
 		if (!d->ipsec)
 			return -1;
 		ipsec_set_owner(d->ipsec, &owner_ops, d);
+	}
+	d->pst = priv_state_new(d->cfg.l2tp.max_tunnels, d->cfg.l2tp.max_sessions, d->pc);
+	if (!d->pst) {
+		log_err("privsep: %s", strerror(errno));
+		return -1;
 	}
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
 	d->restart_ms = RESTART_MIN_MS;
@@ -714,6 +804,140 @@ static int engine_ipsec_list(struct l2secd *d)
 	return gone ? 0 : -1;
 }
 
+/* --- the engine: resuming the dead one's tunnels and sessions ------------------------- */
+
+struct resume_in {
+	struct l2secd *d;
+	uint32_t handle;		/* the record's tunnel, as the parent names it */
+	struct l2tp_session *s;		/* the last session imported, until its PPP record */
+	bool s_ppp;
+	unsigned int n_tun, n_ppp, refused;
+};
+
+/*
+ * A record this engine cannot take: its tunnel is closed with a StopCCN (the
+ * module's tunnel goes with it, the parent told). A tunnel not imported has
+ * no Ns to say a StopCCN with: the parent removes it, and its peer is told
+ * by the state file's record of it (l2tp_stale.h) when it speaks.
+ */
+static void resume_refuse(struct resume_in *ri, uint16_t tid, const char *what, bool tunnel)
+{
+	struct l2secd *d = ri->d;
+	struct l2tp_tunnel *t = l2tp_lns_tunnel_by_handle(d->lns, tid, ri->handle);
+
+	ri->refused++;
+	d->lns->stats.resume_refused++;
+	log_err("privsep: %s of tunnel %u cannot be resumed (%s): the tunnel is closed", what,
+		tid, strerror(errno));
+	if (t)
+		l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, 0, "gateway restarted");
+	else if (tunnel)
+		engine_priv_tunnel_del(d->ep, ri->handle, tid);
+}
+
+/* A session whose PPP had no NCP open at the death: its call ends (CDN), the client redials. */
+static void resume_unpaired(struct resume_in *ri)
+{
+	struct l2tp_session *s = ri->s;
+
+	ri->s = NULL;
+	if (!s || ri->s_ppp || s->state != SESSION_ESTABLISHED)
+		return;
+	log_info("privsep: session %u/%u was still negotiating PPP: call cleared", s->tunnel->tid,
+		 s->sid);
+	l2tp_session_close(s, CDN_NO_RESOURCES_TEMP, 0, "gateway restarted");
+}
+
+static void resume_tunnel(struct resume_in *ri, const struct l2tp_tunnel_rec *r)
+{
+	struct l2secd *d = ri->d;
+	int family = r->peer.family == 4 ? AF_INET : AF_INET6;
+	struct l2tp_tunnel *t;
+
+	/* the LNS's socket index, checked here: the parent keeps it, never uses it */
+	if (r->sock >= d->n_socks || d->socks[r->sock].family != family) {
+		errno = EINVAL;
+		resume_refuse(ri, r->seq.tid, "the record", true);
+	} else if (!(t = l2tp_tunnel_import(d->lns, r))) {
+		resume_refuse(ri, r->seq.tid, "the record", true);
+	} else {
+		t->dp_handle = ri->handle;	/* as the parent names it in every request */
+		ri->n_tun++;
+	}
+}
+
+static void resume_ppp(struct resume_in *ri, const struct priv_state_ppp *r)
+{
+	struct l2tp_session *s = ri->s;
+
+	if (!s || s->state != SESSION_ESTABLISHED || s->tunnel->tid != r->tid ||
+	    s->tunnel->dp_handle != ri->handle || s->sid != r->sid) {
+		errno = ENOENT;
+		resume_refuse(ri, r->tid, "a PPP record", false);
+		return;
+	}
+	if (sessions_import(ri->d->ss, s, &r->ppp, r->has_pfx6 ? &r->pfx6 : NULL) < 0) {
+		ri->s = NULL;
+		resume_refuse(ri, r->tid, "a PPP session", false);
+		return;
+	}
+	ri->s_ppp = true;
+	ri->n_ppp++;
+}
+
+/* One record the parent's store handed over (priv_state_hand_back): imported. */
+static int resume_one(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct resume_in *ri = ctx;
+	struct priv_state_msg m;
+
+	if (priv_state_decode(buf, len, &m) != PRIV_OK)
+		return -1;	/* the parent's own encoding: cannot be */
+	ri->handle = m.handle;
+	switch (m.type) {
+	case PRIV_ST_TUNNEL:
+		resume_tunnel(ri, &m.tunnel);
+		break;
+	case PRIV_ST_SESSION:
+		resume_unpaired(ri);
+		ri->s = l2tp_session_import(ri->d->lns,
+					    l2tp_lns_tunnel_by_handle(ri->d->lns, m.session.tid,
+								      m.handle),
+					    &m.session);
+		ri->s_ppp = false;
+		if (!ri->s)
+			resume_refuse(ri, m.session.tid, "a session", false);
+		break;
+	case PRIV_ST_PPP:
+		resume_ppp(ri, &m.ppp);
+		break;
+	default:		/* ST_END */
+		resume_unpaired(ri);
+		break;
+	}
+	explicit_bzero(&m, sizeof(m));
+	return 0;
+}
+
+/*
+ * Before it reads a datagram, a new engine takes over the records the
+ * parent's store held when it forked: the fork is the hand-over (no copy
+ * through the socketpair, no bound on its buffer), the records go through
+ * their wire form and every check as if they had come by it.
+ */
+static void engine_resume(struct l2secd *d, struct priv_state *pst)
+{
+	struct resume_in ri = { .d = d };
+
+	if (priv_state_hand_back(pst, resume_one, &ri) < 0) {
+		log_err("privsep: the resume records could not be read");
+		return;
+	}
+	if (ri.n_tun || ri.refused)
+		log_notice("privsep: engine resumed %u tunnel(s) and %u PPP session(s); %u "
+			   "record(s) refused", ri.n_tun, ri.n_ppp, ri.refused);
+}
+
 /*
  * The forked engine: only the L2TP sockets, stderr and its end of the
  * socketpair are kept of the parent's descriptors; what it opens itself
@@ -727,6 +951,8 @@ static int engine_main(struct l2secd *d, int fd)
 	struct sandbox_ids ids = { .uid = d->engine_uid, .gid = d->engine_gid };
 	int keep[3 + CONFIG_MAX_LISTEN + 1];
 	struct users_db *users = d->users;
+	struct priv_check *pc = d->pc;		/* the parent's: for the resume only */
+	struct priv_state *pst = d->pst;
 	unsigned int n = 0;
 	const char *step = "";
 
@@ -743,9 +969,9 @@ static int engine_main(struct l2secd *d, int fd)
 	log_setup(d->cfg.log_target, d->cfg.log_level, "l2secd");
 	/* the parent's: not this process's to use (the checker's copy is wiped) */
 	d->users = NULL;
-	priv_check_free(d->pc);
 	d->pc = NULL;
 	d->al = NULL;		/* the parent's throttle */
+	d->pst = NULL;
 	d->priv_fd = -1;
 	d->engine_pid = 0;
 	d->pid_path[0] = '\0';
@@ -771,12 +997,21 @@ static int engine_main(struct l2secd *d, int fd)
 		log_err("privsep: engine: cannot list the parent's SAs");
 		return 1;
 	}
-	if (sandbox_enter(&ids, d->empty_dir, &step) < 0) {
+	engine_resume(d, pst);
+	priv_state_free(pst);
+	priv_check_free(pc);
+	/*
+	 * Where datagrams come through SAs the engine replies with the SA's mark
+	 * (the client's outbound policy, sock_send): SO_MARK as a control message
+	 * needs CAP_NET_RAW, which alone it keeps then (sandbox.h).
+	 */
+	if (sandbox_enter_keep(&ids, d->empty_dir,
+			       d->cfg.l2tp.require_ipsec ? 1ull << CAP_NET_RAW : 0, &step) < 0) {
 		log_err("privsep: engine: sandbox: %s: %s", step, strerror(errno));
 		return 1;
 	}
-	log_info("privsep: engine (pid %ld) runs as uid %ld without privileges", (long)getpid(),
-		 (long)ids.uid);
+	log_info("privsep: engine (pid %ld) runs as uid %ld without privileges%s", (long)getpid(),
+		 (long)ids.uid, d->cfg.l2tp.require_ipsec ? " but CAP_NET_RAW (SA marks)" : "");
 	if (evloop_run(d->loop) < 0)
 		return 1;
 	/* nothing to undo that the sandbox allows: the parent clears up */
@@ -798,6 +1033,7 @@ static void reload_parent(struct l2secd *d)
 	struct l2sec_config *cfg;
 	struct users_db *users;
 	struct priv_check *pc;
+	struct priv_state *pst;
 
 	if (priv_check_tunnels(d->pc)) {
 		log_warn("reload: privsep = yes: the engine holds tunnels; the new configuration "
@@ -823,7 +1059,9 @@ static void reload_parent(struct l2secd *d)
 		users = NULL;
 	}
 	pc = users ? priv_check_new(cfg, users) : NULL;
-	if (!pc) {
+	pst = pc ? priv_state_new(cfg->l2tp.max_tunnels, cfg->l2tp.max_sessions, pc) : NULL;
+	if (!pst) {
+		priv_check_free(pc);
 		users_free(users);
 		log_err("reload: %s has errors; the configuration in force is kept",
 			cfg->users_path);
@@ -834,8 +1072,10 @@ static void reload_parent(struct l2secd *d)
 	if (d->ipsec)	/* the new checker learns the live SAs */
 		ipsec_each_sa(d->ipsec, checker_sa_up, pc);
 	checker_auth_limit(d, pc);
+	priv_state_free(d->pst);
 	priv_check_free(d->pc);
 	users_free(d->users);
+	d->pst = pst;
 	d->pc = pc;
 	d->users = users;
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
@@ -910,6 +1150,8 @@ void privsep_cleanup(struct l2secd *d)
 		priv_parent_engine_gone(d->pc, &exec_ops, d);
 		unlink(d->ctl_path);	/* the engine's, which cannot remove it */
 	}
+	priv_state_free(d->pst);
+	d->pst = NULL;
 	priv_check_free(d->pc);
 	d->pc = NULL;
 	users_free(d->users);

@@ -23,6 +23,7 @@
 #include "datapath/kmod.h"
 #include "l2tp/l2tp_avp.h"
 #include "l2tp/l2tp_session.h"
+#include "l2tp/l2tp_snap.h"
 #include "l2tp/l2tp_stale.h"
 #include "l2tp/l2tp_tunnel.h"
 #include "core/log.h"
@@ -39,6 +40,7 @@
 #include "core/util.h"
 #include "ipsec/xfrm_marks.h"
 #include "engine/engine_priv.h"
+#include "priv/priv_state.h"
 
 #ifndef SO_RCVMARK
 #define SO_RCVMARK 75
@@ -404,6 +406,40 @@ static void dp_session_del(void *env, struct l2tp_session *s)
 		datapath_session_del(d->dp, datapath_tref(t->dp_handle, t->tid), s->sid);
 }
 
+/*
+ * privsep: the records a new engine resumes from, to the parent, as they
+ * change (priv/priv_state.h). Ns and Nr go after every exchange, uncoalesced:
+ * a small datagram per control message (HELLOs: one a minute a tunnel), and
+ * the record is never behind the peer when the engine dies.
+ */
+static void dp_snap(void *env, enum l2tp_snap_event ev, struct l2tp_tunnel *t,
+		    struct l2tp_session *s)
+{
+	struct l2secd *d = env;
+	struct priv_state_msg m = { 0 };
+	int r = 0;
+
+	if (!d->ep)
+		return;
+	m.handle = t->dp_handle;	/* the parent's name of the tunnel (its ID is not unique) */
+	if (ev == L2TP_SNAP_GONE) {
+		m.type = PRIV_ST_GONE;
+		m.gone.tid = t->tid;
+		m.gone.sid = s ? s->sid : 0;
+	} else if (ev == L2TP_SNAP_SEQ) {
+		m.type = PRIV_ST_SEQ;
+		r = l2tp_tunnel_export_seq(t, &m.seq_rec);
+	} else if (s) {
+		m.type = PRIV_ST_SESSION;
+		r = l2tp_session_export(s, &m.session);
+	} else {
+		m.type = PRIV_ST_TUNNEL;
+		r = l2tp_tunnel_export(t, &m.tunnel);
+	}
+	if (r == 0)
+		engine_priv_record(d->ep, &m);
+}
+
 static uint32_t sys_random(void *env)
 {
 	uint32_t v = 0;
@@ -421,6 +457,7 @@ static const struct l2tp_lns_ops lns_ops = {
 	.session_add = dp_session_add,
 	.session_del = dp_session_del,
 	.random = sys_random,
+	.snap = dp_snap,
 };
 
 /* --- the data path ---------------------------------------------------------------- */

@@ -80,6 +80,8 @@ struct l2secd {
 	 * the socketpair and the engine's process, restarted with backoff.
 	 */
 	struct priv_check *pc;
+	/* the records a new engine resumes from (priv/priv_state.h), checked by pc */
+	struct priv_state *pst;
 	struct users_db *users;
 	int priv_fd;			/* -1: no engine now */
 	struct ev_io priv_io;

@@ -24,6 +24,8 @@
 #include "conf/users.h"
 #include "core/util.h"
 #include "engine/engine_priv.h"
+#include "ppp/ppp_snap.h"
+#include "priv/priv_state.h"
 
 #define RA_LIFETIME_S	1800
 #define RA_FIRST_MS	3000		/* a second RA soon after the first ... */
@@ -314,6 +316,24 @@ static void timer_cb(struct ev_timer *t)
 
 /* --- the engine's callbacks ------------------------------------------------------ */
 
+/* privsep: an NCP opened; the record a restarted engine resumes from, to the parent. */
+static void sess_record(struct sess *x)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_PPP };
+
+	if (!x->ss->ep || !x->l2tp || x->fail)
+		return;
+	m.handle = x->l2tp->tunnel->dp_handle;
+	m.ppp.tid = x->l2tp->tunnel->tid;
+	m.ppp.sid = x->l2tp->sid;
+	m.ppp.has_pfx6 = x->has6;
+	if (x->has6)
+		m.ppp.pfx6 = x->pfx6;
+	if (ppp_export(x->ppp, &m.ppp.ppp) == 0)
+		engine_priv_record(x->ss->ep, &m);
+	explicit_bzero(&m, sizeof(m));
+}
+
 static void cb_send(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct sess *x = ctx;
@@ -487,6 +507,7 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 	ss->st.up++;
 	log_notice("ppp %s: user '%s' is up at %s (%s data path)", x->tag, ppp_user(x->ppp), a,
 		   sessions_datapath(ss));
+	sess_record(x);
 }
 
 static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
@@ -498,8 +519,10 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->local_id6 = local_id;
 	x->peer_id6 = peer_id;
 	x->has_id6 = true;
-	if (!ss->pool6 || x->has6)
-		return;		/* link-local only */
+	if (!ss->pool6 || x->has6) {
+		sess_record(x);
+		return;		/* link-local only, or the /64 it has */
+	}
 	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
 							  x->l2tp->tunnel->tid, x->l2tp->sid,
 							  AF_INET6, &x->pfx6, NULL) < 0 :
@@ -519,6 +542,7 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	}
 	x->routed6 = true;
 	log_notice("ppp %s: user '%s' has IPv6 prefix %s/64", x->tag, ppp_user(x->ppp), a);
+	sess_record(x);
 	/* the engine is inside a callback: the RA goes out from the timer */
 	ev_timer_arm(ss->loop, &x->ra_timer, 0);
 }
@@ -636,19 +660,41 @@ static void ppp_config_from(struct ppp_config *pc, const struct l2sec_config *cf
 	memcpy(pc->nbns, cfg->nbns, sizeof(pc->nbns));
 }
 
-static void l2tp_established(void *arg, struct l2tp_session *ls)
+/* The per-session state both a new call and an imported one start from. */
+static struct sess *sess_alloc(struct sessions *ss, struct l2tp_session *ls)
 {
-	struct sessions *ss = arg;
-	struct ppp_config pc;
 	struct sess *x = calloc(1, sizeof(*x));
 
 	if (!x)
-		goto err;
+		return NULL;
 	x->ss = ss;
 	x->l2tp = ls;
 	snprintf(x->tag, sizeof(x->tag), "%u/%u", ls->tunnel->tid, ls->sid);
 	ev_timer_init(&x->timer, timer_cb);
 	ev_timer_init(&x->ra_timer, ra_timer_cb);
+	return x;
+}
+
+static void sess_link(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+
+	x->next = ss->list;
+	if (ss->list)
+		ss->list->prev = x;
+	ss->list = x;
+	ss->n++;
+	x->l2tp->ppp = x;
+}
+
+static void l2tp_established(void *arg, struct l2tp_session *ls)
+{
+	struct sessions *ss = arg;
+	struct ppp_config pc;
+	struct sess *x = sess_alloc(ss, ls);
+
+	if (!x)
+		goto err;
 	ppp_config_from(&pc, ss->cfg);
 	if (ss->ep) {
 		if (ss->first.tid != ls->tunnel->tid || ss->first.sid != ls->sid)
@@ -660,12 +706,7 @@ static void l2tp_established(void *arg, struct l2tp_session *ls)
 	x->ppp = ppp_new(&pc, &ss->ppp_ops, x);
 	if (!x->ppp)
 		goto err_free;
-	x->next = ss->list;
-	if (ss->list)
-		ss->list->prev = x;
-	ss->list = x;
-	ss->n++;
-	ls->ppp = x;
+	sess_link(x);
 	ppp_start(x->ppp, evloop_now(ss->loop));
 	sess_after(x);
 	return;
@@ -674,6 +715,54 @@ err_free:
 err:
 	log_err("ppp %u/%u: out of memory: call refused", ls->tunnel->tid, ls->sid);
 	l2tp_session_close(ls, CDN_NO_RESOURCES_TEMP, 0, "out of memory");
+}
+
+int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct ppp_rec *r,
+		    const struct in6_addr *pfx6)
+{
+	struct ppp_config pc;
+	struct sess *x;
+
+	if (pfx6 && !r->ipv6cp_open) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (ls->ppp || (r->ipcp_open && find4(ss, r->peer4)) || (pfx6 && find6(ss, pfx6))) {
+		errno = EEXIST;
+		return -1;
+	}
+	x = sess_alloc(ss, ls);
+	if (!x) {
+		errno = ENOMEM;
+		return -1;
+	}
+	ppp_config_from(&pc, ss->cfg);
+	x->ppp = ppp_import(&pc, &ss->ppp_ops, x, r, evloop_now(ss->loop));
+	if (!x->ppp) {
+		free(x);
+		return -1;	/* ppp_import's errno */
+	}
+	/* what the dead engine's callbacks had set up, the parent still holds */
+	if (r->ipcp_open) {
+		x->ipv4 = r->peer4;
+		link4(x);
+		x->routed4 = true;
+	}
+	if (r->ipv6cp_open) {
+		x->local_id6 = r->local_id;
+		x->peer_id6 = r->peer_id;
+		x->has_id6 = true;
+	}
+	if (pfx6) {
+		x->pfx6 = *pfx6;
+		x->has6 = x->routed6 = true;
+		link6(x);
+		ev_timer_arm(ss->loop, &x->ra_timer, RA_FIRST_MS);
+	}
+	x->kern_up = true;
+	sess_link(x);
+	sess_after(x);		/* its LCP echoes */
+	return 0;
 }
 
 static void l2tp_ppp_input(void *arg, struct l2tp_session *ls, uint8_t *frame, size_t len)

@@ -115,6 +115,18 @@ struct engine_priv;
 void sessions_set_priv(struct sessions *ss, struct engine_priv *ep);
 void sessions_first_challenge(struct sessions *ss, uint16_t tid, uint16_t sid,
 			      const uint8_t chal[16]);
+/*
+ * privsep, a new engine resuming a dead one's (docs/ARCHITECTURE.md, "Resuming
+ * after the engine dies"): the PPP session of an imported L2TP session from
+ * its record (ppp/ppp_snap.h), with the IPv6 /64 it held (NULL: none). The
+ * parent still holds its addresses, routes and the module's session: nothing
+ * is asked or sent. Each opened NCP sends the session's record to the parent.
+ * 0, or -1 with errno (EINVAL: a record this configuration cannot take;
+ * EEXIST: the session or an address is taken; ENOMEM).
+ */
+struct ppp_rec;
+int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct ppp_rec *r,
+		    const struct in6_addr *pfx6);
 
 /* Address pool usage, added to o. */
 void sessions_describe_pools(const struct sessions *ss, struct json_object *o);

@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "engine/engine_priv.h"
 #include "ppp/ppp.h"
+#include "priv/priv_state.h"
 
 /* A live SA the parent confirmed (MARK_QUERY), for ENGINE_PRIV_SA_TTL_MS. */
 struct sa_cached {
@@ -30,6 +31,7 @@ struct engine_priv {
 	engine_priv_now_fn *now_fn;	/* events taken at once, also within a call */
 	void *ctx;
 	uint32_t seq;			/* the last request's */
+	uint32_t st_seq;		/* the last resume record's */
 	bool broken;
 	bool in_call;
 	struct priv_msg queue[ENGINE_PRIV_QUEUE];
@@ -559,5 +561,30 @@ int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *o
 	if (call_ok(ep, &m, &r, NULL) < 0)
 		return -1;
 	*out = r.ipsec;
+	return 0;
+}
+
+int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	int len;
+
+	if (ep->broken)
+		return -1;
+	m->seq = ep->st_seq + 1;
+	len = priv_state_encode(m, buf, sizeof(buf));
+	if (len < 0) {
+		log_err("engine: a resume record (%s) the parent would refuse: not sent",
+			priv_state_type_name(m->type));
+		return -1;
+	}
+	/* blocking, as a request: the parent reads them in order with the requests */
+	if (send(ep->fd, buf, (size_t)len, MSG_NOSIGNAL) != len) {
+		explicit_bzero(buf, sizeof(buf));
+		set_broken(ep, "cannot be written to");
+		return -1;
+	}
+	explicit_bzero(buf, sizeof(buf));	/* a user name */
+	ep->st_seq = m->seq;
 	return 0;
 }

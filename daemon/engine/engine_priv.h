@@ -123,6 +123,14 @@ int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
 /* The parent's SA table's and charon's counters (`show stats`' "ipsec" and "ike"). */
 int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out);
 
+/*
+ * A resume record (priv/priv_state.h) to the parent, numbered here (its seq is
+ * set), not answered: 0, or -1 when it was not sent (a record the parent
+ * would refuse to decode, or the parent gone: then engine_priv_broken).
+ */
+struct priv_state_msg;
+int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m);
+
 /* A sockaddr's address as the wire has it; -1 for another family. */
 int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out);
 

@@ -176,6 +176,8 @@ struct l2tp_lns_stats {
 	uint64_t rx_data, rx_data_dropped, tx_errors;
 	/* tunnels of a previous run (l2tp_stale.h) */
 	uint64_t stale_stopccn, stale_probes, stale_rate_limited;
+	/* imported from the records of an engine that died (l2tp_snap.h), and refused */
+	uint64_t tunnels_resumed, sessions_resumed, resume_refused;
 };
 
 struct l2tp_lns {
@@ -246,6 +248,9 @@ struct l2tp_lns_counts {
 struct l2tp_tunnel *l2tp_lns_tunnel(const struct l2tp_lns *lns, uint16_t tid);
 struct l2tp_tunnel *l2tp_lns_tunnel_by_id(const struct l2tp_lns *lns, uint16_t tid,
 					  bool *ambiguous);
+/* The tunnel with ID tid whose data path names it dp_handle (a privsep engine's: the parent's). */
+struct l2tp_tunnel *l2tp_lns_tunnel_by_handle(const struct l2tp_lns *lns, uint16_t tid,
+					      uint32_t dp_handle);
 /* The tunnel a datagram from peer with tunnel ID tid names (its SA's, else its address's). */
 struct l2tp_tunnel *l2tp_lns_tunnel_of(const struct l2tp_lns *lns, const struct l2tp_peer *peer,
 				       uint16_t tid);

@@ -220,15 +220,17 @@ struct l2tp_tunnel *l2tp_tunnel_import(struct l2tp_lns *lns, const struct l2tp_t
 
 	if (!l2tp_tunnel_rec_valid(r))
 		return fail_null(EINVAL);
-	if (l2tp_stale_id(lns, r->seq.tid))
-		return fail_null(EEXIST);
 	if (lns->n_tunnels >= lns->cfg->max_tunnels)
 		return fail_null(ENOSPC);
 	t = tunnel_from_rec(lns, r);
 	if (!t)
 		return fail_null(ENOMEM);
-	/* IDs are unique per origin (its SA, else its peer): that origin's must be free */
-	if (l2tp_lns_tunnel_of(lns, &t->peer, t->tid)) {
+	/*
+	 * IDs are unique per origin (its SA, else its peer): that origin's must be
+	 * free; the state file's record of this tunnel (the dead engine's) is the
+	 * tunnel itself, any other stale tunnel's ID stays taken
+	 */
+	if (l2tp_lns_tunnel_of(lns, &t->peer, t->tid) || !l2tp_stale_resume(lns, t)) {
 		free(t);
 		return fail_null(EEXIST);
 	}
@@ -239,6 +241,7 @@ struct l2tp_tunnel *l2tp_tunnel_import(struct l2tp_lns *lns, const struct l2tp_t
 	l2tp_admit_tunnel_new(t);
 	l2tp_admit_tunnel_up(t);
 	l2tp_stale_record(lns, t, true);
+	lns->stats.tunnels_resumed++;
 	/* in flight when the engine died: a HELLO with that Ns agrees on Ns again */
 	if (r->seq.in_flight || t->hello_ms)
 		ev_timer_arm(lns->loop, &t->hello_timer, r->seq.in_flight ? 0 : t->hello_ms);
@@ -254,15 +257,14 @@ static void no_setup_cb(struct ev_timer *timer)
 	(void)timer;
 }
 
-struct l2tp_session *l2tp_session_import(struct l2tp_lns *lns, const struct l2tp_session_rec *r)
+struct l2tp_session *l2tp_session_import(struct l2tp_lns *lns, struct l2tp_tunnel *t,
+					 const struct l2tp_session_rec *r)
 {
-	struct l2tp_tunnel *t;
 	struct l2tp_session *s;
 
 	if (!l2tp_session_rec_valid(r))
 		return fail_null(EINVAL);
-	t = l2tp_lns_tunnel(lns, r->tid);
-	if (!t || t->state != TUNNEL_ESTABLISHED || t->close_pending)
+	if (!t || t->tid != r->tid || t->state != TUNNEL_ESTABLISHED || t->close_pending)
 		return fail_null(ENOENT);
 	if (l2tp_tunnel_session(t, r->sid) || l2tp_lns_session_by_peer(t, r->peer_sid))
 		return fail_null(EEXIST);
@@ -285,6 +287,7 @@ struct l2tp_session *l2tp_session_import(struct l2tp_lns *lns, const struct l2tp
 	s->state = SESSION_ESTABLISHED;
 	ev_timer_init(&s->setup_timer, no_setup_cb);
 	l2tp_lns_link_session(t, s);
+	lns->stats.sessions_resumed++;
 	log_info("l2tp: session %u/%u resumed (peer %u/%u)", t->tid, s->sid, t->peer_tid,
 		 s->peer_sid);
 	return s;

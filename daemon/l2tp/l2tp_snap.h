@@ -91,12 +91,14 @@ bool l2tp_session_rec_valid(const struct l2tp_session_rec *r);
  */
 struct l2tp_tunnel *l2tp_tunnel_import(struct l2tp_lns *lns, const struct l2tp_tunnel_rec *r);
 /*
- * An established session on an imported tunnel: nothing sent, no callback
- * (the owner attaches its PPP layer, ppp/ppp.h's ppp_import, to s->ppp).
- * NULL with errno: EINVAL, ENOENT (no such established tunnel), EEXIST (its
+ * An established session on the imported tunnel t (the owner finds it: a
+ * tunnel ID is unique per SA or peer only): nothing sent, no callback (the
+ * owner attaches its PPP layer, ppp/ppp.h's ppp_import, to s->ppp). NULL
+ * with errno: EINVAL, ENOENT (t is NULL, not r's tunnel ID or not established), EEXIST (its
  * ID or the peer's is taken in the tunnel), ENOSPC (max-sessions,
  * max-sessions-per-tunnel), ENOMEM.
  */
-struct l2tp_session *l2tp_session_import(struct l2tp_lns *lns, const struct l2tp_session_rec *r);
+struct l2tp_session *l2tp_session_import(struct l2tp_lns *lns, struct l2tp_tunnel *t,
+					 const struct l2tp_session_rec *r);
 
 #endif

@@ -221,6 +221,35 @@ bool l2tp_stale_id(const struct l2tp_lns *lns, uint16_t id)
 	return find(lns, id) != NULL;
 }
 
+static bool same_peer(const struct l2tp_peer *a, const struct l2tp_peer *b)
+{
+	return a->sock == b->sock && a->mark == b->mark &&
+	       a->addr.ss_family == b->addr.ss_family &&
+	       !memcmp(&a->addr, &b->addr, a->addr.ss_family == AF_INET ?
+		       sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+}
+
+bool l2tp_stale_resume(struct l2tp_lns *lns, const struct l2tp_tunnel *t)
+{
+	struct l2tp_stale *s = find(lns, t->tid);
+	size_t at;
+
+	if (!s)
+		return true;
+	/* another SA's tunnel (the file has one slot an ID): the ID is t's SA's to have too */
+	if (s->peer.mark && t->peer.mark && s->peer.mark != t->peer.mark)
+		return true;
+	if (s->peer_tid != t->peer_tid || !same_peer(&s->peer, &t->peer))
+		return false;
+	at = (size_t)(s - lns->stale);
+	memmove(s, s + 1, (lns->n_stale - at - 1) * sizeof(*s));
+	if (--lns->n_stale == 0) {
+		ev_timer_cancel(lns->loop, &lns->stale_timer);
+		ev_timer_cancel(lns->loop, &lns->stale_sweep);
+	}
+	return true;
+}
+
 /* The global bucket: STALE_RATE answers a second, burst of the same. */
 static void refill(struct l2tp_lns *lns)
 {

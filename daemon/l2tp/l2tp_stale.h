@@ -62,5 +62,12 @@ void l2tp_stale_sweep_cb(struct ev_timer *timer);
 void l2tp_stale_ttl_cb(struct ev_timer *timer);
 /* Is id a stale tunnel's (not to be handed out while it is remembered)? */
 bool l2tp_stale_id(const struct l2tp_lns *lns, uint16_t id);
+/*
+ * The tunnel with t's ID, peer and peer's ID is not stale: it resumes
+ * (l2tp_tunnel_import), and its peer gets no probe or StopCCN. true when
+ * the ID is free now (no stale tunnel had it, it was t's own, or another
+ * SA's: IDs are unique per SA, and that stale tunnel stays).
+ */
+bool l2tp_stale_resume(struct l2tp_lns *lns, const struct l2tp_tunnel *t);
 
 #endif

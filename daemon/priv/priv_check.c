@@ -205,11 +205,16 @@ struct pc_tunnel {
 	struct priv_addr peer;
 	uint16_t port;
 	uint32_t dp_handle;		/* the module's handle (priv_check_set_dp_handle) */
+	/* as TUNNEL_ADD named them too, for the resume records (priv_check_tunnel_get) */
+	uint16_t peer_tid;
+	uint32_t sock_id;
+	bool require_ipsec;
 	unsigned int n_sessions;
 	struct bucket auth;
 };
 
 struct pc_session {
+	uint16_t peer_sid;		/* as SESSION_ADD named it */
 	bool authed;
 	unsigned int auth_tries;
 	bool chal_set;
@@ -232,7 +237,7 @@ struct priv_check {
 	struct pool *pool;
 	struct pool6 *pool6;		/* NULL without [ppp] ipv6 */
 	struct idtab sa, tun, sess, addr4;
-	struct chain by_origin, by_tid;	/* over tun's entries */
+	struct chain by_origin;		/* over tun's entries */
 	uint32_t last_handle;		/* handles are given out cyclically, never 0 */
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
@@ -296,7 +301,7 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 	if (idtab_init(&c->sa, n_sa) < 0 || idtab_init(&c->tun, l->max_tunnels) < 0 ||
 	    idtab_init(&c->sess, l->max_sessions) < 0 ||
 	    idtab_init(&c->addr4, l->max_sessions) < 0 ||
-	    chain_init(&c->by_origin, c->tun.cap) < 0 || chain_init(&c->by_tid, c->tun.cap) < 0)
+	    chain_init(&c->by_origin, c->tun.cap) < 0)
 		goto fail;
 	c->sa_rec = calloc(c->sa.cap, sizeof(*c->sa_rec));
 	c->tun_rec = calloc(c->tun.cap, sizeof(*c->tun_rec));
@@ -322,7 +327,6 @@ void priv_check_free(struct priv_check *c)
 	idtab_free(&c->sess);
 	idtab_free(&c->addr4);
 	chain_free(&c->by_origin);
-	chain_free(&c->by_tid);
 	free(c->sa_rec);
 	free(c->tun_rec);
 	if (c->sess_rec)
@@ -484,7 +488,6 @@ static void tunnel_drop(struct priv_check *c, int32_t t)
 	if (sa >= 0 && c->sa_rec[sa].n_tunnels)
 		c->sa_rec[sa].n_tunnels--;
 	chain_del(&c->by_origin, t);
-	chain_del(&c->by_tid, t);
 	memset(&c->tun_rec[t], 0, sizeof(c->tun_rec[t]));
 	idtab_del(&c->tun, t);
 }
@@ -649,8 +652,10 @@ static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunne
 	x->by_mark = by_mark;
 	x->peer = r->peer;
 	x->port = r->peer_port;
+	x->peer_tid = r->peer_tid;
+	x->sock_id = r->sock_id;
+	x->require_ipsec = r->require_ipsec;
 	chain_add(&c->by_origin, t, origin_key(by_mark, r->mark, &r->peer, r->peer_port, r->tid));
-	chain_add(&c->by_tid, t, r->tid);
 	if (sa >= 0)
 		c->sa_rec[sa].n_tunnels++;
 	out->handle = h;
@@ -672,6 +677,7 @@ static enum priv_reason session_add(struct priv_check *c, const struct priv_sess
 	if (s < 0)
 		return PRIV_R_LIMIT;
 	memset(&c->sess_rec[s], 0, sizeof(c->sess_rec[s]));
+	c->sess_rec[s].peer_sid = r->peer_sid;
 	c->tun_rec[t].n_sessions++;
 	new_challenge(c, &c->sess_rec[s], out);
 	return PRIV_OK;
@@ -1097,42 +1103,75 @@ const struct priv_check_stats *priv_check_stats(const struct priv_check *c)
 	return &c->st;
 }
 
-/* The one tunnel with this ID (its entry), or -1 when none or several hold it. */
-static int32_t unique_tid(const struct priv_check *c, uint16_t tid)
+bool priv_check_tunnel_get(const struct priv_check *c, uint32_t handle, uint16_t tid,
+			   struct priv_check_tunnel *out)
 {
-	int32_t t = chain_next(&c->by_tid, tid, -1);
-
-	return t >= 0 && chain_next(&c->by_tid, tid, t) < 0 ? t : -1;
-}
-
-bool priv_check_tunnel_get(const struct priv_check *c, uint16_t tid, struct priv_check_tunnel *out)
-{
-	int32_t t = unique_tid(c, tid), sa;
+	int32_t t = tunnel_of(c, handle, tid), sa;
+	const struct pc_tunnel *x = t >= 0 ? &c->tun_rec[t] : NULL;
 
 	memset(out, 0, sizeof(*out));
-	if (t < 0)
+	if (!x)
 		return false;
-	out->mark = c->tun_rec[t].mark;
+	out->mark = x->mark;
+	out->peer = x->peer;
+	out->peer_port = x->port;
+	out->peer_tid = x->peer_tid;
+	out->sock_id = x->sock_id;
+	out->require_ipsec = x->require_ipsec;
 	sa = out->mark ? idtab_find(&c->sa, out->mark) : -1;
 	if (sa >= 0)
 		out->sa_peer = c->sa_rec[sa].peer;
 	return true;
 }
 
-bool priv_check_session_get(const struct priv_check *c, uint16_t tid, uint16_t sid,
-			    struct priv_check_session *out)
+bool priv_check_session_get(const struct priv_check *c, uint32_t handle, uint16_t tid,
+			    uint16_t sid, struct priv_check_session *out)
 {
-	int32_t t = unique_tid(c, tid);
-	int32_t i = t >= 0 ? idtab_find(&c->sess, sess_key((uint32_t)c->tun.key[t], sid)) : -1;
+	int32_t i = tunnel_of(c, handle, tid) >= 0 ? idtab_find(&c->sess, sess_key(handle, sid)) : -1;
 	const struct pc_session *s = i >= 0 ? &c->sess_rec[i] : NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (!s)
 		return false;
+	out->peer_sid = s->peer_sid;
 	out->authed = s->authed;
 	out->has4 = s->has4;
 	out->has6 = s->has6;
 	out->v4 = s->v4;
 	out->pfx6 = s->pfx6;
 	return true;
+}
+
+/* --- a new engine resumes the old one's (issue 17 item 2; priv_state.h) ----------------- */
+
+void priv_check_engine_resume(struct priv_check *c, const struct priv_check_resume *r)
+{
+	struct priv_check_tref tr;
+
+	/* sessions first: a tunnel that goes takes the rest of its sessions along */
+	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
+		const struct pc_session *s = &c->sess_rec[i];
+		struct priv_addr a4 = { .family = 4, .v4 = s->v4 }, a6 = { .family = 6 };
+		int32_t t = c->sess.used[i] ? idtab_find(&c->tun, sess_handle(c->sess.key[i])) : -1;
+		uint16_t sid = (uint16_t)c->sess.key[i];
+
+		if (t < 0)
+			continue;
+		tref_of(c, t, &tr);
+		if (r->keep(r->ctx, &tr, sid))
+			continue;
+		a6.v6 = s->pfx6;
+		r->session_gone(r->ctx, &tr, sid, s->has4 ? &a4 : NULL, s->has6 ? &a6 : NULL);
+		session_drop(c, (int32_t)i);
+	}
+	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++) {
+		if (!c->tun.used[t])
+			continue;
+		tref_of(c, (int32_t)t, &tr);
+		if (r->keep(r->ctx, &tr, 0))
+			continue;
+		r->tunnel_gone(r->ctx, &tr);
+		tunnel_drop(c, (int32_t)t);
+	}
+	c->seq = 0;
 }

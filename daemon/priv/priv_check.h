@@ -156,20 +156,43 @@ const struct priv_check_stats *priv_check_stats(const struct priv_check *c);
 /*
  * What the checker holds of a tunnel and of a session, for the resume store
  * (priv_state.h), which refuses records of anything the checker does not
- * know. By the tunnel's ID: false when not known, or when several tunnels
- * (of other SAs or peers) hold that ID.
+ * know. By the tunnel's handle and ID, as every request names it (an ID
+ * alone is unique per SA or peer only): false when not known.
  */
 struct priv_check_tunnel {
 	uint32_t mark;
 	struct priv_addr sa_peer;	/* family 0: no mark, or its SA is gone */
+	struct priv_addr peer;		/* TUNNEL_ADD's: the peer, its tunnel ID, the socket */
+	uint16_t peer_port, peer_tid;
+	uint32_t sock_id;		/* as PRIV_EV_SOCKET numbers them: 1... */
+	bool require_ipsec;
 };
 struct priv_check_session {
+	uint16_t peer_sid;		/* SESSION_ADD's */
 	bool authed, has4, has6;
 	struct in_addr v4;
 	struct in6_addr pfx6;
 };
-bool priv_check_tunnel_get(const struct priv_check *c, uint16_t tid, struct priv_check_tunnel *out);
-bool priv_check_session_get(const struct priv_check *c, uint16_t tid, uint16_t sid,
-			    struct priv_check_session *out);
+bool priv_check_tunnel_get(const struct priv_check *c, uint32_t handle, uint16_t tid,
+			   struct priv_check_tunnel *out);
+bool priv_check_session_get(const struct priv_check *c, uint32_t handle, uint16_t tid,
+			    uint16_t sid, struct priv_check_session *out);
+
+/*
+ * The engine is gone and a new one resumes what keep() keeps of it (the
+ * resume store's records: the tunnel t and sid, sid 0 the tunnel itself).
+ * Every other session is told to session_gone (with the addresses it held,
+ * freed now) and forgotten, then every other tunnel to tunnel_gone (its kept
+ * sessions with it); the handles of the kept tunnels stay, and the request
+ * numbers start again, as after priv_check_engine_gone.
+ */
+struct priv_check_resume {
+	bool (*keep)(void *ctx, const struct priv_check_tref *t, uint16_t sid);
+	void (*session_gone)(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+			     const struct priv_addr *v4, const struct priv_addr *v6);
+	priv_check_tunnel_fn *tunnel_gone;
+	void *ctx;
+};
+void priv_check_engine_resume(struct priv_check *c, const struct priv_check_resume *r);
 
 #endif

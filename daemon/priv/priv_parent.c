@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "priv/priv_parent.h"
+#include "priv/priv_state.h"
 
 struct cleanup {
 	const struct priv_exec_ops *ops;
@@ -221,7 +222,10 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 			res = PRIV_PARENT_BROKEN;
 			break;
 		}
-		res = one(c, fd, buf, (size_t)n, ops, ctx, now_ms);
+		if (n >= 2 && priv_state_is_type(buf[1]))	/* a resume record */
+			res = ops->record ? ops->record(ctx, buf, (size_t)n) : PRIV_PARENT_BROKEN;
+		else
+			res = one(c, fd, buf, (size_t)n, ops, ctx, now_ms);
 	}
 	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
 	return res;
@@ -259,4 +263,60 @@ void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *o
 	priv_check_each_session(c, 0, 0, routes_del, &cl);
 	priv_check_each_tunnel(c, tunnel_del, &cl);
 	priv_check_engine_gone(c);
+}
+
+/* --- a new engine resumes (priv_state.h) --------------------------------------------- */
+
+void priv_parent_drain_records(int fd, const struct priv_exec_ops *ops, void *ctx)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC)) > 0) {
+		if ((size_t)n > sizeof(buf) || n < 2 || !priv_state_is_type(buf[1]) ||
+		    !ops->record || ops->record(ctx, buf, (size_t)n) != PRIV_PARENT_OK)
+			break;
+	}
+	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
+}
+
+enum priv_parent_result priv_parent_record(struct priv_state *st, const uint8_t *buf, size_t len,
+					   enum priv_reason *why)
+{
+	*why = priv_state_datagram(st, buf, len);
+	/* the decoder's reasons come first in enum priv_reason */
+	return *why != PRIV_OK && *why <= PRIV_R_FIELD ? PRIV_PARENT_BROKEN : PRIV_PARENT_OK;
+}
+
+struct resume {
+	struct cleanup cl;		/* first: tunnel_del takes a struct resume too */
+	const struct priv_state *st;
+};
+
+static bool resume_keep(void *arg, const struct priv_check_tref *t, uint16_t sid)
+{
+	const struct resume *r = arg;
+
+	return priv_state_has(r->st, t->handle, sid);
+}
+
+static void resume_session_gone(void *arg, const struct priv_check_tref *t, uint16_t sid,
+				const struct priv_addr *v4, const struct priv_addr *v6)
+{
+	struct resume *r = arg;
+
+	routes_del(&r->cl, t->tid, sid, v4, v6);
+	r->cl.ops->session_del(r->cl.ctx, t, sid);
+}
+
+void priv_parent_engine_resume(struct priv_check *c, const struct priv_state *st,
+			       const struct priv_exec_ops *ops, void *ctx)
+{
+	struct resume r = { { ops, ctx }, st };
+	const struct priv_check_resume how = {
+		.keep = resume_keep, .session_gone = resume_session_gone,
+		.tunnel_gone = tunnel_del, .ctx = &r,
+	};
+
+	priv_check_engine_resume(c, &how);
 }

@@ -23,6 +23,12 @@
 
 #include "priv/priv_check.h"
 
+enum priv_parent_result {
+	PRIV_PARENT_OK,		/* answered, or nothing to read now */
+	PRIV_PARENT_GONE,	/* EOF or a read error: the engine is gone */
+	PRIV_PARENT_BROKEN,	/* a datagram refused by the decoder, a reply not sent */
+};
+
 /* What the parent does for an accepted request: 0, or -1 with errno. */
 struct priv_exec_ops {
 	/* *dp_handle: the module's handle of the new tunnel, by which the parent names it */
@@ -47,12 +53,12 @@ struct priv_exec_ops {
 	void (*auth_stats)(void *ctx, struct priv_auth_stats *out);
 	/* Optional: SA_NEXT's answer, the rest of the SA the checker named by mark and peer. */
 	void (*sa_describe)(void *ctx, struct priv_ev_sa *sa);
-};
-
-enum priv_parent_result {
-	PRIV_PARENT_OK,		/* answered, or nothing to read now */
-	PRIV_PARENT_GONE,	/* EOF or a read error: the engine is gone */
-	PRIV_PARENT_BROKEN,	/* a datagram refused by the decoder, a reply not sent */
+	/*
+	 * Optional: a resume record of the engine's (a datagram whose type is
+	 * priv_state.h's), for the parent's store; never answered. Without it
+	 * such a datagram breaks the protocol.
+	 */
+	enum priv_parent_result (*record)(void *ctx, const uint8_t *buf, size_t len);
 };
 
 /*
@@ -81,5 +87,32 @@ unsigned int priv_parent_sa_gone(struct priv_check *c, uint32_t mark,
  * make the checker forget it all.
  */
 void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *ops, void *ctx);
+
+/*
+ * One resume record of the engine's (for priv_exec_ops.record) into the store
+ * st, counted there: PRIV_PARENT_BROKEN when the decoder refused it (as for a
+ * request), else PRIV_PARENT_OK with *why PRIV_OK or the store's refusal (a
+ * tunnel or session the engine did not create, an address the session does
+ * not hold, beyond the bound): the engine goes on.
+ */
+struct priv_state;
+enum priv_parent_result priv_parent_record(struct priv_state *st, const uint8_t *buf, size_t len,
+					   enum priv_reason *why);
+
+/*
+ * The engine died: the resume records it sent before are read from fd into
+ * ops->record (a record the store refuses is counted there). A request among
+ * them is not carried out: its engine never had the answer, and it is the
+ * last datagram (the engine waits for each answer).
+ */
+void priv_parent_drain_records(int fd, const struct priv_exec_ops *ops, void *ctx);
+
+/*
+ * The engine died and a new one resumes (issue 17 item 2): what the store st
+ * holds records of stays in the kernel and in the checker (their routes too);
+ * every other session and tunnel is undone as priv_parent_engine_gone does.
+ */
+void priv_parent_engine_resume(struct priv_check *c, const struct priv_state *st,
+			       const struct priv_exec_ops *ops, void *ctx);
 
 #endif

@@ -126,7 +126,7 @@ static size_t wire_size(const struct field *f)
 
 static size_t msg_len(const struct layout *l)
 {
-	size_t n = PRIV_HDR_LEN;
+	size_t n = PRIV_ST_HDR_LEN;
 
 	for (size_t i = 0; i < l->n; i++)
 		n += wire_size(&l->f[i]);
@@ -245,13 +245,19 @@ static bool body_valid(const struct priv_state_msg *m)
 	}
 }
 
+/* Every record names its tunnel by the checker's handle; ST_END names none. */
+static bool handle_valid(const struct priv_state_msg *m)
+{
+	return (m->handle == 0) == (m->type == PRIV_ST_END);
+}
+
 int priv_state_encode(const struct priv_state_msg *m, uint8_t *buf, size_t cap)
 {
 	const struct layout *l;
 	const uint8_t *body = (const uint8_t *)&m->tunnel;
-	size_t len, at = PRIV_HDR_LEN;
+	size_t len, at = PRIV_ST_HDR_LEN;
 
-	if (!priv_state_is_type(m->type) || !body_valid(m))
+	if (!priv_state_is_type(m->type) || !handle_valid(m) || !body_valid(m))
 		return -1;
 	l = &layouts[m->type - PRIV_ST_BASE];
 	len = msg_len(l);
@@ -261,6 +267,7 @@ int priv_state_encode(const struct priv_state_msg *m, uint8_t *buf, size_t cap)
 	buf[1] = m->type;
 	put_be16(buf + 2, (uint16_t)len);
 	put_be32(buf + 4, m->seq);
+	put_be32(buf + PRIV_HDR_LEN, m->handle);
 	for (size_t i = 0; i < l->n; at += wire_size(&l->f[i]), i++)
 		if (!put_field(&l->f[i], body, buf + at))
 			return -1;
@@ -271,7 +278,7 @@ enum priv_reason priv_state_decode(const uint8_t *buf, size_t len, struct priv_s
 {
 	const struct layout *l;
 	uint8_t *body = (uint8_t *)&m->tunnel;
-	size_t at = PRIV_HDR_LEN;
+	size_t at = PRIV_ST_HDR_LEN;
 
 	memset(m, 0, sizeof(*m));
 	if (len < PRIV_HDR_LEN)
@@ -287,10 +294,11 @@ enum priv_reason priv_state_decode(const uint8_t *buf, size_t len, struct priv_s
 		return len < msg_len(l) ? PRIV_R_TRUNCATED : PRIV_R_LENGTH;
 	m->type = buf[1];
 	m->seq = get_be32(buf + 4);
+	m->handle = get_be32(buf + PRIV_HDR_LEN);
 	for (size_t i = 0; i < l->n; at += wire_size(&l->f[i]), i++)
 		if (!get_field(&l->f[i], body, buf + at))
 			return PRIV_R_FIELD;
-	return body_valid(m) ? PRIV_OK : PRIV_R_FIELD;
+	return handle_valid(m) && body_valid(m) ? PRIV_OK : PRIV_R_FIELD;
 }
 
 /* --- the store --------------------------------------------------------------------- */
@@ -301,6 +309,7 @@ struct st_tunnel {
 	struct htab_node node;
 	struct st_tunnel *next_free;
 	struct st_session *first;	/* its sessions */
+	uint32_t handle;		/* the checker's, its key; 0: a free entry */
 	struct l2tp_tunnel_rec rec;
 };
 
@@ -308,6 +317,7 @@ struct st_session {
 	struct htab_node node;
 	struct st_session *prev, *next;		/* the tunnel's; next: the free list too */
 	bool has_ppp;
+	uint32_t handle;		/* its tunnel's; with rec.sid its key */
 	struct l2tp_session_rec rec;
 	struct priv_state_ppp ppp;
 };
@@ -317,14 +327,14 @@ struct priv_state {
 	struct st_tunnel *tun, *tun_free;
 	struct st_session *sess, *sess_free;
 	unsigned int cap_tun, cap_sess, n_tun, n_sess;
-	struct htab by_tid, by_ids;	/* never grow: as many buckets as entries */
+	struct htab by_handle, by_ids;	/* never grow: as many buckets as entries */
 	uint32_t seq;			/* the engine's last record */
 	struct priv_state_stats st;
 };
 
-static uint32_t ids_key(uint16_t tid, uint16_t sid)
+static uint64_t ids_key(uint32_t handle, uint16_t sid)
 {
-	return (uint32_t)tid << 16 | sid;
+	return (uint64_t)handle << 16 | sid;
 }
 
 struct priv_state *priv_state_new(unsigned int max_tunnels, unsigned int max_sessions,
@@ -341,7 +351,7 @@ struct priv_state *priv_state_new(unsigned int max_tunnels, unsigned int max_ses
 	st->cap_sess = max_sessions ? max_sessions : 1;
 	st->tun = calloc(st->cap_tun, sizeof(*st->tun));
 	st->sess = calloc(st->cap_sess, sizeof(*st->sess));
-	if (!st->tun || !st->sess || htab_init(&st->by_tid, st->cap_tun, seed[0]) < 0 ||
+	if (!st->tun || !st->sess || htab_init(&st->by_handle, st->cap_tun, seed[0]) < 0 ||
 	    htab_init(&st->by_ids, st->cap_sess, seed[1]) < 0) {
 		priv_state_free(st);
 		errno = ENOMEM;
@@ -366,34 +376,35 @@ void priv_state_free(struct priv_state *st)
 		explicit_bzero(st->sess, st->cap_sess * sizeof(*st->sess));	/* user names */
 	free(st->tun);
 	free(st->sess);
-	if (st->by_tid.bucket)
-		htab_free(&st->by_tid);
+	if (st->by_handle.bucket)
+		htab_free(&st->by_handle);
 	if (st->by_ids.bucket)
 		htab_free(&st->by_ids);
 	free(st);
 }
 
-static struct st_tunnel *tun_find(const struct priv_state *st, uint16_t tid)
+/* The tunnel with the checker's handle (and ID tid, 0: any), or NULL. */
+static struct st_tunnel *tun_find(const struct priv_state *st, uint32_t handle, uint16_t tid)
 {
-	uint64_t h = htab_hash64(&st->by_tid, tid);
+	uint64_t h = htab_hash64(&st->by_handle, handle);
 
-	for (struct htab_node *x = htab_first(&st->by_tid, h); x; x = htab_next(x)) {
+	for (struct htab_node *x = htab_first(&st->by_handle, h); x; x = htab_next(x)) {
 		struct st_tunnel *t = container_of(x, struct st_tunnel, node);
 
-		if (t->rec.seq.tid == tid)
-			return t;
+		if (t->handle == handle)
+			return !tid || t->rec.seq.tid == tid ? t : NULL;
 	}
 	return NULL;
 }
 
-static struct st_session *sess_find(const struct priv_state *st, uint16_t tid, uint16_t sid)
+static struct st_session *sess_find(const struct priv_state *st, uint32_t handle, uint16_t sid)
 {
-	uint64_t h = htab_hash64(&st->by_ids, ids_key(tid, sid));
+	uint64_t h = htab_hash64(&st->by_ids, ids_key(handle, sid));
 
 	for (struct htab_node *x = htab_first(&st->by_ids, h); x; x = htab_next(x)) {
 		struct st_session *s = container_of(x, struct st_session, node);
 
-		if (s->rec.tid == tid && s->rec.sid == sid)
+		if (s->handle == handle && s->rec.sid == sid)
 			return s;
 	}
 	return NULL;
@@ -418,7 +429,7 @@ static void tun_del(struct priv_state *st, struct st_tunnel *t)
 {
 	while (t->first)
 		sess_del(st, t, t->first);
-	htab_del(&st->by_tid, &t->node);
+	htab_del(&st->by_handle, &t->node);
 	memset(t, 0, sizeof(*t));
 	t->next_free = st->tun_free;
 	st->tun_free = t;
@@ -432,34 +443,48 @@ static bool peer_is(const struct priv_addr *sa, const struct l2tp_rec_addr *a)
 	return a->family == 4 ? !memcmp(&sa->v4, a->addr, 4) : !memcmp(&sa->v6, a->addr, 16);
 }
 
-static enum priv_reason put_tunnel(struct priv_state *st, const struct l2tp_tunnel_rec *r)
+static enum priv_reason put_tunnel(struct priv_state *st, uint32_t handle,
+				   const struct l2tp_tunnel_rec *r)
 {
 	struct priv_check_tunnel ct;
 	struct st_tunnel *t;
 
-	if (!priv_check_tunnel_get(st->check, r->seq.tid, &ct))
+	if (!priv_check_tunnel_get(st->check, handle, r->seq.tid, &ct))
 		return PRIV_R_TUNNEL_UNKNOWN;
 	if (r->mark != ct.mark)
 		return PRIV_R_SA_UNKNOWN;
 	if (ct.sa_peer.family && !peer_is(&ct.sa_peer, &r->peer))
 		return PRIV_R_SA_PEER;
-	t = tun_find(st, r->seq.tid);
-	if (!t) {
+	/* the tunnel TUNNEL_ADD made: its peer, the peer's ID, the socket (the LNS counts from 0) */
+	if (!peer_is(&ct.peer, &r->peer) || ct.peer_port != r->peer_port ||
+	    ct.peer_tid != r->peer_tid || ct.require_ipsec != r->require_ipsec)
+		return PRIV_R_TUNNEL_UNKNOWN;
+	if (ct.sock_id != r->sock + 1)
+		return PRIV_R_SOCKET;
+	t = tun_find(st, handle, 0);
+	if (t && t->rec.seq.tid != r->seq.tid)
+		tun_del(st, t);		/* a gone tunnel's handle, given again: cannot be */
+	else if (t)
+		goto put;
+	{
 		t = st->tun_free;
 		if (!t)
 			return PRIV_R_LIMIT;
 		st->tun_free = t->next_free;
 		t->next_free = NULL;
-		htab_add(&st->by_tid, &t->node, htab_hash64(&st->by_tid, r->seq.tid));
+		t->handle = handle;
+		htab_add(&st->by_handle, &t->node, htab_hash64(&st->by_handle, handle));
 		st->n_tun++;
 	}
+put:
 	t->rec = *r;
 	return PRIV_OK;
 }
 
-static enum priv_reason put_seq(struct priv_state *st, const struct l2tp_seq_rec *r)
+static enum priv_reason put_seq(struct priv_state *st, uint32_t handle,
+				const struct l2tp_seq_rec *r)
 {
-	struct st_tunnel *t = tun_find(st, r->tid);
+	struct st_tunnel *t = tun_find(st, handle, r->tid);
 
 	if (!t)
 		return PRIV_R_TUNNEL_UNKNOWN;
@@ -467,17 +492,19 @@ static enum priv_reason put_seq(struct priv_state *st, const struct l2tp_seq_rec
 	return PRIV_OK;
 }
 
-static enum priv_reason put_session(struct priv_state *st, const struct l2tp_session_rec *r)
+static enum priv_reason put_session(struct priv_state *st, uint32_t handle,
+				    const struct l2tp_session_rec *r)
 {
 	struct priv_check_session cs;
-	struct st_tunnel *t = tun_find(st, r->tid);
+	struct st_tunnel *t = tun_find(st, handle, r->tid);
 	struct st_session *s;
 
 	if (!t)
 		return PRIV_R_TUNNEL_UNKNOWN;
-	if (!priv_check_session_get(st->check, r->tid, r->sid, &cs))
+	if (!priv_check_session_get(st->check, handle, r->tid, r->sid, &cs) ||
+	    cs.peer_sid != r->peer_sid)
 		return PRIV_R_SESSION_UNKNOWN;
-	s = sess_find(st, r->tid, r->sid);
+	s = sess_find(st, handle, r->sid);
 	if (!s) {
 		s = st->sess_free;
 		if (!s)
@@ -488,19 +515,21 @@ static enum priv_reason put_session(struct priv_state *st, const struct l2tp_ses
 		if (s->next)
 			s->next->prev = s;
 		t->first = s;
-		htab_add(&st->by_ids, &s->node, htab_hash64(&st->by_ids, ids_key(r->tid, r->sid)));
+		s->handle = handle;
+		htab_add(&st->by_ids, &s->node, htab_hash64(&st->by_ids, ids_key(handle, r->sid)));
 		st->n_sess++;
 	}
 	s->rec = *r;		/* a PPP record it had stays */
 	return PRIV_OK;
 }
 
-static enum priv_reason put_ppp(struct priv_state *st, const struct priv_state_ppp *r)
+static enum priv_reason put_ppp(struct priv_state *st, uint32_t handle,
+				const struct priv_state_ppp *r)
 {
 	struct priv_check_session cs;
-	struct st_session *s = sess_find(st, r->tid, r->sid);
+	struct st_session *s = tun_find(st, handle, r->tid) ? sess_find(st, handle, r->sid) : NULL;
 
-	if (!s || !priv_check_session_get(st->check, r->tid, r->sid, &cs))
+	if (!s || !priv_check_session_get(st->check, handle, r->tid, r->sid, &cs))
 		return PRIV_R_SESSION_UNKNOWN;
 	if (!cs.authed)
 		return PRIV_R_NOT_AUTHED;
@@ -514,10 +543,10 @@ static enum priv_reason put_ppp(struct priv_state *st, const struct priv_state_p
 	return PRIV_OK;
 }
 
-static enum priv_reason gone(struct priv_state *st, const struct priv_state_ids *r)
+static enum priv_reason gone(struct priv_state *st, uint32_t handle, const struct priv_state_ids *r)
 {
-	struct st_tunnel *t = tun_find(st, r->tid);
-	struct st_session *s = r->sid ? sess_find(st, r->tid, r->sid) : NULL;
+	struct st_tunnel *t = tun_find(st, handle, r->tid);
+	struct st_session *s = t && r->sid ? sess_find(st, handle, r->sid) : NULL;
 
 	if (!t)
 		return PRIV_R_TUNNEL_UNKNOWN;
@@ -534,15 +563,15 @@ static enum priv_reason apply(struct priv_state *st, const struct priv_state_msg
 {
 	switch (m->type) {
 	case PRIV_ST_TUNNEL:
-		return put_tunnel(st, &m->tunnel);
+		return put_tunnel(st, m->handle, &m->tunnel);
 	case PRIV_ST_SEQ:
-		return put_seq(st, &m->seq_rec);
+		return put_seq(st, m->handle, &m->seq_rec);
 	case PRIV_ST_SESSION:
-		return put_session(st, &m->session);
+		return put_session(st, m->handle, &m->session);
 	case PRIV_ST_PPP:
-		return put_ppp(st, &m->ppp);
+		return put_ppp(st, m->handle, &m->ppp);
 	case PRIV_ST_GONE:
-		return gone(st, &m->gone);
+		return gone(st, m->handle, &m->gone);
 	default:
 		return PRIV_R_TYPE;	/* ST_END is the parent's */
 	}
@@ -583,10 +612,10 @@ enum priv_reason priv_state_datagram(struct priv_state *st, const uint8_t *buf, 
 	return why;
 }
 
-void priv_state_forget(struct priv_state *st, uint16_t tid, uint16_t sid)
+void priv_state_forget(struct priv_state *st, uint32_t handle, uint16_t sid)
 {
-	struct st_tunnel *t = tun_find(st, tid);
-	struct st_session *s = t && sid ? sess_find(st, tid, sid) : NULL;
+	struct st_tunnel *t = tun_find(st, handle, 0);
+	struct st_session *s = t && sid ? sess_find(st, handle, sid) : NULL;
 
 	if (s)
 		sess_del(st, t, s);
@@ -604,15 +633,16 @@ static void drop_unknown(struct priv_state *st)
 		struct st_tunnel *t = &st->tun[i];
 		struct st_session *s, *next;
 
-		if (!t->rec.seq.tid)
+		if (!t->handle)
 			continue;
-		if (!priv_check_tunnel_get(st->check, t->rec.seq.tid, &ct)) {
+		if (!priv_check_tunnel_get(st->check, t->handle, t->rec.seq.tid, &ct)) {
 			tun_del(st, t);
 			continue;
 		}
 		for (s = t->first; s; s = next) {
 			next = s->next;
-			if (!priv_check_session_get(st->check, s->rec.tid, s->rec.sid, &cs))
+			if (!priv_check_session_get(st->check, t->handle, s->rec.tid, s->rec.sid,
+						    &cs))
 				sess_del(st, t, s);
 		}
 	}
@@ -643,6 +673,7 @@ static int hand_sessions(struct hand *h, const struct st_tunnel *t, struct priv_
 	for (const struct st_session *s = t->first; s; s = s->next) {
 		memset(&h->m, 0, sizeof(h->m));
 		h->m.type = PRIV_ST_SESSION;
+		h->m.handle = t->handle;
 		h->m.session = s->rec;
 		if (hand_one(h))
 			return -1;
@@ -651,6 +682,7 @@ static int hand_sessions(struct hand *h, const struct st_tunnel *t, struct priv_
 			continue;
 		memset(&h->m, 0, sizeof(h->m));
 		h->m.type = PRIV_ST_PPP;
+		h->m.handle = t->handle;
 		h->m.ppp = s->ppp;
 		if (hand_one(h))
 			return -1;
@@ -676,7 +708,7 @@ int priv_state_hand_back(struct priv_state *st,
 		for (unsigned int i = 0; i < st->cap_tun; i++) {
 			const struct st_tunnel *t = &st->tun[i];
 
-			if (!t->rec.seq.tid)
+			if (!t->handle)
 				continue;
 			/* every tunnel first: a session names an imported tunnel */
 			if (pass == 1) {
@@ -686,6 +718,7 @@ int priv_state_hand_back(struct priv_state *st,
 			}
 			memset(&h->m, 0, sizeof(h->m));
 			h->m.type = PRIV_ST_TUNNEL;
+			h->m.handle = t->handle;
 			h->m.tunnel = t->rec;
 			if (hand_one(h))
 				goto out;
@@ -713,4 +746,9 @@ void priv_state_counts(const struct priv_state *st, unsigned int *tunnels,
 const struct priv_state_stats *priv_state_stats(const struct priv_state *st)
 {
 	return &st->st;
+}
+
+bool priv_state_has(const struct priv_state *st, uint32_t handle, uint16_t sid)
+{
+	return sid ? sess_find(st, handle, sid) != NULL : tun_find(st, handle, 0) != NULL;
 }

@@ -17,17 +17,24 @@
  * reads a datagram: every ST_TUNNEL, then each session's ST_SESSION and
  * ST_PPP, then ST_END with the counts.
  *
+ * Tunnels are named as in the requests (priv_msg.h): by the handle the
+ * parent's checker gave each at TUNNEL_ADD, with its ID, since an ID is
+ * unique per SA or peer only. Every record but ST_END carries its tunnel's
+ * handle; the store and the hand-back are keyed by it (and the session ID),
+ * and a new engine learns each resumed tunnel's handle from ST_TUNNEL.
+ *
  * Wire format: priv_msg.h's header (u8 version PRIV_STATE_VERSION, u8 type,
- * u16 length, u32 sequence number), then each type's fixed fields in
- * network byte order: no optional field, every type one length. A string is
- * u8 length and its array's size - 1 octets: the string, no NUL, then zeros.
+ * u16 length, u32 sequence number), u32 the tunnel's handle (0 in ST_END
+ * only), then each type's fixed fields in network byte order: no optional
+ * field, every type one length. A string is u8 length and its array's
+ * size - 1 octets: the string, no NUL, then zeros.
  * The types are numbered from PRIV_ST_BASE, past priv_msg.h's, so the type
  * octet says which decoder a datagram is for (priv_state_is_type); the
  * numbering is the records' own, one above the previous record of the
  * same sender, from 1 for each engine and each hand-back.
  *
  * The decoder refuses (counted, by priv_msg.h's reasons) a wrong version,
- * type or length, a bool other than 0 or 1, a string too long, with a NUL
+ * type or length, a handle of 0 (or another in ST_END), a bool other than 0 or 1, a string too long, with a NUL
  * or with octets after it, and a record that its exporter would not write
  * (l2tp_tunnel_rec_valid, l2tp_session_rec_valid, ppp_rec_valid): one
  * canonical encoding per record. The store refuses (counted) a record out
@@ -53,7 +60,8 @@
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
 
-#define PRIV_STATE_VERSION	1
+#define PRIV_STATE_VERSION	2	/* 2: records carry the tunnel's handle */
+#define PRIV_ST_HDR_LEN		(PRIV_HDR_LEN + 4)	/* the header and the handle */
 #define PRIV_ST_BASE		0x80	/* past priv_msg.h's types */
 
 enum priv_state_type {
@@ -87,6 +95,7 @@ struct priv_state_end {
 struct priv_state_msg {
 	uint8_t type;		/* enum priv_state_type */
 	uint32_t seq;
+	uint32_t handle;	/* the tunnel's, as the checker gave it; 0 in ST_END */
 	union {
 		struct l2tp_tunnel_rec tunnel;
 		struct l2tp_seq_rec seq_rec;
@@ -123,7 +132,7 @@ enum priv_reason priv_state_datagram(struct priv_state *st, const uint8_t *buf, 
 enum priv_reason priv_state_apply(struct priv_state *st, const struct priv_state_msg *m);
 
 /* The parent forgets a tunnel (sid 0, with its sessions) or a session (SA gone, kernel refused). */
-void priv_state_forget(struct priv_state *st, uint16_t tid, uint16_t sid);
+void priv_state_forget(struct priv_state *st, uint32_t handle, uint16_t sid);
 
 /*
  * Hand every record to a new engine through send (one datagram a call;
@@ -138,5 +147,7 @@ int priv_state_hand_back(struct priv_state *st,
 void priv_state_counts(const struct priv_state *st, unsigned int *tunnels,
 		       unsigned int *sessions);
 const struct priv_state_stats *priv_state_stats(const struct priv_state *st);
+/* Does the store hold a record of the tunnel with handle (sid 0) or of its session sid? */
+bool priv_state_has(const struct priv_state *st, uint32_t handle, uint16_t sid);
 
 #endif

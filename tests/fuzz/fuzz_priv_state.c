@@ -12,9 +12,11 @@
  * bit 2: the SA of mark 7 goes and comes back (its tunnels forgotten).
  *
  * The checker behind the store knows tunnels 10 and 11 on the SA of mark 7
- * from 198.51.100.7 with sessions 1 and 2 each, session 10/1 authenticated
- * with the pool's first address 10.9.0.1; the store holds at most 2
- * tunnels and 3 sessions.
+ * from 198.51.100.7 (handles 1 and 2) with sessions 1 and 2 each, session
+ * 10/1 authenticated with the pool's first address 10.9.0.1, and a tunnel
+ * 10 of its own on the SA of mark 8 from 203.0.113.8 (handle 3: IDs are
+ * unique per SA only) with session 1 authenticated with 10.9.0.2; the store
+ * holds at most 2 tunnels and 3 sessions.
  *
  * Oracles besides the sanitizers: a datagram the decoder accepts encodes
  * back to the same octets (one canonical form); every datagram is counted
@@ -40,7 +42,7 @@ static const char users_text[] = "bob    password s3cret\n";
 
 static struct l2sec_config cfg;
 static struct users_db *users;
-static struct priv_addr peer7 = { .family = 4 };
+static struct priv_addr peer7 = { .family = 4 }, peer8 = { .family = 4 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -52,6 +54,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfg.l2tp.max_tunnels = 8;
 	cfg.l2tp.max_sessions = 16;
 	inet_pton(AF_INET, "198.51.100.7", &peer7.v4);
+	inet_pton(AF_INET, "203.0.113.8", &peer8.v4);
 	users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
 	if (!users)
 		abort();
@@ -69,13 +72,34 @@ static uint32_t must(struct priv_check *c, struct priv_msg *m, uint32_t *seq)
 	return r.handle;
 }
 
+/* Session sid of tunnel (h, tid) authenticated as bob, with the pool's next address. */
+static void authed(struct priv_check *c, uint32_t h, uint16_t tid, uint16_t sid, uint32_t *seq)
+{
+	struct priv_msg m = { .type = PRIV_REQ_AUTH_PAP };
+
+	m.pap.who.handle = h;
+	m.pap.who.tid = tid;
+	m.pap.who.sid = sid;
+	m.pap.who.name.len = 3;
+	memcpy(m.pap.who.name.s, "bob", 4);
+	m.pap.pw_len = 6;
+	memcpy(m.pap.pw, "s3cret", 6);
+	must(c, &m, seq);
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_ADDR_CLAIM;
+	m.addr = (struct priv_addr_req){ .handle = h, .tid = tid, .sid = sid,
+					 .addr = { .family = 4 } };
+	must(c, &m, seq);
+}
+
 static struct priv_check *checker(void)
 {
 	struct priv_check *c = priv_check_new(&cfg, users);
 	struct priv_msg m;
 	uint32_t seq = 0, h, h10 = 0;
 
-	if (!c || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0)
+	if (!c || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0 ||
+	    priv_check_sa_up(c, 8, &peer8) < 0)
 		abort();
 	for (uint16_t tid = 10; tid <= 11; tid++) {
 		memset(&m, 0, sizeof(m));
@@ -92,21 +116,18 @@ static struct priv_check *checker(void)
 			must(c, &m, &seq);
 		}
 	}
+	authed(c, h10, 10, 1, &seq);
+	/* the other SA's tunnel 10 (handle 3), its session 1 with 10.9.0.2 */
 	memset(&m, 0, sizeof(m));
-	m.type = PRIV_REQ_AUTH_PAP;
-	m.pap.who.handle = h10;
-	m.pap.who.tid = 10;
-	m.pap.who.sid = 1;
-	m.pap.who.name.len = 3;
-	memcpy(m.pap.who.name.s, "bob", 4);
-	m.pap.pw_len = 6;
-	memcpy(m.pap.pw, "s3cret", 6);
-	must(c, &m, &seq);
+	m.type = PRIV_REQ_TUNNEL_ADD;
+	m.tunnel_add = (struct priv_tunnel_add){ .tid = 10, .peer_tid = 99, .sock_id = 1,
+		.peer = peer8, .peer_port = 1701, .require_ipsec = true, .mark = 8 };
+	h = must(c, &m, &seq);
 	memset(&m, 0, sizeof(m));
-	m.type = PRIV_REQ_ADDR_CLAIM;
-	m.addr = (struct priv_addr_req){ .handle = h10, .tid = 10, .sid = 1,
-					 .addr = { .family = 4 } };
+	m.type = PRIV_REQ_SESSION_ADD;
+	m.session_add = (struct priv_session_add){ h, 10, 1, 101 };
 	must(c, &m, &seq);
+	authed(c, h, 10, 1, &seq);
 	return c;
 }
 

@@ -12,7 +12,11 @@
  * refused and not carried out; events sent while a call waits are handed over
  * after it; a parent that answers out of order, or an engine that sends a
  * malformed datagram, is treated as broken; a dead engine's tunnels and
- * routes are removed.
+ * routes are removed. With resume records (priv/priv_state.h): the engine's
+ * records reach the parent's store among its requests, refused ones counted
+ * and a malformed one breaking the protocol; a dead engine's recorded
+ * tunnels and sessions stay (no kernel call, their routes kept), the rest is
+ * removed, and the next engine's requests number from 1 again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,11 +36,13 @@
 #include "conf/config.h"
 #include "conf/users.h"
 #include "core/evloop.h"
+#include "core/util.h"
 #include "engine/engine_priv.h"
 #include "ppp/mschap.h"
 #include "ppp/ppp.h"
 #include "priv/priv_check.h"
 #include "priv/priv_parent.h"
+#include "priv/priv_state.h"
 #include "rfc2759.h"
 
 static const char users_text[] = "User   password clientPass\n";
@@ -46,6 +52,7 @@ struct record {
 	unsigned int tunnel_add, tunnel_del, session_add, session_del, session_up;
 	unsigned int route_add, route_del;
 	struct priv_addr last_route;
+	uint32_t last_tunnel_del;	/* its handle, the checker's */
 	bool event_in_tunnel_add;	/* send an event before the reply */
 	bool fail_session_add;		/* the kernel refuses */
 };
@@ -54,6 +61,7 @@ struct fx {
 	struct l2sec_config cfg;
 	struct users_db *users;
 	struct priv_check *c;
+	struct priv_state *st;		/* the resume records */
 	struct evloop *loop;
 	struct engine_priv *ep;
 	int parent_fd;
@@ -95,6 +103,8 @@ static void x_tunnel_del(void *ctx, const struct priv_check_tref *t)
 
 	assert_int_equal(t->dp_handle, 500 + t->tid);	/* named by the module's handle */
 	f->rec.tunnel_del++;
+	f->rec.last_tunnel_del = t->handle;
+	priv_state_forget(f->st, t->handle, 0);		/* as privsep.c's does */
 }
 
 static int x_session_add(void *ctx, const struct priv_check_tref *t, uint16_t sid,
@@ -118,8 +128,8 @@ static void x_session_del(void *ctx, const struct priv_check_tref *t, uint16_t s
 	struct fx *f = ctx;
 
 	assert_int_equal(t->dp_handle, 500 + t->tid);
-	(void)sid;
 	f->rec.session_del++;
+	priv_state_forget(f->st, t->handle, sid);
 }
 
 static int x_session_up(void *ctx, const struct priv_check_tref *t,
@@ -146,6 +156,14 @@ static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int 
 	return 0;
 }
 
+static enum priv_parent_result x_record(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct fx *f = ctx;
+	enum priv_reason why;
+
+	return priv_parent_record(f->st, buf, len, &why);
+}
+
 static const struct priv_exec_ops ops = {
 	.tunnel_add = x_tunnel_add,
 	.tunnel_del = x_tunnel_del,
@@ -153,6 +171,7 @@ static const struct priv_exec_ops ops = {
 	.session_del = x_session_del,
 	.session_up = x_session_up,
 	.route = x_route,
+	.record = x_record,
 };
 
 /* The parent: answer until the engine's end closes or breaks the protocol. */
@@ -201,6 +220,8 @@ static struct fx *fx_new(bool threaded)
 	assert_non_null(f->c);
 	priv_check_set_random(f->c, rfc_random, NULL);
 	assert_int_equal(priv_check_sock_add(f->c, 1, 4), 0);
+	f->st = priv_state_new(f->cfg.l2tp.max_tunnels, f->cfg.l2tp.max_sessions, f->c);
+	assert_non_null(f->st);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	f->parent_fd = sv[0];
 	f->loop = evloop_new(NULL, NULL);
@@ -219,6 +240,7 @@ static void fx_free(struct fx *f, bool threaded)
 		pthread_join(f->thread, NULL);
 	close(f->parent_fd);
 	evloop_free(f->loop);
+	priv_state_free(f->st);
 	priv_check_free(f->c);
 	users_free(f->users);
 	free(f);
@@ -450,11 +472,306 @@ static void test_engine_gone_clears(void **state)
 	assert_int_equal(f->rec.route_del, 1);
 	assert_int_equal(f->rec.last_route.v4.s_addr, a.s_addr);
 	assert_int_equal(priv_check_tunnels(f->c), 0);
-	close(f->parent_fd);
-	evloop_free(f->loop);
-	priv_check_free(f->c);
-	users_free(f->users);
-	free(f);
+	fx_free(f, false);	/* the engine is gone already */
+}
+
+/* The engine's record of tunnel tid (handle h) to peer, bound to mark (0: none). */
+static int record_tunnel_to(struct fx *f, uint32_t h, uint16_t tid, const char *peer,
+			    uint32_t mark)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_TUNNEL, .handle = h };
+	struct l2tp_tunnel_rec *r = &m.tunnel;
+
+	r->seq = (struct l2tp_seq_rec){ tid, 3, 4, false };
+	r->peer_tid = (uint16_t)(100 + tid);
+	r->sock = 0;		/* the parent's socket 1 */
+	r->peer.family = 4;
+	inet_pton(AF_INET, peer, r->peer.addr);
+	r->peer_port = 1701;
+	r->mark = mark;
+	r->require_ipsec = mark != 0;
+	r->peer_rws = 4;
+	r->in_kernel = true;
+	strcpy(r->peer_host, "lac");
+	return engine_priv_record(f->ep, &m);
+}
+
+/* As add_tunnel made it. */
+static int record_tunnel(struct fx *f, uint16_t tid)
+{
+	return record_tunnel_to(f, f->h[tid], tid, "198.51.100.7", 0);
+}
+
+/* The engine's records of session sid of tunnel (h, tid), and of its PPP session. */
+static int record_session(struct fx *f, uint32_t h, uint16_t tid, uint16_t sid,
+			  uint16_t peer_sid)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_SESSION, .handle = h };
+
+	m.session = (struct l2tp_session_rec){ .tid = tid, .sid = sid, .peer_sid = peer_sid,
+					       .in_kernel = true };
+	return engine_priv_record(f->ep, &m);
+}
+
+static int record_ppp(struct fx *f, uint32_t h, uint16_t tid, uint16_t sid,
+		      struct in_addr peer4)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_PPP, .handle = h };
+
+	m.ppp.tid = tid;
+	m.ppp.sid = sid;
+	m.ppp.ppp.req_magic = true;
+	m.ppp.ppp.magic = 0x5eed;
+	m.ppp.ppp.auth = PPP_AUTH_MSCHAPV2;
+	strcpy(m.ppp.ppp.user, "User");
+	m.ppp.ppp.ipcp_open = true;
+	m.ppp.ppp.peer4 = peer4;
+	return engine_priv_record(f->ep, &m);
+}
+
+/* Session sid of tunnel (h, tid) authenticated (RFC 2759's answer), with an address (a). */
+static void authed_session_of(struct fx *f, uint32_t h, uint16_t tid, uint16_t sid,
+			      struct in_addr *a)
+{
+	uint8_t chal[MSCHAP_CHALLENGE_LEN], value[49] = { 0 }, next[MSCHAP_CHALLENGE_LEN];
+	char resp[MSCHAP_AUTH_RESPONSE_LEN];
+	bool ok, has_next;
+	struct engine_priv_auth au = {
+		.method = PPP_AUTH_MSCHAPV2, .handle = h, .tid = tid, .sid = sid, .name = "User",
+		.name_len = 4, .challenge = chal, .value = value, .value_len = sizeof(value),
+	};
+
+	assert_int_equal(engine_priv_session_add(f->ep, h, tid, sid, (uint16_t)(sid + 10), chal),
+			 0);
+	if (!a)
+		return;
+	memcpy(value, peer_chal, 16);
+	memcpy(value + 24, nt_resp, 24);
+	assert_int_equal(engine_priv_auth(f->ep, &au, &ok, resp, &has_next, next, &f->auth_more),
+			 0);
+	assert_true(ok);
+	assert_int_equal(engine_priv_addr_claim(f->ep, h, tid, sid, AF_INET, a, NULL), 0);
+	assert_int_equal(engine_priv_route(f->ep, true, h, tid, sid, AF_INET, a), 0);
+}
+
+static void authed_session(struct fx *f, uint16_t tid, uint16_t sid, struct in_addr *a)
+{
+	authed_session_of(f, f->h[tid], tid, sid, a);
+}
+
+/* The engine dies; the parent keeps what the store has records of (counted afresh in f->rec). */
+static void engine_dies_resumed(struct fx *f)
+{
+	engine_priv_free(f->ep);
+	f->ep = NULL;
+	pthread_join(f->thread, NULL);
+	assert_int_equal(f->result, PRIV_PARENT_GONE);
+	memset(&f->rec, 0, sizeof(f->rec));
+	priv_parent_engine_resume(f->c, f->st, &ops, f);
+}
+
+/*
+ * Issue 17 item 2: tunnel 3 and its session 5 are established and recorded;
+ * tunnel 4 (with session 6) and session 7 of tunnel 3 are still negotiating.
+ * The engine dies: 3 and 5 stay, in the kernel and the checker, with their
+ * route; 4, 6 and 7 go. A record for what the engine did not create is
+ * refused and counted, and the engine goes on.
+ */
+static void test_engine_resume_keeps_recorded(void **state)
+{
+	struct fx *f = fx_new(true);
+	struct priv_check_session cs;
+	struct in_addr a5, a6;
+	struct priv_pool_stats ps;
+	struct priv_msg m = { .type = PRIV_REQ_SESSION_DEL };
+	struct priv_reply out;
+	unsigned int tunnels, sessions;
+
+	(void)state;
+	assert_int_equal(add_tunnel(f, 3), 0);
+	assert_int_equal(record_tunnel(f, 3), 0);
+	authed_session(f, 3, 5, &a5);
+	assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
+	assert_int_equal(record_ppp(f, f->h[3], 3, 5, a5), 0);
+	assert_int_equal(add_tunnel(f, 4), 0);
+	authed_session(f, 4, 6, &a6);
+	authed_session(f, 3, 7, NULL);
+	/* refused, counted: a session the engine did not create, another one's address */
+	assert_int_equal(record_session(f, f->h[3], 3, 8, 18), 0);
+	assert_int_equal(record_ppp(f, f->h[3], 3, 5, a6), 0);
+	assert_int_equal(engine_priv_stats(f->ep, &ps, NULL), 0);	/* the records before it are read */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_SESSION_UNKNOWN], 1);
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_ADDR_NOT_HELD], 1);
+	assert_false(engine_priv_broken(f->ep));
+	assert_int_equal(f->result, PRIV_PARENT_OK);
+	priv_state_counts(f->st, &tunnels, &sessions);
+	assert_int_equal(tunnels, 1);
+	assert_int_equal(sessions, 1);
+
+	engine_dies_resumed(f);
+	/* 6 and 7 (6's route), then tunnel 4; nothing of 3 or 5 */
+	assert_int_equal(f->rec.session_del, 2);
+	assert_int_equal(f->rec.route_del, 1);
+	assert_int_equal(f->rec.last_route.v4.s_addr, a6.s_addr);
+	assert_int_equal(f->rec.tunnel_del, 1);
+	assert_int_equal(priv_check_tunnels(f->c), 1);
+	assert_true(priv_check_session_get(f->c, f->h[3], 3, 5, &cs));
+	assert_true(cs.authed);
+	assert_int_equal(cs.v4.s_addr, a5.s_addr);
+	assert_false(priv_check_session_get(f->c, f->h[3], 3, 7, &cs));
+	assert_false(priv_check_session_get(f->c, f->h[4], 4, 6, &cs));
+
+	/* the next engine: its first request is number 1, and it may end the resumed session */
+	m.seq = 1;
+	m.ids.handle = f->h[3];
+	m.ids.tid = 3;
+	m.ids.sid = 5;
+	assert_int_equal(priv_check_request(f->c, &m, 1000, &out), PRIV_OK);
+	assert_false(priv_check_session_get(f->c, f->h[3], 3, 5, &cs));
+	fx_free(f, false);	/* the engine is gone already */
+}
+
+/* What the parent's store hands a new engine, decoded. */
+struct handed {
+	unsigned int n;
+	struct priv_state_msg m[8];
+};
+
+static int collect(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct handed *h = ctx;
+
+	assert_true(h->n < ARRAY_SIZE(h->m));
+	assert_int_equal(priv_state_decode(buf, len, &h->m[h->n++]), PRIV_OK);
+	return 0;
+}
+
+/*
+ * Tunnel IDs are unique per SA only: tunnel 3 of SA 7 and tunnel 3 of SA 8,
+ * each with its session 5, established and recorded (each record naming its
+ * tunnel by the parent's handle). The engine dies: both stay with their
+ * sessions and addresses. SA 8 goes while no engine runs: its tunnel leaves
+ * the module (with its session's route) and the store, and the next engine
+ * is handed SA 7's tunnel alone, with its handle.
+ */
+static void test_resume_same_tid_two_sas(void **state)
+{
+	struct fx *f = fx_new(true);
+	struct priv_addr pa = { .family = 4 }, pb = { .family = 4 };
+	struct sockaddr_storage peer_a = sa4("198.51.100.7", 1701);
+	struct sockaddr_storage peer_b = sa4("203.0.113.8", 1701), local = { 0 };
+	struct priv_check_session cs;
+	struct priv_pool_stats ps;
+	struct handed h = { 0 };
+	struct in_addr a, b;
+	uint32_t ha, hb;
+	unsigned int tunnels, sessions;
+
+	(void)state;
+	inet_pton(AF_INET, "198.51.100.7", &pa.v4);
+	inet_pton(AF_INET, "203.0.113.8", &pb.v4);
+	assert_int_equal(priv_check_sa_up(f->c, 7, &pa), 0);
+	assert_int_equal(priv_check_sa_up(f->c, 8, &pb), 0);
+	assert_int_equal(engine_priv_tunnel_add(f->ep, 3, 103, 1, &peer_a, &local, true, 7, &ha),
+			 0);
+	assert_int_equal(engine_priv_tunnel_add(f->ep, 3, 103, 1, &peer_b, &local, true, 8, &hb),
+			 0);
+	assert_int_not_equal(ha, hb);
+	assert_int_equal(record_tunnel_to(f, ha, 3, "198.51.100.7", 7), 0);
+	assert_int_equal(record_tunnel_to(f, hb, 3, "203.0.113.8", 8), 0);
+	authed_session_of(f, ha, 3, 5, &a);
+	assert_int_equal(record_session(f, ha, 3, 5, 15), 0);
+	assert_int_equal(record_ppp(f, ha, 3, 5, a), 0);
+	authed_session_of(f, hb, 3, 5, &b);
+	assert_int_equal(record_session(f, hb, 3, 5, 15), 0);
+	assert_int_equal(record_ppp(f, hb, 3, 5, a), 0);	/* the other one's address */
+	assert_int_equal(record_ppp(f, hb, 3, 5, b), 0);
+	assert_int_equal(engine_priv_stats(f->ep, &ps, NULL), 0);	/* the records are read */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_ADDR_NOT_HELD], 1);
+	priv_state_counts(f->st, &tunnels, &sessions);
+	assert_int_equal(tunnels, 2);
+	assert_int_equal(sessions, 2);
+
+	engine_dies_resumed(f);
+	assert_int_equal(f->rec.tunnel_del + f->rec.session_del + f->rec.route_del, 0);
+	assert_int_equal(priv_check_tunnels(f->c), 2);
+	assert_true(priv_check_session_get(f->c, ha, 3, 5, &cs));
+	assert_int_equal(cs.v4.s_addr, a.s_addr);
+	assert_true(priv_check_session_get(f->c, hb, 3, 5, &cs));
+	assert_int_equal(cs.v4.s_addr, b.s_addr);
+
+	/* SA 8 goes before the next engine starts */
+	assert_int_equal(priv_parent_sa_gone(f->c, 8, &ops, f), 1);
+	assert_int_equal(f->rec.tunnel_del, 1);
+	assert_int_equal(f->rec.last_tunnel_del, hb);
+	assert_int_equal(f->rec.route_del, 1);
+	assert_int_equal(f->rec.last_route.v4.s_addr, b.s_addr);
+	priv_state_counts(f->st, &tunnels, &sessions);
+	assert_int_equal(tunnels, 1);
+	assert_int_equal(sessions, 1);
+	assert_int_equal(priv_state_hand_back(f->st, collect, &h), 4);
+	assert_int_equal(h.m[0].type, PRIV_ST_TUNNEL);
+	assert_int_equal(h.m[0].handle, ha);
+	assert_int_equal(h.m[0].tunnel.mark, 7);
+	assert_int_equal(h.m[1].type, PRIV_ST_SESSION);
+	assert_int_equal(h.m[1].handle, ha);
+	assert_int_equal(h.m[2].type, PRIV_ST_PPP);
+	assert_int_equal(h.m[2].handle, ha);
+	assert_int_equal(h.m[2].ppp.ppp.peer4.s_addr, a.s_addr);
+	assert_int_equal(h.m[3].type, PRIV_ST_END);
+	fx_free(f, false);	/* the engine is gone already */
+}
+
+/* A record the decoder refuses is a broken engine, as a request is. */
+static void test_malformed_record_is_broken(void **state)
+{
+	struct fx *f = fx_new(false);
+	uint8_t junk[PRIV_ST_HDR_LEN + 4] = { PRIV_STATE_VERSION, PRIV_ST_GONE, 0,
+					      PRIV_ST_HDR_LEN + 4 };
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	put_be32(junk + 4, 1);
+	put_be32(junk + PRIV_HDR_LEN, 1);	/* handle 1's tunnel 0: not what an engine writes */
+	assert_int_equal(send(sv[1], junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_BROKEN);
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_FIELD], 1);
+	close(sv[0]);
+	close(sv[1]);
+	fx_free(f, false);
+}
+
+/*
+ * What a dead engine sent before it died and the parent had not read yet:
+ * its records go to the store, its last request (never answered) is not
+ * carried out.
+ */
+static void test_dead_engine_records_drained(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
+				      .seq_rec = { 3, 1, 1, false } };
+	struct priv_msg req = { .type = PRIV_REQ_TUNNEL_ADD, .seq = 1 };
+	uint8_t buf[PRIV_MSG_MAX];
+	int sv[2], len;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	len = priv_state_encode(&rec, buf, sizeof(buf));
+	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	req.tunnel_add = (struct priv_tunnel_add){ .tid = 3, .peer_tid = 103, .sock_id = 1,
+						   .peer = { .family = 4 }, .peer_port = 1701 };
+	len = priv_msg_encode(&req, buf, sizeof(buf));
+	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	close(sv[1]);		/* the engine is gone */
+	priv_parent_drain_records(sv[0], &ops, f);
+	/* the record was read (a SEQ of no recorded tunnel: refused, counted) */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_TUNNEL_UNKNOWN], 1);
+	assert_int_equal(f->rec.tunnel_add, 0);
+	assert_int_equal(priv_check_tunnels(f->c), 0);
+	close(sv[0]);
+	fx_free(f, false);
 }
 
 /* rxcheck asks for every datagram; the parent answers 20 a second (burst 40). */
@@ -498,6 +815,10 @@ int main(void)
 		cmocka_unit_test(test_parent_refuses_malformed),
 		cmocka_unit_test(test_engine_gone_clears),
 		cmocka_unit_test(test_mark_answers_kept),
+		cmocka_unit_test(test_engine_resume_keeps_recorded),
+		cmocka_unit_test(test_resume_same_tid_two_sas),
+		cmocka_unit_test(test_malformed_record_is_broken),
+		cmocka_unit_test(test_dead_engine_records_drained),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

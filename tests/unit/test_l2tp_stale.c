@@ -9,6 +9,7 @@
  * answers. Rate limits, another peer, the ID not handed out again, and a
  * tunnel closed properly leaving nothing in the file.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "l2tp_fake.h"
+#include "l2tp/l2tp_snap.h"
 #include "l2tp/l2tp_stale.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -303,6 +305,101 @@ static void test_idle_client_probed(void **state)
 	fake_free(f2);
 }
 
+/*
+ * An engine that died under privsep (issue 17 item 2): its tunnel's record is
+ * imported, and the state file's record of the same tunnel is no stale tunnel
+ * (no probe, no StopCCN); another peer's record of the same ID still keeps it.
+ */
+static void test_resumed_tunnel_not_stale(void **state)
+{
+	struct fake *f1, *f2;
+	struct lac l, m2;
+	struct l2tp_tunnel_rec r, other;
+	struct l2tp_hdr h;
+	struct l2tp_msg m;
+
+	(void)state;
+	f1 = lns_start();
+	lac_init(&l, f1, 0xc000020a, 1701, 0, 0x61);
+	establish(&l);
+	lac_init(&m2, f1, 0xc000020b, 1701, 0, 0x62);
+	lac_establish(&m2);
+	assert_int_equal(l2tp_tunnel_export(l2tp_lns_tunnel(f1->lns, l.lns_tid), &r), 0);
+	assert_int_equal(l2tp_tunnel_export(l2tp_lns_tunnel(f1->lns, m2.lns_tid), &other), 0);
+	fake_free(f1);			/* the engine dies: the state file stays */
+
+	f2 = lns_start();
+	assert_int_equal(f2->lns->n_stale, 2);
+	/* m2's ID with l's peer: not the stale tunnel's own, refused */
+	other.peer = r.peer;
+	other.peer_port = r.peer_port;
+	assert_null(l2tp_tunnel_import(f2->lns, &other));
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(f2->lns->n_stale, 2);
+	assert_non_null(l2tp_tunnel_import(f2->lns, &r));
+	assert_int_equal(f2->lns->n_stale, 1);
+	assert_int_equal(f2->lns->stats.tunnels_resumed, 1);
+	lac_move(&l, f2);
+	lac_move(&m2, f2);
+	for (int i = 0; i < 4; i++)
+		fake_advance(f2, 1000);
+	/* the resumed tunnel's peer hears no probe; the other (stale) one does */
+	while (next_pkt(&l, &h, &m))
+		assert_int_not_equal(m.type, L2TP_STOPCCN);
+	assert_int_equal(f2->lns->stats.stale_stopccn, 0);
+	assert_true(next_pkt(&m2, &h, &m));
+	assert_int_equal(m.type, L2TP_HELLO);
+	assert_int_equal(h.tunnel_id, 0x62);
+	fake_free(f2);
+}
+
+/*
+ * Tunnel IDs are unique per SA only: of two SAs' tunnels with one ID the
+ * state file remembers one (a slot an ID). A resumed engine imports both:
+ * the other SA's stale record does not hold the ID against this SA's
+ * tunnel, and each imported tunnel is found again by its ID and the
+ * parent's handle (l2tp_lns_tunnel_by_handle), as privsep's resume does.
+ */
+static void test_resume_same_id_two_sas(void **state)
+{
+	struct fake *f1, *f2;
+	struct lac l;
+	struct l2tp_tunnel_rec r, other;
+	struct l2tp_tunnel *ta, *tb;
+	bool ambiguous;
+
+	(void)state;
+	f1 = lns_start();
+	lac_init(&l, f1, 0xc000020a, 1701, 7, 0x61);
+	establish(&l);
+	assert_int_equal(l2tp_tunnel_export(l2tp_lns_tunnel(f1->lns, l.lns_tid), &r), 0);
+	fake_free(f1);			/* the engine dies: the state file stays */
+
+	f2 = lns_start();
+	assert_int_equal(f2->lns->n_stale, 1);
+	other = r;			/* the same ID, another SA and peer */
+	other.mark = 8;
+	other.peer.addr[3] = 0x0b;
+	other.peer_tid = 0x62;
+	tb = l2tp_tunnel_import(f2->lns, &other);
+	assert_non_null(tb);
+	assert_int_equal(f2->lns->n_stale, 1);	/* r's record stays r's */
+	ta = l2tp_tunnel_import(f2->lns, &r);
+	assert_non_null(ta);
+	assert_int_equal(f2->lns->n_stale, 0);
+	assert_int_equal(ta->tid, tb->tid);
+	ta->dp_handle = 1;
+	tb->dp_handle = 2;
+	assert_null(l2tp_lns_tunnel_by_id(f2->lns, r.seq.tid, &ambiguous));
+	assert_true(ambiguous);
+	assert_ptr_equal(l2tp_lns_tunnel_by_handle(f2->lns, r.seq.tid, 1), ta);
+	assert_ptr_equal(l2tp_lns_tunnel_by_handle(f2->lns, r.seq.tid, 2), tb);
+	assert_null(l2tp_lns_tunnel_by_handle(f2->lns, r.seq.tid, 3));
+	assert_null(l2tp_lns_tunnel_by_handle(f2->lns, (uint16_t)(r.seq.tid + 1), 1));
+	assert_int_equal(f2->lns->stats.tunnels_resumed, 2);
+	fake_free(f2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +409,8 @@ int main(void)
 		T(test_idle_client_probed),
 		T(test_closed_tunnel_not_remembered),
 		T(test_file_cleared_after_load),
+		T(test_resumed_tunnel_not_stale),
+		T(test_resume_same_id_two_sas),
 #undef T
 	};
 

@@ -814,16 +814,26 @@ static void test_same_tid_two_sas(void **state)
 	/* a handle the engine made up names nothing */
 	f->h[5] = h1 + h2 + 7;
 	assert_int_equal(session_add(f, 5, 2), PRIV_R_TUNNEL_UNKNOWN);
-	/* by ID alone (the resume store's question) the tunnel is ambiguous now */
-	assert_false(priv_check_tunnel_get(f->c, 5, &ct));
-	assert_false(priv_check_session_get(f->c, 5, 1, &cs));
-	/* one of them goes: the other keeps its session and address, and is the ID's again */
+	/* the resume store's question, by handle: each tunnel and session its own */
+	assert_false(priv_check_tunnel_get(f->c, h1 + h2 + 7, 5, &ct));
+	assert_false(priv_check_tunnel_get(f->c, h1, 6, &ct));	/* h1 is not tunnel 6 */
+	assert_true(priv_check_tunnel_get(f->c, h1, 5, &ct));
+	assert_int_equal(ct.mark, MARK);
+	assert_true(priv_check_session_get(f->c, h1, 5, 1, &cs));
+	assert_int_equal(cs.v4.s_addr, a4("10.9.0.1").v4.s_addr);
+	assert_true(priv_check_tunnel_get(f->c, h2, 5, &ct));
+	assert_int_equal(ct.mark, MARK2);
+	assert_true(priv_check_session_get(f->c, h2, 5, 1, &cs));
+	assert_int_equal(cs.v4.s_addr, a4("10.9.0.2").v4.s_addr);
+	/* one of them goes: the other keeps its session and address */
 	f->h[5] = h1;
 	assert_int_equal(ids_req(f, PRIV_REQ_TUNNEL_DEL, 5, 0), PRIV_OK);
 	assert_int_equal(priv_check_tunnels(f->c), 1);
-	assert_true(priv_check_tunnel_get(f->c, 5, &ct));
+	assert_false(priv_check_tunnel_get(f->c, h1, 5, &ct));
+	assert_false(priv_check_session_get(f->c, h1, 5, 1, &cs));
+	assert_true(priv_check_tunnel_get(f->c, h2, 5, &ct));
 	assert_int_equal(ct.mark, MARK2);
-	assert_true(priv_check_session_get(f->c, 5, 1, &cs));
+	assert_true(priv_check_session_get(f->c, h2, 5, 1, &cs));
 	assert_true(cs.has4);
 	assert_int_equal(cs.v4.s_addr, a4("10.9.0.2").v4.s_addr);
 	f->h[5] = h2;

@@ -27,7 +27,9 @@
 #include "priv/priv_state.h"
 
 #define MARK 7
+#define MARK2 8
 #define PEER "198.51.100.7"
+#define PEER2 "203.0.113.8"
 
 static const char users_text[] = "bob    password s3cret\n";
 
@@ -57,8 +59,12 @@ static void request(struct priv_msg *m)
 		fx->addr[m->addr.sid] = out.addr.v4;
 }
 
-/* The checker's tunnel tid on the SA of MARK; sessions 1..n_sess, the first n_auth with an address. */
-static void checker_tunnel(uint16_t tid, unsigned int n_sess, unsigned int n_auth)
+/*
+ * The checker's tunnel tid on the SA of mark (to peer); sessions 1..n_sess,
+ * the first n_auth with an address. fx->handle[tid] is its handle after.
+ */
+static void checker_tunnel_on(uint16_t tid, uint32_t mark, const char *peer, unsigned int n_sess,
+			      unsigned int n_auth)
 {
 	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
 
@@ -66,10 +72,10 @@ static void checker_tunnel(uint16_t tid, unsigned int n_sess, unsigned int n_aut
 	m.tunnel_add.peer_tid = 99;
 	m.tunnel_add.sock_id = 1;
 	m.tunnel_add.peer.family = 4;
-	inet_pton(AF_INET, PEER, &m.tunnel_add.peer.v4);
+	inet_pton(AF_INET, peer, &m.tunnel_add.peer.v4);
 	m.tunnel_add.peer_port = 1701;
 	m.tunnel_add.require_ipsec = true;
-	m.tunnel_add.mark = MARK;
+	m.tunnel_add.mark = mark;
 	request(&m);
 	for (uint16_t sid = 1; sid <= n_sess; sid++) {
 		memset(&m, 0, sizeof(m));
@@ -99,6 +105,17 @@ static void checker_tunnel(uint16_t tid, unsigned int n_sess, unsigned int n_aut
 	}
 }
 
+static void checker_tunnel(uint16_t tid, unsigned int n_sess, unsigned int n_auth)
+{
+	checker_tunnel_on(tid, MARK, PEER, n_sess, n_auth);
+}
+
+/* The checker's handle of tunnel tid, or one it never gave (a tunnel the engine did not create). */
+static uint32_t handle_of(uint16_t tid)
+{
+	return fx->handle[tid] ? fx->handle[tid] : 0xdead0000u | tid;
+}
+
 static int setup(void **state)
 {
 	struct priv_addr peer = { .family = 4 };
@@ -116,6 +133,8 @@ static int setup(void **state)
 	assert_int_equal(priv_check_sock_add(fx->c, 1, 4), 0);
 	inet_pton(AF_INET, PEER, &peer.v4);
 	assert_int_equal(priv_check_sa_up(fx->c, MARK, &peer), 0);
+	inet_pton(AF_INET, PEER2, &peer.v4);
+	assert_int_equal(priv_check_sa_up(fx->c, MARK2, &peer), 0);
 	/* the store's bound is smaller than the checker's: 2 tunnels, 3 sessions */
 	fx->st = priv_state_new(2, 3, fx->c);
 	assert_non_null(fx->st);
@@ -135,12 +154,12 @@ static int teardown(void **state)
 
 static struct priv_state_msg tunnel_rec(uint16_t tid)
 {
-	struct priv_state_msg m = { .type = PRIV_ST_TUNNEL };
+	struct priv_state_msg m = { .type = PRIV_ST_TUNNEL, .handle = handle_of(tid) };
 	struct l2tp_tunnel_rec *r = &m.tunnel;
 
 	r->seq = (struct l2tp_seq_rec){ tid, 5, 9, false };
 	r->peer_tid = 99;
-	r->sock = 1;
+	r->sock = 0;		/* the LNS's first socket: the checker's socket 1 */
 	r->peer.family = 4;
 	inet_pton(AF_INET, PEER, r->peer.addr);
 	r->local.family = 4;
@@ -160,7 +179,7 @@ static struct priv_state_msg tunnel_rec(uint16_t tid)
 
 static struct priv_state_msg session_rec(uint16_t tid, uint16_t sid)
 {
-	struct priv_state_msg m = { .type = PRIV_ST_SESSION };
+	struct priv_state_msg m = { .type = PRIV_ST_SESSION, .handle = handle_of(tid) };
 
 	m.session = (struct l2tp_session_rec){ .tid = tid, .sid = sid,
 					       .peer_sid = (uint16_t)(sid + 100),
@@ -171,7 +190,7 @@ static struct priv_state_msg session_rec(uint16_t tid, uint16_t sid)
 
 static struct priv_state_msg ppp_rec(uint16_t tid, uint16_t sid)
 {
-	struct priv_state_msg m = { .type = PRIV_ST_PPP };
+	struct priv_state_msg m = { .type = PRIV_ST_PPP, .handle = handle_of(tid) };
 	struct ppp_rec *p = &m.ppp.ppp;
 
 	m.ppp.tid = tid;
@@ -241,17 +260,20 @@ static void test_round_trip(void **state)
 	(void)state;
 	inet_pton(AF_INET, "10.9.0.7", &fx->addr[1]);
 	in[0] = tunnel_rec(10);
-	in[1] = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .seq_rec = { 10, 6, 11, true } };
+	in[1] = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .handle = handle_of(10),
+					  .seq_rec = { 10, 6, 11, true } };
 	in[2] = session_rec(10, 1);
 	in[3] = ppp_rec(10, 1);
 	in[3].ppp.has_pfx6 = true;
 	inet_pton(AF_INET6, "2001:db8:100:1::", &in[3].ppp.pfx6);
-	in[4] = (struct priv_state_msg){ .type = PRIV_ST_GONE, .gone = { 10, 1 } };
+	in[4] = (struct priv_state_msg){ .type = PRIV_ST_GONE, .handle = handle_of(10),
+					  .gone = { 10, 1 } };
 	in[5] = (struct priv_state_msg){ .type = PRIV_ST_END, .end = { 1, 2, 3 } };
 	for (unsigned int i = 0; i < ARRAY_SIZE(in); i++) {
 		in[i].seq = 1000 + i;
+		in[i].handle = in[i].type == PRIV_ST_END ? 0 : 0x01020304u;
 		len = priv_state_encode(&in[i], buf, sizeof(buf));
-		assert_true(len > PRIV_HDR_LEN);
+		assert_true(len > PRIV_ST_HDR_LEN);
 		assert_int_equal(priv_state_decode(buf, (size_t)len, &out), PRIV_OK);
 		assert_memory_equal(&in[i], &out, sizeof(out));
 		assert_int_equal(priv_state_encode(&out, again, sizeof(again)), len);
@@ -260,8 +282,12 @@ static void test_round_trip(void **state)
 		assert_int_equal(priv_state_encode(&in[i], buf, (size_t)len - 1), -1);
 	}
 	/* the sequence update is the small one */
-	assert_int_equal(priv_state_encode(&in[1], buf, sizeof(buf)), PRIV_HDR_LEN + 7);
-	/* nothing the decoder would refuse goes out */
+	assert_int_equal(priv_state_encode(&in[1], buf, sizeof(buf)), PRIV_ST_HDR_LEN + 7);
+	/* nothing the decoder would refuse goes out: a record of no tunnel handle, an END of one */
+	in[1].handle = 0;
+	assert_int_equal(priv_state_encode(&in[1], buf, sizeof(buf)), -1);
+	in[5].handle = 1;
+	assert_int_equal(priv_state_encode(&in[5], buf, sizeof(buf)), -1);
 	in[0].tunnel.seq.tid = 0;
 	assert_int_equal(priv_state_encode(&in[0], buf, sizeof(buf)), -1);
 	in[3].ppp.has_pfx6 = false;	/* a /64 it does not have */
@@ -302,19 +328,30 @@ static void test_malformed(void **state)
 	assert_int_equal(patched(0, -1, 0, &len), PRIV_OK);
 	/* the peer's Host Name: its length octet, then the host name's octets */
 	host = len - 2 * (L2TP_REC_NAME_MAX + 1);
-	assert_int_equal(patched(0, 0, 2, NULL), PRIV_R_VERSION);
+	/* the version before records carried the tunnel's handle, and one not made yet */
+	assert_int_equal(patched(0, 0, PRIV_STATE_VERSION - 1, NULL), PRIV_R_VERSION);
+	assert_int_equal(patched(0, 0, PRIV_STATE_VERSION + 1, NULL), PRIV_R_VERSION);
 	assert_int_equal(patched(0, 1, 0x7f, NULL), PRIV_R_TYPE);
 	assert_int_equal(patched(0, 1, PRIV_ST_TYPE_END, NULL), PRIV_R_TYPE);
 	assert_int_equal(patched(0, 3, (uint8_t)(len + 1), NULL), PRIV_R_LENGTH);
 	assert_int_equal(patched(1, 3, (uint8_t)(len + 1), NULL), PRIV_R_LENGTH);	/* trailing */
 	assert_int_equal(patched(0, 1, PRIV_ST_SEQ, NULL), PRIV_R_LENGTH);	/* another type's length */
-	assert_int_equal(patched(0, PRIV_HDR_LEN + 6, 2, NULL), PRIV_R_FIELD);	/* in_flight 2 */
+	assert_int_equal(patched(0, PRIV_ST_HDR_LEN + 6, 2, NULL), PRIV_R_FIELD);	/* in_flight 2 */
 	assert_int_equal(patched(0, (int)host, L2TP_REC_NAME_MAX + 1, NULL), PRIV_R_FIELD);
 	assert_int_equal(patched(0, (int)host + 2, 0, NULL), PRIV_R_FIELD);	/* NUL inside */
 	assert_int_equal(patched(0, (int)host + 8, 'x', NULL), PRIV_R_FIELD);	/* after the end */
 	assert_int_equal(patched(0, (int)host + 1, 0x07, NULL), PRIV_R_FIELD);	/* not printable */
-	assert_int_equal(patched(0, PRIV_HDR_LEN + 1, 0, NULL), PRIV_R_FIELD);	/* tid 0 */
-	assert_int_equal(patched(0, PRIV_HDR_LEN + 13, 5, NULL), PRIV_R_FIELD);	/* family 5 */
+	assert_int_equal(patched(0, PRIV_ST_HDR_LEN + 1, 0, NULL), PRIV_R_FIELD);	/* tid 0 */
+	assert_int_equal(patched(0, PRIV_ST_HDR_LEN + 13, 5, NULL), PRIV_R_FIELD);	/* family 5 */
+	{
+		struct priv_state_msg g = { .type = PRIV_ST_GONE, .seq = 1, .handle = 0x100,
+					    .gone = { 10, 0 } };
+		uint8_t b[PRIV_MSG_MAX];
+		int gl = priv_state_encode(&g, b, sizeof(b));
+
+		b[PRIV_HDR_LEN + 2] = 0;	/* handle 0: no tunnel's */
+		assert_int_equal(priv_state_decode(b, (size_t)gl, &out), PRIV_R_FIELD);
+	}
 	/* short, header or body */
 	m.seq = 1;
 	n = priv_state_encode(&m, buf, sizeof(buf));
@@ -354,10 +391,26 @@ static void test_checked_against_the_checker(void **state)
 	m = tunnel_rec(10);
 	inet_pton(AF_INET, "203.0.113.9", m.tunnel.peer.addr);
 	assert_int_equal(send_rec(m), PRIV_R_SA_PEER);
+	/* not the tunnel TUNNEL_ADD made: another peer tunnel ID, port, policy or socket */
+	m = tunnel_rec(10);
+	m.tunnel.peer_tid = 98;
+	assert_int_equal(send_rec(m), PRIV_R_TUNNEL_UNKNOWN);
+	m = tunnel_rec(10);
+	m.tunnel.peer_port = 4500;
+	assert_int_equal(send_rec(m), PRIV_R_TUNNEL_UNKNOWN);
+	m = tunnel_rec(10);
+	m.tunnel.require_ipsec = false;
+	assert_int_equal(send_rec(m), PRIV_R_TUNNEL_UNKNOWN);
+	m = tunnel_rec(10);
+	m.tunnel.sock = 1;			/* a socket the parent never handed over */
+	assert_int_equal(send_rec(m), PRIV_R_SOCKET);
 	/* a session before its tunnel's record, or one the checker does not know */
 	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_R_TUNNEL_UNKNOWN);
 	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_OK);
 	assert_int_equal(send_rec(session_rec(10, 9)), PRIV_R_SESSION_UNKNOWN);
+	m = session_rec(10, 1);
+	m.session.peer_sid = 7;			/* not SESSION_ADD's */
+	assert_int_equal(send_rec(m), PRIV_R_SESSION_UNKNOWN);
 	/* PPP: of a session in the store, authenticated, with the address it holds */
 	assert_int_equal(send_rec(ppp_rec(10, 1)), PRIV_R_SESSION_UNKNOWN);
 	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
@@ -374,22 +427,26 @@ static void test_checked_against_the_checker(void **state)
 	assert_int_equal(send_rec(m), PRIV_R_ADDR_NOT_HELD);
 	assert_int_equal(send_rec(ppp_rec(10, 1)), PRIV_OK);
 	/* updates and GONE only of what the store holds */
-	m = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .seq_rec = { 11, 1, 1, false } };
+	m = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .handle = handle_of(11),
+					  .seq_rec = { 11, 1, 1, false } };
 	assert_int_equal(send_rec(m), PRIV_R_TUNNEL_UNKNOWN);
-	m = (struct priv_state_msg){ .type = PRIV_ST_GONE, .gone = { 10, 2 } };
+	m = (struct priv_state_msg){ .type = PRIV_ST_GONE, .handle = handle_of(10),
+					  .gone = { 10, 2 } };
 	assert_int_equal(send_rec(m), PRIV_R_SESSION_UNKNOWN);
 	/* ST_END is the parent's word */
 	m = (struct priv_state_msg){ .type = PRIV_ST_END };
 	assert_int_equal(send_rec(m), PRIV_R_TYPE);
 	/* out of order: refused, its number not spent */
-	m = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .seq_rec = { 10, 7, 12, true } };
+	m = (struct priv_state_msg){ .type = PRIV_ST_SEQ, .handle = handle_of(10),
+					  .seq_rec = { 10, 7, 12, true } };
 	fx->st_seq += 5;
 	assert_int_equal(send_rec(m), PRIV_R_SEQ);
 	fx->st_seq -= 6;
 	assert_int_equal(send_rec(m), PRIV_OK);
 
-	assert_int_equal(refused(PRIV_R_TUNNEL_UNKNOWN), 3);
-	assert_int_equal(refused(PRIV_R_SESSION_UNKNOWN), 3);
+	assert_int_equal(refused(PRIV_R_TUNNEL_UNKNOWN), 6);
+	assert_int_equal(refused(PRIV_R_SESSION_UNKNOWN), 4);
+	assert_int_equal(refused(PRIV_R_SOCKET), 1);
 	assert_int_equal(refused(PRIV_R_SA_UNKNOWN), 1);
 	assert_int_equal(refused(PRIV_R_SA_PEER), 1);
 	assert_int_equal(refused(PRIV_R_NOT_AUTHED), 1);
@@ -415,7 +472,8 @@ static void test_checked_against_the_checker(void **state)
 	assert_int_equal(fx->back[4].end.n_sessions, 2);
 	assert_int_equal(fx->back[4].end.n_ppp, 1);
 	/* the new engine numbers from 1 again */
-	m = (struct priv_state_msg){ .type = PRIV_ST_GONE, .gone = { 10, 3 } };
+	m = (struct priv_state_msg){ .type = PRIV_ST_GONE, .handle = handle_of(10),
+					  .gone = { 10, 3 } };
 	assert_int_equal(send_rec(m), PRIV_OK);
 	priv_state_counts(fx->st, &t, &s);
 	assert_int_equal(s, 1);
@@ -444,7 +502,8 @@ static void test_bounded(void **state)
 	assert_int_equal(s, 3);
 	/* a tunnel's GONE frees its sessions' places too */
 	{
-		struct priv_state_msg m = { .type = PRIV_ST_GONE, .gone = { 10, 0 } };
+		struct priv_state_msg m = { .type = PRIV_ST_GONE, .handle = handle_of(10),
+					    .gone = { 10, 0 } };
 
 		assert_int_equal(send_rec(m), PRIV_OK);
 	}
@@ -468,7 +527,7 @@ static void test_forgotten_not_handed_back(void **state)
 	assert_int_equal(send_rec(tunnel_rec(11)), PRIV_OK);
 	assert_int_equal(send_rec(session_rec(11, 1)), PRIV_OK);
 	priv_check_session_gone(fx->c, fx->handle[11], 1);
-	priv_state_forget(fx->st, 10, 0);
+	priv_state_forget(fx->st, fx->handle[10], 0);
 	hand_back();
 	assert_int_equal(fx->handed, 2);
 	assert_int_equal(fx->back[0].tunnel.seq.tid, 11);
@@ -483,6 +542,89 @@ static void test_forgotten_not_handed_back(void **state)
 	assert_int_equal(fx->handed, 1);
 }
 
+/*
+ * Tunnel IDs are unique per SA only: two SAs' tunnels with one ID, a session
+ * 1 on each, are two tunnels to the store too. Each record names its tunnel
+ * by the checker's handle, a record naming one's handle never reaches the
+ * other, and the hand-back gives each tunnel with its own handle, sessions
+ * and PPP records; one going leaves the other whole.
+ */
+static void test_same_tid_two_sas(void **state)
+{
+	struct priv_state_msg m;
+	uint32_t h1, h2;
+	unsigned int t, s, n_tun = 0, n_ppp = 0;
+
+	(void)state;
+	checker_tunnel_on(10, MARK, PEER, 1, 1);
+	h1 = fx->handle[10];
+	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
+	assert_int_equal(send_rec(ppp_rec(10, 1)), PRIV_OK);
+	checker_tunnel_on(10, MARK2, PEER2, 1, 1);	/* session 1: the next address */
+	h2 = fx->handle[10];
+	assert_int_not_equal(h1, h2);
+	/* the second SA's tunnel 10 as h1 names it: not the checker's (mark, peer) */
+	m = tunnel_rec(10);
+	m.handle = h1;
+	m.tunnel.mark = MARK2;
+	inet_pton(AF_INET, PEER2, m.tunnel.peer.addr);
+	assert_int_equal(send_rec(m), PRIV_R_SA_UNKNOWN);
+	m.handle = h2;
+	assert_int_equal(send_rec(m), PRIV_OK);
+	/* h2's session 1 with h1's session's address: not the one it holds */
+	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
+	m = ppp_rec(10, 1);
+	inet_pton(AF_INET, "10.9.0.1", &m.ppp.ppp.peer4);	/* h1's */
+	assert_int_equal(send_rec(m), PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(send_rec(ppp_rec(10, 1)), PRIV_OK);
+	assert_int_not_equal(fx->addr[1].s_addr, m.ppp.ppp.peer4.s_addr);
+	priv_state_counts(fx->st, &t, &s);
+	assert_int_equal(t, 2);
+	assert_int_equal(s, 2);
+
+	hand_back();
+	assert_int_equal(fx->handed, 7);	/* 2 tunnels, 2 sessions, 2 PPP, END */
+	for (unsigned int i = 0; i + 1 < fx->handed; i++) {
+		const struct priv_state_msg *b = &fx->back[i];
+		uint32_t mark = b->handle == h1 ? MARK : MARK2;
+		struct in_addr a;
+
+		assert_true(b->handle == h1 || b->handle == h2);
+		if (b->type == PRIV_ST_TUNNEL) {
+			assert_int_equal(b->tunnel.seq.tid, 10);
+			assert_int_equal(b->tunnel.mark, mark);
+			n_tun++;
+		} else if (b->type == PRIV_ST_PPP) {
+			inet_pton(AF_INET, b->handle == h1 ? "10.9.0.1" : "10.9.0.2", &a);
+			assert_int_equal(b->ppp.ppp.peer4.s_addr, a.s_addr);
+			n_ppp++;
+		} else {
+			assert_int_equal(b->type, PRIV_ST_SESSION);
+			assert_int_equal(b->session.sid, 1);
+		}
+	}
+	assert_int_equal(n_tun, 2);
+	assert_int_equal(n_ppp, 2);
+
+	/* h1's tunnel goes (its GONE, as the new engine numbers from 1): h2's stays whole */
+	m = (struct priv_state_msg){ .type = PRIV_ST_GONE, .handle = h1, .gone = { 10, 0 } };
+	assert_int_equal(send_rec(m), PRIV_OK);
+	priv_state_counts(fx->st, &t, &s);
+	assert_int_equal(t, 1);
+	assert_int_equal(s, 1);
+	/* the first SA goes in the parent: its tunnel's records were forgotten already */
+	priv_check_sa_gone(fx->c, MARK, NULL, NULL);
+	hand_back();
+	assert_int_equal(fx->handed, 4);
+	assert_int_equal(fx->back[0].handle, h2);
+	assert_int_equal(fx->back[2].type, PRIV_ST_PPP);
+	/* and the second SA going leaves nothing to resume */
+	priv_check_sa_gone(fx->c, MARK2, NULL, NULL);
+	hand_back();
+	assert_int_equal(fx->handed, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +633,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_checked_against_the_checker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forgotten_not_handed_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,6 +83,7 @@ static void to_parent(struct priv_state_msg *m)
 	int len;
 
 	m->seq = ++x->st_seq;
+	m->handle = x->handle;	/* the one tunnel's, as the parent named it */
 	len = priv_state_encode(m, buf, sizeof(buf));
 	assert_true(len > 0);
 	assert_int_equal(priv_state_datagram(x->store, buf, (size_t)len), PRIV_OK);
@@ -281,7 +282,7 @@ static void parent_tunnel(uint16_t tid)
 
 	m.tunnel_add.tid = tid;
 	m.tunnel_add.peer_tid = LAC_TID;
-	m.tunnel_add.sock_id = 0;
+	m.tunnel_add.sock_id = 1;	/* the LNS's socket 0, as the parent numbers them */
 	m.tunnel_add.peer.family = 4;
 	m.tunnel_add.peer.v4.s_addr = htonl(LAC_ADDR);
 	m.tunnel_add.peer_port = LAC_PORT;
@@ -425,7 +426,7 @@ static int setup(void **state)
 	assert_non_null(x->users);
 	x->check = priv_check_new(&x->f->cfg, x->users);
 	assert_non_null(x->check);
-	assert_int_equal(priv_check_sock_add(x->check, 0, 4), 0);
+	assert_int_equal(priv_check_sock_add(x->check, 1, 4), 0);
 	x->store = priv_state_new(x->f->cfg.l2tp.max_tunnels, x->f->cfg.l2tp.max_sessions,
 				  x->check);
 	assert_non_null(x->store);
@@ -499,15 +500,20 @@ static void engine_resumes(void)
 	out = x->f->n_out;
 	for (unsigned int i = 0; i < x->n_back; i++) {
 		struct priv_state_msg m;
+		struct l2tp_tunnel *t;
 
 		assert_int_equal(priv_state_decode(x->back[i], x->back_len[i], &m), PRIV_OK);
 		assert_int_equal(m.seq, i + 1);
 		switch (m.type) {
 		case PRIV_ST_TUNNEL:
-			assert_non_null(l2tp_tunnel_import(x->f->lns, &m.tunnel));
+			assert_int_equal(m.handle, x->handle);
+			t = l2tp_tunnel_import(x->f->lns, &m.tunnel);
+			assert_non_null(t);
+			t->dp_handle = m.handle;	/* privsep.c's resume_tunnel */
 			break;
 		case PRIV_ST_SESSION:
-			x->s = l2tp_session_import(x->f->lns, &m.session);
+			t = l2tp_lns_tunnel_by_handle(x->f->lns, m.session.tid, m.handle);
+			x->s = l2tp_session_import(x->f->lns, t, &m.session);
 			assert_non_null(x->s);
 			break;
 		case PRIV_ST_PPP:
@@ -707,11 +713,13 @@ static void test_import_refusals(void **state)
 	/* the ID is taken in this LNS */
 	assert_null(l2tp_tunnel_import(x->f->lns, &tr));
 	assert_int_equal(errno, EEXIST);
-	assert_null(l2tp_session_import(x->f->lns, &sr));
+	assert_null(l2tp_session_import(x->f->lns, t, &sr));
 	assert_int_equal(errno, EEXIST);
-	/* a session of no tunnel */
+	/* a session of no tunnel, or of another tunnel than the one named */
+	assert_null(l2tp_session_import(x->f->lns, NULL, &sr));
+	assert_int_equal(errno, ENOENT);
 	sr.tid ^= 1;
-	assert_null(l2tp_session_import(x->f->lns, &sr));
+	assert_null(l2tp_session_import(x->f->lns, t, &sr));
 	assert_int_equal(errno, ENOENT);
 	/* invalid records */
 	tr.seq.tid ^= 1;
