@@ -248,6 +248,9 @@ struct l2tp_lns_counts {
 struct l2tp_tunnel *l2tp_lns_tunnel(const struct l2tp_lns *lns, uint16_t tid);
 struct l2tp_tunnel *l2tp_lns_tunnel_by_id(const struct l2tp_lns *lns, uint16_t tid,
 					  bool *ambiguous);
+/* The tunnel with ID tid and the data path's handle handle (unique), or NULL. */
+struct l2tp_tunnel *l2tp_lns_tunnel_by_handle(const struct l2tp_lns *lns, uint16_t tid,
+					      uint32_t handle);
 /* The tunnel a datagram from peer with tunnel ID tid names (its SA's, else its address's). */
 struct l2tp_tunnel *l2tp_lns_tunnel_of(const struct l2tp_lns *lns, const struct l2tp_peer *peer,
 				       uint16_t tid);
