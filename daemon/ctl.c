@@ -284,49 +284,49 @@ static struct json_object *ctl_error(const char *fmt, ...)
 }
 
 /*
- * One id of a request: decimal 1..65535 as the tool writes it (no sign, no
+ * A number of a request: decimal 1..max as the tool writes it (no sign, no
  * leading zero, no space).  The socket is root's, but what comes through it
- * is still parsed as hostile input.  Returns the character after the id (a
+ * is still parsed as hostile input.  Returns the character after it (a
  * space or the end of the request), or NULL.
  */
-static const char *parse_id(const char *s, uint16_t *id)
+static const char *parse_num(const char *s, uint32_t max, uint32_t *out)
 {
-	unsigned int v = 0;
+	uint64_t v = 0;
 	size_t n;
 
 	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++) {
-		if (n == 5)
+		if (n == 10)
 			return NULL;
 		v = v * 10 + (unsigned int)(s[n] - '0');
 	}
-	if (!n || s[0] == '0' || v > UINT16_MAX)
+	if (!n || s[0] == '0' || v > max)
 		return NULL;
-	*id = (uint16_t)v;
+	*out = (uint32_t)v;
 	return s + n;
+}
+
+/* One id of a request: 1..65535. */
+static const char *parse_id(const char *s, uint16_t *id)
+{
+	uint32_t v;
+
+	s = parse_num(s, UINT16_MAX, &v);
+	if (s)
+		*id = (uint16_t)v;
+	return s;
 }
 
 /* " handle H" (H from 1 to 2^32 - 1) or nothing (*h = 0): what follows, or NULL. */
 static const char *parse_handle(const char *s, uint32_t *h)
 {
 	const size_t k = strlen(" " CTL_REQ_HANDLE " ");
-	uint64_t v = 0;
-	size_t n;
 
 	*h = 0;
 	if (!*s)
 		return s;
 	if (strncmp(s, " " CTL_REQ_HANDLE " ", k))
 		return NULL;
-	s += k;
-	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++) {
-		if (n == 10)
-			return NULL;
-		v = v * 10 + (unsigned int)(s[n] - '0');
-	}
-	if (!n || s[0] == '0' || v > UINT32_MAX)
-		return NULL;
-	*h = (uint32_t)v;
-	return s + n;
+	return parse_num(s + k, UINT32_MAX, h);
 }
 
 /*
