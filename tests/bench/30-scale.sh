@@ -177,6 +177,9 @@ check_eq "l2sec.ko holds $N tunnels and sessions" "tunnels $N sessions $N" "$(ke
 shrink
 slab1=$(meminfo Slab) pcpu1=$(meminfo Percpu) rss1=$(rss_of $gw_pid)
 slab_kb >"$out/slab.1"
+# the module's counters once all are up: its drops by reason (a client's first packets
+# lost while its session is brought up would be "session-not-up" drops)
+kstats_up=$(l2 stats | tr -s ' \n' ' ')
 v6=$([ "${BENCH_SCALE_IPV6:-yes}" = yes ] && echo "$N" || echo 0)
 check_eq "a host route to each client (IPv4 IPv6)" "$((r4_0 + N)) $((r6_0 + v6))" "$(routes)"
 
@@ -243,6 +246,7 @@ tear_j=$((busy3 - busy2 - lcpu3))
 	echo "slab caches not back after the teardown:$(slab_growth "$out/slab.0" "$out/slab.2")"
 	echo "$(dmesg | grep -o 'percpu: Embedded.*' | head -n 1)"
 	echo "kernel per-CPU: $pcpu0 -> $pcpu1 -> $pcpu2 kB, $(per $(((pcpu1 - pcpu0) * 1024)) "$N") B per session"
+	echo "l2sec.ko with all up: $kstats_up"
 	echo "$unit per setup: $(per "$(insns $setup_j)" "$N") end to end without l2sec-load" \
 		"(daemon $(per "$(insns $((dcpu1 - dcpu0)))" "$N"), l2sec-load $(per "$(insns "$lcpu1")" "$N"))"
 	echo "$unit per teardown: $(per "$(insns $tear_j)" "$N") end to end" \
