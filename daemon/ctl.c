@@ -99,6 +99,8 @@ static struct json_object *show_tunnels(struct l2tp_lns *lns, struct ipsec *ipse
 
 		peer_addr(&t->peer, addr, sizeof(addr), &port);
 		add_int(o, CTL_K_TUNNEL_ID, t->tid);
+		if (t->dp_handle)
+			add_int(o, CTL_K_HANDLE, t->dp_handle);
 		add_int(o, CTL_K_PEER_TUNNEL_ID, t->peer_tid);
 		add_str(o, CTL_K_STATE, l2tp_tunnel_state_name(t->state));
 		add_str(o, CTL_K_PEER, addr);
@@ -146,6 +148,8 @@ static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *
 			struct json_object *o = json_object_new_object();
 
 			add_int(o, CTL_K_TUNNEL_ID, t->tid);
+			if (t->dp_handle)
+				add_int(o, CTL_K_HANDLE, t->dp_handle);
 			add_int(o, CTL_K_SESSION_ID, s->sid);
 			add_int(o, CTL_K_PEER_TUNNEL_ID, t->peer_tid);
 			add_int(o, CTL_K_PEER_SESSION_ID, s->peer_sid);
@@ -281,76 +285,142 @@ static struct json_object *ctl_error(const char *fmt, ...)
 }
 
 /*
- * One id of a request: decimal 1..65535 as the tool writes it (no sign, no
+ * A number of a request: decimal 1..max as the tool writes it (no sign, no
  * leading zero, no space).  The socket is root's, but what comes through it
- * is still parsed as hostile input.  Returns the character after the id (a
+ * is still parsed as hostile input.  Returns the character after it (a
  * space or the end of the request), or NULL.
  */
-static const char *parse_id(const char *s, uint16_t *id)
+static const char *parse_num(const char *s, uint32_t max, uint32_t *out)
 {
-	unsigned int v = 0;
+	uint64_t v = 0;
 	size_t n;
 
 	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++) {
-		if (n == 5)
+		if (n == 10)
 			return NULL;
 		v = v * 10 + (unsigned int)(s[n] - '0');
 	}
-	if (!n || s[0] == '0' || v > UINT16_MAX)
+	if (!n || s[0] == '0' || v > max)
 		return NULL;
-	*id = (uint16_t)v;
+	*out = (uint32_t)v;
 	return s + n;
 }
 
-/* "del tunnel TID": StopCCN "general request to clear" (RFC 2661 4.4.2, 1). */
+/* One id of a request: 1..65535. */
+static const char *parse_id(const char *s, uint16_t *id)
+{
+	uint32_t v;
+
+	s = parse_num(s, UINT16_MAX, &v);
+	if (s)
+		*id = (uint16_t)v;
+	return s;
+}
+
+/* " handle H" (H from 1 to 2^32 - 1) or nothing (*h = 0): what follows, or NULL. */
+static const char *parse_handle(const char *s, uint32_t *h)
+{
+	const size_t k = strlen(" " CTL_REQ_HANDLE " ");
+
+	*h = 0;
+	if (!*s)
+		return s;
+	if (strncmp(s, " " CTL_REQ_HANDLE " ", k))
+		return NULL;
+	return parse_num(s + k, UINT32_MAX, h);
+}
+
+/*
+ * Tunnel tid, and handle when not 0. IDs are unique per peer or SA only
+ * (docs/ARCHITECTURE.md): an ID alone names a tunnel while no other holds it,
+ * as in the module's requests; else the handle `show tunnels` prints does.
+ */
+static struct l2tp_tunnel *find_tunnel(const struct l2tp_lns *lns, uint16_t tid,
+				       uint32_t handle, struct json_object **err)
+{
+	struct l2tp_tunnel *t;
+	bool ambiguous = false;
+
+	t = handle ? l2tp_lns_tunnel_by_handle(lns, tid, handle) :
+		     l2tp_lns_tunnel_by_id(lns, tid, &ambiguous);
+	if (t)
+		return t;
+	if (ambiguous)
+		*err = ctl_error(CTL_E_AMBIGUOUS "%u: several peers hold it, give its handle",
+				 tid);
+	else if (handle)
+		*err = ctl_error(CTL_E_NO_TUNNEL "%u handle %u", tid, handle);
+	else
+		*err = ctl_error(CTL_E_NO_TUNNEL "%u", tid);
+	return NULL;
+}
+
+static struct json_object *deleted(const struct l2tp_tunnel *t)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_int(o, CTL_K_TUNNEL_ID, t->tid);
+	if (t->dp_handle)
+		add_int(o, CTL_K_HANDLE, t->dp_handle);
+	return o;
+}
+
+/* "del tunnel TID [handle H]": StopCCN "general request to clear" (RFC 2661 4.4.2, 1). */
 static struct json_object *del_tunnel(struct l2tp_lns *lns, const char *args)
 {
-	struct json_object *res, *o;
+	struct json_object *res, *o, *err;
 	struct l2tp_tunnel *t;
+	uint32_t handle;
 	unsigned int n;
 	uint16_t tid;
 
 	args = parse_id(args, &tid);
+	if (args)
+		args = parse_handle(args, &handle);
 	if (!args || *args)
-		return ctl_error("usage: del tunnel TID (a number from 1 to 65535)");
-	t = l2tp_lns_tunnel(lns, tid);
+		return ctl_error("usage: del tunnel TID [handle H] (TID a number from 1 to 65535)");
+	t = find_tunnel(lns, tid, handle, &err);
 	if (!t)
-		return ctl_error(CTL_E_NO_TUNNEL "%u", tid);
+		return err;
 	if (t->state == TUNNEL_CLOSING)
 		return ctl_error("tunnel %u is closing already", tid);
 	n = t->n_sessions;
+	o = deleted(t);
 	l2tp_tunnel_close(t, true, STOPCCN_CLEAR, 0, "deleted by the administrator");
 	res = json_object_new_object();
-	o = json_object_new_object();
-	add_int(o, CTL_K_TUNNEL_ID, tid);
 	add_int(o, CTL_K_SESSIONS, n);
 	json_object_object_add(res, CTL_K_DELETED, o);
 	return res;
 }
 
-/* "del session TID SID": CDN "disconnected for administrative reasons" (3). */
+/* "del session TID SID [handle H]": CDN "disconnected for administrative reasons" (3). */
 static struct json_object *del_session(struct l2tp_lns *lns, const char *args)
 {
-	struct json_object *res, *o;
+	struct json_object *res, *o, *err;
 	struct l2tp_session *s;
+	struct l2tp_tunnel *t;
 	uint16_t tid, sid;
+	uint32_t handle;
 
 	args = parse_id(args, &tid);
 	if (args && *args == ' ')
 		args = parse_id(args + 1, &sid);
 	else
 		args = NULL;
+	if (args)
+		args = parse_handle(args, &handle);
 	if (!args || *args)
-		return ctl_error("usage: del session TID SID (numbers from 1 to 65535)");
-	if (!l2tp_lns_tunnel(lns, tid))
-		return ctl_error(CTL_E_NO_TUNNEL "%u", tid);
-	s = l2tp_lns_session(lns, tid, sid);
+		return ctl_error("usage: del session TID SID [handle H] (TID, SID numbers from 1 "
+				 "to 65535)");
+	t = find_tunnel(lns, tid, handle, &err);
+	if (!t)
+		return err;
+	s = l2tp_tunnel_session(t, sid);
 	if (!s)
 		return ctl_error(CTL_E_NO_SESSION "%u/%u", tid, sid);
+	o = deleted(t);
 	l2tp_session_close(s, CDN_ADMIN, 0, "deleted by the administrator");
 	res = json_object_new_object();
-	o = json_object_new_object();
-	add_int(o, CTL_K_TUNNEL_ID, tid);
 	add_int(o, CTL_K_SESSION_ID, sid);
 	json_object_object_add(res, CTL_K_DELETED, o);
 	return res;

@@ -17,8 +17,9 @@
 #define CTL_REQ_SHOW_TUNNELS	"show tunnels"
 #define CTL_REQ_SHOW_SESSIONS	"show sessions"
 #define CTL_REQ_SHOW_STATS	"show stats"
-#define CTL_REQ_DEL_TUNNEL	"del tunnel"	/* TID */
-#define CTL_REQ_DEL_SESSION	"del session"	/* TID SID */
+#define CTL_REQ_DEL_TUNNEL	"del tunnel"	/* TID [handle H] */
+#define CTL_REQ_DEL_SESSION	"del session"	/* TID SID [handle H] */
+#define CTL_REQ_HANDLE		"handle"	/* H: the module's handle of tunnel TID */
 
 /* --- any reply --- */
 #define CTL_K_ERROR		"error"		/* string: the request failed */
@@ -28,12 +29,14 @@
 #define CTL_E_UNKNOWN		"unknown request"
 #define CTL_E_NO_TUNNEL		"no such tunnel "	/* TID */
 #define CTL_E_NO_SESSION	"no such session "	/* TID/SID */
+#define CTL_E_AMBIGUOUS		"ambiguous tunnel "	/* TID: several peers' (give a handle) */
 
 /* --- show tunnels, show sessions: arrays of objects --- */
 #define CTL_K_TUNNELS		"tunnels"	/* the array; in show stats a count */
 #define CTL_K_SESSIONS		"sessions"	/* the array; a count per tunnel and
 						 * in show stats */
 #define CTL_K_TUNNEL_ID		"tunnel_id"
+#define CTL_K_HANDLE		"handle"	/* the module's name of the tunnel */
 #define CTL_K_PEER_TUNNEL_ID	"peer_tunnel_id"
 #define CTL_K_SESSION_ID	"session_id"
 #define CTL_K_PEER_SESSION_ID	"peer_session_id"

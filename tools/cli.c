@@ -306,6 +306,17 @@ void cli_list_sort(struct cli_list *l, int (*cmp)(const void *, const void *))
 		qsort(l->v, l->n, sizeof(*l->v), cmp);
 }
 
+void cli_del_request(char *buf, size_t len, const char *verb, uint32_t tid, uint32_t sid,
+		     uint32_t handle)
+{
+	int n = snprintf(buf, len, "%s %u", verb, tid);
+
+	if (sid && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " %u", sid);
+	if (handle && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " " CTL_REQ_HANDLE " %u", handle);
+}
+
 int cli_daemon_del(struct cli *c, const char *what, const char *req, uint32_t tid,
 		   uint32_t sid)
 {

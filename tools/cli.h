@@ -121,6 +121,10 @@ void cli_list_reset(void *list);
 int cli_dump(struct cli *c, struct nlmsghdr *nlh, struct cli_list *l);
 void cli_list_sort(struct cli_list *l, int (*cmp)(const void *, const void *));
 
+/* l2secd's request VERB TID [SID] [handle H] (sid, handle 0: not given) into buf. */
+void cli_del_request(char *buf, size_t len, const char *verb, uint32_t tid, uint32_t sid,
+		     uint32_t handle);
+
 /*
  * Asks l2secd (its control socket, ctl.h) to delete tunnel TID, or session
  * SID of it when SID is not 0, with request REQ; WHAT ("session del") starts

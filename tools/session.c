@@ -7,7 +7,7 @@
  * session):
  *
  *   l2sec session show [tunnel ID [id ID]]
- *   l2sec session del tunnel ID id ID
+ *   l2sec session del tunnel ID id ID [handle N]
  *
  * Shown as
  *
@@ -39,8 +39,9 @@
 static void usage(FILE *out)
 {
 	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] [-r DIR] session show [tunnel ID [id ID]]\n"
-	      "       l2sec [-r DIR] session del tunnel ID id ID\n"
-	      "tunnel ID: a local tunnel id, 1-65535; id ID: a local session id in it\n"
+	      "       l2sec [-r DIR] session del tunnel ID id ID [handle N]\n"
+	      "tunnel ID: a local tunnel id, 1-65535; id ID: a local session id in it;\n"
+	      "handle N: the tunnel's handle (l2sec tunnel show), when peers share its id\n"
 	      "del: l2secd ends the session (CDN)\n"
 	      "-r DIR: l2secd's runtime directory (" CLI_RUNTIME_DIR ")\n", out);
 }
@@ -59,6 +60,10 @@ static int parse_ids(const char *cmd, int argc, char **argv, struct session_filt
 		} else if (cli_matches(argv[0], "id") || cli_matches(argv[0], "session")) {
 			v = cli_next_arg(&argc, &argv);
 			if (!v || cli_parse_id("session id", v, 1, UINT16_MAX, &f->id))
+				return CLI_USAGE;
+		} else if (!strcmp(cmd, "del") && cli_matches(argv[0], "handle")) {
+			v = cli_next_arg(&argc, &argv);
+			if (!v || cli_parse_id("tunnel handle", v, 1, INT32_MAX, &f->handle))
 				return CLI_USAGE;
 		} else {
 			cli_err("unknown argument \"%s\" of session %s", argv[0], cmd);
@@ -413,14 +418,14 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 static int cmd_del(struct cli *c, int argc, char **argv)
 {
 	struct session_filter f;
-	char req[48];
+	char req[64];
 	int err = session_parse_del(argc, argv, &f);
 
 	if (err) {
 		usage(stderr);
 		return err;
 	}
-	snprintf(req, sizeof(req), CTL_REQ_DEL_SESSION " %u %u", f.tunnel_id, f.id);
+	cli_del_request(req, sizeof(req), CTL_REQ_DEL_SESSION, f.tunnel_id, f.id, f.handle);
 	return cli_daemon_del(c, "session del", req, f.tunnel_id, f.id);
 }
 

@@ -15,6 +15,7 @@
 struct session_filter {
 	uint32_t tunnel_id;	/* 0: sessions of every tunnel */
 	uint32_t id;		/* 0: every session (needs tunnel_id when set) */
+	uint32_t handle;	/* del: the tunnel's handle (0: its id names it) */
 };
 
 /* Parses the arguments after "show"; CLI_OK or CLI_USAGE (after saying why). */

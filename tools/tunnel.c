@@ -5,7 +5,7 @@
  * tunnel's sessions, PPP, routes and module state):
  *
  *   l2sec tunnel show [id ID] [handle N] [sock ID]
- *   l2sec tunnel del id ID
+ *   l2sec tunnel del id ID [handle N]
  *
  *   tunnel 4711 handle 9 peer 203.0.113.7:1701 peer-id 12 sock 1 ipsec required
  *     out-mark 0x2 bound mark 0x2 spi 0xc1d2e3f4 reqid 7 encap 4500:4500
@@ -28,9 +28,10 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] tunnel show [id ID] [handle N] [sock ID]\n"
-	      "       l2sec [-r DIR] tunnel del id ID\n"
+	      "       l2sec [-r DIR] tunnel del id ID [handle N]\n"
 	      "ID: a local tunnel id, 1-65535, unique per peer or SA only;\n"
-	      "handle N: the module's name of one tunnel; sock ID: tunnels of one socket\n"
+	      "handle N: the module's name of one tunnel (del: needed when peers share the id);\n"
+	      "sock ID: tunnels of one socket\n"
 	      "del: l2secd ends the tunnel and its sessions (StopCCN)\n"
 	      "-r DIR: l2secd's runtime directory (" CLI_RUNTIME_DIR ")\n", f);
 }
@@ -61,15 +62,19 @@ int tunnel_parse_show(int argc, char **argv, struct tunnel_filter *f)
 	return CLI_OK;
 }
 
-int tunnel_parse_del(int argc, char **argv, uint32_t *id)
+int tunnel_parse_del(int argc, char **argv, uint32_t *id, uint32_t *handle)
 {
 	const char *v;
 
-	*id = 0;
+	*id = *handle = 0;
 	for (; argc > 0; argc--, argv++) {
 		if (cli_matches(argv[0], "id")) {
 			v = cli_next_arg(&argc, &argv);
 			if (!v || cli_parse_id("tunnel id", v, 1, UINT16_MAX, id))
+				return CLI_USAGE;
+		} else if (cli_matches(argv[0], "handle")) {
+			v = cli_next_arg(&argc, &argv);
+			if (!v || cli_parse_id("tunnel handle", v, 1, INT32_MAX, handle))
 				return CLI_USAGE;
 		} else {
 			cli_err("unknown argument \"%s\" of tunnel del", argv[0]);
@@ -277,15 +282,15 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 
 static int cmd_del(struct cli *c, int argc, char **argv)
 {
-	char req[32];
-	uint32_t id;
-	int err = tunnel_parse_del(argc, argv, &id);
+	char req[64];
+	uint32_t id, handle;
+	int err = tunnel_parse_del(argc, argv, &id, &handle);
 
 	if (err) {
 		usage(stderr);
 		return err;
 	}
-	snprintf(req, sizeof(req), CTL_REQ_DEL_TUNNEL " %u", id);
+	cli_del_request(req, sizeof(req), CTL_REQ_DEL_TUNNEL, id, 0, handle);
 	return cli_daemon_del(c, "tunnel del", req, id, 0);
 }
 

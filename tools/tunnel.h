@@ -20,7 +20,7 @@ struct tunnel_filter {
 /* Parses the arguments after "show"; CLI_OK or CLI_USAGE (after saying why). */
 int tunnel_parse_show(int argc, char **argv, struct tunnel_filter *f);
 /* The arguments after "del": "id ID" into *ID; CLI_OK or CLI_USAGE. */
-int tunnel_parse_del(int argc, char **argv, uint32_t *id);
+int tunnel_parse_del(int argc, char **argv, uint32_t *id, uint32_t *handle);
 
 /*
  * The fields of a tunnel record that are present (a deletion notification

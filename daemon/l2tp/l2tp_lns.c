@@ -224,21 +224,22 @@ struct l2tp_tunnel *l2tp_lns_tunnel_by_id(const struct l2tp_lns *lns, uint16_t t
 	return found;
 }
 
-/* Does any tunnel hold ID tid? */
 struct l2tp_tunnel *l2tp_lns_tunnel_by_handle(const struct l2tp_lns *lns, uint16_t tid,
-					      uint32_t dp_handle)
+					      uint32_t handle)
 {
 	const struct htab *h = &lns->by_id;
 
+	/* the chain of one ID: the tunnels of that ID (a few origins), no walk of all */
 	for (struct htab_node *x = htab_first(h, htab_hash64(h, tid)); x; x = htab_next(x)) {
 		struct l2tp_tunnel *t = container_of(x, struct l2tp_tunnel, id_node);
 
-		if (t->tid == tid && t->dp_handle == dp_handle)
+		if (t->tid == tid && t->dp_handle == handle)
 			return t;
 	}
 	return NULL;
 }
 
+/* Does any tunnel hold ID tid? */
 static bool l2tp_lns_tunnel_by_id_any(const struct l2tp_lns *lns, uint16_t tid)
 {
 	const struct htab *h = &lns->by_id;

@@ -1445,12 +1445,39 @@ static int run(void)
 
 /* --- ping: ICMP echoes to many addresses from one raw socket ----------------------- */
 
+/* Take one echo reply from fd if one is there within wait_us: 1 when it answers a[seq]. */
+static int ping_recv(int fd, const struct in_addr *a, bool *ok, unsigned int n, uint64_t wait_us)
+{
+	struct timeval tv = { (time_t)(wait_us / 1000000), (suseconds_t)(wait_us % 1000000) };
+	uint8_t r[1500];
+	ssize_t len;
+	size_t ihl;
+	uint16_t seq;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	len = recv(fd, r, sizeof(r), wait_us ? 0 : MSG_DONTWAIT);
+	if (len < 28)
+		return len < 0 ? -1 : 0;
+	ihl = (r[0] & 15) * 4u;
+	if ((size_t)len < ihl + 8 || r[ihl] != 0 || get_be16(r + ihl + 4) != (uint16_t)getpid())
+		return 0;
+	seq = get_be16(r + ihl + 6);
+	if (seq >= n || ok[seq] || memcmp(r + 12, &a[seq], 4))
+		return 0;
+	ok[seq] = true;
+	return 1;
+}
+
+/*
+ * The replies are read as the echoes go out (a burst of a thousand would overflow
+ * the raw socket's buffer: every ICMP message of the namespace is queued on it).
+ */
 static int ping_main(int argc, char **argv)
 {
 	unsigned int n = (unsigned int)argc, answered = 0, sent = 0, timeout_ms = 2000;
+	int fd, i0 = 0, rcvbuf = 4 << 20;
 	struct in_addr *a;
 	bool *ok;
-	int fd, i0 = 0;
 
 	if (argc >= 2 && !strcmp(argv[0], "-t")) {
 		timeout_ms = (unsigned int)atoi(argv[1]);
@@ -1464,6 +1491,8 @@ static int ping_main(int argc, char **argv)
 		perror("l2sec-load ping");
 		return 2;
 	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	for (unsigned int i = 0; i < n; i++)
 		if (inet_pton(AF_INET, argv[i0 + i], &a[i]) != 1) {
 			fprintf(stderr, "l2sec-load ping: bad address %s\n", argv[i0 + i]);
@@ -1471,6 +1500,7 @@ static int ping_main(int argc, char **argv)
 		}
 	for (int round = 0; round < 2 && answered < n; round++) {
 		uint64_t end;
+		int got;
 
 		for (unsigned int i = 0; i < n; i++) {
 			uint8_t b[8 + 32] = { 8 };
@@ -1483,29 +1513,12 @@ static int ping_main(int argc, char **argv)
 			put_be16(b + 2, ip_csum(b, sizeof(b), 0));
 			if (sendto(fd, b, sizeof(b), 0, (struct sockaddr *)&to, sizeof(to)) > 0)
 				sent++;
+			while ((got = ping_recv(fd, a, ok, n, 0)) >= 0)
+				answered += (unsigned int)got;
 		}
 		end = now_us() + timeout_ms * 1000ull;
-		while (answered < n && now_us() < end) {
-			uint8_t r[1500];
-			struct timeval tv = { 0, 100000 };
-			ssize_t len;
-			size_t ihl;
-			uint16_t seq;
-
-			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-			len = recv(fd, r, sizeof(r), 0);
-			if (len < 28)
-				continue;
-			ihl = (r[0] & 15) * 4u;
-			if ((size_t)len < ihl + 8 || r[ihl] != 0 ||
-			    get_be16(r + ihl + 4) != (uint16_t)getpid())
-				continue;
-			seq = get_be16(r + ihl + 6);
-			if (seq < n && !ok[seq] && !memcmp(r + 12, &a[seq], 4)) {
-				ok[seq] = true;
-				answered++;
-			}
-		}
+		while (answered < n && now_us() < end)
+			answered += (unsigned int)(ping_recv(fd, a, ok, n, 100000) > 0);
 	}
 	printf("sent %u answered %u of %u\n", sent, answered, n);
 	for (unsigned int i = 0; i < n; i++)

@@ -36,6 +36,7 @@ struct fake {
 	struct fake_pkt *out;		/* [FAKE_MAX_OUT], oldest dropped when full */
 	unsigned int n_out;
 	uint32_t rnd;
+	uint32_t rnd_fixed;		/* not 0: what every random() returns */
 	int kernel_fail;
 	int k_tunnels, k_sessions, k_tunnel_adds, k_session_adds;
 	uint32_t k_last_mark;
@@ -77,6 +78,7 @@ static inline int fake_tunnel_add(void *env, struct l2tp_tunnel *t)
 		return -1;
 	f->k_tunnels++;
 	f->k_tunnel_adds++;
+	t->dp_handle = 100 + (uint32_t)f->k_tunnel_adds;	/* as the module's: unique */
 	f->k_last_mark = t->peer.mark;
 	f->k_last_tid = t->tid;
 	return 0;
@@ -110,6 +112,8 @@ static inline uint32_t fake_random(void *env)
 {
 	struct fake *f = env;
 
+	if (f->rnd_fixed)
+		return f->rnd_fixed;
 	/* xorshift32: deterministic, so failures reproduce */
 	f->rnd ^= f->rnd << 13;
 	f->rnd ^= f->rnd >> 17;

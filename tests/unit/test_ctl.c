@@ -272,6 +272,89 @@ static void test_del_tunnel(void **state)
 }
 
 /* Ids that name nothing: a clear error, nothing sent, nothing undone. */
+/*
+ * Two peers' tunnels of one ID (IDs are unique per peer or SA): the ID alone is
+ * refused as ambiguous, with nothing sent; with the handle `show tunnels` prints,
+ * each is deleted on its own, its peer told and the other's left alone.
+ */
+static void test_del_ambiguous(void **state)
+{
+	struct json_object *res, *arr, *d;
+	struct fake *f;
+	struct lac a, b;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint16_t sa, sb, tid;
+	uint32_t ha = 0, hb = 0;
+	unsigned int n_out;
+	char want[96];
+
+	(void)state;
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	f = fake_new(NULL);
+	f->rnd_fixed = 0x2345;
+	connect_lac(f, &a, 0xc0000202, 0x1111, 0x91, &sa);
+	connect_lac(f, &b, 0xc0000203, 0x2222, 0x92, &sb);
+	tid = a.lns_tid;
+	assert_int_equal(b.lns_tid, tid);
+
+	res = req(f, "show tunnels");
+	arr = get(res, "tunnels");
+	assert_int_equal(json_object_array_length(arr), 2);
+	for (size_t i = 0; i < 2; i++) {
+		struct json_object *t = json_object_array_get_idx(arr, i);
+		const char *peer = json_object_get_string(get(t, "peer"));
+		uint32_t hd = (uint32_t)json_object_get_int64(get(t, "handle"));
+
+		assert_int_equal(json_object_get_int(get(t, "tunnel_id")), tid);
+		if (!strcmp(peer, "192.0.2.2"))
+			ha = hd;
+		else
+			hb = hd;
+	}
+	json_object_put(res);
+	assert_true(ha && hb && ha != hb);
+
+	n_out = f->n_out;
+	snprintf(want, sizeof(want), "ambiguous tunnel %u: several peers hold it, give its handle",
+		 tid);
+	expect_error(req(f, "del tunnel %u", tid), want);
+	expect_error(req(f, "del session %u %u", tid, sa), want);
+	snprintf(want, sizeof(want), "no such tunnel %u handle %u", tid, ha + hb);
+	expect_error(req(f, "del tunnel %u handle %u", tid, ha + hb), want);
+	snprintf(want, sizeof(want), "no such tunnel %u handle %u", (uint16_t)(tid + 1), ha);
+	expect_error(req(f, "del tunnel %u handle %u", (uint16_t)(tid + 1), ha), want);
+	assert_int_equal(f->n_out, n_out);
+	assert_int_equal(f->k_sessions, 2);
+
+	/* A's session by its handle: the CDN goes to A only */
+	res = req(f, "del session %u %u handle %u", tid, sa, ha);
+	d = get(res, "deleted");
+	assert_int_equal(json_object_get_int(get(d, "tunnel_id")), tid);
+	assert_int_equal(json_object_get_int64(get(d, "handle")), ha);
+	assert_int_equal(json_object_get_int(get(d, "session_id")), sa);
+	json_object_put(res);
+	assert_int_equal(lac_recv(&a, &m, &h, &p), L2TP_CDN);
+	assert_int_equal(h.tunnel_id, 0x1111);
+	assert_int_equal(lac_recv(&b, &m, &h, &p), 0);
+	assert_int_equal(f->k_sessions, 1);
+
+	/* B's tunnel by its handle: the StopCCN goes to B, A's tunnel stays */
+	res = req(f, "del tunnel %u handle %u", tid, hb);
+	d = get(res, "deleted");
+	assert_int_equal(json_object_get_int64(get(d, "handle")), hb);
+	assert_int_equal(json_object_get_int(get(d, "sessions")), 1);
+	json_object_put(res);
+	assert_int_equal(lac_recv(&b, &m, &h, &p), L2TP_STOPCCN);
+	assert_int_equal(h.tunnel_id, 0x2222);
+	assert_int_equal(lac_recv(&a, &m, &h, &p), 0);
+	assert_int_equal(f->k_tunnels, 1);
+	assert_int_equal(f->k_sessions, 0);
+	assert_int_equal(l2tp_lns_tunnel_by_handle(f->lns, tid, ha)->state, TUNNEL_ESTABLISHED);
+	fake_free(f);
+}
+
 static void test_del_unknown(void **state)
 {
 	struct fake *f;
@@ -340,7 +423,11 @@ static void test_del_bad(void **state)
 		"del session T S 1", "del session T,S", "del session T\tS", "del session T 0S",
 		"del session T -S", "del session T 0", "del session T 65536", "del session 0 S",
 		"del session T Sx", "del session  T S", "del session T/S", "del session T S\r",
-		"del session", "del session ",
+		"del session", "del session ", "del tunnel T handle", "del tunnel T handle ",
+		"del tunnel T handle 0", "del tunnel T handle 01", "del tunnel T handle 1x",
+		"del tunnel T handle 4294967296", "del tunnel T handle 99999999999",
+		"del tunnel T handle  1", "del tunnel T handles 1", "del tunnel T 1 handle 1",
+		"del session T S handle", "del session T S handle 1 ", "del session T handle 1",
 	};
 	struct json_object *res;
 	struct fake *f;
@@ -442,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_del_session),
 		cmocka_unit_test(test_del_tunnel),
 		cmocka_unit_test(test_del_unknown),
+		cmocka_unit_test(test_del_ambiguous),
 		cmocka_unit_test(test_del_bad),
 	};
 

@@ -203,30 +203,37 @@ static void test_sock_show(void **state)
 
 static void test_tunnel_del(void **state)
 {
-	uint32_t id = 99;
+	uint32_t id = 99, handle = 99;
 
-	assert_int_equal(tunnel_parse_del(ARGS("id", "4711"), &id), CLI_OK);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "4711"), &id, &handle), CLI_OK);
 	assert_int_equal(id, 4711);
-	assert_int_equal(tunnel_parse_del(ARGS("i", "65535"), &id), CLI_OK);
+	assert_int_equal(handle, 0);
+	/* an id several peers hold: with the module's handle of one (l2sec tunnel show) */
+	assert_int_equal(tunnel_parse_del(ARGS("id", "4711", "handle", "9"), &id, &handle), CLI_OK);
+	assert_int_equal(id, 4711);
+	assert_int_equal(handle, 9);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7", "handle", "0"), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7", "handle"), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("i", "65535"), &id, &handle), CLI_OK);
 	assert_int_equal(id, 65535);
 	/* the last one wins, as in show */
-	assert_int_equal(tunnel_parse_del(ARGS("id", "1", "id", "2"), &id), CLI_OK);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "1", "id", "2"), &id, &handle), CLI_OK);
 	assert_int_equal(id, 2);
 
 	/* deleting needs an id: never "every tunnel" */
-	assert_int_equal(tunnel_parse_del(0, ARGV(NULL), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("id"), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("id", "0"), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("id", "65536"), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("id", "7x"), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("id", "-7"), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("id", "7 "), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("id", ""), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("4711"), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(0, ARGV(NULL), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id"), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "0"), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "65536"), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7x"), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "-7"), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7 "), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", ""), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("4711"), &id, &handle), CLI_USAGE);
 	/* a filter of show is no argument of del */
-	assert_int_equal(tunnel_parse_del(ARGS("sock", "1"), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("id", "7", "sock", "1"), &id), CLI_USAGE);
-	assert_int_equal(tunnel_parse_del(ARGS("id", "7", "extra"), &id), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("sock", "1"), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7", "sock", "1"), &id, &handle), CLI_USAGE);
+	assert_int_equal(tunnel_parse_del(ARGS("id", "7", "extra"), &id, &handle), CLI_USAGE);
 }
 
 static void test_session_del(void **state)
@@ -241,6 +248,14 @@ static void test_session_del(void **state)
 	assert_int_equal(f.id, 7);
 	assert_int_equal(session_parse_del(ARGS("tunnel", "1", "session", "65535"), &f), CLI_OK);
 	assert_int_equal(f.id, 65535);
+	assert_int_equal(f.handle, 0);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "1", "id", "2", "handle", "3"), &f),
+			 CLI_OK);
+	assert_int_equal(f.handle, 3);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "1", "id", "2", "handle", "x"), &f),
+			 CLI_USAGE);
+	/* show takes no handle (the kernel's sessions are shown by tunnel id) */
+	assert_int_equal(session_parse_show(ARGS("tunnel", "1", "handle", "3"), &f), CLI_USAGE);
 
 	/* both ids, always: a tunnel's every session is `tunnel del` */
 	assert_int_equal(session_parse_del(0, ARGV(NULL), &f), CLI_USAGE);
