@@ -271,7 +271,8 @@ NFT
 
 # lc_charon_start NAME: charon in namespace NAME with its own /run, strongswan.conf
 # and VICI socket; lc_charon_wait NAME: until its socket is there; lc_charon_stop
-# NAME: SIGTERM (as systemctl stop) and wait until it is gone
+# NAME: SIGTERM (as systemctl stop) and wait until it is gone. LC_CHARON_CONF: more
+# lines for the charon section (a later key wins: e.g. quieter logs, more threads)
 lc_charon_start() {
 	cat >"$run/$1/strongswan.conf" <<CONF
 include /etc/strongswan.conf
@@ -291,6 +292,7 @@ charon {
                   cfg = 2
                   chd = 2
                   knl = 2 } }
+  ${LC_CHARON_CONF:-}
 }
 CONF
 	rm -f "$run/$1/charon.vici"
