@@ -251,6 +251,12 @@ stage gone 0 0
 check_eq "gw: no xfrm state left" 0 "$(ip -n gw xfrm state list | grep -c '^src')"
 check_eq "gw: no xfrm policy with a mark left" 0 "$(ip -n gw xfrm policy list | grep -c 'mark 0x')"
 jget "j['ipsec']" <"$out/stats-gone.json" | tee -a "$res"
+# what slowed the setups: the gateway charon's per-address limit of half-open IKE_SAs
+# (charon.block_threshold: every client comes from the NAT's address) and the
+# clients' retransmissions
+say "gw charon: $(grep -c 'half-open IKE_SA limit' "$out/charon-gw.log") IKE setups dropped at its" \
+	"per-IP half-open limit; clients: $(cat "$out/charon-ca.log" "$out/charon-cb.log" |
+	grep -c 'retransmit [0-9]* of request') retransmissions"
 grep -E 'warning|error' "$out/l2secd.log" | sort | uniq -c | sort -rn | head -n 20 >"$out/l2secd-warnings.txt"
 
 kill -TERM "$gw_pid" 2>/dev/null
