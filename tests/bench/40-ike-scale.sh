@@ -65,16 +65,7 @@ for ns in ca cb; do
 	ip -n $ns route add default via 10.$k.255.254
 done
 veth nat wan 203.0.113.1/24 gw wan 203.0.113.2/24
-ip netns exec nat sysctl -qw net.ipv4.ip_forward=1 \
-	net.netfilter.nf_conntrack_udp_timeout=600 net.netfilter.nf_conntrack_udp_timeout_stream=600
-ip netns exec nat nft -f - <<'NFT'
-table ip nat {
-	chain post {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "wan" masquerade
-	}
-}
-NFT
+lc_nat_masq
 check "ca, cb: $N client addresses" test "$(cat "$run/ca.addrs" "$run/cb.addrs" | sort -u | wc -l)" -eq "$N"
 
 # --- charons: the gateway's (l2secd loads its connection), one per client namespace -----
