@@ -187,7 +187,6 @@ dial() {
 		"$first" "$out/dial-$1.json" 64 "$STAGE_TIMEOUT"
 }
 tunnels_of() { [ -f "$out/dial-$1.json" ] && jget "j['up']" <"$out/dial-$1.json" || echo 0; }
-nb_l2tp=$((NL > NA ? NL - NA : 0))
 na_l2tp=$((NL > NA ? NA : NL))
 
 # --- (a) all come up at once ------------------------------------------------------------
@@ -213,7 +212,7 @@ stage up "$N" "$NL"
 
 # --- (b) half go at once (cb's charon stops: a DELETE for each IKE_SA), and come back --------
 t0=$(now)
-lc_charon_stop cb
+check "cb: charon stops (a DELETE for each of its IKE_SAs)" lc_charon_stop cb
 check "half gone: l2secd and charon at $NA CHILD_SAs" wait_for "$STAGE_TIMEOUT" counts_are "$NA"
 t1=$(now)
 say "half gone: $((N - NA)) in $(secs "$t0" "$t1") s"
