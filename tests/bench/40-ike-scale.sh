@@ -110,7 +110,7 @@ CONF
 echo "u1 password pw-1" >"$run/users"
 chmod 600 "$run/l2sec.conf" "$run/users"
 check "configuration is valid (l2secd -n)" "$L2SEC_BUILD/l2secd" -n -c "$run/l2sec.conf"
-gw "$L2SEC_BUILD/l2secd" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+ip netns exec gw "$L2SEC_BUILD/l2secd" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
 gw_pid=$!
 check "l2secd loaded its connection into charon" wait_for 60 \
 	grep -q "vici: connection 'l2sec' and its .* loaded into charon" "$out/l2secd.log"

@@ -95,7 +95,7 @@ kern = json.load(open("%s/kern-%s.json" % (d, stage)))
 mark_of = {t["tunnel_id"]: t["mark"] for t in est}
 in_kernel = [t for t in est if t.get("in_kernel")]
 ok = len(kern) == len(in_kernel) and all(
-    k.get("bound") and k["sa"]["mark"] == mark_of.get(k["tunnel_id"]) for k in kern)
+    k.get("bound") and k.get("bind_mark") == mark_of.get(k["tunnel_id"]) for k in kern)
 check(ok, "l2sec.ko: %d tunnels, each bound to l2secd's mark for it (%d in the kernel by l2secd)"
       % (len(kern), len(in_kernel)))
 sys.exit(1 if failed else 0)
