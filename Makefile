@@ -13,6 +13,7 @@
 #   make vm-shell [K=...]    an interactive guest shell
 #   make bench [K=6.12]      benchmarks against the mainline path (docs/PERFORMANCE.md)
 #   make bench-scale [SCALE_N=10000] [K=6.12]   N clients on one gateway (docs/PERFORMANCE.md)
+#   make bench-ike [IKE_N=1000] [K=6.12]   N IPsec clients on one charon (docs/PERFORMANCE.md)
 #   make soak [K=..] [SOAK_SECONDS=300]   the socket teardown under a GRO flood, longer; the IPsec soak
 #   make install [DESTDIR=D] [PREFIX=/usr] [SBINDIR=..] [MANDIR=..] [SYSCONFDIR=/etc]
 #                [UNITDIR=/lib/systemd/system]
@@ -259,6 +260,17 @@ bench-scale: all
 	VM_ACCEL=$${VM_ACCEL:-icount} BENCH_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
 		VM_MEM=$${VM_MEM:-$$(($(SCALE_N) / 100 + 1024))} VM_TIMEOUT=$${VM_TIMEOUT:-7500} \
 		BENCH_SCALE_N=$(SCALE_N) tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 30-scale
+
+# IKE at scale (issue 19, docs/PERFORMANCE.md): IKE_N IPsec clients (IKEv1, PSK,
+# NAT-T, transport) behind one NAT come up at once against the gateway's charon, half
+# go and come back, all go; l2secd's SA table and tunnels checked against charon's
+# SAs at each stage (tests/bench/40-ike-scale.sh).
+IKE_N ?= 1000
+.PHONY: bench-ike
+bench-ike: all
+	VM_ACCEL=$${VM_ACCEL:-icount} BENCH_ACCEL=$${VM_ACCEL:-icount} VM_SMP=$${VM_SMP:-1} \
+		VM_MEM=$${VM_MEM:-$$(($(IKE_N) / 2 + 1024))} VM_TIMEOUT=$${VM_TIMEOUT:-3600} \
+		BENCH_IKE_N=$(IKE_N) tests/vm/run -v -k "$(or $(K),6.12)" -d tests/bench 40-ike-scale
 
 # Through ESP in UDP: bare ESP, L2TP/PPP through l2sec.ko and through the mainline
 # path, receive (20-ipsec) and end to end (30-ipsec-e2e), in one boot

@@ -256,6 +256,11 @@ lc_topology() {
 		ip -n lan route add 192.168.42.0/24 via 198.51.100.1 || return 1
 	lc_gw sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0
+	lc_nat_masq
+}
+# lc_nat_masq: namespace nat forwards and masquerades what leaves by "wan", its UDP
+# mappings kept 10 minutes (a TCG guest is slow)
+lc_nat_masq() {
 	ip netns exec nat sysctl -qw net.ipv4.ip_forward=1 \
 		net.netfilter.nf_conntrack_udp_timeout=600 \
 		net.netfilter.nf_conntrack_udp_timeout_stream=600 2>/dev/null
@@ -271,7 +276,8 @@ NFT
 
 # lc_charon_start NAME: charon in namespace NAME with its own /run, strongswan.conf
 # and VICI socket; lc_charon_wait NAME: until its socket is there; lc_charon_stop
-# NAME: SIGTERM (as systemctl stop) and wait until it is gone
+# NAME: SIGTERM (as systemctl stop) and wait until it is gone. LC_CHARON_CONF: more
+# lines for the charon section (a later key wins: e.g. quieter logs, more threads)
 lc_charon_start() {
 	cat >"$run/$1/strongswan.conf" <<CONF
 include /etc/strongswan.conf
@@ -291,6 +297,7 @@ charon {
                   cfg = 2
                   chd = 2
                   knl = 2 } }
+  ${LC_CHARON_CONF:-}
 }
 CONF
 	rm -f "$run/$1/charon.vici"
