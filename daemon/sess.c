@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "aaa.h"
 #include "auth/authlimit.h"
 #include "datapath/datapath.h"
 #include "l2tp/l2tp_avp.h"
@@ -53,6 +54,8 @@ struct sess {
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* privsep: the parent's, for the next answer */
 	uint16_t cdn_result;		/* what the CDN says once PPP is down */
 	char cdn_text[64];
+	uint64_t auth_req;		/* RADIUS: the Access-Request waiting (aaa.h), 0: none */
+	uint8_t auth_id;		/* its CHAP identifier, to check MS-CHAP2-Success by */
 };
 
 /*
@@ -80,6 +83,7 @@ struct sessions {
 	 * does it all itself.
 	 */
 	struct engine_priv *ep;
+	struct aaa *aaa;		/* RADIUS, when configured (aaa.h) */
 	struct ppp_ops ppp_ops;		/* sess_ppp_ops, with verify and challenge under privsep */
 	struct {			/* SESSION_ADD's challenge, until established() */
 		uint16_t tid, sid;
@@ -251,6 +255,7 @@ static void sess_free(struct sess *x)
 
 	ev_timer_cancel(ss->loop, &x->timer);
 	ev_timer_cancel(ss->loop, &x->ra_timer);
+	aaa_cancel(ss->aaa, x->auth_req);	/* its answer must not find x */
 	release_addresses(x);
 	if (x->prev)
 		x->prev->next = x->next;
@@ -322,6 +327,8 @@ static int cb_get_secret(void *ctx, const char *user, struct ppp_secret *out)
 	struct sess *x = ctx;
 	const struct users_entry *e;
 
+	if (x->ss->aaa && x->ss->cfg->radius.auth_source == CONFIG_AUTH_RADIUS)
+		return -1;	/* RADIUS alone decides: the users file is not asked */
 	e = users_lookup(x->ss->users, user, strlen(user));
 	if (!e)
 		return -1;
@@ -388,6 +395,80 @@ static void cb_challenge(void *ctx, uint8_t chal[MSCHAP_CHALLENGE_LEN])
 	struct sess *x = ctx;
 
 	memcpy(chal, x->chal, MSCHAP_CHALLENGE_LEN);
+}
+
+/* --- RADIUS ------------------------------------------------------------------------- */
+
+/* The 42 characters of an MS-CHAP2-Success for our identifier, or NULL. */
+static const char *auth_resp_of(const struct sess *x, const struct radius_reply *r,
+				char out[MSCHAP_AUTH_RESPONSE_LEN])
+{
+	if (!r->has_ms_chap2_success || r->ms_chap2_success[0] != x->auth_id)
+		return NULL;
+	memcpy(out, r->ms_chap2_success + 1, MSCHAP_AUTH_RESPONSE_LEN - 1);
+	out[MSCHAP_AUTH_RESPONSE_LEN - 1] = '\0';
+	return out;
+}
+
+/* The RADIUS server's verdict on the session's answer (aaa.h). */
+static void auth_answered(void *arg, const struct aaa_auth_res *res)
+{
+	struct sess *x = arg;
+	char why[300], resp[MSCHAP_AUTH_RESPONSE_LEN] = "";
+	struct ppp_auth_outcome o = { .why = why };
+
+	x->auth_req = 0;
+	switch (res->verdict) {
+	case AAA_ACCEPT:
+		o.ok = true;
+		o.auth_resp = auth_resp_of(x, res->reply, resp);
+		if (res->reply->has_framed_ip)
+			o.addr = res->reply->framed_ip;
+		break;
+	case AAA_REJECT:
+		o.checked = true;
+		snprintf(why, sizeof(why), "rejected by the RADIUS server%s%s%s",
+			 res->message[0] ? ": \"" : "", res->message, res->message[0] ? "\"" : "");
+		break;
+	case AAA_MALFORMED:
+		snprintf(why, sizeof(why), "the RADIUS server's Access-Accept is malformed");
+		break;
+	default:
+		snprintf(why, sizeof(why), "no RADIUS server answered");
+		break;
+	}
+	ppp_auth_done(x->ppp, evloop_now(x->ss->loop), &o);
+	explicit_bzero(resp, sizeof(resp));
+	sess_after(x);
+}
+
+/*
+ * ops->ask: RADIUS checks the answer when auth-source says so: always
+ * (radius), or for a user the users file does not know (users-then-radius).
+ */
+static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
+{
+	struct sess *x = ctx;
+	struct sessions *ss = x->ss;
+	struct aaa_auth_req q = {
+		.method = a->method, .name = a->name, .name_len = a->name_len,
+		.challenge = a->challenge, .id = a->id, .value = a->value,
+		.value_len = a->value_len,
+	};
+
+	if (ss->cfg->radius.auth_source == CONFIG_AUTH_USERS ||
+	    (ss->cfg->radius.auth_source == CONFIG_AUTH_USERS_RADIUS && known))
+		return 1;
+	if (!x->l2tp)
+		return -1;
+	aaa_cancel(ss->aaa, x->auth_req);	/* an earlier try's, if any */
+	x->auth_req = 0;
+	q.peer = &x->l2tp->tunnel->peer.addr;
+	q.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
+	if (aaa_auth(ss->aaa, &q, auth_answered, x, &x->auth_req) < 0)
+		return errno == EINVAL ? 1 : -1;	/* EINVAL: nothing to ask, a failure here */
+	x->auth_id = a->id;
+	return 0;
 }
 
 /* privsep: the parent's address for the session (the user's static one, or its pool's). */
@@ -900,6 +981,18 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		strcat(a, "/64");
 		json_object_object_add(o, CTL_K_IPV6_PREFIX, json_object_new_string(a));
 	}
+}
+
+void sessions_set_aaa(struct sessions *ss, struct aaa *aaa)
+{
+	ss->aaa = aaa;
+	ss->ppp_ops.ask = aaa ? cb_ask : NULL;
+}
+
+void sessions_describe_aaa(const struct sessions *ss, struct json_object *o)
+{
+	if (ss->aaa)
+		aaa_describe(ss->aaa, o);
 }
 
 void sessions_set_priv(struct sessions *ss, struct engine_priv *ep)

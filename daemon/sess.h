@@ -116,6 +116,15 @@ void sessions_set_priv(struct sessions *ss, struct engine_priv *ep);
 void sessions_first_challenge(struct sessions *ss, uint16_t tid, uint16_t sid,
 			      const uint8_t chal[16]);
 
+/*
+ * RADIUS (aaa.h): the PPP answers go to it as [radius] auth-source says;
+ * NULL: the users file alone. The layer does not own aaa.
+ */
+struct aaa;
+void sessions_set_aaa(struct sessions *ss, struct aaa *aaa);
+/* RADIUS servers' state and counters, added to o (nothing without RADIUS). */
+void sessions_describe_aaa(const struct sessions *ss, struct json_object *o);
+
 /* Address pool usage, added to o. */
 void sessions_describe_pools(const struct sessions *ss, struct json_object *o);
 

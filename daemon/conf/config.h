@@ -118,6 +118,7 @@ struct config_radius {
 	unsigned int retries;
 	unsigned int dead_time_ms;
 	unsigned int queue;		/* requests waiting for an identifier, at most */
+	unsigned int peer_queue;	/* authentications waiting from one client address */
 	char nas_identifier[64];	/* "": [l2tp] hostname */
 	char nas_ip[INET_ADDRSTRLEN];	/* NAS-IP-Address, IPv4; "": not sent */
 	enum config_auth_source auth_source;
