@@ -572,47 +572,53 @@ static void add_u64(struct json_object *o, const char *k, uint64_t v)
 	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
 }
 
+/*
+ * "radius": { "servers": [ { "server": "ADDR:PORT", "state": "alive" | "dead",
+ * "stats": { counters } } ... ], "stats": { the requests' counters } }
+ */
 void aaa_describe(const struct aaa *a, struct json_object *o)
 {
 	struct json_object *r = json_object_new_object(), *servers = json_object_new_array();
+	struct json_object *g = json_object_new_object();
 	uint64_t now = evloop_now(a->loop);
 	unsigned int i;
 
 	for (i = 0; i < a->n_servers; i++) {
 		const struct radius_server_stats *st = radius_client_server_stats(a->c, i);
-		struct json_object *s = json_object_new_object();
+		struct json_object *s = json_object_new_object(), *c = json_object_new_object();
 		char name[INET6_ADDRSTRLEN + 10];
 
-		json_object_object_add(s, "role", json_object_new_string("auth"));
+		station_id(&a->addrs[i], name, sizeof(name));
+		json_object_object_add(s, "server", json_object_new_string(name));
 		json_object_object_add(s, "state", json_object_new_string(
 			radius_client_server_state(a->c, i, now) == RADIUS_SERVER_ALIVE ?
 			"alive" : "dead"));
-		station_id(&a->addrs[i], name, sizeof(name));
-		json_object_object_add(s, "server", json_object_new_string(name));
-		add_u64(s, "inflight", radius_client_inflight(a->c, i));
-		add_u64(s, "requests", st->requests);
-		add_u64(s, "retransmissions", st->retransmissions);
-		add_u64(s, "timeouts", st->timeouts);
-		add_u64(s, "accepts", st->accepts);
-		add_u64(s, "rejects", st->rejects);
-		add_u64(s, "challenges", st->challenges);
-		add_u64(s, "malformed", st->malformed);
-		add_u64(s, "bad_authenticator", st->bad_authenticator);
-		add_u64(s, "unknown_id", st->unknown_id);
-		add_u64(s, "dropped", st->dropped);
-		add_u64(s, "send_errors", st->send_errors);
+		add_u64(c, "inflight", radius_client_inflight(a->c, i));
+		add_u64(c, "requests", st->requests);
+		add_u64(c, "retransmissions", st->retransmissions);
+		add_u64(c, "timeouts", st->timeouts);
+		add_u64(c, "accepts", st->accepts);
+		add_u64(c, "rejects", st->rejects);
+		add_u64(c, "challenges", st->challenges);
+		add_u64(c, "malformed", st->malformed);
+		add_u64(c, "bad_authenticator", st->bad_authenticator);
+		add_u64(c, "unknown_id", st->unknown_id);
+		add_u64(c, "dropped", st->dropped);
+		add_u64(c, "send_errors", st->send_errors);
+		json_object_object_add(s, "stats", c);
 		json_object_array_add(servers, s);
 	}
 	json_object_object_add(r, "servers", servers);
-	add_u64(r, "queued", radius_client_queued(a->c));
-	add_u64(r, "waiting", a->n_used);
-	add_u64(r, "requests", a->st.requests);
-	add_u64(r, "accepts", a->st.accepts);
-	add_u64(r, "rejects", a->st.rejects);
-	add_u64(r, "malformed", a->st.malformed);
-	add_u64(r, "no_server", a->st.no_server);
-	add_u64(r, "refused_global", a->st.refused_global);
-	add_u64(r, "refused_peer", a->st.refused_peer);
-	add_u64(r, "cancelled", a->st.cancelled);
+	add_u64(g, "queued", radius_client_queued(a->c));
+	add_u64(g, "waiting", a->n_used);
+	add_u64(g, "requests", a->st.requests);
+	add_u64(g, "accepts", a->st.accepts);
+	add_u64(g, "rejects", a->st.rejects);
+	add_u64(g, "malformed", a->st.malformed);
+	add_u64(g, "no_server", a->st.no_server);
+	add_u64(g, "refused_global", a->st.refused_global);
+	add_u64(g, "refused_peer", a->st.refused_peer);
+	add_u64(g, "cancelled", a->st.cancelled);
+	json_object_object_add(r, "stats", g);
 	json_object_object_add(o, "radius", r);
 }

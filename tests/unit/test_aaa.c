@@ -321,7 +321,7 @@ static void test_cancel_and_bounds(void **state)
 	struct sockaddr_storage p1 = peer_of("198.51.100.7", 4500);
 	struct sockaddr_storage p1b = peer_of("198.51.100.7", 1701);
 	struct sockaddr_storage p2 = peer_of("203.0.113.9", 4500);
-	struct json_object *o = json_object_new_object(), *r, *s0, *v;
+	struct json_object *o = json_object_new_object(), *r, *g, *s0, *v;
 	uint64_t h1, h2, h3;
 
 	(void)state;
@@ -347,18 +347,20 @@ static void test_cancel_and_bounds(void **state)
 	assert_int_equal(fx->done, 0);
 	aaa_describe(fx->a, o);
 	assert_true(json_object_object_get_ex(o, "radius", &r));
-	assert_true(json_object_object_get_ex(r, "refused_peer", &v));
+	assert_true(json_object_object_get_ex(r, "stats", &g));
+	assert_true(json_object_object_get_ex(g, "refused_peer", &v));
 	assert_int_equal(json_object_get_int64(v), 1);
-	assert_true(json_object_object_get_ex(r, "cancelled", &v));
+	assert_true(json_object_object_get_ex(g, "cancelled", &v));
 	assert_int_equal(json_object_get_int64(v), 4);
-	assert_true(json_object_object_get_ex(r, "waiting", &v));
+	assert_true(json_object_object_get_ex(g, "waiting", &v));
 	assert_int_equal(json_object_get_int64(v), 0);
 	s0 = json_object_array_get_idx(json_object_object_get(r, "servers"), 0);
 	assert_non_null(s0);
 	assert_string_equal(json_object_get_string(json_object_object_get(s0, "state")),
 			    "alive");
 	assert_int_equal(fx->s.got, 4);		/* answered, after its cancel */
-	assert_int_equal(json_object_get_int64(json_object_object_get(s0, "unknown_id")), 1);
+	assert_int_equal(json_object_get_int64(json_object_object_get(
+		json_object_object_get(s0, "stats"), "unknown_id")), 1);
 	json_object_put(o);
 }
 
