@@ -56,6 +56,9 @@ struct sess {
 	char cdn_text[64];
 	uint64_t auth_req;		/* RADIUS: the Access-Request waiting (aaa.h), 0: none */
 	uint8_t auth_id;		/* its CHAP identifier, to check MS-CHAP2-Success by */
+	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
+	char *rclass;			/* the server's Class, printable or "0x" hex; NULL */
+	struct ev_timer limit_timer;	/* the server's Session-Timeout */
 };
 
 /*
@@ -256,6 +259,8 @@ static void sess_free(struct sess *x)
 	ev_timer_cancel(ss->loop, &x->timer);
 	ev_timer_cancel(ss->loop, &x->ra_timer);
 	aaa_cancel(ss->aaa, x->auth_req);	/* its answer must not find x */
+	ev_timer_cancel(ss->loop, &x->limit_timer);
+	free(x->rclass);
 	release_addresses(x);
 	if (x->prev)
 		x->prev->next = x->next;
@@ -410,6 +415,56 @@ static const char *auth_resp_of(const struct sess *x, const struct radius_reply 
 	return out;
 }
 
+/* The server's Session-Timeout is over: hang up (RFC 2865 section 5.27). */
+static void limit_timer_cb(struct ev_timer *t)
+{
+	struct sess *x = container_of(t, struct sess, limit_timer);
+
+	log_notice("ppp %s: user '%s': the RADIUS Session-Timeout is over: hanging up", x->tag,
+		   ppp_user(x->ppp));
+	ppp_close(x->ppp, evloop_now(x->ss->loop), "session timeout");
+	sess_after(x);
+}
+
+/* The Class as text when it is printable, else "0x" and hex: for the control socket. */
+static char *class_text(const uint8_t *c, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *s = malloc(2 + 2 * len + 1), *p;
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < len && c[i] >= 0x20 && c[i] < 0x7f; i++)
+		;
+	if (i == len) {
+		memcpy(s, c, len);
+		s[len] = '\0';
+		return s;
+	}
+	p = s;
+	*p++ = '0';
+	*p++ = 'x';
+	for (i = 0; i < len; i++) {
+		*p++ = hex[c[i] >> 4];
+		*p++ = hex[c[i] & 0xf];
+	}
+	*p = '\0';
+	return s;
+}
+
+/* What an Access-Accept assigns that is the session's own (the address goes to IPCP). */
+static void accept_apply(struct sess *x, const struct radius_reply *r)
+{
+	struct sessions *ss = x->ss;
+
+	free(x->rclass);
+	x->rclass = r->class_len ? class_text(r->class, r->class_len) : NULL;
+	x->radius_addr = r->has_framed_ip;
+	if (r->session_timeout)
+		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)r->session_timeout * 1000);
+}
+
 /* The RADIUS server's verdict on the session's answer (aaa.h). */
 static void auth_answered(void *arg, const struct aaa_auth_res *res)
 {
@@ -424,6 +479,7 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 		o.auth_resp = auth_resp_of(x, res->reply, resp);
 		if (res->reply->has_framed_ip)
 			o.addr = res->reply->framed_ip;
+		accept_apply(x, res->reply);
 		break;
 	case AAA_REJECT:
 		o.checked = true;
@@ -507,6 +563,15 @@ static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
 			return -1;
 	} else if (hint.s_addr != INADDR_ANY) {
 		bool in_pool = pool_contains(ss->pool, hint);
+
+		if (x->radius_addr && !in_pool && !ss->cfg->radius.framed_ip_any) {
+			inet_ntop(AF_INET, &hint, a, sizeof(a));
+			log_warn("ppp %s: the RADIUS server's Framed-IP-Address %s for user '%s' is "
+				 "outside the pool ([radius] framed-ip-outside-pool = no): refused",
+				 x->tag, a, user);
+			ss->st.no_address++;
+			return -1;
+		}
 
 		if (in_pool ? pool_take(ss->pool, hint) < 0 : find4(ss, hint) != NULL) {
 			inet_ntop(AF_INET, &hint, a, sizeof(a));
@@ -710,6 +775,7 @@ static void l2tp_established(void *arg, struct l2tp_session *ls)
 	snprintf(x->tag, sizeof(x->tag), "%u/%u", ls->tunnel->tid, ls->sid);
 	ev_timer_init(&x->timer, timer_cb);
 	ev_timer_init(&x->ra_timer, ra_timer_cb);
+	ev_timer_init(&x->limit_timer, limit_timer_cb);
 	ppp_config_from(&pc, ss->cfg);
 	if (ss->ep) {
 		if (ss->first.tid != ls->tunnel->tid || ss->first.sid != ls->sid)
@@ -972,6 +1038,8 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		json_object_object_add(o, CTL_K_AUTH,
 				       json_object_new_string(ppp_auth_method_name(x->ppp)));
 	json_object_object_add(o, CTL_K_PPP_PHASE, json_object_new_string(ppp_phase_name(x->ppp)));
+	if (x->rclass)
+		json_object_object_add(o, CTL_K_CLASS, json_object_new_string(x->rclass));
 	if (x->ipv4.s_addr) {
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
 		json_object_object_add(o, CTL_K_IPV4, json_object_new_string(a));

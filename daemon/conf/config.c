@@ -193,6 +193,7 @@ static const struct key keys[] = {
 	{ "radius", "dead-time", K_MS, OFF(radius.dead_time_ms), 0, 0, 3600000 },
 	{ "radius", "queue", K_UINT, OFF(radius.queue), 0, 1, 65536 },
 	{ "radius", "peer-queue", K_UINT, OFF(radius.peer_queue), 0, 1, 65536 },
+	{ "radius", "framed-ip-outside-pool", K_BOOL, OFF(radius.framed_ip_any), 0, 0, 0 },
 	{ "radius", "nas-identifier", K_STRING, STR(radius.nas_identifier), 0, 63 },
 	{ "radius", "nas-ip-address", K_STRING, STR(radius.nas_ip), 0, INET_ADDRSTRLEN - 1 },
 	{ "radius", "auth-source", K_AUTHSOURCE, OFF(radius.auth_source), 0, 0, 0 },

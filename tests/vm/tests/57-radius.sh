@@ -17,7 +17,9 @@ secret=l2sec-57-secret
 gw() { ip netns exec gw "$@"; }
 ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
 sessions() { gw "$L2SEC" -j session show 2>/dev/null | grep -o '"session_id"' | wc -l; }
-lac_addr() { ip -n lac -4 addr show dev ppp0 2>/dev/null | sed -n 's/.*inet \([0-9.]*\) peer.*/\1/p'; }
+no_sessions() { [ "$(sessions)" = 0 ]; }
+# the client's PPP address (its interface is ppp0, ppp1, ...: pppd numbers them anew)
+lac_addr() { ip -n lac -4 -o addr show 2>/dev/null | sed -n 's/.* inet \([0-9.]*\) peer.*/\1/p'; }
 lac_up() { [ -n "$(lac_addr)" ]; }
 in_pool() { lac_addr | grep -Eq '^192\.168\.42\.(1[0-9]|20)$'; }
 
@@ -32,9 +34,11 @@ papuser Cleartext-Password := "pap-pw"
 	Reply-Message = "Welcome, papuser"
 
 chapuser Cleartext-Password := "chap-pw"
-	Framed-IP-Address = 192.168.42.150
+	Framed-IP-Address = 192.168.42.150,
+	Class = "gold"
 
 msuser Cleartext-Password := "ms-pw"
+	Session-Timeout = 3
 EOF
 # radiusd is this shell's child (radius_pid): started outside check's subshell
 radius_start "$run/radius" ip netns exec gw freeradius
@@ -64,6 +68,7 @@ timeout = 1s
 retries = 1
 nas-identifier = gw57
 auth-source = radius
+framed-ip-outside-pool = yes
 CONF
 : >"$run/users"
 chmod 600 "$run/users" "$run/l2sec.conf"
@@ -105,7 +110,7 @@ dial() {
 }
 hang_up() {
 	echo "d gw" >"$run/control"
-	wait_for 30 test "$(sessions)" = 0
+	wait_for 30 no_sessions
 }
 
 dial papuser pap-pw refuse-chap refuse-mschap-v2
@@ -123,6 +128,9 @@ check "CHAP-MD5: the client's ppp0 is up" wait_for 60 lac_up
 check "CHAP-MD5: accepted by RADIUS" \
 	grep -q "user 'chapuser' authenticated with CHAP-MD5 (RADIUS)" "$out/l2secd.log"
 check_eq "CHAP-MD5: the server's Framed-IP-Address is the client's" 192.168.42.150 "$(lac_addr)"
+gw "$L2SEC" -r "$run/run" session show >"$out/session-show-chap.txt" 2>&1
+check "CHAP-MD5: l2sec session show has the server's Class" grep -q \
+	"user chapuser auth chap-md5 class gold" "$out/session-show-chap.txt"
 check "CHAP-MD5: hung up" hang_up
 
 dial msuser ms-pw refuse-pap refuse-chap
@@ -132,7 +140,10 @@ check "MS-CHAPv2: accepted by RADIUS" \
 # pppd refuses a Success whose authenticator response is not the password's
 check "MS-CHAPv2: pppd verified the server's MS-CHAP2-Success" \
 	grep -q "CHAP authentication succeeded" "$out/pppd-msuser.log"
-check "MS-CHAPv2: hung up" hang_up
+check "MS-CHAPv2: the server's Session-Timeout (3 s) hangs up" wait_for 30 grep -q \
+	"user 'msuser': the RADIUS Session-Timeout is over: hanging up" "$out/l2secd.log"
+check "MS-CHAPv2: the session is gone" wait_for 30 no_sessions
+echo "d gw" >"$run/control"
 
 dial msuser wrong-pw refuse-pap refuse-chap
 check "a wrong password is rejected with the server's Reply-Message" wait_for 30 grep -q \
