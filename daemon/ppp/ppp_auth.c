@@ -310,22 +310,35 @@ static void auth_fail_now(struct ppp_session *s)
 	}
 }
 
+/*
+ * The answer for a checker elsewhere (ops->verify, ops->ask), its name copied
+ * into buf with a NUL; false when the name cannot be one (too long, a NUL).
+ */
+static bool answer_of(const struct ppp_session *s, const uint8_t *name, size_t nlen,
+		      const uint8_t *v, size_t vlen, char buf[NAME_MAX_LEN + 1],
+		      struct ppp_answer *a)
+{
+	if (nlen > NAME_MAX_LEN || memchr(name, '\0', nlen))
+		return false;
+	memcpy(buf, name, nlen);
+	buf[nlen] = '\0';
+	*a = (struct ppp_answer){
+		.method = s->a.method, .name = buf, .name_len = nlen,
+		.challenge = s->a.challenge, .id = s->a.id, .value = v, .value_len = vlen,
+	};
+	return true;
+}
+
 /* ops->verify: the answer checked where the secrets are; true when it is right. */
 static bool verify_remote(struct ppp_session *s, const uint8_t *name, size_t nlen,
 			  const uint8_t *v, size_t vlen, struct ppp_verdict *out)
 {
 	char buf[NAME_MAX_LEN + 1];
-	struct ppp_answer a = {
-		.method = s->a.method, .name = buf, .name_len = nlen,
-		.challenge = s->a.challenge, .id = s->a.id, .value = v, .value_len = vlen,
-	};
+	struct ppp_answer a;
 
 	memset(out, 0, sizeof(*out));
-	if (nlen > NAME_MAX_LEN || memchr(name, '\0', nlen))
-		return false;
-	memcpy(buf, name, nlen);
-	buf[nlen] = '\0';
-	return s->ops->verify(s->ctx, &a, out) == 0 && out->ok;
+	return answer_of(s, name, nlen, v, vlen, buf, &a) &&
+	       s->ops->verify(s->ctx, &a, out) == 0 && out->ok;
 }
 
 static void copy_trunc(char *dst, size_t cap, const char *src)
@@ -345,16 +358,11 @@ static int ask_async(struct ppp_session *s, const uint8_t *name, size_t nlen,
 		     const uint8_t *v, size_t vlen, struct attempt *at)
 {
 	char buf[NAME_MAX_LEN + 1];
-	struct ppp_answer a = {
-		.method = s->a.method, .name = buf, .name_len = nlen,
-		.challenge = s->a.challenge, .id = s->a.id, .value = v, .value_len = vlen,
-	};
+	struct ppp_answer a;
 	int r;
 
-	if (!s->ops->ask || nlen > NAME_MAX_LEN || memchr(name, '\0', nlen))
+	if (!s->ops->ask || !answer_of(s, name, nlen, v, vlen, buf, &a))
 		return 1;	/* no name to ask about: checked here, as an unknown user */
-	memcpy(buf, name, nlen);
-	buf[nlen] = '\0';
 	r = s->ops->ask(s->ctx, &a, at->known);
 	if (r > 0)
 		return 1;
