@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The [radius] section: every key parsed and checked, the server lists read
- * into addresses, the secret never printed, and a configuration that would
- * use RADIUS refused while issue 21 has not wired it ("not wired yet").
+ * into addresses, the secret never printed; authentication taken, and what
+ * issue 21 has not wired yet (accounting, RADIUS under privsep) refused.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
