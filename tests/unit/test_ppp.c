@@ -257,15 +257,6 @@ static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
 	return x->ask_ret;
 }
 
-/* ops with ask (RADIUS): filled from ops by ask_ops_init() */
-static struct ppp_ops ask_ops;
-
-static void ask_ops_init(void)
-{
-	ask_ops = ops;
-	ask_ops.ask = cb_ask;
-}
-
 /* --- fixture ----------------------------------------------------------- */
 
 static struct fx *fx_new(void (*tune)(struct ppp_config *))
@@ -1629,6 +1620,21 @@ static void test_throttle_refuses_unchecked(void **state)
 	fx_free(x);
 }
 
+/* A session whose owner has ops->ask (RADIUS), LCP open. */
+static struct fx *fx_ask(void (*tune)(struct ppp_config *))
+{
+	static struct ppp_ops ask_ops;
+	struct fx *x;
+
+	ask_ops = ops;
+	ask_ops.ask = cb_ask;
+	fx_ops = &ask_ops;
+	x = fx_new(tune);
+	fx_ops = &ops;
+	lcp_open(x);
+	return x;
+}
+
 static void md5_three(struct ppp_config *c)
 {
 	c->auth = PPP_AUTH_CHAP_MD5;
@@ -1670,11 +1676,7 @@ static void test_ask_pap(void **state)
 	struct pkt p;
 
 	(void)state;
-	ask_ops_init();
-	fx_ops = &ask_ops;
-	x = fx_new(pap_only);
-	fx_ops = &ops;
-	lcp_open(x);
+	x = fx_ask(pap_only);
 	pap_req(x, 7, "raduser", "radpass");
 	assert_int_equal(x->asks, 1);
 	assert_false(x->ask_known);
@@ -1717,10 +1719,7 @@ static void test_ask_mschapv2(void **state)
 	struct pkt ch, p;
 
 	(void)state;
-	ask_ops_init();
-	fx_ops = &ask_ops;
-	x = fx_new(no_echo);
-	lcp_open(x);
+	x = fx_ask(no_echo);
 	ch = expect(x, 0xC223, 1);
 	mschap_answer(x, ch.id, ch.data + 1, "CORP\\raduser", "radpass", NULL);
 	assert_int_equal(x->asks, 1);
@@ -1737,8 +1736,7 @@ static void test_ask_mschapv2(void **state)
 	ipcp_open(x);
 	fx_free(x);
 
-	x = fx_new(no_echo);
-	lcp_open(x);
+	x = fx_ask(no_echo);
 	ch = expect(x, 0xC223, 1);
 	mschap_answer(x, ch.id, ch.data + 1, "raduser", "radpass", NULL);
 	auth_done(x, true, NULL, "S=0123456789abcdef0123456789ABCDEF0123456", NULL);
@@ -1749,7 +1747,6 @@ static void test_ask_mschapv2(void **state)
 	assert_non_null(strstr(x->log, "well-formed MS-CHAP2-Success"));
 	assert_int_equal(x->auth_ok, 0);
 	fx_free(x);
-	fx_ops = &ops;
 }
 
 /*
@@ -1763,10 +1760,7 @@ static void test_ask_reject_and_fallback(void **state)
 	struct pkt ch, p;
 
 	(void)state;
-	ask_ops_init();
-	fx_ops = &ask_ops;
-	x = fx_new(md5_three);
-	lcp_open(x);
+	x = fx_ask(md5_three);
 	ch = expect(x, 0xC223, 1);
 	chap_md5_answer(x, ch.id, ch.data + 1, ch.data[0], "raduser", "wrong");
 	assert_int_equal(x->ask.method, PPP_AUTH_CHAP_MD5);
@@ -1794,7 +1788,6 @@ static void test_ask_reject_and_fallback(void **state)
 	p = expect(x, 0xC223, 3);
 	assert_int_equal(p.id, ch.id);
 	fx_free(x);
-	fx_ops = &ops;
 }
 
 /* No outcome: the phase's timeout ends the session; a late outcome is ignored. */
@@ -1804,11 +1797,7 @@ static void test_ask_timeout(void **state)
 	struct pkt p;
 
 	(void)state;
-	ask_ops_init();
-	fx_ops = &ask_ops;
-	x = fx_new(pap_only);
-	fx_ops = &ops;
-	lcp_open(x);
+	x = fx_ask(pap_only);
 	pap_req(x, 1, "raduser", "radpass");
 	assert_true(ppp_auth_pending(x->s));
 	advance(x, 60000);
