@@ -453,14 +453,13 @@ static char *class_text(const uint8_t *c, size_t len)
 	return s;
 }
 
-/* What an Access-Accept assigns that is the session's own (the address goes to IPCP). */
+/* What an Access-Accept the engine took assigns (the address went to IPCP with it). */
 static void accept_apply(struct sess *x, const struct radius_reply *r)
 {
 	struct sessions *ss = x->ss;
 
 	free(x->rclass);
 	x->rclass = r->class_len ? class_text(r->class, r->class_len) : NULL;
-	x->radius_addr = r->has_framed_ip;
 	if (r->session_timeout)
 		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)r->session_timeout * 1000);
 }
@@ -479,7 +478,7 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 		o.auth_resp = auth_resp_of(x, res->reply, resp);
 		if (res->reply->has_framed_ip)
 			o.addr = res->reply->framed_ip;
-		accept_apply(x, res->reply);
+		x->radius_addr = res->reply->has_framed_ip;
 		break;
 	case AAA_REJECT:
 		o.checked = true;
@@ -495,6 +494,11 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 	}
 	ppp_auth_done(x->ppp, evloop_now(x->ss->loop), &o);
 	explicit_bzero(resp, sizeof(resp));
+	/* the engine may still refuse an Accept (no valid MS-CHAP2-Success) */
+	if (o.ok && ppp_auth_method_name(x->ppp))
+		accept_apply(x, res->reply);
+	else
+		x->radius_addr = false;
 	sess_after(x);
 }
 
