@@ -18,6 +18,7 @@ gw() { ip netns exec gw "$@"; }
 ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
 sessions() { gw "$L2SEC" -j session show 2>/dev/null | grep -o '"session_id"' | wc -l; }
 no_sessions() { [ "$(sessions)" = 0 ]; }
+no_tunnels() { ! gw "$L2SEC" -j tunnel show 2>/dev/null | grep -q '"tunnel_id"'; }
 # the client's PPP address (its interface is ppp0, ppp1, ...: pppd numbers them anew)
 lac_addr() { ip -n lac -4 -o addr show 2>/dev/null | sed -n 's/.* inet \([0-9.]*\) peer.*/\1/p'; }
 lac_up() { [ -n "$(lac_addr)" ]; }
@@ -108,9 +109,10 @@ dial() {
 	} >"$run/ppp.opts"
 	echo "c gw" >"$run/control"
 }
+# the call and its tunnel gone: xl2tpd reads its next command apart from this one
 hang_up() {
 	echo "d gw" >"$run/control"
-	wait_for 30 no_sessions
+	wait_for 30 no_sessions && wait_for 30 no_tunnels
 }
 
 dial papuser pap-pw refuse-chap refuse-mschap-v2
@@ -143,7 +145,7 @@ check "MS-CHAPv2: pppd verified the server's MS-CHAP2-Success" \
 check "MS-CHAPv2: the server's Session-Timeout (3 s) hangs up" wait_for 30 grep -q \
 	"user 'msuser': the RADIUS Session-Timeout is over: hanging up" "$out/l2secd.log"
 check "MS-CHAPv2: the session is gone" wait_for 30 no_sessions
-echo "d gw" >"$run/control"
+check "MS-CHAPv2: hung up" hang_up
 
 dial msuser wrong-pw refuse-pap refuse-chap
 check "a wrong password is rejected with the server's Reply-Message" wait_for 30 grep -q \
@@ -155,7 +157,8 @@ echo "d gw" >"$run/control"
 
 ctl "show stats" >"$out/stats.json"
 check "show stats: the server alive, 3 accepts, a reject, nothing malformed" jcheck \
-	'[(s["state"], s["accepts"], s["rejects"] >= 1, s["malformed"], s["bad_authenticator"])
+	'[(s["state"], s["stats"]["accepts"], s["stats"]["rejects"] >= 1, s["stats"]["malformed"],
+	   s["stats"]["bad_authenticator"])
 	  for s in j["radius"]["servers"]] == [("alive", 3, True, 0, 0)]' <"$out/stats.json"
 gw "$L2SEC" -r "$run/run" daemon show >"$out/daemon-show.txt" 2>&1
 check "l2sec daemon show names the RADIUS server" grep -q "127.0.0.1:1812" "$out/daemon-show.txt"
