@@ -193,6 +193,7 @@ static void ppp_stats(struct sessions *ss, struct json_object *res)
 	auth_stats(sessions_auth_stats(ss), o);
 	json_object_object_add(res, CTL_K_PPP, o);
 	sessions_describe_pools(ss, res);
+	sessions_describe_aaa(ss, res);
 }
 
 static void dhcp_stats(const struct inform *in, struct json_object *res)

@@ -34,6 +34,7 @@
 #include "privsep.h"
 #include "server.h"
 #include "server_int.h"
+#include "aaa.h"
 #include "sess.h"
 #include "l2tp/rxcheck.h"
 #include "conf/users.h"
@@ -613,6 +614,11 @@ static void reload(struct l2secd *d)
 			 "datapath changes take effect at restart only");
 	if (cfg->privsep != d->cfg.privsep)
 		log_warn("reload: privsep changes take effect at restart only");
+	if (aaa_configured(cfg) != (d->aaa != NULL) ||
+	    strcmp(cfg->radius.auth_servers, d->cfg.radius.auth_servers) ||
+	    strcmp(cfg->radius.secret, d->cfg.radius.secret) ||
+	    strcmp(cfg->radius.secret_file, d->cfg.radius.secret_file))
+		log_warn("reload: [radius] server and secret changes take effect at restart only");
 	/* those keep their running values; the rest applies to new tunnels */
 	l2secd_keep_running(cfg, &d->cfg);
 	users = users_load(cfg->users_path, l2secd_users_error, cfg->users_path);
@@ -728,6 +734,12 @@ int l2secd_engine_setup(struct l2secd *d, struct users_db *users, bool open_sock
 	}
 	if (d->ep)
 		sessions_set_priv(d->ss, d->ep);
+	if (aaa_configured(&d->cfg)) {
+		d->aaa = aaa_new(d->loop, &d->cfg);
+		if (!d->aaa)
+			return -1;
+		sessions_set_aaa(d->ss, d->aaa);
+	}
 
 	d->inform = inform_open(d->loop, &d->cfg, d->ss, netdev_name(d->nd));
 	if (!d->inform)
@@ -862,6 +874,7 @@ void l2secd_cleanup(struct l2secd *d)
 	l2tp_lns_free(d->lns);
 	inform_close(d->inform);
 	sessions_free(d->ss);
+	aaa_free(d->aaa);
 	for (unsigned int i = 0; i < d->n_socks; i++) {
 		if (d->dp && !d->rx.module_gone)
 			datapath_sock_del(d->dp, d->socks[i].kern_id);

@@ -51,6 +51,7 @@ struct l2secd {
 	struct netdev *nd;		/* the data device, l2sec0 */
 	struct datapath *dp;		/* kernel or tun, chosen once at start */
 	struct sessions *ss;		/* the PPP layer */
+	struct aaa *aaa;		/* RADIUS (aaa.h); NULL: not configured */
 	struct ipsec *ipsec;		/* charon over VICI; NULL when not managed */
 	/* the privsep engine: the parent manages charon; ipsec is its copy of the SAs */
 	bool engine_ipsec;

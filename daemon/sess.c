@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "aaa.h"
 #include "auth/authlimit.h"
 #include "datapath/datapath.h"
 #include "l2tp/l2tp_avp.h"
@@ -56,6 +57,11 @@ struct sess {
 	uint32_t auth_hold_ms;		/* privsep: the parent's throttle's hold of a Failure */
 	uint16_t cdn_result;		/* what the CDN says once PPP is down */
 	char cdn_text[64];
+	uint64_t auth_req;		/* RADIUS: the Access-Request waiting (aaa.h), 0: none */
+	uint8_t auth_id;		/* its CHAP identifier, to check MS-CHAP2-Success by */
+	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
+	char *rclass;			/* the server's Class, printable or "0x" hex; NULL */
+	struct ev_timer limit_timer;	/* the server's Session-Timeout */
 };
 
 /*
@@ -84,6 +90,7 @@ struct sessions {
 	 * does it all itself.
 	 */
 	struct engine_priv *ep;
+	struct aaa *aaa;		/* RADIUS, when configured (aaa.h) */
 	struct ppp_ops ppp_ops;		/* sess_ppp_ops, with verify and challenge under privsep */
 	struct {			/* SESSION_ADD's challenge, until established() */
 		uint16_t tid, sid;
@@ -258,6 +265,9 @@ static void sess_free(struct sess *x)
 
 	ev_timer_cancel(ss->loop, &x->timer);
 	ev_timer_cancel(ss->loop, &x->ra_timer);
+	aaa_cancel(ss->aaa, x->auth_req);	/* its answer must not find x */
+	ev_timer_cancel(ss->loop, &x->limit_timer);
+	free(x->rclass);
 	release_addresses(x);
 	if (x->prev)
 		x->prev->next = x->next;
@@ -347,6 +357,8 @@ static int cb_get_secret(void *ctx, const char *user, struct ppp_secret *out)
 	struct sess *x = ctx;
 	const struct users_entry *e;
 
+	if (x->ss->aaa && x->ss->cfg->radius.auth_source == CONFIG_AUTH_RADIUS)
+		return -1;	/* RADIUS alone decides: the users file is not asked */
 	e = users_lookup(x->ss->users, user, strlen(user));
 	if (!e)
 		return -1;
@@ -429,6 +441,135 @@ static void cb_challenge(void *ctx, uint8_t chal[MSCHAP_CHALLENGE_LEN])
 	memcpy(chal, x->chal, MSCHAP_CHALLENGE_LEN);
 }
 
+/* --- RADIUS ------------------------------------------------------------------------- */
+
+/* The 42 characters of an MS-CHAP2-Success for our identifier, or NULL. */
+static const char *auth_resp_of(const struct sess *x, const struct radius_reply *r,
+				char out[MSCHAP_AUTH_RESPONSE_LEN])
+{
+	if (!r->has_ms_chap2_success || r->ms_chap2_success[0] != x->auth_id)
+		return NULL;
+	memcpy(out, r->ms_chap2_success + 1, MSCHAP_AUTH_RESPONSE_LEN - 1);
+	out[MSCHAP_AUTH_RESPONSE_LEN - 1] = '\0';
+	return out;
+}
+
+/* The server's Session-Timeout is over: hang up (RFC 2865 section 5.27). */
+static void limit_timer_cb(struct ev_timer *t)
+{
+	struct sess *x = container_of(t, struct sess, limit_timer);
+
+	log_notice("ppp %s: user '%s': the RADIUS Session-Timeout is over: hanging up", x->tag,
+		   ppp_user(x->ppp));
+	ppp_close(x->ppp, evloop_now(x->ss->loop), "session timeout");
+	sess_after(x);
+}
+
+/* The Class as text when it is printable, else "0x" and hex: for the control socket. */
+static char *class_text(const uint8_t *c, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *s = malloc(2 + 2 * len + 1), *p;
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < len && c[i] >= 0x20 && c[i] < 0x7f; i++)
+		;
+	if (i == len) {
+		memcpy(s, c, len);
+		s[len] = '\0';
+		return s;
+	}
+	p = s;
+	*p++ = '0';
+	*p++ = 'x';
+	for (i = 0; i < len; i++) {
+		*p++ = hex[c[i] >> 4];
+		*p++ = hex[c[i] & 0xf];
+	}
+	*p = '\0';
+	return s;
+}
+
+/* What an Access-Accept the engine took assigns (the address went to IPCP with it). */
+static void accept_apply(struct sess *x, const struct radius_reply *r)
+{
+	struct sessions *ss = x->ss;
+
+	free(x->rclass);
+	x->rclass = r->class_len ? class_text(r->class, r->class_len) : NULL;
+	if (r->session_timeout)
+		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)r->session_timeout * 1000);
+}
+
+/* The RADIUS server's verdict on the session's answer (aaa.h). */
+static void auth_answered(void *arg, const struct aaa_auth_res *res)
+{
+	struct sess *x = arg;
+	char why[300], resp[MSCHAP_AUTH_RESPONSE_LEN] = "";
+	struct ppp_auth_outcome o = { .why = why };
+
+	x->auth_req = 0;
+	switch (res->verdict) {
+	case AAA_ACCEPT:
+		o.ok = true;
+		o.auth_resp = auth_resp_of(x, res->reply, resp);
+		if (res->reply->has_framed_ip)
+			o.addr = res->reply->framed_ip;
+		x->radius_addr = res->reply->has_framed_ip;
+		break;
+	case AAA_REJECT:
+		o.checked = true;
+		snprintf(why, sizeof(why), "rejected by the RADIUS server%s%s%s",
+			 res->message[0] ? ": \"" : "", res->message, res->message[0] ? "\"" : "");
+		break;
+	case AAA_MALFORMED:
+		snprintf(why, sizeof(why), "the RADIUS server's Access-Accept is malformed");
+		break;
+	default:
+		snprintf(why, sizeof(why), "no RADIUS server answered");
+		break;
+	}
+	ppp_auth_done(x->ppp, evloop_now(x->ss->loop), &o);
+	explicit_bzero(resp, sizeof(resp));
+	/* the engine may still refuse an Accept (no valid MS-CHAP2-Success) */
+	if (o.ok && ppp_auth_method_name(x->ppp))
+		accept_apply(x, res->reply);
+	else
+		x->radius_addr = false;
+	sess_after(x);
+}
+
+/*
+ * ops->ask: RADIUS checks the answer when auth-source says so: always
+ * (radius), or for a user the users file does not know (users-then-radius).
+ */
+static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
+{
+	struct sess *x = ctx;
+	struct sessions *ss = x->ss;
+	struct aaa_auth_req q = {
+		.method = a->method, .name = a->name, .name_len = a->name_len,
+		.challenge = a->challenge, .id = a->id, .value = a->value,
+		.value_len = a->value_len,
+	};
+
+	if (ss->cfg->radius.auth_source == CONFIG_AUTH_USERS ||
+	    (ss->cfg->radius.auth_source == CONFIG_AUTH_USERS_RADIUS && known))
+		return 1;
+	if (!x->l2tp)
+		return -1;
+	aaa_cancel(ss->aaa, x->auth_req);	/* an earlier try's, if any */
+	x->auth_req = 0;
+	q.peer = &x->l2tp->tunnel->peer.addr;
+	q.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
+	if (aaa_auth(ss->aaa, &q, auth_answered, x, &x->auth_req) < 0)
+		return errno == EINVAL ? 1 : -1;	/* EINVAL: nothing to ask, a failure here */
+	x->auth_id = a->id;
+	return 0;
+}
+
 /* privsep: the parent's address for the session (the user's static one, or its pool's). */
 static int alloc_ipv4_priv(struct sess *x, const char *user)
 {
@@ -466,6 +607,15 @@ static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
 			return -1;
 	} else if (hint.s_addr != INADDR_ANY) {
 		bool in_pool = pool_contains(ss->pool, hint);
+
+		if (x->radius_addr && !in_pool && !ss->cfg->radius.framed_ip_any) {
+			inet_ntop(AF_INET, &hint, a, sizeof(a));
+			log_warn("ppp %s: the RADIUS server's Framed-IP-Address %s for user '%s' is "
+				 "outside the pool ([radius] framed-ip-outside-pool = no): refused",
+				 x->tag, a, user);
+			ss->st.no_address++;
+			return -1;
+		}
 
 		if (in_pool ? pool_take(ss->pool, hint) < 0 : find4(ss, hint) != NULL) {
 			inet_ntop(AF_INET, &hint, a, sizeof(a));
@@ -672,6 +822,7 @@ static struct sess *sess_alloc(struct sessions *ss, struct l2tp_session *ls)
 	snprintf(x->tag, sizeof(x->tag), "%u/%u", ls->tunnel->tid, ls->sid);
 	ev_timer_init(&x->timer, timer_cb);
 	ev_timer_init(&x->ra_timer, ra_timer_cb);
+	ev_timer_init(&x->limit_timer, limit_timer_cb);
 	return x;
 }
 
@@ -1014,6 +1165,8 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		json_object_object_add(o, CTL_K_AUTH,
 				       json_object_new_string(ppp_auth_method_name(x->ppp)));
 	json_object_object_add(o, CTL_K_PPP_PHASE, json_object_new_string(ppp_phase_name(x->ppp)));
+	if (x->rclass)
+		json_object_object_add(o, CTL_K_CLASS, json_object_new_string(x->rclass));
 	if (x->ipv4.s_addr) {
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
 		json_object_object_add(o, CTL_K_IPV4, json_object_new_string(a));
@@ -1023,6 +1176,18 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		strcat(a, "/64");
 		json_object_object_add(o, CTL_K_IPV6_PREFIX, json_object_new_string(a));
 	}
+}
+
+void sessions_set_aaa(struct sessions *ss, struct aaa *aaa)
+{
+	ss->aaa = aaa;
+	ss->ppp_ops.ask = aaa ? cb_ask : NULL;
+}
+
+void sessions_describe_aaa(const struct sessions *ss, struct json_object *o)
+{
+	if (ss->aaa)
+		aaa_describe(ss->aaa, o);
 }
 
 void sessions_set_priv(struct sessions *ss, struct engine_priv *ep)

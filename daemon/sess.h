@@ -128,6 +128,15 @@ struct ppp_rec;
 int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct ppp_rec *r,
 		    const struct in6_addr *pfx6);
 
+/*
+ * RADIUS (aaa.h): the PPP answers go to it as [radius] auth-source says;
+ * NULL: the users file alone. The layer does not own aaa.
+ */
+struct aaa;
+void sessions_set_aaa(struct sessions *ss, struct aaa *aaa);
+/* RADIUS servers' state and counters, added to o (nothing without RADIUS). */
+void sessions_describe_aaa(const struct sessions *ss, struct json_object *o);
+
 /* Address pool usage, added to o. */
 void sessions_describe_pools(const struct sessions *ss, struct json_object *o);
 

@@ -56,6 +56,7 @@
 #define CTL_K_DATAPATH		"datapath"	/* per session and in show stats */
 #define CTL_K_USER		"user"
 #define CTL_K_AUTH		"auth"
+#define CTL_K_CLASS		"radius_class"	/* RADIUS Class, printable or hex */
 #define CTL_K_PPP_PHASE		"ppp_phase"
 #define CTL_K_IPV4		"ipv4"
 #define CTL_K_IPV6_PREFIX	"ipv6_prefix"

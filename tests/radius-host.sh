@@ -52,26 +52,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The server's configuration: Debian's, with our site, clients and users only.
-raddb=$dir/raddb
-cp -a /etc/freeradius/3.0 "$raddb"
-rm -f "$raddb"/sites-enabled/* "$raddb"/mods-enabled/eap
-mkdir -p "$dir/log" "$dir/run"
-sed -i -e "s|^\([[:space:]]*raddbdir =\).*|\1 $raddb|" \
-	-e "s|^\([[:space:]]*logdir =\).*|\1 $dir/log|" \
-	-e "s|^\([[:space:]]*run_dir =\).*|\1 $dir/run|" \
-	-e 's/^\([[:space:]]*\)\(user\|group\) = /\1#\2 = /' \
-	-e 's/^\([[:space:]]*reject_delay =\).*/\1 0/' "$raddb/radiusd.conf"
-
-cat > "$raddb/clients.conf" <<EOF
-client l2sec {
-	ipaddr = 127.0.0.1
-	secret = $secret
-	# the Message-Authenticator of every request is checked (RFC 3579)
-	require_message_authenticator = yes
-}
-EOF
-
+# The server: tests/radius-server.sh's, with these users.
+. "$top/tests/radius-server.sh"
+radius_conf "$dir" "$secret" "$port"
 cat > "$raddb/mods-config/files/authorize" <<'EOF'
 papuser Cleartext-Password := "pap secret"
 	Framed-IP-Address = 10.8.0.10,
@@ -93,69 +76,10 @@ msuser Cleartext-Password := "ms secret"
 	Reply-Message = "Welcome, msuser"
 EOF
 
-cat > "$raddb/sites-enabled/l2sec" <<EOF
-server l2sec {
-	listen {
-		type = auth
-		ipaddr = 127.0.0.1
-		port = $port
-	}
-	listen {
-		type = acct
-		ipaddr = 127.0.0.1
-		port = $((port + 1))
-	}
-	authorize {
-		chap
-		mschap
-		files
-		pap
-	}
-	authenticate {
-		Auth-Type PAP {
-			pap
-		}
-		Auth-Type CHAP {
-			chap
-		}
-		Auth-Type MS-CHAP {
-			mschap
-		}
-	}
-	preacct {
-		acct_unique
-	}
-	accounting {
-		detail
-	}
-	# l2secd requires a Message-Authenticator on every Access answer (Blast-RADIUS,
-	# CVE-2024-3596); FreeRADIUS before 3.2.5 adds one only when asked to
-	post-auth {
-		update reply {
-			&Message-Authenticator := 0x00
-		}
-		Post-Auth-Type REJECT {
-			update reply {
-				&Message-Authenticator := 0x00
-				&Framed-IP-Address !* ANY
-				&Session-Timeout !* ANY
-				&Class !* ANY
-				&Framed-Route !* ANY
-				&Reply-Message := "Wrong user name or password"
-			}
-		}
-	}
-}
-EOF
-
-"$radiusd" -f -X -d "$raddb" -l stdout > "$dir/radiusd.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-	grep -q 'Ready to process requests' "$dir/radiusd.log" && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -q 'Ready to process requests' "$dir/radiusd.log"; then
+radius_start "$dir" "$radiusd"
+started=$?
+pid=$radius_pid
+if [ $started != 0 ]; then
 	not_ok "radiusd did not start" "$(tail -n 30 "$dir/radiusd.log")"
 	echo "$pass passed, $fail failed"
 	exit 1

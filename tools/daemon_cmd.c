@@ -114,6 +114,50 @@ static void pool(struct json_object *st, const char *size_key, const char *use_k
 		print_u64(PRINT_JSON, use_key, NULL, in_use);
 }
 
+/*
+ * RADIUS (l2secd's aaa.c): "radius ADDR:PORT alive" a line per server, with
+ * -s its counters and the requests' ones.
+ */
+static void radius(struct json_object *st, int stats, unsigned int *bad)
+{
+	struct json_object *r, *servers, *srv;
+	char safe[96];
+	const char *addr, *state;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(st, "radius", &r) || !r)
+		return;
+	if (!json_object_is_type(r, json_type_object) ||
+	    !json_object_object_get_ex(r, "servers", &servers) ||
+	    !json_object_is_type(servers, json_type_array)) {
+		malformed_member(bad, "radius");
+		return;
+	}
+	print_open_object("radius");
+	print_open_array("servers");
+	n = json_object_array_length(servers);
+	for (i = 0; i < n; i++) {
+		srv = json_object_array_get_idx(servers, i);
+		if (ctlc_get_str(srv, "server", &addr) != 1 ||
+		    ctlc_get_str(srv, "state", &state) != 1) {
+			malformed_member(bad, "radius");
+			continue;
+		}
+		print_open_object(NULL);
+		print_string(PRINT_JSON, "server", NULL, addr);
+		print_string(PRINT_JSON, "state", NULL, state);
+		print_text("\nradius %s", ctlc_text(addr, safe, sizeof(safe)));
+		print_text(" %s", ctlc_text(state, safe, sizeof(safe)));
+		if (stats)
+			counters(srv, "stats", "stats", bad);
+		print_close_object();
+	}
+	print_close_array();
+	if (stats)
+		counters(r, "stats", "stats", bad);
+	print_close_object();
+}
+
 unsigned int daemon_print(struct json_object *ver, struct json_object *st, int stats)
 {
 	char safe[128];
@@ -146,6 +190,7 @@ unsigned int daemon_print(struct json_object *ver, struct json_object *st, int s
 		print_u64(PRINT_ANY, "session_count", " sessions %" PRIu64, v);
 	pool(st, CTL_K_POOL_SIZE, CTL_K_POOL_IN_USE, "pool", &bad);
 	pool(st, CTL_K_POOL6_SIZE, CTL_K_POOL6_IN_USE, "pool6", &bad);
+	radius(st, stats, &bad);
 	if (stats) {
 		print_open_object("stats");
 		counters(st, CTL_K_STATS, "l2tp", &bad);

@@ -34,7 +34,7 @@ static const struct {
 };
 
 /* Strings are checked for their form where they have one, else for length. */
-enum { S_WORD, S_NAME, S_IPV4, S_IPV6_PREFIX };
+enum { S_WORD, S_NAME, S_IPV4, S_IPV6_PREFIX, S_CLASS };
 
 static const struct {
 	const char *key;
@@ -47,6 +47,7 @@ static const struct {
 	[DSESS_IPV4] = { CTL_K_IPV4, S_IPV4 },
 	[DSESS_IPV6_PREFIX] = { CTL_K_IPV6_PREFIX, S_IPV6_PREFIX },
 	[DSESS_AUTH] = { CTL_K_AUTH, S_WORD },
+	[DSESS_CLASS] = { CTL_K_CLASS, S_CLASS },
 };
 
 static const char *const sa_keys[DSESS_SA_N] = {
@@ -107,6 +108,8 @@ static bool string_ok(const char *s, int form)
 		return inet_pton(AF_INET, s, &a) == 1;
 	case S_IPV6_PREFIX:
 		return ipv6_prefix_ok(s);
+	case S_CLASS:	/* 253 octets, as text or "0x" and hex */
+		return len > 0 && len <= 2 + 2 * 253;
 	}
 	return false;
 }
@@ -414,6 +417,7 @@ void dsess_print_extra(const struct dsess *d)
 {
 	str(d, DSESS_USER, " user %s");
 	str(d, DSESS_AUTH, " auth %s");
+	str(d, DSESS_CLASS, " class %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
 	str(d, DSESS_PPP_PHASE, NULL);
 	print_ipsec(d);
@@ -430,6 +434,7 @@ void dsess_print(const struct dsess *d, int stats)
 	str(d, DSESS_PPP_PHASE, " ppp %s");
 	str(d, DSESS_USER, " user %s");
 	str(d, DSESS_AUTH, " auth %s");
+	str(d, DSESS_CLASS, " class %s");
 	str(d, DSESS_IPV4, " ipv4 %s");
 	str(d, DSESS_IPV6_PREFIX, " ipv6 %s");
 	str(d, DSESS_DATAPATH, " datapath %s");

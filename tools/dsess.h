@@ -38,6 +38,7 @@ enum {
 	DSESS_IPV4,
 	DSESS_IPV6_PREFIX,
 	DSESS_AUTH,		/* mschapv2, chap-md5 or pap, once authenticated */
+	DSESS_CLASS,		/* the RADIUS server's Class */
 	DSESS_S_N,
 };
 

@@ -192,6 +192,8 @@ static const struct key keys[] = {
 	{ "radius", "retries", K_UINT, OFF(radius.retries), 0, 0, 10 },
 	{ "radius", "dead-time", K_MS, OFF(radius.dead_time_ms), 0, 0, 3600000 },
 	{ "radius", "queue", K_UINT, OFF(radius.queue), 0, 1, 65536 },
+	{ "radius", "peer-queue", K_UINT, OFF(radius.peer_queue), 0, 1, 65536 },
+	{ "radius", "framed-ip-outside-pool", K_BOOL, OFF(radius.framed_ip_any), 0, 0, 0 },
 	{ "radius", "nas-identifier", K_STRING, STR(radius.nas_identifier), 0, 63 },
 	{ "radius", "nas-ip-address", K_STRING, STR(radius.nas_ip), 0, INET_ADDRSTRLEN - 1 },
 	{ "radius", "auth-source", K_AUTHSOURCE, OFF(radius.auth_source), 0, 0, 0 },
@@ -311,6 +313,7 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->radius.retries = 2;
 	cfg->radius.dead_time_ms = 60000;
 	cfg->radius.queue = 1024;
+	cfg->radius.peer_queue = 32;
 }
 
 /* --- values ------------------------------------------------------------------ */
@@ -1366,9 +1369,9 @@ static int check_radius_list(struct parser *p, const char *name, const char *lis
 }
 
 /*
- * [radius]: servers, one secret for them, the auth-source they need. While
- * issue 21 has not wired RADIUS into PPP authentication, a configuration
- * that would use it is refused, so that no operator believes it works.
+ * [radius]: servers, one secret for them, the auth-source they need. What is
+ * not wired yet (accounting, privsep) is refused, so that no operator
+ * believes it works.
  */
 static void check_radius(struct parser *p)
 {
@@ -1392,11 +1395,17 @@ static void check_radius(struct parser *p)
 	    key_ok(p, "auth-source"))
 		perr(p, line_of(p, "auth-source"),
 		     "[radius] auth-source = %s needs auth-servers", auth_source_names[r->auth_source]);
-	if (r->auth_servers[0] || r->acct_servers[0] || r->auth_source != CONFIG_AUTH_USERS)
-		perr(p, line_of(p, "auth-servers") ?: line_of(p, "acct-servers") ?:
-		     line_of(p, "auth-source"),
-		     "[radius] RADIUS is not wired yet: l2secd would not use these servers "
-		     "(issue 21); remove auth-servers, acct-servers and auth-source");
+	if (r->acct_servers[0])
+		perr(p, line_of(p, "acct-servers"),
+		     "[radius] acct-servers: accounting is not wired yet (issue 21); remove it");
+	else if (r->auth_servers[0] && r->auth_source == CONFIG_AUTH_USERS)
+		perr(p, line_of(p, "auth-servers"),
+		     "[radius] auth-servers without auth-source = radius or users-then-radius: "
+		     "l2secd would not use them");
+	if (r->auth_servers[0] && p->cfg->privsep)
+		perr(p, line_of(p, "auth-servers"),
+		     "[radius] RADIUS does not run under privsep yet (issue 21): the engine "
+		     "would need the parent to sign with the secret; set [global] privsep = no");
 }
 
 static void check_whole(struct parser *p)

@@ -118,6 +118,8 @@ struct config_radius {
 	unsigned int retries;
 	unsigned int dead_time_ms;
 	unsigned int queue;		/* requests waiting for an identifier, at most */
+	unsigned int peer_queue;	/* authentications waiting from one client address */
+	bool framed_ip_any;		/* a Framed-IP-Address outside the pools is taken */
 	char nas_identifier[64];	/* "": [l2tp] hostname */
 	char nas_ip[INET_ADDRSTRLEN];	/* NAS-IP-Address, IPv4; "": not sent */
 	enum config_auth_source auth_source;

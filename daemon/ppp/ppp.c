@@ -544,6 +544,20 @@ void ppp_timer(struct ppp_session *s, uint64_t now)
 	settle(s);
 }
 
+void ppp_auth_done(struct ppp_session *s, uint64_t now, const struct ppp_auth_outcome *o)
+{
+	if (s->dead || s->a.state != AUTH_PENDING)
+		return;
+	s->now = now;
+	ppp_auth_outcome(s, o);
+	settle(s);
+}
+
+bool ppp_auth_pending(const struct ppp_session *s)
+{
+	return !s->dead && s->a.state == AUTH_PENDING;
+}
+
 bool ppp_is_dead(const struct ppp_session *s)
 {
 	return s->dead;

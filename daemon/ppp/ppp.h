@@ -129,6 +129,18 @@ struct ppp_verdict {
 	char auth_resp[MSCHAP_AUTH_RESPONSE_LEN];	/* MS-CHAPv2's "S=...", when ok */
 };
 
+/*
+ * The outcome of an answer ops->ask took (ppp_auth_done): granted or not,
+ * and what the checker says with it.
+ */
+struct ppp_auth_outcome {
+	bool ok;
+	bool checked;			/* !ok: the answer was judged wrong (not: no checker) */
+	const char *why;		/* !ok: for the log, printable */
+	const char *auth_resp;		/* ok MS-CHAPv2: "S=" and 40 hex digits */
+	struct in_addr addr;		/* the address the checker assigns, or INADDR_ANY */
+};
+
 struct ppp_ipcp_info {
 	struct in_addr local, peer;
 	struct in_addr dns[2], nbns[2];
@@ -193,6 +205,15 @@ struct ppp_ops {
 	 * MS-CHAPv2 answer (the checker issues it); NULL: random octets.
 	 */
 	void (*challenge)(void *ctx, uint8_t chal[MSCHAP_CHALLENGE_LEN]);
+	/*
+	 * Optional (RADIUS): check the answer asynchronously; known says
+	 * whether get_secret found the user. 0: taken, the engine waits for
+	 * ppp_auth_done() (further answers are discarded, the phase timeout
+	 * runs); 1: not taken, checked here as without ask; -1: refused (too
+	 * many waiting), a failure unchecked. The answer is wiped by the
+	 * caller after the call: copy what is needed.
+	 */
+	int (*ask)(void *ctx, const struct ppp_answer *a, bool known);
 };
 
 struct ppp_stats {
@@ -235,6 +256,15 @@ void ppp_input(struct ppp_session *s, uint64_t now, uint8_t *frame, size_t len);
  */
 #define PPP_DATA_HEADROOM 4
 int ppp_send_data(struct ppp_session *s, uint16_t proto, uint8_t *buf, size_t len);
+
+/*
+ * The outcome of the answer ops->ask took. Ignored unless the engine waits
+ * for it (the session restarted its authentication or went meanwhile:
+ * the owner cancels what it asked then).
+ */
+void ppp_auth_done(struct ppp_session *s, uint64_t now, const struct ppp_auth_outcome *o);
+/* Whether the engine waits for ppp_auth_done(). */
+bool ppp_auth_pending(const struct ppp_session *s);
 
 /* The earliest deadline (monotonic ms), or PPP_NO_TIMEOUT. */
 uint64_t ppp_next_timeout(const struct ppp_session *s);

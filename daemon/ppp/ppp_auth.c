@@ -188,18 +188,25 @@ static void attempt_wipe(struct attempt *at)
 	explicit_bzero(&at->sec, sizeof(at->sec));
 }
 
-static void auth_ok(struct ppp_session *s, struct attempt *at)
+static void auth_granted(struct ppp_session *s, struct in_addr addr, const char *by)
 {
-	ppp_log(s, LOG_NOTICE, "user '%s' authenticated with %s", s->user,
-		method_name(s->a.method));
+	ppp_log(s, LOG_NOTICE, "user '%s' authenticated with %s%s", s->user,
+		method_name(s->a.method), by);
 	s->a.state = AUTH_DONE;
 	s->a.deadline = 0;
 	s->a.phase_deadline = 0;
-	s->a.static_addr = at->sec.addr;
-	attempt_wipe(at);
+	s->a.static_addr = addr;
 	if (s->ops->auth_result)
 		s->ops->auth_result(s->ctx, s->user, true);
 	ppp_network_phase(s);
+}
+
+static void auth_ok(struct ppp_session *s, struct attempt *at)
+{
+	struct in_addr addr = at->sec.addr;
+
+	attempt_wipe(at);
+	auth_granted(s, addr, "");
 }
 
 /* A wrong answer, or one refused unchecked (checked false): Failure after the delay. */
@@ -303,22 +310,122 @@ static void auth_fail_now(struct ppp_session *s)
 	}
 }
 
+/*
+ * The answer for a checker elsewhere (ops->verify, ops->ask), its name copied
+ * into buf with a NUL; false when the name cannot be one (too long, a NUL).
+ */
+static bool answer_of(const struct ppp_session *s, const uint8_t *name, size_t nlen,
+		      const uint8_t *v, size_t vlen, char buf[NAME_MAX_LEN + 1],
+		      struct ppp_answer *a)
+{
+	if (nlen > NAME_MAX_LEN || memchr(name, '\0', nlen))
+		return false;
+	memcpy(buf, name, nlen);
+	buf[nlen] = '\0';
+	*a = (struct ppp_answer){
+		.method = s->a.method, .name = buf, .name_len = nlen,
+		.challenge = s->a.challenge, .id = s->a.id, .value = v, .value_len = vlen,
+	};
+	return true;
+}
+
 /* ops->verify: the answer checked where the secrets are; true when it is right. */
 static bool verify_remote(struct ppp_session *s, const uint8_t *name, size_t nlen,
 			  const uint8_t *v, size_t vlen, struct ppp_verdict *out)
 {
 	char buf[NAME_MAX_LEN + 1];
-	struct ppp_answer a = {
-		.method = s->a.method, .name = buf, .name_len = nlen,
-		.challenge = s->a.challenge, .id = s->a.id, .value = v, .value_len = vlen,
-	};
+	struct ppp_answer a;
 
 	memset(out, 0, sizeof(*out));
-	if (nlen > NAME_MAX_LEN || memchr(name, '\0', nlen))
+	return answer_of(s, name, nlen, v, vlen, buf, &a) &&
+	       s->ops->verify(s->ctx, &a, out) == 0 && out->ok;
+}
+
+static void copy_trunc(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/*
+ * ops->ask: the answer checked elsewhere, later (RADIUS). 1 when it is to be
+ * checked here, 0 when the engine now waits for ppp_auth_done(), -1 when it
+ * was refused (counted as a failure, unchecked).
+ */
+static int ask_async(struct ppp_session *s, const uint8_t *name, size_t nlen,
+		     const uint8_t *v, size_t vlen, struct attempt *at)
+{
+	char buf[NAME_MAX_LEN + 1];
+	struct ppp_answer a;
+	int r;
+
+	if (!s->ops->ask || !answer_of(s, name, nlen, v, vlen, buf, &a))
+		return 1;	/* no name to ask about: checked here, as an unknown user */
+	r = s->ops->ask(s->ctx, &a, at->known);
+	if (r > 0)
+		return 1;
+	if (r < 0) {
+		auth_bad(s, at, "refused unchecked: too many authentications waiting", false);
+		return -1;
+	}
+	attempt_wipe(at);
+	copy_trunc(s->a.who, sizeof(s->a.who), at->who);
+	s->a.state = AUTH_PENDING;
+	s->a.deadline = 0;
+	return 0;
+}
+
+/* An "S=" and 40 hex digits (RFC 2759 section 5), as a checker must give it. */
+static bool auth_resp_ok(const char *r)
+{
+	size_t i;
+
+	if (!r || strlen(r) != MSCHAP_AUTH_RESPONSE_LEN - 1 || r[0] != 'S' || r[1] != '=')
 		return false;
-	memcpy(buf, name, nlen);
-	buf[nlen] = '\0';
-	return s->ops->verify(s->ctx, &a, out) == 0 && out->ok;
+	for (i = 2; r[i]; i++)
+		if (!((r[i] >= '0' && r[i] <= '9') || (r[i] >= 'A' && r[i] <= 'F')))
+			return false;
+	return true;
+}
+
+static void send_granted(struct ppp_session *s, const char *auth_resp)
+{
+	uint8_t msg[sizeof(s->a.reply) + 1];
+	size_t n;
+
+	if (s->a.method == PPP_AUTH_MSCHAPV2)
+		snprintf(s->a.reply, sizeof(s->a.reply), "%s M=Access granted", auth_resp);
+	else
+		snprintf(s->a.reply, sizeof(s->a.reply), "Access granted");
+	n = strlen(s->a.reply);
+	if (s->a.method != PPP_AUTH_PAP) {
+		ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply, n);
+		return;
+	}
+	msg[0] = (uint8_t)n;
+	memcpy(msg + 1, s->a.reply, n);
+	ppp_send_ctrl(s, PPP_PAP, PAP_ACK, s->a.id, msg, n + 1);
+}
+
+void ppp_auth_outcome(struct ppp_session *s, const struct ppp_auth_outcome *o)
+{
+	struct attempt at;
+
+	memset(&at, 0, sizeof(at));
+	snprintf(at.who, sizeof(at.who), "%s", s->a.who);
+	if (o->ok && s->a.method == PPP_AUTH_MSCHAPV2 && !auth_resp_ok(o->auth_resp)) {
+		auth_bad(s, &at, "granted without a well-formed MS-CHAP2-Success: refused", false);
+		return;
+	}
+	if (!o->ok) {
+		auth_bad(s, &at, o->why ? o->why : "refused", o->checked);
+		return;
+	}
+	copy_trunc(s->user, sizeof(s->user), s->a.who);
+	send_granted(s, o->auth_resp);
+	auth_granted(s, o->addr, " (RADIUS)");
 }
 
 static void mschapv2_check(struct ppp_session *s, const uint8_t *v,
@@ -332,7 +439,8 @@ static void mschapv2_check(struct ppp_session *s, const uint8_t *v,
 	size_t blen;
 	bool ok;
 
-	if (attempt_begin(s, name, nlen, &at) < 0)
+	if (attempt_begin(s, name, nlen, &at) < 0 ||
+	    ask_async(s, name, nlen, v, MSCHAPV2_VALUE_LEN, &at) <= 0)
 		return;
 	if (s->ops->verify) {
 		struct ppp_verdict vd;
@@ -371,7 +479,8 @@ static void md5_check(struct ppp_session *s, const uint8_t *v,
 	struct attempt at;
 	bool ok;
 
-	if (attempt_begin(s, name, nlen, &at) < 0)
+	if (attempt_begin(s, name, nlen, &at) < 0 ||
+	    ask_async(s, name, nlen, v, MD5_VALUE_LEN, &at) <= 0)
 		return;
 	if (s->ops->verify) {
 		struct ppp_verdict vd;
@@ -481,7 +590,8 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 	name = d + 1;
 	pw = d + 2 + nlen;
 	s->a.id = id;
-	if (attempt_begin(s, name, nlen, &at) < 0)
+	if (attempt_begin(s, name, nlen, &at) < 0 ||
+	    ask_async(s, name, nlen, pw, pwlen, &at) <= 0)
 		return;
 	/*
 	 * Compared as NT hashes, which every user has: fixed-size digests,

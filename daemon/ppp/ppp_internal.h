@@ -130,6 +130,7 @@ enum auth_state {
 	AUTH_IDLE,
 	AUTH_WAIT,	/* challenge sent / waiting for PAP request */
 	AUTH_DELAY,	/* wrong answer: waiting before Failure */
+	AUTH_PENDING,	/* ops->ask took the answer: waiting for ppp_auth_done() */
 	AUTH_DONE,
 };
 
@@ -171,6 +172,7 @@ struct auth_ctx {
 	uint64_t phase_deadline;	/* whole phase */
 	char reply[96];			/* Success/Ack message, resent on duplicates */
 	struct in_addr static_addr;	/* from the user's entry */
+	char who[256];			/* AUTH_PENDING: who tried, made printable */
 };
 
 struct ipcp_opts {
@@ -205,6 +207,9 @@ struct ppp_session {
 	unsigned int drop_logs;		/* ppp_log_drop lines at notice level */
 	struct ppp_stats st;
 };
+
+/* ppp_auth.c: the outcome of an answer ops->ask took (AUTH_PENDING) */
+void ppp_auth_outcome(struct ppp_session *s, const struct ppp_auth_outcome *o);
 
 /* ppp.c */
 void ppp_log(struct ppp_session *s, int prio, const char *fmt, ...)

@@ -60,6 +60,13 @@ struct fx {
 	/* the last frame fed in, as the PPP layer left it */
 	uint8_t in[1600];
 	size_t in_len;
+	/* ops->ask (RADIUS): what it returns, and the answer it was given */
+	int ask_ret;
+	unsigned int asks;
+	bool ask_known;
+	struct ppp_answer ask;
+	char ask_name[256];
+	uint8_t ask_value[64];
 };
 
 /* --- the owner's side ------------------------------------------------------ */
@@ -233,6 +240,22 @@ static bool cb_log_enabled(void *ctx, int prio)
 }
 
 static const struct ppp_ops *fx_ops = &ops;
+
+static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
+{
+	struct fx *x = ctx;
+
+	x->asks++;
+	x->ask_known = known;
+	x->ask = *a;
+	snprintf(x->ask_name, sizeof(x->ask_name), "%s", a->name);
+	assert_true(a->value_len <= sizeof(x->ask_value));
+	memcpy(x->ask_value, a->value, a->value_len);
+	x->ask.name = x->ask_name;
+	x->ask.value = x->ask_value;
+	x->ask.challenge = NULL;	/* the engine's, valid during the call only */
+	return x->ask_ret;
+}
 
 /* --- fixture ----------------------------------------------------------- */
 
@@ -1597,6 +1620,196 @@ static void test_throttle_refuses_unchecked(void **state)
 	fx_free(x);
 }
 
+/* A session whose owner has ops->ask (RADIUS), LCP open. */
+static struct fx *fx_ask(void (*tune)(struct ppp_config *))
+{
+	static struct ppp_ops ask_ops;
+	struct fx *x;
+
+	ask_ops = ops;
+	ask_ops.ask = cb_ask;
+	fx_ops = &ask_ops;
+	x = fx_new(tune);
+	fx_ops = &ops;
+	lcp_open(x);
+	return x;
+}
+
+static void md5_three(struct ppp_config *c)
+{
+	c->auth = PPP_AUTH_CHAP_MD5;
+	c->auth_tries = 3;
+	c->echo_interval_ms = 0;
+}
+
+static void chap_md5_answer(struct fx *x, uint8_t id, const uint8_t *chal, size_t clen,
+			    const char *user, const char *pw)
+{
+	uint8_t d[1 + 16 + 64];
+	size_t ul = strlen(user);
+
+	d[0] = 16;
+	mschap_md5_response(id, (const uint8_t *)pw, strlen(pw), chal, clen, d + 1);
+	memcpy(d + 17, user, ul);
+	cin(x, 0xC223, 2, id, d, 17 + ul);
+}
+
+static void auth_done(struct fx *x, bool ok, const char *why, const char *resp,
+		      const char *addr)
+{
+	struct ppp_auth_outcome o = {
+		.ok = ok, .checked = true, .why = why, .auth_resp = resp,
+		.addr.s_addr = addr ? inet_addr(addr) : 0,
+	};
+
+	ppp_auth_done(x->s, x->now, &o);
+}
+
+/*
+ * ops->ask (RADIUS): PAP waits for the answer without sending anything, a
+ * retransmitted request meanwhile is discarded, the outcome's address is
+ * the one IPCP offers, and the name as sent is the session's user.
+ */
+static void test_ask_pap(void **state)
+{
+	struct fx *x;
+	struct pkt p;
+
+	(void)state;
+	x = fx_ask(pap_only);
+	pap_req(x, 7, "raduser", "radpass");
+	assert_int_equal(x->asks, 1);
+	assert_false(x->ask_known);
+	assert_int_equal(x->ask.method, PPP_AUTH_PAP);
+	assert_string_equal(x->ask_name, "raduser");
+	assert_int_equal(x->ask.value_len, 7);
+	assert_memory_equal(x->ask_value, "radpass", 7);
+	assert_true(ppp_auth_pending(x->s));
+	pap_req(x, 7, "raduser", "radpass");
+	expect_nothing(x);
+	assert_int_equal(x->asks, 1);
+	advance(x, 10000);
+	expect_nothing(x);
+	auth_done(x, true, NULL, NULL, "10.0.0.77");
+	p = expect(x, 0xC023, 2);
+	assert_int_equal(p.id, 7);
+	assert_false(ppp_auth_pending(x->s));
+	assert_string_equal(ppp_user(x->s), "raduser");
+	assert_int_equal(x->auth_ok, 1);
+	/* a second outcome is not waited for: ignored */
+	auth_done(x, false, "late", NULL, NULL);
+	assert_int_equal(x->auth_bad, 0);
+	p = take(x, 0x8021, CONFREQ);
+	cin(x, 0x8021, CONFREQ, 1, (const uint8_t *)"\x03\x06\0\0\0\0", 6);
+	p = expect(x, 0x8021, CONFNAK);
+	assert_memory_equal(p.data, "\x03\x06\x0a\x00\x00\x4d", 6);
+	assert_null(strstr(x->log, "radpass"));
+	fx_free(x);
+}
+
+/*
+ * MS-CHAPv2 through ops->ask: the Success carries the checker's
+ * authenticator response; one that is not "S=" and 40 hex digits is not
+ * passed on: the peer gets a Failure, after the delay.
+ */
+static void test_ask_mschapv2(void **state)
+{
+	static const char resp[] = "S=0123456789ABCDEF0123456789ABCDEF01234567";
+	struct fx *x;
+	struct pkt ch, p;
+
+	(void)state;
+	x = fx_ask(no_echo);
+	ch = expect(x, 0xC223, 1);
+	mschap_answer(x, ch.id, ch.data + 1, "CORP\\raduser", "radpass", NULL);
+	assert_int_equal(x->asks, 1);
+	assert_int_equal(x->ask.method, PPP_AUTH_MSCHAPV2);
+	assert_string_equal(x->ask_name, "CORP\\raduser");
+	assert_int_equal(x->ask.value_len, 49);
+	expect_nothing(x);
+	auth_done(x, true, NULL, resp, NULL);
+	p = expect(x, 0xC223, 3);
+	assert_int_equal(p.id, ch.id);
+	assert_int_equal(p.len, 42 + 17);
+	assert_memory_equal(p.data, resp, 42);
+	assert_memory_equal(p.data + 42, " M=Access granted", 17);
+	ipcp_open(x);
+	fx_free(x);
+
+	x = fx_ask(no_echo);
+	ch = expect(x, 0xC223, 1);
+	mschap_answer(x, ch.id, ch.data + 1, "raduser", "radpass", NULL);
+	auth_done(x, true, NULL, "S=0123456789abcdef0123456789ABCDEF0123456", NULL);
+	expect_nothing(x);
+	advance(x, 2000);
+	p = expect(x, 0xC223, 4);
+	assert_memory_equal(p.data, "E=691 R=1 C=", 12);
+	assert_non_null(strstr(x->log, "well-formed MS-CHAP2-Success"));
+	assert_int_equal(x->auth_ok, 0);
+	fx_free(x);
+}
+
+/*
+ * A reject: the Failure after the delay, the throttle told, the reason in
+ * the log; the next try is asked again. Refused by ask (too many waiting):
+ * a failure, unchecked. ask returning 1: checked here (the users file).
+ */
+static void test_ask_reject_and_fallback(void **state)
+{
+	struct fx *x;
+	struct pkt ch, p;
+
+	(void)state;
+	x = fx_ask(md5_three);
+	ch = expect(x, 0xC223, 1);
+	chap_md5_answer(x, ch.id, ch.data + 1, ch.data[0], "raduser", "wrong");
+	assert_int_equal(x->ask.method, PPP_AUTH_CHAP_MD5);
+	assert_int_equal(x->ask.id, ch.id);
+	assert_int_equal(x->ask.value_len, 16);
+	auth_done(x, false, "rejected by the RADIUS server: \"Bad password\"", NULL, NULL);
+	expect_nothing(x);
+	assert_int_equal(x->auth_bad, 1);
+	assert_string_equal(x->result_user, "raduser");
+	advance(x, 2000);
+	expect(x, 0xC223, 4);
+	ch = expect(x, 0xC223, 1);
+	assert_non_null(strstr(x->log, "Bad password"));
+	x->ask_ret = -1;
+	chap_md5_answer(x, ch.id, ch.data + 1, ch.data[0], "raduser", "right");
+	assert_int_equal(x->asks, 2);
+	assert_int_equal(x->auth_bad, 1);	/* unchecked */
+	assert_non_null(strstr(x->log, "too many authentications waiting"));
+	advance(x, 2000);
+	expect(x, 0xC223, 4);
+	ch = expect(x, 0xC223, 1);
+	x->ask_ret = 1;
+	chap_md5_answer(x, ch.id, ch.data + 1, ch.data[0], "User", "clientPass");
+	assert_true(x->ask_known);
+	p = expect(x, 0xC223, 3);
+	assert_int_equal(p.id, ch.id);
+	fx_free(x);
+}
+
+/* No outcome: the phase's timeout ends the session; a late outcome is ignored. */
+static void test_ask_timeout(void **state)
+{
+	struct fx *x;
+	struct pkt p;
+
+	(void)state;
+	x = fx_ask(pap_only);
+	pap_req(x, 1, "raduser", "radpass");
+	assert_true(ppp_auth_pending(x->s));
+	advance(x, 60000);
+	p = expect(x, 0xC021, TERMREQ);
+	assert_memory_equal(p.data, "peer did not authenticate within 60 s", p.len);
+	assert_false(ppp_auth_pending(x->s));
+	auth_done(x, true, NULL, NULL, NULL);
+	expect_nothing(x);
+	assert_int_equal(x->auth_ok, 0);
+	fx_free(x);
+}
+
 /* A backoff longer than auth_fail_delay holds the Failure back that long. */
 static void test_throttle_backoff_delays_failure(void **state)
 {
@@ -1736,6 +1949,10 @@ int main(void)
 		cmocka_unit_test(test_auth_phase_timeouts),
 		cmocka_unit_test(test_auth_rejected),
 		cmocka_unit_test(test_config_and_lower_down),
+		cmocka_unit_test(test_ask_pap),
+		cmocka_unit_test(test_ask_mschapv2),
+		cmocka_unit_test(test_ask_reject_and_fallback),
+		cmocka_unit_test(test_ask_timeout),
 	};
 
 	return cmocka_run_group_tests_name("ppp", tests, NULL, NULL);

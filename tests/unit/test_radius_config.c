@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The [radius] section: every key parsed and checked, the server lists read
- * into addresses, the secret never printed, and a configuration that would
- * use RADIUS refused while issue 21 has not wired it ("not wired yet").
+ * into addresses, the secret never printed; authentication taken, and what
+ * issue 21 has not wired yet (accounting, RADIUS under privsep) refused.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -51,7 +51,13 @@ static void test_defaults(void **state)
 }
 
 /* Every key of a complete section is read; the one error is that it is not wired. */
-static void test_refused_until_wired(void **state)
+/*
+ * Authentication is wired: a [radius] with auth-servers and an auth-source
+ * that uses them is taken. What is not wired yet is refused, with the line
+ * that asks for it: accounting, RADIUS under privsep, servers that no
+ * auth-source would ask.
+ */
+static void test_auth_taken_rest_refused(void **state)
 {
 	static const char text[] =
 		"[radius]\n"
@@ -70,8 +76,8 @@ static void test_refused_until_wired(void **state)
 	char *buf;
 
 	assert_int_equal(parse(text, &cfg, &e), 1);
-	assert_int_equal(e.line[0], 2);
-	assert_non_null(strstr(e.msg[0], "RADIUS is not wired yet"));
+	assert_int_equal(e.line[0], 3);
+	assert_non_null(strstr(e.msg[0], "accounting is not wired yet"));
 	assert_string_equal(cfg.radius.secret, "s3cret;with;semicolons");
 	assert_int_equal(cfg.radius.timeout_ms, 2000);
 	assert_int_equal(cfg.radius.retries, 3);
@@ -87,12 +93,27 @@ static void test_refused_until_wired(void **state)
 	assert_non_null(strstr(buf, "\nauth-source = users-then-radius\n"));
 	free(buf);
 
-	/* accounting alone, or auth-source alone, is using RADIUS too */
+	/* without accounting it is taken */
+	assert_int_equal(parse("[radius]\nauth-servers = 192.0.2.10 [2001:db8::1]:1645\n"
+			       "secret-file = /etc/l2sec/radius.secret\n"
+			       "auth-source = users-then-radius\n", &cfg, &e), 0);
+	assert_int_equal(parse("[radius]\nauth-servers = 127.0.0.1\nsecret = x\n"
+			       "auth-source = radius\n", &cfg, &e), 0);
+	assert_int_equal(cfg.radius.peer_queue, 32);
+	assert_int_equal(parse("[radius]\nauth-servers = 127.0.0.1\nsecret = x\n"
+			       "auth-source = radius\npeer-queue = 4\n", &cfg, &e), 0);
+	assert_int_equal(cfg.radius.peer_queue, 4);
 	assert_int_equal(parse("[radius]\nacct-servers = 127.0.0.1\nsecret = x\n", &cfg, &e), 1);
-	assert_non_null(strstr(e.msg[0], "not wired yet"));
-	assert_int_equal(parse("[radius]\nauth-source = radius\n", &cfg, &e), 2);
+	assert_non_null(strstr(e.msg[0], "accounting is not wired yet"));
+	assert_int_equal(parse("[radius]\nauth-servers = 127.0.0.1\nsecret = x\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 2);
+	assert_non_null(strstr(e.msg[0], "l2secd would not use them"));
+	assert_int_equal(parse("[global]\nprivsep = yes\n[radius]\nauth-servers = 127.0.0.1\n"
+			       "secret = x\nauth-source = radius\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 4);
+	assert_non_null(strstr(e.msg[0], "does not run under privsep yet"));
+	assert_int_equal(parse("[radius]\nauth-source = radius\n", &cfg, &e), 1);
 	assert_non_null(strstr(e.msg[0], "auth-source = radius needs auth-servers"));
-	assert_non_null(strstr(e.msg[1], "not wired yet"));
 	/* the rest of the section alone is harmless */
 	assert_int_equal(parse("[radius]\ntimeout = 5s\nnas-identifier = gw\n", &cfg, &e), 0);
 }
@@ -165,7 +186,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_refused_until_wired),
+		cmocka_unit_test(test_auth_taken_rest_refused),
 		cmocka_unit_test(test_servers),
 		cmocka_unit_test(test_bad_values),
 	};

@@ -1338,6 +1338,34 @@ static void test_contract(void **state)
 	assert_int_equal(num(member(member(root, "stats"), "ike"), "weak_dh_up"), 3);
 	json_object_put(root);
 	cap_free(&cap);
+	json_object_put(st);
+
+	/* RADIUS (aaa.c): a line per server; with -s its counters and the requests' */
+	st = jparse("{\"tunnels\":0,\"sessions\":0,\"radius\":{\"servers\":["
+		    "{\"server\":\"127.0.0.1:1812\",\"state\":\"alive\",\"stats\":{\"accepts\":3}},"
+		    "{\"server\":\"[2001:db8::1]:1812\",\"state\":\"dead\",\"stats\":{\"timeouts\":2}}],"
+		    "\"stats\":{\"refused_peer\":4}}}");
+	cap_begin(&cap, NULL);
+	print_begin(cap.fo, 0);
+	assert_int_equal(daemon_print(ver, st, 0), 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(&cap);
+	assert_string_equal(cap.err, "");
+	assert_non_null(strstr(cap.out, "\nradius 127.0.0.1:1812 alive"));
+	assert_non_null(strstr(cap.out, "\nradius [2001:db8::1]:1812 dead"));
+	assert_null(strstr(cap.out, "accepts"));
+	cap_free(&cap);
+	cap_begin(&cap, NULL);
+	print_begin(cap.fo, PRINT_F_JSON | PRINT_F_LINES);
+	assert_int_equal(daemon_print(ver, st, 1), 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(&cap);
+	root = jparse(cap.out);
+	assert_int_equal(num(member(json_object_array_get_idx(
+		member(member(root, "radius"), "servers"), 1), "stats"), "timeouts"), 2);
+	assert_int_equal(num(member(member(root, "radius"), "stats"), "refused_peer"), 4);
+	json_object_put(root);
+	cap_free(&cap);
 	json_object_put(ver);
 	json_object_put(st);
 	fake_free(f);

@@ -1,0 +1,169 @@
+# l2secd authenticating PPP through a real FreeRADIUS (issue 21, items 1-3 and 7):
+# FreeRADIUS (tests/radius-server.sh) in the gateway's namespace with users in its
+# users file, l2secd with [radius] auth-source = radius, and an xl2tpd + pppd LAC
+# dialling once per method:
+# - PAP, CHAP-MD5 and MS-CHAPv2 users are accepted by the server (the users file
+#   of l2secd is empty); pppd checks MS-CHAP2-Success, which the server computed;
+# - the Framed-IP-Address the server assigns is the client's address;
+# - a wrong password is rejected, and the server's Reply-Message reaches the log;
+# - `daemon show` (show stats) has the server's state and counters.
+# vm-timeout: 300
+. "$L2SEC_TOP/tests/vm/lib.sh"
+. "$L2SEC_TOP/tests/radius-server.sh"
+out=${L2SEC_TEST_OUT:-/tmp}
+run=/tmp/l2sec-57
+L2SECD=$L2SEC_BUILD/l2secd
+secret=l2sec-57-secret
+gw() { ip netns exec gw "$@"; }
+ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
+sessions() { gw "$L2SEC" -j session show 2>/dev/null | grep -o '"session_id"' | wc -l; }
+no_sessions() { [ "$(sessions)" = 0 ]; }
+no_tunnels() { ! gw "$L2SEC" -j tunnel show 2>/dev/null | grep -q '"tunnel_id"'; }
+# the client's PPP address (its interface is ppp0, ppp1, ...: pppd numbers them anew)
+lac_addr() { ip -n lac -4 -o addr show 2>/dev/null | sed -n 's/.* inet \([0-9.]*\) peer.*/\1/p'; }
+lac_up() { [ -n "$(lac_addr)" ]; }
+in_pool() { lac_addr | grep -Eq '^192\.168\.42\.(1[0-9]|20)$'; }
+
+rm -rf "$run"
+mkdir -p "$run/run" "$run/radius"
+lac_topology
+
+# --- FreeRADIUS on the gateway's loopback ------------------------------------------------
+radius_conf "$run/radius" "$secret" 1812
+cat >"$raddb/mods-config/files/authorize" <<'EOF'
+papuser Cleartext-Password := "pap-pw"
+	Reply-Message = "Welcome, papuser"
+
+chapuser Cleartext-Password := "chap-pw"
+	Framed-IP-Address = 192.168.42.150,
+	Class = "gold"
+
+msuser Cleartext-Password := "ms-pw"
+	Session-Timeout = 3
+EOF
+# radiusd is this shell's child (radius_pid): started outside check's subshell
+radius_start "$run/radius" ip netns exec gw freeradius
+check_eq "FreeRADIUS starts" 0 $?
+trap 'kill $radius_pid 2>/dev/null; cp "$run/radius/radiusd.log" "$out/" 2>/dev/null' EXIT
+
+# --- l2secd: RADIUS alone decides -----------------------------------------------------------
+cat >"$run/l2sec.conf" <<CONF
+[global]
+log-level = info
+runtime-dir = $run/run
+[l2tp]
+listen = 192.0.2.1
+hostname = gw
+require-ipsec = no
+[ppp]
+users = $run/users
+auth = mschapv2 chap-md5 pap
+local-address = 192.168.42.1
+pool = 192.168.42.10-192.168.42.20
+auth-fail-delay = 200ms
+lcp-echo-interval = 60s
+[radius]
+auth-servers = 127.0.0.1:1812
+secret = $secret
+timeout = 1s
+retries = 1
+nas-identifier = gw57
+auth-source = radius
+framed-ip-outside-pool = yes
+CONF
+: >"$run/users"
+chmod 600 "$run/users" "$run/l2sec.conf"
+check "the configuration is valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
+gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+gw_pid=$!
+check "l2secd starts with one RADIUS server" wait_for 60 \
+	grep -q "radius: 1 authentication server(s), auth-source radius" "$out/l2secd.log"
+
+# --- the LAC: one call at a time, pppd's options per case ------------------------------------
+cat >"$run/xl2tpd.conf" <<CONF
+[global]
+port = 1701
+access control = no
+[lac gw]
+lns = 192.0.2.1
+require authentication = no
+pppoptfile = $run/ppp.opts
+name = lac
+autodial = no
+redial = no
+CONF
+ip netns exec lac xl2tpd -D -c "$run/xl2tpd.conf" -s /dev/null -C "$run/control" \
+	-p "$run/xl2tpd.pid" >"$out/xl2tpd.log" 2>&1 &
+lac_pid=$!
+wait_for 30 test -p "$run/control"
+
+# dial USER PASSWORD REFUSE...: pppd with these refuse-* options calls the gateway
+dial() {
+	local user=$1 pw=$2
+	shift 2
+	{
+		printf 'name %s\npassword %s\nnoauth\nrefuse-eap\nrefuse-mschap\n' "$user" "$pw"
+		printf 'nodefaultroute\nnoipdefault\nipcp-accept-remote\nlcp-echo-interval 0\n'
+		printf '%s\n' "$@"
+		printf 'logfile %s\n' "$out/pppd-$user.log"
+	} >"$run/ppp.opts"
+	echo "c gw" >"$run/control"
+}
+# the call and its tunnel gone: xl2tpd reads its next command apart from this one
+hang_up() {
+	echo "d gw" >"$run/control"
+	wait_for 30 no_sessions && wait_for 30 no_tunnels
+}
+
+dial papuser pap-pw refuse-chap refuse-mschap-v2
+check "PAP: the client's ppp0 is up" wait_for 60 lac_up
+check "PAP: accepted by RADIUS" grep -q "user 'papuser' authenticated with PAP (RADIUS)" \
+	"$out/l2secd.log"
+check "PAP: the address is the pool's" in_pool
+check "PAP: the server got NAS-Identifier and Calling-Station-Id" sh -c \
+	"grep -q 'NAS-Identifier = \"gw57\"' '$run/radius/radiusd.log' &&
+	 grep -q 'Calling-Station-Id = \"192.0.2.2:1701\"' '$run/radius/radiusd.log'"
+check "PAP: hung up" hang_up
+
+dial chapuser chap-pw refuse-pap refuse-mschap-v2
+check "CHAP-MD5: the client's ppp0 is up" wait_for 60 lac_up
+check "CHAP-MD5: accepted by RADIUS" \
+	grep -q "user 'chapuser' authenticated with CHAP-MD5 (RADIUS)" "$out/l2secd.log"
+check_eq "CHAP-MD5: the server's Framed-IP-Address is the client's" 192.168.42.150 "$(lac_addr)"
+gw "$L2SEC" -r "$run/run" session show >"$out/session-show-chap.txt" 2>&1
+check "CHAP-MD5: l2sec session show has the server's Class" grep -q \
+	"user chapuser auth chap-md5 class gold" "$out/session-show-chap.txt"
+check "CHAP-MD5: hung up" hang_up
+
+dial msuser ms-pw refuse-pap refuse-chap
+check "MS-CHAPv2: the client's ppp0 is up" wait_for 60 lac_up
+check "MS-CHAPv2: accepted by RADIUS" \
+	grep -q "user 'msuser' authenticated with MS-CHAPv2 (RADIUS)" "$out/l2secd.log"
+# pppd refuses a Success whose authenticator response is not the password's
+check "MS-CHAPv2: pppd verified the server's MS-CHAP2-Success" \
+	grep -q "CHAP authentication succeeded" "$out/pppd-msuser.log"
+check "MS-CHAPv2: the server's Session-Timeout (3 s) hangs up" wait_for 30 grep -q \
+	"user 'msuser': the RADIUS Session-Timeout is over: hanging up" "$out/l2secd.log"
+check "MS-CHAPv2: the session is gone" wait_for 30 no_sessions
+check "MS-CHAPv2: hung up" hang_up
+
+dial msuser wrong-pw refuse-pap refuse-chap
+check "a wrong password is rejected with the server's Reply-Message" wait_for 30 grep -q \
+	"MS-CHAPv2 authentication failed for user 'msuser': rejected by the RADIUS server: \"Wrong user name or password\"" \
+	"$out/l2secd.log"
+check "a wrong password: pppd was refused" wait_for 30 grep -qi "authentication failed" \
+	"$out/pppd-msuser.log"
+echo "d gw" >"$run/control"
+
+ctl "show stats" >"$out/stats.json"
+check "show stats: the server alive, 3 accepts, a reject, nothing malformed" jcheck \
+	'[(s["state"], s["stats"]["accepts"], s["stats"]["rejects"] >= 1, s["stats"]["malformed"],
+	   s["stats"]["bad_authenticator"])
+	  for s in j["radius"]["servers"]] == [("alive", 3, True, 0, 0)]' <"$out/stats.json"
+gw "$L2SEC" -r "$run/run" daemon show >"$out/daemon-show.txt" 2>&1
+check "l2sec daemon show names the RADIUS server" grep -q "127.0.0.1:1812" "$out/daemon-show.txt"
+
+kill "$lac_pid" 2>/dev/null
+kill -TERM "$gw_pid"
+check "l2secd stops" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
+t_done
