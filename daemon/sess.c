@@ -647,17 +647,23 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 	char a[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &info->peer, a, sizeof(a));
-	if (info->peer.s_addr != x->ipv4.s_addr || kern_sync(x) < 0 ||
-	    route(x, true, AF_INET, &x->ipv4) < 0) {
-		log_err("ppp %s: cannot route %s to the client: hanging up", x->tag, a);
-		x->fail = true;
-		return;
-	}
+	/*
+	 * Before the Configure-Ack that lets the client send (ppp_fsm.c, up_before_ack):
+	 * the route first, so that what the module lets in can be answered.
+	 */
+	if (info->peer.s_addr != x->ipv4.s_addr || route(x, true, AF_INET, &x->ipv4) < 0)
+		goto fail;
 	x->routed4 = true;
+	if (kern_sync(x) < 0)
+		goto fail;
 	ss->st.up++;
 	log_notice("ppp %s: user '%s' is up at %s (%s data path)", x->tag, ppp_user(x->ppp), a,
 		   sessions_datapath(ss));
 	sess_record(x);
+	return;
+fail:
+	log_err("ppp %s: cannot route %s to the client: hanging up", x->tag, a);
+	x->fail = true;
 }
 
 static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
@@ -685,16 +691,19 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->pfx6_pool = !ss->ep;
 	link6(x);
 	inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a));
-	if (kern_sync(x) < 0 || route(x, true, AF_INET6, &x->pfx6) < 0) {
-		log_err("ppp %s: cannot route %s/64 to the client: hanging up", x->tag, a);
-		x->fail = true;
-		return;
-	}
-	x->routed6 = true;
+	if (route(x, true, AF_INET6, &x->pfx6) < 0)
+		goto fail;
+	x->routed6 = true;	/* the route first, as in cb_ipcp_up */
+	if (kern_sync(x) < 0)
+		goto fail;
 	log_notice("ppp %s: user '%s' has IPv6 prefix %s/64", x->tag, ppp_user(x->ppp), a);
 	sess_record(x);
 	/* the engine is inside a callback: the RA goes out from the timer */
 	ev_timer_arm(ss->loop, &x->ra_timer, 0);
+	return;
+fail:
+	log_err("ppp %s: cannot route %s/64 to the client: hanging up", x->tag, a);
+	x->fail = true;
 }
 
 /* Only the session's own addresses may leave through it (as in the module). */

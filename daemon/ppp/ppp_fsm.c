@@ -369,6 +369,7 @@ static void rcv_confreq(struct ppp_fsm *f, uint8_t id, const uint8_t *opts,
 {
 	uint8_t out[PPP_CTRL_MAX];
 	size_t out_len = 0;
+	bool opens;
 	int code;
 
 	switch (f->state) {
@@ -405,15 +406,20 @@ static void rcv_confreq(struct ppp_fsm *f, uint8_t id, const uint8_t *opts,
 	default:
 		break;
 	}
+	opens = code == CODE_CONFACK && f->state == ST_ACKRCVD;
+	if (opens && f->p->up_before_ack) {
+		set_state(f, ST_OPENED);
+		tlu(f);
+	}
 	ppp_send_ctrl(f->s, f->p->proto, (uint8_t)code, id, out, out_len);
 
-	if (code == CODE_CONFACK) {
-		if (f->state == ST_ACKRCVD) {
+	if (opens) {
+		if (!f->p->up_before_ack) {
 			set_state(f, ST_OPENED);
 			tlu(f);
-		} else {
-			set_state(f, ST_ACKSENT);
 		}
+	} else if (code == CODE_CONFACK) {
+		set_state(f, ST_ACKSENT);
 	} else if (f->state != ST_ACKRCVD) {
 		set_state(f, ST_REQSENT);
 	}

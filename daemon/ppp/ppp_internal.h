@@ -85,6 +85,13 @@ struct fsm_proto {
 	void (*req_end)(struct ppp_fsm *f, int code);
 	/* tlu, tld, tls, tlf */
 	void (*up)(struct ppp_fsm *f);
+	/*
+	 * tlu before the Configure-Ack that opens the automaton (RFC 1661 has sca,
+	 * then tlu): the peer sends data the moment it has that Ack, so an NCP's up,
+	 * which readies the owner's data path and sends nothing on the link, runs
+	 * first. Not for LCP: its up sends the Challenge, which follows the Ack.
+	 */
+	bool up_before_ack;
 	void (*down)(struct ppp_fsm *f);
 	void (*starting)(struct ppp_fsm *f);
 	void (*finished)(struct ppp_fsm *f);

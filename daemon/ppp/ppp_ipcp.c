@@ -205,6 +205,7 @@ const struct fsm_proto ppp_ipcp_proto = {
 	.req_missing = ipcp_req_missing,
 	.req_end = ipcp_req_end,
 	.up = ipcp_up,
+	.up_before_ack = true,
 	.down = ipcp_down,
 	.finished = ipcp_finished,
 };

@@ -175,6 +175,7 @@ const struct fsm_proto ppp_ipv6cp_proto = {
 	.req_missing = ipv6cp_req_missing,
 	.req_end = ipv6cp_req_end,
 	.up = ipv6cp_up,
+	.up_before_ack = true,
 	.down = ipv6cp_down,
 	.finished = ipv6cp_finished,
 };

@@ -40,6 +40,7 @@ struct fx {
 	enum ppp_down_reason reason;
 	char down_msg[128];
 	bool v4_up, v6_up;
+	unsigned int v4_up_at, v6_up_at;	/* frames sent before the NCP's up */
 	struct ppp_ipcp_info info;
 	uint64_t lid, pid;
 	int pool_left;
@@ -157,6 +158,7 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 	struct fx *x = ctx;
 
 	x->v4_up = true;
+	x->v4_up_at = x->n;
 	x->info = *info;
 }
 
@@ -165,6 +167,7 @@ static void cb_ipv6cp_up(void *ctx, uint64_t l, uint64_t p)
 	struct fx *x = ctx;
 
 	x->v6_up = true;
+	x->v6_up_at = x->n;
 	x->lid = l;
 	x->pid = p;
 }
@@ -1096,6 +1099,57 @@ static void test_ipv6cp(void **state)
 	fx_free(x);
 }
 
+/*
+ * The client acks our NCP requests first, then its own last request gets our Ack, as
+ * Windows and pppd do it (their first IPCP request asks for 0.0.0.0 and is Naked): that
+ * Ack opens the NCP at both ends, and the client sends data the moment it has it, so the
+ * owner's data path (ipcp_up, ipv6cp_up: the module's session and the route) must be
+ * ready before the Ack leaves. With RFC 1661's sca-then-tlu the client's first packet
+ * raced the route, and its setup waited for a resend (issue 19: ~1 s a setup). LCP keeps
+ * that order: its up sends the Challenge, which must follow the Ack.
+ */
+static void test_ncp_up_before_last_ack(void **state)
+{
+	static const uint8_t req4[] = { 3, 6, 10, 0, 0, 100 };
+	static const uint8_t req6[] = { 1, 10, 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55 };
+	struct fx *x = fx_new(with_ipv6);
+	struct pkt ours, ours6, p;
+	unsigned int sent;
+
+	(void)state;
+	ppp_start(x->s, x->now);
+	ours = expect(x, 0xC021, CONFREQ);
+	cin(x, 0xC021, CONFACK, ours.id, ours.data, ours.len);
+	cin(x, 0xC021, CONFREQ, 1, win_lcp, sizeof(win_lcp));
+	expect(x, 0xC021, CONFACK);	/* LCP: the Ack, then the Challenge */
+	mschap_login(x, "User", "clientPass");
+	ours = take(x, 0x8021, CONFREQ);
+	ours6 = take(x, 0x8057, CONFREQ);
+	expect_nothing(x);
+	cin(x, 0x8021, CONFACK, ours.id, ours.data, ours.len);
+	cin(x, 0x8057, CONFACK, ours6.id, ours6.data, ours6.len);
+	assert_false(x->v4_up);
+	assert_false(x->v6_up);
+
+	sent = x->n;
+	cin(x, 0x8021, CONFREQ, 1, req4, sizeof(req4));
+	assert_true(x->v4_up);
+	assert_int_equal(x->v4_up_at, sent);	/* up, then the Ack */
+	p = expect(x, 0x8021, CONFACK);
+	assert_memory_equal(p.data, req4, sizeof(req4));
+	expect_nothing(x);
+
+	sent = x->n;
+	cin(x, 0x8057, CONFREQ, 1, req6, sizeof(req6));
+	assert_true(x->v6_up);
+	assert_int_equal(x->v6_up_at, sent);
+	p = expect(x, 0x8057, CONFACK);
+	assert_memory_equal(p.data, req6, sizeof(req6));
+	expect_nothing(x);
+	assert_true(ppp_is_up(x->s));
+	fx_free(x);
+}
+
 /* With log_enabled, lines below the level never reach the log op; the others do. */
 static void test_log_below_level_skipped(void **state)
 {
@@ -1929,6 +1983,7 @@ int main(void)
 		cmocka_unit_test(test_pool_exhausted),
 		cmocka_unit_test(test_ipcp_rejects),
 		cmocka_unit_test(test_ipv6cp),
+		cmocka_unit_test(test_ncp_up_before_last_ack),
 		cmocka_unit_test(test_log_below_level_skipped),
 		cmocka_unit_test(test_malformed_frames),
 		cmocka_unit_test(test_nak_loops_bounded),
