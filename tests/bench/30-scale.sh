@@ -14,8 +14,9 @@
 # Recorded (results.txt; with VM_ACCEL=icount the guest's clock counts instructions,
 # 2 ns each, so CPU time in the guest is instructions):
 #   - l2secd's RSS per session (VmRSS), the kernel's Slab and per-CPU memory per
-#     session (/proc/meminfo, empty slabs released through /sys/kernel/slab/*/shrink
-#     before each reading);
+#     session (/proc/meminfo; before each reading the file caches dropped, as they hold
+#     the test's own files, and the empty slabs released through
+#     /sys/kernel/slab/*/shrink);
 #   - instructions per setup and per teardown: the busy time of /proc/stat over the
 #     phase less l2sec-load's own CPU time (/proc/PID/stat), and the daemon's part of
 #     it (l2secd's utime + stime: its code and the system calls it makes); the
@@ -55,10 +56,20 @@ no_session() { [ "$(gw_counts | cut -d' ' -f2)" = 0 ] && [ "$(kern_counts | cut 
 gw_empty() { [ "$(gw_counts)" = "0 0" ] && [ "$(kern_counts)" = "tunnels 0 sessions 0" ]; }
 # kB of /proc/meminfo's FIELD, after releasing the slab caches' empty slabs
 meminfo() { awk -v f="$1:" '$1 == f {print $2}' /proc/meminfo; }
-shrink() { for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f"; done 2>/dev/null; }
+# The guest's file caches dropped (dentries, inodes, page cache and its radix tree nodes
+# of the 9p root, its overlay and the tmpfs: the files this test writes and the commands
+# it runs, ~500 kB at N = 2,000 that are not the sessions'), then the empty slabs
+# released. Neither frees what the module or the routes hold: they have no shrinker.
+shrink() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	for f in /sys/kernel/slab/*/shrink; do echo 1 >"$f"; done 2>/dev/null
+}
 # Slab once what RCU still held is freed: until a reading is not lower than the last
 settled_slab() {
-	local a b=$(meminfo Slab) i
+	local a b i
+	shrink
+	b=$(meminfo Slab)
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		a=$b
 		sleep 1
@@ -211,9 +222,10 @@ busy3=$(busy) dcpu3=$(cpu_of $gw_pid)
 check "and no tunnel once they stopped lingering" wait_for 120 gw_empty
 tail -n 1 "$run/l2sec-load.log" >"$run/status"
 # l2sec-load's CPU time from the hang-up on, in jiffies
-read -r up cpu_tear tear_s p50 p90 p99 pmax rtx fails <<<"$(status "['up']" \
+read -r up cpu_tear tear_s p50 p90 p99 pmax rtx resends fails <<<"$(status "['up']" \
 	"['cpu_s'] - j['cpu_close_s']" "['teardown']['seconds']" "['setup_ms']['p50']" \
 	"['setup_ms']['p90']" "['setup_ms']['p99']" "['setup_ms']['max']" "['tx']['retransmits']" \
+	"['ppp_resends']['lcp'] + j['ppp_resends']['ncp'] + j['ppp_resends']['probe']" \
 	"['failures']")"
 lcpu3=$(awk -v s="$cpu_tear" -v hz="$hz" 'BEGIN {printf "%.0f", s * hz}')
 slab2=$(settled_slab) pcpu2=$(meminfo Percpu) rss2=$(rss_of $gw_pid)
@@ -239,7 +251,8 @@ tear_j=$((busy3 - busy2 - lcpu3))
 {
 	echo "kernel $(uname -r), N=$N, rate $RATE/s, in flight $INFLIGHT, ipv6 ${BENCH_SCALE_IPV6:-yes}, $(nproc) CPU"
 	echo "up: $up of $N in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s (guest clock)," \
-		"setup ms p50 $p50 p90 $p90 p99 $p99 max $pmax, retransmits $rtx, failures $fails"
+		"setup ms p50 $p50 p90 $p90 p99 $p99 max $pmax, retransmits $rtx," \
+		"PPP resends $resends, failures $fails"
 	echo "daemon RSS: $rss0 -> $rss1 -> $rss2 kB, $(per $(((rss1 - rss0) * 1024)) "$N") B per session"
 	echo "kernel Slab: $slab0 -> $slab1 -> $slab2 kB, $(per $(((slab1 - slab0) * 1024)) "$N") B per session"
 	echo "slab caches grown with the sessions:$(slab_growth "$out/slab.0" "$out/slab.1")"

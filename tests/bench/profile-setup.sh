@@ -139,6 +139,7 @@ if [ "$VALGRIND" = no ]; then
 			"rate $RATE/s, in flight $INFLIGHT, ipv6 $IPV6, rcvbuf $RCVBUF KiB"
 		echo "setup ms p50 $(stat "j['setup_ms']['p50']") p90 $(stat "j['setup_ms']['p90']")" \
 			"p99 $(stat "j['setup_ms']['p99']"), retransmits $(stat "j['tx']['retransmits']")," \
+			"PPP resends $(stat "j['ppp_resends']")," \
 			"failures $(stat "j['failures']")"
 		echo "gateway UdpRcvbufErrors $(rcvbuf_errors);" \
 			"l2secd rx-socket-drops $(awk '$1 == "rx-socket-drops" {print $2}' "$out/daemon-show.txt")"

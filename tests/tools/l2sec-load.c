@@ -37,8 +37,10 @@
  * flight); SIGUSR2 re-probes; SIGINT/SIGTERM
  * hang up and end the run (a second one ends it at once).
  *
- * Output: setup latency percentiles, failures by cause (timeouts and lost
- * tunnels by phase, StopCCN and CDN result codes, authentication, probes),
+ * Output: setup latency percentiles, resends on our timers (L2TP, LCP,
+ * IPCP/IPv6CP, probe: a setup that waited for one), failures by cause
+ * (timeouts and lost tunnels by phase, StopCCN and CDN result codes,
+ * authentication, probes),
  * teardown time, then one JSON line with all of it. Exit status 0 when every
  * client came up and hung up cleanly.
  *
@@ -152,6 +154,7 @@ static struct {
 	uint64_t up, dropped_up, closed, close_unacked, echo_answered;
 	uint64_t rx, rx_bad, rx_unknown, rx_ooo, rx_dup, rx_ignored, tx, tx_rtx, tx_err;
 	uint64_t reprobe_sent, reprobe_answered;
+	uint64_t resend_lcp, resend_ncp, resend_probe;	/* PPP resends on our timers */
 	uint64_t close_first, close_last;
 	bool reprobe_done;
 } st;
@@ -1008,10 +1011,13 @@ static void ppp_due(struct client *c, uint64_t t)
 	if (++c->ppp_tries >= (c->phase == PH_PROBE ? PROBE_TRIES : PPP_TRIES)) {
 		fail(c, c->phase == PH_PROBE ? C_PROBE : C_TIMEOUT, 0);
 	} else if (c->phase == PH_LCP && !(c->flags & F_LCP_OURS)) {
+		st.resend_lcp++;
 		lcp_req(c);
 	} else if (c->phase == PH_NCP) {
+		st.resend_ncp++;
 		ncp_send(c);
 	} else if (c->phase == PH_PROBE) {
+		st.resend_probe++;
 		probe(c);
 		c->ppp_at = t + PROBE_RESEND_US;
 	} else {
@@ -1179,6 +1185,12 @@ static struct json_object *summary_json(void)
 	add_u64(o, "retransmits", st.tx_rtx);
 	add_u64(o, "errors", st.tx_err);
 	json_object_object_add(j, "tx", o);
+	/* a setup that waited for one of our PPP timers: a request or probe unanswered */
+	o = json_object_new_object();
+	add_u64(o, "lcp", st.resend_lcp);
+	add_u64(o, "ncp", st.resend_ncp);
+	add_u64(o, "probe", st.resend_probe);
+	json_object_object_add(j, "ppp_resends", o);
 	return j;
 }
 
@@ -1301,6 +1313,9 @@ static void print_summary(void)
 	       (unsigned long long)st.dropped_up);
 	printf("setup ms: p50 %.1f p90 %.1f p99 %.1f max %.1f\n", pct_ms(st.up, 0.5),
 	       pct_ms(st.up, 0.9), pct_ms(st.up, 0.99), pct_ms(st.up, 1));
+	printf("resends: L2TP %llu, LCP %llu, IPCP/IPv6CP %llu, probe %llu\n",
+	       (unsigned long long)st.tx_rtx, (unsigned long long)st.resend_lcp,
+	       (unsigned long long)st.resend_ncp, (unsigned long long)st.resend_probe);
 	printf("failures: %s\n", json_object_to_json_string_ext(
 		       json_object_object_get(j, "failures"), JSON_C_TO_STRING_PLAIN));
 	printf("teardown: %llu closed, %llu unacknowledged, %.3f s\n",
