@@ -83,7 +83,12 @@ settled_slab() {
 # which flushes the per-CPU slabs, so free objects are not counted in use): what
 # the kernel holds, without the partly used slabs that the objects of others (the
 # test's processes, files) keep after the sessions' were freed
-slab_objs() { awk 'NR > 2 {s += $2 * $4} END {printf "%d\n", s / 1024}' /proc/slabinfo; }
+# and without the caches of processes and files (the test's own, not the sessions'; none
+# of them merges other caches: reclaimable, accounted or RCU-typed)
+slab_objs() {
+	awk 'NR > 2 && $1 !~ /^(dentry|radix_tree_node|task_struct|sighand_cache|signal_cache|mm_struct|vm_area_struct|files_cache|fs_cache|cred_jar|filp|anon_vma.*|lsm_.*|.*inode.*)$/ {
+		s += $2 * $4 } END {printf "%d\n", s / 1024}' /proc/slabinfo
+}
 # kB of every slab cache ("NAME KB"), and the caches that grew most from one such
 # list to another: where memory not given back is
 slab_kb() { awk 'NR > 2 {print $1, $15 * $6 * 4}' /proc/slabinfo; }
