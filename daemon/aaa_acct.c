@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "aaa_int.h"
+#include "ctl_proto.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -432,8 +433,8 @@ void aaa_acct_describe(const struct aaa_acct *s, struct json_object *o)
 
 	if (s->start == ACCT_S_STARTED && s->waiting)
 		state = "waiting";	/* an Interim-Update not answered yet */
-	json_object_object_add(o, "acct_session_id", json_object_new_string(s->id));
-	json_object_object_add(o, "acct_state", json_object_new_string(state));
+	json_object_object_add(o, CTL_K_ACCT_ID, json_object_new_string(s->id));
+	json_object_object_add(o, CTL_K_ACCT_STATE, json_object_new_string(state));
 }
 
 /* --- the link ------------------------------------------------------------------------------ */

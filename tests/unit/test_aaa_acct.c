@@ -23,73 +23,17 @@
 #include <cmocka.h>
 
 #include "aaa.h"
-#include "core/evloop.h"
-#include "core/util.h"
-#include "radius/radius_sign.h"
-
-#define MAX_GOT 32
-
-static const struct radius_secret secret = { (const uint8_t *)"s3cret", 6 };
-
-struct pkt {
-	uint8_t buf[RADIUS_MAX_LEN];
-	size_t len;
-};
-
-/* The server: every request it got (verified), and whether it answers. */
-struct srv {
-	int fd;
-	struct ev_io io;
-	unsigned int got, answered, bad;
-	struct pkt req[MAX_GOT];
-	bool silent;
-};
+#include "acct_srv.h"
 
 struct fx {
 	struct evloop *loop;
 	struct l2sec_config cfg;
 	struct aaa *a;
-	struct srv s;
+	struct acct_srv s;
 	struct ev_timer guard;
-	unsigned int stop_at;		/* stop the loop once the server got this many */
 };
 
 static struct fx *fx;
-
-static void srv_cb(struct ev_io *io, uint32_t events)
-{
-	struct srv *s = container_of(io, struct srv, io);
-	struct sockaddr_storage from;
-	socklen_t flen = sizeof(from);
-	uint8_t buf[RADIUS_MAX_LEN];
-	struct radius_msg m;
-	struct radius_pkt p;
-	ssize_t n;
-
-	(void)events;
-	n = recvfrom(s->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
-	if (n <= 0)
-		return;
-	if (radius_decode(&m, buf, (size_t)n) != RADIUS_OK ||
-	    m.code != RADIUS_ACCOUNTING_REQUEST || radius_verify_request(&m, &secret) != RADIUS_OK) {
-		s->bad++;
-		return;
-	}
-	if (s->got < MAX_GOT) {
-		memcpy(s->req[s->got].buf, buf, (size_t)n);
-		s->req[s->got].len = (size_t)n;
-	}
-	s->got++;
-	if (fx->stop_at && s->got >= fx->stop_at)
-		evloop_stop(fx->loop);
-	if (s->silent)
-		return;
-	radius_pkt_init(&p, RADIUS_ACCOUNTING_RESPONSE, buf[1]);
-	assert_int_equal(radius_sign_answer(&p, &secret, buf + 4), 0);
-	assert_int_equal(sendto(s->fd, p.buf, p.len, 0, (struct sockaddr *)&from, flen),
-			 (ssize_t)p.len);
-	s->answered++;
-}
 
 static void guard_cb(struct ev_timer *t)
 {
@@ -100,17 +44,15 @@ static void guard_cb(struct ev_timer *t)
 /* Run the loop for ms, or until the server got n requests (0: for ms). */
 static void run(unsigned int ms, unsigned int n)
 {
-	fx->stop_at = n;
+	fx->s.stop_at = n;
 	ev_timer_arm(fx->loop, &fx->guard, ms);
 	assert_int_equal(evloop_run(fx->loop), 0);
 	ev_timer_cancel(fx->loop, &fx->guard);
-	fx->stop_at = 0;
+	fx->s.stop_at = 0;
 }
 
 static int setup_with(unsigned int queue, unsigned int timeout_ms)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
 	struct config_radius *r;
 
 	fx = calloc(1, sizeof(*fx));
@@ -118,14 +60,9 @@ static int setup_with(unsigned int queue, unsigned int timeout_ms)
 	fx->loop = evloop_new(NULL, NULL);
 	assert_non_null(fx->loop);
 	ev_timer_init(&fx->guard, guard_cb);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fx->s.fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	assert_true(fx->s.fd >= 0);
-	assert_int_equal(bind(fx->s.fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fx->s.fd, (struct sockaddr *)&sin, &len), 0);
-	assert_int_equal(evloop_add_io(fx->loop, &fx->s.io, fx->s.fd, EPOLLIN, srv_cb), 0);
+	acct_srv_open(&fx->s, fx->loop);
 	r = &fx->cfg.radius;
-	snprintf(r->acct_servers, sizeof(r->acct_servers), "127.0.0.1:%u", ntohs(sin.sin_port));
+	snprintf(r->acct_servers, sizeof(r->acct_servers), "127.0.0.1:%u", fx->s.port);
 	snprintf(r->secret, sizeof(r->secret), "s3cret");
 	snprintf(r->nas_ip, sizeof(r->nas_ip), "192.0.2.1");
 	snprintf(fx->cfg.l2tp.hostname, sizeof(fx->cfg.l2tp.hostname), "gw1");
@@ -155,59 +92,30 @@ static int teardown(void **state)
 {
 	(void)state;
 	aaa_free(fx->a);
-	evloop_del_io(fx->loop, &fx->s.io);
-	close(fx->s.fd);
+	acct_srv_close(&fx->s);
 	evloop_free(fx->loop);
 	free(fx);
 	return 0;
 }
 
-/* The value of attribute type in request i as a u32; the test fails when absent. */
 static uint32_t u32_of(unsigned int i, uint8_t type)
 {
-	const struct radius_avp *a;
-	struct radius_msg m;
-	const uint8_t *v;
-
-	assert_int_equal(radius_decode(&m, fx->s.req[i].buf, fx->s.req[i].len), RADIUS_OK);
-	a = radius_find(&m, type, NULL);
-	assert_non_null(a);
-	assert_int_equal(a->len, 4);
-	v = radius_value(&m, a);
-	return (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+	return acct_u32(&fx->s, i, type);
 }
 
 static bool has(unsigned int i, uint8_t type)
 {
-	struct radius_msg m;
-
-	assert_int_equal(radius_decode(&m, fx->s.req[i].buf, fx->s.req[i].len), RADIUS_OK);
-	return radius_find(&m, type, NULL) != NULL;
+	return acct_has(&fx->s, i, type);
 }
 
 static void assert_attr(unsigned int i, uint8_t type, const void *v, size_t len)
 {
-	const struct radius_avp *a;
-	struct radius_msg m;
-
-	assert_int_equal(radius_decode(&m, fx->s.req[i].buf, fx->s.req[i].len), RADIUS_OK);
-	a = radius_find(&m, type, NULL);
-	assert_non_null(a);
-	assert_int_equal(a->len, len);
-	assert_memory_equal(radius_value(&m, a), v, len);
+	acct_value(&fx->s, i, type, v, len);
 }
 
 static void str_attr(unsigned int i, uint8_t type, char *out, size_t cap)
 {
-	const struct radius_avp *a;
-	struct radius_msg m;
-
-	assert_int_equal(radius_decode(&m, fx->s.req[i].buf, fx->s.req[i].len), RADIUS_OK);
-	a = radius_find(&m, type, NULL);
-	assert_non_null(a);
-	assert_true(a->len < cap);
-	memcpy(out, radius_value(&m, a), a->len);
-	out[a->len] = '\0';
+	acct_str(&fx->s, i, type, out, cap);
 }
 
 static struct sockaddr_storage peer_of(const char *addr, uint16_t port)
