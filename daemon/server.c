@@ -618,6 +618,7 @@ static void reload(struct l2secd *d)
 		log_warn("reload: privsep changes take effect at restart only");
 	if (aaa_configured(cfg) != (d->aaa != NULL) ||
 	    strcmp(cfg->radius.auth_servers, d->cfg.radius.auth_servers) ||
+	    strcmp(cfg->radius.acct_servers, d->cfg.radius.acct_servers) ||
 	    strcmp(cfg->radius.secret, d->cfg.radius.secret) ||
 	    strcmp(cfg->radius.secret_file, d->cfg.radius.secret_file))
 		log_warn("reload: [radius] server and secret changes take effect at restart only");
