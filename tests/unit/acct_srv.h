@@ -5,7 +5,8 @@
  * Authenticator and Message-Authenticator with the secret "s3cret"), keeps
  * a copy, answers with a signed Accounting-Response unless silent, and
  * stops the loop once it got stop_at requests. The accessors read an
- * attribute of request i (the test fails when it is absent).
+ * attribute of request i (the test fails when it is absent). test_peer_of
+ * makes a client's address for the RADIUS tests.
  */
 #ifndef L2SEC_TEST_ACCT_SRV_H
 #define L2SEC_TEST_ACCT_SRV_H
@@ -94,6 +95,18 @@ static inline void acct_srv_close(struct acct_srv *s)
 {
 	evloop_del_io(s->loop, &s->io);
 	close(s->fd);
+}
+
+/* A client's public address and port, as the sessions have them. */
+static inline struct sockaddr_storage test_peer_of(const char *addr, uint16_t port)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = inet_addr(addr);
+	sin->sin_port = htons(port);
+	return ss;
 }
 
 /* Attribute type of request i, or NULL; m holds the decoded request. */

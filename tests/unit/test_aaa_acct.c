@@ -118,17 +118,6 @@ static void str_attr(unsigned int i, uint8_t type, char *out, size_t cap)
 	acct_str(&fx->s, i, type, out, cap);
 }
 
-static struct sockaddr_storage peer_of(const char *addr, uint16_t port)
-{
-	struct sockaddr_storage ss = { 0 };
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = inet_addr(addr);
-	sin->sin_port = htons(port);
-	return ss;
-}
-
 static struct aaa_acct *start(const char *user, const struct sockaddr_storage *peer,
 			      uint32_t interim_s)
 {
@@ -174,7 +163,7 @@ static int64_t stat_of(const char *key)
  */
 static void test_records(void **state)
 {
-	struct sockaddr_storage peer = peer_of("198.51.100.7", 4500);
+	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_counters c = {
 		.in_octets = 5ull * 4294967296ull + 1000, .out_octets = 123456,
 		.in_packets = 4000001, .out_packets = 3000,
@@ -260,7 +249,7 @@ static void test_records(void **state)
 /* The server's Acct-Interim-Interval wins, never below 60 s; the configured one else. */
 static void test_interval(void **state)
 {
-	struct sockaddr_storage peer = peer_of("198.51.100.7", 4500);
+	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_acct *s1, *s2, *s3;
 
 	(void)state;
@@ -284,7 +273,7 @@ static void test_interval(void **state)
  */
 static void test_outage(void **state)
 {
-	struct sockaddr_storage peer = peer_of("198.51.100.7", 4500);
+	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_acct *s;
 	unsigned int i, first_resent = 0;
 
@@ -323,7 +312,7 @@ static void test_outage(void **state)
  */
 static void test_queue_bound(void **state)
 {
-	struct sockaddr_storage peer = peer_of("198.51.100.7", 4500);
+	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_counters c = { .in_octets = 1 };
 	struct aaa_acct *s1, *s2;
 
