@@ -1036,6 +1036,9 @@ static void l2tp_closed(void *arg, struct l2tp_session *ls)
 	ls->ppp = NULL;
 	if (x->acct)
 		counters(x);	/* tun: the last ones (the module's were read as it went) */
+	/* the L2TP side went: the client's CDN or StopCCN, unless l2secd stops or an admin */
+	if (!x->cause)
+		x->cause = x->ss->stopping ? AAA_TC_NAS_REQUEST : AAA_TC_USER_REQUEST;
 	x->l2tp = NULL;		/* nothing more goes out, no CDN of ours */
 	ppp_lower_down(x->ppp, evloop_now(x->ss->loop));
 	sess_free(x);

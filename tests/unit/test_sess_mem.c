@@ -17,7 +17,8 @@
  * on the namespace's loopback: the Start when IPCP is up, and the Stop after
  * a packet each way through TUN with the session's octets and packets and
  * the cause of the client's hang-up (its CDN); then an administrator's
- * `l2sec session del` and `tunnel del`, each a Stop with Admin-Reset.
+ * `l2sec session del` and `tunnel del`, each a Stop with Admin-Reset, and
+ * l2secd's stop, NAS-Request.
  *
  * Each case unshares a network namespace of its own. Needs root, network
  * namespaces and /dev/net/tun; else skipped.
@@ -569,6 +570,16 @@ static void test_tun_accounting(void **state)
 		assert_int_equal(acct_u32(&srv, 2 + 2 * i, RADIUS_ACCT_STATUS_TYPE), 2);
 		assert_int_equal(acct_u32(&srv, 2 + 2 * i, RADIUS_ACCT_TERMINATE_CAUSE), 6);
 	}
+
+	/* l2secd stops: the sessions its end takes along have NAS-Request */
+	client_up(&w, &c, 3, false);
+	acct_wait(&w, &srv, 8);
+	sessions_stopping(w.ss);
+	l2tp_lns_free(w.f->lns);
+	w.f->lns = NULL;
+	acct_wait(&w, &srv, 9);
+	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_TERMINATE_CAUSE), 10);
 	assert_int_equal(srv.bad, 0);
 	acct_srv_close(&srv);
 	world_free(&w);
