@@ -249,6 +249,7 @@ static void pump(struct aaa *a)
 	struct aaa_acct_state *q = a->acct_st;
 	uint64_t now = evloop_now(a->loop);
 	struct acct_rec *r, *next;
+	int err;
 
 	if (now < q->hold_until) {
 		ev_timer_arm(a->loop, &q->retry, q->hold_until - now);
@@ -258,11 +259,14 @@ static void pump(struct aaa *a)
 		next = r->next;
 		if (r->req)
 			continue;
-		if (submit(a, r, now) == -ENOBUFS)
-			break;		/* the client's queue: later */
-		if (!r->req) {		/* not a request the client takes: cannot be sent */
+		err = submit(a, r, now);
+		if (err == -EINVAL) {	/* not a request the client takes: cannot be sent */
 			q->st.dropped++;
 			rec_free(q, r);
+		} else if (err) {	/* no memory, the client's queue full: a while later */
+			q->hold_until = now + ACCT_RETRY_MIN_MS;
+			ev_timer_arm(a->loop, &q->retry, ACCT_RETRY_MIN_MS);
+			break;
 		}
 	}
 	aaa_rearm(&a->acct);
