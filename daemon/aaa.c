@@ -275,7 +275,8 @@ struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg)
 		memcpy(a->secret, r->secret, a->secret_len + 1);
 	}
 	if (auth_configured(cfg)) {
-		if (aaa_link_open(a, &a->auth, "authentication", r->auth_servers, 1812, r->queue) < 0)
+		if (aaa_link_open(a, &a->auth, "authentication", r->auth_servers, 1812,
+				  r->queue) < 0)
 			goto err;
 		if (slots_init(a) < 0) {
 			log_err("radius: out of memory");
@@ -487,7 +488,8 @@ static void on_done(void *arg, int err, const uint8_t *ans, size_t len)
 		res.reply = &r;
 		res.verdict = m.code == RADIUS_ACCESS_ACCEPT ? AAA_ACCEPT : AAA_REJECT;
 		if (m.code == RADIUS_ACCESS_CHALLENGE)
-			aaa_log_limited(a, LOG_WARNING, "Access-Challenge is not supported: refused");
+			aaa_log_limited(a, LOG_WARNING,
+					"Access-Challenge is not supported: refused");
 		if (res.verdict == AAA_ACCEPT)
 			a->st.accepts++;
 		else
@@ -510,8 +512,9 @@ int aaa_auth(struct aaa *a, const struct aaa_auth_req *q, aaa_auth_fn cb, void *
 	}
 	if (a->peer_max && peer_waiting(a, q->peer) >= a->peer_max) {
 		a->st.refused_peer++;
-		aaa_log_limited(a, LOG_WARNING, "%u authentications waiting from one client address: "
-			    "refused", a->peer_max);
+		aaa_log_limited(a, LOG_WARNING,
+				"%u authentications waiting from one client address: refused",
+				a->peer_max);
 		errno = ENOBUFS;
 		return -1;
 	}

@@ -389,7 +389,8 @@ static struct json_object *del_tunnel(struct l2tp_lns *lns, struct sessions *ss,
 	n = t->n_sessions;
 	o = deleted(t);
 	if (ss)
-		sessions_end_cause_tunnel(ss, t, AAA_TC_ADMIN_RESET);	/* their accounting Stops */
+		/* their accounting Stops */
+		sessions_end_cause_tunnel(ss, t, AAA_TC_ADMIN_RESET);
 	l2tp_tunnel_close(t, true, STOPCCN_CLEAR, 0, "deleted by the administrator");
 	res = json_object_new_object();
 	add_int(o, CTL_K_SESSIONS, n);

@@ -521,8 +521,8 @@ static int session(const char *servers, const char *secret, const char *nas,
 static int usage(void)
 {
 	fprintf(stderr, "usage: radius-probe -s ADDR:PORT... -k SECRET [-t MS] [-r N] [-n NAS] "
-		"[-w DIR]\n\t{pap|chap|mschapv2 USER PASSWORD | acct start|interim|stop SID USER |\n"
-		"\t session USER CLASS}\n"
+		"[-w DIR]\n\t{pap|chap|mschapv2 USER PASSWORD |\n"
+		"\t acct start|interim|stop SID USER | session USER CLASS}\n"
 		"       radius-probe -k SECRET [-w DIR] dae PORT COUNT\n");
 	return 1;
 }

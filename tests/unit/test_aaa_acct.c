@@ -182,7 +182,7 @@ static void test_records(void **state)
 	s = start("alice", &peer, 0);
 	assert_non_null(s);
 	assert_string_equal(state_of(s), "starting");
-	assert_int_equal(aaa_acct_interval_ms(s), 0);	/* none configured, none from the server */
+	assert_int_equal(aaa_acct_interval_ms(s), 0);	/* none configured or from the server */
 	run(2000, 2);
 	assert_int_equal(fx->s.got, 2);
 	run(50, 0);			/* its answer */
@@ -281,7 +281,7 @@ static void test_outage(void **state)
 	fx->s.silent = true;
 	s = start("alice", &peer, 0);
 	aaa_acct_stop(fx->a, s, &(struct aaa_counters){ .in_octets = 77 }, AAA_TC_ADMIN_RESET);
-	run(600, 0);			/* On, Start, Stop sent once each; no answer in 300 ms */
+	run(600, 0);		/* On, Start, Stop sent once each; no answer in 300 ms */
 	assert_int_equal(fx->s.got, 3);
 	assert_int_equal(stat_of("unanswered"), 3);
 	assert_int_equal(stat_of("queued"), 3);

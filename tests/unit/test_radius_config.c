@@ -51,8 +51,9 @@ static void test_defaults(void **state)
 }
 
 /*
- * Every key of a complete section is read, and taken. Authentication is wired: a [radius] with auth-servers and an auth-source
- * that uses them is taken. What is not wired yet is refused, with the line
+ * Every key of a complete section is read, and taken. Authentication is
+ * wired: a [radius] with auth-servers and an auth-source that uses them is
+ * taken. What is not wired yet is refused, with the line
  * that asks for it: RADIUS under privsep, servers that no auth-source
  * would ask. Accounting servers are taken, alone too.
  */

@@ -543,7 +543,8 @@ static void test_tun_accounting(void **state)
 	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_STATUS_TYPE), 2);	/* Stop */
 	acct_str(&srv, 2, RADIUS_ACCT_SESSION_ID, id2, sizeof(id2));
 	assert_string_equal(id, id2);
-	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_TERMINATE_CAUSE), 1);	/* User-Request */
+	/* User-Request */
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_TERMINATE_CAUSE), 1);
 	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_INPUT_OCTETS), 28);
 	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_INPUT_PACKETS), 1);
 	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_OUTPUT_OCTETS), 29);
