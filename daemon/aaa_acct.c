@@ -5,7 +5,8 @@
  *
  * A record is built complete when its event happens (the packet, unsigned,
  * Acct-Delay-Time 0) and kept in one list, oldest first, until a server
- * answers it. At most ACCT_INFLIGHT of them are in the client at once; a
+ * answers it (the Interim-Updates in a second one too: a full queue finds
+ * its oldest at once). At most ACCT_INFLIGHT of them are in the client at once; a
  * record every server left unanswered goes back to waiting, and nothing is
  * sent for a while (the dead time, at least ACCT_RETRY_MIN_MS): the servers
  * are not hammered through an outage, and the records keep their order.
@@ -61,8 +62,11 @@ struct aaa_acct {
 	uint64_t interval_ms;
 };
 
+/* A record is on two lists, oldest first: every record, and the Interim-Updates. */
+enum { ACCT_ALL, ACCT_INTERIMS, ACCT_LISTS };
+
 struct acct_rec {
-	struct acct_rec *prev, *next;	/* the queue, oldest first */
+	struct acct_rec *prev[ACCT_LISTS], *next[ACCT_LISTS];
 	struct aaa *a;
 	struct aaa_acct *s;		/* NULL: Accounting-On/Off */
 	struct radius_req *req;		/* in the client; NULL: waiting */
@@ -79,8 +83,12 @@ struct acct_stats {
 	uint64_t dropped_interim, dropped, no_memory;
 };
 
-struct aaa_acct_state {
+struct acct_list {
 	struct acct_rec *head, *tail;
+};
+
+struct aaa_acct_state {
+	struct acct_list lists[ACCT_LISTS];	/* the queue; its Interim-Updates */
 	unsigned int n, inflight;
 	uint64_t hold_until;		/* after a failure: nothing sent before */
 	struct ev_timer retry;
@@ -105,16 +113,34 @@ static void acct_unref(struct aaa_acct *s)
 
 /* --- the queue ------------------------------------------------------------------- */
 
+static void list_add(struct acct_list *l, struct acct_rec *r, int k)
+{
+	r->prev[k] = l->tail;
+	r->next[k] = NULL;
+	if (l->tail)
+		l->tail->next[k] = r;
+	else
+		l->head = r;
+	l->tail = r;
+}
+
+static void list_del(struct acct_list *l, struct acct_rec *r, int k)
+{
+	if (r->prev[k])
+		r->prev[k]->next[k] = r->next[k];
+	else
+		l->head = r->next[k];
+	if (r->next[k])
+		r->next[k]->prev[k] = r->prev[k];
+	else
+		l->tail = r->prev[k];
+}
+
 static void rec_unlink(struct aaa_acct_state *q, struct acct_rec *r)
 {
-	if (r->prev)
-		r->prev->next = r->next;
-	else
-		q->head = r->next;
-	if (r->next)
-		r->next->prev = r->prev;
-	else
-		q->tail = r->prev;
+	list_del(&q->lists[ACCT_ALL], r, ACCT_ALL);
+	if (r->status == ACCT_INTERIM)
+		list_del(&q->lists[ACCT_INTERIMS], r, ACCT_INTERIMS);
 	q->n--;
 }
 
@@ -135,16 +161,6 @@ static void rec_free(struct aaa_acct_state *q, struct acct_rec *r)
 	free(r);
 }
 
-static struct acct_rec *oldest_interim(const struct aaa_acct_state *q)
-{
-	struct acct_rec *r;
-
-	for (r = q->head; r; r = r->next)
-		if (r->status == ACCT_INTERIM)
-			return r;
-	return NULL;
-}
-
 /* Room for r: the oldest Interim-Update goes first, then r if it is one, else the oldest. */
 static bool make_room(struct aaa *a, struct acct_rec *r)
 {
@@ -153,7 +169,7 @@ static bool make_room(struct aaa *a, struct acct_rec *r)
 
 	if (q->n < a->cfg->radius.acct_queue)
 		return true;
-	victim = oldest_interim(q);
+	victim = q->lists[ACCT_INTERIMS].head;
 	if (victim || r->status == ACCT_INTERIM) {
 		q->st.dropped_interim++;
 		aaa_log_limited(a, LOG_WARNING, "accounting queue full (%u records): an "
@@ -161,7 +177,7 @@ static bool make_room(struct aaa *a, struct acct_rec *r)
 		if (!victim)
 			return false;
 	} else {
-		victim = q->head;
+		victim = q->lists[ACCT_ALL].head;
 		q->st.dropped++;
 		aaa_log_limited(a, LOG_WARNING, "accounting queue full (%u records): the oldest "
 				"record (Acct-Status-Type %u) dropped", q->n, victim->status);
@@ -178,13 +194,9 @@ static void enqueue(struct aaa *a, struct acct_rec *r)
 		free(r);
 		return;
 	}
-	r->prev = q->tail;
-	r->next = NULL;
-	if (q->tail)
-		q->tail->next = r;
-	else
-		q->head = r;
-	q->tail = r;
+	list_add(&q->lists[ACCT_ALL], r, ACCT_ALL);
+	if (r->status == ACCT_INTERIM)
+		list_add(&q->lists[ACCT_INTERIMS], r, ACCT_INTERIMS);
 	q->n++;
 	if (r->s) {
 		r->s->refs++;
@@ -255,8 +267,8 @@ static void pump(struct aaa *a)
 		ev_timer_arm(a->loop, &q->retry, q->hold_until - now);
 		return;
 	}
-	for (r = q->head; r && q->inflight < ACCT_INFLIGHT; r = next) {
-		next = r->next;
+	for (r = q->lists[ACCT_ALL].head; r && q->inflight < ACCT_INFLIGHT; r = next) {
+		next = r->next[ACCT_ALL];
 		if (r->req)
 			continue;
 		err = submit(a, r, now);
@@ -478,8 +490,8 @@ void aaa_acct_close(struct aaa *a)
 		return;
 	if (q->n)
 		log_warn("radius: %u accounting record(s) not answered at exit: lost", q->n);
-	while (q->head)
-		rec_free(q, q->head);
+	while (q->lists[ACCT_ALL].head)
+		rec_free(q, q->lists[ACCT_ALL].head);
 	ev_timer_cancel(a->loop, &q->retry);
 	free(q);
 	a->acct_st = NULL;
