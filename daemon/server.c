@@ -665,6 +665,10 @@ void l2secd_stop_timer_cb(struct ev_timer *t)
 	struct l2secd *d = container_of(t, struct l2secd, stop_timer);
 
 	log_notice("shutdown: not every peer acknowledged its StopCCN; exiting anyway");
+	if (!d->acct_off && aaa_acct_enabled(d->aaa)) {
+		aaa_acct_off(d->aaa);	/* sent once at least, unanswered */
+		d->acct_off = true;
+	}
 	l2secd_stop_now(d);
 }
 
