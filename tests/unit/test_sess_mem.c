@@ -17,8 +17,9 @@
  * on the namespace's loopback: the Start when IPCP is up, and the Stop after
  * a packet each way through TUN with the session's octets and packets and
  * the cause of the client's hang-up (its CDN); then an administrator's
- * `l2sec session del` and `tunnel del`, each a Stop with Admin-Reset, and
- * l2secd's stop, NAS-Request.
+ * `l2sec session del` and `tunnel del`, each a Stop with Admin-Reset, a
+ * client that answers no LCP echo, Lost-Carrier, and l2secd's stop,
+ * NAS-Request.
  *
  * Each case unshares a network namespace of its own. Needs root, network
  * namespaces and /dev/net/tun; else skipped.
@@ -572,15 +573,25 @@ static void test_tun_accounting(void **state)
 		assert_int_equal(acct_u32(&srv, 2 + 2 * i, RADIUS_ACCT_TERMINATE_CAUSE), 6);
 	}
 
+	/* a client that answers no LCP echo: Lost-Carrier */
+	w.f->cfg.lcp_echo_interval_ms = 100;
+	w.f->cfg.lcp_echo_failures = 2;
+	client_up(&w, &c, 4, false);
+	acct_wait(&w, &srv, 8);
+	acct_wait(&w, &srv, 9);
+	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_TERMINATE_CAUSE), 2);
+	w.f->cfg.lcp_echo_interval_ms = 0;
+
 	/* l2secd stops: the sessions its end takes along have NAS-Request */
 	client_up(&w, &c, 3, false);
-	acct_wait(&w, &srv, 8);
+	acct_wait(&w, &srv, 10);
 	sessions_stopping(w.ss);
 	l2tp_lns_free(w.f->lns);
 	w.f->lns = NULL;
-	acct_wait(&w, &srv, 9);
-	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_STATUS_TYPE), 2);
-	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_TERMINATE_CAUSE), 10);
+	acct_wait(&w, &srv, 11);
+	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_TERMINATE_CAUSE), 10);
 	assert_int_equal(srv.bad, 0);
 	acct_srv_close(&srv);
 	world_free(&w);
