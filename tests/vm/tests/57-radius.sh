@@ -100,7 +100,8 @@ CONF
 : >"$run/users"
 chmod 600 "$run/users" "$run/l2sec.conf"
 check "the configuration is valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
-gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+# not through gw(): a function in the background is a subshell, not l2secd, for kill
+ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
 gw_pid=$!
 check "l2secd starts with one RADIUS server" wait_for 60 \
 	grep -q "radius: 1 authentication server(s), auth-source radius" "$out/l2secd.log"
@@ -205,5 +206,6 @@ check "l2sec daemon show names the RADIUS server" grep -q "127.0.0.1:1812" "$out
 kill "$lac_pid" 2>/dev/null
 kill -TERM "$gw_pid"
 check "l2secd stops" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
+check "l2secd logged its stop" grep -q "l2secd stopped" "$out/l2secd.log"
 check "accounting: Accounting-Off at the clean stop" acct_off
 t_done
