@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "aaa.h"
+#include "aaa_int.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "ppp/ppp.h"
@@ -20,61 +21,18 @@
 #define AAA_LOG_WINDOW_MS	60000	/* ... per minute, then one saying how many were not */
 #define AAA_MSG_MAX		200	/* a Reply-Message in the log, at most */
 
-/* A request waiting for its answer: the only place the caller's arg is kept. */
-struct aaa_slot {
-	struct aaa *a;
-	uint32_t gen;			/* moves on when the slot is freed */
-	bool used;
-	struct radius_req *req;
-	aaa_auth_fn cb;
-	void *arg;
-	struct sockaddr_storage peer;	/* address only: the per-peer bound */
-	uint32_t next_free;
-};
-
-struct aaa_stats {
-	uint64_t requests, accepts, rejects, malformed, no_server;
-	uint64_t refused_global, refused_peer, cancelled;
-};
-
-/* A server's socket. */
-struct aaa_sock {
-	struct ev_io io;
-	struct aaa *a;
-	unsigned int server;
-};
-
-struct aaa {
-	struct evloop *loop;
-	const struct l2sec_config *cfg;
-	struct radius_client *c;
-	unsigned int n_servers;
-	int fds[RADIUS_MAX_SERVERS];
-	struct aaa_sock socks[RADIUS_MAX_SERVERS];
-	struct sockaddr_storage addrs[RADIUS_MAX_SERVERS];
-	struct ev_timer timer;
-	uint8_t secret[CONFIG_RADIUS_SECRET_MAX + 1];
-	size_t secret_len;
-	struct aaa_slot *slots;
-	uint32_t n_slots, n_used, free_head;	/* free list through next_free; n_slots: end */
-	unsigned int peer_max;
-	char nas_id[64];
-	bool has_nas_ip;
-	struct in_addr nas_ip;
-	uint64_t log_window, log_suppressed;
-	unsigned int log_lines;
-	struct aaa_stats st;
-};
-
-bool aaa_configured(const struct l2sec_config *cfg)
+static bool auth_configured(const struct l2sec_config *cfg)
 {
 	return cfg->radius.auth_servers[0] && cfg->radius.auth_source != CONFIG_AUTH_USERS;
 }
 
+bool aaa_configured(const struct l2sec_config *cfg)
+{
+	return auth_configured(cfg) || cfg->radius.acct_servers[0];
+}
+
 /* Lines about what servers and clients send: a burst per window, then a count. */
-static void log_limited(struct aaa *a, int prio, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void log_limited(struct aaa *a, int prio, const char *fmt, ...)
+void aaa_log_limited(struct aaa *a, int prio, const char *fmt, ...)
 {
 	uint64_t now = evloop_now(a->loop);
 	char line[512];
@@ -133,33 +91,34 @@ static int read_secret(struct aaa *a, const char *path)
 
 static int aaa_send(void *arg, unsigned int server, const void *buf, size_t len)
 {
-	struct aaa *a = arg;
+	struct aaa_link *l = arg;
 
-	return send(a->fds[server], buf, len, 0) < 0 ? -errno : 0;
+	return send(l->fds[server], buf, len, 0) < 0 ? -errno : 0;
 }
 
-static void rearm(struct aaa *a)
+void aaa_rearm(struct aaa_link *l)
 {
-	uint64_t next = radius_client_next_deadline(a->c), now = evloop_now(a->loop);
+	struct evloop *loop = l->a->loop;
+	uint64_t next = radius_client_next_deadline(l->c), now = evloop_now(loop);
 
 	if (next == UINT64_MAX)
-		ev_timer_cancel(a->loop, &a->timer);
+		ev_timer_cancel(loop, &l->timer);
 	else
-		ev_timer_arm(a->loop, &a->timer, next > now ? next - now : 0);
+		ev_timer_arm(loop, &l->timer, next > now ? next - now : 0);
 }
 
 static void on_timer(struct ev_timer *t)
 {
-	struct aaa *a = container_of(t, struct aaa, timer);
+	struct aaa_link *l = container_of(t, struct aaa_link, timer);
 
-	radius_client_tick(a->c, evloop_now(a->loop));
-	rearm(a);
+	radius_client_tick(l->c, evloop_now(l->a->loop));
+	aaa_rearm(l);
 }
 
 static void on_input(struct ev_io *io, uint32_t events)
 {
 	struct aaa_sock *sk = container_of(io, struct aaa_sock, io);
-	struct aaa *a = sk->a;
+	struct aaa_link *l = sk->l;
 	struct sockaddr_storage from;
 	socklen_t from_len;
 	uint8_t buf[RADIUS_MAX_LEN + 1];
@@ -172,13 +131,13 @@ static void on_input(struct ev_io *io, uint32_t events)
 		n = recvfrom(io->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &from_len);
 		if (n < 0)
 			break;	/* EAGAIN, or a dead server's ICMP: its timeout counts it */
-		radius_client_input(a->c, sk->server, (struct sockaddr *)&from, from_len, buf,
-				    (size_t)n, evloop_now(a->loop));
+		radius_client_input(l->c, sk->server, (struct sockaddr *)&from, from_len, buf,
+				    (size_t)n, evloop_now(l->a->loop));
 	}
-	rearm(a);
+	aaa_rearm(l);
 }
 
-static int open_sockets(struct aaa *a, const struct radius_client_conf *rc)
+static int open_sockets(struct aaa_link *l, const struct radius_client_conf *rc)
 {
 	unsigned int i;
 
@@ -186,17 +145,18 @@ static int open_sockets(struct aaa *a, const struct radius_client_conf *rc)
 		const struct radius_server_conf *s = &rc->servers[i];
 
 		/* connected: only the server's datagrams arrive */
-		a->fds[i] = socket(s->addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (a->fds[i] < 0 || connect(a->fds[i], (const struct sockaddr *)&s->addr,
+		l->fds[i] = socket(s->addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (l->fds[i] < 0 || connect(l->fds[i], (const struct sockaddr *)&s->addr,
 					     s->addr_len) < 0) {
-			log_err("radius: socket to server %u: %s", i + 1, strerror(errno));
+			log_err("radius: socket to %s server %u: %s", l->what, i + 1,
+				strerror(errno));
 			return -1;
 		}
-		a->n_servers = i + 1;
-		a->addrs[i] = s->addr;
-		a->socks[i].a = a;
-		a->socks[i].server = i;
-		if (evloop_add_io(a->loop, &a->socks[i].io, a->fds[i], EPOLLIN, on_input) < 0) {
+		l->n_servers = i + 1;
+		l->addrs[i] = s->addr;
+		l->socks[i].l = l;
+		l->socks[i].server = i;
+		if (evloop_add_io(l->a->loop, &l->socks[i].io, l->fds[i], EPOLLIN, on_input) < 0) {
 			log_err("radius: event loop: %s", strerror(errno));
 			return -1;
 		}
@@ -204,7 +164,8 @@ static int open_sockets(struct aaa *a, const struct radius_client_conf *rc)
 	return 0;
 }
 
-static int client_conf(struct aaa *a, struct radius_client_conf *rc)
+static int client_conf(struct aaa *a, const char *list, uint16_t port, unsigned int queue,
+		       struct radius_client_conf *rc)
 {
 	const struct config_radius *r = &a->cfg->radius;
 	struct sockaddr_storage ss[CONFIG_RADIUS_MAX_SERVERS];
@@ -212,9 +173,9 @@ static int client_conf(struct aaa *a, struct radius_client_conf *rc)
 	int n, i;
 
 	memset(rc, 0, sizeof(*rc));
-	n = config_radius_servers(r->auth_servers, 1812, ss, why, sizeof(why));
+	n = config_radius_servers(list, port, ss, why, sizeof(why));
 	if (n <= 0) {
-		log_err("radius: auth-servers: %s", n < 0 ? why : "none");
+		log_err("radius: servers %s: %s", list, n < 0 ? why : "none");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -229,8 +190,45 @@ static int client_conf(struct aaa *a, struct radius_client_conf *rc)
 	rc->retries = r->retries;
 	rc->dead_time_ms = r->dead_time_ms;
 	rc->max_inflight = RADIUS_IDS;
-	rc->max_queue = r->queue;
+	rc->max_queue = queue;
 	return 0;
+}
+
+int aaa_link_open(struct aaa *a, struct aaa_link *l, const char *what, const char *list,
+		  uint16_t port, unsigned int queue)
+{
+	static const struct radius_client_ops ops = { .send = aaa_send };
+	struct radius_client_conf rc;
+
+	l->a = a;
+	l->what = what;
+	ev_timer_init(&l->timer, on_timer);
+	if (client_conf(a, list, port, queue, &rc) < 0 || open_sockets(l, &rc) < 0)
+		return -1;
+	l->c = radius_client_new(&rc, &ops, l);
+	if (!l->c) {
+		log_err("radius: %s", strerror(errno ? errno : ENOMEM));
+		return -1;
+	}
+	return 0;
+}
+
+static void link_close(struct aaa_link *l)
+{
+	unsigned int i;
+
+	if (!l->a)
+		return;
+	radius_client_free(l->c);
+	l->c = NULL;
+	ev_timer_cancel(l->a->loop, &l->timer);
+	for (i = 0; i < l->n_servers; i++) {
+		if (l->socks[i].io.cb)
+			evloop_del_io(l->a->loop, &l->socks[i].io);
+		close(l->fds[i]);
+	}
+	if (l->n_servers < RADIUS_MAX_SERVERS && l->fds[l->n_servers] >= 0)
+		close(l->fds[l->n_servers]);	/* opened, not connected */
 }
 
 static int slots_init(struct aaa *a)
@@ -238,7 +236,7 @@ static int slots_init(struct aaa *a)
 	uint32_t i;
 
 	/* every request in flight or queued has a slot: the client's bound and ours */
-	a->n_slots = a->n_servers * RADIUS_IDS + a->cfg->radius.queue;
+	a->n_slots = a->auth.n_servers * RADIUS_IDS + a->cfg->radius.queue;
 	a->slots = calloc(a->n_slots, sizeof(*a->slots));
 	if (!a->slots)
 		return -1;
@@ -253,9 +251,7 @@ static int slots_init(struct aaa *a)
 
 struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg)
 {
-	static const struct radius_client_ops ops = { .send = aaa_send };
 	const struct config_radius *r = &cfg->radius;
-	struct radius_client_conf rc;
 	struct aaa *a = calloc(1, sizeof(*a));
 	unsigned int i;
 
@@ -264,11 +260,10 @@ struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg)
 		return NULL;
 	}
 	for (i = 0; i < RADIUS_MAX_SERVERS; i++)
-		a->fds[i] = -1;
+		a->auth.fds[i] = a->acct.fds[i] = -1;
 	a->loop = loop;
 	a->cfg = cfg;
 	a->peer_max = r->peer_queue;
-	ev_timer_init(&a->timer, on_timer);
 	snprintf(a->nas_id, sizeof(a->nas_id), "%s",
 		 r->nas_identifier[0] ? r->nas_identifier : cfg->l2tp.hostname);
 	a->has_nas_ip = r->nas_ip[0] && inet_pton(AF_INET, r->nas_ip, &a->nas_ip) == 1;
@@ -279,15 +274,20 @@ struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg)
 		a->secret_len = strlen(r->secret);
 		memcpy(a->secret, r->secret, a->secret_len + 1);
 	}
-	if (client_conf(a, &rc) < 0 || open_sockets(a, &rc) < 0)
-		goto err;
-	a->c = radius_client_new(&rc, &ops, a);
-	if (!a->c || slots_init(a) < 0) {
-		log_err("radius: %s", strerror(errno ? errno : ENOMEM));
-		goto err;
+	if (auth_configured(cfg)) {
+		if (aaa_link_open(a, &a->auth, "authentication", r->auth_servers, 1812,
+				  r->queue) < 0)
+			goto err;
+		if (slots_init(a) < 0) {
+			log_err("radius: out of memory");
+			goto err;
+		}
+		log_notice("radius: %u authentication server(s), auth-source %s",
+			   a->auth.n_servers,
+			   r->auth_source == CONFIG_AUTH_RADIUS ? "radius" : "users-then-radius");
 	}
-	log_notice("radius: %u authentication server(s), auth-source %s", a->n_servers,
-		   r->auth_source == CONFIG_AUTH_RADIUS ? "radius" : "users-then-radius");
+	if (r->acct_servers[0] && aaa_acct_open(a) < 0)
+		goto err;
 	return a;
 err:
 	aaa_free(a);
@@ -296,19 +296,11 @@ err:
 
 void aaa_free(struct aaa *a)
 {
-	unsigned int i;
-
 	if (!a)
 		return;
-	radius_client_free(a->c);
-	ev_timer_cancel(a->loop, &a->timer);
-	for (i = 0; i < a->n_servers; i++) {
-		if (a->socks[i].io.cb)
-			evloop_del_io(a->loop, &a->socks[i].io);
-		close(a->fds[i]);
-	}
-	if (a->n_servers < RADIUS_MAX_SERVERS && a->fds[a->n_servers] >= 0)
-		close(a->fds[a->n_servers]);	/* opened, not connected */
+	aaa_acct_close(a);
+	link_close(&a->auth);
+	link_close(&a->acct);
 	free(a->slots);
 	explicit_bzero(a->secret, sizeof(a->secret));
 	free(a);
@@ -372,7 +364,7 @@ static uint64_t slot_handle(const struct aaa *a, const struct aaa_slot *s)
 }
 
 /* "ADDR:PORT" of the client, as Calling-Station-Id. */
-static void station_id(const struct sockaddr_storage *ss, char *buf, size_t cap)
+void aaa_station_id(const struct sockaddr_storage *ss, char *buf, size_t cap)
 {
 	char a[INET6_ADDRSTRLEN] = "?";
 	unsigned int port = 0;
@@ -427,6 +419,15 @@ static int put_credentials(struct radius_pkt *p, const struct aaa_auth_req *q)
 	}
 }
 
+/* NAS-Identifier and NAS-IP-Address, as configured: 0 or -EMSGSIZE. */
+int aaa_put_nas(const struct aaa *a, struct radius_pkt *p)
+{
+	if ((a->nas_id[0] && radius_put_str(p, RADIUS_NAS_IDENTIFIER, a->nas_id)) ||
+	    (a->has_nas_ip && radius_put_in4(p, RADIUS_NAS_IP_ADDRESS, a->nas_ip)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int build_request(struct aaa *a, struct radius_pkt *p, const struct aaa_auth_req *q)
 {
 	char station[INET6_ADDRSTRLEN + 10];
@@ -439,10 +440,8 @@ static int build_request(struct aaa *a, struct radius_pkt *p, const struct aaa_a
 	err = put_credentials(p, q);
 	if (err)
 		return err;
-	station_id(q->peer, station, sizeof(station));
-	if ((a->nas_id[0] && radius_put_str(p, RADIUS_NAS_IDENTIFIER, a->nas_id)) ||
-	    (a->has_nas_ip && radius_put_in4(p, RADIUS_NAS_IP_ADDRESS, a->nas_ip)) ||
-	    radius_put_u32(p, RADIUS_NAS_PORT, q->nas_port) ||
+	aaa_station_id(q->peer, station, sizeof(station));
+	if (aaa_put_nas(a, p) || radius_put_u32(p, RADIUS_NAS_PORT, q->nas_port) ||
 	    radius_put_u32(p, RADIUS_NAS_PORT_TYPE, 5) ||		/* Virtual */
 	    radius_put_u32(p, RADIUS_SERVICE_TYPE, 2) ||		/* Framed */
 	    radius_put_u32(p, RADIUS_FRAMED_PROTOCOL, 1) ||		/* PPP */
@@ -476,12 +475,12 @@ static void on_done(void *arg, int err, const uint8_t *ans, size_t len)
 	slot_put(a, s);		/* the handle names nothing from here on */
 	if (err || radius_decode(&m, ans, len) != RADIUS_OK) {
 		a->st.no_server++;
-		log_limited(a, LOG_WARNING, "no authentication server answered (%s)",
+		aaa_log_limited(a, LOG_WARNING, "no authentication server answered (%s)",
 			    strerror(err ? -err : EPROTO));
 	} else if (radius_reply_parse(&m, &r, &what) != RADIUS_OK) {
 		a->st.malformed++;
 		res.verdict = m.code == RADIUS_ACCESS_ACCEPT ? AAA_MALFORMED : AAA_REJECT;
-		log_limited(a, LOG_WARNING, "%s with a malformed %s: refused",
+		aaa_log_limited(a, LOG_WARNING, "%s with a malformed %s: refused",
 			    m.code == RADIUS_ACCESS_ACCEPT ? "Access-Accept" : "answer", what);
 	} else {
 		printable(msg, sizeof(msg), r.reply_message);
@@ -489,7 +488,8 @@ static void on_done(void *arg, int err, const uint8_t *ans, size_t len)
 		res.reply = &r;
 		res.verdict = m.code == RADIUS_ACCESS_ACCEPT ? AAA_ACCEPT : AAA_REJECT;
 		if (m.code == RADIUS_ACCESS_CHALLENGE)
-			log_limited(a, LOG_WARNING, "Access-Challenge is not supported: refused");
+			aaa_log_limited(a, LOG_WARNING,
+					"Access-Challenge is not supported: refused");
 		if (res.verdict == AAA_ACCEPT)
 			a->st.accepts++;
 		else
@@ -506,17 +506,22 @@ int aaa_auth(struct aaa *a, const struct aaa_auth_req *q, aaa_auth_fn cb, void *
 	struct aaa_slot *s;
 	int err;
 
+	if (!a->auth.c) {
+		errno = EINVAL;		/* accounting alone: nothing asks */
+		return -1;
+	}
 	if (a->peer_max && peer_waiting(a, q->peer) >= a->peer_max) {
 		a->st.refused_peer++;
-		log_limited(a, LOG_WARNING, "%u authentications waiting from one client address: "
-			    "refused", a->peer_max);
+		aaa_log_limited(a, LOG_WARNING,
+				"%u authentications waiting from one client address: refused",
+				a->peer_max);
 		errno = ENOBUFS;
 		return -1;
 	}
 	s = slot_get(a);
 	if (!s) {
 		a->st.refused_global++;
-		log_limited(a, LOG_WARNING, "%u authentications waiting: refused", a->n_slots);
+		aaa_log_limited(a, LOG_WARNING, "%u authentications waiting: refused", a->n_slots);
 		errno = ENOBUFS;
 		return -1;
 	}
@@ -531,7 +536,7 @@ int aaa_auth(struct aaa *a, const struct aaa_auth_req *q, aaa_auth_fn cb, void *
 		s->cb = cb;
 		s->arg = arg;
 		memcpy(&s->peer, q->peer, sizeof(s->peer));
-		s->req = radius_client_submit(a->c, p, on_done, s, evloop_now(a->loop));
+		s->req = radius_client_submit(a->auth.c, p, on_done, s, evloop_now(a->loop));
 		err = s->req ? 0 : -errno;
 	}
 	explicit_bzero(p, sizeof(*p));	/* a clear password, an answer to our challenge */
@@ -545,7 +550,7 @@ int aaa_auth(struct aaa *a, const struct aaa_auth_req *q, aaa_auth_fn cb, void *
 	}
 	a->st.requests++;
 	*handle = slot_handle(a, s);
-	rearm(a);
+	aaa_rearm(&a->auth);
 	return 0;
 }
 
@@ -559,66 +564,82 @@ void aaa_cancel(struct aaa *a, uint64_t handle)
 	s = &a->slots[i];
 	if (!s->used || s->gen != gen)
 		return;
-	radius_client_cancel(a->c, s->req);
+	radius_client_cancel(a->auth.c, s->req);
 	slot_put(a, s);
 	a->st.cancelled++;
-	rearm(a);
+	aaa_rearm(&a->auth);
 }
 
 /* --- the control socket -------------------------------------------------------------- */
 
-static void add_u64(struct json_object *o, const char *k, uint64_t v)
+void aaa_add_u64(struct json_object *o, const char *k, uint64_t v)
 {
 	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
 }
 
-/*
- * "radius": { "servers": [ { "server": "ADDR:PORT", "state": "alive" | "dead",
- * "stats": { counters } } ... ], "stats": { the requests' counters } }
- */
-void aaa_describe(const struct aaa *a, struct json_object *o)
+/* Each server of l: "server": "ADDR:PORT", "state": "alive" | "dead", "stats": { counters } */
+static struct json_object *describe_servers(const struct aaa_link *l, uint64_t now)
 {
-	struct json_object *r = json_object_new_object(), *servers = json_object_new_array();
-	struct json_object *g = json_object_new_object();
-	uint64_t now = evloop_now(a->loop);
+	struct json_object *servers = json_object_new_array();
 	unsigned int i;
 
-	for (i = 0; i < a->n_servers; i++) {
-		const struct radius_server_stats *st = radius_client_server_stats(a->c, i);
+	for (i = 0; i < l->n_servers; i++) {
+		const struct radius_server_stats *st = radius_client_server_stats(l->c, i);
 		struct json_object *s = json_object_new_object(), *c = json_object_new_object();
 		char name[INET6_ADDRSTRLEN + 10];
 
-		station_id(&a->addrs[i], name, sizeof(name));
+		aaa_station_id(&l->addrs[i], name, sizeof(name));
 		json_object_object_add(s, "server", json_object_new_string(name));
 		json_object_object_add(s, "state", json_object_new_string(
-			radius_client_server_state(a->c, i, now) == RADIUS_SERVER_ALIVE ?
+			radius_client_server_state(l->c, i, now) == RADIUS_SERVER_ALIVE ?
 			"alive" : "dead"));
-		add_u64(c, "inflight", radius_client_inflight(a->c, i));
-		add_u64(c, "requests", st->requests);
-		add_u64(c, "retransmissions", st->retransmissions);
-		add_u64(c, "timeouts", st->timeouts);
-		add_u64(c, "accepts", st->accepts);
-		add_u64(c, "rejects", st->rejects);
-		add_u64(c, "challenges", st->challenges);
-		add_u64(c, "malformed", st->malformed);
-		add_u64(c, "bad_authenticator", st->bad_authenticator);
-		add_u64(c, "unknown_id", st->unknown_id);
-		add_u64(c, "dropped", st->dropped);
-		add_u64(c, "send_errors", st->send_errors);
+		aaa_add_u64(c, "inflight", radius_client_inflight(l->c, i));
+		aaa_add_u64(c, "requests", st->requests);
+		aaa_add_u64(c, "retransmissions", st->retransmissions);
+		aaa_add_u64(c, "timeouts", st->timeouts);
+		if (l == &l->a->auth) {
+			aaa_add_u64(c, "accepts", st->accepts);
+			aaa_add_u64(c, "rejects", st->rejects);
+			aaa_add_u64(c, "challenges", st->challenges);
+		} else {
+			aaa_add_u64(c, "responses", st->responses);
+		}
+		aaa_add_u64(c, "malformed", st->malformed);
+		aaa_add_u64(c, "bad_authenticator", st->bad_authenticator);
+		aaa_add_u64(c, "unknown_id", st->unknown_id);
+		aaa_add_u64(c, "dropped", st->dropped);
+		aaa_add_u64(c, "send_errors", st->send_errors);
 		json_object_object_add(s, "stats", c);
 		json_object_array_add(servers, s);
 	}
-	json_object_object_add(r, "servers", servers);
-	add_u64(g, "queued", radius_client_queued(a->c));
-	add_u64(g, "waiting", a->n_used);
-	add_u64(g, "requests", a->st.requests);
-	add_u64(g, "accepts", a->st.accepts);
-	add_u64(g, "rejects", a->st.rejects);
-	add_u64(g, "malformed", a->st.malformed);
-	add_u64(g, "no_server", a->st.no_server);
-	add_u64(g, "refused_global", a->st.refused_global);
-	add_u64(g, "refused_peer", a->st.refused_peer);
-	add_u64(g, "cancelled", a->st.cancelled);
+	return servers;
+}
+
+/*
+ * "radius": { "servers": [ authentication servers ], "stats": { the
+ * Access-Requests' counters }, and with accounting "acct_servers": [ ... ],
+ * "accounting": { the records' counters } }
+ */
+void aaa_describe(const struct aaa *a, struct json_object *o)
+{
+	struct json_object *r = json_object_new_object(), *g = json_object_new_object();
+	uint64_t now = evloop_now(a->loop);
+
+	json_object_object_add(r, "servers", describe_servers(&a->auth, now));
+	aaa_add_u64(g, "queued", a->auth.c ? radius_client_queued(a->auth.c) : 0);
+	aaa_add_u64(g, "waiting", a->n_used);
+	aaa_add_u64(g, "requests", a->st.requests);
+	aaa_add_u64(g, "accepts", a->st.accepts);
+	aaa_add_u64(g, "rejects", a->st.rejects);
+	aaa_add_u64(g, "malformed", a->st.malformed);
+	aaa_add_u64(g, "no_server", a->st.no_server);
+	aaa_add_u64(g, "refused_global", a->st.refused_global);
+	aaa_add_u64(g, "refused_peer", a->st.refused_peer);
+	aaa_add_u64(g, "cancelled", a->st.cancelled);
 	json_object_object_add(r, "stats", g);
+	if (a->acct.c) {
+		json_object_object_add(r, "acct_servers", describe_servers(&a->acct, now));
+		json_object_object_add(r, "accounting", aaa_acct_stats(a));
+	}
 	json_object_object_add(o, "radius", r);
 }

@@ -17,6 +17,17 @@
  * request (a late datagram is counted unknown-id there), and a handle whose
  * generation moved on names nothing.
  *
+ * Accounting (RFC 2866), when [radius] acct-servers is set: aaa_acct_start()
+ * when a session is up, aaa_acct_interim() on its interval, aaa_acct_stop()
+ * when it goes; Accounting-On when aaa_new() opens, Accounting-Off from
+ * aaa_acct_off() at a clean stop. Each record is built at once, complete
+ * (what a Stop needs is copied: the session may be freed right after), and
+ * waits in a queue of [radius] acct-queue records until a server answers;
+ * when every server's tries are over it is sent again later, Acct-Delay-Time
+ * counting from the event. A full queue drops its oldest Interim-Update
+ * first, then the new record if it is an Interim-Update, else the oldest
+ * record: each counted.
+ *
  * Single process only: under privsep the engine would need the parent to
  * sign and verify (the secrets' side); config_load refuses [radius] with
  * privsep = yes until that is done.
@@ -64,7 +75,7 @@ struct aaa_auth_res {
 
 typedef void (*aaa_auth_fn)(void *arg, const struct aaa_auth_res *res);
 
-/* Is RADIUS configured for authentication? */
+/* Is RADIUS configured (authentication or accounting)? */
 bool aaa_configured(const struct l2sec_config *cfg);
 /* The client, its sockets and timer on loop; NULL with the reason logged. */
 struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg);
@@ -80,6 +91,56 @@ int aaa_auth(struct aaa *a, const struct aaa_auth_req *q, aaa_auth_fn cb, void *
 	     uint64_t *handle);
 /* Forget the request of handle, if it is still waiting; 0 names nothing. */
 void aaa_cancel(struct aaa *a, uint64_t handle);
+
+/* --- accounting ------------------------------------------------------------------ */
+
+/* Acct-Terminate-Cause (RFC 2866 section 5.10) */
+enum aaa_term_cause {
+	AAA_TC_USER_REQUEST = 1,	/* the client hung up */
+	AAA_TC_LOST_CARRIER = 2,	/* LCP echoes unanswered, the tunnel or its SA gone */
+	AAA_TC_IDLE_TIMEOUT = 4,
+	AAA_TC_SESSION_TIMEOUT = 5,
+	AAA_TC_ADMIN_RESET = 6,		/* `l2sec session del`, a Disconnect-Request */
+	AAA_TC_PORT_ERROR = 8,		/* a protocol error */
+	AAA_TC_NAS_ERROR = 9,		/* the gateway failed (no route, no memory) */
+	AAA_TC_NAS_REQUEST = 10,	/* l2secd stops */
+};
+
+/* A session's octets and packets (64-bit): input from the client, output to it. */
+struct aaa_counters {
+	uint64_t in_octets, out_octets, in_packets, out_packets;
+};
+
+/* What a session's records say of it; copied by aaa_acct_start. */
+struct aaa_acct_info {
+	const char *user;
+	const struct sockaddr_storage *peer;	/* Calling-Station-Id */
+	uint32_t nas_port;
+	struct in_addr framed_ip;
+	const uint8_t *class;		/* echoed; NULL: none */
+	size_t class_len;
+	uint32_t interim_s;		/* the server's Acct-Interim-Interval; 0: none */
+	bool local;			/* authenticated by the users file (Acct-Authentic) */
+};
+
+struct aaa_acct;	/* a session's accounting */
+
+/* Is accounting configured? a may be NULL. */
+bool aaa_acct_enabled(const struct aaa *a);
+/* The Start queued; NULL (logged, counted) when out of memory or not enabled. */
+struct aaa_acct *aaa_acct_start(struct aaa *a, const struct aaa_acct_info *info);
+/* The session's Interim-Update interval in ms (config or server, bounded below); 0: none. */
+uint64_t aaa_acct_interval_ms(const struct aaa_acct *s);
+void aaa_acct_interim(struct aaa *a, struct aaa_acct *s, const struct aaa_counters *c);
+/* The Stop queued; s is the caller's no more. */
+void aaa_acct_stop(struct aaa *a, struct aaa_acct *s, const struct aaa_counters *c,
+		   enum aaa_term_cause cause);
+/* `l2sec session show`: "acct_session_id", "acct_state". */
+void aaa_acct_describe(const struct aaa_acct *s, struct json_object *o);
+/* Accounting-Off queued (a clean stop); then aaa_acct_idle() says when it is answered. */
+void aaa_acct_off(struct aaa *a);
+/* No record waits (or accounting is off). */
+bool aaa_acct_idle(const struct aaa *a);
 
 /* For `l2sec daemon show`: each server's state and counters, and the queue. */
 void aaa_describe(const struct aaa *a, struct json_object *o);

@@ -367,7 +367,8 @@ static struct json_object *deleted(const struct l2tp_tunnel *t)
 }
 
 /* "del tunnel TID [handle H]": StopCCN "general request to clear" (RFC 2661 4.4.2, 1). */
-static struct json_object *del_tunnel(struct l2tp_lns *lns, const char *args)
+static struct json_object *del_tunnel(struct l2tp_lns *lns, struct sessions *ss,
+				      const char *args)
 {
 	struct json_object *res, *o, *err;
 	struct l2tp_tunnel *t;
@@ -387,6 +388,9 @@ static struct json_object *del_tunnel(struct l2tp_lns *lns, const char *args)
 		return ctl_error("tunnel %u is closing already", tid);
 	n = t->n_sessions;
 	o = deleted(t);
+	if (ss)
+		/* their accounting Stops */
+		sessions_end_cause_tunnel(ss, t, AAA_TC_ADMIN_RESET);
 	l2tp_tunnel_close(t, true, STOPCCN_CLEAR, 0, "deleted by the administrator");
 	res = json_object_new_object();
 	add_int(o, CTL_K_SESSIONS, n);
@@ -395,7 +399,8 @@ static struct json_object *del_tunnel(struct l2tp_lns *lns, const char *args)
 }
 
 /* "del session TID SID [handle H]": CDN "disconnected for administrative reasons" (3). */
-static struct json_object *del_session(struct l2tp_lns *lns, const char *args)
+static struct json_object *del_session(struct l2tp_lns *lns, struct sessions *ss,
+				       const char *args)
 {
 	struct json_object *res, *o, *err;
 	struct l2tp_session *s;
@@ -420,6 +425,8 @@ static struct json_object *del_session(struct l2tp_lns *lns, const char *args)
 	if (!s)
 		return ctl_error(CTL_E_NO_SESSION "%u/%u", tid, sid);
 	o = deleted(t);
+	if (ss)
+		sessions_end_cause(ss, s, AAA_TC_ADMIN_RESET);	/* its accounting Stop */
 	l2tp_session_close(s, CDN_ADMIN, 0, "deleted by the administrator");
 	res = json_object_new_object();
 	add_int(o, CTL_K_SESSION_ID, sid);
@@ -445,9 +452,9 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request)
 	const char *args;
 
 	if (words(request, CTL_REQ_DEL_TUNNEL, &args))
-		return del_tunnel(lns, args);
+		return del_tunnel(lns, src->ss, args);
 	if (words(request, CTL_REQ_DEL_SESSION, &args))
-		return del_session(lns, args);
+		return del_session(lns, src->ss, args);
 	if (!strcmp(request, CTL_REQ_SHOW_TUNNELS))
 		return show_tunnels(lns, src->ipsec);
 	if (!strcmp(request, CTL_REQ_SHOW_SESSIONS))

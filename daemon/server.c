@@ -401,6 +401,8 @@ static void dp_session_del(void *env, struct l2tp_session *s)
 
 	if (d->rx.module_gone || (d->ep && d->sa_gone_mark && t->peer.mark == d->sa_gone_mark))
 		return;
+	if (d->ss)
+		sessions_session_going(d->ss, s);	/* the counters for its accounting Stop */
 	if (d->ep)
 		engine_priv_session_del(d->ep, t->dp_handle, t->tid, s->sid);
 	else
@@ -616,6 +618,7 @@ static void reload(struct l2secd *d)
 		log_warn("reload: privsep changes take effect at restart only");
 	if (aaa_configured(cfg) != (d->aaa != NULL) ||
 	    strcmp(cfg->radius.auth_servers, d->cfg.radius.auth_servers) ||
+	    strcmp(cfg->radius.acct_servers, d->cfg.radius.acct_servers) ||
 	    strcmp(cfg->radius.secret, d->cfg.radius.secret) ||
 	    strcmp(cfg->radius.secret_file, d->cfg.radius.secret_file))
 		log_warn("reload: [radius] server and secret changes take effect at restart only");
@@ -662,6 +665,10 @@ void l2secd_stop_timer_cb(struct ev_timer *t)
 	struct l2secd *d = container_of(t, struct l2secd, stop_timer);
 
 	log_notice("shutdown: not every peer acknowledged its StopCCN; exiting anyway");
+	if (!d->acct_off && aaa_acct_enabled(d->aaa)) {
+		aaa_acct_off(d->aaa);	/* sent once at least, unanswered */
+		d->acct_off = true;
+	}
 	l2secd_stop_now(d);
 }
 
@@ -670,8 +677,15 @@ void l2secd_stop_poll_cb(struct ev_timer *t)
 	struct l2secd *d = container_of(t, struct l2secd, stop_poll);
 
 	if (l2tp_lns_quiescent(d->lns)) {
-		l2secd_stop_now(d);
-		return;
+		/* then Accounting-Off after the sessions' Stops, answered (within STOP_WAIT_MS) */
+		if (!d->acct_off && aaa_acct_enabled(d->aaa)) {
+			aaa_acct_off(d->aaa);
+			d->acct_off = true;
+		}
+		if (aaa_acct_idle(d->aaa)) {
+			l2secd_stop_now(d);
+			return;
+		}
 	}
 	ev_timer_arm(d->loop, &d->stop_poll, 50);
 }
@@ -704,6 +718,8 @@ void l2secd_signal_cb(struct evloop *loop, int signo, void *arg)
 	l2tp_lns_counts(d->lns, &n);
 	notify_stopping();	/* the privsep engine's are no-ops: the parent speaks to systemd */
 	notify_status("stopping: StopCCN to %u tunnel(s)", n.tunnels);
+	if (d->ss)
+		sessions_stopping(d->ss);
 	log_notice("%s: sending StopCCN to %u tunnel(s)", strsignal(signo), n.tunnels);
 	l2tp_lns_shutdown(d->lns);
 	ev_timer_arm(loop, &d->stop_timer, STOP_WAIT_MS);

@@ -52,6 +52,7 @@ struct l2secd {
 	struct datapath *dp;		/* kernel or tun, chosen once at start */
 	struct sessions *ss;		/* the PPP layer */
 	struct aaa *aaa;		/* RADIUS (aaa.h); NULL: not configured */
+	bool acct_off;			/* stopping: Accounting-Off queued */
 	struct ipsec *ipsec;		/* charon over VICI; NULL when not managed */
 	/* the privsep engine: the parent manages charon; ipsec is its copy of the SAs */
 	bool engine_ipsec;

@@ -62,6 +62,17 @@ struct sess {
 	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
 	char *rclass;			/* the server's Class, printable or "0x" hex; NULL */
 	struct ev_timer limit_timer;	/* the server's Session-Timeout */
+	/* RADIUS accounting (aaa.h) */
+	struct aaa_acct *acct;		/* from IPCP up to the Stop; NULL: none */
+	struct ev_timer acct_timer;	/* the next Interim-Update */
+	uint8_t *class_raw;		/* the server's Class as sent, echoed; NULL: none */
+	uint8_t class_len;
+	uint32_t acct_interim_s;	/* the server's Acct-Interim-Interval; 0: none */
+	bool radius_auth;		/* RADIUS accepted it (Acct-Authentic) */
+	enum aaa_term_cause cause;	/* why it ends, once known; 0: not yet */
+	struct aaa_counters tun;	/* tun data path: its packets, counted here */
+	struct aaa_counters last;	/* the last counters read: the Stop's when none can be */
+	bool counted;			/* last is final: the data path's session is going */
 };
 
 /*
@@ -91,6 +102,7 @@ struct sessions {
 	 */
 	struct engine_priv *ep;
 	struct aaa *aaa;		/* RADIUS, when configured (aaa.h) */
+	bool stopping;			/* l2secd stops: sessions end with NAS-Request */
 	struct ppp_ops ppp_ops;		/* sess_ppp_ops, with verify and challenge under privsep */
 	struct {			/* SESSION_ADD's challenge, until established() */
 		uint16_t tid, sid;
@@ -259,15 +271,82 @@ static void ra_timer_cb(struct ev_timer *t)
 
 /* --- lifetime ------------------------------------------------------------------- */
 
+/* --- accounting ---------------------------------------------------------------------- */
+
+/* The session's data counters: the module's, or the tun path's; the last ones on error. */
+static const struct aaa_counters *counters(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+	struct kern_session_stats st;
+	int r;
+
+	if (x->counted || !x->l2tp)
+		return &x->last;
+	r = datapath_session_stats(ss->dp, datapath_tref(x->l2tp->tunnel->dp_handle,
+							 x->l2tp->tunnel->tid), x->l2tp->sid, &st);
+	if (r == DATAPATH_NOTHING)
+		x->last = x->tun;
+	else if (r == 0)
+		x->last = (struct aaa_counters){
+			.in_octets = st.rx_bytes, .in_packets = st.rx_packets,
+			.out_octets = st.tx_bytes, .out_packets = st.tx_packets,
+		};
+	return &x->last;
+}
+
+static void acct_timer_cb(struct ev_timer *t)
+{
+	struct sess *x = container_of(t, struct sess, acct_timer);
+
+	aaa_acct_interim(x->ss->aaa, x->acct, counters(x));
+	ev_timer_arm(x->ss->loop, &x->acct_timer, aaa_acct_interval_ms(x->acct));
+}
+
+/* IPCP is up: the Start, and the Interim-Updates from now on. */
+static void acct_start(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+	struct aaa_acct_info info = {
+		.user = ppp_user(x->ppp), .framed_ip = x->ipv4,
+		.class = x->class_raw, .class_len = x->class_len,
+		.interim_s = x->acct_interim_s, .local = !x->radius_auth,
+	};
+
+	if (x->acct || !x->l2tp || !aaa_acct_enabled(ss->aaa))
+		return;
+	info.peer = &x->l2tp->tunnel->peer.addr;
+	info.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
+	x->acct = aaa_acct_start(ss->aaa, &info);
+	if (x->acct && aaa_acct_interval_ms(x->acct))
+		ev_timer_arm(ss->loop, &x->acct_timer, aaa_acct_interval_ms(x->acct));
+}
+
+/* The Stop, with why: the cause set on the way down, else the peer's hang-up. */
+static void acct_stop(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+	enum aaa_term_cause cause = x->cause;
+
+	ev_timer_cancel(ss->loop, &x->acct_timer);
+	if (!x->acct)
+		return;
+	if (!cause)
+		cause = ss->stopping ? AAA_TC_NAS_REQUEST : AAA_TC_USER_REQUEST;
+	aaa_acct_stop(ss->aaa, x->acct, counters(x), cause);
+	x->acct = NULL;
+}
+
 static void sess_free(struct sess *x)
 {
 	struct sessions *ss = x->ss;
 
+	acct_stop(x);		/* while the module still has the session's counters */
 	ev_timer_cancel(ss->loop, &x->timer);
 	ev_timer_cancel(ss->loop, &x->ra_timer);
 	aaa_cancel(ss->aaa, x->auth_req);	/* its answer must not find x */
 	ev_timer_cancel(ss->loop, &x->limit_timer);
 	free(x->rclass);
+	free(x->class_raw);
 	release_addresses(x);
 	if (x->prev)
 		x->prev->next = x->next;
@@ -303,6 +382,8 @@ static void sess_after(struct sess *x)
 
 	if (x->fail && !ppp_is_dead(x->ppp)) {
 		x->fail = false;
+		if (!x->cause)
+			x->cause = AAA_TC_NAS_ERROR;
 		ppp_close(x->ppp, now, "gateway error");
 	}
 	if (ppp_is_dead(x->ppp)) {
@@ -461,6 +542,7 @@ static void limit_timer_cb(struct ev_timer *t)
 
 	log_notice("ppp %s: user '%s': the RADIUS Session-Timeout is over: hanging up", x->tag,
 		   ppp_user(x->ppp));
+	x->cause = AAA_TC_SESSION_TIMEOUT;
 	ppp_close(x->ppp, evloop_now(x->ss->loop), "session timeout");
 	sess_after(x);
 }
@@ -499,6 +581,13 @@ static void accept_apply(struct sess *x, const struct radius_reply *r)
 
 	free(x->rclass);
 	x->rclass = r->class_len ? class_text(r->class, r->class_len) : NULL;
+	free(x->class_raw);
+	x->class_raw = r->class_len ? malloc(r->class_len) : NULL;
+	x->class_len = x->class_raw ? r->class_len : 0;
+	if (x->class_raw)
+		memcpy(x->class_raw, r->class, r->class_len);
+	x->acct_interim_s = r->interim_interval;
+	x->radius_auth = true;
 	if (r->session_timeout)
 		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)r->session_timeout * 1000);
 }
@@ -660,6 +749,7 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 	log_notice("ppp %s: user '%s' is up at %s (%s data path)", x->tag, ppp_user(x->ppp), a,
 		   sessions_datapath(ss));
 	sess_record(x);
+	acct_start(x);
 	return;
 fail:
 	log_err("ppp %s: cannot route %s to the client: hanging up", x->tag, a);
@@ -741,6 +831,8 @@ static void cb_data(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 	switch (datapath_send(ss->dp, pkt, len)) {
 	case 0:
 		ss->st.tun_tx++;
+		x->tun.in_octets += len;
+		x->tun.in_packets++;
 		break;
 	case DATAPATH_NOTHING:
 		break;	/* the module's: before it has the session up, not ours to forward */
@@ -757,13 +849,19 @@ static void cb_down(void *ctx, enum ppp_down_reason reason, const char *msg)
 	switch (reason) {
 	case PPP_DOWN_ECHO_TIMEOUT:
 		x->cdn_result = CDN_LOST_CARRIER;
+		x->cause = x->cause ?: AAA_TC_LOST_CARRIER;
 		break;
-	case PPP_DOWN_ADMIN:
+	case PPP_DOWN_ADMIN:	/* ours: the cause was set by who closed (else an admin's) */
+		x->cdn_result = CDN_ADMIN;
+		x->cause = x->cause ?: (ss->stopping ? AAA_TC_NAS_REQUEST : AAA_TC_ADMIN_RESET);
+		break;
 	case PPP_DOWN_PEER:
 		x->cdn_result = CDN_ADMIN;
+		x->cause = x->cause ?: AAA_TC_USER_REQUEST;
 		break;
 	default:
 		x->cdn_result = CDN_GENERAL_ERROR;
+		x->cause = x->cause ?: AAA_TC_PORT_ERROR;
 		break;
 	}
 	snprintf(x->cdn_text, sizeof(x->cdn_text), "PPP: %s", ppp_down_reason_name(reason));
@@ -832,6 +930,7 @@ static struct sess *sess_alloc(struct sessions *ss, struct l2tp_session *ls)
 	ev_timer_init(&x->timer, timer_cb);
 	ev_timer_init(&x->ra_timer, ra_timer_cb);
 	ev_timer_init(&x->limit_timer, limit_timer_cb);
+	ev_timer_init(&x->acct_timer, acct_timer_cb);
 	return x;
 }
 
@@ -944,6 +1043,11 @@ static void l2tp_closed(void *arg, struct l2tp_session *ls)
 	if (!x)
 		return;
 	ls->ppp = NULL;
+	if (x->acct)
+		counters(x);	/* tun: the last ones (the module's were read as it went) */
+	/* the L2TP side went: the client's CDN or StopCCN, unless l2secd stops or an admin */
+	if (!x->cause)
+		x->cause = x->ss->stopping ? AAA_TC_NAS_REQUEST : AAA_TC_USER_REQUEST;
 	x->l2tp = NULL;		/* nothing more goes out, no CDN of ours */
 	ppp_lower_down(x->ppp, evloop_now(x->ss->loop));
 	sess_free(x);
@@ -981,6 +1085,8 @@ static void tun_packet(void *ctx, uint8_t *buf, size_t len)
 		return;
 	}
 	ss->st.tun_rx++;
+	x->tun.out_octets += len;
+	x->tun.out_packets++;
 }
 
 /* --- the layer ------------------------------------------------------------------------ */
@@ -1176,6 +1282,8 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 	json_object_object_add(o, CTL_K_PPP_PHASE, json_object_new_string(ppp_phase_name(x->ppp)));
 	if (x->rclass)
 		json_object_object_add(o, CTL_K_CLASS, json_object_new_string(x->rclass));
+	if (x->acct)
+		aaa_acct_describe(x->acct, o);
 	if (x->ipv4.s_addr) {
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
 		json_object_object_add(o, CTL_K_IPV4, json_object_new_string(a));
@@ -1191,6 +1299,43 @@ void sessions_set_aaa(struct sessions *ss, struct aaa *aaa)
 {
 	ss->aaa = aaa;
 	ss->ppp_ops.ask = aaa ? cb_ask : NULL;
+}
+
+void sessions_session_going(struct sessions *ss, struct l2tp_session *ls)
+{
+	struct sess *x = ls->ppp;
+
+	(void)ss;
+	if (x && x->acct) {
+		counters(x);	/* kept in x->last for the Stop */
+		x->counted = true;
+	}
+}
+
+void sessions_end_cause(struct sessions *ss, struct l2tp_session *ls,
+			enum aaa_term_cause cause)
+{
+	struct sess *x = ls->ppp;
+
+	(void)ss;
+	if (x && !x->cause)
+		x->cause = cause;
+}
+
+void sessions_end_cause_tunnel(struct sessions *ss, const struct l2tp_tunnel *t,
+			       enum aaa_term_cause cause)
+{
+	struct sess *x;
+
+	/* an administrator's request: a walk of the sessions is fine */
+	for (x = ss->list; x; x = x->next)
+		if (x->l2tp && x->l2tp->tunnel == t && !x->cause)
+			x->cause = cause;
+}
+
+void sessions_stopping(struct sessions *ss)
+{
+	ss->stopping = true;
 }
 
 void sessions_describe_aaa(const struct sessions *ss, struct json_object *o)

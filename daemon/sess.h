@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "aaa.h"
 #include "conf/config.h"
 #include "core/evloop.h"
 #include "l2tp/l2tp_lns.h"
@@ -136,6 +137,20 @@ struct aaa;
 void sessions_set_aaa(struct sessions *ss, struct aaa *aaa);
 /* RADIUS servers' state and counters, added to o (nothing without RADIUS). */
 void sessions_describe_aaa(const struct sessions *ss, struct json_object *o);
+/*
+ * Accounting's hooks: the L2TP session is about to leave the data path (its
+ * counters read now, for the Stop); why a session will end (the first cause
+ * given wins: an admin's delete, before the close it causes); l2secd stops
+ * (sessions then end with NAS-Request).
+ */
+struct l2tp_session;
+void sessions_session_going(struct sessions *ss, struct l2tp_session *ls);
+void sessions_end_cause(struct sessions *ss, struct l2tp_session *ls,
+			enum aaa_term_cause cause);
+/* The same for every session of tunnel t. */
+void sessions_end_cause_tunnel(struct sessions *ss, const struct l2tp_tunnel *t,
+			       enum aaa_term_cause cause);
+void sessions_stopping(struct sessions *ss);
 
 /* Address pool usage, added to o. */
 void sessions_describe_pools(const struct sessions *ss, struct json_object *o);

@@ -57,6 +57,8 @@
 #define CTL_K_USER		"user"
 #define CTL_K_AUTH		"auth"
 #define CTL_K_CLASS		"radius_class"	/* RADIUS Class, printable or hex */
+#define CTL_K_ACCT_ID		"acct_session_id"	/* RADIUS Acct-Session-Id */
+#define CTL_K_ACCT_STATE	"acct_state"	/* starting, started, waiting, start-dropped */
 #define CTL_K_PPP_PHASE		"ppp_phase"
 #define CTL_K_IPV4		"ipv4"
 #define CTL_K_IPV6_PREFIX	"ipv6_prefix"

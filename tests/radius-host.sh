@@ -6,7 +6,8 @@
 # PAP, CHAP and MS-CHAPv2 users (the MS-CHAP2-Success checked against the
 # authenticator response ppp/mschap.c computes), a wrong password rejected
 # with its Reply-Message, accounting Start, Interim-Update and Stop
-# acknowledged and written by the server with their 64-bit counters, a
+# acknowledged and written by the server with their 64-bit counters (the
+# client's, and l2secd's accounting records with aaa.h's), a
 # dead first server failed over to the second; and RFC 5176's Disconnect- and
 # CoA-Requests from radclient verified and answered.
 #
@@ -151,6 +152,33 @@ if [ -n "$detail" ] && grep -q 'Acct-Status-Type = Stop' "$detail" &&
 else
 	not_ok "accounting records written by the server with their counters" \
 		"$(cat "$detail" 2>/dev/null | tail -n 40)"
+fi
+
+# l2secd's own accounting (daemon/aaa_acct.c) for one session: the server writes
+# Accounting-On, Start, Interim-Update, Stop and Accounting-Off, each record
+# with what a user's bill needs.
+expect "l2secd's accounting records all answered" 0 "acct answered=5 queued=0" -- \
+	"${acct[@]}" -n gw-acct session acctuser gold
+# the detail records of NAS gw-acct, one block each (blank lines between)
+recs=$(awk -v RS= -v ORS='\n\n' '/NAS-Identifier = "gw-acct"/' "$detail" 2>/dev/null)
+stop=$(awk -v RS= '/Acct-Status-Type = Stop/' <<< "$recs")
+sid=$(sed -n 's/.*Acct-Session-Id = "\([0-9a-f]*-[0-9a-f]*\)".*/\1/p' <<< "$stop" | head -n 1)
+if grep -q 'Acct-Status-Type = Accounting-On' <<< "$recs" &&
+	grep -q 'Acct-Status-Type = Accounting-Off' <<< "$recs" &&
+	[ "$(grep -c "Acct-Session-Id = \"$sid\"" <<< "$recs")" = 3 ] &&
+	grep -q 'Acct-Status-Type = Interim-Update' <<< "$recs" &&
+	grep -q 'User-Name = "acctuser"' <<< "$stop" &&
+	grep -q 'Acct-Input-Gigawords = 5' <<< "$stop" &&
+	grep -q 'Acct-Input-Octets = 1001' <<< "$stop" &&
+	grep -q 'Acct-Output-Octets = 2000' <<< "$stop" &&
+	grep -q 'Acct-Terminate-Cause = Session-Timeout' <<< "$stop" &&
+	grep -q 'Class = 0x676f6c64' <<< "$stop" &&
+	grep -q 'Calling-Station-Id = "192.0.2.9:1701"' <<< "$stop" &&
+	grep -q 'Framed-IP-Address = 10.8.0.99' <<< "$stop"; then
+	ok "l2secd's Start, Interim-Update and Stop written with one Acct-Session-Id and the bill"
+else
+	not_ok "l2secd's Start, Interim-Update and Stop written with one Acct-Session-Id and the bill" \
+		"$recs"
 fi
 
 # The first server is dead (nothing on its port): the second answers, after

@@ -116,25 +116,23 @@ static void pool(struct json_object *st, const char *size_key, const char *use_k
 
 /*
  * RADIUS (l2secd's aaa.c): "radius ADDR:PORT alive" a line per server, with
- * -s its counters and the requests' ones.
+ * -s its counters and the requests' ones; accounting servers as "radius-acct".
  */
-static void radius(struct json_object *st, int stats, unsigned int *bad)
+static void radius_servers(struct json_object *r, const char *key, const char *word,
+			   int stats, unsigned int *bad)
 {
-	struct json_object *r, *servers, *srv;
+	struct json_object *servers, *srv;
 	char safe[96];
 	const char *addr, *state;
 	size_t i, n;
 
-	if (!json_object_object_get_ex(st, "radius", &r) || !r)
+	if (!json_object_object_get_ex(r, key, &servers))
 		return;
-	if (!json_object_is_type(r, json_type_object) ||
-	    !json_object_object_get_ex(r, "servers", &servers) ||
-	    !json_object_is_type(servers, json_type_array)) {
+	if (!json_object_is_type(servers, json_type_array)) {
 		malformed_member(bad, "radius");
 		return;
 	}
-	print_open_object("radius");
-	print_open_array("servers");
+	print_open_array(key);
 	n = json_object_array_length(servers);
 	for (i = 0; i < n; i++) {
 		srv = json_object_array_get_idx(servers, i);
@@ -146,15 +144,33 @@ static void radius(struct json_object *st, int stats, unsigned int *bad)
 		print_open_object(NULL);
 		print_string(PRINT_JSON, "server", NULL, addr);
 		print_string(PRINT_JSON, "state", NULL, state);
-		print_text("\nradius %s", ctlc_text(addr, safe, sizeof(safe)));
+		print_text("\n%s %s", word, ctlc_text(addr, safe, sizeof(safe)));
 		print_text(" %s", ctlc_text(state, safe, sizeof(safe)));
 		if (stats)
 			counters(srv, "stats", "stats", bad);
 		print_close_object();
 	}
 	print_close_array();
-	if (stats)
+}
+
+static void radius(struct json_object *st, int stats, unsigned int *bad)
+{
+	struct json_object *r, *servers;
+
+	if (!json_object_object_get_ex(st, "radius", &r) || !r)
+		return;
+	if (!json_object_is_type(r, json_type_object) ||
+	    !json_object_object_get_ex(r, "servers", &servers)) {
+		malformed_member(bad, "radius");
+		return;
+	}
+	print_open_object("radius");
+	radius_servers(r, "servers", "radius", stats, bad);
+	radius_servers(r, "acct_servers", "radius-acct", stats, bad);
+	if (stats) {
 		counters(r, "stats", "stats", bad);
+		counters(r, "accounting", "accounting", bad);
+	}
 	print_close_object();
 }
 

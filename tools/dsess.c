@@ -48,6 +48,8 @@ static const struct {
 	[DSESS_IPV6_PREFIX] = { CTL_K_IPV6_PREFIX, S_IPV6_PREFIX },
 	[DSESS_AUTH] = { CTL_K_AUTH, S_WORD },
 	[DSESS_CLASS] = { CTL_K_CLASS, S_CLASS },
+	[DSESS_ACCT_ID] = { CTL_K_ACCT_ID, S_WORD },
+	[DSESS_ACCT_STATE] = { CTL_K_ACCT_STATE, S_WORD },
 };
 
 static const char *const sa_keys[DSESS_SA_N] = {
@@ -418,6 +420,8 @@ void dsess_print_extra(const struct dsess *d)
 	str(d, DSESS_USER, " user %s");
 	str(d, DSESS_AUTH, " auth %s");
 	str(d, DSESS_CLASS, " class %s");
+	str(d, DSESS_ACCT_ID, " acct-session %s");
+	str(d, DSESS_ACCT_STATE, " acct %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
 	str(d, DSESS_PPP_PHASE, NULL);
 	print_ipsec(d);
@@ -435,6 +439,8 @@ void dsess_print(const struct dsess *d, int stats)
 	str(d, DSESS_USER, " user %s");
 	str(d, DSESS_AUTH, " auth %s");
 	str(d, DSESS_CLASS, " class %s");
+	str(d, DSESS_ACCT_ID, " acct-session %s");
+	str(d, DSESS_ACCT_STATE, " acct %s");
 	str(d, DSESS_IPV4, " ipv4 %s");
 	str(d, DSESS_IPV6_PREFIX, " ipv6 %s");
 	str(d, DSESS_DATAPATH, " datapath %s");

@@ -39,6 +39,8 @@ enum {
 	DSESS_IPV6_PREFIX,
 	DSESS_AUTH,		/* mschapv2, chap-md5 or pap, once authenticated */
 	DSESS_CLASS,		/* the RADIUS server's Class */
+	DSESS_ACCT_ID,		/* RADIUS accounting's Acct-Session-Id */
+	DSESS_ACCT_STATE,	/* and the state of its records */
 	DSESS_S_N,
 };
 

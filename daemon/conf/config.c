@@ -197,6 +197,8 @@ static const struct key keys[] = {
 	{ "radius", "nas-identifier", K_STRING, STR(radius.nas_identifier), 0, 63 },
 	{ "radius", "nas-ip-address", K_STRING, STR(radius.nas_ip), 0, INET_ADDRSTRLEN - 1 },
 	{ "radius", "auth-source", K_AUTHSOURCE, OFF(radius.auth_source), 0, 0, 0 },
+	{ "radius", "acct-interim", K_MS, OFF(radius.acct_interim_ms), 0, 0, 86400000 },
+	{ "radius", "acct-queue", K_UINT, OFF(radius.acct_queue), 0, 1, 1000000 },
 };
 
 static const char *const sections[] = {
@@ -314,6 +316,7 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->radius.dead_time_ms = 60000;
 	cfg->radius.queue = 1024;
 	cfg->radius.peer_queue = 32;
+	cfg->radius.acct_queue = 4096;
 }
 
 /* --- values ------------------------------------------------------------------ */
@@ -1370,8 +1373,7 @@ static int check_radius_list(struct parser *p, const char *name, const char *lis
 
 /*
  * [radius]: servers, one secret for them, the auth-source they need. What is
- * not wired yet (accounting, privsep) is refused, so that no operator
- * believes it works.
+ * not wired yet (privsep) is refused, so that no operator believes it works.
  */
 static void check_radius(struct parser *p)
 {
@@ -1395,15 +1397,16 @@ static void check_radius(struct parser *p)
 	    key_ok(p, "auth-source"))
 		perr(p, line_of(p, "auth-source"),
 		     "[radius] auth-source = %s needs auth-servers", auth_source_names[r->auth_source]);
-	if (r->acct_servers[0])
-		perr(p, line_of(p, "acct-servers"),
-		     "[radius] acct-servers: accounting is not wired yet (issue 21); remove it");
-	else if (r->auth_servers[0] && r->auth_source == CONFIG_AUTH_USERS)
+	if (r->acct_interim_ms && r->acct_interim_ms < CONFIG_ACCT_INTERIM_MIN_MS)
+		perr(p, line_of(p, "acct-interim"),
+		     "[radius] acct-interim: 0 (none) or at least %u s",
+		     CONFIG_ACCT_INTERIM_MIN_MS / 1000);
+	if (r->auth_servers[0] && r->auth_source == CONFIG_AUTH_USERS)
 		perr(p, line_of(p, "auth-servers"),
 		     "[radius] auth-servers without auth-source = radius or users-then-radius: "
 		     "l2secd would not use them");
-	if (r->auth_servers[0] && p->cfg->privsep)
-		perr(p, line_of(p, "auth-servers"),
+	if ((r->auth_servers[0] || r->acct_servers[0]) && p->cfg->privsep)
+		perr(p, line_of(p, "auth-servers") ?: line_of(p, "acct-servers"),
 		     "[radius] RADIUS does not run under privsep yet (issue 21): the engine "
 		     "would need the parent to sign with the secret; set [global] privsep = no");
 }

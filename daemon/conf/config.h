@@ -123,7 +123,11 @@ struct config_radius {
 	char nas_identifier[64];	/* "": [l2tp] hostname */
 	char nas_ip[INET_ADDRSTRLEN];	/* NAS-IP-Address, IPv4; "": not sent */
 	enum config_auth_source auth_source;
+	unsigned int acct_interim_ms;	/* Interim-Update every; 0: none (or the server's) */
+	unsigned int acct_queue;	/* accounting records kept while servers are away */
 };
+/* Interim-Updates no more often than this, whoever asks (RFC 2869 section 5.16). */
+#define CONFIG_ACCT_INTERIM_MIN_MS 60000
 
 struct l2sec_config {
 	/* [global] */

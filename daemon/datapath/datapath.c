@@ -405,6 +405,14 @@ int datapath_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 	return dp->impl->session_up(dp, tr, sid, ipv4, pfx64, ifid);
 }
 
+int datapath_session_stats(struct datapath *dp, struct kern_tref tr, uint16_t sid,
+			   struct kern_session_stats *st)
+{
+	if (!dp->kern)
+		return DATAPATH_NOTHING;	/* tun: the PPP layer counts them itself */
+	return kern_session_stats(dp->kern, tr, sid, st);
+}
+
 int datapath_send(struct datapath *dp, const uint8_t *pkt, size_t len)
 {
 	return dp->impl->send(dp, pkt, len);

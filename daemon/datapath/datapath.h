@@ -80,6 +80,13 @@ int datapath_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			const uint64_t *ifid);
 
 /*
+ * The session's data counters from l2sec.ko: 0, -1 on error, DATAPATH_NOTHING
+ * for tun (l2secd carries the packets: its PPP layer counts them).
+ */
+int datapath_session_stats(struct datapath *dp, struct kern_tref tr, uint16_t sid,
+			   struct kern_session_stats *st);
+
+/*
  * An IPv4 or IPv6 packet from a client (its source checked by the caller),
  * to the network: 0 sent, -1 on error, DATAPATH_NOTHING when this data path
  * does not take packets from l2secd (kernel: the module forwards a session's

@@ -380,6 +380,29 @@ int kern_session_up(struct kern *k, struct kern_tref tr, uint16_t sid,
 	return exchange(k, nlh, &r, "session up");
 }
 
+int kern_session_stats(struct kern *k, struct kern_tref tr, uint16_t sid,
+		       struct kern_session_stats *st)
+{
+	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_GET);
+	struct reply r = { 0 };
+	const struct obj_stats *os = &r.o.stats;
+
+	memset(st, 0, sizeof(*st));
+	put_tref(nlh, tr);
+	mnl_attr_put_u16(nlh, L2SEC_A_SESSION_ID, sid);
+	if (exchange(k, nlh, &r, "session get") < 0)
+		return -1;
+	if (!r.parsed || !obj_has(&r.o, L2SEC_A_STATS)) {
+		errno = EBADMSG;
+		return -1;
+	}
+	st->rx_packets = os->v[L2SEC_STATS_A_RX_PACKETS];
+	st->rx_bytes = os->v[L2SEC_STATS_A_RX_BYTES];
+	st->tx_packets = os->v[L2SEC_STATS_A_TX_PACKETS];
+	st->tx_bytes = os->v[L2SEC_STATS_A_TX_BYTES];
+	return 0;
+}
+
 int kern_session_del(struct kern *k, struct kern_tref tr, uint16_t sid)
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_SESSION_DEL);

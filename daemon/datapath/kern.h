@@ -87,4 +87,11 @@ int kern_session_up(struct kern *k, struct kern_tref r, uint16_t sid,
 		    const struct in_addr *ipv4, const struct in6_addr *pfx64, const uint64_t *ifid);
 int kern_session_del(struct kern *k, struct kern_tref r, uint16_t sid);
 
+/* A session's counters (64-bit): rx from the client, tx to it; data packets only. */
+struct kern_session_stats {
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+};
+int kern_session_stats(struct kern *k, struct kern_tref r, uint16_t sid,
+		       struct kern_session_stats *st);
+
 #endif

@@ -22,6 +22,7 @@ struct radius_req {
 	radius_done_fn cb;
 	void *cb_arg;
 	uint64_t created, deadline;
+	uint32_t delay;			/* Acct-Delay-Time as submitted: s before created */
 	int server;			/* -1: queued */
 	uint8_t id;
 	uint8_t code;
@@ -231,7 +232,8 @@ static void release_id(struct radius_server *s, struct radius_req *r)
 
 /*
  * Sign r's request for server s with r's identifier: Acct-Delay-Time is the
- * seconds since it was submitted (RFC 2866 section 5.2).
+ * seconds since it was submitted, added to the delay it was submitted with
+ * (a record resubmitted after an outage; RFC 2866 section 5.2).
  */
 static int sign(struct radius_client *c, struct radius_server *s, struct radius_req *r,
 		uint64_t now)
@@ -244,7 +246,8 @@ static int sign(struct radius_client *c, struct radius_server *s, struct radius_
 	p.len = r->orig_len;
 	p.buf[1] = r->id;
 	if (r->code == RADIUS_ACCOUNTING_REQUEST &&
-	    radius_set_u32(&p, RADIUS_ACCT_DELAY_TIME, (uint32_t)((now - r->created) / 1000)))
+	    radius_set_u32(&p, RADIUS_ACCT_DELAY_TIME,
+			   r->delay + (uint32_t)((now - r->created) / 1000)))
 		ret = -EINVAL;	/* submit checked it is there */
 	else
 		ret = radius_sign_request(&p, &s->conf.secret, NULL);
@@ -318,9 +321,12 @@ static void pump(struct radius_client *c, uint64_t now)
 
 /* --- requests --------------------------------------------------------------------- */
 
-static bool request_ok(const struct radius_pkt *p)
+/* Whether p can be sent; *delay: its Acct-Delay-Time (0 for an Access-Request). */
+static bool request_ok(const struct radius_pkt *p, uint32_t *delay)
 {
+	const struct radius_avp *d;
 	struct radius_msg m;
+	const uint8_t *v;
 
 	if (radius_decode(&m, p->buf, p->len) != RADIUS_OK || m.len != p->len)
 		return false;
@@ -328,19 +334,24 @@ static bool request_ok(const struct radius_pkt *p)
 	if (!radius_find(&m, RADIUS_MESSAGE_AUTHENTICATOR, NULL) &&
 	    p->len + 2 + RADIUS_MA_LEN > RADIUS_MAX_LEN)
 		return false;
+	*delay = 0;
 	if (m.code == RADIUS_ACCESS_REQUEST)
 		return true;
-	return m.code == RADIUS_ACCOUNTING_REQUEST &&
-	       radius_find(&m, RADIUS_ACCT_DELAY_TIME, NULL) &&
-	       radius_find(&m, RADIUS_ACCT_DELAY_TIME, NULL)->len == 4;
+	d = radius_find(&m, RADIUS_ACCT_DELAY_TIME, NULL);
+	if (m.code != RADIUS_ACCOUNTING_REQUEST || !d || d->len != 4)
+		return false;
+	v = radius_value(&m, d);
+	*delay = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+	return *delay <= UINT32_MAX / 2;	/* room for the seconds it waits here */
 }
 
 struct radius_req *radius_client_submit(struct radius_client *c, const struct radius_pkt *p,
 					radius_done_fn cb, void *cb_arg, uint64_t now)
 {
 	struct radius_req *r;
+	uint32_t delay;
 
-	if (!request_ok(p)) {
+	if (!request_ok(p, &delay)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -361,6 +372,7 @@ struct radius_req *radius_client_submit(struct radius_client *c, const struct ra
 	r->cb = cb;
 	r->cb_arg = cb_arg;
 	r->created = now;
+	r->delay = delay;
 	queue_push(c, r, false);
 	if (c->qhead == r) {
 		/* start it now when its server has room; the callback never runs in here */

@@ -19,7 +19,8 @@
  * A request unanswered for timeout_ms is sent again, up to retries times:
  * an Access-Request unchanged (same identifier and authenticator, RFC 2865
  * section 2.5), an Accounting-Request with Acct-Delay-Time brought up to date
- * and so a new identifier and authenticator (RFC 2866 section 5.2). After
+ * (the value it was submitted with plus the seconds since) and so a new
+ * identifier and authenticator (RFC 2866 section 5.2). After
  * its last try the server is dead for dead_time_ms: requests go to the next
  * live server (this one fails over at once), and the first server is used
  * again when its dead time is over or it answers. When every server has had

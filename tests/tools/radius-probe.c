@@ -5,6 +5,11 @@
  *
  *   radius-probe [options] pap|chap|mschapv2 USER PASSWORD
  *   radius-probe [options] acct start|interim|stop SESSION-ID USER
+ *   radius-probe [options] session USER CLASS
+ *	l2secd's accounting (aaa.h) for one session of USER on the servers:
+ *	Accounting-On, Start, an Interim-Update, a Stop with 5 GiB + 1000
+ *	octets in (Session-Timeout), Accounting-Off; "acct answered=N queued=N"
+ *	and exit status 0 once every record is answered (10 s at most).
  *   radius-probe -k SECRET [-w DIR] dae PORT COUNT
  *	RFC 5176's server side, for radclient: on 127.0.0.1:PORT, COUNT
  *	datagrams, each a Disconnect- or CoA-Request checked with
@@ -38,7 +43,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "aaa.h"
 #include "core/evloop.h"
+#include "core/util.h"
 #include "ppp/mschap.h"
 #include "radius/radius_client.h"
 
@@ -418,10 +425,104 @@ static int dae(const struct radius_secret *s, const char *port, unsigned int cou
 	return 0;
 }
 
+/* --- l2secd's accounting ------------------------------------------------------------ */
+
+static void session_guard(struct ev_timer *t)
+{
+	(void)t;
+	evloop_stop(probe.loop);
+}
+
+static struct {
+	struct aaa *a;
+	struct ev_timer guard, poll;
+} sp;
+
+static void session_poll(struct ev_timer *t)
+{
+	if (aaa_acct_idle(sp.a))
+		evloop_stop(probe.loop);
+	else
+		ev_timer_arm(probe.loop, t, 20);
+}
+
+static int64_t acct_stat(struct aaa *a, const char *key)
+{
+	struct json_object *o = json_object_new_object(), *r, *g, *v;
+	int64_t n = -1;
+
+	aaa_describe(a, o);
+	if (json_object_object_get_ex(o, "radius", &r) &&
+	    json_object_object_get_ex(r, "accounting", &g) && json_object_object_get_ex(g, key, &v))
+		n = json_object_get_int64(v);
+	json_object_put(o);
+	return n;
+}
+
+/* Run until every record is answered, or 10 s. */
+static void session_run(void)
+{
+	ev_timer_arm(probe.loop, &sp.poll, 0);
+	ev_timer_arm(probe.loop, &sp.guard, 10000);
+	if (evloop_run(probe.loop))
+		perror("radius-probe: event loop");
+	ev_timer_cancel(probe.loop, &sp.poll);
+	ev_timer_cancel(probe.loop, &sp.guard);
+}
+
+static int session(const char *servers, const char *secret, const char *nas,
+		   const struct radius_client_conf *conf, const char *user, const char *class)
+{
+	static struct l2sec_config cfg;
+	struct sockaddr_storage peer = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&peer;
+	struct aaa_counters c = { .in_octets = 5ull << 32 | 1000, .out_octets = 2000,
+				  .in_packets = 30, .out_packets = 40 };
+	struct aaa_acct_info info = {
+		.user = user, .peer = &peer, .nas_port = 0x10001,
+		.framed_ip = { htonl(0x0a080063) }, .class = (const uint8_t *)class,
+		.class_len = strlen(class),
+	};
+	struct aaa_acct *s;
+	int ok;
+
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(0xc0000209);	/* 192.0.2.9:1701 */
+	sin->sin_port = htons(1701);
+	snprintf(cfg.radius.acct_servers, sizeof(cfg.radius.acct_servers), "%s", servers);
+	snprintf(cfg.radius.secret, sizeof(cfg.radius.secret), "%s", secret);
+	snprintf(cfg.radius.nas_identifier, sizeof(cfg.radius.nas_identifier), "%s", nas);
+	cfg.radius.timeout_ms = conf->timeout_ms;
+	cfg.radius.retries = conf->retries;
+	cfg.radius.dead_time_ms = 1000;
+	cfg.radius.queue = 16;
+	cfg.radius.acct_queue = 16;
+	probe.loop = evloop_new(NULL, NULL);
+	sp.a = probe.loop ? aaa_new(probe.loop, &cfg) : NULL;
+	if (!sp.a)
+		return 1;
+	ev_timer_init(&sp.guard, session_guard);
+	ev_timer_init(&sp.poll, session_poll);
+	s = aaa_acct_start(sp.a, &info);
+	session_run();		/* On and Start answered first: the order the server logs */
+	aaa_acct_interim(sp.a, s, &c);
+	c.in_octets += 1;
+	aaa_acct_stop(sp.a, s, &c, AAA_TC_SESSION_TIMEOUT);
+	aaa_acct_off(sp.a);
+	session_run();
+	ok = aaa_acct_idle(sp.a);
+	printf("acct answered=%lld queued=%lld\n", (long long)acct_stat(sp.a, "answered"),
+	       (long long)acct_stat(sp.a, "queued"));
+	aaa_free(sp.a);
+	evloop_free(probe.loop);
+	return ok ? 0 : 1;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: radius-probe -s ADDR:PORT... -k SECRET [-t MS] [-r N] [-n NAS] "
-		"[-w DIR]\n\t{pap|chap|mschapv2 USER PASSWORD | acct start|interim|stop SID USER}\n"
+		"[-w DIR]\n\t{pap|chap|mschapv2 USER PASSWORD |\n"
+		"\t acct start|interim|stop SID USER | session USER CLASS}\n"
 		"       radius-probe -k SECRET [-w DIR] dae PORT COUNT\n");
 	return 1;
 }
@@ -434,13 +535,19 @@ int main(int argc, char **argv)
 		.max_inflight = RADIUS_IDS, .max_queue = 16,
 	};
 	const char *secret = NULL, *nas = "radius-probe";
+	char servers[192] = "";
 	struct radius_pkt p;
 	unsigned int i;
 	int opt, ret;
 
 	while ((opt = getopt(argc, argv, "s:k:t:r:n:w:")) != -1) {
 		switch (opt) {
-		case 's': if (add_server(&conf, optarg)) return usage(); break;
+		case 's':
+			if (add_server(&conf, optarg))
+				return usage();
+			snprintf(servers + strlen(servers), sizeof(servers) - strlen(servers),
+				 "%s ", optarg);
+			break;
 		case 'k': secret = optarg; break;
 		case 't': conf.timeout_ms = (unsigned int)atoi(optarg); break;
 		case 'r': conf.retries = (unsigned int)atoi(optarg); break;
@@ -456,6 +563,8 @@ int main(int argc, char **argv)
 	}
 	if (!secret || !conf.n_servers || argc - optind < 3)
 		return usage();
+	if (!strcmp(argv[optind], "session"))
+		return session(servers, secret, nas, &conf, argv[optind + 1], argv[optind + 2]);
 	for (i = 0; i < conf.n_servers; i++)
 		conf.servers[i].secret = (struct radius_secret){
 			(const uint8_t *)secret, strlen(secret) };

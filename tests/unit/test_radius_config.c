@@ -2,7 +2,7 @@
 /*
  * The [radius] section: every key parsed and checked, the server lists read
  * into addresses, the secret never printed; authentication taken, and what
- * issue 21 has not wired yet (accounting, RADIUS under privsep) refused.
+ * issue 21 has not wired yet (RADIUS under privsep) refused.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -50,12 +50,12 @@ static void test_defaults(void **state)
 	free(buf);
 }
 
-/* Every key of a complete section is read; the one error is that it is not wired. */
 /*
- * Authentication is wired: a [radius] with auth-servers and an auth-source
- * that uses them is taken. What is not wired yet is refused, with the line
- * that asks for it: accounting, RADIUS under privsep, servers that no
- * auth-source would ask.
+ * Every key of a complete section is read, and taken. Authentication is
+ * wired: a [radius] with auth-servers and an auth-source that uses them is
+ * taken. What is not wired yet is refused, with the line
+ * that asks for it: RADIUS under privsep, servers that no auth-source
+ * would ask. Accounting servers are taken, alone too.
  */
 static void test_auth_taken_rest_refused(void **state)
 {
@@ -75,9 +75,7 @@ static void test_auth_taken_rest_refused(void **state)
 	struct errs e;
 	char *buf;
 
-	assert_int_equal(parse(text, &cfg, &e), 1);
-	assert_int_equal(e.line[0], 3);
-	assert_non_null(strstr(e.msg[0], "accounting is not wired yet"));
+	assert_int_equal(parse(text, &cfg, &e), 0);
 	assert_string_equal(cfg.radius.secret, "s3cret;with;semicolons");
 	assert_int_equal(cfg.radius.timeout_ms, 2000);
 	assert_int_equal(cfg.radius.retries, 3);
@@ -103,8 +101,25 @@ static void test_auth_taken_rest_refused(void **state)
 	assert_int_equal(parse("[radius]\nauth-servers = 127.0.0.1\nsecret = x\n"
 			       "auth-source = radius\npeer-queue = 4\n", &cfg, &e), 0);
 	assert_int_equal(cfg.radius.peer_queue, 4);
-	assert_int_equal(parse("[radius]\nacct-servers = 127.0.0.1\nsecret = x\n", &cfg, &e), 1);
-	assert_non_null(strstr(e.msg[0], "accounting is not wired yet"));
+	/* accounting alone, with the users file deciding */
+	assert_int_equal(parse("[radius]\nacct-servers = 127.0.0.1\nsecret = x\n", &cfg, &e), 0);
+	assert_int_equal(cfg.radius.acct_queue, 4096);
+	assert_int_equal(cfg.radius.acct_interim_ms, 0);
+	assert_int_equal(parse("[radius]\nacct-servers = 127.0.0.1:1646\nsecret = x\n"
+			       "acct-interim = 300s\nacct-queue = 10\n", &cfg, &e), 0);
+	assert_int_equal(cfg.radius.acct_interim_ms, 300000);
+	assert_int_equal(cfg.radius.acct_queue, 10);
+	/* an interim interval that would flood the server is refused, on its line */
+	assert_int_equal(parse("[radius]\nacct-servers = 127.0.0.1\nsecret = x\n"
+			       "acct-interim = 10s\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 4);
+	assert_non_null(strstr(e.msg[0], "at least 60 s"));
+	assert_int_equal(parse("[radius]\nacct-servers = 127.0.0.1\nsecret = x\n"
+			       "acct-queue = 0\n", &cfg, &e), 1);
+	assert_int_equal(parse("[global]\nprivsep = yes\n[radius]\nacct-servers = 127.0.0.1\n"
+			       "secret = x\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 4);
+	assert_non_null(strstr(e.msg[0], "does not run under privsep yet"));
 	assert_int_equal(parse("[radius]\nauth-servers = 127.0.0.1\nsecret = x\n", &cfg, &e), 1);
 	assert_int_equal(e.line[0], 2);
 	assert_non_null(strstr(e.msg[0], "l2secd would not use them"));

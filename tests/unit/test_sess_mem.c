@@ -13,11 +13,20 @@
  * must stay under MAX_PER_CLIENT: one data buffer per session (the 64 KiB
  * ppp_send_data once took on its first packet) cannot come back unnoticed.
  *
+ * The same client with RADIUS accounting (aaa.h) against acct_srv.h's server
+ * on the namespace's loopback: the Start when IPCP is up, and the Stop after
+ * a packet each way through TUN with the session's octets and packets and
+ * the cause of the client's hang-up (its CDN); then an administrator's
+ * `l2sec session del` and `tunnel del`, each a Stop with Admin-Reset, a
+ * client that answers no LCP echo, Lost-Carrier, and l2secd's stop,
+ * NAS-Request.
+ *
  * Each case unshares a network namespace of its own. Needs root, network
  * namespaces and /dev/net/tun; else skipped.
  */
 #include <errno.h>
 #include <malloc.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -27,11 +36,16 @@
 #include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "acct_srv.h"
 #include "l2tp_fake.h"
+#include "aaa.h"
+#include "ctl.h"
+#include "ctl_proto.h"
 #include "core/htab.h"
 #include "core/log.h"
 #include "datapath/datapath.h"
@@ -66,6 +80,7 @@ struct world {
 	struct netdev *nd;
 	struct datapath *dp;
 	struct sessions *ss;
+	struct aaa *aaa;		/* RADIUS accounting; NULL: none */
 	struct ev_io stop_io;
 	int stop_fd;
 };
@@ -343,6 +358,7 @@ static void world_free(struct world *w)
 	l2tp_lns_free(w->f->lns);
 	w->f->lns = NULL;
 	sessions_free(w->ss);
+	aaa_free(w->aaa);
 	datapath_free(w->dp);
 	netdev_close(w->nd);
 	evloop_free(w->f->loop);
@@ -440,12 +456,154 @@ static void test_tun_traffic(void **state)
 	measure(TUN_TRAFFIC);
 }
 
+/* --- accounting ---------------------------------------------------------------- */
+
+static void guard_cb(struct ev_timer *t)
+{
+	(void)t;
+	fail_msg("the accounting server did not get the record in time");
+}
+
+/* Run the loop until the server got n requests (2 s at most). */
+static void acct_wait(struct world *w, struct acct_srv *srv, unsigned int n)
+{
+	struct ev_timer guard;
+
+	ev_timer_init(&guard, guard_cb);
+	srv->stop_at = n;
+	if (srv->got < n) {
+		ev_timer_arm(w->f->loop, &guard, 2000);
+		assert_int_equal(evloop_run(w->f->loop), 0);
+		ev_timer_cancel(w->f->loop, &guard);
+	}
+	assert_int_equal(srv->got, n);
+}
+
+/* The client hangs up: a CDN for its session. */
+static void lac_cdn(struct client *c)
+{
+	uint8_t buf[128];
+	struct l2tp_builder b;
+
+	lac_begin(&c->l, &b, buf, sizeof(buf), c->lns_sid, L2TP_CDN);
+	l2tp_build_result(&b, 3, 0, NULL);	/* administrative: the LAC's user hung up */
+	l2tp_build_u16(&b, true, AVP_ASSIGNED_SESSION_ID, 7);
+	lac_send(&c->l, &b);
+}
+
+static void lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ioctl(fd, SIOCGIFFLAGS, &ifr), 0);
+	ifr.ifr_flags |= IFF_UP;
+	assert_int_equal(ioctl(fd, SIOCSIFFLAGS, &ifr), 0);
+	close(fd);
+}
+
+/* Start at IPCP up; Stop with the packet each way the TUN path carried and the cause. */
+static void test_tun_accounting(void **state)
+{
+	struct config_radius *r;
+	struct acct_srv srv;
+	struct client c;
+	struct world w;
+	char id[32], id2[32];
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	lo_up();
+	acct_srv_open(&srv, w.f->loop);
+	r = &w.f->cfg.radius;
+	snprintf(r->acct_servers, sizeof(r->acct_servers), "127.0.0.1:%u", srv.port);
+	snprintf(r->secret, sizeof(r->secret), "s3cret");
+	r->timeout_ms = 1000;
+	r->acct_queue = 16;
+	w.aaa = aaa_new(w.f->loop, &w.f->cfg);
+	assert_non_null(w.aaa);
+	sessions_set_aaa(w.ss, w.aaa);
+	acct_wait(&w, &srv, 1);
+	assert_int_equal(acct_u32(&srv, 0, RADIUS_ACCT_STATUS_TYPE), 7);	/* On */
+
+	client_up(&w, &c, 0, false);
+	acct_wait(&w, &srv, 2);
+	assert_int_equal(acct_u32(&srv, 1, RADIUS_ACCT_STATUS_TYPE), 1);	/* Start */
+	acct_value(&srv, 1, RADIUS_USER_NAME, "alice", 5);
+	acct_value(&srv, 1, RADIUS_FRAMED_IP_ADDRESS, c.addr, 4);
+	acct_value(&srv, 1, RADIUS_CALLING_STATION_ID, "198.51.100.0:1701", 17);
+	assert_int_equal(acct_u32(&srv, 1, RADIUS_ACCT_AUTHENTIC), 2);	/* the users file's */
+	acct_str(&srv, 1, RADIUS_ACCT_SESSION_ID, id, sizeof(id));
+
+	to_client(&w, &c);		/* 29 octets: IPv4, UDP, "x" */
+	from_client(&c);		/* 28 octets */
+	lac_cdn(&c);
+	acct_wait(&w, &srv, 3);
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_STATUS_TYPE), 2);	/* Stop */
+	acct_str(&srv, 2, RADIUS_ACCT_SESSION_ID, id2, sizeof(id2));
+	assert_string_equal(id, id2);
+	/* User-Request */
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_TERMINATE_CAUSE), 1);
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_INPUT_OCTETS), 28);
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_INPUT_PACKETS), 1);
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_OUTPUT_OCTETS), 29);
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_OUTPUT_PACKETS), 1);
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_INPUT_GIGAWORDS), 0);
+
+	/* deleted by the administrator: the session, then a tunnel */
+	for (unsigned int i = 1; i <= 2; i++) {
+		struct json_object *res;
+		char req[64];
+
+		client_up(&w, &c, i, false);
+		acct_wait(&w, &srv, 2 + 2 * i);
+		if (i == 1)
+			snprintf(req, sizeof(req), CTL_REQ_DEL_SESSION " %u %u", c.l.lns_tid,
+				 c.lns_sid);
+		else
+			snprintf(req, sizeof(req), CTL_REQ_DEL_TUNNEL " %u", c.l.lns_tid);
+		res = ctl_handle(&(struct ctl_src){ .lns = w.f->lns, .ss = w.ss }, req);
+		assert_non_null(res);
+		assert_false(json_object_object_get_ex(res, CTL_K_ERROR, NULL));
+		json_object_put(res);
+		acct_wait(&w, &srv, 3 + 2 * i);
+		assert_int_equal(acct_u32(&srv, 2 + 2 * i, RADIUS_ACCT_STATUS_TYPE), 2);
+		assert_int_equal(acct_u32(&srv, 2 + 2 * i, RADIUS_ACCT_TERMINATE_CAUSE), 6);
+	}
+
+	/* a client that answers no LCP echo: Lost-Carrier */
+	w.f->cfg.lcp_echo_interval_ms = 100;
+	w.f->cfg.lcp_echo_failures = 2;
+	client_up(&w, &c, 4, false);
+	acct_wait(&w, &srv, 8);
+	acct_wait(&w, &srv, 9);
+	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_TERMINATE_CAUSE), 2);
+	w.f->cfg.lcp_echo_interval_ms = 0;
+
+	/* l2secd stops: the sessions its end takes along have NAS-Request */
+	client_up(&w, &c, 3, false);
+	acct_wait(&w, &srv, 10);
+	sessions_stopping(w.ss);
+	l2tp_lns_free(w.f->lns);
+	w.f->lns = NULL;
+	acct_wait(&w, &srv, 11);
+	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_TERMINATE_CAUSE), 10);
+	assert_int_equal(srv.bad, 0);
+	acct_srv_close(&srv);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv4_only),
 		cmocka_unit_test(test_ipv6_ra),
 		cmocka_unit_test(test_tun_traffic),
+		cmocka_unit_test(test_tun_accounting),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");

@@ -1340,11 +1340,13 @@ static void test_contract(void **state)
 	cap_free(&cap);
 	json_object_put(st);
 
-	/* RADIUS (aaa.c): a line per server; with -s its counters and the requests' */
+	/* RADIUS (aaa.c): a line per server, accounting's too; with -s their counters */
 	st = jparse("{\"tunnels\":0,\"sessions\":0,\"radius\":{\"servers\":["
 		    "{\"server\":\"127.0.0.1:1812\",\"state\":\"alive\",\"stats\":{\"accepts\":3}},"
 		    "{\"server\":\"[2001:db8::1]:1812\",\"state\":\"dead\",\"stats\":{\"timeouts\":2}}],"
-		    "\"stats\":{\"refused_peer\":4}}}");
+		    "\"stats\":{\"refused_peer\":4},"
+		    "\"acct_servers\":[{\"server\":\"127.0.0.1:1813\",\"state\":\"alive\","
+		    "\"stats\":{\"responses\":5}}],\"accounting\":{\"dropped_interim\":6}}}");
 	cap_begin(&cap, NULL);
 	print_begin(cap.fo, 0);
 	assert_int_equal(daemon_print(ver, st, 0), 0);
@@ -1353,7 +1355,9 @@ static void test_contract(void **state)
 	assert_string_equal(cap.err, "");
 	assert_non_null(strstr(cap.out, "\nradius 127.0.0.1:1812 alive"));
 	assert_non_null(strstr(cap.out, "\nradius [2001:db8::1]:1812 dead"));
+	assert_non_null(strstr(cap.out, "\nradius-acct 127.0.0.1:1813 alive"));
 	assert_null(strstr(cap.out, "accepts"));
+	assert_null(strstr(cap.out, "dropped-interim"));
 	cap_free(&cap);
 	cap_begin(&cap, NULL);
 	print_begin(cap.fo, PRINT_F_JSON | PRINT_F_LINES);
@@ -1364,6 +1368,9 @@ static void test_contract(void **state)
 	assert_int_equal(num(member(json_object_array_get_idx(
 		member(member(root, "radius"), "servers"), 1), "stats"), "timeouts"), 2);
 	assert_int_equal(num(member(member(root, "radius"), "stats"), "refused_peer"), 4);
+	assert_int_equal(num(member(json_object_array_get_idx(
+		member(member(root, "radius"), "acct_servers"), 0), "stats"), "responses"), 5);
+	assert_int_equal(num(member(member(root, "radius"), "accounting"), "dropped_interim"), 6);
 	json_object_put(root);
 	cap_free(&cap);
 	json_object_put(ver);

@@ -6,7 +6,11 @@
 #   of l2secd is empty); pppd checks MS-CHAP2-Success, which the server computed;
 # - the Framed-IP-Address the server assigns is the client's address;
 # - a wrong password is rejected, and the server's Reply-Message reaches the log;
-# - `daemon show` (show stats) has the server's state and counters.
+# - `daemon show` (show stats) has the server's state and counters;
+# - accounting (item 5) to the same server: Accounting-On at start, a Start and a
+#   Stop per session with its Acct-Session-Id, the Stop with the module's octet and
+#   packet counters after a ping and the cause (User-Request, Session-Timeout),
+#   `l2sec session show` the accounting state, Accounting-Off at SIGTERM.
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 . "$L2SEC_TOP/tests/radius-server.sh"
@@ -23,6 +27,27 @@ no_tunnels() { ! gw "$L2SEC" -j tunnel show 2>/dev/null | grep -q '"tunnel_id"';
 lac_addr() { ip -n lac -4 -o addr show 2>/dev/null | sed -n 's/.* inet \([0-9.]*\) peer.*/\1/p'; }
 lac_up() { [ -n "$(lac_addr)" ]; }
 in_pool() { lac_addr | grep -Eq '^192\.168\.42\.(1[0-9]|20)$'; }
+# acct_rec USER TYPE: FreeRADIUS's detail records of USER with Acct-Status-Type TYPE
+acct_rec() {
+	cat "$run"/radius/log/radacct/*/detail-* 2>/dev/null |
+		awk -v RS= -v ORS='\n\n' -v u="User-Name = \"$1\"" -v t="Acct-Status-Type = $2" \
+			'index($0, u) && index($0, t)'
+}
+acct_has() { acct_rec "$1" "$2" | grep -q .; }
+acct_on() { cat "$run"/radius/log/radacct/*/detail-* 2>/dev/null | grep -q 'Accounting-On'; }
+acct_off() { cat "$run"/radius/log/radacct/*/detail-* 2>/dev/null | grep -q 'Accounting-Off'; }
+acct_cause() { acct_rec "$1" Stop | grep -q "Acct-Terminate-Cause = $2"; }
+pap_stop_ok() {
+	local f=$out/acct-stop-pap.txt
+	grep -Eq 'Acct-Input-Octets = [1-9]' "$f" && grep -Eq 'Acct-Output-Octets = [1-9]' "$f" &&
+		grep -Eq 'Acct-Input-Packets = ([2-9]|[1-9][0-9]+)$' "$f" &&
+		grep -q 'Acct-Terminate-Cause = User-Request' "$f" &&
+		grep -q 'Calling-Station-Id = "192.0.2.2:1701"' "$f"
+}
+acct_shown() {
+	gw "$L2SEC" -r "$run/run" session show 2>/dev/null |
+		grep -Eq 'acct-session [0-9a-f]{8}-[0-9a-f]{8} acct started'
+}
 
 rm -rf "$run"
 mkdir -p "$run/run" "$run/radius"
@@ -70,11 +95,13 @@ retries = 1
 nas-identifier = gw57
 auth-source = radius
 framed-ip-outside-pool = yes
+acct-servers = 127.0.0.1:1813
 CONF
 : >"$run/users"
 chmod 600 "$run/users" "$run/l2sec.conf"
 check "the configuration is valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
-gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+# not through gw(): a function in the background is a subshell, not l2secd, for kill
+ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
 gw_pid=$!
 check "l2secd starts with one RADIUS server" wait_for 60 \
 	grep -q "radius: 1 authentication server(s), auth-source radius" "$out/l2secd.log"
@@ -120,10 +147,21 @@ check "PAP: the client's ppp0 is up" wait_for 60 lac_up
 check "PAP: accepted by RADIUS" grep -q "user 'papuser' authenticated with PAP (RADIUS)" \
 	"$out/l2secd.log"
 check "PAP: the address is the pool's" in_pool
+check "PAP: two pings through the tunnel" ip netns exec lac ping -c 2 -i 0.2 -W 5 192.168.42.1
+check "accounting: Accounting-On at start" acct_on
+check "PAP: the server has the accounting Start" wait_for 10 acct_has papuser Start
+check "PAP: l2sec session show has the accounting state" wait_for 10 acct_shown
 check "PAP: the server got NAS-Identifier and Calling-Station-Id" sh -c \
 	"grep -q 'NAS-Identifier = \"gw57\"' '$run/radius/radiusd.log' &&
 	 grep -q 'Calling-Station-Id = \"192.0.2.2:1701\"' '$run/radius/radiusd.log'"
 check "PAP: hung up" hang_up
+check "PAP: the server has the accounting Stop" wait_for 10 acct_has papuser Stop
+acct_rec papuser Stop >"$out/acct-stop-pap.txt"
+pap_sid=$(sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p' "$out/acct-stop-pap.txt" | head -n 1)
+acct_rec papuser Start >"$out/acct-start-pap.txt"
+check "PAP: the Stop has the Start's Acct-Session-Id" grep -q \
+	"Acct-Session-Id = \"${pap_sid:-none}\"" "$out/acct-start-pap.txt"
+check "PAP: the Stop has the ping's octets and packets, and the client's hang-up" pap_stop_ok
 
 dial chapuser chap-pw refuse-pap refuse-mschap-v2
 check "CHAP-MD5: the client's ppp0 is up" wait_for 60 lac_up
@@ -145,6 +183,8 @@ check "MS-CHAPv2: pppd verified the server's MS-CHAP2-Success" \
 check "MS-CHAPv2: the server's Session-Timeout (3 s) hangs up" wait_for 30 grep -q \
 	"user 'msuser': the RADIUS Session-Timeout is over: hanging up" "$out/l2secd.log"
 check "MS-CHAPv2: the session is gone" wait_for 30 no_sessions
+check "MS-CHAPv2: the accounting Stop says Session-Timeout" wait_for 10 \
+	acct_cause msuser Session-Timeout
 check "MS-CHAPv2: hung up" hang_up
 
 dial msuser wrong-pw refuse-pap refuse-chap
@@ -166,4 +206,6 @@ check "l2sec daemon show names the RADIUS server" grep -q "127.0.0.1:1812" "$out
 kill "$lac_pid" 2>/dev/null
 kill -TERM "$gw_pid"
 check "l2secd stops" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
+check "l2secd logged its stop" grep -q "l2secd stopped" "$out/l2secd.log"
+check "accounting: Accounting-Off at the clean stop" acct_off
 t_done
