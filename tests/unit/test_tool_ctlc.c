@@ -210,6 +210,16 @@ static void cap_free(struct capture *c)
 	free(c->err);
 }
 
+/* `l2sec daemon show` of answers ver and st into c, with -s when stats. */
+static void cap_daemon(struct capture *c, struct json_object *ver, struct json_object *st,
+		       int stats, unsigned int flags)
+{
+	cap_print(c, flags);
+	assert_int_equal(daemon_print(ver, st, stats), 0);
+	assert_int_equal(print_end(), 0);
+	cap_end(c);
+}
+
 /* Runs `l2sec [opts] ARGV...` as main() would, output captured. */
 static int run(struct capture *cap, struct cli *c, int argc, char **argv,
 	       int (*fn)(struct cli *, int, char **))
@@ -1319,21 +1329,13 @@ static void test_contract(void **state)
 	/* with charon: the IKE proposal counters (vici_log.h) in text and JSON */
 	st = jparse("{\"tunnels\":0,\"sessions\":0,\"ike\":{\"refused\":2,"
 		    "\"refused_weak_dh\":1,\"weak_dh_up\":3}}");
-	cap_begin(&cap, NULL);
-	print_begin(cap.fo, 0);
-	assert_int_equal(daemon_print(ver, st, 1), 0);
-	assert_int_equal(print_end(), 0);
-	cap_end(&cap);
+	cap_daemon(&cap, ver, st, 1, 0);
 	assert_string_equal(cap.err, "");
 	assert_non_null(strstr(cap.out, "\nike:"));
 	assert_non_null(strstr(cap.out, "\n  weak-dh-up          3"));
 	assert_non_null(strstr(cap.out, "\n  refused-weak-dh     1"));
 	cap_free(&cap);
-	cap_begin(&cap, NULL);
-	print_begin(cap.fo, PRINT_F_JSON | PRINT_F_LINES);
-	assert_int_equal(daemon_print(ver, st, 1), 0);
-	assert_int_equal(print_end(), 0);
-	cap_end(&cap);
+	cap_daemon(&cap, ver, st, 1, PRINT_F_JSON | PRINT_F_LINES);
 	root = jparse(cap.out);
 	assert_int_equal(num(member(member(root, "stats"), "ike"), "weak_dh_up"), 3);
 	json_object_put(root);
@@ -1347,11 +1349,7 @@ static void test_contract(void **state)
 		    "\"stats\":{\"refused_peer\":4},"
 		    "\"acct_servers\":[{\"server\":\"127.0.0.1:1813\",\"state\":\"alive\","
 		    "\"stats\":{\"responses\":5}}],\"accounting\":{\"dropped_interim\":6}}}");
-	cap_begin(&cap, NULL);
-	print_begin(cap.fo, 0);
-	assert_int_equal(daemon_print(ver, st, 0), 0);
-	assert_int_equal(print_end(), 0);
-	cap_end(&cap);
+	cap_daemon(&cap, ver, st, 0, 0);
 	assert_string_equal(cap.err, "");
 	assert_non_null(strstr(cap.out, "\nradius 127.0.0.1:1812 alive"));
 	assert_non_null(strstr(cap.out, "\nradius [2001:db8::1]:1812 dead"));
@@ -1359,11 +1357,7 @@ static void test_contract(void **state)
 	assert_null(strstr(cap.out, "accepts"));
 	assert_null(strstr(cap.out, "dropped-interim"));
 	cap_free(&cap);
-	cap_begin(&cap, NULL);
-	print_begin(cap.fo, PRINT_F_JSON | PRINT_F_LINES);
-	assert_int_equal(daemon_print(ver, st, 1), 0);
-	assert_int_equal(print_end(), 0);
-	cap_end(&cap);
+	cap_daemon(&cap, ver, st, 1, PRINT_F_JSON | PRINT_F_LINES);
 	root = jparse(cap.out);
 	assert_int_equal(num(member(json_object_array_get_idx(
 		member(member(root, "radius"), "servers"), 1), "stats"), "timeouts"), 2);
