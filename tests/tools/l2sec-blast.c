@@ -27,8 +27,8 @@
  *   l2sec-blast kinject-file IFNAME DSTMAC FILE SECONDS [csum ...] [burst N]
  *		[copy]
  *	kinject with the frames of FILE (from seal), to DSTMAC.
- *   l2sec-blast natt PORT SECONDS
- *	Hold a UDP_ENCAP_ESPINUDP socket on PORT (NAT-T, as an IKE daemon).
+ *   l2sec-blast natt PORT SECONDS [gro]
+ *	Hold a UDP_ENCAP_ESPINUDP socket on PORT (NAT-T, as an IKE daemon), UDP_GRO too.
  *   l2sec-blast send DST PORT SECONDS SIZE
  *	Send UDP datagrams of SIZE bytes to DST:PORT through the stack (routing,
  *	and whatever device the route names) for SECONDS. Prints "sent N".
@@ -471,13 +471,15 @@ static int do_kinject_file(int argc, char **argv)
 }
 
 /*
- * natt PORT SECONDS: hold a UDP socket on PORT with UDP_ENCAP_ESPINUDP, as an
- * IKE daemon does, so that ESP in UDP to PORT is decrypted; prints "ready".
+ * natt PORT SECONDS [gro]: hold a UDP socket on PORT with UDP_ENCAP_ESPINUDP, as
+ * an IKE daemon does, so that ESP in UDP to PORT is decrypted; prints "ready".
+ * With gro, UDP_GRO too: the kernel (6.7 on) takes ESP in UDP through GRO
+ * (xfrm4_gro_udp_encap_rcv, with esp4_offload) only on a socket that asks.
  */
 static int do_natt(int argc, char **argv)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
-	int fd, encap = 2;	/* UDP_ENCAP_ESPINUDP */
+	int fd, encap = 2, on = 1;	/* UDP_ENCAP_ESPINUDP */
 
 	if (argc < 2)
 		return -1;
@@ -486,6 +488,9 @@ static int do_natt(int argc, char **argv)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
 	    setsockopt(fd, IPPROTO_UDP, 100 /* UDP_ENCAP */, &encap, sizeof(encap)) < 0)
 		return perror("natt socket"), 1;
+	if (argc > 2 && !strcmp(argv[2], "gro") &&
+	    setsockopt(fd, IPPROTO_UDP, 104 /* UDP_GRO */, &on, sizeof(on)) < 0)
+		return perror("natt socket: UDP_GRO"), 1;
 	printf("ready\n");
 	fflush(stdout);
 	sleep(atoi(argv[1]));
@@ -604,7 +609,7 @@ int main(int argc, char **argv)
 			"               [l2tp TID SID ISRC IDST IPORT] [tcp]\n"
 			"       l2sec-blast kinject-file IFNAME DSTMAC FILE SECONDS\n"
 			"               [csum none|complete|unnecessary] [burst N] [copy]\n"
-			"       l2sec-blast natt PORT SECONDS\n"
+			"       l2sec-blast natt PORT SECONDS [gro]\n"
 			"       l2sec-blast send DST PORT SECONDS SIZE\n"
 			"       l2sec-blast sink PORT SECONDS\n");
 		return 2;

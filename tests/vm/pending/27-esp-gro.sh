@@ -24,7 +24,7 @@ modprobe -a l2sec esp4 xfrm_user || exit 1
 insmod "$L2SEC_BUILD/mod/$(uname -r)/inject/l2sec_inject.ko" ||
 	{ t_fail "l2sec_inject.ko loads"; t_done; }
 bench_topology || t_done
-gw "$BLAST" natt 4500 7200 >$w/natt.log 2>&1 &
+gw "$BLAST" natt 4500 7200 gro >$w/natt.log 2>&1 &
 natt_pid=$!
 wait_for 60 grep -q ready $w/natt.log || { t_fail "NAT-T socket on gw"; t_done; }
 bench_l2sec_up "ipsec 1" "bind 7 outmark 7" || t_done
