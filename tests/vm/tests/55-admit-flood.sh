@@ -258,7 +258,8 @@ check "the flooder's refusals are logged once per 10 s, not per packet" \
 	test "$lines" -ge 1 -a "$lines" -le $((FLOOD_S / 10 + 2))
 check_eq "$N sessions still held after the flood" $N "$(dshow session_count)"
 
-for i in $(seq 1 $N); do kill "$(cat "$run/c$i/xl2tpd.pid" 2>/dev/null)" 2>/dev/null; done
+# one cat and one kill for all 20 (a fork costs ~0.1 s under TCG)
+kill $(cat "$run"/c*/xl2tpd.pid 2>/dev/null) 2>/dev/null
 kill "$natt_home" "$natt_gw" 2>/dev/null
 kill -TERM "$gw_pid"
 wait "$gw_pid"
