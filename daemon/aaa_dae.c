@@ -171,11 +171,11 @@ struct dae_req {
 	uint32_t error;			/* Error-Cause, 0: none */
 };
 
-/* A text value as a C string: 0, or -1 when it holds a NUL. */
+/* A text value as a C string: 0, or -1 when it is empty or holds a NUL. */
 static int take_str(const struct radius_msg *m, const struct radius_avp *a, char *out,
 		    const char **set)
 {
-	if (memchr(radius_value(m, a), 0, a->len))
+	if (!a->len || memchr(radius_value(m, a), 0, a->len))
 		return -1;
 	memcpy(out, radius_value(m, a), a->len);
 	out[a->len] = '\0';

@@ -392,6 +392,10 @@ static void test_refusals(void **state)
 	radius_put(&p, RADIUS_FRAMED_IP_ADDRESS, "\x0a\x09\x00", 3);
 	assert_int_equal(ask(&p, &cause), RADIUS_COA_NAK);
 	assert_int_equal(cause, 407);
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);	/* an empty User-Name names no one */
+	radius_put(&p, RADIUS_USER_NAME, "", 0);
+	assert_int_equal(ask(&p, &cause), RADIUS_DISCONNECT_NAK);
+	assert_int_equal(cause, 407);
 	assert_int_equal(fx->calls, 0);
 	for (unsigned int i = 0; i < N_SESS; i++)
 		assert_false(fx->ended[i]);
