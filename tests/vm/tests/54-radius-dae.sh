@@ -31,7 +31,7 @@ acct_stop_cause() {
 # dae NS NAME KIND SECRET ATTRS: radclient in namespace NS sends KIND (disconnect, coa)
 # to the gateway's DAE port, its output in $out/radclient-NAME.log
 dae() {
-	printf '%s\n' "$5" | ip netns exec "$1" radclient -x -r 1 -t 2 192.0.2.1:3799 "$3" "$4" \
+	printf '%s\n' "$5" | ip netns exec "$1" radclient -x -r 1 -t 1 192.0.2.1:3799 "$3" "$4" \
 		>"$out/radclient-$2.log" 2>&1
 	return 0
 }
