@@ -153,7 +153,10 @@ static void radius_servers(struct json_object *r, const char *key, const char *w
 	print_close_array();
 }
 
-/* Dynamic authorization: "radius-dae NET/PLEN" a line per client, with -s its counters. */
+/*
+ * Dynamic authorization: "radius-dae NET/PLEN" a line per client ("dae_clients"),
+ * with -s its counters and the datagrams from no client's address (group "dae").
+ */
 static void radius_dae(struct json_object *r, int stats, unsigned int *bad)
 {
 	struct json_object *dae, *clients, *c;
@@ -168,8 +171,7 @@ static void radius_dae(struct json_object *r, int stats, unsigned int *bad)
 		malformed_member(bad, "dae");
 		return;
 	}
-	print_open_object("dae");
-	print_open_array("clients");
+	print_open_array("dae_clients");
 	n = json_object_array_length(clients);
 	for (i = 0; i < n; i++) {
 		c = json_object_array_get_idx(clients, i);
@@ -186,8 +188,7 @@ static void radius_dae(struct json_object *r, int stats, unsigned int *bad)
 	}
 	print_close_array();
 	if (stats)
-		counters(dae, "stats", "stats", bad);
-	print_close_object();
+		counters(dae, "stats", "dae", bad);
 }
 
 static void radius(struct json_object *st, int stats, unsigned int *bad)

@@ -128,9 +128,9 @@ check "l2secd logged the Disconnect-Request" grep -q \
 # --- counters -------------------------------------------------------------------------------
 ctl "show stats" >"$out/stats.json"
 check "show stats: 2 ACKs, 1 NAK, 1 bad authenticator, 1 unknown client" jcheck \
-	'[(c["client"], c["stats"]["acks"], c["stats"]["naks"], c["stats"]["bad_authenticator"])
-	  for c in j["radius"]["dae"]["clients"]] == [("192.0.2.1/32", 2, 1, 1)] and
-	 j["radius"]["dae"]["stats"]["unknown_client"] == 1' <"$out/stats.json"
+	'([(c["client"], c["stats"]["acks"], c["stats"]["naks"], c["stats"]["bad_authenticator"])
+	   for c in j["radius"]["dae"]["clients"]] == [("192.0.2.1/32", 2, 1, 1)] and
+	  j["radius"]["dae"]["stats"]["unknown_client"] == 1)' <"$out/stats.json"
 gw "$L2SEC" -r "$run/run" -s daemon show >"$out/daemon-show.txt" 2>&1
 check "l2sec daemon show -s has the DAE client and its counters" sh -c \
 	"grep -q 'radius-dae 192.0.2.1/32' '$out/daemon-show.txt' &&
