@@ -113,7 +113,8 @@ bool aaa_dae_match(const struct aaa_dae_ident *id, const struct aaa_dae_session 
 	char station[INET6_ADDRSTRLEN + 10];
 
 	if (!str_eq(id->user, s->user) ||
-	    (id->has_framed_ip && id->framed_ip.s_addr != s->framed_ip.s_addr) ||
+	    (id->has_framed_ip && (!s->framed_ip.s_addr ||	/* none yet: 0.0.0.0 names no one */
+				   id->framed_ip.s_addr != s->framed_ip.s_addr)) ||
 	    (id->has_nas_port && id->nas_port != s->nas_port))
 		return false;
 	if (id->acct_session_id &&

@@ -327,6 +327,12 @@ static void test_match(void **state)
 	assert_false(aaa_dae_match(&id, &s));
 	id.framed_ip.s_addr = htonl(0x0a000001);
 	assert_true(aaa_dae_match(&id, &s));
+	/* a session without an address yet is not named by 0.0.0.0 */
+	s.framed_ip.s_addr = INADDR_ANY;
+	id.framed_ip.s_addr = INADDR_ANY;
+	assert_false(aaa_dae_match(&id, &s));
+	s.framed_ip.s_addr = htonl(0x0a000001);
+	id.framed_ip.s_addr = htonl(0x0a000001);
 	/* no accounting: an Acct-Session-Id names no session */
 	id.acct_session_id = "0000";
 	assert_false(aaa_dae_match(&id, &s));
