@@ -199,7 +199,8 @@ static bool nas_is_ours(const struct aaa *a, const struct radius_msg *m,
 	struct in_addr ip;
 
 	if (x->type == RADIUS_NAS_IDENTIFIER)
-		return x->len == strlen(a->nas_id) && !memcmp(radius_value(m, x), a->nas_id, x->len);
+		return x->len == strlen(a->nas_id) &&
+		       !memcmp(radius_value(m, x), a->nas_id, x->len);
 	if (x->len != 4)
 		return false;
 	memcpy(&ip, radius_value(m, x), 4);
