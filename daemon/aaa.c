@@ -28,7 +28,7 @@ static bool auth_configured(const struct l2sec_config *cfg)
 
 bool aaa_configured(const struct l2sec_config *cfg)
 {
-	return auth_configured(cfg) || cfg->radius.acct_servers[0];
+	return auth_configured(cfg) || cfg->radius.acct_servers[0] || cfg->radius.dae_listen[0];
 }
 
 /* Lines about what servers and clients send: a burst per window, then a count. */
@@ -60,15 +60,14 @@ void aaa_log_limited(struct aaa *a, int prio, const char *fmt, ...)
 
 /* --- secrets and sockets --------------------------------------------------------- */
 
-/* The first line of the secret file (secfile.h checked its owner and mode). */
-static int read_secret(struct aaa *a, const char *path)
+int aaa_read_secret(const char *path, uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1], size_t *len)
 {
 	char buf[CONFIG_RADIUS_SECRET_MAX + 2];
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		log_err("radius: secret-file %s: %s", path, strerror(errno));
+		log_err("radius: secret file %s: %s", path, strerror(errno));
 		return -1;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -77,14 +76,14 @@ static int read_secret(struct aaa *a, const char *path)
 		n = 0;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
-	a->secret_len = strlen(buf);
-	if (a->secret_len == 0 || a->secret_len > CONFIG_RADIUS_SECRET_MAX) {
-		log_err("radius: secret-file %s: the first line must hold 1 to %u characters",
+	*len = strlen(buf);
+	if (*len == 0 || *len > CONFIG_RADIUS_SECRET_MAX) {
+		log_err("radius: secret file %s: the first line must hold 1 to %u characters",
 			path, CONFIG_RADIUS_SECRET_MAX);
 		explicit_bzero(buf, sizeof(buf));
 		return -1;
 	}
-	memcpy(a->secret, buf, a->secret_len + 1);
+	memcpy(out, buf, *len + 1);
 	explicit_bzero(buf, sizeof(buf));
 	return 0;
 }
@@ -268,7 +267,7 @@ struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg)
 		 r->nas_identifier[0] ? r->nas_identifier : cfg->l2tp.hostname);
 	a->has_nas_ip = r->nas_ip[0] && inet_pton(AF_INET, r->nas_ip, &a->nas_ip) == 1;
 	if (r->secret_file[0]) {
-		if (read_secret(a, r->secret_file) < 0)
+		if (aaa_read_secret(r->secret_file, a->secret, &a->secret_len) < 0)
 			goto err;
 	} else {
 		a->secret_len = strlen(r->secret);
@@ -288,6 +287,8 @@ struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg)
 	}
 	if (r->acct_servers[0] && aaa_acct_open(a) < 0)
 		goto err;
+	if (r->dae_listen[0] && aaa_dae_open(a) < 0)
+		goto err;
 	return a;
 err:
 	aaa_free(a);
@@ -298,6 +299,7 @@ void aaa_free(struct aaa *a)
 {
 	if (!a)
 		return;
+	aaa_dae_close(a);
 	aaa_acct_close(a);
 	link_close(&a->auth);
 	link_close(&a->acct);
@@ -641,5 +643,7 @@ void aaa_describe(const struct aaa *a, struct json_object *o)
 		json_object_object_add(r, "acct_servers", describe_servers(&a->acct, now));
 		json_object_object_add(r, "accounting", aaa_acct_stats(a));
 	}
+	if (a->dae)
+		json_object_object_add(r, "dae", aaa_dae_stats(a));
 	json_object_object_add(o, "radius", r);
 }

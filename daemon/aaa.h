@@ -28,6 +28,10 @@
  * first, then the new record if it is an Interim-Update, else the oldest
  * record: each counted.
  *
+ * Dynamic authorization (RFC 5176), when [radius] dae-listen is set:
+ * Disconnect-Request and CoA-Request from the dae-clients, verified,
+ * answered at once (aaa_dae.c says how and what is refused).
+ *
  * Single process only: under privsep the engine would need the parent to
  * sign and verify (the secrets' side); config_load refuses [radius] with
  * privsep = yes until that is done.
@@ -141,6 +145,63 @@ void aaa_acct_describe(const struct aaa_acct *s, struct json_object *o);
 void aaa_acct_off(struct aaa *a);
 /* No record waits (or accounting is off). */
 bool aaa_acct_idle(const struct aaa *a);
+
+/* The Acct-Session-Id of a session's records. */
+const char *aaa_acct_session_id(const struct aaa_acct *s);
+
+/* --- dynamic authorization (RFC 5176), [radius] dae-listen ----------------------------- */
+
+/*
+ * The sessions a Disconnect-Request or CoA-Request names: every attribute
+ * present must match (NULL, false: absent). At least one is present.
+ */
+struct aaa_dae_ident {
+	const char *user;		/* User-Name */
+	const char *acct_session_id;	/* Acct-Session-Id, as our accounting sent it */
+	const char *calling_station;	/* Calling-Station-Id, "ADDR:PORT" as we send it */
+	bool has_framed_ip;
+	struct in_addr framed_ip;	/* Framed-IP-Address */
+	bool has_nas_port;
+	uint32_t nas_port;		/* NAS-Port, as in our Access-Requests */
+};
+
+/* One session as aaa_dae_match() compares it. */
+struct aaa_dae_session {
+	const char *user;
+	const struct aaa_acct *acct;	/* NULL: no accounting */
+	struct in_addr framed_ip;	/* INADDR_ANY: none */
+	const struct sockaddr_storage *peer;	/* the client's public address and port */
+	uint32_t nas_port;
+};
+bool aaa_dae_match(const struct aaa_dae_ident *id, const struct aaa_dae_session *s);
+
+/*
+ * What a CoA-Request changes at run time. A CoA carrying any attribute not
+ * here is refused whole (CoA-NAK, Unsupported-Attribute), so a new run-time
+ * attribute is a field here, a case in aaa_dae.c's take_attr() and a line
+ * in sess.c's dae_change().
+ */
+struct aaa_dae_change {
+	bool has_session_timeout;
+	uint32_t session_timeout;	/* s from now; 0: no limit any more */
+};
+
+/*
+ * The sessions layer's part: end the sessions id names, Acct-Terminate-Cause
+ * Admin-Reset (change NULL: a Disconnect-Request), or apply change to them.
+ * Returns how many sessions it named (0: NAK, Session-Context-Not-Found).
+ */
+typedef unsigned int (*aaa_dae_fn)(void *arg, const struct aaa_dae_ident *id,
+				   const struct aaa_dae_change *change);
+void aaa_dae_bind(struct aaa *a, aaa_dae_fn fn, void *arg);
+
+/*
+ * One datagram from src to the DAE socket (the tests and the fuzz target
+ * call it directly): its answer built into *ans, and its length, or 0
+ * when none is due (dropped, counted).
+ */
+size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const uint8_t *buf,
+		     size_t len, struct radius_pkt *ans);
 
 /* For `l2sec daemon show`: each server's state and counters, and the queue. */
 void aaa_describe(const struct aaa *a, struct json_object *o);

@@ -438,6 +438,11 @@ bool aaa_acct_idle(const struct aaa *a)
 	return !aaa_acct_enabled(a) || a->acct_st->n == 0;
 }
 
+const char *aaa_acct_session_id(const struct aaa_acct *s)
+{
+	return s->id;
+}
+
 void aaa_acct_describe(const struct aaa_acct *s, struct json_object *o)
 {
 	static const char *const names[] = {

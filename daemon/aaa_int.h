@@ -48,6 +48,7 @@ struct aaa_link {
 };
 
 struct aaa_acct_state;			/* aaa_acct.c's */
+struct aaa_dae;				/* aaa_dae.c's */
 
 struct aaa {
 	struct evloop *loop;
@@ -65,6 +66,7 @@ struct aaa {
 	unsigned int log_lines;
 	struct aaa_stats st;
 	struct aaa_acct_state *acct_st;	/* NULL: no accounting */
+	struct aaa_dae *dae;		/* NULL: no dynamic authorization */
 };
 
 /* Lines about what servers and clients send: a burst per minute, then a count. */
@@ -80,10 +82,17 @@ void aaa_station_id(const struct sockaddr_storage *ss, char *buf, size_t cap);
 /* NAS-Identifier and NAS-IP-Address, as configured: 0 or -EMSGSIZE. */
 int aaa_put_nas(const struct aaa *a, struct radius_pkt *p);
 void aaa_add_u64(struct json_object *o, const char *k, uint64_t v);
+/* The first line of a secret file (secfile.h checked it): 0, or -1 logged. */
+int aaa_read_secret(const char *path, uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1], size_t *len);
 
 /* aaa_acct.c: the accounting link and its record queue; Accounting-On sent. */
 int aaa_acct_open(struct aaa *a);
 void aaa_acct_close(struct aaa *a);
 struct json_object *aaa_acct_stats(const struct aaa *a);
+
+/* aaa_dae.c: the DAE socket and its clients: 0, or -1 logged. */
+int aaa_dae_open(struct aaa *a);
+void aaa_dae_close(struct aaa *a);
+struct json_object *aaa_dae_stats(const struct aaa *a);
 
 #endif

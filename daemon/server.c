@@ -620,8 +620,13 @@ static void reload(struct l2secd *d)
 	    strcmp(cfg->radius.auth_servers, d->cfg.radius.auth_servers) ||
 	    strcmp(cfg->radius.acct_servers, d->cfg.radius.acct_servers) ||
 	    strcmp(cfg->radius.secret, d->cfg.radius.secret) ||
-	    strcmp(cfg->radius.secret_file, d->cfg.radius.secret_file))
-		log_warn("reload: [radius] server and secret changes take effect at restart only");
+	    strcmp(cfg->radius.secret_file, d->cfg.radius.secret_file) ||
+	    strcmp(cfg->radius.dae_listen, d->cfg.radius.dae_listen) ||
+	    cfg->radius.n_dae_clients != d->cfg.radius.n_dae_clients ||
+	    memcmp(cfg->radius.dae_clients, d->cfg.radius.dae_clients,
+		   sizeof(cfg->radius.dae_clients)))
+		log_warn("reload: [radius] server, secret and dae-* changes take effect at "
+			 "restart only");
 	/* those keep their running values; the rest applies to new tunnels */
 	l2secd_keep_running(cfg, &d->cfg);
 	users = users_load(cfg->users_path, l2secd_users_error, cfg->users_path);

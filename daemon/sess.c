@@ -1295,10 +1295,66 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 	}
 }
 
+/* --- dynamic authorization (RFC 5176, aaa.h) ------------------------------------ */
+
+static bool dae_matches(const struct sess *x, const struct aaa_dae_ident *id)
+{
+	struct aaa_dae_session v = {
+		.user = ppp_user(x->ppp), .acct = x->acct, .framed_ip = x->ipv4,
+	};
+
+	if (!x->l2tp)
+		return false;
+	v.peer = &x->l2tp->tunnel->peer.addr;
+	v.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
+	return aaa_dae_match(id, &v);
+}
+
+/* A CoA-Request's run-time changes on x (all checked by aaa_dae.c: none fails). */
+static void dae_change(struct sess *x, const struct aaa_dae_change *c)
+{
+	struct sessions *ss = x->ss;
+
+	/* the limit counts from now, as servers mean it when they send it mid-session */
+	if (c->has_session_timeout && c->session_timeout)
+		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)c->session_timeout * 1000);
+	else if (c->has_session_timeout)
+		ev_timer_cancel(ss->loop, &x->limit_timer);
+}
+
+/* aaa_dae_fn: the sessions id names ended (change NULL) or changed; how many. */
+static unsigned int sessions_dae(void *arg, const struct aaa_dae_ident *id,
+				 const struct aaa_dae_change *change)
+{
+	struct sessions *ss = arg;
+	struct sess *x, *next;
+	unsigned int n = 0;
+
+	/* a walk: requests are few, rate-limited per client (aaa_dae.c) */
+	for (x = ss->list; x; x = next) {
+		next = x->next;	/* sess_after() may free x, never another session */
+		if (!dae_matches(x, id))
+			continue;
+		n++;
+		if (change) {
+			dae_change(x, change);
+			continue;
+		}
+		log_notice("ppp %s: user '%s': a RADIUS Disconnect-Request: hanging up", x->tag,
+			   ppp_user(x->ppp));
+		if (!x->cause)
+			x->cause = AAA_TC_ADMIN_RESET;
+		ppp_close(x->ppp, evloop_now(ss->loop), "disconnected by the administrator");
+		sess_after(x);
+	}
+	return n;
+}
+
 void sessions_set_aaa(struct sessions *ss, struct aaa *aaa)
 {
 	ss->aaa = aaa;
 	ss->ppp_ops.ask = aaa ? cb_ask : NULL;
+	aaa_dae_bind(aaa, sessions_dae, ss);
 }
 
 void sessions_session_going(struct sessions *ss, struct l2tp_session *ls)

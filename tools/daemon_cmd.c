@@ -153,6 +153,44 @@ static void radius_servers(struct json_object *r, const char *key, const char *w
 	print_close_array();
 }
 
+/*
+ * Dynamic authorization: "radius-dae NET/PLEN" a line per client ("dae_clients"),
+ * with -s its counters and the datagrams from no client's address (group "dae").
+ */
+static void radius_dae(struct json_object *r, int stats, unsigned int *bad)
+{
+	struct json_object *dae, *clients, *c;
+	const char *name;
+	char safe[96];
+	size_t i, n;
+
+	if (!json_object_object_get_ex(r, "dae", &dae))
+		return;
+	if (!json_object_object_get_ex(dae, "clients", &clients) ||
+	    !json_object_is_type(clients, json_type_array)) {
+		malformed_member(bad, "dae");
+		return;
+	}
+	print_open_array("dae_clients");
+	n = json_object_array_length(clients);
+	for (i = 0; i < n; i++) {
+		c = json_object_array_get_idx(clients, i);
+		if (ctlc_get_str(c, "client", &name) != 1) {
+			malformed_member(bad, "dae");
+			continue;
+		}
+		print_open_object(NULL);
+		print_string(PRINT_JSON, "client", NULL, name);
+		print_text("\nradius-dae %s", ctlc_text(name, safe, sizeof(safe)));
+		if (stats)
+			counters(c, "stats", "stats", bad);
+		print_close_object();
+	}
+	print_close_array();
+	if (stats)
+		counters(dae, "stats", "dae", bad);
+}
+
 static void radius(struct json_object *st, int stats, unsigned int *bad)
 {
 	struct json_object *r, *servers;
@@ -167,6 +205,7 @@ static void radius(struct json_object *st, int stats, unsigned int *bad)
 	print_open_object("radius");
 	radius_servers(r, "servers", "radius", stats, bad);
 	radius_servers(r, "acct_servers", "radius-acct", stats, bad);
+	radius_dae(r, stats, bad);
 	if (stats) {
 		counters(r, "stats", "stats", bad);
 		counters(r, "accounting", "accounting", bad);

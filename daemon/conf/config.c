@@ -62,6 +62,7 @@ enum key_type {
 	K_IN6S,		/* IPv6 unicast addresses (ipv6-dns) */
 	K_ROUTES,	/* IPv4 networks A/N, N 1..32 (routes) */
 	K_DOMAINS,	/* domain names (dns-search) */
+	K_DAE,		/* RFC 5176 clients ADDR[/PLEN][=FILE] (dae-clients) */
 };
 
 struct key {
@@ -199,6 +200,8 @@ static const struct key keys[] = {
 	{ "radius", "auth-source", K_AUTHSOURCE, OFF(radius.auth_source), 0, 0, 0 },
 	{ "radius", "acct-interim", K_MS, OFF(radius.acct_interim_ms), 0, 0, 86400000 },
 	{ "radius", "acct-queue", K_UINT, OFF(radius.acct_queue), 0, 1, 1000000 },
+	{ "radius", "dae-listen", K_STRING, STR(radius.dae_listen), 0, 63 },
+	{ "radius", "dae-clients", K_DAE, OFF(radius.dae_clients), 0, 0, CONFIG_DAE_CLIENTS_MAX },
 };
 
 static const char *const sections[] = {
@@ -776,6 +779,76 @@ static int item_search(struct parser *p, const struct key *k, const char *tok,
 	return 0;
 }
 
+/* The network of "ADDR[/PLEN]" into c (host bits must be zero); NULL or why not. */
+static const char *dae_net(char *tok, struct config_dae_client *c)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&c->net;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&c->net;
+	char *slash = strchr(tok, '/');
+	unsigned int plen, max, i;
+	uint8_t *b;
+
+	if (slash)
+		*slash = '\0';
+	memset(&c->net, 0, sizeof(c->net));
+	if (inet_pton(AF_INET, tok, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		b = (uint8_t *)&sin->sin_addr;
+		max = 32;
+	} else if (inet_pton(AF_INET6, tok, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		b = sin6->sin6_addr.s6_addr;
+		max = 128;
+	} else {
+		return "is not an IPv4 or IPv6 address or network";
+	}
+	plen = max;
+	if (slash && (parse_plen(slash + 1, max, &plen) || !plen))
+		return "has a prefix length that is not 1 to 32 (IPv4) or 128 (IPv6)";
+	for (i = plen; i < max; i++)
+		if (b[i / 8] & (0x80 >> (i % 8)))
+			return "is not a network address (host bits are set)";
+	c->plen = (uint8_t)plen;
+	return NULL;
+}
+
+const char *config_dae_client_item(const char *tok, struct config_dae_client *clients,
+				   unsigned int i)
+{
+	struct config_dae_client *c = &clients[i];
+	char buf[INI_MAX_LINE + 1], *eq;
+	const char *why;
+
+	snprintf(buf, sizeof(buf), "%s", tok);
+	eq = strchr(buf, '=');
+	if (eq)
+		*eq++ = '\0';
+	why = dae_net(buf, c);
+	if (why)
+		return why;
+	c->secret_file[0] = '\0';
+	if (eq && (*eq != '/' || strlen(eq) >= sizeof(c->secret_file)))
+		return "has a secret file that is not an absolute path (of at most 255 characters)";
+	if (eq)
+		memcpy(c->secret_file, eq, strlen(eq) + 1);
+	for (unsigned int j = 0; j < i; j++)
+		if (clients[j].plen == c->plen && !memcmp(&clients[j].net, &c->net, sizeof(c->net)))
+			return "is listed twice";
+	return NULL;
+}
+
+static int item_dae(struct parser *p, const struct key *k, const char *tok,
+		    unsigned int i, unsigned int line)
+{
+	const char *why = config_dae_client_item(tok, p->cfg->radius.dae_clients, i);
+
+	if (why) {
+		perr(p, line, "[%s] %s: '%s' %s", k->section, k->name, tok, why);
+		return -1;
+	}
+	return 0;
+}
+
 /* The items on one line of a list key, stored from *n on; *n counts them. */
 static int parse_items(struct parser *p, const struct key *k, const char *val,
 		       unsigned int line, unsigned int *n, item_fn item)
@@ -834,6 +907,10 @@ static int parse_list(struct parser *p, const struct key *k, const char *val,
 		if (!cont)
 			cfg->n_dns_search = 0;
 		return parse_items(p, k, val, line, &cfg->n_dns_search, item_search);
+	case K_DAE:
+		if (!cont)
+			cfg->radius.n_dae_clients = 0;
+		return parse_items(p, k, val, line, &cfg->radius.n_dae_clients, item_dae);
 	case K_AUTH:
 		if (!cont)
 			cfg->ppp_auth = 0;
@@ -1371,6 +1448,33 @@ static int check_radius_list(struct parser *p, const char *name, const char *lis
 	return n;
 }
 
+/* [radius] dae-listen and dae-clients: both or neither, each client with a secret. */
+static void check_dae(struct parser *p)
+{
+	const struct config_radius *r = &p->cfg->radius;
+	bool shared = r->secret[0] || r->secret_file[0];
+	struct sockaddr_storage ss[CONFIG_RADIUS_MAX_SERVERS];
+	char why[320];
+	int n;
+
+	if (key_ok(p, "dae-listen") && r->dae_listen[0]) {
+		n = config_radius_servers(r->dae_listen, 3799, ss, why, sizeof(why));
+		if (n != 1)
+			perr(p, line_of(p, "dae-listen"), "[radius] dae-listen: %s",
+			     n < 0 ? why : "one local address, ADDR[:PORT]");
+	}
+	if (r->dae_listen[0] && !r->n_dae_clients && key_ok(p, "dae-clients"))
+		perr(p, line_of(p, "dae-listen"), "[radius] dae-listen needs dae-clients");
+	if (!r->dae_listen[0] && r->n_dae_clients)
+		perr(p, line_of(p, "dae-clients"), "[radius] dae-clients needs dae-listen");
+	for (unsigned int i = 0; i < r->n_dae_clients; i++)
+		if (!r->dae_clients[i].secret_file[0] && !shared) {
+			perr(p, line_of(p, "dae-clients"), "[radius] dae-clients: a client without "
+			     "=FILE needs [radius] secret or secret-file");
+			break;
+		}
+}
+
 /*
  * [radius]: servers, one secret for them, the auth-source they need. What is
  * not wired yet (privsep) is refused, so that no operator believes it works.
@@ -1405,8 +1509,10 @@ static void check_radius(struct parser *p)
 		perr(p, line_of(p, "auth-servers"),
 		     "[radius] auth-servers without auth-source = radius or users-then-radius: "
 		     "l2secd would not use them");
-	if ((r->auth_servers[0] || r->acct_servers[0]) && p->cfg->privsep)
-		perr(p, line_of(p, "auth-servers") ?: line_of(p, "acct-servers"),
+	check_dae(p);
+	if ((r->auth_servers[0] || r->acct_servers[0] || r->dae_listen[0]) && p->cfg->privsep)
+		perr(p, line_of(p, "auth-servers") ?: line_of(p, "acct-servers") ?:
+		     line_of(p, "dae-listen"),
 		     "[radius] RADIUS does not run under privsep yet (issue 21): the engine "
 		     "would need the parent to sign with the secret; set [global] privsep = no");
 }
@@ -1514,6 +1620,20 @@ static void put_item(struct list_out *o, const char *item)
 }
 
 /* "key =" and the items; an empty list stays "key =", which parses back. */
+static void print_dae_client(const struct config_dae_client *c, struct list_out *o)
+{
+	const struct sockaddr_storage *ss = &c->net;
+	const void *sa = ss->ss_family == AF_INET ?
+		(const void *)&((const struct sockaddr_in *)ss)->sin_addr :
+		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+	char a[INET6_ADDRSTRLEN], item[INET6_ADDRSTRLEN + 8 + sizeof(c->secret_file)];
+
+	inet_ntop(ss->ss_family, sa, a, sizeof(a));
+	snprintf(item, sizeof(item), "%s/%u%s%s", a, c->plen, c->secret_file[0] ? "=" : "",
+		 c->secret_file);
+	put_item(o, item);
+}
+
 static void print_list(const struct l2sec_config *cfg, const struct key *k, FILE *out)
 {
 	const struct in_addr *in4 = (const void *)((const char *)cfg + k->off);
@@ -1563,6 +1683,10 @@ static void print_list(const struct l2sec_config *cfg, const struct key *k, FILE
 	case K_DOMAINS:
 		for (unsigned int j = 0; j < cfg->n_dns_search; j++)
 			put_item(&o, cfg->dns_search[j]);
+		break;
+	case K_DAE:
+		for (unsigned int j = 0; j < cfg->radius.n_dae_clients; j++)
+			print_dae_client(&cfg->radius.dae_clients[j], &o);
 		break;
 	default:
 		break;

@@ -16,9 +16,8 @@
  *   [client]  server, connection-name (what `l2sec client-config` writes into
  *             client profiles; l2secd does not use them)
  *   [radius]  auth-servers, acct-servers, secret, secret-file, timeout, retries,
- *             dead-time, queue, nas-identifier, nas-ip-address, auth-source
- *             (parsed and checked; enabling RADIUS is refused until issue 21
- *             wires it into PPP authentication)
+ *             dead-time, queue, nas-identifier, nas-ip-address, auth-source,
+ *             acct-interim, acct-queue, dae-listen, dae-clients
  *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
  *             auth-tries, auth-fail-delay, auth-timeout, auth-throttle-window,
  *             auth-backoff-after, auth-backoff-max, auth-lockout-after,
@@ -106,6 +105,18 @@ enum config_auth_source {
 #define CONFIG_RADIUS_SECRET_MAX 128	/* radius/radius_sign.h's RADIUS_SECRET_MAX */
 
 /*
+ * A client allowed to send RFC 5176 Disconnect and CoA requests: the
+ * network it sends from and its shared secret's file ("": [radius]'s
+ * secret or secret-file). Written ADDR[/PLEN][=FILE] in dae-clients.
+ */
+#define CONFIG_DAE_CLIENTS_MAX 16
+struct config_dae_client {
+	struct sockaddr_storage net;	/* port 0, host bits zero */
+	uint8_t plen;
+	char secret_file[256];
+};
+
+/*
  * [radius] (issue 21). Server lists are kept as written ("ADDR[:PORT] ...",
  * IPv6 as [ADDR]:PORT) and read with config_radius_servers().
  */
@@ -125,6 +136,9 @@ struct config_radius {
 	enum config_auth_source auth_source;
 	unsigned int acct_interim_ms;	/* Interim-Update every; 0: none (or the server's) */
 	unsigned int acct_queue;	/* accounting records kept while servers are away */
+	char dae_listen[64];		/* RFC 5176 "ADDR[:PORT]" (port 3799); "": off */
+	struct config_dae_client dae_clients[CONFIG_DAE_CLIENTS_MAX];
+	unsigned int n_dae_clients;
 };
 /* Interim-Updates no more often than this, whoever asks (RFC 2869 section 5.16). */
 #define CONFIG_ACCT_INTERIM_MIN_MS 60000
@@ -251,6 +265,12 @@ const char *config_check_domain(const char *s, char out[CONFIG_DOMAIN_MAX + 1]);
 int config_radius_servers(const char *list, uint16_t default_port,
 			  struct sockaddr_storage out[CONFIG_RADIUS_MAX_SERVERS],
 			  char *why, size_t why_len);
+/*
+ * Item i of [radius] dae-clients, "ADDR[/PLEN][=FILE]", into clients[i]
+ * (checked against the i before it): NULL, or why not.
+ */
+const char *config_dae_client_item(const char *tok, struct config_dae_client *clients,
+				   unsigned int i);
 
 struct users_split;
 

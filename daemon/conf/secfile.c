@@ -74,5 +74,8 @@ int secfile_check_config(const struct l2sec_config *cfg, const char *config_path
 		n += check_one(cfg->key_path, owner, err, arg);
 	if (cfg->radius.secret_file[0])
 		n += check_one(cfg->radius.secret_file, owner, err, arg);
+	for (unsigned int i = 0; i < cfg->radius.n_dae_clients; i++)
+		if (cfg->radius.dae_clients[i].secret_file[0])
+			n += check_one(cfg->radius.dae_clients[i].secret_file, owner, err, arg);
 	return n;
 }

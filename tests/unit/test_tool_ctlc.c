@@ -1348,12 +1348,16 @@ static void test_contract(void **state)
 		    "{\"server\":\"[2001:db8::1]:1812\",\"state\":\"dead\",\"stats\":{\"timeouts\":2}}],"
 		    "\"stats\":{\"refused_peer\":4},"
 		    "\"acct_servers\":[{\"server\":\"127.0.0.1:1813\",\"state\":\"alive\","
-		    "\"stats\":{\"responses\":5}}],\"accounting\":{\"dropped_interim\":6}}}");
+		    "\"stats\":{\"responses\":5}}],\"accounting\":{\"dropped_interim\":6},"
+		    "\"dae\":{\"listen\":\"192.0.2.1:3799\",\"clients\":[{\"client\":"
+		    "\"192.0.2.10/32\",\"stats\":{\"acks\":7}}],\"stats\":{\"unknown_client\":8}}}}");
 	cap_daemon(&cap, ver, st, 0, 0);
 	assert_string_equal(cap.err, "");
 	assert_non_null(strstr(cap.out, "\nradius 127.0.0.1:1812 alive"));
 	assert_non_null(strstr(cap.out, "\nradius [2001:db8::1]:1812 dead"));
 	assert_non_null(strstr(cap.out, "\nradius-acct 127.0.0.1:1813 alive"));
+	assert_non_null(strstr(cap.out, "\nradius-dae 192.0.2.10/32"));
+	assert_null(strstr(cap.out, "unknown-client"));
 	assert_null(strstr(cap.out, "accepts"));
 	assert_null(strstr(cap.out, "dropped-interim"));
 	cap_free(&cap);
@@ -1365,6 +1369,9 @@ static void test_contract(void **state)
 	assert_int_equal(num(member(json_object_array_get_idx(
 		member(member(root, "radius"), "acct_servers"), 0), "stats"), "responses"), 5);
 	assert_int_equal(num(member(member(root, "radius"), "accounting"), "dropped_interim"), 6);
+	assert_int_equal(num(member(json_object_array_get_idx(
+		member(member(root, "radius"), "dae_clients"), 0), "stats"), "acks"), 7);
+	assert_int_equal(num(member(member(root, "radius"), "dae"), "unknown_client"), 8);
 	json_object_put(root);
 	cap_free(&cap);
 	json_object_put(ver);

@@ -133,6 +133,45 @@ CONF
 		noipdefault nodetach "lcp-max-configure 1000" >"$1/ppp.opts"
 }
 
+# lac_dial_start DIR: xl2tpd (lac_pid) in namespace lac, its LAC "gw" against 192.0.2.1
+# dialling only when told (lac_dial; no redial), control pipe DIR/control; 0 once ready.
+lac_dial_start() {
+	cat >"$1/xl2tpd.conf" <<CONF
+[global]
+port = 1701
+access control = no
+[lac gw]
+lns = 192.0.2.1
+require authentication = no
+pppoptfile = $1/ppp.opts
+name = lac
+autodial = no
+redial = no
+CONF
+	ip netns exec lac xl2tpd -D -c "$1/xl2tpd.conf" -s /dev/null -C "$1/control" \
+		-p "$1/xl2tpd.pid" >"${L2SEC_TEST_OUT:-/tmp}/xl2tpd.log" 2>&1 &
+	lac_pid=$!
+	wait_for 30 test -p "$1/control"
+}
+
+# lac_dial DIR USER PASSWORD PPPD-OPTION...: pppd calls the gateway as USER (its log
+# $L2SEC_TEST_OUT/pppd-USER.log); lac_ppp_up once the client has its address.
+lac_dial() {
+	local dir=$1 user=$2 pw=$3
+	shift 3
+	{
+		printf 'name %s\npassword %s\nnoauth\nrefuse-eap\nrefuse-mschap\n' "$user" "$pw"
+		printf 'nodefaultroute\nnoipdefault\nipcp-accept-remote\nlcp-echo-interval 0\n'
+		printf '%s\n' "$@"
+		printf 'logfile %s\n' "${L2SEC_TEST_OUT:-/tmp}/pppd-$user.log"
+	} >"$dir/ppp.opts"
+	echo "c gw" >"$dir/control"
+}
+
+# lac_ppp_addr: the client's PPP address (pppd numbers its interfaces anew); lac_ppp_up
+lac_ppp_addr() { ip -n lac -4 -o addr show 2>/dev/null | sed -n 's/.* inet \([0-9.]*\) peer.*/\1/p'; }
+lac_ppp_up() { [ -n "$(lac_ppp_addr)" ]; }
+
 # inject_gw: l2sec.ko and the frame injector (tests/bench/inject) loaded, and
 # namespace gw: NIC nic0 (192.0.2.1/24) the injector receives on, forwarding to
 # 198.51.100.0/24 on dummy sink0, l2sec0 (10.99.0.1) routing 10.99.0.0/24; sets
