@@ -7,7 +7,6 @@
  * sandbox), its end and its restart with backoff.
  */
 #include <arpa/inet.h>
-#include <linux/capability.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -1058,7 +1057,7 @@ static int engine_main(struct l2secd *d, int fd)
 	 * No capability at all: what goes through an SA (the SA's mark picks the
 	 * client's outbound policy) the parent sends for it (SEND, sock_send).
 	 */
-	if (sandbox_enter_keep(&ids, d->empty_dir, 0, &step) < 0) {
+	if (sandbox_enter(&ids, d->empty_dir, &step) < 0) {
 		log_err("privsep: engine: sandbox: %s: %s", step, strerror(errno));
 		return 1;
 	}
