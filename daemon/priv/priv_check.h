@@ -59,9 +59,10 @@
 #define PRIV_QUERY_BURST	40
 #define PRIV_MAX_SOCKS		(2 * CONFIG_MAX_LISTEN + 1)
 /*
- * SEND per second and burst, in all: about 5 a minute a tunnel and 2 a
- * session (HELLOs, acknowledgements, LCP echoes and their replies at 30 s), so
- * 100,000 tunnels stay under it; it bounds what a flooding engine costs.
+ * SEND per second and burst, in all: a Windows client's tunnel and session
+ * need under 10 a minute (a HELLO and an acknowledgement, LCP echoes at 20 s
+ * and replies to the client's), so 60,000 stay under it; it bounds what a
+ * flooding engine costs the parent.
  */
 #define PRIV_SEND_RATE		10000
 #define PRIV_SEND_BURST		20000
