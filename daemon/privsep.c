@@ -7,7 +7,6 @@
  * sandbox), its end and its restart with backoff.
  */
 #include <arpa/inet.h>
-#include <linux/capability.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -334,6 +333,58 @@ static enum priv_parent_result x_record(void *ctx, const uint8_t *buf, size_t le
 	return PRIV_PARENT_OK;
 }
 
+static void sockaddr_of(const struct priv_addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == 4) {
+		ss->ss_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_addr = a->v4;
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	} else if (a->family == 6) {
+		ss->ss_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_addr = a->v6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	}
+}
+
+/* SEND: the engine's datagram out of the parent's copy of the socket, with the checker's mark. */
+static int x_send(void *ctx, const struct priv_send *m, uint32_t mark)
+{
+	struct l2secd *d = ctx;
+	struct sockaddr_storage to, local;
+
+	sockaddr_of(&m->peer, m->peer_port, &to);
+	sockaddr_of(&m->local, 0, &local);
+	/* the checker knows the socket's id: 1... */
+	if (l2secd_sock_sendmsg(d, m->sock_id - 1, &to, &local, mark, m->data, m->len) == 0)
+		return 0;
+	d->send_failed++;
+	return -1;
+}
+
+/* A SEND refused or not sent: counted (the checker's reasons, send_failed), a line a second. */
+static void x_send_failed(void *ctx, enum priv_reason why)
+{
+	struct l2secd *d = ctx;
+	static uint64_t last_ms;
+	static unsigned int quiet;
+	uint64_t now = evloop_now(d->loop);
+	int e = errno;
+
+	if (last_ms && now - last_ms < 1000) {
+		quiet++;
+		return;
+	}
+	if (why == PRIV_OK)
+		log_info("privsep: a datagram of the engine's not sent: %s (and %u more since "
+			 "the last line)", strerror(e), quiet);
+	else
+		log_warn("privsep: a datagram of the engine's refused: %s (and %u more since "
+			 "the last line)", priv_reason_name(why), quiet);
+	last_ms = now;
+	quiet = 0;
+}
+
 static const struct priv_exec_ops exec_ops = {
 	.tunnel_add = x_tunnel_add,
 	.tunnel_del = x_tunnel_del,
@@ -346,6 +397,8 @@ static const struct priv_exec_ops exec_ops = {
 	.sa_describe = x_sa_describe,
 	.auth_stats = x_auth_stats,
 	.record = x_record,
+	.send = x_send,
+	.send_failed = x_send_failed,
 };
 
 #define SA_RESYNC_MS	200	/* a lost SA event: the next try to have the engine relist */
@@ -1001,17 +1054,15 @@ static int engine_main(struct l2secd *d, int fd)
 	priv_state_free(pst);
 	priv_check_free(pc);
 	/*
-	 * Where datagrams come through SAs the engine replies with the SA's mark
-	 * (the client's outbound policy, sock_send): SO_MARK as a control message
-	 * needs CAP_NET_RAW, which alone it keeps then (sandbox.h).
+	 * No capability at all: what goes through an SA (the SA's mark picks the
+	 * client's outbound policy) the parent sends for it (SEND, sock_send).
 	 */
-	if (sandbox_enter_keep(&ids, d->empty_dir,
-			       d->cfg.l2tp.require_ipsec ? 1ull << CAP_NET_RAW : 0, &step) < 0) {
+	if (sandbox_enter(&ids, d->empty_dir, &step) < 0) {
 		log_err("privsep: engine: sandbox: %s: %s", step, strerror(errno));
 		return 1;
 	}
-	log_info("privsep: engine (pid %ld) runs as uid %ld without privileges%s", (long)getpid(),
-		 (long)ids.uid, d->cfg.l2tp.require_ipsec ? " but CAP_NET_RAW (SA marks)" : "");
+	log_info("privsep: engine (pid %ld) runs as uid %ld without privileges", (long)getpid(),
+		 (long)ids.uid);
 	if (evloop_run(d->loop) < 0)
 		return 1;
 	/* nothing to undo that the sandbox allows: the parent clears up */

@@ -57,9 +57,10 @@
 
 /* --- L2TP sockets ----------------------------------------------------------- */
 
-static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf, size_t len)
+int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const struct sockaddr_storage *to,
+			const struct sockaddr_storage *local, uint32_t mark, const uint8_t *buf,
+			size_t len)
 {
-	struct l2secd *d = env;
 	struct l2secd_sock *s;
 	union {
 		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(uint32_t))];
@@ -67,34 +68,34 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf
 	} cbuf;
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr mh = {
-		.msg_name = (void *)&peer->addr, .msg_iov = &iov, .msg_iovlen = 1,
+		.msg_name = (void *)to, .msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf.buf),
 	};
 	struct cmsghdr *cm;
 	size_t clen = 0;
 
-	if (peer->sock < 0 || (unsigned int)peer->sock >= d->n_socks)
+	if (sock >= d->n_socks)
 		return -1;
-	s = &d->socks[peer->sock];
+	s = &d->socks[sock];
 	mh.msg_namelen = s->family == AF_INET ? sizeof(struct sockaddr_in) :
 		sizeof(struct sockaddr_in6);
 	memset(cbuf.buf, 0, sizeof(cbuf.buf));
 	cm = CMSG_FIRSTHDR(&mh);
 	/* reply from the address the peer sent to (wildcard listeners) */
-	if (s->family == AF_INET && peer->local.ss_family == AF_INET) {
+	if (s->family == AF_INET && local->ss_family == AF_INET) {
 		struct in_pktinfo pi = { 0 };
 
-		pi.ipi_spec_dst = ((const struct sockaddr_in *)&peer->local)->sin_addr;
+		pi.ipi_spec_dst = ((const struct sockaddr_in *)local)->sin_addr;
 		cm->cmsg_level = IPPROTO_IP;
 		cm->cmsg_type = IP_PKTINFO;
 		cm->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 		clen += CMSG_SPACE(sizeof(pi));
 		cm = (struct cmsghdr *)(cbuf.buf + clen);
-	} else if (s->family == AF_INET6 && peer->local.ss_family == AF_INET6) {
+	} else if (s->family == AF_INET6 && local->ss_family == AF_INET6) {
 		struct in6_pktinfo pi = { 0 };
 
-		pi.ipi6_addr = ((const struct sockaddr_in6 *)&peer->local)->sin6_addr;
+		pi.ipi6_addr = ((const struct sockaddr_in6 *)local)->sin6_addr;
 		cm->cmsg_level = IPPROTO_IPV6;
 		cm->cmsg_type = IPV6_PKTINFO;
 		cm->cmsg_len = CMSG_LEN(sizeof(pi));
@@ -103,17 +104,57 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf
 		cm = (struct cmsghdr *)(cbuf.buf + clen);
 	}
 	/* the SA's mark picks that client's outbound policy (research: sa-binding) */
-	if (peer->mark) {
+	if (mark) {
 		cm->cmsg_level = SOL_SOCKET;
 		cm->cmsg_type = SO_MARK;
 		cm->cmsg_len = CMSG_LEN(sizeof(uint32_t));
-		memcpy(CMSG_DATA(cm), &peer->mark, sizeof(uint32_t));
+		memcpy(CMSG_DATA(cm), &mark, sizeof(uint32_t));
 		clen += CMSG_SPACE(sizeof(uint32_t));
 	}
 	mh.msg_controllen = clen;
 	if (!clen)
 		mh.msg_control = NULL;
-	if (sendmsg(s->fd, &mh, MSG_DONTWAIT) < 0) {
+	return sendmsg(s->fd, &mh, MSG_DONTWAIT) < 0 ? -1 : 0;
+}
+
+/*
+ * The privsep engine has no CAP_NET_RAW for SO_MARK: what goes through an SA
+ * the parent sends, with the mark it recorded for the tunnel (or, before
+ * there is one, of the SA the engine answers, which it checks).
+ */
+static int engine_send(struct l2secd *d, const struct l2tp_peer *peer,
+		       const struct l2tp_tunnel *t, uint16_t sid, const uint8_t *buf, size_t len)
+{
+	struct engine_priv_send s = {
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr, .local = &peer->local,
+		.mark = peer->mark,
+	};
+
+	if (t && t->in_kernel && t->dp_handle) {	/* the parent knows it: named, and our session */
+		s.handle = t->dp_handle;
+		s.tid = t->tid;
+		s.sid = sid;
+	}
+	if (engine_priv_send(d->ep, &s, buf, len) == 0)
+		return 0;
+	if (errno == EAGAIN)
+		log_debug("l2tp: send: the privileged parent's queue is full: dropped");
+	else
+		log_info("l2tp: send through the parent: %s", strerror(errno));
+	return -1;
+}
+
+static int sock_send(void *env, const struct l2tp_peer *peer, const struct l2tp_tunnel *t,
+		     uint16_t sid, const uint8_t *buf, size_t len)
+{
+	struct l2secd *d = env;
+
+	if (peer->sock < 0)
+		return -1;
+	if (d->ep && peer->mark)
+		return engine_send(d, peer, t, sid, buf, len);
+	if (l2secd_sock_sendmsg(d, (unsigned int)peer->sock, &peer->addr, &peer->local,
+				peer->mark, buf, len) < 0) {
 		log_info("l2tp: send: %s", strerror(errno));
 		return -1;
 	}

@@ -95,6 +95,7 @@ struct l2secd {
 	struct ev_timer kill_timer;	/* bounds the engine's shutdown */
 	struct ev_timer sa_resync_timer;	/* SA events lost: EV_SA_RESYNC to send */
 	bool sa_resync;			/* ... and until it is sent, no SA event */
+	uint64_t send_failed;		/* the engine's SENDs the parent could not send */
 	uid_t engine_uid;
 	gid_t engine_gid;
 	char empty_dir[128];		/* the engine's root */

@@ -20,6 +20,14 @@ struct users_db;
 
 /* An L2TP socket, bound and handed to the data path (not yet read: l2secd_engine_setup). */
 int l2secd_sock_open(struct l2secd *d, const struct sockaddr_storage *addr);
+/*
+ * One datagram out of L2TP socket sock (d->socks' index) to to, from local's
+ * address (family 0: the socket's), with SO_MARK mark (0: none; CAP_NET_RAW
+ * or CAP_NET_ADMIN); 0, or -1 with errno.
+ */
+int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const struct sockaddr_storage *to,
+			const struct sockaddr_storage *local, uint32_t mark, const uint8_t *buf,
+			size_t len);
 /* The kernel's SAs (charon not managed) and the module's watch, on d->loop. */
 int l2secd_watch_open(struct l2secd *d);
 /*

@@ -588,3 +588,49 @@ int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m)
 	ep->st_seq = m->seq;
 	return 0;
 }
+
+int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
+		     const uint8_t *buf, size_t len)
+{
+	struct priv_msg m = { .type = PRIV_REQ_SEND, .seq = ep->seq + 1 };
+	struct priv_send *x = &m.send;
+	uint8_t out[PRIV_MSG_MAX];
+	ssize_t n;
+	int elen;
+
+	if (ep->broken) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (len > PRIV_SEND_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	*x = (struct priv_send){
+		.handle = s->handle, .tid = s->tid, .sid = s->sid, .sock_id = s->sock_id,
+		.mark = s->handle ? 0 : s->mark, .len = (uint16_t)len, .data = buf,
+	};
+	if (engine_priv_addr_from(s->peer, &x->peer) < 0) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	x->peer_port = port_of(s->peer);
+	if (s->local && s->local->ss_family == s->peer->ss_family)
+		engine_priv_addr_from(s->local, &x->local);
+	elen = priv_msg_encode(&m, out, sizeof(out));
+	if (elen < 0) {
+		errno = EINVAL;		/* a field the decoder would refuse: not sent */
+		return -1;
+	}
+	/* the engine does not wait: a full socketpair drops it, as the network would */
+	n = send(ep->fd, out, (size_t)elen, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return -1;
+	if (n != elen) {
+		set_broken(ep, "cannot be written to");
+		errno = EPIPE;
+		return -1;
+	}
+	ep->seq = m.seq;	/* numbered with the requests: the parent reads them in order */
+	return 0;
+}

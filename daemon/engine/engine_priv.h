@@ -131,6 +131,25 @@ int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *o
 struct priv_state_msg;
 int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m);
 
+/*
+ * An L2TP datagram to a peer through an SA (the engine has no CAP_NET_RAW to
+ * set SO_MARK): the parent sends it with the mark it recorded for the tunnel
+ * (handle and tid; sid: our session of a data message, else 0) or, with no
+ * tunnel (handle 0), with mark, the SA the engine answers, once it checked
+ * that SA's peer. Not answered: 0 when handed over; -1 with EAGAIN when the
+ * socketpair is full (dropped, as a datagram lost: the caller counts it), or
+ * another errno (not sent; EPIPE: the parent is gone, engine_priv_broken).
+ */
+struct engine_priv_send {
+	uint32_t handle;
+	uint16_t tid, sid;
+	uint32_t sock_id;
+	const struct sockaddr_storage *peer, *local;
+	uint32_t mark;
+};
+int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
+		     const uint8_t *buf, size_t len);
+
 /* A sockaddr's address as the wire has it; -1 for another family. */
 int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out);
 

@@ -505,9 +505,9 @@ const char *l2tp_peer_str(const struct l2tp_peer *peer, char *buf, size_t len)
 }
 
 int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,
-		  const uint8_t *buf, size_t len)
+		  const struct l2tp_tunnel *t, uint16_t sid, const uint8_t *buf, size_t len)
 {
-	if (lns->ops->send(lns->env, peer, buf, len) < 0) {
+	if (lns->ops->send(lns->env, peer, t, sid, buf, len) < 0) {
 		lns->stats.tx_errors++;
 		return -1;
 	}

@@ -60,7 +60,13 @@ enum l2tp_snap_event {
 };
 
 struct l2tp_lns_ops {
-	int (*send)(void *env, const struct l2tp_peer *peer, const uint8_t *buf, size_t len);
+	/*
+	 * One datagram to peer: t is the tunnel it belongs to (NULL: none, a
+	 * stateless or stale reply), sid our session's ID for a data message
+	 * (0: a control message), so that the owner can name them (privsep).
+	 */
+	int (*send)(void *env, const struct l2tp_peer *peer, const struct l2tp_tunnel *t,
+		    uint16_t sid, const uint8_t *buf, size_t len);
 	/*
 	 * Kernel programming: add returns 0 when the kernel now carries the
 	 * tunnel or session (in_kernel), > 0 when there is nothing to program
@@ -302,7 +308,7 @@ void l2tp_lns_defer_free(struct l2tp_lns *lns, struct l2tp_session *s);
 bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b);
 const char *l2tp_peer_str(const struct l2tp_peer *peer, char *buf, size_t len);
 int l2tp_lns_send(struct l2tp_lns *lns, const struct l2tp_peer *peer,
-		  const uint8_t *buf, size_t len);
+		  const struct l2tp_tunnel *t, uint16_t sid, const uint8_t *buf, size_t len);
 /* Tell the owner (ops->snap) when it listens. */
 static inline void l2tp_lns_snap(struct l2tp_lns *lns, enum l2tp_snap_event ev,
 				 struct l2tp_tunnel *t, struct l2tp_session *s)

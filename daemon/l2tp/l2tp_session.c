@@ -323,5 +323,5 @@ int l2tp_session_send_ppp(struct l2tp_session *s, const uint8_t *frame, size_t l
 	put_be16(buf + 4, s->peer_sid);
 	memcpy(buf + 6, frame, len);
 	s->tx_ppp++;
-	return l2tp_lns_send(t->lns, &t->peer, buf, len + 6);
+	return l2tp_lns_send(t->lns, &t->peer, t, s->sid, buf, len + 6);
 }

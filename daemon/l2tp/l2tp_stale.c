@@ -315,7 +315,7 @@ static void send_stopccn(struct l2tp_lns *lns, struct l2tp_stale *s, uint16_t ns
 	lns->stats.stale_stopccn++;
 	log_notice("l2tp: %s: StopCCN for tunnel %u of the previous run (peer tunnel %u)",
 		   l2tp_peer_str(&s->peer, ps, sizeof(ps)), s->tid, s->peer_tid);
-	l2tp_lns_send(lns, &s->peer, buf, len);
+	l2tp_lns_send(lns, &s->peer, NULL, 0, buf, len);
 }
 
 /*
@@ -338,7 +338,7 @@ static void send_probe(struct l2tp_lns *lns, struct l2tp_stale *s)
 		if (!len)
 			return;
 		l2tp_set_seq(buf, ns, 0);
-		l2tp_lns_send(lns, &s->peer, buf, len);
+		l2tp_lns_send(lns, &s->peer, NULL, 0, buf, len);
 	}
 	lns->stats.stale_probes++;
 }

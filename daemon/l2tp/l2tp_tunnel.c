@@ -112,7 +112,7 @@ void l2tp_send_stateless_stopccn(struct l2tp_lns *lns, const struct l2tp_peer *p
 	if (!len)
 		return;
 	l2tp_set_seq(buf, 0, nr);
-	l2tp_lns_send(lns, peer, buf, len);
+	l2tp_lns_send(lns, peer, NULL, 0, buf, len);
 }
 
 void l2tp_tunnel_init_ctrl(struct l2tp_tunnel *t, uint16_t peer_rws, uint16_t nr)
@@ -264,7 +264,7 @@ static void tunnel_xmit(struct l2tp_ctrl *c, const uint8_t *buf, size_t len)
 {
 	struct l2tp_tunnel *t = container_of(c, struct l2tp_tunnel, ctrl);
 
-	l2tp_lns_send(t->lns, &t->peer, buf, len);
+	l2tp_lns_send(t->lns, &t->peer, t, 0, buf, len);
 }
 
 static void tunnel_seq(struct l2tp_ctrl *c)

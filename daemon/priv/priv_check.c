@@ -242,7 +242,7 @@ struct priv_check {
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
-	struct bucket auth, query;
+	struct bucket auth, query, send;
 	void (*random)(void *ctx, void *buf, size_t len);
 	void *random_ctx;
 	struct priv_auth_limit al;
@@ -980,6 +980,88 @@ static enum priv_reason mark_query(struct priv_check *c, const struct priv_mark_
 	return PRIV_OK;
 }
 
+/* The L2TP header's fields SEND judges (RFC 2661 3.1); false when it has none. */
+struct l2tp_hdr_ids {
+	bool control;
+	uint16_t tid, sid;
+};
+
+static bool l2tp_hdr_of(const uint8_t *p, size_t len, struct l2tp_hdr_ids *h)
+{
+	uint16_t flags, off = 2;
+
+	if (len < 6)
+		return false;
+	flags = (uint16_t)(p[0] << 8 | p[1]);
+	if ((flags & 0x000f) != 2)
+		return false;
+	h->control = flags & 0x8000;
+	/* a control message has Length and Sequence, no Offset nor Priority */
+	if (h->control && (flags & 0xcb00) != 0xc800)
+		return false;
+	if (flags & 0x4000) {
+		if (len < 8 || (uint16_t)(p[2] << 8 | p[3]) != len)
+			return false;
+		off += 2;
+	}
+	h->tid = (uint16_t)(p[off] << 8 | p[off + 1]);
+	h->sid = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
+	return !h->control || len >= 12;
+}
+
+/* A tunnel's datagram: to its peer, with its peer's IDs; the tunnel's mark. */
+static enum priv_reason send_tunnel(const struct priv_check *c, const struct priv_send *r,
+				    const struct l2tp_hdr_ids *h, struct priv_reply *out)
+{
+	int32_t t = tunnel_of(c, r->handle, r->tid), s;
+	const struct pc_tunnel *x = t >= 0 ? &c->tun_rec[t] : NULL;
+
+	if (!x)
+		return PRIV_R_TUNNEL_UNKNOWN;
+	if (x->sock_id != r->sock_id || x->port != r->peer_port || !addr_equal(&x->peer, &r->peer))
+		return PRIV_R_PEER;
+	if (h->tid != x->peer_tid || h->control != (r->sid == 0))
+		return PRIV_R_DATAGRAM;
+	if (!h->control) {
+		s = idtab_find(&c->sess, sess_key(r->handle, r->sid));
+		if (s < 0)
+			return PRIV_R_SESSION_UNKNOWN;
+		if (h->sid != c->sess_rec[s].peer_sid)
+			return PRIV_R_DATAGRAM;
+	}
+	out->send_mark = x->mark;
+	return PRIV_OK;
+}
+
+/*
+ * SEND: the engine names the tunnel (or, before it has one, the SA it
+ * answers); the parent picks the mark from its own record.
+ */
+static enum priv_reason send_req(struct priv_check *c, const struct priv_send *r, uint64_t now,
+				 struct priv_reply *out)
+{
+	struct l2tp_hdr_ids h;
+	int32_t sa;
+
+	if (!bucket_take(&c->send, now, PRIV_SEND_RATE, PRIV_SEND_BURST))
+		return PRIV_R_RATE;
+	if (!sock_ok(c, r->sock_id, r->peer.family))
+		return PRIV_R_SOCKET;
+	if (!l2tp_hdr_of(r->data, r->len, &h))
+		return PRIV_R_DATAGRAM;
+	if (r->handle)
+		return send_tunnel(c, r, &h, out);
+	if (!h.control)
+		return PRIV_R_DATAGRAM;
+	sa = idtab_find(&c->sa, r->mark);
+	if (sa < 0)
+		return PRIV_R_SA_UNKNOWN;
+	if (!addr_equal(&c->sa_rec[sa].peer, &r->peer))
+		return PRIV_R_SA_PEER;
+	out->send_mark = r->mark;
+	return PRIV_OK;
+}
+
 /*
  * The live SA at or after slot cursor of the SA table, and the slot after it
  * (0 with mark 0: none left). A slot's scan is bounded by the table's size.
@@ -1034,6 +1116,8 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 		return session_up(c, &m->up);
 	case PRIV_REQ_SA_NEXT:
 		return sa_next(c, m->sa_next.cursor, out);
+	case PRIV_REQ_SEND:
+		return send_req(c, &m->send, now, out);
 	case PRIV_REQ_MARK_QUERY:
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:

@@ -27,6 +27,12 @@
  *     /64 each, from the configured pools or the user's static address, and
  *     not held by another session;
  *   - SESSION_UP and routes only for the addresses the session holds;
+ *   - SEND (an L2TP datagram with an SA's mark, for the engine that has no
+ *     CAP_NET_RAW): a tunnel's only to its peer, port and socket, with the
+ *     tunnel's peer tunnel ID (a data message: a session of that tunnel, its
+ *     peer session ID), sent with the mark recorded for the tunnel; without
+ *     a tunnel a control message only, with the mark of a live SA whose peer
+ *     is the destination; at most PRIV_SEND_RATE a second;
  *   - a request's sequence number is the one after the last request's.
  * Each refusal is counted by reason (priv_check_stats). The checker only
  * judges and records: the parent carries out an accepted request (netlink,
@@ -52,6 +58,14 @@
 #define PRIV_QUERY_RATE		20	/* MARK_QUERY, STATS and IPSEC_REPORT per second */
 #define PRIV_QUERY_BURST	40
 #define PRIV_MAX_SOCKS		(2 * CONFIG_MAX_LISTEN + 1)
+/*
+ * SEND per second and burst, in all: a Windows client's tunnel and session
+ * need under 10 a minute (a HELLO and an acknowledgement, LCP echoes at 20 s
+ * and replies to the client's), so 60,000 stay under it; it bounds what a
+ * flooding engine costs the parent.
+ */
+#define PRIV_SEND_RATE		10000
+#define PRIV_SEND_BURST		20000
 
 struct priv_check;
 

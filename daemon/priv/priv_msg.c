@@ -337,6 +337,45 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 		fail(c, PRIV_R_FIELD);
 }
 
+/* n octets by reference: read, *p points into the datagram (nothing copied). */
+static void c_ref(struct codec *c, const uint8_t **p, size_t n)
+{
+	uint8_t *at = room(c, n);
+
+	if (!at)
+		return;
+	if (c->write)
+		memcpy(at, *p, n);
+	else
+		*p = at;
+}
+
+static void b_send(struct codec *c, struct priv_send *x)
+{
+	bool tunnel;
+
+	c_u32(c, &x->handle);
+	c_u16(c, &x->tid);
+	c_u16(c, &x->sid);
+	c_u32(c, &x->sock_id);
+	c_addr(c, &x->peer, false);
+	c_u16(c, &x->peer_port);
+	c_addr(c, &x->local, true);
+	c_u32(c, &x->mark);
+	c_u16(c, &x->len);
+	if (c->err != PRIV_OK)
+		return;
+	tunnel = x->handle != 0;
+	/* a tunnel's: its ID, no mark (the parent's); none: a mark, no IDs */
+	if (x->len == 0 || x->len > PRIV_SEND_MAX || x->peer_port == 0 ||
+	    (x->local.family && x->local.family != x->peer.family) ||
+	    (tunnel ? x->tid == 0 || x->mark != 0 : x->tid || x->sid || x->mark == 0)) {
+		fail(c, PRIV_R_FIELD);
+		return;
+	}
+	c_ref(c, &x->data, x->len);
+}
+
 static void b_socket(struct codec *c, struct priv_ev_socket *x)
 {
 	c_u32(c, &x->sock_id);
@@ -380,6 +419,8 @@ static void body(struct codec *c, struct priv_msg *m)
 		return b_mark_query(c, &m->mark_query);
 	case PRIV_REQ_SA_NEXT:
 		return c_u32(c, &m->sa_next.cursor);
+	case PRIV_REQ_SEND:
+		return b_send(c, &m->send);
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:
 	case PRIV_EV_RELOAD:
@@ -452,7 +493,8 @@ enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg
 bool priv_type_is_request(unsigned int type)
 {
 	return (type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS) ||
-	       type == PRIV_REQ_IPSEC_REPORT || type == PRIV_REQ_SA_NEXT;
+	       type == PRIV_REQ_IPSEC_REPORT || type == PRIV_REQ_SA_NEXT ||
+	       type == PRIV_REQ_SEND;
 }
 
 static const char *const type_names[PRIV_TYPE_MAX] = {
@@ -480,6 +522,7 @@ static const char *const type_names[PRIV_TYPE_MAX] = {
 	[PRIV_REQ_IPSEC_REPORT] = "ipsec_report",
 	[PRIV_REQ_SA_NEXT] = "sa_next",
 	[PRIV_EV_SA_RESYNC] = "ev_sa_resync",
+	[PRIV_REQ_SEND] = "send",
 };
 
 const char *priv_type_name(unsigned int type)
@@ -512,6 +555,8 @@ static const char *const reason_names[PRIV_REASON_MAX] = {
 	[PRIV_R_ADDR_NOT_HELD] = "addr_not_held",
 	[PRIV_R_LIMIT] = "limit",
 	[PRIV_R_RATE] = "rate",
+	[PRIV_R_PEER] = "peer",
+	[PRIV_R_DATAGRAM] = "datagram",
 };
 
 const char *priv_reason_name(unsigned int reason)

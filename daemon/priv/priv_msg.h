@@ -38,14 +38,16 @@
 
 #define PRIV_MSG_VERSION	1
 #define PRIV_HDR_LEN		8
-/* The largest message: a PAP request (header, ids, name and password). */
-#define PRIV_MSG_MAX		1024
+/* The largest message: a SEND with the largest datagram (PRIV_SEND_MAX). */
+#define PRIV_MSG_MAX		2048
 #define PRIV_NAME_MAX		255	/* a CHAP or PAP name: one length octet */
 #define PRIV_PASSWORD_MAX	255	/* a PAP password: one length octet */
 #define PRIV_WHY_MAX		64	/* an event's reason, for the log */
 #define PRIV_ID_MAX		127	/* an SA's remote identity (ipsec_sa_desc) */
 #define PRIV_VICI_MAX		107	/* charon's VICI socket path */
 #define PRIV_REPORT_N		18	/* IPSEC_REPORT's counters (ipsec.h's IPSEC_REPORT_N) */
+/* SEND's datagram: an L2TP control message, or a data message with a PPP control frame */
+#define PRIV_SEND_MAX		1600	/* PPP's 1500 octets and its and L2TP's headers */
 
 enum priv_type {
 	/* requests, engine -> parent */
@@ -75,6 +77,7 @@ enum priv_type {
 	PRIV_REQ_IPSEC_REPORT,		/* the SA table's and charon's counters, for `show stats` */
 	PRIV_REQ_SA_NEXT,		/* the parent's SAs, one a call: a new engine's copy */
 	PRIV_EV_SA_RESYNC,		/* SA events were lost: list the parent's SAs again */
+	PRIV_REQ_SEND,			/* an L2TP datagram sent with its SA's mark; not answered */
 	PRIV_TYPE_MAX
 };
 
@@ -106,6 +109,8 @@ enum priv_reason {
 	PRIV_R_ADDR_NOT_HELD,	/* not the session's */
 	PRIV_R_LIMIT,		/* a count limit, global or per tunnel */
 	PRIV_R_RATE,		/* a rate limit */
+	PRIV_R_PEER,		/* SEND: not the tunnel's peer, port or socket */
+	PRIV_R_DATAGRAM,	/* SEND: not an L2TP message of that tunnel (or session) */
 	PRIV_REASON_MAX
 };
 
@@ -195,6 +200,27 @@ struct priv_mark_query {
 	struct priv_addr peer;
 };
 
+/*
+ * SEND (engine -> parent, not answered): an L2TP datagram to a peer with its
+ * SA's mark, which the engine (without CAP_NET_RAW) cannot set. A tunnel's
+ * (handle and tid set): the parent sends with the mark it recorded for the
+ * tunnel, mark is 0; sid names our session of a data message (0: control).
+ * No tunnel (handle, tid and sid 0: a reply before TUNNEL_ADD, a stateless or
+ * stale one): a control message, with the mark of the SA it answers, which the
+ * parent checks is a live SA of that peer.
+ */
+struct priv_send {
+	uint32_t handle;
+	uint16_t tid, sid;
+	uint32_t sock_id;
+	struct priv_addr peer;
+	uint16_t peer_port;
+	struct priv_addr local;		/* the source address; family 0: the socket's */
+	uint32_t mark;
+	uint16_t len;			/* 1..PRIV_SEND_MAX */
+	const uint8_t *data;		/* decoded: points into the datagram, valid while it is */
+};
+
 struct priv_pool_stats {
 	uint32_t v4_size, v4_used, v6_size, v6_used;
 };
@@ -257,6 +283,8 @@ struct priv_reply {
 	/* SA_NEXT only: an SA (mark 0: none left) and the cursor of the next (0: the end) */
 	struct priv_ev_sa sa;
 	uint32_t cursor;
+	/* SEND only, never on the wire (SEND is not answered): the mark to send with */
+	uint32_t send_mark;
 };
 
 struct priv_ev_socket {
@@ -280,6 +308,7 @@ struct priv_msg {
 		struct priv_session_up up;
 		struct priv_mark_query mark_query;
 		struct priv_sa_next sa_next;
+		struct priv_send send;
 		struct priv_reply reply;
 		struct priv_ev_socket socket;
 		struct priv_ev_sa sa;

@@ -125,6 +125,10 @@ static void before(struct priv_check *c, const struct priv_msg *m,
 		if (ops->sa_lookup && m->tunnel_add.mark)
 			ops->sa_lookup(ctx, m->tunnel_add.mark, &m->tunnel_add.peer);
 		break;
+	case PRIV_REQ_SEND:	/* a reply before its tunnel: the SA it answers */
+		if (ops->sa_lookup && !m->send.handle)
+			ops->sa_lookup(ctx, m->send.mark, &m->send.peer);
+		break;
 	default:
 		break;
 	}
@@ -161,6 +165,16 @@ int priv_parent_send_event(int fd, struct priv_msg *ev)
 	return send_msg(fd, ev);
 }
 
+/* An accepted SEND goes out with the checker's mark; a refused or failed one is counted. */
+static void send_out(const struct priv_send *m, const struct priv_reply *r,
+		     const struct priv_exec_ops *ops, void *ctx)
+{
+	if (r->reason == PRIV_OK && ops->send(ctx, m, r->send_mark) == 0)
+		return;
+	if (ops->send_failed)
+		ops->send_failed(ctx, (enum priv_reason)r->reason);
+}
+
 /* One datagram: decoded, judged, carried out and answered; a PRIV_PARENT_* result. */
 static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *buf, size_t len,
 				   const struct priv_exec_ops *ops, void *ctx, uint64_t now)
@@ -170,7 +184,8 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 	struct priv_check_tref t;
 	enum priv_reason why = priv_msg_decode(buf, len, &req);
 
-	if (why != PRIV_OK || !priv_type_is_request(req.type)) {
+	if (why != PRIV_OK || !priv_type_is_request(req.type) ||
+	    (req.type == PRIV_REQ_SEND && !ops->send)) {
 		/* never answered: a correct engine never sends one */
 		log_err("privsep: a message from the engine refused: %s",
 			why != PRIV_OK ? priv_reason_name(why) : "not a request");
@@ -184,6 +199,10 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 	if (why == PRIV_R_SEQ) {
 		log_err("privsep: the engine's request %u is out of sequence", req.seq);
 		res = PRIV_PARENT_BROKEN;
+		goto out;
+	}
+	if (req.type == PRIV_REQ_SEND) {	/* not answered */
+		send_out(&req.send, &reply.reply, ops, ctx);
 		goto out;
 	}
 	if (why == PRIV_OK && execute(c, &req, &reply.reply, &t, ops, ctx) < 0)
@@ -273,6 +292,9 @@ void priv_parent_drain_records(int fd, const struct priv_exec_ops *ops, void *ct
 	ssize_t n;
 
 	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC)) > 0) {
+		/* a SEND among them is not sent (as if lost): its engine is gone */
+		if ((size_t)n <= sizeof(buf) && n >= 2 && buf[1] == PRIV_REQ_SEND)
+			continue;
 		if ((size_t)n > sizeof(buf) || n < 2 || !priv_state_is_type(buf[1]) ||
 		    !ops->record || ops->record(ctx, buf, (size_t)n) != PRIV_PARENT_OK)
 			break;

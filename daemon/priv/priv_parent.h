@@ -7,6 +7,10 @@
  * rtnetlink), and answered. What the hooks refuse is forgotten by the checker
  * again and answered with the errno in the reply.
  *
+ * SEND is a request that is not answered (the engine does not wait for its
+ * datagram): refused or failed, it is counted and the engine goes on, as a
+ * datagram lost on the way; the peer retransmits.
+ *
  * A datagram the decoder refuses, a request out of sequence, EOF or a read
  * error mean an engine that is broken or compromised: priv_parent_input says
  * so and the caller kills it (and restarts one). Events to the engine never
@@ -59,6 +63,14 @@ struct priv_exec_ops {
 	 * such a datagram breaks the protocol.
 	 */
 	enum priv_parent_result (*record)(void *ctx, const uint8_t *buf, size_t len);
+	/*
+	 * An accepted SEND: the datagram out of the L2TP socket with mark (the
+	 * checker's, never the engine's); 0, or -1 with errno (counted by the
+	 * caller). Without it a SEND is refused as an unknown type.
+	 */
+	int (*send)(void *ctx, const struct priv_send *s, uint32_t mark);
+	/* Optional: a SEND refused by the checker (its reason), or not sent (PRIV_OK, errno). */
+	void (*send_failed)(void *ctx, enum priv_reason why);
 };
 
 /*

@@ -69,31 +69,24 @@ static int root_ok(const char *root)
 	return 0;
 }
 
-/*
- * Every capability but those of keep out of the bounding set (needs
- * CAP_SETPCAP: before the uid change).
- */
-static int drop_bounding(uint64_t keep)
+/* Every capability out of the bounding set (needs CAP_SETPCAP: before the uid change). */
+static int drop_bounding(void)
 {
 	for (int cap = 0;; cap++) {
 		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
 			return errno == EINVAL && cap > 0 ? 0 : -1;	/* past the last */
-		if (cap < 64 && (keep & 1ull << cap))
-			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			return -1;
 	}
 }
 
-/* Permitted and effective: keep alone; inheritable: none. */
-static int set_caps(uint64_t keep)
+/* Permitted, effective and inheritable: empty (the uid change cleared them; said again). */
+static int clear_caps(void)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
 	memset(d, 0, sizeof(d));
-	d[0].permitted = d[0].effective = (uint32_t)keep;
-	d[1].permitted = d[1].effective = (uint32_t)(keep >> 32);
 	return (int)syscall(SYS_capset, &h, d);
 }
 
@@ -162,12 +155,6 @@ out:
 
 int sandbox_enter(const struct sandbox_ids *ids, const char *root, const char **step)
 {
-	return sandbox_enter_keep(ids, root, 0, step);
-}
-
-int sandbox_enter_keep(const struct sandbox_ids *ids, const char *root, uint64_t keep,
-		       const char **step)
-{
 	*step = "user";
 	if (ids->uid == 0 || ids->gid == 0) {
 		errno = EPERM;	/* refused before anything changed */
@@ -181,18 +168,13 @@ int sandbox_enter_keep(const struct sandbox_ids *ids, const char *root, uint64_t
 	if (chroot(root) < 0 || chdir("/") < 0)
 		return -1;
 	*step = "capability bounding set";
-	if (drop_bounding(keep) < 0 ||
-	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-		return -1;
-	/* what keep names stays permitted across the change of uid, and no more */
-	*step = "keep capabilities";
-	if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+	if (drop_bounding() < 0 || prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return -1;
 	*step = "user";
 	if (set_user(ids) < 0)
 		return -1;
 	*step = "capabilities";
-	if (set_caps(keep) < 0 || (keep && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0))
+	if (clear_caps() < 0)
 		return -1;
 	*step = "dumpable";
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)

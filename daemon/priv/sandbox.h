@@ -54,14 +54,5 @@ int sandbox_lookup(const char *user, struct sandbox_ids *ids);
  * exit, the process being part-way.
  */
 int sandbox_enter(const struct sandbox_ids *ids, const char *root, const char **step);
-/*
- * The same, keeping the capabilities of the mask keep (1 << CAP_...) in the
- * bounding, permitted and effective sets; every other one goes. l2secd's
- * engine keeps CAP_NET_RAW where it sends with an SA's mark (SO_MARK as a
- * control message of sendmsg needs it, or CAP_NET_ADMIN; the filter leaves
- * it no system call that opens a socket or sets an option).
- */
-int sandbox_enter_keep(const struct sandbox_ids *ids, const char *root, uint64_t keep,
-		       const char **step);
 
 #endif

@@ -17,7 +17,8 @@
  * refused; an address handed out is in the configured pools or a user's
  * static one; after the run, the SA's going takes every tunnel, and a new
  * tunnel's sessions get every address of the pool (none leaked), with the
- * sequence numbering where the harness counted it.
+ * sequence numbering where the harness counted it; a SEND accepted goes with
+ * the mark of the one SA (7), whatever mark the datagram named.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -215,6 +216,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			seq = reply.seq;
 		if (reply.reply.req_type == PRIV_REQ_ADDR_CLAIM && reply.reply.reason == PRIV_OK)
 			check_addr(&reply.reply.addr);
+		/* a datagram goes out only with the mark of the one SA: never the engine's pick */
+		if (reply.reply.req_type == PRIV_REQ_SEND && reply.reply.reason == PRIV_OK &&
+		    reply.reply.send_mark != 7)
+			abort();
 	}
 	/* every tunnel gone (all are bound to mark 7), every address is free again */
 	priv_check_sa_gone(c, 7, NULL, NULL);

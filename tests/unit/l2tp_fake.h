@@ -51,7 +51,8 @@ static inline uint64_t fake_clock(void *arg)
 	return ((struct fake *)arg)->now;
 }
 
-static inline int fake_send(void *env, const struct l2tp_peer *peer, const uint8_t *buf,
+static inline int fake_send(void *env, const struct l2tp_peer *peer,
+			    const struct l2tp_tunnel *t, uint16_t sid, const uint8_t *buf,
 			    size_t len)
 {
 	struct fake *f = env;

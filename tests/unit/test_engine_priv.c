@@ -774,6 +774,34 @@ static void test_dead_engine_records_drained(void **state)
 	fx_free(f, false);
 }
 
+/* A dead engine's SENDs (not answered) among its records: not sent, the records after them read. */
+static void test_dead_engine_sends_skipped(void **state)
+{
+	static const uint8_t zlb[12] = { 0xc8, 0x02, 0x00, 0x0c, 0x00, 0x65 };
+	struct fx *f = fx_new(false);
+	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
+				      .seq_rec = { 3, 1, 1, false } };
+	struct priv_msg m = { .type = PRIV_REQ_SEND, .seq = 1 };
+	uint8_t buf[PRIV_MSG_MAX];
+	int sv[2], len;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	m.send = (struct priv_send){ .handle = 1, .tid = 3, .sock_id = 1,
+				     .peer = { .family = 4 }, .peer_port = 1701,
+				     .len = sizeof(zlb), .data = zlb };
+	len = priv_msg_encode(&m, buf, sizeof(buf));
+	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	len = priv_state_encode(&rec, buf, sizeof(buf));
+	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	close(sv[1]);		/* the engine is gone */
+	priv_parent_drain_records(sv[0], &ops, f);
+	/* the record after the SEND was read (a SEQ of no recorded tunnel: refused, counted) */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_TUNNEL_UNKNOWN], 1);
+	close(sv[0]);
+	fx_free(f, false);
+}
+
 /* rxcheck asks for every datagram; the parent answers 20 a second (burst 40). */
 static void test_mark_answers_kept(void **state)
 {
@@ -819,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_resume_same_tid_two_sas),
 		cmocka_unit_test(test_malformed_record_is_broken),
 		cmocka_unit_test(test_dead_engine_records_drained),
+		cmocka_unit_test(test_dead_engine_sends_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -256,6 +256,8 @@ static void authed_session(struct fx *f, uint16_t tid, uint16_t sid)
 
 /* ---- the wire format ---------------------------------------------------- */
 
+static const uint8_t send_data[PRIV_SEND_MAX] = { 0x00, 0x02, 0x00, 0x67, 0x00, 0xce, 0xff };
+
 static void fill_all(struct priv_msg *ms, unsigned int *n)
 {
 	struct priv_msg m;
@@ -413,6 +415,11 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.sa.why_len = PRIV_WHY_MAX;
 	memset(m.sa.why, 'w', PRIV_WHY_MAX);
 	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_SEND;		/* the largest datagram (test_priv_send.c: the rest) */
+	m.send = (struct priv_send){ 9, 3, 6, 1, a4("198.51.100.7"), 1701, a4("192.0.2.1"), 0,
+				     PRIV_SEND_MAX, send_data };
+	ADD();
 #undef ADD
 }
 
@@ -431,6 +438,11 @@ static void test_msg_round_trip(void **state)
 		assert_int_equal(buf[0], PRIV_MSG_VERSION);
 		assert_int_equal((buf[2] << 8 | buf[3]), len);
 		assert_int_equal(priv_msg_decode(buf, (size_t)len, &out), PRIV_OK);
+		if (out.type == PRIV_REQ_SEND) {	/* decoded in place: the datagram's octets */
+			assert_ptr_equal(out.send.data, buf + len - out.send.len);
+			assert_memory_equal(out.send.data, ms[i].send.data, out.send.len);
+			out.send.data = ms[i].send.data;
+		}
 		assert_memory_equal(&out, &ms[i], sizeof(out));
 		/* every proper prefix is refused, whatever its header says */
 		for (int k = 0; k < len; k++) {

@@ -30,7 +30,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <linux/capability.h>
 #include <linux/netlink.h>
 
 #include "priv/sandbox.h"
@@ -38,7 +37,6 @@
 struct fx {
 	char root[64];
 	struct sandbox_ids ids;
-	uint64_t keep;		/* capabilities the child keeps (sandbox_enter_keep) */
 };
 
 static int setup(void **state)
@@ -147,8 +145,7 @@ static int run(const struct fx *f, enum act a, char *outbuf, size_t len)
 		ep = epoll_create1(0);
 		if (sfd < 0 || ep < 0)
 			_exit(5);
-		if ((f->keep ? sandbox_enter_keep(&f->ids, f->root, f->keep, &step) :
-			       sandbox_enter(&f->ids, f->root, &step)) < 0) {
+		if (sandbox_enter(&f->ids, f->root, &step) < 0) {
 			dprintf(p[1], "sandbox_enter: %s: %s", step, strerror(errno));
 			_exit(2);
 		}
@@ -209,32 +206,6 @@ static void test_status(void **state)
 	assert_string_equal(field(out, "\nSeccomp:", v, sizeof(v)), "2");
 	assert_non_null(field(out, "\nSeccomp_filters:", v, sizeof(v)));
 	assert_string_equal(v, "1");
-}
-
-/* CAP_NET_RAW kept (an engine that replies with SA marks): that one alone, nowhere else. */
-static void test_status_keep(void **state)
-{
-	char out[4096], v[128];
-	struct fx *f;
-	int st;
-
-	NEED_ROOT();
-	f = *state;
-	f->keep = 1ull << CAP_NET_RAW;
-	st = run(f, ACT_STATUS, out, sizeof(out));
-	f->keep = 0;
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-	assert_string_equal(field(out, "\nCapInh:", v, sizeof(v)), "0000000000000000");
-	assert_string_equal(field(out, "\nCapPrm:", v, sizeof(v)), "0000000000002000");
-	assert_string_equal(field(out, "\nCapEff:", v, sizeof(v)), "0000000000002000");
-	assert_string_equal(field(out, "\nCapBnd:", v, sizeof(v)), "0000000000002000");
-	assert_string_equal(field(out, "\nCapAmb:", v, sizeof(v)), "0000000000000000");
-	assert_string_equal(field(out, "\nNoNewPrivs:", v, sizeof(v)), "1");
-	assert_string_equal(field(out, "\nSeccomp:", v, sizeof(v)), "2");
-	snprintf(v, sizeof(v), "%u\t%u\t%u\t%u", f->ids.uid, f->ids.uid, f->ids.uid,
-		 f->ids.uid);
-	assert_non_null(strstr(out, v));
 }
 
 static void test_allowed(void **state)
@@ -329,7 +300,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status),
-		cmocka_unit_test(test_status_keep),
 		cmocka_unit_test(test_allowed),
 		cmocka_unit_test(test_socket_netlink_killed),
 		cmocka_unit_test(test_open_killed),

@@ -20,6 +20,7 @@ VERSION = 1
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
  MARK_QUERY, STATS) = range(1, 15)
 IPSEC_REPORT, SA_NEXT = 22, 23
+SEND = 25
 
 AUTH_CHAL = bytes.fromhex("5B5D7C7D7B3F2F3E3C2C602132262628")
 PEER_CHAL = bytes.fromhex("21402324255E262A28295F2B3A337C7E")
@@ -79,6 +80,20 @@ def session_up(tid, sid, v4=None, v6=None, ifid=0):
                struct.pack(">Q", ifid if v6 else 0))
 
 
+def send(dgram, handle=1, tid=1, sid=0, mark=0, peer="198.51.100.7", port=1701, sock=1):
+    return msg(SEND, struct.pack(">IHHI", handle, tid, sid, sock) + addr(peer) +
+               struct.pack(">H", port) + bytes(17) + struct.pack(">IH", mark, len(dgram)) +
+               dgram)
+
+
+def l2tp_ctrl(peer_tid, peer_sid=0):
+    return struct.pack(">HHHHHH", 0xC802, 12, peer_tid, peer_sid, 0, 1)
+
+
+def l2tp_ppp(peer_tid, peer_sid):
+    return struct.pack(">HHH", 0x0002, peer_tid, peer_sid) + bytes.fromhex("ff03c021090100081234abcd")
+
+
 def run(*msgs, flags=1):
     out = b""
     for i, m in enumerate(msgs):
@@ -115,6 +130,12 @@ SEEDS = {
     "sa-listing": run(
         msg(SA_NEXT, struct.pack(">I", 0)), msg(SA_NEXT, struct.pack(">I", 0xffffffff)),
         msg(IPSEC_REPORT, b""), tunnel_add(5), msg(SA_NEXT, struct.pack(">I", 1))),
+    "send": run(
+        tunnel_add(1), session_add(1, 5), send(l2tp_ctrl(101)), send(l2tp_ppp(101, 205), sid=5),
+        send(l2tp_ctrl(77), handle=0, tid=0, mark=7), send(l2tp_ctrl(101), handle=2),
+        send(l2tp_ctrl(101), peer="203.0.113.9"), send(l2tp_ctrl(101), port=1702),
+        send(l2tp_ppp(101, 206), sid=5), send(l2tp_ppp(77, 1), handle=0, tid=0, mark=7),
+        send(l2tp_ctrl(77), handle=0, tid=0, mark=8), send(b"\xc8\x03" + bytes(10))),
     "malformed": run(
         msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
         b"\x02" + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),

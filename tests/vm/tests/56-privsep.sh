@@ -19,8 +19,12 @@
 #   session, the parent the module's, the route and the address; SIGTERM ends both
 #   processes.
 # Then with [ipsec] psk (l2secd manages charon; the VICI connection, the SA table and
-# xfrm are the parent's), a charon + xl2tpd + pppd client behind NAT (lib.sh's lc_*):
-# - the engine keeps CAP_NET_RAW alone (it replies with the SA's mark: SO_MARK);
+# xfrm are the parent's), two charon + xl2tpd + pppd clients behind one NAT (lib.sh's
+# lc_*; their SAs' policies have the same selectors, the mark picks the SA):
+# - the engine has no capability under require-ipsec either (CapEff 0): what it sends
+#   through an SA the parent sends with the SA's mark (SEND), and both clients connect,
+#   each tunnel bound to its own SA, and ping the LAN; the parent refused no SEND;
+#   the second client then hangs up (its IKE_SA deleted);
 # - the client connects and pings the LAN; its tunnel in the module is bound to its SA,
 #   and the control socket (the engine's copy of the parent's SA table) names the same
 #   SA; `show stats` has the parent's "ipsec" counters; the engine's memory holds no PSK;
@@ -46,23 +50,20 @@ lac_up() { ip -n lac -4 addr show 2>/dev/null | grep -q 'inet .* peer'; }
 engine() { pgrep -P "$gw_pid" -x l2secd | head -n 1; }
 # status PID FIELD: that line of /proc/PID/status, its first value
 status() { sed -n "s/^$2:[[:space:]]*\([^[:space:]]*\).*/\1/p" "/proc/$1/status"; }
-# the engine's capabilities: none; CAP_NET_RAW alone where it replies with SA marks
-engine_capeff=0000000000000000
 engine_sandboxed() {
 	local e
 	e=$(engine) && [ -n "$e" ] &&
 		[ "$(status "$e" Uid)" = "$(id -u l2sec)" ] && [ "$(status "$e" Uid)" != 0 ] &&
-		[ "$(status "$e" CapEff)" = "$engine_capeff" ] &&
-		[ "$(status "$e" CapPrm)" = "$engine_capeff" ] &&
+		[ "$(status "$e" CapEff)" = 0000000000000000 ] &&
+		[ "$(status "$e" CapPrm)" = 0000000000000000 ] &&
 		[ "$(status "$e" NoNewPrivs)" = 1 ] && [ "$(status "$e" Seccomp)" = 2 ]
 }
-# the parent, and no other l2secd process, has capabilities (but the engine's)
+# the parent, and no other l2secd process, has capabilities
 only_parent_privileged() {
 	local p c n=0
 	for p in $(pgrep -x l2secd); do
 		c=$(status "$p" CapEff)
 		[ "$c" = 0000000000000000 ] && continue
-		[ "$p" != "$gw_pid" ] && [ "$c" = "$engine_capeff" ] && continue
 		[ "$p" = "$gw_pid" ] || return 1
 		n=$((n + 1))
 	done
@@ -213,22 +214,35 @@ PSK=l2sec-56-privsep-psk
 LC_GLOBAL_LINES="privsep = yes"
 LC_REDIAL=yes
 mv "$out/l2secd.log" "$out/l2secd-lac.log"
-lc_setup 1 ""
+lc_setup 2 ""
 # the parent: the oldest l2secd (lc_gw_start's pid file has the shell that started it)
 gw_pid=$(pgrep -o -x l2secd)
 check "l2secd (privsep) runs" test -n "$gw_pid"
 check "c1: connection loaded" lc_client_conf 1 "" ""
-lc_clients_up 1
+check "c2: connection loaded" lc_client_conf 2 "" ""
+lc_clients_up 2
 tid=${ids[1]%% *}
-# require-ipsec (the default): it sends with SO_MARK, for which it keeps CAP_NET_RAW alone
-engine_capeff=0000000000002000
-check "the engine: uid l2sec, CAP_NET_RAW alone, NoNewPrivs 1, Seccomp 2" wait_for 10 \
-	engine_sandboxed
-check "only the parent has capabilities (but the engine's CAP_NET_RAW)" only_parent_privileged
-# ppp_ping: c1 pings the LAN host out of its PPP interface (its default route would
-# reach the LAN too, through the NAT in clear)
-ppp_ping() { ip netns exec c1 ping -c "$1" -W 3 -I "$(cut -d' ' -f1 "$run/c1.up")" 198.51.100.2; }
-check "c1 pings the LAN host through its session" ppp_ping 2
+# ppp_ping N COUNT: cN pings the LAN host out of its PPP interface (its default route
+# would reach the LAN too, through the NAT in clear)
+ppp_ping() { ip netns exec "c$1" ping -c "$2" -W 3 -I "$(cut -d' ' -f1 "$run/c$1.up")" 198.51.100.2; }
+
+# --- require-ipsec without CAP_NET_RAW: two clients behind one NAT, each through its SA ---
+check "the engine: uid l2sec, CapEff 0 with require-ipsec, NoNewPrivs 1, Seccomp 2" \
+	wait_for 10 engine_sandboxed
+check "only the parent has capabilities" only_parent_privileged
+check "c2 pings the LAN host through its session" ppp_ping 2 2
+gw "$L2SEC" -j tunnel show >"$out/ipsec-tunnels-2.json"
+check "two tunnels from the NAT's address, each bound to an SA of its own" jcheck \
+	"len(j) == 2 and all(t['bound'] and t['sa']['mark'] for t in j) and j[0]['sa']['mark'] != j[1]['sa']['mark']" \
+	<"$out/ipsec-tunnels-2.json"
+check "the parent sent the engine's datagrams: none refused" \
+	sh -c "! grep -q \"privsep: a datagram of the engine's\" '$out/l2secd.log'"
+pkill -F "$run/c2/xl2tpd.pid" 2>/dev/null	# before its IKE_SA: no redial
+lc_sw c2 --terminate --ike l2tp --timeout 30 >>"$out/terminate-c2.log" 2>&1
+check "c2 hung up: its tunnel leaves the module" wait_for 30 kern_is tunnel -eq 1
+lc_charon_stop c2
+
+check "c1 pings the LAN host through its session" ppp_ping 1 2
 gw "$L2SEC" -j tunnel show >"$out/ipsec-tunnel-1.json"
 gw "$L2SEC" -r "$run/run" -j session show >"$out/ipsec-session-1.json"
 check "the module's tunnel $tid is bound to an SA from the NAT" jcheck \
