@@ -97,7 +97,8 @@ void aaa_cancel(struct aaa *a, uint64_t handle);
 /* Acct-Terminate-Cause (RFC 2866 section 5.10) */
 enum aaa_term_cause {
 	AAA_TC_USER_REQUEST = 1,	/* the client hung up */
-	AAA_TC_LOST_CARRIER = 2,	/* LCP echoes unanswered, the tunnel or its SA gone */
+	AAA_TC_LOST_CARRIER = 2,	/* LCP echoes unanswered, the tunnel's peer silent */
+	AAA_TC_LOST_SERVICE = 3,	/* the tunnel's IPsec SA gone */
 	AAA_TC_IDLE_TIMEOUT = 4,
 	AAA_TC_SESSION_TIMEOUT = 5,
 	AAA_TC_ADMIN_RESET = 6,		/* `l2sec session del`, a Disconnect-Request */

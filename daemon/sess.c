@@ -1035,6 +1035,26 @@ static void l2tp_ppp_input(void *arg, struct l2tp_session *ls, uint8_t *frame, s
 	sess_after(x);
 }
 
+/*
+ * Why the L2TP side went when nobody said (RFC 2866 section 5.10): l2secd
+ * stops; the tunnel was lost (the peer silent: Lost-Carrier; its IPsec SA
+ * gone: Lost-Service, the service under the tunnel); else the client's CDN
+ * or StopCCN, User-Request.
+ */
+static enum aaa_term_cause closed_cause(const struct sessions *ss, const struct l2tp_tunnel *t)
+{
+	if (ss->stopping)
+		return AAA_TC_NAS_REQUEST;
+	switch (t->lost) {
+	case L2TP_LOST_PEER:
+		return AAA_TC_LOST_CARRIER;
+	case L2TP_LOST_SA:
+		return AAA_TC_LOST_SERVICE;
+	default:
+		return AAA_TC_USER_REQUEST;
+	}
+}
+
 static void l2tp_closed(void *arg, struct l2tp_session *ls)
 {
 	struct sess *x = ls->ppp;
@@ -1045,9 +1065,8 @@ static void l2tp_closed(void *arg, struct l2tp_session *ls)
 	ls->ppp = NULL;
 	if (x->acct)
 		counters(x);	/* tun: the last ones (the module's were read as it went) */
-	/* the L2TP side went: the client's CDN or StopCCN, unless l2secd stops or an admin */
 	if (!x->cause)
-		x->cause = x->ss->stopping ? AAA_TC_NAS_REQUEST : AAA_TC_USER_REQUEST;
+		x->cause = closed_cause(x->ss, ls->tunnel);
 	x->l2tp = NULL;		/* nothing more goes out, no CDN of ours */
 	ppp_lower_down(x->ppp, evloop_now(x->ss->loop));
 	sess_free(x);

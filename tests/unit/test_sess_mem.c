@@ -18,8 +18,9 @@
  * a packet each way through TUN with the session's octets and packets and
  * the cause of the client's hang-up (its CDN); then an administrator's
  * `l2sec session del` and `tunnel del`, each a Stop with Admin-Reset, a
- * client that answers no LCP echo, Lost-Carrier, and l2secd's stop,
- * NAS-Request.
+ * client that answers no LCP echo, Lost-Carrier, a tunnel whose peer goes
+ * silent, Lost-Carrier, a tunnel whose IPsec SA goes, Lost-Service, and
+ * l2secd's stop, NAS-Request.
  *
  * Each case unshares a network namespace of its own. Needs root, network
  * namespaces and /dev/net/tun; else skipped.
@@ -83,6 +84,7 @@ struct world {
 	struct aaa *aaa;		/* RADIUS accounting; NULL: none */
 	struct ev_io stop_io;
 	int stop_fd;
+	uint32_t mark;			/* the next client's SA mark; 0: none */
 };
 
 struct client {
@@ -218,7 +220,7 @@ static void client_up(struct world *w, struct client *c, unsigned int i, bool ip
 	memset(c, 0, sizeof(*c));
 	c->w = w;
 	f->n_out = 0;	/* one client at a time: its packets from index 0 */
-	lac_init(&c->l, f, 0xc6336400 + i, 1701, 0, (uint16_t)(0x100 + i));
+	lac_init(&c->l, f, 0xc6336400 + i, 1701, w->mark, (uint16_t)(0x100 + i));
 	lac_sccrq(&c->l, NULL, 0, 0x0100);
 	assert_int_equal(lac_recv(&c->l, &m, &h, &p), L2TP_SCCRP);
 	c->l.lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
@@ -583,15 +585,38 @@ static void test_tun_accounting(void **state)
 	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_TERMINATE_CAUSE), 2);
 	w.f->cfg.lcp_echo_interval_ms = 0;
 
+	/* the tunnel's peer goes silent (its HELLO never acknowledged): Lost-Carrier */
+	w.f->cfg.l2tp.hello_interval_ms = 100;
+	w.f->cfg.l2tp.rexmit_initial_ms = 50;
+	w.f->cfg.l2tp.rexmit_max_ms = 50;
+	w.f->cfg.l2tp.rexmit_retries = 2;
+	client_up(&w, &c, 5, false);
+	acct_wait(&w, &srv, 10);
+	acct_wait(&w, &srv, 11);
+	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_TERMINATE_CAUSE), 2);
+	w.f->cfg.l2tp.hello_interval_ms = 60000;
+
+	/* the tunnel's IPsec SA leaves the table: Lost-Service */
+	w.mark = 0x5a;
+	client_up(&w, &c, 6, false);
+	w.mark = 0;
+	acct_wait(&w, &srv, 12);
+	assert_int_equal(l2tp_lns_close_mark(w.f->lns, 0x5a, false, STOPCCN_GENERAL_ERROR,
+					     "IPsec SA gone", NULL, NULL), 1);
+	acct_wait(&w, &srv, 13);
+	assert_int_equal(acct_u32(&srv, 12, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 12, RADIUS_ACCT_TERMINATE_CAUSE), 3);
+
 	/* l2secd stops: the sessions its end takes along have NAS-Request */
 	client_up(&w, &c, 3, false);
-	acct_wait(&w, &srv, 10);
+	acct_wait(&w, &srv, 14);
 	sessions_stopping(w.ss);
 	l2tp_lns_free(w.f->lns);
 	w.f->lns = NULL;
-	acct_wait(&w, &srv, 11);
-	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_STATUS_TYPE), 2);
-	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_TERMINATE_CAUSE), 10);
+	acct_wait(&w, &srv, 15);
+	assert_int_equal(acct_u32(&srv, 14, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 14, RADIUS_ACCT_TERMINATE_CAUSE), 10);
 	assert_int_equal(srv.bad, 0);
 	acct_srv_close(&srv);
 	world_free(&w);
