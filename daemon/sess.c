@@ -62,6 +62,11 @@ struct sess {
 	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
 	char *rclass;			/* the server's Class, printable or "0x" hex; NULL */
 	struct ev_timer limit_timer;	/* the server's Session-Timeout */
+	/* Idle-Timeout: the server's, else [ppp] idle-timeout; 0: none */
+	uint64_t idle_ms;
+	struct ev_timer idle_timer;	/* the next look at the data path's counters */
+	uint64_t idle_rx;		/* packets from the client at the last look ... */
+	uint64_t idle_since;		/* ... and when they last moved */
 	/* RADIUS accounting (aaa.h) */
 	struct aaa_acct *acct;		/* from IPCP up to the Stop; NULL: none */
 	struct ev_timer acct_timer;	/* the next Interim-Update */
@@ -321,6 +326,53 @@ static void acct_start(struct sess *x)
 		ev_timer_arm(ss->loop, &x->acct_timer, aaa_acct_interval_ms(x->acct));
 }
 
+/*
+ * Idle-Timeout (RFC 2865 section 5.28): the session ends once no data came
+ * from the client for idle_ms (LCP echoes do not count: they never reach the
+ * data path). No per-packet work: a timer per session reads the data path's
+ * counters (one SESSION_GET) every quarter of the timeout, at least every
+ * second, and the session ends within [idle_ms, 1.25 idle_ms] of its last
+ * packet. At 100k sessions with a 10-minute timeout: 667 reads a second.
+ */
+#define IDLE_LOOKS	4
+#define IDLE_LOOK_MIN_MS	1000
+
+static uint64_t idle_look_ms(const struct sess *x)
+{
+	return x->idle_ms / IDLE_LOOKS > IDLE_LOOK_MIN_MS ? x->idle_ms / IDLE_LOOKS :
+							    IDLE_LOOK_MIN_MS;
+}
+
+static void idle_start(struct sess *x)
+{
+	if (!x->idle_ms || ev_timer_armed(&x->idle_timer))
+		return;
+	x->idle_rx = counters(x)->in_packets;
+	x->idle_since = evloop_now(x->ss->loop);
+	ev_timer_arm(x->ss->loop, &x->idle_timer, idle_look_ms(x));
+}
+
+static void sess_after(struct sess *x);
+
+static void idle_timer_cb(struct ev_timer *t)
+{
+	struct sess *x = container_of(t, struct sess, idle_timer);
+	uint64_t now = evloop_now(x->ss->loop), rx = counters(x)->in_packets;
+
+	if (rx != x->idle_rx) {
+		x->idle_rx = rx;
+		x->idle_since = now;
+	} else if (now - x->idle_since >= x->idle_ms) {
+		log_notice("ppp %s: user '%s': no data for %llu s (Idle-Timeout): hanging up",
+			   x->tag, ppp_user(x->ppp), (unsigned long long)(x->idle_ms / 1000));
+		x->cause = x->cause ?: AAA_TC_IDLE_TIMEOUT;
+		ppp_close(x->ppp, now, "idle timeout");
+		sess_after(x);
+		return;
+	}
+	ev_timer_arm(x->ss->loop, &x->idle_timer, idle_look_ms(x));
+}
+
 /* The Stop, with why: the cause set on the way down, else the peer's hang-up. */
 static void acct_stop(struct sess *x)
 {
@@ -345,6 +397,7 @@ static void sess_free(struct sess *x)
 	ev_timer_cancel(ss->loop, &x->ra_timer);
 	aaa_cancel(ss->aaa, x->auth_req);	/* its answer must not find x */
 	ev_timer_cancel(ss->loop, &x->limit_timer);
+	ev_timer_cancel(ss->loop, &x->idle_timer);
 	free(x->rclass);
 	free(x->class_raw);
 	release_addresses(x);
@@ -590,6 +643,8 @@ static void accept_apply(struct sess *x, const struct radius_reply *r)
 	x->radius_auth = true;
 	if (r->session_timeout)
 		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)r->session_timeout * 1000);
+	if (r->idle_timeout)
+		x->idle_ms = (uint64_t)r->idle_timeout * 1000;
 }
 
 /* The RADIUS server's verdict on the session's answer (aaa.h). */
@@ -750,6 +805,7 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 		   sessions_datapath(ss));
 	sess_record(x);
 	acct_start(x);
+	idle_start(x);
 	return;
 fail:
 	log_err("ppp %s: cannot route %s to the client: hanging up", x->tag, a);
@@ -931,6 +987,8 @@ static struct sess *sess_alloc(struct sessions *ss, struct l2tp_session *ls)
 	ev_timer_init(&x->ra_timer, ra_timer_cb);
 	ev_timer_init(&x->limit_timer, limit_timer_cb);
 	ev_timer_init(&x->acct_timer, acct_timer_cb);
+	ev_timer_init(&x->idle_timer, idle_timer_cb);
+	x->idle_ms = ss->cfg->idle_timeout_ms;
 	return x;
 }
 

@@ -146,6 +146,7 @@ static const struct key keys[] = {
 	{ "ppp", "mru", K_UINT, OFF(mru), 0, 128, 1500 },
 	{ "ppp", "lcp-echo-interval", K_MS, OFF(lcp_echo_interval_ms), 0, 0, 3600000 },
 	{ "ppp", "lcp-echo-failures", K_UINT, OFF(lcp_echo_failures), 0, 1, 100 },
+	{ "ppp", "idle-timeout", K_MS, OFF(idle_timeout_ms), 0, 0, 86400000 },
 	{ "ppp", "auth-tries", K_UINT, OFF(auth_tries), 0, 1, 10 },
 	{ "ppp", "auth-fail-delay", K_MS, OFF(auth_fail_delay_ms), 0, 0, 60000 },
 	{ "ppp", "auth-timeout", K_MS, OFF(auth_timeout_ms), 0, 1000, 600000 },

@@ -20,7 +20,7 @@
  *             (parsed and checked; enabling RADIUS is refused until issue 21
  *             wires it into PPP authentication)
  *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
- *             auth-tries, auth-fail-delay, auth-timeout, auth-throttle-window,
+ *             idle-timeout, auth-tries, auth-fail-delay, auth-timeout, auth-throttle-window,
  *             auth-backoff-after, auth-backoff-max, auth-lockout-after,
  *             auth-address-lockout-after, auth-user-lockout-after,
  *             auth-lockout-time, auth-throttle-entries, local-address, pool,
@@ -152,6 +152,7 @@ struct l2sec_config {
 	unsigned int mru;		/* 128..1500 */
 	unsigned int lcp_echo_interval_ms;	/* 0: no LCP echo */
 	unsigned int lcp_echo_failures;
+	unsigned int idle_timeout_ms;	/* no data from the client this long ends it; 0: never */
 	unsigned int auth_tries;
 	unsigned int auth_fail_delay_ms;
 	unsigned int auth_timeout_ms;

@@ -60,7 +60,7 @@
 #define N_CLIENTS	32
 #define MAX_PER_CLIENT	(16u << 10)
 
-enum { CONFREQ = 1, CONFACK, CONFNAK };
+enum { CONFREQ = 1, CONFACK, CONFNAK, TERMREQ = 5, TERMACK };
 
 #if defined(__SANITIZE_ADDRESS__)
 /* compiler-rt's allocator interface; GCC installs no header for it */
@@ -85,6 +85,7 @@ struct world {
 	struct ev_io stop_io;
 	int stop_fd;
 	uint32_t mark;			/* the next client's SA mark; 0: none */
+	bool radius;			/* RADIUS authenticates: its answer comes from the loop */
 };
 
 struct client {
@@ -136,6 +137,8 @@ static void ncp_frame(struct client *c, uint16_t proto, const uint8_t *p, size_t
 		*theirs = true;
 	} else if (p[0] == CONFACK) {
 		*ours = true;
+	} else if (p[0] == TERMREQ) {
+		ppp_out(c, proto, TERMACK, p[1], NULL, 0);
 	} else if (p[0] == CONFNAK) {
 		if (proto == PPP_IPCP && n >= 10 && p[4] == 3)
 			memcpy(c->addr, p + 6, 4);
@@ -208,6 +211,27 @@ static void pump(struct client *c, bool ipv6)
 	}
 }
 
+struct run_for {
+	struct ev_timer t;
+	struct evloop *loop;
+};
+
+static void run_for_cb(struct ev_timer *t)
+{
+	evloop_stop(container_of(t, struct run_for, t)->loop);
+}
+
+/* Run the loop (sockets and timers on the real clock) for ms. */
+static void run_for(struct world *w, uint64_t ms)
+{
+	struct run_for r = { .loop = w->f->loop };
+
+	ev_timer_init(&r.t, run_for_cb);
+	ev_timer_arm(r.loop, &r.t, ms);
+	assert_int_equal(evloop_run(r.loop), 0);
+	ev_timer_cancel(r.loop, &r.t);
+}
+
 /* --- the LAC --------------------------------------------------------------- */
 
 static void client_up(struct world *w, struct client *c, unsigned int i, bool ipv6)
@@ -231,6 +255,10 @@ static void client_up(struct world *w, struct client *c, unsigned int i, bool ip
 	lac_iccn(&c->l, c->lns_sid);
 	ppp_out(c, PPP_LCP, CONFREQ, 1, NULL, 0);
 	pump(c, ipv6);
+	if (w->radius) {	/* the Access-Request is out: its answer, then the NCPs */
+		run_for(w, 200);
+		pump(c, ipv6);
+	}
 	assert_true(c->auth_ok);
 	assert_true(c->ipcp_ours && c->ipcp_theirs);
 	assert_int_not_equal(c->addr[0], 0);
@@ -466,19 +494,25 @@ static void guard_cb(struct ev_timer *t)
 	fail_msg("the accounting server did not get the record in time");
 }
 
-/* Run the loop until the server got n requests (2 s at most). */
-static void acct_wait(struct world *w, struct acct_srv *srv, unsigned int n)
+/* Run the loop until the server got n requests (guard_ms at most). */
+static void acct_wait_ms(struct world *w, struct acct_srv *srv, unsigned int n,
+			 uint64_t guard_ms)
 {
 	struct ev_timer guard;
 
 	ev_timer_init(&guard, guard_cb);
 	srv->stop_at = n;
 	if (srv->got < n) {
-		ev_timer_arm(w->f->loop, &guard, 2000);
+		ev_timer_arm(w->f->loop, &guard, guard_ms);
 		assert_int_equal(evloop_run(w->f->loop), 0);
 		ev_timer_cancel(w->f->loop, &guard);
 	}
 	assert_int_equal(srv->got, n);
+}
+
+static void acct_wait(struct world *w, struct acct_srv *srv, unsigned int n)
+{
+	acct_wait_ms(w, srv, n, 2000);
 }
 
 /* The client hangs up: a CDN for its session. */
@@ -622,6 +656,83 @@ static void test_tun_accounting(void **state)
 	world_free(&w);
 }
 
+/* RADIUS authenticates and accounts, through the one server of acct_srv.h. */
+static void radius_on(struct world *w, struct acct_srv *srv)
+{
+	struct config_radius *r = &w->f->cfg.radius;
+
+	lo_up();
+	acct_srv_open(srv, w->f->loop);
+	snprintf(r->auth_servers, sizeof(r->auth_servers), "127.0.0.1:%u", srv->port);
+	snprintf(r->acct_servers, sizeof(r->acct_servers), "127.0.0.1:%u", srv->port);
+	snprintf(r->secret, sizeof(r->secret), "s3cret");
+	r->auth_source = CONFIG_AUTH_RADIUS;
+	r->timeout_ms = 1000;
+	r->queue = 16;
+	r->acct_queue = 16;
+	w->aaa = aaa_new(w->f->loop, &w->f->cfg);
+	assert_non_null(w->aaa);
+	sessions_set_aaa(w->ss, w->aaa);
+	w->radius = true;
+	acct_wait(w, srv, 1);	/* Accounting-On */
+}
+
+/* An attribute of the Access-Accept the server gives from now on. */
+static void accept_put(struct acct_srv *srv, uint8_t type, const void *v, size_t len)
+{
+	assert_true(srv->accept_len + 2 + len <= sizeof(srv->accept));
+	srv->accept[srv->accept_len] = type;
+	srv->accept[srv->accept_len + 1] = (uint8_t)(2 + len);
+	memcpy(srv->accept + srv->accept_len + 2, v, len);
+	srv->accept_len += 2 + len;
+}
+
+static void accept_u32(struct acct_srv *srv, uint8_t type, uint32_t v)
+{
+	uint8_t b[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	accept_put(srv, type, b, 4);
+}
+
+/*
+ * The server's Idle-Timeout of 1 s: a client sending a packet every 300 ms
+ * stays; once it stops, the session ends within the timeout and a quarter
+ * (the look's period, 1 s at least), Stop with Idle-Timeout.
+ */
+static void test_radius_idle_timeout(void **state)
+{
+	struct acct_srv srv;
+	struct client c;
+	struct world w;
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	radius_on(&w, &srv);
+	accept_u32(&srv, RADIUS_IDLE_TIMEOUT, 1);
+	client_up(&w, &c, 0, false);
+	assert_int_equal(srv.auth_got, 1);
+	acct_wait(&w, &srv, 2);
+	assert_int_equal(acct_u32(&srv, 1, RADIUS_ACCT_STATUS_TYPE), 1);	/* Start */
+	assert_int_equal(acct_u32(&srv, 1, RADIUS_ACCT_AUTHENTIC), 1);	/* RADIUS */
+	for (int i = 0; i < 6; i++) {
+		from_client(&c);
+		run_for(&w, 300);
+	}
+	assert_int_equal(srv.got, 2);		/* still up after 1.8 s: no Stop */
+	c.rd = w.f->n_out;
+	run_for(&w, 2600);			/* idle: ends within 2.5 s */
+	pump(&c, false);			/* the gateway's Terminate-Request acknowledged */
+	acct_wait(&w, &srv, 3);
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_STATUS_TYPE), 2);	/* Stop */
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_TERMINATE_CAUSE), 4);	/* Idle-Timeout */
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_INPUT_PACKETS), 6);
+	assert_true(acct_u32(&srv, 2, RADIUS_ACCT_SESSION_TIME) >= 2);
+	assert_int_equal(srv.bad, 0);
+	acct_srv_close(&srv);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_ra),
 		cmocka_unit_test(test_tun_traffic),
 		cmocka_unit_test(test_tun_accounting),
+		cmocka_unit_test(test_radius_idle_timeout),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
