@@ -60,6 +60,9 @@ struct sess {
 	uint64_t auth_req;		/* RADIUS: the Access-Request waiting (aaa.h), 0: none */
 	uint8_t auth_id;		/* its CHAP identifier, to check MS-CHAP2-Success by */
 	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
+	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
+	uint8_t rpfx6_len;
+	struct in6_addr rpfx6;
 	char *rclass;			/* the server's Class, printable or "0x" hex; NULL */
 	struct ev_timer limit_timer;	/* the server's Session-Timeout */
 	/* Idle-Timeout: the server's, else [ppp] idle-timeout; 0: none */
@@ -645,6 +648,9 @@ static void accept_apply(struct sess *x, const struct radius_reply *r)
 		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)r->session_timeout * 1000);
 	if (r->idle_timeout)
 		x->idle_ms = (uint64_t)r->idle_timeout * 1000;
+	x->radius_pfx6 = r->has_ipv6_prefix;
+	x->rpfx6 = r->ipv6_prefix;
+	x->rpfx6_len = r->ipv6_plen;
 }
 
 /* The RADIUS server's verdict on the session's answer (aaa.h). */
@@ -812,6 +818,85 @@ fail:
 	x->fail = true;
 }
 
+/* A prefix a client may have: not multicast, link-local, nor in ::/64 (unspecified, loopback). */
+static bool pfx6_unicast(const struct in6_addr *p)
+{
+	static const uint8_t zero[8];
+
+	return p->s6_addr[0] != 0xff && !(p->s6_addr[0] == 0xfe && (p->s6_addr[1] & 0xc0) == 0x80) &&
+	       memcmp(p->s6_addr, zero, 8);
+}
+
+/* Is the /64 p64 inside the configured [ppp] ipv6-prefix? */
+static bool in_ipv6_prefix(const struct l2sec_config *cfg, const struct in6_addr *p64)
+{
+	unsigned int plen = cfg->ipv6_prefix_len, n = plen / 8;
+	uint8_t mask = (uint8_t)(0xff << (8 - plen % 8));
+
+	if (!plen || memcmp(p64->s6_addr, cfg->ipv6_prefix.s6_addr, n))
+		return false;
+	return !(plen % 8) || !((p64->s6_addr[n] ^ cfg->ipv6_prefix.s6_addr[n]) & mask);
+}
+
+/*
+ * The server's Framed-IPv6-Prefix (RFC 3162 section 2.3) as the session's
+ * /64, advertised for SLAAC: checked as a Framed-IP-Address is (in the pool,
+ * or outside it with framed-ip-outside-pool; never another session's, nor
+ * the gateway's own first /64 of the pool's prefix). 0, or -1 logged: the
+ * session keeps IPv4 and link-local IPv6 only.
+ */
+static int radius_pfx6_take(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+	char a[INET6_ADDRSTRLEN];
+	const char *why = NULL;
+
+	x->pfx6_pool = false;
+	if (x->rpfx6_len != 64)
+		why = "not a /64 (SLAAC takes only that)";
+	else if (!pfx6_unicast(&x->rpfx6))
+		why = "not a unicast prefix";
+	else if (find6(ss, &x->rpfx6))
+		why = "in use by another session";
+	else if (ss->pool6 && pool6_take(ss->pool6, &x->rpfx6) == 0)
+		x->pfx6_pool = true;
+	else if (in_ipv6_prefix(ss->cfg, &x->rpfx6))
+		why = "in [ppp] ipv6-prefix but not one of its clients' /64s";
+	else if (!ss->cfg->radius.framed_ip_any)
+		why = "outside [ppp] ipv6-prefix ([radius] framed-ip-outside-pool = no)";
+	if (why) {
+		inet_ntop(AF_INET6, &x->rpfx6, a, sizeof(a));
+		log_warn("ppp %s: the RADIUS server's Framed-IPv6-Prefix %s/%u for user '%s' is "
+			 "%s: refused, no IPv6 prefix", x->tag, a, x->rpfx6_len, ppp_user(x->ppp),
+			 why);
+		ss->st.no_address++;
+		return -1;
+	}
+	x->pfx6 = x->rpfx6;
+	return 0;
+}
+
+/* The session's /64: the server's, else the pool's (the parent's under privsep). */
+static int pfx6_get(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+
+	if (x->radius_pfx6 && !ss->ep)
+		return radius_pfx6_take(x);
+	if (!ss->pool6)
+		return -1;	/* link-local only */
+	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
+							  x->l2tp->tunnel->tid, x->l2tp->sid,
+							  AF_INET6, &x->pfx6, NULL) < 0 :
+	    pool6_alloc(ss->pool6, &x->pfx6) < 0) {
+		log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
+			 x->tag, ppp_user(x->ppp));
+		return -1;
+	}
+	x->pfx6_pool = !ss->ep;
+	return 0;
+}
+
 static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 {
 	struct sess *x = ctx;
@@ -821,20 +906,11 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->local_id6 = local_id;
 	x->peer_id6 = peer_id;
 	x->has_id6 = true;
-	if (!ss->pool6 || x->has6) {
+	if (x->has6 || pfx6_get(x) < 0) {
 		sess_record(x);
-		return;		/* link-local only, or the /64 it has */
-	}
-	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
-							  x->l2tp->tunnel->tid, x->l2tp->sid,
-							  AF_INET6, &x->pfx6, NULL) < 0 :
-	    pool6_alloc(ss->pool6, &x->pfx6) < 0) {
-		log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
-			 x->tag, ppp_user(x->ppp));
-		return;
+		return;		/* the /64 it has, or link-local only */
 	}
 	x->has6 = true;
-	x->pfx6_pool = !ss->ep;
 	link6(x);
 	inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a));
 	if (route(x, true, AF_INET6, &x->pfx6) < 0)

@@ -86,6 +86,7 @@ struct world {
 	int stop_fd;
 	uint32_t mark;			/* the next client's SA mark; 0: none */
 	bool radius;			/* RADIUS authenticates: its answer comes from the loop */
+	bool no_ra;			/* the next client gets IPv6CP but no prefix */
 };
 
 struct client {
@@ -97,6 +98,7 @@ struct client {
 	bool ipcp_ours, ipcp_theirs, v6_ours, v6_theirs;
 	uint8_t addr[4];
 	unsigned int ra, ipv4_in;
+	uint8_t ra_pfx[16];		/* the last RA's prefix */
 };
 
 /* --- the client's PPP ------------------------------------------------------ */
@@ -170,6 +172,8 @@ static void frame_in(struct client *c, const uint8_t *p, size_t n)
 	case PPP_IPV6:
 		if (n > 40 && p[6] == 58 && p[40] == 134)
 			c->ra++;
+		if (n >= 88 && p[6] == 58 && p[40] == 134 && p[56] == 3)	/* Prefix Information */
+			memcpy(c->ra_pfx, p + 72, 16);
 		break;
 	case PPP_IP:
 		c->ipv4_in++;
@@ -264,7 +268,7 @@ static void client_up(struct world *w, struct client *c, unsigned int i, bool ip
 	assert_int_not_equal(c->addr[0], 0);
 	if (ipv6) {
 		assert_true(c->v6_ours && c->v6_theirs);
-		assert_int_equal(c->ra, 1);
+		assert_int_equal(c->ra, w->no_ra ? 0 : 1);
 	}
 }
 
@@ -675,6 +679,7 @@ static void radius_on(struct world *w, struct acct_srv *srv)
 	sessions_set_aaa(w->ss, w->aaa);
 	w->radius = true;
 	acct_wait(w, srv, 1);	/* Accounting-On */
+	srv->stop_at = 0;	/* the records that follow do not stop the loop */
 }
 
 /* An attribute of the Access-Accept the server gives from now on. */
@@ -733,6 +738,68 @@ static void test_radius_idle_timeout(void **state)
 	world_free(&w);
 }
 
+/* The server's Framed-IPv6-Prefix (RFC 3162 section 2.3): reserved, length, prefix. */
+static void accept_pfx6(struct acct_srv *srv, const char *pfx, uint8_t plen)
+{
+	uint8_t v[18] = { 0, plen };
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, pfx, &a), 1);
+	memcpy(v + 2, &a, 16);
+	srv->accept_len = 0;
+	accept_put(srv, RADIUS_FRAMED_IPV6_PREFIX, v, 2 + (plen + 7) / 8);
+}
+
+static void client_pfx6(struct world *w, struct client *c, unsigned int i, const char *want)
+{
+	struct in6_addr a;
+
+	w->no_ra = !want;
+	client_up(w, c, i, true);
+	w->no_ra = false;
+	if (!want)
+		return;
+	assert_int_equal(inet_pton(AF_INET6, want, &a), 1);
+	assert_memory_equal(c->ra_pfx, &a, 16);
+}
+
+/*
+ * The server's Framed-IPv6-Prefix is the /64 the client's RA carries, taken
+ * like a Framed-IP-Address: from the pool's prefix, or outside it only with
+ * framed-ip-outside-pool; another session's, a length other than 64, the
+ * gateway's own first /64 and a link-local prefix are refused (the session
+ * stays, IPv4 and link-local IPv6 only).
+ */
+static void test_radius_ipv6_prefix(void **state)
+{
+	struct acct_srv srv;
+	struct client c[8];
+	struct world w;
+
+	(void)state;
+	if (!world_new(&w, true))
+		skip();
+	radius_on(&w, &srv);
+	accept_pfx6(&srv, "2001:db8:77:abcd::", 64);
+	client_pfx6(&w, &c[0], 0, "2001:db8:77:abcd::");
+	client_pfx6(&w, &c[1], 1, NULL);		/* another session's */
+	accept_pfx6(&srv, "2001:db8:77:ab00::", 56);
+	client_pfx6(&w, &c[2], 2, NULL);		/* not a /64 */
+	accept_pfx6(&srv, "2001:db8:77::", 64);
+	client_pfx6(&w, &c[3], 3, NULL);		/* the gateway's own /64 */
+	accept_pfx6(&srv, "fe80::", 64);
+	client_pfx6(&w, &c[4], 4, NULL);
+	accept_pfx6(&srv, "2001:db8:99:1::", 64);
+	client_pfx6(&w, &c[5], 5, NULL);		/* outside the pool's prefix */
+	w.f->cfg.radius.framed_ip_any = true;
+	client_pfx6(&w, &c[6], 6, "2001:db8:99:1::");
+	assert_int_equal(sessions_stats(w.ss)->up, 7);
+	assert_int_equal(sessions_stats(w.ss)->no_address, 5);
+	assert_int_equal(srv.bad, 0);
+	acct_srv_close(&srv);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -741,6 +808,7 @@ int main(void)
 		cmocka_unit_test(test_tun_traffic),
 		cmocka_unit_test(test_tun_accounting),
 		cmocka_unit_test(test_radius_idle_timeout),
+		cmocka_unit_test(test_radius_ipv6_prefix),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
