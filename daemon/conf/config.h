@@ -24,7 +24,7 @@
  *             auth-backoff-after, auth-backoff-max, auth-lockout-after,
  *             auth-address-lockout-after, auth-user-lockout-after,
  *             auth-lockout-time, auth-throttle-entries, local-address, pool,
- *             dns, nbns, ipv6, ipv6-prefix, ipv6-dns, routes, dns-domain,
+ *             named-pools, dns, nbns, ipv6, ipv6-prefix, ipv6-dns, routes, dns-domain,
  *             dns-search
  *
  * Later issues add their own sections ([ipsec]) to the key table in
@@ -51,6 +51,14 @@
 
 #define CONFIG_MAX_LISTEN 8
 #define CONFIG_MAX_POOL_RANGES 16
+#define CONFIG_MAX_NAMED_RANGES 64	/* the ranges of every named pool, together */
+#define CONFIG_POOL_NAME_MAX 31
+
+/* A range of a named pool ([ppp] named-pools "NAME:RANGE"): RADIUS's Framed-Pool. */
+struct config_named_range {
+	char name[CONFIG_POOL_NAME_MAX + 1];	/* letters, digits, '.', '_', '-' */
+	struct config_range r;
+};
 #define CONFIG_DEFAULT_PATH "/etc/l2sec/l2sec.conf"
 
 enum config_datapath {
@@ -168,6 +176,9 @@ struct l2sec_config {
 	struct in_addr local_ipv4;	/* ours on the PPP links and on l2sec0 */
 	struct config_range pool[CONFIG_MAX_POOL_RANGES];	/* disjoint, in file order */
 	unsigned int n_pool;		/* at least 1 */
+	/* disjoint from each other and from pool; a name's ranges need not be adjacent */
+	struct config_named_range named_pool[CONFIG_MAX_NAMED_RANGES];
+	unsigned int n_named_pool;
 	struct in_addr dns[2];		/* INADDR_ANY: not offered */
 	struct in_addr nbns[2];		/* INADDR_ANY: not offered */
 	bool ipv6;			/* run IPv6CP and send RAs */
