@@ -45,7 +45,7 @@ struct sess {
 	bool warned;
 	char tag[16];			/* "tunnel/session" for the log */
 	struct in_addr ipv4;		/* INADDR_ANY: none yet */
-	bool ipv4_pool;			/* belongs to ss->pool: put back on down */
+	struct pool *ipv4_pool;		/* the pool it belongs to (put back on down); NULL: none */
 	bool has6, pfx6_pool;
 	struct in6_addr pfx6;		/* the session's /64 */
 	uint64_t local_id6;
@@ -60,6 +60,7 @@ struct sess {
 	uint64_t auth_req;		/* RADIUS: the Access-Request waiting (aaa.h), 0: none */
 	uint8_t auth_id;		/* its CHAP identifier, to check MS-CHAP2-Success by */
 	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
+	char rpool[sizeof(((struct radius_reply *)0)->framed_pool)];	/* Framed-Pool; "" */
 	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
 	uint8_t rpfx6_len;
 	struct in6_addr rpfx6;
@@ -88,12 +89,23 @@ struct sess {
  * The hash tables hold sessions that own an address, so transmit on the
  * TUN path and static-address checks find them in O(1).
  */
+/* [ppp] named-pools: a pool per name, for the RADIUS server's Framed-Pool. */
+struct named_pools {
+	unsigned int n;
+	struct {
+		char name[CONFIG_POOL_NAME_MAX + 1];
+		struct pool *p;
+	} e[CONFIG_MAX_NAMED_RANGES];
+};
+
 struct sessions {
 	struct evloop *loop;
 	const struct l2sec_config *cfg;
 	struct users_db *users;
-	struct pool *pool;
+	struct pool *pool;		/* [ppp] pool, "default" */
 	struct pool6 *pool6;
+	struct named_pools *np;		/* NULL: none */
+	uint64_t pool_warned_ms;	/* the last unknown Framed-Pool logged */
 	struct datapath *dp;		/* the module's or the TUN device's */
 	struct netdev *nd;		/* routes to the clients */
 	struct sess *list;
@@ -228,7 +240,7 @@ static void addr_put(struct sess *x, int family, const void *a)
 						 x->l2tp->tunnel->tid, x->l2tp->sid, family, a);
 	} else if (family == AF_INET) {
 		if (x->ipv4_pool)
-			pool_put(ss->pool, x->ipv4);
+			pool_put(x->ipv4_pool, x->ipv4);
 	} else if (x->pfx6_pool && ss->pool6) {
 		pool6_put(ss->pool6, &x->pfx6);
 	}
@@ -667,7 +679,9 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 		o.auth_resp = auth_resp_of(x, res->reply, resp);
 		if (res->reply->has_framed_ip)
 			o.addr = res->reply->framed_ip;
+		/* before the verdict: IPCP may take its address inside ppp_auth_done */
 		x->radius_addr = res->reply->has_framed_ip;
+		snprintf(x->rpool, sizeof(x->rpool), "%s", res->reply->framed_pool);
 		break;
 	case AAA_REJECT:
 		o.checked = true;
@@ -684,10 +698,12 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 	ppp_auth_done(x->ppp, evloop_now(x->ss->loop), &o);
 	explicit_bzero(resp, sizeof(resp));
 	/* the engine may still refuse an Accept (no valid MS-CHAP2-Success) */
-	if (o.ok && ppp_auth_method_name(x->ppp))
+	if (o.ok && ppp_auth_method_name(x->ppp)) {
 		accept_apply(x, res->reply);
-	else
+	} else {
 		x->radius_addr = false;
+		x->rpool[0] = '\0';
+	}
 	sess_after(x);
 }
 
@@ -737,8 +753,67 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 		ss->st.no_address++;
 		return -1;
 	}
-	x->ipv4_pool = false;
+	x->ipv4_pool = NULL;
 	return 0;
+}
+
+/* The pool, the default or a named one, that holds a; NULL: none. */
+static struct pool *pool_holding(struct pool *def, const struct named_pools *np,
+				 struct in_addr a)
+{
+	if (pool_contains(def, a))
+		return def;
+	for (unsigned int i = 0; np && i < np->n; i++)
+		if (pool_contains(np->e[i].p, a))
+			return np->e[i].p;
+	return NULL;
+}
+
+static struct pool *named_pool(const struct sessions *ss, const char *name)
+{
+	for (unsigned int i = 0; ss->np && i < ss->np->n; i++)
+		if (!strcmp(ss->np->e[i].name, name))
+			return ss->np->e[i].p;
+	return NULL;
+}
+
+/* A pool's name for the log and the control socket. */
+static const char *pool_name(const struct sessions *ss, const struct pool *p)
+{
+	for (unsigned int i = 0; ss->np && i < ss->np->n; i++)
+		if (ss->np->e[i].p == p)
+			return ss->np->e[i].name;
+	return "default";
+}
+
+#define POOL_WARN_MS	10000	/* an unknown Framed-Pool: one line per 10 s, each counted */
+
+/*
+ * The pool an address comes from: the server's Framed-Pool, else the
+ * default. A name that is not one of [ppp] named-pools refuses the session
+ * (its policy is the operator's: the default pool's addresses may carry
+ * other firewall rules), counted no_address.
+ */
+static struct pool *pool_for(struct sess *x, const char *user)
+{
+	struct sessions *ss = x->ss;
+	struct pool *p;
+	uint64_t now;
+
+	if (!x->rpool[0])
+		return ss->pool;
+	p = named_pool(ss, x->rpool);
+	if (p)
+		return p;
+	ss->st.no_address++;
+	now = evloop_now(ss->loop);
+	if (!ss->pool_warned_ms || now - ss->pool_warned_ms >= POOL_WARN_MS) {
+		ss->pool_warned_ms = now;
+		log_warn("ppp %s: the RADIUS server's Framed-Pool '%.63s' for user '%s' is not in "
+			 "[ppp] named-pools: refused (more within 10 s are only counted: "
+			 "no_address)", x->tag, x->rpool, user);
+	}
+	return NULL;
 }
 
 static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
@@ -756,34 +831,41 @@ static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
 		if (alloc_ipv4_priv(x, user) < 0)
 			return -1;
 	} else if (hint.s_addr != INADDR_ANY) {
-		bool in_pool = pool_contains(ss->pool, hint);
+		struct pool *in = pool_holding(ss->pool, ss->np, hint);
 
-		if (x->radius_addr && !in_pool && !ss->cfg->radius.framed_ip_any) {
+		if (x->radius_addr && !in && !ss->cfg->radius.framed_ip_any) {
 			inet_ntop(AF_INET, &hint, a, sizeof(a));
 			log_warn("ppp %s: the RADIUS server's Framed-IP-Address %s for user '%s' is "
-				 "outside the pool ([radius] framed-ip-outside-pool = no): refused",
+				 "outside the pools ([radius] framed-ip-outside-pool = no): refused",
 				 x->tag, a, user);
 			ss->st.no_address++;
 			return -1;
 		}
 
-		if (in_pool ? pool_take(ss->pool, hint) < 0 : find4(ss, hint) != NULL) {
+		if (in ? pool_take(in, hint) < 0 : find4(ss, hint) != NULL) {
 			inet_ntop(AF_INET, &hint, a, sizeof(a));
 			log_warn("ppp %s: static address %s of user '%s' is in use by another "
 				 "session: refused", x->tag, a, user);
 			ss->st.no_address++;
 			return -1;
 		}
-		x->ipv4_pool = in_pool;
+		x->ipv4_pool = in;
 		x->ipv4 = hint;
 	} else {
-		if (pool_alloc(ss->pool, &x->ipv4) < 0) {
-			log_warn("ppp %s: address pool exhausted (%u of %u in use): user '%s' "
-				 "refused", x->tag, pool_in_use(ss->pool), pool_size(ss->pool), user);
+		struct pool *from = pool_for(x, user);
+
+		if (!from)
+			return -1;
+		if (pool_alloc(from, &x->ipv4) < 0) {
+			bool named = from != ss->pool;
+
+			log_warn("ppp %s: address pool%s%s%s exhausted (%u of %u in use): user '%s' "
+				 "refused", x->tag, named ? " '" : "", named ? pool_name(ss, from) : "",
+				 named ? "'" : "", pool_in_use(from), pool_size(from), user);
 			ss->st.no_address++;
 			return -1;
 		}
-		x->ipv4_pool = true;
+		x->ipv4_pool = from;
 	}
 	link4(x);
 	*out = x->ipv4;
@@ -1244,22 +1326,73 @@ static void tun_packet(void *ctx, uint8_t *buf, size_t len)
 
 /* --- the layer ------------------------------------------------------------------------ */
 
-static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6)
+static void named_pools_free(struct named_pools *np)
+{
+	for (unsigned int i = 0; np && i < np->n; i++)
+		pool_free(np->e[i].p);
+	free(np);
+}
+
+/* A pool per name of [ppp] named-pools, of that name's ranges; NULL and *err when none. */
+static struct named_pools *named_pools_new(const struct l2sec_config *cfg, int *err)
+{
+	struct config_range r[CONFIG_MAX_NAMED_RANGES];
+	struct named_pools *np;
+
+	*err = 0;
+	if (!cfg->n_named_pool)
+		return NULL;
+	np = calloc(1, sizeof(*np));
+	if (!np)
+		goto err;
+	for (unsigned int i = 0; i < cfg->n_named_pool; i++) {
+		const char *name = cfg->named_pool[i].name;
+		unsigned int n = 0, j;
+
+		for (j = 0; j < i && strcmp(cfg->named_pool[j].name, name); j++)
+			;
+		if (j < i)
+			continue;	/* built with its first range */
+		for (j = i; j < cfg->n_named_pool; j++)
+			if (!strcmp(cfg->named_pool[j].name, name))
+				r[n++] = cfg->named_pool[j].r;
+		snprintf(np->e[np->n].name, sizeof(np->e[np->n].name), "%s", name);
+		np->e[np->n].p = pool_new(r, n);
+		if (!np->e[np->n].p)
+			goto err;
+		np->n++;
+	}
+	return np;
+err:
+	named_pools_free(np);
+	*err = -1;
+	return NULL;
+}
+
+static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6,
+		       struct named_pools **np)
 {
 	const struct l2sec_config *cfg = ss->cfg;
+	int err;
 
 	*p4 = pool_new(cfg->pool, cfg->n_pool);
 	*p6 = NULL;
+	*np = NULL;
 	if (!*p4)
 		return -1;
 	if (cfg->ipv6 && cfg->ipv6_prefix_len) {
 		*p6 = pool6_new(&cfg->ipv6_prefix, cfg->ipv6_prefix_len);
-		if (!*p6) {
-			pool_free(*p4);
-			return -1;
-		}
+		if (!*p6)
+			goto err;
 	}
+	*np = named_pools_new(cfg, &err);
+	if (err)
+		goto err;
 	return 0;
+err:
+	pool_free(*p4);
+	pool6_free(*p6);
+	return -1;
 }
 
 struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cfg,
@@ -1283,7 +1416,7 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 	ss->nd = nd;
 	authlimit_config_from(&alc, cfg);
 	ss->al = authlimit_new(&alc);
-	if (!ss->al || pools_build(ss, &ss->pool, &ss->pool6) < 0)
+	if (!ss->al || pools_build(ss, &ss->pool, &ss->pool6, &ss->np) < 0)
 		goto err;
 	if (datapath_set_receive(dp, PPP_DATA_HEADROOM, tun_packet, ss, &ss->st.tun_errors) < 0)
 		goto err_pools;
@@ -1292,6 +1425,7 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 err_pools:
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
+	named_pools_free(ss->np);
 err:
 	authlimit_free(ss->al);
 err_tab:
@@ -1317,6 +1451,7 @@ void sessions_free(struct sessions *ss)
 	datapath_set_receive(ss->dp, 0, NULL, NULL, NULL);
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
+	named_pools_free(ss->np);
 	users_free(ss->users);
 	authlimit_free(ss->al);
 	htab_free(&ss->by_ipv4);
@@ -1327,26 +1462,32 @@ void sessions_free(struct sessions *ss)
 int sessions_reload(struct sessions *ss, struct users_db *users)
 {
 	struct authlimit_config alc;
+	struct named_pools *np;
 	struct pool *p4;
 	struct pool6 *p6;
 	struct sess *x;
 
-	if (pools_build(ss, &p4, &p6) < 0) {
+	if (pools_build(ss, &p4, &p6, &np) < 0) {
 		log_err("reload: out of memory: the address pools in force are kept");
 		users_free(users);
 		return -1;
 	}
 	/* live sessions keep their addresses; those outside the new ranges stay static */
 	for (x = ss->list; x; x = x->next) {
-		if (x->ipv4.s_addr)
-			x->ipv4_pool = pool_take(p4, x->ipv4) == 0;
+		if (x->ipv4.s_addr) {
+			x->ipv4_pool = pool_holding(p4, np, x->ipv4);
+			if (x->ipv4_pool && pool_take(x->ipv4_pool, x->ipv4) < 0)
+				x->ipv4_pool = NULL;
+		}
 		if (x->has6)
 			x->pfx6_pool = p6 && pool6_take(p6, &x->pfx6) == 0;
 	}
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
+	named_pools_free(ss->np);
 	ss->pool = p4;
 	ss->pool6 = p6;
+	ss->np = np;
 	if (users) {
 		users_free(ss->users);
 		ss->users = users;
@@ -1441,6 +1582,9 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
 		json_object_object_add(o, CTL_K_IPV4, json_object_new_string(a));
 	}
+	if (x->ipv4_pool)
+		json_object_object_add(o, CTL_K_POOL,
+				       json_object_new_string(pool_name(ss, x->ipv4_pool)));
 	if (x->has6) {
 		inet_ntop(AF_INET6, &x->pfx6, a, INET6_ADDRSTRLEN);
 		strcat(a, "/64");
@@ -1513,6 +1657,24 @@ void sessions_first_challenge(struct sessions *ss, uint16_t tid, uint16_t sid,
 	memcpy(ss->first.chal, chal, sizeof(ss->first.chal));
 }
 
+/* [ { "name", "pool_size", "pool_in_use" } ] of the named pools. */
+static struct json_object *describe_named_pools(const struct named_pools *np)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < np->n; i++) {
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, CTL_K_NAME, json_object_new_string(np->e[i].name));
+		json_object_object_add(e, CTL_K_POOL_SIZE,
+				       json_object_new_int64(pool_size(np->e[i].p)));
+		json_object_object_add(e, CTL_K_POOL_IN_USE,
+				       json_object_new_int64(pool_in_use(np->e[i].p)));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 /* privsep: the pools are the parent's. */
 static void describe_pools_priv(const struct sessions *ss, struct json_object *o)
 {
@@ -1543,4 +1705,6 @@ void sessions_describe_pools(const struct sessions *ss, struct json_object *o)
 		json_object_object_add(o, CTL_K_POOL6_IN_USE,
 				       json_object_new_int64(pool6_in_use(ss->pool6)));
 	}
+	if (ss->np)
+		json_object_object_add(o, CTL_K_NAMED_POOLS, describe_named_pools(ss->np));
 }

@@ -238,7 +238,8 @@ static void run_for(struct world *w, uint64_t ms)
 
 /* --- the LAC --------------------------------------------------------------- */
 
-static void client_up(struct world *w, struct client *c, unsigned int i, bool ipv6)
+/* A client through authentication and the NCPs: up, or refused after authentication. */
+static bool client_try(struct world *w, struct client *c, unsigned int i, bool ipv6)
 {
 	struct fake *f = w->f;
 	struct l2tp_msg m;
@@ -264,7 +265,12 @@ static void client_up(struct world *w, struct client *c, unsigned int i, bool ip
 		pump(c, ipv6);
 	}
 	assert_true(c->auth_ok);
-	assert_true(c->ipcp_ours && c->ipcp_theirs);
+	return c->ipcp_ours && c->ipcp_theirs;
+}
+
+static void client_up(struct world *w, struct client *c, unsigned int i, bool ipv6)
+{
+	assert_true(client_try(w, c, i, ipv6));
 	assert_int_not_equal(c->addr[0], 0);
 	if (ipv6) {
 		assert_true(c->v6_ours && c->v6_theirs);
@@ -340,6 +346,7 @@ static void send_rs(struct client *c)
 static const char conf[] =
 	"[l2tp]\nhostname = lns\nrequire-ipsec = no\nsccrq-rate = 100000\n"
 	"[ppp]\nauth = pap\nlocal-address = 10.77.0.1\npool = 10.77.0.10-10.77.3.250\n"
+	"named-pools = staff:10.78.0.10-10.78.0.11 guests:10.78.1.0/24\n"
 	"ipv6-prefix = 2001:db8:77::/48\n";
 
 static bool world_new(struct world *w, bool ipv6)
@@ -800,6 +807,73 @@ static void test_radius_ipv6_prefix(void **state)
 	world_free(&w);
 }
 
+/* "pool": the session's pool, and the named pools' use. */
+static void assert_pool(struct world *w, struct client *c, const char *want, int staff_used)
+{
+	struct json_object *o = json_object_new_object(), *v, *np;
+	const struct l2tp_session *ls = l2tp_lns_session(w->f->lns, c->l.lns_tid,
+							      c->lns_sid);
+
+	assert_non_null(ls);
+	sessions_describe(w->ss, ls, o);
+	assert_true(json_object_object_get_ex(o, CTL_K_POOL, &v));
+	assert_string_equal(json_object_get_string(v), want);
+	json_object_put(o);
+	o = json_object_new_object();
+	sessions_describe_pools(w->ss, o);
+	assert_true(json_object_object_get_ex(o, CTL_K_NAMED_POOLS, &np));
+	assert_int_equal(json_object_array_length(np), 2);
+	v = json_object_array_get_idx(np, 0);
+	assert_string_equal(json_object_get_string(json_object_object_get(v, CTL_K_NAME)),
+			    "staff");
+	assert_int_equal(json_object_get_int(json_object_object_get(v, CTL_K_POOL_SIZE)), 2);
+	assert_int_equal(json_object_get_int(json_object_object_get(v, CTL_K_POOL_IN_USE)),
+			 staff_used);
+	json_object_put(o);
+}
+
+/*
+ * Framed-Pool: the address comes from that named pool; its exhaustion and
+ * a name that is no pool refuse the session (no address: counted); none
+ * given, the default pool. A session's address goes back to its pool.
+ */
+static void test_radius_framed_pool(void **state)
+{
+	struct acct_srv srv;
+	struct client c[6];
+	struct world w;
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	radius_on(&w, &srv);
+	accept_put(&srv, RADIUS_FRAMED_POOL, "staff", 5);
+	client_up(&w, &c[0], 0, false);
+	assert_memory_equal(c[0].addr, "\x0a\x4e\x00\x0a", 4);
+	assert_pool(&w, &c[0], "staff", 1);
+	client_up(&w, &c[1], 1, false);
+	assert_memory_equal(c[1].addr, "\x0a\x4e\x00\x0b", 4);
+	assert_false(client_try(&w, &c[2], 2, false));	/* staff has two */
+	assert_int_equal(sessions_stats(w.ss)->no_address, 1);
+	srv.accept_len = 0;
+	accept_put(&srv, RADIUS_FRAMED_POOL, "nosuch", 6);
+	assert_false(client_try(&w, &c[3], 3, false));
+	assert_int_equal(sessions_stats(w.ss)->no_address, 2);
+	srv.accept_len = 0;
+	client_up(&w, &c[4], 4, false);
+	assert_memory_equal(c[4].addr, "\x0a\x4d\x00\x0a", 4);
+	assert_pool(&w, &c[4], "default", 2);
+	/* one of staff's goes: its address is free again */
+	lac_cdn(&c[0]);
+	accept_put(&srv, RADIUS_FRAMED_POOL, "staff", 5);
+	client_up(&w, &c[5], 5, false);
+	assert_memory_equal(c[5].addr, "\x0a\x4e\x00\x0a", 4);
+	assert_pool(&w, &c[5], "staff", 2);
+	assert_int_equal(srv.bad, 0);
+	acct_srv_close(&srv);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -809,6 +883,7 @@ int main(void)
 		cmocka_unit_test(test_tun_accounting),
 		cmocka_unit_test(test_radius_idle_timeout),
 		cmocka_unit_test(test_radius_ipv6_prefix),
+		cmocka_unit_test(test_radius_framed_pool),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
