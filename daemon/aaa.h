@@ -70,6 +70,7 @@ enum aaa_verdict {
 struct aaa_auth_res {
 	enum aaa_verdict verdict;
 	const struct radius_reply *reply;	/* ACCEPT, REJECT: what the answer carried */
+	const struct radius_msg *msg;	/* ACCEPT, REJECT: the answer, for vendor attributes */
 	const char *message;		/* Reply-Message made printable, "" when none */
 };
 

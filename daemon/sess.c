@@ -16,6 +16,7 @@
 #include "core/htab.h"
 #include "core/log.h"
 #include "datapath/netdev.h"
+#include "addr/dhcp.h"
 #include "addr/pool.h"
 #include "ppp/ppp.h"
 #include "addr/ra.h"
@@ -61,6 +62,9 @@ struct sess {
 	uint8_t auth_id;		/* its CHAP identifier, to check MS-CHAP2-Success by */
 	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
 	char rpool[sizeof(((struct radius_reply *)0)->framed_pool)];	/* Framed-Pool; "" */
+	/* the server's split tunnel for DHCPINFORM (l2sec's attributes); NULL: none */
+	struct users_split_own *rsplit;
+	struct in_addr rdns[2];		/* MS-Primary/Secondary-DNS-Server; 0: none */
 	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
 	uint8_t rpfx6_len;
 	struct in6_addr rpfx6;
@@ -415,6 +419,7 @@ static void sess_free(struct sess *x)
 	ev_timer_cancel(ss->loop, &x->idle_timer);
 	free(x->rclass);
 	free(x->class_raw);
+	free(x->rsplit);
 	release_addresses(x);
 	if (x->prev)
 		x->prev->next = x->next;
@@ -665,11 +670,117 @@ static void accept_apply(struct sess *x, const struct radius_reply *r)
 	x->rpfx6_len = r->ipv6_plen;
 }
 
+/* The DHCPINFORM answer's values for x: the split sp, the server's DNS servers if any. */
+static void sess_dhcp_answer(const struct sess *x, const struct l2sec_config *cfg,
+			     const struct users_split *sp, struct dhcp_answer *a)
+{
+	config_dhcp_answer(a, cfg, sp);
+	if (x->rdns[0].s_addr) {
+		a->dns = x->rdns;
+		a->n_dns = x->rdns[1].s_addr ? 2 : 1;
+	}
+}
+
+struct split_ctx {
+	struct users_split_own *o;
+	char why[160];
+};
+
+/* One of l2sec's attributes into the session's split tunnel, checked as the users file's. */
+static int split_item(void *arg, uint8_t vtype, const uint8_t *val, size_t len)
+{
+	struct split_ctx *c = arg;
+	struct users_split_own *o = c->o;
+	char text[RADIUS_ATTR_MAX + 1];
+	const char *why = NULL;
+
+	if (memchr(val, 0, len)) {
+		snprintf(c->why, sizeof(c->why), "a NUL in attribute %u", vtype);
+		return -1;
+	}
+	memcpy(text, val, len);
+	text[len] = '\0';
+	switch (vtype) {
+	case RADIUS_L2SEC_SPLIT_ROUTE:
+		why = o->n_routes == CONFIG_MAX_ROUTES ? "is one route too many" :
+		      config_route_item(text, o->routes, o->n_routes);
+		o->n_routes += !why;
+		o->has |= USERS_HAS_ROUTES;
+		break;
+	case RADIUS_L2SEC_DNS_DOMAIN:
+		why = o->has & USERS_HAS_DNS_DOMAIN ? "is a second domain" :
+		      !*text ? NULL : config_check_domain(text, o->dns_domain);
+		o->has |= USERS_HAS_DNS_DOMAIN;
+		break;
+	case RADIUS_L2SEC_DNS_SEARCH:
+		why = o->n_dns_search == CONFIG_MAX_SEARCH ? "is one search domain too many" :
+		      config_search_item(text, o->dns_search, o->n_dns_search);
+		o->n_dns_search += !why;
+		o->has |= USERS_HAS_DNS_SEARCH;
+		break;
+	default:
+		return 0;	/* not ours to know: ignored, as RFC 2865 5.26 has it */
+	}
+	if (why)
+		snprintf(c->why, sizeof(c->why), "'%.60s' %s", text, why);
+	return why ? -1 : 0;
+}
+
+/*
+ * The Accept's split tunnel (l2sec's attributes under [radius] vendor-id)
+ * and DNS servers (MS-Primary/Secondary-DNS-Server, RFC 2548) for the
+ * session's IPCP and DHCPINFORM answers. Checked as the users file's:
+ * each item, the counts, and the DHCPINFORM answer must fit the 548 octets
+ * every client takes. 0, or -1 with why (the Accept cannot be applied).
+ */
+static int split_take(struct sess *x, const struct aaa_auth_res *res, char *why, size_t cap)
+{
+	const struct l2sec_config *cfg = x->ss->cfg;
+	struct split_ctx c = { .why = "" };
+	struct users_split sp;
+	struct dhcp_answer a;
+
+	free(x->rsplit);
+	x->rsplit = NULL;
+	memcpy(x->rdns, res->reply->dns, sizeof(x->rdns));
+	if (!x->rdns[0].s_addr) {	/* a secondary alone is the first */
+		x->rdns[0] = x->rdns[1];
+		x->rdns[1].s_addr = INADDR_ANY;
+	}
+	c.o = calloc(1, sizeof(*c.o));
+	if (!c.o) {
+		snprintf(why, cap, "out of memory");
+		return -1;
+	}
+	if (res->msg && radius_vsa_each(res->msg, cfg->radius.vendor_id, split_item, &c)) {
+		snprintf(why, cap, "its split tunnel attributes cannot be applied: %s",
+			 c.why[0] ? c.why : "a malformed Vendor-Specific attribute");
+		free(c.o);
+		return -1;
+	}
+	users_split_from(c.o, cfg, &sp);
+	sess_dhcp_answer(x, cfg, &sp, &a);
+	if (dhcp_answer_len(&a) > DHCP_MIN_MSG_LEN) {
+		snprintf(why, cap, "its split tunnel makes a DHCPINFORM answer of %zu octets, "
+			 "more than the %u every client takes", dhcp_answer_len(&a),
+			 DHCP_MIN_MSG_LEN);
+		free(c.o);
+		return -1;
+	}
+	if (c.o->has)
+		x->rsplit = c.o;
+	else
+		free(c.o);
+	if (x->rdns[0].s_addr || x->rdns[1].s_addr)
+		ppp_set_dns(x->ppp, x->rdns);
+	return 0;
+}
+
 /* The RADIUS server's verdict on the session's answer (aaa.h). */
 static void auth_answered(void *arg, const struct aaa_auth_res *res)
 {
 	struct sess *x = arg;
-	char why[300], resp[MSCHAP_AUTH_RESPONSE_LEN] = "";
+	char why[300], split_why[240], resp[MSCHAP_AUTH_RESPONSE_LEN] = "";
 	struct ppp_auth_outcome o = { .why = why };
 
 	x->auth_req = 0;
@@ -682,6 +793,11 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 		/* before the verdict: IPCP may take its address inside ppp_auth_done */
 		x->radius_addr = res->reply->has_framed_ip;
 		snprintf(x->rpool, sizeof(x->rpool), "%s", res->reply->framed_pool);
+		if (split_take(x, res, split_why, sizeof(split_why)) < 0) {
+			snprintf(why, sizeof(why), "the RADIUS server's Access-Accept: %s",
+				 split_why);
+			o.ok = false;
+		}
 		break;
 	case AAA_REJECT:
 		o.checked = true;
@@ -1548,6 +1664,24 @@ const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct i
 		return NULL;
 	user = ppp_user(x->ppp);
 	return users_lookup(ss->users, user, strlen(user));
+}
+
+void sessions_dhcp_answer(const struct sessions *ss, struct in_addr a,
+			  const struct l2sec_config *cfg, struct dhcp_answer *out)
+{
+	const struct sess *x = find4(ss, a);
+	struct users_split sp;
+
+	if (!x || !x->routed4) {
+		users_split(NULL, cfg, &sp);
+		config_dhcp_answer(out, cfg, &sp);
+		return;
+	}
+	if (x->rsplit)
+		users_split_from(x->rsplit, cfg, &sp);
+	else
+		users_split(sessions_user_ipv4(ss, a), cfg, &sp);
+	sess_dhcp_answer(x, cfg, &sp, out);
 }
 
 const char *sessions_datapath(const struct sessions *ss)

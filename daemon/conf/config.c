@@ -202,6 +202,7 @@ static const struct key keys[] = {
 	{ "radius", "auth-source", K_AUTHSOURCE, OFF(radius.auth_source), 0, 0, 0 },
 	{ "radius", "acct-interim", K_MS, OFF(radius.acct_interim_ms), 0, 0, 86400000 },
 	{ "radius", "acct-queue", K_UINT, OFF(radius.acct_queue), 0, 1, 1000000 },
+	{ "radius", "vendor-id", K_UINT, OFF(radius.vendor_id), 0, 1, 16777215 },
 };
 
 static const char *const sections[] = {
@@ -320,6 +321,7 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->radius.queue = 1024;
 	cfg->radius.peer_queue = 32;
 	cfg->radius.acct_queue = 4096;
+	cfg->radius.vendor_id = 32473;	/* RFC 5612's number for documentation: see l2sec.conf(5) */
 }
 
 /* --- values ------------------------------------------------------------------ */

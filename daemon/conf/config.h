@@ -133,6 +133,7 @@ struct config_radius {
 	enum config_auth_source auth_source;
 	unsigned int acct_interim_ms;	/* Interim-Update every; 0: none (or the server's) */
 	unsigned int acct_queue;	/* accounting records kept while servers are away */
+	unsigned int vendor_id;		/* of l2sec's Vendor-Specific attributes (radius_pkt.h) */
 };
 /* Interim-Updates no more often than this, whoever asks (RFC 2869 section 5.16). */
 #define CONFIG_ACCT_INTERIM_MIN_MS 60000

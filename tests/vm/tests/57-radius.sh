@@ -4,7 +4,9 @@
 # dialling once per method:
 # - PAP, CHAP-MD5 and MS-CHAPv2 users are accepted by the server (the users file
 #   of l2secd is empty); pppd checks MS-CHAP2-Success, which the server computed;
-# - the Framed-IP-Address the server assigns is the client's address;
+# - the Framed-IP-Address the server assigns is the client's address; its Framed-Pool
+#   names the [ppp] named-pools pool the address comes from (item 4);
+# - the server's Idle-Timeout hangs an idle session up, Acct-Terminate-Cause Idle-Timeout;
 # - a wrong password is rejected, and the server's Reply-Message reaches the log;
 # - `daemon show` (show stats) has the server's state and counters;
 # - accounting (item 5) to the same server: Accounting-On at start, a Start and a
@@ -26,7 +28,7 @@ no_tunnels() { ! gw "$L2SEC" -j tunnel show 2>/dev/null | grep -q '"tunnel_id"';
 # the client's PPP address (its interface is ppp0, ppp1, ...: pppd numbers them anew)
 lac_addr() { ip -n lac -4 -o addr show 2>/dev/null | sed -n 's/.* inet \([0-9.]*\) peer.*/\1/p'; }
 lac_up() { [ -n "$(lac_addr)" ]; }
-in_pool() { lac_addr | grep -Eq '^192\.168\.42\.(1[0-9]|20)$'; }
+in_staff() { lac_addr | grep -Eq '^192\.168\.43\.1[0-2]$'; }
 # acct_rec USER TYPE: FreeRADIUS's detail records of USER with Acct-Status-Type TYPE
 acct_rec() {
 	cat "$run"/radius/log/radacct/*/detail-* 2>/dev/null |
@@ -57,11 +59,13 @@ lac_topology
 radius_conf "$run/radius" "$secret" 1812
 cat >"$raddb/mods-config/files/authorize" <<'EOF'
 papuser Cleartext-Password := "pap-pw"
-	Reply-Message = "Welcome, papuser"
+	Reply-Message = "Welcome, papuser",
+	Framed-Pool = "staff"
 
 chapuser Cleartext-Password := "chap-pw"
 	Framed-IP-Address = 192.168.42.150,
-	Class = "gold"
+	Class = "gold",
+	Idle-Timeout = 4
 
 msuser Cleartext-Password := "ms-pw"
 	Session-Timeout = 3
@@ -85,6 +89,7 @@ users = $run/users
 auth = mschapv2 chap-md5 pap
 local-address = 192.168.42.1
 pool = 192.168.42.10-192.168.42.20
+named-pools = staff:192.168.43.10-192.168.43.12
 auth-fail-delay = 200ms
 lcp-echo-interval = 60s
 [radius]
@@ -146,7 +151,9 @@ dial papuser pap-pw refuse-chap refuse-mschap-v2
 check "PAP: the client's ppp0 is up" wait_for 60 lac_up
 check "PAP: accepted by RADIUS" grep -q "user 'papuser' authenticated with PAP (RADIUS)" \
 	"$out/l2secd.log"
-check "PAP: the address is the pool's" in_pool
+check "PAP: the address is the server's Framed-Pool's" in_staff
+check "PAP: l2sec session show names the pool" sh -c \
+	"ip netns exec gw '$L2SEC' -r '$run/run' session show | grep -q ' pool staff '"
 check "PAP: two pings through the tunnel" ip netns exec lac ping -c 2 -i 0.2 -W 5 192.168.42.1
 check "accounting: Accounting-On at start" acct_on
 check "PAP: the server has the accounting Start" wait_for 10 acct_has papuser Start
@@ -171,6 +178,10 @@ check_eq "CHAP-MD5: the server's Framed-IP-Address is the client's" 192.168.42.1
 gw "$L2SEC" -r "$run/run" session show >"$out/session-show-chap.txt" 2>&1
 check "CHAP-MD5: l2sec session show has the server's Class" grep -q \
 	"user chapuser auth chap-md5 class gold" "$out/session-show-chap.txt"
+check "CHAP-MD5: the server's Idle-Timeout (4 s) hangs the idle session up" wait_for 30 \
+	grep -q "user 'chapuser': no data for 4 s (Idle-Timeout): hanging up" "$out/l2secd.log"
+check "CHAP-MD5: the accounting Stop says Idle-Timeout" wait_for 10 \
+	acct_cause chapuser Idle-Timeout
 check "CHAP-MD5: hung up" hang_up
 
 dial msuser ms-pw refuse-pap refuse-chap
