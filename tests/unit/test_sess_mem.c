@@ -869,6 +869,11 @@ static void test_radius_framed_pool(void **state)
 	client_up(&w, &c[5], 5, false);
 	assert_memory_equal(c[5].addr, "\x0a\x4e\x00\x0a", 4);
 	assert_pool(&w, &c[5], "staff", 2);
+	/* a reload rebuilds the pools: the live sessions keep theirs, counted in the new */
+	assert_int_equal(sessions_reload(w.ss, NULL), 0);
+	assert_pool(&w, &c[5], "staff", 2);
+	assert_pool(&w, &c[4], "default", 2);
+	assert_false(client_try(&w, &c[0], 6, false));	/* staff still full */
 	assert_int_equal(srv.bad, 0);
 	acct_srv_close(&srv);
 	world_free(&w);
