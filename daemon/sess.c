@@ -816,9 +816,13 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 	/* the engine may still refuse an Accept (no valid MS-CHAP2-Success) */
 	if (o.ok && ppp_auth_method_name(x->ppp)) {
 		accept_apply(x, res->reply);
-	} else {
+	} else {	/* nothing of it stays for a later try */
 		x->radius_addr = false;
 		x->rpool[0] = '\0';
+		free(x->rsplit);
+		x->rsplit = NULL;
+		memset(x->rdns, 0, sizeof(x->rdns));
+		ppp_set_dns(x->ppp, x->ss->cfg->dns);
 	}
 	sess_after(x);
 }
