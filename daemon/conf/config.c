@@ -1323,6 +1323,10 @@ static void check_ppp(struct parser *p)
 		check_local_address(p);
 	if (key_ok(p, "local-address") && key_ok(p, "pool") && key_ok(p, "named-pools"))
 		check_named_pools(p);
+	/* the engine would read the session counters the parent's module keeps */
+	if (cfg->idle_timeout_ms && cfg->privsep)
+		perr(p, line_of(p, "idle-timeout"), "[ppp] idle-timeout does not run under "
+		     "privsep yet: set [global] privsep = no, or idle-timeout = 0");
 	if (cfg->ipv6_prefix_len && !cfg->ipv6 && key_ok(p, "ipv6"))
 		perr(p, line_of(p, "ipv6-prefix"), "[ppp] ipv6-prefix is set but ipv6 is not yes");
 	if (cfg->ipv6 && !cfg->ipv6_prefix_len && key_ok(p, "ipv6-prefix"))

@@ -276,6 +276,23 @@ static void test_named_pools(void **state)
 	assert_non_null(strstr(e.msg[4], "loopback"));
 }
 
+/* [ppp] idle-timeout: a duration, 0 (the default) never; refused under privsep. */
+static void test_idle_timeout(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("[ppp]\n", &cfg, &e), 0);
+	assert_int_equal(cfg.idle_timeout_ms, 0);
+	assert_int_equal(parse("[ppp]\nidle-timeout = 600\n", &cfg, &e), 0);
+	assert_int_equal(cfg.idle_timeout_ms, 600000);
+	assert_int_equal(parse("[global]\nprivsep = yes\n[ppp]\nidle-timeout = 600\n", &cfg,
+			       &e), 1);
+	assert_int_equal(e.line[0], 4);
+	assert_non_null(strstr(e.msg[0], "does not run under privsep"));
+}
+
 /* One error each, on the line given, with a message that says what. */
 static const struct {
 	const char *text;
@@ -1181,6 +1198,7 @@ int main(void)
 		cmocka_unit_test(test_ppp_values),
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_named_pools),
+		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_ppp_errors),
 		cmocka_unit_test(test_ipsec),
 		cmocka_unit_test(test_modp1024),
