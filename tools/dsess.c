@@ -423,6 +423,7 @@ void dsess_print_extra(const struct dsess *d)
 	str(d, DSESS_CLASS, " class %s");
 	str(d, DSESS_ACCT_ID, " acct-session %s");
 	str(d, DSESS_ACCT_STATE, " acct %s");
+	str(d, DSESS_POOL, " pool %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
 	str(d, DSESS_PPP_PHASE, NULL);
 	print_ipsec(d);
