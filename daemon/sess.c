@@ -1720,7 +1720,7 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
 		json_object_object_add(o, CTL_K_IPV4, json_object_new_string(a));
 	}
-	if (x->ipv4_pool)
+	if (x->ipv4_pool && x->ipv4_pool != ss->pool)	/* a named pool's */
 		json_object_object_add(o, CTL_K_POOL,
 				       json_object_new_string(pool_name(ss, x->ipv4_pool)));
 	if (x->has6) {

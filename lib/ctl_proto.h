@@ -62,7 +62,7 @@
 #define CTL_K_PPP_PHASE		"ppp_phase"
 #define CTL_K_IPV4		"ipv4"
 #define CTL_K_IPV6_PREFIX	"ipv6_prefix"
-#define CTL_K_POOL		"pool"		/* the session's: "default" or a named pool's name */
+#define CTL_K_POOL		"pool"		/* the named pool of the session's address */
 
 /* the tunnel's SA as l2secd's SA table knows it (daemon/ipsec.c) */
 #define CTL_K_SA		"sa"

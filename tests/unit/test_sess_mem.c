@@ -807,7 +807,7 @@ static void test_radius_ipv6_prefix(void **state)
 	world_free(&w);
 }
 
-/* "pool": the session's pool, and the named pools' use. */
+/* "pool": the session's named pool (NULL: the default one), and the named pools' use. */
 static void assert_pool(struct world *w, struct client *c, const char *want, int staff_used)
 {
 	struct json_object *o = json_object_new_object(), *v, *np;
@@ -816,8 +816,13 @@ static void assert_pool(struct world *w, struct client *c, const char *want, int
 
 	assert_non_null(ls);
 	sessions_describe(w->ss, ls, o);
-	assert_true(json_object_object_get_ex(o, CTL_K_POOL, &v));
-	assert_string_equal(json_object_get_string(v), want);
+	if (want) {
+		assert_true(json_object_object_get_ex(o, CTL_K_POOL, &v));
+		assert_string_equal(json_object_get_string(v), want);
+	} else {	/* the default pool's: not named */
+		assert_false(json_object_object_get_ex(o, CTL_K_POOL, &v));
+		assert_true(json_object_object_get_ex(o, CTL_K_IPV4, &v));
+	}
 	json_object_put(o);
 	o = json_object_new_object();
 	sessions_describe_pools(w->ss, o);
@@ -862,7 +867,7 @@ static void test_radius_framed_pool(void **state)
 	srv.accept_len = 0;
 	client_up(&w, &c[4], 4, false);
 	assert_memory_equal(c[4].addr, "\x0a\x4d\x00\x0a", 4);
-	assert_pool(&w, &c[4], "default", 2);
+	assert_pool(&w, &c[4], NULL, 2);
 	/* one of staff's goes: its address is free again */
 	lac_cdn(&c[0]);
 	accept_put(&srv, RADIUS_FRAMED_POOL, "staff", 5);
@@ -872,7 +877,7 @@ static void test_radius_framed_pool(void **state)
 	/* a reload rebuilds the pools: the live sessions keep theirs, counted in the new */
 	assert_int_equal(sessions_reload(w.ss, NULL), 0);
 	assert_pool(&w, &c[5], "staff", 2);
-	assert_pool(&w, &c[4], "default", 2);
+	assert_pool(&w, &c[4], NULL, 2);
 	assert_false(client_try(&w, &c[0], 6, false));	/* staff still full */
 	assert_int_equal(srv.bad, 0);
 	acct_srv_close(&srv);
