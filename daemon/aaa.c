@@ -488,6 +488,7 @@ static void on_done(void *arg, int err, const uint8_t *ans, size_t len)
 		printable(msg, sizeof(msg), r.reply_message);
 		res.message = msg;
 		res.reply = &r;
+		res.msg = &m;
 		res.verdict = m.code == RADIUS_ACCESS_ACCEPT ? AAA_ACCEPT : AAA_REJECT;
 		if (m.code == RADIUS_ACCESS_CHALLENGE)
 			aaa_log_limited(a, LOG_WARNING,

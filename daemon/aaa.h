@@ -74,6 +74,7 @@ enum aaa_verdict {
 struct aaa_auth_res {
 	enum aaa_verdict verdict;
 	const struct radius_reply *reply;	/* ACCEPT, REJECT: what the answer carried */
+	const struct radius_msg *msg;	/* ACCEPT, REJECT: the answer, for vendor attributes */
 	const char *message;		/* Reply-Message made printable, "" when none */
 };
 
@@ -101,7 +102,8 @@ void aaa_cancel(struct aaa *a, uint64_t handle);
 /* Acct-Terminate-Cause (RFC 2866 section 5.10) */
 enum aaa_term_cause {
 	AAA_TC_USER_REQUEST = 1,	/* the client hung up */
-	AAA_TC_LOST_CARRIER = 2,	/* LCP echoes unanswered, the tunnel or its SA gone */
+	AAA_TC_LOST_CARRIER = 2,	/* LCP echoes unanswered, the tunnel's peer silent */
+	AAA_TC_LOST_SERVICE = 3,	/* the tunnel's IPsec SA gone */
 	AAA_TC_IDLE_TIMEOUT = 4,
 	AAA_TC_SESSION_TIMEOUT = 5,
 	AAA_TC_ADMIN_RESET = 6,		/* `l2sec session del`, a Disconnect-Request */

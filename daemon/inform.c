@@ -42,16 +42,14 @@ static void drop(uint64_t *counter, struct in_addr src, const char *why)
 }
 
 /*
- * The answer's values: the [ppp] ones, each replaced by the session's
- * user's own (users_split), looked up now so a reload counts at once.
+ * The answer's values: the [ppp] ones, each replaced by the session's own
+ * (its RADIUS server's, else its user's in the users file), looked up now so
+ * a reload counts at once.
  */
 static void fill_answer(const struct l2sec_config *cfg, const struct sessions *ss,
 			struct in_addr client, struct dhcp_answer *a)
 {
-	struct users_split sp;
-
-	users_split(sessions_user_ipv4(ss, client), cfg, &sp);
-	config_dhcp_answer(a, cfg, &sp);
+	sessions_dhcp_answer(ss, client, cfg, a);
 }
 
 static const char *left_names(unsigned int left)

@@ -185,6 +185,8 @@ void l2secd_module_lost(struct l2secd *d, const char *why)
 	notify_status("l2sec.ko is gone: refusing everything until restarted");
 	for (t = l2tp_lns_first_tunnel(d->lns); t; t = next) {
 		next = l2tp_lns_next_tunnel(t);
+		if (d->ss)
+			sessions_end_cause_tunnel(d->ss, t, AAA_TC_NAS_ERROR);
 		l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, 0, "l2sec.ko unloaded");
 	}
 }

@@ -16,6 +16,7 @@
 #include "core/htab.h"
 #include "core/log.h"
 #include "datapath/netdev.h"
+#include "addr/dhcp.h"
 #include "addr/pool.h"
 #include "ppp/ppp.h"
 #include "addr/ra.h"
@@ -45,7 +46,7 @@ struct sess {
 	bool warned;
 	char tag[16];			/* "tunnel/session" for the log */
 	struct in_addr ipv4;		/* INADDR_ANY: none yet */
-	bool ipv4_pool;			/* belongs to ss->pool: put back on down */
+	struct pool *ipv4_pool;		/* the pool it belongs to (put back on down); NULL: none */
 	bool has6, pfx6_pool;
 	struct in6_addr pfx6;		/* the session's /64 */
 	uint64_t local_id6;
@@ -60,8 +61,20 @@ struct sess {
 	uint64_t auth_req;		/* RADIUS: the Access-Request waiting (aaa.h), 0: none */
 	uint8_t auth_id;		/* its CHAP identifier, to check MS-CHAP2-Success by */
 	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
+	char rpool[sizeof(((struct radius_reply *)0)->framed_pool)];	/* Framed-Pool; "" */
+	/* the server's split tunnel for DHCPINFORM (l2sec's attributes); NULL: none */
+	struct users_split_own *rsplit;
+	struct in_addr rdns[2];		/* MS-Primary/Secondary-DNS-Server; 0: none */
+	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
+	uint8_t rpfx6_len;
+	struct in6_addr rpfx6;
 	char *rclass;			/* the server's Class, printable or "0x" hex; NULL */
 	struct ev_timer limit_timer;	/* the server's Session-Timeout */
+	/* Idle-Timeout: the server's, else [ppp] idle-timeout; 0: none */
+	uint64_t idle_ms;
+	struct ev_timer idle_timer;	/* the next look at the data path's counters */
+	uint64_t idle_rx;		/* packets from the client at the last look ... */
+	uint64_t idle_since;		/* ... and when they last moved */
 	/* RADIUS accounting (aaa.h) */
 	struct aaa_acct *acct;		/* from IPCP up to the Stop; NULL: none */
 	struct ev_timer acct_timer;	/* the next Interim-Update */
@@ -80,12 +93,23 @@ struct sess {
  * The hash tables hold sessions that own an address, so transmit on the
  * TUN path and static-address checks find them in O(1).
  */
+/* [ppp] named-pools: a pool per name, for the RADIUS server's Framed-Pool. */
+struct named_pools {
+	unsigned int n;
+	struct {
+		char name[CONFIG_POOL_NAME_MAX + 1];
+		struct pool *p;
+	} e[CONFIG_MAX_NAMED_RANGES];
+};
+
 struct sessions {
 	struct evloop *loop;
 	const struct l2sec_config *cfg;
 	struct users_db *users;
-	struct pool *pool;
+	struct pool *pool;		/* [ppp] pool, "default" */
 	struct pool6 *pool6;
+	struct named_pools *np;		/* NULL: none */
+	uint64_t pool_warned_ms;	/* the last unknown Framed-Pool logged */
 	struct datapath *dp;		/* the module's or the TUN device's */
 	struct netdev *nd;		/* routes to the clients */
 	struct sess *list;
@@ -220,7 +244,7 @@ static void addr_put(struct sess *x, int family, const void *a)
 						 x->l2tp->tunnel->tid, x->l2tp->sid, family, a);
 	} else if (family == AF_INET) {
 		if (x->ipv4_pool)
-			pool_put(ss->pool, x->ipv4);
+			pool_put(x->ipv4_pool, x->ipv4);
 	} else if (x->pfx6_pool && ss->pool6) {
 		pool6_put(ss->pool6, &x->pfx6);
 	}
@@ -321,6 +345,53 @@ static void acct_start(struct sess *x)
 		ev_timer_arm(ss->loop, &x->acct_timer, aaa_acct_interval_ms(x->acct));
 }
 
+/*
+ * Idle-Timeout (RFC 2865 section 5.28): the session ends once no data came
+ * from the client for idle_ms (LCP echoes do not count: they never reach the
+ * data path). No per-packet work: a timer per session reads the data path's
+ * counters (one SESSION_GET) every quarter of the timeout, at least every
+ * second, and the session ends within [idle_ms, 1.25 idle_ms] of its last
+ * packet. At 100k sessions with a 10-minute timeout: 667 reads a second.
+ */
+#define IDLE_LOOKS	4
+#define IDLE_LOOK_MIN_MS	1000
+
+static uint64_t idle_look_ms(const struct sess *x)
+{
+	return x->idle_ms / IDLE_LOOKS > IDLE_LOOK_MIN_MS ? x->idle_ms / IDLE_LOOKS :
+							    IDLE_LOOK_MIN_MS;
+}
+
+static void idle_start(struct sess *x)
+{
+	if (!x->idle_ms || ev_timer_armed(&x->idle_timer))
+		return;
+	x->idle_rx = counters(x)->in_packets;
+	x->idle_since = evloop_now(x->ss->loop);
+	ev_timer_arm(x->ss->loop, &x->idle_timer, idle_look_ms(x));
+}
+
+static void sess_after(struct sess *x);
+
+static void idle_timer_cb(struct ev_timer *t)
+{
+	struct sess *x = container_of(t, struct sess, idle_timer);
+	uint64_t now = evloop_now(x->ss->loop), rx = counters(x)->in_packets;
+
+	if (rx != x->idle_rx) {
+		x->idle_rx = rx;
+		x->idle_since = now;
+	} else if (now - x->idle_since >= x->idle_ms) {
+		log_notice("ppp %s: user '%s': no data for %llu s (Idle-Timeout): hanging up",
+			   x->tag, ppp_user(x->ppp), (unsigned long long)(x->idle_ms / 1000));
+		x->cause = x->cause ?: AAA_TC_IDLE_TIMEOUT;
+		ppp_close(x->ppp, now, "idle timeout");
+		sess_after(x);
+		return;
+	}
+	ev_timer_arm(x->ss->loop, &x->idle_timer, idle_look_ms(x));
+}
+
 /* The Stop, with why: the cause set on the way down, else the peer's hang-up. */
 static void acct_stop(struct sess *x)
 {
@@ -345,8 +416,10 @@ static void sess_free(struct sess *x)
 	ev_timer_cancel(ss->loop, &x->ra_timer);
 	aaa_cancel(ss->aaa, x->auth_req);	/* its answer must not find x */
 	ev_timer_cancel(ss->loop, &x->limit_timer);
+	ev_timer_cancel(ss->loop, &x->idle_timer);
 	free(x->rclass);
 	free(x->class_raw);
+	free(x->rsplit);
 	release_addresses(x);
 	if (x->prev)
 		x->prev->next = x->next;
@@ -590,13 +663,124 @@ static void accept_apply(struct sess *x, const struct radius_reply *r)
 	x->radius_auth = true;
 	if (r->session_timeout)
 		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)r->session_timeout * 1000);
+	if (r->idle_timeout)
+		x->idle_ms = (uint64_t)r->idle_timeout * 1000;
+	x->radius_pfx6 = r->has_ipv6_prefix;
+	x->rpfx6 = r->ipv6_prefix;
+	x->rpfx6_len = r->ipv6_plen;
+}
+
+/* The DHCPINFORM answer's values for x: the split sp, the server's DNS servers if any. */
+static void sess_dhcp_answer(const struct sess *x, const struct l2sec_config *cfg,
+			     const struct users_split *sp, struct dhcp_answer *a)
+{
+	config_dhcp_answer(a, cfg, sp);
+	if (x->rdns[0].s_addr) {
+		a->dns = x->rdns;
+		a->n_dns = x->rdns[1].s_addr ? 2 : 1;
+	}
+}
+
+struct split_ctx {
+	struct users_split_own *o;
+	char why[160];
+};
+
+/* One of l2sec's attributes into the session's split tunnel, checked as the users file's. */
+static int split_item(void *arg, uint8_t vtype, const uint8_t *val, size_t len)
+{
+	struct split_ctx *c = arg;
+	struct users_split_own *o = c->o;
+	char text[RADIUS_ATTR_MAX + 1];
+	const char *why = NULL;
+
+	if (memchr(val, 0, len)) {
+		snprintf(c->why, sizeof(c->why), "a NUL in attribute %u", vtype);
+		return -1;
+	}
+	memcpy(text, val, len);
+	text[len] = '\0';
+	switch (vtype) {
+	case RADIUS_L2SEC_SPLIT_ROUTE:
+		why = o->n_routes == CONFIG_MAX_ROUTES ? "is one route too many" :
+		      config_route_item(text, o->routes, o->n_routes);
+		o->n_routes += !why;
+		o->has |= USERS_HAS_ROUTES;
+		break;
+	case RADIUS_L2SEC_DNS_DOMAIN:
+		why = o->has & USERS_HAS_DNS_DOMAIN ? "is a second domain" :
+		      !*text ? NULL : config_check_domain(text, o->dns_domain);
+		o->has |= USERS_HAS_DNS_DOMAIN;
+		break;
+	case RADIUS_L2SEC_DNS_SEARCH:
+		why = o->n_dns_search == CONFIG_MAX_SEARCH ? "is one search domain too many" :
+		      config_search_item(text, o->dns_search, o->n_dns_search);
+		o->n_dns_search += !why;
+		o->has |= USERS_HAS_DNS_SEARCH;
+		break;
+	default:
+		return 0;	/* not ours to know: ignored, as RFC 2865 5.26 has it */
+	}
+	if (why)
+		snprintf(c->why, sizeof(c->why), "'%.60s' %s", text, why);
+	return why ? -1 : 0;
+}
+
+/*
+ * The Accept's split tunnel (l2sec's attributes under [radius] vendor-id)
+ * and DNS servers (MS-Primary/Secondary-DNS-Server, RFC 2548) for the
+ * session's IPCP and DHCPINFORM answers. Checked as the users file's:
+ * each item, the counts, and the DHCPINFORM answer must fit the 548 octets
+ * every client takes. 0, or -1 with why (the Accept cannot be applied).
+ */
+static int split_take(struct sess *x, const struct aaa_auth_res *res, char *why, size_t cap)
+{
+	const struct l2sec_config *cfg = x->ss->cfg;
+	struct split_ctx c = { .why = "" };
+	struct users_split sp;
+	struct dhcp_answer a;
+
+	free(x->rsplit);
+	x->rsplit = NULL;
+	memcpy(x->rdns, res->reply->dns, sizeof(x->rdns));
+	if (!x->rdns[0].s_addr) {	/* a secondary alone is the first */
+		x->rdns[0] = x->rdns[1];
+		x->rdns[1].s_addr = INADDR_ANY;
+	}
+	c.o = calloc(1, sizeof(*c.o));
+	if (!c.o) {
+		snprintf(why, cap, "out of memory");
+		return -1;
+	}
+	if (res->msg && radius_vsa_each(res->msg, cfg->radius.vendor_id, split_item, &c)) {
+		snprintf(why, cap, "its split tunnel attributes cannot be applied: %s",
+			 c.why[0] ? c.why : "a malformed Vendor-Specific attribute");
+		free(c.o);
+		return -1;
+	}
+	users_split_from(c.o, cfg, &sp);
+	sess_dhcp_answer(x, cfg, &sp, &a);
+	if (dhcp_answer_len(&a) > DHCP_MIN_MSG_LEN) {
+		snprintf(why, cap, "its split tunnel makes a DHCPINFORM answer of %zu octets, "
+			 "more than the %u every client takes", dhcp_answer_len(&a),
+			 DHCP_MIN_MSG_LEN);
+		free(c.o);
+		return -1;
+	}
+	if (c.o->has)
+		x->rsplit = c.o;
+	else
+		free(c.o);
+	if (x->rdns[0].s_addr || x->rdns[1].s_addr)
+		ppp_set_dns(x->ppp, x->rdns);
+	return 0;
 }
 
 /* The RADIUS server's verdict on the session's answer (aaa.h). */
 static void auth_answered(void *arg, const struct aaa_auth_res *res)
 {
 	struct sess *x = arg;
-	char why[300], resp[MSCHAP_AUTH_RESPONSE_LEN] = "";
+	char why[300], split_why[240], resp[MSCHAP_AUTH_RESPONSE_LEN] = "";
 	struct ppp_auth_outcome o = { .why = why };
 
 	x->auth_req = 0;
@@ -606,7 +790,14 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 		o.auth_resp = auth_resp_of(x, res->reply, resp);
 		if (res->reply->has_framed_ip)
 			o.addr = res->reply->framed_ip;
+		/* before the verdict: IPCP may take its address inside ppp_auth_done */
 		x->radius_addr = res->reply->has_framed_ip;
+		snprintf(x->rpool, sizeof(x->rpool), "%s", res->reply->framed_pool);
+		if (split_take(x, res, split_why, sizeof(split_why)) < 0) {
+			snprintf(why, sizeof(why), "the RADIUS server's Access-Accept: %s",
+				 split_why);
+			o.ok = false;
+		}
 		break;
 	case AAA_REJECT:
 		o.checked = true;
@@ -623,10 +814,16 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 	ppp_auth_done(x->ppp, evloop_now(x->ss->loop), &o);
 	explicit_bzero(resp, sizeof(resp));
 	/* the engine may still refuse an Accept (no valid MS-CHAP2-Success) */
-	if (o.ok && ppp_auth_method_name(x->ppp))
+	if (o.ok && ppp_auth_method_name(x->ppp)) {
 		accept_apply(x, res->reply);
-	else
+	} else {	/* nothing of it stays for a later try */
 		x->radius_addr = false;
+		x->rpool[0] = '\0';
+		free(x->rsplit);
+		x->rsplit = NULL;
+		memset(x->rdns, 0, sizeof(x->rdns));
+		ppp_set_dns(x->ppp, x->ss->cfg->dns);
+	}
 	sess_after(x);
 }
 
@@ -676,8 +873,67 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 		ss->st.no_address++;
 		return -1;
 	}
-	x->ipv4_pool = false;
+	x->ipv4_pool = NULL;
 	return 0;
+}
+
+/* The pool, the default or a named one, that holds a; NULL: none. */
+static struct pool *pool_holding(struct pool *def, const struct named_pools *np,
+				 struct in_addr a)
+{
+	if (pool_contains(def, a))
+		return def;
+	for (unsigned int i = 0; np && i < np->n; i++)
+		if (pool_contains(np->e[i].p, a))
+			return np->e[i].p;
+	return NULL;
+}
+
+static struct pool *named_pool(const struct sessions *ss, const char *name)
+{
+	for (unsigned int i = 0; ss->np && i < ss->np->n; i++)
+		if (!strcmp(ss->np->e[i].name, name))
+			return ss->np->e[i].p;
+	return NULL;
+}
+
+/* A pool's name for the log and the control socket. */
+static const char *pool_name(const struct sessions *ss, const struct pool *p)
+{
+	for (unsigned int i = 0; ss->np && i < ss->np->n; i++)
+		if (ss->np->e[i].p == p)
+			return ss->np->e[i].name;
+	return "default";
+}
+
+#define POOL_WARN_MS	10000	/* an unknown Framed-Pool: one line per 10 s, each counted */
+
+/*
+ * The pool an address comes from: the server's Framed-Pool, else the
+ * default. A name that is not one of [ppp] named-pools refuses the session
+ * (its policy is the operator's: the default pool's addresses may carry
+ * other firewall rules), counted no_address.
+ */
+static struct pool *pool_for(struct sess *x, const char *user)
+{
+	struct sessions *ss = x->ss;
+	struct pool *p;
+	uint64_t now;
+
+	if (!x->rpool[0])
+		return ss->pool;
+	p = named_pool(ss, x->rpool);
+	if (p)
+		return p;
+	ss->st.no_address++;
+	now = evloop_now(ss->loop);
+	if (!ss->pool_warned_ms || now - ss->pool_warned_ms >= POOL_WARN_MS) {
+		ss->pool_warned_ms = now;
+		log_warn("ppp %s: the RADIUS server's Framed-Pool '%.63s' for user '%s' is not in "
+			 "[ppp] named-pools: refused (more within 10 s are only counted: "
+			 "no_address)", x->tag, x->rpool, user);
+	}
+	return NULL;
 }
 
 static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
@@ -695,34 +951,41 @@ static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
 		if (alloc_ipv4_priv(x, user) < 0)
 			return -1;
 	} else if (hint.s_addr != INADDR_ANY) {
-		bool in_pool = pool_contains(ss->pool, hint);
+		struct pool *in = pool_holding(ss->pool, ss->np, hint);
 
-		if (x->radius_addr && !in_pool && !ss->cfg->radius.framed_ip_any) {
+		if (x->radius_addr && !in && !ss->cfg->radius.framed_ip_any) {
 			inet_ntop(AF_INET, &hint, a, sizeof(a));
 			log_warn("ppp %s: the RADIUS server's Framed-IP-Address %s for user '%s' is "
-				 "outside the pool ([radius] framed-ip-outside-pool = no): refused",
+				 "outside the pools ([radius] framed-ip-outside-pool = no): refused",
 				 x->tag, a, user);
 			ss->st.no_address++;
 			return -1;
 		}
 
-		if (in_pool ? pool_take(ss->pool, hint) < 0 : find4(ss, hint) != NULL) {
+		if (in ? pool_take(in, hint) < 0 : find4(ss, hint) != NULL) {
 			inet_ntop(AF_INET, &hint, a, sizeof(a));
 			log_warn("ppp %s: static address %s of user '%s' is in use by another "
 				 "session: refused", x->tag, a, user);
 			ss->st.no_address++;
 			return -1;
 		}
-		x->ipv4_pool = in_pool;
+		x->ipv4_pool = in;
 		x->ipv4 = hint;
 	} else {
-		if (pool_alloc(ss->pool, &x->ipv4) < 0) {
-			log_warn("ppp %s: address pool exhausted (%u of %u in use): user '%s' "
-				 "refused", x->tag, pool_in_use(ss->pool), pool_size(ss->pool), user);
+		struct pool *from = pool_for(x, user);
+
+		if (!from)
+			return -1;
+		if (pool_alloc(from, &x->ipv4) < 0) {
+			bool named = from != ss->pool;
+
+			log_warn("ppp %s: address pool%s%s%s exhausted (%u of %u in use): user '%s' "
+				 "refused", x->tag, named ? " '" : "", named ? pool_name(ss, from) : "",
+				 named ? "'" : "", pool_in_use(from), pool_size(from), user);
 			ss->st.no_address++;
 			return -1;
 		}
-		x->ipv4_pool = true;
+		x->ipv4_pool = from;
 	}
 	link4(x);
 	*out = x->ipv4;
@@ -750,10 +1013,90 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 		   sessions_datapath(ss));
 	sess_record(x);
 	acct_start(x);
+	idle_start(x);
 	return;
 fail:
 	log_err("ppp %s: cannot route %s to the client: hanging up", x->tag, a);
 	x->fail = true;
+}
+
+/* A prefix a client may have: not multicast, link-local, nor in ::/64 (unspecified, loopback). */
+static bool pfx6_unicast(const struct in6_addr *p)
+{
+	static const uint8_t zero[8];
+
+	return p->s6_addr[0] != 0xff && !(p->s6_addr[0] == 0xfe && (p->s6_addr[1] & 0xc0) == 0x80) &&
+	       memcmp(p->s6_addr, zero, 8);
+}
+
+/* Is the /64 p64 inside the configured [ppp] ipv6-prefix? */
+static bool in_ipv6_prefix(const struct l2sec_config *cfg, const struct in6_addr *p64)
+{
+	unsigned int plen = cfg->ipv6_prefix_len, n = plen / 8;
+	uint8_t mask = (uint8_t)(0xff << (8 - plen % 8));
+
+	if (!plen || memcmp(p64->s6_addr, cfg->ipv6_prefix.s6_addr, n))
+		return false;
+	return !(plen % 8) || !((p64->s6_addr[n] ^ cfg->ipv6_prefix.s6_addr[n]) & mask);
+}
+
+/*
+ * The server's Framed-IPv6-Prefix (RFC 3162 section 2.3) as the session's
+ * /64, advertised for SLAAC: checked as a Framed-IP-Address is (in the pool,
+ * or outside it with framed-ip-outside-pool; never another session's, nor
+ * the gateway's own first /64 of the pool's prefix). 0, or -1 logged: the
+ * session keeps IPv4 and link-local IPv6 only.
+ */
+static int radius_pfx6_take(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+	char a[INET6_ADDRSTRLEN];
+	const char *why = NULL;
+
+	x->pfx6_pool = false;
+	if (x->rpfx6_len != 64)
+		why = "not a /64 (SLAAC takes only that)";
+	else if (!pfx6_unicast(&x->rpfx6))
+		why = "not a unicast prefix";
+	else if (find6(ss, &x->rpfx6))
+		why = "in use by another session";
+	else if (ss->pool6 && pool6_take(ss->pool6, &x->rpfx6) == 0)
+		x->pfx6_pool = true;
+	else if (in_ipv6_prefix(ss->cfg, &x->rpfx6))
+		why = "in [ppp] ipv6-prefix but not one of its clients' /64s";
+	else if (!ss->cfg->radius.framed_ip_any)
+		why = "outside [ppp] ipv6-prefix ([radius] framed-ip-outside-pool = no)";
+	if (why) {
+		inet_ntop(AF_INET6, &x->rpfx6, a, sizeof(a));
+		log_warn("ppp %s: the RADIUS server's Framed-IPv6-Prefix %s/%u for user '%s' is "
+			 "%s: refused, no IPv6 prefix", x->tag, a, x->rpfx6_len, ppp_user(x->ppp),
+			 why);
+		ss->st.no_address++;
+		return -1;
+	}
+	x->pfx6 = x->rpfx6;
+	return 0;
+}
+
+/* The session's /64: the server's, else the pool's (the parent's under privsep). */
+static int pfx6_get(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+
+	if (x->radius_pfx6 && !ss->ep)
+		return radius_pfx6_take(x);
+	if (!ss->pool6)
+		return -1;	/* link-local only */
+	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
+							  x->l2tp->tunnel->tid, x->l2tp->sid,
+							  AF_INET6, &x->pfx6, NULL) < 0 :
+	    pool6_alloc(ss->pool6, &x->pfx6) < 0) {
+		log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
+			 x->tag, ppp_user(x->ppp));
+		return -1;
+	}
+	x->pfx6_pool = !ss->ep;
+	return 0;
 }
 
 static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
@@ -765,20 +1108,11 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->local_id6 = local_id;
 	x->peer_id6 = peer_id;
 	x->has_id6 = true;
-	if (!ss->pool6 || x->has6) {
+	if (x->has6 || pfx6_get(x) < 0) {
 		sess_record(x);
-		return;		/* link-local only, or the /64 it has */
-	}
-	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
-							  x->l2tp->tunnel->tid, x->l2tp->sid,
-							  AF_INET6, &x->pfx6, NULL) < 0 :
-	    pool6_alloc(ss->pool6, &x->pfx6) < 0) {
-		log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
-			 x->tag, ppp_user(x->ppp));
-		return;
+		return;		/* the /64 it has, or link-local only */
 	}
 	x->has6 = true;
-	x->pfx6_pool = !ss->ep;
 	link6(x);
 	inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a));
 	if (route(x, true, AF_INET6, &x->pfx6) < 0)
@@ -931,6 +1265,8 @@ static struct sess *sess_alloc(struct sessions *ss, struct l2tp_session *ls)
 	ev_timer_init(&x->ra_timer, ra_timer_cb);
 	ev_timer_init(&x->limit_timer, limit_timer_cb);
 	ev_timer_init(&x->acct_timer, acct_timer_cb);
+	ev_timer_init(&x->idle_timer, idle_timer_cb);
+	x->idle_ms = ss->cfg->idle_timeout_ms;
 	return x;
 }
 
@@ -1035,6 +1371,26 @@ static void l2tp_ppp_input(void *arg, struct l2tp_session *ls, uint8_t *frame, s
 	sess_after(x);
 }
 
+/*
+ * Why the L2TP side went when nobody said (RFC 2866 section 5.10): l2secd
+ * stops; the tunnel was lost (the peer silent: Lost-Carrier; its IPsec SA
+ * gone: Lost-Service, the service under the tunnel); else the client's CDN
+ * or StopCCN, User-Request.
+ */
+static enum aaa_term_cause closed_cause(const struct sessions *ss, const struct l2tp_tunnel *t)
+{
+	if (ss->stopping)
+		return AAA_TC_NAS_REQUEST;
+	switch (t->lost) {
+	case L2TP_LOST_PEER:
+		return AAA_TC_LOST_CARRIER;
+	case L2TP_LOST_SA:
+		return AAA_TC_LOST_SERVICE;
+	default:
+		return AAA_TC_USER_REQUEST;
+	}
+}
+
 static void l2tp_closed(void *arg, struct l2tp_session *ls)
 {
 	struct sess *x = ls->ppp;
@@ -1045,9 +1401,8 @@ static void l2tp_closed(void *arg, struct l2tp_session *ls)
 	ls->ppp = NULL;
 	if (x->acct)
 		counters(x);	/* tun: the last ones (the module's were read as it went) */
-	/* the L2TP side went: the client's CDN or StopCCN, unless l2secd stops or an admin */
 	if (!x->cause)
-		x->cause = x->ss->stopping ? AAA_TC_NAS_REQUEST : AAA_TC_USER_REQUEST;
+		x->cause = closed_cause(x->ss, ls->tunnel);
 	x->l2tp = NULL;		/* nothing more goes out, no CDN of ours */
 	ppp_lower_down(x->ppp, evloop_now(x->ss->loop));
 	sess_free(x);
@@ -1091,22 +1446,73 @@ static void tun_packet(void *ctx, uint8_t *buf, size_t len)
 
 /* --- the layer ------------------------------------------------------------------------ */
 
-static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6)
+static void named_pools_free(struct named_pools *np)
+{
+	for (unsigned int i = 0; np && i < np->n; i++)
+		pool_free(np->e[i].p);
+	free(np);
+}
+
+/* A pool per name of [ppp] named-pools, of that name's ranges; NULL and *err when none. */
+static struct named_pools *named_pools_new(const struct l2sec_config *cfg, int *err)
+{
+	struct config_range r[CONFIG_MAX_NAMED_RANGES];
+	struct named_pools *np;
+
+	*err = 0;
+	if (!cfg->n_named_pool)
+		return NULL;
+	np = calloc(1, sizeof(*np));
+	if (!np)
+		goto err;
+	for (unsigned int i = 0; i < cfg->n_named_pool; i++) {
+		const char *name = cfg->named_pool[i].name;
+		unsigned int n = 0, j;
+
+		for (j = 0; j < i && strcmp(cfg->named_pool[j].name, name); j++)
+			;
+		if (j < i)
+			continue;	/* built with its first range */
+		for (j = i; j < cfg->n_named_pool; j++)
+			if (!strcmp(cfg->named_pool[j].name, name))
+				r[n++] = cfg->named_pool[j].r;
+		snprintf(np->e[np->n].name, sizeof(np->e[np->n].name), "%s", name);
+		np->e[np->n].p = pool_new(r, n);
+		if (!np->e[np->n].p)
+			goto err;
+		np->n++;
+	}
+	return np;
+err:
+	named_pools_free(np);
+	*err = -1;
+	return NULL;
+}
+
+static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6,
+		       struct named_pools **np)
 {
 	const struct l2sec_config *cfg = ss->cfg;
+	int err;
 
 	*p4 = pool_new(cfg->pool, cfg->n_pool);
 	*p6 = NULL;
+	*np = NULL;
 	if (!*p4)
 		return -1;
 	if (cfg->ipv6 && cfg->ipv6_prefix_len) {
 		*p6 = pool6_new(&cfg->ipv6_prefix, cfg->ipv6_prefix_len);
-		if (!*p6) {
-			pool_free(*p4);
-			return -1;
-		}
+		if (!*p6)
+			goto err;
 	}
+	*np = named_pools_new(cfg, &err);
+	if (err)
+		goto err;
 	return 0;
+err:
+	pool_free(*p4);
+	pool6_free(*p6);
+	return -1;
 }
 
 struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cfg,
@@ -1130,7 +1536,7 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 	ss->nd = nd;
 	authlimit_config_from(&alc, cfg);
 	ss->al = authlimit_new(&alc);
-	if (!ss->al || pools_build(ss, &ss->pool, &ss->pool6) < 0)
+	if (!ss->al || pools_build(ss, &ss->pool, &ss->pool6, &ss->np) < 0)
 		goto err;
 	if (datapath_set_receive(dp, PPP_DATA_HEADROOM, tun_packet, ss, &ss->st.tun_errors) < 0)
 		goto err_pools;
@@ -1139,6 +1545,7 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 err_pools:
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
+	named_pools_free(ss->np);
 err:
 	authlimit_free(ss->al);
 err_tab:
@@ -1164,6 +1571,7 @@ void sessions_free(struct sessions *ss)
 	datapath_set_receive(ss->dp, 0, NULL, NULL, NULL);
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
+	named_pools_free(ss->np);
 	users_free(ss->users);
 	authlimit_free(ss->al);
 	htab_free(&ss->by_ipv4);
@@ -1174,26 +1582,32 @@ void sessions_free(struct sessions *ss)
 int sessions_reload(struct sessions *ss, struct users_db *users)
 {
 	struct authlimit_config alc;
+	struct named_pools *np;
 	struct pool *p4;
 	struct pool6 *p6;
 	struct sess *x;
 
-	if (pools_build(ss, &p4, &p6) < 0) {
+	if (pools_build(ss, &p4, &p6, &np) < 0) {
 		log_err("reload: out of memory: the address pools in force are kept");
 		users_free(users);
 		return -1;
 	}
 	/* live sessions keep their addresses; those outside the new ranges stay static */
 	for (x = ss->list; x; x = x->next) {
-		if (x->ipv4.s_addr)
-			x->ipv4_pool = pool_take(p4, x->ipv4) == 0;
+		if (x->ipv4.s_addr) {
+			x->ipv4_pool = pool_holding(p4, np, x->ipv4);
+			if (x->ipv4_pool && pool_take(x->ipv4_pool, x->ipv4) < 0)
+				x->ipv4_pool = NULL;
+		}
 		if (x->has6)
 			x->pfx6_pool = p6 && pool6_take(p6, &x->pfx6) == 0;
 	}
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
+	named_pools_free(ss->np);
 	ss->pool = p4;
 	ss->pool6 = p6;
+	ss->np = np;
 	if (users) {
 		users_free(ss->users);
 		ss->users = users;
@@ -1256,6 +1670,24 @@ const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct i
 	return users_lookup(ss->users, user, strlen(user));
 }
 
+void sessions_dhcp_answer(const struct sessions *ss, struct in_addr a,
+			  const struct l2sec_config *cfg, struct dhcp_answer *out)
+{
+	const struct sess *x = find4(ss, a);
+	struct users_split sp;
+
+	if (!x || !x->routed4) {
+		users_split(NULL, cfg, &sp);
+		config_dhcp_answer(out, cfg, &sp);
+		return;
+	}
+	if (x->rsplit)
+		users_split_from(x->rsplit, cfg, &sp);
+	else
+		users_split(sessions_user_ipv4(ss, a), cfg, &sp);
+	sess_dhcp_answer(x, cfg, &sp, out);
+}
+
 const char *sessions_datapath(const struct sessions *ss)
 {
 	return datapath_name(ss->dp);
@@ -1288,6 +1720,9 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
 		json_object_object_add(o, CTL_K_IPV4, json_object_new_string(a));
 	}
+	if (x->ipv4_pool && x->ipv4_pool != ss->pool)	/* a named pool's */
+		json_object_object_add(o, CTL_K_POOL,
+				       json_object_new_string(pool_name(ss, x->ipv4_pool)));
 	if (x->has6) {
 		inet_ntop(AF_INET6, &x->pfx6, a, INET6_ADDRSTRLEN);
 		strcat(a, "/64");
@@ -1416,6 +1851,24 @@ void sessions_first_challenge(struct sessions *ss, uint16_t tid, uint16_t sid,
 	memcpy(ss->first.chal, chal, sizeof(ss->first.chal));
 }
 
+/* [ { "name", "pool_size", "pool_in_use" } ] of the named pools. */
+static struct json_object *describe_named_pools(const struct named_pools *np)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < np->n; i++) {
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, CTL_K_NAME, json_object_new_string(np->e[i].name));
+		json_object_object_add(e, CTL_K_POOL_SIZE,
+				       json_object_new_int64(pool_size(np->e[i].p)));
+		json_object_object_add(e, CTL_K_POOL_IN_USE,
+				       json_object_new_int64(pool_in_use(np->e[i].p)));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 /* privsep: the pools are the parent's. */
 static void describe_pools_priv(const struct sessions *ss, struct json_object *o)
 {
@@ -1446,4 +1899,6 @@ void sessions_describe_pools(const struct sessions *ss, struct json_object *o)
 		json_object_object_add(o, CTL_K_POOL6_IN_USE,
 				       json_object_new_int64(pool6_in_use(ss->pool6)));
 	}
+	if (ss->np)
+		json_object_object_add(o, CTL_K_NAMED_POOLS, describe_named_pools(ss->np));
 }

@@ -94,6 +94,15 @@ int sessions_find_ipv4(const struct sessions *ss, struct in_addr a, unsigned int
  */
 const struct users_entry *sessions_user_ipv4(const struct sessions *ss, struct in_addr a);
 /*
+ * The DHCPINFORM answer's values for the up session holding a: its split
+ * tunnel (the RADIUS server's, else its users file entry's, key by key over
+ * [ppp]) and DNS servers (the server's, else [ppp] dns); the [ppp] values
+ * when no up session holds a. Pointers into cfg and the session: use at once.
+ */
+struct dhcp_answer;
+void sessions_dhcp_answer(const struct sessions *ss, struct in_addr a,
+			  const struct l2sec_config *cfg, struct dhcp_answer *out);
+/*
  * A warning about what the session holding a asked for (a client may ask in
  * a loop): true at most once per interval_ms for that session, false when
  * no session holds a.

@@ -62,6 +62,7 @@
 #define CTL_K_PPP_PHASE		"ppp_phase"
 #define CTL_K_IPV4		"ipv4"
 #define CTL_K_IPV6_PREFIX	"ipv6_prefix"
+#define CTL_K_POOL		"pool"		/* the named pool of the session's address */
 
 /* the tunnel's SA as l2secd's SA table knows it (daemon/ipsec.c) */
 #define CTL_K_SA		"sa"
@@ -86,6 +87,8 @@
 #define CTL_K_POOL_IN_USE	"pool_in_use"
 #define CTL_K_POOL6_SIZE	"pool6_size"
 #define CTL_K_POOL6_IN_USE	"pool6_in_use"
+#define CTL_K_NAMED_POOLS	"named_pools"	/* [ { "name", pool_size, pool_in_use } ] */
+#define CTL_K_NAME		"name"
 #define CTL_K_IPSEC		"ipsec"
 #define CTL_K_IKE		"ike"		/* charon's IKE_SAs as its log tells: refusals, weak groups */
 #define CTL_K_CHARON		"charon"	/* CTL_V_UP or CTL_V_DOWN */

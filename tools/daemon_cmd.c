@@ -114,6 +114,37 @@ static void pool(struct json_object *st, const char *size_key, const char *use_k
 		print_u64(PRINT_JSON, use_key, NULL, in_use);
 }
 
+/* [ppp] named-pools: " pool NAME USED/SIZE" each, after the default pool. */
+static void named_pools(struct json_object *st, unsigned int *bad)
+{
+	struct json_object *a, *e;
+	char safe[64];
+	const char *name;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(st, CTL_K_NAMED_POOLS, &a))
+		return;
+	if (!json_object_is_type(a, json_type_array)) {
+		malformed_member(bad, CTL_K_NAMED_POOLS);
+		return;
+	}
+	print_open_array(CTL_K_NAMED_POOLS);
+	n = json_object_array_length(a);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(a, i);
+		if (ctlc_get_str(e, CTL_K_NAME, &name) != 1) {
+			malformed_member(bad, CTL_K_NAMED_POOLS);
+			continue;
+		}
+		print_open_object(NULL);
+		print_string(PRINT_JSON, CTL_K_NAME, NULL, name);
+		pool(e, CTL_K_POOL_SIZE, CTL_K_POOL_IN_USE, "pool", bad);
+		print_text(" (%s)", ctlc_text(name, safe, sizeof(safe)));
+		print_close_object();
+	}
+	print_close_array();
+}
+
 /*
  * RADIUS (l2secd's aaa.c): "radius ADDR:PORT alive" a line per server, with
  * -s its counters and the requests' ones; accounting servers as "radius-acct".
@@ -245,6 +276,7 @@ unsigned int daemon_print(struct json_object *ver, struct json_object *st, int s
 		print_u64(PRINT_ANY, "session_count", " sessions %" PRIu64, v);
 	pool(st, CTL_K_POOL_SIZE, CTL_K_POOL_IN_USE, "pool", &bad);
 	pool(st, CTL_K_POOL6_SIZE, CTL_K_POOL6_IN_USE, "pool6", &bad);
+	named_pools(st, &bad);
 	radius(st, stats, &bad);
 	if (stats) {
 		print_open_object("stats");

@@ -50,6 +50,7 @@ static const struct {
 	[DSESS_CLASS] = { CTL_K_CLASS, S_CLASS },
 	[DSESS_ACCT_ID] = { CTL_K_ACCT_ID, S_WORD },
 	[DSESS_ACCT_STATE] = { CTL_K_ACCT_STATE, S_WORD },
+	[DSESS_POOL] = { CTL_K_POOL, S_WORD },
 };
 
 static const char *const sa_keys[DSESS_SA_N] = {
@@ -422,6 +423,7 @@ void dsess_print_extra(const struct dsess *d)
 	str(d, DSESS_CLASS, " class %s");
 	str(d, DSESS_ACCT_ID, " acct-session %s");
 	str(d, DSESS_ACCT_STATE, " acct %s");
+	str(d, DSESS_POOL, " pool %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
 	str(d, DSESS_PPP_PHASE, NULL);
 	print_ipsec(d);
@@ -442,6 +444,7 @@ void dsess_print(const struct dsess *d, int stats)
 	str(d, DSESS_ACCT_ID, " acct-session %s");
 	str(d, DSESS_ACCT_STATE, " acct %s");
 	str(d, DSESS_IPV4, " ipv4 %s");
+	str(d, DSESS_POOL, " pool %s");
 	str(d, DSESS_IPV6_PREFIX, " ipv6 %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
 	print_ipsec(d);

@@ -41,6 +41,7 @@ enum {
 	DSESS_CLASS,		/* the RADIUS server's Class */
 	DSESS_ACCT_ID,		/* RADIUS accounting's Acct-Session-Id */
 	DSESS_ACCT_STATE,	/* and the state of its records */
+	DSESS_POOL,		/* the named pool of its IPv4 address ([ppp] named-pools) */
 	DSESS_S_N,
 };
 

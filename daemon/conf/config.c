@@ -58,6 +58,7 @@ enum key_type {
 	K_AUTH,		/* PPP authentication methods (auth_names) */
 	K_ADDRS,	/* IPv4/IPv6 addresses (listen) */
 	K_POOL,		/* IPv4 addresses, ranges A-B, blocks A/N (pool) */
+	K_NAMED_POOLS,	/* NAME:RANGE ... (named-pools) */
 	K_IN4S,		/* IPv4 host addresses; the rest of the array stays 0.0.0.0 */
 	K_IN6S,		/* IPv6 unicast addresses (ipv6-dns) */
 	K_ROUTES,	/* IPv4 networks A/N, N 1..32 (routes) */
@@ -147,6 +148,7 @@ static const struct key keys[] = {
 	{ "ppp", "mru", K_UINT, OFF(mru), 0, 128, 1500 },
 	{ "ppp", "lcp-echo-interval", K_MS, OFF(lcp_echo_interval_ms), 0, 0, 3600000 },
 	{ "ppp", "lcp-echo-failures", K_UINT, OFF(lcp_echo_failures), 0, 1, 100 },
+	{ "ppp", "idle-timeout", K_MS, OFF(idle_timeout_ms), 0, 0, 86400000 },
 	{ "ppp", "auth-tries", K_UINT, OFF(auth_tries), 0, 1, 10 },
 	{ "ppp", "auth-fail-delay", K_MS, OFF(auth_fail_delay_ms), 0, 0, 60000 },
 	{ "ppp", "auth-timeout", K_MS, OFF(auth_timeout_ms), 0, 1000, 600000 },
@@ -162,6 +164,7 @@ static const struct key keys[] = {
 	{ "ppp", "auth-throttle-entries", K_UINT, OFF(auth_throttle_entries), 0, 16, 1000000 },
 	{ "ppp", "local-address", K_IN4, OFF(local_ipv4), 0, 0, 0 },
 	{ "ppp", "pool", K_POOL, OFF(pool), 0, 1, CONFIG_MAX_POOL_RANGES },
+	{ "ppp", "named-pools", K_NAMED_POOLS, OFF(named_pool), 0, 0, CONFIG_MAX_NAMED_RANGES },
 	{ "ppp", "dns", K_IN4S, OFF(dns), 0, 0, 2 },
 	{ "ppp", "nbns", K_IN4S, OFF(nbns), 0, 0, 2 },
 	{ "ppp", "ipv6", K_BOOL, OFF(ipv6), 0, 0, 0 },
@@ -202,6 +205,7 @@ static const struct key keys[] = {
 	{ "radius", "acct-queue", K_UINT, OFF(radius.acct_queue), 0, 1, 1000000 },
 	{ "radius", "dae-listen", K_STRING, STR(radius.dae_listen), 0, 63 },
 	{ "radius", "dae-clients", K_DAE, OFF(radius.dae_clients), 0, 0, CONFIG_DAE_CLIENTS_MAX },
+	{ "radius", "vendor-id", K_UINT, OFF(radius.vendor_id), 0, 1, 16777215 },
 };
 
 static const char *const sections[] = {
@@ -320,6 +324,7 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->radius.queue = 1024;
 	cfg->radius.peer_queue = 32;
 	cfg->radius.acct_queue = 4096;
+	cfg->radius.vendor_id = 32473;	/* RFC 5612's number for documentation: see l2sec.conf(5) */
 }
 
 /* --- values ------------------------------------------------------------------ */
@@ -646,10 +651,10 @@ static int item_auth(struct parser *p, const struct key *k, const char *tok,
 	return -1;
 }
 
-static int item_pool(struct parser *p, const struct key *k, const char *tok,
-		     unsigned int i, unsigned int line)
+/* A range of addresses a pool may hand out, into *r: 0, or -1 reported. */
+static int parse_pool_range(struct parser *p, const struct key *k, const char *tok,
+			    unsigned int line, struct config_range *r)
 {
-	struct config_range *pool = p->cfg->pool;
 	uint32_t first, last;
 	const char *why;
 
@@ -668,15 +673,62 @@ static int item_pool(struct parser *p, const struct key *k, const char *tok,
 		perr(p, line, "[%s] %s: '%s' includes %s", k->section, k->name, tok, why);
 		return -1;
 	}
+	r->first.s_addr = htonl(first);
+	r->last.s_addr = htonl(last);
+	return 0;
+}
+
+static bool ranges_overlap(const struct config_range *a, const struct config_range *b)
+{
+	return ntohl(a->first.s_addr) <= ntohl(b->last.s_addr) &&
+	       ntohl(b->first.s_addr) <= ntohl(a->last.s_addr);
+}
+
+static int item_pool(struct parser *p, const struct key *k, const char *tok,
+		     unsigned int i, unsigned int line)
+{
+	struct config_range *pool = p->cfg->pool, r;
+
+	if (parse_pool_range(p, k, tok, line, &r))
+		return -1;
 	for (unsigned int j = 0; j < i; j++) {
-		if (first <= ntohl(pool[j].last.s_addr) && ntohl(pool[j].first.s_addr) <= last) {
+		if (ranges_overlap(&r, &pool[j])) {
 			perr(p, line, "[%s] %s: '%s' overlaps range %u", k->section, k->name,
 			     tok, j + 1);
 			return -1;
 		}
 	}
-	pool[i].first.s_addr = htonl(first);
-	pool[i].last.s_addr = htonl(last);
+	pool[i] = r;
+	return 0;
+}
+
+/* "NAME:RANGE": a range of the pool NAME (Framed-Pool), disjoint from the others. */
+static int item_named_pool(struct parser *p, const struct key *k, const char *tok,
+			   unsigned int i, unsigned int line)
+{
+	struct config_named_range *np = p->cfg->named_pool;
+	const char *colon = strchr(tok, ':');
+	size_t n = colon ? (size_t)(colon - tok) : 0;
+	struct config_range r;
+
+	if (!n || n > CONFIG_POOL_NAME_MAX ||
+	    strspn(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n) {
+		perr(p, line, "[%s] %s: '%s' is not NAME:RANGE (a name of 1 to %u letters, "
+		     "digits, '.', '_' or '-')", k->section, k->name, tok, CONFIG_POOL_NAME_MAX);
+		return -1;
+	}
+	if (parse_pool_range(p, k, colon + 1, line, &r))
+		return -1;
+	for (unsigned int j = 0; j < i; j++) {
+		if (ranges_overlap(&r, &np[j].r)) {
+			perr(p, line, "[%s] %s: '%s' overlaps '%s' (entry %u)", k->section, k->name,
+			     tok, np[j].name, j + 1);
+			return -1;
+		}
+	}
+	memcpy(np[i].name, tok, n);
+	np[i].name[n] = '\0';
+	np[i].r = r;
 	return 0;
 }
 
@@ -895,6 +947,10 @@ static int parse_list(struct parser *p, const struct key *k, const char *val,
 		if (!cont)
 			cfg->n_pool = 0;
 		return parse_items(p, k, val, line, &cfg->n_pool, item_pool);
+	case K_NAMED_POOLS:
+		if (!cont)
+			cfg->n_named_pool = 0;
+		return parse_items(p, k, val, line, &cfg->n_named_pool, item_named_pool);
 	case K_IN6S:
 		if (!cont)
 			cfg->n_dns6 = 0;
@@ -1312,6 +1368,28 @@ void config_dhcp_answer(struct dhcp_answer *a, const struct l2sec_config *cfg,
 	a->router = cfg->local_ipv4;
 }
 
+/* Named pools: disjoint from the pool, without our address. */
+static void check_named_pools(struct parser *p)
+{
+	const struct l2sec_config *cfg = p->cfg;
+	const struct config_range local = { cfg->local_ipv4, cfg->local_ipv4 };
+	char r[2 * INET_ADDRSTRLEN];
+
+	for (unsigned int i = 0; i < cfg->n_named_pool; i++) {
+		const struct config_named_range *n = &cfg->named_pool[i];
+
+		format_range(&n->r, r, sizeof(r));
+		if (ranges_overlap(&n->r, &local))
+			perr(p, line_of(p, "named-pools"),
+			     "[ppp] named-pools: '%s:%s' holds local-address", n->name, r);
+		for (unsigned int j = 0; j < cfg->n_pool; j++)
+			if (ranges_overlap(&n->r, &cfg->pool[j]))
+				perr(p, line_of(p, "named-pools"),
+				     "[ppp] named-pools: '%s:%s' overlaps pool range %u", n->name,
+				     r, j + 1);
+	}
+}
+
 static void check_ppp(struct parser *p)
 {
 	struct l2sec_config *cfg = p->cfg;
@@ -1320,6 +1398,12 @@ static void check_ppp(struct parser *p)
 
 	if (key_ok(p, "local-address") && key_ok(p, "pool"))
 		check_local_address(p);
+	if (key_ok(p, "local-address") && key_ok(p, "pool") && key_ok(p, "named-pools"))
+		check_named_pools(p);
+	/* the engine would read the session counters the parent's module keeps */
+	if (cfg->idle_timeout_ms && cfg->privsep)
+		perr(p, line_of(p, "idle-timeout"), "[ppp] idle-timeout does not run under "
+		     "privsep yet: set [global] privsep = no, or idle-timeout = 0");
 	if (cfg->ipv6_prefix_len && !cfg->ipv6 && key_ok(p, "ipv6"))
 		perr(p, line_of(p, "ipv6-prefix"), "[ppp] ipv6-prefix is set but ipv6 is not yes");
 	if (cfg->ipv6 && !cfg->ipv6_prefix_len && key_ok(p, "ipv6-prefix"))
@@ -1660,6 +1744,15 @@ static void print_list(const struct l2sec_config *cfg, const struct key *k, FILE
 	case K_POOL:
 		for (unsigned int j = 0; j < cfg->n_pool; j++) {
 			format_range(&cfg->pool[j], a, sizeof(a));
+			put_item(&o, a);
+		}
+		break;
+	case K_NAMED_POOLS:
+		for (unsigned int j = 0; j < cfg->n_named_pool; j++) {
+			char r[2 * INET_ADDRSTRLEN];
+
+			format_range(&cfg->named_pool[j].r, r, sizeof(r));
+			snprintf(a, sizeof(a), "%s:%s", cfg->named_pool[j].name, r);
 			put_item(&o, a);
 		}
 		break;

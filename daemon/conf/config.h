@@ -17,13 +17,13 @@
  *             client profiles; l2secd does not use them)
  *   [radius]  auth-servers, acct-servers, secret, secret-file, timeout, retries,
  *             dead-time, queue, nas-identifier, nas-ip-address, auth-source,
- *             acct-interim, acct-queue, dae-listen, dae-clients
+ *             acct-interim, acct-queue, dae-listen, dae-clients, vendor-id
  *   [ppp]     name, auth, users, mru, lcp-echo-interval, lcp-echo-failures,
- *             auth-tries, auth-fail-delay, auth-timeout, auth-throttle-window,
+ *             idle-timeout, auth-tries, auth-fail-delay, auth-timeout, auth-throttle-window,
  *             auth-backoff-after, auth-backoff-max, auth-lockout-after,
  *             auth-address-lockout-after, auth-user-lockout-after,
  *             auth-lockout-time, auth-throttle-entries, local-address, pool,
- *             dns, nbns, ipv6, ipv6-prefix, ipv6-dns, routes, dns-domain,
+ *             named-pools, dns, nbns, ipv6, ipv6-prefix, ipv6-dns, routes, dns-domain,
  *             dns-search
  *
  * Later issues add their own sections ([ipsec]) to the key table in
@@ -50,6 +50,14 @@
 
 #define CONFIG_MAX_LISTEN 8
 #define CONFIG_MAX_POOL_RANGES 16
+#define CONFIG_MAX_NAMED_RANGES 64	/* the ranges of every named pool, together */
+#define CONFIG_POOL_NAME_MAX 31
+
+/* A range of a named pool ([ppp] named-pools "NAME:RANGE"): RADIUS's Framed-Pool. */
+struct config_named_range {
+	char name[CONFIG_POOL_NAME_MAX + 1];	/* letters, digits, '.', '_', '-' */
+	struct config_range r;
+};
 #define CONFIG_DEFAULT_PATH "/etc/l2sec/l2sec.conf"
 
 enum config_datapath {
@@ -139,6 +147,7 @@ struct config_radius {
 	char dae_listen[64];		/* RFC 5176 "ADDR[:PORT]" (port 3799); "": off */
 	struct config_dae_client dae_clients[CONFIG_DAE_CLIENTS_MAX];
 	unsigned int n_dae_clients;
+	unsigned int vendor_id;		/* of l2sec's Vendor-Specific attributes (radius_pkt.h) */
 };
 /* Interim-Updates no more often than this, whoever asks (RFC 2869 section 5.16). */
 #define CONFIG_ACCT_INTERIM_MIN_MS 60000
@@ -166,6 +175,7 @@ struct l2sec_config {
 	unsigned int mru;		/* 128..1500 */
 	unsigned int lcp_echo_interval_ms;	/* 0: no LCP echo */
 	unsigned int lcp_echo_failures;
+	unsigned int idle_timeout_ms;	/* no data from the client this long ends it; 0: never */
 	unsigned int auth_tries;
 	unsigned int auth_fail_delay_ms;
 	unsigned int auth_timeout_ms;
@@ -181,6 +191,9 @@ struct l2sec_config {
 	struct in_addr local_ipv4;	/* ours on the PPP links and on l2sec0 */
 	struct config_range pool[CONFIG_MAX_POOL_RANGES];	/* disjoint, in file order */
 	unsigned int n_pool;		/* at least 1 */
+	/* disjoint from each other and from pool; a name's ranges need not be adjacent */
+	struct config_named_range named_pool[CONFIG_MAX_NAMED_RANGES];
+	unsigned int n_named_pool;
 	struct in_addr dns[2];		/* INADDR_ANY: not offered */
 	struct in_addr nbns[2];		/* INADDR_ANY: not offered */
 	bool ipv6;			/* run IPv6CP and send RAs */

@@ -625,7 +625,12 @@ const struct users_entry *users_lookup(const struct users_db *db,
 void users_split(const struct users_entry *u, const struct l2sec_config *cfg,
 		 struct users_split *out)
 {
-	const struct users_split_own *o = u ? u->own : NULL;
+	users_split_from(u ? u->own : NULL, cfg, out);
+}
+
+void users_split_from(const struct users_split_own *o, const struct l2sec_config *cfg,
+		     struct users_split *out)
+{
 	unsigned int has = o ? o->has : 0;
 
 	/* key by key: what the user's line gave, else the [ppp] value */

@@ -99,5 +99,8 @@ struct users_split {
 
 void users_split(const struct users_entry *u, const struct l2sec_config *cfg,
 		 struct users_split *out);
+/* The same for a users_split_own of another source (RADIUS); own may be NULL. */
+void users_split_from(const struct users_split_own *own, const struct l2sec_config *cfg,
+		     struct users_split *out);
 
 #endif

@@ -269,6 +269,7 @@ static void on_synced(void *ctx, int err)
 			log_notice("ipsec: tunnel %u cleared: charon has no SA with mark %#x",
 				   t->tid, t->peer.mark);
 			ip->st.tunnels_cleared++;
+			t->lost = L2TP_LOST_SA;
 			l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0, "IPsec SA gone");
 		}
 	}

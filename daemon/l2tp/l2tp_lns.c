@@ -458,6 +458,7 @@ unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send,
 	while ((t = find_by_mark(lns, mark))) {
 		if (fn)
 			fn(ctx, t);
+		t->lost = L2TP_LOST_SA;	/* its only callers: an SA left the table */
 		l2tp_tunnel_close(t, send, result, 0, text);
 		n++;
 	}

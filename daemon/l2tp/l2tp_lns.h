@@ -136,6 +136,17 @@ struct l2tp_session {
 	struct ev_timer setup_timer;	/* ICRQ -> ICCN: session-setup-timeout */
 };
 
+/*
+ * How a tunnel was lost, for its sessions' accounting (Acct-Terminate-Cause):
+ * the peer went silent (retransmission limit, or no StopCCN could go), or
+ * its IPsec SA left charon's table.
+ */
+enum l2tp_lost {
+	L2TP_LOST_NONE,
+	L2TP_LOST_PEER,
+	L2TP_LOST_SA,
+};
+
 struct l2tp_tunnel {
 	struct l2tp_lns *lns;
 	struct l2tp_tunnel *prev, *next;
@@ -160,6 +171,7 @@ struct l2tp_tunnel {
 	unsigned int hello_ms;
 	uint64_t created_ms;
 	uint16_t result, error;		/* why it closed */
+	enum l2tp_lost lost;		/* the tunnel was lost, not closed by either side */
 	bool close_pending;		/* a send failed: closed from hello_timer at once */
 	char close_text[64];		/* the close_pending reason */
 	struct l2tp_ctrl ctrl;
@@ -280,6 +292,7 @@ struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s);
  * Close every tunnel bound to SA mark (mark != 0) that is not closing yet,
  * as l2tp_tunnel_close(t, send, result, 0, text) does; fn, when not NULL,
  * is told of each just before (to log it). Returns how many were closed.
+ * Each is marked lost with its SA (L2TP_LOST_SA): the callers' reason.
  */
 typedef void l2tp_tunnel_fn(void *ctx, const struct l2tp_tunnel *t);
 unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,

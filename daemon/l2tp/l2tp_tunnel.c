@@ -281,6 +281,7 @@ static void tunnel_dead(struct l2tp_ctrl *c)
 
 	if (t->state != TUNNEL_CLOSING) {
 		t->lns->stats.tunnels_timed_out++;
+		t->lost = L2TP_LOST_PEER;
 		l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0,
 				  "peer stopped acknowledging (retransmission limit)");
 	}
@@ -295,6 +296,7 @@ static void hello_cb(struct ev_timer *timer)
 
 	if (t->close_pending) {
 		/* the queue was full: no StopCCN can go, the peer is not acknowledging */
+		t->lost = L2TP_LOST_PEER;
 		l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, L2TP_ERR_RESOURCES,
 				  t->close_text);
 		return;

@@ -568,6 +568,11 @@ bool ppp_is_up(const struct ppp_session *s)
 	return !s->dead && (s->ipcp.state == ST_OPENED || s->ipv6cp.state == ST_OPENED);
 }
 
+void ppp_set_dns(struct ppp_session *s, const struct in_addr dns[2])
+{
+	memcpy(s->cfg.dns, dns, sizeof(s->cfg.dns));
+}
+
 const char *ppp_user(const struct ppp_session *s)
 {
 	return s->user;

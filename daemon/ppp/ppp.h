@@ -263,6 +263,8 @@ int ppp_send_data(struct ppp_session *s, uint16_t proto, uint8_t *buf, size_t le
  * the owner cancels what it asked then).
  */
 void ppp_auth_done(struct ppp_session *s, uint64_t now, const struct ppp_auth_outcome *o);
+/* The DNS servers IPCP offers this session (before its network phase), for the config's. */
+void ppp_set_dns(struct ppp_session *s, const struct in_addr dns[2]);
 /* Whether the engine waits for ppp_auth_done(). */
 bool ppp_auth_pending(const struct ppp_session *s);
 

@@ -182,21 +182,31 @@ const struct radius_avp *radius_find(const struct radius_msg *m, uint8_t type,
 	return NULL;
 }
 
+/* Is v (len octets, vendor id first) tiled exactly by its sub-attributes? */
+static bool vsa_tiled(const uint8_t *v, size_t len)
+{
+	size_t off;
+
+	for (off = 4; off < len; off += v[off + 1])
+		if (len - off < 2 || v[off + 1] < 2 || v[off + 1] > len - off)
+			return false;
+	return true;
+}
+
 /* vtype's value in one Vendor-Specific value v of len octets (vendor id first). */
 static const uint8_t *vsa_sub(const uint8_t *v, size_t len, uint8_t vtype, size_t *out_len)
 {
-	const uint8_t *found = NULL;
 	size_t off;
 
+	if (!vsa_tiled(v, len))
+		return NULL;	/* none of it is trusted */
 	for (off = 4; off < len; off += v[off + 1]) {
-		if (len - off < 2 || v[off + 1] < 2 || v[off + 1] > len - off)
-			return NULL;	/* not tiled exactly: none of it is trusted */
-		if (!found && v[off] == vtype) {
-			found = v + off + 2;
+		if (v[off] == vtype) {
 			*out_len = v[off + 1] - 2u;
+			return v + off + 2;
 		}
 	}
-	return found;
+	return NULL;
 }
 
 const uint8_t *radius_find_vsa(const struct radius_msg *m, uint32_t vendor, uint8_t vtype,
@@ -218,6 +228,26 @@ const uint8_t *radius_find_vsa(const struct radius_msg *m, uint32_t vendor, uint
 			return sub;
 	}
 	return NULL;
+}
+
+int radius_vsa_each(const struct radius_msg *m, uint32_t vendor, radius_vsa_fn *fn, void *ctx)
+{
+	const struct radius_avp *a = NULL;
+	int r = 0;
+
+	while (!r && (a = radius_find(m, RADIUS_VENDOR_SPECIFIC, a))) {
+		const uint8_t *v = radius_value(m, a);
+		size_t off;
+
+		if (a->len < 6 ||
+		    ((uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3]) != vendor)
+			continue;
+		if (!vsa_tiled(v, a->len))
+			return -1;
+		for (off = 4; !r && off < a->len; off += v[off + 1])
+			r = fn(ctx, v[off], v + off + 2, v[off + 1] - 2u);
+	}
+	return r;
 }
 
 /* --- what an answer assigns ---------------------------------------------------- */

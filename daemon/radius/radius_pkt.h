@@ -189,6 +189,25 @@ static inline const uint8_t *radius_value(const struct radius_msg *m,
 const uint8_t *radius_find_vsa(const struct radius_msg *m, uint32_t vendor, uint8_t vtype,
 			       size_t *len);
 
+/*
+ * Each sub-attribute of vendor's Vendor-Specific attributes, in order:
+ * fn(ctx, vtype, value, len) until it returns non-zero. -1 when one of
+ * them is not tiled exactly by its sub-attributes (then fn saw none of
+ * that one), else what the last fn returned (0: all seen).
+ */
+typedef int radius_vsa_fn(void *ctx, uint8_t vtype, const uint8_t *val, size_t len);
+int radius_vsa_each(const struct radius_msg *m, uint32_t vendor, radius_vsa_fn *fn, void *ctx);
+
+/*
+ * l2sec's own attributes (a FreeRADIUS dictionary in dist/dictionary.l2sec),
+ * under the vendor number of [radius] vendor-id: text, one item each.
+ */
+enum radius_l2sec_attr {
+	RADIUS_L2SEC_SPLIT_ROUTE = 1,	/* "NET/PLEN": a DHCPINFORM classless route */
+	RADIUS_L2SEC_DNS_DOMAIN = 2,	/* the DNS suffix ("" : none) */
+	RADIUS_L2SEC_DNS_SEARCH = 3,	/* a search domain */
+};
+
 /* --- what an answer assigns (issue 21, items 4 and 5) ------------------------ */
 
 #define RADIUS_MAX_ROUTES	16

@@ -7,6 +7,10 @@
  * stops the loop once it got stop_at requests. The accessors read an
  * attribute of request i (the test fails when it is absent). test_peer_of
  * makes a client's address for the RADIUS tests.
+ *
+ * It answers an Access-Request too (counted in auth_got, not kept), with an
+ * Access-Accept carrying the attributes in accept[accept_len] (as they go on
+ * the wire), whatever the credentials: the tests of what an Accept assigns.
  */
 #ifndef L2SEC_TEST_ACCT_SRV_H
 #define L2SEC_TEST_ACCT_SRV_H
@@ -30,8 +34,10 @@ struct acct_srv {
 	int fd;
 	struct ev_io io;
 	uint16_t port;
-	unsigned int got, answered, bad, stop_at;
+	unsigned int got, answered, bad, stop_at, auth_got;
 	bool silent;
+	uint8_t accept[RADIUS_MAX_LEN / 2];	/* the Access-Accept's attributes */
+	size_t accept_len;
 	struct {
 		uint8_t buf[RADIUS_MAX_LEN];
 		size_t len;
@@ -53,10 +59,18 @@ static inline void acct_srv_cb(struct ev_io *io, uint32_t events)
 	if (n <= 0)
 		return;
 	if (radius_decode(&m, buf, (size_t)n) != RADIUS_OK ||
-	    m.code != RADIUS_ACCOUNTING_REQUEST ||
+	    (m.code != RADIUS_ACCOUNTING_REQUEST && m.code != RADIUS_ACCESS_REQUEST) ||
 	    radius_verify_request(&m, &acct_srv_secret) != RADIUS_OK) {
 		s->bad++;
 		return;
+	}
+	if (m.code == RADIUS_ACCESS_REQUEST) {
+		s->auth_got++;
+		radius_pkt_init(&p, RADIUS_ACCESS_ACCEPT, buf[1]);
+		memcpy(p.buf + p.len, s->accept, s->accept_len);
+		p.len += s->accept_len;
+		put_be16(p.buf + 2, (uint16_t)p.len);
+		goto answer;
 	}
 	if (s->got < ACCT_SRV_MAX) {
 		memcpy(s->req[s->got].buf, buf, (size_t)n);
@@ -68,6 +82,7 @@ static inline void acct_srv_cb(struct ev_io *io, uint32_t events)
 	if (s->silent)
 		return;
 	radius_pkt_init(&p, RADIUS_ACCOUNTING_RESPONSE, buf[1]);
+answer:
 	assert_int_equal(radius_sign_answer(&p, &acct_srv_secret, buf + 4), 0);
 	assert_int_equal(sendto(s->fd, p.buf, p.len, 0, (struct sockaddr *)&from, flen),
 			 (ssize_t)p.len);

@@ -229,6 +229,70 @@ static void test_pool(void **state)
 	assert_non_null(strstr(e.msg[0], "more than 16"));
 }
 
+static void round_trip(const char *text, struct l2sec_config *a, char **out);
+
+/*
+ * named-pools "NAME:RANGE ...": a name's ranges anywhere in the list, each
+ * disjoint from the others and from pool, without local-address; printed
+ * back as read.
+ */
+static void test_named_pools(void **state)
+{
+	static const char ok[] =
+		"[ppp]\nlocal-address = 10.8.0.1\npool = 10.8.0.10-10.8.0.250\n"
+		"named-pools = staff:10.8.1.0/24 guests:10.8.2.10-10.8.2.99\n"
+		"\tstaff:10.8.3.7\n";
+	struct l2sec_config cfg;
+	struct errs e;
+	char *out;
+
+	(void)state;
+	assert_int_equal(parse("[ppp]\n", &cfg, &e), 0);
+	assert_int_equal(cfg.n_named_pool, 0);
+	round_trip(ok, &cfg, &out);
+	free(out);
+	assert_int_equal(cfg.n_named_pool, 3);
+	assert_string_equal(cfg.named_pool[0].name, "staff");
+	assert_range(&cfg.named_pool[0].r, "10.8.1.1", "10.8.1.254");
+	assert_string_equal(cfg.named_pool[1].name, "guests");
+	assert_range(&cfg.named_pool[1].r, "10.8.2.10", "10.8.2.99");
+	assert_string_equal(cfg.named_pool[2].name, "staff");
+	assert_range(&cfg.named_pool[2].r, "10.8.3.7", "10.8.3.7");
+
+	assert_int_equal(parse("[ppp]\nnamed-pools = a:10.8.1.0/24 b:10.8.1.200-10.8.2.5\n",
+			       &cfg, &e), 1);
+	assert_non_null(strstr(e.msg[0], "overlaps 'a'"));
+	assert_int_equal(parse("[ppp]\npool = 10.8.0.0/16\nnamed-pools = a:10.8.1.0/24\n",
+			       &cfg, &e), 1);
+	assert_int_equal(e.line[0], 3);
+	assert_non_null(strstr(e.msg[0], "overlaps pool range 1"));
+	assert_int_equal(parse("[ppp]\nlocal-address = 10.9.0.1\nnamed-pools = a:10.9.0.0/24\n",
+			       &cfg, &e), 1);
+	assert_non_null(strstr(e.msg[0], "holds local-address"));
+	assert_int_equal(parse("[ppp]\nnamed-pools = 10.9.0.0/24 b/c:10.9.1.1 "
+			       "a23456789012345678901234567890123:10.9.2.1 :10.9.3.1 "
+			       "x:127.0.0.1 y:10.9.4.9-10.9.4.1\n", &cfg, &e), 6);
+	assert_non_null(strstr(e.msg[0], "is not NAME:RANGE"));
+	assert_non_null(strstr(e.msg[4], "loopback"));
+}
+
+/* [ppp] idle-timeout: a duration, 0 (the default) never; refused under privsep. */
+static void test_idle_timeout(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("[ppp]\n", &cfg, &e), 0);
+	assert_int_equal(cfg.idle_timeout_ms, 0);
+	assert_int_equal(parse("[ppp]\nidle-timeout = 600\n", &cfg, &e), 0);
+	assert_int_equal(cfg.idle_timeout_ms, 600000);
+	assert_int_equal(parse("[global]\nprivsep = yes\n[ppp]\nidle-timeout = 600\n", &cfg,
+			       &e), 1);
+	assert_int_equal(e.line[0], 4);
+	assert_non_null(strstr(e.msg[0], "does not run under privsep"));
+}
+
 /* One error each, on the line given, with a message that says what. */
 static const struct {
 	const char *text;
@@ -1133,6 +1197,8 @@ int main(void)
 		cmocka_unit_test(test_ppp_defaults),
 		cmocka_unit_test(test_ppp_values),
 		cmocka_unit_test(test_pool),
+		cmocka_unit_test(test_named_pools),
+		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_ppp_errors),
 		cmocka_unit_test(test_ipsec),
 		cmocka_unit_test(test_modp1024),

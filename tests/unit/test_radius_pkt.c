@@ -482,10 +482,65 @@ static void test_vsa(void **state)
 	assert_null(radius_find_vsa(&m, 9, RADIUS_MS_CHAP_ERROR, &len));
 }
 
+struct seen {
+	unsigned int n;
+	uint8_t types[8];
+};
+
+static int note(void *ctx, uint8_t vtype, const uint8_t *val, size_t len)
+{
+	struct seen *s = ctx;
+
+	(void)val;
+	(void)len;
+	s->types[s->n++] = vtype;
+	return s->n == 3;	/* the third one stops the walk */
+}
+
+/* Every sub-attribute of a vendor, in order, across its attributes; a bad tiling is -1. */
+static void test_vsa_each(void **state)
+{
+	static const uint8_t two[] = { 0, 0, 1, 0x37, 7, 3, 1, 2, 4, 1, 'E' };
+	static const uint8_t other[] = { 0, 0, 0, 9, 5, 3, 1 };
+	static const uint8_t overrun[] = { 0, 0, 1, 0x37, 2, 9, 1, 'E', '=' };
+	struct seen s = { 0 };
+	struct radius_pkt p;
+	struct radius_msg m;
+
+	(void)state;
+	radius_pkt_init(&p, RADIUS_ACCESS_ACCEPT, 1);
+	radius_put(&p, RADIUS_VENDOR_SPECIFIC, two, sizeof(two));
+	radius_put(&p, RADIUS_VENDOR_SPECIFIC, other, sizeof(other));
+	radius_put_vsa(&p, RADIUS_VENDOR_MICROSOFT, 11, "x", 1);
+	radius_put_vsa(&p, RADIUS_VENDOR_MICROSOFT, 12, "y", 1);
+	assert_int_equal(radius_decode(&m, p.buf, p.len), RADIUS_OK);
+	assert_int_equal(radius_vsa_each(&m, RADIUS_VENDOR_MICROSOFT, note, &s), 1);
+	assert_int_equal(s.n, 3);
+	assert_memory_equal(s.types, "\7\2\13", 3);
+	s.n = 0;
+	assert_int_equal(radius_vsa_each(&m, 9, note, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.types[0], 5);
+
+	radius_put(&p, RADIUS_VENDOR_SPECIFIC, overrun, sizeof(overrun));
+	assert_int_equal(radius_decode(&m, p.buf, p.len), RADIUS_OK);
+	s.n = 0;
+	assert_int_equal(radius_vsa_each(&m, 9, note, &s), 0);
+	s.n = 0;
+	assert_int_equal(radius_vsa_each(&m, RADIUS_VENDOR_MICROSOFT, note, &s), 1);
+	radius_pkt_init(&p, RADIUS_ACCESS_ACCEPT, 1);
+	radius_put(&p, RADIUS_VENDOR_SPECIFIC, overrun, sizeof(overrun));
+	assert_int_equal(radius_decode(&m, p.buf, p.len), RADIUS_OK);
+	s.n = 0;
+	assert_int_equal(radius_vsa_each(&m, RADIUS_VENDOR_MICROSOFT, note, &s), -1);
+	assert_int_equal(s.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc2865_password),
+		cmocka_unit_test(test_vsa_each),
 		cmocka_unit_test(test_rfc2865_response),
 		cmocka_unit_test(test_sign_access_request),
 		cmocka_unit_test(test_password_lengths),

@@ -18,8 +18,9 @@
  * a packet each way through TUN with the session's octets and packets and
  * the cause of the client's hang-up (its CDN); then an administrator's
  * `l2sec session del` and `tunnel del`, each a Stop with Admin-Reset, a
- * client that answers no LCP echo, Lost-Carrier, and l2secd's stop,
- * NAS-Request.
+ * client that answers no LCP echo, Lost-Carrier, a tunnel whose peer goes
+ * silent, Lost-Carrier, a tunnel whose IPsec SA goes, Lost-Service, and
+ * l2secd's stop, NAS-Request.
  *
  * Each case unshares a network namespace of its own. Needs root, network
  * namespaces and /dev/net/tun; else skipped.
@@ -48,6 +49,7 @@
 #include "ctl_proto.h"
 #include "core/htab.h"
 #include "core/log.h"
+#include "addr/dhcp.h"
 #include "datapath/datapath.h"
 #include "datapath/netdev.h"
 #include "ppp/ppp.h"
@@ -59,7 +61,7 @@
 #define N_CLIENTS	32
 #define MAX_PER_CLIENT	(16u << 10)
 
-enum { CONFREQ = 1, CONFACK, CONFNAK };
+enum { CONFREQ = 1, CONFACK, CONFNAK, TERMREQ = 5, TERMACK };
 
 #if defined(__SANITIZE_ADDRESS__)
 /* compiler-rt's allocator interface; GCC installs no header for it */
@@ -83,6 +85,9 @@ struct world {
 	struct aaa *aaa;		/* RADIUS accounting; NULL: none */
 	struct ev_io stop_io;
 	int stop_fd;
+	uint32_t mark;			/* the next client's SA mark; 0: none */
+	bool radius;			/* RADIUS authenticates: its answer comes from the loop */
+	bool no_ra;			/* the next client gets IPv6CP but no prefix */
 };
 
 struct client {
@@ -94,6 +99,7 @@ struct client {
 	bool ipcp_ours, ipcp_theirs, v6_ours, v6_theirs;
 	uint8_t addr[4];
 	unsigned int ra, ipv4_in;
+	uint8_t ra_pfx[16];		/* the last RA's prefix */
 };
 
 /* --- the client's PPP ------------------------------------------------------ */
@@ -134,6 +140,8 @@ static void ncp_frame(struct client *c, uint16_t proto, const uint8_t *p, size_t
 		*theirs = true;
 	} else if (p[0] == CONFACK) {
 		*ours = true;
+	} else if (p[0] == TERMREQ) {
+		ppp_out(c, proto, TERMACK, p[1], NULL, 0);
 	} else if (p[0] == CONFNAK) {
 		if (proto == PPP_IPCP && n >= 10 && p[4] == 3)
 			memcpy(c->addr, p + 6, 4);
@@ -165,6 +173,8 @@ static void frame_in(struct client *c, const uint8_t *p, size_t n)
 	case PPP_IPV6:
 		if (n > 40 && p[6] == 58 && p[40] == 134)
 			c->ra++;
+		if (n >= 88 && p[6] == 58 && p[40] == 134 && p[56] == 3)	/* Prefix Information */
+			memcpy(c->ra_pfx, p + 72, 16);
 		break;
 	case PPP_IP:
 		c->ipv4_in++;
@@ -206,9 +216,31 @@ static void pump(struct client *c, bool ipv6)
 	}
 }
 
+struct run_for {
+	struct ev_timer t;
+	struct evloop *loop;
+};
+
+static void run_for_cb(struct ev_timer *t)
+{
+	evloop_stop(container_of(t, struct run_for, t)->loop);
+}
+
+/* Run the loop (sockets and timers on the real clock) for ms. */
+static void run_for(struct world *w, uint64_t ms)
+{
+	struct run_for r = { .loop = w->f->loop };
+
+	ev_timer_init(&r.t, run_for_cb);
+	ev_timer_arm(r.loop, &r.t, ms);
+	assert_int_equal(evloop_run(r.loop), 0);
+	ev_timer_cancel(r.loop, &r.t);
+}
+
 /* --- the LAC --------------------------------------------------------------- */
 
-static void client_up(struct world *w, struct client *c, unsigned int i, bool ipv6)
+/* A client through authentication and the NCPs: up, or refused after authentication. */
+static bool client_try(struct world *w, struct client *c, unsigned int i, bool ipv6)
 {
 	struct fake *f = w->f;
 	struct l2tp_msg m;
@@ -218,7 +250,7 @@ static void client_up(struct world *w, struct client *c, unsigned int i, bool ip
 	memset(c, 0, sizeof(*c));
 	c->w = w;
 	f->n_out = 0;	/* one client at a time: its packets from index 0 */
-	lac_init(&c->l, f, 0xc6336400 + i, 1701, 0, (uint16_t)(0x100 + i));
+	lac_init(&c->l, f, 0xc6336400 + i, 1701, w->mark, (uint16_t)(0x100 + i));
 	lac_sccrq(&c->l, NULL, 0, 0x0100);
 	assert_int_equal(lac_recv(&c->l, &m, &h, &p), L2TP_SCCRP);
 	c->l.lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
@@ -229,12 +261,20 @@ static void client_up(struct world *w, struct client *c, unsigned int i, bool ip
 	lac_iccn(&c->l, c->lns_sid);
 	ppp_out(c, PPP_LCP, CONFREQ, 1, NULL, 0);
 	pump(c, ipv6);
-	assert_true(c->auth_ok);
-	assert_true(c->ipcp_ours && c->ipcp_theirs);
+	if (w->radius) {	/* the Access-Request is out: its answer, then the NCPs */
+		run_for(w, 200);
+		pump(c, ipv6);
+	}
+	return c->auth_ok && c->ipcp_ours && c->ipcp_theirs;
+}
+
+static void client_up(struct world *w, struct client *c, unsigned int i, bool ipv6)
+{
+	assert_true(client_try(w, c, i, ipv6));
 	assert_int_not_equal(c->addr[0], 0);
 	if (ipv6) {
 		assert_true(c->v6_ours && c->v6_theirs);
-		assert_int_equal(c->ra, 1);
+		assert_int_equal(c->ra, w->no_ra ? 0 : 1);
 	}
 }
 
@@ -306,6 +346,7 @@ static void send_rs(struct client *c)
 static const char conf[] =
 	"[l2tp]\nhostname = lns\nrequire-ipsec = no\nsccrq-rate = 100000\n"
 	"[ppp]\nauth = pap\nlocal-address = 10.77.0.1\npool = 10.77.0.10-10.77.3.250\n"
+	"named-pools = staff:10.78.0.10-10.78.0.11 guests:10.78.1.0/24\n"
 	"ipv6-prefix = 2001:db8:77::/48\n";
 
 static bool world_new(struct world *w, bool ipv6)
@@ -464,19 +505,25 @@ static void guard_cb(struct ev_timer *t)
 	fail_msg("the accounting server did not get the record in time");
 }
 
-/* Run the loop until the server got n requests (2 s at most). */
-static void acct_wait(struct world *w, struct acct_srv *srv, unsigned int n)
+/* Run the loop until the server got n requests (guard_ms at most). */
+static void acct_wait_ms(struct world *w, struct acct_srv *srv, unsigned int n,
+			 uint64_t guard_ms)
 {
 	struct ev_timer guard;
 
 	ev_timer_init(&guard, guard_cb);
 	srv->stop_at = n;
 	if (srv->got < n) {
-		ev_timer_arm(w->f->loop, &guard, 2000);
+		ev_timer_arm(w->f->loop, &guard, guard_ms);
 		assert_int_equal(evloop_run(w->f->loop), 0);
 		ev_timer_cancel(w->f->loop, &guard);
 	}
 	assert_int_equal(srv->got, n);
+}
+
+static void acct_wait(struct world *w, struct acct_srv *srv, unsigned int n)
+{
+	acct_wait_ms(w, srv, n, 10000);	/* a loaded machine: only a guard */
 }
 
 /* The client hangs up: a CDN for its session. */
@@ -583,15 +630,344 @@ static void test_tun_accounting(void **state)
 	assert_int_equal(acct_u32(&srv, 8, RADIUS_ACCT_TERMINATE_CAUSE), 2);
 	w.f->cfg.lcp_echo_interval_ms = 0;
 
+	/* the tunnel's peer goes silent (its HELLO never acknowledged): Lost-Carrier */
+	w.f->cfg.l2tp.hello_interval_ms = 100;
+	w.f->cfg.l2tp.rexmit_initial_ms = 50;
+	w.f->cfg.l2tp.rexmit_max_ms = 50;
+	w.f->cfg.l2tp.rexmit_retries = 2;
+	client_up(&w, &c, 5, false);
+	acct_wait(&w, &srv, 10);
+	acct_wait(&w, &srv, 11);
+	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_TERMINATE_CAUSE), 2);
+	w.f->cfg.l2tp.hello_interval_ms = 60000;
+
+	/* the tunnel's IPsec SA leaves the table: Lost-Service */
+	w.mark = 0x5a;
+	client_up(&w, &c, 6, false);
+	w.mark = 0;
+	acct_wait(&w, &srv, 12);
+	assert_int_equal(l2tp_lns_close_mark(w.f->lns, 0x5a, false, STOPCCN_GENERAL_ERROR,
+					     "IPsec SA gone", NULL, NULL), 1);
+	acct_wait(&w, &srv, 13);
+	assert_int_equal(acct_u32(&srv, 12, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 12, RADIUS_ACCT_TERMINATE_CAUSE), 3);
+
 	/* l2secd stops: the sessions its end takes along have NAS-Request */
 	client_up(&w, &c, 3, false);
-	acct_wait(&w, &srv, 10);
+	acct_wait(&w, &srv, 14);
 	sessions_stopping(w.ss);
 	l2tp_lns_free(w.f->lns);
 	w.f->lns = NULL;
-	acct_wait(&w, &srv, 11);
-	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_STATUS_TYPE), 2);
-	assert_int_equal(acct_u32(&srv, 10, RADIUS_ACCT_TERMINATE_CAUSE), 10);
+	acct_wait(&w, &srv, 15);
+	assert_int_equal(acct_u32(&srv, 14, RADIUS_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(acct_u32(&srv, 14, RADIUS_ACCT_TERMINATE_CAUSE), 10);
+	assert_int_equal(srv.bad, 0);
+	acct_srv_close(&srv);
+	world_free(&w);
+}
+
+/* RADIUS authenticates and accounts, through the one server of acct_srv.h. */
+static void radius_on(struct world *w, struct acct_srv *srv)
+{
+	struct config_radius *r = &w->f->cfg.radius;
+
+	lo_up();
+	acct_srv_open(srv, w->f->loop);
+	snprintf(r->auth_servers, sizeof(r->auth_servers), "127.0.0.1:%u", srv->port);
+	snprintf(r->acct_servers, sizeof(r->acct_servers), "127.0.0.1:%u", srv->port);
+	snprintf(r->secret, sizeof(r->secret), "s3cret");
+	r->auth_source = CONFIG_AUTH_RADIUS;
+	r->timeout_ms = 1000;
+	r->queue = 16;
+	r->acct_queue = 16;
+	w->aaa = aaa_new(w->f->loop, &w->f->cfg);
+	assert_non_null(w->aaa);
+	sessions_set_aaa(w->ss, w->aaa);
+	w->radius = true;
+	acct_wait(w, srv, 1);	/* Accounting-On */
+	srv->stop_at = 0;	/* the records that follow do not stop the loop */
+}
+
+/* An attribute of the Access-Accept the server gives from now on. */
+static void accept_put(struct acct_srv *srv, uint8_t type, const void *v, size_t len)
+{
+	assert_true(srv->accept_len + 2 + len <= sizeof(srv->accept));
+	srv->accept[srv->accept_len] = type;
+	srv->accept[srv->accept_len + 1] = (uint8_t)(2 + len);
+	memcpy(srv->accept + srv->accept_len + 2, v, len);
+	srv->accept_len += 2 + len;
+}
+
+static void accept_u32(struct acct_srv *srv, uint8_t type, uint32_t v)
+{
+	uint8_t b[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	accept_put(srv, type, b, 4);
+}
+
+/*
+ * The server's Idle-Timeout of 1 s: a client sending a packet every 300 ms
+ * stays; once it stops, the session ends within the timeout and a quarter
+ * (the look's period, 1 s at least), Stop with Idle-Timeout.
+ */
+static void test_radius_idle_timeout(void **state)
+{
+	struct acct_srv srv;
+	struct client c;
+	struct world w;
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	radius_on(&w, &srv);
+	accept_u32(&srv, RADIUS_IDLE_TIMEOUT, 1);
+	client_up(&w, &c, 0, false);
+	assert_int_equal(srv.auth_got, 1);
+	acct_wait(&w, &srv, 2);
+	assert_int_equal(acct_u32(&srv, 1, RADIUS_ACCT_STATUS_TYPE), 1);	/* Start */
+	assert_int_equal(acct_u32(&srv, 1, RADIUS_ACCT_AUTHENTIC), 1);	/* RADIUS */
+	for (int i = 0; i < 6; i++) {
+		from_client(&c);
+		run_for(&w, 300);
+	}
+	assert_int_equal(srv.got, 2);		/* still up after 1.8 s: no Stop */
+	c.rd = w.f->n_out;
+	run_for(&w, 2600);			/* idle: ends within 2.5 s */
+	pump(&c, false);			/* the gateway's Terminate-Request acknowledged */
+	acct_wait(&w, &srv, 3);
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_STATUS_TYPE), 2);	/* Stop */
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_TERMINATE_CAUSE), 4);	/* Idle-Timeout */
+	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_INPUT_PACKETS), 6);
+	assert_true(acct_u32(&srv, 2, RADIUS_ACCT_SESSION_TIME) >= 2);
+	assert_int_equal(srv.bad, 0);
+	acct_srv_close(&srv);
+	world_free(&w);
+}
+
+/* The server's Framed-IPv6-Prefix (RFC 3162 section 2.3): reserved, length, prefix. */
+static void accept_pfx6(struct acct_srv *srv, const char *pfx, uint8_t plen)
+{
+	uint8_t v[18] = { 0, plen };
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, pfx, &a), 1);
+	memcpy(v + 2, &a, 16);
+	srv->accept_len = 0;
+	accept_put(srv, RADIUS_FRAMED_IPV6_PREFIX, v, 2 + (plen + 7) / 8);
+}
+
+static void client_pfx6(struct world *w, struct client *c, unsigned int i, const char *want)
+{
+	struct in6_addr a;
+
+	w->no_ra = !want;
+	client_up(w, c, i, true);
+	w->no_ra = false;
+	if (!want)
+		return;
+	assert_int_equal(inet_pton(AF_INET6, want, &a), 1);
+	assert_memory_equal(c->ra_pfx, &a, 16);
+}
+
+/*
+ * The server's Framed-IPv6-Prefix is the /64 the client's RA carries, taken
+ * like a Framed-IP-Address: from the pool's prefix, or outside it only with
+ * framed-ip-outside-pool; another session's, a length other than 64, the
+ * gateway's own first /64 and a link-local prefix are refused (the session
+ * stays, IPv4 and link-local IPv6 only).
+ */
+static void test_radius_ipv6_prefix(void **state)
+{
+	struct acct_srv srv;
+	struct client c[8];
+	struct world w;
+
+	(void)state;
+	if (!world_new(&w, true))
+		skip();
+	radius_on(&w, &srv);
+	accept_pfx6(&srv, "2001:db8:77:abcd::", 64);
+	client_pfx6(&w, &c[0], 0, "2001:db8:77:abcd::");
+	client_pfx6(&w, &c[1], 1, NULL);		/* another session's */
+	accept_pfx6(&srv, "2001:db8:77:ab00::", 56);
+	client_pfx6(&w, &c[2], 2, NULL);		/* not a /64 */
+	accept_pfx6(&srv, "2001:db8:77::", 64);
+	client_pfx6(&w, &c[3], 3, NULL);		/* the gateway's own /64 */
+	accept_pfx6(&srv, "fe80::", 64);
+	client_pfx6(&w, &c[4], 4, NULL);
+	accept_pfx6(&srv, "2001:db8:99:1::", 64);
+	client_pfx6(&w, &c[5], 5, NULL);		/* outside the pool's prefix */
+	w.f->cfg.radius.framed_ip_any = true;
+	client_pfx6(&w, &c[6], 6, "2001:db8:99:1::");
+	assert_int_equal(sessions_stats(w.ss)->up, 7);
+	assert_int_equal(sessions_stats(w.ss)->no_address, 5);
+	assert_int_equal(srv.bad, 0);
+	acct_srv_close(&srv);
+	world_free(&w);
+}
+
+/* "pool": the session's named pool (NULL: the default one), and the named pools' use. */
+static void assert_pool(struct world *w, struct client *c, const char *want, int staff_used)
+{
+	struct json_object *o = json_object_new_object(), *v, *np;
+	const struct l2tp_session *ls = l2tp_lns_session(w->f->lns, c->l.lns_tid,
+							      c->lns_sid);
+
+	assert_non_null(ls);
+	sessions_describe(w->ss, ls, o);
+	if (want) {
+		assert_true(json_object_object_get_ex(o, CTL_K_POOL, &v));
+		assert_string_equal(json_object_get_string(v), want);
+	} else {	/* the default pool's: not named */
+		assert_false(json_object_object_get_ex(o, CTL_K_POOL, &v));
+		assert_true(json_object_object_get_ex(o, CTL_K_IPV4, &v));
+	}
+	json_object_put(o);
+	o = json_object_new_object();
+	sessions_describe_pools(w->ss, o);
+	assert_true(json_object_object_get_ex(o, CTL_K_NAMED_POOLS, &np));
+	assert_int_equal(json_object_array_length(np), 2);
+	v = json_object_array_get_idx(np, 0);
+	assert_string_equal(json_object_get_string(json_object_object_get(v, CTL_K_NAME)),
+			    "staff");
+	assert_int_equal(json_object_get_int(json_object_object_get(v, CTL_K_POOL_SIZE)), 2);
+	assert_int_equal(json_object_get_int(json_object_object_get(v, CTL_K_POOL_IN_USE)),
+			 staff_used);
+	json_object_put(o);
+}
+
+/*
+ * Framed-Pool: the address comes from that named pool; its exhaustion and
+ * a name that is no pool refuse the session (no address: counted); none
+ * given, the default pool. A session's address goes back to its pool.
+ */
+static void test_radius_framed_pool(void **state)
+{
+	struct acct_srv srv;
+	struct client c[6];
+	struct world w;
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	radius_on(&w, &srv);
+	accept_put(&srv, RADIUS_FRAMED_POOL, "staff", 5);
+	client_up(&w, &c[0], 0, false);
+	assert_memory_equal(c[0].addr, "\x0a\x4e\x00\x0a", 4);
+	assert_pool(&w, &c[0], "staff", 1);
+	client_up(&w, &c[1], 1, false);
+	assert_memory_equal(c[1].addr, "\x0a\x4e\x00\x0b", 4);
+	assert_false(client_try(&w, &c[2], 2, false));	/* staff has two */
+	assert_int_equal(sessions_stats(w.ss)->no_address, 1);
+	srv.accept_len = 0;
+	accept_put(&srv, RADIUS_FRAMED_POOL, "nosuch", 6);
+	assert_false(client_try(&w, &c[3], 3, false));
+	assert_int_equal(sessions_stats(w.ss)->no_address, 2);
+	srv.accept_len = 0;
+	client_up(&w, &c[4], 4, false);
+	assert_memory_equal(c[4].addr, "\x0a\x4d\x00\x0a", 4);
+	assert_pool(&w, &c[4], NULL, 2);
+	/* one of staff's goes: its address is free again */
+	lac_cdn(&c[0]);
+	accept_put(&srv, RADIUS_FRAMED_POOL, "staff", 5);
+	client_up(&w, &c[5], 5, false);
+	assert_memory_equal(c[5].addr, "\x0a\x4e\x00\x0a", 4);
+	assert_pool(&w, &c[5], "staff", 2);
+	/* a reload rebuilds the pools: the live sessions keep theirs, counted in the new */
+	assert_int_equal(sessions_reload(w.ss, NULL), 0);
+	assert_pool(&w, &c[5], "staff", 2);
+	assert_pool(&w, &c[4], NULL, 2);
+	assert_false(client_try(&w, &c[0], 6, false));	/* staff still full */
+	assert_int_equal(srv.bad, 0);
+	acct_srv_close(&srv);
+	world_free(&w);
+}
+
+/* A Vendor-Specific attribute of vendor with one sub-attribute. */
+static void accept_vsa(struct acct_srv *srv, uint32_t vendor, uint8_t type, const void *v,
+		       size_t len)
+{
+	uint8_t b[RADIUS_ATTR_MAX] = { vendor >> 24, vendor >> 16, vendor >> 8, vendor, type,
+				       (uint8_t)(len + 2) };
+
+	assert_true(len + 6 <= sizeof(b));
+	memcpy(b + 6, v, len);
+	accept_put(srv, RADIUS_VENDOR_SPECIFIC, b, len + 6);
+}
+
+static void accept_l2sec(struct acct_srv *srv, uint8_t type, const char *text)
+{
+	accept_vsa(srv, 32473, type, text, strlen(text));
+}
+
+/*
+ * The split tunnel of the Access-Accept: l2sec's routes, domain and search
+ * domains and the MS DNS servers are what the session's DHCPINFORM answer
+ * carries (another session keeps the [ppp] values); a route that is no
+ * network, a default route, or values whose answer would not fit the 548
+ * octets every client takes, refuse the Accept.
+ */
+static void test_radius_split(void **state)
+{
+	static const uint8_t dns1[] = { 10, 77, 0, 53 }, dns2[] = { 10, 77, 0, 54 };
+	struct acct_srv srv;
+	struct client c[5];
+	struct world w;
+	struct dhcp_answer a;
+	struct in_addr ip;
+	char big[120];
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	radius_on(&w, &srv);
+	accept_vsa(&srv, RADIUS_VENDOR_MICROSOFT, RADIUS_MS_PRIMARY_DNS_SERVER, dns1, 4);
+	accept_vsa(&srv, RADIUS_VENDOR_MICROSOFT, RADIUS_MS_SECONDARY_DNS_SERVER, dns2, 4);
+	accept_l2sec(&srv, RADIUS_L2SEC_SPLIT_ROUTE, "10.50.0.0/16");
+	accept_l2sec(&srv, RADIUS_L2SEC_SPLIT_ROUTE, "192.168.7.0/24");
+	accept_l2sec(&srv, RADIUS_L2SEC_DNS_DOMAIN, "corp.example");
+	accept_l2sec(&srv, RADIUS_L2SEC_DNS_SEARCH, "lab.corp.example");
+	client_up(&w, &c[0], 0, false);
+	memcpy(&ip, c[0].addr, 4);
+	sessions_dhcp_answer(w.ss, ip, &w.f->cfg, &a);
+	assert_int_equal(a.n_routes, 2);
+	assert_int_equal(a.routes[0].net.s_addr, htonl(0x0a320000));
+	assert_int_equal(a.routes[0].plen, 16);
+	assert_int_equal(a.routes[1].net.s_addr, htonl(0xc0a80700));
+	assert_int_equal(a.routes[1].plen, 24);
+	assert_string_equal(a.domain, "corp.example");
+	assert_int_equal(a.n_search, 1);
+	assert_string_equal(a.search[0], "lab.corp.example");
+	assert_int_equal(a.n_dns, 2);
+	assert_memory_equal(&a.dns[0], dns1, 4);
+	assert_memory_equal(&a.dns[1], dns2, 4);
+
+	/* none given: the [ppp] values (none here) */
+	srv.accept_len = 0;
+	client_up(&w, &c[1], 1, false);
+	memcpy(&ip, c[1].addr, 4);
+	sessions_dhcp_answer(w.ss, ip, &w.f->cfg, &a);
+	assert_int_equal(a.n_routes, 0);
+	assert_int_equal(a.n_dns, 0);
+	assert_string_equal(a.domain, "");
+
+	accept_l2sec(&srv, RADIUS_L2SEC_SPLIT_ROUTE, "0.0.0.0/0");
+	assert_false(client_try(&w, &c[2], 2, false));
+	assert_false(c[2].auth_ok);
+	srv.accept_len = 0;
+	accept_l2sec(&srv, RADIUS_L2SEC_SPLIT_ROUTE, "10.1.2.3/8");
+	assert_false(client_try(&w, &c[3], 3, false));
+	srv.accept_len = 0;
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (int i = 0; i < 5; i++) {
+		big[0] = (char)('a' + i);
+		big[60] = '.';
+		accept_l2sec(&srv, RADIUS_L2SEC_DNS_SEARCH, big);
+	}
+	assert_false(client_try(&w, &c[4], 4, false));
+	assert_int_equal(sessions_stats(w.ss)->up, 2);
 	assert_int_equal(srv.bad, 0);
 	acct_srv_close(&srv);
 	world_free(&w);
@@ -604,6 +980,10 @@ int main(void)
 		cmocka_unit_test(test_ipv6_ra),
 		cmocka_unit_test(test_tun_traffic),
 		cmocka_unit_test(test_tun_accounting),
+		cmocka_unit_test(test_radius_idle_timeout),
+		cmocka_unit_test(test_radius_ipv6_prefix),
+		cmocka_unit_test(test_radius_framed_pool),
+		cmocka_unit_test(test_radius_split),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");

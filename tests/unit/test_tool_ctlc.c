@@ -541,6 +541,42 @@ static void test_text(void **state)
 
 /* --- l2sec daemon show ------------------------------------------------------- */
 
+/* Named pools: each after the default one, with its name; in JSON as an array. */
+static void test_daemon_show_named_pools(void **state)
+{
+	static const struct canned np[] = {
+		{ "version", VERSION_REPLY, SRV_ANSWER },
+		{ "show stats", "{\"tunnels\":2,\"sessions\":3,\"pool_size\":241,"
+		  "\"pool_in_use\":3,\"named_pools\":[{\"name\":\"staff\",\"pool_size\":2,"
+		  "\"pool_in_use\":1},{\"name\":\"guests\",\"pool_size\":254,"
+		  "\"pool_in_use\":0}]}\n", SRV_ANSWER },
+	};
+	struct cli c = { .status = CLI_OK };
+	struct json_object *o, *a;
+	struct capture cap;
+	struct fakesrv f;
+
+	(void)state;
+	srv_start(&f, np, N(np));
+	c.runtime_dir = f.dir;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_OK);
+	assert_string_equal(cap.out, "l2secd 0.4.0\n"
+			    "tunnels 2 sessions 3 pool 3/241 pool 1/2 (staff) pool 0/254 (guests)\n");
+	assert_string_equal(cap.err, "");
+	cap_free(&cap);
+	c.json = 1;
+	assert_int_equal(run(&cap, &c, ARGS("daemon", "show"), daemon_main), CLI_OK);
+	o = jparse(cap.out);
+	assert_true(json_object_object_get_ex(o, "named_pools", &a));
+	assert_int_equal(json_object_array_length(a), 2);
+	assert_string_equal(str(json_object_array_get_idx(a, 0), "name"), "staff");
+	assert_int_equal(num(json_object_array_get_idx(a, 0), "pool_in_use"), 1);
+	assert_int_equal(num(json_object_array_get_idx(a, 1), "pool_size"), 254);
+	json_object_put(o);
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
 static void test_daemon_show_text(void **state)
 {
 	struct cli c = { .status = CLI_OK };
@@ -1471,6 +1507,7 @@ int main(void)
 		cmocka_unit_test(test_getters),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_daemon_show_text),
+		cmocka_unit_test(test_daemon_show_named_pools),
 		cmocka_unit_test(test_daemon_show_json),
 		cmocka_unit_test(test_daemon_show_malformed),
 		cmocka_unit_test(test_daemon_show_fails),

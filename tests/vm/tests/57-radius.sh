@@ -4,7 +4,11 @@
 # dialling once per method:
 # - PAP, CHAP-MD5 and MS-CHAPv2 users are accepted by the server (the users file
 #   of l2secd is empty); pppd checks MS-CHAP2-Success, which the server computed;
-# - the Framed-IP-Address the server assigns is the client's address;
+# - the Framed-IP-Address the server assigns is the client's address; its Framed-Pool
+#   names the [ppp] named-pools pool the address comes from (item 4);
+# - the server's Idle-Timeout hangs an idle session up, Acct-Terminate-Cause Idle-Timeout;
+# - its split tunnel (MS-Primary-DNS-Server, l2sec's attributes of dist/dictionary.l2sec)
+#   is what the client's IPCP and DHCPINFORM answers carry;
 # - a wrong password is rejected, and the server's Reply-Message reaches the log;
 # - `daemon show` (show stats) has the server's state and counters;
 # - accounting (item 5) to the same server: Accounting-On at start, a Start and a
@@ -14,6 +18,8 @@
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 . "$L2SEC_TOP/tests/radius-server.sh"
+# the client's DHCPINFORM sender, started now: scapy's import overlaps with the setup
+pkt_serve 57 inform.py
 out=${L2SEC_TEST_OUT:-/tmp}
 run=/tmp/l2sec-57
 L2SECD=$L2SEC_BUILD/l2secd
@@ -26,7 +32,8 @@ no_tunnels() { ! gw "$L2SEC" -j tunnel show 2>/dev/null | grep -q '"tunnel_id"';
 # the client's PPP address (its interface is ppp0, ppp1, ...: pppd numbers them anew)
 lac_addr() { ip -n lac -4 -o addr show 2>/dev/null | sed -n 's/.* inet \([0-9.]*\) peer.*/\1/p'; }
 lac_up() { [ -n "$(lac_addr)" ]; }
-in_pool() { lac_addr | grep -Eq '^192\.168\.42\.(1[0-9]|20)$'; }
+lac_iface() { ip -n lac -4 -o addr show 2>/dev/null | sed -n 's/^[0-9]*: \([^ ]*\) .* peer .*/\1/p'; }
+in_staff() { lac_addr | grep -Eq '^192\.168\.43\.1[0-2]$'; }
 # acct_rec USER TYPE: FreeRADIUS's detail records of USER with Acct-Status-Type TYPE
 acct_rec() {
 	cat "$run"/radius/log/radacct/*/detail-* 2>/dev/null |
@@ -55,13 +62,21 @@ lac_topology
 
 # --- FreeRADIUS on the gateway's loopback ------------------------------------------------
 radius_conf "$run/radius" "$secret" 1812
+cp "$L2SEC_TOP/dist/dictionary.l2sec" "$raddb/"
+echo '$INCLUDE dictionary.l2sec' >>"$raddb/dictionary"
 cat >"$raddb/mods-config/files/authorize" <<'EOF'
 papuser Cleartext-Password := "pap-pw"
-	Reply-Message = "Welcome, papuser"
+	Reply-Message = "Welcome, papuser",
+	Framed-Pool = "staff",
+	MS-Primary-DNS-Server = 192.168.42.53,
+	L2sec-Split-Route += "10.50.0.0/16",
+	L2sec-Split-Route += "10.60.0.0/24",
+	L2sec-DNS-Domain = "corp57.example"
 
 chapuser Cleartext-Password := "chap-pw"
 	Framed-IP-Address = 192.168.42.150,
-	Class = "gold"
+	Class = "gold",
+	Idle-Timeout = 4
 
 msuser Cleartext-Password := "ms-pw"
 	Session-Timeout = 3
@@ -85,6 +100,7 @@ users = $run/users
 auth = mschapv2 chap-md5 pap
 local-address = 192.168.42.1
 pool = 192.168.42.10-192.168.42.20
+named-pools = staff:192.168.43.10-192.168.43.12
 auth-fail-delay = 200ms
 lcp-echo-interval = 60s
 [radius]
@@ -142,12 +158,22 @@ hang_up() {
 	wait_for 30 no_sessions && wait_for 30 no_tunnels
 }
 
-dial papuser pap-pw refuse-chap refuse-mschap-v2
+dial papuser pap-pw refuse-chap refuse-mschap-v2 usepeerdns
 check "PAP: the client's ppp0 is up" wait_for 60 lac_up
 check "PAP: accepted by RADIUS" grep -q "user 'papuser' authenticated with PAP (RADIUS)" \
 	"$out/l2secd.log"
-check "PAP: the address is the pool's" in_pool
+check "PAP: the address is the server's Framed-Pool's" in_staff
+check "PAP: l2sec session show names the pool" sh -c \
+	"ip netns exec gw '$L2SEC' -r '$run/run' session show | grep -q ' pool staff '"
 check "PAP: two pings through the tunnel" ip netns exec lac ping -c 2 -i 0.2 -W 5 192.168.42.1
+check "PAP: IPCP gave the server's DNS server" grep -Eq \
+	'primary +DNS address 192\.168\.42\.53' "$out/pppd-papuser.log"
+check "DHCPINFORM sender ready" pkt_ready 57
+pkt 57 lac "$(lac_addr)" "$(lac_iface)" >"$out/inform-pap.json" 2>&1
+check "PAP: DHCPINFORM has the server's split routes, DNS server and domain" jcheck \
+	'((r := j["reply"]) and (o := r["options"]) and
+	  o["121"] == ["10.50.0.0/16 via 192.168.42.1", "10.60.0.0/24 via 192.168.42.1"] and
+	  o["6"] == ["192.168.42.53"] and o["15"] == "corp57.example")' <"$out/inform-pap.json"
 check "accounting: Accounting-On at start" acct_on
 check "PAP: the server has the accounting Start" wait_for 10 acct_has papuser Start
 check "PAP: l2sec session show has the accounting state" wait_for 10 acct_shown
@@ -171,6 +197,10 @@ check_eq "CHAP-MD5: the server's Framed-IP-Address is the client's" 192.168.42.1
 gw "$L2SEC" -r "$run/run" session show >"$out/session-show-chap.txt" 2>&1
 check "CHAP-MD5: l2sec session show has the server's Class" grep -q \
 	"user chapuser auth chap-md5 class gold" "$out/session-show-chap.txt"
+check "CHAP-MD5: the server's Idle-Timeout (4 s) hangs the idle session up" wait_for 30 \
+	grep -q "user 'chapuser': no data for 4 s (Idle-Timeout): hanging up" "$out/l2secd.log"
+check "CHAP-MD5: the accounting Stop says Idle-Timeout" wait_for 10 \
+	acct_cause chapuser Idle-Timeout
 check "CHAP-MD5: hung up" hang_up
 
 dial msuser ms-pw refuse-pap refuse-chap
