@@ -4,8 +4,9 @@
 # each poll of 64 frames through the SA the tunnel is bound to (the gateway's inbound
 # SA sets mark 7), the second half, the same flow's next segments, through another
 # client's SA (mark 8).  Whether the gateway decrypts them one by one (no
-# esp4_offload) or xfrm's ESP-in-UDP GRO (esp4_offload, 6.7 on) hands them to the
-# tunnel's GRO, which merges the segments of each half (never across the two SAs:
+# esp4_offload) or xfrm's ESP-in-UDP GRO (esp4_offload, 6.7 on, and only on a NAT-T
+# socket with UDP_GRO set, as the test's stands in for the IKE daemon's) hands them to
+# the tunnel's GRO, which merges the segments of each half (never across the two SAs:
 # gro.c), every segment of the first half is forwarded and none of the second: those
 # are dropped and counted, or (single packets: the tunnel is keyed by its SA's mark,
 # so another SA's packet finds none) handed to the daemon.  A kprobe says
