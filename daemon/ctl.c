@@ -243,7 +243,7 @@ static struct json_object *show_stats(const struct ctl_src *src)
 	S(sccrq_refused); S(tunnels_established); S(tunnels_auth_failed);
 	S(tunnels_timed_out); S(sessions_refused); S(sessions_established);
 	S(rx_data); S(rx_data_dropped); S(tx_errors);
-	S(stale_stopccn); S(stale_probes); S(stale_rate_limited);
+	S(stale_stopccn); S(stale_probes); S(stale_rate_limited); S(late_stopccn);
 	S(tunnels_resumed); S(sessions_resumed); S(resume_refused);
 #undef S
 	/* kept for the JSON contract: rx_refused.plaintext, under its old name */

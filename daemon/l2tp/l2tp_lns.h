@@ -173,7 +173,8 @@ struct l2tp_tunnel {
 	uint16_t result, error;		/* why it closed */
 	enum l2tp_lost lost;		/* the tunnel was lost, not closed by either side */
 	bool close_pending;		/* a send failed: closed from hello_timer at once */
-	char close_text[64];		/* the close_pending reason */
+	char close_text[64];		/* the close_pending reason, then the silent close's */
+	bool stop_owed;			/* closed with no StopCCN: the peer's next message gets one */
 	struct l2tp_ctrl ctrl;
 	struct l2tp_session *sessions;
 	unsigned int n_sessions;
@@ -194,6 +195,8 @@ struct l2tp_lns_stats {
 	uint64_t rx_data, rx_data_dropped, tx_errors;
 	/* tunnels of a previous run (l2tp_stale.h) */
 	uint64_t stale_stopccn, stale_probes, stale_rate_limited;
+	/* StopCCNs owed by tunnels closed silently (SA gone), sent on the peer's next message */
+	uint64_t late_stopccn;
 	/* imported from the records of an engine that died (l2tp_snap.h), and refused */
 	uint64_t tunnels_resumed, sessions_resumed, resume_refused;
 };

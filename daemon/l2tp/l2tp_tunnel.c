@@ -216,6 +216,17 @@ static void free_cb(struct ev_timer *timer)
 	l2tp_tunnel_destroy(container_of(timer, struct l2tp_tunnel, free_timer));
 }
 
+static void send_stopccn(struct l2tp_tunnel *t, uint16_t result, uint16_t error, const char *text)
+{
+	uint8_t buf[512];
+	struct l2tp_builder b;
+
+	l2tp_build_init(&b, buf, sizeof(buf), t->peer_tid, 0, L2TP_STOPCCN);
+	l2tp_build_u16(&b, true, AVP_ASSIGNED_TUNNEL_ID, t->tid);
+	l2tp_build_result(&b, result, error, text);
+	l2tp_tunnel_send(t, &b);
+}
+
 void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16_t error,
 		       const char *text)
 {
@@ -247,15 +258,16 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 		l2tp_peer_str(&t->peer, ps, sizeof(ps)), t->peer_host,
 		send ? "closed by us" : "closed", result, error, text ? ": " : "",
 		text ? text : "");
-	if (send && !t->ctrl.dead) {
-		uint8_t buf[512];
-		struct l2tp_builder b;
-
-		l2tp_build_init(&b, buf, sizeof(buf), t->peer_tid, 0, L2TP_STOPCCN);
-		l2tp_build_u16(&b, true, AVP_ASSIGNED_TUNNEL_ID, t->tid);
-		l2tp_build_result(&b, result, error, text);
-		l2tp_tunnel_send(t, &b);
-	}
+	if (send && !t->ctrl.dead)
+		send_stopccn(t, result, error, text);
+	/*
+	 * Nothing could reach the peer (its SA gone, or the engine told to be
+	 * silent): should it send on this tunnel later, through an SA, it is
+	 * told then (tunnel_deliver), or it would think the tunnel alive.
+	 */
+	t->stop_owed = !send && !t->ctrl.dead;
+	if (t->stop_owed)
+		snprintf(t->close_text, sizeof(t->close_text), "%s", text ? text : "tunnel closed");
 	/* linger: acknowledge retransmissions of the peer's last messages (5.7) */
 	ev_timer_arm(lns->loop, &t->free_timer, t->ctrl.dead ? 0 : rexmit_cycle_ms(&t->ctrl.p));
 }
@@ -382,6 +394,7 @@ static void stopccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	/* acknowledge at once: the peer is waiting to clean up */
 	l2tp_ctrl_ack_now(&t->ctrl);
 	l2tp_tunnel_close(t, false, result, error, text[0] ? text : "StopCCN from peer");
+	t->stop_owed = false;	/* the peer knows */
 }
 
 static void decode_error(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
@@ -415,6 +428,32 @@ static void decode_error(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 	l2tp_tunnel_close(t, true, STOPCCN_GENERAL_ERROR, code, text);
 }
 
+/*
+ * A message on a tunnel closed silently (l2tp_tunnel_close): the StopCCN that
+ * could not go then, with the close's own result code and reason, so the peer
+ * redials now rather than when its HELLO fails. Once per tunnel whatever the
+ * peer sends; its own StopCCN needs none. It leaves as every reply of the
+ * tunnel's does (to t->peer: the message matched its address and SA), and
+ * the linger restarts so its retransmissions can be acknowledged.
+ */
+static void late_stopccn(struct l2tp_tunnel *t, uint8_t *buf, size_t len,
+			 const struct l2tp_hdr *h)
+{
+	struct l2tp_lns *lns = t->lns;
+	struct l2tp_msg msg;
+	char ps[80];
+
+	t->stop_owed = false;
+	if (l2tp_avp_decode(buf + h->hdr_len, len - h->hdr_len, t->secret, &msg) == L2TP_DEC_OK &&
+	    msg.type == L2TP_STOPCCN)
+		return;
+	lns->stats.late_stopccn++;
+	log_info("l2tp: tunnel %u (peer %s): message on the closed tunnel, StopCCN sent: %s",
+		 t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), t->close_text);
+	send_stopccn(t, t->result, t->error, t->close_text);
+	ev_timer_arm(lns->loop, &t->free_timer, rexmit_cycle_ms(&t->ctrl.p));
+}
+
 static void tunnel_deliver(struct l2tp_ctrl *c, uint8_t *buf, size_t len,
 			   const struct l2tp_hdr *h)
 {
@@ -423,8 +462,12 @@ static void tunnel_deliver(struct l2tp_ctrl *c, uint8_t *buf, size_t len,
 	struct l2tp_msg msg;
 	enum l2tp_decode_err err;
 
-	if (t->state == TUNNEL_CLOSING || t->close_pending)
-		return;		/* acknowledged by the channel, nothing more */
+	if (t->state == TUNNEL_CLOSING || t->close_pending) {
+		/* acknowledged by the channel, nothing more unless a StopCCN is owed */
+		if (t->state == TUNNEL_CLOSING && t->stop_owed)
+			late_stopccn(t, buf, len, h);
+		return;
+	}
 	err = l2tp_avp_decode(buf + h->hdr_len, len - h->hdr_len, t->secret, &msg);
 	if (err != L2TP_DEC_OK) {
 		decode_error(t, h, &msg, err);

@@ -683,6 +683,87 @@ static void test_close_mark(void **state)
 	assert_int_equal(n.tunnels, 2);
 }
 
+static void send_cdn(struct lac *l, uint16_t lns_sid, uint16_t sid)
+{
+	uint8_t buf[128];
+	struct l2tp_builder b;
+
+	lac_begin(l, &b, buf, sizeof(buf), lns_sid, L2TP_CDN);
+	l2tp_build_result(&b, CDN_ADMIN, 0, NULL);
+	l2tp_build_u16(&b, true, AVP_ASSIGNED_SESSION_ID, sid);
+	lac_send(l, &b);
+}
+
+/*
+ * A tunnel cleared without a StopCCN (its SA gone: nothing could reach the
+ * peer) answers the peer's next message, which came through a new SA with the
+ * same mark, with the StopCCN it owes: once, carrying the close's reason, to
+ * the peer and SA the message came from. The peer then redials with the same
+ * Assigned Tunnel ID: a new tunnel, the closing one does not take its SCCRQ.
+ * A peer that says StopCCN itself gets none back.
+ */
+static void test_close_mark_late_stopccn(void **state)
+{
+	const char why[] = "IPsec SA deleted";
+	const struct l2tp_avp_val *rc;
+	struct lac a, c;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint8_t buf[128];
+	struct l2tp_builder b;
+	uint16_t lns_sid, old_tid;
+
+	(void)state;
+	lns_sid = client(&a, 0x0a000001, 0x5, 7);
+	client(&c, 0x0a000002, 0x6, 8);
+	assert_int_equal(l2tp_lns_close_mark(f->lns, 0x5, false, STOPCCN_GENERAL_ERROR, why,
+					     NULL, NULL), 1);
+	assert_int_equal(lac_recv(&a, &m, &h, &p), 0);
+	/* the client, unaware, clears its call on the old tunnel through its new SA */
+	send_cdn(&a, lns_sid, 7);
+	assert_int_equal(lac_recv(&a, &m, &h, &p), L2TP_STOPCCN);
+	assert_int_equal(h.tunnel_id, a.tid);
+	assert_int_equal(p.peer.mark, 0x5);
+	assert_int_equal(l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID), a.lns_tid);
+	expect_result(&m, STOPCCN_GENERAL_ERROR, 0);
+	rc = &m.avp[AVP_RESULT_CODE];
+	assert_int_equal(rc->len, 4 + strlen(why));
+	assert_memory_equal(rc->p + 4, why, strlen(why));
+	assert_int_equal(f->lns->stats.late_stopccn, 1);
+	/* once: whatever it sends next is only acknowledged */
+	lac_begin(&a, &b, buf, sizeof(buf), 0, L2TP_HELLO);
+	lac_send(&a, &b);
+	send_cdn(&a, lns_sid, 7);
+	assert_int_equal(lac_recv(&a, &m, &h, &p), 0);
+	assert_int_equal(f->lns->stats.late_stopccn, 1);
+	/* it redials with the same Assigned Tunnel ID: a new tunnel */
+	old_tid = a.lns_tid;
+	a.ns = a.nr = 0;
+	lac_establish(&a);
+	assert_int_not_equal(a.lns_tid, old_tid);
+	assert_int_equal(l2tp_lns_tunnel(f->lns, a.lns_tid)->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(l2tp_lns_tunnel(f->lns, old_tid)->state, TUNNEL_CLOSING);
+
+	/* the other client's SA goes too, and it says StopCCN first: a ZLB, no StopCCN */
+	assert_int_equal(l2tp_lns_close_mark(f->lns, 0x6, false, STOPCCN_GENERAL_ERROR, why,
+					     NULL, NULL), 1);
+	lac_begin(&c, &b, buf, sizeof(buf), 0, L2TP_STOPCCN);
+	l2tp_build_u16(&b, true, AVP_ASSIGNED_TUNNEL_ID, c.tid);
+	l2tp_build_result(&b, STOPCCN_CLEAR, 0, NULL);
+	lac_send(&c, &b);
+	fake_advance(f, 300);
+	assert_int_equal(lac_recv(&c, &m, &h, &p), 0);
+	send_cdn(&c, 1, 8);
+	assert_int_equal(lac_recv(&c, &m, &h, &p), 0);
+	assert_int_equal(f->lns->stats.late_stopccn, 1);
+	/* both old tunnels go after their linger, the new one stays */
+	fake_advance(f, 65000);
+	assert_null(l2tp_lns_tunnel(f->lns, old_tid));
+	assert_null(l2tp_lns_tunnel(f->lns, c.lns_tid));
+	assert_non_null(l2tp_lns_tunnel(f->lns, a.lns_tid));
+}
+
 /*
  * A data path with nothing to program (tun, datapath.h): the LNS's tunnels
  * and sessions come up all the same, not in the kernel; the kernel's is
@@ -762,6 +843,7 @@ int main(void)
 		T(test_lookup),
 		T(test_iterate_and_count),
 		T(test_close_mark),
+		T(test_close_mark_late_stopccn),
 		T(test_datapath_with_nothing_to_program),
 		T(test_challenge_right),
 		T(test_challenge_wrong),

@@ -111,12 +111,41 @@ check "sink ready" wait_for 120 grep -q ready "$out/22-sink.txt"
 check "packet sender ready" pkt_ready 22
 c1="$(pkt_cmd 22) c1 send --src 192.168.1.11 --dst 203.0.113.2 --inner-dst 10.99.0.1"
 c2="$(pkt_cmd 22) c2 send --src 192.168.1.12 --dst 203.0.113.2 --inner-dst 10.99.0.1"
+# Waits of the script below, 30 s at most each, instead of fixed sleeps: "got
+# NAME..." until the sink has read each packet NAME, "decrypted
+# NETNS DST SPI N" until NETNS's SA (gw to DST, SPI) has decrypted N packets, "ctl
+# REQUEST REGEX" until a line of l2sec-ctl's answer matches (a drop counted),
+# "mismatch" until the kernel counted XfrmInTmplMismatch, "listening" until
+# tcpdump listens, "gone" until it has exited (its pcap is written per packet, -U).
+tcpd=$out/22-tcpdump.err
+w=/tmp/l2sec-22-wait
+cat >$w <<'WAIT'
+#!/bin/bash
+poll() { for _ in $(seq 300); do "$@" && return 0; sleep 0.1; done; echo "timed out: $*"; return 1; }
+got() { for n; do grep -qx "got $n" "$SINK" || return 1; done; }
+ctl() { echo "$1" | "$CTL" | grep -qE -- "$2"; }
+gone() { ! pgrep -x tcpdump >/dev/null; }
+decrypted() {
+	[ "$(ip -n "$1" -s xfrm state list src 203.0.113.2 dst "$2" proto esp spi "$3" |
+		awk '/lifetime current/{getline; print $2}')" = "$4(packets)" ]
+}
+case $1 in
+got) shift; poll got "$@" ;;
+ctl) poll ctl "$2" "$3" ;;
+mismatch) poll awk '/XfrmInTmplMismatch/ {exit !($2 >= 1)}' /proc/net/xfrm_stat ;;
+decrypted) shift; poll decrypted "$@" ;;
+listening) poll grep -q "listening on" "$TCPD" ;;
+gone) poll gone ;;
+esac
+WAIT
+chmod +x $w
+w="env SINK=$out/22-sink.txt TCPD=$tcpd CTL=$CTL $w"
 gw $CTL >"$out/22-ctl.txt" 2>&1 <<EOF
 monitor start
 sock add s1 203.0.113.2 1701
 echo --- plaintext
 run $c1 --sport 1799 --tid 1 --sid 1 --inner-src 10.99.1.2 daemon-sccrq ok-plain >/dev/null
-run sleep 1
+run $w ctl stats ' drop_no_ipsec=2 '
 !recv s1 300
 stats
 echo --- SCCRQ through c1's SA reaches the daemon
@@ -130,27 +159,28 @@ session add 2 1 21 up ip4 10.99.2.2
 session add 3 1 31 up ip4 10.99.3.2
 echo --- c1 binds tunnel 1, c2 uses tunnel 2
 run $c1 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-plain >/dev/null
-run sleep 1
 run $c2 --tid 2 --sid 1 --inner-src 10.99.2.2 ok-len >/dev/null
-run sleep 1
+run $w got ok-plain ok-len
 tunnel get 1
 tunnel get 2
 echo --- c2 injects into tunnel 1
 run $c2 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-seq daemon-control >/dev/null
-run sleep 1
+run $w ctl 'tunnel get 1' ' drop_wrong_sa=2 '
 !recv s1 300
 tunnel get 1
 echo --- transmit: each tunnel through its own SA, tunnel 3 has none
-run ip netns exec gw tcpdump -n -U -i eth0 -w $out/22-gw.pcap udp port 1701 2>/dev/null & sleep 3
+run ip netns exec gw tcpdump -n -U -i eth0 -w $out/22-gw.pcap udp port 1701 2>$tcpd &
+run $w listening
 run /usr/bin/python3 -c "import socket as s; k=s.socket(s.AF_INET,s.SOCK_DGRAM); [k.sendto(m.encode(),(d,40000)) for m,d in (('to-c1','10.99.1.2'),('to-c2','10.99.2.2'),('to-c2b','10.99.2.2'),('to-t3','10.99.3.2'))]"
-run sleep 2; pkill -INT -x tcpdump; sleep 1
+run $w decrypted c1 192.168.1.11 0x2001 1 && $w decrypted c2 192.168.1.12 0x2002 2
+run pkill -INT -x tcpdump; $w gone
 stats
 monitor 20 1000
 echo --- a netfilter rule gives c2's decrypted packets c1's mark
 run ip netns exec gw nft 'table ip remark { chain pre { type filter hook prerouting priority mangle; meta mark 2 meta mark set 1; }; }'
 run $c2 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-offset0 >/dev/null
 run $c2 --tid 2 --sid 1 --inner-src 10.99.2.2 ok-offset3 >/dev/null
-run sleep 1
+run $w got ok-offset3 && $w ctl 'tunnel get 1' ' drop_wrong_sa=3 '
 run ip netns exec gw nft delete table ip remark
 tunnel get 1
 tunnel get 2
@@ -159,7 +189,7 @@ run $S sa c1 192.168.1.11 203.0.113.2 0x4001 1 4500 4500
 $(xdel c1 192.168.1.11 203.0.113.2 0x1001)
 run $S sa gw 203.0.113.1 203.0.113.2 0x4001 1 4500 4500 output-mark 1
 run $c1 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-all >/dev/null
-run sleep 1
+run $w got ok-all
 tunnel get 1
 echo --- c2's SA loaded without a set-mark
 $(xdel gw 203.0.113.1 203.0.113.2 0x1002)
@@ -168,7 +198,7 @@ tunnel add 4 400 s1 203.0.113.1 1701
 session add 4 1 41 up ip4 10.99.4.2
 run $c2 --tid 4 --sid 1 --inner-src 10.99.4.2 ok-acfc >/dev/null
 run $c2 --tid 2 --sid 1 --inner-src 10.99.2.2 ok-pfc >/dev/null
-run sleep 1
+run $w ctl 'tunnel get 2' ' drop_sa_no_mark=1( |$)' && $w ctl 'tunnel get 4' ' drop_sa_no_mark=1( |$)'
 tunnel get 4
 tunnel get 2
 echo --- charon restarted: mark 1 again, for c2, with another reqid
@@ -177,7 +207,7 @@ $(xdel gw 203.0.113.1 203.0.113.2 0x4001)
 $(xdel gw 203.0.113.1 203.0.113.2 0x1002)
 run $S sa gw 203.0.113.1 203.0.113.2 0x1002 7 4501 4500 output-mark 1
 run $c2 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-acfc-pfc >/dev/null
-run sleep 1
+run $w ctl 'tunnel get 1' ' drop_wrong_sa=4 '
 tunnel get 1
 echo --- restored: c1 through 0x4001, c2 through 0x1002 with their marks
 $(xdel gw 203.0.113.1 203.0.113.2 0x1002)
@@ -192,14 +222,14 @@ session add @6 1 72 up ip4 10.99.7.2
 run $c1 --tid 7 --sid 1 --inner-src 10.99.7.1 ok-seq >/dev/null
 run $c2 --tid 7 --sid 1 --inner-src 10.99.7.2 ok-offset0 >/dev/null
 run $c2 --tid 7 --sid 1 --inner-src 10.99.7.1 ok-acfc >/dev/null
-run sleep 1
+run $w got ok-seq ok-offset0 && $w ctl 'session dump all' ' peer_sid=72 .* rx_drops=1 '
 session get @5 1
 session get @6 1
 tunnel get @5
 echo --- without the module and its bypass
 sock del s1
 run $c2 --tid 2 --sid 1 --inner-src 10.99.2.2 ok-plain >/dev/null
-run sleep 1
+run $w mismatch
 !recv s1 1000
 run $c1 --tid 1 --sid 1 --inner-src 10.99.1.2 ok-plain >/dev/null
 recv s1 10000

@@ -1,6 +1,7 @@
 # The generic netlink interface under a fuzzer (tests/tools/l2sec-nlfuzz):
 # random and mutated requests of every command, for BENCH_NLFUZZ_SECONDS
-# (default 30; make fuzz-long NLFUZZ_MINUTES=N for longer), split in four:
+# (default 20; make fuzz-long NLFUZZ_MINUTES=N, 10 min by default, for longer),
+# split in four:
 # as root in the gateway's namespace while a session receives a flood
 # (l2sec_inject.ko, as in 24-gro) and the fuzzer deletes, mutates and rebuilds
 # that session's socket, tunnel and session; as an unprivileged user there,
@@ -15,7 +16,7 @@
 CTL=$L2SEC_BUILD/tests/l2sec-ctl
 BLAST=$L2SEC_BUILD/tests/l2sec-blast
 out=${L2SEC_TEST_OUT:-/tmp}
-secs=${BENCH_NLFUZZ_SECONDS:-30}
+secs=${BENCH_NLFUZZ_SECONDS:-20}
 gw() { ip netns exec gw "$@"; }
 # an unprivileged user runs a copy the user can reach
 FUZZ=/tmp/l2sec-nlfuzz
