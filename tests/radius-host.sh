@@ -209,7 +209,8 @@ coproc PROBE { "$probe" -s "127.0.0.1:$dead_port" -s "127.0.0.1:$port" -k "$secr
 	-r 1 -D 2000 -l "${seeds[@]}" pap papuser "pap secret" 2>"$back/probe.err"; }
 # ask: one more request (the first is sent at the start); its answer line and ms
 ask() {
-	local t0=$(date +%s%N)
+	local t0
+	t0=$(date +%s%N)
 	[ "$1" = again ] && echo >&"${PROBE[1]}"
 	answer=
 	read -r -t 10 answer <&"${PROBE[0]}"
