@@ -21,7 +21,7 @@ VM_PKGS="qemu-system-x86 busybox-static kmod iproute2 cpio gzip xz-utils zstd
 	linux-image-amd64 linux-headers-amd64"
 PEER_PKGS="strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	xl2tpd ppp iputils-ping iperf3 nftables tshark tcpdump python3-scapy procps ethtool
-	python3-gi gir1.2-nm-1.0 freeradius freeradius-utils"
+	python3-gi gir1.2-nm-1.0 freeradius freeradius-utils sqlite3"
 BPO_LIST=/etc/apt/sources.list.d/l2sec-bookworm-backports.sources
 
 need=()

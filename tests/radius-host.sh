@@ -46,8 +46,10 @@ fi
 dir=$(mktemp -d /tmp/l2sec-radius.XXXXXX)
 pid=
 dae_pid=
+back_pid=
 cleanup() {
 	[ -n "$dae_pid" ] && kill "$dae_pid" 2>/dev/null
+	[ -n "$back_pid" ] && kill "$back_pid" 2>/dev/null && wait "$back_pid" 2>/dev/null
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	[ -n "${RADIUS_KEEP:-}" ] && echo "# kept $dir" || rm -rf "$dir"
 }
@@ -196,6 +198,53 @@ fi
 grep -q 'server 0: requests 1 retransmissions 1 timeouts 1' "$dir/probe.err" &&
 	ok "the dead server's counters: one request, one retransmission, one timeout" ||
 	not_ok "the dead server's counters" "$(cat "$dir/probe.err")"
+
+# The first server comes back: a client that failed over keeps to the second while
+# the first is left out (dead-time 2 s: the next request goes there at once, not
+# after the first's 600 ms of tries), and asks the first again once its dead time is
+# over and it listens again (a second radiusd, on the first's port). radius-probe -l:
+# one client, a request per line.
+back=$dir/back
+mkdir -p "$back"
+coproc PROBE { "$probe" -s "127.0.0.1:$dead_port" -s "127.0.0.1:$port" -k "$secret" -t 300 \
+	-r 1 -D 2000 -l "${seeds[@]}" pap papuser "pap secret" 2>"$back/probe.err"; }
+# ask: one more request (the first is sent at the start); its answer line and ms
+ask() {
+	local t0
+	t0=$(date +%s%N)
+	[ "$1" = again ] && echo >&"${PROBE[1]}"
+	answer=
+	read -r -t 10 answer <&"${PROBE[0]}"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+}
+ask first
+failed_over=$(date +%s%N)
+[[ "$answer" = "code=Access-Accept server=1"* ]] && [ "$ms" -ge 600 ] &&
+	ok "failover from a dead first server (${ms} ms)" ||
+	not_ok "failover from a dead first server" "$answer ($ms ms)"
+ask again
+[[ "$answer" = "code=Access-Accept server=1"* ]] && [ "$ms" -lt 600 ] &&
+	ok "the dead server left out: the next request goes to the second at once (${ms} ms)" ||
+	not_ok "the dead server left out" "$answer ($ms ms)"
+# the first server listens again: its own radiusd, with the same site and users
+radius_conf "$back" "$secret" "$dead_port"
+cp "$dir/raddb/mods-config/files/authorize" "$raddb/mods-config/files/authorize"
+radius_start "$back" "$radiusd"
+back_pid=$radius_pid
+# its dead time (2 s from the failover) over
+left=$((2000 - ($(date +%s%N) - failed_over) / 1000000))
+[ "$left" -gt 0 ] && sleep "$((left / 1000)).$(printf '%03d' $((left % 1000)))"
+ask again
+[[ "$answer" = "code=Access-Accept server=0"* ]] && [ "$ms" -lt 600 ] &&
+	ok "back to the first server once its dead time is over (${ms} ms)" ||
+	not_ok "back to the first server once its dead time is over" "$answer ($ms ms)" \
+		"$(tail -n 20 "$back/radiusd.log")"
+exec {PROBE[1]}>&-
+wait "$PROBE_PID"
+grep -q 'server 0: requests 2 retransmissions 1 timeouts 1 accepts 1' "$back/probe.err" &&
+	grep -q 'server 1: requests 2 retransmissions 0 timeouts 0 accepts 2' "$back/probe.err" &&
+	ok "the servers' counters: the first asked twice (one timed out), the second twice" ||
+	not_ok "the servers' counters" "$(cat "$back/probe.err")"
 
 # RFC 5176 the other way: radclient (FreeRADIUS's client) sends Disconnect- and
 # CoA-Requests to radius-probe's server side, which verifies them with

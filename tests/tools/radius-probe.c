@@ -22,6 +22,10 @@
  *   -k SECRET      the shared secret of every server
  *   -t MS          timeout per try (1000)     -r N   retries per server (2)
  *   -n NAME        NAS-Identifier (radius-probe)
+ *   -D MS          how long a server that did not answer is left out (30000)
+ *   -l             the request again for each line read from stdin, until its
+ *                  end, on the same client (its servers' states kept): a
+ *                  line of output for each, flushed
  *   -w DIR         write each verified answer, after its request's authenticator,
  *                  and each signed request to DIR (fuzz corpus seeds)
  *
@@ -518,10 +522,33 @@ static int session(const char *servers, const char *secret, const char *nas,
 	return ok ? 0 : 1;
 }
 
+/* One request on the event loop until its answer or its end; 0 when it was submitted. */
+static int ask(const struct radius_pkt *p)
+{
+	probe.status = 1;
+	if (!radius_client_submit(probe.c, p, done, &probe, evloop_now(probe.loop))) {
+		perror("radius-probe: submit");
+		return -1;
+	}
+	rearm(&probe);
+	if (evloop_run(probe.loop))
+		perror("radius-probe: event loop");
+	fflush(stdout);
+	return 0;
+}
+
+/* -l: wait for the caller's next line; false at the end of stdin. */
+static bool next_line(void)
+{
+	char line[64];
+
+	return fgets(line, sizeof(line), stdin) != NULL;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: radius-probe -s ADDR:PORT... -k SECRET [-t MS] [-r N] [-n NAS] "
-		"[-w DIR]\n\t{pap|chap|mschapv2 USER PASSWORD |\n"
+		"[-w DIR] [-D MS] [-l]\n\t{pap|chap|mschapv2 USER PASSWORD |\n"
 		"\t acct start|interim|stop SID USER | session USER CLASS}\n"
 		"       radius-probe -k SECRET [-w DIR] dae PORT COUNT\n");
 	return 1;
@@ -540,7 +567,9 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "s:k:t:r:n:w:")) != -1) {
+	bool again = false;
+
+	while ((opt = getopt(argc, argv, "s:k:t:r:n:w:D:l")) != -1) {
 		switch (opt) {
 		case 's':
 			if (add_server(&conf, optarg))
@@ -553,6 +582,8 @@ int main(int argc, char **argv)
 		case 'r': conf.retries = (unsigned int)atoi(optarg); break;
 		case 'n': nas = optarg; break;
 		case 'w': probe.corpus = optarg; break;
+		case 'D': conf.dead_time_ms = (unsigned int)atoi(optarg); break;
+		case 'l': again = true; break;
 		default: return usage();
 		}
 	}
@@ -588,14 +619,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ev_timer_init(&probe.timer, on_timer);
-	probe.status = 1;
-	if (!radius_client_submit(probe.c, &p, done, &probe, evloop_now(probe.loop))) {
-		perror("radius-probe: submit");
-		return 1;
-	}
-	rearm(&probe);
-	if (evloop_run(probe.loop))
-		perror("radius-probe: event loop");
+	do {
+		ret = ask(&p);
+	} while (!ret && again && next_line());
 	print_stats(&probe);
 	radius_client_free(probe.c);
 	evloop_free(probe.loop);

@@ -97,14 +97,64 @@ veth() {
 		ip -n "$4" addr add "$6" dev "$5" && ip -n "$4" link set "$5" up
 }
 
-# lac_topology: l2sec.ko and the PPP modules loaded, /dev/ppp, and namespaces gw
-# (192.0.2.1 on eth0) and lac (192.0.2.2), for an xl2tpd client against l2secd.
-lac_topology() {
+# lac_modules: l2sec.ko and the PPP modules loaded, /dev/ppp, for xl2tpd clients.
+lac_modules() {
 	modprobe l2sec || return 1
 	modprobe ppp_generic 2>/dev/null
 	modprobe ppp_async 2>/dev/null
 	[ -e /dev/ppp ] || mknod /dev/ppp c 108 0
+}
+
+# lac_topology: lac_modules, and namespaces gw (192.0.2.1 on eth0) and lac
+# (192.0.2.2), for an xl2tpd client against l2secd.
+lac_topology() {
+	lac_modules || return 1
 	netns_add gw lac && veth gw eth0 192.0.2.1/24 lac eth0 192.0.2.2/24
+}
+
+# lac_users NS DIR LOG LNS USER:PASSWORD...: xl2tpd in namespace NS with a LAC per
+# user against LNS (a tunnel each, IPsec off; PPP with MS-CHAPv2 only), its files
+# and control pipe in DIR, its log and each pppd's (pppd-USER.log) in LOG; returns
+# once the pipe is there. Then lac_call DIR USER dials, lac_hang_up USER hangs up
+# (pppd ends the link: LCP Terminate, then xl2tpd's CDN), lac_ppp DIR USER ADDR|IF
+# is what pppd of USER got.
+lac_users() {
+	local ns=$1 dir=$2 log=$3 lns=$4 u
+	shift 4
+	printf '[global]\nport = 1701\naccess control = no\n' >"$dir/xl2tpd.conf"
+	for u in "$@"; do
+		printf '[lac %s]\nlns = %s\nrequire authentication = no\npppoptfile = %s\n' \
+			"${u%%:*}" "$lns" "$dir/ppp-${u%%:*}.opts"
+		printf 'autodial = no\nredial = no\n'
+		printf '%s\n' "name ${u%%:*}" "password ${u#*:}" noauth refuse-eap refuse-pap \
+			refuse-chap refuse-mschap nodefaultroute noipdefault ipcp-accept-remote \
+			"lcp-echo-interval 0" "linkname ${u%%:*}" "logfile $log/pppd-${u%%:*}.log" \
+			>"$dir/ppp-${u%%:*}.opts"
+	done >>"$dir/xl2tpd.conf"
+	echo "$log/xl2tpd-$ns.log" >"$dir/log"
+	ip netns exec "$ns" xl2tpd -D -c "$dir/xl2tpd.conf" -s /dev/null -C "$dir/control" \
+		-p "$dir/xl2tpd.pid" >"$log/xl2tpd-$ns.log" 2>&1 &
+	wait_for 30 test -p "$dir/control"
+}
+# xl2tpd reads its pipe a buffer at a time, the commands in it as one: the next
+# command waits for this one's "Connecting to host" line
+lac_connects() { grep -c 'Connecting to host' "$(cat "$1/log")"; }
+lac_call() {
+	local n
+	n=$(lac_connects "$1")
+	# a pipe nobody reads would block the write: xl2tpd gone
+	timeout 10 tee "$1/control" <<<"c $2" >/dev/null &&
+		wait_for 20 test "$(lac_connects "$1")" -gt "$n"
+}
+lac_hang_up() { kill "$(head -n 1 "/var/run/ppp-$1.pid")"; }
+# pppd's log lines "Using interface ppp0" and "local  IP address 10.99.0.10"
+lac_ppp() {
+	local log
+	log=$(sed -n 's/^logfile //p' "$1/ppp-$2.opts")
+	case $3 in
+	ADDR) sed -n 's/^local  IP address \([0-9.]*\).*/\1/p' "$log" | tail -n 1 ;;
+	IF) sed -n 's/^Using interface \(ppp[0-9]*\).*/\1/p' "$log" | tail -n 1 ;;
+	esac
 }
 
 # lac_redial_conf DIR: xl2tpd.conf and ppp.opts in DIR for xl2tpd's LAC "gw" against
