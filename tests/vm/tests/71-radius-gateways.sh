@@ -1,8 +1,11 @@
 # Two l2secd gateways behind one FreeRADIUS with SQL and a shared address pool (issue
 # 21, item 8; the configuration of docs/RADIUS.md, from tests/radius/):
-#   lac1 (alice, bob) -- gw1 (NAS 172.16.1.2) --\
-#                                                rad: FreeRADIUS, sql + sqlippool on sqlite
-#   lac2 (carol, dave) -- gw2 (NAS 172.16.2.2) --/
+#   alice, bob  -- gw1 (NAS 172.16.1.2) --\
+#                                          rad: FreeRADIUS, sql + sqlippool on sqlite
+#   carol, dave -- gw2 (NAS 172.16.2.2) --/
+# each client a machine of its own: a namespace with one xl2tpd and one call (6.1's
+# kernel L2TP finds a session through the socket's tunnel, so one xl2tpd with two
+# tunnels to one server loses one tunnel's data there; a real client has one)
 # - the users are FreeRADIUS's (radcheck), the gateways' users files empty;
 # - the four clients get their addresses from the one pool of four in SQL: each a
 #   different one, each the lease sqlippool wrote for that user on that gateway;
@@ -18,31 +21,32 @@ run=/tmp/l2sec-71
 L2SECD=$L2SEC_BUILD/l2secd
 users=(alice bob carol dave)
 declare -A gw_of=([alice]=1 [bob]=1 [carol]=2 [dave]=2)
+declare -A lac_of=([alice]=lac1a [bob]=lac1b [carol]=lac2a [dave]=lac2b)
 declare -A size_of=([alice]=1000 [bob]=800 [carol]=600 [dave]=400)	# IP packets
 pings=4
 
 sql() { sqlite3 -cmd '.timeout 2000' "$rgw_db" "$1"; }
 sessions() { ip netns exec "gw$1" "$L2SEC" -j session show 2>/dev/null | grep -c '"session_id"'; }
 no_sessions() { [ "$(sessions 1)" = 0 ] && [ "$(sessions 2)" = 0 ]; }
-up() { [ -n "$(lac_ppp "$run/lac${gw_of[$1]}" "$1" ADDR)" ]; }
+up() { [ -n "$(lac_ppp "$run/${lac_of[$1]}" "$1" ADDR)" ]; }
 all_up() { local u; for u in "${users[@]}"; do up "$u" || return 1; done; }
 n_rows() { sql "SELECT count(*) FROM radacct WHERE $1"; }
 rows_are() { [ "$(n_rows "$1")" = "$2" ]; }
 
 rm -rf "$run"
-mkdir -p "$run/radius" "$run/lac1" "$run/lac2"
+mkdir -p "$run/radius" "$run/lac1a" "$run/lac1b" "$run/lac2a" "$run/lac2b"
 lac_modules
-netns_add rad gw1 gw2 lac1 lac2 &&
-	veth gw1 eth0 192.0.2.1/24 lac1 eth0 192.0.2.2/24 &&
-	veth gw2 eth0 198.51.100.1/24 lac2 eth0 198.51.100.2/24 &&
+# each gateway's second client on a link of its own, routed to the gateway's address
+netns_add rad gw1 gw2 lac1a lac1b lac2a lac2b &&
+	veth gw1 eth0 192.0.2.1/24 lac1a eth0 192.0.2.2/24 &&
+	veth gw1 eth2 192.0.3.1/24 lac1b eth0 192.0.3.2/24 &&
+	ip -n lac1b route add 192.0.2.1/32 via 192.0.3.1 &&
+	veth gw2 eth0 198.51.100.1/24 lac2a eth0 198.51.100.2/24 &&
+	veth gw2 eth2 198.51.101.1/24 lac2b eth0 198.51.101.2/24 &&
+	ip -n lac2b route add 198.51.100.1/32 via 198.51.101.1 &&
 	veth rad eth1 172.16.1.1/24 gw1 eth1 172.16.1.2/24 &&
 	veth rad eth2 172.16.2.1/24 gw2 eth1 172.16.2.2/24
 check_eq "the topology is up" 0 $?
-# two links of one LAC have the same peer (10.99.0.1): the echo reply of the link the
-# route does not name would fail a strict reverse-path check (6.1's netns default)
-for ns in lac1 lac2; do
-	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-done
 
 # --- FreeRADIUS: tests/radius/raddb over Debian's, its database from mkdb.sh ------------
 radius_gateways_conf "$run/radius" >"$out/mkdb.log" 2>&1	# sets raddb, rgw_db: not in check
@@ -79,21 +83,17 @@ for i in 1 2; do
 done
 
 # --- four clients, two on each gateway ---------------------------------------------------
-lac_users lac1 "$run/lac1" "$out" 192.0.2.1 alice:alice-pw bob:bob-pw
-lac_users lac2 "$run/lac2" "$out" 198.51.100.1 carol:carol-pw dave:dave-pw
-# one call at a time per xl2tpd (two at once: its pppd's tty may not be open for the
-# second's first LCP frames, "tty is not open yet", and 6.1 lost such a call); the
-# two LACs at once
-check "alice dials gw1" lac_call "$run/lac1" alice
-check "carol dials gw2" lac_call "$run/lac2" carol
-check "alice is up" wait_for 60 up alice
-check "bob dials gw1" lac_call "$run/lac1" bob
-check "carol is up" wait_for 60 up carol
-check "dave dials gw2" lac_call "$run/lac2" dave
+for u in "${users[@]}"; do
+	lac_users "${lac_of[$u]}" "$run/${lac_of[$u]}" "$out" \
+		"$([ "${gw_of[$u]}" = 1 ] && echo 192.0.2.1 || echo 198.51.100.1)" "$u:$u-pw"
+done
+for u in "${users[@]}"; do
+	check "$u dials gw${gw_of[$u]}" lac_call "$run/${lac_of[$u]}" "$u"
+done
 check "the four clients are up" wait_for 60 all_up
 declare -A addr_of
 for u in "${users[@]}"; do
-	addr_of[$u]=$(lac_ppp "$run/lac${gw_of[$u]}" "$u" ADDR)
+	addr_of[$u]=$(lac_ppp "$run/${lac_of[$u]}" "$u" ADDR)
 	echo "# $u on gw${gw_of[$u]}: ${addr_of[$u]}"
 done
 check_eq "four different addresses, all of the shared pool" \
@@ -109,8 +109,8 @@ check "both gateways' Starts are in radacct" wait_for 20 rows_are "acctstoptime 
 # each client pings the gateway with its own size, through its own ppp interface
 for u in "${users[@]}"; do
 	check "$u: $pings pings of ${size_of[$u]} octets through the tunnel" \
-		ip netns exec "lac${gw_of[$u]}" ping -q -c "$pings" -i 0.2 -W 5 \
-		-I "$(lac_ppp "$run/lac${gw_of[$u]}" "$u" IF)" -s $((size_of[$u] - 28)) 10.99.0.1
+		ip netns exec "${lac_of[$u]}" ping -q -c "$pings" -i 0.2 -W 5 \
+		-I "$(lac_ppp "$run/${lac_of[$u]}" "$u" IF)" -s $((size_of[$u] - 28)) 10.99.0.1
 done
 
 for u in "${users[@]}"; do
