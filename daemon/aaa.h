@@ -28,9 +28,9 @@
  * first, then the new record if it is an Interim-Update, else the oldest
  * record: each counted.
  *
- * Single process only: under privsep the engine would need the parent to
- * sign and verify (the secrets' side); config_load refuses [radius] with
- * privsep = yes until that is done.
+ * Under privsep the engine runs this, without the secret: aaa_new_opts()'s
+ * signers (engine_priv.h's, one per link) have the parent sign each request
+ * and verify each answer (priv/priv_radius.h); everything else is the same.
  */
 #ifndef L2SECD_AAA_H
 #define L2SECD_AAA_H
@@ -42,6 +42,7 @@
 
 #include "conf/config.h"
 #include "core/evloop.h"
+#include "radius/radius_client.h"
 #include "radius/radius_pkt.h"
 
 struct aaa;
@@ -57,6 +58,7 @@ struct aaa_auth_req {
 	size_t value_len;
 	const struct sockaddr_storage *peer;	/* the client's public address and port */
 	uint32_t nas_port;		/* the session's number on this gateway */
+	uint64_t tag;			/* for the signer (engine_priv_radius_tag) */
 };
 
 enum aaa_verdict {
@@ -79,6 +81,18 @@ typedef void (*aaa_auth_fn)(void *arg, const struct aaa_auth_res *res);
 bool aaa_configured(const struct l2sec_config *cfg);
 /* The client, its sockets and timer on loop; NULL with the reason logged. */
 struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg);
+/* Which of aaa_opts.signers signs for which link. */
+enum { AAA_LINK_AUTH, AAA_LINK_ACCT };
+struct aaa_opts {
+	/* [2], auth and acct: who holds the secret (NULL: this process reads it) */
+	const struct radius_signer *signers;
+	bool resumed;			/* an engine that took over: no Accounting-On */
+};
+struct aaa *aaa_new_opts(struct evloop *loop, const struct l2sec_config *cfg,
+			 const struct aaa_opts *o);
+/* The [radius] secret (secret or secret-file's first line): 0, or -1 logged. */
+int aaa_secret_load(const struct l2sec_config *cfg, uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1],
+		    size_t *len);
 /* Forget every request without calling back, close the sockets, wipe the secret. */
 void aaa_free(struct aaa *a);
 

@@ -477,6 +477,12 @@ int aaa_acct_open(struct aaa *a)
 		return -1;
 	log_notice("radius: %u accounting server(s), Interim-Update %s", a->acct.n_servers,
 		   r->acct_interim_ms ? "as configured" : "when the server asks");
+	/*
+	 * An engine that took over (privsep) has sessions on: an Accounting-On
+	 * would tell the server they all ended (RFC 2866 section 5.1).
+	 */
+	if (a->resumed)
+		return 0;
 	q->st.ons++;
 	record(a, ACCT_ON, NULL, NULL, 0);
 	return 0;

@@ -751,7 +751,7 @@ int l2secd_engine_setup(struct l2secd *d, struct users_db *users, bool open_sock
 	if (d->ep)
 		sessions_set_priv(d->ss, d->ep);
 	if (aaa_configured(&d->cfg)) {
-		d->aaa = aaa_new(d->loop, &d->cfg);
+		d->aaa = d->ep ? privsep_engine_aaa(d) : aaa_new(d->loop, &d->cfg);
 		if (!d->aaa)
 			return -1;
 		sessions_set_aaa(d->ss, d->aaa);

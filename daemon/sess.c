@@ -653,6 +653,9 @@ static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
 	x->auth_req = 0;
 	q.peer = &x->l2tp->tunnel->peer.addr;
 	q.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
+	/* privsep: the parent authenticates this session on the Access-Accept it verifies */
+	q.tag = engine_priv_radius_tag(x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
+				       x->l2tp->sid);
 	if (aaa_auth(ss->aaa, &q, auth_answered, x, &x->auth_req) < 0)
 		return errno == EINVAL ? 1 : -1;	/* EINVAL: nothing to ask, a failure here */
 	x->auth_id = a->id;

@@ -1405,10 +1405,6 @@ static void check_radius(struct parser *p)
 		perr(p, line_of(p, "auth-servers"),
 		     "[radius] auth-servers without auth-source = radius or users-then-radius: "
 		     "l2secd would not use them");
-	if ((r->auth_servers[0] || r->acct_servers[0]) && p->cfg->privsep)
-		perr(p, line_of(p, "auth-servers") ?: line_of(p, "acct-servers"),
-		     "[radius] RADIUS does not run under privsep yet (issue 21): the engine "
-		     "would need the parent to sign with the secret; set [global] privsep = no");
 }
 
 static void check_whole(struct parser *p)

@@ -413,12 +413,46 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.sa.why_len = PRIV_WHY_MAX;
 	memset(m.sa.why, 'w', PRIV_WHY_MAX);
 	ADD();
+	/* RADIUS: the largest packet each way, and the answers */
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_RADIUS_SIGN;
+	m.rsign.link = PRIV_RADIUS_AUTH;
+	m.rsign.server = 7;
+	m.rsign.handle = 9;
+	m.rsign.tid = 3;
+	m.rsign.sid = 6;
+	m.rsign.pkt.len = PRIV_RADIUS_MAX;
+	memset(m.rsign.pkt.buf, 'r', PRIV_RADIUS_MAX);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_RADIUS_VERIFY;
+	m.rverify.link = PRIV_RADIUS_ACCT;
+	m.rverify.req_code = 4;
+	memset(m.rverify.req_auth, 'a', 16);
+	m.rverify.pkt.len = 20;
+	memset(m.rverify.pkt.buf, 'v', 20);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_RADIUS_SIGN;
+	m.reply.radius.len = PRIV_RADIUS_MAX;
+	memset(m.reply.radius.buf, 's', PRIV_RADIUS_MAX);
+	ADD();
+	m.reply.reason = PRIV_R_RADIUS;	/* refused: no packet */
+	m.reply.radius.len = 0;
+	memset(m.reply.radius.buf, 0, PRIV_RADIUS_MAX);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_RADIUS_VERIFY;
+	m.reply.radius_err = 10;
+	ADD();
 #undef ADD
 }
 
 static void test_msg_round_trip(void **state)
 {
-	struct priv_msg ms[48], out;
+	struct priv_msg ms[56], out;
 	uint8_t buf[PRIV_MSG_MAX];
 	unsigned int n = 0, types = 0;
 	int len;
