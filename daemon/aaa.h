@@ -135,6 +135,7 @@ struct aaa_acct_info {
 	size_t class_len;
 	uint32_t interim_s;		/* the server's Acct-Interim-Interval; 0: none */
 	bool local;			/* authenticated by the users file (Acct-Authentic) */
+	uint64_t start_ms;		/* when it started (evloop_now); 0: now */
 };
 
 struct aaa_acct;	/* a session's accounting */
@@ -143,6 +144,16 @@ struct aaa_acct;	/* a session's accounting */
 bool aaa_acct_enabled(const struct aaa *a);
 /* The Start queued; NULL (logged, counted) when out of memory or not enabled. */
 struct aaa_acct *aaa_acct_start(struct aaa *a, const struct aaa_acct_info *info);
+/*
+ * A session an engine took over (privsep) whose Start the dead engine sent
+ * as id: its accounting goes on (Interim-Updates, the Stop with id), no
+ * second Start. NULL as aaa_acct_start.
+ */
+struct aaa_acct *aaa_acct_resume(struct aaa *a, const struct aaa_acct_info *info,
+				 const char *id);
+/* Its Acct-Session-Id and start, for the resume record. */
+const char *aaa_acct_id(const struct aaa_acct *s);
+uint64_t aaa_acct_start_ms(const struct aaa_acct *s);
 /* The session's Interim-Update interval in ms (config or server, bounded below); 0: none. */
 uint64_t aaa_acct_interval_ms(const struct aaa_acct *s);
 void aaa_acct_interim(struct aaa *a, struct aaa_acct *s, const struct aaa_counters *c);

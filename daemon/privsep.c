@@ -931,7 +931,7 @@ static void resume_ppp(struct resume_in *ri, const struct priv_state_ppp *r)
 		resume_refuse(ri, r->tid, "a PPP record", false);
 		return;
 	}
-	if (sessions_import(ri->d->ss, s, &r->ppp, r->has_pfx6 ? &r->pfx6 : NULL) < 0) {
+	if (sessions_import(ri->d->ss, s, &r->ppp, r->has_pfx6 ? &r->pfx6 : NULL, &r->acct) < 0) {
 		ri->s = NULL;
 		resume_refuse(ri, r->tid, "a PPP session", false);
 		return;
