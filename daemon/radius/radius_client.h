@@ -4,10 +4,11 @@
  * VICI client: time passed in, datagrams in and out through the owner, a
  * callback per request, no globals, nothing that blocks.
  *
- * It holds the shared secrets (it signs each request and checks each answer
- * with radius_sign.h), so it runs in the privileged parent; what a callback
- * receives is an answer whose authenticators verified, for the engine to
- * parse with radius_pkt.h.
+ * It signs each request and checks each answer through its signer (struct
+ * radius_signer below): with the servers' secrets in this process (one
+ * l2secd), or by asking the privileged parent, which alone holds them
+ * (privsep's engine); what a callback receives is an answer whose
+ * authenticators verified, for its owner to parse with radius_pkt.h.
  *
  * Servers are tried in their configured order. Each has its own socket (the
  * owner's: ops->send(server) and radius_client_input(server)), so its 8-bit
