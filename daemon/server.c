@@ -831,7 +831,9 @@ int l2secd_start(struct l2secd *d, const char *config_path, struct l2sec_config 
 		d->socks[i].fd = -1;
 	d->config_path = config_path;
 	d->cfg = *cfg;
-	explicit_bzero(cfg->psk, sizeof(cfg->psk));	/* d->cfg holds it now */
+	/* d->cfg holds them now (and an engine wipes them there: privsep.c) */
+	explicit_bzero(cfg->psk, sizeof(cfg->psk));
+	explicit_bzero(cfg->radius.secret, sizeof(cfg->radius.secret));
 	d->test_hooks = hooks && !strcmp(hooks, "1");
 	ev_timer_init(&d->stop_timer, l2secd_stop_timer_cb);
 	ev_timer_init(&d->stop_poll, l2secd_stop_poll_cb);

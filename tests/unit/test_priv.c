@@ -24,6 +24,7 @@
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
 #include "priv/priv_parent.h"
+#include "priv_req.h"
 #include "rfc2759.h"
 
 static const char users_text[] =
@@ -123,21 +124,7 @@ static int teardown(void **state)
 /* Encode m with the next sequence number and hand it to the checker as a datagram. */
 static enum priv_reason req(struct fx *f, struct priv_msg *m)
 {
-	uint8_t buf[PRIV_MSG_MAX];
-	enum priv_reason why;
-	int n;
-
-	m->seq = ++f->seq;
-	n = priv_msg_encode(m, buf, sizeof(buf));
-	assert_true(n >= PRIV_HDR_LEN);
-	why = priv_check_datagram(f->c, buf, (size_t)n, f->now, &f->reply);
-	assert_int_equal(f->reply.type, PRIV_REPLY);
-	assert_int_equal(f->reply.seq, m->seq);
-	assert_int_equal(f->reply.reply.req_type, m->type);
-	assert_int_equal(f->reply.reply.reason, why);
-	/* the reply itself goes over the wire: it must encode */
-	assert_true(priv_msg_encode(&f->reply, buf, sizeof(buf)) > 0);
-	return why;
+	return priv_test_req(f->c, &f->seq, f->now, m, &f->reply);
 }
 
 static enum priv_reason tunnel_add(struct fx *f, uint16_t tid, uint32_t mark, const char *peer)

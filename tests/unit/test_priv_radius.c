@@ -25,6 +25,7 @@
 #include "priv/priv_radius.h"
 #include "radius/radius_pkt.h"
 #include "radius/radius_sign.h"
+#include "priv_req.h"
 
 #define SECRET	"s3cr3t-of-the-parent"
 #define MARK	7
@@ -43,21 +44,10 @@ struct fx {
 	uint64_t now;
 };
 
-/* Encode m with the next number and hand it to the checker as a datagram. */
+/* Encode m with the next sequence number and hand it to the checker as a datagram. */
 static enum priv_reason req(struct fx *f, struct priv_msg *m)
 {
-	uint8_t buf[PRIV_MSG_MAX];
-	enum priv_reason why;
-	int n;
-
-	m->seq = ++f->seq;
-	n = priv_msg_encode(m, buf, sizeof(buf));
-	assert_true(n >= PRIV_HDR_LEN);
-	why = priv_check_datagram(f->c, buf, (size_t)n, f->now, &f->reply);
-	assert_int_equal(f->reply.reply.reason, why);
-	/* the reply goes over the wire too */
-	assert_true(priv_msg_encode(&f->reply, buf, sizeof(buf)) > 0);
-	return why;
+	return priv_test_req(f->c, &f->seq, f->now, m, &f->reply);
 }
 
 static void new_checker(struct fx *f)
