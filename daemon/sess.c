@@ -62,6 +62,7 @@ struct sess {
 	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
 	char *rclass;			/* the server's Class, printable or "0x" hex; NULL */
 	struct ev_timer limit_timer;	/* the server's Session-Timeout */
+	uint64_t limit_end_ms;		/* when it ends (evloop_now); 0: none */
 	/* RADIUS accounting (aaa.h) */
 	struct aaa_acct *acct;		/* from IPCP up to the Stop; NULL: none */
 	struct ev_timer acct_timer;	/* the next Interim-Update */
@@ -420,6 +421,7 @@ static void acct_export(const struct sess *x, struct priv_state_acct *a)
 	}
 	a->interim_s = x->acct_interim_s;
 	a->radius_auth = x->radius_auth;
+	a->timeout_end_ms = x->limit_end_ms;
 }
 
 /* privsep: an NCP opened; the record a restarted engine resumes from, to the parent. */
@@ -604,8 +606,10 @@ static void accept_apply(struct sess *x, const struct radius_reply *r)
 		memcpy(x->class_raw, r->class, r->class_len);
 	x->acct_interim_s = r->interim_interval;
 	x->radius_auth = true;
-	if (r->session_timeout)
+	if (r->session_timeout) {
+		x->limit_end_ms = evloop_now(ss->loop) + (uint64_t)r->session_timeout * 1000;
 		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)r->session_timeout * 1000);
+	}
 }
 
 /* The RADIUS server's verdict on the session's answer (aaa.h). */
@@ -1006,6 +1010,13 @@ static void acct_import(struct sess *x, const struct priv_state_acct *a)
 
 	x->radius_auth = a->radius_auth;
 	x->acct_interim_s = a->interim_s;
+	if (a->timeout_end_ms) {	/* the server's Session-Timeout goes on */
+		uint64_t now = evloop_now(ss->loop);
+
+		x->limit_end_ms = a->timeout_end_ms;
+		ev_timer_arm(ss->loop, &x->limit_timer,
+			     a->timeout_end_ms > now ? a->timeout_end_ms - now : 0);
+	}
 	if (a->class_len && (x->class_raw = malloc(a->class_len))) {
 		memcpy(x->class_raw, a->class, a->class_len);
 		x->class_len = a->class_len;

@@ -70,6 +70,7 @@ static const struct field ppp_fields[] = {
 	FLD(PR, has_pfx6, F_BOOL), FLD(PR, pfx6, F_RAW),
 	FLD(PR, acct.id, F_STR), FLD(PR, acct.class_len, F_U8), FLD(PR, acct.class, F_RAW),
 	FLD(PR, acct.interim_s, F_U32), FLD(PR, acct.start_ms, F_U64),
+	FLD(PR, acct.timeout_end_ms, F_U64),
 	FLD(PR, acct.radius_auth, F_BOOL),
 };
 #undef PR

@@ -93,6 +93,7 @@ struct priv_state_acct {
 	uint8_t class[PRIV_CLASS_MAX];	/* zero past class_len */
 	uint32_t interim_s;		/* the server's Acct-Interim-Interval; 0: none */
 	uint64_t start_ms;		/* the Start's time (CLOCK_MONOTONIC, ms) */
+	uint64_t timeout_end_ms;	/* when its Session-Timeout ends (the same clock); 0: none */
 	bool radius_auth;		/* authenticated by RADIUS, not the users file */
 };
 

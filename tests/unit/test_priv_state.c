@@ -272,6 +272,7 @@ static void test_round_trip(void **state)
 	memset(in[3].ppp.acct.class, 'c', PRIV_CLASS_MAX);
 	in[3].ppp.acct.interim_s = 600;
 	in[3].ppp.acct.start_ms = 123456789;
+	in[3].ppp.acct.timeout_end_ms = 123456789 + 3600000;
 	in[3].ppp.acct.radius_auth = true;
 	in[4] = (struct priv_state_msg){ .type = PRIV_ST_GONE, .handle = handle_of(10),
 					  .gone = { 10, 1 } };

@@ -71,9 +71,10 @@ def ppp(tid, sid, peer4="10.9.0.1", user="bob", v6=True, h=None):
 
 
 def acct(ident="0badcafe-00000001", cls=b"gold"):
-    """The session's RADIUS state: Acct-Session-Id, Class, interim, start, RADIUS-authed."""
+    """The session's RADIUS state: Acct-Session-Id, Class, interim, start, the
+    Session-Timeout's end, RADIUS-authed."""
     return (string(ident, 24) + bytes([len(cls)]) + cls + bytes(253 - len(cls)) +
-            struct.pack(">IQB", 600, 123456, 1))
+            struct.pack(">IQQB", 600, 123456, 3723456, 1))
 
 
 def gone(tid, sid=0, h=None):
