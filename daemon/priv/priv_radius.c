@@ -70,6 +70,14 @@ const struct priv_radius_stats *priv_radius_stats(const struct priv_radius *r)
 	return &r->st;
 }
 
+/* What the decoder bounds, again: a request judged without it (priv_check_request) too. */
+static bool link_ok(const struct priv_radius *r, uint8_t link, uint8_t server,
+		    const struct priv_radius_pkt *p)
+{
+	return link < PRIV_RADIUS_LINKS && server < r->n_servers[link] &&
+	       p->len >= RADIUS_HDR_LEN && p->len <= PRIV_RADIUS_MAX;
+}
+
 /* Is q a request the engine may have signed on its link? */
 static bool sign_ok(const struct priv_radius *r, const struct priv_radius_sign *q)
 {
@@ -77,7 +85,7 @@ static bool sign_ok(const struct priv_radius *r, const struct priv_radius_sign *
 	struct radius_msg m;
 	bool access = q->link == PRIV_RADIUS_AUTH;
 
-	if (q->server >= r->n_servers[q->link] || q->pkt.buf[0] != request_code[q->link])
+	if (!link_ok(r, q->link, q->server, &q->pkt) || q->pkt.buf[0] != request_code[q->link])
 		return false;
 	/* an Access-Request names the session its answer may authenticate; nothing else does */
 	if (access != (q->handle != 0))
@@ -151,7 +159,7 @@ enum priv_reason priv_radius_verify(struct priv_radius *r, const struct priv_rad
 	enum radius_err e;
 
 	memset(v, 0, sizeof(*v));
-	if (q->server >= r->n_servers[q->link] || q->req_code != request_code[q->link])
+	if (!link_ok(r, q->link, q->server, &q->pkt) || q->req_code != request_code[q->link])
 		return PRIV_R_RADIUS;
 	e = radius_decode(&m, q->pkt.buf, q->pkt.len);
 	if (e == RADIUS_OK && q->link == PRIV_RADIUS_AUTH) {

@@ -427,6 +427,17 @@ static void test_wire_refusals(void **state)
 	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
 	buf[8 + 5] = 0;
 	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_OK);
+	/* judged without the decoder (priv_check_request): its bounds hold anyway */
+	m = (struct priv_msg){ .type = PRIV_REQ_RADIUS_VERIFY, .seq = ++f->seq };
+	m.rverify.link = 200;
+	m.rverify.server = 200;
+	m.rverify.pkt.len = 20;
+	assert_int_equal(priv_check_request(f->c, &m, f->now, &f->reply.reply), PRIV_R_RADIUS);
+	m = (struct priv_msg){ .type = PRIV_REQ_RADIUS_SIGN, .seq = ++f->seq };
+	m.rsign.link = PRIV_RADIUS_ACCT;
+	m.rsign.pkt.len = PRIV_RADIUS_MAX + 1;
+	m.rsign.pkt.buf[0] = RADIUS_ACCOUNTING_REQUEST;
+	assert_int_equal(priv_check_request(f->c, &m, f->now, &f->reply.reply), PRIV_R_RADIUS);
 	/* a checker without [radius]: against the policy */
 	priv_check_set_radius(f->c, NULL);
 	m = (struct priv_msg){ .type = PRIV_REQ_RADIUS_SIGN };
