@@ -550,7 +550,8 @@ bool priv_type_is_request(unsigned int type)
 {
 	return (type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS) ||
 	       type == PRIV_REQ_IPSEC_REPORT || type == PRIV_REQ_SA_NEXT ||
-	       type == PRIV_REQ_SEND || type == PRIV_REQ_RADIUS_SIGN || type == PRIV_REQ_RADIUS_VERIFY;
+	       type == PRIV_REQ_SEND || type == PRIV_REQ_RADIUS_SIGN ||
+	       type == PRIV_REQ_RADIUS_VERIFY;
 }
 
 static const char *const type_names[PRIV_TYPE_MAX] = {
