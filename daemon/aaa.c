@@ -60,6 +60,7 @@ void aaa_log_limited(struct aaa *a, int prio, const char *fmt, ...)
 
 /* --- secrets and sockets --------------------------------------------------------- */
 
+/* The first line of the secret file (secfile.h checked its owner and mode). */
 int aaa_read_secret(const char *path, uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1], size_t *len)
 {
 	char buf[CONFIG_RADIUS_SECRET_MAX + 2];
@@ -78,13 +79,25 @@ int aaa_read_secret(const char *path, uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1],
 	buf[strcspn(buf, "\r\n")] = '\0';
 	*len = strlen(buf);
 	if (*len == 0 || *len > CONFIG_RADIUS_SECRET_MAX) {
-		log_err("radius: secret file %s: the first line must hold 1 to %u characters",
+		log_err("radius: secret-file %s: the first line must hold 1 to %u characters",
 			path, CONFIG_RADIUS_SECRET_MAX);
 		explicit_bzero(buf, sizeof(buf));
 		return -1;
 	}
 	memcpy(out, buf, *len + 1);
 	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
+
+int aaa_secret_load(const struct l2sec_config *cfg, uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1],
+		    size_t *len)
+{
+	const struct config_radius *r = &cfg->radius;
+
+	if (r->secret_file[0])
+		return aaa_read_secret(r->secret_file, out, len);
+	*len = strlen(r->secret);
+	memcpy(out, r->secret, *len + 1);
 	return 0;
 }
 
@@ -163,8 +176,8 @@ static int open_sockets(struct aaa_link *l, const struct radius_client_conf *rc)
 	return 0;
 }
 
-static int client_conf(struct aaa *a, const char *list, uint16_t port, unsigned int queue,
-		       struct radius_client_conf *rc)
+static int client_conf(struct aaa *a, struct aaa_link *l, const char *list, uint16_t port,
+		       unsigned int queue, struct radius_client_conf *rc)
 {
 	const struct config_radius *r = &a->cfg->radius;
 	struct sockaddr_storage ss[CONFIG_RADIUS_MAX_SERVERS];
@@ -181,8 +194,10 @@ static int client_conf(struct aaa *a, const char *list, uint16_t port, unsigned 
 		rc->servers[i].addr = ss[i];
 		rc->servers[i].addr_len = ss[i].ss_family == AF_INET6 ?
 					  sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-		rc->servers[i].secret.data = a->secret;
-		rc->servers[i].secret.len = a->secret_len;
+		if (!a->signed_elsewhere) {
+			rc->servers[i].secret.data = a->secret;
+			rc->servers[i].secret.len = a->secret_len;
+		}
 	}
 	rc->n_servers = (unsigned int)n;
 	rc->timeout_ms = r->timeout_ms;
@@ -190,6 +205,8 @@ static int client_conf(struct aaa *a, const char *list, uint16_t port, unsigned 
 	rc->dead_time_ms = r->dead_time_ms;
 	rc->max_inflight = RADIUS_IDS;
 	rc->max_queue = queue;
+	if (a->signed_elsewhere)
+		rc->signer = &a->signers[l == &a->auth ? AAA_LINK_AUTH : AAA_LINK_ACCT];
 	return 0;
 }
 
@@ -202,7 +219,7 @@ int aaa_link_open(struct aaa *a, struct aaa_link *l, const char *what, const cha
 	l->a = a;
 	l->what = what;
 	ev_timer_init(&l->timer, on_timer);
-	if (client_conf(a, list, port, queue, &rc) < 0 || open_sockets(l, &rc) < 0)
+	if (client_conf(a, l, list, port, queue, &rc) < 0 || open_sockets(l, &rc) < 0)
 		return -1;
 	l->c = radius_client_new(&rc, &ops, l);
 	if (!l->c) {
@@ -250,6 +267,12 @@ static int slots_init(struct aaa *a)
 
 struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg)
 {
+	return aaa_new_opts(loop, cfg, NULL);
+}
+
+struct aaa *aaa_new_opts(struct evloop *loop, const struct l2sec_config *cfg,
+			 const struct aaa_opts *o)
+{
 	const struct config_radius *r = &cfg->radius;
 	struct aaa *a = calloc(1, sizeof(*a));
 	unsigned int i;
@@ -266,12 +289,14 @@ struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg)
 	snprintf(a->nas_id, sizeof(a->nas_id), "%s",
 		 r->nas_identifier[0] ? r->nas_identifier : cfg->l2tp.hostname);
 	a->has_nas_ip = r->nas_ip[0] && inet_pton(AF_INET, r->nas_ip, &a->nas_ip) == 1;
-	if (r->secret_file[0]) {
-		if (aaa_read_secret(r->secret_file, a->secret, &a->secret_len) < 0)
-			goto err;
-	} else {
-		a->secret_len = strlen(r->secret);
-		memcpy(a->secret, r->secret, a->secret_len + 1);
+	a->resumed = o && o->resumed;
+	if (o && o->signers) {
+		/* the secret is where the signers are: never read here */
+		a->signed_elsewhere = true;
+		a->signers[0] = o->signers[0];
+		a->signers[1] = o->signers[1];
+	} else if (aaa_secret_load(cfg, a->secret, &a->secret_len) < 0) {
+		goto err;
 	}
 	if (auth_configured(cfg)) {
 		if (aaa_link_open(a, &a->auth, "authentication", r->auth_servers, 1812,
@@ -287,6 +312,12 @@ struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg)
 	}
 	if (r->acct_servers[0] && aaa_acct_open(a) < 0)
 		goto err;
+	if (r->dae_listen[0] && a->signed_elsewhere) {
+		/* the DAE secrets are read and used where one process runs (config_load) */
+		log_err("radius: dae-listen does not run under privsep: DAE's secrets are not "
+			"carried to the parent");
+		goto err;
+	}
 	if (r->dae_listen[0] && aaa_dae_open(a) < 0)
 		goto err;
 	return a;
@@ -539,7 +570,8 @@ int aaa_auth(struct aaa *a, const struct aaa_auth_req *q, aaa_auth_fn cb, void *
 		s->cb = cb;
 		s->arg = arg;
 		memcpy(&s->peer, q->peer, sizeof(s->peer));
-		s->req = radius_client_submit(a->auth.c, p, on_done, s, evloop_now(a->loop));
+		s->req = radius_client_submit_for(a->auth.c, p, q->tag, on_done, s,
+						  evloop_now(a->loop));
 		err = s->req ? 0 : -errno;
 	}
 	explicit_bzero(p, sizeof(*p));	/* a clear password, an answer to our challenge */

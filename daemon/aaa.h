@@ -32,9 +32,12 @@
  * Disconnect-Request and CoA-Request from the dae-clients, verified,
  * answered at once (aaa_dae.c says how and what is refused).
  *
- * Single process only: under privsep the engine would need the parent to
- * sign and verify (the secrets' side); config_load refuses [radius] with
- * privsep = yes until that is done.
+ * Under privsep the engine runs this, without the secret: aaa_new_opts()'s
+ * signers (engine_priv.h's, one per link) have the parent sign each request
+ * and verify each answer (priv/priv_radius.h); everything else is the same.
+ * Except DAE: its requests' verification and answers' signing with the
+ * dae-clients' secrets are not carried to the parent, so config_load refuses
+ * dae-listen with privsep = yes and aaa_new_opts() with signers refuses it too.
  */
 #ifndef L2SECD_AAA_H
 #define L2SECD_AAA_H
@@ -46,6 +49,7 @@
 
 #include "conf/config.h"
 #include "core/evloop.h"
+#include "radius/radius_client.h"
 #include "radius/radius_pkt.h"
 
 struct aaa;
@@ -61,6 +65,7 @@ struct aaa_auth_req {
 	size_t value_len;
 	const struct sockaddr_storage *peer;	/* the client's public address and port */
 	uint32_t nas_port;		/* the session's number on this gateway */
+	uint64_t tag;			/* for the signer (engine_priv_radius_tag) */
 };
 
 enum aaa_verdict {
@@ -84,6 +89,18 @@ typedef void (*aaa_auth_fn)(void *arg, const struct aaa_auth_res *res);
 bool aaa_configured(const struct l2sec_config *cfg);
 /* The client, its sockets and timer on loop; NULL with the reason logged. */
 struct aaa *aaa_new(struct evloop *loop, const struct l2sec_config *cfg);
+/* Which of aaa_opts.signers signs for which link. */
+enum { AAA_LINK_AUTH, AAA_LINK_ACCT };
+struct aaa_opts {
+	/* [2], auth and acct: who holds the secret (NULL: this process reads it) */
+	const struct radius_signer *signers;
+	bool resumed;			/* an engine that took over: no Accounting-On */
+};
+struct aaa *aaa_new_opts(struct evloop *loop, const struct l2sec_config *cfg,
+			 const struct aaa_opts *o);
+/* The [radius] secret (secret or secret-file's first line): 0, or -1 logged. */
+int aaa_secret_load(const struct l2sec_config *cfg, uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1],
+		    size_t *len);
 /* Forget every request without calling back, close the sockets, wipe the secret. */
 void aaa_free(struct aaa *a);
 
@@ -127,6 +144,7 @@ struct aaa_acct_info {
 	size_t class_len;
 	uint32_t interim_s;		/* the server's Acct-Interim-Interval; 0: none */
 	bool local;			/* authenticated by the users file (Acct-Authentic) */
+	uint64_t start_ms;		/* when it started (evloop_now); 0: now */
 };
 
 struct aaa_acct;	/* a session's accounting */
@@ -135,6 +153,16 @@ struct aaa_acct;	/* a session's accounting */
 bool aaa_acct_enabled(const struct aaa *a);
 /* The Start queued; NULL (logged, counted) when out of memory or not enabled. */
 struct aaa_acct *aaa_acct_start(struct aaa *a, const struct aaa_acct_info *info);
+/*
+ * A session an engine took over (privsep) whose Start the dead engine sent
+ * as id: its accounting goes on (Interim-Updates, the Stop with id), no
+ * second Start. NULL as aaa_acct_start.
+ */
+struct aaa_acct *aaa_acct_resume(struct aaa *a, const struct aaa_acct_info *info,
+				 const char *id);
+/* Its Acct-Session-Id and start, for the resume record. */
+const char *aaa_acct_id(const struct aaa_acct *s);
+uint64_t aaa_acct_start_ms(const struct aaa_acct *s);
 /* The session's Interim-Update interval in ms (config or server, bounded below); 0: none. */
 uint64_t aaa_acct_interval_ms(const struct aaa_acct *s);
 void aaa_acct_interim(struct aaa *a, struct aaa_acct *s, const struct aaa_counters *c);

@@ -81,6 +81,7 @@ struct acct_stats {
 	uint64_t starts, interims, stops, ons, offs;	/* records made */
 	uint64_t answered, unanswered, resent;
 	uint64_t dropped_interim, dropped, no_memory;
+	uint64_t resumed;		/* sessions an engine took over (aaa_acct_resume) */
 };
 
 struct acct_list {
@@ -365,7 +366,9 @@ static void record(struct aaa *a, uint8_t status, struct aaa_acct *s,
 	enqueue(a, r);
 }
 
-struct aaa_acct *aaa_acct_start(struct aaa *a, const struct aaa_acct_info *info)
+/* A session's accounting as info says; its id id, or the run's next when NULL. */
+static struct aaa_acct *acct_new(struct aaa *a, const struct aaa_acct_info *info,
+				 const char *id)
 {
 	struct aaa_acct_state *q;
 	struct aaa_acct *s;
@@ -381,7 +384,10 @@ struct aaa_acct *aaa_acct_start(struct aaa *a, const struct aaa_acct_info *info)
 		return NULL;
 	}
 	s->refs = 1;
-	snprintf(s->id, sizeof(s->id), "%s-%08x", q->prefix, ++q->next_id);
+	if (id)
+		snprintf(s->id, sizeof(s->id), "%s", id);
+	else
+		snprintf(s->id, sizeof(s->id), "%s-%08x", q->prefix, ++q->next_id);
 	snprintf(s->user, sizeof(s->user), "%s", info->user);
 	aaa_station_id(info->peer, s->station, sizeof(s->station));
 	s->nas_port = info->nas_port;
@@ -391,15 +397,47 @@ struct aaa_acct *aaa_acct_start(struct aaa *a, const struct aaa_acct_info *info)
 		s->class_len = (uint8_t)info->class_len;
 	}
 	s->authentic = info->local ? 2 : 1;
-	s->start_ms = evloop_now(a->loop);
+	s->start_ms = info->start_ms ? info->start_ms : evloop_now(a->loop);
 	/* the server's interval first (RFC 2869 section 2.1), never below the floor */
 	s->interval_ms = info->interim_s ? (uint64_t)info->interim_s * 1000 :
 			 a->cfg->radius.acct_interim_ms;
 	if (s->interval_ms && s->interval_ms < floor_ms)
 		s->interval_ms = floor_ms;
-	q->st.starts++;
+	return s;
+}
+
+struct aaa_acct *aaa_acct_start(struct aaa *a, const struct aaa_acct_info *info)
+{
+	struct aaa_acct *s = acct_new(a, info, NULL);
+
+	if (!s)
+		return NULL;
+	a->acct_st->st.starts++;
 	record(a, ACCT_START, s, NULL, 0);
 	return s;
+}
+
+struct aaa_acct *aaa_acct_resume(struct aaa *a, const struct aaa_acct_info *info,
+				 const char *id)
+{
+	struct aaa_acct *s = acct_new(a, info, id);
+
+	if (!s)
+		return NULL;
+	/* its Start went out from the dead engine (or waits for nothing now) */
+	s->start = ACCT_S_STARTED;
+	a->acct_st->st.resumed++;
+	return s;
+}
+
+const char *aaa_acct_id(const struct aaa_acct *s)
+{
+	return s->id;
+}
+
+uint64_t aaa_acct_start_ms(const struct aaa_acct *s)
+{
+	return s->start_ms;
 }
 
 uint64_t aaa_acct_interval_ms(const struct aaa_acct *s)
@@ -482,6 +520,12 @@ int aaa_acct_open(struct aaa *a)
 		return -1;
 	log_notice("radius: %u accounting server(s), Interim-Update %s", a->acct.n_servers,
 		   r->acct_interim_ms ? "as configured" : "when the server asks");
+	/*
+	 * An engine that took over (privsep) has sessions on: an Accounting-On
+	 * would tell the server they all ended (RFC 2866 section 5.1).
+	 */
+	if (a->resumed)
+		return 0;
 	q->st.ons++;
 	record(a, ACCT_ON, NULL, NULL, 0);
 	return 0;
@@ -520,5 +564,6 @@ struct json_object *aaa_acct_stats(const struct aaa *a)
 	aaa_add_u64(g, "dropped_interim", q->st.dropped_interim);
 	aaa_add_u64(g, "dropped", q->st.dropped);
 	aaa_add_u64(g, "no_memory", q->st.no_memory);
+	aaa_add_u64(g, "resumed", q->st.resumed);
 	return g;
 }

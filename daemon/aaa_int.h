@@ -54,8 +54,11 @@ struct aaa {
 	struct evloop *loop;
 	const struct l2sec_config *cfg;
 	struct aaa_link auth, acct;
-	uint8_t secret[CONFIG_RADIUS_SECRET_MAX + 1];
+	uint8_t secret[CONFIG_RADIUS_SECRET_MAX + 1];	/* none when signed_elsewhere */
 	size_t secret_len;
+	bool signed_elsewhere;		/* aaa_opts' signers sign: privsep's engine */
+	struct radius_signer signers[2];
+	bool resumed;			/* aaa_opts' */
 	struct aaa_slot *slots;
 	uint32_t n_slots, n_used, free_head;	/* free list through next_free; n_slots: end */
 	unsigned int peer_max;

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "aaa.h"
 #include "auth/authlimit.h"
 #include "conf/secfile.h"
 #include "conf/users.h"
@@ -37,6 +38,7 @@
 #include "ipsec/xfrm_marks.h"
 #include "priv/priv_check.h"
 #include "priv/priv_parent.h"
+#include "priv/priv_radius.h"
 #include "priv/priv_state.h"
 #include "priv/sandbox.h"
 #include "privsep.h"
@@ -574,6 +576,8 @@ static void engine_gone_resume(struct l2secd *d)
 {
 	unsigned int all = priv_check_tunnels(d->pc), tunnels, sessions;
 
+	if (d->prad)	/* its Access-Requests went with it: the peers ask again */
+		priv_radius_engine_gone(d->prad);
 	priv_parent_engine_resume(d->pc, d->pst, &exec_ops, d);
 	priv_state_counts(d->pst, &tunnels, &sessions);
 	log_notice("privsep: %u established tunnel(s) and %u session(s) kept for the next "
@@ -632,6 +636,54 @@ static void reap(struct l2secd *d)
 			engine_died(d, status);
 }
 
+/* How many servers of list (0 when it is empty). */
+static unsigned int radius_count(const char *list, uint16_t port)
+{
+	struct sockaddr_storage ss[CONFIG_RADIUS_MAX_SERVERS];
+	char why[128];
+	int n = list[0] ? config_radius_servers(list, port, ss, why, sizeof(why)) : 0;
+
+	return n > 0 ? (unsigned int)n : 0;
+}
+
+/*
+ * [radius]: the parent reads the secret and keeps it; the engine asks it to
+ * sign and verify (priv/priv_radius.h). *out NULL without [radius]; -1 logged.
+ */
+static int radius_open(const struct l2sec_config *cfg, struct priv_radius **out)
+{
+	const struct config_radius *r = &cfg->radius;
+	uint8_t secret[CONFIG_RADIUS_SECRET_MAX + 1];
+	unsigned int n_auth = 0;
+	size_t len;
+
+	*out = NULL;
+	if (!aaa_configured(cfg))
+		return 0;
+	if (aaa_secret_load(cfg, secret, &len) < 0)
+		return -1;
+	if (r->auth_source != CONFIG_AUTH_USERS)
+		n_auth = radius_count(r->auth_servers, 1812);
+	*out = priv_radius_new(secret, len, n_auth, radius_count(r->acct_servers, 1813));
+	explicit_bzero(secret, sizeof(secret));
+	if (!*out) {
+		log_err("radius: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The engine's RADIUS client: requests signed and answers verified by the parent. */
+struct aaa *privsep_engine_aaa(struct l2secd *d)
+{
+	struct radius_signer sg[2];
+	struct aaa_opts o = { .signers = sg, .resumed = d->engine_starts > 0 };
+
+	engine_priv_radius_signer(d->ep, PRIV_RADIUS_AUTH, &sg[AAA_LINK_AUTH]);
+	engine_priv_radius_signer(d->ep, PRIV_RADIUS_ACCT, &sg[AAA_LINK_ACCT]);
+	return aaa_new_opts(d->loop, &d->cfg, &o);
+}
+
 /* The engine's root: an empty directory of root's that nobody may write to. */
 static int empty_dir(struct l2secd *d)
 {
@@ -679,6 +731,9 @@ int privsep_start(struct l2secd *d)
 	}
 	for (unsigned int i = 0; i < d->n_socks; i++)
 		priv_check_sock_add(d->pc, i + 1, d->socks[i].family == AF_INET ? 4 : 6);
+	if (radius_open(&d->cfg, &d->prad) < 0)
+		return -1;
+	priv_check_set_radius(d->pc, d->prad);
 	authlimit_config_from(&alc, &d->cfg);
 	d->al = authlimit_new(&alc);
 	if (!d->al) {
@@ -929,7 +984,7 @@ static void resume_ppp(struct resume_in *ri, const struct priv_state_ppp *r)
 		resume_refuse(ri, r->tid, "a PPP record", false);
 		return;
 	}
-	if (sessions_import(ri->d->ss, s, &r->ppp, r->has_pfx6 ? &r->pfx6 : NULL) < 0) {
+	if (sessions_import(ri->d->ss, s, &r->ppp, r->has_pfx6 ? &r->pfx6 : NULL, &r->acct) < 0) {
 		ri->s = NULL;
 		resume_refuse(ri, r->tid, "a PPP session", false);
 		return;
@@ -1042,6 +1097,10 @@ static int engine_main(struct l2secd *d, int fd)
 	/* charon is the parent's: the engine keeps no PSK (nor what was loaded with it) */
 	d->engine_ipsec = ipsec_enabled(&d->cfg);
 	explicit_bzero(d->cfg.psk, sizeof(d->cfg.psk));
+	/* nor the RADIUS secret: the parent signs and verifies (aaa.h) */
+	explicit_bzero(d->cfg.radius.secret, sizeof(d->cfg.radius.secret));
+	priv_radius_free(d->prad);
+	d->prad = NULL;
 	ipsec_forget(d->ipsec);
 	d->ipsec = NULL;
 	if (l2secd_engine_setup(d, users, false) < 0)
@@ -1083,6 +1142,7 @@ static void reload_parent(struct l2secd *d)
 	struct authlimit_config alc;
 	struct l2sec_config *cfg;
 	struct users_db *users;
+	struct priv_radius *prad = NULL;
 	struct priv_check *pc;
 	struct priv_state *pst;
 
@@ -1111,7 +1171,8 @@ static void reload_parent(struct l2secd *d)
 	}
 	pc = users ? priv_check_new(cfg, users) : NULL;
 	pst = pc ? priv_state_new(cfg->l2tp.max_tunnels, cfg->l2tp.max_sessions, pc) : NULL;
-	if (!pst) {
+	if (!pst || radius_open(cfg, &prad) < 0) {
+		priv_state_free(pst);
 		priv_check_free(pc);
 		users_free(users);
 		log_err("reload: %s has errors; the configuration in force is kept",
@@ -1123,6 +1184,9 @@ static void reload_parent(struct l2secd *d)
 	if (d->ipsec)	/* the new checker learns the live SAs */
 		ipsec_each_sa(d->ipsec, checker_sa_up, pc);
 	checker_auth_limit(d, pc);
+	priv_check_set_radius(pc, prad);
+	priv_radius_free(d->prad);
+	d->prad = prad;
 	priv_state_free(d->pst);
 	priv_check_free(d->pc);
 	users_free(d->users);
@@ -1205,6 +1269,8 @@ void privsep_cleanup(struct l2secd *d)
 	d->pst = NULL;
 	priv_check_free(d->pc);
 	d->pc = NULL;
+	priv_radius_free(d->prad);
+	d->prad = NULL;
 	users_free(d->users);
 	d->users = NULL;
 	authlimit_free(d->al);

@@ -21,5 +21,7 @@ void privsep_datapath_lost(struct l2secd *d, const char *why);
 void privsep_cleanup(struct l2secd *d);
 /* The engine's copy of the parent's SA table, when the parent manages charon. */
 struct ipsec *privsep_engine_ipsec(struct l2secd *d);
+/* The engine's RADIUS client: the parent signs and verifies (priv/priv_radius.h). */
+struct aaa *privsep_engine_aaa(struct l2secd *d);
 
 #endif

@@ -799,7 +799,7 @@ int l2secd_engine_setup(struct l2secd *d, struct users_db *users, bool open_sock
 	if (d->ep)
 		sessions_set_priv(d->ss, d->ep);
 	if (aaa_configured(&d->cfg)) {
-		d->aaa = aaa_new(d->loop, &d->cfg);
+		d->aaa = d->ep ? privsep_engine_aaa(d) : aaa_new(d->loop, &d->cfg);
 		if (!d->aaa)
 			return -1;
 		sessions_set_aaa(d->ss, d->aaa);
@@ -879,7 +879,9 @@ int l2secd_start(struct l2secd *d, const char *config_path, struct l2sec_config 
 		d->socks[i].fd = -1;
 	d->config_path = config_path;
 	d->cfg = *cfg;
-	explicit_bzero(cfg->psk, sizeof(cfg->psk));	/* d->cfg holds it now */
+	/* d->cfg holds them now (and an engine wipes them there: privsep.c) */
+	explicit_bzero(cfg->psk, sizeof(cfg->psk));
+	explicit_bzero(cfg->radius.secret, sizeof(cfg->radius.secret));
 	d->test_hooks = hooks && !strcmp(hooks, "1");
 	ev_timer_init(&d->stop_timer, l2secd_stop_timer_cb);
 	ev_timer_init(&d->stop_poll, l2secd_stop_poll_cb);

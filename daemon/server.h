@@ -84,6 +84,8 @@ struct l2secd {
 	struct priv_check *pc;
 	/* the records a new engine resumes from (priv/priv_state.h), checked by pc */
 	struct priv_state *pst;
+	/* [radius]: the secret and the engine's outstanding Access-Requests (NULL: none) */
+	struct priv_radius *prad;
 	struct users_db *users;
 	int priv_fd;			/* -1: no engine now */
 	struct ev_io priv_io;

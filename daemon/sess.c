@@ -75,6 +75,7 @@ struct sess {
 	struct ev_timer idle_timer;	/* the next look at the data path's counters */
 	uint64_t idle_rx;		/* packets from the client at the last look ... */
 	uint64_t idle_since;		/* ... and when they last moved */
+	uint64_t limit_end_ms;		/* when it ends (evloop_now); 0: none */
 	/* RADIUS accounting (aaa.h) */
 	struct aaa_acct *acct;		/* from IPCP up to the Stop; NULL: none */
 	struct ev_timer acct_timer;	/* the next Interim-Update */
@@ -480,6 +481,22 @@ static void timer_cb(struct ev_timer *t)
 
 /* --- the engine's callbacks ------------------------------------------------------ */
 
+/* The session's RADIUS state, for the resume record. */
+static void acct_export(const struct sess *x, struct priv_state_acct *a)
+{
+	if (x->acct) {
+		snprintf(a->id, sizeof(a->id), "%s", aaa_acct_id(x->acct));
+		a->start_ms = aaa_acct_start_ms(x->acct);
+	}
+	if (x->class_raw && x->class_len <= sizeof(a->class)) {
+		memcpy(a->class, x->class_raw, x->class_len);
+		a->class_len = (uint8_t)x->class_len;
+	}
+	a->interim_s = x->acct_interim_s;
+	a->radius_auth = x->radius_auth;
+	a->timeout_end_ms = x->limit_end_ms;
+}
+
 /* privsep: an NCP opened; the record a restarted engine resumes from, to the parent. */
 static void sess_record(struct sess *x)
 {
@@ -493,6 +510,7 @@ static void sess_record(struct sess *x)
 	m.ppp.has_pfx6 = x->has6;
 	if (x->has6)
 		m.ppp.pfx6 = x->pfx6;
+	acct_export(x, &m.ppp.acct);
 	if (ppp_export(x->ppp, &m.ppp.ppp) == 0)
 		engine_priv_record(x->ss->ep, &m);
 	explicit_bzero(&m, sizeof(m));
@@ -661,8 +679,10 @@ static void accept_apply(struct sess *x, const struct radius_reply *r)
 		memcpy(x->class_raw, r->class, r->class_len);
 	x->acct_interim_s = r->interim_interval;
 	x->radius_auth = true;
-	if (r->session_timeout)
+	if (r->session_timeout) {
+		x->limit_end_ms = evloop_now(ss->loop) + (uint64_t)r->session_timeout * 1000;
 		ev_timer_arm(ss->loop, &x->limit_timer, (uint64_t)r->session_timeout * 1000);
+	}
 	if (r->idle_timeout)
 		x->idle_ms = (uint64_t)r->idle_timeout * 1000;
 	x->radius_pfx6 = r->has_ipv6_prefix;
@@ -850,6 +870,9 @@ static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
 	x->auth_req = 0;
 	q.peer = &x->l2tp->tunnel->peer.addr;
 	q.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
+	/* privsep: the parent authenticates this session on the Access-Accept it verifies */
+	q.tag = engine_priv_radius_tag(x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
+				       x->l2tp->sid);
 	if (aaa_auth(ss->aaa, &q, auth_answered, x, &x->auth_req) < 0)
 		return errno == EINVAL ? 1 : -1;	/* EINVAL: nothing to ask, a failure here */
 	x->auth_id = a->id;
@@ -1011,8 +1034,8 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 	ss->st.up++;
 	log_notice("ppp %s: user '%s' is up at %s (%s data path)", x->tag, ppp_user(x->ppp), a,
 		   sessions_datapath(ss));
+	acct_start(x);		/* first: the record has its Acct-Session-Id */
 	sess_record(x);
-	acct_start(x);
 	idle_start(x);
 	return;
 fail:
@@ -1312,8 +1335,42 @@ err:
 	l2tp_session_close(ls, CDN_NO_RESOURCES_TEMP, 0, "out of memory");
 }
 
+/* A resumed session's RADIUS state: its class, and its accounting without a second Start. */
+static void acct_import(struct sess *x, const struct priv_state_acct *a)
+{
+	struct sessions *ss = x->ss;
+	struct aaa_acct_info info = {
+		.user = ppp_user(x->ppp), .framed_ip = x->ipv4, .interim_s = a->interim_s,
+		.local = !a->radius_auth, .start_ms = a->start_ms,
+	};
+
+	x->radius_auth = a->radius_auth;
+	x->acct_interim_s = a->interim_s;
+	if (a->timeout_end_ms) {	/* the server's Session-Timeout goes on */
+		uint64_t now = evloop_now(ss->loop);
+
+		x->limit_end_ms = a->timeout_end_ms;
+		ev_timer_arm(ss->loop, &x->limit_timer,
+			     a->timeout_end_ms > now ? a->timeout_end_ms - now : 0);
+	}
+	if (a->class_len && (x->class_raw = malloc(a->class_len))) {
+		memcpy(x->class_raw, a->class, a->class_len);
+		x->class_len = a->class_len;
+		x->rclass = class_text(a->class, a->class_len);
+	}
+	if (!a->id[0] || !x->l2tp || !aaa_acct_enabled(ss->aaa))
+		return;
+	info.class = x->class_raw;
+	info.class_len = x->class_len;
+	info.peer = &x->l2tp->tunnel->peer.addr;
+	info.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
+	x->acct = aaa_acct_resume(ss->aaa, &info, a->id);
+	if (x->acct && aaa_acct_interval_ms(x->acct))
+		ev_timer_arm(ss->loop, &x->acct_timer, aaa_acct_interval_ms(x->acct));
+}
+
 int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct ppp_rec *r,
-		    const struct in6_addr *pfx6)
+		    const struct in6_addr *pfx6, const struct priv_state_acct *acct)
 {
 	struct ppp_config pc;
 	struct sess *x;
@@ -1356,6 +1413,8 @@ int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct p
 	}
 	x->kern_up = true;
 	sess_link(x);
+	if (acct)
+		acct_import(x, acct);
 	sess_after(x);		/* its LCP echoes */
 	return 0;
 }

@@ -128,15 +128,18 @@ void sessions_first_challenge(struct sessions *ss, uint16_t tid, uint16_t sid,
 /*
  * privsep, a new engine resuming a dead one's (docs/ARCHITECTURE.md, "Resuming
  * after the engine dies"): the PPP session of an imported L2TP session from
- * its record (ppp/ppp_snap.h), with the IPv6 /64 it held (NULL: none). The
+ * its record (ppp/ppp_snap.h), with the IPv6 /64 it held (NULL: none) and its
+ * RADIUS state (acct, NULL: none: its accounting goes on with the Start's
+ * Acct-Session-Id, no second Start; priv/priv_state.h). The
  * parent still holds its addresses, routes and the module's session: nothing
  * is asked or sent. Each opened NCP sends the session's record to the parent.
  * 0, or -1 with errno (EINVAL: a record this configuration cannot take;
  * EEXIST: the session or an address is taken; ENOMEM).
  */
 struct ppp_rec;
+struct priv_state_acct;
 int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct ppp_rec *r,
-		    const struct in6_addr *pfx6);
+		    const struct in6_addr *pfx6, const struct priv_state_acct *acct);
 
 /*
  * RADIUS (aaa.h): the PPP answers go to it as [radius] auth-source says;

@@ -9,8 +9,8 @@
 #  - the graph of folders (daemon/ itself is "top") has no cycle; a cycle is
 #    shown with the include lines that make it;
 #  - priv/ is included by the top and engine/ only and includes conf/, addr/,
-#    l2tp/, ppp/, core/; engine/ is included by the top only and includes priv/,
-#    ppp/, core/;
+#    l2tp/, ppp/, radius/, core/; engine/ is included by the top only and
+#    includes priv/, ppp/, radius/, core/;
 #  - radius/ includes core/ only (the RADIUS codec and client, a library that
 #    either process may hold);
 #  - outside l2tp/, nothing walks the LNS's tunnel and session lists or tables.
@@ -83,12 +83,13 @@ fi
 
 # priv/ (the two processes' message set, checker, the parent's dispatch and the
 # sandbox) holds the parent's rules: only the top and engine/ include it, and it
-# includes only conf/, addr/, l2tp/, ppp/, core/ (l2tp/ and ppp/ for the resume
-# records it keeps, priv_state.h).
+# includes only conf/, addr/, l2tp/, ppp/, radius/, core/ (l2tp/ and ppp/ for the
+# resume records it keeps, priv_state.h; radius/ for the signing the parent does
+# with the RADIUS secret, priv_radius.h).
 privbad=$(awk '($2 == "priv" && $1 !~ /^(top|engine)$/) ||
-	($1 == "priv" && $2 !~ /^(conf|addr|l2tp|ppp|core)$/) { print $3 " includes " $4 }' <<< "$edges")
+	($1 == "priv" && $2 !~ /^(conf|addr|l2tp|ppp|radius|core)$/) { print $3 " includes " $4 }' <<< "$edges")
 if [ -z "$privbad" ]; then
-	ok "priv/ is included by the top and engine/ only and includes conf/, addr/, l2tp/, ppp/, core/ only"
+	ok "priv/ is included by the top and engine/ only and includes conf/, addr/, l2tp/, ppp/, radius/, core/ only"
 else
 	not_ok "priv/ outside its place in the folder graph" "$privbad"
 fi
@@ -102,11 +103,12 @@ else
 fi
 
 # engine/ (the engine's side of the socketpair) speaks the message set only: it
-# includes priv/, ppp/ and core/, and only the top includes it.
+# includes priv/, ppp/, radius/ (the RADIUS client's signer) and core/, and only
+# the top includes it.
 engbad=$(awk '($2 == "engine" && $1 != "top") ||
-	($1 == "engine" && $2 !~ /^(priv|ppp|core)$/) { print $3 " includes " $4 }' <<< "$edges")
+	($1 == "engine" && $2 !~ /^(priv|ppp|radius|core)$/) { print $3 " includes " $4 }' <<< "$edges")
 if [ -z "$engbad" ]; then
-	ok "engine/ is included by the top only and includes priv/, ppp/, core/ only"
+	ok "engine/ is included by the top only and includes priv/, ppp/, radius/, core/ only"
 else
 	not_ok "engine/ outside its place in the folder graph" "$engbad"
 fi

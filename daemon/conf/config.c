@@ -1404,6 +1404,10 @@ static void check_ppp(struct parser *p)
 	if (cfg->idle_timeout_ms && cfg->privsep)
 		perr(p, line_of(p, "idle-timeout"), "[ppp] idle-timeout does not run under "
 		     "privsep yet: set [global] privsep = no, or idle-timeout = 0");
+	/* the parent's checker allocates and checks addresses from pool alone */
+	if (cfg->n_named_pool && cfg->privsep)
+		perr(p, line_of(p, "named-pools"), "[ppp] named-pools does not run under "
+		     "privsep yet: set [global] privsep = no, or remove named-pools");
 	if (cfg->ipv6_prefix_len && !cfg->ipv6 && key_ok(p, "ipv6"))
 		perr(p, line_of(p, "ipv6-prefix"), "[ppp] ipv6-prefix is set but ipv6 is not yes");
 	if (cfg->ipv6 && !cfg->ipv6_prefix_len && key_ok(p, "ipv6-prefix"))
@@ -1532,7 +1536,10 @@ static int check_radius_list(struct parser *p, const char *name, const char *lis
 	return n;
 }
 
-/* [radius] dae-listen and dae-clients: both or neither, each client with a secret. */
+/*
+ * [radius] dae-listen and dae-clients: both or neither, each client with a
+ * secret; not under privsep.
+ */
 static void check_dae(struct parser *p)
 {
 	const struct config_radius *r = &p->cfg->radius;
@@ -1557,11 +1564,17 @@ static void check_dae(struct parser *p)
 			     "=FILE needs [radius] secret or secret-file");
 			break;
 		}
+	/* auth and acct run under privsep (the parent signs); DAE's requests do not */
+	if (r->dae_listen[0] && p->cfg->privsep)
+		perr(p, line_of(p, "dae-listen"),
+		     "[radius] dae-listen does not run under privsep yet (issue 21): the parent "
+		     "would need to verify DAE requests and sign the answers with the dae-clients' "
+		     "secrets; set [global] privsep = no, or remove dae-listen");
 }
 
 /*
  * [radius]: servers, one secret for them, the auth-source they need. What is
- * not wired yet (privsep) is refused, so that no operator believes it works.
+ * not wired yet (DAE under privsep) is refused, so that no operator believes it works.
  */
 static void check_radius(struct parser *p)
 {
@@ -1594,11 +1607,6 @@ static void check_radius(struct parser *p)
 		     "[radius] auth-servers without auth-source = radius or users-then-radius: "
 		     "l2secd would not use them");
 	check_dae(p);
-	if ((r->auth_servers[0] || r->acct_servers[0] || r->dae_listen[0]) && p->cfg->privsep)
-		perr(p, line_of(p, "auth-servers") ?: line_of(p, "acct-servers") ?:
-		     line_of(p, "dae-listen"),
-		     "[radius] RADIUS does not run under privsep yet (issue 21): the engine "
-		     "would need the parent to sign with the secret; set [global] privsep = no");
 }
 
 static void check_whole(struct parser *p)

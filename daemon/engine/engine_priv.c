@@ -22,6 +22,25 @@ struct sa_cached {
 	uint64_t until_ms;
 };
 
+/*
+ * An event waiting for the event callback: only the event bodies are kept
+ * (a priv_msg is as large as a RADIUS packet).
+ */
+struct queued {
+	uint8_t type;
+	uint32_t seq;
+	union {
+		struct priv_ev_socket socket;
+		struct priv_ev_sa sa;
+	};
+};
+
+/* A RADIUS client's signer: one per link (engine_priv_radius_signer). */
+struct radius_link {
+	struct engine_priv *ep;
+	unsigned int link;
+};
+
 struct engine_priv {
 	struct evloop *loop;
 	int fd;
@@ -34,7 +53,8 @@ struct engine_priv {
 	uint32_t st_seq;		/* the last resume record's */
 	bool broken;
 	bool in_call;
-	struct priv_msg queue[ENGINE_PRIV_QUEUE];
+	struct queued queue[ENGINE_PRIV_QUEUE];
+	struct radius_link rlinks[PRIV_RADIUS_LINKS];
 	unsigned int q_head, q_len;
 	struct sa_cached sa[ENGINE_PRIV_SA_CACHE];	/* by mark, direct-mapped */
 	unsigned int sa_ttl_ms;
@@ -56,8 +76,13 @@ bool engine_priv_broken(const struct engine_priv *ep)
 static void deliver(struct engine_priv *ep)
 {
 	while (ep->q_len && !ep->broken) {
-		struct priv_msg m = ep->queue[ep->q_head];
+		const struct queued *q = &ep->queue[ep->q_head];
+		struct priv_msg m = { .type = q->type, .seq = q->seq };
 
+		if (q->type == PRIV_EV_SOCKET)
+			m.socket = q->socket;
+		else
+			m.sa = q->sa;
 		ep->q_head = (ep->q_head + 1) % ENGINE_PRIV_QUEUE;
 		ep->q_len--;
 		ep->fn(ep->ctx, &m);
@@ -72,9 +97,18 @@ static void drain_cb(struct ev_timer *t)
 /* One event for later; false when the queue is full (the parent floods: broken). */
 static bool enqueue(struct engine_priv *ep, const struct priv_msg *m)
 {
+	struct queued *q;
+
 	if (ep->q_len == ENGINE_PRIV_QUEUE)
 		return false;
-	ep->queue[(ep->q_head + ep->q_len) % ENGINE_PRIV_QUEUE] = *m;
+	q = &ep->queue[(ep->q_head + ep->q_len) % ENGINE_PRIV_QUEUE];
+	memset(q, 0, sizeof(*q));
+	q->type = m->type;
+	q->seq = m->seq;
+	if (m->type == PRIV_EV_SOCKET)
+		q->socket = m->socket;
+	else
+		q->sa = m->sa;		/* SA_*; the other events have no body */
 	ep->q_len++;
 	return true;
 }
@@ -633,4 +667,80 @@ int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
 	}
 	ep->seq = m.seq;	/* numbered with the requests: the parent reads them in order */
 	return 0;
+}
+
+/* --- RADIUS: the parent signs and verifies (priv_radius.h) ------------------------------ */
+
+int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned int server,
+			    uint64_t tag, struct radius_pkt *p)
+{
+	struct priv_msg m = { .type = PRIV_REQ_RADIUS_SIGN };
+	struct priv_radius_sign *q = &m.rsign;
+	struct priv_reply r;
+	int ret = -EPERM;
+
+	if (p->len < RADIUS_HDR_LEN || p->len > PRIV_RADIUS_MAX)
+		return -EINVAL;
+	q->link = (uint8_t)link;
+	q->server = (uint8_t)server;
+	if (link == PRIV_RADIUS_AUTH) {
+		q->handle = (uint32_t)(tag >> 32);
+		q->tid = (uint16_t)(tag >> 16);
+		q->sid = (uint16_t)tag;
+	}
+	q->pkt.len = (uint16_t)p->len;
+	memcpy(q->pkt.buf, p->buf, p->len);
+	if (call_ok(ep, &m, &r, NULL) == 0) {
+		memcpy(p->buf, r.radius.buf, r.radius.len);	/* the decoder bounded it */
+		p->len = r.radius.len;
+		ret = 0;
+	}
+	explicit_bzero(&m, sizeof(m));	/* a clear User-Password */
+	return ret;
+}
+
+enum radius_err engine_priv_radius_verify(struct engine_priv *ep, unsigned int link,
+					  unsigned int server, const struct radius_msg *a,
+					  uint8_t req_code, const uint8_t req_auth[RADIUS_AUTH_LEN])
+{
+	struct priv_msg m = { .type = PRIV_REQ_RADIUS_VERIFY };
+	struct priv_radius_verify *q = &m.rverify;
+	enum radius_err e = RADIUS_ERR_AUTHENTICATOR;
+	struct priv_reply r;
+
+	if (a->len > PRIV_RADIUS_MAX)
+		return RADIUS_ERR_LONG;
+	q->link = (uint8_t)link;
+	q->server = (uint8_t)server;
+	q->req_code = req_code;
+	memcpy(q->req_auth, req_auth, RADIUS_AUTH_LEN);
+	q->pkt.len = (uint16_t)a->len;
+	memcpy(q->pkt.buf, a->buf, a->len);
+	/* refused (not a request the parent signed): counted as not verifying */
+	if (call_ok(ep, &m, &r, NULL) == 0 && r.radius_err < RADIUS_ERR_COUNT)
+		e = (enum radius_err)r.radius_err;
+	return e;
+}
+
+static int rl_sign(void *ctx, unsigned int server, uint64_t tag, struct radius_pkt *p)
+{
+	struct radius_link *l = ctx;
+
+	return engine_priv_radius_sign(l->ep, l->link, server, tag, p);
+}
+
+static enum radius_err rl_verify(void *ctx, unsigned int server, const struct radius_msg *m,
+				 uint8_t req_code, const uint8_t req_auth[RADIUS_AUTH_LEN])
+{
+	struct radius_link *l = ctx;
+
+	return engine_priv_radius_verify(l->ep, l->link, server, m, req_code, req_auth);
+}
+
+void engine_priv_radius_signer(struct engine_priv *ep, unsigned int link,
+			       struct radius_signer *out)
+{
+	ep->rlinks[link] = (struct radius_link){ .ep = ep, .link = link };
+	*out = (struct radius_signer){ .sign = rl_sign, .verify = rl_verify,
+				       .ctx = &ep->rlinks[link] };
 }

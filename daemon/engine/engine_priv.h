@@ -28,6 +28,7 @@
 
 #include "core/evloop.h"
 #include "priv/priv_msg.h"
+#include "radius/radius_client.h"
 
 #define ENGINE_PRIV_TIMEOUT_MS	5000
 #define ENGINE_PRIV_QUEUE	256
@@ -149,6 +150,27 @@ struct engine_priv_send {
 };
 int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
 		     const uint8_t *buf, size_t len);
+
+/*
+ * RADIUS (priv/priv_radius.h): the parent signs request p for server of link
+ * (PRIV_RADIUS_AUTH: tag is the session, handle << 32 | tid << 16 | sid),
+ * in place: 0 or -errno (-EPERM: refused). It verifies answer a to the
+ * request of req_code and req_auth: RADIUS_OK or why not (a refusal counts
+ * as a bad authenticator).
+ */
+int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned int server,
+			    uint64_t tag, struct radius_pkt *p);
+enum radius_err engine_priv_radius_verify(struct engine_priv *ep, unsigned int link,
+					  unsigned int server, const struct radius_msg *a,
+					  uint8_t req_code, const uint8_t req_auth[RADIUS_AUTH_LEN]);
+/* Those two as a RADIUS client's signer for link (valid while ep is). */
+void engine_priv_radius_signer(struct engine_priv *ep, unsigned int link,
+			       struct radius_signer *out);
+/* The session's tag for engine_priv_radius_sign. */
+static inline uint64_t engine_priv_radius_tag(uint32_t handle, uint16_t tid, uint16_t sid)
+{
+	return (uint64_t)handle << 32 | (uint32_t)tid << 16 | sid;
+}
 
 /* A sockaddr's address as the wire has it; -1 for another family. */
 int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out);

@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "ppp/mschap.h"
 #include "priv/priv_check.h"
+#include "priv/priv_radius.h"
 
 /* Keys to entry indices: heads per bucket, a next index per entry, -1 ends. */
 struct idtab {
@@ -242,7 +243,9 @@ struct priv_check {
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
-	struct bucket auth, query, send;
+	struct bucket auth, query, send, radius_rate;
+	struct priv_radius *radius;
+	bool framed_ip_any;		/* [radius] framed-ip-outside-pool */
 	void (*random)(void *ctx, void *buf, size_t len);
 	void *random_ctx;
 	struct priv_auth_limit al;
@@ -293,6 +296,7 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 	c->max_sessions_per_tunnel = l->max_sessions_per_tunnel;
 	c->max_tunnels_per_sa = l->max_tunnels_per_sa;
 	c->auth_tries = cfg->auth_tries;
+	c->framed_ip_any = cfg->radius.framed_ip_any;
 	c->pool = pool_new(cfg->pool, cfg->n_pool);
 	if (!c->pool)
 		goto fail;
@@ -862,6 +866,79 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 	return PRIV_OK;
 }
 
+void priv_check_set_radius(struct priv_check *c, struct priv_radius *r)
+{
+	c->radius = r;
+}
+
+/* RADIUS_SIGN: an Access-Request only for a session still to authenticate, at auth's rates. */
+static enum priv_reason radius_sign(struct priv_check *c, const struct priv_radius_sign *q,
+				    uint64_t now, struct priv_reply *out)
+{
+	enum priv_reason why = PRIV_OK;
+	struct pc_tunnel *t;
+	int32_t i;
+
+	if (q->link == PRIV_RADIUS_AUTH && q->handle) {	/* none: priv_radius refuses */
+		i = session_of(c, q->handle, q->tid, q->sid, &why);
+		if (i < 0)
+			return why;
+		if (c->sess_rec[i].authed)
+			return PRIV_R_AUTH_STATE;
+		t = &c->tun_rec[idtab_find(&c->tun, q->handle)];	/* session_of found it */
+		if (!bucket_take(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL) ||
+		    !bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
+			return PRIV_R_RATE;
+	}
+	return priv_radius_sign(c->radius, q, out);
+}
+
+/*
+ * RADIUS_VERIFY: what the parent verified decides, not the engine: a verified
+ * Access-Accept authenticates the session its request named, with its
+ * Framed-IP-Address as the session's own address (outside the pools only
+ * where framed-ip-outside-pool allows).
+ */
+static enum priv_reason radius_verify(struct priv_check *c, const struct priv_radius_verify *q,
+				      struct priv_reply *out)
+{
+	struct priv_radius_verdict v;
+	enum priv_reason why = priv_radius_verify(c->radius, q, out, &v);
+	struct pc_session *s;
+	int32_t i;
+
+	if (why != PRIV_OK || !(v.accept || v.reject))
+		return why;
+	i = session_of(c, v.handle, v.tid, v.sid, &why);
+	if (i < 0)
+		return why;	/* the session went meanwhile */
+	s = &c->sess_rec[i];
+	if (v.reject) {
+		c->st.auth_failed++;
+		return PRIV_OK;
+	}
+	if (s->authed)
+		return PRIV_R_AUTH_STATE;
+	c->st.auth_ok++;
+	s->authed = true;
+	s->chal_set = false;
+	if (v.has_framed4 && (c->framed_ip_any || pool_contains(c->pool, v.framed4)))
+		s->static4 = v.framed4;
+	return PRIV_OK;
+}
+
+static enum priv_reason radius_req(struct priv_check *c, const struct priv_msg *m, uint64_t now,
+				   struct priv_reply *out)
+{
+	if (!c->radius)
+		return PRIV_R_POLICY;
+	if (!bucket_take(&c->radius_rate, now, PRIV_RADIUS_RATE, PRIV_RADIUS_BURST))
+		return PRIV_R_RATE;
+	if (m->type == PRIV_REQ_RADIUS_SIGN)
+		return radius_sign(c, &m->rsign, now, out);
+	return radius_verify(c, &m->rverify, out);
+}
+
 static enum priv_reason claim4(struct priv_check *c, struct pc_session *s, struct in_addr a)
 {
 	bool in_pool;
@@ -1118,6 +1195,9 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 		return sa_next(c, m->sa_next.cursor, out);
 	case PRIV_REQ_SEND:
 		return send_req(c, &m->send, now, out);
+	case PRIV_REQ_RADIUS_SIGN:
+	case PRIV_REQ_RADIUS_VERIFY:
+		return radius_req(c, m, now, out);
 	case PRIV_REQ_MARK_QUERY:
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:

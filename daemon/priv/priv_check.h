@@ -66,6 +66,8 @@
  */
 #define PRIV_SEND_RATE		10000
 #define PRIV_SEND_BURST		20000
+#define PRIV_RADIUS_RATE	500	/* RADIUS_SIGN and RADIUS_VERIFY per second, in all */
+#define PRIV_RADIUS_BURST	1000
 
 struct priv_check;
 
@@ -99,6 +101,15 @@ struct priv_auth_limit {
 	void *ctx;
 };
 void priv_check_set_auth_limit(struct priv_check *c, const struct priv_auth_limit *al);
+
+/*
+ * The parent's RADIUS signer (priv_radius.h; borrowed, NULL: none, RADIUS_SIGN
+ * and RADIUS_VERIFY are refused as against the policy). An Access-Request is
+ * signed only for a session that has not authenticated, within the
+ * authentication rates; a verified Access-Accept authenticates its session.
+ */
+struct priv_radius;
+void priv_check_set_radius(struct priv_check *c, struct priv_radius *r);
 
 /* The source of challenges (default getrandom): for tests and fuzzing only. */
 void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),

@@ -293,6 +293,19 @@ static void c_ipsec_report(struct codec *c, struct priv_ipsec_report *x)
 		c_u64(c, &x->n[i]);
 }
 
+/* A RADIUS packet: u16 length, then that many octets, a header's worth at least. */
+static void c_radius_pkt(struct codec *c, struct priv_radius_pkt *x)
+{
+	c_u16(c, &x->len);
+	if (c->err != PRIV_OK)
+		return;
+	if (x->len < 20 || x->len > PRIV_RADIUS_MAX) {
+		fail(c, PRIV_R_FIELD);
+		return;
+	}
+	c_bytes(c, x->buf, x->len);
+}
+
 static void b_reply(struct codec *c, struct priv_reply *x)
 {
 	uint8_t len = (uint8_t)strnlen(x->auth_resp, sizeof(x->auth_resp));
@@ -333,6 +346,17 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 		c_sa(c, &x->sa, true);
 		c_u32(c, &x->cursor);
 	}
+	/* a refused RADIUS_SIGN has no packet: the length is 0 then */
+	if (x->req_type == PRIV_REQ_RADIUS_SIGN) {
+		if (x->reason == PRIV_OK)
+			c_radius_pkt(c, &x->radius);
+		else
+			c_u16(c, &x->radius.len);
+		if (x->reason != PRIV_OK && x->radius.len)
+			fail(c, PRIV_R_FIELD);
+	}
+	if (x->req_type == PRIV_REQ_RADIUS_VERIFY)
+		c_u8(c, &x->radius_err);
 	if (!priv_type_is_request(x->req_type) || x->reason >= PRIV_REASON_MAX)
 		fail(c, PRIV_R_FIELD);
 }
@@ -374,6 +398,34 @@ static void b_send(struct codec *c, struct priv_send *x)
 		return;
 	}
 	c_ref(c, &x->data, x->len);
+}
+
+static void c_radius_link(struct codec *c, uint8_t *link, uint8_t *server)
+{
+	c_u8(c, link);
+	c_u8(c, server);
+	if (*link >= PRIV_RADIUS_LINKS || *server >= 8)
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_rsign(struct codec *c, struct priv_radius_sign *x)
+{
+	c_radius_link(c, &x->link, &x->server);
+	c_u32(c, &x->handle);
+	c_u16(c, &x->tid);
+	c_u16(c, &x->sid);
+	c_radius_pkt(c, &x->pkt);
+	/* a session is all named (an Access-Request's) or not at all */
+	if ((x->handle || x->tid || x->sid) && !(x->handle && x->tid && x->sid))
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_rverify(struct codec *c, struct priv_radius_verify *x)
+{
+	c_radius_link(c, &x->link, &x->server);
+	c_u8(c, &x->req_code);
+	c_bytes(c, x->req_auth, sizeof(x->req_auth));
+	c_radius_pkt(c, &x->pkt);
 }
 
 static void b_socket(struct codec *c, struct priv_ev_socket *x)
@@ -421,6 +473,10 @@ static void body(struct codec *c, struct priv_msg *m)
 		return c_u32(c, &m->sa_next.cursor);
 	case PRIV_REQ_SEND:
 		return b_send(c, &m->send);
+	case PRIV_REQ_RADIUS_SIGN:
+		return b_rsign(c, &m->rsign);
+	case PRIV_REQ_RADIUS_VERIFY:
+		return b_rverify(c, &m->rverify);
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:
 	case PRIV_EV_RELOAD:
@@ -494,7 +550,8 @@ bool priv_type_is_request(unsigned int type)
 {
 	return (type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS) ||
 	       type == PRIV_REQ_IPSEC_REPORT || type == PRIV_REQ_SA_NEXT ||
-	       type == PRIV_REQ_SEND;
+	       type == PRIV_REQ_SEND || type == PRIV_REQ_RADIUS_SIGN ||
+	       type == PRIV_REQ_RADIUS_VERIFY;
 }
 
 static const char *const type_names[PRIV_TYPE_MAX] = {
@@ -523,6 +580,8 @@ static const char *const type_names[PRIV_TYPE_MAX] = {
 	[PRIV_REQ_SA_NEXT] = "sa_next",
 	[PRIV_EV_SA_RESYNC] = "ev_sa_resync",
 	[PRIV_REQ_SEND] = "send",
+	[PRIV_REQ_RADIUS_SIGN] = "radius_sign",
+	[PRIV_REQ_RADIUS_VERIFY] = "radius_verify",
 };
 
 const char *priv_type_name(unsigned int type)
@@ -557,6 +616,7 @@ static const char *const reason_names[PRIV_REASON_MAX] = {
 	[PRIV_R_RATE] = "rate",
 	[PRIV_R_PEER] = "peer",
 	[PRIV_R_DATAGRAM] = "datagram",
+	[PRIV_R_RADIUS] = "radius",
 };
 
 const char *priv_reason_name(unsigned int reason)

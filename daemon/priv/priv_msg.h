@@ -36,10 +36,14 @@
 
 #include "ppp/mschap.h"
 
-#define PRIV_MSG_VERSION	1
+#define PRIV_MSG_VERSION	2	/* 2: SEND, RADIUS_SIGN, RADIUS_VERIFY */
 #define PRIV_HDR_LEN		8
-/* The largest message: a SEND with the largest datagram (PRIV_SEND_MAX). */
-#define PRIV_MSG_MAX		2048
+/*
+ * The largest message: a RADIUS packet to sign or verify and its fields (a
+ * SEND, with a datagram of at most PRIV_SEND_MAX, is smaller).
+ */
+#define PRIV_RADIUS_MAX		4096	/* RFC 2865's largest packet (radius_pkt.h) */
+#define PRIV_MSG_MAX		(PRIV_RADIUS_MAX + 256)
 #define PRIV_NAME_MAX		255	/* a CHAP or PAP name: one length octet */
 #define PRIV_PASSWORD_MAX	255	/* a PAP password: one length octet */
 #define PRIV_WHY_MAX		64	/* an event's reason, for the log */
@@ -78,6 +82,8 @@ enum priv_type {
 	PRIV_REQ_SA_NEXT,		/* the parent's SAs, one a call: a new engine's copy */
 	PRIV_EV_SA_RESYNC,		/* SA events were lost: list the parent's SAs again */
 	PRIV_REQ_SEND,			/* an L2TP datagram sent with its SA's mark; not answered */
+	PRIV_REQ_RADIUS_SIGN,		/* sign a RADIUS request for server S (priv_radius.h) */
+	PRIV_REQ_RADIUS_VERIFY,		/* verify server S's answer to a request signed so */
 	PRIV_TYPE_MAX
 };
 
@@ -111,6 +117,7 @@ enum priv_reason {
 	PRIV_R_RATE,		/* a rate limit */
 	PRIV_R_PEER,		/* SEND: not the tunnel's peer, port or socket */
 	PRIV_R_DATAGRAM,	/* SEND: not an L2TP message of that tunnel (or session) */
+	PRIV_R_RADIUS,		/* a RADIUS packet the parent does not sign, or not for that server */
 	PRIV_REASON_MAX
 };
 
@@ -221,6 +228,38 @@ struct priv_send {
 	const uint8_t *data;		/* decoded: points into the datagram, valid while it is */
 };
 
+/* RADIUS_SIGN and RADIUS_VERIFY: which client of the engine's and which of its servers. */
+enum priv_radius_link {
+	PRIV_RADIUS_AUTH,		/* [radius] auth-servers: Access-Requests */
+	PRIV_RADIUS_ACCT,		/* acct-servers: Accounting-Requests */
+	PRIV_RADIUS_LINKS
+};
+
+struct priv_radius_pkt {
+	uint16_t len;			/* 20 (a header) .. PRIV_RADIUS_MAX */
+	uint8_t buf[PRIV_RADIUS_MAX];
+};
+
+/*
+ * RADIUS_SIGN: a request built by the engine, unsigned, for a server of a
+ * link. An Access-Request names its session (handle, tid, sid), the one its
+ * answer may authenticate; an Accounting-Request names none (all zero).
+ */
+struct priv_radius_sign {
+	uint8_t link, server;		/* enum priv_radius_link; server < 8 */
+	uint32_t handle;
+	uint16_t tid, sid;
+	struct priv_radius_pkt pkt;
+};
+
+/* RADIUS_VERIFY: an answer as it came, and the signed request's code and authenticator. */
+struct priv_radius_verify {
+	uint8_t link, server;
+	uint8_t req_code;
+	uint8_t req_auth[16];
+	struct priv_radius_pkt pkt;
+};
+
 struct priv_pool_stats {
 	uint32_t v4_size, v4_used, v6_size, v6_used;
 };
@@ -285,6 +324,9 @@ struct priv_reply {
 	uint32_t cursor;
 	/* SEND only, never on the wire (SEND is not answered): the mark to send with */
 	uint32_t send_mark;
+	/* RADIUS_SIGN only: the signed packet; RADIUS_VERIFY only: why not (enum radius_err) */
+	struct priv_radius_pkt radius;
+	uint8_t radius_err;
 };
 
 struct priv_ev_socket {
@@ -309,6 +351,8 @@ struct priv_msg {
 		struct priv_mark_query mark_query;
 		struct priv_sa_next sa_next;
 		struct priv_send send;
+		struct priv_radius_sign rsign;
+		struct priv_radius_verify rverify;
 		struct priv_reply reply;
 		struct priv_ev_socket socket;
 		struct priv_ev_sa sa;

@@ -68,6 +68,10 @@ static const struct field ppp_fields[] = {
 	FLD(PR, ppp.nbns[0], F_RAW), FLD(PR, ppp.nbns[1], F_RAW),
 	FLD(PR, ppp.local_id, F_U64), FLD(PR, ppp.peer_id, F_U64),
 	FLD(PR, has_pfx6, F_BOOL), FLD(PR, pfx6, F_RAW),
+	FLD(PR, acct.id, F_STR), FLD(PR, acct.class_len, F_U8), FLD(PR, acct.class, F_RAW),
+	FLD(PR, acct.interim_s, F_U32), FLD(PR, acct.start_ms, F_U64),
+	FLD(PR, acct.timeout_end_ms, F_U64),
+	FLD(PR, acct.radius_auth, F_BOOL),
 };
 #undef PR
 
@@ -237,7 +241,10 @@ static bool body_valid(const struct priv_state_msg *m)
 		return l2tp_session_rec_valid(&m->session);
 	case PRIV_ST_PPP:
 		return m->ppp.tid && m->ppp.sid && ppp_rec_valid(&m->ppp.ppp) &&
-		       (m->ppp.has_pfx6 || all_zero(m->ppp.pfx6.s6_addr, 16));
+		       (m->ppp.has_pfx6 || all_zero(m->ppp.pfx6.s6_addr, 16)) &&
+		       m->ppp.acct.class_len <= PRIV_CLASS_MAX &&
+		       all_zero(m->ppp.acct.class + m->ppp.acct.class_len,
+				PRIV_CLASS_MAX - m->ppp.acct.class_len);
 	case PRIV_ST_GONE:
 		return m->gone.tid != 0;
 	default:

@@ -60,7 +60,7 @@
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
 
-#define PRIV_STATE_VERSION	2	/* 2: records carry the tunnel's handle */
+#define PRIV_STATE_VERSION	3	/* 2: records carry the tunnel's handle; 3: accounting */
 #define PRIV_ST_HDR_LEN		(PRIV_HDR_LEN + 4)	/* the header and the handle */
 #define PRIV_ST_BASE		0x80	/* past priv_msg.h's types */
 
@@ -80,9 +80,27 @@ struct priv_state_ids {
 	uint16_t tid, sid;	/* sid 0: the tunnel */
 };
 
+/*
+ * A session's RADIUS state, that a new engine goes on with: its accounting
+ * (the Acct-Session-Id its Start had, so that no second Start is sent and the
+ * Stop matches) and what its Access-Accept assigned (aaa.h).
+ */
+#define PRIV_ACCT_ID_MAX	24	/* with its NUL (aaa_acct.c's ids) */
+#define PRIV_CLASS_MAX		253
+struct priv_state_acct {
+	char id[PRIV_ACCT_ID_MAX];	/* "": no accounting (not enabled, or no Start) */
+	uint8_t class_len;
+	uint8_t class[PRIV_CLASS_MAX];	/* zero past class_len */
+	uint32_t interim_s;		/* the server's Acct-Interim-Interval; 0: none */
+	uint64_t start_ms;		/* the Start's time (CLOCK_MONOTONIC, ms) */
+	uint64_t timeout_end_ms;	/* when its Session-Timeout ends (the same clock); 0: none */
+	bool radius_auth;		/* authenticated by RADIUS, not the users file */
+};
+
 struct priv_state_ppp {
 	uint16_t tid, sid;
 	struct ppp_rec ppp;
+	struct priv_state_acct acct;
 	/* the session's IPv6 /64 (ADDR_CLAIM's reply), for its router advertisements */
 	bool has_pfx6;
 	struct in6_addr pfx6;		/* zero without */

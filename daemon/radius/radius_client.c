@@ -23,6 +23,7 @@ struct radius_req {
 	void *cb_arg;
 	uint64_t created, deadline;
 	uint32_t delay;			/* Acct-Delay-Time as submitted: s before created */
+	uint64_t tag;			/* for the signer */
 	int server;			/* -1: queued */
 	uint8_t id;
 	uint8_t code;
@@ -45,6 +46,7 @@ struct radius_server {
 
 struct radius_client {
 	struct radius_client_ops ops;
+	struct radius_signer signer;	/* conf's, or local_signer over the servers' secrets */
 	void *arg;
 	unsigned int timeout_ms, retries, dead_time_ms, max_inflight, max_queue;
 	unsigned int n_servers;
@@ -81,11 +83,28 @@ static bool conf_ok(const struct radius_client_conf *conf)
 	for (i = 0; i < conf->n_servers; i++) {
 		const struct radius_server_conf *s = &conf->servers[i];
 
-		if (!s->secret.len || s->secret.len > RADIUS_SECRET_MAX || !s->addr_len ||
-		    s->addr_len > sizeof(s->addr))
+		if ((!conf->signer && !s->secret.len) || s->secret.len > RADIUS_SECRET_MAX ||
+		    !s->addr_len || s->addr_len > sizeof(s->addr))
 			return false;
 	}
 	return true;
+}
+
+/* The one-process signer: the servers' secrets are in this process. */
+static int local_sign(void *ctx, unsigned int server, uint64_t tag, struct radius_pkt *p)
+{
+	struct radius_client *c = ctx;
+
+	(void)tag;
+	return radius_sign_request(p, &c->servers[server].conf.secret, NULL);
+}
+
+static enum radius_err local_verify(void *ctx, unsigned int server, const struct radius_msg *m,
+				    uint8_t req_code, const uint8_t req_auth[RADIUS_AUTH_LEN])
+{
+	struct radius_client *c = ctx;
+
+	return radius_verify_answer(m, req_code, req_auth, &c->servers[server].conf.secret);
 }
 
 struct radius_client *radius_client_new(const struct radius_client_conf *conf,
@@ -103,6 +122,11 @@ struct radius_client *radius_client_new(const struct radius_client_conf *conf,
 		return NULL;
 	c->ops = *ops;
 	c->arg = arg;
+	if (conf->signer)
+		c->signer = *conf->signer;
+	else
+		c->signer = (struct radius_signer){ .sign = local_sign, .verify = local_verify,
+						    .ctx = c };
 	c->timeout_ms = conf->timeout_ms;
 	c->retries = conf->retries;
 	c->dead_time_ms = conf->dead_time_ms;
@@ -250,7 +274,7 @@ static int sign(struct radius_client *c, struct radius_server *s, struct radius_
 			   r->delay + (uint32_t)((now - r->created) / 1000)))
 		ret = -EINVAL;	/* submit checked it is there */
 	else
-		ret = radius_sign_request(&p, &s->conf.secret, NULL);
+		ret = c->signer.sign(c->signer.ctx, (unsigned int)(s - c->servers), r->tag, &p);
 	if (!ret) {
 		wire = realloc(r->wire, p.len);
 		if (wire) {
@@ -348,6 +372,13 @@ static bool request_ok(const struct radius_pkt *p, uint32_t *delay)
 struct radius_req *radius_client_submit(struct radius_client *c, const struct radius_pkt *p,
 					radius_done_fn cb, void *cb_arg, uint64_t now)
 {
+	return radius_client_submit_for(c, p, 0, cb, cb_arg, now);
+}
+
+struct radius_req *radius_client_submit_for(struct radius_client *c, const struct radius_pkt *p,
+					    uint64_t tag, radius_done_fn cb, void *cb_arg,
+					    uint64_t now)
+{
 	struct radius_req *r;
 	uint32_t delay;
 
@@ -373,6 +404,7 @@ struct radius_req *radius_client_submit(struct radius_client *c, const struct ra
 	r->cb_arg = cb_arg;
 	r->created = now;
 	r->delay = delay;
+	r->tag = tag;
 	queue_push(c, r, false);
 	if (c->qhead == r) {
 		/* start it now when its server has room; the callback never runs in here */
@@ -549,9 +581,9 @@ static void count_answer(struct radius_server_stats *st, uint8_t code)
 }
 
 /* The request buf answers on server s, or why there is none. */
-static enum radius_err match(struct radius_server *s, const struct sockaddr *from,
-			     socklen_t from_len, const uint8_t *buf, size_t len,
-			     struct radius_msg *m, struct radius_req **rp)
+static enum radius_err match(struct radius_client *c, struct radius_server *s,
+			     const struct sockaddr *from, socklen_t from_len, const uint8_t *buf,
+			     size_t len, struct radius_msg *m, struct radius_req **rp)
 {
 	enum radius_err e;
 	struct radius_req *r;
@@ -564,7 +596,8 @@ static enum radius_err match(struct radius_server *s, const struct sockaddr *fro
 	r = s->ids[m->id];
 	if (!r)
 		return RADIUS_ERR_UNKNOWN_ID;
-	e = radius_verify_answer(m, r->code, r->wire + 4, &s->conf.secret);
+	e = c->signer.verify(c->signer.ctx, (unsigned int)(s - c->servers), m, r->code,
+			     r->wire + 4);
 	if (e)
 		return e;
 	*rp = r;
@@ -583,7 +616,7 @@ void radius_client_input(struct radius_client *c, unsigned int server,
 	if (server >= c->n_servers)
 		return;
 	s = &c->servers[server];
-	e = match(s, from, from_len, buf, len, &m, &r);
+	e = match(c, s, from, from_len, buf, len, &m, &r);
 	if (e) {
 		count_refusal(s, e);
 		return;

@@ -4,10 +4,11 @@
  * VICI client: time passed in, datagrams in and out through the owner, a
  * callback per request, no globals, nothing that blocks.
  *
- * It holds the shared secrets (it signs each request and checks each answer
- * with radius_sign.h), so it runs in the privileged parent; what a callback
- * receives is an answer whose authenticators verified, for the engine to
- * parse with radius_pkt.h.
+ * It signs each request and checks each answer through its signer (struct
+ * radius_signer below): with the servers' secrets in this process (one
+ * l2secd), or by asking the privileged parent, which alone holds them
+ * (privsep's engine); what a callback receives is an answer whose
+ * authenticators verified, for its owner to parse with radius_pkt.h.
  *
  * Servers are tried in their configured order. Each has its own socket (the
  * owner's: ops->send(server) and radius_client_input(server)), so its 8-bit
@@ -49,7 +50,36 @@
 struct radius_server_conf {
 	struct sockaddr_storage addr;	/* the server's address and port */
 	socklen_t addr_len;
-	struct radius_secret secret;	/* the owner's memory, for the client's life */
+	struct radius_secret secret;	/* the owner's memory, for the client's life; */
+					/* none (len 0) with a signer */
+};
+
+/*
+ * Where the secrets are: who signs the requests and checks the answers. The
+ * client asks it and nothing else about secrets; without one (conf.signer
+ * NULL) it does so itself with each server's secret (one process). Under
+ * privsep the engine's signer asks the parent (engine_priv.h), which holds
+ * the secrets. The calls are synchronous.
+ *   sign:   request p for server i, in place (radius_sign_request's contract;
+ *           random authenticator); tag: what radius_client_submit_for named
+ *           the request for (the parent checks an Access-Request's session).
+ *   verify: answer m to the request of code req_code and authenticator
+ *           req_auth sent to server i (radius_verify_answer's contract).
+ * RFC 5176 (a DAE server of the gateway's) needs the other direction:
+ *   verify_request: a CoA/Disconnect-Request from client i;
+ *   sign_answer:    the gateway's answer to it.
+ * The client does not call those two; a signer that cannot (the engine's,
+ * for now) leaves them NULL.
+ */
+struct radius_signer {
+	int (*sign)(void *ctx, unsigned int server, uint64_t tag, struct radius_pkt *p);
+	enum radius_err (*verify)(void *ctx, unsigned int server, const struct radius_msg *m,
+				  uint8_t req_code, const uint8_t req_auth[RADIUS_AUTH_LEN]);
+	enum radius_err (*verify_request)(void *ctx, unsigned int client,
+					  const struct radius_msg *m);
+	int (*sign_answer)(void *ctx, unsigned int client, struct radius_pkt *p,
+			   const uint8_t req_auth[RADIUS_AUTH_LEN]);
+	void *ctx;
 };
 
 struct radius_client_conf {
@@ -60,6 +90,7 @@ struct radius_client_conf {
 	unsigned int dead_time_ms;
 	unsigned int max_inflight;	/* per server, 1..RADIUS_IDS */
 	unsigned int max_queue;
+	const struct radius_signer *signer;	/* NULL: the servers' secrets, here */
 };
 
 struct radius_server_stats {
@@ -110,6 +141,10 @@ void radius_client_free(struct radius_client *c);
  */
 struct radius_req *radius_client_submit(struct radius_client *c, const struct radius_pkt *p,
 					radius_done_fn cb, void *cb_arg, uint64_t now);
+/* The same, for tag (handed to the signer's sign; radius_client_submit: 0). */
+struct radius_req *radius_client_submit_for(struct radius_client *c, const struct radius_pkt *p,
+					    uint64_t tag, radius_done_fn cb, void *cb_arg,
+					    uint64_t now);
 /* Forget r without calling back (its session went). */
 void radius_client_cancel(struct radius_client *c, struct radius_req *r);
 

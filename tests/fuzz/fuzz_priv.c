@@ -9,16 +9,21 @@
  * flags bit 0: the harness writes the next sequence number into the
  * datagram's header (so that the checker's rules, not the numbering, are
  * explored); bit 1: a second passes first; bit 2: the parent sees the SA
- * of mark 7 go and come back (its tunnels forgotten).
+ * of mark 7 go and come back (its tunnels forgotten); bit 3: the harness
+ * plays the RADIUS server and sends, before the datagram, the verification of
+ * its Access-Accept (Framed-IP-Address 10.9.0.2) to the last Access-Request
+ * the parent signed (what an engine cannot forge without the secret).
  *
  * Oracles besides the sanitizers: a datagram the decoder accepts encodes
  * back to the same octets (one canonical form: nothing unchecked rides
  * along); every reply encodes; every datagram is counted once, accepted or
  * refused; an address handed out is in the configured pools or a user's
- * static one; after the run, the SA's going takes every tunnel, and a new
- * tunnel's sessions get every address of the pool (none leaked), with the
- * sequence numbering where the harness counted it; a SEND accepted goes with
- * the mark of the one SA (7), whatever mark the datagram named.
+ * static one (or the verified Access-Accept's); a RADIUS packet the parent
+ * signed verifies with the secret as a server checks it; a SEND accepted goes
+ * with the mark of the one SA (7), whatever mark the datagram named; after the
+ * run, the SA's going takes every tunnel, and a new tunnel's sessions get
+ * every address of the pool (none leaked), with the sequence numbering where
+ * the harness counted it.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -30,6 +35,9 @@
 #include "core/log.h"
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
+#include "priv/priv_radius.h"
+#include "radius/radius_pkt.h"
+#include "radius/radius_sign.h"
 #include "../unit/rfc2759.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -43,6 +51,12 @@ static const char users_text[] =
 static struct l2sec_config cfg;
 static struct users_db *users;
 static struct priv_addr peer7 = { .family = 4 };
+static const struct radius_secret secret = { (const uint8_t *)"fuzz-secret", 11 };
+/* the last Access-Request the parent signed: its server, identifier, authenticator */
+static struct {
+	bool set;
+	uint8_t server, id, auth[RADIUS_AUTH_LEN];
+} last_access;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -70,7 +84,7 @@ static void check_addr(const struct priv_addr *a)
 
 	if (a->family == 4) {
 		h = ntohl(a->v4.s_addr);
-		if (!(h >= 0x0a090001 && h <= 0x0a090003) && h != 0x0a08000a)	/* pool, bob */
+		if (!(h >= 0x0a090001 && h <= 0x0a090003) && h != 0x0a08000a)	/* pool, bob, RADIUS */
 			abort();
 	} else if (a->family == 6) {
 		/* a /64 of 2001:db8:100::/62 but the first */
@@ -105,6 +119,51 @@ static uint64_t counted(const struct priv_check_stats *st)
 	return n;
 }
 
+
+/* A packet the parent signed verifies as a server checks it; an Access-Request's is kept. */
+static void check_signed(const struct priv_radius_pkt *p, uint8_t server)
+{
+	struct radius_msg m;
+
+	if (radius_decode(&m, p->buf, p->len) != RADIUS_OK || m.len != p->len ||
+	    !radius_find(&m, RADIUS_MESSAGE_AUTHENTICATOR, NULL))
+		abort();
+	if (m.code == RADIUS_ACCOUNTING_REQUEST) {
+		if (radius_verify_request(&m, &secret) != RADIUS_OK)
+			abort();
+		return;
+	}
+	if (m.code != RADIUS_ACCESS_REQUEST)
+		abort();
+	last_access.set = true;
+	last_access.server = server;
+	last_access.id = m.id;
+	memcpy(last_access.auth, p->buf + 4, RADIUS_AUTH_LEN);
+}
+
+/* The server's Access-Accept to the last Access-Request, as RADIUS_VERIFY. */
+static size_t server_accept(uint8_t *buf, size_t cap, uint32_t seq)
+{
+	struct priv_msg m = { .type = PRIV_REQ_RADIUS_VERIFY, .seq = seq };
+	struct in_addr ip = { htonl(0x0a090002) };
+	struct radius_pkt a;
+	int n;
+
+	radius_pkt_init(&a, RADIUS_ACCESS_ACCEPT, last_access.id);
+	if (radius_put_in4(&a, RADIUS_FRAMED_IP_ADDRESS, ip) ||
+	    radius_sign_answer(&a, &secret, last_access.auth))
+		abort();
+	m.rverify.link = PRIV_RADIUS_AUTH;
+	m.rverify.server = last_access.server;
+	m.rverify.req_code = RADIUS_ACCESS_REQUEST;
+	memcpy(m.rverify.req_auth, last_access.auth, RADIUS_AUTH_LEN);
+	m.rverify.pkt.len = (uint16_t)a.len;
+	memcpy(m.rverify.pkt.buf, a.buf, a.len);
+	n = priv_msg_encode(&m, buf, cap);
+	if (n < 0)
+		abort();
+	return (size_t)n;
+}
 
 /* Every challenge is RFC 2759's: the seeds' answers are to it. */
 static void rfc_challenge(void *ctx, void *buf, size_t len)
@@ -168,6 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t buf[PRIV_MSG_MAX + 16], out[PRIV_MSG_MAX];
 	struct priv_msg reply;
 	struct priv_check *c;
+	struct priv_radius *r = priv_radius_new(secret.data, secret.len, 2, 2);
 	uint32_t seq = 0;
 	uint64_t now = 1000, n = 0;
 	uint8_t flags;
@@ -176,8 +236,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c = priv_check_new(&cfg, users);
 	if (c)
 		priv_check_set_random(c, rfc_challenge, NULL);
-	if (!c || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0)
+	if (!c || !r || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0)
 		abort();
+	priv_check_set_radius(c, r);
+	last_access.set = false;
 	while (size >= 3) {
 		flags = data[0];
 		len = (size_t)data[1] << 8 | data[2];
@@ -203,6 +265,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (priv_check_sa_up(c, 7, &peer7) < 0)
 				abort();
 		}
+		if ((flags & 8) && last_access.set) {
+			uint8_t ans[PRIV_MSG_MAX];
+			size_t alen = server_accept(ans, sizeof(ans), seq + 1);
+
+			priv_check_datagram(c, ans, alen, now, &reply);
+			n++;
+			if (reply.type == PRIV_REPLY && reply.reply.reason != PRIV_R_SEQ)
+				seq = reply.seq;
+			if ((flags & 1) && len >= PRIV_HDR_LEN) {	/* renumbered after it */
+				buf[4] = (uint8_t)((seq + 1) >> 24);
+				buf[5] = (uint8_t)((seq + 1) >> 16);
+				buf[6] = (uint8_t)((seq + 1) >> 8);
+				buf[7] = (uint8_t)(seq + 1);
+			}
+		}
 		check_canonical(buf, len);
 		priv_check_datagram(c, buf, len, now, &reply);
 		n++;
@@ -220,6 +297,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (reply.reply.req_type == PRIV_REQ_SEND && reply.reply.reason == PRIV_OK &&
 		    reply.reply.send_mark != 7)
 			abort();
+		if (reply.reply.req_type == PRIV_REQ_RADIUS_SIGN && reply.reply.reason == PRIV_OK)
+			check_signed(&reply.reply.radius, buf[9]);
 	}
 	/* every tunnel gone (all are bound to mark 7), every address is free again */
 	priv_check_sa_gone(c, 7, NULL, NULL);
@@ -227,5 +306,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	pool_drained(c, seq, now + 60000);
 	priv_check_free(c);
+	priv_radius_free(r);
 	return 0;
 }

@@ -246,6 +246,46 @@ static void test_records(void **state)
 	assert_int_equal(stat_of("queued"), 0);
 }
 
+/*
+ * privsep: a new engine takes a session over with the Acct-Session-Id its
+ * Start had; no second Start, the Interim-Update and the Stop carry that id
+ * and the session time from the Start's time.
+ */
+static void test_resume(void **state)
+{
+	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	struct aaa_acct_info info = {
+		.user = "alice", .peer = &peer, .nas_port = 0x10002,
+		.class = (const uint8_t *)"gold", .class_len = 4,
+		.start_ms = 1,		/* long before: the session time counts from it */
+	};
+	struct aaa_counters c = { .in_octets = 10 };
+	struct aaa_acct *s;
+	char id[32];
+
+	(void)state;
+	run(2000, 1);			/* Accounting-On (a first engine's) */
+	run(50, 0);
+	s = aaa_acct_resume(fx->a, &info, "0badcafe-00000007");
+	assert_non_null(s);
+	assert_string_equal(aaa_acct_id(s), "0badcafe-00000007");
+	assert_string_equal(state_of(s), "started");
+	run(300, 0);
+	assert_int_equal(fx->s.got, 1);		/* no Start */
+	aaa_acct_interim(fx->a, s, &c);
+	aaa_acct_stop(fx->a, s, &c, AAA_TC_USER_REQUEST);
+	run(2000, 3);
+	assert_int_equal(u32_of(1, RADIUS_ACCT_STATUS_TYPE), 3);	/* Interim-Update */
+	assert_int_equal(u32_of(2, RADIUS_ACCT_STATUS_TYPE), 2);	/* Stop */
+	str_attr(2, RADIUS_ACCT_SESSION_ID, id, sizeof(id));
+	assert_string_equal(id, "0badcafe-00000007");
+	assert_attr(2, RADIUS_CLASS, "gold", 4);
+	assert_true(u32_of(2, RADIUS_ACCT_SESSION_TIME) >= 2);
+	assert_int_equal(stat_of("starts"), 0);
+	assert_int_equal(stat_of("resumed"), 1);
+	assert_int_equal(fx->s.bad, 0);
+}
+
 /* The server's Acct-Interim-Interval wins, never below 60 s; the configured one else. */
 static void test_interval(void **state)
 {
@@ -341,6 +381,7 @@ static void test_queue_bound(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outage, setup, teardown),

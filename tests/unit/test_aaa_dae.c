@@ -27,6 +27,7 @@
 
 #include "aaa.h"
 #include "config_parse.h"
+#include "radius/radius_client.h"
 #include "radius/radius_sign.h"
 
 #define N_SESS 3
@@ -677,8 +678,38 @@ static void test_config(void **state)
 	assert_int_equal(parse("[radius]\nsecret = x\ndae-clients = 10.0.0.1\n", cfg, &e), 1);
 	assert_int_equal(parse("[radius]\nsecret = x\ndae-listen = 0.0.0.0\n"
 			       "dae-clients = 10.0.0.1\n", cfg, &e), 1);
+	/* under privsep: refused on its line, with the reason (auth and acct are taken) */
 	assert_int_equal(parse("[global]\nprivsep = yes\n[radius]\nsecret = x\n"
 			       "dae-listen = 192.0.2.1\ndae-clients = 10.0.0.1\n", cfg, &e), 1);
+	assert_int_equal(e.line[0], 5);
+	assert_non_null(strstr(e.msg[0], "dae-listen does not run under privsep"));
+	assert_int_equal(parse("[global]\nprivsep = yes\n[radius]\nsecret = x\n"
+			       "acct-servers = 127.0.0.1\nauth-servers = 127.0.0.1\n"
+			       "auth-source = radius\n", cfg, &e), 0);
+	free(cfg);
+}
+
+/*
+ * An engine's client (the secret in the parent: signers) never opens the DAE
+ * socket, whose clients' secrets it would read: refused even past the
+ * configuration check. The same configuration in one process opens it.
+ */
+static void test_not_with_signers(void **state)
+{
+	const struct radius_signer sg[2] = { { 0 } };
+	const struct aaa_opts o = { .signers = sg };
+	struct l2sec_config *cfg = malloc(sizeof(*cfg));
+	struct aaa *a;
+
+	(void)state;
+	assert_non_null(cfg);
+	*cfg = fx->cfg;
+	snprintf(cfg->radius.dae_listen, sizeof(cfg->radius.dae_listen), "127.0.0.1:%u",
+		 free_port());
+	assert_null(aaa_new_opts(fx->loop, cfg, &o));
+	a = aaa_new_opts(fx->loop, cfg, NULL);
+	assert_non_null(a);
+	aaa_free(a);
 	free(cfg);
 }
 
@@ -701,6 +732,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket, setup, teardown),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test_setup_teardown(test_not_with_signers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

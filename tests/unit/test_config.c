@@ -291,6 +291,11 @@ static void test_idle_timeout(void **state)
 			       &e), 1);
 	assert_int_equal(e.line[0], 4);
 	assert_non_null(strstr(e.msg[0], "does not run under privsep"));
+	/* nor named pools: the parent checks addresses against pool alone */
+	assert_int_equal(parse("[global]\nprivsep = yes\n[ppp]\npool = 10.99.0.10-10.99.0.20\n"
+			       "named-pools = staff:10.99.1.10-10.99.1.20\n", &cfg, &e), 1);
+	assert_int_equal(e.line[0], 5);
+	assert_non_null(strstr(e.msg[0], "named-pools does not run under privsep"));
 }
 
 /* One error each, on the line given, with a message that says what. */

@@ -16,7 +16,8 @@
  * records reach the parent's store among its requests, refused ones counted
  * and a malformed one breaking the protocol; a dead engine's recorded
  * tunnels and sessions stay (no kernel call, their routes kept), the rest is
- * removed, and the next engine's requests number from 1 again.
+ * removed, and the next engine's requests number from 1 again. RADIUS: the
+ * engine's client signs and verifies through the parent (priv/priv_radius.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,7 +43,10 @@
 #include "ppp/ppp.h"
 #include "priv/priv_check.h"
 #include "priv/priv_parent.h"
+#include "priv/priv_radius.h"
 #include "priv/priv_state.h"
+#include "radius/radius_client.h"
+#include "radius/radius_sign.h"
 #include "rfc2759.h"
 
 static const char users_text[] = "User   password clientPass\n";
@@ -833,9 +837,129 @@ static void test_mark_answers_kept(void **state)
 	fx_free(f, true);
 }
 
+/* RADIUS through the parent: the engine's client, the parent's secret. */
+static const struct radius_secret rsecret = { (const uint8_t *)"parent-only", 11 };
+
+struct rfx {
+	uint8_t wire[RADIUS_MAX_LEN];	/* what the client sent */
+	size_t wire_len;
+	unsigned int sent, done;
+	int err;
+	uint8_t code;			/* the answer's, in the callback */
+};
+
+static int r_send(void *arg, unsigned int server, const void *buf, size_t len)
+{
+	struct rfx *r = arg;
+
+	(void)server;
+	memcpy(r->wire, buf, len);
+	r->wire_len = len;
+	r->sent++;
+	return 0;
+}
+
+static void r_done(void *arg, int err, const uint8_t *ans, size_t len)
+{
+	struct rfx *r = arg;
+
+	r->done++;
+	r->err = err;
+	r->code = err || !len ? 0 : ans[0];
+}
+
+/* The server's answer of code to the request the client sent, signed with s. */
+static void r_answer(struct radius_client *c, struct rfx *r, const struct sockaddr_storage *srv,
+		     uint8_t code, const struct radius_secret *s)
+{
+	struct radius_pkt a;
+
+	radius_pkt_init(&a, code, r->wire[1]);
+	assert_int_equal(radius_put_in4(&a, RADIUS_FRAMED_IP_ADDRESS,
+					(struct in_addr){ inet_addr("10.9.0.2") }), 0);
+	assert_int_equal(radius_sign_answer(&a, s, r->wire + 4), 0);
+	radius_client_input(c, 0, (const struct sockaddr *)srv, sizeof(struct sockaddr_in), a.buf,
+			    a.len, 1000);
+}
+
+/*
+ * The engine's RADIUS client signs through the parent (the engine has no
+ * secret) and has the parent verify the answers: a forged one is dropped, the
+ * server's Access-Accept authenticates the session in the parent, which then
+ * gives the session the answer's Framed-IP-Address; no address before.
+ */
+static void test_radius_through_parent(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct sockaddr_storage srv = sa4("127.0.0.1", 1812);
+	static const struct radius_secret wrong = { (const uint8_t *)"guess", 5 };
+	struct priv_radius *pr = priv_radius_new(rsecret.data, rsecret.len, 1, 0);
+	struct radius_client_conf conf = {
+		.n_servers = 1, .timeout_ms = 1000, .max_inflight = 4, .max_queue = 4,
+	};
+	struct radius_client_ops rops = { .send = r_send };
+	uint8_t chal[MSCHAP_CHALLENGE_LEN], pw[16];
+	struct radius_signer sg;
+	struct radius_client *c;
+	struct rfx r = { 0 };
+	struct radius_msg m;
+	struct radius_pkt p;
+	enum priv_reason why;
+	struct in_addr a;
+
+	(void)state;
+	assert_non_null(pr);
+	priv_check_set_radius(f->c, pr);
+	assert_int_equal(pthread_create(&f->thread, NULL, parent_thread, f), 0);
+	assert_int_equal(add_tunnel(f, 3), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, 5, 9, chal), 0);
+	engine_priv_radius_signer(f->ep, PRIV_RADIUS_AUTH, &sg);
+	conf.signer = &sg;
+	conf.servers[0].addr = srv;
+	conf.servers[0].addr_len = sizeof(struct sockaddr_in);
+	c = radius_client_new(&conf, &rops, &r);	/* no secret here */
+	assert_non_null(c);
+
+	radius_pkt_init(&p, RADIUS_ACCESS_REQUEST, 0);
+	assert_int_equal(radius_put_str(&p, RADIUS_USER_NAME, "alice"), 0);
+	assert_int_equal(radius_put_password(&p, "pw-of-alice", 11), 0);
+	assert_non_null(radius_client_submit_for(c, &p, engine_priv_radius_tag(f->h[3], 3, 5),
+						 r_done, &r, 1000));
+	/* on the wire: signed with the parent's secret, the password hidden with it */
+	assert_int_equal(r.sent, 1);
+	assert_int_equal(radius_decode(&m, r.wire, r.wire_len), RADIUS_OK);
+	assert_non_null(radius_find(&m, RADIUS_MESSAGE_AUTHENTICATOR, NULL));
+	memcpy(pw, radius_value(&m, radius_find(&m, RADIUS_USER_PASSWORD, NULL)), 16);
+	radius_unhide_password(pw, 16, &rsecret, r.wire + 4);
+	assert_memory_equal(pw, "pw-of-alice\0\0\0\0\0", 16);
+	assert_int_equal(engine_priv_addr_claim(f->ep, f->h[3], 3, 5, AF_INET, &a, &why), -1);
+	assert_int_equal(why, PRIV_R_NOT_AUTHED);
+
+	/* forged: the parent does not verify it, the client drops it */
+	r_answer(c, &r, &srv, RADIUS_ACCESS_ACCEPT, &wrong);
+	assert_int_equal(r.done, 0);
+	assert_int_equal(radius_client_server_stats(c, 0)->bad_authenticator, 1);
+	assert_int_equal(engine_priv_addr_claim(f->ep, f->h[3], 3, 5, AF_INET, &a, &why), -1);
+	/* the server's */
+	r_answer(c, &r, &srv, RADIUS_ACCESS_ACCEPT, &rsecret);
+	assert_int_equal(r.done, 1);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.code, RADIUS_ACCESS_ACCEPT);
+	assert_int_equal(engine_priv_addr_claim(f->ep, f->h[3], 3, 5, AF_INET, &a, NULL), 0);
+	assert_int_equal(a.s_addr, inet_addr("10.9.0.2"));
+	assert_int_equal(priv_radius_stats(pr)->signed_auth, 1);
+	assert_int_equal(priv_radius_stats(pr)->verified, 1);
+	assert_int_equal(priv_radius_stats(pr)->not_verified, 1);
+	assert_false(engine_priv_broken(f->ep));
+	radius_client_free(c);
+	fx_free(f, true);
+	priv_radius_free(pr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_radius_through_parent),
 		cmocka_unit_test(test_session_through_parent),
 		cmocka_unit_test(test_refused_not_carried_out),
 		cmocka_unit_test(test_events_after_the_call),

@@ -24,6 +24,7 @@
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
 #include "priv/priv_parent.h"
+#include "priv_req.h"
 #include "rfc2759.h"
 
 static const char users_text[] =
@@ -123,21 +124,7 @@ static int teardown(void **state)
 /* Encode m with the next sequence number and hand it to the checker as a datagram. */
 static enum priv_reason req(struct fx *f, struct priv_msg *m)
 {
-	uint8_t buf[PRIV_MSG_MAX];
-	enum priv_reason why;
-	int n;
-
-	m->seq = ++f->seq;
-	n = priv_msg_encode(m, buf, sizeof(buf));
-	assert_true(n >= PRIV_HDR_LEN);
-	why = priv_check_datagram(f->c, buf, (size_t)n, f->now, &f->reply);
-	assert_int_equal(f->reply.type, PRIV_REPLY);
-	assert_int_equal(f->reply.seq, m->seq);
-	assert_int_equal(f->reply.reply.req_type, m->type);
-	assert_int_equal(f->reply.reply.reason, why);
-	/* the reply itself goes over the wire: it must encode */
-	assert_true(priv_msg_encode(&f->reply, buf, sizeof(buf)) > 0);
-	return why;
+	return priv_test_req(f->c, &f->seq, f->now, m, &f->reply);
 }
 
 static enum priv_reason tunnel_add(struct fx *f, uint16_t tid, uint32_t mark, const char *peer)
@@ -420,12 +407,46 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.send = (struct priv_send){ 9, 3, 6, 1, a4("198.51.100.7"), 1701, a4("192.0.2.1"), 0,
 				     PRIV_SEND_MAX, send_data };
 	ADD();
+	/* RADIUS: the largest packet each way, and the answers */
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_RADIUS_SIGN;
+	m.rsign.link = PRIV_RADIUS_AUTH;
+	m.rsign.server = 7;
+	m.rsign.handle = 9;
+	m.rsign.tid = 3;
+	m.rsign.sid = 6;
+	m.rsign.pkt.len = PRIV_RADIUS_MAX;
+	memset(m.rsign.pkt.buf, 'r', PRIV_RADIUS_MAX);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_RADIUS_VERIFY;
+	m.rverify.link = PRIV_RADIUS_ACCT;
+	m.rverify.req_code = 4;
+	memset(m.rverify.req_auth, 'a', 16);
+	m.rverify.pkt.len = 20;
+	memset(m.rverify.pkt.buf, 'v', 20);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_RADIUS_SIGN;
+	m.reply.radius.len = PRIV_RADIUS_MAX;
+	memset(m.reply.radius.buf, 's', PRIV_RADIUS_MAX);
+	ADD();
+	m.reply.reason = PRIV_R_RADIUS;	/* refused: no packet */
+	m.reply.radius.len = 0;
+	memset(m.reply.radius.buf, 0, PRIV_RADIUS_MAX);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_RADIUS_VERIFY;
+	m.reply.radius_err = 10;
+	ADD();
 #undef ADD
 }
 
 static void test_msg_round_trip(void **state)
 {
-	struct priv_msg ms[48], out;
+	struct priv_msg ms[56], out;
 	uint8_t buf[PRIV_MSG_MAX];
 	unsigned int n = 0, types = 0;
 	int len;
@@ -488,7 +509,7 @@ static void test_msg_refusals(void **state)
 	(void)state;
 	m.session_add = (struct priv_session_add){ 9, 3, 6, 7 };
 	assert_int_equal(priv_msg_decode(buf, 0, &out), PRIV_R_TRUNCATED);
-	assert_int_equal(patched(&m, 0, 2, 0), PRIV_R_VERSION);
+	assert_int_equal(patched(&m, 0, PRIV_MSG_VERSION + 1, 0), PRIV_R_VERSION);
 	assert_int_equal(patched(&m, 0, 0, 0), PRIV_R_VERSION);
 	assert_int_equal(patched(&m, 1, 0, 0), PRIV_R_TYPE);
 	assert_int_equal(patched(&m, 1, PRIV_TYPE_MAX, 0), PRIV_R_TYPE);

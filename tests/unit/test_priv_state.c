@@ -266,6 +266,14 @@ static void test_round_trip(void **state)
 	in[3] = ppp_rec(10, 1);
 	in[3].ppp.has_pfx6 = true;
 	inet_pton(AF_INET6, "2001:db8:100:1::", &in[3].ppp.pfx6);
+	/* the session's RADIUS state: its accounting and its Class, the longest */
+	strcpy(in[3].ppp.acct.id, "0badcafe-00000001-abcde");
+	in[3].ppp.acct.class_len = PRIV_CLASS_MAX;
+	memset(in[3].ppp.acct.class, 'c', PRIV_CLASS_MAX);
+	in[3].ppp.acct.interim_s = 600;
+	in[3].ppp.acct.start_ms = 123456789;
+	in[3].ppp.acct.timeout_end_ms = 123456789 + 3600000;
+	in[3].ppp.acct.radius_auth = true;
 	in[4] = (struct priv_state_msg){ .type = PRIV_ST_GONE, .handle = handle_of(10),
 					  .gone = { 10, 1 } };
 	in[5] = (struct priv_state_msg){ .type = PRIV_ST_END, .end = { 1, 2, 3 } };
@@ -290,6 +298,11 @@ static void test_round_trip(void **state)
 	assert_int_equal(priv_state_encode(&in[5], buf, sizeof(buf)), -1);
 	in[0].tunnel.seq.tid = 0;
 	assert_int_equal(priv_state_encode(&in[0], buf, sizeof(buf)), -1);
+	/* a Class octet past its length: not canonical */
+	in[3].ppp.acct.class_len = 4;
+	assert_int_equal(priv_state_encode(&in[3], buf, sizeof(buf)), -1);
+	memset(in[3].ppp.acct.class + 4, 0, PRIV_CLASS_MAX - 4);
+	assert_true(priv_state_encode(&in[3], buf, sizeof(buf)) > 0);
 	in[3].ppp.has_pfx6 = false;	/* a /64 it does not have */
 	assert_int_equal(priv_state_encode(&in[3], buf, sizeof(buf)), -1);
 	in[3].ppp.ppp.user[0] = '\0';

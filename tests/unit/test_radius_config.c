@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The [radius] section: every key parsed and checked, the server lists read
- * into addresses, the secret never printed; authentication taken, and what
- * issue 21 has not wired yet (RADIUS under privsep) refused.
+ * into addresses, the secret never printed; authentication taken, also
+ * under privsep (the parent signs: priv/priv_radius.h).
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -54,8 +54,8 @@ static void test_defaults(void **state)
  * Every key of a complete section is read, and taken. Authentication is
  * wired: a [radius] with auth-servers and an auth-source that uses them is
  * taken. What is not wired yet is refused, with the line
- * that asks for it: RADIUS under privsep, servers that no auth-source
- * would ask. Accounting servers are taken, alone too.
+ * that asks for it: servers that no auth-source would ask (DAE under
+ * privsep: test_aaa_dae). Accounting servers are taken, alone too.
  */
 static void test_auth_taken_rest_refused(void **state)
 {
@@ -116,17 +116,16 @@ static void test_auth_taken_rest_refused(void **state)
 	assert_non_null(strstr(e.msg[0], "at least 60 s"));
 	assert_int_equal(parse("[radius]\nacct-servers = 127.0.0.1\nsecret = x\n"
 			       "acct-queue = 0\n", &cfg, &e), 1);
+	/* under privsep too: the parent keeps the secret */
 	assert_int_equal(parse("[global]\nprivsep = yes\n[radius]\nacct-servers = 127.0.0.1\n"
-			       "secret = x\n", &cfg, &e), 1);
-	assert_int_equal(e.line[0], 4);
-	assert_non_null(strstr(e.msg[0], "does not run under privsep yet"));
+			       "secret = x\n", &cfg, &e), 0);
+	assert_true(cfg.privsep);
 	assert_int_equal(parse("[radius]\nauth-servers = 127.0.0.1\nsecret = x\n", &cfg, &e), 1);
 	assert_int_equal(e.line[0], 2);
 	assert_non_null(strstr(e.msg[0], "l2secd would not use them"));
 	assert_int_equal(parse("[global]\nprivsep = yes\n[radius]\nauth-servers = 127.0.0.1\n"
-			       "secret = x\nauth-source = radius\n", &cfg, &e), 1);
-	assert_int_equal(e.line[0], 4);
-	assert_non_null(strstr(e.msg[0], "does not run under privsep yet"));
+			       "secret = x\nauth-source = radius\n", &cfg, &e), 0);
+	assert_int_equal(cfg.radius.auth_source, CONFIG_AUTH_RADIUS);
 	assert_int_equal(parse("[radius]\nauth-source = radius\n", &cfg, &e), 1);
 	assert_non_null(strstr(e.msg[0], "auth-source = radius needs auth-servers"));
 	/* the rest of the section alone is harmless */

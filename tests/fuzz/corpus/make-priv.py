@@ -15,12 +15,13 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 1
+VERSION = 2
 (TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
  MARK_QUERY, STATS) = range(1, 15)
 IPSEC_REPORT, SA_NEXT = 22, 23
-SEND = 25
+SEND, RADIUS_SIGN, RADIUS_VERIFY = 25, 26, 27
+AUTH_LINK, ACCT_LINK = 0, 1
 
 AUTH_CHAL = bytes.fromhex("5B5D7C7D7B3F2F3E3C2C602132262628")
 PEER_CHAL = bytes.fromhex("21402324255E262A28295F2B3A337C7E")
@@ -94,11 +95,35 @@ def l2tp_ppp(peer_tid, peer_sid):
     return struct.pack(">HHH", 0x0002, peer_tid, peer_sid) + bytes.fromhex("ff03c021090100081234abcd")
 
 
+def radius(code, *attrs, ident=0):
+    """A RADIUS packet (RFC 2865 section 3), authenticator zero: the parent signs."""
+    body = b"".join(bytes([t, 2 + len(v)]) + v for t, v in attrs)
+    return struct.pack(">BBH", code, ident, 20 + len(body)) + bytes(16) + body
+
+
+def access_request(user="alice", pw=b"pw-of-alice"):
+    return radius(1, (1, user.encode()), (2, pw + bytes(-len(pw) % 16)))
+
+
+def rsign(link, server, pkt, tid=0, sid=0, handle=1):
+    h = (handle, tid, sid) if tid else (0, 0, 0)
+    return msg(RADIUS_SIGN, bytes([link, server]) + struct.pack(">IHHH", *h, len(pkt)) + pkt)
+
+
+def rverify(link, server, req_code, auth, pkt):
+    return msg(RADIUS_VERIFY, bytes([link, server, req_code]) + auth +
+               struct.pack(">H", len(pkt)) + pkt)
+
+
 def run(*msgs, flags=1):
+    """Each message with flags, or (message, flags)."""
     out = b""
     for i, m in enumerate(msgs):
+        f = flags
+        if isinstance(m, tuple):
+            m, f = m
         m = m[:4] + struct.pack(">I", i + 1) + m[8:]
-        out += bytes([flags]) + struct.pack(">H", len(m)) + m
+        out += bytes([f]) + struct.pack(">H", len(m)) + m
     return out
 
 
@@ -136,9 +161,26 @@ SEEDS = {
         send(l2tp_ctrl(101), peer="203.0.113.9"), send(l2tp_ctrl(101), port=1702),
         send(l2tp_ppp(101, 206), sid=5), send(l2tp_ppp(77, 1), handle=0, tid=0, mark=7),
         send(l2tp_ctrl(77), handle=0, tid=0, mark=8), send(b"\xc8\x03" + bytes(10))),
+    # the harness answers the Access-Request (flag 8): the session gets the Framed-IP-Address
+    "radius-accept": run(
+        tunnel_add(6), session_add(6, 1), addr_req(ADDR_CLAIM, 6, 1, "0.0.0.0"),
+        rsign(AUTH_LINK, 1, access_request(), 6, 1),
+        (addr_req(ADDR_CLAIM, 6, 1, "0.0.0.0"), 9), session_up(6, 1, "10.9.0.2"),
+        rsign(AUTH_LINK, 0, access_request(), 6, 1),
+        rsign(ACCT_LINK, 1, radius(4, (40, struct.pack(">I", 1)), (44, b"sess-1")))),
+    "radius-refusals": run(
+        tunnel_add(7), session_add(7, 1),
+        rsign(AUTH_LINK, 2, access_request(), 7, 1), rsign(ACCT_LINK, 0, access_request()),
+        rsign(AUTH_LINK, 0, radius(2, (1, b"alice")), 7, 1),
+        rsign(ACCT_LINK, 0, radius(4, (2, bytes(16)))),
+        rsign(AUTH_LINK, 0, access_request() + b"\x01", 7, 1),
+        rsign(AUTH_LINK, 0, access_request(), 7, 9),
+        rverify(AUTH_LINK, 0, 1, bytes(16), radius(2)),
+        rverify(ACCT_LINK, 1, 4, bytes(16), radius(5)),
+        rverify(ACCT_LINK, 0, 1, bytes(16), radius(5))),
     "malformed": run(
         msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
-        b"\x02" + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),
+        bytes([VERSION + 1]) + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),
 }
 
 

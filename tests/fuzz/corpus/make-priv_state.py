@@ -16,7 +16,7 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 2
+VERSION = 3
 TUNNEL, SEQ, SESSION, PPP, GONE, END = range(0x80, 0x86)
 PAP = 4
 
@@ -65,8 +65,16 @@ def ppp(tid, sid, peer4="10.9.0.1", user="bob", v6=True, h=None):
                bytes([1, 1 if v6 else 0, 2, 1 if v6 else 0]) +
                ip4("10.9.0.254") + ip4(peer4) + ip4("192.0.2.53") + bytes(4) + bytes(8) +
                (struct.pack(">QQ", 0x0200000000000001, 0x0200000000000002) if v6 else bytes(16)) +
-               bytes(17),  # no IPv6 /64: the checker's pools have none
+               bytes(17) +  # no IPv6 /64: the checker's pools have none
+               acct(),
                H.get(tid, 9) if h is None else h)
+
+
+def acct(ident="0badcafe-00000001", cls=b"gold"):
+    """The session's RADIUS state: Acct-Session-Id, Class, interim, start, the
+    Session-Timeout's end, RADIUS-authed."""
+    return (string(ident, 24) + bytes([len(cls)]) + cls + bytes(253 - len(cls)) +
+            struct.pack(">IQQB", 600, 123456, 3723456, 1))
 
 
 def gone(tid, sid=0, h=None):

@@ -18,6 +18,19 @@
 # - the client then hangs up (xl2tpd's StopCCN): the new engine clears the tunnel and
 #   session, the parent the module's, the route and the address; SIGTERM ends both
 #   processes.
+# Then [radius] under privsep (issues 17 and 21), against FreeRADIUS on the gateway's
+# loopback (tests/radius-server.sh) and the same LAC dialling once per method:
+# - the secret is in a secret-file only the parent reads: the parent's memory holds
+#   it, the engine's does not; the parent signs every request and verifies every
+#   answer, the engine parses the answers;
+# - PAP: accepted by the server; the client's address is the server's
+#   Framed-IP-Address (the parent let the engine claim it because the answer it
+#   verified assigned it); the accounting Start reaches the server;
+# - the engine is killed (SIGKILL) with the session up: a new engine resumes it and
+#   sends no second Accounting-On (which would end every session's record); the
+#   client's hang-up then gives the server the Stop with the Start's Acct-Session-Id;
+# - MS-CHAPv2 with the new engine: accepted, and pppd verified the server's
+#   MS-CHAP2-Success; SIGTERM: an Accounting-Off.
 # Then with [ipsec] psk (l2secd manages charon; the VICI connection, the SA table and
 # xfrm are the parent's), two charon + xl2tpd + pppd clients behind one NAT (lib.sh's
 # lc_*; their SAs' policies have the same selectors, the mark picks the SA):
@@ -70,6 +83,32 @@ only_parent_privileged() {
 	[ "$n" = 1 ]
 }
 
+# mem_has PID STRING: "found" when the process's readable memory holds STRING, "clean"
+# when it does not, "unreadable" when nothing of it could be read
+mem_has() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+pid, psk = sys.argv[1], sys.argv[2].encode()
+found, read = False, 0
+try:
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            rng, perm = line.split()[:2]
+            if "r" not in perm:
+                continue
+            lo, hi = (int(x, 16) for x in rng.split("-"))
+            try:
+                mem.seek(lo)
+                data = mem.read(hi - lo)
+            except (OSError, ValueError, OverflowError):
+                continue
+            read += len(data)
+            found = found or psk in data
+except OSError:
+    pass
+print("found" if found else "clean" if read else "unreadable")
+PY
+}
 rm -rf "$run"
 mkdir -p "$run/run"
 lac_topology
@@ -206,6 +245,87 @@ check "l2secd's tunnels, sessions and routes are gone" cleared
 kill "$lac_pid" 2>/dev/null
 wait "$lac_pid" 2>/dev/null
 
+# --- [radius] under privsep: the parent signs and verifies, the engine parses ------------
+. "$L2SEC_TOP/tests/radius-server.sh"
+secret=l2sec-56-radius-secret
+mkdir -p "$run/radius"
+radius_conf "$run/radius" "$secret" 1812
+cat >"$raddb/mods-config/files/authorize" <<'EOF'
+papuser Cleartext-Password := "pap-pw"
+	Framed-IP-Address = 192.168.42.15
+
+msuser Cleartext-Password := "ms-pw"
+EOF
+radius_start "$run/radius" ip netns exec gw freeradius
+check_eq "FreeRADIUS starts" 0 $?
+trap 'kill $radius_pid 2>/dev/null; cp "$run/radius/radiusd.log" "$out/" 2>/dev/null' EXIT
+printf '%s\n' "$secret" >"$run/radius-secret"
+chmod 600 "$run/radius-secret"
+cat >>"$run/l2sec.conf" <<CONF
+auth = mschapv2 pap
+[radius]
+auth-servers = 127.0.0.1:1812
+acct-servers = 127.0.0.1:1813
+secret-file = $run/radius-secret
+auth-source = radius
+timeout = 1s
+CONF
+sed -e 's/^redial = yes/redial = no/' -e 's/^autodial = yes/autodial = no/' \
+	-e "s|^pppoptfile = .*|pppoptfile = $run/ppp-r.opts|" "$run/xl2tpd.conf" >"$run/xl2tpd-r.conf"
+# rdial USER PASSWORD REFUSE: pppd with these options calls the gateway
+rdial() {
+	printf '%s\n' "name $1" "password $2" noauth refuse-eap refuse-mschap refuse-chap "$3" \
+		nodefaultroute noipdefault ipcp-accept-remote "logfile $out/pppd-$1.log" \
+		>"$run/ppp-r.opts"
+	echo "c gw" >"$run/control"
+}
+lac_addr() { ip -n lac -4 -o addr show 2>/dev/null | sed -n 's/.* inet \([0-9.]*\) peer.*/\1/p'; }
+acct_detail() { cat "$run"/radius/log/radacct/*/detail-* 2>/dev/null; }
+# acct_sid TYPE: the Acct-Session-Id of the first record with Acct-Status-Type TYPE
+acct_sid() {
+	acct_detail | awk -v RS= -v t="Acct-Status-Type = $1" 'index($0, t)' |
+		sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p' | head -n 1
+}
+start_seen() { [ -n "$(acct_sid Start)" ]; }
+stop_matches() { [ -n "$(acct_sid Stop)" ] && [ "$(acct_sid Stop)" = "$(acct_sid Start)" ]; }
+mv "$out/l2secd.log" "$out/l2secd-lac.log"
+ip netns exec lac xl2tpd -D -c "$run/xl2tpd-r.conf" -s /dev/null -C "$run/control" \
+	-p "$run/xl2tpd.pid" >"$out/xl2tpd-radius.log" 2>&1 &
+lac_pid=$!
+ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
+gw_pid=$!
+check "l2secd (privsep) starts with one RADIUS server" wait_for 60 \
+	grep -q "radius: 1 authentication server(s), auth-source radius" "$out/l2secd.log"
+wait_for 30 test -p "$run/control"
+rdial papuser pap-pw refuse-mschap-v2
+check "PAP: accepted by RADIUS through the parent" wait_for 60 \
+	grep -q "user 'papuser' authenticated with PAP (RADIUS)" "$out/l2secd.log"
+check "PAP: the client's address is the server's Framed-IP-Address" wait_for 30 \
+	test "$(lac_addr)" = 192.168.42.15
+check "PAP: the server has the accounting Start" wait_for 10 start_seen
+e1=$(engine)
+check_eq "the parent's memory holds the RADIUS secret (what the next check looks for)" \
+	found "$(mem_has "$gw_pid" "$secret")"
+check_eq "the engine's memory holds no RADIUS secret" clean "$(mem_has "$e1" "$secret")"
+kill -KILL "$e1"
+check "the engine killed with the session up: a new one resumes it" wait_for 20 resumed 1
+check_eq "the new engine sent no second Accounting-On" 1 "$(acct_detail | grep -c Accounting-On)"
+echo "d gw" >"$run/control"
+check "PAP: the hang-up clears the session" wait_for 30 cleared
+check "PAP: the server has the Stop with the Start's Acct-Session-Id" wait_for 10 stop_matches
+rdial msuser ms-pw refuse-pap
+check "MS-CHAPv2: accepted by RADIUS, with the new engine" wait_for 60 \
+	grep -q "user 'msuser' authenticated with MS-CHAPv2 (RADIUS)" "$out/l2secd.log"
+check "MS-CHAPv2: pppd verified the server's MS-CHAP2-Success" wait_for 30 \
+	grep -q "CHAP authentication succeeded" "$out/pppd-msuser.log"
+echo "d gw" >"$run/control"
+check "MS-CHAPv2: the hang-up clears the session" wait_for 30 cleared
+kill -TERM "$gw_pid"
+check "l2secd exits after SIGTERM" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
+check "... after its Accounting-Off" sh -c "cat $run/radius/log/radacct/*/detail-* | grep -q Accounting-Off"
+kill "$lac_pid" "$radius_pid" 2>/dev/null
+wait "$lac_pid" 2>/dev/null
+
 # --- [ipsec]: charon managed by the parent -------------------------------------------------
 ip netns del gw
 ip netns del lac
@@ -213,7 +333,7 @@ run=/tmp/l2sec-56i
 PSK=l2sec-56-privsep-psk
 LC_GLOBAL_LINES="privsep = yes"
 LC_REDIAL=yes
-mv "$out/l2secd.log" "$out/l2secd-lac.log"
+mv "$out/l2secd.log" "$out/l2secd-radius.log"
 lc_setup 2 ""
 # the parent: the oldest l2secd (lc_gw_start's pid file has the shell that started it)
 gw_pid=$(pgrep -o -x l2secd)
@@ -255,32 +375,6 @@ lc_ctl "show stats" >"$out/ipsec-stats-1.json"
 check "show stats: the parent's SA table (charon up, one SA)" jcheck \
 	"j['ipsec']['charon'] == 'up' and j['ipsec']['sa_count'] == 1 and j['ipsec']['sa_up'] >= 1 and 'refused' in j['ike']" \
 	<"$out/ipsec-stats-1.json"
-# psk_in PID: "found" when the process's readable memory holds the PSK, "clean" when
-# it does not, "unreadable" when nothing of it could be read
-psk_in() {
-	python3 - "$1" "$PSK" <<'PY'
-import sys
-pid, psk = sys.argv[1], sys.argv[2].encode()
-found, read = False, 0
-try:
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
-        for line in maps:
-            rng, perm = line.split()[:2]
-            if "r" not in perm:
-                continue
-            lo, hi = (int(x, 16) for x in rng.split("-"))
-            try:
-                mem.seek(lo)
-                data = mem.read(hi - lo)
-            except (OSError, ValueError, OverflowError):
-                continue
-            read += len(data)
-            found = found or psk in data
-except OSError:
-    pass
-print("found" if found else "clean" if read else "unreadable")
-PY
-}
 # engine_clear: the control socket shows no session, no SA in the parent's table, and no
 # tunnel but closing ones (a tunnel closed for its SA stays closing for the StopCCN's
 # retransmission cycle, ~31 s, as RFC 2661 5.7 has it: waiting for that adds nothing)
@@ -291,8 +385,8 @@ engine_clear() {
 }
 e1=$(engine)
 check_eq "the parent's memory holds the PSK (what the next check looks for)" found \
-	"$(psk_in "$gw_pid")"
-check_eq "the engine's memory holds no PSK" clean "$(psk_in "$e1")"
+	"$(mem_has "$gw_pid" "$PSK")"
+check_eq "the engine's memory holds no PSK" clean "$(mem_has "$e1" "$PSK")"
 
 # the engine dies under traffic: the tunnel bound to the live SA is resumed, not redialled
 ids_i=$(kern_ids)

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * RADIUS under privsep, the parent's side (issues 17 and 21): the shared
+ * secret stays in the parent, which signs the engine's requests and checks
+ * the answers the engine received (radius/radius_sign.h); the engine owns the
+ * client (retries, failover, queue) and parses the answers itself, once the
+ * parent said they verified.
+ *
+ *   RADIUS_SIGN    server S of a link exists; the link's request code alone
+ *                  (auth: Access-Request, naming its session; acct:
+ *                  Accounting-Request, naming none); a packet that decodes,
+ *                  at most PRIV_RADIUS_MAX octets, with a User-Name in an
+ *                  Access-Request and a User-Password in an Access-Request
+ *                  only. The reply: the packet signed (random authenticator).
+ *   RADIUS_VERIFY  an answer from server S to a request of the link's code;
+ *                  for the auth link a request the parent signed, by its
+ *                  identifier and authenticator. The reply: radius_err
+ *                  (RADIUS_OK: verified).
+ * A verified Access-Accept authenticates the session its Access-Request
+ * named (priv_check.c applies it): the engine's word that RADIUS accepted is
+ * never taken. Its Framed-IP-Address becomes the session's static address
+ * (claimable outside the pools only with framed-ip-outside-pool = yes).
+ * No attribute the answers carry needs the secret to read (l2sec uses no
+ * MS-MPPE keys, no Tunnel-Password); one that did would be decrypted here.
+ *
+ * Outstanding Access-Requests are kept per server and identifier (at most
+ * 8 * 256, fixed), replaced when the identifier is signed again and
+ * forgotten when answered or when the engine goes.
+ */
+#ifndef L2SECD_PRIV_RADIUS_H
+#define L2SECD_PRIV_RADIUS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "priv/priv_msg.h"
+
+struct priv_radius;
+
+struct priv_radius_stats {
+	uint64_t signed_auth, signed_acct;	/* requests signed */
+	uint64_t verified, not_verified;	/* answers checked */
+};
+
+/*
+ * The secret (len 1..RADIUS_SECRET_MAX, copied) and how many servers each
+ * link has (0: none, e.g. no accounting). NULL with errno.
+ */
+struct priv_radius *priv_radius_new(const uint8_t *secret, size_t len, unsigned int n_auth,
+				    unsigned int n_acct);
+/* Wipes the secret. */
+void priv_radius_free(struct priv_radius *r);
+/* The engine went: its outstanding requests with it. */
+void priv_radius_engine_gone(struct priv_radius *r);
+const struct priv_radius_stats *priv_radius_stats(const struct priv_radius *r);
+
+/* What a verified answer decides for the checker. */
+struct priv_radius_verdict {
+	bool accept;			/* a verified, well-formed Access-Accept */
+	bool reject;			/* a verified Access-Reject */
+	uint32_t handle;		/* the session its request named */
+	uint16_t tid, sid;
+	bool has_framed4;
+	struct in_addr framed4;
+};
+
+/* Judge and carry out one request (the checker took its rate first): PRIV_OK or a refusal. */
+enum priv_reason priv_radius_sign(struct priv_radius *r, const struct priv_radius_sign *q,
+				  struct priv_reply *out);
+enum priv_reason priv_radius_verify(struct priv_radius *r, const struct priv_radius_verify *q,
+				    struct priv_reply *out, struct priv_radius_verdict *v);
+
+#endif

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RADIUS under privsep (priv/priv_radius.h): the parent signs the engine's
+ * requests and verifies the answers it received, with the secret the engine
+ * never holds; only an Access-Accept the parent verified authenticates the
+ * session its request named, and only its Framed-IP-Address is that
+ * session's own address. Everything else an engine could send is refused:
+ * a wrong server, a code that is no request of the link, a clear password in
+ * an Accounting-Request, a malformed or oversized packet, an answer to a
+ * request the parent did not sign, a replayed answer.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "conf/config.h"
+#include "conf/users.h"
+#include "priv/priv_check.h"
+#include "priv/priv_msg.h"
+#include "priv/priv_radius.h"
+#include "radius/radius_pkt.h"
+#include "radius/radius_sign.h"
+#include "priv_req.h"
+
+#define SECRET	"s3cr3t-of-the-parent"
+#define MARK	7
+#define TID	3
+#define SID	6
+
+static const struct radius_secret secret = { (const uint8_t *)SECRET, sizeof(SECRET) - 1 };
+
+struct fx {
+	struct l2sec_config cfg;
+	struct users_db *users;
+	struct priv_check *c;
+	struct priv_radius *r;
+	uint32_t seq, handle;
+	struct priv_msg reply;
+	uint64_t now;
+};
+
+/* Encode m with the next sequence number and hand it to the checker as a datagram. */
+static enum priv_reason req(struct fx *f, struct priv_msg *m)
+{
+	return priv_test_req(f->c, &f->seq, f->now, m, &f->reply);
+}
+
+static void new_checker(struct fx *f)
+{
+	struct priv_addr peer = { .family = 4 };
+	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+
+	f->c = priv_check_new(&f->cfg, f->users);
+	assert_non_null(f->c);
+	priv_check_set_radius(f->c, f->r);
+	f->seq = 0;
+	inet_pton(AF_INET, "198.51.100.7", &peer.v4);
+	assert_int_equal(priv_check_sock_add(f->c, 1, 4), 0);
+	assert_int_equal(priv_check_sa_up(f->c, MARK, &peer), 0);
+	m.tunnel_add = (struct priv_tunnel_add){ .tid = TID, .peer_tid = 9, .sock_id = 1,
+						 .peer = peer, .peer_port = 1701,
+						 .require_ipsec = true, .mark = MARK };
+	assert_int_equal(req(f, &m), PRIV_OK);
+	f->handle = f->reply.reply.handle;
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_SESSION_ADD;
+	m.session_add = (struct priv_session_add){ f->handle, TID, SID, 60 };
+	assert_int_equal(req(f, &m), PRIV_OK);
+}
+
+static int setup(void **state)
+{
+	static const char users[] = "bob password s3cret\n";
+	struct fx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	config_defaults(&f->cfg);
+	inet_pton(AF_INET, "10.9.0.1", &f->cfg.pool[0].first);
+	inet_pton(AF_INET, "10.9.0.3", &f->cfg.pool[0].last);
+	f->cfg.n_pool = 1;
+	f->users = users_parse(users, sizeof(users) - 1, NULL, NULL);
+	assert_non_null(f->users);
+	/* one authentication server, two accounting servers */
+	f->r = priv_radius_new(secret.data, secret.len, 1, 2);
+	assert_non_null(f->r);
+	f->now = 1000;
+	new_checker(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	priv_check_free(f->c);
+	priv_radius_free(f->r);
+	users_free(f->users);
+	free(f);
+	return 0;
+}
+
+/* An Access-Request as aaa.c builds one: User-Name, a clear User-Password. */
+static void access_request(struct radius_pkt *p, const char *user, const char *pw)
+{
+	radius_pkt_init(p, RADIUS_ACCESS_REQUEST, 0);
+	assert_int_equal(radius_put_str(p, RADIUS_USER_NAME, user), 0);
+	if (pw)
+		assert_int_equal(radius_put_password(p, pw, strlen(pw)), 0);
+}
+
+static enum priv_reason sign(struct fx *f, unsigned int link, unsigned int server, bool session,
+			     const struct radius_pkt *p)
+{
+	struct priv_msg m = { .type = PRIV_REQ_RADIUS_SIGN };
+
+	m.rsign.link = (uint8_t)link;
+	m.rsign.server = (uint8_t)server;
+	if (session) {
+		m.rsign.handle = f->handle;
+		m.rsign.tid = TID;
+		m.rsign.sid = SID;
+	}
+	m.rsign.pkt.len = (uint16_t)p->len;
+	memcpy(m.rsign.pkt.buf, p->buf, p->len);
+	return req(f, &m);
+}
+
+/* Server 0's answer of code to the request the parent signed last, as a server signs it. */
+static void answer(const struct fx *f, struct radius_pkt *a, uint8_t code,
+		   const struct radius_secret *s, const char *framed)
+{
+	const struct priv_radius_pkt *q = &f->reply.reply.radius;
+	struct in_addr ip;
+
+	radius_pkt_init(a, code, q->buf[1]);
+	if (framed) {
+		inet_pton(AF_INET, framed, &ip);
+		assert_int_equal(radius_put_in4(a, RADIUS_FRAMED_IP_ADDRESS, ip), 0);
+	}
+	assert_int_equal(radius_sign_answer(a, s, q->buf + 4), 0);
+}
+
+static enum priv_reason verify(struct fx *f, unsigned int link, unsigned int server,
+			       uint8_t req_code, const uint8_t req_auth[16],
+			       const struct radius_pkt *a)
+{
+	struct priv_msg m = { .type = PRIV_REQ_RADIUS_VERIFY };
+
+	m.rverify.link = (uint8_t)link;
+	m.rverify.server = (uint8_t)server;
+	m.rverify.req_code = req_code;
+	memcpy(m.rverify.req_auth, req_auth, 16);
+	m.rverify.pkt.len = (uint16_t)a->len;
+	memcpy(m.rverify.pkt.buf, a->buf, a->len);
+	return req(f, &m);
+}
+
+/* The session's address request (0.0.0.0: the session's own, else the pool's). */
+static enum priv_reason claim(struct fx *f, const char *addr)
+{
+	struct priv_msg m = { .type = PRIV_REQ_ADDR_CLAIM };
+
+	m.addr.handle = f->handle;
+	m.addr.tid = TID;
+	m.addr.sid = SID;
+	m.addr.addr.family = 4;
+	inet_pton(AF_INET, addr, &m.addr.addr.v4);
+	return req(f, &m);
+}
+
+/* Sign an Access-Request for the session and verify server 0's answer a of code. */
+static enum priv_reason sign_and_answer(struct fx *f, uint8_t code, const struct radius_secret *s,
+					const char *framed, uint8_t auth[16])
+{
+	struct radius_pkt p, a;
+
+	access_request(&p, "alice", "pw-of-alice");
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_OK);
+	memcpy(auth, f->reply.reply.radius.buf + 4, 16);
+	answer(f, &a, code, s, framed);
+	return verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a);
+}
+
+static void test_sign_access_request(void **state)
+{
+	struct fx *f = *state;
+	const struct radius_avp *pw;
+	struct radius_pkt p;
+	struct radius_msg m;
+	uint8_t clear[16];
+
+	access_request(&p, "alice", "pw-of-alice");
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_OK);
+	/* what a server sees: a Message-Authenticator, the password hidden with the secret */
+	assert_int_equal(radius_decode(&m, f->reply.reply.radius.buf, f->reply.reply.radius.len),
+			 RADIUS_OK);
+	assert_int_equal(m.code, RADIUS_ACCESS_REQUEST);
+	assert_non_null(radius_find(&m, RADIUS_MESSAGE_AUTHENTICATOR, NULL));
+	pw = radius_find(&m, RADIUS_USER_PASSWORD, NULL);
+	assert_non_null(pw);
+	assert_int_equal(pw->len, 16);
+	memcpy(clear, radius_value(&m, pw), 16);
+	assert_memory_not_equal(clear, "pw-of-alice", 11);
+	radius_unhide_password(clear, 16, &secret, f->reply.reply.radius.buf + 4);
+	assert_memory_equal(clear, "pw-of-alice\0\0\0\0\0", 16);
+	assert_int_equal(priv_radius_stats(f->r)->signed_auth, 1);
+}
+
+static void test_accept_authenticates(void **state)
+{
+	struct fx *f = *state;
+	struct radius_pkt a;
+	uint8_t auth[16];
+
+	/* nothing verified: no address */
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_ACCEPT, &secret, "10.9.0.2", auth),
+			 PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+	answer(f, &a, RADIUS_ACCESS_ACCEPT, &secret, "10.9.0.2");
+	/* the Framed-IP-Address the verified answer assigned, not one outside the pools */
+	assert_int_equal(claim(f, "192.0.2.9"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim(f, "10.9.0.2"), PRIV_OK);
+	assert_int_equal(priv_check_stats(f->c)->auth_ok, 1);
+	/* the same answer again: its request is answered, refused */
+	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a),
+			 PRIV_R_RADIUS);
+}
+
+static void test_framed_ip(void **state)
+{
+	struct fx *f = *state;
+	uint8_t auth[16];
+
+	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_ACCEPT, &secret, "10.9.0.2", auth),
+			 PRIV_OK);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);	/* the session's own: the server's */
+	assert_string_equal(inet_ntoa(f->reply.reply.addr.v4), "10.9.0.2");
+}
+
+static void test_framed_ip_outside_pool(void **state)
+{
+	struct fx *f = *state;
+	uint8_t auth[16];
+
+	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_ACCEPT, &secret, "192.0.2.5", auth),
+			 PRIV_OK);
+	/* framed-ip-outside-pool = no: not the session's, and not a pool's */
+	assert_int_equal(claim(f, "192.0.2.5"), PRIV_R_NOT_IN_POOL);
+	priv_check_free(f->c);
+	f->cfg.radius.framed_ip_any = true;
+	new_checker(f);
+	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_ACCEPT, &secret, "192.0.2.5", auth),
+			 PRIV_OK);
+	assert_int_equal(claim(f, "192.0.2.5"), PRIV_OK);
+}
+
+static void test_no_accept_no_session(void **state)
+{
+	static const struct radius_secret wrong = { (const uint8_t *)"guess", 5 };
+	struct fx *f = *state;
+	uint8_t auth[16];
+
+	/* forged with another secret: not verified, the session stays unauthenticated */
+	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_ACCEPT, &wrong, NULL, auth), PRIV_OK);
+	assert_int_not_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+	assert_int_equal(priv_radius_stats(f->r)->not_verified, 1);
+	/* a verified Access-Reject: still not */
+	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_REJECT, &secret, NULL, auth), PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+	assert_int_equal(priv_check_stats(f->c)->auth_failed, 1);
+	/* an Access-Challenge is no authentication either */
+	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_CHALLENGE, &secret, NULL, auth),
+			 PRIV_OK);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+}
+
+static void test_sign_refusals(void **state)
+{
+	struct fx *f = *state;
+	struct radius_pkt p;
+	uint8_t auth[16];
+
+	access_request(&p, "alice", "pw");
+	/* a server the link does not have */
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 1, true, &p), PRIV_R_RADIUS);
+	/* an Access-Request on the accounting link, or naming no session */
+	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 0, false, &p), PRIV_R_RADIUS);
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, false, &p), PRIV_R_RADIUS);
+	/* no User-Name */
+	radius_pkt_init(&p, RADIUS_ACCESS_REQUEST, 0);
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_R_RADIUS);
+	/* a code that is no request: an answer the engine would forge */
+	radius_pkt_init(&p, RADIUS_ACCESS_ACCEPT, 0);
+	assert_int_equal(radius_put_str(&p, RADIUS_USER_NAME, "alice"), 0);
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_R_RADIUS);
+	p.buf[0] = 43;		/* a CoA-ACK */
+	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 0, false, &p), PRIV_R_RADIUS);
+	/* a clear password in an Accounting-Request would go out in clear */
+	radius_pkt_init(&p, RADIUS_ACCOUNTING_REQUEST, 0);
+	assert_int_equal(radius_put_u32(&p, RADIUS_ACCT_STATUS_TYPE, 1), 0);
+	assert_int_equal(radius_put_password(&p, "pw", 2), 0);
+	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 0, false, &p), PRIV_R_RADIUS);
+	/* two passwords in an Access-Request: the second would */
+	access_request(&p, "alice", "pw");
+	assert_int_equal(radius_put_password(&p, "pw", 2), 0);
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_R_RADIUS);
+	/* malformed: an attribute that runs past the Length */
+	access_request(&p, "alice", "pw");
+	p.buf[RADIUS_HDR_LEN + 1] = 200;
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_R_RADIUS);
+	/* an Accounting-Request naming a session: nothing to name */
+	radius_pkt_init(&p, RADIUS_ACCOUNTING_REQUEST, 0);
+	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 1, true, &p), PRIV_R_RADIUS);
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_RADIUS], 10);
+	assert_int_equal(priv_radius_stats(f->r)->signed_auth, 0);
+	/* the accounting servers are two: the second signs */
+	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 1, false, &p), PRIV_OK);
+	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 2, false, &p), PRIV_R_RADIUS);
+	/* a session that authenticated asks no more */
+	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_ACCEPT, &secret, NULL, auth), PRIV_OK);
+	access_request(&p, "alice", "pw");
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_R_AUTH_STATE);
+	f->handle++;	/* and a session the engine did not create, none */
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_R_TUNNEL_UNKNOWN);
+}
+
+static void test_sign_accounting(void **state)
+{
+	struct fx *f = *state;
+	struct radius_pkt p, a;
+	struct radius_msg m;
+	uint8_t auth[16];
+
+	radius_pkt_init(&p, RADIUS_ACCOUNTING_REQUEST, 5);
+	assert_int_equal(radius_put_u32(&p, RADIUS_ACCT_STATUS_TYPE, 1), 0);
+	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 0, false, &p), PRIV_OK);
+	/* the server's check of it passes */
+	assert_int_equal(radius_decode(&m, f->reply.reply.radius.buf, f->reply.reply.radius.len),
+			 RADIUS_OK);
+	assert_int_equal(radius_verify_request(&m, &secret), RADIUS_OK);
+	memcpy(auth, f->reply.reply.radius.buf + 4, 16);
+	answer(f, &a, RADIUS_ACCOUNTING_RESPONSE, &secret, NULL);
+	assert_int_equal(verify(f, PRIV_RADIUS_ACCT, 0, RADIUS_ACCOUNTING_REQUEST, auth, &a),
+			 PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+	/* the answer as if to another kind of request, or on the other link */
+	assert_int_equal(verify(f, PRIV_RADIUS_ACCT, 0, RADIUS_ACCESS_REQUEST, auth, &a),
+			 PRIV_R_RADIUS);
+	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCOUNTING_REQUEST, auth, &a),
+			 PRIV_R_RADIUS);
+	assert_int_equal(verify(f, PRIV_RADIUS_ACCT, 2, RADIUS_ACCOUNTING_REQUEST, auth, &a),
+			 PRIV_R_RADIUS);
+}
+
+static void test_verify_refusals(void **state)
+{
+	struct fx *f = *state;
+	struct radius_pkt p, a;
+	uint8_t auth[16];
+
+	access_request(&p, "alice", "pw");
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_OK);
+	memcpy(auth, f->reply.reply.radius.buf + 4, 16);
+	answer(f, &a, RADIUS_ACCESS_ACCEPT, &secret, NULL);
+	/* to an authenticator the parent did not give that request */
+	auth[0] ^= 1;
+	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a),
+			 PRIV_R_RADIUS);
+	auth[0] ^= 1;
+	/* with an identifier the parent signed nothing with */
+	a.buf[1]++;
+	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a),
+			 PRIV_R_RADIUS);
+	a.buf[1]--;
+	/* a malformed answer: not verified, the request still waits for the real one */
+	a.buf[RADIUS_HDR_LEN + 1] = 0;
+	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a),
+			 PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_ERR_ATTR_LENGTH);
+	answer(f, &a, RADIUS_ACCESS_ACCEPT, &secret, NULL);
+	/* the engine went: what it asked went with it */
+	priv_radius_engine_gone(f->r);
+	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a),
+			 PRIV_R_RADIUS);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_NOT_AUTHED);
+}
+
+static void test_wire_refusals(void **state)
+{
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_RADIUS_SIGN, .seq = 1 }, out;
+	uint8_t buf[PRIV_MSG_MAX + 16];
+	int n;
+
+	/* shorter than a RADIUS header, longer than a RADIUS packet: not even encoded */
+	m.rsign.pkt.len = 19;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	m.rsign.pkt.len = PRIV_RADIUS_MAX + 1;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	/* and refused by the decoder when an engine sends them anyway */
+	m.rsign.pkt.len = 20;
+	n = priv_msg_encode(&m, buf, sizeof(buf));
+	assert_true(n > 0);
+	buf[8 + 10] = 0x10;		/* the length: 4096 + 20 */
+	buf[8 + 11] = 0x14;
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
+	buf[8 + 10] = 0;
+	buf[8 + 11] = 21;		/* one octet more than there is */
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_TRUNCATED);
+	buf[8 + 11] = 20;
+	buf[8] = PRIV_RADIUS_LINKS;	/* no such link */
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
+	buf[8] = 0;
+	buf[9] = 8;			/* server 8: there are 8 at most */
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
+	buf[9] = 0;
+	buf[8 + 5] = 3;			/* a session half named: a handle, no IDs */
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
+	buf[8 + 5] = 0;
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_OK);
+	/* judged without the decoder (priv_check_request): its bounds hold anyway */
+	m = (struct priv_msg){ .type = PRIV_REQ_RADIUS_VERIFY, .seq = ++f->seq };
+	m.rverify.link = 200;
+	m.rverify.server = 200;
+	m.rverify.pkt.len = 20;
+	assert_int_equal(priv_check_request(f->c, &m, f->now, &f->reply.reply), PRIV_R_RADIUS);
+	m = (struct priv_msg){ .type = PRIV_REQ_RADIUS_SIGN, .seq = ++f->seq };
+	m.rsign.link = PRIV_RADIUS_ACCT;
+	m.rsign.pkt.len = PRIV_RADIUS_MAX + 1;
+	m.rsign.pkt.buf[0] = RADIUS_ACCOUNTING_REQUEST;
+	assert_int_equal(priv_check_request(f->c, &m, f->now, &f->reply.reply), PRIV_R_RADIUS);
+	/* a checker without [radius]: against the policy */
+	priv_check_set_radius(f->c, NULL);
+	m = (struct priv_msg){ .type = PRIV_REQ_RADIUS_SIGN };
+	m.rsign.pkt.len = 20;
+	m.rsign.pkt.buf[0] = RADIUS_ACCOUNTING_REQUEST;
+	assert_int_equal(req(f, &m), PRIV_R_POLICY);
+}
+
+static void test_rates(void **state)
+{
+	struct fx *f = *state;
+	struct radius_pkt p;
+	unsigned int ok = 0;
+
+	/* Access-Requests at the tunnel's authentication rate: a burst, then refused */
+	access_request(&p, "alice", "pw");
+	for (unsigned int i = 0; i < 40; i++)
+		ok += sign(f, PRIV_RADIUS_AUTH, 0, true, &p) == PRIV_OK;
+	assert_int_equal(ok, PRIV_AUTH_BURST_TUNNEL);
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_RATE], 40 - ok);
+	/* all RADIUS requests at PRIV_RADIUS_RATE */
+	radius_pkt_init(&p, RADIUS_ACCOUNTING_REQUEST, 0);
+	ok = 0;
+	for (unsigned int i = 0; i < PRIV_RADIUS_BURST + 10; i++)
+		ok += sign(f, PRIV_RADIUS_ACCT, 0, false, &p) == PRIV_OK;
+	assert_int_equal(ok, PRIV_RADIUS_BURST - 40);
+	f->now += 1000;		/* a second on: the rate's worth again */
+	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 0, false, &p), PRIV_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sign_access_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept_authenticates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_framed_ip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_framed_ip_outside_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_accept_no_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sign_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sign_accounting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wire_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
