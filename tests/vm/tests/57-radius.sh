@@ -123,35 +123,9 @@ check "l2secd starts with one RADIUS server" wait_for 60 \
 	grep -q "radius: 1 authentication server(s), auth-source radius" "$out/l2secd.log"
 
 # --- the LAC: one call at a time, pppd's options per case ------------------------------------
-cat >"$run/xl2tpd.conf" <<CONF
-[global]
-port = 1701
-access control = no
-[lac gw]
-lns = 192.0.2.1
-require authentication = no
-pppoptfile = $run/ppp.opts
-name = lac
-autodial = no
-redial = no
-CONF
-ip netns exec lac xl2tpd -D -c "$run/xl2tpd.conf" -s /dev/null -C "$run/control" \
-	-p "$run/xl2tpd.pid" >"$out/xl2tpd.log" 2>&1 &
-lac_pid=$!
-wait_for 30 test -p "$run/control"
-
+lac_dial_start "$run"
 # dial USER PASSWORD REFUSE...: pppd with these refuse-* options calls the gateway
-dial() {
-	local user=$1 pw=$2
-	shift 2
-	{
-		printf 'name %s\npassword %s\nnoauth\nrefuse-eap\nrefuse-mschap\n' "$user" "$pw"
-		printf 'nodefaultroute\nnoipdefault\nipcp-accept-remote\nlcp-echo-interval 0\n'
-		printf '%s\n' "$@"
-		printf 'logfile %s\n' "$out/pppd-$user.log"
-	} >"$run/ppp.opts"
-	echo "c gw" >"$run/control"
-}
+dial() { lac_dial "$run" "$@"; }
 # the call and its tunnel gone: xl2tpd reads its next command apart from this one
 hang_up() {
 	echo "d gw" >"$run/control"
