@@ -29,9 +29,7 @@
 #include "ppp/ppp_snap.h"
 #include "priv/priv_state.h"
 
-#define RA_LIFETIME_S	1800
-#define RA_FIRST_MS	3000		/* a second RA soon after the first ... */
-#define RA_INTERVAL_MS	600000		/* ... then well inside the lifetime */
+#define RA_LIFETIME_S	1800		/* three RA_INTERVAL_MS (addr/ra.h) */
 
 struct sess {
 	struct sessions *ss;
@@ -291,7 +289,7 @@ static void ra_timer_cb(struct ev_timer *t)
 	struct sess *x = container_of(t, struct sess, ra_timer);
 
 	send_ra(x);
-	ev_timer_arm(x->ss->loop, &x->ra_timer, RA_INTERVAL_MS);
+	ev_timer_arm(x->ss->loop, &x->ra_timer, ra_pace_next(&x->ra_pace));
 }
 
 /* --- lifetime ------------------------------------------------------------------- */
@@ -1145,7 +1143,7 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 		goto fail;
 	log_notice("ppp %s: user '%s' has IPv6 prefix %s/64", x->tag, ppp_user(x->ppp), a);
 	sess_record(x);
-	/* the engine is inside a callback: the RA goes out from the timer */
+	/* the engine is inside a callback: the RAs go out from the timer (ra.h) */
 	ev_timer_arm(ss->loop, &x->ra_timer, 0);
 	return;
 fail:
@@ -1409,7 +1407,7 @@ int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct p
 		x->pfx6 = *pfx6;
 		x->has6 = x->routed6 = true;
 		link6(x);
-		ev_timer_arm(ss->loop, &x->ra_timer, RA_FIRST_MS);
+		ev_timer_arm(ss->loop, &x->ra_timer, RA_INITIAL_INTERVAL_MS);
 	}
 	x->kern_up = true;
 	sess_link(x);

@@ -170,6 +170,13 @@ bool ra_pace_rs(struct ra_pace *p, uint64_t now, uint64_t *delay_ms)
 void ra_pace_sent(struct ra_pace *p, uint64_t now)
 {
 	p->last_ms = now;
+	if (p->n_sent < RA_INITIAL_COUNT)
+		p->n_sent++;
 	p->sent = true;
 	p->due = false;
+}
+
+uint64_t ra_pace_next(const struct ra_pace *p)
+{
+	return p->n_sent < RA_INITIAL_COUNT ? RA_INITIAL_INTERVAL_MS : RA_INTERVAL_MS;
 }

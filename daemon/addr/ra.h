@@ -45,6 +45,17 @@ bool ra_is_rs(const uint8_t *pkt, size_t len);
 
 /* RFC 4861 10: MIN_DELAY_BETWEEN_RAS, per link (here: per session) */
 #define RA_MIN_DELAY_MS 3000
+/*
+ * Unsolicited RAs (RFC 4861 6.2.4): the first RA_INITIAL_COUNT
+ * (MAX_INITIAL_RTR_ADVERTISEMENTS) RA_INITIAL_INTERVAL_MS apart, then one
+ * every RA_INTERVAL_MS, well inside the lifetime. Several at first because
+ * the first may be lost: it leaves as IPv6CP opens, and a client whose pppd
+ * has not yet let IPv6 through drops it; on the kernel data path its Router
+ * Solicitations reach l2sec0, not l2secd, so they cannot ask for another.
+ */
+#define RA_INITIAL_COUNT	3
+#define RA_INITIAL_INTERVAL_MS	RA_MIN_DELAY_MS
+#define RA_INTERVAL_MS		600000
 
 /*
  * Answers to Router Solicitations on one link (RFC 4861 6.2.6): an RS is
@@ -57,6 +68,7 @@ bool ra_is_rs(const uint8_t *pkt, size_t len);
  */
 struct ra_pace {
 	uint64_t last_ms;	/* when the last RA went out, if sent */
+	unsigned int n_sent;	/* RAs out, solicited or not (saturates) */
 	bool sent;
 	bool due;		/* an answer is scheduled */
 };
@@ -69,5 +81,7 @@ struct ra_pace {
 bool ra_pace_rs(struct ra_pace *p, uint64_t now, uint64_t *delay_ms);
 /* An RA (solicited or not) went out at now. */
 void ra_pace_sent(struct ra_pace *p, uint64_t now);
+/* After an RA (or a failed try), the delay to the next unsolicited one. */
+uint64_t ra_pace_next(const struct ra_pace *p);
 
 #endif

@@ -341,6 +341,44 @@ static void test_ra_pace(void **state)
 	assert_int_equal(delay, 0);
 }
 
+/*
+ * Unsolicited RAs with nobody soliciting: RA_INITIAL_COUNT of them
+ * RA_INITIAL_INTERVAL_MS apart from IPv6CP's opening, then one every
+ * RA_INTERVAL_MS. A client that dropped the first (its IPv6 not yet let
+ * through) has its prefix from the second, 3 s later, not 10 minutes later.
+ * A failed send is tried again soon; a solicited RA counts as one sent.
+ */
+static void test_ra_schedule(void **state)
+{
+	struct ra_pace p = { 0 };
+	uint64_t now = 5000, at[6];
+
+	(void)state;
+	for (unsigned int i = 0; i < 6; i++) {
+		at[i] = now;
+		ra_pace_sent(&p, now);
+		now += ra_pace_next(&p);
+	}
+	assert_int_equal(at[1] - at[0], 3000);
+	assert_int_equal(at[2] - at[1], 3000);
+	for (unsigned int i = 3; i < 6; i++)
+		assert_int_equal(at[i] - at[i - 1], 600000);
+	assert_true(600000 < 1800 * 1000 / 2);	/* well inside RA_LIFETIME_S */
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(ra_pace_next(&p), 3000);	/* nothing out yet: soon */
+	assert_true(ra_pace_rs(&p, 1000, &now));	/* an RS first */
+	assert_int_equal(now, 0);
+	ra_pace_sent(&p, 1000);
+	assert_int_equal(ra_pace_next(&p), 3000);
+	ra_pace_sent(&p, 4000);
+	ra_pace_sent(&p, 7000);
+	assert_int_equal(ra_pace_next(&p), 600000);
+	for (unsigned int i = 0; i < 1000; i++)
+		ra_pace_sent(&p, 7000 + i);
+	assert_int_equal(ra_pace_next(&p), 600000);	/* saturates, never wraps */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_ra_small_buffer),
 		cmocka_unit_test(test_rs),
 		cmocka_unit_test(test_ra_pace),
+		cmocka_unit_test(test_ra_schedule),
 	};
 
 	return cmocka_run_group_tests_name("ra", tests, NULL, NULL);
