@@ -1172,6 +1172,7 @@ static void cb_data(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 	if (proto == PPP_IPV6 && x->has6 && ra_is_rs(pkt, len)) {
 		uint64_t delay;
 
+		ss->st.rs_received++;
 		if (ra_pace_rs(&x->ra_pace, evloop_now(ss->loop), &delay))
 			ev_timer_arm(ss->loop, &x->ra_timer, delay);
 		else

@@ -53,6 +53,7 @@ struct sess_stats {
 	uint64_t tun_rx, tun_tx;		/* packets: TUN -> client, client -> TUN */
 	uint64_t tun_rx_no_session, tun_tx_spoofed, tun_errors;
 	uint64_t ra_sent;
+	uint64_t rs_received;		/* Router Solicitations (l2sec.ko passes them up) */
 	uint64_t rs_ratelimited;	/* Router Solicitations an RA already due answers */
 };
 

@@ -11,7 +11,8 @@
  * Order of checks, so that nothing unchecked reaches the daemon or the
  * device: socket require-IPsec -> L2TP header -> tunnel require-IPsec and
  * SA binding -> control messages and unknown sessions to the daemon ->
- * PPP -> IPv4/IPv6 of an up session with its own source -> device.
+ * PPP -> a Router Solicitation with the session's source to the daemon ->
+ * IPv4/IPv6 of an up session with its own source -> device.
  * Every header read is preceded by pskb_may_pull of exactly that much.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -24,6 +25,7 @@
 #include <linux/ppp_defs.h>
 #include <net/xfrm.h>
 #include <net/ipv6.h>
+#include <net/ndisc.h>
 
 #include "internal.h"
 
@@ -309,6 +311,25 @@ static enum l2sec_drop_reason l2sec_check_inner(struct l2sec_net *ln, struct sk_
 }
 
 /*
+ * Is the IPv6 packet at @off, its source already checked, a Router
+ * Solicitation (ICMPv6 type 133 right after the fixed header)?  The daemon
+ * answers those with the session's RA (the stack on l2sec0 is no router), so
+ * they go to it as the session's PPP control frames do: a client that lost
+ * the RAs sent as IPv6CP opened asks again and is answered.  The daemon
+ * checks the rest (hop limit, checksum, options) and paces its answers.
+ */
+static bool l2sec_is_rs(struct sk_buff *skb, unsigned int off)
+{
+	const struct ipv6hdr *ip6h;
+
+	if (!pskb_may_pull(skb, off + sizeof(*ip6h) + 1))
+		return false;
+	ip6h = (const struct ipv6hdr *)(skb->data + off);
+	return ip6h->nexthdr == IPPROTO_ICMPV6 &&
+	       skb->data[off + sizeof(*ip6h)] == NDISC_ROUTER_SOLICITATION;
+}
+
+/*
  * Nesting of l2sec_rx_now on this CPU, read and written only with bottom
  * halves off (softirq, or a caller that disabled them, as tun does), so
  * nothing else on this CPU runs between the increment and the decrement.
@@ -447,6 +468,19 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (proto != PPP_IP && proto != PPP_IPV6) {
 		s = NULL;	/* LCP, IPCP, auth, CCP...: the daemon's */
+		goto to_daemon;
+	}
+	if (proto == PPP_IPV6 && unlikely(l2sec_is_rs(skb, h.off))) {
+		/*
+		 * A Router Solicitation is the daemon's, in any state: a
+		 * client solicits as its IPv6CP opens, which may be on its
+		 * own Configure-Ack, before the daemon has read that Ack and
+		 * set the session up; the socket keeps the two in order.
+		 */
+		why = l2sec_check_inner(ln, skb, h.off, proto, s);
+		if (why != __L2SEC_DROP_MAX)
+			goto drop;
+		s = NULL;
 		goto to_daemon;
 	}
 	if (READ_ONCE(s->state) != L2SEC_STATE_UP) {

@@ -101,4 +101,9 @@ check "IPv6 inside, client -> LAN, 1348 bytes: answered" \
 gw "$L2SEC" -j -s stats >"$out/stats.json"
 check "gw: the refusals with DF counted as too_big" jcheck \
 	"j['stats']['drops']['too_big'] >= 1" <"$out/stats.json"
+# the client's kernel solicits as its link-local address comes up: l2sec.ko passes the
+# RS to l2secd (the stack on l2sec0 is no router), which answers it
+gw "$L2SEC" -r "$run/run" -j -s daemon show >"$out/daemon.json"
+check "gw: the client's Router Solicitation reached l2secd" jcheck \
+	"j['stats']['ppp']['rs_received'] >= 1 and j['stats']['ppp']['ra_sent'] >= 1" <"$out/daemon.json"
 t_done
