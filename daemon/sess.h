@@ -54,6 +54,7 @@ struct sess_stats {
 	uint64_t tun_rx_no_session, tun_tx_spoofed, tun_errors;
 	uint64_t ra_sent;
 	uint64_t rs_ratelimited;	/* Router Solicitations an RA already due answers */
+	uint64_t froute_added, froute_refused;	/* RADIUS Framed-Routes (froute.h) */
 };
 
 struct sessions;
