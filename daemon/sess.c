@@ -272,7 +272,7 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	if (ss->ep)
 		return FROUTE_PRIVSEP;
 	/* the TUN path finds sessions by their own addresses only (find4) */
-	if (!ss->nd || strcmp(datapath_name(ss->dp), "kernel"))
+	if (!ss->nd || !ss->dp || strcmp(datapath_name(ss->dp), "kernel"))
 		return FROUTE_TUN;
 	if (!ss->froutes && !(ss->froutes = froute_table_new()))
 		return FROUTE_LIMIT;
