@@ -268,12 +268,6 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	struct sessions *ss = x->ss;
 	enum froute_why why;
 
-	/* the engine parses the answers: the parent must not route a prefix on its word */
-	if (ss->ep)
-		return FROUTE_PRIVSEP;
-	/* the TUN path finds sessions by their own addresses only (find4) */
-	if (!ss->nd || !ss->dp || strcmp(datapath_name(ss->dp), "kernel"))
-		return FROUTE_TUN;
 	if (!ss->froutes && !(ss->froutes = froute_table_new()))
 		return FROUTE_LIMIT;
 	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
@@ -286,6 +280,21 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 		netdev_route_via(ss->nd, false, r->net, r->plen, x->ipv4);
 		return FROUTE_LIMIT;
 	}
+	return FROUTE_OK;
+}
+
+/* Can this l2secd route a network behind a client at all? */
+static enum froute_why froutes_possible(const struct sessions *ss)
+{
+	/*
+	 * The engine parses the answers: the parent must not route a prefix on
+	 * its word (and the engine's sandbox has no rtnetlink to list addresses).
+	 */
+	if (ss->ep)
+		return FROUTE_PRIVSEP;
+	/* the TUN path finds sessions by their own addresses only (find4) */
+	if (!ss->nd || !ss->dp || strcmp(datapath_name(ss->dp), "kernel"))
+		return FROUTE_TUN;
 	return FROUTE_OK;
 }
 
@@ -313,6 +322,7 @@ static void froutes_up(struct sess *x)
 {
 	struct config_range pools[CONFIG_MAX_POOL_RANGES + CONFIG_MAX_NAMED_RANGES];
 	struct froute_local local;
+	enum froute_why all = froutes_possible(x->ss);
 	struct froute_ctx c;
 	char net[INET_ADDRSTRLEN + 4];
 	unsigned int i;
@@ -320,14 +330,14 @@ static void froutes_up(struct sess *x)
 	if (!x->fr || !x->l2tp)
 		return;
 	froute_ctx_fill(x->ss->cfg, &c, pools, &local);
-	if (froute_local_read(&local) < 0) {
+	if (all == FROUTE_OK && froute_local_read(&local) < 0) {
 		log_warn("ppp %s: cannot list the gateway's addresses (%s): no Framed-Route "
 			 "routed", x->tag, strerror(errno));
 		x->ss->st.froute_refused += x->fr->n;
 		return;
 	}
 	for (i = 0; i < x->fr->n; i++) {
-		enum froute_why why = froute_one(x, &c, &x->fr->r[i]);
+		enum froute_why why = all != FROUTE_OK ? all : froute_one(x, &c, &x->fr->r[i]);
 
 		froute_str(&x->fr->r[i], net, sizeof(net));
 		if (why != FROUTE_OK) {
