@@ -26,6 +26,7 @@
 #include "conf/users.h"
 #include "core/util.h"
 #include "engine/engine_priv.h"
+#include "froute.h"
 #include "ppp/ppp_snap.h"
 #include "priv/priv_state.h"
 
@@ -62,6 +63,7 @@ struct sess {
 	char rpool[sizeof(((struct radius_reply *)0)->framed_pool)];	/* Framed-Pool; "" */
 	/* the server's split tunnel for DHCPINFORM (l2sec's attributes); NULL: none */
 	struct users_split_own *rsplit;
+	struct sess_froutes *fr;	/* the server's Framed-Routes; NULL: none */
 	struct in_addr rdns[2];		/* MS-Primary/Secondary-DNS-Server; 0: none */
 	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
 	uint8_t rpfx6_len;
@@ -125,6 +127,7 @@ struct sessions {
 	 */
 	struct engine_priv *ep;
 	struct aaa *aaa;		/* RADIUS, when configured (aaa.h) */
+	struct froute_table *froutes;	/* every session's framed routes; NULL: none yet */
 	bool stopping;			/* l2secd stops: sessions end with NAS-Request */
 	struct ppp_ops ppp_ops;		/* sess_ppp_ops, with verify and challenge under privsep */
 	struct {			/* SESSION_ADD's challenge, until established() */
@@ -229,6 +232,152 @@ static int route(struct sess *x, bool add, int family, const void *dst)
 		     netdev_route_del(ss->nd, family, dst, plen);
 }
 
+/* --- Framed-Route (froute.h) ------------------------------------------------ */
+
+/* The Access-Accept's Framed-Routes, from IPCP up those routed (up[i]). */
+struct sess_froutes {
+	unsigned int n;
+	struct radius_route r[RADIUS_MAX_ROUTES];
+	bool up[RADIUS_MAX_ROUTES];
+};
+
+/* Keep the Accept's routes for IPCP up (none: nothing allocated). */
+static void froutes_take(struct sess *x, const struct radius_reply *r)
+{
+	free(x->fr);
+	x->fr = NULL;
+	if (!r->n_routes)
+		return;
+	x->fr = calloc(1, sizeof(*x->fr));
+	if (!x->fr) {
+		log_warn("ppp %s: no memory for the server's %u Framed-Routes: none routed",
+			 x->tag, r->n_routes);
+		x->ss->st.froute_refused += r->n_routes;
+		return;
+	}
+	memcpy(x->fr->r, r->routes, r->n_routes * sizeof(r->routes[0]));
+	x->fr->n = r->n_routes;
+}
+
+/* One route through the session's address: FROUTE_OK once routed and held. */
+static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
+				  const struct radius_route *r)
+{
+	struct sessions *ss = x->ss;
+	enum froute_why why;
+
+	if (!ss->froutes && !(ss->froutes = froute_table_new()))
+		return FROUTE_LIMIT;
+	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
+	if (why != FROUTE_OK)
+		return why;
+	/* never replacing: a route of the operator's or of a previous run stays */
+	if (netdev_route_via(ss->nd, true, r->net, r->plen, x->ipv4) < 0)
+		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
+	if (froute_hold(ss->froutes, r, x, &x->l2tp->tunnel->peer.addr) < 0) {
+		netdev_route_via(ss->nd, false, r->net, r->plen, x->ipv4);
+		return FROUTE_LIMIT;
+	}
+	return FROUTE_OK;
+}
+
+/* Can this l2secd route a network behind a client at all? */
+static enum froute_why froutes_possible(const struct sessions *ss)
+{
+	/*
+	 * The engine parses the answers: the parent must not route a prefix on
+	 * its word (and the engine's sandbox has no rtnetlink to list addresses).
+	 */
+	if (ss->ep)
+		return FROUTE_PRIVSEP;
+	/* the TUN path finds sessions by their own addresses only (find4) */
+	if (!ss->nd || !ss->dp || strcmp(datapath_name(ss->dp), "kernel"))
+		return FROUTE_TUN;
+	return FROUTE_OK;
+}
+
+/* What the checks compare with: every pool's ranges and the gateway's networks now. */
+static void froute_ctx_fill(const struct l2sec_config *cfg, struct froute_ctx *c,
+			    struct config_range *pools, struct froute_local *local)
+{
+	unsigned int i;
+
+	memcpy(pools, cfg->pool, cfg->n_pool * sizeof(cfg->pool[0]));
+	for (i = 0; i < cfg->n_named_pool; i++)
+		pools[cfg->n_pool + i] = cfg->named_pool[i].r;
+	c->pools = pools;
+	c->n_pools = cfg->n_pool + cfg->n_named_pool;
+	c->local = local;
+}
+
+/*
+ * After the session's own route: each framed route, "NET/PLEN via CLIENT dev
+ * l2sec0 onlink". A refused one is logged and counted; the session comes up
+ * without it. Log lines are bounded by the session's routes (16), and
+ * sessions by authentication.
+ */
+static void froutes_up(struct sess *x)
+{
+	struct config_range pools[CONFIG_MAX_POOL_RANGES + CONFIG_MAX_NAMED_RANGES];
+	struct froute_local local;
+	enum froute_why all = froutes_possible(x->ss);
+	struct froute_ctx c;
+	char net[INET_ADDRSTRLEN + 4];
+	unsigned int i;
+
+	if (!x->fr || !x->l2tp)
+		return;
+	froute_ctx_fill(x->ss->cfg, &c, pools, &local);
+	if (all == FROUTE_OK && froute_local_read(&local) < 0) {
+		log_warn("ppp %s: cannot list the gateway's addresses (%s): no Framed-Route "
+			 "routed", x->tag, strerror(errno));
+		x->ss->st.froute_refused += x->fr->n;
+		return;
+	}
+	for (i = 0; i < x->fr->n; i++) {
+		enum froute_why why = all != FROUTE_OK ? all : froute_one(x, &c, &x->fr->r[i]);
+
+		froute_str(&x->fr->r[i], net, sizeof(net));
+		if (why != FROUTE_OK) {
+			log_warn("ppp %s: user '%s': Framed-Route %s refused: %s", x->tag,
+				 ppp_user(x->ppp), net, froute_why_str(why));
+			x->ss->st.froute_refused++;
+			continue;
+		}
+		x->fr->up[i] = true;
+		x->ss->st.froute_added++;
+		log_info("ppp %s: network %s routed through the client", x->tag, net);
+	}
+}
+
+static void froutes_down(struct sess *x)
+{
+	struct sessions *ss = x->ss;
+	unsigned int i;
+
+	for (i = 0; x->fr && i < x->fr->n; i++) {
+		if (!x->fr->up[i])
+			continue;
+		netdev_route_via(ss->nd, false, x->fr->r[i].net, x->fr->r[i].plen, x->ipv4);
+		froute_drop(ss->froutes, &x->fr->r[i], x);
+		x->fr->up[i] = false;
+	}
+}
+
+/* "NET/PLEN,NET/PLEN" of the routes up, for the control socket; "" when none. */
+static void froutes_text(const struct sess *x, char *buf, size_t cap)
+{
+	char net[INET_ADDRSTRLEN + 4];
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; x->fr && i < x->fr->n && len < cap; i++)
+		if (x->fr->up[i])
+			len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? "," : "",
+						froute_str(&x->fr->r[i], net, sizeof(net)));
+}
+
 /*
  * Under privsep the parent holds the pools: the address goes back to it (once
  * the L2TP session is gone, the parent has taken it back with the session).
@@ -251,6 +400,7 @@ static void addr_put(struct sess *x, int family, const void *a)
 
 static void release_addresses(struct sess *x)
 {
+	froutes_down(x);	/* while x->ipv4, their gateway, is known */
 	if (x->routed4)
 		route(x, false, AF_INET, &x->ipv4);
 	if (x->routed6)
@@ -420,6 +570,7 @@ static void sess_free(struct sess *x)
 	free(x->class_raw);
 	free(x->rsplit);
 	release_addresses(x);
+	free(x->fr);
 	if (x->prev)
 		x->prev->next = x->next;
 	else
@@ -686,6 +837,7 @@ static void accept_apply(struct sess *x, const struct radius_reply *r)
 	x->radius_pfx6 = r->has_ipv6_prefix;
 	x->rpfx6 = r->ipv6_prefix;
 	x->rpfx6_len = r->ipv6_plen;
+	froutes_take(x, r);
 }
 
 /* The DHCPINFORM answer's values for x: the split sp, the server's DNS servers if any. */
@@ -839,6 +991,8 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 		x->rpool[0] = '\0';
 		free(x->rsplit);
 		x->rsplit = NULL;
+		free(x->fr);
+		x->fr = NULL;
 		memset(x->rdns, 0, sizeof(x->rdns));
 		ppp_set_dns(x->ppp, x->ss->cfg->dns);
 	}
@@ -1029,6 +1183,7 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 	x->routed4 = true;
 	if (kern_sync(x) < 0)
 		goto fail;
+	froutes_up(x);
 	ss->st.up++;
 	log_notice("ppp %s: user '%s' is up at %s (%s data path)", x->tag, ppp_user(x->ppp), a,
 		   sessions_datapath(ss));
@@ -1634,6 +1789,7 @@ void sessions_free(struct sessions *ss)
 	authlimit_free(ss->al);
 	htab_free(&ss->by_ipv4);
 	htab_free(&ss->by_pfx6);
+	froute_table_free(ss->froutes);
 	free(ss);
 }
 
@@ -1760,7 +1916,7 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		       struct json_object *o)
 {
 	const struct sess *x = ls->ppp;
-	char a[INET6_ADDRSTRLEN + 4];
+	char a[INET6_ADDRSTRLEN + 4], fr[RADIUS_MAX_ROUTES * (INET_ADDRSTRLEN + 4)];
 
 	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
 	if (!x)
@@ -1786,6 +1942,9 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		strcat(a, "/64");
 		json_object_object_add(o, CTL_K_IPV6_PREFIX, json_object_new_string(a));
 	}
+	froutes_text(x, fr, sizeof(fr));
+	if (fr[0])
+		json_object_object_add(o, CTL_K_FRAMED_ROUTES, json_object_new_string(fr));
 }
 
 /* --- dynamic authorization (RFC 5176, aaa.h) ------------------------------------ */

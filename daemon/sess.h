@@ -55,6 +55,7 @@ struct sess_stats {
 	uint64_t ra_sent;
 	uint64_t rs_received;		/* Router Solicitations (l2sec.ko passes them up) */
 	uint64_t rs_ratelimited;	/* Router Solicitations an RA already due answers */
+	uint64_t froute_added, froute_refused;	/* RADIUS Framed-Routes (froute.h) */
 };
 
 struct sessions;

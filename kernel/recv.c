@@ -12,7 +12,8 @@
  * device: socket require-IPsec -> L2TP header -> tunnel require-IPsec and
  * SA binding -> control messages and unknown sessions to the daemon ->
  * PPP -> a Router Solicitation with the session's source to the daemon ->
- * IPv4/IPv6 of an up session with its own source -> device.
+ * IPv4/IPv6 of an up session with its own source (or, IPv4, one of a
+ * network routed through its address) -> device.
  * Every header read is preceded by pskb_may_pull of exactly that much.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -26,6 +27,7 @@
 #include <net/xfrm.h>
 #include <net/ipv6.h>
 #include <net/ndisc.h>
+#include <net/ip_fib.h>
 
 #include "internal.h"
 
@@ -262,6 +264,34 @@ static bool l2sec_linklocal_ok(const struct l2sec_addrs *a, const struct in6_add
 }
 
 /*
+ * Is @src in a network routed behind the client whose address is @own
+ * (RADIUS Framed-Route: l2secd's route "NET via OWN dev l2sec0 onlink")?  As
+ * rp_filter's strict mode: the FIB of the device's namespace, looked up for
+ * @src, must send it out of l2sec0 through @own.  Only for a source that is
+ * not the session's own address, so an ordinary client's packets never come
+ * here.  Under the receive path's RCU read side: FIB_LOOKUP_NOREF takes no
+ * reference, and the result is read before rcu_read_unlock.
+ */
+static bool l2sec_routed_src4(struct l2sec_net *ln, __be32 src, __be32 own)
+{
+	struct net_device *dev = rcu_dereference(ln->dev);
+	struct fib_nh_common *nhc;
+	struct fib_result res;
+	struct flowi4 fl4 = {
+		.daddr = src,
+		.flowi4_iif = LOOPBACK_IFINDEX,
+	};
+
+	if (!dev || ipv4_is_zeronet(src) || ipv4_is_multicast(src) || ipv4_is_lbcast(src))
+		return false;
+	if (fib_lookup(ln->net, &fl4, &res, FIB_LOOKUP_NOREF) || res.type != RTN_UNICAST)
+		return false;
+	nhc = FIB_RES_NHC(res);
+	return nhc->nhc_dev == dev && nhc->nhc_gw_family == AF_INET &&
+	       nhc->nhc_gw.ipv4 == own;
+}
+
+/*
  * Checks the inner IP header at @off against the session's addresses.  An
  * IPv6 source must be in one of the session's prefixes, and no other session
  * may hold a longer one holding it: session addresses may nest (a /128 inside
@@ -282,7 +312,10 @@ static enum l2sec_drop_reason l2sec_check_inner(struct l2sec_net *ln, struct sk_
 		iph = (const struct iphdr *)(skb->data + off);
 		if (iph->version != 4 || iph->ihl < 5)
 			return L2SEC_DROP_MALFORMED;
-		if (!a || !a->has4 || iph->saddr != a->a4.addr.a4)
+		if (!a || !a->has4)
+			return L2SEC_DROP_SPOOF;
+		if (iph->saddr != a->a4.addr.a4 &&
+		    !l2sec_routed_src4(ln, iph->saddr, a->a4.addr.a4))
 			return L2SEC_DROP_SPOOF;
 	} else {
 		const struct ipv6hdr *ip6h;

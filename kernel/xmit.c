@@ -3,7 +3,8 @@
  * Transmit: ndo_start_xmit of the l2sec device.  Lockless (LLTX, no qdisc):
  * runs with BH disabled, under RCU; no per-tunnel or per-socket lock.
  *
- * inner IPv4/IPv6 -> session by destination (/32, /128, /64) -> push PPP
+ * inner IPv4/IPv6 -> session by destination (/32, /128, /64; else, IPv4, by
+ * the gateway of the skb's route: a network routed behind a client) -> push PPP
  * (FF 03 + 2-byte protocol: always legal, whatever the peer negotiated) and
  * the minimal L2TPv2 data header (no L, S or O) -> route and xfrm lookup
  * with the tunnel's out-mark, so each tunnel takes its own SA -> refuse a
@@ -296,8 +297,33 @@ void l2sec_xmit_exit(void)
 }
 #endif
 
+/*
+ * A destination no session owns may be in a network routed behind a client
+ * (RADIUS Framed-Route: l2secd's route "NET via CLIENT dev l2sec0 onlink"):
+ * the route that brought the packet here names the client's address as its
+ * gateway, and that address finds the session.  The route is the skb's own
+ * (the device keeps it: netif_keep_dst), held by the skb; only a plain IPv4
+ * route out of this device counts.  Reached only after the lookup by
+ * destination failed: an ordinary client's packets never come here.
+ */
+static struct l2sec_session *l2sec_session_by_gw4(struct l2sec_net *ln,
+						  const struct sk_buff *skb,
+						  const struct net_device *dev)
+{
+	const struct dst_entry *dst = skb_dst(skb);
+	const struct rtable *rt;
+
+	if (!dst || dst->dev != dev || dst->ops->family != AF_INET || dst_xfrm(dst))
+		return NULL;
+	rt = container_of(dst, const struct rtable, dst);
+	if (rt->rt_gw_family != AF_INET)
+		return NULL;
+	return l2sec_session_by_addr4(ln, rt->rt_gw4);
+}
+
 /* The session owning the inner destination, or NULL; sets *@proto. */
 static struct l2sec_session *l2sec_xmit_lookup(struct l2sec_net *ln,
+					       struct net_device *dev,
 					       struct sk_buff *skb, u16 *proto,
 					       enum l2sec_drop_reason *why)
 {
@@ -312,6 +338,8 @@ static struct l2sec_session *l2sec_xmit_lookup(struct l2sec_net *ln,
 			return NULL;
 		}
 		s = l2sec_session_by_addr4(ln, ip_hdr(skb)->daddr);
+		if (!s)
+			s = l2sec_session_by_gw4(ln, skb, dev);
 		break;
 	case htons(ETH_P_IPV6):
 		*proto = PPP_IPV6;
@@ -343,7 +371,7 @@ netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev)
 	u16 proto = 0;
 
 	rcu_read_lock();
-	s = l2sec_xmit_lookup(ln, skb, &proto, &why);
+	s = l2sec_xmit_lookup(ln, dev, skb, &proto, &why);
 	if (!s)
 		goto drop;
 	t = s->tunnel;

@@ -34,7 +34,7 @@ static const struct {
 };
 
 /* Strings are checked for their form where they have one, else for length. */
-enum { S_WORD, S_NAME, S_IPV4, S_IPV6_PREFIX, S_CLASS };
+enum { S_WORD, S_NAME, S_IPV4, S_IPV6_PREFIX, S_CLASS, S_ROUTES };
 
 static const struct {
 	const char *key;
@@ -51,6 +51,7 @@ static const struct {
 	[DSESS_ACCT_ID] = { CTL_K_ACCT_ID, S_WORD },
 	[DSESS_ACCT_STATE] = { CTL_K_ACCT_STATE, S_WORD },
 	[DSESS_POOL] = { CTL_K_POOL, S_WORD },
+	[DSESS_FRAMED_ROUTES] = { CTL_K_FRAMED_ROUTES, S_ROUTES },
 };
 
 static const char *const sa_keys[DSESS_SA_N] = {
@@ -97,6 +98,31 @@ static bool ipv6_prefix_ok(const char *s)
 	return plen >= 1 && plen <= 128 && inet_pton(AF_INET6, addr, &a) == 1;
 }
 
+/* "NET/PLEN,NET/PLEN": IPv4 prefixes, at most 16 (RADIUS_MAX_ROUTES). */
+static bool routes_ok(const char *s)
+{
+	char net[INET_ADDRSTRLEN];
+	unsigned int n = 0;
+	struct in_addr a;
+
+	while (*s && n++ < 16) {
+		size_t len = strcspn(s, ","), alen = strcspn(s, "/");
+		size_t plen = len > alen ? len - alen - 1 : 0;
+
+		if (alen >= len || alen >= sizeof(net) || !plen || plen > 2 ||
+		    strspn(s + alen + 1, "0123456789") != plen || atoi(s + alen + 1) > 32)
+			return false;
+		memcpy(net, s, alen);
+		net[alen] = '\0';
+		if (inet_pton(AF_INET, net, &a) != 1)
+			return false;
+		s += len;
+		if (*s == ',' && !*++s)
+			return false;
+	}
+	return !*s && n;
+}
+
 static bool string_ok(const char *s, int form)
 {
 	struct in_addr a;
@@ -113,6 +139,8 @@ static bool string_ok(const char *s, int form)
 		return ipv6_prefix_ok(s);
 	case S_CLASS:	/* 253 octets, as text or "0x" and hex */
 		return len > 0 && len <= 2 + 2 * 253;
+	case S_ROUTES:
+		return routes_ok(s);
 	}
 	return false;
 }
@@ -424,6 +452,7 @@ void dsess_print_extra(const struct dsess *d)
 	str(d, DSESS_ACCT_ID, " acct-session %s");
 	str(d, DSESS_ACCT_STATE, " acct %s");
 	str(d, DSESS_POOL, " pool %s");
+	str(d, DSESS_FRAMED_ROUTES, " framed-routes %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
 	str(d, DSESS_PPP_PHASE, NULL);
 	print_ipsec(d);
@@ -445,6 +474,7 @@ void dsess_print(const struct dsess *d, int stats)
 	str(d, DSESS_ACCT_STATE, " acct %s");
 	str(d, DSESS_IPV4, " ipv4 %s");
 	str(d, DSESS_POOL, " pool %s");
+	str(d, DSESS_FRAMED_ROUTES, " framed-routes %s");
 	str(d, DSESS_IPV6_PREFIX, " ipv6 %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
 	print_ipsec(d);

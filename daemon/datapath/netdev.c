@@ -472,16 +472,13 @@ static int route_answer(struct netdev *nd, uint32_t seq)
  * link, the device, the local address as preferred source (IPv4). Built in
  * place with libmnl: a session's routes are the only rtnetlink requests it
  * makes, and libnl's objects and the zeroed page of each of its messages cost
- * about 10,000 instructions a route (docs/PERFORMANCE.md). 0 or -errno.
+ * about 10,000 instructions a route (docs/PERFORMANCE.md). The header, into
+ * buf (RT_REQ_SIZE).
  */
-static int route_req(struct netdev *nd, uint16_t type, uint16_t flags, int family,
-		     const void *dst, unsigned int plen)
+static struct nlmsghdr *route_msg(struct netdev *nd, char *buf, uint16_t type, uint16_t flags,
+				  int family, const void *dst, unsigned int plen)
 {
-	union {
-		char buf[RT_REQ_SIZE];
-		struct nlmsghdr align;
-	} req;
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req.buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 
 	nlh->nlmsg_type = type;
@@ -498,9 +495,27 @@ static int route_req(struct netdev *nd, uint16_t type, uint16_t flags, int famil
 	if (family == AF_INET && nd->local.s_addr != htonl(INADDR_ANY))
 		mnl_attr_put(nlh, RTA_PREFSRC, sizeof(nd->local), &nd->local);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)nd->ifindex);
+	return nlh;
+}
+
+/* Send the request and wait for its answer: 0 or -errno. */
+static int route_send(struct netdev *nd, struct nlmsghdr *nlh)
+{
 	if (mnl_socket_sendto(nd->rt, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	return route_answer(nd, nlh->nlmsg_seq);
+}
+
+/* 0 or -errno. */
+static int route_req(struct netdev *nd, uint16_t type, uint16_t flags, int family,
+		     const void *dst, unsigned int plen)
+{
+	union {
+		char buf[RT_REQ_SIZE];
+		struct nlmsghdr align;
+	} req;
+
+	return route_send(nd, route_msg(nd, req.buf, type, flags, family, dst, plen));
 }
 
 static int route_check(struct netdev *nd, int family, unsigned int plen)
@@ -547,6 +562,38 @@ int netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned in
 	/* IPv4 says ESRCH, IPv6 ENOENT */
 	if (err < 0 && err != -ESRCH && err != -ENOENT)
 		return route_fail(nd, err, "delete", family, dst, plen);
+	return 0;
+}
+
+int netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
+		     struct in_addr gw)
+{
+	union {
+		char buf[RT_REQ_SIZE];
+		struct nlmsghdr align;
+	} req;
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int err;
+
+	if (route_check(nd, AF_INET, plen) < 0)
+		return -1;
+	req_start(nd);
+	nlh = route_msg(nd, req.buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
+			add ? NLM_F_CREATE | NLM_F_EXCL : 0, AF_INET, &net, plen);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;	/* a gateway's route */
+	rtm->rtm_flags |= RTNH_F_ONLINK;	/* no route to the client needed */
+	mnl_attr_put(nlh, RTA_GATEWAY, sizeof(gw), &gw);
+	err = route_send(nd, nlh);
+	if (!add && (err == -ESRCH || err == -ENOENT))
+		err = 0;
+	if (err == -EEXIST) {
+		errno = EEXIST;	/* someone else's: not ours to log as a failure */
+		return -1;
+	}
+	if (err < 0)
+		return route_fail(nd, err, add ? "add" : "delete", AF_INET, &net, plen);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #ifndef L2SECD_NETDEV_H
 #define L2SECD_NETDEV_H
 
+#include <stdbool.h>
 #include <netinet/in.h>
 
 /* The routing protocol of every route the daemon adds: `ip route show proto
@@ -60,6 +61,15 @@ int netdev_tun_fd(const struct netdev *nd);
  */
 int netdev_route_add(struct netdev *nd, int family, const void *dst, unsigned int plen);
 int netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned int plen);
+
+/*
+ * A network routed behind a client (froute.h): "NET/PLEN via GW dev DEVICE
+ * onlink proto NETDEV_RTPROT", never replacing a route that is there (add:
+ * -1 with errno EEXIST, not logged). Deleting one that is not there is not
+ * an error. 0, or -1 with errno.
+ */
+int netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
+		     struct in_addr gw);
 
 /* Remove every NETDEV_RTPROT route through the device, both families. 0, or -1
  * with errno when any could not be listed or deleted (the others still are). */

@@ -273,14 +273,20 @@ static bool get_text(const struct radius_msg *m, const struct radius_avp *a, cha
 	return true;
 }
 
-/* Framed-Route "NET/PLEN [GATEWAY [METRIC ...]]": only the network is used. */
+/*
+ * Framed-Route "NET/PLEN [GATEWAY [METRIC ...]]": the network and the
+ * gateway (absent or 0.0.0.0: the client); the metrics are not used. Any
+ * prefix length parses, 0 too: whether a route is taken is froute.c's to say,
+ * and a refused route must not refuse the whole Accept.
+ */
 static bool parse_route(const char *s, struct radius_route *r)
 {
-	char net[INET_ADDRSTRLEN];
+	char net[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
 	unsigned long plen;
 	char *end;
 	uint32_t mask;
+	size_t n;
 
 	if (!slash || (size_t)(slash - s) >= sizeof(net))
 		return false;
@@ -289,13 +295,22 @@ static bool parse_route(const char *s, struct radius_route *r)
 	if (inet_pton(AF_INET, net, &r->net) != 1 || slash[1] < '0' || slash[1] > '9')
 		return false;
 	plen = strtoul(slash + 1, &end, 10);
-	if (plen < 1 || plen > 32 || (*end && *end != ' '))
+	if (plen > 32 || (*end && *end != ' '))
 		return false;
-	mask = htonl(plen == 32 ? 0xffffffffu : ~(0xffffffffu >> plen));
+	mask = htonl(plen == 0 ? 0 : plen == 32 ? 0xffffffffu : ~(0xffffffffu >> plen));
 	if (r->net.s_addr & ~mask)
 		return false;	/* host bits set: a typo, not a network */
 	r->plen = (uint8_t)plen;
-	return true;
+	r->gw.s_addr = INADDR_ANY;
+	end += strspn(end, " ");
+	n = strcspn(end, " ");
+	if (!n)
+		return true;
+	if (n >= sizeof(gw))
+		return false;
+	memcpy(gw, end, n);
+	gw[n] = 0;
+	return inet_pton(AF_INET, gw, &r->gw) == 1;
 }
 
 static bool reply_route(const struct radius_msg *m, const struct radius_avp *a,

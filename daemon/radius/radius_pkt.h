@@ -215,18 +215,18 @@ enum radius_l2sec_attr {
 
 struct radius_route {
 	struct in_addr net;	/* host bits zero */
-	uint8_t plen;
+	uint8_t plen;		/* 0..32 */
+	struct in_addr gw;	/* INADDR_ANY: none, the client */
 };
 
 /*
  * The attributes an Access-Accept, -Reject or -Challenge and a CoA-Request
  * carry for the gateway. has_* and the counts say what was present.
  *
- * Split tunnel: routes come from Framed-Route ("NET/PLEN [GATEWAY [METRIC]]",
- * RFC 2865 section 5.22; GATEWAY and METRIC are ignored: the client's
- * routes all go through its PPP link), DNS servers from
- * MS-Primary/Secondary-DNS-Server (RFC 2548); both standard, so FreeRADIUS's
- * dictionaries name them.
+ * Framed-Route ("NET/PLEN [GATEWAY [METRIC]]", RFC 2865 section 5.22) is a
+ * network routed behind the client (froute.h; METRIC is ignored); DNS servers
+ * come from MS-Primary/Secondary-DNS-Server (RFC 2548); both standard, so
+ * FreeRADIUS's dictionaries name them.
  */
 struct radius_reply {
 	bool has_framed_ip;

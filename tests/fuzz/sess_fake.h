@@ -70,6 +70,8 @@ static char sf_kern_dummy, sf_nd_dummy;	/* opaque handles sess.c only passes bac
 
 int __wrap_netdev_route_add(struct netdev *nd, int family, const void *dst, unsigned int plen);
 int __wrap_netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned int plen);
+int __wrap_netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
+			    struct in_addr gw);
 int __wrap_netdev_tun_fd(const struct netdev *nd);
 int __wrap_kern_session_up(struct kern *k, struct kern_tref tr, uint16_t sid,
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64);
@@ -102,6 +104,20 @@ int __wrap_netdev_route_del(struct netdev *nd, int family, const void *dst, unsi
 		sf_cur->routes6--;
 	/* only routes that were added are deleted */
 	CHECK(sf_cur->routes4 >= 0 && sf_cur->routes6 >= 0);
+	return 0;
+}
+
+/* Framed routes: checked and counted as the host routes are. */
+int __wrap_netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
+			    struct in_addr gw)
+{
+	(void)net; (void)gw;
+	CHECK(nd == (struct netdev *)&sf_nd_dummy);
+	CHECK(plen >= 8 && plen <= 32);
+	if (add && sf_cur->fail_route)
+		return -1;
+	sf_cur->routes4 += add ? 1 : -1;
+	CHECK(sf_cur->routes4 >= 0);
 	return 0;
 }
 

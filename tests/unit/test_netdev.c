@@ -316,6 +316,39 @@ static void test_routes_v4(void **state)
 	assert_int_equal(count_all("-4", "proto 0xb2"), 0);
 }
 
+/* A framed route (froute.h): via the client, onlink, never replacing; flushed with the others. */
+static void test_route_via(void **state)
+{
+	struct in_addr net = ip4("192.168.50.0"), gw = ip4("10.9.0.2"), gw2 = ip4("10.9.0.3");
+	struct netdev *nd;
+	json_object *j, *r;
+
+	need_netns();
+	nd = netdev_open(DEV, NETDEV_TUN, 1400, ip4("10.9.0.1"));
+	assert_non_null(nd);
+	/* no route to the client exists: onlink makes the gateway reachable anyway */
+	assert_int_equal(netdev_route_via(nd, true, net, 24, gw), 0);
+	j = ip_json("-4 route show proto 0xb2 192.168.50.0/24");
+	assert_int_equal(json_object_array_length(j), 1);
+	r = json_object_array_get_idx(j, 0);
+	assert_string_equal(str_field(r, "gateway"), "10.9.0.2");
+	assert_string_equal(str_field(r, "dev"), DEV);
+	json_object_put(j);
+	/* a second claim on the prefix is refused, the first route stays */
+	errno = 0;
+	assert_int_equal(netdev_route_via(nd, true, net, 24, gw2), -1);
+	assert_int_equal(errno, EEXIST);
+	j = ip_json("-4 route show proto 0xb2 192.168.50.0/24");
+	assert_string_equal(str_field(json_object_array_get_idx(j, 0), "gateway"), "10.9.0.2");
+	json_object_put(j);
+	assert_int_equal(netdev_route_via(nd, false, net, 24, gw), 0);
+	assert_int_equal(count_all("-4", "proto 0xb2"), 0);
+	assert_int_equal(netdev_route_via(nd, false, net, 24, gw), 0);	/* gone: fine */
+	assert_int_equal(netdev_route_via(nd, true, net, 24, gw), 0);
+	netdev_close(nd);
+	assert_int_equal(count_all("-4", "proto 0xb2"), 0);
+}
+
 static void test_routes_v6(void **state)
 {
 	struct in6_addr c1 = ip6("fd00:1:2:3::"), c2 = ip6("fd00:1:2:4::");
@@ -464,6 +497,7 @@ int main(void)
 		cmocka_unit_test_setup(test_tun_existing, fresh_netns),
 		cmocka_unit_test_setup(test_bad_names, fresh_netns),
 		cmocka_unit_test_setup(test_routes_v4, fresh_netns),
+		cmocka_unit_test_setup(test_route_via, fresh_netns),
 		cmocka_unit_test_setup(test_routes_v6, fresh_netns),
 		cmocka_unit_test_setup(test_flush, fresh_netns),
 		cmocka_unit_test_setup(test_open_unwinds, fresh_netns),

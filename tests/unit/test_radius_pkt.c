@@ -369,6 +369,8 @@ static void test_reply(void **state)
 	radius_put(&p, RADIUS_FRAMED_IPV6_PREFIX, prefix6, sizeof(prefix6));
 	radius_put_str(&p, RADIUS_FRAMED_ROUTE, "10.1.0.0/16 0.0.0.0 1");
 	radius_put_str(&p, RADIUS_FRAMED_ROUTE, "192.168.7.0/24");
+	radius_put_str(&p, RADIUS_FRAMED_ROUTE, "0.0.0.0/0");
+	radius_put_str(&p, RADIUS_FRAMED_ROUTE, "172.16.0.0/12 10.8.0.10 1 2");
 	radius_put_u32(&p, RADIUS_SESSION_TIMEOUT, 3600);
 	radius_put_u32(&p, RADIUS_IDLE_TIMEOUT, 600);
 	radius_put_u32(&p, RADIUS_ACCT_INTERIM_INTERVAL, 300);
@@ -386,10 +388,14 @@ static void test_reply(void **state)
 	assert_true(r.has_ipv6_prefix);
 	assert_int_equal(r.ipv6_plen, 44);
 	assert_string_equal(inet_ntop(AF_INET6, &r.ipv6_prefix, s, sizeof(s)), "2001:db8:10::");
-	assert_int_equal(r.n_routes, 2);
+	assert_int_equal(r.n_routes, 4);
 	assert_string_equal(inet_ntop(AF_INET, &r.routes[0].net, s, sizeof(s)), "10.1.0.0");
 	assert_int_equal(r.routes[0].plen, 16);
+	assert_int_equal(r.routes[0].gw.s_addr, INADDR_ANY);
 	assert_int_equal(r.routes[1].plen, 24);
+	assert_int_equal(r.routes[1].gw.s_addr, INADDR_ANY);
+	assert_int_equal(r.routes[2].plen, 0);	/* parsed; froute.c refuses it */
+	assert_string_equal(inet_ntop(AF_INET, &r.routes[3].gw, s, sizeof(s)), "10.8.0.10");
 	assert_int_equal(r.session_timeout, 3600);
 	assert_int_equal(r.idle_timeout, 600);
 	assert_int_equal(r.interim_interval, 300);
@@ -432,6 +438,7 @@ static void test_reply_malformed(void **state)
 	expect_bad_reply(RADIUS_FRAMED_ROUTE, "10.1.0.0/33", 11, "Framed-Route");
 	expect_bad_reply(RADIUS_FRAMED_ROUTE, "10.1.0.0", 8, "Framed-Route");
 	expect_bad_reply(RADIUS_FRAMED_ROUTE, "10.1.0.0/x", 10, "Framed-Route");
+	expect_bad_reply(RADIUS_FRAMED_ROUTE, "10.1.0.0/16 gw", 14, "Framed-Route");
 	expect_bad_reply(RADIUS_FRAMED_ROUTE, "10.1.0.0/8\0", 11, "Framed-Route");
 	expect_bad_reply(RADIUS_FRAMED_IPV6_PREFIX, v6_long, sizeof(v6_long),
 			 "Framed-IPv6-Prefix");

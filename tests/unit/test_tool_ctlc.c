@@ -836,6 +836,40 @@ static void test_dsess_parse(void **state)
 	cap_free(&cap);
 }
 
+/* framed_routes: IPv4 prefixes, comma-separated; anything else dropped, said. */
+static void test_dsess_framed_routes(void **state)
+{
+	static const char *const bad_ones[] = {
+		"", "10.1.0.0", "10.1.0.0/", "10.1.0.0/33", "10.1.0.0/24,", ",10.1.0.0/24",
+		"10.1.0.0/24,,10.2.0.0/16", "10.1.0.0/24 10.2.0.0/16", "10.1.0.300/24",
+		"10.1.0.0/2x", "10.1.0.0/024",
+	};
+	struct dsess_list l;
+	struct capture cap;
+	unsigned int bad, i;
+	char reply[256];
+
+	cap_begin(&cap, NULL);
+	dsess_from("{\"sessions\":[{\"tunnel_id\":1,\"session_id\":1,"
+		   "\"framed_routes\":\"10.57.1.0/24,172.16.0.0/12\"}]}", &l, &bad);
+	cap_end(&cap);
+	cap_free(&cap);
+	assert_int_equal(bad, 0);
+	assert_string_equal(l.v[0].s[DSESS_FRAMED_ROUTES], "10.57.1.0/24,172.16.0.0/12");
+	dsess_list_free(&l);
+	for (i = 0; i < sizeof(bad_ones) / sizeof(bad_ones[0]); i++) {
+		snprintf(reply, sizeof(reply), "{\"sessions\":[{\"tunnel_id\":1,\"session_id\":1,"
+			 "\"framed_routes\":\"%s\"}]}", bad_ones[i]);
+		cap_begin(&cap, NULL);
+		dsess_from(reply, &l, &bad);
+		cap_end(&cap);
+		cap_free(&cap);
+		if (bad != 1 || l.v[0].s[DSESS_FRAMED_ROUTES])
+			fail_msg("\"%s\" taken", bad_ones[i]);
+		dsess_list_free(&l);
+	}
+}
+
 /* The tunnel's SA and the auth method: each member checked, a bad one dropped. */
 static void test_dsess_sa(void **state)
 {
@@ -1512,6 +1546,7 @@ int main(void)
 		cmocka_unit_test(test_daemon_show_malformed),
 		cmocka_unit_test(test_daemon_show_fails),
 		cmocka_unit_test(test_dsess_parse),
+		cmocka_unit_test(test_dsess_framed_routes),
 		cmocka_unit_test(test_dsess_sa),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_session_show_daemon),

@@ -14,7 +14,12 @@
 # - accounting (item 5) to the same server: Accounting-On at start, a Start and a
 #   Stop per session with its Acct-Session-Id, the Stop with the module's octet and
 #   packet counters after a ping and the cause (User-Request, Session-Timeout),
-#   `l2sec session show` the accounting state, Accounting-Off at SIGTERM.
+#   `l2sec session show` the accounting state, Accounting-Off at SIGTERM;
+# - Framed-Route (item 4): the PAP user's network behind the client (a loopback
+#   address of the LAC's namespace) is routed "via CLIENT dev l2sec0 onlink": the
+#   gateway reaches it through the tunnel, the client sends from it, a source of
+#   another network is dropped as spoofed-source; the default route and a pool's
+#   network are refused (logged, the session up); the route goes at hang-up.
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 . "$L2SEC_TOP/tests/radius-server.sh"
@@ -71,7 +76,10 @@ papuser Cleartext-Password := "pap-pw"
 	MS-Primary-DNS-Server = 192.168.42.53,
 	L2sec-Split-Route += "10.50.0.0/16",
 	L2sec-Split-Route += "10.60.0.0/24",
-	L2sec-DNS-Domain = "corp57.example"
+	L2sec-DNS-Domain = "corp57.example",
+	Framed-Route += "10.57.1.0/24",
+	Framed-Route += "0.0.0.0/0",
+	Framed-Route += "192.168.42.0/28 0.0.0.0 1"
 
 chapuser Cleartext-Password := "chap-pw"
 	Framed-IP-Address = 192.168.42.150,
@@ -140,6 +148,28 @@ check "PAP: the address is the server's Framed-Pool's" in_staff
 check "PAP: l2sec session show names the pool" sh -c \
 	"ip netns exec gw '$L2SEC' -r '$run/run' session show | grep -q ' pool staff '"
 check "PAP: two pings through the tunnel" ip netns exec lac ping -c 2 -i 0.2 -W 5 192.168.42.1
+# the network behind the client, and one that is not
+ip -n lac addr add 10.57.1.1/32 dev lo
+ip -n lac addr add 10.58.1.1/32 dev lo
+spoofs() { gw "$L2SEC" -j stats | jget 'j["stats"]["drops"]["spoof"]'; }
+fr_routes() { gw ip -4 route show proto 0xb2 10.57.1.0/24; }
+check "Framed-Route: 10.57.1.0/24 via the client, onlink, on the kernel data path" sh -c \
+	"ip netns exec gw ip -4 route show proto 0xb2 10.57.1.0/24 |
+	 grep -q 'via $(lac_addr) dev l2sec0 .*onlink' &&
+	 grep -q \"user 'papuser' is up at .* (kernel data path)\" '$out/l2secd.log'"
+check "Framed-Route: the default route and the pool's network refused, logged" sh -c \
+	"grep -q 'Framed-Route 0.0.0.0/0 refused: a default route' '$out/l2secd.log' &&
+	 grep -q 'Framed-Route 192.168.42.0/28 refused: it overlaps an address pool' '$out/l2secd.log'"
+check "Framed-Route: l2sec session show has the network" sh -c \
+	"ip netns exec gw '$L2SEC' -r '$run/run' session show | grep -q ' framed-routes 10.57.1.0/24 '"
+check "Framed-Route: the gateway pings the client's network through the tunnel" \
+	gw ping -c 2 -i 0.2 -W 5 10.57.1.1
+check "Framed-Route: the client sends from its network" \
+	ip netns exec lac ping -c 1 -W 5 -I 10.57.1.1 192.168.42.1
+sp0=$(spoofs)
+check_fails "Framed-Route: a source of another network gets no answer" \
+	ip netns exec lac ping -c 2 -i 0.2 -W 1 -I 10.58.1.1 192.168.42.1
+check_eq "Framed-Route: its packets dropped as spoofed-source" "$((sp0 + 2))" "$(spoofs)"
 check "PAP: IPCP gave the server's DNS server" grep -Eq \
 	'primary +DNS address 192\.168\.42\.53' "$out/pppd-papuser.log"
 check "DHCPINFORM sender ready" pkt_ready 57
@@ -155,6 +185,7 @@ check "PAP: the server got NAS-Identifier and Calling-Station-Id" sh -c \
 	"grep -q 'NAS-Identifier = \"gw57\"' '$run/radius/radiusd.log' &&
 	 grep -q 'Calling-Station-Id = \"192.0.2.2:1701\"' '$run/radius/radiusd.log'"
 check "PAP: hung up" hang_up
+check_eq "Framed-Route: the route is gone with the session" "" "$(fr_routes)"
 check "PAP: the server has the accounting Stop" wait_for 10 acct_has papuser Stop
 acct_rec papuser Stop >"$out/acct-stop-pap.txt"
 pap_sid=$(sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p' "$out/acct-stop-pap.txt" | head -n 1)
@@ -205,6 +236,8 @@ check "show stats: the server alive, 3 accepts, a reject, nothing malformed" jch
 	   s["stats"]["bad_authenticator"])
 	  for s in j["radius"]["servers"]] == [("alive", 3, True, 0, 0)]' <"$out/stats.json"
 gw "$L2SEC" -r "$run/run" daemon show >"$out/daemon-show.txt" 2>&1
+check "show stats: one framed route added, two refused" jcheck \
+	'(j["ppp"]["froute_added"], j["ppp"]["froute_refused"]) == (1, 2)' <"$out/stats.json"
 check "l2sec daemon show names the RADIUS server" grep -q "127.0.0.1:1812" "$out/daemon-show.txt"
 
 kill "$lac_pid" 2>/dev/null

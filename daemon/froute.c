@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Framed-Route checks and the table of the routes held (froute.h). The table
+ * is a flat array searched linearly: at most FROUTE_MAX entries, looked at
+ * once per route a session brings (16 at most), never per packet.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "froute.h"
+
+struct froute_entry {
+	struct in_addr net;
+	uint8_t plen;
+	const void *owner;
+	uint8_t peer[16];	/* the client's public address, IPv4 mapped */
+};
+
+struct froute_table {
+	unsigned int n;
+	struct froute_entry e[FROUTE_MAX];
+};
+
+static const char *const why_str[] = {
+	[FROUTE_OK] = "ok",
+	[FROUTE_DEFAULT] = "a default route",
+	[FROUTE_SHORT] = "a prefix shorter than /8",
+	[FROUTE_GATEWAY] = "its gateway is not the client",
+	[FROUTE_OWN] = "it holds the client's own address",
+	[FROUTE_POOL] = "it overlaps an address pool",
+	[FROUTE_LOCAL] = "it overlaps the gateway's own addresses or networks",
+	[FROUTE_TAKEN] = "it overlaps another session's framed route",
+	[FROUTE_PEER_LIMIT] = "the client's public address has too many framed routes",
+	[FROUTE_LIMIT] = "the gateway has too many framed routes",
+	[FROUTE_PRIVSEP] = "framed routes are not applied with privsep = yes",
+	[FROUTE_TUN] = "framed routes need the kernel data path",
+	[FROUTE_KERNEL] = "the kernel refused the route",
+};
+
+const char *froute_why_str(enum froute_why why)
+{
+	if ((size_t)why >= sizeof(why_str) / sizeof(why_str[0]) || !why_str[why])
+		return "?";
+	return why_str[why];
+}
+
+static uint32_t mask_of(unsigned int plen)
+{
+	return plen == 0 ? 0 : plen >= 32 ? 0xffffffffu : ~(0xffffffffu >> plen);
+}
+
+/* Do NET1/PLEN1 and NET2/PLEN2 share an address (one holds the other)? */
+static bool nets_overlap(struct in_addr a, unsigned int alen, struct in_addr b,
+			 unsigned int blen)
+{
+	uint32_t m = mask_of(alen < blen ? alen : blen);
+
+	return ((ntohl(a.s_addr) ^ ntohl(b.s_addr)) & m) == 0;
+}
+
+/* Does the range [first, last] meet NET/PLEN? */
+static bool range_overlaps(const struct config_range *r, struct in_addr net, unsigned int plen)
+{
+	uint32_t lo = ntohl(net.s_addr), hi = lo | ~mask_of(plen);
+
+	return ntohl(r->first.s_addr) <= hi && ntohl(r->last.s_addr) >= lo;
+}
+
+static void peer_key(const struct sockaddr_storage *ss, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	if (ss && ss->ss_family == AF_INET) {
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	} else if (ss && ss->ss_family == AF_INET6) {
+		memcpy(out, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	}
+}
+
+int froute_local_read(struct froute_local *l)
+{
+	struct ifaddrs *ifa, *i;
+
+	l->n = 0;
+	if (getifaddrs(&ifa) < 0)
+		return -1;
+	for (i = ifa; i && l->n < FROUTE_MAX_LOCAL; i = i->ifa_next) {
+		uint32_t m;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask)
+			continue;
+		m = ntohl(((const struct sockaddr_in *)(const void *)i->ifa_netmask)->sin_addr.s_addr);
+		l->e[l->n].addr = ((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr;
+		l->e[l->n].plen = (uint8_t)__builtin_popcount(m);
+		l->n++;
+	}
+	freeifaddrs(ifa);
+	return 0;
+}
+
+struct froute_table *froute_table_new(void)
+{
+	return calloc(1, sizeof(struct froute_table));
+}
+
+void froute_table_free(struct froute_table *t)
+{
+	free(t);
+}
+
+unsigned int froute_count(const struct froute_table *t)
+{
+	return t->n;
+}
+
+/* The route's own checks: its shape, its gateway, the client's address. */
+static enum froute_why check_shape(const struct radius_route *r, struct in_addr client)
+{
+	if (r->plen == 0)
+		return FROUTE_DEFAULT;
+	if (r->plen < FROUTE_MIN_PLEN)
+		return FROUTE_SHORT;
+	if (r->gw.s_addr != INADDR_ANY && r->gw.s_addr != client.s_addr)
+		return FROUTE_GATEWAY;
+	if (nets_overlap(r->net, r->plen, client, 32))
+		return FROUTE_OWN;
+	return FROUTE_OK;
+}
+
+/* The gateway's side: its pools, its own networks (each interface's address and prefix). */
+static enum froute_why check_gateway(const struct froute_ctx *c, const struct radius_route *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_pools; i++)
+		if (range_overlaps(&c->pools[i], r->net, r->plen))
+			return FROUTE_POOL;
+	for (i = 0; c->local && i < c->local->n; i++)
+		if (nets_overlap(r->net, r->plen, c->local->e[i].addr, c->local->e[i].plen))
+			return FROUTE_LOCAL;
+	return FROUTE_OK;
+}
+
+enum froute_why froute_check(const struct froute_table *t, const struct froute_ctx *c,
+			     const struct radius_route *r, struct in_addr client,
+			     const struct sockaddr_storage *peer)
+{
+	enum froute_why why = check_shape(r, client);
+	unsigned int i, of_peer = 0;
+	uint8_t key[16];
+
+	if (why == FROUTE_OK)
+		why = check_gateway(c, r);
+	if (why != FROUTE_OK)
+		return why;
+	peer_key(peer, key);
+	for (i = 0; i < t->n; i++) {
+		if (nets_overlap(r->net, r->plen, t->e[i].net, t->e[i].plen))
+			return FROUTE_TAKEN;
+		of_peer += !memcmp(t->e[i].peer, key, sizeof(key));
+	}
+	if (of_peer >= FROUTE_MAX_PER_PEER)
+		return FROUTE_PEER_LIMIT;
+	if (t->n >= FROUTE_MAX)
+		return FROUTE_LIMIT;
+	return FROUTE_OK;
+}
+
+int froute_hold(struct froute_table *t, const struct radius_route *r, const void *owner,
+		const struct sockaddr_storage *peer)
+{
+	struct froute_entry *e;
+
+	if (t->n >= FROUTE_MAX) {
+		errno = ENOSPC;
+		return -1;
+	}
+	e = &t->e[t->n++];
+	e->net = r->net;
+	e->plen = r->plen;
+	e->owner = owner;
+	peer_key(peer, e->peer);
+	return 0;
+}
+
+void froute_drop(struct froute_table *t, const struct radius_route *r, const void *owner)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].owner != owner || t->e[i].net.s_addr != r->net.s_addr ||
+		    t->e[i].plen != r->plen)
+			continue;
+		t->e[i] = t->e[--t->n];	/* order does not matter */
+		return;
+	}
+}
+
+const char *froute_str(const struct radius_route *r, char *buf, size_t cap)
+{
+	char a[INET_ADDRSTRLEN];
+
+	if (!inet_ntop(AF_INET, &r->net, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	snprintf(buf, cap, "%s/%u", a, r->plen);
+	return buf;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Framed-Route (RFC 2865 5.22): networks routed behind a client, a branch
+ * office's router dialling in. The RADIUS server's routes are checked here
+ * before sess.c asks for "NET/PLEN via CLIENT dev l2sec0 onlink"; l2sec.ko
+ * then finds the session by the route's gateway (xmit) and accepts the
+ * network's sources from it (recv), docs/ARCHITECTURE.md.
+ *
+ * The table remembers every route the daemon added, with its session and the
+ * client's public address, so that no session takes a network another holds
+ * (nor one inside it, nor one around it), and bounds them per peer and in all.
+ */
+#ifndef L2SEC_FROUTE_H
+#define L2SEC_FROUTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "radius/radius_pkt.h"
+#include "addr/pool.h"
+
+/*
+ * The shortest prefix taken: a /8 is the largest block ever assigned to one
+ * organisation; a shorter one (4.0.0.0/6, 0.0.0.0/1, ...) holds other
+ * people's networks and would pull the gateway's traffic for them into one
+ * client, whatever the other checks say.
+ */
+#define FROUTE_MIN_PLEN		8
+#define FROUTE_MAX_PER_PEER	64	/* one public address, all its sessions */
+#define FROUTE_MAX		4096	/* the whole gateway */
+#define FROUTE_MAX_LOCAL	64	/* the gateway's own networks looked at */
+
+enum froute_why {
+	FROUTE_OK,
+	FROUTE_DEFAULT,		/* 0.0.0.0/0 */
+	FROUTE_SHORT,		/* plen < FROUTE_MIN_PLEN */
+	FROUTE_GATEWAY,		/* a gateway that is not the client */
+	FROUTE_OWN,		/* holds the client's own address */
+	FROUTE_POOL,		/* overlaps an address pool */
+	FROUTE_LOCAL,		/* overlaps the gateway's addresses or connected networks */
+	FROUTE_TAKEN,		/* overlaps another session's framed route */
+	FROUTE_PEER_LIMIT,	/* FROUTE_MAX_PER_PEER reached */
+	FROUTE_LIMIT,		/* FROUTE_MAX reached */
+	FROUTE_PRIVSEP,		/* [global] privsep = yes: the parent would add it blind */
+	FROUTE_TUN,		/* the TUN data path routes the clients' own addresses only */
+	FROUTE_KERNEL,		/* the kernel refused it */
+};
+
+const char *froute_why_str(enum froute_why why);
+
+/* A network of the gateway: an interface's address and its prefix length. */
+struct froute_local {
+	unsigned int n;
+	struct {
+		struct in_addr addr;
+		uint8_t plen;
+	} e[FROUTE_MAX_LOCAL];
+};
+
+/* The gateway's IPv4 addresses now (getifaddrs); 0, or -1 with errno. */
+int froute_local_read(struct froute_local *l);
+
+/* What the checks compare with: all of it the caller's, valid during the call. */
+struct froute_ctx {
+	const struct config_range *pools;	/* every pool's ranges, default and named */
+	unsigned int n_pools;
+	const struct froute_local *local;
+};
+
+struct froute_table;
+
+struct froute_table *froute_table_new(void);
+void froute_table_free(struct froute_table *t);
+/* Routes held now, by every session together. */
+unsigned int froute_count(const struct froute_table *t);
+
+/*
+ * May r be routed through client, a session of the client at public address
+ * peer? FROUTE_OK, or why not. Touches nothing.
+ */
+enum froute_why froute_check(const struct froute_table *t, const struct froute_ctx *c,
+			     const struct radius_route *r, struct in_addr client,
+			     const struct sockaddr_storage *peer);
+/* Record r (checked) for owner. 0, or -1 when the table is full. */
+int froute_hold(struct froute_table *t, const struct radius_route *r, const void *owner,
+		const struct sockaddr_storage *peer);
+/* Forget owner's route r. */
+void froute_drop(struct froute_table *t, const struct radius_route *r, const void *owner);
+
+/* "NET/PLEN" into buf (at least INET_ADDRSTRLEN + 3). */
+const char *froute_str(const struct radius_route *r, char *buf, size_t cap);
+
+#endif

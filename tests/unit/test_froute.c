@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Framed-Route checks (daemon/froute.c): the routes refused (default, too
+ * short, another gateway, the client's own address, the pools, the gateway's
+ * own networks, another session's network in either direction), the bounds
+ * per public address and in all, a route dropped becoming free again, and
+ * the gateway's addresses as getifaddrs gives them.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "froute.h"
+
+static struct in_addr ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static struct radius_route rt(const char *net, unsigned int plen, const char *gw)
+{
+	struct radius_route r = { .net = ip(net), .plen = (uint8_t)plen };
+
+	r.gw = ip(gw ? gw : "0.0.0.0");
+	return r;
+}
+
+static struct sockaddr_storage peer(const char *a)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	sin->sin_family = AF_INET;
+	sin->sin_addr = ip(a);
+	sin->sin_port = htons(1701);
+	return ss;
+}
+
+/* The gateway of the tests: pool 10.8.0.10-10.8.0.200, eth0 192.0.2.1/24, lo. */
+struct fx {
+	struct config_range pools[2];
+	struct froute_local local;
+	struct froute_ctx c;
+	struct froute_table *t;
+	struct in_addr client;
+	struct sockaddr_storage pa, pb;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->pools[0] = (struct config_range){ ip("10.8.0.10"), ip("10.8.0.200") };
+	f->pools[1] = (struct config_range){ ip("10.9.4.0"), ip("10.9.4.255") };	/* named */
+	f->local.n = 2;
+	f->local.e[0].addr = ip("192.0.2.1");
+	f->local.e[0].plen = 24;
+	f->local.e[1].addr = ip("127.0.0.1");
+	f->local.e[1].plen = 8;
+	f->c = (struct froute_ctx){ .pools = f->pools, .n_pools = 2, .local = &f->local };
+	f->t = froute_table_new();
+	assert_non_null(f->t);
+	f->client = ip("10.8.0.11");
+	f->pa = peer("198.51.100.7");
+	f->pb = peer("203.0.113.9");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	froute_table_free(f->t);
+	free(f);
+	return 0;
+}
+
+static enum froute_why check(struct fx *f, const char *net, unsigned int plen, const char *gw)
+{
+	struct radius_route r = rt(net, plen, gw);
+
+	return froute_check(f->t, &f->c, &r, f->client, &f->pa);
+}
+
+static void test_shape(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(check(f, "0.0.0.0", 0, NULL), FROUTE_DEFAULT);
+	assert_int_equal(check(f, "0.0.0.0", 1, NULL), FROUTE_SHORT);
+	assert_int_equal(check(f, "172.0.0.0", 7, NULL), FROUTE_SHORT);
+	assert_int_equal(check(f, "172.0.0.0", 8, NULL), FROUTE_OK);
+	assert_int_equal(check(f, "172.16.5.0", 24, NULL), FROUTE_OK);
+	assert_int_equal(check(f, "172.16.5.7", 32, NULL), FROUTE_OK);
+	/* the gateway: none, 0.0.0.0 or the client itself; never another */
+	assert_int_equal(check(f, "172.16.5.0", 24, "10.8.0.11"), FROUTE_OK);
+	assert_int_equal(check(f, "172.16.5.0", 24, "10.8.0.12"), FROUTE_GATEWAY);
+	assert_int_equal(check(f, "172.16.5.0", 24, "192.0.2.1"), FROUTE_GATEWAY);
+	/* a network holding the client's own address */
+	f->client = ip("172.16.5.9");
+	assert_int_equal(check(f, "172.16.5.0", 24, NULL), FROUTE_OWN);
+	assert_int_equal(check(f, "172.16.5.9", 32, NULL), FROUTE_OWN);
+}
+
+static void test_gateway_networks(void **state)
+{
+	struct fx *f = *state;
+
+	f->client = ip("10.8.0.20");
+	/* the pools: inside, around, across an end */
+	assert_int_equal(check(f, "10.8.0.64", 26, NULL), FROUTE_POOL);
+	assert_int_equal(check(f, "10.8.0.128", 25, NULL), FROUTE_POOL);	/* .201-.255 free */
+	assert_int_equal(check(f, "10.8.0.0", 16, NULL), FROUTE_OWN);	/* the client first */
+	assert_int_equal(check(f, "10.8.0.0", 29, NULL), FROUTE_OK);	/* .0-.7: below */
+	assert_int_equal(check(f, "10.8.0.8", 29, NULL), FROUTE_POOL);	/* .8-.15 meets .10 */
+	assert_int_equal(check(f, "10.8.0.200", 32, NULL), FROUTE_POOL);
+	assert_int_equal(check(f, "10.8.0.201", 32, NULL), FROUTE_OK);
+	assert_int_equal(check(f, "10.9.4.128", 25, NULL), FROUTE_POOL);	/* named pool */
+	/* the gateway's own networks, in both directions */
+	assert_int_equal(check(f, "192.0.2.128", 25, NULL), FROUTE_LOCAL);
+	assert_int_equal(check(f, "192.0.0.0", 16, NULL), FROUTE_LOCAL);
+	assert_int_equal(check(f, "127.0.0.0", 8, NULL), FROUTE_LOCAL);
+	assert_int_equal(check(f, "192.0.3.0", 24, NULL), FROUTE_OK);
+}
+
+static void test_taken(void **state)
+{
+	struct fx *f = *state;
+	struct radius_route r = rt("172.16.0.0", 16, NULL);
+	int owner_a, owner_b;
+
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &f->pa), FROUTE_OK);
+	assert_int_equal(froute_hold(f->t, &r, &owner_a, &f->pa), 0);
+	assert_int_equal(froute_count(f->t), 1);
+	/* the same network, one inside it, one around it: another session's */
+	assert_int_equal(check(f, "172.16.0.0", 16, NULL), FROUTE_TAKEN);
+	assert_int_equal(check(f, "172.16.9.0", 24, NULL), FROUTE_TAKEN);
+	assert_int_equal(check(f, "172.0.0.0", 8, NULL), FROUTE_TAKEN);
+	assert_int_equal(check(f, "172.17.0.0", 16, NULL), FROUTE_OK);
+	/* another owner's drop does not free it */
+	froute_drop(f->t, &r, &owner_b);
+	assert_int_equal(check(f, "172.16.9.0", 24, NULL), FROUTE_TAKEN);
+	froute_drop(f->t, &r, &owner_a);
+	assert_int_equal(froute_count(f->t), 0);
+	assert_int_equal(check(f, "172.16.9.0", 24, NULL), FROUTE_OK);
+}
+
+/* n distinct /24s of 172.16.0.0/12 (4096 of them) held for peer p. */
+static void hold_many(struct fx *f, unsigned int from, unsigned int n,
+		      const struct sockaddr_storage *p)
+{
+	for (unsigned int i = from; i < from + n; i++) {
+		struct radius_route r = { .plen = 24 };
+
+		r.net.s_addr = htonl(0xac100000u | i << 8);
+		assert_int_equal(froute_check(f->t, &f->c, &r, f->client, p), FROUTE_OK);
+		assert_int_equal(froute_hold(f->t, &r, f, p), 0);
+	}
+}
+
+static void test_per_peer_bound(void **state)
+{
+	struct fx *f = *state;
+	struct radius_route r = rt("198.18.0.0", 24, NULL);
+
+	hold_many(f, 0, FROUTE_MAX_PER_PEER, &f->pa);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &f->pa), FROUTE_PEER_LIMIT);
+	/* the same address on another port is the same peer */
+	((struct sockaddr_in *)&f->pa)->sin_port = htons(4500);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &f->pa), FROUTE_PEER_LIMIT);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &f->pb), FROUTE_OK);
+}
+
+static void test_global_bound(void **state)
+{
+	struct fx *f = *state;
+	struct radius_route r = rt("198.18.0.0", 24, NULL);
+	unsigned int i;
+
+	/* FROUTE_MAX routes from FROUTE_MAX / FROUTE_MAX_PER_PEER addresses */
+	for (i = 0; i < FROUTE_MAX / FROUTE_MAX_PER_PEER; i++) {
+		struct sockaddr_storage p = peer("198.51.100.1");
+
+		((struct sockaddr_in *)&p)->sin_addr.s_addr = htonl(0xc6336400u | i);
+		hold_many(f, i * FROUTE_MAX_PER_PEER, FROUTE_MAX_PER_PEER, &p);
+	}
+	assert_int_equal(froute_count(f->t), FROUTE_MAX);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &f->pb), FROUTE_LIMIT);
+	errno = 0;
+	assert_int_equal(froute_hold(f->t, &r, f, &f->pb), -1);
+	assert_int_equal(errno, ENOSPC);
+}
+
+static void test_names_and_local(void **state)
+{
+	struct froute_local l;
+	struct radius_route r = rt("172.16.5.0", 24, NULL);
+	char buf[INET_ADDRSTRLEN + 4];
+	bool lo = false;
+
+	(void)state;
+	for (int w = FROUTE_OK; w <= FROUTE_KERNEL; w++)
+		assert_string_not_equal(froute_why_str((enum froute_why)w), "?");
+	assert_string_equal(froute_why_str((enum froute_why)99), "?");
+	assert_string_equal(froute_str(&r, buf, sizeof(buf)), "172.16.5.0/24");
+	/* the host's own: loopback at least, with its /8 */
+	assert_int_equal(froute_local_read(&l), 0);
+	for (unsigned int i = 0; i < l.n; i++)
+		lo |= l.e[i].addr.s_addr == htonl(INADDR_LOOPBACK) && l.e[i].plen == 8;
+	assert_true(lo);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gateway_networks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_taken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_per_peer_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_global_bound, setup, teardown),
+		cmocka_unit_test(test_names_and_local),
+	};
+
+	return cmocka_run_group_tests_name("froute", tests, NULL, NULL);
+}
