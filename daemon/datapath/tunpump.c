@@ -23,7 +23,7 @@ struct tp_tunnel {
 	uint16_t tid, peer_tid;
 	bool require_ipsec, used;
 	struct sockaddr_storage peer, local;
-	struct tp_session *sessions;	/* this tunnel's, linked by tnext */
+	struct tp_session *s_first;	/* this tunnel's, linked by tnext */
 	struct tp_tunnel *next_free;
 };
 
@@ -40,8 +40,8 @@ struct tp_session {
 };
 
 struct tunpump {
-	struct tp_tunnel *tunnels, *free_t;
-	struct tp_session *sessions, *free_s;
+	struct tp_tunnel *t_slots, *free_t;
+	struct tp_session *s_slots, *free_s;
 	struct htab t_by_handle, t_by_key, s_by_id, s_by_v4, s_by_v6;
 	uint32_t next_handle;
 	struct tunpump_stats st;
@@ -206,9 +206,9 @@ struct tunpump *tunpump_new(unsigned int max_tunnels, unsigned int max_sessions)
 	tp = calloc(1, sizeof(*tp));
 	if (!tp)
 		return NULL;
-	tp->tunnels = calloc(max_tunnels, sizeof(*tp->tunnels));
-	tp->sessions = calloc(max_sessions, sizeof(*tp->sessions));
-	if (!tp->tunnels || !tp->sessions)
+	tp->t_slots = calloc(max_tunnels, sizeof(*tp->t_slots));
+	tp->s_slots = calloc(max_sessions, sizeof(*tp->s_slots));
+	if (!tp->t_slots || !tp->s_slots)
 		goto err_arrays;
 	if (htab_init(&tp->t_by_handle, 64, seed[0]) < 0)
 		goto err_arrays;
@@ -221,12 +221,12 @@ struct tunpump *tunpump_new(unsigned int max_tunnels, unsigned int max_sessions)
 	if (htab_init(&tp->s_by_v6, 64, seed[4]) < 0)
 		goto err_v4;
 	for (unsigned int i = max_tunnels; i-- > 0;) {
-		tp->tunnels[i].next_free = tp->free_t;
-		tp->free_t = &tp->tunnels[i];
+		tp->t_slots[i].next_free = tp->free_t;
+		tp->free_t = &tp->t_slots[i];
 	}
 	for (unsigned int i = max_sessions; i-- > 0;) {
-		tp->sessions[i].next_free = tp->free_s;
-		tp->free_s = &tp->sessions[i];
+		tp->s_slots[i].next_free = tp->free_s;
+		tp->free_s = &tp->s_slots[i];
 	}
 	return tp;
 
@@ -239,8 +239,8 @@ err_key:
 err_handle:
 	htab_free(&tp->t_by_handle);
 err_arrays:
-	free(tp->tunnels);
-	free(tp->sessions);
+	free(tp->t_slots);
+	free(tp->s_slots);
 	free(tp);
 	errno = ENOMEM;
 	return NULL;
@@ -255,8 +255,8 @@ void tunpump_free(struct tunpump *tp)
 	htab_free(&tp->s_by_id);
 	htab_free(&tp->s_by_v4);
 	htab_free(&tp->s_by_v6);
-	free(tp->tunnels);
-	free(tp->sessions);
+	free(tp->t_slots);
+	free(tp->s_slots);
 	free(tp);
 }
 
@@ -293,7 +293,7 @@ int tunpump_tunnel_add(struct tunpump *tp, const struct kern_tunnel *kt, uint32_
 	t->next_free = NULL;
 	t->handle = tp->next_handle;
 	t->peer_tid = kt->peer_tid;
-	t->sessions = NULL;
+	t->s_first = NULL;
 	t->used = true;
 	htab_add(&tp->t_by_handle, &t->by_handle, htab_hash64(&tp->t_by_handle, t->handle));
 	htab_add(&tp->t_by_key, &t->by_key, htab_hash(&tp->t_by_key, &k, sizeof(k)));
@@ -319,7 +319,7 @@ static void session_free(struct tunpump *tp, struct tp_session *s)
 	if (s->tprev)
 		s->tprev->tnext = s->tnext;
 	else
-		t->sessions = s->tnext;
+		t->s_first = s->tnext;
 	if (s->tnext)
 		s->tnext->tprev = s->tprev;
 	memset(s, 0, sizeof(*s));
@@ -333,8 +333,8 @@ void tunpump_tunnel_del(struct tunpump *tp, struct kern_tref tr)
 
 	if (!t)
 		return;
-	while (t->sessions)
-		session_free(tp, t->sessions);
+	while (t->s_first)
+		session_free(tp, t->s_first);
 	htab_del(&tp->t_by_handle, &t->by_handle);
 	htab_del(&tp->t_by_key, &t->by_key);
 	memset(t, 0, sizeof(*t));
@@ -370,10 +370,10 @@ int tunpump_session_add(struct tunpump *tp, struct kern_tref tr, uint16_t sid, u
 	s->peer_sid = peer_sid;
 	s->used = true;
 	s->tprev = NULL;
-	s->tnext = t->sessions;
-	if (t->sessions)
-		t->sessions->tprev = s;
-	t->sessions = s;
+	s->tnext = t->s_first;
+	if (t->s_first)
+		t->s_first->tprev = s;
+	t->s_first = s;
 	htab_add(&tp->s_by_id, &s->by_id, session_hash(tp, t->handle, sid));
 	return 0;
 }
