@@ -183,11 +183,9 @@ void privtun_free(struct l2secd *d)
 
 	if (!pt)
 		return;
+	/* the sockets' reading ends with them (l2secd_cleanup) */
 	if (d->dp)
 		datapath_set_receive(d->dp, 0, NULL, NULL, NULL);
-	for (unsigned int i = 0; i < d->n_socks; i++)
-		if (d->socks[i].io.fd == d->socks[i].fd)
-			evloop_del_io(d->loop, &d->socks[i].io);
 	if (pt->chan >= 0)
 		close(pt->chan);
 	if (pt->engine_end >= 0)
