@@ -74,15 +74,6 @@ static void pt_report(struct l2secd *d)
 
 /* --- the parent ---------------------------------------------------------------- */
 
-static void to_engine(struct privtun *pt, const struct l2tp_peer *peer,
-		      const struct rxcheck_meta *m, const uint8_t *dg, size_t n)
-{
-	size_t len = dgchan_encode(pt->msg, peer, m, dg, n);
-
-	if (!len || pt->chan < 0 || send(pt->chan, pt->msg, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		pt->to_engine_dropped++;
-}
-
 /* One datagram from a client: to the device, to the engine, or dropped (counted). */
 static void pt_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, size_t len)
 {
@@ -106,7 +97,8 @@ static void pt_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, size_
 			pt->deliver_failed++;
 		break;
 	case TUNPUMP_ENGINE:
-		to_engine(pt, &peer, &meta, data, len);
+		if (dgchan_send(pt->chan, pt->msg, &peer, &meta, data, len) < 0)
+			pt->to_engine_dropped++;	/* as the network drops: the peer retransmits */
 		break;
 	default:
 		break;

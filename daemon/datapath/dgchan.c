@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "core/util.h"
 #include "datapath/dgchan.h"
@@ -60,6 +61,16 @@ size_t dgchan_encode(uint8_t *out, const struct l2tp_peer *peer, const struct rx
 	put_be32(out + 12, (uint32_t)m->ifindex);
 	memcpy(out + DGCHAN_HDR, dg, n);
 	return DGCHAN_HDR + n;
+}
+
+int dgchan_send(int fd, uint8_t *buf, const struct l2tp_peer *peer, const struct rxcheck_meta *m,
+		const uint8_t *dg, size_t n)
+{
+	size_t len = dgchan_encode(buf, peer, m, dg, n);
+
+	if (!len || fd < 0)
+		return -1;
+	return send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }
 
 int dgchan_decode(const uint8_t *msg, size_t n, unsigned int n_socks, struct l2tp_peer *peer,

@@ -27,6 +27,13 @@
 /* Encodes into out (DGCHAN_MAX octets); its length, 0 when it cannot be (1..RXBATCH_DATA). */
 size_t dgchan_encode(uint8_t *out, const struct l2tp_peer *peer, const struct rxcheck_meta *m,
 		     const uint8_t *dg, size_t n);
+/*
+ * Sends one on the channel fd without blocking, encoded in buf (DGCHAN_MAX
+ * octets): 0, or -1 when it is dropped (it cannot be encoded, the channel is
+ * full or its other end gone), which the caller counts.
+ */
+int dgchan_send(int fd, uint8_t *buf, const struct l2tp_peer *peer, const struct rxcheck_meta *m,
+		const uint8_t *dg, size_t n);
 /* Decodes a message of n octets: 0, *dg pointing into msg; -1 when malformed. */
 int dgchan_decode(const uint8_t *msg, size_t n, unsigned int n_socks, struct l2tp_peer *peer,
 		  struct rxcheck_meta *m, const uint8_t **dg, size_t *dg_len);

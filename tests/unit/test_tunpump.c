@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "datapath/dgchan.h"
@@ -373,6 +375,44 @@ static void test_dgchan(void **state)
 	assert_int_equal(dgchan_encode(msg, &p, &m, hello, sizeof(hello)), 0);
 }
 
+/* The hand-off is bounded: a full channel drops (counted by the caller), never blocks. */
+static void test_dgchan_bounded(void **state)
+{
+	static const uint8_t hello[] = { 0xc8, 0x02, 0x00, 0x0c, 0, TID, 0, 0, 0, 1, 0, 1 };
+	static uint8_t buf[DGCHAN_MAX], in[DGCHAN_MAX + 1];
+	struct l2tp_peer p = { .addr = peer4("192.0.2.1", 4500), .sock = 0 };
+	struct rxcheck_meta m = { .have_pktinfo = true };
+	struct l2tp_peer q;
+	struct rxcheck_meta mq;
+	const uint8_t *dg;
+	unsigned int sent = 0, dropped = 0, got = 0;
+	int sndbuf = 4096, sv[2];
+	size_t dn;
+	ssize_t n;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)), 0);
+	for (int i = 0; i < 2000; i++) {
+		if (dgchan_send(sv[0], buf, &p, &m, hello, sizeof(hello)) == 0)
+			sent++;
+		else
+			dropped++;
+	}
+	assert_true(sent > 0);
+	assert_true(dropped > 0);
+	while ((n = recv(sv[1], in, sizeof(in), MSG_DONTWAIT)) > 0) {
+		assert_int_equal(dgchan_decode(in, (size_t)n, 1, &q, &mq, &dg, &dn), 0);
+		assert_memory_equal(dg, hello, sizeof(hello));
+		got++;
+	}
+	assert_int_equal(got, sent);
+	/* the engine gone: dropped, no SIGPIPE */
+	close(sv[1]);
+	assert_int_equal(dgchan_send(sv[0], buf, &p, &m, hello, sizeof(hello)), -1);
+	close(sv[0]);
+	assert_int_equal(dgchan_send(-1, buf, &p, &m, hello, sizeof(hello)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_tx),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_dgchan),
+		cmocka_unit_test(test_dgchan_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
