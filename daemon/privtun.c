@@ -201,6 +201,13 @@ int privtun_channel(struct l2secd *d)
 		log_err("privsep: socketpair: %s", strerror(errno));
 		return -1;
 	}
+	/* one way: the engine has nothing to tell the parent here (requests go by priv_fd) */
+	if (shutdown(sv[1], SHUT_WR) < 0) {
+		log_err("privsep: shutdown: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
 	pt->chan = sv[0];
 	pt->engine_end = sv[1];
 	return 0;

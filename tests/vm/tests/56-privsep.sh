@@ -18,6 +18,11 @@
 # - the client then hangs up (xl2tpd's StopCCN): the new engine clears the tunnel and
 #   session, the parent the module's, the route and the address; SIGTERM ends both
 #   processes.
+# Then the TUN data path under privsep (datapath = tun: the parent carries the data
+# packets, as l2sec.ko would): the same client connects and pings through the parent,
+# the engine is killed (SIGKILL) under 20 pings a second and a new one resumes the
+# tunnel and session with no gap over 1 s in the pings, and the client's hang-up clears
+# the route and the address.
 # Then [radius] under privsep (issues 17 and 21), against FreeRADIUS on the gateway's
 # loopback (tests/radius-server.sh) and the same LAC dialling once per method:
 # - the secret is in a secret-file only the parent reads: the parent's memory holds
