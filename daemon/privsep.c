@@ -42,6 +42,7 @@
 #include "priv/priv_state.h"
 #include "priv/sandbox.h"
 #include "privsep.h"
+#include "privtun.h"
 #include "server_int.h"
 #include "sess.h"
 
@@ -515,6 +516,8 @@ static int engine_spawn(struct l2secd *d)
 	/* the new engine numbers its records from 1 and gets the store's by the fork */
 	if (priv_state_hand_back(d->pst, hand_over_none, NULL) < 0)
 		return -1;
+	if (d->pt && privtun_channel(d) < 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		log_err("privsep: socketpair: %s", strerror(errno));
 		return -1;
@@ -531,6 +534,7 @@ static int engine_spawn(struct l2secd *d)
 		_exit(engine_main(d, sv[1]));
 	}
 	close(sv[1]);
+	privtun_forked(d);
 	d->priv_fd = sv[0];
 	if (evloop_add_io(d->loop, &d->priv_io, sv[0], EPOLLIN, priv_io_cb) < 0) {
 		log_err("event loop: %s", strerror(errno));
@@ -703,11 +707,6 @@ int privsep_start(struct l2secd *d)
 	ev_timer_init(&d->restart_timer, restart_cb);
 	ev_timer_init(&d->kill_timer, kill_timer_cb);
 	ev_timer_init(&d->sa_resync_timer, sa_resync_cb);
-	if (!d->kern) {
-		log_err("privsep = yes needs the kernel data path (l2sec.ko); set privsep = no "
-			"for the TUN data path");
-		return -1;
-	}
 	if (sandbox_lookup(d->cfg.engine_user, &ids) < 0) {
 		log_err("privsep: engine-user '%s' does not exist or is root: create it "
 			"(useradd --system --no-create-home --shell /usr/sbin/nologin %s) or set "
@@ -721,9 +720,14 @@ int privsep_start(struct l2secd *d)
 	d->users = l2secd_users_open(d);
 	if (!d->users)
 		return -1;
+	/* without l2sec.ko the parent carries the data packets, as the module would */
+	if (!d->kern && privtun_open(d) < 0)
+		return -1;
 	for (unsigned int i = 0; i < d->cfg.n_listen; i++)
 		if (l2secd_sock_open(d, &d->cfg.listen[i]) < 0)
 			return -1;
+	if (d->pt && privtun_socks_watch(d) < 0)
+		return -1;
 	d->pc = priv_check_new(&d->cfg, d->users);
 	if (!d->pc) {
 		log_err("privsep: %s", strerror(errno));
@@ -1057,7 +1061,7 @@ static int engine_main(struct l2secd *d, int fd)
 {
 	static const int sigs[] = { SIGTERM, SIGINT };
 	struct sandbox_ids ids = { .uid = d->engine_uid, .gid = d->engine_gid };
-	int keep[3 + CONFIG_MAX_LISTEN + 1];
+	int keep[3 + CONFIG_MAX_LISTEN + 2];
 	struct users_db *users = d->users;
 	struct priv_check *pc = d->pc;		/* the parent's: for the resume only */
 	struct priv_state *pst = d->pst;
@@ -1070,6 +1074,8 @@ static int engine_main(struct l2secd *d, int fd)
 	keep[n++] = fd;
 	for (unsigned int i = 0; i < d->n_socks; i++)
 		keep[n++] = d->socks[i].fd;
+	if (d->pt)
+		keep[n++] = privtun_engine_fd(d);	/* the parent's datagrams for it */
 	if (close_others(keep, n) < 0)
 		return 1;
 	/* sd_notify is the parent's: a socket of the engine's own would be a killing call */
@@ -1089,7 +1095,7 @@ static int engine_main(struct l2secd *d, int fd)
 		return 1;
 	ev_timer_init(&d->stop_timer, l2secd_stop_timer_cb);
 	ev_timer_init(&d->stop_poll, l2secd_stop_poll_cb);
-	d->dp = datapath_kernel(d->loop, d->kern, d->nd);
+	d->dp = d->kern ? datapath_kernel(d->loop, d->kern, d->nd) : datapath_parent(d->loop, d->nd);
 	d->ep = engine_priv_new(d->loop, fd, engine_event, d);
 	if (!d->dp || !d->ep)
 		return 1;
@@ -1275,4 +1281,5 @@ void privsep_cleanup(struct l2secd *d)
 	d->users = NULL;
 	authlimit_free(d->al);
 	d->al = NULL;
+	privtun_free(d);
 }

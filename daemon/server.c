@@ -32,6 +32,7 @@
 #include "core/pidfile.h"
 #include "conf/secfile.h"
 #include "privsep.h"
+#include "privtun.h"
 #include "server.h"
 #include "server_int.h"
 #include "aaa.h"
@@ -240,9 +241,15 @@ static void sock_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, siz
 	if (!d->rx.module_gone && datapath_sock_taken(d->dp, s->fd))
 		l2secd_module_lost(d, "it detached the L2TP socket");
 	rxcheck_parse(mh, &peer, &meta);
-	if (rxcheck_datagram(&d->rx, &peer, &meta, evloop_now(d->loop)) != RXCHECK_OK)
+	l2secd_sock_input(d, &peer, &meta, data, len);
+}
+
+void l2secd_sock_input(struct l2secd *d, struct l2tp_peer *peer, const struct rxcheck_meta *meta,
+		       uint8_t *data, size_t len)
+{
+	if (rxcheck_datagram(&d->rx, peer, meta, evloop_now(d->loop)) != RXCHECK_OK)
 		return;
-	l2tp_lns_input(d->lns, data, len, &peer);
+	l2tp_lns_input(d->lns, data, len, peer);
 }
 
 /* Datagrams lost before l2tp_lns_input saw them: a line a minute at most. */
@@ -369,9 +376,14 @@ err:
 	return -1;
 }
 
-/* The sockets' datagrams to the LNS (in the engine, under privsep). */
+/*
+ * The sockets' datagrams to the LNS (in the engine, under privsep); on the
+ * TUN data path under privsep the parent reads them and passes the engine's on.
+ */
 static int socks_watch(struct l2secd *d)
 {
+	if (d->pt)
+		return privtun_engine_watch(d);
 	for (unsigned int i = 0; i < d->n_socks; i++) {
 		if (evloop_add_io(d->loop, &d->socks[i].io, d->socks[i].fd, EPOLLIN,
 				  sock_rx_cb) < 0) {

@@ -19,6 +19,7 @@
 #include "l2tp/rxcheck.h"
 
 struct ctl;
+struct privtun;
 struct engine_priv;
 struct priv_check;
 struct users_db;
@@ -88,6 +89,7 @@ struct l2secd {
 	struct priv_radius *prad;
 	struct users_db *users;
 	int priv_fd;			/* -1: no engine now */
+	struct privtun *pt;		/* privsep without l2sec.ko: the parent pumps (privtun.h) */
 	struct ev_io priv_io;
 	pid_t engine_pid;		/* 0: none */
 	uint64_t engine_start_ms;

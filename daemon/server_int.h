@@ -25,6 +25,9 @@ int l2secd_sock_open(struct l2secd *d, const struct sockaddr_storage *addr);
  * address (family 0: the socket's), with SO_MARK mark (0: none; CAP_NET_RAW
  * or CAP_NET_ADMIN); 0, or -1 with errno.
  */
+/* A datagram of socket peer->sock, its control messages read (rxcheck.h): rxcheck, the LNS. */
+void l2secd_sock_input(struct l2secd *d, struct l2tp_peer *peer, const struct rxcheck_meta *meta,
+		       uint8_t *data, size_t len);
 int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const struct sockaddr_storage *to,
 			const struct sockaddr_storage *local, uint32_t mark, const uint8_t *buf,
 			size_t len);

@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "datapath/datapath.h"
 #include "datapath/kmod.h"
+#include "datapath/tunpump.h"
 
 #define TUN_BATCH	64		/* packets per wakeup, then others get a turn */
 #define TUN_MAX_PKT	65536
@@ -38,8 +39,11 @@ struct datapath_impl {
 
 struct datapath {
 	const struct datapath_impl *impl;
+	const char *name;
 	struct evloop *loop;
 	struct kern *kern;		/* kernel: the module's connection */
+	struct tunpump *tp;		/* tun in the privsep parent: its switch (tunpump.h) */
+	uint32_t n_socks;		/* tun: the sockets added, numbered 1... */
 	struct netdev *nd;
 	/* tun: the device's packets for clients, to rx_fn */
 	struct ev_io tun_io;
@@ -73,9 +77,10 @@ static void k_sock_del(struct datapath *dp, uint32_t id)
 		kern_sock_del(dp->kern, id);
 }
 
+/* Without kern: the privsep engine's view of a data path its parent carries. */
 static int k_watch_fd(const struct datapath *dp)
 {
-	return kern_watch_fd(dp->kern);
+	return dp->kern ? kern_watch_fd(dp->kern) : -1;
 }
 
 static int k_watch_lost(struct datapath *dp, const uint32_t *ids, unsigned int n)
@@ -85,7 +90,7 @@ static int k_watch_lost(struct datapath *dp, const uint32_t *ids, unsigned int n
 
 static bool k_sock_taken(struct datapath *dp, int fd)
 {
-	return kern_sock_attached(fd) == 0;
+	return dp->kern && kern_sock_attached(fd) == 0;
 }
 
 static int k_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle)
@@ -194,9 +199,10 @@ static int t_sock_prepare(struct datapath *dp, int fd, int family, bool require_
 	return setsockopt(fd, level, opt, &pol, sizeof(pol));
 }
 
+/* Nothing to hand over; in the privsep parent numbered 1..., the switch's names */
 static int t_sock_add(struct datapath *dp, int fd, bool require_ipsec, uint32_t *id)
 {
-	*id = 0;
+	*id = dp->tp ? ++dp->n_socks : 0;
 	return DATAPATH_NOTHING;
 }
 
@@ -219,29 +225,40 @@ static bool t_sock_taken(struct datapath *dp, int fd)
 	return false;
 }
 
+/* l2secd's packet pump carries them (sess.c), or the privsep parent's switch (tunpump.h) */
 static int t_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle)
 {
 	*handle = 0;
+	if (dp->tp)
+		return tunpump_tunnel_add(dp->tp, t, handle);
 	return DATAPATH_NOTHING;
 }
 
 static void t_tunnel_del(struct datapath *dp, struct kern_tref tr)
 {
+	if (dp->tp)
+		tunpump_tunnel_del(dp->tp, tr);
 }
 
 static int t_session_add(struct datapath *dp, struct kern_tref tr, uint16_t sid, uint16_t peer_sid)
 {
+	if (dp->tp)
+		return tunpump_session_add(dp->tp, tr, sid, peer_sid);
 	return DATAPATH_NOTHING;
 }
 
 static void t_session_del(struct datapath *dp, struct kern_tref tr, uint16_t sid)
 {
+	if (dp->tp)
+		tunpump_session_del(dp->tp, tr, sid);
 }
 
 static int t_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			const uint64_t *ifid)
 {
+	if (dp->tp)
+		return tunpump_session_up(dp->tp, tr, sid, ipv4, pfx64, ifid);
 	return 0;	/* routes through the device are the caller's (netdev.h) */
 }
 
@@ -319,6 +336,7 @@ static struct datapath *datapath_new(const struct datapath_impl *impl, struct ev
 	if (!dp)
 		return NULL;
 	dp->impl = impl;
+	dp->name = impl->name;
 	dp->loop = loop;
 	dp->kern = k;
 	dp->nd = nd;
@@ -335,6 +353,20 @@ struct datapath *datapath_tun(struct evloop *loop, struct netdev *nd)
 	return datapath_new(&tun_impl, loop, NULL, nd);
 }
 
+void datapath_tun_pump(struct datapath *dp, struct tunpump *tp)
+{
+	dp->tp = tp;
+}
+
+struct datapath *datapath_parent(struct evloop *loop, struct netdev *nd)
+{
+	struct datapath *dp = datapath_new(&kernel_impl, loop, NULL, nd);
+
+	if (dp)
+		dp->name = tun_impl.name;
+	return dp;
+}
+
 void datapath_free(struct datapath *dp)
 {
 	if (!dp)
@@ -345,7 +377,7 @@ void datapath_free(struct datapath *dp)
 
 const char *datapath_name(const struct datapath *dp)
 {
-	return dp->impl->name;
+	return dp->name;
 }
 
 int datapath_sock_prepare(struct datapath *dp, int fd, int family, bool require_ipsec)
@@ -408,6 +440,8 @@ int datapath_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 int datapath_session_stats(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			   struct kern_session_stats *st)
 {
+	if (dp->tp)
+		return tunpump_session_stats(dp->tp, tr, sid, st);
 	if (!dp->kern)
 		return DATAPATH_NOTHING;	/* tun: the PPP layer counts them itself */
 	return kern_session_stats(dp->kern, tr, sid, st);

@@ -33,6 +33,18 @@ struct datapath;
 struct datapath *datapath_kernel(struct evloop *loop, struct kern *k, struct netdev *nd);
 struct datapath *datapath_tun(struct evloop *loop, struct netdev *nd);
 void datapath_free(struct datapath *dp);
+/*
+ * privsep without l2sec.ko (docs/ARCHITECTURE.md, "The TUN data path in two
+ * processes"): the parent's tun data path programs its switch tp (borrowed)
+ * as the kernel's programs the module; the engine's data path is its
+ * parent's (datapath_parent: programming is the parent's, over the
+ * socketpair; nothing to watch, no packet to send or receive). With tp, the
+ * tun data path numbers the sockets added after it 1... (datapath_sock_add's
+ * *id), as the switch names them.
+ */
+struct tunpump;
+void datapath_tun_pump(struct datapath *dp, struct tunpump *tp);
+struct datapath *datapath_parent(struct evloop *loop, struct netdev *nd);
 
 const char *datapath_name(const struct datapath *dp);	/* "kernel" or "tun" */
 

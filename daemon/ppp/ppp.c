@@ -383,40 +383,52 @@ static void data_input(struct ppp_session *s, const struct ppp_fsm *f,
 	s->ops->data(s->ctx, proto, p, n);
 }
 
+enum ppp_frame_err ppp_frame_proto(const uint8_t *p, size_t n, uint16_t *proto, size_t *off)
+{
+	size_t o = 0;
+
+	*proto = 0;
+	if (n >= 2 && p[0] == 0xFF && p[1] == 0x03)
+		o = 2;
+	if (n - o >= 1 && (p[o] & 1)) {
+		*proto = p[o];
+		*off = o + 1;
+		return PPP_FRAME_OK;
+	}
+	if (n - o < 2)
+		return PPP_FRAME_SHORT;
+	*proto = get_be16(p + o);
+	*off = o + 2;
+	/*
+	 * RFC 1661 section 2: low octet odd, high octet even; an odd first
+	 * octet was taken as a compressed field above.
+	 */
+	return *proto & 1 ? PPP_FRAME_OK : PPP_FRAME_BAD_PROTO;
+}
+
 void ppp_input(struct ppp_session *s, uint64_t now, uint8_t *p, size_t n)
 {
 	uint16_t proto;
+	size_t off;
 
 	if (s->dead || s->phase == PHASE_DEAD)
 		return;
 	s->now = now;
 	s->st.rx_frames++;
-	if (n >= 2 && p[0] == 0xFF && p[1] == 0x03) {
-		p += 2;
-		n -= 2;
-	}
-	if (n >= 1 && (p[0] & 1)) {
-		proto = p[0];
-		p += 1;
-		n -= 1;
-	} else if (n >= 2) {
-		proto = get_be16(p);
-		p += 2;
-		n -= 2;
-		/*
-		 * RFC 1661 section 2: low octet odd, high octet even; an odd
-		 * first octet was taken as a compressed field above.
-		 */
-		if (!(proto & 1)) {
-			ppp_log_drop(s, "invalid protocol field 0x%04x, dropped", proto);
-			s->st.rx_malformed++;
-			return;
-		}
-	} else {
+	switch (ppp_frame_proto(p, n, &proto, &off)) {
+	case PPP_FRAME_OK:
+		break;
+	case PPP_FRAME_BAD_PROTO:
+		ppp_log_drop(s, "invalid protocol field 0x%04x, dropped", proto);
+		s->st.rx_malformed++;
+		return;
+	default:
 		ppp_log_drop(s, "frame of %zu octets has no protocol field, dropped", n);
 		s->st.rx_malformed++;
 		return;
 	}
+	p += off;
+	n -= off;
 
 	switch (proto) {
 	case PPP_LCP:

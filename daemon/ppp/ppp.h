@@ -255,6 +255,19 @@ void ppp_input(struct ppp_session *s, uint64_t now, uint8_t *frame, size_t len);
  * when the call returns.
  */
 #define PPP_DATA_HEADROOM 4
+
+/*
+ * A frame's protocol field, after the address and control fields (FF 03,
+ * optional: ACFC) and compressed or not (PFC): *off is the payload's offset.
+ * The one parse of both processes: ppp_input's, and the privileged parent's
+ * on the TUN data path (datapath/tunpump.h), which reads no more of a frame.
+ */
+enum ppp_frame_err {
+	PPP_FRAME_OK,
+	PPP_FRAME_SHORT,	/* no protocol field */
+	PPP_FRAME_BAD_PROTO,	/* even low octet (RFC 1661 section 2); *proto says it */
+};
+enum ppp_frame_err ppp_frame_proto(const uint8_t *p, size_t n, uint16_t *proto, size_t *off);
 int ppp_send_data(struct ppp_session *s, uint16_t proto, uint8_t *buf, size_t len);
 
 /*

@@ -18,6 +18,11 @@
 # - the client then hangs up (xl2tpd's StopCCN): the new engine clears the tunnel and
 #   session, the parent the module's, the route and the address; SIGTERM ends both
 #   processes.
+# Then the TUN data path under privsep (datapath = tun: the parent carries the data
+# packets, as l2sec.ko would): the same client connects and pings through the parent,
+# the engine is killed (SIGKILL) under 20 pings a second and a new one resumes the
+# tunnel and session with no gap over 1 s in the pings, and the client's hang-up clears
+# the route and the address.
 # Then [radius] under privsep (issues 17 and 21), against FreeRADIUS on the gateway's
 # loopback (tests/radius-server.sh) and the same LAC dialling once per method:
 # - the secret is in a secret-file only the parent reads: the parent's memory holds
@@ -245,6 +250,49 @@ check "l2secd's tunnels, sessions and routes are gone" cleared
 kill "$lac_pid" 2>/dev/null
 wait "$lac_pid" 2>/dev/null
 
+# --- the TUN data path under privsep: the parent pumps the data packets -------------------
+sed '/^privsep = yes$/a datapath = tun' "$run/l2sec.conf" >"$run/l2sec-tun.conf"
+chmod 600 "$run/l2sec-tun.conf"
+mv "$out/l2secd.log" "$out/l2secd-lac.log"
+ip netns exec lac xl2tpd -D -c "$run/xl2tpd.conf" -s /dev/null -C "$run/control" \
+	-p "$run/xl2tpd.pid" >"$out/xl2tpd-tun.log" 2>&1 &
+lac_pid=$!
+ip netns exec gw "$L2SECD" -c "$run/l2sec-tun.conf" >"$out/l2secd.log" 2>&1 &
+gw_pid=$!
+check "tun: l2secd starts, the parent carrying the packets" wait_for 60 \
+	grep -q "privsep: the parent carries the tun data path's packets" "$out/l2secd.log"
+check "tun: the engine is sandboxed" wait_for 10 engine_sandboxed
+wait_for 30 test -p "$run/control"
+echo "c gw" >"$run/control"
+check "tun: the client's ppp0 has an address from the pool" wait_for 60 lac_up
+check "tun: one route on the TUN device" wait_for 10 routes_are 1
+check "tun: the module holds nothing" kern_is session -eq 0
+ppp_pid=$(pgrep -x pppd)
+ping_txt=$out/ping-tun.txt
+ip netns exec lac ping -D -i 0.05 192.168.42.1 >"$ping_txt" 2>&1 &
+ping_pid=$!
+check "tun: the client's pings are answered through the parent" wait_for 20 more_replies 20
+e1=$(engine)
+n=$(replies)
+kill -KILL "$e1"
+check "tun: kill -9 of the engine, a new one resumes the tunnel and session" wait_for 20 resumed 1
+check "tun: the pings go on (2 s more)" wait_for 30 more_replies $((n + 40))
+kill "$ping_pid" 2>/dev/null
+wait "$ping_pid" 2>/dev/null
+gap=$(max_gap_ms)
+check "tun: no gap over 1 s in the client's pings across the death (largest: ${gap} ms)" \
+	test "$gap" -lt 1000
+check "tun: the client's pppd stayed up" pppd_same
+echo "d gw" >"$run/control"
+check "tun: the client's hang-up clears the route" wait_for 30 routes_are 0
+ctl "show stats" >"$out/stats-tun.json"
+check "tun: the address is back in the pool" jcheck 'j["pool_in_use"] == 0' <"$out/stats-tun.json"
+kill -TERM "$gw_pid"
+check "tun: l2secd exits after SIGTERM" wait_for 30 \
+	sh -c "! kill -0 $gw_pid 2>/dev/null && [ -z \"\$(pgrep -x l2secd)\" ]"
+kill "$lac_pid" 2>/dev/null
+wait "$lac_pid" 2>/dev/null
+
 # --- [radius] under privsep: the parent signs and verifies, the engine parses ------------
 . "$L2SEC_TOP/tests/radius-server.sh"
 secret=l2sec-56-radius-secret
@@ -288,7 +336,7 @@ acct_sid() {
 }
 start_seen() { [ -n "$(acct_sid Start)" ]; }
 stop_matches() { [ -n "$(acct_sid Stop)" ] && [ "$(acct_sid Stop)" = "$(acct_sid Start)" ]; }
-mv "$out/l2secd.log" "$out/l2secd-lac.log"
+mv "$out/l2secd.log" "$out/l2secd-tun.log"
 ip netns exec lac xl2tpd -D -c "$run/xl2tpd-r.conf" -s /dev/null -C "$run/control" \
 	-p "$run/xl2tpd.pid" >"$out/xl2tpd-radius.log" 2>&1 &
 lac_pid=$!

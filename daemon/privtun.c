@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/* privsep on the TUN data path: the parent's pump and the engine's channel (privtun.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/param.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "datapath/datapath.h"
+#include "datapath/dgchan.h"
+#include "datapath/netdev.h"
+#include "datapath/tunpump.h"
+#include "privtun.h"
+#include "server.h"
+#include "server_int.h"
+
+#define PT_LOG_MS	10000	/* a line about drops every 10 s at most */
+#define PT_CHAN_BATCH	64	/* channel messages per wakeup in the engine */
+
+struct privtun {
+	struct l2secd *d;
+	struct tunpump *tp;
+	struct rxbatch *rxb;
+	int chan;			/* the parent's end; -1: none */
+	int engine_end;			/* the engine's, the parent's until the fork */
+	struct ev_io chan_io;		/* the engine reading its end */
+	uint8_t *msg;			/* DGCHAN_MAX octets */
+	uint64_t tun_errors;		/* reads of the device that failed */
+	uint64_t to_engine_dropped;	/* the channel did not take it */
+	uint64_t deliver_failed;	/* the device did not take it */
+	uint64_t tx_failed;		/* sendmsg to a client failed */
+	uint64_t chan_malformed;	/* the engine: a message it could not decode */
+	uint64_t logged, log_ms;
+};
+
+static uint64_t drops(const struct privtun *pt)
+{
+	const struct tunpump_stats *st = pt->tp ? tunpump_stats(pt->tp) : NULL;
+	uint64_t n = pt->to_engine_dropped + pt->deliver_failed + pt->tx_failed + pt->tun_errors;
+
+	for (unsigned int i = 0; st && i < TUNPUMP_DROP_MAX; i++)
+		n += st->drop[i];
+	return n;
+}
+
+/* What was dropped since the last line, a line every PT_LOG_MS at most. */
+static void pt_report(struct l2secd *d)
+{
+	struct privtun *pt = d->pt;
+	const struct tunpump_stats *st = tunpump_stats(pt->tp);
+	uint64_t now = evloop_now(d->loop), n = drops(pt);
+
+	if (n == pt->logged || (pt->log_ms && now - pt->log_ms < PT_LOG_MS))
+		return;
+	log_notice("privsep: tun data path: %llu packet(s) dropped since the last report; in all: "
+		   "malformed %llu, wrong_peer %llu, not_up %llu, spoofed %llu, no_session %llu, "
+		   "to_engine_dropped %llu, device %llu, send %llu",
+		   (unsigned long long)(n - pt->logged),
+		   (unsigned long long)st->drop[TUNPUMP_DROP_MALFORMED],
+		   (unsigned long long)st->drop[TUNPUMP_DROP_WRONG_PEER],
+		   (unsigned long long)st->drop[TUNPUMP_DROP_NOT_UP],
+		   (unsigned long long)st->drop[TUNPUMP_DROP_SPOOF],
+		   (unsigned long long)st->drop[TUNPUMP_DROP_NO_SESSION],
+		   (unsigned long long)pt->to_engine_dropped,
+		   (unsigned long long)(pt->deliver_failed + pt->tun_errors),
+		   (unsigned long long)pt->tx_failed);
+	pt->logged = n;
+	pt->log_ms = now;
+}
+
+/* --- the parent ---------------------------------------------------------------- */
+
+/* One datagram from a client: to the device, to the engine, or dropped (counted). */
+static void pt_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, size_t len)
+{
+	struct l2secd_sock *s = ctx;
+	struct l2secd *d = s->d;
+	struct privtun *pt = d->pt;
+	struct l2tp_peer peer = { .sock = (int)(s - d->socks) };
+	struct rxcheck_meta meta;
+	struct tunpump_from from;
+	size_t off, n;
+
+	memcpy(&peer.addr, mh->msg_name, MIN(mh->msg_namelen, sizeof(peer.addr)));
+	rxcheck_parse(mh, &peer, &meta);
+	from = (struct tunpump_from){
+		.sock_id = (uint32_t)peer.sock + 1, .peer = &peer.addr,
+		.mark = meta.have_mark ? peer.mark : 0,
+	};
+	switch (tunpump_rx(pt->tp, &from, data, len, &off, &n)) {
+	case TUNPUMP_DELIVER:
+		if (datapath_send(d->dp, data + off, n) < 0)
+			pt->deliver_failed++;
+		break;
+	case TUNPUMP_ENGINE:
+		if (dgchan_send(pt->chan, pt->msg, &peer, &meta, data, len) < 0)
+			pt->to_engine_dropped++;	/* as the network drops: the peer retransmits */
+		break;
+	default:
+		break;
+	}
+}
+
+static void pt_sock_cb(struct ev_io *io, uint32_t events)
+{
+	struct l2secd_sock *s = container_of(io, struct l2secd_sock, io);
+	struct l2secd *d = s->d;
+
+	(void)events;
+	if (rxbatch_read(d->pt->rxb, &s->rx, pt_datagram, s) < 0)
+		log_info("l2tp: receive: %s", strerror(errno));
+	pt_report(d);
+}
+
+/* A packet for a client from the device, at buf + TUNPUMP_HEADROOM. */
+static void pt_tun_packet(void *ctx, uint8_t *buf, size_t len)
+{
+	struct l2secd *d = ctx;
+	struct privtun *pt = d->pt;
+	struct tunpump_to to;
+
+	if (tunpump_tx(pt->tp, buf, len, &to) < 0)
+		return;		/* counted */
+	if (!to.sock_id || to.sock_id > d->n_socks ||
+	    l2secd_sock_sendmsg(d, to.sock_id - 1, &to.peer, &to.local, to.mark, buf,
+				len + TUNPUMP_HEADROOM) < 0)
+		pt->tx_failed++;
+}
+
+int privtun_open(struct l2secd *d)
+{
+	struct privtun *pt = calloc(1, sizeof(*pt));
+
+	if (!pt)
+		goto err_mem;
+	d->pt = pt;
+	pt->d = d;
+	pt->chan = pt->engine_end = -1;
+	pt->tp = tunpump_new(d->cfg.l2tp.max_tunnels, d->cfg.l2tp.max_sessions);
+	pt->rxb = rxbatch_new();
+	pt->msg = malloc(DGCHAN_MAX);
+	if (!pt->tp || !pt->rxb || !pt->msg)
+		goto err_mem;
+	datapath_tun_pump(d->dp, pt->tp);
+	if (datapath_set_receive(d->dp, TUNPUMP_HEADROOM, pt_tun_packet, d, &pt->tun_errors) < 0) {
+		log_err("tun: %s", strerror(errno));
+		return -1;
+	}
+	log_notice("privsep: the parent carries the tun data path's packets");
+	return 0;
+err_mem:
+	log_err("out of memory");
+	return -1;
+}
+
+int privtun_socks_watch(struct l2secd *d)
+{
+	for (unsigned int i = 0; i < d->n_socks; i++) {
+		if (evloop_add_io(d->loop, &d->socks[i].io, d->socks[i].fd, EPOLLIN,
+				  pt_sock_cb) < 0) {
+			log_err("event loop: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void privtun_free(struct l2secd *d)
+{
+	struct privtun *pt = d->pt;
+
+	if (!pt)
+		return;
+	/* the sockets' reading ends with them (l2secd_cleanup) */
+	if (d->dp)
+		datapath_set_receive(d->dp, 0, NULL, NULL, NULL);
+	if (pt->chan >= 0)
+		close(pt->chan);
+	if (pt->engine_end >= 0)
+		close(pt->engine_end);
+	tunpump_free(pt->tp);
+	rxbatch_free(pt->rxb);
+	free(pt->msg);
+	free(pt);
+	d->pt = NULL;
+}
+
+int privtun_channel(struct l2secd *d)
+{
+	struct privtun *pt = d->pt;
+	int sv[2];
+
+	if (pt->chan >= 0)
+		close(pt->chan);	/* the previous engine's: what it held is dropped */
+	pt->chan = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_err("privsep: socketpair: %s", strerror(errno));
+		return -1;
+	}
+	/* one way: the engine has nothing to tell the parent here (requests go by priv_fd) */
+	if (shutdown(sv[1], SHUT_WR) < 0) {
+		log_err("privsep: shutdown: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	pt->chan = sv[0];
+	pt->engine_end = sv[1];
+	return 0;
+}
+
+void privtun_forked(struct l2secd *d)
+{
+	if (d->pt && d->pt->engine_end >= 0) {
+		close(d->pt->engine_end);
+		d->pt->engine_end = -1;
+	}
+}
+
+/* --- the engine ------------------------------------------------------------------- */
+
+int privtun_engine_fd(const struct l2secd *d)
+{
+	return d->pt ? d->pt->engine_end : -1;
+}
+
+static void chan_cb(struct ev_io *io, uint32_t events)
+{
+	struct privtun *pt = container_of(io, struct privtun, chan_io);
+	struct l2secd *d = pt->d;
+
+	(void)events;
+	for (int i = 0; i < PT_CHAN_BATCH; i++) {
+		ssize_t n = recv(io->fd, pt->msg, DGCHAN_MAX, MSG_DONTWAIT);
+		struct l2tp_peer peer;
+		struct rxcheck_meta meta;
+		const uint8_t *dg;
+		size_t len;
+
+		if (n < 0)
+			return;
+		if (n == 0) {
+			evloop_del_io(d->loop, io);	/* the parent is gone: its socket says so too */
+			return;
+		}
+		if (dgchan_decode(pt->msg, (size_t)n, d->n_socks, &peer, &meta, &dg, &len) < 0) {
+			pt->chan_malformed++;
+			log_warn("privsep: a malformed message from the parent's channel, dropped");
+			continue;
+		}
+		l2secd_sock_input(d, &peer, &meta, pt->msg + DGCHAN_HDR, len);
+	}
+}
+
+int privtun_engine_watch(struct l2secd *d)
+{
+	struct privtun *pt = d->pt;
+
+	/* the parent's switch is the parent's: the engine has none */
+	pt->tp = NULL;
+	pt->rxb = NULL;
+	pt->chan = -1;
+	if (evloop_add_io(d->loop, &pt->chan_io, pt->engine_end, EPOLLIN, chan_cb) < 0) {
+		log_err("event loop: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}

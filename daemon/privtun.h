@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * privsep without l2sec.ko (docs/ARCHITECTURE.md, "The TUN data path in two
+ * processes"): the privileged parent pumps the data packets, as the module
+ * does on the kernel path. It reads the L2TP sockets and the TUN device,
+ * switches data packets with its table (datapath/tunpump.h, programmed by the
+ * checked requests through datapath_tun_pump), and passes the engine what is
+ * the engine's over a datagram channel (datapath/dgchan.h), one per engine,
+ * without blocking: what the channel does not take is dropped and counted,
+ * as the network would drop it. The engine reads that channel in place of the
+ * sockets. Single-threaded, on each process's event loop.
+ */
+#ifndef L2SECD_PRIVTUN_H
+#define L2SECD_PRIVTUN_H
+
+struct l2secd;
+
+/*
+ * The parent, before its sockets are opened: the switch and the device's
+ * reading; after: the sockets' reading.
+ */
+int privtun_open(struct l2secd *d);
+int privtun_socks_watch(struct l2secd *d);
+void privtun_free(struct l2secd *d);
+/* Before the fork: a new channel (the previous engine's is closed); -1 on error. */
+int privtun_channel(struct l2secd *d);
+/* After it, in the parent: the engine's end is the engine's. */
+void privtun_forked(struct l2secd *d);
+/* In the engine: its end of the channel (to keep), and reading it in place of the sockets. */
+int privtun_engine_fd(const struct l2secd *d);
+int privtun_engine_watch(struct l2secd *d);
+
+#endif
