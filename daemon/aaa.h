@@ -232,6 +232,8 @@ void aaa_dae_bind(struct aaa *a, aaa_dae_fn fn, void *arg);
  */
 size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const uint8_t *buf,
 		     size_t len, struct radius_pkt *ans);
+/* The DAE's clock (default: the event loop's), for tests of its time windows. */
+void aaa_dae_set_clock(struct aaa *a, ev_clock_fn clock, void *arg);
 
 /* For `l2sec daemon show`: each server's state and counters, and the queue. */
 void aaa_describe(const struct aaa *a, struct json_object *o);

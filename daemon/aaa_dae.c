@@ -21,6 +21,10 @@
  *    client's cache, and nothing is done twice (duplicates);
  *  - an Event-Timestamp more than DAE_TS_WINDOW_S away from our clock: a
  *    replay, dropped (stale, RFC 5176 section 3.5);
+ *  - with [radius] dae-require-event-timestamp = yes, no Event-Timestamp: a
+ *    NAK with Error-Cause 402, Missing Attribute (no_event_timestamp): the
+ *    replay protection RFC 5176 section 3.5 gives is that attribute's, and
+ *    beyond the duplicate window nothing else tells a replay;
  * then it is answered, ACK or NAK with an Error-Cause (RFC 5176 section
  * 3.6), signed with radius_sign_answer() and with its Proxy-States.
  *
@@ -74,7 +78,7 @@ struct dae_cached {
 
 struct dae_stats {
 	uint64_t requests, acks, naks, bad_authenticator, duplicates, malformed, stale;
-	uint64_t rate_limited, sessions_ended, sessions_changed;
+	uint64_t rate_limited, sessions_ended, sessions_changed, no_event_timestamp;
 };
 
 struct dae_client {
@@ -98,8 +102,24 @@ struct aaa_dae {
 	aaa_dae_fn fn;
 	void *arg;
 	struct aaa *a;
+	bool require_ts;		/* [radius] dae-require-event-timestamp */
+	ev_clock_fn clock;		/* NULL: the loop's (aaa_dae_set_clock) */
+	void *clock_arg;
 	struct radius_pkt ans;		/* the answer being sent */
 };
+
+static uint64_t dae_now(const struct aaa *a)
+{
+	return a->dae->clock ? a->dae->clock(a->dae->clock_arg) : evloop_now(a->loop);
+}
+
+void aaa_dae_set_clock(struct aaa *a, ev_clock_fn clock, void *arg)
+{
+	if (a && a->dae) {
+		a->dae->clock = clock;
+		a->dae->clock_arg = arg;
+	}
+}
 
 /* --- matching ------------------------------------------------------------------------ */
 
@@ -436,7 +456,7 @@ static void act(struct aaa *a, struct dae_client *c, const struct radius_msg *m,
 static size_t handle(struct aaa *a, struct dae_client *c, const struct sockaddr_storage *src,
 		     const struct radius_msg *m, const char *from, struct radius_pkt *p)
 {
-	uint64_t now = evloop_now(a->loop);
+	uint64_t now = dae_now(a);
 	const struct dae_cached *e = cache_find(c, src, m, now);
 	struct dae_req q;
 	int64_t skew;
@@ -455,6 +475,10 @@ static size_t handle(struct aaa *a, struct dae_client *c, const struct sockaddr_
 				"our clock: dropped (a replay?)", code_name(m->code), from,
 				(long long)skew);
 		return 0;
+	}
+	if (!q.has_ts && !q.error && a->dae->require_ts) {
+		c->st.no_event_timestamp++;
+		q.error = DAE_EC_MISSING_ATTRIBUTE;
 	}
 	act(a, c, m, &q, from, p);
 	if (answer_sign(p, c, m)) {
@@ -481,7 +505,7 @@ size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const ui
 				"not a dae-client: dropped", from);
 		return 0;
 	}
-	if (!rate_ok(c, evloop_now(a->loop))) {
+	if (!rate_ok(c, dae_now(a))) {
 		c->st.rate_limited++;
 		return 0;
 	}
@@ -570,6 +594,7 @@ int aaa_dae_open(struct aaa *a)
 		return -1;
 	}
 	d->local = ss[0];
+	d->require_ts = r->dae_require_ts;
 	for (d->n = 0; d->n < r->n_dae_clients; d->n++)
 		if (client_init(a, &d->clients[d->n], &r->dae_clients[d->n]) < 0)
 			return -1;
@@ -625,6 +650,7 @@ static struct json_object *client_stats(const struct dae_client *c)
 	aaa_add_u64(g, "bad_authenticator", c->st.bad_authenticator);
 	aaa_add_u64(g, "duplicates", c->st.duplicates);
 	aaa_add_u64(g, "stale", c->st.stale);
+	aaa_add_u64(g, "no_event_timestamp", c->st.no_event_timestamp);
 	aaa_add_u64(g, "malformed", c->st.malformed);
 	aaa_add_u64(g, "rate_limited", c->st.rate_limited);
 	aaa_add_u64(g, "sessions_ended", c->st.sessions_ended);

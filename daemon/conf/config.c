@@ -205,6 +205,7 @@ static const struct key keys[] = {
 	{ "radius", "acct-queue", K_UINT, OFF(radius.acct_queue), 0, 1, 1000000 },
 	{ "radius", "dae-listen", K_STRING, STR(radius.dae_listen), 0, 63 },
 	{ "radius", "dae-clients", K_DAE, OFF(radius.dae_clients), 0, 0, CONFIG_DAE_CLIENTS_MAX },
+	{ "radius", "dae-require-event-timestamp", K_BOOL, OFF(radius.dae_require_ts), 0, 0, 0 },
 	{ "radius", "vendor-id", K_UINT, OFF(radius.vendor_id), 0, 1, 16777215 },
 };
 

@@ -147,6 +147,7 @@ struct config_radius {
 	char dae_listen[64];		/* RFC 5176 "ADDR[:PORT]" (port 3799); "": off */
 	struct config_dae_client dae_clients[CONFIG_DAE_CLIENTS_MAX];
 	unsigned int n_dae_clients;
+	bool dae_require_ts;		/* a request without Event-Timestamp: NAK 402 */
 	unsigned int vendor_id;		/* of l2sec's Vendor-Specific attributes (radius_pkt.h) */
 };
 /* Interim-Updates no more often than this, whoever asks (RFC 2869 section 5.16). */

@@ -47,9 +47,17 @@ struct fx {
 	uint32_t timeout[N_SESS];	/* a CoA's Session-Timeout + 1; 0: none came */
 	unsigned int calls;
 	uint8_t next_id;
+	uint64_t skew_ms;		/* added to the loop's monotonic clock */
 };
 
 static struct fx *fx;
+
+/* The DAE's clock: the loop's, moved on by the tests that need time to pass. */
+static uint64_t skewed_clock(void *arg)
+{
+	(void)arg;
+	return evloop_now(fx->loop) + fx->skew_ms;
+}
 
 static unsigned int fake_sessions(void *arg, const struct aaa_dae_ident *id,
 				  const struct aaa_dae_change *change)
@@ -131,6 +139,7 @@ static int setup(void **state)
 	fx->a = aaa_new(fx->loop, &fx->cfg);
 	assert_non_null(fx->a);
 	aaa_dae_bind(fx->a, fake_sessions, NULL);
+	aaa_dae_set_clock(fx->a, skewed_clock, NULL);
 	for (unsigned int i = 0; i < N_SESS; i++) {
 		in4(&fx->peers[i], "203.0.113.9", (uint16_t)(1701 + i));
 		fx->sess[i].user = users[i];
@@ -542,6 +551,72 @@ static void test_duplicate(void **state)
 	assert_int_equal(dae_counter("127.0.0.1/32", "duplicates"), 2);
 }
 
+/* The duplicate window is 30 s: the same request after it is a new one, acted on again. */
+static void test_duplicate_expiry(void **state)
+{
+	struct radius_pkt p, ans1, ans2;
+	size_t len1;
+
+	(void)state;
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "bob");
+	sign(&p, &shared);
+	len1 = send_from(&p, "127.0.0.1", &ans1);
+	assert_int_equal(ans1.buf[0], RADIUS_DISCONNECT_ACK);
+	fx->skew_ms += 29000;		/* within the window: the same answer, nothing done */
+	assert_int_equal(send_from(&p, "127.0.0.1", &ans2), len1);
+	assert_memory_equal(ans1.buf, ans2.buf, len1);
+	assert_int_equal(fx->calls, 1);
+	assert_int_equal(dae_counter("127.0.0.1/32", "duplicates"), 1);
+	fx->skew_ms += 1001;		/* 30.001 s after the first: acted on again (bob gone: NAK) */
+	assert_true(send_from(&p, "127.0.0.1", &ans2) > 0);
+	assert_int_equal(fx->calls, 2);
+	assert_int_equal(ans2.buf[0], RADIUS_DISCONNECT_NAK);
+	assert_int_equal(dae_counter("127.0.0.1/32", "duplicates"), 1);
+	assert_int_equal(dae_counter("127.0.0.1/32", "requests"), 3);
+}
+
+/* dae-require-event-timestamp = yes: a request without one is refused, 402, nothing done. */
+static void test_require_timestamp(void **state)
+{
+	struct radius_pkt p;
+	uint32_t cause;
+
+	(void)state;
+	/* the default (no): taken without one */
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "nobody");
+	assert_int_equal(ask(&p, &cause), RADIUS_DISCONNECT_NAK);
+	assert_int_equal(cause, 503);
+	assert_int_equal(fx->calls, 1);
+	aaa_free(fx->a);
+	fx->cfg.radius.dae_require_ts = true;
+	fx->a = aaa_new(fx->loop, &fx->cfg);
+	assert_non_null(fx->a);
+	aaa_dae_bind(fx->a, fake_sessions, NULL);
+	aaa_dae_set_clock(fx->a, skewed_clock, NULL);
+	fx->calls = 0;
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "alice");
+	assert_int_equal(ask(&p, &cause), RADIUS_DISCONNECT_NAK);
+	assert_int_equal(cause, 402);
+	req_init(&p, RADIUS_COA_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "alice");
+	radius_put_u32(&p, RADIUS_SESSION_TIMEOUT, 60);
+	assert_int_equal(ask(&p, &cause), RADIUS_COA_NAK);
+	assert_int_equal(cause, 402);
+	assert_int_equal(fx->calls, 0);
+	assert_false(fx->ended[0] || fx->ended[2] || fx->timeout[0]);
+	assert_int_equal(dae_counter("127.0.0.1/32", "no_event_timestamp"), 2);
+	/* with one: taken */
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "alice");
+	radius_put_u32(&p, RADIUS_EVENT_TIMESTAMP, (uint32_t)time(NULL));
+	assert_int_equal(ask(&p, &cause), RADIUS_DISCONNECT_ACK);
+	assert_true(fx->ended[0] && fx->ended[2]);
+	assert_int_equal(dae_counter("127.0.0.1/32", "no_event_timestamp"), 2);
+}
+
 /* An Event-Timestamp far from our clock is a replay: dropped, nothing done. */
 static void test_stale(void **state)
 {
@@ -728,6 +803,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_require_timestamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket, setup, teardown),
