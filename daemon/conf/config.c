@@ -1405,10 +1405,6 @@ static void check_ppp(struct parser *p)
 	if (cfg->idle_timeout_ms && cfg->privsep)
 		perr(p, line_of(p, "idle-timeout"), "[ppp] idle-timeout does not run under "
 		     "privsep yet: set [global] privsep = no, or idle-timeout = 0");
-	/* the parent's checker allocates and checks addresses from pool alone */
-	if (cfg->n_named_pool && cfg->privsep)
-		perr(p, line_of(p, "named-pools"), "[ppp] named-pools does not run under "
-		     "privsep yet: set [global] privsep = no, or remove named-pools");
 	if (cfg->ipv6_prefix_len && !cfg->ipv6 && key_ok(p, "ipv6"))
 		perr(p, line_of(p, "ipv6-prefix"), "[ppp] ipv6-prefix is set but ipv6 is not yes");
 	if (cfg->ipv6 && !cfg->ipv6_prefix_len && key_ok(p, "ipv6-prefix"))

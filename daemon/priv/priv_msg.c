@@ -617,6 +617,7 @@ static const char *const reason_names[PRIV_REASON_MAX] = {
 	[PRIV_R_PEER] = "peer",
 	[PRIV_R_DATAGRAM] = "datagram",
 	[PRIV_R_RADIUS] = "radius",
+	[PRIV_R_POOL_UNKNOWN] = "pool_unknown",
 };
 
 const char *priv_reason_name(unsigned int reason)

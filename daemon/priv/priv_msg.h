@@ -118,6 +118,7 @@ enum priv_reason {
 	PRIV_R_PEER,		/* SEND: not the tunnel's peer, port or socket */
 	PRIV_R_DATAGRAM,	/* SEND: not an L2TP message of that tunnel (or session) */
 	PRIV_R_RADIUS,		/* a RADIUS packet the parent does not sign, or not for that server */
+	PRIV_R_POOL_UNKNOWN,	/* the Access-Accept's Framed-Pool is not one of [ppp] named-pools */
 	PRIV_REASON_MAX
 };
 

@@ -148,6 +148,11 @@ static void accept_of(const struct radius_msg *m, const struct outstanding *o,
 		v->has_framed4 = true;
 		v->framed4 = rr.framed_ip;
 	}
+	memcpy(v->framed_pool, rr.framed_pool, sizeof(v->framed_pool));
+	v->framed_pool[sizeof(v->framed_pool) - 1] = '\0';
+	v->has_pfx6 = rr.has_ipv6_prefix;
+	v->pfx6 = rr.ipv6_prefix;
+	v->pfx6_len = rr.ipv6_plen;
 	explicit_bzero(&rr, sizeof(rr));
 }
 

@@ -19,7 +19,9 @@
  * A verified Access-Accept authenticates the session its Access-Request
  * named (priv_check.c applies it): the engine's word that RADIUS accepted is
  * never taken. Its Framed-IP-Address becomes the session's static address
- * (claimable outside the pools only with framed-ip-outside-pool = yes).
+ * (claimable outside the pools only with framed-ip-outside-pool = yes), its
+ * Framed-Pool the pool the session's address comes from, its
+ * Framed-IPv6-Prefix the session's /64 (priv_check.h).
  * No attribute the answers carry needs the secret to read (l2sec uses no
  * MS-MPPE keys, no Tunnel-Password); one that did would be decrypted here.
  *
@@ -64,6 +66,10 @@ struct priv_radius_verdict {
 	uint16_t tid, sid;
 	bool has_framed4;
 	struct in_addr framed4;
+	char framed_pool[64];		/* Framed-Pool; "": none */
+	bool has_pfx6;			/* Framed-IPv6-Prefix, as sent (the checker judges it) */
+	struct in6_addr pfx6;
+	uint8_t pfx6_len;
 };
 
 /* Judge and carry out one request (the checker took its rate first): PRIV_OK or a refusal. */

@@ -291,11 +291,10 @@ static void test_idle_timeout(void **state)
 			       &e), 1);
 	assert_int_equal(e.line[0], 4);
 	assert_non_null(strstr(e.msg[0], "does not run under privsep"));
-	/* nor named pools: the parent checks addresses against pool alone */
+	/* named pools do: the parent hands them out (test_priv_radius) */
 	assert_int_equal(parse("[global]\nprivsep = yes\n[ppp]\npool = 10.99.0.10-10.99.0.20\n"
-			       "named-pools = staff:10.99.1.10-10.99.1.20\n", &cfg, &e), 1);
-	assert_int_equal(e.line[0], 5);
-	assert_non_null(strstr(e.msg[0], "named-pools does not run under privsep"));
+			       "named-pools = staff:10.99.1.10-10.99.1.20\n", &cfg, &e), 0);
+	assert_int_equal(cfg.n_named_pool, 1);
 }
 
 /* One error each, on the line given, with a message that says what. */

@@ -42,6 +42,7 @@ struct fx {
 	uint32_t seq, handle;
 	struct priv_msg reply;
 	uint64_t now;
+	uint16_t sid;			/* the session sign() names; 0: SID */
 };
 
 /* Encode m with the next sequence number and hand it to the checker as a datagram. */
@@ -124,7 +125,7 @@ static enum priv_reason sign(struct fx *f, unsigned int link, unsigned int serve
 	if (session) {
 		m.rsign.handle = f->handle;
 		m.rsign.tid = TID;
-		m.rsign.sid = SID;
+		m.rsign.sid = f->sid ? f->sid : SID;
 	}
 	m.rsign.pkt.len = (uint16_t)p->len;
 	memcpy(m.rsign.pkt.buf, p->buf, p->len);
@@ -259,6 +260,174 @@ static void test_framed_ip_outside_pool(void **state)
 	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_ACCEPT, &secret, "192.0.2.5", auth),
 			 PRIV_OK);
 	assert_int_equal(claim(f, "192.0.2.5"), PRIV_OK);
+}
+
+/*
+ * A verified Access-Accept with a Framed-Pool (pool, NULL: none) and a
+ * Framed-IPv6-Prefix (pfx6/plen, NULL: none), for the session.
+ */
+static void accept_with(struct fx *f, const char *pool, const char *pfx6, uint8_t plen)
+{
+	const struct priv_radius_pkt *q;
+	struct radius_pkt p, a;
+	uint8_t auth[16], v[18] = { 0 };
+
+	access_request(&p, "alice", "pw-of-alice");
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_OK);
+	q = &f->reply.reply.radius;
+	memcpy(auth, q->buf + 4, 16);
+	radius_pkt_init(&a, RADIUS_ACCESS_ACCEPT, q->buf[1]);
+	if (pool)
+		assert_int_equal(radius_put_str(&a, RADIUS_FRAMED_POOL, pool), 0);
+	if (pfx6) {
+		v[1] = plen;
+		assert_int_equal(inet_pton(AF_INET6, pfx6, v + 2), 1);
+		assert_int_equal(radius_put(&a, RADIUS_FRAMED_IPV6_PREFIX, v, 18), 0);
+	}
+	assert_int_equal(radius_sign_answer(&a, &secret, auth), 0);
+	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a), PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+}
+
+/* A checker with [ppp] named-pools staff:10.8.1.10-10.8.1.11 guests:10.8.2.0/30. */
+static void named_pools_checker(struct fx *f)
+{
+	priv_check_free(f->c);
+	snprintf(f->cfg.named_pool[0].name, sizeof(f->cfg.named_pool[0].name), "staff");
+	inet_pton(AF_INET, "10.8.1.10", &f->cfg.named_pool[0].r.first);
+	inet_pton(AF_INET, "10.8.1.11", &f->cfg.named_pool[0].r.last);
+	snprintf(f->cfg.named_pool[1].name, sizeof(f->cfg.named_pool[1].name), "guests");
+	inet_pton(AF_INET, "10.8.2.1", &f->cfg.named_pool[1].r.first);
+	inet_pton(AF_INET, "10.8.2.2", &f->cfg.named_pool[1].r.last);
+	f->cfg.n_named_pool = 2;
+	new_checker(f);
+}
+
+/* A new session on the tunnel (sid), which the next requests name. */
+static void next_session(struct fx *f, uint16_t sid)
+{
+	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
+
+	m.session_add = (struct priv_session_add){ f->handle, TID, sid, (uint16_t)(60 + sid) };
+	assert_int_equal(req(f, &m), PRIV_OK);
+}
+
+static enum priv_reason claim_sid(struct fx *f, uint16_t sid, const char *addr)
+{
+	struct priv_msg m = { .type = PRIV_REQ_ADDR_CLAIM };
+
+	m.addr = (struct priv_addr_req){ .handle = f->handle, .tid = TID, .sid = sid };
+	m.addr.addr.family = strchr(addr, ':') ? 6 : 4;
+	inet_pton(m.addr.addr.family == 4 ? AF_INET : AF_INET6, addr, &m.addr.addr.v6);
+	return req(f, &m);
+}
+
+/*
+ * [ppp] named-pools under privsep: the parent hands out the pool the
+ * verified Accept's Framed-Pool names, and nothing of another pool.
+ */
+static void test_named_pool(void **state)
+{
+	struct fx *f = *state;
+	char a[INET_ADDRSTRLEN];
+
+	named_pools_checker(f);
+	accept_with(f, "guests", NULL, 0);
+	/* an address of the default pool, or of another named pool: not this session's */
+	assert_int_equal(claim(f, "10.9.0.2"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim(f, "10.8.1.10"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim(f, "192.0.2.9"), PRIV_R_NOT_IN_POOL);	/* of no pool */
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	inet_ntop(AF_INET, &f->reply.reply.addr.v4, a, sizeof(a));
+	assert_string_equal(a, "10.8.2.1");
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_NOT_IN_POOL], 3);
+}
+
+/* A Framed-Pool that is not one of [ppp] named-pools: no address, not the default pool's. */
+static void test_named_pool_unknown(void **state)
+{
+	struct fx *f = *state;
+
+	named_pools_checker(f);
+	accept_with(f, "nosuch", NULL, 0);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_POOL_UNKNOWN);
+	assert_int_equal(claim(f, "10.9.0.1"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_POOL_UNKNOWN], 1);
+	/* without named-pools at all, a Framed-Pool names none either */
+	f->cfg.n_named_pool = 0;
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, "staff", NULL, 0);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_POOL_UNKNOWN);
+}
+
+/*
+ * Framed-IPv6-Prefix under privsep (item 5): the parent takes the verified
+ * Accept's /64 as the session's, checked as a single l2secd checks it.
+ */
+static void test_framed_ipv6_prefix(void **state)
+{
+	struct fx *f = *state;
+	char a[INET6_ADDRSTRLEN];
+
+	priv_check_free(f->c);
+	f->cfg.ipv6 = true;
+	inet_pton(AF_INET6, "2001:db8:100::", &f->cfg.ipv6_prefix);
+	f->cfg.ipv6_prefix_len = 48;
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:100:7::", 64);
+	/* another /64 of the pool than the server's: refused */
+	assert_int_equal(claim_sid(f, SID, "2001:db8:100:8::"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_OK);
+	inet_ntop(AF_INET6, &f->reply.reply.addr.v6, a, sizeof(a));
+	assert_string_equal(a, "2001:db8:100:7::");
+	/* outside ipv6-prefix: only with framed-ip-outside-pool; never the gateway's /64 */
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:999:1::", 64);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_R_NOT_IN_POOL);
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:100::", 64);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_R_NOT_IN_POOL);
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:100:7::", 56);	/* not a /64 */
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_R_NOT_IN_POOL);
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, NULL, "fe80::", 64);		/* link-local */
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_R_NOT_IN_POOL);
+	priv_check_free(f->c);
+	f->cfg.radius.framed_ip_any = true;
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:999:1::", 64);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_OK);
+	inet_ntop(AF_INET6, &f->reply.reply.addr.v6, a, sizeof(a));
+	assert_string_equal(a, "2001:db8:999:1::");
+	/* another session with the same /64: held (outside the pool as well as in it) */
+	next_session(f, SID + 1);
+	f->sid = SID + 1;
+	accept_with(f, NULL, "2001:db8:999:1::", 64);
+	assert_int_equal(claim_sid(f, SID + 1, "::"), PRIV_R_ADDR_HELD);
+	next_session(f, SID + 2);
+	f->sid = SID + 2;
+	accept_with(f, NULL, "2001:db8:100:7::", 64);
+	assert_int_equal(claim_sid(f, SID + 2, "::"), PRIV_OK);
+	next_session(f, SID + 3);
+	f->sid = SID + 3;
+	accept_with(f, NULL, "2001:db8:100:7::", 64);
+	assert_int_equal(claim_sid(f, SID + 3, "::"), PRIV_R_ADDR_HELD);
+	/* released by the first: the next may have it */
+	{
+		struct priv_msg m = { .type = PRIV_REQ_ADDR_RELEASE };
+
+		m.addr = (struct priv_addr_req){ .handle = f->handle, .tid = TID, .sid = SID };
+		m.addr.addr.family = 6;
+		inet_pton(AF_INET6, "2001:db8:999:1::", &m.addr.addr.v6);
+		assert_int_equal(req(f, &m), PRIV_OK);
+	}
+	assert_int_equal(claim_sid(f, SID + 1, "::"), PRIV_OK);
 }
 
 static void test_no_accept_no_session(void **state)
@@ -475,6 +644,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_accept_authenticates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_framed_ip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_framed_ip_outside_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_named_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_named_pool_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_framed_ipv6_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_accept_no_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sign_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sign_accounting, setup, teardown),
