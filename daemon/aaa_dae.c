@@ -28,6 +28,11 @@
  * then it is answered, ACK or NAK with an Error-Cause (RFC 5176 section
  * 3.6), signed with radius_sign_answer() and with its Proxy-States.
  *
+ * Under privsep the engine runs all of this but the two uses of a secret
+ * (client_verify, answer_sign), which the parent does (DAE_VERIFY and
+ * DAE_SIGN, priv/priv_radius.h): the engine parses, the parent alone holds
+ * the dae-clients' secrets and signs only answers to requests it verified.
+ *
  * Nothing waits: a request is acted on and answered in the loop's turn it
  * arrives in, so none is ever in flight; a turn reads at most DAE_BUDGET
  * datagrams. Memory is fixed at start: DAE_CACHE answers per client, each
@@ -332,18 +337,26 @@ static int answer_build(struct radius_pkt *p, const struct radius_msg *m, uint8_
  * The only two uses of the client's secret (radius_sign.h): the request's
  * check and the answer's signature.
  */
-static enum radius_err client_verify(const struct dae_client *c, const struct radius_msg *m)
+static enum radius_err client_verify(const struct aaa *a, const struct dae_client *c,
+				     const struct radius_msg *m)
 {
 	const struct radius_secret s = { c->secret, c->secret_len };
+	const struct radius_signer *sg = &a->signers[AAA_LINK_AUTH];
 
+	if (a->signed_elsewhere)	/* privsep: the parent holds the secret */
+		return sg->verify_request(sg->ctx, (unsigned int)(c - a->dae->clients), m);
 	return radius_verify_request(m, &s);
 }
 
-static int answer_sign(struct radius_pkt *p, const struct dae_client *c,
+static int answer_sign(const struct aaa *a, struct radius_pkt *p, const struct dae_client *c,
 		       const struct radius_msg *m)
 {
 	const struct radius_secret s = { c->secret, c->secret_len };
+	const struct radius_signer *sg = &a->signers[AAA_LINK_AUTH];
 
+	if (a->signed_elsewhere)
+		return sg->sign_answer(sg->ctx, (unsigned int)(c - a->dae->clients), p,
+				       m->buf + 4);
 	return radius_sign_answer(p, &s, m->buf + 4);
 }
 
@@ -481,7 +494,7 @@ static size_t handle(struct aaa *a, struct dae_client *c, const struct sockaddr_
 		q.error = DAE_EC_MISSING_ATTRIBUTE;
 	}
 	act(a, c, m, &q, from, p);
-	if (answer_sign(p, c, m)) {
+	if (answer_sign(a, p, c, m)) {
 		a->dae->send_errors++;
 		return 0;
 	}
@@ -519,7 +532,7 @@ size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const ui
 		return 0;
 	}
 	c->st.requests++;
-	e = client_verify(c, &m);
+	e = client_verify(a, c, &m);
 	if (e != RADIUS_OK) {
 		c->st.bad_authenticator++;
 		aaa_log_limited(a, LOG_WARNING, "%s from %s: %s: dropped", code_name(m.code), from,
@@ -567,6 +580,8 @@ static int client_init(struct aaa *a, struct dae_client *c, const struct config_
 	c->plen = cc->plen;
 	c->credit_ms = DAE_BURST * (1000 / DAE_RATE);
 	c->last_ms = evloop_now(a->loop);
+	if (a->signed_elsewhere)
+		return 0;	/* privsep: the parent reads it (aaa_dae_secret_load) */
 	if (cc->secret_file[0])
 		return aaa_read_secret(cc->secret_file, c->secret, &c->secret_len);
 	memcpy(c->secret, a->secret, a->secret_len);

@@ -289,15 +289,40 @@ static void ra_timer_cb(struct ev_timer *t)
 
 /* --- accounting ---------------------------------------------------------------------- */
 
-/* The session's data counters: the module's, or the tun path's; the last ones on error. */
-static const struct aaa_counters *counters(struct sess *x)
+/*
+ * privsep: the module's counters through the parent (COUNTERS, for a session
+ * of the engine's, rate-bounded); a data path that has none (tun) is
+ * EOPNOTSUPP there, and the PPP layer's count. 0, or -1: x->last kept.
+ */
+static int counters_priv(struct sess *x)
+{
+	struct priv_counters pc;
+
+	if (engine_priv_counters(x->ss->ep, x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
+				 x->l2tp->sid, &pc) < 0) {
+		if (errno != EOPNOTSUPP)
+			return -1;
+		x->last = x->tun;
+		return 0;
+	}
+	x->last = (struct aaa_counters){
+		.in_octets = pc.rx_bytes, .in_packets = pc.rx_packets,
+		.out_octets = pc.tx_bytes, .out_packets = pc.tx_packets,
+	};
+	return 0;
+}
+
+/* The session's data counters into x->last: the module's, or the tun path's. 0, or -1: kept. */
+static int counters_read(struct sess *x)
 {
 	struct sessions *ss = x->ss;
 	struct kern_session_stats st;
 	int r;
 
 	if (x->counted || !x->l2tp)
-		return &x->last;
+		return 0;
+	if (ss->ep)
+		return counters_priv(x);
 	r = datapath_session_stats(ss->dp, datapath_tref(x->l2tp->tunnel->dp_handle,
 							 x->l2tp->tunnel->tid), x->l2tp->sid, &st);
 	if (r == DATAPATH_NOTHING)
@@ -307,6 +332,13 @@ static const struct aaa_counters *counters(struct sess *x)
 			.in_octets = st.rx_bytes, .in_packets = st.rx_packets,
 			.out_octets = st.tx_bytes, .out_packets = st.tx_packets,
 		};
+	return r < 0 ? -1 : 0;
+}
+
+/* The session's data counters: the last ones on error. */
+static const struct aaa_counters *counters(struct sess *x)
+{
+	counters_read(x);
 	return &x->last;
 }
 
@@ -368,8 +400,14 @@ static void sess_after(struct sess *x);
 static void idle_timer_cb(struct ev_timer *t)
 {
 	struct sess *x = container_of(t, struct sess, idle_timer);
-	uint64_t now = evloop_now(x->ss->loop), rx = counters(x)->in_packets;
+	uint64_t now = evloop_now(x->ss->loop), rx;
 
+	/* counters not read (the parent's rate, an error): not a sign of idleness */
+	if (counters_read(x) < 0) {
+		ev_timer_arm(x->ss->loop, &x->idle_timer, idle_look_ms(x));
+		return;
+	}
+	rx = x->last.in_packets;
 	if (rx != x->idle_rx) {
 		x->idle_rx = rx;
 		x->idle_since = now;

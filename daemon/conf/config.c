@@ -1401,10 +1401,6 @@ static void check_ppp(struct parser *p)
 		check_local_address(p);
 	if (key_ok(p, "local-address") && key_ok(p, "pool") && key_ok(p, "named-pools"))
 		check_named_pools(p);
-	/* the engine would read the session counters the parent's module keeps */
-	if (cfg->idle_timeout_ms && cfg->privsep)
-		perr(p, line_of(p, "idle-timeout"), "[ppp] idle-timeout does not run under "
-		     "privsep yet: set [global] privsep = no, or idle-timeout = 0");
 	if (cfg->ipv6_prefix_len && !cfg->ipv6 && key_ok(p, "ipv6"))
 		perr(p, line_of(p, "ipv6-prefix"), "[ppp] ipv6-prefix is set but ipv6 is not yes");
 	if (cfg->ipv6 && !cfg->ipv6_prefix_len && key_ok(p, "ipv6-prefix"))
@@ -1561,17 +1557,11 @@ static void check_dae(struct parser *p)
 			     "=FILE needs [radius] secret or secret-file");
 			break;
 		}
-	/* auth and acct run under privsep (the parent signs); DAE's requests do not */
-	if (r->dae_listen[0] && p->cfg->privsep)
-		perr(p, line_of(p, "dae-listen"),
-		     "[radius] dae-listen does not run under privsep yet (issue 21): the parent "
-		     "would need to verify DAE requests and sign the answers with the dae-clients' "
-		     "secrets; set [global] privsep = no, or remove dae-listen");
 }
 
 /*
  * [radius]: servers, one secret for them, the auth-source they need. What is
- * not wired yet (DAE under privsep) is refused, so that no operator believes it works.
+ * not wired yet is refused, so that no operator believes it works.
  */
 static void check_radius(struct parser *p)
 {

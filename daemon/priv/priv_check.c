@@ -259,7 +259,7 @@ struct priv_check {
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
-	struct bucket auth, query, send, radius_rate;
+	struct bucket auth, query, send, radius_rate, dae_rate, counters_rate;
 	struct priv_radius *radius;
 	bool framed_ip_any;		/* [radius] framed-ip-outside-pool */
 	void (*random)(void *ctx, void *buf, size_t len);
@@ -1013,6 +1013,35 @@ static enum priv_reason radius_req(struct priv_check *c, const struct priv_msg *
  * own pool (the default, or its Accept's Framed-Pool); *from: the pool that
  * holds it, NULL when none does.
  */
+/*
+ * DAE_VERIFY and DAE_SIGN: for a configured dae-client only (priv_radius.c),
+ * at most PRIV_DAE_RATE a second in all: what the engine's per-client rates
+ * let through, twice (a request and its answer), and no more MD5 than that.
+ */
+static enum priv_reason dae_req(struct priv_check *c, const struct priv_msg *m, uint64_t now,
+				struct priv_reply *out)
+{
+	if (!c->radius)
+		return PRIV_R_POLICY;
+	if (!bucket_take(&c->dae_rate, now, PRIV_DAE_RATE, PRIV_DAE_BURST))
+		return PRIV_R_RATE;
+	if (m->type == PRIV_REQ_DAE_VERIFY)
+		return priv_radius_dae_verify(c->radius, &m->dae, out);
+	return priv_radius_dae_sign(c->radius, &m->dae, out);
+}
+
+/* COUNTERS: a session of the engine's (the parent reads the module), at PRIV_COUNTERS_RATE. */
+static enum priv_reason counters_req(struct priv_check *c, const struct priv_ids *q, uint64_t now)
+{
+	enum priv_reason why = PRIV_OK;
+
+	if (session_of(c, q->handle, q->tid, q->sid, &why) < 0)
+		return why;
+	if (!bucket_take(&c->counters_rate, now, PRIV_COUNTERS_RATE, PRIV_COUNTERS_BURST))
+		return PRIV_R_RATE;
+	return PRIV_OK;
+}
+
 static enum priv_reason claim4_given(struct priv_check *c, const struct pc_session *s,
 				     struct in_addr a, struct pool **from)
 {
@@ -1324,6 +1353,11 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 	case PRIV_REQ_RADIUS_SIGN:
 	case PRIV_REQ_RADIUS_VERIFY:
 		return radius_req(c, m, now, out);
+	case PRIV_REQ_DAE_VERIFY:
+	case PRIV_REQ_DAE_SIGN:
+		return dae_req(c, m, now, out);
+	case PRIV_REQ_COUNTERS:
+		return counters_req(c, &m->ids, now);
 	case PRIV_REQ_MARK_QUERY:
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:

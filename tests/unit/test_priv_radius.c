@@ -33,6 +33,8 @@
 #define SID	6
 
 static const struct radius_secret secret = { (const uint8_t *)SECRET, sizeof(SECRET) - 1 };
+static const struct radius_secret dae0 = { (const uint8_t *)"dae-zero", 8 };
+static const struct radius_secret dae2 = { (const uint8_t *)"dae-two-secret", 14 };
 
 struct fx {
 	struct l2sec_config cfg;
@@ -89,6 +91,9 @@ static int setup(void **state)
 	/* one authentication server, two accounting servers */
 	f->r = priv_radius_new(secret.data, secret.len, 1, 2);
 	assert_non_null(f->r);
+	/* dae-clients 0 and 2 (1 not configured) */
+	assert_int_equal(priv_radius_dae_client(f->r, 0, dae0.data, dae0.len), 0);
+	assert_int_equal(priv_radius_dae_client(f->r, 2, dae2.data, dae2.len), 0);
 	f->now = 1000;
 	new_checker(f);
 	*state = f;
@@ -637,6 +642,143 @@ static void test_rates(void **state)
 	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 0, false, &p), PRIV_OK);
 }
 
+/* A DAE request of code (a server's, signed with s) for client, to the parent. */
+static enum priv_reason dae_verify(struct fx *f, uint8_t client, uint8_t code, uint8_t id,
+				   const struct radius_secret *s, struct radius_pkt *p)
+{
+	struct priv_msg m = { .type = PRIV_REQ_DAE_VERIFY };
+
+	radius_pkt_init(p, code, id);
+	assert_int_equal(radius_put_str(p, RADIUS_USER_NAME, "alice"), 0);
+	assert_int_equal(radius_sign_request(p, s, NULL), 0);
+	m.dae.client = client;
+	m.dae.pkt.len = (uint16_t)p->len;
+	memcpy(m.dae.pkt.buf, p->buf, p->len);
+	return req(f, &m);
+}
+
+/* The engine's answer of code to request q (unsigned), to the parent for client. */
+static enum priv_reason dae_sign(struct fx *f, uint8_t client, uint8_t code,
+				 const struct radius_pkt *q)
+{
+	struct priv_msg m = { .type = PRIV_REQ_DAE_SIGN };
+	struct radius_pkt a;
+
+	radius_pkt_init(&a, code, q->buf[1]);
+	assert_int_equal(radius_put_u32(&a, RADIUS_ERROR_CAUSE, 503), 0);
+	m.dae.client = client;
+	memcpy(m.dae.req_auth, q->buf + 4, 16);
+	m.dae.pkt.len = (uint16_t)a.len;
+	memcpy(m.dae.pkt.buf, a.buf, a.len);
+	return req(f, &m);
+}
+
+/*
+ * DAE under privsep: the parent verifies a request with the client's
+ * secret and signs the engine's answer to it, once, as the client checks it.
+ */
+static void test_dae(void **state)
+{
+	struct fx *f = *state;
+	struct radius_pkt q;
+	struct radius_msg a;
+
+	assert_int_equal(dae_verify(f, 2, RADIUS_DISCONNECT_REQUEST, 7, &dae2, &q), PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(dae_sign(f, 2, RADIUS_DISCONNECT_ACK, &q), PRIV_OK);
+	assert_int_equal(radius_decode(&a, f->reply.reply.radius.buf, f->reply.reply.radius.len),
+			 RADIUS_OK);
+	assert_int_equal(a.code, RADIUS_DISCONNECT_ACK);
+	assert_int_equal(a.id, 7);
+	assert_int_equal(radius_verify_answer(&a, RADIUS_DISCONNECT_REQUEST, q.buf + 4, &dae2),
+			 RADIUS_OK);
+	assert_non_null(radius_find(&a, RADIUS_MESSAGE_AUTHENTICATOR, NULL));
+	/* answered: never signed again (an engine cannot sign what no client asked) */
+	assert_int_equal(dae_sign(f, 2, RADIUS_DISCONNECT_ACK, &q), PRIV_R_RADIUS);
+	/* a CoA, its NAK: the kind must match */
+	assert_int_equal(dae_verify(f, 0, RADIUS_COA_REQUEST, 8, &dae0, &q), PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(dae_sign(f, 0, RADIUS_DISCONNECT_NAK, &q), PRIV_R_RADIUS);
+	assert_int_equal(dae_sign(f, 2, RADIUS_COA_NAK, &q), PRIV_R_RADIUS);	/* another client */
+	assert_int_equal(dae_sign(f, 0, RADIUS_COA_NAK, &q), PRIV_OK);
+	assert_int_equal(priv_radius_stats(f->r)->dae_verified, 2);
+	assert_int_equal(priv_radius_stats(f->r)->dae_signed, 2);
+}
+
+/* Refused: an unknown client, a request with another secret, not a request, no verify. */
+static void test_dae_refusals(void **state)
+{
+	struct fx *f = *state;
+	struct radius_pkt q;
+	struct priv_msg m = { .type = PRIV_REQ_DAE_VERIFY };
+	uint8_t buf[PRIV_MSG_MAX];
+	struct priv_msg out;
+	int n;
+
+	/* client 1 and 5 are not configured */
+	assert_int_equal(dae_verify(f, 1, RADIUS_DISCONNECT_REQUEST, 1, &dae0, &q), PRIV_R_RADIUS);
+	assert_int_equal(dae_verify(f, 5, RADIUS_DISCONNECT_REQUEST, 1, &dae0, &q), PRIV_R_RADIUS);
+	/* client 0's request signed with client 2's secret: not verified, nothing to sign */
+	assert_int_equal(dae_verify(f, 0, RADIUS_DISCONNECT_REQUEST, 2, &dae2, &q), PRIV_OK);
+	assert_int_not_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(dae_sign(f, 0, RADIUS_DISCONNECT_ACK, &q), PRIV_R_RADIUS);
+	/* an Access-Request is no DAE request */
+	assert_int_equal(dae_verify(f, 0, RADIUS_ACCESS_REQUEST, 3, &dae0, &q), PRIV_R_RADIUS);
+	/* no secret without its Message-Authenticator check: one without it is not verified */
+	radius_pkt_init(&q, RADIUS_DISCONNECT_REQUEST, 4);
+	assert_int_equal(radius_put_str(&q, RADIUS_USER_NAME, "alice"), 0);
+	m.dae.client = 0;
+	m.dae.pkt.len = (uint16_t)q.len;
+	memcpy(m.dae.pkt.buf, q.buf, q.len);
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_not_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(priv_radius_stats(f->r)->dae_not_verified, 2);
+	/* on the wire: a client index of 16 and more, a DAE_VERIFY with an authenticator */
+	m.seq = 1;
+	m.dae.client = 16;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	m.dae.client = 0;
+	n = priv_msg_encode(&m, buf, sizeof(buf));
+	assert_true(n > 9);
+	buf[8] = 16;
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
+	memset(m.dae.req_auth, 1, 16);
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	/* the rate, in all */
+	n = 0;
+	for (unsigned int i = 0; i < PRIV_DAE_BURST + 10; i++)
+		n += dae_verify(f, 0, RADIUS_DISCONNECT_REQUEST, 9, &dae0, &q) == PRIV_OK;
+	assert_int_equal(n, PRIV_DAE_BURST - 6);	/* 6 taken above, refused or not */
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_RATE], 16);
+	/* a checker without [radius]: against the policy */
+	priv_check_set_radius(f->c, NULL);
+	assert_int_equal(dae_verify(f, 0, RADIUS_DISCONNECT_REQUEST, 9, &dae0, &q),
+			 PRIV_R_POLICY);
+}
+
+/* COUNTERS: a session of the engine's only, at PRIV_COUNTERS_RATE. */
+static void test_counters(void **state)
+{
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_COUNTERS };
+	unsigned int ok = 0;
+
+	m.ids = (struct priv_ids){ f->handle, TID, SID };
+	assert_int_equal(req(f, &m), PRIV_OK);
+	m.ids.sid = SID + 1;
+	assert_int_equal(req(f, &m), PRIV_R_SESSION_UNKNOWN);
+	m.ids = (struct priv_ids){ f->handle, TID + 1, SID };
+	assert_int_equal(req(f, &m), PRIV_R_TUNNEL_UNKNOWN);
+	m.ids = (struct priv_ids){ f->handle + 1, TID, SID };
+	assert_int_equal(req(f, &m), PRIV_R_TUNNEL_UNKNOWN);
+	m.ids = (struct priv_ids){ f->handle, TID, SID };
+	for (unsigned int i = 0; i < PRIV_COUNTERS_BURST + 10; i++)
+		ok += req(f, &m) == PRIV_OK;
+	assert_int_equal(ok, PRIV_COUNTERS_BURST - 1);
+	f->now += 1000;
+	assert_int_equal(req(f, &m), PRIV_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,6 +795,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wire_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dae, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dae_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

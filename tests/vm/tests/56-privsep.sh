@@ -30,7 +30,12 @@
 #   sends no second Accounting-On (which would end every session's record); the
 #   client's hang-up then gives the server the Stop with the Start's Acct-Session-Id;
 # - MS-CHAPv2 with the new engine: accepted, and pppd verified the server's
-#   MS-CHAP2-Success; SIGTERM: an Accounting-Off.
+#   MS-CHAP2-Success;
+# - dynamic authorization (RFC 5176) under privsep: the engine reads radclient's
+#   requests, the parent alone holds the dae-client's secret: one signed with
+#   another secret gets no answer and the session stays; a Disconnect-Request gets
+#   a Disconnect-ACK that radclient verifies (the parent signed it) and the session
+#   goes, with an accounting Stop of cause Admin-Reset; SIGTERM: an Accounting-Off.
 # Then with [ipsec] psk (l2secd manages charon; the VICI connection, the SA table and
 # xfrm are the parent's), two charon + xl2tpd + pppd clients behind one NAT (lib.sh's
 # lc_*; their SAs' policies have the same selectors, the mark picks the SA):
@@ -269,6 +274,8 @@ acct-servers = 127.0.0.1:1813
 secret-file = $run/radius-secret
 auth-source = radius
 timeout = 1s
+dae-listen = 127.0.0.1
+dae-clients = 127.0.0.1
 CONF
 sed -e 's/^redial = yes/redial = no/' -e 's/^autodial = yes/autodial = no/' \
 	-e "s|^pppoptfile = .*|pppoptfile = $run/ppp-r.opts|" "$run/xl2tpd.conf" >"$run/xl2tpd-r.conf"
@@ -318,8 +325,22 @@ check "MS-CHAPv2: accepted by RADIUS, with the new engine" wait_for 60 \
 	grep -q "user 'msuser' authenticated with MS-CHAPv2 (RADIUS)" "$out/l2secd.log"
 check "MS-CHAPv2: pppd verified the server's MS-CHAP2-Success" wait_for 30 \
 	grep -q "CHAP authentication succeeded" "$out/pppd-msuser.log"
-echo "d gw" >"$run/control"
-check "MS-CHAPv2: the hang-up clears the session" wait_for 30 cleared
+# dae NAME SECRET: radclient asks to disconnect msuser; its output in radclient-NAME.log
+dae() {
+	printf '%s\n' "User-Name = msuser, Message-Authenticator = 0x00" |
+		gw radclient -x -r 1 -t 1 127.0.0.1:3799 disconnect "$2" >"$out/radclient-$1.log" 2>&1
+	return 0
+}
+dae forged wrong-secret
+check "DAE: a request with another secret gets no answer" grep -q "No reply" \
+	"$out/radclient-forged.log"
+check "... and the session is still up" lac_up
+dae disc "$secret"
+check "DAE: a Disconnect-Request gets a Disconnect-ACK, signed by the parent" grep -q \
+	"Received Disconnect-ACK" "$out/radclient-disc.log"
+check "MS-CHAPv2: the Disconnect-Request clears the session" wait_for 30 cleared
+check "... the server has its Stop, Admin-Reset" wait_for 10 sh -c \
+	"cat $run/radius/log/radacct/*/detail-* | grep -q 'Acct-Terminate-Cause = Admin-Reset'"
 kill -TERM "$gw_pid"
 check "l2secd exits after SIGTERM" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
 check "... after its Accounting-Off" sh -c "cat $run/radius/log/radacct/*/detail-* | grep -q Accounting-Off"
