@@ -1531,7 +1531,7 @@ static int check_radius_list(struct parser *p, const char *name, const char *lis
 
 /*
  * [radius] dae-listen and dae-clients: both or neither, each client with a
- * secret; not under privsep.
+ * secret.
  */
 static void check_dae(struct parser *p)
 {
