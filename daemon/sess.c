@@ -1120,7 +1120,7 @@ static int pfx6_get(struct sess *x)
 
 	if (x->radius_pfx6 && !ss->ep)
 		return radius_pfx6_take(x);
-	/* privsep: the parent takes the server's (its verified Accept's) as radius_pfx6_take does */
+	/* privsep: the parent takes the server's (its verified Accept's), as radius_pfx6_take */
 	if (!ss->pool6 && !(ss->ep && x->radius_pfx6))
 		return -1;	/* link-local only */
 	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,

@@ -362,8 +362,9 @@ bool pool6_unicast64(const struct in6_addr *p)
 {
 	static const uint8_t zero[8];
 
-	return p->s6_addr[0] != 0xff && !(p->s6_addr[0] == 0xfe && (p->s6_addr[1] & 0xc0) == 0x80) &&
-	       memcmp(p->s6_addr, zero, 8);
+	bool link_local = p->s6_addr[0] == 0xfe && (p->s6_addr[1] & 0xc0) == 0x80;
+
+	return p->s6_addr[0] != 0xff && !link_local && memcmp(p->s6_addr, zero, 8);
 }
 
 bool pool6_in_prefix(const struct in6_addr *prefix, unsigned int plen, const struct in6_addr *p64)

@@ -1133,7 +1133,7 @@ static enum priv_reason claim6(struct priv_check *c, struct pc_session *s, struc
 			return PRIV_R_POOL_EMPTY;
 	} else {
 		if (s->want6 || memcmp(a.s6_addr + 8, zero, 8))
-			return PRIV_R_NOT_IN_POOL;	/* not its Framed one; a /64 has no host bits */
+			return PRIV_R_NOT_IN_POOL;	/* not its Framed one, or host bits */
 		if (pool6_take(c->pool6, &a) < 0)
 			return errno == EBUSY ? PRIV_R_ADDR_HELD : PRIV_R_NOT_IN_POOL;
 	}

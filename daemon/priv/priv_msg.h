@@ -36,7 +36,7 @@
 
 #include "ppp/mschap.h"
 
-#define PRIV_MSG_VERSION	3	/* 2: SEND, RADIUS_SIGN, RADIUS_VERIFY; 3: DAE_*, COUNTERS */
+#define PRIV_MSG_VERSION	3	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS */
 #define PRIV_HDR_LEN		8
 /*
  * The largest message: a RADIUS packet to sign or verify and its fields (a
@@ -122,7 +122,7 @@ enum priv_reason {
 	PRIV_R_PEER,		/* SEND: not the tunnel's peer, port or socket */
 	PRIV_R_DATAGRAM,	/* SEND: not an L2TP message of that tunnel (or session) */
 	PRIV_R_RADIUS,		/* a RADIUS packet the parent does not sign, or not for that server */
-	PRIV_R_POOL_UNKNOWN,	/* the Access-Accept's Framed-Pool is not one of [ppp] named-pools */
+	PRIV_R_POOL_UNKNOWN,	/* the Access-Accept's Framed-Pool is none of [ppp] named-pools */
 	PRIV_REASON_MAX
 };
 

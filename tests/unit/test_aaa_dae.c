@@ -568,7 +568,7 @@ static void test_duplicate_expiry(void **state)
 	assert_memory_equal(ans1.buf, ans2.buf, len1);
 	assert_int_equal(fx->calls, 1);
 	assert_int_equal(dae_counter("127.0.0.1/32", "duplicates"), 1);
-	fx->skew_ms += 1001;		/* 30.001 s after the first: acted on again (bob gone: NAK) */
+	fx->skew_ms += 1001;		/* 30.001 s on: acted on again (bob gone: NAK) */
 	assert_true(send_from(&p, "127.0.0.1", &ans2) > 0);
 	assert_int_equal(fx->calls, 2);
 	assert_int_equal(ans2.buf[0], RADIUS_DISCONNECT_NAK);
