@@ -35,7 +35,11 @@
 #   requests, the parent alone holds the dae-client's secret: one signed with
 #   another secret gets no answer and the session stays; a Disconnect-Request gets
 #   a Disconnect-ACK that radclient verifies (the parent signed it) and the session
-#   goes, with an accounting Stop of cause Admin-Reset; SIGTERM: an Accounting-Off.
+#   goes, with an accounting Stop of cause Admin-Reset;
+# - Idle-Timeout under privsep (the engine reads the module's counters through the
+#   parent): the client's pings keep a session with a 2-s Idle-Timeout up past it, then
+#   it ends idle, and its Stop counts the pings (the module's counters, not the engine's);
+#   SIGTERM: an Accounting-Off.
 # Then with [ipsec] psk (l2secd manages charon; the VICI connection, the SA table and
 # xfrm are the parent's), two charon + xl2tpd + pppd clients behind one NAT (lib.sh's
 # lc_*; their SAs' policies have the same selectors, the mark picks the SA):
@@ -260,6 +264,9 @@ papuser Cleartext-Password := "pap-pw"
 	Framed-IP-Address = 192.168.42.15
 
 msuser Cleartext-Password := "ms-pw"
+
+idleuser Cleartext-Password := "idle-pw"
+	Idle-Timeout = 2
 EOF
 radius_start "$run/radius" ip netns exec gw freeradius
 check_eq "FreeRADIUS starts" 0 $?
@@ -344,6 +351,23 @@ check "MS-CHAPv2: the Disconnect-Request ends the session and its route" wait_fo
 	session_gone
 check "... the server has its Stop, Admin-Reset" wait_for 10 sh -c \
 	"cat $run/radius/log/radacct/*/detail-* | grep -q 'Acct-Terminate-Cause = Admin-Reset'"
+# idle_stop_packets: Acct-Input-Packets of idleuser's Stop for Idle-Timeout
+idle_stop_packets() {
+	acct_detail | awk -v RS= -v ORS='\n\n' 'index($0, "User-Name = \"idleuser\"") &&
+		index($0, "Acct-Terminate-Cause = Idle-Timeout")' |
+		sed -n 's/^[[:space:]]*Acct-Input-Packets = \([0-9]*\)$/\1/p' | head -n 1
+}
+idle_stop_ok() { local n; n=$(idle_stop_packets); [ -n "$n" ] && [ "$n" -ge 12 ]; }
+idle_line="user 'idleuser': no data for 2 s (Idle-Timeout): hanging up"
+wait_for 10 sh -c "! ip -n lac -4 -o addr show | grep -q peer"	# the last call's pppd gone
+rdial idleuser idle-pw refuse-pap
+check "Idle-Timeout: the session is up (a new call on the tunnel)" wait_for 60 lac_up
+check "... the client's 12 pings in 3.6 s keep it up past its 2 s" \
+	ip netns exec lac ping -c 12 -i 0.3 -w 8 192.168.42.1
+check "... not ended meanwhile" sh -c "! grep -q \"$idle_line\" '$out/l2secd.log'"
+check "... then it ends idle" wait_for 10 grep -q "$idle_line" "$out/l2secd.log"
+check "... its Stop counts the pings (the module's counters, through the parent)" \
+	wait_for 10 idle_stop_ok
 kill -TERM "$gw_pid"
 check "l2secd exits after SIGTERM" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
 check "... after its Accounting-Off" sh -c "cat $run/radius/log/radacct/*/detail-* | grep -q Accounting-Off"
