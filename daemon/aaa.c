@@ -101,6 +101,16 @@ int aaa_secret_load(const struct l2sec_config *cfg, uint8_t out[CONFIG_RADIUS_SE
 	return 0;
 }
 
+int aaa_dae_secret_load(const struct l2sec_config *cfg, unsigned int i,
+			uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1], size_t *len)
+{
+	const struct config_dae_client *c = &cfg->radius.dae_clients[i];
+
+	if (c->secret_file[0])
+		return aaa_read_secret(c->secret_file, out, len);
+	return aaa_secret_load(cfg, out, len);
+}
+
 static int aaa_send(void *arg, unsigned int server, const void *buf, size_t len)
 {
 	struct aaa_link *l = arg;
@@ -312,10 +322,9 @@ struct aaa *aaa_new_opts(struct evloop *loop, const struct l2sec_config *cfg,
 	}
 	if (r->acct_servers[0] && aaa_acct_open(a) < 0)
 		goto err;
-	if (r->dae_listen[0] && a->signed_elsewhere) {
-		/* the DAE secrets are read and used where one process runs (config_load) */
-		log_err("radius: dae-listen does not run under privsep: DAE's secrets are not "
-			"carried to the parent");
+	if (r->dae_listen[0] && a->signed_elsewhere &&
+	    (!a->signers[AAA_LINK_AUTH].verify_request || !a->signers[AAA_LINK_AUTH].sign_answer)) {
+		log_err("radius: dae-listen: the signer cannot verify DAE requests");
 		goto err;
 	}
 	if (r->dae_listen[0] && aaa_dae_open(a) < 0)

@@ -32,12 +32,12 @@
  * Disconnect-Request and CoA-Request from the dae-clients, verified,
  * answered at once (aaa_dae.c says how and what is refused).
  *
- * Under privsep the engine runs this, without the secret: aaa_new_opts()'s
+ * Under privsep the engine runs this, without the secrets: aaa_new_opts()'s
  * signers (engine_priv.h's, one per link) have the parent sign each request
  * and verify each answer (priv/priv_radius.h); everything else is the same.
- * Except DAE: its requests' verification and answers' signing with the
- * dae-clients' secrets are not carried to the parent, so config_load refuses
- * dae-listen with privsep = yes and aaa_new_opts() with signers refuses it too.
+ * DAE too: the engine keeps the socket and reads the requests, and the
+ * signers' verify_request and sign_answer have the parent verify each request
+ * and sign each answer with the dae-client's secret.
  */
 #ifndef L2SECD_AAA_H
 #define L2SECD_AAA_H
@@ -101,6 +101,9 @@ struct aaa *aaa_new_opts(struct evloop *loop, const struct l2sec_config *cfg,
 /* The [radius] secret (secret or secret-file's first line): 0, or -1 logged. */
 int aaa_secret_load(const struct l2sec_config *cfg, uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1],
 		    size_t *len);
+/* [radius] dae-clients' client i's secret (its file's, else [radius]'s): 0, or -1 logged. */
+int aaa_dae_secret_load(const struct l2sec_config *cfg, unsigned int i,
+			uint8_t out[CONFIG_RADIUS_SECRET_MAX + 1], size_t *len);
 /* Forget every request without calling back, close the sockets, wipe the secret. */
 void aaa_free(struct aaa *a);
 
@@ -232,6 +235,8 @@ void aaa_dae_bind(struct aaa *a, aaa_dae_fn fn, void *arg);
  */
 size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const uint8_t *buf,
 		     size_t len, struct radius_pkt *ans);
+/* The DAE's clock (default: the event loop's), for tests of its time windows. */
+void aaa_dae_set_clock(struct aaa *a, ev_clock_fn clock, void *arg);
 
 /* For `l2sec daemon show`: each server's state and counters, and the queue. */
 void aaa_describe(const struct aaa *a, struct json_object *o);

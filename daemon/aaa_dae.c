@@ -21,8 +21,17 @@
  *    client's cache, and nothing is done twice (duplicates);
  *  - an Event-Timestamp more than DAE_TS_WINDOW_S away from our clock: a
  *    replay, dropped (stale, RFC 5176 section 3.5);
+ *  - with [radius] dae-require-event-timestamp = yes, no Event-Timestamp: a
+ *    NAK with Error-Cause 402, Missing Attribute (no_event_timestamp): the
+ *    replay protection RFC 5176 section 3.5 gives is that attribute's, and
+ *    beyond the duplicate window nothing else tells a replay;
  * then it is answered, ACK or NAK with an Error-Cause (RFC 5176 section
  * 3.6), signed with radius_sign_answer() and with its Proxy-States.
+ *
+ * Under privsep the engine runs all of this but the two uses of a secret
+ * (client_verify, answer_sign), which the parent does (DAE_VERIFY and
+ * DAE_SIGN, priv/priv_radius.h): the engine parses, the parent alone holds
+ * the dae-clients' secrets and signs only answers to requests it verified.
  *
  * Nothing waits: a request is acted on and answered in the loop's turn it
  * arrives in, so none is ever in flight; a turn reads at most DAE_BUDGET
@@ -74,7 +83,7 @@ struct dae_cached {
 
 struct dae_stats {
 	uint64_t requests, acks, naks, bad_authenticator, duplicates, malformed, stale;
-	uint64_t rate_limited, sessions_ended, sessions_changed;
+	uint64_t rate_limited, sessions_ended, sessions_changed, no_event_timestamp;
 };
 
 struct dae_client {
@@ -98,8 +107,24 @@ struct aaa_dae {
 	aaa_dae_fn fn;
 	void *arg;
 	struct aaa *a;
+	bool require_ts;		/* [radius] dae-require-event-timestamp */
+	ev_clock_fn clock;		/* NULL: the loop's (aaa_dae_set_clock) */
+	void *clock_arg;
 	struct radius_pkt ans;		/* the answer being sent */
 };
+
+static uint64_t dae_now(const struct aaa *a)
+{
+	return a->dae->clock ? a->dae->clock(a->dae->clock_arg) : evloop_now(a->loop);
+}
+
+void aaa_dae_set_clock(struct aaa *a, ev_clock_fn clock, void *arg)
+{
+	if (a && a->dae) {
+		a->dae->clock = clock;
+		a->dae->clock_arg = arg;
+	}
+}
 
 /* --- matching ------------------------------------------------------------------------ */
 
@@ -312,18 +337,26 @@ static int answer_build(struct radius_pkt *p, const struct radius_msg *m, uint8_
  * The only two uses of the client's secret (radius_sign.h): the request's
  * check and the answer's signature.
  */
-static enum radius_err client_verify(const struct dae_client *c, const struct radius_msg *m)
+static enum radius_err client_verify(const struct aaa *a, const struct dae_client *c,
+				     const struct radius_msg *m)
 {
 	const struct radius_secret s = { c->secret, c->secret_len };
+	const struct radius_signer *sg = &a->signers[AAA_LINK_AUTH];
 
+	if (a->signed_elsewhere)	/* privsep: the parent holds the secret */
+		return sg->verify_request(sg->ctx, (unsigned int)(c - a->dae->clients), m);
 	return radius_verify_request(m, &s);
 }
 
-static int answer_sign(struct radius_pkt *p, const struct dae_client *c,
+static int answer_sign(const struct aaa *a, struct radius_pkt *p, const struct dae_client *c,
 		       const struct radius_msg *m)
 {
 	const struct radius_secret s = { c->secret, c->secret_len };
+	const struct radius_signer *sg = &a->signers[AAA_LINK_AUTH];
 
+	if (a->signed_elsewhere)
+		return sg->sign_answer(sg->ctx, (unsigned int)(c - a->dae->clients), p,
+				       m->buf + 4);
 	return radius_sign_answer(p, &s, m->buf + 4);
 }
 
@@ -436,7 +469,7 @@ static void act(struct aaa *a, struct dae_client *c, const struct radius_msg *m,
 static size_t handle(struct aaa *a, struct dae_client *c, const struct sockaddr_storage *src,
 		     const struct radius_msg *m, const char *from, struct radius_pkt *p)
 {
-	uint64_t now = evloop_now(a->loop);
+	uint64_t now = dae_now(a);
 	const struct dae_cached *e = cache_find(c, src, m, now);
 	struct dae_req q;
 	int64_t skew;
@@ -456,8 +489,12 @@ static size_t handle(struct aaa *a, struct dae_client *c, const struct sockaddr_
 				(long long)skew);
 		return 0;
 	}
+	if (!q.has_ts && !q.error && a->dae->require_ts) {
+		c->st.no_event_timestamp++;
+		q.error = DAE_EC_MISSING_ATTRIBUTE;
+	}
 	act(a, c, m, &q, from, p);
-	if (answer_sign(p, c, m)) {
+	if (answer_sign(a, p, c, m)) {
 		a->dae->send_errors++;
 		return 0;
 	}
@@ -481,7 +518,7 @@ size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const ui
 				"not a dae-client: dropped", from);
 		return 0;
 	}
-	if (!rate_ok(c, evloop_now(a->loop))) {
+	if (!rate_ok(c, dae_now(a))) {
 		c->st.rate_limited++;
 		return 0;
 	}
@@ -495,7 +532,7 @@ size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const ui
 		return 0;
 	}
 	c->st.requests++;
-	e = client_verify(c, &m);
+	e = client_verify(a, c, &m);
 	if (e != RADIUS_OK) {
 		c->st.bad_authenticator++;
 		aaa_log_limited(a, LOG_WARNING, "%s from %s: %s: dropped", code_name(m.code), from,
@@ -543,6 +580,8 @@ static int client_init(struct aaa *a, struct dae_client *c, const struct config_
 	c->plen = cc->plen;
 	c->credit_ms = DAE_BURST * (1000 / DAE_RATE);
 	c->last_ms = evloop_now(a->loop);
+	if (a->signed_elsewhere)
+		return 0;	/* privsep: the parent reads it (aaa_dae_secret_load) */
 	if (cc->secret_file[0])
 		return aaa_read_secret(cc->secret_file, c->secret, &c->secret_len);
 	memcpy(c->secret, a->secret, a->secret_len);
@@ -570,6 +609,7 @@ int aaa_dae_open(struct aaa *a)
 		return -1;
 	}
 	d->local = ss[0];
+	d->require_ts = r->dae_require_ts;
 	for (d->n = 0; d->n < r->n_dae_clients; d->n++)
 		if (client_init(a, &d->clients[d->n], &r->dae_clients[d->n]) < 0)
 			return -1;
@@ -625,6 +665,7 @@ static struct json_object *client_stats(const struct dae_client *c)
 	aaa_add_u64(g, "bad_authenticator", c->st.bad_authenticator);
 	aaa_add_u64(g, "duplicates", c->st.duplicates);
 	aaa_add_u64(g, "stale", c->st.stale);
+	aaa_add_u64(g, "no_event_timestamp", c->st.no_event_timestamp);
 	aaa_add_u64(g, "malformed", c->st.malformed);
 	aaa_add_u64(g, "rate_limited", c->st.rate_limited);
 	aaa_add_u64(g, "sessions_ended", c->st.sessions_ended);

@@ -126,6 +126,23 @@ static int x_session_up(void *ctx, const struct priv_check_tref *t,
 				   up->ifid ? &up->ifid : NULL);
 }
 
+/* COUNTERS: the module's counters of a session the checker holds (Idle-Timeout, accounting). */
+static int x_counters(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+		      struct priv_counters *out)
+{
+	struct l2secd *d = ctx;
+	struct kern_session_stats st;
+	int r = datapath_session_stats(d->dp, datapath_tref(t->dp_handle, t->tid), sid, &st);
+
+	if (r < 0 || r == DATAPATH_NOTHING) {
+		errno = r < 0 ? EIO : EOPNOTSUPP;
+		return -1;
+	}
+	*out = (struct priv_counters){ .rx_packets = st.rx_packets, .tx_packets = st.tx_packets,
+				       .rx_bytes = st.rx_bytes, .tx_bytes = st.tx_bytes };
+	return 0;
+}
+
 static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)
 {
 	struct l2secd *d = ctx;
@@ -394,6 +411,7 @@ static const struct priv_exec_ops exec_ops = {
 	.session_add = x_session_add,
 	.session_del = x_session_del,
 	.session_up = x_session_up,
+	.counters = x_counters,
 	.route = x_route,
 	.sa_lookup = x_sa_lookup,
 	.ipsec_report = x_ipsec_report,
@@ -650,8 +668,26 @@ static unsigned int radius_count(const char *list, uint16_t port)
 	return n > 0 ? (unsigned int)n : 0;
 }
 
+/* [radius] dae-clients' secrets into r (the engine asks the parent to verify and sign). */
+static int radius_dae_open(const struct l2sec_config *cfg, struct priv_radius *r)
+{
+	uint8_t secret[CONFIG_RADIUS_SECRET_MAX + 1];
+	size_t len;
+	int ret = 0;
+
+	for (unsigned int i = 0; i < cfg->radius.n_dae_clients && !ret; i++) {
+		ret = aaa_dae_secret_load(cfg, i, secret, &len);
+		if (!ret && priv_radius_dae_client(r, i, secret, len) < 0) {
+			log_err("radius: dae-clients: %s", strerror(errno));
+			ret = -1;
+		}
+	}
+	explicit_bzero(secret, sizeof(secret));
+	return ret;
+}
+
 /*
- * [radius]: the parent reads the secret and keeps it; the engine asks it to
+ * [radius]: the parent reads the secrets and keeps them; the engine asks it to
  * sign and verify (priv/priv_radius.h). *out NULL without [radius]; -1 logged.
  */
 static int radius_open(const struct l2sec_config *cfg, struct priv_radius **out)
@@ -672,6 +708,11 @@ static int radius_open(const struct l2sec_config *cfg, struct priv_radius **out)
 	explicit_bzero(secret, sizeof(secret));
 	if (!*out) {
 		log_err("radius: %s", strerror(errno));
+		return -1;
+	}
+	if (radius_dae_open(cfg, *out) < 0) {
+		priv_radius_free(*out);
+		*out = NULL;
 		return -1;
 	}
 	return 0;

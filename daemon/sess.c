@@ -94,15 +94,6 @@ struct sess {
  * The hash tables hold sessions that own an address, so transmit on the
  * TUN path and static-address checks find them in O(1).
  */
-/* [ppp] named-pools: a pool per name, for the RADIUS server's Framed-Pool. */
-struct named_pools {
-	unsigned int n;
-	struct {
-		char name[CONFIG_POOL_NAME_MAX + 1];
-		struct pool *p;
-	} e[CONFIG_MAX_NAMED_RANGES];
-};
-
 struct sessions {
 	struct evloop *loop;
 	const struct l2sec_config *cfg;
@@ -446,15 +437,40 @@ static void ra_timer_cb(struct ev_timer *t)
 
 /* --- accounting ---------------------------------------------------------------------- */
 
-/* The session's data counters: the module's, or the tun path's; the last ones on error. */
-static const struct aaa_counters *counters(struct sess *x)
+/*
+ * privsep: the module's counters through the parent (COUNTERS, for a session
+ * of the engine's, rate-bounded); a data path that has none (tun) is
+ * EOPNOTSUPP there, and the PPP layer's count. 0, or -1: x->last kept.
+ */
+static int counters_priv(struct sess *x)
+{
+	struct priv_counters pc;
+
+	if (engine_priv_counters(x->ss->ep, x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
+				 x->l2tp->sid, &pc) < 0) {
+		if (errno != EOPNOTSUPP)
+			return -1;
+		x->last = x->tun;
+		return 0;
+	}
+	x->last = (struct aaa_counters){
+		.in_octets = pc.rx_bytes, .in_packets = pc.rx_packets,
+		.out_octets = pc.tx_bytes, .out_packets = pc.tx_packets,
+	};
+	return 0;
+}
+
+/* The session's data counters into x->last: the module's, or the tun path's. 0, or -1: kept. */
+static int counters_read(struct sess *x)
 {
 	struct sessions *ss = x->ss;
 	struct kern_session_stats st;
 	int r;
 
 	if (x->counted || !x->l2tp)
-		return &x->last;
+		return 0;
+	if (ss->ep)
+		return counters_priv(x);
 	r = datapath_session_stats(ss->dp, datapath_tref(x->l2tp->tunnel->dp_handle,
 							 x->l2tp->tunnel->tid), x->l2tp->sid, &st);
 	if (r == DATAPATH_NOTHING)
@@ -464,6 +480,13 @@ static const struct aaa_counters *counters(struct sess *x)
 			.in_octets = st.rx_bytes, .in_packets = st.rx_packets,
 			.out_octets = st.tx_bytes, .out_packets = st.tx_packets,
 		};
+	return r < 0 ? -1 : 0;
+}
+
+/* The session's data counters: the last ones on error. */
+static const struct aaa_counters *counters(struct sess *x)
+{
+	counters_read(x);
 	return &x->last;
 }
 
@@ -525,8 +548,14 @@ static void sess_after(struct sess *x);
 static void idle_timer_cb(struct ev_timer *t)
 {
 	struct sess *x = container_of(t, struct sess, idle_timer);
-	uint64_t now = evloop_now(x->ss->loop), rx = counters(x)->in_packets;
+	uint64_t now = evloop_now(x->ss->loop), rx;
 
+	/* counters not read (the parent's rate, an error): not a sign of idleness */
+	if (counters_read(x) < 0) {
+		ev_timer_arm(x->ss->loop, &x->idle_timer, idle_look_ms(x));
+		return;
+	}
+	rx = x->last.in_packets;
 	if (rx != x->idle_rx) {
 		x->idle_rx = rx;
 		x->idle_since = now;
@@ -1043,6 +1072,8 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 		log_warn("ppp %s: no address for user '%s': %s", x->tag, user,
 			 why == PRIV_R_POOL_EMPTY ? "address pool exhausted" :
 			 why == PRIV_R_ADDR_HELD ? "its static address is in use by another session" :
+			 why == PRIV_R_POOL_UNKNOWN ? "the RADIUS server's Framed-Pool is not in "
+						      "[ppp] named-pools" :
 			 why != PRIV_OK ? priv_reason_name(why) : "the parent did not answer");
 		x->ipv4.s_addr = INADDR_ANY;
 		ss->st.no_address++;
@@ -1056,20 +1087,19 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 static struct pool *pool_holding(struct pool *def, const struct named_pools *np,
 				 struct in_addr a)
 {
+	int i;
+
 	if (pool_contains(def, a))
 		return def;
-	for (unsigned int i = 0; np && i < np->n; i++)
-		if (pool_contains(np->e[i].p, a))
-			return np->e[i].p;
-	return NULL;
+	i = named_pools_holding(np, a);
+	return i < 0 ? NULL : np->e[i].p;
 }
 
 static struct pool *named_pool(const struct sessions *ss, const char *name)
 {
-	for (unsigned int i = 0; ss->np && i < ss->np->n; i++)
-		if (!strcmp(ss->np->e[i].name, name))
-			return ss->np->e[i].p;
-	return NULL;
+	int i = named_pools_find(ss->np, name);
+
+	return i < 0 ? NULL : ss->np->e[i].p;
 }
 
 /* A pool's name for the log and the control socket. */
@@ -1196,26 +1226,6 @@ fail:
 	x->fail = true;
 }
 
-/* A prefix a client may have: not multicast, link-local, nor in ::/64 (unspecified, loopback). */
-static bool pfx6_unicast(const struct in6_addr *p)
-{
-	static const uint8_t zero[8];
-
-	return p->s6_addr[0] != 0xff && !(p->s6_addr[0] == 0xfe && (p->s6_addr[1] & 0xc0) == 0x80) &&
-	       memcmp(p->s6_addr, zero, 8);
-}
-
-/* Is the /64 p64 inside the configured [ppp] ipv6-prefix? */
-static bool in_ipv6_prefix(const struct l2sec_config *cfg, const struct in6_addr *p64)
-{
-	unsigned int plen = cfg->ipv6_prefix_len, n = plen / 8;
-	uint8_t mask = (uint8_t)(0xff << (8 - plen % 8));
-
-	if (!plen || memcmp(p64->s6_addr, cfg->ipv6_prefix.s6_addr, n))
-		return false;
-	return !(plen % 8) || !((p64->s6_addr[n] ^ cfg->ipv6_prefix.s6_addr[n]) & mask);
-}
-
 /*
  * The server's Framed-IPv6-Prefix (RFC 3162 section 2.3) as the session's
  * /64, advertised for SLAAC: checked as a Framed-IP-Address is (in the pool,
@@ -1232,13 +1242,13 @@ static int radius_pfx6_take(struct sess *x)
 	x->pfx6_pool = false;
 	if (x->rpfx6_len != 64)
 		why = "not a /64 (SLAAC takes only that)";
-	else if (!pfx6_unicast(&x->rpfx6))
+	else if (!pool6_unicast64(&x->rpfx6))
 		why = "not a unicast prefix";
 	else if (find6(ss, &x->rpfx6))
 		why = "in use by another session";
 	else if (ss->pool6 && pool6_take(ss->pool6, &x->rpfx6) == 0)
 		x->pfx6_pool = true;
-	else if (in_ipv6_prefix(ss->cfg, &x->rpfx6))
+	else if (pool6_in_prefix(&ss->cfg->ipv6_prefix, ss->cfg->ipv6_prefix_len, &x->rpfx6))
 		why = "in [ppp] ipv6-prefix but not one of its clients' /64s";
 	else if (!ss->cfg->radius.framed_ip_any)
 		why = "outside [ppp] ipv6-prefix ([radius] framed-ip-outside-pool = no)";
@@ -1259,16 +1269,26 @@ static int pfx6_get(struct sess *x)
 {
 	struct sessions *ss = x->ss;
 
+	enum priv_reason why = PRIV_OK;
+
 	if (x->radius_pfx6 && !ss->ep)
 		return radius_pfx6_take(x);
-	if (!ss->pool6)
+	/* privsep: the parent takes the server's (its verified Accept's), as radius_pfx6_take */
+	if (!ss->pool6 && !(ss->ep && x->radius_pfx6))
 		return -1;	/* link-local only */
 	if (ss->ep ? !x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
 							  x->l2tp->tunnel->tid, x->l2tp->sid,
-							  AF_INET6, &x->pfx6, NULL) < 0 :
+							  AF_INET6, &x->pfx6, &why) < 0 :
 	    pool6_alloc(ss->pool6, &x->pfx6) < 0) {
-		log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
-			 x->tag, ppp_user(x->ppp));
+		if (x->radius_pfx6)
+			log_warn("ppp %s: the RADIUS server's Framed-IPv6-Prefix for user '%s' is "
+				 "refused (%s): no IPv6 prefix", x->tag, ppp_user(x->ppp),
+				 priv_reason_name(why));
+		else
+			log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
+				 x->tag, ppp_user(x->ppp));
+		memset(&x->pfx6, 0, sizeof(x->pfx6));
+		ss->st.no_address += x->radius_pfx6;
 		return -1;
 	}
 	x->pfx6_pool = !ss->ep;
@@ -1659,49 +1679,6 @@ static void tun_packet(void *ctx, uint8_t *buf, size_t len)
 
 /* --- the layer ------------------------------------------------------------------------ */
 
-static void named_pools_free(struct named_pools *np)
-{
-	for (unsigned int i = 0; np && i < np->n; i++)
-		pool_free(np->e[i].p);
-	free(np);
-}
-
-/* A pool per name of [ppp] named-pools, of that name's ranges; NULL and *err when none. */
-static struct named_pools *named_pools_new(const struct l2sec_config *cfg, int *err)
-{
-	struct config_range r[CONFIG_MAX_NAMED_RANGES];
-	struct named_pools *np;
-
-	*err = 0;
-	if (!cfg->n_named_pool)
-		return NULL;
-	np = calloc(1, sizeof(*np));
-	if (!np)
-		goto err;
-	for (unsigned int i = 0; i < cfg->n_named_pool; i++) {
-		const char *name = cfg->named_pool[i].name;
-		unsigned int n = 0, j;
-
-		for (j = 0; j < i && strcmp(cfg->named_pool[j].name, name); j++)
-			;
-		if (j < i)
-			continue;	/* built with its first range */
-		for (j = i; j < cfg->n_named_pool; j++)
-			if (!strcmp(cfg->named_pool[j].name, name))
-				r[n++] = cfg->named_pool[j].r;
-		snprintf(np->e[np->n].name, sizeof(np->e[np->n].name), "%s", name);
-		np->e[np->n].p = pool_new(r, n);
-		if (!np->e[np->n].p)
-			goto err;
-		np->n++;
-	}
-	return np;
-err:
-	named_pools_free(np);
-	*err = -1;
-	return NULL;
-}
-
 static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6,
 		       struct named_pools **np)
 {
@@ -1718,7 +1695,7 @@ static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6,
 		if (!*p6)
 			goto err;
 	}
-	*np = named_pools_new(cfg, &err);
+	*np = named_pools_new(cfg->named_pool, cfg->n_named_pool, &err);
 	if (err)
 		goto err;
 	return 0;

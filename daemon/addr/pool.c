@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,4 +356,95 @@ unsigned int pool6_size(const struct pool6 *p)
 unsigned int pool6_in_use(const struct pool6 *p)
 {
 	return p->in_use;
+}
+
+bool pool6_unicast64(const struct in6_addr *p)
+{
+	static const uint8_t zero[8];
+
+	bool link_local = p->s6_addr[0] == 0xfe && (p->s6_addr[1] & 0xc0) == 0x80;
+
+	return p->s6_addr[0] != 0xff && !link_local && memcmp(p->s6_addr, zero, 8);
+}
+
+bool pool6_in_prefix(const struct in6_addr *prefix, unsigned int plen, const struct in6_addr *p64)
+{
+	unsigned int n = plen / 8;
+	uint8_t mask = (uint8_t)(0xff << (8 - plen % 8));
+
+	if (!plen || plen > 64 || memcmp(p64->s6_addr, prefix->s6_addr, n))
+		return false;
+	return !(plen % 8) || !((p64->s6_addr[n] ^ prefix->s6_addr[n]) & mask);
+}
+
+/* --- named pools --------------------------------------------------------------------- */
+
+void named_pools_free(struct named_pools *np)
+{
+	for (unsigned int i = 0; np && i < np->n; i++)
+		pool_free(np->e[i].p);
+	free(np);
+}
+
+/* The ranges of name, first..n-1 of r, into out: how many. */
+static unsigned int named_ranges(const struct config_named_range *r, unsigned int first,
+				 unsigned int n, struct config_range *out)
+{
+	unsigned int k = 0;
+
+	for (unsigned int j = first; j < n; j++)
+		if (!strcmp(r[j].name, r[first].name))
+			out[k++] = r[j].r;
+	return k;
+}
+
+struct named_pools *named_pools_new(const struct config_named_range *r, unsigned int n, int *err)
+{
+	struct config_range rr[CONFIG_MAX_NAMED_RANGES];
+	struct named_pools *np;
+	unsigned int i, j;
+
+	*err = 0;
+	if (!n)
+		return NULL;
+	if (n > CONFIG_MAX_NAMED_RANGES) {
+		errno = EINVAL;
+		goto fail;
+	}
+	np = calloc(1, sizeof(*np));
+	if (!np)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && strcmp(r[j].name, r[i].name); j++)
+			;
+		if (j < i)
+			continue;	/* built with its first range */
+		snprintf(np->e[np->n].name, sizeof(np->e[np->n].name), "%s", r[i].name);
+		np->e[np->n].p = pool_new(rr, named_ranges(r, i, n, rr));
+		if (!np->e[np->n].p) {
+			named_pools_free(np);
+			goto fail;
+		}
+		np->n++;
+	}
+	return np;
+fail:
+	*err = -1;
+	return NULL;
+}
+
+int named_pools_find(const struct named_pools *np, const char *name)
+{
+	for (unsigned int i = 0; np && i < np->n; i++)
+		if (!strcmp(np->e[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int named_pools_holding(const struct named_pools *np, struct in_addr a)
+{
+	for (unsigned int i = 0; np && i < np->n; i++)
+		if (pool_contains(np->e[i].p, a))
+			return (int)i;
+	return -1;
 }

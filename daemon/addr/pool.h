@@ -25,6 +25,15 @@ struct config_range {
 	struct in_addr first, last;
 };
 
+#define CONFIG_MAX_NAMED_RANGES 64	/* the ranges of every named pool, together */
+#define CONFIG_POOL_NAME_MAX 31
+
+/* A range of a named pool ([ppp] named-pools "NAME:RANGE"): RADIUS's Framed-Pool. */
+struct config_named_range {
+	char name[CONFIG_POOL_NAME_MAX + 1];	/* letters, digits, '.', '_', '-' */
+	struct config_range r;
+};
+
 struct pool;
 
 /*
@@ -52,6 +61,27 @@ void pool_put(struct pool *p, struct in_addr a);
 
 unsigned int pool_size(const struct pool *p);
 unsigned int pool_in_use(const struct pool *p);
+
+/*
+ * [ppp] named-pools: a pool per name, of that name's ranges (anywhere in
+ * the list), for the RADIUS server's Framed-Pool. The single daemon's
+ * sessions and privsep's parent each keep one.
+ */
+struct named_pools {
+	unsigned int n;
+	struct {
+		char name[CONFIG_POOL_NAME_MAX + 1];
+		struct pool *p;
+	} e[CONFIG_MAX_NAMED_RANGES];
+};
+
+/* The pools of r[0..n-1]: NULL when n is 0 (*err 0), or on failure (*err -1, errno). */
+struct named_pools *named_pools_new(const struct config_named_range *r, unsigned int n, int *err);
+void named_pools_free(struct named_pools *np);
+/* Pool i of the name (np may be NULL): -1 when none is called so. */
+int named_pools_find(const struct named_pools *np, const char *name);
+/* The named pool that holds a: -1 when none. */
+int named_pools_holding(const struct named_pools *np, struct in_addr a);
 /* Bitmap words the searches looked at, all pools together: for the unit tests. */
 extern uint64_t pool_probes;
 
@@ -81,5 +111,10 @@ void pool6_put(struct pool6 *p, const struct in6_addr *p64);
 
 unsigned int pool6_size(const struct pool6 *p);
 unsigned int pool6_in_use(const struct pool6 *p);
+
+/* A /64 a client may have: not multicast, link-local, nor in ::/64 (unspecified, loopback). */
+bool pool6_unicast64(const struct in6_addr *p64);
+/* Is the /64 p64 inside prefix/plen (plen 0: no prefix, false)? */
+bool pool6_in_prefix(const struct in6_addr *prefix, unsigned int plen, const struct in6_addr *p64);
 
 #endif

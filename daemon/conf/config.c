@@ -205,6 +205,7 @@ static const struct key keys[] = {
 	{ "radius", "acct-queue", K_UINT, OFF(radius.acct_queue), 0, 1, 1000000 },
 	{ "radius", "dae-listen", K_STRING, STR(radius.dae_listen), 0, 63 },
 	{ "radius", "dae-clients", K_DAE, OFF(radius.dae_clients), 0, 0, CONFIG_DAE_CLIENTS_MAX },
+	{ "radius", "dae-require-event-timestamp", K_BOOL, OFF(radius.dae_require_ts), 0, 0, 0 },
 	{ "radius", "vendor-id", K_UINT, OFF(radius.vendor_id), 0, 1, 16777215 },
 };
 
@@ -1400,14 +1401,6 @@ static void check_ppp(struct parser *p)
 		check_local_address(p);
 	if (key_ok(p, "local-address") && key_ok(p, "pool") && key_ok(p, "named-pools"))
 		check_named_pools(p);
-	/* the engine would read the session counters the parent's module keeps */
-	if (cfg->idle_timeout_ms && cfg->privsep)
-		perr(p, line_of(p, "idle-timeout"), "[ppp] idle-timeout does not run under "
-		     "privsep yet: set [global] privsep = no, or idle-timeout = 0");
-	/* the parent's checker allocates and checks addresses from pool alone */
-	if (cfg->n_named_pool && cfg->privsep)
-		perr(p, line_of(p, "named-pools"), "[ppp] named-pools does not run under "
-		     "privsep yet: set [global] privsep = no, or remove named-pools");
 	if (cfg->ipv6_prefix_len && !cfg->ipv6 && key_ok(p, "ipv6"))
 		perr(p, line_of(p, "ipv6-prefix"), "[ppp] ipv6-prefix is set but ipv6 is not yes");
 	if (cfg->ipv6 && !cfg->ipv6_prefix_len && key_ok(p, "ipv6-prefix"))
@@ -1538,7 +1531,7 @@ static int check_radius_list(struct parser *p, const char *name, const char *lis
 
 /*
  * [radius] dae-listen and dae-clients: both or neither, each client with a
- * secret; not under privsep.
+ * secret.
  */
 static void check_dae(struct parser *p)
 {
@@ -1564,17 +1557,11 @@ static void check_dae(struct parser *p)
 			     "=FILE needs [radius] secret or secret-file");
 			break;
 		}
-	/* auth and acct run under privsep (the parent signs); DAE's requests do not */
-	if (r->dae_listen[0] && p->cfg->privsep)
-		perr(p, line_of(p, "dae-listen"),
-		     "[radius] dae-listen does not run under privsep yet (issue 21): the parent "
-		     "would need to verify DAE requests and sign the answers with the dae-clients' "
-		     "secrets; set [global] privsep = no, or remove dae-listen");
 }
 
 /*
  * [radius]: servers, one secret for them, the auth-source they need. What is
- * not wired yet (DAE under privsep) is refused, so that no operator believes it works.
+ * not wired yet is refused, so that no operator believes it works.
  */
 static void check_radius(struct parser *p)
 {

@@ -50,14 +50,7 @@
 
 #define CONFIG_MAX_LISTEN 8
 #define CONFIG_MAX_POOL_RANGES 16
-#define CONFIG_MAX_NAMED_RANGES 64	/* the ranges of every named pool, together */
-#define CONFIG_POOL_NAME_MAX 31
-
-/* A range of a named pool ([ppp] named-pools "NAME:RANGE"): RADIUS's Framed-Pool. */
-struct config_named_range {
-	char name[CONFIG_POOL_NAME_MAX + 1];	/* letters, digits, '.', '_', '-' */
-	struct config_range r;
-};
+/* CONFIG_MAX_NAMED_RANGES, struct config_named_range: addr/pool.h (named pools) */
 #define CONFIG_DEFAULT_PATH "/etc/l2sec/l2sec.conf"
 
 enum config_datapath {
@@ -147,6 +140,7 @@ struct config_radius {
 	char dae_listen[64];		/* RFC 5176 "ADDR[:PORT]" (port 3799); "": off */
 	struct config_dae_client dae_clients[CONFIG_DAE_CLIENTS_MAX];
 	unsigned int n_dae_clients;
+	bool dae_require_ts;		/* a request without Event-Timestamp: NAK 402 */
 	unsigned int vendor_id;		/* of l2sec's Vendor-Specific attributes (radius_pkt.h) */
 };
 /* Interim-Updates no more often than this, whoever asks (RFC 2869 section 5.16). */

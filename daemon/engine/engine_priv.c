@@ -722,6 +722,71 @@ enum radius_err engine_priv_radius_verify(struct engine_priv *ep, unsigned int l
 	return e;
 }
 
+enum radius_err engine_priv_dae_verify(struct engine_priv *ep, unsigned int client,
+				       const struct radius_msg *a)
+{
+	struct priv_msg m = { .type = PRIV_REQ_DAE_VERIFY };
+	enum radius_err e = RADIUS_ERR_AUTHENTICATOR;
+	struct priv_reply r;
+
+	if (a->len > PRIV_RADIUS_MAX)
+		return RADIUS_ERR_LONG;
+	m.dae.client = (uint8_t)client;
+	m.dae.pkt.len = (uint16_t)a->len;
+	memcpy(m.dae.pkt.buf, a->buf, a->len);
+	if (call_ok(ep, &m, &r, NULL) == 0 && r.radius_err < RADIUS_ERR_COUNT)
+		e = (enum radius_err)r.radius_err;
+	return e;
+}
+
+int engine_priv_dae_sign(struct engine_priv *ep, unsigned int client, struct radius_pkt *p,
+			 const uint8_t req_auth[RADIUS_AUTH_LEN])
+{
+	struct priv_msg m = { .type = PRIV_REQ_DAE_SIGN };
+	struct priv_reply r;
+
+	if (p->len < RADIUS_HDR_LEN || p->len > PRIV_RADIUS_MAX)
+		return -EINVAL;
+	m.dae.client = (uint8_t)client;
+	memcpy(m.dae.req_auth, req_auth, RADIUS_AUTH_LEN);
+	m.dae.pkt.len = (uint16_t)p->len;
+	memcpy(m.dae.pkt.buf, p->buf, p->len);
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -EPERM;
+	memcpy(p->buf, r.radius.buf, r.radius.len);	/* the decoder bounded it */
+	p->len = r.radius.len;
+	return 0;
+}
+
+int engine_priv_counters(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			 struct priv_counters *out)
+{
+	struct priv_msg m = { .type = PRIV_REQ_COUNTERS };
+	struct priv_reply r;
+
+	m.ids = (struct priv_ids){ .handle = handle, .tid = tid, .sid = sid };
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -1;
+	*out = r.counters;
+	return 0;
+}
+
+static enum radius_err rl_verify_request(void *ctx, unsigned int client,
+					 const struct radius_msg *m)
+{
+	struct radius_link *l = ctx;
+
+	return engine_priv_dae_verify(l->ep, client, m);
+}
+
+static int rl_sign_answer(void *ctx, unsigned int client, struct radius_pkt *p,
+			  const uint8_t req_auth[RADIUS_AUTH_LEN])
+{
+	struct radius_link *l = ctx;
+
+	return engine_priv_dae_sign(l->ep, client, p, req_auth);
+}
+
 static int rl_sign(void *ctx, unsigned int server, uint64_t tag, struct radius_pkt *p)
 {
 	struct radius_link *l = ctx;
@@ -742,5 +807,6 @@ void engine_priv_radius_signer(struct engine_priv *ep, unsigned int link,
 {
 	ep->rlinks[link] = (struct radius_link){ .ep = ep, .link = link };
 	*out = (struct radius_signer){ .sign = rl_sign, .verify = rl_verify,
-				       .ctx = &ep->rlinks[link] };
+				       .verify_request = rl_verify_request,
+				       .sign_answer = rl_sign_answer, .ctx = &ep->rlinks[link] };
 }

@@ -163,7 +163,23 @@ int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned 
 enum radius_err engine_priv_radius_verify(struct engine_priv *ep, unsigned int link,
 					  unsigned int server, const struct radius_msg *a,
 					  uint8_t req_code, const uint8_t req_auth[RADIUS_AUTH_LEN]);
-/* Those two as a RADIUS client's signer for link (valid while ep is). */
+/*
+ * DAE (RFC 5176) under privsep: the parent verifies request m of
+ * [radius] dae-clients' client (RADIUS_OK or why not; a refusal counts as a
+ * bad authenticator) and signs answer p to a request it verified, in place
+ * (0, or -errno; -EPERM: refused).
+ */
+enum radius_err engine_priv_dae_verify(struct engine_priv *ep, unsigned int client,
+				       const struct radius_msg *m);
+int engine_priv_dae_sign(struct engine_priv *ep, unsigned int client, struct radius_pkt *p,
+			 const uint8_t req_auth[RADIUS_AUTH_LEN]);
+/*
+ * The module's counters of a session of the engine's (the parent reads them):
+ * 0, or -1 (refused, the rate, or the module's error).
+ */
+int engine_priv_counters(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
+			 struct priv_counters *out);
+/* Those four as a RADIUS client's signer for link (valid while ep is). */
 void engine_priv_radius_signer(struct engine_priv *ep, unsigned int link,
 			       struct radius_signer *out);
 /* The session's tag for engine_priv_radius_sign. */

@@ -221,10 +221,22 @@ struct pc_session {
 	bool chal_set;
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* the one the next answer must be to */
 	struct in_addr static4;		/* the user's, INADDR_ANY: none */
-	bool has4, pool4, has6;
+	/*
+	 * The pool of its verified Access-Accept's Framed-Pool: 0 the default,
+	 * i + 1 named pool i, PC_NPOOL_UNKNOWN a name not in [ppp] named-pools
+	 * (no address from any pool, as a single l2secd refuses it).
+	 */
+	uint8_t npool;
+	/* its Framed-IPv6-Prefix (want6), checked when claimed: ok6 a unicast /64 */
+	bool want6, ok6;
+	struct in6_addr static6;
+	bool has4, has6, pool6;		/* pool6: pfx6 is the /64 pool's, else outside it */
+	struct pool *from4;		/* the pool v4 came from; NULL: outside every pool */
 	struct in_addr v4;
 	struct in6_addr pfx6;
 };
+
+#define PC_NPOOL_UNKNOWN	255
 
 struct priv_check {
 	const struct users_db *users;
@@ -236,14 +248,18 @@ struct priv_check {
 	} socks[PRIV_MAX_SOCKS];
 	unsigned int n_socks;
 	struct pool *pool;
+	struct named_pools *np;		/* [ppp] named-pools; NULL: none */
 	struct pool6 *pool6;		/* NULL without [ppp] ipv6 */
-	struct idtab sa, tun, sess, addr4;
+	struct in6_addr prefix6;	/* [ppp] ipv6-prefix, the pool6's */
+	unsigned int prefix6_len;
+	/* addresses held, v4 and (by its first 64 bits) each /64 outside the pool6 */
+	struct idtab sa, tun, sess, addr4, addr6;
 	struct chain by_origin;		/* over tun's entries */
 	uint32_t last_handle;		/* handles are given out cyclically, never 0 */
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
-	struct bucket auth, query, send, radius_rate;
+	struct bucket auth, query, send, radius_rate, dae_rate, counters_rate;
 	struct priv_radius *radius;
 	bool framed_ip_any;		/* [radius] framed-ip-outside-pool */
 	void (*random)(void *ctx, void *buf, size_t len);
@@ -300,11 +316,17 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 	c->pool = pool_new(cfg->pool, cfg->n_pool);
 	if (!c->pool)
 		goto fail;
+	c->np = named_pools_new(cfg->named_pool, cfg->n_named_pool, &e);
+	if (e)
+		goto fail;
+	c->prefix6 = cfg->ipv6_prefix;
+	c->prefix6_len = cfg->ipv6_prefix_len;
 	if (cfg->ipv6 && !(c->pool6 = pool6_new(&cfg->ipv6_prefix, cfg->ipv6_prefix_len)))
 		goto fail;
 	if (idtab_init(&c->sa, n_sa) < 0 || idtab_init(&c->tun, l->max_tunnels) < 0 ||
 	    idtab_init(&c->sess, l->max_sessions) < 0 ||
 	    idtab_init(&c->addr4, l->max_sessions) < 0 ||
+	    idtab_init(&c->addr6, l->max_sessions) < 0 ||
 	    chain_init(&c->by_origin, c->tun.cap) < 0)
 		goto fail;
 	c->sa_rec = calloc(c->sa.cap, sizeof(*c->sa_rec));
@@ -325,11 +347,13 @@ void priv_check_free(struct priv_check *c)
 	if (!c)
 		return;
 	pool_free(c->pool);
+	named_pools_free(c->np);
 	pool6_free(c->pool6);
 	idtab_free(&c->sa);
 	idtab_free(&c->tun);
 	idtab_free(&c->sess);
 	idtab_free(&c->addr4);
+	idtab_free(&c->addr6);
 	chain_free(&c->by_origin);
 	free(c->sa_rec);
 	free(c->tun_rec);
@@ -432,21 +456,37 @@ static void session_release4(struct priv_check *c, struct pc_session *s)
 
 	if (!s->has4)
 		return;
-	if (s->pool4)
-		pool_put(c->pool, s->v4);
+	if (s->from4)
+		pool_put(s->from4, s->v4);
 	a = idtab_find(&c->addr4, s->v4.s_addr);
 	if (a >= 0)
 		idtab_del(&c->addr4, a);
-	s->has4 = s->pool4 = false;
+	s->has4 = false;
+	s->from4 = NULL;
 	s->v4.s_addr = 0;
+}
+
+/* The key of a /64 in addr6: its first 64 bits. */
+static uint64_t pfx6_key(const struct in6_addr *p)
+{
+	uint64_t k;
+
+	memcpy(&k, p->s6_addr, sizeof(k));
+	return k;
 }
 
 static void session_release6(struct priv_check *c, struct pc_session *s)
 {
+	int32_t a;
+
 	if (!s->has6)
 		return;
-	pool6_put(c->pool6, &s->pfx6);
-	s->has6 = false;
+	if (s->pool6)
+		pool6_put(c->pool6, &s->pfx6);
+	a = idtab_find(&c->addr6, pfx6_key(&s->pfx6));
+	if (a >= 0)
+		idtab_del(&c->addr6, a);
+	s->has6 = s->pool6 = false;
 	memset(&s->pfx6, 0, sizeof(s->pfx6));
 }
 
@@ -866,6 +906,25 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 	return PRIV_OK;
 }
 
+/* The pool, the default or a named one, that holds a; NULL: none. */
+static struct pool *pool_of_addr(const struct priv_check *c, struct in_addr a)
+{
+	int i;
+
+	if (pool_contains(c->pool, a))
+		return c->pool;
+	i = named_pools_holding(c->np, a);
+	return i < 0 ? NULL : c->np->e[i].p;
+}
+
+/* The pool the session's addresses come from; NULL: its Framed-Pool names none of ours. */
+static struct pool *session_pool(const struct priv_check *c, const struct pc_session *s)
+{
+	if (s->npool == PC_NPOOL_UNKNOWN)
+		return NULL;
+	return s->npool ? c->np->e[s->npool - 1].p : c->pool;
+}
+
 void priv_check_set_radius(struct priv_check *c, struct priv_radius *r)
 {
 	c->radius = r;
@@ -922,8 +981,17 @@ static enum priv_reason radius_verify(struct priv_check *c, const struct priv_ra
 	c->st.auth_ok++;
 	s->authed = true;
 	s->chal_set = false;
-	if (v.has_framed4 && (c->framed_ip_any || pool_contains(c->pool, v.framed4)))
+	if (v.has_framed4 && (c->framed_ip_any || pool_of_addr(c, v.framed4)))
 		s->static4 = v.framed4;
+	s->npool = 0;
+	if (v.framed_pool[0]) {
+		int n = named_pools_find(c->np, v.framed_pool);
+
+		s->npool = n < 0 ? PC_NPOOL_UNKNOWN : (uint8_t)(n + 1);
+	}
+	s->want6 = v.has_pfx6;
+	s->ok6 = v.has_pfx6 && v.pfx6_len == 64 && pool6_unicast64(&v.pfx6);
+	s->static6 = v.pfx6;
 	return PRIV_OK;
 }
 
@@ -939,56 +1007,143 @@ static enum priv_reason radius_req(struct priv_check *c, const struct priv_msg *
 	return radius_verify(c, &m->rverify, out);
 }
 
+/*
+ * An address (not 0) of a session claimed: its static one (the users file's,
+ * or a Framed-IP-Address, wherever it is), else only one of the session's
+ * own pool (the default, or its Accept's Framed-Pool); *from: the pool that
+ * holds it, NULL when none does.
+ */
+/*
+ * DAE_VERIFY and DAE_SIGN: for a configured dae-client only (priv_radius.c),
+ * at most PRIV_DAE_RATE a second in all: what the engine's per-client rates
+ * let through, twice (a request and its answer), and no more MD5 than that.
+ */
+static enum priv_reason dae_req(struct priv_check *c, const struct priv_msg *m, uint64_t now,
+				struct priv_reply *out)
+{
+	if (!c->radius)
+		return PRIV_R_POLICY;
+	if (!bucket_take(&c->dae_rate, now, PRIV_DAE_RATE, PRIV_DAE_BURST))
+		return PRIV_R_RATE;
+	if (m->type == PRIV_REQ_DAE_VERIFY)
+		return priv_radius_dae_verify(c->radius, &m->dae, out);
+	return priv_radius_dae_sign(c->radius, &m->dae, out);
+}
+
+/* COUNTERS: a session of the engine's (the parent reads the module), at PRIV_COUNTERS_RATE. */
+static enum priv_reason counters_req(struct priv_check *c, const struct priv_ids *q, uint64_t now)
+{
+	enum priv_reason why = PRIV_OK;
+
+	if (session_of(c, q->handle, q->tid, q->sid, &why) < 0)
+		return why;
+	if (!bucket_take(&c->counters_rate, now, PRIV_COUNTERS_RATE, PRIV_COUNTERS_BURST))
+		return PRIV_R_RATE;
+	return PRIV_OK;
+}
+
+static enum priv_reason claim4_given(struct priv_check *c, const struct pc_session *s,
+				     struct in_addr a, struct pool **from)
+{
+	struct pool *mine = session_pool(c, s);
+
+	*from = pool_of_addr(c, a);
+	if (a.s_addr != s->static4.s_addr && (!*from || *from != mine))
+		return PRIV_R_NOT_IN_POOL;
+	if (idtab_find(&c->addr4, a.s_addr) >= 0)
+		return PRIV_R_ADDR_HELD;
+	if (*from && pool_take(*from, a) < 0)
+		return PRIV_R_ADDR_HELD;
+	return PRIV_OK;
+}
+
 static enum priv_reason claim4(struct priv_check *c, struct pc_session *s, struct in_addr a)
 {
-	bool in_pool;
+	enum priv_reason why;
+	struct pool *from;
 
 	if (s->has4)
 		return PRIV_R_ADDR_HELD;
 	if (a.s_addr == INADDR_ANY && s->static4.s_addr == INADDR_ANY) {
-		if (pool_alloc(c->pool, &a) < 0)
+		from = session_pool(c, s);
+		if (!from)
+			return PRIV_R_POOL_UNKNOWN;
+		if (pool_alloc(from, &a) < 0)
 			return PRIV_R_POOL_EMPTY;
-		in_pool = true;
 	} else {
 		if (a.s_addr == INADDR_ANY)
 			a = s->static4;
-		in_pool = pool_contains(c->pool, a);
-		if (!in_pool && a.s_addr != s->static4.s_addr)
-			return PRIV_R_NOT_IN_POOL;
-		if (idtab_find(&c->addr4, a.s_addr) >= 0)
-			return PRIV_R_ADDR_HELD;
-		if (in_pool && pool_take(c->pool, a) < 0)
-			return PRIV_R_ADDR_HELD;
+		why = claim4_given(c, s, a, &from);
+		if (why != PRIV_OK)
+			return why;
 	}
 	if (idtab_add(&c->addr4, a.s_addr) < 0) {	/* cannot be: one per session */
-		if (in_pool)
-			pool_put(c->pool, a);
+		if (from)
+			pool_put(from, a);
 		return PRIV_R_LIMIT;
 	}
 	s->has4 = true;
-	s->pool4 = in_pool;
+	s->from4 = from;
 	s->v4 = a;
+	return PRIV_OK;
+}
+
+/*
+ * The session's Framed-IPv6-Prefix, as a single l2secd takes it
+ * (sess.c's radius_pfx6_take): a unicast /64, of the /64 pool, or outside
+ * [ppp] ipv6-prefix with framed-ip-outside-pool = yes; never the prefix's
+ * own first /64 (the gateway's), nor another session's. *pool6: of the pool.
+ */
+static enum priv_reason claim6_framed(struct priv_check *c, const struct pc_session *s,
+				      bool *pool6)
+{
+	*pool6 = false;
+	if (!s->ok6)
+		return PRIV_R_NOT_IN_POOL;
+	if (idtab_find(&c->addr6, pfx6_key(&s->static6)) >= 0)
+		return PRIV_R_ADDR_HELD;
+	if (c->pool6 && pool6_take(c->pool6, &s->static6) == 0) {
+		*pool6 = true;
+		return PRIV_OK;
+	}
+	if (c->pool6 && errno == EBUSY)
+		return PRIV_R_ADDR_HELD;
+	if (pool6_in_prefix(&c->prefix6, c->prefix6_len, &s->static6) || !c->framed_ip_any)
+		return PRIV_R_NOT_IN_POOL;
 	return PRIV_OK;
 }
 
 static enum priv_reason claim6(struct priv_check *c, struct pc_session *s, struct in6_addr a)
 {
 	static const uint8_t zero[8];
+	enum priv_reason why;
+	bool pool6 = true;
 
-	if (!c->pool6)
-		return PRIV_R_NOT_IN_POOL;
 	if (s->has6)
 		return PRIV_R_ADDR_HELD;
-	if (IN6_IS_ADDR_UNSPECIFIED(&a)) {
+	if (IN6_IS_ADDR_UNSPECIFIED(&a) && s->want6) {
+		why = claim6_framed(c, s, &pool6);
+		if (why != PRIV_OK)
+			return why;
+		a = s->static6;
+	} else if (!c->pool6) {
+		return PRIV_R_NOT_IN_POOL;
+	} else if (IN6_IS_ADDR_UNSPECIFIED(&a)) {
 		if (pool6_alloc(c->pool6, &a) < 0)
 			return PRIV_R_POOL_EMPTY;
 	} else {
-		if (memcmp(a.s6_addr + 8, zero, 8))
-			return PRIV_R_NOT_IN_POOL;	/* a /64 has no host bits */
+		if (s->want6 || memcmp(a.s6_addr + 8, zero, 8))
+			return PRIV_R_NOT_IN_POOL;	/* not its Framed one, or host bits */
 		if (pool6_take(c->pool6, &a) < 0)
 			return errno == EBUSY ? PRIV_R_ADDR_HELD : PRIV_R_NOT_IN_POOL;
 	}
+	if (idtab_add(&c->addr6, pfx6_key(&a)) < 0) {	/* cannot be: one per session */
+		if (pool6)
+			pool6_put(c->pool6, &a);
+		return PRIV_R_LIMIT;
+	}
 	s->has6 = true;
+	s->pool6 = pool6;
 	s->pfx6 = a;
 	return PRIV_OK;
 }
@@ -1198,6 +1353,11 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 	case PRIV_REQ_RADIUS_SIGN:
 	case PRIV_REQ_RADIUS_VERIFY:
 		return radius_req(c, m, now, out);
+	case PRIV_REQ_DAE_VERIFY:
+	case PRIV_REQ_DAE_SIGN:
+		return dae_req(c, m, now, out);
+	case PRIV_REQ_COUNTERS:
+		return counters_req(c, &m->ids, now);
 	case PRIV_REQ_MARK_QUERY:
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:

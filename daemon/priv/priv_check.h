@@ -68,6 +68,19 @@
 #define PRIV_SEND_BURST		20000
 #define PRIV_RADIUS_RATE	500	/* RADIUS_SIGN and RADIUS_VERIFY per second, in all */
 #define PRIV_RADIUS_BURST	1000
+/*
+ * DAE_VERIFY and DAE_SIGN per second, in all: 16 dae-clients at aaa_dae.c's
+ * 20 a second, a request and an answer each, fit.
+ */
+#define PRIV_DAE_RATE		700
+#define PRIV_DAE_BURST		1400
+/*
+ * COUNTERS per second, in all: the Idle-Timeout sweep reads a session every
+ * quarter of its timeout, at most every second (sess.c); 100k sessions with
+ * a 10-minute timeout need 667 a second.
+ */
+#define PRIV_COUNTERS_RATE	2000
+#define PRIV_COUNTERS_BURST	4000
 
 struct priv_check;
 

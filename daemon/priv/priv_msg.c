@@ -347,7 +347,7 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 		c_u32(c, &x->cursor);
 	}
 	/* a refused RADIUS_SIGN has no packet: the length is 0 then */
-	if (x->req_type == PRIV_REQ_RADIUS_SIGN) {
+	if (x->req_type == PRIV_REQ_RADIUS_SIGN || x->req_type == PRIV_REQ_DAE_SIGN) {
 		if (x->reason == PRIV_OK)
 			c_radius_pkt(c, &x->radius);
 		else
@@ -355,8 +355,14 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 		if (x->reason != PRIV_OK && x->radius.len)
 			fail(c, PRIV_R_FIELD);
 	}
-	if (x->req_type == PRIV_REQ_RADIUS_VERIFY)
+	if (x->req_type == PRIV_REQ_RADIUS_VERIFY || x->req_type == PRIV_REQ_DAE_VERIFY)
 		c_u8(c, &x->radius_err);
+	if (x->req_type == PRIV_REQ_COUNTERS) {
+		c_u64(c, &x->counters.rx_packets);
+		c_u64(c, &x->counters.tx_packets);
+		c_u64(c, &x->counters.rx_bytes);
+		c_u64(c, &x->counters.tx_bytes);
+	}
 	if (!priv_type_is_request(x->req_type) || x->reason >= PRIV_REASON_MAX)
 		fail(c, PRIV_R_FIELD);
 }
@@ -428,6 +434,17 @@ static void b_rverify(struct codec *c, struct priv_radius_verify *x)
 	c_radius_pkt(c, &x->pkt);
 }
 
+/* DAE_VERIFY (sign false: no req_auth on the wire) and DAE_SIGN. */
+static void b_dae(struct codec *c, struct priv_dae *x, bool sign)
+{
+	c_u8(c, &x->client);
+	if (sign)
+		c_bytes(c, x->req_auth, sizeof(x->req_auth));
+	c_radius_pkt(c, &x->pkt);
+	if (x->client >= 16 || (!sign && !all_zero(x->req_auth, sizeof(x->req_auth))))
+		fail(c, PRIV_R_FIELD);
+}
+
 static void b_socket(struct codec *c, struct priv_ev_socket *x)
 {
 	c_u32(c, &x->sock_id);
@@ -477,6 +494,13 @@ static void body(struct codec *c, struct priv_msg *m)
 		return b_rsign(c, &m->rsign);
 	case PRIV_REQ_RADIUS_VERIFY:
 		return b_rverify(c, &m->rverify);
+	case PRIV_REQ_DAE_VERIFY:
+		return b_dae(c, &m->dae, false);
+	case PRIV_REQ_DAE_SIGN:
+		return b_dae(c, &m->dae, true);
+	case PRIV_REQ_COUNTERS:
+		b_ids(c, &m->ids, true);
+		return;
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:
 	case PRIV_EV_RELOAD:
@@ -551,7 +575,8 @@ bool priv_type_is_request(unsigned int type)
 	return (type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS) ||
 	       type == PRIV_REQ_IPSEC_REPORT || type == PRIV_REQ_SA_NEXT ||
 	       type == PRIV_REQ_SEND || type == PRIV_REQ_RADIUS_SIGN ||
-	       type == PRIV_REQ_RADIUS_VERIFY;
+	       type == PRIV_REQ_RADIUS_VERIFY || type == PRIV_REQ_DAE_VERIFY ||
+	       type == PRIV_REQ_DAE_SIGN || type == PRIV_REQ_COUNTERS;
 }
 
 static const char *const type_names[PRIV_TYPE_MAX] = {
@@ -582,6 +607,9 @@ static const char *const type_names[PRIV_TYPE_MAX] = {
 	[PRIV_REQ_SEND] = "send",
 	[PRIV_REQ_RADIUS_SIGN] = "radius_sign",
 	[PRIV_REQ_RADIUS_VERIFY] = "radius_verify",
+	[PRIV_REQ_DAE_VERIFY] = "dae_verify",
+	[PRIV_REQ_DAE_SIGN] = "dae_sign",
+	[PRIV_REQ_COUNTERS] = "counters",
 };
 
 const char *priv_type_name(unsigned int type)
@@ -617,6 +645,7 @@ static const char *const reason_names[PRIV_REASON_MAX] = {
 	[PRIV_R_PEER] = "peer",
 	[PRIV_R_DATAGRAM] = "datagram",
 	[PRIV_R_RADIUS] = "radius",
+	[PRIV_R_POOL_UNKNOWN] = "pool_unknown",
 };
 
 const char *priv_reason_name(unsigned int reason)

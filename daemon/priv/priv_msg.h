@@ -36,7 +36,7 @@
 
 #include "ppp/mschap.h"
 
-#define PRIV_MSG_VERSION	2	/* 2: SEND, RADIUS_SIGN, RADIUS_VERIFY */
+#define PRIV_MSG_VERSION	3	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS */
 #define PRIV_HDR_LEN		8
 /*
  * The largest message: a RADIUS packet to sign or verify and its fields (a
@@ -84,6 +84,10 @@ enum priv_type {
 	PRIV_REQ_SEND,			/* an L2TP datagram sent with its SA's mark; not answered */
 	PRIV_REQ_RADIUS_SIGN,		/* sign a RADIUS request for server S (priv_radius.h) */
 	PRIV_REQ_RADIUS_VERIFY,		/* verify server S's answer to a request signed so */
+	/* 28-31: RADIUS under privsep, continued (issue 21) */
+	PRIV_REQ_DAE_VERIFY = 28,	/* a DAE request, with dae-client C's secret */
+	PRIV_REQ_DAE_SIGN = 29,		/* the answer to a request DAE_VERIFY verified */
+	PRIV_REQ_COUNTERS = 30,		/* a session's counters in the module (Idle-Timeout) */
 	PRIV_TYPE_MAX
 };
 
@@ -118,6 +122,7 @@ enum priv_reason {
 	PRIV_R_PEER,		/* SEND: not the tunnel's peer, port or socket */
 	PRIV_R_DATAGRAM,	/* SEND: not an L2TP message of that tunnel (or session) */
 	PRIV_R_RADIUS,		/* a RADIUS packet the parent does not sign, or not for that server */
+	PRIV_R_POOL_UNKNOWN,	/* the Access-Accept's Framed-Pool is none of [ppp] named-pools */
 	PRIV_REASON_MAX
 };
 
@@ -252,6 +257,24 @@ struct priv_radius_sign {
 	struct priv_radius_pkt pkt;
 };
 
+/*
+ * DAE_VERIFY: a CoA-Request or Disconnect-Request as it came from
+ * [radius] dae-clients' client (its index there, which the engine chose by
+ * the source address); the reply's radius_err says whether it verified.
+ * DAE_SIGN: the engine's answer to one that verified (its Identifier, and
+ * req_auth its Request Authenticator), unsigned; the reply: signed.
+ */
+struct priv_dae {
+	uint8_t client;			/* < CONFIG_DAE_CLIENTS_MAX (16) */
+	uint8_t req_auth[16];		/* DAE_SIGN only; zero in DAE_VERIFY */
+	struct priv_radius_pkt pkt;
+};
+
+/* COUNTERS: a session of a tunnel of the engine's, named as every request names it. */
+struct priv_counters {
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+};
+
 /* RADIUS_VERIFY: an answer as it came, and the signed request's code and authenticator. */
 struct priv_radius_verify {
 	uint8_t link, server;
@@ -324,9 +347,14 @@ struct priv_reply {
 	uint32_t cursor;
 	/* SEND only, never on the wire (SEND is not answered): the mark to send with */
 	uint32_t send_mark;
-	/* RADIUS_SIGN only: the signed packet; RADIUS_VERIFY only: why not (enum radius_err) */
+	/*
+	 * RADIUS_SIGN and DAE_SIGN only: the signed packet; RADIUS_VERIFY and
+	 * DAE_VERIFY only: why not (enum radius_err)
+	 */
 	struct priv_radius_pkt radius;
 	uint8_t radius_err;
+	/* COUNTERS only: the module's counters of the session */
+	struct priv_counters counters;
 };
 
 struct priv_ev_socket {
@@ -353,6 +381,7 @@ struct priv_msg {
 		struct priv_send send;
 		struct priv_radius_sign rsign;
 		struct priv_radius_verify rverify;
+		struct priv_dae dae;		/* DAE_VERIFY, DAE_SIGN */
 		struct priv_reply reply;
 		struct priv_ev_socket socket;
 		struct priv_ev_sa sa;

@@ -40,6 +40,7 @@ static void named(const struct priv_check *c, const struct priv_msg *m, struct p
 	switch (m->type) {
 	case PRIV_REQ_TUNNEL_DEL:
 	case PRIV_REQ_SESSION_DEL:
+	case PRIV_REQ_COUNTERS:
 		priv_check_tref(c, m->ids.handle, m->ids.tid, t);
 		break;
 	case PRIV_REQ_SESSION_ADD:
@@ -58,7 +59,7 @@ static void named(const struct priv_check *c, const struct priv_msg *m, struct p
  * What an accepted request makes the parent do; -1 with errno when the kernel
  * refused. t: the tunnel it names, as it was before the checker judged.
  */
-static int execute(struct priv_check *c, const struct priv_msg *m, const struct priv_reply *out,
+static int execute(struct priv_check *c, const struct priv_msg *m, struct priv_reply *out,
 		   const struct priv_check_tref *t, const struct priv_exec_ops *ops, void *ctx)
 {
 	const struct priv_addr_req *a = &m->addr;
@@ -85,6 +86,11 @@ static int execute(struct priv_check *c, const struct priv_msg *m, const struct 
 		return 0;
 	case PRIV_REQ_SESSION_UP:
 		return ops->session_up(ctx, t, &m->up);
+	case PRIV_REQ_COUNTERS:
+		if (ops->counters)
+			return ops->counters(ctx, t, m->ids.sid, &out->counters);
+		errno = EOPNOTSUPP;
+		return -1;
 	case PRIV_REQ_ROUTE_ADD:
 	case PRIV_REQ_ROUTE_DEL:
 		return ops->route(ctx, m->type == PRIV_REQ_ROUTE_ADD, &a->addr, a->plen);

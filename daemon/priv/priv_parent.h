@@ -55,6 +55,12 @@ struct priv_exec_ops {
 	void (*ipsec_report)(void *ctx, struct priv_ipsec_report *out);
 	/* Optional: STATS' counters of the authentication throttle (priv_check_set_auth_limit's). */
 	void (*auth_stats)(void *ctx, struct priv_auth_stats *out);
+	/*
+	 * Optional: COUNTERS' answer, the module's counters of the session sid
+	 * of tunnel t: 0, or -1 with errno. Without it COUNTERS fails (EOPNOTSUPP).
+	 */
+	int (*counters)(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+			struct priv_counters *out);
 	/* Optional: SA_NEXT's answer, the rest of the SA the checker named by mark and peer. */
 	void (*sa_describe)(void *ctx, struct priv_ev_sa *sa);
 	/*

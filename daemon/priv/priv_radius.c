@@ -19,9 +19,23 @@ struct outstanding {
 	uint16_t tid, sid;
 };
 
+/* A DAE request verified and not answered yet. */
+struct dae_outstanding {
+	bool used;
+	uint8_t code;
+	uint8_t auth[RADIUS_AUTH_LEN];
+};
+
+struct dae_client {
+	uint8_t secret[RADIUS_SECRET_MAX];
+	struct radius_secret s;			/* len 0: not configured */
+	struct dae_outstanding out[256];	/* by Identifier */
+};
+
 struct priv_radius {
 	uint8_t secret[RADIUS_SECRET_MAX];
 	struct radius_secret s;
+	struct dae_client dae[PRIV_DAE_CLIENTS];
 	unsigned int n_servers[PRIV_RADIUS_LINKS];
 	struct outstanding out[N_SERVERS][256];		/* by server and identifier */
 	struct priv_radius_stats st;
@@ -37,7 +51,9 @@ struct priv_radius *priv_radius_new(const uint8_t *secret, size_t len, unsigned 
 {
 	struct priv_radius *r;
 
-	if (!len || len > RADIUS_SECRET_MAX || n_auth > N_SERVERS || n_acct > N_SERVERS) {
+	/* no secret of [radius]'s: DAE alone, its clients' secrets each in a file */
+	if ((!len && (n_auth || n_acct)) || len > RADIUS_SECRET_MAX || n_auth > N_SERVERS ||
+	    n_acct > N_SERVERS) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -60,9 +76,27 @@ void priv_radius_free(struct priv_radius *r)
 	free(r);
 }
 
+int priv_radius_dae_client(struct priv_radius *r, unsigned int i, const uint8_t *secret,
+			   size_t len)
+{
+	struct dae_client *c;
+
+	if (i >= PRIV_DAE_CLIENTS || !len || len > RADIUS_SECRET_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	c = &r->dae[i];
+	memcpy(c->secret, secret, len);
+	c->s.data = c->secret;
+	c->s.len = len;
+	return 0;
+}
+
 void priv_radius_engine_gone(struct priv_radius *r)
 {
 	memset(r->out, 0, sizeof(r->out));
+	for (unsigned int i = 0; i < PRIV_DAE_CLIENTS; i++)
+		memset(r->dae[i].out, 0, sizeof(r->dae[i].out));
 }
 
 const struct priv_radius_stats *priv_radius_stats(const struct priv_radius *r)
@@ -148,6 +182,11 @@ static void accept_of(const struct radius_msg *m, const struct outstanding *o,
 		v->has_framed4 = true;
 		v->framed4 = rr.framed_ip;
 	}
+	memcpy(v->framed_pool, rr.framed_pool, sizeof(v->framed_pool));
+	v->framed_pool[sizeof(v->framed_pool) - 1] = '\0';
+	v->has_pfx6 = rr.has_ipv6_prefix;
+	v->pfx6 = rr.ipv6_prefix;
+	v->pfx6_len = rr.ipv6_plen;
 	explicit_bzero(&rr, sizeof(rr));
 }
 
@@ -186,5 +225,76 @@ enum priv_reason priv_radius_verify(struct priv_radius *r, const struct priv_rad
 	else if (m.code == RADIUS_ACCESS_REJECT)
 		v->reject = true;
 	o->used = false;		/* answered: a replay of the answer is refused */
+	return PRIV_OK;
+}
+
+/* --- dynamic authorization ------------------------------------------------------------ */
+
+static struct dae_client *dae_client(struct priv_radius *r, const struct priv_dae *q)
+{
+	if (q->client >= PRIV_DAE_CLIENTS || !r->dae[q->client].s.len ||
+	    q->pkt.len < RADIUS_HDR_LEN || q->pkt.len > PRIV_RADIUS_MAX)
+		return NULL;
+	return &r->dae[q->client];
+}
+
+enum priv_reason priv_radius_dae_verify(struct priv_radius *r, const struct priv_dae *q,
+					struct priv_reply *out)
+{
+	struct dae_client *c = dae_client(r, q);
+	struct dae_outstanding *o;
+	struct radius_msg m;
+	enum radius_err e;
+
+	if (!c)
+		return PRIV_R_RADIUS;
+	e = radius_decode(&m, q->pkt.buf, q->pkt.len);
+	if (e == RADIUS_OK && m.code != RADIUS_DISCONNECT_REQUEST && m.code != RADIUS_COA_REQUEST)
+		return PRIV_R_RADIUS;	/* the engine reads the code before it asks */
+	if (e == RADIUS_OK)
+		e = radius_verify_request(&m, &c->s);
+	out->radius_err = (uint8_t)e;
+	if (e != RADIUS_OK) {
+		r->st.dae_not_verified++;
+		return PRIV_OK;
+	}
+	r->st.dae_verified++;
+	o = &c->out[m.id];
+	o->used = true;
+	o->code = m.code;
+	memcpy(o->auth, m.buf + 4, RADIUS_AUTH_LEN);
+	return PRIV_OK;
+}
+
+/* Does answer code a answer a request of code q (RFC 5176 section 3)? */
+static bool dae_answers(uint8_t a, uint8_t q)
+{
+	if (q == RADIUS_DISCONNECT_REQUEST)
+		return a == RADIUS_DISCONNECT_ACK || a == RADIUS_DISCONNECT_NAK;
+	return a == RADIUS_COA_ACK || a == RADIUS_COA_NAK;
+}
+
+enum priv_reason priv_radius_dae_sign(struct priv_radius *r, const struct priv_dae *q,
+				      struct priv_reply *out)
+{
+	struct dae_client *c = dae_client(r, q);
+	struct dae_outstanding *o;
+	struct radius_msg m;
+	struct radius_pkt p;
+
+	if (!c || radius_decode(&m, q->pkt.buf, q->pkt.len) != RADIUS_OK || m.len != q->pkt.len)
+		return PRIV_R_RADIUS;
+	o = &c->out[m.id];
+	if (!o->used || memcmp(o->auth, q->req_auth, RADIUS_AUTH_LEN) ||
+	    !dae_answers(m.code, o->code))
+		return PRIV_R_RADIUS;
+	memcpy(p.buf, q->pkt.buf, q->pkt.len);
+	p.len = q->pkt.len;
+	if (radius_sign_answer(&p, &c->s, q->req_auth) || p.len > PRIV_RADIUS_MAX)
+		return PRIV_R_RADIUS;
+	memcpy(out->radius.buf, p.buf, p.len);
+	out->radius.len = (uint16_t)p.len;
+	o->used = false;	/* answered: once */
+	r->st.dae_signed++;
 	return PRIV_OK;
 }

@@ -19,13 +19,30 @@
  * A verified Access-Accept authenticates the session its Access-Request
  * named (priv_check.c applies it): the engine's word that RADIUS accepted is
  * never taken. Its Framed-IP-Address becomes the session's static address
- * (claimable outside the pools only with framed-ip-outside-pool = yes).
+ * (claimable outside the pools only with framed-ip-outside-pool = yes), its
+ * Framed-Pool the pool the session's address comes from, its
+ * Framed-IPv6-Prefix the session's /64 (priv_check.h).
  * No attribute the answers carry needs the secret to read (l2sec uses no
  * MS-MPPE keys, no Tunnel-Password); one that did would be decrypted here.
  *
  * Outstanding Access-Requests are kept per server and identifier (at most
  * 8 * 256, fixed), replaced when the identifier is signed again and
  * forgotten when answered or when the engine goes.
+ *
+ * Dynamic authorization (RFC 5176, [radius] dae-listen): the engine owns the
+ * UDP socket, picks the client by the source address, parses the request
+ * and acts on it; the parent alone holds the dae-clients' secrets:
+ *   DAE_VERIFY     a CoA-Request or Disconnect-Request for client C (one
+ *                  configured): its Request Authenticator and its
+ *                  Message-Authenticator (required) with C's secret; the
+ *                  reply's radius_err. A verified one is remembered by
+ *                  client and Identifier (16 * 256, fixed).
+ *   DAE_SIGN       an answer for client C to a request verified so (its
+ *                  Identifier and Request Authenticator), once: an ACK or
+ *                  NAK of the request's kind, that decodes; the reply: it
+ *                  signed (Message-Authenticator, Response Authenticator).
+ * So an engine can neither learn a secret nor sign what answers no request
+ * a client sent.
  */
 #ifndef L2SECD_PRIV_RADIUS_H
 #define L2SECD_PRIV_RADIUS_H
@@ -42,7 +59,10 @@ struct priv_radius;
 struct priv_radius_stats {
 	uint64_t signed_auth, signed_acct;	/* requests signed */
 	uint64_t verified, not_verified;	/* answers checked */
+	uint64_t dae_verified, dae_not_verified, dae_signed;
 };
+
+#define PRIV_DAE_CLIENTS	16	/* config.h's CONFIG_DAE_CLIENTS_MAX */
 
 /*
  * The secret (len 1..RADIUS_SECRET_MAX, copied) and how many servers each
@@ -50,8 +70,11 @@ struct priv_radius_stats {
  */
 struct priv_radius *priv_radius_new(const uint8_t *secret, size_t len, unsigned int n_auth,
 				    unsigned int n_acct);
-/* Wipes the secret. */
+/* Wipes the secrets. */
 void priv_radius_free(struct priv_radius *r);
+/* dae-clients' client i (< PRIV_DAE_CLIENTS) and its secret (1..RADIUS_SECRET_MAX, copied). */
+int priv_radius_dae_client(struct priv_radius *r, unsigned int i, const uint8_t *secret,
+			   size_t len);
 /* The engine went: its outstanding requests with it. */
 void priv_radius_engine_gone(struct priv_radius *r);
 const struct priv_radius_stats *priv_radius_stats(const struct priv_radius *r);
@@ -64,6 +87,10 @@ struct priv_radius_verdict {
 	uint16_t tid, sid;
 	bool has_framed4;
 	struct in_addr framed4;
+	char framed_pool[64];		/* Framed-Pool; "": none */
+	bool has_pfx6;			/* Framed-IPv6-Prefix, as sent (the checker judges it) */
+	struct in6_addr pfx6;
+	uint8_t pfx6_len;
 };
 
 /* Judge and carry out one request (the checker took its rate first): PRIV_OK or a refusal. */
@@ -71,5 +98,9 @@ enum priv_reason priv_radius_sign(struct priv_radius *r, const struct priv_radiu
 				  struct priv_reply *out);
 enum priv_reason priv_radius_verify(struct priv_radius *r, const struct priv_radius_verify *q,
 				    struct priv_reply *out, struct priv_radius_verdict *v);
+enum priv_reason priv_radius_dae_verify(struct priv_radius *r, const struct priv_dae *q,
+					struct priv_reply *out);
+enum priv_reason priv_radius_dae_sign(struct priv_radius *r, const struct priv_dae *q,
+				      struct priv_reply *out);
 
 #endif

@@ -68,8 +68,8 @@ struct radius_server_conf {
  * RFC 5176 (a DAE server of the gateway's) needs the other direction:
  *   verify_request: a CoA/Disconnect-Request from client i;
  *   sign_answer:    the gateway's answer to it.
- * The client does not call those two; a signer that cannot (the engine's,
- * for now) leaves them NULL.
+ * The client does not call those two (aaa_dae.c does); a signer that cannot
+ * leaves them NULL, and then aaa refuses dae-listen.
  */
 struct radius_signer {
 	int (*sign)(void *ctx, unsigned int server, uint64_t tag, struct radius_pkt *p);

@@ -19,7 +19,8 @@
  * along); every reply encodes; every datagram is counted once, accepted or
  * refused; an address handed out is in the configured pools or a user's
  * static one (or the verified Access-Accept's); a RADIUS packet the parent
- * signed verifies with the secret as a server checks it; a SEND accepted goes
+ * signed verifies with the secret as a server checks it, a DAE answer it
+ * signed with dae-client 0's as that client checks it; a SEND accepted goes
  * with the mark of the one SA (7), whatever mark the datagram named; after the
  * run, the SA's going takes every tunnel, and a new tunnel's sessions get
  * every address of the pool (none leaked), with the sequence numbering where
@@ -52,6 +53,7 @@ static struct l2sec_config cfg;
 static struct users_db *users;
 static struct priv_addr peer7 = { .family = 4 };
 static const struct radius_secret secret = { (const uint8_t *)"fuzz-secret", 11 };
+static const struct radius_secret dae_secret = { (const uint8_t *)"fuzz-dae", 8 };
 /* the last Access-Request the parent signed: its server, identifier, authenticator */
 static struct {
 	bool set;
@@ -141,6 +143,22 @@ static void check_signed(const struct priv_radius_pkt *p, uint8_t server)
 	memcpy(last_access.auth, p->buf + 4, RADIUS_AUTH_LEN);
 }
 
+/* A DAE answer the parent signed: an ACK or NAK that verifies with dae-client 0's secret. */
+static bool dae_signed_ok(const struct priv_radius_pkt *p, const uint8_t req_auth[16])
+{
+	struct radius_msg m;
+	uint8_t code;
+
+	if (radius_decode(&m, p->buf, p->len) != RADIUS_OK)
+		return false;
+	code = m.code == RADIUS_DISCONNECT_ACK || m.code == RADIUS_DISCONNECT_NAK ?
+	       RADIUS_DISCONNECT_REQUEST : RADIUS_COA_REQUEST;
+	if (m.code != RADIUS_DISCONNECT_ACK && m.code != RADIUS_DISCONNECT_NAK &&
+	    m.code != RADIUS_COA_ACK && m.code != RADIUS_COA_NAK)
+		return false;
+	return radius_verify_answer(&m, code, req_auth, &dae_secret) == RADIUS_OK;
+}
+
 /* The server's Access-Accept to the last Access-Request, as RADIUS_VERIFY. */
 static size_t server_accept(uint8_t *buf, size_t cap, uint32_t seq)
 {
@@ -228,6 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct priv_msg reply;
 	struct priv_check *c;
 	struct priv_radius *r = priv_radius_new(secret.data, secret.len, 2, 2);
+	struct priv_msg q;
 	uint32_t seq = 0;
 	uint64_t now = 1000, n = 0;
 	uint8_t flags;
@@ -236,7 +255,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c = priv_check_new(&cfg, users);
 	if (c)
 		priv_check_set_random(c, rfc_challenge, NULL);
-	if (!c || !r || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0)
+	if (!c || !r || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0 ||
+	    priv_radius_dae_client(r, 0, dae_secret.data, dae_secret.len) < 0)
 		abort();
 	priv_check_set_radius(c, r);
 	last_access.set = false;
@@ -296,6 +316,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* a datagram goes out only with the mark of the one SA: never the engine's pick */
 		if (reply.reply.req_type == PRIV_REQ_SEND && reply.reply.reason == PRIV_OK &&
 		    reply.reply.send_mark != 7)
+			abort();
+		/* a DAE answer the parent signed verifies as dae-client 0 checks it */
+		if (reply.reply.req_type == PRIV_REQ_DAE_SIGN && reply.reply.reason == PRIV_OK &&
+		    (priv_msg_decode(buf, len, &q) != PRIV_OK ||
+		     !dae_signed_ok(&reply.reply.radius, q.dae.req_auth)))
 			abort();
 		if (reply.reply.req_type == PRIV_REQ_RADIUS_SIGN && reply.reply.reason == PRIV_OK)
 			check_signed(&reply.reply.radius, buf[9]);

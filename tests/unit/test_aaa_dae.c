@@ -47,9 +47,17 @@ struct fx {
 	uint32_t timeout[N_SESS];	/* a CoA's Session-Timeout + 1; 0: none came */
 	unsigned int calls;
 	uint8_t next_id;
+	uint64_t skew_ms;		/* added to the loop's monotonic clock */
 };
 
 static struct fx *fx;
+
+/* The DAE's clock: the loop's, moved on by the tests that need time to pass. */
+static uint64_t skewed_clock(void *arg)
+{
+	(void)arg;
+	return evloop_now(fx->loop) + fx->skew_ms;
+}
 
 static unsigned int fake_sessions(void *arg, const struct aaa_dae_ident *id,
 				  const struct aaa_dae_change *change)
@@ -131,6 +139,7 @@ static int setup(void **state)
 	fx->a = aaa_new(fx->loop, &fx->cfg);
 	assert_non_null(fx->a);
 	aaa_dae_bind(fx->a, fake_sessions, NULL);
+	aaa_dae_set_clock(fx->a, skewed_clock, NULL);
 	for (unsigned int i = 0; i < N_SESS; i++) {
 		in4(&fx->peers[i], "203.0.113.9", (uint16_t)(1701 + i));
 		fx->sess[i].user = users[i];
@@ -542,6 +551,72 @@ static void test_duplicate(void **state)
 	assert_int_equal(dae_counter("127.0.0.1/32", "duplicates"), 2);
 }
 
+/* The duplicate window is 30 s: the same request after it is a new one, acted on again. */
+static void test_duplicate_expiry(void **state)
+{
+	struct radius_pkt p, ans1, ans2;
+	size_t len1;
+
+	(void)state;
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "bob");
+	sign(&p, &shared);
+	len1 = send_from(&p, "127.0.0.1", &ans1);
+	assert_int_equal(ans1.buf[0], RADIUS_DISCONNECT_ACK);
+	fx->skew_ms += 29000;		/* within the window: the same answer, nothing done */
+	assert_int_equal(send_from(&p, "127.0.0.1", &ans2), len1);
+	assert_memory_equal(ans1.buf, ans2.buf, len1);
+	assert_int_equal(fx->calls, 1);
+	assert_int_equal(dae_counter("127.0.0.1/32", "duplicates"), 1);
+	fx->skew_ms += 1001;		/* 30.001 s on: acted on again (bob gone: NAK) */
+	assert_true(send_from(&p, "127.0.0.1", &ans2) > 0);
+	assert_int_equal(fx->calls, 2);
+	assert_int_equal(ans2.buf[0], RADIUS_DISCONNECT_NAK);
+	assert_int_equal(dae_counter("127.0.0.1/32", "duplicates"), 1);
+	assert_int_equal(dae_counter("127.0.0.1/32", "requests"), 3);
+}
+
+/* dae-require-event-timestamp = yes: a request without one is refused, 402, nothing done. */
+static void test_require_timestamp(void **state)
+{
+	struct radius_pkt p;
+	uint32_t cause;
+
+	(void)state;
+	/* the default (no): taken without one */
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "nobody");
+	assert_int_equal(ask(&p, &cause), RADIUS_DISCONNECT_NAK);
+	assert_int_equal(cause, 503);
+	assert_int_equal(fx->calls, 1);
+	aaa_free(fx->a);
+	fx->cfg.radius.dae_require_ts = true;
+	fx->a = aaa_new(fx->loop, &fx->cfg);
+	assert_non_null(fx->a);
+	aaa_dae_bind(fx->a, fake_sessions, NULL);
+	aaa_dae_set_clock(fx->a, skewed_clock, NULL);
+	fx->calls = 0;
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "alice");
+	assert_int_equal(ask(&p, &cause), RADIUS_DISCONNECT_NAK);
+	assert_int_equal(cause, 402);
+	req_init(&p, RADIUS_COA_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "alice");
+	radius_put_u32(&p, RADIUS_SESSION_TIMEOUT, 60);
+	assert_int_equal(ask(&p, &cause), RADIUS_COA_NAK);
+	assert_int_equal(cause, 402);
+	assert_int_equal(fx->calls, 0);
+	assert_false(fx->ended[0] || fx->ended[2] || fx->timeout[0]);
+	assert_int_equal(dae_counter("127.0.0.1/32", "no_event_timestamp"), 2);
+	/* with one: taken */
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "alice");
+	radius_put_u32(&p, RADIUS_EVENT_TIMESTAMP, (uint32_t)time(NULL));
+	assert_int_equal(ask(&p, &cause), RADIUS_DISCONNECT_ACK);
+	assert_true(fx->ended[0] && fx->ended[2]);
+	assert_int_equal(dae_counter("127.0.0.1/32", "no_event_timestamp"), 2);
+}
+
 /* An Event-Timestamp far from our clock is a replay: dropped, nothing done. */
 static void test_stale(void **state)
 {
@@ -678,39 +753,99 @@ static void test_config(void **state)
 	assert_int_equal(parse("[radius]\nsecret = x\ndae-clients = 10.0.0.1\n", cfg, &e), 1);
 	assert_int_equal(parse("[radius]\nsecret = x\ndae-listen = 0.0.0.0\n"
 			       "dae-clients = 10.0.0.1\n", cfg, &e), 1);
-	/* under privsep: refused on its line, with the reason (auth and acct are taken) */
+	/* under privsep too (the parent verifies and signs: test_signers, test_priv_radius) */
 	assert_int_equal(parse("[global]\nprivsep = yes\n[radius]\nsecret = x\n"
-			       "dae-listen = 192.0.2.1\ndae-clients = 10.0.0.1\n", cfg, &e), 1);
-	assert_int_equal(e.line[0], 5);
-	assert_non_null(strstr(e.msg[0], "dae-listen does not run under privsep"));
+			       "dae-listen = 192.0.2.1\ndae-clients = 10.0.0.1\n", cfg, &e), 0);
+	assert_int_equal(parse("[radius]\nsecret = x\ndae-listen = 192.0.2.1\n"
+			       "dae-clients = 10.0.0.1\ndae-require-event-timestamp = yes\n", cfg,
+			       &e), 0);
+	assert_true(cfg->radius.dae_require_ts);
 	assert_int_equal(parse("[global]\nprivsep = yes\n[radius]\nsecret = x\n"
 			       "acct-servers = 127.0.0.1\nauth-servers = 127.0.0.1\n"
 			       "auth-source = radius\n", cfg, &e), 0);
 	free(cfg);
 }
 
-/*
- * An engine's client (the secret in the parent: signers) never opens the DAE
- * socket, whose clients' secrets it would read: refused even past the
- * configuration check. The same configuration in one process opens it.
- */
-static void test_not_with_signers(void **state)
+/* The parent's part, played here: each client's secret, and the calls it saw. */
+static unsigned int signer_calls[2][2];		/* [client][verify, sign] */
+
+static const struct radius_secret *signer_secret(unsigned int client)
 {
-	const struct radius_signer sg[2] = { { 0 } };
-	const struct aaa_opts o = { .signers = sg };
-	struct l2sec_config *cfg = malloc(sizeof(*cfg));
-	struct aaa *a;
+	assert_true(client < 2);
+	return client ? &filed : &shared;
+}
+
+static enum radius_err fake_verify_request(void *ctx, unsigned int client,
+					   const struct radius_msg *m)
+{
+	(void)ctx;
+	signer_calls[client][0]++;
+	return radius_verify_request(m, signer_secret(client));
+}
+
+static int fake_sign_answer(void *ctx, unsigned int client, struct radius_pkt *p,
+			    const uint8_t req_auth[RADIUS_AUTH_LEN])
+{
+	(void)ctx;
+	signer_calls[client][1]++;
+	return radius_sign_answer(p, signer_secret(client), req_auth);
+}
+
+/*
+ * An engine's client (the secrets in the parent: signers) runs DAE through
+ * the signers' verify_request and sign_answer, by the client's index, and
+ * reads no secret itself (its clients' files are not readable to it); a
+ * signer without them is refused.
+ */
+static void test_signers(void **state)
+{
+	const struct radius_signer none[2] = { { 0 } };
+	struct radius_signer sg[2] = {
+		{ .verify_request = fake_verify_request, .sign_answer = fake_sign_answer },
+		{ .verify_request = fake_verify_request, .sign_answer = fake_sign_answer },
+	};
+	const struct aaa_opts o = { .signers = sg }, o_none = { .signers = none };
+	struct radius_pkt p, ans;
+	struct radius_msg m;
 
 	(void)state;
-	assert_non_null(cfg);
-	*cfg = fx->cfg;
-	snprintf(cfg->radius.dae_listen, sizeof(cfg->radius.dae_listen), "127.0.0.1:%u",
-		 free_port());
-	assert_null(aaa_new_opts(fx->loop, cfg, &o));
-	a = aaa_new_opts(fx->loop, cfg, NULL);
-	assert_non_null(a);
-	aaa_free(a);
-	free(cfg);
+	aaa_free(fx->a);
+	fx->a = aaa_new_opts(fx->loop, &fx->cfg, &o_none);
+	assert_null(fx->a);
+	/* what the engine could not read: a file of root's elsewhere, no [radius] secret */
+	snprintf(fx->cfg.radius.dae_clients[1].secret_file,
+		 sizeof(fx->cfg.radius.dae_clients[1].secret_file), "/nonexistent/dae.secret");
+	memset(fx->cfg.radius.secret, 0, sizeof(fx->cfg.radius.secret));
+	fx->a = aaa_new_opts(fx->loop, &fx->cfg, &o);
+	assert_non_null(fx->a);
+	aaa_dae_bind(fx->a, fake_sessions, NULL);
+	memset(signer_calls, 0, sizeof(signer_calls));
+	/* the second client's: verified and signed by index 1, with its secret */
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "alice");
+	sign(&p, &filed);
+	check_answer(&p, &ans, send_from(&p, "192.0.2.7", &ans), &filed, &m);
+	assert_int_equal(m.code, RADIUS_DISCONNECT_ACK);
+	assert_true(fx->ended[0] && fx->ended[2]);
+	assert_int_equal(signer_calls[1][0], 1);
+	assert_int_equal(signer_calls[1][1], 1);
+	/* one signed with another client's secret: not verified, not acted on, no answer */
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "bob");
+	sign(&p, &shared);
+	assert_int_equal(send_from(&p, "192.0.2.7", &ans), 0);
+	assert_false(fx->ended[1]);
+	assert_int_equal(signer_calls[1][0], 2);
+	assert_int_equal(signer_calls[1][1], 1);
+	assert_int_equal(dae_counter("192.0.2.0/24", "bad_authenticator"), 1);
+	/* the first client's, by index 0 */
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "bob");
+	sign(&p, &shared);
+	check_answer(&p, &ans, send_from(&p, "127.0.0.1", &ans), &shared, &m);
+	assert_int_equal(m.code, RADIUS_DISCONNECT_ACK);
+	assert_int_equal(signer_calls[0][0], 1);
+	assert_int_equal(signer_calls[0][1], 1);
 }
 
 int main(void)
@@ -728,11 +863,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_client, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_require_timestamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket, setup, teardown),
 		cmocka_unit_test(test_config),
-		cmocka_unit_test_setup_teardown(test_not_with_signers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

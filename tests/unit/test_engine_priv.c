@@ -77,6 +77,8 @@ struct fx {
 	unsigned int events_in_call;
 	uint32_t h[16];			/* by tid: the parent's handle of the tunnel */
 	struct engine_priv_auth_out auth_more;
+	int counters_errno;		/* x_counters: 0, or fail with it */
+	uint16_t counters_sid;		/* the session x_counters was asked for */
 };
 
 static void rfc_random(void *ctx, void *buf, size_t len)
@@ -160,6 +162,23 @@ static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int 
 	return 0;
 }
 
+/* The module's counters, as the parent reads them: rx packets are 1000 + sid. */
+static int x_counters(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+		      struct priv_counters *out)
+{
+	struct fx *f = ctx;
+
+	(void)t;
+	f->counters_sid = sid;
+	if (f->counters_errno) {
+		errno = f->counters_errno;
+		return -1;
+	}
+	*out = (struct priv_counters){ .rx_packets = 1000u + sid, .tx_packets = 7,
+				       .rx_bytes = 1ull << 33, .tx_bytes = 9 };
+	return 0;
+}
+
 static enum priv_parent_result x_record(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct fx *f = ctx;
@@ -176,6 +195,7 @@ static const struct priv_exec_ops ops = {
 	.session_up = x_session_up,
 	.route = x_route,
 	.record = x_record,
+	.counters = x_counters,
 };
 
 /* The parent: answer until the engine's end closes or breaks the protocol. */
@@ -956,10 +976,77 @@ static void test_radius_through_parent(void **state)
 	priv_radius_free(pr);
 }
 
+/* COUNTERS: the engine reads a session's module counters through the parent, its own only. */
+static void test_counters_through_parent(void **state)
+{
+	struct fx *f = fx_new(true);
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
+	struct priv_counters pc;
+
+	(void)state;
+	assert_int_equal(add_tunnel(f, 3), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, 5, 9, chal), 0);
+	assert_int_equal(engine_priv_counters(f->ep, f->h[3], 3, 5, &pc), 0);
+	assert_int_equal(f->counters_sid, 5);
+	assert_int_equal(pc.rx_packets, 1005);
+	assert_int_equal(pc.rx_bytes, 1ull << 33);
+	assert_int_equal(pc.tx_packets, 7);
+	assert_int_equal(pc.tx_bytes, 9);
+	/* not a session of the engine's: refused, the module not asked */
+	f->counters_sid = 0;
+	assert_int_equal(engine_priv_counters(f->ep, f->h[3], 3, 6, &pc), -1);
+	assert_int_equal(engine_priv_counters(f->ep, f->h[3] + 1, 3, 5, &pc), -1);
+	assert_int_equal(f->counters_sid, 0);
+	/* a data path without counters (TUN): EOPNOTSUPP, the engine counts itself */
+	f->counters_errno = EOPNOTSUPP;
+	assert_int_equal(engine_priv_counters(f->ep, f->h[3], 3, 5, &pc), -1);
+	assert_int_equal(errno, EOPNOTSUPP);
+	assert_false(engine_priv_broken(f->ep));
+	fx_free(f, true);
+}
+
+/* DAE: the engine's signer has the parent verify a request and sign its answer. */
+static void test_dae_through_parent(void **state)
+{
+	static const struct radius_secret dsecret = { (const uint8_t *)"dae-parent-only", 15 };
+	struct fx *f = fx_new(false);
+	struct priv_radius *pr = priv_radius_new(rsecret.data, rsecret.len, 0, 0);
+	struct radius_signer sg;
+	struct radius_pkt q, a;
+	struct radius_msg m;
+
+	(void)state;
+	assert_non_null(pr);
+	assert_int_equal(priv_radius_dae_client(pr, 1, dsecret.data, dsecret.len), 0);
+	priv_check_set_radius(f->c, pr);
+	assert_int_equal(pthread_create(&f->thread, NULL, parent_thread, f), 0);
+	engine_priv_radius_signer(f->ep, PRIV_RADIUS_AUTH, &sg);
+	radius_pkt_init(&q, RADIUS_DISCONNECT_REQUEST, 33);
+	assert_int_equal(radius_put_str(&q, RADIUS_USER_NAME, "alice"), 0);
+	assert_int_equal(radius_sign_request(&q, &dsecret, NULL), 0);
+	assert_int_equal(radius_decode(&m, q.buf, q.len), RADIUS_OK);
+	/* client 0 is not configured; client 1's secret verifies */
+	assert_int_not_equal(sg.verify_request(sg.ctx, 0, &m), RADIUS_OK);
+	assert_int_equal(sg.verify_request(sg.ctx, 1, &m), RADIUS_OK);
+	radius_pkt_init(&a, RADIUS_DISCONNECT_ACK, 33);
+	assert_int_equal(sg.sign_answer(sg.ctx, 1, &a, q.buf + 4), 0);
+	assert_int_equal(radius_decode(&m, a.buf, a.len), RADIUS_OK);
+	assert_int_equal(radius_verify_answer(&m, RADIUS_DISCONNECT_REQUEST, q.buf + 4, &dsecret),
+			 RADIUS_OK);
+	/* once */
+	radius_pkt_init(&a, RADIUS_DISCONNECT_ACK, 33);
+	assert_int_equal(sg.sign_answer(sg.ctx, 1, &a, q.buf + 4), -EPERM);
+	assert_false(engine_priv_broken(f->ep));
+	fx_free(f, true);
+	priv_radius_free(pr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_radius_through_parent),
+		cmocka_unit_test(test_counters_through_parent),
+		cmocka_unit_test(test_dae_through_parent),
 		cmocka_unit_test(test_session_through_parent),
 		cmocka_unit_test(test_refused_not_carried_out),
 		cmocka_unit_test(test_events_after_the_call),

@@ -441,18 +441,53 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.reply.req_type = PRIV_REQ_RADIUS_VERIFY;
 	m.reply.radius_err = 10;
 	ADD();
+	/* DAE: the largest request and answer, the replies; COUNTERS and its reply */
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_DAE_VERIFY;
+	m.dae.client = 15;
+	m.dae.pkt.len = PRIV_RADIUS_MAX;
+	memset(m.dae.pkt.buf, 'd', PRIV_RADIUS_MAX);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_DAE_SIGN;
+	m.dae.client = 3;
+	memset(m.dae.req_auth, 'q', 16);
+	m.dae.pkt.len = 20;
+	memset(m.dae.pkt.buf, 'n', 20);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_DAE_SIGN;
+	m.reply.radius.len = 38;
+	memset(m.reply.radius.buf, 'S', 38);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_DAE_VERIFY;
+	m.reply.radius_err = 3;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_COUNTERS;
+	m.ids = (struct priv_ids){ 9, 3, 6 };
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_COUNTERS;
+	m.reply.counters = (struct priv_counters){ UINT64_MAX, 2, 3, 1ull << 40 };
+	ADD();
 #undef ADD
 }
 
 static void test_msg_round_trip(void **state)
 {
-	struct priv_msg ms[56], out;
+	struct priv_msg ms[64], out;
 	uint8_t buf[PRIV_MSG_MAX];
 	unsigned int n = 0, types = 0;
 	int len;
 
 	(void)state;
 	fill_all(ms, &n);
+	assert_true(n <= 64);
 	for (unsigned int i = 0; i < n; i++) {
 		len = priv_msg_encode(&ms[i], buf, sizeof(buf));
 		assert_true(len >= PRIV_HDR_LEN);

@@ -33,6 +33,8 @@
 #define SID	6
 
 static const struct radius_secret secret = { (const uint8_t *)SECRET, sizeof(SECRET) - 1 };
+static const struct radius_secret dae0 = { (const uint8_t *)"dae-zero", 8 };
+static const struct radius_secret dae2 = { (const uint8_t *)"dae-two-secret", 14 };
 
 struct fx {
 	struct l2sec_config cfg;
@@ -42,6 +44,7 @@ struct fx {
 	uint32_t seq, handle;
 	struct priv_msg reply;
 	uint64_t now;
+	uint16_t sid;			/* the session sign() names; 0: SID */
 };
 
 /* Encode m with the next sequence number and hand it to the checker as a datagram. */
@@ -88,6 +91,9 @@ static int setup(void **state)
 	/* one authentication server, two accounting servers */
 	f->r = priv_radius_new(secret.data, secret.len, 1, 2);
 	assert_non_null(f->r);
+	/* dae-clients 0 and 2 (1 not configured) */
+	assert_int_equal(priv_radius_dae_client(f->r, 0, dae0.data, dae0.len), 0);
+	assert_int_equal(priv_radius_dae_client(f->r, 2, dae2.data, dae2.len), 0);
 	f->now = 1000;
 	new_checker(f);
 	*state = f;
@@ -124,7 +130,7 @@ static enum priv_reason sign(struct fx *f, unsigned int link, unsigned int serve
 	if (session) {
 		m.rsign.handle = f->handle;
 		m.rsign.tid = TID;
-		m.rsign.sid = SID;
+		m.rsign.sid = f->sid ? f->sid : SID;
 	}
 	m.rsign.pkt.len = (uint16_t)p->len;
 	memcpy(m.rsign.pkt.buf, p->buf, p->len);
@@ -259,6 +265,174 @@ static void test_framed_ip_outside_pool(void **state)
 	assert_int_equal(sign_and_answer(f, RADIUS_ACCESS_ACCEPT, &secret, "192.0.2.5", auth),
 			 PRIV_OK);
 	assert_int_equal(claim(f, "192.0.2.5"), PRIV_OK);
+}
+
+/*
+ * A verified Access-Accept with a Framed-Pool (pool, NULL: none) and a
+ * Framed-IPv6-Prefix (pfx6/plen, NULL: none), for the session.
+ */
+static void accept_with(struct fx *f, const char *pool, const char *pfx6, uint8_t plen)
+{
+	const struct priv_radius_pkt *q;
+	struct radius_pkt p, a;
+	uint8_t auth[16], v[18] = { 0 };
+
+	access_request(&p, "alice", "pw-of-alice");
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_OK);
+	q = &f->reply.reply.radius;
+	memcpy(auth, q->buf + 4, 16);
+	radius_pkt_init(&a, RADIUS_ACCESS_ACCEPT, q->buf[1]);
+	if (pool)
+		assert_int_equal(radius_put_str(&a, RADIUS_FRAMED_POOL, pool), 0);
+	if (pfx6) {
+		v[1] = plen;
+		assert_int_equal(inet_pton(AF_INET6, pfx6, v + 2), 1);
+		assert_int_equal(radius_put(&a, RADIUS_FRAMED_IPV6_PREFIX, v, 18), 0);
+	}
+	assert_int_equal(radius_sign_answer(&a, &secret, auth), 0);
+	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a), PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+}
+
+/* A checker with [ppp] named-pools staff:10.8.1.10-10.8.1.11 guests:10.8.2.0/30. */
+static void named_pools_checker(struct fx *f)
+{
+	priv_check_free(f->c);
+	snprintf(f->cfg.named_pool[0].name, sizeof(f->cfg.named_pool[0].name), "staff");
+	inet_pton(AF_INET, "10.8.1.10", &f->cfg.named_pool[0].r.first);
+	inet_pton(AF_INET, "10.8.1.11", &f->cfg.named_pool[0].r.last);
+	snprintf(f->cfg.named_pool[1].name, sizeof(f->cfg.named_pool[1].name), "guests");
+	inet_pton(AF_INET, "10.8.2.1", &f->cfg.named_pool[1].r.first);
+	inet_pton(AF_INET, "10.8.2.2", &f->cfg.named_pool[1].r.last);
+	f->cfg.n_named_pool = 2;
+	new_checker(f);
+}
+
+/* A new session on the tunnel (sid), which the next requests name. */
+static void next_session(struct fx *f, uint16_t sid)
+{
+	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
+
+	m.session_add = (struct priv_session_add){ f->handle, TID, sid, (uint16_t)(60 + sid) };
+	assert_int_equal(req(f, &m), PRIV_OK);
+}
+
+static enum priv_reason claim_sid(struct fx *f, uint16_t sid, const char *addr)
+{
+	struct priv_msg m = { .type = PRIV_REQ_ADDR_CLAIM };
+
+	m.addr = (struct priv_addr_req){ .handle = f->handle, .tid = TID, .sid = sid };
+	m.addr.addr.family = strchr(addr, ':') ? 6 : 4;
+	inet_pton(m.addr.addr.family == 4 ? AF_INET : AF_INET6, addr, &m.addr.addr.v6);
+	return req(f, &m);
+}
+
+/*
+ * [ppp] named-pools under privsep: the parent hands out the pool the
+ * verified Accept's Framed-Pool names, and nothing of another pool.
+ */
+static void test_named_pool(void **state)
+{
+	struct fx *f = *state;
+	char a[INET_ADDRSTRLEN];
+
+	named_pools_checker(f);
+	accept_with(f, "guests", NULL, 0);
+	/* an address of the default pool, or of another named pool: not this session's */
+	assert_int_equal(claim(f, "10.9.0.2"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim(f, "10.8.1.10"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim(f, "192.0.2.9"), PRIV_R_NOT_IN_POOL);	/* of no pool */
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	inet_ntop(AF_INET, &f->reply.reply.addr.v4, a, sizeof(a));
+	assert_string_equal(a, "10.8.2.1");
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_NOT_IN_POOL], 3);
+}
+
+/* A Framed-Pool that is not one of [ppp] named-pools: no address, not the default pool's. */
+static void test_named_pool_unknown(void **state)
+{
+	struct fx *f = *state;
+
+	named_pools_checker(f);
+	accept_with(f, "nosuch", NULL, 0);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_POOL_UNKNOWN);
+	assert_int_equal(claim(f, "10.9.0.1"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_POOL_UNKNOWN], 1);
+	/* without named-pools at all, a Framed-Pool names none either */
+	f->cfg.n_named_pool = 0;
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, "staff", NULL, 0);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_POOL_UNKNOWN);
+}
+
+/*
+ * Framed-IPv6-Prefix under privsep (item 5): the parent takes the verified
+ * Accept's /64 as the session's, checked as a single l2secd checks it.
+ */
+static void test_framed_ipv6_prefix(void **state)
+{
+	struct fx *f = *state;
+	char a[INET6_ADDRSTRLEN];
+
+	priv_check_free(f->c);
+	f->cfg.ipv6 = true;
+	inet_pton(AF_INET6, "2001:db8:100::", &f->cfg.ipv6_prefix);
+	f->cfg.ipv6_prefix_len = 48;
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:100:7::", 64);
+	/* another /64 of the pool than the server's: refused */
+	assert_int_equal(claim_sid(f, SID, "2001:db8:100:8::"), PRIV_R_NOT_IN_POOL);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_OK);
+	inet_ntop(AF_INET6, &f->reply.reply.addr.v6, a, sizeof(a));
+	assert_string_equal(a, "2001:db8:100:7::");
+	/* outside ipv6-prefix: only with framed-ip-outside-pool; never the gateway's /64 */
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:999:1::", 64);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_R_NOT_IN_POOL);
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:100::", 64);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_R_NOT_IN_POOL);
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:100:7::", 56);	/* not a /64 */
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_R_NOT_IN_POOL);
+	priv_check_free(f->c);
+	new_checker(f);
+	accept_with(f, NULL, "fe80::", 64);		/* link-local */
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_R_NOT_IN_POOL);
+	priv_check_free(f->c);
+	f->cfg.radius.framed_ip_any = true;
+	new_checker(f);
+	accept_with(f, NULL, "2001:db8:999:1::", 64);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_OK);
+	inet_ntop(AF_INET6, &f->reply.reply.addr.v6, a, sizeof(a));
+	assert_string_equal(a, "2001:db8:999:1::");
+	/* another session with the same /64: held (outside the pool as well as in it) */
+	next_session(f, SID + 1);
+	f->sid = SID + 1;
+	accept_with(f, NULL, "2001:db8:999:1::", 64);
+	assert_int_equal(claim_sid(f, SID + 1, "::"), PRIV_R_ADDR_HELD);
+	next_session(f, SID + 2);
+	f->sid = SID + 2;
+	accept_with(f, NULL, "2001:db8:100:7::", 64);
+	assert_int_equal(claim_sid(f, SID + 2, "::"), PRIV_OK);
+	next_session(f, SID + 3);
+	f->sid = SID + 3;
+	accept_with(f, NULL, "2001:db8:100:7::", 64);
+	assert_int_equal(claim_sid(f, SID + 3, "::"), PRIV_R_ADDR_HELD);
+	/* released by the first: the next may have it */
+	{
+		struct priv_msg m = { .type = PRIV_REQ_ADDR_RELEASE };
+
+		m.addr = (struct priv_addr_req){ .handle = f->handle, .tid = TID, .sid = SID };
+		m.addr.addr.family = 6;
+		inet_pton(AF_INET6, "2001:db8:999:1::", &m.addr.addr.v6);
+		assert_int_equal(req(f, &m), PRIV_OK);
+	}
+	assert_int_equal(claim_sid(f, SID + 1, "::"), PRIV_OK);
 }
 
 static void test_no_accept_no_session(void **state)
@@ -468,6 +642,143 @@ static void test_rates(void **state)
 	assert_int_equal(sign(f, PRIV_RADIUS_ACCT, 0, false, &p), PRIV_OK);
 }
 
+/* A DAE request of code (a server's, signed with s) for client, to the parent. */
+static enum priv_reason dae_verify(struct fx *f, uint8_t client, uint8_t code, uint8_t id,
+				   const struct radius_secret *s, struct radius_pkt *p)
+{
+	struct priv_msg m = { .type = PRIV_REQ_DAE_VERIFY };
+
+	radius_pkt_init(p, code, id);
+	assert_int_equal(radius_put_str(p, RADIUS_USER_NAME, "alice"), 0);
+	assert_int_equal(radius_sign_request(p, s, NULL), 0);
+	m.dae.client = client;
+	m.dae.pkt.len = (uint16_t)p->len;
+	memcpy(m.dae.pkt.buf, p->buf, p->len);
+	return req(f, &m);
+}
+
+/* The engine's answer of code to request q (unsigned), to the parent for client. */
+static enum priv_reason dae_sign(struct fx *f, uint8_t client, uint8_t code,
+				 const struct radius_pkt *q)
+{
+	struct priv_msg m = { .type = PRIV_REQ_DAE_SIGN };
+	struct radius_pkt a;
+
+	radius_pkt_init(&a, code, q->buf[1]);
+	assert_int_equal(radius_put_u32(&a, RADIUS_ERROR_CAUSE, 503), 0);
+	m.dae.client = client;
+	memcpy(m.dae.req_auth, q->buf + 4, 16);
+	m.dae.pkt.len = (uint16_t)a.len;
+	memcpy(m.dae.pkt.buf, a.buf, a.len);
+	return req(f, &m);
+}
+
+/*
+ * DAE under privsep: the parent verifies a request with the client's
+ * secret and signs the engine's answer to it, once, as the client checks it.
+ */
+static void test_dae(void **state)
+{
+	struct fx *f = *state;
+	struct radius_pkt q;
+	struct radius_msg a;
+
+	assert_int_equal(dae_verify(f, 2, RADIUS_DISCONNECT_REQUEST, 7, &dae2, &q), PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(dae_sign(f, 2, RADIUS_DISCONNECT_ACK, &q), PRIV_OK);
+	assert_int_equal(radius_decode(&a, f->reply.reply.radius.buf, f->reply.reply.radius.len),
+			 RADIUS_OK);
+	assert_int_equal(a.code, RADIUS_DISCONNECT_ACK);
+	assert_int_equal(a.id, 7);
+	assert_int_equal(radius_verify_answer(&a, RADIUS_DISCONNECT_REQUEST, q.buf + 4, &dae2),
+			 RADIUS_OK);
+	assert_non_null(radius_find(&a, RADIUS_MESSAGE_AUTHENTICATOR, NULL));
+	/* answered: never signed again (an engine cannot sign what no client asked) */
+	assert_int_equal(dae_sign(f, 2, RADIUS_DISCONNECT_ACK, &q), PRIV_R_RADIUS);
+	/* a CoA, its NAK: the kind must match */
+	assert_int_equal(dae_verify(f, 0, RADIUS_COA_REQUEST, 8, &dae0, &q), PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(dae_sign(f, 0, RADIUS_DISCONNECT_NAK, &q), PRIV_R_RADIUS);
+	assert_int_equal(dae_sign(f, 2, RADIUS_COA_NAK, &q), PRIV_R_RADIUS);	/* another client */
+	assert_int_equal(dae_sign(f, 0, RADIUS_COA_NAK, &q), PRIV_OK);
+	assert_int_equal(priv_radius_stats(f->r)->dae_verified, 2);
+	assert_int_equal(priv_radius_stats(f->r)->dae_signed, 2);
+}
+
+/* Refused: an unknown client, a request with another secret, not a request, no verify. */
+static void test_dae_refusals(void **state)
+{
+	struct fx *f = *state;
+	struct radius_pkt q;
+	struct priv_msg m = { .type = PRIV_REQ_DAE_VERIFY };
+	uint8_t buf[PRIV_MSG_MAX];
+	struct priv_msg out;
+	int n;
+
+	/* client 1 and 5 are not configured */
+	assert_int_equal(dae_verify(f, 1, RADIUS_DISCONNECT_REQUEST, 1, &dae0, &q), PRIV_R_RADIUS);
+	assert_int_equal(dae_verify(f, 5, RADIUS_DISCONNECT_REQUEST, 1, &dae0, &q), PRIV_R_RADIUS);
+	/* client 0's request signed with client 2's secret: not verified, nothing to sign */
+	assert_int_equal(dae_verify(f, 0, RADIUS_DISCONNECT_REQUEST, 2, &dae2, &q), PRIV_OK);
+	assert_int_not_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(dae_sign(f, 0, RADIUS_DISCONNECT_ACK, &q), PRIV_R_RADIUS);
+	/* an Access-Request is no DAE request */
+	assert_int_equal(dae_verify(f, 0, RADIUS_ACCESS_REQUEST, 3, &dae0, &q), PRIV_R_RADIUS);
+	/* no secret without its Message-Authenticator check: one without it is not verified */
+	radius_pkt_init(&q, RADIUS_DISCONNECT_REQUEST, 4);
+	assert_int_equal(radius_put_str(&q, RADIUS_USER_NAME, "alice"), 0);
+	m.dae.client = 0;
+	m.dae.pkt.len = (uint16_t)q.len;
+	memcpy(m.dae.pkt.buf, q.buf, q.len);
+	assert_int_equal(req(f, &m), PRIV_OK);
+	assert_int_not_equal(f->reply.reply.radius_err, RADIUS_OK);
+	assert_int_equal(priv_radius_stats(f->r)->dae_not_verified, 2);
+	/* on the wire: a client index of 16 and more, a DAE_VERIFY with an authenticator */
+	m.seq = 1;
+	m.dae.client = 16;
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	m.dae.client = 0;
+	n = priv_msg_encode(&m, buf, sizeof(buf));
+	assert_true(n > 9);
+	buf[8] = 16;
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
+	memset(m.dae.req_auth, 1, 16);
+	assert_int_equal(priv_msg_encode(&m, buf, sizeof(buf)), -1);
+	/* the rate, in all */
+	n = 0;
+	for (unsigned int i = 0; i < PRIV_DAE_BURST + 10; i++)
+		n += dae_verify(f, 0, RADIUS_DISCONNECT_REQUEST, 9, &dae0, &q) == PRIV_OK;
+	assert_int_equal(n, PRIV_DAE_BURST - 6);	/* 6 taken above, refused or not */
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_RATE], 16);
+	/* a checker without [radius]: against the policy */
+	priv_check_set_radius(f->c, NULL);
+	assert_int_equal(dae_verify(f, 0, RADIUS_DISCONNECT_REQUEST, 9, &dae0, &q),
+			 PRIV_R_POLICY);
+}
+
+/* COUNTERS: a session of the engine's only, at PRIV_COUNTERS_RATE. */
+static void test_counters(void **state)
+{
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_COUNTERS };
+	unsigned int ok = 0;
+
+	m.ids = (struct priv_ids){ f->handle, TID, SID };
+	assert_int_equal(req(f, &m), PRIV_OK);
+	m.ids.sid = SID + 1;
+	assert_int_equal(req(f, &m), PRIV_R_SESSION_UNKNOWN);
+	m.ids = (struct priv_ids){ f->handle, TID + 1, SID };
+	assert_int_equal(req(f, &m), PRIV_R_TUNNEL_UNKNOWN);
+	m.ids = (struct priv_ids){ f->handle + 1, TID, SID };
+	assert_int_equal(req(f, &m), PRIV_R_TUNNEL_UNKNOWN);
+	m.ids = (struct priv_ids){ f->handle, TID, SID };
+	for (unsigned int i = 0; i < PRIV_COUNTERS_BURST + 10; i++)
+		ok += req(f, &m) == PRIV_OK;
+	assert_int_equal(ok, PRIV_COUNTERS_BURST - 1);
+	f->now += 1000;
+	assert_int_equal(req(f, &m), PRIV_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,12 +786,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_accept_authenticates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_framed_ip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_framed_ip_outside_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_named_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_named_pool_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_framed_ipv6_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_accept_no_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sign_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sign_accounting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wire_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dae, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dae_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,16 +11,19 @@ first accepted tunnel gets handle 1 from the checker, which names it from then o
     tests/fuzz/corpus/make-priv.py    (writes corpus/priv/)
 """
 import hashlib
+import hmac
 import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 2
+VERSION = 3
 (TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
  MARK_QUERY, STATS) = range(1, 15)
 IPSEC_REPORT, SA_NEXT = 22, 23
 SEND, RADIUS_SIGN, RADIUS_VERIFY = 25, 26, 27
+DAE_VERIFY, DAE_SIGN, COUNTERS = 28, 29, 30
+DAE_SECRET = b"fuzz-dae"     # fuzz_priv.c's dae-client 0
 AUTH_LINK, ACCT_LINK = 0, 1
 
 AUTH_CHAL = bytes.fromhex("5B5D7C7D7B3F2F3E3C2C602132262628")
@@ -115,6 +118,25 @@ def rverify(link, server, req_code, auth, pkt):
                struct.pack(">H", len(pkt)) + pkt)
 
 
+def dae_request(code, ident, *attrs, secret=DAE_SECRET):
+    """A CoA or Disconnect-Request as a server signs it (RFC 5176 3.3, RFC 3579 3.2)."""
+    body = b"".join(bytes([t, len(v) + 2]) + v for t, v in attrs) + bytes([80, 18]) + bytes(16)
+    hdr = bytes([code, ident]) + struct.pack(">H", 20 + len(body))
+    ma = hmac.new(secret, hdr + bytes(16) + body, hashlib.md5).digest()
+    body = body[:-16] + ma
+    auth = hashlib.md5(hdr + bytes(16) + body + secret).digest()
+    return hdr + auth + body
+
+
+def dae_verify(client, pkt):
+    return msg(DAE_VERIFY, bytes([client]) + struct.pack(">H", len(pkt)) + pkt)
+
+
+def dae_sign(client, req, code):
+    ans = radius(code, (101, struct.pack(">I", 503)), ident=req[1])
+    return msg(DAE_SIGN, bytes([client]) + req[4:20] + struct.pack(">H", len(ans)) + ans)
+
+
 def run(*msgs, flags=1):
     """Each message with flags, or (message, flags)."""
     out = b""
@@ -126,6 +148,9 @@ def run(*msgs, flags=1):
         out += bytes([f]) + struct.pack(">H", len(m)) + m
     return out
 
+
+DISC = dae_request(40, 5, (1, b"alice"), (55, struct.pack(">I", 1700000000)))
+COA = dae_request(43, 9, (1, b"alice"), (27, struct.pack(">I", 60)))
 
 SEEDS = {
     "session-mschapv2": run(
@@ -178,6 +203,15 @@ SEEDS = {
         rverify(AUTH_LINK, 0, 1, bytes(16), radius(2)),
         rverify(ACCT_LINK, 1, 4, bytes(16), radius(5)),
         rverify(ACCT_LINK, 0, 1, bytes(16), radius(5))),
+    # dynamic authorization: the parent verifies and signs for dae-client 0 only, once
+    "dae": run(
+        dae_verify(0, DISC), dae_sign(0, DISC, 41), dae_sign(0, DISC, 41),
+        dae_verify(0, COA), dae_sign(0, COA, 41), dae_sign(0, COA, 45),
+        dae_verify(1, DISC), dae_verify(0, dae_request(40, 6, (1, b"bob"), secret=b"x")),
+        dae_verify(0, access_request()), dae_sign(0, access_request(), 41)),
+    "counters": run(
+        tunnel_add(8), session_add(8, 1), msg(COUNTERS, ids(8, 1)), msg(COUNTERS, ids(8, 2)),
+        msg(COUNTERS, ids(9, 1)), msg(COUNTERS, ids(8, 1, handle=2))),
     "malformed": run(
         msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
         bytes([VERSION + 1]) + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),

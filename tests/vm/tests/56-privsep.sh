@@ -35,7 +35,16 @@
 #   sends no second Accounting-On (which would end every session's record); the
 #   client's hang-up then gives the server the Stop with the Start's Acct-Session-Id;
 # - MS-CHAPv2 with the new engine: accepted, and pppd verified the server's
-#   MS-CHAP2-Success; SIGTERM: an Accounting-Off.
+#   MS-CHAP2-Success;
+# - dynamic authorization (RFC 5176) under privsep: the engine reads radclient's
+#   requests, the parent alone holds the dae-client's secret: one signed with
+#   another secret gets no answer and the session stays; a Disconnect-Request gets
+#   a Disconnect-ACK that radclient verifies (the parent signed it) and the session
+#   goes, with an accounting Stop of cause Admin-Reset;
+# - Idle-Timeout under privsep (the engine reads the module's counters through the
+#   parent): the client's pings keep a session with a 2-s Idle-Timeout up past it, then
+#   it ends idle, and its Stop counts the pings (the module's counters, not the engine's);
+#   SIGTERM: an Accounting-Off.
 # Then with [ipsec] psk (l2secd manages charon; the VICI connection, the SA table and
 # xfrm are the parent's), two charon + xl2tpd + pppd clients behind one NAT (lib.sh's
 # lc_*; their SAs' policies have the same selectors, the mark picks the SA):
@@ -303,6 +312,9 @@ papuser Cleartext-Password := "pap-pw"
 	Framed-IP-Address = 192.168.42.15
 
 msuser Cleartext-Password := "ms-pw"
+
+idleuser Cleartext-Password := "idle-pw"
+	Idle-Timeout = 2
 EOF
 radius_start "$run/radius" ip netns exec gw freeradius
 check_eq "FreeRADIUS starts" 0 $?
@@ -317,6 +329,8 @@ acct-servers = 127.0.0.1:1813
 secret-file = $run/radius-secret
 auth-source = radius
 timeout = 1s
+dae-listen = 127.0.0.1
+dae-clients = 127.0.0.1
 CONF
 sed -e 's/^redial = yes/redial = no/' -e 's/^autodial = yes/autodial = no/' \
 	-e "s|^pppoptfile = .*|pppoptfile = $run/ppp-r.opts|" "$run/xl2tpd.conf" >"$run/xl2tpd-r.conf"
@@ -366,8 +380,42 @@ check "MS-CHAPv2: accepted by RADIUS, with the new engine" wait_for 60 \
 	grep -q "user 'msuser' authenticated with MS-CHAPv2 (RADIUS)" "$out/l2secd.log"
 check "MS-CHAPv2: pppd verified the server's MS-CHAP2-Success" wait_for 30 \
 	grep -q "CHAP authentication succeeded" "$out/pppd-msuser.log"
-echo "d gw" >"$run/control"
-check "MS-CHAPv2: the hang-up clears the session" wait_for 30 cleared
+# dae NAME SECRET: radclient asks to disconnect msuser; its output in radclient-NAME.log
+dae() {
+	printf '%s\n' "User-Name = msuser, Message-Authenticator = 0x00" |
+		gw radclient -x -r 1 -t 1 127.0.0.1:3799 disconnect "$2" >"$out/radclient-$1.log" 2>&1
+	return 0
+}
+dae forged wrong-secret
+check "DAE: a request with another secret gets no answer" grep -q "No reply" \
+	"$out/radclient-forged.log"
+check "... and the session is still up" lac_up
+dae disc "$secret"
+check "DAE: a Disconnect-Request gets a Disconnect-ACK, signed by the parent" grep -q \
+	"Received Disconnect-ACK" "$out/radclient-disc.log"
+# the session goes, its tunnel stays (the LAC's to close)
+session_gone() { kern_is session -eq 0 && routes_are 0; }
+check "MS-CHAPv2: the Disconnect-Request ends the session and its route" wait_for 30 \
+	session_gone
+check "... the server has its Stop, Admin-Reset" wait_for 10 sh -c \
+	"cat $run/radius/log/radacct/*/detail-* | grep -q 'Acct-Terminate-Cause = Admin-Reset'"
+# idle_stop_packets: Acct-Input-Packets of idleuser's Stop for Idle-Timeout
+idle_stop_packets() {
+	acct_detail | awk -v RS= -v ORS='\n\n' 'index($0, "User-Name = \"idleuser\"") &&
+		index($0, "Acct-Terminate-Cause = Idle-Timeout")' |
+		sed -n 's/^[[:space:]]*Acct-Input-Packets = \([0-9]*\)$/\1/p' | head -n 1
+}
+idle_stop_ok() { local n; n=$(idle_stop_packets); [ -n "$n" ] && [ "$n" -ge 12 ]; }
+idle_line="user 'idleuser': no data for 2 s (Idle-Timeout): hanging up"
+wait_for 10 sh -c "! ip -n lac -4 -o addr show | grep -q peer"	# the last call's pppd gone
+rdial idleuser idle-pw refuse-pap
+check "Idle-Timeout: the session is up (a new call on the tunnel)" wait_for 60 lac_up
+check "... the client's 12 pings in 3.6 s keep it up past its 2 s" \
+	ip netns exec lac ping -c 12 -i 0.3 -w 8 192.168.42.1
+check "... not ended meanwhile" sh -c "! grep -q \"$idle_line\" '$out/l2secd.log'"
+check "... then it ends idle" wait_for 10 grep -q "$idle_line" "$out/l2secd.log"
+check "... its Stop counts the pings (the module's counters, through the parent)" \
+	wait_for 10 idle_stop_ok
 kill -TERM "$gw_pid"
 check "l2secd exits after SIGTERM" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
 check "... after its Accounting-Off" sh -c "cat $run/radius/log/radacct/*/detail-* | grep -q Accounting-Off"
