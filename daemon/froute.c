@@ -33,6 +33,7 @@ static const char *const why_str[] = {
 	[FROUTE_OWN] = "it holds the client's own address",
 	[FROUTE_POOL] = "it overlaps an address pool",
 	[FROUTE_LOCAL] = "it overlaps the gateway's own addresses or networks",
+	[FROUTE_PEER_ADDR] = "it holds a tunnel's public address",
 	[FROUTE_TAKEN] = "it overlaps another session's framed route",
 	[FROUTE_PEER_LIMIT] = "the client's public address has too many framed routes",
 	[FROUTE_LIMIT] = "the gateway has too many framed routes",
@@ -145,6 +146,34 @@ static enum froute_why check_gateway(const struct froute_ctx *c, const struct ra
 	return FROUTE_OK;
 }
 
+/* The IPv4 address in a peer key (IPv4-mapped), or false for an IPv6 one. */
+static bool key_v4(const uint8_t key[16], struct in_addr *a)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (memcmp(key, mapped, sizeof(mapped)))
+		return false;
+	memcpy(&a->s_addr, key + 12, 4);
+	return true;
+}
+
+static bool holds_key(const struct radius_route *r, const uint8_t key[16])
+{
+	struct in_addr a;
+
+	return key_v4(key, &a) && nets_overlap(r->net, r->plen, a, 32);
+}
+
+bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_storage *peer)
+{
+	uint8_t key[16];
+
+	if (!peer)
+		return false;
+	peer_key(peer, key);
+	return holds_key(r, key);
+}
+
 enum froute_why froute_check(const struct froute_table *t, const struct froute_ctx *c,
 			     const struct radius_route *r, struct in_addr client,
 			     const struct sockaddr_storage *peer)
@@ -158,9 +187,13 @@ enum froute_why froute_check(const struct froute_table *t, const struct froute_c
 	if (why != FROUTE_OK)
 		return why;
 	peer_key(peer, key);
+	if (holds_key(r, key))
+		return FROUTE_PEER_ADDR;
 	for (i = 0; i < t->n; i++) {
 		if (nets_overlap(r->net, r->plen, t->e[i].net, t->e[i].plen))
 			return FROUTE_TAKEN;
+		if (holds_key(r, t->e[i].peer))
+			return FROUTE_PEER_ADDR;
 		of_peer += !memcmp(t->e[i].peer, key, sizeof(key));
 	}
 	if (of_peer >= FROUTE_MAX_PER_PEER)

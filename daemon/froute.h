@@ -40,6 +40,7 @@ enum froute_why {
 	FROUTE_OWN,		/* holds the client's own address */
 	FROUTE_POOL,		/* overlaps an address pool */
 	FROUTE_LOCAL,		/* overlaps the gateway's addresses or connected networks */
+	FROUTE_PEER_ADDR,	/* holds a tunnel's public address (a loop through l2sec0) */
 	FROUTE_TAKEN,		/* overlaps another session's framed route */
 	FROUTE_PEER_LIMIT,	/* FROUTE_MAX_PER_PEER reached */
 	FROUTE_LIMIT,		/* FROUTE_MAX reached */
@@ -83,6 +84,12 @@ unsigned int froute_count(const struct froute_table *t);
 enum froute_why froute_check(const struct froute_table *t, const struct froute_ctx *c,
 			     const struct radius_route *r, struct in_addr client,
 			     const struct sockaddr_storage *peer);
+/*
+ * Does r hold peer's address (a tunnel's public end, IPv4 or IPv4-mapped)?
+ * froute_check asks it of the client and of every route holder; the caller
+ * asks it of the other tunnels.
+ */
+bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_storage *peer);
 /* Record r (checked) for owner. 0, or -1 when the table is full. */
 int froute_hold(struct froute_table *t, const struct radius_route *r, const void *owner,
 		const struct sockaddr_storage *peer);

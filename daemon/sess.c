@@ -259,6 +259,21 @@ static void froutes_take(struct sess *x, const struct radius_reply *r)
 	x->fr->n = r->n_routes;
 }
 
+/*
+ * Does r hold the public address of any session's tunnel? Its L2TP, ESP and
+ * IKE packets would be routed into l2sec0 and to the routing client. One
+ * pass over the sessions per route, at IPCP up only.
+ */
+static bool froute_holds_a_peer(const struct sessions *ss, const struct radius_route *r)
+{
+	const struct sess *y;
+
+	for (y = ss->list; y; y = y->next)
+		if (y->l2tp && froute_holds_peer(r, &y->l2tp->tunnel->peer.addr))
+			return true;
+	return false;
+}
+
 /* One route through the session's address: FROUTE_OK once routed and held. */
 static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 				  const struct radius_route *r)
@@ -271,6 +286,8 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
 	if (why != FROUTE_OK)
 		return why;
+	if (froute_holds_a_peer(ss, r))
+		return FROUTE_PEER_ADDR;
 	/* never replacing: a route of the operator's or of a previous run stays */
 	if (netdev_route_via(ss->nd, true, r->net, r->plen, x->ipv4) < 0)
 		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;

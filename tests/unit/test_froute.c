@@ -136,6 +136,35 @@ static void test_gateway_networks(void **state)
 	assert_int_equal(check(f, "192.0.3.0", 24, NULL), FROUTE_OK);
 }
 
+/*
+ * A network holding a client's public address (the outer end of a tunnel)
+ * would pull that tunnel's own L2TP, ESP and IKE packets into l2sec0 and into
+ * the routing client's tunnel: refused, for the client itself and for every
+ * other tunnel's peer.
+ */
+static void test_public_address(void **state)
+{
+	struct fx *f = *state;
+	struct sockaddr_storage p6;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&p6;
+	struct radius_route r = rt("203.0.113.0", 24, NULL);
+
+	assert_int_equal(check(f, "198.51.100.0", 24, NULL), FROUTE_PEER_ADDR);
+	assert_int_equal(check(f, "198.51.100.7", 32, NULL), FROUTE_PEER_ADDR);
+	assert_int_equal(check(f, "198.51.100.8", 32, NULL), FROUTE_OK);
+	/* another tunnel's peer, one that holds no route itself */
+	assert_true(froute_holds_peer(&r, &f->pb));
+	assert_false(froute_holds_peer(&r, &f->pa));
+	/* an IPv4 peer on an IPv6 socket, ::ffff:203.0.113.9; a real IPv6 one never */
+	memset(&p6, 0, sizeof(p6));
+	sin6->sin6_family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:203.0.113.9", &sin6->sin6_addr), 1);
+	assert_true(froute_holds_peer(&r, &p6));
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::cb00:7109", &sin6->sin6_addr), 1);
+	assert_false(froute_holds_peer(&r, &p6));
+	assert_false(froute_holds_peer(&r, NULL));
+}
+
 static void test_taken(void **state)
 {
 	struct fx *f = *state;
@@ -228,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gateway_networks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_public_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_peer_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_bound, setup, teardown),
