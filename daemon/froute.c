@@ -82,25 +82,41 @@ static void peer_key(const struct sockaddr_storage *ss, uint8_t out[16])
 	}
 }
 
-int froute_local_read(struct froute_local *l)
+int froute_local_from(struct froute_local *l, const struct ifaddrs *ifa)
 {
-	struct ifaddrs *ifa, *i;
+	const struct ifaddrs *i;
 
 	l->n = 0;
-	if (getifaddrs(&ifa) < 0)
-		return -1;
-	for (i = ifa; i && l->n < FROUTE_MAX_LOCAL; i = i->ifa_next) {
+	for (i = ifa; i; i = i->ifa_next) {
 		uint32_t m;
 
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask)
 			continue;
+		if (l->n == FROUTE_MAX_LOCAL) {
+			/* one not looked at could be overlapped: none passes */
+			l->n = 0;
+			errno = E2BIG;
+			return -1;
+		}
 		m = ntohl(((const struct sockaddr_in *)(const void *)i->ifa_netmask)->sin_addr.s_addr);
 		l->e[l->n].addr = ((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr;
 		l->e[l->n].plen = (uint8_t)__builtin_popcount(m);
 		l->n++;
 	}
-	freeifaddrs(ifa);
 	return 0;
+}
+
+int froute_local_read(struct froute_local *l)
+{
+	struct ifaddrs *ifa;
+	int err;
+
+	l->n = 0;
+	if (getifaddrs(&ifa) < 0)
+		return -1;
+	err = froute_local_from(l, ifa);
+	freeifaddrs(ifa);
+	return err;
 }
 
 struct froute_table *froute_table_new(void)

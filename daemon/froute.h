@@ -30,7 +30,8 @@
 #define FROUTE_MIN_PLEN		8
 #define FROUTE_MAX_PER_PEER	64	/* one public address, all its sessions */
 #define FROUTE_MAX		4096	/* the whole gateway */
-#define FROUTE_MAX_LOCAL	64	/* the gateway's own networks looked at */
+/* The gateway's own IPv4 addresses looked at (8 KiB on the stack); more: no route passes. */
+#define FROUTE_MAX_LOCAL	1024
 
 enum froute_why {
 	FROUTE_OK,
@@ -60,8 +61,15 @@ struct froute_local {
 	} e[FROUTE_MAX_LOCAL];
 };
 
-/* The gateway's IPv4 addresses now (getifaddrs); 0, or -1 with errno. */
+struct ifaddrs;
+
+/*
+ * The gateway's IPv4 addresses now (getifaddrs); 0, or -1 with errno (E2BIG:
+ * more than FROUTE_MAX_LOCAL, so some would not be looked at).
+ */
 int froute_local_read(struct froute_local *l);
+/* The IPv4 addresses of the list ifa, as froute_local_read. */
+int froute_local_from(struct froute_local *l, const struct ifaddrs *ifa);
 
 /* What the checks compare with: all of it the caller's, valid during the call. */
 struct froute_ctx {

@@ -346,8 +346,12 @@ static void froutes_up(struct sess *x)
 		return;
 	froute_ctx_fill(x->ss->cfg, &c, pools, &local);
 	if (all == FROUTE_OK && froute_local_read(&local) < 0) {
-		log_warn("ppp %s: cannot list the gateway's addresses (%s): no Framed-Route "
-			 "routed", x->tag, strerror(errno));
+		if (errno == E2BIG)
+			log_warn("ppp %s: the gateway has more than %d IPv4 addresses to check: "
+				 "no Framed-Route routed", x->tag, FROUTE_MAX_LOCAL);
+		else
+			log_warn("ppp %s: cannot list the gateway's addresses (%s): no "
+				 "Framed-Route routed", x->tag, strerror(errno));
 		x->ss->st.froute_refused += x->fr->n;
 		return;
 	}

@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -252,6 +253,43 @@ static void test_names_and_local(void **state)
 	assert_true(lo);
 }
 
+/*
+ * A gateway with more IPv4 addresses than are looked at: a network meeting one
+ * not looked at would pass the check, so the list is refused (E2BIG), and
+ * every route with it; up to the bound each is looked at, IPv6 ones skipped.
+ */
+static void test_local_bound(void **state)
+{
+	static struct froute_local l;
+	unsigned int n = FROUTE_MAX_LOCAL + 2, i;
+	struct ifaddrs *ifa = calloc(n, sizeof(*ifa));
+	struct sockaddr_in *sa = calloc(n, sizeof(*sa)), mask = { .sin_family = AF_INET };
+	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6 };
+
+	(void)state;
+	assert_non_null(ifa);
+	assert_non_null(sa);
+	mask.sin_addr.s_addr = htonl(0xffffff00u);
+	for (i = 0; i < n; i++) {
+		ifa[i].ifa_next = i + 1 < n ? &ifa[i + 1] : NULL;
+		ifa[i].ifa_netmask = (struct sockaddr *)&mask;
+		sa[i].sin_family = AF_INET;
+		sa[i].sin_addr.s_addr = htonl(0xac100001u | i << 8);	/* 172.16.i.1/24 */
+		ifa[i].ifa_addr = (struct sockaddr *)&sa[i];
+	}
+	ifa[0].ifa_addr = (struct sockaddr *)&v6;	/* skipped: FROUTE_MAX_LOCAL + 1 IPv4 */
+	errno = 0;
+	assert_int_equal(froute_local_from(&l, ifa), -1);
+	assert_int_equal(errno, E2BIG);
+	ifa[n - 1].ifa_addr = NULL;	/* FROUTE_MAX_LOCAL: all of them */
+	assert_int_equal(froute_local_from(&l, ifa), 0);
+	assert_int_equal(l.n, FROUTE_MAX_LOCAL);
+	assert_int_equal(l.e[l.n - 1].addr.s_addr, htonl(0xac100001u | (n - 2) << 8));
+	assert_int_equal(l.e[l.n - 1].plen, 24);
+	free(sa);
+	free(ifa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +300,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_per_peer_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_bound, setup, teardown),
 		cmocka_unit_test(test_names_and_local),
+		cmocka_unit_test(test_local_bound),
 	};
 
 	return cmocka_run_group_tests_name("froute", tests, NULL, NULL);
