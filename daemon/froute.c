@@ -17,7 +17,7 @@ struct froute_entry {
 	struct in_addr net;
 	uint8_t plen;
 	const void *owner;
-	uint8_t peer[16];	/* the client's public address, IPv4 mapped */
+	uint8_t peer[16];	/* the client's public address, IPv4 mapped; IPv6: its /64 */
 };
 
 struct froute_table {
@@ -78,7 +78,10 @@ static void peer_key(const struct sockaddr_storage *ss, uint8_t out[16])
 		out[10] = out[11] = 0xff;
 		memcpy(out + 12, &((const struct sockaddr_in *)ss)->sin_addr, 4);
 	} else if (ss && ss->ss_family == AF_INET6) {
-		memcpy(out, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+		/* an IPv6 host has a /64 to itself: one peer, as authlimit counts it */
+		memcpy(out, a, IN6_IS_ADDR_V4MAPPED(a) ? 16 : 8);
 	}
 }
 

@@ -214,6 +214,31 @@ static void test_per_peer_bound(void **state)
 	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &f->pb), FROUTE_OK);
 }
 
+static struct sockaddr_storage peer6(const char *a)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	sin6->sin6_family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, a, &sin6->sin6_addr), 1);
+	return ss;
+}
+
+/* An IPv6 host holds a /64 (as authlimit and l2tp_admit count it): one peer. */
+static void test_per_peer_bound6(void **state)
+{
+	struct fx *f = *state;
+	struct radius_route r = rt("198.18.0.0", 24, NULL);
+	struct sockaddr_storage a = peer6("2001:db8:1:2::1"), b = peer6("2001:db8:1:2::2"),
+				c = peer6("2001:db8:1:3::1");
+
+	hold_many(f, 0, FROUTE_MAX_PER_PEER, &a);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &a), FROUTE_PEER_LIMIT);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &b), FROUTE_PEER_LIMIT);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &c), FROUTE_OK);
+}
+
 static void test_global_bound(void **state)
 {
 	struct fx *f = *state;
@@ -298,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_public_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_peer_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_per_peer_bound6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_bound, setup, teardown),
 		cmocka_unit_test(test_names_and_local),
 		cmocka_unit_test(test_local_bound),
