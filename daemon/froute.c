@@ -34,6 +34,7 @@ static const char *const why_str[] = {
 	[FROUTE_POOL] = "it overlaps an address pool",
 	[FROUTE_LOCAL] = "it overlaps the gateway's own addresses or networks",
 	[FROUTE_PEER_ADDR] = "it holds a tunnel's public address",
+	[FROUTE_SERVER] = "it holds a RADIUS server or a DAE client's network",
 	[FROUTE_TAKEN] = "it overlaps another session's framed route",
 	[FROUTE_PEER_LIMIT] = "the client's public address has too many framed routes",
 	[FROUTE_LIMIT] = "the gateway has too many framed routes",
@@ -162,6 +163,17 @@ static enum froute_why check_gateway(const struct froute_ctx *c, const struct ra
 	for (i = 0; c->local && i < c->local->n; i++)
 		if (nets_overlap(r->net, r->plen, c->local->e[i].addr, c->local->e[i].plen))
 			return FROUTE_LOCAL;
+	for (i = 0; i < c->n_servers; i++)
+		if (froute_holds_peer(r, &c->servers[i]))
+			return FROUTE_SERVER;
+	for (i = 0; i < c->n_dae; i++) {
+		const struct sockaddr_storage *n = &c->dae[i].net;
+
+		if (n->ss_family == AF_INET &&
+		    nets_overlap(r->net, r->plen, ((const struct sockaddr_in *)n)->sin_addr,
+				 c->dae[i].plen))
+			return FROUTE_SERVER;
+	}
 	return FROUTE_OK;
 }
 

@@ -20,6 +20,7 @@
 
 #include "radius/radius_pkt.h"
 #include "addr/pool.h"
+#include "conf/config.h"
 
 /*
  * The shortest prefix taken: a /8 is the largest block ever assigned to one
@@ -42,6 +43,7 @@ enum froute_why {
 	FROUTE_POOL,		/* overlaps an address pool */
 	FROUTE_LOCAL,		/* overlaps the gateway's addresses or connected networks */
 	FROUTE_PEER_ADDR,	/* holds a tunnel's public address (a loop through l2sec0) */
+	FROUTE_SERVER,		/* holds a RADIUS server or meets a DAE client network */
 	FROUTE_TAKEN,		/* overlaps another session's framed route */
 	FROUTE_PEER_LIMIT,	/* FROUTE_MAX_PER_PEER reached */
 	FROUTE_LIMIT,		/* FROUTE_MAX reached */
@@ -76,6 +78,10 @@ struct froute_ctx {
 	const struct config_range *pools;	/* every pool's ranges, default and named */
 	unsigned int n_pools;
 	const struct froute_local *local;
+	const struct sockaddr_storage *servers;	/* RADIUS authentication and accounting */
+	unsigned int n_servers;
+	const struct config_dae_client *dae;	/* [radius] dae-clients */
+	unsigned int n_dae;
 };
 
 struct froute_table;

@@ -313,9 +313,23 @@ static enum froute_why froutes_possible(const struct sessions *ss)
 	return FROUTE_OK;
 }
 
-/* What the checks compare with: every pool's ranges and the gateway's networks now. */
+/* The servers of a [radius] list into out from *n on; a list that does not parse adds none. */
+static void froute_servers(const char *list, struct sockaddr_storage *out, unsigned int *n)
+{
+	char why[128];
+	int got = list[0] ? config_radius_servers(list, 1812, out + *n, why, sizeof(why)) : 0;
+
+	*n += got > 0 ? (unsigned int)got : 0;
+}
+
+/*
+ * What the checks compare with: every pool's ranges, the gateway's networks
+ * now, its RADIUS servers and DAE clients (their traffic must not follow a
+ * framed route into a client's tunnel).
+ */
 static void froute_ctx_fill(const struct l2sec_config *cfg, struct froute_ctx *c,
-			    struct config_range *pools, struct froute_local *local)
+			    struct config_range *pools, struct froute_local *local,
+			    struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS])
 {
 	unsigned int i;
 
@@ -325,6 +339,12 @@ static void froute_ctx_fill(const struct l2sec_config *cfg, struct froute_ctx *c
 	c->pools = pools;
 	c->n_pools = cfg->n_pool + cfg->n_named_pool;
 	c->local = local;
+	c->n_servers = 0;
+	froute_servers(cfg->radius.auth_servers, servers, &c->n_servers);
+	froute_servers(cfg->radius.acct_servers, servers, &c->n_servers);
+	c->servers = servers;
+	c->dae = cfg->radius.dae_clients;
+	c->n_dae = cfg->radius.n_dae_clients;
 }
 
 /*
@@ -337,6 +357,7 @@ static void froutes_up(struct sess *x)
 {
 	struct config_range pools[CONFIG_MAX_POOL_RANGES + CONFIG_MAX_NAMED_RANGES];
 	struct froute_local local;
+	struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS];
 	enum froute_why all = froutes_possible(x->ss);
 	struct froute_ctx c;
 	char net[INET_ADDRSTRLEN + 4];
@@ -344,7 +365,7 @@ static void froutes_up(struct sess *x)
 
 	if (!x->fr || !x->l2tp)
 		return;
-	froute_ctx_fill(x->ss->cfg, &c, pools, &local);
+	froute_ctx_fill(x->ss->cfg, &c, pools, &local, servers);
 	if (all == FROUTE_OK && froute_local_read(&local) < 0) {
 		if (errno == E2BIG)
 			log_warn("ppp %s: the gateway has more than %d IPv4 addresses to check: "

@@ -48,6 +48,17 @@ static struct sockaddr_storage peer(const char *a)
 	return ss;
 }
 
+static struct sockaddr_storage peer6(const char *a)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	sin6->sin6_family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, a, &sin6->sin6_addr), 1);
+	return ss;
+}
+
 /* The gateway of the tests: pool 10.8.0.10-10.8.0.200, eth0 192.0.2.1/24, lo. */
 struct fx {
 	struct config_range pools[2];
@@ -166,6 +177,32 @@ static void test_public_address(void **state)
 	assert_false(froute_holds_peer(&r, NULL));
 }
 
+/*
+ * The gateway's own RADIUS peers: a network holding an authentication or
+ * accounting server, or meeting a dae-clients network, would carry
+ * Access-Requests (MS-CHAP answers, hidden passwords), accounting and DAE
+ * answers into one client's tunnel.
+ */
+static void test_radius_peers(void **state)
+{
+	struct fx *f = *state;
+	struct sockaddr_storage srv[2] = { peer("10.20.0.5"), peer6("2001:db8::5") };
+	struct config_dae_client dae = { .plen = 24 };
+
+	((struct sockaddr_in *)&dae.net)->sin_family = AF_INET;
+	((struct sockaddr_in *)&dae.net)->sin_addr = ip("192.168.77.0");
+	f->c.servers = srv;
+	f->c.n_servers = 2;
+	f->c.dae = &dae;
+	f->c.n_dae = 1;
+	assert_int_equal(check(f, "10.20.0.0", 16, NULL), FROUTE_SERVER);
+	assert_int_equal(check(f, "10.20.0.5", 32, NULL), FROUTE_SERVER);
+	assert_int_equal(check(f, "10.21.0.0", 16, NULL), FROUTE_OK);
+	assert_int_equal(check(f, "192.168.0.0", 16, NULL), FROUTE_SERVER);
+	assert_int_equal(check(f, "192.168.77.128", 25, NULL), FROUTE_SERVER);
+	assert_int_equal(check(f, "192.168.78.0", 24, NULL), FROUTE_OK);
+}
+
 static void test_taken(void **state)
 {
 	struct fx *f = *state;
@@ -212,17 +249,6 @@ static void test_per_peer_bound(void **state)
 	((struct sockaddr_in *)&f->pa)->sin_port = htons(4500);
 	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &f->pa), FROUTE_PEER_LIMIT);
 	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &f->pb), FROUTE_OK);
-}
-
-static struct sockaddr_storage peer6(const char *a)
-{
-	struct sockaddr_storage ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-	memset(&ss, 0, sizeof(ss));
-	sin6->sin6_family = AF_INET6;
-	assert_int_equal(inet_pton(AF_INET6, a, &sin6->sin6_addr), 1);
-	return ss;
 }
 
 /* An IPv6 host holds a /64 (as authlimit and l2tp_admit count it): one peer. */
@@ -321,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gateway_networks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_public_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_radius_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_peer_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_peer_bound6, setup, teardown),
