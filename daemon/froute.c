@@ -17,7 +17,7 @@ struct froute_entry {
 	struct in_addr net;
 	uint8_t plen;
 	const void *owner;
-	uint8_t peer[16];	/* the client's public address, IPv4 mapped */
+	uint8_t peer[16];	/* the client's public address, IPv4 mapped; IPv6: its /64 */
 };
 
 struct froute_table {
@@ -33,6 +33,8 @@ static const char *const why_str[] = {
 	[FROUTE_OWN] = "it holds the client's own address",
 	[FROUTE_POOL] = "it overlaps an address pool",
 	[FROUTE_LOCAL] = "it overlaps the gateway's own addresses or networks",
+	[FROUTE_PEER_ADDR] = "it holds a tunnel's public address",
+	[FROUTE_SERVER] = "it holds a RADIUS server or a DAE client's network",
 	[FROUTE_TAKEN] = "it overlaps another session's framed route",
 	[FROUTE_PEER_LIMIT] = "the client's public address has too many framed routes",
 	[FROUTE_LIMIT] = "the gateway has too many framed routes",
@@ -77,29 +79,48 @@ static void peer_key(const struct sockaddr_storage *ss, uint8_t out[16])
 		out[10] = out[11] = 0xff;
 		memcpy(out + 12, &((const struct sockaddr_in *)ss)->sin_addr, 4);
 	} else if (ss && ss->ss_family == AF_INET6) {
-		memcpy(out, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+		/* an IPv6 host has a /64 to itself: one peer, as authlimit counts it */
+		memcpy(out, a, IN6_IS_ADDR_V4MAPPED(a) ? 16 : 8);
 	}
 }
 
-int froute_local_read(struct froute_local *l)
+int froute_local_from(struct froute_local *l, const struct ifaddrs *ifa)
 {
-	struct ifaddrs *ifa, *i;
+	const struct ifaddrs *i;
 
 	l->n = 0;
-	if (getifaddrs(&ifa) < 0)
-		return -1;
-	for (i = ifa; i && l->n < FROUTE_MAX_LOCAL; i = i->ifa_next) {
+	for (i = ifa; i; i = i->ifa_next) {
 		uint32_t m;
 
 		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !i->ifa_netmask)
 			continue;
+		if (l->n == FROUTE_MAX_LOCAL) {
+			/* one not looked at could be overlapped: none passes */
+			l->n = 0;
+			errno = E2BIG;
+			return -1;
+		}
 		m = ntohl(((const struct sockaddr_in *)(const void *)i->ifa_netmask)->sin_addr.s_addr);
 		l->e[l->n].addr = ((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr;
 		l->e[l->n].plen = (uint8_t)__builtin_popcount(m);
 		l->n++;
 	}
-	freeifaddrs(ifa);
 	return 0;
+}
+
+int froute_local_read(struct froute_local *l)
+{
+	struct ifaddrs *ifa;
+	int err;
+
+	l->n = 0;
+	if (getifaddrs(&ifa) < 0)
+		return -1;
+	err = froute_local_from(l, ifa);
+	freeifaddrs(ifa);
+	return err;
 }
 
 struct froute_table *froute_table_new(void)
@@ -142,7 +163,46 @@ static enum froute_why check_gateway(const struct froute_ctx *c, const struct ra
 	for (i = 0; c->local && i < c->local->n; i++)
 		if (nets_overlap(r->net, r->plen, c->local->e[i].addr, c->local->e[i].plen))
 			return FROUTE_LOCAL;
+	for (i = 0; i < c->n_servers; i++)
+		if (froute_holds_peer(r, &c->servers[i]))
+			return FROUTE_SERVER;
+	for (i = 0; i < c->n_dae; i++) {
+		const struct sockaddr_storage *n = &c->dae[i].net;
+
+		if (n->ss_family == AF_INET &&
+		    nets_overlap(r->net, r->plen, ((const struct sockaddr_in *)n)->sin_addr,
+				 c->dae[i].plen))
+			return FROUTE_SERVER;
+	}
 	return FROUTE_OK;
+}
+
+/* The IPv4 address in a peer key (IPv4-mapped), or false for an IPv6 one. */
+static bool key_v4(const uint8_t key[16], struct in_addr *a)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (memcmp(key, mapped, sizeof(mapped)))
+		return false;
+	memcpy(&a->s_addr, key + 12, 4);
+	return true;
+}
+
+static bool holds_key(const struct radius_route *r, const uint8_t key[16])
+{
+	struct in_addr a;
+
+	return key_v4(key, &a) && nets_overlap(r->net, r->plen, a, 32);
+}
+
+bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_storage *peer)
+{
+	uint8_t key[16];
+
+	if (!peer)
+		return false;
+	peer_key(peer, key);
+	return holds_key(r, key);
 }
 
 enum froute_why froute_check(const struct froute_table *t, const struct froute_ctx *c,
@@ -158,9 +218,13 @@ enum froute_why froute_check(const struct froute_table *t, const struct froute_c
 	if (why != FROUTE_OK)
 		return why;
 	peer_key(peer, key);
+	if (holds_key(r, key))
+		return FROUTE_PEER_ADDR;
 	for (i = 0; i < t->n; i++) {
 		if (nets_overlap(r->net, r->plen, t->e[i].net, t->e[i].plen))
 			return FROUTE_TAKEN;
+		if (holds_key(r, t->e[i].peer))
+			return FROUTE_PEER_ADDR;
 		of_peer += !memcmp(t->e[i].peer, key, sizeof(key));
 	}
 	if (of_peer >= FROUTE_MAX_PER_PEER)

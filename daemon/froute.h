@@ -20,6 +20,7 @@
 
 #include "radius/radius_pkt.h"
 #include "addr/pool.h"
+#include "conf/config.h"
 
 /*
  * The shortest prefix taken: a /8 is the largest block ever assigned to one
@@ -30,7 +31,8 @@
 #define FROUTE_MIN_PLEN		8
 #define FROUTE_MAX_PER_PEER	64	/* one public address, all its sessions */
 #define FROUTE_MAX		4096	/* the whole gateway */
-#define FROUTE_MAX_LOCAL	64	/* the gateway's own networks looked at */
+/* The gateway's own IPv4 addresses looked at (8 KiB on the stack); more: no route passes. */
+#define FROUTE_MAX_LOCAL	1024
 
 enum froute_why {
 	FROUTE_OK,
@@ -40,6 +42,8 @@ enum froute_why {
 	FROUTE_OWN,		/* holds the client's own address */
 	FROUTE_POOL,		/* overlaps an address pool */
 	FROUTE_LOCAL,		/* overlaps the gateway's addresses or connected networks */
+	FROUTE_PEER_ADDR,	/* holds a tunnel's public address (a loop through l2sec0) */
+	FROUTE_SERVER,		/* holds a RADIUS server or meets a DAE client network */
 	FROUTE_TAKEN,		/* overlaps another session's framed route */
 	FROUTE_PEER_LIMIT,	/* FROUTE_MAX_PER_PEER reached */
 	FROUTE_LIMIT,		/* FROUTE_MAX reached */
@@ -59,14 +63,25 @@ struct froute_local {
 	} e[FROUTE_MAX_LOCAL];
 };
 
-/* The gateway's IPv4 addresses now (getifaddrs); 0, or -1 with errno. */
+struct ifaddrs;
+
+/*
+ * The gateway's IPv4 addresses now (getifaddrs); 0, or -1 with errno (E2BIG:
+ * more than FROUTE_MAX_LOCAL, so some would not be looked at).
+ */
 int froute_local_read(struct froute_local *l);
+/* The IPv4 addresses of the list ifa, as froute_local_read. */
+int froute_local_from(struct froute_local *l, const struct ifaddrs *ifa);
 
 /* What the checks compare with: all of it the caller's, valid during the call. */
 struct froute_ctx {
 	const struct config_range *pools;	/* every pool's ranges, default and named */
 	unsigned int n_pools;
 	const struct froute_local *local;
+	const struct sockaddr_storage *servers;	/* RADIUS authentication and accounting */
+	unsigned int n_servers;
+	const struct config_dae_client *dae;	/* [radius] dae-clients */
+	unsigned int n_dae;
 };
 
 struct froute_table;
@@ -83,6 +98,12 @@ unsigned int froute_count(const struct froute_table *t);
 enum froute_why froute_check(const struct froute_table *t, const struct froute_ctx *c,
 			     const struct radius_route *r, struct in_addr client,
 			     const struct sockaddr_storage *peer);
+/*
+ * Does r hold peer's address (a tunnel's public end, IPv4 or IPv4-mapped)?
+ * froute_check asks it of the client and of every route holder; the caller
+ * asks it of the other tunnels.
+ */
+bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_storage *peer);
 /* Record r (checked) for owner. 0, or -1 when the table is full. */
 int froute_hold(struct froute_table *t, const struct radius_route *r, const void *owner,
 		const struct sockaddr_storage *peer);

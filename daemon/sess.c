@@ -250,6 +250,21 @@ static void froutes_take(struct sess *x, const struct radius_reply *r)
 	x->fr->n = r->n_routes;
 }
 
+/*
+ * Does r hold the public address of any session's tunnel? Its L2TP, ESP and
+ * IKE packets would be routed into l2sec0 and to the routing client. One
+ * pass over the sessions per route, at IPCP up only.
+ */
+static bool froute_holds_a_peer(const struct sessions *ss, const struct radius_route *r)
+{
+	const struct sess *y;
+
+	for (y = ss->list; y; y = y->next)
+		if (y->l2tp && froute_holds_peer(r, &y->l2tp->tunnel->peer.addr))
+			return true;
+	return false;
+}
+
 /* One route through the session's address: FROUTE_OK once routed and held. */
 static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 				  const struct radius_route *r)
@@ -262,6 +277,8 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
 	if (why != FROUTE_OK)
 		return why;
+	if (froute_holds_a_peer(ss, r))
+		return FROUTE_PEER_ADDR;
 	/* never replacing: a route of the operator's or of a previous run stays */
 	if (netdev_route_via(ss->nd, true, r->net, r->plen, x->ipv4) < 0)
 		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
@@ -287,9 +304,23 @@ static enum froute_why froutes_possible(const struct sessions *ss)
 	return FROUTE_OK;
 }
 
-/* What the checks compare with: every pool's ranges and the gateway's networks now. */
+/* The servers of a [radius] list into out from *n on; a list that does not parse adds none. */
+static void froute_servers(const char *list, struct sockaddr_storage *out, unsigned int *n)
+{
+	char why[128];
+	int got = list[0] ? config_radius_servers(list, 1812, out + *n, why, sizeof(why)) : 0;
+
+	*n += got > 0 ? (unsigned int)got : 0;
+}
+
+/*
+ * What the checks compare with: every pool's ranges, the gateway's networks
+ * now, its RADIUS servers and DAE clients (their traffic must not follow a
+ * framed route into a client's tunnel).
+ */
 static void froute_ctx_fill(const struct l2sec_config *cfg, struct froute_ctx *c,
-			    struct config_range *pools, struct froute_local *local)
+			    struct config_range *pools, struct froute_local *local,
+			    struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS])
 {
 	unsigned int i;
 
@@ -299,6 +330,12 @@ static void froute_ctx_fill(const struct l2sec_config *cfg, struct froute_ctx *c
 	c->pools = pools;
 	c->n_pools = cfg->n_pool + cfg->n_named_pool;
 	c->local = local;
+	c->n_servers = 0;
+	froute_servers(cfg->radius.auth_servers, servers, &c->n_servers);
+	froute_servers(cfg->radius.acct_servers, servers, &c->n_servers);
+	c->servers = servers;
+	c->dae = cfg->radius.dae_clients;
+	c->n_dae = cfg->radius.n_dae_clients;
 }
 
 /*
@@ -311,6 +348,7 @@ static void froutes_up(struct sess *x)
 {
 	struct config_range pools[CONFIG_MAX_POOL_RANGES + CONFIG_MAX_NAMED_RANGES];
 	struct froute_local local;
+	struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS];
 	enum froute_why all = froutes_possible(x->ss);
 	struct froute_ctx c;
 	char net[INET_ADDRSTRLEN + 4];
@@ -318,10 +356,14 @@ static void froutes_up(struct sess *x)
 
 	if (!x->fr || !x->l2tp)
 		return;
-	froute_ctx_fill(x->ss->cfg, &c, pools, &local);
+	froute_ctx_fill(x->ss->cfg, &c, pools, &local, servers);
 	if (all == FROUTE_OK && froute_local_read(&local) < 0) {
-		log_warn("ppp %s: cannot list the gateway's addresses (%s): no Framed-Route "
-			 "routed", x->tag, strerror(errno));
+		if (errno == E2BIG)
+			log_warn("ppp %s: the gateway has more than %d IPv4 addresses to check: "
+				 "no Framed-Route routed", x->tag, FROUTE_MAX_LOCAL);
+		else
+			log_warn("ppp %s: cannot list the gateway's addresses (%s): no "
+				 "Framed-Route routed", x->tag, strerror(errno));
 		x->ss->st.froute_refused += x->fr->n;
 		return;
 	}

@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,6 +45,17 @@ static struct sockaddr_storage peer(const char *a)
 	sin->sin_family = AF_INET;
 	sin->sin_addr = ip(a);
 	sin->sin_port = htons(1701);
+	return ss;
+}
+
+static struct sockaddr_storage peer6(const char *a)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	sin6->sin6_family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, a, &sin6->sin6_addr), 1);
 	return ss;
 }
 
@@ -136,6 +148,57 @@ static void test_gateway_networks(void **state)
 	assert_int_equal(check(f, "192.0.3.0", 24, NULL), FROUTE_OK);
 }
 
+/*
+ * A network holding a client's public address (the outer end of a tunnel)
+ * would pull that tunnel's own L2TP, ESP and IKE packets into l2sec0 and into
+ * the routing client's tunnel: refused, for the client itself and for every
+ * other tunnel's peer.
+ */
+static void test_public_address(void **state)
+{
+	struct fx *f = *state;
+	struct sockaddr_storage mapped = peer6("::ffff:203.0.113.9");
+	struct sockaddr_storage v6 = peer6("2001:db8::cb00:7109");
+	struct radius_route r = rt("203.0.113.0", 24, NULL);
+
+	assert_int_equal(check(f, "198.51.100.0", 24, NULL), FROUTE_PEER_ADDR);
+	assert_int_equal(check(f, "198.51.100.7", 32, NULL), FROUTE_PEER_ADDR);
+	assert_int_equal(check(f, "198.51.100.8", 32, NULL), FROUTE_OK);
+	/* another tunnel's peer, one that holds no route itself */
+	assert_true(froute_holds_peer(&r, &f->pb));
+	assert_false(froute_holds_peer(&r, &f->pa));
+	/* an IPv4 peer on an IPv6 socket, ::ffff:203.0.113.9; a real IPv6 one never */
+	assert_true(froute_holds_peer(&r, &mapped));
+	assert_false(froute_holds_peer(&r, &v6));
+	assert_false(froute_holds_peer(&r, NULL));
+}
+
+/*
+ * The gateway's own RADIUS peers: a network holding an authentication or
+ * accounting server, or meeting a dae-clients network, would carry
+ * Access-Requests (MS-CHAP answers, hidden passwords), accounting and DAE
+ * answers into one client's tunnel.
+ */
+static void test_radius_peers(void **state)
+{
+	struct fx *f = *state;
+	struct sockaddr_storage srv[2] = { peer("10.20.0.5"), peer6("2001:db8::5") };
+	struct config_dae_client dae = { .plen = 24 };
+
+	((struct sockaddr_in *)&dae.net)->sin_family = AF_INET;
+	((struct sockaddr_in *)&dae.net)->sin_addr = ip("192.168.77.0");
+	f->c.servers = srv;
+	f->c.n_servers = 2;
+	f->c.dae = &dae;
+	f->c.n_dae = 1;
+	assert_int_equal(check(f, "10.20.0.0", 16, NULL), FROUTE_SERVER);
+	assert_int_equal(check(f, "10.20.0.5", 32, NULL), FROUTE_SERVER);
+	assert_int_equal(check(f, "10.21.0.0", 16, NULL), FROUTE_OK);
+	assert_int_equal(check(f, "192.168.0.0", 16, NULL), FROUTE_SERVER);
+	assert_int_equal(check(f, "192.168.77.128", 25, NULL), FROUTE_SERVER);
+	assert_int_equal(check(f, "192.168.78.0", 24, NULL), FROUTE_OK);
+}
+
 static void test_taken(void **state)
 {
 	struct fx *f = *state;
@@ -184,6 +247,20 @@ static void test_per_peer_bound(void **state)
 	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &f->pb), FROUTE_OK);
 }
 
+/* An IPv6 host holds a /64 (as authlimit and l2tp_admit count it): one peer. */
+static void test_per_peer_bound6(void **state)
+{
+	struct fx *f = *state;
+	struct radius_route r = rt("198.18.0.0", 24, NULL);
+	struct sockaddr_storage a = peer6("2001:db8:1:2::1"), b = peer6("2001:db8:1:2::2"),
+				c = peer6("2001:db8:1:3::1");
+
+	hold_many(f, 0, FROUTE_MAX_PER_PEER, &a);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &a), FROUTE_PEER_LIMIT);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &b), FROUTE_PEER_LIMIT);
+	assert_int_equal(froute_check(f->t, &f->c, &r, f->client, &c), FROUTE_OK);
+}
+
 static void test_global_bound(void **state)
 {
 	struct fx *f = *state;
@@ -223,15 +300,56 @@ static void test_names_and_local(void **state)
 	assert_true(lo);
 }
 
+/*
+ * A gateway with more IPv4 addresses than are looked at: a network meeting one
+ * not looked at would pass the check, so the list is refused (E2BIG), and
+ * every route with it; up to the bound each is looked at, IPv6 ones skipped.
+ */
+static void test_local_bound(void **state)
+{
+	static struct froute_local l;
+	unsigned int n = FROUTE_MAX_LOCAL + 2, i;
+	struct ifaddrs *ifa = calloc(n, sizeof(*ifa));
+	struct sockaddr_in *sa = calloc(n, sizeof(*sa)), mask = { .sin_family = AF_INET };
+	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6 };
+
+	(void)state;
+	assert_non_null(ifa);
+	assert_non_null(sa);
+	mask.sin_addr.s_addr = htonl(0xffffff00u);
+	for (i = 0; i < n; i++) {
+		ifa[i].ifa_next = i + 1 < n ? &ifa[i + 1] : NULL;
+		ifa[i].ifa_netmask = (struct sockaddr *)&mask;
+		sa[i].sin_family = AF_INET;
+		sa[i].sin_addr.s_addr = htonl(0xac100001u | i << 8);	/* 172.16.i.1/24 */
+		ifa[i].ifa_addr = (struct sockaddr *)&sa[i];
+	}
+	ifa[0].ifa_addr = (struct sockaddr *)&v6;	/* skipped: FROUTE_MAX_LOCAL + 1 IPv4 */
+	errno = 0;
+	assert_int_equal(froute_local_from(&l, ifa), -1);
+	assert_int_equal(errno, E2BIG);
+	ifa[n - 1].ifa_addr = NULL;	/* FROUTE_MAX_LOCAL: all of them */
+	assert_int_equal(froute_local_from(&l, ifa), 0);
+	assert_int_equal(l.n, FROUTE_MAX_LOCAL);
+	assert_int_equal(l.e[l.n - 1].addr.s_addr, htonl(0xac100001u | (n - 2) << 8));
+	assert_int_equal(l.e[l.n - 1].plen, 24);
+	free(sa);
+	free(ifa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gateway_networks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_public_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_radius_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_peer_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_per_peer_bound6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_bound, setup, teardown),
 		cmocka_unit_test(test_names_and_local),
+		cmocka_unit_test(test_local_bound),
 	};
 
 	return cmocka_run_group_tests_name("froute", tests, NULL, NULL);
