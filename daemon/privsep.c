@@ -1140,12 +1140,6 @@ static int engine_main(struct l2secd *d, int fd)
 /* --- the parent's signals --------------------------------------------------------------- */
 
 
-/*
- * The configuration crosses to the engine only when it starts. A
- * reload therefore reads the files (as a single l2secd does) and, when the
- * engine holds no tunnel, starts a new engine with them; with tunnels up it
- * keeps the configuration in force and says so, as no session may be lost.
- */
 /* No tunnel, so no session: the pools' new routes, then the old ones go. */
 static void pool_routes_reload(struct l2secd *d)
 {
@@ -1161,6 +1155,12 @@ static void pool_routes_reload(struct l2secd *d)
 	d->prt = to;
 }
 
+/*
+ * The configuration crosses to the engine only when it starts. A
+ * reload therefore reads the files (as a single l2secd does) and, when the
+ * engine holds no tunnel, starts a new engine with them; with tunnels up it
+ * keeps the configuration in force and says so, as no session may be lost.
+ */
 static void reload_parent(struct l2secd *d)
 {
 	struct authlimit_config alc;
