@@ -186,6 +186,15 @@ gw_conf auto
 check "configuration and users file are valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
 start_gw "$out/l2secd-kernel.log"
 check "l2secd starts" test -S "$run/run/l2secd.sock"
+# l2secd's routes: the pool's (192.168.42.10-21 as its fewest prefixes, the IPv6 prefix)
+our_routes() {
+	echo $( (ip -n gw route show proto 0xb2 dev l2sec0; ip -n gw -6 route show proto 0xb2 \
+		dev l2sec0) 2>/dev/null | cut -d' ' -f1)
+}
+check_eq "the pool's routes on l2sec0" \
+	"192.168.42.10/31 192.168.42.12/30 192.168.42.16/30 192.168.42.20/31 2001:db8:42::/56" \
+	"$(our_routes)"
+pool_rt=$(our_routes)
 check "data path: kernel, in the log" grep -q "data path: kernel" "$out/l2secd-kernel.log"
 check "l2sec daemon show: kernel data path" sh -c \
 	"ip netns exec gw $L2SEC -r $run/run daemon show | grep -q 'datapath kernel'"
@@ -358,10 +367,13 @@ client_stop bad
 client_kill $(for i in $(seq 1 $N); do echo "c$i"; done)
 check "all hung up: no session left" wait_for 60 sh -c \
 	"[ \$(ip netns exec gw $L2SEC -j session show | grep -o '\"session_id\"' | wc -l) -eq 0 ]"
-check "all routes removed" sh -c "! ip -n gw route show proto 0xb2 | grep -q ."
+check_eq "all sessions' routes removed: the pool's are left" "$pool_rt" "$(our_routes)"
+# the clients' pppd gone too (a pppd that still holds ppp0 would make the next c1's ppp1)
+wait_for 30 sh -c "[ -z \"\$(for i in \$(seq 1 $N); do ip netns pids c\$i; done)\" ]"
 stop_gw
 check_eq "l2secd exit status" 0 "$?"
 check "l2sec0 was removed at exit" sh -c "! ip -n gw link show l2sec0 2>/dev/null"
+check_eq "the pool's routes removed at exit" "" "$(our_routes)"
 
 # --- the TUN fallback: l2sec.ko cannot be loaded -----------------------------------------
 wait_for 10 rmmod l2sec	# a closed socket unpins it after a grace period
