@@ -143,12 +143,20 @@ static int x_counters(void *ctx, const struct priv_check_tref *t, uint16_t sid,
 	return 0;
 }
 
+/*
+ * A session's host route, asked for by the engine once the checker found the
+ * address the session's: none for an address a pool's route holds (nor its
+ * removal: that route stays). The pools' routes change only at a reload with
+ * no tunnel, so what was added is what is removed.
+ */
 static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)
 {
 	struct l2secd *d = ctx;
 	int family = a->family == 4 ? AF_INET : AF_INET6;
 	const void *dst = a->family == 4 ? (const void *)&a->v4 : (const void *)&a->v6;
 
+	if (poolrt_covers(&d->prt, family, dst))
+		return 0;
 	if (add)
 		return netdev_route_add(d->nd, family, dst, plen);
 	netdev_route_del(d->nd, family, dst, plen);
@@ -794,10 +802,11 @@ int privsep_start(struct l2secd *d)
 		ipsec_set_owner(d->ipsec, &owner_ops, d);
 	}
 	d->pst = priv_state_new(d->cfg.l2tp.max_tunnels, d->cfg.l2tp.max_sessions, d->pc);
-	if (!d->pst) {
+	if (!d->pst || poolrt_plan(&d->prt, &d->cfg) < 0) {
 		log_err("privsep: %s", strerror(errno));
 		return -1;
 	}
+	poolrt_install(d->nd, &d->prt, NULL);
 	snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/l2secd.sock", d->cfg.runtime_dir);
 	d->restart_ms = RESTART_MIN_MS;
 	return engine_spawn(d);
@@ -1178,6 +1187,21 @@ static int engine_main(struct l2secd *d, int fd)
 /* --- the parent's signals --------------------------------------------------------------- */
 
 
+/* No tunnel, so no session: the pools' new routes, then the old ones go. */
+static void pool_routes_reload(struct l2secd *d)
+{
+	struct poolrt to;
+
+	if (poolrt_plan(&to, &d->cfg) < 0) {
+		log_err("reload: out of memory: the pools' routes in force are kept");
+		return;
+	}
+	poolrt_install(d->nd, &to, &d->prt);
+	poolrt_remove(d->nd, &d->prt, &to, NULL, NULL);
+	poolrt_free(&d->prt);
+	d->prt = to;
+}
+
 /*
  * The configuration crosses to the engine only when it starts. A
  * reload therefore reads the files (as a single l2secd does) and, when the
@@ -1242,6 +1266,7 @@ static void reload_parent(struct l2secd *d)
 	d->users = users;
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;
+	pool_routes_reload(d);
 	log_set_level(d->cfg.log_level);
 	authlimit_config_from(&alc, &d->cfg);
 	if (authlimit_set_config(d->al, &alc) < 0)
@@ -1323,4 +1348,5 @@ void privsep_cleanup(struct l2secd *d)
 	authlimit_free(d->al);
 	d->al = NULL;
 	privtun_free(d);
+	poolrt_free(&d->prt);	/* the routes go with netdev_close's flush */
 }

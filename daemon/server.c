@@ -809,7 +809,9 @@ int l2secd_engine_setup(struct l2secd *d, struct users_db *users, bool open_sock
 		return -1;
 	}
 	if (d->ep)
-		sessions_set_priv(d->ss, d->ep);
+		sessions_set_priv(d->ss, d->ep);	/* the parent holds the pools' routes */
+	else if (sessions_pool_routes(d->ss) < 0)
+		return -1;
 	if (aaa_configured(&d->cfg)) {
 		d->aaa = d->ep ? privsep_engine_aaa(d) : aaa_new(d->loop, &d->cfg);
 		if (!d->aaa)

@@ -17,6 +17,7 @@
 #include "datapath/kern.h"
 #include "l2tp/l2tp_lns.h"
 #include "l2tp/rxcheck.h"
+#include "poolrt.h"
 
 struct ctl;
 struct privtun;
@@ -105,6 +106,8 @@ struct l2secd {
 	char empty_dir[128];		/* the engine's root */
 	/* the engine: its end of the socketpair; NULL in a single process */
 	struct engine_priv *ep;
+	/* the pools' routes the privsep parent installed (a single l2secd's are sess.c's) */
+	struct poolrt prt;
 	bool test_hooks;		/* L2SECD_TEST_HOOKS=1: `debug ...` on the control socket */
 };
 

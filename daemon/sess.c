@@ -29,6 +29,7 @@
 #include "froute.h"
 #include "ppp/ppp_snap.h"
 #include "priv/priv_state.h"
+#include "poolrt.h"
 
 #define RA_LIFETIME_S	1800		/* three RA_INTERVAL_MS (addr/ra.h) */
 
@@ -52,6 +53,8 @@ struct sess {
 	uint64_t peer_id6;		/* valid when has_id6: IPv6CP is up */
 	bool has_id6;
 	bool routed4, routed6, kern_up;
+	/* a host route of its own (single l2secd): the address is outside the pools' routes */
+	bool host4, host6;
 	bool fail;			/* a callback failed: hang up after the entry point */
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* privsep: the parent's, for the next answer */
 	uint32_t auth_hold_ms;		/* privsep: the parent's throttle's hold of a Failure */
@@ -104,6 +107,9 @@ struct sessions {
 	uint64_t pool_warned_ms;	/* the last unknown Framed-Pool logged */
 	struct datapath *dp;		/* the module's or the TUN device's */
 	struct netdev *nd;		/* routes to the clients */
+	/* the pools' routes through nd, when this layer holds them (sessions_pool_routes) */
+	struct poolrt prt;
+	bool prt_own;
 	struct sess *list;
 	unsigned int n;
 	struct htab by_ipv4;		/* sessions with an IPv4 address, by it */
@@ -209,18 +215,33 @@ static int kern_sync(struct sess *x)
 	return 0;
 }
 
-/* A host route to the session's address through the data device (the parent's, under privsep). */
+/*
+ * The session's address routed through the data device: by its pool's route
+ * when one holds it, else by a host route of its own (under privsep the
+ * parent judges both and decides which, privsep.c's x_route).
+ */
 static int route(struct sess *x, bool add, int family, const void *dst)
 {
 	struct sessions *ss = x->ss;
 	unsigned int plen = family == AF_INET ? 32 : 64;
+	bool *host = family == AF_INET ? &x->host4 : &x->host6;
 
 	if (ss->ep)
 		return x->l2tp ? engine_priv_route(ss->ep, add, x->l2tp->tunnel->dp_handle,
 						   x->l2tp->tunnel->tid, x->l2tp->sid, family,
 						   dst) : 0;
-	return add ? netdev_route_add(ss->nd, family, dst, plen) :
-		     netdev_route_del(ss->nd, family, dst, plen);
+	if (!add) {
+		if (!*host)
+			return 0;	/* the pool's route, which stays */
+		*host = false;
+		return netdev_route_del(ss->nd, family, dst, plen);
+	}
+	if (poolrt_covers(&ss->prt, family, dst))
+		return 0;
+	if (netdev_route_add(ss->nd, family, dst, plen) < 0)
+		return -1;
+	*host = true;
+	return 0;
 }
 
 /* --- Framed-Route (froute.h) ------------------------------------------------ */
@@ -1801,6 +1822,7 @@ void sessions_free(struct sessions *ss)
 		sess_free(x);
 	}
 	datapath_set_receive(ss->dp, 0, NULL, NULL, NULL);
+	poolrt_free(&ss->prt);		/* the routes go with netdev_close's flush */
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
 	named_pools_free(ss->np);
@@ -1810,6 +1832,80 @@ void sessions_free(struct sessions *ss)
 	htab_free(&ss->by_pfx6);
 	froute_table_free(ss->froutes);
 	free(ss);
+}
+
+int sessions_pool_routes(struct sessions *ss)
+{
+	if (poolrt_plan(&ss->prt, ss->cfg) < 0) {
+		log_err("pool routes: out of memory");
+		return -1;
+	}
+	ss->prt_own = true;
+	poolrt_install(ss->nd, &ss->prt, NULL);
+	return 0;
+}
+
+/* A session's host route with exactly this prefix (a pool route of the same prefix goes). */
+static bool host_held(void *ctx, int family, const void *dst, unsigned int plen)
+{
+	struct sessions *ss = ctx;
+	const struct sess *x;
+
+	if (family == AF_INET && plen == 32) {
+		x = find4(ss, *(const struct in_addr *)dst);
+		return x && x->host4;
+	}
+	x = family == AF_INET6 && plen == 64 ? find6(ss, dst) : NULL;
+	return x && x->host6;
+}
+
+/* Under the pools' new routes: a host route where none covers the address, none where one does. */
+static void host_refit(struct sess *x, int family, const void *dst, const struct poolrt *to)
+{
+	struct sessions *ss = x->ss;
+	unsigned int plen = family == AF_INET ? 32 : 64;
+	bool *host = family == AF_INET ? &x->host4 : &x->host6;
+	bool covered = poolrt_covers(to, family, dst);
+	char a[INET6_ADDRSTRLEN];
+
+	if (!covered && !*host) {
+		*host = netdev_route_add(ss->nd, family, dst, plen) == 0;
+		if (!*host) {
+			inet_ntop(family, dst, a, sizeof(a));
+			log_err("ppp %s: reload: no route to %s/%u any more: hanging up", x->tag,
+				a, plen);
+			x->fail = true;		/* from its timer: the list is being walked */
+			ev_timer_arm(ss->loop, &x->timer, 0);
+		}
+	} else if (covered && *host) {
+		/* the same prefix as a new pool route is that route now: not deleted */
+		if (!poolrt_is(to, family, dst, plen))
+			netdev_route_del(ss->nd, family, dst, plen);
+		*host = false;
+	}
+}
+
+/* The pools' routes after a reload, the sessions' host routes with them (poolrt.h's order). */
+static void pool_routes_reload(struct sessions *ss)
+{
+	struct poolrt to;
+
+	if (!ss->prt_own)
+		return;
+	if (poolrt_plan(&to, ss->cfg) < 0) {
+		log_err("reload: out of memory: the pools' routes in force are kept");
+		return;
+	}
+	poolrt_install(ss->nd, &to, &ss->prt);
+	for (struct sess *x = ss->list; x; x = x->next) {
+		if (x->routed4)
+			host_refit(x, AF_INET, &x->ipv4, &to);
+		if (x->routed6)
+			host_refit(x, AF_INET6, &x->pfx6, &to);
+	}
+	poolrt_remove(ss->nd, &ss->prt, &to, host_held, ss);
+	poolrt_free(&ss->prt);
+	ss->prt = to;
 }
 
 int sessions_reload(struct sessions *ss, struct users_db *users)
@@ -1841,6 +1937,7 @@ int sessions_reload(struct sessions *ss, struct users_db *users)
 	ss->pool = p4;
 	ss->pool6 = p6;
 	ss->np = np;
+	pool_routes_reload(ss);
 	if (users) {
 		users_free(ss->users);
 		ss->users = users;

@@ -82,6 +82,14 @@ extern const struct l2tp_session_ops sessions_l2tp_ops;
  */
 int sessions_reload(struct sessions *ss, struct users_db *users);
 
+/*
+ * A single l2secd (the layer holds nd): the pools' routes through nd
+ * (poolrt.h), instead of a host route for each session inside them; a
+ * reload changes them with the pools. Called once, before any session;
+ * without it every session gets a host route. 0, or -1 (out of memory).
+ */
+int sessions_pool_routes(struct sessions *ss);
+
 const char *sessions_datapath(const struct sessions *ss);	/* "kernel" or "tun" */
 
 /*

@@ -99,6 +99,24 @@ frag:
 	return __L2SEC_DROP_MAX;
 }
 
+/*
+ * No session has the destination: an address of a pool that the daemon routes
+ * to l2sec0 whole, not handed out now.  Answered as a router answers for a
+ * host it cannot reach (RFC 1812 5.2.7.1, RFC 4443 3.1), rate-limited by the
+ * stack, then dropped: the packet never leaves l2sec0, so nothing routed
+ * back to it can loop.  icmp(v6)_ndo_send sends no error about an ICMP error,
+ * a multicast or broadcast, or a non-first fragment.
+ */
+static void l2sec_xmit_unreach(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+#if IS_ENABLED(CONFIG_IPV6)
+	else if (skb->protocol == htons(ETH_P_IPV6))
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
+#endif
+}
+
 static enum l2sec_drop_reason l2sec_xmit4(struct sk_buff *skb, struct net_device *dev,
 					  const struct l2sec_session *s,
 					  struct l2sec_endpoint *ep, u16 proto)
@@ -396,6 +414,8 @@ netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 
 drop:
+	if (why == L2SEC_DROP_NO_SESSION)
+		l2sec_xmit_unreach(skb);
 	if (s)
 		l2sec_scount_drop(s->stats, 1, false);
 	if (t)

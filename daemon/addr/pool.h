@@ -23,6 +23,13 @@
 /* Addresses first..last of an IPv4 pool, network byte order, first <= last. */
 struct config_range {
 	struct in_addr first, last;
+	/*
+	 * Written as a block A/N (N < 31, its network and broadcast addresses
+	 * left out of first..last): N, the prefix its route has (poolrt.h).
+	 * 0: an address or a range A-B. (32 bits: no padding in a struct that
+	 * the configuration's checks compare whole.)
+	 */
+	uint32_t block;
 };
 
 #define CONFIG_MAX_NAMED_RANGES 64	/* the ranges of every named pool, together */

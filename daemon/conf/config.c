@@ -389,9 +389,11 @@ static const char *reserved_in4(uint32_t first, uint32_t last)
 /*
  * "A", "A-B" or "A/N" into first..last, host byte order. A block's network
  * and broadcast addresses are left out unless it is a /31 or /32 (RFC 3021:
- * a /31 has neither). Returns NULL, or why tok is no range.
+ * a /31 has neither): then *block is N, else 0. Returns NULL, or why tok is
+ * no range.
  */
-static const char *parse_range(const char *tok, uint32_t *first, uint32_t *last)
+static const char *parse_range(const char *tok, uint32_t *first, uint32_t *last,
+			       uint32_t *block)
 {
 	const char *bad = "is not an address, a range A-B or a block A/N";
 	size_t len = strcspn(tok, "-/");
@@ -403,6 +405,7 @@ static const char *parse_range(const char *tok, uint32_t *first, uint32_t *last)
 		return bad;
 	memcpy(a, tok, len);
 	a[len] = '\0';
+	*block = 0;
 	if (parse_in4(a, first))
 		return bad;
 	if (!tok[len]) {
@@ -423,6 +426,7 @@ static const char *parse_range(const char *tok, uint32_t *first, uint32_t *last)
 	if (plen < 31) {
 		(*first)++;
 		(*last)--;
+		*block = plen;
 	}
 	return NULL;
 }
@@ -659,7 +663,7 @@ static int parse_pool_range(struct parser *p, const struct key *k, const char *t
 	uint32_t first, last;
 	const char *why;
 
-	why = parse_range(tok, &first, &last);
+	why = parse_range(tok, &first, &last, &r->block);
 	if (why) {
 		perr(p, line, "[%s] %s: '%s' %s", k->section, k->name, tok, why);
 		return -1;
@@ -1322,11 +1326,17 @@ static bool key_ok(const struct parser *p, const char *name)
 	return i >= 0 && !p->key_bad[i];
 }
 
-/* "A" or "A-B", as the pool key takes it. */
+/* "A", "A-B" or "A/N", as the pool key takes it. */
 static void format_range(const struct config_range *r, char *buf, size_t size)
 {
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	struct in_addr net = { htonl(ntohl(r->first.s_addr) - 1) };
 
+	if (r->block) {
+		inet_ntop(AF_INET, &net, a, sizeof(a));
+		snprintf(buf, size, "%s/%u", a, r->block);
+		return;
+	}
 	inet_ntop(AF_INET, &r->first, a, sizeof(a));
 	inet_ntop(AF_INET, &r->last, b, sizeof(b));
 	if (r->first.s_addr == r->last.s_addr)
@@ -1373,7 +1383,7 @@ void config_dhcp_answer(struct dhcp_answer *a, const struct l2sec_config *cfg,
 static void check_named_pools(struct parser *p)
 {
 	const struct l2sec_config *cfg = p->cfg;
-	const struct config_range local = { cfg->local_ipv4, cfg->local_ipv4 };
+	const struct config_range local = { .first = cfg->local_ipv4, .last = cfg->local_ipv4 };
 	char r[2 * INET_ADDRSTRLEN];
 
 	for (unsigned int i = 0; i < cfg->n_named_pool; i++) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The data device (l2sec or TUN) and its address over libnl-route-3; the
- * clients' routes, one or two a session, over libmnl (route_req).
+ * pools' routes and the host routes of clients outside them over libmnl
+ * (route_req).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -538,17 +539,29 @@ static int route_fail(struct netdev *nd, int err, const char *what, int family, 
 			prefix_str(family, dst, plen, p, sizeof(p)));
 }
 
-int netdev_route_add(struct netdev *nd, int family, const void *dst, unsigned int plen)
+static int route_add(struct netdev *nd, int family, const void *dst, unsigned int plen,
+		     uint16_t flags, const char *what)
 {
 	int err;
 
 	if (route_check(nd, family, plen) < 0)
 		return -1;
 	req_start(nd);
-	err = route_req(nd, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, family, dst, plen);
+	err = route_req(nd, RTM_NEWROUTE, NLM_F_CREATE | flags, family, dst, plen);
 	if (err < 0)
-		return route_fail(nd, err, "add", family, dst, plen);
+		return route_fail(nd, err, what, family, dst, plen);
 	return 0;
+}
+
+int netdev_route_add(struct netdev *nd, int family, const void *dst, unsigned int plen)
+{
+	return route_add(nd, family, dst, plen, NLM_F_REPLACE, "add");
+}
+
+/* Create only: an operator's route to the same prefix is theirs (EEXIST), not replaced. */
+int netdev_pool_route_add(struct netdev *nd, int family, const void *dst, unsigned int plen)
+{
+	return route_add(nd, family, dst, plen, NLM_F_EXCL, "add pool");
 }
 
 int netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned int plen)

@@ -71,6 +71,12 @@ int netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned in
 int netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
 		     struct in_addr gw);
 
+/*
+ * A pool's route (poolrt.h): as netdev_route_add, but an existing route to
+ * the same prefix (and metric) is not replaced: -1 with errno EEXIST.
+ */
+int netdev_pool_route_add(struct netdev *nd, int family, const void *dst, unsigned int plen);
+
 /* Remove every NETDEV_RTPROT route through the device, both families. 0, or -1
  * with errno when any could not be listed or deleted (the others still are). */
 int netdev_flush_routes(struct netdev *nd);

@@ -96,7 +96,8 @@ slab_growth() {
 	awk 'NR == FNR {a[$1] = $2; next} $2 - a[$1] >= 16 {print $2 - a[$1], $1}' "$1" "$2" |
 		sort -rn | head -n 8 | awk '{printf " %s +%d kB", $2, $1}'
 }
-# host routes through the data device ("IPV4 IPV6"): one of each a session, gone with it
+# routes through the data device ("IPV4 IPV6"): the pools' from the start (one a pool),
+# none of a session's own (docs/ARCHITECTURE.md)
 routes() { echo "$(gw ip -4 -o route show dev l2sec0 | wc -l) $(gw ip -6 -o route show dev l2sec0 | wc -l)"; }
 # A line every BENCH_SCALE_PROGRESS seconds (0: none) while clients dial or hang up:
 # what the gateway holds and what it has cost so far, so that a run cut short still shows
@@ -202,7 +203,14 @@ slab_kb >"$out/slab.1"
 # lost while its session is brought up would be "session-not-up" drops)
 kstats_up=$(l2 stats | tr -s ' \n' ' ')
 v6=$([ "${BENCH_SCALE_IPV6:-yes}" = yes ] && echo "$N" || echo 0)
-check_eq "a host route to each client (IPv4 IPv6)" "$((r4_0 + N)) $((r6_0 + v6))" "$(routes)"
+check_eq "no host route a client: the pools' routes hold them (IPv4 IPv6)" "$r4_0 $r6_0" \
+	"$(routes)"
+pool_routes() {
+	gw ip -4 -o route show 10.64.0.0/13 proto 0xb2 dev l2sec0 | grep -q . &&
+		{ [ "$v6" = 0 ] || gw ip -6 -o route show 2001:db8:4000::/40 proto 0xb2 dev l2sec0 |
+			grep -q .; }
+}
+check "one route for the pool 10.64.0.0/13 (and 2001:db8:4000::/40) through l2sec0" pool_routes
 
 # probes both ways: the first, the last and 1,000 random clients
 mapfile -t addrs < <(grep -v '^0\.0\.0\.0$' "$run/addrs")

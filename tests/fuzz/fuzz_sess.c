@@ -7,7 +7,7 @@
  * clock steps.
  *
  * Input: one config byte (authentication methods, IPv6, data path, a pool of
- * two, LCP echo, no delay after a failed login), then records
+ * two, LCP echo, no delay after a failed login, the pools' routes), then records
  * [op][len hi][len lo][payload]:
  *   0  dial: a tunnel if the client has none, and a session in it
  *   1  dial and bring a session up (LCP, PAP or CHAP as user payload[0], IPCP,
@@ -26,7 +26,8 @@
  *      user payload[1]
  *   13 a Router Solicitation into session payload[0], options payload[1..]
  * Oracles besides the sanitizers: the routes the layer holds are exactly
- * those of up sessions (sessions_find_ipv4); nothing reaches the TUN
+ * those of up sessions (sessions_find_ipv4) outside the pools' routes (all
+ * of them without those routes); nothing reaches the TUN
  * device with a source that is not the sending session's; after the LNS
  * and the layer are freed no route is left.
  */
@@ -84,7 +85,7 @@ static void check(struct sfake *sf)
 			if (json_object_object_get_ex(o, "ipv4", &v)) {
 				CHECK(inet_pton(AF_INET, json_object_get_string(v), &a) == 1);
 				if (sessions_find_ipv4(sf->ss, a, &mtu)) {
-					up4++;
+					up4 += !poolrt_covers(&sf->prt, AF_INET, &a);
 					CHECK(mtu >= 64 && mtu <= 65535);
 				} else {
 					CHECK(!sessions_user_ipv4(sf->ss, a));
@@ -207,11 +208,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.lcp_echo_interval_ms = 1000;
 	cfg.auth_fail_delay_ms = data[0] & 32 ? 0 : 2000;
 	sf = sf_new(&cfg, data[0] & 4);
+	if (data[0] & 128) {	/* the pools routed whole: no host route inside them */
+		CHECK(sessions_pool_routes(sf->ss) == 0);
+		CHECK(sf->pool_routes > 0 && poolrt_plan(&sf->prt, &cfg) == 0);
+		for (unsigned int i = 0; i < sf->prt.n; i++)
+			sf->prt.p[i].up = true;
+	}
 	sf_records(sf, data + 1, size - 1, step);
 	/* every timer runs out: PPP and L2TP give up on a silent client */
 	sf_advance(sf, 600000);
 	sf_note(sf);
 	check(sf);
+	poolrt_free(&sf->prt);
 	sf_free(sf);
 	return 0;
 }

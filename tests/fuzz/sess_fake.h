@@ -26,6 +26,7 @@
 #include "ppp/mschap.h"
 #include "core/log.h"
 #include "datapath/netdev.h"
+#include "poolrt.h"
 #include "ppp/ppp.h"
 #include "sess.h"
 #include "conf/users.h"
@@ -49,6 +50,8 @@ struct sfake {
 	bool kernel;			/* kernel data path (fake module) or TUN */
 	bool fail_route, fail_kern;
 	int routes4, routes6;		/* routes in the fake main table */
+	int pool_routes;		/* the pools' (sessions_pool_routes) */
+	struct poolrt prt;		/* ... as planned, all added: the oracle's */
 	int kern_ups;
 	struct lac lac;
 	uint16_t lac_sid;		/* the client's next Assigned Session ID */
@@ -72,6 +75,8 @@ int __wrap_netdev_route_add(struct netdev *nd, int family, const void *dst, unsi
 int __wrap_netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned int plen);
 int __wrap_netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
 			    struct in_addr gw);
+int __wrap_netdev_pool_route_add(struct netdev *nd, int family, const void *dst,
+				 unsigned int plen);
 int __wrap_netdev_tun_fd(const struct netdev *nd);
 int __wrap_kern_session_up(struct kern *k, struct kern_tref tr, uint16_t sid,
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64);
@@ -118,6 +123,16 @@ int __wrap_netdev_route_via(struct netdev *nd, bool add, struct in_addr net, uns
 		return -1;
 	sf_cur->routes4 += add ? 1 : -1;
 	CHECK(sf_cur->routes4 >= 0);
+	return 0;
+}
+
+int __wrap_netdev_pool_route_add(struct netdev *nd, int family, const void *dst,
+				 unsigned int plen)
+{
+	(void)dst; (void)plen;
+	CHECK(nd == (struct netdev *)&sf_nd_dummy);
+	CHECK(family == AF_INET || family == AF_INET6);
+	sf_cur->pool_routes++;
 	return 0;
 }
 

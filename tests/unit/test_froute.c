@@ -74,8 +74,8 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->pools[0] = (struct config_range){ ip("10.8.0.10"), ip("10.8.0.200") };
-	f->pools[1] = (struct config_range){ ip("10.9.4.0"), ip("10.9.4.255") };	/* named */
+	f->pools[0] = (struct config_range){ .first = ip("10.8.0.10"), .last = ip("10.8.0.200") };
+	f->pools[1] = (struct config_range){ .first = ip("10.9.4.0"), .last = ip("10.9.4.255") };	/* named */
 	f->local.n = 2;
 	f->local.e[0].addr = ip("192.0.2.1");
 	f->local.e[0].plen = 24;

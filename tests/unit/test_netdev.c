@@ -374,6 +374,40 @@ static void test_routes_v6(void **state)
 	assert_int_equal(count_all("-6", "proto 0xb2"), 0);
 }
 
+/*
+ * A pool's route (poolrt.h): created, never replacing a route of the same
+ * prefix, the daemon's own or an operator's (EEXIST); a host route inside it
+ * is a route of its own, and the pool's route is flushed with the rest.
+ */
+static void test_pool_route(void **state)
+{
+	struct in_addr p = ip4("10.9.8.0"), h = ip4("10.9.8.7"), op = ip4("10.9.7.0");
+	struct in6_addr p6 = ip6("fd00:9::");
+	struct netdev *nd;
+
+	need_netns();
+	nd = netdev_open(DEV, NETDEV_TUN, 1400, ip4("10.9.0.1"));
+	assert_non_null(nd);
+	assert_int_equal(netdev_pool_route_add(nd, AF_INET, &p, 24), 0);
+	assert_int_equal(our_routes("-4", "10.9.8.0/24", DEV, NULL), 1);
+	errno = 0;
+	assert_int_equal(netdev_pool_route_add(nd, AF_INET, &p, 24), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(netdev_route_add(nd, AF_INET, &h, 32), 0);
+	assert_int_equal(our_routes("-4", "10.9.8.7", DEV, NULL), 1);
+	assert_int_equal(our_routes("-4", "10.9.8.0/24", DEV, NULL), 1);
+	assert_int_equal(sh("ip route add 10.9.7.0/24 dev " DEV), 0);	/* an operator's */
+	errno = 0;
+	assert_int_equal(netdev_pool_route_add(nd, AF_INET, &op, 24), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(count_all("-4", "10.9.7.0/24 proto boot"), 1);
+	assert_int_equal(netdev_pool_route_add(nd, AF_INET6, &p6, 48), 0);
+	assert_int_equal(our_routes("-6", "fd00:9::/48", DEV, NULL), 1);
+	netdev_close(nd);
+	assert_int_equal(count_all("-4", "proto 0xb2"), 0);
+	assert_int_equal(count_all("-6", "proto 0xb2"), 0);
+}
+
 /* Only the daemon's routes through this device: not an operator's route on
  * it, not the daemon's routes through another device. */
 static void test_flush(void **state)
@@ -499,6 +533,7 @@ int main(void)
 		cmocka_unit_test_setup(test_routes_v4, fresh_netns),
 		cmocka_unit_test_setup(test_route_via, fresh_netns),
 		cmocka_unit_test_setup(test_routes_v6, fresh_netns),
+		cmocka_unit_test_setup(test_pool_route, fresh_netns),
 		cmocka_unit_test_setup(test_flush, fresh_netns),
 		cmocka_unit_test_setup(test_open_unwinds, fresh_netns),
 		cmocka_unit_test_setup(test_tun_busy, fresh_netns),

@@ -29,7 +29,7 @@ static struct in_addr ip(const char *s)
 
 static struct config_range range(const char *first, const char *last)
 {
-	return (struct config_range){ ip(first), ip(last) };
+	return (struct config_range){ .first = ip(first), .last = ip(last) };
 }
 
 static void assert_alloc(struct pool *p, const char *want)

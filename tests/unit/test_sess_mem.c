@@ -41,6 +41,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <netlink/route/route.h>
 
 #include "acct_srv.h"
 #include "l2tp_fake.h"
@@ -1014,6 +1015,148 @@ static void test_radius_split(void **state)
 	world_free(&w);
 }
 
+/* --- routes ------------------------------------------------------------------------- */
+
+/* The daemon's routes (NETDEV_RTPROT) in the main table: " dst/plen" each, then " ". */
+struct rlist {
+	char s[2048];
+	unsigned int n;
+};
+
+static void route_one(struct nl_object *o, void *arg)
+{
+	struct rtnl_route *r = (struct rtnl_route *)o;
+	struct nl_addr *d = rtnl_route_get_dst(r);
+	struct rlist *l = arg;
+	char a[INET6_ADDRSTRLEN];
+	size_t len = strlen(l->s);
+
+	if (rtnl_route_get_protocol(r) != NETDEV_RTPROT || rtnl_route_get_table(r) != RT_TABLE_MAIN)
+		return;
+	assert_non_null(inet_ntop(nl_addr_get_family(d), nl_addr_get_binary_addr(d), a,
+				  sizeof(a)));
+	snprintf(l->s + len, sizeof(l->s) - len, " %s/%u", a, nl_addr_get_prefixlen(d));
+	l->n++;
+}
+
+static unsigned int routes(struct rlist *l)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *cache;
+
+	memset(l, 0, sizeof(*l));
+	assert_non_null(sk);
+	assert_int_equal(nl_connect(sk, NETLINK_ROUTE), 0);
+	assert_int_equal(rtnl_route_alloc_cache(sk, AF_UNSPEC, 0, &cache), 0);
+	nl_cache_foreach(cache, route_one, l);
+	nl_cache_free(cache);
+	nl_socket_free(sk);
+	strcat(l->s, " ");
+	return l->n;
+}
+
+static void has_route(const struct rlist *l, const char *pfx)
+{
+	char k[64];
+
+	snprintf(k, sizeof(k), " %s ", pfx);
+	if (!strstr(l->s, k))
+		fail_msg("no route %s among%s", pfx, l->s);
+}
+
+static void hang_up(struct world *w, struct client *c)
+{
+	lac_cdn(c);
+	run_for(w, 50);
+}
+
+/*
+ * The pools' routes: one set at start (a range as its fewest prefixes, a
+ * block and the IPv6 prefix one each), none for a session inside them, whose
+ * packets still reach it (a datagram from the namespace through TUN); a host
+ * route each for a RADIUS Framed-IP-Address and Framed-IPv6-Prefix outside
+ * them, gone with the session. A reload that moves the pools gives the live
+ * sessions outside the new ones host routes and takes those of sessions
+ * inside them, a host route of the same prefix as a pool's route included.
+ */
+static void test_pool_routes(void **state)
+{
+	struct config_range *pool;
+	struct acct_srv srv;
+	struct client c[3];
+	struct world w;
+	struct rlist l;
+
+	(void)state;
+	if (!world_new(&w, true))
+		skip();
+	assert_int_equal(routes(&l), 0);
+	assert_int_equal(sessions_pool_routes(w.ss), 0);
+	assert_int_equal(routes(&l), 18);
+	has_route(&l, "10.77.0.10/31");
+	has_route(&l, "10.77.1.0/24");
+	has_route(&l, "10.77.3.250/32");
+	has_route(&l, "10.78.0.10/31");
+	has_route(&l, "10.78.1.0/24");
+	has_route(&l, "2001:db8:77::/48");
+
+	client_up(&w, &c[0], 0, true);
+	assert_memory_equal(c[0].addr, "\x0a\x4d\x00\x0a", 4);
+	assert_int_equal(routes(&l), 18);
+	to_client(&w, &c[0]);
+
+	radius_on(&w, &srv);
+	w.f->cfg.radius.framed_ip_any = true;
+	accept_pfx6(&srv, "2001:db8:99:1::", 64);
+	accept_u32(&srv, RADIUS_FRAMED_IP_ADDRESS, 0x0a630005);		/* 10.99.0.5 */
+	client_up(&w, &c[1], 1, true);
+	assert_int_equal(routes(&l), 20);
+	has_route(&l, "10.99.0.5/32");
+	has_route(&l, "2001:db8:99:1::/64");
+	to_client(&w, &c[1]);
+	accept_pfx6(&srv, "2001:db8:77:abcd::", 64);
+	accept_u32(&srv, RADIUS_FRAMED_IP_ADDRESS, 0x0a4d0205);		/* 10.77.2.5: pool's */
+	client_up(&w, &c[2], 2, true);
+	assert_int_equal(routes(&l), 20);
+
+	/* the pool moves to 10.99.0.0/24 and 10.77.0.10, the named pools go */
+	pool = w.f->cfg.pool;
+	pool[0] = (struct config_range){ .first.s_addr = htonl(0x0a630001),
+					 .last.s_addr = htonl(0x0a6300fe), .block = 24 };
+	pool[1] = (struct config_range){ .first.s_addr = htonl(0x0a4d000a),
+					 .last.s_addr = htonl(0x0a4d000a) };
+	w.f->cfg.n_pool = 2;
+	w.f->cfg.n_named_pool = 0;
+	assert_int_equal(sessions_reload(w.ss, NULL), 0);
+	assert_int_equal(routes(&l), 5);
+	has_route(&l, "10.99.0.0/24");
+	has_route(&l, "10.77.0.10/32");		/* the pool's, c[0]'s address */
+	has_route(&l, "2001:db8:77::/48");
+	has_route(&l, "10.77.2.5/32");		/* c[2]'s own now */
+	has_route(&l, "2001:db8:99:1::/64");	/* c[1]'s, outside the prefix still */
+	to_client(&w, &c[0]);
+	to_client(&w, &c[1]);
+	to_client(&w, &c[2]);
+
+	/* 10.77.0.10 leaves the pool: c[0]'s own route now, the same prefix (it stays) */
+	w.f->cfg.n_pool = 1;
+	assert_int_equal(sessions_reload(w.ss, NULL), 0);
+	assert_int_equal(routes(&l), 5);
+	has_route(&l, "10.77.0.10/32");
+	to_client(&w, &c[0]);
+
+	/* the sessions go with their own routes; the pools' stay */
+	for (int i = 0; i < 3; i++)
+		hang_up(&w, &c[i]);
+	assert_int_equal(sessions_stats(w.ss)->down, 3);
+	assert_int_equal(routes(&l), 2);
+	has_route(&l, "10.99.0.0/24");
+	has_route(&l, "2001:db8:77::/48");
+	assert_int_equal(srv.bad, 0);
+	acct_srv_close(&srv);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1026,6 +1169,7 @@ int main(void)
 		cmocka_unit_test(test_radius_ipv6_prefix),
 		cmocka_unit_test(test_radius_framed_pool),
 		cmocka_unit_test(test_radius_split),
+		cmocka_unit_test(test_pool_routes),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");

@@ -186,6 +186,15 @@ gw_conf auto
 check "configuration and users file are valid (l2secd -n)" "$L2SECD" -n -c "$run/l2sec.conf"
 start_gw "$out/l2secd-kernel.log"
 check "l2secd starts" test -S "$run/run/l2secd.sock"
+# l2secd's routes: the pool's (192.168.42.10-21 as its fewest prefixes, the IPv6 prefix)
+our_routes() {
+	echo $( (ip -n gw route show proto 0xb2 dev l2sec0; ip -n gw -6 route show proto 0xb2 \
+		dev l2sec0) 2>/dev/null | cut -d' ' -f1)
+}
+check_eq "the pool's routes on l2sec0" \
+	"192.168.42.10/31 192.168.42.12/30 192.168.42.16/30 192.168.42.20/31 2001:db8:42::/56" \
+	"$(our_routes)"
+pool_rt=$(our_routes)
 check "data path: kernel, in the log" grep -q "data path: kernel" "$out/l2secd-kernel.log"
 check "l2sec daemon show: kernel data path" sh -c \
 	"ip netns exec gw $L2SEC -r $run/run daemon show | grep -q 'datapath kernel'"
@@ -198,12 +207,21 @@ check "c1: address from the pool ($a1)" sh -c "echo '$a1' | grep -Eq '^192\.168\
 check_eq "c1: the gateway's address" 192.168.42.1 "$(cut -d' ' -f3 "$run/c1.up")"
 check_eq "c1: DNS servers (RFC 1877)" "198.51.100.53 198.51.100.54" "$(cut -d' ' -f4,5 "$run/c1.up")"
 check "gw: user u1 logged as up" grep -q "user 'u1' is up at $a1 (kernel data path)" "$out/l2secd-kernel.log"
-check "gw: route to the client on l2sec0" sh -c "ip -n gw route show $a1 | grep -q 'dev l2sec0'"
+check "gw: route to the client on l2sec0" sh -c "ip -n gw route get $a1 | grep -q 'dev l2sec0'"
+check "gw: by the pool's route, none of its own" sh -c "! ip -n gw route show $a1/32 | grep -q ."
 gw "$L2SEC" -j session show >"$out/session-kernel.json"
 check "kernel: the session is up with the client's address" jcheck \
 	"any(s['state'] == 'up' and s.get('ipv4') == '$a1' for s in j)" <"$out/session-kernel.json"
 ip -n c1 route add 198.51.100.0/24 dev ppp0
 check "c1: pings the LAN host through the gateway" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
+# a pool address no session has: through l2sec0 by the pool's route, where the module
+# answers as a router does (ICMP host unreachable, from the gateway) and counts the drop
+no_session() { gw "$L2SEC" -j stats | jget 'j["stats"]["drops"].get("no_session", 0)'; }
+nos0=$(no_session)
+gw ping -c 1 -W 3 "192.168.42.$((9 + N))" >"$out/ping-no-session.txt" 2>&1
+check "gw: ping to a pool address without a session: Destination Host Unreachable" \
+	grep -q "Destination Host Unreachable" "$out/ping-no-session.txt"
+check "kernel: counted as a no-session drop ($nos0 before)" test "$(no_session)" -gt "$nos0"
 before=$(sess_stats "$a1")
 ip netns exec c1 iperf3 -c 198.51.100.2 -t 3 -J --logfile "$out/iperf3-kernel.json"
 # iperf3 -J --logfile exits 0 even when it cannot connect: its JSON says so
@@ -245,7 +263,15 @@ check "c1: a global IPv6 address from the RA" wait_for 30 sh -c \
 	"ip -n c1 -6 addr show dev ppp0 scope global | grep -q 'inet6 2001:db8:42:'"
 ip -n c1 -6 route add 2001:db8:ffff::/64 dev ppp0
 check "c1: pings the LAN host over IPv6" ip netns exec c1 ping -6 -c 3 -W 5 2001:db8:ffff::2
-check "gw: /64 route on l2sec0" sh -c "ip -n gw -6 route show dev l2sec0 | grep -q '2001:db8:42:.*::/64'"
+a6=$(ip -n c1 -6 addr show dev ppp0 scope global | sed -n 's/.*inet6 \(2001:db8:42:[^/]*\)\/.*/\1/p' |
+	head -n 1)
+check "gw: route to c1's /64 on l2sec0 (the prefix's route, none of its own)" sh -c \
+	"ip -n gw -6 route get $a6 | grep -q 'dev l2sec0' &&
+	 ip -n gw -6 route show 2001:db8:42::/56 proto 0xb2 | grep -q . &&
+	 ! ip -n gw -6 route show dev l2sec0 | grep -q '2001:db8:42:.*::/64'"
+gw ping -6 -c 1 -W 3 2001:db8:42:ff::1 >"$out/ping6-no-session.txt" 2>&1
+check "gw: ping to a /64 of the prefix without a session: Address unreachable" \
+	grep -qi "Address unreachable" "$out/ping6-no-session.txt"
 
 # --- a static address, and a wrong password ---------------------------------------------
 client_start bad carol carol-pw
@@ -281,7 +307,8 @@ check "echo timeout: the session is hung up" wait_for 60 grep -q "session down: 
 	"$out/l2secd-kernel.log"
 check "echo timeout: session gone from the kernel" wait_for 30 sh -c \
 	"[ \$(ip netns exec gw $L2SEC -j session show | grep -o '\"session_id\"' | wc -l) -eq 0 ]"
-check "echo timeout: route gone" sh -c "! ip -n gw route show $a1 | grep -q ."
+check "echo timeout: its address is unreachable from the gateway" sh -c \
+	"ip netns exec gw ping -c 1 -W 3 $a1 | grep -q 'Destination Host Unreachable'"
 pkill -CONT -x pppd
 client_stop c1
 
@@ -340,10 +367,13 @@ client_stop bad
 client_kill $(for i in $(seq 1 $N); do echo "c$i"; done)
 check "all hung up: no session left" wait_for 60 sh -c \
 	"[ \$(ip netns exec gw $L2SEC -j session show | grep -o '\"session_id\"' | wc -l) -eq 0 ]"
-check "all routes removed" sh -c "! ip -n gw route show proto 0xb2 | grep -q ."
+check_eq "all sessions' routes removed: the pool's are left" "$pool_rt" "$(our_routes)"
+# the clients' pppd gone too (a pppd that still holds ppp0 would make the next c1's ppp1)
+wait_for 30 sh -c "[ -z \"\$(for i in \$(seq 1 $N); do ip netns pids c\$i; done)\" ]"
 stop_gw
 check_eq "l2secd exit status" 0 "$?"
 check "l2sec0 was removed at exit" sh -c "! ip -n gw link show l2sec0 2>/dev/null"
+check_eq "the pool's routes removed at exit" "" "$(our_routes)"
 
 # --- the TUN fallback: l2sec.ko cannot be loaded -----------------------------------------
 wait_for 10 rmmod l2sec	# a closed socket unpins it after a grace period
@@ -359,7 +389,7 @@ check "the module is not loaded" sh -c "! grep -q '^l2sec ' /proc/modules"
 client_start c1 u1 pw-1
 check "tun: c1 PPP up" wait_for 90 test -s "$run/c1.up"
 a1=$(client_addr c1)
-check "tun: route to the client on the TUN l2sec0" sh -c "ip -n gw route show $a1 | grep -q 'dev l2sec0'"
+check "tun: route to the client on the TUN l2sec0" sh -c "ip -n gw route get $a1 | grep -q 'dev l2sec0'"
 ip -n c1 route add 198.51.100.0/24 dev ppp0
 check "tun: c1 pings the LAN host" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
 pkt 51 c1 "$a1" ppp0 >"$out/inform-tun.json" 2>&1

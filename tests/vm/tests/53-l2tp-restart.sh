@@ -5,7 +5,7 @@
 #   restarted: the client is told (StopCCN for its old tunnel, after HELLO
 #   probes because it sends only data), redials, and has a session again
 #   within 10 s; the kill leaves nothing the restart does not clean (module
-#   tunnels and sessions, routes on l2sec0).
+#   tunnels and sessions, routes on l2sec0: the pool's, added again).
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
@@ -18,6 +18,10 @@ kern_count() { gw "$L2SEC" -j "$1" show 2>/dev/null | grep -o "\"$1_id\"" | wc -
 kern_is() { [ "$(kern_count "$1")" "$2" "$3" ]; }
 # the routes l2secd put on l2sec0 (protocol 0xb2 = 178)
 routes() { gw ip -4 route show dev l2sec0 proto 178 2>/dev/null; }
+prefixes() { routes | cut -d' ' -f1 | tr '\n' ' '; }
+lac_addr() { ip -n lac -4 addr show | sed -n 's/.*inet \([0-9.]*\) peer.*/\1/p' | head -n 1; }
+# the client through l2sec0 by the pool's routes (the first start's), none of its own
+pool_routed() { [ "$(prefixes)" = "$pool_rt" ] && gw ip route get "$(lac_addr)" | grep -q 'dev l2sec0'; }
 # count PATTERN FILE: lines matching
 count() { grep -c "$1" "$2" 2>/dev/null || true; }
 # by T0 LIMIT CMD...: CMD succeeds before LIMIT wall-clock seconds from T0 (SECONDS)
@@ -63,6 +67,9 @@ start_gw() {
 
 start_gw "$out/l2secd-1.log"
 check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
+pool_rt=$(prefixes)
+check_eq "the default pool's routes on l2sec0 (192.168.42.10-250: 11 prefixes)" 11 \
+	"$(echo $pool_rt | wc -w)"
 check "xl2tpd starts" wait_for 60 test -p "$run/control"
 echo "c gw" >"$run/control"
 check "session in the kernel" wait_for 60 kern_is session -eq 1
@@ -88,7 +95,7 @@ ip netns exec lac ping -D -O -i 0.2 -w 60 "${peer:-192.168.42.1}" >"$out/ping.tx
 ping_pid=$!
 check "the client pings the gateway through the session" \
 	ip netns exec lac ping -c 2 -W 5 "${peer:-192.168.42.1}"
-check "one route on l2sec0 before the kill" sh -c "[ \$(ip -n gw -4 route show dev l2sec0 proto 178 | wc -l) -eq 1 ]"
+check "before the kill: the client through the pool's routes, none of its own" pool_routed
 ip -n lac -s link >"$out/lac-links-1.txt" 2>&1
 kill -9 "$gw_pid"
 wait "$gw_pid" 2>/dev/null
@@ -112,8 +119,8 @@ check "restart: counted" jcheck \
 check "restart: one tunnel in the kernel" wait_for 10 kern_is tunnel -eq 1
 check "restart: the client's ppp0 has an address again" wait_for 30 lac_up
 routes >"$out/routes-2.txt"
-check "restart: one route on l2sec0, the new session's" wait_for 10 \
-	sh -c "[ \$(ip -n gw -4 route show dev l2sec0 proto 178 | wc -l) -eq 1 ]"
+check "restart: the pool's routes on l2sec0 again, none left of the old session" \
+	wait_for 10 pool_routed
 kill "$ping_pid" 2>/dev/null
 kill -TERM "$gw_pid"
 check "l2secd exits after SIGTERM" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"

@@ -71,8 +71,17 @@ ctl() { l2secd_ctl "$run/run/l2secd.sock" "$1"; }
 kern_count() { gw "$L2SEC" -j "$1" show 2>/dev/null | grep -o "\"$1_id\"" | wc -l; }
 kern_is() { [ "$(kern_count "$1")" "$2" "$3" ]; }
 routes_are() { [ "$(gw ip -4 route show dev l2sec0 proto 178 2>/dev/null | wc -l)" = "$1" ]; }
-cleared() { kern_is tunnel -eq 0 && kern_is session -eq 0 && routes_are 0; }
+# the parent's routes on l2sec0: the pool's (192.168.42.10-20 as its fewest prefixes) and
+# no session's own, since the pool's route holds every address of it
+POOL_RT="192.168.42.10/31 192.168.42.12/30 192.168.42.16/30 192.168.42.20 "
+pool_rt() { gw ip -4 route show dev l2sec0 proto 178 2>/dev/null | cut -d' ' -f1 | tr '\n' ' '; }
+pool_only() { [ "$(pool_rt)" = "$POOL_RT" ]; }
+cleared() { kern_is tunnel -eq 0 && kern_is session -eq 0 && pool_only; }
+all_gone() { kern_is tunnel -eq 0 && kern_is session -eq 0 && routes_are 0; }
 lac_up() { ip -n lac -4 addr show 2>/dev/null | grep -q 'inet .* peer'; }
+lac_addr() { ip -n lac -4 addr show | sed -n 's/.*inet \([0-9.]*\) peer.*/\1/p' | head -n 1; }
+# the client through l2sec0 by the pool's route, none of its own
+pool_routed() { pool_only && gw ip route get "$(lac_addr)" | grep -q 'dev l2sec0'; }
 # the engine: the parent's l2secd child
 engine() { pgrep -P "$gw_pid" -x l2secd | head -n 1; }
 # status PID FIELD: that line of /proc/PID/status, its first value
@@ -158,6 +167,7 @@ lac_pid=$!
 L2SECD_TEST_HOOKS=1 ip netns exec gw "$L2SECD" -c "$run/l2sec.conf" >"$out/l2secd.log" 2>&1 &
 gw_pid=$!
 check "l2secd starts (parent and engine)" wait_for 60 test -S "$run/run/l2secd.sock"
+check_eq "the pool's routes on l2sec0, the parent's" "$POOL_RT" "$(pool_rt)"
 check "the engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
 check "only the parent has capabilities" only_parent_privileged
 e1=$(engine)
@@ -170,7 +180,7 @@ check "the client's ppp0 has an address from the pool" wait_for 30 lac_up
 check "the parent checked the MS-CHAPv2 answer" grep -q "user 'lac' authenticated with MS-CHAPv2" "$out/l2secd.log"
 check "the client pings the gateway through the session" \
 	ip netns exec lac ping -c 2 -W 5 192.168.42.1
-check "one route on l2sec0 (the parent's)" routes_are 1
+check "the client routed through l2sec0 by the pool's route, none of its own" pool_routed
 ctl "show stats" >"$out/stats-1.json"
 check "show stats: the pools' use, from the parent" \
 	jcheck 'j["pool_size"] == 11 and j["pool_in_use"] == 1' <"$out/stats-1.json"
@@ -241,12 +251,13 @@ ctl "show stats" >"$out/stats-3.json"
 check "show stats: one tunnel and one session resumed, nothing refused" \
 	jcheck 'j["stats"]["tunnels_resumed"] == 1 and j["stats"]["sessions_resumed"] == 1 and j["stats"]["resume_refused"] == 0 and j["pool_in_use"] == 1' \
 	<"$out/stats-3.json"
-check "one route on l2sec0 still" routes_are 1
+check "routed through l2sec0 by the pool's route still" pool_routed
 check "the parent stayed: one l2secd with capabilities" only_parent_privileged
 
 # --- the client hangs up: the resumed tunnel and session are cleared as any -----------------
 echo "d gw" >"$run/control"
-check "the client's hang-up clears the module's tunnel, session and route" wait_for 30 cleared
+check "the client's hang-up clears the module's tunnel and session (the pool's routes stay)" \
+	wait_for 30 cleared
 ctl "show stats" >"$out/stats-4.json"
 check "the address is back in the pool, the engine holds nothing" \
 	jcheck 'j["pool_in_use"] == 0' <"$out/stats-4.json"
@@ -255,7 +266,7 @@ check "the same engine handled it" test "$(engine)" = "$e3"
 kill -TERM "$gw_pid"
 check "l2secd (both processes) exits after SIGTERM" wait_for 30 \
 	sh -c "! kill -0 $gw_pid 2>/dev/null && [ -z \"\$(pgrep -x l2secd)\" ]"
-check "l2secd's tunnels, sessions and routes are gone" cleared
+check "l2secd's tunnels, sessions and routes (the pool's too) are gone" all_gone
 kill "$lac_pid" 2>/dev/null
 wait "$lac_pid" 2>/dev/null
 
