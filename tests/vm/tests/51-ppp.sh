@@ -177,6 +177,16 @@ ppp_rx() {
 	done <"/proc/$pid/net/dev"
 	return 1
 }
+# ra_rx NS: the RAs NS's kernel received (l2secd sends them through the socket, not the
+# module: none in the session's counters; the initial ones come 3 and 6 s after IPv6CP)
+ra_rx() {
+	local pid k v
+	read -r pid <"$run/$1/xl2tpd.pidof" || return 1
+	while read -r k v; do
+		[ "$k" = Icmp6InRouterAdvertisements ] && echo "$v" && return 0
+	done <"/proc/$pid/net/snmp6"
+	return 1
+}
 
 check "topology: $N clients and one more on the bridge" \
 	add_clients $(for i in $(seq 1 $N); do echo "c$i:$i"; done) bad:100
@@ -326,7 +336,7 @@ snapshot() {
 	gw "$L2SEC" -j -s session show >"$run/$1.json"
 	for i in $(seq 1 $N); do
 		read -r _ a _ <"$run/c$i.up"
-		echo "$i $a $(ppp_rx "c$i")"
+		echo "$i $a $(ppp_rx "c$i") $(ra_rx "c$i")"
 	done >"$run/$1.rx"
 }
 snapshot before
@@ -342,8 +352,8 @@ def load(n):
     tx = {s.get("ipv4"): s["stats"]["tx_packets"] for s in json.load(open(f"{run}/{n}.json"))}
     rx = {}
     for line in open(f"{run}/{n}.rx"):
-        i, a, r = line.split()
-        rx[int(i)] = (a, int(r))
+        i, a, r, ra = line.split()
+        rx[int(i)] = (a, int(r) - int(ra))	# the RAs are l2secd's, not the module's
     return tx, rx
 tx0, rx0 = load("before")
 tx1, rx1 = load("after")
