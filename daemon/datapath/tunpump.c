@@ -478,6 +478,16 @@ static enum tunpump_drop check_inner(const struct tp_session *s, uint16_t proto,
 							       TUNPUMP_DROP_SPOOF;
 }
 
+/*
+ * A Router Solicitation (ICMPv6 type 133 right after the fixed header)? The
+ * engine answers those with the session's RA; the stack behind the TUN device
+ * is no router. The engine checks the rest (ra_is_rs) and paces its answers.
+ */
+static bool is_rs(const uint8_t *p, size_t n)
+{
+	return n > 40 && p[6] == 58 && p[40] == 133;
+}
+
 static struct tp_tunnel *tunnel_rx(const struct tunpump *tp, const struct tunpump_from *from,
 				   uint16_t tid)
 {
@@ -521,10 +531,17 @@ enum tunpump_verdict tunpump_rx(struct tunpump *tp, const struct tunpump_from *f
 		return drop(tp, TUNPUMP_DROP_MALFORMED);
 	if (proto != TP_PPP_IP && proto != TP_PPP_IPV6)
 		goto engine;	/* LCP, authentication, the NCPs, CCP...: the engine's */
-	if (!s->up)
-		return drop(tp, TUNPUMP_DROP_NOT_UP);
 	*off = h.hdr_len + o;
 	*len = h.msg_len - *off;
+	if (proto == TP_PPP_IPV6 && is_rs(dg + *off, *len)) {
+		/* the engine answers it, in any state (kernel/recv.c's l2sec_is_rs) */
+		why = check_inner(s, proto, dg + *off, *len);
+		if (why != TUNPUMP_DROP_MAX)
+			return drop(tp, why);
+		goto engine;
+	}
+	if (!s->up)
+		return drop(tp, TUNPUMP_DROP_NOT_UP);
 	why = check_inner(s, proto, dg + *off, *len);
 	if (why != TUNPUMP_DROP_MAX)
 		return drop(tp, why);

@@ -170,6 +170,44 @@ static void test_deliver_and_spoof(void **state)
 	tunpump_free(f.tp);
 }
 
+/*
+ * A Router Solicitation with the session's source is the engine's, as
+ * l2sec.ko hands it up, in any session state: the stack behind the TUN
+ * device is no router, and a client solicits as its IPv6CP opens, which may
+ * be before the engine has set the session up. Another source: dropped.
+ */
+static void test_router_solicitation(void **state)
+{
+	struct fix f;
+	uint8_t pkt[64], dg[128];
+	size_t n, off, len;
+
+	setup(&f, true, false);
+	ip6(pkt, "fe80::211:2233:4455:6677", "ff02::2");
+	pkt[6] = 58;		/* ICMPv6 */
+	pkt[40] = 133;		/* Router Solicitation */
+	n = data_msg(dg, TID, SID, 0x0057, pkt, 48);
+	assert_int_equal(rx(&f, &f.peer, MARK, dg, n, &off, &len), TUNPUMP_ENGINE);
+	tunpump_free(f.tp);
+
+	setup(&f, true, true);
+	assert_int_equal(rx(&f, &f.peer, MARK, dg, n, &off, &len), TUNPUMP_ENGINE);
+	assert_int_equal(tunpump_stats(f.tp)->to_engine, 1);
+	ip6(pkt, "fe80::1", "ff02::2");
+	pkt[6] = 58;
+	pkt[40] = 133;
+	n = data_msg(dg, TID, SID, 0x0057, pkt, 48);
+	assert_int_equal(rx(&f, &f.peer, MARK, dg, n, &off, &len), TUNPUMP_DROP);
+	assert_int_equal(tunpump_stats(f.tp)->drop[TUNPUMP_DROP_SPOOF], 1);
+	/* other ICMPv6 (an echo request) is data */
+	ip6(pkt, "fe80::211:2233:4455:6677", "ff02::2");
+	pkt[6] = 58;
+	pkt[40] = 128;
+	n = data_msg(dg, TID, SID, 0x0057, pkt, 48);
+	assert_int_equal(rx(&f, &f.peer, MARK, dg, n, &off, &len), TUNPUMP_DELIVER);
+	tunpump_free(f.tp);
+}
+
 /* What is not a data packet of an up session goes to the engine, as l2sec.ko hands it up. */
 static void test_to_engine(void **state)
 {
@@ -418,6 +456,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deliver_and_spoof),
 		cmocka_unit_test(test_to_engine),
+		cmocka_unit_test(test_router_solicitation),
 		cmocka_unit_test(test_malformed_and_peer),
 		cmocka_unit_test(test_wrong_peer),
 		cmocka_unit_test(test_tx),
