@@ -48,7 +48,9 @@
  *   packet's SA differs from the one recorded in `sa` (the first packet, a
  *   rekey's new SPI, a NAT's new port).
  * - Counters are per-cpu, updated with BH disabled (softirq receive,
- *   ndo_start_xmit) under u64_stats_sync.
+ *   ndo_start_xmit) under u64_stats_sync; but a tunnel's drops by reason,
+ *   which are atomic64 in an array allocated at its first drop
+ *   (l2sec_tunnel.drops, stats.c).
  */
 #ifndef L2SEC_INTERNAL_H
 #define L2SEC_INTERNAL_H
@@ -91,7 +93,7 @@
 /* Headers we push on transmit before the IP layer: UDP + L2TP + PPP. */
 #define L2SEC_TX_HDR_LEN	(8 + 6 + 4)
 
-/* Per-cpu counters of a tunnel or of the namespace. */
+/* Per-cpu counters of the namespace. */
 struct l2sec_pcpu_stats {
 	u64_stats_t rx_packets;
 	u64_stats_t rx_bytes;
@@ -101,6 +103,22 @@ struct l2sec_pcpu_stats {
 	u64_stats_t rx_drops;
 	u64_stats_t tx_drops;
 	u64_stats_t drops[__L2SEC_DROP_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * Per-cpu counters of a tunnel: a gateway holds 100k tunnels, each with these
+ * on every possible cpu, so its drops by reason are not here (15 more u64 a
+ * cpu) but in l2sec_tunnel.drops.
+ */
+struct l2sec_pcpu_tstats {
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t to_daemon;
+	u64_stats_t rx_drops;
+	u64_stats_t tx_drops;
 	struct u64_stats_sync syncp;
 };
 
@@ -244,6 +262,11 @@ struct l2sec_endpoint {
 struct l2sec_tunnel {
 	struct l2sec_tunnel_knode kn[2];	/* kn[kcur] hashed (top of file) */
 	u8 kcur;			/* under ln->lock */
+	/* three flags here, each with its own rule below, to fill the word */
+	bool require_ipsec;		/* immutable */
+	bool ntf_dead;			/* under ntf_lock: NTF_DEL sent */
+	bool sa_seen;			/* WRITE_ONCE under sa_lock, READ_ONCE */
+	unsigned int n_sessions;	/* under ln->lock */
 	unsigned long kn_gp;		/* kn[!kcur] unseen after this grace period
 					 * (0: never hashed) */
 	struct rhlist_head idnode;	/* in tables->tunnel_ids */
@@ -254,21 +277,26 @@ struct l2sec_tunnel {
 	u16 id;
 	u16 peer_id;			/* written under lock, READ_ONCE */
 	struct l2sec_endpoint __rcu *ep;	/* replaced as a whole */
-	bool require_ipsec;
-	unsigned int n_sessions;	/* under ln->lock */
 
-	spinlock_t ntf_lock;		/* orders NTF_BOUND before NTF_DEL */
-	bool ntf_dead;			/* under ntf_lock: NTF_DEL sent */
+	spinlock_t ntf_lock;		/* orders NTF_BOUND before NTF_DEL (ntf_dead) */
 
 	spinlock_t sa_lock;		/* writers of bind, sa */
 	seqcount_spinlock_t bind_seq;	/* around writes of bind, for readers */
 	struct l2sec_binding bind;
-	bool sa_seen;
 	u32 sa_spi;			/* sa.spi and (encap sport << 16 | dport), */
 	u32 sa_ports;			/* WRITE_ONCE under sa_lock, for the fast path */
 	struct l2sec_sa_info sa;	/* the SA that carried the last packet */
 
-	struct l2sec_pcpu_stats __percpu *stats;
+	struct l2sec_pcpu_tstats __percpu *stats;
+	/*
+	 * Drops by reason, __L2SEC_DROP_MAX of them: NULL until the tunnel's
+	 * first drop allocates them (GFP_ATOMIC; NULL again at the next drop if
+	 * that failed: the per-cpu rx_drops/tx_drops and the namespace's reasons
+	 * still count it), published once with cmpxchg, read with READ_ONCE,
+	 * freed with the tunnel.  Atomic rather than per cpu: most tunnels never
+	 * drop, and a tunnel's packets come in one flow, mostly on one cpu.
+	 */
+	atomic64_t *drops;
 };
 
 struct l2sec_addr_node {
@@ -289,7 +317,8 @@ struct l2sec_addrs {
 	u8 ifid[8];			/* the client's IPv6CP interface identifier */
 	u8 n6;
 	struct l2sec_addr_node a4;
-	struct l2sec_addr_node a6[L2SEC_MAX_IPV6_PREFIXES];
+	/* n6 of them (<= L2SEC_MAX_IPV6_PREFIXES), allocated to fit */
+	struct l2sec_addr_node a6[];
 };
 
 struct l2sec_session {
@@ -392,6 +421,12 @@ int l2sec_xmit_init(void);
 void l2sec_xmit_exit(void);
 
 /* stats.c */
+void l2sec_tunnel_count_drop(struct l2sec_tunnel *t, enum l2sec_drop_reason r,
+			     unsigned int pkts, bool rx);
+void l2sec_tunnel_count_pkt(struct l2sec_tunnel *t, unsigned int pkts,
+			    unsigned int len, bool rx);
+void l2sec_tunnel_count_to_daemon(struct l2sec_tunnel *t);
+void l2sec_tstats_fold(const struct l2sec_tunnel *t, struct l2sec_stats *out);
 void l2sec_count_drop(struct l2sec_pcpu_stats __percpu *st, enum l2sec_drop_reason r,
 		      unsigned int pkts, bool rx);
 void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int pkts,

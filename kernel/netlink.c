@@ -274,7 +274,7 @@ static int l2sec_fill_tunnel(struct sk_buff *msg, struct l2sec_tunnel *t,
 	if (stats) {
 		struct l2sec_stats st;
 
-		l2sec_stats_fold(t->stats, &st);
+		l2sec_tstats_fold(t, &st);
 		if (l2sec_stats_put(msg, &st, true))
 			goto err;
 	}
@@ -950,13 +950,26 @@ static struct l2sec_addrs *l2sec_parse_addrs(struct genl_info *info, bool *given
 	struct nlattr *tb[L2SEC_PFX_A_MAX + 1];
 	struct l2sec_addrs *addrs;
 	struct nlattr *nla;
-	int rem, err;
+	int rem, err, n6 = 0;
 
 	*given = info->attrs[L2SEC_A_IPV4] || info->attrs[L2SEC_A_IPV6_PREFIX] ||
 		 info->attrs[L2SEC_A_IPV6_IFID];
 	if (!*given)
 		return NULL;
-	addrs = kzalloc(sizeof(*addrs), GFP_KERNEL);
+	/*
+	 * A_IPV6_PREFIX may repeat: walk the whole message, not info->attrs;
+	 * first to size the set (most clients have one prefix or none).
+	 */
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != L2SEC_A_IPV6_PREFIX)
+			continue;
+		if (n6 == L2SEC_MAX_IPV6_PREFIXES) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla, "too many IPv6 prefixes");
+			return ERR_PTR(-E2BIG);
+		}
+		n6++;
+	}
+	addrs = kzalloc(struct_size(addrs, a6, n6), GFP_KERNEL);
 	if (!addrs)
 		return ERR_PTR(-ENOMEM);
 	if (info->attrs[L2SEC_A_IPV4]) {
@@ -975,15 +988,13 @@ static struct l2sec_addrs *l2sec_parse_addrs(struct genl_info *info, bool *given
 		addrs->has_ifid = true;
 		nla_memcpy(addrs->ifid, info->attrs[L2SEC_A_IPV6_IFID], sizeof(addrs->ifid));
 	}
-	/* A_IPV6_PREFIX may repeat: walk the whole message, not info->attrs. */
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
 		struct l2sec_addr_node *n;
 
 		if (nla_type(nla) != L2SEC_A_IPV6_PREFIX)
 			continue;
-		if (addrs->n6 == L2SEC_MAX_IPV6_PREFIXES) {
-			NL_SET_ERR_MSG_ATTR(info->extack, nla, "too many IPv6 prefixes");
-			err = -E2BIG;
+		if (WARN_ON_ONCE(addrs->n6 == n6)) {
+			err = -EINVAL;
 			goto err;
 		}
 		err = nla_parse_nested(tb, L2SEC_PFX_A_MAX, nla, l2sec_pfx_policy,

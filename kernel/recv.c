@@ -535,7 +535,7 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	len = skb->len - h.off;
 	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	l2sec_scount_pkt(s->stats, segs, len, true);
-	l2sec_count_pkt(t->stats, segs, len, true);
+	l2sec_tunnel_count_pkt(t, segs, len, true);
 	l2sec_count_pkt(ln->stats, segs, len, true);
 	l2sec_deliver(dev, skb, h.off, proto, ipsec);
 	return 0;
@@ -547,7 +547,7 @@ to_daemon:
 		goto drop;
 	}
 	if (t)
-		l2sec_count_to_daemon(t->stats);
+		l2sec_tunnel_count_to_daemon(t);
 	l2sec_count_to_daemon(ln->stats);
 	return 1;
 
@@ -557,7 +557,7 @@ drop:
 	if (s)
 		l2sec_scount_drop(s->stats, segs, true);
 	if (t)
-		l2sec_count_drop(t->stats, why, segs, true);
+		l2sec_tunnel_count_drop(t, why, segs, true);
 	l2sec_count_drop(ln->stats, why, segs, true);
 	net_dbg_ratelimited("rx drop (%s): tunnel %u session %u\n",
 			    l2sec_drop_names[why], t ? t->id : 0, s ? s->id : 0);

@@ -5,6 +5,7 @@
  * and one writer per cpu holds; readers fold all cpus under the seqcount.
  */
 #include <linux/percpu.h>
+#include <linux/slab.h>
 #include <net/netlink.h>
 
 #include "internal.h"
@@ -33,6 +34,66 @@ void l2sec_count_pkt(struct l2sec_pcpu_stats __percpu *st, unsigned int pkts,
 		u64_stats_add(&s->tx_packets, pkts);
 		u64_stats_add(&s->tx_bytes, len);
 	}
+	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * @t's drops by reason, allocated at its first drop (l2sec_tunnel.drops);
+ * NULL if that allocation fails, tried again at the next drop.
+ */
+static atomic64_t *l2sec_tunnel_drops(struct l2sec_tunnel *t)
+{
+	atomic64_t *d = READ_ONCE(t->drops), *old;
+
+	if (likely(d))
+		return d;
+	d = kcalloc(__L2SEC_DROP_MAX, sizeof(*d), GFP_ATOMIC | __GFP_NOWARN);
+	if (!d)
+		return NULL;
+	/* full barrier: the zeroed array is seen before the pointer */
+	old = cmpxchg(&t->drops, NULL, d);
+	if (old) {
+		kfree(d);
+		return old;
+	}
+	return d;
+}
+
+void l2sec_tunnel_count_drop(struct l2sec_tunnel *t, enum l2sec_drop_reason r,
+			     unsigned int pkts, bool rx)
+{
+	struct l2sec_pcpu_tstats *s = this_cpu_ptr(t->stats);
+	atomic64_t *d = l2sec_tunnel_drops(t);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(rx ? &s->rx_drops : &s->tx_drops, pkts);
+	u64_stats_update_end(&s->syncp);
+	if (d)
+		atomic64_add(pkts, &d[r]);
+}
+
+void l2sec_tunnel_count_pkt(struct l2sec_tunnel *t, unsigned int pkts,
+			    unsigned int len, bool rx)
+{
+	struct l2sec_pcpu_tstats *s = this_cpu_ptr(t->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	if (rx) {
+		u64_stats_add(&s->rx_packets, pkts);
+		u64_stats_add(&s->rx_bytes, len);
+	} else {
+		u64_stats_add(&s->tx_packets, pkts);
+		u64_stats_add(&s->tx_bytes, len);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+void l2sec_tunnel_count_to_daemon(struct l2sec_tunnel *t)
+{
+	struct l2sec_pcpu_tstats *s = this_cpu_ptr(t->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->to_daemon);
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -130,6 +191,39 @@ void l2sec_stats_fold(struct l2sec_pcpu_stats __percpu *st, struct l2sec_stats *
 		for (i = 0; i < __L2SEC_DROP_MAX; i++)
 			out->drops[i] += c.drops[i];
 	}
+}
+
+void l2sec_tstats_fold(const struct l2sec_tunnel *t, struct l2sec_stats *out)
+{
+	const atomic64_t *d = READ_ONCE(t->drops);
+	int cpu, i;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		const struct l2sec_pcpu_tstats *s = per_cpu_ptr(t->stats, cpu);
+		struct l2sec_stats c;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			c.rx_packets = u64_stats_read(&s->rx_packets);
+			c.rx_bytes = u64_stats_read(&s->rx_bytes);
+			c.tx_packets = u64_stats_read(&s->tx_packets);
+			c.tx_bytes = u64_stats_read(&s->tx_bytes);
+			c.to_daemon = u64_stats_read(&s->to_daemon);
+			c.rx_drops = u64_stats_read(&s->rx_drops);
+			c.tx_drops = u64_stats_read(&s->tx_drops);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		out->rx_packets += c.rx_packets;
+		out->rx_bytes += c.rx_bytes;
+		out->tx_packets += c.tx_packets;
+		out->tx_bytes += c.tx_bytes;
+		out->to_daemon += c.to_daemon;
+		out->rx_drops += c.rx_drops;
+		out->tx_drops += c.tx_drops;
+	}
+	for (i = 0; d && i < __L2SEC_DROP_MAX; i++)
+		out->drops[i] = atomic64_read(&d[i]);
 }
 
 void l2sec_sstats_fold(struct l2sec_pcpu_sstats __percpu *st, struct l2sec_stats *out)

@@ -417,7 +417,7 @@ struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 
 	if (!t)
 		return NULL;
-	t->stats = netdev_alloc_pcpu_stats(struct l2sec_pcpu_stats);
+	t->stats = netdev_alloc_pcpu_stats(struct l2sec_pcpu_tstats);
 	if (!t->stats) {
 		kmem_cache_free(l2sec_tunnel_cache, t);
 		return NULL;
@@ -435,6 +435,7 @@ void l2sec_tunnel_free(struct l2sec_tunnel *t)
 {
 	l2sec_endpoint_free(rcu_dereference_protected(t->ep, true));
 	free_percpu(t->stats);
+	kfree(t->drops);
 	kmem_cache_free(l2sec_tunnel_cache, t);
 	atomic_dec(&l2sec_live_objects);
 }

@@ -408,7 +408,7 @@ netdev_tx_t l2sec_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (why != __L2SEC_DROP_MAX)
 		goto drop;
 	l2sec_scount_pkt(s->stats, 1, len, false);
-	l2sec_count_pkt(t->stats, 1, len, false);
+	l2sec_tunnel_count_pkt(t, 1, len, false);
 	l2sec_count_pkt(ln->stats, 1, len, false);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
@@ -419,7 +419,7 @@ drop:
 	if (s)
 		l2sec_scount_drop(s->stats, 1, false);
 	if (t)
-		l2sec_count_drop(t->stats, why, 1, false);
+		l2sec_tunnel_count_drop(t, why, 1, false);
 	l2sec_count_drop(ln->stats, why, 1, false);
 	net_dbg_ratelimited("tx drop (%s): tunnel %u session %u\n",
 			    l2sec_drop_name(why), t ? t->id : 0, s ? s->id : 0);
