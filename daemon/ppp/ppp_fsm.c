@@ -76,6 +76,8 @@ static void zrc(struct ppp_fsm *f)
 static void tlu(struct ppp_fsm *f)
 {
 	f->naks_rcvd = 0;
+	f->opened_at = f->s->now;
+	f->reacks = 0;
 	if (f->p->up)
 		f->p->up(f);
 }
@@ -364,6 +366,36 @@ static int eval_request(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 	return CODE_CONFACK;
 }
 
+/* FNV-1a over a request's options: enough to tell a resend from another request. */
+static uint64_t opts_hash(const uint8_t *opts, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ len;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ opts[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * A Configure-Request in Opened with the options we acked, while the peer
+ * may still be resending that one: our Ack was lost or late, and pppd and
+ * Windows give each resend a new identifier.  Acking it again changes
+ * nothing on either side; a renegotiation (RFC 1661's tld, scr, sca) would
+ * end the session over one lost datagram.  Bounded by Max-Configure (the
+ * peer's resends are too), after which it is a renegotiation again.
+ */
+static bool is_resend(struct ppp_fsm *f, const uint8_t *opts, size_t len)
+{
+	const struct ppp_config *c = &f->s->cfg;
+
+	if (!f->acked_valid || f->acked_hash != opts_hash(opts, len) ||
+	    f->reacks >= c->max_configure ||
+	    f->s->now - f->opened_at > (uint64_t)c->restart_ms * c->max_configure)
+		return false;
+	return !f->p->resend_possible || f->p->resend_possible(f);
+}
+
 static void rcv_confreq(struct ppp_fsm *f, uint8_t id, const uint8_t *opts,
 			size_t len)
 {
@@ -382,6 +414,14 @@ static void rcv_confreq(struct ppp_fsm *f, uint8_t id, const uint8_t *opts,
 	case ST_STARTING:
 		f->s->st.rx_discarded++;
 		return;
+	case ST_OPENED:
+		if (!is_resend(f, opts, len))
+			break;
+		f->reacks++;
+		ppp_log(f->s, LOG_DEBUG, "%s: Configure-Request %u resends the one acked: "
+			"acked again", f->p->name, id);
+		ppp_send_ctrl(f->s, f->p->proto, CODE_CONFACK, id, opts, len);
+		return;
 	default:
 		break;
 	}
@@ -393,6 +433,9 @@ static void rcv_confreq(struct ppp_fsm *f, uint8_t id, const uint8_t *opts,
 	}
 	f->p->req_end(f, code);
 	f->naks_sent = code == CODE_CONFACK ? 0 : f->naks_sent + 1;
+	f->acked_valid = code == CODE_CONFACK;
+	if (f->acked_valid)
+		f->acked_hash = opts_hash(opts, len);
 
 	switch (f->state) {
 	case ST_OPENED:

@@ -95,6 +95,12 @@ struct fsm_proto {
 	void (*down)(struct ppp_fsm *f);
 	void (*starting)(struct ppp_fsm *f);
 	void (*finished)(struct ppp_fsm *f);
+	/*
+	 * May a Configure-Request with the options we last acked, received in
+	 * Opened, still be the peer's resend of that one (our Ack lost or late)?
+	 * NULL: yes, within Max-Configure Restart periods of opening.
+	 */
+	bool (*resend_possible)(const struct ppp_fsm *f);
 	/* Peer's Terminate-Request (message, untrusted). */
 	void (*term_req)(struct ppp_fsm *f, const uint8_t *msg, size_t len);
 	/* Codes beyond 7; returns false for an unknown code (Code-Reject). */
@@ -122,6 +128,11 @@ struct ppp_fsm {
 	uint64_t deadline;
 	uint8_t req[PPP_REQ_MAX];	/* our last request's options */
 	size_t req_len;
+	/* The peer's request we last acked (a hash: it may be long), for resends. */
+	uint64_t acked_hash;
+	bool acked_valid;
+	unsigned int reacks;	/* resends acked again since Opened */
+	uint64_t opened_at;
 	char term_msg[64];	/* in our Terminate-Requests */
 };
 

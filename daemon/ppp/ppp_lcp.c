@@ -409,6 +409,15 @@ void ppp_lcp_echo_timer(struct ppp_session *s)
 	s->l.echo_deadline = s->now + s->cfg.echo_interval_ms;
 }
 
+/*
+ * A client answers our challenge (or sends its PAP request) only once its LCP
+ * is open: after that, its Configure-Request cannot be a resend.
+ */
+static bool lcp_resend_possible(const struct ppp_fsm *f)
+{
+	return f->s->phase == PHASE_AUTH && f->s->a.state == AUTH_WAIT;
+}
+
 const struct fsm_proto ppp_lcp_proto = {
 	.proto = PPP_LCP,
 	.name = "LCP",
@@ -421,6 +430,7 @@ const struct fsm_proto ppp_lcp_proto = {
 	.req_end = lcp_req_end,
 	.up = lcp_up,
 	.down = lcp_down,
+	.resend_possible = lcp_resend_possible,
 	.finished = lcp_finished,
 	.term_req = lcp_term_req,
 	.extcode = lcp_extcode,

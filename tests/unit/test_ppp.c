@@ -1373,6 +1373,100 @@ static void test_lcp_ack_first_and_renegotiation(void **state)
 	fx_free(x);
 }
 
+/* What ipcp_open's client had acked: its address and DNS servers from our Nak. */
+static const uint8_t ipcp_acked[] = {
+	0x03, 0x06, 0x0a, 0x00, 0x00, 0x64,
+	0x81, 0x06, 0xc0, 0x00, 0x02, 0x35,
+	0x83, 0x06, 0xc0, 0x00, 0x02, 0x36,
+};
+
+/* The IPCP session's end, as a renegotiation ends it. */
+static void expect_ipcp_renegotiation_end(struct fx *x)
+{
+	struct pkt p = take(x, 0xC021, TERMREQ);
+
+	assert_memory_equal(p.data, "IPCP renegotiation is not supported", p.len);
+	assert_false(ppp_is_up(x->s));
+}
+
+/*
+ * The client's Configure-Request again, with the options we acked and a new
+ * identifier (pppd and Windows take a new one for each resend), after we
+ * opened: our Ack was lost or late and the client's Restart timer fired.  One
+ * lost datagram must not end the session: it is no renegotiation, and it is
+ * acked again with nothing else changed.  (Found in 55-admit-flood on a loaded
+ * host: "LCP renegotiation is not supported" for a client that had never
+ * seen our Ack.)
+ */
+static void test_confreq_resent_after_open(void **state)
+{
+	struct fx *x = fx_new(no_echo);
+	char want[MSCHAP_AUTH_RESPONSE_LEN];
+	struct pkt ch, p;
+	unsigned int i;
+
+	(void)state;
+	lcp_open(x);
+	cin(x, 0xC021, CONFREQ, 2, win_lcp, sizeof(win_lcp));
+	p = take(x, 0xC021, CONFACK);
+	assert_int_equal(p.id, 2);
+	assert_int_equal(p.len, sizeof(win_lcp));
+	assert_memory_equal(p.data, win_lcp, sizeof(win_lcp));
+	assert_string_equal(ppp_phase_name(x->s), "authenticate");
+	/* the challenge went once, and nothing else */
+	ch = expect(x, 0xC223, 1);
+	expect_nothing(x);
+	mschap_answer(x, ch.id, ch.data + 1, "User", "clientPass", want);
+	p = expect(x, 0xC223, 3);
+	assert_memory_equal(p.data, want, 42);
+	ipcp_open(x);
+
+	/* IPCP: as many resends as the client's Max-Configure allows */
+	for (i = 0; i < 10; i++) {
+		cin(x, 0x8021, CONFREQ, (uint8_t)(3 + i), ipcp_acked, sizeof(ipcp_acked));
+		p = expect(x, 0x8021, CONFACK);
+		assert_int_equal(p.id, 3 + i);
+		assert_memory_equal(p.data, ipcp_acked, sizeof(ipcp_acked));
+		expect_nothing(x);
+		assert_true(x->v4_up);
+		assert_true(ppp_is_up(x->s));
+	}
+	/* one more is a renegotiation */
+	cin(x, 0x8021, CONFREQ, 13, ipcp_acked, sizeof(ipcp_acked));
+	expect_ipcp_renegotiation_end(x);
+	fx_free(x);
+}
+
+/*
+ * What is not a resend: LCP's once the client answered our challenge (it
+ * does only with LCP open: test_lcp_ack_first_and_renegotiation), an NCP's
+ * after Max-Configure Restart periods, or other options than those acked.
+ */
+static void test_confreq_renegotiation_not_resend(void **state)
+{
+	struct fx *x = fx_new(no_echo);
+	uint8_t other[sizeof(ipcp_acked)];
+
+	(void)state;
+	lcp_open(x);
+	mschap_login(x, "User", "clientPass");
+	ipcp_open(x);
+	advance(x, 3000 * 10 + 1);
+	cin(x, 0x8021, CONFREQ, 3, ipcp_acked, sizeof(ipcp_acked));
+	expect_ipcp_renegotiation_end(x);
+	fx_free(x);
+
+	x = fx_new(no_echo);
+	lcp_open(x);
+	mschap_login(x, "User", "clientPass");
+	ipcp_open(x);
+	memcpy(other, ipcp_acked, sizeof(other));
+	other[5] = 0x65;	/* another address */
+	cin(x, 0x8021, CONFREQ, 3, other, sizeof(other));
+	expect_ipcp_renegotiation_end(x);
+	fx_free(x);
+}
+
 static void pap_only(struct ppp_config *c)
 {
 	c->auth = PPP_AUTH_PAP;
@@ -2000,6 +2094,8 @@ int main(void)
 		cmocka_unit_test(test_auth_secrets_wiped_from_input),
 		cmocka_unit_test(test_chap_md5_failures),
 		cmocka_unit_test(test_lcp_ack_first_and_renegotiation),
+		cmocka_unit_test(test_confreq_resent_after_open),
+		cmocka_unit_test(test_confreq_renegotiation_not_resend),
 		cmocka_unit_test(test_malformed_flood_log_bounded),
 		cmocka_unit_test(test_auth_phase_timeouts),
 		cmocka_unit_test(test_auth_rejected),
