@@ -196,10 +196,11 @@ check "PAP: the Stop has the ping's octets and packets, and the client's hang-up
 
 dial chapuser chap-pw refuse-pap refuse-mschap-v2
 check "CHAP-MD5: the client's ppp0 is up" wait_for 60 lac_up
+# at once: the server's Idle-Timeout (4 s) ends this session soon
+gw "$L2SEC" -r "$run/run" session show >"$out/session-show-chap.txt" 2>&1
 check "CHAP-MD5: accepted by RADIUS" \
 	grep -q "user 'chapuser' authenticated with CHAP-MD5 (RADIUS)" "$out/l2secd.log"
 check_eq "CHAP-MD5: the server's Framed-IP-Address is the client's" 192.168.42.150 "$(lac_addr)"
-gw "$L2SEC" -r "$run/run" session show >"$out/session-show-chap.txt" 2>&1
 check "CHAP-MD5: l2sec session show has the server's Class" grep -q \
 	"user chapuser auth chap-md5 class gold" "$out/session-show-chap.txt"
 check "CHAP-MD5: the server's Idle-Timeout (4 s) hangs the idle session up" wait_for 30 \
