@@ -90,12 +90,13 @@ check_eq "rx_drops is the sum" $((n_mal + 5)) "$(stat rx_drops)"
 check "session 1 counted its packets and drops" \
 	grep -qE "^session tid=1 sid=1 .* rx_packets=$n_ok .* rx_drops=12 " "$out/21-ctl.txt"
 # the tunnel's drops by reason (allocated at its first drop, not per cpu) add up
-# to its per-cpu rx_drops (nothing was sent yet)
-tun1() { grep '^tunnel tid=1' "$out/21-ctl.txt" | head -n 1 | grep -o " $1=[0-9]*" | cut -d= -f2; }
+# to its per-cpu rx_drops (nothing was sent yet): its line after the receive (the
+# first is tunnel add's)
+tun1line() { grep '^tunnel tid=1' "$out/21-ctl.txt" | sed -n 2p; }
+tun1() { tun1line | grep -o " $1=[0-9]*" | cut -d= -f2; }
 check_eq "tunnel 1 counted the spoofed sources under their reason" 4 "$(tun1 drop_spoof)"
 check_eq "tunnel 1's drops by reason add up to its rx_drops" "$(tun1 rx_drops)" \
-	"$(grep '^tunnel tid=1' "$out/21-ctl.txt" | head -n 1 | grep -o ' drop_[a-z_]*=[0-9]*' |
-		cut -d= -f2 | awk '{s += $1} END {print s + 0}')"
+	"$(tun1line | grep -o ' drop_[a-z_]*=[0-9]*' | cut -d= -f2 | awk '{s += $1} END {print s + 0}')"
 check "tunnel 1 dropped something" test "$(tun1 rx_drops)" -gt 4
 check "the session's IPv6CP identifier read back" \
 	grep -qE "^session tid=1 sid=1 .* ifid=0001000200030004" "$out/21-ctl.txt"
