@@ -26,6 +26,7 @@
 #include "l2tp/rxcheck.h"
 #include "sess.h"
 #include "core/util.h"
+#include "datapath/datapath.h"
 
 #define CTL_MAX_CLIENTS 16
 #define CTL_REQ_MAX 256
@@ -184,10 +185,19 @@ static void auth_stats(const struct authlimit_stats *st, struct json_object *o)
 static void ppp_stats(struct sessions *ss, struct json_object *res)
 {
 	const struct sess_stats *st = sessions_stats(ss);
+	const struct datapath_tun_stats *ts = sessions_tun_stats(ss);
 	struct json_object *o = json_object_new_object();
 #define S(f) add_int(o, #f, (int64_t)st->f)
-	S(up); S(down); S(auth_failures); S(no_address); S(tun_rx); S(tun_tx);
-	S(tun_rx_no_session); S(tun_tx_spoofed); S(tun_errors); S(ra_sent);
+#define T(k, v) add_int(o, k, ts ? (int64_t)(v) : 0)
+	S(up); S(down); S(auth_failures); S(no_address);
+	/* the TUN data path's packets (its switch's), as l2secd always named them */
+	T("tun_rx", ts->pump.tx_packets);	/* TUN -> client */
+	T("tun_tx", ts->pump.rx_packets);	/* client -> TUN */
+	T("tun_rx_no_session", ts->pump.drop[TUNPUMP_DROP_NO_SESSION]);
+	T("tun_tx_spoofed", ts->pump.drop[TUNPUMP_DROP_SPOOF]);
+	T("tun_errors", ts->device_errors + ts->send_errors);
+#undef T
+	S(ra_sent);
 	S(froute_added); S(froute_refused);
 	S(rs_received); S(rs_ratelimited);
 #undef S

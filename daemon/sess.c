@@ -87,7 +87,6 @@ struct sess {
 	uint32_t acct_interim_s;	/* the server's Acct-Interim-Interval; 0: none */
 	bool radius_auth;		/* RADIUS accepted it (Acct-Authentic) */
 	enum aaa_term_cause cause;	/* why it ends, once known; 0: not yet */
-	struct aaa_counters tun;	/* tun data path: its packets, counted here */
 	struct aaa_counters last;	/* the last counters read: the Stop's when none can be */
 	bool counted;			/* last is final: the data path's session is going */
 };
@@ -501,21 +500,17 @@ static void ra_timer_cb(struct ev_timer *t)
 /* --- accounting ---------------------------------------------------------------------- */
 
 /*
- * privsep: the module's counters through the parent (COUNTERS, for a session
- * of the engine's, rate-bounded); a data path that has none (tun) is
- * EOPNOTSUPP there, and the PPP layer's count. 0, or -1: x->last kept.
+ * privsep: the data path's counters through the parent (COUNTERS, for a
+ * session of the engine's, rate-bounded): the module's or the parent's
+ * switch's. 0, or -1: x->last kept.
  */
 static int counters_priv(struct sess *x)
 {
 	struct priv_counters pc;
 
 	if (engine_priv_counters(x->ss->ep, x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
-				 x->l2tp->sid, &pc) < 0) {
-		if (errno != EOPNOTSUPP)
-			return -1;
-		x->last = x->tun;
-		return 0;
-	}
+				 x->l2tp->sid, &pc) < 0)
+		return -1;
 	x->last = (struct aaa_counters){
 		.in_octets = pc.rx_bytes, .in_packets = pc.rx_packets,
 		.out_octets = pc.tx_bytes, .out_packets = pc.tx_packets,
@@ -523,7 +518,7 @@ static int counters_priv(struct sess *x)
 	return 0;
 }
 
-/* The session's data counters into x->last: the module's, or the tun path's. 0, or -1: kept. */
+/* The session's data counters into x->last: the module's, or the switch's. 0, or -1: kept. */
 static int counters_read(struct sess *x)
 {
 	struct sessions *ss = x->ss;
@@ -536,14 +531,12 @@ static int counters_read(struct sess *x)
 		return counters_priv(x);
 	r = datapath_session_stats(ss->dp, datapath_tref(x->l2tp->tunnel->dp_handle,
 							 x->l2tp->tunnel->tid), x->l2tp->sid, &st);
-	if (r == DATAPATH_NOTHING)
-		x->last = x->tun;
-	else if (r == 0)
+	if (r == 0)
 		x->last = (struct aaa_counters){
 			.in_octets = st.rx_bytes, .in_packets = st.rx_packets,
 			.out_octets = st.tx_bytes, .out_packets = st.tx_packets,
 		};
-	return r < 0 ? -1 : 0;
+	return r == 0 ? 0 : -1;
 }
 
 /* The session's data counters: the last ones on error. */
@@ -1389,50 +1382,25 @@ fail:
 	x->fail = true;
 }
 
-/* Only the session's own addresses may leave through it (as in the module). */
-static bool source_ok(const struct sess *x, uint16_t proto, const uint8_t *pkt, size_t len)
-{
-	if (proto == PPP_IP)
-		return len >= 20 && (pkt[0] >> 4) == 4 && x->ipv4.s_addr &&
-		       !memcmp(pkt + 12, &x->ipv4, 4);
-	if (len < 40 || (pkt[0] >> 4) != 6)
-		return false;
-	if (pkt[8] == 0xfe && (pkt[9] & 0xc0) == 0x80)
-		return true;	/* link-local: IPv6CP identifiers, RS, ND */
-	return x->has6 && !memcmp(pkt + 8, x->pfx6.s6_addr, 8);
-}
-
+/*
+ * An IPv4 or IPv6 packet that reached the PPP layer: the data path carries a
+ * session's packets (l2sec.ko, or the TUN data path's switch, which check
+ * their source) and hands up only a Router Solicitation, answered here, and
+ * what came before the session was up: not l2secd's to forward.
+ */
 static void cb_data(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 {
 	struct sess *x = ctx;
 	struct sessions *ss = x->ss;
+	uint64_t delay;
 
-	if (proto == PPP_IPV6 && x->has6 && ra_is_rs(pkt, len)) {
-		uint64_t delay;
-
-		ss->st.rs_received++;
-		if (ra_pace_rs(&x->ra_pace, evloop_now(ss->loop), &delay))
-			ev_timer_arm(ss->loop, &x->ra_timer, delay);
-		else
-			ss->st.rs_ratelimited++;
+	if (proto != PPP_IPV6 || !x->has6 || !ra_is_rs(pkt, len))
 		return;
-	}
-	if (!source_ok(x, proto, pkt, len)) {
-		ss->st.tun_tx_spoofed++;
-		log_debug("ppp %s: packet with a foreign source dropped", x->tag);
-		return;
-	}
-	switch (datapath_send(ss->dp, pkt, len)) {
-	case 0:
-		ss->st.tun_tx++;
-		x->tun.in_octets += len;
-		x->tun.in_packets++;
-		break;
-	case DATAPATH_NOTHING:
-		break;	/* the module's: before it has the session up, not ours to forward */
-	default:
-		ss->st.tun_errors++;
-	}
+	ss->st.rs_received++;
+	if (ra_pace_rs(&x->ra_pace, evloop_now(ss->loop), &delay))
+		ev_timer_arm(ss->loop, &x->ra_timer, delay);
+	else
+		ss->st.rs_ratelimited++;
 }
 
 static void cb_down(void *ctx, enum ppp_down_reason reason, const char *msg)
@@ -1710,36 +1678,6 @@ const struct l2tp_session_ops sessions_l2tp_ops = {
 	.closed = l2tp_closed,
 };
 
-/* --- packets for clients (the TUN data path) ------------------------------------- */
-
-/* A packet for a client, after PPP_DATA_HEADROOM octets of buf: framed there. */
-static void tun_packet(void *ctx, uint8_t *buf, size_t len)
-{
-	struct sessions *ss = ctx;
-	const uint8_t *pkt = buf + PPP_DATA_HEADROOM;
-	struct sess *x = NULL;
-	uint16_t proto = 0;
-	struct in_addr d4;
-	struct in6_addr d6;
-
-	if (len >= 20 && (pkt[0] >> 4) == 4) {
-		memcpy(&d4, pkt + 16, 4);
-		x = find4(ss, d4);
-		proto = PPP_IP;
-	} else if (len >= 40 && (pkt[0] >> 4) == 6) {
-		memcpy(&d6, pkt + 24, 16);
-		x = find6(ss, &d6);
-		proto = PPP_IPV6;
-	}
-	if (!x || !x->l2tp || ppp_send_data(x->ppp, proto, buf, len) < 0) {
-		ss->st.tun_rx_no_session++;
-		return;
-	}
-	ss->st.tun_rx++;
-	x->tun.out_octets += len;
-	x->tun.out_packets++;
-}
-
 /* --- the layer ------------------------------------------------------------------------ */
 
 static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6,
@@ -1791,14 +1729,8 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 	ss->al = authlimit_new(&alc);
 	if (!ss->al || pools_build(ss, &ss->pool, &ss->pool6, &ss->np) < 0)
 		goto err;
-	if (datapath_set_receive(dp, PPP_DATA_HEADROOM, tun_packet, ss, &ss->st.tun_errors) < 0)
-		goto err_pools;
 	ss->users = users;
 	return ss;
-err_pools:
-	pool_free(ss->pool);
-	pool6_free(ss->pool6);
-	named_pools_free(ss->np);
 err:
 	authlimit_free(ss->al);
 err_tab:
@@ -1821,7 +1753,6 @@ void sessions_free(struct sessions *ss)
 		ppp_lower_down(x->ppp, evloop_now(ss->loop));
 		sess_free(x);
 	}
-	datapath_set_receive(ss->dp, 0, NULL, NULL, NULL);
 	poolrt_free(&ss->prt);		/* the routes go with netdev_close's flush */
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
@@ -2026,6 +1957,13 @@ const char *sessions_datapath(const struct sessions *ss)
 const struct sess_stats *sessions_stats(const struct sessions *ss)
 {
 	return &ss->st;
+}
+
+const struct datapath_tun_stats *sessions_tun_stats(struct sessions *ss)
+{
+	if (ss->ep)
+		return NULL;
+	return datapath_tun_stats(ss->dp);
 }
 
 void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,

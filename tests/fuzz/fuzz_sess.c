@@ -151,7 +151,7 @@ static void step(struct sfake *sf, uint8_t op, const uint8_t *p, size_t n)
 		break;
 	case 7:
 		memcpy(buf, p, n);
-		l2tp_lns_input(sf->f->lns, buf, n, &sf->lac.peer);
+		sf_input(sf, buf, n, &sf->lac.peer);
 		break;
 	case 8:
 		sf_ctrl_in(sf, p, n);

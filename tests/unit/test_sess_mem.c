@@ -104,6 +104,79 @@ struct client {
 	uint8_t ra_pfx[16];		/* the last RA's prefix */
 };
 
+/* --- the data path: the TUN data path's switch, programmed by the LNS -------------- */
+
+static struct world *cur_w;	/* the LNS's ops reach the world's data path through it */
+
+static struct kern_tref tref(const struct l2tp_tunnel *t)
+{
+	return datapath_tref(t->dp_handle, t->tid);
+}
+
+/* As server.c's: the socket numbered 1..., the tunnel's origin and SA. */
+static int w_tunnel_add(void *env, struct l2tp_tunnel *t)
+{
+	struct kern_tunnel kt = {
+		.tid = t->tid, .peer_tid = t->peer_tid, .sock_id = (uint32_t)t->peer.sock + 1,
+		.peer = t->peer.addr, .local = t->peer.local, .require_ipsec = t->require_ipsec,
+		.mark = t->peer.mark,
+	};
+
+	(void)env;
+	return datapath_tunnel_add(cur_w->dp, &kt, &t->dp_handle);
+}
+
+static void w_tunnel_del(void *env, struct l2tp_tunnel *t)
+{
+	(void)env;
+	datapath_tunnel_del(cur_w->dp, tref(t));
+}
+
+static int w_session_add(void *env, struct l2tp_session *s)
+{
+	(void)env;
+	return datapath_session_add(cur_w->dp, tref(s->tunnel), s->sid, s->peer_sid);
+}
+
+static void w_session_del(void *env, struct l2tp_session *s)
+{
+	(void)env;
+	sessions_session_going(cur_w->ss, s);	/* the counters for its accounting Stop */
+	datapath_session_del(cur_w->dp, tref(s->tunnel), s->sid);
+}
+
+static const struct l2tp_lns_ops world_ops = {
+	.send = fake_send,
+	.tunnel_add = w_tunnel_add,
+	.tunnel_del = w_tunnel_del,
+	.session_add = w_session_add,
+	.session_del = w_session_del,
+	.random = fake_random,
+};
+
+/* A packet the switch framed for a client: out of the fake socket, as the LNS's. */
+static int w_output(void *ctx, const struct tunpump_to *to, const uint8_t *buf, size_t len)
+{
+	struct world *w = ctx;
+	struct l2tp_peer peer = {
+		.sock = (int)to->sock_id - 1, .addr = to->peer, .local = to->local,
+		.mark = to->mark,
+	};
+
+	return fake_send(w->f, &peer, NULL, 1, buf, len);
+}
+
+/* A datagram from peer: the data path's when it takes it, else the LNS's (server.c's order). */
+static void w_input(struct world *w, uint8_t *dg, size_t n, const struct l2tp_peer *peer)
+{
+	struct tunpump_from from = {
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr, .mark = peer->mark,
+	};
+
+	if (datapath_input(w->dp, &from, dg, n) != DATAPATH_CARRIED)
+		l2tp_lns_input(w->f->lns, dg, n, peer);
+}
+
 /* --- the client's PPP ------------------------------------------------------ */
 
 static void data_out(struct client *c, uint16_t proto, const uint8_t *pkt, size_t len)
@@ -118,7 +191,7 @@ static void data_out(struct client *c, uint16_t proto, const uint8_t *pkt, size_
 	b[7] = 0x03;
 	put_be16(b + 8, proto);
 	memcpy(b + 10, pkt, len);
-	l2tp_lns_input(c->w->f->lns, b, len + 10, &c->l.peer);
+	w_input(c->w, b, len + 10, &c->l.peer);
 }
 
 static void ppp_out(struct client *c, uint16_t proto, uint8_t code, uint8_t id,
@@ -377,14 +450,17 @@ static bool world_new(struct world *w, bool ipv6)
 	w->f->cfg = cfg;
 	w->f->loop = evloop_new(NULL, NULL);
 	assert_non_null(w->f->loop);
-	w->f->lns = l2tp_lns_new(w->f->loop, &w->f->cfg.l2tp, &fake_ops, w->f);
+	cur_w = w;
+	w->f->lns = l2tp_lns_new(w->f->loop, &w->f->cfg.l2tp, &world_ops, w->f);
 	assert_non_null(w->f->lns);
 	w->nd = netdev_open(DEV, NETDEV_TUN, 1400, w->f->cfg.local_ipv4);
 	assert_non_null(w->nd);
 	users = users_parse("alice password pw\n", 18, NULL, NULL);
 	assert_non_null(users);
-	w->dp = datapath_tun(w->f->loop, w->nd);
+	w->dp = datapath_tun(w->f->loop, w->nd, w->f->cfg.l2tp.max_tunnels,
+			     w->f->cfg.l2tp.max_sessions);
 	assert_non_null(w->dp);
+	assert_int_equal(datapath_set_output(w->dp, w_output, w), 0);
 	w->ss = sessions_new(w->f->loop, &w->f->cfg, users, w->dp, w->nd);
 	assert_non_null(w->ss);
 	l2tp_lns_set_session_ops(w->f->lns, &sessions_l2tp_ops, w->ss);
@@ -463,8 +539,11 @@ static void measure(enum scenario sc)
 		assert_int_equal(sessions_stats(w.ss)->rs_ratelimited, 4);
 	}
 	if (sc == TUN_TRAFFIC) {
-		assert_int_equal(sessions_stats(w.ss)->tun_rx, N_CLIENTS + 1);
-		assert_int_equal(sessions_stats(w.ss)->tun_tx, N_CLIENTS + 1);
+		const struct datapath_tun_stats *ts = sessions_tun_stats(w.ss);
+
+		assert_non_null(ts);
+		assert_int_equal(ts->pump.tx_packets, N_CLIENTS + 1);	/* TUN -> client */
+		assert_int_equal(ts->pump.rx_packets, N_CLIENTS + 1);	/* client -> TUN */
 	}
 	/*
 	 * Every client's address is found in its index, at short chains: on
