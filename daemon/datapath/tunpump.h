@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The TUN data path's packet switch in the privileged parent (privsep
- * without l2sec.ko): what l2sec.ko is on the kernel path, in userspace.
- * The parent programs it with what its checker accepted (tunnels, sessions,
- * a session's addresses), reads the L2TP sockets and the TUN device, and asks
- * it what to do with each datagram and packet:
+ * The TUN data path's packet switch (datapath.h's tun implementation owns
+ * it, in a single l2secd and in the privsep parent alike): what l2sec.ko is
+ * on the kernel path, in userspace. It is programmed as the module is (under
+ * privsep with what the parent's checker accepted: tunnels, sessions, a
+ * session's addresses); its owner reads the L2TP sockets and the TUN device
+ * and asks it what to do with each datagram and packet:
  *   - tunpump_rx: a datagram from a client: its IP packet for the TUN device,
- *     a message for the engine (control, an unknown session, a non-IP PPP
- *     frame), or a drop, counted by reason. It parses what l2sec.ko parses,
+ *     a message for l2secd's engine (control, an unknown session, a non-IP
+ *     PPP frame, a Router Solicitation), or a drop, counted by reason. It parses what l2sec.ko parses,
  *     in its order (kernel/recv.c): the L2TP header (l2tp_hdr_parse), the
  *     tunnel by ID and origin on that socket, the PPP protocol field
  *     (ppp_frame_proto), the inner IPv4/IPv6 header's source; nothing more.
@@ -15,7 +16,7 @@
  *     session holding its destination, with where to send it (socket, peer,
  *     mark), as kernel/xmit.c frames it.
  * No I/O, no allocation after tunpump_new (tables sized from the limits);
- * not thread-safe: the parent's event loop owns it.
+ * not thread-safe: its owner's event loop owns it.
  */
 #ifndef L2SECD_TUNPUMP_H
 #define L2SECD_TUNPUMP_H
