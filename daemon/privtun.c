@@ -14,6 +14,7 @@
 #include "datapath/dgchan.h"
 #include "datapath/netdev.h"
 #include "datapath/tunpump.h"
+#include "priv/priv_msg.h"
 #include "privtun.h"
 #include "server.h"
 #include "server_int.h"
@@ -118,9 +119,45 @@ err_mem:
 	return -1;
 }
 
-uint64_t privtun_to_engine_dropped(const struct l2secd *d)
+_Static_assert(TUNPUMP_DROP_MAX == 5 && PRIV_TUN_N == 8 + TUNPUMP_DROP_MAX,
+	       "priv_tun_stats' order (priv_msg.h)");
+
+void privtun_stats(struct l2secd *d, struct priv_tun_stats *out)
 {
-	return d->pt ? d->pt->to_engine_dropped : 0;
+	const struct datapath_tun_stats *st = datapath_tun_stats(d->dp);
+	unsigned int n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return;
+	out->present = true;
+	out->n[n++] = st->pump.rx_packets;
+	out->n[n++] = st->pump.rx_bytes;
+	out->n[n++] = st->pump.to_engine;
+	out->n[n++] = st->pump.tx_packets;
+	out->n[n++] = st->pump.tx_bytes;
+	for (unsigned int i = 0; i < TUNPUMP_DROP_MAX; i++)
+		out->n[n++] = st->pump.drop[i];
+	out->n[n++] = st->device_errors;
+	out->n[n++] = st->send_errors;
+	out->n[n++] = d->pt ? d->pt->to_engine_dropped : 0;
+}
+
+void privtun_stats_from(const struct priv_tun_stats *in, struct datapath_tun_stats *out)
+{
+	unsigned int n = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->pump.rx_packets = in->n[n++];
+	out->pump.rx_bytes = in->n[n++];
+	out->pump.to_engine = in->n[n++];
+	out->pump.tx_packets = in->n[n++];
+	out->pump.tx_bytes = in->n[n++];
+	for (unsigned int i = 0; i < TUNPUMP_DROP_MAX; i++)
+		out->pump.drop[i] = in->n[n++];
+	out->device_errors = in->n[n++];
+	out->send_errors = in->n[n++];
+	out->to_engine_dropped = in->n[n++];
 }
 
 int privtun_socks_watch(struct l2secd *d)

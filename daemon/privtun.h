@@ -24,8 +24,15 @@ struct l2secd;
 int privtun_open(struct l2secd *d);
 int privtun_socks_watch(struct l2secd *d);
 void privtun_free(struct l2secd *d);
-/* The parent: datagrams for the engine that its channel did not take. */
-uint64_t privtun_to_engine_dropped(const struct l2secd *d);
+/*
+ * STATS' TUN counters (priv_msg.h's struct priv_tun_stats, one order for both
+ * ends): the parent's data path's and its channel's, to the wire
+ * (present: a TUN data path), and back in the engine.
+ */
+struct datapath_tun_stats;
+struct priv_tun_stats;
+void privtun_stats(struct l2secd *d, struct priv_tun_stats *out);
+void privtun_stats_from(const struct priv_tun_stats *in, struct datapath_tun_stats *out);
 /* Before the fork: a new channel (the previous engine's is closed); -1 on error. */
 int privtun_channel(struct l2secd *d);
 /* After it, in the parent: the engine's end is the engine's. */

@@ -30,6 +30,7 @@
 #include "ppp/ppp_snap.h"
 #include "priv/priv_state.h"
 #include "poolrt.h"
+#include "privtun.h"
 
 #define RA_LIFETIME_S	1800		/* three RA_INTERVAL_MS (addr/ra.h) */
 
@@ -116,6 +117,7 @@ struct sessions {
 	struct sess_stats st;
 	struct authlimit *al;		/* wrong passwords across sessions (not under privsep) */
 	struct authlimit_stats parent_al;	/* privsep: the parent's throttle's, last asked */
+	struct datapath_tun_stats parent_tun;	/* privsep: the parent's TUN switch's, last asked */
 	/*
 	 * privsep: the privileged parent, which holds the pools, the secrets,
 	 * the module and the routes (engine/engine_priv.h); NULL: this process
@@ -318,8 +320,8 @@ static enum froute_why froutes_possible(const struct sessions *ss)
 	 */
 	if (ss->ep)
 		return FROUTE_PRIVSEP;
-	/* the TUN path finds sessions by their own addresses only (find4) */
-	if (!ss->nd || !ss->dp || strcmp(datapath_name(ss->dp), "kernel"))
+	/* the TUN path's switch finds sessions by their own addresses only */
+	if (!ss->nd || !ss->dp || !datapath_routes_behind(ss->dp))
 		return FROUTE_TUN;
 	return FROUTE_OK;
 }
@@ -1961,20 +1963,39 @@ const struct sess_stats *sessions_stats(const struct sessions *ss)
 
 const struct datapath_tun_stats *sessions_tun_stats(struct sessions *ss)
 {
-	if (ss->ep)
+	struct priv_tun_stats pt;
+
+	if (!ss->ep)
+		return datapath_tun_stats(ss->dp);
+	/* privsep: the parent's switch (its answer now, or none) */
+	if (engine_priv_tun_stats(ss->ep, &pt) < 0 || !pt.present)
 		return NULL;
-	return datapath_tun_stats(ss->dp);
+	privtun_stats_from(&pt, &ss->parent_tun);
+	return &ss->parent_tun;
 }
 
 void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		       struct json_object *o)
 {
-	const struct sess *x = ls->ppp;
+	struct sess *x = ls->ppp;
 	char a[INET6_ADDRSTRLEN + 4], fr[RADIUS_MAX_ROUTES * (INET_ADDRSTRLEN + 4)];
 
 	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
 	if (!x)
 		return;
+	/*
+	 * Its data through the data path (the module's or the TUN switch's;
+	 * under privsep through COUNTERS, whose refusal keeps the last read).
+	 */
+	counters_read(x);
+	json_object_object_add(o, CTL_K_DATA_RX_PACKETS, json_object_new_int64(
+				       (int64_t)x->last.in_packets));
+	json_object_object_add(o, CTL_K_DATA_RX_BYTES, json_object_new_int64(
+				       (int64_t)x->last.in_octets));
+	json_object_object_add(o, CTL_K_DATA_TX_PACKETS, json_object_new_int64(
+				       (int64_t)x->last.out_packets));
+	json_object_object_add(o, CTL_K_DATA_TX_BYTES, json_object_new_int64(
+				       (int64_t)x->last.out_octets));
 	json_object_object_add(o, CTL_K_USER, json_object_new_string(ppp_user(x->ppp)));
 	if (ppp_auth_method_name(x->ppp))
 		json_object_object_add(o, CTL_K_AUTH,

@@ -395,6 +395,11 @@ const char *datapath_name(const struct datapath *dp)
 	return dp->name;
 }
 
+bool datapath_routes_behind(const struct datapath *dp)
+{
+	return dp->impl == &kernel_impl && dp->kern;
+}
+
 int datapath_sock_prepare(struct datapath *dp, int fd, int family, bool require_ipsec)
 {
 	return dp->impl->sock_prepare(dp, fd, family, require_ipsec);

@@ -9,7 +9,7 @@
  *    switch (tunpump.h, programmed as the module is): the L2TP sockets'
  *    datagrams go through datapath_input, the device's packets leave through
  *    the owner's output (datapath_set_output). The same switch in one process
- *    and in the privsep parent (docs/ARCHITECTURE.md, "The TUN data path").
+ *    and in the privsep parent (docs/ARCHITECTURE.md, "The TUN data path in two processes").
  * Above this interface nothing asks which one runs.
  *
  * The kern and netdev handles stay their owner's (the server); one datapath
@@ -47,6 +47,11 @@ void datapath_free(struct datapath *dp);
 struct datapath *datapath_parent(struct evloop *loop, struct netdev *nd);
 
 const char *datapath_name(const struct datapath *dp);	/* "kernel" or "tun" */
+/*
+ * Can it carry a network routed behind a client (a RADIUS Framed-Route)?
+ * The kernel's can; the tun switch finds a session by its own addresses only.
+ */
+bool datapath_routes_behind(const struct datapath *dp);
 
 /*
  * The L2TP sockets. datapath_sock_prepare() before bind(): tun puts an
@@ -128,6 +133,8 @@ struct datapath_tun_stats {
 	struct tunpump_stats pump;
 	uint64_t device_errors;		/* reads and writes of the device that failed */
 	uint64_t send_errors;		/* the output could not send a framed packet */
+	/* privsep: datagrams for the engine its channel did not take (privtun.h); else 0 */
+	uint64_t to_engine_dropped;
 };
 const struct datapath_tun_stats *datapath_tun_stats(struct datapath *dp);
 

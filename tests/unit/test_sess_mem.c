@@ -394,6 +394,15 @@ static void from_client(struct client *c)
 	data_out(c, PPP_IP, ip, sizeof(ip));
 }
 
+/* One IPv4 packet from the client with another's source address. */
+static void from_client_spoofed(struct client *c)
+{
+	uint8_t ip[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 77, 9, 9 };
+
+	memcpy(ip + 16, "\x0a\x4d\x00\x01", 4);
+	data_out(c, PPP_IP, ip, sizeof(ip));
+}
+
 /* A Router Solicitation from fe80::2:<tid> to ff02::2, checksum computed here. */
 static void send_rs(struct client *c)
 {
@@ -671,6 +680,52 @@ static void lo_up(void)
 	close(fd);
 }
 
+/* The session's data counters in its show sessions object (sessions_describe). */
+static void assert_session_data(struct world *w, struct client *c, int64_t rx_packets,
+				int64_t rx_bytes, int64_t tx_packets, int64_t tx_bytes)
+{
+	const struct l2tp_session *ls = l2tp_lns_session(w->f->lns, c->l.lns_tid, c->lns_sid);
+	struct json_object *o = json_object_new_object(), *v;
+
+	assert_non_null(ls);
+	sessions_describe(w->ss, ls, o);
+	assert_true(json_object_object_get_ex(o, CTL_K_DATA_RX_PACKETS, &v));
+	assert_int_equal(json_object_get_int64(v), rx_packets);
+	assert_true(json_object_object_get_ex(o, CTL_K_DATA_RX_BYTES, &v));
+	assert_int_equal(json_object_get_int64(v), rx_bytes);
+	assert_true(json_object_object_get_ex(o, CTL_K_DATA_TX_PACKETS, &v));
+	assert_int_equal(json_object_get_int64(v), tx_packets);
+	assert_true(json_object_object_get_ex(o, CTL_K_DATA_TX_BYTES, &v));
+	assert_int_equal(json_object_get_int64(v), tx_bytes);
+	json_object_put(o);
+}
+
+static int64_t stat_of(struct json_object *res, const char *group, const char *key)
+{
+	struct json_object *g, *v;
+
+	assert_true(json_object_object_get_ex(res, group, &g));
+	assert_true(json_object_object_get_ex(g, key, &v));
+	return json_object_get_int64(v);
+}
+
+/* show stats' "tun" group (the switch's) and the ppp group's names for the same. */
+static void assert_tun_stats(struct world *w, int64_t rx, int64_t tx, int64_t spoofed)
+{
+	struct json_object *res = ctl_handle(&(struct ctl_src){ .lns = w->f->lns, .ss = w->ss },
+					     CTL_REQ_SHOW_STATS);
+
+	assert_non_null(res);
+	assert_int_equal(stat_of(res, CTL_K_TUN, "rx_packets"), rx);
+	assert_int_equal(stat_of(res, CTL_K_TUN, "tx_packets"), tx);
+	assert_int_equal(stat_of(res, CTL_K_TUN, "spoofed"), spoofed);
+	assert_int_equal(stat_of(res, CTL_K_TUN, "not_up"), 0);
+	assert_int_equal(stat_of(res, CTL_K_PPP, "tun_tx"), rx);
+	assert_int_equal(stat_of(res, CTL_K_PPP, "tun_rx"), tx);
+	assert_int_equal(stat_of(res, CTL_K_PPP, "tun_tx_spoofed"), spoofed);
+	json_object_put(res);
+}
+
 /* Start at IPCP up; Stop with the packet each way the TUN path carried and the cause. */
 static void test_tun_accounting(void **state)
 {
@@ -707,6 +762,12 @@ static void test_tun_accounting(void **state)
 
 	to_client(&w, &c);		/* 29 octets: IPv4, UDP, "x" */
 	from_client(&c);		/* 28 octets */
+	/* show sessions has them too: the data path's, rx from the client */
+	assert_session_data(&w, &c, 1, 28, 1, 29);
+	/* a source not its own: dropped by the switch, in show stats, not in the session's */
+	from_client_spoofed(&c);
+	assert_session_data(&w, &c, 1, 28, 1, 29);
+	assert_tun_stats(&w, 1, 1, 1);
 	lac_cdn(&c);
 	acct_wait(&w, &srv, 3);
 	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_STATUS_TYPE), 2);	/* Stop */

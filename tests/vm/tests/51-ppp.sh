@@ -415,6 +415,12 @@ check "tun: iperf3 moved data" test "${sent:-0}" -gt 100000
 check "tun: the daemon carried it (tun_tx packets >= bytes / 1380)" jcheck \
 	"j['stats']['ppp']['tun_tx'] >= $sent // 1380 and j['stats']['ppp']['tun_rx'] > 0" \
 	<"$out/daemon-tun.json"
+check "tun: daemon show -s has the switch's counters (rx bytes >= sent), no source spoofed" jcheck \
+	"j['stats']['tun']['rx_bytes'] >= $sent and j['stats']['tun']['tx_packets'] > 0 and j['stats']['tun']['spoofed'] == 0" \
+	<"$out/daemon-tun.json"
+gw "$L2SEC" -r "$run/run" -j session show >"$out/session-show-tun.json" 2>&1
+check "tun: l2sec session show has the session's data (rx bytes >= sent)" jcheck \
+	"any(s.get('rx_bytes', 0) >= $sent for s in j)" <"$out/session-show-tun.json"
 gw "$L2SEC" -r "$run/run" session show >"$out/session-show-tun.txt" 2>&1
 check "tun: l2sec session show lists the daemon's session" grep -q "$a1" "$out/session-show-tun.txt"
 client_stop c1
