@@ -205,6 +205,8 @@ static void tun_stats(const struct datapath_tun_stats *ts, struct json_object *r
 	add_int(o, "to_engine_dropped", (int64_t)ts->to_engine_dropped);
 	add_int(o, "device_errors", (int64_t)ts->device_errors);
 	add_int(o, "send_errors", (int64_t)ts->send_errors);
+	add_int(o, "unreach_sent", (int64_t)ts->unreach_sent);
+	add_int(o, "unreach_ratelimited", (int64_t)ts->unreach_ratelimited);
 	json_object_object_add(res, CTL_K_TUN, o);
 }
 

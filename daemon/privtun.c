@@ -119,7 +119,7 @@ err_mem:
 	return -1;
 }
 
-_Static_assert(TUNPUMP_DROP_MAX == 5 && PRIV_TUN_N == 8 + TUNPUMP_DROP_MAX,
+_Static_assert(TUNPUMP_DROP_MAX == 5 && PRIV_TUN_N == 10 + TUNPUMP_DROP_MAX,
 	       "priv_tun_stats' order (priv_msg.h)");
 
 void privtun_stats(struct l2secd *d, struct priv_tun_stats *out)
@@ -141,6 +141,8 @@ void privtun_stats(struct l2secd *d, struct priv_tun_stats *out)
 	out->n[n++] = st->device_errors;
 	out->n[n++] = st->send_errors;
 	out->n[n++] = d->pt ? d->pt->to_engine_dropped : 0;
+	out->n[n++] = st->unreach_sent;
+	out->n[n++] = st->unreach_ratelimited;
 }
 
 void privtun_stats_from(const struct priv_tun_stats *in, struct datapath_tun_stats *out)
@@ -158,6 +160,8 @@ void privtun_stats_from(const struct priv_tun_stats *in, struct datapath_tun_sta
 	out->device_errors = in->n[n++];
 	out->send_errors = in->n[n++];
 	out->to_engine_dropped = in->n[n++];
+	out->unreach_sent = in->n[n++];
+	out->unreach_ratelimited = in->n[n++];
 }
 
 int privtun_socks_watch(struct l2secd *d)

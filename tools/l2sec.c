@@ -96,7 +96,8 @@
  *            peers_table_full, peers}, tun {rx_packets, rx_bytes,
  *            tx_packets, tx_bytes, to_l2secd, malformed, wrong_peer,
  *            not_up, spoofed, no_session, to_engine_dropped, device_errors,
- *            send_errors} (TUN data path only)} (all u64; counters newer
+ *            send_errors, unreach_sent, unreach_ratelimited} (TUN data
+ *            path only)} (all u64; counters newer
  *            than the tool are passed on under l2secd's names)
  *   monitor: event ("new" | "set" | "del" | "bound"), object ("sock" |
  *            "tunnel" | "session"), then the keys of that object that the

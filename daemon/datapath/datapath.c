@@ -16,6 +16,7 @@
 
 #define TUN_BATCH	64		/* packets per wakeup, then others get a turn */
 #define TUN_MAX_PKT	65536
+#define TUN_UNREACH_PER_S 100		/* ICMP unreachables a second, in all (the rest counted) */
 
 struct datapath_impl {
 	const char *name;
@@ -52,6 +53,9 @@ struct datapath {
 	datapath_out_fn *out_fn;
 	void *out_ctx;
 	struct datapath_tun_stats st;
+	uint8_t *unreach;		/* TUNPUMP_UNREACH_MAX octets: the answer being written */
+	uint64_t unreach_sec;		/* the second (evloop_now / 1000) of unreach_n */
+	unsigned int unreach_n;
 	/*
 	 * One packet at a time: read after TUNPUMP_HEADROOM octets, framed in
 	 * place, handed to out_fn; nothing keeps a pointer into it after.
@@ -272,6 +276,34 @@ static int t_input(struct datapath *dp, const struct tunpump_from *from, const u
 	}
 }
 
+/*
+ * A packet no session takes (a pool address without one): ICMP unreachable
+ * into the device, as the module answers (l2sec_xmit_unreach), at most
+ * TUN_UNREACH_PER_S a second in all; the rest counted.
+ */
+static void unreachable(struct datapath *dp, const uint8_t *pkt, size_t len)
+{
+	uint64_t sec = evloop_now(dp->loop) / 1000;
+	size_t n = tunpump_unreach(pkt, len, dp->unreach, TUNPUMP_UNREACH_MAX);
+
+	if (!n)
+		return;
+	if (sec != dp->unreach_sec) {
+		dp->unreach_sec = sec;
+		dp->unreach_n = 0;
+	}
+	if (dp->unreach_n >= TUN_UNREACH_PER_S) {
+		dp->st.unreach_ratelimited++;
+		return;
+	}
+	dp->unreach_n++;
+	if (write(netdev_tun_fd(dp->nd), dp->unreach, n) != (ssize_t)n) {
+		dp->st.device_errors++;
+		return;
+	}
+	dp->st.unreach_sent++;
+}
+
 static void tun_cb(struct ev_io *io, uint32_t events)
 {
 	struct datapath *dp = container_of(io, struct datapath, tun_io);
@@ -288,8 +320,10 @@ static void tun_cb(struct ev_io *io, uint32_t events)
 			}
 			return;
 		}
-		if (tunpump_tx(dp->tp, dp->buf, (size_t)n, &to) < 0)
-			continue;	/* counted */
+		if (tunpump_tx(dp->tp, dp->buf, (size_t)n, &to) < 0) {
+			unreachable(dp, dp->buf + TUNPUMP_HEADROOM, (size_t)n);	/* counted */
+			continue;
+		}
 		if (dp->out_fn(dp->out_ctx, &to, dp->buf, (size_t)n + TUNPUMP_HEADROOM) < 0)
 			dp->st.send_errors++;
 	}
@@ -298,11 +332,12 @@ static void tun_cb(struct ev_io *io, uint32_t events)
 static int t_set_output(struct datapath *dp)
 {
 	dp->buf = malloc(TUNPUMP_HEADROOM + TUN_MAX_PKT);
-	if (!dp->buf)
-		return -1;
-	if (evloop_add_io(dp->loop, &dp->tun_io, netdev_tun_fd(dp->nd), EPOLLIN, tun_cb) < 0) {
+	dp->unreach = malloc(TUNPUMP_UNREACH_MAX);
+	if (!dp->buf || !dp->unreach ||
+	    evloop_add_io(dp->loop, &dp->tun_io, netdev_tun_fd(dp->nd), EPOLLIN, tun_cb) < 0) {
 		free(dp->buf);
-		dp->buf = NULL;
+		free(dp->unreach);
+		dp->buf = dp->unreach = NULL;
 		return -1;
 	}
 	dp->tun_registered = true;
@@ -315,7 +350,8 @@ static void stop_output(struct datapath *dp)
 		evloop_del_io(dp->loop, &dp->tun_io);
 	dp->tun_registered = false;
 	free(dp->buf);
-	dp->buf = NULL;
+	free(dp->unreach);
+	dp->buf = dp->unreach = NULL;
 }
 
 static const struct datapath_impl tun_impl = {

@@ -117,7 +117,8 @@ int datapath_input(struct datapath *dp, const struct tunpump_from *from, const u
 /*
  * Packets for clients (tun): the data path reads the device, frames each
  * packet for its session (tunpump_tx) and hands fn the datagram (buf, len
- * octets) and where it goes; fn returns 0, or -1 when it could not send it
+ * octets) and where it goes (a packet no session takes is answered with
+ * ICMP unreachable into the device, rate-limited: tunpump_unreach); fn returns 0, or -1 when it could not send it
  * (counted). fn NULL: the device is not read any more. 0, or -1 on error;
  * the kernel's has none to give (the module sends them): 0.
  */
@@ -133,6 +134,8 @@ struct datapath_tun_stats {
 	struct tunpump_stats pump;
 	uint64_t device_errors;		/* reads and writes of the device that failed */
 	uint64_t send_errors;		/* the output could not send a framed packet */
+	uint64_t unreach_sent;		/* ICMP unreachables for no_session drops */
+	uint64_t unreach_ratelimited;	/* ... not sent: more than 100 a second */
 	/* privsep: datagrams for the engine its channel did not take (privtun.h); else 0 */
 	uint64_t to_engine_dropped;
 };

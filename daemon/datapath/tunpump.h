@@ -101,6 +101,21 @@ struct tunpump_to {
  */
 int tunpump_tx(struct tunpump *tp, uint8_t *buf, size_t len, struct tunpump_to *to);
 
+/*
+ * The answer to a packet from the TUN device that no session takes (the
+ * module's l2sec_xmit_unreach): ICMP host unreachable (RFC 792), or ICMPv6
+ * address unreachable (RFC 4443), written into out (cap octets, at least
+ * TUNPUMP_UNREACH_MAX) for the device; its length, or 0 when none is due
+ * (an ICMP error itself, a fragment after the first, a source or
+ * destination that is multicast, broadcast or unspecified, a malformed
+ * header). Its source is the unreachable address (a local one would be a
+ * martian to the stack reading it from the device); it quotes what RFC 792
+ * (the header and 8 octets) and RFC 4443 (up to 1280 octets in all) say.
+ * Pacing is the caller's.
+ */
+#define TUNPUMP_UNREACH_MAX	1280
+size_t tunpump_unreach(const uint8_t *pkt, size_t len, uint8_t *out, size_t cap);
+
 /* ss's address (16 octets, IPv4 in the first 4) and port: 4, 6, or 0 for neither family. */
 uint8_t tunpump_addr(const struct sockaddr_storage *ss, uint8_t addr[16], uint16_t *port);
 

@@ -296,9 +296,10 @@ struct priv_auth_stats {
  * STATS: the TUN data path's counters in the parent (datapath.h's struct
  * datapath_tun_stats, in this order: rx_packets, rx_bytes, to_engine,
  * tx_packets, tx_bytes, the drops by tunpump_drop (5), device_errors,
- * send_errors, to_engine_dropped); present: the parent carries a TUN data path.
+ * send_errors, to_engine_dropped, unreach_sent, unreach_ratelimited);
+ * present: the parent carries a TUN data path.
  */
-#define PRIV_TUN_N	13
+#define PRIV_TUN_N	15
 struct priv_tun_stats {
 	bool present;
 	uint64_t n[PRIV_TUN_N];

@@ -1297,6 +1297,65 @@ static void test_pool_routes(void **state)
 	world_free(&w);
 }
 
+/* Run the loop until the TUN device's queue is empty. */
+static void tun_drain(struct world *w)
+{
+	uint64_t one = 1;
+
+	assert_int_equal(write(w->stop_fd, &one, sizeof(one)), sizeof(one));
+	assert_int_equal(evloop_run(w->f->loop), 0);
+}
+
+/*
+ * A datagram to a pool address no session has reaches the TUN device by the
+ * pool's route; the data path answers ICMP host unreachable into the device,
+ * which the stack takes (the sender's socket sees EHOSTUNREACH), and counts
+ * it; at most 100 such answers a second, the rest counted.
+ */
+static void test_tun_unreachable(void **state)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	const struct datapath_tun_stats *ts;
+	struct client c;
+	struct world w;
+	uint64_t nos;
+	char b;
+	int fd;
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	assert_int_equal(sessions_pool_routes(w.ss), 0);
+	client_up(&w, &c, 0, false);
+	inet_pton(AF_INET, "10.77.3.200", &to.sin_addr);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	/* host unreachable is a soft error (RFC 1122 4.2.3.9): reported with IP_RECVERR */
+	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_RECVERR, &(int){ 1 }, sizeof(int)), 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	tun_drain(&w);
+	nos = sessions_tun_stats(w.ss)->pump.drop[TUNPUMP_DROP_NO_SESSION];
+	assert_int_equal(send(fd, "x", 1, 0), 1);
+	tun_drain(&w);
+	assert_int_equal(recv(fd, &b, 1, MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EHOSTUNREACH);
+	ts = sessions_tun_stats(w.ss);
+	/* the stack's own multicast (MLD, solicitations) is no_session too, never answered */
+	assert_true(ts->pump.drop[TUNPUMP_DROP_NO_SESSION] >= nos + 1);
+	assert_int_equal(ts->unreach_sent, 1);
+	assert_int_equal(ts->unreach_ratelimited, 0);
+	/* a burst in well under a second: two seconds' worth at most, the rest counted */
+	for (int i = 0; i < 250; i++)
+		assert_int_equal(send(fd, "x", 1, MSG_DONTWAIT), 1);
+	tun_drain(&w);
+	ts = sessions_tun_stats(w.ss);
+	assert_true(ts->unreach_sent + ts->unreach_ratelimited >= 200);
+	assert_true(ts->unreach_sent <= 1 + 2 * 100);
+	assert_true(ts->unreach_ratelimited >= ts->unreach_sent + ts->unreach_ratelimited - 201);
+	close(fd);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1305,6 +1364,7 @@ int main(void)
 		cmocka_unit_test(test_ra_repeated),
 		cmocka_unit_test(test_tun_traffic),
 		cmocka_unit_test(test_tun_accounting),
+		cmocka_unit_test(test_tun_unreachable),
 		cmocka_unit_test(test_radius_idle_timeout),
 		cmocka_unit_test(test_radius_ipv6_prefix),
 		cmocka_unit_test(test_radius_framed_pool),
