@@ -26,6 +26,7 @@
 #include "l2tp/rxcheck.h"
 #include "sess.h"
 #include "core/util.h"
+#include "datapath/datapath.h"
 
 #define CTL_MAX_CLIENTS 16
 #define CTL_REQ_MAX 256
@@ -181,13 +182,50 @@ static void auth_stats(const struct authlimit_stats *st, struct json_object *o)
 	add_int(o, CTL_K_AUTH_THROTTLE_ENTRIES, (int64_t)st->entries);
 }
 
-static void ppp_stats(struct sessions *ss, struct json_object *res)
+/*
+ * The TUN data path's switch (datapath.h; under privsep the parent's): what
+ * it carried each way (rx: from clients to the device, tx: to clients), what
+ * it handed l2secd, and every drop by reason. Absent on the kernel data path
+ * (l2sec.ko's are `l2sec stats`).
+ */
+static void tun_stats(const struct datapath_tun_stats *ts, struct json_object *res)
+{
+	struct json_object *o;
+
+	if (!ts)
+		return;
+	o = json_object_new_object();
+	add_int(o, "rx_packets", (int64_t)ts->pump.rx_packets);
+	add_int(o, "rx_bytes", (int64_t)ts->pump.rx_bytes);
+	add_int(o, "tx_packets", (int64_t)ts->pump.tx_packets);
+	add_int(o, "tx_bytes", (int64_t)ts->pump.tx_bytes);
+	add_int(o, "to_l2secd", (int64_t)ts->pump.to_engine);
+	for (unsigned int i = 0; i < TUNPUMP_DROP_MAX; i++)
+		add_int(o, tunpump_drop_name(i), (int64_t)ts->pump.drop[i]);
+	add_int(o, "to_engine_dropped", (int64_t)ts->to_engine_dropped);
+	add_int(o, "device_errors", (int64_t)ts->device_errors);
+	add_int(o, "send_errors", (int64_t)ts->send_errors);
+	add_int(o, "unreach_sent", (int64_t)ts->unreach_sent);
+	add_int(o, "unreach_ratelimited", (int64_t)ts->unreach_ratelimited);
+	json_object_object_add(res, CTL_K_TUN, o);
+}
+
+static void ppp_stats(struct sessions *ss, const struct datapath_tun_stats *ts,
+		      struct json_object *res)
 {
 	const struct sess_stats *st = sessions_stats(ss);
 	struct json_object *o = json_object_new_object();
 #define S(f) add_int(o, #f, (int64_t)st->f)
-	S(up); S(down); S(auth_failures); S(no_address); S(tun_rx); S(tun_tx);
-	S(tun_rx_no_session); S(tun_tx_spoofed); S(tun_errors); S(ra_sent);
+#define T(k, v) add_int(o, k, ts ? (int64_t)(v) : 0)
+	S(up); S(down); S(auth_failures); S(no_address);
+	/* the TUN data path's packets (its switch's), as l2secd always named them */
+	T("tun_rx", ts->pump.tx_packets);	/* TUN -> client */
+	T("tun_tx", ts->pump.rx_packets);	/* client -> TUN */
+	T("tun_rx_no_session", ts->pump.drop[TUNPUMP_DROP_NO_SESSION]);
+	T("tun_tx_spoofed", ts->pump.drop[TUNPUMP_DROP_SPOOF]);
+	T("tun_errors", ts->device_errors + ts->send_errors);
+#undef T
+	S(ra_sent);
 	S(froute_added); S(froute_refused);
 	S(rs_received); S(rs_ratelimited);
 #undef S
@@ -259,8 +297,12 @@ static struct json_object *show_stats(const struct ctl_src *src)
 	add_int(res, CTL_K_HALF_OPEN, n.half_open);
 	add_int(res, CTL_K_SESSIONS, n.sessions);
 	admit_stats(lns->admit, res);
-	if (src->ss)
-		ppp_stats(src->ss, res);
+	if (src->ss) {
+		const struct datapath_tun_stats *ts = sessions_tun_stats(src->ss);
+
+		ppp_stats(src->ss, ts, res);
+		tun_stats(ts, res);
+	}
 	if (src->ipsec)
 		ipsec_describe(src->ipsec, res);
 	if (src->inform)

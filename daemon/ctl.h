@@ -18,7 +18,9 @@
  *                  "require_ipsec", "mark" (its tunnel's SA mark, when
  *                  bound), "sa" (its tunnel's, as in show tunnels), "datapath",
  *                  and once PPP runs "user", "ppp_phase", "ipv4", "ipv6_prefix",
- *                  and once authenticated "auth" (mschapv2, chap-md5, pap)}]}
+ *                  "rx_packets", "rx_bytes", "tx_packets", "tx_bytes" (its
+ *                  data through the data path: rx from the client), and
+ *                  once authenticated "auth" (mschapv2, chap-md5, pap)}]}
  *   show stats     {"stats": {counter: value, ...} (rx_socket_drops: datagrams
  *                  the kernel dropped at the L2TP sockets, SO_RXQ_OVFL;
  *                  rx_truncated: longer than l2secd reads), "tunnels": n, ...,
@@ -31,7 +33,9 @@
  *                  "dropped_unanswerable", "send_errors"},
  *                  "rx_refused": {"module_gone", "no_cmsg", "local",
  *                  "plaintext", "unknown_sa"}: L2TP datagrams l2secd's own
- *                  IPsec check dropped, by reason (rxcheck.h)}
+ *                  IPsec check dropped, by reason (rxcheck.h), "tun" on the
+ *                  TUN data path: its switch's packets and drops by reason
+ *                  (the privsep parent's through STATS; ctl.c's tun_stats)}
  *   version        {"version": "..."}
  *   del session TID SID
  *                  ends one session as the administrator: a CDN with result

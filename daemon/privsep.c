@@ -316,6 +316,11 @@ static void x_auth_stats(void *ctx, struct priv_auth_stats *out)
 	};
 }
 
+static void x_tun_stats(void *ctx, struct priv_tun_stats *out)
+{
+	privtun_stats(ctx, out);
+}
+
 /* A correct engine sends no record the store refuses: a line a second at most, with a count. */
 static void record_refused_log(struct l2secd *d, uint8_t type, enum priv_reason why)
 {
@@ -425,6 +430,7 @@ static const struct priv_exec_ops exec_ops = {
 	.ipsec_report = x_ipsec_report,
 	.sa_describe = x_sa_describe,
 	.auth_stats = x_auth_stats,
+	.tun_stats = x_tun_stats,
 	.record = x_record,
 	.send = x_send,
 	.send_failed = x_send_failed,

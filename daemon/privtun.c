@@ -14,6 +14,7 @@
 #include "datapath/dgchan.h"
 #include "datapath/netdev.h"
 #include "datapath/tunpump.h"
+#include "priv/priv_msg.h"
 #include "privtun.h"
 #include "server.h"
 #include "server_int.h"
@@ -23,27 +24,22 @@
 
 struct privtun {
 	struct l2secd *d;
-	struct tunpump *tp;
 	struct rxbatch *rxb;
 	int chan;			/* the parent's end; -1: none */
 	int engine_end;			/* the engine's, the parent's until the fork */
 	struct ev_io chan_io;		/* the engine reading its end */
 	uint8_t *msg;			/* DGCHAN_MAX octets */
-	uint64_t tun_errors;		/* reads of the device that failed */
 	uint64_t to_engine_dropped;	/* the channel did not take it */
-	uint64_t deliver_failed;	/* the device did not take it */
-	uint64_t tx_failed;		/* sendmsg to a client failed */
 	uint64_t chan_malformed;	/* the engine: a message it could not decode */
 	uint64_t logged, log_ms;
 };
 
-static uint64_t drops(const struct privtun *pt)
+static uint64_t drops(const struct privtun *pt, const struct datapath_tun_stats *st)
 {
-	const struct tunpump_stats *st = pt->tp ? tunpump_stats(pt->tp) : NULL;
-	uint64_t n = pt->to_engine_dropped + pt->deliver_failed + pt->tx_failed + pt->tun_errors;
+	uint64_t n = pt->to_engine_dropped + st->device_errors + st->send_errors;
 
-	for (unsigned int i = 0; st && i < TUNPUMP_DROP_MAX; i++)
-		n += st->drop[i];
+	for (unsigned int i = 0; i < TUNPUMP_DROP_MAX; i++)
+		n += st->pump.drop[i];
 	return n;
 }
 
@@ -51,8 +47,9 @@ static uint64_t drops(const struct privtun *pt)
 static void pt_report(struct l2secd *d)
 {
 	struct privtun *pt = d->pt;
-	const struct tunpump_stats *st = tunpump_stats(pt->tp);
-	uint64_t now = evloop_now(d->loop), n = drops(pt);
+	const struct datapath_tun_stats *dst = datapath_tun_stats(d->dp);
+	const struct tunpump_stats *st = &dst->pump;
+	uint64_t now = evloop_now(d->loop), n = drops(pt, dst);
 
 	if (n == pt->logged || (pt->log_ms && now - pt->log_ms < PT_LOG_MS))
 		return;
@@ -66,15 +63,15 @@ static void pt_report(struct l2secd *d)
 		   (unsigned long long)st->drop[TUNPUMP_DROP_SPOOF],
 		   (unsigned long long)st->drop[TUNPUMP_DROP_NO_SESSION],
 		   (unsigned long long)pt->to_engine_dropped,
-		   (unsigned long long)(pt->deliver_failed + pt->tun_errors),
-		   (unsigned long long)pt->tx_failed);
+		   (unsigned long long)dst->device_errors,
+		   (unsigned long long)dst->send_errors);
 	pt->logged = n;
 	pt->log_ms = now;
 }
 
 /* --- the parent ---------------------------------------------------------------- */
 
-/* One datagram from a client: to the device, to the engine, or dropped (counted). */
+/* One datagram from a client: the data path's (datapath_input), else the engine's. */
 static void pt_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, size_t len)
 {
 	struct l2secd_sock *s = ctx;
@@ -82,27 +79,13 @@ static void pt_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, size_
 	struct privtun *pt = d->pt;
 	struct l2tp_peer peer = { .sock = (int)(s - d->socks) };
 	struct rxcheck_meta meta;
-	struct tunpump_from from;
-	size_t off, n;
 
 	memcpy(&peer.addr, mh->msg_name, MIN(mh->msg_namelen, sizeof(peer.addr)));
 	rxcheck_parse(mh, &peer, &meta);
-	from = (struct tunpump_from){
-		.sock_id = (uint32_t)peer.sock + 1, .peer = &peer.addr,
-		.mark = meta.have_mark ? peer.mark : 0,
-	};
-	switch (tunpump_rx(pt->tp, &from, data, len, &off, &n)) {
-	case TUNPUMP_DELIVER:
-		if (datapath_send(d->dp, data + off, n) < 0)
-			pt->deliver_failed++;
-		break;
-	case TUNPUMP_ENGINE:
-		if (dgchan_send(pt->chan, pt->msg, &peer, &meta, data, len) < 0)
-			pt->to_engine_dropped++;	/* as the network drops: the peer retransmits */
-		break;
-	default:
-		break;
-	}
+	if (l2secd_dp_input(d, &peer, &meta, data, len) == DATAPATH_CARRIED)
+		return;
+	if (dgchan_send(pt->chan, pt->msg, &peer, &meta, data, len) < 0)
+		pt->to_engine_dropped++;	/* as the network drops: the peer retransmits */
 }
 
 static void pt_sock_cb(struct ev_io *io, uint32_t events)
@@ -116,21 +99,6 @@ static void pt_sock_cb(struct ev_io *io, uint32_t events)
 	pt_report(d);
 }
 
-/* A packet for a client from the device, at buf + TUNPUMP_HEADROOM. */
-static void pt_tun_packet(void *ctx, uint8_t *buf, size_t len)
-{
-	struct l2secd *d = ctx;
-	struct privtun *pt = d->pt;
-	struct tunpump_to to;
-
-	if (tunpump_tx(pt->tp, buf, len, &to) < 0)
-		return;		/* counted */
-	if (!to.sock_id || to.sock_id > d->n_socks ||
-	    l2secd_sock_sendmsg(d, to.sock_id - 1, &to.peer, &to.local, to.mark, buf,
-				len + TUNPUMP_HEADROOM) < 0)
-		pt->tx_failed++;
-}
-
 int privtun_open(struct l2secd *d)
 {
 	struct privtun *pt = calloc(1, sizeof(*pt));
@@ -140,21 +108,60 @@ int privtun_open(struct l2secd *d)
 	d->pt = pt;
 	pt->d = d;
 	pt->chan = pt->engine_end = -1;
-	pt->tp = tunpump_new(d->cfg.l2tp.max_tunnels, d->cfg.l2tp.max_sessions);
 	pt->rxb = rxbatch_new();
 	pt->msg = malloc(DGCHAN_MAX);
-	if (!pt->tp || !pt->rxb || !pt->msg)
+	if (!pt->rxb || !pt->msg)
 		goto err_mem;
-	datapath_tun_pump(d->dp, pt->tp);
-	if (datapath_set_receive(d->dp, TUNPUMP_HEADROOM, pt_tun_packet, d, &pt->tun_errors) < 0) {
-		log_err("tun: %s", strerror(errno));
-		return -1;
-	}
 	log_notice("privsep: the parent carries the tun data path's packets");
 	return 0;
 err_mem:
 	log_err("out of memory");
 	return -1;
+}
+
+_Static_assert(TUNPUMP_DROP_MAX == 5 && PRIV_TUN_N == 10 + TUNPUMP_DROP_MAX,
+	       "priv_tun_stats' order (priv_msg.h)");
+
+void privtun_stats(struct l2secd *d, struct priv_tun_stats *out)
+{
+	const struct datapath_tun_stats *st = datapath_tun_stats(d->dp);
+	unsigned int n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return;
+	out->present = true;
+	out->n[n++] = st->pump.rx_packets;
+	out->n[n++] = st->pump.rx_bytes;
+	out->n[n++] = st->pump.to_engine;
+	out->n[n++] = st->pump.tx_packets;
+	out->n[n++] = st->pump.tx_bytes;
+	for (unsigned int i = 0; i < TUNPUMP_DROP_MAX; i++)
+		out->n[n++] = st->pump.drop[i];
+	out->n[n++] = st->device_errors;
+	out->n[n++] = st->send_errors;
+	out->n[n++] = d->pt ? d->pt->to_engine_dropped : 0;
+	out->n[n++] = st->unreach_sent;
+	out->n[n++] = st->unreach_ratelimited;
+}
+
+void privtun_stats_from(const struct priv_tun_stats *in, struct datapath_tun_stats *out)
+{
+	unsigned int n = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->pump.rx_packets = in->n[n++];
+	out->pump.rx_bytes = in->n[n++];
+	out->pump.to_engine = in->n[n++];
+	out->pump.tx_packets = in->n[n++];
+	out->pump.tx_bytes = in->n[n++];
+	for (unsigned int i = 0; i < TUNPUMP_DROP_MAX; i++)
+		out->pump.drop[i] = in->n[n++];
+	out->device_errors = in->n[n++];
+	out->send_errors = in->n[n++];
+	out->to_engine_dropped = in->n[n++];
+	out->unreach_sent = in->n[n++];
+	out->unreach_ratelimited = in->n[n++];
 }
 
 int privtun_socks_watch(struct l2secd *d)
@@ -175,14 +182,11 @@ void privtun_free(struct l2secd *d)
 
 	if (!pt)
 		return;
-	/* the sockets' reading ends with them (l2secd_cleanup) */
-	if (d->dp)
-		datapath_set_receive(d->dp, 0, NULL, NULL, NULL);
+	/* the sockets' reading ends with them (l2secd_cleanup), the device's with the data path */
 	if (pt->chan >= 0)
 		close(pt->chan);
 	if (pt->engine_end >= 0)
 		close(pt->engine_end);
-	tunpump_free(pt->tp);
 	rxbatch_free(pt->rxb);
 	free(pt->msg);
 	free(pt);
@@ -261,7 +265,6 @@ int privtun_engine_watch(struct l2secd *d)
 	struct privtun *pt = d->pt;
 
 	/* the parent's switch is the parent's: the engine has none */
-	pt->tp = NULL;
 	pt->rxb = NULL;
 	pt->chan = -1;
 	if (evloop_add_io(d->loop, &pt->chan_io, pt->engine_end, EPOLLIN, chan_cb) < 0) {

@@ -241,7 +241,30 @@ static void sock_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, siz
 	if (!d->rx.module_gone && datapath_sock_taken(d->dp, s->fd))
 		l2secd_module_lost(d, "it detached the L2TP socket");
 	rxcheck_parse(mh, &peer, &meta);
+	if (l2secd_dp_input(d, &peer, &meta, data, len) == DATAPATH_CARRIED)
+		return;
 	l2secd_sock_input(d, &peer, &meta, data, len);
+}
+
+int l2secd_dp_input(struct l2secd *d, const struct l2tp_peer *peer,
+		    const struct rxcheck_meta *meta, const uint8_t *data, size_t len)
+{
+	struct tunpump_from from = {
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr,
+		.mark = meta->have_mark ? peer->mark : 0,
+	};
+
+	return datapath_input(d->dp, &from, data, len);
+}
+
+/* A packet for a client, framed by the data path: from the tunnel's socket. */
+static int dp_output(void *ctx, const struct tunpump_to *to, const uint8_t *buf, size_t len)
+{
+	struct l2secd *d = ctx;
+
+	if (!to->sock_id || to->sock_id > d->n_socks)
+		return -1;
+	return l2secd_sock_sendmsg(d, to->sock_id - 1, &to->peer, &to->local, to->mark, buf, len);
 }
 
 void l2secd_sock_input(struct l2secd *d, struct l2tp_peer *peer, const struct rxcheck_meta *meta,
@@ -551,9 +574,13 @@ static int datapath_open(struct l2secd *d)
 	d->nd = netdev_open(DATA_DEV, NETDEV_TUN, TUN_MTU, d->cfg.local_ipv4);
 	if (!d->nd)
 		return -1;
-	d->dp = datapath_tun(d->loop, d->nd);
+	d->dp = datapath_tun(d->loop, d->nd, d->cfg.l2tp.max_tunnels, d->cfg.l2tp.max_sessions);
 	if (!d->dp)
 		goto err_mem;
+	if (datapath_set_output(d->dp, dp_output, d) < 0) {
+		log_err("tun: %s", strerror(errno));
+		return -1;
+	}
 	if (dp == CONFIG_DATAPATH_TUN)
 		log_notice("data path: tun (device %s, datapath = tun)", DATA_DEV);
 	else

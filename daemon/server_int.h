@@ -20,14 +20,21 @@ struct users_db;
 
 /* An L2TP socket, bound and handed to the data path (not yet read: l2secd_engine_setup). */
 int l2secd_sock_open(struct l2secd *d, const struct sockaddr_storage *addr);
+/* A datagram of socket peer->sock, its control messages read (rxcheck.h): rxcheck, the LNS. */
+void l2secd_sock_input(struct l2secd *d, struct l2tp_peer *peer, const struct rxcheck_meta *meta,
+		       uint8_t *data, size_t len);
+/*
+ * The same datagram to the data path first (datapath_input): DATAPATH_CARRIED
+ * when it took it (a session's packet on the TUN data path, or its drop),
+ * else 0: l2secd's (the LNS's, or under privsep the engine's).
+ */
+int l2secd_dp_input(struct l2secd *d, const struct l2tp_peer *peer,
+		    const struct rxcheck_meta *meta, const uint8_t *data, size_t len);
 /*
  * One datagram out of L2TP socket sock (d->socks' index) to to, from local's
  * address (family 0: the socket's), with SO_MARK mark (0: none; CAP_NET_RAW
  * or CAP_NET_ADMIN); 0, or -1 with errno.
  */
-/* A datagram of socket peer->sock, its control messages read (rxcheck.h): rxcheck, the LNS. */
-void l2secd_sock_input(struct l2secd *d, struct l2tp_peer *peer, const struct rxcheck_meta *meta,
-		       uint8_t *data, size_t len);
 int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const struct sockaddr_storage *to,
 			const struct sockaddr_storage *local, uint32_t mark, const uint8_t *buf,
 			size_t len);

@@ -30,6 +30,7 @@
 #include "ppp/ppp_snap.h"
 #include "priv/priv_state.h"
 #include "poolrt.h"
+#include "privtun.h"
 
 #define RA_LIFETIME_S	1800		/* three RA_INTERVAL_MS (addr/ra.h) */
 
@@ -87,7 +88,6 @@ struct sess {
 	uint32_t acct_interim_s;	/* the server's Acct-Interim-Interval; 0: none */
 	bool radius_auth;		/* RADIUS accepted it (Acct-Authentic) */
 	enum aaa_term_cause cause;	/* why it ends, once known; 0: not yet */
-	struct aaa_counters tun;	/* tun data path: its packets, counted here */
 	struct aaa_counters last;	/* the last counters read: the Stop's when none can be */
 	bool counted;			/* last is final: the data path's session is going */
 };
@@ -117,6 +117,7 @@ struct sessions {
 	struct sess_stats st;
 	struct authlimit *al;		/* wrong passwords across sessions (not under privsep) */
 	struct authlimit_stats parent_al;	/* privsep: the parent's throttle's, last asked */
+	struct datapath_tun_stats parent_tun;	/* privsep: the parent's TUN switch's, last asked */
 	/*
 	 * privsep: the privileged parent, which holds the pools, the secrets,
 	 * the module and the routes (engine/engine_priv.h); NULL: this process
@@ -319,8 +320,8 @@ static enum froute_why froutes_possible(const struct sessions *ss)
 	 */
 	if (ss->ep)
 		return FROUTE_PRIVSEP;
-	/* the TUN path finds sessions by their own addresses only (find4) */
-	if (!ss->nd || !ss->dp || strcmp(datapath_name(ss->dp), "kernel"))
+	/* the TUN path's switch finds sessions by their own addresses only */
+	if (!ss->nd || !ss->dp || !datapath_routes_behind(ss->dp))
 		return FROUTE_TUN;
 	return FROUTE_OK;
 }
@@ -501,21 +502,17 @@ static void ra_timer_cb(struct ev_timer *t)
 /* --- accounting ---------------------------------------------------------------------- */
 
 /*
- * privsep: the module's counters through the parent (COUNTERS, for a session
- * of the engine's, rate-bounded); a data path that has none (tun) is
- * EOPNOTSUPP there, and the PPP layer's count. 0, or -1: x->last kept.
+ * privsep: the data path's counters through the parent (COUNTERS, for a
+ * session of the engine's, rate-bounded): the module's or the parent's
+ * switch's. 0, or -1: x->last kept.
  */
 static int counters_priv(struct sess *x)
 {
 	struct priv_counters pc;
 
 	if (engine_priv_counters(x->ss->ep, x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
-				 x->l2tp->sid, &pc) < 0) {
-		if (errno != EOPNOTSUPP)
-			return -1;
-		x->last = x->tun;
-		return 0;
-	}
+				 x->l2tp->sid, &pc) < 0)
+		return -1;
 	x->last = (struct aaa_counters){
 		.in_octets = pc.rx_bytes, .in_packets = pc.rx_packets,
 		.out_octets = pc.tx_bytes, .out_packets = pc.tx_packets,
@@ -523,7 +520,7 @@ static int counters_priv(struct sess *x)
 	return 0;
 }
 
-/* The session's data counters into x->last: the module's, or the tun path's. 0, or -1: kept. */
+/* The session's data counters into x->last: the module's, or the switch's. 0, or -1: kept. */
 static int counters_read(struct sess *x)
 {
 	struct sessions *ss = x->ss;
@@ -536,14 +533,12 @@ static int counters_read(struct sess *x)
 		return counters_priv(x);
 	r = datapath_session_stats(ss->dp, datapath_tref(x->l2tp->tunnel->dp_handle,
 							 x->l2tp->tunnel->tid), x->l2tp->sid, &st);
-	if (r == DATAPATH_NOTHING)
-		x->last = x->tun;
-	else if (r == 0)
+	if (r == 0)
 		x->last = (struct aaa_counters){
 			.in_octets = st.rx_bytes, .in_packets = st.rx_packets,
 			.out_octets = st.tx_bytes, .out_packets = st.tx_packets,
 		};
-	return r < 0 ? -1 : 0;
+	return r == 0 ? 0 : -1;
 }
 
 /* The session's data counters: the last ones on error. */
@@ -1389,50 +1384,25 @@ fail:
 	x->fail = true;
 }
 
-/* Only the session's own addresses may leave through it (as in the module). */
-static bool source_ok(const struct sess *x, uint16_t proto, const uint8_t *pkt, size_t len)
-{
-	if (proto == PPP_IP)
-		return len >= 20 && (pkt[0] >> 4) == 4 && x->ipv4.s_addr &&
-		       !memcmp(pkt + 12, &x->ipv4, 4);
-	if (len < 40 || (pkt[0] >> 4) != 6)
-		return false;
-	if (pkt[8] == 0xfe && (pkt[9] & 0xc0) == 0x80)
-		return true;	/* link-local: IPv6CP identifiers, RS, ND */
-	return x->has6 && !memcmp(pkt + 8, x->pfx6.s6_addr, 8);
-}
-
+/*
+ * An IPv4 or IPv6 packet that reached the PPP layer: the data path carries a
+ * session's packets (l2sec.ko, or the TUN data path's switch, which check
+ * their source) and hands up only a Router Solicitation, answered here, and
+ * what came before the session was up: not l2secd's to forward.
+ */
 static void cb_data(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len)
 {
 	struct sess *x = ctx;
 	struct sessions *ss = x->ss;
+	uint64_t delay;
 
-	if (proto == PPP_IPV6 && x->has6 && ra_is_rs(pkt, len)) {
-		uint64_t delay;
-
-		ss->st.rs_received++;
-		if (ra_pace_rs(&x->ra_pace, evloop_now(ss->loop), &delay))
-			ev_timer_arm(ss->loop, &x->ra_timer, delay);
-		else
-			ss->st.rs_ratelimited++;
+	if (proto != PPP_IPV6 || !x->has6 || !ra_is_rs(pkt, len))
 		return;
-	}
-	if (!source_ok(x, proto, pkt, len)) {
-		ss->st.tun_tx_spoofed++;
-		log_debug("ppp %s: packet with a foreign source dropped", x->tag);
-		return;
-	}
-	switch (datapath_send(ss->dp, pkt, len)) {
-	case 0:
-		ss->st.tun_tx++;
-		x->tun.in_octets += len;
-		x->tun.in_packets++;
-		break;
-	case DATAPATH_NOTHING:
-		break;	/* the module's: before it has the session up, not ours to forward */
-	default:
-		ss->st.tun_errors++;
-	}
+	ss->st.rs_received++;
+	if (ra_pace_rs(&x->ra_pace, evloop_now(ss->loop), &delay))
+		ev_timer_arm(ss->loop, &x->ra_timer, delay);
+	else
+		ss->st.rs_ratelimited++;
 }
 
 static void cb_down(void *ctx, enum ppp_down_reason reason, const char *msg)
@@ -1710,36 +1680,6 @@ const struct l2tp_session_ops sessions_l2tp_ops = {
 	.closed = l2tp_closed,
 };
 
-/* --- packets for clients (the TUN data path) ------------------------------------- */
-
-/* A packet for a client, after PPP_DATA_HEADROOM octets of buf: framed there. */
-static void tun_packet(void *ctx, uint8_t *buf, size_t len)
-{
-	struct sessions *ss = ctx;
-	const uint8_t *pkt = buf + PPP_DATA_HEADROOM;
-	struct sess *x = NULL;
-	uint16_t proto = 0;
-	struct in_addr d4;
-	struct in6_addr d6;
-
-	if (len >= 20 && (pkt[0] >> 4) == 4) {
-		memcpy(&d4, pkt + 16, 4);
-		x = find4(ss, d4);
-		proto = PPP_IP;
-	} else if (len >= 40 && (pkt[0] >> 4) == 6) {
-		memcpy(&d6, pkt + 24, 16);
-		x = find6(ss, &d6);
-		proto = PPP_IPV6;
-	}
-	if (!x || !x->l2tp || ppp_send_data(x->ppp, proto, buf, len) < 0) {
-		ss->st.tun_rx_no_session++;
-		return;
-	}
-	ss->st.tun_rx++;
-	x->tun.out_octets += len;
-	x->tun.out_packets++;
-}
-
 /* --- the layer ------------------------------------------------------------------------ */
 
 static int pools_build(struct sessions *ss, struct pool **p4, struct pool6 **p6,
@@ -1791,14 +1731,8 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 	ss->al = authlimit_new(&alc);
 	if (!ss->al || pools_build(ss, &ss->pool, &ss->pool6, &ss->np) < 0)
 		goto err;
-	if (datapath_set_receive(dp, PPP_DATA_HEADROOM, tun_packet, ss, &ss->st.tun_errors) < 0)
-		goto err_pools;
 	ss->users = users;
 	return ss;
-err_pools:
-	pool_free(ss->pool);
-	pool6_free(ss->pool6);
-	named_pools_free(ss->np);
 err:
 	authlimit_free(ss->al);
 err_tab:
@@ -1821,7 +1755,6 @@ void sessions_free(struct sessions *ss)
 		ppp_lower_down(x->ppp, evloop_now(ss->loop));
 		sess_free(x);
 	}
-	datapath_set_receive(ss->dp, 0, NULL, NULL, NULL);
 	poolrt_free(&ss->prt);		/* the routes go with netdev_close's flush */
 	pool_free(ss->pool);
 	pool6_free(ss->pool6);
@@ -2028,15 +1961,41 @@ const struct sess_stats *sessions_stats(const struct sessions *ss)
 	return &ss->st;
 }
 
+const struct datapath_tun_stats *sessions_tun_stats(struct sessions *ss)
+{
+	struct priv_tun_stats pt;
+
+	if (!ss->ep)
+		return datapath_tun_stats(ss->dp);
+	/* privsep: the parent's switch (its answer now, or none) */
+	if (engine_priv_tun_stats(ss->ep, &pt) < 0 || !pt.present)
+		return NULL;
+	privtun_stats_from(&pt, &ss->parent_tun);
+	return &ss->parent_tun;
+}
+
 void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		       struct json_object *o)
 {
-	const struct sess *x = ls->ppp;
+	struct sess *x = ls->ppp;
 	char a[INET6_ADDRSTRLEN + 4], fr[RADIUS_MAX_ROUTES * (INET_ADDRSTRLEN + 4)];
 
 	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
 	if (!x)
 		return;
+	/*
+	 * Its data through the data path (the module's or the TUN switch's;
+	 * under privsep through COUNTERS, whose refusal keeps the last read).
+	 */
+	counters_read(x);
+	json_object_object_add(o, CTL_K_DATA_RX_PACKETS, json_object_new_int64(
+				       (int64_t)x->last.in_packets));
+	json_object_object_add(o, CTL_K_DATA_RX_BYTES, json_object_new_int64(
+				       (int64_t)x->last.in_octets));
+	json_object_object_add(o, CTL_K_DATA_TX_PACKETS, json_object_new_int64(
+				       (int64_t)x->last.out_packets));
+	json_object_object_add(o, CTL_K_DATA_TX_BYTES, json_object_new_int64(
+				       (int64_t)x->last.out_octets));
 	json_object_object_add(o, CTL_K_USER, json_object_new_string(ppp_user(x->ppp)));
 	if (ppp_auth_method_name(x->ppp))
 		json_object_object_add(o, CTL_K_AUTH,

@@ -12,10 +12,12 @@
  * (server.c); this layer does not ask which:
  *  - kernel: l2sec.ko carries IPv4/IPv6 once the session is up; only LCP,
  *    authentication and the NCPs reach the daemon;
- *  - tun: the daemon carries every packet itself between the L2TP socket
- *    and a TUN device of the same name (slower, same behaviour).
+ *  - tun: l2secd carries every packet itself between the L2TP socket and a
+ *    TUN device of the same name, through the data path's switch
+ *    (datapath/tunpump.h), which checks and counts as the module does; only
+ *    the same control frames reach this layer (slower, same behaviour).
  * A client's packet with a source that is not its own is dropped and counted
- * (tun_tx_spoofed) before it is offered to the data path, whichever it is.
+ * by the data path, whichever it is.
  *
  * Lifetime (single-threaded, on the event loop): a sess is created by the
  * LNS's established() hook and freed either by closed() (the L2TP side went
@@ -50,8 +52,6 @@ struct users_entry;
 
 struct sess_stats {
 	uint64_t up, down, auth_failures, no_address;
-	uint64_t tun_rx, tun_tx;		/* packets: TUN -> client, client -> TUN */
-	uint64_t tun_rx_no_session, tun_tx_spoofed, tun_errors;
 	uint64_t ra_sent;
 	uint64_t rs_received;		/* Router Solicitations (l2sec.ko passes them up) */
 	uint64_t rs_ratelimited;	/* Router Solicitations an RA already due answers */
@@ -121,6 +121,13 @@ bool sessions_warn_ok(struct sessions *ss, struct in_addr a, uint64_t interval_m
 const struct sess_stats *sessions_stats(const struct sessions *ss);
 /* The authentication throttle's counters (authlimit.h); under privsep the parent's, asked now. */
 const struct authlimit_stats *sessions_auth_stats(struct sessions *ss);
+/*
+ * The TUN data path's counters (datapath.h): this process's switch, or under
+ * privsep the parent's, asked now; NULL on the kernel data path (l2sec.ko's
+ * are `l2sec stats`) or when the parent did not answer.
+ */
+struct datapath_tun_stats;
+const struct datapath_tun_stats *sessions_tun_stats(struct sessions *ss);
 
 /* For the control socket: PPP facts of one L2TP session, added to o. */
 void sessions_describe(const struct sessions *ss, const struct l2tp_session *s,

@@ -53,6 +53,11 @@
 #define CTL_K_TX_SPEED		"tx_speed"
 #define CTL_K_PPP_RX		"ppp_rx"
 #define CTL_K_PPP_TX		"ppp_tx"
+/* a session's data through the data path (rx: from the client) */
+#define CTL_K_DATA_RX_PACKETS	"rx_packets"
+#define CTL_K_DATA_RX_BYTES	"rx_bytes"
+#define CTL_K_DATA_TX_PACKETS	"tx_packets"
+#define CTL_K_DATA_TX_BYTES	"tx_bytes"
 #define CTL_K_DATAPATH		"datapath"	/* per session and in show stats */
 #define CTL_K_USER		"user"
 #define CTL_K_AUTH		"auth"
@@ -83,6 +88,7 @@
 #define CTL_K_ADMIT		"admit"
 #define CTL_K_PEERS		"peers"
 #define CTL_K_PPP		"ppp"
+#define CTL_K_TUN		"tun"		/* the TUN data path's switch: packets, drops */
 #define CTL_K_AUTH_THROTTLE_ENTRIES "auth_throttle_entries"
 #define CTL_K_POOL_SIZE		"pool_size"
 #define CTL_K_POOL_IN_USE	"pool_in_use"

@@ -10,6 +10,8 @@
  *     rx-packets          1234
  *   ppp:
  *     up                  3
+ *   tun:                    (the TUN data path's switch: packets, drops)
+ *     spoofed             2
  *   admit:                  (per-peer admission, l2secd's l2tp_admit.h)
  *     half-open-sa-limit  7
  */
@@ -282,6 +284,7 @@ unsigned int daemon_print(struct json_object *ver, struct json_object *st, int s
 		print_open_object("stats");
 		counters(st, CTL_K_STATS, "l2tp", &bad);
 		counters(st, CTL_K_PPP, "ppp", &bad);
+		counters(st, CTL_K_TUN, "tun", &bad);
 		counters(st, CTL_K_RX_REFUSED, "rx_refused", &bad);
 		counters(st, CTL_K_ADMIT, "admit", &bad);
 		counters(st, CTL_K_IKE, "ike", &bad);

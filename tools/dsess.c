@@ -31,6 +31,10 @@ static const struct {
 	[DSESS_PPP_RX] = { CTL_K_PPP_RX, UINT64_MAX },
 	[DSESS_PPP_TX] = { CTL_K_PPP_TX, UINT64_MAX },
 	[DSESS_MARK] = { CTL_K_MARK, UINT32_MAX },
+	[DSESS_RX_PACKETS] = { CTL_K_DATA_RX_PACKETS, UINT64_MAX },
+	[DSESS_RX_BYTES] = { CTL_K_DATA_RX_BYTES, UINT64_MAX },
+	[DSESS_TX_PACKETS] = { CTL_K_DATA_TX_PACKETS, UINT64_MAX },
+	[DSESS_TX_BYTES] = { CTL_K_DATA_TX_BYTES, UINT64_MAX },
 };
 
 /* Strings are checked for their form where they have one, else for length. */
@@ -488,6 +492,12 @@ void dsess_print(const struct dsess *d, int stats)
 		print_text(" ppp frames");
 	num(d, DSESS_PPP_RX, stats ? " rx %" PRIu64 : NULL);
 	num(d, DSESS_PPP_TX, stats ? " tx %" PRIu64 : NULL);
+	if (stats && d->has & (1u << DSESS_RX_PACKETS | 1u << DSESS_TX_PACKETS))
+		print_text(" data");
+	num(d, DSESS_RX_PACKETS, stats ? " rx %" PRIu64 : NULL);
+	num(d, DSESS_RX_BYTES, stats ? " packets %" PRIu64 " bytes" : NULL);
+	num(d, DSESS_TX_PACKETS, stats ? " tx %" PRIu64 : NULL);
+	num(d, DSESS_TX_BYTES, stats ? " packets %" PRIu64 " bytes" : NULL);
 	num(d, DSESS_UPTIME_MS, NULL);
 	if (stats && d->has & (1u << DSESS_UPTIME_MS))
 		print_u64(PRINT_FP, NULL, " uptime %" PRIu64 "s", d->u[DSESS_UPTIME_MS] / 1000);

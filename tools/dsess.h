@@ -26,6 +26,10 @@ enum {
 	DSESS_PPP_RX,
 	DSESS_PPP_TX,
 	DSESS_MARK,		/* the tunnel's SA mark, when bound */
+	DSESS_RX_PACKETS,	/* its data through the data path: from the client */
+	DSESS_RX_BYTES,
+	DSESS_TX_PACKETS,	/* ... to the client */
+	DSESS_TX_BYTES,
 	DSESS_U_N,
 };
 

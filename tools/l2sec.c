@@ -61,7 +61,9 @@
  *            | "wait-connect"), datapath, in_kernel (bool), call_serial,
  *            tx_speed, uptime_ms, ppp_rx, ppp_tx (PPP frames through l2secd),
  *            and once PPP runs user, ppp_phase, ipv4, ipv6_prefix
- *            ("ADDR/64"), framed_routes ("NET/PLEN,...": RADIUS Framed-Route)
+ *            ("ADDR/64"), framed_routes ("NET/PLEN,...": RADIUS Framed-Route),
+ *            rx_packets, rx_bytes, tx_packets, tx_bytes (its data through
+ *            the data path; rx: from the client)
  *   sock:    sock_id, family ("inet" | "inet6"), local_addr, local_port,
  *            require_ipsec (bool), tunnel_count
  *   stats:   ifname, ifindex (if the namespace has an l2sec device),
@@ -91,7 +93,11 @@
  *            half_open_source_limit, half_open_sa_limit, tunnels_sa_limit,
  *            sessions_tunnel_limit, tunnel_setup_timeouts,
  *            session_setup_timeouts, half_open_displaced, peers_recycled,
- *            peers_table_full, peers}} (all u64; counters newer
+ *            peers_table_full, peers}, tun {rx_packets, rx_bytes,
+ *            tx_packets, tx_bytes, to_l2secd, malformed, wrong_peer,
+ *            not_up, spoofed, no_session, to_engine_dropped, device_errors,
+ *            send_errors, unreach_sent, unreach_ratelimited} (TUN data
+ *            path only)} (all u64; counters newer
  *            than the tool are passed on under l2secd's names)
  *   monitor: event ("new" | "set" | "del" | "bound"), object ("sock" |
  *            "tunnel" | "session"), then the keys of that object that the

@@ -146,6 +146,7 @@ static const struct {
 	{ CTL_K_PPP, "ppp" },
 	{ CTL_K_ADMIT, "admit" },
 	{ CTL_K_RX_REFUSED, "rx_refused" },
+	{ CTL_K_TUN, "tun" },
 	{ CTL_K_DHCP, "dhcp" },
 	{ CTL_K_IPSEC, "ipsec" },
 	{ CTL_K_IKE, "ike" },

@@ -16,6 +16,7 @@
 
 #define TUN_BATCH	64		/* packets per wakeup, then others get a turn */
 #define TUN_MAX_PKT	65536
+#define TUN_UNREACH_PER_S 100		/* ICMP unreachables a second, in all (the rest counted) */
 
 struct datapath_impl {
 	const char *name;
@@ -33,8 +34,9 @@ struct datapath_impl {
 	int (*session_up)(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			  const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			  const uint64_t *ifid);
-	int (*send)(struct datapath *dp, const uint8_t *pkt, size_t len);
-	int (*set_receive)(struct datapath *dp);
+	int (*input)(struct datapath *dp, const struct tunpump_from *from, const uint8_t *dg,
+		     size_t n);
+	int (*set_output)(struct datapath *dp);
 };
 
 struct datapath {
@@ -42,19 +44,21 @@ struct datapath {
 	const char *name;
 	struct evloop *loop;
 	struct kern *kern;		/* kernel: the module's connection */
-	struct tunpump *tp;		/* tun in the privsep parent: its switch (tunpump.h) */
+	struct tunpump *tp;		/* tun: its switch (tunpump.h) */
 	uint32_t n_socks;		/* tun: the sockets added, numbered 1... */
 	struct netdev *nd;
-	/* tun: the device's packets for clients, to rx_fn */
+	/* tun: the device's packets for clients, framed by the switch, to out_fn */
 	struct ev_io tun_io;
 	bool tun_registered;
-	datapath_rx_fn *rx_fn;
-	void *rx_ctx;
-	uint64_t *rx_errors;
-	size_t headroom;
+	datapath_out_fn *out_fn;
+	void *out_ctx;
+	struct datapath_tun_stats st;
+	uint8_t *unreach;		/* TUNPUMP_UNREACH_MAX octets: the answer being written */
+	uint64_t unreach_sec;		/* the second (evloop_now / 1000) of unreach_n */
+	unsigned int unreach_n;
 	/*
-	 * One packet at a time: read after headroom octets, handed to rx_fn,
-	 * which frames it in place; nothing keeps a pointer into it after.
+	 * One packet at a time: read after TUNPUMP_HEADROOM octets, framed in
+	 * place, handed to out_fn; nothing keeps a pointer into it after.
 	 */
 	uint8_t *buf;
 };
@@ -130,14 +134,15 @@ static int k_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 	return kern_session_up(dp->kern, tr, sid, ipv4, pfx64, ifid);
 }
 
-static int k_send(struct datapath *dp, const uint8_t *pkt, size_t len)
+static int k_input(struct datapath *dp, const struct tunpump_from *from, const uint8_t *dg,
+		   size_t n)
 {
-	return DATAPATH_NOTHING;
+	return 0;	/* the module kept its sessions' packets: what reaches l2secd is its own */
 }
 
-static int k_set_receive(struct datapath *dp)
+static int k_set_output(struct datapath *dp)
 {
-	return 0;	/* the module delivers to l2sec0 itself */
+	return 0;	/* the module sends to clients itself */
 }
 
 static const struct datapath_impl kernel_impl = {
@@ -153,8 +158,8 @@ static const struct datapath_impl kernel_impl = {
 	.session_add = k_session_add,
 	.session_del = k_session_del,
 	.session_up = k_session_up,
-	.send = k_send,
-	.set_receive = k_set_receive,
+	.input = k_input,
+	.set_output = k_set_output,
 };
 
 /* --- tun: every packet through l2secd ---------------------------------------- */
@@ -199,10 +204,10 @@ static int t_sock_prepare(struct datapath *dp, int fd, int family, bool require_
 	return setsockopt(fd, level, opt, &pol, sizeof(pol));
 }
 
-/* Nothing to hand over; in the privsep parent numbered 1..., the switch's names */
+/* Nothing to hand over; numbered 1..., the switch's names */
 static int t_sock_add(struct datapath *dp, int fd, bool require_ipsec, uint32_t *id)
 {
-	*id = dp->tp ? ++dp->n_socks : 0;
+	*id = ++dp->n_socks;
 	return DATAPATH_NOTHING;
 }
 
@@ -225,46 +230,78 @@ static bool t_sock_taken(struct datapath *dp, int fd)
 	return false;
 }
 
-/* l2secd's packet pump carries them (sess.c), or the privsep parent's switch (tunpump.h) */
+/* The switch carries them, as the module does (tunpump.h) */
 static int t_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle)
 {
-	*handle = 0;
-	if (dp->tp)
-		return tunpump_tunnel_add(dp->tp, t, handle);
-	return DATAPATH_NOTHING;
+	return tunpump_tunnel_add(dp->tp, t, handle);
 }
 
 static void t_tunnel_del(struct datapath *dp, struct kern_tref tr)
 {
-	if (dp->tp)
-		tunpump_tunnel_del(dp->tp, tr);
+	tunpump_tunnel_del(dp->tp, tr);
 }
 
 static int t_session_add(struct datapath *dp, struct kern_tref tr, uint16_t sid, uint16_t peer_sid)
 {
-	if (dp->tp)
-		return tunpump_session_add(dp->tp, tr, sid, peer_sid);
-	return DATAPATH_NOTHING;
+	return tunpump_session_add(dp->tp, tr, sid, peer_sid);
 }
 
 static void t_session_del(struct datapath *dp, struct kern_tref tr, uint16_t sid)
 {
-	if (dp->tp)
-		tunpump_session_del(dp->tp, tr, sid);
+	tunpump_session_del(dp->tp, tr, sid);
 }
 
+/* The switch's addresses; routes through the device are the caller's (netdev.h) */
 static int t_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			const uint64_t *ifid)
 {
-	if (dp->tp)
-		return tunpump_session_up(dp->tp, tr, sid, ipv4, pfx64, ifid);
-	return 0;	/* routes through the device are the caller's (netdev.h) */
+	return tunpump_session_up(dp->tp, tr, sid, ipv4, pfx64, ifid);
 }
 
-static int t_send(struct datapath *dp, const uint8_t *pkt, size_t len)
+static int t_input(struct datapath *dp, const struct tunpump_from *from, const uint8_t *dg,
+		   size_t n)
 {
-	return write(netdev_tun_fd(dp->nd), pkt, len) == (ssize_t)len ? 0 : -1;
+	size_t off, len;
+
+	switch (tunpump_rx(dp->tp, from, dg, n, &off, &len)) {
+	case TUNPUMP_DELIVER:
+		if (write(netdev_tun_fd(dp->nd), dg + off, len) != (ssize_t)len)
+			dp->st.device_errors++;
+		return DATAPATH_CARRIED;
+	case TUNPUMP_ENGINE:
+		return 0;
+	default:
+		return DATAPATH_CARRIED;	/* a drop, counted by the switch */
+	}
+}
+
+/*
+ * A packet no session takes (a pool address without one): ICMP unreachable
+ * into the device, as the module answers (l2sec_xmit_unreach), at most
+ * TUN_UNREACH_PER_S a second in all; the rest counted.
+ */
+static void unreachable(struct datapath *dp, const uint8_t *pkt, size_t len)
+{
+	uint64_t sec = evloop_now(dp->loop) / 1000;
+	size_t n = tunpump_unreach(pkt, len, dp->unreach, TUNPUMP_UNREACH_MAX);
+
+	if (!n)
+		return;
+	if (sec != dp->unreach_sec) {
+		dp->unreach_sec = sec;
+		dp->unreach_n = 0;
+	}
+	if (dp->unreach_n >= TUN_UNREACH_PER_S) {
+		dp->st.unreach_ratelimited++;
+		return;
+	}
+	dp->unreach_n++;
+	if (write(netdev_tun_fd(dp->nd), dp->unreach, n) != (ssize_t)n) {
+		dp->st.device_errors++;
+		return;
+	}
+	dp->st.unreach_sent++;
 }
 
 static void tun_cb(struct ev_io *io, uint32_t events)
@@ -273,40 +310,48 @@ static void tun_cb(struct ev_io *io, uint32_t events)
 
 	(void)events;
 	for (int i = 0; i < TUN_BATCH; i++) {
-		ssize_t n = read(io->fd, dp->buf + dp->headroom, TUN_MAX_PKT);
+		ssize_t n = read(io->fd, dp->buf + TUNPUMP_HEADROOM, TUN_MAX_PKT);
+		struct tunpump_to to;
 
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR) {
-				(*dp->rx_errors)++;
+				dp->st.device_errors++;
 				log_info("tun: read: %s", strerror(errno));
 			}
 			return;
 		}
-		dp->rx_fn(dp->rx_ctx, dp->buf, (size_t)n);
+		if (tunpump_tx(dp->tp, dp->buf, (size_t)n, &to) < 0) {
+			unreachable(dp, dp->buf + TUNPUMP_HEADROOM, (size_t)n);	/* counted */
+			continue;
+		}
+		if (dp->out_fn(dp->out_ctx, &to, dp->buf, (size_t)n + TUNPUMP_HEADROOM) < 0)
+			dp->st.send_errors++;
 	}
 }
 
-static int t_set_receive(struct datapath *dp)
+static int t_set_output(struct datapath *dp)
 {
-	dp->buf = malloc(dp->headroom + TUN_MAX_PKT);
-	if (!dp->buf)
-		return -1;
-	if (evloop_add_io(dp->loop, &dp->tun_io, netdev_tun_fd(dp->nd), EPOLLIN, tun_cb) < 0) {
+	dp->buf = malloc(TUNPUMP_HEADROOM + TUN_MAX_PKT);
+	dp->unreach = malloc(TUNPUMP_UNREACH_MAX);
+	if (!dp->buf || !dp->unreach ||
+	    evloop_add_io(dp->loop, &dp->tun_io, netdev_tun_fd(dp->nd), EPOLLIN, tun_cb) < 0) {
 		free(dp->buf);
-		dp->buf = NULL;
+		free(dp->unreach);
+		dp->buf = dp->unreach = NULL;
 		return -1;
 	}
 	dp->tun_registered = true;
 	return 0;
 }
 
-static void stop_receive(struct datapath *dp)
+static void stop_output(struct datapath *dp)
 {
 	if (dp->tun_registered)
 		evloop_del_io(dp->loop, &dp->tun_io);
 	dp->tun_registered = false;
 	free(dp->buf);
-	dp->buf = NULL;
+	free(dp->unreach);
+	dp->buf = dp->unreach = NULL;
 }
 
 static const struct datapath_impl tun_impl = {
@@ -322,8 +367,8 @@ static const struct datapath_impl tun_impl = {
 	.session_add = t_session_add,
 	.session_del = t_session_del,
 	.session_up = t_session_up,
-	.send = t_send,
-	.set_receive = t_set_receive,
+	.input = t_input,
+	.set_output = t_set_output,
 };
 
 /* --- the interface ------------------------------------------------------------- */
@@ -348,14 +393,19 @@ struct datapath *datapath_kernel(struct evloop *loop, struct kern *k, struct net
 	return datapath_new(&kernel_impl, loop, k, nd);
 }
 
-struct datapath *datapath_tun(struct evloop *loop, struct netdev *nd)
+struct datapath *datapath_tun(struct evloop *loop, struct netdev *nd, unsigned int max_tunnels,
+			      unsigned int max_sessions)
 {
-	return datapath_new(&tun_impl, loop, NULL, nd);
-}
+	struct datapath *dp = datapath_new(&tun_impl, loop, NULL, nd);
 
-void datapath_tun_pump(struct datapath *dp, struct tunpump *tp)
-{
-	dp->tp = tp;
+	if (!dp)
+		return NULL;
+	dp->tp = tunpump_new(max_tunnels, max_sessions);
+	if (!dp->tp) {
+		free(dp);
+		return NULL;
+	}
+	return dp;
 }
 
 struct datapath *datapath_parent(struct evloop *loop, struct netdev *nd)
@@ -371,13 +421,19 @@ void datapath_free(struct datapath *dp)
 {
 	if (!dp)
 		return;
-	stop_receive(dp);
+	stop_output(dp);
+	tunpump_free(dp->tp);
 	free(dp);
 }
 
 const char *datapath_name(const struct datapath *dp)
 {
 	return dp->name;
+}
+
+bool datapath_routes_behind(const struct datapath *dp)
+{
+	return dp->impl == &kernel_impl && dp->kern;
 }
 
 int datapath_sock_prepare(struct datapath *dp, int fd, int family, bool require_ipsec)
@@ -443,25 +499,28 @@ int datapath_session_stats(struct datapath *dp, struct kern_tref tr, uint16_t si
 	if (dp->tp)
 		return tunpump_session_stats(dp->tp, tr, sid, st);
 	if (!dp->kern)
-		return DATAPATH_NOTHING;	/* tun: the PPP layer counts them itself */
+		return DATAPATH_NOTHING;	/* the privsep engine's: the parent has them */
 	return kern_session_stats(dp->kern, tr, sid, st);
 }
 
-int datapath_send(struct datapath *dp, const uint8_t *pkt, size_t len)
+int datapath_input(struct datapath *dp, const struct tunpump_from *from, const uint8_t *dg,
+		   size_t n)
 {
-	return dp->impl->send(dp, pkt, len);
+	return dp->impl->input(dp, from, dg, n);
 }
 
-int datapath_set_receive(struct datapath *dp, size_t headroom, datapath_rx_fn *fn, void *ctx,
-			 uint64_t *errors)
+int datapath_set_output(struct datapath *dp, datapath_out_fn *fn, void *ctx)
 {
-	if (!fn) {
-		stop_receive(dp);
-		return 0;
-	}
-	dp->headroom = headroom;
-	dp->rx_fn = fn;
-	dp->rx_ctx = ctx;
-	dp->rx_errors = errors;
-	return dp->impl->set_receive(dp);
+	stop_output(dp);
+	dp->out_fn = fn;
+	dp->out_ctx = ctx;
+	return fn ? dp->impl->set_output(dp) : 0;
+}
+
+const struct datapath_tun_stats *datapath_tun_stats(struct datapath *dp)
+{
+	if (!dp->tp)
+		return NULL;
+	dp->st.pump = *tunpump_stats(dp->tp);
+	return &dp->st;
 }

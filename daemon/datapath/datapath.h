@@ -5,8 +5,11 @@
  *  - kernel: l2sec.ko carries them (kern.h); l2secd programs its tunnels and
  *    sessions and sees only what the module hands up (LCP, authentication,
  *    IPCP...);
- *  - tun: a TUN device; l2secd carries every packet itself, read here from
- *    the device (datapath_set_receive) and written to it (datapath_send).
+ *  - tun: a TUN device; l2secd carries every packet itself, through its
+ *    switch (tunpump.h, programmed as the module is): the L2TP sockets'
+ *    datagrams go through datapath_input, the device's packets leave through
+ *    the owner's output (datapath_set_output). The same switch in one process
+ *    and in the privsep parent (docs/ARCHITECTURE.md, "The TUN data path in two processes").
  * Above this interface nothing asks which one runs.
  *
  * The kern and netdev handles stay their owner's (the server); one datapath
@@ -23,30 +26,32 @@
 #include "core/evloop.h"
 #include "datapath/kern.h"
 #include "datapath/netdev.h"
+#include "datapath/tunpump.h"
 
 struct datapath;
 
 /*
  * The data path through l2sec.ko (k, with nd its l2sec device) or through
- * nd's TUN device; NULL: out of memory. Which one is chosen once, at start.
+ * nd's TUN device with a switch for max_tunnels and max_sessions; NULL: out
+ * of memory. Which one is chosen once, at start. The tun data path numbers
+ * its sockets 1... (datapath_sock_add's *id), as the switch names them.
  */
 struct datapath *datapath_kernel(struct evloop *loop, struct kern *k, struct netdev *nd);
-struct datapath *datapath_tun(struct evloop *loop, struct netdev *nd);
+struct datapath *datapath_tun(struct evloop *loop, struct netdev *nd, unsigned int max_tunnels,
+			      unsigned int max_sessions);
 void datapath_free(struct datapath *dp);
 /*
- * privsep without l2sec.ko (docs/ARCHITECTURE.md, "The TUN data path in two
- * processes"): the parent's tun data path programs its switch tp (borrowed)
- * as the kernel's programs the module; the engine's data path is its
- * parent's (datapath_parent: programming is the parent's, over the
- * socketpair; nothing to watch, no packet to send or receive). With tp, the
- * tun data path numbers the sockets added after it 1... (datapath_sock_add's
- * *id), as the switch names them.
+ * The privsep engine's on the TUN data path: its parent's (programming is the
+ * parent's, over the socketpair; nothing to watch, no packet to carry).
  */
-struct tunpump;
-void datapath_tun_pump(struct datapath *dp, struct tunpump *tp);
 struct datapath *datapath_parent(struct evloop *loop, struct netdev *nd);
 
 const char *datapath_name(const struct datapath *dp);	/* "kernel" or "tun" */
+/*
+ * Can it carry a network routed behind a client (a RADIUS Framed-Route)?
+ * The kernel's can; the tun switch finds a session by its own addresses only.
+ */
+bool datapath_routes_behind(const struct datapath *dp);
 
 /*
  * The L2TP sockets. datapath_sock_prepare() before bind(): tun puts an
@@ -92,27 +97,48 @@ int datapath_session_up(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			const uint64_t *ifid);
 
 /*
- * The session's data counters from l2sec.ko: 0, -1 on error, DATAPATH_NOTHING
- * for tun (l2secd carries the packets: its PPP layer counts them).
+ * The session's data counters (the module's, or the switch's): 0, -1 on
+ * error, DATAPATH_NOTHING when this process carries none (the privsep engine).
  */
 int datapath_session_stats(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			   struct kern_session_stats *st);
 
 /*
- * An IPv4 or IPv6 packet from a client (its source checked by the caller),
- * to the network: 0 sent, -1 on error, DATAPATH_NOTHING when this data path
- * does not take packets from l2secd (kernel: the module forwards a session's
- * packets once it is up; what reaches l2secd before is not l2secd's to forward).
+ * A datagram read from an L2TP socket (from: the socket's number, the peer,
+ * the SA's mark): DATAPATH_CARRIED when the data path took it (a session's
+ * IP packet, delivered, or a drop, counted), 0 when it is l2secd's (control,
+ * PPP control, an unknown tunnel or session: to the LNS). The kernel's hands
+ * l2secd only what is l2secd's already: always 0.
  */
-int datapath_send(struct datapath *dp, const uint8_t *pkt, size_t len);
+#define DATAPATH_CARRIED 2
+int datapath_input(struct datapath *dp, const struct tunpump_from *from, const uint8_t *dg,
+		   size_t n);
 
 /*
- * Packets for clients: fn gets each one at buf + headroom (len octets), in a
- * buffer that fn may write into (headroom included) until it returns; a
- * failed read is counted in *errors. Only the tun data path has any; 0 or -1.
+ * Packets for clients (tun): the data path reads the device, frames each
+ * packet for its session (tunpump_tx) and hands fn the datagram (buf, len
+ * octets) and where it goes (a packet no session takes is answered with
+ * ICMP unreachable into the device, rate-limited: tunpump_unreach); fn returns 0, or -1 when it could not send it
+ * (counted). fn NULL: the device is not read any more. 0, or -1 on error;
+ * the kernel's has none to give (the module sends them): 0.
  */
-typedef void datapath_rx_fn(void *ctx, uint8_t *buf, size_t len);
-int datapath_set_receive(struct datapath *dp, size_t headroom, datapath_rx_fn *fn, void *ctx,
-			 uint64_t *errors);
+typedef int datapath_out_fn(void *ctx, const struct tunpump_to *to, const uint8_t *buf,
+			    size_t len);
+int datapath_set_output(struct datapath *dp, datapath_out_fn *fn, void *ctx);
+
+/*
+ * The tun data path's counters (NULL for the kernel's: l2sec.ko's are
+ * `l2sec stats`): the switch's, and what the device and the output refused.
+ */
+struct datapath_tun_stats {
+	struct tunpump_stats pump;
+	uint64_t device_errors;		/* reads and writes of the device that failed */
+	uint64_t send_errors;		/* the output could not send a framed packet */
+	uint64_t unreach_sent;		/* ICMP unreachables for no_session drops */
+	uint64_t unreach_ratelimited;	/* ... not sent: more than 100 a second */
+	/* privsep: datagrams for the engine its channel did not take (privtun.h); else 0 */
+	uint64_t to_engine_dropped;
+};
+const struct datapath_tun_stats *datapath_tun_stats(struct datapath *dp);
 
 #endif

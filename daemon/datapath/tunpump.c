@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/param.h>
 #include <sys/random.h>
 
 #include "core/htab.h"
@@ -588,6 +589,101 @@ int tunpump_tx(struct tunpump *tp, uint8_t *buf, size_t len, struct tunpump_to *
 	s->st.tx_bytes += len;
 	tp->st.tx_packets++;
 	tp->st.tx_bytes += len;
+	return 0;
+}
+
+/* --- unreachable ------------------------------------------------------------------- */
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static bool v4_special(const uint8_t *a)
+{
+	return a[0] == 0 || a[0] >= 224 || a[0] == 127;	/* unspecified, multicast, broadcast */
+}
+
+static size_t unreach4(const uint8_t *p, size_t len, uint8_t *out, size_t cap)
+{
+	size_t ihl = (size_t)(p[0] & 0xf) * 4, q;
+
+	if (ihl < 20 || len < ihl || v4_special(p + 12) || v4_special(p + 16))
+		return 0;
+	if (get_be16(p + 6) & 0x1fff)
+		return 0;	/* not the first fragment */
+	if (p[9] == 1 && (len < ihl + 1 || (p[ihl] != 0 && p[ihl] != 8 && p[ihl] != 13 &&
+					    p[ihl] != 15 && p[ihl] != 17)))
+		return 0;	/* an ICMP error (or unknown): never answered */
+	q = MIN(len, ihl + 8);
+	if (cap < 28 + q)
+		return 0;
+	memset(out, 0, 28);
+	out[0] = 0x45;
+	put_be16(out + 2, (uint16_t)(28 + q));
+	out[8] = 64;
+	out[9] = 1;
+	memcpy(out + 12, p + 16, 4);	/* from the address that is unreachable */
+	memcpy(out + 16, p + 12, 4);	/* to the sender */
+	put_be16(out + 10, csum_fold(csum_add(0, out, 20)));
+	out[20] = 3;			/* destination unreachable */
+	out[21] = 1;			/* host unreachable */
+	memcpy(out + 28, p, q);
+	put_be16(out + 22, csum_fold(csum_add(0, out + 20, 8 + q)));
+	return 28 + q;
+}
+
+static bool v6_special(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return a[0] == 0xff || !memcmp(a, zero, 16);	/* multicast, unspecified */
+}
+
+static size_t unreach6(const uint8_t *p, size_t len, uint8_t *out, size_t cap)
+{
+	size_t q = MIN(len, (size_t)TUNPUMP_UNREACH_MAX - 48);
+	uint32_t sum;
+
+	if (v6_special(p + 8) || v6_special(p + 24))
+		return 0;
+	if (p[6] == 58 && (len < 41 || p[40] < 128))
+		return 0;	/* an ICMPv6 error: never answered (RFC 4443 2.4 e) */
+	if (cap < 48 + q)
+		return 0;
+	memset(out, 0, 48);
+	out[0] = 0x60;
+	put_be16(out + 4, (uint16_t)(8 + q));
+	out[6] = 58;
+	out[7] = 64;
+	memcpy(out + 8, p + 24, 16);	/* from the address that is unreachable */
+	memcpy(out + 24, p + 8, 16);	/* to the sender */
+	out[40] = 1;			/* destination unreachable */
+	out[41] = 3;			/* address unreachable */
+	memcpy(out + 48, p, q);
+	sum = csum_add(0, out + 8, 32);	/* the pseudo-header: addresses, length, next header */
+	sum += (uint32_t)(8 + q) + 58;
+	put_be16(out + 42, csum_fold(csum_add(sum, out + 40, 8 + q)));
+	return 48 + q;
+}
+
+size_t tunpump_unreach(const uint8_t *pkt, size_t len, uint8_t *out, size_t cap)
+{
+	if (len >= 20 && pkt[0] >> 4 == 4)
+		return unreach4(pkt, len, out, cap);
+	if (len >= 40 && pkt[0] >> 4 == 6)
+		return unreach6(pkt, len, out, cap);
 	return 0;
 }
 

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The TUN data path's packet switch in the privileged parent (privsep
- * without l2sec.ko): what l2sec.ko is on the kernel path, in userspace.
- * The parent programs it with what its checker accepted (tunnels, sessions,
- * a session's addresses), reads the L2TP sockets and the TUN device, and asks
- * it what to do with each datagram and packet:
+ * The TUN data path's packet switch (datapath.h's tun implementation owns
+ * it, in a single l2secd and in the privsep parent alike): what l2sec.ko is
+ * on the kernel path, in userspace. It is programmed as the module is (under
+ * privsep with what the parent's checker accepted: tunnels, sessions, a
+ * session's addresses); its owner reads the L2TP sockets and the TUN device
+ * and asks it what to do with each datagram and packet:
  *   - tunpump_rx: a datagram from a client: its IP packet for the TUN device,
- *     a message for the engine (control, an unknown session, a non-IP PPP
- *     frame), or a drop, counted by reason. It parses what l2sec.ko parses,
+ *     a message for l2secd's engine (control, an unknown session, a non-IP
+ *     PPP frame, a Router Solicitation), or a drop, counted by reason. It parses what l2sec.ko parses,
  *     in its order (kernel/recv.c): the L2TP header (l2tp_hdr_parse), the
  *     tunnel by ID and origin on that socket, the PPP protocol field
  *     (ppp_frame_proto), the inner IPv4/IPv6 header's source; nothing more.
@@ -15,7 +16,7 @@
  *     session holding its destination, with where to send it (socket, peer,
  *     mark), as kernel/xmit.c frames it.
  * No I/O, no allocation after tunpump_new (tables sized from the limits);
- * not thread-safe: the parent's event loop owns it.
+ * not thread-safe: its owner's event loop owns it.
  */
 #ifndef L2SECD_TUNPUMP_H
 #define L2SECD_TUNPUMP_H
@@ -99,6 +100,21 @@ struct tunpump_to {
  * holding its destination, and *to filled; -1 when none does (counted).
  */
 int tunpump_tx(struct tunpump *tp, uint8_t *buf, size_t len, struct tunpump_to *to);
+
+/*
+ * The answer to a packet from the TUN device that no session takes (the
+ * module's l2sec_xmit_unreach): ICMP host unreachable (RFC 792), or ICMPv6
+ * address unreachable (RFC 4443), written into out (cap octets, at least
+ * TUNPUMP_UNREACH_MAX) for the device; its length, or 0 when none is due
+ * (an ICMP error itself, a fragment after the first, a source or
+ * destination that is multicast, broadcast or unspecified, a malformed
+ * header). Its source is the unreachable address (a local one would be a
+ * martian to the stack reading it from the device); it quotes what RFC 792
+ * (the header and 8 octets) and RFC 4443 (up to 1280 octets in all) say.
+ * Pacing is the caller's.
+ */
+#define TUNPUMP_UNREACH_MAX	1280
+size_t tunpump_unreach(const uint8_t *pkt, size_t len, uint8_t *out, size_t cap);
 
 /* ss's address (16 octets, IPv4 in the first 4) and port: 4, 6, or 0 for neither family. */
 uint8_t tunpump_addr(const struct sockaddr_storage *ss, uint8_t addr[16], uint16_t *port);

@@ -587,6 +587,17 @@ int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
 	return 0;
 }
 
+int engine_priv_tun_stats(struct engine_priv *ep, struct priv_tun_stats *out)
+{
+	struct priv_msg m = { .type = PRIV_REQ_STATS };
+	struct priv_reply r;
+
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -1;
+	*out = r.tun;
+	return 0;
+}
+
 int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out)
 {
 	struct priv_msg m = { .type = PRIV_REQ_IPSEC_REPORT };

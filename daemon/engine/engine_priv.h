@@ -121,6 +121,8 @@ void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms);
 /* The parent's pools, and (auth not NULL) its authentication throttle's counters. */
 int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
 		      struct priv_auth_stats *auth);
+/* STATS' TUN data path counters, the parent's (present false: it carries none). */
+int engine_priv_tun_stats(struct engine_priv *ep, struct priv_tun_stats *out);
 /* The parent's SA table's and charon's counters (`show stats`' "ipsec" and "ike"). */
 int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out);
 

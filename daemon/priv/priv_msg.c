@@ -339,6 +339,11 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 		c_u64(c, &x->auth.lockouts);
 		c_u64(c, &x->auth.evicted);
 		c_u64(c, &x->auth.entries);
+		c_bool(c, &x->tun.present);
+		for (unsigned int i = 0; i < PRIV_TUN_N; i++)
+			c_u64(c, &x->tun.n[i]);
+		if (!x->tun.present && !all_zero((const uint8_t *)x->tun.n, sizeof(x->tun.n)))
+			fail(c, PRIV_R_FIELD);
 	}
 	if (x->req_type == PRIV_REQ_IPSEC_REPORT)
 		c_ipsec_report(c, &x->ipsec);

@@ -36,7 +36,7 @@
 
 #include "ppp/mschap.h"
 
-#define PRIV_MSG_VERSION	3	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS */
+#define PRIV_MSG_VERSION	4	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: STATS' tun */
 #define PRIV_HDR_LEN		8
 /*
  * The largest message: a RADIUS packet to sign or verify and its fields (a
@@ -292,6 +292,19 @@ struct priv_auth_stats {
 	uint64_t refused_backoff, refused_lockout, backoffs, lockouts, evicted, entries;
 };
 
+/*
+ * STATS: the TUN data path's counters in the parent (datapath.h's struct
+ * datapath_tun_stats, in this order: rx_packets, rx_bytes, to_engine,
+ * tx_packets, tx_bytes, the drops by tunpump_drop (5), device_errors,
+ * send_errors, to_engine_dropped, unreach_sent, unreach_ratelimited);
+ * present: the parent carries a TUN data path.
+ */
+#define PRIV_TUN_N	15
+struct priv_tun_stats {
+	bool present;
+	uint64_t n[PRIV_TUN_N];
+};
+
 struct priv_ev_sa {			/* SA_UP, SA_REKEYED, SA_GONE */
 	uint32_t mark, reqid;
 	struct priv_addr peer;
@@ -338,6 +351,7 @@ struct priv_reply {
 	/* STATS: the parent's pools, and its throttle (on the wire for STATS alone) */
 	struct priv_pool_stats pools;
 	struct priv_auth_stats auth;
+	struct priv_tun_stats tun;
 	/* IPSEC_REPORT only (on the wire for that type alone) */
 	struct priv_ipsec_report ipsec;
 	/* TUNNEL_ADD only: the tunnel's handle, its name in every later request */

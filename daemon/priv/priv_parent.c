@@ -146,6 +146,8 @@ static void answer(const struct priv_msg *m, const struct priv_exec_ops *ops, vo
 {
 	if (m->type == PRIV_REQ_STATS && ops->auth_stats)
 		ops->auth_stats(ctx, &out->auth);
+	if (m->type == PRIV_REQ_STATS && ops->tun_stats)
+		ops->tun_stats(ctx, &out->tun);
 	if (m->type == PRIV_REQ_IPSEC_REPORT && ops->ipsec_report)
 		ops->ipsec_report(ctx, &out->ipsec);
 	if (m->type == PRIV_REQ_SA_NEXT && out->sa.mark && ops->sa_describe)

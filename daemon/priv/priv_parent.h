@@ -55,6 +55,8 @@ struct priv_exec_ops {
 	void (*ipsec_report)(void *ctx, struct priv_ipsec_report *out);
 	/* Optional: STATS' counters of the authentication throttle (priv_check_set_auth_limit's). */
 	void (*auth_stats)(void *ctx, struct priv_auth_stats *out);
+	/* Optional: STATS' counters of the TUN data path; without it none (not present). */
+	void (*tun_stats)(void *ctx, struct priv_tun_stats *out);
 	/*
 	 * Optional: COUNTERS' answer, the module's counters of the session sid
 	 * of tunnel t: 0, or -1 with errno. Without it COUNTERS fails (EOPNOTSUPP).

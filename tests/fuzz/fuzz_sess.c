@@ -28,7 +28,8 @@
  * Oracles besides the sanitizers: the routes the layer holds are exactly
  * those of up sessions (sessions_find_ipv4) outside the pools' routes (all
  * of them without those routes); nothing reaches the TUN
- * device with a source that is not the sending session's; after the LNS
+ * device with a source that is not the sending session's but the data
+ * path's ICMP unreachable, from the address it quotes; after the LNS
  * and the layer are freed no route is left.
  */
 #include <arpa/inet.h>
@@ -95,7 +96,11 @@ static void check(struct sfake *sf)
 		}
 	}
 	CHECK(up4 == sf->routes4);
-	/* what left through the TUN device came from an up session's address */
+	/*
+	 * what left through the TUN device came from an up session's address,
+	 * or is the data path's ICMP host unreachable for a packet no session
+	 * took (from the address it was for, quoting it)
+	 */
 	for (;;) {
 		uint8_t pkt[2048];
 		ssize_t n = recv(sf->tun[1], pkt, sizeof(pkt), MSG_DONTWAIT);
@@ -108,6 +113,11 @@ static void check(struct sfake *sf)
 		if ((pkt[0] >> 4) == 4) {
 			CHECK(n >= 20);
 			memcpy(&src, pkt + 12, 4);
+			if (pkt[9] == 1 && n >= 48 && pkt[20] == 3 && pkt[21] == 1 &&
+			    sessions_find_ipv4(sf->ss, src, &mtu) == 0) {
+				CHECK(!memcmp(pkt + 12, pkt + 28 + 16, 4));
+				continue;
+			}
 			CHECK(sessions_find_ipv4(sf->ss, src, &mtu) == 1);
 		} else {
 			CHECK((pkt[0] >> 4) == 6 && n >= 40);
@@ -151,7 +161,7 @@ static void step(struct sfake *sf, uint8_t op, const uint8_t *p, size_t n)
 		break;
 	case 7:
 		memcpy(buf, p, n);
-		l2tp_lns_input(sf->f->lns, buf, n, &sf->lac.peer);
+		sf_input(sf, buf, n, &sf->lac.peer);
 		break;
 	case 8:
 		sf_ctrl_in(sf, p, n);

@@ -7,7 +7,7 @@
  *
  * sess.c's calls into the kernel are replaced at link time (the Makefile
  * links these targets with -Wl,--wrap=SYMBOL for the symbols below): routes
- * and the module's session state are counted here, and the TUN device is
+ * and the module's session state are counted here (its counters made up), and the TUN device is
  * one end of a datagram socket pair whose other end the harness holds.
  * Functions are static inline so that each target takes what it uses; the
  * header also defines the targets' LLVMFuzzerInitialize.
@@ -45,8 +45,8 @@ struct sfake {
 	struct fake *f;
 	struct sessions *ss;
 	struct datapath *dp;		/* the fake module's or the TUN device's */
-	int tun[2];			/* [0]: sess.c's TUN fd; [1]: the kernel's side */
-	struct ev_io *tun_io;		/* sess.c's io on tun[0] */
+	int tun[2];			/* [0]: the data path's TUN fd; [1]: the kernel's side */
+	struct ev_io *tun_io;		/* the data path's io on tun[0] */
 	bool kernel;			/* kernel data path (fake module) or TUN */
 	bool fail_route, fail_kern;
 	int routes4, routes6;		/* routes in the fake main table */
@@ -80,6 +80,8 @@ int __wrap_netdev_pool_route_add(struct netdev *nd, int family, const void *dst,
 int __wrap_netdev_tun_fd(const struct netdev *nd);
 int __wrap_kern_session_up(struct kern *k, struct kern_tref tr, uint16_t sid,
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64);
+int __wrap_kern_session_stats(struct kern *k, struct kern_tref tr, uint16_t sid,
+			      struct kern_session_stats *st);
 int __wrap_evloop_add_io(struct evloop *loop, struct ev_io *io, int fd, uint32_t events,
 			 void (*cb)(struct ev_io *io, uint32_t events));
 int __real_evloop_add_io(struct evloop *loop, struct ev_io *io, int fd, uint32_t events,
@@ -158,6 +160,18 @@ int __wrap_kern_session_up(struct kern *k, struct kern_tref tr, uint16_t sid,
 	return 0;
 }
 
+int __wrap_kern_session_stats(struct kern *k, struct kern_tref tr, uint16_t sid,
+			      struct kern_session_stats *st)
+{
+	(void)tr; (void)sid;
+	CHECK(k == (struct kern *)&sf_kern_dummy && sf_cur->kernel);
+	if (sf_cur->fail_kern)
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->rx_packets = (uint64_t)sf_cur->kern_ups;	/* some value, the module's */
+	return 0;
+}
+
 int __wrap_evloop_add_io(struct evloop *loop, struct ev_io *io, int fd, uint32_t events,
 			 void (*cb)(struct ev_io *io, uint32_t events))
 {
@@ -191,6 +205,89 @@ static inline void sf_config(struct l2sec_config *cfg)
 }
 
 /*
+ * The LNS's programming of the data path: the fake module's on the kernel
+ * data path (its calls counted by the fake), the TUN data path's switch
+ * otherwise, as server.c programs it (the socket numbered 1...).
+ */
+static inline struct kern_tref sf_tref(const struct l2tp_tunnel *t)
+{
+	return datapath_tref(t->dp_handle, t->tid);
+}
+
+static inline int sf_tunnel_add(void *env, struct l2tp_tunnel *t)
+{
+	struct kern_tunnel kt = {
+		.tid = t->tid, .peer_tid = t->peer_tid, .sock_id = (uint32_t)t->peer.sock + 1,
+		.peer = t->peer.addr, .local = t->peer.local, .require_ipsec = t->require_ipsec,
+		.mark = t->peer.mark,
+	};
+
+	if (sf_cur->kernel)
+		return fake_tunnel_add(env, t);
+	if (sf_cur->fail_kern)
+		return -1;
+	return datapath_tunnel_add(sf_cur->dp, &kt, &t->dp_handle);
+}
+
+static inline void sf_tunnel_del(void *env, struct l2tp_tunnel *t)
+{
+	if (sf_cur->kernel)
+		fake_tunnel_del(env, t);
+	else
+		datapath_tunnel_del(sf_cur->dp, sf_tref(t));
+}
+
+static inline int sf_session_add(void *env, struct l2tp_session *s)
+{
+	if (sf_cur->kernel)
+		return fake_session_add(env, s);
+	if (sf_cur->fail_kern)
+		return -1;
+	return datapath_session_add(sf_cur->dp, sf_tref(s->tunnel), s->sid, s->peer_sid);
+}
+
+static inline void sf_session_del(void *env, struct l2tp_session *s)
+{
+	if (sf_cur->kernel)
+		fake_session_del(env, s);
+	else
+		datapath_session_del(sf_cur->dp, sf_tref(s->tunnel), s->sid);
+}
+
+static const struct l2tp_lns_ops sf_ops = {
+	.send = fake_send,
+	.tunnel_add = sf_tunnel_add,
+	.tunnel_del = sf_tunnel_del,
+	.session_add = sf_session_add,
+	.session_del = sf_session_del,
+	.random = fake_random,
+};
+
+/* A packet the TUN data path's switch framed for a client: out of the fake socket. */
+static inline int sf_output(void *ctx, const struct tunpump_to *to, const uint8_t *buf,
+			    size_t len)
+{
+	struct sfake *sf = ctx;
+	struct l2tp_peer peer = {
+		.sock = (int)to->sock_id - 1, .addr = to->peer, .local = to->local,
+		.mark = to->mark,
+	};
+
+	return fake_send(sf->f, &peer, NULL, 1, buf, len);
+}
+
+/* A datagram from peer: the data path's when it takes it, else the LNS's (server.c's order). */
+static inline void sf_input(struct sfake *sf, uint8_t *dg, size_t n, const struct l2tp_peer *peer)
+{
+	struct tunpump_from from = {
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr, .mark = peer->mark,
+	};
+
+	if (datapath_input(sf->dp, &from, dg, n) != DATAPATH_CARRIED)
+		l2tp_lns_input(sf->f->lns, dg, n, peer);
+}
+
+/*
  * A harness on cfg (the caller's, taken as is); kernel: the module's data
  * path, else TUN. NULL only when the sessions layer refuses cfg.
  */
@@ -208,8 +305,12 @@ static inline struct sfake *sf_new(const struct l2sec_config *cfg, bool kernel)
 	CHECK(db);
 	sf->dp = kernel ? datapath_kernel(sf->f->loop, (struct kern *)&sf_kern_dummy,
 					  (struct netdev *)&sf_nd_dummy) :
-		datapath_tun(sf->f->loop, (struct netdev *)&sf_nd_dummy);
+		datapath_tun(sf->f->loop, (struct netdev *)&sf_nd_dummy, 64, 64);
 	CHECK(sf->dp);
+	CHECK(datapath_set_output(sf->dp, sf_output, sf) == 0);
+	l2tp_lns_free(sf->f->lns);
+	sf->f->lns = l2tp_lns_new(sf->f->loop, &sf->f->cfg.l2tp, &sf_ops, sf->f);
+	CHECK(sf->f->lns);
 	sf->ss = sessions_new(sf->f->loop, &sf->f->cfg, db, sf->dp, (struct netdev *)&sf_nd_dummy);
 	CHECK(sf->ss);
 	CHECK(kernel || sf->tun_io);
@@ -336,7 +437,7 @@ static inline void sf_ctrl_in(struct sfake *sf, const uint8_t *p, size_t n)
 	}
 	if (n)
 		l->ns++;
-	l2tp_lns_input(sf->f->lns, buf, len, &l->peer);
+	sf_input(sf, buf, len, &l->peer);
 }
 
 /* A PPP frame from the client into session s, as an L2TP data message. */
@@ -354,7 +455,7 @@ static inline void sf_ppp_in(struct sfake *sf, struct l2tp_session *s, const uin
 	buf[4] = (uint8_t)(s->sid >> 8);
 	buf[5] = (uint8_t)s->sid;
 	memcpy(buf + 6, frame, n);
-	l2tp_lns_input(sf->f->lns, buf, n + 6, &s->tunnel->peer);
+	sf_input(sf, buf, n + 6, &s->tunnel->peer);
 }
 
 /* The PPP frame in an L2TP data message the LNS sent: protocol, body; false if none. */

@@ -187,6 +187,15 @@ static enum priv_parent_result x_record(void *ctx, const uint8_t *buf, size_t le
 	return priv_parent_record(f->st, buf, len, &why);
 }
 
+/* The parent's TUN switch's counters, as privtun_stats gives them: n[i] = 100 + i. */
+static void x_tun_stats(void *ctx, struct priv_tun_stats *out)
+{
+	(void)ctx;
+	out->present = true;
+	for (unsigned int i = 0; i < PRIV_TUN_N; i++)
+		out->n[i] = 100 + i;
+}
+
 static const struct priv_exec_ops ops = {
 	.tunnel_add = x_tunnel_add,
 	.tunnel_del = x_tunnel_del,
@@ -196,6 +205,7 @@ static const struct priv_exec_ops ops = {
 	.route = x_route,
 	.record = x_record,
 	.counters = x_counters,
+	.tun_stats = x_tun_stats,
 };
 
 /* The parent: answer until the engine's end closes or breaks the protocol. */
@@ -313,6 +323,7 @@ static void test_session_through_parent(void **state)
 	char resp[MSCHAP_AUTH_RESPONSE_LEN];
 	struct priv_pool_stats ps;
 	struct priv_auth_stats as;
+	struct priv_tun_stats ts;
 	struct in_addr a, b;
 	bool ok;
 
@@ -332,6 +343,11 @@ static void test_session_through_parent(void **state)
 	assert_int_equal(as.entries, 0);	/* no throttle in this parent */
 	assert_int_equal(ps.v4_size, 2);
 	assert_int_equal(ps.v4_used, 1);
+	/* the parent's TUN switch's counters reach the engine, every one in its place */
+	assert_int_equal(engine_priv_tun_stats(f->ep, &ts), 0);
+	assert_true(ts.present);
+	for (unsigned int i = 0; i < PRIV_TUN_N; i++)
+		assert_int_equal(ts.n[i], 100 + i);
 	/* the session ends: its route goes with it, done by the parent */
 	assert_int_equal(engine_priv_session_del(f->ep, f->h[3], 3, 5), 0);
 	assert_int_equal(f->rec.route_del, 1);

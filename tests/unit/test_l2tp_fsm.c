@@ -765,15 +765,20 @@ static void test_close_mark_late_stopccn(void **state)
 }
 
 /*
- * A data path with nothing to program (tun, datapath.h): the LNS's tunnels
- * and sessions come up all the same, not in the kernel; the kernel's is
- * another implementation of the same interface.
+ * The TUN data path (datapath.h) programs its switch as the kernel's programs
+ * the module: the LNS's tunnels and sessions come up carried by it
+ * (in_kernel), its sockets are numbered 1..., as the switch names them,
+ * nothing can go away, and a session's addresses go to the switch, which
+ * knows no other session; the kernel's is another implementation of the same
+ * interface.
  */
 static struct datapath *test_dp;
 
 static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 {
-	struct kern_tunnel kt = { .tid = t->tid, .peer_tid = t->peer_tid };
+	struct kern_tunnel kt = {
+		.tid = t->tid, .peer_tid = t->peer_tid, .sock_id = 1, .peer = t->peer.addr,
+	};
 
 	(void)env;
 	return datapath_tunnel_add(test_dp, &kt, &t->dp_handle);
@@ -782,8 +787,8 @@ static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 static int dp_session_add(void *env, struct l2tp_session *s)
 {
 	(void)env;
-	return datapath_session_add(test_dp, datapath_tref(0, s->tunnel->tid), s->sid,
-				    s->peer_sid);
+	return datapath_session_add(test_dp, datapath_tref(s->tunnel->dp_handle, s->tunnel->tid),
+				    s->sid, s->peer_sid);
 }
 
 static const struct l2tp_lns_ops dp_ops = {
@@ -795,7 +800,7 @@ static const struct l2tp_lns_ops dp_ops = {
 	.random = fake_random,
 };
 
-static void test_datapath_with_nothing_to_program(void **state)
+static void test_datapath_tun_programs_its_switch(void **state)
 {
 	static char no_kern;
 	struct l2tp_session *s;
@@ -806,7 +811,7 @@ static void test_datapath_with_nothing_to_program(void **state)
 	uint16_t sid;
 
 	(void)state;
-	test_dp = datapath_tun(f->loop, NULL);
+	test_dp = datapath_tun(f->loop, NULL, 4, 4);
 	assert_non_null(test_dp);
 	assert_string_equal(datapath_name(test_dp), "tun");
 	l2tp_lns_free(f->lns);
@@ -819,15 +824,18 @@ static void test_datapath_with_nothing_to_program(void **state)
 	assert_non_null(s);
 	assert_int_equal(t->state, TUNNEL_ESTABLISHED);
 	assert_int_equal(s->state, SESSION_ESTABLISHED);
-	assert_false(t->in_kernel);
-	assert_false(s->in_kernel);
+	assert_true(t->in_kernel);
+	assert_true(s->in_kernel);
+	assert_int_not_equal(t->dp_handle, 0);
 	assert_int_equal(f->ppp_up, 1);
-	/* no socket to hand over, nothing that can go away, addresses taken as they are */
+	/* no socket to hand over (numbered), nothing that can go away, the switch's addresses */
 	assert_int_equal(datapath_sock_add(test_dp, -1, true, &id), DATAPATH_NOTHING);
-	assert_int_equal(id, 0);
+	assert_int_equal(id, 1);
 	assert_int_equal(datapath_watch_fd(test_dp), -1);
-	assert_int_equal(datapath_session_up(test_dp, datapath_tref(0, t->tid), s->sid, NULL, NULL,
-					     NULL), 0);
+	assert_int_equal(datapath_session_up(test_dp, datapath_tref(t->dp_handle, t->tid), s->sid,
+					     NULL, NULL, NULL), 0);
+	assert_int_equal(datapath_session_up(test_dp, datapath_tref(t->dp_handle, t->tid),
+					     (uint16_t)(s->sid + 1), NULL, NULL, NULL), -1);
 	datapath_free(test_dp);
 	k = datapath_kernel(f->loop, (struct kern *)&no_kern, NULL);
 	assert_non_null(k);
@@ -844,7 +852,7 @@ int main(void)
 		T(test_iterate_and_count),
 		T(test_close_mark),
 		T(test_close_mark_late_stopccn),
-		T(test_datapath_with_nothing_to_program),
+		T(test_datapath_tun_programs_its_switch),
 		T(test_challenge_right),
 		T(test_challenge_wrong),
 		T(test_challenge_missing),

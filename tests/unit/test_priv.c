@@ -340,6 +340,9 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.type = PRIV_REPLY;
 	m.reply.req_type = PRIV_REQ_STATS;
 	m.reply.auth = (struct priv_auth_stats){ 1, 2, 3, 4, 5, 0xffffffffffffffffull };
+	m.reply.tun.present = true;	/* the parent's TUN switch's counters */
+	for (unsigned int i = 0; i < PRIV_TUN_N; i++)
+		m.reply.tun.n[i] = 0x1112131415161718ull + i;
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REPLY;

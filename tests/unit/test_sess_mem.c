@@ -104,6 +104,79 @@ struct client {
 	uint8_t ra_pfx[16];		/* the last RA's prefix */
 };
 
+/* --- the data path: the TUN data path's switch, programmed by the LNS -------------- */
+
+static struct world *cur_w;	/* the LNS's ops reach the world's data path through it */
+
+static struct kern_tref tref(const struct l2tp_tunnel *t)
+{
+	return datapath_tref(t->dp_handle, t->tid);
+}
+
+/* As server.c's: the socket numbered 1..., the tunnel's origin and SA. */
+static int w_tunnel_add(void *env, struct l2tp_tunnel *t)
+{
+	struct kern_tunnel kt = {
+		.tid = t->tid, .peer_tid = t->peer_tid, .sock_id = (uint32_t)t->peer.sock + 1,
+		.peer = t->peer.addr, .local = t->peer.local, .require_ipsec = t->require_ipsec,
+		.mark = t->peer.mark,
+	};
+
+	(void)env;
+	return datapath_tunnel_add(cur_w->dp, &kt, &t->dp_handle);
+}
+
+static void w_tunnel_del(void *env, struct l2tp_tunnel *t)
+{
+	(void)env;
+	datapath_tunnel_del(cur_w->dp, tref(t));
+}
+
+static int w_session_add(void *env, struct l2tp_session *s)
+{
+	(void)env;
+	return datapath_session_add(cur_w->dp, tref(s->tunnel), s->sid, s->peer_sid);
+}
+
+static void w_session_del(void *env, struct l2tp_session *s)
+{
+	(void)env;
+	sessions_session_going(cur_w->ss, s);	/* the counters for its accounting Stop */
+	datapath_session_del(cur_w->dp, tref(s->tunnel), s->sid);
+}
+
+static const struct l2tp_lns_ops world_ops = {
+	.send = fake_send,
+	.tunnel_add = w_tunnel_add,
+	.tunnel_del = w_tunnel_del,
+	.session_add = w_session_add,
+	.session_del = w_session_del,
+	.random = fake_random,
+};
+
+/* A packet the switch framed for a client: out of the fake socket, as the LNS's. */
+static int w_output(void *ctx, const struct tunpump_to *to, const uint8_t *buf, size_t len)
+{
+	struct world *w = ctx;
+	struct l2tp_peer peer = {
+		.sock = (int)to->sock_id - 1, .addr = to->peer, .local = to->local,
+		.mark = to->mark,
+	};
+
+	return fake_send(w->f, &peer, NULL, 1, buf, len);
+}
+
+/* A datagram from peer: the data path's when it takes it, else the LNS's (server.c's order). */
+static void w_input(struct world *w, uint8_t *dg, size_t n, const struct l2tp_peer *peer)
+{
+	struct tunpump_from from = {
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr, .mark = peer->mark,
+	};
+
+	if (datapath_input(w->dp, &from, dg, n) != DATAPATH_CARRIED)
+		l2tp_lns_input(w->f->lns, dg, n, peer);
+}
+
 /* --- the client's PPP ------------------------------------------------------ */
 
 static void data_out(struct client *c, uint16_t proto, const uint8_t *pkt, size_t len)
@@ -118,7 +191,7 @@ static void data_out(struct client *c, uint16_t proto, const uint8_t *pkt, size_
 	b[7] = 0x03;
 	put_be16(b + 8, proto);
 	memcpy(b + 10, pkt, len);
-	l2tp_lns_input(c->w->f->lns, b, len + 10, &c->l.peer);
+	w_input(c->w, b, len + 10, &c->l.peer);
 }
 
 static void ppp_out(struct client *c, uint16_t proto, uint8_t code, uint8_t id,
@@ -321,6 +394,15 @@ static void from_client(struct client *c)
 	data_out(c, PPP_IP, ip, sizeof(ip));
 }
 
+/* One IPv4 packet from the client with another's source address. */
+static void from_client_spoofed(struct client *c)
+{
+	uint8_t ip[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 77, 9, 9 };
+
+	memcpy(ip + 16, "\x0a\x4d\x00\x01", 4);
+	data_out(c, PPP_IP, ip, sizeof(ip));
+}
+
 /* A Router Solicitation from fe80::2:<tid> to ff02::2, checksum computed here. */
 static void send_rs(struct client *c)
 {
@@ -377,14 +459,17 @@ static bool world_new(struct world *w, bool ipv6)
 	w->f->cfg = cfg;
 	w->f->loop = evloop_new(NULL, NULL);
 	assert_non_null(w->f->loop);
-	w->f->lns = l2tp_lns_new(w->f->loop, &w->f->cfg.l2tp, &fake_ops, w->f);
+	cur_w = w;
+	w->f->lns = l2tp_lns_new(w->f->loop, &w->f->cfg.l2tp, &world_ops, w->f);
 	assert_non_null(w->f->lns);
 	w->nd = netdev_open(DEV, NETDEV_TUN, 1400, w->f->cfg.local_ipv4);
 	assert_non_null(w->nd);
 	users = users_parse("alice password pw\n", 18, NULL, NULL);
 	assert_non_null(users);
-	w->dp = datapath_tun(w->f->loop, w->nd);
+	w->dp = datapath_tun(w->f->loop, w->nd, w->f->cfg.l2tp.max_tunnels,
+			     w->f->cfg.l2tp.max_sessions);
 	assert_non_null(w->dp);
+	assert_int_equal(datapath_set_output(w->dp, w_output, w), 0);
 	w->ss = sessions_new(w->f->loop, &w->f->cfg, users, w->dp, w->nd);
 	assert_non_null(w->ss);
 	l2tp_lns_set_session_ops(w->f->lns, &sessions_l2tp_ops, w->ss);
@@ -463,8 +548,11 @@ static void measure(enum scenario sc)
 		assert_int_equal(sessions_stats(w.ss)->rs_ratelimited, 4);
 	}
 	if (sc == TUN_TRAFFIC) {
-		assert_int_equal(sessions_stats(w.ss)->tun_rx, N_CLIENTS + 1);
-		assert_int_equal(sessions_stats(w.ss)->tun_tx, N_CLIENTS + 1);
+		const struct datapath_tun_stats *ts = sessions_tun_stats(w.ss);
+
+		assert_non_null(ts);
+		assert_int_equal(ts->pump.tx_packets, N_CLIENTS + 1);	/* TUN -> client */
+		assert_int_equal(ts->pump.rx_packets, N_CLIENTS + 1);	/* client -> TUN */
 	}
 	/*
 	 * Every client's address is found in its index, at short chains: on
@@ -592,6 +680,52 @@ static void lo_up(void)
 	close(fd);
 }
 
+/* The session's data counters in its show sessions object (sessions_describe). */
+static void assert_session_data(struct world *w, struct client *c, int64_t rx_packets,
+				int64_t rx_bytes, int64_t tx_packets, int64_t tx_bytes)
+{
+	const struct l2tp_session *ls = l2tp_lns_session(w->f->lns, c->l.lns_tid, c->lns_sid);
+	struct json_object *o = json_object_new_object(), *v;
+
+	assert_non_null(ls);
+	sessions_describe(w->ss, ls, o);
+	assert_true(json_object_object_get_ex(o, CTL_K_DATA_RX_PACKETS, &v));
+	assert_int_equal(json_object_get_int64(v), rx_packets);
+	assert_true(json_object_object_get_ex(o, CTL_K_DATA_RX_BYTES, &v));
+	assert_int_equal(json_object_get_int64(v), rx_bytes);
+	assert_true(json_object_object_get_ex(o, CTL_K_DATA_TX_PACKETS, &v));
+	assert_int_equal(json_object_get_int64(v), tx_packets);
+	assert_true(json_object_object_get_ex(o, CTL_K_DATA_TX_BYTES, &v));
+	assert_int_equal(json_object_get_int64(v), tx_bytes);
+	json_object_put(o);
+}
+
+static int64_t stat_of(struct json_object *res, const char *group, const char *key)
+{
+	struct json_object *g, *v;
+
+	assert_true(json_object_object_get_ex(res, group, &g));
+	assert_true(json_object_object_get_ex(g, key, &v));
+	return json_object_get_int64(v);
+}
+
+/* show stats' "tun" group (the switch's) and the ppp group's names for the same. */
+static void assert_tun_stats(struct world *w, int64_t rx, int64_t tx, int64_t spoofed)
+{
+	struct json_object *res = ctl_handle(&(struct ctl_src){ .lns = w->f->lns, .ss = w->ss },
+					     CTL_REQ_SHOW_STATS);
+
+	assert_non_null(res);
+	assert_int_equal(stat_of(res, CTL_K_TUN, "rx_packets"), rx);
+	assert_int_equal(stat_of(res, CTL_K_TUN, "tx_packets"), tx);
+	assert_int_equal(stat_of(res, CTL_K_TUN, "spoofed"), spoofed);
+	assert_int_equal(stat_of(res, CTL_K_TUN, "not_up"), 0);
+	assert_int_equal(stat_of(res, CTL_K_PPP, "tun_tx"), rx);
+	assert_int_equal(stat_of(res, CTL_K_PPP, "tun_rx"), tx);
+	assert_int_equal(stat_of(res, CTL_K_PPP, "tun_tx_spoofed"), spoofed);
+	json_object_put(res);
+}
+
 /* Start at IPCP up; Stop with the packet each way the TUN path carried and the cause. */
 static void test_tun_accounting(void **state)
 {
@@ -628,6 +762,12 @@ static void test_tun_accounting(void **state)
 
 	to_client(&w, &c);		/* 29 octets: IPv4, UDP, "x" */
 	from_client(&c);		/* 28 octets */
+	/* show sessions has them too: the data path's, rx from the client */
+	assert_session_data(&w, &c, 1, 28, 1, 29);
+	/* a source not its own: dropped by the switch, in show stats, not in the session's */
+	from_client_spoofed(&c);
+	assert_session_data(&w, &c, 1, 28, 1, 29);
+	assert_tun_stats(&w, 1, 1, 1);
 	lac_cdn(&c);
 	acct_wait(&w, &srv, 3);
 	assert_int_equal(acct_u32(&srv, 2, RADIUS_ACCT_STATUS_TYPE), 2);	/* Stop */
@@ -1157,6 +1297,65 @@ static void test_pool_routes(void **state)
 	world_free(&w);
 }
 
+/* Run the loop until the TUN device's queue is empty. */
+static void tun_drain(struct world *w)
+{
+	uint64_t one = 1;
+
+	assert_int_equal(write(w->stop_fd, &one, sizeof(one)), sizeof(one));
+	assert_int_equal(evloop_run(w->f->loop), 0);
+}
+
+/*
+ * A datagram to a pool address no session has reaches the TUN device by the
+ * pool's route; the data path answers ICMP host unreachable into the device,
+ * which the stack takes (the sender's socket sees EHOSTUNREACH), and counts
+ * it; at most 100 such answers a second, the rest counted.
+ */
+static void test_tun_unreachable(void **state)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	const struct datapath_tun_stats *ts;
+	struct client c;
+	struct world w;
+	uint64_t nos;
+	char b;
+	int fd;
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	assert_int_equal(sessions_pool_routes(w.ss), 0);
+	client_up(&w, &c, 0, false);
+	inet_pton(AF_INET, "10.77.3.200", &to.sin_addr);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	/* host unreachable is a soft error (RFC 1122 4.2.3.9): reported with IP_RECVERR */
+	assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_RECVERR, &(int){ 1 }, sizeof(int)), 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	tun_drain(&w);
+	nos = sessions_tun_stats(w.ss)->pump.drop[TUNPUMP_DROP_NO_SESSION];
+	assert_int_equal(send(fd, "x", 1, 0), 1);
+	tun_drain(&w);
+	assert_int_equal(recv(fd, &b, 1, MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EHOSTUNREACH);
+	ts = sessions_tun_stats(w.ss);
+	/* the stack's own multicast (MLD, solicitations) is no_session too, never answered */
+	assert_true(ts->pump.drop[TUNPUMP_DROP_NO_SESSION] >= nos + 1);
+	assert_int_equal(ts->unreach_sent, 1);
+	assert_int_equal(ts->unreach_ratelimited, 0);
+	/* a burst in well under a second: two seconds' worth at most, the rest counted */
+	for (int i = 0; i < 250; i++)
+		assert_int_equal(send(fd, "x", 1, MSG_DONTWAIT), 1);
+	tun_drain(&w);
+	ts = sessions_tun_stats(w.ss);
+	assert_true(ts->unreach_sent + ts->unreach_ratelimited >= 200);
+	assert_true(ts->unreach_sent <= 1 + 2 * 100);
+	assert_true(ts->unreach_ratelimited >= ts->unreach_sent + ts->unreach_ratelimited - 201);
+	close(fd);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1165,6 +1364,7 @@ int main(void)
 		cmocka_unit_test(test_ra_repeated),
 		cmocka_unit_test(test_tun_traffic),
 		cmocka_unit_test(test_tun_accounting),
+		cmocka_unit_test(test_tun_unreachable),
 		cmocka_unit_test(test_radius_idle_timeout),
 		cmocka_unit_test(test_radius_ipv6_prefix),
 		cmocka_unit_test(test_radius_framed_pool),

@@ -451,6 +451,114 @@ static void test_dgchan_bounded(void **state)
 	assert_int_equal(dgchan_send(-1, buf, &p, &m, hello, sizeof(hello)), -1);
 }
 
+/* The Internet checksum over p (n octets) plus sum: 0 when the data carries a right one. */
+static uint16_t csum(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * A packet from the device that no session takes: ICMP host unreachable to
+ * its sender, from the address that is unreachable (RFC 792: the header and
+ * 8 octets quoted), checksums right; none for an ICMP error, a later
+ * fragment, a multicast or broadcast address.
+ */
+static void test_unreach4(void **state)
+{
+	uint8_t pkt[40] = { 0x45, 0, 0, 40, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 5,
+			    192, 168, 42, 19, 0x12, 0x34, 0, 53 };
+	uint8_t out[TUNPUMP_UNREACH_MAX];
+	size_t n;
+
+	(void)state;
+	n = tunpump_unreach(pkt, sizeof(pkt), out, sizeof(out));
+	assert_int_equal(n, 20 + 8 + 28);
+	assert_int_equal(out[0], 0x45);
+	assert_int_equal(out[2] << 8 | out[3], n);
+	assert_int_equal(out[9], 1);
+	assert_memory_equal(out + 12, pkt + 16, 4);	/* from 192.168.42.19 */
+	assert_memory_equal(out + 16, pkt + 12, 4);	/* to 10.0.0.5 */
+	assert_int_equal(csum(0, out, 20), 0);
+	assert_int_equal(out[20], 3);
+	assert_int_equal(out[21], 1);
+	assert_int_equal(csum(0, out + 20, n - 20), 0);
+	assert_memory_equal(out + 28, pkt, 28);
+	/* an echo request is answered, an ICMP error never */
+	pkt[9] = 1;
+	pkt[20] = 8;
+	assert_int_equal(tunpump_unreach(pkt, sizeof(pkt), out, sizeof(out)), 56);
+	pkt[20] = 3;
+	assert_int_equal(tunpump_unreach(pkt, sizeof(pkt), out, sizeof(out)), 0);
+	pkt[9] = 17;
+	/* a fragment after the first; multicast, broadcast; a short header */
+	pkt[7] = 1;
+	assert_int_equal(tunpump_unreach(pkt, sizeof(pkt), out, sizeof(out)), 0);
+	pkt[7] = 0;
+	pkt[16] = 224;
+	assert_int_equal(tunpump_unreach(pkt, sizeof(pkt), out, sizeof(out)), 0);
+	pkt[16] = 192;
+	memset(pkt + 12, 255, 4);
+	assert_int_equal(tunpump_unreach(pkt, sizeof(pkt), out, sizeof(out)), 0);
+	assert_int_equal(tunpump_unreach(pkt, 19, out, sizeof(out)), 0);
+	/* no room: none */
+	pkt[12] = 10;
+	assert_int_equal(tunpump_unreach(pkt, sizeof(pkt), out, 40), 0);
+}
+
+/*
+ * IPv6: ICMPv6 address unreachable (RFC 4443 3.1), checksum over the
+ * pseudo-header right, as much of the packet quoted as fits in 1280 octets;
+ * none for an ICMPv6 error or a multicast or unspecified address.
+ */
+static void test_unreach6(void **state)
+{
+	static uint8_t pkt[1500];
+	uint8_t out[TUNPUMP_UNREACH_MAX], src[16], dst[16];
+	uint32_t sum = 0;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::5", src), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:77:9::1", dst), 1);
+	memset(pkt, 0xab, sizeof(pkt));
+	pkt[0] = 0x60;
+	pkt[4] = (sizeof(pkt) - 40) >> 8;
+	pkt[5] = (sizeof(pkt) - 40) & 0xff;
+	pkt[6] = 17;
+	pkt[7] = 64;
+	memcpy(pkt + 8, src, 16);
+	memcpy(pkt + 24, dst, 16);
+	n = tunpump_unreach(pkt, sizeof(pkt), out, sizeof(out));
+	assert_int_equal(n, TUNPUMP_UNREACH_MAX);
+	assert_int_equal(out[0] >> 4, 6);
+	assert_int_equal(out[4] << 8 | out[5], n - 40);
+	assert_int_equal(out[6], 58);
+	assert_memory_equal(out + 8, dst, 16);
+	assert_memory_equal(out + 24, src, 16);
+	assert_int_equal(out[40], 1);
+	assert_int_equal(out[41], 3);
+	assert_memory_equal(out + 48, pkt, n - 48);
+	for (int i = 8; i < 40; i += 2)
+		sum += (uint32_t)(out[i] << 8 | out[i + 1]);
+	sum += (uint32_t)(n - 40) + 58;
+	assert_int_equal(csum(sum, out + 40, n - 40), 0);
+	/* an echo request is answered, an ICMPv6 error never */
+	pkt[6] = 58;
+	pkt[40] = 128;
+	assert_int_equal(tunpump_unreach(pkt, 100, out, sizeof(out)), 148);
+	pkt[40] = 1;
+	assert_int_equal(tunpump_unreach(pkt, 100, out, sizeof(out)), 0);
+	pkt[6] = 17;
+	pkt[24] = 0xff;		/* to a multicast group */
+	assert_int_equal(tunpump_unreach(pkt, 100, out, sizeof(out)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +571,8 @@ int main(void)
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_dgchan),
 		cmocka_unit_test(test_dgchan_bounded),
+		cmocka_unit_test(test_unreach4),
+		cmocka_unit_test(test_unreach6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -402,6 +402,10 @@ a1=$(client_addr c1)
 check "tun: route to the client on the TUN l2sec0" sh -c "ip -n gw route get $a1 | grep -q 'dev l2sec0'"
 ip -n c1 route add 198.51.100.0/24 dev ppp0
 check "tun: c1 pings the LAN host" ip netns exec c1 ping -c 3 -W 5 198.51.100.2
+# a pool address no session has: l2secd's switch answers as the module does
+gw ping -c 1 -W 3 "192.168.42.$((9 + N))" >"$out/ping-no-session-tun.txt" 2>&1
+check "tun: gw: ping to a pool address without a session: Destination Host Unreachable" \
+	grep -q "Destination Host Unreachable" "$out/ping-no-session-tun.txt"
 pkt 51 c1 "$a1" ppp0 >"$out/inform-tun.json" 2>&1
 check "tun: DHCPINFORM answered the same" jcheck "$inform_ok" <"$out/inform-tun.json"
 ip netns exec c1 iperf3 -c 198.51.100.2 -t 3 -J --logfile "$out/iperf3-tun.json"
@@ -415,6 +419,12 @@ check "tun: iperf3 moved data" test "${sent:-0}" -gt 100000
 check "tun: the daemon carried it (tun_tx packets >= bytes / 1380)" jcheck \
 	"j['stats']['ppp']['tun_tx'] >= $sent // 1380 and j['stats']['ppp']['tun_rx'] > 0" \
 	<"$out/daemon-tun.json"
+check "tun: daemon show -s has the switch's counters (rx bytes >= sent), no source spoofed" jcheck \
+	"j['stats']['tun']['rx_bytes'] >= $sent and j['stats']['tun']['tx_packets'] > 0 and j['stats']['tun']['spoofed'] == 0 and j['stats']['tun']['unreach_sent'] >= 1" \
+	<"$out/daemon-tun.json"
+gw "$L2SEC" -r "$run/run" -j session show >"$out/session-show-tun.json" 2>&1
+check "tun: l2sec session show has the session's data (rx bytes >= sent)" jcheck \
+	"any(s.get('rx_bytes', 0) >= $sent for s in j)" <"$out/session-show-tun.json"
 gw "$L2SEC" -r "$run/run" session show >"$out/session-show-tun.txt" 2>&1
 check "tun: l2sec session show lists the daemon's session" grep -q "$a1" "$out/session-show-tun.txt"
 client_stop c1

@@ -293,6 +293,15 @@ ping_txt=$out/ping-tun.txt
 ip netns exec lac ping -D -i 0.05 192.168.42.1 >"$ping_txt" 2>&1 &
 ping_pid=$!
 check "tun: the client's pings are answered through the parent" wait_for 20 more_replies 20
+# the parent's switch's counters, in the engine's show stats and show sessions
+ctl "show stats" >"$out/stats-tun-1.json"
+check "tun: show stats has the parent's switch: the pings each way, no drop" jcheck \
+	'j["tun"]["rx_packets"] >= 20 and j["tun"]["tx_packets"] >= 20 and j["tun"]["spoofed"] == 0 and j["tun"]["to_engine_dropped"] == 0 and j["ppp"]["tun_tx"] == j["tun"]["rx_packets"]' \
+	<"$out/stats-tun-1.json"
+ctl "show sessions" >"$out/sessions-tun-1.json"
+check "tun: show sessions has the session's data, from the parent (COUNTERS)" jcheck \
+	'len(j["sessions"]) == 1 and j["sessions"][0]["rx_packets"] >= 20 and j["sessions"][0]["tx_bytes"] >= 20 * 84' \
+	<"$out/sessions-tun-1.json"
 e1=$(engine)
 n=$(replies)
 kill -KILL "$e1"
