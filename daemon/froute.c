@@ -38,7 +38,7 @@ static const char *const why_str[] = {
 	[FROUTE_TAKEN] = "it overlaps another session's framed route",
 	[FROUTE_PEER_LIMIT] = "the client's public address has too many framed routes",
 	[FROUTE_LIMIT] = "the gateway has too many framed routes",
-	[FROUTE_PRIVSEP] = "framed routes are not applied with privsep = yes",
+	[FROUTE_PRIVSEP] = "the privileged parent refused it",
 	[FROUTE_TUN] = "framed routes need the kernel data path",
 	[FROUTE_KERNEL] = "the kernel refused the route",
 };
@@ -121,6 +121,43 @@ int froute_local_read(struct froute_local *l)
 	err = froute_local_from(l, ifa);
 	freeifaddrs(ifa);
 	return err;
+}
+
+/* The servers of a [radius] list into out from *n on; a list that does not parse adds none. */
+static void conf_servers(const char *list, struct sockaddr_storage *out, unsigned int *n)
+{
+	char why[128];
+	int got = list[0] ? config_radius_servers(list, 1812, out + *n, why, sizeof(why)) : 0;
+
+	*n += got > 0 ? (unsigned int)got : 0;
+}
+
+void froute_conf_from(struct froute_conf *fc, const struct l2sec_config *cfg)
+{
+	unsigned int i;
+
+	memset(fc, 0, sizeof(*fc));
+	memcpy(fc->pools, cfg->pool, cfg->n_pool * sizeof(cfg->pool[0]));
+	for (i = 0; i < cfg->n_named_pool; i++)
+		fc->pools[cfg->n_pool + i] = cfg->named_pool[i].r;
+	fc->n_pools = cfg->n_pool + cfg->n_named_pool;
+	conf_servers(cfg->radius.auth_servers, fc->servers, &fc->n_servers);
+	conf_servers(cfg->radius.acct_servers, fc->servers, &fc->n_servers);
+	memcpy(fc->dae, cfg->radius.dae_clients,
+	       cfg->radius.n_dae_clients * sizeof(cfg->radius.dae_clients[0]));
+	fc->n_dae = cfg->radius.n_dae_clients;
+}
+
+void froute_ctx_of(struct froute_ctx *c, const struct froute_conf *fc,
+		   const struct froute_local *local)
+{
+	c->pools = fc->pools;
+	c->n_pools = fc->n_pools;
+	c->local = local;
+	c->servers = fc->servers;
+	c->n_servers = fc->n_servers;
+	c->dae = fc->dae;
+	c->n_dae = fc->n_dae;
 }
 
 struct froute_table *froute_table_new(void)

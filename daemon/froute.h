@@ -47,7 +47,7 @@ enum froute_why {
 	FROUTE_TAKEN,		/* overlaps another session's framed route */
 	FROUTE_PEER_LIMIT,	/* FROUTE_MAX_PER_PEER reached */
 	FROUTE_LIMIT,		/* FROUTE_MAX reached */
-	FROUTE_PRIVSEP,		/* [global] privsep = yes: the parent would add it blind */
+	FROUTE_PRIVSEP,		/* the privsep parent refused it (not of the Accept it verified) */
 	FROUTE_TUN,		/* the TUN data path routes the clients' own addresses only */
 	FROUTE_KERNEL,		/* the kernel refused it */
 };
@@ -83,6 +83,25 @@ struct froute_ctx {
 	const struct config_dae_client *dae;	/* [radius] dae-clients */
 	unsigned int n_dae;
 };
+
+/*
+ * The configuration's part of the context, copied (the privsep parent's
+ * checker keeps one for the configuration it was made with).
+ */
+struct froute_conf {
+	struct config_range pools[CONFIG_MAX_POOL_RANGES + CONFIG_MAX_NAMED_RANGES];
+	unsigned int n_pools;
+	struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS];
+	unsigned int n_servers;
+	struct config_dae_client dae[CONFIG_DAE_CLIENTS_MAX];
+	unsigned int n_dae;
+};
+
+/* cfg's pools (default and named), RADIUS servers and DAE clients into fc. */
+void froute_conf_from(struct froute_conf *fc, const struct l2sec_config *cfg);
+/* A context over fc and local (both the caller's, valid while c is used). */
+void froute_ctx_of(struct froute_ctx *c, const struct froute_conf *fc,
+		   const struct froute_local *local);
 
 struct froute_table;
 

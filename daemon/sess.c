@@ -286,6 +286,26 @@ static bool froute_holds_a_peer(const struct sessions *ss, const struct radius_r
 	return false;
 }
 
+/*
+ * Under privsep the parent routes it, from the Access-Accept it verified
+ * itself and after the same checks against its own record (priv_check.h).
+ */
+static enum froute_why froute_one_priv(struct sess *x, const struct radius_route *r)
+{
+	const struct l2tp_tunnel *t = x->l2tp->tunnel;
+	enum priv_reason reason;
+	uint8_t fw = 0;
+
+	if (engine_priv_froute(x->ss->ep, true, t->dp_handle, t->tid, x->l2tp->sid, r->net,
+			       r->plen, &reason, &fw) == 0)
+		return FROUTE_OK;
+	if (errno != EPERM)
+		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
+	if (reason == PRIV_R_FROUTE && fw > FROUTE_OK && fw <= FROUTE_KERNEL)
+		return (enum froute_why)fw;
+	return FROUTE_PRIVSEP;
+}
+
 /* One route through the session's address: FROUTE_OK once routed and held. */
 static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 				  const struct radius_route *r)
@@ -293,6 +313,8 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	struct sessions *ss = x->ss;
 	enum froute_why why;
 
+	if (ss->ep)
+		return froute_one_priv(x, r);
 	if (!ss->froutes && !(ss->froutes = froute_table_new()))
 		return FROUTE_LIMIT;
 	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
@@ -314,13 +336,10 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 static enum froute_why froutes_possible(const struct sessions *ss)
 {
 	/*
-	 * The engine parses the answers: the parent must not route a prefix on
-	 * its word (and the engine's sandbox has no rtnetlink to list addresses).
+	 * the TUN path finds sessions by their own addresses only (find4);
+	 * under privsep the parent routes (and refuses without l2sec.ko too)
 	 */
-	if (ss->ep)
-		return FROUTE_PRIVSEP;
-	/* the TUN path finds sessions by their own addresses only (find4) */
-	if (!ss->nd || !ss->dp || strcmp(datapath_name(ss->dp), "kernel"))
+	if ((!ss->ep && !ss->nd) || !ss->dp || strcmp(datapath_name(ss->dp), "kernel"))
 		return FROUTE_TUN;
 	return FROUTE_OK;
 }
@@ -378,7 +397,8 @@ static void froutes_up(struct sess *x)
 	if (!x->fr || !x->l2tp)
 		return;
 	froute_ctx_fill(x->ss->cfg, &c, pools, &local, servers);
-	if (all == FROUTE_OK && froute_local_read(&local) < 0) {
+	/* under privsep the parent lists them (the engine's sandbox has no rtnetlink) */
+	if (all == FROUTE_OK && !x->ss->ep && froute_local_read(&local) < 0) {
 		if (errno == E2BIG)
 			log_warn("ppp %s: the gateway has more than %d IPv4 addresses to check: "
 				 "no Framed-Route routed", x->tag, FROUTE_MAX_LOCAL);
@@ -410,11 +430,24 @@ static void froutes_down(struct sess *x)
 	unsigned int i;
 
 	for (i = 0; x->fr && i < x->fr->n; i++) {
+		const struct radius_route *r = &x->fr->r[i];
+
 		if (!x->fr->up[i])
 			continue;
-		netdev_route_via(ss->nd, false, x->fr->r[i].net, x->fr->r[i].plen, x->ipv4);
-		froute_drop(ss->froutes, &x->fr->r[i], x);
 		x->fr->up[i] = false;
+		if (ss->ep) {
+			const struct l2tp_tunnel *t = x->l2tp ? x->l2tp->tunnel : NULL;
+			enum priv_reason reason;
+			uint8_t fw;
+
+			/* no L2TP session: the parent removed it with the session */
+			if (t)
+				engine_priv_froute(ss->ep, false, t->dp_handle, t->tid,
+						   x->l2tp->sid, r->net, r->plen, &reason, &fw);
+			continue;
+		}
+		netdev_route_via(ss->nd, false, r->net, r->plen, x->ipv4);
+		froute_drop(ss->froutes, r, x);
 	}
 }
 
