@@ -188,7 +188,8 @@ static void ppp_stats(struct sessions *ss, struct json_object *res)
 #define S(f) add_int(o, #f, (int64_t)st->f)
 	S(up); S(down); S(auth_failures); S(no_address); S(tun_rx); S(tun_tx);
 	S(tun_rx_no_session); S(tun_tx_spoofed); S(tun_errors); S(ra_sent);
-	S(froute_added); S(froute_refused);
+	S(froute_added); S(froute_refused); S(froute_removed); S(froute_del_failed);
+	S(froute_stale);
 	S(rs_received); S(rs_ratelimited);
 #undef S
 	auth_stats(sessions_auth_stats(ss), o);

@@ -16,12 +16,14 @@
 struct froute_entry {
 	struct in_addr net;
 	uint8_t plen;
-	const void *owner;
+	const void *owner;		/* NULL: an orphan, through gw (froute_orphan) */
+	struct in_addr gw;
 	uint8_t peer[16];	/* the client's public address, IPv4 mapped; IPv6: its /64 */
 };
 
 struct froute_table {
 	unsigned int n;
+	unsigned int orphans;
 	struct froute_entry e[FROUTE_MAX];
 };
 
@@ -284,6 +286,7 @@ int froute_hold(struct froute_table *t, const struct radius_route *r, const void
 	e->net = r->net;
 	e->plen = r->plen;
 	e->owner = owner;
+	e->gw.s_addr = INADDR_ANY;
 	peer_key(peer, e->peer);
 	return 0;
 }
@@ -292,6 +295,8 @@ void froute_drop(struct froute_table *t, const struct radius_route *r, const voi
 {
 	unsigned int i;
 
+	if (!owner)
+		return;		/* orphans leave by froute_retry only */
 	for (i = 0; i < t->n; i++) {
 		if (t->e[i].owner != owner || t->e[i].net.s_addr != r->net.s_addr ||
 		    t->e[i].plen != r->plen)
@@ -299,6 +304,53 @@ void froute_drop(struct froute_table *t, const struct radius_route *r, const voi
 		t->e[i] = t->e[--t->n];	/* order does not matter */
 		return;
 	}
+}
+
+enum froute_why froute_check_config(const struct froute_ctx *c, const struct radius_route *r)
+{
+	return check_gateway(c, r);
+}
+
+void froute_orphan(struct froute_table *t, const struct radius_route *r, const void *owner,
+		   struct in_addr gw)
+{
+	unsigned int i;
+
+	if (!owner)
+		return;
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].owner != owner || t->e[i].net.s_addr != r->net.s_addr ||
+		    t->e[i].plen != r->plen)
+			continue;
+		t->e[i].owner = NULL;
+		t->e[i].gw = gw;
+		t->orphans++;
+		return;
+	}
+}
+
+unsigned int froute_orphans(const struct froute_table *t)
+{
+	return t->orphans;
+}
+
+unsigned int froute_retry(struct froute_table *t,
+			  int (*del)(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw),
+			  void *ctx)
+{
+	unsigned int i = 0;
+
+	while (t->orphans && i < t->n) {
+		struct froute_entry *e = &t->e[i];
+
+		if (e->owner || del(ctx, e->net, e->plen, e->gw) < 0) {
+			i++;
+			continue;
+		}
+		t->orphans--;
+		*e = t->e[--t->n];	/* the last one moves here: looked at next */
+	}
+	return t->orphans;
 }
 
 const char *froute_str(const struct radius_route *r, char *buf, size_t cap)

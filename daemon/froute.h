@@ -129,6 +129,30 @@ int froute_hold(struct froute_table *t, const struct radius_route *r, const void
 /* Forget owner's route r. */
 void froute_drop(struct froute_table *t, const struct radius_route *r, const void *owner);
 
+/*
+ * The configuration's side of froute_check alone (pools, the gateway's
+ * networks, RADIUS servers, DAE clients): a route held, judged again after a
+ * reload. FROUTE_OK or why not.
+ */
+enum froute_why froute_check_config(const struct froute_ctx *c, const struct radius_route *r);
+
+/*
+ * owner's route r (through gw) could not be removed from the kernel: it stays
+ * in the table without an owner, so that its network stays taken (and
+ * counted) until froute_retry removes it.
+ */
+void froute_orphan(struct froute_table *t, const struct radius_route *r, const void *owner,
+		   struct in_addr gw);
+/* Routes left by froute_orphan. */
+unsigned int froute_orphans(const struct froute_table *t);
+/*
+ * Try del on each orphan (0: removed from the kernel, or not there); those
+ * removed leave the table. Returns how many are left.
+ */
+unsigned int froute_retry(struct froute_table *t,
+			  int (*del)(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw),
+			  void *ctx);
+
 /* "NET/PLEN" into buf (at least INET_ADDRSTRLEN + 3). */
 const char *froute_str(const struct radius_route *r, char *buf, size_t cap);
 
