@@ -226,7 +226,8 @@ static void ppp_stats(struct sessions *ss, const struct datapath_tun_stats *ts,
 	T("tun_errors", ts->device_errors + ts->send_errors);
 #undef T
 	S(ra_sent);
-	S(froute_added); S(froute_refused);
+	S(froute_added); S(froute_refused); S(froute_removed); S(froute_del_failed);
+	S(froute_stale);
 	S(rs_received); S(rs_ratelimited);
 #undef S
 	auth_stats(sessions_auth_stats(ss), o);

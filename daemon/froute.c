@@ -16,12 +16,14 @@
 struct froute_entry {
 	struct in_addr net;
 	uint8_t plen;
-	const void *owner;
+	const void *owner;		/* NULL: an orphan, through gw (froute_orphan) */
+	struct in_addr gw;
 	uint8_t peer[16];	/* the client's public address, IPv4 mapped; IPv6: its /64 */
 };
 
 struct froute_table {
 	unsigned int n;
+	unsigned int orphans;
 	struct froute_entry e[FROUTE_MAX];
 };
 
@@ -38,7 +40,7 @@ static const char *const why_str[] = {
 	[FROUTE_TAKEN] = "it overlaps another session's framed route",
 	[FROUTE_PEER_LIMIT] = "the client's public address has too many framed routes",
 	[FROUTE_LIMIT] = "the gateway has too many framed routes",
-	[FROUTE_PRIVSEP] = "framed routes are not applied with privsep = yes",
+	[FROUTE_PRIVSEP] = "the privileged parent refused it",
 	[FROUTE_TUN] = "framed routes need the kernel data path",
 	[FROUTE_KERNEL] = "the kernel refused the route",
 };
@@ -121,6 +123,43 @@ int froute_local_read(struct froute_local *l)
 	err = froute_local_from(l, ifa);
 	freeifaddrs(ifa);
 	return err;
+}
+
+/* The servers of a [radius] list into out from *n on; a list that does not parse adds none. */
+static void conf_servers(const char *list, struct sockaddr_storage *out, unsigned int *n)
+{
+	char why[128];
+	int got = list[0] ? config_radius_servers(list, 1812, out + *n, why, sizeof(why)) : 0;
+
+	*n += got > 0 ? (unsigned int)got : 0;
+}
+
+void froute_conf_from(struct froute_conf *fc, const struct l2sec_config *cfg)
+{
+	unsigned int i;
+
+	memset(fc, 0, sizeof(*fc));
+	memcpy(fc->pools, cfg->pool, cfg->n_pool * sizeof(cfg->pool[0]));
+	for (i = 0; i < cfg->n_named_pool; i++)
+		fc->pools[cfg->n_pool + i] = cfg->named_pool[i].r;
+	fc->n_pools = cfg->n_pool + cfg->n_named_pool;
+	conf_servers(cfg->radius.auth_servers, fc->servers, &fc->n_servers);
+	conf_servers(cfg->radius.acct_servers, fc->servers, &fc->n_servers);
+	memcpy(fc->dae, cfg->radius.dae_clients,
+	       cfg->radius.n_dae_clients * sizeof(cfg->radius.dae_clients[0]));
+	fc->n_dae = cfg->radius.n_dae_clients;
+}
+
+void froute_ctx_of(struct froute_ctx *c, const struct froute_conf *fc,
+		   const struct froute_local *local)
+{
+	c->pools = fc->pools;
+	c->n_pools = fc->n_pools;
+	c->local = local;
+	c->servers = fc->servers;
+	c->n_servers = fc->n_servers;
+	c->dae = fc->dae;
+	c->n_dae = fc->n_dae;
 }
 
 struct froute_table *froute_table_new(void)
@@ -247,6 +286,7 @@ int froute_hold(struct froute_table *t, const struct radius_route *r, const void
 	e->net = r->net;
 	e->plen = r->plen;
 	e->owner = owner;
+	e->gw.s_addr = INADDR_ANY;
 	peer_key(peer, e->peer);
 	return 0;
 }
@@ -255,6 +295,8 @@ void froute_drop(struct froute_table *t, const struct radius_route *r, const voi
 {
 	unsigned int i;
 
+	if (!owner)
+		return;		/* orphans leave by froute_retry only */
 	for (i = 0; i < t->n; i++) {
 		if (t->e[i].owner != owner || t->e[i].net.s_addr != r->net.s_addr ||
 		    t->e[i].plen != r->plen)
@@ -262,6 +304,53 @@ void froute_drop(struct froute_table *t, const struct radius_route *r, const voi
 		t->e[i] = t->e[--t->n];	/* order does not matter */
 		return;
 	}
+}
+
+enum froute_why froute_check_config(const struct froute_ctx *c, const struct radius_route *r)
+{
+	return check_gateway(c, r);
+}
+
+void froute_orphan(struct froute_table *t, const struct radius_route *r, const void *owner,
+		   struct in_addr gw)
+{
+	unsigned int i;
+
+	if (!owner)
+		return;
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].owner != owner || t->e[i].net.s_addr != r->net.s_addr ||
+		    t->e[i].plen != r->plen)
+			continue;
+		t->e[i].owner = NULL;
+		t->e[i].gw = gw;
+		t->orphans++;
+		return;
+	}
+}
+
+unsigned int froute_orphans(const struct froute_table *t)
+{
+	return t->orphans;
+}
+
+unsigned int froute_retry(struct froute_table *t,
+			  int (*del)(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw),
+			  void *ctx)
+{
+	unsigned int i = 0;
+
+	while (t->orphans && i < t->n) {
+		struct froute_entry *e = &t->e[i];
+
+		if (e->owner || del(ctx, e->net, e->plen, e->gw) < 0) {
+			i++;
+			continue;
+		}
+		t->orphans--;
+		*e = t->e[--t->n];	/* the last one moves here: looked at next */
+	}
+	return t->orphans;
 }
 
 const char *froute_str(const struct radius_route *r, char *buf, size_t cap)

@@ -47,7 +47,7 @@ enum froute_why {
 	FROUTE_TAKEN,		/* overlaps another session's framed route */
 	FROUTE_PEER_LIMIT,	/* FROUTE_MAX_PER_PEER reached */
 	FROUTE_LIMIT,		/* FROUTE_MAX reached */
-	FROUTE_PRIVSEP,		/* [global] privsep = yes: the parent would add it blind */
+	FROUTE_PRIVSEP,		/* the privsep parent refused it (not of the Accept it verified) */
 	FROUTE_TUN,		/* the TUN data path routes the clients' own addresses only */
 	FROUTE_KERNEL,		/* the kernel refused it */
 };
@@ -84,6 +84,25 @@ struct froute_ctx {
 	unsigned int n_dae;
 };
 
+/*
+ * The configuration's part of the context, copied (the privsep parent's
+ * checker keeps one for the configuration it was made with).
+ */
+struct froute_conf {
+	struct config_range pools[CONFIG_MAX_POOL_RANGES + CONFIG_MAX_NAMED_RANGES];
+	unsigned int n_pools;
+	struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS];
+	unsigned int n_servers;
+	struct config_dae_client dae[CONFIG_DAE_CLIENTS_MAX];
+	unsigned int n_dae;
+};
+
+/* cfg's pools (default and named), RADIUS servers and DAE clients into fc. */
+void froute_conf_from(struct froute_conf *fc, const struct l2sec_config *cfg);
+/* A context over fc and local (both the caller's, valid while c is used). */
+void froute_ctx_of(struct froute_ctx *c, const struct froute_conf *fc,
+		   const struct froute_local *local);
+
 struct froute_table;
 
 struct froute_table *froute_table_new(void);
@@ -109,6 +128,30 @@ int froute_hold(struct froute_table *t, const struct radius_route *r, const void
 		const struct sockaddr_storage *peer);
 /* Forget owner's route r. */
 void froute_drop(struct froute_table *t, const struct radius_route *r, const void *owner);
+
+/*
+ * The configuration's side of froute_check alone (pools, the gateway's
+ * networks, RADIUS servers, DAE clients): a route held, judged again after a
+ * reload. FROUTE_OK or why not.
+ */
+enum froute_why froute_check_config(const struct froute_ctx *c, const struct radius_route *r);
+
+/*
+ * owner's route r (through gw) could not be removed from the kernel: it stays
+ * in the table without an owner, so that its network stays taken (and
+ * counted) until froute_retry removes it.
+ */
+void froute_orphan(struct froute_table *t, const struct radius_route *r, const void *owner,
+		   struct in_addr gw);
+/* Routes left by froute_orphan. */
+unsigned int froute_orphans(const struct froute_table *t);
+/*
+ * Try del on each orphan (0: removed from the kernel, or not there); those
+ * removed leave the table. Returns how many are left.
+ */
+unsigned int froute_retry(struct froute_table *t,
+			  int (*del)(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw),
+			  void *ctx);
 
 /* "NET/PLEN" into buf (at least INET_ADDRSTRLEN + 3). */
 const char *froute_str(const struct radius_route *r, char *buf, size_t cap);

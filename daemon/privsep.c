@@ -163,6 +163,22 @@ static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int 
 	return 0;
 }
 
+/*
+ * A Framed-Route the checker accepted (priv_check.h): "NET/PLEN via GW dev
+ * l2sec0 onlink", never replacing a route that is there. Only l2sec.ko finds
+ * a session by a route's gateway: with the TUN data path none is added.
+ */
+static int x_froute(void *ctx, bool add, struct in_addr net, uint8_t plen, struct in_addr gw)
+{
+	struct l2secd *d = ctx;
+
+	if (add && !d->kern) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return netdev_route_via(d->nd, add, net, plen, gw);
+}
+
 /* charon not managed by l2secd: the kernel's SAs, dumped over xfrm (xfrm_marks.h). */
 static void x_sa_lookup(void *ctx, uint32_t mark, const struct priv_addr *peer)
 {
@@ -426,6 +442,7 @@ static const struct priv_exec_ops exec_ops = {
 	.session_up = x_session_up,
 	.counters = x_counters,
 	.route = x_route,
+	.froute = x_froute,
 	.sa_lookup = x_sa_lookup,
 	.ipsec_report = x_ipsec_report,
 	.sa_describe = x_sa_describe,

@@ -287,6 +287,26 @@ static bool froute_holds_a_peer(const struct sessions *ss, const struct radius_r
 	return false;
 }
 
+/*
+ * Under privsep the parent routes it, from the Access-Accept it verified
+ * itself and after the same checks against its own record (priv_check.h).
+ */
+static enum froute_why froute_one_priv(struct sess *x, const struct radius_route *r)
+{
+	const struct l2tp_tunnel *t = x->l2tp->tunnel;
+	enum priv_reason reason;
+	uint8_t fw = 0;
+
+	if (engine_priv_froute(x->ss->ep, true, t->dp_handle, t->tid, x->l2tp->sid, r->net,
+			       r->plen, &reason, &fw) == 0)
+		return FROUTE_OK;
+	if (errno != EPERM)
+		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
+	if (reason == PRIV_R_FROUTE && fw > FROUTE_OK && fw <= FROUTE_KERNEL)
+		return (enum froute_why)fw;
+	return FROUTE_PRIVSEP;
+}
+
 /* One route through the session's address: FROUTE_OK once routed and held. */
 static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 				  const struct radius_route *r)
@@ -294,6 +314,8 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	struct sessions *ss = x->ss;
 	enum froute_why why;
 
+	if (ss->ep)
+		return froute_one_priv(x, r);
 	if (!ss->froutes && !(ss->froutes = froute_table_new()))
 		return FROUTE_LIMIT;
 	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
@@ -315,49 +337,54 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 static enum froute_why froutes_possible(const struct sessions *ss)
 {
 	/*
-	 * The engine parses the answers: the parent must not route a prefix on
-	 * its word (and the engine's sandbox has no rtnetlink to list addresses).
+	 * the TUN path finds sessions by their own addresses only (find4);
+	 * under privsep the parent routes (and refuses without l2sec.ko too)
 	 */
-	if (ss->ep)
-		return FROUTE_PRIVSEP;
-	/* the TUN path's switch finds sessions by their own addresses only */
-	if (!ss->nd || !ss->dp || !datapath_routes_behind(ss->dp))
+	if ((!ss->ep && !ss->nd) || !ss->dp || !datapath_routes_behind(ss->dp))
 		return FROUTE_TUN;
 	return FROUTE_OK;
 }
 
-/* The servers of a [radius] list into out from *n on; a list that does not parse adds none. */
-static void froute_servers(const char *list, struct sockaddr_storage *out, unsigned int *n)
+/* "NET/PLEN via GW" removed from the kernel (froute_retry's, for an orphan). */
+static int froute_del_kernel(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw)
 {
-	char why[128];
-	int got = list[0] ? config_radius_servers(list, 1812, out + *n, why, sizeof(why)) : 0;
+	struct sessions *ss = ctx;
 
-	*n += got > 0 ? (unsigned int)got : 0;
+	return netdev_route_via(ss->nd, false, net, plen, gw);
 }
 
 /*
- * What the checks compare with: every pool's ranges, the gateway's networks
- * now, its RADIUS servers and DAE clients (their traffic must not follow a
- * framed route into a client's tunnel).
+ * The routes the kernel would not delete before (froutes_del): tried again
+ * at each session's routes and at a reload, said once they are gone.
  */
-static void froute_ctx_fill(const struct l2sec_config *cfg, struct froute_ctx *c,
-			    struct config_range *pools, struct froute_local *local,
-			    struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS])
+static void froutes_retry(struct sessions *ss)
 {
-	unsigned int i;
+	unsigned int before;
 
-	memcpy(pools, cfg->pool, cfg->n_pool * sizeof(cfg->pool[0]));
-	for (i = 0; i < cfg->n_named_pool; i++)
-		pools[cfg->n_pool + i] = cfg->named_pool[i].r;
-	c->pools = pools;
-	c->n_pools = cfg->n_pool + cfg->n_named_pool;
-	c->local = local;
-	c->n_servers = 0;
-	froute_servers(cfg->radius.auth_servers, servers, &c->n_servers);
-	froute_servers(cfg->radius.acct_servers, servers, &c->n_servers);
-	c->servers = servers;
-	c->dae = cfg->radius.dae_clients;
-	c->n_dae = cfg->radius.n_dae_clients;
+	if (ss->ep || !ss->froutes || !froute_orphans(ss->froutes))
+		return;
+	before = froute_orphans(ss->froutes);
+	ss->st.froute_stale = froute_retry(ss->froutes, froute_del_kernel, ss);
+	if (ss->st.froute_stale < before)
+		log_notice("framed routes: %u left behind earlier removed now, %u still not",
+			   before - froute_orphans(ss->froutes), froute_orphans(ss->froutes));
+}
+
+/* One route of x removed: one the kernel keeps stays held, an orphan tried again later. */
+static void froute_del(struct sess *x, const struct radius_route *r)
+{
+	struct sessions *ss = x->ss;
+	char net[INET_ADDRSTRLEN + 4];
+
+	if (netdev_route_via(ss->nd, false, r->net, r->plen, x->ipv4) == 0) {
+		froute_drop(ss->froutes, r, x);
+		return;
+	}
+	froute_orphan(ss->froutes, r, x, x->ipv4);
+	ss->st.froute_del_failed++;
+	ss->st.froute_stale = froute_orphans(ss->froutes);
+	log_warn("ppp %s: Framed-Route %s could not be removed (%s): kept, tried again later",
+		 x->tag, froute_str(r, net, sizeof(net)), strerror(errno));
 }
 
 /*
@@ -368,9 +395,8 @@ static void froute_ctx_fill(const struct l2sec_config *cfg, struct froute_ctx *c
  */
 static void froutes_up(struct sess *x)
 {
-	struct config_range pools[CONFIG_MAX_POOL_RANGES + CONFIG_MAX_NAMED_RANGES];
+	struct froute_conf fc;
 	struct froute_local local;
-	struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS];
 	enum froute_why all = froutes_possible(x->ss);
 	struct froute_ctx c;
 	char net[INET_ADDRSTRLEN + 4];
@@ -378,8 +404,11 @@ static void froutes_up(struct sess *x)
 
 	if (!x->fr || !x->l2tp)
 		return;
-	froute_ctx_fill(x->ss->cfg, &c, pools, &local, servers);
-	if (all == FROUTE_OK && froute_local_read(&local) < 0) {
+	froutes_retry(x->ss);
+	froute_conf_from(&fc, x->ss->cfg);
+	froute_ctx_of(&c, &fc, &local);
+	/* under privsep the parent lists them (the engine's sandbox has no rtnetlink) */
+	if (all == FROUTE_OK && !x->ss->ep && froute_local_read(&local) < 0) {
 		if (errno == E2BIG)
 			log_warn("ppp %s: the gateway has more than %d IPv4 addresses to check: "
 				 "no Framed-Route routed", x->tag, FROUTE_MAX_LOCAL);
@@ -411,11 +440,23 @@ static void froutes_down(struct sess *x)
 	unsigned int i;
 
 	for (i = 0; x->fr && i < x->fr->n; i++) {
+		const struct radius_route *r = &x->fr->r[i];
+
 		if (!x->fr->up[i])
 			continue;
-		netdev_route_via(ss->nd, false, x->fr->r[i].net, x->fr->r[i].plen, x->ipv4);
-		froute_drop(ss->froutes, &x->fr->r[i], x);
 		x->fr->up[i] = false;
+		if (ss->ep) {
+			const struct l2tp_tunnel *t = x->l2tp ? x->l2tp->tunnel : NULL;
+			enum priv_reason reason;
+			uint8_t fw;
+
+			/* no L2TP session: the parent removed it with the session */
+			if (t)
+				engine_priv_froute(ss->ep, false, t->dp_handle, t->tid,
+						   x->l2tp->sid, r->net, r->plen, &reason, &fw);
+			continue;
+		}
+		froute_del(x, r);
 	}
 }
 
@@ -1841,6 +1882,47 @@ static void pool_routes_reload(struct sessions *ss)
 	ss->prt = to;
 }
 
+/*
+ * After a reload, before the pools' new routes: each session's framed routes
+ * judged again against the new configuration (pools, RADIUS servers, DAE
+ * clients, the gateway's networks); one refused now is removed, logged and
+ * counted, and the session stays up without it.
+ */
+static void froutes_reload(struct sessions *ss)
+{
+	struct froute_conf fc;
+	struct froute_local local;
+	char net[INET_ADDRSTRLEN + 4];
+	struct froute_ctx c;
+	struct sess *x;
+
+	froutes_retry(ss);
+	if (ss->ep || !ss->froutes || froute_count(ss->froutes) == froute_orphans(ss->froutes))
+		return;
+	froute_conf_from(&fc, ss->cfg);
+	froute_ctx_of(&c, &fc, &local);
+	if (froute_local_read(&local) < 0) {
+		/* the pools, servers and DAE clients still: a route over a new pool must go */
+		log_warn("reload: cannot list the gateway's addresses (%s): the framed routes are "
+			 "checked against the configuration alone", strerror(errno));
+		local.n = 0;
+	}
+	for (x = ss->list; x; x = x->next) {
+		for (unsigned int i = 0; x->fr && i < x->fr->n; i++) {
+			const struct radius_route *r = &x->fr->r[i];
+			enum froute_why why;
+
+			if (!x->fr->up[i] || (why = froute_check_config(&c, r)) == FROUTE_OK)
+				continue;
+			log_warn("ppp %s: reload: Framed-Route %s removed: %s", x->tag,
+				 froute_str(r, net, sizeof(net)), froute_why_str(why));
+			x->fr->up[i] = false;
+			froute_del(x, r);
+			ss->st.froute_removed++;
+		}
+	}
+}
+
 int sessions_reload(struct sessions *ss, struct users_db *users)
 {
 	struct authlimit_config alc;
@@ -1870,6 +1952,7 @@ int sessions_reload(struct sessions *ss, struct users_db *users)
 	ss->pool = p4;
 	ss->pool6 = p6;
 	ss->np = np;
+	froutes_reload(ss);	/* before the pools' routes: a new pool's may be one of them */
 	pool_routes_reload(ss);
 	if (users) {
 		users_free(ss->users);

@@ -56,6 +56,9 @@ struct sess_stats {
 	uint64_t rs_received;		/* Router Solicitations (l2sec.ko passes them up) */
 	uint64_t rs_ratelimited;	/* Router Solicitations an RA already due answers */
 	uint64_t froute_added, froute_refused;	/* RADIUS Framed-Routes (froute.h) */
+	uint64_t froute_removed;	/* by a reload whose configuration refuses them */
+	uint64_t froute_del_failed;	/* the kernel kept one: held, tried again (froute_stale) */
+	uint64_t froute_stale;		/* such routes now (a gauge) */
 };
 
 struct sessions;

@@ -425,6 +425,26 @@ int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_
 	return call_ok(ep, &m, &r, NULL);
 }
 
+int engine_priv_froute(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
+		       uint16_t sid, struct in_addr net, uint8_t plen, enum priv_reason *why,
+		       uint8_t *froute_why)
+{
+	struct priv_msg m = { .type = add ? PRIV_REQ_FROUTE_ADD : PRIV_REQ_FROUTE_DEL };
+	struct priv_reply r;
+	int ret;
+
+	m.addr.handle = handle;
+	m.addr.tid = tid;
+	m.addr.sid = sid;
+	m.addr.addr.family = 4;
+	m.addr.addr.v4 = net;
+	m.addr.plen = plen;
+	memset(&r, 0, sizeof(r));
+	ret = call_ok(ep, &m, &r, why);
+	*froute_why = r.froute_why;
+	return ret;
+}
+
 int engine_priv_addr_claim(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			   int family, void *out, enum priv_reason *why)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "addr/pool.h"
+#include "froute.h"
 #include "core/util.h"
 #include "ppp/mschap.h"
 #include "priv/priv_check.h"
@@ -234,9 +235,23 @@ struct pc_session {
 	struct pool *from4;		/* the pool v4 came from; NULL: outside every pool */
 	struct in_addr v4;
 	struct in6_addr pfx6;
+	/* its verified Accept's Framed-Routes: a list in the grants (index + 1; 0: none) */
+	int32_t fr_first;
 };
 
 #define PC_NPOOL_UNKNOWN	255
+
+/*
+ * A Framed-Route a verified Access-Accept granted a session, routed (up) or
+ * not yet. The grants are a fixed table (PRIV_FROUTE_GRANTS), so an engine
+ * cannot make the parent allocate; an Accept's routes beyond it are not
+ * granted (counted in froute_ungranted).
+ */
+struct pc_grant {
+	struct radius_route r;
+	bool up;			/* routed, and held in the checker's froute table */
+	int32_t next;			/* the session's next (or the free list's), index + 1; 0: end */
+};
 
 struct priv_check {
 	const struct users_db *users;
@@ -262,6 +277,15 @@ struct priv_check {
 	struct bucket auth, query, send, radius_rate, dae_rate, counters_rate;
 	struct priv_radius *radius;
 	bool framed_ip_any;		/* [radius] framed-ip-outside-pool */
+	/* Framed-Route: what the checks compare with, the routes up, the grants */
+	struct froute_conf fconf;
+	struct froute_local local;	/* the gateway's addresses, read at each FROUTE_ADD */
+	int (*local_read)(void *ctx, struct froute_local *l);
+	void *local_ctx;
+	struct froute_table *froutes;
+	struct pc_grant *grants;
+	int32_t grant_free;		/* the free list, index + 1; 0: empty */
+	struct bucket froute_rate;
 	void (*random)(void *ctx, void *buf, size_t len);
 	void *random_ctx;
 	struct priv_auth_limit al;
@@ -298,6 +322,12 @@ static uint64_t origin_key(bool by_mark, uint32_t mark, const struct priv_addr *
 	return 2ull << 62 | (h & ((1ull << 46) - 1)) << 16 | tid;
 }
 
+static int local_read_default(void *ctx, struct froute_local *l)
+{
+	(void)ctx;
+	return froute_local_read(l);
+}
+
 struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct users_db *users)
 {
 	const struct l2tp_config *l = &cfg->l2tp;
@@ -313,6 +343,15 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 	c->max_tunnels_per_sa = l->max_tunnels_per_sa;
 	c->auth_tries = cfg->auth_tries;
 	c->framed_ip_any = cfg->radius.framed_ip_any;
+	froute_conf_from(&c->fconf, cfg);
+	c->local_read = local_read_default;
+	c->froutes = froute_table_new();
+	c->grants = calloc(PRIV_FROUTE_GRANTS, sizeof(*c->grants));
+	if (!c->froutes || !c->grants)
+		goto fail;
+	for (int32_t g = 0; g < PRIV_FROUTE_GRANTS; g++)
+		c->grants[g].next = g + 1 < PRIV_FROUTE_GRANTS ? g + 2 : 0;
+	c->grant_free = 1;
 	c->pool = pool_new(cfg->pool, cfg->n_pool);
 	if (!c->pool)
 		goto fail;
@@ -357,6 +396,8 @@ void priv_check_free(struct priv_check *c)
 	chain_free(&c->by_origin);
 	free(c->sa_rec);
 	free(c->tun_rec);
+	froute_table_free(c->froutes);
+	free(c->grants);
 	if (c->sess_rec)
 		explicit_bzero(c->sess_rec, c->sess.cap * sizeof(*c->sess_rec));
 	free(c->sess_rec);
@@ -449,6 +490,121 @@ int priv_check_sa_up(struct priv_check *c, uint32_t mark, const struct priv_addr
 	return 0;
 }
 
+/* --- Framed-Route (froute.h): the grants of verified Accepts, the routes up --------- */
+
+static struct pc_grant *grant_at(const struct priv_check *c, int32_t i1)
+{
+	return i1 > 0 && i1 <= PRIV_FROUTE_GRANTS ? &c->grants[i1 - 1] : NULL;
+}
+
+/* The session's routes up go down in the table (the parent removes them from the kernel). */
+static void grants_down(struct priv_check *c, struct pc_session *s)
+{
+	struct pc_grant *g;
+
+	for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next)) {
+		if (g->up)
+			froute_drop(c->froutes, &g->r, s);
+		g->up = false;
+	}
+}
+
+/* Forget the session's grants (their routes down first). */
+static void grants_free(struct priv_check *c, struct pc_session *s)
+{
+	int32_t i1 = s->fr_first;
+
+	grants_down(c, s);
+	while (i1) {
+		struct pc_grant *g = grant_at(c, i1);
+		int32_t next = g->next;
+
+		memset(g, 0, sizeof(*g));
+		g->next = c->grant_free;
+		c->grant_free = i1;
+		i1 = next;
+	}
+	s->fr_first = 0;
+}
+
+/* A verified Accept's routes become the session's grants, as far as the table holds them. */
+static void grants_take(struct priv_check *c, struct pc_session *s,
+			const struct priv_radius_verdict *v)
+{
+	grants_free(c, s);
+	for (unsigned int i = v->n_routes; i-- > 0;) {
+		int32_t i1 = c->grant_free;
+		struct pc_grant *g = grant_at(c, i1);
+
+		if (!g) {
+			c->st.froute_ungranted += i + 1;
+			return;
+		}
+		c->grant_free = g->next;
+		g->r = v->routes[i];
+		g->up = false;
+		g->next = s->fr_first;
+		s->fr_first = i1;
+	}
+}
+
+/* The session's grant of NET/PLEN, or NULL. */
+static struct pc_grant *grant_of(const struct priv_check *c, const struct pc_session *s,
+				 struct in_addr net, uint8_t plen)
+{
+	struct pc_grant *g;
+
+	for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next))
+		if (g->r.net.s_addr == net.s_addr && g->r.plen == plen)
+			return g;
+	return NULL;
+}
+
+static void sockaddr_of(const struct priv_addr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == 4) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_addr = a->v4;
+	} else if (a->family == 6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = a->v6;
+	}
+}
+
+/* Does r hold the public address of any tunnel the engine holds (or an SA's peer)? */
+static bool froute_holds_a_peer(const struct priv_check *c, const struct radius_route *r)
+{
+	struct sockaddr_storage ss;
+
+	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++) {
+		if (!c->tun.used[t])
+			continue;
+		sockaddr_of(&c->tun_rec[t].peer, &ss);
+		if (froute_holds_peer(r, &ss))
+			return true;
+	}
+	for (uint32_t i = 0; c->sa.count && i < c->sa.cap; i++) {
+		if (!c->sa.used[i])
+			continue;
+		sockaddr_of(&c->sa_rec[i].peer, &ss);
+		if (froute_holds_peer(r, &ss))
+			return true;
+	}
+	return false;
+}
+
+void priv_check_set_froute_local(struct priv_check *c,
+				 int (*fn)(void *ctx, struct froute_local *l), void *ctx)
+{
+	c->local_read = fn ? fn : local_read_default;
+	c->local_ctx = ctx;
+}
+
 /* Release the session's addresses; the parent removes their routes. */
 static void session_release4(struct priv_check *c, struct pc_session *s)
 {
@@ -456,6 +612,7 @@ static void session_release4(struct priv_check *c, struct pc_session *s)
 
 	if (!s->has4)
 		return;
+	grants_down(c, s);	/* their gateway goes */
 	if (s->from4)
 		pool_put(s->from4, s->v4);
 	a = idtab_find(&c->addr4, s->v4.s_addr);
@@ -495,6 +652,7 @@ static void session_drop(struct priv_check *c, int32_t i)
 	struct pc_session *s = &c->sess_rec[i];
 	int32_t t = idtab_find(&c->tun, sess_handle(c->sess.key[i]));
 
+	grants_free(c, s);
 	session_release4(c, s);
 	session_release6(c, s);
 	explicit_bzero(s, sizeof(*s));
@@ -992,6 +1150,7 @@ static enum priv_reason radius_verify(struct priv_check *c, const struct priv_ra
 	s->want6 = v.has_pfx6;
 	s->ok6 = v.has_pfx6 && v.pfx6_len == 64 && pool6_unicast64(&v.pfx6);
 	s->static6 = v.pfx6;
+	grants_take(c, s, &v);
 	return PRIV_OK;
 }
 
@@ -1189,6 +1348,98 @@ static enum priv_reason addr_req(struct priv_check *c, const struct priv_msg *m,
 	}
 }
 
+/*
+ * FROUTE_ADD: a network the session's verified Accept granted, through the
+ * session's IPv4 address, if froute.h's checks pass against the parent's own
+ * record: the configuration's pools, RADIUS servers and DAE clients, the
+ * gateway's addresses now, every tunnel's and SA's peer, the other sessions'
+ * routes. FROUTE_DEL: one of the session's routes up.
+ */
+static enum priv_reason froute_req(struct priv_check *c, const struct priv_msg *m, uint64_t now,
+				   struct priv_reply *out)
+{
+	const struct priv_addr_req *r = &m->addr;
+	enum priv_reason why = PRIV_OK;
+	struct pc_session *s = authed_of(c, r->handle, r->tid, r->sid, &why);
+	struct sockaddr_storage peer;
+	struct froute_ctx ctx;
+	enum froute_why fw;
+	struct pc_grant *g;
+
+	if (!s)
+		return why;
+	g = grant_of(c, s, r->addr.v4, r->plen);
+	if (m->type == PRIV_REQ_FROUTE_DEL) {
+		if (!g || !g->up)
+			return PRIV_R_ADDR_NOT_HELD;
+		froute_drop(c->froutes, &g->r, s);
+		g->up = false;
+		out->addr = (struct priv_addr){ .family = 4, .v4 = s->v4 };
+		return PRIV_OK;
+	}
+	if (!g)
+		return PRIV_R_NOT_GRANTED;
+	if (g->up)
+		return PRIV_R_ADDR_HELD;
+	if (!s->has4)
+		return PRIV_R_ADDR_NOT_HELD;	/* no gateway to route it through */
+	if (!bucket_take(&c->froute_rate, now, PRIV_FROUTE_RATE, PRIV_FROUTE_BURST))
+		return PRIV_R_RATE;
+	fw = FROUTE_LOCAL;		/* addresses not all looked at: none passes */
+	if (c->local_read(c->local_ctx, &c->local) == 0) {
+		int32_t t = idtab_find(&c->tun, r->handle);	/* authed_of found it */
+
+		froute_ctx_of(&ctx, &c->fconf, &c->local);
+		sockaddr_of(&c->tun_rec[t].peer, &peer);
+		fw = froute_check(c->froutes, &ctx, &g->r, s->v4, &peer);
+		if (fw == FROUTE_OK && froute_holds_a_peer(c, &g->r))
+			fw = FROUTE_PEER_ADDR;
+		if (fw == FROUTE_OK && froute_hold(c->froutes, &g->r, s, &peer) < 0)
+			fw = FROUTE_LIMIT;
+	}
+	if (fw != FROUTE_OK) {
+		out->froute_why = (uint8_t)fw;
+		return PRIV_R_FROUTE;
+	}
+	g->up = true;
+	out->addr = (struct priv_addr){ .family = 4, .v4 = s->v4 };
+	return PRIV_OK;
+}
+
+void priv_check_froute_failed(struct priv_check *c, uint32_t handle, uint16_t sid,
+			      struct in_addr net, uint8_t plen)
+{
+	int32_t i = idtab_find(&c->sess, sess_key(handle, sid));
+	struct pc_grant *g = i >= 0 ? grant_of(c, &c->sess_rec[i], net, plen) : NULL;
+
+	if (!g || !g->up)
+		return;
+	froute_drop(c->froutes, &g->r, &c->sess_rec[i]);
+	g->up = false;
+}
+
+void priv_check_each_froute(const struct priv_check *c, uint32_t handle, uint16_t sid,
+			    priv_check_froute_fn *fn, void *ctx)
+{
+	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
+		const struct pc_session *s = &c->sess_rec[i];
+		uint32_t h = sess_handle(c->sess.key[i]);
+		uint16_t n = (uint16_t)c->sess.key[i];
+		const struct pc_grant *g;
+
+		if (!c->sess.used[i] || (handle && h != handle) || (sid && n != sid))
+			continue;
+		for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next))
+			if (g->up)
+				fn(ctx, g->r.net, g->r.plen, s->v4);
+	}
+}
+
+unsigned int priv_check_froutes(const struct priv_check *c)
+{
+	return froute_count(c->froutes);
+}
+
 static enum priv_reason session_up(struct priv_check *c, const struct priv_session_up *r)
 {
 	struct priv_addr a4 = { .family = 4, .v4 = r->v4 }, a6 = { .family = 6, .v6 = r->pfx64 };
@@ -1358,6 +1609,9 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 		return dae_req(c, m, now, out);
 	case PRIV_REQ_COUNTERS:
 		return counters_req(c, &m->ids, now);
+	case PRIV_REQ_FROUTE_ADD:
+	case PRIV_REQ_FROUTE_DEL:
+		return froute_req(c, m, now, out);
 	case PRIV_REQ_MARK_QUERY:
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:

@@ -27,6 +27,13 @@
  *     /64 each, from the configured pools or the user's static address, and
  *     not held by another session;
  *   - SESSION_UP and routes only for the addresses the session holds;
+ *   - FROUTE_ADD (a network routed through the session's IPv4 address) only
+ *     for a Framed-Route of the session's Access-Accept that the parent
+ *     verified itself, and only if froute.h's checks pass against the
+ *     parent's record (the configuration's pools, RADIUS servers and DAE
+ *     clients, the gateway's addresses, every tunnel's and SA's peer, the
+ *     other sessions' routes; FROUTE_MAX_PER_PEER, FROUTE_MAX); its routes
+ *     go down with its IPv4 address and with the session;
  *   - SEND (an L2TP datagram with an SA's mark, for the engine that has no
  *     CAP_NET_RAW): a tunnel's only to its peer, port and socket, with the
  *     tunnel's peer tunnel ID (a data message: a session of that tunnel, its
@@ -81,6 +88,14 @@
  */
 #define PRIV_COUNTERS_RATE	2000
 #define PRIV_COUNTERS_BURST	4000
+/*
+ * FROUTE_ADD per second, in all: each lists the gateway's addresses; 16
+ * routes for each of 100 sessions coming up a second fit the burst.
+ */
+#define PRIV_FROUTE_RATE	200
+#define PRIV_FROUTE_BURST	2000
+/* Framed-Routes granted by verified Accepts and not yet gone, in all (froute.h's FROUTE_MAX twice) */
+#define PRIV_FROUTE_GRANTS	8192
 
 struct priv_check;
 
@@ -89,6 +104,7 @@ struct priv_check_stats {
 	uint64_t refused[PRIV_REASON_MAX];	/* by reason; [PRIV_OK] stays 0 */
 	uint64_t auth_ok, auth_failed;		/* answers checked */
 	uint64_t auth_throttled;		/* answers refused unchecked (priv_auth_limit) */
+	uint64_t froute_ungranted;		/* an Accept's Framed-Routes past PRIV_FROUTE_GRANTS */
 };
 
 /*
@@ -162,6 +178,27 @@ typedef void priv_check_session_fn(void *ctx, uint16_t tid, uint16_t sid,
 void priv_check_each_session(const struct priv_check *c, uint32_t handle, uint16_t sid,
 			     priv_check_session_fn *fn, void *ctx);
 void priv_check_each_tunnel(const struct priv_check *c, priv_check_tunnel_fn *fn, void *ctx);
+/*
+ * Each Framed-Route up of the sessions (handle 0, sid 0: all; as above):
+ * network, prefix length, gateway (the session's IPv4 address). For the
+ * parent's cleanup before it forgets them.
+ */
+typedef void priv_check_froute_fn(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw);
+void priv_check_each_froute(const struct priv_check *c, uint32_t handle, uint16_t sid,
+			    priv_check_froute_fn *fn, void *ctx);
+/* The kernel refused an accepted FROUTE_ADD: the route is not up. */
+void priv_check_froute_failed(struct priv_check *c, uint32_t handle, uint16_t sid,
+			      struct in_addr net, uint8_t plen);
+/* Framed-Routes up, in all. */
+unsigned int priv_check_froutes(const struct priv_check *c);
+/*
+ * Where FROUTE_ADD reads the gateway's addresses (froute.h's
+ * froute_local_read by default; NULL: that again): for tests.
+ */
+struct froute_local;
+void priv_check_set_froute_local(struct priv_check *c,
+				 int (*fn)(void *ctx, struct froute_local *l), void *ctx);
+
 /* How many tunnels the engine holds. */
 unsigned int priv_check_tunnels(const struct priv_check *c);
 /*

@@ -5,6 +5,7 @@
  * checks it, so the encoder and the decoder cannot disagree about a layout,
  * and the decoder checks every length against what is left before it reads.
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -240,6 +241,20 @@ static void b_route(struct codec *c, struct priv_addr_req *x)
 		fail(c, PRIV_R_FIELD);
 }
 
+/* FROUTE_*: an IPv4 network, host bits zero. */
+static void b_froute(struct codec *c, struct priv_addr_req *x)
+{
+	uint32_t net, host;
+
+	b_addr(c, x);
+	if (c->err != PRIV_OK)
+		return;
+	net = ntohl(x->addr.v4.s_addr);
+	host = x->plen >= 32 ? 0 : x->plen == 0 ? 0xffffffffu : 0xffffffffu >> x->plen;
+	if (x->addr.family != 4 || x->plen > 32 || (net & host))
+		fail(c, PRIV_R_FIELD);
+}
+
 static void b_session_up(struct codec *c, struct priv_session_up *x)
 {
 	c_ids(c, &x->handle, &x->tid, &x->sid);
@@ -362,6 +377,11 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 	}
 	if (x->req_type == PRIV_REQ_RADIUS_VERIFY || x->req_type == PRIV_REQ_DAE_VERIFY)
 		c_u8(c, &x->radius_err);
+	if (x->req_type == PRIV_REQ_FROUTE_ADD || x->req_type == PRIV_REQ_FROUTE_DEL) {
+		c_u8(c, &x->froute_why);
+		if ((x->reason == PRIV_R_FROUTE) != (x->froute_why != 0))
+			fail(c, PRIV_R_FIELD);
+	}
 	if (x->req_type == PRIV_REQ_COUNTERS) {
 		c_u64(c, &x->counters.rx_packets);
 		c_u64(c, &x->counters.tx_packets);
@@ -487,6 +507,9 @@ static void body(struct codec *c, struct priv_msg *m)
 	case PRIV_REQ_ROUTE_ADD:
 	case PRIV_REQ_ROUTE_DEL:
 		return b_route(c, &m->addr);
+	case PRIV_REQ_FROUTE_ADD:
+	case PRIV_REQ_FROUTE_DEL:
+		return b_froute(c, &m->addr);
 	case PRIV_REQ_SESSION_UP:
 		return b_session_up(c, &m->up);
 	case PRIV_REQ_MARK_QUERY:
@@ -581,7 +604,8 @@ bool priv_type_is_request(unsigned int type)
 	       type == PRIV_REQ_IPSEC_REPORT || type == PRIV_REQ_SA_NEXT ||
 	       type == PRIV_REQ_SEND || type == PRIV_REQ_RADIUS_SIGN ||
 	       type == PRIV_REQ_RADIUS_VERIFY || type == PRIV_REQ_DAE_VERIFY ||
-	       type == PRIV_REQ_DAE_SIGN || type == PRIV_REQ_COUNTERS;
+	       type == PRIV_REQ_DAE_SIGN || type == PRIV_REQ_COUNTERS ||
+	       type == PRIV_REQ_FROUTE_ADD || type == PRIV_REQ_FROUTE_DEL;
 }
 
 static const char *const type_names[PRIV_TYPE_MAX] = {
@@ -615,6 +639,8 @@ static const char *const type_names[PRIV_TYPE_MAX] = {
 	[PRIV_REQ_DAE_VERIFY] = "dae_verify",
 	[PRIV_REQ_DAE_SIGN] = "dae_sign",
 	[PRIV_REQ_COUNTERS] = "counters",
+	[PRIV_REQ_FROUTE_ADD] = "froute_add",
+	[PRIV_REQ_FROUTE_DEL] = "froute_del",
 };
 
 const char *priv_type_name(unsigned int type)
@@ -651,6 +677,8 @@ static const char *const reason_names[PRIV_REASON_MAX] = {
 	[PRIV_R_DATAGRAM] = "datagram",
 	[PRIV_R_RADIUS] = "radius",
 	[PRIV_R_POOL_UNKNOWN] = "pool_unknown",
+	[PRIV_R_NOT_GRANTED] = "not_granted",
+	[PRIV_R_FROUTE] = "froute",
 };
 
 const char *priv_reason_name(unsigned int reason)

@@ -36,7 +36,7 @@
 
 #include "ppp/mschap.h"
 
-#define PRIV_MSG_VERSION	4	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: STATS' tun */
+#define PRIV_MSG_VERSION	5	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun */
 #define PRIV_HDR_LEN		8
 /*
  * The largest message: a RADIUS packet to sign or verify and its fields (a
@@ -88,6 +88,9 @@ enum priv_type {
 	PRIV_REQ_DAE_VERIFY = 28,	/* a DAE request, with dae-client C's secret */
 	PRIV_REQ_DAE_SIGN = 29,		/* the answer to a request DAE_VERIFY verified */
 	PRIV_REQ_COUNTERS = 30,		/* a session's counters in the module (Idle-Timeout) */
+	/* a network of the session's verified Access-Accept routed through its IPv4 address */
+	PRIV_REQ_FROUTE_ADD = 31,
+	PRIV_REQ_FROUTE_DEL = 32,
 	PRIV_TYPE_MAX
 };
 
@@ -123,6 +126,8 @@ enum priv_reason {
 	PRIV_R_DATAGRAM,	/* SEND: not an L2TP message of that tunnel (or session) */
 	PRIV_R_RADIUS,		/* a RADIUS packet the parent does not sign, or not for that server */
 	PRIV_R_POOL_UNKNOWN,	/* the Access-Accept's Framed-Pool is none of [ppp] named-pools */
+	PRIV_R_NOT_GRANTED,	/* FROUTE_ADD: no Framed-Route of the session's verified Accept */
+	PRIV_R_FROUTE,		/* FROUTE_ADD: the checks refuse it (the reply's froute_why) */
 	PRIV_REASON_MAX
 };
 
@@ -191,11 +196,15 @@ struct priv_auth_pap {
 	uint8_t pw[PRIV_PASSWORD_MAX];	/* wiped by whoever decoded it */
 };
 
-struct priv_addr_req {			/* ADDR_CLAIM, ADDR_RELEASE, ROUTE_ADD/DEL */
+struct priv_addr_req {			/* ADDR_CLAIM, ADDR_RELEASE, ROUTE_ADD/DEL, FROUTE_ADD/DEL */
 	uint32_t handle;
 	uint16_t tid, sid;
 	struct priv_addr addr;		/* CLAIM: address 0 (family 4 or 6): any from the pool */
-	uint8_t plen;			/* routes: 32 (IPv4) or 64 (IPv6); else 0 */
+	/*
+	 * routes: 32 (IPv4) or 64 (IPv6); FROUTE_*: the network's, family 4,
+	 * 0..32 with the host bits zero; else 0
+	 */
+	uint8_t plen;
 };
 
 struct priv_session_up {
@@ -369,6 +378,12 @@ struct priv_reply {
 	uint8_t radius_err;
 	/* COUNTERS only: the module's counters of the session */
 	struct priv_counters counters;
+	/*
+	 * FROUTE_ADD and FROUTE_DEL: addr is the route's gateway (the session's
+	 * IPv4 address); FROUTE_ADD refused with PRIV_R_FROUTE: why (froute.h's
+	 * enum froute_why), else 0
+	 */
+	uint8_t froute_why;
 };
 
 struct priv_ev_socket {

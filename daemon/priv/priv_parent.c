@@ -27,6 +27,23 @@ static void routes_del(void *arg, uint16_t tid, uint16_t sid, const struct priv_
 		cl->ops->route(cl->ctx, false, v6, 64);
 }
 
+/* A Framed-Route of a session that goes, or that gives its IPv4 address back. */
+static void froute_del(void *arg, struct in_addr net, uint8_t plen, struct in_addr gw)
+{
+	const struct cleanup *cl = arg;
+
+	if (cl->ops->froute)
+		cl->ops->froute(cl->ctx, false, net, plen, gw);
+}
+
+/* The Framed-Routes and host routes of the sessions (handle 0, sid 0: all). */
+static void session_routes_del(const struct priv_check *c, uint32_t handle, uint16_t sid,
+			       struct cleanup *cl)
+{
+	priv_check_each_froute(c, handle, sid, froute_del, cl);
+	priv_check_each_session(c, handle, sid, routes_del, cl);
+}
+
 static void tunnel_del(void *arg, const struct priv_check_tref *t)
 {
 	const struct cleanup *cl = arg;
@@ -94,6 +111,14 @@ static int execute(struct priv_check *c, const struct priv_msg *m, struct priv_r
 	case PRIV_REQ_ROUTE_ADD:
 	case PRIV_REQ_ROUTE_DEL:
 		return ops->route(ctx, m->type == PRIV_REQ_ROUTE_ADD, &a->addr, a->plen);
+	case PRIV_REQ_FROUTE_ADD:
+		errno = EOPNOTSUPP;
+		if (ops->froute && ops->froute(ctx, true, a->addr.v4, a->plen, out->addr.v4) == 0)
+			return 0;
+		priv_check_froute_failed(c, a->handle, a->sid, a->addr.v4, a->plen);
+		return -1;
+	case PRIV_REQ_FROUTE_DEL:	/* gone from the checker: a route left is reported */
+		return ops->froute ? ops->froute(ctx, false, a->addr.v4, a->plen, out->addr.v4) : 0;
 	case PRIV_REQ_ADDR_RELEASE:
 		/* an address the session gives back is not routed to it any more */
 		ops->route(ctx, false, &a->addr, a->addr.family == 4 ? 32 : 64);
@@ -112,16 +137,24 @@ static void before(struct priv_check *c, const struct priv_msg *m,
 		   const struct priv_exec_ops *ops, void *ctx)
 {
 	struct cleanup cl = { ops, ctx };
+	struct priv_check_session s;
 	struct priv_check_tref t;
 
 	switch (m->type) {
 	case PRIV_REQ_TUNNEL_DEL:
 		if (priv_check_tref(c, m->ids.handle, m->ids.tid, &t))
-			priv_check_each_session(c, m->ids.handle, 0, routes_del, &cl);
+			session_routes_del(c, m->ids.handle, 0, &cl);
 		break;
 	case PRIV_REQ_SESSION_DEL:
 		if (priv_check_tref(c, m->ids.handle, m->ids.tid, &t))
-			priv_check_each_session(c, m->ids.handle, m->ids.sid, routes_del, &cl);
+			session_routes_del(c, m->ids.handle, m->ids.sid, &cl);
+		break;
+	case PRIV_REQ_ADDR_RELEASE:	/* the Framed-Routes through the address go with it */
+		if (m->addr.addr.family == 4 &&
+		    priv_check_tref(c, m->addr.handle, m->addr.tid, &t) &&
+		    priv_check_session_get(c, m->addr.handle, m->addr.tid, m->addr.sid, &s) &&
+		    s.authed && s.has4 && s.v4.s_addr == m->addr.addr.v4.s_addr)
+			priv_check_each_froute(c, m->addr.handle, m->addr.sid, froute_del, &cl);
 		break;
 	case PRIV_REQ_MARK_QUERY:
 		if (ops->sa_lookup)
@@ -269,7 +302,7 @@ static void sa_tunnel_gone(void *arg, const struct priv_check_tref *t)
 {
 	struct sa_gone *g = arg;
 
-	priv_check_each_session(g->c, t->handle, 0, routes_del, &g->cl);
+	session_routes_del(g->c, t->handle, 0, &g->cl);
 	g->cl.ops->tunnel_del(g->cl.ctx, t);
 	g->n++;
 }
@@ -287,7 +320,7 @@ void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *o
 {
 	struct cleanup cl = { ops, ctx };
 
-	priv_check_each_session(c, 0, 0, routes_del, &cl);
+	session_routes_del(c, 0, 0, &cl);
 	priv_check_each_tunnel(c, tunnel_del, &cl);
 	priv_check_engine_gone(c);
 }
@@ -321,6 +354,7 @@ enum priv_parent_result priv_parent_record(struct priv_state *st, const uint8_t 
 struct resume {
 	struct cleanup cl;		/* first: tunnel_del takes a struct resume too */
 	const struct priv_state *st;
+	const struct priv_check *c;
 };
 
 static bool resume_keep(void *arg, const struct priv_check_tref *t, uint16_t sid)
@@ -335,17 +369,27 @@ static void resume_session_gone(void *arg, const struct priv_check_tref *t, uint
 {
 	struct resume *r = arg;
 
+	priv_check_each_froute(r->c, t->handle, sid, froute_del, &r->cl);
 	routes_del(&r->cl, t->tid, sid, v4, v6);
 	r->cl.ops->session_del(r->cl.ctx, t, sid);
+}
+
+/* A tunnel not resumed: the routes of the sessions it takes along, then the tunnel. */
+static void resume_tunnel_gone(void *arg, const struct priv_check_tref *t)
+{
+	struct resume *r = arg;
+
+	session_routes_del(r->c, t->handle, 0, &r->cl);
+	tunnel_del(&r->cl, t);
 }
 
 void priv_parent_engine_resume(struct priv_check *c, const struct priv_state *st,
 			       const struct priv_exec_ops *ops, void *ctx)
 {
-	struct resume r = { { ops, ctx }, st };
+	struct resume r = { { ops, ctx }, st, c };
 	const struct priv_check_resume how = {
 		.keep = resume_keep, .session_gone = resume_session_gone,
-		.tunnel_gone = tunnel_del, .ctx = &r,
+		.tunnel_gone = resume_tunnel_gone, .ctx = &r,
 	};
 
 	priv_check_engine_resume(c, &how);

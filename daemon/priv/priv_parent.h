@@ -79,6 +79,12 @@ struct priv_exec_ops {
 	int (*send)(void *ctx, const struct priv_send *s, uint32_t mark);
 	/* Optional: a SEND refused by the checker (its reason), or not sent (PRIV_OK, errno). */
 	void (*send_failed)(void *ctx, enum priv_reason why);
+	/*
+	 * Optional: a Framed-Route the checker accepted, "NET/PLEN via GW dev
+	 * l2sec0 onlink" added (never replacing one) or removed; 0, or -1 with
+	 * errno. Without it FROUTE_ADD fails (EOPNOTSUPP).
+	 */
+	int (*froute)(void *ctx, bool add, struct in_addr net, uint8_t plen, struct in_addr gw);
 };
 
 /*
@@ -103,7 +109,8 @@ unsigned int priv_parent_sa_gone(struct priv_check *c, uint32_t mark,
 
 /*
  * The engine is gone: undo in the kernel what it held (every route of its
- * sessions' addresses, every tunnel, which takes the sessions with it) and
+ * sessions' addresses and every Framed-Route, every tunnel, which takes the
+ * sessions with it) and
  * make the checker forget it all.
  */
 void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *ops, void *ctx);

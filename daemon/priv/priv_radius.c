@@ -187,6 +187,8 @@ static void accept_of(const struct radius_msg *m, const struct outstanding *o,
 	v->has_pfx6 = rr.has_ipv6_prefix;
 	v->pfx6 = rr.ipv6_prefix;
 	v->pfx6_len = rr.ipv6_plen;
+	v->n_routes = rr.n_routes;
+	memcpy(v->routes, rr.routes, rr.n_routes * sizeof(rr.routes[0]));
 	explicit_bzero(&rr, sizeof(rr));
 }
 

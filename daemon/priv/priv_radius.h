@@ -21,7 +21,8 @@
  * never taken. Its Framed-IP-Address becomes the session's static address
  * (claimable outside the pools only with framed-ip-outside-pool = yes), its
  * Framed-Pool the pool the session's address comes from, its
- * Framed-IPv6-Prefix the session's /64 (priv_check.h).
+ * Framed-IPv6-Prefix the session's /64, its Framed-Routes the only networks
+ * the session may have routed through it (priv_check.h).
  * No attribute the answers carry needs the secret to read (l2sec uses no
  * MS-MPPE keys, no Tunnel-Password); one that did would be decrypted here.
  *
@@ -53,6 +54,7 @@
 #include <stdint.h>
 
 #include "priv/priv_msg.h"
+#include "radius/radius_pkt.h"
 
 struct priv_radius;
 
@@ -91,6 +93,9 @@ struct priv_radius_verdict {
 	bool has_pfx6;			/* Framed-IPv6-Prefix, as sent (the checker judges it) */
 	struct in6_addr pfx6;
 	uint8_t pfx6_len;
+	/* Framed-Route, as sent (the checker judges each when the engine asks for it) */
+	unsigned int n_routes;
+	struct radius_route routes[RADIUS_MAX_ROUTES];
 };
 
 /* Judge and carry out one request (the checker took its rate first): PRIV_OK or a refusal. */

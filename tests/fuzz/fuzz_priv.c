@@ -11,8 +11,9 @@
  * explored); bit 1: a second passes first; bit 2: the parent sees the SA
  * of mark 7 go and come back (its tunnels forgotten); bit 3: the harness
  * plays the RADIUS server and sends, before the datagram, the verification of
- * its Access-Accept (Framed-IP-Address 10.9.0.2) to the last Access-Request
- * the parent signed (what an engine cannot forge without the secret).
+ * its Access-Accept (Framed-IP-Address 10.9.0.2, Framed-Routes 172.16.0.0/16
+ * and 10.9.0.0/24, the latter over the pool) to the last Access-Request the
+ * parent signed (what an engine cannot forge without the secret).
  *
  * Oracles besides the sanitizers: a datagram the decoder accepts encodes
  * back to the same octets (one canonical form: nothing unchecked rides
@@ -21,8 +22,10 @@
  * static one (or the verified Access-Accept's); a RADIUS packet the parent
  * signed verifies with the secret as a server checks it, a DAE answer it
  * signed with dae-client 0's as that client checks it; a SEND accepted goes
- * with the mark of the one SA (7), whatever mark the datagram named; after the
- * run, the SA's going takes every tunnel, and a new tunnel's sessions get
+ * with the mark of the one SA (7), whatever mark the datagram named; a
+ * FROUTE_ADD accepted is the Accept's 172.16.0.0/16, through the session's
+ * address; after the run, the SA's going takes every tunnel and every framed
+ * route, and a new tunnel's sessions get
  * every address of the pool (none leaked), with the sequence numbering where
  * the harness counted it.
  */
@@ -34,6 +37,7 @@
 #include "conf/config.h"
 #include "conf/users.h"
 #include "core/log.h"
+#include "froute.h"
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
 #include "priv/priv_radius.h"
@@ -169,6 +173,8 @@ static size_t server_accept(uint8_t *buf, size_t cap, uint32_t seq)
 
 	radius_pkt_init(&a, RADIUS_ACCESS_ACCEPT, last_access.id);
 	if (radius_put_in4(&a, RADIUS_FRAMED_IP_ADDRESS, ip) ||
+	    radius_put_str(&a, RADIUS_FRAMED_ROUTE, "172.16.0.0/16") ||
+	    radius_put_str(&a, RADIUS_FRAMED_ROUTE, "10.9.0.0/24") ||
 	    radius_sign_answer(&a, &secret, last_access.auth))
 		abort();
 	m.rverify.link = PRIV_RADIUS_AUTH;
@@ -181,6 +187,16 @@ static size_t server_accept(uint8_t *buf, size_t cap, uint32_t seq)
 	if (n < 0)
 		abort();
 	return (size_t)n;
+}
+
+/* The gateway's addresses, without asking the host: 192.0.2.1/24. */
+static int fake_local(void *ctx, struct froute_local *l)
+{
+	(void)ctx;
+	l->n = 1;
+	l->e[0].addr.s_addr = htonl(0xc0000201);
+	l->e[0].plen = 24;
+	return 0;
 }
 
 /* Every challenge is RFC 2759's: the seeds' answers are to it. */
@@ -259,6 +275,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    priv_radius_dae_client(r, 0, dae_secret.data, dae_secret.len) < 0)
 		abort();
 	priv_check_set_radius(c, r);
+	priv_check_set_froute_local(c, fake_local, NULL);
 	last_access.set = false;
 	while (size >= 3) {
 		flags = data[0];
@@ -324,9 +341,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (reply.reply.req_type == PRIV_REQ_RADIUS_SIGN && reply.reply.reason == PRIV_OK)
 			check_signed(&reply.reply.radius, buf[9]);
+		/* the only route granted and passing: the Accept's, through its address */
+		if (reply.reply.req_type == PRIV_REQ_FROUTE_ADD && reply.reply.reason == PRIV_OK &&
+		    (priv_msg_decode(buf, len, &q) != PRIV_OK ||
+		     q.addr.addr.v4.s_addr != htonl(0xac100000) || q.addr.plen != 16 ||
+		     reply.reply.addr.v4.s_addr != htonl(0x0a090002)))
+			abort();
 	}
-	/* every tunnel gone (all are bound to mark 7), every address is free again */
+	/* every tunnel gone (all are bound to mark 7): every framed route with them */
 	priv_check_sa_gone(c, 7, NULL, NULL);
+	if (priv_check_froutes(c) != 0)
+		abort();
+	/* every address is free again */
 	if (priv_check_sa_up(c, 7, &peer7) < 0)
 		abort();
 	pool_drained(c, seq, now + 60000);

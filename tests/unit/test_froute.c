@@ -337,6 +337,113 @@ static void test_local_bound(void **state)
 	free(ifa);
 }
 
+/* A kernel that refuses to delete until told otherwise, and what it was asked. */
+struct del_log {
+	int fail;		/* errno to fail with; 0: removed */
+	unsigned int calls;
+	char last[48];
+};
+
+static int del_route(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw)
+{
+	struct del_log *d = ctx;
+	char n[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+
+	d->calls++;
+	inet_ntop(AF_INET, &net, n, sizeof(n));
+	inet_ntop(AF_INET, &gw, g, sizeof(g));
+	snprintf(d->last, sizeof(d->last), "%s/%u via %s", n, plen, g);
+	if (d->fail) {
+		errno = d->fail;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A route the kernel would not delete is not forgotten: it stays in the
+ * table without its session (its network still taken, still counted) and
+ * goes once a retry removes it.
+ */
+static void test_orphan(void **state)
+{
+	struct fx *f = *state;
+	struct radius_route r = rt("172.16.5.0", 24, NULL), r2 = rt("172.17.0.0", 16, NULL);
+	int owner, other;
+	struct del_log d = { .fail = EBUSY };
+
+	assert_int_equal(froute_hold(f->t, &r, &owner, &f->pa), 0);
+	assert_int_equal(froute_hold(f->t, &r2, &owner, &f->pa), 0);
+	froute_orphan(f->t, &r, &owner, f->client);
+	assert_int_equal(froute_orphans(f->t), 1);
+	/* its session drops its routes: the orphan stays, counted, its network taken */
+	froute_drop(f->t, &r, &owner);
+	froute_drop(f->t, &r2, &owner);
+	assert_int_equal(froute_count(f->t), 1);
+	assert_int_equal(froute_check(f->t, &f->c, &r, ip("10.8.0.50"), &f->pb), FROUTE_TAKEN);
+	/* the kernel still refuses: kept */
+	assert_int_equal(froute_retry(f->t, del_route, &d), 1);
+	assert_int_equal(d.calls, 1);
+	assert_string_equal(d.last, "172.16.5.0/24 via 10.8.0.11");
+	assert_int_equal(froute_count(f->t), 1);
+	/* an owner's route is never retried, nor orphaned by another owner */
+	assert_int_equal(froute_hold(f->t, &r2, &other, &f->pb), 0);
+	froute_orphan(f->t, &r2, &owner, f->client);
+	assert_int_equal(froute_orphans(f->t), 1);
+	d.fail = 0;
+	assert_int_equal(froute_retry(f->t, del_route, &d), 0);
+	assert_int_equal(d.calls, 2);
+	assert_int_equal(froute_count(f->t), 1);	/* other's */
+	assert_int_equal(froute_check(f->t, &f->c, &r, ip("10.8.0.50"), &f->pb), FROUTE_OK);
+	assert_int_equal(froute_retry(f->t, del_route, &d), 0);
+	assert_int_equal(d.calls, 2);			/* none left to try */
+}
+
+/*
+ * After a reload the routes held are judged against the new configuration:
+ * a pool, a RADIUS server or a DAE client that now meets a route refuses it.
+ */
+static void test_check_config(void **state)
+{
+	struct fx *f = *state;
+	struct radius_route r = rt("172.16.5.0", 24, NULL);
+	struct l2sec_config *cfg = calloc(1, sizeof(*cfg));
+	struct froute_conf *fc = calloc(1, sizeof(*fc));
+	struct froute_ctx c;
+
+	assert_non_null(cfg);
+	assert_non_null(fc);
+	config_defaults(cfg);
+	cfg->pool[0] = (struct config_range){ .first = ip("10.8.0.10"), .last = ip("10.8.0.20") };
+	cfg->n_pool = 1;
+	froute_conf_from(fc, cfg);
+	froute_ctx_of(&c, fc, &f->local);
+	assert_int_equal(froute_check_config(&c, &r), FROUTE_OK);
+	/* a named pool added over it */
+	snprintf(cfg->named_pool[0].name, sizeof(cfg->named_pool[0].name), "branch");
+	cfg->named_pool[0].r = (struct config_range){ .first = ip("172.16.5.100"),
+						       .last = ip("172.16.5.110") };
+	cfg->n_named_pool = 1;
+	froute_conf_from(fc, cfg);
+	froute_ctx_of(&c, fc, &f->local);
+	assert_int_equal(froute_check_config(&c, &r), FROUTE_POOL);
+	/* a RADIUS server inside it */
+	cfg->n_named_pool = 0;
+	snprintf(cfg->radius.acct_servers, sizeof(cfg->radius.acct_servers), "172.16.5.9:1813");
+	froute_conf_from(fc, cfg);
+	froute_ctx_of(&c, fc, &f->local);
+	assert_int_equal(froute_check_config(&c, &r), FROUTE_SERVER);
+	/* the gateway's networks of now */
+	cfg->radius.acct_servers[0] = '\0';
+	froute_conf_from(fc, cfg);
+	froute_ctx_of(&c, fc, &f->local);
+	assert_int_equal(froute_check_config(&c, &r), FROUTE_OK);
+	f->local.e[0].addr = ip("172.16.5.1");
+	assert_int_equal(froute_check_config(&c, &r), FROUTE_LOCAL);
+	free(fc);
+	free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +457,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_global_bound, setup, teardown),
 		cmocka_unit_test(test_names_and_local),
 		cmocka_unit_test(test_local_bound),
+		cmocka_unit_test_setup_teardown(test_orphan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_config, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("froute", tests, NULL, NULL);

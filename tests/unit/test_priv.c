@@ -478,6 +478,27 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.reply.req_type = PRIV_REQ_COUNTERS;
 	m.reply.counters = (struct priv_counters){ UINT64_MAX, 2, 3, 1ull << 40 };
 	ADD();
+	/* FROUTE_*: a network and its prefix length; the replies, one refused by the checks */
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_FROUTE_ADD;
+	m.addr = (struct priv_addr_req){ 9, 3, 6, a4("192.0.2.0"), 24 };
+	ADD();
+	m.type = PRIV_REQ_FROUTE_DEL;
+	m.addr.addr = a4("203.0.113.8");
+	m.addr.plen = 29;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_FROUTE_ADD;
+	m.reply.reason = PRIV_R_FROUTE;
+	m.reply.addr = a4("10.9.0.1");
+	m.reply.froute_why = 5;
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_FROUTE_DEL;
+	m.reply.addr = a4("10.9.0.1");
+	ADD();
 #undef ADD
 }
 
@@ -485,7 +506,8 @@ static void test_msg_round_trip(void **state)
 {
 	struct priv_msg ms[64], out;
 	uint8_t buf[PRIV_MSG_MAX];
-	unsigned int n = 0, types = 0;
+	unsigned int n = 0;
+	uint64_t types = 0;
 	int len;
 
 	(void)state;
@@ -514,10 +536,11 @@ static void test_msg_round_trip(void **state)
 			}
 			assert_int_equal(priv_msg_decode(cut, (size_t)k, &out), PRIV_R_TRUNCATED);
 		}
-		types |= 1u << ms[i].type;
+		types |= 1ull << ms[i].type;
 	}
 	/* every type has been through */
-	assert_int_equal(types, ((1u << PRIV_TYPE_MAX) - 1) & ~1u & ~(1u << PRIV_EV_SA_REKEYED));
+	assert_int_equal(types, ((1ull << PRIV_TYPE_MAX) - 1) & ~1ull &
+				~(1ull << PRIV_EV_SA_REKEYED));
 }
 
 /* Decode buf after f(buf) patched it, the header's length kept right. */

@@ -17,8 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "conf/config.h"
+#include "froute.h"
+#include "priv/priv_parent.h"
 #include "conf/users.h"
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
@@ -757,6 +762,354 @@ static void test_dae_refusals(void **state)
 }
 
 /* COUNTERS: a session of the engine's only, at PRIV_COUNTERS_RATE. */
+/* --- Framed-Route under privsep ------------------------------------------------------- */
+
+/* What the parent did to the kernel's routes (the execution hooks), in order. */
+struct froute_log {
+	unsigned int n;
+	char op[32][64];		/* "+NET/PLEN via GW", "-NET/PLEN via GW", "-host ADDR" */
+	int fail_add;			/* errno for the next froute add; 0: it succeeds */
+};
+
+static struct froute_log flog;
+
+static int x_froute(void *ctx, bool add, struct in_addr net, uint8_t plen, struct in_addr gw)
+{
+	char n[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+
+	(void)ctx;
+	inet_ntop(AF_INET, &net, n, sizeof(n));
+	inet_ntop(AF_INET, &gw, g, sizeof(g));
+	if (flog.n < 32)
+		snprintf(flog.op[flog.n++], sizeof(flog.op[0]), "%c%s/%u via %s", add ? '+' : '-',
+			 n, plen, g);
+	if (add && flog.fail_add) {
+		errno = flog.fail_add;
+		flog.fail_add = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int plen)
+{
+	char n[INET6_ADDRSTRLEN];
+
+	(void)ctx;
+	(void)plen;
+	inet_ntop(a->family == 4 ? AF_INET : AF_INET6, &a->v6, n, sizeof(n));
+	if (flog.n < 32)
+		snprintf(flog.op[flog.n++], sizeof(flog.op[0]), "%chost %s", add ? '+' : '-', n);
+	return 0;
+}
+
+static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *t, uint32_t *dp_handle)
+{
+	(void)ctx;
+	(void)t;
+	*dp_handle = 1;
+	return 0;
+}
+
+static void x_tunnel_del(void *ctx, const struct priv_check_tref *t)
+{
+	(void)ctx;
+	(void)t;
+}
+
+static int x_session_add(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+			 uint16_t peer_sid)
+{
+	(void)ctx;
+	(void)t;
+	(void)sid;
+	(void)peer_sid;
+	return 0;
+}
+
+static void x_session_del(void *ctx, const struct priv_check_tref *t, uint16_t sid)
+{
+	(void)ctx;
+	(void)t;
+	(void)sid;
+}
+
+static int x_session_up(void *ctx, const struct priv_check_tref *t,
+			const struct priv_session_up *up)
+{
+	(void)ctx;
+	(void)t;
+	(void)up;
+	return 0;
+}
+
+static const struct priv_exec_ops fops = {
+	.tunnel_add = x_tunnel_add, .tunnel_del = x_tunnel_del,
+	.session_add = x_session_add, .session_del = x_session_del,
+	.session_up = x_session_up, .route = x_route, .froute = x_froute,
+};
+
+/* The gateway's own networks, as the parent would list them: 192.168.77.1/24. */
+static int fake_local(void *ctx, struct froute_local *l)
+{
+	(void)ctx;
+	l->n = 1;
+	inet_pton(AF_INET, "192.168.77.1", &l->e[0].addr);
+	l->e[0].plen = 24;
+	return 0;
+}
+
+/*
+ * m through the parent as the engine sends it (priv_parent_input: judged,
+ * carried out by fops, answered); the reply in f->reply, the reason returned.
+ */
+static enum priv_reason preq(struct fx *f, struct priv_msg *m)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	int sv[2], n;
+	ssize_t got;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	m->seq = ++f->seq;
+	n = priv_msg_encode(m, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(send(sv[1], buf, (size_t)n, 0), n);
+	assert_int_equal(priv_parent_input(f->c, sv[0], &fops, f, f->now), PRIV_PARENT_OK);
+	got = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
+	assert_true(got > 0);
+	assert_int_equal(priv_msg_decode(buf, (size_t)got, &f->reply), PRIV_OK);
+	assert_int_equal(f->reply.reply.req_type, m->type);
+	close(sv[0]);
+	close(sv[1]);
+	return (enum priv_reason)f->reply.reply.reason;
+}
+
+static enum priv_reason froute(struct fx *f, uint16_t sid, bool add, const char *net,
+			       uint8_t plen)
+{
+	struct priv_msg m = { .type = add ? PRIV_REQ_FROUTE_ADD : PRIV_REQ_FROUTE_DEL };
+
+	m.addr = (struct priv_addr_req){ .handle = f->handle, .tid = TID, .sid = sid };
+	m.addr.addr.family = 4;
+	assert_int_equal(inet_pton(AF_INET, net, &m.addr.addr.v4), 1);
+	m.addr.plen = plen;
+	return preq(f, &m);
+}
+
+/* A verified Access-Accept for session sid with these Framed-Routes (NULL-terminated). */
+static void accept_routes(struct fx *f, uint16_t sid, const char *const *routes)
+{
+	const struct priv_radius_pkt *q;
+	struct radius_pkt p, a;
+	uint8_t auth[16];
+
+	f->sid = sid;
+	access_request(&p, "alice", "pw-of-alice");
+	assert_int_equal(sign(f, PRIV_RADIUS_AUTH, 0, true, &p), PRIV_OK);
+	q = &f->reply.reply.radius;
+	memcpy(auth, q->buf + 4, 16);
+	radius_pkt_init(&a, RADIUS_ACCESS_ACCEPT, q->buf[1]);
+	for (; *routes; routes++)
+		assert_int_equal(radius_put_str(&a, RADIUS_FRAMED_ROUTE, *routes), 0);
+	assert_int_equal(radius_sign_answer(&a, &secret, auth), 0);
+	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a), PRIV_OK);
+	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
+	f->sid = 0;
+}
+
+static void froute_setup(struct fx *f)
+{
+	memset(&flog, 0, sizeof(flog));
+	priv_check_set_froute_local(f->c, fake_local, NULL);
+}
+
+/*
+ * The parent routes only what the Accept it verified carried, through the
+ * session's own address: the engine cannot name another network, nor one
+ * before the session is authenticated and holds its address.
+ */
+static void test_froute_granted(void **state)
+{
+	static const char *const routes[] = { "192.0.2.0/24", "203.0.113.0/25 0.0.0.0 1",
+					      NULL };
+	struct fx *f = *state;
+	char gw[INET_ADDRSTRLEN];
+
+	froute_setup(f);
+	assert_int_equal(froute(f, SID, true, "192.0.2.0", 24), PRIV_R_NOT_AUTHED);
+	accept_routes(f, SID, routes);
+	assert_int_equal(froute(f, SID, true, "192.0.2.0", 24), PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(froute(f, SID, true, "192.0.2.0", 24), PRIV_OK);
+	inet_ntop(AF_INET, &f->reply.reply.addr.v4, gw, sizeof(gw));
+	assert_string_equal(gw, "10.9.0.1");
+	/* not of the Accept: another network, the same with another length, a wider one */
+	assert_int_equal(froute(f, SID, true, "198.18.0.0", 15), PRIV_R_NOT_GRANTED);
+	assert_int_equal(froute(f, SID, true, "192.0.2.0", 25), PRIV_R_NOT_GRANTED);
+	assert_int_equal(froute(f, SID, true, "192.0.0.0", 16), PRIV_R_NOT_GRANTED);
+	/* nor another session's (SID + 1 has none), nor one up already */
+	next_session(f, SID + 1);
+	assert_int_equal(froute(f, SID + 1, true, "203.0.113.0", 25), PRIV_R_NOT_AUTHED);
+	assert_int_equal(froute(f, SID, true, "192.0.2.0", 24), PRIV_R_ADDR_HELD);
+	assert_int_equal(froute(f, SID, true, "203.0.113.0", 25), PRIV_OK);
+	assert_int_equal(priv_check_froutes(f->c), 2);
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_NOT_GRANTED], 3);
+	/* what the kernel was asked: the two routes, via the session's address, nothing else */
+	assert_int_equal(flog.n, 2);
+	assert_string_equal(flog.op[0], "+192.0.2.0/24 via 10.9.0.1");
+	assert_string_equal(flog.op[1], "+203.0.113.0/25 via 10.9.0.1");
+	/* the engine takes one down; one not up cannot be */
+	assert_int_equal(froute(f, SID, false, "192.0.2.0", 24), PRIV_OK);
+	assert_string_equal(flog.op[2], "-192.0.2.0/24 via 10.9.0.1");
+	assert_int_equal(froute(f, SID, false, "192.0.2.0", 24), PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(froute(f, SID, false, "198.18.0.0", 15), PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(priv_check_froutes(f->c), 1);
+	/* a network with host bits set does not even decode */
+	{
+		struct priv_msg m = { .type = PRIV_REQ_FROUTE_ADD };
+		uint8_t buf[PRIV_MSG_MAX], rbuf[PRIV_MSG_MAX];
+		struct priv_msg out;
+		int n;
+
+		m.seq = 1;
+		m.addr = (struct priv_addr_req){ .handle = f->handle, .tid = TID, .sid = SID };
+		m.addr.addr.family = 4;
+		inet_pton(AF_INET, "192.0.2.1", &m.addr.addr.v4);
+		m.addr.plen = 24;
+		n = priv_msg_encode(&m, buf, sizeof(buf));
+		assert_int_equal(n, -1);	/* the encoder refuses what the decoder would */
+		m.addr.plen = 32;
+		n = priv_msg_encode(&m, buf, sizeof(buf));
+		assert_true(n > 0);
+		buf[n - 1] = 24;		/* the prefix length, patched */
+		assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
+		m.addr.addr.family = 6;
+		assert_int_equal(priv_msg_encode(&m, rbuf, sizeof(rbuf)), -1);
+	}
+}
+
+/*
+ * froute.h's checks run in the parent, against its own record: the pools,
+ * the gateway's networks, the tunnels' peers, the RADIUS servers, the other
+ * sessions' routes; the reply says which refused it. The kernel's refusal
+ * leaves the route not up.
+ */
+static void test_froute_checks(void **state)
+{
+	static const char *const routes[] = {
+		"10.9.0.2/31",		/* the pool (not the client's 10.9.0.1) */
+		"192.168.77.0/25",	/* the gateway's network */
+		"198.51.100.0/24",	/* the tunnel's peer */
+		"4.0.0.0/6",		/* too wide */
+		"0.0.0.0/0",
+		"100.64.0.0/16 10.9.0.3",	/* another gateway */
+		"100.65.0.0/16",	/* the kernel refuses it once */
+		NULL,
+	};
+	static const char *const other[] = { "100.65.8.0/24", "100.66.0.0/16", NULL };
+	static const struct { const char *net; uint8_t plen; enum froute_why why; } want[] = {
+		{ "10.9.0.2", 31, FROUTE_POOL }, { "192.168.77.0", 25, FROUTE_LOCAL },
+		{ "198.51.100.0", 24, FROUTE_PEER_ADDR }, { "4.0.0.0", 6, FROUTE_SHORT },
+		{ "0.0.0.0", 0, FROUTE_DEFAULT }, { "100.64.0.0", 16, FROUTE_GATEWAY },
+	};
+	struct fx *f = *state;
+
+	froute_setup(f);
+	accept_routes(f, SID, routes);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_int_equal(froute(f, SID, true, want[i].net, want[i].plen), PRIV_R_FROUTE);
+		assert_int_equal(f->reply.reply.froute_why, want[i].why);
+	}
+	assert_int_equal(flog.n, 0);		/* none reached the kernel */
+	flog.fail_add = EEXIST;
+	assert_int_equal(froute(f, SID, true, "100.65.0.0", 16), PRIV_OK);
+	assert_int_equal(f->reply.reply.error, EEXIST);
+	assert_int_equal(priv_check_froutes(f->c), 0);
+	assert_int_equal(froute(f, SID, true, "100.65.0.0", 16), PRIV_OK);
+	assert_int_equal(f->reply.reply.error, 0);
+	assert_int_equal(priv_check_froutes(f->c), 1);
+	/* another session may not take a network inside it; one beside it, yes */
+	next_session(f, SID + 1);
+	accept_routes(f, SID + 1, other);
+	assert_int_equal(claim_sid(f, SID + 1, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(froute(f, SID + 1, true, "100.65.8.0", 24), PRIV_R_FROUTE);
+	assert_int_equal(f->reply.reply.froute_why, FROUTE_TAKEN);
+	assert_int_equal(froute(f, SID + 1, true, "100.66.0.0", 16), PRIV_OK);
+	assert_int_equal(priv_check_froutes(f->c), 2);
+	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_FROUTE], 7);
+}
+
+static enum priv_reason ids_req(struct fx *f, uint8_t type, uint16_t sid)
+{
+	struct priv_msg m = { .type = type };
+
+	m.ids = (struct priv_ids){ f->handle, TID, sid };
+	return preq(f, &m);
+}
+
+/*
+ * The parent removes a session's Framed-Routes itself, before SESSION_DEL,
+ * before TUNNEL_DEL, when the session gives its address back, and when the
+ * engine is gone: whatever the engine asks or fails to ask.
+ */
+static void test_froute_gone(void **state)
+{
+	static const char *const r1[] = { "192.0.2.0/24", NULL };
+	static const char *const r2[] = { "203.0.113.0/24", NULL };
+	static const char *const r3[] = { "198.18.0.0/16", NULL };
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_ADDR_RELEASE };
+
+	froute_setup(f);
+	accept_routes(f, SID, r1);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(froute(f, SID, true, "192.0.2.0", 24), PRIV_OK);
+	flog.n = 0;
+	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, SID), PRIV_OK);
+	assert_int_equal(flog.n, 2);
+	assert_string_equal(flog.op[0], "-192.0.2.0/24 via 10.9.0.1");
+	assert_string_equal(flog.op[1], "-host 10.9.0.1");
+	assert_int_equal(priv_check_froutes(f->c), 0);
+	/* the network is free again: another session takes it (the pool's next address) */
+	next_session(f, SID + 1);
+	accept_routes(f, SID + 1, r1);
+	assert_int_equal(claim_sid(f, SID + 1, "0.0.0.0"), PRIV_OK);
+	m.addr = (struct priv_addr_req){ .handle = f->handle, .tid = TID, .sid = SID + 1 };
+	m.addr.addr = f->reply.reply.addr;
+	assert_int_equal(froute(f, SID + 1, true, "192.0.2.0", 24), PRIV_OK);
+	/* its address given back: the route through it goes first */
+	flog.n = 0;
+	assert_int_equal(preq(f, &m), PRIV_OK);
+	assert_int_equal(flog.n, 2);
+	assert_string_equal(flog.op[0], "-192.0.2.0/24 via 10.9.0.2");
+	assert_string_equal(flog.op[1], "-host 10.9.0.2");
+	assert_int_equal(priv_check_froutes(f->c), 0);
+	assert_int_equal(froute(f, SID + 1, true, "192.0.2.0", 24), PRIV_R_ADDR_NOT_HELD);
+	/* the tunnel goes: its sessions' routes with it */
+	next_session(f, SID + 2);
+	accept_routes(f, SID + 2, r2);
+	assert_int_equal(claim_sid(f, SID + 2, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(froute(f, SID + 2, true, "203.0.113.0", 24), PRIV_OK);
+	flog.n = 0;
+	assert_int_equal(ids_req(f, PRIV_REQ_TUNNEL_DEL, 0), PRIV_OK);
+	assert_int_equal(flog.n, 2);
+	assert_string_equal(flog.op[0], "-203.0.113.0/24 via 10.9.0.3");
+	assert_int_equal(priv_check_froutes(f->c), 0);
+	/* the engine dies: the parent removes what it held */
+	priv_check_free(f->c);
+	new_checker(f);
+	froute_setup(f);
+	accept_routes(f, SID, r3);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(froute(f, SID, true, "198.18.0.0", 16), PRIV_OK);
+	flog.n = 0;
+	priv_parent_engine_gone(f->c, &fops, f);
+	assert_int_equal(flog.n, 2);
+	assert_string_equal(flog.op[0], "-198.18.0.0/16 via 10.9.0.1");
+	assert_int_equal(priv_check_froutes(f->c), 0);
+}
+
 static void test_counters(void **state)
 {
 	struct fx *f = *state;
@@ -798,6 +1151,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dae, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dae_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_froute_granted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_froute_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_froute_gone, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

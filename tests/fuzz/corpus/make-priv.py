@@ -16,13 +16,14 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 3
+VERSION = 5
 (TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
  MARK_QUERY, STATS) = range(1, 15)
 IPSEC_REPORT, SA_NEXT = 22, 23
 SEND, RADIUS_SIGN, RADIUS_VERIFY = 25, 26, 27
 DAE_VERIFY, DAE_SIGN, COUNTERS = 28, 29, 30
+FROUTE_ADD, FROUTE_DEL = 31, 32
 DAE_SECRET = b"fuzz-dae"     # fuzz_priv.c's dae-client 0
 AUTH_LINK, ACCT_LINK = 0, 1
 
@@ -212,6 +213,14 @@ SEEDS = {
     "counters": run(
         tunnel_add(8), session_add(8, 1), msg(COUNTERS, ids(8, 1)), msg(COUNTERS, ids(8, 2)),
         msg(COUNTERS, ids(9, 1)), msg(COUNTERS, ids(8, 1, handle=2))),
+    # the verified Accept's Framed-Routes (fuzz_priv.c's server): one routed, one over
+    # the pool refused, one not granted; down, up again, gone with the session
+    "froute": run(
+        tunnel_add(5), session_add(5, 1), rsign(AUTH_LINK, 1, access_request(), 5, 1),
+        (addr_req(ADDR_CLAIM, 5, 1, "0.0.0.0"), 9),
+        addr_req(FROUTE_ADD, 5, 1, "172.16.0.0", 16), addr_req(FROUTE_ADD, 5, 1, "10.9.0.0", 24),
+        addr_req(FROUTE_ADD, 5, 1, "192.0.2.0", 24), addr_req(FROUTE_DEL, 5, 1, "172.16.0.0", 16),
+        addr_req(FROUTE_ADD, 5, 1, "172.16.0.0", 16), msg(SESSION_DEL, ids(5, 1))),
     "malformed": run(
         msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
         bytes([VERSION + 1]) + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),
