@@ -330,14 +330,44 @@ check_eq "$N distinct addresses" $N "$(cat $run/c*.up | cut -d' ' -f2 | sort -u 
 for i in $(seq 1 $N); do ip -n "c$i" route add 198.51.100.0/24 dev ppp0; done
 # client i is pinged 1 + i % 4 times by the LAN host: each session and each client must
 # see exactly its own count (LCP does not use the module or ppp0's counters)
-# snapshot NAME: the sessions' counters, and "i address rx_packets" of each client
+# snapshot NAME: "address=tx_packets" of the sessions, and "i address rx_packets ras" of
+# each client
 snapshot() {
 	local i a
-	gw "$L2SEC" -j -s session show >"$run/$1.json"
+	gw "$L2SEC" -j -s session show |
+		jget "' '.join('%s=%d' % (s.get('ipv4'), s['stats']['tx_packets']) for s in j)" \
+		>"$run/$1.tx"
 	for i in $(seq 1 $N); do
 		read -r _ a _ <"$run/c$i.up"
 		echo "$i $a $(ppp_rx "c$i") $(ra_rx "c$i")"
 	done >"$run/$1.rx"
+}
+# own_packets: each session sent, and each client received, exactly 1 + i % 4 packets
+# between the snapshots (the RAs are l2secd's, not the module's); says which did not
+own_packets() {
+	local -A tx0 tx1
+	local kv i a r ra i1 a1 r1 ra1 want got_tx got_rx bad=0 n=0
+	read -r -a kv <"$run/before.tx"
+	for kv in "${kv[@]}"; do tx0[${kv%=*}]=${kv#*=}; done
+	read -r -a kv <"$run/after.tx"
+	for kv in "${kv[@]}"; do tx1[${kv%=*}]=${kv#*=}; done
+	while read -r i a r ra && read -r i1 a1 r1 ra1 <&3; do
+		n=$((n + 1))
+		want=$((1 + i % 4))
+		if [ "$i $a" != "$i1 $a1" ] || [ -z "${tx0[$a]:-}" ] || [ -z "${tx1[$a]:-}" ] ||
+			! [[ "$r $ra $r1 $ra1" =~ ^[0-9]+\ [0-9]+\ [0-9]+\ [0-9]+$ ]]; then
+			echo "c$i ($a): no counters to compare"
+			bad=$((bad + 1))
+			continue
+		fi
+		got_tx=$((tx1[$a] - tx0[$a]))
+		got_rx=$((r1 - ra1 - (r - ra)))
+		if [ "$got_tx $got_rx" != "$want $want" ]; then
+			echo "c$i ($a): session tx +$got_tx, client rx +$got_rx, want $want"
+			bad=$((bad + 1))
+		fi
+	done <"$run/before.rx" 3<"$run/after.rx"
+	[ "$bad" = 0 ] && [ "$n" = "$N" ]
 }
 snapshot before
 while read -r i a _; do
@@ -345,26 +375,7 @@ while read -r i a _; do
 done <"$run/before.rx"
 wait_for 60 sh -c '! pgrep -x ping'
 snapshot after
-check "each of $N clients received exactly its own packets" /usr/bin/python3 -c '
-import json, sys
-run = sys.argv[1]
-def load(n):
-    tx = {s.get("ipv4"): s["stats"]["tx_packets"] for s in json.load(open(f"{run}/{n}.json"))}
-    rx = {}
-    for line in open(f"{run}/{n}.rx"):
-        i, a, r, ra = line.split()
-        rx[int(i)] = (a, int(r) - int(ra))	# the RAs are l2secd's, not the module's
-    return tx, rx
-tx0, rx0 = load("before")
-tx1, rx1 = load("after")
-bad = 0
-for i, (a, r) in sorted(rx0.items()):
-    want = 1 + i % 4
-    got_tx, got_rx = tx1[a] - tx0[a], rx1[i][1] - r
-    if (got_tx, got_rx) != (want, want):
-        print(f"c{i} ({a}): session tx +{got_tx}, client rx +{got_rx}, want {want}")
-        bad += 1
-sys.exit(bad)' "$run"
+check "each of $N clients received exactly its own packets" own_packets
 # the pool holds exactly $N addresses: one more client is refused, clearly
 client_start bad extra extra-pw
 check "pool exhausted: the gateway says so" wait_for 90 grep -q \
