@@ -8,11 +8,35 @@ each Python started costs seconds under TCG.
                                JSON document j read from FILE, is true
     jsonq.py get EXPR FILE     print EXPR's value
     jsonq.py ctl SOCKET REQ    l2secd's answer to REQ on its control socket
+    jsonq.py memhas PID TEXT   "found" when the process's readable memory holds
+                               TEXT, "clean" when it does not, "unreadable" when
+                               nothing of it could be read
     jsonq.py serve FIFO
 """
 import json
 import socket
 import sys
+
+
+def mem_has(pid, text):
+    found, read = False, 0
+    try:
+        with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+            for line in maps:
+                rng, perm = line.split()[:2]
+                if "r" not in perm:
+                    continue
+                lo, hi = (int(x, 16) for x in rng.split("-"))
+                try:
+                    mem.seek(lo)
+                    data = mem.read(hi - lo)
+                except (OSError, ValueError, OverflowError):
+                    continue
+                read += len(data)
+                found = found or text in data
+    except OSError:
+        pass
+    return "found" if found else "clean" if read else "unreadable"
 
 
 def main(argv):
@@ -38,6 +62,9 @@ def main(argv):
                     break
                 d += b
         sys.stdout.write(d.decode())
+        return 0
+    if cmd == "memhas":
+        print(mem_has(argv[1], argv[2].encode()))
         return 0
     print("jsonq.py: unknown command %r" % cmd, file=sys.stderr)
     return 2
