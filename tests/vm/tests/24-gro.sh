@@ -42,6 +42,8 @@ gw ip addr add 10.99.0.1/32 dev l2sec0
 gw ip link set l2sec0 up
 gw ip route add 10.99.0.0/24 dev l2sec0
 nicmac=$(gw cat /sys/class/net/nic0/address)
+ip netns exec gw sleep infinity &	# its /proc/PID/net is the namespace's (counters)
+anchor=$!
 gw $CTL >"$out/24-ctl.txt" 2>&1 <<EOF &
 sock add s 192.0.2.1 1701 ipsec 0
 tunnel add 7 70 s 192.0.2.2 1701
@@ -54,11 +56,26 @@ check "sessions set up" wait_for 30 sh -c "ip netns exec gw $CTL session get 7 8
 
 # snmp NETNS COUNTER: the namespace's nstat counter (absolute)
 snmp() { ip netns exec "$1" nstat -asz "$2" | awk -v k="$2" '$1 == k {print $2}'; }
-sinkp() { gw cat /sys/class/net/sink0/statistics/tx_packets; }
-sinkb() { gw cat /sys/class/net/sink0/statistics/tx_bytes; }
-# sess_rx SID: the session's received packets; spoofs: the tunnel's spoof drops
-sess_rx() { gw $L2SEC -j -s session show tunnel 7 id "$1" | jget 'j[0]["stats"]["rx_packets"]'; }
-spoofs() { gw $L2SEC -j -s tunnel show id 7 | jget 'j[0]["stats"]["drops"].get("spoof", 0)'; }
+# counters: sets sink_p and sink_b (packets and bytes sink0 sent), sess_r (session 7's
+# received packets) and spoof (tunnel 7's spoof drops). sink0's from the namespace's
+# /proc/net/dev as a process in it ($anchor) sees it, read by bash alone: a program
+# started costs tens of ms under TCG, and inject reads all of them twice.
+counters() {
+	local l
+	sink_p= sink_b=
+	while read -r l; do
+		case $l in
+		sink0:*)
+			set -- ${l#sink0:}
+			sink_b=$9 sink_p=${10}
+			;;
+		esac
+	done <"/proc/$anchor/net/dev"
+	gw $L2SEC -j -s tunnel show id 7 >"$out/24-tunnel.json"
+	read -r sess_r spoof < <(gw $L2SEC -j -s session show tunnel 7 id 7 |
+		jget "'%d %d' % (j[0]['stats']['rx_packets'],
+			json.load(open('$out/24-tunnel.json'))[0]['stats']['drops'].get('spoof', 0))")
+}
 
 # inject NAME ARGS...: half a second of frames from 192.0.2.2:1701 in tunnel 7,
 # session 7, inner source $isrc (default the session's; ARGS: after the L2TP
@@ -68,15 +85,18 @@ spoofs() { gw $L2SEC -j -s tunnel show id 7 | jget 'j[0]["stats"]["drops"].get("
 inject() {
 	local name=$1 p0 b0 r0 s0 res
 	shift
-	p0=$(sinkp) b0=$(sinkb) r0=$(sess_rx 7) s0=$(spoofs)
+	counters
+	p0=$sink_p b0=$sink_b r0=$sess_r s0=$spoof
 	res=$(gw "$BLAST" kinject nic0 "$nicmac" 192.0.2.2 1701 192.0.2.1 1701 0.5 1200 \
 		l2tp 7 7 "${isrc:-10.99.0.2}" 198.51.100.1 5001 "$@")
 	echo "# $name: $res" >&2
 	# received N dropped D ...: D refused by the full receive queue (none,
 	# as the injector waits for the stack to catch up)
-	n=$(echo "$res" | sed -n 's/^received \([0-9]*\) dropped 0 .*/\1/p')
-	pk=$(($(sinkp) - p0)) by=$(($(sinkb) - b0))
-	rx=$(($(sess_rx 7) - r0)) sp=$(($(spoofs) - s0))
+	n=
+	[[ $res =~ ^received\ ([0-9]+)\ dropped\ 0\  ]] && n=${BASH_REMATCH[1]}
+	counters
+	pk=$((sink_p - p0)) by=$((sink_b - b0))
+	rx=$((sess_r - r0)) sp=$((spoof - s0))
 	echo "# $name: $n frames, sink0 $pk packets $by bytes, session rx $rx, spoof drops $sp" >&2
 	check "$name: frames received" test "${n:-0}" -gt 64
 }
