@@ -26,7 +26,7 @@
 #include "conf/users.h"
 #include "core/util.h"
 #include "engine/engine_priv.h"
-#include "froute.h"
+#include "route/froute.h"
 #include "ppp/ppp_snap.h"
 #include "priv/priv_state.h"
 #include "poolrt.h"

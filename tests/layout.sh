@@ -9,7 +9,7 @@
 #  - the graph of folders (daemon/ itself is "top") has no cycle; a cycle is
 #    shown with the include lines that make it;
 #  - priv/ is included by the top and engine/ only and includes conf/, addr/,
-#    l2tp/, ppp/, radius/, core/; engine/ is included by the top only and
+#    route/, l2tp/, ppp/, radius/, core/; engine/ is included by the top only and
 #    includes priv/, ppp/, radius/, core/;
 #  - radius/ includes core/ only (the RADIUS codec and client, a library that
 #    either process may hold);
@@ -83,13 +83,14 @@ fi
 
 # priv/ (the two processes' message set, checker, the parent's dispatch and the
 # sandbox) holds the parent's rules: only the top and engine/ include it, and it
-# includes only conf/, addr/, l2tp/, ppp/, radius/, core/ (l2tp/ and ppp/ for the
+# includes only conf/, addr/, route/, l2tp/, ppp/, radius/, core/ (route/ for the
+# Framed-Routes the parent judges; l2tp/ and ppp/ for the
 # resume records it keeps, priv_state.h; radius/ for the signing the parent does
 # with the RADIUS secret, priv_radius.h).
 privbad=$(awk '($2 == "priv" && $1 !~ /^(top|engine)$/) ||
-	($1 == "priv" && $2 !~ /^(conf|addr|l2tp|ppp|radius|core)$/) { print $3 " includes " $4 }' <<< "$edges")
+	($1 == "priv" && $2 !~ /^(conf|addr|route|l2tp|ppp|radius|core)$/) { print $3 " includes " $4 }' <<< "$edges")
 if [ -z "$privbad" ]; then
-	ok "priv/ is included by the top and engine/ only and includes conf/, addr/, l2tp/, ppp/, radius/, core/ only"
+	ok "priv/ is included by the top and engine/ only and includes conf/, addr/, route/, l2tp/, ppp/, radius/, core/ only"
 else
 	not_ok "priv/ outside its place in the folder graph" "$privbad"
 fi

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "addr/pool.h"
-#include "froute.h"
+#include "route/froute.h"
 #include "core/util.h"
 #include "ppp/mschap.h"
 #include "priv/priv_check.h"

@@ -37,7 +37,7 @@
 #include "conf/config.h"
 #include "conf/users.h"
 #include "core/log.h"
-#include "froute.h"
+#include "route/froute.h"
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
 #include "priv/priv_radius.h"

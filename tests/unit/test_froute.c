@@ -18,7 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "froute.h"
+#include "route/froute.h"
 
 static struct in_addr ip(const char *s)
 {

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "conf/config.h"
-#include "froute.h"
+#include "route/froute.h"
 #include "priv/priv_parent.h"
 #include "conf/users.h"
 #include "priv/priv_check.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "froute.h"
+#include "route/froute.h"
 
 struct froute_entry {
 	struct in_addr net;
