@@ -8,10 +8,6 @@ each Python started costs seconds under TCG.
                                JSON document j read from FILE, is true
     jsonq.py get EXPR FILE     print EXPR's value
     jsonq.py ctl SOCKET REQ    l2secd's answer to REQ on its control socket
-    jsonq.py checkd EXPR FILE  as check, with the document as d; when EXPR is
-                               false, says so and prints the document's start
-    jsonq.py lines EXPR FILE   exit 0 when EXPR is true of some JSON line of FILE
-                               as e; else prints the last 20
     jsonq.py memhas PID TEXT   "found" when the process's readable memory holds
                                TEXT, "clean" when it does not, "unreadable" when
                                nothing of it could be read
@@ -67,22 +63,6 @@ def main(argv):
                 d += b
         sys.stdout.write(d.decode())
         return 0
-    if cmd == "checkd":
-        with open(argv[2]) as f:
-            d = json.load(f)
-        if eval(argv[1], {"d": d, "json": json, "sys": sys}):
-            return 0
-        print("false:", argv[1])
-        print(json.dumps(d)[:2000])
-        return 1
-    if cmd == "lines":
-        with open(argv[2]) as f:
-            lines = [json.loads(line) for line in f if line.strip()]
-        if any(eval(argv[1], {"e": e, "json": json, "sys": sys}) for e in lines):
-            return 0
-        print("no line with", argv[1])
-        print(lines[-20:])
-        return 1
     if cmd == "memhas":
         print(mem_has(argv[1], argv[2].encode()))
         return 0
