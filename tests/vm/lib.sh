@@ -690,15 +690,19 @@ lc_streams_ok() {
 # IKE_SA may be one charon has deleted since: after overlapping reauthentications the
 # entry's IKE_SA is a guess until its CHILD_SA's next event; see ipsec_sa.h.)
 lc_sa_of_charon() {
-	# through jcheck's Python, which is running already: one started here costs
-	# seconds under TCG, and wait_until may call this a few times
 	lc_ctl "show tunnels" >"$out/tunnels.json"
-	jcheck "(lambda log, t: len(t) == $1 and
-		all(('IKE_SA l2sec[%d] established' % x['sa']['ike_id']) in log and
-		    ('CHILD_SA l2tp{%d} established with SPIs %s_i %s_o ' % (x['sa']['child_id'],
-		     x['sa']['spi_in'], x['sa']['spi_out'])) in log for x in t))(
-		open('$out/charon-gw.log', errors='replace').read(),
-		[x for x in j['tunnels'] if x['state'] == 'established'])" <"$out/tunnels.json"
+	/usr/bin/python3 -c '
+import json, sys
+log = open(sys.argv[2]).read()
+t = [x for x in json.load(open(sys.argv[1]))["tunnels"] if x["state"] == "established"]
+ok = len(t) == int(sys.argv[3])
+for x in t:
+    sa = x["sa"]
+    ike = "IKE_SA l2sec[%d] " % sa["ike_id"]
+    child = "CHILD_SA l2tp{%d} established with SPIs %s_i %s_o " % (sa["child_id"], sa["spi_in"],
+                                                                  sa["spi_out"])
+    ok = ok and (ike + "established") in log and child in log
+sys.exit(0 if ok else 1)' "$out/tunnels.json" "$out/charon-gw.log" "$1"
 }
 # lc_gw_reauth_case SECONDS TUNNEL MARK N: (a) the gateway's charon reauthenticates
 # the tunnel's IKE_SA on its own within SECONDS and deletes the old one; l2secd moves
