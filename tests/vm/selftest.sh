@@ -4,7 +4,9 @@
 # The harness's own test: boot one kernel with the tests in tests/vm/selftest and
 # require exactly the verdicts a user of the harness relies on: a passing test
 # passes; a test that exits non-zero, one during which the kernel WARNs, and one
-# that runs past its timeout are each reported failed, for that reason.
+# that runs past its timeout are each reported failed, for that reason. Then the
+# plan of a run of two kernels (-n, no boot): a test bound by "# vm-kernel:" to
+# one kernel is in that boot only, and in both with VM_EVERY_KERNEL=1.
 #   tests/vm/selftest.sh [KERNEL]      (default 6.12)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,5 +39,21 @@ expect "non-zero exit fails" "^not ok - \[$k\] 20-exit: exit 1 "
 expect "kernel WARNING fails" "^not ok - \[$k\] 30-warn: kernel: .*WARNING.*vmtest_warn"
 expect "timeout fails" "^not ok - \[$k\] 40-timeout: timed out after 3s"
 expect "summary counts them" "^1 passed, 3 failed$"
+
+# the plan of a run of both kernels: "KVER: TEST TEST ..." per boot
+k61=$(ls -1 /lib/modules | grep -E '^6\.1[.-]' | sort -V | tail -n 1)
+k612=$(ls -1 /lib/modules | grep -E '^6\.12[.-]' | sort -V | tail -n 1)
+plan() {
+	"$top/tests/vm/run" -n -k 6.1 -k 6.12 -d "$top/tests/vm/selftest" |
+		awk '/^# kernel / { if (l) print l; l = $3; next } { l = l " " $1 } END { print l }'
+}
+both="20-exit 30-warn 40-timeout"
+out=$(plan)
+expect "plan: 10-pass (vm-kernel: 6.12) not in 6.1's boot" \
+	"^$(printf '%s' "$k61: $both" | sed 's/[.+]/\\&/g')\$"
+expect "plan: 10-pass in 6.12's boot" "^$(printf '%s' "$k612: 10-pass $both" | sed 's/[.+]/\\&/g')\$"
+out=$(VM_EVERY_KERNEL=1 plan)
+expect "plan: VM_EVERY_KERNEL=1 runs it in both boots" \
+	"^$(printf '%s' "$k61: 10-pass $both" | sed 's/[.+]/\\&/g')\$"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
