@@ -8,7 +8,8 @@
 # client against FreeRADIUS (tests/radius-host.sh),
 # the fuzz targets briefly, the VM harness's own test, the DKMS build, the
 # Debian packages (build, lintian, contents), the guest suite and the demo (make
-# demo's guest test) in one boot per kernel, side by side. Each part's results are
+# demo's guest test) in one boot per kernel, side by side (a test with a
+# "# vm-kernel:" line in its kernel's boot only; VM_EVERY_KERNEL=1: in both). Each part's results are
 # shown as they come; the last line adds them up: "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,3 +1,4 @@
+# vm-kernel: 6.12
 # The gateway's main job: a Linux L2TP/IPsec client behind NAT, built the way
 # the OS's own client is (charon: IKEv1, transport mode, PSK, NAT-T; xl2tpd +
 # pppd: MS-CHAPv2), connects to l2secd, which loaded its connection and PSK into

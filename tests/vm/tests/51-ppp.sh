@@ -1,3 +1,4 @@
+# vm-kernel: 6.12
 # PPP sessions through l2secd with real clients: xl2tpd + pppd authenticating
 # with MS-CHAPv2 (IPsec off here; test 60 adds it). One client gets an address
 # and the DNS servers, pings a LAN host behind the gateway and runs iperf3 TCP

@@ -1,3 +1,4 @@
+# vm-kernel: 6.12
 # Admission control per peer under an SCCRQ flood (issue 14, item 3). One client behind
 # a NAT floods SCCRQs at 50/s through its own SA, an attacker on the internet floods
 # SCCRQs at 50/s from spoofed source addresses, and meanwhile 20 other clients behind

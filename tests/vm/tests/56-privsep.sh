@@ -1,3 +1,4 @@
+# vm-kernel: 6.1
 # l2secd in two processes ([global] privsep = yes; issue 17 items 1 and 4), against an
 # xl2tpd + pppd LAC (MS-CHAPv2, redial on, IPsec off):
 # - the engine, l2secd's child, runs as the engine user without privileges: its

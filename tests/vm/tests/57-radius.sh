@@ -1,3 +1,4 @@
+# vm-kernel: 6.1
 # l2secd authenticating PPP through a real FreeRADIUS (issue 21, items 1-3 and 7):
 # FreeRADIUS (tests/radius-server.sh) in the gateway's namespace with users in its
 # users file, l2secd with [radius] auth-source = radius, and an xl2tpd + pppd LAC

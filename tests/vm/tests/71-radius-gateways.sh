@@ -1,3 +1,4 @@
+# vm-kernel: 6.1
 # Two l2secd gateways behind one FreeRADIUS with SQL and a shared address pool (issue
 # 21, item 8; the configuration of docs/RADIUS.md, from tests/radius/):
 #   alice, bob  -- gw1 (NAS 172.16.1.2) --\

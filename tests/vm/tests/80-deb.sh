@@ -1,4 +1,5 @@
 # vm-timeout: 420
+# vm-kernel: 6.1
 # The Debian packages (built by tests/deb.sh into build/deb/) as an operator
 # installs them: dpkg -i both, DKMS builds l2sec.ko for the guest's kernel from
 # the installed sources (Debian's own postinst, dkms.conf's kernel limit), the
