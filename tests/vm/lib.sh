@@ -639,12 +639,18 @@ lc_clients_up() {
 # wait_until SECONDS CMD...: poll CMD until it succeeds or SECONDS of wall-clock time
 # have passed. wait_for counts polls, and a poll that greps a charon log of megabytes
 # over 9p under TCG takes a second or more: a bound of 60 became ten minutes.
+# Between polls it sleeps 0.2 s, or as long as the poll took (up to 1 s): a poll that
+# starts a Python or asks l2secd takes a second in a loaded guest, and back to back
+# such polls took a third of 67's CPU from the streams and the daemons it watches.
 wait_until() {
-	local end=$((SECONDS + $1))
+	local end=$((SECONDS + $1)) t0 us
 	shift
-	until "$@" >/dev/null 2>&1; do
+	while t0=${EPOCHREALTIME//[!0-9]/}; ! "$@" >/dev/null 2>&1; do
 		[ "$SECONDS" -lt "$end" ] || return 1
-		t_sleep 0.2
+		us=$((${EPOCHREALTIME//[!0-9]/} - t0))
+		us=$((us < 200000 ? 200000 : us > 1000000 ? 1000000 : us))
+		printf -v us '%d.%06d' $((us / 1000000)) $((us % 1000000))
+		t_sleep "$us"
 	done
 }
 
@@ -667,7 +673,7 @@ lc_no_session() { [ -z "$(lc_sess_ids "$1")" ]; }
 # lc_streams_ok N T0: stops the streams of clients 1..N, started at $SECONDS T0, and
 # checks each: it ran throughout, no gap over 2 s, its tunnel and session ids unchanged
 lc_streams_ok() {
-	local c g n elapsed
+	local c g n elapsed gmax=${LC_GAP_MAX:-10}
 	sleep 2	# the last events' traffic is in the streams
 	for c in $(seq 1 "$1"); do
 		lc_stream_stop "$c"
@@ -679,8 +685,15 @@ lc_streams_ok() {
 		echo "# c$c: $n intervals of 0.2 s in $elapsed s, longest run without a byte: $g"
 		check "c$c: the stream ran throughout (intervals for $elapsed s - 5 s)" \
 			test $((n / 5)) -ge $((elapsed - 5))
-		check "c$c: no gap in the stream longer than 2 s (longest: $g x 0.2 s)" \
-			test "$g" -lt 10
+		check "c$c: no gap in the stream longer than $((gmax / 5)) s (longest: $g x 0.2 s)" \
+			test "$g" -lt "$gmax"
+		# what to read first when it failed: strongSwan's client drops a CHILD_SA's
+		# rekey that falls due while it moves its CHILD_SAs into the IKE_SA of its
+		# own reauthentication; that SA then expires unreplaced, and the gateway,
+		# told it is gone, clears the tunnel bound to it
+		[ "$g" -lt "$gmax" ] || ! grep -q 'not found for rekey' "$out/charon-c$c.log" ||
+			echo "# c$c's charon lost a rekey of its own during its reauthentication" \
+				"(charon-c$c.log: 'not found for rekey')"
 		check_eq "gw: c$c's tunnel and session ids unchanged" "${ids[c]}" \
 			"$(lc_sess_ids "${a[c]}")"
 	done
@@ -716,6 +729,42 @@ lc_gw_reauth_case() {
 	check "(a) l2secd: SA entry $3 moved to the new IKE_SA" \
 		wait_until 10 test "$(lc_moved "$3")" -gt 0
 	check "(a) l2secd: every SA entry is charon's" wait_until 10 lc_sa_of_charon "$4"
+}
+# lc_ike_reauth_left IKE_ID: seconds until the gateway's charon reauthenticates that
+# IKE_SA on its own (its "scheduling reauthentication in Ns" line, from the thread that
+# logged the IKE_SA established); nothing when none is scheduled
+lc_ike_reauth_left() {
+	local at
+	at=$(awk -v id="$1" '
+		index($0, "IKE_SA l2sec[" id "] established") { th = $2; t = $1; next }
+		th != "" && $2 == th && /scheduling reauthentication in [0-9]+s/ {
+			match($0, /in [0-9]+s/); n = substr($0, RSTART + 3, RLENGTH - 4)
+			split(t, h, ":"); print h[1] * 3600 + h[2] * 60 + h[3] + n; exit
+		}' "$out/charon-gw.log")
+	[ -n "$at" ] || return 0
+	# seconds of the day, across midnight
+	echo $(((at - $(date +%s) % 86400 + 86400 + 43200) % 86400 - 43200))
+}
+# lc_ike_replaced IKE_ID TUNNEL: charon deleted that IKE_SA and l2secd's entry of the
+# tunnel's SA names another
+lc_ike_replaced() {
+	lc_ike_deleted "$1" && [ "$(lc_tunnel_sa "$2" ike_id)" != "$1" ]
+}
+# lc_gw_reauth_clear TUNNEL MARGIN: when the gateway's own reauthentication of the
+# tunnel's IKE_SA is due within MARGIN s, wait until it is done. A client that
+# reauthenticates (or rekeys) while the gateway's timer of the same IKE_SA ends makes
+# both sides reauthenticate at once: the collision docs/ARCHITECTURE.md describes,
+# which the gateway cannot recover (tests/vm/pending/68 and 69), and which a test of
+# the separate cases must not cause by its own pace (a slow guest ran 67's (b) into
+# the gateway's timer: a 115 s gap, then the tunnel cleared).
+lc_gw_reauth_clear() {
+	local ike left
+	ike=$(lc_tunnel_sa "$1" ike_id)
+	left=$(lc_ike_reauth_left "$ike")
+	[ -n "$left" ] && [ "$left" -lt "$2" ] || return 0
+	echo "# the gateway reauthenticates IKE_SA #$ike in $left s: waiting for that first"
+	check "gw: its reauthentication of IKE_SA #$ike done" \
+		wait_until $((left > 0 ? left + 60 : 60)) lc_ike_replaced "$ike" "$1"
 }
 # lc_rekey_cases N TUNNEL: (c) the gateway rekeys the CHILD_SAs of all N clients, then
 # c1 and the gateway rekey at once (a collision); l2secd saw every rekey, the tunnel's
