@@ -55,7 +55,8 @@ build_module() {
 	out=$(make -s -j"$(nproc)" module KVER="$1" C=1 2>&1)
 	local rc=$?
 	echo "$out"
-	if [ $rc = 0 ] && ! echo "$out" | grep -qE 'warning:|error:'; then
+	# a here-string, not echo | grep -q: under pipefail grep's early exit fails the echo
+	if [ $rc = 0 ] && ! grep -qE 'warning:|error:' <<<"$out"; then
 		echo "1 passed, 0 failed"
 	else
 		echo "0 passed, 1 failed"

@@ -29,7 +29,7 @@ fi
 version=$(cat "$top/VERSION")
 for k in $kvers; do
 	ko=$(find "/lib/modules/$k/updates/dkms" -name 'l2sec.ko*' 2>/dev/null | head -n 1)
-	if [ -n "$ko" ] && dkms status "l2sec/$version" -k "$k" | grep -q installed &&
+	if [ -n "$ko" ] && dkms status "l2sec/$version" -k "$k" | grep installed >/dev/null &&
 		[ "$(modinfo -F version "$ko")" = "$version" ]; then
 		echo "ok - dkms installed l2sec $version for $k: $ko"
 		pass=$((pass + 1))

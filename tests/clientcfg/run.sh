@@ -135,7 +135,7 @@ printf '[ipsec]\npsk = a\377b\n[client]\nserver = vpn.example.com\n' >"$out/lati
 fails 1 'psk has control characters or is not UTF-8' macos config "$out/latin1.conf"
 fails 1 'cannot open' linux config "$out/missing.conf"
 # without IPsec the ip-up script and a plain-L2TP keyfile still make sense
-if "$L2SEC" client-config linux config "$out/nocred.conf" | grep -qx 'ipsec-enabled=no'; then
+if "$L2SEC" client-config linux config "$out/nocred.conf" | grep -x 'ipsec-enabled=no' >/dev/null; then
 	ok "linux keyfile without an IPsec credential: ipsec-enabled=no"
 else
 	not_ok "linux keyfile without an IPsec credential: ipsec-enabled=no"
