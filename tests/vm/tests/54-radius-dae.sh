@@ -1,4 +1,4 @@
-# vm-kernel: 6.12
+# vm-kernel: 6.1
 # RADIUS dynamic authorization (RFC 5176, issue 21 items 6 and 8): Debian's radclient
 # as the server's side, against a session of xl2tpd + pppd through l2secd, with
 # accounting to a real FreeRADIUS (tests/radius-server.sh):

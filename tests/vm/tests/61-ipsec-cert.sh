@@ -1,4 +1,4 @@
-# vm-kernel: 6.12
+# vm-kernel: 6.1
 # L2TP/IPsec with certificates instead of a PSK: l2secd reads [ipsec]
 # certificate, private-key and ca, loads them into the gateway's charon over VICI
 # (load-key; the certificates inline in the connection), and the connection

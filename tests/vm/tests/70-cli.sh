@@ -1,5 +1,5 @@
 # vm-timeout: 600
-# vm-kernel: 6.12
+# vm-kernel: 6.1
 # The l2sec CLI against the real module: `tunnel show`, `session show`, `sock
 # show`, `stats` in text and JSON (parsed with python3), `monitor` seeing
 # NEW/DEL notifications as text and JSON lines, -n NETNS isolation, show as an
