@@ -674,6 +674,20 @@ void l2secd_keep_running(struct l2sec_config *cfg, const struct l2sec_config *cu
 	memcpy(cfg->engine_user, cur->engine_user, sizeof(cfg->engine_user));
 }
 
+void l2secd_reload_warn(const struct l2sec_config *cfg, const struct l2sec_config *cur)
+{
+	if (cfg->n_listen != cur->n_listen || cfg->port != cur->port ||
+	    memcmp(cfg->listen, cur->listen, sizeof(cfg->listen)) ||
+	    strcmp(cfg->runtime_dir, cur->runtime_dir) ||
+	    cfg->l2tp.require_ipsec != cur->l2tp.require_ipsec ||
+	    cfg->log_target != cur->log_target ||
+	    cfg->datapath != cur->datapath)
+		log_warn("reload: listen, port, runtime-dir, require-ipsec, log-target and "
+			 "datapath changes take effect at restart only");
+	if (cfg->privsep != cur->privsep || strcmp(cfg->engine_user, cur->engine_user))
+		log_warn("reload: privsep and engine-user changes take effect at restart only");
+}
+
 static void reload(struct l2secd *d)
 {
 	struct l2sec_config *cfg = malloc(sizeof(*cfg));
@@ -688,16 +702,7 @@ static void reload(struct l2secd *d)
 			d->config_path);
 		goto out;
 	}
-	if (cfg->n_listen != d->cfg.n_listen || cfg->port != d->cfg.port ||
-	    memcmp(cfg->listen, d->cfg.listen, sizeof(cfg->listen)) ||
-	    strcmp(cfg->runtime_dir, d->cfg.runtime_dir) ||
-	    cfg->l2tp.require_ipsec != d->cfg.l2tp.require_ipsec ||
-	    cfg->log_target != d->cfg.log_target ||
-	    cfg->datapath != d->cfg.datapath)
-		log_warn("reload: listen, port, runtime-dir, require-ipsec, log-target and "
-			 "datapath changes take effect at restart only");
-	if (cfg->privsep != d->cfg.privsep)
-		log_warn("reload: privsep changes take effect at restart only");
+	l2secd_reload_warn(cfg, &d->cfg);
 	if (aaa_configured(cfg) != (d->aaa != NULL) ||
 	    strcmp(cfg->radius.auth_servers, d->cfg.radius.auth_servers) ||
 	    strcmp(cfg->radius.acct_servers, d->cfg.radius.acct_servers) ||
