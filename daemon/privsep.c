@@ -714,6 +714,7 @@ static void engine_died(struct l2secd *d, int status)
 	}
 	if (now - d->engine_start_ms >= RESTART_RESET_MS)
 		d->restart_ms = RESTART_MIN_MS;
+	d->engine_restarts++;
 	engine_gone_resume(d);
 	ev_timer_arm(d->loop, &d->restart_timer, d->restart_ms);
 	d->restart_ms = MIN(d->restart_ms * 2, RESTART_MAX_MS);

@@ -892,7 +892,9 @@ int l2secd_engine_setup(struct l2secd *d, struct users_db *users, bool open_sock
 			  &(struct ctl_src){ .lns = d->lns, .ss = d->ss, .ipsec = d->ipsec,
 					     .inform = d->inform, .rx = &d->rx,
 					     .rxb = rxbatch_stats(d->rxb),
-					     .test_hooks = d->test_hooks });
+					     .test_hooks = d->test_hooks, .privsep = d->ep != NULL,
+					     .engine_restarts = d->engine_restarts,
+					     .engine_reloads = (unsigned int)d->rl.reloads });
 	if (!d->ctl)
 		return -1;
 	return 0;

@@ -96,6 +96,7 @@ struct l2secd {
 	pid_t engine_pid;		/* 0: none */
 	uint64_t engine_start_ms;
 	unsigned int engine_starts;
+	unsigned int engine_restarts;	/* after a death (a reload's replacement: rl.reloads) */
 	unsigned int restart_ms;	/* the next restart's delay */
 	struct ev_timer restart_timer;
 	struct ev_timer kill_timer;	/* bounds the engine's shutdown */

@@ -249,6 +249,9 @@ ctl "show stats" >"$out/stats-3.json"
 check "show stats: one tunnel and one session resumed, nothing refused; the new pool's size" \
 	jcheck 'j["stats"]["tunnels_resumed"] == 1 and j["stats"]["sessions_resumed"] == 1 and j["stats"]["resume_refused"] == 0 and j["pool_in_use"] == 1 and j["pool_size"] == 12' \
 	<"$out/stats-3.json"
+check "show stats: two engines died and were restarted, one was replaced for the reload" \
+	jcheck 'j["privsep"]["engine_restarts"] == 2 and j["privsep"]["engine_reloads"] == 1' \
+	<"$out/stats-3.json"
 ctl "show sessions" >"$out/sessions-3.json"
 check "show sessions: the session, its user and address kept across the reload" \
 	jcheck "len(j['sessions']) == 1 and j['sessions'][0]['user'] == 'lac' and j['sessions'][0]['ipv4'] == '$(lac_addr)'" \
