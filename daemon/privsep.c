@@ -675,8 +675,11 @@ static void engine_died(struct l2secd *d, int status)
 {
 	uint64_t now = evloop_now(d->loop);
 	bool planned = d->rl.replacing && !d->stopping;
+	bool reload_kill = planned && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 
-	if (planned && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+	if (planned && !reload_kill)	/* it died of itself before the reload's SIGKILL */
+		d->engine_restarts++;
+	if (reload_kill)
 		log_info("privsep: the engine (pid %ld) was stopped for a reload",
 			 (long)d->engine_pid);
 	else if (WIFSIGNALED(status))
