@@ -1390,6 +1390,7 @@ static void reload_parent(struct l2secd *d)
 	struct priv_radius *prad = NULL;
 	struct priv_check *pc;
 	struct priv_state *pst;
+	unsigned int rcvbuf = l2secd_rcvbuf(&d->cfg);
 	bool local_ok;
 
 	cfg = malloc(sizeof(*cfg));
@@ -1436,6 +1437,8 @@ static void reload_parent(struct l2secd *d)
 	d->users = users;
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;
+	if (l2secd_rcvbuf(&d->cfg) != rcvbuf)	/* the sockets are the parent's too */
+		l2secd_socks_rx_setup(d);
 	/* before the pools' routes: a new pool's may be one of them (as sess.c) */
 	if (priv_check_froutes_rejudge(d->pc, froute_gone, d, &local_ok) && !local_ok)
 		log_warn("reload: the gateway's addresses could not be listed: the framed routes "

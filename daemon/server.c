@@ -311,7 +311,7 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 }
 
 /* [l2tp] rcvbuf in bytes: set, or 1 KiB a session of max-sessions within bounds. */
-static unsigned int rcvbuf_bytes(const struct l2sec_config *cfg)
+unsigned int l2secd_rcvbuf(const struct l2sec_config *cfg)
 {
 	uint64_t b = (uint64_t)cfg->l2tp.max_sessions * RCVBUF_PER_SESSION;
 
@@ -326,7 +326,7 @@ static unsigned int rcvbuf_bytes(const struct l2sec_config *cfg)
  */
 static int sock_rx_setup(struct l2secd *d, struct l2secd_sock *s)
 {
-	unsigned int want = rcvbuf_bytes(&d->cfg);
+	unsigned int want = l2secd_rcvbuf(&d->cfg);
 	int got = rxbatch_sock_setup(s->fd, want);
 
 	if (got < 0)
@@ -336,6 +336,12 @@ static int sock_rx_setup(struct l2secd *d, struct l2secd_sock *s)
 			   "(no CAP_NET_ADMIN: net.core.rmem_max caps it)", s->addr, got / 1024,
 			   want / 1024);
 	return 0;
+}
+
+void l2secd_socks_rx_setup(struct l2secd *d)
+{
+	for (unsigned int i = 0; i < d->n_socks; i++)
+		sock_rx_setup(d, &d->socks[i]);
 }
 
 int l2secd_sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
@@ -692,7 +698,7 @@ static void reload(struct l2secd *d)
 {
 	struct l2sec_config *cfg = malloc(sizeof(*cfg));
 	struct users_db *users;
-	unsigned int rcvbuf = rcvbuf_bytes(&d->cfg);
+	unsigned int rcvbuf = l2secd_rcvbuf(&d->cfg);
 
 	if (!cfg)
 		return;
@@ -728,9 +734,8 @@ static void reload(struct l2secd *d)
 	}
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
-	if (rcvbuf_bytes(&d->cfg) != rcvbuf)
-		for (unsigned int i = 0; i < d->n_socks; i++)
-			sock_rx_setup(d, &d->socks[i]);
+	if (l2secd_rcvbuf(&d->cfg) != rcvbuf)
+		l2secd_socks_rx_setup(d);
 	sessions_reload(d->ss, users);
 	if (d->ipsec)
 		ipsec_reload(d->ipsec, &d->cfg);
