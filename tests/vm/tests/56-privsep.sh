@@ -16,8 +16,10 @@
 #   2-second HELLOs are answered (no retransmission);
 # - SIGHUP under the same pings, with a larger pool in the file and a user added: the
 #   parent applies it (the pool's new routes, show stats' pool size) and replaces the
-#   engine without a word to the client; the fourth engine resumes the tunnel and
-#   session (show sessions: user and address kept), and the pings see no gap over 1 s;
+#   engine without a word to the client; two more SIGHUPs during the replacement are
+#   one reload after it; the new engines resume the tunnel and session (show sessions:
+#   user and address kept; show stats counts the reloads apart from the deaths), and
+#   the pings see no gap over 1 s;
 # - the client then hangs up (xl2tpd's StopCCN): the new engine clears the tunnel and
 #   session, the parent the module's, the route and the address; SIGTERM ends both
 #   processes.
@@ -221,15 +223,22 @@ sed -i 's/^pool = 192.168.42.10-192.168.42.20$/pool = 192.168.42.10-192.168.42.2
 	"$run/l2sec.conf"
 POOL_RT="192.168.42.10/31 192.168.42.12/30 192.168.42.16/30 192.168.42.20/31 "
 echo "lac2 password lac2-pw" >>"$run/users"
+reloaded() { grep -c "configuration reloaded from $run/l2sec.conf: a new engine (pid [0-9]*) resumed 1 tunnel(s), 1 session(s)" "$out/l2secd.log"; }
 kill -HUP "$gw_pid"
-check "reload with a session up: the parent says a new engine resumed it" wait_for 10 \
-	grep -q "configuration reloaded from $run/l2sec.conf: a new engine (pid [0-9]*) resumed 1 tunnel(s), 1 session(s)" \
-	"$out/l2secd.log"
-check "a fourth engine resumes the tunnel and session" wait_for 20 resumed 3
-check "the fourth engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
+check "reload with a session up: the parent replaces the engine" wait_for 10 \
+	grep -q "reload: replacing the engine (pid $e3)" "$out/l2secd.log"
+# two more while it is replaced: one reload after it, a second later at the earliest
+kill -HUP "$gw_pid"
+kill -HUP "$gw_pid"
+check "the parent says a new engine resumed the tunnel and session" wait_for 10 \
+	test "$(reloaded)" -ge 1
+check "the SIGHUPs during the replacement: one reload after it" wait_for 20 \
+	test "$(reloaded)" -eq 2
+check "a fifth engine resumes the tunnel and session" wait_for 20 resumed 4
+check "the fifth engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
 e4=$(engine)
 check "it is another process" test -n "$e4" -a "$e4" != "$e3"
-check "a planned replacement, not logged as a crash" \
+check "planned replacements, not logged as a crash" \
 	sh -c "! grep -q 'the engine (pid $e3) was killed' '$out/l2secd.log'"
 # 8 s of pings after the kill (5 after the reload): pppd's and the gateway's echoes, HELLOs
 check "the pings go on (8 s more)" wait_for 60 more_replies $((n + 160))
@@ -249,9 +258,10 @@ ctl "show stats" >"$out/stats-3.json"
 check "show stats: one tunnel and one session resumed, nothing refused; the new pool's size" \
 	jcheck 'j["stats"]["tunnels_resumed"] == 1 and j["stats"]["sessions_resumed"] == 1 and j["stats"]["resume_refused"] == 0 and j["pool_in_use"] == 1 and j["pool_size"] == 12' \
 	<"$out/stats-3.json"
-check "show stats: two engines died and were restarted, one was replaced for the reload" \
-	jcheck 'j["privsep"]["engine_restarts"] == 2 and j["privsep"]["engine_reloads"] == 1' \
+check "show stats: two engines died and were restarted, two were replaced for reloads" \
+	jcheck 'j["privsep"]["engine_restarts"] == 2 and j["privsep"]["engine_reloads"] == 2' \
 	<"$out/stats-3.json"
+check "no more reloads than those two" test "$(reloaded)" -eq 2
 ctl "show sessions" >"$out/sessions-3.json"
 check "show sessions: the session, its user and address kept across the reload" \
 	jcheck "len(j['sessions']) == 1 and j['sessions'][0]['user'] == 'lac' and j['sessions'][0]['ipv4'] == '$(lac_addr)'" \
