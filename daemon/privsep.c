@@ -1455,6 +1455,8 @@ static void reload_parent(struct l2secd *d)
 		priv_reload_begin(&d->rl, evloop_now(d->loop));
 		log_info("reload: replacing the engine (pid %ld)", (long)d->engine_pid);
 		engine_kill(d, SIGKILL);
+		/* its requests unread until its end (records: drained then); no spinning */
+		evloop_del_io(d->loop, &d->priv_io);
 	} else {
 		log_notice("configuration reloaded from %s: the next engine starts with it",
 			   d->config_path);
