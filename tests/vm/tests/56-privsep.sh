@@ -224,6 +224,7 @@ sed -i 's/^pool = 192.168.42.10-192.168.42.20$/pool = 192.168.42.10-192.168.42.2
 POOL_RT="192.168.42.10/31 192.168.42.12/30 192.168.42.16/30 192.168.42.20/31 "
 echo "lac2 password lac2-pw" >>"$run/users"
 reloaded() { grep -c "configuration reloaded from $run/l2sec.conf: a new engine (pid [0-9]*) resumed 1 tunnel(s), 1 session(s)" "$out/l2secd.log"; }
+reloads_are() { [ "$(reloaded)" "$1" "$2" ]; }
 kill -HUP "$gw_pid"
 check "reload with a session up: the parent replaces the engine" wait_for 10 \
 	grep -q "reload: replacing the engine (pid $e3)" "$out/l2secd.log"
@@ -231,9 +232,9 @@ check "reload with a session up: the parent replaces the engine" wait_for 10 \
 kill -HUP "$gw_pid"
 kill -HUP "$gw_pid"
 check "the parent says a new engine resumed the tunnel and session" wait_for 10 \
-	test "$(reloaded)" -ge 1
+	reloads_are -ge 1
 check "the SIGHUPs during the replacement: one reload after it" wait_for 20 \
-	test "$(reloaded)" -eq 2
+	reloads_are -eq 2
 check "a fifth engine resumes the tunnel and session" wait_for 20 resumed 4
 check "the fifth engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
 e4=$(engine)
@@ -261,7 +262,7 @@ check "show stats: one tunnel and one session resumed, nothing refused; the new 
 check "show stats: two engines died and were restarted, two were replaced for reloads" \
 	jcheck 'j["privsep"]["engine_restarts"] == 2 and j["privsep"]["engine_reloads"] == 2' \
 	<"$out/stats-3.json"
-check "no more reloads than those two" test "$(reloaded)" -eq 2
+check "no more reloads than those two" reloads_are -eq 2
 ctl "show sessions" >"$out/sessions-3.json"
 check "show sessions: the session, its user and address kept across the reload" \
 	jcheck "len(j['sessions']) == 1 and j['sessions'][0]['user'] == 'lac' and j['sessions'][0]['ipv4'] == '$(lac_addr)'" \
