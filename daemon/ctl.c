@@ -310,6 +310,12 @@ static struct json_object *show_stats(const struct ctl_src *src)
 		dhcp_stats(src->inform, res);
 	if (src->rx)
 		rx_stats(src->rx, res);
+	if (src->privsep) {
+		o = json_object_new_object();
+		add_int(o, "engine_restarts", src->engine_restarts);
+		add_int(o, "engine_reloads", src->engine_reloads);
+		json_object_object_add(res, CTL_K_PRIVSEP, o);
+	}
 	return res;
 }
 

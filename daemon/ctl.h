@@ -87,6 +87,13 @@ struct ctl_src {
 	 * control socket is root's alone, as every request is.
 	 */
 	bool test_hooks;
+	/*
+	 * privsep: a privsep engine's "privsep" group in show stats: the
+	 * engines before it that died and were restarted, and those replaced
+	 * for a reload (SIGHUP), as the parent counted them when it forked it.
+	 */
+	bool privsep;
+	unsigned int engine_restarts, engine_reloads;
 };
 
 struct ctl *ctl_open(struct evloop *loop, const char *path, const struct ctl_src *src);

@@ -39,6 +39,7 @@
 #include "priv/priv_check.h"
 #include "priv/priv_parent.h"
 #include "priv/priv_radius.h"
+#include "priv/priv_reload.h"
 #include "priv/priv_state.h"
 #include "priv/sandbox.h"
 #include "privsep.h"
@@ -538,6 +539,8 @@ static void priv_io_cb(struct ev_io *io, uint32_t events)
 	enum priv_parent_result r;
 
 	(void)events;
+	if (d->rl.replacing)
+		return;		/* killed for a reload: only its records are read, at its end */
 	r = priv_parent_input(d->pc, d->priv_fd, &exec_ops, d, evloop_now(d->loop));
 	if (r == PRIV_PARENT_OK)
 		return;
@@ -638,12 +641,48 @@ static void engine_gone_resume(struct l2secd *d)
 		   tunnels, sessions, all - priv_check_tunnels(d->pc), d->restart_ms);
 }
 
+static void reload_timer_cb(struct ev_timer *t);
+
+/*
+ * The engine was killed for a reload: no crash, so no backoff. The new one
+ * starts at once with the new configuration and resumes every tunnel and
+ * session of the store, as after a crash; what was still negotiating is
+ * cleared the same way.
+ */
+static void engine_replace(struct l2secd *d)
+{
+	unsigned int tunnels, sessions;
+	uint64_t wait;
+
+	if (d->prad)	/* its Access-Requests went with it: the peers ask again */
+		priv_radius_engine_gone(d->prad);
+	priv_parent_engine_resume(d->pc, d->pst, &exec_ops, d);
+	priv_state_counts(d->pst, &tunnels, &sessions);
+	/* ended before the fork: the new engine counts itself among the reloads */
+	if (priv_reload_end(&d->rl, evloop_now(d->loop), &wait))
+		ev_timer_arm(d->loop, &d->reload_timer, wait);
+	if (engine_spawn(d) < 0) {
+		log_err("reload: no new engine could start: retried in %u ms", RESTART_MAX_MS);
+		ev_timer_arm(d->loop, &d->restart_timer, RESTART_MAX_MS);
+		return;
+	}
+	log_notice("configuration reloaded from %s: a new engine (pid %ld) resumed %u tunnel(s), "
+		   "%u session(s)", d->config_path, (long)d->engine_pid, tunnels, sessions);
+}
+
 /* The engine is gone: what it held in the kernel goes, and a new one starts after a while. */
 static void engine_died(struct l2secd *d, int status)
 {
 	uint64_t now = evloop_now(d->loop);
+	bool planned = d->rl.replacing && !d->stopping;
+	bool reload_kill = planned && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 
-	if (WIFSIGNALED(status))
+	if (planned && !reload_kill)	/* it died of itself before the reload's SIGKILL */
+		d->engine_restarts++;
+	if (reload_kill)
+		log_info("privsep: the engine (pid %ld) was stopped for a reload",
+			 (long)d->engine_pid);
+	else if (WIFSIGNALED(status))
 		log_err("privsep: the engine (pid %ld) was killed by signal %d (%s)%s",
 			(long)d->engine_pid, WTERMSIG(status), strsignal(WTERMSIG(status)),
 			WTERMSIG(status) == SIGSYS ? ": a system call its sandbox forbids" : "");
@@ -662,6 +701,10 @@ static void engine_died(struct l2secd *d, int status)
 		l2secd_stop_now(d);
 		return;
 	}
+	if (planned) {
+		engine_replace(d);
+		return;
+	}
 	if (d->engine_starts == 1 && WIFEXITED(status) && WEXITSTATUS(status) &&
 	    now - d->engine_start_ms < ENGINE_START_MS) {
 		priv_parent_engine_gone(d->pc, &exec_ops, d);
@@ -674,6 +717,7 @@ static void engine_died(struct l2secd *d, int status)
 	}
 	if (now - d->engine_start_ms >= RESTART_RESET_MS)
 		d->restart_ms = RESTART_MIN_MS;
+	d->engine_restarts++;
 	engine_gone_resume(d);
 	ev_timer_arm(d->loop, &d->restart_timer, d->restart_ms);
 	d->restart_ms = MIN(d->restart_ms * 2, RESTART_MAX_MS);
@@ -779,6 +823,7 @@ int privsep_start(struct l2secd *d)
 	ev_timer_init(&d->restart_timer, restart_cb);
 	ev_timer_init(&d->kill_timer, kill_timer_cb);
 	ev_timer_init(&d->sa_resync_timer, sa_resync_cb);
+	ev_timer_init(&d->reload_timer, reload_timer_cb);
 	if (sandbox_lookup(d->cfg.engine_user, &ids) < 0) {
 		log_err("privsep: engine-user '%s' does not exist or is root: create it "
 			"(useradd --system --no-create-home --shell /usr/sbin/nologin %s) or set "
@@ -993,6 +1038,7 @@ static int engine_ipsec_list(struct l2secd *d)
 
 struct resume_in {
 	struct l2secd *d;
+	const struct priv_check *pc;	/* the parent's, as forked: its Framed-Routes */
 	uint32_t handle;		/* the record's tunnel, as the parent names it */
 	struct l2tp_session *s;		/* the last session imported, until its PPP record */
 	bool s_ppp;
@@ -1051,6 +1097,31 @@ static void resume_tunnel(struct resume_in *ri, const struct l2tp_tunnel_rec *r)
 	}
 }
 
+struct froutes_in {
+	struct radius_route r[RADIUS_MAX_ROUTES];
+	unsigned int n;
+};
+
+static void froute_in(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw)
+{
+	struct froutes_in *fi = ctx;
+
+	(void)gw;
+	if (fi->n < RADIUS_MAX_ROUTES)
+		fi->r[fi->n++] = (struct radius_route){ .net = net, .plen = plen };
+}
+
+/* The session's Framed-Routes that the parent holds up: the new engine shows them as its own. */
+static void resume_froutes(struct resume_in *ri, struct l2tp_session *s)
+{
+	struct froutes_in fi = { .n = 0 };
+
+	priv_check_each_froute(ri->pc, ri->handle, s->sid, froute_in, &fi);
+	if (fi.n && sessions_import_froutes(ri->d->ss, s, fi.r, fi.n) < 0)
+		log_warn("privsep: session %u/%u: its %u Framed-Route(s) are up but not shown: %s",
+			 s->tunnel->tid, s->sid, fi.n, strerror(errno));
+}
+
 static void resume_ppp(struct resume_in *ri, const struct priv_state_ppp *r)
 {
 	struct l2tp_session *s = ri->s;
@@ -1068,6 +1139,7 @@ static void resume_ppp(struct resume_in *ri, const struct priv_state_ppp *r)
 	}
 	ri->s_ppp = true;
 	ri->n_ppp++;
+	resume_froutes(ri, s);
 }
 
 /* One record the parent's store handed over (priv_state_hand_back): imported. */
@@ -1110,9 +1182,9 @@ static int resume_one(void *ctx, const uint8_t *buf, size_t len)
  * through the socketpair, no bound on its buffer), the records go through
  * their wire form and every check as if they had come by it.
  */
-static void engine_resume(struct l2secd *d, struct priv_state *pst)
+static void engine_resume(struct l2secd *d, struct priv_state *pst, const struct priv_check *pc)
 {
-	struct resume_in ri = { .d = d };
+	struct resume_in ri = { .d = d, .pc = pc };
 
 	if (priv_state_hand_back(pst, resume_one, &ri) < 0) {
 		log_err("privsep: the resume records could not be read");
@@ -1188,7 +1260,7 @@ static int engine_main(struct l2secd *d, int fd)
 		log_err("privsep: engine: cannot list the parent's SAs");
 		return 1;
 	}
-	engine_resume(d, pst);
+	engine_resume(d, pst, pc);
 	priv_state_free(pst);
 	priv_check_free(pc);
 	/*
@@ -1210,26 +1282,105 @@ static int engine_main(struct l2secd *d, int fd)
 /* --- the parent's signals --------------------------------------------------------------- */
 
 
-/* No tunnel, so no session: the pools' new routes, then the old ones go. */
+/* The pools' routes of a reload, and each live session's host route under them. */
+struct refit {
+	struct l2secd *d;
+	const struct poolrt *from, *to;
+};
+
+static const void *addr_dst(const struct priv_addr *a, int *family, unsigned int *plen)
+{
+	*family = a->family == 4 ? AF_INET : AF_INET6;
+	*plen = a->family == 4 ? 32 : 64;
+	return a->family == 4 ? (const void *)&a->v4 : (const void *)&a->v6;
+}
+
+/*
+ * A live session's address under the pools' new routes (sess.c's
+ * host_refit): a host route where no new pool route covers it, none where
+ * one does. One that cannot get its route any more loses its PPP record: the
+ * new engine clears the call with a CDN, as a single l2secd hangs up.
+ */
+static void refit_addr(struct refit *rf, const struct priv_check_tref *t, uint16_t sid,
+		       const struct priv_addr *a)
+{
+	char s[INET6_ADDRSTRLEN];
+	unsigned int plen;
+	int family;
+	const void *dst = addr_dst(a, &family, &plen);
+	bool had = !poolrt_covers(rf->from, family, dst), need = !poolrt_covers(rf->to, family, dst);
+
+	if (need && !had && netdev_route_add(rf->d->nd, family, dst, plen) < 0) {
+		inet_ntop(family, dst, s, sizeof(s));
+		log_err("reload: no route to %s/%u any more (%s): session %u/%u is cleared", s,
+			plen, strerror(errno), t->tid, sid);
+		priv_state_forget_ppp(rf->d->pst, t->handle, sid);
+	} else if (!need && had && !poolrt_is(rf->to, family, dst, plen)) {
+		/* the same prefix as a new pool route is that route now: not deleted */
+		netdev_route_del(rf->d->nd, family, dst, plen);
+	}
+}
+
+static void refit_cb(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+		     const struct priv_addr *v4, const struct priv_addr *v6)
+{
+	if (v4)
+		refit_addr(ctx, t, sid, v4);
+	if (v6)
+		refit_addr(ctx, t, sid, v6);
+}
+
+/* A prefix the old pools' routes had is a session's host route now (poolrt_remove). */
+static bool refit_held(void *ctx, int family, const void *dst, unsigned int plen)
+{
+	struct refit *rf = ctx;
+	struct priv_addr a = { .family = family == AF_INET ? 4 : 6 };
+
+	if (plen != (family == AF_INET ? 32u : 64u))
+		return false;
+	memcpy(&a.v6, dst, family == AF_INET ? 4 : 16);
+	return priv_check_holds_addr(rf->d->pc, &a) && !poolrt_covers(rf->to, family, dst);
+}
+
+/* The pools' new routes, the live sessions' host routes, then the old routes go (poolrt.h). */
 static void pool_routes_reload(struct l2secd *d)
 {
 	struct poolrt to;
+	struct refit rf = { d, &d->prt, &to };
 
 	if (poolrt_plan(&to, &d->cfg) < 0) {
 		log_err("reload: out of memory: the pools' routes in force are kept");
 		return;
 	}
 	poolrt_install(d->nd, &to, &d->prt);
-	poolrt_remove(d->nd, &d->prt, &to, NULL, NULL);
+	priv_check_each_held(d->pc, refit_cb, &rf);
+	poolrt_remove(d->nd, &d->prt, &to, refit_held, &rf);
 	poolrt_free(&d->prt);
 	d->prt = to;
 }
 
+/* A Framed-Route the new configuration refuses: removed, as a single l2secd's reload does. */
+static void froute_gone(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+			struct in_addr net, uint8_t plen, struct in_addr gw, const char *why)
+{
+	char n[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &net, n, sizeof(n));
+	log_warn("reload: session %u/%u: Framed-Route %s/%u removed: %s", t->tid, sid, n,
+		 plen, why);
+	if (x_froute(ctx, false, net, plen, gw) < 0)
+		log_err("reload: Framed-Route %s/%u: %s", n, plen, strerror(errno));
+}
+
 /*
- * The configuration crosses to the engine only when it starts. A
- * reload therefore reads the files (as a single l2secd does) and, when the
- * engine holds no tunnel, starts a new engine with them; with tunnels up it
- * keeps the configuration in force and says so, as no session may be lost.
+ * SIGHUP (docs/ARCHITECTURE.md, "Two processes": a reload). The parent
+ * reads the files as a single l2secd does and takes what they say: a new
+ * checker and resume store carrying every live tunnel and session
+ * (priv_check_reload, priv_state_reload), the users, RADIUS, the throttle's
+ * limits, charon's connection, the pools' routes, the Framed-Routes judged
+ * again. Then the engine, whose configuration is its fork's, is replaced:
+ * killed without a word to any peer and forked again, to resume everything
+ * from the store with the new configuration (engine_replace).
  */
 static void reload_parent(struct l2secd *d)
 {
@@ -1239,44 +1390,41 @@ static void reload_parent(struct l2secd *d)
 	struct priv_radius *prad = NULL;
 	struct priv_check *pc;
 	struct priv_state *pst;
+	unsigned int rcvbuf = l2secd_rcvbuf(&d->cfg);
+	bool local_ok;
 
-	if (priv_check_tunnels(d->pc)) {
-		log_warn("reload: privsep = yes: the engine holds tunnels; the new configuration "
-			 "applies after a restart of l2secd (or once every tunnel is gone, at the "
-			 "next reload)");
-		return;
-	}
 	cfg = malloc(sizeof(*cfg));
 	if (!cfg)
 		return;
 	if (config_load(cfg, d->config_path, NULL, NULL) ||
-	    secfile_check_config(cfg, d->config_path, geteuid(), NULL, NULL) ||
-	    !cfg->privsep || ipsec_enabled(cfg) != (d->ipsec != NULL)) {
-		log_err("reload: %s has errors, or asks for what needs a restart (privsep, "
-			"[ipsec] psk or certificate set or unset); the configuration in force is "
-			"kept", d->config_path);
+	    secfile_check_config(cfg, d->config_path, geteuid(), NULL, NULL)) {
+		log_err("reload: %s has errors; the configuration in force is kept",
+			d->config_path);
 		goto out;
 	}
+	if (ipsec_enabled(cfg) != (d->ipsec != NULL)) {
+		log_err("reload: [ipsec] psk or certificate set or unset: that needs a restart of "
+			"l2secd; the configuration in force is kept");
+		goto out;
+	}
+	l2secd_reload_warn(cfg, &d->cfg);
 	l2secd_keep_running(cfg, &d->cfg);	/* as for a single l2secd */
 	users = users_load(cfg->users_path, l2secd_users_error, cfg->users_path);
 	if (users && inform_check_users(cfg, users, l2secd_users_error, cfg->users_path)) {
 		users_free(users);
 		users = NULL;
 	}
-	pc = users ? priv_check_new(cfg, users) : NULL;
-	pst = pc ? priv_state_new(cfg->l2tp.max_tunnels, cfg->l2tp.max_sessions, pc) : NULL;
+	pc = users ? priv_check_reload(d->pc, cfg, users) : NULL;
+	pst = pc ? priv_state_reload(d->pst, cfg->l2tp.max_tunnels, cfg->l2tp.max_sessions,
+				     pc) : NULL;
 	if (!pst || radius_open(cfg, &prad) < 0) {
 		priv_state_free(pst);
 		priv_check_free(pc);
 		users_free(users);
 		log_err("reload: %s has errors; the configuration in force is kept",
-			cfg->users_path);
+			users ? d->config_path : cfg->users_path);
 		goto out;
 	}
-	for (unsigned int i = 0; i < d->n_socks; i++)
-		priv_check_sock_add(pc, i + 1, d->socks[i].family == AF_INET ? 4 : 6);
-	if (d->ipsec)	/* the new checker learns the live SAs */
-		ipsec_each_sa(d->ipsec, checker_sa_up, pc);
 	checker_auth_limit(d, pc);
 	priv_check_set_radius(pc, prad);
 	priv_radius_free(d->prad);
@@ -1289,6 +1437,12 @@ static void reload_parent(struct l2secd *d)
 	d->users = users;
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;
+	if (l2secd_rcvbuf(&d->cfg) != rcvbuf)	/* the sockets are the parent's too */
+		l2secd_socks_rx_setup(d);
+	/* before the pools' routes: a new pool's may be one of them (as sess.c) */
+	if (priv_check_froutes_rejudge(d->pc, froute_gone, d, &local_ok) && !local_ok)
+		log_warn("reload: the gateway's addresses could not be listed: the framed routes "
+			 "were checked against the configuration alone");
 	pool_routes_reload(d);
 	log_set_level(d->cfg.log_level);
 	authlimit_config_from(&alc, &d->cfg);
@@ -1296,29 +1450,70 @@ static void reload_parent(struct l2secd *d)
 		log_warn("reload: out of memory for the authentication throttle: its limits stay");
 	if (d->ipsec)
 		ipsec_reload(d->ipsec, &d->cfg);
-	log_notice("configuration reloaded from %s: a new engine starts with it", d->config_path);
-	d->restart_ms = RESTART_MIN_MS;
-	engine_kill(d, SIGTERM);	/* no tunnel: nothing to lose */
+	if (d->engine_pid > 0 && d->priv_fd >= 0) {
+		/* no goodbye to any peer: its tunnels and sessions go on in the next engine */
+		priv_reload_begin(&d->rl, evloop_now(d->loop));
+		log_info("reload: replacing the engine (pid %ld)", (long)d->engine_pid);
+		engine_kill(d, SIGKILL);
+		/* its requests unread until its end (records: drained then); no spinning */
+		evloop_del_io(d->loop, &d->priv_io);
+	} else {
+		log_notice("configuration reloaded from %s: the next engine starts with it",
+			   d->config_path);
+	}
 out:
 	explicit_bzero(cfg, sizeof(*cfg));
 	free(cfg);
 }
 
+static void reload_now(struct l2secd *d)
+{
+	notify_reloading();
+	reload_parent(d);
+	notify_ready();
+}
+
+/* A reload that waited for a replacement (priv_reload.h): its time came. */
+static void reload_timer_cb(struct ev_timer *t)
+{
+	struct l2secd *d = container_of(t, struct l2secd, reload_timer);
+	uint64_t wait;
+
+	if (d->stopping)
+		return;
+	if (priv_reload_due(&d->rl, evloop_now(d->loop), &wait))
+		reload_now(d);
+	else if (d->rl.pending && wait != UINT64_MAX)
+		ev_timer_arm(d->loop, &d->reload_timer, wait);
+}
+
 /*
  * The privsep parent: SIGCHLD is the engine's end; SIGTERM and SIGINT go on to
  * the engine, which says goodbye to its peers, and the parent exits after it;
- * SIGHUP: see reload_parent.
+ * SIGHUP: see reload_parent, at most one engine replacement at a time and a
+ * second (priv_reload.h).
  */
 void privsep_signal(struct l2secd *d, int signo)
 {
+	uint64_t wait;
+	bool pending = d->rl.pending;
+
 	if (signo == SIGCHLD) {
 		reap(d);
 		return;
 	}
 	if (signo == SIGHUP) {
-		notify_reloading();
-		reload_parent(d);
-		notify_ready();
+		if (d->stopping)
+			return;
+		if (priv_reload_request(&d->rl, evloop_now(d->loop), &wait)) {
+			reload_now(d);
+			return;
+		}
+		if (!pending)	/* once: the SIGHUPs until then are one reload */
+			log_info("reload: the engine was replaced less than %u ms ago, or is "
+				 "being replaced: the reload follows", PRIV_RELOAD_MIN_MS);
+		if (wait != UINT64_MAX)
+			ev_timer_arm(d->loop, &d->reload_timer, wait);
 		return;
 	}
 	if (d->stopping || !d->engine_pid) {
@@ -1332,6 +1527,7 @@ void privsep_signal(struct l2secd *d, int signo)
 	notify_stopping();
 	notify_status("stopping");
 	ev_timer_cancel(d->loop, &d->restart_timer);
+	ev_timer_cancel(d->loop, &d->reload_timer);
 	engine_kill(d, SIGTERM);
 	ev_timer_arm(d->loop, &d->kill_timer, STOP_WAIT_MS + 2000);
 }

@@ -311,7 +311,7 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 }
 
 /* [l2tp] rcvbuf in bytes: set, or 1 KiB a session of max-sessions within bounds. */
-static unsigned int rcvbuf_bytes(const struct l2sec_config *cfg)
+unsigned int l2secd_rcvbuf(const struct l2sec_config *cfg)
 {
 	uint64_t b = (uint64_t)cfg->l2tp.max_sessions * RCVBUF_PER_SESSION;
 
@@ -326,7 +326,7 @@ static unsigned int rcvbuf_bytes(const struct l2sec_config *cfg)
  */
 static int sock_rx_setup(struct l2secd *d, struct l2secd_sock *s)
 {
-	unsigned int want = rcvbuf_bytes(&d->cfg);
+	unsigned int want = l2secd_rcvbuf(&d->cfg);
 	int got = rxbatch_sock_setup(s->fd, want);
 
 	if (got < 0)
@@ -336,6 +336,12 @@ static int sock_rx_setup(struct l2secd *d, struct l2secd_sock *s)
 			   "(no CAP_NET_ADMIN: net.core.rmem_max caps it)", s->addr, got / 1024,
 			   want / 1024);
 	return 0;
+}
+
+void l2secd_socks_rx_setup(struct l2secd *d)
+{
+	for (unsigned int i = 0; i < d->n_socks; i++)
+		sock_rx_setup(d, &d->socks[i]);
 }
 
 int l2secd_sock_open(struct l2secd *d, const struct sockaddr_storage *addr)
@@ -674,11 +680,25 @@ void l2secd_keep_running(struct l2sec_config *cfg, const struct l2sec_config *cu
 	memcpy(cfg->engine_user, cur->engine_user, sizeof(cfg->engine_user));
 }
 
+void l2secd_reload_warn(const struct l2sec_config *cfg, const struct l2sec_config *cur)
+{
+	if (cfg->n_listen != cur->n_listen || cfg->port != cur->port ||
+	    memcmp(cfg->listen, cur->listen, sizeof(cfg->listen)) ||
+	    strcmp(cfg->runtime_dir, cur->runtime_dir) ||
+	    cfg->l2tp.require_ipsec != cur->l2tp.require_ipsec ||
+	    cfg->log_target != cur->log_target ||
+	    cfg->datapath != cur->datapath)
+		log_warn("reload: listen, port, runtime-dir, require-ipsec, log-target and "
+			 "datapath changes take effect at restart only");
+	if (cfg->privsep != cur->privsep || strcmp(cfg->engine_user, cur->engine_user))
+		log_warn("reload: privsep and engine-user changes take effect at restart only");
+}
+
 static void reload(struct l2secd *d)
 {
 	struct l2sec_config *cfg = malloc(sizeof(*cfg));
 	struct users_db *users;
-	unsigned int rcvbuf = rcvbuf_bytes(&d->cfg);
+	unsigned int rcvbuf = l2secd_rcvbuf(&d->cfg);
 
 	if (!cfg)
 		return;
@@ -688,16 +708,7 @@ static void reload(struct l2secd *d)
 			d->config_path);
 		goto out;
 	}
-	if (cfg->n_listen != d->cfg.n_listen || cfg->port != d->cfg.port ||
-	    memcmp(cfg->listen, d->cfg.listen, sizeof(cfg->listen)) ||
-	    strcmp(cfg->runtime_dir, d->cfg.runtime_dir) ||
-	    cfg->l2tp.require_ipsec != d->cfg.l2tp.require_ipsec ||
-	    cfg->log_target != d->cfg.log_target ||
-	    cfg->datapath != d->cfg.datapath)
-		log_warn("reload: listen, port, runtime-dir, require-ipsec, log-target and "
-			 "datapath changes take effect at restart only");
-	if (cfg->privsep != d->cfg.privsep)
-		log_warn("reload: privsep changes take effect at restart only");
+	l2secd_reload_warn(cfg, &d->cfg);
 	if (aaa_configured(cfg) != (d->aaa != NULL) ||
 	    strcmp(cfg->radius.auth_servers, d->cfg.radius.auth_servers) ||
 	    strcmp(cfg->radius.acct_servers, d->cfg.radius.acct_servers) ||
@@ -723,9 +734,8 @@ static void reload(struct l2secd *d)
 	}
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
-	if (rcvbuf_bytes(&d->cfg) != rcvbuf)
-		for (unsigned int i = 0; i < d->n_socks; i++)
-			sock_rx_setup(d, &d->socks[i]);
+	if (l2secd_rcvbuf(&d->cfg) != rcvbuf)
+		l2secd_socks_rx_setup(d);
 	sessions_reload(d->ss, users);
 	if (d->ipsec)
 		ipsec_reload(d->ipsec, &d->cfg);
@@ -887,7 +897,9 @@ int l2secd_engine_setup(struct l2secd *d, struct users_db *users, bool open_sock
 			  &(struct ctl_src){ .lns = d->lns, .ss = d->ss, .ipsec = d->ipsec,
 					     .inform = d->inform, .rx = &d->rx,
 					     .rxb = rxbatch_stats(d->rxb),
-					     .test_hooks = d->test_hooks });
+					     .test_hooks = d->test_hooks, .privsep = d->ep != NULL,
+					     .engine_restarts = d->engine_restarts,
+					     .engine_reloads = (unsigned int)d->rl.reloads });
 	if (!d->ctl)
 		return -1;
 	return 0;

@@ -18,6 +18,7 @@
 #include "l2tp/l2tp_lns.h"
 #include "l2tp/rxcheck.h"
 #include "poolrt.h"
+#include "priv/priv_reload.h"
 
 struct ctl;
 struct privtun;
@@ -95,10 +96,14 @@ struct l2secd {
 	pid_t engine_pid;		/* 0: none */
 	uint64_t engine_start_ms;
 	unsigned int engine_starts;
+	unsigned int engine_restarts;	/* after a death (a reload's replacement: rl.reloads) */
 	unsigned int restart_ms;	/* the next restart's delay */
 	struct ev_timer restart_timer;
 	struct ev_timer kill_timer;	/* bounds the engine's shutdown */
 	struct ev_timer sa_resync_timer;	/* SA events lost: EV_SA_RESYNC to send */
+	/* SIGHUP: the engine replaced for a reload, at most one at a time and a second */
+	struct priv_reload rl;
+	struct ev_timer reload_timer;	/* a reload that waits for the last replacement */
 	bool sa_resync;			/* ... and until it is sent, no SA event */
 	uint64_t send_failed;		/* the engine's SENDs the parent could not send */
 	uid_t engine_uid;

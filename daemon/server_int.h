@@ -51,6 +51,11 @@ struct users_db *l2secd_users_open(struct l2secd *d);
 void l2secd_users_error(void *ctx, unsigned int line, const char *msg);
 /* What a reload does not change: cur's values into cfg. */
 void l2secd_keep_running(struct l2sec_config *cfg, const struct l2sec_config *cur);
+/* [l2tp] rcvbuf in bytes (set, or from max-sessions); the sockets set to it again. */
+unsigned int l2secd_rcvbuf(const struct l2sec_config *cfg);
+void l2secd_socks_rx_setup(struct l2secd *d);
+/* A reload's warnings for what cfg changes that needs a restart (cur: in force). */
+void l2secd_reload_warn(const struct l2sec_config *cfg, const struct l2sec_config *cur);
 void l2secd_module_lost(struct l2secd *d, const char *why);
 void l2secd_stop_now(struct l2secd *d);
 void l2secd_stop_timer_cb(struct ev_timer *t);

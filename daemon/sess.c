@@ -1637,6 +1637,9 @@ int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct p
 		return -1;
 	}
 	ppp_config_from(&pc, ss->cfg);
+	/* a reload that turned IPv4 or IPv6 off: a live session keeps what it has (as in one process) */
+	pc.ipv4 |= r->ipcp_open;
+	pc.ipv6 |= r->ipv6cp_open;
 	x->ppp = ppp_import(&pc, &ss->ppp_ops, x, r, evloop_now(ss->loop));
 	if (!x->ppp) {
 		free(x);
@@ -1664,6 +1667,37 @@ int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct p
 	if (acct)
 		acct_import(x, acct);
 	sess_after(x);		/* its LCP echoes */
+	return 0;
+}
+
+int sessions_import_froutes(struct sessions *ss, struct l2tp_session *ls,
+			    const struct radius_route *r, unsigned int n)
+{
+	struct sess *x = ls->ppp;
+
+	if (!ss->ep) {		/* one process holds its routes itself */
+		errno = EINVAL;
+		return -1;
+	}
+	if (!x || x->ss != ss) {
+		errno = ENOENT;
+		return -1;
+	}
+	free(x->fr);
+	x->fr = NULL;
+	if (n > RADIUS_MAX_ROUTES)
+		n = RADIUS_MAX_ROUTES;
+	if (!n)
+		return 0;
+	x->fr = calloc(1, sizeof(*x->fr));
+	if (!x->fr) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(x->fr->r, r, n * sizeof(*r));
+	for (unsigned int i = 0; i < n; i++)
+		x->fr->up[i] = true;
+	x->fr->n = n;
 	return 0;
 }
 

@@ -160,6 +160,15 @@ struct ppp_rec;
 struct priv_state_acct;
 int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct ppp_rec *r,
 		    const struct in6_addr *pfx6, const struct priv_state_acct *acct);
+/*
+ * Under privsep, after sessions_import: the Framed-Routes the parent holds up
+ * for the session (its checker's record, at most RADIUS_MAX_ROUTES), so that
+ * the resumed session shows them and takes them down as any. 0, or -1 with
+ * errno (ENOENT: no such PPP session; EINVAL: not under privsep; ENOMEM).
+ */
+struct radius_route;
+int sessions_import_froutes(struct sessions *ss, struct l2tp_session *ls,
+			    const struct radius_route *r, unsigned int n);
 
 /*
  * RADIUS (aaa.h): the PPP answers go to it as [radius] auth-source says;

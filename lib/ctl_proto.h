@@ -98,6 +98,7 @@
 #define CTL_K_NAME		"name"
 #define CTL_K_IPSEC		"ipsec"
 #define CTL_K_IKE		"ike"		/* charon's IKE_SAs as its log tells: refusals, weak groups */
+#define CTL_K_PRIVSEP		"privsep"	/* privsep: engines restarted after a death, replaced for reloads */
 #define CTL_K_CHARON		"charon"	/* CTL_V_UP or CTL_V_DOWN */
 #define CTL_V_UP		"up"
 #define CTL_V_DOWN		"down"

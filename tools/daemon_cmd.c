@@ -288,6 +288,7 @@ unsigned int daemon_print(struct json_object *ver, struct json_object *st, int s
 		counters(st, CTL_K_RX_REFUSED, "rx_refused", &bad);
 		counters(st, CTL_K_ADMIT, "admit", &bad);
 		counters(st, CTL_K_IKE, "ike", &bad);
+		counters(st, CTL_K_PRIVSEP, "privsep", &bad);
 		print_close_object();
 	}
 	print_nl();

@@ -150,6 +150,7 @@ static const struct {
 	{ CTL_K_DHCP, "dhcp" },
 	{ CTL_K_IPSEC, "ipsec" },
 	{ CTL_K_IKE, "ike" },
+	{ CTL_K_PRIVSEP, "privsep" },
 };
 
 /*

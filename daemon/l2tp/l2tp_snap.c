@@ -218,10 +218,13 @@ struct l2tp_tunnel *l2tp_tunnel_import(struct l2tp_lns *lns, const struct l2tp_t
 	struct l2tp_tunnel *t;
 	char ps[80];
 
+	/*
+	 * No limit of the configuration's: a live tunnel stays after a reload
+	 * that lowered max-tunnels, as in one process (the parent's store, sized
+	 * at most as its checker, bounds the records)
+	 */
 	if (!l2tp_tunnel_rec_valid(r))
 		return fail_null(EINVAL);
-	if (lns->n_tunnels >= lns->cfg->max_tunnels)
-		return fail_null(ENOSPC);
 	t = tunnel_from_rec(lns, r);
 	if (!t)
 		return fail_null(ENOMEM);
@@ -268,9 +271,7 @@ struct l2tp_session *l2tp_session_import(struct l2tp_lns *lns, struct l2tp_tunne
 		return fail_null(ENOENT);
 	if (l2tp_tunnel_session(t, r->sid) || l2tp_lns_session_by_peer(t, r->peer_sid))
 		return fail_null(EEXIST);
-	if (t->n_sessions >= lns->cfg->max_sessions_per_tunnel ||
-	    lns->n_sessions >= lns->cfg->max_sessions)
-		return fail_null(ENOSPC);
+	/* no max-sessions nor max-sessions-per-tunnel: a live session stays (as above) */
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fail_null(ENOMEM);

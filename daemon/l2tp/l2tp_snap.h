@@ -87,7 +87,8 @@ bool l2tp_session_rec_valid(const struct l2tp_session_rec *r);
  * asked of the kernel (it kept the tunnel: in_kernel as recorded) and the
  * admission counts and state file updated; its HELLO timer runs (a HELLO at
  * once when messages were in flight). NULL with errno: EINVAL (an invalid
- * record), EEXIST (its ID is taken), ENOSPC (max-tunnels), ENOMEM.
+ * record), EEXIST (its ID is taken), ENOMEM. No configured limit refuses
+ * it: a live tunnel stays after a reload that lowered max-tunnels.
  */
 struct l2tp_tunnel *l2tp_tunnel_import(struct l2tp_lns *lns, const struct l2tp_tunnel_rec *r);
 /*
@@ -95,8 +96,8 @@ struct l2tp_tunnel *l2tp_tunnel_import(struct l2tp_lns *lns, const struct l2tp_t
  * tunnel ID is unique per SA or peer only): nothing sent, no callback (the
  * owner attaches its PPP layer, ppp/ppp.h's ppp_import, to s->ppp). NULL
  * with errno: EINVAL, ENOENT (t is NULL, not r's tunnel ID or not established), EEXIST (its
- * ID or the peer's is taken in the tunnel), ENOSPC (max-sessions,
- * max-sessions-per-tunnel), ENOMEM.
+ * ID or the peer's is taken in the tunnel), ENOMEM; as for the tunnel, no
+ * configured limit (max-sessions, max-sessions-per-tunnel) refuses it.
  */
 struct l2tp_session *l2tp_session_import(struct l2tp_lns *lns, struct l2tp_tunnel *t,
 					 const struct l2tp_session_rec *r);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/param.h>
 
 #include "addr/pool.h"
 #include "route/froute.h"
@@ -257,6 +258,8 @@ struct priv_check {
 	const struct users_db *users;
 	bool require_ipsec;
 	unsigned int max_sessions_per_tunnel, max_tunnels_per_sa, auth_tries;
+	/* [l2tp] max-tunnels, max-sessions: the tables may be larger after a reload */
+	unsigned int max_tunnels, max_sessions;
 	struct {
 		uint32_t id;
 		uint8_t family;
@@ -328,11 +331,12 @@ static int local_read_default(void *ctx, struct froute_local *l)
 	return froute_local_read(l);
 }
 
-struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct users_db *users)
+/* A checker for cfg whose tables hold at least n_tun tunnels, n_sess sessions and n_sa SAs. */
+static struct priv_check *check_new(const struct l2sec_config *cfg, const struct users_db *users,
+				    uint32_t n_tun, uint32_t n_sess, uint32_t n_sa)
 {
 	const struct l2tp_config *l = &cfg->l2tp;
 	struct priv_check *c = calloc(1, sizeof(*c));
-	uint32_t n_sa = l->max_tunnels * 2 + 64;	/* SAs may come before tunnels */
 	int e;
 
 	if (!c)
@@ -341,6 +345,8 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 	c->require_ipsec = l->require_ipsec;
 	c->max_sessions_per_tunnel = l->max_sessions_per_tunnel;
 	c->max_tunnels_per_sa = l->max_tunnels_per_sa;
+	c->max_tunnels = l->max_tunnels;
+	c->max_sessions = l->max_sessions;
 	c->auth_tries = cfg->auth_tries;
 	c->framed_ip_any = cfg->radius.framed_ip_any;
 	froute_conf_from(&c->fconf, cfg);
@@ -362,10 +368,12 @@ struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct u
 	c->prefix6_len = cfg->ipv6_prefix_len;
 	if (cfg->ipv6 && !(c->pool6 = pool6_new(&cfg->ipv6_prefix, cfg->ipv6_prefix_len)))
 		goto fail;
-	if (idtab_init(&c->sa, n_sa) < 0 || idtab_init(&c->tun, l->max_tunnels) < 0 ||
-	    idtab_init(&c->sess, l->max_sessions) < 0 ||
-	    idtab_init(&c->addr4, l->max_sessions) < 0 ||
-	    idtab_init(&c->addr6, l->max_sessions) < 0 ||
+	n_tun = MAX(n_tun, l->max_tunnels);
+	n_sess = MAX(n_sess, l->max_sessions);
+	n_sa = MAX(n_sa, l->max_tunnels * 2 + 64);	/* SAs may come before tunnels */
+	if (idtab_init(&c->sa, n_sa) < 0 || idtab_init(&c->tun, n_tun) < 0 ||
+	    idtab_init(&c->sess, n_sess) < 0 || idtab_init(&c->addr4, n_sess) < 0 ||
+	    idtab_init(&c->addr6, n_sess) < 0 ||
 	    chain_init(&c->by_origin, c->tun.cap) < 0)
 		goto fail;
 	c->sa_rec = calloc(c->sa.cap, sizeof(*c->sa_rec));
@@ -379,6 +387,11 @@ fail:
 	priv_check_free(c);
 	errno = e;
 	return NULL;
+}
+
+struct priv_check *priv_check_new(const struct l2sec_config *cfg, const struct users_db *users)
+{
+	return check_new(cfg, users, 0, 0, 0);
 }
 
 void priv_check_free(struct priv_check *c)
@@ -843,7 +856,7 @@ static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunne
 		if (c->sa_rec[sa].n_tunnels >= c->max_tunnels_per_sa)
 			return PRIV_R_LIMIT;
 	}
-	if (c->tun.count >= c->tun.cap)
+	if (c->tun.count >= c->max_tunnels)
 		return PRIV_R_LIMIT;
 	h = new_handle(c);
 	t = idtab_add(&c->tun, h);
@@ -873,7 +886,8 @@ static enum priv_reason session_add(struct priv_check *c, const struct priv_sess
 		return PRIV_R_TUNNEL_UNKNOWN;
 	if (idtab_find(&c->sess, sess_key(r->handle, r->sid)) >= 0)
 		return PRIV_R_SESSION_EXISTS;
-	if (c->tun_rec[t].n_sessions >= c->max_sessions_per_tunnel)
+	if (c->tun_rec[t].n_sessions >= c->max_sessions_per_tunnel ||
+	    c->sess.count >= c->max_sessions)
 		return PRIV_R_LIMIT;
 	s = idtab_add(&c->sess, sess_key(r->handle, r->sid));
 	if (s < 0)
@@ -1621,10 +1635,7 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 			return mark_query(c, &m->mark_query, out);
 		if (m->type == PRIV_REQ_IPSEC_REPORT)
 			return PRIV_OK;		/* the parent's SA table answers (priv_parent.h) */
-		out->pools.v4_size = pool_size(c->pool);
-		out->pools.v4_used = pool_in_use(c->pool);
-		out->pools.v6_size = c->pool6 ? pool6_size(c->pool6) : 0;
-		out->pools.v6_used = c->pool6 ? pool6_in_use(c->pool6) : 0;
+		priv_check_pool_counts(c, &out->pools);
 		return PRIV_OK;
 	default:
 		return PRIV_R_TYPE;	/* a reply or an event is no request */
@@ -1752,4 +1763,187 @@ void priv_check_engine_resume(struct priv_check *c, const struct priv_check_resu
 		tunnel_drop(c, (int32_t)t);
 	}
 	c->seq = 0;
+}
+
+/* --- a reload with tunnels up (priv_check.h: priv_check_reload) ------------------------- */
+
+/*
+ * Session s of old as ns of n (tunnel t's): its addresses taken again from
+ * n's pools, or static when no new pool holds them (as sess.c's
+ * sessions_reload keeps a live session's); its Framed-Pool by name; its
+ * grants, those up held again in n's table for the same peer.
+ */
+static void carry_session(struct priv_check *n, const struct priv_check *old,
+			  const struct pc_session *s, struct pc_session *ns,
+			  const struct pc_tunnel *t)
+{
+	struct sockaddr_storage peer;
+	const struct pc_grant *g;
+	int32_t *tail;
+
+	*ns = *s;
+	ns->fr_first = 0;
+	ns->from4 = NULL;
+	if (s->npool && s->npool != PC_NPOOL_UNKNOWN) {
+		int i = named_pools_find(n->np, old->np->e[s->npool - 1].name);
+
+		ns->npool = i < 0 ? PC_NPOOL_UNKNOWN : (uint8_t)(i + 1);
+	}
+	if (s->has4) {
+		ns->from4 = pool_of_addr(n, s->v4);
+		if (ns->from4 && pool_take(ns->from4, s->v4) < 0)
+			ns->from4 = NULL;
+		idtab_add(&n->addr4, s->v4.s_addr);	/* sized as the sessions: cannot fail */
+	}
+	if (s->has6) {
+		ns->pool6 = n->pool6 && pool6_take(n->pool6, &s->pfx6) == 0;
+		idtab_add(&n->addr6, pfx6_key(&s->pfx6));
+	}
+	sockaddr_of(&t->peer, &peer);
+	tail = &ns->fr_first;
+	for (g = grant_at(old, s->fr_first); g; g = grant_at(old, g->next)) {
+		int32_t i1 = n->grant_free;
+		struct pc_grant *ng = grant_at(n, i1);
+
+		if (!ng)
+			break;		/* as many grants as old's: cannot be */
+		n->grant_free = ng->next;
+		ng->r = g->r;
+		ng->next = 0;
+		/* as many routes as old's table held: froute_hold cannot refuse them */
+		ng->up = g->up && froute_hold(n->froutes, &ng->r, ns, &peer) == 0;
+		*tail = i1;
+		tail = &ng->next;
+	}
+}
+
+struct priv_check *priv_check_reload(const struct priv_check *old, const struct l2sec_config *cfg,
+				     const struct users_db *users)
+{
+	struct priv_check *n = check_new(cfg, users, old->tun.count, old->sess.count,
+					 old->sa.count);
+	int32_t j, t;
+
+	if (!n)
+		return NULL;
+	memcpy(n->socks, old->socks, sizeof(n->socks));
+	n->n_socks = old->n_socks;
+	n->last_handle = old->last_handle;
+	n->seq = old->seq;
+	n->auth = old->auth;
+	n->query = old->query;
+	n->send = old->send;
+	n->radius_rate = old->radius_rate;
+	n->dae_rate = old->dae_rate;
+	n->counters_rate = old->counters_rate;
+	n->froute_rate = old->froute_rate;
+	n->random = old->random;
+	n->random_ctx = old->random_ctx;
+	n->local_read = old->local_read;
+	n->local_ctx = old->local_ctx;
+	n->al = old->al;
+	n->radius = old->radius;
+	n->st = old->st;
+	for (uint32_t i = 0; old->sa.count && i < old->sa.cap; i++) {
+		if (!old->sa.used[i] || (j = idtab_add(&n->sa, old->sa.key[i])) < 0)
+			continue;	/* sized for old's: cannot fail */
+		n->sa_rec[j].peer = old->sa_rec[i].peer;
+		n->sa_rec[j].n_tunnels = 0;
+	}
+	for (uint32_t i = 0; old->tun.count && i < old->tun.cap; i++) {
+		const struct pc_tunnel *x = &old->tun_rec[i];
+		int32_t sa;
+
+		if (!old->tun.used[i] || (j = idtab_add(&n->tun, old->tun.key[i])) < 0)
+			continue;
+		n->tun_rec[j] = *x;
+		n->tun_rec[j].n_sessions = 0;
+		chain_add(&n->by_origin, j, origin_key(x->by_mark, x->mark, &x->peer, x->port,
+						       x->tid));
+		sa = x->mark ? idtab_find(&n->sa, x->mark) : -1;
+		if (sa >= 0)
+			n->sa_rec[sa].n_tunnels++;
+	}
+	for (uint32_t i = 0; old->sess.count && i < old->sess.cap; i++) {
+		if (!old->sess.used[i])
+			continue;
+		t = idtab_find(&n->tun, sess_handle(old->sess.key[i]));
+		if (t < 0 || (j = idtab_add(&n->sess, old->sess.key[i])) < 0)
+			continue;	/* a session has its tunnel; sized for old's */
+		carry_session(n, old, &old->sess_rec[i], &n->sess_rec[j], &n->tun_rec[t]);
+		n->tun_rec[t].n_sessions++;
+	}
+	return n;
+}
+
+unsigned int priv_check_froutes_rejudge(struct priv_check *c, priv_check_froute_gone_fn *fn,
+					void *ctx, bool *local_ok)
+{
+	struct froute_ctx fc;
+	struct priv_check_tref tr;
+	unsigned int n = 0;
+
+	*local_ok = true;
+	if (!froute_count(c->froutes))
+		return 0;
+	if (c->local_read(c->local_ctx, &c->local) < 0) {
+		/* the pools, servers and DAE clients still (as sess.c's froutes_reload) */
+		*local_ok = false;
+		c->local.n = 0;
+	}
+	froute_ctx_of(&fc, &c->fconf, &c->local);
+	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
+		struct pc_session *s = &c->sess_rec[i];
+		int32_t t = c->sess.used[i] ? idtab_find(&c->tun, sess_handle(c->sess.key[i])) : -1;
+		struct pc_grant *g;
+
+		if (t < 0)
+			continue;
+		tref_of(c, t, &tr);
+		for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next)) {
+			enum froute_why why;
+
+			if (!g->up || (why = froute_check_config(&fc, &g->r)) == FROUTE_OK)
+				continue;
+			froute_drop(c->froutes, &g->r, s);
+			g->up = false;
+			c->st.froute_removed++;
+			n++;
+			fn(ctx, &tr, (uint16_t)c->sess.key[i], g->r.net, g->r.plen, s->v4,
+			   froute_why_str(why));
+		}
+	}
+	return n;
+}
+
+void priv_check_each_held(const struct priv_check *c, priv_check_held_fn *fn, void *ctx)
+{
+	struct priv_check_tref tr;
+
+	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
+		const struct pc_session *s = &c->sess_rec[i];
+		struct priv_addr a4 = { .family = 4, .v4 = s->v4 }, a6 = { .family = 6 };
+		int32_t t = c->sess.used[i] ? idtab_find(&c->tun, sess_handle(c->sess.key[i])) : -1;
+
+		if (t < 0 || !(s->has4 || s->has6))
+			continue;
+		tref_of(c, t, &tr);
+		a6.v6 = s->pfx6;
+		fn(ctx, &tr, (uint16_t)c->sess.key[i], s->has4 ? &a4 : NULL, s->has6 ? &a6 : NULL);
+	}
+}
+
+bool priv_check_holds_addr(const struct priv_check *c, const struct priv_addr *a)
+{
+	if (a->family == 4)
+		return idtab_find(&c->addr4, a->v4.s_addr) >= 0;
+	return a->family == 6 && idtab_find(&c->addr6, pfx6_key(&a->v6)) >= 0;
+}
+
+void priv_check_pool_counts(const struct priv_check *c, struct priv_pool_stats *out)
+{
+	out->v4_size = pool_size(c->pool);
+	out->v4_used = pool_in_use(c->pool);
+	out->v6_size = c->pool6 ? pool6_size(c->pool6) : 0;
+	out->v6_used = c->pool6 ? pool6_in_use(c->pool6) : 0;
 }

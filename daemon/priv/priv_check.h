@@ -105,6 +105,7 @@ struct priv_check_stats {
 	uint64_t auth_ok, auth_failed;		/* answers checked */
 	uint64_t auth_throttled;		/* answers refused unchecked (priv_auth_limit) */
 	uint64_t froute_ungranted;		/* an Accept's Framed-Routes past PRIV_FROUTE_GRANTS */
+	uint64_t froute_removed;		/* up, refused by a reload's configuration */
 };
 
 /*
@@ -269,5 +270,45 @@ struct priv_check_resume {
 	void *ctx;
 };
 void priv_check_engine_resume(struct priv_check *c, const struct priv_check_resume *r);
+
+/*
+ * A reload with tunnels up (docs/ARCHITECTURE.md, "Two processes"): a new
+ * checker for cfg and users (borrowed, as for priv_check_new) that carries
+ * everything old holds: sockets, SAs, tunnels with their handles, sessions
+ * with their authentication, users' static addresses and grants, the request
+ * number, the rates' buckets, the hooks (random, local addresses, auth limit,
+ * RADIUS: the caller sets new ones) and the counters. Its limits are cfg's;
+ * its tables hold what old holds even when cfg's limits are lower (live
+ * tunnels and sessions are kept, as a single l2secd keeps them; new ones
+ * wait until there is room). A live session keeps its addresses: taken from
+ * the new pools that hold them, static (not returned to a pool at its end)
+ * when none does, as sess.c's sessions_reload; a Framed-Pool by its name (a
+ * name no longer configured: no pool address again). Framed-Routes up stay
+ * up (priv_check_froutes_rejudge judges them). old is not changed. NULL with
+ * errno (ENOMEM, or the new pools' EINVAL).
+ */
+struct priv_check *priv_check_reload(const struct priv_check *old, const struct l2sec_config *cfg,
+				     const struct users_db *users);
+/*
+ * After priv_check_reload: each Framed-Route up judged again against the
+ * configuration (its pools, RADIUS servers, DAE clients) and the gateway's
+ * addresses, as a single l2secd's reload does; one refused goes down here
+ * (counted: froute_removed) and fn is told, to remove it from the kernel and
+ * log it (why: froute_why_str's). *local_ok false: the gateway's addresses
+ * could not be read and the configuration alone judged. Returns how many went.
+ */
+typedef void priv_check_froute_gone_fn(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+				       struct in_addr net, uint8_t plen, struct in_addr gw,
+				       const char *why);
+unsigned int priv_check_froutes_rejudge(struct priv_check *c, priv_check_froute_gone_fn *fn,
+					void *ctx, bool *local_ok);
+/* Each session holding an address (v4, v6 /64: NULL when not), with its tunnel. */
+typedef void priv_check_held_fn(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+				const struct priv_addr *v4, const struct priv_addr *v6);
+void priv_check_each_held(const struct priv_check *c, priv_check_held_fn *fn, void *ctx);
+/* Does a session hold a (an IPv4 address, or an IPv6 /64 by its first 64 bits)? */
+bool priv_check_holds_addr(const struct priv_check *c, const struct priv_addr *a);
+/* The pools' size and use, as STATS answers them. */
+void priv_check_pool_counts(const struct priv_check *c, struct priv_pool_stats *out);
 
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/param.h>
 
 #include "core/htab.h"
 #include "core/util.h"
@@ -758,4 +759,45 @@ const struct priv_state_stats *priv_state_stats(const struct priv_state *st)
 bool priv_state_has(const struct priv_state *st, uint32_t handle, uint16_t sid)
 {
 	return sid ? sess_find(st, handle, sid) != NULL : tun_find(st, handle, 0) != NULL;
+}
+
+/* A record of old's hand-back into the new store (ST_END: nothing). */
+static int carry_one(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct priv_state *to = ctx;
+
+	if (len > 1 && buf[1] == PRIV_ST_END)
+		return 0;
+	return priv_state_datagram(to, buf, len) == PRIV_OK ? 0 : -1;
+}
+
+struct priv_state *priv_state_reload(struct priv_state *old, unsigned int max_tunnels,
+				     unsigned int max_sessions, const struct priv_check *check)
+{
+	struct priv_state *st = priv_state_new(MAX(max_tunnels, old->n_tun),
+					       MAX(max_sessions, old->n_sess), check);
+	uint32_t seq = old->seq;
+
+	if (!st)
+		return NULL;
+	if (priv_state_hand_back(old, carry_one, st) < 0) {
+		priv_state_free(st);
+		old->seq = seq;
+		errno = EINVAL;
+		return NULL;
+	}
+	old->seq = seq;
+	st->seq = seq;		/* the running engine's next record follows its last */
+	st->st = old->st;
+	return st;
+}
+
+void priv_state_forget_ppp(struct priv_state *st, uint32_t handle, uint16_t sid)
+{
+	struct st_session *s = sid ? sess_find(st, handle, sid) : NULL;
+
+	if (!s)
+		return;
+	s->has_ppp = false;
+	explicit_bzero(&s->ppp, sizeof(s->ppp));
 }

@@ -165,6 +165,22 @@ int priv_state_hand_back(struct priv_state *st,
 void priv_state_counts(const struct priv_state *st, unsigned int *tunnels,
 		       unsigned int *sessions);
 const struct priv_state_stats *priv_state_stats(const struct priv_state *st);
+/*
+ * A reload with tunnels up: a new store for check (priv_check_reload's
+ * checker, which holds what old's checker held) with every record of old,
+ * sized for max_tunnels and max_sessions or what old holds, if more. The
+ * running engine's records go on to it in their numbering (the next one
+ * follows old's last), until the next hand-back. old keeps its records;
+ * NULL with errno.
+ */
+struct priv_state *priv_state_reload(struct priv_state *old, unsigned int max_tunnels,
+				     unsigned int max_sessions, const struct priv_check *check);
+/*
+ * The session's PPP record goes, its L2TP record stays: a new engine clears
+ * the call with a CDN, as one whose PPP was still negotiating (a reload that
+ * leaves its address without a route).
+ */
+void priv_state_forget_ppp(struct priv_state *st, uint32_t handle, uint16_t sid);
 /* Does the store hold a record of the tunnel with handle (sid 0) or of its session sid? */
 bool priv_state_has(const struct priv_state *st, uint32_t handle, uint16_t sid);
 

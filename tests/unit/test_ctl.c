@@ -110,6 +110,23 @@ static void test_show(void **state)
 	fclose(out);
 	assert_non_null(strstr(text, "\nl2sec_daemon_l2tp_rx_socket_drops_total 7\n"));
 	assert_non_null(strstr(text, "\nl2sec_daemon_l2tp_rx_truncated_total 2\n"));
+	assert_null(strstr(text, "privsep"));	/* a single l2secd has no engines */
+	free(text);
+	json_object_put(res);
+
+	/* a privsep engine: the engines before it that died, and those replaced for reloads */
+	res = ctl_handle(&(struct ctl_src){ .lns = f->lns, .privsep = true, .engine_restarts = 2,
+					   .engine_reloads = 1 }, "show stats");
+	assert_int_equal(json_object_get_int(get(get(res, "privsep"), "engine_restarts")), 2);
+	assert_int_equal(json_object_get_int(get(get(res, "privsep"), "engine_reloads")), 1);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	ver = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "version");
+	assert_int_equal(prom_daemon(out, ver, res), 0);
+	json_object_put(ver);
+	fclose(out);
+	assert_non_null(strstr(text, "\nl2sec_daemon_privsep_engine_restarts_total 2\n"));
+	assert_non_null(strstr(text, "\nl2sec_daemon_privsep_engine_reloads_total 1\n"));
 	free(text);
 	json_object_put(res);
 

@@ -1040,6 +1040,70 @@ static void test_froute_checks(void **state)
 	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_FROUTE], 7);
 }
 
+/* What a reload's judgement removed (priv_check_froutes_rejudge's fn). */
+static void rejudged(void *ctx, const struct priv_check_tref *t, uint16_t sid,
+		     struct in_addr net, uint8_t plen, struct in_addr gw, const char *why)
+{
+	char n[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+
+	(void)ctx;
+	assert_int_equal(t->tid, TID);
+	assert_true(flog.n < sizeof(flog.op) / sizeof(flog.op[0]));
+	snprintf(flog.op[flog.n++], sizeof(flog.op[0]), "%u: %s/%u via %s: %s", sid,
+		 inet_ntop(AF_INET, &net, n, sizeof(n)), plen,
+		 inet_ntop(AF_INET, &gw, g, sizeof(g)), why);
+}
+
+/*
+ * A reload with the session up (priv_check_reload): its Framed-Routes stay
+ * up in the new checker, and each is judged again against the new
+ * configuration, as one process's reload does: one the new pools overlap goes
+ * (the caller told, to remove it from the kernel and log it; counted), the
+ * other stays, and the session keeps its address.
+ */
+static void test_froute_reload(void **state)
+{
+	static const char *const routes[] = { "192.0.2.0/24", "203.0.113.0/25 0.0.0.0 1",
+					      NULL };
+	struct fx *f = *state;
+	struct l2sec_config cfg = f->cfg;
+	struct priv_check *old = f->c;
+	bool local_ok = false;
+
+	froute_setup(f);
+	accept_routes(f, SID, routes);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(froute(f, SID, true, "192.0.2.0", 24), PRIV_OK);
+	assert_int_equal(froute(f, SID, true, "203.0.113.0", 25), PRIV_OK);
+	/* the new configuration: a second pool range inside the second route */
+	inet_pton(AF_INET, "203.0.113.1", &cfg.pool[1].first);
+	inet_pton(AF_INET, "203.0.113.10", &cfg.pool[1].last);
+	cfg.n_pool = 2;
+	f->c = priv_check_reload(old, &cfg, f->users);
+	assert_non_null(f->c);
+	assert_int_equal(priv_check_froutes(f->c), 2);	/* carried up */
+	flog.n = 0;
+	assert_int_equal(priv_check_froutes_rejudge(f->c, rejudged, NULL, &local_ok), 1);
+	assert_true(local_ok);
+	assert_int_equal(flog.n, 1);
+	assert_string_equal(flog.op[0], "6: 203.0.113.0/25 via 10.9.0.1: "
+			    "it overlaps an address pool");
+	assert_int_equal(priv_check_froutes(f->c), 1);
+	assert_int_equal(priv_check_stats(f->c)->froute_removed, 1);
+	assert_int_equal(priv_check_froutes(old), 2);	/* the old checker is as it was */
+	priv_check_free(old);
+	/* the engine's requests go on: the kept route is up, the removed one not */
+	assert_int_equal(froute(f, SID, false, "203.0.113.0", 25), PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(froute(f, SID, true, "203.0.113.0", 25), PRIV_R_FROUTE);
+	assert_int_equal(f->reply.reply.froute_why, FROUTE_POOL);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_R_ADDR_HELD);	/* still its 10.9.0.1 */
+	flog.n = 0;
+	assert_int_equal(froute(f, SID, false, "192.0.2.0", 24), PRIV_OK);
+	assert_string_equal(flog.op[0], "-192.0.2.0/24 via 10.9.0.1");
+	/* nothing up: nothing to judge */
+	assert_int_equal(priv_check_froutes_rejudge(f->c, rejudged, NULL, &local_ok), 0);
+}
+
 static enum priv_reason ids_req(struct fx *f, uint8_t type, uint16_t sid)
 {
 	struct priv_msg m = { .type = type };
@@ -1152,6 +1216,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dae_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_granted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_froute_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_gone, setup, teardown),
 	};

@@ -752,6 +752,34 @@ static void test_import_refusals(void **state)
 	}
 }
 
+/*
+ * A reload under privsep lowered the limits below what is up: the new engine
+ * still imports every tunnel and session (a single l2secd keeps them too),
+ * and they carry on; only new ones wait for room.
+ */
+static void test_import_over_limits(void **state)
+{
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	(void)state;
+	client_up();
+	engine_dies();
+	x->f->cfg.l2tp.max_tunnels = 0;
+	x->f->cfg.l2tp.max_sessions = 0;
+	x->f->cfg.l2tp.max_sessions_per_tunnel = 0;
+	engine_resumes();	/* every record imported */
+	assert_non_null(x->s);
+	assert_int_equal(x->s->state, SESSION_ESTABLISHED);
+	hello_from_lac();
+	fake_advance(x->f, 1000);
+	assert_int_equal(last_zlb_nr(), x->lac.ns);
+	/* a new call on the tunnel is over the limits: refused */
+	lac_icrq(&x->lac, LAC_SID + 1);
+	assert_int_equal(lac_recv(&x->lac, &m, &h, &p), L2TP_CDN);
+}
+
 /* LCP Terminate both ways on a resumed session, its packet IDs going on from the record's. */
 static void test_ppp_terminate(void **state)
 {
@@ -794,6 +822,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_over_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ppp_terminate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ppp_hangup, setup, teardown),
 	};

@@ -22,6 +22,9 @@
  * silent, Lost-Carrier, a tunnel whose IPsec SA goes, Lost-Service, and
  * l2secd's stop, NAS-Request.
  *
+ * A session resumed under a configuration that turned IPv6 off (a privsep
+ * reload) keeps its IPv6CP and /64.
+ *
  * Each case unshares a network namespace of its own. Needs root, network
  * namespaces and /dev/net/tun; else skipped.
  */
@@ -54,7 +57,9 @@
 #include "addr/ra.h"
 #include "datapath/datapath.h"
 #include "datapath/netdev.h"
+#include "l2tp/l2tp_snap.h"
 #include "ppp/ppp.h"
+#include "ppp/ppp_snap.h"
 #include "sess.h"
 #include "conf/users.h"
 #include "core/util.h"
@@ -1297,6 +1302,52 @@ static void test_pool_routes(void **state)
 	world_free(&w);
 }
 
+/*
+ * A reload under privsep turned IPv6 off while a session had IPv6CP open: the
+ * new engine resumes the session as it is, its IPv6CP and /64 included (one
+ * process keeps a live session's NCPs too).
+ */
+static void test_import_reloaded(void **state)
+{
+	struct l2tp_tunnel_rec tr = { .seq = { 500, 5, 9, false }, .peer_tid = 99,
+				      .peer_port = 1701, .peer_rws = 4, .hello_ms = 60000,
+				      .peer_framing = 3, .peer_host = "laptop" };
+	struct l2tp_session_rec sr = { .tid = 500, .sid = 600, .peer_sid = 700,
+				       .framing_type = 1 };
+	struct ppp_rec pr = { .req_mru = true, .mru = 1400, .req_magic = true,
+			      .magic = 0xdeadbeef, .peer_mru = 1400, .peer_magic = 0x11223344,
+			      .auth = PPP_AUTH_PAP, .user = "alice", .ipcp_open = true,
+			      .ipv6cp_open = true, .local_id = 0x0200000000000001ull,
+			      .peer_id = 0x0200000000000002ull };
+	struct l2tp_session *ls;
+	struct l2tp_tunnel *t;
+	struct in6_addr pfx6;
+	struct world w;
+	unsigned int mtu;
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	assert_false(w.f->cfg.ipv6);
+	tr.peer.family = tr.local.family = 4;
+	inet_pton(AF_INET, "198.51.100.7", tr.peer.addr);
+	inet_pton(AF_INET, "192.0.2.1", tr.local.addr);
+	inet_pton(AF_INET, "10.77.0.1", &pr.local4);
+	inet_pton(AF_INET, "10.77.0.50", &pr.peer4);
+	inet_pton(AF_INET6, "2001:db8:77:5::", &pfx6);
+	t = l2tp_tunnel_import(w.f->lns, &tr);
+	assert_non_null(t);
+	ls = l2tp_session_import(w.f->lns, t, &sr);
+	assert_non_null(ls);
+	assert_int_equal(sessions_import(w.ss, ls, &pr, &pfx6, NULL), 0);
+	assert_int_equal(sessions_find_ipv4(w.ss, pr.peer4, &mtu), 1);
+	assert_non_null(sessions_user_ipv4(w.ss, pr.peer4));	/* alice's */
+	/* a single l2secd keeps its framed routes itself: none imported */
+	assert_int_equal(sessions_import_froutes(w.ss, ls, NULL, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	world_free(&w);
+}
+
 /* Run the loop until the TUN device's queue is empty. */
 static void tun_drain(struct world *w)
 {
@@ -1370,6 +1421,7 @@ int main(void)
 		cmocka_unit_test(test_radius_framed_pool),
 		cmocka_unit_test(test_radius_split),
 		cmocka_unit_test(test_pool_routes),
+		cmocka_unit_test(test_import_reloaded),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");

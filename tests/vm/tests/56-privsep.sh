@@ -6,7 +6,6 @@
 #   parent is the only l2secd process with capabilities;
 # - a client authenticates (the parent checks the answer: the engine has no secrets),
 #   gets a pool address and pings the gateway through the module;
-# - SIGHUP with a tunnel up keeps the configuration and the engine (no session lost);
 # - the engine dies under traffic (issue 17 item 2), twice: a forbidden system call
 #   (the test-only control request "debug seccomp", enabled by L2SECD_TEST_HOOKS=1)
 #   kills it with SIGSYS, then kill -9. Each time the parent logs it, keeps the
@@ -16,6 +15,12 @@
 #   (ours and the client's) are those from before, pppd stays up with 1-second LCP
 #   echoes (3 unanswered drop the link) and the gateway's own 1-second echoes and
 #   2-second HELLOs are answered (no retransmission);
+# - SIGHUP under the same pings, with a larger pool in the file and a user added: the
+#   parent applies it (the pool's new routes, show stats' pool size) and replaces the
+#   engine without a word to the client; two more SIGHUPs during the replacement are
+#   one reload after it; the new engines resume the tunnel and session (show sessions:
+#   user and address kept; show stats counts the reloads apart from the deaths), and
+#   the pings see no gap over 1 s;
 # - the client then hangs up (xl2tpd's StopCCN): the new engine clears the tunnel and
 #   session, the parent the module's, the route and the address; SIGTERM ends both
 #   processes.
@@ -38,8 +43,9 @@
 #   by the parent's checks (logged, the session up); `session show` has the network;
 # - the engine is killed (SIGKILL) with the session up: a new engine resumes it and
 #   sends no second Accounting-On (which would end every session's record), the
-#   framed route stays; the client's hang-up then gives the server the Stop with the
-#   Start's Acct-Session-Id, and the parent removes the framed route;
+#   framed route stays and the new engine's session show has it; a SIGHUP then
+#   replaces the engine the same way; the client's hang-up then gives the server the
+#   Stop with the Start's Acct-Session-Id, and the parent removes the framed route;
 # - MS-CHAPv2 with the new engine: accepted, and pppd verified the server's
 #   MS-CHAP2-Success;
 # - dynamic authorization (RFC 5176) under privsep: the engine reads radclient's
@@ -169,12 +175,6 @@ ctl "show stats" >"$out/stats-1.json"
 check "show stats: the pools' use, from the parent" \
 	jcheck 'j["pool_size"] == 11 and j["pool_in_use"] == 1' <"$out/stats-1.json"
 
-# --- SIGHUP with a tunnel up: the configuration in force stays, and so does the engine ---
-kill -HUP "$gw_pid"
-check "reload with a tunnel up: kept, and said so" wait_for 10 \
-	grep -q "reload: privsep = yes: the engine holds tunnels" "$out/l2secd.log"
-check "reload with a tunnel up: the same engine" test "$(engine)" = "$e1"
-
 # --- the engine dies twice under traffic; the client does not notice (issue 17 item 2) ----
 # the module's tunnel and session IDs, ours and the client's, one per line
 kern_ids() {
@@ -217,12 +217,37 @@ check "kill -9: the parent says so" wait_for 10 \
 	grep -q "the engine (pid $e2) was killed by signal 9" "$out/l2secd.log"
 check "a third engine resumes them" wait_for 20 resumed 2
 e3=$(engine)
-# 6 s of pings after the kill: pppd's and the gateway's echoes, two HELLOs, all answered
-check "the pings go on (6 s more)" wait_for 60 more_replies $((n + 120))
+
+# --- SIGHUP with the session up and pinging: the new configuration applies, nothing drops --
+# a pool one address larger (its routes change, the session's address stays) and a new user
+sed -i 's/^pool = 192.168.42.10-192.168.42.20$/pool = 192.168.42.10-192.168.42.21/' \
+	"$run/l2sec.conf"
+POOL_RT="192.168.42.10/31 192.168.42.12/30 192.168.42.16/30 192.168.42.20/31 "
+echo "lac2 password lac2-pw" >>"$run/users"
+reloaded() { grep -c "configuration reloaded from $run/l2sec.conf: a new engine (pid [0-9]*) resumed 1 tunnel(s), 1 session(s)" "$out/l2secd.log"; }
+reloads_are() { [ "$(reloaded)" "$1" "$2" ]; }
+kill -HUP "$gw_pid"
+check "reload with a session up: the parent replaces the engine" wait_for 10 \
+	grep -q "reload: replacing the engine (pid $e3)" "$out/l2secd.log"
+# two more while it is replaced: one reload after it, a second later at the earliest
+kill -HUP "$gw_pid"
+kill -HUP "$gw_pid"
+check "the parent says a new engine resumed the tunnel and session" wait_for 10 \
+	reloads_are -ge 1
+check "the SIGHUPs during the replacement: one reload after it" wait_for 20 \
+	reloads_are -eq 2
+check "a fifth engine resumes the tunnel and session" wait_for 20 resumed 4
+check "the fifth engine: uid l2sec, CapEff 0, NoNewPrivs 1, Seccomp 2" wait_for 10 engine_sandboxed
+e4=$(engine)
+check "it is another process" test -n "$e4" -a "$e4" != "$e3"
+check "planned replacements, not logged as a crash" \
+	sh -c "! grep -q 'the engine (pid $e3) was killed' '$out/l2secd.log'"
+# 8 s of pings after the kill (5 after the reload): pppd's and the gateway's echoes, HELLOs
+check "the pings go on (8 s more)" wait_for 60 more_replies $((n + 160))
 kill "$ping_pid" 2>/dev/null
 wait "$ping_pid" 2>/dev/null
 gap=$(max_gap_ms)
-check "no gap over 1 s in the client's pings across both deaths (largest: ${gap} ms)" \
+check "no gap over 1 s in the client's pings across both deaths and the reload (largest: ${gap} ms)" \
 	test "$gap" -lt 1000
 check "the module's tunnel and session IDs, ours and the client's, unchanged" \
 	test "$(kern_ids)" = "$ids1"
@@ -232,9 +257,17 @@ check "the resumed tunnel's HELLOs are acknowledged (no retransmission)" \
 	jcheck 'len(j["tunnels"]) == 1 and j["tunnels"][0]["retransmits"] == 0 and j["tunnels"][0]["state"] == "established"' \
 	<"$out/tunnels-3.json"
 ctl "show stats" >"$out/stats-3.json"
-check "show stats: one tunnel and one session resumed, nothing refused" \
-	jcheck 'j["stats"]["tunnels_resumed"] == 1 and j["stats"]["sessions_resumed"] == 1 and j["stats"]["resume_refused"] == 0 and j["pool_in_use"] == 1' \
+check "show stats: one tunnel and one session resumed, nothing refused; the new pool's size" \
+	jcheck 'j["stats"]["tunnels_resumed"] == 1 and j["stats"]["sessions_resumed"] == 1 and j["stats"]["resume_refused"] == 0 and j["pool_in_use"] == 1 and j["pool_size"] == 12' \
 	<"$out/stats-3.json"
+check "show stats: two engines died and were restarted, two were replaced for reloads" \
+	jcheck 'j["privsep"]["engine_restarts"] == 2 and j["privsep"]["engine_reloads"] == 2' \
+	<"$out/stats-3.json"
+check "no more reloads than those two" reloads_are -eq 2
+ctl "show sessions" >"$out/sessions-3.json"
+check "show sessions: the session, its user and address kept across the reload" \
+	jcheck "len(j['sessions']) == 1 and j['sessions'][0]['user'] == 'lac' and j['sessions'][0]['ipv4'] == '$(lac_addr)'" \
+	<"$out/sessions-3.json"
 check "routed through l2sec0 by the pool's route still" pool_routed
 check "the parent stayed: one l2secd with capabilities" only_parent_privileged
 
@@ -245,7 +278,7 @@ check "the client's hang-up clears the module's tunnel and session (the pool's r
 ctl "show stats" >"$out/stats-4.json"
 check "the address is back in the pool, the engine holds nothing" \
 	jcheck 'j["pool_in_use"] == 0' <"$out/stats-4.json"
-check "the same engine handled it" test "$(engine)" = "$e3"
+check "the same engine handled it" test "$(engine)" = "$e4"
 
 kill -TERM "$gw_pid"
 check "l2secd (both processes) exits after SIGTERM" wait_for 30 \
@@ -392,6 +425,13 @@ check "the engine killed with the session up: a new one resumes it" wait_for 20 
 check_eq "the new engine sent no second Accounting-On" 1 "$(acct_detail | grep -c Accounting-On)"
 check "Framed-Route: the parent kept the route across the engine's death" sh -c \
 	"ip netns exec gw ip -4 route show proto 178 10.56.1.0/24 | grep -q 'via 192.168.42.15 '"
+check "Framed-Route: the new engine's session show has it (the parent's record)" sh -c \
+	"ip netns exec gw '$L2SEC' -r '$run/run' session show | grep -q ' framed-routes 10.56.1.0/24 '"
+kill -HUP "$gw_pid"
+check "SIGHUP with the RADIUS session up: a new engine resumes it" wait_for 20 resumed 2
+check_eq "... with no second Accounting-On" 1 "$(acct_detail | grep -c Accounting-On)"
+check "... and the framed route kept" sh -c \
+	"ip netns exec gw '$L2SEC' -r '$run/run' session show | grep -q ' framed-routes 10.56.1.0/24 '"
 echo "d gw" >"$run/control"
 check "PAP: the hang-up clears the session" wait_for 30 cleared
 check_eq "Framed-Route: the parent removed the route with the session" "" "$(fr_rt)"
