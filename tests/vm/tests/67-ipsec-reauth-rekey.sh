@@ -33,7 +33,7 @@
 # when that main mode completes. A client that dropped its CHILD_SAs with the old
 # IKE_SA would lose its session at the gateway's reauthentication: the outcome
 # depends on the client there.
-# vm-timeout: 360
+# vm-timeout: 420
 # One boot of a two-kernel run (6.12): this is the lifecycle of l2secd's SA table under
 # charon's events, 230 s of a boot; the module's binding to SAs through rekeys and NAT
 # runs on both kernels in 22, 58, 60, 64, 65 and 66, and soak/62 and 63 run the
