@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -55,6 +56,14 @@ struct vici_client {
 	void *state_ctx;
 
 	int fd;
+	/*
+	 * While not up: an inotify descriptor on the socket's directory, so
+	 * that charon starting again (its socket created or its mode set) is
+	 * seen at once instead of after up to backoff_max_ms; -1 when the
+	 * directory cannot be watched (the backoff alone then). Polled in
+	 * fd's place while fd < 0 (vici_fd).
+	 */
+	int ifd;
 	bool connecting;		/* non-blocking connect in progress */
 	bool up;
 	bool ever_reported;		/* a state was reported since start */
@@ -254,6 +263,109 @@ static void close_fd(struct vici_client *c)
 	c->rlen = 0;
 }
 
+/* --- charon's socket appearing ------------------------------------------------ */
+
+static const char *sock_name(const struct vici_client *c)
+{
+	const char *slash = strrchr(c->addr.sun_path, '/');
+
+	return slash ? slash + 1 : c->addr.sun_path;
+}
+
+/*
+ * Watch the socket's directory while down. Failure is not an error: the
+ * backoff still reconnects, only later; said once at debug level.
+ */
+static void path_watch_open(struct vici_client *c)
+{
+	char dir[sizeof(c->addr.sun_path)];
+	const char *name = sock_name(c);
+	size_t dl;
+	int fd;
+
+	if (c->ifd >= 0)
+		return;
+	dl = (size_t)(name - c->addr.sun_path);
+	if (!dl) {
+		snprintf(dir, sizeof(dir), ".");
+	} else {
+		/* "/x" is in "/"; "a/b/x" in "a/b" */
+		dl = dl > 1 ? dl - 1 : dl;
+		memcpy(dir, c->addr.sun_path, dl);
+		dir[dl] = '\0';
+	}
+	fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (fd < 0) {
+		log_debug("vici: cannot watch for charon's socket: inotify: %s",
+			  strerror(errno));
+		return;
+	}
+	if (inotify_add_watch(fd, dir, IN_CREATE | IN_MOVED_TO | IN_ATTRIB |
+			      IN_ONLYDIR) < 0) {
+		log_debug("vici: cannot watch %s for charon's socket: %s", dir,
+			  strerror(errno));
+		close(fd);
+		return;
+	}
+	c->ifd = fd;
+}
+
+static void path_watch_close(struct vici_client *c)
+{
+	int fd = c->ifd;
+
+	if (fd < 0)
+		return;
+	c->ifd = -1;
+	watch(c, fd);
+	close(fd);
+}
+
+/*
+ * Drain the watch. The socket's name created, moved in or its mode or owner
+ * set (charon binds, chowns, then listens): one connect attempt now, with
+ * the backoff started afresh. Other names in the directory are ignored.
+ */
+static void try_connect(struct vici_client *c);
+
+static void path_watch_read(struct vici_client *c)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	const char *name = sock_name(c);
+	bool hit = false, gone = false;
+	ssize_t n;
+
+	for (;;) {
+		n = read(c->ifd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (char *p = buf; p + sizeof(*ev) <= buf + n;) {
+			ev = (const struct inotify_event *)p;
+			p += sizeof(*ev) + ev->len;
+			if (p > buf + n)
+				break;
+			if (ev->mask & IN_IGNORED)
+				gone = true;
+			/* Lost events or a lost directory: look, to be sure. */
+			if (ev->mask & (IN_IGNORED | IN_Q_OVERFLOW) ||
+			    (ev->len && !strcmp(ev->name, name)))
+				hit = true;
+		}
+	}
+	/* The directory went away: back to the backoff until the next failure
+	 * watches again. */
+	if (gone)
+		path_watch_close(c);
+	if (!hit || c->fd >= 0)
+		return;
+	c->stats.socket_seen++;
+	c->backoff_ms = c->cfg.backoff_min_ms;
+	try_connect(c);
+}
+
 /* Fail every queued request with err; the callbacks may queue new ones. */
 static void queue_fail_all(struct vici_client *c, int err)
 {
@@ -288,6 +400,7 @@ static void conn_lost(struct vici_client *c, const char *why)
 	if (was_up || !c->ever_reported)
 		report(c, VICI_DOWN, why);
 	close_fd(c);
+	path_watch_open(c);
 	queue_fail_all(c, -ECONNRESET);
 }
 
@@ -315,6 +428,7 @@ static void conn_established(struct vici_client *c)
 	c->up = true;
 	c->retry_at_ms = 0;
 	c->stats.connects++;
+	path_watch_close(c);
 	log_notice("vici: connected to charon at %s", c->addr.sun_path);
 	for (unsigned int i = 0; i < c->nsubs; i++) {
 		r = calloc(1, sizeof(*r));
@@ -384,6 +498,7 @@ struct vici_client *vici_new(const struct vici_config *cfg, vici_state_fn state,
 	c->addr.sun_family = AF_UNIX;
 	memcpy(c->addr.sun_path, path, strlen(path) + 1);
 	c->fd = -1;
+	c->ifd = -1;
 	c->backoff_ms = c->cfg.backoff_min_ms;
 	c->state_fn = state;
 	c->state_ctx = ctx;
@@ -412,6 +527,7 @@ void vici_free(struct vici_client *c)
 		return;
 	c->up = false;
 	close_fd(c);
+	path_watch_close(c);
 	queue_fail_all(c, -ECANCELED);
 	free(c->rbuf);
 	free(c);
@@ -426,7 +542,7 @@ void vici_start(struct vici_client *c)
 
 int vici_fd(const struct vici_client *c)
 {
-	return c->fd;
+	return c->fd >= 0 ? c->fd : c->ifd;
 }
 
 bool vici_want_write(const struct vici_client *c)
@@ -805,6 +921,8 @@ static void on_readable(struct vici_client *c)
 	ssize_t n;
 	char why[160];
 
+	if (c->fd < 0 && c->ifd >= 0)
+		path_watch_read(c);
 	if (c->fd < 0 || c->connecting)
 		return;
 	for (int i = 0; i < VICI_READS_PER_CALL; i++) {

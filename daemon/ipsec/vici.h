@@ -4,7 +4,8 @@
  *
  * Non-blocking and driven by the daemon's event loop; no threads. The loop
  * follows three values:
- *   vici_fd()          the socket to poll for reading, -1 while down;
+ *   vici_fd()          the descriptor to poll for reading: the socket, or
+ *                      while down the watch on its directory; -1 none;
  *   vici_want_write()  whether to poll it for writing too;
  *   vici_timeout()     milliseconds until vici_on_timer() is due, -1 none;
  * and calls vici_on_readable()/vici_on_writable()/vici_on_timer() when so.
@@ -23,9 +24,12 @@
  * register their stream event, run, then unregister it.
  *
  * charon missing or restarting: every failed connect or lost connection
- * schedules a retry with exponential backoff; the state callback reports
- * each change with a reason (UP: connected; DOWN: why, and the first failed
- * attempt while never connected). Requests pending when the connection goes
+ * schedules a retry with exponential backoff, and while down the socket's
+ * directory is watched (inotify), so that charon's new socket is connected
+ * to at once: a gateway whose charon restarts has no connection loaded for
+ * as long as l2secd waits, and clients get NO_PROPOSAL_CHOSEN meanwhile.
+ * The state callback reports each change with a reason (UP: connected;
+ * DOWN: why, and the first failed attempt while never connected). Requests pending when the connection goes
  * down complete with -ECONNRESET; requests while down fail with -ENOTCONN.
  * On UP the daemon loads its connection and secrets again and lists SAs.
  *
@@ -81,6 +85,7 @@ struct vici_config {
 struct vici_stats {
 	uint64_t connects;		/* successful connects */
 	uint64_t connect_fails;
+	uint64_t socket_seen;		/* charon's socket appeared: connect now */
 	uint64_t disconnects;		/* established connections lost */
 	uint64_t proto_errors;		/* framing/packet errors: connection ended */
 	uint64_t timeouts;
@@ -127,7 +132,8 @@ void vici_forget(struct vici_client *c);
  * Called whenever vici_fd(), vici_want_write() or vici_timeout() may have
  * changed: at the end of every vici_* call that can change them, and when
  * the socket is about to be closed; then closing_fd is the descriptor (still
- * open, so the loop can unregister it; vici_fd() already returns -1),
+ * open, so the loop can unregister it; vici_fd() already returns another
+ * descriptor or -1),
  * otherwise -1. An event loop adapter (vici_ev.h) needs nothing else.
  */
 typedef void (*vici_watch_fn)(void *ctx, int closing_fd);

@@ -173,13 +173,15 @@ static void test_on_evloop(void **state)
 	assert_int_equal(vici_ev_attach(&E, L, C), 0);
 	assert_int_equal(vici_subscribe(C, "child-updown", NULL, NULL), 0);
 
-	/* charon missing: no socket to watch, a retry timer armed */
+	/* charon missing: the loop watches the socket's directory, and a retry
+	 * timer is armed */
 	vici_start(C);
 	assert_int_equal(downs, 1);
-	assert_false(E.io_on);
+	assert_true(E.io_on);
+	assert_int_equal(E.io.fd, vici_fd(C));
 	assert_true(ev_timer_armed(&E.timer));
 
-	/* charon appears: the timer reconnects, the loop writes the registration */
+	/* charon appears: the loop connects, and writes the registration */
 	srv_listen();
 	assert_true(run_until(have_packet, 2000));
 	assert_int_equal(got_type, VICI_EVENT_REGISTER);
@@ -206,7 +208,8 @@ static void test_on_evloop(void **state)
 	srv_close();
 	assert_true(run_until(is_down, 2000));
 	assert_int_equal(downs, 2);
-	assert_false(E.io_on);
+	assert_true(E.io_on);
+	assert_int_equal(E.io.fd, vici_fd(C));
 	assert_true(run_until(have_packet, 2000));
 	assert_int_equal(got_type, VICI_EVENT_REGISTER);
 	assert_int_equal(ups, 2);
