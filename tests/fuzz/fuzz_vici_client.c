@@ -76,7 +76,7 @@ static void flush(struct vici_client *c, int sfd)
 {
 	char sink[4096];
 
-	for (int i = 0; i < 8 && vici_fd(c) >= 0 && vici_want_write(c); i++)
+	for (int i = 0; i < 8 && vici_is_up(c) && vici_want_write(c); i++)
 		vici_on_writable(c);
 	while (read(sfd, sink, sizeof(sink)) > 0)
 		;
@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vici_request(c, "version", NULL, on_reply, NULL))
 		abort();
 	flush(c, sfd);
-	while (off < size && vici_fd(c) >= 0) {
+	while (off < size && vici_is_up(c)) {
 		ssize_t n = send(sfd, data + off, size - off, MSG_NOSIGNAL);
 
 		if (n > 0)
@@ -113,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 	}
 	/* Whatever is still buffered in the socket. */
-	for (int i = 0; i < 4 && vici_fd(c) >= 0; i++) {
+	for (int i = 0; i < 4 && vici_is_up(c); i++) {
 		vici_on_readable(c);
 		flush(c, sfd);
 	}
