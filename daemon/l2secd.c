@@ -7,7 +7,8 @@
  *   l2secd -n [-c FILE] [-p]   check the configuration (every error with its
  *                              line), the users file and the certificate and
  *                              key files it names; -p: print the effective
- *                              configuration (secrets as <hidden>)
+ *                              configuration (secrets as <hidden>); with
+ *                              privsep (the default) that engine-user exists
  *
  * Both refuse files holding secrets that others may read (secfile.h).
  */
@@ -23,6 +24,7 @@
 #include "inform.h"
 #include "core/log.h"
 #include "conf/secfile.h"
+#include "priv/sandbox.h"
 #include "server.h"
 #include "conf/users.h"
 
@@ -78,6 +80,18 @@ static int check_users(const struct l2sec_config *cfg)
 	return 0;
 }
 
+/* -n: privsep = yes (the default) needs its engine-user, as the start does. */
+static int check_engine_user(const struct l2sec_config *cfg, const char *path)
+{
+	struct sandbox_ids ids;
+	char msg[320];
+
+	if (!cfg->privsep || sandbox_user_check(cfg->engine_user, &ids, msg, sizeof(msg)) == 0)
+		return 0;
+	fprintf(stderr, "%s: %s\n", path, msg);
+	return -1;
+}
+
 /* -n [-p] */
 static int check_only(const struct l2sec_config *cfg, const char *path, int errors, bool print)
 {
@@ -85,7 +99,7 @@ static int check_only(const struct l2sec_config *cfg, const char *path, int erro
 		fprintf(stderr, "%s: %d error%s\n", path, errors, errors == 1 ? "" : "s");
 		return 1;
 	}
-	if (check_users(cfg) < 0)
+	if (check_users(cfg) < 0 || check_engine_user(cfg, path) < 0)
 		return 1;
 	errors = certcheck_config(cfg, check_error, NULL);
 	if (errors) {

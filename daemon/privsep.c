@@ -819,15 +819,14 @@ int privsep_start(struct l2secd *d)
 {
 	struct authlimit_config alc;
 	struct sandbox_ids ids;
+	char msg[320];
 
 	ev_timer_init(&d->restart_timer, restart_cb);
 	ev_timer_init(&d->kill_timer, kill_timer_cb);
 	ev_timer_init(&d->sa_resync_timer, sa_resync_cb);
 	ev_timer_init(&d->reload_timer, reload_timer_cb);
-	if (sandbox_lookup(d->cfg.engine_user, &ids) < 0) {
-		log_err("privsep: engine-user '%s' does not exist or is root: create it "
-			"(useradd --system --no-create-home --shell /usr/sbin/nologin %s) or set "
-			"privsep = no", d->cfg.engine_user, d->cfg.engine_user);
+	if (sandbox_user_check(d->cfg.engine_user, &ids, msg, sizeof(msg)) < 0) {
+		log_err("%s", msg);
 		return -1;
 	}
 	d->engine_uid = ids.uid;

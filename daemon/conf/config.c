@@ -290,6 +290,7 @@ void config_defaults(struct l2sec_config *cfg)
 	cfg->log_level = LOG_NOTICE;
 	cfg->log_target = LOG_TARGET_STDERR;
 	strcpy(cfg->runtime_dir, "/run/l2sec");
+	cfg->privsep = true;	/* two processes, as OpenSSH: privsep = no for one */
 	strcpy(cfg->engine_user, "l2sec");
 	sin->sin_family = AF_INET;
 	sin->sin_addr.s_addr = htonl(INADDR_ANY);

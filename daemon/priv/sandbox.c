@@ -10,6 +10,7 @@
 #include <pwd.h>
 #include <seccomp.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -39,6 +40,25 @@ int sandbox_lookup(const char *user, struct sandbox_ids *ids)
 	ids->uid = pw->pw_uid;
 	ids->gid = pw->pw_gid;
 	return 0;
+}
+
+int sandbox_user_check(const char *user, struct sandbox_ids *ids, char *msg, size_t len)
+{
+	if (sandbox_lookup(user, ids) == 0)
+		return 0;
+	if (errno == ENOENT)
+		snprintf(msg, len, "privsep: engine-user '%s' does not exist: create it "
+			 "(the l2sec package does, with systemd-sysusers; or useradd --system "
+			 "--no-create-home --shell /usr/sbin/nologin %s), or set privsep = no "
+			 "in [global] to run l2secd in one process", user, user);
+	else if (errno == EPERM)
+		snprintf(msg, len, "privsep: engine-user '%s' has uid or gid 0: name an "
+			 "unprivileged user of its own (default l2sec), or set privsep = no "
+			 "in [global]", user);
+	else
+		snprintf(msg, len, "privsep: engine-user '%s': cannot look it up: %s", user,
+			 strerror(errno));
+	return -1;
 }
 
 /* root: a directory of root's, writable by nobody else, with nothing in it. */

@@ -48,6 +48,15 @@ struct sandbox_ids {
 int sandbox_lookup(const char *user, struct sandbox_ids *ids);
 
 /*
+ * sandbox_lookup for l2secd's engine-user (privsep = yes), what `l2secd -n`
+ * and the start check: 0, or -1 with one line in msg (len bytes) saying what
+ * is wrong and how to fix it (create the user as the package does, with
+ * systemd-sysusers, or useradd; or privsep = no). There is no fallback to
+ * one process.
+ */
+int sandbox_user_check(const char *user, struct sandbox_ids *ids, char *msg, size_t len);
+
+/*
  * Enter the sandbox: 0, or -1 with errno and the step that failed in *step
  * (for the log). Root's ids and a root directory that is not as above are
  * refused before anything changes; after any later failure the caller must

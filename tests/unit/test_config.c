@@ -39,6 +39,23 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.datapath, CONFIG_DATAPATH_AUTO);
 }
 
+/* Two processes by default (issue 17), one only when asked for; the engine's user. */
+static void test_privsep_default(void **state)
+{
+	struct l2sec_config cfg;
+	struct errs e;
+
+	(void)state;
+	assert_int_equal(parse("", &cfg, &e), 0);
+	assert_true(cfg.privsep);
+	assert_string_equal(cfg.engine_user, "l2sec");
+	assert_int_equal(parse("[global]\nprivsep = no\n", &cfg, &e), 0);
+	assert_false(cfg.privsep);
+	assert_int_equal(parse("[global]\nprivsep = yes\nengine-user = vpn\n", &cfg, &e), 0);
+	assert_true(cfg.privsep);
+	assert_string_equal(cfg.engine_user, "vpn");
+}
+
 /*
  * The [l2tp] and [ppp] defaults are the engines' own (l2tp_config_init,
  * ppp_config_init), not a second copy of their values: what a test of the
@@ -1191,6 +1208,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_defaults_are_the_engines),
+		cmocka_unit_test(test_privsep_default),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors_with_lines),
 		cmocka_unit_test(test_range_and_cross_checks),

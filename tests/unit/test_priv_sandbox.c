@@ -296,6 +296,31 @@ static void test_refusals(void **state)
 	assert_int_equal(access("/proc/self/status", R_OK), 0);
 }
 
+/*
+ * The engine's user missing or root: one line that says what to do, for
+ * `l2secd -n` and the start alike (no fallback to one process). Needs no root.
+ */
+static void test_user_check(void **state)
+{
+	struct sandbox_ids ids = { 0 };
+	char msg[320];
+
+	(void)state;
+	memset(msg, 0, sizeof(msg));
+	assert_int_equal(sandbox_user_check("no-such-user-l2sec-test", &ids, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "engine-user 'no-such-user-l2sec-test' does not exist"));
+	assert_non_null(strstr(msg, "systemd-sysusers"));
+	assert_non_null(strstr(msg, "useradd --system"));
+	assert_non_null(strstr(msg, "privsep = no"));
+	assert_int_equal(sandbox_user_check("root", &ids, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "engine-user 'root' has uid or gid 0"));
+	assert_non_null(strstr(msg, "privsep = no"));
+	memset(msg, 0, sizeof(msg));
+	assert_int_equal(sandbox_user_check("nobody", &ids, msg, sizeof(msg)), 0);
+	assert_int_not_equal(ids.uid, 0);
+	assert_string_equal(msg, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_ptrace_killed),
 		cmocka_unit_test(test_exec_mapping_killed),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_user_check),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
