@@ -29,6 +29,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR ?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
 DESTDIR ?=
 
 # The kernel the module is built for: the running kernel's headers when present,
@@ -335,7 +336,8 @@ dkms-uninstall:
 	rm -rf $(DKMS_SRC)
 
 # Everything but the module's build: the programs, their manuals, the systemd
-# unit (its paths made SBINDIR's and SYSCONFDIR's), the example configuration,
+# unit (its paths made SBINDIR's and SYSCONFDIR's), the sysusers.d file of the
+# engine's user l2sec (privsep; without DESTDIR systemd-sysusers creates it now), the example configuration,
 # a first l2sec.conf from it when there is none and an empty users file (never
 # overwritten: they are the operator's, with secrets, hence 0600), and the module's sources for DKMS
 # (`dkms add` and `dkms install l2sec/VERSION`, or `make dkms-install`, build them).
@@ -352,6 +354,10 @@ install: userspace
 	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' -e 's|/etc/l2sec/|$(SYSCONFDIR)/l2sec/|g' \
 		dist/l2secd.service > build/l2secd.service
 	install -m 0644 build/l2secd.service $(DESTDIR)$(UNITDIR)/
+	install -d $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0644 dist/l2sec.sysusers $(DESTDIR)$(SYSUSERSDIR)/l2sec.conf
+	if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+		systemd-sysusers $(SYSUSERSDIR)/l2sec.conf; fi
 	install -m 0644 daemon/conf/l2sec.conf.example $(CONF_DIR)/
 	test -e $(CONF_DIR)/l2sec.conf || \
 		install -m 0600 daemon/conf/l2sec.conf.example $(CONF_DIR)/l2sec.conf

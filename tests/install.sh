@@ -3,7 +3,8 @@
 #
 # tests/install.sh: `make install` into temporary DESTDIRs, as a package build
 # would run it, and checks what lands there: the exact file list and modes,
-# the unit's paths following SBINDIR and SYSCONFDIR, an existing l2sec.conf
+# the unit's paths following SBINDIR and SYSCONFDIR, the sysusers.d file
+# making privsep's user l2sec (systemd-sysusers into a temporary root), an existing l2sec.conf
 # and users file never overwritten (a first, empty users file 0600), the DKMS sources with their version, the programs and
 # the unit usable (systemd-analyze verify), and the manuals: no groff
 # warnings (mandoc -T lint too when installed), and l2sec.conf(5) and
@@ -56,6 +57,7 @@ expected() {
 	echo "644 etc/l2sec/l2sec.conf.example"
 	echo "600 etc/l2sec/users"
 	echo "644 lib/systemd/system/l2secd.service"
+	echo "644 usr/lib/sysusers.d/l2sec.conf"
 	echo "755 usr/sbin/l2sec"
 	echo "755 usr/sbin/l2secd"
 	echo "644 usr/share/man/man5/l2sec.conf.5"
@@ -67,6 +69,17 @@ expected() {
 }
 check "file list and modes" diff -u <(expected | sort -k2) <(listing "$d1")
 
+# privsep's engine user, as systemd-sysusers makes it from the installed file (in a
+# temporary root: nothing on this machine changes)
+if command -v systemd-sysusers >/dev/null; then
+	mkdir -p "$work/sysroot/etc"
+	check "the sysusers file makes the system user l2sec, shell nologin" sh -c "
+		systemd-sysusers --root='$work/sysroot' '$d1/usr/lib/sysusers.d/l2sec.conf' &&
+		awk -F: '\$1 == \"l2sec\" && \$3 < 1000 && \$7 == \"/usr/sbin/nologin\" { f = 1 }
+			END { exit !f }' '$work/sysroot/etc/passwd'"
+else
+	skipped "the sysusers file makes the user l2sec (no systemd-sysusers)"
+fi
 check "installed l2sec runs" grep -qx "l2sec $version" <("$d1/usr/sbin/l2sec" -V)
 check "installed l2secd runs" grep -qx "l2secd $version" <("$d1/usr/sbin/l2secd" -V)
 check "example configuration is daemon/conf/l2sec.conf.example" \
