@@ -38,6 +38,12 @@ setup() {
 	mount -t tmpfs tmpfs /var/tmp
 	mount -t tmpfs tmpfs /var/log
 	echo /sbin/modprobe >/proc/sys/kernel/modprobe
+	# l2secd runs as two processes by default (privsep): its engine's user,
+	# as the package makes it (debian/l2sec.sysusers); in the overlay only.
+	# 80-deb removes it to see the package create it.
+	id -u l2sec >/dev/null 2>&1 ||
+		useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin l2sec
 	hostname l2sec-vm
 	ip link set lo up
 	export L2SEC_TOP=$l2sec_top L2SEC_BUILD=$l2sec_top/build L2SEC_KO=$l2sec_ko

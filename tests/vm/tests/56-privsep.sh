@@ -125,7 +125,6 @@ mem_has() { jsonq memhas "$1" "$2"; }
 rm -rf "$run"
 mkdir -p "$run/run"
 lac_topology
-id -u l2sec >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin l2sec
 
 cat >"$run/l2sec.conf" <<CONF
 [global]
