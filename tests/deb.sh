@@ -78,6 +78,9 @@ for f in man5/l2sec.conf.5 man8/l2sec.8 man8/l2secd.8; do
 done
 check "l2sec creates the system user l2sec" \
 	grep -qE '^u l2sec ' <(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/sysusers.d/l2sec.conf)
+check "its postinst creates the user (systemd-sysusers, before the service starts)" awk '
+	/systemd-sysusers/ { u = NR } /deb-systemd-invoke|invoke-rc.d/ && !s { s = NR }
+	END { exit !(u && (!s || u < s)) }' <(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst)
 check "l2sec holds no DKMS sources" test -z "$(grep /usr/src/ <<<"$c")"
 c=$(contents "$dkms_deb")
 check "l2sec-dkms has the module's sources" \

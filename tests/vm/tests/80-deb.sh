@@ -3,8 +3,9 @@
 # The Debian packages (built by tests/deb.sh into build/deb/) as an operator
 # installs them: dpkg -i both, DKMS builds l2sec.ko for the guest's kernel from
 # the installed sources (Debian's own postinst, dkms.conf's kernel limit), the
-# module loads, the system user and the 0600 files are there, `l2secd -n`
-# passes on the installed configuration, the metrics unit's command writes a
+# module loads, the system user l2sec (privsep's engine; the guest's setup
+# made one: removed first) and the 0600 files are there, `l2secd -n`
+# passes on the installed configuration (privsep = yes), the metrics unit's command writes a
 # file promtool accepts; then dpkg -r and dpkg -P leave nothing behind but the
 # system user (Debian keeps system users: files may still be theirs).
 #
@@ -69,6 +70,9 @@ leftovers() {
 		/var/lib/prometheus/node-exporter/l2sec.prom* /usr/share/doc/l2sec* 2>/dev/null
 }
 check_eq "nothing of l2sec before the install" "" "$(leftovers)"
+# the engine's user the guest's setup made (tests/vm/guest.sh), gone: the package makes it
+userdel l2sec 2>/dev/null
+check "no user l2sec before the install" sh -c '! getent passwd l2sec'
 
 # Debian's kernel headers compile through ccache when DEBIAN_KERNEL_USE_CCACHE is
 # set. tests/deb.sh had dkms build the same packaged sources at the same paths on
@@ -98,7 +102,8 @@ else
 	t_fail "insmod the package's module"
 fi
 
-check "system user l2sec" sh -c 'getent passwd l2sec | grep -q ":/usr/sbin/nologin$"'
+check "system user l2sec (postinst: systemd-sysusers)" \
+	sh -c 'getent passwd l2sec | grep -q ":/usr/sbin/nologin$"'
 check "l2sec is a system user" test "$(id -u l2sec)" -lt 1000
 check_eq "l2sec.conf 0600 root" "600 root" "$(stat -c '%a %U' /etc/l2sec/l2sec.conf)"
 check_eq "users created 0600 root" "600 root 0" "$(stat -c '%a %U %s' /etc/l2sec/users)"

@@ -8,13 +8,16 @@
 # nftables ruleset, the client profiles. l2secd starts as its unit starts it;
 # a Linux client (charon, xl2tpd, pppd, as the OS's own client) behind a NAT
 # connects with the README's user and the generated PSK and reaches a LAN host.
+# l2secd runs as two processes (privsep, the default) under the unit's
+# capability bounding set: the engine as user l2sec with CapEff 0.
 # The ruleset is checked to do its job: plaintext L2TP from the internet never
 # reaches l2secd or the module.
 #   c1 (192.168.1.11) -- nat (203.0.113.1) -- gw (203.0.113.2 | 198.51.100.1) -- lan
 #
 # What the guest cannot do as the README says, and what is done instead: no
 # apt (the install block's package files are checked to exist, and dpkg -i
-# installs l2sec), no systemd (l2secd runs with the unit's ExecStart line, the
+# installs l2sec), no systemd (l2secd runs with the unit's ExecStart line, under its
+# CapabilityBoundingSet and NoNewPrivileges through setpriv, the
 # gateway's charon as tests/vm/lib.sh starts it, whose VICI socket path is
 # the one line added to the README's configuration).
 . "$L2SEC_TOP/tests/vm/lib.sh"
@@ -70,10 +73,24 @@ lc_charon_start gw
 lc_charon_start c1
 check "gw: charon starts" lc_charon_wait gw
 start=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/l2secd.service)
-lc_gw $start >>"$out/l2secd.log" 2>&1 &
+# the unit's capability bounding set and no_new_privs, as systemd would set them:
+# privsep (the default) must start its engine with these alone
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' /lib/systemd/system/l2secd.service |
+	tr ' ' '\n' | sed -n 's/^CAP_\(.*\)/+\L\1/p' | paste -sd,)
+lc_gw setpriv --bounding-set "-all,$caps" --no-new-privs $start >>"$out/l2secd.log" 2>&1 &
+gw_pid=$!
 check "l2secd starts as its unit starts it, loads its connection into charon" \
 	wait_for 60 grep -q "vici: connection 'l2sec' and its .* loaded into charon" \
 	"$out/l2secd.log"
+# two processes: the parent root, the engine user l2sec without any capability
+engine=$(pgrep -P "$gw_pid" -x l2secd | head -n 1)
+check "privsep by default: an engine process" test -n "$engine"
+if [ -n "$engine" ]; then
+	check_eq "the engine runs as user l2sec" "$(id -u l2sec)" \
+		"$(awk '$1 == "Uid:" { print $3 }' "/proc/$engine/status")"
+	check_eq "the engine's CapEff is 0" 0000000000000000 \
+		"$(awk '$1 == "CapEff:" { print $2 }' "/proc/$engine/status")"
+fi
 
 # 6. the profiles
 check "README: client profiles" step profiles
