@@ -114,7 +114,9 @@ static int check_only(const struct l2sec_config *cfg, const char *path, int erro
 
 static int run(struct l2sec_config *cfg, const char *path, int errors, bool debug)
 {
+	struct sandbox_ids ids;
 	struct l2secd d;
+	char msg[320];
 	int ret;
 
 	if (errors) {
@@ -124,6 +126,11 @@ static int run(struct l2sec_config *cfg, const char *path, int errors, bool debu
 	if (debug)
 		cfg->log_level = LOG_DEBUG;
 	log_setup(cfg->log_target, cfg->log_level, "l2secd");
+	/* before anything is opened or made: no fallback to one process */
+	if (cfg->privsep && sandbox_user_check(cfg->engine_user, &ids, msg, sizeof(msg)) < 0) {
+		log_err("%s; not starting", msg);
+		return 1;
+	}
 	if (l2secd_start(&d, path, cfg) < 0) {
 		l2secd_cleanup(&d);
 		return 1;

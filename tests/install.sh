@@ -80,6 +80,18 @@ if command -v systemd-sysusers >/dev/null; then
 else
 	skipped "the sysusers file makes the user l2sec (no systemd-sysusers)"
 fi
+# privsep is the default: without its engine-user, l2secd -n fails and names the fix;
+# privsep = no is one process and needs no user (a user no machine has)
+(umask 077 && : >"$work/users" &&
+	printf '[global]\nengine-user = l2sec-test-no-such-user\n[ppp]\nusers = %s\n' \
+		"$work/users" >"$work/nouser.conf" &&
+	sed 's/^\[global\]$/&\nprivsep = no/' "$work/nouser.conf" >"$work/onepro.conf")
+check "l2secd -n: privsep by default, a missing engine-user an error naming the fix" sh -c "
+	! '$d1/usr/sbin/l2secd' -n -c '$work/nouser.conf' 2>'$work/nouser.err' &&
+	grep -q \"engine-user 'l2sec-test-no-such-user' does not exist: .*systemd-sysusers.*useradd .*privsep = no\" \
+		'$work/nouser.err'"
+check "l2secd -n: privsep = no needs no engine-user" \
+	"$d1/usr/sbin/l2secd" -n -c "$work/onepro.conf"
 check "installed l2sec runs" grep -qx "l2sec $version" <("$d1/usr/sbin/l2sec" -V)
 check "installed l2secd runs" grep -qx "l2secd $version" <("$d1/usr/sbin/l2secd" -V)
 check "example configuration is daemon/conf/l2sec.conf.example" \

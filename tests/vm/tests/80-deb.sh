@@ -73,6 +73,18 @@ check_eq "nothing of l2sec before the install" "" "$(leftovers)"
 # the engine's user the guest's setup made (tests/vm/guest.sh), gone: the package makes it
 userdel l2sec 2>/dev/null
 check "no user l2sec before the install" sh -c '! getent passwd l2sec'
+# privsep, the default, without its user: l2secd -n and the start refuse, naming
+# the fix, before anything is made (no fallback to one process)
+nu=/tmp/l2sec-80-nouser
+mkdir -p "$nu" && (umask 077 && : >"$nu/users" &&
+	printf '[global]\nruntime-dir = %s\n[ppp]\nusers = %s/users\n' "$nu" "$nu" >"$nu/l2sec.conf")
+check "no user l2sec: l2secd -n fails, naming useradd and privsep = no" sh -c "
+	! '$L2SEC_BUILD/l2secd' -n -c '$nu/l2sec.conf' 2>'$nu/n.err' &&
+	grep -q \"engine-user 'l2sec' does not exist: .*useradd .*privsep = no\" '$nu/n.err'"
+check "no user l2sec: l2secd does not start, makes nothing" sh -c "
+	! timeout 10 '$L2SEC_BUILD/l2secd' -c '$nu/l2sec.conf' 2>'$nu/s.err' &&
+	grep -q \"engine-user 'l2sec' does not exist: .*; not starting\" '$nu/s.err' &&
+	! test -e '$nu/l2secd.pid' && ! ip link show l2sec0 2>/dev/null"
 
 # Debian's kernel headers compile through ccache when DEBIAN_KERNEL_USE_CCACHE is
 # set. tests/deb.sh had dkms build the same packaged sources at the same paths on
