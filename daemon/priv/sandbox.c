@@ -29,7 +29,8 @@ int sandbox_lookup(const char *user, struct sandbox_ids *ids)
 	errno = 0;
 	pw = getpwnam(user);
 	if (!pw) {
-		if (!errno)
+		/* getpwnam(3): any of these may mean "no such user" (EPERM: not root's) */
+		if (!errno || errno == ESRCH || errno == EBADF || errno == EPERM)
 			errno = ENOENT;
 		return -1;
 	}
