@@ -2096,6 +2096,7 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 {
 	struct sess *x = ls->ppp;
 	char a[INET6_ADDRSTRLEN + 4], fr[RADIUS_MAX_ROUTES * (INET_ADDRSTRLEN + 4)];
+	struct pool *from;
 
 	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
 	if (!x)
@@ -2126,9 +2127,13 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		inet_ntop(AF_INET, &x->ipv4, a, sizeof(a));
 		json_object_object_add(o, CTL_K_IPV4, json_object_new_string(a));
 	}
-	if (x->ipv4_pool && x->ipv4_pool != ss->pool)	/* a named pool's */
+	/* a named pool's; privsep: the parent chose, the pool holding the address says */
+	from = x->ipv4_pool;
+	if (!from && ss->ep && x->ipv4.s_addr)
+		from = pool_holding(ss->pool, ss->np, x->ipv4);
+	if (from && from != ss->pool)
 		json_object_object_add(o, CTL_K_POOL,
-				       json_object_new_string(pool_name(ss, x->ipv4_pool)));
+				       json_object_new_string(pool_name(ss, from)));
 	if (x->has6) {
 		inet_ntop(AF_INET6, &x->pfx6, a, INET6_ADDRSTRLEN);
 		strcat(a, "/64");
