@@ -1168,12 +1168,22 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 	if (!x->l2tp || engine_priv_addr_claim(ss->ep, x->l2tp->tunnel->dp_handle,
 					       x->l2tp->tunnel->tid, x->l2tp->sid, AF_INET,
 					       &x->ipv4, &why) < 0) {
-		log_warn("ppp %s: no address for user '%s': %s", x->tag, user,
-			 why == PRIV_R_POOL_EMPTY ? "address pool exhausted" :
-			 why == PRIV_R_ADDR_HELD ? "its static address is in use by another session" :
-			 why == PRIV_R_POOL_UNKNOWN ? "the RADIUS server's Framed-Pool is not in "
-						      "[ppp] named-pools" :
-			 why != PRIV_OK ? priv_reason_name(why) : "the parent did not answer");
+		struct priv_pool_stats p;
+
+		/* the default pool's: the line a single l2secd writes, with the parent's counts */
+		if (why == PRIV_R_POOL_EMPTY && !x->rpool[0] &&
+		    engine_priv_stats(ss->ep, &p, NULL) == 0)
+			log_warn("ppp %s: address pool exhausted (%u of %u in use): user '%s' "
+				 "refused", x->tag, p.v4_used, p.v4_size, user);
+		else
+			log_warn("ppp %s: no address for user '%s': %s", x->tag, user,
+				 why == PRIV_R_POOL_EMPTY ? "address pool exhausted" :
+				 why == PRIV_R_ADDR_HELD ? "its static address is in use by "
+							   "another session" :
+				 why == PRIV_R_POOL_UNKNOWN ? "the RADIUS server's Framed-Pool is "
+							      "not in [ppp] named-pools" :
+				 why != PRIV_OK ? priv_reason_name(why) :
+						  "the parent did not answer");
 		x->ipv4.s_addr = INADDR_ANY;
 		ss->st.no_address++;
 		return -1;
