@@ -26,7 +26,12 @@
 # linger 6 s instead of 31), BENCH_SCALE_N (default 500), BENCH_SCALE_RATE (dials/s, 1000),
 # BENCH_SCALE_INFLIGHT (setups and hang-ups at once, 64), BENCH_SCALE_IPV6 (yes), BENCH_SCALE_TIMEOUT (s, all up,
 # default N/10 + 120), BENCH_SCALE_PROGRESS (s of the guest's clock between progress
-# lines, 30; 0: none).
+# lines, 30; 0: none), BENCH_SCALE_KEEPALIVE (yes; no: no HELLO and no LCP echo from
+# the gateway, so that the sessions already up cost nothing while the rest dial:
+# at 66,000 sessions the keepalives were some 4,400 exchanges a second),
+# BENCH_SCALE_PRIVSEP (the daemon's default; yes or no).
+# The daemon's figures are those of l2secd's processes together: with privsep the
+# parent and its engine.
 # vm-timeout: 7200
 . "$L2SEC_TOP/tests/vm/lib.sh"
 
@@ -107,7 +112,7 @@ progress() {
 	[ "$every" != 0 ] || return 0
 	while sleep "$every"; do
 		echo "# progress: uptime $(cut -d' ' -f1 /proc/uptime) s, l2secd $(gw_counts)" \
-			"RSS $(rss_of $gw_pid) kB cpu $(cpu_of $gw_pid), Slab $(meminfo Slab) kB" \
+			"RSS $(gw_rss) kB cpu $(gw_cpu), Slab $(meminfo Slab) kB" \
 			"Percpu $(meminfo Percpu) kB, busy $(busy) jiffies"
 	done
 }
@@ -116,6 +121,10 @@ busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 # utime + stime of PID in jiffies
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# l2secd's processes: the daemon and its children (privsep's engine)
+gw_pids() { echo "$gw_pid" $(pgrep -P "$gw_pid"); }
+gw_cpu() { local p t=0; for p in $(gw_pids); do t=$((t + $(cpu_of "$p"))); done; echo $t; }
+gw_rss() { local p t=0; for p in $(gw_pids); do t=$((t + $(rss_of "$p"))); done; echo $t; }
 hz=$(getconf CLK_TCK)
 # instructions in J jiffies: 2 ns each under icount (shift=1; make bench-scale passes
 # VM_ACCEL as BENCH_ACCEL, as make bench does); else microseconds of CPU time
@@ -145,6 +154,7 @@ chmod 600 "$run/users"
 cat >"$run/l2sec.conf" <<CONF
 [global]
 log-level = notice
+$([ -n "${BENCH_SCALE_PRIVSEP:-}" ] && echo "privsep = $BENCH_SCALE_PRIVSEP")
 runtime-dir = $run/run
 datapath = kernel
 [l2tp]
@@ -153,6 +163,7 @@ hostname = gw
 require-ipsec = no
 max-tunnels = $MAX_TUNNELS
 retransmit-max = ${BENCH_SCALE_RTX_MAX:-8s}
+$([ "${BENCH_SCALE_KEEPALIVE:-yes}" = no ] && echo "hello-interval = 0")
 max-sessions = 1000000
 max-sessions-per-tunnel = 1
 max-half-open = 65535
@@ -167,6 +178,7 @@ pool = 10.64.0.0/13
 ipv6 = ${BENCH_SCALE_IPV6:-yes}
 ipv6-prefix = 2001:db8:4000::/40
 auth-fail-delay = 0
+$([ "${BENCH_SCALE_KEEPALIVE:-yes}" = no ] && echo "lcp-echo-interval = 0")
 CONF
 
 # the logs in the guest's tmpfs: $out is the host's, over 9p, where each of the
@@ -176,10 +188,11 @@ gw_job=$!
 check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
 gw_pid=$(cat "$run/run/l2secd.pid")
 
-slab0=$(settled_slab) obj0=$(slab_objs) pcpu0=$(meminfo Percpu) rss0=$(rss_of $gw_pid)
+slab0=$(settled_slab) obj0=$(slab_objs) pcpu0=$(meminfo Percpu) rss0=$(gw_rss)
+gwn=$(gw_pids | wc -w)
 slab_kb >"$out/slab.0"
 read -r r4_0 r6_0 <<<"$(routes)"
-busy0=$(busy) dcpu0=$(cpu_of $gw_pid)
+busy0=$(busy) dcpu0=$(gw_cpu)
 t0=$(date +%s.%N)
 ip netns exec cl "$LOAD" -s 192.0.2.1 -S "$SOCKETS" -n "$N" -r "$RATE" -i "$INFLIGHT" -H -1 -t 60 \
 	$([ "${BENCH_SCALE_IPV6:-yes}" = yes ] && echo --ipv6) -u load -w load-pw \
@@ -190,14 +203,14 @@ prog_pid=$!
 wait_for "$UP_TIMEOUT" test -s "$run/status"
 kill $prog_pid
 t1=$(date +%s.%N)
-busy1=$(busy) dcpu1=$(cpu_of $gw_pid) lcpu1=$(cpu_of $load_pid)
+busy1=$(busy) dcpu1=$(gw_cpu) lcpu1=$(cpu_of $load_pid)
 check "every setup ended within ${UP_TIMEOUT}s" test -s "$run/status"
 read -r up fails <<<"$(status "['up']" "['failures']" 2>&1)"
 check_eq "all $N clients up (failures: $fails)" "$N" "$up"
 check_eq "the gateway holds $N tunnels and sessions" "$N $N" "$(gw_counts)"
 check_eq "l2sec.ko holds $N tunnels and sessions" "tunnels $N sessions $N" "$(kern_counts)"
 shrink
-slab1=$(meminfo Slab) obj1=$(slab_objs) pcpu1=$(meminfo Percpu) rss1=$(rss_of $gw_pid)
+slab1=$(meminfo Slab) obj1=$(slab_objs) pcpu1=$(meminfo Percpu) rss1=$(gw_rss)
 slab_kb >"$out/slab.1"
 # the module's counters once all are up: its drops by reason (a client's first packets
 # lost while its session is brought up would be "session-not-up" drops)
@@ -225,7 +238,7 @@ wait_for 30 test -s "$run/status" && wait_for 10 jcheck "j['reprobe']['done']" <
 read -r sent answered <<<"$(status "['reprobe']['sent']" "['reprobe']['answered']")"
 check_eq "clients to the gateway: every echo answered" "$sent" "$answered"
 
-busy2=$(busy) dcpu2=$(cpu_of $gw_pid)
+busy2=$(busy) dcpu2=$(gw_cpu)
 t2=$(date +%s.%N)
 kill -USR1 $load_pid
 progress &
@@ -236,7 +249,7 @@ check "l2sec-load: every client up and hung up cleanly" test $load_rc = 0
 check "the gateway holds no session" wait_for "$UP_TIMEOUT" no_session
 kill $prog_pid
 t3=$(date +%s.%N)
-busy3=$(busy) dcpu3=$(cpu_of $gw_pid)
+busy3=$(busy) dcpu3=$(gw_cpu)
 check "and no tunnel once they stopped lingering" wait_for 120 gw_empty
 tail -n 1 "$run/l2sec-load.log" >"$run/status"
 # l2sec-load's CPU time from the hang-up on, in jiffies
@@ -246,7 +259,7 @@ read -r up cpu_tear tear_s p50 p90 p99 pmax rtx resends fails <<<"$(status "['up
 	"['ppp_resends']['lcp'] + j['ppp_resends']['ncp'] + j['ppp_resends']['probe']" \
 	"['failures']")"
 lcpu3=$(awk -v s="$cpu_tear" -v hz="$hz" 'BEGIN {printf "%.0f", s * hz}')
-slab2=$(settled_slab) obj2=$(slab_objs) pcpu2=$(meminfo Percpu) rss2=$(rss_of $gw_pid)
+slab2=$(settled_slab) obj2=$(slab_objs) pcpu2=$(meminfo Percpu) rss2=$(gw_rss)
 slab_kb >"$out/slab.2"
 # back to the start: what is left is less than a twentieth of what N took, or 256 kB
 left_ok() { [ $(($2 - $1)) -le $(((($3 - $1) / 20) > 256 ? ($3 - $1) / 20 : 256)) ]; }
@@ -270,7 +283,7 @@ tail -n 20000 "$run/l2secd.log" >"$out/l2secd.log"
 setup_j=$((busy1 - busy0 - lcpu1))
 tear_j=$((busy3 - busy2 - lcpu3))
 {
-	echo "kernel $(uname -r), N=$N, rate $RATE/s, in flight $INFLIGHT, ipv6 ${BENCH_SCALE_IPV6:-yes}, $(nproc) CPU"
+	echo "kernel $(uname -r), N=$N, rate $RATE/s, in flight $INFLIGHT, ipv6 ${BENCH_SCALE_IPV6:-yes}, $(nproc) CPU, l2secd processes $gwn, keepalive ${BENCH_SCALE_KEEPALIVE:-yes}"
 	echo "up: $up of $N in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s (guest clock)," \
 		"setup ms p50 $p50 p90 $p90 p99 $p99 max $pmax, retransmits $rtx," \
 		"PPP resends $resends, failures $fails"
