@@ -812,6 +812,8 @@ void l2secd_signal_cb(struct evloop *loop, int signo, void *arg)
 		return;
 	}
 	d->stopping = true;
+	if (d->ep)	/* the parent removes what this engine held once it exits */
+		engine_priv_stopping(d->ep);
 	l2tp_lns_counts(d->lns, &n);
 	notify_stopping();	/* the privsep engine's are no-ops: the parent speaks to systemd */
 	notify_status("stopping: StopCCN to %u tunnel(s)", n.tunnels);

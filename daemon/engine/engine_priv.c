@@ -53,6 +53,7 @@ struct engine_priv {
 	uint32_t st_seq;		/* the last resume record's */
 	bool broken;
 	bool in_call;
+	bool stopping;			/* engine_priv_stopping(): the parent clears up */
 	struct queued queue[ENGINE_PRIV_QUEUE];
 	struct radius_link rlinks[PRIV_RADIUS_LINKS];
 	unsigned int q_head, q_len;
@@ -353,13 +354,22 @@ static int ids_call(struct engine_priv *ep, unsigned int type, uint32_t handle, 
 	return call_ok(ep, &m, &r, NULL);
 }
 
+void engine_priv_stopping(struct engine_priv *ep)
+{
+	ep->stopping = true;
+}
+
 int engine_priv_tunnel_del(struct engine_priv *ep, uint32_t handle, uint16_t tid)
 {
+	if (ep->stopping)
+		return 0;
 	return ids_call(ep, PRIV_REQ_TUNNEL_DEL, handle, tid, 0);
 }
 
 int engine_priv_session_del(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid)
 {
+	if (ep->stopping)
+		return 0;
 	return ids_call(ep, PRIV_REQ_SESSION_DEL, handle, tid, sid);
 }
 
@@ -417,6 +427,8 @@ int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_
 	struct priv_msg m = { .type = add ? PRIV_REQ_ROUTE_ADD : PRIV_REQ_ROUTE_DEL };
 	struct priv_reply r;
 
+	if (!add && ep->stopping)
+		return 0;
 	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
@@ -433,6 +445,9 @@ int engine_priv_froute(struct engine_priv *ep, bool add, uint32_t handle, uint16
 	struct priv_reply r;
 	int ret;
 
+	*froute_why = 0;
+	if (!add && ep->stopping)
+		return 0;
 	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
@@ -474,6 +489,8 @@ int engine_priv_addr_release(struct engine_priv *ep, uint32_t handle, uint16_t t
 	struct priv_msg m = { .type = PRIV_REQ_ADDR_RELEASE };
 	struct priv_reply r;
 
+	if (ep->stopping)
+		return 0;
 	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;

@@ -67,6 +67,16 @@ int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_t
 			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark,
 			   uint32_t *handle);
 int engine_priv_tunnel_del(struct engine_priv *ep, uint32_t handle, uint16_t tid);
+/*
+ * l2secd stops (SIGTERM): from now on the removals (TUNNEL_DEL, SESSION_DEL,
+ * ROUTE_DEL, FROUTE_DEL, ADDR_RELEASE) are not asked: they return 0 at once,
+ * and the parent removes everything the engine held when it has exited
+ * (priv_parent_engine_gone), as it does after a crash. A round trip each
+ * (the parent's netlink under it) for every tunnel closed at once held the
+ * event loop past the parent's deadline: 82 tunnels under TCG took over
+ * 5 s, and the parent killed the engine mid-StopCCN (55-admit-flood).
+ */
+void engine_priv_stopping(struct engine_priv *ep);
 /* chal: the first CHAP or MS-CHAPv2 challenge of the session, the parent's. */
 int engine_priv_session_add(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			    uint16_t peer_sid, uint8_t chal[MSCHAP_CHALLENGE_LEN]);

@@ -363,6 +363,60 @@ static void test_session_through_parent(void **state)
 	fx_free(f, true);
 }
 
+/*
+ * SIGTERM: the engine closes every tunnel at once and must not ask the parent
+ * for each removal (a round trip each held its loop past the parent's
+ * deadline with 82 tunnels under TCG: 55-admit-flood): they return at once,
+ * nothing reaches the parent, and the parent clears what the engine held
+ * when it is gone, routes and tunnels in the kernel included.
+ */
+static void test_stopping_leaves_removal_to_parent(void **state)
+{
+	struct fx *f = fx_new(true);
+	uint8_t chal[MSCHAP_CHALLENGE_LEN], fw = 0;
+	char resp[MSCHAP_AUTH_RESPONSE_LEN];
+	enum priv_reason why = PRIV_OK;
+	struct in_addr a, net;
+	bool ok;
+
+	(void)state;
+	assert_int_equal(add_tunnel(f, 3), 0);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, 5, 9, chal), 0);
+	assert_int_equal(answer(f, 3, 5, chal, &ok, resp), 0);
+	assert_true(ok);
+	assert_int_equal(engine_priv_addr_claim(f->ep, f->h[3], 3, 5, AF_INET, &a, NULL), 0);
+	assert_int_equal(engine_priv_session_up(f->ep, f->h[3], 3, 5, &a, NULL, NULL), 0);
+	assert_int_equal(engine_priv_route(f->ep, true, f->h[3], 3, 5, AF_INET, &a), 0);
+
+	engine_priv_stopping(f->ep);
+	inet_pton(AF_INET, "10.77.0.0", &net);
+	assert_int_equal(engine_priv_froute(f->ep, false, f->h[3], 3, 5, net, 16, &why, &fw),
+			 0);
+	assert_int_equal(engine_priv_route(f->ep, false, f->h[3], 3, 5, AF_INET, &a), 0);
+	assert_int_equal(engine_priv_addr_release(f->ep, f->h[3], 3, 5, AF_INET, &a), 0);
+	assert_int_equal(engine_priv_session_del(f->ep, f->h[3], 3, 5), 0);
+	assert_int_equal(engine_priv_tunnel_del(f->ep, f->h[3], 3), 0);
+	/* a request that is no removal still goes to the parent */
+	assert_int_equal(add_tunnel(f, 4), 0);
+	assert_int_equal(f->rec.tunnel_add, 2);
+	assert_int_equal(f->rec.route_del, 0);
+	assert_int_equal(f->rec.session_del, 0);
+	assert_int_equal(f->rec.tunnel_del, 0);
+	assert_false(engine_priv_broken(f->ep));
+
+	/* the engine exits: the parent removes the route and both tunnels itself */
+	engine_priv_free(f->ep);
+	f->ep = NULL;
+	pthread_join(f->thread, NULL);
+	assert_int_equal(f->result, PRIV_PARENT_GONE);
+	priv_parent_engine_gone(f->c, &ops, f);
+	assert_int_equal(f->rec.route_del, 1);
+	assert_int_equal(f->rec.last_route.v4.s_addr, a.s_addr);
+	assert_int_equal(f->rec.tunnel_del, 2);
+	assert_int_equal(priv_check_tunnels(f->c), 0);
+	fx_free(f, false);
+}
+
 static void test_refused_not_carried_out(void **state)
 {
 	struct fx *f = fx_new(true);
@@ -1064,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(test_counters_through_parent),
 		cmocka_unit_test(test_dae_through_parent),
 		cmocka_unit_test(test_session_through_parent),
+		cmocka_unit_test(test_stopping_leaves_removal_to_parent),
 		cmocka_unit_test(test_refused_not_carried_out),
 		cmocka_unit_test(test_events_after_the_call),
 		cmocka_unit_test(test_parent_out_of_order_is_broken),
