@@ -1041,7 +1041,7 @@ struct resume_in {
 	uint32_t handle;		/* the record's tunnel, as the parent names it */
 	struct l2tp_session *s;		/* the last session imported, until its PPP record */
 	bool s_ppp;
-	unsigned int n_tun, n_ppp, refused;
+	unsigned int n_tun, n_ppp, n_restarted, refused;
 };
 
 /*
@@ -1065,14 +1065,32 @@ static void resume_refuse(struct resume_in *ri, uint16_t tid, const char *what, 
 		engine_priv_tunnel_del(d->ep, ri->handle, tid);
 }
 
-/* A session whose PPP had no NCP open at the death: its call ends (CDN), the client redials. */
+/*
+ * A session whose PPP had no NCP open at the death. Not yet authenticated (a
+ * reload or a crash in the middle of LCP or the authentication, the common
+ * case: a second or so of every setup): its PPP starts again from LCP with
+ * the challenge the parent holds for it, and the client goes through LCP and
+ * the authentication once more, on the same call. Authenticated but no NCP
+ * open yet (a few round trips): its call ends (CDN), the client redials; the
+ * parent does not authenticate a session twice.
+ */
 static void resume_unpaired(struct resume_in *ri)
 {
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];
 	struct l2tp_session *s = ri->s;
 
 	ri->s = NULL;
 	if (!s || ri->s_ppp || s->state != SESSION_ESTABLISHED)
 		return;
+	if (priv_check_session_challenge(ri->pc, ri->handle, s->sid, chal) &&
+	    sessions_restart(ri->d->ss, s, chal) == 0) {
+		explicit_bzero(chal, sizeof(chal));
+		ri->n_restarted++;
+		log_info("privsep: session %u/%u was negotiating PPP: negotiation restarted",
+			 s->tunnel->tid, s->sid);
+		return;
+	}
+	explicit_bzero(chal, sizeof(chal));
 	log_info("privsep: session %u/%u was still negotiating PPP: call cleared", s->tunnel->tid,
 		 s->sid);
 	l2tp_session_close(s, CDN_NO_RESOURCES_TEMP, 0, "gateway restarted");
@@ -1190,8 +1208,9 @@ static void engine_resume(struct l2secd *d, struct priv_state *pst, const struct
 		return;
 	}
 	if (ri.n_tun || ri.refused)
-		log_notice("privsep: engine resumed %u tunnel(s) and %u PPP session(s); %u "
-			   "record(s) refused", ri.n_tun, ri.n_ppp, ri.refused);
+		log_notice("privsep: engine resumed %u tunnel(s) and %u PPP session(s), restarted "
+			   "PPP on %u; %u record(s) refused", ri.n_tun, ri.n_ppp, ri.n_restarted,
+			   ri.refused);
 }
 
 /*

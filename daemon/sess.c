@@ -1563,34 +1563,65 @@ static void sess_link(struct sess *x)
 	x->l2tp->ppp = x;
 }
 
-static void l2tp_established(void *arg, struct l2tp_session *ls)
+/* PPP on an established L2TP session, from its start; chal: privsep's first challenge. */
+static int sess_start(struct sessions *ss, struct l2tp_session *ls,
+		      const uint8_t chal[MSCHAP_CHALLENGE_LEN])
 {
-	struct sessions *ss = arg;
 	struct ppp_config pc;
-	struct sess *x = sess_alloc(ss, ls);
+	struct sess *x;
 
-	if (!x)
-		goto err;
-	ppp_config_from(&pc, ss->cfg);
-	if (ss->ep) {
-		if (ss->first.tid != ls->tunnel->tid || ss->first.sid != ls->sid)
-			goto err_free;	/* cannot be: SESSION_ADD came right before */
-		memcpy(x->chal, ss->first.chal, sizeof(x->chal));
-		explicit_bzero(ss->first.chal, sizeof(ss->first.chal));
-		ss->first.tid = ss->first.sid = 0;
+	if (ls->ppp) {
+		errno = EEXIST;
+		return -1;
 	}
+	x = sess_alloc(ss, ls);
+	if (!x) {
+		errno = ENOMEM;
+		return -1;
+	}
+	ppp_config_from(&pc, ss->cfg);
+	if (chal)
+		memcpy(x->chal, chal, sizeof(x->chal));
 	x->ppp = ppp_new(&pc, &ss->ppp_ops, x);
-	if (!x->ppp)
-		goto err_free;
+	if (!x->ppp) {
+		explicit_bzero(x->chal, sizeof(x->chal));
+		free(x);
+		errno = ENOMEM;
+		return -1;
+	}
 	sess_link(x);
 	ppp_start(x->ppp, evloop_now(ss->loop));
 	sess_after(x);
-	return;
-err_free:
-	free(x);
+	return 0;
+}
+
+static void l2tp_established(void *arg, struct l2tp_session *ls)
+{
+	struct sessions *ss = arg;
+	const uint8_t *chal = NULL;
+	int ret;
+
+	if (ss->ep) {
+		if (ss->first.tid != ls->tunnel->tid || ss->first.sid != ls->sid)
+			goto err;	/* cannot be: SESSION_ADD came right before */
+		chal = ss->first.chal;
+	}
+	ret = sess_start(ss, ls, chal);
+	if (ss->ep) {
+		explicit_bzero(ss->first.chal, sizeof(ss->first.chal));
+		ss->first.tid = ss->first.sid = 0;
+	}
+	if (ret == 0)
+		return;
 err:
 	log_err("ppp %u/%u: out of memory: call refused", ls->tunnel->tid, ls->sid);
 	l2tp_session_close(ls, CDN_NO_RESOURCES_TEMP, 0, "out of memory");
+}
+
+int sessions_restart(struct sessions *ss, struct l2tp_session *ls,
+		     const uint8_t chal[MSCHAP_CHALLENGE_LEN])
+{
+	return sess_start(ss, ls, chal);
 }
 
 /* A resumed session's RADIUS state: its class, and its accounting without a second Start. */

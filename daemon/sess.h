@@ -161,6 +161,17 @@ struct priv_state_acct;
 int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct ppp_rec *r,
 		    const struct in6_addr *pfx6, const struct priv_state_acct *acct);
 /*
+ * privsep: a resumed L2TP session whose PPP had not authenticated when the
+ * engine died starts PPP again from LCP, with chal, the challenge the parent
+ * holds for its next answer (the parent's checker as the engine was forked
+ * with it). The client in any LCP state takes our Configure-Request as RFC
+ * 1661 says: negotiation or a renegotiation (from Opened), then the
+ * authentication again. -1 with errno (EEXIST: it has PPP; ENOMEM).
+ */
+int sessions_restart(struct sessions *ss, struct l2tp_session *ls,
+		     const uint8_t chal[16]);
+
+/*
  * Under privsep, after sessions_import: the Framed-Routes the parent holds up
  * for the session (its checker's record, at most RADIUS_MAX_ROUTES), so that
  * the resumed session shows them and takes them down as any. 0, or -1 with

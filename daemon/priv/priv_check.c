@@ -1432,6 +1432,21 @@ void priv_check_froute_failed(struct priv_check *c, uint32_t handle, uint16_t si
 	g->up = false;
 }
 
+bool priv_check_session_challenge(const struct priv_check *c, uint32_t handle, uint16_t sid,
+				  uint8_t chal[MSCHAP_CHALLENGE_LEN])
+{
+	int32_t i = idtab_find(&c->sess, sess_key(handle, sid));
+	const struct pc_session *s;
+
+	if (i < 0)
+		return false;
+	s = &c->sess_rec[i];
+	if (s->authed || !s->chal_set || s->auth_tries >= c->auth_tries)
+		return false;
+	memcpy(chal, s->chal, MSCHAP_CHALLENGE_LEN);
+	return true;
+}
+
 void priv_check_each_froute(const struct priv_check *c, uint32_t handle, uint16_t sid,
 			    priv_check_froute_fn *fn, void *ctx)
 {

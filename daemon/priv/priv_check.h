@@ -187,6 +187,14 @@ void priv_check_each_tunnel(const struct priv_check *c, priv_check_tunnel_fn *fn
 typedef void priv_check_froute_fn(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw);
 void priv_check_each_froute(const struct priv_check *c, uint32_t handle, uint16_t sid,
 			    priv_check_froute_fn *fn, void *ctx);
+/*
+ * A session of handle not yet authenticated, with tries left: the challenge
+ * its next CHAP or MS-CHAPv2 answer must be to (PAP ignores it). A new
+ * engine restarts such a session's PPP with it (the parent's checker as the
+ * engine was forked with it); false: authenticated, out of tries, or none.
+ */
+bool priv_check_session_challenge(const struct priv_check *c, uint32_t handle, uint16_t sid,
+				  uint8_t chal[MSCHAP_CHALLENGE_LEN]);
 /* The kernel refused an accepted FROUTE_ADD: the route is not up. */
 void priv_check_froute_failed(struct priv_check *c, uint32_t handle, uint16_t sid,
 			      struct in_addr net, uint8_t plen);

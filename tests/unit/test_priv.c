@@ -1206,9 +1206,17 @@ static void test_challenges(void **state)
 	assert_int_equal(session_add(f, 1, 1), PRIV_OK);
 	assert_true(f->reply.reply.has_chal);
 	assert_memory_equal(f->reply.reply.chal, auth_chal, 16);
+	/* a new engine restarting this session's PPP gets the same challenge */
+	memset(next, 0, sizeof(next));
+	assert_true(priv_check_session_challenge(f->c, f->h[1], 1, next));
+	assert_memory_equal(next, auth_chal, 16);
+	assert_false(priv_check_session_challenge(f->c, f->h[1], 9, next));	/* no session */
+	assert_false(priv_check_session_challenge(f->c, f->h[1] + 1, 1, next));
 	assert_int_equal(mschapv2(f, 1, 1, "User", nt_resp), PRIV_OK);
 	assert_true(f->reply.reply.auth_ok);
 	assert_false(f->reply.reply.has_chal);
+	/* authenticated: not restarted (no second authentication of a session) */
+	assert_false(priv_check_session_challenge(f->c, f->h[1], 1, next));
 	/* the same answer replayed on a new session: not to its challenge */
 	f->rfc_chal = false;
 	assert_int_equal(session_add(f, 1, 2), PRIV_OK);
@@ -1226,6 +1234,13 @@ static void test_challenges(void **state)
 	assert_true(f->reply.reply.has_chal);
 	assert_memory_not_equal(f->reply.reply.chal, auth_chal, 16);
 	memcpy(next, f->reply.reply.chal, 16);
+	{
+		uint8_t now[16];
+
+		/* a restarted PPP asks to the fresh challenge, not the spent one */
+		assert_true(priv_check_session_challenge(f->c, f->h[1], 3, now));
+		assert_memory_equal(now, next, 16);
+	}
 	assert_int_equal(mschapv2(f, 1, 3, "User", nt_resp), PRIV_R_CHALLENGE);
 	assert_false(f->reply.reply.has_chal);
 	/* the retry to the new challenge is checked (and wrong: it is RFC 2759's answer) */
@@ -1247,6 +1262,8 @@ static void test_challenges(void **state)
 		assert_false(f->reply.reply.auth_ok);
 		assert_false(f->reply.reply.has_chal);
 		assert_int_equal(req(f, &m), PRIV_R_AUTH_STATE);
+		/* out of tries: its call is cleared, not restarted */
+		assert_false(priv_check_session_challenge(f->c, f->h[1], 3, next));
 	}
 	/* PAP has no challenge */
 	assert_int_equal(session_add(f, 1, 4), PRIV_OK);

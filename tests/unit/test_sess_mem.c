@@ -1348,6 +1348,57 @@ static void test_import_reloaded(void **state)
 	world_free(&w);
 }
 
+/*
+ * A new engine restarts the PPP of a resumed session that had not
+ * authenticated (privsep.c's resume_unpaired): LCP starts again on the same
+ * call, with our Configure-Request to the client, once.
+ */
+static void test_restart_negotiation(void **state)
+{
+	struct l2tp_tunnel_rec tr = { .seq = { 500, 5, 9, false }, .peer_tid = 99,
+				      .peer_port = 1701, .peer_rws = 4, .hello_ms = 60000,
+				      .peer_framing = 3, .peer_host = "laptop" };
+	struct l2tp_session_rec sr = { .tid = 500, .sid = 600, .peer_sid = 700,
+				       .framing_type = 1 };
+	static const uint8_t chal[16] = { 1, 2, 3 };
+	struct l2tp_session *ls;
+	struct l2tp_tunnel *t;
+	struct world w;
+	size_t before;
+	bool confreq = false;
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	tr.peer.family = tr.local.family = 4;
+	inet_pton(AF_INET, "198.51.100.7", tr.peer.addr);
+	inet_pton(AF_INET, "192.0.2.1", tr.local.addr);
+	t = l2tp_tunnel_import(w.f->lns, &tr);
+	assert_non_null(t);
+	ls = l2tp_session_import(w.f->lns, t, &sr);
+	assert_non_null(ls);
+	assert_null(ls->ppp);
+	before = w.f->n_out;
+	assert_int_equal(sessions_restart(w.ss, ls, chal), 0);
+	assert_non_null(ls->ppp);
+	/* LCP's Configure-Request went to the client, in a data message of its session */
+	for (size_t i = before; i < w.f->n_out; i++) {
+		const struct fake_pkt *p = &w.f->out[i];
+		struct l2tp_hdr h;
+
+		if (l2tp_hdr_parse(p->buf, p->len, &h) != L2TP_HDR_OK || h.control ||
+		    h.tunnel_id != 99 || h.session_id != 700 || p->len < h.hdr_len + 5)
+			continue;
+		confreq |= get_be16(p->buf + h.hdr_len + 2) == PPP_LCP &&
+			   p->buf[h.hdr_len + 4] == CONFREQ;
+	}
+	assert_true(confreq);
+	/* once: a session with PPP is not restarted again */
+	assert_int_equal(sessions_restart(w.ss, ls, chal), -1);
+	assert_int_equal(errno, EEXIST);
+	world_free(&w);
+}
+
 /* Run the loop until the TUN device's queue is empty. */
 static void tun_drain(struct world *w)
 {
@@ -1422,6 +1473,7 @@ int main(void)
 		cmocka_unit_test(test_radius_split),
 		cmocka_unit_test(test_pool_routes),
 		cmocka_unit_test(test_import_reloaded),
+		cmocka_unit_test(test_restart_negotiation),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");

@@ -189,6 +189,12 @@ ctl "show sessions" >"$out/ctl-sessions-hup.json"
 check "SIGHUP: the daemon still has it established" jcheck \
 	'len(j["sessions"]) == 1 and j["sessions"][0]["state"] == "established"' \
 	<"$out/ctl-sessions-hup.json"
+# The reload came while the call's PPP was negotiating, or after: either way the
+# client's PPP comes up on that call (under privsep a new engine restarts a
+# negotiation that had not authenticated, from LCP).
+check "SIGHUP: the call's PPP comes up" wait_for 30 sh -c \
+	"[ \$(grep -c \"user 'lac' is up at\" '$out/l2secd-1.log') -ge 2 ]"
+grep 'negotiation restarted\|still negotiating' "$out/l2secd-1.log" | sed 's/^/# /'
 kill -TERM "$gw_pid"
 check "l2secd exits after SIGTERM" wait_for 30 sh -c "! kill -0 $gw_pid 2>/dev/null"
 wait "$gw_pid"

@@ -190,7 +190,7 @@ max_gap_ms() {
 		awk 'NR > 1 && ($1 - p) * 1000 > m { m = ($1 - p) * 1000 } { p = $1 } END { printf "%d", m }'
 }
 pppd_same() { [ "$(pgrep -x pppd)" = "$ppp_pid" ] && lac_up; }
-resumed() { [ "$(grep -c "privsep: engine resumed 1 tunnel(s) and 1 PPP session(s); 0 record(s) refused" "$out/l2secd.log")" -ge "$1" ]; }
+resumed() { [ "$(grep -c "privsep: engine resumed 1 tunnel(s) and 1 PPP session(s), restarted PPP on 0; 0 record(s) refused" "$out/l2secd.log")" -ge "$1" ]; }
 ids1=$(kern_ids)
 check "the module has the engine's tunnel and session" test "$(echo "$ids1" | wc -l)" = 4
 ppp_pid=$(pgrep -x pppd)
