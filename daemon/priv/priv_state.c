@@ -324,10 +324,15 @@ struct st_tunnel {
 struct st_session {
 	struct htab_node node;
 	struct st_session *prev, *next;		/* the tunnel's; next: the free list too */
-	bool has_ppp;
 	uint32_t handle;		/* its tunnel's; with rec.sid its key */
 	struct l2tp_session_rec rec;
-	struct priv_state_ppp ppp;
+	/*
+	 * Its PPP record, allocated when PPP is up (NULL: none): the table is
+	 * sized by max-sessions, and a record (672 B, the user name) in every
+	 * entry cost 750 MB up front at max-sessions = 1,000,000; bounded by the
+	 * table all the same.
+	 */
+	struct priv_state_ppp *ppp;
 };
 
 struct priv_state {
@@ -376,12 +381,21 @@ struct priv_state *priv_state_new(unsigned int max_tunnels, unsigned int max_ses
 	return st;
 }
 
+static void ppp_drop(struct st_session *s)
+{
+	if (!s->ppp)
+		return;
+	explicit_bzero(s->ppp, sizeof(*s->ppp));	/* a user name */
+	free(s->ppp);
+	s->ppp = NULL;
+}
+
 void priv_state_free(struct priv_state *st)
 {
 	if (!st)
 		return;
-	if (st->sess)
-		explicit_bzero(st->sess, st->cap_sess * sizeof(*st->sess));	/* user names */
+	for (unsigned int i = 0; st->sess && i < st->cap_sess; i++)
+		ppp_drop(&st->sess[i]);
 	free(st->tun);
 	free(st->sess);
 	if (st->by_handle.bucket)
@@ -427,6 +441,7 @@ static void sess_del(struct priv_state *st, struct st_tunnel *t, struct st_sessi
 	if (s->next)
 		s->next->prev = s->prev;
 	htab_del(&st->by_ids, &s->node);
+	ppp_drop(s);
 	explicit_bzero(s, sizeof(*s));
 	s->next = st->sess_free;
 	st->sess_free = s;
@@ -546,8 +561,9 @@ static enum priv_reason put_ppp(struct priv_state *st, uint32_t handle,
 		return PRIV_R_ADDR_NOT_HELD;
 	if (r->has_pfx6 && (!cs.has6 || memcmp(&cs.pfx6, &r->pfx6, sizeof(cs.pfx6))))
 		return PRIV_R_ADDR_NOT_HELD;
-	s->ppp = *r;
-	s->has_ppp = true;
+	if (!s->ppp && !(s->ppp = malloc(sizeof(*s->ppp))))
+		return PRIV_R_LIMIT;	/* out of memory: not resumable, as if refused */
+	*s->ppp = *r;
 	return PRIV_OK;
 }
 
@@ -686,12 +702,12 @@ static int hand_sessions(struct hand *h, const struct st_tunnel *t, struct priv_
 		if (hand_one(h))
 			return -1;
 		end->n_sessions++;
-		if (!s->has_ppp)
+		if (!s->ppp)
 			continue;
 		memset(&h->m, 0, sizeof(h->m));
 		h->m.type = PRIV_ST_PPP;
 		h->m.handle = t->handle;
-		h->m.ppp = s->ppp;
+		h->m.ppp = *s->ppp;
 		if (hand_one(h))
 			return -1;
 		end->n_ppp++;
@@ -798,6 +814,5 @@ void priv_state_forget_ppp(struct priv_state *st, uint32_t handle, uint16_t sid)
 
 	if (!s)
 		return;
-	s->has_ppp = false;
-	explicit_bzero(&s->ppp, sizeof(s->ppp));
+	ppp_drop(s);
 }

@@ -25,6 +25,7 @@
 #include "core/util.h"
 #include "priv/priv_check.h"
 #include "priv/priv_state.h"
+#include "heap.h"
 
 #define MARK 7
 #define MARK2 8
@@ -527,6 +528,29 @@ static void test_bounded(void **state)
 	assert_int_equal(s, 2);
 }
 
+/*
+ * The store is sized by max-tunnels and max-sessions up front: what each
+ * configured session costs before any client comes must stay small. A PPP
+ * record (672 B) in every entry cost 752 B a configured session, 750 MB at
+ * max-sessions = 1,000,000, and 59-scale's guest (max-sessions at that
+ * bound) thrashed with privsep on. A PPP record is allocated when it comes.
+ */
+static void test_cost_per_configured_session(void **state)
+{
+	const unsigned int n = 100000;
+	struct priv_state *st;
+	size_t before, per;
+
+	(void)state;
+	before = heap_in_use();
+	st = priv_state_new(1, n, fx->c);
+	assert_non_null(st);
+	per = (heap_in_use() - before) / n;
+	print_message("the store: %zu B a configured session\n", per);
+	assert_true(per <= 160);
+	priv_state_free(st);
+}
+
 /* What the parent forgot (the SA went) is not handed back. */
 static void test_forgotten_not_handed_back(void **state)
 {
@@ -645,6 +669,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checked_against_the_checker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cost_per_configured_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forgotten_not_handed_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
 	};

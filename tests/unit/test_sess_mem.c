@@ -61,6 +61,7 @@
 #include "ppp/ppp.h"
 #include "ppp/ppp_snap.h"
 #include "sess.h"
+#include "heap.h"
 #include "conf/users.h"
 #include "core/util.h"
 
@@ -70,19 +71,6 @@
 
 enum { CONFREQ = 1, CONFACK, CONFNAK, TERMREQ = 5, TERMACK };
 
-#if defined(__SANITIZE_ADDRESS__)
-/* compiler-rt's allocator interface; GCC installs no header for it */
-size_t __sanitizer_get_current_allocated_bytes(void);
-#endif
-
-static size_t heap_in_use(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	return __sanitizer_get_current_allocated_bytes();
-#else
-	return mallinfo2().uordblks;
-#endif
-}
 
 struct world {
 	struct fake *f;
