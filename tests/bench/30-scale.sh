@@ -164,7 +164,7 @@ require-ipsec = no
 max-tunnels = $MAX_TUNNELS
 retransmit-max = ${BENCH_SCALE_RTX_MAX:-8s}
 $([ "${BENCH_SCALE_KEEPALIVE:-yes}" = no ] && echo "hello-interval = 0")
-max-sessions = 1000000
+max-sessions = $MAX_TUNNELS
 max-sessions-per-tunnel = 1
 max-half-open = 65535
 max-half-open-per-source = 65535
