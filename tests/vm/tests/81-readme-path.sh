@@ -82,8 +82,12 @@ gw_pid=$!
 check "l2secd starts as its unit starts it, loads its connection into charon" \
 	wait_for 60 grep -q "vici: connection 'l2sec' and its .* loaded into charon" \
 	"$out/l2secd.log"
-# two processes: the parent root, the engine user l2sec without any capability
-engine=$(pgrep -P "$gw_pid" -x l2secd | head -n 1)
+# two processes: the parent root, the engine user l2sec without any capability.
+# $! is the shell's child that runs lc_gw (a function): l2secd's parent is its child
+parent=$(pgrep -P "$gw_pid" -x l2secd | head -n 1)
+check "l2secd's parent runs as root" test "$(awk '$1 == "Uid:" { print $3 }' \
+	"/proc/${parent:-0}/status" 2>/dev/null)" = 0
+engine=$(pgrep -P "${parent:-0}" -x l2secd | head -n 1)
 check "privsep by default: an engine process" test -n "$engine"
 if [ -n "$engine" ]; then
 	check_eq "the engine runs as user l2sec" "$(id -u l2sec)" \
