@@ -30,6 +30,7 @@
 #include "priv/priv_radius.h"
 #include "radius/radius_pkt.h"
 #include "radius/radius_sign.h"
+#include "priv_fx.h"
 #include "priv_req.h"
 
 #define SECRET	"s3cr3t-of-the-parent"
@@ -1048,13 +1049,11 @@ static void froute_refused(struct fx *f, const char *net, uint8_t plen, enum fro
 }
 
 /* A tunnel from peer (on SA mark; 0: none) through the engine: its handle. */
-static uint32_t tunnel_from(struct fx *f, uint16_t tid, const struct priv_addr *peer, uint32_t mark)
+static uint32_t tunnel_from(struct fx *f, uint16_t tid, const char *peer, uint32_t mark)
 {
-	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+	struct priv_msg m = priv_fx_tunnel_add(tid, 10, peer, mark);
 
-	m.tunnel_add = (struct priv_tunnel_add){ .tid = tid, .peer_tid = 10, .sock_id = 1,
-						 .peer = *peer, .peer_port = 1701,
-						 .require_ipsec = mark != 0, .mark = mark };
+	m.tunnel_add.require_ipsec = mark != 0;
 	assert_int_equal(req(f, &m), PRIV_OK);
 	return f->reply.reply.handle;
 }
@@ -1072,7 +1071,7 @@ static void test_froute_peers(void **state)
 	static const char *const routes[] = { "203.0.113.0/24", "192.0.2.0/24", "100.70.0.0/16",
 					      "100.71.0.0/16", NULL };
 	struct fx *f = *state;
-	struct priv_addr a = { .family = 4 }, b = { .family = 4 };
+	struct priv_addr a;
 	struct priv_check *old;
 	uint32_t ha, hb;
 
@@ -1082,21 +1081,20 @@ static void test_froute_peers(void **state)
 	froute_setup(f);
 	accept_routes(f, SID, routes);
 	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
-	inet_pton(AF_INET, "203.0.113.9", &a.v4);
+	a = a4("203.0.113.9");
 	assert_int_equal(priv_check_sa_up(f->c, MARK + 1, &a), 0);
 	froute_refused(f, "203.0.113.0", 24, FROUTE_PEER_ADDR);
-	inet_pton(AF_INET, "192.0.2.9", &a.v4);
+	a = a4("192.0.2.9");
 	assert_int_equal(priv_check_sa_up(f->c, MARK + 1, &a), 0);
 	froute_refused(f, "192.0.2.0", 24, FROUTE_PEER_ADDR);
 	assert_int_equal(froute(f, SID, true, "203.0.113.0", 24), PRIV_OK);
 	priv_check_sa_gone(f->c, MARK + 1, NULL, NULL);
 	assert_int_equal(froute(f, SID, true, "192.0.2.0", 24), PRIV_OK);
 	/* a tunnel on an SA of its own at the same address; one without IPsec */
-	inet_pton(AF_INET, "100.70.0.5", &a.v4);
-	inet_pton(AF_INET, "100.71.0.5", &b.v4);
+	a = a4("100.70.0.5");
 	assert_int_equal(priv_check_sa_up(f->c, MARK + 2, &a), 0);
-	ha = tunnel_from(f, TID + 1, &a, MARK + 2);
-	hb = tunnel_from(f, TID + 2, &b, 0);
+	ha = tunnel_from(f, TID + 1, "100.70.0.5", MARK + 2);
+	hb = tunnel_from(f, TID + 2, "100.71.0.5", 0);
 	froute_refused(f, "100.70.0.0", 16, FROUTE_PEER_ADDR);
 	froute_refused(f, "100.71.0.0", 16, FROUTE_PEER_ADDR);
 	priv_check_tunnel_gone(f->c, ha);
