@@ -68,7 +68,8 @@ struct sess {
 	/* the server's split tunnel for DHCPINFORM (l2sec's attributes); NULL: none */
 	struct users_split_own *rsplit;
 	struct sess_froutes *fr;	/* the server's Framed-Routes; NULL: none */
-	struct sockaddr_storage peer;	/* its tunnel's public address, in ss->peers */
+	struct in_addr peer4;		/* its tunnel's public address, in ss->peers ... */
+	bool has_peer4;			/* ... unless IPv6 */
 	struct in_addr rdns[2];		/* MS-Primary/Secondary-DNS-Server; 0: none */
 	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
 	uint8_t rpfx6_len;
@@ -690,7 +691,8 @@ static void sess_free(struct sess *x)
 	free(x->rsplit);
 	release_addresses(x);
 	free(x->fr);
-	froute_peers_del(ss->peers, &x->peer);
+	if (x->has_peer4)
+		froute_peers_del(ss->peers, x->peer4);
 	if (x->prev)
 		x->prev->next = x->next;
 	else
@@ -1543,8 +1545,9 @@ static void sess_link(struct sess *x)
 	ss->list = x;
 	ss->n++;
 	x->l2tp->ppp = x;
-	x->peer = x->l2tp->tunnel->peer.addr;
-	froute_peers_add(ss->peers, &x->peer);
+	x->has_peer4 = froute_peer_v4(&x->l2tp->tunnel->peer.addr, &x->peer4);
+	if (x->has_peer4)
+		froute_peers_add(ss->peers, x->peer4);
 }
 
 static void l2tp_established(void *arg, struct l2tp_session *ls)

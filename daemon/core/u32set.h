@@ -15,9 +15,10 @@
  *   (route/froute.h). An AVL tree over arrays of nodes: its height is at
  *   most 1.44 log2(n + 2) in whatever order the values come (a peer that
  *   chooses its addresses cannot make it a list), so adding, removing and
- *   asking cost O(log n). Not a sorted array: inserting into one moves half
- *   of it on average, at 100,000 tunnels and 200,000 SAs 600 KiB per tunnel
- *   or SA set up, and a burst of reconnections would do that 300,000 times.
+ *   asking cost O(log n). Not a sorted array of values and counts:
+ *   inserting into one moves half of it on average, at 100,000 tunnels and
+ *   200,000 SAs 1.2 MB for each tunnel or SA set up, and a burst of
+ *   reconnections would do that 300,000 times.
  *   Its nodes are allocated by u32tree_init and u32tree_grow only, never by
  *   adding: a full tree refuses a new value.
  *

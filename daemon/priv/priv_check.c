@@ -514,12 +514,15 @@ static void sockaddr_of(const struct priv_addr *a, struct sockaddr_storage *ss)
 static void peer_index(struct priv_check *c, const struct priv_addr *a, bool add)
 {
 	struct sockaddr_storage ss;
+	struct in_addr v4;
 
 	sockaddr_of(a, &ss);
+	if (!froute_peer_v4(&ss, &v4))
+		return;		/* IPv6: no Framed-Route holds it */
 	if (add)
-		froute_peers_add(c->peers, &ss);
+		froute_peers_add(c->peers, v4);
 	else
-		froute_peers_del(c->peers, &ss);
+		froute_peers_del(c->peers, v4);
 }
 
 int priv_check_sa_up(struct priv_check *c, uint32_t mark, const struct priv_addr *peer)

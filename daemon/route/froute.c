@@ -271,27 +271,20 @@ void froute_peers_free(struct froute_peers *p)
 	free(p);
 }
 
-/* peer's IPv4 address (IPv4-mapped too) in host order, or false. */
-static bool peer_v4(const struct sockaddr_storage *peer, uint32_t *v)
+bool froute_peer_v4(const struct sockaddr_storage *peer, struct in_addr *a)
 {
 	uint8_t key[16];
-	struct in_addr a;
 
 	if (!peer)
 		return false;
 	peer_key(peer, key);
-	if (!key_v4(key, &a))
-		return false;
-	*v = ntohl(a.s_addr);
-	return true;
+	return key_v4(key, a);
 }
 
-void froute_peers_add(struct froute_peers *p, const struct sockaddr_storage *peer)
+void froute_peers_add(struct froute_peers *p, struct in_addr a)
 {
-	uint32_t v;
+	uint32_t v = ntohl(a.s_addr);
 
-	if (!peer_v4(peer, &v))
-		return;
 	if (u32tree_add(&p->t, v) == 0)
 		return;
 	if (p->grow && p->t.n == p->t.cap && u32tree_grow(&p->t, p->t.cap * 2) == 0 &&
@@ -300,15 +293,13 @@ void froute_peers_add(struct froute_peers *p, const struct sockaddr_storage *pee
 	p->missed++;
 }
 
-void froute_peers_del(struct froute_peers *p, const struct sockaddr_storage *peer)
+void froute_peers_del(struct froute_peers *p, struct in_addr a)
 {
-	uint32_t v;
-
 	/*
 	 * not in the tree: a holder whose add found no room (this one or another
 	 * of the same address, alike: what is left to undo is the same)
 	 */
-	if (peer_v4(peer, &v) && !u32tree_del(&p->t, v) && p->missed)
+	if (!u32tree_del(&p->t, ntohl(a.s_addr)) && p->missed)
 		p->missed--;
 }
 

@@ -143,17 +143,23 @@ struct froute_peers;
 struct froute_peers *froute_peers_new(uint32_t cap, bool grow);
 void froute_peers_free(struct froute_peers *p);
 /*
- * One more holder of peer's address (an IPv6 one: nothing). An address that
- * finds no room makes every route held (froute_peers_held) until its holder
- * is taken out again: the index never says "none" while it misses one.
+ * The address of peer (a tunnel's public end) an IPv4 route could hold: an
+ * IPv4 one, or an IPv4-mapped IPv6 one as IPv4. False: none (IPv6, NULL).
  */
-void froute_peers_add(struct froute_peers *p, const struct sockaddr_storage *peer);
-/* One holder of peer's address fewer (each froute_peers_add undone once). */
-void froute_peers_del(struct froute_peers *p, const struct sockaddr_storage *peer);
+bool froute_peer_v4(const struct sockaddr_storage *peer, struct in_addr *a);
+/*
+ * One more holder of a. An address that finds no room makes every route
+ * held (froute_peers_held) until its holder is taken out again: the index
+ * never says "none" while it misses one.
+ */
+void froute_peers_add(struct froute_peers *p, struct in_addr a);
+/* One holder of a fewer (each froute_peers_add undone once). */
+void froute_peers_del(struct froute_peers *p, struct in_addr a);
 /* Does r's network hold an address added (or was one left out)? */
 bool froute_peers_held(const struct froute_peers *p, const struct radius_route *r);
 /* Addresses held, distinct (those left out not counted). */
 unsigned int froute_peers_count(const struct froute_peers *p);
+
 /* Record r (checked) for owner. 0, or -1 when the table is full. */
 int froute_hold(struct froute_table *t, const struct radius_route *r, const void *owner,
 		const struct sockaddr_storage *peer);
