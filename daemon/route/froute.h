@@ -138,7 +138,8 @@ struct froute_peers;
 
 /*
  * An index with room for cap addresses, then for twice as many each time it
- * is full when grow (else a full one takes no new address). NULL: no memory.
+ * is full when grow (never shrinking: as many as were held at once, at the
+ * most twice over; else a full one takes no new address). NULL: no memory.
  */
 struct froute_peers *froute_peers_new(uint32_t cap, bool grow);
 void froute_peers_free(struct froute_peers *p);
