@@ -68,6 +68,8 @@ struct sess {
 	/* the server's split tunnel for DHCPINFORM (l2sec's attributes); NULL: none */
 	struct users_split_own *rsplit;
 	struct sess_froutes *fr;	/* the server's Framed-Routes; NULL: none */
+	struct in_addr peer4;		/* its tunnel's public address, in ss->peers ... */
+	bool has_peer4;			/* ... unless IPv6 */
 	struct in_addr rdns[2];		/* MS-Primary/Secondary-DNS-Server; 0: none */
 	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
 	uint8_t rpfx6_len;
@@ -126,6 +128,7 @@ struct sessions {
 	struct engine_priv *ep;
 	struct aaa *aaa;		/* RADIUS, when configured (aaa.h) */
 	struct froute_table *froutes;	/* every session's framed routes; NULL: none yet */
+	struct froute_peers *peers;	/* the sessions' tunnels' public addresses */
 	bool stopping;			/* l2secd stops: sessions end with NAS-Request */
 	struct ppp_ops ppp_ops;		/* sess_ppp_ops, with verify and challenge under privsep */
 	struct {			/* SESSION_ADD's challenge, until established() */
@@ -273,21 +276,6 @@ static void froutes_take(struct sess *x, const struct radius_reply *r)
 }
 
 /*
- * Does r hold the public address of any session's tunnel? Its L2TP, ESP and
- * IKE packets would be routed into l2sec0 and to the routing client. One
- * pass over the sessions per route, at IPCP up only.
- */
-static bool froute_holds_a_peer(const struct sessions *ss, const struct radius_route *r)
-{
-	const struct sess *y;
-
-	for (y = ss->list; y; y = y->next)
-		if (y->l2tp && froute_holds_peer(r, &y->l2tp->tunnel->peer.addr))
-			return true;
-	return false;
-}
-
-/*
  * Under privsep the parent routes it, from the Access-Accept it verified
  * itself and after the same checks against its own record (priv_check.h).
  */
@@ -321,7 +309,11 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
 	if (why != FROUTE_OK)
 		return why;
-	if (froute_holds_a_peer(ss, r))
+	/*
+	 * r holds another session's tunnel's public address: its L2TP, ESP and
+	 * IKE packets would be routed into l2sec0 and to this client
+	 */
+	if (froute_peers_held(ss->peers, r))
 		return FROUTE_PEER_ADDR;
 	/* never replacing: a route of the operator's or of a previous run stays */
 	if (netdev_route_via(ss->nd, true, r->net, r->plen, x->ipv4) < 0)
@@ -699,6 +691,8 @@ static void sess_free(struct sess *x)
 	free(x->rsplit);
 	release_addresses(x);
 	free(x->fr);
+	if (x->has_peer4)
+		froute_peers_del(ss->peers, x->peer4);
 	if (x->prev)
 		x->prev->next = x->next;
 	else
@@ -1561,6 +1555,9 @@ static void sess_link(struct sess *x)
 	ss->list = x;
 	ss->n++;
 	x->l2tp->ppp = x;
+	x->has_peer4 = froute_peer_v4(&x->l2tp->tunnel->peer.addr, &x->peer4);
+	if (x->has_peer4)
+		froute_peers_add(ss->peers, x->peer4);
 }
 
 /* PPP on an established L2TP session, from its start; chal: privsep's first challenge. */
@@ -1836,7 +1833,8 @@ struct sessions *sessions_new(struct evloop *loop, const struct l2sec_config *cf
 	/* the pools hand the addresses out; a seed only spreads static ones better */
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
 		seed = (uint64_t)(uintptr_t)ss;
-	if (htab_init(&ss->by_ipv4, 64, seed) || htab_init(&ss->by_pfx6, 64, ~seed))
+	if (htab_init(&ss->by_ipv4, 64, seed) || htab_init(&ss->by_pfx6, 64, ~seed) ||
+	    !(ss->peers = froute_peers_new(64, true)))	/* grows with the sessions */
 		goto err_tab;
 	ss->loop = loop;
 	ss->cfg = cfg;
@@ -1854,6 +1852,7 @@ err:
 err_tab:
 	htab_free(&ss->by_ipv4);
 	htab_free(&ss->by_pfx6);
+	froute_peers_free(ss->peers);
 	free(ss);
 	return NULL;
 }
@@ -1880,6 +1879,7 @@ void sessions_free(struct sessions *ss)
 	htab_free(&ss->by_ipv4);
 	htab_free(&ss->by_pfx6);
 	froute_table_free(ss->froutes);
+	froute_peers_free(ss->peers);
 	free(ss);
 }
 

@@ -3,7 +3,9 @@
  * The parent's checker (priv_check.h). Tunnels, sessions, SAs and held IPv4
  * addresses are in fixed-size chained hash tables (struct idtab) sized from
  * the configuration's limits at creation, so a request costs O(1) and the
- * engine cannot make the parent allocate.
+ * engine cannot make the parent allocate. The tunnels' and SAs' public
+ * addresses are also in a tree of both tables' capacity (route/froute.h's
+ * struct froute_peers), which FROUTE_ADD asks in O(log n).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -286,6 +288,7 @@ struct priv_check {
 	int (*local_read)(void *ctx, struct froute_local *l);
 	void *local_ctx;
 	struct froute_table *froutes;
+	struct froute_peers *peers;	/* the tunnels' and SAs' public addresses */
 	struct pc_grant *grants;
 	int32_t grant_free;		/* the free list, index + 1; 0: empty */
 	struct bucket froute_rate;
@@ -379,7 +382,9 @@ static struct priv_check *check_new(const struct l2sec_config *cfg, const struct
 	c->sa_rec = calloc(c->sa.cap, sizeof(*c->sa_rec));
 	c->tun_rec = calloc(c->tun.cap, sizeof(*c->tun_rec));
 	c->sess_rec = calloc(c->sess.cap, sizeof(*c->sess_rec));
-	if (!c->sa_rec || !c->tun_rec || !c->sess_rec)
+	/* one address per tunnel and per SA at the most: never full, never grows */
+	c->peers = froute_peers_new(c->tun.cap + c->sa.cap, false);
+	if (!c->sa_rec || !c->tun_rec || !c->sess_rec || !c->peers)
 		goto fail;
 	return c;
 fail:
@@ -410,6 +415,7 @@ void priv_check_free(struct priv_check *c)
 	free(c->sa_rec);
 	free(c->tun_rec);
 	froute_table_free(c->froutes);
+	froute_peers_free(c->peers);
 	free(c->grants);
 	if (c->sess_rec)
 		explicit_bzero(c->sess_rec, c->sess.cap * sizeof(*c->sess_rec));
@@ -485,6 +491,40 @@ static bool addr_equal(const struct priv_addr *a, const struct priv_addr *b)
 	       !memcmp(&a->v6, &b->v6, sizeof(a->v6));
 }
 
+static void sockaddr_of(const struct priv_addr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == 4) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_addr = a->v4;
+	} else if (a->family == 6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = a->v6;
+	}
+}
+
+/*
+ * One more (one fewer) tunnel or SA at public address a, in the index that
+ * FROUTE_ADD asks whether a route holds one (sized for both tables: never full).
+ */
+static void peer_index(struct priv_check *c, const struct priv_addr *a, bool add)
+{
+	struct sockaddr_storage ss;
+	struct in_addr v4;
+
+	sockaddr_of(a, &ss);
+	if (!froute_peer_v4(&ss, &v4))
+		return;		/* IPv6: no Framed-Route holds it */
+	if (add)
+		froute_peers_add(c->peers, v4);
+	else
+		froute_peers_del(c->peers, v4);
+}
+
 int priv_check_sa_up(struct priv_check *c, uint32_t mark, const struct priv_addr *peer)
 {
 	int32_t i = idtab_find(&c->sa, mark);
@@ -493,13 +533,16 @@ int priv_check_sa_up(struct priv_check *c, uint32_t mark, const struct priv_addr
 		errno = EINVAL;
 		return -1;
 	}
-	if (i < 0 && (i = idtab_add(&c->sa, mark)) >= 0)
+	if (i >= 0) {
+		peer_index(c, &c->sa_rec[i].peer, false);
+	} else if ((i = idtab_add(&c->sa, mark)) >= 0) {
 		c->sa_rec[i].n_tunnels = 0;
-	if (i < 0) {
+	} else {
 		errno = ENOSPC;
 		return -1;
 	}
 	c->sa_rec[i].peer = *peer;		/* a restarted charon may reuse a mark */
+	peer_index(c, peer, true);
 	return 0;
 }
 
@@ -571,44 +614,6 @@ static struct pc_grant *grant_of(const struct priv_check *c, const struct pc_ses
 		if (g->r.net.s_addr == net.s_addr && g->r.plen == plen)
 			return g;
 	return NULL;
-}
-
-static void sockaddr_of(const struct priv_addr *a, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == 4) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_addr = a->v4;
-	} else if (a->family == 6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_addr = a->v6;
-	}
-}
-
-/* Does r hold the public address of any tunnel the engine holds (or an SA's peer)? */
-static bool froute_holds_a_peer(const struct priv_check *c, const struct radius_route *r)
-{
-	struct sockaddr_storage ss;
-
-	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++) {
-		if (!c->tun.used[t])
-			continue;
-		sockaddr_of(&c->tun_rec[t].peer, &ss);
-		if (froute_holds_peer(r, &ss))
-			return true;
-	}
-	for (uint32_t i = 0; c->sa.count && i < c->sa.cap; i++) {
-		if (!c->sa.used[i])
-			continue;
-		sockaddr_of(&c->sa_rec[i].peer, &ss);
-		if (froute_holds_peer(r, &ss))
-			return true;
-	}
-	return false;
 }
 
 void priv_check_set_froute_local(struct priv_check *c,
@@ -703,6 +708,7 @@ static void tunnel_drop(struct priv_check *c, int32_t t)
 	if (sa >= 0 && c->sa_rec[sa].n_tunnels)
 		c->sa_rec[sa].n_tunnels--;
 	chain_del(&c->by_origin, t);
+	peer_index(c, &c->tun_rec[t].peer, false);
 	memset(&c->tun_rec[t], 0, sizeof(c->tun_rec[t]));
 	idtab_del(&c->tun, t);
 }
@@ -804,6 +810,7 @@ void priv_check_sa_gone(struct priv_check *c, uint32_t mark, priv_check_tunnel_f
 			fn(ctx, &r);
 		tunnel_drop(c, (int32_t)t);
 	}
+	peer_index(c, &c->sa_rec[sa].peer, false);
 	idtab_del(&c->sa, sa);
 }
 
@@ -866,6 +873,7 @@ static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunne
 	x->mark = r->mark;
 	x->by_mark = by_mark;
 	x->peer = r->peer;
+	peer_index(c, &x->peer, true);
 	x->port = r->peer_port;
 	x->peer_tid = r->peer_tid;
 	x->sock_id = r->sock_id;
@@ -1406,7 +1414,7 @@ static enum priv_reason froute_req(struct priv_check *c, const struct priv_msg *
 		froute_ctx_of(&ctx, &c->fconf, &c->local);
 		sockaddr_of(&c->tun_rec[t].peer, &peer);
 		fw = froute_check(c->froutes, &ctx, &g->r, s->v4, &peer);
-		if (fw == FROUTE_OK && froute_holds_a_peer(c, &g->r))
+		if (fw == FROUTE_OK && froute_peers_held(c->peers, &g->r))
 			fw = FROUTE_PEER_ADDR;
 		if (fw == FROUTE_OK && froute_hold(c->froutes, &g->r, s, &peer) < 0)
 			fw = FROUTE_LIMIT;
@@ -1864,6 +1872,7 @@ struct priv_check *priv_check_reload(const struct priv_check *old, const struct 
 			continue;	/* sized for old's: cannot fail */
 		n->sa_rec[j].peer = old->sa_rec[i].peer;
 		n->sa_rec[j].n_tunnels = 0;
+		peer_index(n, &n->sa_rec[j].peer, true);
 	}
 	for (uint32_t i = 0; old->tun.count && i < old->tun.cap; i++) {
 		const struct pc_tunnel *x = &old->tun_rec[i];
@@ -1873,6 +1882,7 @@ struct priv_check *priv_check_reload(const struct priv_check *old, const struct 
 			continue;
 		n->tun_rec[j] = *x;
 		n->tun_rec[j].n_sessions = 0;
+		peer_index(n, &x->peer, true);
 		chain_add(&n->by_origin, j, origin_key(x->by_mark, x->mark, &x->peer, x->port,
 						       x->tid));
 		sa = x->mark ? idtab_find(&n->sa, x->mark) : -1;

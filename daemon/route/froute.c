@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/u32set.h"
 #include "route/froute.h"
 
 struct froute_entry {
@@ -242,6 +243,76 @@ bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_stora
 		return false;
 	peer_key(peer, key);
 	return holds_key(r, key);
+}
+
+struct froute_peers {
+	struct u32tree t;	/* the addresses, host order */
+	bool grow;
+	uint32_t missed;	/* holders not in t (no room): every route is held */
+};
+
+struct froute_peers *froute_peers_new(uint32_t cap, bool grow)
+{
+	struct froute_peers *p = calloc(1, sizeof(*p));
+
+	if (!p || u32tree_init(&p->t, cap) < 0) {
+		free(p);
+		return NULL;
+	}
+	p->grow = grow;
+	return p;
+}
+
+void froute_peers_free(struct froute_peers *p)
+{
+	if (!p)
+		return;
+	u32tree_free(&p->t);
+	free(p);
+}
+
+bool froute_peer_v4(const struct sockaddr_storage *peer, struct in_addr *a)
+{
+	uint8_t key[16];
+
+	if (!peer)
+		return false;
+	peer_key(peer, key);
+	return key_v4(key, a);
+}
+
+void froute_peers_add(struct froute_peers *p, struct in_addr a)
+{
+	uint32_t v = ntohl(a.s_addr);
+
+	if (u32tree_add(&p->t, v) == 0)
+		return;
+	if (p->grow && p->t.n == p->t.cap && u32tree_grow(&p->t, p->t.cap * 2) == 0 &&
+	    u32tree_add(&p->t, v) == 0)
+		return;
+	p->missed++;
+}
+
+void froute_peers_del(struct froute_peers *p, struct in_addr a)
+{
+	/*
+	 * not in the tree: a holder whose add found no room (this one or another
+	 * of the same address, alike: what is left to undo is the same)
+	 */
+	if (!u32tree_del(&p->t, ntohl(a.s_addr)) && p->missed)
+		p->missed--;
+}
+
+bool froute_peers_held(const struct froute_peers *p, const struct radius_route *r)
+{
+	uint32_t lo = ntohl(r->net.s_addr) & mask_of(r->plen);
+
+	return p->missed || u32tree_any(&p->t, lo, lo | ~mask_of(r->plen));
+}
+
+unsigned int froute_peers_count(const struct froute_peers *p)
+{
+	return p->t.n;
 }
 
 enum froute_why froute_check(const struct froute_table *t, const struct froute_ctx *c,

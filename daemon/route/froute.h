@@ -120,9 +120,47 @@ enum froute_why froute_check(const struct froute_table *t, const struct froute_c
 /*
  * Does r hold peer's address (a tunnel's public end, IPv4 or IPv4-mapped)?
  * froute_check asks it of the client and of every route holder; the caller
- * asks it of the other tunnels.
+ * asks struct froute_peers about the other tunnels.
  */
 bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_storage *peer);
+
+/*
+ * The public addresses of the tunnels and SAs (the privsep parent's), or of
+ * the sessions' tunnels (one l2secd's), each counted (the tunnels behind one
+ * NAT share one), so that a route holding any of them is refused in
+ * O(log n), a lower bound of its network's first address compared with its
+ * last (core/u32set.h's tree), rather than by a walk over every tunnel and
+ * SA. A route holding one would take that peer's L2TP, ESP and IKE packets
+ * into l2sec0. IPv4 addresses only (IPv4-mapped ones as IPv4): a
+ * Framed-Route is an IPv4 network and cannot hold an IPv6 peer.
+ */
+struct froute_peers;
+
+/*
+ * An index with room for cap addresses, then for twice as many each time it
+ * is full when grow (never shrinking: as many as were held at once, at the
+ * most twice over; else a full one takes no new address). NULL: no memory.
+ */
+struct froute_peers *froute_peers_new(uint32_t cap, bool grow);
+void froute_peers_free(struct froute_peers *p);
+/*
+ * The address of peer (a tunnel's public end) an IPv4 route could hold: an
+ * IPv4 one, or an IPv4-mapped IPv6 one as IPv4. False: none (IPv6, NULL).
+ */
+bool froute_peer_v4(const struct sockaddr_storage *peer, struct in_addr *a);
+/*
+ * One more holder of a. An address that finds no room makes every route
+ * held (froute_peers_held) until its holder is taken out again: the index
+ * never says "none" while it misses one.
+ */
+void froute_peers_add(struct froute_peers *p, struct in_addr a);
+/* One holder of a fewer (each froute_peers_add undone once). */
+void froute_peers_del(struct froute_peers *p, struct in_addr a);
+/* Does r's network hold an address added (or was one left out)? */
+bool froute_peers_held(const struct froute_peers *p, const struct radius_route *r);
+/* Addresses held, distinct (those left out not counted). */
+unsigned int froute_peers_count(const struct froute_peers *p);
+
 /* Record r (checked) for owner. 0, or -1 when the table is full. */
 int froute_hold(struct froute_table *t, const struct radius_route *r, const void *owner,
 		const struct sockaddr_storage *peer);

@@ -35,6 +35,20 @@ static struct json_object *get(struct json_object *o, const char *k)
 	return v;
 }
 
+/* The daemon's "version" and "show stats" answers as prometheus text (the caller frees it). */
+static char *prom_text(struct json_object *ver, struct json_object *st)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	assert_int_equal(prom_daemon(out, ver, st), 0);
+	fclose(out);
+	assert_non_null(text);
+	return text;
+}
+
 static void test_show(void **state)
 {
 	struct fake *f;
@@ -46,8 +60,6 @@ static void test_show(void **state)
 	struct rxbatch_stats rxb = { .socket_drops = 7, .truncated = 2 };
 	uint16_t lns_sid;
 	char *text;
-	size_t len;
-	FILE *out;
 
 	(void)state;
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
@@ -102,12 +114,8 @@ static void test_show(void **state)
 	res = ctl_handle(&(struct ctl_src){ .lns = f->lns, .rxb = &rxb }, "show stats");
 	assert_int_equal(json_object_get_int(get(get(res, "stats"), "rx_socket_drops")), 7);
 	assert_int_equal(json_object_get_int(get(get(res, "stats"), "rx_truncated")), 2);
-	out = open_memstream(&text, &len);
-	assert_non_null(out);
 	ver = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "version");
-	assert_int_equal(prom_daemon(out, ver, res), 0);
-	json_object_put(ver);
-	fclose(out);
+	text = prom_text(ver, res);
 	assert_non_null(strstr(text, "\nl2sec_daemon_l2tp_rx_socket_drops_total 7\n"));
 	assert_non_null(strstr(text, "\nl2sec_daemon_l2tp_rx_truncated_total 2\n"));
 	assert_null(strstr(text, "privsep"));	/* a single l2secd has no engines */
@@ -119,16 +127,12 @@ static void test_show(void **state)
 					   .engine_reloads = 1 }, "show stats");
 	assert_int_equal(json_object_get_int(get(get(res, "privsep"), "engine_restarts")), 2);
 	assert_int_equal(json_object_get_int(get(get(res, "privsep"), "engine_reloads")), 1);
-	out = open_memstream(&text, &len);
-	assert_non_null(out);
-	ver = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "version");
-	assert_int_equal(prom_daemon(out, ver, res), 0);
-	json_object_put(ver);
-	fclose(out);
+	text = prom_text(ver, res);
 	assert_non_null(strstr(text, "\nl2sec_daemon_privsep_engine_restarts_total 2\n"));
 	assert_non_null(strstr(text, "\nl2sec_daemon_privsep_engine_reloads_total 1\n"));
 	free(text);
 	json_object_put(res);
+	json_object_put(ver);
 
 	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "drop table tunnels");
 	assert_string_equal(json_object_get_string(get(res, "error")), "unknown request");
@@ -492,9 +496,7 @@ static void test_tool_reads_daemon(void **state)
 	struct fake *f;
 	struct lac lac;
 	uint16_t sid;
-	char *text = NULL, line[64];
-	size_t len = 0;
-	FILE *out;
+	char *text, line[64];
 
 	(void)state;
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
@@ -520,10 +522,7 @@ static void test_tool_reads_daemon(void **state)
 
 	ver = req(f, CTL_REQ_VERSION);
 	st = req(f, CTL_REQ_SHOW_STATS);
-	out = open_memstream(&text, &len);
-	assert_non_null(out);
-	assert_int_equal(prom_daemon(out, ver, st), 0);
-	fclose(out);
+	text = prom_text(ver, st);
 	assert_non_null(strstr(text, "\nl2sec_daemon_up 1\n"));
 	assert_non_null(strstr(text, "\nl2sec_daemon_tunnels 1\n"));
 	assert_non_null(strstr(text, "\nl2sec_daemon_sessions 1\n"));

@@ -4,7 +4,8 @@
  * short, another gateway, the client's own address, the pools, the gateway's
  * own networks, another session's network in either direction), the bounds
  * per public address and in all, a route dropped becoming free again, and
- * the gateway's addresses as getifaddrs gives them.
+ * the gateway's addresses as getifaddrs gives them; the index of the tunnels'
+ * public addresses, its answers and its cost.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/u32set.h"
 #include "route/froute.h"
 
 static struct in_addr ip(const char *s)
@@ -171,6 +173,150 @@ static void test_public_address(void **state)
 	assert_true(froute_holds_peer(&r, &mapped));
 	assert_false(froute_holds_peer(&r, &v6));
 	assert_false(froute_holds_peer(&r, NULL));
+}
+
+/* Does NET/PLEN hold an address of the index? */
+static bool held(const struct froute_peers *p, const char *net, unsigned int plen)
+{
+	struct radius_route r = rt(net, plen, NULL);
+
+	return froute_peers_held(p, &r);
+}
+
+/*
+ * The index of the tunnels' public addresses (struct froute_peers): a
+ * network holds an address at its first and at its last, not one just
+ * outside either end; /32 and /0; an address several tunnels share stays
+ * until the last goes. What it takes of a peer: an IPv4 address, an
+ * IPv4-mapped one as IPv4, an IPv6 one nothing.
+ */
+static void test_peer_index(void **state)
+{
+	struct froute_peers *p = froute_peers_new(4, false);
+	struct sockaddr_storage mapped = peer6("::ffff:203.0.113.9");
+	struct sockaddr_storage v6 = peer6("2001:db8::cb00:7109");
+	struct sockaddr_storage v4 = peer("198.51.100.7");
+	struct in_addr a;
+
+	(void)state;
+	assert_non_null(p);
+	assert_false(held(p, "0.0.0.0", 0));
+	froute_peers_add(p, ip("172.16.0.0"));
+	froute_peers_add(p, ip("172.17.0.255"));
+	assert_int_equal(froute_peers_count(p), 2);
+	/* the network's first address */
+	assert_true(held(p, "172.16.0.0", 24));
+	assert_true(held(p, "172.16.0.0", 32));
+	assert_false(held(p, "172.16.0.1", 32));
+	assert_false(held(p, "172.15.255.0", 24));	/* ends just before */
+	assert_false(held(p, "172.15.255.255", 32));
+	/* its last */
+	assert_true(held(p, "172.17.0.0", 24));
+	assert_true(held(p, "172.17.0.255", 32));
+	assert_false(held(p, "172.17.0.254", 32));
+	assert_false(held(p, "172.17.1.0", 24));	/* starts just after */
+	assert_false(held(p, "172.16.1.0", 24));	/* between the two */
+	assert_false(held(p, "172.16.128.0", 17));
+	assert_true(held(p, "172.16.0.0", 15));		/* both */
+	assert_true(held(p, "0.0.0.0", 0));
+	assert_true(held(p, "128.0.0.0", 1));
+	assert_false(held(p, "0.0.0.0", 1));
+	/* the last address of all */
+	froute_peers_add(p, ip("255.255.255.255"));
+	assert_true(held(p, "255.255.255.255", 32));
+	assert_true(held(p, "255.0.0.0", 8));
+	assert_false(held(p, "255.255.255.254", 32));
+	froute_peers_del(p, ip("255.255.255.255"));
+	assert_false(held(p, "255.0.0.0", 8));
+	/* three tunnels behind one NAT address: held until the third goes */
+	froute_peers_add(p, ip("172.16.0.0"));
+	froute_peers_add(p, ip("172.16.0.0"));
+	assert_int_equal(froute_peers_count(p), 2);
+	froute_peers_del(p, ip("172.16.0.0"));
+	froute_peers_del(p, ip("172.16.0.0"));
+	assert_true(held(p, "172.16.0.0", 24));
+	froute_peers_del(p, ip("172.16.0.0"));
+	assert_false(held(p, "172.16.0.0", 24));
+	assert_true(held(p, "172.16.0.0", 15));		/* the other one still */
+	froute_peers_del(p, ip("172.17.0.255"));
+	assert_false(held(p, "0.0.0.0", 0));
+	assert_int_equal(froute_peers_count(p), 0);
+	froute_peers_free(p);
+	froute_peers_free(NULL);
+	/* an IPv4 peer on an IPv6 socket is IPv4; an IPv6 one no IPv4 route holds */
+	assert_true(froute_peer_v4(&v4, &a));
+	assert_int_equal(a.s_addr, ip("198.51.100.7").s_addr);
+	assert_true(froute_peer_v4(&mapped, &a));
+	assert_int_equal(a.s_addr, ip("203.0.113.9").s_addr);
+	assert_false(froute_peer_v4(&v6, &a));
+	assert_false(froute_peer_v4(NULL, &a));
+}
+
+/*
+ * An index that has no room for an address never says "none": every route
+ * is held until that address's holder goes; one that grows has room.
+ */
+static void test_peer_index_full(void **state)
+{
+	struct froute_peers *p = froute_peers_new(1, false);
+
+	(void)state;
+	assert_non_null(p);
+	froute_peers_add(p, ip("198.51.100.7"));
+	froute_peers_add(p, ip("198.51.100.7"));	/* a second holder: no new room needed */
+	assert_false(held(p, "8.0.0.0", 8));
+	froute_peers_add(p, ip("203.0.113.9"));	/* no room */
+	assert_int_equal(froute_peers_count(p), 1);
+	assert_true(held(p, "8.0.0.0", 8));
+	assert_true(held(p, "203.0.113.9", 32));
+	froute_peers_del(p, ip("203.0.113.9"));
+	assert_false(held(p, "8.0.0.0", 8));
+	assert_false(held(p, "203.0.113.9", 32));
+	assert_true(held(p, "198.51.100.7", 32));
+	froute_peers_free(p);
+
+	p = froute_peers_new(1, true);
+	assert_non_null(p);
+	for (uint32_t i = 0; i < 100; i++)
+		froute_peers_add(p, (struct in_addr){ htonl(0x0a000000u + i * 256) });
+	assert_int_equal(froute_peers_count(p), 100);
+	assert_false(held(p, "8.0.0.0", 8));
+	assert_true(held(p, "10.0.99.0", 24));
+	assert_false(held(p, "10.0.100.0", 24));
+	froute_peers_free(p);
+}
+
+/*
+ * The cost that would show the check gone back to a walk over every tunnel
+ * and SA: 100,000 peers, added in ascending order (what makes a plain
+ * search tree a list), two questions each counted in tree nodes looked at
+ * (u32tree_probes): at most 2 log2(n) + 2 each, where a walk looks at all.
+ */
+static void test_peer_index_cost(void **state)
+{
+	enum { NP = 100000 };
+	struct froute_peers *p = froute_peers_new(NP, false);
+	uint64_t before, lg = 0;
+
+	(void)state;
+	assert_non_null(p);
+	for (uint32_t i = 0; i < NP; i++)	/* 100.64.0.0, .4, ... */
+		froute_peers_add(p, (struct in_addr){ htonl(0x64400000u + i * 4) });
+	assert_int_equal(froute_peers_count(p), NP);
+	while ((1u << lg) < NP + 2)
+		lg++;
+	for (uint32_t i = 0; i < NP; i += 101) {
+		struct radius_route r = { .plen = 30 };
+
+		r.net.s_addr = htonl(0x64400000u + i * 4);
+		before = u32tree_probes;
+		assert_true(froute_peers_held(p, &r));
+		r.net.s_addr = htonl(0x64400000u + i * 4 + 1);
+		r.plen = 32;		/* just after the peer */
+		assert_false(froute_peers_held(p, &r));
+		assert_true(u32tree_probes - before <= 2 * (2 * lg + 2));
+	}
+	froute_peers_free(p);
 }
 
 /*
@@ -451,6 +597,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gateway_networks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_public_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_radius_peers, setup, teardown),
+		cmocka_unit_test(test_peer_index),
+		cmocka_unit_test(test_peer_index_full),
+		cmocka_unit_test(test_peer_index_cost),
 		cmocka_unit_test_setup_teardown(test_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_peer_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_per_peer_bound6, setup, teardown),

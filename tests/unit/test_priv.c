@@ -24,6 +24,7 @@
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
 #include "priv/priv_parent.h"
+#include "priv_fx.h"
 #include "priv_req.h"
 #include "rfc2759.h"
 
@@ -32,7 +33,7 @@ static const char users_text[] =
 	"bob    password s3cret 10.8.0.10\n"
 	"carol  nt       44EBBA8D5312B8D611474411F56989AE\n";
 
-#define SOCK_ID	1	/* IPv4 */
+#define SOCK_ID	PRIV_FX_SOCK	/* IPv4 */
 #define SOCK_ID6 2	/* IPv6 */
 #define MARK	7
 #define MARK2	8
@@ -61,50 +62,27 @@ static void test_random(void *ctx, void *buf, size_t len)
 	memset(buf, 0xa0 + ++f->counter, len);
 }
 
-static struct priv_addr a4(const char *s)
-{
-	struct priv_addr a = { .family = 4 };
-
-	assert_int_equal(inet_pton(AF_INET, s, &a.v4), 1);
-	return a;
-}
-
-static struct priv_addr a6(const char *s)
-{
-	struct priv_addr a = { .family = 6 };
-
-	assert_int_equal(inet_pton(AF_INET6, s, &a.v6), 1);
-	return a;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct priv_addr peer = a4("198.51.100.7"), peer2 = a4("203.0.113.9");
+	struct priv_addr peer2 = a4("203.0.113.9");
 
 	assert_non_null(f);
 	for (unsigned int i = 0; i < 16; i++)
 		f->h[i] = 1000 + i;	/* until a tunnel gets one: a handle the parent never gave */
-	config_defaults(&f->cfg);
 	/* two IPv4 ranges of three addresses and one of two, and IPv6 /64s of a /62 */
-	inet_pton(AF_INET, "10.9.0.1", &f->cfg.pool[0].first);
-	inet_pton(AF_INET, "10.9.0.3", &f->cfg.pool[0].last);
+	priv_fx_config(&f->cfg, "10.9.0.1", "10.9.0.3");
 	inet_pton(AF_INET, "10.9.1.1", &f->cfg.pool[1].first);
 	inet_pton(AF_INET, "10.9.1.2", &f->cfg.pool[1].last);
 	f->cfg.n_pool = 2;
 	f->cfg.ipv6 = true;
 	inet_pton(AF_INET6, "2001:db8:100::", &f->cfg.ipv6_prefix);
 	f->cfg.ipv6_prefix_len = 62;
-	f->users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
-	assert_non_null(f->users);
-	f->c = priv_check_new(&f->cfg, f->users);
-	assert_non_null(f->c);
+	f->c = priv_fx_checker(&f->cfg, users_text, &f->users, MARK, "198.51.100.7");
 	f->rfc_chal = true;
 	priv_check_set_random(f->c, test_random, f);
-	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID, 4), 0);
 	assert_int_equal(priv_check_sock_add(f->c, SOCK_ID6, 6), 0);
 	assert_int_equal(priv_check_sock_add(f->c, 99, 5), -1);
-	assert_int_equal(priv_check_sa_up(f->c, MARK, &peer), 0);
 	assert_int_equal(priv_check_sa_up(f->c, MARK2, &peer2), 0);
 	f->now = 1000;
 	*state = f;
@@ -129,15 +107,8 @@ static enum priv_reason req(struct fx *f, struct priv_msg *m)
 
 static enum priv_reason tunnel_add(struct fx *f, uint16_t tid, uint32_t mark, const char *peer)
 {
-	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+	struct priv_msg m = priv_fx_tunnel_add(tid, (uint16_t)(100 + tid), peer, mark);
 
-	m.tunnel_add.tid = tid;
-	m.tunnel_add.peer_tid = 100 + tid;
-	m.tunnel_add.sock_id = SOCK_ID;
-	m.tunnel_add.peer = a4(peer);
-	m.tunnel_add.peer_port = 1701;
-	m.tunnel_add.require_ipsec = true;
-	m.tunnel_add.mark = mark;
 	if (req(f, &m) != PRIV_OK)
 		return f->reply.reply.reason;
 	assert_int_not_equal(f->reply.reply.handle, 0);
@@ -147,12 +118,8 @@ static enum priv_reason tunnel_add(struct fx *f, uint16_t tid, uint32_t mark, co
 
 static enum priv_reason session_add(struct fx *f, uint16_t tid, uint16_t sid)
 {
-	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
+	struct priv_msg m = priv_fx_session_add(f->h[tid], tid, sid, (uint16_t)(200 + sid));
 
-	m.session_add.handle = f->h[tid];
-	m.session_add.tid = tid;
-	m.session_add.sid = sid;
-	m.session_add.peer_sid = 200 + sid;
 	return req(f, &m);
 }
 
@@ -166,12 +133,6 @@ static enum priv_reason ids_req(struct fx *f, uint8_t type, uint16_t tid, uint16
 	return req(f, &m);
 }
 
-static void set_name(struct priv_name *n, const char *s)
-{
-	n->len = (uint8_t)strlen(s);
-	memcpy(n->s, s, n->len);
-}
-
 /* MS-CHAPv2 with RFC 2759's challenges and the given NT response. */
 static enum priv_reason mschapv2(struct fx *f, uint16_t tid, uint16_t sid, const char *name,
 				 const uint8_t resp[24])
@@ -181,7 +142,7 @@ static enum priv_reason mschapv2(struct fx *f, uint16_t tid, uint16_t sid, const
 	m.mschapv2.who.handle = f->h[tid];
 	m.mschapv2.who.tid = tid;
 	m.mschapv2.who.sid = sid;
-	set_name(&m.mschapv2.who.name, name);
+	priv_fx_name(&m.mschapv2.who.name, name);
 	memcpy(m.mschapv2.auth_chal, auth_chal, 16);
 	memcpy(m.mschapv2.peer_chal, peer_chal, 16);
 	memcpy(m.mschapv2.nt_resp, resp, 24);
@@ -191,28 +152,16 @@ static enum priv_reason mschapv2(struct fx *f, uint16_t tid, uint16_t sid, const
 static enum priv_reason pap(struct fx *f, uint16_t tid, uint16_t sid, const char *name,
 			    const char *pw)
 {
-	struct priv_msg m = { .type = PRIV_REQ_AUTH_PAP };
+	struct priv_msg m = priv_fx_pap(f->h[tid], tid, sid, name, pw);
 
-	m.pap.who.handle = f->h[tid];
-	m.pap.who.tid = tid;
-	m.pap.who.sid = sid;
-	set_name(&m.pap.who.name, name);
-	m.pap.pw_len = (uint8_t)strlen(pw);
-	memcpy(m.pap.pw, pw, m.pap.pw_len);
 	return req(f, &m);
 }
 
 static enum priv_reason addr(struct fx *f, uint8_t type, uint16_t tid, uint16_t sid,
 			     struct priv_addr a)
 {
-	struct priv_msg m = { .type = type };
+	struct priv_msg m = priv_fx_addr(type, f->h[tid], tid, sid, a);
 
-	m.addr.handle = f->h[tid];
-	m.addr.tid = tid;
-	m.addr.sid = sid;
-	m.addr.addr = a;
-	if (type == PRIV_REQ_ROUTE_ADD || type == PRIV_REQ_ROUTE_DEL)
-		m.addr.plen = a.family == 4 ? 32 : 64;
 	return req(f, &m);
 }
 
@@ -223,9 +172,7 @@ static enum priv_reason claim(struct fx *f, uint16_t tid, uint16_t sid, const ch
 
 static const char *claimed(struct fx *f, char *buf)
 {
-	const struct priv_addr *a = &f->reply.reply.addr;
-
-	return inet_ntop(a->family == 4 ? AF_INET : AF_INET6, &a->v4, buf, INET6_ADDRSTRLEN);
+	return priv_fx_claimed(&f->reply.reply, buf);
 }
 
 static uint64_t refused(struct fx *f, enum priv_reason r)
@@ -272,7 +219,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.mschapv2.who.handle = 9;
 	m.mschapv2.who.tid = 3;
 	m.mschapv2.who.sid = 6;
-	set_name(&m.mschapv2.who.name, "DOMAIN\\User");
+	priv_fx_name(&m.mschapv2.who.name, "DOMAIN\\User");
 	memcpy(m.mschapv2.auth_chal, auth_chal, 16);
 	memcpy(m.mschapv2.peer_chal, peer_chal, 16);
 	memcpy(m.mschapv2.nt_resp, nt_resp, 24);
@@ -283,7 +230,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.md5.who.tid = 3;
 	m.md5.who.sid = 6;
 	m.md5.id = 0x42;
-	set_name(&m.md5.who.name, "bob");
+	priv_fx_name(&m.md5.who.name, "bob");
 	memcpy(m.md5.chal, auth_chal, 16);
 	ADD();
 	memset(&m, 0, sizeof(m));
@@ -291,7 +238,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.pap.who.handle = 9;
 	m.pap.who.tid = 3;
 	m.pap.who.sid = 6;
-	set_name(&m.pap.who.name, "bob");
+	priv_fx_name(&m.pap.who.name, "bob");
 	m.pap.pw_len = PRIV_PASSWORD_MAX;
 	memset(m.pap.pw, 'x', PRIV_PASSWORD_MAX);
 	ADD();
@@ -1172,7 +1119,7 @@ static void test_auth(void **state)
 	m.md5.who.tid = 1;
 	m.md5.who.sid = 4;
 	m.md5.id = 0x42;
-	set_name(&m.md5.who.name, "bob");
+	priv_fx_name(&m.md5.who.name, "bob");
 	memcpy(m.md5.chal, auth_chal, 16);
 	md5_init(&md5);
 	md5_update(&md5, 1, &m.md5.id);
@@ -1186,7 +1133,7 @@ static void test_auth(void **state)
 	/* carol has only an NT hash: CHAP-MD5 cannot succeed */
 	assert_int_equal(session_add(f, 1, 5), PRIV_OK);
 	m.md5.who.sid = 5;
-	set_name(&m.md5.who.name, "carol");
+	priv_fx_name(&m.md5.who.name, "carol");
 	assert_int_equal(req(f, &m), PRIV_OK);
 	assert_false(f->reply.reply.auth_ok);
 	assert_int_equal(priv_check_stats(f->c)->auth_ok, 3);
@@ -1250,7 +1197,7 @@ static void test_challenges(void **state)
 		m.mschapv2.who.handle = f->h[1];
 		m.mschapv2.who.tid = 1;
 		m.mschapv2.who.sid = 3;
-		set_name(&m.mschapv2.who.name, "User");
+		priv_fx_name(&m.mschapv2.who.name, "User");
 		memcpy(m.mschapv2.auth_chal, next, 16);
 		memcpy(m.mschapv2.peer_chal, peer_chal, 16);
 		memcpy(m.mschapv2.nt_resp, nt_resp, 24);

@@ -30,6 +30,7 @@
 #include "priv/priv_radius.h"
 #include "radius/radius_pkt.h"
 #include "radius/radius_sign.h"
+#include "priv_fx.h"
 #include "priv_req.h"
 
 #define SECRET	"s3cr3t-of-the-parent"
@@ -1040,6 +1041,77 @@ static void test_froute_checks(void **state)
 	assert_int_equal(priv_check_stats(f->c)->refused[PRIV_R_FROUTE], 7);
 }
 
+/* FROUTE_ADD of NET/PLEN for SID refused as why. */
+static void froute_refused(struct fx *f, const char *net, uint8_t plen, enum froute_why why)
+{
+	assert_int_equal(froute(f, SID, true, net, plen), PRIV_R_FROUTE);
+	assert_int_equal(f->reply.reply.froute_why, why);
+}
+
+/* A tunnel from peer (on SA mark; 0: none) through the engine: its handle. */
+static uint32_t tunnel_from(struct fx *f, uint16_t tid, const char *peer, uint32_t mark)
+{
+	struct priv_msg m = priv_fx_tunnel_add(tid, 10, peer, mark);
+
+	m.tunnel_add.require_ipsec = mark != 0;
+	assert_int_equal(req(f, &m), PRIV_OK);
+	return f->reply.reply.handle;
+}
+
+/*
+ * FROUTE_ADD refuses a network holding the public address of any tunnel or
+ * SA the parent holds, as they come and go (priv_check's index of them): an
+ * SA with no tunnel yet; an SA whose mark a restarted charon gives another
+ * peer (the old address free again); a tunnel and its SA at one address,
+ * held until both are gone; a tunnel without IPsec; in a checker carried
+ * over by a reload too.
+ */
+static void test_froute_peers(void **state)
+{
+	static const char *const routes[] = { "203.0.113.0/24", "192.0.2.0/24", "100.70.0.0/16",
+					      "100.71.0.0/16", NULL };
+	struct fx *f = *state;
+	struct priv_addr a;
+	struct priv_check *old;
+	uint32_t ha, hb;
+
+	f->cfg.l2tp.require_ipsec = false;	/* for the tunnel without IPsec */
+	priv_check_free(f->c);
+	new_checker(f);
+	froute_setup(f);
+	accept_routes(f, SID, routes);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	a = a4("203.0.113.9");
+	assert_int_equal(priv_check_sa_up(f->c, MARK + 1, &a), 0);
+	froute_refused(f, "203.0.113.0", 24, FROUTE_PEER_ADDR);
+	a = a4("192.0.2.9");
+	assert_int_equal(priv_check_sa_up(f->c, MARK + 1, &a), 0);
+	froute_refused(f, "192.0.2.0", 24, FROUTE_PEER_ADDR);
+	assert_int_equal(froute(f, SID, true, "203.0.113.0", 24), PRIV_OK);
+	priv_check_sa_gone(f->c, MARK + 1, NULL, NULL);
+	assert_int_equal(froute(f, SID, true, "192.0.2.0", 24), PRIV_OK);
+	/* a tunnel on an SA of its own at the same address; one without IPsec */
+	a = a4("100.70.0.5");
+	assert_int_equal(priv_check_sa_up(f->c, MARK + 2, &a), 0);
+	ha = tunnel_from(f, TID + 1, "100.70.0.5", MARK + 2);
+	hb = tunnel_from(f, TID + 2, "100.71.0.5", 0);
+	froute_refused(f, "100.70.0.0", 16, FROUTE_PEER_ADDR);
+	froute_refused(f, "100.71.0.0", 16, FROUTE_PEER_ADDR);
+	priv_check_tunnel_gone(f->c, ha);
+	froute_refused(f, "100.70.0.0", 16, FROUTE_PEER_ADDR);	/* its SA's still */
+	old = f->c;
+	f->c = priv_check_reload(old, &f->cfg, f->users);
+	assert_non_null(f->c);
+	priv_check_free(old);
+	froute_refused(f, "100.70.0.0", 16, FROUTE_PEER_ADDR);
+	froute_refused(f, "100.71.0.0", 16, FROUTE_PEER_ADDR);
+	priv_check_sa_gone(f->c, MARK + 2, NULL, NULL);
+	assert_int_equal(froute(f, SID, true, "100.70.0.0", 16), PRIV_OK);
+	priv_check_tunnel_gone(f->c, hb);
+	assert_int_equal(froute(f, SID, true, "100.71.0.0", 16), PRIV_OK);
+	assert_int_equal(priv_check_froutes(f->c), 4);
+}
+
 /* What a reload's judgement removed (priv_check_froutes_rejudge's fn). */
 static void rejudged(void *ctx, const struct priv_check_tref *t, uint16_t sid,
 		     struct in_addr net, uint8_t plen, struct in_addr gw, const char *why)
@@ -1219,6 +1291,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_froute_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_froute_peers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@
 #include "priv/priv_check.h"
 #include "priv/priv_reload.h"
 #include "priv/priv_state.h"
+#include "priv_fx.h"
 
 #define MARK	7
 #define PEER	"198.51.100.7"
@@ -134,22 +135,6 @@ struct fx {
 
 static struct fx *fx;
 
-static struct priv_addr a4(const char *s)
-{
-	struct priv_addr a = { .family = 4 };
-
-	assert_int_equal(inet_pton(AF_INET, s, &a.v4), 1);
-	return a;
-}
-
-static struct priv_addr a6(const char *s)
-{
-	struct priv_addr a = { .family = 6 };
-
-	assert_int_equal(inet_pton(AF_INET6, s, &a.v6), 1);
-	return a;
-}
-
 static enum priv_reason req(struct priv_msg *m)
 {
 	m->seq = ++fx->seq;
@@ -158,12 +143,9 @@ static enum priv_reason req(struct priv_msg *m)
 
 static enum priv_reason tunnel_add(uint16_t tid)
 {
-	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+	struct priv_msg m = priv_fx_tunnel_add(tid, 99, PEER, MARK);
 	enum priv_reason why;
 
-	m.tunnel_add = (struct priv_tunnel_add){ .tid = tid, .peer_tid = 99, .sock_id = 1,
-						 .peer = a4(PEER), .peer_port = 1701,
-						 .require_ipsec = true, .mark = MARK };
 	why = req(&m);
 	if (why == PRIV_OK)
 		fx->handle = fx->out.handle;
@@ -172,9 +154,8 @@ static enum priv_reason tunnel_add(uint16_t tid)
 
 static enum priv_reason session_add(uint16_t sid)
 {
-	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
+	struct priv_msg m = priv_fx_session_add(fx->handle, 1, sid, (uint16_t)(sid + 100));
 
-	m.session_add = (struct priv_session_add){ fx->handle, 1, sid, (uint16_t)(sid + 100) };
 	return req(&m);
 }
 
@@ -189,32 +170,22 @@ static enum priv_reason ids_req(uint8_t type, uint16_t sid)
 /* PAP for session sid: whether the parent said yes. */
 static bool pap(uint16_t sid, const char *user, const char *pw)
 {
-	struct priv_msg m = { .type = PRIV_REQ_AUTH_PAP };
+	struct priv_msg m = priv_fx_pap(fx->handle, 1, sid, user, pw);
 
-	m.pap.who.handle = fx->handle;
-	m.pap.who.tid = 1;
-	m.pap.who.sid = sid;
-	m.pap.who.name.len = (uint8_t)strlen(user);
-	memcpy(m.pap.who.name.s, user, m.pap.who.name.len);
-	m.pap.pw_len = (uint8_t)strlen(pw);
-	memcpy(m.pap.pw, pw, m.pap.pw_len);
 	assert_int_equal(req(&m), PRIV_OK);
 	return fx->out.auth_ok;
 }
 
 static enum priv_reason claim(uint16_t sid, struct priv_addr a)
 {
-	struct priv_msg m = { .type = PRIV_REQ_ADDR_CLAIM };
+	struct priv_msg m = priv_fx_addr(PRIV_REQ_ADDR_CLAIM, fx->handle, 1, sid, a);
 
-	m.addr = (struct priv_addr_req){ fx->handle, 1, sid, a, 0 };
 	return req(&m);
 }
 
 static const char *claimed(char *buf)
 {
-	const struct priv_addr *a = &fx->out.addr;
-
-	return inet_ntop(a->family == 4 ? AF_INET : AF_INET6, &a->v4, buf, INET6_ADDRSTRLEN);
+	return priv_fx_claimed(&fx->out, buf);
 }
 
 static enum priv_reason session_up(uint16_t sid, const char *v4, const char *pfx6)
@@ -232,27 +203,17 @@ static enum priv_reason session_up(uint16_t sid, const char *v4, const char *pfx
 
 static int setup(void **state)
 {
-	struct priv_addr peer = a4(PEER);
-
 	fx = calloc(1, sizeof(*fx));
 	assert_non_null(fx);
-	config_defaults(&fx->cfg);
-	inet_pton(AF_INET, "10.9.0.1", &fx->cfg.pool[0].first);
-	inet_pton(AF_INET, "10.9.0.3", &fx->cfg.pool[0].last);
-	fx->cfg.n_pool = 1;
+	priv_fx_config(&fx->cfg, "10.9.0.1", "10.9.0.3");
 	fx->cfg.ipv6 = true;
 	inet_pton(AF_INET6, "2001:db8:100::", &fx->cfg.ipv6_prefix);
 	fx->cfg.ipv6_prefix_len = 62;
 	fx->cfg.l2tp.max_tunnels = 4;
 	fx->cfg.l2tp.max_sessions = 8;
-	fx->users = users_parse(users1, sizeof(users1) - 1, NULL, NULL);
 	fx->users2 = users_parse(users2, sizeof(users2) - 1, NULL, NULL);
-	assert_non_null(fx->users);
 	assert_non_null(fx->users2);
-	fx->c = priv_check_new(&fx->cfg, fx->users);
-	assert_non_null(fx->c);
-	assert_int_equal(priv_check_sock_add(fx->c, 1, 4), 0);
-	assert_int_equal(priv_check_sa_up(fx->c, MARK, &peer), 0);
+	fx->c = priv_fx_checker(&fx->cfg, users1, &fx->users, MARK, PEER);
 	fx->st = priv_state_new(4, 8, fx->c);
 	assert_non_null(fx->st);
 	*state = fx;

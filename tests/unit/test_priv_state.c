@@ -26,6 +26,7 @@
 #include "priv/priv_check.h"
 #include "priv/priv_state.h"
 #include "heap.h"
+#include "priv_fx.h"
 
 #define MARK 7
 #define MARK2 8
@@ -67,41 +68,18 @@ static void request(struct priv_msg *m)
 static void checker_tunnel_on(uint16_t tid, uint32_t mark, const char *peer, unsigned int n_sess,
 			      unsigned int n_auth)
 {
-	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+	struct priv_msg m = priv_fx_tunnel_add(tid, 99, peer, mark);
 
-	m.tunnel_add.tid = tid;
-	m.tunnel_add.peer_tid = 99;
-	m.tunnel_add.sock_id = 1;
-	m.tunnel_add.peer.family = 4;
-	inet_pton(AF_INET, peer, &m.tunnel_add.peer.v4);
-	m.tunnel_add.peer_port = 1701;
-	m.tunnel_add.require_ipsec = true;
-	m.tunnel_add.mark = mark;
 	request(&m);
 	for (uint16_t sid = 1; sid <= n_sess; sid++) {
-		memset(&m, 0, sizeof(m));
-		m.type = PRIV_REQ_SESSION_ADD;
-		m.session_add = (struct priv_session_add){ fx->handle[tid], tid, sid,
-							   (uint16_t)(sid + 100) };
+		m = priv_fx_session_add(fx->handle[tid], tid, sid, (uint16_t)(sid + 100));
 		request(&m);
 		if (sid > n_auth)
 			continue;
-		memset(&m, 0, sizeof(m));
-		m.type = PRIV_REQ_AUTH_PAP;
-		m.pap.who.handle = fx->handle[tid];
-		m.pap.who.tid = tid;
-		m.pap.who.sid = sid;
-		m.pap.who.name.len = 3;
-		strcpy(m.pap.who.name.s, "bob");
-		m.pap.pw_len = 6;
-		memcpy(m.pap.pw, "s3cret", 6);
+		m = priv_fx_pap(fx->handle[tid], tid, sid, "bob", "s3cret");
 		request(&m);
-		memset(&m, 0, sizeof(m));
-		m.type = PRIV_REQ_ADDR_CLAIM;
-		m.addr.handle = fx->handle[tid];
-		m.addr.tid = tid;
-		m.addr.sid = sid;
-		m.addr.addr.family = 4;
+		m = priv_fx_addr(PRIV_REQ_ADDR_CLAIM, fx->handle[tid], tid, sid,
+				 a4("0.0.0.0"));
 		request(&m);
 	}
 }
@@ -119,22 +97,15 @@ static uint32_t handle_of(uint16_t tid)
 
 static int setup(void **state)
 {
-	struct priv_addr peer = { .family = 4 };
+	struct priv_addr peer;
 
 	fx = calloc(1, sizeof(*fx));
-	config_defaults(&fx->cfg);
-	inet_pton(AF_INET, "10.9.0.1", &fx->cfg.pool[0].first);
-	inet_pton(AF_INET, "10.9.0.50", &fx->cfg.pool[0].last);
-	fx->cfg.n_pool = 1;
+	assert_non_null(fx);
+	priv_fx_config(&fx->cfg, "10.9.0.1", "10.9.0.50");
 	fx->cfg.l2tp.max_tunnels = 8;
 	fx->cfg.l2tp.max_sessions = 16;
-	fx->users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
-	fx->c = priv_check_new(&fx->cfg, fx->users);
-	assert_non_null(fx->c);
-	assert_int_equal(priv_check_sock_add(fx->c, 1, 4), 0);
-	inet_pton(AF_INET, PEER, &peer.v4);
-	assert_int_equal(priv_check_sa_up(fx->c, MARK, &peer), 0);
-	inet_pton(AF_INET, PEER2, &peer.v4);
+	fx->c = priv_fx_checker(&fx->cfg, users_text, &fx->users, MARK, PEER);
+	peer = a4(PEER2);
 	assert_int_equal(priv_check_sa_up(fx->c, MARK2, &peer), 0);
 	/* the store's bound is smaller than the checker's: 2 tunnels, 3 sessions */
 	fx->st = priv_state_new(2, 3, fx->c);
