@@ -279,7 +279,7 @@ struct priv_check {
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
-	struct bucket auth, query, send, radius_rate, dae_rate, counters_rate;
+	struct bucket auth, query, send, radius_rate, dae_rate, counters_rate, acct_keep_rate;
 	struct priv_radius *radius;
 	struct priv_acct *acct;		/* borrowed; NULL: ACCT_KEEP refused */
 	bool framed_ip_any;		/* [radius] framed-ip-outside-pool */
@@ -1112,8 +1112,9 @@ void priv_check_set_acct(struct priv_check *c, struct priv_acct *pa)
 
 /*
  * ACCT_KEEP: a record of a session the engine holds; its Start only for a
- * session authenticated here and once (priv_acct.h judges the rest), at the
- * RADIUS requests' rate.
+ * session authenticated here and once (priv_acct.h judges the rest), at
+ * PRIV_ACCT_KEEP_RATE (a tunnel's sessions all stopping at once, not taken
+ * from RADIUS_SIGN's rate).
  */
 static enum priv_reason acct_keep(struct priv_check *c, const struct priv_acct_keep *q,
 				  uint64_t now, struct priv_reply *out)
@@ -1123,7 +1124,7 @@ static enum priv_reason acct_keep(struct priv_check *c, const struct priv_acct_k
 
 	if (!c->acct)
 		return PRIV_R_POLICY;
-	if (!bucket_take(&c->radius_rate, now, PRIV_RADIUS_RATE, PRIV_RADIUS_BURST))
+	if (!bucket_take(&c->acct_keep_rate, now, PRIV_ACCT_KEEP_RATE, PRIV_ACCT_KEEP_BURST))
 		return PRIV_R_RATE;
 	if (priv_acct_is_start(q))
 		s = authed_of(c, q->handle, q->tid, q->sid, &why);
@@ -1871,6 +1872,7 @@ struct priv_check *priv_check_reload(const struct priv_check *old, const struct 
 	n->radius_rate = old->radius_rate;
 	n->dae_rate = old->dae_rate;
 	n->counters_rate = old->counters_rate;
+	n->acct_keep_rate = old->acct_keep_rate;
 	n->froute_rate = old->froute_rate;
 	n->random = old->random;
 	n->random_ctx = old->random_ctx;

@@ -88,6 +88,9 @@
  */
 #define PRIV_COUNTERS_RATE	2000
 #define PRIV_COUNTERS_BURST	4000
+/* ACCT_KEEP per second, in all: a record each, no MD5; apart from RADIUS_SIGN's */
+#define PRIV_ACCT_KEEP_RATE	2000
+#define PRIV_ACCT_KEEP_BURST	10000
 /*
  * FROUTE_ADD per second, in all: each lists the gateway's addresses; 16
  * routes for each of 100 sessions coming up a second fit the burst.

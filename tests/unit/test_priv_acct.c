@@ -476,7 +476,8 @@ static bool store_has(uint32_t status, const char *id)
  * authenticate or does not know, a second Start, an Interim or Stop whose id
  * no Start of that session bound, Accounting-On, a password, a packet that
  * does not decode, two ids; a try of a kept record that is another packet; an
- * ACCT_KEEP naming no session, a kept record on the auth link (the decoder).
+ * ACCT_KEEP naming no session, a kept record on the auth link (the decoder); a
+ * flood of records (the rate, the store's bound).
  */
 static void test_hostile(void **state)
 {
@@ -552,6 +553,13 @@ static void test_hostile(void **state)
 	assert_int_equal(priv_check_stats(fx->c)->refused[PRIV_R_RADIUS], 7);
 	assert_int_equal(priv_check_stats(fx->c)->refused[PRIV_R_SESSION_UNKNOWN], 3);
 	assert_int_equal(priv_check_stats(fx->c)->refused[PRIV_R_NOT_AUTHED], 3);
+
+	/* a flood: PRIV_ACCT_KEEP_BURST at once, then refused (the rate), the store bounded */
+	for (n = 0; n < 2 * PRIV_ACCT_KEEP_BURST && keep(SID, 3, "a") == PRIV_OK; n++)
+		;
+	assert_true(n >= PRIV_ACCT_KEEP_BURST - 20 && n < 2 * PRIV_ACCT_KEEP_BURST);
+	assert_int_equal(fx->reply.reply.reason, PRIV_R_RATE);
+	assert_int_equal(kept()->kept, PRIV_ACCT_PER_SESSION);
 }
 
 int main(void)
