@@ -36,7 +36,6 @@
 
 struct fx {
 	struct evloop *loop;
-	struct ev_timer guard;
 	struct acct_srv s;
 	struct l2sec_config cfg;
 	struct users_db *users;
@@ -149,20 +148,9 @@ static void engine_dies_and_restarts(void)
 	priv_acct_each(fx->pa, requeue_one, NULL);
 }
 
-static void guard_cb(struct ev_timer *t)
-{
-	(void)t;
-	evloop_stop(fx->loop);
-}
-
-/* Run the loop for ms, or until the server got n requests in all (0: for ms). */
 static void run(unsigned int ms, unsigned int n)
 {
-	fx->s.stop_at = n;
-	ev_timer_arm(fx->loop, &fx->guard, ms);
-	assert_int_equal(evloop_run(fx->loop), 0);
-	ev_timer_cancel(fx->loop, &fx->guard);
-	fx->s.stop_at = 0;
+	acct_srv_run(&fx->s, ms, n);
 }
 
 static int64_t stat_of(const char *key)
@@ -236,7 +224,6 @@ static int setup_with(unsigned int records, unsigned int bindings)
 	assert_non_null(fx);
 	fx->loop = evloop_new(NULL, NULL);
 	assert_non_null(fx->loop);
-	ev_timer_init(&fx->guard, guard_cb);
 	acct_srv_open(&fx->s, fx->loop);
 	config_defaults(&fx->cfg);
 	inet_pton(AF_INET, "10.9.0.1", &fx->cfg.pool[0].first);
