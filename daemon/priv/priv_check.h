@@ -143,7 +143,7 @@ void priv_check_set_auth_limit(struct priv_check *c, const struct priv_auth_limi
  */
 struct priv_radius;
 void priv_check_set_radius(struct priv_check *c, struct priv_radius *r);
-/* The parent's store of kept accounting records (priv_acct.h; borrowed, NULL: ACCT_KEEP refused). */
+/* The parent's kept accounting records (priv_acct.h; borrowed, NULL: ACCT_KEEP refused). */
 struct priv_acct;
 void priv_check_set_acct(struct priv_check *c, struct priv_acct *pa);
 

@@ -30,8 +30,9 @@
  * MS-MPPE keys, no Tunnel-Password); one that did would be decrypted here.
  *
  * Outstanding Access-Requests, and Accounting-Requests of kept records, are
- * kept per server and identifier (at most 8 * 256 each, fixed), replaced when the identifier is signed again and
- * forgotten when answered or when the engine goes.
+ * kept per server and identifier (at most 8 * 256 each, fixed), replaced
+ * when the identifier is signed again and forgotten when answered or when
+ * the engine goes.
  *
  * Dynamic authorization (RFC 5176, [radius] dae-listen): the engine owns the
  * UDP socket, picks the client by the source address, parses the request

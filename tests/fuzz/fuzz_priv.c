@@ -25,10 +25,10 @@
  * with the mark of the one SA (7), whatever mark the datagram named; a
  * FROUTE_ADD accepted is the Accept's 172.16.0.0/16, through the session's
  * address; the store of kept accounting records (priv_acct.h, 8 records and 4
- * sessions here) never holds more; after the run, the SA's going takes every tunnel and every framed
- * route, and a new tunnel's sessions get
- * every address of the pool (none leaked), with the sequence numbering where
- * the harness counted it.
+ * sessions here) never holds more, and an ACCT_KEEP accepted has a number;
+ * after the run, the SA's going takes every tunnel and every framed route,
+ * and a new tunnel's sessions get every address of the pool (none leaked),
+ * with the sequence numbering where the harness counted it.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
