@@ -300,6 +300,10 @@ struct aaa *aaa_new_opts(struct evloop *loop, const struct l2sec_config *cfg,
 		 r->nas_identifier[0] ? r->nas_identifier : cfg->l2tp.hostname);
 	a->has_nas_ip = r->nas_ip[0] && inet_pton(AF_INET, r->nas_ip, &a->nas_ip) == 1;
 	a->resumed = o && o->resumed;
+	if (o) {
+		a->acct_keep = o->acct_keep;
+		a->acct_keep_ctx = o->acct_keep_ctx;
+	}
 	if (o && o->signers) {
 		/* the secret is where the signers are: never read here */
 		a->signed_elsewhere = true;

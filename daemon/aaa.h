@@ -95,6 +95,14 @@ struct aaa_opts {
 	/* [2], auth and acct: who holds the secret (NULL: this process reads it) */
 	const struct radius_signer *signers;
 	bool resumed;			/* an engine that took over: no Accounting-On */
+	/*
+	 * privsep: each session record (Start, Interim-Update, Stop) as it is
+	 * queued, unsigned, for the parent to keep until it is answered
+	 * (priv/priv_acct.h); tag the session's (aaa_acct_info's). Its number,
+	 * handed to the acct signer's sign as the tag of every try; 0: not kept.
+	 */
+	uint32_t (*acct_keep)(void *ctx, uint64_t tag, const struct radius_pkt *p);
+	void *acct_keep_ctx;
 };
 struct aaa *aaa_new_opts(struct evloop *loop, const struct l2sec_config *cfg,
 			 const struct aaa_opts *o);
@@ -148,6 +156,7 @@ struct aaa_acct_info {
 	uint32_t interim_s;		/* the server's Acct-Interim-Interval; 0: none */
 	bool local;			/* authenticated by the users file (Acct-Authentic) */
 	uint64_t start_ms;		/* when it started (evloop_now); 0: now */
+	uint64_t tag;			/* privsep: the session's (aaa_opts' acct_keep) */
 };
 
 struct aaa_acct;	/* a session's accounting */
@@ -174,6 +183,15 @@ void aaa_acct_stop(struct aaa *a, struct aaa_acct *s, const struct aaa_counters 
 		   enum aaa_term_cause cause);
 /* `l2sec session show`: "acct_session_id", "acct_state". */
 void aaa_acct_describe(const struct aaa_acct *s, struct json_object *o);
+/*
+ * A record a dead engine queued and the parent kept (priv/priv_acct.h), queued
+ * in a new engine before any of its own (its resume, before the event loop
+ * runs): keep its number there, pkt the record as queued, event_ms when it
+ * was (evloop_now's clock: its Acct-Delay-Time counts from then). 0, or -1
+ * (not an Accounting-Request of a session, or no memory: counted, logged).
+ */
+int aaa_acct_requeue(struct aaa *a, uint32_t keep, uint64_t event_ms, const uint8_t *pkt,
+		     size_t len);
 /* Accounting-Off queued (a clean stop); then aaa_acct_idle() says when it is answered. */
 void aaa_acct_off(struct aaa *a);
 /* No record waits (or accounting is off). */

@@ -60,6 +60,7 @@ struct aaa_acct {
 	uint8_t authentic;		/* Acct-Authentic: 1 RADIUS, 2 Local */
 	uint64_t start_ms;		/* evloop_now */
 	uint64_t interval_ms;
+	uint64_t tag;			/* privsep: the session's, for aaa_opts' acct_keep */
 };
 
 /* A record is on two lists, oldest first: every record, and the Interim-Updates. */
@@ -72,6 +73,7 @@ struct acct_rec {
 	struct radius_req *req;		/* in the client; NULL: waiting */
 	uint8_t status;
 	bool tried;			/* sent before: a resend when sent again */
+	uint32_t keep;			/* its number in the parent (privsep), the signer's tag; 0: none */
 	uint64_t event_ms;
 	size_t len;
 	uint8_t pkt[];
@@ -82,6 +84,8 @@ struct acct_stats {
 	uint64_t answered, unanswered, resent;
 	uint64_t dropped_interim, dropped, no_memory;
 	uint64_t resumed;		/* sessions an engine took over (aaa_acct_resume) */
+	uint64_t kept;			/* records the parent keeps for the next engine (privsep) */
+	uint64_t requeued;		/* records a dead engine left, queued here (aaa_acct_requeue) */
 };
 
 struct acct_list {
@@ -187,13 +191,14 @@ static bool make_room(struct aaa *a, struct acct_rec *r)
 	return true;
 }
 
-static void enqueue(struct aaa *a, struct acct_rec *r)
+/* r at the queue's end (room made first); false when it is dropped (freed). */
+static bool queue_rec(struct aaa *a, struct acct_rec *r)
 {
 	struct aaa_acct_state *q = a->acct_st;
 
 	if (!make_room(a, r)) {
 		free(r);
-		return;
+		return false;
 	}
 	list_add(&q->lists[ACCT_ALL], r, ACCT_ALL);
 	if (r->status == ACCT_INTERIM)
@@ -203,7 +208,13 @@ static void enqueue(struct aaa *a, struct acct_rec *r)
 		r->s->refs++;
 		r->s->waiting++;
 	}
-	pump(a);
+	return true;
+}
+
+static void enqueue(struct aaa *a, struct acct_rec *r)
+{
+	if (queue_rec(a, r))
+		pump(a);
 }
 
 /* --- sending ---------------------------------------------------------------------- */
@@ -246,7 +257,7 @@ static int submit(struct aaa *a, struct acct_rec *r, uint64_t now)
 	memcpy(p.buf, r->pkt, r->len);
 	p.len = r->len;
 	radius_set_u32(&p, RADIUS_ACCT_DELAY_TIME, (uint32_t)((now - r->event_ms) / 1000));
-	r->req = radius_client_submit(a->acct.c, &p, on_answer, r, now);
+	r->req = radius_client_submit_for(a->acct.c, &p, r->keep, on_answer, r, now);
 	if (!r->req)
 		return -errno;
 	if (r->tried)
@@ -363,7 +374,52 @@ static void record(struct aaa *a, uint8_t status, struct aaa_acct *s,
 	r->event_ms = now;
 	r->len = p.len;
 	memcpy(r->pkt, p.buf, p.len);
+	/* a session's record survives this process in the parent's (privsep) */
+	if (s && a->acct_keep) {
+		r->keep = a->acct_keep(a->acct_keep_ctx, s->tag, &p);
+		if (r->keep)
+			q->st.kept++;
+	}
 	enqueue(a, r);
+}
+
+int aaa_acct_requeue(struct aaa *a, uint32_t keep, uint64_t event_ms, const uint8_t *pkt,
+		     size_t len)
+{
+	struct aaa_acct_state *q;
+	const struct radius_avp *st;
+	struct radius_msg m;
+	struct acct_rec *r;
+	uint64_t now;
+
+	if (!aaa_acct_enabled(a))
+		return -1;
+	q = a->acct_st;
+	now = evloop_now(a->loop);
+	st = radius_decode(&m, pkt, len) == RADIUS_OK && m.code == RADIUS_ACCOUNTING_REQUEST ?
+	     radius_find(&m, RADIUS_ACCT_STATUS_TYPE, NULL) : NULL;
+	r = st && st->len == 4 && len <= RADIUS_MAX_LEN ? malloc(sizeof(*r) + len) : NULL;
+	if (!r) {
+		q->st.no_memory++;
+		aaa_log_limited(a, LOG_ERR, "a kept accounting record not queued: %s",
+				st ? "out of memory" : "not a record");
+		return -1;
+	}
+	memset(r, 0, sizeof(*r));
+	r->a = a;
+	r->status = radius_value(&m, st)[3];
+	r->keep = keep;
+	r->tried = true;	/* the dead engine's: a resend */
+	r->event_ms = event_ms < now ? event_ms : now;
+	r->len = len;
+	memcpy(r->pkt, pkt, len);
+	q->st.requeued++;
+	if (!queue_rec(a, r))
+		return -1;
+	/* not sent from here (the engine's resume): the retry timer sends it */
+	if (!ev_timer_armed(&q->retry))
+		ev_timer_arm(a->loop, &q->retry, 0);
+	return 0;
 }
 
 /* A session's accounting as info says; its id id, or the run's next when NULL. */
@@ -398,6 +454,7 @@ static struct aaa_acct *acct_new(struct aaa *a, const struct aaa_acct_info *info
 	}
 	s->authentic = info->local ? 2 : 1;
 	s->start_ms = info->start_ms ? info->start_ms : evloop_now(a->loop);
+	s->tag = info->tag;
 	/* the server's interval first (RFC 2869 section 2.1), never below the floor */
 	s->interval_ms = info->interim_s ? (uint64_t)info->interim_s * 1000 :
 			 a->cfg->radius.acct_interim_ms;
@@ -565,5 +622,7 @@ struct json_object *aaa_acct_stats(const struct aaa *a)
 	aaa_add_u64(g, "dropped", q->st.dropped);
 	aaa_add_u64(g, "no_memory", q->st.no_memory);
 	aaa_add_u64(g, "resumed", q->st.resumed);
+	aaa_add_u64(g, "kept", q->st.kept);
+	aaa_add_u64(g, "requeued", q->st.requeued);
 	return g;
 }

@@ -59,6 +59,8 @@ struct aaa {
 	bool signed_elsewhere;		/* aaa_opts' signers sign: privsep's engine */
 	struct radius_signer signers[2];
 	bool resumed;			/* aaa_opts' */
+	uint32_t (*acct_keep)(void *ctx, uint64_t tag, const struct radius_pkt *p);	/* aaa_opts' */
+	void *acct_keep_ctx;
 	struct aaa_slot *slots;
 	uint32_t n_slots, n_used, free_head;	/* free list through next_free; n_slots: end */
 	unsigned int peer_max;

@@ -36,6 +36,7 @@
 #include "l2tp/l2tp_tunnel.h"
 #include "ipsec/ipsec.h"
 #include "ipsec/xfrm_marks.h"
+#include "priv/priv_acct.h"
 #include "priv/priv_check.h"
 #include "priv/priv_parent.h"
 #include "priv/priv_radius.h"
@@ -568,6 +569,8 @@ static int engine_spawn(struct l2secd *d)
 	/* the new engine numbers its records from 1 and gets the store's by the fork */
 	if (priv_state_hand_back(d->pst, hand_over_none, NULL) < 0)
 		return -1;
+	if (d->engine_starts)	/* the kept accounting records, to be sent again */
+		priv_acct_handed_back(d->pacct);
 	if (d->pt && privtun_channel(d) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -797,7 +800,8 @@ static int radius_open(const struct l2sec_config *cfg, struct priv_radius **out)
 struct aaa *privsep_engine_aaa(struct l2secd *d)
 {
 	struct radius_signer sg[2];
-	struct aaa_opts o = { .signers = sg, .resumed = d->engine_starts > 0 };
+	struct aaa_opts o = { .signers = sg, .resumed = d->engine_starts > 0,
+			      .acct_keep = engine_priv_acct_keeper, .acct_keep_ctx = d->ep };
 
 	engine_priv_radius_signer(d->ep, PRIV_RADIUS_AUTH, &sg[AAA_LINK_AUTH]);
 	engine_priv_radius_signer(d->ep, PRIV_RADIUS_ACCT, &sg[AAA_LINK_ACCT]);
@@ -854,6 +858,15 @@ int privsep_start(struct l2secd *d)
 	if (radius_open(&d->cfg, &d->prad) < 0)
 		return -1;
 	priv_check_set_radius(d->pc, d->prad);
+	/* sized once, for the parent's life: a reload keeps the records */
+	d->pacct = priv_acct_new(d->cfg.radius.acct_queue, 2 * d->cfg.l2tp.max_sessions);
+	if (!d->pacct) {
+		log_err("privsep: %s", strerror(errno));
+		return -1;
+	}
+	priv_check_set_acct(d->pc, d->pacct);
+	if (d->prad)
+		priv_radius_set_acct(d->prad, d->pacct);
 	authlimit_config_from(&alc, &d->cfg);
 	d->al = authlimit_new(&alc);
 	if (!d->al) {
@@ -1213,6 +1226,33 @@ static void engine_resume(struct l2secd *d, struct priv_state *pst, const struct
 			   ri.refused);
 }
 
+static int acct_requeue_one(void *ctx, uint32_t id, uint64_t first_ms, const uint8_t *pkt,
+			    size_t len)
+{
+	struct l2secd *d = ctx;
+
+	aaa_acct_requeue(d->aaa, id, first_ms, pkt, len);
+	return 0;
+}
+
+/*
+ * The accounting records the dead engine queued and no answer to which the
+ * parent verified (priv_acct.h): queued first, by the fork's copy of the
+ * parent's store, which then goes (the parent keeps its own).
+ */
+static void engine_acct_resume(struct l2secd *d)
+{
+	unsigned int n = 0;
+
+	if (d->pacct && aaa_acct_enabled(d->aaa))
+		n = priv_acct_each(d->pacct, acct_requeue_one, d);
+	if (n)
+		log_notice("privsep: engine queued %u accounting record(s) the last one left "
+			   "unanswered", n);
+	priv_acct_free(d->pacct);
+	d->pacct = NULL;
+}
+
 /*
  * The forked engine: only the L2TP sockets, stderr and its end of the
  * socketpair are kept of the parent's descriptors; what it opens itself
@@ -1279,6 +1319,7 @@ static int engine_main(struct l2secd *d, int fd)
 		return 1;
 	}
 	engine_resume(d, pst, pc);
+	engine_acct_resume(d);
 	priv_state_free(pst);
 	priv_check_free(pc);
 	/*
@@ -1445,6 +1486,8 @@ static void reload_parent(struct l2secd *d)
 	}
 	checker_auth_limit(d, pc);
 	priv_check_set_radius(pc, prad);
+	if (prad)
+		priv_radius_set_acct(prad, d->pacct);
 	priv_radius_free(d->prad);
 	d->prad = prad;
 	priv_state_free(d->pst);
@@ -1580,6 +1623,8 @@ void privsep_cleanup(struct l2secd *d)
 	d->pc = NULL;
 	priv_radius_free(d->prad);
 	d->prad = NULL;
+	priv_acct_free(d->pacct);
+	d->pacct = NULL;
 	users_free(d->users);
 	d->users = NULL;
 	authlimit_free(d->al);

@@ -89,6 +89,7 @@ struct l2secd {
 	struct priv_state *pst;
 	/* [radius]: the secret and the engine's outstanding Access-Requests (NULL: none) */
 	struct priv_radius *prad;
+	struct priv_acct *pacct;	/* privsep: accounting records kept for the next engine */
 	struct users_db *users;
 	int priv_fd;			/* -1: no engine now */
 	struct privtun *pt;		/* privsep without l2sec.ko: the parent pumps (privtun.h) */

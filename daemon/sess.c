@@ -603,6 +603,8 @@ static void acct_start(struct sess *x)
 		return;
 	info.peer = &x->l2tp->tunnel->peer.addr;
 	info.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
+	info.tag = engine_priv_radius_tag(x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
+					  x->l2tp->sid);
 	x->acct = aaa_acct_start(ss->aaa, &info);
 	if (x->acct && aaa_acct_interval_ms(x->acct))
 		ev_timer_arm(ss->loop, &x->acct_timer, aaa_acct_interval_ms(x->acct));
@@ -1650,6 +1652,8 @@ static void acct_import(struct sess *x, const struct priv_state_acct *a)
 	info.class_len = x->class_len;
 	info.peer = &x->l2tp->tunnel->peer.addr;
 	info.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
+	info.tag = engine_priv_radius_tag(x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
+					  x->l2tp->sid);
 	x->acct = aaa_acct_resume(ss->aaa, &info, a->id);
 	if (x->acct && aaa_acct_interval_ms(x->acct))
 		ev_timer_arm(ss->loop, &x->acct_timer, aaa_acct_interval_ms(x->acct));
@@ -2284,10 +2288,35 @@ void sessions_stopping(struct sessions *ss)
 	ss->stopping = true;
 }
 
+/*
+ * privsep: the records the parent keeps for the next engine, in the
+ * accounting group (priv/priv_acct.h): held now, taken, answered, dropped by
+ * its bounds, handed to a new engine, refused.
+ */
+static void describe_parent_acct(const struct sessions *ss, struct json_object *o)
+{
+	struct json_object *r, *g;
+	struct priv_acct_stats st;
+
+	if (!ss->ep || !json_object_object_get_ex(o, "radius", &r) ||
+	    !json_object_object_get_ex(r, "accounting", &g) ||
+	    engine_priv_acct_stats(ss->ep, &st) < 0)
+		return;
+	json_object_object_add(g, "parent_kept", json_object_new_int64((int64_t)st.kept));
+	json_object_object_add(g, "parent_keeps", json_object_new_int64((int64_t)st.keeps));
+	json_object_object_add(g, "parent_answered",
+			       json_object_new_int64((int64_t)st.answered));
+	json_object_object_add(g, "parent_dropped", json_object_new_int64((int64_t)st.dropped));
+	json_object_object_add(g, "parent_resent", json_object_new_int64((int64_t)st.resent));
+	json_object_object_add(g, "parent_refused", json_object_new_int64((int64_t)st.refused));
+}
+
 void sessions_describe_aaa(const struct sessions *ss, struct json_object *o)
 {
-	if (ss->aaa)
-		aaa_describe(ss->aaa, o);
+	if (!ss->aaa)
+		return;
+	aaa_describe(ss->aaa, o);
+	describe_parent_acct(ss, o);
 }
 
 void sessions_set_priv(struct sessions *ss, struct engine_priv *ep)

@@ -635,6 +635,17 @@ int engine_priv_tun_stats(struct engine_priv *ep, struct priv_tun_stats *out)
 	return 0;
 }
 
+int engine_priv_acct_stats(struct engine_priv *ep, struct priv_acct_stats *out)
+{
+	struct priv_msg m = { .type = PRIV_REQ_STATS };
+	struct priv_reply r;
+
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return -1;
+	*out = r.acct;
+	return 0;
+}
+
 int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out)
 {
 	struct priv_msg m = { .type = PRIV_REQ_IPSEC_REPORT };
@@ -735,6 +746,8 @@ int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned 
 		q->handle = (uint32_t)(tag >> 32);
 		q->tid = (uint16_t)(tag >> 16);
 		q->sid = (uint16_t)tag;
+	} else {
+		q->keep = (uint32_t)tag;	/* the kept record's number (engine_priv_acct_keep) */
 	}
 	q->pkt.len = (uint16_t)p->len;
 	memcpy(q->pkt.buf, p->buf, p->len);
@@ -745,6 +758,28 @@ int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned 
 	}
 	explicit_bzero(&m, sizeof(m));	/* a clear User-Password */
 	return ret;
+}
+
+uint32_t engine_priv_acct_keep(struct engine_priv *ep, uint64_t tag, const struct radius_pkt *p)
+{
+	struct priv_msg m = { .type = PRIV_REQ_ACCT_KEEP };
+	struct priv_reply r;
+
+	if (p->len < RADIUS_HDR_LEN || p->len > PRIV_RADIUS_MAX)
+		return 0;
+	m.acct_keep.handle = (uint32_t)(tag >> 32);
+	m.acct_keep.tid = (uint16_t)(tag >> 16);
+	m.acct_keep.sid = (uint16_t)tag;
+	m.acct_keep.pkt.len = (uint16_t)p->len;
+	memcpy(m.acct_keep.pkt.buf, p->buf, p->len);
+	if (call_ok(ep, &m, &r, NULL) < 0)
+		return 0;
+	return r.handle;
+}
+
+uint32_t engine_priv_acct_keeper(void *ctx, uint64_t tag, const struct radius_pkt *p)
+{
+	return engine_priv_acct_keep(ctx, tag, p);
 }
 
 enum radius_err engine_priv_radius_verify(struct engine_priv *ep, unsigned int link,

@@ -142,6 +142,8 @@ int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
 		      struct priv_auth_stats *auth);
 /* STATS' TUN data path counters, the parent's (present false: it carries none). */
 int engine_priv_tun_stats(struct engine_priv *ep, struct priv_tun_stats *out);
+/* STATS' accounting records the parent keeps for the next engine (priv/priv_acct.h). */
+int engine_priv_acct_stats(struct engine_priv *ep, struct priv_acct_stats *out);
 /* The parent's SA table's and charon's counters (`show stats`' "ipsec" and "ike"). */
 int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out);
 
@@ -174,7 +176,8 @@ int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
 
 /*
  * RADIUS (priv/priv_radius.h): the parent signs request p for server of link
- * (PRIV_RADIUS_AUTH: tag is the session, handle << 32 | tid << 16 | sid),
+ * (PRIV_RADIUS_AUTH: tag is the session, handle << 32 | tid << 16 | sid;
+ * PRIV_RADIUS_ACCT: the kept record's number, engine_priv_acct_keep's, or 0),
  * in place: 0 or -errno (-EPERM: refused). It verifies answer a to the
  * request of req_code and req_auth: RADIUS_OK or why not (a refusal counts
  * as a bad authenticator).
@@ -184,6 +187,15 @@ int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned 
 enum radius_err engine_priv_radius_verify(struct engine_priv *ep, unsigned int link,
 					  unsigned int server, const struct radius_msg *a,
 					  uint8_t req_code, const uint8_t req_auth[RADIUS_AUTH_LEN]);
+/*
+ * An accounting record of the session of tag (engine_priv_radius_tag) as it is
+ * queued, unsigned, for the parent to keep until an answer to it verifies
+ * (priv/priv_acct.h): its number, the tag of its tries' signing (link
+ * PRIV_RADIUS_ACCT), or 0 when the parent refused it (logged) or is gone.
+ * engine_priv_acct_keeper: the same as aaa_opts' acct_keep (ctx: ep).
+ */
+uint32_t engine_priv_acct_keep(struct engine_priv *ep, uint64_t tag, const struct radius_pkt *p);
+uint32_t engine_priv_acct_keeper(void *ctx, uint64_t tag, const struct radius_pkt *p);
 /*
  * DAE (RFC 5176) under privsep: the parent verifies request m of
  * [radius] dae-clients' client (RADIUS_OK or why not; a refusal counts as a

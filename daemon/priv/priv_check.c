@@ -16,6 +16,7 @@
 #include "route/froute.h"
 #include "core/util.h"
 #include "ppp/mschap.h"
+#include "priv/priv_acct.h"
 #include "priv/priv_check.h"
 #include "priv/priv_radius.h"
 
@@ -221,6 +222,7 @@ struct pc_tunnel {
 struct pc_session {
 	uint16_t peer_sid;		/* as SESSION_ADD named it */
 	bool authed;
+	bool acct_started;		/* its accounting Start kept (priv_acct.h): one a session */
 	unsigned int auth_tries;
 	bool chal_set;
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* the one the next answer must be to */
@@ -279,8 +281,9 @@ struct priv_check {
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
-	struct bucket auth, query, send, radius_rate, dae_rate, counters_rate;
+	struct bucket auth, query, send, radius_rate, dae_rate, counters_rate, acct_keep_rate;
 	struct priv_radius *radius;
+	struct priv_acct *acct;		/* borrowed; NULL: ACCT_KEEP refused */
 	bool framed_ip_any;		/* [radius] framed-ip-outside-pool */
 	/* Framed-Route: what the checks compare with, the routes up, the grants */
 	struct froute_conf fconf;
@@ -1110,6 +1113,35 @@ void priv_check_set_radius(struct priv_check *c, struct priv_radius *r)
 	c->radius = r;
 }
 
+void priv_check_set_acct(struct priv_check *c, struct priv_acct *pa)
+{
+	c->acct = pa;
+}
+
+/*
+ * ACCT_KEEP: a record of a session the engine holds; its Start only for a
+ * session authenticated here and once (priv_acct.h judges the rest), at
+ * PRIV_ACCT_KEEP_RATE (a tunnel's sessions all stopping at once, not taken
+ * from RADIUS_SIGN's rate).
+ */
+static enum priv_reason acct_keep(struct priv_check *c, const struct priv_acct_keep *q,
+				  uint64_t now, struct priv_reply *out)
+{
+	enum priv_reason why = PRIV_OK;
+	struct pc_session *s = NULL;
+
+	if (!c->acct)
+		return PRIV_R_POLICY;
+	if (!bucket_take(&c->acct_keep_rate, now, PRIV_ACCT_KEEP_RATE, PRIV_ACCT_KEEP_BURST))
+		return PRIV_R_RATE;
+	if (priv_acct_is_start(q))
+		s = authed_of(c, q->handle, q->tid, q->sid, &why);
+	why = priv_acct_keep(c->acct, q, s && !s->acct_started, now, &out->handle);
+	if (why == PRIV_OK && s)
+		s->acct_started = true;
+	return why;
+}
+
 /* RADIUS_SIGN: an Access-Request only for a session still to authenticate, at auth's rates. */
 static enum priv_reason radius_sign(struct priv_check *c, const struct priv_radius_sign *q,
 				    uint64_t now, struct priv_reply *out)
@@ -1649,6 +1681,8 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 	case PRIV_REQ_FROUTE_ADD:
 	case PRIV_REQ_FROUTE_DEL:
 		return froute_req(c, m, now, out);
+	case PRIV_REQ_ACCT_KEEP:
+		return acct_keep(c, &m->acct_keep, now, out);
 	case PRIV_REQ_MARK_QUERY:
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:
@@ -1659,6 +1693,8 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 		if (m->type == PRIV_REQ_IPSEC_REPORT)
 			return PRIV_OK;		/* the parent's SA table answers (priv_parent.h) */
 		priv_check_pool_counts(c, &out->pools);
+		if (c->acct)
+			out->acct = *priv_acct_stats(c->acct);
 		return PRIV_OK;
 	default:
 		return PRIV_R_TYPE;	/* a reply or an event is no request */
@@ -1859,6 +1895,7 @@ struct priv_check *priv_check_reload(const struct priv_check *old, const struct 
 	n->radius_rate = old->radius_rate;
 	n->dae_rate = old->dae_rate;
 	n->counters_rate = old->counters_rate;
+	n->acct_keep_rate = old->acct_keep_rate;
 	n->froute_rate = old->froute_rate;
 	n->random = old->random;
 	n->random_ctx = old->random_ctx;
@@ -1866,6 +1903,7 @@ struct priv_check *priv_check_reload(const struct priv_check *old, const struct 
 	n->local_ctx = old->local_ctx;
 	n->al = old->al;
 	n->radius = old->radius;
+	n->acct = old->acct;
 	n->st = old->st;
 	for (uint32_t i = 0; old->sa.count && i < old->sa.cap; i++) {
 		if (!old->sa.used[i] || (j = idtab_add(&n->sa, old->sa.key[i])) < 0)

@@ -88,6 +88,9 @@
  */
 #define PRIV_COUNTERS_RATE	2000
 #define PRIV_COUNTERS_BURST	4000
+/* ACCT_KEEP per second, in all: a record each, no MD5; apart from RADIUS_SIGN's */
+#define PRIV_ACCT_KEEP_RATE	2000
+#define PRIV_ACCT_KEEP_BURST	10000
 /*
  * FROUTE_ADD per second, in all: each lists the gateway's addresses; 16
  * routes for each of 100 sessions coming up a second fit the burst.
@@ -140,6 +143,9 @@ void priv_check_set_auth_limit(struct priv_check *c, const struct priv_auth_limi
  */
 struct priv_radius;
 void priv_check_set_radius(struct priv_check *c, struct priv_radius *r);
+/* The parent's kept accounting records (priv_acct.h; borrowed, NULL: ACCT_KEEP refused). */
+struct priv_acct;
+void priv_check_set_acct(struct priv_check *c, struct priv_acct *pa);
 
 /* The source of challenges (default getrandom): for tests and fuzzing only. */
 void priv_check_set_random(struct priv_check *c, void (*fn)(void *ctx, void *buf, size_t len),

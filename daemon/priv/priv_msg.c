@@ -339,7 +339,7 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 	c_bytes(c, x->chal, sizeof(x->chal));
 	if (!x->has_chal && !all_zero(x->chal, sizeof(x->chal)))
 		fail(c, PRIV_R_FIELD);
-	if (x->req_type == PRIV_REQ_TUNNEL_ADD)
+	if (x->req_type == PRIV_REQ_TUNNEL_ADD || x->req_type == PRIV_REQ_ACCT_KEEP)
 		c_u32(c, &x->handle);
 	if (x->req_type >= PRIV_REQ_AUTH_MSCHAPV2 && x->req_type <= PRIV_REQ_AUTH_PAP) {
 		c_bool(c, &x->throttled);
@@ -359,6 +359,13 @@ static void b_reply(struct codec *c, struct priv_reply *x)
 			c_u64(c, &x->tun.n[i]);
 		if (!x->tun.present && !all_zero((const uint8_t *)x->tun.n, sizeof(x->tun.n)))
 			fail(c, PRIV_R_FIELD);
+		c_u64(c, &x->acct.kept);
+		c_u64(c, &x->acct.keeps);
+		c_u64(c, &x->acct.answered);
+		c_u64(c, &x->acct.dropped);
+		c_u64(c, &x->acct.resent);
+		c_u64(c, &x->acct.refused);
+		c_u64(c, &x->acct.sessions);
 	}
 	if (x->req_type == PRIV_REQ_IPSEC_REPORT)
 		c_ipsec_report(c, &x->ipsec);
@@ -445,9 +452,21 @@ static void b_rsign(struct codec *c, struct priv_radius_sign *x)
 	c_u32(c, &x->handle);
 	c_u16(c, &x->tid);
 	c_u16(c, &x->sid);
+	c_u32(c, &x->keep);
 	c_radius_pkt(c, &x->pkt);
-	/* a session is all named (an Access-Request's) or not at all */
-	if ((x->handle || x->tid || x->sid) && !(x->handle && x->tid && x->sid))
+	/* a session is all named (an Access-Request's) or not at all; a kept record: acct's */
+	if (((x->handle || x->tid || x->sid) && !(x->handle && x->tid && x->sid)) ||
+	    (x->keep && x->link != PRIV_RADIUS_ACCT))
+		fail(c, PRIV_R_FIELD);
+}
+
+static void b_acct_keep(struct codec *c, struct priv_acct_keep *x)
+{
+	c_u32(c, &x->handle);
+	c_u16(c, &x->tid);
+	c_u16(c, &x->sid);
+	c_radius_pkt(c, &x->pkt);
+	if (!x->handle || !x->tid || !x->sid)
 		fail(c, PRIV_R_FIELD);
 }
 
@@ -522,6 +541,8 @@ static void body(struct codec *c, struct priv_msg *m)
 		return b_rsign(c, &m->rsign);
 	case PRIV_REQ_RADIUS_VERIFY:
 		return b_rverify(c, &m->rverify);
+	case PRIV_REQ_ACCT_KEEP:
+		return b_acct_keep(c, &m->acct_keep);
 	case PRIV_REQ_DAE_VERIFY:
 		return b_dae(c, &m->dae, false);
 	case PRIV_REQ_DAE_SIGN:
@@ -605,7 +626,8 @@ bool priv_type_is_request(unsigned int type)
 	       type == PRIV_REQ_SEND || type == PRIV_REQ_RADIUS_SIGN ||
 	       type == PRIV_REQ_RADIUS_VERIFY || type == PRIV_REQ_DAE_VERIFY ||
 	       type == PRIV_REQ_DAE_SIGN || type == PRIV_REQ_COUNTERS ||
-	       type == PRIV_REQ_FROUTE_ADD || type == PRIV_REQ_FROUTE_DEL;
+	       type == PRIV_REQ_FROUTE_ADD || type == PRIV_REQ_FROUTE_DEL ||
+	       type == PRIV_REQ_ACCT_KEEP;
 }
 
 static const char *const type_names[PRIV_TYPE_MAX] = {
@@ -641,6 +663,7 @@ static const char *const type_names[PRIV_TYPE_MAX] = {
 	[PRIV_REQ_COUNTERS] = "counters",
 	[PRIV_REQ_FROUTE_ADD] = "froute_add",
 	[PRIV_REQ_FROUTE_DEL] = "froute_del",
+	[PRIV_REQ_ACCT_KEEP] = "acct_keep",
 };
 
 const char *priv_type_name(unsigned int type)

@@ -36,7 +36,8 @@
 
 #include "ppp/mschap.h"
 
-#define PRIV_MSG_VERSION	5	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun */
+#define PRIV_MSG_VERSION	6	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun;
+				   6: ACCT_KEEP, RADIUS_SIGN's keep, STATS' acct */
 #define PRIV_HDR_LEN		8
 /*
  * The largest message: a RADIUS packet to sign or verify and its fields (a
@@ -91,6 +92,8 @@ enum priv_type {
 	/* a network of the session's verified Access-Accept routed through its IPv4 address */
 	PRIV_REQ_FROUTE_ADD = 31,
 	PRIV_REQ_FROUTE_DEL = 32,
+	/* an accounting record the engine queued, for the parent to keep (priv_acct.h) */
+	PRIV_REQ_ACCT_KEEP = 33,
 	PRIV_TYPE_MAX
 };
 
@@ -263,6 +266,18 @@ struct priv_radius_sign {
 	uint8_t link, server;		/* enum priv_radius_link; server < 8 */
 	uint32_t handle;
 	uint16_t tid, sid;
+	uint32_t keep;			/* acct: the kept record it is a try of (0: none); auth: 0 */
+	struct priv_radius_pkt pkt;
+};
+
+/*
+ * ACCT_KEEP: an accounting record the engine queued (unsigned, as it will be
+ * signed but for Identifier, Authenticator and Acct-Delay-Time) and the
+ * session it is of, all named (priv_acct.h). The reply's handle: its number.
+ */
+struct priv_acct_keep {
+	uint32_t handle;
+	uint16_t tid, sid;
 	struct priv_radius_pkt pkt;
 };
 
@@ -314,6 +329,17 @@ struct priv_tun_stats {
 	uint64_t n[PRIV_TUN_N];
 };
 
+/* STATS: the accounting records the parent keeps for the next engine (priv_acct.h). */
+struct priv_acct_stats {
+	uint64_t kept;			/* records held now */
+	uint64_t keeps;			/* records taken (ACCT_KEEP accepted) */
+	uint64_t answered;		/* verified Accounting-Responses that ended one */
+	uint64_t dropped;		/* pushed out by a bound */
+	uint64_t resent;		/* handed to a new engine */
+	uint64_t refused;		/* ACCT_KEEP refused (the checker counts them by reason) */
+	uint64_t sessions;		/* Acct-Session-Ids bound now */
+};
+
 struct priv_ev_sa {			/* SA_UP, SA_REKEYED, SA_GONE */
 	uint32_t mark, reqid;
 	struct priv_addr peer;
@@ -361,9 +387,10 @@ struct priv_reply {
 	struct priv_pool_stats pools;
 	struct priv_auth_stats auth;
 	struct priv_tun_stats tun;
+	struct priv_acct_stats acct;
 	/* IPSEC_REPORT only (on the wire for that type alone) */
 	struct priv_ipsec_report ipsec;
-	/* TUNNEL_ADD only: the tunnel's handle, its name in every later request */
+	/* TUNNEL_ADD: the tunnel's handle, its name in every later request; ACCT_KEEP: the record's */
 	uint32_t handle;
 	/* SA_NEXT only: an SA (mark 0: none left) and the cursor of the next (0: the end) */
 	struct priv_ev_sa sa;
@@ -410,6 +437,7 @@ struct priv_msg {
 		struct priv_send send;
 		struct priv_radius_sign rsign;
 		struct priv_radius_verify rverify;
+		struct priv_acct_keep acct_keep;
 		struct priv_dae dae;		/* DAE_VERIFY, DAE_SIGN */
 		struct priv_reply reply;
 		struct priv_ev_socket socket;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "priv/priv_acct.h"
 #include "priv/priv_radius.h"
 #include "radius/radius_pkt.h"
 #include "radius/radius_sign.h"
@@ -32,12 +33,20 @@ struct dae_client {
 	struct dae_outstanding out[256];	/* by Identifier */
 };
 
+/* An Accounting-Request signed as a try of a kept record (priv_acct.h), not answered yet. */
+struct acct_outstanding {
+	uint32_t keep;			/* 0: unused */
+	uint8_t auth[RADIUS_AUTH_LEN];
+};
+
 struct priv_radius {
 	uint8_t secret[RADIUS_SECRET_MAX];
 	struct radius_secret s;
 	struct dae_client dae[PRIV_DAE_CLIENTS];
 	unsigned int n_servers[PRIV_RADIUS_LINKS];
 	struct outstanding out[N_SERVERS][256];		/* by server and identifier */
+	struct acct_outstanding acct_out[N_SERVERS][256];
+	struct priv_acct *acct;				/* borrowed; NULL: none kept */
 	struct priv_radius_stats st;
 };
 
@@ -92,9 +101,15 @@ int priv_radius_dae_client(struct priv_radius *r, unsigned int i, const uint8_t 
 	return 0;
 }
 
+void priv_radius_set_acct(struct priv_radius *r, struct priv_acct *pa)
+{
+	r->acct = pa;
+}
+
 void priv_radius_engine_gone(struct priv_radius *r)
 {
 	memset(r->out, 0, sizeof(r->out));
+	memset(r->acct_out, 0, sizeof(r->acct_out));
 	for (unsigned int i = 0; i < PRIV_DAE_CLIENTS; i++)
 		memset(r->dae[i].out, 0, sizeof(r->dae[i].out));
 }
@@ -140,8 +155,16 @@ enum priv_reason priv_radius_sign(struct priv_radius *r, const struct priv_radiu
 	struct outstanding *o;
 	enum priv_reason why = PRIV_R_RADIUS;
 
+	int kept = 0;
+
 	if (!sign_ok(r, q))
 		return why;
+	/* a try of a kept record must be that record (its number never names another) */
+	if (q->keep && r->acct) {
+		kept = priv_acct_match(r->acct, q->keep, q->pkt.buf, q->pkt.len);
+		if (kept < 0)
+			return why;
+	}
 	memcpy(p.buf, q->pkt.buf, q->pkt.len);
 	p.len = q->pkt.len;
 	if (radius_sign_request(&p, &r->s, NULL))
@@ -157,6 +180,10 @@ enum priv_reason priv_radius_sign(struct priv_radius *r, const struct priv_radiu
 		o->sid = q->sid;
 		r->st.signed_auth++;
 	} else {
+		struct acct_outstanding *a = &r->acct_out[q->server][p.buf[1]];
+
+		a->keep = kept > 0 ? q->keep : 0;
+		memcpy(a->auth, p.buf + 4, RADIUS_AUTH_LEN);
 		r->st.signed_acct++;
 	}
 	why = PRIV_OK;
@@ -217,6 +244,16 @@ enum priv_reason priv_radius_verify(struct priv_radius *r, const struct priv_rad
 		return PRIV_OK;
 	}
 	r->st.verified++;
+	if (q->link == PRIV_RADIUS_ACCT) {
+		struct acct_outstanding *a = &r->acct_out[q->server][m.id];
+
+		/* the answer to a try of a kept record: no engine sends it again */
+		if (a->keep && !memcmp(a->auth, q->req_auth, RADIUS_AUTH_LEN)) {
+			if (r->acct)
+				priv_acct_answered(r->acct, a->keep);
+			a->keep = 0;
+		}
+	}
 	if (!o)
 		return PRIV_OK;
 	v->handle = o->handle;

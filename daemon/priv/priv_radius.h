@@ -8,14 +8,17 @@
  *
  *   RADIUS_SIGN    server S of a link exists; the link's request code alone
  *                  (auth: Access-Request, naming its session; acct:
- *                  Accounting-Request, naming none); a packet that decodes,
+ *                  Accounting-Request, naming none, but the record the parent
+ *                  keeps (priv_acct.h) that it is a try of: then it must be
+ *                  that record); a packet that decodes,
  *                  at most PRIV_RADIUS_MAX octets, with a User-Name in an
  *                  Access-Request and a User-Password in an Access-Request
  *                  only. The reply: the packet signed (random authenticator).
  *   RADIUS_VERIFY  an answer from server S to a request of the link's code;
  *                  for the auth link a request the parent signed, by its
  *                  identifier and authenticator. The reply: radius_err
- *                  (RADIUS_OK: verified).
+ *                  (RADIUS_OK: verified). A verified Accounting-Response to
+ *                  a try of a kept record ends that record.
  * A verified Access-Accept authenticates the session its Access-Request
  * named (priv_check.c applies it): the engine's word that RADIUS accepted is
  * never taken. Its Framed-IP-Address becomes the session's static address
@@ -26,9 +29,10 @@
  * No attribute the answers carry needs the secret to read (l2sec uses no
  * MS-MPPE keys, no Tunnel-Password); one that did would be decrypted here.
  *
- * Outstanding Access-Requests are kept per server and identifier (at most
- * 8 * 256, fixed), replaced when the identifier is signed again and
- * forgotten when answered or when the engine goes.
+ * Outstanding Access-Requests, and Accounting-Requests of kept records, are
+ * kept per server and identifier (at most 8 * 256 each, fixed), replaced
+ * when the identifier is signed again and forgotten when answered or when
+ * the engine goes.
  *
  * Dynamic authorization (RFC 5176, [radius] dae-listen): the engine owns the
  * UDP socket, picks the client by the source address, parses the request
@@ -77,6 +81,13 @@ void priv_radius_free(struct priv_radius *r);
 /* dae-clients' client i (< PRIV_DAE_CLIENTS) and its secret (1..RADIUS_SECRET_MAX, copied). */
 int priv_radius_dae_client(struct priv_radius *r, unsigned int i, const uint8_t *secret,
 			   size_t len);
+/*
+ * The store of kept accounting records (priv_acct.h; borrowed, NULL: none):
+ * RADIUS_SIGN of the acct link naming a kept record (keep) must sign that
+ * record (refused otherwise), and a verified answer to it ends the record.
+ */
+struct priv_acct;
+void priv_radius_set_acct(struct priv_radius *r, struct priv_acct *pa);
 /* The engine went: its outstanding requests with it. */
 void priv_radius_engine_gone(struct priv_radius *r);
 const struct priv_radius_stats *priv_radius_stats(const struct priv_radius *r);

@@ -24,10 +24,11 @@
  * signed with dae-client 0's as that client checks it; a SEND accepted goes
  * with the mark of the one SA (7), whatever mark the datagram named; a
  * FROUTE_ADD accepted is the Accept's 172.16.0.0/16, through the session's
- * address; after the run, the SA's going takes every tunnel and every framed
- * route, and a new tunnel's sessions get
- * every address of the pool (none leaked), with the sequence numbering where
- * the harness counted it.
+ * address; the store of kept accounting records (priv_acct.h, 8 records and 4
+ * sessions here) never holds more, and an ACCT_KEEP accepted has a number;
+ * after the run, the SA's going takes every tunnel and every framed route,
+ * and a new tunnel's sessions get every address of the pool (none leaked),
+ * with the sequence numbering where the harness counted it.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -38,6 +39,7 @@
 #include "conf/users.h"
 #include "core/log.h"
 #include "route/froute.h"
+#include "priv/priv_acct.h"
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
 #include "priv/priv_radius.h"
@@ -52,6 +54,9 @@ static const char users_text[] =
 	"User   password clientPass\n"
 	"bob    password s3cret 10.8.0.10\n"
 	"carol  nt       44EBBA8D5312B8D611474411F56989AE\n";
+
+#define FUZZ_ACCT_RECORDS	8
+#define FUZZ_ACCT_SESSIONS	4
 
 static struct l2sec_config cfg;
 static struct users_db *users;
@@ -262,6 +267,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct priv_msg reply;
 	struct priv_check *c;
 	struct priv_radius *r = priv_radius_new(secret.data, secret.len, 2, 2);
+	struct priv_acct *pa = priv_acct_new(FUZZ_ACCT_RECORDS, FUZZ_ACCT_SESSIONS);
 	struct priv_msg q;
 	uint32_t seq = 0;
 	uint64_t now = 1000, n = 0;
@@ -271,10 +277,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c = priv_check_new(&cfg, users);
 	if (c)
 		priv_check_set_random(c, rfc_challenge, NULL);
-	if (!c || !r || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0 ||
+	if (!c || !r || !pa || priv_check_sock_add(c, 1, 4) < 0 || priv_check_sa_up(c, 7, &peer7) < 0 ||
 	    priv_radius_dae_client(r, 0, dae_secret.data, dae_secret.len) < 0)
 		abort();
 	priv_check_set_radius(c, r);
+	priv_check_set_acct(c, pa);
+	priv_radius_set_acct(r, pa);
 	priv_check_set_froute_local(c, fake_local, NULL);
 	last_access.set = false;
 	while (size >= 3) {
@@ -341,6 +349,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (reply.reply.req_type == PRIV_REQ_RADIUS_SIGN && reply.reply.reason == PRIV_OK)
 			check_signed(&reply.reply.radius, buf[9]);
+		if (priv_acct_stats(pa)->kept > FUZZ_ACCT_RECORDS ||
+		    priv_acct_stats(pa)->sessions > FUZZ_ACCT_SESSIONS ||
+		    (reply.reply.req_type == PRIV_REQ_ACCT_KEEP &&
+		     (reply.reply.reason == PRIV_OK) != (reply.reply.handle != 0)))
+			abort();
 		/* the only route granted and passing: the Accept's, through its address */
 		if (reply.reply.req_type == PRIV_REQ_FROUTE_ADD && reply.reply.reason == PRIV_OK &&
 		    (priv_msg_decode(buf, len, &q) != PRIV_OK ||
@@ -358,5 +371,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pool_drained(c, seq, now + 60000);
 	priv_check_free(c);
 	priv_radius_free(r);
+	priv_acct_free(pa);
 	return 0;
 }

@@ -4,7 +4,7 @@
  * radius_sign.h: it verifies every request as a server would (Request
  * Authenticator and Message-Authenticator with the secret "s3cret"), keeps
  * a copy, answers with a signed Accounting-Response unless silent, and
- * stops the loop once it got stop_at requests. The accessors read an
+ * stops the loop once it got stop_at requests (acct_srv_run). The accessors read an
  * attribute of request i (the test fails when it is absent). test_peer_of
  * makes a client's address for the RADIUS tests.
  *
@@ -33,6 +33,7 @@ struct acct_srv {
 	struct evloop *loop;
 	int fd;
 	struct ev_io io;
+	struct ev_timer guard;		/* acct_srv_run's */
 	uint16_t port;
 	unsigned int got, answered, bad, stop_at, auth_got;
 	bool silent;
@@ -89,6 +90,11 @@ answer:
 	s->answered++;
 }
 
+static inline void acct_srv_guard_cb(struct ev_timer *t)
+{
+	evloop_stop(container_of(t, struct acct_srv, guard)->loop);
+}
+
 /* On 127.0.0.1, a port of the kernel's choosing (s->port), read from loop. */
 static inline void acct_srv_open(struct acct_srv *s, struct evloop *loop)
 {
@@ -104,6 +110,17 @@ static inline void acct_srv_open(struct acct_srv *s, struct evloop *loop)
 	assert_int_equal(getsockname(s->fd, (struct sockaddr *)&sin, &len), 0);
 	s->port = ntohs(sin.sin_port);
 	assert_int_equal(evloop_add_io(loop, &s->io, s->fd, EPOLLIN, acct_srv_cb), 0);
+	ev_timer_init(&s->guard, acct_srv_guard_cb);
+}
+
+/* Run the loop for ms, or until the server got n requests in all (0: for ms). */
+static inline void acct_srv_run(struct acct_srv *s, unsigned int ms, unsigned int n)
+{
+	s->stop_at = n;
+	ev_timer_arm(s->loop, &s->guard, ms);
+	assert_int_equal(evloop_run(s->loop), 0);
+	ev_timer_cancel(s->loop, &s->guard);
+	s->stop_at = 0;
 }
 
 static inline void acct_srv_close(struct acct_srv *s)

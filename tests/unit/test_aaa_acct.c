@@ -30,25 +30,13 @@ struct fx {
 	struct l2sec_config cfg;
 	struct aaa *a;
 	struct acct_srv s;
-	struct ev_timer guard;
 };
 
 static struct fx *fx;
 
-static void guard_cb(struct ev_timer *t)
-{
-	(void)t;
-	evloop_stop(fx->loop);
-}
-
-/* Run the loop for ms, or until the server got n requests (0: for ms). */
 static void run(unsigned int ms, unsigned int n)
 {
-	fx->s.stop_at = n;
-	ev_timer_arm(fx->loop, &fx->guard, ms);
-	assert_int_equal(evloop_run(fx->loop), 0);
-	ev_timer_cancel(fx->loop, &fx->guard);
-	fx->s.stop_at = 0;
+	acct_srv_run(&fx->s, ms, n);
 }
 
 static int setup_with(unsigned int queue, unsigned int timeout_ms)
@@ -59,7 +47,6 @@ static int setup_with(unsigned int queue, unsigned int timeout_ms)
 	assert_non_null(fx);
 	fx->loop = evloop_new(NULL, NULL);
 	assert_non_null(fx->loop);
-	ev_timer_init(&fx->guard, guard_cb);
 	acct_srv_open(&fx->s, fx->loop);
 	r = &fx->cfg.radius;
 	snprintf(r->acct_servers, sizeof(r->acct_servers), "127.0.0.1:%u", fx->s.port);

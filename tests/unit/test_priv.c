@@ -290,6 +290,7 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.reply.tun.present = true;	/* the parent's TUN switch's counters */
 	for (unsigned int i = 0; i < PRIV_TUN_N; i++)
 		m.reply.tun.n[i] = 0x1112131415161718ull + i;
+	m.reply.acct = (struct priv_acct_stats){ 1, 2, 3, 4, 5, 6, UINT64_MAX };
 	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REPLY;
@@ -368,6 +369,10 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.rsign.pkt.len = PRIV_RADIUS_MAX;
 	memset(m.rsign.pkt.buf, 'r', PRIV_RADIUS_MAX);
 	ADD();
+	m.rsign = (struct priv_radius_sign){ .link = PRIV_RADIUS_ACCT, .keep = 0x80000001u };
+	m.rsign.pkt.len = 20;
+	m.rsign.pkt.buf[0] = 4;
+	ADD();
 	memset(&m, 0, sizeof(m));
 	m.type = PRIV_REQ_RADIUS_VERIFY;
 	m.rverify.link = PRIV_RADIUS_ACCT;
@@ -445,6 +450,21 @@ static void fill_all(struct priv_msg *ms, unsigned int *n)
 	m.type = PRIV_REPLY;
 	m.reply.req_type = PRIV_REQ_FROUTE_DEL;
 	m.reply.addr = a4("10.9.0.1");
+	ADD();
+	/* ACCT_KEEP: a session's record, unsigned; the reply: its number in the parent */
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REQ_ACCT_KEEP;
+	m.acct_keep.handle = 9;
+	m.acct_keep.tid = 3;
+	m.acct_keep.sid = 6;
+	m.acct_keep.pkt.len = 26;
+	m.acct_keep.pkt.buf[0] = 4;
+	memset(m.acct_keep.pkt.buf + 20, 'K', 6);
+	ADD();
+	memset(&m, 0, sizeof(m));
+	m.type = PRIV_REPLY;
+	m.reply.req_type = PRIV_REQ_ACCT_KEEP;
+	m.reply.handle = 0xfffffffeu;
 	ADD();
 #undef ADD
 }

@@ -590,13 +590,13 @@ static void test_wire_refusals(void **state)
 	m.rsign.pkt.len = 20;
 	n = priv_msg_encode(&m, buf, sizeof(buf));
 	assert_true(n > 0);
-	buf[8 + 10] = 0x10;		/* the length: 4096 + 20 */
-	buf[8 + 11] = 0x14;
+	buf[8 + 14] = 0x10;		/* the length: 4096 + 20 */
+	buf[8 + 15] = 0x14;
 	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
-	buf[8 + 10] = 0;
-	buf[8 + 11] = 21;		/* one octet more than there is */
+	buf[8 + 14] = 0;
+	buf[8 + 15] = 21;		/* one octet more than there is */
 	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_TRUNCATED);
-	buf[8 + 11] = 20;
+	buf[8 + 15] = 20;
 	buf[8] = PRIV_RADIUS_LINKS;	/* no such link */
 	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
 	buf[8] = 0;
@@ -606,6 +606,9 @@ static void test_wire_refusals(void **state)
 	buf[8 + 5] = 3;			/* a session half named: a handle, no IDs */
 	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
 	buf[8 + 5] = 0;
+	buf[8 + 13] = 1;		/* a kept record's try on the auth link */
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
+	buf[8 + 13] = 0;
 	assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_OK);
 	/* judged without the decoder (priv_check_request): its bounds hold anyway */
 	m = (struct priv_msg){ .type = PRIV_REQ_RADIUS_VERIFY, .seq = ++f->seq };

@@ -16,14 +16,14 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 5
+VERSION = 6
 (TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
  MARK_QUERY, STATS) = range(1, 15)
 IPSEC_REPORT, SA_NEXT = 22, 23
 SEND, RADIUS_SIGN, RADIUS_VERIFY = 25, 26, 27
 DAE_VERIFY, DAE_SIGN, COUNTERS = 28, 29, 30
-FROUTE_ADD, FROUTE_DEL = 31, 32
+FROUTE_ADD, FROUTE_DEL, ACCT_KEEP = 31, 32, 33
 DAE_SECRET = b"fuzz-dae"     # fuzz_priv.c's dae-client 0
 AUTH_LINK, ACCT_LINK = 0, 1
 
@@ -109,9 +109,20 @@ def access_request(user="alice", pw=b"pw-of-alice"):
     return radius(1, (1, user.encode()), (2, pw + bytes(-len(pw) % 16)))
 
 
-def rsign(link, server, pkt, tid=0, sid=0, handle=1):
+def rsign(link, server, pkt, tid=0, sid=0, handle=1, keep=0):
     h = (handle, tid, sid) if tid else (0, 0, 0)
-    return msg(RADIUS_SIGN, bytes([link, server]) + struct.pack(">IHHH", *h, len(pkt)) + pkt)
+    return msg(RADIUS_SIGN, bytes([link, server]) + struct.pack(">IHHIH", *h, keep, len(pkt)) +
+               pkt)
+
+
+def acct_record(status, sid_text, *extra):
+    """A session's Accounting-Request as aaa_acct.c queues it: status, delay 0, its id."""
+    return radius(4, (40, struct.pack(">I", status)), (41, bytes(4)), (44, sid_text),
+                  (1, b"bob"), *extra)
+
+
+def acct_keep(tid, sid, pkt, handle=1):
+    return msg(ACCT_KEEP, ids(tid, sid, handle) + struct.pack(">H", len(pkt)) + pkt)
 
 
 def rverify(link, server, req_code, auth, pkt):
@@ -221,6 +232,25 @@ SEEDS = {
         addr_req(FROUTE_ADD, 5, 1, "172.16.0.0", 16), addr_req(FROUTE_ADD, 5, 1, "10.9.0.0", 24),
         addr_req(FROUTE_ADD, 5, 1, "192.0.2.0", 24), addr_req(FROUTE_DEL, 5, 1, "172.16.0.0", 16),
         addr_req(FROUTE_ADD, 5, 1, "172.16.0.0", 16), msg(SESSION_DEL, ids(5, 1))),
+    # accounting records kept for the next engine (priv_acct.h): a Start of the authenticated
+    # session, its Interims past the store's bounds, a try of one signed, its Stop; refusals
+    "acct-keep": run(
+        tunnel_add(2), session_add(2, 1), pap(2, 1, "bob", "s3cret"),
+        acct_keep(2, 1, acct_record(1, b"s-1")), acct_keep(2, 1, acct_record(3, b"s-1")),
+        rsign(ACCT_LINK, 0, acct_record(3, b"s-1"), keep=2),
+        rsign(ACCT_LINK, 1, acct_record(3, b"s-2"), keep=2),
+        acct_keep(2, 1, acct_record(3, b"s-1")), acct_keep(2, 1, acct_record(3, b"s-1")),
+        acct_keep(2, 1, acct_record(3, b"s-1")), acct_keep(2, 1, acct_record(3, b"s-1")),
+        acct_keep(2, 1, acct_record(3, b"s-1")), acct_keep(2, 1, acct_record(3, b"s-1")),
+        acct_keep(2, 1, acct_record(3, b"s-1")), acct_keep(2, 1, acct_record(2, b"s-1")),
+        acct_keep(2, 1, acct_record(3, b"s-1")), session_add(2, 2),
+        acct_keep(2, 2, acct_record(1, b"s-2")), acct_keep(2, 2, acct_record(3, b"s-1")),
+        acct_keep(2, 1, acct_record(1, b"s-3")), acct_keep(2, 1, acct_record(7, b"on")),
+        acct_keep(2, 1, acct_record(3, b"s-1", (2, bytes(16)))),
+        acct_keep(2, 1, acct_record(3, b"s-1", (44, b"s-1"))),
+        acct_keep(2, 1, access_request()), acct_keep(2, 1, acct_record(3, b"s-1"), handle=9),
+        msg(ACCT_KEEP, ids(0, 0, 0) + struct.pack(">H", 20) + radius(4)),
+        rsign(AUTH_LINK, 0, access_request(), 2, 1, keep=1), msg(STATS, b"")),
     "malformed": run(
         msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
         bytes([VERSION + 1]) + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),

@@ -44,8 +44,10 @@
 # - the engine is killed (SIGKILL) with the session up: a new engine resumes it and
 #   sends no second Accounting-On (which would end every session's record), the
 #   framed route stays and the new engine's session show has it; a SIGHUP then
-#   replaces the engine the same way; the client's hang-up then gives the server the
-#   Stop with the Start's Acct-Session-Id, and the parent removes the framed route;
+#   replaces the engine the same way; FreeRADIUS stops, the client hangs up, and the
+#   parent removes the framed route and keeps the unanswered Stop (show stats'
+#   parent_kept); the engine is killed, the next one queues the kept Stop, FreeRADIUS
+#   starts again and gets it, with the Start's Acct-Session-Id (issue 21 item 5);
 # - MS-CHAPv2 with the new engine: accepted, and pppd verified the server's
 #   MS-CHAP2-Success;
 # - dynamic authorization (RFC 5176) under privsep: the engine reads radclient's
@@ -368,6 +370,7 @@ acct-servers = 127.0.0.1:1813
 secret-file = $run/radius-secret
 auth-source = radius
 timeout = 1s
+dead-time = 1s
 dae-listen = 127.0.0.1
 dae-clients = 127.0.0.1
 CONF
@@ -431,10 +434,26 @@ check "SIGHUP with the RADIUS session up: a new engine resumes it" wait_for 20 r
 check_eq "... with no second Accounting-On" 1 "$(acct_detail | grep -c Accounting-On)"
 check "... and the framed route kept" sh -c \
 	"ip netns exec gw '$L2SEC' -r '$run/run' session show | grep -q ' framed-routes 10.56.1.0/24 '"
+# a RADIUS outage across the engine's death: the server stops, the client hangs up (its
+# Stop queued, unanswered, and kept by the parent), the engine is killed, the server
+# comes back: the next engine sends the Stop
+kill "$radius_pid"
+wait "$radius_pid" 2>/dev/null
 echo "d gw" >"$run/control"
 check "PAP: the hang-up clears the session" wait_for 30 cleared
 check_eq "Framed-Route: the parent removed the route with the session" "" "$(fr_rt)"
-check "PAP: the server has the Stop with the Start's Acct-Session-Id" wait_for 10 stop_matches
+acct_parent() { ctl "show stats" | jcheck "j['radius']['accounting']['parent_$1'] $2"; }
+check "RADIUS away: the parent keeps the Stop (show stats' parent_kept)" wait_for 10 \
+	acct_parent kept '== 1'
+kill -KILL "$(engine)"
+check "the engine killed in the outage: the next one queues the kept Stop" wait_for 20 \
+	grep -q "privsep: engine queued 1 accounting record(s) the last one left unanswered" \
+	"$out/l2secd.log"
+radius_start "$run/radius" ip netns exec gw freeradius
+check_eq "FreeRADIUS starts again" 0 $?
+check "PAP: the server has the Stop with the Start's Acct-Session-Id" wait_for 15 stop_matches
+check "... answered: the parent keeps nothing, handed one to the new engine" wait_for 5 \
+	acct_parent kept '== 0 and j["radius"]["accounting"]["parent_resent"] == 1'
 rdial msuser ms-pw refuse-pap
 check "MS-CHAPv2: accepted by RADIUS, with the new engine" wait_for 60 \
 	grep -q "user 'msuser' authenticated with MS-CHAPv2 (RADIUS)" "$out/l2secd.log"
