@@ -765,7 +765,8 @@ uint32_t engine_priv_acct_keep(struct engine_priv *ep, uint64_t tag, const struc
 	struct priv_msg m = { .type = PRIV_REQ_ACCT_KEEP };
 	struct priv_reply r;
 
-	if (p->len < RADIUS_HDR_LEN || p->len > PRIV_RADIUS_MAX)
+	/* stopping: the parent exits after this engine, nothing kept would be sent */
+	if (ep->stopping || p->len < RADIUS_HDR_LEN || p->len > PRIV_RADIUS_MAX)
 		return 0;
 	m.acct_keep.handle = (uint32_t)(tag >> 32);
 	m.acct_keep.tid = (uint16_t)(tag >> 16);

@@ -69,7 +69,8 @@ int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_t
 int engine_priv_tunnel_del(struct engine_priv *ep, uint32_t handle, uint16_t tid);
 /*
  * l2secd stops (SIGTERM): from now on the removals (TUNNEL_DEL, SESSION_DEL,
- * ROUTE_DEL, FROUTE_DEL, ADDR_RELEASE) are not asked: they return 0 at once,
+ * ROUTE_DEL, FROUTE_DEL, ADDR_RELEASE) and ACCT_KEEP (the parent exits after
+ * the engine, keeping nothing) are not asked: they return 0 at once,
  * and the parent removes everything the engine held when it has exited
  * (priv_parent_engine_gone), as it does after a crash. A round trip each
  * (the parent's netlink under it) for every tunnel closed at once held the
