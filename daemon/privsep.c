@@ -1082,7 +1082,8 @@ static void resume_unpaired(struct resume_in *ri)
 	ri->s = NULL;
 	if (!s || ri->s_ppp || s->state != SESSION_ESTABLISHED)
 		return;
-	if (priv_check_session_challenge(ri->pc, ri->handle, s->sid, chal) &&
+	/* by its tunnel's handle: ri->handle is already the next record's (or END's) */
+	if (priv_check_session_challenge(ri->pc, s->tunnel->dp_handle, s->sid, chal) &&
 	    sessions_restart(ri->d->ss, s, chal) == 0) {
 		explicit_bzero(chal, sizeof(chal));
 		ri->n_restarted++;
