@@ -100,7 +100,13 @@ struct l2secd {
 	unsigned int engine_restarts;	/* after a death (a reload's replacement: rl.reloads) */
 	unsigned int restart_ms;	/* the next restart's delay */
 	struct ev_timer restart_timer;
-	struct ev_timer kill_timer;	/* bounds the engine's shutdown */
+	/*
+	 * Bounds the engine's shutdown: armed at SIGTERM for STOP_WAIT_MS +
+	 * ENGINE_STOP_IDLE_MS and pushed out by every message the engine sends
+	 * meanwhile (its StopCCNs), never past ENGINE_STOP_MAX_MS after it.
+	 */
+	struct ev_timer kill_timer;
+	uint64_t stop_at_ms;		/* when SIGTERM came; 0: not stopping */
 	struct ev_timer sa_resync_timer;	/* SA events lost: EV_SA_RESYNC to send */
 	/* SIGHUP: the engine replaced for a reload, at most one at a time and a second */
 	struct priv_reload rl;
