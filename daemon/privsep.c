@@ -53,14 +53,16 @@
 #define RESTART_RESET_MS 60000	/* up this long: the next restart is quick again */
 #define ENGINE_START_MS	2000	/* the first engine failing sooner could not start */
 /*
- * SIGTERM: the engine says StopCCN to every peer and waits STOP_WAIT_MS for
- * their acks. Closing 82 tunnels, a line logged each, took it over 5 s under
- * TCG (55-admit-flood), and a fixed deadline killed it mid-StopCCN; so an
- * engine that keeps sending (each StopCCN is a SEND) gets ENGINE_STOP_IDLE_MS
- * more from its last message, up to ENGINE_STOP_MAX_MS in all (systemd's
- * TimeoutStopSec is 90 s).
+ * SIGTERM: the engine says StopCCN to every peer, then waits STOP_WAIT_MS for
+ * their acks (its timer starts after the last StopCCN). Closing 82 tunnels, a
+ * line logged each, took it over 5 s under TCG (55-admit-flood), and a fixed
+ * deadline killed it mid-StopCCN; so an engine that keeps sending (each
+ * StopCCN is a SEND) gets its ack wait and ENGINE_STOP_GRACE_MS more from its
+ * last message, up to ENGINE_STOP_MAX_MS in all (systemd's TimeoutStopSec is
+ * 90 s).
  */
-#define ENGINE_STOP_IDLE_MS	2000
+#define ENGINE_STOP_GRACE_MS	2000
+#define ENGINE_STOP_IDLE_MS	(STOP_WAIT_MS + ENGINE_STOP_GRACE_MS)
 #define ENGINE_STOP_MAX_MS	60000
 
 static int engine_main(struct l2secd *d, int fd);
@@ -1617,7 +1619,7 @@ void privsep_signal(struct l2secd *d, int signo)
 	ev_timer_cancel(d->loop, &d->reload_timer);
 	engine_kill(d, SIGTERM);
 	d->stop_at_ms = evloop_now(d->loop);
-	ev_timer_arm(d->loop, &d->kill_timer, STOP_WAIT_MS + ENGINE_STOP_IDLE_MS);
+	ev_timer_arm(d->loop, &d->kill_timer, ENGINE_STOP_IDLE_MS);
 }
 
 void privsep_datapath_lost(struct l2secd *d, const char *why)

@@ -101,9 +101,10 @@ struct l2secd {
 	unsigned int restart_ms;	/* the next restart's delay */
 	struct ev_timer restart_timer;
 	/*
-	 * Bounds the engine's shutdown: armed at SIGTERM for STOP_WAIT_MS +
-	 * ENGINE_STOP_IDLE_MS and pushed out by every message the engine sends
-	 * meanwhile (its StopCCNs), never past ENGINE_STOP_MAX_MS after it.
+	 * Bounds the engine's shutdown: armed at SIGTERM for its ack wait and a
+	 * grace (ENGINE_STOP_IDLE_MS) and pushed out as much from every message
+	 * the engine sends meanwhile (its StopCCNs), never past
+	 * ENGINE_STOP_MAX_MS after SIGTERM.
 	 */
 	struct ev_timer kill_timer;
 	uint64_t stop_at_ms;		/* when SIGTERM came; 0: not stopping */
