@@ -326,6 +326,63 @@ static bool reply_route(const struct radius_msg *m, const struct radius_avp *a,
 	return true;
 }
 
+/*
+ * Framed-IPv6-Route "PREFIX/PLEN [GATEWAY [METRIC ...]]" (RFC 3162 section
+ * 2.5), as parse_route: the gateway absent or "::" is the client's own
+ * address; host bits set, a length past 128 or a gateway that is no IPv6
+ * address make it no route.
+ */
+static bool parse_route6(const char *s, struct radius_route6 *r)
+{
+	char net[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	unsigned long plen;
+	unsigned int i;
+	char *end;
+	size_t n;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(net))
+		return false;
+	memcpy(net, s, (size_t)(slash - s));
+	net[slash - s] = 0;
+	if (inet_pton(AF_INET6, net, &r->net) != 1 || slash[1] < '0' || slash[1] > '9')
+		return false;
+	plen = strtoul(slash + 1, &end, 10);
+	if (plen > 128 || (*end && *end != ' '))
+		return false;
+	for (i = 0; i < 16; i++) {
+		unsigned int bits = plen > i * 8 ? (unsigned int)plen - i * 8 : 0;
+		uint8_t host = bits >= 8 ? 0 : (uint8_t)(0xff >> bits);
+
+		if (r->net.s6_addr[i] & host)
+			return false;	/* host bits set: a typo, not a prefix */
+	}
+	r->plen = (uint8_t)plen;
+	memset(&r->gw, 0, sizeof(r->gw));
+	end += strspn(end, " ");
+	n = strcspn(end, " ");
+	if (!n)
+		return true;
+	if (n >= sizeof(gw))
+		return false;
+	memcpy(gw, end, n);
+	gw[n] = 0;
+	return inet_pton(AF_INET6, gw, &r->gw) == 1;
+}
+
+static bool reply_route6(const struct radius_msg *m, const struct radius_avp *a,
+			 struct radius_reply *r)
+{
+	char s[RADIUS_ATTR_MAX + 1];
+
+	if (r->n_routes6 == RADIUS_MAX_ROUTES || !get_text(m, a, s, sizeof(s)))
+		return false;
+	if (!parse_route6(s, &r->routes6[r->n_routes6]))
+		return false;
+	r->n_routes6++;
+	return true;
+}
+
 static bool reply_message(const struct radius_msg *m, const struct radius_avp *a,
 			  struct radius_reply *r)
 {
@@ -373,6 +430,8 @@ static bool reply_attr(const struct radius_msg *m, const struct radius_avp *a,
 		return reply_ipv6_prefix(m, a, r);
 	case RADIUS_FRAMED_ROUTE:
 		return reply_route(m, a, r);
+	case RADIUS_FRAMED_IPV6_ROUTE:
+		return reply_route6(m, a, r);
 	case RADIUS_SESSION_TIMEOUT:
 		return get_u32(m, a, &r->session_timeout);
 	case RADIUS_IDLE_TIMEOUT:
@@ -440,6 +499,7 @@ static const char *attr_name(uint8_t type)
 	case RADIUS_FRAMED_POOL: return "Framed-Pool";
 	case RADIUS_FRAMED_IPV6_PREFIX: return "Framed-IPv6-Prefix";
 	case RADIUS_FRAMED_ROUTE: return "Framed-Route";
+	case RADIUS_FRAMED_IPV6_ROUTE: return "Framed-IPv6-Route";
 	case RADIUS_SESSION_TIMEOUT: return "Session-Timeout";
 	case RADIUS_IDLE_TIMEOUT: return "Idle-Timeout";
 	case RADIUS_ACCT_INTERIM_INTERVAL: return "Acct-Interim-Interval";
