@@ -247,29 +247,36 @@ static int route(struct sess *x, bool add, int family, const void *dst)
 
 /* --- Framed-Route (froute.h) ------------------------------------------------ */
 
-/* The Access-Accept's Framed-Routes, from IPCP up those routed (up[i]). */
+/*
+ * The Access-Accept's Framed-Routes, from IPCP up those routed (up[i]), and
+ * its Framed-IPv6-Routes, from the session's /64 on (up6[i]).
+ */
 struct sess_froutes {
-	unsigned int n;
+	unsigned int n, n6;
 	struct radius_route r[RADIUS_MAX_ROUTES];
 	bool up[RADIUS_MAX_ROUTES];
+	struct radius_route6 r6[RADIUS_MAX_ROUTES];
+	bool up6[RADIUS_MAX_ROUTES];
 };
 
-/* Keep the Accept's routes for IPCP up (none: nothing allocated). */
+/* Keep the Accept's routes for IPCP and IPv6CP up (none: nothing allocated). */
 static void froutes_take(struct sess *x, const struct radius_reply *r)
 {
 	free(x->fr);
 	x->fr = NULL;
-	if (!r->n_routes)
+	if (!r->n_routes && !r->n_routes6)
 		return;
 	x->fr = calloc(1, sizeof(*x->fr));
 	if (!x->fr) {
 		log_warn("ppp %s: no memory for the server's %u Framed-Routes: none routed",
-			 x->tag, r->n_routes);
-		x->ss->st.froute_refused += r->n_routes;
+			 x->tag, r->n_routes + r->n_routes6);
+		x->ss->st.froute_refused += r->n_routes + r->n_routes6;
 		return;
 	}
 	memcpy(x->fr->r, r->routes, r->n_routes * sizeof(r->routes[0]));
 	x->fr->n = r->n_routes;
+	memcpy(x->fr->r6, r->routes6, r->n_routes6 * sizeof(r->routes6[0]));
+	x->fr->n6 = r->n_routes6;
 }
 
 /*
@@ -302,7 +309,7 @@ static enum froute_why froute_one_priv(struct sess *x, const struct radius_route
 		return FROUTE_OK;
 	if (errno != EPERM)
 		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
-	if (reason == PRIV_R_FROUTE && fw > FROUTE_OK && fw <= FROUTE_KERNEL)
+	if (reason == PRIV_R_FROUTE && fw > FROUTE_OK && fw <= FROUTE_WHY_LAST)
 		return (enum froute_why)fw;
 	return FROUTE_PRIVSEP;
 }
@@ -353,6 +360,14 @@ static int froute_del_kernel(void *ctx, struct in_addr net, uint8_t plen, struct
 	return netdev_route_via(ss->nd, false, net, plen, gw);
 }
 
+static int froute6_del_kernel(void *ctx, const struct in6_addr *net, uint8_t plen,
+			      const struct in6_addr *gw)
+{
+	struct sessions *ss = ctx;
+
+	return netdev_route_via6(ss->nd, false, net, plen, gw);
+}
+
 /*
  * The routes the kernel would not delete before (froutes_del): tried again
  * at each session's routes and at a reload, said once they are gone.
@@ -364,7 +379,7 @@ static void froutes_retry(struct sessions *ss)
 	if (ss->ep || !ss->froutes || !froute_orphans(ss->froutes))
 		return;
 	before = froute_orphans(ss->froutes);
-	ss->st.froute_stale = froute_retry(ss->froutes, froute_del_kernel, ss);
+	ss->st.froute_stale = froute_retry(ss->froutes, froute_del_kernel, froute6_del_kernel, ss);
 	if (ss->st.froute_stale < before)
 		log_notice("framed routes: %u left behind earlier removed now, %u still not",
 			   before - froute_orphans(ss->froutes), froute_orphans(ss->froutes));
@@ -434,6 +449,126 @@ static void froutes_up(struct sess *x)
 	}
 }
 
+/* --- Framed-IPv6-Route: the same through the session's IPv6 address --------------- */
+
+/*
+ * The gateway of the session's IPv6 routes: its address of the /64, the
+ * interface identifier IPv6CP gave it (::1 without one). l2sec.ko finds the
+ * session by any address of its /64, whichever ones the client configures.
+ */
+static struct in6_addr client6(const struct sess *x)
+{
+	struct in6_addr a = x->pfx6;
+
+	for (unsigned int i = 0; i < 8; i++)
+		a.s6_addr[8 + i] = x->has_id6 ? (uint8_t)(x->peer_id6 >> (56 - 8 * i)) : 0;
+	if (!x->has_id6)
+		a.s6_addr[15] = 1;
+	return a;
+}
+
+static bool froute6_holds_a_peer(const struct sessions *ss, const struct radius_route6 *r)
+{
+	const struct sess *y;
+
+	for (y = ss->list; y; y = y->next)
+		if (y->l2tp && froute6_holds_peer(r, &y->l2tp->tunnel->peer.addr))
+			return true;
+	return false;
+}
+
+static enum froute_why froute6_one(struct sess *x, const struct froute_ctx *c,
+				   const struct radius_route6 *r)
+{
+	struct sessions *ss = x->ss;
+	struct in6_addr gw = client6(x);
+	enum froute_why why;
+
+	if (ss->ep)
+		return FROUTE_PRIVSEP6;	/* the parent grants IPv4's only (docs/ARCHITECTURE.md) */
+	if (!ss->froutes && !(ss->froutes = froute_table_new()))
+		return FROUTE_LIMIT;
+	why = froute6_check(ss->froutes, c, r, &gw, &x->l2tp->tunnel->peer.addr);
+	if (why != FROUTE_OK)
+		return why;
+	if (froute6_holds_a_peer(ss, r))
+		return FROUTE_PEER_ADDR;
+	if (netdev_route_via6(ss->nd, true, &r->net, r->plen, &gw) < 0)
+		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
+	if (froute6_hold(ss->froutes, r, x, &x->l2tp->tunnel->peer.addr) < 0) {
+		netdev_route_via6(ss->nd, false, &r->net, r->plen, &gw);
+		return FROUTE_LIMIT;
+	}
+	return FROUTE_OK;
+}
+
+static void froute6_del(struct sess *x, const struct radius_route6 *r)
+{
+	struct sessions *ss = x->ss;
+	struct in6_addr gw = client6(x);
+	char net[INET6_ADDRSTRLEN + 5];
+
+	if (netdev_route_via6(ss->nd, false, &r->net, r->plen, &gw) == 0) {
+		froute6_drop(ss->froutes, r, x);
+		return;
+	}
+	froute6_orphan(ss->froutes, r, x, &gw);
+	ss->st.froute_del_failed++;
+	ss->st.froute_stale = froute_orphans(ss->froutes);
+	log_warn("ppp %s: Framed-IPv6-Route %s could not be removed (%s): kept, tried again "
+		 "later", x->tag, froute6_str(r, net, sizeof(net)), strerror(errno));
+}
+
+/*
+ * After the session's /64 is routed: each Framed-IPv6-Route, "PREFIX/PLEN via
+ * CLIENT6 dev l2sec0 onlink", as froutes_up does IPv4's.
+ */
+static void froutes6_up(struct sess *x)
+{
+	struct froute_conf fc;
+	struct froute_local local;
+	enum froute_why all = froutes_possible(x->ss);
+	struct froute_ctx c;
+	char net[INET6_ADDRSTRLEN + 5];
+	unsigned int i;
+
+	if (!x->fr || !x->fr->n6 || !x->l2tp)
+		return;
+	froutes_retry(x->ss);
+	froute_conf_from(&fc, x->ss->cfg);
+	froute_ctx_of(&c, &fc, &local);
+	if (all == FROUTE_OK && !x->ss->ep && froute_local_read(&local) < 0) {
+		log_warn("ppp %s: cannot list the gateway's addresses (%s): no Framed-IPv6-Route "
+			 "routed", x->tag, errno == E2BIG ? "too many" : strerror(errno));
+		x->ss->st.froute_refused += x->fr->n6;
+		return;
+	}
+	for (i = 0; i < x->fr->n6; i++) {
+		enum froute_why why = all != FROUTE_OK ? all : froute6_one(x, &c, &x->fr->r6[i]);
+
+		froute6_str(&x->fr->r6[i], net, sizeof(net));
+		if (why != FROUTE_OK) {
+			log_warn("ppp %s: user '%s': Framed-IPv6-Route %s refused: %s", x->tag,
+				 ppp_user(x->ppp), net, froute_why_str(why));
+			x->ss->st.froute_refused++;
+			continue;
+		}
+		x->fr->up6[i] = true;
+		x->ss->st.froute_added++;
+		log_info("ppp %s: prefix %s routed through the client", x->tag, net);
+	}
+}
+
+static void froutes6_down(struct sess *x)
+{
+	for (unsigned int i = 0; x->fr && i < x->fr->n6; i++) {
+		if (!x->fr->up6[i])
+			continue;
+		x->fr->up6[i] = false;
+		froute6_del(x, &x->fr->r6[i]);
+	}
+}
+
 static void froutes_down(struct sess *x)
 {
 	struct sessions *ss = x->ss;
@@ -460,10 +595,13 @@ static void froutes_down(struct sess *x)
 	}
 }
 
-/* "NET/PLEN,NET/PLEN" of the routes up, for the control socket; "" when none. */
+/*
+ * "NET/PLEN,NET/PLEN" of the routes up, IPv4's then IPv6's, for the control
+ * socket; "" when none.
+ */
 static void froutes_text(const struct sess *x, char *buf, size_t cap)
 {
-	char net[INET_ADDRSTRLEN + 4];
+	char net[INET6_ADDRSTRLEN + 5];
 	size_t len = 0;
 	unsigned int i;
 
@@ -472,6 +610,10 @@ static void froutes_text(const struct sess *x, char *buf, size_t cap)
 		if (x->fr->up[i])
 			len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? "," : "",
 						froute_str(&x->fr->r[i], net, sizeof(net)));
+	for (i = 0; x->fr && i < x->fr->n6 && len < cap; i++)
+		if (x->fr->up6[i])
+			len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? "," : "",
+						froute6_str(&x->fr->r6[i], net, sizeof(net)));
 }
 
 /*
@@ -497,6 +639,7 @@ static void addr_put(struct sess *x, int family, const void *a)
 static void release_addresses(struct sess *x)
 {
 	froutes_down(x);	/* while x->ipv4, their gateway, is known */
+	froutes6_down(x);	/* and x->pfx6 */
 	if (x->routed4)
 		route(x, false, AF_INET, &x->ipv4);
 	if (x->routed6)
@@ -1415,6 +1558,7 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->routed6 = true;	/* the route first, as in cb_ipcp_up */
 	if (kern_sync(x) < 0)
 		goto fail;
+	froutes6_up(x);
 	log_notice("ppp %s: user '%s' has IPv6 prefix %s/64", x->tag, ppp_user(x->ppp), a);
 	sess_record(x);
 	/* the engine is inside a callback: the RAs go out from the timer (ra.h) */
@@ -1939,9 +2083,22 @@ static void froutes_reload(struct sessions *ss)
 		/* the pools, servers and DAE clients still: a route over a new pool must go */
 		log_warn("reload: cannot list the gateway's addresses (%s): the framed routes are "
 			 "checked against the configuration alone", strerror(errno));
-		local.n = 0;
+		local.n = local.n6 = 0;
 	}
 	for (x = ss->list; x; x = x->next) {
+		for (unsigned int i = 0; x->fr && i < x->fr->n6; i++) {
+			const struct radius_route6 *r = &x->fr->r6[i];
+			char net6[INET6_ADDRSTRLEN + 5];
+			enum froute_why why;
+
+			if (!x->fr->up6[i] || (why = froute6_check_config(&c, r)) == FROUTE_OK)
+				continue;
+			log_warn("ppp %s: reload: Framed-IPv6-Route %s removed: %s", x->tag,
+				 froute6_str(r, net6, sizeof(net6)), froute_why_str(why));
+			x->fr->up6[i] = false;
+			froute6_del(x, r);
+			ss->st.froute_removed++;
+		}
 		for (unsigned int i = 0; x->fr && i < x->fr->n; i++) {
 			const struct radius_route *r = &x->fr->r[i];
 			enum froute_why why;
