@@ -274,43 +274,53 @@ static bool get_text(const struct radius_msg *m, const struct radius_avp *a, cha
 }
 
 /*
- * Framed-Route "NET/PLEN [GATEWAY [METRIC ...]]": the network and the
- * gateway (absent or 0.0.0.0: the client); the metrics are not used. Any
- * prefix length parses, 0 too: whether a route is taken is froute.c's to say,
- * and a refused route must not refuse the whole Accept.
+ * "NET/PLEN [GATEWAY [METRIC ...]]" of family af (net and gw 4 or 16 octets):
+ * the network and the gateway (absent: all zero, the client); the metrics
+ * are not used. Any prefix length up to the family's parses, 0 too: whether
+ * a route is taken is froute.c's to say, and a refused route must not refuse
+ * the whole Accept. Host bits set make it no route (a typo, not a network).
  */
-static bool parse_route(const char *s, struct radius_route *r)
+static bool parse_prefix_gw(const char *s, int af, void *net, uint8_t *plen, void *gw)
 {
-	char net[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
-	unsigned long plen;
+	size_t alen = af == AF_INET ? 4 : 16, n;
+	unsigned long len, max = alen * 8;
+	const uint8_t *p = net;
 	char *end;
-	uint32_t mask;
-	size_t n;
 
-	if (!slash || (size_t)(slash - s) >= sizeof(net))
+	if (!slash || (size_t)(slash - s) >= sizeof(a))
 		return false;
-	memcpy(net, s, (size_t)(slash - s));
-	net[slash - s] = 0;
-	if (inet_pton(AF_INET, net, &r->net) != 1 || slash[1] < '0' || slash[1] > '9')
+	memcpy(a, s, (size_t)(slash - s));
+	a[slash - s] = 0;
+	if (inet_pton(af, a, net) != 1 || slash[1] < '0' || slash[1] > '9')
 		return false;
-	plen = strtoul(slash + 1, &end, 10);
-	if (plen > 32 || (*end && *end != ' '))
+	len = strtoul(slash + 1, &end, 10);
+	if (len > max || (*end && *end != ' '))
 		return false;
-	mask = htonl(plen == 0 ? 0 : plen == 32 ? 0xffffffffu : ~(0xffffffffu >> plen));
-	if (r->net.s_addr & ~mask)
-		return false;	/* host bits set: a typo, not a network */
-	r->plen = (uint8_t)plen;
-	r->gw.s_addr = INADDR_ANY;
+	for (size_t i = 0; i < alen; i++) {
+		unsigned long bits = len > i * 8 ? len - i * 8 : 0;
+
+		if (p[i] & (bits >= 8 ? 0 : 0xff >> bits))
+			return false;
+	}
+	*plen = (uint8_t)len;
+	memset(gw, 0, alen);
 	end += strspn(end, " ");
 	n = strcspn(end, " ");
 	if (!n)
 		return true;
-	if (n >= sizeof(gw))
+	if (n >= sizeof(a))
 		return false;
-	memcpy(gw, end, n);
-	gw[n] = 0;
-	return inet_pton(AF_INET, gw, &r->gw) == 1;
+	memcpy(a, end, n);
+	a[n] = 0;
+	return inet_pton(af, a, gw) == 1;
+}
+
+/* Framed-Route (RFC 2865 5.22): the gateway absent or 0.0.0.0 is the client. */
+static bool parse_route(const char *s, struct radius_route *r)
+{
+	return parse_prefix_gw(s, AF_INET, &r->net, &r->plen, &r->gw);
 }
 
 static bool reply_route(const struct radius_msg *m, const struct radius_avp *a,
@@ -327,47 +337,12 @@ static bool reply_route(const struct radius_msg *m, const struct radius_avp *a,
 }
 
 /*
- * Framed-IPv6-Route "PREFIX/PLEN [GATEWAY [METRIC ...]]" (RFC 3162 section
- * 2.5), as parse_route: the gateway absent or "::" is the client's own
- * address; host bits set, a length past 128 or a gateway that is no IPv6
- * address make it no route.
+ * Framed-IPv6-Route (RFC 3162 2.5), as Framed-Route: the gateway absent or
+ * "::" is the client's own address.
  */
 static bool parse_route6(const char *s, struct radius_route6 *r)
 {
-	char net[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
-	const char *slash = strchr(s, '/');
-	unsigned long plen;
-	unsigned int i;
-	char *end;
-	size_t n;
-
-	if (!slash || (size_t)(slash - s) >= sizeof(net))
-		return false;
-	memcpy(net, s, (size_t)(slash - s));
-	net[slash - s] = 0;
-	if (inet_pton(AF_INET6, net, &r->net) != 1 || slash[1] < '0' || slash[1] > '9')
-		return false;
-	plen = strtoul(slash + 1, &end, 10);
-	if (plen > 128 || (*end && *end != ' '))
-		return false;
-	for (i = 0; i < 16; i++) {
-		unsigned int bits = plen > i * 8 ? (unsigned int)plen - i * 8 : 0;
-		uint8_t host = bits >= 8 ? 0 : (uint8_t)(0xff >> bits);
-
-		if (r->net.s6_addr[i] & host)
-			return false;	/* host bits set: a typo, not a prefix */
-	}
-	r->plen = (uint8_t)plen;
-	memset(&r->gw, 0, sizeof(r->gw));
-	end += strspn(end, " ");
-	n = strcspn(end, " ");
-	if (!n)
-		return true;
-	if (n >= sizeof(gw))
-		return false;
-	memcpy(gw, end, n);
-	gw[n] = 0;
-	return inet_pton(AF_INET6, gw, &r->gw) == 1;
+	return parse_prefix_gw(s, AF_INET6, &r->net, &r->plen, &r->gw);
 }
 
 static bool reply_route6(const struct radius_msg *m, const struct radius_avp *a,
