@@ -408,6 +408,45 @@ static void froute_del(struct sess *x, const struct radius_route *r)
  * without it. Log lines are bounded by the session's routes (16), and
  * sessions by authentication.
  */
+/*
+ * Before a session's routes of one family (kind, n of them): the orphans
+ * retried, the checks' context (its local the gateway's addresses, read
+ * here unless all refuses every route or the parent checks them). False,
+ * logged and the n counted as refused, when those cannot be listed.
+ */
+static bool froutes_ctx(struct sess *x, const char *kind, unsigned int n, enum froute_why all,
+			struct froute_conf *fc, struct froute_local *local, struct froute_ctx *c)
+{
+	froutes_retry(x->ss);
+	froute_conf_from(fc, x->ss->cfg);
+	froute_ctx_of(c, fc, local);
+	/* under privsep the parent lists them (the engine's sandbox has no rtnetlink) */
+	if (all != FROUTE_OK || x->ss->ep || froute_local_read(local) == 0)
+		return true;
+	if (errno == E2BIG)
+		log_warn("ppp %s: the gateway has more than %d IPv4 or IPv6 addresses to check: "
+			 "no %s routed", x->tag, FROUTE_MAX_LOCAL, kind);
+	else
+		log_warn("ppp %s: cannot list the gateway's addresses (%s): no %s routed", x->tag,
+			 strerror(errno), kind);
+	x->ss->st.froute_refused += n;
+	return false;
+}
+
+/* A route's verdict (why), logged and counted; true when it is up. */
+static bool froute_verdict(struct sess *x, const char *kind, const char *net, enum froute_why why)
+{
+	if (why != FROUTE_OK) {
+		log_warn("ppp %s: user '%s': %s %s refused: %s", x->tag, ppp_user(x->ppp), kind, net,
+			 froute_why_str(why));
+		x->ss->st.froute_refused++;
+		return false;
+	}
+	x->ss->st.froute_added++;
+	log_info("ppp %s: network %s routed through the client", x->tag, net);
+	return true;
+}
+
 static void froutes_up(struct sess *x)
 {
 	struct froute_conf fc;
@@ -417,35 +456,14 @@ static void froutes_up(struct sess *x)
 	char net[INET_ADDRSTRLEN + 4];
 	unsigned int i;
 
-	if (!x->fr || !x->l2tp)
+	if (!x->fr || !x->l2tp ||
+	    !froutes_ctx(x, "Framed-Route", x->fr->n, all, &fc, &local, &c))
 		return;
-	froutes_retry(x->ss);
-	froute_conf_from(&fc, x->ss->cfg);
-	froute_ctx_of(&c, &fc, &local);
-	/* under privsep the parent lists them (the engine's sandbox has no rtnetlink) */
-	if (all == FROUTE_OK && !x->ss->ep && froute_local_read(&local) < 0) {
-		if (errno == E2BIG)
-			log_warn("ppp %s: the gateway has more than %d IPv4 addresses to check: "
-				 "no Framed-Route routed", x->tag, FROUTE_MAX_LOCAL);
-		else
-			log_warn("ppp %s: cannot list the gateway's addresses (%s): no "
-				 "Framed-Route routed", x->tag, strerror(errno));
-		x->ss->st.froute_refused += x->fr->n;
-		return;
-	}
 	for (i = 0; i < x->fr->n; i++) {
 		enum froute_why why = all != FROUTE_OK ? all : froute_one(x, &c, &x->fr->r[i]);
 
 		froute_str(&x->fr->r[i], net, sizeof(net));
-		if (why != FROUTE_OK) {
-			log_warn("ppp %s: user '%s': Framed-Route %s refused: %s", x->tag,
-				 ppp_user(x->ppp), net, froute_why_str(why));
-			x->ss->st.froute_refused++;
-			continue;
-		}
-		x->fr->up[i] = true;
-		x->ss->st.froute_added++;
-		log_info("ppp %s: network %s routed through the client", x->tag, net);
+		x->fr->up[i] = froute_verdict(x, "Framed-Route", net, why);
 	}
 }
 
@@ -532,30 +550,14 @@ static void froutes6_up(struct sess *x)
 	char net[INET6_ADDRSTRLEN + 5];
 	unsigned int i;
 
-	if (!x->fr || !x->fr->n6 || !x->l2tp)
+	if (!x->fr || !x->fr->n6 || !x->l2tp ||
+	    !froutes_ctx(x, "Framed-IPv6-Route", x->fr->n6, all, &fc, &local, &c))
 		return;
-	froutes_retry(x->ss);
-	froute_conf_from(&fc, x->ss->cfg);
-	froute_ctx_of(&c, &fc, &local);
-	if (all == FROUTE_OK && !x->ss->ep && froute_local_read(&local) < 0) {
-		log_warn("ppp %s: cannot list the gateway's addresses (%s): no Framed-IPv6-Route "
-			 "routed", x->tag, errno == E2BIG ? "too many" : strerror(errno));
-		x->ss->st.froute_refused += x->fr->n6;
-		return;
-	}
 	for (i = 0; i < x->fr->n6; i++) {
 		enum froute_why why = all != FROUTE_OK ? all : froute6_one(x, &c, &x->fr->r6[i]);
 
 		froute6_str(&x->fr->r6[i], net, sizeof(net));
-		if (why != FROUTE_OK) {
-			log_warn("ppp %s: user '%s': Framed-IPv6-Route %s refused: %s", x->tag,
-				 ppp_user(x->ppp), net, froute_why_str(why));
-			x->ss->st.froute_refused++;
-			continue;
-		}
-		x->fr->up6[i] = true;
-		x->ss->st.froute_added++;
-		log_info("ppp %s: prefix %s routed through the client", x->tag, net);
+		x->fr->up6[i] = froute_verdict(x, "Framed-IPv6-Route", net, why);
 	}
 }
 
