@@ -295,17 +295,18 @@ static bool froute_holds_a_peer(const struct sessions *ss, const struct radius_r
 }
 
 /*
- * Under privsep the parent routes it, from the Access-Accept it verified
- * itself and after the same checks against its own record (priv_check.h).
+ * Under privsep the parent routes it (net: a Framed-Route's network or a
+ * Framed-IPv6-Route's prefix), from the Access-Accept it verified itself and
+ * after the same checks against its own record (priv_check.h).
  */
-static enum froute_why froute_one_priv(struct sess *x, const struct radius_route *r)
+static enum froute_why froute_one_priv(struct sess *x, const struct priv_addr *net, uint8_t plen)
 {
 	const struct l2tp_tunnel *t = x->l2tp->tunnel;
 	enum priv_reason reason;
 	uint8_t fw = 0;
 
-	if (engine_priv_froute(x->ss->ep, true, t->dp_handle, t->tid, x->l2tp->sid, r->net,
-			       r->plen, &reason, &fw) == 0)
+	if (engine_priv_froute(x->ss->ep, true, t->dp_handle, t->tid, x->l2tp->sid, net, plen,
+			       &reason, &fw) == 0)
 		return FROUTE_OK;
 	if (errno != EPERM)
 		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
@@ -322,7 +323,7 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	enum froute_why why;
 
 	if (ss->ep)
-		return froute_one_priv(x, r);
+		return froute_one_priv(x, &(struct priv_addr){ .family = 4, .v4 = r->net }, r->plen);
 	if (!ss->froutes && !(ss->froutes = froute_table_new()))
 		return FROUTE_LIMIT;
 	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
@@ -503,7 +504,7 @@ static enum froute_why froute6_one(struct sess *x, const struct froute_ctx *c,
 	enum froute_why why;
 
 	if (ss->ep)
-		return FROUTE_PRIVSEP6;	/* the parent grants IPv4's only (docs/ARCHITECTURE.md) */
+		return froute_one_priv(x, &(struct priv_addr){ .family = 6, .v6 = r->net }, r->plen);
 	if (!ss->froutes && !(ss->froutes = froute_table_new()))
 		return FROUTE_LIMIT;
 	why = froute6_check(ss->froutes, c, r, &gw, &x->l2tp->tunnel->peer.addr);
@@ -561,13 +562,28 @@ static void froutes6_up(struct sess *x)
 	}
 }
 
+/* As froutes_down: under privsep the parent removes it (FROUTE_DEL), or with the session. */
 static void froutes6_down(struct sess *x)
 {
 	for (unsigned int i = 0; x->fr && i < x->fr->n6; i++) {
+		const struct radius_route6 *r = &x->fr->r6[i];
+
 		if (!x->fr->up6[i])
 			continue;
 		x->fr->up6[i] = false;
-		froute6_del(x, &x->fr->r6[i]);
+		if (x->ss->ep) {
+			const struct l2tp_tunnel *t = x->l2tp ? x->l2tp->tunnel : NULL;
+			enum priv_reason reason;
+			uint8_t fw;
+
+			if (t)
+				engine_priv_froute(x->ss->ep, false, t->dp_handle, t->tid,
+						   x->l2tp->sid,
+						   &(struct priv_addr){ .family = 6, .v6 = r->net },
+						   r->plen, &reason, &fw);
+			continue;
+		}
+		froute6_del(x, r);
 	}
 }
 
@@ -590,7 +606,9 @@ static void froutes_down(struct sess *x)
 			/* no L2TP session: the parent removed it with the session */
 			if (t)
 				engine_priv_froute(ss->ep, false, t->dp_handle, t->tid,
-						   x->l2tp->sid, r->net, r->plen, &reason, &fw);
+						   x->l2tp->sid,
+						   &(struct priv_addr){ .family = 4, .v4 = r->net },
+						   r->plen, &reason, &fw);
 			continue;
 		}
 		froute_del(x, r);

@@ -48,7 +48,6 @@ static const char *const why_str[] = {
 	[FROUTE_TUN] = "framed routes need the kernel data path",
 	[FROUTE_KERNEL] = "the kernel refused the route",
 	[FROUTE_SCOPE] = "not a global or unique-local unicast prefix",
-	[FROUTE_PRIVSEP6] = "IPv6 framed routes are not routed under privsep yet",
 };
 
 const char *froute_why_str(enum froute_why why)

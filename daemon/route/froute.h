@@ -58,9 +58,8 @@ enum froute_why {
 	FROUTE_TUN,		/* the TUN data path routes the clients' own addresses only */
 	FROUTE_KERNEL,		/* the kernel refused it */
 	FROUTE_SCOPE,		/* IPv6: not unicast beyond the link (link-local, multicast, ::/8) */
-	FROUTE_PRIVSEP6,	/* IPv6 under privsep: the parent routes none yet */
 };
-#define FROUTE_WHY_LAST		FROUTE_PRIVSEP6
+#define FROUTE_WHY_LAST		FROUTE_SCOPE
 
 const char *froute_why_str(enum froute_why why);
 
