@@ -88,7 +88,7 @@ papuser Cleartext-Password := "pap-pw"
 	Framed-Route += "0.0.0.0/0",
 	Framed-Route += "192.168.42.0/28 0.0.0.0 1",
 	Framed-IPv6-Route += "2001:db8:5701::/48 :: 1",
-	Framed-IPv6-Route += "2001:db8:57:ff00::/56"
+	Framed-IPv6-Route += "2001:db8:57:f0::/60"
 
 chapuser Cleartext-Password := "chap-pw"
 	Framed-IP-Address = 192.168.42.150,
@@ -188,7 +188,7 @@ check "Framed-IPv6-Route: 2001:db8:5701::/48 via the client's /64 on l2sec0" wai
 	"ip netns exec gw ip -6 route show proto 0xb2 2001:db8:5701::/48 |
 	 grep -q 'via 2001:db8:57:[0-9a-f:]* dev l2sec0'"
 check "Framed-IPv6-Route: the one inside the IPv6 pool refused, logged" grep -q \
-	'Framed-IPv6-Route 2001:db8:57:ff00::/56 refused: it overlaps an address pool' \
+	'Framed-IPv6-Route 2001:db8:57:f0::/60 refused: it overlaps an address pool' \
 	"$out/l2secd.log"
 gw ip -6 addr add 2001:db8:57ff::1/128 dev lo
 ip -n lac -6 addr add 2001:db8:5701::1/128 dev lo
