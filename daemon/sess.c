@@ -2272,7 +2272,8 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		       struct json_object *o)
 {
 	struct sess *x = ls->ppp;
-	char a[INET6_ADDRSTRLEN + 4], fr[RADIUS_MAX_ROUTES * (INET_ADDRSTRLEN + 4)];
+	char a[INET6_ADDRSTRLEN + 4],
+	     fr[RADIUS_MAX_ROUTES * (INET_ADDRSTRLEN + 4 + INET6_ADDRSTRLEN + 5)];
 
 	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
 	if (!x)
