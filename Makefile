@@ -198,7 +198,8 @@ build/fuzz/obj/%.o: %.c
 
 # Targets that replace the daemon's calls into the kernel (routes, netlink sockets)
 # with fakes of their own: -Wl,--wrap=SYMBOL for each SYMBOL in FUZZ_WRAP_<target>.
-FUZZ_SESS_WRAP := netdev_route_add netdev_route_del netdev_route_via netdev_pool_route_add \
+FUZZ_SESS_WRAP := netdev_route_add netdev_route_del netdev_route_via netdev_route_via6 \
+	netdev_pool_route_add \
 	netdev_tun_fd kern_session_up kern_session_stats evloop_add_io
 FUZZ_WRAP_fuzz_sess := $(FUZZ_SESS_WRAP)
 FUZZ_WRAP_fuzz_inform := $(FUZZ_SESS_WRAP)

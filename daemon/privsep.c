@@ -178,11 +178,13 @@ static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int 
 }
 
 /*
- * A Framed-Route the checker accepted (priv_check.h): "NET/PLEN via GW dev
- * l2sec0 onlink", never replacing a route that is there. Only l2sec.ko finds
- * a session by a route's gateway: with the TUN data path none is added.
+ * A Framed-Route or Framed-IPv6-Route the checker accepted (priv_check.h):
+ * "NET/PLEN via GW dev l2sec0 onlink", never replacing a route that is
+ * there. Only l2sec.ko finds a session by a route's gateway: with the TUN
+ * data path none is added.
  */
-static int x_froute(void *ctx, bool add, struct in_addr net, uint8_t plen, struct in_addr gw)
+static int x_froute(void *ctx, bool add, const struct priv_addr *net, uint8_t plen,
+		    const struct priv_addr *gw)
 {
 	struct l2secd *d = ctx;
 
@@ -190,7 +192,9 @@ static int x_froute(void *ctx, bool add, struct in_addr net, uint8_t plen, struc
 		errno = EOPNOTSUPP;
 		return -1;
 	}
-	return netdev_route_via(d->nd, add, net, plen, gw);
+	if (net->family == 6)
+		return netdev_route_via6(d->nd, add, &net->v6, plen, &gw->v6);
+	return netdev_route_via(d->nd, add, net->v4, plen, gw->v4);
 }
 
 /* charon not managed by l2secd: the kernel's SAs, dumped over xfrm (xfrm_marks.h). */
@@ -1160,21 +1164,25 @@ struct froutes_in {
 	unsigned int n;
 };
 
-static void froute_in(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw)
+static void froute_in(void *ctx, const struct priv_addr *net, uint8_t plen,
+		      const struct priv_addr *gw)
 {
 	struct froutes_in *fi = ctx;
 
 	(void)gw;
 	if (fi->n < RADIUS_MAX_ROUTES)
-		fi->r[fi->n++] = (struct radius_route){ .net = net, .plen = plen };
+		fi->r[fi->n++] = (struct radius_route){ .net = net->v4, .plen = plen };
 }
 
-/* The session's Framed-Routes that the parent holds up: the new engine shows them as its own. */
+/*
+ * The session's Framed-Routes that the parent holds up: the new engine shows
+ * them as its own (its Framed-IPv6-Routes stay up in the parent, unshown).
+ */
 static void resume_froutes(struct resume_in *ri, struct l2tp_session *s)
 {
 	struct froutes_in fi = { .n = 0 };
 
-	priv_check_each_froute(ri->pc, ri->handle, s->sid, froute_in, &fi);
+	priv_check_each_froute(ri->pc, ri->handle, s->sid, 4, froute_in, &fi);
 	if (fi.n && sessions_import_froutes(ri->d->ss, s, fi.r, fi.n) < 0)
 		log_warn("privsep: session %u/%u: its %u Framed-Route(s) are up but not shown: %s",
 			 s->tunnel->tid, s->sid, fi.n, strerror(errno));
@@ -1448,13 +1456,15 @@ static void pool_routes_reload(struct l2secd *d)
 
 /* A Framed-Route the new configuration refuses: removed, as a single l2secd's reload does. */
 static void froute_gone(void *ctx, const struct priv_check_tref *t, uint16_t sid,
-			struct in_addr net, uint8_t plen, struct in_addr gw, const char *why)
+			const struct priv_addr *net, uint8_t plen, const struct priv_addr *gw,
+			const char *why)
 {
-	char n[INET_ADDRSTRLEN];
+	char n[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &net, n, sizeof(n));
-	log_warn("reload: session %u/%u: Framed-Route %s/%u removed: %s", t->tid, sid, n,
-		 plen, why);
+	inet_ntop(net->family == 6 ? AF_INET6 : AF_INET, net->family == 6 ? (const void *)&net->v6 :
+		  (const void *)&net->v4, n, sizeof(n));
+	log_warn("reload: session %u/%u: %s %s/%u removed: %s", t->tid, sid,
+		 net->family == 6 ? "Framed-IPv6-Route" : "Framed-Route", n, plen, why);
 	if (x_froute(ctx, false, net, plen, gw) < 0)
 		log_err("reload: Framed-Route %s/%u: %s", n, plen, strerror(errno));
 }

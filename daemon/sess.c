@@ -250,47 +250,55 @@ static int route(struct sess *x, bool add, int family, const void *dst)
 
 /* --- Framed-Route (froute.h) ------------------------------------------------ */
 
-/* The Access-Accept's Framed-Routes, from IPCP up those routed (up[i]). */
+/*
+ * The Access-Accept's Framed-Routes, from IPCP up those routed (up[i]), and
+ * its Framed-IPv6-Routes, from the session's /64 on (up6[i]).
+ */
 struct sess_froutes {
-	unsigned int n;
+	unsigned int n, n6;
 	struct radius_route r[RADIUS_MAX_ROUTES];
 	bool up[RADIUS_MAX_ROUTES];
+	struct radius_route6 r6[RADIUS_MAX_ROUTES];
+	bool up6[RADIUS_MAX_ROUTES];
 };
 
-/* Keep the Accept's routes for IPCP up (none: nothing allocated). */
+/* Keep the Accept's routes for IPCP and IPv6CP up (none: nothing allocated). */
 static void froutes_take(struct sess *x, const struct radius_reply *r)
 {
 	free(x->fr);
 	x->fr = NULL;
-	if (!r->n_routes)
+	if (!r->n_routes && !r->n_routes6)
 		return;
 	x->fr = calloc(1, sizeof(*x->fr));
 	if (!x->fr) {
 		log_warn("ppp %s: no memory for the server's %u Framed-Routes: none routed",
-			 x->tag, r->n_routes);
-		x->ss->st.froute_refused += r->n_routes;
+			 x->tag, r->n_routes + r->n_routes6);
+		x->ss->st.froute_refused += r->n_routes + r->n_routes6;
 		return;
 	}
 	memcpy(x->fr->r, r->routes, r->n_routes * sizeof(r->routes[0]));
 	x->fr->n = r->n_routes;
+	memcpy(x->fr->r6, r->routes6, r->n_routes6 * sizeof(r->routes6[0]));
+	x->fr->n6 = r->n_routes6;
 }
 
 /*
- * Under privsep the parent routes it, from the Access-Accept it verified
- * itself and after the same checks against its own record (priv_check.h).
+ * Under privsep the parent routes it (net: a Framed-Route's network or a
+ * Framed-IPv6-Route's prefix), from the Access-Accept it verified itself and
+ * after the same checks against its own record (priv_check.h).
  */
-static enum froute_why froute_one_priv(struct sess *x, const struct radius_route *r)
+static enum froute_why froute_one_priv(struct sess *x, const struct priv_addr *net, uint8_t plen)
 {
 	const struct l2tp_tunnel *t = x->l2tp->tunnel;
 	enum priv_reason reason;
 	uint8_t fw = 0;
 
-	if (engine_priv_froute(x->ss->ep, true, t->dp_handle, t->tid, x->l2tp->sid, r->net,
-			       r->plen, &reason, &fw) == 0)
+	if (engine_priv_froute(x->ss->ep, true, t->dp_handle, t->tid, x->l2tp->sid, net, plen,
+			       &reason, &fw) == 0)
 		return FROUTE_OK;
 	if (errno != EPERM)
 		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
-	if (reason == PRIV_R_FROUTE && fw > FROUTE_OK && fw <= FROUTE_KERNEL)
+	if (reason == PRIV_R_FROUTE && fw > FROUTE_OK && fw <= FROUTE_WHY_LAST)
 		return (enum froute_why)fw;
 	return FROUTE_PRIVSEP;
 }
@@ -303,7 +311,7 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	enum froute_why why;
 
 	if (ss->ep)
-		return froute_one_priv(x, r);
+		return froute_one_priv(x, &(struct priv_addr){ .family = 4, .v4 = r->net }, r->plen);
 	if (!ss->froutes && !(ss->froutes = froute_table_new()))
 		return FROUTE_LIMIT;
 	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
@@ -345,6 +353,14 @@ static int froute_del_kernel(void *ctx, struct in_addr net, uint8_t plen, struct
 	return netdev_route_via(ss->nd, false, net, plen, gw);
 }
 
+static int froute6_del_kernel(void *ctx, const struct in6_addr *net, uint8_t plen,
+			      const struct in6_addr *gw)
+{
+	struct sessions *ss = ctx;
+
+	return netdev_route_via6(ss->nd, false, net, plen, gw);
+}
+
 /*
  * The routes the kernel would not delete before (froutes_del): tried again
  * at each session's routes and at a reload, said once they are gone.
@@ -356,7 +372,7 @@ static void froutes_retry(struct sessions *ss)
 	if (ss->ep || !ss->froutes || !froute_orphans(ss->froutes))
 		return;
 	before = froute_orphans(ss->froutes);
-	ss->st.froute_stale = froute_retry(ss->froutes, froute_del_kernel, ss);
+	ss->st.froute_stale = froute_retry(ss->froutes, froute_del_kernel, froute6_del_kernel, ss);
 	if (ss->st.froute_stale < before)
 		log_notice("framed routes: %u left behind earlier removed now, %u still not",
 			   before - froute_orphans(ss->froutes), froute_orphans(ss->froutes));
@@ -385,6 +401,45 @@ static void froute_del(struct sess *x, const struct radius_route *r)
  * without it. Log lines are bounded by the session's routes (16), and
  * sessions by authentication.
  */
+/*
+ * Before a session's routes of one family (kind, n of them): the orphans
+ * retried, the checks' context (its local the gateway's addresses, read
+ * here unless all refuses every route or the parent checks them). False,
+ * logged and the n counted as refused, when those cannot be listed.
+ */
+static bool froutes_ctx(struct sess *x, const char *kind, unsigned int n, enum froute_why all,
+			struct froute_conf *fc, struct froute_local *local, struct froute_ctx *c)
+{
+	froutes_retry(x->ss);
+	froute_conf_from(fc, x->ss->cfg);
+	froute_ctx_of(c, fc, local);
+	/* under privsep the parent lists them (the engine's sandbox has no rtnetlink) */
+	if (all != FROUTE_OK || x->ss->ep || froute_local_read(local) == 0)
+		return true;
+	if (errno == E2BIG)
+		log_warn("ppp %s: the gateway has more than %d IPv4 or IPv6 addresses to check: "
+			 "no %s routed", x->tag, FROUTE_MAX_LOCAL, kind);
+	else
+		log_warn("ppp %s: cannot list the gateway's addresses (%s): no %s routed", x->tag,
+			 strerror(errno), kind);
+	x->ss->st.froute_refused += n;
+	return false;
+}
+
+/* A route's verdict (why), logged and counted; true when it is up. */
+static bool froute_verdict(struct sess *x, const char *kind, const char *net, enum froute_why why)
+{
+	if (why != FROUTE_OK) {
+		log_warn("ppp %s: user '%s': %s %s refused: %s", x->tag, ppp_user(x->ppp), kind, net,
+			 froute_why_str(why));
+		x->ss->st.froute_refused++;
+		return false;
+	}
+	x->ss->st.froute_added++;
+	log_info("ppp %s: network %s routed through the client", x->tag, net);
+	return true;
+}
+
 static void froutes_up(struct sess *x)
 {
 	struct froute_conf fc;
@@ -394,35 +449,133 @@ static void froutes_up(struct sess *x)
 	char net[INET_ADDRSTRLEN + 4];
 	unsigned int i;
 
-	if (!x->fr || !x->l2tp)
+	if (!x->fr || !x->l2tp ||
+	    !froutes_ctx(x, "Framed-Route", x->fr->n, all, &fc, &local, &c))
 		return;
-	froutes_retry(x->ss);
-	froute_conf_from(&fc, x->ss->cfg);
-	froute_ctx_of(&c, &fc, &local);
-	/* under privsep the parent lists them (the engine's sandbox has no rtnetlink) */
-	if (all == FROUTE_OK && !x->ss->ep && froute_local_read(&local) < 0) {
-		if (errno == E2BIG)
-			log_warn("ppp %s: the gateway has more than %d IPv4 addresses to check: "
-				 "no Framed-Route routed", x->tag, FROUTE_MAX_LOCAL);
-		else
-			log_warn("ppp %s: cannot list the gateway's addresses (%s): no "
-				 "Framed-Route routed", x->tag, strerror(errno));
-		x->ss->st.froute_refused += x->fr->n;
-		return;
-	}
 	for (i = 0; i < x->fr->n; i++) {
 		enum froute_why why = all != FROUTE_OK ? all : froute_one(x, &c, &x->fr->r[i]);
 
 		froute_str(&x->fr->r[i], net, sizeof(net));
-		if (why != FROUTE_OK) {
-			log_warn("ppp %s: user '%s': Framed-Route %s refused: %s", x->tag,
-				 ppp_user(x->ppp), net, froute_why_str(why));
-			x->ss->st.froute_refused++;
+		x->fr->up[i] = froute_verdict(x, "Framed-Route", net, why);
+	}
+}
+
+/* --- Framed-IPv6-Route: the same through the session's IPv6 address --------------- */
+
+/*
+ * The gateway of the session's IPv6 routes: its address of the /64, the
+ * interface identifier IPv6CP gave it (::1 without one). l2sec.ko finds the
+ * session by any address of its /64, whichever ones the client configures.
+ */
+static struct in6_addr client6(const struct sess *x)
+{
+	struct in6_addr a = x->pfx6;
+
+	for (unsigned int i = 0; i < 8; i++)
+		a.s6_addr[8 + i] = x->has_id6 ? (uint8_t)(x->peer_id6 >> (56 - 8 * i)) : 0;
+	if (!x->has_id6)
+		a.s6_addr[15] = 1;
+	return a;
+}
+
+static bool froute6_holds_a_peer(const struct sessions *ss, const struct radius_route6 *r)
+{
+	const struct sess *y;
+
+	for (y = ss->list; y; y = y->next)
+		if (y->l2tp && froute6_holds_peer(r, &y->l2tp->tunnel->peer.addr))
+			return true;
+	return false;
+}
+
+static enum froute_why froute6_one(struct sess *x, const struct froute_ctx *c,
+				   const struct radius_route6 *r)
+{
+	struct sessions *ss = x->ss;
+	struct in6_addr gw = client6(x);
+	enum froute_why why;
+
+	if (ss->ep)
+		return froute_one_priv(x, &(struct priv_addr){ .family = 6, .v6 = r->net }, r->plen);
+	if (!ss->froutes && !(ss->froutes = froute_table_new()))
+		return FROUTE_LIMIT;
+	why = froute6_check(ss->froutes, c, r, &gw, &x->l2tp->tunnel->peer.addr);
+	if (why != FROUTE_OK)
+		return why;
+	if (froute6_holds_a_peer(ss, r))
+		return FROUTE_PEER_ADDR;
+	if (netdev_route_via6(ss->nd, true, &r->net, r->plen, &gw) < 0)
+		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
+	if (froute6_hold(ss->froutes, r, x, &x->l2tp->tunnel->peer.addr) < 0) {
+		netdev_route_via6(ss->nd, false, &r->net, r->plen, &gw);
+		return FROUTE_LIMIT;
+	}
+	return FROUTE_OK;
+}
+
+static void froute6_del(struct sess *x, const struct radius_route6 *r)
+{
+	struct sessions *ss = x->ss;
+	struct in6_addr gw = client6(x);
+	char net[INET6_ADDRSTRLEN + 5];
+
+	if (netdev_route_via6(ss->nd, false, &r->net, r->plen, &gw) == 0) {
+		froute6_drop(ss->froutes, r, x);
+		return;
+	}
+	froute6_orphan(ss->froutes, r, x, &gw);
+	ss->st.froute_del_failed++;
+	ss->st.froute_stale = froute_orphans(ss->froutes);
+	log_warn("ppp %s: Framed-IPv6-Route %s could not be removed (%s): kept, tried again "
+		 "later", x->tag, froute6_str(r, net, sizeof(net)), strerror(errno));
+}
+
+/*
+ * After the session's /64 is routed: each Framed-IPv6-Route, "PREFIX/PLEN via
+ * CLIENT6 dev l2sec0 onlink", as froutes_up does IPv4's.
+ */
+static void froutes6_up(struct sess *x)
+{
+	struct froute_conf fc;
+	struct froute_local local;
+	enum froute_why all = froutes_possible(x->ss);
+	struct froute_ctx c;
+	char net[INET6_ADDRSTRLEN + 5];
+	unsigned int i;
+
+	if (!x->fr || !x->fr->n6 || !x->l2tp ||
+	    !froutes_ctx(x, "Framed-IPv6-Route", x->fr->n6, all, &fc, &local, &c))
+		return;
+	for (i = 0; i < x->fr->n6; i++) {
+		enum froute_why why = all != FROUTE_OK ? all : froute6_one(x, &c, &x->fr->r6[i]);
+
+		froute6_str(&x->fr->r6[i], net, sizeof(net));
+		x->fr->up6[i] = froute_verdict(x, "Framed-IPv6-Route", net, why);
+	}
+}
+
+/* As froutes_down: under privsep the parent removes it (FROUTE_DEL), or with the session. */
+static void froutes6_down(struct sess *x)
+{
+	for (unsigned int i = 0; x->fr && i < x->fr->n6; i++) {
+		const struct radius_route6 *r = &x->fr->r6[i];
+
+		if (!x->fr->up6[i])
+			continue;
+		x->fr->up6[i] = false;
+		if (x->ss->ep) {
+			const struct l2tp_tunnel *t = x->l2tp ? x->l2tp->tunnel : NULL;
+			enum priv_reason reason;
+			uint8_t fw;
+
+			if (t)
+				engine_priv_froute(x->ss->ep, false, t->dp_handle, t->tid,
+						   x->l2tp->sid,
+						   &(struct priv_addr){ .family = 6, .v6 = r->net },
+						   r->plen, &reason, &fw);
 			continue;
 		}
-		x->fr->up[i] = true;
-		x->ss->st.froute_added++;
-		log_info("ppp %s: network %s routed through the client", x->tag, net);
+		froute6_del(x, r);
 	}
 }
 
@@ -445,17 +598,22 @@ static void froutes_down(struct sess *x)
 			/* no L2TP session: the parent removed it with the session */
 			if (t)
 				engine_priv_froute(ss->ep, false, t->dp_handle, t->tid,
-						   x->l2tp->sid, r->net, r->plen, &reason, &fw);
+						   x->l2tp->sid,
+						   &(struct priv_addr){ .family = 4, .v4 = r->net },
+						   r->plen, &reason, &fw);
 			continue;
 		}
 		froute_del(x, r);
 	}
 }
 
-/* "NET/PLEN,NET/PLEN" of the routes up, for the control socket; "" when none. */
+/*
+ * "NET/PLEN,NET/PLEN" of the routes up, IPv4's then IPv6's, for the control
+ * socket; "" when none.
+ */
 static void froutes_text(const struct sess *x, char *buf, size_t cap)
 {
-	char net[INET_ADDRSTRLEN + 4];
+	char net[INET6_ADDRSTRLEN + 5];
 	size_t len = 0;
 	unsigned int i;
 
@@ -464,6 +622,10 @@ static void froutes_text(const struct sess *x, char *buf, size_t cap)
 		if (x->fr->up[i])
 			len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? "," : "",
 						froute_str(&x->fr->r[i], net, sizeof(net)));
+	for (i = 0; x->fr && i < x->fr->n6 && len < cap; i++)
+		if (x->fr->up6[i])
+			len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? "," : "",
+						froute6_str(&x->fr->r6[i], net, sizeof(net)));
 }
 
 /*
@@ -489,6 +651,7 @@ static void addr_put(struct sess *x, int family, const void *a)
 static void release_addresses(struct sess *x)
 {
 	froutes_down(x);	/* while x->ipv4, their gateway, is known */
+	froutes6_down(x);	/* and x->pfx6 */
 	if (x->routed4)
 		route(x, false, AF_INET, &x->ipv4);
 	if (x->routed6)
@@ -1421,6 +1584,7 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->routed6 = true;	/* the route first, as in cb_ipcp_up */
 	if (kern_sync(x) < 0)
 		goto fail;
+	froutes6_up(x);
 	log_notice("ppp %s: user '%s' has IPv6 prefix %s/64", x->tag, ppp_user(x->ppp), a);
 	sess_record(x);
 	/* the engine is inside a callback: the RAs go out from the timer (ra.h) */
@@ -1984,9 +2148,22 @@ static void froutes_reload(struct sessions *ss)
 		/* the pools, servers and DAE clients still: a route over a new pool must go */
 		log_warn("reload: cannot list the gateway's addresses (%s): the framed routes are "
 			 "checked against the configuration alone", strerror(errno));
-		local.n = 0;
+		local.n = local.n6 = 0;
 	}
 	for (x = ss->list; x; x = x->next) {
+		for (unsigned int i = 0; x->fr && i < x->fr->n6; i++) {
+			const struct radius_route6 *r = &x->fr->r6[i];
+			char net6[INET6_ADDRSTRLEN + 5];
+			enum froute_why why;
+
+			if (!x->fr->up6[i] || (why = froute6_check_config(&c, r)) == FROUTE_OK)
+				continue;
+			log_warn("ppp %s: reload: Framed-IPv6-Route %s removed: %s", x->tag,
+				 froute6_str(r, net6, sizeof(net6)), froute_why_str(why));
+			x->fr->up6[i] = false;
+			froute6_del(x, r);
+			ss->st.froute_removed++;
+		}
 		for (unsigned int i = 0; x->fr && i < x->fr->n; i++) {
 			const struct radius_route *r = &x->fr->r[i];
 			enum froute_why why;
@@ -2140,7 +2317,8 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		       struct json_object *o)
 {
 	struct sess *x = ls->ppp;
-	char a[INET6_ADDRSTRLEN + 4], fr[RADIUS_MAX_ROUTES * (INET_ADDRSTRLEN + 4)];
+	char a[INET6_ADDRSTRLEN + 4],
+	     fr[RADIUS_MAX_ROUTES * (INET_ADDRSTRLEN + 4 + INET6_ADDRSTRLEN + 5)];
 	struct pool *from;
 
 	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));

@@ -12,8 +12,8 @@
  * device: socket require-IPsec -> L2TP header -> tunnel require-IPsec and
  * SA binding -> control messages and unknown sessions to the daemon ->
  * PPP -> a Router Solicitation with the session's source to the daemon ->
- * IPv4/IPv6 of an up session with its own source (or, IPv4, one of a
- * network routed through its address) -> device.
+ * IPv4/IPv6 of an up session with its own source (or one of a network
+ * routed through its address) -> device.
  * Every header read is preceded by pskb_may_pull of exactly that much.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -28,6 +28,8 @@
 #include <net/ipv6.h>
 #include <net/ndisc.h>
 #include <net/ip_fib.h>
+#include <net/ip6_fib.h>
+#include <net/ipv6_stubs.h>
 
 #include "internal.h"
 
@@ -291,12 +293,56 @@ static bool l2sec_routed_src4(struct l2sec_net *ln, __be32 src, __be32 own)
 	       nhc->nhc_gw.ipv4 == own;
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+/*
+ * The same for IPv6 (RADIUS Framed-IPv6-Route: "PREFIX via GW dev l2sec0
+ * onlink", GW the client's address): the FIB of the device's namespace,
+ * looked up for @src as an output route is (fib6 rules, then the tables),
+ * must send it out of l2sec0 through a gateway that session @s owns, as the
+ * transmit path finds the session of a routed destination.  Only for a
+ * source no session owns.  ipv6_stub's fib6_lookup, as bpf_fib_lookup's:
+ * under the receive path's RCU read side it takes no reference and
+ * allocates nothing (ip6_route_lookup would make an rt6_info a packet); the
+ * result (fib6_info, fib6_nh) is read before rcu_read_unlock.  Without IPv6
+ * in the kernel the stub answers -EAFNOSUPPORT: nothing is routed.
+ */
+static bool l2sec_routed_src6(struct l2sec_net *ln, const struct in6_addr *src,
+			      const struct l2sec_session *s)
+{
+	struct net_device *dev = rcu_dereference(ln->dev);
+	struct net *net = ln->net;
+	struct fib6_result res = {};
+	const struct fib6_nh *nh;
+	struct flowi6 fl6 = {
+		.daddr = *src,
+		.flowi6_iif = LOOPBACK_IFINDEX,
+	};
+
+	if (!dev || ipv6_stub->fib6_lookup(net, 0, &fl6, &res, 0))
+		return false;
+	if (IS_ERR_OR_NULL(res.f6i) || res.f6i == net->ipv6.fib6_null_entry ||
+	    res.fib6_type != RTN_UNICAST)
+		return false;
+	nh = res.nh;
+	return nh && nh->fib_nh_dev == dev && nh->fib_nh_gw_family == AF_INET6 &&
+	       l2sec_session_by_addr6(ln, &nh->fib_nh_gw6) == s;
+}
+#else
+static bool l2sec_routed_src6(struct l2sec_net *ln, const struct in6_addr *src,
+			      const struct l2sec_session *s)
+{
+	return false;
+}
+#endif
+
 /*
  * Checks the inner IP header at @off against the session's addresses.  An
  * IPv6 source must be in one of the session's prefixes, and no other session
  * may hold a longer one holding it: session addresses may nest (a /128 inside
  * another session's /64), and the source check is the transmit lookup's
- * longest match, so neither session can send as the other.
+ * longest match, so neither session can send as the other.  A source no
+ * session holds may be of a prefix routed through the session's address
+ * (l2sec_routed_src6); one another session holds never is.
  */
 static enum l2sec_drop_reason l2sec_check_inner(struct l2sec_net *ln, struct sk_buff *skb,
 						unsigned int off, u16 proto,
@@ -335,9 +381,15 @@ static enum l2sec_drop_reason l2sec_check_inner(struct l2sec_net *ln, struct sk_
 		if (type & IPV6_ADDR_LINKLOCAL) {
 			if (!l2sec_linklocal_ok(a, &ip6h->saddr))
 				return L2SEC_DROP_SPOOF;
-		} else if (!type || !a ||
-			   l2sec_session_by_addr6(ln, &ip6h->saddr) != s) {
-			return L2SEC_DROP_SPOOF;
+		} else {
+			const struct l2sec_session *owner;
+
+			if (!type || (type & IPV6_ADDR_MULTICAST) || !a)
+				return L2SEC_DROP_SPOOF;
+			owner = l2sec_session_by_addr6(ln, &ip6h->saddr);
+			if (owner != s &&
+			    (owner || !l2sec_routed_src6(ln, &ip6h->saddr, s)))
+				return L2SEC_DROP_SPOOF;
 		}
 	}
 	return __L2SEC_DROP_MAX;	/* no drop */

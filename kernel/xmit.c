@@ -3,8 +3,8 @@
  * Transmit: ndo_start_xmit of the l2sec device.  Lockless (LLTX, no qdisc):
  * runs with BH disabled, under RCU; no per-tunnel or per-socket lock.
  *
- * inner IPv4/IPv6 -> session by destination (/32, /128, /64; else, IPv4, by
- * the gateway of the skb's route: a network routed behind a client) -> push PPP
+ * inner IPv4/IPv6 -> session by destination (/32, /128, /64; else by the
+ * gateway of the skb's route: a network routed behind a client) -> push PPP
  * (FF 03 + 2-byte protocol: always legal, whatever the peer negotiated) and
  * the minimal L2TPv2 data header (no L, S or O) -> route and xfrm lookup
  * with the tunnel's out-mark, so each tunnel takes its own SA -> refuse a
@@ -339,6 +339,37 @@ static struct l2sec_session *l2sec_session_by_gw4(struct l2sec_net *ln,
 	return l2sec_session_by_addr4(ln, rt->rt_gw4);
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+/*
+ * The same for IPv6 (RADIUS Framed-IPv6-Route: "PREFIX via CLIENT dev l2sec0
+ * onlink"): a route with a gateway (RTF_GATEWAY; rt6i_gateway is otherwise
+ * the destination itself), out of this device, plain (no xfrm bundle).  The
+ * gateway finds the session as a destination would: its /128, or the /64
+ * holding it (the session's address set, table.c).  Same rules as IPv4's.
+ */
+static struct l2sec_session *l2sec_session_by_gw6(struct l2sec_net *ln,
+						  const struct sk_buff *skb,
+						  const struct net_device *dev)
+{
+	const struct dst_entry *dst = skb_dst(skb);
+	const struct rt6_info *rt;
+
+	if (!dst || dst->dev != dev || dst->ops->family != AF_INET6 || dst_xfrm(dst))
+		return NULL;
+	rt = container_of(dst, const struct rt6_info, dst);
+	if (!(rt->rt6i_flags & RTF_GATEWAY))
+		return NULL;
+	return l2sec_session_by_addr6(ln, &rt->rt6i_gateway);
+}
+#else
+static struct l2sec_session *l2sec_session_by_gw6(struct l2sec_net *ln,
+						  const struct sk_buff *skb,
+						  const struct net_device *dev)
+{
+	return NULL;
+}
+#endif
+
 /* The session owning the inner destination, or NULL; sets *@proto. */
 static struct l2sec_session *l2sec_xmit_lookup(struct l2sec_net *ln,
 					       struct net_device *dev,
@@ -367,6 +398,8 @@ static struct l2sec_session *l2sec_xmit_lookup(struct l2sec_net *ln,
 			return NULL;
 		}
 		s = l2sec_session_by_addr6(ln, &ipv6_hdr(skb)->daddr);
+		if (!s)
+			s = l2sec_session_by_gw6(ln, skb, dev);
 		break;
 	default:
 		*why = L2SEC_DROP_PROTO;

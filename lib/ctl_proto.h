@@ -68,7 +68,7 @@
 #define CTL_K_IPV4		"ipv4"
 #define CTL_K_IPV6_PREFIX	"ipv6_prefix"
 #define CTL_K_POOL		"pool"		/* the named pool of the session's address */
-#define CTL_K_FRAMED_ROUTES	"framed_routes"	/* "NET/PLEN,...": RADIUS Framed-Routes up */
+#define CTL_K_FRAMED_ROUTES	"framed_routes"	/* "NET/PLEN,...": Framed-(IPv6-)Routes up */
 
 /* the tunnel's SA as l2secd's SA table knows it (daemon/ipsec.c) */
 #define CTL_K_SA		"sa"

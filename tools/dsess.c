@@ -103,22 +103,27 @@ static bool ipv6_prefix_ok(const char *s)
 }
 
 /* "NET/PLEN,NET/PLEN": IPv4 prefixes, at most 16 (RADIUS_MAX_ROUTES). */
+/* "NET/PLEN,...": Framed-Routes' IPv4 networks, then Framed-IPv6-Routes' prefixes (16 each). */
 static bool routes_ok(const char *s)
 {
-	char net[INET_ADDRSTRLEN];
+	char net[INET6_ADDRSTRLEN];
 	unsigned int n = 0;
-	struct in_addr a;
+	struct in6_addr a;
 
-	while (*s && n++ < 16) {
+	while (*s && n++ < 32) {
 		size_t len = strcspn(s, ","), alen = strcspn(s, "/");
 		size_t plen = len > alen ? len - alen - 1 : 0;
+		bool v6;
 
-		if (alen >= len || alen >= sizeof(net) || !plen || plen > 2 ||
-		    strspn(s + alen + 1, "0123456789") != plen || atoi(s + alen + 1) > 32)
+		if (alen >= len || alen >= sizeof(net) || !plen || plen > 3 ||
+		    strspn(s + alen + 1, "0123456789") != plen ||
+		    (plen > 1 && s[alen + 1] == '0'))
 			return false;
 		memcpy(net, s, alen);
 		net[alen] = '\0';
-		if (inet_pton(AF_INET, net, &a) != 1)
+		v6 = strchr(net, ':') != NULL;
+		if (inet_pton(v6 ? AF_INET6 : AF_INET, net, &a) != 1 ||
+		    atoi(s + alen + 1) > (v6 ? 128 : 32))
 			return false;
 		s += len;
 		if (*s == ',' && !*++s)
@@ -382,7 +387,7 @@ size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
 /* A string member: as is in JSON, made safe for a terminal in text (FMT). */
 static void str(const struct dsess *d, unsigned int i, const char *fmt)
 {
-	char safe[256];
+	char safe[1280];	/* 16 IPv4 and 16 IPv6 framed routes */
 
 	if (!d->s[i])
 		return;

@@ -46,7 +46,7 @@ enum {
 	DSESS_ACCT_ID,		/* RADIUS accounting's Acct-Session-Id */
 	DSESS_ACCT_STATE,	/* and the state of its records */
 	DSESS_POOL,		/* the named pool of its IPv4 address ([ppp] named-pools) */
-	DSESS_FRAMED_ROUTES,	/* "NET/PLEN,...": networks routed behind it (Framed-Route) */
+	DSESS_FRAMED_ROUTES,	/* "NET/PLEN,...": routed behind it (Framed-(IPv6-)Route) */
 	DSESS_S_N,
 };
 

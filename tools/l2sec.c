@@ -61,7 +61,7 @@
  *            | "wait-connect"), datapath, in_kernel (bool), call_serial,
  *            tx_speed, uptime_ms, ppp_rx, ppp_tx (PPP frames through l2secd),
  *            and once PPP runs user, ppp_phase, ipv4, ipv6_prefix
- *            ("ADDR/64"), framed_routes ("NET/PLEN,...": RADIUS Framed-Route),
+ *            ("ADDR/64"), framed_routes ("NET/PLEN,...": Framed-(IPv6-)Routes),
  *            rx_packets, rx_bytes, tx_packets, tx_bytes (its data through
  *            the data path; rx: from the client)
  *   sock:    sock_id, family ("inet" | "inet6"), local_addr, local_port,

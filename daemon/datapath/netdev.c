@@ -578,8 +578,8 @@ int netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned in
 	return 0;
 }
 
-int netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
-		     struct in_addr gw)
+static int route_via(struct netdev *nd, bool add, int family, const void *net,
+		     unsigned int plen, const void *gw)
 {
 	union {
 		char buf[RT_REQ_SIZE];
@@ -589,15 +589,15 @@ int netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned i
 	struct rtmsg *rtm;
 	int err;
 
-	if (route_check(nd, AF_INET, plen) < 0)
+	if (route_check(nd, family, plen) < 0)
 		return -1;
 	req_start(nd);
 	nlh = route_msg(nd, req.buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
-			add ? NLM_F_CREATE | NLM_F_EXCL : 0, AF_INET, &net, plen);
+			add ? NLM_F_CREATE | NLM_F_EXCL : 0, family, net, plen);
 	rtm = mnl_nlmsg_get_payload(nlh);
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;	/* a gateway's route */
 	rtm->rtm_flags |= RTNH_F_ONLINK;	/* no route to the client needed */
-	mnl_attr_put(nlh, RTA_GATEWAY, sizeof(gw), &gw);
+	mnl_attr_put(nlh, RTA_GATEWAY, family == AF_INET ? 4 : 16, gw);
 	err = route_send(nd, nlh);
 	if (!add && (err == -ESRCH || err == -ENOENT))
 		err = 0;
@@ -606,8 +606,20 @@ int netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned i
 		return -1;
 	}
 	if (err < 0)
-		return route_fail(nd, err, add ? "add" : "delete", AF_INET, &net, plen);
+		return route_fail(nd, err, add ? "add" : "delete", family, net, plen);
 	return 0;
+}
+
+int netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
+		     struct in_addr gw)
+{
+	return route_via(nd, add, AF_INET, &net, plen, &gw);
+}
+
+int netdev_route_via6(struct netdev *nd, bool add, const struct in6_addr *net,
+		      unsigned int plen, const struct in6_addr *gw)
+{
+	return route_via(nd, add, AF_INET6, net, plen, gw);
 }
 
 struct flush {

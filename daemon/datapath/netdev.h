@@ -70,6 +70,9 @@ int netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned in
  */
 int netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
 		     struct in_addr gw);
+/* The same for IPv6: "PREFIX/PLEN via GW dev DEVICE onlink" (Framed-IPv6-Route). */
+int netdev_route_via6(struct netdev *nd, bool add, const struct in6_addr *net,
+		      unsigned int plen, const struct in6_addr *gw);
 
 /*
  * A pool's route (poolrt.h): as netdev_route_add, but an existing route to

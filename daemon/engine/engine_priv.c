@@ -438,8 +438,8 @@ int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_
 }
 
 int engine_priv_froute(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
-		       uint16_t sid, struct in_addr net, uint8_t plen, enum priv_reason *why,
-		       uint8_t *froute_why)
+		       uint16_t sid, const struct priv_addr *net, uint8_t plen,
+		       enum priv_reason *why, uint8_t *froute_why)
 {
 	struct priv_msg m = { .type = add ? PRIV_REQ_FROUTE_ADD : PRIV_REQ_FROUTE_DEL };
 	struct priv_reply r;
@@ -451,8 +451,7 @@ int engine_priv_froute(struct engine_priv *ep, bool add, uint32_t handle, uint16
 	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
-	m.addr.addr.family = 4;
-	m.addr.addr.v4 = net;
+	m.addr.addr = *net;
 	m.addr.plen = plen;
 	memset(&r, 0, sizeof(r));
 	ret = call_ok(ep, &m, &r, why);

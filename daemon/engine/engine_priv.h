@@ -88,14 +88,15 @@ int engine_priv_session_up(struct engine_priv *ep, uint32_t handle, uint16_t tid
 int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
 		      uint16_t sid, int family, const void *dst);
 /*
- * A Framed-Route of the session's verified Access-Accept (NET/PLEN), routed
- * through its IPv4 address (add) or no more: 0, or -1 with errno (EPERM: the
- * parent refused, *why its reason and *froute_why, PRIV_R_FROUTE's, froute.h's
- * enum froute_why; else the kernel's errno).
+ * A Framed-Route (net family 4) or Framed-IPv6-Route (6) of the session's
+ * verified Access-Accept (NET/PLEN), routed through its address of that
+ * family (add) or no more: 0, or -1 with errno (EPERM: the parent refused,
+ * *why its reason and *froute_why, PRIV_R_FROUTE's, froute.h's enum
+ * froute_why; else the kernel's errno).
  */
 int engine_priv_froute(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
-		       uint16_t sid, struct in_addr net, uint8_t plen, enum priv_reason *why,
-		       uint8_t *froute_why);
+		       uint16_t sid, const struct priv_addr *net, uint8_t plen,
+		       enum priv_reason *why, uint8_t *froute_why);
 /* An address (family AF_INET, AF_INET6: a /64) for the session: the user's static one or the pool's. */
 int engine_priv_addr_claim(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			   int family, void *out, enum priv_reason *why);

@@ -240,6 +240,7 @@ struct pc_session {
 	struct pool *from4;		/* the pool v4 came from; NULL: outside every pool */
 	struct in_addr v4;
 	struct in6_addr pfx6;
+	uint64_t ifid;			/* SESSION_UP's: the gateway of its IPv6 routes; 0: none */
 	/* its verified Accept's Framed-Routes: a list in the grants (index + 1; 0: none) */
 	int32_t fr_first;
 };
@@ -253,7 +254,9 @@ struct pc_session {
  * granted (counted in froute_ungranted).
  */
 struct pc_grant {
+	bool v6;			/* a Framed-IPv6-Route: r6, else r */
 	struct radius_route r;
+	struct radius_route6 r6;
 	bool up;			/* routed, and held in the checker's froute table */
 	int32_t next;			/* the session's next (or the free list's), index + 1; 0: end */
 };
@@ -556,16 +559,24 @@ static struct pc_grant *grant_at(const struct priv_check *c, int32_t i1)
 	return i1 > 0 && i1 <= PRIV_FROUTE_GRANTS ? &c->grants[i1 - 1] : NULL;
 }
 
-/* The session's routes up go down in the table (the parent removes them from the kernel). */
-static void grants_down(struct priv_check *c, struct pc_session *s)
+/* A grant's route down in the table (the parent removes it from the kernel). */
+static void grant_down(struct priv_check *c, struct pc_session *s, struct pc_grant *g)
+{
+	if (g->up && g->v6)
+		froute6_drop(c->froutes, &g->r6, s);
+	else if (g->up)
+		froute_drop(c->froutes, &g->r, s);
+	g->up = false;
+}
+
+/* The session's routes up of family (4, 6; 0: both) go down. */
+static void grants_down(struct priv_check *c, struct pc_session *s, int family)
 {
 	struct pc_grant *g;
 
-	for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next)) {
-		if (g->up)
-			froute_drop(c->froutes, &g->r, s);
-		g->up = false;
-	}
+	for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next))
+		if (!family || family == (g->v6 ? 6 : 4))
+			grant_down(c, s, g);
 }
 
 /* Forget the session's grants (their routes down first). */
@@ -573,7 +584,7 @@ static void grants_free(struct priv_check *c, struct pc_session *s)
 {
 	int32_t i1 = s->fr_first;
 
-	grants_down(c, s);
+	grants_down(c, s, 0);
 	while (i1) {
 		struct pc_grant *g = grant_at(c, i1);
 		int32_t next = g->next;
@@ -586,12 +597,15 @@ static void grants_free(struct priv_check *c, struct pc_session *s)
 	s->fr_first = 0;
 }
 
-/* A verified Accept's routes become the session's grants, as far as the table holds them. */
+/*
+ * A verified Accept's routes (IPv4's, then IPv6's) become the session's
+ * grants, as far as the table holds them.
+ */
 static void grants_take(struct priv_check *c, struct pc_session *s,
 			const struct priv_radius_verdict *v)
 {
 	grants_free(c, s);
-	for (unsigned int i = v->n_routes; i-- > 0;) {
+	for (unsigned int i = v->n_routes + v->n_routes6; i-- > 0;) {
 		int32_t i1 = c->grant_free;
 		struct pc_grant *g = grant_at(c, i1);
 
@@ -600,23 +614,75 @@ static void grants_take(struct priv_check *c, struct pc_session *s,
 			return;
 		}
 		c->grant_free = g->next;
-		g->r = v->routes[i];
+		g->v6 = i >= v->n_routes;
+		if (g->v6)
+			g->r6 = v->routes6[i - v->n_routes];
+		else
+			g->r = v->routes[i];
 		g->up = false;
 		g->next = s->fr_first;
 		s->fr_first = i1;
 	}
 }
 
-/* The session's grant of NET/PLEN, or NULL. */
+/* The session's grant of NET/PLEN (family 4 or 6), or NULL. */
 static struct pc_grant *grant_of(const struct priv_check *c, const struct pc_session *s,
-				 struct in_addr net, uint8_t plen)
+				 const struct priv_addr *net, uint8_t plen)
 {
 	struct pc_grant *g;
 
-	for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next))
-		if (g->r.net.s_addr == net.s_addr && g->r.plen == plen)
+	for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next)) {
+		if (g->v6 != (net->family == 6))
+			continue;
+		if (g->v6 ? g->r6.plen == plen && !memcmp(&g->r6.net, &net->v6, sizeof(net->v6)) :
+		    g->r.plen == plen && g->r.net.s_addr == net->v4.s_addr)
 			return g;
+	}
 	return NULL;
+}
+
+/* A grant's network and the gateway of the session's route for it. */
+static void grant_addrs(const struct pc_session *s, const struct pc_grant *g,
+			struct priv_addr *net, struct priv_addr *gw)
+{
+	*net = (struct priv_addr){ .family = 4, .v4 = g->r.net };
+	*gw = (struct priv_addr){ .family = 4, .v4 = s->v4 };
+	if (!g->v6)
+		return;
+	*net = (struct priv_addr){ .family = 6, .v6 = g->r6.net };
+	/* as sess.c's client6: the /64 with the IPv6CP interface identifier (::1 without) */
+	*gw = (struct priv_addr){ .family = 6, .v6 = s->pfx6 };
+	for (unsigned int i = 0; i < 8; i++)
+		gw->v6.s6_addr[8 + i] = (uint8_t)(s->ifid >> (56 - 8 * i));
+	if (!s->ifid)
+		gw->v6.s6_addr[15] = 1;
+}
+
+/*
+ * Does g's IPv6 route hold the public address of any tunnel the engine holds
+ * (or an SA's peer)? IPv4 routes ask the index (froute_peers_held), which
+ * holds IPv4 addresses only: an IPv6 route is judged by a scan, O(tunnels + SAs)
+ * behind FROUTE_ADD's rate limit (an index of IPv6 peers is open).
+ */
+static bool froute6_holds_a_peer(const struct priv_check *c, const struct pc_grant *g)
+{
+	struct sockaddr_storage ss;
+
+	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++) {
+		if (!c->tun.used[t])
+			continue;
+		sockaddr_of(&c->tun_rec[t].peer, &ss);
+		if (froute6_holds_peer(&g->r6, &ss))
+			return true;
+	}
+	for (uint32_t i = 0; c->sa.count && i < c->sa.cap; i++) {
+		if (!c->sa.used[i])
+			continue;
+		sockaddr_of(&c->sa_rec[i].peer, &ss);
+		if (froute6_holds_peer(&g->r6, &ss))
+			return true;
+	}
+	return false;
 }
 
 void priv_check_set_froute_local(struct priv_check *c,
@@ -633,7 +699,7 @@ static void session_release4(struct priv_check *c, struct pc_session *s)
 
 	if (!s->has4)
 		return;
-	grants_down(c, s);	/* their gateway goes */
+	grants_down(c, s, 4);	/* their gateway goes */
 	if (s->from4)
 		pool_put(s->from4, s->v4);
 	a = idtab_find(&c->addr4, s->v4.s_addr);
@@ -659,12 +725,14 @@ static void session_release6(struct priv_check *c, struct pc_session *s)
 
 	if (!s->has6)
 		return;
+	grants_down(c, s, 6);	/* their gateway goes */
 	if (s->pool6)
 		pool6_put(c->pool6, &s->pfx6);
 	a = idtab_find(&c->addr6, pfx6_key(&s->pfx6));
 	if (a >= 0)
 		idtab_del(&c->addr6, a);
 	s->has6 = s->pool6 = false;
+	s->ifid = 0;
 	memset(&s->pfx6, 0, sizeof(s->pfx6));
 }
 
@@ -1403,11 +1471,13 @@ static enum priv_reason addr_req(struct priv_check *c, const struct priv_msg *m,
 }
 
 /*
- * FROUTE_ADD: a network the session's verified Accept granted, through the
- * session's IPv4 address, if froute.h's checks pass against the parent's own
- * record: the configuration's pools, RADIUS servers and DAE clients, the
- * gateway's addresses now, every tunnel's and SA's peer, the other sessions'
- * routes. FROUTE_DEL: one of the session's routes up.
+ * FROUTE_ADD: a network the session's verified Accept granted (Framed-Route
+ * or Framed-IPv6-Route), through the session's address of that family (IPv6:
+ * its /64 with its interface identifier), if froute.h's checks pass against
+ * the parent's own record: the configuration's pools, RADIUS servers and DAE
+ * clients, the gateway's addresses now, every tunnel's and SA's peer, the
+ * other sessions' routes. FROUTE_DEL: one of the session's routes up. The
+ * reply's address is the route's gateway.
  */
 static enum priv_reason froute_req(struct priv_check *c, const struct priv_msg *m, uint64_t now,
 				   struct priv_reply *out)
@@ -1416,39 +1486,43 @@ static enum priv_reason froute_req(struct priv_check *c, const struct priv_msg *
 	enum priv_reason why = PRIV_OK;
 	struct pc_session *s = authed_of(c, r->handle, r->tid, r->sid, &why);
 	struct sockaddr_storage peer;
+	struct priv_addr net, gw;
 	struct froute_ctx ctx;
 	enum froute_why fw;
 	struct pc_grant *g;
 
 	if (!s)
 		return why;
-	g = grant_of(c, s, r->addr.v4, r->plen);
+	g = grant_of(c, s, &r->addr, r->plen);
 	if (m->type == PRIV_REQ_FROUTE_DEL) {
 		if (!g || !g->up)
 			return PRIV_R_ADDR_NOT_HELD;
-		froute_drop(c->froutes, &g->r, s);
-		g->up = false;
-		out->addr = (struct priv_addr){ .family = 4, .v4 = s->v4 };
+		grant_addrs(s, g, &net, &out->addr);
+		grant_down(c, s, g);
 		return PRIV_OK;
 	}
 	if (!g)
 		return PRIV_R_NOT_GRANTED;
 	if (g->up)
 		return PRIV_R_ADDR_HELD;
-	if (!s->has4)
+	if (g->v6 ? !s->has6 : !s->has4)
 		return PRIV_R_ADDR_NOT_HELD;	/* no gateway to route it through */
 	if (!bucket_take(&c->froute_rate, now, PRIV_FROUTE_RATE, PRIV_FROUTE_BURST))
 		return PRIV_R_RATE;
+	grant_addrs(s, g, &net, &gw);
 	fw = FROUTE_LOCAL;		/* addresses not all looked at: none passes */
 	if (c->local_read(c->local_ctx, &c->local) == 0) {
 		int32_t t = idtab_find(&c->tun, r->handle);	/* authed_of found it */
 
 		froute_ctx_of(&ctx, &c->fconf, &c->local);
 		sockaddr_of(&c->tun_rec[t].peer, &peer);
-		fw = froute_check(c->froutes, &ctx, &g->r, s->v4, &peer);
-		if (fw == FROUTE_OK && froute_peers_held(c->peers, &g->r))
+		fw = g->v6 ? froute6_check(c->froutes, &ctx, &g->r6, &gw.v6, &peer) :
+			     froute_check(c->froutes, &ctx, &g->r, s->v4, &peer);
+		if (fw == FROUTE_OK && (g->v6 ? froute6_holds_a_peer(c, g) :
+					froute_peers_held(c->peers, &g->r)))
 			fw = FROUTE_PEER_ADDR;
-		if (fw == FROUTE_OK && froute_hold(c->froutes, &g->r, s, &peer) < 0)
+		if (fw == FROUTE_OK && (g->v6 ? froute6_hold(c->froutes, &g->r6, s, &peer) :
+					froute_hold(c->froutes, &g->r, s, &peer)) < 0)
 			fw = FROUTE_LIMIT;
 	}
 	if (fw != FROUTE_OK) {
@@ -1456,20 +1530,18 @@ static enum priv_reason froute_req(struct priv_check *c, const struct priv_msg *
 		return PRIV_R_FROUTE;
 	}
 	g->up = true;
-	out->addr = (struct priv_addr){ .family = 4, .v4 = s->v4 };
+	out->addr = gw;
 	return PRIV_OK;
 }
 
 void priv_check_froute_failed(struct priv_check *c, uint32_t handle, uint16_t sid,
-			      struct in_addr net, uint8_t plen)
+			      const struct priv_addr *net, uint8_t plen)
 {
 	int32_t i = idtab_find(&c->sess, sess_key(handle, sid));
 	struct pc_grant *g = i >= 0 ? grant_of(c, &c->sess_rec[i], net, plen) : NULL;
 
-	if (!g || !g->up)
-		return;
-	froute_drop(c->froutes, &g->r, &c->sess_rec[i]);
-	g->up = false;
+	if (g)
+		grant_down(c, &c->sess_rec[i], g);
 }
 
 bool priv_check_session_challenge(const struct priv_check *c, uint32_t handle, uint16_t sid,
@@ -1488,19 +1560,23 @@ bool priv_check_session_challenge(const struct priv_check *c, uint32_t handle, u
 }
 
 void priv_check_each_froute(const struct priv_check *c, uint32_t handle, uint16_t sid,
-			    priv_check_froute_fn *fn, void *ctx)
+			    int family, priv_check_froute_fn *fn, void *ctx)
 {
 	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
 		const struct pc_session *s = &c->sess_rec[i];
 		uint32_t h = sess_handle(c->sess.key[i]);
 		uint16_t n = (uint16_t)c->sess.key[i];
 		const struct pc_grant *g;
+		struct priv_addr net, gw;
 
 		if (!c->sess.used[i] || (handle && h != handle) || (sid && n != sid))
 			continue;
-		for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next))
-			if (g->up)
-				fn(ctx, g->r.net, g->r.plen, s->v4);
+		for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next)) {
+			if (!g->up || (family && family != (g->v6 ? 6 : 4)))
+				continue;
+			grant_addrs(s, g, &net, &gw);
+			fn(ctx, &net, g->v6 ? g->r6.plen : g->r.plen, &gw);
+		}
 	}
 }
 
@@ -1519,6 +1595,9 @@ static enum priv_reason session_up(struct priv_check *c, const struct priv_sessi
 		return why;
 	if ((r->has_v4 && !holds(s, &a4)) || (r->has_v6 && !holds(s, &a6)))
 		return PRIV_R_ADDR_NOT_HELD;
+	/* the interface identifier: the gateway of IPv6 routes added from now on */
+	if (r->has_v6)
+		s->ifid = r->ifid;
 	return PRIV_OK;
 }
 
@@ -1867,10 +1946,13 @@ static void carry_session(struct priv_check *n, const struct priv_check *old,
 		if (!ng)
 			break;		/* as many grants as old's: cannot be */
 		n->grant_free = ng->next;
+		ng->v6 = g->v6;
 		ng->r = g->r;
+		ng->r6 = g->r6;
 		ng->next = 0;
 		/* as many routes as old's table held: froute_hold cannot refuse them */
-		ng->up = g->up && froute_hold(n->froutes, &ng->r, ns, &peer) == 0;
+		ng->up = g->up && (g->v6 ? froute6_hold(n->froutes, &ng->r6, ns, &peer) :
+				   froute_hold(n->froutes, &ng->r, ns, &peer)) == 0;
 		*tail = i1;
 		tail = &ng->next;
 	}
@@ -1952,7 +2034,7 @@ unsigned int priv_check_froutes_rejudge(struct priv_check *c, priv_check_froute_
 	if (c->local_read(c->local_ctx, &c->local) < 0) {
 		/* the pools, servers and DAE clients still (as sess.c's froutes_reload) */
 		*local_ok = false;
-		c->local.n = 0;
+		c->local.n = c->local.n6 = 0;
 	}
 	froute_ctx_of(&fc, &c->fconf, &c->local);
 	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
@@ -1964,16 +2046,18 @@ unsigned int priv_check_froutes_rejudge(struct priv_check *c, priv_check_froute_
 			continue;
 		tref_of(c, t, &tr);
 		for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next)) {
+			struct priv_addr net, gw;
 			enum froute_why why;
 
-			if (!g->up || (why = froute_check_config(&fc, &g->r)) == FROUTE_OK)
+			if (!g->up || (why = g->v6 ? froute6_check_config(&fc, &g->r6) :
+				       froute_check_config(&fc, &g->r)) == FROUTE_OK)
 				continue;
-			froute_drop(c->froutes, &g->r, s);
-			g->up = false;
+			grant_addrs(s, g, &net, &gw);
+			grant_down(c, s, g);
 			c->st.froute_removed++;
 			n++;
-			fn(ctx, &tr, (uint16_t)c->sess.key[i], g->r.net, g->r.plen, s->v4,
-			   froute_why_str(why));
+			fn(ctx, &tr, (uint16_t)c->sess.key[i], &net, g->v6 ? g->r6.plen : g->r.plen,
+			   &gw, froute_why_str(why));
 		}
 	}
 	return n;

@@ -27,13 +27,14 @@
  *     /64 each, from the configured pools or the user's static address, and
  *     not held by another session;
  *   - SESSION_UP and routes only for the addresses the session holds;
- *   - FROUTE_ADD (a network routed through the session's IPv4 address) only
- *     for a Framed-Route of the session's Access-Accept that the parent
+ *   - FROUTE_ADD (a network routed through the session's IPv4 address, or an
+ *     IPv6 prefix through an address of its /64) only for a Framed-Route
+ *     (Framed-IPv6-Route) of the session's Access-Accept that the parent
  *     verified itself, and only if froute.h's checks pass against the
  *     parent's record (the configuration's pools, RADIUS servers and DAE
  *     clients, the gateway's addresses, every tunnel's and SA's peer, the
  *     other sessions' routes; FROUTE_MAX_PER_PEER, FROUTE_MAX); its routes
- *     go down with its IPv4 address and with the session;
+ *     go down with its address of their family and with the session;
  *   - SEND (an L2TP datagram with an SA's mark, for the engine that has no
  *     CAP_NET_RAW): a tunnel's only to its peer, port and socket, with the
  *     tunnel's peer tunnel ID (a data message: a session of that tunnel, its
@@ -186,13 +187,15 @@ void priv_check_each_session(const struct priv_check *c, uint32_t handle, uint16
 			     priv_check_session_fn *fn, void *ctx);
 void priv_check_each_tunnel(const struct priv_check *c, priv_check_tunnel_fn *fn, void *ctx);
 /*
- * Each Framed-Route up of the sessions (handle 0, sid 0: all; as above):
- * network, prefix length, gateway (the session's IPv4 address). For the
- * parent's cleanup before it forgets them.
+ * Each Framed-Route and Framed-IPv6-Route up of the sessions (handle 0, sid
+ * 0: all; as above) of family (4, 6; 0: both): network, prefix length,
+ * gateway (the session's IPv4 address, or its /64 with its interface
+ * identifier). For the parent's cleanup before it forgets them.
  */
-typedef void priv_check_froute_fn(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw);
+typedef void priv_check_froute_fn(void *ctx, const struct priv_addr *net, uint8_t plen,
+				  const struct priv_addr *gw);
 void priv_check_each_froute(const struct priv_check *c, uint32_t handle, uint16_t sid,
-			    priv_check_froute_fn *fn, void *ctx);
+			    int family, priv_check_froute_fn *fn, void *ctx);
 /*
  * A session of handle not yet authenticated, with tries left: the challenge
  * its next CHAP or MS-CHAPv2 answer must be to (PAP ignores it). A new
@@ -203,7 +206,7 @@ bool priv_check_session_challenge(const struct priv_check *c, uint32_t handle, u
 				  uint8_t chal[MSCHAP_CHALLENGE_LEN]);
 /* The kernel refused an accepted FROUTE_ADD: the route is not up. */
 void priv_check_froute_failed(struct priv_check *c, uint32_t handle, uint16_t sid,
-			      struct in_addr net, uint8_t plen);
+			      const struct priv_addr *net, uint8_t plen);
 /* Framed-Routes up, in all. */
 unsigned int priv_check_froutes(const struct priv_check *c);
 /*
@@ -312,8 +315,8 @@ struct priv_check *priv_check_reload(const struct priv_check *old, const struct 
  * could not be read and the configuration alone judged. Returns how many went.
  */
 typedef void priv_check_froute_gone_fn(void *ctx, const struct priv_check_tref *t, uint16_t sid,
-				       struct in_addr net, uint8_t plen, struct in_addr gw,
-				       const char *why);
+				       const struct priv_addr *net, uint8_t plen,
+				       const struct priv_addr *gw, const char *why);
 unsigned int priv_check_froutes_rejudge(struct priv_check *c, priv_check_froute_gone_fn *fn,
 					void *ctx, bool *local_ok);
 /* Each session holding an address (v4, v6 /64: NULL when not), with its tunnel. */

@@ -241,18 +241,29 @@ static void b_route(struct codec *c, struct priv_addr_req *x)
 		fail(c, PRIV_R_FIELD);
 }
 
-/* FROUTE_*: an IPv4 network, host bits zero. */
+/* FROUTE_*: an IPv4 network or an IPv6 prefix, host bits zero. */
 static void b_froute(struct codec *c, struct priv_addr_req *x)
 {
-	uint32_t net, host;
+	const uint8_t *p;
+	unsigned int bytes;
 
 	b_addr(c, x);
 	if (c->err != PRIV_OK)
 		return;
-	net = ntohl(x->addr.v4.s_addr);
-	host = x->plen >= 32 ? 0 : x->plen == 0 ? 0xffffffffu : 0xffffffffu >> x->plen;
-	if (x->addr.family != 4 || x->plen > 32 || (net & host))
+	p = x->addr.family == 4 ? (const uint8_t *)&x->addr.v4 : x->addr.v6.s6_addr;
+	bytes = x->addr.family == 4 ? 4 : 16;
+	if ((x->addr.family != 4 && x->addr.family != 6) || x->plen > bytes * 8) {
 		fail(c, PRIV_R_FIELD);
+		return;
+	}
+	for (unsigned int i = 0; i < bytes; i++) {
+		unsigned int bits = x->plen > i * 8 ? x->plen - i * 8 : 0;
+
+		if (p[i] & (bits >= 8 ? 0 : 0xff >> bits)) {
+			fail(c, PRIV_R_FIELD);
+			return;
+		}
+	}
 }
 
 static void b_session_up(struct codec *c, struct priv_session_up *x)

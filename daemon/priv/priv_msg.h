@@ -36,8 +36,9 @@
 
 #include "ppp/mschap.h"
 
-#define PRIV_MSG_VERSION	6	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun;
-				   6: ACCT_KEEP, RADIUS_SIGN's keep, STATS' acct */
+#define PRIV_MSG_VERSION	7	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun;
+				   6: ACCT_KEEP, RADIUS_SIGN's keep, STATS' acct;
+				   7: FROUTE_* of IPv6 prefixes */
 #define PRIV_HDR_LEN		8
 /*
  * The largest message: a RADIUS packet to sign or verify and its fields (a
@@ -204,8 +205,8 @@ struct priv_addr_req {			/* ADDR_CLAIM, ADDR_RELEASE, ROUTE_ADD/DEL, FROUTE_ADD/
 	uint16_t tid, sid;
 	struct priv_addr addr;		/* CLAIM: address 0 (family 4 or 6): any from the pool */
 	/*
-	 * routes: 32 (IPv4) or 64 (IPv6); FROUTE_*: the network's, family 4,
-	 * 0..32 with the host bits zero; else 0
+	 * routes: 32 (IPv4) or 64 (IPv6); FROUTE_*: the network's, 0..32
+	 * (family 4) or 0..128 (family 6) with the host bits zero; else 0
 	 */
 	uint8_t plen;
 };
@@ -407,7 +408,7 @@ struct priv_reply {
 	struct priv_counters counters;
 	/*
 	 * FROUTE_ADD and FROUTE_DEL: addr is the route's gateway (the session's
-	 * IPv4 address); FROUTE_ADD refused with PRIV_R_FROUTE: why (froute.h's
+	 * IPv4 address, or its /64 with its interface identifier); FROUTE_ADD refused with PRIV_R_FROUTE: why (froute.h's
 	 * enum froute_why), else 0
 	 */
 	uint8_t froute_why;

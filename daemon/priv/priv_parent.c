@@ -28,7 +28,8 @@ static void routes_del(void *arg, uint16_t tid, uint16_t sid, const struct priv_
 }
 
 /* A Framed-Route of a session that goes, or that gives its IPv4 address back. */
-static void froute_del(void *arg, struct in_addr net, uint8_t plen, struct in_addr gw)
+static void froute_del(void *arg, const struct priv_addr *net, uint8_t plen,
+		       const struct priv_addr *gw)
 {
 	const struct cleanup *cl = arg;
 
@@ -40,7 +41,7 @@ static void froute_del(void *arg, struct in_addr net, uint8_t plen, struct in_ad
 static void session_routes_del(const struct priv_check *c, uint32_t handle, uint16_t sid,
 			       struct cleanup *cl)
 {
-	priv_check_each_froute(c, handle, sid, froute_del, cl);
+	priv_check_each_froute(c, handle, sid, 0, froute_del, cl);
 	priv_check_each_session(c, handle, sid, routes_del, cl);
 }
 
@@ -113,12 +114,12 @@ static int execute(struct priv_check *c, const struct priv_msg *m, struct priv_r
 		return ops->route(ctx, m->type == PRIV_REQ_ROUTE_ADD, &a->addr, a->plen);
 	case PRIV_REQ_FROUTE_ADD:
 		errno = EOPNOTSUPP;
-		if (ops->froute && ops->froute(ctx, true, a->addr.v4, a->plen, out->addr.v4) == 0)
+		if (ops->froute && ops->froute(ctx, true, &a->addr, a->plen, &out->addr) == 0)
 			return 0;
-		priv_check_froute_failed(c, a->handle, a->sid, a->addr.v4, a->plen);
+		priv_check_froute_failed(c, a->handle, a->sid, &a->addr, a->plen);
 		return -1;
 	case PRIV_REQ_FROUTE_DEL:	/* gone from the checker: a route left is reported */
-		return ops->froute ? ops->froute(ctx, false, a->addr.v4, a->plen, out->addr.v4) : 0;
+		return ops->froute ? ops->froute(ctx, false, &a->addr, a->plen, &out->addr) : 0;
 	case PRIV_REQ_ADDR_RELEASE:
 		/* an address the session gives back is not routed to it any more */
 		ops->route(ctx, false, &a->addr, a->addr.family == 4 ? 32 : 64);
@@ -150,11 +151,13 @@ static void before(struct priv_check *c, const struct priv_msg *m,
 			session_routes_del(c, m->ids.handle, m->ids.sid, &cl);
 		break;
 	case PRIV_REQ_ADDR_RELEASE:	/* the Framed-Routes through the address go with it */
-		if (m->addr.addr.family == 4 &&
-		    priv_check_tref(c, m->addr.handle, m->addr.tid, &t) &&
+		if (priv_check_tref(c, m->addr.handle, m->addr.tid, &t) &&
 		    priv_check_session_get(c, m->addr.handle, m->addr.tid, m->addr.sid, &s) &&
-		    s.authed && s.has4 && s.v4.s_addr == m->addr.addr.v4.s_addr)
-			priv_check_each_froute(c, m->addr.handle, m->addr.sid, froute_del, &cl);
+		    s.authed && (m->addr.addr.family == 4 ?
+				 s.has4 && s.v4.s_addr == m->addr.addr.v4.s_addr :
+				 s.has6 && !memcmp(&s.pfx6, &m->addr.addr.v6, sizeof(s.pfx6))))
+			priv_check_each_froute(c, m->addr.handle, m->addr.sid, m->addr.addr.family,
+					       froute_del, &cl);
 		break;
 	case PRIV_REQ_MARK_QUERY:
 		if (ops->sa_lookup)
@@ -369,7 +372,7 @@ static void resume_session_gone(void *arg, const struct priv_check_tref *t, uint
 {
 	struct resume *r = arg;
 
-	priv_check_each_froute(r->c, t->handle, sid, froute_del, &r->cl);
+	priv_check_each_froute(r->c, t->handle, sid, 0, froute_del, &r->cl);
 	routes_del(&r->cl, t->tid, sid, v4, v6);
 	r->cl.ops->session_del(r->cl.ctx, t, sid);
 }

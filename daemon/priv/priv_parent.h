@@ -84,7 +84,8 @@ struct priv_exec_ops {
 	 * l2sec0 onlink" added (never replacing one) or removed; 0, or -1 with
 	 * errno. Without it FROUTE_ADD fails (EOPNOTSUPP).
 	 */
-	int (*froute)(void *ctx, bool add, struct in_addr net, uint8_t plen, struct in_addr gw);
+	int (*froute)(void *ctx, bool add, const struct priv_addr *net, uint8_t plen,
+		      const struct priv_addr *gw);
 };
 
 /*

@@ -216,6 +216,8 @@ static void accept_of(const struct radius_msg *m, const struct outstanding *o,
 	v->pfx6_len = rr.ipv6_plen;
 	v->n_routes = rr.n_routes;
 	memcpy(v->routes, rr.routes, rr.n_routes * sizeof(rr.routes[0]));
+	v->n_routes6 = rr.n_routes6;
+	memcpy(v->routes6, rr.routes6, rr.n_routes6 * sizeof(rr.routes6[0]));
 	explicit_bzero(&rr, sizeof(rr));
 }
 

@@ -107,6 +107,9 @@ struct priv_radius_verdict {
 	/* Framed-Route, as sent (the checker judges each when the engine asks for it) */
 	unsigned int n_routes;
 	struct radius_route routes[RADIUS_MAX_ROUTES];
+	/* Framed-IPv6-Route, the same */
+	unsigned int n_routes6;
+	struct radius_route6 routes6[RADIUS_MAX_ROUTES];
 };
 
 /* Judge and carry out one request (the checker took its rate first): PRIV_OK or a refusal. */

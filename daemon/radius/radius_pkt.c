@@ -274,43 +274,53 @@ static bool get_text(const struct radius_msg *m, const struct radius_avp *a, cha
 }
 
 /*
- * Framed-Route "NET/PLEN [GATEWAY [METRIC ...]]": the network and the
- * gateway (absent or 0.0.0.0: the client); the metrics are not used. Any
- * prefix length parses, 0 too: whether a route is taken is froute.c's to say,
- * and a refused route must not refuse the whole Accept.
+ * "NET/PLEN [GATEWAY [METRIC ...]]" of family af (net and gw 4 or 16 octets):
+ * the network and the gateway (absent: all zero, the client); the metrics
+ * are not used. Any prefix length up to the family's parses, 0 too: whether
+ * a route is taken is froute.c's to say, and a refused route must not refuse
+ * the whole Accept. Host bits set make it no route (a typo, not a network).
  */
-static bool parse_route(const char *s, struct radius_route *r)
+static bool parse_prefix_gw(const char *s, int af, void *net, uint8_t *plen, void *gw)
 {
-	char net[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
-	unsigned long plen;
+	size_t alen = af == AF_INET ? 4 : 16, n;
+	unsigned long len, max = alen * 8;
+	const uint8_t *p = net;
 	char *end;
-	uint32_t mask;
-	size_t n;
 
-	if (!slash || (size_t)(slash - s) >= sizeof(net))
+	if (!slash || (size_t)(slash - s) >= sizeof(a))
 		return false;
-	memcpy(net, s, (size_t)(slash - s));
-	net[slash - s] = 0;
-	if (inet_pton(AF_INET, net, &r->net) != 1 || slash[1] < '0' || slash[1] > '9')
+	memcpy(a, s, (size_t)(slash - s));
+	a[slash - s] = 0;
+	if (inet_pton(af, a, net) != 1 || slash[1] < '0' || slash[1] > '9')
 		return false;
-	plen = strtoul(slash + 1, &end, 10);
-	if (plen > 32 || (*end && *end != ' '))
+	len = strtoul(slash + 1, &end, 10);
+	if (len > max || (*end && *end != ' '))
 		return false;
-	mask = htonl(plen == 0 ? 0 : plen == 32 ? 0xffffffffu : ~(0xffffffffu >> plen));
-	if (r->net.s_addr & ~mask)
-		return false;	/* host bits set: a typo, not a network */
-	r->plen = (uint8_t)plen;
-	r->gw.s_addr = INADDR_ANY;
+	for (size_t i = 0; i < alen; i++) {
+		unsigned long bits = len > i * 8 ? len - i * 8 : 0;
+
+		if (p[i] & (bits >= 8 ? 0 : 0xff >> bits))
+			return false;
+	}
+	*plen = (uint8_t)len;
+	memset(gw, 0, alen);
 	end += strspn(end, " ");
 	n = strcspn(end, " ");
 	if (!n)
 		return true;
-	if (n >= sizeof(gw))
+	if (n >= sizeof(a))
 		return false;
-	memcpy(gw, end, n);
-	gw[n] = 0;
-	return inet_pton(AF_INET, gw, &r->gw) == 1;
+	memcpy(a, end, n);
+	a[n] = 0;
+	return inet_pton(af, a, gw) == 1;
+}
+
+/* Framed-Route (RFC 2865 5.22): the gateway absent or 0.0.0.0 is the client. */
+static bool parse_route(const char *s, struct radius_route *r)
+{
+	return parse_prefix_gw(s, AF_INET, &r->net, &r->plen, &r->gw);
 }
 
 static bool reply_route(const struct radius_msg *m, const struct radius_avp *a,
@@ -323,6 +333,28 @@ static bool reply_route(const struct radius_msg *m, const struct radius_avp *a,
 	if (!parse_route(s, &r->routes[r->n_routes]))
 		return false;
 	r->n_routes++;
+	return true;
+}
+
+/*
+ * Framed-IPv6-Route (RFC 3162 2.5), as Framed-Route: the gateway absent or
+ * "::" is the client's own address.
+ */
+static bool parse_route6(const char *s, struct radius_route6 *r)
+{
+	return parse_prefix_gw(s, AF_INET6, &r->net, &r->plen, &r->gw);
+}
+
+static bool reply_route6(const struct radius_msg *m, const struct radius_avp *a,
+			 struct radius_reply *r)
+{
+	char s[RADIUS_ATTR_MAX + 1];
+
+	if (r->n_routes6 == RADIUS_MAX_ROUTES || !get_text(m, a, s, sizeof(s)))
+		return false;
+	if (!parse_route6(s, &r->routes6[r->n_routes6]))
+		return false;
+	r->n_routes6++;
 	return true;
 }
 
@@ -373,6 +405,8 @@ static bool reply_attr(const struct radius_msg *m, const struct radius_avp *a,
 		return reply_ipv6_prefix(m, a, r);
 	case RADIUS_FRAMED_ROUTE:
 		return reply_route(m, a, r);
+	case RADIUS_FRAMED_IPV6_ROUTE:
+		return reply_route6(m, a, r);
 	case RADIUS_SESSION_TIMEOUT:
 		return get_u32(m, a, &r->session_timeout);
 	case RADIUS_IDLE_TIMEOUT:
@@ -440,6 +474,7 @@ static const char *attr_name(uint8_t type)
 	case RADIUS_FRAMED_POOL: return "Framed-Pool";
 	case RADIUS_FRAMED_IPV6_PREFIX: return "Framed-IPv6-Prefix";
 	case RADIUS_FRAMED_ROUTE: return "Framed-Route";
+	case RADIUS_FRAMED_IPV6_ROUTE: return "Framed-IPv6-Route";
 	case RADIUS_SESSION_TIMEOUT: return "Session-Timeout";
 	case RADIUS_IDLE_TIMEOUT: return "Idle-Timeout";
 	case RADIUS_ACCT_INTERIM_INTERVAL: return "Acct-Interim-Interval";

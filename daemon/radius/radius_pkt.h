@@ -86,6 +86,7 @@ enum radius_attr {
 	RADIUS_NAS_PORT_ID = 87,
 	RADIUS_FRAMED_POOL = 88,
 	RADIUS_FRAMED_IPV6_PREFIX = 97,
+	RADIUS_FRAMED_IPV6_ROUTE = 99,
 	RADIUS_ERROR_CAUSE = 101,
 };
 
@@ -219,12 +220,21 @@ struct radius_route {
 	struct in_addr gw;	/* INADDR_ANY: none, the client */
 };
 
+/* Framed-IPv6-Route, the same for IPv6. */
+struct radius_route6 {
+	struct in6_addr net;	/* host bits zero */
+	uint8_t plen;		/* 0..128 */
+	struct in6_addr gw;	/* ::: none, the client's own address */
+};
+
 /*
  * The attributes an Access-Accept, -Reject or -Challenge and a CoA-Request
  * carry for the gateway. has_* and the counts say what was present.
  *
  * Framed-Route ("NET/PLEN [GATEWAY [METRIC]]", RFC 2865 section 5.22) is a
- * network routed behind the client (froute.h; METRIC is ignored); DNS servers
+ * network routed behind the client (froute.h; METRIC is ignored), and
+ * Framed-IPv6-Route ("PREFIX/PLEN [GATEWAY [METRIC]]", RFC 3162 section 2.5)
+ * an IPv6 prefix (RADIUS_MAX_ROUTES of each); DNS servers
  * come from MS-Primary/Secondary-DNS-Server (RFC 2548); both standard, so
  * FreeRADIUS's dictionaries name them.
  */
@@ -237,6 +247,8 @@ struct radius_reply {
 	uint8_t ipv6_plen;
 	struct radius_route routes[RADIUS_MAX_ROUTES];
 	unsigned int n_routes;
+	struct radius_route6 routes6[RADIUS_MAX_ROUTES];
+	unsigned int n_routes6;
 	struct in_addr dns[2];			/* INADDR_ANY: none */
 	uint32_t session_timeout, idle_timeout, interim_interval;	/* s; 0: none */
 	uint32_t error_cause;			/* 0: none */
@@ -251,7 +263,8 @@ struct radius_reply {
 /*
  * Read m's attributes into r. RADIUS_OK, or RADIUS_ERR_ATTR_VALUE when one
  * of them is malformed (a Framed-IP-Address not of 4 octets, a Framed-Route
- * that is no route, more than RADIUS_MAX_ROUTES routes, ...); *what then
+ * or Framed-IPv6-Route that is no route, more than RADIUS_MAX_ROUTES of
+ * either, ...); *what then
  * names the attribute.
  */
 enum radius_err radius_reply_parse(const struct radius_msg *m, struct radius_reply *r,

@@ -4,7 +4,9 @@
  * office's router dialling in. The RADIUS server's routes are checked here
  * before sess.c asks for "NET/PLEN via CLIENT dev l2sec0 onlink"; l2sec.ko
  * then finds the session by the route's gateway (xmit) and accepts the
- * network's sources from it (recv), docs/ARCHITECTURE.md.
+ * network's sources from it (recv), docs/ARCHITECTURE.md. Framed-IPv6-Route
+ * (RFC 3162 2.5) the same (froute6_*), through the client's IPv6 address (an
+ * address of its /64): one table, one set of bounds for both families.
  *
  * The table remembers every route the daemon added, with its session and the
  * client's public address, so that no session takes a network another holds
@@ -29,9 +31,14 @@
  * client, whatever the other checks say.
  */
 #define FROUTE_MIN_PLEN		8
+/* IPv6: an RIR's block from IANA (a /12) is the most anyone holds. */
+#define FROUTE_MIN_PLEN6	12
 #define FROUTE_MAX_PER_PEER	64	/* one public address, all its sessions */
 #define FROUTE_MAX		4096	/* the whole gateway */
-/* The gateway's own IPv4 addresses looked at (8 KiB on the stack); more: no route passes. */
+/*
+ * The gateway's own addresses looked at, of each family (28 KiB on the stack
+ * in all); more of either: no route passes.
+ */
 #define FROUTE_MAX_LOCAL	1024
 
 enum froute_why {
@@ -50,33 +57,41 @@ enum froute_why {
 	FROUTE_PRIVSEP,		/* the privsep parent refused it (not of the Accept it verified) */
 	FROUTE_TUN,		/* the TUN data path routes the clients' own addresses only */
 	FROUTE_KERNEL,		/* the kernel refused it */
+	FROUTE_SCOPE,		/* IPv6: not unicast beyond the link (link-local, multicast, ::/8) */
 };
+#define FROUTE_WHY_LAST		FROUTE_SCOPE
 
 const char *froute_why_str(enum froute_why why);
 
 /* A network of the gateway: an interface's address and its prefix length. */
 struct froute_local {
-	unsigned int n;
+	unsigned int n, n6;
 	struct {
 		struct in_addr addr;
 		uint8_t plen;
 	} e[FROUTE_MAX_LOCAL];
+	struct {
+		struct in6_addr addr;
+		uint8_t plen;
+	} e6[FROUTE_MAX_LOCAL];
 };
 
 struct ifaddrs;
 
 /*
- * The gateway's IPv4 addresses now (getifaddrs); 0, or -1 with errno (E2BIG:
- * more than FROUTE_MAX_LOCAL, so some would not be looked at).
+ * The gateway's IPv4 and IPv6 addresses now (getifaddrs); 0, or -1 with errno
+ * (E2BIG: more than FROUTE_MAX_LOCAL of a family, so some would not be looked at).
  */
 int froute_local_read(struct froute_local *l);
-/* The IPv4 addresses of the list ifa, as froute_local_read. */
+/* The addresses of the list ifa, as froute_local_read. */
 int froute_local_from(struct froute_local *l, const struct ifaddrs *ifa);
 
 /* What the checks compare with: all of it the caller's, valid during the call. */
 struct froute_ctx {
 	const struct config_range *pools;	/* every pool's ranges, default and named */
 	unsigned int n_pools;
+	const struct in6_addr *pool6;		/* [ppp] ipv6-prefix; NULL: none */
+	uint8_t pool6_len;
 	const struct froute_local *local;
 	const struct sockaddr_storage *servers;	/* RADIUS authentication and accounting */
 	unsigned int n_servers;
@@ -91,13 +106,15 @@ struct froute_ctx {
 struct froute_conf {
 	struct config_range pools[CONFIG_MAX_POOL_RANGES + CONFIG_MAX_NAMED_RANGES];
 	unsigned int n_pools;
+	struct in6_addr pool6;
+	uint8_t pool6_len;			/* 0: no IPv6 prefix */
 	struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS];
 	unsigned int n_servers;
 	struct config_dae_client dae[CONFIG_DAE_CLIENTS_MAX];
 	unsigned int n_dae;
 };
 
-/* cfg's pools (default and named), RADIUS servers and DAE clients into fc. */
+/* cfg's pools (default and named, IPv6), RADIUS servers and DAE clients into fc. */
 void froute_conf_from(struct froute_conf *fc, const struct l2sec_config *cfg);
 /* A context over fc and local (both the caller's, valid while c is used). */
 void froute_ctx_of(struct froute_ctx *c, const struct froute_conf *fc,
@@ -107,7 +124,7 @@ struct froute_table;
 
 struct froute_table *froute_table_new(void);
 void froute_table_free(struct froute_table *t);
-/* Routes held now, by every session together. */
+/* Routes held now, by every session together, of both families. */
 unsigned int froute_count(const struct froute_table *t);
 
 /*
@@ -184,14 +201,36 @@ void froute_orphan(struct froute_table *t, const struct radius_route *r, const v
 /* Routes left by froute_orphan. */
 unsigned int froute_orphans(const struct froute_table *t);
 /*
- * Try del on each orphan (0: removed from the kernel, or not there); those
- * removed leave the table. Returns how many are left.
+ * Try del (IPv4) or del6 (IPv6) on each orphan (0: removed from the kernel,
+ * or not there); those removed leave the table. Returns how many are left.
  */
 unsigned int froute_retry(struct froute_table *t,
 			  int (*del)(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw),
+			  int (*del6)(void *ctx, const struct in6_addr *net, uint8_t plen,
+				      const struct in6_addr *gw),
 			  void *ctx);
 
 /* "NET/PLEN" into buf (at least INET_ADDRSTRLEN + 3). */
 const char *froute_str(const struct radius_route *r, char *buf, size_t cap);
+
+/*
+ * Framed-IPv6-Route: the same checks, table and bounds, for a route through
+ * client, the session's IPv6 address (its gateway must be "::" or an address
+ * of client's /64). Besides IPv4's: FROUTE_SCOPE for a prefix that is not
+ * global or unique-local unicast, FROUTE_OWN for one meeting client's /64,
+ * FROUTE_POOL for one meeting [ppp] ipv6-prefix.
+ */
+enum froute_why froute6_check(const struct froute_table *t, const struct froute_ctx *c,
+			      const struct radius_route6 *r, const struct in6_addr *client,
+			      const struct sockaddr_storage *peer);
+bool froute6_holds_peer(const struct radius_route6 *r, const struct sockaddr_storage *peer);
+int froute6_hold(struct froute_table *t, const struct radius_route6 *r, const void *owner,
+		 const struct sockaddr_storage *peer);
+void froute6_drop(struct froute_table *t, const struct radius_route6 *r, const void *owner);
+enum froute_why froute6_check_config(const struct froute_ctx *c, const struct radius_route6 *r);
+void froute6_orphan(struct froute_table *t, const struct radius_route6 *r, const void *owner,
+		    const struct in6_addr *gw);
+/* "PREFIX/PLEN" into buf (at least INET6_ADDRSTRLEN + 4). */
+const char *froute6_str(const struct radius_route6 *r, char *buf, size_t cap);
 
 #endif

@@ -12,7 +12,9 @@
  * of mark 7 go and come back (its tunnels forgotten); bit 3: the harness
  * plays the RADIUS server and sends, before the datagram, the verification of
  * its Access-Accept (Framed-IP-Address 10.9.0.2, Framed-Routes 172.16.0.0/16
- * and 10.9.0.0/24, the latter over the pool) to the last Access-Request the
+ * and 10.9.0.0/24, the latter over the pool, Framed-IPv6-Routes
+ * 2001:db8:5701::/48 and 2001:db8:100::/63, the latter over the IPv6
+ * prefix) to the last Access-Request the
  * parent signed (what an engine cannot forge without the secret).
  *
  * Oracles besides the sanitizers: a datagram the decoder accepts encodes
@@ -23,12 +25,13 @@
  * signed verifies with the secret as a server checks it, a DAE answer it
  * signed with dae-client 0's as that client checks it; a SEND accepted goes
  * with the mark of the one SA (7), whatever mark the datagram named; a
- * FROUTE_ADD accepted is the Accept's 172.16.0.0/16, through the session's
- * address; the store of kept accounting records (priv_acct.h, 8 records and 4
- * sessions here) never holds more, and an ACCT_KEEP accepted has a number;
- * after the run, the SA's going takes every tunnel and every framed route,
- * and a new tunnel's sessions get every address of the pool (none leaked),
- * with the sequence numbering where the harness counted it.
+ * FROUTE_ADD accepted is the Accept's 172.16.0.0/16 or 2001:db8:5701::/48,
+ * through the session's address; the store of kept accounting records
+ * (priv_acct.h, 8 records and 4 sessions here) never holds more, and an
+ * ACCT_KEEP accepted has a number; after the run, the SA's going takes every
+ * tunnel and every framed route, and a new tunnel's sessions get every address
+ * of the pool (none leaked), with the sequence numbering where the harness
+ * counted it.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -168,6 +171,23 @@ static bool dae_signed_ok(const struct priv_radius_pkt *p, const uint8_t req_aut
 	return radius_verify_answer(&m, code, req_auth, &dae_secret) == RADIUS_OK;
 }
 
+/*
+ * A FROUTE_ADD the parent accepted: the Accept's 172.16.0.0/16 through the
+ * session's 10.9.0.2, or its 2001:db8:5701::/48 through an address of a /64
+ * of [ppp] ipv6-prefix (2001:db8:100::/62).
+ */
+static bool froute_ok(const struct priv_addr_req *r, const struct priv_addr *gw)
+{
+	static const uint8_t net6[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x57, 0x01 };
+
+	if (r->addr.family == 4)
+		return r->addr.v4.s_addr == htonl(0xac100000) && r->plen == 16 &&
+		       gw->family == 4 && gw->v4.s_addr == htonl(0x0a090002);
+	return r->addr.family == 6 && r->plen == 48 && !memcmp(r->addr.v6.s6_addr, net6, 6) &&
+	       gw->family == 6 && !memcmp(gw->v6.s6_addr, "\x20\x01\x0d\xb8\x01\x00\x00", 7) &&
+	       gw->v6.s6_addr[7] < 4;
+}
+
 /* The server's Access-Accept to the last Access-Request, as RADIUS_VERIFY. */
 static size_t server_accept(uint8_t *buf, size_t cap, uint32_t seq)
 {
@@ -180,6 +200,8 @@ static size_t server_accept(uint8_t *buf, size_t cap, uint32_t seq)
 	if (radius_put_in4(&a, RADIUS_FRAMED_IP_ADDRESS, ip) ||
 	    radius_put_str(&a, RADIUS_FRAMED_ROUTE, "172.16.0.0/16") ||
 	    radius_put_str(&a, RADIUS_FRAMED_ROUTE, "10.9.0.0/24") ||
+	    radius_put_str(&a, RADIUS_FRAMED_IPV6_ROUTE, "2001:db8:5701::/48") ||
+	    radius_put_str(&a, RADIUS_FRAMED_IPV6_ROUTE, "2001:db8:100::/63") ||
 	    radius_sign_answer(&a, &secret, last_access.auth))
 		abort();
 	m.rverify.link = PRIV_RADIUS_AUTH;
@@ -354,11 +376,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (reply.reply.req_type == PRIV_REQ_ACCT_KEEP &&
 		     (reply.reply.reason == PRIV_OK) != (reply.reply.handle != 0)))
 			abort();
-		/* the only route granted and passing: the Accept's, through its address */
+		/* the only routes granted and passing: the Accept's, through its addresses */
 		if (reply.reply.req_type == PRIV_REQ_FROUTE_ADD && reply.reply.reason == PRIV_OK &&
-		    (priv_msg_decode(buf, len, &q) != PRIV_OK ||
-		     q.addr.addr.v4.s_addr != htonl(0xac100000) || q.addr.plen != 16 ||
-		     reply.reply.addr.v4.s_addr != htonl(0x0a090002)))
+		    (priv_msg_decode(buf, len, &q) != PRIV_OK || !froute_ok(&q.addr, &reply.reply.addr)))
 			abort();
 	}
 	/* every tunnel gone (all are bound to mark 7): every framed route with them */

@@ -65,8 +65,12 @@ static void check_accessors(const struct radius_msg *m)
 	size_t len;
 
 	if (radius_reply_parse(m, &r, &what) == RADIUS_OK) {
-		if (r.n_routes > RADIUS_MAX_ROUTES || strlen(r.reply_message) >= sizeof(r.reply_message))
+		if (r.n_routes > RADIUS_MAX_ROUTES || r.n_routes6 > RADIUS_MAX_ROUTES ||
+		    strlen(r.reply_message) >= sizeof(r.reply_message))
 			abort();
+		for (unsigned int i = 0; i < r.n_routes6; i++)
+			if (r.routes6[i].plen > 128)
+				abort();
 	} else if (!what) {
 		abort();	/* a refusal names its attribute */
 	}

@@ -26,6 +26,7 @@
 #include "ppp/mschap.h"
 #include "core/log.h"
 #include "datapath/netdev.h"
+#include "route/froute.h"
 #include "poolrt.h"
 #include "ppp/ppp.h"
 #include "sess.h"
@@ -75,6 +76,8 @@ int __wrap_netdev_route_add(struct netdev *nd, int family, const void *dst, unsi
 int __wrap_netdev_route_del(struct netdev *nd, int family, const void *dst, unsigned int plen);
 int __wrap_netdev_route_via(struct netdev *nd, bool add, struct in_addr net, unsigned int plen,
 			    struct in_addr gw);
+int __wrap_netdev_route_via6(struct netdev *nd, bool add, const struct in6_addr *net,
+			     unsigned int plen, const struct in6_addr *gw);
 int __wrap_netdev_pool_route_add(struct netdev *nd, int family, const void *dst,
 				 unsigned int plen);
 int __wrap_netdev_tun_fd(const struct netdev *nd);
@@ -125,6 +128,19 @@ int __wrap_netdev_route_via(struct netdev *nd, bool add, struct in_addr net, uns
 		return -1;
 	sf_cur->routes4 += add ? 1 : -1;
 	CHECK(sf_cur->routes4 >= 0);
+	return 0;
+}
+
+int __wrap_netdev_route_via6(struct netdev *nd, bool add, const struct in6_addr *net,
+			     unsigned int plen, const struct in6_addr *gw)
+{
+	(void)net; (void)gw;
+	CHECK(nd == (struct netdev *)&sf_nd_dummy);
+	CHECK(plen >= FROUTE_MIN_PLEN6 && plen <= 128);
+	if (add && sf_cur->fail_route)
+		return -1;
+	sf_cur->routes6 += add ? 1 : -1;
+	CHECK(sf_cur->routes6 >= 0);
 	return 0;
 }
 

@@ -435,7 +435,7 @@ static void test_names_and_local(void **state)
 	bool lo = false;
 
 	(void)state;
-	for (int w = FROUTE_OK; w <= FROUTE_KERNEL; w++)
+	for (int w = FROUTE_OK; w <= FROUTE_WHY_LAST; w++)
 		assert_string_not_equal(froute_why_str((enum froute_why)w), "?");
 	assert_string_equal(froute_why_str((enum froute_why)99), "?");
 	assert_string_equal(froute_str(&r, buf, sizeof(buf)), "172.16.5.0/24");
@@ -487,7 +487,7 @@ static void test_local_bound(void **state)
 struct del_log {
 	int fail;		/* errno to fail with; 0: removed */
 	unsigned int calls;
-	char last[48];
+	char last[128];
 };
 
 static int del_route(void *ctx, struct in_addr net, uint8_t plen, struct in_addr gw)
@@ -498,6 +498,23 @@ static int del_route(void *ctx, struct in_addr net, uint8_t plen, struct in_addr
 	d->calls++;
 	inet_ntop(AF_INET, &net, n, sizeof(n));
 	inet_ntop(AF_INET, &gw, g, sizeof(g));
+	snprintf(d->last, sizeof(d->last), "%s/%u via %s", n, plen, g);
+	if (d->fail) {
+		errno = d->fail;
+		return -1;
+	}
+	return 0;
+}
+
+static int del_route6(void *ctx, const struct in6_addr *net, uint8_t plen,
+		      const struct in6_addr *gw)
+{
+	struct del_log *d = ctx;
+	char n[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
+
+	d->calls++;
+	inet_ntop(AF_INET6, net, n, sizeof(n));
+	inet_ntop(AF_INET6, gw, g, sizeof(g));
 	snprintf(d->last, sizeof(d->last), "%s/%u via %s", n, plen, g);
 	if (d->fail) {
 		errno = d->fail;
@@ -528,7 +545,7 @@ static void test_orphan(void **state)
 	assert_int_equal(froute_count(f->t), 1);
 	assert_int_equal(froute_check(f->t, &f->c, &r, ip("10.8.0.50"), &f->pb), FROUTE_TAKEN);
 	/* the kernel still refuses: kept */
-	assert_int_equal(froute_retry(f->t, del_route, &d), 1);
+	assert_int_equal(froute_retry(f->t, del_route, del_route6, &d), 1);
 	assert_int_equal(d.calls, 1);
 	assert_string_equal(d.last, "172.16.5.0/24 via 10.8.0.11");
 	assert_int_equal(froute_count(f->t), 1);
@@ -537,11 +554,11 @@ static void test_orphan(void **state)
 	froute_orphan(f->t, &r2, &owner, f->client);
 	assert_int_equal(froute_orphans(f->t), 1);
 	d.fail = 0;
-	assert_int_equal(froute_retry(f->t, del_route, &d), 0);
+	assert_int_equal(froute_retry(f->t, del_route, del_route6, &d), 0);
 	assert_int_equal(d.calls, 2);
 	assert_int_equal(froute_count(f->t), 1);	/* other's */
 	assert_int_equal(froute_check(f->t, &f->c, &r, ip("10.8.0.50"), &f->pb), FROUTE_OK);
-	assert_int_equal(froute_retry(f->t, del_route, &d), 0);
+	assert_int_equal(froute_retry(f->t, del_route, del_route6, &d), 0);
 	assert_int_equal(d.calls, 2);			/* none left to try */
 }
 
@@ -590,6 +607,196 @@ static void test_check_config(void **state)
 	free(cfg);
 }
 
+/* --- Framed-IPv6-Route ------------------------------------------------------------ */
+
+static struct in6_addr ip6(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+static struct radius_route6 rt6(const char *net, unsigned int plen, const char *gw)
+{
+	struct radius_route6 r = { .net = ip6(net), .plen = (uint8_t)plen };
+
+	r.gw = ip6(gw ? gw : "::");
+	return r;
+}
+
+/* The client at 2001:db8:42:7::5 (its /64 of the pool 2001:db8:42::/56). */
+static enum froute_why check6(struct fx *f, const char *net, unsigned int plen, const char *gw,
+			      const struct sockaddr_storage *p)
+{
+	struct radius_route6 r = rt6(net, plen, gw);
+	struct in6_addr client = ip6("2001:db8:42:7::5");
+
+	return froute6_check(f->t, &f->c, &r, &client, p ? p : &f->pa);
+}
+
+static void test6_shape(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(check6(f, "::", 0, NULL, NULL), FROUTE_DEFAULT);
+	assert_int_equal(check6(f, "2000::", 3, NULL, NULL), FROUTE_SHORT);
+	assert_int_equal(check6(f, "2000::", 11, NULL, NULL), FROUTE_SHORT);
+	assert_int_equal(check6(f, "3000::", 12, NULL, NULL), FROUTE_OK);
+	assert_int_equal(check6(f, "2001:db8:100::", 48, NULL, NULL), FROUTE_OK);
+	assert_int_equal(check6(f, "2001:db8:100::1", 128, NULL, NULL), FROUTE_OK);
+	assert_int_equal(check6(f, "fd00:57::", 32, NULL, NULL), FROUTE_OK);	/* unique-local */
+	/* not beyond the link, not unicast, or IPv4's (mapped) */
+	assert_int_equal(check6(f, "fe80::", 64, NULL, NULL), FROUTE_SCOPE);
+	assert_int_equal(check6(f, "fe80::", 16, NULL, NULL), FROUTE_SCOPE);
+	assert_int_equal(check6(f, "ff02::", 16, NULL, NULL), FROUTE_SCOPE);
+	assert_int_equal(check6(f, "::1", 128, NULL, NULL), FROUTE_SCOPE);
+	assert_int_equal(check6(f, "::ffff:172.16.5.0", 120, NULL, NULL), FROUTE_SCOPE);
+	assert_int_equal(check6(f, "::", 16, NULL, NULL), FROUTE_SCOPE);
+	/* the gateway: none, ::, or an address of the client's /64; never another */
+	assert_int_equal(check6(f, "2001:db8:100::", 48, "2001:db8:42:7::5", NULL), FROUTE_OK);
+	assert_int_equal(check6(f, "2001:db8:100::", 48, "2001:db8:42:7::99", NULL), FROUTE_OK);
+	assert_int_equal(check6(f, "2001:db8:100::", 48, "2001:db8:42:8::5", NULL),
+			 FROUTE_GATEWAY);
+	assert_int_equal(check6(f, "2001:db8:100::", 48, "fe80::1", NULL), FROUTE_GATEWAY);
+	/* a prefix meeting the client's own /64 */
+	assert_int_equal(check6(f, "2001:db8:42:7::", 64, NULL, NULL), FROUTE_OWN);
+	assert_int_equal(check6(f, "2001:db8:42:7:1::", 80, NULL, NULL), FROUTE_OWN);
+	assert_int_equal(check6(f, "2001:db8::", 32, NULL, NULL), FROUTE_OWN);
+}
+
+/* The pool's prefix, the gateway's IPv6 networks, RADIUS servers and DAE clients. */
+static void test6_gateway_networks(void **state)
+{
+	struct fx *f = *state;
+	struct in6_addr pool6 = ip6("2001:db8:57::");
+	struct sockaddr_storage srv[2] = { peer("10.20.0.5"), peer6("2001:db8:5::5") };
+	struct config_dae_client dae = { .plen = 48 };
+
+	((struct sockaddr_in6 *)&dae.net)->sin6_family = AF_INET6;
+	((struct sockaddr_in6 *)&dae.net)->sin6_addr = ip6("2001:db8:77::");
+	f->c.pool6 = &pool6;
+	f->c.pool6_len = 56;
+	f->local.n6 = 1;
+	f->local.e6[0].addr = ip6("2001:db8:ffff::1");
+	f->local.e6[0].plen = 64;
+	f->c.servers = srv;
+	f->c.n_servers = 2;
+	f->c.dae = &dae;
+	f->c.n_dae = 1;
+	assert_int_equal(check6(f, "2001:db8:57:80::", 58, NULL, NULL), FROUTE_POOL);
+	assert_int_equal(check6(f, "2001:db8:56::", 47, NULL, NULL), FROUTE_POOL);
+	assert_int_equal(check6(f, "2001:db8:57:100::", 56, NULL, NULL), FROUTE_OK);
+	assert_int_equal(check6(f, "2001:db8:ffff::", 48, NULL, NULL), FROUTE_LOCAL);
+	assert_int_equal(check6(f, "2001:db8:ffff::1", 128, NULL, NULL), FROUTE_LOCAL);
+	assert_int_equal(check6(f, "2001:db8:5::", 48, NULL, NULL), FROUTE_SERVER);
+	assert_int_equal(check6(f, "2001:db8:77:1::", 64, NULL, NULL), FROUTE_SERVER);
+	assert_int_equal(check6(f, "2001:db8:78::", 48, NULL, NULL), FROUTE_OK);
+	/* the IPv6 side judged again after a reload */
+	struct radius_route6 r = rt6("2001:db8:57:80::", 58, NULL);
+
+	assert_int_equal(froute6_check_config(&f->c, &r), FROUTE_POOL);
+	f->c.pool6 = NULL;
+	assert_int_equal(froute6_check_config(&f->c, &r), FROUTE_OK);
+}
+
+/*
+ * A prefix holding a tunnel's public address (an IPv6 peer: its /64) loops;
+ * IPv4 and IPv6 routes share the table and its bounds, never each other's
+ * networks.
+ */
+static void test6_table(void **state)
+{
+	struct fx *f = *state;
+	struct sockaddr_storage p6 = peer6("2001:db8:9:1::7"), p6b = peer6("2001:db8:9:2::7");
+	struct radius_route6 r = rt6("2001:db8:100::", 48, NULL);
+	struct radius_route r4 = rt("172.16.0.0", 16, NULL);
+	int a, b;
+
+	assert_int_equal(check6(f, "2001:db8:9::", 48, NULL, &p6), FROUTE_PEER_ADDR);
+	assert_int_equal(check6(f, "2001:db8:9:1:8000::", 66, NULL, &p6), FROUTE_PEER_ADDR);
+	assert_int_equal(check6(f, "2001:db8:9:2::", 64, NULL, &p6), FROUTE_OK);
+	assert_true(froute6_holds_peer(&r, &f->pa) == false);
+	assert_false(froute6_holds_peer(&r, NULL));
+	/* an IPv4 peer's route never holds an IPv6 peer, nor the other way round */
+	assert_false(froute_holds_peer(&r4, &p6));
+	assert_int_equal(froute_hold(f->t, &r4, &a, &p6), 0);
+	assert_int_equal(froute6_check(f->t, &f->c, &r, &(struct in6_addr){ 0 }, &p6b),
+			 FROUTE_OK);
+	assert_int_equal(froute6_hold(f->t, &r, &a, &p6), 0);
+	assert_int_equal(froute_count(f->t), 2);
+	assert_int_equal(check6(f, "2001:db8:100:5::", 64, NULL, &p6b), FROUTE_TAKEN);
+	assert_int_equal(check6(f, "2001:db8::", 32, NULL, &p6b), FROUTE_OWN);	/* the client's */
+	assert_int_equal(check6(f, "2001:db8:100::", 40, NULL, &p6b), FROUTE_TAKEN);
+	assert_int_equal(check6(f, "2001:db8:101::", 48, NULL, &p6b), FROUTE_OK);
+	/* another owner's drop does not free it; its owner's does */
+	froute6_drop(f->t, &r, &b);
+	assert_int_equal(check6(f, "2001:db8:100:5::", 64, NULL, &p6b), FROUTE_TAKEN);
+	froute6_drop(f->t, &r, &a);
+	assert_int_equal(froute_count(f->t), 1);
+	assert_int_equal(check6(f, "2001:db8:100:5::", 64, NULL, &p6b), FROUTE_OK);
+}
+
+/* The per-peer bound counts both families; so does the global one. */
+static void test6_bounds(void **state)
+{
+	struct fx *f = *state;
+
+	hold_many(f, 0, FROUTE_MAX_PER_PEER - 1, &f->pa);
+	assert_int_equal(check6(f, "2001:db8:100::", 48, NULL, &f->pa), FROUTE_OK);
+	hold_many(f, FROUTE_MAX_PER_PEER - 1, 1, &f->pa);
+	assert_int_equal(check6(f, "2001:db8:100::", 48, NULL, &f->pa), FROUTE_PEER_LIMIT);
+	assert_int_equal(check6(f, "2001:db8:100::", 48, NULL, &f->pb), FROUTE_OK);
+	for (unsigned int i = 1; i < FROUTE_MAX / FROUTE_MAX_PER_PEER; i++) {
+		struct sockaddr_storage p = peer("198.51.100.1");
+
+		/* 198.51.100.129...: not pa (.7) */
+		((struct sockaddr_in *)&p)->sin_addr.s_addr = htonl(0xc6336480u | i);
+		hold_many(f, i * FROUTE_MAX_PER_PEER, FROUTE_MAX_PER_PEER, &p);
+	}
+	assert_int_equal(check6(f, "2001:db8:100::", 48, NULL, &f->pb), FROUTE_LIMIT);
+}
+
+/* An IPv6 orphan is retried with del6, through the gateway it had. */
+static void test6_orphan(void **state)
+{
+	struct fx *f = *state;
+	struct radius_route6 r = rt6("2001:db8:100::", 48, NULL);
+	struct in6_addr gw = ip6("2001:db8:42:7::5");
+	struct del_log d = { .fail = EBUSY };
+	char buf[INET6_ADDRSTRLEN + 5];
+	int owner;
+
+	assert_string_equal(froute6_str(&r, buf, sizeof(buf)), "2001:db8:100::/48");
+	assert_int_equal(froute6_hold(f->t, &r, &owner, &f->pa), 0);
+	froute6_orphan(f->t, &r, &owner, &gw);
+	froute6_drop(f->t, &r, &owner);
+	assert_int_equal(froute_orphans(f->t), 1);
+	assert_int_equal(froute_retry(f->t, del_route, del_route6, &d), 1);
+	assert_string_equal(d.last, "2001:db8:100::/48 via 2001:db8:42:7::5");
+	assert_int_equal(check6(f, "2001:db8:100::", 48, NULL, &f->pb), FROUTE_TAKEN);
+	d.fail = 0;
+	assert_int_equal(froute_retry(f->t, del_route, del_route6, &d), 0);
+	assert_int_equal(froute_count(f->t), 0);
+}
+
+/* The gateway's IPv6 addresses with their prefix lengths; loopback's ::1/128. */
+static void test6_local(void **state)
+{
+	struct froute_local *l = calloc(1, sizeof(*l));
+	bool lo = false;
+
+	(void)state;
+	assert_non_null(l);
+	assert_int_equal(froute_local_read(l), 0);
+	for (unsigned int i = 0; i < l->n6; i++)
+		lo |= IN6_IS_ADDR_LOOPBACK(&l->e6[i].addr) && l->e6[i].plen == 128;
+	/* a host without IPv6 (disabled) lists none: nothing to find then */
+	if (l->n6)
+		assert_true(lo);
+	free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +815,12 @@ int main(void)
 		cmocka_unit_test(test_local_bound),
 		cmocka_unit_test_setup_teardown(test_orphan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test6_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test6_gateway_networks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test6_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test6_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test6_orphan, setup, teardown),
+		cmocka_unit_test(test6_local),
 	};
 
 	return cmocka_run_group_tests_name("froute", tests, NULL, NULL);

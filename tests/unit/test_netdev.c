@@ -349,6 +349,35 @@ static void test_route_via(void **state)
 	assert_int_equal(count_all("-4", "proto 0xb2"), 0);
 }
 
+/* The same for IPv6 (Framed-IPv6-Route): via an address of the client's /64, onlink. */
+static void test_route_via6(void **state)
+{
+	struct in6_addr net = ip6("2001:db8:5701::"), gw = ip6("fd00:1:2:3::5"),
+			gw2 = ip6("fd00:1:2:4::5");
+	struct netdev *nd;
+	json_object *j, *r;
+
+	need_netns();
+	nd = netdev_open(DEV, NETDEV_TUN, 1400, ip4("10.9.0.1"));
+	assert_non_null(nd);
+	assert_int_equal(netdev_route_via6(nd, true, &net, 48, &gw), 0);
+	j = ip_json("-6 route show proto 0xb2 2001:db8:5701::/48");
+	assert_int_equal(json_object_array_length(j), 1);
+	r = json_object_array_get_idx(j, 0);
+	assert_string_equal(str_field(r, "gateway"), "fd00:1:2:3::5");
+	assert_string_equal(str_field(r, "dev"), DEV);
+	json_object_put(j);
+	errno = 0;
+	assert_int_equal(netdev_route_via6(nd, true, &net, 48, &gw2), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(netdev_route_via6(nd, false, &net, 48, &gw), 0);
+	assert_int_equal(count_all("-6", "proto 0xb2"), 0);
+	assert_int_equal(netdev_route_via6(nd, false, &net, 48, &gw), 0);	/* gone: fine */
+	assert_int_equal(netdev_route_via6(nd, true, &net, 48, &gw), 0);
+	netdev_close(nd);
+	assert_int_equal(count_all("-6", "proto 0xb2"), 0);
+}
+
 static void test_routes_v6(void **state)
 {
 	struct in6_addr c1 = ip6("fd00:1:2:3::"), c2 = ip6("fd00:1:2:4::");
@@ -532,6 +561,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bad_names, fresh_netns),
 		cmocka_unit_test_setup(test_routes_v4, fresh_netns),
 		cmocka_unit_test_setup(test_route_via, fresh_netns),
+		cmocka_unit_test_setup(test_route_via6, fresh_netns),
 		cmocka_unit_test_setup(test_routes_v6, fresh_netns),
 		cmocka_unit_test_setup(test_pool_route, fresh_netns),
 		cmocka_unit_test_setup(test_flush, fresh_netns),

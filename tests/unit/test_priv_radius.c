@@ -51,6 +51,7 @@ struct fx {
 	struct priv_msg reply;
 	uint64_t now;
 	uint16_t sid;			/* the session sign() names; 0: SID */
+	struct in6_addr pfx6;		/* the session's /64, once claimed */
 };
 
 /* Encode m with the next sequence number and hand it to the checker as a datagram. */
@@ -771,19 +772,28 @@ static void test_dae_refusals(void **state)
 /* What the parent did to the kernel's routes (the execution hooks), in order. */
 struct froute_log {
 	unsigned int n;
-	char op[32][64];		/* "+NET/PLEN via GW", "-NET/PLEN via GW", "-host ADDR" */
+	char op[32][128];		/* "+NET/PLEN via GW", "-NET/PLEN via GW", "-host ADDR" */
 	int fail_add;			/* errno for the next froute add; 0: it succeeds */
 };
 
 static struct froute_log flog;
 
-static int x_froute(void *ctx, bool add, struct in_addr net, uint8_t plen, struct in_addr gw)
+/* An address of either family as text (into a buffer of INET6_ADDRSTRLEN). */
+static const char *pa_str(const struct priv_addr *a, char *buf)
 {
-	char n[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	return inet_ntop(a->family == 6 ? AF_INET6 : AF_INET,
+			 a->family == 6 ? (const void *)&a->v6 : (const void *)&a->v4, buf,
+			 INET6_ADDRSTRLEN);
+}
+
+static int x_froute(void *ctx, bool add, const struct priv_addr *net, uint8_t plen,
+		    const struct priv_addr *gw)
+{
+	char n[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
 
 	(void)ctx;
-	inet_ntop(AF_INET, &net, n, sizeof(n));
-	inet_ntop(AF_INET, &gw, g, sizeof(g));
+	pa_str(net, n);
+	pa_str(gw, g);
 	if (flog.n < 32)
 		snprintf(flog.op[flog.n++], sizeof(flog.op[0]), "%c%s/%u via %s", add ? '+' : '-',
 			 n, plen, g);
@@ -894,13 +904,17 @@ static enum priv_reason froute(struct fx *f, uint16_t sid, bool add, const char 
 	struct priv_msg m = { .type = add ? PRIV_REQ_FROUTE_ADD : PRIV_REQ_FROUTE_DEL };
 
 	m.addr = (struct priv_addr_req){ .handle = f->handle, .tid = TID, .sid = sid };
-	m.addr.addr.family = 4;
-	assert_int_equal(inet_pton(AF_INET, net, &m.addr.addr.v4), 1);
+	m.addr.addr.family = strchr(net, ':') ? 6 : 4;
+	assert_int_equal(inet_pton(m.addr.addr.family == 6 ? AF_INET6 : AF_INET, net,
+				   &m.addr.addr.v6), 1);
 	m.addr.plen = plen;
 	return preq(f, &m);
 }
 
-/* A verified Access-Accept for session sid with these Framed-Routes (NULL-terminated). */
+/*
+ * A verified Access-Accept for session sid with these Framed-Routes (NULL-
+ * terminated; one with a ':' is a Framed-IPv6-Route).
+ */
 static void accept_routes(struct fx *f, uint16_t sid, const char *const *routes)
 {
 	const struct priv_radius_pkt *q;
@@ -914,7 +928,8 @@ static void accept_routes(struct fx *f, uint16_t sid, const char *const *routes)
 	memcpy(auth, q->buf + 4, 16);
 	radius_pkt_init(&a, RADIUS_ACCESS_ACCEPT, q->buf[1]);
 	for (; *routes; routes++)
-		assert_int_equal(radius_put_str(&a, RADIUS_FRAMED_ROUTE, *routes), 0);
+		assert_int_equal(radius_put_str(&a, strchr(*routes, ':') ? RADIUS_FRAMED_IPV6_ROUTE :
+						RADIUS_FRAMED_ROUTE, *routes), 0);
 	assert_int_equal(radius_sign_answer(&a, &secret, auth), 0);
 	assert_int_equal(verify(f, PRIV_RADIUS_AUTH, 0, RADIUS_ACCESS_REQUEST, auth, &a), PRIV_OK);
 	assert_int_equal(f->reply.reply.radius_err, RADIUS_OK);
@@ -987,8 +1002,14 @@ static void test_froute_granted(void **state)
 		assert_true(n > 0);
 		buf[n - 1] = 24;		/* the prefix length, patched */
 		assert_int_equal(priv_msg_decode(buf, (size_t)n, &out), PRIV_R_FIELD);
+		/* IPv6: c000:201::/24 has host bits, a /129 is none */
 		m.addr.addr.family = 6;
+		m.addr.plen = 24;
 		assert_int_equal(priv_msg_encode(&m, rbuf, sizeof(rbuf)), -1);
+		m.addr.plen = 129;
+		assert_int_equal(priv_msg_encode(&m, rbuf, sizeof(rbuf)), -1);
+		m.addr.plen = 32;
+		assert_true(priv_msg_encode(&m, rbuf, sizeof(rbuf)) > 0);
 	}
 }
 
@@ -1117,16 +1138,16 @@ static void test_froute_peers(void **state)
 
 /* What a reload's judgement removed (priv_check_froutes_rejudge's fn). */
 static void rejudged(void *ctx, const struct priv_check_tref *t, uint16_t sid,
-		     struct in_addr net, uint8_t plen, struct in_addr gw, const char *why)
+		     const struct priv_addr *net, uint8_t plen, const struct priv_addr *gw,
+		     const char *why)
 {
-	char n[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	char n[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
 
 	(void)ctx;
 	assert_int_equal(t->tid, TID);
 	assert_true(flog.n < sizeof(flog.op) / sizeof(flog.op[0]));
 	snprintf(flog.op[flog.n++], sizeof(flog.op[0]), "%u: %s/%u via %s: %s", sid,
-		 inet_ntop(AF_INET, &net, n, sizeof(n)), plen,
-		 inet_ntop(AF_INET, &gw, g, sizeof(g)), why);
+		 pa_str(net, n), plen, pa_str(gw, g), why);
 }
 
 /*
@@ -1249,6 +1270,76 @@ static void test_froute_gone(void **state)
 	assert_int_equal(priv_check_froutes(f->c), 0);
 }
 
+/* SESSION_UP of the session's /64 with its interface identifier 0x0211:22ff:fe33:4455. */
+static enum priv_reason up6(struct fx *f, uint16_t sid)
+{
+	struct priv_msg m = { .type = PRIV_REQ_SESSION_UP };
+
+	m.up = (struct priv_session_up){ .handle = f->handle, .tid = TID, .sid = sid,
+					 .has_v6 = true, .ifid = 0x021122fffe334455ull };
+	m.up.pfx64 = f->pfx6;
+	return preq(f, &m);
+}
+
+/*
+ * Framed-IPv6-Route under privsep: as IPv4's, the parent routes only the
+ * verified Accept's prefixes, through an address of the session's /64 (its
+ * interface identifier), after froute.h's checks; the routes go with the
+ * /64 given back (IPv4's stay), with the session, and a reload judges them.
+ */
+static void test_froute6(void **state)
+{
+	static const char *const routes[] = { "192.0.2.0/24", "2001:db8:5701::/48 :: 1",
+					      "2001:db8:100:ff00::/56", NULL };
+	struct fx *f = *state;
+	struct priv_msg m = { .type = PRIV_REQ_ADDR_RELEASE };
+	char a[INET6_ADDRSTRLEN];
+
+	priv_check_free(f->c);
+	f->cfg.ipv6 = true;
+	inet_pton(AF_INET6, "2001:db8:100::", &f->cfg.ipv6_prefix);
+	f->cfg.ipv6_prefix_len = 48;
+	new_checker(f);
+	froute_setup(f);
+	accept_routes(f, SID, routes);
+	assert_int_equal(froute(f, SID, true, "2001:db8:5701::", 48), PRIV_R_ADDR_NOT_HELD);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_OK);
+	f->pfx6 = f->reply.reply.addr.v6;
+	assert_int_equal(up6(f, SID), PRIV_OK);
+	assert_int_equal(froute(f, SID, true, "2001:db8:5701::", 48), PRIV_OK);
+	pa_str(&f->reply.reply.addr, a);
+	assert_string_equal(a, "2001:db8:100:1:211:22ff:fe33:4455");
+	/* not of the Accept; the pool's prefix refused by the checks */
+	assert_int_equal(froute(f, SID, true, "2001:db8:5701::", 56), PRIV_R_NOT_GRANTED);
+	assert_int_equal(froute(f, SID, true, "2001:db8:5702::", 48), PRIV_R_NOT_GRANTED);
+	assert_int_equal(froute(f, SID, true, "2001:db8:100:ff00::", 56), PRIV_R_FROUTE);
+	assert_int_equal(f->reply.reply.froute_why, FROUTE_POOL);
+	assert_int_equal(froute(f, SID, true, "192.0.2.0", 24), PRIV_OK);
+	assert_int_equal(priv_check_froutes(f->c), 2);
+	assert_int_equal(flog.n, 2);
+	assert_string_equal(flog.op[0], "+2001:db8:5701::/48 via 2001:db8:100:1:211:22ff:fe33:4455");
+	assert_string_equal(flog.op[1], "+192.0.2.0/24 via 10.9.0.1");
+	/* the engine takes it down, and up again */
+	assert_int_equal(froute(f, SID, false, "2001:db8:5701::", 48), PRIV_OK);
+	assert_string_equal(flog.op[2], "-2001:db8:5701::/48 via 2001:db8:100:1:211:22ff:fe33:4455");
+	assert_int_equal(froute(f, SID, true, "2001:db8:5701::", 48), PRIV_OK);
+	/* the /64 given back: its route goes first, IPv4's stays */
+	m.addr = (struct priv_addr_req){ .handle = f->handle, .tid = TID, .sid = SID };
+	m.addr.addr = (struct priv_addr){ .family = 6, .v6 = f->pfx6 };
+	flog.n = 0;
+	assert_int_equal(preq(f, &m), PRIV_OK);
+	assert_int_equal(flog.n, 2);
+	assert_string_equal(flog.op[0], "-2001:db8:5701::/48 via 2001:db8:100:1:211:22ff:fe33:4455");
+	assert_int_equal(priv_check_froutes(f->c), 1);
+	assert_int_equal(froute(f, SID, true, "2001:db8:5701::", 48), PRIV_R_ADDR_NOT_HELD);
+	/* the session goes: IPv4's with it */
+	flog.n = 0;
+	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, SID), PRIV_OK);
+	assert_string_equal(flog.op[0], "-192.0.2.0/24 via 10.9.0.1");
+	assert_int_equal(priv_check_froutes(f->c), 0);
+}
+
 static void test_counters(void **state)
 {
 	struct fx *f = *state;
@@ -1291,6 +1382,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dae_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_granted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_froute6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_gone, setup, teardown),

@@ -371,6 +371,10 @@ static void test_reply(void **state)
 	radius_put_str(&p, RADIUS_FRAMED_ROUTE, "192.168.7.0/24");
 	radius_put_str(&p, RADIUS_FRAMED_ROUTE, "0.0.0.0/0");
 	radius_put_str(&p, RADIUS_FRAMED_ROUTE, "172.16.0.0/12 10.8.0.10 1 2");
+	radius_put_str(&p, RADIUS_FRAMED_IPV6_ROUTE, "2001:db8:100::/48 :: 1");
+	radius_put_str(&p, RADIUS_FRAMED_IPV6_ROUTE, "2001:db8:200::/40");
+	radius_put_str(&p, RADIUS_FRAMED_IPV6_ROUTE, "::/0");
+	radius_put_str(&p, RADIUS_FRAMED_IPV6_ROUTE, "2001:db8:300::1/128 2001:db8:10::5 1 2");
 	radius_put_u32(&p, RADIUS_SESSION_TIMEOUT, 3600);
 	radius_put_u32(&p, RADIUS_IDLE_TIMEOUT, 600);
 	radius_put_u32(&p, RADIUS_ACCT_INTERIM_INTERVAL, 300);
@@ -396,6 +400,16 @@ static void test_reply(void **state)
 	assert_int_equal(r.routes[1].gw.s_addr, INADDR_ANY);
 	assert_int_equal(r.routes[2].plen, 0);	/* parsed; froute.c refuses it */
 	assert_string_equal(inet_ntop(AF_INET, &r.routes[3].gw, s, sizeof(s)), "10.8.0.10");
+	assert_int_equal(r.n_routes6, 4);
+	assert_string_equal(inet_ntop(AF_INET6, &r.routes6[0].net, s, sizeof(s)), "2001:db8:100::");
+	assert_int_equal(r.routes6[0].plen, 48);
+	assert_true(IN6_IS_ADDR_UNSPECIFIED(&r.routes6[0].gw));
+	assert_int_equal(r.routes6[1].plen, 40);
+	assert_true(IN6_IS_ADDR_UNSPECIFIED(&r.routes6[1].gw));
+	assert_int_equal(r.routes6[2].plen, 0);	/* parsed; froute.c refuses it */
+	assert_string_equal(inet_ntop(AF_INET6, &r.routes6[3].net, s, sizeof(s)), "2001:db8:300::1");
+	assert_int_equal(r.routes6[3].plen, 128);
+	assert_string_equal(inet_ntop(AF_INET6, &r.routes6[3].gw, s, sizeof(s)), "2001:db8:10::5");
 	assert_int_equal(r.session_timeout, 3600);
 	assert_int_equal(r.idle_timeout, 600);
 	assert_int_equal(r.interim_interval, 300);
@@ -440,6 +454,25 @@ static void test_reply_malformed(void **state)
 	expect_bad_reply(RADIUS_FRAMED_ROUTE, "10.1.0.0/x", 10, "Framed-Route");
 	expect_bad_reply(RADIUS_FRAMED_ROUTE, "10.1.0.0/16 gw", 14, "Framed-Route");
 	expect_bad_reply(RADIUS_FRAMED_ROUTE, "10.1.0.0/8\0", 11, "Framed-Route");
+	/* hostile Framed-IPv6-Routes: each refuses the whole answer, as Framed-Route's */
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/129", 14, "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/4294967344", 21,
+			 "Framed-IPv6-Route");	/* 2^32 + 48: no wrap to /48 */
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::1/64", 14, "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8:0:1::/63", 17, "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::", 10, "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/-1", 13, "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/48x", 14, "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "10.1.0.0/16", 11, "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/48 gw", 16, "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/48 10.0.0.1", 22,
+			 "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/48 fe80::1%eth0", 26,
+			 "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/48\0", 14, "Framed-IPv6-Route");
+	expect_bad_reply(RADIUS_FRAMED_IPV6_ROUTE,
+			 "2001:0db8:0000:0000:0000:0000:0000:0000:0000/48", 47,
+			 "Framed-IPv6-Route");	/* a ninth group */
 	expect_bad_reply(RADIUS_FRAMED_IPV6_PREFIX, v6_long, sizeof(v6_long),
 			 "Framed-IPv6-Prefix");
 	expect_bad_reply(RADIUS_FRAMED_IPV6_PREFIX, v6_short, sizeof(v6_short),
@@ -452,6 +485,18 @@ static void test_reply_malformed(void **state)
 		radius_put_str(&p, RADIUS_FRAMED_ROUTE, "10.0.0.0/8");
 	assert_int_equal(radius_decode(&m, p.buf, p.len), RADIUS_OK);
 	assert_int_equal(radius_reply_parse(&m, &r, &what), RADIUS_ERR_ATTR_VALUE);
+
+	/* more IPv6 routes than the gateway takes */
+	radius_pkt_init(&p, RADIUS_ACCESS_ACCEPT, 1);
+	for (i = 0; i < RADIUS_MAX_ROUTES; i++)
+		radius_put_str(&p, RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/32");
+	assert_int_equal(radius_decode(&m, p.buf, p.len), RADIUS_OK);
+	assert_int_equal(radius_reply_parse(&m, &r, &what), RADIUS_OK);
+	assert_int_equal(r.n_routes6, RADIUS_MAX_ROUTES);
+	radius_put_str(&p, RADIUS_FRAMED_IPV6_ROUTE, "2001:db8::/32");
+	assert_int_equal(radius_decode(&m, p.buf, p.len), RADIUS_OK);
+	assert_int_equal(radius_reply_parse(&m, &r, &what), RADIUS_ERR_ATTR_VALUE);
+	assert_string_equal(what, "Framed-IPv6-Route");
 
 	/* MS-CHAP2-Success of the wrong length */
 	radius_pkt_init(&p, RADIUS_ACCESS_ACCEPT, 1);

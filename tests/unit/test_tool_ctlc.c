@@ -836,27 +836,50 @@ static void test_dsess_parse(void **state)
 	cap_free(&cap);
 }
 
-/* framed_routes: IPv4 prefixes, comma-separated; anything else dropped, said. */
+/* framed_routes: IPv4 and IPv6 prefixes, comma-separated; anything else dropped, said. */
 static void test_dsess_framed_routes(void **state)
 {
 	static const char *const bad_ones[] = {
 		"", "10.1.0.0", "10.1.0.0/", "10.1.0.0/33", "10.1.0.0/24,", ",10.1.0.0/24",
 		"10.1.0.0/24,,10.2.0.0/16", "10.1.0.0/24 10.2.0.0/16", "10.1.0.300/24",
-		"10.1.0.0/2x", "10.1.0.0/024",
+		"10.1.0.0/2x", "10.1.0.0/024", "10.1.0.0/100", "2001:db8::/129", "2001:db8::/048",
+		"2001:db8::", "2001:db8::/48,", "2001:db8:::1/48", "fe80::1%eth0/64",
 	};
 	struct dsess_list l;
 	struct capture cap;
 	unsigned int bad, i;
-	char reply[256];
+	char reply[256], many[1024];
 
 	cap_begin(&cap, NULL);
 	dsess_from("{\"sessions\":[{\"tunnel_id\":1,\"session_id\":1,"
-		   "\"framed_routes\":\"10.57.1.0/24,172.16.0.0/12\"}]}", &l, &bad);
+		   "\"framed_routes\":\"10.57.1.0/24,172.16.0.0/12,2001:db8:5701::/48,"
+		   "2001:db8::1/128\"}]}", &l, &bad);
 	cap_end(&cap);
 	cap_free(&cap);
 	assert_int_equal(bad, 0);
-	assert_string_equal(l.v[0].s[DSESS_FRAMED_ROUTES], "10.57.1.0/24,172.16.0.0/12");
+	assert_string_equal(l.v[0].s[DSESS_FRAMED_ROUTES],
+			    "10.57.1.0/24,172.16.0.0/12,2001:db8:5701::/48,2001:db8::1/128");
 	dsess_list_free(&l);
+	/* 32 routes (16 of each family) are taken, a 33rd is not */
+	for (i = 0, many[0] = '\0'; i < 33; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s2001:db8:%x::/48",
+			 i ? "," : "", i);
+	for (int n = 33; n >= 32; n--) {
+		char *r = malloc(strlen(many) + 128);
+
+		assert_non_null(r);
+		if (n == 32)
+			*strrchr(many, ',') = '\0';
+		sprintf(r, "{\"sessions\":[{\"tunnel_id\":1,\"session_id\":1,"
+			"\"framed_routes\":\"%s\"}]}", many);
+		cap_begin(&cap, NULL);
+		dsess_from(r, &l, &bad);
+		cap_end(&cap);
+		cap_free(&cap);
+		free(r);
+		assert_int_equal(bad, n == 33);
+		dsess_list_free(&l);
+	}
 	for (i = 0; i < sizeof(bad_ones) / sizeof(bad_ones[0]); i++) {
 		snprintf(reply, sizeof(reply), "{\"sessions\":[{\"tunnel_id\":1,\"session_id\":1,"
 			 "\"framed_routes\":\"%s\"}]}", bad_ones[i]);

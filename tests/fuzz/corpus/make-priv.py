@@ -16,7 +16,7 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 6
+VERSION = 7
 (TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
  MARK_QUERY, STATS) = range(1, 15)
@@ -251,6 +251,18 @@ SEEDS = {
         acct_keep(2, 1, access_request()), acct_keep(2, 1, acct_record(3, b"s-1"), handle=9),
         msg(ACCT_KEEP, ids(0, 0, 0) + struct.pack(">H", 20) + radius(4)),
         rsign(AUTH_LINK, 0, access_request(), 2, 1, keep=1), msg(STATS, b"")),
+    # its Framed-IPv6-Routes through the session's /64: one routed, one over the IPv6
+    # prefix refused, one not granted; down, up again, gone with the /64
+    "froute6": run(
+        tunnel_add(5), session_add(5, 1), rsign(AUTH_LINK, 1, access_request(), 5, 1),
+        (addr_req(ADDR_CLAIM, 5, 1, "0.0.0.0"), 9), addr_req(ADDR_CLAIM, 5, 1, "::"),
+        session_up(5, 1, "10.9.0.2", "2001:db8:100:1::", 0x021122fffe334455),
+        addr_req(FROUTE_ADD, 5, 1, "2001:db8:5701::", 48),
+        addr_req(FROUTE_ADD, 5, 1, "2001:db8:100::", 63),
+        addr_req(FROUTE_ADD, 5, 1, "2001:db8:5702::", 48),
+        addr_req(FROUTE_DEL, 5, 1, "2001:db8:5701::", 48),
+        addr_req(FROUTE_ADD, 5, 1, "2001:db8:5701::", 48),
+        addr_req(ADDR_RELEASE, 5, 1, "2001:db8:100:1::"), msg(SESSION_DEL, ids(5, 1))),
     "malformed": run(
         msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
         bytes([VERSION + 1]) + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),

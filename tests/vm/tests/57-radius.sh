@@ -21,6 +21,12 @@
 #   gateway reaches it through the tunnel, the client sends from it, a source of
 #   another network is dropped as spoofed-source; the default route and a pool's
 #   network are refused (logged, the session up); the route goes at hang-up.
+# - Framed-IPv6-Route: the PAP user's IPv6 prefix behind the client is routed
+#   "via CLIENT6 dev l2sec0 onlink" (CLIENT6 an address of the session's /64) once
+#   its IPv6CP is up: l2sec.ko sends the gateway's packets to it through the session
+#   (by the route's gateway) and takes the client's packets from it; a source of a
+#   prefix not routed to it is dropped as spoofed-source; one inside the IPv6 pool is
+#   refused (logged); `l2sec session show` lists it; it goes at hang-up.
 # vm-timeout: 300
 . "$L2SEC_TOP/tests/vm/lib.sh"
 . "$L2SEC_TOP/tests/radius-server.sh"
@@ -80,7 +86,9 @@ papuser Cleartext-Password := "pap-pw"
 	L2sec-DNS-Domain = "corp57.example",
 	Framed-Route += "10.57.1.0/24",
 	Framed-Route += "0.0.0.0/0",
-	Framed-Route += "192.168.42.0/28 0.0.0.0 1"
+	Framed-Route += "192.168.42.0/28 0.0.0.0 1",
+	Framed-IPv6-Route += "2001:db8:5701::/48 :: 1",
+	Framed-IPv6-Route += "2001:db8:57:f0::/60"
 
 chapuser Cleartext-Password := "chap-pw"
 	Framed-IP-Address = 192.168.42.150,
@@ -110,6 +118,8 @@ auth = mschapv2 chap-md5 pap
 local-address = 192.168.42.1
 pool = 192.168.42.10-192.168.42.20
 named-pools = staff:192.168.43.10-192.168.43.12
+ipv6 = yes
+ipv6-prefix = 2001:db8:57::/56
 auth-fail-delay = 200ms
 lcp-echo-interval = 60s
 [radius]
@@ -141,7 +151,7 @@ hang_up() {
 	wait_for 30 no_sessions && wait_for 30 no_tunnels
 }
 
-dial papuser pap-pw refuse-chap refuse-mschap-v2 usepeerdns
+dial papuser pap-pw refuse-chap refuse-mschap-v2 usepeerdns +ipv6
 check "PAP: the client's ppp0 is up" wait_for 60 lac_up
 check "PAP: accepted by RADIUS" grep -q "user 'papuser' authenticated with PAP (RADIUS)" \
 	"$out/l2secd.log"
@@ -161,8 +171,9 @@ check "Framed-Route: 10.57.1.0/24 via the client, onlink, on the kernel data pat
 check "Framed-Route: the default route and the pool's network refused, logged" sh -c \
 	"grep -q 'Framed-Route 0.0.0.0/0 refused: a default route' '$out/l2secd.log' &&
 	 grep -q 'Framed-Route 192.168.42.0/28 refused: it overlaps an address pool' '$out/l2secd.log'"
-check "Framed-Route: l2sec session show has the network" sh -c \
-	"ip netns exec gw '$L2SEC' -r '$run/run' session show | grep -q ' framed-routes 10.57.1.0/24 '"
+check "Framed-Route: l2sec session show has the network, and the IPv6 prefix" wait_for 30 sh -c \
+	"ip netns exec gw '$L2SEC' -r '$run/run' session show |
+	 grep -q ' framed-routes 10.57.1.0/24,2001:db8:5701::/48 '"
 check "Framed-Route: the gateway pings the client's network through the tunnel" \
 	gw ping -c 2 -i 0.2 -W 5 10.57.1.1
 check "Framed-Route: the client sends from its network" \
@@ -171,6 +182,26 @@ sp0=$(spoofs)
 check_fails "Framed-Route: a source of another network gets no answer" \
 	ip netns exec lac ping -c 2 -i 0.2 -W 1 -I 10.58.1.1 192.168.42.1
 check_eq "Framed-Route: its packets dropped as spoofed-source" "$((sp0 + 2))" "$(spoofs)"
+# Framed-IPv6-Route: the prefix behind the client, through an address of its /64
+fr6_routes() { gw ip -6 route show proto 0xb2 2001:db8:5701::/48; }
+check "Framed-IPv6-Route: 2001:db8:5701::/48 via the client's /64 on l2sec0" wait_for 30 sh -c \
+	"ip netns exec gw ip -6 route show proto 0xb2 2001:db8:5701::/48 |
+	 grep -q 'via 2001:db8:57:[0-9a-f:]* dev l2sec0'"
+check "Framed-IPv6-Route: the one inside the IPv6 pool refused, logged" grep -q \
+	'Framed-IPv6-Route 2001:db8:57:f0::/60 refused: it overlaps an address pool' \
+	"$out/l2secd.log"
+gw ip -6 addr add 2001:db8:57ff::1/128 dev lo
+ip -n lac -6 addr add 2001:db8:5701::1/128 dev lo
+ip -n lac -6 addr add 2001:db8:5801::1/128 dev lo
+ip -n lac -6 route add 2001:db8:57ff::/64 dev "$(lac_iface)"
+check "Framed-IPv6-Route: the gateway pings the client's prefix through the tunnel" \
+	gw ping -6 -c 2 -i 0.2 -W 5 -I 2001:db8:57ff::1 2001:db8:5701::1
+check "Framed-IPv6-Route: the client sends from its prefix" \
+	ip netns exec lac ping -6 -c 1 -W 5 -I 2001:db8:5701::1 2001:db8:57ff::1
+sp0=$(spoofs)
+check_fails "Framed-IPv6-Route: a source of a prefix not routed to the client gets no answer" \
+	ip netns exec lac ping -6 -c 2 -i 0.2 -W 1 -I 2001:db8:5801::1 2001:db8:57ff::1
+check_eq "Framed-IPv6-Route: its packets dropped as spoofed-source" "$((sp0 + 2))" "$(spoofs)"
 check "PAP: IPCP gave the server's DNS server" grep -Eq \
 	'primary +DNS address 192\.168\.42\.53' "$out/pppd-papuser.log"
 check "DHCPINFORM sender ready" pkt_ready 57
@@ -187,6 +218,7 @@ check "PAP: the server got NAS-Identifier and Calling-Station-Id" sh -c \
 	 grep -q 'Calling-Station-Id = \"192.0.2.2:1701\"' '$run/radius/radiusd.log'"
 check "PAP: hung up" hang_up
 check_eq "Framed-Route: the route is gone with the session" "" "$(fr_routes)"
+check_eq "Framed-IPv6-Route: the route is gone with the session" "" "$(fr6_routes)"
 check "PAP: the server has the accounting Stop" wait_for 10 acct_has papuser Stop
 acct_rec papuser Stop >"$out/acct-stop-pap.txt"
 pap_sid=$(sed -n 's/.*Acct-Session-Id = "\(.*\)"/\1/p' "$out/acct-stop-pap.txt" | head -n 1)
@@ -238,8 +270,8 @@ check "show stats: the server alive, 3 accepts, a reject, nothing malformed" jch
 	   s["stats"]["bad_authenticator"])
 	  for s in j["radius"]["servers"]] == [("alive", 3, True, 0, 0)]' <"$out/stats.json"
 gw "$L2SEC" -r "$run/run" daemon show >"$out/daemon-show.txt" 2>&1
-check "show stats: one framed route added, two refused" jcheck \
-	'(j["ppp"]["froute_added"], j["ppp"]["froute_refused"]) == (1, 2)' <"$out/stats.json"
+check "show stats: two framed routes added (IPv4, IPv6), three refused" jcheck \
+	'(j["ppp"]["froute_added"], j["ppp"]["froute_refused"]) == (2, 3)' <"$out/stats.json"
 check "l2sec daemon show names the RADIUS server" grep -q "127.0.0.1:1812" "$out/daemon-show.txt"
 
 kill "$lac_pid" 2>/dev/null
