@@ -376,7 +376,8 @@ static void test_stopping_leaves_removal_to_parent(void **state)
 	uint8_t chal[MSCHAP_CHALLENGE_LEN], fw = 0;
 	char resp[MSCHAP_AUTH_RESPONSE_LEN];
 	enum priv_reason why = PRIV_OK;
-	struct in_addr a, net;
+	struct priv_addr net;
+	struct in_addr a;
 	bool ok;
 
 	(void)state;
@@ -389,8 +390,9 @@ static void test_stopping_leaves_removal_to_parent(void **state)
 	assert_int_equal(engine_priv_route(f->ep, true, f->h[3], 3, 5, AF_INET, &a), 0);
 
 	engine_priv_stopping(f->ep);
-	inet_pton(AF_INET, "10.77.0.0", &net);
-	assert_int_equal(engine_priv_froute(f->ep, false, f->h[3], 3, 5, net, 16, &why, &fw),
+	net = (struct priv_addr){ .family = 4 };
+	inet_pton(AF_INET, "10.77.0.0", &net.v4);
+	assert_int_equal(engine_priv_froute(f->ep, false, f->h[3], 3, 5, &net, 16, &why, &fw),
 			 0);
 	assert_int_equal(engine_priv_route(f->ep, false, f->h[3], 3, 5, AF_INET, &a), 0);
 	assert_int_equal(engine_priv_addr_release(f->ep, f->h[3], 3, 5, AF_INET, &a), 0);
