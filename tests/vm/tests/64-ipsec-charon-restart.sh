@@ -1,3 +1,6 @@
+# vm-kernel: 6.1
+# One boot of a two-kernel run: l2secd and charon's restart; the module's side (a
+# restarted charon's SA with an old mark) runs on both in 22.
 # The gateway's charon restarted (SIGTERM, then started again) under traffic, with
 # a client that reconnects on its own. What happens: charon deletes every IKE_SA
 # on the way down, sending delete notifies; l2secd clears the tunnels of the
@@ -26,7 +29,11 @@
 # l2secd used to find the new charon by its reconnect backoff (up to 10 s; 4 s
 # after charon's start there); it now watches the socket's directory and loads
 # the connection as soon as charon's socket appears (checked below: within 2 s
-# of charon's start, TCG included).
+# of charon's start, TCG included). The client's retransmission can still land
+# between charon's start and that load, which depends on the machine's speed (on
+# a slower machine, the official CI's, c1 had no session at 45 s on both kernels in
+# one run); when charon's log shows it did, the test allows the larval SA's 30 s
+# more and says so.
 # vm-timeout: 600
 . "$L2SEC_TOP/tests/vm/lib.sh"
 out=${L2SEC_TEST_OUT:-/tmp}
@@ -72,8 +79,24 @@ load_delay() {
 d=$(load_delay)
 echo "# charon started, l2secd loaded its connection ${d:-?} s later"
 check "l2secd: loaded within 2 s of charon's start" test -n "$d" -a "${d:-99}" -le 2
-check "c1: back with a new session within 45 s of the restart" \
-	wait_until $((45 - (SECONDS - t0))) test -s "$run/c1.up"
+# Whether the client's first IKE message reached the new charon before l2secd's
+# load-conn (answered NO_PROPOSAL_CHOSEN: the client then waits out its larval SA,
+# 30 s, before it tries again). l2secd's part, the load within 2 s, is checked
+# above; which side of it the client's retransmission lands on is the machine's
+# timing (on a loaded CI machine, both kernels lost it in one run).
+early_ike() {
+	awk '/Starting IKE charon daemon/ { n = 0; l = 0 }
+	     /requests: load-conn/ { l = 1 }
+	     /no IKE config found|sending NO_PROPOSAL_CHOSEN/ && !l { n++ }
+	     END { exit n == 0 }' "$out/charon-gw.log"
+}
+limit=45
+if ! wait_until $((limit - (SECONDS - t0))) test -s "$run/c1.up" && early_ike; then
+	echo "# c1's IKE reached the new charon before the connection was loaded: it waits out its larval SA (30 s)"
+	limit=$((45 + 30))
+fi
+check "c1: back with a new session within $limit s of the restart" \
+	wait_until $((limit - (SECONDS - t0))) test -s "$run/c1.up"
 echo "# c1 had a new session $((SECONDS - t0)) s after charon stopped"
 grep 'StopCCN sent' "$out/l2secd.log" | sed 's/^/# /'
 lc_stream_stop 1
