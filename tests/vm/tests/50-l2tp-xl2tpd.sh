@@ -1,3 +1,6 @@
+# vm-kernel: 6.1
+# One boot of a two-kernel run: l2secd's L2TP control against xl2tpd, IPsec off; the
+# module's side runs on both in 20 and 21.
 # l2secd against a real xl2tpd LAC, IPsec off (require-ipsec = no): a tunnel
 # and a session come up and are in the kernel (l2sec tunnel/session show) and
 # in the daemon's control socket; xl2tpd hanging up removes them from the

@@ -1,3 +1,6 @@
+# vm-kernel: 6.12
+# One boot of a two-kernel run: the client configuration l2sec generates, IPsec off;
+# nothing kernel-specific.
 # A Linux client set up from `l2sec client-config linux ip-up` alone: the
 # script, generated from the gateway's configuration for user bob (whose
 # users-file line gives his own routes), goes into /etc/ppp/ip-up.d as an

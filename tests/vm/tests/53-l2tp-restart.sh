@@ -1,3 +1,6 @@
+# vm-kernel: 6.1
+# One boot of a two-kernel run: l2secd's redial and restart handling; the module's
+# side of a daemon's socket going away runs on both in 23.
 # l2secd and an xl2tpd LAC with redial on, IPsec off (issue 14 items 4 and 10):
 # - a hang-up and a redial at once get a new tunnel and session within 2 s
 #   (no wait for the old tunnel's linger);

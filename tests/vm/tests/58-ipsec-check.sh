@@ -1,3 +1,6 @@
+# vm-kernel: 6.1
+# One boot of a two-kernel run: l2secd's own IPsec check (rxcheck.h); the module's, with
+# real SAs, runs on both in 22.
 # l2secd checks IPsec itself, on both data paths, whatever l2sec.ko did
 # (daemon/l2tp/rxcheck.h). charon is not l2secd's here: static ESP transport SAs,
 # the gateway's inbound one setting mark 0x11 on what it decrypts (charon's

@@ -1,3 +1,7 @@
+# vm-kernel: 6.12
+# One boot of a two-kernel run: charon, xl2tpd and pppd end to end behind a NAT; the
+# module's SA binding behind one NAT (two clients on port 1701, rekeys, NAT-T, a
+# restarted charon's marks) runs on both in 22, IPsec over IPv6 in 66.
 # L2TP/IPsec end to end with real software: charon clients (IKEv1, transport
 # mode, PSK, NAT-T; CHILD_SA udp/1701 both ways) + xl2tpd + pppd (MS-CHAPv2)
 # behind one nftables NAT, against l2secd, which loads its connection and PSK

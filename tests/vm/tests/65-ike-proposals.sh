@@ -1,3 +1,5 @@
+# vm-kernel: 6.12
+# One boot of a two-kernel run: charon's IKE and ESP proposals, no L2TP.
 # The gateway's default IKE and ESP proposals against the exact lists the
 # built-in clients send (IKEv1 main mode and quick mode), each offered by a
 # charon client restricted to that list ("!"-less swanctl lists are exact):

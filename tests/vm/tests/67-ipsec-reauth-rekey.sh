@@ -36,7 +36,8 @@
 # vm-timeout: 420
 # One boot of a two-kernel run (6.12): this is the lifecycle of l2secd's SA table under
 # charon's events, 230 s of a boot; the module's binding to SAs through rekeys and NAT
-# runs on both kernels in 22, 58, 60, 64, 65 and 66, and soak/62 and 63 run the
+# runs on both kernels in 22 (static SAs: rekeys, NAT-T, a restarted charon's marks)
+# and 66 (charon over IPv6), and soak/62 and 63 run the
 # lifecycle at length on either (tests/vm/run -d tests/vm/soak -k K).
 # vm-kernel: 6.12
 . "$L2SEC_TOP/tests/vm/lib.sh"
