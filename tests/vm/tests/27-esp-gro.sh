@@ -1,3 +1,6 @@
+# vm-kernel: 6.12
+# One boot of a two-kernel run: ESP's GRO hands merged packets to the tunnel on 6.7
+# and later only; single packets through another client's SA run on both in 22.
 # L2TP/IPsec through GRO (issue 20, item 2): l2sec.ko's SA checks hold for packets
 # that GRO merged behind ESP exactly as for single ones.  The client's TCP upload in
 # one session reaches the gateway in ESP in UDP through two SAs: the first half of
