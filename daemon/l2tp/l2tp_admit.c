@@ -364,7 +364,7 @@ static void ho_remove(struct l2tp_lns *lns, struct l2tp_tunnel *t)
 /* Ends a half-open tunnel that never heard from its peer: no StopCCN, freed soon. */
 static void drop_unheard(struct l2tp_tunnel *t, const char *why)
 {
-	t->adm_quiet = true;
+	t->close_quiet = true;
 	l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, 0, why);
 	ev_timer_arm(t->lns->loop, &t->free_timer, 0);
 }
@@ -502,7 +502,7 @@ void l2tp_admit_tunnel_timeout(struct l2tp_tunnel *t)
 	tunnel_log(t, &t->lns->admit->stats.tunnel_setup_timeouts,
 		   "tunnel %u: no SCCCN within setup-timeout (%ums)%s", t->tid,
 		   t->lns->cfg->setup_timeout_ms, heard ? "" : ", SCCRP never acknowledged");
-	t->adm_quiet = true;
+	t->close_quiet = true;
 	if (!heard)
 		drop_unheard(t, "no SCCCN in time, SCCRP never acknowledged");
 	else

@@ -778,15 +778,28 @@ void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
 	l2tp_ctrl_input(&t->ctrl, buf, h.msg_len, &h);
 }
 
+/*
+ * StopCCN to every tunnel. A tunnel still negotiating is anybody's who sent an
+ * SCCRQ, spoofed ones included (up to max-half-open): their closes are counted
+ * in one line, not logged one by one (200 lines a flooder caused, each a write,
+ * kept a slow guest's privsep engine past its stop deadline).
+ */
 void l2tp_lns_shutdown(struct l2tp_lns *lns)
 {
 	struct l2tp_tunnel *t, *next;
+	unsigned int negotiating = 0;
 
 	lns->shutting_down = true;
 	for (t = lns->tunnel_list; t; t = next) {
 		next = t->next;
+		if (t->state == TUNNEL_WAIT_CTL_CONN) {
+			t->close_quiet = true;
+			negotiating++;
+		}
 		l2tp_tunnel_close(t, true, STOPCCN_SHUTDOWN, 0, "LNS shutting down");
 	}
+	if (negotiating)
+		log_notice("l2tp: StopCCN to %u tunnel(s) still negotiating", negotiating);
 }
 
 bool l2tp_lns_quiescent(const struct l2tp_lns *lns)

@@ -184,7 +184,8 @@ struct l2tp_tunnel {
 	/* admission (l2tp_admit.c): the peers it is counted under, pinned while it lives */
 	struct l2tp_admit_entry *adm_src, *adm_sa;
 	bool adm_half_open, adm_counted;
-	bool adm_quiet;			/* closed by admission, which logged it per peer */
+	bool close_quiet;		/* its close logged at info: admission logged it per
+					 * peer, or shutdown counts it in one line */
 };
 
 struct l2tp_lns_stats {

@@ -252,8 +252,11 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 	if (t->in_kernel && lns->ops->tunnel_del)
 		lns->ops->tunnel_del(lns->env, t);
 	t->in_kernel = false;
-	/* admission's closes (a flood's) are logged there, once per peer per 10 s */
-	log_msg(t->adm_quiet ? LOG_INFO : LOG_NOTICE,
+	/*
+	 * admission's closes (a flood's) are logged there, once per peer per 10 s;
+	 * shutdown's of tunnels still negotiating in one line (l2tp_lns_shutdown)
+	 */
+	log_msg(t->close_quiet ? LOG_INFO : LOG_NOTICE,
 		"l2tp: tunnel %u (peer %s '%s') %s: result %u error %u%s%s", t->tid,
 		l2tp_peer_str(&t->peer, ps, sizeof(ps)), t->peer_host,
 		send ? "closed by us" : "closed", result, error, text ? ": " : "",
