@@ -59,10 +59,10 @@
  * deadline killed it mid-StopCCN; so an engine that keeps sending (each
  * StopCCN is a SEND) gets its ack wait and ENGINE_STOP_GRACE_MS more from its
  * last message, up to ENGINE_STOP_MAX_MS in all (systemd's TimeoutStopSec is
- * 90 s). A tunnel still negotiating may send nothing (its window full of an
- * unacknowledged SCCRP): 62 of a spoofed flood's, each closed with a line
- * written to a log on 9p, still took a slow guest's engine past that; they
- * are counted in one line now (l2tp_lns_shutdown).
+ * 90 s). In a slow guest (the other core loaded) the engine was still killed
+ * after 62 of a spoofed flood's half-open tunnels, each closed with a line
+ * written to a log on 9p; those are counted in one line now
+ * (l2tp_lns_shutdown).
  */
 #define ENGINE_STOP_GRACE_MS	2000
 #define ENGINE_STOP_IDLE_MS	(STOP_WAIT_MS + ENGINE_STOP_GRACE_MS)
