@@ -552,16 +552,18 @@ lc_connect() {
 		wait_for 90 test -s "$run/c$1.up" && lc_lan_route "c$1"
 }
 
-# lc_stream_start N PORT: a TCP stream at 1 Mbit/s (8 KiB writes) from the LAN host to client N
-# (iperf3 -R against a server on PORT), its 0.2 s receive intervals logged as they
-# come; lc_stream_stop N: ends it. lc_stream_gap N: the longest run of receive
+# lc_stream_start N PORT: a TCP stream at LC_STREAM_RATE (default 1 Mbit/s) in
+# LC_STREAM_LEN writes (default 8 KiB) from the LAN host to client N (iperf3 -R
+# against a server on PORT), its 0.2 s receive intervals logged as they come
+# (a write or more in each: at 256K, 2K writes); lc_stream_stop N: ends it. lc_stream_gap N: the longest run of receive
 # intervals without a byte, in 0.2 s units (a gap > 2 s is a run of 10 or more);
 # lc_stream_bytes N: the bytes received in all.
 lc_stream_start() {
 	ip netns exec lan iperf3 -s -D -1 -p "$2" -B 198.51.100.2 \
 		--logfile "$out/iperf3-server-$2.log"
 	wait_for 20 sh -c "ip netns exec lan ss -ltn | grep -q ':$2 '"
-	ip netns exec "c$1" iperf3 -c 198.51.100.2 -p "$2" -R -b 1M -l 8K -t 600 -i 0.2 --forceflush \
+	ip netns exec "c$1" iperf3 -c 198.51.100.2 -p "$2" -R -b "${LC_STREAM_RATE:-1M}" \
+		-l "${LC_STREAM_LEN:-8K}" -t 600 -i 0.2 --forceflush \
 		--logfile "$out/stream-c$1.log" &
 	echo $! >"$run/stream-c$1.pid"
 }
