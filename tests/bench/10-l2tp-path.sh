@@ -22,6 +22,7 @@
 . "$L2SEC_TOP/tests/vm/lib.sh"
 . "$L2SEC_TOP/tests/bench/regress.bash"
 . "$L2SEC_TOP/tests/bench/paths.bash"
+. "$L2SEC_TOP/tests/bench/profile.bash"
 # BENCH_CSUM (what the NIC says of the frames' checksums: complete, unnecessary,
 # none) and BENCH_BURST (frames a poll): tests/bench/paths.bash.
 # BENCH_NIC: offload features turned on on the receiving NIC for every path,
@@ -138,42 +139,13 @@ for run in $RUNS; do
 	done
 done
 
-# BENCH_PROFILE: paths to profile, comma-separated (e.g. l2sec,plain): after the
-# rounds, one more run (BENCH_PROFILE_SECONDS, 8) of each of RUNS on each under
-# `perf record -a -g` (cpu-clock: under icount, samples fall per instruction
-# executed), not counted in the medians; the top symbols, self and with their
-# callees, go to profile-RUN-PATH.txt in the test's output directory (with
-# BENCH_PROFILE_DATA=1 also perf's data and the guest's kallsyms, for perf report
-# on the host: --kallsyms=kallsyms).
-profile() { # DIR STREAM PATH
-	local data=$w/perf-$1-$2-$3.data txt=$out/profile-$1-$2-$3.txt pid
-	rm -f "$data"
-	perf record -q -a -g -e cpu-clock -F 4000 -o "$data" >/dev/null 2>&1 &
-	pid=$!
-	wait_for 120 test -s "$data" || { t_fail "perf record started"; return 1; }
-	v=$(SECS=${BENCH_PROFILE_SECONDS:-8} $1 "$2" "$3")
-	kill -INT $pid
-	wait $pid
-	{
-		echo "# $1 $2 $3: ${v:-none} pps under perf (not a measurement)"
-		perf report -i "$data" --kallsyms=$w/kallsyms --stdio --no-children --sort sym \
-			--percent-limit 0.3 -g none 2>&1 | grep -v '^$'
-		echo "# with callees"
-		perf report -i "$data" --kallsyms=$w/kallsyms --stdio --children --sort sym \
-			--percent-limit 2 -g none 2>&1 | grep -v '^$'
-	} >"$txt"
-	[ -z "${BENCH_PROFILE_DATA:-}" ] || cp "$data" $w/kallsyms "$out/"
-	echo "# profile: $txt" >&2
-}
+# BENCH_PROFILE (tests/bench/profile.bash, e.g. l2sec,plain): each of RUNS on each
+# path once more under perf, after the rounds
 if [ -n "${BENCH_PROFILE:-}" ]; then
-	# no throttling of the sampling: icount makes each sample cost the same
-	sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1 \
-		kernel.perf_cpu_time_max_percent=0 kernel.perf_event_max_sample_rate=20000
-	cat /proc/kallsyms >$w/kallsyms
-	perf --version >/dev/null	# its libraries, read over 9p once
+	bench_profile_setup
 	for run in $RUNS; do
 		for path in ${BENCH_PROFILE//,/ }; do
-			profile "${run%-*}" "${run#*-}" "$path"
+			bench_profile "${run%-*} ${run#*-} $path" "${run%-*}" "${run#*-}" "$path"
 		done
 	done
 fi

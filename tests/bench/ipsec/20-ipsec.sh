@@ -25,13 +25,24 @@
 #   cbc-offload  as cbc, with esp4_offload loaded: ESP GRO (and on kernels with
 #                xfrm4_gro_udp_encap_rcv, 6.7 on, ESP-in-UDP GRO) before decryption
 # The log says into how many packets GRO merged each run's segments (sink0's packets).
+# BENCH_PROFILE (tests/bench/profile.bash; paths esp, l2sec, mainline): after each
+# cipher's rounds, its receive runs on those paths once more under perf, in
+# profile-rx-STREAM-CIPHER-PATH.txt.
 # vm-timeout: 1500
 . "$L2SEC_TOP/tests/vm/lib.sh"
 . "$L2SEC_TOP/tests/bench/regress.bash"
 . "$L2SEC_TOP/tests/bench/paths.bash"
+. "$L2SEC_TOP/tests/bench/profile.bash"
 CFGS=${BENCH_IPSEC:-cbc gcm cbc-offload}
 RUNS=$(echo "${BENCH_RUNS:-rx-udp,rx-tcp}" | tr , ' ')
 PATHS="esp l2sec mainline"
+PROFILE=$(echo "${BENCH_PROFILE:-}" | tr , ' ')
+for path in $PROFILE; do
+	case " $PATHS " in
+	*" $path "*) ;;
+	*) t_fail "BENCH_PROFILE: no path $path (paths: $PATHS)"; t_done ;;
+	esac
+done
 [ "$CSUM/$BURST/$SIZE" = complete/64/1200 ] ||
 	bench_regress_ref "NIC csum $CSUM, bursts of $BURST, $SIZE-byte payloads"
 out=${L2SEC_TEST_OUT:-/tmp}
@@ -134,7 +145,8 @@ calls_end() {
 }
 
 # rx CFG PATH STREAM: one receive run; prints the inner segments per second forwarded
-# to sink0 (of the injector's time), logs into how many packets GRO merged them.
+# to sink0 (of the injector's time), logs into how many packets GRO merged them (and,
+# but for a profiled run, records it for the summary).
 rx() {
 	local before after p0 p1 segs res calls hdr=$((14 + 20 + 8))
 	[ "$3" = tcp ] && hdr=$((14 + 20 + 20))
@@ -149,7 +161,7 @@ rx() {
 	segs=$(((after - before - (p1 - p0) * hdr) / SIZE))
 	set -- "$1" "$2" "$3" $res	# received N dropped D ns T gro G
 	echo "# rx $3 $1 $2: $5 frames received ($7 dropped), $segs segments forwarded in $((p1 - p0)) packets, gro ${11}${calls:+; $calls}" >&2
-	echo "$segs $((p1 - p0))" >>"$w/gro-$1-$2-$3"
+	[ -n "${bench_profiling:-}" ] || echo "$segs $((p1 - p0))" >>"$w/gro-$1-$2-$3"
 	# every frame the stack took was decrypted and forwarded, or this path's rate
 	# would count frames that failed (an ESP that fails its check is cheap)
 	[ "$4" = received ] && [ "$segs" -eq $(($5 - $7)) ] ||
@@ -185,6 +197,15 @@ for cfg in $CFGS; do
 			done
 		done
 	done
+	# profiled while this cipher's SAs (and its esp4_offload, or none) are up
+	if [ -n "$PROFILE" ]; then
+		bench_profile_setup "$cfg"
+		for run in $RUNS; do
+			for path in $PROFILE; do
+				bench_profile "rx ${run#*-} $cfg $path" rx "$cfg" "$path" "${run#*-}"
+			done
+		done
+	fi
 done
 errs1="$(xstat XfrmInStateProtoError) $(xstat XfrmInStateSeqError) $(xstat XfrmInNoStates)"
 bench_xfrm_flush
