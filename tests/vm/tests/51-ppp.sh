@@ -188,6 +188,18 @@ ra_rx() {
 	done <"/proc/$pid/net/snmp6"
 	return 1
 }
+# rx_and_ra NS: "rx_packets RAs" of NS's ppp0, read between two equal RA counts: an
+# RA that came between the two reads made one snapshot's rx less RAs one short
+# ("c12: session tx +1, client rx +2, want 1" in a make check of this machine; stop
+# 32's CI failed one check of 51, not named in its output)
+rx_and_ra() {
+	local ra0 rx ra1 n
+	for n in 1 2 3 4 5; do
+		ra0=$(ra_rx "$1") && rx=$(ppp_rx "$1") && ra1=$(ra_rx "$1") || return 1
+		[ "$ra0" = "$ra1" ] && echo "$rx $ra1" && return 0
+	done
+	return 1
+}
 
 check "topology: $N clients and one more on the bridge" \
 	add_clients $(for i in $(seq 1 $N); do echo "c$i:$i"; done) bad:100
@@ -340,7 +352,7 @@ snapshot() {
 		>"$run/$1.tx"
 	for i in $(seq 1 $N); do
 		read -r _ a _ <"$run/c$i.up"
-		echo "$i $a $(ppp_rx "c$i") $(ra_rx "c$i")"
+		echo "$i $a $(rx_and_ra "c$i")"
 	done >"$run/$1.rx"
 }
 # own_packets: each session sent, and each client received, exactly 1 + i % 4 packets
