@@ -1,5 +1,5 @@
 # Benchmark: N clients on one gateway (issue 19), `make bench-scale`
-# (docs/PERFORMANCE.md). Guest test pending/59-scale runs it with N = 2,000.
+# (docs/PERFORMANCE.md). Guest test 59-scale (make check, both kernels) runs it with N = 2,000.
 #
 #   cl (192.0.2.2: build/tests/l2sec-load)  --veth--  gw (192.0.2.1: l2secd, l2sec.ko)
 #

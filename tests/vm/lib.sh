@@ -555,9 +555,10 @@ lc_connect() {
 # lc_stream_start N PORT: a TCP stream at LC_STREAM_RATE (default 1 Mbit/s) in
 # LC_STREAM_LEN writes (default 8 KiB) from the LAN host to client N (iperf3 -R
 # against a server on PORT), its 0.2 s receive intervals logged as they come
-# (a write or more in each: at 256K, 2K writes); lc_stream_stop N: ends it. lc_stream_gap N: the longest run of receive
-# intervals without a byte, in 0.2 s units (a gap > 2 s is a run of 10 or more);
-# lc_stream_bytes N: the bytes received in all.
+# (a write or more in each: at 256K, 2K writes); lc_stream_stop N: ends it.
+# lc_stream_gap N: the longest run of receive intervals without a byte, in 0.2 s
+# units (a gap > 2 s is a run of 10 or more); lc_stream_bytes N: the bytes
+# received in all.
 lc_stream_start() {
 	ip netns exec lan iperf3 -s -D -1 -p "$2" -B 198.51.100.2 \
 		--logfile "$out/iperf3-server-$2.log"
