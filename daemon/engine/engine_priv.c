@@ -549,6 +549,7 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN],
 		     struct engine_priv_auth_out *more)
 {
+	enum priv_reason why = PRIV_OK;
 	struct priv_msg m = { 0 };
 	struct priv_reply r;
 	int ret = -1;
@@ -558,8 +559,11 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 	memset(more, 0, sizeof(*more));
 	if (auth_msg(a, &m) < 0)
 		goto out;
-	if (call_ok(ep, &m, &r, NULL) < 0)
+	if (call_ok(ep, &m, &r, &why) < 0) {
+		if (why == PRIV_R_RATE)
+			ret = 1;
 		goto out;
+	}
 	*ok = r.auth_ok;
 	memcpy(resp, r.auth_resp, MSCHAP_AUTH_RESPONSE_LEN);
 	resp[MSCHAP_AUTH_RESPONSE_LEN - 1] = '\0';
