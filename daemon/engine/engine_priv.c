@@ -738,6 +738,7 @@ int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned 
 {
 	struct priv_msg m = { .type = PRIV_REQ_RADIUS_SIGN };
 	struct priv_radius_sign *q = &m.rsign;
+	enum priv_reason why = PRIV_OK;
 	struct priv_reply r;
 	int ret = -EPERM;
 
@@ -754,10 +755,12 @@ int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned 
 	}
 	q->pkt.len = (uint16_t)p->len;
 	memcpy(q->pkt.buf, p->buf, p->len);
-	if (call_ok(ep, &m, &r, NULL) == 0) {
+	if (call_ok(ep, &m, &r, &why) == 0) {
 		memcpy(p->buf, r.radius.buf, r.radius.len);	/* the decoder bounded it */
 		p->len = r.radius.len;
 		ret = 0;
+	} else if (why == PRIV_R_RATE) {
+		ret = -EAGAIN;	/* busy: radius_client.h's signer contract */
 	}
 	explicit_bzero(&m, sizeof(m));	/* a clear User-Password */
 	return ret;

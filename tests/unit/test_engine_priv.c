@@ -1085,6 +1085,20 @@ static void test_radius_through_parent(void **state)
 	assert_int_equal(priv_radius_stats(pr)->signed_auth, 1);
 	assert_int_equal(priv_radius_stats(pr)->verified, 1);
 	assert_int_equal(priv_radius_stats(pr)->not_verified, 1);
+	/* the tunnel's authentication rate spent: the signer is busy (-EAGAIN), not refused */
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, 6, 10, chal), 0);
+	{
+		unsigned int n = 0;
+		int ret;
+
+		do {
+			radius_pkt_init(&p, RADIUS_ACCESS_REQUEST, (uint8_t)n);
+			assert_int_equal(radius_put_str(&p, RADIUS_USER_NAME, "bob"), 0);
+			ret = sg.sign(sg.ctx, 0, engine_priv_radius_tag(f->h[3], 3, 6), &p);
+		} while (ret == 0 && ++n < 40);
+		assert_int_equal(ret, -EAGAIN);
+		assert_int_equal(n, PRIV_AUTH_BURST_TUNNEL - 1);	/* alice's took one */
+	}
 	assert_false(engine_priv_broken(f->ep));
 	radius_client_free(c);
 	fx_free(f, true);
