@@ -326,7 +326,7 @@ bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_stora
 }
 
 struct froute_peers {
-	struct u32tree t;	/* the addresses, host order */
+	struct u128tree t;	/* the addresses, IPv4-mapped (u4_of) */
 	bool grow;
 	uint32_t missed;	/* holders not in t (no room): every route is held */
 };
@@ -335,7 +335,7 @@ struct froute_peers *froute_peers_new(uint32_t cap, bool grow)
 {
 	struct froute_peers *p = calloc(1, sizeof(*p));
 
-	if (!p || u32tree_init(&p->t, cap) < 0) {
+	if (!p || u128tree_init(&p->t, cap) < 0) {
 		free(p);
 		return NULL;
 	}
@@ -347,7 +347,7 @@ void froute_peers_free(struct froute_peers *p)
 {
 	if (!p)
 		return;
-	u32tree_free(&p->t);
+	u128tree_free(&p->t);
 	free(p);
 }
 
@@ -361,14 +361,20 @@ bool froute_peer_v4(const struct sockaddr_storage *peer, struct in_addr *a)
 	return key_v4(key, a);
 }
 
+/* An IPv4 address (host order) as a value of the tree: its IPv4-mapped one. */
+static struct u128 u4_of(uint32_t a)
+{
+	return (struct u128){ 0, 0xffff00000000ull | a };
+}
+
 void froute_peers_add(struct froute_peers *p, struct in_addr a)
 {
-	uint32_t v = ntohl(a.s_addr);
+	struct u128 v = u4_of(ntohl(a.s_addr));
 
-	if (u32tree_add(&p->t, v) == 0)
+	if (u128tree_add(&p->t, v) == 0)
 		return;
-	if (p->grow && p->t.n == p->t.cap && u32tree_grow(&p->t, p->t.cap * 2) == 0 &&
-	    u32tree_add(&p->t, v) == 0)
+	if (p->grow && p->t.n == p->t.cap && u128tree_grow(&p->t, p->t.cap * 2) == 0 &&
+	    u128tree_add(&p->t, v) == 0)
 		return;
 	p->missed++;
 }
@@ -379,7 +385,7 @@ void froute_peers_del(struct froute_peers *p, struct in_addr a)
 	 * not in the tree: a holder whose add found no room (this one or another
 	 * of the same address, alike: what is left to undo is the same)
 	 */
-	if (!u32tree_del(&p->t, ntohl(a.s_addr)) && p->missed)
+	if (!u128tree_del(&p->t, u4_of(ntohl(a.s_addr))) && p->missed)
 		p->missed--;
 }
 
@@ -387,7 +393,7 @@ bool froute_peers_held(const struct froute_peers *p, const struct radius_route *
 {
 	uint32_t lo = ntohl(r->net.s_addr) & mask_of(r->plen);
 
-	return p->missed || u32tree_any(&p->t, lo, lo | ~mask_of(r->plen));
+	return p->missed || u128tree_any(&p->t, u4_of(lo), u4_of(lo | ~mask_of(r->plen)));
 }
 
 unsigned int froute_peers_count(const struct froute_peers *p)

@@ -290,7 +290,7 @@ static void test_peer_index_full(void **state)
  * The cost that would show the check gone back to a walk over every tunnel
  * and SA: 100,000 peers, added in ascending order (what makes a plain
  * search tree a list), two questions each counted in tree nodes looked at
- * (u32tree_probes): at most 2 log2(n) + 2 each, where a walk looks at all.
+ * (u128tree_probes): at most 2 log2(n) + 2 each, where a walk looks at all.
  */
 static void test_peer_index_cost(void **state)
 {
@@ -309,12 +309,12 @@ static void test_peer_index_cost(void **state)
 		struct radius_route r = { .plen = 30 };
 
 		r.net.s_addr = htonl(0x64400000u + i * 4);
-		before = u32tree_probes;
+		before = u128tree_probes;
 		assert_true(froute_peers_held(p, &r));
 		r.net.s_addr = htonl(0x64400000u + i * 4 + 1);
 		r.plen = 32;		/* just after the peer */
 		assert_false(froute_peers_held(p, &r));
-		assert_true(u32tree_probes - before <= 2 * (2 * lg + 2));
+		assert_true(u128tree_probes - before <= 2 * (2 * lg + 2));
 	}
 	froute_peers_free(p);
 }
