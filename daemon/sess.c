@@ -68,8 +68,8 @@ struct sess {
 	/* the server's split tunnel for DHCPINFORM (l2sec's attributes); NULL: none */
 	struct users_split_own *rsplit;
 	struct sess_froutes *fr;	/* the server's Framed-Routes; NULL: none */
-	struct in_addr peer4;		/* its tunnel's public address, in ss->peers ... */
-	bool has_peer4;			/* ... unless IPv6 */
+	struct froute_peer peer_key;	/* its tunnel's public address, in ss->peers ... */
+	bool peer_indexed;		/* ... unless it has none */
 	struct in_addr rdns[2];		/* MS-Primary/Secondary-DNS-Server; 0: none */
 	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
 	uint8_t rpfx6_len;
@@ -478,16 +478,6 @@ static struct in6_addr client6(const struct sess *x)
 	return a;
 }
 
-static bool froute6_holds_a_peer(const struct sessions *ss, const struct radius_route6 *r)
-{
-	const struct sess *y;
-
-	for (y = ss->list; y; y = y->next)
-		if (y->l2tp && froute6_holds_peer(r, &y->l2tp->tunnel->peer.addr))
-			return true;
-	return false;
-}
-
 static enum froute_why froute6_one(struct sess *x, const struct froute_ctx *c,
 				   const struct radius_route6 *r)
 {
@@ -502,7 +492,7 @@ static enum froute_why froute6_one(struct sess *x, const struct froute_ctx *c,
 	why = froute6_check(ss->froutes, c, r, &gw, &x->l2tp->tunnel->peer.addr);
 	if (why != FROUTE_OK)
 		return why;
-	if (froute6_holds_a_peer(ss, r))
+	if (froute6_peers_held(ss->peers, r))	/* as froute_one's */
 		return FROUTE_PEER_ADDR;
 	if (netdev_route_via6(ss->nd, true, &r->net, r->plen, &gw) < 0)
 		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
@@ -856,8 +846,8 @@ static void sess_free(struct sess *x)
 	free(x->rsplit);
 	release_addresses(x);
 	free(x->fr);
-	if (x->has_peer4)
-		froute_peers_del(ss->peers, x->peer4);
+	if (x->peer_indexed)
+		froute_peers_del(ss->peers, &x->peer_key);
 	if (x->prev)
 		x->prev->next = x->next;
 	else
@@ -1726,9 +1716,9 @@ static void sess_link(struct sess *x)
 	ss->list = x;
 	ss->n++;
 	x->l2tp->ppp = x;
-	x->has_peer4 = froute_peer_v4(&x->l2tp->tunnel->peer.addr, &x->peer4);
-	if (x->has_peer4)
-		froute_peers_add(ss->peers, x->peer4);
+	x->peer_indexed = froute_peer_of(&x->l2tp->tunnel->peer.addr, &x->peer_key);
+	if (x->peer_indexed)
+		froute_peers_add(ss->peers, &x->peer_key);
 }
 
 /* PPP on an established L2TP session, from its start; chal: privsep's first challenge. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Sets of 32-bit values: sorted arrays and counted trees (u32set.h). */
+/* Sets of values: sorted arrays of 32-bit ones, counted trees of 128-bit ones (u32set.h). */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -32,17 +32,27 @@ bool u32set_has(const uint32_t *a, size_t n, uint32_t v)
 
 /* --- the counted tree ----------------------------------------------------- */
 
-struct u32tree_node {
-	uint32_t v;
+struct u128tree_node {
+	struct u128 v;
 	uint32_t count;		/* holders of v; 0: a free node */
 	int32_t l, r;		/* children (free list: l), -1: none */
 	int32_t h;		/* height of the subtree, a leaf's 1 */
 };
 
-uint64_t u32tree_probes;
+uint64_t u128tree_probes;
+
+static bool lt(struct u128 a, struct u128 b)
+{
+	return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo);
+}
+
+static bool eq(struct u128 a, struct u128 b)
+{
+	return a.hi == b.hi && a.lo == b.lo;
+}
 
 /* The nodes from..cap-1 into the free list. */
-static void free_chain(struct u32tree *t, uint32_t from)
+static void free_chain(struct u128tree *t, uint32_t from)
 {
 	for (uint32_t i = t->cap; i-- > from;) {
 		t->node[i].count = 0;
@@ -51,17 +61,17 @@ static void free_chain(struct u32tree *t, uint32_t from)
 	}
 }
 
-int u32tree_init(struct u32tree *t, uint32_t cap)
+int u128tree_init(struct u128tree *t, uint32_t cap)
 {
 	t->cap = 0;
 	t->n = 0;
 	t->root = -1;
 	t->free_head = -1;
 	t->node = NULL;
-	return u32tree_grow(t, cap ? cap : 1);
+	return u128tree_grow(t, cap ? cap : 1);
 }
 
-void u32tree_free(struct u32tree *t)
+void u128tree_free(struct u128tree *t)
 {
 	free(t->node);
 	t->node = NULL;
@@ -69,9 +79,9 @@ void u32tree_free(struct u32tree *t)
 	t->root = t->free_head = -1;
 }
 
-int u32tree_grow(struct u32tree *t, uint32_t cap)
+int u128tree_grow(struct u128tree *t, uint32_t cap)
 {
-	struct u32tree_node *n;
+	struct u128tree_node *n;
 	uint32_t old = t->cap;
 
 	if (cap <= t->cap)
@@ -87,19 +97,19 @@ int u32tree_grow(struct u32tree *t, uint32_t cap)
 	return 0;
 }
 
-static int32_t height(const struct u32tree *t, int32_t i)
+static int32_t height(const struct u128tree *t, int32_t i)
 {
 	return i < 0 ? 0 : t->node[i].h;
 }
 
-static void fix_height(struct u32tree *t, int32_t i)
+static void fix_height(struct u128tree *t, int32_t i)
 {
 	int32_t l = height(t, t->node[i].l), r = height(t, t->node[i].r);
 
 	t->node[i].h = 1 + (l > r ? l : r);
 }
 
-static int32_t rotate_right(struct u32tree *t, int32_t i)
+static int32_t rotate_right(struct u128tree *t, int32_t i)
 {
 	int32_t l = t->node[i].l;
 
@@ -110,7 +120,7 @@ static int32_t rotate_right(struct u32tree *t, int32_t i)
 	return l;
 }
 
-static int32_t rotate_left(struct u32tree *t, int32_t i)
+static int32_t rotate_left(struct u128tree *t, int32_t i)
 {
 	int32_t r = t->node[i].r;
 
@@ -122,9 +132,9 @@ static int32_t rotate_left(struct u32tree *t, int32_t i)
 }
 
 /* The subtree at i, its children balanced, balanced again: its new root. */
-static int32_t rebalance(struct u32tree *t, int32_t i)
+static int32_t rebalance(struct u128tree *t, int32_t i)
 {
-	struct u32tree_node *x = &t->node[i];
+	struct u128tree_node *x = &t->node[i];
 	int32_t b = height(t, x->l) - height(t, x->r);
 
 	if (b > 1) {
@@ -142,11 +152,11 @@ static int32_t rebalance(struct u32tree *t, int32_t i)
 }
 
 /* Node k (its value not in the subtree at i) into that subtree: its new root. */
-static int32_t insert(struct u32tree *t, int32_t i, int32_t k)
+static int32_t insert(struct u128tree *t, int32_t i, int32_t k)
 {
 	if (i < 0)
 		return k;
-	if (t->node[k].v < t->node[i].v)
+	if (lt(t->node[k].v, t->node[i].v))
 		t->node[i].l = insert(t, t->node[i].l, k);
 	else
 		t->node[i].r = insert(t, t->node[i].r, k);
@@ -154,7 +164,7 @@ static int32_t insert(struct u32tree *t, int32_t i, int32_t k)
 }
 
 /* The smallest node of the subtree at i out of it (into *min): its new root. */
-static int32_t remove_min(struct u32tree *t, int32_t i, int32_t *min)
+static int32_t remove_min(struct u128tree *t, int32_t i, int32_t *min)
 {
 	if (t->node[i].l < 0) {
 		*min = i;
@@ -165,16 +175,16 @@ static int32_t remove_min(struct u32tree *t, int32_t i, int32_t *min)
 }
 
 /* v's node (v in the subtree at i) out of it and freed: its new root. */
-static int32_t remove_value(struct u32tree *t, int32_t i, uint32_t v)
+static int32_t remove_value(struct u128tree *t, int32_t i, struct u128 v)
 {
-	struct u32tree_node *x = &t->node[i];
+	struct u128tree_node *x = &t->node[i];
 	int32_t l, r, m;
 
-	if (v < x->v) {
+	if (lt(v, x->v)) {
 		x->l = remove_value(t, x->l, v);
 		return rebalance(t, i);
 	}
-	if (v > x->v) {
+	if (lt(x->v, v)) {
 		x->r = remove_value(t, x->r, v);
 		return rebalance(t, i);
 	}
@@ -191,20 +201,20 @@ static int32_t remove_value(struct u32tree *t, int32_t i, uint32_t v)
 	return rebalance(t, m);
 }
 
-static int32_t find(const struct u32tree *t, uint32_t v)
+static int32_t find(const struct u128tree *t, struct u128 v)
 {
 	int32_t i = t->root;
 
 	while (i >= 0) {
-		u32tree_probes++;
-		if (v == t->node[i].v)
+		u128tree_probes++;
+		if (eq(v, t->node[i].v))
 			return i;
-		i = v < t->node[i].v ? t->node[i].l : t->node[i].r;
+		i = lt(v, t->node[i].v) ? t->node[i].l : t->node[i].r;
 	}
 	return -1;
 }
 
-int u32tree_add(struct u32tree *t, uint32_t v)
+int u128tree_add(struct u128tree *t, struct u128 v)
 {
 	int32_t i = find(t, v);
 
@@ -222,13 +232,13 @@ int u32tree_add(struct u32tree *t, uint32_t v)
 		return -1;
 	}
 	t->free_head = t->node[i].l;
-	t->node[i] = (struct u32tree_node){ .v = v, .count = 1, .l = -1, .r = -1, .h = 1 };
+	t->node[i] = (struct u128tree_node){ .v = v, .count = 1, .l = -1, .r = -1, .h = 1 };
 	t->root = insert(t, t->root, i);
 	t->n++;
 	return 0;
 }
 
-bool u32tree_del(struct u32tree *t, uint32_t v)
+bool u128tree_del(struct u128tree *t, struct u128 v)
 {
 	int32_t i = find(t, v);
 
@@ -241,23 +251,23 @@ bool u32tree_del(struct u32tree *t, uint32_t v)
 	return true;
 }
 
-uint32_t u32tree_count(const struct u32tree *t, uint32_t v)
+uint32_t u128tree_count(const struct u128tree *t, struct u128 v)
 {
 	int32_t i = find(t, v);
 
 	return i < 0 ? 0 : t->node[i].count;
 }
 
-bool u32tree_any(const struct u32tree *t, uint32_t lo, uint32_t hi)
+bool u128tree_any(const struct u128tree *t, struct u128 lo, struct u128 hi)
 {
 	int32_t i = t->root;
 
 	/* left of lo: only the right subtree can be in range; right of hi: the left one */
 	while (i >= 0) {
-		u32tree_probes++;
-		if (t->node[i].v < lo)
+		u128tree_probes++;
+		if (lt(t->node[i].v, lo))
 			i = t->node[i].r;
-		else if (t->node[i].v > hi)
+		else if (lt(hi, t->node[i].v))
 			i = t->node[i].l;
 		else
 			return true;

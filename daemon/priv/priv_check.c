@@ -527,15 +527,15 @@ static void sockaddr_of(const struct priv_addr *a, struct sockaddr_storage *ss)
 static void peer_index(struct priv_check *c, const struct priv_addr *a, bool add)
 {
 	struct sockaddr_storage ss;
-	struct in_addr v4;
+	struct froute_peer k;
 
 	sockaddr_of(a, &ss);
-	if (!froute_peer_v4(&ss, &v4))
-		return;		/* IPv6: no Framed-Route holds it */
+	if (!froute_peer_of(&ss, &k))
+		return;		/* no address: no route holds it */
 	if (add)
-		froute_peers_add(c->peers, v4);
+		froute_peers_add(c->peers, &k);
 	else
-		froute_peers_del(c->peers, v4);
+		froute_peers_del(c->peers, &k);
 }
 
 int priv_check_sa_up(struct priv_check *c, uint32_t mark, const struct priv_addr *peer)
@@ -663,33 +663,6 @@ static void grant_addrs(const struct pc_session *s, const struct pc_grant *g,
 		gw->v6.s6_addr[8 + i] = (uint8_t)(s->ifid >> (56 - 8 * i));
 	if (!s->ifid)
 		gw->v6.s6_addr[15] = 1;
-}
-
-/*
- * Does g's IPv6 route hold the public address of any tunnel the engine holds
- * (or an SA's peer)? IPv4 routes ask the index (froute_peers_held), which
- * holds IPv4 addresses only: an IPv6 route is judged by a scan, O(tunnels + SAs)
- * behind FROUTE_ADD's rate limit (an index of IPv6 peers is open).
- */
-static bool froute6_holds_a_peer(const struct priv_check *c, const struct pc_grant *g)
-{
-	struct sockaddr_storage ss;
-
-	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++) {
-		if (!c->tun.used[t])
-			continue;
-		sockaddr_of(&c->tun_rec[t].peer, &ss);
-		if (froute6_holds_peer(&g->r6, &ss))
-			return true;
-	}
-	for (uint32_t i = 0; c->sa.count && i < c->sa.cap; i++) {
-		if (!c->sa.used[i])
-			continue;
-		sockaddr_of(&c->sa_rec[i].peer, &ss);
-		if (froute6_holds_peer(&g->r6, &ss))
-			return true;
-	}
-	return false;
 }
 
 void priv_check_set_froute_local(struct priv_check *c,
@@ -1548,7 +1521,7 @@ static enum priv_reason froute_req(struct priv_check *c, const struct priv_msg *
 		sockaddr_of(&c->tun_rec[t].peer, &peer);
 		fw = g->v6 ? froute6_check(c->froutes, &ctx, &g->r6, &gw.v6, &peer) :
 			     froute_check(c->froutes, &ctx, &g->r, s->v4, &peer);
-		if (fw == FROUTE_OK && (g->v6 ? froute6_holds_a_peer(c, g) :
+		if (fw == FROUTE_OK && (g->v6 ? froute6_peers_held(c->peers, &g->r6) :
 					froute_peers_held(c->peers, &g->r)))
 			fw = FROUTE_PEER_ADDR;
 		if (fw == FROUTE_OK && (g->v6 ? froute6_hold(c->froutes, &g->r6, s, &peer) :

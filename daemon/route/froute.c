@@ -326,7 +326,7 @@ bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_stora
 }
 
 struct froute_peers {
-	struct u32tree t;	/* the addresses, host order */
+	struct u128tree t;	/* the peers' keys (froute_peer_of), big-endian */
 	bool grow;
 	uint32_t missed;	/* holders not in t (no room): every route is held */
 };
@@ -335,7 +335,7 @@ struct froute_peers *froute_peers_new(uint32_t cap, bool grow)
 {
 	struct froute_peers *p = calloc(1, sizeof(*p));
 
-	if (!p || u32tree_init(&p->t, cap) < 0) {
+	if (!p || u128tree_init(&p->t, cap) < 0) {
 		free(p);
 		return NULL;
 	}
@@ -347,47 +347,86 @@ void froute_peers_free(struct froute_peers *p)
 {
 	if (!p)
 		return;
-	u32tree_free(&p->t);
+	u128tree_free(&p->t);
 	free(p);
 }
 
-bool froute_peer_v4(const struct sockaddr_storage *peer, struct in_addr *a)
+bool froute_peer_of(const struct sockaddr_storage *peer, struct froute_peer *k)
 {
-	uint8_t key[16];
+	static const uint8_t none[16];
 
-	if (!peer)
-		return false;
-	peer_key(peer, key);
-	return key_v4(key, a);
+	peer_key(peer, k->key);
+	return memcmp(k->key, none, sizeof(none)) != 0;
 }
 
-void froute_peers_add(struct froute_peers *p, struct in_addr a)
+/* 16 bytes, big-endian, as a value of the tree. */
+static struct u128 u128_of(const uint8_t b[16])
 {
-	uint32_t v = ntohl(a.s_addr);
+	struct u128 v = { 0, 0 };
 
-	if (u32tree_add(&p->t, v) == 0)
+	for (unsigned int i = 0; i < 8; i++) {
+		v.hi = v.hi << 8 | b[i];
+		v.lo = v.lo << 8 | b[8 + i];
+	}
+	return v;
+}
+
+void froute_peers_add(struct froute_peers *p, const struct froute_peer *k)
+{
+	struct u128 v = u128_of(k->key);
+
+	if (u128tree_add(&p->t, v) == 0)
 		return;
-	if (p->grow && p->t.n == p->t.cap && u32tree_grow(&p->t, p->t.cap * 2) == 0 &&
-	    u32tree_add(&p->t, v) == 0)
+	if (p->grow && p->t.n == p->t.cap && u128tree_grow(&p->t, p->t.cap * 2) == 0 &&
+	    u128tree_add(&p->t, v) == 0)
 		return;
 	p->missed++;
 }
 
-void froute_peers_del(struct froute_peers *p, struct in_addr a)
+void froute_peers_del(struct froute_peers *p, const struct froute_peer *k)
 {
 	/*
 	 * not in the tree: a holder whose add found no room (this one or another
 	 * of the same address, alike: what is left to undo is the same)
 	 */
-	if (!u32tree_del(&p->t, ntohl(a.s_addr)) && p->missed)
+	if (!u128tree_del(&p->t, u128_of(k->key)) && p->missed)
 		p->missed--;
+}
+
+/* Does the prefix NET/PLEN (IPv4 mapped) hold a key of the tree? */
+static bool peers_in(const struct froute_peers *p, const struct in6_addr *net, unsigned int plen)
+{
+	uint64_t mhi = plen == 0 ? 0 : plen >= 64 ? UINT64_MAX : ~(UINT64_MAX >> plen);
+	uint64_t mlo = plen <= 64 ? 0 : plen >= 128 ? UINT64_MAX : ~(UINT64_MAX >> (plen - 64));
+	struct u128 lo = u128_of(net->s6_addr), hi;
+
+	lo.hi &= mhi;
+	lo.lo &= mlo;
+	hi = (struct u128){ lo.hi | ~mhi, lo.lo | ~mlo };
+	return p->missed || u128tree_any(&p->t, lo, hi);
 }
 
 bool froute_peers_held(const struct froute_peers *p, const struct radius_route *r)
 {
-	uint32_t lo = ntohl(r->net.s_addr) & mask_of(r->plen);
+	struct in6_addr net = mapped(r->net);
 
-	return p->missed || u32tree_any(&p->t, lo, lo | ~mask_of(r->plen));
+	return peers_in(p, &net, r->plen + 96u);
+}
+
+bool froute6_peers_held(const struct froute_peers *p, const struct radius_route6 *r)
+{
+	static const uint8_t zero[8];
+	unsigned int plen = r->plen;
+
+	/*
+	 * An IPv6 peer's key is its /64 (low half zero): a longer prefix meets
+	 * it when it lies in that /64, so it is asked as its /64. Not in ::/64,
+	 * where only IPv4-mapped keys are (no IPv6 peer's), each held by the
+	 * prefix itself.
+	 */
+	if (plen > 64 && memcmp(r->net.s6_addr, zero, sizeof(zero)))
+		plen = 64;
+	return peers_in(p, &r->net, plen);
 }
 
 unsigned int froute_peers_count(const struct froute_peers *p)

@@ -137,7 +137,8 @@ enum froute_why froute_check(const struct froute_table *t, const struct froute_c
 /*
  * Does r hold peer's address (a tunnel's public end, IPv4 or IPv4-mapped)?
  * froute_check asks it of the client and of every route holder; the caller
- * asks struct froute_peers about the other tunnels.
+ * asks struct froute_peers about the other tunnels (froute6_* the same for an
+ * IPv6 route, which holds an IPv6 peer when it meets the peer's /64).
  */
 bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_storage *peer);
 
@@ -148,10 +149,19 @@ bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_stora
  * O(log n), a lower bound of its network's first address compared with its
  * last (core/u32set.h's tree), rather than by a walk over every tunnel and
  * SA. A route holding one would take that peer's L2TP, ESP and IKE packets
- * into l2sec0. IPv4 addresses only (IPv4-mapped ones as IPv4): a
- * Framed-Route is an IPv4 network and cannot hold an IPv6 peer.
+ * into l2sec0. Both families in one tree of 128-bit values, each address as
+ * froute_holds_peer and froute6_holds_peer see it: an IPv4 one (or an
+ * IPv4-mapped IPv6 one) as its IPv4-mapped address, which only an IPv4 route
+ * (or an IPv6 one inside ::ffff:0:0/96) can hold; an IPv6 one as its /64
+ * (an IPv6 host has one to itself), which an IPv6 route meeting that /64
+ * holds.
  */
 struct froute_peers;
+
+/* A peer's key in the index (froute_peer_of). */
+struct froute_peer {
+	uint8_t key[16];
+};
 
 /*
  * An index with room for cap addresses, then for twice as many each time it
@@ -161,20 +171,25 @@ struct froute_peers;
 struct froute_peers *froute_peers_new(uint32_t cap, bool grow);
 void froute_peers_free(struct froute_peers *p);
 /*
- * The address of peer (a tunnel's public end) an IPv4 route could hold: an
- * IPv4 one, or an IPv4-mapped IPv6 one as IPv4. False: none (IPv6, NULL).
+ * The key of peer (a tunnel's public end) in the index. False: nothing any
+ * route holds (NULL, no address, an IPv6 one in ::/64), not to be added.
  */
-bool froute_peer_v4(const struct sockaddr_storage *peer, struct in_addr *a);
+bool froute_peer_of(const struct sockaddr_storage *peer, struct froute_peer *k);
 /*
- * One more holder of a. An address that finds no room makes every route
- * held (froute_peers_held) until its holder is taken out again: the index
- * never says "none" while it misses one.
+ * One more holder of k. An address that finds no room makes every route
+ * held (froute_peers_held, froute6_peers_held) until its holder is taken out
+ * again: the index never says "none" while it misses one.
  */
-void froute_peers_add(struct froute_peers *p, struct in_addr a);
-/* One holder of a fewer (each froute_peers_add undone once). */
-void froute_peers_del(struct froute_peers *p, struct in_addr a);
-/* Does r's network hold an address added (or was one left out)? */
+void froute_peers_add(struct froute_peers *p, const struct froute_peer *k);
+/* One holder of k fewer (each froute_peers_add undone once). */
+void froute_peers_del(struct froute_peers *p, const struct froute_peer *k);
+/*
+ * Does r's network hold an address added (or was one left out)? As
+ * froute_holds_peer would answer for one of them.
+ */
 bool froute_peers_held(const struct froute_peers *p, const struct radius_route *r);
+/* The same for an IPv6 route, as froute6_holds_peer would answer. */
+bool froute6_peers_held(const struct froute_peers *p, const struct radius_route6 *r);
 /* Addresses held, distinct (those left out not counted). */
 unsigned int froute_peers_count(const struct froute_peers *p);
 

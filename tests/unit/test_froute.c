@@ -175,6 +175,25 @@ static void test_public_address(void **state)
 	assert_false(froute_holds_peer(&r, NULL));
 }
 
+/* The index's key of the IPv4 address a (host order), valid until the next call. */
+static const struct froute_peer *key4s(uint32_t a)
+{
+	static struct froute_peer k;
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(a);
+	assert_true(froute_peer_of(&ss, &k));
+	return &k;
+}
+
+static const struct froute_peer *key4(const char *a)
+{
+	return key4s(ntohl(ip(a).s_addr));
+}
+
 /* Does NET/PLEN hold an address of the index? */
 static bool held(const struct froute_peers *p, const char *net, unsigned int plen)
 {
@@ -187,8 +206,8 @@ static bool held(const struct froute_peers *p, const char *net, unsigned int ple
  * The index of the tunnels' public addresses (struct froute_peers): a
  * network holds an address at its first and at its last, not one just
  * outside either end; /32 and /0; an address several tunnels share stays
- * until the last goes. What it takes of a peer: an IPv4 address, an
- * IPv4-mapped one as IPv4, an IPv6 one nothing.
+ * until the last goes. An IPv4 peer on an IPv6 socket is the same key as
+ * on an IPv4 one; an IPv6 peer's no IPv4 route holds.
  */
 static void test_peer_index(void **state)
 {
@@ -196,13 +215,13 @@ static void test_peer_index(void **state)
 	struct sockaddr_storage mapped = peer6("::ffff:203.0.113.9");
 	struct sockaddr_storage v6 = peer6("2001:db8::cb00:7109");
 	struct sockaddr_storage v4 = peer("198.51.100.7");
-	struct in_addr a;
+	struct froute_peer k, m;
 
 	(void)state;
 	assert_non_null(p);
 	assert_false(held(p, "0.0.0.0", 0));
-	froute_peers_add(p, ip("172.16.0.0"));
-	froute_peers_add(p, ip("172.17.0.255"));
+	froute_peers_add(p, key4("172.16.0.0"));
+	froute_peers_add(p, key4("172.17.0.255"));
 	assert_int_equal(froute_peers_count(p), 2);
 	/* the network's first address */
 	assert_true(held(p, "172.16.0.0", 24));
@@ -222,34 +241,41 @@ static void test_peer_index(void **state)
 	assert_true(held(p, "128.0.0.0", 1));
 	assert_false(held(p, "0.0.0.0", 1));
 	/* the last address of all */
-	froute_peers_add(p, ip("255.255.255.255"));
+	froute_peers_add(p, key4("255.255.255.255"));
 	assert_true(held(p, "255.255.255.255", 32));
 	assert_true(held(p, "255.0.0.0", 8));
 	assert_false(held(p, "255.255.255.254", 32));
-	froute_peers_del(p, ip("255.255.255.255"));
+	froute_peers_del(p, key4("255.255.255.255"));
 	assert_false(held(p, "255.0.0.0", 8));
 	/* three tunnels behind one NAT address: held until the third goes */
-	froute_peers_add(p, ip("172.16.0.0"));
-	froute_peers_add(p, ip("172.16.0.0"));
+	froute_peers_add(p, key4("172.16.0.0"));
+	froute_peers_add(p, key4("172.16.0.0"));
 	assert_int_equal(froute_peers_count(p), 2);
-	froute_peers_del(p, ip("172.16.0.0"));
-	froute_peers_del(p, ip("172.16.0.0"));
+	froute_peers_del(p, key4("172.16.0.0"));
+	froute_peers_del(p, key4("172.16.0.0"));
 	assert_true(held(p, "172.16.0.0", 24));
-	froute_peers_del(p, ip("172.16.0.0"));
+	froute_peers_del(p, key4("172.16.0.0"));
 	assert_false(held(p, "172.16.0.0", 24));
 	assert_true(held(p, "172.16.0.0", 15));		/* the other one still */
-	froute_peers_del(p, ip("172.17.0.255"));
+	froute_peers_del(p, key4("172.17.0.255"));
 	assert_false(held(p, "0.0.0.0", 0));
 	assert_int_equal(froute_peers_count(p), 0);
+	/* an IPv4 peer on an IPv6 socket is IPv4; an IPv6 one no IPv4 route holds */
+	assert_true(froute_peer_of(&mapped, &m));
+	froute_peers_add(p, &m);
+	assert_true(held(p, "203.0.113.0", 24));
+	froute_peers_del(p, key4("203.0.113.9"));	/* the same key */
+	assert_false(held(p, "0.0.0.0", 0));
+	assert_true(froute_peer_of(&v6, &k));
+	froute_peers_add(p, &k);
+	assert_int_equal(froute_peers_count(p), 1);
+	assert_false(held(p, "0.0.0.0", 0));
+	froute_peers_del(p, &k);
+	assert_int_equal(froute_peers_count(p), 0);
+	assert_true(froute_peer_of(&v4, &k));
+	assert_false(froute_peer_of(NULL, &k));
 	froute_peers_free(p);
 	froute_peers_free(NULL);
-	/* an IPv4 peer on an IPv6 socket is IPv4; an IPv6 one no IPv4 route holds */
-	assert_true(froute_peer_v4(&v4, &a));
-	assert_int_equal(a.s_addr, ip("198.51.100.7").s_addr);
-	assert_true(froute_peer_v4(&mapped, &a));
-	assert_int_equal(a.s_addr, ip("203.0.113.9").s_addr);
-	assert_false(froute_peer_v4(&v6, &a));
-	assert_false(froute_peer_v4(NULL, &a));
 }
 
 /*
@@ -262,14 +288,14 @@ static void test_peer_index_full(void **state)
 
 	(void)state;
 	assert_non_null(p);
-	froute_peers_add(p, ip("198.51.100.7"));
-	froute_peers_add(p, ip("198.51.100.7"));	/* a second holder: no new room needed */
+	froute_peers_add(p, key4("198.51.100.7"));
+	froute_peers_add(p, key4("198.51.100.7"));	/* a second holder: no new room needed */
 	assert_false(held(p, "8.0.0.0", 8));
-	froute_peers_add(p, ip("203.0.113.9"));	/* no room */
+	froute_peers_add(p, key4("203.0.113.9"));	/* no room */
 	assert_int_equal(froute_peers_count(p), 1);
 	assert_true(held(p, "8.0.0.0", 8));
 	assert_true(held(p, "203.0.113.9", 32));
-	froute_peers_del(p, ip("203.0.113.9"));
+	froute_peers_del(p, key4("203.0.113.9"));
 	assert_false(held(p, "8.0.0.0", 8));
 	assert_false(held(p, "203.0.113.9", 32));
 	assert_true(held(p, "198.51.100.7", 32));
@@ -278,7 +304,7 @@ static void test_peer_index_full(void **state)
 	p = froute_peers_new(1, true);
 	assert_non_null(p);
 	for (uint32_t i = 0; i < 100; i++)
-		froute_peers_add(p, (struct in_addr){ htonl(0x0a000000u + i * 256) });
+		froute_peers_add(p, key4s(0x0a000000u + i * 256));
 	assert_int_equal(froute_peers_count(p), 100);
 	assert_false(held(p, "8.0.0.0", 8));
 	assert_true(held(p, "10.0.99.0", 24));
@@ -290,7 +316,7 @@ static void test_peer_index_full(void **state)
  * The cost that would show the check gone back to a walk over every tunnel
  * and SA: 100,000 peers, added in ascending order (what makes a plain
  * search tree a list), two questions each counted in tree nodes looked at
- * (u32tree_probes): at most 2 log2(n) + 2 each, where a walk looks at all.
+ * (u128tree_probes): at most 2 log2(n) + 2 each, where a walk looks at all.
  */
 static void test_peer_index_cost(void **state)
 {
@@ -301,7 +327,7 @@ static void test_peer_index_cost(void **state)
 	(void)state;
 	assert_non_null(p);
 	for (uint32_t i = 0; i < NP; i++)	/* 100.64.0.0, .4, ... */
-		froute_peers_add(p, (struct in_addr){ htonl(0x64400000u + i * 4) });
+		froute_peers_add(p, key4s(0x64400000u + i * 4));
 	assert_int_equal(froute_peers_count(p), NP);
 	while ((1u << lg) < NP + 2)
 		lg++;
@@ -309,12 +335,12 @@ static void test_peer_index_cost(void **state)
 		struct radius_route r = { .plen = 30 };
 
 		r.net.s_addr = htonl(0x64400000u + i * 4);
-		before = u32tree_probes;
+		before = u128tree_probes;
 		assert_true(froute_peers_held(p, &r));
 		r.net.s_addr = htonl(0x64400000u + i * 4 + 1);
 		r.plen = 32;		/* just after the peer */
 		assert_false(froute_peers_held(p, &r));
-		assert_true(u32tree_probes - before <= 2 * (2 * lg + 2));
+		assert_true(u128tree_probes - before <= 2 * (2 * lg + 2));
 	}
 	froute_peers_free(p);
 }
@@ -737,6 +763,262 @@ static void test6_table(void **state)
 	assert_int_equal(check6(f, "2001:db8:100:5::", 64, NULL, &p6b), FROUTE_OK);
 }
 
+/* The index's key of a peer (IPv6, or IPv4 when it has no ':'). */
+static struct froute_peer key_of(const char *a)
+{
+	struct sockaddr_storage ss = strchr(a, ':') ? peer6(a) : peer(a);
+	struct froute_peer k;
+
+	assert_true(froute_peer_of(&ss, &k));
+	return k;
+}
+
+/* A question to the index: does NET/PLEN hold a peer? */
+struct q6 {
+	const char *net;
+	unsigned int plen;
+	bool held;
+};
+
+#define ASK6(p, ...) ask6(p, (const struct q6[]){ __VA_ARGS__, { NULL, 0, false } })
+
+/* Each question of q (up to one with net NULL) answered as it says. */
+static void ask6(const struct froute_peers *p, const struct q6 *q)
+{
+	for (; q->net; q++) {
+		struct radius_route6 r = rt6(q->net, q->plen, NULL);
+
+		if (froute6_peers_held(p, &r) != q->held)
+			fail_msg("%s/%u: %s", q->net, q->plen, q->held ? "not held" : "held");
+	}
+}
+
+/*
+ * The index asked by IPv6 routes (froute6_peers_held): a prefix holding one
+ * peer among many, not its neighbours on either side; an IPv6 peer held as
+ * its /64 (a /128 anywhere in it, none just outside); /0; a peer added twice
+ * stays until removed twice. IPv4 peers only inside ::ffff:0:0/96; a
+ * link-local peer's /64 as any other's; ::1 (::/64) nothing to index.
+ */
+static void test6_peer_index(void **state)
+{
+	struct froute_peers *p = froute_peers_new(8, true);
+	struct froute_peer k = key_of("2001:db8:77:5::9"), k4 = key_of("198.51.100.7");
+	struct froute_peer ll = key_of("fe80::1"), last = key_of("ffff:ffff:ffff:ffff::1");
+	struct sockaddr_storage lo = peer6("::1"), cpt = peer6("::198.51.100.7");
+	char a[INET6_ADDRSTRLEN];
+
+	(void)state;
+	assert_non_null(p);
+	ASK6(p, { "::", 0, false });
+	/* 200 others around it: 2001:db8:77:0-3::7 and :7-202::7 */
+	for (unsigned int i = 0; i < 200; i++) {
+		struct froute_peer o;
+
+		snprintf(a, sizeof(a), "2001:db8:77:%x::7", i < 4 ? i : i + 3);
+		o = key_of(a);
+		froute_peers_add(p, &o);
+	}
+	ASK6(p, { "::", 0, true }, { "2001:db8:77::", 48, true }, { "2001:db8:77:4::", 63, false },
+	     { "2001:db8:77:5::", 64, false }, { "2001:db8:77:5::9", 128, false });
+	froute_peers_add(p, &k);
+	assert_int_equal(froute_peers_count(p), 201);
+	ASK6(p, { "2001:db8:77:5::", 64, true }, { "2001:db8:77:4::", 63, true },
+	     { "2001:db8:77:4::", 64, false }, { "2001:db8:77:6::", 64, false },	/* neighbours */
+	     /* longer than /64: anywhere in the peer's /64, as froute6_holds_peer says */
+	     { "2001:db8:77:5::9", 128, true }, { "2001:db8:77:5::", 128, true },
+	     { "2001:db8:77:5:ffff:ffff:ffff:ffff", 128, true }, { "2001:db8:77:5:8000::", 65, true },
+	     { "2001:db8:77:4:ffff:ffff:ffff:ffff", 128, false }, { "2001:db8:77:6::", 128, false },
+	     { "2000::", 3, true }, { "4000::", 3, false });
+	/* twice, removed once: still held; twice: not */
+	froute_peers_add(p, &k);
+	assert_int_equal(froute_peers_count(p), 201);
+	froute_peers_del(p, &k);
+	ASK6(p, { "2001:db8:77:5::", 64, true }, { "2001:db8:77:5::9", 128, true });
+	froute_peers_del(p, &k);
+	ASK6(p, { "2001:db8:77:5::", 64, false }, { "2001:db8:77:5::9", 128, false },
+	     { "2001:db8:77:4::", 63, false });
+	assert_int_equal(froute_peers_count(p), 200);
+	/* an IPv4 peer: held only by its IPv4-mapped address's prefixes */
+	froute_peers_add(p, &k4);
+	ASK6(p, { "::ffff:198.51.100.0", 120, true }, { "::ffff:198.51.100.7", 128, true },
+	     { "::ffff:198.51.100.8", 128, false }, { "::", 64, true }, { "0:0:0:1::", 64, false },
+	     { "2001:db8:77:5::", 64, false }, { "::", 127, false });
+	/* a link-local peer, and the last /64 of all */
+	froute_peers_add(p, &ll);
+	froute_peers_add(p, &last);
+	ASK6(p, { "fe80::", 10, true }, { "fe80::5", 128, true }, { "fe80:0:0:1::", 64, false },
+	     { "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 128, true }, { "ff00::", 8, true },
+	     { "ffff:ffff:ffff:fffe::", 64, false });
+	froute_peers_del(p, &ll);
+	froute_peers_del(p, &last);
+	froute_peers_del(p, &k4);
+	ASK6(p, { "fe80::", 10, false }, { "ff00::", 8, false }, { "::ffff:198.51.100.0", 120, false });
+	/* ::/64 holds no IPv6 peer: ::1 and the IPv4-compatible ones are not indexed */
+	assert_false(froute_peer_of(&lo, &k));
+	assert_false(froute_peer_of(&cpt, &k));
+	assert_int_equal(froute_peers_count(p), 200);
+	froute_peers_free(p);
+}
+
+/* b's bit i (0: the most significant) flipped. */
+static struct in6_addr flip(struct in6_addr b, unsigned int i)
+{
+	b.s6_addr[i / 8] ^= (uint8_t)(0x80 >> (i % 8));
+	return b;
+}
+
+/* b with all bits past plen cleared. */
+static struct in6_addr masked(struct in6_addr b, unsigned int plen)
+{
+	for (unsigned int i = plen; i < 128; i++)
+		if (b.s6_addr[i / 8] & (0x80 >> (i % 8)))
+			b = flip(b, i);
+	return b;
+}
+
+/*
+ * Do the index p and the walk over the peers ss[0..n-1] (only ss[one] when
+ * one >= 0) agree on NET/PLEN, and on the IPv4 route it is when it lies in
+ * ::ffff:0:0/96? Whether it is held.
+ */
+static bool agree(const struct froute_peers *p, const struct sockaddr_storage *ss, int n, int one,
+		  const struct in6_addr *net, unsigned int plen)
+{
+	static const uint8_t v4[12] = { [10] = 0xff, [11] = 0xff };
+	struct radius_route6 r = { .net = *net, .plen = (uint8_t)plen };
+	struct radius_route r4 = { .plen = (uint8_t)(plen - 96) };
+	bool want = false, want4 = false, is4 = plen >= 96 && !memcmp(net, v4, sizeof(v4));
+
+	memcpy(&r4.net, &net->s6_addr[12], 4);
+	for (int i = 0; i < n; i++) {
+		if (one < 0 || i == one) {
+			want |= froute6_holds_peer(&r, &ss[i]);
+			want4 |= is4 && froute_holds_peer(&r4, &ss[i]);
+		}
+	}
+	if (froute6_peers_held(p, &r) != want)
+		fail_msg("IPv6 /%u, peer %d: %s", plen, one, want ? "not held" : "held");
+	if (is4 && froute_peers_held(p, &r4) != want4)
+		fail_msg("IPv4 /%u, peer %d: %s", plen - 96, one, want4 ? "not held" : "held");
+	return want;
+}
+
+/*
+ * The index answers as the scan it replaces did (froute6_holds_peer and
+ * froute_holds_peer over every peer): each kind of peer alone in it, then all
+ * together, asked about every prefix length of each peer's address and of
+ * other bases, and about its sibling at each length (one bit flipped).
+ */
+static void test6_peer_index_as_scan(void **state)
+{
+	static const char *const peers[] = {
+		"2001:db8:77:5::9", "2001:db8:77:5::1", "2001:db8:77:6::9", "fe80::1",
+		"fe80::1:0:0:1", "ffff:ffff:ffff:ffff::1", "0:0:0:1::1", "::ffff:203.0.113.9",
+		"198.51.100.7", "0.0.0.0", "255.255.255.255", "::1", "::203.0.113.9",
+	};
+	static const char *const bases[] = { "::", "::ffff:0:0", "2001:db8::", "fc00::",
+					     "ff02::1", "::1:0:0:1" };
+	enum { NP = sizeof(peers) / sizeof(peers[0]), NB = sizeof(bases) / sizeof(bases[0]) };
+	struct sockaddr_storage ss[NP];
+	struct in6_addr base[NP + NB];
+	struct froute_peers *all = froute_peers_new(NP, false);
+	unsigned int held = 0;
+
+	(void)state;
+	assert_non_null(all);
+	for (unsigned int i = 0; i < NP; i++) {
+		struct froute_peer k;
+
+		ss[i] = strchr(peers[i], ':') ? peer6(peers[i]) : peer(peers[i]);
+		if (ss[i].ss_family == AF_INET6) {
+			base[i] = ((struct sockaddr_in6 *)&ss[i])->sin6_addr;
+		} else {
+			struct in_addr v4 = ((struct sockaddr_in *)&ss[i])->sin_addr;
+
+			base[i] = (struct in6_addr){ .s6_addr = { [10] = 0xff, [11] = 0xff } };
+			memcpy(&base[i].s6_addr[12], &v4, 4);
+		}
+		if (froute_peer_of(&ss[i], &k))
+			froute_peers_add(all, &k);
+	}
+	for (unsigned int i = 0; i < NB; i++)
+		base[NP + i] = ip6(bases[i]);
+	for (int one = -1; one < NP; one++) {	/* -1: all of them */
+		struct froute_peers *p = all;
+		struct froute_peer k;
+
+		if (one >= 0) {
+			p = froute_peers_new(1, false);
+			assert_non_null(p);
+			if (froute_peer_of(&ss[one], &k))
+				froute_peers_add(p, &k);
+		}
+		for (unsigned int b = 0; b < NP + NB; b++) {
+			for (unsigned int plen = 0; plen <= 128; plen++) {
+				struct in6_addr net = masked(base[b], plen);
+
+				held += agree(p, ss, NP, one, &net, plen);
+				if (plen) {	/* its sibling */
+					net = masked(flip(base[b], plen - 1), plen);
+					held += agree(p, ss, NP, one, &net, plen);
+				}
+			}
+		}
+		if (one >= 0)
+			froute_peers_free(p);
+	}
+	assert_true(held > 1000);	/* the questions met held prefixes, not only free ones */
+	froute_peers_free(all);
+}
+
+/*
+ * The cost that would show the IPv6 check gone back to a walk over every
+ * tunnel and SA (it was one): 100,000 IPv6 peers, each its own /64, added in
+ * ascending order, two questions each counted in tree nodes looked at
+ * (u128tree_probes): at most 2 log2(n) + 2 each, where a walk looks at all.
+ */
+static void test6_peer_index_cost(void **state)
+{
+	enum { NP = 100000 };
+	struct froute_peers *p = froute_peers_new(NP, false);
+	struct in6_addr a = ip6("2001:db8::7");
+	uint64_t before, lg = 0;
+
+	(void)state;
+	assert_non_null(p);
+	for (uint32_t i = 0; i < NP; i++) {	/* 2001:db8:0:0::7, 2001:db8:0:2::7, ... */
+		struct sockaddr_storage ss;
+		struct froute_peer k;
+		char s[INET6_ADDRSTRLEN];
+
+		a.s6_addr[5] = (uint8_t)(i >> 15);
+		a.s6_addr[6] = (uint8_t)(i >> 7);
+		a.s6_addr[7] = (uint8_t)(i << 1);
+		assert_non_null(inet_ntop(AF_INET6, &a, s, sizeof(s)));
+		ss = peer6(s);
+		assert_true(froute_peer_of(&ss, &k));
+		froute_peers_add(p, &k);
+	}
+	assert_int_equal(froute_peers_count(p), NP);
+	while ((1u << lg) < NP + 2)
+		lg++;
+	for (uint32_t i = 0; i < NP; i += 101) {
+		struct radius_route6 r = { .net = ip6("2001:db8::"), .plen = 63 };
+
+		r.net.s6_addr[5] = (uint8_t)(i >> 15);
+		r.net.s6_addr[6] = (uint8_t)(i >> 7);
+		r.net.s6_addr[7] = (uint8_t)(i << 1);
+		before = u128tree_probes;
+		assert_true(froute6_peers_held(p, &r));
+		r.net.s6_addr[7] |= 1;	/* the /64 just after the peer's */
+		r.plen = 64;
+		assert_false(froute6_peers_held(p, &r));
+		assert_true(u128tree_probes - before <= 2 * (2 * lg + 2));
+	}
+	froute_peers_free(p);
+}
+
 /* The per-peer bound counts both families; so does the global one. */
 static void test6_bounds(void **state)
 {
@@ -818,6 +1100,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test6_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test6_gateway_networks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test6_table, setup, teardown),
+		cmocka_unit_test(test6_peer_index),
+		cmocka_unit_test(test6_peer_index_as_scan),
+		cmocka_unit_test(test6_peer_index_cost),
 		cmocka_unit_test_setup_teardown(test6_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test6_orphan, setup, teardown),
 		cmocka_unit_test(test6_local),

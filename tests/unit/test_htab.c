@@ -4,9 +4,9 @@
  * reuse; growth with the load and shrinking back; equal hashes kept apart;
  * and the cost of a lookup counted in nodes looked at (htab_probes), so that
  * a table that stops growing shows up as a failure, not as a slow run.
- * The sets of 32-bit values (daemon/core/u32set.h): the sorted array, and
- * the counted tree, its answers and its cost in nodes looked at
- * (u32tree_probes), so that one that stops balancing shows up likewise.
+ * The sets of values (daemon/core/u32set.h): the sorted array, and the
+ * counted tree of 128-bit values, its answers and its cost in nodes looked at
+ * (u128tree_probes), so that one that stops balancing shows up likewise.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -202,116 +202,134 @@ static uint64_t log_bound(uint32_t n)
 }
 
 /*
+ * Position p of a small universe as a 128-bit value: eight to each upper
+ * half, at the top of the lower one, so that neighbouring positions often
+ * differ in both halves (a comparison of one half alone would fail).
+ */
+static struct u128 key(uint32_t p)
+{
+	return (struct u128){ p / 8, UINT64_MAX - 7 + p % 8 };
+}
+
+/* A value with its upper half 0. */
+static struct u128 lo(uint64_t v)
+{
+	return (struct u128){ 0, v };
+}
+
+/*
  * The counted tree against a plain array of counts, in a small universe
  * (every value often added, held several times, taken out), then asked about
  * every range of it: the same answers, and the height bound kept throughout.
  */
-static void test_u32tree_model(void **state)
+static void test_u128tree_model(void **state)
 {
 	enum { U = 64, OPS = 20000 };
 	uint32_t count[U] = { 0 }, held = 0, seed = 12345;
-	struct u32tree t;
+	struct u128tree t;
 
 	(void)state;
-	assert_int_equal(u32tree_init(&t, U), 0);
-	assert_false(u32tree_any(&t, 0, UINT32_MAX));
-	assert_false(u32tree_del(&t, 5));
+	assert_int_equal(u128tree_init(&t, U), 0);
+	assert_false(u128tree_any(&t, lo(0), (struct u128){ UINT64_MAX, UINT64_MAX }));
+	assert_false(u128tree_del(&t, key(5)));
 	for (int op = 0; op < OPS; op++) {
 		uint32_t v, before;
 
 		seed = seed * 1103515245u + 12345u;
 		v = (seed >> 16) % U;
 		if ((seed >> 8) & 1) {
-			assert_int_equal(u32tree_add(&t, v * 3), 0);
+			assert_int_equal(u128tree_add(&t, key(v * 3)), 0);
 			held += !count[v]++;
 		} else {
-			assert_int_equal(u32tree_del(&t, v * 3), count[v] > 0);
+			assert_int_equal(u128tree_del(&t, key(v * 3)), count[v] > 0);
 			if (count[v])
 				held -= !--count[v];
 		}
 		assert_int_equal(t.n, held);
-		assert_int_equal(u32tree_count(&t, v * 3), count[v]);
-		before = (uint32_t)u32tree_probes;
-		u32tree_any(&t, v * 3, v * 3);
-		assert_true((uint32_t)u32tree_probes - before <= log_bound(t.n));
+		assert_int_equal(u128tree_count(&t, key(v * 3)), count[v]);
+		before = (uint32_t)u128tree_probes;
+		u128tree_any(&t, key(v * 3), key(v * 3));
+		assert_true((uint32_t)u128tree_probes - before <= log_bound(t.n));
 	}
 	/* every range [lo, hi] of the universe, against the counts */
-	for (uint32_t lo = 0; lo < 3 * U; lo++) {
-		for (uint32_t hi = lo; hi < 3 * U; hi++) {
+	for (uint32_t l = 0; l < 3 * U; l++) {
+		for (uint32_t h = l; h < 3 * U; h++) {
 			bool want = false;
 
-			for (uint32_t v = lo; v <= hi && !want; v++)
+			for (uint32_t v = l; v <= h && !want; v++)
 				want = v % 3 == 0 && count[v / 3];
-			assert_int_equal(u32tree_any(&t, lo, hi), want);
+			assert_int_equal(u128tree_any(&t, key(l), key(h)), want);
 		}
 	}
-	u32tree_free(&t);
+	u128tree_free(&t);
 }
 
 /* Full: a new value refused (not one held), room after a removal or a growth. */
-static void test_u32tree_full(void **state)
+static void test_u128tree_full(void **state)
 {
-	struct u32tree t;
+	const struct u128 max = { UINT64_MAX, UINT64_MAX };
+	struct u128tree t;
 
 	(void)state;
-	assert_int_equal(u32tree_init(&t, 2), 0);
-	assert_int_equal(u32tree_add(&t, 0), 0);
-	assert_int_equal(u32tree_add(&t, UINT32_MAX), 0);
-	assert_int_equal(u32tree_add(&t, 7), -1);
+	assert_int_equal(u128tree_init(&t, 2), 0);
+	assert_int_equal(u128tree_add(&t, lo(0)), 0);
+	assert_int_equal(u128tree_add(&t, max), 0);
+	assert_int_equal(u128tree_add(&t, lo(7)), -1);
 	assert_int_equal(errno, ENOSPC);
-	assert_int_equal(u32tree_add(&t, 0), 0);	/* a second holder needs no node */
-	assert_int_equal(u32tree_count(&t, 0), 2);
-	assert_true(u32tree_any(&t, 0, 0));
-	assert_true(u32tree_any(&t, UINT32_MAX, UINT32_MAX));
-	assert_false(u32tree_any(&t, 1, UINT32_MAX - 1));
-	assert_true(u32tree_del(&t, UINT32_MAX));
-	assert_int_equal(u32tree_add(&t, 7), 0);
-	assert_int_equal(u32tree_grow(&t, 3), 0);
-	assert_int_equal(u32tree_add(&t, 9), 0);
+	assert_int_equal(u128tree_add(&t, lo(0)), 0);	/* a second holder needs no node */
+	assert_int_equal(u128tree_count(&t, lo(0)), 2);
+	assert_true(u128tree_any(&t, lo(0), lo(0)));
+	assert_true(u128tree_any(&t, max, max));
+	assert_false(u128tree_any(&t, lo(1), (struct u128){ UINT64_MAX, UINT64_MAX - 1 }));
+	assert_true(u128tree_del(&t, max));
+	assert_int_equal(u128tree_add(&t, lo(7)), 0);
+	assert_int_equal(u128tree_grow(&t, 3), 0);
+	assert_int_equal(u128tree_add(&t, (struct u128){ 1, 0 }), 0);
 	assert_int_equal(t.n, 3);
-	assert_true(u32tree_any(&t, 8, 9));
-	assert_false(u32tree_any(&t, 10, UINT32_MAX));
-	u32tree_free(&t);
+	assert_true(u128tree_any(&t, lo(8), (struct u128){ 1, 0 }));
+	assert_false(u128tree_any(&t, lo(8), lo(UINT64_MAX)));
+	assert_false(u128tree_any(&t, (struct u128){ 1, 1 }, max));
+	u128tree_free(&t);
 }
 
 /*
  * The cost that would show a regression to a list or a scan: 100,000 values
  * added in ascending order (what makes a plain search tree a list), then
- * asked about, each question counted in nodes looked at (u32tree_probes),
+ * asked about, each question counted in nodes looked at (u128tree_probes),
  * at most 2 log2(n) + 2; and the same after half of them are taken out.
  */
-static void test_u32tree_cost(void **state)
+static void test_u128tree_cost(void **state)
 {
 	enum { NV = 100000 };
-	struct u32tree t;
+	struct u128tree t;
 	uint64_t before, worst = 0;
 
 	(void)state;
-	assert_int_equal(u32tree_init(&t, NV), 0);
+	assert_int_equal(u128tree_init(&t, NV), 0);
 	for (uint32_t i = 0; i < NV; i++) {
-		before = u32tree_probes;
-		assert_int_equal(u32tree_add(&t, i * 16u), 0);
-		worst = MAX(worst, u32tree_probes - before);
+		before = u128tree_probes;
+		assert_int_equal(u128tree_add(&t, lo(i * 16u)), 0);
+		worst = MAX(worst, u128tree_probes - before);
 	}
 	assert_true(worst <= log_bound(NV));
 	for (uint32_t i = 0; i < NV; i += 97) {
-		before = u32tree_probes;
-		assert_true(u32tree_any(&t, i * 16u, i * 16u + 15));	/* holds i * 16 */
-		assert_false(u32tree_any(&t, i * 16u + 1, i * 16u + 15));	/* just after */
-		assert_true(u32tree_probes - before <= 2 * log_bound(NV));
+		before = u128tree_probes;
+		assert_true(u128tree_any(&t, lo(i * 16u), lo(i * 16u + 15)));	/* holds i * 16 */
+		assert_false(u128tree_any(&t, lo(i * 16u + 1), lo(i * 16u + 15)));	/* just after */
+		assert_true(u128tree_probes - before <= 2 * log_bound(NV));
 	}
 	for (uint32_t i = 0; i < NV; i += 2) {
-		before = u32tree_probes;
-		assert_true(u32tree_del(&t, i * 16u));
-		worst = MAX(worst, u32tree_probes - before);
+		before = u128tree_probes;
+		assert_true(u128tree_del(&t, lo(i * 16u)));
+		worst = MAX(worst, u128tree_probes - before);
 	}
 	assert_true(worst <= log_bound(NV));
 	assert_int_equal(t.n, NV / 2);
-	before = u32tree_probes;
-	assert_false(u32tree_any(&t, 0, 15));
-	assert_true(u32tree_any(&t, 0, 16));
-	assert_true(u32tree_probes - before <= 2 * log_bound(NV / 2));
-	u32tree_free(&t);
+	before = u128tree_probes;
+	assert_false(u128tree_any(&t, lo(0), lo(15)));
+	assert_true(u128tree_any(&t, lo(0), lo(16)));
+	assert_true(u128tree_probes - before <= 2 * log_bound(NV / 2));
+	u128tree_free(&t);
 }
 
 int main(void)
@@ -322,9 +340,9 @@ int main(void)
 		cmocka_unit_test(test_same_hash),
 		cmocka_unit_test(test_hash_keyed),
 		cmocka_unit_test(test_u32set),
-		cmocka_unit_test(test_u32tree_model),
-		cmocka_unit_test(test_u32tree_full),
-		cmocka_unit_test(test_u32tree_cost),
+		cmocka_unit_test(test_u128tree_model),
+		cmocka_unit_test(test_u128tree_full),
+		cmocka_unit_test(test_u128tree_cost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

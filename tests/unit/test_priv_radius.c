@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "conf/config.h"
+#include "core/u32set.h"
 #include "route/froute.h"
 #include "priv/priv_parent.h"
 #include "conf/users.h"
@@ -1340,6 +1341,69 @@ static void test_froute6(void **state)
 	assert_int_equal(priv_check_froutes(f->c), 0);
 }
 
+/*
+ * FROUTE_ADD of an IPv6 prefix refuses one meeting the /64 of an IPv6 tunnel's
+ * or SA's public address, as they come and go (the index IPv4's use, asked by
+ * the prefix: its nodes counted), and one holding an IPv4 peer never: an SA,
+ * its mark given another peer, gone; a tunnel on the IPv6 socket, kept across
+ * a reload, gone.
+ */
+static void test_froute6_peers(void **state)
+{
+	static const char *const routes[] = { "2001:db8:9::/48", "2001:db8:a::/48",
+					      "2001:db8:b:1::/64", "2001:db8:c::/48", NULL };
+	struct fx *f = *state;
+	struct priv_msg m = priv_fx_tunnel_add(TID + 1, 11, "192.0.2.1", 0);
+	struct priv_check *old;
+	struct priv_addr a;
+	uint64_t probes;
+	uint32_t h;
+
+	priv_check_free(f->c);
+	f->cfg.ipv6 = true;
+	f->cfg.l2tp.require_ipsec = false;	/* for the tunnel without IPsec */
+	inet_pton(AF_INET6, "2001:db8:100::", &f->cfg.ipv6_prefix);
+	f->cfg.ipv6_prefix_len = 48;
+	new_checker(f);
+	assert_int_equal(priv_check_sock_add(f->c, PRIV_FX_SOCK + 1, 6), 0);
+	froute_setup(f);
+	accept_routes(f, SID, routes);
+	assert_int_equal(claim(f, "0.0.0.0"), PRIV_OK);
+	assert_int_equal(claim_sid(f, SID, "::"), PRIV_OK);
+	f->pfx6 = f->reply.reply.addr.v6;
+	assert_int_equal(up6(f, SID), PRIV_OK);
+	/* an SA from an IPv6 peer: its /64's networks refused */
+	a = a6("2001:db8:9:1::7");
+	assert_int_equal(priv_check_sa_up(f->c, MARK + 1, &a), 0);
+	probes = u128tree_probes;
+	froute_refused(f, "2001:db8:9::", 48, FROUTE_PEER_ADDR);
+	assert_true(u128tree_probes > probes);
+	/* its mark given another peer: the old one's network free */
+	a = a6("2001:db8:a::7");
+	assert_int_equal(priv_check_sa_up(f->c, MARK + 1, &a), 0);
+	froute_refused(f, "2001:db8:a::", 48, FROUTE_PEER_ADDR);
+	assert_int_equal(froute(f, SID, true, "2001:db8:9::", 48), PRIV_OK);
+	priv_check_sa_gone(f->c, MARK + 1, NULL, NULL);
+	assert_int_equal(froute(f, SID, true, "2001:db8:a::", 48), PRIV_OK);
+	/* a tunnel from an IPv6 peer on the IPv6 socket, without IPsec */
+	m.tunnel_add.sock_id = PRIV_FX_SOCK + 1;
+	m.tunnel_add.peer = a6("2001:db8:b:1::5");
+	m.tunnel_add.require_ipsec = false;
+	assert_int_equal(req(f, &m), PRIV_OK);
+	h = f->reply.reply.handle;
+	froute_refused(f, "2001:db8:b:1::", 64, FROUTE_PEER_ADDR);
+	/* IPv4 peers (the session's own tunnel, the fixture's SA) hold no IPv6 prefix */
+	assert_int_equal(froute(f, SID, true, "2001:db8:c::", 48), PRIV_OK);
+	old = f->c;
+	f->c = priv_check_reload(old, &f->cfg, f->users);
+	assert_non_null(f->c);
+	priv_check_free(old);
+	froute_refused(f, "2001:db8:b:1::", 64, FROUTE_PEER_ADDR);
+	priv_check_tunnel_gone(f->c, h);
+	assert_int_equal(froute(f, SID, true, "2001:db8:b:1::", 64), PRIV_OK);
+	assert_int_equal(priv_check_froutes(f->c), 4);
+}
+
 static void test_counters(void **state)
 {
 	struct fx *f = *state;
@@ -1383,6 +1447,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_granted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_froute6_peers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_froute_gone, setup, teardown),
