@@ -175,25 +175,35 @@ stop_strace() {
 	for p in $strace_pids; do kill -INT "$p"; wait "$p" || true; done
 	strace_pids=
 }
+# the control socket's process: the engine, or l2secd without privsep
+ctl_pid=${engine_pid:-$vg_pid}
+# how many dumps it wrote so far (each accepted client of the socket: one or more)
+ndumps() { find "$out" -maxdepth 1 -name "cg.out.$ctl_pid.*" | grep -cE '\.[0-9]+$' || true; }
 # a phase's end: the parent (-d) dumps, or (-z) zeroes its counts, and the control
-# socket's process dumps (its dumps before the setups': its start, not counted)
+# socket's process dumps (the dumps up to the setups' first: its start, not counted)
+# as it answers; an answer late under valgrind is asked again, its dumps are the phase's
+phase=()
 mark() {
 	[ "$PRIVSEP" = yes ] && callgrind_control "$1" "$vg_pid" >/dev/null
-	"$L2SEC" -r "$run/run" -s daemon show >/dev/null
+	wait_for 60 "$L2SEC" -r "$run/run" -s daemon show || die "l2secd does not answer"
+	phase+=("$(ndumps)")
 }
-# each process's dumps of the setups and of the teardowns: the parent's two, the
-# control socket's process's last two
+# a process's dumps of phase 1 (the setups) or 2 (the teardowns)
 dumps() {
 	if [ "$PRIVSEP" = yes ] && [ "$1" = "$vg_pid" ]; then
-		echo "$out/cg.out.$1.1 $out/cg.out.$1.2"
+		echo "$out/cg.out.$1.$2"
 	else
-		ls "$out/cg.out.$1".* | grep -E '\.[0-9]+$' | sort -V | tail -n 2 | tr '\n' ' '
+		seq -f "$out/cg.out.$1.%g" $((phase[$2 - 1] + 1)) "${phase[$2]}"
 	fi
 }
+# the Ir total of a process's dumps of a phase
+ptotal() {
+	local t=0 f
+	for f in $(dumps "$1" "$2"); do t=$((t + $(total "$f"))); done
+	echo "$t"
+}
 case $VALGRIND in
-yes)	# the first answer may take a while (valgrind)
-	wait_for 60 "$L2SEC" -r "$run/run" -s daemon show || die "l2secd does not answer"
-	mark -z ;;
+yes) mark -z ;;
 strace) start_strace setup ;;
 esac
 
@@ -264,11 +274,10 @@ vg_pid=
 
 s=0 t=0
 for p in $pids; do
-	read -r fs ft < <(dumps "$p")
-	for f in "$fs" "$ft"; do
+	for f in $(dumps "$p" 1) $(dumps "$p" 2); do
 		callgrind_annotate --inclusive=yes "$f" >"$f.inclusive.txt"
 	done
-	s=$((s + $(total "$fs"))) t=$((t + $(total "$ft")))
+	s=$((s + $(ptotal "$p" 1))) t=$((t + $(ptotal "$p" 2)))
 done
 {
 	echo "l2secd $(git -C "$top" describe --always --dirty 2>/dev/null), N=$N, up $up," \
@@ -276,9 +285,9 @@ done
 	echo "instructions per setup: $(per "$s" "$N")"
 	echo "instructions per teardown: $(per "$t" "$N")"
 	for p in $pids; do
-		read -r setup ft < <(dumps "$p")
-		echo "$(who "$p"): per setup $(per "$(total "$setup")" "$N")," \
-			"per teardown $(per "$(total "$ft")" "$N")"
+		setup=$(dumps "$p" 1 | head -n 1)	# the phase's first dump: nearly all of it
+		echo "$(who "$p"): per setup $(per "$(ptotal "$p" 1)" "$N")," \
+			"per teardown $(per "$(ptotal "$p" 2)" "$N")"
 		echo "top functions per setup, inclusive ($setup.inclusive.txt):"
 		# one line a function (callgrind names some twice, by two paths of their file)
 		awk -v n="$N" '/^-+$/ {d++; next}
