@@ -157,6 +157,7 @@ if [ "$PRIVSEP" = yes ]; then
 	[ "$VALGRIND" = yes ] || engine_ready() { grep -q Seccomp:.2 "/proc/$engine_pid/status"; }
 	wait_for 120 engine_ready || die "the engine did not start ($out/l2secd.log)"
 fi
+parent_pid=$vg_pid
 pids="$vg_pid $engine_pid"
 # each process's utime + stime, in clock ticks
 cputime() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -190,7 +191,7 @@ mark() {
 }
 # a process's dumps of phase 1 (the setups) or 2 (the teardowns)
 dumps() {
-	if [ "$PRIVSEP" = yes ] && [ "$1" = "$vg_pid" ]; then
+	if [ "$PRIVSEP" = yes ] && [ "$1" = "$parent_pid" ]; then
 		echo "$out/cg.out.$1.$2"
 	else
 		seq -f "$out/cg.out.$1.%g" $((phase[$2 - 1] + 1)) "${phase[$2]}"
@@ -217,7 +218,7 @@ yes) mark -d ;;
 strace) stop_strace ;;
 esac
 up=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["up"])' <"$run/status")
-who() { if [ "$PRIVSEP" != yes ]; then echo l2secd; elif [ "$1" = "$vg_pid" ]; then
+who() { if [ "$PRIVSEP" != yes ]; then echo l2secd; elif [ "$1" = "$parent_pid" ]; then
 	echo parent; else echo engine; fi; }
 # one line a system call: calls per client, the most frequent first
 strace_table() {
