@@ -1803,8 +1803,7 @@ enum priv_reason priv_check_request(struct priv_check *c, const struct priv_msg 
 {
 	enum priv_reason why;
 
-	memset(out, 0, sizeof(*out));
-	out->req_type = req->type;
+	priv_reply_init(out, req->type);	/* what a reply to its type uses */
 	if (!priv_type_is_request(req->type)) {
 		why = PRIV_R_TYPE;
 	} else if (req->seq != c->seq + 1) {
