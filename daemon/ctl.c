@@ -217,7 +217,7 @@ static void ppp_stats(struct sessions *ss, const struct datapath_tun_stats *ts,
 	struct json_object *o = json_object_new_object();
 #define S(f) add_int(o, #f, (int64_t)st->f)
 #define T(k, v) add_int(o, k, ts ? (int64_t)(v) : 0)
-	S(up); S(down); S(auth_failures); S(no_address);
+	S(up); S(down); S(auth_failures); S(auth_busy); S(no_address);
 	/* the TUN data path's packets (its switch's), as l2secd always named them */
 	T("tun_rx", ts->pump.tx_packets);	/* TUN -> client */
 	T("tun_tx", ts->pump.rx_packets);	/* client -> TUN */

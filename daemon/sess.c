@@ -1020,6 +1020,7 @@ static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *
 	struct sess *x = ctx;
 	bool has_next = false;
 	struct engine_priv_auth_out more;
+	int r;
 	struct engine_priv_auth req = {
 		.method = a->method, .name = a->name, .name_len = a->name_len,
 		.challenge = a->challenge, .id = a->id, .value = a->value,
@@ -1031,8 +1032,12 @@ static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *
 	req.handle = x->l2tp->tunnel->dp_handle;
 	req.tid = x->l2tp->tunnel->tid;
 	req.sid = x->l2tp->sid;
-	if (engine_priv_auth(x->ss->ep, &req, &v->ok, v->auth_resp, &has_next, x->chal,
-			     &more) < 0)
+	r = engine_priv_auth(x->ss->ep, &req, &v->ok, v->auth_resp, &has_next, x->chal, &more);
+	if (r > 0) {
+		x->ss->st.auth_busy++;	/* the parent's rate: ppp_auth leaves it for a repeat */
+		return 1;
+	}
+	if (r < 0)
 		return -1;
 	x->auth_hold_ms = more.hold_ms;
 	if (more.throttled)

@@ -52,6 +52,7 @@ struct users_entry;
 
 struct sess_stats {
 	uint64_t up, down, auth_failures, no_address;
+	uint64_t auth_busy;		/* answers the privsep parent left unchecked (its rate) */
 	uint64_t ra_sent;
 	uint64_t rs_received;		/* Router Solicitations (l2sec.ko passes them up) */
 	uint64_t rs_ratelimited;	/* Router Solicitations an RA already due answers */

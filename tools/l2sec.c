@@ -84,7 +84,7 @@
  *            rx_data_dropped, tx_errors, rx_plaintext, rx_socket_drops,
  *            rx_truncated, stale_stopccn,
  *            stale_probes, stale_rate_limited, late_stopccn}, ppp {up, down,
- *            auth_failures, no_address, tun_rx, tun_tx, tun_rx_no_session,
+ *            auth_failures, auth_busy, no_address, tun_rx, tun_tx, tun_rx_no_session,
  *            tun_tx_spoofed, tun_errors, ra_sent, auth_refused_backoff,
  *            auth_refused_lockout, auth_backoffs, auth_lockouts,
  *            auth_throttle_evicted, auth_throttle_entries}, rx_refused {module_gone,

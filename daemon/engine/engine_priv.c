@@ -560,6 +560,7 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN],
 		     struct engine_priv_auth_out *more)
 {
+	enum priv_reason why = PRIV_OK;
 	struct priv_msg m = { 0 };
 	struct priv_reply r;
 	int ret = -1;
@@ -569,8 +570,11 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 	memset(more, 0, sizeof(*more));
 	if (auth_msg(a, &m) < 0)
 		goto out;
-	if (call_ok(ep, &m, &r, NULL) < 0)
+	if (call_ok(ep, &m, &r, &why) < 0) {
+		if (why == PRIV_R_RATE)
+			ret = 1;
 		goto out;
+	}
 	*ok = r.auth_ok;
 	memcpy(resp, r.auth_resp, MSCHAP_AUTH_RESPONSE_LEN);
 	resp[MSCHAP_AUTH_RESPONSE_LEN - 1] = '\0';
@@ -752,6 +756,7 @@ int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned 
 {
 	struct priv_msg m;
 	struct priv_radius_sign *q = &m.rsign;
+	enum priv_reason why = PRIV_OK;
 	struct priv_reply r;
 	int ret = -EPERM;
 
@@ -769,10 +774,12 @@ int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned 
 	}
 	q->pkt.len = (uint16_t)p->len;
 	memcpy(q->pkt.buf, p->buf, p->len);
-	if (call_ok(ep, &m, &r, NULL) == 0) {
+	if (call_ok(ep, &m, &r, &why) == 0) {
 		memcpy(p->buf, r.radius.buf, r.radius.len);	/* the decoder bounded it */
 		p->len = r.radius.len;
 		ret = 0;
+	} else if (why == PRIV_R_RATE) {
+		ret = -EAGAIN;	/* busy: radius_client.h's signer contract */
 	}
 	priv_msg_wipe(&m);	/* a clear User-Password */
 	return ret;

@@ -108,7 +108,9 @@ int engine_priv_addr_release(struct engine_priv *ep, uint32_t handle, uint16_t t
  * authenticator response in resp (MSCHAP_AUTH_RESPONSE_LEN) and, after a wrong
  * CHAP or MS-CHAPv2 answer, *has_next and the next challenge in next; the
  * parent's throttle (authlimit.h) in *throttled (refused unchecked) and
- * *hold_ms (how long the Failure of a wrong answer is held back).
+ * *hold_ms (how long the Failure of a wrong answer is held back). 1 when
+ * the parent refused it for its rate (busy: no verdict, no try spent, the
+ * same challenge still valid), -1 on any other refusal or error.
  */
 struct engine_priv_auth_out {
 	bool throttled;

@@ -196,8 +196,11 @@ struct ppp_ops {
 	 * Optional (privilege separation): check an answer elsewhere instead
 	 * of against get_secret's password or hash (get_secret then only
 	 * finds the user's name and static address); 0 with *v filled, -1
-	 * when it could not be checked (a failure). The answer is wiped by
-	 * the caller.
+	 * when it could not be checked (a failure), 1 when the checker is
+	 * busy (its rate): no verdict, nothing answered, no try spent; a
+	 * CHAP challenge is sent again after the Restart period (the peer
+	 * answers it again), a PAP peer repeats its request itself. The
+	 * answer is wiped by the caller.
 	 */
 	int (*verify)(void *ctx, const struct ppp_answer *a, struct ppp_verdict *v);
 	/*
@@ -223,6 +226,7 @@ struct ppp_stats {
 	uint64_t rx_proto_rejected;	/* answered with Protocol-Reject */
 	uint64_t rx_code_rejected;	/* answered with Code-Reject */
 	uint64_t auth_failures;
+	uint64_t auth_busy;	/* answers left unchecked, the checker busy (ops->verify) */
 	uint64_t echo_sent, echo_missed;
 };
 

@@ -329,16 +329,44 @@ static bool answer_of(const struct ppp_session *s, const uint8_t *name, size_t n
 	return true;
 }
 
-/* ops->verify: the answer checked where the secrets are; true when it is right. */
-static bool verify_remote(struct ppp_session *s, const uint8_t *name, size_t nlen,
-			  const uint8_t *v, size_t vlen, struct ppp_verdict *out)
+enum verdict { WRONG, RIGHT, BUSY };
+
+/* ops->verify: the answer checked where the secrets are, or not now (BUSY). */
+static enum verdict verify_remote(struct ppp_session *s, const uint8_t *name, size_t nlen,
+				  const uint8_t *v, size_t vlen, struct ppp_verdict *out)
 {
 	char buf[NAME_MAX_LEN + 1];
 	struct ppp_answer a;
+	int r;
 
 	memset(out, 0, sizeof(*out));
-	return answer_of(s, name, nlen, v, vlen, buf, &a) &&
-	       s->ops->verify(s->ctx, &a, out) == 0 && out->ok;
+	if (!answer_of(s, name, nlen, v, vlen, buf, &a))
+		return WRONG;
+	r = s->ops->verify(s->ctx, &a, out);
+	if (r > 0)
+		return BUSY;
+	return r == 0 && out->ok ? RIGHT : WRONG;
+}
+
+/*
+ * The checker was busy (ops->verify's rate): no verdict, so the peer is told
+ * nothing and no try is spent; a wrong password it is not. A CHAP challenge
+ * goes again after the Restart period with the same identifier and value
+ * (the checker still holds it), and the peer, alive, gets its retransmissions
+ * back; a PAP peer repeats its request on its own timer. The phase timeout
+ * bounds the wait.
+ */
+static void auth_busy(struct ppp_session *s, struct attempt *at)
+{
+	attempt_wipe(at);
+	s->user[0] = '\0';
+	s->st.auth_busy++;
+	ppp_log_drop(s, "%s: the answer of user '%s' is not checked now (the checker is busy); "
+		     "the peer is to send it again", method_name(s->a.method), at->who);
+	if (s->a.method == PPP_AUTH_PAP)
+		return;
+	s->a.resends = s->cfg.max_configure;
+	s->a.deadline = s->now + s->cfg.restart_ms;
 }
 
 static void copy_trunc(char *dst, size_t cap, const char *src)
@@ -444,10 +472,16 @@ static void mschapv2_check(struct ppp_session *s, const uint8_t *v,
 		return;
 	if (s->ops->verify) {
 		struct ppp_verdict vd;
+		enum verdict r = verify_remote(s, name, nlen, v, MSCHAPV2_VALUE_LEN, &vd);
 
-		ok = verify_remote(s, name, nlen, v, MSCHAPV2_VALUE_LEN, &vd) && at.known;
+		ok = r == RIGHT && at.known;
 		memcpy(reply, vd.auth_resp, sizeof(reply));
 		explicit_bzero(&vd, sizeof(vd));
+		if (r == BUSY) {
+			explicit_bzero(reply, sizeof(reply));
+			auth_busy(s, &at);
+			return;
+		}
 		if (!ok) {
 			auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
 			return;
@@ -484,9 +518,14 @@ static void md5_check(struct ppp_session *s, const uint8_t *v,
 		return;
 	if (s->ops->verify) {
 		struct ppp_verdict vd;
+		enum verdict r = verify_remote(s, name, nlen, v, MD5_VALUE_LEN, &vd);
 
-		ok = verify_remote(s, name, nlen, v, MD5_VALUE_LEN, &vd) && at.known;
+		ok = r == RIGHT && at.known;
 		explicit_bzero(&vd, sizeof(vd));
+		if (r == BUSY) {
+			auth_busy(s, &at);
+			return;
+		}
 		if (!ok) {
 			auth_bad(s, &at, at.known ? "wrong password, or only an NT hash stored" :
 				 "unknown user", true);
@@ -600,9 +639,14 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 	 */
 	if (s->ops->verify) {
 		struct ppp_verdict vd;
+		enum verdict r = verify_remote(s, name, nlen, pw, pwlen, &vd);
 
-		ok = verify_remote(s, name, nlen, pw, pwlen, &vd) && at.known;
+		ok = r == RIGHT && at.known;
 		explicit_bzero(&vd, sizeof(vd));
+		if (r == BUSY) {
+			auth_busy(s, &at);
+			return;
+		}
 	} else {
 		ok = mschap_nt_hash((const char *)pw, pwlen, hash) == 0;
 		ok = mschap_equal(hash, at.sec.nt_hash, sizeof(hash)) && ok && at.known;

@@ -174,8 +174,8 @@ struct bucket {
 	uint64_t milli;		/* thousandths of a token */
 };
 
-/* Take one token of a bucket of rate per second and burst; false when empty. */
-static bool bucket_take(struct bucket *b, uint64_t now, unsigned int rate, unsigned int burst)
+/* Whether a bucket of rate per second and burst holds a token now. */
+static bool bucket_has(struct bucket *b, uint64_t now, unsigned int rate, unsigned int burst)
 {
 	uint64_t cap = (uint64_t)burst * 1000;
 
@@ -189,7 +189,13 @@ static bool bucket_take(struct bucket *b, uint64_t now, unsigned int rate, unsig
 		b->milli = add >= cap || b->milli + add >= cap ? cap : b->milli + add;
 		b->last_ms = now;
 	}
-	if (b->milli < 1000)
+	return b->milli >= 1000;
+}
+
+/* Take one token of a bucket of rate per second and burst; false when empty. */
+static bool bucket_take(struct bucket *b, uint64_t now, unsigned int rate, unsigned int burst)
+{
+	if (!bucket_has(b, now, rate, burst))
 		return false;
 	b->milli -= 1000;
 	return true;
@@ -286,7 +292,8 @@ struct priv_check {
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
-	struct bucket auth, query, send, radius_rate, dae_rate, counters_rate, acct_keep_rate;
+	struct bucket auth, auth_fail, query, send, radius_rate, dae_rate, counters_rate;
+	struct bucket acct_keep_rate;
 	struct priv_radius *radius;
 	struct priv_acct *acct;		/* borrowed; NULL: ACCT_KEEP refused */
 	bool framed_ip_any;		/* [radius] framed-ip-outside-pool */
@@ -1109,6 +1116,31 @@ static bool check_pap(const struct priv_auth_pap *r, const struct users_entry *u
 	return ok;
 }
 
+/*
+ * An answer may be checked now: the failures' bucket is not empty (a token
+ * is taken only when one fails: auth_failed), and the tunnel's and the
+ * parent's buckets of all answers give one. PRIV_R_RATE otherwise, which the
+ * engine takes for "busy", not for a verdict.
+ */
+static bool auth_rate_ok(struct priv_check *c, struct pc_tunnel *t, uint64_t now)
+{
+	/* a refusal takes nothing: one bucket's emptiness does not drain another */
+	if (!bucket_has(&c->auth_fail, now, PRIV_AUTH_FAIL_RATE, PRIV_AUTH_FAIL_BURST) ||
+	    !bucket_has(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL) ||
+	    !bucket_has(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
+		return false;
+	bucket_take(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL);
+	bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST);
+	return true;
+}
+
+/* A checked answer was wrong (a RADIUS Reject included): a token of the failures' bucket. */
+static void auth_failed(struct priv_check *c, uint64_t now)
+{
+	c->st.auth_failed++;
+	bucket_take(&c->auth_fail, now, PRIV_AUTH_FAIL_RATE, PRIV_AUTH_FAIL_BURST);
+}
+
 static const struct priv_auth_who *who_of(const struct priv_msg *m)
 {
 	return m->type == PRIV_REQ_AUTH_MSCHAPV2 ? &m->mschapv2.who :
@@ -1147,8 +1179,7 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 	if (chal_of(m) && (!s->chal_set || memcmp(chal_of(m), s->chal, sizeof(s->chal))))
 		return PRIV_R_CHALLENGE;
 	t = &c->tun_rec[idtab_find(&c->tun, who->handle)];	/* session_of found it */
-	if (!bucket_take(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL) ||
-	    !bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
+	if (!auth_rate_ok(c, t, now))
 		return PRIV_R_RATE;
 	s->auth_tries++;
 	u = user_of(c, &who->name, &bare, &blen);
@@ -1169,7 +1200,7 @@ static enum priv_reason auth(struct priv_check *c, const struct priv_msg *m, uin
 		out->hold_ms = c->al.result(c->al.ctx, u ? u->name : who->name.s, &t->peer,
 					    t->port, t->mark, out->auth_ok);
 	if (!out->auth_ok) {
-		c->st.auth_failed++;
+		auth_failed(c, now);
 		return auth_refused(c, s, m, out);
 	}
 	c->st.auth_ok++;
@@ -1247,8 +1278,7 @@ static enum priv_reason radius_sign(struct priv_check *c, const struct priv_radi
 		if (c->sess_rec[i].authed)
 			return PRIV_R_AUTH_STATE;
 		t = &c->tun_rec[idtab_find(&c->tun, q->handle)];	/* session_of found it */
-		if (!bucket_take(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL) ||
-		    !bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
+		if (!auth_rate_ok(c, t, now))
 			return PRIV_R_RATE;
 	}
 	return priv_radius_sign(c->radius, q, out);
@@ -1261,7 +1291,7 @@ static enum priv_reason radius_sign(struct priv_check *c, const struct priv_radi
  * where framed-ip-outside-pool allows).
  */
 static enum priv_reason radius_verify(struct priv_check *c, const struct priv_radius_verify *q,
-				      struct priv_reply *out)
+				      uint64_t now, struct priv_reply *out)
 {
 	struct priv_radius_verdict v;
 	enum priv_reason why = priv_radius_verify(c->radius, q, out, &v);
@@ -1275,7 +1305,7 @@ static enum priv_reason radius_verify(struct priv_check *c, const struct priv_ra
 		return why;	/* the session went meanwhile */
 	s = &c->sess_rec[i];
 	if (v.reject) {
-		c->st.auth_failed++;
+		auth_failed(c, now);
 		return PRIV_OK;
 	}
 	if (s->authed)
@@ -1307,7 +1337,7 @@ static enum priv_reason radius_req(struct priv_check *c, const struct priv_msg *
 		return PRIV_R_RATE;
 	if (m->type == PRIV_REQ_RADIUS_SIGN)
 		return radius_sign(c, &m->rsign, now, out);
-	return radius_verify(c, &m->rverify, out);
+	return radius_verify(c, &m->rverify, now, out);
 }
 
 /*

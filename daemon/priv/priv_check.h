@@ -19,7 +19,12 @@
  *     and max-sessions-per-tunnel;
  *   - authentication is computed here from the users db (password hashes
  *     never leave this process), [ppp] auth-tries per session, and at most
- *     PRIV_AUTH_RATE per second in all and PRIV_AUTH_RATE_TUNNEL per tunnel;
+ *     PRIV_AUTH_RATE answers per second in all, PRIV_AUTH_RATE_TUNNEL per
+ *     tunnel, and none while PRIV_AUTH_FAIL_RATE's bucket of wrong answers
+ *     (RADIUS Rejects too) is empty: a compromised engine can test at most
+ *     that many passwords a second, while good logins after a restart are
+ *     not capped by it; a refusal for rate (PRIV_R_RATE) spends no try, and
+ *     the engine takes it for "busy", never for a wrong password;
  *     a CHAP or MS-CHAPv2 answer only to the challenge the parent issued for
  *     the session (with SESSION_ADD's reply, and a fresh one after each
  *     wrong answer), so an engine cannot replay an answer it saw;
@@ -59,8 +64,15 @@
 #include "conf/users.h"
 #include "priv/priv_msg.h"
 
-#define PRIV_AUTH_RATE		100	/* authentication requests per second, in all */
-#define PRIV_AUTH_BURST		200
+/*
+ * Answers checked per second, in all (MS-CHAPv2's MD4, SHA-1 and DES are
+ * ~25,000 instructions: 1,000 a second are ~2% of a core), and the wrong
+ * ones among them: the oracle bound.
+ */
+#define PRIV_AUTH_RATE		1000
+#define PRIV_AUTH_BURST		2000
+#define PRIV_AUTH_FAIL_RATE	100
+#define PRIV_AUTH_FAIL_BURST	200
 #define PRIV_AUTH_RATE_TUNNEL	4	/* per tunnel (one client, or one NAT's SA) */
 #define PRIV_AUTH_BURST_TUNNEL	16
 #define PRIV_QUERY_RATE		20	/* MARK_QUERY, STATS and IPSEC_REPORT per second */
@@ -74,8 +86,14 @@
  */
 #define PRIV_SEND_RATE		10000
 #define PRIV_SEND_BURST		20000
-#define PRIV_RADIUS_RATE	500	/* RADIUS_SIGN and RADIUS_VERIFY per second, in all */
-#define PRIV_RADIUS_BURST	1000
+/*
+ * RADIUS_SIGN and RADIUS_VERIFY per second, in all: a login takes four (its
+ * Access-Request, the answer, its Accounting-Start, the answer), so 500
+ * logins a second; MD5 over at most 4 KiB each. Beyond it the engine's
+ * client waits (radius_client.h: a busy signer), nothing fails.
+ */
+#define PRIV_RADIUS_RATE	2000
+#define PRIV_RADIUS_BURST	4000
 /*
  * DAE_VERIFY and DAE_SIGN per second, in all: 16 dae-clients at aaa_dae.c's
  * 20 a second, a request and an answer each, fit.

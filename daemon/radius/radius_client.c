@@ -16,6 +16,12 @@
 #include "radius/radius_client.h"
 
 #define LOG_EVERY 100	/* a kind of dropped answer is logged its 1st, 101st, ... time */
+/*
+ * The signer busy (-EAGAIN: the privsep parent's rate) is no failure of the
+ * request: it stays first in the queue, nothing starts before it, and the
+ * client's next deadline is this much later.
+ */
+#define SIGN_BUSY_MS 100
 
 struct radius_req {
 	struct radius_req *next;	/* in the queue */
@@ -54,6 +60,8 @@ struct radius_client {
 	struct radius_req *qhead, *qtail;
 	unsigned int n_queued;
 	uint64_t queue_full;
+	uint64_t busy_until;		/* the signer was busy: nothing starts before */
+	uint64_t sign_busy;		/* times it was */
 };
 
 /* "ADDR:PORT" of server s, for log lines. */
@@ -326,18 +334,32 @@ static int start(struct radius_client *c, unsigned int i, struct radius_req *r, 
 	return 0;
 }
 
+/* r, taken from the queue, could not start for a busy signer: first again, a while. */
+static void signer_busy(struct radius_client *c, struct radius_req *r, uint64_t now)
+{
+	queue_push(c, r, true);
+	c->busy_until = now + SIGN_BUSY_MS;
+	c->sign_busy++;
+}
+
 /* Start queued requests while their server has room; the queue is a FIFO. */
 static void pump(struct radius_client *c, uint64_t now)
 {
 	struct radius_req *r;
 	int i, ret;
 
+	if (now < c->busy_until)
+		return;
 	while ((r = c->qhead)) {
 		i = choose_server(c, r, now);
 		if (i >= 0 && c->servers[i].n_inflight >= c->max_inflight)
 			return;
 		queue_remove(c, r);
 		ret = i < 0 ? -ETIMEDOUT : start(c, (unsigned int)i, r, now);
+		if (ret == -EAGAIN) {
+			signer_busy(c, r, now);
+			return;
+		}
 		if (ret)
 			complete(c, r, ret, NULL, 0);
 	}
@@ -406,14 +428,16 @@ struct radius_req *radius_client_submit_for(struct radius_client *c, const struc
 	r->delay = delay;
 	r->tag = tag;
 	queue_push(c, r, false);
-	if (c->qhead == r) {
+	if (c->qhead == r && now >= c->busy_until) {
 		/* start it now when its server has room; the callback never runs in here */
 		int i = choose_server(c, r, now), ret;
 
 		if (c->servers[i].n_inflight < c->max_inflight) {
 			queue_remove(c, r);
 			ret = start(c, (unsigned int)i, r, now);
-			if (ret) {
+			if (ret == -EAGAIN) {
+				signer_busy(c, r, now);
+			} else if (ret) {
 				req_free(r);
 				errno = -ret;
 				return NULL;
@@ -471,6 +495,13 @@ static void retransmit(struct radius_client *c, struct radius_req *r, uint64_t n
 		release_id(s, r);
 		alloc_id(s, r);
 		ret = sign(c, s, r, now);
+		if (ret == -EAGAIN) {	/* the signer busy: not a try, again a while later */
+			r->tries--;
+			s->st.retransmissions--;
+			r->deadline = now + SIGN_BUSY_MS;
+			c->sign_busy++;
+			return;
+		}
 		if (ret) {
 			release_id(s, r);
 			complete(c, r, ret, NULL, 0);
@@ -512,6 +543,8 @@ uint64_t radius_client_next_deadline(const struct radius_client *c)
 		for (id = 0; id < RADIUS_IDS; id++)
 			if (c->servers[i].ids[id] && c->servers[i].ids[id]->deadline < next)
 				next = c->servers[i].ids[id]->deadline;
+	if (c->qhead && c->busy_until && c->busy_until < next)
+		next = c->busy_until;
 	return next;
 }
 
@@ -665,4 +698,9 @@ unsigned int radius_client_queued(const struct radius_client *c)
 uint64_t radius_client_queue_full(const struct radius_client *c)
 {
 	return c->queue_full;
+}
+
+uint64_t radius_client_sign_busy(const struct radius_client *c)
+{
+	return c->sign_busy;
 }

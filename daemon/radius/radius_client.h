@@ -62,7 +62,10 @@ struct radius_server_conf {
  * the secrets. The calls are synchronous.
  *   sign:   request p for server i, in place (radius_sign_request's contract;
  *           random authenticator); tag: what radius_client_submit_for named
- *           the request for (the parent checks an Access-Request's session).
+ *           the request for (the parent checks an Access-Request's session);
+ *           -EAGAIN: busy (the parent's rate), not a failure: the request
+ *           waits first in the queue (a retransmission: at its id) and is
+ *           signed again a moment later.
  *   verify: answer m to the request of code req_code and authenticator
  *           req_auth sent to server i (radius_verify_answer's contract).
  * RFC 5176 (a DAE server of the gateway's) needs the other direction:
@@ -164,5 +167,7 @@ enum radius_server_state radius_client_server_state(const struct radius_client *
 unsigned int radius_client_inflight(const struct radius_client *c, unsigned int server);
 unsigned int radius_client_queued(const struct radius_client *c);
 uint64_t radius_client_queue_full(const struct radius_client *c);
+/* Times the signer was busy (sign returned -EAGAIN): the request waited, first in the queue. */
+uint64_t radius_client_sign_busy(const struct radius_client *c);
 
 #endif

@@ -364,6 +364,49 @@ static void test_session_through_parent(void **state)
 }
 
 /*
+ * The parent refusing an answer for its rate is "busy" (1), not a failure
+ * (-1) nor a verdict: the engine's PPP leaves it unanswered (ppp_auth.c) and
+ * the session may still answer. Before: -1, which ppp_auth took for a wrong
+ * password. Other refusals stay -1.
+ */
+static void test_auth_busy(void **state)
+{
+	struct fx *f = fx_new(true);
+	uint8_t chal[MSCHAP_CHALLENGE_LEN], value[49] = { 0 }, next[MSCHAP_CHALLENGE_LEN];
+	char resp[MSCHAP_AUTH_RESPONSE_LEN];
+	bool ok, has_next;
+	struct engine_priv_auth wrong = {
+		.method = PPP_AUTH_MSCHAPV2, .tid = 3, .sid = 14, .name = "Nobody",
+		.name_len = 6, .challenge = chal, .value = value, .value_len = sizeof(value),
+	};
+
+	(void)state;
+	assert_int_equal(add_tunnel(f, 3), 0);
+	/* a tunnel's burst of answers (PRIV_AUTH_BURST_TUNNEL): 13 right, 3 wrong */
+	for (uint16_t sid = 1; sid <= 14; sid++)
+		assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, sid, 9, chal), 0);
+	for (uint16_t sid = 1; sid <= 13; sid++) {
+		assert_int_equal(answer(f, 3, sid, chal, &ok, resp), 0);
+		assert_true(ok);
+	}
+	wrong.handle = f->h[3];
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(engine_priv_auth(f->ep, &wrong, &ok, resp, &has_next, next,
+						  &f->auth_more), 0);
+		assert_false(ok);
+		memcpy(chal, next, sizeof(chal));
+	}
+	assert_int_equal(PRIV_AUTH_BURST_TUNNEL, 16);
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, 15, 9, chal), 0);
+	assert_int_equal(answer(f, 3, 15, chal, &ok, resp), 1);
+	assert_false(ok);
+	/* authenticated already: a refusal, not "busy" */
+	assert_int_equal(answer(f, 3, 1, chal, &ok, resp), -1);
+	assert_false(engine_priv_broken(f->ep));
+	fx_free(f, true);
+}
+
+/*
  * SIGTERM: the engine closes every tunnel at once and must not ask the parent
  * for each removal (a round trip each held its loop past the parent's
  * deadline with 82 tunnels under TCG: 55-admit-flood): they return at once,
@@ -1042,6 +1085,20 @@ static void test_radius_through_parent(void **state)
 	assert_int_equal(priv_radius_stats(pr)->signed_auth, 1);
 	assert_int_equal(priv_radius_stats(pr)->verified, 1);
 	assert_int_equal(priv_radius_stats(pr)->not_verified, 1);
+	/* the tunnel's authentication rate spent: the signer is busy (-EAGAIN), not refused */
+	assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, 6, 10, chal), 0);
+	{
+		unsigned int n = 0;
+		int ret;
+
+		do {
+			radius_pkt_init(&p, RADIUS_ACCESS_REQUEST, (uint8_t)n);
+			assert_int_equal(radius_put_str(&p, RADIUS_USER_NAME, "bob"), 0);
+			ret = sg.sign(sg.ctx, 0, engine_priv_radius_tag(f->h[3], 3, 6), &p);
+		} while (ret == 0 && ++n < 40);
+		assert_int_equal(ret, -EAGAIN);
+		assert_int_equal(n, PRIV_AUTH_BURST_TUNNEL - 1);	/* alice's took one */
+	}
 	assert_false(engine_priv_broken(f->ep));
 	radius_client_free(c);
 	fx_free(f, true);
@@ -1120,6 +1177,7 @@ int main(void)
 		cmocka_unit_test(test_counters_through_parent),
 		cmocka_unit_test(test_dae_through_parent),
 		cmocka_unit_test(test_session_through_parent),
+		cmocka_unit_test(test_auth_busy),
 		cmocka_unit_test(test_stopping_leaves_removal_to_parent),
 		cmocka_unit_test(test_refused_not_carried_out),
 		cmocka_unit_test(test_events_after_the_call),

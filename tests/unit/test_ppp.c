@@ -68,6 +68,8 @@ struct fx {
 	struct ppp_answer ask;
 	char ask_name[256];
 	uint8_t ask_value[64];
+	/* ops->verify (privsep): answers it calls busy before it checks any; calls */
+	unsigned int verify_busy, verifies;
 };
 
 /* --- the owner's side ------------------------------------------------------ */
@@ -258,6 +260,37 @@ static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
 	x->ask.value = x->ask_value;
 	x->ask.challenge = NULL;	/* the engine's, valid during the call only */
 	return x->ask_ret;
+}
+
+/*
+ * The parent's verification (privsep), "User" / "clientPass": busy (its
+ * rate) for the first verify_busy answers.
+ */
+static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *v)
+{
+	struct fx *x = ctx;
+	uint8_t h[16], want[24];
+	const char *bare;
+	size_t bl;
+
+	x->verifies++;
+	if (x->verify_busy) {
+		x->verify_busy--;
+		return 1;
+	}
+	assert_int_equal(mschap_nt_hash("clientPass", 10, h), 0);
+	if (a->method == PPP_AUTH_PAP) {
+		v->ok = a->value_len == 10 && !memcmp(a->value, "clientPass", 10);
+		return 0;
+	}
+	assert_int_equal(a->method, PPP_AUTH_MSCHAPV2);
+	bare = mschap_strip_domain(a->name, a->name_len, &bl);
+	mschap_nt_response(a->challenge, a->value, bare, bl, h, want);
+	v->ok = !strcmp(bare, "User") && !memcmp(want, a->value + 24, sizeof(want));
+	if (v->ok)
+		mschap_auth_response(h, a->value + 24, a->value, a->challenge, bare, bl,
+				     v->auth_resp);
+	return 0;
 }
 
 /* --- fixture ----------------------------------------------------------- */
@@ -1768,6 +1801,103 @@ static void test_throttle_refuses_unchecked(void **state)
 	fx_free(x);
 }
 
+/* A session whose owner has ops->verify (privsep: the parent checks), LCP open. */
+static struct fx *fx_verify(void (*tune)(struct ppp_config *), unsigned int busy)
+{
+	static struct ppp_ops verify_ops;
+	struct fx *x;
+
+	verify_ops = ops;
+	verify_ops.verify = cb_verify;
+	fx_ops = &verify_ops;
+	x = fx_new(tune);
+	fx_ops = &ops;
+	x->verify_busy = busy;
+	lcp_open(x);
+	return x;
+}
+
+/*
+ * The checker busy (the privsep parent's rate) is no verdict: the answer
+ * gets no Failure, spends no try and is no failure in the counters or the
+ * log; the same Challenge (identifier and value) comes again after the
+ * Restart period, the Restart count started afresh, and the answer to it is
+ * checked and granted. PAP: no answer, the peer's repeat is checked. A
+ * checker busy for good: the phase timeout ends it, as a peer that never
+ * answers. Before: "wrong password (attempt 1 of 3)" and E=691 to a right
+ * password at the first busy answer.
+ */
+static void test_verify_busy(void **state)
+{
+	char want[MSCHAP_AUTH_RESPONSE_LEN];
+	struct pkt ch, again, p;
+	struct fx *x;
+
+	(void)state;
+	x = fx_verify(no_echo, 2);
+	ch = expect(x, 0xC223, 1);
+	mschap_answer(x, ch.id, ch.data + 1, "User", "clientPass", NULL);
+	expect_nothing(x);
+	advance(x, 2000);	/* no Failure after the failure delay either */
+	expect_nothing(x);
+	advance(x, 1000);
+	again = expect(x, 0xC223, 1);
+	assert_int_equal(again.id, ch.id);
+	assert_int_equal(again.len, ch.len);
+	assert_memory_equal(again.data, ch.data, ch.len);
+	mschap_answer(x, again.id, again.data + 1, "User", "clientPass", NULL);
+	expect_nothing(x);
+	for (int i = 0; i < 10; i++) {	/* Max-Configure afresh: one more than were left */
+		advance(x, 3000);
+		again = expect(x, 0xC223, 1);
+	}
+	mschap_answer(x, again.id, again.data + 1, "User", "clientPass", want);
+	p = expect(x, 0xC223, 3);
+	assert_int_equal(p.id, ch.id);
+	assert_memory_equal(p.data, want, 42);
+	assert_int_equal(x->verifies, 3);
+	assert_int_equal(ppp_get_stats(x->s)->auth_busy, 2);
+	assert_int_equal(ppp_get_stats(x->s)->auth_failures, 0);
+	assert_int_equal(x->auth_bad, 0);
+	assert_null(strstr(x->log, "wrong password"));
+	assert_non_null(strstr(x->log, "not checked now (the checker is busy)"));
+	ipcp_open(x);
+	fx_free(x);
+
+	/* PAP */
+	x = fx_verify(pap_only, 1);
+	pap_req(x, 7, "User", "clientPass");
+	expect_nothing(x);
+	advance(x, 3000);
+	expect_nothing(x);
+	pap_req(x, 7, "User", "clientPass");
+	p = expect(x, 0xC023, 2);
+	assert_int_equal(p.id, 7);
+	assert_int_equal(ppp_get_stats(x->s)->auth_failures, 0);
+	assert_int_equal(ppp_get_stats(x->s)->auth_busy, 1);
+	fx_free(x);
+
+	/* busy for good: the phase timeout, not a wrong password */
+	x = fx_verify(no_echo, 1000);
+	ch = expect(x, 0xC223, 1);
+	for (int i = 0; i < 25 && !x->down; i++) {
+		if (ch.proto == 0xC223)
+			mschap_answer(x, ch.id, ch.data + 1, "User", "clientPass", NULL);
+		advance(x, 3000);
+		while (x->rd < x->n) {
+			ch = next_pkt(x);
+			assert_true(ch.proto == 0xC223 ? ch.code == 1 :
+				    ch.proto == 0xC021 && ch.code == TERMREQ);
+		}
+	}
+	assert_true(x->down);
+	assert_int_equal(x->reason, PPP_DOWN_AUTH_TIMEOUT);
+	assert_int_equal(x->auth_bad, 0);
+	assert_int_equal(ppp_get_stats(x->s)->auth_failures, 0);
+	assert_null(strstr(x->log, "wrong password"));
+	fx_free(x);
+}
+
 /* A session whose owner has ops->ask (RADIUS), LCP open. */
 static struct fx *fx_ask(void (*tune)(struct ppp_config *))
 {
@@ -2101,6 +2231,7 @@ int main(void)
 		cmocka_unit_test(test_auth_rejected),
 		cmocka_unit_test(test_config_and_lower_down),
 		cmocka_unit_test(test_ask_pap),
+		cmocka_unit_test(test_verify_busy),
 		cmocka_unit_test(test_ask_mschapv2),
 		cmocka_unit_test(test_ask_reject_and_fallback),
 		cmocka_unit_test(test_ask_timeout),

@@ -1357,6 +1357,94 @@ static void test_limits(void **state)
 	assert_int_equal(refused(f, PRIV_R_RATE), 2);
 }
 
+/*
+ * The rates of answers: a burst of right answers as after a restart (every
+ * client at once) is checked up to PRIV_AUTH_BURST, the rest refused for
+ * rate without spending a try (the engine's "busy": the client's repeat is
+ * checked later); wrong answers empty a bucket of their own, after which
+ * none is checked until it refills, right ones included. Before: one bucket
+ * of 200 for all, so the 201st right answer of a restart was refused and
+ * the engine told its client "wrong password".
+ */
+static void test_auth_rates(void **state)
+{
+	unsigned int n = 0, tunnels = PRIV_AUTH_BURST / PRIV_AUTH_BURST_TUNNEL + 2;
+	struct fx *f = *state;
+	uint32_t *h = calloc(tunnels + 1, sizeof(*h));
+	struct priv_check *c;
+	struct users_db *u;
+	struct priv_msg m;
+	enum priv_reason r;
+
+	assert_non_null(h);
+	f->cfg.l2tp.max_tunnels_per_sa = tunnels;
+	f->cfg.l2tp.max_tunnels = tunnels;
+	f->cfg.l2tp.max_sessions = tunnels * 16;
+	c = priv_fx_checker(&f->cfg, users_text, &u, MARK, "198.51.100.7");
+	for (uint16_t t = 1; t <= tunnels; t++) {
+		m = priv_fx_tunnel_add(t, (uint16_t)(100 + t), "198.51.100.7", MARK);
+		assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+		h[t] = f->reply.reply.handle;
+		for (uint16_t s = 1; s <= 16; s++) {
+			m = priv_fx_session_add(h[t], t, s, (uint16_t)(200 + s));
+			assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+		}
+	}
+	/* all at once, right: the burst checked, then refused for rate */
+	for (uint16_t t = 1; t <= tunnels; t++)
+		for (uint16_t s = 1; s <= 16; s++) {
+			m = priv_fx_pap(h[t], t, s, "User", "clientPass");
+			r = priv_test_req(c, &f->seq, f->now, &m, &f->reply);
+			if (r == PRIV_OK) {
+				assert_true(f->reply.reply.auth_ok);
+				n++;
+			} else {
+				assert_int_equal(r, PRIV_R_RATE);
+			}
+		}
+	assert_int_equal(n, PRIV_AUTH_BURST);
+	/* the refused ones spent no try: checked once the bucket refills */
+	f->now += 1000 * (PRIV_AUTH_BURST / PRIV_AUTH_RATE + 1);
+	for (uint16_t t = 1; t <= tunnels; t++)
+		for (uint16_t s = 1; s <= 16; s++) {
+			m = priv_fx_pap(h[t], t, s, "User", "clientPass");
+			r = priv_test_req(c, &f->seq, f->now, &m, &f->reply);
+			if (r == PRIV_OK)
+				n++;
+			else
+				assert_int_equal(r, PRIV_R_AUTH_STATE);	/* authenticated before */
+		}
+	assert_int_equal(n, tunnels * 16);
+	priv_check_free(c);
+	users_free(u);
+
+	/* wrong answers: PRIV_AUTH_FAIL_BURST of them, then nothing is checked */
+	c = priv_fx_checker(&f->cfg, users_text, &u, MARK, "198.51.100.7");
+	f->seq = 0;
+	n = 0;
+	for (uint16_t t = 1; t <= tunnels; t++) {
+		m = priv_fx_tunnel_add(t, (uint16_t)(100 + t), "198.51.100.7", MARK);
+		assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+		h[t] = f->reply.reply.handle;
+		for (uint16_t s = 1; s <= 16; s++) {
+			m = priv_fx_session_add(h[t], t, s, (uint16_t)(200 + s));
+			assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+			m = priv_fx_pap(h[t], t, s, "User", "guess");
+			if (priv_test_req(c, &f->seq, f->now, &m, &f->reply) == PRIV_OK)
+				n++;
+		}
+	}
+	assert_int_equal(n, PRIV_AUTH_FAIL_BURST);
+	m = priv_fx_pap(h[tunnels], tunnels, 16, "User", "clientPass");
+	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_R_RATE);
+	f->now += 1000 / PRIV_AUTH_FAIL_RATE;	/* one wrong answer's worth */
+	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+	assert_true(f->reply.reply.auth_ok);
+	priv_check_free(c);
+	users_free(u);
+	free(h);
+}
+
 static void test_datagrams(void **state)
 {
 	struct fx *f = *state;
@@ -1422,6 +1510,7 @@ int main(void)
 		cmocka_unit_test(test_msg_refusals),
 		cmocka_unit_test(test_msg_strings),
 		cmocka_unit_test_setup_teardown(test_valid_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auth_rates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_and_static, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone, setup, teardown),

@@ -82,6 +82,28 @@ static void server_addr(struct sockaddr_storage *ss, unsigned int i, uint16_t po
 	sin->sin_addr.s_addr = htonl(0x7f000001 + i);
 }
 
+/* A signer of fx_new's clients (NULL: the client's own), and when it is busy. */
+static const struct radius_signer *fx_signer;
+static unsigned int signer_busy_calls;
+
+static int busy_sign(void *ctx, unsigned int server, uint64_t tag, struct radius_pkt *p)
+{
+	(void)ctx;
+	(void)tag;
+	if (signer_busy_calls) {
+		signer_busy_calls--;
+		return -EAGAIN;
+	}
+	return radius_sign_request(p, &secrets[server % 2], NULL);
+}
+
+static enum radius_err busy_verify(void *ctx, unsigned int server, const struct radius_msg *m,
+				   uint8_t req_code, const uint8_t req_auth[RADIUS_AUTH_LEN])
+{
+	(void)ctx;
+	return radius_verify_answer(m, req_code, req_auth, &secrets[server % 2]);
+}
+
 static struct fx *fx_new(unsigned int n_servers, unsigned int max_inflight,
 			 unsigned int max_queue)
 {
@@ -98,6 +120,7 @@ static struct fx *fx_new(unsigned int n_servers, unsigned int max_inflight,
 	f->conf.dead_time_ms = DEAD;
 	f->conf.max_inflight = max_inflight;
 	f->conf.max_queue = max_queue;
+	f->conf.signer = fx_signer;
 	for (i = 0; i < n_servers; i++) {
 		server_addr(&f->conf.servers[i].addr, i, 1812);
 		f->conf.servers[i].addr_len = sizeof(struct sockaddr_in);
@@ -318,6 +341,66 @@ static void test_acct_delay(void **state)
 	fx_free(f);
 }
 
+/*
+ * The signer busy (-EAGAIN: the privsep parent's rate) is no failure: the
+ * request stays first in the queue, nothing overtakes it, the client's next
+ * deadline is the pause, and it goes when the signer takes it; a busy
+ * re-signing of an accounting retransmission spends no try. Before: the
+ * request completed with the error (a login refused, a record lost).
+ */
+static void test_signer_busy(void **state)
+{
+	static const struct radius_signer signer = { .sign = busy_sign, .verify = busy_verify };
+	const struct radius_server_stats *st;
+	struct radius_msg m;
+	const struct radius_avp *a;
+	struct fx *f;
+
+	(void)state;
+	fx_signer = &signer;
+	f = fx_new(1, 16, 16);
+	fx_signer = NULL;
+	st = radius_client_server_stats(f->c, 0);
+	signer_busy_calls = 1;
+	assert_non_null(submit_access(f, "alice", 0));
+	assert_non_null(submit_access(f, "bob", 10));
+	assert_int_equal(f->n_sent, 0);
+	assert_int_equal(f->n_done, 0);
+	assert_int_equal(radius_client_next_deadline(f->c), 100);
+	radius_client_tick(f->c, 99);
+	assert_int_equal(f->n_sent, 0);
+	radius_client_tick(f->c, 100);
+	assert_int_equal(f->n_sent, 2);
+	server_check(&f->sent[0], &m);
+	a = radius_find(&m, RADIUS_USER_NAME, NULL);
+	assert_non_null(a);
+	assert_memory_equal(radius_value(&m, a), "alice", 5);	/* in its order */
+	answer(f, &f->sent[0], RADIUS_ACCESS_ACCEPT, 110);
+	answer(f, &f->sent[1], RADIUS_ACCESS_ACCEPT, 110);
+	assert_int_equal(f->n_done, 2);
+	assert_int_equal(f->last_err, 0);
+	assert_int_equal(radius_client_sign_busy(f->c), 1);
+
+	/* an accounting retransmission's signing busy: not sent, not a try */
+	assert_non_null(submit_acct(f, 1000));
+	assert_int_equal(f->n_sent, 3);
+	signer_busy_calls = 1;
+	radius_client_tick(f->c, 1000 + TIMEOUT);
+	assert_int_equal(f->n_sent, 3);
+	assert_int_equal(st->retransmissions, 0);
+	for (int i = 0; i < RETRIES; i++) {	/* every try is still there */
+		radius_client_tick(f->c, radius_client_next_deadline(f->c));
+		server_check(&f->sent[f->n_sent - 1], &m);
+	}
+	assert_int_equal(f->n_sent, 3 + RETRIES);
+	answer(f, &f->sent[f->n_sent - 1], RADIUS_ACCOUNTING_RESPONSE, 9000);
+	assert_int_equal(f->n_done, 3);
+	assert_int_equal(f->last_err, 0);
+	assert_int_equal(st->retransmissions, RETRIES);
+	assert_int_equal(radius_client_sign_busy(f->c), 2);
+	fx_free(f);
+}
+
 /* 256 in flight with 256 identifiers, the queue behind them, its bound. */
 static void test_ids_and_queue(void **state)
 {
@@ -464,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_failover),
 		cmocka_unit_test(test_all_dead),
 		cmocka_unit_test(test_acct_delay),
+		cmocka_unit_test(test_signer_busy),
 		cmocka_unit_test(test_ids_and_queue),
 		cmocka_unit_test(test_inflight_bound),
 		cmocka_unit_test(test_refused_answers),
