@@ -142,6 +142,18 @@ build/san/obj/%.o: %.c
 build/l2secd: build/obj/daemon/l2secd.o build/libl2secd.a build/libl2seccommon.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
 
+# Profiling only (tests/bench/profile-setup.sh, priv/sandbox.h): an l2secd whose engine
+# does not enter the sandbox, so that valgrind can follow it. Never built by default or
+# installed.
+build/obj/daemon/priv/sandbox-profile.o: daemon/priv/sandbox.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(L2SEC_CFLAGS) -DL2SEC_SANDBOX_PROFILE \
+		$(call pkgcflags,$(DAEMON_PKGS)) -MMD -MP -c -o $@ $<
+
+build/l2secd-profile: build/obj/daemon/l2secd.o build/obj/daemon/priv/sandbox-profile.o \
+		build/libl2secd.a build/libl2seccommon.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(DAEMON_PKGS))
+
 build/l2sec: build/obj/tools/l2sec.o build/libl2sec.a build/libl2secd.a build/libl2seccommon.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkglibs,$(TOOL_PKGS))
 

@@ -78,8 +78,10 @@ static void deliver(struct engine_priv *ep)
 {
 	while (ep->q_len && !ep->broken) {
 		const struct queued *q = &ep->queue[ep->q_head];
-		struct priv_msg m = { .type = q->type, .seq = q->seq };
+		struct priv_msg m;
 
+		priv_msg_init(&m, q->type);
+		m.seq = q->seq;
 		if (q->type == PRIV_EV_SOCKET)
 			m.socket = q->socket;
 		else
@@ -218,7 +220,8 @@ int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_r
 	struct priv_msg m;
 	int len, r;
 
-	memset(out, 0, sizeof(*out));
+	/* what a reply to req uses: the rest of *out is never read (priv_reply_used) */
+	priv_reply_init(out, req->type);
 	if (ep->broken || ep->in_call) {
 		errno = EPIPE;
 		return -1;
@@ -230,12 +233,12 @@ int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_r
 		return -1;	/* a field the decoder would refuse: not sent */
 	}
 	if (send(ep->fd, buf, (size_t)len, MSG_NOSIGNAL) != len) {
-		explicit_bzero(buf, sizeof(buf));
+		explicit_bzero(buf, (size_t)len);
 		set_broken(ep, "cannot be written to");
 		errno = EPIPE;
 		return -1;
 	}
-	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
+	explicit_bzero(buf, (size_t)len);	/* a PAP password: the encoder wrote len octets */
 	ep->in_call = true;
 	for (;;) {
 		r = receive(ep, &m, 0);
@@ -254,8 +257,8 @@ int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_r
 			set_broken(ep, "answered another request");
 			break;
 		}
-		*out = m.reply;
-		explicit_bzero(&m, sizeof(m));
+		memcpy(out, &m.reply, priv_reply_used(&m.reply));
+		priv_msg_wipe(&m);
 		ep->in_call = false;
 		if (ep->q_len)
 			ev_timer_arm(ep->loop, &ep->drain, 0);
@@ -316,10 +319,11 @@ int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_t
 			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark,
 			   uint32_t *handle)
 {
-	struct priv_msg m = { .type = PRIV_REQ_TUNNEL_ADD };
+	struct priv_msg m;
 	struct priv_tunnel_add *t = &m.tunnel_add;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_TUNNEL_ADD);
 	t->tid = tid;
 	t->peer_tid = peer_tid;
 	t->sock_id = sock_id;
@@ -345,9 +349,10 @@ int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_t
 static int ids_call(struct engine_priv *ep, unsigned int type, uint32_t handle, uint16_t tid,
 		    uint16_t sid)
 {
-	struct priv_msg m = { .type = (uint8_t)type };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, (uint8_t)type);
 	m.ids.handle = handle;
 	m.ids.tid = tid;
 	m.ids.sid = sid;
@@ -376,9 +381,10 @@ int engine_priv_session_del(struct engine_priv *ep, uint32_t handle, uint16_t ti
 int engine_priv_session_add(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			    uint16_t peer_sid, uint8_t chal[MSCHAP_CHALLENGE_LEN])
 {
-	struct priv_msg m = { .type = PRIV_REQ_SESSION_ADD };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_SESSION_ADD);
 	m.session_add.handle = handle;
 	m.session_add.tid = tid;
 	m.session_add.sid = sid;
@@ -393,9 +399,10 @@ int engine_priv_session_up(struct engine_priv *ep, uint32_t handle, uint16_t tid
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64,
 			   const uint64_t *ifid)
 {
-	struct priv_msg m = { .type = PRIV_REQ_SESSION_UP };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_SESSION_UP);
 	m.up.handle = handle;
 	m.up.tid = tid;
 	m.up.sid = sid;
@@ -424,9 +431,10 @@ static void addr_set(struct priv_addr *a, int family, const void *p)
 int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
 		      uint16_t sid, int family, const void *dst)
 {
-	struct priv_msg m = { .type = add ? PRIV_REQ_ROUTE_ADD : PRIV_REQ_ROUTE_DEL };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, add ? PRIV_REQ_ROUTE_ADD : PRIV_REQ_ROUTE_DEL);
 	if (!add && ep->stopping)
 		return 0;
 	m.addr.handle = handle;
@@ -441,10 +449,11 @@ int engine_priv_froute(struct engine_priv *ep, bool add, uint32_t handle, uint16
 		       uint16_t sid, const struct priv_addr *net, uint8_t plen,
 		       enum priv_reason *why, uint8_t *froute_why)
 {
-	struct priv_msg m = { .type = add ? PRIV_REQ_FROUTE_ADD : PRIV_REQ_FROUTE_DEL };
+	struct priv_msg m;
 	struct priv_reply r;
 	int ret;
 
+	priv_msg_init(&m, add ? PRIV_REQ_FROUTE_ADD : PRIV_REQ_FROUTE_DEL);
 	*froute_why = 0;
 	if (!add && ep->stopping)
 		return 0;
@@ -462,9 +471,10 @@ int engine_priv_froute(struct engine_priv *ep, bool add, uint32_t handle, uint16
 int engine_priv_addr_claim(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			   int family, void *out, enum priv_reason *why)
 {
-	struct priv_msg m = { .type = PRIV_REQ_ADDR_CLAIM };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_ADDR_CLAIM);
 	m.addr.handle = handle;
 	m.addr.tid = tid;
 	m.addr.sid = sid;
@@ -485,9 +495,10 @@ int engine_priv_addr_claim(struct engine_priv *ep, uint32_t handle, uint16_t tid
 int engine_priv_addr_release(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			     int family, const void *addr)
 {
-	struct priv_msg m = { .type = PRIV_REQ_ADDR_RELEASE };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_ADDR_RELEASE);
 	if (ep->stopping)
 		return 0;
 	m.addr.handle = handle;
@@ -588,11 +599,12 @@ static bool addr_same(const struct priv_addr *a, const struct priv_addr *b)
 
 bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct sockaddr_storage *src)
 {
-	struct priv_msg m = { .type = PRIV_REQ_MARK_QUERY };
+	struct priv_msg m;
 	struct sa_cached *c = &ep->sa[(mark * 2654435761u) % ENGINE_PRIV_SA_CACHE];
 	uint64_t now = evloop_now(ep->loop);
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_MARK_QUERY);
 	m.mark_query.mark = mark;
 	if (engine_priv_addr_from(src, &m.mark_query.peer) < 0)
 		return false;
@@ -616,9 +628,10 @@ void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms)
 int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
 		      struct priv_auth_stats *auth)
 {
-	struct priv_msg m = { .type = PRIV_REQ_STATS };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_STATS);
 	if (call_ok(ep, &m, &r, NULL) < 0)
 		return -1;
 	*out = r.pools;
@@ -629,9 +642,10 @@ int engine_priv_stats(struct engine_priv *ep, struct priv_pool_stats *out,
 
 int engine_priv_tun_stats(struct engine_priv *ep, struct priv_tun_stats *out)
 {
-	struct priv_msg m = { .type = PRIV_REQ_STATS };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_STATS);
 	if (call_ok(ep, &m, &r, NULL) < 0)
 		return -1;
 	*out = r.tun;
@@ -640,9 +654,10 @@ int engine_priv_tun_stats(struct engine_priv *ep, struct priv_tun_stats *out)
 
 int engine_priv_acct_stats(struct engine_priv *ep, struct priv_acct_stats *out)
 {
-	struct priv_msg m = { .type = PRIV_REQ_STATS };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_STATS);
 	if (call_ok(ep, &m, &r, NULL) < 0)
 		return -1;
 	*out = r.acct;
@@ -651,9 +666,10 @@ int engine_priv_acct_stats(struct engine_priv *ep, struct priv_acct_stats *out)
 
 int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *out)
 {
-	struct priv_msg m = { .type = PRIV_REQ_IPSEC_REPORT };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_IPSEC_REPORT);
 	if (call_ok(ep, &m, &r, NULL) < 0)
 		return -1;
 	*out = r.ipsec;
@@ -676,11 +692,11 @@ int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m)
 	}
 	/* blocking, as a request: the parent reads them in order with the requests */
 	if (send(ep->fd, buf, (size_t)len, MSG_NOSIGNAL) != len) {
-		explicit_bzero(buf, sizeof(buf));
+		explicit_bzero(buf, (size_t)len);
 		set_broken(ep, "cannot be written to");
 		return -1;
 	}
-	explicit_bzero(buf, sizeof(buf));	/* a user name */
+	explicit_bzero(buf, (size_t)len);	/* a user name: the encoder wrote len octets */
 	ep->st_seq = m->seq;
 	return 0;
 }
@@ -688,12 +704,14 @@ int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m)
 int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
 		     const uint8_t *buf, size_t len)
 {
-	struct priv_msg m = { .type = PRIV_REQ_SEND, .seq = ep->seq + 1 };
+	struct priv_msg m;
 	struct priv_send *x = &m.send;
 	uint8_t out[PRIV_MSG_MAX];
 	ssize_t n;
 	int elen;
 
+	priv_msg_init(&m, PRIV_REQ_SEND);
+	m.seq = ep->seq + 1;
 	if (ep->broken) {
 		errno = EPIPE;
 		return -1;
@@ -736,12 +754,13 @@ int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
 int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned int server,
 			    uint64_t tag, struct radius_pkt *p)
 {
-	struct priv_msg m = { .type = PRIV_REQ_RADIUS_SIGN };
+	struct priv_msg m;
 	struct priv_radius_sign *q = &m.rsign;
 	enum priv_reason why = PRIV_OK;
 	struct priv_reply r;
 	int ret = -EPERM;
 
+	priv_msg_init(&m, PRIV_REQ_RADIUS_SIGN);
 	if (p->len < RADIUS_HDR_LEN || p->len > PRIV_RADIUS_MAX)
 		return -EINVAL;
 	q->link = (uint8_t)link;
@@ -762,15 +781,16 @@ int engine_priv_radius_sign(struct engine_priv *ep, unsigned int link, unsigned 
 	} else if (why == PRIV_R_RATE) {
 		ret = -EAGAIN;	/* busy: radius_client.h's signer contract */
 	}
-	explicit_bzero(&m, sizeof(m));	/* a clear User-Password */
+	priv_msg_wipe(&m);	/* a clear User-Password */
 	return ret;
 }
 
 uint32_t engine_priv_acct_keep(struct engine_priv *ep, uint64_t tag, const struct radius_pkt *p)
 {
-	struct priv_msg m = { .type = PRIV_REQ_ACCT_KEEP };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_ACCT_KEEP);
 	/* stopping: the parent exits after this engine, nothing kept would be sent */
 	if (ep->stopping || p->len < RADIUS_HDR_LEN || p->len > PRIV_RADIUS_MAX)
 		return 0;
@@ -793,11 +813,12 @@ enum radius_err engine_priv_radius_verify(struct engine_priv *ep, unsigned int l
 					  unsigned int server, const struct radius_msg *a,
 					  uint8_t req_code, const uint8_t req_auth[RADIUS_AUTH_LEN])
 {
-	struct priv_msg m = { .type = PRIV_REQ_RADIUS_VERIFY };
+	struct priv_msg m;
 	struct priv_radius_verify *q = &m.rverify;
 	enum radius_err e = RADIUS_ERR_AUTHENTICATOR;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_RADIUS_VERIFY);
 	if (a->len > PRIV_RADIUS_MAX)
 		return RADIUS_ERR_LONG;
 	q->link = (uint8_t)link;
@@ -815,10 +836,11 @@ enum radius_err engine_priv_radius_verify(struct engine_priv *ep, unsigned int l
 enum radius_err engine_priv_dae_verify(struct engine_priv *ep, unsigned int client,
 				       const struct radius_msg *a)
 {
-	struct priv_msg m = { .type = PRIV_REQ_DAE_VERIFY };
+	struct priv_msg m;
 	enum radius_err e = RADIUS_ERR_AUTHENTICATOR;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_DAE_VERIFY);
 	if (a->len > PRIV_RADIUS_MAX)
 		return RADIUS_ERR_LONG;
 	m.dae.client = (uint8_t)client;
@@ -832,9 +854,10 @@ enum radius_err engine_priv_dae_verify(struct engine_priv *ep, unsigned int clie
 int engine_priv_dae_sign(struct engine_priv *ep, unsigned int client, struct radius_pkt *p,
 			 const uint8_t req_auth[RADIUS_AUTH_LEN])
 {
-	struct priv_msg m = { .type = PRIV_REQ_DAE_SIGN };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_DAE_SIGN);
 	if (p->len < RADIUS_HDR_LEN || p->len > PRIV_RADIUS_MAX)
 		return -EINVAL;
 	m.dae.client = (uint8_t)client;
@@ -851,9 +874,10 @@ int engine_priv_dae_sign(struct engine_priv *ep, unsigned int client, struct rad
 int engine_priv_counters(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			 struct priv_counters *out)
 {
-	struct priv_msg m = { .type = PRIV_REQ_COUNTERS };
+	struct priv_msg m;
 	struct priv_reply r;
 
+	priv_msg_init(&m, PRIV_REQ_COUNTERS);
 	m.ids = (struct priv_ids){ .handle = handle, .tid = tid, .sid = sid };
 	if (call_ok(ep, &m, &r, NULL) < 0)
 		return -1;

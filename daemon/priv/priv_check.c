@@ -3,8 +3,9 @@
  * The parent's checker (priv_check.h). Tunnels, sessions, SAs and held IPv4
  * addresses are in fixed-size chained hash tables (struct idtab) sized from
  * the configuration's limits at creation, so a request costs O(1) and the
- * engine cannot make the parent allocate. The tunnels' and SAs' public
- * addresses are also in a tree of both tables' capacity (route/froute.h's
+ * engine cannot make the parent allocate; a tunnel's sessions are chained by
+ * its handle, so that ending a session or a tunnel visits only its own. The
+ * tunnels' and SAs' public addresses are also in a tree of both tables' capacity (route/froute.h's
  * struct froute_peers), which FROUTE_ADD asks in O(log n).
  */
 #include <errno.h>
@@ -286,6 +287,7 @@ struct priv_check {
 	/* addresses held, v4 and (by its first 64 bits) each /64 outside the pool6 */
 	struct idtab sa, tun, sess, addr4, addr6;
 	struct chain by_origin;		/* over tun's entries */
+	struct chain by_tunnel;		/* over sess's entries, by their tunnel's handle */
 	uint32_t last_handle;		/* handles are given out cyclically, never 0 */
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
@@ -390,7 +392,7 @@ static struct priv_check *check_new(const struct l2sec_config *cfg, const struct
 	if (idtab_init(&c->sa, n_sa) < 0 || idtab_init(&c->tun, n_tun) < 0 ||
 	    idtab_init(&c->sess, n_sess) < 0 || idtab_init(&c->addr4, n_sess) < 0 ||
 	    idtab_init(&c->addr6, n_sess) < 0 ||
-	    chain_init(&c->by_origin, c->tun.cap) < 0)
+	    chain_init(&c->by_origin, c->tun.cap) < 0 || chain_init(&c->by_tunnel, c->sess.cap) < 0)
 		goto fail;
 	c->sa_rec = calloc(c->sa.cap, sizeof(*c->sa_rec));
 	c->tun_rec = calloc(c->tun.cap, sizeof(*c->tun_rec));
@@ -425,6 +427,7 @@ void priv_check_free(struct priv_check *c)
 	idtab_free(&c->addr4);
 	idtab_free(&c->addr6);
 	chain_free(&c->by_origin);
+	chain_free(&c->by_tunnel);
 	free(c->sa_rec);
 	free(c->tun_rec);
 	froute_table_free(c->froutes);
@@ -727,6 +730,7 @@ static void session_drop(struct priv_check *c, int32_t i)
 	explicit_bzero(s, sizeof(*s));
 	if (t >= 0)
 		c->tun_rec[t].n_sessions--;
+	chain_del(&c->by_tunnel, i);
 	idtab_del(&c->sess, i);
 }
 
@@ -751,10 +755,11 @@ static void tunnel_drop(struct priv_check *c, int32_t t)
 	uint32_t handle = (uint32_t)c->tun.key[t];
 	int32_t sa;
 
-	/* A tunnel's sessions: at most max-sessions-per-tunnel, found by walking all. */
-	for (uint32_t i = 0; c->tun_rec[t].n_sessions && i < c->sess.cap; i++)
-		if (c->sess.used[i] && sess_handle(c->sess.key[i]) == handle)
-			session_drop(c, (int32_t)i);
+	/* a tunnel's sessions: at most max-sessions-per-tunnel, on its chain */
+	for (int32_t i = chain_next(&c->by_tunnel, handle, -1), next; i >= 0; i = next) {
+		next = chain_next(&c->by_tunnel, handle, i);
+		session_drop(c, i);
+	}
 	sa = c->tun_rec[t].mark ? idtab_find(&c->sa, c->tun_rec[t].mark) : -1;
 	if (sa >= 0 && c->sa_rec[sa].n_tunnels)
 		c->sa_rec[sa].n_tunnels--;
@@ -801,18 +806,34 @@ static void tref_of(const struct priv_check *c, int32_t t, struct priv_check_tre
 	out->tid = c->tun_rec[t].tid;
 }
 
+/*
+ * The next session (after entry from, -1: the first) of the tunnel with this
+ * handle (0: of every tunnel) and with ID sid (0: every one), or -1: one
+ * lookup for a session, its tunnel's chain for a tunnel, a walk of the table
+ * for all.
+ */
+static int32_t sess_next(const struct priv_check *c, uint32_t handle, uint16_t sid, int32_t from)
+{
+	if (handle && sid)
+		return from < 0 ? idtab_find(&c->sess, sess_key(handle, sid)) : -1;
+	if (handle)
+		return chain_next(&c->by_tunnel, handle, from);
+	for (uint32_t i = (uint32_t)(from + 1); c->sess.count && i < c->sess.cap; i++)
+		if (c->sess.used[i] && (!sid || (uint16_t)c->sess.key[i] == sid))
+			return (int32_t)i;
+	return -1;
+}
+
 void priv_check_each_session(const struct priv_check *c, uint32_t handle, uint16_t sid,
 			     priv_check_session_fn *fn, void *ctx)
 {
-	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
+	for (int32_t i = sess_next(c, handle, sid, -1); i >= 0; i = sess_next(c, handle, sid, i)) {
 		const struct pc_session *s = &c->sess_rec[i];
 		struct priv_addr a4 = { .family = 4 }, a6 = { .family = 6 };
 		uint32_t h = sess_handle(c->sess.key[i]);
 		uint16_t n = (uint16_t)c->sess.key[i];
 		int32_t t;
 
-		if (!c->sess.used[i] || (handle && h != handle) || (sid && n != sid))
-			continue;
 		t = idtab_find(&c->tun, h);
 		a4.v4 = s->v4;
 		a6.v6 = s->pfx6;
@@ -951,6 +972,7 @@ static enum priv_reason session_add(struct priv_check *c, const struct priv_sess
 	s = idtab_add(&c->sess, sess_key(r->handle, r->sid));
 	if (s < 0)
 		return PRIV_R_LIMIT;
+	chain_add(&c->by_tunnel, s, r->handle);
 	memset(&c->sess_rec[s], 0, sizeof(c->sess_rec[s]));
 	c->sess_rec[s].peer_sid = r->peer_sid;
 	c->tun_rec[t].n_sessions++;
@@ -1565,15 +1587,11 @@ bool priv_check_session_challenge(const struct priv_check *c, uint32_t handle, u
 void priv_check_each_froute(const struct priv_check *c, uint32_t handle, uint16_t sid,
 			    int family, priv_check_froute_fn *fn, void *ctx)
 {
-	for (uint32_t i = 0; c->sess.count && i < c->sess.cap; i++) {
+	for (int32_t i = sess_next(c, handle, sid, -1); i >= 0; i = sess_next(c, handle, sid, i)) {
 		const struct pc_session *s = &c->sess_rec[i];
-		uint32_t h = sess_handle(c->sess.key[i]);
-		uint16_t n = (uint16_t)c->sess.key[i];
 		const struct pc_grant *g;
 		struct priv_addr net, gw;
 
-		if (!c->sess.used[i] || (handle && h != handle) || (sid && n != sid))
-			continue;
 		for (g = grant_at(c, s->fr_first); g; g = grant_at(c, g->next)) {
 			if (!g->up || (family && family != (g->v6 ? 6 : 4)))
 				continue;
@@ -1788,8 +1806,7 @@ enum priv_reason priv_check_request(struct priv_check *c, const struct priv_msg 
 {
 	enum priv_reason why;
 
-	memset(out, 0, sizeof(*out));
-	out->req_type = req->type;
+	priv_reply_init(out, req->type);	/* what a reply to its type uses */
 	if (!priv_type_is_request(req->type)) {
 		why = PRIV_R_TYPE;
 	} else if (req->seq != c->seq + 1) {
@@ -2018,6 +2035,7 @@ struct priv_check *priv_check_reload(const struct priv_check *old, const struct 
 		t = idtab_find(&n->tun, sess_handle(old->sess.key[i]));
 		if (t < 0 || (j = idtab_add(&n->sess, old->sess.key[i])) < 0)
 			continue;	/* a session has its tunnel; sized for old's */
+		chain_add(&n->by_tunnel, j, sess_handle(old->sess.key[i]));
 		carry_session(n, old, &old->sess_rec[i], &n->sess_rec[j], &n->tun_rec[t]);
 		n->tun_rec[t].n_sessions++;
 	}

@@ -580,13 +580,121 @@ static void body(struct codec *c, struct priv_msg *m)
 	}
 }
 
+/* A reply's used octets by its request's type: the RADIUS packet, last, for the signers only. */
+static size_t reply_used(uint8_t req_type)
+{
+	if (req_type == PRIV_REQ_RADIUS_SIGN || req_type == PRIV_REQ_DAE_SIGN)
+		return sizeof(struct priv_reply);
+	return offsetof(struct priv_reply, radius);
+}
+
+#define MSG_BODY	offsetof(struct priv_msg, tunnel_add)
+#define MSG_MEMBER(f)	(MSG_BODY + sizeof(((struct priv_msg *)NULL)->f))
+
+/* The octets a message of type uses (priv_msg_used); req_type: a reply's. */
+static size_t msg_used(uint8_t type, uint8_t req_type)
+{
+	switch (type) {
+	case PRIV_REQ_TUNNEL_ADD:
+		return MSG_MEMBER(tunnel_add);
+	case PRIV_REQ_TUNNEL_DEL:
+	case PRIV_REQ_SESSION_DEL:
+	case PRIV_REQ_COUNTERS:
+		return MSG_MEMBER(ids);
+	case PRIV_REQ_SESSION_ADD:
+		return MSG_MEMBER(session_add);
+	case PRIV_REQ_AUTH_MSCHAPV2:
+		return MSG_MEMBER(mschapv2);
+	case PRIV_REQ_AUTH_CHAP_MD5:
+		return MSG_MEMBER(md5);
+	case PRIV_REQ_AUTH_PAP:
+		return MSG_MEMBER(pap);
+	case PRIV_REQ_ADDR_CLAIM:
+	case PRIV_REQ_ADDR_RELEASE:
+	case PRIV_REQ_ROUTE_ADD:
+	case PRIV_REQ_ROUTE_DEL:
+	case PRIV_REQ_FROUTE_ADD:
+	case PRIV_REQ_FROUTE_DEL:
+		return MSG_MEMBER(addr);
+	case PRIV_REQ_SESSION_UP:
+		return MSG_MEMBER(up);
+	case PRIV_REQ_MARK_QUERY:
+		return MSG_MEMBER(mark_query);
+	case PRIV_REQ_SA_NEXT:
+		return MSG_MEMBER(sa_next);
+	case PRIV_REQ_SEND:
+		return MSG_MEMBER(send);
+	case PRIV_REQ_RADIUS_SIGN:
+		return MSG_MEMBER(rsign);
+	case PRIV_REQ_RADIUS_VERIFY:
+		return MSG_MEMBER(rverify);
+	case PRIV_REQ_ACCT_KEEP:
+		return MSG_MEMBER(acct_keep);
+	case PRIV_REQ_DAE_VERIFY:
+	case PRIV_REQ_DAE_SIGN:
+		return MSG_MEMBER(dae);
+	case PRIV_REQ_STATS:
+	case PRIV_REQ_IPSEC_REPORT:
+	case PRIV_EV_RELOAD:
+	case PRIV_EV_DATAPATH_LOST:
+	case PRIV_EV_SA_RESYNC:
+		return MSG_BODY;
+	case PRIV_REPLY:
+		return MSG_BODY + reply_used(req_type);
+	case PRIV_EV_SOCKET:
+		return MSG_MEMBER(socket);
+	case PRIV_EV_SA_UP:
+	case PRIV_EV_SA_REKEYED:
+	case PRIV_EV_SA_GONE:
+		return MSG_MEMBER(sa);
+	default:
+		return sizeof(struct priv_msg);
+	}
+}
+
+size_t priv_msg_used(const struct priv_msg *m)
+{
+	return msg_used(m->type, m->type == PRIV_REPLY ? m->reply.req_type : 0);
+}
+
+size_t priv_reply_used(const struct priv_reply *r)
+{
+	return reply_used(r->req_type);
+}
+
+void priv_msg_init(struct priv_msg *m, uint8_t type)
+{
+	memset(m, 0, msg_used(type, 0));
+	m->type = type;
+}
+
+void priv_reply_init(struct priv_reply *r, uint8_t req_type)
+{
+	memset(r, 0, reply_used(req_type));
+	r->req_type = req_type;
+}
+
+void priv_msg_wipe(struct priv_msg *m)
+{
+	explicit_bzero(m, priv_msg_used(m));
+}
+
+void priv_reply_wipe(struct priv_reply *r)
+{
+	explicit_bzero(r, priv_reply_used(r));
+}
+
 int priv_msg_encode(const struct priv_msg *m, uint8_t *buf, size_t cap)
 {
 	struct codec c = { .write = true, .w = buf, .left = cap };
-	struct priv_msg copy = *m;	/* the codec's fields take non-const pointers */
+	/* the codec's fields take non-const pointers: a copy of what m's type uses */
+	struct priv_msg copy;
+	size_t used = priv_msg_used(m);
 	uint8_t version = PRIV_MSG_VERSION;
 	uint16_t len = 0;
 	size_t n;
+
+	memcpy(&copy, m, used);
 
 	if (cap > PRIV_MSG_MAX)
 		c.left = PRIV_MSG_MAX;
@@ -595,7 +703,7 @@ int priv_msg_encode(const struct priv_msg *m, uint8_t *buf, size_t cap)
 	c_u16(&c, &len);	/* filled in below */
 	c_u32(&c, &copy.seq);
 	body(&c, &copy);
-	explicit_bzero(&copy, sizeof(copy));	/* may hold a PAP password */
+	explicit_bzero(&copy, used);	/* may hold a PAP password */
 	if (c.err != PRIV_OK)
 		return -1;
 	n = (size_t)(c.w - buf);
@@ -609,7 +717,9 @@ enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg
 	uint8_t version = 0;
 	uint16_t mlen = 0;
 
-	memset(m, 0, sizeof(*m));
+	/* what the datagram's type uses (a reply's request type: its body's first octet) */
+	memset(m, 0, len < PRIV_HDR_LEN ? MSG_BODY :
+		  msg_used(buf[1], len > PRIV_HDR_LEN ? buf[PRIV_HDR_LEN] : 0));
 	if (len < PRIV_HDR_LEN)
 		return PRIV_R_TRUNCATED;
 	if (len > PRIV_MSG_MAX)

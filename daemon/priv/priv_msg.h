@@ -398,11 +398,7 @@ struct priv_reply {
 	uint32_t cursor;
 	/* SEND only, never on the wire (SEND is not answered): the mark to send with */
 	uint32_t send_mark;
-	/*
-	 * RADIUS_SIGN and DAE_SIGN only: the signed packet; RADIUS_VERIFY and
-	 * DAE_VERIFY only: why not (enum radius_err)
-	 */
-	struct priv_radius_pkt radius;
+	/* RADIUS_VERIFY and DAE_VERIFY only: why not (enum radius_err) */
 	uint8_t radius_err;
 	/* COUNTERS only: the module's counters of the session */
 	struct priv_counters counters;
@@ -412,6 +408,12 @@ struct priv_reply {
 	 * enum froute_why), else 0
 	 */
 	uint8_t froute_why;
+	/*
+	 * RADIUS_SIGN and DAE_SIGN only: the signed packet. Last, so that a reply
+	 * of another request is used (cleared, copied, wiped) up to here only:
+	 * priv_reply_used().
+	 */
+	struct priv_radius_pkt radius;
 };
 
 struct priv_ev_socket {
@@ -447,6 +449,27 @@ struct priv_msg {
 };
 
 /*
+ * The octets of *m that its type uses, from its start: the header's fields and
+ * its type's member of the union; a reply's RADIUS packet only when it answers
+ * RADIUS_SIGN or DAE_SIGN (priv_reply_used). The others are never read. A
+ * struct priv_msg is as large as a RADIUS packet (4 KiB), and clearing, copying
+ * and wiping all of it several times a message was a third of a setup's
+ * instructions under privsep (docs/PERFORMANCE.md): what holds one is cleared
+ * with priv_msg_init and wiped with priv_msg_wipe, which go by this. An
+ * unknown type: the whole struct.
+ */
+size_t priv_msg_used(const struct priv_msg *m);
+/* The same of a reply, by its request's type (req_type). */
+size_t priv_reply_used(const struct priv_reply *r);
+/* *m cleared for a message of type, and type set. */
+void priv_msg_init(struct priv_msg *m, uint8_t type);
+/* *r cleared for the reply to a request of req_type, and req_type set. */
+void priv_reply_init(struct priv_reply *r, uint8_t req_type);
+/* explicit_bzero of what *m's or *r's type uses (a PAP password, a user name). */
+void priv_msg_wipe(struct priv_msg *m);
+void priv_reply_wipe(struct priv_reply *r);
+
+/*
  * Encode m into buf (cap octets). Returns the length, or -1 when m does not
  * fit or holds what the decoder would refuse (a string over its maximum, a
  * bad family, an unknown type), so that nothing is sent that the other side
@@ -455,8 +478,10 @@ struct priv_msg {
 int priv_msg_encode(const struct priv_msg *m, uint8_t *buf, size_t cap);
 
 /*
- * Decode one datagram of len octets into *m (zeroed first). Returns PRIV_OK or
- * one of the decoder's reasons; *m is unspecified then (but safe to wipe).
+ * Decode one datagram of len octets into *m (what its type uses zeroed first,
+ * priv_msg_used; the rest of *m is not touched). Returns PRIV_OK or one of the
+ * decoder's reasons; *m is unspecified then (but safe to wipe with
+ * priv_msg_wipe).
  */
 enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg *m);
 

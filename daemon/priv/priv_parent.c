@@ -2,6 +2,7 @@
 /* The parent's side of the socketpair: judge, carry out, answer (priv_parent.h). */
 #include <errno.h>
 #include <string.h>
+#include <sys/param.h>
 #include <sys/socket.h>
 
 #include "core/log.h"
@@ -223,10 +224,12 @@ static void send_out(const struct priv_send *m, const struct priv_reply *r,
 static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *buf, size_t len,
 				   const struct priv_exec_ops *ops, void *ctx, uint64_t now)
 {
-	struct priv_msg req, reply = { .type = PRIV_REPLY };
+	struct priv_msg req, reply;
 	enum priv_parent_result res = PRIV_PARENT_OK;
 	struct priv_check_tref t;
 	enum priv_reason why = priv_msg_decode(buf, len, &req);
+
+	priv_msg_init(&reply, PRIV_REPLY);	/* priv_check_request clears what its type uses */
 
 	if (why != PRIV_OK || !priv_type_is_request(req.type) ||
 	    (req.type == PRIV_REQ_SEND && !ops->send)) {
@@ -261,8 +264,9 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 		res = PRIV_PARENT_BROKEN;
 	}
 out:
-	explicit_bzero(&req, sizeof(req));
-	explicit_bzero(&reply, sizeof(reply));
+	/* what the decoder and the checker wrote (priv_msg_used): a PAP password */
+	priv_msg_wipe(&req);
+	priv_msg_wipe(&reply);
 	return res;
 }
 
@@ -272,6 +276,7 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 {
 	uint8_t buf[PRIV_MSG_MAX];
 	enum priv_parent_result res = PRIV_PARENT_OK;
+	size_t used = 0;	/* the longest datagram read into buf */
 
 	while (res == PRIV_PARENT_OK) {
 		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
@@ -280,6 +285,7 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 			break;
 		if (n <= 0)
 			return PRIV_PARENT_GONE;
+		used = MAX(used, MIN((size_t)n, sizeof(buf)));
 		if ((size_t)n > sizeof(buf)) {
 			log_err("privsep: an oversized message (%zd octets) from the engine", n);
 			res = PRIV_PARENT_BROKEN;
@@ -290,7 +296,7 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 		else
 			res = one(c, fd, buf, (size_t)n, ops, ctx, now_ms);
 	}
-	explicit_bzero(buf, sizeof(buf));	/* a PAP password */
+	explicit_bzero(buf, used);	/* a PAP password */
 	return res;
 }
 

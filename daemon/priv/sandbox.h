@@ -29,6 +29,13 @@
  *
  * The engine opens nothing after this: it logs through its stderr (a pipe
  * or the journal's socket the parent gave it), not syslog's socket.
+ *
+ * Profiling (tests/bench/profile-setup.sh): `make build/l2secd-profile` links
+ * a second l2secd whose sandbox.c is compiled with L2SEC_SANDBOX_PROFILE, and
+ * its sandbox_enter() refuses root's ids as above, then does nothing and says
+ * so on stderr: valgrind runs the engine (mappings with PROT_EXEC, its dumps
+ * written where the parent may). No configuration key, option or environment
+ * variable does this; `make install` and the package install l2secd only.
  */
 #ifndef L2SECD_SANDBOX_H
 #define L2SECD_SANDBOX_H

@@ -481,6 +481,7 @@ static void test_msg_round_trip(void **state)
 	fill_all(ms, &n);
 	assert_true(n <= 64);
 	for (unsigned int i = 0; i < n; i++) {
+		memset(&out, 0xff, sizeof(out));	/* whatever a caller's stack held */
 		len = priv_msg_encode(&ms[i], buf, sizeof(buf));
 		assert_true(len >= PRIV_HDR_LEN);
 		assert_int_equal(buf[0], PRIV_MSG_VERSION);
@@ -491,7 +492,12 @@ static void test_msg_round_trip(void **state)
 			assert_memory_equal(out.send.data, ms[i].send.data, out.send.len);
 			out.send.data = ms[i].send.data;
 		}
-		assert_memory_equal(&out, &ms[i], sizeof(out));
+		/* what the type uses, all of it decoded or cleared: the rest is never read */
+		assert_int_equal(priv_msg_used(&out), priv_msg_used(&ms[i]));
+		assert_true(priv_msg_used(&out) < sizeof(out) ||
+			    (out.type == PRIV_REPLY && (out.reply.req_type == PRIV_REQ_RADIUS_SIGN ||
+							 out.reply.req_type == PRIV_REQ_DAE_SIGN)));
+		assert_memory_equal(&out, &ms[i], priv_msg_used(&out));
 		/* every proper prefix is refused, whatever its header says */
 		for (int k = 0; k < len; k++) {
 			uint8_t cut[PRIV_MSG_MAX];
@@ -839,6 +845,90 @@ static void test_sa_gone(void **state)
 	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, 3, 1), PRIV_R_SESSION_UNKNOWN);
 	priv_check_tunnel_gone(f->c, 2);
 	assert_int_equal(claim(f, 2, 1, "::"), PRIV_R_TUNNEL_UNKNOWN);
+}
+
+/* What priv_check_each_session visited: sessions, and the sum of their IDs. */
+struct visited {
+	unsigned int n, sids, v4;
+};
+
+static void visit(void *ctx, uint16_t tid, uint16_t sid, const struct priv_addr *v4,
+		  const struct priv_addr *v6)
+{
+	struct visited *v = ctx;
+
+	(void)tid;
+	(void)v6;
+	v->n++;
+	v->sids += sid;
+	v->v4 += v4 ? 1 : 0;
+}
+
+static struct visited each(const struct priv_check *c, uint32_t handle, uint16_t sid)
+{
+	struct visited v = { 0 };
+
+	priv_check_each_session(c, handle, sid, visit, &v);
+	return v;
+}
+
+/*
+ * The parent's cleanup of a session or a tunnel (its routes) visits that
+ * session, or that tunnel's sessions, and no other: found by the session's
+ * key and the tunnel's chain of sessions, kept as sessions come and go, and
+ * across a reload (priv_check_reload's copy); all of them with handle 0.
+ */
+static void test_each_session(void **state)
+{
+	struct fx *f = *state;
+	struct priv_check *n;
+	struct visited v;
+
+	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
+	assert_int_equal(tunnel_add(f, 2, MARK2, "203.0.113.9"), PRIV_OK);
+	authed_session(f, 1, 11);
+	assert_int_equal(claim(f, 1, 11, "10.9.0.1"), PRIV_OK);
+	assert_int_equal(session_add(f, 1, 12), PRIV_OK);
+	assert_int_equal(session_add(f, 1, 13), PRIV_OK);
+	assert_int_equal(session_add(f, 2, 21), PRIV_OK);
+	assert_int_equal(session_add(f, 2, 12), PRIV_OK);	/* the same ID, another tunnel */
+	v = each(f->c, f->h[1], 0);
+	assert_int_equal(v.n, 3);
+	assert_int_equal(v.sids, 11 + 12 + 13);
+	assert_int_equal(v.v4, 1);
+	v = each(f->c, f->h[2], 0);
+	assert_int_equal(v.n, 2);
+	assert_int_equal(v.sids, 21 + 12);
+	v = each(f->c, f->h[1], 12);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(v.sids, 12);
+	assert_int_equal(each(f->c, f->h[1], 21).n, 0);
+	assert_int_equal(each(f->c, 0, 12).n, 2);
+	assert_int_equal(each(f->c, 0, 0).n, 5);
+
+	/* a session goes: off its tunnel's chain; a tunnel goes with its sessions */
+	assert_int_equal(ids_req(f, PRIV_REQ_SESSION_DEL, 1, 12), PRIV_OK);
+	v = each(f->c, f->h[1], 0);
+	assert_int_equal(v.n, 2);
+	assert_int_equal(v.sids, 11 + 13);
+	assert_int_equal(each(f->c, f->h[1], 12).n, 0);
+	assert_int_equal(ids_req(f, PRIV_REQ_TUNNEL_DEL, 2, 0), PRIV_OK);
+	assert_int_equal(each(f->c, f->h[2], 0).n, 0);
+	assert_int_equal(each(f->c, 0, 0).n, 2);
+	assert_int_equal(session_add(f, 1, 14), PRIV_OK);	/* an entry used again */
+	assert_int_equal(each(f->c, f->h[1], 0).n, 3);
+
+	/* a reload's checker: the same sessions on the same chains */
+	n = priv_check_reload(f->c, &f->cfg, f->users);
+	assert_non_null(n);
+	v = each(n, f->h[1], 0);
+	assert_int_equal(v.n, 3);
+	assert_int_equal(v.sids, 11 + 13 + 14);
+	assert_int_equal(v.v4, 1);
+	priv_check_tunnel_gone(n, f->h[1]);
+	assert_int_equal(each(n, 0, 0).n, 0);
+	priv_check_free(n);
+	assert_int_equal(each(f->c, 0, 0).n, 3);	/* the old checker's own */
 }
 
 /*
@@ -1424,6 +1514,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pool_and_static, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_each_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parent_sa_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_peers, setup, teardown),
