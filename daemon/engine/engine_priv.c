@@ -560,14 +560,19 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 		     char *resp, bool *has_next, uint8_t next[MSCHAP_CHALLENGE_LEN],
 		     struct engine_priv_auth_out *more)
 {
+	uint8_t type = a->method == PPP_AUTH_MSCHAPV2 ? PRIV_REQ_AUTH_MSCHAPV2 :
+		       a->method == PPP_AUTH_CHAP_MD5 ? PRIV_REQ_AUTH_CHAP_MD5 : PRIV_REQ_AUTH_PAP;
 	enum priv_reason why = PRIV_OK;
-	struct priv_msg m = { 0 };
+	struct priv_msg m;
 	struct priv_reply r;
 	int ret = -1;
 
 	*ok = *has_next = false;
 	resp[0] = '\0';
 	memset(more, 0, sizeof(*more));
+	/* cleared and wiped as far as the type uses (priv_msg_used): not 10 KB a setup */
+	priv_msg_init(&m, type);
+	priv_reply_init(&r, type);
 	if (auth_msg(a, &m) < 0)
 		goto out;
 	if (call_ok(ep, &m, &r, &why) < 0) {
@@ -584,8 +589,8 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
 	more->hold_ms = r.hold_ms;
 	ret = 0;
 out:
-	explicit_bzero(&m, sizeof(m));
-	explicit_bzero(&r, sizeof(r));
+	priv_msg_wipe(&m);	/* a PAP password, an answer */
+	priv_reply_wipe(&r);
 	return ret;
 }
 
