@@ -13,7 +13,8 @@
  * - tunnels by local tunnel id alone (an rhltable: ids repeat), for netlink
  *   requests that name a tunnel by its id, and by handle (an xarray), for
  *   netlink's other requests and for dumps in handle order;
- * - sessions by (tunnel handle, local session id) for receive;
+ * - sessions by (tunnel handle, local session id) for receive, which first
+ *   tries the tunnel's `first` session (a client's tunnel carries one);
  * - addr4 by the client's IPv4 address and addr6 by (prefix masked to its
  *   length, length), for transmit.  IPv6 prefixes are /64 or /128; a
  *   transmit lookup tries the /128 first, then the /64 of the destination.
