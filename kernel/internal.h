@@ -271,6 +271,14 @@ struct l2sec_tunnel {
 					 * (0: never hashed) */
 	struct rhlist_head idnode;	/* in tables->tunnel_ids */
 	struct list_head sessions;	/* l2sec_session.tnode, under ln->lock */
+	/*
+	 * Receive's shortcut: one of the tunnel's sessions (its first; a
+	 * client's tunnel carries one), found without the sessions table.
+	 * Assigned under ln->lock when a session is hashed, cleared or moved
+	 * on before one is unhashed (the session freed a grace period later);
+	 * read under RCU.  NULL: only the table knows.
+	 */
+	struct l2sec_session __rcu *first;
 	struct rcu_head rcu;
 	struct l2sec_sock *lsock;
 	u32 handle;			/* netlink's name, 1..INT_MAX */
@@ -381,6 +389,8 @@ struct l2sec_tunnel *l2sec_tunnel_by_handle(struct l2sec_net *ln, u32 handle);
 struct l2sec_tunnel *l2sec_tunnel_by_id(struct l2sec_net *ln, u16 id, bool *ambiguous);
 struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, unsigned long handle);
 u32 l2sec_tables_buckets(struct l2sec_net *ln);
+struct l2sec_session *l2sec_session_rx_lookup(struct l2sec_net *ln,
+					      const struct l2sec_tunnel *t, u16 sid);
 struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln,
 					   const struct l2sec_tunnel *t, u16 sid);
 struct l2sec_session *l2sec_session_by_addr4(struct l2sec_net *ln, __be32 daddr);

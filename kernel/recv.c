@@ -544,7 +544,7 @@ int l2sec_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (h.control)
 		goto to_daemon;
-	s = l2sec_session_lookup(ln, t, h.sid);
+	s = l2sec_session_rx_lookup(ln, t, h.sid);
 	if (!s)
 		goto to_daemon;
 	if (l2sec_parse_ppp(skb, &h.off, &proto)) {

@@ -13,7 +13,8 @@
  * - tunnels by local tunnel id alone (an rhltable: ids repeat), for netlink
  *   requests that name a tunnel by its id, and by handle (an xarray), for
  *   netlink's other requests and for dumps in handle order;
- * - sessions by (tunnel handle, local session id) for receive;
+ * - sessions by (tunnel handle, local session id) for receive, which first
+ *   tries the tunnel's `first` session (a client's tunnel carries one);
  * - addr4 by the client's IPv4 address and addr6 by (prefix masked to its
  *   length, length), for transmit.  IPv6 prefixes are /64 or /128; a
  *   transmit lookup tries the /128 first, then the /64 of the destination.
@@ -42,6 +43,31 @@
 #define L2SEC_SESSIONS_MAX_SIZE	(1U << 21)
 #define L2SEC_ADDR6_MAX_SIZE	(1U << 22)
 
+/*
+ * The key's words that can be set: all seven for an IPv6 peer, else the
+ * first four (kind to the IPv4 peer; an IPv4 or mark key leaves the rest
+ * zero, and its family word differs from an IPv6 key's).  Hashing and
+ * comparing only those is receive's common case: a third of the work.
+ */
+static inline u32 l2sec_tunnel_key_words(const struct l2sec_tunnel_key *k)
+{
+	return k->family == AF_INET6 ? sizeof(*k) / sizeof(u32) :
+	       offsetofend(struct l2sec_tunnel_key, peer.a4) / sizeof(u32);
+}
+
+static u32 l2sec_tunnel_hashfn(const void *data, u32 len, u32 seed)
+{
+	return jhash2(data, l2sec_tunnel_key_words(data), seed);
+}
+
+static int l2sec_tunnel_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct l2sec_tunnel_knode *kn = obj;
+
+	return memcmp(&kn->key, arg->key,
+		      l2sec_tunnel_key_words(arg->key) * sizeof(u32));
+}
+
 /* The whole key, 28 bytes without padding (unused fields zero). */
 static const struct rhashtable_params l2sec_tunnel_params = {
 	.head_offset = offsetof(struct l2sec_tunnel_knode, node),
@@ -49,6 +75,8 @@ static const struct rhashtable_params l2sec_tunnel_params = {
 	.key_len = sizeof(struct l2sec_tunnel_key),
 	.max_size = L2SEC_TUNNELS_MAX_SIZE,
 	.automatic_shrinking = true,
+	.hashfn = l2sec_tunnel_hashfn,
+	.obj_cmpfn = l2sec_tunnel_cmpfn,
 };
 
 static const struct rhashtable_params l2sec_tunnel_id_params = {
@@ -97,6 +125,7 @@ int l2sec_tables_get(struct l2sec_net *ln)
 	BUILD_BUG_ON(offsetof(struct l2sec_addr_key, plen) != sizeof(struct in6_addr));
 	BUILD_BUG_ON(sizeof(struct l2sec_tunnel_key) !=
 		     offsetofend(struct l2sec_tunnel_key, peer));
+	BUILD_BUG_ON(offsetofend(struct l2sec_tunnel_key, peer.a4) != 4 * sizeof(u32));
 	lockdep_assert_held(&ln->lock);
 	if (ln->tables)
 		return 0;
@@ -291,6 +320,17 @@ struct l2sec_tunnel *l2sec_tunnel_from(struct l2sec_net *ln, unsigned long handl
 	if (!ln->tables)
 		return NULL;
 	return xa_find(&ln->tables->handles, &handle, ULONG_MAX, XA_PRESENT);
+}
+
+/* Under RCU (receive): the tunnel's first session if it is @sid, else the table's. */
+struct l2sec_session *l2sec_session_rx_lookup(struct l2sec_net *ln,
+					      const struct l2sec_tunnel *t, u16 sid)
+{
+	struct l2sec_session *s = rcu_dereference(t->first);
+
+	if (s && s->id == sid)
+		return s;
+	return l2sec_session_lookup(ln, t, sid);
 }
 
 /* Under RCU or ln->lock. */
@@ -630,6 +670,8 @@ int l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s)
 		return err;
 	}
 	list_add_tail(&s->tnode, &t->sessions);
+	if (!rcu_access_pointer(t->first))
+		rcu_assign_pointer(t->first, s);
 	t->n_sessions++;
 	atomic_inc(&ln->n_sessions);
 	l2sec_bump_gen(ln);
@@ -694,9 +736,13 @@ void l2sec_session_del(struct l2sec_net *ln, struct l2sec_session *s, bool notif
 	lockdep_assert_held(&ln->lock);
 	l2sec_addrs_unhash(ln, rcu_dereference_protected(s->addrs,
 							 lockdep_is_held(&ln->lock)));
+	list_del(&s->tnode);
+	if (rcu_access_pointer(s->tunnel->first) == s)
+		rcu_assign_pointer(s->tunnel->first,
+				   list_first_entry_or_null(&s->tunnel->sessions,
+							    struct l2sec_session, tnode));
 	WARN_ON(rhashtable_remove_fast(&ln->tables->sessions, &s->hnode,
 				       l2sec_session_params));
-	list_del(&s->tnode);
 	s->tunnel->n_sessions--;
 	atomic_dec(&ln->n_sessions);
 	l2sec_bump_gen(ln);
