@@ -1801,19 +1801,30 @@ static void test_throttle_refuses_unchecked(void **state)
 	fx_free(x);
 }
 
+/* A session whose owner's ops are ours plus ask or verify (either NULL), LCP open. */
+static struct fx *fx_checker(void (*tune)(struct ppp_config *),
+			     int (*ask)(void *, const struct ppp_answer *, bool),
+			     int (*verify)(void *, const struct ppp_answer *, struct ppp_verdict *))
+{
+	static struct ppp_ops with;
+	struct fx *x;
+
+	with = ops;
+	with.ask = ask;
+	with.verify = verify;
+	fx_ops = &with;
+	x = fx_new(tune);
+	fx_ops = &ops;
+	lcp_open(x);
+	return x;
+}
+
 /* A session whose owner has ops->verify (privsep: the parent checks), LCP open. */
 static struct fx *fx_verify(void (*tune)(struct ppp_config *), unsigned int busy)
 {
-	static struct ppp_ops verify_ops;
-	struct fx *x;
+	struct fx *x = fx_checker(tune, NULL, cb_verify);
 
-	verify_ops = ops;
-	verify_ops.verify = cb_verify;
-	fx_ops = &verify_ops;
-	x = fx_new(tune);
-	fx_ops = &ops;
 	x->verify_busy = busy;
-	lcp_open(x);
 	return x;
 }
 
@@ -1901,16 +1912,7 @@ static void test_verify_busy(void **state)
 /* A session whose owner has ops->ask (RADIUS), LCP open. */
 static struct fx *fx_ask(void (*tune)(struct ppp_config *))
 {
-	static struct ppp_ops ask_ops;
-	struct fx *x;
-
-	ask_ops = ops;
-	ask_ops.ask = cb_ask;
-	fx_ops = &ask_ops;
-	x = fx_new(tune);
-	fx_ops = &ops;
-	lcp_open(x);
-	return x;
+	return fx_checker(tune, cb_ask, NULL);
 }
 
 static void md5_three(struct ppp_config *c)

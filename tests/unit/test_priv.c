@@ -1366,6 +1366,30 @@ static void test_limits(void **state)
  * of 200 for all, so the 201st right answer of a restart was refused and
  * the engine told its client "wrong password".
  */
+/* A checker of its own with tunnels 1..n on one SA, 16 sessions each; h[t]: their handles. */
+static struct priv_check *rates_checker(struct fx *f, unsigned int n, uint32_t *h,
+					struct users_db **u)
+{
+	struct priv_check *c;
+	struct priv_msg m;
+
+	f->cfg.l2tp.max_tunnels_per_sa = n;
+	f->cfg.l2tp.max_tunnels = n;
+	f->cfg.l2tp.max_sessions = n * 16;
+	c = priv_fx_checker(&f->cfg, users_text, u, MARK, "198.51.100.7");
+	f->seq = 0;
+	for (uint16_t t = 1; t <= n; t++) {
+		m = priv_fx_tunnel_add(t, (uint16_t)(100 + t), "198.51.100.7", MARK);
+		assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+		h[t] = f->reply.reply.handle;
+		for (uint16_t s = 1; s <= 16; s++) {
+			m = priv_fx_session_add(h[t], t, s, (uint16_t)(200 + s));
+			assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+		}
+	}
+	return c;
+}
+
 static void test_auth_rates(void **state)
 {
 	unsigned int n = 0, tunnels = PRIV_AUTH_BURST / PRIV_AUTH_BURST_TUNNEL + 2;
@@ -1377,19 +1401,7 @@ static void test_auth_rates(void **state)
 	enum priv_reason r;
 
 	assert_non_null(h);
-	f->cfg.l2tp.max_tunnels_per_sa = tunnels;
-	f->cfg.l2tp.max_tunnels = tunnels;
-	f->cfg.l2tp.max_sessions = tunnels * 16;
-	c = priv_fx_checker(&f->cfg, users_text, &u, MARK, "198.51.100.7");
-	for (uint16_t t = 1; t <= tunnels; t++) {
-		m = priv_fx_tunnel_add(t, (uint16_t)(100 + t), "198.51.100.7", MARK);
-		assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
-		h[t] = f->reply.reply.handle;
-		for (uint16_t s = 1; s <= 16; s++) {
-			m = priv_fx_session_add(h[t], t, s, (uint16_t)(200 + s));
-			assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
-		}
-	}
+	c = rates_checker(f, tunnels, h, &u);
 	/* all at once, right: the burst checked, then refused for rate */
 	for (uint16_t t = 1; t <= tunnels; t++)
 		for (uint16_t s = 1; s <= 16; s++) {
@@ -1419,21 +1431,14 @@ static void test_auth_rates(void **state)
 	users_free(u);
 
 	/* wrong answers: PRIV_AUTH_FAIL_BURST of them, then nothing is checked */
-	c = priv_fx_checker(&f->cfg, users_text, &u, MARK, "198.51.100.7");
-	f->seq = 0;
+	c = rates_checker(f, tunnels, h, &u);
 	n = 0;
-	for (uint16_t t = 1; t <= tunnels; t++) {
-		m = priv_fx_tunnel_add(t, (uint16_t)(100 + t), "198.51.100.7", MARK);
-		assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
-		h[t] = f->reply.reply.handle;
+	for (uint16_t t = 1; t <= tunnels; t++)
 		for (uint16_t s = 1; s <= 16; s++) {
-			m = priv_fx_session_add(h[t], t, s, (uint16_t)(200 + s));
-			assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
 			m = priv_fx_pap(h[t], t, s, "User", "guess");
 			if (priv_test_req(c, &f->seq, f->now, &m, &f->reply) == PRIV_OK)
 				n++;
 		}
-	}
 	assert_int_equal(n, PRIV_AUTH_FAIL_BURST);
 	m = priv_fx_pap(h[tunnels], tunnels, 16, "User", "clientPass");
 	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_R_RATE);
