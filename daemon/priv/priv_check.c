@@ -21,6 +21,8 @@
 #include "priv/priv_check.h"
 #include "priv/priv_radius.h"
 
+uint64_t priv_check_probes;
+
 /* Keys to entry indices: heads per bucket, a next index per entry, -1 ends. */
 struct idtab {
 	uint32_t cap, nb, count;
@@ -74,9 +76,11 @@ static int32_t idtab_find(const struct idtab *t, uint64_t key)
 {
 	int32_t i;
 
-	for (i = t->head[idtab_bucket(t, key)]; i >= 0; i = t->next[i])
+	for (i = t->head[idtab_bucket(t, key)]; i >= 0; i = t->next[i]) {
+		priv_check_probes++;
 		if (t->key[i] == key)
 			return i;
+	}
 	return -1;
 }
 
@@ -163,7 +167,7 @@ static int32_t chain_next(const struct chain *ch, uint64_t key, int32_t from)
 {
 	int32_t i = from < 0 ? ch->head[key_bucket(key, ch->nb)] : ch->next[from];
 
-	while (i >= 0 && ch->key[i] != key)
+	while (i >= 0 && (priv_check_probes++, ch->key[i] != key))
 		i = ch->next[i];
 	return i;
 }
@@ -287,6 +291,7 @@ struct priv_check {
 	/* addresses held, v4 and (by its first 64 bits) each /64 outside the pool6 */
 	struct idtab sa, tun, sess, addr4, addr6;
 	struct chain by_origin;		/* over tun's entries */
+	struct chain by_sa;		/* over tun's entries with a mark, by it */
 	struct chain by_tunnel;		/* over sess's entries, by their tunnel's handle */
 	uint32_t last_handle;		/* handles are given out cyclically, never 0 */
 	struct pc_sa *sa_rec;
@@ -392,7 +397,8 @@ static struct priv_check *check_new(const struct l2sec_config *cfg, const struct
 	if (idtab_init(&c->sa, n_sa) < 0 || idtab_init(&c->tun, n_tun) < 0 ||
 	    idtab_init(&c->sess, n_sess) < 0 || idtab_init(&c->addr4, n_sess) < 0 ||
 	    idtab_init(&c->addr6, n_sess) < 0 ||
-	    chain_init(&c->by_origin, c->tun.cap) < 0 || chain_init(&c->by_tunnel, c->sess.cap) < 0)
+	    chain_init(&c->by_origin, c->tun.cap) < 0 || chain_init(&c->by_sa, c->tun.cap) < 0 ||
+	    chain_init(&c->by_tunnel, c->sess.cap) < 0)
 		goto fail;
 	c->sa_rec = calloc(c->sa.cap, sizeof(*c->sa_rec));
 	c->tun_rec = calloc(c->tun.cap, sizeof(*c->tun_rec));
@@ -427,6 +433,7 @@ void priv_check_free(struct priv_check *c)
 	idtab_free(&c->addr4);
 	idtab_free(&c->addr6);
 	chain_free(&c->by_origin);
+	chain_free(&c->by_sa);
 	chain_free(&c->by_tunnel);
 	free(c->sa_rec);
 	free(c->tun_rec);
@@ -764,6 +771,8 @@ static void tunnel_drop(struct priv_check *c, int32_t t)
 	if (sa >= 0 && c->sa_rec[sa].n_tunnels)
 		c->sa_rec[sa].n_tunnels--;
 	chain_del(&c->by_origin, t);
+	if (c->tun_rec[t].mark)
+		chain_del(&c->by_sa, t);
 	peer_index(c, &c->tun_rec[t].peer, false);
 	memset(&c->tun_rec[t], 0, sizeof(c->tun_rec[t]));
 	idtab_del(&c->tun, t);
@@ -874,13 +883,13 @@ void priv_check_sa_gone(struct priv_check *c, uint32_t mark, priv_check_tunnel_f
 
 	if (sa < 0)
 		return;
-	for (uint32_t t = 0; c->sa_rec[sa].n_tunnels && t < c->tun.cap; t++) {
-		if (!c->tun.used[t] || c->tun_rec[t].mark != mark)
-			continue;
-		tref_of(c, (int32_t)t, &r);
+	/* its tunnels: at most max-tunnels-per-sa, on its chain */
+	for (int32_t t = chain_next(&c->by_sa, mark, -1), next; t >= 0; t = next) {
+		next = chain_next(&c->by_sa, mark, t);
+		tref_of(c, t, &r);
 		if (fn)
 			fn(ctx, &r);
-		tunnel_drop(c, (int32_t)t);
+		tunnel_drop(c, t);
 	}
 	peer_index(c, &c->sa_rec[sa].peer, false);
 	idtab_del(&c->sa, sa);
@@ -951,8 +960,10 @@ static enum priv_reason tunnel_add(struct priv_check *c, const struct priv_tunne
 	x->sock_id = r->sock_id;
 	x->require_ipsec = r->require_ipsec;
 	chain_add(&c->by_origin, t, origin_key(by_mark, r->mark, &r->peer, r->peer_port, r->tid));
-	if (sa >= 0)
+	if (sa >= 0) {
+		chain_add(&c->by_sa, t, r->mark);
 		c->sa_rec[sa].n_tunnels++;
+	}
 	out->handle = h;
 	return PRIV_OK;
 }
@@ -2025,6 +2036,8 @@ struct priv_check *priv_check_reload(const struct priv_check *old, const struct 
 		peer_index(n, &x->peer, true);
 		chain_add(&n->by_origin, j, origin_key(x->by_mark, x->mark, &x->peer, x->port,
 						       x->tid));
+		if (x->mark)
+			chain_add(&n->by_sa, j, x->mark);
 		sa = x->mark ? idtab_find(&n->sa, x->mark) : -1;
 		if (sa >= 0)
 			n->sa_rec[sa].n_tunnels++;

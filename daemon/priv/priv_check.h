@@ -121,6 +121,12 @@
 
 struct priv_check;
 
+/*
+ * Entries the checkers' lookups and walks visited, all checkers together:
+ * for tests only (tests/unit/probes.h), which bound an event's cost by it.
+ */
+extern uint64_t priv_check_probes;
+
 struct priv_check_stats {
 	uint64_t accepted[PRIV_TYPE_MAX];	/* by request type */
 	uint64_t refused[PRIV_REASON_MAX];	/* by reason; [PRIV_OK] stays 0 */
@@ -182,7 +188,11 @@ struct priv_check_tref {
 };
 typedef void priv_check_tunnel_fn(void *ctx, const struct priv_check_tref *t);
 
-/* The SA went: its tunnels (and their sessions) are forgotten, fn told each first. */
+/*
+ * The SA went: its tunnels (and their sessions) are forgotten, fn told each
+ * first (fn must not change the checker). O(the SA's tunnels): they are
+ * chained by mark.
+ */
 void priv_check_sa_gone(struct priv_check *c, uint32_t mark, priv_check_tunnel_fn *fn, void *ctx);
 /* Forget a tunnel (and its sessions, their addresses) or a session. */
 void priv_check_tunnel_gone(struct priv_check *c, uint32_t handle);

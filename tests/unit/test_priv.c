@@ -26,6 +26,7 @@
 #include "priv/priv_parent.h"
 #include "priv_fx.h"
 #include "priv_req.h"
+#include "probes.h"
 #include "rfc2759.h"
 
 static const char users_text[] =
@@ -847,6 +848,53 @@ static void test_sa_gone(void **state)
 	assert_int_equal(claim(f, 2, 1, "::"), PRIV_R_TUNNEL_UNKNOWN);
 }
 
+/*
+ * An SA going costs its own tunnels, not the table: 4,000 clients behind one
+ * NAT, each its own SA with one tunnel, all go at once, the newest first (as
+ * a mass disconnect finds them). Before: each SA walked the tunnel table up
+ * to its tunnel's slot, 8 million entries for these 4,000.
+ */
+#define SA_GONE_N 4000u
+
+static void test_sa_gone_cost(void **state)
+{
+	struct fx *f = *state;
+	struct priv_addr nat = a4("198.51.100.7");
+	struct users_db *u;
+	struct priv_check *c;
+	struct priv_msg m;
+	unsigned int gone = 0;
+	uint64_t p0;
+
+	f->cfg.l2tp.max_tunnels = SA_GONE_N;
+	f->cfg.l2tp.max_sessions = SA_GONE_N;
+	c = priv_fx_checker(&f->cfg, users_text, &u, MARK, "198.51.100.7");
+	f->seq = 0;
+	for (uint32_t i = 0; i < SA_GONE_N; i++) {
+		assert_int_equal(priv_check_sa_up(c, 1000 + i, &nat), 0);
+		m = priv_fx_tunnel_add(1, 101, "198.51.100.7", 1000 + i);
+		assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+		m = priv_fx_session_add(f->reply.reply.handle, 1, 1, 201);
+		assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+	}
+	assert_int_equal(priv_check_tunnels(c), SA_GONE_N);
+	p0 = priv_check_probes;
+	for (uint32_t i = SA_GONE_N; i-- > 0;)
+		priv_check_sa_gone(c, 1000 + i, count_tid, &gone);
+	assert_int_equal(gone, SA_GONE_N);
+	assert_int_equal(priv_check_tunnels(c), 0);
+	assert_true(priv_check_probes - p0 <= (uint64_t)SA_GONE_N * PROBES_O1);
+	/* an SA without a tunnel, and one unknown */
+	assert_int_equal(priv_check_sa_up(c, 1, &nat), 0);
+	p0 = priv_check_probes;
+	priv_check_sa_gone(c, 1, count_tid, &gone);
+	priv_check_sa_gone(c, 2, count_tid, &gone);
+	assert_true(priv_check_probes - p0 <= PROBES_O1);
+	assert_int_equal(gone, SA_GONE_N);
+	priv_check_free(c);
+	users_free(u);
+}
+
 /* What priv_check_each_session visited: sessions, and the sum of their IDs. */
 struct visited {
 	unsigned int n, sids, v4;
@@ -1519,6 +1567,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pool_and_static, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sa_gone_cost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_each_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parent_sa_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),

@@ -344,6 +344,10 @@ static void test_checker_carried(void **state)
 	/* the old checker saw none of it */
 	assert_int_equal(priv_check_stats(fx->old)->accepted[PRIV_REQ_SESSION_DEL], 0);
 	assert_int_equal(priv_check_stats(fx->c)->accepted[PRIV_REQ_SESSION_DEL], 3);
+	/* the carried tunnel is on its SA's chain: the SA going takes it */
+	priv_check_sa_gone(fx->c, MARK, NULL, NULL);
+	assert_int_equal(priv_check_tunnels(fx->c), 0);
+	assert_int_equal(priv_check_tunnels(fx->old), 1);
 }
 
 static void send_rec(struct priv_state *st, struct priv_state_msg m, enum priv_reason want)
