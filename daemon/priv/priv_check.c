@@ -297,8 +297,11 @@ struct priv_check {
 	struct pc_sa *sa_rec;
 	struct pc_tunnel *tun_rec;
 	struct pc_session *sess_rec;
-	struct bucket auth, auth_fail, query, send, radius_rate, dae_rate, counters_rate;
-	struct bucket acct_keep_rate;
+	/* the rates in all: one member, so that a reload carries every bucket */
+	struct {
+		struct bucket auth, auth_fail, query, send, radius, dae, counters, acct_keep;
+		struct bucket froute;
+	} rate;
 	struct priv_radius *radius;
 	struct priv_acct *acct;		/* borrowed; NULL: ACCT_KEEP refused */
 	bool framed_ip_any;		/* [radius] framed-ip-outside-pool */
@@ -311,7 +314,6 @@ struct priv_check {
 	struct froute_peers *peers;	/* the tunnels' and SAs' public addresses */
 	struct pc_grant *grants;
 	int32_t grant_free;		/* the free list, index + 1; 0: empty */
-	struct bucket froute_rate;
 	void (*random)(void *ctx, void *buf, size_t len);
 	void *random_ctx;
 	struct priv_auth_limit al;
@@ -1109,12 +1111,12 @@ static bool check_pap(const struct priv_auth_pap *r, const struct users_entry *u
 static bool auth_rate_ok(struct priv_check *c, struct pc_tunnel *t, uint64_t now)
 {
 	/* a refusal takes nothing: one bucket's emptiness does not drain another */
-	if (!bucket_has(&c->auth_fail, now, PRIV_AUTH_FAIL_RATE, PRIV_AUTH_FAIL_BURST) ||
+	if (!bucket_has(&c->rate.auth_fail, now, PRIV_AUTH_FAIL_RATE, PRIV_AUTH_FAIL_BURST) ||
 	    !bucket_has(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL) ||
-	    !bucket_has(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
+	    !bucket_has(&c->rate.auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST))
 		return false;
 	bucket_take(&t->auth, now, PRIV_AUTH_RATE_TUNNEL, PRIV_AUTH_BURST_TUNNEL);
-	bucket_take(&c->auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST);
+	bucket_take(&c->rate.auth, now, PRIV_AUTH_RATE, PRIV_AUTH_BURST);
 	return true;
 }
 
@@ -1122,7 +1124,7 @@ static bool auth_rate_ok(struct priv_check *c, struct pc_tunnel *t, uint64_t now
 static void auth_failed(struct priv_check *c, uint64_t now)
 {
 	c->st.auth_failed++;
-	bucket_take(&c->auth_fail, now, PRIV_AUTH_FAIL_RATE, PRIV_AUTH_FAIL_BURST);
+	bucket_take(&c->rate.auth_fail, now, PRIV_AUTH_FAIL_RATE, PRIV_AUTH_FAIL_BURST);
 }
 
 static const struct priv_auth_who *who_of(const struct priv_msg *m)
@@ -1237,7 +1239,7 @@ static enum priv_reason acct_keep(struct priv_check *c, const struct priv_acct_k
 
 	if (!c->acct)
 		return PRIV_R_POLICY;
-	if (!bucket_take(&c->acct_keep_rate, now, PRIV_ACCT_KEEP_RATE, PRIV_ACCT_KEEP_BURST))
+	if (!bucket_take(&c->rate.acct_keep, now, PRIV_ACCT_KEEP_RATE, PRIV_ACCT_KEEP_BURST))
 		return PRIV_R_RATE;
 	if (priv_acct_is_start(q))
 		s = authed_of(c, q->handle, q->tid, q->sid, &why);
@@ -1317,7 +1319,7 @@ static enum priv_reason radius_req(struct priv_check *c, const struct priv_msg *
 {
 	if (!c->radius)
 		return PRIV_R_POLICY;
-	if (!bucket_take(&c->radius_rate, now, PRIV_RADIUS_RATE, PRIV_RADIUS_BURST))
+	if (!bucket_take(&c->rate.radius, now, PRIV_RADIUS_RATE, PRIV_RADIUS_BURST))
 		return PRIV_R_RATE;
 	if (m->type == PRIV_REQ_RADIUS_SIGN)
 		return radius_sign(c, &m->rsign, now, out);
@@ -1340,7 +1342,7 @@ static enum priv_reason dae_req(struct priv_check *c, const struct priv_msg *m, 
 {
 	if (!c->radius)
 		return PRIV_R_POLICY;
-	if (!bucket_take(&c->dae_rate, now, PRIV_DAE_RATE, PRIV_DAE_BURST))
+	if (!bucket_take(&c->rate.dae, now, PRIV_DAE_RATE, PRIV_DAE_BURST))
 		return PRIV_R_RATE;
 	if (m->type == PRIV_REQ_DAE_VERIFY)
 		return priv_radius_dae_verify(c->radius, &m->dae, out);
@@ -1354,7 +1356,7 @@ static enum priv_reason counters_req(struct priv_check *c, const struct priv_ids
 
 	if (session_of(c, q->handle, q->tid, q->sid, &why) < 0)
 		return why;
-	if (!bucket_take(&c->counters_rate, now, PRIV_COUNTERS_RATE, PRIV_COUNTERS_BURST))
+	if (!bucket_take(&c->rate.counters, now, PRIV_COUNTERS_RATE, PRIV_COUNTERS_BURST))
 		return PRIV_R_RATE;
 	return PRIV_OK;
 }
@@ -1543,7 +1545,7 @@ static enum priv_reason froute_req(struct priv_check *c, const struct priv_msg *
 		return PRIV_R_ADDR_HELD;
 	if (g->v6 ? !s->has6 : !s->has4)
 		return PRIV_R_ADDR_NOT_HELD;	/* no gateway to route it through */
-	if (!bucket_take(&c->froute_rate, now, PRIV_FROUTE_RATE, PRIV_FROUTE_BURST))
+	if (!bucket_take(&c->rate.froute, now, PRIV_FROUTE_RATE, PRIV_FROUTE_BURST))
 		return PRIV_R_RATE;
 	grant_addrs(s, g, &net, &gw);
 	fw = FROUTE_LOCAL;		/* addresses not all looked at: none passes */
@@ -1706,7 +1708,7 @@ static enum priv_reason send_req(struct priv_check *c, const struct priv_send *r
 	struct l2tp_hdr_ids h;
 	int32_t sa;
 
-	if (!bucket_take(&c->send, now, PRIV_SEND_RATE, PRIV_SEND_BURST))
+	if (!bucket_take(&c->rate.send, now, PRIV_SEND_RATE, PRIV_SEND_BURST))
 		return PRIV_R_RATE;
 	if (!sock_ok(c, r->sock_id, r->peer.family))
 		return PRIV_R_SOCKET;
@@ -1797,7 +1799,7 @@ static enum priv_reason judge(struct priv_check *c, const struct priv_msg *m, ui
 	case PRIV_REQ_MARK_QUERY:
 	case PRIV_REQ_STATS:
 	case PRIV_REQ_IPSEC_REPORT:
-		if (!bucket_take(&c->query, now, PRIV_QUERY_RATE, PRIV_QUERY_BURST))
+		if (!bucket_take(&c->rate.query, now, PRIV_QUERY_RATE, PRIV_QUERY_BURST))
 			return PRIV_R_RATE;
 		if (m->type == PRIV_REQ_MARK_QUERY)
 			return mark_query(c, &m->mark_query, out);
@@ -2002,14 +2004,7 @@ struct priv_check *priv_check_reload(const struct priv_check *old, const struct 
 	n->n_socks = old->n_socks;
 	n->last_handle = old->last_handle;
 	n->seq = old->seq;
-	n->auth = old->auth;
-	n->query = old->query;
-	n->send = old->send;
-	n->radius_rate = old->radius_rate;
-	n->dae_rate = old->dae_rate;
-	n->counters_rate = old->counters_rate;
-	n->acct_keep_rate = old->acct_keep_rate;
-	n->froute_rate = old->froute_rate;
+	n->rate = old->rate;
 	n->random = old->random;
 	n->random_ctx = old->random_ctx;
 	n->local_read = old->local_read;

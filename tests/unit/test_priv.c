@@ -1490,6 +1490,18 @@ static void test_auth_rates(void **state)
 	assert_int_equal(n, PRIV_AUTH_FAIL_BURST);
 	m = priv_fx_pap(h[tunnels], tunnels, 16, "User", "clientPass");
 	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_R_RATE);
+	/*
+	 * a reload carries every bucket: before, it forgot the wrong answers'
+	 * one, a full burst of guesses more for each SIGHUP
+	 */
+	{
+		struct priv_check *c2 = priv_check_reload(c, &f->cfg, u);
+
+		assert_non_null(c2);
+		priv_check_free(c);
+		c = c2;
+	}
+	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_R_RATE);
 	f->now += 1000 / PRIV_AUTH_FAIL_RATE;	/* one wrong answer's worth */
 	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
 	assert_true(f->reply.reply.auth_ok);
