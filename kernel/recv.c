@@ -14,7 +14,8 @@
  * PPP -> a Router Solicitation with the session's source to the daemon ->
  * IPv4/IPv6 of an up session with its own source (or one of a network
  * routed through its address) -> device.
- * Every header read is preceded by pskb_may_pull of exactly that much.
+ * Every header read is preceded by pskb_may_pull of exactly that much; one
+ * pull up front (l2sec_pull_headers) makes those of a usual packet free.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -66,6 +67,30 @@ static const char *const l2sec_drop_names[__L2SEC_DROP_MAX] = {
 };
 
 /*
+ * The most the receive path reads of a data packet without an L2TP offset
+ * pad: the UDP header, the L2TPv2 header with every optional field, the PPP
+ * address, control and protocol fields, an IPv6 header and the ICMPv6 type
+ * of a Router Solicitation (an IPv4 header is shorter).
+ */
+#define L2SEC_RX_PULL	(sizeof(struct udphdr) + 14 + 4 + sizeof(struct ipv6hdr) + 1)
+
+/*
+ * Pulls into the head, in one go, the headers the checks below read, where
+ * they are not there yet: a NIC that splits after the outer UDP header, and
+ * every packet ESP decrypted (its plaintext is in the page it came in), would
+ * otherwise have each pskb_may_pull below copy its few bytes in a call of its
+ * own (seven for an IPv4 packet in an uncompressed PPP frame).  It checks
+ * nothing: the pulls of exactly what is read stay where they are, and a
+ * packet shorter than this is pulled whole.  Not for a packet GRO merged,
+ * whose head is its first segment's headers only, as GSO expects.
+ */
+static void l2sec_pull_headers(struct sk_buff *skb)
+{
+	if (skb_headlen(skb) < L2SEC_RX_PULL && !skb_is_gso(skb))
+		pskb_may_pull(skb, min_t(unsigned int, skb->len, L2SEC_RX_PULL));
+}
+
+/*
  * Parses the L2TPv2 header.  Everything is validated against the UDP
  * payload length; the caller may then pull up to h->off.
  */
@@ -76,6 +101,7 @@ static int l2sec_parse_l2tp(struct sk_buff *skb, struct l2sec_rx *h)
 	const u8 *p;
 	u16 flags;
 
+	l2sec_pull_headers(skb);
 	if (!pskb_may_pull(skb, uh + 2))
 		return -EINVAL;
 	plen = skb->len - uh;

@@ -47,25 +47,12 @@ bench_mainline_up || t_done
 # --- l2sec: socket on 192.0.2.3:1701, one session for client 10.99.0.2 --------
 l2sec_up() { bench_l2sec_up "ipsec 0" "" || t_done; }
 l2sec_up
-# BENCH_ALT=1: a fourth path, "l2sec-alt", the same session through the l2sec.ko
-# of another commit (make bench-alt-module ALT_REV=...), swapped in for its runs
-ALT_KO=$L2SEC_BUILD/mod/$(uname -r)/alt/l2sec.ko
+# BENCH_ALT=1: a fourth path, "l2sec-alt" (paths.bash, bench_l2sec_swap)
 PATHS="l2sec mainline plain"
 if [ -n "${BENCH_ALT:-}" ]; then
 	[ -f "$ALT_KO" ] || { t_fail "$ALT_KO built (make bench-alt-module)"; t_done; }
 	PATHS="l2sec l2sec-alt mainline plain"
 fi
-# l2sec_swap [KO]: the session set up again on l2sec.ko KO (default: the tree's)
-l2sec_swap() {
-	touch $w/l2sec-stop
-	wait $ctl_pid
-	gw ip link del l2sec0
-	# the socket's destructor unpins the module after a grace period
-	wait_for 10 rmmod l2sec || { t_fail "rmmod l2sec for the swap"; t_done; }
-	if [ -n "${1:-}" ]; then insmod "$1"; else modprobe l2sec; fi ||
-		{ t_fail "load l2sec.ko ${1:-}"; t_done; }
-	l2sec_up
-}
 
 # The client drops what the transmit runs send it: plain UDP to 5001, l2sec's
 # data to 1702, and mainline L2TP data messages (T bit clear) to 1701; its L2TP
@@ -130,9 +117,9 @@ for run in $RUNS; do
 	done
 	for r in $(seq "$ROUNDS"); do
 		for path in $PATHS; do
-			[ $path = l2sec-alt ] && l2sec_swap "$ALT_KO"
+			[ $path = l2sec-alt ] && bench_l2sec_swap "$ALT_KO"
 			v=$($dir $stream $path)
-			[ $path = l2sec-alt ] && l2sec_swap
+			[ $path = l2sec-alt ] && bench_l2sec_swap
 			echo "# $dir $stream round $r $path: ${v:-none} pps"
 			echo "${v:-0}" >>$w/$dir-$stream-$path
 		done

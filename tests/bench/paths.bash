@@ -133,6 +133,23 @@ EOF
 		{ t_fail "l2sec session set up"; cat $w/ctl.log; return 1; }
 }
 
+# BENCH_ALT=1: a path "l2sec-alt", the l2sec path's session through the l2sec.ko of
+# another commit (make bench-alt-module ALT_REV=...), swapped in for its runs.
+ALT_KO=$L2SEC_BUILD/mod/$(uname -r)/alt/l2sec.ko
+
+# bench_l2sec_swap [KO]: the l2sec path set up again (l2sec_up, the caller's) on
+# l2sec.ko KO (default: the tree's)
+bench_l2sec_swap() {
+	touch $w/l2sec-stop
+	wait $ctl_pid
+	gw ip link del l2sec0
+	# the socket's destructor unpins the module after a grace period
+	wait_for 10 rmmod l2sec || { t_fail "rmmod l2sec for the swap"; t_done; }
+	if [ -n "${1:-}" ]; then insmod "$1"; else modprobe l2sec; fi ||
+		{ t_fail "load l2sec.ko ${1:-}"; t_done; }
+	l2sec_up
+}
+
 # bench_esp_alg CFG: the ip xfrm algorithms of a benchmark's cipher configuration
 #   cbc[-offload]  AES-256-CBC + HMAC-SHA1-96 (what the built-in clients use)
 #   gcm[-offload]  AES-GCM-128 (rfc4106, 16-byte ICV)

@@ -19,7 +19,7 @@
 # frame copied into a page of its own (ESP decrypts in place). gw decrypts, decapsulates
 # and forwards the inner packets to dummy sink0, whose byte counter gives the inner
 # segments per second of the injector's time. A UDP stream (one datagram repeated) and
-# a TCP upload (one flow's consecutive segments), each with the ciphers of BENCH_IPSEC:
+# a TCP upload (one flow's consecutive segments), each with the ciphers of BENCH_IPSEC (comma-separated):
 #   cbc          AES-256-CBC + HMAC-SHA1-96 (what the built-in clients use)
 #   gcm          AES-GCM-128 (rfc4106, 16-byte ICV)
 #   cbc-offload  as cbc, with esp4_offload loaded: ESP GRO (and on kernels with
@@ -28,19 +28,26 @@
 # BENCH_PROFILE (tests/bench/profile.bash; paths esp, l2sec, mainline): after each
 # cipher's rounds, its receive runs on those paths once more under perf, in
 # profile-rx-STREAM-CIPHER-PATH.txt.
+# BENCH_ALT=1 (paths.bash): a fourth path, l2sec-alt, B's frames through the l2sec.ko
+# of another commit (make bench-alt-module ALT_REV=...), swapped in for its runs.
 # vm-timeout: 1500
 . "$L2SEC_TOP/tests/vm/lib.sh"
 . "$L2SEC_TOP/tests/bench/regress.bash"
 . "$L2SEC_TOP/tests/bench/paths.bash"
 . "$L2SEC_TOP/tests/bench/profile.bash"
-CFGS=${BENCH_IPSEC:-cbc gcm cbc-offload}
+CFGS=$(echo "${BENCH_IPSEC:-cbc,gcm,cbc-offload}" | tr , ' ')	# tests/vm/run passes no spaces
 RUNS=$(echo "${BENCH_RUNS:-rx-udp,rx-tcp}" | tr , ' ')
-PATHS="esp l2sec mainline"
+SA_PATHS="esp l2sec mainline"	# l2sec-alt: l2sec's SA and frames
+PATHS=$SA_PATHS
+if [ -n "${BENCH_ALT:-}" ]; then
+	[ -f "$ALT_KO" ] || { t_fail "$ALT_KO built (make bench-alt-module)"; t_done; }
+	PATHS="esp l2sec l2sec-alt mainline"
+fi
 PROFILE=$(echo "${BENCH_PROFILE:-}" | tr , ' ')
 for path in $PROFILE; do
-	case " $PATHS " in
+	case " $SA_PATHS " in
 	*" $path "*) ;;
-	*) t_fail "BENCH_PROFILE: no path $path (paths: $PATHS)"; t_done ;;
+	*) t_fail "BENCH_PROFILE: no path $path (paths: $SA_PATHS)"; t_done ;;
 	esac
 done
 [ "$CSUM/$BURST/$SIZE" = complete/64/1200 ] ||
@@ -64,7 +71,8 @@ wait_for 60 grep -q ready $w/natt.log || { t_fail "NAT-T socket on gw"; t_done; 
 # encrypted. B: the socket requires IPsec, the tunnel is bound to mark 7, which the
 # gateway's inbound SA of path B sets.
 bench_mainline_up || t_done
-bench_l2sec_up "ipsec 1" "bind 7 outmark 7" || t_done
+l2sec_up() { bench_l2sec_up "ipsec 1" "bind 7 outmark 7" || t_done; }
+l2sec_up
 
 # --- the SAs of one cipher: cl's outbound ones (each chosen by its own mark: the
 # frames seal sends, nothing else), gw's inbound ones without a replay window ----------
@@ -72,14 +80,14 @@ bench_l2sec_up "ipsec 1" "bind 7 outmark 7" || t_done
 sa_of() {
 	case $1 in
 	esp) echo "192.0.2.4 tunnel 0x51 198.51.100.0/24" ;;
-	l2sec) echo "192.0.2.3 transport 0x52 192.0.2.3/32" ;;
+	l2sec | l2sec-alt) echo "192.0.2.3 transport 0x52 192.0.2.3/32" ;;
 	mainline) echo "192.0.2.1 transport 0x53 192.0.2.1/32" ;;
 	esac
 }
 sa_up() { # CFG
 	local p i=0 enc
 	enc=$(bench_esp_alg "$1")
-	for p in $PATHS; do
+	for p in $SA_PATHS; do
 		set -- $(sa_of $p)
 		i=$((i + 1))
 		echo "xfrm state add src 192.0.2.2 dst $1 proto esp spi $((0x1000 + i)) reqid $i" \
@@ -97,7 +105,7 @@ sa_up() { # CFG
 }
 
 # seal CFG PATH STREAM: the path's 64 frames of STREAM, encrypted by cl's SA, in a file
-frames() { echo "$w/frames-$1-$2-$3"; }
+frames() { echo "$w/frames-$1-${2%-alt}-$3"; }
 seal() {
 	local tcp= mark
 	[ "$3" = tcp ] && tcp=tcp
@@ -184,14 +192,17 @@ for cfg in $CFGS; do
 	for run in $RUNS; do
 		stream=${run#*-}
 		for path in $PATHS; do
-			seal "$cfg" $path "$stream" >/dev/null ||
-				{ t_fail "$cfg $path $stream: frames sealed"; continue; }
 			: >"$w/rx-$cfg-$path-$stream"
 			: >"$w/gro-$cfg-$path-$stream"
+			[ $path = l2sec-alt ] && continue
+			seal "$cfg" $path "$stream" >/dev/null ||
+				{ t_fail "$cfg $path $stream: frames sealed"; continue; }
 		done
 		for r in $(seq "$ROUNDS"); do
 			for path in $PATHS; do
+				[ $path = l2sec-alt ] && bench_l2sec_swap "$ALT_KO"
 				v=$(rx "$cfg" $path "$stream")
+				[ $path = l2sec-alt ] && bench_l2sec_swap
 				echo "# rx $stream $cfg round $r $path: ${v:-none} pps"
 				echo "${v:-0}" >>"$w/rx-$cfg-$path-$stream"
 			done
@@ -224,6 +235,8 @@ done >$w/medians
 	echo "kernel $(uname -r), ${SIZE}-byte payloads, $ROUNDS rounds of ${SECS}s, NIC csum $CSUM, bursts of $BURST; receive, medians (inner segments/s); A esp, B l2sec, C mainline:"
 	while read -r cfg s a b c; do
 		echo "rx $s $cfg esp=$a l2sec=$b mainline=$c B/A=$(ratio "$b" "$a") B/C=$(ratio "$b" "$c") gro(segments/packet) esp=$(merged "$cfg" esp "$s") l2sec=$(merged "$cfg" l2sec "$s") mainline=$(merged "$cfg" mainline "$s")"
+		[ -n "${BENCH_ALT:-}" ] && x=$(median <"$w/rx-$cfg-l2sec-alt-$s") &&
+			echo "rx $s $cfg l2sec-alt=$x l2sec/l2sec-alt=$(ratio "$b" "$x") l2sec-alt/esp=$(ratio "$x" "$a")"
 	done <$w/medians
 } | tee "$out/results.txt"
 

@@ -25,7 +25,7 @@
 . "$L2SEC_TOP/tests/vm/lib.sh"
 . "$L2SEC_TOP/tests/bench/regress.bash"
 . "$L2SEC_TOP/tests/bench/paths.bash"
-CFGS=${BENCH_IPSEC_E2E:-cbc gcm}
+CFGS=$(echo "${BENCH_IPSEC_E2E:-cbc,gcm}" | tr , ' ')	# tests/vm/run passes no spaces
 STREAMS="tcp udp"
 PATHS="esp l2sec mainline"
 [ "$SIZE" = 1200 ] || bench_regress_ref "$SIZE-byte payloads"
