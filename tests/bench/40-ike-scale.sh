@@ -259,7 +259,8 @@ say "gw charon: $(grep -c 'half-open IKE_SA limit' "$out/charon-gw.log") IKE set
 	"per-IP half-open limit; clients: $(cat "$out/charon-ca.log" "$out/charon-cb.log" |
 	grep -c 'retransmit [0-9]* of request') retransmissions, $(cat "$out/charon-ca.log" \
 	"$out/charon-cb.log" | grep -c 'giving up after') gave up"
-grep -E 'warning|error' "$out/l2secd.log" | sort | uniq -c | sort -rn | head -n 20 >"$out/l2secd-warnings.txt"
+# l2secd's lines at warning and above ("error 0" in a notice is not one)
+grep -E '^<[0-4]>' "$out/l2secd.log" | sort | uniq -c | sort -rn | head -n 20 >"$out/l2secd-warnings.txt"
 
 kill -TERM "$gw_pid" 2>/dev/null
 wait "$gw_pid"
