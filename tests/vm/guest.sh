@@ -13,6 +13,8 @@
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8
 out=/mnt/out
+# the run's BENCH_* settings (tests/vm/run)
+[ -f "$out/bench.env" ] && . "$out/bench.env"
 kver=$(uname -r)
 bad_klog='WARNING:|BUG:|Oops|general protection fault|Kernel panic|UBSAN:|KASAN:|kmemleak|refcount_t:|list_(add|del) corruption|l2sec: leak|hw csum failure'
 

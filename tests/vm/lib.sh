@@ -347,16 +347,20 @@ lc_topology() {
 		net.ipv4.conf.default.rp_filter=0
 	lc_nat_masq
 }
-# lc_nat_masq: namespace nat forwards and masquerades what leaves by "wan", its UDP
-# mappings kept 10 minutes (a TCG guest is slow)
+# lc_nat_masq [RULE]: namespace nat forwards and masquerades what leaves by "wan", its
+# UDP mappings kept 10 minutes (a TCG guest is slow); RULE (nft) comes first, e.g.
+# 'oifname "wan" meta l4proto udp masquerade to :1024-65535': by default the kernel
+# maps a source port below 512 to one below 512, so that at most 511 clients from
+# port 500 share the NAT's address at once
 lc_nat_masq() {
 	ip netns exec nat sysctl -qw net.ipv4.ip_forward=1 \
 		net.netfilter.nf_conntrack_udp_timeout=600 \
 		net.netfilter.nf_conntrack_udp_timeout_stream=600 2>/dev/null
-	ip netns exec nat nft -f - <<'NFT'
+	ip netns exec nat nft -f - <<NFT
 table ip nat {
 	chain post {
 		type nat hook postrouting priority srcnat; policy accept;
+		${1:-}
 		oifname "wan" masquerade
 	}
 }
