@@ -994,6 +994,8 @@ static void mem_release(void *arg)
 		priv_check_release(d->pc);
 	if (d->pst)
 		priv_state_release(d->pst);
+	if (d->dp)
+		datapath_release(d->dp);
 }
 
 void l2secd_memtrim_start(struct l2secd *d)
