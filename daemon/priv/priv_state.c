@@ -331,9 +331,11 @@ struct st_session {
 	 * Its PPP record, allocated when PPP is up (NULL: none): the table is
 	 * sized by max-sessions, and a record (672 B, the user name) in every
 	 * entry cost 750 MB up front at max-sessions = 1,000,000; bounded by the
-	 * table all the same.
+	 * table all the same. Kept packed (ppp_pack), ppp_len octets: most of a
+	 * record is the unused room of its user name and Class.
 	 */
-	struct priv_state_ppp *ppp;
+	uint8_t *ppp;
+	uint16_t ppp_len;
 };
 
 struct priv_state {
@@ -388,13 +390,69 @@ struct priv_state *priv_state_new(unsigned int max_tunnels, unsigned int max_ses
 	return st;
 }
 
+/*
+ * A PPP record's octets packed: runs of a literal length (16 bits), its
+ * octets, and a length of zeros (16 bits) that follow them; a run of fewer
+ * than 4 zeros stays in the literal. Into out (PPP_PACK_MAX), its length.
+ */
+#define PPP_PACK_MAX (2 * sizeof(struct priv_state_ppp) + 4)
+
+static bool zeros4(const uint8_t *p, size_t i, size_t n)
+{
+	return i + 4 <= n && !p[i] && !p[i + 1] && !p[i + 2] && !p[i + 3];
+}
+
+static size_t ppp_pack(const struct priv_state_ppp *r, uint8_t *out)
+{
+	const uint8_t *p = (const uint8_t *)r;
+	size_t n = sizeof(*r), i = 0, o = 0;
+
+	while (i < n) {
+		size_t j = i, k;
+
+		while (j < n && !zeros4(p, j, n))
+			j++;
+		for (k = j; k < n && !p[k]; k++)
+			;
+		memcpy(out + o, &(uint16_t){ (uint16_t)(j - i) }, 2);
+		memcpy(out + o + 2, p + i, j - i);
+		o += 2 + j - i;
+		memcpy(out + o, &(uint16_t){ (uint16_t)(k - j) }, 2);
+		o += 2;
+		i = k;
+	}
+	return o;
+}
+
+static void ppp_unpack(const uint8_t *in, size_t len, struct priv_state_ppp *r)
+{
+	uint8_t *p = (uint8_t *)r;
+	size_t n = sizeof(*r), i = 0, o = 0;
+	uint16_t lit, z;
+
+	while (i < n && o + 4 <= len) {
+		memcpy(&lit, in + o, 2);
+		lit = (uint16_t)MIN(lit, MIN(n - i, len - o - 4));
+		memcpy(p + i, in + o + 2, lit);
+		i += lit;
+		o += 2 + lit;
+		memcpy(&z, in + o, 2);
+		z = (uint16_t)MIN(z, n - i);
+		memset(p + i, 0, z);
+		i += z;
+		o += 2;
+	}
+	memset(p + i, 0, n - i);
+}
+
 static void ppp_drop(struct st_session *s)
 {
 	if (!s->ppp)
 		return;
-	explicit_bzero(s->ppp, sizeof(*s->ppp));	/* a user name */
+	explicit_bzero(s->ppp, s->ppp_len);	/* a user name */
 	free(s->ppp);
 	s->ppp = NULL;
+	s->ppp_len = 0;
 }
 
 void priv_state_free(struct priv_state *st)
@@ -574,9 +632,20 @@ static enum priv_reason put_ppp(struct priv_state *st, uint32_t handle,
 		return PRIV_R_ADDR_NOT_HELD;
 	if (r->has_pfx6 && (!cs.has6 || memcmp(&cs.pfx6, &r->pfx6, sizeof(cs.pfx6))))
 		return PRIV_R_ADDR_NOT_HELD;
-	if (!s->ppp && !(s->ppp = malloc(sizeof(*s->ppp))))
-		return PRIV_R_LIMIT;	/* out of memory: not resumable, as if refused */
-	*s->ppp = *r;
+	{
+		uint8_t buf[PPP_PACK_MAX];
+		size_t n = ppp_pack(r, buf);
+		uint8_t *p = malloc(n);
+
+		if (p)
+			memcpy(p, buf, n);
+		explicit_bzero(buf, n);
+		ppp_drop(s);
+		if (!p)
+			return PRIV_R_LIMIT;	/* out of memory: not resumable, as if refused */
+		s->ppp = p;
+		s->ppp_len = (uint16_t)n;
+	}
 	return PRIV_OK;
 }
 
@@ -720,7 +789,7 @@ static int hand_sessions(struct hand *h, const struct st_tunnel *t, struct priv_
 		memset(&h->m, 0, sizeof(h->m));
 		h->m.type = PRIV_ST_PPP;
 		h->m.handle = t->handle;
-		h->m.ppp = *s->ppp;
+		ppp_unpack(s->ppp, s->ppp_len, &h->m.ppp);
 		if (hand_one(h))
 			return -1;
 		end->n_ppp++;

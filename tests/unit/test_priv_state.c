@@ -544,6 +544,36 @@ static void test_rss_per_configured_session(void **state)
 }
 
 /*
+ * A session's PPP record in the parent: kept packed, a typical one (a short
+ * user name, no Class) takes a fraction of its 672 octets (all of them
+ * before), and is handed back as it came, as the round trip checks for one
+ * with a full Class.
+ */
+static void test_ppp_record_size(void **state)
+{
+	struct priv_state_msg m;
+	size_t before;
+
+	(void)state;
+	checker_tunnel(10, 1, 1);
+	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
+	m = ppp_rec(10, 1);
+	before = heap_in_use();
+	assert_int_equal(send_rec(m), PRIV_OK);
+	print_message("a PPP record: %zu B of heap\n", heap_in_use() - before);
+	assert_true(heap_in_use() - before <= 200);
+	/* replaced: the same size again */
+	before = heap_in_use();
+	assert_int_equal(send_rec(m), PRIV_OK);
+	assert_true(heap_in_use() <= before);
+	hand_back();
+	assert_int_equal(fx->handed, 4);
+	assert_int_equal(fx->back[2].type, PRIV_ST_PPP);
+	assert_memory_equal(&fx->back[2].ppp, &m.ppp, sizeof(m.ppp));
+}
+
+/*
  * All gone and released (priv_state_release, core/memtrim.h): the store takes
  * entries from its first again, within its bounds as before.
  */
@@ -705,6 +735,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cost_per_configured_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rss_per_configured_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ppp_record_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forgotten_not_handed_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
 	};
