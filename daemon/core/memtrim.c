@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "core/memtrim.h"
@@ -53,6 +54,11 @@ void memtrim_stop(struct memtrim *m)
 {
 	if (m->loop)
 		ev_timer_cancel(m->loop, &m->timer);
+}
+
+int memtrim_no_huge_pages(void)
+{
+	return prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 }
 
 static bool page_zero(const unsigned char *p, size_t len)

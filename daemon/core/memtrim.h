@@ -65,6 +65,17 @@ int memtrim_start(struct memtrim *m, struct evloop *loop, unsigned int (*live)(v
 void memtrim_stop(struct memtrim *m);
 
 /*
+ * No transparent huge pages for this process and the ones it forks (the
+ * engine). With THP "always" (Debian's kernels), khugepaged fills a 2 MiB
+ * range with a huge page once one of its pages is in use: the tables sized
+ * from max-sessions, touched a page at a time as sessions come, grew by
+ * 2 MiB steps (59-scale's parent: 10 -> 22 MiB of huge pages while 2,000
+ * clients went), and the pages a trim gave back came back. Called once at
+ * start; -1 (errno) when the kernel refuses.
+ */
+int memtrim_no_huge_pages(void);
+
+/*
  * Give back the whole pages of [p, p + len) that hold only zeros
  * (MADV_DONTNEED: they read as zeros again, and take memory when written).
  * For a table whose empty entries are zeros; returns the bytes given back.

@@ -9,7 +9,7 @@
 # probe from the gateway to the first, the last and 1,000 random clients' addresses,
 # and from the same number of clients to the gateway, all answered through the
 # kernel data path; then every client hangs up (CDN, StopCCN) and the gateway's
-# tunnels, sessions and kernel memory go back to where they started.
+# tunnels, sessions, kernel memory and l2secd's RSS go back to where they started.
 #
 # Recorded (results.txt; with VM_ACCEL=icount the guest's clock counts instructions,
 # 2 ns each, so CPU time in the guest is instructions):

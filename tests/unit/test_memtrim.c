@@ -7,7 +7,8 @@
  * table given back and nothing else; the poll on a fake clock; and, with
  * glibc's allocator (not under ASan, whose own allocator keeps its memory), a
  * heap whose top is held by a block that outlived the rest back near its
- * start in RSS after a trim.
+ * start in RSS after a trim. And no transparent huge pages, in the process and
+ * in the one it forks (the engine).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -91,6 +94,22 @@ static void test_policy_mass_teardown(void **state)
 	/* each at half of the last, MEMTRIM_INTERVAL_MS apart: six in 100 s of teardown */
 	assert_true(trims >= 2 && trims <= (n + MEMTRIM_INTERVAL_MS) / MEMTRIM_INTERVAL_MS);
 	assert_int_equal(left_at_last, 0);	/* the last one when all went */
+}
+
+static void test_no_huge_pages(void **state)
+{
+	pid_t pid;
+	int status;
+
+	(void)state;
+	assert_int_equal(memtrim_no_huge_pages(), 0);
+	assert_int_equal(prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0), 1);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) == 1 ? 0 : 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 static bool resident(const void *page, size_t pg)
@@ -240,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_policy_mass_teardown),
 		cmocka_unit_test(test_zero_pages),
+		cmocka_unit_test(test_no_huge_pages),
 		cmocka_unit_test(test_poll),
 #if !defined(__SANITIZE_ADDRESS__)
 		cmocka_unit_test(test_heap_back),
