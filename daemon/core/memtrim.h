@@ -3,10 +3,10 @@
  * Memory given back once the sessions are gone (issue 19). glibc keeps what
  * a process freed: the top of its heap goes back only while nothing lives
  * above it, and the pages between live blocks never do, so after N clients
- * came and went l2secd's processes stayed near their peak (and grew during
- * the teardown, its allocations landing on fresh pages). And a fixed-size
- * table whose buckets are spread by hash (priv_state's) keeps every page a
- * session once touched.
+ * came and went l2secd's processes stayed near their peak. And the parent's
+ * fixed tables, sized from max-sessions, keep every page an entry once
+ * touched. (Their growth while the clients went was transparent huge pages:
+ * memtrim_no_huge_pages.)
  *
  * Each process (a single l2secd, the privsep parent, its engine) polls its
  * live count (tunnels and sessions) every MEMTRIM_POLL_MS from its event
