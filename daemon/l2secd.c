@@ -131,6 +131,8 @@ static int run(struct l2sec_config *cfg, const char *path, int errors, bool debu
 		log_err("%s; not starting", msg);
 		return 1;
 	}
+	if (memtrim_no_huge_pages() < 0)
+		log_warn("transparent huge pages stay on: %s", strerror(errno));
 	if (l2secd_start(&d, path, cfg) < 0) {
 		l2secd_cleanup(&d);
 		return 1;

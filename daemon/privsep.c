@@ -1371,6 +1371,7 @@ static int engine_main(struct l2secd *d, int fd)
 	}
 	log_info("privsep: engine (pid %ld) runs as uid %ld without privileges", (long)getpid(),
 		 (long)ids.uid);
+	l2secd_memtrim_start(d);
 	if (evloop_run(d->loop) < 0)
 		return 1;
 	/* nothing to undo that the sandbox allows: the parent clears up */

@@ -42,6 +42,7 @@
 #include "core/util.h"
 #include "ipsec/xfrm_marks.h"
 #include "engine/engine_priv.h"
+#include "priv/priv_check.h"
 #include "priv/priv_state.h"
 
 #ifndef SO_RCVMARK
@@ -975,8 +976,37 @@ int l2secd_start(struct l2secd *d, const char *config_path, struct l2sec_config 
 	return 0;
 }
 
+/* Tunnels and sessions held: the privsep parent's checker's, else the LNS's. */
+static unsigned int live_count(void *arg)
+{
+	const struct l2secd *d = arg;
+
+	if (d->pc)
+		return priv_check_tunnels(d->pc) + priv_check_sessions(d->pc);
+	return d->lns ? d->lns->n_tunnels + d->lns->n_sessions : 0;
+}
+
+static void mem_release(void *arg)
+{
+	struct l2secd *d = arg;
+
+	if (d->pc)
+		priv_check_release(d->pc);
+	if (d->pst)
+		priv_state_release(d->pst);
+	if (d->dp)
+		datapath_release(d->dp);
+}
+
+void l2secd_memtrim_start(struct l2secd *d)
+{
+	if (memtrim_start(&d->trim, d->loop, live_count, mem_release, d) < 0)
+		log_warn("memory trim: %s", strerror(errno));
+}
+
 int l2secd_run(struct l2secd *d)
 {
+	l2secd_memtrim_start(d);
 	if (evloop_run(d->loop) < 0) {
 		log_err("event loop: %s", strerror(errno));
 		return 1;

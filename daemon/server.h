@@ -13,6 +13,7 @@
 
 #include "conf/config.h"
 #include "core/evloop.h"
+#include "core/memtrim.h"
 #include "core/rxbatch.h"
 #include "datapath/kern.h"
 #include "l2tp/l2tp_lns.h"
@@ -47,6 +48,7 @@ struct l2secd {
 	const char *config_path;
 	struct l2sec_config cfg;	/* in force; a reload replaces it whole */
 	struct evloop *loop;
+	struct memtrim trim;		/* memory back to the kernel as sessions go */
 	struct l2tp_lns *lns;
 	struct kern *kern;		/* NULL: no l2sec.ko, TUN data path */
 	struct ev_io kern_watch;	/* the module going away */

@@ -58,6 +58,8 @@ void l2secd_socks_rx_setup(struct l2secd *d);
 void l2secd_reload_warn(const struct l2sec_config *cfg, const struct l2sec_config *cur);
 void l2secd_module_lost(struct l2secd *d, const char *why);
 void l2secd_stop_now(struct l2secd *d);
+/* d->trim on d->loop: this process's memory back as its sessions go (core/memtrim.h). */
+void l2secd_memtrim_start(struct l2secd *d);
 void l2secd_stop_timer_cb(struct ev_timer *t);
 void l2secd_stop_poll_cb(struct ev_timer *t);
 void l2secd_signal_cb(struct evloop *loop, int signo, void *arg);

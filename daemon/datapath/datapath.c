@@ -476,6 +476,12 @@ void datapath_tunnel_del(struct datapath *dp, struct kern_tref tr)
 	dp->impl->tunnel_del(dp, tr);
 }
 
+void datapath_release(struct datapath *dp)
+{
+	if (dp->tp)
+		tunpump_release(dp->tp);
+}
+
 int datapath_session_add(struct datapath *dp, struct kern_tref tr, uint16_t sid, uint16_t peer_sid)
 {
 	return dp->impl->session_add(dp, tr, sid, peer_sid);

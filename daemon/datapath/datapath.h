@@ -88,6 +88,8 @@ static inline struct kern_tref datapath_tref(uint32_t handle, uint16_t tid)
 }
 int datapath_tunnel_add(struct datapath *dp, const struct kern_tunnel *t, uint32_t *handle);
 void datapath_tunnel_del(struct datapath *dp, struct kern_tref tr);
+/* The TUN switch's slots that hold nothing back to the kernel (tunpump_release). */
+void datapath_release(struct datapath *dp);
 int datapath_session_add(struct datapath *dp, struct kern_tref tr, uint16_t sid,
 			 uint16_t peer_sid);
 void datapath_session_del(struct datapath *dp, struct kern_tref tr, uint16_t sid);

@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "core/htab.h"
+#include "core/memtrim.h"
 #include "core/util.h"
 #include "datapath/tunpump.h"
 #include "l2tp/l2tp_msg.h"
@@ -40,9 +41,18 @@ struct tp_session {
 	struct kern_session_stats st;
 };
 
+/*
+ * A slot is taken from the free list (the ones freed), else at hw_t (hw_s):
+ * those from there on were never used and take no memory (a free list built
+ * through them all took 480 B of RSS a configured tunnel and session before
+ * any client, in the parent and, by the fork, in the engine too). A freed slot
+ * is zeros but for its link; with none left, tunpump_release gives their
+ * pages back.
+ */
 struct tunpump {
 	struct tp_tunnel *t_slots, *free_t;
 	struct tp_session *s_slots, *free_s;
+	unsigned int max_t, max_s, hw_t, hw_s;
 	struct htab t_by_handle, t_by_key, s_by_id, s_by_v4, s_by_v6;
 	uint32_t next_handle;
 	struct tunpump_stats st;
@@ -221,14 +231,8 @@ struct tunpump *tunpump_new(unsigned int max_tunnels, unsigned int max_sessions)
 		goto err_id;
 	if (htab_init(&tp->s_by_v6, 64, seed[4]) < 0)
 		goto err_v4;
-	for (unsigned int i = max_tunnels; i-- > 0;) {
-		tp->t_slots[i].next_free = tp->free_t;
-		tp->free_t = &tp->t_slots[i];
-	}
-	for (unsigned int i = max_sessions; i-- > 0;) {
-		tp->s_slots[i].next_free = tp->free_s;
-		tp->free_s = &tp->s_slots[i];
-	}
+	tp->max_t = max_tunnels;
+	tp->max_s = max_sessions;
 	return tp;
 
 err_v4:
@@ -263,7 +267,8 @@ void tunpump_free(struct tunpump *tp)
 
 int tunpump_tunnel_add(struct tunpump *tp, const struct kern_tunnel *kt, uint32_t *handle)
 {
-	struct tp_tunnel *t = tp->free_t;
+	struct tp_tunnel *t = tp->free_t ? tp->free_t :
+			      tp->hw_t < tp->max_t ? &tp->t_slots[tp->hw_t] : NULL;
 	struct tp_key k;
 	uint8_t a[16];
 	uint16_t port;
@@ -290,7 +295,10 @@ int tunpump_tunnel_add(struct tunpump *tp, const struct kern_tunnel *kt, uint32_
 	do {
 		tp->next_handle++;
 	} while (!tp->next_handle || tunnel_by_handle(tp, tp->next_handle));
-	tp->free_t = t->next_free;
+	if (t == tp->free_t)
+		tp->free_t = t->next_free;
+	else
+		tp->hw_t++;
 	t->next_free = NULL;
 	t->handle = tp->next_handle;
 	t->peer_tid = kt->peer_tid;
@@ -328,6 +336,22 @@ static void session_free(struct tunpump *tp, struct tp_session *s)
 	tp->free_s = s;
 }
 
+void tunpump_release(struct tunpump *tp)
+{
+	if (!tp->t_by_handle.n && tp->hw_t) {
+		memset(tp->t_slots, 0, tp->hw_t * sizeof(*tp->t_slots));
+		memtrim_zero_pages(tp->t_slots, tp->hw_t * sizeof(*tp->t_slots));
+		tp->free_t = NULL;
+		tp->hw_t = 0;
+	}
+	if (!tp->s_by_id.n && tp->hw_s) {
+		memset(tp->s_slots, 0, tp->hw_s * sizeof(*tp->s_slots));
+		memtrim_zero_pages(tp->s_slots, tp->hw_s * sizeof(*tp->s_slots));
+		tp->free_s = NULL;
+		tp->hw_s = 0;
+	}
+}
+
 void tunpump_tunnel_del(struct tunpump *tp, struct kern_tref tr)
 {
 	struct tp_tunnel *t = tunnel_of(tp, tr);
@@ -346,7 +370,8 @@ void tunpump_tunnel_del(struct tunpump *tp, struct kern_tref tr)
 int tunpump_session_add(struct tunpump *tp, struct kern_tref tr, uint16_t sid, uint16_t peer_sid)
 {
 	struct tp_tunnel *t = tunnel_of(tp, tr);
-	struct tp_session *s = tp->free_s;
+	struct tp_session *s = tp->free_s ? tp->free_s :
+			       tp->hw_s < tp->max_s ? &tp->s_slots[tp->hw_s] : NULL;
 
 	if (!t) {
 		errno = ENOENT;
@@ -364,7 +389,10 @@ int tunpump_session_add(struct tunpump *tp, struct kern_tref tr, uint16_t sid, u
 		errno = ENOSPC;
 		return -1;
 	}
-	tp->free_s = s->next_free;
+	if (s == tp->free_s)
+		tp->free_s = s->next_free;
+	else
+		tp->hw_s++;
 	s->next_free = NULL;
 	s->t = t;
 	s->sid = sid;

@@ -63,6 +63,11 @@ void tunpump_free(struct tunpump *tp);
  */
 int tunpump_tunnel_add(struct tunpump *tp, const struct kern_tunnel *t, uint32_t *handle);
 void tunpump_tunnel_del(struct tunpump *tp, struct kern_tref tr);
+/*
+ * With no tunnel (session) left, the pages of its tunnels' (sessions') slots
+ * back to the kernel (core/memtrim.h), and slots taken from the first again.
+ */
+void tunpump_release(struct tunpump *tp);
 int tunpump_session_add(struct tunpump *tp, struct kern_tref tr, uint16_t sid, uint16_t peer_sid);
 void tunpump_session_del(struct tunpump *tp, struct kern_tref tr, uint16_t sid);
 /* Up with these addresses (NULL: none; the whole set is replaced), as kern_session_up. */

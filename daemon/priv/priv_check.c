@@ -14,6 +14,7 @@
 #include <sys/param.h>
 
 #include "addr/pool.h"
+#include "core/memtrim.h"
 #include "route/froute.h"
 #include "core/util.h"
 #include "ppp/mschap.h"
@@ -23,9 +24,15 @@
 
 uint64_t priv_check_probes;
 
-/* Keys to entry indices: heads per bucket, a next index per entry, -1 ends. */
+/*
+ * Keys to entry indices: heads per bucket, a next index per entry, -1 ends.
+ * Entries are taken from the free list, first the ones freed last, then in
+ * order: those from hw on were never used, and a free entry's key, its used
+ * mark and its record are zeros, so that once the sessions went their pages
+ * can go back to the kernel (priv_check_release).
+ */
 struct idtab {
-	uint32_t cap, nb, count;
+	uint32_t cap, nb, count, hw;
 	int32_t *head, *next;
 	uint64_t *key;
 	uint8_t *used;
@@ -93,6 +100,8 @@ static int32_t idtab_add(struct idtab *t, uint64_t key)
 	if (i < 0)
 		return -1;
 	t->free_head = t->next[i];
+	if ((uint32_t)i >= t->hw)
+		t->hw = (uint32_t)i + 1;
 	t->key[i] = key;
 	t->used[i] = 1;
 	t->next[i] = t->head[b];
@@ -109,6 +118,7 @@ static void idtab_del(struct idtab *t, int32_t i)
 		pp = &t->next[*pp];
 	*pp = t->next[i];
 	t->used[i] = 0;
+	t->key[i] = 0;
 	t->next[i] = t->free_head;
 	t->free_head = i;
 	t->count--;
@@ -160,6 +170,8 @@ static void chain_del(struct chain *ch, int32_t i)
 	while (*pp != i)
 		pp = &ch->next[*pp];
 	*pp = ch->next[i];
+	ch->key[i] = 0;
+	ch->next[i] = 0;
 }
 
 /* The first entry with key (after from, -1: the first), or -1. */
@@ -170,6 +182,28 @@ static int32_t chain_next(const struct chain *ch, uint64_t key, int32_t from)
 	while (i >= 0 && (priv_check_probes++, ch->key[i] != key))
 		i = ch->next[i];
 	return i;
+}
+
+/*
+ * The pages of t's entries that hold nothing back to the kernel, and of
+ * arrays indexed by them (n, each of size[k] octets per entry; recs[k] NULL:
+ * none); with no entry left, they are taken from the first again.
+ */
+static void idtab_release(struct idtab *t, void *const *recs, const size_t *size, size_t n)
+{
+	uint32_t hw = t->hw;
+
+	if (!t->count && hw) {
+		for (uint32_t i = 0; i < hw; i++)
+			t->next[i] = (int32_t)i + 1 < (int32_t)t->cap ? (int32_t)i + 1 : -1;
+		t->free_head = 0;
+		t->hw = 0;
+	}
+	memtrim_zero_pages(t->key, hw * sizeof(*t->key));
+	memtrim_zero_pages(t->used, hw);
+	for (size_t k = 0; k < n; k++)
+		if (recs[k])
+			memtrim_zero_pages(recs[k], hw * size[k]);
 }
 
 struct bucket {
@@ -870,6 +904,31 @@ unsigned int priv_check_tunnels(const struct priv_check *c)
 	return c->tun.count;
 }
 
+unsigned int priv_check_sessions(const struct priv_check *c)
+{
+	return c->sess.count;
+}
+
+void priv_check_release(struct priv_check *c)
+{
+	void *sa[] = { c->sa_rec };
+	size_t sa_size[] = { sizeof(*c->sa_rec) };
+	void *tun[] = { c->tun_rec, c->by_origin.key, c->by_origin.next, c->by_sa.key,
+			c->by_sa.next };
+	size_t tun_size[] = { sizeof(*c->tun_rec), sizeof(*c->by_origin.key),
+			      sizeof(*c->by_origin.next), sizeof(*c->by_sa.key),
+			      sizeof(*c->by_sa.next) };
+	void *sess[] = { c->sess_rec, c->by_tunnel.key, c->by_tunnel.next };
+	size_t sess_size[] = { sizeof(*c->sess_rec), sizeof(*c->by_tunnel.key),
+			       sizeof(*c->by_tunnel.next) };
+
+	idtab_release(&c->sa, sa, sa_size, ARRAY_SIZE(sa));
+	idtab_release(&c->tun, tun, tun_size, ARRAY_SIZE(tun));
+	idtab_release(&c->sess, sess, sess_size, ARRAY_SIZE(sess));
+	idtab_release(&c->addr4, NULL, NULL, 0);
+	idtab_release(&c->addr6, NULL, NULL, 0);
+}
+
 void priv_check_engine_gone(struct priv_check *c)
 {
 	for (uint32_t t = 0; c->tun.count && t < c->tun.cap; t++)
@@ -894,6 +953,7 @@ void priv_check_sa_gone(struct priv_check *c, uint32_t mark, priv_check_tunnel_f
 		tunnel_drop(c, t);
 	}
 	peer_index(c, &c->sa_rec[sa].peer, false);
+	memset(&c->sa_rec[sa], 0, sizeof(c->sa_rec[sa]));
 	idtab_del(&c->sa, sa);
 }
 

@@ -245,8 +245,15 @@ struct froute_local;
 void priv_check_set_froute_local(struct priv_check *c,
 				 int (*fn)(void *ctx, struct froute_local *l), void *ctx);
 
-/* How many tunnels the engine holds. */
+/* How many tunnels (sessions) the engine holds. */
 unsigned int priv_check_tunnels(const struct priv_check *c);
+unsigned int priv_check_sessions(const struct priv_check *c);
+/*
+ * The pages of its tables that hold no tunnel, session, SA or address back to
+ * the kernel (core/memtrim.h); with none left, entries are taken from the
+ * first again.
+ */
+void priv_check_release(struct priv_check *c);
 /*
  * The engine is gone (a new one starts): every tunnel, session and address
  * is forgotten and the request numbers start again; sockets and SAs stay.

@@ -11,6 +11,7 @@
 #include <sys/param.h>
 
 #include "core/htab.h"
+#include "core/memtrim.h"
 #include "core/util.h"
 #include "priv/priv_state.h"
 
@@ -330,17 +331,33 @@ struct st_session {
 	 * Its PPP record, allocated when PPP is up (NULL: none): the table is
 	 * sized by max-sessions, and a record (672 B, the user name) in every
 	 * entry cost 750 MB up front at max-sessions = 1,000,000; bounded by the
-	 * table all the same.
+	 * table all the same. Kept packed (ppp_pack), ppp_len octets: most of a
+	 * record is the unused room of its user name and Class.
 	 */
-	struct priv_state_ppp *ppp;
+	uint8_t *ppp;
+	uint16_t ppp_len;
 };
 
 struct priv_state {
 	const struct priv_check *check;
+	/*
+	 * An entry is taken from the free list (the ones freed), else at hw:
+	 * those from hw on were never used. Untouched, they take no memory
+	 * (a free list built through them all took 344 B of RSS a configured
+	 * tunnel and session up front, 22 MB at max-sessions = 65,535), and a
+	 * freed entry is zeros but for its link, so that once all went their
+	 * pages go back (priv_state_release).
+	 */
 	struct st_tunnel *tun, *tun_free;
 	struct st_session *sess, *sess_free;
-	unsigned int cap_tun, cap_sess, n_tun, n_sess;
-	struct htab by_handle, by_ids;	/* never grow: as many buckets as entries */
+	unsigned int cap_tun, cap_sess, n_tun, n_sess, hw_tun, hw_sess;
+	/*
+	 * They grow and shrink with the entries, so never beyond twice the
+	 * bounds in buckets. Sized for the bounds up front, a hash spread the
+	 * buckets of a few sessions over all their pages: with 2,000 sessions
+	 * up, 512 B of RSS a session at max-sessions = 65,535, 4 KiB at 1,000,000.
+	 */
+	struct htab by_handle, by_ids;
 	uint32_t seq;			/* the engine's last record */
 	struct priv_state_stats st;
 };
@@ -364,37 +381,85 @@ struct priv_state *priv_state_new(unsigned int max_tunnels, unsigned int max_ses
 	st->cap_sess = max_sessions ? max_sessions : 1;
 	st->tun = calloc(st->cap_tun, sizeof(*st->tun));
 	st->sess = calloc(st->cap_sess, sizeof(*st->sess));
-	if (!st->tun || !st->sess || htab_init(&st->by_handle, st->cap_tun, seed[0]) < 0 ||
-	    htab_init(&st->by_ids, st->cap_sess, seed[1]) < 0) {
+	if (!st->tun || !st->sess || htab_init(&st->by_handle, 64, seed[0]) < 0 ||
+	    htab_init(&st->by_ids, 64, seed[1]) < 0) {
 		priv_state_free(st);
 		errno = ENOMEM;
 		return NULL;
 	}
-	for (unsigned int i = st->cap_tun; i-- > 0;) {
-		st->tun[i].next_free = st->tun_free;
-		st->tun_free = &st->tun[i];
-	}
-	for (unsigned int i = st->cap_sess; i-- > 0;) {
-		st->sess[i].next = st->sess_free;
-		st->sess_free = &st->sess[i];
-	}
 	return st;
+}
+
+/*
+ * A PPP record's octets packed: runs of a literal length (16 bits), its
+ * octets, and a length of zeros (16 bits) that follow them; a run of fewer
+ * than 4 zeros stays in the literal. Into out (PPP_PACK_MAX), its length.
+ */
+#define PPP_PACK_MAX (2 * sizeof(struct priv_state_ppp) + 4)
+
+static bool zeros4(const uint8_t *p, size_t i, size_t n)
+{
+	return i + 4 <= n && !p[i] && !p[i + 1] && !p[i + 2] && !p[i + 3];
+}
+
+static size_t ppp_pack(const struct priv_state_ppp *r, uint8_t *out)
+{
+	const uint8_t *p = (const uint8_t *)r;
+	size_t n = sizeof(*r), i = 0, o = 0;
+
+	while (i < n) {
+		size_t j = i, k;
+
+		while (j < n && !zeros4(p, j, n))
+			j++;
+		for (k = j; k < n && !p[k]; k++)
+			;
+		memcpy(out + o, &(uint16_t){ (uint16_t)(j - i) }, 2);
+		memcpy(out + o + 2, p + i, j - i);
+		o += 2 + j - i;
+		memcpy(out + o, &(uint16_t){ (uint16_t)(k - j) }, 2);
+		o += 2;
+		i = k;
+	}
+	return o;
+}
+
+static void ppp_unpack(const uint8_t *in, size_t len, struct priv_state_ppp *r)
+{
+	uint8_t *p = (uint8_t *)r;
+	size_t n = sizeof(*r), i = 0, o = 0;
+	uint16_t lit, z;
+
+	while (i < n && o + 4 <= len) {
+		memcpy(&lit, in + o, 2);
+		lit = (uint16_t)MIN(lit, MIN(n - i, len - o - 4));
+		memcpy(p + i, in + o + 2, lit);
+		i += lit;
+		o += 2 + lit;
+		memcpy(&z, in + o, 2);
+		z = (uint16_t)MIN(z, n - i);
+		memset(p + i, 0, z);
+		i += z;
+		o += 2;
+	}
+	memset(p + i, 0, n - i);
 }
 
 static void ppp_drop(struct st_session *s)
 {
 	if (!s->ppp)
 		return;
-	explicit_bzero(s->ppp, sizeof(*s->ppp));	/* a user name */
+	explicit_bzero(s->ppp, s->ppp_len);	/* a user name */
 	free(s->ppp);
 	s->ppp = NULL;
+	s->ppp_len = 0;
 }
 
 void priv_state_free(struct priv_state *st)
 {
 	if (!st)
 		return;
-	for (unsigned int i = 0; st->sess && i < st->cap_sess; i++)
+	for (unsigned int i = 0; st->sess && i < st->hw_sess; i++)
 		ppp_drop(&st->sess[i]);
 	free(st->tun);
 	free(st->sess);
@@ -491,9 +556,12 @@ static enum priv_reason put_tunnel(struct priv_state *st, uint32_t handle,
 		goto put;
 	{
 		t = st->tun_free;
-		if (!t)
+		if (t)
+			st->tun_free = t->next_free;
+		else if (st->hw_tun < st->cap_tun)
+			t = &st->tun[st->hw_tun++];
+		else
 			return PRIV_R_LIMIT;
-		st->tun_free = t->next_free;
 		t->next_free = NULL;
 		t->handle = handle;
 		htab_add(&st->by_handle, &t->node, htab_hash64(&st->by_handle, handle));
@@ -530,9 +598,12 @@ static enum priv_reason put_session(struct priv_state *st, uint32_t handle,
 	s = sess_find(st, handle, r->sid);
 	if (!s) {
 		s = st->sess_free;
-		if (!s)
+		if (s)
+			st->sess_free = s->next;
+		else if (st->hw_sess < st->cap_sess)
+			s = &st->sess[st->hw_sess++];
+		else
 			return PRIV_R_LIMIT;
-		st->sess_free = s->next;
 		s->prev = NULL;
 		s->next = t->first;
 		if (s->next)
@@ -561,9 +632,20 @@ static enum priv_reason put_ppp(struct priv_state *st, uint32_t handle,
 		return PRIV_R_ADDR_NOT_HELD;
 	if (r->has_pfx6 && (!cs.has6 || memcmp(&cs.pfx6, &r->pfx6, sizeof(cs.pfx6))))
 		return PRIV_R_ADDR_NOT_HELD;
-	if (!s->ppp && !(s->ppp = malloc(sizeof(*s->ppp))))
-		return PRIV_R_LIMIT;	/* out of memory: not resumable, as if refused */
-	*s->ppp = *r;
+	{
+		uint8_t buf[PPP_PACK_MAX];
+		size_t n = ppp_pack(r, buf);
+		uint8_t *p = malloc(n);
+
+		if (p)
+			memcpy(p, buf, n);
+		explicit_bzero(buf, n);
+		ppp_drop(s);
+		if (!p)
+			return PRIV_R_LIMIT;	/* out of memory: not resumable, as if refused */
+		s->ppp = p;
+		s->ppp_len = (uint16_t)n;
+	}
 	return PRIV_OK;
 }
 
@@ -653,7 +735,7 @@ static void drop_unknown(struct priv_state *st)
 	struct priv_check_tunnel ct;
 	struct priv_check_session cs;
 
-	for (unsigned int i = 0; i < st->cap_tun; i++) {
+	for (unsigned int i = 0; i < st->hw_tun; i++) {
 		struct st_tunnel *t = &st->tun[i];
 		struct st_session *s, *next;
 
@@ -707,7 +789,7 @@ static int hand_sessions(struct hand *h, const struct st_tunnel *t, struct priv_
 		memset(&h->m, 0, sizeof(h->m));
 		h->m.type = PRIV_ST_PPP;
 		h->m.handle = t->handle;
-		h->m.ppp = *s->ppp;
+		ppp_unpack(s->ppp, s->ppp_len, &h->m.ppp);
 		if (hand_one(h))
 			return -1;
 		end->n_ppp++;
@@ -729,7 +811,7 @@ int priv_state_hand_back(struct priv_state *st,
 	st->seq = 0;		/* a new engine numbers from 1 */
 	drop_unknown(st);
 	for (unsigned int pass = 0; pass < 2; pass++) {
-		for (unsigned int i = 0; i < st->cap_tun; i++) {
+		for (unsigned int i = 0; i < st->hw_tun; i++) {
 			const struct st_tunnel *t = &st->tun[i];
 
 			if (!t->handle)
@@ -770,6 +852,23 @@ void priv_state_counts(const struct priv_state *st, unsigned int *tunnels,
 const struct priv_state_stats *priv_state_stats(const struct priv_state *st)
 {
 	return &st->st;
+}
+
+void priv_state_release(struct priv_state *st)
+{
+	/* none left: the free entries from the first again, all zeros, their pages back */
+	if (!st->n_tun && st->hw_tun) {
+		memset(st->tun, 0, st->hw_tun * sizeof(*st->tun));
+		memtrim_zero_pages(st->tun, st->hw_tun * sizeof(*st->tun));
+		st->tun_free = NULL;
+		st->hw_tun = 0;
+	}
+	if (!st->n_sess && st->hw_sess) {
+		memset(st->sess, 0, st->hw_sess * sizeof(*st->sess));
+		memtrim_zero_pages(st->sess, st->hw_sess * sizeof(*st->sess));
+		st->sess_free = NULL;
+		st->hw_sess = 0;
+	}
 }
 
 bool priv_state_has(const struct priv_state *st, uint32_t handle, uint16_t sid)

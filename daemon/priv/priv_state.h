@@ -44,7 +44,9 @@
  * IPv4 address or IPv6 /64 is not the one the session holds, a record of a
  * tunnel or session not in the store (ST_SEQ, ST_PPP, ST_GONE), and records beyond
  * its bound. Its tables are sized at creation from max-tunnels and
- * max-sessions and never grow: the engine cannot make the parent allocate.
+ * max-sessions and never grow: the engine cannot make the parent allocate
+ * beyond them (their indexes grow and shrink with them, a PPP record is
+ * allocated when it comes).
  *
  * Not thread-safe; one store per parent, its checker borrowed.
  */
@@ -165,6 +167,11 @@ int priv_state_hand_back(struct priv_state *st,
 void priv_state_counts(const struct priv_state *st, unsigned int *tunnels,
 		       unsigned int *sessions);
 const struct priv_state_stats *priv_state_stats(const struct priv_state *st);
+/*
+ * With no tunnel (session) left, the pages of its tunnels' (sessions') table
+ * given back to the kernel (core/memtrim.h), and entries taken from the first again.
+ */
+void priv_state_release(struct priv_state *st);
 /*
  * A reload with tunnels up: a new store for check (priv_check_reload's
  * checker, which holds what old's checker held) with every record of old,

@@ -9,7 +9,7 @@
 # probe from the gateway to the first, the last and 1,000 random clients' addresses,
 # and from the same number of clients to the gateway, all answered through the
 # kernel data path; then every client hangs up (CDN, StopCCN) and the gateway's
-# tunnels, sessions and kernel memory go back to where they started.
+# tunnels, sessions, kernel memory and l2secd's RSS go back to where they started.
 #
 # Recorded (results.txt; with VM_ACCEL=icount the guest's clock counts instructions,
 # 2 ns each, so CPU time in the guest is instructions):
@@ -125,6 +125,8 @@ rss_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 gw_pids() { echo "$gw_pid" $(pgrep -P "$gw_pid"); }
 gw_cpu() { local p t=0; for p in $(gw_pids); do t=$((t + $(cpu_of "$p"))); done; echo $t; }
 gw_rss() { local p t=0; for p in $(gw_pids); do t=$((t + $(rss_of "$p"))); done; echo $t; }
+# kB of each process ("PARENT ENGINE" under privsep)
+gw_rss_each() { local p; for p in $(gw_pids); do rss_of "$p"; done | paste -sd' '; }
 hz=$(getconf CLK_TCK)
 # instructions in J jiffies: 2 ns each under icount (shift=1; make bench-scale passes
 # VM_ACCEL as BENCH_ACCEL, as make bench does); else microseconds of CPU time
@@ -188,7 +190,7 @@ gw_job=$!
 check "l2secd starts" wait_for 60 test -S "$run/run/l2secd.sock"
 gw_pid=$(cat "$run/run/l2secd.pid")
 
-slab0=$(settled_slab) obj0=$(slab_objs) pcpu0=$(meminfo Percpu) rss0=$(gw_rss)
+slab0=$(settled_slab) obj0=$(slab_objs) pcpu0=$(meminfo Percpu) rss0=$(gw_rss) rsse0=$(gw_rss_each)
 gwn=$(gw_pids | wc -w)
 slab_kb >"$out/slab.0"
 read -r r4_0 r6_0 <<<"$(routes)"
@@ -210,7 +212,7 @@ check_eq "all $N clients up (failures: $fails)" "$N" "$up"
 check_eq "the gateway holds $N tunnels and sessions" "$N $N" "$(gw_counts)"
 check_eq "l2sec.ko holds $N tunnels and sessions" "tunnels $N sessions $N" "$(kern_counts)"
 shrink
-slab1=$(meminfo Slab) obj1=$(slab_objs) pcpu1=$(meminfo Percpu) rss1=$(gw_rss)
+slab1=$(meminfo Slab) obj1=$(slab_objs) pcpu1=$(meminfo Percpu) rss1=$(gw_rss) rsse1=$(gw_rss_each)
 slab_kb >"$out/slab.1"
 # the module's counters once all are up: its drops by reason (a client's first packets
 # lost while its session is brought up would be "session-not-up" drops)
@@ -261,6 +263,17 @@ read -r up cpu_tear tear_s p50 p90 p99 pmax rtx resends fails <<<"$(status "['up
 lcpu3=$(awk -v s="$cpu_tear" -v hz="$hz" 'BEGIN {printf "%.0f", s * hz}')
 slab2=$(settled_slab) obj2=$(slab_objs) pcpu2=$(meminfo Percpu) rss2=$(gw_rss)
 slab_kb >"$out/slab.2"
+# l2secd's memory back near its start: each process gives back what the sessions freed
+# within seconds of their going (core/memtrim.h). What may stay: a tenth of what the N
+# sessions took (pages of glibc's heap that an allocation outliving them keeps) and
+# 1 MiB (what the run allocated once and keeps: the tables at their smallest size, the
+# control socket's buffers, the engine's message queues)
+rss_bound=$((rss0 + (rss1 - rss0) / 10 + 1024))
+rss_back() { rss2=$(gw_rss); [ "$rss2" -le "$rss_bound" ]; }
+wait_for 15 rss_back
+rsse2=$(gw_rss_each)
+check "l2secd's RSS back near its start ($rss0 -> $rss1 -> $rss2 kB, at most $rss_bound)" \
+	test "$rss2" -le "$rss_bound"
 # back to the start: what is left is less than a twentieth of what N took, or 256 kB
 left_ok() { [ $(($2 - $1)) -le $(((($3 - $1) / 20) > 256 ? ($3 - $1) / 20 : 256)) ]; }
 # in slab objects: a leak is objects not freed (the module's and the routes' have no
@@ -287,7 +300,8 @@ tear_j=$((busy3 - busy2 - lcpu3))
 	echo "up: $up of $N in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s (guest clock)," \
 		"setup ms p50 $p50 p90 $p90 p99 $p99 max $pmax, retransmits $rtx," \
 		"PPP resends $resends, failures $fails"
-	echo "daemon RSS: $rss0 -> $rss1 -> $rss2 kB, $(per $(((rss1 - rss0) * 1024)) "$N") B per session"
+	echo "daemon RSS: $rss0 -> $rss1 -> $rss2 kB, $(per $(((rss1 - rss0) * 1024)) "$N") B per session;" \
+		"by process (kB; under privsep parent, engine): $rsse0 -> $rsse1 -> $rsse2"
 	echo "kernel Slab: $slab0 -> $slab1 -> $slab2 kB, $(per $(((slab1 - slab0) * 1024)) "$N") B per session;" \
 		"objects in use $obj0 -> $obj1 -> $obj2 kB, $(per $(((obj1 - obj0) * 1024)) "$N") B per session"
 	echo "slab caches grown with the sessions:$(slab_growth "$out/slab.0" "$out/slab.1")"

@@ -24,6 +24,7 @@
 #include "priv/priv_check.h"
 #include "priv/priv_msg.h"
 #include "priv/priv_parent.h"
+#include "heap.h"
 #include "priv_fx.h"
 #include "priv_req.h"
 #include "probes.h"
@@ -895,6 +896,64 @@ static void test_sa_gone_cost(void **state)
 	users_free(u);
 }
 
+/*
+ * The checker's memory after its tunnels and sessions went (core/memtrim.h):
+ * tables sized for 200,000 take what the ones used took, and after they all
+ * went and priv_check_release, their pages are back; the checker works on,
+ * from its first entries again.
+ */
+#define RELEASE_CAP 200000u
+#define RELEASE_N 20000u
+static void test_release(void **state)
+{
+	struct fx *f = *state;
+	static uint32_t handle[RELEASE_N];
+	struct users_db *u;
+	struct priv_check *c;
+	struct priv_msg m;
+	long rss0, rss1, rss2, rss3;
+
+	f->cfg.l2tp.max_tunnels = RELEASE_CAP;
+	f->cfg.l2tp.max_sessions = RELEASE_CAP;
+	f->cfg.l2tp.max_tunnels_per_sa = RELEASE_CAP;
+	c = priv_fx_checker(&f->cfg, users_text, &u, MARK, "198.51.100.7");
+	f->seq = 0;
+	rss0 = rss_kb();
+	for (uint32_t i = 0; i < RELEASE_N; i++) {
+		m = priv_fx_tunnel_add((uint16_t)(1 + i), 101, "198.51.100.7", MARK);
+		assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+		handle[i] = f->reply.reply.handle;
+		m = priv_fx_session_add(handle[i], (uint16_t)(1 + i), 1, 201);
+		assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+	}
+	rss1 = rss_kb();
+	for (uint32_t i = 0; i < RELEASE_N; i++)
+		priv_check_tunnel_gone(c, handle[i]);
+	assert_int_equal(priv_check_tunnels(c) + priv_check_sessions(c), 0);
+	rss2 = rss_kb();
+	priv_check_release(c);
+	rss3 = rss_kb();
+	print_message("checker RSS %ld -> %ld (%u up) -> %ld (all gone) -> %ld kB (released)\n",
+		      rss0, rss1, RELEASE_N, rss2, rss3);
+	assert_true(rss1 - rss0 >= (long)RELEASE_N * 200 / 1024);	/* 242 B each */
+	assert_true(rss2 - rss0 > (rss1 - rss0) / 2);
+	assert_true(rss3 - rss0 < (rss1 - rss0) / 10);
+	/* and on: a tunnel and its session, refused as before when they repeat */
+	m = priv_fx_tunnel_add(1, 101, "198.51.100.7", MARK);
+	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+	handle[0] = f->reply.reply.handle;
+	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_R_TUNNEL_EXISTS);
+	m = priv_fx_session_add(handle[0], 1, 1, 201);
+	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_OK);
+	assert_int_equal(priv_check_tunnels(c) + priv_check_sessions(c), 2);
+	priv_check_release(c);		/* with entries: they stay */
+	assert_int_equal(priv_test_req(c, &f->seq, f->now, &m, &f->reply), PRIV_R_SESSION_EXISTS);
+	priv_check_tunnel_gone(c, handle[0]);
+	assert_int_equal(priv_check_tunnels(c) + priv_check_sessions(c), 0);
+	priv_check_free(c);
+	users_free(u);
+}
+
 /* What priv_check_each_session visited: sessions, and the sum of their IDs. */
 struct visited {
 	unsigned int n, sids, v4;
@@ -1580,6 +1639,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_gone_cost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_each_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parent_sa_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),

@@ -522,6 +522,98 @@ static void test_cost_per_configured_session(void **state)
 	priv_state_free(st);
 }
 
+/*
+ * And in memory the process holds: entries nobody used take none (a free list
+ * built through all of them took 344 B a configured tunnel and session, 22 MB
+ * of the parent's RSS at max-sessions = 65,535, before any client came).
+ */
+static void test_rss_per_configured_session(void **state)
+{
+	const unsigned int n = 200000;
+	struct priv_state *st;
+	long before, per;
+
+	(void)state;
+	before = rss_kb();
+	st = priv_state_new(n, n, fx->c);
+	assert_non_null(st);
+	per = (rss_kb() - before) * 1024 / n;
+	print_message("the store: %ld B of RSS a configured tunnel and session\n", per);
+	assert_true(per <= 32);
+	priv_state_free(st);
+}
+
+/*
+ * A session's PPP record in the parent: kept packed, a typical one (a short
+ * user name, no Class) takes a fraction of its 672 octets (all of them
+ * before), and is handed back as it came, as the round trip checks for one
+ * with a full Class.
+ */
+static void test_ppp_record_size(void **state)
+{
+	struct priv_state_msg m;
+	size_t before;
+
+	(void)state;
+	checker_tunnel(10, 1, 1);
+	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
+	m = ppp_rec(10, 1);
+	before = heap_in_use();
+	assert_int_equal(send_rec(m), PRIV_OK);
+	print_message("a PPP record: %zu B of heap\n", heap_in_use() - before);
+	assert_true(heap_in_use() - before <= 200);
+	/* replaced: the same size again */
+	before = heap_in_use();
+	assert_int_equal(send_rec(m), PRIV_OK);
+	assert_true(heap_in_use() <= before);
+	hand_back();
+	assert_int_equal(fx->handed, 4);
+	assert_int_equal(fx->back[2].type, PRIV_ST_PPP);
+	assert_memory_equal(&fx->back[2].ppp, &m.ppp, sizeof(m.ppp));
+}
+
+/*
+ * All gone and released (priv_state_release, core/memtrim.h): the store takes
+ * entries from its first again, within its bounds as before.
+ */
+static void test_release(void **state)
+{
+	unsigned int t, s;
+	struct priv_state_msg m = { .type = PRIV_ST_GONE };
+
+	(void)state;
+	checker_tunnel(10, 2, 0);
+	checker_tunnel(11, 2, 0);
+	checker_tunnel(12, 0, 0);
+	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 1)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(10, 2)), PRIV_OK);
+	assert_int_equal(send_rec(tunnel_rec(11)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(11, 1)), PRIV_OK);
+	priv_state_release(fx->st);	/* entries held: they stay */
+	priv_state_counts(fx->st, &t, &s);
+	assert_int_equal(t, 2);
+	assert_int_equal(s, 3);
+	for (uint16_t tid = 10; tid <= 11; tid++) {
+		m.handle = handle_of(tid);
+		m.gone = (struct priv_state_ids){ tid, 0 };
+		assert_int_equal(send_rec(m), PRIV_OK);
+	}
+	priv_state_counts(fx->st, &t, &s);
+	assert_int_equal(t + s, 0);
+	priv_state_release(fx->st);
+	assert_int_equal(send_rec(tunnel_rec(12)), PRIV_OK);
+	assert_int_equal(send_rec(tunnel_rec(11)), PRIV_OK);
+	assert_int_equal(send_rec(tunnel_rec(10)), PRIV_R_LIMIT);
+	assert_int_equal(send_rec(session_rec(11, 1)), PRIV_OK);
+	assert_int_equal(send_rec(session_rec(11, 2)), PRIV_OK);
+	hand_back();
+	assert_int_equal(fx->handed, 5);	/* two tunnels, two sessions, the end */
+	assert_int_equal(fx->back[4].end.n_tunnels, 2);
+	assert_int_equal(fx->back[4].end.n_sessions, 2);
+}
+
 /* What the parent forgot (the SA went) is not handed back. */
 static void test_forgotten_not_handed_back(void **state)
 {
@@ -641,6 +733,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_checked_against_the_checker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cost_per_configured_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rss_per_configured_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ppp_record_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forgotten_not_handed_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
 	};
