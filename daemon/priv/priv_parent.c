@@ -220,9 +220,13 @@ static void send_out(const struct priv_send *m, const struct priv_reply *r,
 		ops->send_failed(ctx, (enum priv_reason)r->reason);
 }
 
-/* One datagram: decoded, judged, carried out and answered; a PRIV_PARENT_* result. */
+/*
+ * One datagram: decoded, judged, carried out and answered (*answered: a reply
+ * was sent); a PRIV_PARENT_* result.
+ */
 static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *buf, size_t len,
-				   const struct priv_exec_ops *ops, void *ctx, uint64_t now)
+				   const struct priv_exec_ops *ops, void *ctx, uint64_t now,
+				   bool *answered)
 {
 	struct priv_msg req, reply;
 	enum priv_parent_result res = PRIV_PARENT_OK;
@@ -263,6 +267,7 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 		log_err("privsep: the engine does not take its reply: %s", strerror(errno));
 		res = PRIV_PARENT_BROKEN;
 	}
+	*answered = true;
 out:
 	/* what the decoder and the checker wrote (priv_msg_used): a PAP password */
 	priv_msg_wipe(&req);
@@ -277,8 +282,15 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 	uint8_t buf[PRIV_MSG_MAX];
 	enum priv_parent_result res = PRIV_PARENT_OK;
 	size_t used = 0;	/* the longest datagram read into buf */
+	bool answered = false;
 
-	while (res == PRIV_PARENT_OK) {
+	/*
+	 * Until a request is answered: the engine waits for that reply, so nothing
+	 * follows it yet, and a read to find that out would be a system call a
+	 * request for nothing. What it sends next wakes the loop again (epoll,
+	 * level-triggered). Records and SENDs are not answered: read on.
+	 */
+	while (res == PRIV_PARENT_OK && !answered) {
 		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -294,7 +306,7 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 		if (n >= 2 && priv_state_is_type(buf[1]))	/* a resume record */
 			res = ops->record ? ops->record(ctx, buf, (size_t)n) : PRIV_PARENT_BROKEN;
 		else
-			res = one(c, fd, buf, (size_t)n, ops, ctx, now_ms);
+			res = one(c, fd, buf, (size_t)n, ops, ctx, now_ms, &answered);
 	}
 	explicit_bzero(buf, used);	/* a PAP password */
 	return res;

@@ -941,6 +941,60 @@ static void test_dead_engine_sends_skipped(void **state)
 	fx_free(f, false);
 }
 
+/* The sequence number of the reply waiting on fd, or -1 when none is there. */
+static long reply_seq(int fd)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	struct priv_msg m;
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n <= 0)
+		return -1;
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &m), PRIV_OK);
+	assert_int_equal(m.type, PRIV_REPLY);
+	return (long)m.seq;
+}
+
+/*
+ * The parent reads up to the first request it answers and goes back to its
+ * loop: the engine waits for that reply, so a read after it would find nothing
+ * (a system call a request for nothing). What is still there is read on the
+ * next wake-up. Issue 19 item 4.
+ */
+static void test_parent_returns_after_reply(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
+				      .seq_rec = { 3, 1, 1, false } };
+	struct priv_msg req;
+	uint8_t buf[PRIV_MSG_MAX];
+	int sv[2], len;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	len = priv_state_encode(&rec, buf, sizeof(buf));
+	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	for (uint32_t seq = 1; seq <= 2; seq++) {
+		priv_msg_init(&req, PRIV_REQ_STATS);
+		req.seq = seq;
+		len = priv_msg_encode(&req, buf, sizeof(buf));
+		assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	}
+	/* the record and the first request: answered, the second left */
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_TUNNEL_UNKNOWN], 1);
+	assert_int_equal(reply_seq(sv[1]), 1);
+	assert_int_equal(reply_seq(sv[1]), -1);
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	assert_int_equal(reply_seq(sv[1]), 2);
+	assert_int_equal(reply_seq(sv[1]), -1);
+	/* nothing there: nothing done */
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	close(sv[0]);
+	close(sv[1]);
+	fx_free(f, false);
+}
+
 /* rxcheck asks for every datagram; the parent answers 20 a second (burst 40). */
 static void test_mark_answers_kept(void **state)
 {
@@ -1190,6 +1244,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_record_is_broken),
 		cmocka_unit_test(test_dead_engine_records_drained),
 		cmocka_unit_test(test_dead_engine_sends_skipped),
+		cmocka_unit_test(test_parent_returns_after_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
