@@ -59,6 +59,10 @@ struct engine_priv {
 	unsigned int q_head, q_len;
 	struct sa_cached sa[ENGINE_PRIV_SA_CACHE];	/* by mark, direct-mapped */
 	unsigned int sa_ttl_ms;
+	/* resume records not sent yet (engine_priv_record): n_rec of them, rec_used octets */
+	uint8_t rec[ENGINE_PRIV_RECORD_BUF];
+	uint16_t rec_len[ENGINE_PRIV_RECORDS];
+	unsigned int n_rec, rec_used;
 };
 
 static void set_broken(struct engine_priv *ep, const char *why)
@@ -72,6 +76,60 @@ static void set_broken(struct engine_priv *ep, const char *why)
 bool engine_priv_broken(const struct engine_priv *ep)
 {
 	return ep->broken;
+}
+
+/*
+ * The held records and then msg (len octets; NULL: none) in one sendmmsg, each
+ * its own datagram, blocking as a request; 0, or -1 (broken) when not all went.
+ * The records' octets are wiped (a user name), msg is the caller's.
+ */
+static int send_with_records(struct engine_priv *ep, const uint8_t *msg, size_t len)
+{
+	struct iovec iov[ENGINE_PRIV_RECORDS + 1];
+	struct mmsghdr mm[ENGINE_PRIV_RECORDS + 1];
+	unsigned int n = 0, at = 0, sent = 0;
+	int r = 0;
+
+	for (unsigned int i = 0; i < ep->n_rec; at += ep->rec_len[i], i++, n++)
+		iov[n] = (struct iovec){ ep->rec + at, ep->rec_len[i] };
+	if (msg)
+		iov[n++] = (struct iovec){ (void *)msg, len };
+	memset(mm, 0, sizeof(mm[0]) * n);
+	for (unsigned int i = 0; i < n; i++) {
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (sent < n) {
+		int k = sendmmsg(ep->fd, mm + sent, n - sent, MSG_NOSIGNAL);
+
+		if (k <= 0 && !(k < 0 && errno == EINTR)) {
+			r = -1;
+			break;
+		}
+		if (k > 0) {
+			/* a datagram is sent whole or not at all (SOCK_SEQPACKET) */
+			for (int i = 0; i < k; i++)
+				if (mm[sent + i].msg_len != iov[sent + i].iov_len)
+					r = -1;
+			sent += (unsigned int)k;
+		}
+		if (r < 0)
+			break;
+	}
+	explicit_bzero(ep->rec, ep->rec_used);
+	ep->n_rec = ep->rec_used = 0;
+	if (r < 0)
+		set_broken(ep, "cannot be written to");
+	return r;
+}
+
+/* The held records, before the event loop waits: none is behind while the engine sleeps. */
+static void records_before_wait(void *arg)
+{
+	struct engine_priv *ep = arg;
+
+	if (ep->n_rec && !ep->broken)
+		send_with_records(ep, NULL, 0);
 }
 
 static void deliver(struct engine_priv *ep)
@@ -200,6 +258,7 @@ struct engine_priv *engine_priv_new(struct evloop *loop, int fd, engine_priv_eve
 		free(ep);
 		return NULL;
 	}
+	evloop_set_before_wait(loop, records_before_wait, ep);
 	return ep;
 }
 
@@ -207,6 +266,8 @@ void engine_priv_free(struct engine_priv *ep)
 {
 	if (!ep)
 		return;
+	records_before_wait(ep);	/* what it holds, before the parent sees its end */
+	evloop_set_before_wait(ep->loop, NULL, NULL);
 	ev_timer_cancel(ep->loop, &ep->drain);
 	evloop_del_io(ep->loop, &ep->io);
 	close(ep->fd);
@@ -232,9 +293,9 @@ int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_r
 		errno = EINVAL;
 		return -1;	/* a field the decoder would refuse: not sent */
 	}
-	if (send(ep->fd, buf, (size_t)len, MSG_NOSIGNAL) != len) {
+	/* the held records first, in the same system call */
+	if (send_with_records(ep, buf, (size_t)len) < 0) {
 		explicit_bzero(buf, (size_t)len);
-		set_broken(ep, "cannot be written to");
 		errno = EPIPE;
 		return -1;
 	}
@@ -695,12 +756,18 @@ int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m)
 			priv_state_type_name(m->type));
 		return -1;
 	}
-	/* blocking, as a request: the parent reads them in order with the requests */
-	if (send(ep->fd, buf, (size_t)len, MSG_NOSIGNAL) != len) {
+	/*
+	 * held, to go before the next request or SEND, in the same system call
+	 * (engine_priv.h): the parent reads them in order with the requests
+	 */
+	if ((ep->n_rec == ENGINE_PRIV_RECORDS || ep->rec_used + (size_t)len > sizeof(ep->rec)) &&
+	    send_with_records(ep, NULL, 0) < 0) {
 		explicit_bzero(buf, (size_t)len);
-		set_broken(ep, "cannot be written to");
 		return -1;
 	}
+	memcpy(ep->rec + ep->rec_used, buf, (size_t)len);
+	ep->rec_len[ep->n_rec++] = (uint16_t)len;
+	ep->rec_used += (unsigned int)len;
 	explicit_bzero(buf, (size_t)len);	/* a user name: the encoder wrote len octets */
 	ep->st_seq = m->seq;
 	return 0;
@@ -739,6 +806,11 @@ int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
 	elen = priv_msg_encode(&m, out, sizeof(out));
 	if (elen < 0) {
 		errno = EINVAL;		/* a field the decoder would refuse: not sent */
+		return -1;
+	}
+	/* the held records go first, blocking (never dropped as a SEND may be) */
+	if (ep->n_rec && send_with_records(ep, NULL, 0) < 0) {
+		errno = EPIPE;
 		return -1;
 	}
 	/* the engine does not wait: a full socketpair drops it, as the network would */

@@ -995,6 +995,78 @@ static void test_parent_returns_after_reply(void **state)
 	fx_free(f, false);
 }
 
+/* The type and the record number of the record waiting on fd; false when none is there. */
+static bool record_waiting(int fd, uint8_t *type, uint32_t *seq)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	struct priv_state_msg m;
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n <= 0)
+		return false;
+	assert_int_equal(priv_state_decode(buf, (size_t)n, &m), PRIV_OK);
+	*type = m.type;
+	*seq = m.seq;
+	return true;
+}
+
+static struct evloop *stop_loop_of;
+
+static void stop_loop(struct ev_timer *t)
+{
+	(void)t;
+	evloop_stop(stop_loop_of);
+}
+
+/*
+ * The engine holds its resume records and sends them, in order, each its own
+ * datagram, with the next request (one sendmmsg), before its event loop waits,
+ * or when ENGINE_PRIV_RECORDS are held; a setup's records no longer wake the
+ * parent one by one (issue 19 item 4). None is behind once the engine sleeps.
+ */
+static void test_records_held_until_wait(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct ev_timer t;
+	uint8_t type;
+	uint32_t seq, n = 0;
+	struct in_addr a = { htonl(0x0a090001) };
+
+	(void)state;
+	assert_int_equal(record_tunnel(f, 3), 0);
+	assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
+	assert_int_equal(record_ppp(f, f->h[3], 3, 5, a), 0);
+	assert_false(record_waiting(f->parent_fd, &type, &seq));	/* held */
+	/* the loop about to wait: sent, in order */
+	stop_loop_of = f->loop;
+	ev_timer_init(&t, stop_loop);
+	ev_timer_arm(f->loop, &t, 1);
+	assert_int_equal(evloop_run(f->loop), 0);
+	assert_true(record_waiting(f->parent_fd, &type, &seq));
+	assert_int_equal(type, PRIV_ST_TUNNEL);
+	assert_int_equal(seq, 1);
+	assert_true(record_waiting(f->parent_fd, &type, &seq));
+	assert_int_equal(type, PRIV_ST_SESSION);
+	assert_int_equal(seq, 2);
+	assert_true(record_waiting(f->parent_fd, &type, &seq));
+	assert_int_equal(type, PRIV_ST_PPP);
+	assert_int_equal(seq, 3);
+	assert_false(record_waiting(f->parent_fd, &type, &seq));
+	/* a full hold goes out when one more comes */
+	for (unsigned int i = 0; i <= ENGINE_PRIV_RECORDS; i++)
+		assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
+	while (record_waiting(f->parent_fd, &type, &seq))
+		assert_int_equal(seq, 4 + n++);
+	assert_int_equal(n, ENGINE_PRIV_RECORDS);
+	assert_false(engine_priv_broken(f->ep));
+	/* the last one goes before the engine's end closes */
+	engine_priv_free(f->ep);
+	f->ep = NULL;
+	assert_true(record_waiting(f->parent_fd, &type, &seq));
+	assert_int_equal(seq, 4 + ENGINE_PRIV_RECORDS);
+	fx_free(f, false);
+}
+
 /* rxcheck asks for every datagram; the parent answers 20 a second (burst 40). */
 static void test_mark_answers_kept(void **state)
 {
@@ -1245,6 +1317,7 @@ int main(void)
 		cmocka_unit_test(test_dead_engine_records_drained),
 		cmocka_unit_test(test_dead_engine_sends_skipped),
 		cmocka_unit_test(test_parent_returns_after_reply),
+		cmocka_unit_test(test_records_held_until_wait),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
