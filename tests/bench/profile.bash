@@ -28,15 +28,24 @@ bench_profile_setup() {
 
 # bench_profile_start NAME: `perf record -a -g` (cpu-clock, BENCH_PROFILE_FREQ samples a
 # second of the guest's clock, 4000: under icount one sample every 5e8 / FREQ
-# instructions) until bench_profile_stop.
+# instructions) until bench_profile_stop. perf starts with its events off and is told
+# to enable them once it is ready (its control FIFO; it acknowledges): under TCG its
+# start takes seconds, which a phase would otherwise spend unprofiled.
 bench_profile_start() {
+	local ctl=$w/perf-ctl ack=$w/perf-ack reply=
 	bench_profile_tag=${1// /-}
 	bench_profile_data=$w/perf-$bench_profile_tag.data
-	rm -f "$bench_profile_data"
-	perf record -q -a -g -e cpu-clock -F "${BENCH_PROFILE_FREQ:-4000}" \
-		-o "$bench_profile_data" >/dev/null 2>&1 &
+	rm -f "$bench_profile_data" "$ctl" "$ack"
+	mkfifo "$ctl" "$ack"
+	perf record -q -a -g -e cpu-clock -F "${BENCH_PROFILE_FREQ:-4000}" -D -1 \
+		--control "fifo:$ctl,$ack" -o "$bench_profile_data" >/dev/null 2>&1 &
 	bench_profile_pid=$!
-	wait_for 120 test -s "$bench_profile_data" || { t_fail "perf record started"; return 1; }
+	# read and write ends never block (a FIFO opened for both); perf's reply has a deadline
+	exec {bench_profile_ctl}<>"$ctl" {bench_profile_ack}<>"$ack"
+	echo enable >&"$bench_profile_ctl"
+	read -r -t 120 reply <&"$bench_profile_ack"
+	exec {bench_profile_ctl}>&- {bench_profile_ack}>&-
+	[ "$reply" = ack ] || { t_fail "perf record started"; return 1; }
 }
 
 # bench_profile_stop HEADER [SORT [LIMIT]]: the recording ended; the top symbols (SORT:
