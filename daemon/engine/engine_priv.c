@@ -79,43 +79,34 @@ bool engine_priv_broken(const struct engine_priv *ep)
 }
 
 /*
- * The held records and then msg (len octets; NULL: none) in one sendmmsg, each
- * its own datagram, blocking as a request; 0, or -1 (broken) when not all went.
- * The records' octets are wiped (a user name), msg is the caller's.
+ * The held records and then msg (len octets; NULL: none) in one datagram, a
+ * PRIV_BATCH when more than one (priv_msg.h): one send, one wake-up of the
+ * parent. Blocking, as a request; 0, or -1 (broken) when it did not go. The
+ * records' octets are wiped (a user name), msg is the caller's.
  */
 static int send_with_records(struct engine_priv *ep, const uint8_t *msg, size_t len)
 {
-	struct iovec iov[ENGINE_PRIV_RECORDS + 1];
-	struct mmsghdr mm[ENGINE_PRIV_RECORDS + 1];
-	unsigned int n = 0, at = 0, sent = 0;
+	uint8_t out[PRIV_BATCH_MAX];
+	const uint8_t *d = out;
+	size_t n = PRIV_HDR_LEN + ep->rec_used + (msg ? len : 0);
 	int r = 0;
 
-	for (unsigned int i = 0; i < ep->n_rec; at += ep->rec_len[i], i++, n++)
-		iov[n] = (struct iovec){ ep->rec + at, ep->rec_len[i] };
-	if (msg)
-		iov[n++] = (struct iovec){ (void *)msg, len };
-	memset(mm, 0, sizeof(mm[0]) * n);
-	for (unsigned int i = 0; i < n; i++) {
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
+	if (ep->n_rec + (msg ? 1 : 0) == 1) {	/* alone: as it is */
+		d = msg ? msg : ep->rec;
+		n = msg ? len : ep->rec_used;
+	} else {
+		out[0] = PRIV_MSG_VERSION;
+		out[1] = PRIV_BATCH;
+		put_be16(out + 2, (uint16_t)n);
+		put_be32(out + 4, 0);
+		memcpy(out + PRIV_HDR_LEN, ep->rec, ep->rec_used);
+		if (msg)
+			memcpy(out + PRIV_HDR_LEN + ep->rec_used, msg, len);
 	}
-	while (sent < n) {
-		int k = sendmmsg(ep->fd, mm + sent, n - sent, MSG_NOSIGNAL);
-
-		if (k <= 0 && !(k < 0 && errno == EINTR)) {
-			r = -1;
-			break;
-		}
-		if (k > 0) {
-			/* a datagram is sent whole or not at all (SOCK_SEQPACKET) */
-			for (int i = 0; i < k; i++)
-				if (mm[sent + i].msg_len != iov[sent + i].iov_len)
-					r = -1;
-			sent += (unsigned int)k;
-		}
-		if (r < 0)
-			break;
-	}
+	if (n && send(ep->fd, d, n, MSG_NOSIGNAL) != (ssize_t)n)
+		r = -1;
+	if (d == out)
+		explicit_bzero(out, n);
 	explicit_bzero(ep->rec, ep->rec_used);
 	ep->n_rec = ep->rec_used = 0;
 	if (r < 0)

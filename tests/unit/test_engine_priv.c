@@ -995,19 +995,33 @@ static void test_parent_returns_after_reply(void **state)
 	fx_free(f, false);
 }
 
-/* The type and the record number of the record waiting on fd; false when none is there. */
-static bool record_waiting(int fd, uint8_t *type, uint32_t *seq)
+/*
+ * The records in the datagram waiting on fd, alone or in a PRIV_BATCH: their
+ * types and numbers into type[] and seq[] (at most max); how many, 0 when none
+ * is there.
+ */
+static unsigned int records_waiting(int fd, uint8_t *type, uint32_t *seq, unsigned int max)
 {
-	uint8_t buf[PRIV_MSG_MAX];
+	uint8_t buf[PRIV_BATCH_MAX];
 	struct priv_state_msg m;
 	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	size_t at = 0, end = n > 0 ? (size_t)n : 0;
+	unsigned int k = 0;
 
 	if (n <= 0)
-		return false;
-	assert_int_equal(priv_state_decode(buf, (size_t)n, &m), PRIV_OK);
-	*type = m.type;
-	*seq = m.seq;
-	return true;
+		return 0;
+	if (buf[1] == PRIV_BATCH) {
+		assert_int_equal(priv_batch_check(buf, end), PRIV_OK);
+		at = PRIV_HDR_LEN;
+	}
+	for (size_t len; at < end; at += len, k++) {
+		len = get_be16(buf + at + 2);
+		assert_true(k < max);
+		assert_int_equal(priv_state_decode(buf + at, len, &m), PRIV_OK);
+		type[k] = m.type;
+		seq[k] = m.seq;
+	}
+	return k;
 }
 
 static struct evloop *stop_loop_of;
@@ -1019,8 +1033,8 @@ static void stop_loop(struct ev_timer *t)
 }
 
 /*
- * The engine holds its resume records and sends them, in order, each its own
- * datagram, with the next request (one sendmmsg), before its event loop waits,
+ * The engine holds its resume records and sends them, in order, in one
+ * datagram (a PRIV_BATCH) with its next request, before its event loop waits,
  * or when ENGINE_PRIV_RECORDS are held; a setup's records no longer wake the
  * parent one by one (issue 19 item 4). None is behind once the engine sleeps.
  */
@@ -1028,42 +1042,124 @@ static void test_records_held_until_wait(void **state)
 {
 	struct fx *f = fx_new(false);
 	struct ev_timer t;
-	uint8_t type;
-	uint32_t seq, n = 0;
+	uint8_t type[ENGINE_PRIV_RECORDS];
+	uint32_t seq[ENGINE_PRIV_RECORDS];
 	struct in_addr a = { htonl(0x0a090001) };
 
 	(void)state;
 	assert_int_equal(record_tunnel(f, 3), 0);
 	assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
 	assert_int_equal(record_ppp(f, f->h[3], 3, 5, a), 0);
-	assert_false(record_waiting(f->parent_fd, &type, &seq));	/* held */
-	/* the loop about to wait: sent, in order */
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 0);	/* held */
+	/* the loop about to wait: sent, in order, in one datagram */
 	stop_loop_of = f->loop;
 	ev_timer_init(&t, stop_loop);
 	ev_timer_arm(f->loop, &t, 1);
 	assert_int_equal(evloop_run(f->loop), 0);
-	assert_true(record_waiting(f->parent_fd, &type, &seq));
-	assert_int_equal(type, PRIV_ST_TUNNEL);
-	assert_int_equal(seq, 1);
-	assert_true(record_waiting(f->parent_fd, &type, &seq));
-	assert_int_equal(type, PRIV_ST_SESSION);
-	assert_int_equal(seq, 2);
-	assert_true(record_waiting(f->parent_fd, &type, &seq));
-	assert_int_equal(type, PRIV_ST_PPP);
-	assert_int_equal(seq, 3);
-	assert_false(record_waiting(f->parent_fd, &type, &seq));
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 3);
+	assert_int_equal(type[0], PRIV_ST_TUNNEL);
+	assert_int_equal(type[1], PRIV_ST_SESSION);
+	assert_int_equal(type[2], PRIV_ST_PPP);
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(seq[i], 1 + i);
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 0);
 	/* a full hold goes out when one more comes */
 	for (unsigned int i = 0; i <= ENGINE_PRIV_RECORDS; i++)
 		assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
-	while (record_waiting(f->parent_fd, &type, &seq))
-		assert_int_equal(seq, 4 + n++);
-	assert_int_equal(n, ENGINE_PRIV_RECORDS);
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, ENGINE_PRIV_RECORDS),
+			 ENGINE_PRIV_RECORDS);
+	for (unsigned int i = 0; i < ENGINE_PRIV_RECORDS; i++)
+		assert_int_equal(seq[i], 4 + i);
 	assert_false(engine_priv_broken(f->ep));
-	/* the last one goes before the engine's end closes */
+	/* the last one goes, alone, before the engine's end closes */
 	engine_priv_free(f->ep);
 	f->ep = NULL;
-	assert_true(record_waiting(f->parent_fd, &type, &seq));
-	assert_int_equal(seq, 4 + ENGINE_PRIV_RECORDS);
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 1);
+	assert_int_equal(seq[0], 4 + ENGINE_PRIV_RECORDS);
+	fx_free(f, false);
+}
+
+/* The octets of a batch of the given datagrams (each a whole one, its length in its header). */
+static size_t batch_of(uint8_t *out, const uint8_t *const *dg, unsigned int n)
+{
+	size_t at = PRIV_HDR_LEN;
+
+	for (unsigned int i = 0; i < n; i++) {
+		size_t len = get_be16(dg[i] + 2);
+
+		memcpy(out + at, dg[i], len);
+		at += len;
+	}
+	out[0] = PRIV_MSG_VERSION;
+	out[1] = PRIV_BATCH;
+	put_be16(out + 2, (uint16_t)at);
+	put_be32(out + 4, 0);
+	return at;
+}
+
+/*
+ * A batch's datagrams are taken in order as if each came alone: its records
+ * to the store, its request (last) answered. A batch the framing check
+ * refuses (a request not last, a SEND, a length that does not tile it) breaks
+ * the protocol, as a malformed datagram does; a dead engine's batch gives its
+ * records to the store and its request is not carried out.
+ */
+static void test_batch_from_engine(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
+				      .seq_rec = { 3, 1, 1, false } };
+	struct priv_msg req;
+	uint8_t r1[PRIV_MSG_MAX], r2[PRIV_MSG_MAX], q[PRIV_MSG_MAX], b[PRIV_BATCH_MAX];
+	const uint8_t *dg[3] = { r1, r2, q };
+	const uint8_t *bad[2] = { q, r1 };
+	size_t n;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_true(priv_state_encode(&rec, r1, sizeof(r1)) > 0);
+	rec.seq = 2;
+	assert_true(priv_state_encode(&rec, r2, sizeof(r2)) > 0);
+	priv_msg_init(&req, PRIV_REQ_STATS);
+	req.seq = 1;
+	assert_true(priv_msg_encode(&req, q, sizeof(q)) > 0);
+	n = batch_of(b, dg, 3);
+	assert_int_equal(send(sv[1], b, n, 0), (ssize_t)n);
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	/* both records read (SEQs of no recorded tunnel: refused, counted), the request answered */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_TUNNEL_UNKNOWN], 2);
+	assert_int_equal(reply_seq(sv[1]), 1);
+	assert_int_equal(reply_seq(sv[1]), -1);
+	/* the framing refused: a request not last; lengths that do not tile it; empty */
+	n = batch_of(b, bad, 2);
+	assert_int_equal(priv_batch_check(b, n), PRIV_R_TYPE);
+	n = batch_of(b, dg, 3);
+	assert_int_equal(priv_batch_check(b, n - 1), PRIV_R_LENGTH);
+	put_be16(b + 2, (uint16_t)(n - 1));	/* the request (a header alone) cut short */
+	assert_int_equal(priv_batch_check(b, n - 1), PRIV_R_TRUNCATED);
+	n = batch_of(b, dg, 0);
+	assert_int_equal(priv_batch_check(b, n), PRIV_R_TRUNCATED);
+	/* a SEND is never in a batch (it is not waited for) */
+	n = batch_of(b, dg, 2);
+	memcpy(b + n, q, get_be16(q + 2));
+	b[n + 1] = PRIV_REQ_SEND;
+	n += get_be16(q + 2);
+	put_be16(b + 2, (uint16_t)n);
+	assert_int_equal(priv_batch_check(b, n), PRIV_R_TYPE);
+	n = batch_of(b, bad, 2);
+	assert_int_equal(send(sv[1], b, n, 0), (ssize_t)n);
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_BROKEN);
+	assert_int_equal(reply_seq(sv[1]), -1);
+	/* a dead engine's batch: its records read, its request not carried out */
+	n = batch_of(b, dg, 3);
+	assert_int_equal(send(sv[1], b, n, 0), (ssize_t)n);
+	close(sv[1]);
+	priv_parent_drain_records(sv[0], &ops, f);
+	/* read: numbered 1 and 2 again, out of sequence */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_SEQ], 2);
+	assert_int_equal(f->rec.tunnel_add, 0);
+	close(sv[0]);
 	fx_free(f, false);
 }
 
@@ -1318,6 +1414,7 @@ int main(void)
 		cmocka_unit_test(test_dead_engine_sends_skipped),
 		cmocka_unit_test(test_parent_returns_after_reply),
 		cmocka_unit_test(test_records_held_until_wait),
+		cmocka_unit_test(test_batch_from_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
