@@ -881,6 +881,17 @@ static void test_malformed_record_is_broken(void **state)
 	fx_free(f, false);
 }
 
+/* A SEQ record numbered 1 of a tunnel the store has no record of, sent on fd. */
+static void send_stray_seq(int fd)
+{
+	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
+				      .seq_rec = { 3, 1, 1, false } };
+	uint8_t buf[PRIV_MSG_MAX];
+	int len = priv_state_encode(&rec, buf, sizeof(buf));
+
+	assert_int_equal(send(fd, buf, (size_t)len, 0), len);
+}
+
 /*
  * What a dead engine sent before it died and the parent had not read yet:
  * its records go to the store, its last request (never answered) is not
@@ -889,16 +900,13 @@ static void test_malformed_record_is_broken(void **state)
 static void test_dead_engine_records_drained(void **state)
 {
 	struct fx *f = fx_new(false);
-	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
-				      .seq_rec = { 3, 1, 1, false } };
 	struct priv_msg req = { .type = PRIV_REQ_TUNNEL_ADD, .seq = 1 };
 	uint8_t buf[PRIV_MSG_MAX];
 	int sv[2], len;
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-	len = priv_state_encode(&rec, buf, sizeof(buf));
-	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	send_stray_seq(sv[1]);
 	req.tunnel_add = (struct priv_tunnel_add){ .tid = 3, .peer_tid = 103, .sock_id = 1,
 						   .peer = { .family = 4 }, .peer_port = 1701 };
 	len = priv_msg_encode(&req, buf, sizeof(buf));
@@ -964,16 +972,13 @@ static long reply_seq(int fd)
 static void test_parent_returns_after_reply(void **state)
 {
 	struct fx *f = fx_new(false);
-	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
-				      .seq_rec = { 3, 1, 1, false } };
 	struct priv_msg req;
 	uint8_t buf[PRIV_MSG_MAX];
 	int sv[2], len;
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-	len = priv_state_encode(&rec, buf, sizeof(buf));
-	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	send_stray_seq(sv[1]);
 	for (uint32_t seq = 1; seq <= 2; seq++) {
 		priv_msg_init(&req, PRIV_REQ_STATS);
 		req.seq = seq;
