@@ -237,10 +237,13 @@ static void sock_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, siz
 	 * from it (SOCK_DEL) keeps the encapsulation type: its
 	 * SOCK_NTF_DEL reaches kern_watch_cb on the event loop's next
 	 * turn; until then rxcheck checks this datagram's SA as it
-	 * checks every datagram's.
+	 * checks every datagram's. Asked once a batch (a system call): the
+	 * batch was read before the question, and a socket once detached
+	 * stays so, so the answer holds for every datagram in it.
 	 */
-	if (!d->rx.module_gone && datapath_sock_taken(d->dp, s->fd))
+	if (!s->batch_asked && !d->rx.module_gone && datapath_sock_taken(d->dp, s->fd))
 		l2secd_module_lost(d, "it detached the L2TP socket");
+	s->batch_asked = true;
 	rxcheck_parse(mh, &peer, &meta);
 	if (l2secd_dp_input(d, &peer, &meta, data, len) == DATAPATH_CARRIED)
 		return;
@@ -306,6 +309,7 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 	struct l2secd *d = s->d;
 
 	(void)events;
+	s->batch_asked = false;
 	if (rxbatch_read(d->rxb, &s->rx, sock_datagram, s) < 0)
 		log_info("l2tp: receive: %s", strerror(errno));
 	rx_report(d);
@@ -497,8 +501,10 @@ static void dp_session_del(void *env, struct l2tp_session *s)
 /*
  * privsep: the records a new engine resumes from, to the parent, as they
  * change (priv/priv_state.h). Ns and Nr go after every exchange, uncoalesced:
- * a small datagram per control message (HELLOs: one a minute a tunnel), and
- * the record is never behind the peer when the engine dies.
+ * a small datagram per control message (HELLOs: one a minute a tunnel), held
+ * until the engine's next message to the parent or until its loop waits
+ * (engine_priv_record), so the record is never behind the peer once the
+ * engine waits for its next event.
  */
 static void dp_snap(void *env, enum l2tp_snap_event ev, struct l2tp_tunnel *t,
 		    struct l2tp_session *s)

@@ -40,6 +40,7 @@ struct l2secd_sock {
 	struct rxbatch_sock rx;		/* fd again, and its drop count as seen */
 	char addr[INET6_ADDRSTRLEN];	/* for log lines */
 	uint32_t kern_id;		/* the module's socket id, when handed over */
+	bool batch_asked;		/* datapath_sock_taken asked for this batch */
 	struct ev_io io;
 	struct l2secd *d;
 };

@@ -23,6 +23,8 @@ struct evloop {
 	ev_signal_fn signal_cb;
 	void *signal_arg;
 	uint64_t timerfd_at;	/* deadline the timerfd is set to, 0 = disarmed */
+	void (*before_wait)(void *arg);	/* evloop_set_before_wait */
+	void *before_wait_arg;
 	struct ev_timer **heap;	/* min-heap on ->when; t->slot = index + 1 */
 	size_t n, cap;
 	bool stop;
@@ -308,13 +310,25 @@ int evloop_set_signals(struct evloop *loop, const int *signals, size_t n,
 	return 0;
 }
 
+void evloop_set_before_wait(struct evloop *loop, void (*fn)(void *arg), void *arg)
+{
+	loop->before_wait = fn;
+	loop->before_wait_arg = arg;
+}
+
 int evloop_run(struct evloop *loop)
 {
 	struct epoll_event evs[32];
 
 	loop->stop = false;
 	while (!loop->stop) {
-		int n = epoll_wait(loop->epfd, evs, (int)ARRAY_SIZE(evs), -1);
+		int n;
+
+		if (loop->before_wait)
+			loop->before_wait(loop->before_wait_arg);
+		if (loop->stop)
+			break;
+		n = epoll_wait(loop->epfd, evs, (int)ARRAY_SIZE(evs), -1);
 
 		if (n < 0) {
 			if (errno == EINTR)

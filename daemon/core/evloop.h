@@ -66,6 +66,13 @@ void evloop_del_io(struct evloop *loop, struct ev_io *io);
 int evloop_set_signals(struct evloop *loop, const int *signals, size_t n,
 		       ev_signal_fn cb, void *arg);
 
+/*
+ * fn(arg) each time before the loop waits for events (NULL: none): what a
+ * callback left to be sent in one go goes out before the process sleeps.
+ * One such function a loop.
+ */
+void evloop_set_before_wait(struct evloop *loop, void (*fn)(void *arg), void *arg);
+
 /* Run until evloop_stop(); 0, or -1 with errno on a loop failure. */
 int evloop_run(struct evloop *loop);
 void evloop_stop(struct evloop *loop);

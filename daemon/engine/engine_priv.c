@@ -59,6 +59,10 @@ struct engine_priv {
 	unsigned int q_head, q_len;
 	struct sa_cached sa[ENGINE_PRIV_SA_CACHE];	/* by mark, direct-mapped */
 	unsigned int sa_ttl_ms;
+	/* resume records not sent yet (engine_priv_record): n_rec of them, rec_used octets */
+	uint8_t rec[ENGINE_PRIV_RECORD_BUF];
+	uint16_t rec_len[ENGINE_PRIV_RECORDS];
+	unsigned int n_rec, rec_used;
 };
 
 static void set_broken(struct engine_priv *ep, const char *why)
@@ -72,6 +76,51 @@ static void set_broken(struct engine_priv *ep, const char *why)
 bool engine_priv_broken(const struct engine_priv *ep)
 {
 	return ep->broken;
+}
+
+/*
+ * The held records and then msg (len octets; NULL: none) in one datagram, a
+ * PRIV_BATCH when more than one (priv_msg.h): one send, one wake-up of the
+ * parent. Blocking, as a request; 0, or -1 (broken) when it did not go. The
+ * records' octets are wiped (a user name), msg is the caller's.
+ */
+static int send_with_records(struct engine_priv *ep, const uint8_t *msg, size_t len)
+{
+	uint8_t out[PRIV_BATCH_MAX];
+	const uint8_t *d = out;
+	size_t n = PRIV_HDR_LEN + ep->rec_used + (msg ? len : 0);
+	int r = 0;
+
+	if (ep->n_rec + (msg ? 1 : 0) == 1) {	/* alone: as it is */
+		d = msg ? msg : ep->rec;
+		n = msg ? len : ep->rec_used;
+	} else {
+		out[0] = PRIV_MSG_VERSION;
+		out[1] = PRIV_BATCH;
+		put_be16(out + 2, (uint16_t)n);
+		put_be32(out + 4, 0);
+		memcpy(out + PRIV_HDR_LEN, ep->rec, ep->rec_used);
+		if (msg)
+			memcpy(out + PRIV_HDR_LEN + ep->rec_used, msg, len);
+	}
+	if (n && send(ep->fd, d, n, MSG_NOSIGNAL) != (ssize_t)n)
+		r = -1;
+	if (d == out)
+		explicit_bzero(out, n);
+	explicit_bzero(ep->rec, ep->rec_used);
+	ep->n_rec = ep->rec_used = 0;
+	if (r < 0)
+		set_broken(ep, "cannot be written to");
+	return r;
+}
+
+/* The held records, before the event loop waits: none is behind while the engine sleeps. */
+static void records_before_wait(void *arg)
+{
+	struct engine_priv *ep = arg;
+
+	if (ep->n_rec && !ep->broken)
+		send_with_records(ep, NULL, 0);
 }
 
 static void deliver(struct engine_priv *ep)
@@ -200,6 +249,7 @@ struct engine_priv *engine_priv_new(struct evloop *loop, int fd, engine_priv_eve
 		free(ep);
 		return NULL;
 	}
+	evloop_set_before_wait(loop, records_before_wait, ep);
 	return ep;
 }
 
@@ -207,6 +257,8 @@ void engine_priv_free(struct engine_priv *ep)
 {
 	if (!ep)
 		return;
+	records_before_wait(ep);	/* what it holds, before the parent sees its end */
+	evloop_set_before_wait(ep->loop, NULL, NULL);
 	ev_timer_cancel(ep->loop, &ep->drain);
 	evloop_del_io(ep->loop, &ep->io);
 	close(ep->fd);
@@ -232,9 +284,9 @@ int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_r
 		errno = EINVAL;
 		return -1;	/* a field the decoder would refuse: not sent */
 	}
-	if (send(ep->fd, buf, (size_t)len, MSG_NOSIGNAL) != len) {
+	/* the held records first, in the same system call */
+	if (send_with_records(ep, buf, (size_t)len) < 0) {
 		explicit_bzero(buf, (size_t)len);
-		set_broken(ep, "cannot be written to");
 		errno = EPIPE;
 		return -1;
 	}
@@ -695,12 +747,18 @@ int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m)
 			priv_state_type_name(m->type));
 		return -1;
 	}
-	/* blocking, as a request: the parent reads them in order with the requests */
-	if (send(ep->fd, buf, (size_t)len, MSG_NOSIGNAL) != len) {
+	/*
+	 * held, to go before the next request or SEND, in the same system call
+	 * (engine_priv.h): the parent reads them in order with the requests
+	 */
+	if ((ep->n_rec == ENGINE_PRIV_RECORDS || ep->rec_used + (size_t)len > sizeof(ep->rec)) &&
+	    send_with_records(ep, NULL, 0) < 0) {
 		explicit_bzero(buf, (size_t)len);
-		set_broken(ep, "cannot be written to");
 		return -1;
 	}
+	memcpy(ep->rec + ep->rec_used, buf, (size_t)len);
+	ep->rec_len[ep->n_rec++] = (uint16_t)len;
+	ep->rec_used += (unsigned int)len;
 	explicit_bzero(buf, (size_t)len);	/* a user name: the encoder wrote len octets */
 	ep->st_seq = m->seq;
 	return 0;
@@ -739,6 +797,11 @@ int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
 	elen = priv_msg_encode(&m, out, sizeof(out));
 	if (elen < 0) {
 		errno = EINVAL;		/* a field the decoder would refuse: not sent */
+		return -1;
+	}
+	/* the held records go first, blocking (never dropped as a SEND may be) */
+	if (ep->n_rec && send_with_records(ep, NULL, 0) < 0) {
+		errno = EPIPE;
 		return -1;
 	}
 	/* the engine does not wait: a full socketpair drops it, as the network would */

@@ -34,6 +34,8 @@
 #define ENGINE_PRIV_QUEUE	256
 #define ENGINE_PRIV_SA_CACHE	256	/* live SAs the engine remembers (engine_priv_mark_ok) */
 #define ENGINE_PRIV_SA_TTL_MS	5000
+#define ENGINE_PRIV_RECORDS	16	/* resume records held for one PRIV_BATCH */
+#define ENGINE_PRIV_RECORD_BUF	PRIV_BATCH_RECORDS	/* and their octets: one always fits */
 
 struct engine_priv;
 
@@ -155,6 +157,12 @@ int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *o
  * A resume record (priv/priv_state.h) to the parent, numbered here (its seq is
  * set), not answered: 0, or -1 when it was not sent (a record the parent
  * would refuse to decode, or the parent gone: then engine_priv_broken).
+ * Records are held (at most ENGINE_PRIV_RECORDS, ENGINE_PRIV_RECORD_BUF
+ * octets) and sent in order in one datagram (a PRIV_BATCH, priv_msg.h) with
+ * the next request, before a SEND, before the event loop waits
+ * (evloop_set_before_wait), or when they fill the hold: the parent reads and
+ * checks each as before, and none is behind once the engine sleeps; a
+ * setup's records no longer wake the parent one by one.
  */
 struct priv_state_msg;
 int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m);

@@ -740,6 +740,40 @@ enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg
 	return c.err;
 }
 
+enum priv_reason priv_batch_check(const uint8_t *buf, size_t len)
+{
+	size_t at = PRIV_HDR_LEN, records = 0;
+
+	if (len < PRIV_HDR_LEN)
+		return PRIV_R_TRUNCATED;
+	if (buf[0] != PRIV_MSG_VERSION)
+		return PRIV_R_VERSION;
+	if (buf[1] != PRIV_BATCH)
+		return PRIV_R_TYPE;
+	if (len > PRIV_BATCH_MAX || get_be16(buf + 2) != len)
+		return PRIV_R_LENGTH;
+	if (get_be32(buf + 4) != 0)
+		return PRIV_R_FIELD;
+	if (at == len)
+		return PRIV_R_TRUNCATED;	/* nothing in it */
+	while (at < len) {
+		size_t n;
+
+		if (len - at < PRIV_HDR_LEN)
+			return PRIV_R_TRUNCATED;
+		n = get_be16(buf + at + 2);
+		if (n < PRIV_HDR_LEN || n > len - at)
+			return PRIV_R_LENGTH;
+		if (buf[at + 1] >= PRIV_RECORD_BASE)
+			records += n;
+		else if (at + n != len || !priv_type_is_request(buf[at + 1]) ||
+			 buf[at + 1] == PRIV_REQ_SEND)
+			return PRIV_R_TYPE;	/* a request only last, never a SEND */
+		at += n;
+	}
+	return records <= PRIV_BATCH_RECORDS ? PRIV_OK : PRIV_R_LENGTH;
+}
+
 bool priv_type_is_request(unsigned int type)
 {
 	return (type >= PRIV_REQ_TUNNEL_ADD && type <= PRIV_REQ_STATS) ||

@@ -36,9 +36,9 @@
 
 #include "ppp/mschap.h"
 
-#define PRIV_MSG_VERSION	7	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun;
+#define PRIV_MSG_VERSION	8	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun;
 				   6: ACCT_KEEP, RADIUS_SIGN's keep, STATS' acct;
-				   7: FROUTE_* of IPv6 prefixes */
+				   7: FROUTE_* of IPv6 prefixes; 8: PRIV_BATCH */
 #define PRIV_HDR_LEN		8
 /*
  * The largest message: a RADIUS packet to sign or verify and its fields (a
@@ -52,6 +52,21 @@
 #define PRIV_ID_MAX		127	/* an SA's remote identity (ipsec_sa_desc) */
 #define PRIV_VICI_MAX		107	/* charon's VICI socket path */
 #define PRIV_REPORT_N		18	/* IPSEC_REPORT's counters (ipsec.h's IPSEC_REPORT_N) */
+/*
+ * PRIV_BATCH, engine to parent: datagrams that would have gone one by one, in
+ * one, so that they wake the parent once (docs/PERFORMANCE.md, "Where a
+ * setup's instructions go in the guest"). Header as any message's (version
+ * PRIV_MSG_VERSION, type PRIV_BATCH, the whole length, sequence number 0),
+ * then whole datagrams, each with its own header and length: resume records
+ * (types from PRIV_RECORD_BASE: priv_state.h's, at most PRIV_BATCH_RECORDS
+ * octets of them), the last one possibly a request other than SEND (the
+ * one the engine then waits for). The parent takes them in order as if each
+ * had come alone. Never decoded by priv_msg_decode (not below PRIV_TYPE_MAX).
+ */
+#define PRIV_BATCH		0x7f
+#define PRIV_RECORD_BASE	0x80	/* types from here: resume records (priv_state.h) */
+#define PRIV_BATCH_RECORDS	(2 * PRIV_MSG_MAX)
+#define PRIV_BATCH_MAX		(PRIV_HDR_LEN + PRIV_BATCH_RECORDS + PRIV_MSG_MAX)
 /* SEND's datagram: an L2TP control message, or a data message with a PPP control frame */
 #define PRIV_SEND_MAX		1600	/* PPP's 1500 octets and its and L2TP's headers */
 
@@ -484,6 +499,14 @@ int priv_msg_encode(const struct priv_msg *m, uint8_t *buf, size_t cap);
  * priv_msg_wipe).
  */
 enum priv_reason priv_msg_decode(const uint8_t *buf, size_t len, struct priv_msg *m);
+
+/*
+ * Whether buf (len octets) is a well-formed PRIV_BATCH: its header, and
+ * elements that tile the rest exactly, each at least a header long, records
+ * alone but for the last, which may be a request other than SEND; PRIV_OK or
+ * the decoder's reason. What each element says is its own decoder's business.
+ */
+enum priv_reason priv_batch_check(const uint8_t *buf, size_t len);
 
 bool priv_type_is_request(unsigned int type);
 const char *priv_type_name(unsigned int type);

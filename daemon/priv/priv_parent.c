@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "core/log.h"
+#include "core/util.h"
 #include "priv/priv_parent.h"
 #include "priv/priv_state.h"
 
@@ -220,9 +221,13 @@ static void send_out(const struct priv_send *m, const struct priv_reply *r,
 		ops->send_failed(ctx, (enum priv_reason)r->reason);
 }
 
-/* One datagram: decoded, judged, carried out and answered; a PRIV_PARENT_* result. */
+/*
+ * One datagram: decoded, judged, carried out and answered (*answered: a reply
+ * was sent); a PRIV_PARENT_* result.
+ */
 static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *buf, size_t len,
-				   const struct priv_exec_ops *ops, void *ctx, uint64_t now)
+				   const struct priv_exec_ops *ops, void *ctx, uint64_t now,
+				   bool *answered)
 {
 	struct priv_msg req, reply;
 	enum priv_parent_result res = PRIV_PARENT_OK;
@@ -263,6 +268,7 @@ static enum priv_parent_result one(struct priv_check *c, int fd, const uint8_t *
 		log_err("privsep: the engine does not take its reply: %s", strerror(errno));
 		res = PRIV_PARENT_BROKEN;
 	}
+	*answered = true;
 out:
 	/* what the decoder and the checker wrote (priv_msg_used): a PAP password */
 	priv_msg_wipe(&req);
@@ -270,15 +276,51 @@ out:
 	return res;
 }
 
+/* One datagram, alone or out of a batch: a record to the store, else a request. */
+static enum priv_parent_result datagram(struct priv_check *c, int fd, const uint8_t *buf,
+					size_t len, const struct priv_exec_ops *ops, void *ctx,
+					uint64_t now, bool *answered)
+{
+	if (len >= 2 && priv_state_is_type(buf[1]))	/* a resume record */
+		return ops->record ? ops->record(ctx, buf, len) : PRIV_PARENT_BROKEN;
+	return one(c, fd, buf, len, ops, ctx, now, answered);
+}
+
+/* A PRIV_BATCH: its datagrams in order, as if each had come alone (priv_msg.h). */
+static enum priv_parent_result batch(struct priv_check *c, int fd, const uint8_t *buf,
+				     size_t len, const struct priv_exec_ops *ops, void *ctx,
+				     uint64_t now, bool *answered)
+{
+	enum priv_parent_result res = PRIV_PARENT_OK;
+	enum priv_reason why = priv_batch_check(buf, len);
+
+	if (why != PRIV_OK) {
+		log_err("privsep: a batch from the engine refused: %s", priv_reason_name(why));
+		return PRIV_PARENT_BROKEN;
+	}
+	for (size_t at = PRIV_HDR_LEN, n; at < len && res == PRIV_PARENT_OK; at += n) {
+		n = get_be16(buf + at + 2);
+		res = datagram(c, fd, buf + at, n, ops, ctx, now, answered);
+	}
+	return res;
+}
+
 enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 					  const struct priv_exec_ops *ops, void *ctx,
 					  uint64_t now_ms)
 {
-	uint8_t buf[PRIV_MSG_MAX];
+	uint8_t buf[PRIV_BATCH_MAX];
 	enum priv_parent_result res = PRIV_PARENT_OK;
 	size_t used = 0;	/* the longest datagram read into buf */
+	bool answered = false;
 
-	while (res == PRIV_PARENT_OK) {
+	/*
+	 * Until a request is answered: the engine waits for that reply, so nothing
+	 * follows it yet, and a read to find that out would be a system call a
+	 * request for nothing. What it sends next wakes the loop again (epoll,
+	 * level-triggered). Records and SENDs are not answered: read on.
+	 */
+	while (res == PRIV_PARENT_OK && !answered) {
 		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -291,10 +333,10 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 			res = PRIV_PARENT_BROKEN;
 			break;
 		}
-		if (n >= 2 && priv_state_is_type(buf[1]))	/* a resume record */
-			res = ops->record ? ops->record(ctx, buf, (size_t)n) : PRIV_PARENT_BROKEN;
+		if (n >= 2 && buf[1] == PRIV_BATCH)
+			res = batch(c, fd, buf, (size_t)n, ops, ctx, now_ms, &answered);
 		else
-			res = one(c, fd, buf, (size_t)n, ops, ctx, now_ms);
+			res = datagram(c, fd, buf, (size_t)n, ops, ctx, now_ms, &answered);
 	}
 	explicit_bzero(buf, used);	/* a PAP password */
 	return res;
@@ -336,15 +378,35 @@ void priv_parent_engine_gone(struct priv_check *c, const struct priv_exec_ops *o
 
 /* --- a new engine resumes (priv_state.h) --------------------------------------------- */
 
+/* A dead engine's records in a batch (its request, last, not carried out); false: broken. */
+static bool drain_batch(const uint8_t *buf, size_t len, const struct priv_exec_ops *ops,
+			void *ctx)
+{
+	if (priv_batch_check(buf, len) != PRIV_OK)
+		return false;
+	for (size_t at = PRIV_HDR_LEN, n; at < len; at += n) {
+		n = get_be16(buf + at + 2);
+		if (priv_state_is_type(buf[at + 1]) &&
+		    (!ops->record || ops->record(ctx, buf + at, n) != PRIV_PARENT_OK))
+			return false;
+	}
+	return true;
+}
+
 void priv_parent_drain_records(int fd, const struct priv_exec_ops *ops, void *ctx)
 {
-	uint8_t buf[PRIV_MSG_MAX];
+	uint8_t buf[PRIV_BATCH_MAX];
 	ssize_t n;
 
 	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC)) > 0) {
 		/* a SEND among them is not sent (as if lost): its engine is gone */
 		if ((size_t)n <= sizeof(buf) && n >= 2 && buf[1] == PRIV_REQ_SEND)
 			continue;
+		if ((size_t)n <= sizeof(buf) && n >= 2 && buf[1] == PRIV_BATCH) {
+			if (!drain_batch(buf, (size_t)n, ops, ctx))
+				break;
+			continue;
+		}
 		if ((size_t)n > sizeof(buf) || n < 2 || !priv_state_is_type(buf[1]) ||
 		    !ops->record || ops->record(ctx, buf, (size_t)n) != PRIV_PARENT_OK)
 			break;

@@ -89,8 +89,11 @@ struct priv_exec_ops {
 };
 
 /*
- * Read and answer the datagrams waiting on fd (non-blocking reads).
- * c judges; ops (with ctx) carry out. now_ms: the parent's clock.
+ * Read and answer the datagrams waiting on fd (non-blocking reads), up to
+ * and including the first request answered: the engine waits for that reply,
+ * so nothing follows it yet, and the next datagram wakes the caller's loop
+ * again (fd is level-triggered there). c judges; ops (with ctx) carry out.
+ * now_ms: the parent's clock.
  */
 enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 					  const struct priv_exec_ops *ops, void *ctx,

@@ -64,7 +64,7 @@
 
 #define PRIV_STATE_VERSION	3	/* 2: records carry the tunnel's handle; 3: accounting */
 #define PRIV_ST_HDR_LEN		(PRIV_HDR_LEN + 4)	/* the header and the handle */
-#define PRIV_ST_BASE		0x80	/* past priv_msg.h's types */
+#define PRIV_ST_BASE		PRIV_RECORD_BASE	/* past priv_msg.h's types */
 
 enum priv_state_type {
 	PRIV_ST_TUNNEL = PRIV_ST_BASE,

@@ -29,7 +29,11 @@
 # lines, 30; 0: none), BENCH_SCALE_KEEPALIVE (yes; no: no HELLO and no LCP echo from
 # the gateway, so that the sessions already up cost nothing while the rest dial:
 # at 66,000 sessions the keepalives were some 4,400 exchanges a second),
-# BENCH_SCALE_PRIVSEP (the daemon's default; yes or no).
+# BENCH_SCALE_PRIVSEP (the daemon's default; yes or no), BENCH_SCALE_PROFILE (1: the
+# dial phase under `perf record -a -g` (tests/bench/profile.bash; under icount a sample
+# falls every 5e8 / BENCH_PROFILE_FREQ instructions), by process id and symbol, self and
+# with callees, in profile-setup.txt, perf's data and the guest's kallsyms beside it; the
+# run's figures then include perf's cost and are not a measurement).
 # The daemon's figures are those of l2secd's processes together: with privsep the
 # parent and its engine.
 # vm-timeout: 7200
@@ -148,6 +152,10 @@ status() {
 
 rm -rf "$run"
 mkdir -p "$run/run"
+if [ "${BENCH_SCALE_PROFILE:-0}" = 1 ]; then
+	w=$run BENCH_PROFILE_DATA=1
+	. "$L2SEC_TOP/tests/bench/profile.bash"
+fi
 modprobe l2sec || { t_fail "modprobe l2sec"; t_done; }
 netns_add gw cl
 veth gw eth0 192.0.2.1/24 cl eth0 192.0.2.2/24
@@ -194,6 +202,7 @@ slab0=$(settled_slab) obj0=$(slab_objs) pcpu0=$(meminfo Percpu) rss0=$(gw_rss) r
 gwn=$(gw_pids | wc -w)
 slab_kb >"$out/slab.0"
 read -r r4_0 r6_0 <<<"$(routes)"
+[ "${BENCH_SCALE_PROFILE:-0}" != 1 ] || { bench_profile_setup && bench_profile_start setup; }
 busy0=$(busy) dcpu0=$(gw_cpu)
 t0=$(date +%s.%N)
 ip netns exec cl "$LOAD" -s 192.0.2.1 -S "$SOCKETS" -n "$N" -r "$RATE" -i "$INFLIGHT" -H -1 -t 60 \
@@ -206,6 +215,8 @@ wait_for "$UP_TIMEOUT" test -s "$run/status"
 kill $prog_pid
 t1=$(date +%s.%N)
 busy1=$(busy) dcpu1=$(gw_cpu) lcpu1=$(cpu_of $load_pid)
+[ "${BENCH_SCALE_PROFILE:-0}" != 1 ] ||
+	bench_profile_stop "# $N setups under perf (not a measurement); l2secd $(gw_pids)" pid,sym 0.3
 check "every setup ended within ${UP_TIMEOUT}s" test -s "$run/status"
 read -r up fails <<<"$(status "['up']" "['failures']" 2>&1)"
 check_eq "all $N clients up (failures: $fails)" "$N" "$up"

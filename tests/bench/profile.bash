@@ -26,30 +26,56 @@ bench_profile_setup() {
 	perf --version >/dev/null	# its libraries, read over 9p once
 }
 
+# bench_profile_start NAME: `perf record -a -g` (cpu-clock, BENCH_PROFILE_FREQ samples a
+# second of the guest's clock, 4000: under icount one sample every 5e8 / FREQ
+# instructions) until bench_profile_stop. perf starts with its events off and is told
+# to enable them once it is ready (its control FIFO; it acknowledges): under TCG its
+# start takes seconds, which a phase would otherwise spend unprofiled.
+bench_profile_start() {
+	local ctl=$w/perf-ctl ack=$w/perf-ack reply=
+	bench_profile_tag=${1// /-}
+	bench_profile_data=$w/perf-$bench_profile_tag.data
+	rm -f "$bench_profile_data" "$ctl" "$ack"
+	mkfifo "$ctl" "$ack"
+	perf record -q -a -g -e cpu-clock -F "${BENCH_PROFILE_FREQ:-4000}" -D -1 \
+		--control "fifo:$ctl,$ack" -o "$bench_profile_data" >/dev/null 2>&1 &
+	bench_profile_pid=$!
+	# read and write ends never block (a FIFO opened for both); perf's reply has a deadline
+	exec {bench_profile_ctl}<>"$ctl" {bench_profile_ack}<>"$ack"
+	echo enable >&"$bench_profile_ctl"
+	read -r -t 120 reply <&"$bench_profile_ack"
+	exec {bench_profile_ctl}>&- {bench_profile_ack}>&-
+	[ "$reply" = ack ] || { t_fail "perf record started"; return 1; }
+}
+
+# bench_profile_stop HEADER [SORT [LIMIT]]: the recording ended; the top symbols (SORT:
+# perf report's --sort, sym), self (down to 0.3% of the samples) and with their callees
+# (down to LIMIT %, 2), in $out/profile-NAME.txt under HEADER.
+bench_profile_stop() {
+	local data=$bench_profile_data txt=$out/profile-$bench_profile_tag.txt sort=${2:-sym}
+	local limit=${3:-2}
+	kill -INT "$bench_profile_pid"
+	wait "$bench_profile_pid"
+	{
+		echo "$1"
+		perf report -i "$data" --kallsyms="$w/$bench_kallsyms" --stdio --no-children \
+			--sort "$sort" --percent-limit 0.3 -g none 2>&1 | grep -v '^$'
+		echo "# with callees"
+		perf report -i "$data" --kallsyms="$w/$bench_kallsyms" --stdio --children \
+			--sort "$sort" --percent-limit "$limit" -g none 2>&1 | grep -v '^$'
+	} >"$txt"
+	[ -z "${BENCH_PROFILE_DATA:-}" ] || cp "$data" "$w/$bench_kallsyms" "$out/"
+	echo "# profile: $txt" >&2
+}
+
 # bench_profile NAME CMD...: CMD (one run: it prints its rate and lasts SECS) once
 # more under perf for BENCH_PROFILE_SECONDS, with bench_profiling=1 (a run that
 # records more than its rate can leave the profiled one out); its report in
 # $out/profile-NAME.txt, NAME's words joined by '-'.
 bench_profile() {
-	local name=$1 tag data txt pid v
+	local name=$1 v
 	shift
-	tag=${name// /-}
-	data=$w/perf-$tag.data txt=$out/profile-$tag.txt
-	rm -f "$data"
-	perf record -q -a -g -e cpu-clock -F 4000 -o "$data" >/dev/null 2>&1 &
-	pid=$!
-	wait_for 120 test -s "$data" || { t_fail "perf record started"; return 1; }
+	bench_profile_start "$name" || return 1
 	v=$(SECS=${BENCH_PROFILE_SECONDS:-8} bench_profiling=1 "$@")
-	kill -INT $pid
-	wait $pid
-	{
-		echo "# $name: ${v:-none} pps under perf (not a measurement)"
-		perf report -i "$data" --kallsyms="$w/$bench_kallsyms" --stdio --no-children \
-			--sort sym --percent-limit 0.3 -g none 2>&1 | grep -v '^$'
-		echo "# with callees"
-		perf report -i "$data" --kallsyms="$w/$bench_kallsyms" --stdio --children \
-			--sort sym --percent-limit 2 -g none 2>&1 | grep -v '^$'
-	} >"$txt"
-	[ -z "${BENCH_PROFILE_DATA:-}" ] || cp "$data" "$w/$bench_kallsyms" "$out/"
-	echo "# profile: $txt" >&2
+	bench_profile_stop "# $name: ${v:-none} pps under perf (not a measurement)"
 }

@@ -17,6 +17,10 @@
  * prefix) to the last Access-Request the
  * parent signed (what an engine cannot forge without the secret).
  *
+ * Each datagram is also put to the framing check of a PRIV_BATCH (the
+ * engine's records and the request after them in one datagram): one it
+ * accepts is tiled by whole datagrams, a request only last.
+ *
  * Oracles besides the sanitizers: a datagram the decoder accepts encodes
  * back to the same octets (one canonical form: nothing unchecked rides
  * along); every reply encodes; every datagram is counted once, accepted or
@@ -108,6 +112,23 @@ static void check_addr(const struct priv_addr *a)
 	}
 }
 
+/* A batch the framing check accepts is tiled by its datagrams, a request only last. */
+static void check_batch(const uint8_t *buf, size_t len)
+{
+	size_t at = PRIV_HDR_LEN;
+
+	if (priv_batch_check(buf, len) != PRIV_OK)
+		return;
+	while (at < len) {
+		size_t n = (size_t)buf[at + 2] << 8 | buf[at + 3];
+
+		if (n < PRIV_HDR_LEN || n > len - at ||
+		    (buf[at + 1] < PRIV_RECORD_BASE && at + n != len))
+			abort();
+		at += n;
+	}
+}
+
 /* Decoded, the datagram encodes back to itself. */
 static void check_canonical(const uint8_t *buf, size_t len)
 {
@@ -115,6 +136,7 @@ static void check_canonical(const uint8_t *buf, size_t len)
 	struct priv_msg m;
 	int n;
 
+	check_batch(buf, len);
 	if (priv_msg_decode(buf, len, &m) != PRIV_OK)
 		return;
 	n = priv_msg_encode(&m, again, sizeof(again));

@@ -881,6 +881,17 @@ static void test_malformed_record_is_broken(void **state)
 	fx_free(f, false);
 }
 
+/* A SEQ record numbered 1 of a tunnel the store has no record of, sent on fd. */
+static void send_stray_seq(int fd)
+{
+	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
+				      .seq_rec = { 3, 1, 1, false } };
+	uint8_t buf[PRIV_MSG_MAX];
+	int len = priv_state_encode(&rec, buf, sizeof(buf));
+
+	assert_int_equal(send(fd, buf, (size_t)len, 0), len);
+}
+
 /*
  * What a dead engine sent before it died and the parent had not read yet:
  * its records go to the store, its last request (never answered) is not
@@ -889,16 +900,13 @@ static void test_malformed_record_is_broken(void **state)
 static void test_dead_engine_records_drained(void **state)
 {
 	struct fx *f = fx_new(false);
-	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
-				      .seq_rec = { 3, 1, 1, false } };
 	struct priv_msg req = { .type = PRIV_REQ_TUNNEL_ADD, .seq = 1 };
 	uint8_t buf[PRIV_MSG_MAX];
 	int sv[2], len;
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-	len = priv_state_encode(&rec, buf, sizeof(buf));
-	assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	send_stray_seq(sv[1]);
 	req.tunnel_add = (struct priv_tunnel_add){ .tid = 3, .peer_tid = 103, .sock_id = 1,
 						   .peer = { .family = 4 }, .peer_port = 1701 };
 	len = priv_msg_encode(&req, buf, sizeof(buf));
@@ -937,6 +945,225 @@ static void test_dead_engine_sends_skipped(void **state)
 	priv_parent_drain_records(sv[0], &ops, f);
 	/* the record after the SEND was read (a SEQ of no recorded tunnel: refused, counted) */
 	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_TUNNEL_UNKNOWN], 1);
+	close(sv[0]);
+	fx_free(f, false);
+}
+
+/* The sequence number of the reply waiting on fd, or -1 when none is there. */
+static long reply_seq(int fd)
+{
+	uint8_t buf[PRIV_MSG_MAX];
+	struct priv_msg m;
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n <= 0)
+		return -1;
+	assert_int_equal(priv_msg_decode(buf, (size_t)n, &m), PRIV_OK);
+	assert_int_equal(m.type, PRIV_REPLY);
+	return (long)m.seq;
+}
+
+/*
+ * The parent reads up to the first request it answers and goes back to its
+ * loop: the engine waits for that reply, so a read after it would find nothing
+ * (a system call a request for nothing). What is still there is read on the
+ * next wake-up. Issue 19 item 4.
+ */
+static void test_parent_returns_after_reply(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct priv_msg req;
+	uint8_t buf[PRIV_MSG_MAX];
+	int sv[2], len;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	send_stray_seq(sv[1]);
+	for (uint32_t seq = 1; seq <= 2; seq++) {
+		priv_msg_init(&req, PRIV_REQ_STATS);
+		req.seq = seq;
+		len = priv_msg_encode(&req, buf, sizeof(buf));
+		assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	}
+	/* the record and the first request: answered, the second left */
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_TUNNEL_UNKNOWN], 1);
+	assert_int_equal(reply_seq(sv[1]), 1);
+	assert_int_equal(reply_seq(sv[1]), -1);
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	assert_int_equal(reply_seq(sv[1]), 2);
+	assert_int_equal(reply_seq(sv[1]), -1);
+	/* nothing there: nothing done */
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	close(sv[0]);
+	close(sv[1]);
+	fx_free(f, false);
+}
+
+/*
+ * The records in the datagram waiting on fd, alone or in a PRIV_BATCH: their
+ * types and numbers into type[] and seq[] (at most max); how many, 0 when none
+ * is there.
+ */
+static unsigned int records_waiting(int fd, uint8_t *type, uint32_t *seq, unsigned int max)
+{
+	uint8_t buf[PRIV_BATCH_MAX];
+	struct priv_state_msg m;
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	size_t at = 0, end = n > 0 ? (size_t)n : 0;
+	unsigned int k = 0;
+
+	if (n <= 0)
+		return 0;
+	if (buf[1] == PRIV_BATCH) {
+		assert_int_equal(priv_batch_check(buf, end), PRIV_OK);
+		at = PRIV_HDR_LEN;
+	}
+	for (size_t len; at < end; at += len, k++) {
+		len = get_be16(buf + at + 2);
+		assert_true(k < max);
+		assert_int_equal(priv_state_decode(buf + at, len, &m), PRIV_OK);
+		type[k] = m.type;
+		seq[k] = m.seq;
+	}
+	return k;
+}
+
+static struct evloop *stop_loop_of;
+
+static void stop_loop(struct ev_timer *t)
+{
+	(void)t;
+	evloop_stop(stop_loop_of);
+}
+
+/*
+ * The engine holds its resume records and sends them, in order, in one
+ * datagram (a PRIV_BATCH) with its next request, before its event loop waits,
+ * or when ENGINE_PRIV_RECORDS are held; a setup's records no longer wake the
+ * parent one by one (issue 19 item 4). None is behind once the engine sleeps.
+ */
+static void test_records_held_until_wait(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct ev_timer t;
+	uint8_t type[ENGINE_PRIV_RECORDS];
+	uint32_t seq[ENGINE_PRIV_RECORDS];
+	struct in_addr a = { htonl(0x0a090001) };
+
+	(void)state;
+	assert_int_equal(record_tunnel(f, 3), 0);
+	assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
+	assert_int_equal(record_ppp(f, f->h[3], 3, 5, a), 0);
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 0);	/* held */
+	/* the loop about to wait: sent, in order, in one datagram */
+	stop_loop_of = f->loop;
+	ev_timer_init(&t, stop_loop);
+	ev_timer_arm(f->loop, &t, 1);
+	assert_int_equal(evloop_run(f->loop), 0);
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 3);
+	assert_int_equal(type[0], PRIV_ST_TUNNEL);
+	assert_int_equal(type[1], PRIV_ST_SESSION);
+	assert_int_equal(type[2], PRIV_ST_PPP);
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(seq[i], 1 + i);
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 0);
+	/* a full hold goes out when one more comes */
+	for (unsigned int i = 0; i <= ENGINE_PRIV_RECORDS; i++)
+		assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, ENGINE_PRIV_RECORDS),
+			 ENGINE_PRIV_RECORDS);
+	for (unsigned int i = 0; i < ENGINE_PRIV_RECORDS; i++)
+		assert_int_equal(seq[i], 4 + i);
+	assert_false(engine_priv_broken(f->ep));
+	/* the last one goes, alone, before the engine's end closes */
+	engine_priv_free(f->ep);
+	f->ep = NULL;
+	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 1);
+	assert_int_equal(seq[0], 4 + ENGINE_PRIV_RECORDS);
+	fx_free(f, false);
+}
+
+/* The octets of a batch of the given datagrams (each a whole one, its length in its header). */
+static size_t batch_of(uint8_t *out, const uint8_t *const *dg, unsigned int n)
+{
+	size_t at = PRIV_HDR_LEN;
+
+	for (unsigned int i = 0; i < n; i++) {
+		size_t len = get_be16(dg[i] + 2);
+
+		memcpy(out + at, dg[i], len);
+		at += len;
+	}
+	out[0] = PRIV_MSG_VERSION;
+	out[1] = PRIV_BATCH;
+	put_be16(out + 2, (uint16_t)at);
+	put_be32(out + 4, 0);
+	return at;
+}
+
+/*
+ * A batch's datagrams are taken in order as if each came alone: its records
+ * to the store, its request (last) answered. A batch the framing check
+ * refuses (a request not last, a SEND, a length that does not tile it) breaks
+ * the protocol, as a malformed datagram does; a dead engine's batch gives its
+ * records to the store and its request is not carried out.
+ */
+static void test_batch_from_engine(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = 1, .handle = 1,
+				      .seq_rec = { 3, 1, 1, false } };
+	struct priv_msg req;
+	uint8_t r1[PRIV_MSG_MAX], r2[PRIV_MSG_MAX], q[PRIV_MSG_MAX], b[PRIV_BATCH_MAX];
+	const uint8_t *dg[3] = { r1, r2, q };
+	const uint8_t *bad[2] = { q, r1 };
+	size_t n;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_true(priv_state_encode(&rec, r1, sizeof(r1)) > 0);
+	rec.seq = 2;
+	assert_true(priv_state_encode(&rec, r2, sizeof(r2)) > 0);
+	priv_msg_init(&req, PRIV_REQ_STATS);
+	req.seq = 1;
+	assert_true(priv_msg_encode(&req, q, sizeof(q)) > 0);
+	n = batch_of(b, dg, 3);
+	assert_int_equal(send(sv[1], b, n, 0), (ssize_t)n);
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	/* both records read (SEQs of no recorded tunnel: refused, counted), the request answered */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_TUNNEL_UNKNOWN], 2);
+	assert_int_equal(reply_seq(sv[1]), 1);
+	assert_int_equal(reply_seq(sv[1]), -1);
+	/* the framing refused: a request not last; lengths that do not tile it; empty */
+	n = batch_of(b, bad, 2);
+	assert_int_equal(priv_batch_check(b, n), PRIV_R_TYPE);
+	n = batch_of(b, dg, 3);
+	assert_int_equal(priv_batch_check(b, n - 1), PRIV_R_LENGTH);
+	put_be16(b + 2, (uint16_t)(n - 1));	/* the request (a header alone) cut short */
+	assert_int_equal(priv_batch_check(b, n - 1), PRIV_R_TRUNCATED);
+	n = batch_of(b, dg, 0);
+	assert_int_equal(priv_batch_check(b, n), PRIV_R_TRUNCATED);
+	/* a SEND is never in a batch (it is not waited for) */
+	n = batch_of(b, dg, 2);
+	memcpy(b + n, q, get_be16(q + 2));
+	b[n + 1] = PRIV_REQ_SEND;
+	n += get_be16(q + 2);
+	put_be16(b + 2, (uint16_t)n);
+	assert_int_equal(priv_batch_check(b, n), PRIV_R_TYPE);
+	n = batch_of(b, bad, 2);
+	assert_int_equal(send(sv[1], b, n, 0), (ssize_t)n);
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_BROKEN);
+	assert_int_equal(reply_seq(sv[1]), -1);
+	/* a dead engine's batch: its records read, its request not carried out */
+	n = batch_of(b, dg, 3);
+	assert_int_equal(send(sv[1], b, n, 0), (ssize_t)n);
+	close(sv[1]);
+	priv_parent_drain_records(sv[0], &ops, f);
+	/* read: numbered 1 and 2 again, out of sequence */
+	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_SEQ], 2);
+	assert_int_equal(f->rec.tunnel_add, 0);
 	close(sv[0]);
 	fx_free(f, false);
 }
@@ -1190,6 +1417,9 @@ int main(void)
 		cmocka_unit_test(test_malformed_record_is_broken),
 		cmocka_unit_test(test_dead_engine_records_drained),
 		cmocka_unit_test(test_dead_engine_sends_skipped),
+		cmocka_unit_test(test_parent_returns_after_reply),
+		cmocka_unit_test(test_records_held_until_wait),
+		cmocka_unit_test(test_batch_from_engine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -192,6 +192,56 @@ static void test_real_loop(void **state)
 	evloop_free(loop);
 }
 
+/* evloop_set_before_wait: what a callback leaves to send goes out before the loop sleeps */
+static int hook_fd = -1, hook_calls, hook_reads;
+
+static void hook_before_wait(void *arg)
+{
+	assert_ptr_equal(arg, &hook_fd);
+	if (hook_calls++ == 0)	/* the first wait would block forever without it */
+		assert_int_equal(write(hook_fd, "y", 1), 1);
+}
+
+static void hook_pipe_cb(struct ev_io *io, uint32_t events)
+{
+	char c;
+
+	(void)events;
+	if (read(io->fd, &c, 1) == 1)
+		hook_reads++;
+	evloop_stop(loop);
+}
+
+static void test_before_wait(void **state)
+{
+	struct ev_io io;
+	int fds[2];
+
+	(void)state;
+	loop = evloop_new(NULL, NULL);
+	assert_non_null(loop);
+	assert_int_equal(pipe(fds), 0);
+	hook_fd = fds[1];
+	assert_int_equal(evloop_add_io(loop, &io, fds[0], EPOLLIN, hook_pipe_cb), 0);
+	ev_timer_init(&stop_timer, stop_cb);
+	ev_timer_arm(loop, &stop_timer, 5000);	/* a hook not called: the test fails, not hangs */
+	evloop_set_before_wait(loop, hook_before_wait, &hook_fd);
+	assert_int_equal(evloop_run(loop), 0);
+	assert_int_equal(hook_calls, 1);	/* before the one wait; stopped: not again */
+	assert_int_equal(hook_reads, 1);
+	/* removed: the loop runs without it */
+	evloop_set_before_wait(loop, NULL, NULL);
+	assert_int_equal(write(fds[1], "z", 1), 1);
+	assert_int_equal(evloop_run(loop), 0);
+	assert_int_equal(hook_calls, 1);
+	assert_int_equal(hook_reads, 2);
+	ev_timer_cancel(loop, &stop_timer);
+	evloop_del_io(loop, &io);
+	close(fds[0]);
+	close(fds[1]);
+	evloop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_zero_delay_rearm),
 		cmocka_unit_test(test_many_timers),
 		cmocka_unit_test(test_real_loop),
+		cmocka_unit_test(test_before_wait),
 	};
 
 	return cmocka_run_group_tests_name("evloop", tests, NULL, NULL);

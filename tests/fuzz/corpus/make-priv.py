@@ -16,7 +16,7 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 7
+VERSION = 8
 (TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
  MARK_QUERY, STATS) = range(1, 15)
@@ -161,6 +161,18 @@ def run(*msgs, flags=1):
     return out
 
 
+def record(t, seq, handle, body):
+    """A resume record (priv_state.h, version 3): its header, its tunnel's handle, its body."""
+    return struct.pack(">BBHII", 3, t, 12 + len(body), seq, handle) + body
+
+
+def batch(*dgs):
+    """A PRIV_BATCH of whole datagrams, framed for the harness (flags 0: sent as is)."""
+    body = b"".join(dgs)
+    m = struct.pack(">BBHI", VERSION, 0x7F, 8 + len(body), 0) + body
+    return bytes([0]) + struct.pack(">H", len(m)) + m
+
+
 DISC = dae_request(40, 5, (1, b"alice"), (55, struct.pack(">I", 1700000000)))
 COA = dae_request(43, 9, (1, b"alice"), (27, struct.pack(">I", 60)))
 
@@ -263,6 +275,11 @@ SEEDS = {
         addr_req(FROUTE_DEL, 5, 1, "2001:db8:5701::", 48),
         addr_req(FROUTE_ADD, 5, 1, "2001:db8:5701::", 48),
         addr_req(ADDR_RELEASE, 5, 1, "2001:db8:100:1::"), msg(SESSION_DEL, ids(5, 1))),
+    # the engine's resume records and the request after them in one datagram
+    # (PRIV_BATCH, sequence number 0: written as is), then one whose request is not last
+    "batch": batch(record(0x81, 1, 1, struct.pack(">HHHB", 3, 1, 1, 0)),
+                   record(0x81, 2, 1, struct.pack(">HHHB", 3, 2, 1, 0)), tunnel_add(1)) +
+             batch(tunnel_add(2), record(0x81, 3, 1, struct.pack(">HHHB", 3, 3, 1, 0))),
     "malformed": run(
         msg(SESSION_ADD, ids(1, 1)), msg(99, b""), msg(TUNNEL_DEL, ids(0, 0)),
         bytes([VERSION + 1]) + tunnel_add(1)[1:], tunnel_add(1)[:20], flags=0),
