@@ -318,9 +318,11 @@ enum priv_parent_result priv_parent_input(struct priv_check *c, int fd,
 	 * Until a request is answered: the engine waits for that reply, so nothing
 	 * follows it yet, and a read to find that out would be a system call a
 	 * request for nothing. What it sends next wakes the loop again (epoll,
-	 * level-triggered). Records and SENDs are not answered: read on.
+	 * level-triggered). Records and SENDs are not answered: read on, at most
+	 * PRIV_PARENT_INPUT_MAX a call (the rest wakes the loop again).
 	 */
-	while (res == PRIV_PARENT_OK && !answered) {
+	for (unsigned int k = 0; k < PRIV_PARENT_INPUT_MAX && res == PRIV_PARENT_OK && !answered;
+	     k++) {
 		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))

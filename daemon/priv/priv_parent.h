@@ -89,6 +89,12 @@ struct priv_exec_ops {
 };
 
 /*
+ * Datagrams read a call at most: a flood of records and SENDs leaves the
+ * parent's loop its other events between them.
+ */
+#define PRIV_PARENT_INPUT_MAX	64
+
+/*
  * Read and answer the datagrams waiting on fd (non-blocking reads), up to
  * and including the first request answered: the engine waits for that reply,
  * so nothing follows it yet, and the next datagram wakes the caller's loop

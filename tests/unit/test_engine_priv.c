@@ -964,6 +964,39 @@ static long reply_seq(int fd)
 }
 
 /*
+ * A flood of datagrams that are not requests (records, SENDs) is read at most
+ * PRIV_PARENT_INPUT_MAX a call: the parent's loop serves its other events
+ * (charon's, the kernel's, signals) between them, and what is left wakes it
+ * again. Before: read until none was left, as long as the engine wrote.
+ */
+static void test_parent_input_bounded(void **state)
+{
+	struct fx *f = fx_new(false);
+	const uint64_t *refused;
+	uint8_t buf[PRIV_MSG_MAX];
+	int sv[2], len;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	for (uint32_t i = 1; i <= PRIV_PARENT_INPUT_MAX + 10; i++) {
+		struct priv_state_msg rec = { .type = PRIV_ST_SEQ, .seq = i, .handle = 1,
+					      .seq_rec = { 3, 1, 1, false } };
+
+		len = priv_state_encode(&rec, buf, sizeof(buf));
+		assert_true(len > 0);
+		assert_int_equal(send(sv[1], buf, (size_t)len, 0), len);
+	}
+	refused = priv_state_stats(f->st)->refused;
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	assert_int_equal(refused[PRIV_R_TUNNEL_UNKNOWN], PRIV_PARENT_INPUT_MAX);
+	assert_int_equal(priv_parent_input(f->c, sv[0], &ops, f, 1000), PRIV_PARENT_OK);
+	assert_int_equal(refused[PRIV_R_TUNNEL_UNKNOWN], PRIV_PARENT_INPUT_MAX + 10);
+	close(sv[0]);
+	close(sv[1]);
+	fx_free(f, false);
+}
+
+/*
  * The parent reads up to the first request it answers and goes back to its
  * loop: the engine waits for that reply, so a read after it would find nothing
  * (a system call a request for nothing). What is still there is read on the
@@ -1418,6 +1451,7 @@ int main(void)
 		cmocka_unit_test(test_dead_engine_records_drained),
 		cmocka_unit_test(test_dead_engine_sends_skipped),
 		cmocka_unit_test(test_parent_returns_after_reply),
+		cmocka_unit_test(test_parent_input_bounded),
 		cmocka_unit_test(test_records_held_until_wait),
 		cmocka_unit_test(test_batch_from_engine),
 	};
