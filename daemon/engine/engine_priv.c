@@ -59,9 +59,11 @@ struct engine_priv {
 	unsigned int q_head, q_len;
 	struct sa_cached sa[ENGINE_PRIV_SA_CACHE];	/* by mark, direct-mapped */
 	unsigned int sa_ttl_ms;
-	/* resume records not sent yet (engine_priv_record): n_rec of them, rec_used octets */
+	/*
+	 * resume records not sent yet (engine_priv_record): n_rec of them, whole
+	 * datagrams back to back in rec_used octets (each carries its length)
+	 */
 	uint8_t rec[ENGINE_PRIV_RECORD_BUF];
-	uint16_t rec_len[ENGINE_PRIV_RECORDS];
 	unsigned int n_rec, rec_used;
 };
 
@@ -757,7 +759,7 @@ int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m)
 		return -1;
 	}
 	memcpy(ep->rec + ep->rec_used, buf, (size_t)len);
-	ep->rec_len[ep->n_rec++] = (uint16_t)len;
+	ep->n_rec++;
 	ep->rec_used += (unsigned int)len;
 	explicit_bzero(buf, (size_t)len);	/* a user name: the encoder wrote len octets */
 	ep->st_seq = m->seq;
