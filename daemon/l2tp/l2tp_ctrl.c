@@ -7,8 +7,9 @@
 #include "core/log.h"
 #include "core/util.h"
 
+/* A message of ours waiting for its acknowledgement, or one of the peer's held. */
 struct l2tp_txmsg {
-	struct l2tp_txmsg *next;
+	struct l2tp_txmsg *next;	/* in txq */
 	uint16_t ns;
 	size_t len;
 	uint8_t buf[];
@@ -16,6 +17,24 @@ struct l2tp_txmsg {
 
 static void rexmit_cb(struct ev_timer *t);
 static void ack_cb(struct ev_timer *t);
+
+/*
+ * Slots of the held table: rws rounded up to a power of two (<= MAX_RWS), so
+ * that ns modulo it stays distinct across the wrap of Ns at 65536.
+ */
+static unsigned int held_slots(const struct l2tp_ctrl *c)
+{
+	unsigned int n = 1;
+
+	while (n < c->p.rws)
+		n <<= 1;
+	return n;
+}
+
+static unsigned int held_slot(const struct l2tp_ctrl *c, uint16_t ns)
+{
+	return ns & (held_slots(c) - 1);
+}
 
 static void seq_changed(struct l2tp_ctrl *c)
 {
@@ -60,10 +79,13 @@ void l2tp_ctrl_destroy(struct l2tp_ctrl *c)
 	c->txq = NULL;
 	c->txq_tail = &c->txq;
 	c->n_queued = c->n_sent = 0;
-	for (size_t i = 0; i < L2TP_CTRL_MAX_RWS; i++) {
-		free(c->held[i].buf);
-		c->held[i].buf = NULL;
+	if (c->held) {
+		for (size_t i = 0; i < held_slots(c); i++)
+			free(c->held[i]);
+		free(c->held);
+		c->held = NULL;
 	}
+	c->n_held = 0;
 }
 
 static void transmit(struct l2tp_ctrl *c, struct l2tp_txmsg *m)
@@ -195,22 +217,60 @@ static void process_nr(struct l2tp_ctrl *c, uint16_t nr)
 
 static void deliver_held(struct l2tp_ctrl *c)
 {
-	for (;;) {
-		unsigned int slot = c->nr % L2TP_CTRL_MAX_RWS;
-		uint8_t *buf = c->held[slot].buf;
-		size_t len = c->held[slot].len;
+	while (c->held) {
+		struct l2tp_txmsg **slot = &c->held[held_slot(c, c->nr)];
+		struct l2tp_txmsg *m = *slot;
 		struct l2tp_hdr h;
 
-		if (!buf || c->held[slot].ns != c->nr)
+		if (!m || m->ns != c->nr)
 			return;
-		c->held[slot].buf = NULL;
-		c->nr++;
-		if (l2tp_hdr_parse(buf, len, &h) == L2TP_HDR_OK) {
-			c->stats.rx_msgs++;
-			c->ops->deliver(c, buf, h.msg_len, &h);
+		*slot = NULL;
+		if (!--c->n_held) {
+			free(c->held);
+			c->held = NULL;
 		}
-		free(buf);
+		c->nr++;
+		if (l2tp_hdr_parse(m->buf, m->len, &h) == L2TP_HDR_OK) {
+			c->stats.rx_msgs++;
+			c->ops->deliver(c, m->buf, h.msg_len, &h);
+		}
+		free(m);
 	}
+}
+
+/* Keep a message ahead of nr (d < rws of it) until the ones before it came. */
+static void hold(struct l2tp_ctrl *c, const uint8_t *buf, const struct l2tp_hdr *h)
+{
+	struct l2tp_txmsg *m;
+	unsigned int slot = held_slot(c, h->ns);
+
+	if (c->held && c->held[slot]) {
+		c->stats.rx_out_of_window++;	/* held already: a duplicate */
+		return;
+	}
+	if (!c->held) {
+		c->held = calloc(held_slots(c), sizeof(*c->held));
+		if (!c->held) {
+			c->stats.rx_nomem++;
+			return;
+		}
+	}
+	m = malloc(sizeof(*m) + h->msg_len);
+	if (!m) {
+		c->stats.rx_nomem++;
+		if (!c->n_held) {
+			free(c->held);
+			c->held = NULL;
+		}
+		return;
+	}
+	m->next = NULL;
+	m->ns = h->ns;
+	m->len = h->msg_len;
+	memcpy(m->buf, buf, h->msg_len);
+	c->held[slot] = m;
+	c->n_held++;
+	c->stats.rx_held++;
 }
 
 static void input(struct l2tp_ctrl *c, uint8_t *buf, size_t len, const struct l2tp_hdr *h);
@@ -228,7 +288,6 @@ void l2tp_ctrl_input(struct l2tp_ctrl *c, uint8_t *buf, size_t len, const struct
 static void input(struct l2tp_ctrl *c, uint8_t *buf, size_t len, const struct l2tp_hdr *h)
 {
 	uint16_t d;
-	unsigned int slot;
 
 	process_nr(c, h->nr);
 	if (h->msg_len <= h->hdr_len) {
@@ -250,17 +309,10 @@ static void input(struct l2tp_ctrl *c, uint8_t *buf, size_t len, const struct l2
 		return;
 	}
 	d = (uint16_t)(h->ns - c->nr);
-	slot = h->ns % L2TP_CTRL_MAX_RWS;
-	if (d >= c->p.rws || c->held[slot].buf) {
+	if (d >= c->p.rws) {
 		c->stats.rx_out_of_window++;
 		return;
 	}
-	c->held[slot].buf = malloc(h->msg_len);
-	if (!c->held[slot].buf)
-		return;
-	memcpy(c->held[slot].buf, buf, h->msg_len);
-	c->held[slot].len = h->msg_len;
-	c->held[slot].ns = h->ns;
-	c->stats.rx_held++;
+	hold(c, buf, h);
 	(void)len;
 }

@@ -7,7 +7,10 @@
  *
  * Memory per channel is bounded: at most L2TP_CTRL_MAX_QUEUE messages waiting
  * to be acknowledged, at most rws (<= L2TP_CTRL_MAX_RWS) held out of order,
- * each at most L2TP_MAX_MSG bytes.
+ * each at most L2TP_MAX_MSG bytes. The table of held messages (rws pointers,
+ * rounded up to a power of two)
+ * exists only while one is held: allocated for the first, freed with the last
+ * delivered (a channel spends almost all its life in order).
  *
  * Callbacks run from l2tp_ctrl_input() and from the channel's timers. The
  * owner must not free the channel inside them (defer it to a timer); it may
@@ -52,6 +55,7 @@ struct l2tp_ctrl_params {
 struct l2tp_ctrl_stats {
 	uint64_t tx_msgs, tx_retransmits, tx_zlb;
 	uint64_t rx_msgs, rx_zlb, rx_duplicates, rx_held, rx_out_of_window, rx_bad_nr;
+	uint64_t rx_nomem;		/* out of order, dropped: no memory to hold it */
 };
 
 struct l2tp_txmsg;
@@ -64,19 +68,21 @@ struct l2tp_ctrl {
 	uint16_t ns;			/* Ns of the next new message */
 	uint16_t nr;			/* next Ns expected from the peer */
 	uint16_t peer_rws;
-	struct l2tp_txmsg *txq;		/* unacknowledged, in Ns order; first n_sent are out */
-	struct l2tp_txmsg **txq_tail;
 	unsigned int n_queued, n_sent;
 	unsigned int timeout_ms, tries;
-	bool dead;
+	unsigned int n_held;		/* messages in held[] */
+	struct l2tp_txmsg *txq;		/* unacknowledged, in Ns order; first n_sent are out */
+	struct l2tp_txmsg **txq_tail;
 	struct ev_timer rexmit_timer;
 	struct ev_timer ack_timer;	/* armed while an ack is owed and not yet sent */
-	struct {
-		uint8_t *buf;		/* NULL: slot empty */
-		size_t len;
-		uint16_t ns;
-	} held[L2TP_CTRL_MAX_RWS];	/* indexed by ns % L2TP_CTRL_MAX_RWS */
+	/*
+	 * Messages ahead of nr, within our window: p.rws slots (rounded up to
+	 * a power of two) indexed by ns modulo their number (NULL: empty); the
+	 * table is NULL while n_held is 0.
+	 */
+	struct l2tp_txmsg **held;
 	struct l2tp_ctrl_stats stats;
+	bool dead;
 };
 
 void l2tp_ctrl_init(struct l2tp_ctrl *c, struct evloop *loop, const struct l2tp_ctrl_ops *ops,

@@ -212,12 +212,21 @@ static void test_duplicate_reacked(void **state)
 static void test_out_of_order_held(void **state)
 {
 	(void)state;
+	assert_null(fx->c.held);		/* in order: no table of held messages */
 	peer_msg(3, 0, false);			/* 1 and 2 still missing */
+	assert_non_null(fx->c.held);
 	peer_msg(2, 0, false);
 	assert_int_equal(fx->n_delivered, 0);
+	assert_int_equal(fx->c.n_held, 2);
 	peer_msg(5, 0, false);			/* beyond our window of 4 (1..4) */
 	assert_int_equal(fx->c.stats.rx_out_of_window, 1);
+	peer_msg(3, 0, false);			/* held already */
+	assert_int_equal(fx->c.stats.rx_out_of_window, 2);
+	assert_int_equal(fx->c.stats.rx_held, 2);
 	peer_msg(1, 0, false);
+	/* drained: the table is gone */
+	assert_null(fx->c.held);
+	assert_int_equal(fx->c.n_held, 0);
 	assert_int_equal(fx->n_delivered, 3);
 	assert_int_equal(fx->delivered[0], 1);
 	assert_int_equal(fx->delivered[1], 2);
@@ -284,6 +293,37 @@ static void test_wraparound(void **state)
 	assert_int_equal(fx->c.nr, 1);
 }
 
+/*
+ * A window that is not a power of two, across the wrap of Ns: 65535 and 0
+ * (and 1) are held apart, delivered in order; a table still holding a
+ * message when the channel goes is freed with it (ASan: no leak).
+ */
+static void test_held_odd_window_wrap(void **state)
+{
+	struct l2tp_ctrl_params p = {
+		.rexmit_initial_ms = 1000, .rexmit_max_ms = 8000, .retries = 5,
+		.ack_delay_ms = 250, .rws = 3,
+	};
+
+	(void)state;
+	l2tp_ctrl_destroy(&fx->c);
+	l2tp_ctrl_init(&fx->c, fx->loop, &ops, &p, 0x7777, 4, 65534);
+	peer_msg(65535, 0, false);
+	peer_msg(0, 0, false);
+	assert_int_equal(fx->c.n_held, 2);
+	assert_int_equal(fx->c.stats.rx_out_of_window, 0);
+	peer_msg(1, 0, false);			/* 65534 + 3: beyond the window */
+	assert_int_equal(fx->c.stats.rx_out_of_window, 1);
+	peer_msg(65534, 0, false);
+	assert_int_equal(fx->n_delivered, 3);
+	assert_int_equal(fx->delivered[0], 65534);
+	assert_int_equal(fx->delivered[1], 65535);
+	assert_int_equal(fx->delivered[2], 0);
+	assert_null(fx->c.held);
+	peer_msg(2, 0, false);			/* held when teardown frees the channel */
+	assert_non_null(fx->c.held);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +336,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_nr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wraparound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_odd_window_wrap, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("l2tp_ctrl", tests, NULL, NULL);
