@@ -106,7 +106,7 @@ static struct json_object *show_tunnels(struct l2tp_lns *lns, struct ipsec *ipse
 		add_str(o, CTL_K_STATE, l2tp_tunnel_state_name(t->state));
 		add_str(o, CTL_K_PEER, addr);
 		add_int(o, CTL_K_PEER_PORT, port);
-		add_str(o, CTL_K_PEER_HOST, t->peer_host);
+		add_str(o, CTL_K_PEER_HOST, l2tp_tunnel_peer_host(t));
 		add_int(o, CTL_K_MARK, t->peer.mark);
 		add_int(o, CTL_K_SESSIONS, t->n_sessions);
 		add_int(o, CTL_K_UPTIME_MS, (int64_t)(now - t->created_ms));

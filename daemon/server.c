@@ -741,6 +741,8 @@ static void reload(struct l2secd *d)
 	}
 	explicit_bzero(&d->cfg, sizeof(d->cfg));
 	d->cfg = *cfg;	/* the LNS points at d->cfg; established tunnels keep copies */
+	if (d->lns)
+		l2tp_lns_set_config(d->lns, &d->cfg.l2tp);	/* drops the old secret */
 	if (l2secd_rcvbuf(&d->cfg) != rcvbuf)
 		l2secd_socks_rx_setup(d);
 	sessions_reload(d->ss, users);

@@ -7,6 +7,7 @@
 
 #include "l2tp/l2tp_admit.h"
 #include "l2tp/l2tp_lns.h"
+#include "l2tp/l2tp_secret.h"
 #include "l2tp/l2tp_session.h"
 #include "l2tp/l2tp_stale.h"
 #include "l2tp/l2tp_tunnel.h"
@@ -85,6 +86,7 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 	reap(lns);
 	l2tp_stale_close(lns);
 	l2tp_admit_free(lns->admit);
+	l2tp_secret_put(lns->secret);
 	htab_free(&lns->by_tid);
 	htab_free(&lns->by_id);
 	htab_free(&lns->sessions);
@@ -124,6 +126,28 @@ void l2tp_config_init(struct l2tp_config *cfg)
 void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2tp_config *cfg)
 {
 	lns->cfg = cfg;
+	l2tp_secret_put(lns->secret);
+	lns->secret = NULL;
+}
+
+int l2tp_lns_secret(struct l2tp_lns *lns, struct l2tp_secret **out)
+{
+	const char *cur = lns->cfg->secret;
+
+	/* *cfg may have changed in place since (tests; a reload before set_config) */
+	if (lns->secret && strcmp(lns->secret->s, cur)) {
+		l2tp_secret_put(lns->secret);
+		lns->secret = NULL;
+	}
+	if (!lns->secret && cur[0]) {
+		lns->secret = l2tp_secret_new(cur);
+		if (!lns->secret) {
+			*out = NULL;
+			return -1;
+		}
+	}
+	*out = l2tp_secret_get(lns->secret);
+	return 0;
 }
 
 /* --- tunnels by origin and ID ------------------------------------------------------- */

@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "core/evloop.h"
@@ -43,6 +44,7 @@ struct l2tp_tunnel;
 struct l2tp_session;
 struct l2tp_admit;
 struct l2tp_admit_entry;
+struct l2tp_secret;
 
 /* Where a datagram came from, and so where its replies go. */
 struct l2tp_peer {
@@ -147,6 +149,10 @@ enum l2tp_lost {
 	L2TP_LOST_SA,
 };
 
+/* The peer's Host Name and Vendor Name as a tunnel keeps them (printable, at most 63 each). */
+#define L2TP_PEER_NAME_MAX 63
+
+/* Members ordered by size: no holes. */
 struct l2tp_tunnel {
 	struct l2tp_lns *lns;
 	struct l2tp_tunnel *prev, *next;
@@ -154,39 +160,56 @@ struct l2tp_tunnel {
 	struct htab_node id_node;	/* lns->by_id: tid alone, while linked */
 	struct htab_node peer_node;	/* lns->by_peer, while indexed */
 	struct htab_node mark_node;	/* lns->by_mark, while indexed and mark != 0 */
-	bool indexed;			/* in by_peer (and by_mark): not closing */
 	struct l2tp_tunnel *ho_prev, *ho_next;	/* lns->ho_head: SA-less, not up yet */
-	bool on_ho;
-	enum l2tp_tunnel_state state;
-	uint16_t tid, peer_tid;
 	struct l2tp_peer peer;
-	char peer_host[64];		/* printable copy of the peer's Host Name */
-	char peer_vendor[64];
-	uint32_t peer_framing, peer_bearer;
-	char secret[128];		/* the secret in force when the tunnel started */
-	uint8_t challenge[16];		/* ours, sent in SCCRP when a secret is set */
-	bool require_ipsec;
-	bool in_kernel;
-	uint32_t dp_handle;		/* the data path's name of it (l2sec.ko's handle; the privsep parent's) */
-	unsigned int hello_ms;
+	/*
+	 * The peer's Host Name, then its Vendor Name, each NUL-terminated, in one
+	 * allocation of their length (NULL: both empty); l2tp_tunnel_peer_host()
+	 * and l2tp_tunnel_peer_vendor() read them.
+	 */
+	char *peer_names;
+	/* the secret in force when the tunnel started, shared (l2tp_secret.h); NULL: none */
+	struct l2tp_secret *secret;
+	char *close_text;		/* the close_pending reason, then the silent close's
+					 * (allocated while needed; NULL: none) */
 	uint64_t created_ms;
-	uint16_t result, error;		/* why it closed */
-	enum l2tp_lost lost;		/* the tunnel was lost, not closed by either side */
-	bool close_pending;		/* a send failed: closed from hello_timer at once */
-	char close_text[64];		/* the close_pending reason, then the silent close's */
-	bool stop_owed;			/* closed with no StopCCN: the peer's next message gets one */
 	struct l2tp_ctrl ctrl;
 	struct l2tp_session *sessions;
-	unsigned int n_sessions;
 	struct ev_timer hello_timer;	/* HELLO after silence; setup timeout before SCCCN;
 					 * the deferred close (close_pending) */
 	struct ev_timer free_timer;	/* frees the tunnel: linger after StopCCN */
 	/* admission (l2tp_admit.c): the peers it is counted under, pinned while it lives */
 	struct l2tp_admit_entry *adm_src, *adm_sa;
+	uint8_t challenge[16];		/* ours, sent in SCCRP when a secret is set */
+	enum l2tp_tunnel_state state;
+	uint32_t peer_framing, peer_bearer;
+	uint32_t dp_handle;		/* the data path's name of it (l2sec.ko's handle; the privsep parent's) */
+	unsigned int hello_ms;
+	enum l2tp_lost lost;		/* the tunnel was lost, not closed by either side */
+	unsigned int n_sessions;
+	uint16_t tid, peer_tid;
+	uint16_t result, error;		/* why it closed */
+	bool indexed;			/* in by_peer (and by_mark): not closing */
+	bool on_ho;
+	bool require_ipsec;
+	bool in_kernel;
+	bool close_pending;		/* a send failed: closed from hello_timer at once */
+	bool stop_owed;			/* closed with no StopCCN: the peer's next message gets one */
 	bool adm_half_open, adm_counted;
 	bool close_quiet;		/* its close logged at info: admission logged it per
 					 * peer, or shutdown counts it in one line */
 };
+
+/* The peer's Host Name and Vendor Name from its SCCRQ (or record); "" when none. */
+static inline const char *l2tp_tunnel_peer_host(const struct l2tp_tunnel *t)
+{
+	return t->peer_names ? t->peer_names : "";
+}
+
+static inline const char *l2tp_tunnel_peer_vendor(const struct l2tp_tunnel *t)
+{
+	return t->peer_names ? t->peer_names + strlen(t->peer_names) + 1 : "";
+}
 
 struct l2tp_lns_stats {
 	uint64_t rx_packets, rx_bad_header, rx_unknown_tunnel, rx_wrong_peer;
@@ -226,6 +249,7 @@ struct l2tp_lns {
 	struct l2tp_tunnel *tunnel_list;
 	unsigned int n_tunnels, n_half_open, n_sessions;
 	struct l2tp_admit *admit;		/* per-peer accounting (l2tp_admit.h) */
+	struct l2tp_secret *secret;		/* cfg->secret's, for new tunnels (l2tp_lns_secret) */
 	struct l2tp_bucket sccrq_bucket;	/* all peers together: sccrq-rate */
 	bool shutting_down;
 	struct l2tp_session *dead;		/* closed sessions, freed by reap_timer */
@@ -243,7 +267,18 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2tp_config *cfg
 			      const struct l2tp_lns_ops *ops, void *env);
 /* Frees every tunnel and session without a word to the peers (not from a callback). */
 void l2tp_lns_free(struct l2tp_lns *lns);
+/*
+ * The configuration new tunnels take their values from; call it again when
+ * *cfg changed (a reload): the LNS lets go of the previous secret (live
+ * tunnels keep theirs).
+ */
 void l2tp_lns_set_config(struct l2tp_lns *lns, const struct l2tp_config *cfg);
+/*
+ * A reference to the secret in force (cfg->secret), for a new tunnel: *out
+ * NULL when none is configured; -1 when there is one but no memory for it.
+ * Tunnels created under the same secret share one object (l2tp_secret.h).
+ */
+int l2tp_lns_secret(struct l2tp_lns *lns, struct l2tp_secret **out);
 void l2tp_lns_set_session_ops(struct l2tp_lns *lns, const struct l2tp_session_ops *sops,
 			      void *arg);
 /* One datagram from a listening socket; buf is modified (hidden AVPs). */

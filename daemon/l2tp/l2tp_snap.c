@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "l2tp/l2tp_admit.h"
+#include "l2tp/l2tp_secret.h"
 #include "l2tp/l2tp_session.h"
 #include "l2tp/l2tp_snap.h"
 #include "l2tp/l2tp_stale.h"
@@ -80,8 +81,8 @@ int l2tp_tunnel_export(const struct l2tp_tunnel *t, struct l2tp_tunnel_rec *r)
 	r->peer_framing = t->peer_framing;
 	r->peer_bearer = t->peer_bearer;
 	r->created_ms = t->created_ms;
-	snprintf(r->peer_host, sizeof(r->peer_host), "%s", t->peer_host);
-	snprintf(r->peer_vendor, sizeof(r->peer_vendor), "%s", t->peer_vendor);
+	snprintf(r->peer_host, sizeof(r->peer_host), "%s", l2tp_tunnel_peer_host(t));
+	snprintf(r->peer_vendor, sizeof(r->peer_vendor), "%s", l2tp_tunnel_peer_vendor(t));
 	return 0;
 }
 
@@ -185,13 +186,25 @@ static void *fail_null(int err)
 	return NULL;
 }
 
+static void tunnel_free(struct l2tp_tunnel *t)
+{
+	l2tp_secret_put(t->secret);
+	free(t->peer_names);
+	free(t);
+}
+
 static struct l2tp_tunnel *tunnel_from_rec(struct l2tp_lns *lns, const struct l2tp_tunnel_rec *r)
 {
-	const struct l2tp_config *cfg = lns->cfg;
 	struct l2tp_tunnel *t = calloc(1, sizeof(*t));
 
 	if (!t)
 		return NULL;
+	/* the secret in force now: the record carries none (l2tp_snap.h) */
+	if (l2tp_tunnel_set_peer_names(t, r->peer_host, r->peer_vendor) < 0 ||
+	    l2tp_lns_secret(lns, &t->secret) < 0) {
+		tunnel_free(t);
+		return NULL;
+	}
 	t->lns = lns;
 	t->tid = r->seq.tid;
 	t->peer_tid = r->peer_tid;
@@ -199,12 +212,8 @@ static struct l2tp_tunnel *tunnel_from_rec(struct l2tp_lns *lns, const struct l2
 	rec_to_addr(&r->local, 0, &t->peer.local);
 	t->peer.mark = r->mark;
 	t->peer.sock = (int)r->sock;
-	snprintf(t->peer_host, sizeof(t->peer_host), "%s", r->peer_host);
-	snprintf(t->peer_vendor, sizeof(t->peer_vendor), "%s", r->peer_vendor);
 	t->peer_framing = r->peer_framing;
 	t->peer_bearer = r->peer_bearer;
-	/* the secret in force now: the record carries none (l2tp_snap.h) */
-	snprintf(t->secret, sizeof(t->secret), "%s", cfg->secret);
 	t->require_ipsec = r->require_ipsec;
 	t->in_kernel = r->in_kernel;
 	t->hello_ms = r->hello_ms;
@@ -234,7 +243,7 @@ struct l2tp_tunnel *l2tp_tunnel_import(struct l2tp_lns *lns, const struct l2tp_t
 	 * tunnel itself, any other stale tunnel's ID stays taken
 	 */
 	if (l2tp_lns_tunnel_of(lns, &t->peer, t->tid) || !l2tp_stale_resume(lns, t)) {
-		free(t);
+		tunnel_free(t);
 		return fail_null(EEXIST);
 	}
 	l2tp_tunnel_init_ctrl(t, r->peer_rws, r->seq.nr);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "l2tp/l2tp_admit.h"
+#include "l2tp/l2tp_secret.h"
 #include "l2tp/l2tp_session.h"
 #include "l2tp/l2tp_stale.h"
 #include "l2tp/l2tp_tunnel.h"
@@ -63,6 +64,51 @@ static void copy_printable(char *dst, size_t size, const struct l2tp_avp_val *v)
 	dst[n] = '\0';
 }
 
+int l2tp_tunnel_set_peer_names(struct l2tp_tunnel *t, const char *host, const char *vendor)
+{
+	size_t hl = strnlen(host, L2TP_PEER_NAME_MAX), vl = strnlen(vendor, L2TP_PEER_NAME_MAX);
+	char *p = NULL;
+
+	if (hl || vl) {
+		p = malloc(hl + vl + 2);
+		if (!p)
+			return -1;
+		memcpy(p, host, hl);
+		p[hl] = '\0';
+		memcpy(p + hl + 1, vendor, vl);
+		p[hl + 1 + vl] = '\0';
+	}
+	free(t->peer_names);
+	t->peer_names = p;
+	return 0;
+}
+
+/*
+ * The reason a close_pending or silent close gives (at most 63 characters,
+ * as the StopCCN's text); without memory for it, a fixed one.
+ */
+static void set_close_text(struct l2tp_tunnel *t, const char *text)
+{
+	size_t n;
+	char *p;
+
+	if (text == t->close_text)
+		return;
+	n = strnlen(text, 63);
+	p = malloc(n + 1);
+	if (p) {
+		memcpy(p, text, n);
+		p[n] = '\0';
+	}
+	free(t->close_text);
+	t->close_text = p;
+}
+
+static const char *close_text(const struct l2tp_tunnel *t)
+{
+	return t->close_text ? t->close_text : "tunnel closed";
+}
+
 static void fill_random(struct l2tp_lns *lns, uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -80,7 +126,7 @@ static void close_later(struct l2tp_tunnel *t, const char *text)
 	if (t->state == TUNNEL_CLOSING || t->close_pending)
 		return;
 	t->close_pending = true;
-	snprintf(t->close_text, sizeof(t->close_text), "%s", text);
+	set_close_text(t, text);
 	ev_timer_arm(t->lns->loop, &t->hello_timer, 0);
 }
 
@@ -139,22 +185,27 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 	struct l2tp_builder b;
 	struct l2tp_tunnel *t;
 	uint16_t tid = l2tp_lns_alloc_tid(lns, peer, cfg->require_ipsec);
-	char ps[80];
+	char ps[80], host[L2TP_PEER_NAME_MAX + 1], vendor[L2TP_PEER_NAME_MAX + 1];
 
 	if (!tid)
 		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
+	copy_printable(host, sizeof(host), &sccrq->avp[AVP_HOST_NAME]);
+	copy_printable(vendor, sizeof(vendor), &sccrq->avp[AVP_VENDOR_NAME]);
+	/* no tunnel at all rather than one without the secret in force */
+	if (l2tp_tunnel_set_peer_names(t, host, vendor) < 0 || l2tp_lns_secret(lns, &t->secret) < 0) {
+		free(t->peer_names);
+		free(t);
+		return NULL;
+	}
 	t->lns = lns;
 	t->tid = tid;
 	t->peer_tid = l2tp_msg_u16(sccrq, AVP_ASSIGNED_TUNNEL_ID);
 	t->peer = *peer;
-	copy_printable(t->peer_host, sizeof(t->peer_host), &sccrq->avp[AVP_HOST_NAME]);
-	copy_printable(t->peer_vendor, sizeof(t->peer_vendor), &sccrq->avp[AVP_VENDOR_NAME]);
 	t->peer_framing = l2tp_msg_u32(sccrq, AVP_FRAMING_CAP);
 	t->peer_bearer = l2tp_msg_u32(sccrq, AVP_BEARER_CAP);
-	snprintf(t->secret, sizeof(t->secret), "%s", cfg->secret);
 	t->require_ipsec = cfg->require_ipsec;
 	t->hello_ms = cfg->hello_interval_ms;
 	t->created_ms = evloop_now(lns->loop);
@@ -172,19 +223,19 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
 	l2tp_build_avp(&b, false, AVP_VENDOR_NAME, L2SEC_VENDOR, strlen(L2SEC_VENDOR));
 	l2tp_build_u16(&b, true, AVP_ASSIGNED_TUNNEL_ID, t->tid);
 	l2tp_build_u16(&b, true, AVP_RECEIVE_WINDOW, (uint16_t)cfg->receive_window);
-	if (t->secret[0]) {
+	if (t->secret) {
 		fill_random(lns, t->challenge, sizeof(t->challenge));
 		l2tp_build_avp(&b, true, AVP_CHALLENGE, t->challenge, sizeof(t->challenge));
 	}
 	if (l2tp_msg_has(sccrq, AVP_CHALLENGE)) {
 		uint8_t resp[L2TP_CHALLENGE_RESP_LEN];
 
-		l2tp_challenge_response(resp, L2TP_SCCRP, t->secret,
+		l2tp_challenge_response(resp, L2TP_SCCRP, l2tp_secret_str(t->secret),
 					sccrq->avp[AVP_CHALLENGE].p, sccrq->avp[AVP_CHALLENGE].len);
 		l2tp_build_avp(&b, true, AVP_CHALLENGE_RESPONSE, resp, sizeof(resp));
 	}
 	log_info("l2tp: tunnel %u: SCCRQ from %s (host '%s', peer tunnel %u)", t->tid,
-		 l2tp_peer_str(peer, ps, sizeof(ps)), t->peer_host, t->peer_tid);
+		 l2tp_peer_str(peer, ps, sizeof(ps)), l2tp_tunnel_peer_host(t), t->peer_tid);
 	/* a peer that never sends SCCCN is dropped long before retransmission gives up */
 	ev_timer_arm(lns->loop, &t->hello_timer, cfg->setup_timeout_ms);
 	l2tp_tunnel_send(t, &b);
@@ -207,7 +258,9 @@ void l2tp_tunnel_destroy(struct l2tp_tunnel *t)
 	l2tp_ctrl_destroy(&t->ctrl);
 	l2tp_admit_tunnel_release(t);
 	l2tp_lns_unlink_tunnel(t);
-	explicit_bzero(t->secret, sizeof(t->secret));
+	l2tp_secret_put(t->secret);	/* the last tunnel of that secret wipes it */
+	free(t->peer_names);
+	free(t->close_text);
 	free(t);
 }
 
@@ -258,7 +311,7 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 	 */
 	log_msg(t->close_quiet ? LOG_INFO : LOG_NOTICE,
 		"l2tp: tunnel %u (peer %s '%s') %s: result %u error %u%s%s", t->tid,
-		l2tp_peer_str(&t->peer, ps, sizeof(ps)), t->peer_host,
+		l2tp_peer_str(&t->peer, ps, sizeof(ps)), l2tp_tunnel_peer_host(t),
 		send ? "closed by us" : "closed", result, error, text ? ": " : "",
 		text ? text : "");
 	if (send && !t->ctrl.dead)
@@ -270,7 +323,7 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 	 */
 	t->stop_owed = !send && !t->ctrl.dead;
 	if (t->stop_owed)
-		snprintf(t->close_text, sizeof(t->close_text), "%s", text ? text : "tunnel closed");
+		set_close_text(t, text ? text : "tunnel closed");
 	/* linger: acknowledge retransmissions of the peer's last messages (5.7) */
 	ev_timer_arm(lns->loop, &t->free_timer, t->ctrl.dead ? 0 : rexmit_cycle_ms(&t->ctrl.p));
 }
@@ -313,7 +366,7 @@ static void hello_cb(struct ev_timer *timer)
 		/* the queue was full: no StopCCN can go, the peer is not acknowledging */
 		t->lost = L2TP_LOST_PEER;
 		l2tp_tunnel_close(t, false, STOPCCN_GENERAL_ERROR, L2TP_ERR_RESOURCES,
-				  t->close_text);
+				  close_text(t));
 		return;
 	}
 	if (t->state == TUNNEL_WAIT_CTL_CONN) {
@@ -339,7 +392,8 @@ static bool response_ok(const struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 
 	if (!l2tp_msg_has(msg, AVP_CHALLENGE_RESPONSE) || v->len != sizeof(want))
 		return false;
-	l2tp_challenge_response(want, L2TP_SCCCN, t->secret, t->challenge, sizeof(t->challenge));
+	l2tp_challenge_response(want, L2TP_SCCCN, l2tp_secret_str(t->secret), t->challenge,
+				sizeof(t->challenge));
 	for (size_t i = 0; i < sizeof(want); i++)
 		diff |= want[i] ^ v->p[i];
 	return diff == 0;
@@ -350,7 +404,7 @@ static void scccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	struct l2tp_lns *lns = t->lns;
 	char ps[80];
 
-	if (t->secret[0] && !response_ok(t, msg)) {
+	if (t->secret && !response_ok(t, msg)) {
 		lns->stats.tunnels_auth_failed++;
 		l2tp_tunnel_close(t, true, STOPCCN_NOT_AUTHORIZED, 0,
 				  l2tp_msg_has(msg, AVP_CHALLENGE_RESPONSE) ?
@@ -374,8 +428,8 @@ static void scccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	lns->stats.tunnels_established++;
 	l2tp_lns_snap(lns, L2TP_SNAP_UP, t, NULL);
 	log_notice("l2tp: tunnel %u established with %s (host '%s', peer tunnel %u)%s",
-		   t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), t->peer_host, t->peer_tid,
-		   t->secret[0] ? ", authenticated" : "");
+		   t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), l2tp_tunnel_peer_host(t),
+		   t->peer_tid, t->secret ? ", authenticated" : "");
 	if (t->hello_ms)
 		ev_timer_arm(lns->loop, &t->hello_timer, t->hello_ms);
 	else
@@ -447,13 +501,14 @@ static void late_stopccn(struct l2tp_tunnel *t, uint8_t *buf, size_t len,
 	char ps[80];
 
 	t->stop_owed = false;
-	if (l2tp_avp_decode(buf + h->hdr_len, len - h->hdr_len, t->secret, &msg) == L2TP_DEC_OK &&
+	if (l2tp_avp_decode(buf + h->hdr_len, len - h->hdr_len, l2tp_secret_str(t->secret),
+			    &msg) == L2TP_DEC_OK &&
 	    msg.type == L2TP_STOPCCN)
 		return;
 	lns->stats.late_stopccn++;
 	log_info("l2tp: tunnel %u (peer %s): message on the closed tunnel, StopCCN sent: %s",
-		 t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), t->close_text);
-	send_stopccn(t, t->result, t->error, t->close_text);
+		 t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), close_text(t));
+	send_stopccn(t, t->result, t->error, close_text(t));
 	ev_timer_arm(lns->loop, &t->free_timer, rexmit_cycle_ms(&t->ctrl.p));
 }
 
@@ -471,7 +526,7 @@ static void tunnel_deliver(struct l2tp_ctrl *c, uint8_t *buf, size_t len,
 			late_stopccn(t, buf, len, h);
 		return;
 	}
-	err = l2tp_avp_decode(buf + h->hdr_len, len - h->hdr_len, t->secret, &msg);
+	err = l2tp_avp_decode(buf + h->hdr_len, len - h->hdr_len, l2tp_secret_str(t->secret), &msg);
 	if (err != L2TP_DEC_OK) {
 		decode_error(t, h, &msg, err);
 		return;

@@ -14,6 +14,11 @@ struct l2tp_tunnel *l2tp_tunnel_new(struct l2tp_lns *lns, const struct l2tp_peer
  * t->peer_tid set: for l2tp_tunnel_new and l2tp_tunnel_import (l2tp_snap.h).
  */
 void l2tp_tunnel_init_ctrl(struct l2tp_tunnel *t, uint16_t peer_rws, uint16_t nr);
+/*
+ * The peer's Host Name and Vendor Name (printable; each cut at
+ * L2TP_PEER_NAME_MAX), replacing any; -1: no memory (the names unchanged).
+ */
+int l2tp_tunnel_set_peer_names(struct l2tp_tunnel *t, const char *host, const char *vendor);
 /* Tear down: sessions, kernel state, then StopCCN when send is true; linger. */
 void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16_t error,
 		       const char *text);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "l2tp/l2tp_admit.h"
+#include "l2tp/l2tp_secret.h"
 #include "l2tp_fake.h"
 #include "core/log.h"
 #include "datapath/datapath.h"
@@ -195,6 +196,117 @@ static void test_peer_challenge_without_secret(void **state)
 	assert_int_equal(h.tunnel_id, 0x4444);
 	expect_result(&m, STOPCCN_NOT_AUTHORIZED, 0);
 	assert_int_equal(f->lns->n_tunnels, 0);
+}
+
+/* SCCRQ with a challenge; checks the SCCRP's response with secret, returns our challenge. */
+static void sccrq_expect_secret(struct lac *l, const char *secret, uint8_t our_chal[16])
+{
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint8_t chal[16], want[16];
+
+	memset(chal, 0xa5, sizeof(chal));
+	lac_sccrq(l, chal, sizeof(chal), 0x0100);
+	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_SCCRP);
+	l->lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	l2tp_challenge_response(want, L2TP_SCCRP, secret, chal, sizeof(chal));
+	assert_int_equal(m.avp[AVP_CHALLENGE_RESPONSE].len, 16);
+	assert_memory_equal(m.avp[AVP_CHALLENGE_RESPONSE].p, want, 16);
+	assert_int_equal(m.avp[AVP_CHALLENGE].len, 16);
+	memcpy(our_chal, m.avp[AVP_CHALLENGE].p, 16);
+}
+
+/*
+ * Tunnels started under one secret share one copy of it; a reload that
+ * changes the secret leaves theirs alone (a tunnel half-way through its
+ * setup still authenticates with the old one) while new tunnels take the new
+ * one; the copy goes with its last holder. No secret: no copy at all.
+ */
+static void test_secret_shared_and_reload(void **state)
+{
+	struct lac a, b, c, d;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	uint8_t chal_a[16], chal_b[16], chal_c[16], resp[16];
+	struct l2tp_tunnel *ta, *tb, *tc, *td;
+	struct l2tp_secret *old;
+
+	(void)state;
+	strcpy(f->cfg.l2tp.secret, "s3cret");
+	lac_init(&a, f, 0x0a000011, 1701, 0, 0x1111);
+	lac_init(&b, f, 0x0a000012, 1701, 0, 0x2222);
+	sccrq_expect_secret(&a, "s3cret", chal_a);
+	sccrq_expect_secret(&b, "s3cret", chal_b);
+	ta = l2tp_lns_tunnel(f->lns, a.lns_tid);
+	tb = l2tp_lns_tunnel(f->lns, b.lns_tid);
+	assert_non_null(ta);
+	assert_non_null(tb);
+	assert_ptr_equal(ta->secret, tb->secret);
+	old = l2tp_secret_get(ta->secret);	/* the test's own reference */
+	assert_int_equal(old->refs, 4);		/* the LNS, two tunnels, the test */
+
+	/* reload with another secret */
+	strcpy(f->cfg.l2tp.secret, "n3w-secret");
+	l2tp_lns_set_config(f->lns, &f->cfg.l2tp);
+	assert_int_equal(old->refs, 3);		/* the LNS let go of it */
+	assert_string_equal(l2tp_secret_str(ta->secret), "s3cret");
+
+	/* a tunnel started before the reload answers with the old secret */
+	l2tp_challenge_response(resp, L2TP_SCCCN, "s3cret", chal_a, sizeof(chal_a));
+	lac_scccn(&a, resp);
+	assert_int_equal(f->k_tunnels, 1);
+	assert_int_equal(lac_recv(&a, &m, &h, &p), 0);
+
+	/* a new one is challenged with the new secret, and proves it knows it */
+	lac_init(&c, f, 0x0a000013, 1701, 0, 0x3333);
+	sccrq_expect_secret(&c, "n3w-secret", chal_c);
+	tc = l2tp_lns_tunnel(f->lns, c.lns_tid);
+	assert_non_null(tc);
+	assert_ptr_not_equal(tc->secret, old);
+	l2tp_challenge_response(resp, L2TP_SCCCN, "s3cret", chal_c, sizeof(chal_c));
+	lac_scccn(&c, resp);			/* the old secret no longer opens one */
+	assert_int_equal(lac_recv(&c, &m, &h, &p), L2TP_STOPCCN);
+	expect_result(&m, STOPCCN_NOT_AUTHORIZED, 0);
+	assert_int_equal(f->k_tunnels, 1);
+
+	/* the old tunnels go: the copy with the last of them (the test's aside) */
+	l2tp_tunnel_close(ta, true, STOPCCN_GENERAL_ERROR, 0, "test");
+	l2tp_tunnel_close(tb, true, STOPCCN_GENERAL_ERROR, 0, "test");
+	fake_advance(f, 120000);
+	assert_null(l2tp_lns_tunnel(f->lns, a.lns_tid));
+	assert_null(l2tp_lns_tunnel(f->lns, b.lns_tid));
+	assert_int_equal(old->refs, 1);
+	assert_true(l2tp_secret_put(old));	/* the last reference: wiped and freed */
+
+	/* no secret configured: none held */
+	f->cfg.l2tp.secret[0] = '\0';
+	l2tp_lns_set_config(f->lns, &f->cfg.l2tp);
+	lac_init(&d, f, 0x0a000014, 1701, 0, 0x4444);
+	lac_establish(&d);
+	td = l2tp_lns_tunnel(f->lns, d.lns_tid);
+	assert_non_null(td);
+	assert_null(td->secret);
+	assert_null(f->lns->secret);
+	assert_int_equal(f->k_tunnels, 1);
+	(void)chal_b;
+}
+
+/* One reference per get, the last put frees (ASan: no leak, no use after free). */
+static void test_secret_refs(void **state)
+{
+	struct l2tp_secret *s = l2tp_secret_new("abc");
+
+	(void)state;
+	assert_non_null(s);
+	assert_string_equal(l2tp_secret_str(s), "abc");
+	assert_string_equal(l2tp_secret_str(NULL), "");
+	assert_ptr_equal(l2tp_secret_get(s), s);
+	assert_null(l2tp_secret_get(NULL));
+	assert_false(l2tp_secret_put(s));
+	assert_true(l2tp_secret_put(s));
+	assert_false(l2tp_secret_put(NULL));
 }
 
 static void test_bad_version(void **state)
@@ -857,6 +969,8 @@ int main(void)
 		T(test_challenge_wrong),
 		T(test_challenge_missing),
 		T(test_peer_challenge_without_secret),
+		T(test_secret_shared_and_reload),
+		T(test_secret_refs),
 		T(test_bad_version),
 		T(test_tunnel_limit),
 		T(test_session_limits),
