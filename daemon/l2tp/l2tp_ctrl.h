@@ -52,10 +52,11 @@ struct l2tp_ctrl_params {
 	uint16_t rws;			/* ours, 1..L2TP_CTRL_MAX_RWS */
 };
 
+/* One tunnel's: 32 bits (a tunnel's 2^32 messages are a lifetime beyond any). */
 struct l2tp_ctrl_stats {
-	uint64_t tx_msgs, tx_retransmits, tx_zlb;
-	uint64_t rx_msgs, rx_zlb, rx_duplicates, rx_held, rx_out_of_window, rx_bad_nr;
-	uint64_t rx_nomem;		/* out of order, dropped: no memory to hold it */
+	uint32_t tx_msgs, tx_retransmits, tx_zlb;
+	uint32_t rx_msgs, rx_zlb, rx_duplicates, rx_held, rx_out_of_window, rx_bad_nr;
+	uint32_t rx_nomem;		/* out of order, dropped: no memory to hold it */
 };
 
 struct l2tp_txmsg;
