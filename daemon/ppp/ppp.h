@@ -73,6 +73,7 @@ enum ppp_down_reason {
 	PPP_DOWN_NO_ADDRESS,	/* address pool exhausted */
 	PPP_DOWN_NO_NCP,	/* no network protocol could be opened */
 	PPP_DOWN_PROTOCOL,	/* LCP renegotiation, peer rejected LCP, ... */
+	PPP_DOWN_NO_MEMORY,	/* the gateway's: out of memory */
 };
 
 const char *ppp_down_reason_name(enum ppp_down_reason r);

@@ -103,7 +103,7 @@ static void tlf(struct ppp_fsm *f)
 /* scr: Send-Configure-Request */
 static void scr(struct ppp_fsm *f)
 {
-	f->req_len = f->p->build(f, f->req, sizeof(f->req));
+	f->req_len = (uint8_t)f->p->build(f, f->req, sizeof(f->req));
 	f->reqid = ++f->id;
 	f->req_open = true;
 	ppp_send_ctrl(f->s, f->p->proto, CODE_CONFREQ, f->reqid, f->req, f->req_len);
@@ -112,12 +112,17 @@ static void scr(struct ppp_fsm *f)
 	start_timer(f);
 }
 
-/* str: Send-Terminate-Request */
+/*
+ * str: Send-Terminate-Request. Only LCP is ever closed (ppp_fsm_close, with
+ * the session's reason): its requests carry that reason, the others none.
+ */
 static void str(struct ppp_fsm *f)
 {
+	const char *msg = f == &f->s->lcp ? ppp_reason_msg(f->s) : "";
+
 	f->termid = ++f->id;
-	ppp_send_ctrl(f->s, f->p->proto, CODE_TERMREQ, f->termid,
-		      (const uint8_t *)f->term_msg, strlen(f->term_msg));
+	ppp_send_ctrl(f->s, f->p->proto, CODE_TERMREQ, f->termid, (const uint8_t *)msg,
+		      strnlen(msg, PPP_TERM_MSG_MAX));
 	if (f->restart)
 		f->restart--;
 	start_timer(f);
@@ -212,9 +217,8 @@ void ppp_fsm_open(struct ppp_fsm *f)
 	}
 }
 
-void ppp_fsm_close(struct ppp_fsm *f, const char *msg)
+void ppp_fsm_close(struct ppp_fsm *f)
 {
-	snprintf(f->term_msg, sizeof(f->term_msg), "%s", msg ? msg : "");
 	switch (f->state) {
 	case ST_STARTING:
 		set_state(f, ST_INITIAL);

@@ -288,7 +288,7 @@ static void lcp_up(struct ppp_fsm *f)
 	if (s->cfg.echo_interval_ms)
 		s->l.echo_deadline = s->now + s->cfg.echo_interval_ms;
 	s->phase = PHASE_AUTH;
-	s->a.method = s->l.auth;
+	s->auth_method = s->l.auth;
 	ppp_auth_start(s);
 }
 
@@ -318,10 +318,7 @@ static void lcp_term_req(struct ppp_fsm *f, const uint8_t *msg, size_t len)
 
 	ppp_sanitize(text, sizeof(text), msg, len);
 	ppp_log(s, LOG_INFO, "LCP: peer sent Terminate-Request \"%s\"", text);
-	if (s->reason == PPP_DOWN_NONE) {
-		s->reason = PPP_DOWN_PEER;
-		snprintf(s->reason_msg, sizeof(s->reason_msg), "peer: %s", text);
-	}
+	ppp_set_reason(s, PPP_DOWN_PEER, "peer: %s", text);
 }
 
 static bool lcp_extcode(struct ppp_fsm *f, uint8_t code, uint8_t id,
@@ -415,7 +412,7 @@ void ppp_lcp_echo_timer(struct ppp_session *s)
  */
 static bool lcp_resend_possible(const struct ppp_fsm *f)
 {
-	return f->s->phase == PHASE_AUTH && f->s->a.state == AUTH_WAIT;
+	return f->s->phase == PHASE_AUTH && f->s->auth_state == AUTH_WAIT;
 }
 
 const struct fsm_proto ppp_lcp_proto = {

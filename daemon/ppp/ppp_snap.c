@@ -14,7 +14,7 @@ int ppp_export(const struct ppp_session *s, struct ppp_rec *r)
 
 	memset(r, 0, sizeof(*r));
 	if (s->dead || s->term_pending || s->phase != PHASE_NETWORK ||
-	    s->lcp.state != ST_OPENED || s->a.state != AUTH_DONE || !(v4 || v6)) {
+	    s->lcp.state != ST_OPENED || s->auth_state != AUTH_DONE || !(v4 || v6)) {
 		errno = EAGAIN;
 		return -1;
 	}
@@ -29,8 +29,8 @@ int ppp_export(const struct ppp_session *s, struct ppp_rec *r)
 	r->echo_off = s->l.echo_off;
 	r->lcp_id = s->lcp.id;
 	r->echo_id = s->l.echo_id;
-	r->auth = (uint8_t)s->a.method;
-	snprintf(r->user, sizeof(r->user), "%s", s->user);
+	r->auth = (uint8_t)s->auth_method;
+	snprintf(r->user, sizeof(r->user), "%s", ppp_user(s));
 	r->ipcp_open = v4;
 	if (v4) {
 		r->ipcp_id = s->ipcp.id;
@@ -80,7 +80,7 @@ static void fsm_opened(struct ppp_fsm *f, uint8_t id)
 	f->restart = f->s->cfg.max_configure;
 }
 
-static void import_lcp(struct ppp_session *s, const struct ppp_rec *r)
+static int import_lcp(struct ppp_session *s, const struct ppp_rec *r)
 {
 	fsm_opened(&s->lcp, r->lcp_id);
 	s->l.req_mru = r->req_mru;
@@ -96,9 +96,10 @@ static void import_lcp(struct ppp_session *s, const struct ppp_rec *r)
 	s->l.echo_off = r->echo_off;
 	if (s->cfg.echo_interval_ms && !r->echo_off)
 		s->l.echo_deadline = s->now + s->cfg.echo_interval_ms;
-	s->a.state = AUTH_DONE;
-	s->a.method = r->auth;
-	snprintf(s->user, sizeof(s->user), "%s", r->user);
+	s->auth_state = AUTH_DONE;
+	s->auth_method = r->auth;
+	s->user = strndup(r->user, PPP_REC_USER_MAX);
+	return s->user ? 0 : -1;
 }
 
 static void import_ncps(struct ppp_session *s, const struct ppp_rec *r)
@@ -141,7 +142,11 @@ struct ppp_session *ppp_import(const struct ppp_config *cfg, const struct ppp_op
 	}
 	s->now = now;
 	s->phase = PHASE_NETWORK;
-	import_lcp(s, r);
+	if (import_lcp(s, r) < 0) {
+		ppp_free(s);
+		errno = ENOMEM;
+		return NULL;
+	}
 	import_ncps(s, r);
 	ppp_log(s, LOG_INFO, "resumed: user '%s'%s%s", s->user, r->ipcp_open ? ", IPCP" : "",
 		r->ipv6cp_open ? ", IPv6CP" : "");
