@@ -102,6 +102,8 @@ struct sess {
 struct sessions {
 	struct evloop *loop;
 	const struct l2sec_config *cfg;
+	/* The PPP engine's configuration the sessions share while cfg's [ppp] stays as is. */
+	struct ppp_conf *pconf;
 	struct users_db *users;
 	struct pool *pool;		/* [ppp] pool, "default" */
 	struct pool6 *pool6;
@@ -1687,6 +1689,25 @@ static void ppp_config_from(struct ppp_config *pc, const struct l2sec_config *cf
 	memcpy(pc->nbns, cfg->nbns, sizeof(pc->nbns));
 }
 
+/*
+ * The shared configuration for pc: the one sessions have (the same [ppp]),
+ * or a new one that new sessions share from now on (a reload changed it;
+ * the sessions under the old one keep it). NULL: out of memory.
+ */
+static struct ppp_conf *shared_conf(struct sessions *ss, const struct ppp_config *pc)
+{
+	struct ppp_conf *c;
+
+	if (ppp_conf_is(ss->pconf, pc))
+		return ss->pconf;
+	c = ppp_conf_new(pc);
+	if (!c)
+		return NULL;
+	ppp_conf_put(ss->pconf);
+	ss->pconf = c;
+	return c;
+}
+
 /* The per-session state both a new call and an imported one start from. */
 static struct sess *sess_alloc(struct sessions *ss, struct l2tp_session *ls)
 {
@@ -1726,6 +1747,7 @@ static int sess_start(struct sessions *ss, struct l2tp_session *ls,
 		      const uint8_t chal[MSCHAP_CHALLENGE_LEN])
 {
 	struct ppp_config pc;
+	struct ppp_conf *c;
 	struct sess *x;
 
 	if (ls->ppp) {
@@ -1740,7 +1762,8 @@ static int sess_start(struct sessions *ss, struct l2tp_session *ls,
 	ppp_config_from(&pc, ss->cfg);
 	if (chal)
 		memcpy(x->chal, chal, sizeof(x->chal));
-	x->ppp = ppp_new(&pc, &ss->ppp_ops, x);
+	c = shared_conf(ss, &pc);
+	x->ppp = c ? ppp_new_shared(c, &ss->ppp_ops, x) : NULL;
 	if (!x->ppp) {
 		explicit_bzero(x->chal, sizeof(x->chal));
 		free(x);
@@ -1822,6 +1845,7 @@ int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct p
 		    const struct in6_addr *pfx6, const struct priv_state_acct *acct)
 {
 	struct ppp_config pc;
+	struct ppp_conf *c;
 	struct sess *x;
 
 	if (pfx6 && !r->ipv6cp_open) {
@@ -1838,10 +1862,20 @@ int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct p
 		return -1;
 	}
 	ppp_config_from(&pc, ss->cfg);
-	/* a reload that turned IPv4 or IPv6 off: a live session keeps what it has (as in one process) */
-	pc.ipv4 |= r->ipcp_open;
-	pc.ipv6 |= r->ipv6cp_open;
-	x->ppp = ppp_import(&pc, &ss->ppp_ops, x, r, evloop_now(ss->loop));
+	/*
+	 * a reload that turned IPv4 or IPv6 off: a live session keeps what it has (as in
+	 * one process), under a configuration of its own; else the one sessions share
+	 */
+	if ((r->ipcp_open && !pc.ipv4) || (r->ipv6cp_open && !pc.ipv6)) {
+		pc.ipv4 |= r->ipcp_open;
+		pc.ipv6 |= r->ipv6cp_open;
+		x->ppp = ppp_import(&pc, &ss->ppp_ops, x, r, evloop_now(ss->loop));
+	} else if ((c = shared_conf(ss, &pc))) {
+		x->ppp = ppp_import_shared(c, &ss->ppp_ops, x, r, evloop_now(ss->loop));
+	} else {
+		x->ppp = NULL;
+		errno = ENOMEM;
+	}
 	if (!x->ppp) {
 		free(x);
 		return -1;	/* ppp_import's errno */
@@ -2043,6 +2077,7 @@ void sessions_free(struct sessions *ss)
 	htab_free(&ss->by_pfx6);
 	froute_table_free(ss->froutes);
 	froute_peers_free(ss->peers);
+	ppp_conf_put(ss->pconf);
 	free(ss);
 }
 

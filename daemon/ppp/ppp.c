@@ -289,18 +289,54 @@ static void settle(struct ppp_session *s)
 		session_down(s);
 }
 
+struct ppp_conf *ppp_conf_new(const struct ppp_config *cfg)
+{
+	struct ppp_conf *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cfg = *cfg;
+	c->cfg.name[sizeof(c->cfg.name) - 1] = '\0';
+	c->refs = 1;
+	return c;
+}
+
+bool ppp_conf_is(const struct ppp_conf *c, const struct ppp_config *cfg)
+{
+	return c && !memcmp(&c->cfg, cfg, sizeof(*cfg));
+}
+
+void ppp_conf_put(struct ppp_conf *c)
+{
+	if (c && !--c->refs)
+		free(c);
+}
+
 struct ppp_session *ppp_new(const struct ppp_config *cfg,
 			    const struct ppp_ops *ops, void *ctx)
 {
+	struct ppp_conf *c = ppp_conf_new(cfg);
+	struct ppp_session *s;
+
+	if (!c)
+		return NULL;
+	s = ppp_new_shared(c, ops, ctx);
+	ppp_conf_put(c);
+	return s;
+}
+
+struct ppp_session *ppp_new_shared(struct ppp_conf *conf, const struct ppp_ops *ops,
+				   void *ctx)
+{
+	const struct ppp_config *cfg = &conf->cfg;
 	struct ppp_session *s;
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	s->cfg = *cfg;
+	s->cfg = cfg;
 	s->ops = ops;
 	s->ctx = ctx;
-	s->cfg.name[sizeof(s->cfg.name) - 1] = '\0';
 	if (!ops->send || !ops->get_secret || !ops->down ||
 	    !(cfg->auth & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5 | PPP_AUTH_PAP)) ||
 	    (cfg->ipv4 && (!ops->alloc_ipv4 || !ops->ipcp_up)) ||
@@ -313,6 +349,9 @@ struct ppp_session *ppp_new(const struct ppp_config *cfg,
 		free(s);
 		return NULL;
 	}
+	conf->refs++;
+	s->conf = conf;
+	memcpy(s->dns, cfg->dns, sizeof(s->dns));
 	ppp_fsm_init(&s->lcp, s, &ppp_lcp_proto);
 	ppp_fsm_init(&s->ipcp, s, &ppp_ipcp_proto);
 	ppp_fsm_init(&s->ipv6cp, s, &ppp_ipv6cp_proto);
@@ -327,6 +366,7 @@ void ppp_free(struct ppp_session *s)
 	ppp_auth_stop(s);	/* wipes and frees the authentication's state */
 	free(s->user);
 	free(s->reason_msg);
+	ppp_conf_put(s->conf);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }
@@ -469,16 +509,16 @@ void ppp_input(struct ppp_session *s, uint64_t now, uint8_t *p, size_t n)
 		s->st.rx_discarded++;	/* allowed in every phase; not used */
 		break;
 	case PPP_IPCP:
-		ncp_input(s, &s->ipcp, s->cfg.ipv4, proto, p, n);
+		ncp_input(s, &s->ipcp, s->cfg->ipv4, proto, p, n);
 		break;
 	case PPP_IPV6CP:
-		ncp_input(s, &s->ipv6cp, s->cfg.ipv6, proto, p, n);
+		ncp_input(s, &s->ipv6cp, s->cfg->ipv6, proto, p, n);
 		break;
 	case PPP_IP:
-		data_input(s, &s->ipcp, s->cfg.ipv4, proto, p, n);
+		data_input(s, &s->ipcp, s->cfg->ipv4, proto, p, n);
 		break;
 	case PPP_IPV6:
-		data_input(s, &s->ipv6cp, s->cfg.ipv6, proto, p, n);
+		data_input(s, &s->ipv6cp, s->cfg->ipv6, proto, p, n);
 		break;
 	default:
 		/* CCP, ECP, multilink, BAP, IPX, ...: not ours. */
@@ -519,7 +559,7 @@ void ppp_network_phase(struct ppp_session *s, struct in_addr hint)
 	char a[INET_ADDRSTRLEN];
 
 	s->phase = PHASE_NETWORK;
-	if (s->cfg.ipv4) {
+	if (s->cfg->ipv4) {
 		if (s->ops->alloc_ipv4(s->ctx, s->user, hint, &s->i4.peer) < 0 ||
 		    !s->i4.peer.s_addr) {
 			ppp_log(s, LOG_WARNING,
@@ -534,7 +574,7 @@ void ppp_network_phase(struct ppp_session *s, struct in_addr hint)
 		ppp_fsm_open(&s->ipcp);
 		ppp_fsm_up(&s->ipcp);
 	}
-	if (s->cfg.ipv6) {
+	if (s->cfg->ipv6) {
 		ppp_fsm_open(&s->ipv6cp);
 		ppp_fsm_up(&s->ipv6cp);
 	}
@@ -610,7 +650,7 @@ bool ppp_is_up(const struct ppp_session *s)
 
 void ppp_set_dns(struct ppp_session *s, const struct in_addr dns[2])
 {
-	memcpy(s->cfg.dns, dns, sizeof(s->cfg.dns));
+	memcpy(s->dns, dns, sizeof(s->dns));
 }
 
 const char *ppp_user(const struct ppp_session *s)

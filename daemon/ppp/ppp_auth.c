@@ -105,15 +105,15 @@ static void auth_end(struct ppp_session *s, enum auth_state st)
 
 static void transmit_challenge(struct ppp_session *s)
 {
-	uint8_t buf[1 + MSCHAP_CHALLENGE_LEN + sizeof(s->cfg.name)];
-	size_t nlen = strlen(s->cfg.name);
+	uint8_t buf[1 + MSCHAP_CHALLENGE_LEN + sizeof(s->cfg->name)];
+	size_t nlen = strlen(s->cfg->name);
 
 	buf[0] = MSCHAP_CHALLENGE_LEN;
 	memcpy(buf + 1, s->a->challenge, MSCHAP_CHALLENGE_LEN);
-	memcpy(buf + 1 + MSCHAP_CHALLENGE_LEN, s->cfg.name, nlen);
+	memcpy(buf + 1 + MSCHAP_CHALLENGE_LEN, s->cfg->name, nlen);
 	ppp_send_ctrl(s, PPP_CHAP, CHAP_CHALLENGE, s->auth_id, buf,
 		      1 + MSCHAP_CHALLENGE_LEN + nlen);
-	s->a->deadline = s->now + s->cfg.restart_ms;
+	s->a->deadline = s->now + s->cfg->restart_ms;
 }
 
 /* A challenge: the checker's when ops->challenge is set (privilege separation), else random. */
@@ -130,7 +130,7 @@ static void new_challenge(struct ppp_session *s)
 	s->auth_id++;
 	s->a->alt_ok = false;
 	make_challenge(s, s->a->challenge);
-	s->a->resends = s->cfg.max_configure;
+	s->a->resends = s->cfg->max_configure;
 	s->auth_state = AUTH_WAIT;
 	transmit_challenge(s);
 }
@@ -149,7 +149,7 @@ void ppp_auth_start(struct ppp_session *s)
 	}
 	s->auth_method = (uint8_t)s->l.auth;
 	ppp_random(s, &s->auth_id, 1);
-	s->a->phase_deadline = s->now + s->cfg.auth_timeout_ms;
+	s->a->phase_deadline = s->now + s->cfg->auth_timeout_ms;
 	s->auth_state = AUTH_WAIT;
 	if (s->auth_method != PPP_AUTH_PAP)
 		new_challenge(s);
@@ -332,13 +332,13 @@ static void auth_ok(struct ppp_session *s, struct attempt *at, const char *auth_
 /* A wrong answer, or one refused unchecked (checked false): Failure after the delay. */
 static void auth_bad(struct ppp_session *s, struct attempt *at, const char *why, bool checked)
 {
-	uint32_t delay = s->cfg.auth_fail_delay_ms, d;
+	uint32_t delay = s->cfg->auth_fail_delay_ms, d;
 
 	attempt_wipe(at);
 	s->a->failures++;
 	s->st.auth_failures++;
 	ppp_log(s, LOG_NOTICE, "%s authentication failed for user '%s': %s (attempt %u of %u)",
-		method_name(s->auth_method), at->who, why, s->a->failures, s->cfg.auth_tries);
+		method_name(s->auth_method), at->who, why, s->a->failures, s->cfg->auth_tries);
 	if (checked && s->ops->auth_result) {
 		d = s->ops->auth_result(s->ctx, at->who, false);
 		if (d > delay)
@@ -378,7 +378,7 @@ static int attempt_begin(struct ppp_session *s, const uint8_t *name, size_t nlen
 static void auth_fail_now(struct ppp_session *s)
 {
 	const char *hex = hex_digits;
-	bool last = s->a->failures >= s->cfg.auth_tries;
+	bool last = s->a->failures >= s->cfg->auth_tries;
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];
 	char msg[96];
 	size_t i, n;
@@ -484,8 +484,8 @@ static void auth_busy(struct ppp_session *s, struct attempt *at)
 		     "the peer is to send it again", method_name(s->auth_method), at->who);
 	if (s->auth_method == PPP_AUTH_PAP)
 		return;
-	s->a->resends = s->cfg.max_configure;
-	s->a->deadline = s->now + s->cfg.restart_ms;
+	s->a->resends = s->cfg->max_configure;
+	s->a->deadline = s->now + s->cfg->restart_ms;
 }
 
 static void copy_trunc(char *dst, size_t cap, const char *src)
@@ -786,7 +786,7 @@ void ppp_auth_timer(struct ppp_session *s)
 		auth_end(s, AUTH_IDLE);
 		ppp_terminate(s, PPP_DOWN_AUTH_TIMEOUT,
 			      "peer did not authenticate within %u s",
-			      s->cfg.auth_timeout_ms / 1000);
+			      s->cfg->auth_timeout_ms / 1000);
 		return;
 	}
 	if (!due(&s->a->deadline, s->now))
@@ -796,7 +796,7 @@ void ppp_auth_timer(struct ppp_session *s)
 	} else if (s->auth_state == AUTH_WAIT && s->auth_method != PPP_AUTH_PAP) {
 		if (s->a->resends == 0) {
 			ppp_terminate(s, PPP_DOWN_AUTH_TIMEOUT,
-				      "no answer to %u CHAP challenges", s->cfg.max_configure + 1);
+				      "no answer to %u CHAP challenges", s->cfg->max_configure + 1);
 			return;
 		}
 		s->a->resends--;

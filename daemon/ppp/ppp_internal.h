@@ -212,8 +212,15 @@ struct ipv6cp_opts {
 	bool req_local, peer_sent_id;
 };
 
-struct ppp_session {
+/* A configuration sessions share (ppp_conf_new): immutable but for the count. */
+struct ppp_conf {
 	struct ppp_config cfg;
+	unsigned int refs;
+};
+
+struct ppp_session {
+	const struct ppp_config *cfg;	/* &conf->cfg, shared: never written */
+	struct ppp_conf *conf;		/* the session holds a reference */
 	const struct ppp_ops *ops;
 	void *ctx;
 	uint64_t now;			/* time of the current entry point */
@@ -237,6 +244,7 @@ struct ppp_session {
 	char *user;			/* authenticated (heap, exact size); NULL before */
 	struct ppp_fsm lcp, ipcp, ipv6cp;
 	struct lcp_opts l;
+	struct in_addr dns[2];		/* IPCP offers these: cfg's, or ppp_set_dns's */
 	struct ipcp_opts i4;
 	struct ipv6cp_opts i6;
 	struct ppp_stats st;

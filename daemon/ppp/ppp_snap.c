@@ -77,14 +77,14 @@ static void fsm_opened(struct ppp_fsm *f, uint8_t id)
 {
 	f->state = ST_OPENED;
 	f->id = id;
-	f->restart = f->s->cfg.max_configure;
+	f->restart = f->s->cfg->max_configure;
 }
 
 static int import_lcp(struct ppp_session *s, const struct ppp_rec *r)
 {
 	fsm_opened(&s->lcp, r->lcp_id);
 	s->l.req_mru = r->req_mru;
-	s->l.mru = r->req_mru ? r->mru : s->cfg.mru;
+	s->l.mru = r->req_mru ? r->mru : s->cfg->mru;
 	s->l.req_magic = r->req_magic;
 	s->l.magic = r->magic;
 	s->l.auth = r->auth;
@@ -94,8 +94,8 @@ static int import_lcp(struct ppp_session *s, const struct ppp_rec *r)
 	s->l.peer_acfc = r->peer_acfc;
 	s->l.echo_id = r->echo_id;
 	s->l.echo_off = r->echo_off;
-	if (s->cfg.echo_interval_ms && !r->echo_off)
-		s->l.echo_deadline = s->now + s->cfg.echo_interval_ms;
+	if (s->cfg->echo_interval_ms && !r->echo_off)
+		s->l.echo_deadline = s->now + s->cfg->echo_interval_ms;
 	s->auth_state = AUTH_DONE;
 	s->auth_method = r->auth;
 	s->user = strndup(r->user, PPP_REC_USER_MAX);
@@ -105,9 +105,9 @@ static int import_lcp(struct ppp_session *s, const struct ppp_rec *r)
 static void import_ncps(struct ppp_session *s, const struct ppp_rec *r)
 {
 	/* configured but not open: Closed, so a peer's Configure-Request gets a Terminate-Ack */
-	if (s->cfg.ipv4)
+	if (s->cfg->ipv4)
 		s->ipcp.state = ST_CLOSED;
-	if (s->cfg.ipv6)
+	if (s->cfg->ipv6)
 		s->ipv6cp.state = ST_CLOSED;
 	if (r->ipcp_open) {
 		fsm_opened(&s->ipcp, r->ipcp_id);
@@ -128,6 +128,22 @@ static void import_ncps(struct ppp_session *s, const struct ppp_rec *r)
 struct ppp_session *ppp_import(const struct ppp_config *cfg, const struct ppp_ops *ops,
 			       void *ctx, const struct ppp_rec *r, uint64_t now)
 {
+	struct ppp_conf *c = ppp_conf_new(cfg);
+	struct ppp_session *s;
+
+	if (!c) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	s = ppp_import_shared(c, ops, ctx, r, now);
+	ppp_conf_put(c);
+	return s;
+}
+
+struct ppp_session *ppp_import_shared(struct ppp_conf *conf, const struct ppp_ops *ops,
+				      void *ctx, const struct ppp_rec *r, uint64_t now)
+{
+	const struct ppp_config *cfg = &conf->cfg;
 	struct ppp_session *s;
 
 	if (!ppp_rec_valid(r) || (r->ipcp_open && !cfg->ipv4) ||
@@ -135,7 +151,7 @@ struct ppp_session *ppp_import(const struct ppp_config *cfg, const struct ppp_op
 		errno = EINVAL;
 		return NULL;
 	}
-	s = ppp_new(cfg, ops, ctx);
+	s = ppp_new_shared(conf, ops, ctx);
 	if (!s) {
 		errno = ENOMEM;
 		return NULL;

@@ -2241,6 +2241,49 @@ static void test_auth_teardown_frees_state(void **state)
 	fx_free(x);
 }
 
+/*
+ * Sessions under one shared configuration (ppp_new_shared): each takes a
+ * reference, so the owner may drop its own (a reload) while they live; the
+ * DNS servers one of them is given (ppp_set_dns, a RADIUS server's) are
+ * that session's alone.
+ */
+static void test_shared_config(void **state)
+{
+	static const uint8_t ask[] = { 3, 6, 0, 0, 0, 0, 129, 6, 0, 0, 0, 0 };
+	struct in_addr dns[2] = { { inet_addr("198.51.100.1") }, { 0 } };
+	struct fx *a = fx_new(no_echo), *b = fx_new(no_echo);
+	struct ppp_config cfg = a->cfg;
+	struct ppp_conf *c = ppp_conf_new(&cfg);
+	struct pkt nak;
+
+	(void)state;
+	assert_non_null(c);
+	assert_true(ppp_conf_is(c, &a->cfg));
+	cfg.mru = 1300;
+	assert_false(ppp_conf_is(c, &cfg));
+	assert_false(ppp_conf_is(NULL, &cfg));
+	ppp_free(a->s);
+	ppp_free(b->s);
+	a->s = ppp_new_shared(c, fx_ops, a);
+	b->s = ppp_new_shared(c, fx_ops, b);
+	assert_non_null(a->s);
+	assert_non_null(b->s);
+	ppp_conf_put(c);	/* the owner's reference: the sessions keep theirs */
+	ppp_set_dns(a->s, dns);
+	lcp_open(a);
+	mschap_login(a, "User", "clientPass");
+	take(a, 0x8021, CONFREQ);
+	cin(a, 0x8021, CONFREQ, 1, ask, sizeof(ask));
+	nak = expect(a, 0x8021, CONFNAK);
+	assert_int_equal(nak.len, sizeof(ask));
+	assert_memory_equal(nak.data + 6, "\x81\x06\xc6\x33\x64\x01", 6);
+	lcp_open(b);
+	mschap_login(b, "User", "clientPass");
+	ipcp_open(b);	/* the configuration's DNS servers */
+	fx_free(a);
+	fx_free(b);
+}
+
 /* A backoff longer than auth_fail_delay holds the Failure back that long. */
 static void test_throttle_backoff_delays_failure(void **state)
 {
@@ -2392,6 +2435,7 @@ int main(void)
 		cmocka_unit_test(test_auth_state_gone_after_pap_success),
 		cmocka_unit_test(test_auth_state_gone_after_failure),
 		cmocka_unit_test(test_auth_teardown_frees_state),
+		cmocka_unit_test(test_shared_config),
 	};
 
 	return cmocka_run_group_tests_name("ppp", tests, NULL, NULL);
