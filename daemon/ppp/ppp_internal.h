@@ -117,18 +117,18 @@ struct fsm_proto {
 struct ppp_fsm {
 	struct ppp_session *s;
 	const struct fsm_proto *p;
-	enum fsm_state state;
+	unsigned int restart;	/* Restart counter */
+	unsigned int naks_sent;	/* consecutive Naks we sent (Max-Failure) */
+	unsigned int naks_rcvd;	/* Naks/Rejects of our requests (bounded) */
+	unsigned int reacks;	/* resends acked again since Opened */
+	uint8_t state;		/* enum fsm_state (one octet: a gateway holds many) */
 	uint8_t id;		/* last identifier we used */
 	uint8_t reqid;		/* identifier of our outstanding Configure-Request */
 	uint8_t termid;		/* identifier of our Terminate-Request */
 	bool req_open;		/* reqid still awaits an Ack/Nak/Reject */
-	unsigned int restart;	/* Restart counter */
-	unsigned int naks_sent;	/* consecutive Naks we sent (Max-Failure) */
-	unsigned int naks_rcvd;	/* Naks/Rejects of our requests (bounded) */
 	bool acked_valid;
 	uint8_t req_len;
 	uint8_t req[PPP_REQ_MAX];	/* our last request's options */
-	unsigned int reacks;	/* resends acked again since Opened */
 	uint64_t deadline;
 	/* The peer's request we last acked (a hash: it may be long), for resends. */
 	uint64_t acked_hash;
@@ -154,26 +154,24 @@ enum auth_state {
 	AUTH_DONE,
 };
 
+/* Members by size (a gateway holds many sessions): no holes. */
 struct lcp_opts {
-	/* What we ask for. */
-	uint16_t mru;
-	bool req_mru;
-	uint32_t magic;
-	bool req_magic;
-	unsigned int auth;		/* PPP_AUTH_* we currently ask for */
-	unsigned int auth_refused;	/* methods the peer Nak'd */
-	/* What the peer asked for and we acknowledged. */
-	uint16_t peer_mru;
-	uint32_t peer_magic;
-	bool peer_pfc, peer_acfc;
-	/* The request being evaluated; committed on Ack. */
-	uint16_t new_mru;
-	uint32_t new_magic;
-	bool new_pfc, new_acfc;
-	unsigned int loops;		/* consecutive magic collisions */
 	/* Dead-peer detection, while LCP is Opened. */
 	uint64_t echo_deadline;
 	unsigned int echo_pending;
+	/* What we ask for. */
+	uint32_t magic;
+	unsigned int auth;		/* PPP_AUTH_* we currently ask for */
+	unsigned int auth_refused;	/* methods the peer Nak'd */
+	/* What the peer asked for and we acknowledged. */
+	uint32_t peer_magic;
+	/* The request being evaluated; committed on Ack. */
+	uint32_t new_magic;
+	unsigned int loops;		/* consecutive magic collisions */
+	uint16_t mru, peer_mru, new_mru;
+	bool req_mru, req_magic;
+	bool peer_pfc, peer_acfc;
+	bool new_pfc, new_acfc;
 	uint8_t echo_id;
 	bool echo_off;			/* peer Code-Rejected Echo-Request */
 };
@@ -244,10 +242,10 @@ struct ppp_session {
 	char *user;			/* authenticated (heap, exact size); NULL before */
 	struct ppp_fsm lcp, ipcp, ipv6cp;
 	struct lcp_opts l;
-	struct in_addr dns[2];		/* IPCP offers these: cfg's, or ppp_set_dns's */
-	struct ipcp_opts i4;
 	struct ipv6cp_opts i6;
 	struct ppp_stats st;
+	struct ipcp_opts i4;
+	struct in_addr dns[2];		/* IPCP offers these: cfg's, or ppp_set_dns's */
 };
 /* The session's reason_msg, or the reason's name while it has none. */
 const char *ppp_reason_msg(const struct ppp_session *s);
