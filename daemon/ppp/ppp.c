@@ -207,8 +207,8 @@ int ppp_send_data(struct ppp_session *s, uint16_t proto, uint8_t *buf, size_t le
 /* The longest reason_msg kept (as a 128-octet buffer held it before). */
 #define REASON_MSG_MAX 127
 
-static bool set_reason_v(struct ppp_session *s, enum ppp_down_reason reason,
-			 const char *fmt, va_list ap)
+static bool __attribute__((format(printf, 3, 0)))
+set_reason_v(struct ppp_session *s, enum ppp_down_reason reason, const char *fmt, va_list ap)
 {
 	char msg[REASON_MSG_MAX + 1];
 
