@@ -71,6 +71,7 @@ struct fx {
 	uint8_t ask_value[64];
 	/* ops->verify (privsep): answers it calls busy before it checks any; calls */
 	unsigned int verify_busy, verifies;
+	bool verify_bad_resp;	/* grant MS-CHAPv2 with a malformed authenticator response */
 };
 
 /* --- the owner's side ------------------------------------------------------ */
@@ -291,6 +292,8 @@ static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *
 	if (v->ok)
 		mschap_auth_response(h, a->value + 24, a->value, a->challenge, bare, bl,
 				     v->auth_resp);
+	if (v->ok && x->verify_bad_resp)
+		v->auth_resp[5] = 'x';
 	return 0;
 }
 
@@ -2284,6 +2287,30 @@ static void test_shared_config(void **state)
 	fx_free(b);
 }
 
+/*
+ * A checker elsewhere (ops->verify) that grants MS-CHAPv2 without a
+ * well-formed "S=" and 40 hex digits: not passed on to the peer, refused as
+ * ops->ask's is (a Failure after the delay), and nothing is granted.
+ */
+static void test_verify_malformed_auth_resp(void **state)
+{
+	struct fx *x = fx_verify(no_echo, 0);
+	struct pkt ch, p;
+
+	(void)state;
+	x->verify_bad_resp = true;
+	ch = expect(x, 0xC223, 1);
+	mschap_answer(x, ch.id, ch.data + 1, "User", "clientPass", NULL);
+	expect_nothing(x);
+	advance(x, 2000);
+	p = expect(x, 0xC223, 4);
+	assert_int_equal(p.id, ch.id);
+	assert_int_equal(x->auth_ok, 0);
+	assert_string_equal(ppp_user(x->s), "");
+	assert_non_null(strstr(x->log, "well-formed authenticator response"));
+	fx_free(x);
+}
+
 /* A backoff longer than auth_fail_delay holds the Failure back that long. */
 static void test_throttle_backoff_delays_failure(void **state)
 {
@@ -2436,6 +2463,7 @@ int main(void)
 		cmocka_unit_test(test_auth_state_gone_after_failure),
 		cmocka_unit_test(test_auth_teardown_frees_state),
 		cmocka_unit_test(test_shared_config),
+		cmocka_unit_test(test_verify_malformed_auth_resp),
 	};
 
 	return cmocka_run_group_tests_name("ppp", tests, NULL, NULL);
