@@ -24,7 +24,9 @@
  * Passwords and hashes stay in this file's stack frames, which are wiped,
  * and the frame that brought them is wiped in the receive buffer after use
  * (ppp_auth_input); log lines carry the user name (sanitized) and the
- * outcome only.
+ * outcome only. The phase's own state (struct auth_ctx: our challenge, the
+ * tries, who tried) is on the heap from LCP up to the phase's end only, and
+ * wiped before it is freed (auth_end).
  */
 #include <stdlib.h>
 #include <string.h>
