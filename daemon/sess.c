@@ -34,6 +34,7 @@
 
 #define RA_LIFETIME_S	1800		/* three RA_INTERVAL_MS (addr/ra.h) */
 
+/* Members by size (a gateway holds many): no holes. */
 struct sess {
 	struct sessions *ss;
 	struct l2tp_session *l2tp;	/* NULL once the L2TP side is gone */
@@ -44,36 +45,18 @@ struct sess {
 	struct ev_timer ra_timer;
 	struct ra_pace ra_pace;		/* RAs at most every 3 s (RFC 4861) */
 	uint64_t warned_ms;		/* sessions_warn_ok() said yes then */
-	bool warned;
-	char tag[16];			/* "tunnel/session" for the log */
-	struct in_addr ipv4;		/* INADDR_ANY: none yet */
 	struct pool *ipv4_pool;		/* the pool it belongs to (put back on down); NULL: none */
-	bool has6, pfx6_pool;
-	struct in6_addr pfx6;		/* the session's /64 */
 	uint64_t local_id6;
 	uint64_t peer_id6;		/* valid when has_id6: IPv6CP is up */
-	bool has_id6;
-	bool routed4, routed6, kern_up;
-	/* a host route of its own (single l2secd): the address is outside the pools' routes */
-	bool host4, host6;
-	bool fail;			/* a callback failed: hang up after the entry point */
-	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* privsep: the parent's, for the next answer */
-	uint32_t auth_hold_ms;		/* privsep: the parent's throttle's hold of a Failure */
-	uint16_t cdn_result;		/* what the CDN says once PPP is down */
-	char cdn_text[64];
 	uint64_t auth_req;		/* RADIUS: the Access-Request waiting (aaa.h), 0: none */
-	uint8_t auth_id;		/* its CHAP identifier, to check MS-CHAP2-Success by */
-	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
-	char rpool[sizeof(((struct radius_reply *)0)->framed_pool)];	/* Framed-Pool; "" */
+	/*
+	 * RADIUS: the Framed-Pool of the Accept being applied ("": none), for the
+	 * address the engine asks for inside ppp_auth_done(); NULL otherwise
+	 */
+	const char *rpool;
 	/* the server's split tunnel for DHCPINFORM (l2sec's attributes); NULL: none */
 	struct users_split_own *rsplit;
 	struct sess_froutes *fr;	/* the server's Framed-Routes; NULL: none */
-	struct froute_peer peer_key;	/* its tunnel's public address, in ss->peers ... */
-	bool peer_indexed;		/* ... unless it has none */
-	struct in_addr rdns[2];		/* MS-Primary/Secondary-DNS-Server; 0: none */
-	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
-	uint8_t rpfx6_len;
-	struct in6_addr rpfx6;
 	char *rclass;			/* the server's Class, printable or "0x" hex; NULL */
 	struct ev_timer limit_timer;	/* the server's Session-Timeout */
 	/* Idle-Timeout: the server's, else [ppp] idle-timeout; 0: none */
@@ -86,11 +69,33 @@ struct sess {
 	struct aaa_acct *acct;		/* from IPCP up to the Stop; NULL: none */
 	struct ev_timer acct_timer;	/* the next Interim-Update */
 	uint8_t *class_raw;		/* the server's Class as sent, echoed; NULL: none */
-	uint8_t class_len;
-	uint32_t acct_interim_s;	/* the server's Acct-Interim-Interval; 0: none */
-	bool radius_auth;		/* RADIUS accepted it (Acct-Authentic) */
-	enum aaa_term_cause cause;	/* why it ends, once known; 0: not yet */
 	struct aaa_counters last;	/* the last counters read: the Stop's when none can be */
+	struct in6_addr pfx6;		/* the session's /64 */
+	struct in6_addr rpfx6;		/* the server's Framed-IPv6-Prefix (radius_pfx6) */
+	struct froute_peer peer_key;	/* its tunnel's public address, in ss->peers ... */
+	struct in_addr ipv4;		/* INADDR_ANY: none yet */
+	struct in_addr rdns[2];		/* MS-Primary/Secondary-DNS-Server; 0: none */
+	uint32_t auth_hold_ms;		/* privsep: the parent's throttle's hold of a Failure */
+	uint32_t acct_interim_s;	/* the server's Acct-Interim-Interval; 0: none */
+	enum aaa_term_cause cause;	/* why it ends, once known; 0: not yet */
+	uint16_t cdn_result;		/* what the CDN says once PPP is down ... */
+	uint8_t down_reason;		/* ... and why (enum ppp_down_reason): its text */
+	char tag[16];			/* "tunnel/session" for the log */
+	uint8_t chal[MSCHAP_CHALLENGE_LEN];	/* privsep: the parent's, for the next answer */
+	uint8_t auth_id;		/* RADIUS: its CHAP identifier, to check MS-CHAP2-Success by */
+	uint8_t rpfx6_len;
+	uint8_t class_len;
+	bool warned;
+	bool has6, pfx6_pool;
+	bool has_id6;
+	bool routed4, routed6, kern_up;
+	/* a host route of its own (single l2secd): the address is outside the pools' routes */
+	bool host4, host6;
+	bool fail;			/* a callback failed: hang up after the entry point */
+	bool radius_addr;		/* the address hint is the server's Framed-IP-Address */
+	bool peer_indexed;		/* peer_key is in ss->peers (the tunnel has an address) */
+	bool radius_pfx6;		/* the server's Framed-IPv6-Prefix: rpfx6/rpfx6_len */
+	bool radius_auth;		/* RADIUS accepted it (Acct-Authentic) */
 	bool counted;			/* last is final: the data path's session is going */
 };
 
@@ -102,6 +107,8 @@ struct sess {
 struct sessions {
 	struct evloop *loop;
 	const struct l2sec_config *cfg;
+	/* The PPP engine's configuration the sessions share while cfg's [ppp] stays as is. */
+	struct ppp_conf *pconf;
 	struct users_db *users;
 	struct pool *pool;		/* [ppp] pool, "default" */
 	struct pool6 *pool6;
@@ -864,9 +871,9 @@ static void sess_end(struct sess *x)
 {
 	struct l2tp_session *ls = x->l2tp;
 	uint16_t result = x->cdn_result;
-	char text[sizeof(x->cdn_text)];
+	char text[64];
 
-	memcpy(text, x->cdn_text, sizeof(text));
+	snprintf(text, sizeof(text), "PPP: %s", ppp_down_reason_name(x->down_reason));
 	if (ls)
 		ls->ppp = NULL;	/* closed() must not find us */
 	sess_free(x);
@@ -1244,7 +1251,7 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 			o.addr = res->reply->framed_ip;
 		/* before the verdict: IPCP may take its address inside ppp_auth_done */
 		x->radius_addr = res->reply->has_framed_ip;
-		snprintf(x->rpool, sizeof(x->rpool), "%s", res->reply->framed_pool);
+		x->rpool = res->reply->framed_pool;
 		if (split_take(x, res, split_why, sizeof(split_why)) < 0) {
 			snprintf(why, sizeof(why), "the RADIUS server's Access-Accept: %s",
 				 split_why);
@@ -1264,13 +1271,13 @@ static void auth_answered(void *arg, const struct aaa_auth_res *res)
 		break;
 	}
 	ppp_auth_done(x->ppp, evloop_now(x->ss->loop), &o);
+	x->rpool = NULL;	/* the address is taken (or not) */
 	explicit_bzero(resp, sizeof(resp));
 	/* the engine may still refuse an Accept (no valid MS-CHAP2-Success) */
 	if (o.ok && ppp_auth_method_name(x->ppp)) {
 		accept_apply(x, res->reply);
 	} else {	/* nothing of it stays for a later try */
 		x->radius_addr = false;
-		x->rpool[0] = '\0';
 		free(x->rsplit);
 		x->rsplit = NULL;
 		free(x->fr);
@@ -1325,7 +1332,7 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 		struct priv_pool_stats p;
 
 		/* the default pool's: the line a single l2secd writes, with the parent's counts */
-		if (why == PRIV_R_POOL_EMPTY && !x->rpool[0] &&
+		if (why == PRIV_R_POOL_EMPTY && (!x->rpool || !x->rpool[0]) &&
 		    engine_priv_stats(ss->ep, &p, NULL) == 0)
 			log_warn("ppp %s: address pool exhausted (%u of %u in use): user '%s' "
 				 "refused", x->tag, p.v4_used, p.v4_size, user);
@@ -1388,7 +1395,7 @@ static struct pool *pool_for(struct sess *x, const char *user)
 	struct pool *p;
 	uint64_t now;
 
-	if (!x->rpool[0])
+	if (!x->rpool || !x->rpool[0])
 		return ss->pool;
 	p = named_pool(ss, x->rpool);
 	if (p)
@@ -1634,7 +1641,7 @@ static void cb_down(void *ctx, enum ppp_down_reason reason, const char *msg)
 		x->cause = x->cause ?: AAA_TC_PORT_ERROR;
 		break;
 	}
-	snprintf(x->cdn_text, sizeof(x->cdn_text), "PPP: %s", ppp_down_reason_name(reason));
+	x->down_reason = (uint8_t)reason;
 	if (ppp_is_up(x->ppp) || x->routed4 || x->routed6)
 		ss->st.down++;
 	(void)msg;	/* the engine logged it */
@@ -1687,6 +1694,25 @@ static void ppp_config_from(struct ppp_config *pc, const struct l2sec_config *cf
 	memcpy(pc->nbns, cfg->nbns, sizeof(pc->nbns));
 }
 
+/*
+ * The shared configuration for pc: the one sessions have (the same [ppp]),
+ * or a new one that new sessions share from now on (a reload changed it;
+ * the sessions under the old one keep it). NULL: out of memory.
+ */
+static struct ppp_conf *shared_conf(struct sessions *ss, const struct ppp_config *pc)
+{
+	struct ppp_conf *c;
+
+	if (ppp_conf_is(ss->pconf, pc))
+		return ss->pconf;
+	c = ppp_conf_new(pc);
+	if (!c)
+		return NULL;
+	ppp_conf_put(ss->pconf);
+	ss->pconf = c;
+	return c;
+}
+
 /* The per-session state both a new call and an imported one start from. */
 static struct sess *sess_alloc(struct sessions *ss, struct l2tp_session *ls)
 {
@@ -1726,6 +1752,7 @@ static int sess_start(struct sessions *ss, struct l2tp_session *ls,
 		      const uint8_t chal[MSCHAP_CHALLENGE_LEN])
 {
 	struct ppp_config pc;
+	struct ppp_conf *c;
 	struct sess *x;
 
 	if (ls->ppp) {
@@ -1740,7 +1767,8 @@ static int sess_start(struct sessions *ss, struct l2tp_session *ls,
 	ppp_config_from(&pc, ss->cfg);
 	if (chal)
 		memcpy(x->chal, chal, sizeof(x->chal));
-	x->ppp = ppp_new(&pc, &ss->ppp_ops, x);
+	c = shared_conf(ss, &pc);
+	x->ppp = c ? ppp_new_shared(c, &ss->ppp_ops, x) : NULL;
 	if (!x->ppp) {
 		explicit_bzero(x->chal, sizeof(x->chal));
 		free(x);
@@ -1822,6 +1850,7 @@ int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct p
 		    const struct in6_addr *pfx6, const struct priv_state_acct *acct)
 {
 	struct ppp_config pc;
+	struct ppp_conf *c;
 	struct sess *x;
 
 	if (pfx6 && !r->ipv6cp_open) {
@@ -1838,10 +1867,20 @@ int sessions_import(struct sessions *ss, struct l2tp_session *ls, const struct p
 		return -1;
 	}
 	ppp_config_from(&pc, ss->cfg);
-	/* a reload that turned IPv4 or IPv6 off: a live session keeps what it has (as in one process) */
-	pc.ipv4 |= r->ipcp_open;
-	pc.ipv6 |= r->ipv6cp_open;
-	x->ppp = ppp_import(&pc, &ss->ppp_ops, x, r, evloop_now(ss->loop));
+	/*
+	 * a reload that turned IPv4 or IPv6 off: a live session keeps what it has (as in
+	 * one process), under a configuration of its own; else the one sessions share
+	 */
+	if ((r->ipcp_open && !pc.ipv4) || (r->ipv6cp_open && !pc.ipv6)) {
+		pc.ipv4 |= r->ipcp_open;
+		pc.ipv6 |= r->ipv6cp_open;
+		x->ppp = ppp_import(&pc, &ss->ppp_ops, x, r, evloop_now(ss->loop));
+	} else if ((c = shared_conf(ss, &pc))) {
+		x->ppp = ppp_import_shared(c, &ss->ppp_ops, x, r, evloop_now(ss->loop));
+	} else {
+		x->ppp = NULL;
+		errno = ENOMEM;
+	}
 	if (!x->ppp) {
 		free(x);
 		return -1;	/* ppp_import's errno */
@@ -2043,6 +2082,7 @@ void sessions_free(struct sessions *ss)
 	htab_free(&ss->by_pfx6);
 	froute_table_free(ss->froutes);
 	froute_peers_free(ss->peers);
+	ppp_conf_put(ss->pconf);
 	free(ss);
 }
 

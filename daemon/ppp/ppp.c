@@ -31,6 +31,7 @@ static const char *const reason_names[] = {
 	[PPP_DOWN_NO_ADDRESS] = "no address available",
 	[PPP_DOWN_NO_NCP] = "no network protocol",
 	[PPP_DOWN_PROTOCOL] = "protocol error",
+	[PPP_DOWN_NO_MEMORY] = "out of memory",
 };
 
 static const char *const phase_names[] = {
@@ -203,18 +204,47 @@ int ppp_send_data(struct ppp_session *s, uint16_t proto, uint8_t *buf, size_t le
 	return 0;
 }
 
+/* The longest reason_msg kept (as a 128-octet buffer held it before). */
+#define REASON_MSG_MAX 127
+
+static bool __attribute__((format(printf, 3, 0)))
+set_reason_v(struct ppp_session *s, enum ppp_down_reason reason, const char *fmt, va_list ap)
+{
+	char msg[REASON_MSG_MAX + 1];
+
+	if (s->reason != PPP_DOWN_NONE)
+		return false;
+	s->reason = reason;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	s->reason_msg = strdup(msg);	/* NULL: the reason's name stands in */
+	return true;
+}
+
+bool ppp_set_reason(struct ppp_session *s, enum ppp_down_reason reason, const char *fmt, ...)
+{
+	va_list ap;
+	bool set;
+
+	va_start(ap, fmt);
+	set = set_reason_v(s, reason, fmt, ap);
+	va_end(ap);
+	return set;
+}
+
+const char *ppp_reason_msg(const struct ppp_session *s)
+{
+	return s->reason_msg ? s->reason_msg : ppp_down_reason_name(s->reason);
+}
+
 void ppp_terminate(struct ppp_session *s, enum ppp_down_reason reason,
 		   const char *fmt, ...)
 {
 	va_list ap;
 
-	if (s->reason != PPP_DOWN_NONE)
-		return;
-	s->reason = reason;
 	va_start(ap, fmt);
-	vsnprintf(s->reason_msg, sizeof(s->reason_msg), fmt, ap);
+	if (set_reason_v(s, reason, fmt, ap))
+		s->term_pending = true;
 	va_end(ap);
-	s->term_pending = true;
 }
 
 /* The end: tell the owner, once. */
@@ -225,13 +255,10 @@ static void session_down(struct ppp_session *s)
 	ppp_auth_stop(s);
 	s->phase = PHASE_DEAD;
 	s->dead = true;
-	if (s->reason == PPP_DOWN_NONE) {
-		s->reason = PPP_DOWN_NEGOTIATION;
-		snprintf(s->reason_msg, sizeof(s->reason_msg), "LCP negotiation failed");
-	}
+	ppp_set_reason(s, PPP_DOWN_NEGOTIATION, "LCP negotiation failed");
 	ppp_log(s, LOG_NOTICE, "session down: %s (%s)",
-		ppp_down_reason_name(s->reason), s->reason_msg);
-	s->ops->down(s->ctx, s->reason, s->reason_msg);
+		ppp_down_reason_name(s->reason), ppp_reason_msg(s));
+	s->ops->down(s->ctx, s->reason, ppp_reason_msg(s));
 }
 
 void ppp_lcp_finished(struct ppp_session *s)
@@ -245,35 +272,71 @@ static void settle(struct ppp_session *s)
 	if (s->dead || !s->term_pending)
 		return;
 	s->term_pending = false;
-	ppp_log(s, LOG_NOTICE, "terminating: %s", s->reason_msg);
+	ppp_log(s, LOG_NOTICE, "terminating: %s", ppp_reason_msg(s));
 	if (s->abort_pending) {
 		/* No Terminate handshake: the peer is gone. */
 		if (s->lcp.state == ST_OPENED)
 			ppp_send_ctrl(s, PPP_LCP, CODE_TERMREQ, ++s->lcp.id,
-				      (const uint8_t *)s->reason_msg,
-				      strlen(s->reason_msg));
+				      (const uint8_t *)ppp_reason_msg(s),
+				      strlen(ppp_reason_msg(s)));
 		session_down(s);
 		return;
 	}
 	s->phase = PHASE_TERMINATE;
-	ppp_fsm_close(&s->lcp, s->reason_msg);
+	ppp_fsm_close(&s->lcp);
 	/* Closing from Initial/Starting/Closed/Stopped ends at once. */
 	if (s->lcp.state != ST_CLOSING && s->lcp.state != ST_STOPPING)
 		session_down(s);
 }
 
+struct ppp_conf *ppp_conf_new(const struct ppp_config *cfg)
+{
+	struct ppp_conf *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cfg = *cfg;
+	c->cfg.name[sizeof(c->cfg.name) - 1] = '\0';
+	c->refs = 1;
+	return c;
+}
+
+bool ppp_conf_is(const struct ppp_conf *c, const struct ppp_config *cfg)
+{
+	return c && !memcmp(&c->cfg, cfg, sizeof(*cfg));
+}
+
+void ppp_conf_put(struct ppp_conf *c)
+{
+	if (c && !--c->refs)
+		free(c);
+}
+
 struct ppp_session *ppp_new(const struct ppp_config *cfg,
 			    const struct ppp_ops *ops, void *ctx)
 {
+	struct ppp_conf *c = ppp_conf_new(cfg);
+	struct ppp_session *s;
+
+	if (!c)
+		return NULL;
+	s = ppp_new_shared(c, ops, ctx);
+	ppp_conf_put(c);
+	return s;
+}
+
+struct ppp_session *ppp_new_shared(struct ppp_conf *conf, const struct ppp_ops *ops,
+				   void *ctx)
+{
+	const struct ppp_config *cfg = &conf->cfg;
 	struct ppp_session *s;
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	s->cfg = *cfg;
+	s->cfg = cfg;
 	s->ops = ops;
 	s->ctx = ctx;
-	s->cfg.name[sizeof(s->cfg.name) - 1] = '\0';
 	if (!ops->send || !ops->get_secret || !ops->down ||
 	    !(cfg->auth & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5 | PPP_AUTH_PAP)) ||
 	    (cfg->ipv4 && (!ops->alloc_ipv4 || !ops->ipcp_up)) ||
@@ -286,6 +349,9 @@ struct ppp_session *ppp_new(const struct ppp_config *cfg,
 		free(s);
 		return NULL;
 	}
+	conf->refs++;
+	s->conf = conf;
+	memcpy(s->dns, cfg->dns, sizeof(s->dns));
 	ppp_fsm_init(&s->lcp, s, &ppp_lcp_proto);
 	ppp_fsm_init(&s->ipcp, s, &ppp_ipcp_proto);
 	ppp_fsm_init(&s->ipv6cp, s, &ppp_ipv6cp_proto);
@@ -297,6 +363,10 @@ void ppp_free(struct ppp_session *s)
 {
 	if (!s)
 		return;
+	ppp_auth_stop(s);	/* wipes and frees the authentication's state */
+	free(s->user);
+	free(s->reason_msg);
+	ppp_conf_put(s->conf);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }
@@ -326,10 +396,7 @@ void ppp_lower_down(struct ppp_session *s, uint64_t now)
 	if (s->dead)
 		return;
 	s->now = now;
-	if (s->reason == PPP_DOWN_NONE) {
-		s->reason = PPP_DOWN_PEER;
-		snprintf(s->reason_msg, sizeof(s->reason_msg), "L2TP session closed");
-	}
+	ppp_set_reason(s, PPP_DOWN_PEER, "L2TP session closed");
 	session_down(s);
 }
 
@@ -442,16 +509,16 @@ void ppp_input(struct ppp_session *s, uint64_t now, uint8_t *p, size_t n)
 		s->st.rx_discarded++;	/* allowed in every phase; not used */
 		break;
 	case PPP_IPCP:
-		ncp_input(s, &s->ipcp, s->cfg.ipv4, proto, p, n);
+		ncp_input(s, &s->ipcp, s->cfg->ipv4, proto, p, n);
 		break;
 	case PPP_IPV6CP:
-		ncp_input(s, &s->ipv6cp, s->cfg.ipv6, proto, p, n);
+		ncp_input(s, &s->ipv6cp, s->cfg->ipv6, proto, p, n);
 		break;
 	case PPP_IP:
-		data_input(s, &s->ipcp, s->cfg.ipv4, proto, p, n);
+		data_input(s, &s->ipcp, s->cfg->ipv4, proto, p, n);
 		break;
 	case PPP_IPV6:
-		data_input(s, &s->ipv6cp, s->cfg.ipv6, proto, p, n);
+		data_input(s, &s->ipv6cp, s->cfg->ipv6, proto, p, n);
 		break;
 	default:
 		/* CCP, ECP, multilink, BAP, IPX, ...: not ours. */
@@ -487,14 +554,14 @@ void ppp_protocol_rejected(struct ppp_session *s, uint16_t proto)
 }
 
 /* Authentication passed: allocate the address, open the NCPs. */
-void ppp_network_phase(struct ppp_session *s)
+void ppp_network_phase(struct ppp_session *s, struct in_addr hint)
 {
 	char a[INET_ADDRSTRLEN];
 
 	s->phase = PHASE_NETWORK;
-	if (s->cfg.ipv4) {
-		if (s->ops->alloc_ipv4(s->ctx, s->user, s->a.static_addr,
-				       &s->i4.peer) < 0 || !s->i4.peer.s_addr) {
+	if (s->cfg->ipv4) {
+		if (s->ops->alloc_ipv4(s->ctx, s->user, hint, &s->i4.peer) < 0 ||
+		    !s->i4.peer.s_addr) {
 			ppp_log(s, LOG_WARNING,
 				"no IPv4 address left for user '%s': refusing the session",
 				s->user);
@@ -507,7 +574,7 @@ void ppp_network_phase(struct ppp_session *s)
 		ppp_fsm_open(&s->ipcp);
 		ppp_fsm_up(&s->ipcp);
 	}
-	if (s->cfg.ipv6) {
+	if (s->cfg->ipv6) {
 		ppp_fsm_open(&s->ipv6cp);
 		ppp_fsm_up(&s->ipv6cp);
 	}
@@ -517,7 +584,8 @@ uint64_t ppp_next_timeout(const struct ppp_session *s)
 {
 	const uint64_t t[] = {
 		s->lcp.deadline, s->ipcp.deadline, s->ipv6cp.deadline,
-		s->a.deadline, s->a.phase_deadline, s->l.echo_deadline,
+		s->a ? s->a->deadline : 0, s->a ? s->a->phase_deadline : 0,
+		s->l.echo_deadline,
 	};
 	uint64_t next = PPP_NO_TIMEOUT;
 	size_t i;
@@ -558,7 +626,7 @@ void ppp_timer(struct ppp_session *s, uint64_t now)
 
 void ppp_auth_done(struct ppp_session *s, uint64_t now, const struct ppp_auth_outcome *o)
 {
-	if (s->dead || s->a.state != AUTH_PENDING)
+	if (s->dead || s->auth_state != AUTH_PENDING)
 		return;
 	s->now = now;
 	ppp_auth_outcome(s, o);
@@ -567,7 +635,7 @@ void ppp_auth_done(struct ppp_session *s, uint64_t now, const struct ppp_auth_ou
 
 bool ppp_auth_pending(const struct ppp_session *s)
 {
-	return !s->dead && s->a.state == AUTH_PENDING;
+	return !s->dead && s->auth_state == AUTH_PENDING;
 }
 
 bool ppp_is_dead(const struct ppp_session *s)
@@ -582,12 +650,12 @@ bool ppp_is_up(const struct ppp_session *s)
 
 void ppp_set_dns(struct ppp_session *s, const struct in_addr dns[2])
 {
-	memcpy(s->cfg.dns, dns, sizeof(s->cfg.dns));
+	memcpy(s->dns, dns, sizeof(s->dns));
 }
 
 const char *ppp_user(const struct ppp_session *s)
 {
-	return s->user;
+	return s->user ? s->user : "";
 }
 
 const char *ppp_phase_name(const struct ppp_session *s)

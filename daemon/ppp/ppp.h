@@ -73,6 +73,7 @@ enum ppp_down_reason {
 	PPP_DOWN_NO_ADDRESS,	/* address pool exhausted */
 	PPP_DOWN_NO_NCP,	/* no network protocol could be opened */
 	PPP_DOWN_PROTOCOL,	/* LCP renegotiation, peer rejected LCP, ... */
+	PPP_DOWN_NO_MEMORY,	/* the gateway's: out of memory */
 };
 
 const char *ppp_down_reason_name(enum ppp_down_reason r);
@@ -233,9 +234,23 @@ struct ppp_stats {
 struct ppp_session;
 
 /*
- * Create a session; cfg is copied. Returns NULL on allocation failure or an
- * invalid configuration (reported through ops->log).
+ * A configuration sessions share (a gateway holds many sessions, most under
+ * one configuration): an immutable copy of cfg, reference-counted; the
+ * caller holds the first reference. NULL: out of memory. ppp_conf_is: c is
+ * a copy of exactly cfg (c NULL: no).
  */
+struct ppp_conf;
+struct ppp_conf *ppp_conf_new(const struct ppp_config *cfg);
+bool ppp_conf_is(const struct ppp_conf *c, const struct ppp_config *cfg);
+void ppp_conf_put(struct ppp_conf *c);
+
+/*
+ * Create a session under conf (it takes a reference of its own); ppp_new
+ * under a copy of cfg of its own. NULL on allocation failure or an invalid
+ * configuration (reported through ops->log).
+ */
+struct ppp_session *ppp_new_shared(struct ppp_conf *conf, const struct ppp_ops *ops,
+				   void *ctx);
 struct ppp_session *ppp_new(const struct ppp_config *cfg,
 			    const struct ppp_ops *ops, void *ctx);
 void ppp_free(struct ppp_session *s);

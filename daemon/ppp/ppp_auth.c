@@ -24,8 +24,11 @@
  * Passwords and hashes stay in this file's stack frames, which are wiped,
  * and the frame that brought them is wiped in the receive buffer after use
  * (ppp_auth_input); log lines carry the user name (sanitized) and the
- * outcome only.
+ * outcome only. The phase's own state (struct auth_ctx: our challenge, the
+ * tries, who tried) is on the heap from LCP up to the phase's end only, and
+ * wiped before it is freed (auth_end).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -76,11 +79,11 @@ static const char *method_name(unsigned int m)
 
 const char *ppp_auth_method_name(const struct ppp_session *s)
 {
-	if (s->a.state != AUTH_DONE)
+	if (s->auth_state != AUTH_DONE)
 		return NULL;
 	/* as [ppp] auth spells them */
-	return s->a.method == PPP_AUTH_MSCHAPV2 ? "mschapv2" :
-	       s->a.method == PPP_AUTH_CHAP_MD5 ? "chap-md5" : "pap";
+	return s->auth_method == PPP_AUTH_MSCHAPV2 ? "mschapv2" :
+	       s->auth_method == PPP_AUTH_CHAP_MD5 ? "chap-md5" : "pap";
 }
 
 static uint16_t method_proto(unsigned int m)
@@ -88,17 +91,31 @@ static uint16_t method_proto(unsigned int m)
 	return m == PPP_AUTH_PAP ? PPP_PAP : PPP_CHAP;
 }
 
+/*
+ * The phase is over (granted: AUTH_DONE; else AUTH_IDLE): its state goes,
+ * wiped first (the challenge an answer was made for).
+ */
+static void auth_end(struct ppp_session *s, enum auth_state st)
+{
+	if (s->a) {
+		explicit_bzero(s->a, sizeof(*s->a));
+		free(s->a);
+		s->a = NULL;
+	}
+	s->auth_state = (uint8_t)st;
+}
+
 static void transmit_challenge(struct ppp_session *s)
 {
-	uint8_t buf[1 + MSCHAP_CHALLENGE_LEN + sizeof(s->cfg.name)];
-	size_t nlen = strlen(s->cfg.name);
+	uint8_t buf[1 + MSCHAP_CHALLENGE_LEN + sizeof(s->cfg->name)];
+	size_t nlen = strlen(s->cfg->name);
 
 	buf[0] = MSCHAP_CHALLENGE_LEN;
-	memcpy(buf + 1, s->a.challenge, MSCHAP_CHALLENGE_LEN);
-	memcpy(buf + 1 + MSCHAP_CHALLENGE_LEN, s->cfg.name, nlen);
-	ppp_send_ctrl(s, PPP_CHAP, CHAP_CHALLENGE, s->a.id, buf,
+	memcpy(buf + 1, s->a->challenge, MSCHAP_CHALLENGE_LEN);
+	memcpy(buf + 1 + MSCHAP_CHALLENGE_LEN, s->cfg->name, nlen);
+	ppp_send_ctrl(s, PPP_CHAP, CHAP_CHALLENGE, s->auth_id, buf,
 		      1 + MSCHAP_CHALLENGE_LEN + nlen);
-	s->a.deadline = s->now + s->cfg.restart_ms;
+	s->a->deadline = s->now + s->cfg->restart_ms;
 }
 
 /* A challenge: the checker's when ops->challenge is set (privilege separation), else random. */
@@ -112,40 +129,46 @@ static void make_challenge(struct ppp_session *s, uint8_t chal[MSCHAP_CHALLENGE_
 
 static void new_challenge(struct ppp_session *s)
 {
-	s->a.id++;
-	s->a.alt_ok = false;
-	make_challenge(s, s->a.challenge);
-	s->a.resends = s->cfg.max_configure;
-	s->a.state = AUTH_WAIT;
+	s->auth_id++;
+	s->a->alt_ok = false;
+	make_challenge(s, s->a->challenge);
+	s->a->resends = s->cfg->max_configure;
+	s->auth_state = AUTH_WAIT;
 	transmit_challenge(s);
 }
 
 void ppp_auth_start(struct ppp_session *s)
 {
-	memset(&s->a, 0, sizeof(s->a));
-	s->a.method = s->l.auth;
-	s->user[0] = '\0';
-	ppp_random(s, &s->a.id, 1);
-	s->a.phase_deadline = s->now + s->cfg.auth_timeout_ms;
-	s->a.state = AUTH_WAIT;
-	if (s->a.method != PPP_AUTH_PAP)
+	auth_end(s, AUTH_IDLE);
+	free(s->user);
+	s->user = NULL;
+	s->auth_reply = false;
+	memset(s->auth_resp, 0, sizeof(s->auth_resp));
+	s->a = calloc(1, sizeof(*s->a));
+	if (!s->a) {
+		ppp_terminate(s, PPP_DOWN_NO_MEMORY, "out of memory for the authentication");
+		return;
+	}
+	s->auth_method = (uint8_t)s->l.auth;
+	ppp_random(s, &s->auth_id, 1);
+	s->a->phase_deadline = s->now + s->cfg->auth_timeout_ms;
+	s->auth_state = AUTH_WAIT;
+	if (s->auth_method != PPP_AUTH_PAP)
 		new_challenge(s);
 }
 
 void ppp_auth_stop(struct ppp_session *s)
 {
-	s->a.state = AUTH_IDLE;
-	s->a.deadline = 0;
-	s->a.phase_deadline = 0;
+	auth_end(s, AUTH_IDLE);
 }
 
 /*
  * Find the user: the name as sent, then without a "DOMAIN\" prefix (Windows
- * sends one when the connection has a domain set). On success s->user holds
+ * sends one when the connection has a domain set). On success user holds
  * the name that matched.
  */
 static int lookup(struct ppp_session *s, const uint8_t *name, size_t len,
-		  struct ppp_secret *sec)
+		  struct ppp_secret *sec, char user[NAME_MAX_LEN + 1])
 {
 	char buf[NAME_MAX_LEN + 1];
 	const char *bare;
@@ -157,7 +180,7 @@ static int lookup(struct ppp_session *s, const uint8_t *name, size_t len,
 	buf[len] = '\0';
 	memset(sec, 0, sizeof(*sec));
 	if (s->ops->get_secret(s->ctx, buf, sec) == 0) {
-		memcpy(s->user, buf, len + 1);
+		memcpy(user, buf, len + 1);
 		return 0;
 	}
 	bare = mschap_strip_domain(buf, len, &blen);
@@ -165,7 +188,7 @@ static int lookup(struct ppp_session *s, const uint8_t *name, size_t len,
 		return -1;
 	memset(sec, 0, sizeof(*sec));
 	if (s->ops->get_secret(s->ctx, bare, sec) == 0) {
-		memcpy(s->user, bare, blen + 1);
+		memcpy(user, bare, blen + 1);
 		return 0;
 	}
 	return -1;
@@ -180,6 +203,7 @@ static int lookup(struct ppp_session *s, const uint8_t *name, size_t len,
 struct attempt {
 	struct ppp_secret sec;
 	bool known;
+	char user[NAME_MAX_LEN + 1];	/* known: the users file's name */
 	char who[NAME_MAX_LEN * 4 + 1];
 };
 
@@ -188,23 +212,121 @@ static void attempt_wipe(struct attempt *at)
 	explicit_bzero(&at->sec, sizeof(at->sec));
 }
 
+static const char hex_digits[] = "0123456789ABCDEF";
+
+static int hex_val(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c - 'A' + 10;
+}
+
+/* An "S=" and 40 hex digits (RFC 2759 section 5), as a checker must give it. */
+static bool auth_resp_ok(const char *r)
+{
+	size_t i;
+
+	if (!r || strnlen(r, MSCHAP_AUTH_RESPONSE_LEN) != MSCHAP_AUTH_RESPONSE_LEN - 1 ||
+	    r[0] != 'S' || r[1] != '=')
+		return false;
+	for (i = 2; r[i]; i++)
+		if (!((r[i] >= '0' && r[i] <= '9') || (r[i] >= 'A' && r[i] <= 'F')))
+			return false;
+	return true;
+}
+
+#define REPLY_MAX 96
+
+/*
+ * Our Success (or PAP Ack) message: MS-CHAPv2's carries the authenticator
+ * response. Empty for a session resumed from a record (ppp_snap.h), which
+ * keeps none.
+ */
+static size_t reply_text(const struct ppp_session *s, char buf[REPLY_MAX])
+{
+	size_t n = 0, i;
+
+	if (!s->auth_reply) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (s->auth_method == PPP_AUTH_MSCHAPV2) {
+		buf[n++] = 'S';
+		buf[n++] = '=';
+		for (i = 0; i < sizeof(s->auth_resp); i++) {
+			buf[n++] = hex_digits[s->auth_resp[i] >> 4];
+			buf[n++] = hex_digits[s->auth_resp[i] & 0xF];
+		}
+		buf[n++] = ' ';
+	}
+	return n + (size_t)snprintf(buf + n, REPLY_MAX - n, "%sAccess granted",
+				    s->auth_method == PPP_AUTH_MSCHAPV2 ? "M=" : "");
+}
+
+/* Success (CHAP, MS-CHAPv2) or Authenticate-Ack (PAP) with id: granted, or said again. */
+static void send_success(struct ppp_session *s, uint8_t id)
+{
+	uint8_t msg[REPLY_MAX + 1];
+	size_t n = reply_text(s, (char *)msg + 1);
+
+	if (s->auth_method != PPP_AUTH_PAP) {
+		ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, id, msg + 1, n);
+		return;
+	}
+	msg[0] = (uint8_t)n;
+	ppp_send_ctrl(s, PPP_PAP, PAP_ACK, id, msg, n + 1);
+}
+
+/*
+ * The answer is right: the session's user (its own copy, exact size) and,
+ * for MS-CHAPv2, the authenticator response, kept for a Success said again;
+ * then the Success. false when the user cannot be kept (out of memory: the
+ * session ends, nothing sent) or an MS-CHAPv2 auth_resp is not well-formed
+ * (nothing kept or sent: the caller refuses the answer).
+ */
+static bool grant(struct ppp_session *s, const char *user, const char *auth_resp)
+{
+	size_t i;
+
+	if (s->auth_method == PPP_AUTH_MSCHAPV2 && !auth_resp_ok(auth_resp))
+		return false;
+	s->user = strndup(user, NAME_MAX_LEN);
+	if (!s->user) {
+		auth_end(s, AUTH_IDLE);
+		ppp_terminate(s, PPP_DOWN_NO_MEMORY, "out of memory for the user's name");
+		return false;
+	}
+	if (s->auth_method == PPP_AUTH_MSCHAPV2)
+		for (i = 0; i < sizeof(s->auth_resp); i++)
+			s->auth_resp[i] = (uint8_t)(hex_val(auth_resp[2 + 2 * i]) << 4 |
+						    hex_val(auth_resp[3 + 2 * i]));
+	s->auth_reply = true;
+	send_success(s, s->auth_id);
+	return true;
+}
+
 static void auth_granted(struct ppp_session *s, struct in_addr addr, const char *by)
 {
 	ppp_log(s, LOG_NOTICE, "user '%s' authenticated with %s%s", s->user,
-		method_name(s->a.method), by);
-	s->a.state = AUTH_DONE;
-	s->a.deadline = 0;
-	s->a.phase_deadline = 0;
-	s->a.static_addr = addr;
+		method_name(s->auth_method), by);
+	auth_end(s, AUTH_DONE);
 	if (s->ops->auth_result)
 		s->ops->auth_result(s->ctx, s->user, true);
-	ppp_network_phase(s);
+	ppp_network_phase(s, addr);
 }
 
-static void auth_ok(struct ppp_session *s, struct attempt *at)
+static void auth_bad(struct ppp_session *s, struct attempt *at, const char *why, bool checked);
+
+/* A right answer checked here: granted, unless the session cannot keep it. */
+static void auth_ok(struct ppp_session *s, struct attempt *at, const char *auth_resp)
 {
 	struct in_addr addr = at->sec.addr;
 
+	if (!grant(s, at->user, auth_resp)) {
+		if (s->a)	/* not out of memory: a malformed auth_resp of the checker */
+			auth_bad(s, at, "granted without a well-formed authenticator response: "
+				 "refused", false);
+		attempt_wipe(at);
+		return;
+	}
 	attempt_wipe(at);
 	auth_granted(s, addr, "");
 }
@@ -212,21 +334,20 @@ static void auth_ok(struct ppp_session *s, struct attempt *at)
 /* A wrong answer, or one refused unchecked (checked false): Failure after the delay. */
 static void auth_bad(struct ppp_session *s, struct attempt *at, const char *why, bool checked)
 {
-	uint32_t delay = s->cfg.auth_fail_delay_ms, d;
+	uint32_t delay = s->cfg->auth_fail_delay_ms, d;
 
 	attempt_wipe(at);
-	s->a.failures++;
+	s->a->failures++;
 	s->st.auth_failures++;
 	ppp_log(s, LOG_NOTICE, "%s authentication failed for user '%s': %s (attempt %u of %u)",
-		method_name(s->a.method), at->who, why, s->a.failures, s->cfg.auth_tries);
+		method_name(s->auth_method), at->who, why, s->a->failures, s->cfg->auth_tries);
 	if (checked && s->ops->auth_result) {
 		d = s->ops->auth_result(s->ctx, at->who, false);
 		if (d > delay)
 			delay = d;
 	}
-	s->user[0] = '\0';
-	s->a.state = AUTH_DELAY;
-	s->a.deadline = s->now + delay;
+	s->auth_state = AUTH_DELAY;
+	s->a->deadline = s->now + delay;
 	if (!delay)
 		ppp_auth_timer(s);
 }
@@ -239,9 +360,9 @@ static int attempt_begin(struct ppp_session *s, const uint8_t *name, size_t nlen
 			 struct attempt *at)
 {
 	memset(at, 0, sizeof(*at));
-	at->known = lookup(s, name, nlen, &at->sec) == 0;
+	at->known = lookup(s, name, nlen, &at->sec, at->user) == 0;
 	if (at->known) {
-		snprintf(at->who, sizeof(at->who), "%s", s->user);
+		snprintf(at->who, sizeof(at->who), "%s", at->user);
 	} else {
 		memset(&at->sec, 0, sizeof(at->sec));
 		ppp_random(s, at->sec.nt_hash, sizeof(at->sec.nt_hash));
@@ -258,13 +379,13 @@ static int attempt_begin(struct ppp_session *s, const uint8_t *name, size_t nlen
 /* The delay after a wrong answer is over: say so, and maybe allow another try. */
 static void auth_fail_now(struct ppp_session *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	bool last = s->a.failures >= s->cfg.auth_tries;
+	const char *hex = hex_digits;
+	bool last = s->a->failures >= s->cfg->auth_tries;
 	uint8_t chal[MSCHAP_CHALLENGE_LEN];
 	char msg[96];
 	size_t i, n;
 
-	switch (s->a.method) {
+	switch (s->auth_method) {
 	case PPP_AUTH_MSCHAPV2:
 		if (!last)
 			make_challenge(s, chal);
@@ -276,37 +397,38 @@ static void auth_fail_now(struct ppp_session *s)
 			msg[n++] = hex[chal[i] & 0xF];
 		}
 		n += (size_t)snprintf(msg + n, sizeof(msg) - n, " V=3 M=Authentication failed");
-		ppp_send_ctrl(s, PPP_CHAP, CHAP_FAILURE, s->a.id, (uint8_t *)msg, n);
+		ppp_send_ctrl(s, PPP_CHAP, CHAP_FAILURE, s->auth_id, (uint8_t *)msg, n);
 		if (!last) {
 			/*
 			 * The retry answers C=; peers number it one above the
 			 * Failure (pppd, Windows), but take the same id too.
 			 */
-			memcpy(s->a.challenge, chal, sizeof(chal));
-			s->a.alt_id = s->a.id;
-			s->a.alt_ok = true;
-			s->a.id++;
-			s->a.state = AUTH_WAIT;
+			memcpy(s->a->challenge, chal, sizeof(chal));
+			s->a->alt_id = s->auth_id;
+			s->a->alt_ok = true;
+			s->auth_id++;
+			s->auth_state = AUTH_WAIT;
 		}
 		break;
 	case PPP_AUTH_CHAP_MD5:
 		n = (size_t)snprintf(msg, sizeof(msg), "Authentication failed");
-		ppp_send_ctrl(s, PPP_CHAP, CHAP_FAILURE, s->a.id, (uint8_t *)msg, n);
+		ppp_send_ctrl(s, PPP_CHAP, CHAP_FAILURE, s->auth_id, (uint8_t *)msg, n);
 		if (!last)
 			new_challenge(s);
 		break;
 	default:
 		n = (size_t)snprintf(msg + 1, sizeof(msg) - 1, "Authentication failed");
 		msg[0] = (char)n;
-		ppp_send_ctrl(s, PPP_PAP, PAP_NAK, s->a.id, (uint8_t *)msg, n + 1);
+		ppp_send_ctrl(s, PPP_PAP, PAP_NAK, s->auth_id, (uint8_t *)msg, n + 1);
 		if (!last)
-			s->a.state = AUTH_WAIT;
+			s->auth_state = AUTH_WAIT;
 		break;
 	}
 	if (last) {
-		s->a.state = AUTH_IDLE;
-		ppp_terminate(s, PPP_DOWN_AUTH_FAILED,
-			      "authentication failed %u times", s->a.failures);
+		unsigned int failures = s->a->failures;
+
+		auth_end(s, AUTH_IDLE);
+		ppp_terminate(s, PPP_DOWN_AUTH_FAILED, "authentication failed %u times", failures);
 	}
 }
 
@@ -323,8 +445,8 @@ static bool answer_of(const struct ppp_session *s, const uint8_t *name, size_t n
 	memcpy(buf, name, nlen);
 	buf[nlen] = '\0';
 	*a = (struct ppp_answer){
-		.method = s->a.method, .name = buf, .name_len = nlen,
-		.challenge = s->a.challenge, .id = s->a.id, .value = v, .value_len = vlen,
+		.method = s->auth_method, .name = buf, .name_len = nlen,
+		.challenge = s->a->challenge, .id = s->auth_id, .value = v, .value_len = vlen,
 	};
 	return true;
 }
@@ -359,14 +481,13 @@ static enum verdict verify_remote(struct ppp_session *s, const uint8_t *name, si
 static void auth_busy(struct ppp_session *s, struct attempt *at)
 {
 	attempt_wipe(at);
-	s->user[0] = '\0';
 	s->st.auth_busy++;
 	ppp_log_drop(s, "%s: the answer of user '%s' is not checked now (the checker is busy); "
-		     "the peer is to send it again", method_name(s->a.method), at->who);
-	if (s->a.method == PPP_AUTH_PAP)
+		     "the peer is to send it again", method_name(s->auth_method), at->who);
+	if (s->auth_method == PPP_AUTH_PAP)
 		return;
-	s->a.resends = s->cfg.max_configure;
-	s->a.deadline = s->now + s->cfg.restart_ms;
+	s->a->resends = s->cfg->max_configure;
+	s->a->deadline = s->now + s->cfg->restart_ms;
 }
 
 static void copy_trunc(char *dst, size_t cap, const char *src)
@@ -399,42 +520,10 @@ static int ask_async(struct ppp_session *s, const uint8_t *name, size_t nlen,
 		return -1;
 	}
 	attempt_wipe(at);
-	copy_trunc(s->a.who, sizeof(s->a.who), at->who);
-	s->a.state = AUTH_PENDING;
-	s->a.deadline = 0;
+	copy_trunc(s->a->who, sizeof(s->a->who), at->who);
+	s->auth_state = AUTH_PENDING;
+	s->a->deadline = 0;
 	return 0;
-}
-
-/* An "S=" and 40 hex digits (RFC 2759 section 5), as a checker must give it. */
-static bool auth_resp_ok(const char *r)
-{
-	size_t i;
-
-	if (!r || strlen(r) != MSCHAP_AUTH_RESPONSE_LEN - 1 || r[0] != 'S' || r[1] != '=')
-		return false;
-	for (i = 2; r[i]; i++)
-		if (!((r[i] >= '0' && r[i] <= '9') || (r[i] >= 'A' && r[i] <= 'F')))
-			return false;
-	return true;
-}
-
-static void send_granted(struct ppp_session *s, const char *auth_resp)
-{
-	uint8_t msg[sizeof(s->a.reply) + 1];
-	size_t n;
-
-	if (s->a.method == PPP_AUTH_MSCHAPV2)
-		snprintf(s->a.reply, sizeof(s->a.reply), "%s M=Access granted", auth_resp);
-	else
-		snprintf(s->a.reply, sizeof(s->a.reply), "Access granted");
-	n = strlen(s->a.reply);
-	if (s->a.method != PPP_AUTH_PAP) {
-		ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply, n);
-		return;
-	}
-	msg[0] = (uint8_t)n;
-	memcpy(msg + 1, s->a.reply, n);
-	ppp_send_ctrl(s, PPP_PAP, PAP_ACK, s->a.id, msg, n + 1);
 }
 
 void ppp_auth_outcome(struct ppp_session *s, const struct ppp_auth_outcome *o)
@@ -442,8 +531,8 @@ void ppp_auth_outcome(struct ppp_session *s, const struct ppp_auth_outcome *o)
 	struct attempt at;
 
 	memset(&at, 0, sizeof(at));
-	snprintf(at.who, sizeof(at.who), "%s", s->a.who);
-	if (o->ok && s->a.method == PPP_AUTH_MSCHAPV2 && !auth_resp_ok(o->auth_resp)) {
+	snprintf(at.who, sizeof(at.who), "%s", s->a->who);
+	if (o->ok && s->auth_method == PPP_AUTH_MSCHAPV2 && !auth_resp_ok(o->auth_resp)) {
 		auth_bad(s, &at, "granted without a well-formed MS-CHAP2-Success: refused", false);
 		return;
 	}
@@ -451,9 +540,8 @@ void ppp_auth_outcome(struct ppp_session *s, const struct ppp_auth_outcome *o)
 		auth_bad(s, &at, o->why ? o->why : "refused", o->checked);
 		return;
 	}
-	copy_trunc(s->user, sizeof(s->user), s->a.who);
-	send_granted(s, o->auth_resp);
-	auth_granted(s, o->addr, " (RADIUS)");
+	if (grant(s, s->a->who, o->auth_resp))
+		auth_granted(s, o->addr, " (RADIUS)");
 }
 
 static void mschapv2_check(struct ppp_session *s, const uint8_t *v,
@@ -489,21 +577,18 @@ static void mschapv2_check(struct ppp_session *s, const uint8_t *v,
 	} else {
 		/* ChallengeHash takes the name as the peer sent it, minus any domain. */
 		bare = mschap_strip_domain((const char *)name, nlen, &blen);
-		mschap_nt_response(s->a.challenge, peer_chal, bare, blen, at.sec.nt_hash, expect);
+		mschap_nt_response(s->a->challenge, peer_chal, bare, blen, at.sec.nt_hash, expect);
 		ok = mschap_equal(expect, nt_resp, sizeof(expect)) && at.known;
 		explicit_bzero(expect, sizeof(expect));
 		if (!ok) {
 			auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
 			return;
 		}
-		mschap_auth_response(at.sec.nt_hash, nt_resp, peer_chal, s->a.challenge,
+		mschap_auth_response(at.sec.nt_hash, nt_resp, peer_chal, s->a->challenge,
 				     bare, blen, reply);
 	}
-	snprintf(s->a.reply, sizeof(s->a.reply), "%s M=Access granted", reply);
+	auth_ok(s, &at, reply);
 	explicit_bzero(reply, sizeof(reply));
-	ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply,
-		      strlen(s->a.reply));
-	auth_ok(s, &at);
 }
 
 static void md5_check(struct ppp_session *s, const uint8_t *v,
@@ -539,12 +624,12 @@ static void md5_check(struct ppp_session *s, const uint8_t *v,
 	}
 	/* an unknown user: the random NT hash stands in for a password */
 	if (at.sec.password)
-		mschap_md5_response(s->a.id, (const uint8_t *)at.sec.password,
-				    at.sec.password_len, s->a.challenge,
-				    sizeof(s->a.challenge), expect);
+		mschap_md5_response(s->auth_id, (const uint8_t *)at.sec.password,
+				    at.sec.password_len, s->a->challenge,
+				    sizeof(s->a->challenge), expect);
 	else
-		mschap_md5_response(s->a.id, at.sec.nt_hash, sizeof(at.sec.nt_hash),
-				    s->a.challenge, sizeof(s->a.challenge), expect);
+		mschap_md5_response(s->auth_id, at.sec.nt_hash, sizeof(at.sec.nt_hash),
+				    s->a->challenge, sizeof(s->a->challenge), expect);
 	ok = mschap_equal(expect, v, sizeof(expect)) && at.known;
 	explicit_bzero(expect, sizeof(expect));
 	if (!ok) {
@@ -552,10 +637,7 @@ static void md5_check(struct ppp_session *s, const uint8_t *v,
 		return;
 	}
 granted:
-	snprintf(s->a.reply, sizeof(s->a.reply), "Access granted");
-	ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, s->a.id, (uint8_t *)s->a.reply,
-		      strlen(s->a.reply));
-	auth_ok(s, &at);
+	auth_ok(s, &at, NULL);
 }
 
 static void chap_input(struct ppp_session *s, uint8_t code, uint8_t id,
@@ -568,29 +650,28 @@ static void chap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 		s->st.rx_discarded++;
 		return;
 	}
-	if (s->a.state == AUTH_DONE && id == s->a.id) {
+	if (s->auth_state == AUTH_DONE && id == s->auth_id) {
 		/* Our Success was lost: say it again (RFC 1994 section 4.1). */
-		ppp_send_ctrl(s, PPP_CHAP, CHAP_SUCCESS, id, (uint8_t *)s->a.reply,
-			      strlen(s->a.reply));
+		send_success(s, id);
 		return;
 	}
-	if (s->a.state != AUTH_WAIT ||
-	    (id != s->a.id && !(s->a.alt_ok && id == s->a.alt_id))) {
+	if (s->auth_state != AUTH_WAIT ||
+	    (id != s->auth_id && !(s->a->alt_ok && id == s->a->alt_id))) {
 		ppp_log(s, LOG_DEBUG, "CHAP: Response id %u not expected now, discarded", id);
 		s->st.rx_discarded++;
 		return;
 	}
 	if (len < 1 || (vsize = d[0]) > len - 1 ||
-	    vsize != (s->a.method == PPP_AUTH_MSCHAPV2 ? MSCHAPV2_VALUE_LEN : MD5_VALUE_LEN)) {
+	    vsize != (s->auth_method == PPP_AUTH_MSCHAPV2 ? MSCHAPV2_VALUE_LEN : MD5_VALUE_LEN)) {
 		ppp_log_drop(s, "CHAP: malformed %s Response (%zu octets), dropped",
-			method_name(s->a.method), len);
+			method_name(s->auth_method), len);
 		s->st.rx_malformed++;
 		return;
 	}
-	s->a.deadline = 0;	/* answered: no retransmission */
-	s->a.id = id;		/* Success/Failure carry the Response's id */
-	s->a.alt_ok = false;
-	if (s->a.method == PPP_AUTH_MSCHAPV2)
+	s->a->deadline = 0;	/* answered: no retransmission */
+	s->auth_id = id;		/* Success/Failure carry the Response's id */
+	s->a->alt_ok = false;
+	if (s->auth_method == PPP_AUTH_MSCHAPV2)
 		mschapv2_check(s, d + 1, d + 1 + vsize, len - 1 - vsize);
 	else
 		md5_check(s, d + 1, d + 1 + vsize, len - 1 - vsize);
@@ -599,9 +680,9 @@ static void chap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 		      const uint8_t *d, size_t len)
 {
-	uint8_t hash[MSCHAP_NT_HASH_LEN], msg[64];
+	uint8_t hash[MSCHAP_NT_HASH_LEN];
 	const uint8_t *name, *pw;
-	size_t nlen, pwlen, n;
+	size_t nlen, pwlen;
 	struct attempt at;
 	bool ok;
 
@@ -609,14 +690,11 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 		s->st.rx_discarded++;
 		return;
 	}
-	if (s->a.state == AUTH_DONE && id == s->a.id) {
-		n = strlen(s->a.reply);
-		msg[0] = (uint8_t)n;
-		memcpy(msg + 1, s->a.reply, n);
-		ppp_send_ctrl(s, PPP_PAP, PAP_ACK, id, msg, n + 1);
+	if (s->auth_state == AUTH_DONE && id == s->auth_id) {
+		send_success(s, id);
 		return;
 	}
-	if (s->a.state != AUTH_WAIT) {
+	if (s->auth_state != AUTH_WAIT) {
 		s->st.rx_discarded++;
 		return;
 	}
@@ -628,7 +706,7 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 	}
 	name = d + 1;
 	pw = d + 2 + nlen;
-	s->a.id = id;
+	s->auth_id = id;
 	if (attempt_begin(s, name, nlen, &at) < 0 ||
 	    ask_async(s, name, nlen, pw, pwlen, &at) <= 0)
 		return;
@@ -656,12 +734,7 @@ static void pap_input(struct ppp_session *s, uint8_t code, uint8_t id,
 		auth_bad(s, &at, at.known ? "wrong password" : "unknown user", true);
 		return;
 	}
-	snprintf(s->a.reply, sizeof(s->a.reply), "Access granted");
-	n = strlen(s->a.reply);
-	msg[0] = (uint8_t)n;
-	memcpy(msg + 1, s->a.reply, n);
-	ppp_send_ctrl(s, PPP_PAP, PAP_ACK, id, msg, n + 1);
-	auth_ok(s, &at);
+	auth_ok(s, &at, NULL);
 }
 
 static void auth_input(struct ppp_session *s, uint16_t proto, const uint8_t *pkt, size_t len)
@@ -670,7 +743,7 @@ static void auth_input(struct ppp_session *s, uint16_t proto, const uint8_t *pkt
 
 	/* Only in the authentication phase, or after it for a lost Success/Ack. */
 	if ((s->phase != PHASE_AUTH && s->phase != PHASE_NETWORK) ||
-	    proto != method_proto(s->a.method)) {
+	    proto != method_proto(s->auth_method)) {
 		s->st.rx_discarded++;
 		return;
 	}
@@ -709,25 +782,26 @@ static bool due(uint64_t *deadline, uint64_t now)
 
 void ppp_auth_timer(struct ppp_session *s)
 {
-	if (due(&s->a.phase_deadline, s->now) && s->a.state != AUTH_DONE) {
-		s->a.deadline = 0;
-		s->a.state = AUTH_IDLE;
+	if (!s->a)
+		return;
+	if (due(&s->a->phase_deadline, s->now)) {
+		auth_end(s, AUTH_IDLE);
 		ppp_terminate(s, PPP_DOWN_AUTH_TIMEOUT,
 			      "peer did not authenticate within %u s",
-			      s->cfg.auth_timeout_ms / 1000);
+			      s->cfg->auth_timeout_ms / 1000);
 		return;
 	}
-	if (!due(&s->a.deadline, s->now))
+	if (!due(&s->a->deadline, s->now))
 		return;
-	if (s->a.state == AUTH_DELAY) {
+	if (s->auth_state == AUTH_DELAY) {
 		auth_fail_now(s);
-	} else if (s->a.state == AUTH_WAIT && s->a.method != PPP_AUTH_PAP) {
-		if (s->a.resends == 0) {
+	} else if (s->auth_state == AUTH_WAIT && s->auth_method != PPP_AUTH_PAP) {
+		if (s->a->resends == 0) {
 			ppp_terminate(s, PPP_DOWN_AUTH_TIMEOUT,
-				      "no answer to %u CHAP challenges", s->cfg.max_configure + 1);
+				      "no answer to %u CHAP challenges", s->cfg->max_configure + 1);
 			return;
 		}
-		s->a.resends--;
+		s->a->resends--;
 		transmit_challenge(s);
 	}
 }

@@ -57,13 +57,13 @@ static void set_state(struct ppp_fsm *f, enum fsm_state st)
 
 static void start_timer(struct ppp_fsm *f)
 {
-	f->deadline = f->s->now + f->s->cfg.restart_ms;
+	f->deadline = f->s->now + f->s->cfg->restart_ms;
 }
 
 /* irc: Initialize-Restart-Count */
 static void irc(struct ppp_fsm *f, bool terminate)
 {
-	f->restart = terminate ? f->s->cfg.max_terminate : f->s->cfg.max_configure;
+	f->restart = terminate ? f->s->cfg->max_terminate : f->s->cfg->max_configure;
 }
 
 /* zrc: Zero-Restart-Count, and wait one Restart period */
@@ -103,7 +103,7 @@ static void tlf(struct ppp_fsm *f)
 /* scr: Send-Configure-Request */
 static void scr(struct ppp_fsm *f)
 {
-	f->req_len = f->p->build(f, f->req, sizeof(f->req));
+	f->req_len = (uint8_t)f->p->build(f, f->req, sizeof(f->req));
 	f->reqid = ++f->id;
 	f->req_open = true;
 	ppp_send_ctrl(f->s, f->p->proto, CODE_CONFREQ, f->reqid, f->req, f->req_len);
@@ -112,12 +112,17 @@ static void scr(struct ppp_fsm *f)
 	start_timer(f);
 }
 
-/* str: Send-Terminate-Request */
+/*
+ * str: Send-Terminate-Request. Only LCP is ever closed (ppp_fsm_close, with
+ * the session's reason): its requests carry that reason, the others none.
+ */
 static void str(struct ppp_fsm *f)
 {
+	const char *msg = f == &f->s->lcp ? ppp_reason_msg(f->s) : "";
+
 	f->termid = ++f->id;
-	ppp_send_ctrl(f->s, f->p->proto, CODE_TERMREQ, f->termid,
-		      (const uint8_t *)f->term_msg, strlen(f->term_msg));
+	ppp_send_ctrl(f->s, f->p->proto, CODE_TERMREQ, f->termid, (const uint8_t *)msg,
+		      strnlen(msg, PPP_TERM_MSG_MAX));
 	if (f->restart)
 		f->restart--;
 	start_timer(f);
@@ -212,9 +217,8 @@ void ppp_fsm_open(struct ppp_fsm *f)
 	}
 }
 
-void ppp_fsm_close(struct ppp_fsm *f, const char *msg)
+void ppp_fsm_close(struct ppp_fsm *f)
 {
-	snprintf(f->term_msg, sizeof(f->term_msg), "%s", msg ? msg : "");
 	switch (f->state) {
 	case ST_STARTING:
 		set_state(f, ST_INITIAL);
@@ -263,7 +267,7 @@ void ppp_fsm_timeout(struct ppp_fsm *f)
 	}
 	ppp_log(f->s, LOG_INFO, "%s: no answer after %u tries in %s", f->p->name,
 		f->state == ST_CLOSING || f->state == ST_STOPPING ?
-		f->s->cfg.max_terminate : f->s->cfg.max_configure,
+		f->s->cfg->max_terminate : f->s->cfg->max_configure,
 		ppp_fsm_state_name(f->state));
 	set_state(f, f->state == ST_CLOSING ? ST_CLOSED : ST_STOPPED);
 	tlf(f);
@@ -306,7 +310,7 @@ static int eval_request(struct ppp_fsm *f, const uint8_t *opts, size_t len,
 {
 	uint8_t nak[PPP_CTRL_MAX], rej[PPP_CTRL_MAX], one[PPP_CTRL_MAX];
 	size_t nak_len = 0, rej_len = 0, one_len, pos, cnt = 0;
-	bool nak_as_rej = f->naks_sent >= f->s->cfg.max_failure;
+	bool nak_as_rej = f->naks_sent >= f->s->cfg->max_failure;
 	uint8_t seen[32] = { 0 };
 	enum opt_verdict v;
 	uint8_t type, olen;
@@ -387,7 +391,7 @@ static uint64_t opts_hash(const uint8_t *opts, size_t len)
  */
 static bool is_resend(struct ppp_fsm *f, const uint8_t *opts, size_t len)
 {
-	const struct ppp_config *c = &f->s->cfg;
+	const struct ppp_config *c = f->s->cfg;
 
 	if (!f->acked_valid || f->acked_hash != opts_hash(opts, len) ||
 	    f->reacks >= c->max_configure ||
@@ -570,7 +574,7 @@ static void rcv_confnakrej(struct ppp_fsm *f, uint8_t code, uint8_t id,
 	/* The hook gave up (no authentication method left...): no new request. */
 	if (f->s->term_pending)
 		return;
-	if (++f->naks_rcvd > f->s->cfg.max_nak_rounds) {
+	if (++f->naks_rcvd > f->s->cfg->max_nak_rounds) {
 		ppp_log(f->s, LOG_NOTICE, "%s: peer refused our options %u times, giving up",
 			f->p->name, f->naks_rcvd - 1);
 		if (f->state == ST_OPENED)

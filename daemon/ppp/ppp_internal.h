@@ -117,24 +117,26 @@ struct fsm_proto {
 struct ppp_fsm {
 	struct ppp_session *s;
 	const struct fsm_proto *p;
-	enum fsm_state state;
+	unsigned int restart;	/* Restart counter */
+	unsigned int naks_sent;	/* consecutive Naks we sent (Max-Failure) */
+	unsigned int naks_rcvd;	/* Naks/Rejects of our requests (bounded) */
+	unsigned int reacks;	/* resends acked again since Opened */
+	uint8_t state;		/* enum fsm_state (one octet: a gateway holds many) */
 	uint8_t id;		/* last identifier we used */
 	uint8_t reqid;		/* identifier of our outstanding Configure-Request */
 	uint8_t termid;		/* identifier of our Terminate-Request */
 	bool req_open;		/* reqid still awaits an Ack/Nak/Reject */
-	unsigned int restart;	/* Restart counter */
-	unsigned int naks_sent;	/* consecutive Naks we sent (Max-Failure) */
-	unsigned int naks_rcvd;	/* Naks/Rejects of our requests (bounded) */
-	uint64_t deadline;
+	bool acked_valid;
+	uint8_t req_len;
 	uint8_t req[PPP_REQ_MAX];	/* our last request's options */
-	size_t req_len;
+	uint64_t deadline;
 	/* The peer's request we last acked (a hash: it may be long), for resends. */
 	uint64_t acked_hash;
-	bool acked_valid;
-	unsigned int reacks;	/* resends acked again since Opened */
 	uint64_t opened_at;
-	char term_msg[64];	/* in our Terminate-Requests */
 };
+
+/* The message of our Terminate-Requests, at most this long (reason_msg truncated). */
+#define PPP_TERM_MSG_MAX	63
 
 enum ppp_phase {
 	PHASE_DEAD,
@@ -152,34 +154,37 @@ enum auth_state {
 	AUTH_DONE,
 };
 
+/* Members by size (a gateway holds many sessions): no holes. */
 struct lcp_opts {
-	/* What we ask for. */
-	uint16_t mru;
-	bool req_mru;
-	uint32_t magic;
-	bool req_magic;
-	unsigned int auth;		/* PPP_AUTH_* we currently ask for */
-	unsigned int auth_refused;	/* methods the peer Nak'd */
-	/* What the peer asked for and we acknowledged. */
-	uint16_t peer_mru;
-	uint32_t peer_magic;
-	bool peer_pfc, peer_acfc;
-	/* The request being evaluated; committed on Ack. */
-	uint16_t new_mru;
-	uint32_t new_magic;
-	bool new_pfc, new_acfc;
-	unsigned int loops;		/* consecutive magic collisions */
 	/* Dead-peer detection, while LCP is Opened. */
 	uint64_t echo_deadline;
 	unsigned int echo_pending;
+	/* What we ask for. */
+	uint32_t magic;
+	unsigned int auth;		/* PPP_AUTH_* we currently ask for */
+	unsigned int auth_refused;	/* methods the peer Nak'd */
+	/* What the peer asked for and we acknowledged. */
+	uint32_t peer_magic;
+	/* The request being evaluated; committed on Ack. */
+	uint32_t new_magic;
+	unsigned int loops;		/* consecutive magic collisions */
+	uint16_t mru, peer_mru, new_mru;
+	bool req_mru, req_magic;
+	bool peer_pfc, peer_acfc;
+	bool new_pfc, new_acfc;
 	uint8_t echo_id;
 	bool echo_off;			/* peer Code-Rejected Echo-Request */
 };
 
+/*
+ * The authentication phase's state, on the heap from ppp_auth_start() until
+ * the phase ends (granted, failed, timed out, the session going): s->a is
+ * non-NULL exactly while s->auth_state is AUTH_WAIT, AUTH_DELAY or
+ * AUTH_PENDING, and it is wiped before it is freed (it holds the challenge).
+ * What a duplicate answer after the grant needs (the id, the method, the
+ * MS-CHAPv2 authenticator response) stays in the session.
+ */
 struct auth_ctx {
-	enum auth_state state;
-	unsigned int method;
-	uint8_t id;
 	/* After an MS-CHAPv2 retry both the Failure's id and id + 1 are taken. */
 	uint8_t alt_id;
 	bool alt_ok;
@@ -188,10 +193,11 @@ struct auth_ctx {
 	unsigned int resends;		/* challenge retransmissions left */
 	uint64_t deadline;		/* retransmit or delay */
 	uint64_t phase_deadline;	/* whole phase */
-	char reply[96];			/* Success/Ack message, resent on duplicates */
-	struct in_addr static_addr;	/* from the user's entry */
 	char who[256];			/* AUTH_PENDING: who tried, made printable */
 };
+
+/* MS-CHAPv2's authenticator response as octets ("S=" and these in hex). */
+#define MSCHAP_AUTH_RESPONSE_BIN	20
 
 struct ipcp_opts {
 	struct in_addr local, peer;
@@ -204,27 +210,45 @@ struct ipv6cp_opts {
 	bool req_local, peer_sent_id;
 };
 
-struct ppp_session {
+/* A configuration sessions share (ppp_conf_new): immutable but for the count. */
+struct ppp_conf {
 	struct ppp_config cfg;
+	unsigned int refs;
+};
+
+struct ppp_session {
+	const struct ppp_config *cfg;	/* &conf->cfg, shared: never written */
+	struct ppp_conf *conf;		/* the session holds a reference */
 	const struct ppp_ops *ops;
 	void *ctx;
 	uint64_t now;			/* time of the current entry point */
 	enum ppp_phase phase;
+	enum ppp_down_reason reason;
 	bool dead;			/* ops->down was called */
 	/* A termination requested inside a callback, acted on by settle(). */
 	bool term_pending;
 	bool abort_pending;
-	enum ppp_down_reason reason;
-	char reason_msg[128];
+	/* Authentication: the state, the method, our last Success/Ack's id ... */
+	uint8_t auth_state;		/* enum auth_state */
+	uint8_t auth_method;		/* PPP_AUTH_* */
+	uint8_t auth_id;
+	/* ... and whether (MS-CHAPv2: with which "S=") a duplicate answer gets it again */
+	bool auth_reply;
+	uint8_t auth_resp[MSCHAP_AUTH_RESPONSE_BIN];
+	unsigned int drop_logs;		/* ppp_log_drop lines at notice level */
+	/* Why it ends, from the first ppp_terminate (heap); NULL: not yet, or out of memory. */
+	char *reason_msg;
+	struct auth_ctx *a;		/* the authentication phase only, see above */
+	char *user;			/* authenticated (heap, exact size); NULL before */
 	struct ppp_fsm lcp, ipcp, ipv6cp;
 	struct lcp_opts l;
-	struct auth_ctx a;
-	struct ipcp_opts i4;
 	struct ipv6cp_opts i6;
-	char user[256];
-	unsigned int drop_logs;		/* ppp_log_drop lines at notice level */
 	struct ppp_stats st;
+	struct ipcp_opts i4;
+	struct in_addr dns[2];		/* IPCP offers these: cfg's, or ppp_set_dns's */
 };
+/* The session's reason_msg, or the reason's name while it has none. */
+const char *ppp_reason_msg(const struct ppp_session *s);
 
 /* ppp_auth.c: the outcome of an answer ops->ask took (AUTH_PENDING) */
 void ppp_auth_outcome(struct ppp_session *s, const struct ppp_auth_outcome *o);
@@ -238,12 +262,16 @@ void ppp_log_drop(struct ppp_session *s, const char *fmt, ...)
 void ppp_send_ctrl(struct ppp_session *s, uint16_t proto, uint8_t code,
 		   uint8_t id, const uint8_t *data, size_t len);
 void ppp_random(struct ppp_session *s, void *buf, size_t len);
+/* Record why the session ends unless a reason is known; true: this one. */
+bool ppp_set_reason(struct ppp_session *s, enum ppp_down_reason reason, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Request the end of the session; the first reason given wins. */
 void ppp_terminate(struct ppp_session *s, enum ppp_down_reason reason,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Printable copy of untrusted text for a log line. */
 void ppp_sanitize(char *dst, size_t cap, const uint8_t *src, size_t len);
-void ppp_network_phase(struct ppp_session *s);
+/* hint: the address the checker assigns (the user's static one), or INADDR_ANY */
+void ppp_network_phase(struct ppp_session *s, struct in_addr hint);
 /* LCP reached Closed/Stopped: the session is over. */
 void ppp_lcp_finished(struct ppp_session *s);
 /* The peer sent an LCP Protocol-Reject for proto. */
@@ -256,7 +284,8 @@ void ppp_fsm_init(struct ppp_fsm *f, struct ppp_session *s,
 void ppp_fsm_up(struct ppp_fsm *f);
 void ppp_fsm_down(struct ppp_fsm *f);
 void ppp_fsm_open(struct ppp_fsm *f);
-void ppp_fsm_close(struct ppp_fsm *f, const char *msg);
+/* Close; a Terminate-Request of LCP carries the session's reason_msg. */
+void ppp_fsm_close(struct ppp_fsm *f);
 void ppp_fsm_timeout(struct ppp_fsm *f);
 void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len);
 void ppp_fsm_proto_rejected(struct ppp_fsm *f);

@@ -37,12 +37,12 @@ static void ipcp_reset(struct ppp_fsm *f)
 {
 	struct ppp_session *s = f->s;
 
-	s->i4.local = s->cfg.local_ipv4;
-	s->i4.req_local = s->cfg.local_ipv4.s_addr != 0;
-	s->i4.dns[0] = s->cfg.dns[0];
-	s->i4.dns[1] = s->cfg.dns[1];
-	s->i4.nbns[0] = s->cfg.nbns[0];
-	s->i4.nbns[1] = s->cfg.nbns[1];
+	s->i4.local = s->cfg->local_ipv4;
+	s->i4.req_local = s->cfg->local_ipv4.s_addr != 0;
+	s->i4.dns[0] = s->dns[0];
+	s->i4.dns[1] = s->dns[1];
+	s->i4.nbns[0] = s->cfg->nbns[0];
+	s->i4.nbns[1] = s->cfg->nbns[1];
 }
 
 static size_t ipcp_build(struct ppp_fsm *f, uint8_t *b, size_t cap)
@@ -108,7 +108,7 @@ static enum opt_verdict ipcp_req_opt(struct ppp_fsm *f, uint8_t type,
 	case IPCP_ADDR:
 		s->i4.peer_sent_addr = true;
 		if (vlen == 4 && memcmp(v, &s->i4.peer.s_addr, 4) != 0 &&
-		    (v[0] | v[1] | v[2] | v[3]) && f->naks_sent >= s->cfg.max_failure) {
+		    (v[0] | v[1] | v[2] | v[3]) && f->naks_sent >= s->cfg->max_failure) {
 			/*
 			 * A peer that keeps asking for an address of its own
 			 * would use it once we stopped Nak-ing: refuse instead.
@@ -157,7 +157,7 @@ static void ipcp_up(struct ppp_fsm *f)
 	};
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 
-	ppp_log(s, LOG_NOTICE, "IPCP up: user '%s' peer %s local %s", s->user,
+	ppp_log(s, LOG_NOTICE, "IPCP up: user '%s' peer %s local %s", ppp_user(s),
 		inet_ntop(AF_INET, &info.peer, a, sizeof(a)),
 		inet_ntop(AF_INET, &info.local, b, sizeof(b)));
 	s->ops->ipcp_up(s->ctx, &info);
@@ -180,8 +180,8 @@ static bool ncp_alive(const struct ppp_fsm *f)
 
 void ppp_ncp_finished(struct ppp_session *s)
 {
-	bool v4 = s->cfg.ipv4 && ncp_alive(&s->ipcp);
-	bool v6 = s->cfg.ipv6 && ncp_alive(&s->ipv6cp);
+	bool v4 = s->cfg->ipv4 && ncp_alive(&s->ipcp);
+	bool v6 = s->cfg->ipv6 && ncp_alive(&s->ipv6cp);
 
 	if (s->phase == PHASE_NETWORK && !v4 && !v6)
 		ppp_terminate(s, PPP_DOWN_NO_NCP, "no network protocol could be opened");

@@ -57,7 +57,7 @@ static unsigned int next_auth(const struct ppp_session *s)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(auth_order); i++)
-		if ((s->cfg.auth & auth_order[i]) && !(s->l.auth_refused & auth_order[i]))
+		if ((s->cfg->auth & auth_order[i]) && !(s->l.auth_refused & auth_order[i]))
 			return auth_order[i];
 	return 0;
 }
@@ -76,8 +76,8 @@ static void lcp_reset(struct ppp_fsm *f)
 {
 	struct ppp_session *s = f->s;
 
-	s->l.mru = s->cfg.mru;
-	s->l.req_mru = s->cfg.mru != PPP_DEFAULT_MRU;
+	s->l.mru = s->cfg->mru;
+	s->l.req_mru = s->cfg->mru != PPP_DEFAULT_MRU;
 	s->l.magic = new_magic(s, 0);
 	s->l.req_magic = true;
 	s->l.auth_refused = 0;
@@ -148,7 +148,7 @@ static int lcp_nak(struct ppp_fsm *f, const uint8_t *o, size_t len)
 			old = s->l.auth;
 			m = ppp_auth_method_of(o + p + 2, o[p + 1] - 2u);
 			s->l.auth_refused |= old;
-			if (m && (s->cfg.auth & m) && !(s->l.auth_refused & m))
+			if (m && (s->cfg->auth & m) && !(s->l.auth_refused & m))
 				s->l.auth = m;
 			else
 				s->l.auth = next_auth(s);
@@ -236,7 +236,7 @@ static enum opt_verdict lcp_req_opt(struct ppp_fsm *f, uint8_t type,
 		}
 		if (m != 0) {
 			/* Our own number: a looped-back link, or bad luck. */
-			if (++s->l.loops >= s->cfg.max_failure)
+			if (++s->l.loops >= s->cfg->max_failure)
 				ppp_terminate(s, PPP_DOWN_LOOPBACK,
 					      "our magic number keeps coming back: looped-back link");
 			s->l.magic = new_magic(s, m);
@@ -247,12 +247,12 @@ static enum opt_verdict lcp_req_opt(struct ppp_fsm *f, uint8_t type,
 		*nak_len = 6;
 		return OPT_NAK;
 	case LCP_PFC:
-		if (vlen != 0 || !s->cfg.accept_pfc)
+		if (vlen != 0 || !s->cfg->accept_pfc)
 			return OPT_REJ;
 		s->l.new_pfc = true;
 		return OPT_ACK;
 	case LCP_ACFC:
-		if (vlen != 0 || !s->cfg.accept_acfc)
+		if (vlen != 0 || !s->cfg->accept_acfc)
 			return OPT_REJ;
 		s->l.new_acfc = true;
 		return OPT_ACK;
@@ -285,10 +285,10 @@ static void lcp_up(struct ppp_fsm *f)
 		auth_name(s->l.auth));
 	s->l.echo_pending = 0;
 	s->l.echo_off = false;
-	if (s->cfg.echo_interval_ms)
-		s->l.echo_deadline = s->now + s->cfg.echo_interval_ms;
+	if (s->cfg->echo_interval_ms)
+		s->l.echo_deadline = s->now + s->cfg->echo_interval_ms;
 	s->phase = PHASE_AUTH;
-	s->a.method = s->l.auth;
+	s->auth_method = s->l.auth;
 	ppp_auth_start(s);
 }
 
@@ -318,10 +318,7 @@ static void lcp_term_req(struct ppp_fsm *f, const uint8_t *msg, size_t len)
 
 	ppp_sanitize(text, sizeof(text), msg, len);
 	ppp_log(s, LOG_INFO, "LCP: peer sent Terminate-Request \"%s\"", text);
-	if (s->reason == PPP_DOWN_NONE) {
-		s->reason = PPP_DOWN_PEER;
-		snprintf(s->reason_msg, sizeof(s->reason_msg), "peer: %s", text);
-	}
+	ppp_set_reason(s, PPP_DOWN_PEER, "peer: %s", text);
 }
 
 static bool lcp_extcode(struct ppp_fsm *f, uint8_t code, uint8_t id,
@@ -392,9 +389,9 @@ void ppp_lcp_echo_timer(struct ppp_session *s)
 {
 	uint8_t magic[4];
 
-	if (s->lcp.state != ST_OPENED || s->l.echo_off || !s->cfg.echo_interval_ms)
+	if (s->lcp.state != ST_OPENED || s->l.echo_off || !s->cfg->echo_interval_ms)
 		return;
-	if (s->l.echo_pending >= s->cfg.echo_failures) {
+	if (s->l.echo_pending >= s->cfg->echo_failures) {
 		s->st.echo_missed += s->l.echo_pending;
 		if (s->reason == PPP_DOWN_NONE)
 			s->abort_pending = true;
@@ -406,7 +403,7 @@ void ppp_lcp_echo_timer(struct ppp_session *s)
 	ppp_send_ctrl(s, PPP_LCP, CODE_ECHOREQ, ++s->l.echo_id, magic, sizeof(magic));
 	s->l.echo_pending++;
 	s->st.echo_sent++;
-	s->l.echo_deadline = s->now + s->cfg.echo_interval_ms;
+	s->l.echo_deadline = s->now + s->cfg->echo_interval_ms;
 }
 
 /*
@@ -415,7 +412,7 @@ void ppp_lcp_echo_timer(struct ppp_session *s)
  */
 static bool lcp_resend_possible(const struct ppp_fsm *f)
 {
-	return f->s->phase == PHASE_AUTH && f->s->a.state == AUTH_WAIT;
+	return f->s->phase == PHASE_AUTH && f->s->auth_state == AUTH_WAIT;
 }
 
 const struct fsm_proto ppp_lcp_proto = {

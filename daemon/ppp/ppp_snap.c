@@ -14,7 +14,7 @@ int ppp_export(const struct ppp_session *s, struct ppp_rec *r)
 
 	memset(r, 0, sizeof(*r));
 	if (s->dead || s->term_pending || s->phase != PHASE_NETWORK ||
-	    s->lcp.state != ST_OPENED || s->a.state != AUTH_DONE || !(v4 || v6)) {
+	    s->lcp.state != ST_OPENED || s->auth_state != AUTH_DONE || !(v4 || v6)) {
 		errno = EAGAIN;
 		return -1;
 	}
@@ -29,8 +29,8 @@ int ppp_export(const struct ppp_session *s, struct ppp_rec *r)
 	r->echo_off = s->l.echo_off;
 	r->lcp_id = s->lcp.id;
 	r->echo_id = s->l.echo_id;
-	r->auth = (uint8_t)s->a.method;
-	snprintf(r->user, sizeof(r->user), "%s", s->user);
+	r->auth = (uint8_t)s->auth_method;
+	snprintf(r->user, sizeof(r->user), "%s", ppp_user(s));
 	r->ipcp_open = v4;
 	if (v4) {
 		r->ipcp_id = s->ipcp.id;
@@ -77,14 +77,14 @@ static void fsm_opened(struct ppp_fsm *f, uint8_t id)
 {
 	f->state = ST_OPENED;
 	f->id = id;
-	f->restart = f->s->cfg.max_configure;
+	f->restart = f->s->cfg->max_configure;
 }
 
-static void import_lcp(struct ppp_session *s, const struct ppp_rec *r)
+static int import_lcp(struct ppp_session *s, const struct ppp_rec *r)
 {
 	fsm_opened(&s->lcp, r->lcp_id);
 	s->l.req_mru = r->req_mru;
-	s->l.mru = r->req_mru ? r->mru : s->cfg.mru;
+	s->l.mru = r->req_mru ? r->mru : s->cfg->mru;
 	s->l.req_magic = r->req_magic;
 	s->l.magic = r->magic;
 	s->l.auth = r->auth;
@@ -94,19 +94,20 @@ static void import_lcp(struct ppp_session *s, const struct ppp_rec *r)
 	s->l.peer_acfc = r->peer_acfc;
 	s->l.echo_id = r->echo_id;
 	s->l.echo_off = r->echo_off;
-	if (s->cfg.echo_interval_ms && !r->echo_off)
-		s->l.echo_deadline = s->now + s->cfg.echo_interval_ms;
-	s->a.state = AUTH_DONE;
-	s->a.method = r->auth;
-	snprintf(s->user, sizeof(s->user), "%s", r->user);
+	if (s->cfg->echo_interval_ms && !r->echo_off)
+		s->l.echo_deadline = s->now + s->cfg->echo_interval_ms;
+	s->auth_state = AUTH_DONE;
+	s->auth_method = r->auth;
+	s->user = strndup(r->user, PPP_REC_USER_MAX);
+	return s->user ? 0 : -1;
 }
 
 static void import_ncps(struct ppp_session *s, const struct ppp_rec *r)
 {
 	/* configured but not open: Closed, so a peer's Configure-Request gets a Terminate-Ack */
-	if (s->cfg.ipv4)
+	if (s->cfg->ipv4)
 		s->ipcp.state = ST_CLOSED;
-	if (s->cfg.ipv6)
+	if (s->cfg->ipv6)
 		s->ipv6cp.state = ST_CLOSED;
 	if (r->ipcp_open) {
 		fsm_opened(&s->ipcp, r->ipcp_id);
@@ -127,6 +128,22 @@ static void import_ncps(struct ppp_session *s, const struct ppp_rec *r)
 struct ppp_session *ppp_import(const struct ppp_config *cfg, const struct ppp_ops *ops,
 			       void *ctx, const struct ppp_rec *r, uint64_t now)
 {
+	struct ppp_conf *c = ppp_conf_new(cfg);
+	struct ppp_session *s;
+
+	if (!c) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	s = ppp_import_shared(c, ops, ctx, r, now);
+	ppp_conf_put(c);
+	return s;
+}
+
+struct ppp_session *ppp_import_shared(struct ppp_conf *conf, const struct ppp_ops *ops,
+				      void *ctx, const struct ppp_rec *r, uint64_t now)
+{
+	const struct ppp_config *cfg = &conf->cfg;
 	struct ppp_session *s;
 
 	if (!ppp_rec_valid(r) || (r->ipcp_open && !cfg->ipv4) ||
@@ -134,14 +151,18 @@ struct ppp_session *ppp_import(const struct ppp_config *cfg, const struct ppp_op
 		errno = EINVAL;
 		return NULL;
 	}
-	s = ppp_new(cfg, ops, ctx);
+	s = ppp_new_shared(conf, ops, ctx);
 	if (!s) {
 		errno = ENOMEM;
 		return NULL;
 	}
 	s->now = now;
 	s->phase = PHASE_NETWORK;
-	import_lcp(s, r);
+	if (import_lcp(s, r) < 0) {
+		ppp_free(s);
+		errno = ENOMEM;
+		return NULL;
+	}
 	import_ncps(s, r);
 	ppp_log(s, LOG_INFO, "resumed: user '%s'%s%s", s->user, r->ipcp_open ? ", IPCP" : "",
 		r->ipv6cp_open ? ", IPv6CP" : "");

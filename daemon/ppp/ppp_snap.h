@@ -66,5 +66,8 @@ bool ppp_rec_valid(const struct ppp_rec *r);
  */
 struct ppp_session *ppp_import(const struct ppp_config *cfg, const struct ppp_ops *ops,
 			       void *ctx, const struct ppp_rec *r, uint64_t now);
+/* The same under a shared configuration (ppp_new_shared). */
+struct ppp_session *ppp_import_shared(struct ppp_conf *conf, const struct ppp_ops *ops,
+				      void *ctx, const struct ppp_rec *r, uint64_t now);
 
 #endif

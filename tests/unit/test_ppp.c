@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "heap.h"
 #include "ppp/mschap.h"
 #include "ppp/ppp.h"
 
@@ -70,6 +71,7 @@ struct fx {
 	uint8_t ask_value[64];
 	/* ops->verify (privsep): answers it calls busy before it checks any; calls */
 	unsigned int verify_busy, verifies;
+	bool verify_bad_resp;	/* grant MS-CHAPv2 with a malformed authenticator response */
 };
 
 /* --- the owner's side ------------------------------------------------------ */
@@ -290,6 +292,8 @@ static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *
 	if (v->ok)
 		mschap_auth_response(h, a->value + 24, a->value, a->challenge, bare, bl,
 				     v->auth_resp);
+	if (v->ok && x->verify_bad_resp)
+		v->auth_resp[5] = 'x';
 	return 0;
 }
 
@@ -2090,6 +2094,223 @@ static void test_ask_timeout(void **state)
 	fx_free(x);
 }
 
+/*
+ * The heap the session holds beyond base, in the ASan build (the sanitizer
+ * allocator's exact count); the plain build's mallinfo2() counts glibc's
+ * per-thread cache of freed chunks as in use, so there it is not asserted.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define assert_heap_at_least(base, n)	assert_true(heap_in_use() >= (base) + (n))
+#define assert_heap_at_most(base, n)	assert_true(heap_in_use() <= (base) + (n))
+#else
+#define assert_heap_at_least(base, n)	((void)(base))
+#define assert_heap_at_most(base, n)	((void)(base))
+#endif
+
+/*
+ * The authentication's state lives only while the peer authenticates: it is
+ * there from LCP up (with room for the name of who tried), gone with the
+ * Success, after which only the user's name stays; a Response resent
+ * because our Success was lost still gets the same Success, with the same
+ * authenticator response, from what stayed.
+ */
+static void test_auth_state_gone_after_success(void **state)
+{
+	char want[MSCHAP_AUTH_RESPONSE_LEN];
+	struct pkt ch, ok, again;
+	struct fx *x = fx_new(no_echo);
+	size_t base = heap_in_use();
+
+	(void)state;
+	lcp_open(x);
+	assert_heap_at_least(base, 256);
+	ch = expect(x, 0xC223, 1);
+	mschap_answer(x, ch.id, ch.data + 1, "User", "clientPass", want);
+	ok = expect(x, 0xC223, 3);
+	assert_int_equal(ok.id, ch.id);
+	assert_int_equal(ok.len, 42 + 17);
+	assert_memory_equal(ok.data, want, 42);
+	assert_memory_equal(ok.data + 42, " M=Access granted", 17);
+	assert_heap_at_most(base, sizeof("User"));
+	assert_string_equal(ppp_user(x->s), "User");
+	assert_string_equal(ppp_auth_method_name(x->s), "mschapv2");
+	mschap_answer(x, ch.id, ch.data + 1, "User", "clientPass", NULL);
+	again = take(x, 0xC223, 3);
+	assert_int_equal(again.id, ch.id);
+	assert_int_equal(again.len, ok.len);
+	assert_memory_equal(again.data, ok.data, ok.len);
+	/* another id is not a resend: discarded, and nothing is checked again */
+	mschap_answer(x, (uint8_t)(ch.id + 1), ch.data + 1, "User", "clientPass", NULL);
+	assert_int_equal(x->auth_ok, 1);
+	assert_heap_at_most(base, sizeof("User"));
+	ipcp_open(x);
+	fx_free(x);
+}
+
+/* PAP's Ack, said again for a resent request, from the same state. */
+static void test_auth_state_gone_after_pap_success(void **state)
+{
+	struct fx *x = fx_new(pap_only);
+	size_t base = heap_in_use();
+	struct pkt ok, again;
+
+	(void)state;
+	lcp_open(x);
+	assert_heap_at_least(base, 256);
+	pap_req(x, 5, "User", "clientPass");
+	ok = expect(x, 0xC023, 2);
+	assert_heap_at_most(base, sizeof("User"));
+	pap_req(x, 5, "User", "clientPass");
+	again = take(x, 0xC023, 2);
+	assert_int_equal(again.len, ok.len);
+	assert_memory_equal(again.data, ok.data, ok.len);
+	assert_memory_equal(ok.data, "\x0e" "Access granted", 15);
+	assert_int_equal(x->auth_ok, 1);
+	fx_free(x);
+}
+
+/* After the last wrong answer the state is gone; only the reason for the end is held. */
+static void test_auth_state_gone_after_failure(void **state)
+{
+	struct fx *x = fx_new(md5_three);
+	size_t base = heap_in_use();
+	struct pkt ch, t;
+	unsigned int i;
+
+	(void)state;
+	lcp_open(x);
+	for (i = 0; i < 3; i++) {
+		ch = expect(x, 0xC223, 1);
+		assert_heap_at_least(base, 256);
+		chap_md5_answer(x, ch.id, ch.data + 1, 16, "User", "wrong");
+		advance(x, 2000);
+		expect(x, 0xC223, 4);
+	}
+	t = expect(x, 0xC021, TERMREQ);
+	assert_memory_equal(t.data, "authentication failed 3 times", t.len);
+	assert_heap_at_most(base, sizeof("authentication failed 3 times"));
+	assert_string_equal(ppp_user(x->s), "");
+	assert_null(ppp_auth_method_name(x->s));
+	/* an answer now, even the right one, is not looked at */
+	chap_md5_answer(x, ch.id, ch.data + 1, 16, "User", "clientPass");
+	expect_nothing(x);
+	assert_int_equal(x->auth_ok, 0);
+	cin(x, 0xC021, TERMACK, t.id, NULL, 0);
+	assert_true(x->down);
+	assert_int_equal(x->reason, PPP_DOWN_AUTH_FAILED);
+	fx_free(x);
+}
+
+/*
+ * A session going while it authenticates frees the state (the ASan build
+ * finds a leak otherwise): the lower layer gone in the middle of a
+ * challenge, a session freed with no down at all, and one whose answer the
+ * checker still holds, whose late outcome is then ignored.
+ */
+static void test_auth_teardown_frees_state(void **state)
+{
+	struct fx *x = fx_new(NULL);
+	size_t base = heap_in_use();
+
+	(void)state;
+	lcp_open(x);
+	expect(x, 0xC223, 1);
+	assert_heap_at_least(base, 256);
+	ppp_lower_down(x->s, x->now);
+	assert_true(x->down);
+	assert_heap_at_most(base, sizeof("L2TP session closed"));
+	assert_int_equal(ppp_next_timeout(x->s), PPP_NO_TIMEOUT);
+	fx_free(x);
+
+	x = fx_new(NULL);
+	lcp_open(x);
+	expect(x, 0xC223, 1);
+	fx_free(x);	/* never down: ppp_free frees it */
+
+	x = fx_ask(pap_only);	/* LCP open: the state is there already */
+	base = heap_in_use();
+	pap_req(x, 1, "raduser", "radpass");
+	assert_true(ppp_auth_pending(x->s));
+	ppp_close(x->s, x->now, "shutting down");
+	expect(x, 0xC021, TERMREQ);
+	ppp_lower_down(x->s, x->now);
+	assert_true(x->down);
+	assert_false(ppp_auth_pending(x->s));
+	assert_heap_at_most(base - 256, sizeof("shutting down"));
+	auth_done(x, true, NULL, NULL, NULL);
+	expect_nothing(x);
+	assert_int_equal(x->auth_ok, 0);
+	assert_string_equal(ppp_user(x->s), "");
+	fx_free(x);
+}
+
+/*
+ * Sessions under one shared configuration (ppp_new_shared): each takes a
+ * reference, so the owner may drop its own (a reload) while they live; the
+ * DNS servers one of them is given (ppp_set_dns, a RADIUS server's) are
+ * that session's alone.
+ */
+static void test_shared_config(void **state)
+{
+	static const uint8_t ask[] = { 3, 6, 0, 0, 0, 0, 129, 6, 0, 0, 0, 0 };
+	struct in_addr dns[2] = { { inet_addr("198.51.100.1") }, { 0 } };
+	struct fx *a = fx_new(no_echo), *b = fx_new(no_echo);
+	struct ppp_config cfg = a->cfg;
+	struct ppp_conf *c = ppp_conf_new(&cfg);
+	struct pkt nak;
+
+	(void)state;
+	assert_non_null(c);
+	assert_true(ppp_conf_is(c, &a->cfg));
+	cfg.mru = 1300;
+	assert_false(ppp_conf_is(c, &cfg));
+	assert_false(ppp_conf_is(NULL, &cfg));
+	ppp_free(a->s);
+	ppp_free(b->s);
+	a->s = ppp_new_shared(c, fx_ops, a);
+	b->s = ppp_new_shared(c, fx_ops, b);
+	assert_non_null(a->s);
+	assert_non_null(b->s);
+	ppp_conf_put(c);	/* the owner's reference: the sessions keep theirs */
+	ppp_set_dns(a->s, dns);
+	lcp_open(a);
+	mschap_login(a, "User", "clientPass");
+	take(a, 0x8021, CONFREQ);
+	cin(a, 0x8021, CONFREQ, 1, ask, sizeof(ask));
+	nak = expect(a, 0x8021, CONFNAK);
+	assert_int_equal(nak.len, sizeof(ask));
+	assert_memory_equal(nak.data + 6, "\x81\x06\xc6\x33\x64\x01", 6);
+	lcp_open(b);
+	mschap_login(b, "User", "clientPass");
+	ipcp_open(b);	/* the configuration's DNS servers */
+	fx_free(a);
+	fx_free(b);
+}
+
+/*
+ * A checker elsewhere (ops->verify) that grants MS-CHAPv2 without a
+ * well-formed "S=" and 40 hex digits: not passed on to the peer, refused as
+ * ops->ask's is (a Failure after the delay), and nothing is granted.
+ */
+static void test_verify_malformed_auth_resp(void **state)
+{
+	struct fx *x = fx_verify(no_echo, 0);
+	struct pkt ch, p;
+
+	(void)state;
+	x->verify_bad_resp = true;
+	ch = expect(x, 0xC223, 1);
+	mschap_answer(x, ch.id, ch.data + 1, "User", "clientPass", NULL);
+	expect_nothing(x);
+	advance(x, 2000);
+	p = expect(x, 0xC223, 4);
+	assert_int_equal(p.id, ch.id);
+	assert_int_equal(x->auth_ok, 0);
+	assert_string_equal(ppp_user(x->s), "");
+	assert_non_null(strstr(x->log, "well-formed authenticator response"));
+	fx_free(x);
+}
+
 /* A backoff longer than auth_fail_delay holds the Failure back that long. */
 static void test_throttle_backoff_delays_failure(void **state)
 {
@@ -2237,6 +2458,12 @@ int main(void)
 		cmocka_unit_test(test_ask_mschapv2),
 		cmocka_unit_test(test_ask_reject_and_fallback),
 		cmocka_unit_test(test_ask_timeout),
+		cmocka_unit_test(test_auth_state_gone_after_success),
+		cmocka_unit_test(test_auth_state_gone_after_pap_success),
+		cmocka_unit_test(test_auth_state_gone_after_failure),
+		cmocka_unit_test(test_auth_teardown_frees_state),
+		cmocka_unit_test(test_shared_config),
+		cmocka_unit_test(test_verify_malformed_auth_resp),
 	};
 
 	return cmocka_run_group_tests_name("ppp", tests, NULL, NULL);
