@@ -15,6 +15,7 @@
 
 #include "addr/pool.h"
 #include "core/memtrim.h"
+#include "core/rnd.h"
 #include "route/froute.h"
 #include "core/util.h"
 #include "ppp/mschap.h"
@@ -506,7 +507,7 @@ static void random_bytes(const struct priv_check *c, void *buf, size_t len)
 	if (c->random)
 		c->random(c->random_ctx, buf, len);
 	else
-		util_random(buf, len);
+		rnd_bytes(buf, len);
 }
 
 /* A fresh challenge for the session's next CHAP or MS-CHAPv2 answer, into the reply. */
