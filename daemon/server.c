@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/param.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +29,7 @@
 #include "datapath/netdev.h"
 #include "core/notify.h"
 #include "core/pidfile.h"
+#include "core/rnd.h"
 #include "conf/secfile.h"
 #include "privsep.h"
 #include "privtun.h"
@@ -539,8 +539,7 @@ static uint32_t sys_random(void *env)
 	uint32_t v = 0;
 
 	(void)env;
-	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
-		abort();	/* never hand out predictable IDs or challenges */
+	rnd_bytes(&v, sizeof(v));	/* aborts rather than hand out predictable IDs */
 	return v;
 }
 

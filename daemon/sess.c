@@ -205,22 +205,38 @@ static void unlink6(struct sess *x)
 
 /* --- the data path ------------------------------------------------------------- */
 
-/* Tell the data path the session's addresses (the set replaces the previous one) and up. */
-static int kern_sync(struct sess *x)
+static int route(struct sess *x, bool add, int family, const void *dst);
+
+/*
+ * Tell the data path the session's addresses (the set replaces the previous
+ * one) and up; family (AF_INET, AF_INET6; 0: none): that address routed
+ * first (route()), under privsep in the same request to the parent, which
+ * keeps no route of a request that failed.
+ */
+static int kern_sync(struct sess *x, int family)
 {
 	struct sessions *ss = x->ss;
-	const struct l2tp_tunnel *t;
+	const struct l2tp_tunnel *t = x->l2tp ? x->l2tp->tunnel : NULL;
 	const struct in_addr *v4 = x->ipv4.s_addr ? &x->ipv4 : NULL;
 	const struct in6_addr *v6 = x->has6 ? &x->pfx6 : NULL;
 	const uint64_t *id6 = x->has_id6 ? &x->peer_id6 : NULL;
+	const void *dst = family == AF_INET ? (const void *)&x->ipv4 : (const void *)&x->pfx6;
+	bool *routed = family == AF_INET ? &x->routed4 : &x->routed6;
 
-	if (!x->l2tp)
+	if (ss->ep) {
+		if (t && engine_priv_session_up(ss->ep, t->dp_handle, t->tid, x->l2tp->sid, v4, v6,
+						id6, family == AF_INET ? PRIV_UP_ROUTE4 :
+						family == AF_INET6 ? PRIV_UP_ROUTE6 : 0))
+			return -1;
+	} else if (family && route(x, true, family, dst) < 0) {
+		return -1;
+	}
+	if (family)
+		*routed = true;
+	if (!t)
 		return 0;
-	t = x->l2tp->tunnel;
-	if (ss->ep ? engine_priv_session_up(ss->ep, t->dp_handle, t->tid, x->l2tp->sid, v4, v6,
-					       id6) :
-	    datapath_session_up(ss->dp, datapath_tref(t->dp_handle, t->tid), x->l2tp->sid, v4,
-				v6, id6))
+	if (!ss->ep && datapath_session_up(ss->dp, datapath_tref(t->dp_handle, t->tid),
+					   x->l2tp->sid, v4, v6, id6))
 		return -1;
 	x->kern_up = true;
 	return 0;
@@ -1478,10 +1494,7 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 	 * Before the Configure-Ack that lets the client send (ppp_fsm.c, up_before_ack):
 	 * the route first, so that what the module lets in can be answered.
 	 */
-	if (info->peer.s_addr != x->ipv4.s_addr || route(x, true, AF_INET, &x->ipv4) < 0)
-		goto fail;
-	x->routed4 = true;
-	if (kern_sync(x) < 0)
+	if (info->peer.s_addr != x->ipv4.s_addr || kern_sync(x, AF_INET) < 0)
 		goto fail;
 	froutes_up(x);
 	ss->st.up++;
@@ -1581,10 +1594,7 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	x->has6 = true;
 	link6(x);
 	inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a));
-	if (route(x, true, AF_INET6, &x->pfx6) < 0)
-		goto fail;
-	x->routed6 = true;	/* the route first, as in cb_ipcp_up */
-	if (kern_sync(x) < 0)
+	if (kern_sync(x, AF_INET6) < 0)	/* the route first, as in cb_ipcp_up */
 		goto fail;
 	froutes6_up(x);
 	log_notice("ppp %s: user '%s' has IPv6 prefix %s/64", x->tag, ppp_user(x->ppp), a);

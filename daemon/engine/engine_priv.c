@@ -451,12 +451,13 @@ int engine_priv_session_add(struct engine_priv *ep, uint32_t handle, uint16_t ti
 
 int engine_priv_session_up(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64,
-			   const uint64_t *ifid)
+			   const uint64_t *ifid, unsigned int route)
 {
 	struct priv_msg m;
 	struct priv_reply r;
 
 	priv_msg_init(&m, PRIV_REQ_SESSION_UP);
+	m.up.route = (uint8_t)route;
 	m.up.handle = handle;
 	m.up.tid = tid;
 	m.up.sid = sid;

@@ -84,9 +84,14 @@ void engine_priv_stopping(struct engine_priv *ep);
 int engine_priv_session_add(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			    uint16_t peer_sid, uint8_t chal[MSCHAP_CHALLENGE_LEN]);
 int engine_priv_session_del(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid);
+/*
+ * The session's addresses forwarded; route (PRIV_UP_ROUTE4, PRIV_UP_ROUTE6):
+ * their host routes first, in the same request (ROUTE_ADD's), and none of
+ * them kept when it fails.
+ */
 int engine_priv_session_up(struct engine_priv *ep, uint32_t handle, uint16_t tid, uint16_t sid,
 			   const struct in_addr *ipv4, const struct in6_addr *pfx64,
-			   const uint64_t *ifid);
+			   const uint64_t *ifid, unsigned int route);
 int engine_priv_route(struct engine_priv *ep, bool add, uint32_t handle, uint16_t tid,
 		      uint16_t sid, int family, const void *dst);
 /*

@@ -16,6 +16,7 @@
 #include <syslog.h>
 
 #include "ppp/ppp_internal.h"
+#include "core/rnd.h"
 #include "core/util.h"
 
 static const char *const reason_names[] = {
@@ -132,7 +133,7 @@ void ppp_random(struct ppp_session *s, void *buf, size_t len)
 	if (s->ops->random)
 		s->ops->random(s->ctx, buf, len);
 	else
-		util_random(buf, len);
+		rnd_bytes(buf, len);
 }
 
 uint16_t ppp_send_limit(const struct ppp_session *s)

@@ -15,6 +15,7 @@
 
 #include "addr/pool.h"
 #include "core/memtrim.h"
+#include "core/rnd.h"
 #include "route/froute.h"
 #include "core/util.h"
 #include "ppp/mschap.h"
@@ -506,7 +507,7 @@ static void random_bytes(const struct priv_check *c, void *buf, size_t len)
 	if (c->random)
 		c->random(c->random_ctx, buf, len);
 	else
-		util_random(buf, len);
+		rnd_bytes(buf, len);
 }
 
 /* A fresh challenge for the session's next CHAP or MS-CHAPv2 answer, into the reply. */
@@ -1687,6 +1688,12 @@ static enum priv_reason session_up(struct priv_check *c, const struct priv_sessi
 
 	if (!s)
 		return why;
+	/*
+	 * ROUTE_ADD's checks of each route it asks for first (r->route: the
+	 * decoder let through only addresses it carries) are these: the session
+	 * authenticated, the address its own. All are judged before the parent
+	 * adds anything (priv_parent.c's execute), so a refusal leaves nothing.
+	 */
 	if ((r->has_v4 && !holds(s, &a4)) || (r->has_v6 && !holds(s, &a6)))
 		return PRIV_R_ADDR_NOT_HELD;
 	/* the interface identifier: the gateway of IPv6 routes added from now on */

@@ -274,10 +274,16 @@ static void b_session_up(struct codec *c, struct priv_session_up *x)
 	c_bytes(c, &x->v4, sizeof(x->v4));
 	c_bytes(c, &x->pfx64, sizeof(x->pfx64));
 	c_u64(c, &x->ifid);
+	c_u8(c, &x->route);
 	/* what is absent is zero, so that nothing unchecked rides along */
 	if (x->sid == 0 || !(x->has_v4 || x->has_v6) ||
 	    (!x->has_v4 && x->v4.s_addr) ||
 	    (!x->has_v6 && (x->ifid || !all_zero(x->pfx64.s6_addr, 16))))
+		fail(c, PRIV_R_FIELD);
+	/* a route only of an address the request carries */
+	if ((x->route & ~(PRIV_UP_ROUTE4 | PRIV_UP_ROUTE6)) ||
+	    ((x->route & PRIV_UP_ROUTE4) && !x->has_v4) ||
+	    ((x->route & PRIV_UP_ROUTE6) && !x->has_v6))
 		fail(c, PRIV_R_FIELD);
 }
 

@@ -36,9 +36,10 @@
 
 #include "ppp/mschap.h"
 
-#define PRIV_MSG_VERSION	8	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun;
+#define PRIV_MSG_VERSION	9	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun;
 				   6: ACCT_KEEP, RADIUS_SIGN's keep, STATS' acct;
-				   7: FROUTE_* of IPv6 prefixes; 8: PRIV_BATCH */
+				   7: FROUTE_* of IPv6 prefixes; 8: PRIV_BATCH;
+				   9: SESSION_UP's route */
 #define PRIV_HDR_LEN		8
 /*
  * The largest message: a RADIUS packet to sign or verify and its fields (a
@@ -81,7 +82,7 @@ enum priv_type {
 	PRIV_REQ_AUTH_PAP,
 	PRIV_REQ_ADDR_CLAIM,		/* an address for an authenticated session */
 	PRIV_REQ_ADDR_RELEASE,
-	PRIV_REQ_SESSION_UP,		/* the module forwards the session's addresses */
+	PRIV_REQ_SESSION_UP,		/* the module forwards the session's addresses (and routes) */
 	PRIV_REQ_ROUTE_ADD,		/* host route through l2sec0 */
 	PRIV_REQ_ROUTE_DEL,
 	PRIV_REQ_MARK_QUERY,		/* is mark an SA of this peer (rxcheck, no VICI) */
@@ -226,6 +227,15 @@ struct priv_addr_req {			/* ADDR_CLAIM, ADDR_RELEASE, ROUTE_ADD/DEL, FROUTE_ADD/
 	uint8_t plen;
 };
 
+/*
+ * SESSION_UP's route: the host routes of the session's addresses to add
+ * first, ROUTE_ADD's in the same request (docs/ARCHITECTURE.md, "Two
+ * processes": IPCP's and IPv6CP's up each asked ROUTE_ADD, then SESSION_UP).
+ * A bit names an address the request carries (has_v4, has_v6).
+ */
+#define PRIV_UP_ROUTE4		0x01	/* v4/32 */
+#define PRIV_UP_ROUTE6		0x02	/* pfx64/64 */
+
 struct priv_session_up {
 	uint32_t handle;
 	uint16_t tid, sid;
@@ -233,6 +243,7 @@ struct priv_session_up {
 	struct in_addr v4;
 	struct in6_addr pfx64;
 	uint64_t ifid;			/* the client's IPv6CP interface identifier */
+	uint8_t route;			/* PRIV_UP_ROUTE*: routed first, undone if the rest fails */
 };
 
 struct priv_mark_query {

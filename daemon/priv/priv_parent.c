@@ -76,6 +76,38 @@ static void named(const struct priv_check *c, const struct priv_msg *m, struct p
 }
 
 /*
+ * SESSION_UP: the host routes it asks for (what ROUTE_ADD did, in the order
+ * IPCP's and IPv6CP's up asked them), then the session up; a kernel's refusal
+ * takes the routes this request added away again (errno kept), so that the
+ * engine, which hangs up, holds no route it was not told of.
+ */
+static int session_up(const struct priv_exec_ops *ops, void *ctx, const struct priv_check_tref *t,
+		      const struct priv_session_up *up)
+{
+	const struct priv_addr a4 = { .family = 4, .v4 = up->v4 };
+	const struct priv_addr a6 = { .family = 6, .v6 = up->pfx64 };
+	unsigned int done = 0;
+	int err;
+
+	if ((up->route & PRIV_UP_ROUTE4) && ops->route(ctx, true, &a4, 32) < 0)
+		return -1;
+	done |= up->route & PRIV_UP_ROUTE4;
+	if ((up->route & PRIV_UP_ROUTE6) && ops->route(ctx, true, &a6, 64) < 0)
+		goto undo;
+	done |= up->route & PRIV_UP_ROUTE6;
+	if (ops->session_up(ctx, t, up) == 0)
+		return 0;
+undo:
+	err = errno;
+	if (done & PRIV_UP_ROUTE6)
+		ops->route(ctx, false, &a6, 64);
+	if (done & PRIV_UP_ROUTE4)
+		ops->route(ctx, false, &a4, 32);
+	errno = err;
+	return -1;
+}
+
+/*
  * What an accepted request makes the parent do; -1 with errno when the kernel
  * refused. t: the tunnel it names, as it was before the checker judged.
  */
@@ -105,7 +137,7 @@ static int execute(struct priv_check *c, const struct priv_msg *m, struct priv_r
 		ops->session_del(ctx, t, m->ids.sid);
 		return 0;
 	case PRIV_REQ_SESSION_UP:
-		return ops->session_up(ctx, t, &m->up);
+		return session_up(ops, ctx, t, &m->up);
 	case PRIV_REQ_COUNTERS:
 		if (ops->counters)
 			return ops->counters(ctx, t, m->ids.sid, &out->counters);

@@ -337,8 +337,11 @@ static void test_session_through_parent(void **state)
 	assert_int_equal(engine_priv_addr_claim(f->ep, f->h[3], 3, 5, AF_INET, &a, NULL), 0);
 	inet_pton(AF_INET, "10.9.0.1", &b);
 	assert_int_equal(a.s_addr, b.s_addr);
-	assert_int_equal(engine_priv_session_up(f->ep, f->h[3], 3, 5, &a, NULL, NULL), 0);
-	assert_int_equal(engine_priv_route(f->ep, true, f->h[3], 3, 5, AF_INET, &a), 0);
+	/* its route and the session up in one request (IPCP's up) */
+	assert_int_equal(engine_priv_session_up(f->ep, f->h[3], 3, 5, &a, NULL, NULL,
+						PRIV_UP_ROUTE4), 0);
+	assert_int_equal(f->rec.route_add, 1);
+	assert_int_equal(f->rec.session_up, 1);
 	assert_int_equal(engine_priv_stats(f->ep, &ps, &as), 0);
 	assert_int_equal(as.entries, 0);	/* no throttle in this parent */
 	assert_int_equal(ps.v4_size, 2);
@@ -429,8 +432,8 @@ static void test_stopping_leaves_removal_to_parent(void **state)
 	assert_int_equal(answer(f, 3, 5, chal, &ok, resp), 0);
 	assert_true(ok);
 	assert_int_equal(engine_priv_addr_claim(f->ep, f->h[3], 3, 5, AF_INET, &a, NULL), 0);
-	assert_int_equal(engine_priv_session_up(f->ep, f->h[3], 3, 5, &a, NULL, NULL), 0);
-	assert_int_equal(engine_priv_route(f->ep, true, f->h[3], 3, 5, AF_INET, &a), 0);
+	assert_int_equal(engine_priv_session_up(f->ep, f->h[3], 3, 5, &a, NULL, NULL,
+						PRIV_UP_ROUTE4), 0);
 
 	engine_priv_stopping(f->ep);
 	net = (struct priv_addr){ .family = 4 };

@@ -1595,7 +1595,7 @@ static void test_datagrams(void **state)
 	assert_int_equal(tunnel_add(f, 1, MARK, "198.51.100.7"), PRIV_OK);
 
 	/* malformed: counted, no reply (the parent restarts such an engine) */
-	buf[0] = 9;
+	buf[0] = PRIV_MSG_VERSION + 1;
 	assert_int_equal(priv_check_datagram(f->c, buf, (size_t)len, f->now, &reply),
 			 PRIV_R_VERSION);
 	assert_int_equal(reply.type, 0);

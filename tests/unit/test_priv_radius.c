@@ -818,37 +818,6 @@ static int x_route(void *ctx, bool add, const struct priv_addr *a, unsigned int 
 	return 0;
 }
 
-static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *t, uint32_t *dp_handle)
-{
-	(void)ctx;
-	(void)t;
-	*dp_handle = 1;
-	return 0;
-}
-
-static void x_tunnel_del(void *ctx, const struct priv_check_tref *t)
-{
-	(void)ctx;
-	(void)t;
-}
-
-static int x_session_add(void *ctx, const struct priv_check_tref *t, uint16_t sid,
-			 uint16_t peer_sid)
-{
-	(void)ctx;
-	(void)t;
-	(void)sid;
-	(void)peer_sid;
-	return 0;
-}
-
-static void x_session_del(void *ctx, const struct priv_check_tref *t, uint16_t sid)
-{
-	(void)ctx;
-	(void)t;
-	(void)sid;
-}
-
 static int x_session_up(void *ctx, const struct priv_check_tref *t,
 			const struct priv_session_up *up)
 {
@@ -859,8 +828,8 @@ static int x_session_up(void *ctx, const struct priv_check_tref *t,
 }
 
 static const struct priv_exec_ops fops = {
-	.tunnel_add = x_tunnel_add, .tunnel_del = x_tunnel_del,
-	.session_add = x_session_add, .session_del = x_session_del,
+	.tunnel_add = priv_test_tunnel_add, .tunnel_del = priv_test_tunnel_del,
+	.session_add = priv_test_session_add, .session_del = priv_test_session_del,
 	.session_up = x_session_up, .route = x_route, .froute = x_froute,
 };
 
@@ -880,23 +849,7 @@ static int fake_local(void *ctx, struct froute_local *l)
  */
 static enum priv_reason preq(struct fx *f, struct priv_msg *m)
 {
-	uint8_t buf[PRIV_MSG_MAX];
-	int sv[2], n;
-	ssize_t got;
-
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-	m->seq = ++f->seq;
-	n = priv_msg_encode(m, buf, sizeof(buf));
-	assert_true(n > 0);
-	assert_int_equal(send(sv[1], buf, (size_t)n, 0), n);
-	assert_int_equal(priv_parent_input(f->c, sv[0], &fops, f, f->now), PRIV_PARENT_OK);
-	got = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
-	assert_true(got > 0);
-	assert_int_equal(priv_msg_decode(buf, (size_t)got, &f->reply), PRIV_OK);
-	assert_int_equal(f->reply.reply.req_type, m->type);
-	close(sv[0]);
-	close(sv[1]);
-	return (enum priv_reason)f->reply.reply.reason;
+	return priv_test_parent_req(f->c, &fops, f, &f->seq, f->now, m, &f->reply);
 }
 
 static enum priv_reason froute(struct fx *f, uint16_t sid, bool add, const char *net,

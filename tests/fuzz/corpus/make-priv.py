@@ -16,7 +16,7 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VERSION = 8
+VERSION = 9
 (TUNNEL_ADD, TUNNEL_DEL, SESSION_ADD, SESSION_DEL, AUTH_MSCHAPV2, AUTH_CHAP_MD5,
  AUTH_PAP, ADDR_CLAIM, ADDR_RELEASE, SESSION_UP, ROUTE_ADD, ROUTE_DEL,
  MARK_QUERY, STATS) = range(1, 15)
@@ -78,11 +78,14 @@ def addr_req(t, tid, sid, a, plen=0):
     return msg(t, ids(tid, sid) + addr(a) + bytes([plen]))
 
 
-def session_up(tid, sid, v4=None, v6=None, ifid=0):
+ROUTE4, ROUTE6 = 1, 2   # SESSION_UP's route: the host routes added first
+
+
+def session_up(tid, sid, v4=None, v6=None, ifid=0, route=0):
     b4 = bytes(int(x) for x in v4.split(".")) if v4 else bytes(4)
     b6 = addr(v6)[1:] if v6 else bytes(16)
     return msg(SESSION_UP, ids(tid, sid) + bytes([1 if v4 else 0, 1 if v6 else 0]) + b4 + b6 +
-               struct.pack(">Q", ifid if v6 else 0))
+               struct.pack(">QB", ifid if v6 else 0, route))
 
 
 def send(dgram, handle=1, tid=1, sid=0, mark=0, peer="198.51.100.7", port=1701, sock=1):
@@ -186,6 +189,16 @@ SEEDS = {
         addr_req(ROUTE_DEL, 1, 11, "10.9.0.1", 32),
         addr_req(ADDR_RELEASE, 1, 11, "10.9.0.1"),
         msg(SESSION_DEL, ids(1, 11)), msg(TUNNEL_DEL, ids(1, 0))),
+    # IPCP's up and IPv6CP's as the engine asks them: each route with the session up
+    "session-up-routed": run(
+        tunnel_add(1), session_add(1, 11), mschapv2(1, 11),
+        addr_req(ADDR_CLAIM, 1, 11, "0.0.0.0"), session_up(1, 11, "10.9.0.1", route=ROUTE4),
+        addr_req(ADDR_CLAIM, 1, 11, "::"),
+        session_up(1, 11, "10.9.0.1", "2001:db8:100:1::", 0x1122334455667788, route=ROUTE6),
+        session_up(1, 11, "10.9.0.2", "2001:db8:100:1::", 7, route=ROUTE6),
+        session_up(1, 11, "10.9.0.1", None, route=ROUTE4 | ROUTE6),
+        session_up(1, 11, "10.9.0.1", None, route=4), session_up(1, 12, "10.9.0.1", route=ROUTE4),
+        msg(SESSION_DEL, ids(1, 11))),
     "session-pap-static": run(
         tunnel_add(2), session_add(2, 1), pap(2, 1, "bob", "s3cret"),
         addr_req(ADDR_CLAIM, 2, 1, "0.0.0.0"), session_up(2, 1, "10.8.0.10"),
