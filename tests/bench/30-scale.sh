@@ -225,6 +225,16 @@ check_eq "l2sec.ko holds $N tunnels and sessions" "tunnels $N sessions $N" "$(ke
 shrink
 slab1=$(meminfo Slab) obj1=$(slab_objs) pcpu1=$(meminfo Percpu) rss1=$(gw_rss) rsse1=$(gw_rss_each)
 slab_kb >"$out/slab.1"
+# issue 19's goals per session: l2secd's RSS (both processes) at most 4 KiB, at any N;
+# the kernel's Slab and per-CPU memory at most 1 KiB from N = 10,000 on (below it a
+# slab page or a per-CPU chunk of 2 MiB a CPU is too large a part of the figure)
+rss_per=$(per $(((rss1 - rss0) * 1024)) "$N")
+check "l2secd's RSS at most 4,096 B a session ($rss_per B)" test "$rss_per" -le 4096
+if [ "$N" -ge 10000 ]; then
+	kmem_per=$(per $(((slab1 - slab0 + pcpu1 - pcpu0) * 1024)) "$N")
+	check "the kernel's Slab and per-CPU memory at most 1,024 B a session ($kmem_per B)" \
+		test "$kmem_per" -le 1024
+fi
 # the module's counters once all are up: its drops by reason (a client's first packets
 # lost while its session is brought up would be "session-not-up" drops)
 kstats_up=$(l2 stats | tr -s ' \n' ' ')
