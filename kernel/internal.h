@@ -448,6 +448,7 @@ void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts,
 void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts, bool rx);
 void l2sec_stats_fold(struct l2sec_pcpu_stats __percpu *st, struct l2sec_stats *out);
 void l2sec_sstats_fold(struct l2sec_pcpu_sstats __percpu *st, struct l2sec_stats *out);
+size_t l2sec_stats_size(bool drops);
 int l2sec_stats_put(struct sk_buff *msg, const struct l2sec_stats *s, bool drops);
 
 #endif /* L2SEC_INTERNAL_H */
