@@ -1209,6 +1209,9 @@ static int l2sec_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	s->peer_id = nla_get_u16(a[L2SEC_A_PEER_SESSION_ID]);
 	if (a[L2SEC_A_STATE])
 		s->state = nla_get_u8(a[L2SEC_A_STATE]);
+	err = l2sec_session_stats_init(ln, t, s);
+	if (err)
+		goto err;
 	if (addrs) {
 		err = l2sec_session_set_addrs(ln, s, addrs, info->extack);
 		addrs = NULL;	/* owned by set_addrs */
@@ -1227,7 +1230,12 @@ static int l2sec_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	return err;
 
 err:
-	/* nothing was hashed: set_addrs hashes only when it succeeds */
+	/*
+	 * Nothing was hashed (set_addrs hashes only when it succeeds): no
+	 * packet was counted in the tunnel's s0 if @s took it, the next may.
+	 */
+	if (s->stats && !s->own_stats)
+		s->tunnel->s0_taken = false;
 	mutex_unlock(&ln->lock);
 	kfree(addrs);
 	l2sec_session_free(s);
