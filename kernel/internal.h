@@ -106,10 +106,28 @@ struct l2sec_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
+/* Per-cpu counters of a session: kept small, there may be 100k sessions. */
+struct l2sec_pcpu_sstats {
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t rx_drops;
+	u64_stats_t tx_drops;
+	struct u64_stats_sync syncp;
+};
+
 /*
  * Per-cpu counters of a tunnel: a gateway holds 100k tunnels, each with these
  * on every possible cpu, so its drops by reason are not here (15 more u64 a
  * cpu) but in l2sec_tunnel.drops.
+ *
+ * s0 holds the counters of the tunnel's first session (l2sec_tunnel.s0_taken):
+ * a client's tunnel carries one session, and one per-cpu allocation for both
+ * halves what a setup spends in pcpu_alloc (under its global mutex) for
+ * them.  They are the session's own counters, updated and read through
+ * l2sec_session.stats as any session's; they live and go with the tunnel,
+ * which outlives its sessions (top of file).
  */
 struct l2sec_pcpu_tstats {
 	u64_stats_t rx_packets;
@@ -120,17 +138,7 @@ struct l2sec_pcpu_tstats {
 	u64_stats_t rx_drops;
 	u64_stats_t tx_drops;
 	struct u64_stats_sync syncp;
-};
-
-/* Per-cpu counters of a session: kept small, there may be 100k sessions. */
-struct l2sec_pcpu_sstats {
-	u64_stats_t rx_packets;
-	u64_stats_t rx_bytes;
-	u64_stats_t tx_packets;
-	u64_stats_t tx_bytes;
-	u64_stats_t rx_drops;
-	u64_stats_t tx_drops;
-	struct u64_stats_sync syncp;
+	struct l2sec_pcpu_sstats s0;
 };
 
 /* Folded totals, for netlink replies and ndo_get_stats64. */
@@ -266,6 +274,11 @@ struct l2sec_tunnel {
 	bool require_ipsec;		/* immutable */
 	bool ntf_dead;			/* under ntf_lock: NTF_DEL sent */
 	bool sa_seen;			/* WRITE_ONCE under sa_lock, READ_ONCE */
+	/*
+	 * Under ln->lock: a session took stats->s0 (once: a later session
+	 * allocates its own, as s0 may hold a deleted session's counts)
+	 */
+	bool s0_taken;
 	unsigned int n_sessions;	/* under ln->lock */
 	unsigned long kn_gp;		/* kn[!kcur] unseen after this grace period
 					 * (0: never hashed) */
@@ -338,8 +351,9 @@ struct l2sec_session {
 	u16 id;
 	u16 peer_id;			/* READ_ONCE */
 	u8 state;			/* enum l2sec_state, READ_ONCE */
+	bool own_stats;			/* stats its own, not its tunnel's s0 */
 	struct l2sec_addrs __rcu *addrs;
-	struct l2sec_pcpu_sstats __percpu *stats;
+	struct l2sec_pcpu_sstats __percpu *stats;	/* set before insert */
 };
 
 struct l2sec_dev {
@@ -409,6 +423,8 @@ void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify)
 void l2sec_tunnel_free(struct l2sec_tunnel *t);
 void l2sec_tunnel_bind(struct l2sec_tunnel *t, const struct l2sec_binding *b);
 struct l2sec_session *l2sec_session_alloc(void);
+int l2sec_session_stats_init(struct l2sec_net *ln, struct l2sec_tunnel *t,
+			     struct l2sec_session *s);
 int l2sec_session_insert(struct l2sec_net *ln, struct l2sec_session *s);
 void l2sec_session_del(struct l2sec_net *ln, struct l2sec_session *s, bool notify);
 void l2sec_session_free(struct l2sec_session *s);
@@ -448,6 +464,7 @@ void l2sec_scount_pkt(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts,
 void l2sec_scount_drop(struct l2sec_pcpu_sstats __percpu *st, unsigned int pkts, bool rx);
 void l2sec_stats_fold(struct l2sec_pcpu_stats __percpu *st, struct l2sec_stats *out);
 void l2sec_sstats_fold(struct l2sec_pcpu_sstats __percpu *st, struct l2sec_stats *out);
+size_t l2sec_stats_size(bool drops);
 int l2sec_stats_put(struct sk_buff *msg, const struct l2sec_stats *s, bool drops);
 
 #endif /* L2SEC_INTERNAL_H */

@@ -22,11 +22,16 @@
 
 static struct genl_family l2sec_family;
 
-enum { L2SEC_MCGRP_EVENTS_ID };
+/*
+ * "events" carries every notification; "sock" only SOCK_NTF_DEL, for a
+ * daemon that needs to know when a socket went and nothing else (uapi).
+ */
+enum { L2SEC_MCGRP_EVENTS_ID, L2SEC_MCGRP_SOCK_ID };
 
 /* Notifications carry what GET replies carry: CAP_NET_ADMIN to listen. */
 static const struct genl_multicast_group l2sec_mcgrps[] = {
 	[L2SEC_MCGRP_EVENTS_ID] = L2SEC_COMPAT_MCGRP_ADMIN(L2SEC_MCGRP_EVENTS),
+	[L2SEC_MCGRP_SOCK_ID] = L2SEC_COMPAT_MCGRP_ADMIN(L2SEC_MCGRP_SOCK),
 };
 
 /* --- policies, one per command ------------------------------------------- */
@@ -127,6 +132,92 @@ static const struct nla_policy l2sec_session_id_policy[L2SEC_A_MAX + 1] = {
 /* STATS_GET takes no attributes: every attribute is "unsupported". */
 static const struct nla_policy l2sec_empty_policy[L2SEC_A_MAX + 1] = {
 };
+
+/* --- message sizes ------------------------------------------------------- */
+
+/*
+ * What a message of each kind takes at the most: every optional attribute
+ * present, addresses IPv6, a session with all its prefixes.  A reply or a
+ * notification is allocated at that size (not NLMSG_GOODSIZE: 4 KiB to fill
+ * with a few hundred bytes, then trimmed by a copy).  Were an estimate ever
+ * short, the fill fails with -EMSGSIZE (l2sec_msg_fits also refuses a message
+ * longer than its estimate that fitted only in the allocator's rounding, so
+ * that a short estimate fails every time): the command then fails with
+ * -EMSGSIZE, and a notification is reported lost to its listeners.
+ */
+#define L2SEC_ADDR_SIZE		nla_total_size(sizeof(struct in6_addr))
+
+static size_t l2sec_sock_size(u8 cmd)
+{
+	size_t n = nla_total_size(sizeof(u32));		/* A_SOCK_ID */
+
+	if (cmd == L2SEC_CMD_SOCK_NTF_DEL)
+		return n;
+	return n + nla_total_size(sizeof(u16)) +		/* A_FAMILY */
+	       nla_total_size(sizeof(u16)) +		/* A_LOCAL_PORT */
+	       nla_total_size(sizeof(u8)) +		/* A_REQUIRE_IPSEC */
+	       nla_total_size(sizeof(u32)) +		/* A_TUNNEL_COUNT */
+	       L2SEC_ADDR_SIZE;				/* A_LOCAL_ADDR4|6 */
+}
+
+static size_t l2sec_tunnel_size(u8 cmd, bool stats)
+{
+	size_t n = nla_total_size(sizeof(u32)) +	/* A_TUNNEL_HANDLE */
+		   nla_total_size(sizeof(u16)) +	/* A_TUNNEL_ID */
+		   nla_total_size(sizeof(u32));		/* A_SOCK_ID */
+
+	if (cmd == L2SEC_CMD_TUNNEL_NTF_DEL)
+		return n;
+	n += nla_total_size(sizeof(u32)) +		/* A_BIND_MARK */
+	     nla_total_size(sizeof(u32)) +		/* A_BIND_REQID */
+	     L2SEC_ADDR_SIZE +				/* A_BIND_PEER4|6 */
+	     nla_total_size(0) +			/* A_SA */
+	     nla_total_size(sizeof(u32)) * 3 +		/*   MARK, SPI, REQID */
+	     nla_total_size(sizeof(u16)) * 2 +		/*   ENCAP_SPORT, _DPORT */
+	     L2SEC_ADDR_SIZE;				/*   PEER4|6 */
+	if (cmd == L2SEC_CMD_TUNNEL_NTF_BOUND)
+		return n;
+	n += L2SEC_ADDR_SIZE +				/* A_PEER_ADDR4|6 */
+	     nla_total_size(sizeof(u16)) +		/* A_PEER_PORT */
+	     L2SEC_ADDR_SIZE +				/* A_LOCAL_ADDR4|6 */
+	     nla_total_size(sizeof(u16)) +		/* A_PEER_TUNNEL_ID */
+	     nla_total_size(sizeof(u8)) +		/* A_REQUIRE_IPSEC */
+	     nla_total_size(sizeof(u32)) +		/* A_OUT_MARK */
+	     nla_total_size(sizeof(u8)) +		/* A_BOUND */
+	     nla_total_size(sizeof(u32));		/* A_SESSION_COUNT */
+	return stats ? n + l2sec_stats_size(true) : n;
+}
+
+static size_t l2sec_session_size(u8 cmd, bool stats)
+{
+	size_t n = nla_total_size(sizeof(u32)) +	/* A_TUNNEL_HANDLE */
+		   nla_total_size(sizeof(u16)) +	/* A_TUNNEL_ID */
+		   nla_total_size(sizeof(u16));		/* A_SESSION_ID */
+
+	if (cmd == L2SEC_CMD_SESSION_NTF_DEL)
+		return n;
+	n += nla_total_size(sizeof(u16)) +		/* A_PEER_TUNNEL_ID */
+	     nla_total_size(sizeof(u16)) +		/* A_PEER_SESSION_ID */
+	     nla_total_size(sizeof(u8)) +		/* A_STATE */
+	     nla_total_size(sizeof(__be32)) +		/* A_IPV4 */
+	     nla_total_size(8) +			/* A_IPV6_IFID */
+	     L2SEC_MAX_IPV6_PREFIXES *			/* A_IPV6_PREFIX */
+	     (nla_total_size(0) + nla_total_size(sizeof(struct in6_addr)) +
+	      nla_total_size(sizeof(u8)));
+	return stats ? n + l2sec_stats_size(false) : n;
+}
+
+static size_t l2sec_stats_get_size(void)
+{
+	return nla_total_size(sizeof(u32)) * 5 +	/* A_IFINDEX, the counts */
+	       l2sec_stats_size(true);
+}
+
+/* A message filled up to @payload bytes of attributes, not beyond (above). */
+static int l2sec_msg_fits(const struct sk_buff *msg, size_t payload)
+{
+	return msg->len > nlmsg_total_size(genlmsg_total_size(payload)) ? -EMSGSIZE : 0;
+}
 
 /* --- message builders ---------------------------------------------------- */
 
@@ -350,12 +441,6 @@ err:
 
 /* --- notifications ------------------------------------------------------- */
 
-static void l2sec_multicast(struct l2sec_net *ln, struct sk_buff *msg, gfp_t gfp)
-{
-	genlmsg_multicast_netns(&l2sec_family, ln->net, msg, 0,
-				L2SEC_MCGRP_EVENTS_ID, gfp);
-}
-
 /*
  * Cleared before the family is unregistered at module exit: the namespace
  * teardown that follows must not multicast on group ids that are no longer
@@ -363,44 +448,76 @@ static void l2sec_multicast(struct l2sec_net *ln, struct sk_buff *msg, gfp_t gfp
  */
 static bool l2sec_genl_live __read_mostly;
 
-static bool l2sec_listeners(struct l2sec_net *ln)
+/* Anyone in @group (L2SEC_MCGRP_*_ID) of @ln's namespace?  Else nothing is built. */
+static bool l2sec_listeners(struct l2sec_net *ln, u32 group)
 {
 	return READ_ONCE(l2sec_genl_live) &&
-	       genl_has_listeners(&l2sec_family, ln->net, L2SEC_MCGRP_EVENTS_ID);
+	       genl_has_listeners(&l2sec_family, ln->net, group);
 }
 
+/*
+ * A notification for @group that could not be built (no memory, or an
+ * estimate short: "message sizes" above): its listeners learn that they lost
+ * one as from an overrun, ENOBUFS on their socket, and ask for what they need.
+ */
+static void l2sec_notify_lost(struct l2sec_net *ln, u32 group)
+{
+	genl_set_err(&l2sec_family, ln->net, 0, group, -ENOBUFS);
+}
+
+/* Sends @msg to @group, or reports it lost if it is NULL. */
+static void l2sec_multicast(struct l2sec_net *ln, struct sk_buff *msg, u32 group,
+			    gfp_t gfp)
+{
+	if (msg)
+		genlmsg_multicast_netns(&l2sec_family, ln->net, msg, 0, group, gfp);
+	else
+		l2sec_notify_lost(ln, group);
+}
+
+static struct sk_buff *l2sec_build_sock_del(const struct l2sec_sock *ls)
+{
+	size_t size = l2sec_sock_size(L2SEC_CMD_SOCK_NTF_DEL);
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
+
+	if (msg && (l2sec_fill_sock(msg, ls, 0, 0, 0, L2SEC_CMD_SOCK_NTF_DEL, NULL) ||
+		    l2sec_msg_fits(msg, size))) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+/* To both groups: "events" carries every notification, "sock" this one. */
 void l2sec_notify_sock_del(struct l2sec_net *ln, const struct l2sec_sock *ls)
 {
-	struct sk_buff *msg;
-
-	if (!l2sec_listeners(ln))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	if (l2sec_fill_sock(msg, ls, 0, 0, 0, L2SEC_CMD_SOCK_NTF_DEL, NULL)) {
-		nlmsg_free(msg);
-		return;
-	}
-	l2sec_multicast(ln, msg, GFP_KERNEL);
+	if (l2sec_listeners(ln, L2SEC_MCGRP_EVENTS_ID))
+		l2sec_multicast(ln, l2sec_build_sock_del(ls), L2SEC_MCGRP_EVENTS_ID,
+				GFP_KERNEL);
+	if (l2sec_listeners(ln, L2SEC_MCGRP_SOCK_ID))
+		l2sec_multicast(ln, l2sec_build_sock_del(ls), L2SEC_MCGRP_SOCK_ID,
+				GFP_KERNEL);
 }
 
 /* May run in softirq (TUNNEL_NTF_BOUND) with @gfp GFP_ATOMIC. */
 void l2sec_notify_tunnel(struct l2sec_net *ln, struct l2sec_tunnel *t,
 			 u8 cmd, gfp_t gfp)
 {
+	size_t size = l2sec_tunnel_size(cmd, false);
+	bool listened = l2sec_listeners(ln, L2SEC_MCGRP_EVENTS_ID);
 	struct sk_buff *msg = NULL;
 
-	if (l2sec_listeners(ln)) {
-		msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
-		if (msg && l2sec_fill_tunnel(msg, t, 0, 0, 0, cmd, false, NULL)) {
+	if (listened) {
+		msg = genlmsg_new(size, gfp);
+		if (msg && (l2sec_fill_tunnel(msg, t, 0, 0, 0, cmd, false, NULL) ||
+			    l2sec_msg_fits(msg, size))) {
 			nlmsg_free(msg);
 			msg = NULL;
 		}
 	}
 	if (cmd != L2SEC_CMD_TUNNEL_NTF_BOUND && cmd != L2SEC_CMD_TUNNEL_NTF_DEL) {
-		if (msg)
-			l2sec_multicast(ln, msg, gfp);
+		if (listened)
+			l2sec_multicast(ln, msg, L2SEC_MCGRP_EVENTS_ID, gfp);
 		return;
 	}
 	/*
@@ -411,8 +528,8 @@ void l2sec_notify_tunnel(struct l2sec_net *ln, struct l2sec_tunnel *t,
 	spin_lock_bh(&t->ntf_lock);
 	if (cmd == L2SEC_CMD_TUNNEL_NTF_DEL)
 		t->ntf_dead = true;
-	if (msg && !(cmd == L2SEC_CMD_TUNNEL_NTF_BOUND && t->ntf_dead)) {
-		l2sec_multicast(ln, msg, GFP_ATOMIC);
+	if (listened && !(cmd == L2SEC_CMD_TUNNEL_NTF_BOUND && t->ntf_dead)) {
+		l2sec_multicast(ln, msg, L2SEC_MCGRP_EVENTS_ID, GFP_ATOMIC);
 		msg = NULL;
 	}
 	spin_unlock_bh(&t->ntf_lock);
@@ -422,18 +539,18 @@ void l2sec_notify_tunnel(struct l2sec_net *ln, struct l2sec_tunnel *t,
 void l2sec_notify_session(struct l2sec_net *ln, const struct l2sec_session *s,
 			  u8 cmd)
 {
+	size_t size = l2sec_session_size(cmd, false);
 	struct sk_buff *msg;
 
-	if (!l2sec_listeners(ln))
+	if (!l2sec_listeners(ln, L2SEC_MCGRP_EVENTS_ID))
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	if (l2sec_fill_session(msg, s, 0, 0, 0, cmd, false, NULL)) {
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (msg && (l2sec_fill_session(msg, s, 0, 0, 0, cmd, false, NULL) ||
+		    l2sec_msg_fits(msg, size))) {
 		nlmsg_free(msg);
-		return;
+		msg = NULL;
 	}
-	l2sec_multicast(ln, msg, GFP_KERNEL);
+	l2sec_multicast(ln, msg, L2SEC_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
 /* --- helpers ---------------------------------------------------------------- */
@@ -443,48 +560,55 @@ static struct l2sec_net *l2sec_info_ln(struct genl_info *info)
 	return l2sec_pernet(genl_info_net(info));
 }
 
+/* Sends @msg, built for @size bytes of attributes with @err, as the reply. */
+static int l2sec_reply(struct genl_info *info, struct sk_buff *msg, size_t size,
+		       int err)
+{
+	if (!err)
+		err = l2sec_msg_fits(msg, size);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
 static int l2sec_reply_tunnel(struct genl_info *info, struct l2sec_tunnel *t,
 			      u8 cmd)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	size_t size = l2sec_tunnel_size(cmd, true);
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
 
 	if (!msg)
 		return -ENOMEM;
-	if (l2sec_fill_tunnel(msg, t, info->snd_portid, info->snd_seq, 0, cmd,
-			      true, NULL)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return genlmsg_reply(msg, info);
+	return l2sec_reply(info, msg, size,
+			   l2sec_fill_tunnel(msg, t, info->snd_portid, info->snd_seq,
+					     0, cmd, true, NULL));
 }
 
 static int l2sec_reply_session(struct genl_info *info,
 			       const struct l2sec_session *s, u8 cmd)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	size_t size = l2sec_session_size(cmd, true);
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
 
 	if (!msg)
 		return -ENOMEM;
-	if (l2sec_fill_session(msg, s, info->snd_portid, info->snd_seq, 0, cmd,
-			       true, NULL)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return genlmsg_reply(msg, info);
+	return l2sec_reply(info, msg, size,
+			   l2sec_fill_session(msg, s, info->snd_portid, info->snd_seq,
+					      0, cmd, true, NULL));
 }
 
 static int l2sec_reply_sock(struct genl_info *info, const struct l2sec_sock *ls)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	size_t size = l2sec_sock_size(L2SEC_CMD_SOCK_GET);
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
 
 	if (!msg)
 		return -ENOMEM;
-	if (l2sec_fill_sock(msg, ls, info->snd_portid, info->snd_seq, 0,
-			    L2SEC_CMD_SOCK_GET, NULL)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	return genlmsg_reply(msg, info);
+	return l2sec_reply(info, msg, size,
+			   l2sec_fill_sock(msg, ls, info->snd_portid, info->snd_seq, 0,
+					   L2SEC_CMD_SOCK_GET, NULL));
 }
 
 /*
@@ -1085,6 +1209,9 @@ static int l2sec_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	s->peer_id = nla_get_u16(a[L2SEC_A_PEER_SESSION_ID]);
 	if (a[L2SEC_A_STATE])
 		s->state = nla_get_u8(a[L2SEC_A_STATE]);
+	err = l2sec_session_stats_init(ln, t, s);
+	if (err)
+		goto err;
 	if (addrs) {
 		err = l2sec_session_set_addrs(ln, s, addrs, info->extack);
 		addrs = NULL;	/* owned by set_addrs */
@@ -1103,7 +1230,12 @@ static int l2sec_nl_session_new(struct sk_buff *skb, struct genl_info *info)
 	return err;
 
 err:
-	/* nothing was hashed: set_addrs hashes only when it succeeds */
+	/*
+	 * Nothing was hashed (set_addrs hashes only when it succeeds): no
+	 * packet was counted in the tunnel's s0 if @s took it, the next may.
+	 */
+	if (s->stats && !s->own_stats)
+		s->tunnel->s0_taken = false;
 	mutex_unlock(&ln->lock);
 	kfree(addrs);
 	l2sec_session_free(s);
@@ -1254,7 +1386,7 @@ static int l2sec_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ifindex;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(l2sec_stats_get_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = l2sec_hdr(msg, info->snd_portid, info->snd_seq, 0, L2SEC_CMD_STATS_GET);
@@ -1274,7 +1406,7 @@ static int l2sec_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	    l2sec_stats_put(msg, &st, true))
 		goto err;
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return l2sec_reply(info, msg, l2sec_stats_get_size(), 0);
 err:
 	nlmsg_free(msg);
 	return -EMSGSIZE;

@@ -254,6 +254,19 @@ void l2sec_sstats_fold(struct l2sec_pcpu_sstats __percpu *st, struct l2sec_stats
 	}
 }
 
+/* What l2sec_stats_put() takes at the most. */
+size_t l2sec_stats_size(bool drops)
+{
+	size_t n = nla_total_size(0) +			/* A_STATS */
+		   nla_total_size_64bit(sizeof(u64)) * 6;	/* packets, bytes, drops */
+
+	if (drops)
+		n += nla_total_size_64bit(sizeof(u64)) +	/* TO_DAEMON */
+		     nla_total_size(0) +			/* DROPS */
+		     nla_total_size_64bit(sizeof(u64)) * __L2SEC_DROP_MAX;
+	return n;
+}
+
 /* Puts an L2SEC_A_STATS nest; per-reason drops only if @drops. */
 int l2sec_stats_put(struct sk_buff *msg, const struct l2sec_stats *s, bool drops)
 {

@@ -454,13 +454,20 @@ void l2sec_table_exit(void)
 struct l2sec_tunnel *l2sec_tunnel_alloc(void)
 {
 	struct l2sec_tunnel *t = kmem_cache_zalloc(l2sec_tunnel_cache, GFP_KERNEL);
+	int cpu;
 
 	if (!t)
 		return NULL;
-	t->stats = netdev_alloc_pcpu_stats(struct l2sec_pcpu_tstats);
+	t->stats = alloc_percpu(struct l2sec_pcpu_tstats);
 	if (!t->stats) {
 		kmem_cache_free(l2sec_tunnel_cache, t);
 		return NULL;
+	}
+	for_each_possible_cpu(cpu) {
+		struct l2sec_pcpu_tstats *st = per_cpu_ptr(t->stats, cpu);
+
+		u64_stats_init(&st->syncp);
+		u64_stats_init(&st->s0.syncp);
 	}
 	INIT_LIST_HEAD(&t->sessions);
 	spin_lock_init(&t->sa_lock);
@@ -611,20 +618,37 @@ void l2sec_tunnel_del(struct l2sec_net *ln, struct l2sec_tunnel *t, bool notify)
 	call_rcu(&t->rcu, l2sec_tunnel_free_rcu);
 }
 
+/* Without counters: l2sec_session_stats_init() gives them, in its tunnel. */
 struct l2sec_session *l2sec_session_alloc(void)
 {
 	struct l2sec_session *s = kzalloc(sizeof(*s), GFP_KERNEL);
 
 	if (!s)
 		return NULL;
-	s->stats = netdev_alloc_pcpu_stats(struct l2sec_pcpu_sstats);
-	if (!s->stats) {
-		kfree(s);
-		return NULL;
-	}
 	INIT_LIST_HEAD(&s->tnode);
 	atomic_inc(&l2sec_live_objects);
 	return s;
+}
+
+/*
+ * Under ln->lock, before @s is inserted into @t: its counters, @t's s0 if no
+ * session took them yet (a client's tunnel: its one session), else its own
+ * (-ENOMEM if they cannot be had).
+ */
+int l2sec_session_stats_init(struct l2sec_net *ln, struct l2sec_tunnel *t,
+			     struct l2sec_session *s)
+{
+	lockdep_assert_held(&ln->lock);
+	if (!t->s0_taken) {
+		t->s0_taken = true;
+		s->stats = &t->stats->s0;
+		return 0;
+	}
+	s->stats = netdev_alloc_pcpu_stats(struct l2sec_pcpu_sstats);
+	if (!s->stats)
+		return -ENOMEM;
+	s->own_stats = true;
+	return 0;
 }
 
 /* A session never inserted, or after the grace period. */
@@ -636,7 +660,8 @@ void l2sec_session_free(struct l2sec_session *s)
 		kfree(a);
 		atomic_dec(&l2sec_live_objects);
 	}
-	free_percpu(s->stats);
+	if (s->own_stats)
+		free_percpu(s->stats);
 	kfree(s);
 	atomic_dec(&l2sec_live_objects);
 }

@@ -11,9 +11,10 @@
  *   created it; requests only see their own namespace.
  * - Every command, GET and dumps included, needs CAP_NET_ADMIN in the user
  *   namespace owning the network namespace (GENL_UNS_ADMIN_PERM): replies
- *   name clients' addresses, SAs and counters.  Joining the multicast group
- *   L2SEC_MCGRP_EVENTS needs the same (GENL_MCAST_CAP_NET_ADMIN; kernels
- *   older than 6.7 without its backport, 6.1.70, cannot enforce this).
+ *   name clients' addresses, SAs and counters.  Joining a multicast group
+ *   (L2SEC_MCGRP_EVENTS, L2SEC_MCGRP_SOCK) needs the same
+ *   (GENL_MCAST_CAP_NET_ADMIN; kernels older than 6.7 without its
+ *   backport, 6.1.70, cannot enforce this).
  *   Otherwise -EPERM.
  * - Every command has its own strict policy: an attribute not listed for a
  *   command is rejected (-EINVAL with an extack message naming it).
@@ -25,6 +26,16 @@
  * - Notifications are sent on the multicast group L2SEC_MCGRP_EVENTS with
  *   their own command ids (L2SEC_CMD_*_NTF_*); their attribute trees equal the
  *   GET reply of the object unless stated otherwise.
+ * - Groups: L2SEC_MCGRP_EVENTS ("events") carries every notification, and
+ *   always will.  Every other group carries a subset of it, for a listener
+ *   that needs that subset only (a notification nobody listens for is not
+ *   even built): L2SEC_MCGRP_SOCK ("sock") carries SOCK_NTF_DEL alone.
+ *   Groups are added, never renumbered or renamed; find them by name
+ *   (CTRL_ATTR_MCAST_GROUPS), and fall back to "events" if a group is
+ *   missing (an older module).
+ * - A notification the module could not build (no memory) is reported to
+ *   its group's listeners as ENOBUFS on their socket, as lost notifications
+ *   are when a receive buffer overran: ask the module again (GET, dumps).
  *
  * Objects
  *   socket   the daemon's bound UDP socket (IPv4 or IPv6), handed over by fd.
@@ -182,10 +193,10 @@
  *          A_STATS nest: all packets of the namespace, including those that
  *          matched no tunnel, with L2SEC_STATS_A_DROPS per reason.
  *
- * Notifications (group "events"): SOCK_NTF_DEL (A_SOCK_ID), TUNNEL_NTF_NEW,
- * TUNNEL_NTF_SET, TUNNEL_NTF_DEL (A_TUNNEL_HANDLE, A_TUNNEL_ID, A_SOCK_ID),
- * TUNNEL_NTF_BOUND, SESSION_NTF_NEW, SESSION_NTF_SET, SESSION_NTF_DEL
- * (A_TUNNEL_HANDLE, A_TUNNEL_ID, A_SESSION_ID).  NEW/SET carry the GET reply without A_STATS.
+ * Notifications (group "events"; SOCK_NTF_DEL in "sock" too): SOCK_NTF_DEL
+ * (A_SOCK_ID), TUNNEL_NTF_NEW, TUNNEL_NTF_SET, TUNNEL_NTF_DEL
+ * (A_TUNNEL_HANDLE, A_TUNNEL_ID, A_SOCK_ID), TUNNEL_NTF_BOUND, SESSION_NTF_NEW,
+ * SESSION_NTF_SET, SESSION_NTF_DEL (A_TUNNEL_HANDLE, A_TUNNEL_ID, A_SESSION_ID).  NEW/SET carry the GET reply without A_STATS.
  */
 #ifndef _UAPI_LINUX_L2SEC_H
 #define _UAPI_LINUX_L2SEC_H
@@ -194,7 +205,8 @@
 
 #define L2SEC_GENL_NAME		"l2sec"
 #define L2SEC_GENL_VERSION	1
-#define L2SEC_MCGRP_EVENTS	"events"
+#define L2SEC_MCGRP_EVENTS	"events"	/* every notification */
+#define L2SEC_MCGRP_SOCK	"sock"		/* SOCK_NTF_DEL only */
 
 /* Link kind for `ip link add NAME type l2sec`. */
 #define L2SEC_LINK_KIND		"l2sec"

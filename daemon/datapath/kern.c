@@ -26,8 +26,8 @@
 
 struct kern {
 	struct gnl g;			/* requests, one at a time (lib/gnl.h) */
-	struct mnl_socket *watch;	/* nlctrl's notify group and the module's events */
-	uint32_t events_grp;		/* L2SEC_MCGRP_EVENTS, 0 if not found */
+	struct mnl_socket *watch;	/* nlctrl's notify group and SOCK_NTF_DEL */
+	uint32_t sock_grp;		/* L2SEC_MCGRP_SOCK, else L2SEC_MCGRP_EVENTS; 0: none */
 };
 
 /* What a reply says, by the family's one policy (lib/obj.h). */
@@ -80,8 +80,13 @@ struct kern *kern_open(void)
 		errno = -err;
 		goto err;
 	}
-	if (gnl_group_id(&k->g, L2SEC_MCGRP_EVENTS, &k->events_grp) < 0)
-		k->events_grp = 0;
+	/*
+	 * "sock" carries SOCK_NTF_DEL alone; "events", all a module before it
+	 * had, every change too: 3 notifications a setup to read and drop.
+	 */
+	if (gnl_group_id(&k->g, L2SEC_MCGRP_SOCK, &k->sock_grp) < 0 &&
+	    gnl_group_id(&k->g, L2SEC_MCGRP_EVENTS, &k->sock_grp) < 0)
+		k->sock_grp = 0;
 	if (watch_open(k) < 0)
 		goto err;
 	return k;
@@ -103,14 +108,14 @@ static int watch_open(struct kern *k)
 		return -1;
 	}
 	/*
-	 * The module's events: SOCK_NTF_DEL says a socket was taken from it.
-	 * Without them (a module without the group, or the join refused) only
-	 * an rmmod is noticed, and the log says so.
+	 * SOCK_NTF_DEL says a socket was taken from the module.  Without it (a
+	 * module without the groups, or the join refused) only an rmmod is
+	 * noticed, and the log says so.
 	 */
-	grp = (int)k->events_grp;
+	grp = (int)k->sock_grp;
 	if (!grp || mnl_socket_setsockopt(k->watch, NETLINK_ADD_MEMBERSHIP, &grp,
 					  sizeof(grp)) < 0)
-		log_err("kernel: cannot join l2sec's events group (%s): a socket taken "
+		log_err("kernel: cannot join l2sec's sock group (%s): a socket taken "
 			"from the module will not be noticed", grp ? strerror(errno) : "not found");
 	return 0;
 }

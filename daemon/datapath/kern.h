@@ -54,7 +54,7 @@ void kern_close(struct kern *k);
  * kern_watch_fd() (nlctrl's notify group), and a socket taken from the
  * module while it stays (SOCK_DEL, which leaves the socket's UDP
  * encapsulation hooks in place) is announced there too (SOCK_NTF_DEL on the
- * module's events group). kern_watch_lost() reads what is pending and says
+ * module's "sock" group). kern_watch_lost() reads what is pending and says
  * which it was (KERN_LOST_*, 0 for neither), for the sockets @ids; when
  * notifications were lost
  * it asks the module. kern_sock_attached() says whether fd is still the

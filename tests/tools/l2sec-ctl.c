@@ -34,6 +34,7 @@
  *   send NAME ADDR PORT HEX                one datagram from the socket
  *   drain NAME MS LEN                      read datagrams for MS ms; print their
  *                                          number, the longest, how many not LEN long
+ *   monitor start [sock]                   join the "events" group (or "sock")
  *   monitor COUNT TIMEOUT_MS               print up to COUNT notifications received
  *                                          since "monitor start", then got=N
  *   run SHELL-COMMAND                      system(); fails if the command fails
@@ -75,7 +76,7 @@ struct ctl_sock {
 static struct mnl_socket *nl;
 static struct mnl_socket *nl_mon;
 static uint16_t family_id;
-static uint32_t mcgrp_id;
+static uint32_t mcgrp_id, sock_mcgrp_id;	/* "events", "sock" */
 static uint32_t seq;
 static struct ctl_sock socks[MAX_SOCKS];
 static int n_socks;
@@ -114,12 +115,16 @@ static int ctrl_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[CTRL_ATTR_MCAST_GROUPS]) {
 		mnl_attr_for_each_nested(grp, tb[CTRL_ATTR_MCAST_GROUPS]) {
 			const struct nlattr *g[CTRL_ATTR_MCAST_GRP_MAX + 1] = { 0 };
+			const char *name;
 
 			mnl_attr_parse_nested(grp, ctrl_grp_cb, g);
-			if (g[CTRL_ATTR_MCAST_GRP_NAME] && g[CTRL_ATTR_MCAST_GRP_ID] &&
-			    !strcmp(mnl_attr_get_str(g[CTRL_ATTR_MCAST_GRP_NAME]),
-				    L2SEC_MCGRP_EVENTS))
+			if (!g[CTRL_ATTR_MCAST_GRP_NAME] || !g[CTRL_ATTR_MCAST_GRP_ID])
+				continue;
+			name = mnl_attr_get_str(g[CTRL_ATTR_MCAST_GRP_NAME]);
+			if (!strcmp(name, L2SEC_MCGRP_EVENTS))
 				mcgrp_id = mnl_attr_get_u32(g[CTRL_ATTR_MCAST_GRP_ID]);
+			if (!strcmp(name, L2SEC_MCGRP_SOCK))
+				sock_mcgrp_id = mnl_attr_get_u32(g[CTRL_ATTR_MCAST_GRP_ID]);
 		}
 	}
 	(void)data;
@@ -997,14 +1002,19 @@ static int cmd_monitor(int argc, char **argv)
 	int want, timeout, got = 0;
 	struct pollfd pfd;
 
+	/* monitor start [sock]: joins "events", or "sock" */
 	if (argc >= 2 && !strcmp(argv[1], "start")) {
+		uint32_t grp = argc >= 3 && !strcmp(argv[2], "sock") ? sock_mcgrp_id : mcgrp_id;
+
 		if (nl_mon)
 			return 0;
+		if (!grp)
+			return -ENOENT;
 		nl_mon = mnl_socket_open(NETLINK_GENERIC);
 		if (!nl_mon || mnl_socket_bind(nl_mon, 0, MNL_SOCKET_AUTOPID) < 0)
 			return -errno;
-		if (mnl_socket_setsockopt(nl_mon, NETLINK_ADD_MEMBERSHIP, &mcgrp_id,
-					  sizeof(mcgrp_id)) < 0)
+		if (mnl_socket_setsockopt(nl_mon, NETLINK_ADD_MEMBERSHIP, &grp,
+					  sizeof(grp)) < 0)
 			return -errno;
 		return 0;
 	}

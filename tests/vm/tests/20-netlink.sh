@@ -101,6 +101,37 @@ check "notification: tunnel set" has '^tunnel_ntf_set tid=1 sock_id=1 bind_mark=
 check "notification: no stats in notifications" sh -c "! grep -q '_ntf_.*rx_packets' '$out/20-objects.txt'"
 check "notifications: tunnel del" has '^tunnel_ntf_del tid=1 sock_id=1 handle=[1-9][0-9]*$'
 
+# --- the largest messages of each kind --------------------------------------------------
+# Replies and notifications are allocated at the most their kind carries
+# (kernel/netlink.c, "message sizes"), and refused with EMSGSIZE beyond it: every
+# optional attribute, IPv6 addresses, a session with all four prefixes.
+$CTL >"$out/20-large.txt" 2>&1 <<'EOF'
+monitor start
+sock add s6 ::1 1711 ipsec 0
+tunnel add 11 110 s6 2001:db8::11 1701 local ::1 outmark 4294967295 bind 4294967295 reqid 4294967295
+tunnel get 11
+tunnel set 11 peer_tid 111
+session add 11 1 11 up ip4 10.0.0.11 ifid 0123456789abcdef ip6 2001:db8:a::/64 ip6 2001:db8:b::/64 ip6 2001:db8:c::/64 ip6 2001:db8:d::1/128
+session get 11 1
+session set 11 1 up ip4 10.0.0.12 ifid 0123456789abcdef ip6 2001:db8:a::/64 ip6 2001:db8:b::/64 ip6 2001:db8:c::/64 ip6 2001:db8:e::1/128
+stats
+sock dump
+sock del s6
+monitor 7 1500
+EOF
+rc=$?
+cat "$out/20-large.txt"
+check_eq "largest messages: script ran to the end (no EMSGSIZE)" 0 "$rc"
+large=$(cat "$out/20-large.txt")
+lhas() { grep -qE -- "$1" <<<"$large"; }
+check "largest tunnel reply" lhas '^tunnel tid=11 sock_id=[0-9]+ bind_mark=4294967295 bind_reqid=4294967295 peer=2001:db8::11 .*local=::1 .*out_mark=4294967295 bound=1 .*rx_packets'
+check "largest session reply" lhas '^session tid=11 sid=1 .*ip4=10.0.0.11 .*ip6=2001:db8:d::1/128 .*rx_packets'
+for n in tunnel_ntf_new tunnel_ntf_set session_ntf_new session_ntf_set session_ntf_del \
+	 tunnel_ntf_del sock_ntf_del; do
+	check "largest notifications: $n" lhas "^$n "
+done
+check "largest notifications: all 7" lhas '^monitor got=7$'
+
 # --- permissions: every command, dump and the events group for admins only ----------
 # Replies and events name clients' addresses, SAs and counters.  Refused for a
 # user without CAP_NET_ADMIN, and for root of a user namespace that does not own
@@ -124,6 +155,9 @@ for who in nobody userns; do
 	done
 	r=$(echo "!monitor start" | $who "$CTL" 2>&1)
 	check "$who: joining the events group refused with EPERM" \
+		grep -q "expect-fail ok monitor: Operation not permitted" <<<"$r"
+	r=$(echo "!monitor start sock" | $who "$CTL" 2>&1)
+	check "$who: joining the sock group refused with EPERM" \
 		grep -q "expect-fail ok monitor: Operation not permitted" <<<"$r"
 done
 check "root still sees the tunnel (the refusals changed nothing)" sh -c \
@@ -162,6 +196,24 @@ check "close notified (session, tunnel, socket)" sh -c \
 	"grep -q '^session_ntf_del tid=1 sid=1' '$out/20-close.txt' && grep -q '^tunnel_ntf_del tid=1' '$out/20-close.txt' && grep -q '^sock_ntf_del sock_id=' '$out/20-close.txt'"
 check "socket usable as plain UDP after SOCK_DEL (a new owner can take it)" \
 	"$CTL" sock add s3 127.0.0.1 1701 ipsec 0
+
+# --- the "sock" group: SOCK_NTF_DEL alone (what l2secd joins) -------------------------
+$CTL >"$out/20-sockgrp.txt" 2>&1 <<'EOF'
+monitor start sock
+sock add s1 127.0.0.1 1701 ipsec 0
+tunnel add 1 100 s1 192.0.2.2 1701
+session add 1 1 11 up ip4 10.0.0.5
+session set 1 1 down
+tunnel set 1 peer_tid 101
+sock del s1
+monitor 2 500
+EOF
+rc=$?
+cat "$out/20-sockgrp.txt"
+check_eq "sock group script ran to the end" 0 "$rc"
+check "sock group: SOCK_NTF_DEL" grep -q '^sock_ntf_del sock_id=' "$out/20-sockgrp.txt"
+check "sock group: nothing else (no tunnel or session notification)" \
+	grep -q '^monitor got=1$' "$out/20-sockgrp.txt"
 
 # --- the process exits without SOCK_DEL: the kernel cleans up ---------------------------
 check "objects of an exiting process" "$CTL" <<'EOF'

@@ -57,6 +57,11 @@ run sleep 2; pkill -INT -x tcpdump; sleep 1
 stats
 tunnel get 1
 session get 1 1
+session get 1 2
+echo --- session 1 again
+session del 1 1
+session add 1 1 11 up ip4 10.99.0.2
+session get 1 1
 EOF
 rc=$?
 cat "$out/21-ctl.txt"
@@ -123,5 +128,12 @@ check "no session for 10.99.0.77: counted" test "$(stat2 drop_no_session)" -gt "
 check_eq "session down: counted on the tunnel (1 on receive, 1 on transmit)" 2 "$(tun2 drop_not_up)"
 check "session 1 sent 3" grep -qE "^session tid=1 sid=1 .* tx_packets=3 " "$out/21-ctl.txt"
 check_eq "l2sec0 tx counter" 3 "$(gw cat /sys/class/net/l2sec0/statistics/tx_packets)"
+# Session 1's counters share its tunnel's per-CPU block (kernel/internal.h,
+# l2sec_pcpu_tstats.s0); the others have their own.
+check "session 2 counted its own packets only (one dropped each way)" grep -qE \
+	"^session tid=1 sid=2 .* rx_packets=0 rx_bytes=0 tx_packets=0 tx_bytes=0 rx_drops=1 tx_drops=1( |$)" \
+	"$out/21-ctl.txt"
+check "a session made again in the tunnel counts from zero" sh -c \
+	"sed -n '/^--- session 1 again/,\$p' '$out/21-ctl.txt' | grep '^session tid=1 sid=1 ' | tail -n 1 | grep -qE ' rx_packets=0 rx_bytes=0 tx_packets=0 tx_bytes=0 rx_drops=0 tx_drops=0( |$)'"
 
 t_done
