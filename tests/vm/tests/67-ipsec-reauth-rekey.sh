@@ -113,7 +113,13 @@ echo "# l2secd moved c1's SA entry $(lc_moved "$mark") times; $(lc_gw_stat rekey
 	"$(lc_gw_stat adopted) entries moved, $(lc_gw_stat retired) replaced IKE_SAs deleted;" \
 	"c2 reauthenticated $(grep -c 'reauthenticating IKE_SA' "$out/charon-c2.log") times"
 
-# (d) DPD: the client vanishes
+# (d) DPD: the client vanishes. Not while the gateway's own reauthentication of c1's
+# IKE_SA is due: begun, it moves the CHILD_SA to a new IKE_SA whose main mode then
+# waits out charon's retransmissions (minutes), so DPD's verdict on the old IKE_SA
+# ("no CHILD_SA to recreate") takes nothing down and the session goes only when
+# L2TP's HELLOs or LCP's echoes fail (CI run 36, Dec 6: the reauthentication began 3 s
+# after the link went down). dpd-delay + dpd-timeout + 12 = 20 s: 30 s clear of it.
+lc_gw_reauth_clear "$t1" 30
 used=$(lc_ctl "show stats" | jget "j['pool_in_use']")
 ip -n c1 link set eth0 down
 t=$SECONDS
