@@ -73,17 +73,16 @@ static void add_bool(struct json_object *o, const char *k, bool v)
 
 static void peer_addr(const struct l2tp_peer *p, char *buf, size_t len, unsigned int *port)
 {
-	const struct sockaddr_storage *ss = &p->addr;
+	const union sa46 *sa = &p->addr;
 
 	buf[0] = '\0';
 	*port = 0;
-	if (ss->ss_family == AF_INET) {
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)len);
-		*port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf,
-			  (socklen_t)len);
-		*port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	if (sa->sa.sa_family == AF_INET) {
+		inet_ntop(AF_INET, &sa->sin.sin_addr, buf, (socklen_t)len);
+		*port = ntohs(sa->sin.sin_port);
+	} else if (sa->sa.sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &sa->sin6.sin6_addr, buf, (socklen_t)len);
+		*port = ntohs(sa->sin6.sin6_port);
 	}
 }
 

@@ -79,10 +79,11 @@ static void pt_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, size_
 	struct privtun *pt = d->pt;
 	struct l2tp_peer peer = { .sock = (int)(s - d->socks) };
 	struct rxcheck_meta meta;
+	/* another family stays AF_UNSPEC: dgchan_send refuses it, counted below */
+	bool ip = sa46_from(&peer.addr, mh->msg_name, mh->msg_namelen) == 0;
 
-	memcpy(&peer.addr, mh->msg_name, MIN(mh->msg_namelen, sizeof(peer.addr)));
 	rxcheck_parse(mh, &peer, &meta);
-	if (l2secd_dp_input(d, &peer, &meta, data, len) == DATAPATH_CARRIED)
+	if (ip && l2secd_dp_input(d, &peer, &meta, data, len) == DATAPATH_CARRIED)
 		return;
 	if (dgchan_send(pt->chan, pt->msg, &peer, &meta, data, len) < 0)
 		pt->to_engine_dropped++;	/* as the network drops: the peer retransmits */

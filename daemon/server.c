@@ -127,10 +127,14 @@ int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const struct sockad
 static int engine_send(struct l2secd *d, const struct l2tp_peer *peer,
 		       const struct l2tp_tunnel *t, uint16_t sid, const uint8_t *buf, size_t len)
 {
+	struct sockaddr_storage to, local;
 	struct engine_priv_send s = {
-		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr, .local = &peer->local,
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &to, .local = &local,
 		.mark = peer->mark,
 	};
+
+	sa46_to_ss(&peer->addr, &to);
+	sa46_to_ss(&peer->local, &local);
 
 	if (t && t->in_kernel && t->dp_handle) {	/* the parent knows it: named, and our session */
 		s.handle = t->dp_handle;
@@ -150,13 +154,16 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const struct l2tp_
 		     uint16_t sid, const uint8_t *buf, size_t len)
 {
 	struct l2secd *d = env;
+	struct sockaddr_storage to, local;
 
-	if (peer->sock < 0)
+	if (peer->sock < 0 || !sa46_len(&peer->addr))	/* AF_UNSPEC: nowhere to send */
 		return -1;
 	if (d->ep && peer->mark)
 		return engine_send(d, peer, t, sid, buf, len);
-	if (l2secd_sock_sendmsg(d, (unsigned int)peer->sock, &peer->addr, &peer->local,
-				peer->mark, buf, len) < 0) {
+	sa46_to_ss(&peer->addr, &to);
+	sa46_to_ss(&peer->local, &local);
+	if (l2secd_sock_sendmsg(d, (unsigned int)peer->sock, &to, &local, peer->mark, buf,
+				len) < 0) {
 		log_info("l2tp: send: %s", strerror(errno));
 		return -1;
 	}
@@ -230,8 +237,9 @@ static void sock_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, siz
 	struct l2secd *d = s->d;
 	struct l2tp_peer peer = { .sock = (int)(s - d->socks) };
 	struct rxcheck_meta meta;
+	/* another family stays AF_UNSPEC: past the data path, rxcheck counts and drops it */
+	bool ip = sa46_from(&peer.addr, mh->msg_name, mh->msg_namelen) == 0;
 
-	memcpy(&peer.addr, mh->msg_name, MIN(mh->msg_namelen, sizeof(peer.addr)));
 	/*
 	 * The module detaches its sockets when it goes. A socket taken
 	 * from it (SOCK_DEL) keeps the encapsulation type: its
@@ -245,7 +253,7 @@ static void sock_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, siz
 		l2secd_module_lost(d, "it detached the L2TP socket");
 	s->batch_asked = true;
 	rxcheck_parse(mh, &peer, &meta);
-	if (l2secd_dp_input(d, &peer, &meta, data, len) == DATAPATH_CARRIED)
+	if (ip && l2secd_dp_input(d, &peer, &meta, data, len) == DATAPATH_CARRIED)
 		return;
 	l2secd_sock_input(d, &peer, &meta, data, len);
 }
@@ -253,11 +261,13 @@ static void sock_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, siz
 int l2secd_dp_input(struct l2secd *d, const struct l2tp_peer *peer,
 		    const struct rxcheck_meta *meta, const uint8_t *data, size_t len)
 {
+	struct sockaddr_storage src;
 	struct tunpump_from from = {
-		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr,
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &src,
 		.mark = meta->have_mark ? peer->mark : 0,
 	};
 
+	sa46_to_ss(&peer->addr, &src);
 	return datapath_input(d->dp, &from, data, len);
 }
 
@@ -436,18 +446,18 @@ static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 	struct kern_tunnel kt = {
 		.tid = t->tid, .peer_tid = t->peer_tid,
 		.sock_id = d->socks[t->peer.sock].kern_id,
-		.peer = t->peer.addr, .local = t->peer.local,
 		.require_ipsec = t->require_ipsec, .mark = t->peer.mark,
 		.reqid = d->ipsec ? ipsec_mark_reqid(d->ipsec, t->peer.mark) : 0,
 	};
 
 	if (d->rx.module_gone)
 		return -1;
+	sa46_to_ss(&t->peer.addr, &kt.peer);
+	sa46_to_ss(&t->peer.local, &kt.local);
 	if (d->ep)	/* the socket's number as the parent counts them: 1...; its handle */
 		return engine_priv_tunnel_add(d->ep, t->tid, t->peer_tid,
-					      (uint32_t)t->peer.sock + 1, &t->peer.addr,
-					      &t->peer.local, t->require_ipsec, t->peer.mark,
-					      &t->dp_handle);
+					      (uint32_t)t->peer.sock + 1, &kt.peer, &kt.local,
+					      t->require_ipsec, t->peer.mark, &t->dp_handle);
 	return datapath_tunnel_add(d->dp, &kt, &t->dp_handle);
 }
 

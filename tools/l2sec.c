@@ -88,7 +88,7 @@
  *            tun_tx_spoofed, tun_errors, ra_sent, auth_refused_backoff,
  *            auth_refused_lockout, auth_backoffs, auth_lockouts,
  *            auth_throttle_evicted, auth_throttle_entries}, rx_refused {module_gone,
- *            no_cmsg, local, plaintext, unknown_sa}, admit
+ *            no_cmsg, local, plaintext, unknown_sa, family}, admit
  *            {sccrq_source_rate_limited, sccrq_sa_rate_limited,
  *            half_open_source_limit, half_open_sa_limit, tunnels_sa_limit,
  *            sessions_tunnel_limit, tunnel_setup_timeouts,

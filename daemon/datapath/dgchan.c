@@ -14,30 +14,37 @@
 #define F_TRUNC		0x04
 
 /* The reverse; false for a bad family or IPv4 octets past the fourth. */
-static bool get_addr(const uint8_t *a, uint8_t fam, uint16_t port, struct sockaddr_storage *ss)
+static bool get_addr(const uint8_t *a, uint8_t fam, uint16_t port, union sa46 *sa)
 {
 	static const uint8_t zero[12];
 
-	memset(ss, 0, sizeof(*ss));
+	memset(sa, 0, sizeof(*sa));
 	if (fam == 4) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
 		if (memcmp(a + 4, zero, 12))
 			return false;
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, a, 4);
-		sin->sin_port = htons(port);
+		sa->sin.sin_family = AF_INET;
+		memcpy(&sa->sin.sin_addr, a, 4);
+		sa->sin.sin_port = htons(port);
 		return true;
 	}
 	if (fam == 6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, a, 16);
-		sin6->sin6_port = htons(port);
+		sa->sin6.sin6_family = AF_INET6;
+		memcpy(&sa->sin6.sin6_addr, a, 16);
+		sa->sin6.sin6_port = htons(port);
 		return true;
 	}
 	return fam == 0 && !memcmp(a, zero, 12) && !memcmp(a + 12, zero, 4) && !port;
+}
+
+/* a's address into addr (zeroed before), its port (host order): 4, 6, or 0 (AF_UNSPEC). */
+static uint8_t addr_fam(const union sa46 *a, uint8_t addr[16], uint16_t *port)
+{
+	sa_family_t f;
+
+	*port = 0;
+	f = sa46_key(a, addr, port);
+	*port = ntohs(*port);
+	return f == AF_INET ? 4 : f == AF_INET6 ? 6 : 0;
 }
 
 size_t dgchan_encode(uint8_t *out, const struct l2tp_peer *peer, const struct rxcheck_meta *m,
@@ -52,8 +59,8 @@ size_t dgchan_encode(uint8_t *out, const struct l2tp_peer *peer, const struct rx
 	out[1] = (uint8_t)peer->sock;
 	out[2] = (m->have_mark ? F_MARK : 0) | (m->have_pktinfo ? F_PKTINFO : 0) |
 		 (m->truncated ? F_TRUNC : 0);
-	out[3] = tunpump_addr(&peer->addr, out + 16, &port);
-	out[6] = tunpump_addr(&peer->local, out + 32, &lport);
+	out[3] = addr_fam(&peer->addr, out + 16, &port);
+	out[6] = addr_fam(&peer->local, out + 32, &lport);
 	if (!out[3])
 		return 0;
 	put_be16(out + 4, port);

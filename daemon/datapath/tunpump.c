@@ -9,6 +9,7 @@
 
 #include "core/htab.h"
 #include "core/memtrim.h"
+#include "core/sa46.h"
 #include "core/util.h"
 #include "datapath/tunpump.h"
 #include "l2tp/l2tp_msg.h"
@@ -24,7 +25,7 @@ struct tp_tunnel {
 	uint32_t handle, sock_id, mark;
 	uint16_t tid, peer_tid;
 	bool require_ipsec, used;
-	struct sockaddr_storage peer, local;
+	union sa46 peer, local;		/* 28 bytes each, not a sockaddr_storage's 128 */
 	struct tp_session *s_first;	/* this tunnel's, linked by tnext */
 	struct tp_tunnel *next_free;
 };
@@ -94,13 +95,12 @@ uint8_t tunpump_addr(const struct sockaddr_storage *ss, uint8_t addr[16], uint16
 	return 0;
 }
 
-static bool same_peer(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+/* The tunnel's peer is the datagram's source (address and port). */
+static bool same_peer(const union sa46 *a, const struct sockaddr_storage *b)
 {
-	uint8_t x[16], y[16];
-	uint16_t px, py;
+	union sa46 x;
 
-	return a->ss_family == b->ss_family && tunpump_addr(a, x, &px) && tunpump_addr(b, y, &py) &&
-	       px == py && !memcmp(x, y, sizeof(x));
+	return sa46_from(&x, b, sizeof(*b)) == 0 && sa46_same(a, &x);
 }
 
 /* The key of a datagram from peer with mark (0: by peer) for tunnel tid on sock_id. */
@@ -117,7 +117,10 @@ static void key_of(struct tp_key *k, uint32_t sock_id, uint16_t tid, uint32_t ma
 
 static void tunnel_key(const struct tp_tunnel *t, struct tp_key *k)
 {
-	key_of(k, t->sock_id, t->tid, keyed_by_mark(t) ? t->mark : 0, &t->peer);
+	struct sockaddr_storage peer;
+
+	sa46_to_ss(&t->peer, &peer);
+	key_of(k, t->sock_id, t->tid, keyed_by_mark(t) ? t->mark : 0, &peer);
 }
 
 static struct tp_tunnel *tunnel_by_key(const struct tunpump *tp, const struct tp_key *k)
@@ -290,8 +293,8 @@ int tunpump_tunnel_add(struct tunpump *tp, const struct kern_tunnel *kt, uint32_
 	t->tid = kt->tid;
 	t->mark = kt->mark;
 	t->require_ipsec = kt->require_ipsec;
-	t->peer = kt->peer;
-	t->local = kt->local;
+	sa46_from(&t->peer, &kt->peer, sizeof(kt->peer));	/* IPv4 or IPv6: checked above */
+	sa46_from(&t->local, &kt->local, sizeof(kt->local));	/* another: AF_UNSPEC, the socket's */
 	do {
 		tp->next_handle++;
 	} while (!tp->next_handle || tunnel_by_handle(tp, tp->next_handle));
@@ -610,8 +613,8 @@ int tunpump_tx(struct tunpump *tp, uint8_t *buf, size_t len, struct tunpump_to *
 	buf[7] = 0x03;
 	put_be16(buf + 8, proto);
 	to->sock_id = s->t->sock_id;
-	to->peer = s->t->peer;
-	to->local = s->t->local;
+	sa46_to_ss(&s->t->peer, &to->peer);
+	sa46_to_ss(&s->t->local, &to->local);
 	to->mark = s->t->mark;
 	s->st.tx_packets++;
 	s->st.tx_bytes += len;

@@ -94,17 +94,13 @@ static void make_key(struct l2tp_admit_entry *k, enum admit_kind kind,
 	k->kind = (uint8_t)kind;
 	if (kind == ADMIT_SA) {
 		k->mark = peer->mark;
-	} else if (peer->addr.ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)&peer->addr;
-
+	} else if (peer->addr.sa.sa_family == AF_INET) {
 		k->family = AF_INET;
-		memcpy(k->addr, &sin->sin_addr, 4);
-	} else if (peer->addr.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const void *)&peer->addr;
-
+		memcpy(k->addr, &peer->addr.sin.sin_addr, 4);
+	} else if (peer->addr.sa.sa_family == AF_INET6) {
 		/* one host holds a whole /64: account it as one source */
 		k->family = AF_INET6;
-		memcpy(k->addr, &sin6->sin6_addr, 8);
+		memcpy(k->addr, &peer->addr.sin6.sin6_addr, 8);
 	}
 }
 

@@ -173,18 +173,7 @@ static void origin_key(const struct l2tp_peer *peer, bool by_mark, uint16_t tid,
 		k->mark = peer->mark;
 		return;
 	}
-	k->family = peer->addr.ss_family;
-	if (k->family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)&peer->addr;
-
-		memcpy(k->addr, &sin->sin_addr, 4);
-		k->port = sin->sin_port;
-	} else if (k->family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const void *)&peer->addr;
-
-		memcpy(k->addr, &sin6->sin6_addr, 16);
-		k->port = sin6->sin6_port;
-	}
+	k->family = sa46_key(&peer->addr, k->addr, &k->port);
 }
 
 static void tunnel_origin(const struct l2tp_tunnel *t, struct origin_key *k)
@@ -369,18 +358,7 @@ static uint64_t peer_hash(const struct htab *h, const struct l2tp_peer *peer, ui
 	struct peer_key k;
 
 	memset(&k, 0, sizeof(k));
-	k.family = peer->addr.ss_family;
-	if (k.family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)&peer->addr;
-
-		memcpy(k.addr, &sin->sin_addr, 4);
-		k.port = sin->sin_port;
-	} else if (k.family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const void *)&peer->addr;
-
-		memcpy(k.addr, &sin6->sin6_addr, 16);
-		k.port = sin6->sin6_port;
-	}
+	k.family = sa46_key(&peer->addr, k.addr, &k.port);
 	k.mark = peer->mark;
 	k.sock = peer->sock;
 	k.peer_tid = peer_tid;
@@ -506,18 +484,14 @@ void l2tp_lns_set_session_ops(struct l2tp_lns *lns, const struct l2tp_session_op
 const char *l2tp_peer_str(const struct l2tp_peer *peer, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN] = "?";
-	const struct sockaddr_storage *ss = &peer->addr;
+	const union sa46 *sa = &peer->addr;
 
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
-		snprintf(buf, len, "%s:%u", a, ntohs(sin->sin_port));
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
-		snprintf(buf, len, "[%s]:%u", a, ntohs(sin6->sin6_port));
+	if (sa->sa.sa_family == AF_INET) {
+		inet_ntop(AF_INET, &sa->sin.sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(sa->sin.sin_port));
+	} else if (sa->sa.sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &sa->sin6.sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(sa->sin6.sin6_port));
 	} else {
 		snprintf(buf, len, "?");
 	}
@@ -603,28 +577,10 @@ uint16_t l2tp_tunnel_alloc_sid(struct l2tp_tunnel *t)
 	return 0;
 }
 
-static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
-	}
-	return false;
-}
-
 /* The datagram came from the tunnel's peer through the tunnel's SA. */
 bool l2tp_peer_match(const struct l2tp_peer *a, const struct l2tp_peer *b)
 {
-	return a->mark == b->mark && a->sock == b->sock && same_addr(&a->addr, &b->addr);
+	return a->mark == b->mark && a->sock == b->sock && sa46_same(&a->addr, &b->addr);
 }
 
 /*

@@ -35,6 +35,7 @@
 #include <sys/socket.h>
 
 #include "core/evloop.h"
+#include "core/sa46.h"
 #include "core/htab.h"
 #include "l2tp/l2tp_admit.h"
 #include "l2tp/l2tp_config.h"
@@ -48,8 +49,8 @@ struct l2tp_secret;
 
 /* Where a datagram came from, and so where its replies go. */
 struct l2tp_peer {
-	struct sockaddr_storage addr;	/* the peer's address and port */
-	struct sockaddr_storage local;	/* our address it was sent to (port unused) */
+	union sa46 addr;		/* the peer's address and port */
+	union sa46 local;		/* our address it was sent to (port unused; AF_UNSPEC: not known) */
 	uint32_t mark;			/* SA mark of the datagram (SO_RCVMARK), 0: none */
 	int sock;			/* which listening socket */
 };

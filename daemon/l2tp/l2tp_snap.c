@@ -18,30 +18,23 @@
 /* --- export ------------------------------------------------------------------------ */
 
 /* A socket address as a record's address (and port, when asked for). */
-static void addr_to_rec(const struct sockaddr_storage *ss, struct l2tp_rec_addr *a,
-			uint16_t *port)
+static void addr_to_rec(const union sa46 *sa, struct l2tp_rec_addr *a, uint16_t *port)
 {
-	const struct sockaddr_in *sin = (const void *)ss;
-	const struct sockaddr_in6 *sin6 = (const void *)ss;
 	uint16_t p = 0;
 
 	memset(a, 0, sizeof(*a));
-	switch (ss->ss_family) {
+	switch (sa46_key(sa, a->addr, &p)) {
 	case AF_INET:
 		a->family = 4;
-		memcpy(a->addr, &sin->sin_addr, 4);
-		p = ntohs(sin->sin_port);
 		break;
 	case AF_INET6:
 		a->family = 6;
-		memcpy(a->addr, &sin6->sin6_addr, 16);
-		p = ntohs(sin6->sin6_port);
 		break;
 	default:
 		break;
 	}
 	if (port)
-		*port = p;
+		*port = ntohs(p);
 }
 
 static bool tunnel_live(const struct l2tp_tunnel *t)
@@ -162,21 +155,17 @@ bool l2tp_session_rec_valid(const struct l2tp_session_rec *r)
 
 /* --- import -------------------------------------------------------------------------- */
 
-static void rec_to_addr(const struct l2tp_rec_addr *a, uint16_t port,
-			struct sockaddr_storage *ss)
+static void rec_to_addr(const struct l2tp_rec_addr *a, uint16_t port, union sa46 *sa)
 {
-	struct sockaddr_in *sin = (void *)ss;
-	struct sockaddr_in6 *sin6 = (void *)ss;
-
-	memset(ss, 0, sizeof(*ss));
+	memset(sa, 0, sizeof(*sa));
 	if (a->family == 4) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		memcpy(&sin->sin_addr, a->addr, 4);
+		sa->sin.sin_family = AF_INET;
+		sa->sin.sin_port = htons(port);
+		memcpy(&sa->sin.sin_addr, a->addr, 4);
 	} else if (a->family == 6) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		memcpy(&sin6->sin6_addr, a->addr, 16);
+		sa->sin6.sin6_family = AF_INET6;
+		sa->sin6.sin6_port = htons(port);
+		memcpy(&sa->sin6.sin6_addr, a->addr, 16);
 	}
 }
 

@@ -44,25 +44,22 @@ static void rec_to_peer(const struct stale_rec *r, struct l2tp_peer *p)
 	p->mark = r->mark;
 	p->sock = r->sock;
 	if (r->family == AF_INET) {
-		struct sockaddr_in *a = (void *)&p->addr, *l = (void *)&p->local;
-
-		a->sin_family = l->sin_family = AF_INET;
-		a->sin_port = r->port;
-		memcpy(&a->sin_addr, r->addr, 4);
-		memcpy(&l->sin_addr, r->local, 4);
+		p->addr.sin.sin_family = p->local.sin.sin_family = AF_INET;
+		p->addr.sin.sin_port = r->port;
+		memcpy(&p->addr.sin.sin_addr, r->addr, 4);
+		memcpy(&p->local.sin.sin_addr, r->local, 4);
 	} else {
-		struct sockaddr_in6 *a = (void *)&p->addr, *l = (void *)&p->local;
-
-		a->sin6_family = l->sin6_family = AF_INET6;
-		a->sin6_port = r->port;
-		memcpy(&a->sin6_addr, r->addr, 16);
-		memcpy(&l->sin6_addr, r->local, 16);
+		p->addr.sin6.sin6_family = p->local.sin6.sin6_family = AF_INET6;
+		p->addr.sin6.sin6_port = r->port;
+		memcpy(&p->addr.sin6.sin6_addr, r->addr, 16);
+		memcpy(&p->local.sin6.sin6_addr, r->local, 16);
 	}
 }
 
 static void peer_to_rec(const struct l2tp_tunnel *t, struct stale_rec *r)
 {
 	const struct l2tp_peer *p = &t->peer;
+	uint16_t lport;
 
 	memset(r, 0, sizeof(*r));
 	r->magic = STALE_MAGIC;
@@ -70,23 +67,9 @@ static void peer_to_rec(const struct l2tp_tunnel *t, struct stale_rec *r)
 	r->peer_tid = t->peer_tid;
 	r->mark = p->mark;
 	r->sock = p->sock;
-	r->family = p->addr.ss_family;
-	if (r->family == AF_INET) {
-		const struct sockaddr_in *a = (const void *)&p->addr, *l = (const void *)&p->local;
-
-		r->port = a->sin_port;
-		memcpy(r->addr, &a->sin_addr, 4);
-		if (l->sin_family == AF_INET)
-			memcpy(r->local, &l->sin_addr, 4);
-	} else {
-		const struct sockaddr_in6 *a = (const void *)&p->addr;
-		const struct sockaddr_in6 *l = (const void *)&p->local;
-
-		r->port = a->sin6_port;
-		memcpy(r->addr, &a->sin6_addr, 16);
-		if (l->sin6_family == AF_INET6)
-			memcpy(r->local, &l->sin6_addr, 16);
-	}
+	r->family = sa46_key(&p->addr, r->addr, &r->port);
+	if (p->local.sa.sa_family == r->family)
+		sa46_key(&p->local, r->local, &lport);
 }
 
 static bool rec_valid(const struct stale_rec *r, uint16_t slot)
@@ -223,10 +206,7 @@ bool l2tp_stale_id(const struct l2tp_lns *lns, uint16_t id)
 
 static bool same_peer(const struct l2tp_peer *a, const struct l2tp_peer *b)
 {
-	return a->sock == b->sock && a->mark == b->mark &&
-	       a->addr.ss_family == b->addr.ss_family &&
-	       !memcmp(&a->addr, &b->addr, a->addr.ss_family == AF_INET ?
-		       sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	return a->sock == b->sock && a->mark == b->mark && sa46_same(&a->addr, &b->addr);
 }
 
 bool l2tp_stale_resume(struct l2tp_lns *lns, const struct l2tp_tunnel *t)

@@ -16,6 +16,7 @@ static const char *const reason_names[RXCHECK_N_VERDICTS] = {
 	[RXCHECK_LOCAL] = "local",
 	[RXCHECK_PLAINTEXT] = "plaintext",
 	[RXCHECK_UNKNOWN_SA] = "unknown_sa",
+	[RXCHECK_FAMILY] = "family",
 };
 
 static const char *const reason_text[RXCHECK_N_VERDICTS] = {
@@ -24,6 +25,7 @@ static const char *const reason_text[RXCHECK_N_VERDICTS] = {
 	[RXCHECK_LOCAL] = "it came from the gateway itself",
 	[RXCHECK_PLAINTEXT] = "no SA mark: plaintext (require-ipsec)",
 	[RXCHECK_UNKNOWN_SA] = "its mark is not that of an IPsec SA with its sender",
+	[RXCHECK_FAMILY] = "its source address is neither IPv4 nor IPv6",
 };
 
 const char *rxcheck_reason_name(enum rxcheck_verdict v)
@@ -50,24 +52,22 @@ static void parse_one(const struct cmsghdr *cm, struct l2tp_peer *peer, struct r
 		m->have_mark = true;
 	} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
 		   cm->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
-		struct sockaddr_in *l = (struct sockaddr_in *)&peer->local;
 		struct in_pktinfo pi;
 
 		memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-		memset(l, 0, sizeof(*l));
-		l->sin_family = AF_INET;
-		l->sin_addr = pi.ipi_addr;
+		memset(&peer->local, 0, sizeof(peer->local));
+		peer->local.sin.sin_family = AF_INET;
+		peer->local.sin.sin_addr = pi.ipi_addr;
 		m->ifindex = pi.ipi_ifindex;
 		m->have_pktinfo = true;
 	} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
 		   cm->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
-		struct sockaddr_in6 *l = (struct sockaddr_in6 *)&peer->local;
 		struct in6_pktinfo pi;
 
 		memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-		memset(l, 0, sizeof(*l));
-		l->sin6_family = AF_INET6;
-		l->sin6_addr = pi.ipi6_addr;
+		memset(&peer->local, 0, sizeof(peer->local));
+		peer->local.sin6.sin6_family = AF_INET6;
+		peer->local.sin6.sin6_addr = pi.ipi6_addr;
 		m->ifindex = (int)pi.ipi6_ifindex;
 		m->have_pktinfo = true;
 	}
@@ -89,32 +89,16 @@ void rxcheck_parse(const struct msghdr *mh, struct l2tp_peer *peer, struct rxche
 	}
 }
 
-static bool addr_is_loopback(const struct sockaddr_storage *ss)
+static bool addr_is_loopback(const union sa46 *sa)
 {
-	if (ss->ss_family == AF_INET) {
-		const struct in_addr *a = &((const struct sockaddr_in *)ss)->sin_addr;
-
-		return (ntohl(a->s_addr) >> 24) == 127;
-	}
-	if (ss->ss_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	if (sa->sa.sa_family == AF_INET)
+		return (ntohl(sa->sin.sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa.sa_family == AF_INET6) {
+		const struct in6_addr *a = &sa->sin6.sin6_addr;
 
 		return IN6_IS_ADDR_LOOPBACK(a) ||
 		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
 	}
-	return false;
-}
-
-static bool same_ip(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	if (a->ss_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			       &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr));
 	return false;
 }
 
@@ -123,7 +107,7 @@ static bool from_gateway(const struct rxcheck *c, const struct l2tp_peer *peer,
 			 const struct rxcheck_meta *m)
 {
 	return m->ifindex == c->lo_ifindex || addr_is_loopback(&peer->addr) ||
-	       same_ip(&peer->addr, &peer->local);
+	       sa46_same_ip(&peer->addr, &peer->local);
 }
 
 static enum rxcheck_verdict judge(const struct rxcheck *c, struct l2tp_peer *peer,
@@ -133,11 +117,18 @@ static enum rxcheck_verdict judge(const struct rxcheck *c, struct l2tp_peer *pee
 
 	if (c->module_gone)
 		return RXCHECK_NO_MODULE;
+	if (peer->addr.sa.sa_family != AF_INET && peer->addr.sa.sa_family != AF_INET6)
+		return RXCHECK_FAMILY;
 	if (!m->have_pktinfo || m->truncated || (c->require_ipsec && !m->have_mark))
 		return RXCHECK_NO_CMSG;
 	local = from_gateway(c, peer, m);
-	if (peer->mark && !local && c->sa_ok(c->sa_ctx, peer->mark, &peer->addr))
-		return RXCHECK_OK;
+	if (peer->mark && !local) {
+		struct sockaddr_storage src;
+
+		sa46_to_ss(&peer->addr, &src);
+		if (c->sa_ok(c->sa_ctx, peer->mark, &src))
+			return RXCHECK_OK;
+	}
 	if (!c->require_ipsec) {
 		peer->mark = 0;		/* plaintext, and says so */
 		return RXCHECK_OK;

@@ -42,6 +42,7 @@ enum rxcheck_verdict {
 	RXCHECK_LOCAL,		/* from the gateway itself */
 	RXCHECK_PLAINTEXT,	/* no mark: not decrypted by any SA */
 	RXCHECK_UNKNOWN_SA,	/* a mark of no SA with this peer */
+	RXCHECK_FAMILY,		/* its source is neither IPv4 nor IPv6 (AF_UNSPEC) */
 	RXCHECK_N_VERDICTS
 };
 

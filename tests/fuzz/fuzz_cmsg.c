@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rxcheck_parse(&mh, &peer, &meta);
 	CHECK(peer.mark == e.mark && peer.sock == before.sock);
 	CHECK(!memcmp(&peer.addr, &before.addr, sizeof(peer.addr)));
-	CHECK(peer.local.ss_family == e.family);
+	CHECK(peer.local.sa.sa_family == e.family);
 	if (e.family == AF_INET)
 		CHECK(!memcmp(&((struct sockaddr_in *)&peer.local)->sin_addr, e.addr, 4));
 	else if (e.family == AF_INET6)

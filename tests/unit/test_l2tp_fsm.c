@@ -529,6 +529,68 @@ static void test_duplicate_sccrq(void **state)
 	assert_int_equal(f->lns->n_tunnels, 2);
 }
 
+/* The LAC at an IPv6 address and port (lac_init's is IPv4). */
+static void lac_at6(struct lac *l, const char *addr, uint16_t port)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+
+	assert_int_equal(inet_pton(AF_INET6, addr, &sin6.sin6_addr), 1);
+	assert_int_equal(sa46_from(&l->peer.addr, &sin6, sizeof(sin6)), 0);
+}
+
+/* l's SCCRQ answered: the LNS's tunnel ID for it. */
+static uint16_t dial_sccrq(struct lac *l)
+{
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+
+	lac_sccrq(l, NULL, 0, 0x0100);
+	assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_SCCRP);
+	assert_true(sa46_same(&p.peer.addr, &l->peer.addr));	/* the reply went back there */
+	l->lns_tid = l2tp_msg_u16(&m, AVP_ASSIGNED_TUNNEL_ID);
+	return l->lns_tid;
+}
+
+/*
+ * The tunnel lookups on an IPv6 peer (union sa46 in struct l2tp_peer): a
+ * retransmitted SCCRQ finds its tunnel by address, port and Assigned Tunnel
+ * ID; another port, or an IPv4 peer whose address is the IPv6 one's first
+ * four octets, is another tunnel; l2tp_lns_tunnel_of finds each by origin.
+ */
+static void test_duplicate_sccrq_ipv6(void **state)
+{
+	struct lac l, other, v4;
+	struct l2tp_tunnel *t;
+
+	(void)state;
+	lac_init(&l, f, 0, 0, 0, 0x51);
+	lac_at6(&l, "c000:251::1", 1701);
+	dial_sccrq(&l);
+	l.ns = 0;		/* the LAC did not see our SCCRP and resends */
+	lac_sccrq(&l, NULL, 0, 0x0100);
+	assert_int_equal(f->lns->n_tunnels, 1);
+	assert_int_equal(lac_zlbs(&l), 1);
+	t = l2tp_lns_tunnel_of(f->lns, &l.peer, l.lns_tid);
+	assert_non_null(t);
+	assert_true(sa46_same(&t->peer.addr, &l.peer.addr));
+	/* the same address from another port */
+	lac_init(&other, f, 0, 0, 0, 0x51);
+	lac_at6(&other, "c000:251::1", 1702);
+	assert_null(l2tp_lns_tunnel_of(f->lns, &other.peer, l.lns_tid));
+	dial_sccrq(&other);
+	assert_int_equal(f->lns->n_tunnels, 2);
+	/* IPv4 192.0.2.81 (c0 00 02 51) at the same port */
+	lac_init(&v4, f, 0xc0000251, 1701, 0, 0x51);
+	assert_null(l2tp_lns_tunnel_of(f->lns, &v4.peer, l.lns_tid));
+	dial_sccrq(&v4);
+	assert_int_equal(f->lns->n_tunnels, 3);
+	assert_ptr_equal(l2tp_lns_tunnel_of(f->lns, &l.peer, l.lns_tid), t);
+	assert_ptr_not_equal(l2tp_lns_tunnel_of(f->lns, &other.peer, other.lns_tid), t);
+	assert_ptr_not_equal(l2tp_lns_tunnel_of(f->lns, &v4.peer, v4.lns_tid), t);
+	assert_null(l2tp_lns_tunnel_of(f->lns, &v4.peer, other.lns_tid));
+}
+
 static void test_hello_and_timeout(void **state)
 {
 	struct lac l;
@@ -889,10 +951,11 @@ static struct datapath *test_dp;
 static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 {
 	struct kern_tunnel kt = {
-		.tid = t->tid, .peer_tid = t->peer_tid, .sock_id = 1, .peer = t->peer.addr,
+		.tid = t->tid, .peer_tid = t->peer_tid, .sock_id = 1,
 	};
 
 	(void)env;
+	sa46_to_ss(&t->peer.addr, &kt.peer);
 	return datapath_tunnel_add(test_dp, &kt, &t->dp_handle);
 }
 
@@ -978,6 +1041,7 @@ int main(void)
 		T(test_wrong_state),
 		T(test_sccrq_flood),
 		T(test_duplicate_sccrq),
+		T(test_duplicate_sccrq_ipv6),
 		T(test_hello_and_timeout),
 		T(test_wrong_peer),
 		T(test_shutdown),

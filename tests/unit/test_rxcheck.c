@@ -19,6 +19,8 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+
 #include <cmocka.h>
 
 #include "l2tp/rxcheck.h"
@@ -144,7 +146,7 @@ static void test_protected(void **state)
 	init(&rc, true);
 	assert_int_equal(from_peer(&rc, SA_MARK, &p), RXCHECK_OK);
 	assert_int_equal(p.mark, SA_MARK);
-	assert_int_equal(p.local.ss_family, AF_INET);
+	assert_int_equal(p.local.sa.sa_family, AF_INET);
 	assert_int_equal(((struct sockaddr_in *)&p.local)->sin_addr.s_addr, inet_addr(GW_ADDR));
 	for (int v = 0; v < RXCHECK_N_VERDICTS; v++)
 		assert_int_equal(rc.drops[v], 0);
@@ -178,6 +180,36 @@ static void test_mark_of_another_peer(void **state)
 	add_mark(&c, SA_MARK);
 	assert_int_equal(verdict(&rc, &c, 0, &p), RXCHECK_UNKNOWN_SA);
 	assert_int_equal(rc.drops[RXCHECK_UNKNOWN_SA], 1);
+}
+
+/*
+ * A source that is not IPv4 or IPv6 (what sa46_from refuses, as l2secd's
+ * receive path converts msg_name): refused and counted, with require-ipsec
+ * or without, before any SA is asked about it.
+ */
+static void test_source_family(void **state)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX, .sun_path = "/x" };
+	struct cbuf c = { .len = 0 };
+	struct l2tp_peer p;
+	struct rxcheck rc;
+
+	(void)state;
+	for (int req = 0; req < 2; req++) {
+		init(&rc, req);
+		set_src(&p, SA_PEER);
+		assert_int_equal(sa46_from(&p.addr, &un, sizeof(un)), -1);
+		c.len = 0;
+		add_pktinfo(&c, WAN_IFINDEX, GW_ADDR);
+		add_mark(&c, SA_MARK);
+		assert_int_equal(verdict(&rc, &c, 0, &p), RXCHECK_FAMILY);
+		assert_int_equal(rc.drops[RXCHECK_FAMILY], 1);
+		assert_int_equal(sa_calls, 0);
+		assert_string_equal(rxcheck_reason_name(RXCHECK_FAMILY), "family");
+		/* the same datagram from an IPv4 source passes */
+		set_src(&p, SA_PEER);
+		assert_int_equal(verdict(&rc, &c, 0, &p), RXCHECK_OK);
+	}
 }
 
 static void test_missing_cmsgs(void **state)
@@ -338,7 +370,7 @@ static void test_from_gateway6(void **state)
 	/* another peer: the fake knows no IPv6 SA */
 	set_src6(&p, "2001:db8::2");
 	assert_int_equal(verdict(&rc, &c, 0, &p), RXCHECK_UNKNOWN_SA);
-	assert_int_equal(p.local.ss_family, AF_INET6);
+	assert_int_equal(p.local.sa.sa_family, AF_INET6);
 }
 
 static void test_module_gone(void **state)
@@ -492,12 +524,21 @@ static struct nlmsghdr *newsa(char *buf, int family, const char *src, uint8_t pr
 	return nlh;
 }
 
+/* xfrm_marks_has on a tunnel's peer address. */
+static bool marks_has(struct xfrm_marks *xm, uint32_t mark, const union sa46 *src)
+{
+	struct sockaddr_storage ss;
+
+	sa46_to_ss(src, &ss);
+	return xfrm_marks_has(xm, mark, &ss);
+}
+
 static bool has4(struct xfrm_marks *xm, uint32_t mark, const char *src)
 {
 	struct l2tp_peer p;
 
 	set_src(&p, src);
-	return xfrm_marks_has(xm, mark, &p.addr);
+	return marks_has(xm, mark, &p.addr);
 }
 
 static void test_xfrm_marks(void **state)
@@ -544,9 +585,9 @@ static void test_xfrm_marks(void **state)
 	assert_false(has4(xm, 9, "198.51.100.9"));
 	assert_false(has4(xm, 0, "198.51.100.9"));
 	set_src6(&p6, "2001:db8::5");
-	assert_true(xfrm_marks_has(xm, 5, &p6.addr));
+	assert_true(marks_has(xm, 5, &p6.addr));
 	set_src6(&p6, "2001:db8::6");
-	assert_false(xfrm_marks_has(xm, 5, &p6.addr));
+	assert_false(marks_has(xm, 5, &p6.addr));
 	/* the next dump replaces the copy: mark 9's SA is gone */
 	xfrm_marks_parse(newsa(buf, AF_INET, "198.51.100.7", IPPROTO_ESP, XFRM_MODE_TRANSPORT,
 			       &m5, NULL), xm);
@@ -562,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_protected),
 		cmocka_unit_test(test_plaintext_and_unknown_mark),
 		cmocka_unit_test(test_mark_of_another_peer),
+		cmocka_unit_test(test_source_family),
 		cmocka_unit_test(test_missing_cmsgs),
 		cmocka_unit_test(test_short_cmsgs),
 		cmocka_unit_test(test_cmsg_past_the_buffer),

@@ -39,6 +39,16 @@ static struct sockaddr_storage peer4(const char *a, uint16_t port)
 	return ss;
 }
 
+/* The same, as a tunnel keeps it (struct l2tp_peer). */
+static union sa46 peer46(const char *a, uint16_t port)
+{
+	struct sockaddr_storage ss = peer4(a, port);
+	union sa46 sa;
+
+	assert_int_equal(sa46_from(&sa, &ss, sizeof(ss)), 0);
+	return sa;
+}
+
 static struct kern_tunnel ktunnel(uint16_t tid, const struct sockaddr_storage *peer,
 				  bool require_ipsec, uint32_t mark)
 {
@@ -402,7 +412,8 @@ static void test_release(void **state)
 	print_message("RSS %ld -> %ld (%u slots) -> %ld (%u up) -> %ld (gone) -> %ld kB (released)\n",
 		      rss0, rss1, SLOTS, rss2, USED, rss3, rss4);
 	assert_true((rss1 - rss0) * 1024 / SLOTS <= 16);
-	assert_true(rss2 - rss1 >= (long)USED * 400 / 1024);
+	/* a tunnel's slot and a session's: 280 B (the peer's addresses 28 B each since s21) */
+	assert_true(rss2 - rss1 >= (long)USED * 256 / 1024);
 	assert_true(rss3 - rss1 > (rss2 - rss1) / 2);
 #if !defined(__SANITIZE_ADDRESS__)
 	/* (ASan's quarantine keeps the indexes' bucket arrays freed as they shrank) */
@@ -436,14 +447,14 @@ static void test_dgchan(void **state)
 {
 	static const uint8_t hello[] = { 0xc8, 0x02, 0x00, 0x0c, 0, TID, 0, 0, 0, 1, 0, 1 };
 	static uint8_t msg[DGCHAN_MAX], big[RXBATCH_DATA + 1];
-	struct l2tp_peer p = { .addr = peer4("192.0.2.1", 4500), .mark = MARK, .sock = 1 };
+	struct l2tp_peer p = { .addr = peer46("192.0.2.1", 4500), .mark = MARK, .sock = 1 };
 	struct rxcheck_meta m = { .have_mark = true, .have_pktinfo = true, .ifindex = 3 };
 	struct l2tp_peer q;
 	struct rxcheck_meta mq;
 	const uint8_t *dg;
 	size_t n, dn;
 
-	p.local = peer4("198.51.100.7", 0);
+	p.local = peer46("198.51.100.7", 0);
 	n = dgchan_encode(msg, &p, &m, hello, sizeof(hello));
 	assert_int_equal(n, DGCHAN_HDR + sizeof(hello));
 	assert_int_equal(dgchan_decode(msg, n, 2, &q, &mq, &dg, &dn), 0);
@@ -475,7 +486,7 @@ static void test_dgchan(void **state)
 	assert_int_equal(dgchan_decode(msg, n, 2, &q, &mq, &dg, &dn), -1);
 	assert_int_equal(dgchan_encode(msg, &p, &m, hello, 0), 0);
 	assert_int_equal(dgchan_encode(msg, &p, &m, big, sizeof(big)), 0);
-	p.addr.ss_family = AF_UNSPEC;
+	p.addr.sa.sa_family = AF_UNSPEC;
 	assert_int_equal(dgchan_encode(msg, &p, &m, hello, sizeof(hello)), 0);
 }
 
@@ -484,7 +495,7 @@ static void test_dgchan_bounded(void **state)
 {
 	static const uint8_t hello[] = { 0xc8, 0x02, 0x00, 0x0c, 0, TID, 0, 0, 0, 1, 0, 1 };
 	static uint8_t buf[DGCHAN_MAX], in[DGCHAN_MAX + 1];
-	struct l2tp_peer p = { .addr = peer4("192.0.2.1", 4500), .sock = 0 };
+	struct l2tp_peer p = { .addr = peer46("192.0.2.1", 4500), .sock = 0 };
 	struct rxcheck_meta m = { .have_pktinfo = true };
 	struct l2tp_peer q;
 	struct rxcheck_meta mq;
