@@ -69,13 +69,16 @@ void ppp_config_init(struct ppp_config *cfg)
 	cfg->ipv4 = true;
 }
 
-void ppp_log(struct ppp_session *s, int prio, const char *fmt, ...)
+bool ppp_log_on(const struct ppp_session *s, int prio)
+{
+	return s->ops->log && (!s->ops->log_enabled || s->ops->log_enabled(s->ctx, prio));
+}
+
+void ppp_log_msg(struct ppp_session *s, int prio, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
 
-	if (!s->ops->log || (s->ops->log_enabled && !s->ops->log_enabled(s->ctx, prio)))
-		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
