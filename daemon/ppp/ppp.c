@@ -260,9 +260,7 @@ static void session_down(struct ppp_session *s)
 	s->phase = PHASE_DEAD;
 	s->dead = true;
 	ppp_set_reason(s, PPP_DOWN_NEGOTIATION, "LCP negotiation failed");
-	ppp_log(s, LOG_NOTICE, "session down: %s (%s)",
-		ppp_down_reason_name(s->reason), ppp_reason_msg(s));
-	s->ops->down(s->ctx, s->reason, ppp_reason_msg(s));
+	s->ops->down(s->ctx, s->reason, ppp_reason_msg(s));	/* which logs it */
 }
 
 void ppp_lcp_finished(struct ppp_session *s)
@@ -276,7 +274,8 @@ static void settle(struct ppp_session *s)
 	if (s->dead || !s->term_pending)
 		return;
 	s->term_pending = false;
-	ppp_log(s, LOG_NOTICE, "terminating: %s", ppp_reason_msg(s));
+	/* at info: the session's down line (ops->down) carries the reason */
+	ppp_log(s, LOG_INFO, "terminating: %s", ppp_reason_msg(s));
 	if (s->abort_pending) {
 		/* No Terminate handshake: the peer is gone. */
 		if (s->lcp.state == ST_OPENED)
