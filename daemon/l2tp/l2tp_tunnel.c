@@ -430,8 +430,8 @@ static void scccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	l2tp_lns_snap(lns, L2TP_SNAP_UP, t, NULL);
 	/* at info: the session's line says who came from where (sess.c) */
 	log_info("l2tp: tunnel %u established with %s (host '%s', peer tunnel %u)%s",
-		   t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), l2tp_tunnel_peer_host(t),
-		   t->peer_tid, t->secret ? ", authenticated" : "");
+		 t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), l2tp_tunnel_peer_host(t),
+		 t->peer_tid, t->secret ? ", authenticated" : "");
 	if (t->hello_ms)
 		ev_timer_arm(lns->loop, &t->hello_timer, t->hello_ms);
 	else
