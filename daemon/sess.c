@@ -65,6 +65,7 @@ struct sess {
 	uint64_t idle_rx;		/* packets from the client at the last look ... */
 	uint64_t idle_since;		/* ... and when they last moved */
 	uint64_t limit_end_ms;		/* when it ends (evloop_now); 0: none */
+	uint64_t start_ms;		/* its L2TP session's start (evloop_now), for the log */
 	/* RADIUS accounting (aaa.h) */
 	struct aaa_acct *acct;		/* from IPCP up to the Stop; NULL: none */
 	struct ev_timer acct_timer;	/* the next Interim-Update */
@@ -900,8 +901,10 @@ static void sess_end(struct sess *x)
 	char text[64];
 
 	snprintf(text, sizeof(text), "PPP: %s", ppp_down_reason_name(x->down_reason));
-	if (ls)
+	if (ls) {
 		ls->ppp = NULL;	/* closed() must not find us */
+		ls->close_quiet = true;	/* cb_down logged the end */
+	}
 	sess_free(x);
 	if (ls)
 		l2tp_session_close(ls, result, 0, text);
@@ -1496,13 +1499,45 @@ static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
 	return 0;
 }
 
+/*
+ * The session up at notice, an audit's line: the first of IPCP and IPv6CP up
+ * (of those with an address) says who came from where (user, the client's
+ * address and port, its host name, the method, the data path) with that
+ * protocol's address (a: IPv4, or with v6 the /64); the other its address
+ * alone. Neither waits for the other. Formatted only when written.
+ */
+static void log_up(const struct sess *x, bool v6, const char *a)
+{
+	const struct l2tp_tunnel *t = x->l2tp ? x->l2tp->tunnel : NULL;
+	const char *method = ppp_auth_method_name(x->ppp);
+	char ps[80] = "?";
+
+	if (v6 ? x->routed4 : x->routed6) {
+		if (v6)
+			log_notice("ppp %s: user '%s' has IPv6 prefix %s/64", x->tag,
+				   ppp_user(x->ppp), a);
+		else
+			log_notice("ppp %s: user '%s' is up at %s (%s data path)", x->tag,
+				   ppp_user(x->ppp), a, sessions_datapath(x->ss));
+		return;
+	}
+	if (t)
+		l2tp_peer_str(&t->peer, ps, sizeof(ps));
+	log_notice(v6 ? "ppp %s: user '%s' has IPv6 prefix %s/64 (%s data path) "
+			"from %s (host '%s', auth %s%s)" :
+			"ppp %s: user '%s' is up at %s (%s data path) "
+			"from %s (host '%s', auth %s%s)",
+		   x->tag, ppp_user(x->ppp), a, sessions_datapath(x->ss), ps,
+		   t ? l2tp_tunnel_peer_host(t) : "", method ? method : "?",
+		   x->radius_auth ? " by RADIUS" : "");
+}
+
 static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 {
 	struct sess *x = ctx;
 	struct sessions *ss = x->ss;
 	char a[INET_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &info->peer, a, sizeof(a));
 	/*
 	 * Before the Configure-Ack that lets the client send (ppp_fsm.c, up_before_ack):
 	 * the route first, so that what the module lets in can be answered.
@@ -1511,14 +1546,15 @@ static void cb_ipcp_up(void *ctx, const struct ppp_ipcp_info *info)
 		goto fail;
 	froutes_up(x);
 	ss->st.up++;
-	log_notice("ppp %s: user '%s' is up at %s (%s data path)", x->tag, ppp_user(x->ppp), a,
-		   sessions_datapath(ss));
+	if (log_enabled(LOG_NOTICE))
+		log_up(x, false, inet_ntop(AF_INET, &info->peer, a, sizeof(a)));
 	acct_start(x);		/* first: the record has its Acct-Session-Id */
 	sess_record(x);
 	idle_start(x);
 	return;
 fail:
-	log_err("ppp %s: cannot route %s to the client: hanging up", x->tag, a);
+	log_err("ppp %s: cannot route %s to the client: hanging up", x->tag,
+		inet_ntop(AF_INET, &info->peer, a, sizeof(a)));
 	x->fail = true;
 }
 
@@ -1606,17 +1642,18 @@ static void cb_ipv6cp_up(void *ctx, uint64_t local_id, uint64_t peer_id)
 	}
 	x->has6 = true;
 	link6(x);
-	inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a));
 	if (kern_sync(x, AF_INET6) < 0)	/* the route first, as in cb_ipcp_up */
 		goto fail;
 	froutes6_up(x);
-	log_notice("ppp %s: user '%s' has IPv6 prefix %s/64", x->tag, ppp_user(x->ppp), a);
+	if (log_enabled(LOG_NOTICE))
+		log_up(x, true, inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a)));
 	sess_record(x);
 	/* the engine is inside a callback: the RAs go out from the timer (ra.h) */
 	ev_timer_arm(ss->loop, &x->ra_timer, 0);
 	return;
 fail:
-	log_err("ppp %s: cannot route %s/64 to the client: hanging up", x->tag, a);
+	log_err("ppp %s: cannot route %s/64 to the client: hanging up", x->tag,
+		inet_ntop(AF_INET6, &x->pfx6, a, sizeof(a)));
 	x->fail = true;
 }
 
@@ -1667,7 +1704,11 @@ static void cb_down(void *ctx, enum ppp_down_reason reason, const char *msg)
 	x->down_reason = (uint8_t)reason;
 	if (ppp_is_up(x->ppp) || x->routed4 || x->routed6)
 		ss->st.down++;
-	(void)msg;	/* the engine logged it */
+	/* the session's one line at its end (ppp.h): who, why, and after how long */
+	log_notice("ppp %s: session down: %s (%s)%s%s%s after %llu s", x->tag,
+		   ppp_down_reason_name(reason), msg, *ppp_user(x->ppp) ? ": user '" : "",
+		   ppp_user(x->ppp), *ppp_user(x->ppp) ? "'" : "",
+		   (unsigned long long)((evloop_now(ss->loop) - x->start_ms) / 1000));
 }
 
 static void cb_log(void *ctx, int prio, const char *msg)
@@ -1745,6 +1786,7 @@ static struct sess *sess_alloc(struct sessions *ss, struct l2tp_session *ls)
 		return NULL;
 	x->ss = ss;
 	x->l2tp = ls;
+	x->start_ms = ls->created_ms;
 	snprintf(x->tag, sizeof(x->tag), "%u/%u", ls->tunnel->tid, ls->sid);
 	ev_timer_init(&x->timer, timer_cb);
 	ev_timer_init(&x->ra_timer, ra_timer_cb);

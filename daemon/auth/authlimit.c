@@ -435,12 +435,12 @@ static uint32_t fail_one(struct authlimit *al, uint64_t now, struct al_keys *k,
 			kind == AL_USER ? c->user_lockout_after : c->lockout_after;
 	if (kind == AL_USER_ADDR || kind == AL_SA)
 		backoff_after = c->backoff_after;
-	key_name(k, kind, name, sizeof(name));
 	if (lockout_after && e->failures >= lockout_after) {
 		if (!e->locked || e->blocked_until <= now) {
 			e->locked = true;
 			e->blocked_until = now + c->lockout_ms;
 			al->st.lockouts++;
+			key_name(k, kind, name, sizeof(name));	/* a line's only */
 			al_log(al, now, "%s locked out for %u s after %u failures",
 			       name, c->lockout_ms / 1000, e->failures);
 		}
@@ -454,6 +454,7 @@ static uint32_t fail_one(struct authlimit *al, uint64_t now, struct al_keys *k,
 		backoff = c->backoff_max_ms;
 	e->blocked_until = now + backoff;
 	al->st.backoffs++;
+	key_name(k, kind, name, sizeof(name));
 	al_log(al, now, "%s: %u failures, next attempt in %llu s", name, e->failures,
 	       (unsigned long long)(backoff / 1000));
 	return (uint32_t)backoff;

@@ -633,16 +633,16 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 	err = l2tp_avp_decode(buf + h->hdr_len, h->msg_len - h->hdr_len, lns->cfg->secret, &msg);
 	peer_tid = l2tp_msg_has(&msg, AVP_ASSIGNED_TUNNEL_ID) ?
 		l2tp_msg_u16(&msg, AVP_ASSIGNED_TUNNEL_ID) : 0;
-	l2tp_peer_str(peer, ps, sizeof(ps));
 	if (err == L2TP_DEC_OK && msg.type != L2TP_SCCRQ) {
 		lns->stats.rx_wrong_state++;
-		log_info("l2tp: %s: %s without a tunnel, dropped", ps, l2tp_msg_name(msg.type));
+		log_info("l2tp: %s: %s without a tunnel, dropped",
+			 l2tp_peer_str(peer, ps, sizeof(ps)), l2tp_msg_name(msg.type));
 		return;
 	}
 	if (err != L2TP_DEC_OK) {
 		lns->stats.rx_malformed++;
-		log_info("l2tp: %s: bad SCCRQ: %s (%s AVP %u)", ps, l2tp_decode_strerror(err),
-			 l2tp_avp_name(msg.bad_type), msg.bad_type);
+		log_info("l2tp: %s: bad SCCRQ: %s (%s AVP %u)", l2tp_peer_str(peer, ps, sizeof(ps)),
+			 l2tp_decode_strerror(err), l2tp_avp_name(msg.bad_type), msg.bad_type);
 		if (!peer_tid || err == L2TP_DEC_IGNORE)
 			return;
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
@@ -653,7 +653,8 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 	}
 	if (!peer_tid) {
 		lns->stats.rx_malformed++;
-		log_info("l2tp: %s: SCCRQ with Assigned Tunnel ID 0, dropped", ps);
+		log_info("l2tp: %s: SCCRQ with Assigned Tunnel ID 0, dropped",
+			 l2tp_peer_str(peer, ps, sizeof(ps)));
 		return;
 	}
 	t = find_by_peer(lns, peer, peer_tid);
@@ -664,7 +665,8 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 	}
 	if (l2tp_msg_u16(&msg, AVP_PROTOCOL_VERSION) != 0x0100) {
 		lns->stats.sccrq_refused++;
-		log_info("l2tp: %s: protocol version %#x not supported", ps,
+		log_info("l2tp: %s: protocol version %#x not supported",
+			 l2tp_peer_str(peer, ps, sizeof(ps)),
 			 l2tp_msg_u16(&msg, AVP_PROTOCOL_VERSION));
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_BAD_VERSION, 0x0100,
 					    "version 1.0 only");
@@ -684,7 +686,8 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 	}
 	if (lns->n_tunnels >= lns->cfg->max_tunnels || lns->n_half_open >= lns->cfg->max_half_open) {
 		lns->stats.sccrq_refused++;
-		log_warn("l2tp: %s: tunnel refused: %s reached (%u tunnels, %u half-open)", ps,
+		log_warn("l2tp: %s: tunnel refused: %s reached (%u tunnels, %u half-open)",
+			 l2tp_peer_str(peer, ps, sizeof(ps)),
 			 lns->n_tunnels >= lns->cfg->max_tunnels ? "max-tunnels" : "max-half-open",
 			 lns->n_tunnels, lns->n_half_open);
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
@@ -694,7 +697,7 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 	if (l2tp_msg_has(&msg, AVP_CHALLENGE) && !lns->cfg->secret[0]) {
 		lns->stats.sccrq_refused++;
 		log_notice("l2tp: %s: peer asks for tunnel authentication, no secret configured",
-			   ps);
+			   l2tp_peer_str(peer, ps, sizeof(ps)));
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_NOT_AUTHORIZED, 0,
 					    "no tunnel secret configured");
 		return;

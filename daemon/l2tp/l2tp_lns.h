@@ -131,6 +131,7 @@ struct l2tp_session {
 	uint32_t call_serial;
 	uint32_t tx_speed, rx_speed, framing_type;
 	bool in_kernel;
+	bool close_quiet;		/* our close at info: the PPP layer logged the end */
 	uint64_t created_ms;
 	uint32_t accm_send, accm_recv;	/* from SLI */
 	uint32_t call_errors[6];	/* from WEN: CRC, framing, HW overruns, buffer overruns, timeouts, alignment */
@@ -198,7 +199,8 @@ struct l2tp_tunnel {
 	bool stop_owed;			/* closed with no StopCCN: the peer's next message gets one */
 	bool adm_half_open, adm_counted;
 	bool close_quiet;		/* its close logged at info: admission logged it per
-					 * peer, or shutdown counts it in one line */
+					 * peer, shutdown counts it in one line, or the
+					 * peer's StopCCN asked for a clear */
 };
 
 /* The peer's Host Name and Vendor Name from its SCCRQ (or record); "" when none. */

@@ -67,8 +67,9 @@ void l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
 
 	if (s->state == SESSION_CLOSED)
 		return;
-	log_notice("l2tp: session %u/%u closed by us: result %u error %u%s%s", t->tid, sid,
-		   result, error, text ? ": " : "", text ? text : "");
+	log_at(s->close_quiet ? LOG_INFO : LOG_NOTICE,
+	       "l2tp: session %u/%u closed by us: result %u error %u%s%s", t->tid, sid,
+	       result, error, text ? ": " : "", text ? text : "");
 	/* gone from every lookup before the CDN: its failure cannot reach s */
 	l2tp_session_drop(s);
 	if (t->state == TUNNEL_ESTABLISHED && !t->close_pending)
@@ -177,8 +178,8 @@ static void iccn_input(struct l2tp_session *s, const struct l2tp_msg *msg)
 	s->state = SESSION_ESTABLISHED;
 	lns->stats.sessions_established++;
 	l2tp_lns_snap(lns, L2TP_SNAP_UP, t, s);
-	log_notice("l2tp: session %u/%u established (peer %u/%u, %u bps)", t->tid, s->sid,
-		   t->peer_tid, s->peer_sid, s->tx_speed);
+	log_info("l2tp: session %u/%u established (peer %u/%u, %u bps)", t->tid, s->sid,
+		 t->peer_tid, s->peer_sid, s->tx_speed);
 	if (lns->sops && lns->sops->established)
 		lns->sops->established(lns->sops_arg, s);
 	else
@@ -190,8 +191,10 @@ static void cdn_input(struct l2tp_session *s, const struct l2tp_msg *msg)
 {
 	const struct l2tp_avp_val *rc = &msg->avp[AVP_RESULT_CODE];
 
-	log_notice("l2tp: session %u/%u closed by peer: result %u error %u", s->tunnel->tid,
-		   s->sid, get_be16(rc->p), rc->len >= 4 ? get_be16(rc->p + 2) : 0);
+	/* at info when the PPP layer has it: its line says the session is down, and why */
+	log_at(s->ppp ? LOG_INFO : LOG_NOTICE,
+	       "l2tp: session %u/%u closed by peer: result %u error %u", s->tunnel->tid,
+	       s->sid, get_be16(rc->p), rc->len >= 4 ? get_be16(rc->p + 2) : 0);
 	l2tp_session_drop(s);
 }
 

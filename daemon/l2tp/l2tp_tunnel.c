@@ -307,13 +307,14 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, bool send, uint16_t result, uint16
 	t->in_kernel = false;
 	/*
 	 * admission's closes (a flood's) are logged there, once per peer per 10 s;
-	 * shutdown's of tunnels still negotiating in one line (l2tp_lns_shutdown)
+	 * shutdown's of tunnels still negotiating in one line (l2tp_lns_shutdown);
+	 * the peer's StopCCN of a clear is a normal end (stopccn_input)
 	 */
-	log_msg(t->close_quiet ? LOG_INFO : LOG_NOTICE,
-		"l2tp: tunnel %u (peer %s '%s') %s: result %u error %u%s%s", t->tid,
-		l2tp_peer_str(&t->peer, ps, sizeof(ps)), l2tp_tunnel_peer_host(t),
-		send ? "closed by us" : "closed", result, error, text ? ": " : "",
-		text ? text : "");
+	log_at(t->close_quiet ? LOG_INFO : LOG_NOTICE,
+	       "l2tp: tunnel %u (peer %s '%s') %s: result %u error %u%s%s", t->tid,
+	       l2tp_peer_str(&t->peer, ps, sizeof(ps)), l2tp_tunnel_peer_host(t),
+	       send ? "closed by us" : "closed", result, error, text ? ": " : "",
+	       text ? text : "");
 	if (send && !t->ctrl.dead)
 		send_stopccn(t, result, error, text);
 	/*
@@ -427,9 +428,10 @@ static void scccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	}
 	lns->stats.tunnels_established++;
 	l2tp_lns_snap(lns, L2TP_SNAP_UP, t, NULL);
-	log_notice("l2tp: tunnel %u established with %s (host '%s', peer tunnel %u)%s",
-		   t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), l2tp_tunnel_peer_host(t),
-		   t->peer_tid, t->secret ? ", authenticated" : "");
+	/* at info: the session's line says who came from where (sess.c) */
+	log_info("l2tp: tunnel %u established with %s (host '%s', peer tunnel %u)%s",
+		 t->tid, l2tp_peer_str(&t->peer, ps, sizeof(ps)), l2tp_tunnel_peer_host(t),
+		 t->peer_tid, t->secret ? ", authenticated" : "");
 	if (t->hello_ms)
 		ev_timer_arm(lns->loop, &t->hello_timer, t->hello_ms);
 	else
@@ -450,6 +452,7 @@ static void stopccn_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 	}
 	/* acknowledge at once: the peer is waiting to clean up */
 	l2tp_ctrl_ack_now(&t->ctrl);
+	t->close_quiet = result == STOPCCN_CLEAR;	/* the client hung up: at info */
 	l2tp_tunnel_close(t, false, result, error, text[0] ? text : "StopCCN from peer");
 	t->stop_owed = false;	/* the peer knows */
 }

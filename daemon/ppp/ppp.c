@@ -69,13 +69,16 @@ void ppp_config_init(struct ppp_config *cfg)
 	cfg->ipv4 = true;
 }
 
-void ppp_log(struct ppp_session *s, int prio, const char *fmt, ...)
+bool ppp_log_on(const struct ppp_session *s, int prio)
+{
+	return s->ops->log && (!s->ops->log_enabled || s->ops->log_enabled(s->ctx, prio));
+}
+
+void ppp_log_msg(struct ppp_session *s, int prio, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
 
-	if (!s->ops->log || (s->ops->log_enabled && !s->ops->log_enabled(s->ctx, prio)))
-		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -257,9 +260,7 @@ static void session_down(struct ppp_session *s)
 	s->phase = PHASE_DEAD;
 	s->dead = true;
 	ppp_set_reason(s, PPP_DOWN_NEGOTIATION, "LCP negotiation failed");
-	ppp_log(s, LOG_NOTICE, "session down: %s (%s)",
-		ppp_down_reason_name(s->reason), ppp_reason_msg(s));
-	s->ops->down(s->ctx, s->reason, ppp_reason_msg(s));
+	s->ops->down(s->ctx, s->reason, ppp_reason_msg(s));	/* which logs it */
 }
 
 void ppp_lcp_finished(struct ppp_session *s)
@@ -273,7 +274,8 @@ static void settle(struct ppp_session *s)
 	if (s->dead || !s->term_pending)
 		return;
 	s->term_pending = false;
-	ppp_log(s, LOG_NOTICE, "terminating: %s", ppp_reason_msg(s));
+	/* at info: the session's down line (ops->down) carries the reason */
+	ppp_log(s, LOG_INFO, "terminating: %s", ppp_reason_msg(s));
 	if (s->abort_pending) {
 		/* No Terminate handshake: the peer is gone. */
 		if (s->lcp.state == ST_OPENED)

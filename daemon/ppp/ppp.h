@@ -185,7 +185,11 @@ struct ppp_ops {
 	void (*ipv6cp_up)(void *ctx, uint64_t local_id, uint64_t peer_id);
 	/* Optional: IPv4/IPv6 packets once the NCP is open (TUN data path). */
 	void (*data)(void *ctx, uint16_t proto, const uint8_t *pkt, size_t len);
-	/* Exactly once; the message is for the log, never contains secrets. */
+	/*
+	 * Exactly once; the message is for the log, never contains secrets.
+	 * The engine does not log the end itself: the owner's line does (its
+	 * user, its duration), the engine's "terminating" is at info.
+	 */
 	void (*down)(void *ctx, enum ppp_down_reason reason, const char *msg);
 	/* syslog priority; the engine never passes a password or hash. */
 	void (*log)(void *ctx, int prio, const char *msg);

@@ -305,7 +305,7 @@ static bool grant(struct ppp_session *s, const char *user, const char *auth_resp
 
 static void auth_granted(struct ppp_session *s, struct in_addr addr, const char *by)
 {
-	ppp_log(s, LOG_NOTICE, "user '%s' authenticated with %s%s", s->user,
+	ppp_log(s, LOG_INFO, "user '%s' authenticated with %s%s", s->user,
 		method_name(s->auth_method), by);
 	auth_end(s, AUTH_DONE);
 	if (s->ops->auth_result)

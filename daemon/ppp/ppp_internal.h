@@ -254,8 +254,16 @@ const char *ppp_reason_msg(const struct ppp_session *s);
 void ppp_auth_outcome(struct ppp_session *s, const struct ppp_auth_outcome *o);
 
 /* ppp.c */
-void ppp_log(struct ppp_session *s, int prio, const char *fmt, ...)
+/* Whether a line of prio would be written (the owner's log_enabled). */
+bool ppp_log_on(const struct ppp_session *s, int prio);
+void ppp_log_msg(struct ppp_session *s, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * A line below the level costs a test: its arguments (an inet_ntop) are not
+ * even computed, as with core/log.h's log_at. So they have no side effects.
+ */
+#define ppp_log(s, prio, ...) \
+	do { if (ppp_log_on(s, prio)) ppp_log_msg(s, prio, __VA_ARGS__); } while (0)
 /* A frame dropped because of the peer: rate-limited to debug after a few. */
 void ppp_log_drop(struct ppp_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

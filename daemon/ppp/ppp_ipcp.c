@@ -157,7 +157,7 @@ static void ipcp_up(struct ppp_fsm *f)
 	};
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 
-	ppp_log(s, LOG_NOTICE, "IPCP up: user '%s' peer %s local %s", ppp_user(s),
+	ppp_log(s, LOG_INFO, "IPCP up: user '%s' peer %s local %s", ppp_user(s),
 		inet_ntop(AF_INET, &info.peer, a, sizeof(a)),
 		inet_ntop(AF_INET, &info.local, b, sizeof(b)));
 	s->ops->ipcp_up(s->ctx, &info);

@@ -143,7 +143,7 @@ static void ipv6cp_up(struct ppp_fsm *f)
 {
 	struct ppp_session *s = f->s;
 
-	ppp_log(s, LOG_NOTICE, "IPv6CP up: user '%s' local %016llx peer %016llx",
+	ppp_log(s, LOG_INFO, "IPv6CP up: user '%s' local %016llx peer %016llx",
 		ppp_user(s), (unsigned long long)s->i6.local_id,
 		(unsigned long long)s->i6.peer_id);
 	s->ops->ipv6cp_up(s->ctx, s->i6.local_id, s->i6.peer_id);

@@ -23,6 +23,7 @@
 #include "heap.h"
 #include "ppp/mschap.h"
 #include "ppp/ppp.h"
+#include "ppp/ppp_internal.h"	/* ppp_log */
 
 #define MAXF 256
 
@@ -1213,6 +1214,39 @@ static void test_log_below_level_skipped(void **state)
 	assert_int_equal(x->notices, all->notices);
 	fx_free(x);
 	fx_free(all);
+}
+
+static unsigned int computed;
+
+static const char *costly(void)
+{
+	computed++;
+	return "10.0.0.1";
+}
+
+/*
+ * Nor are its arguments computed (an address's inet_ntop, as ipcp_up's):
+ * ppp_log tests the level first, as core/log.h's log_info does.
+ */
+static void test_log_below_level_not_computed(void **state)
+{
+	struct ppp_ops quiet = ops;
+	struct fx *x;
+
+	(void)state;
+	quiet.log_enabled = cb_log_enabled;
+	fx_ops = &quiet;
+	x = fx_new(NULL);
+	fx_ops = &ops;
+	computed = 0;
+	ppp_log(x->s, LOG_INFO, "peer %s", costly());
+	ppp_log(x->s, LOG_DEBUG, "peer %s", costly());
+	assert_int_equal(computed, 0);
+	assert_null(strstr(x->log, "peer 10.0.0.1"));
+	ppp_log(x->s, LOG_NOTICE, "peer %s", costly());
+	assert_int_equal(computed, 1);
+	assert_non_null(strstr(x->log, "peer 10.0.0.1"));
+	fx_free(x);
 }
 
 /* Malformed frames: dropped and counted, never answered, never over-read. */
@@ -2432,6 +2466,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6cp),
 		cmocka_unit_test(test_ncp_up_before_last_ack),
 		cmocka_unit_test(test_log_below_level_skipped),
+		cmocka_unit_test(test_log_below_level_not_computed),
 		cmocka_unit_test(test_malformed_frames),
 		cmocka_unit_test(test_nak_loops_bounded),
 		cmocka_unit_test(test_magic_loopback),

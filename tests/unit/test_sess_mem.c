@@ -32,6 +32,7 @@
  * namespaces and /dev/net/tun; else skipped.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <net/if.h>
 #include <poll.h>
@@ -1453,6 +1454,109 @@ static void test_tun_unreachable(void **state)
 	world_free(&w);
 }
 
+/* --- the log at notice ------------------------------------------------------- */
+
+/* stderr into a pipe: l2secd's lines as journald reads them ("<N>" prefixes) */
+static int log_pipe_start(int *saved)
+{
+	int p[2];
+
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	assert_int_equal(fcntl(p[0], F_SETPIPE_SZ, 1 << 20) > 0, 1);
+	*saved = dup(STDERR_FILENO);
+	assert_true(*saved >= 0);
+	assert_int_equal(dup2(p[1], STDERR_FILENO), STDERR_FILENO);
+	close(p[1]);
+	unsetenv("JOURNAL_STREAM");
+	log_setup(LOG_TARGET_STDERR, LOG_NOTICE, "test");
+	return p[0];
+}
+
+/* What was logged since, NUL-terminated; stderr back, the level err again. */
+static void log_pipe_read(int rd, char *buf, size_t cap)
+{
+	ssize_t n = read(rd, buf, cap - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+static void log_pipe_stop(int rd, int saved)
+{
+	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(rd);
+}
+
+static unsigned int lines_of(const char *s)
+{
+	unsigned int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * What an operator of many clients reads at the default level (issue 19): a
+ * client with IPv4 and IPv6 logs two lines as it comes up, the first naming
+ * who came from where (user, address and port, host name, method, data
+ * path) with the address of the protocol that opened first, the second the
+ * other one's address; and one as it goes (its CDN, then its StopCCN): why,
+ * who, after how long. The tunnel's and session's setup, authentication and
+ * each NCP are at info.
+ */
+static void test_notice_lines(void **state)
+{
+	struct l2tp_builder b;
+	struct client c;
+	struct world w;
+	char up[4096], down[4096], want[512], tag[16];
+	char a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+	uint8_t buf[64];
+	const char *p;
+	int rd, saved;
+
+	(void)state;
+	if (!world_new(&w, true))
+		skip();
+	rd = log_pipe_start(&saved);
+	client_up(&w, &c, 3, true);
+	log_pipe_read(rd, up, sizeof(up));
+	lac_cdn(&c);
+	lac_begin(&c.l, &b, buf, sizeof(buf), 0, L2TP_STOPCCN);
+	l2tp_build_u16(&b, true, AVP_ASSIGNED_TUNNEL_ID, c.l.tid);
+	l2tp_build_result(&b, STOPCCN_CLEAR, 0, NULL);
+	lac_send(&c.l, &b);
+	log_pipe_read(rd, down, sizeof(down));
+	log_pipe_stop(rd, saved);
+	print_message("up:\n%sdown:\n%s", up, down);
+
+	snprintf(tag, sizeof(tag), "%u/%u", c.l.lns_tid, c.lns_sid);
+	inet_ntop(AF_INET, c.addr, a4, sizeof(a4));
+	inet_ntop(AF_INET6, c.ra_pfx, a6, sizeof(a6));
+	/* IPv6CP opens first here (IPCP waits for its Nak's address): the session's line */
+	snprintf(want, sizeof(want),
+		 "<5>ppp %s: user 'alice' has IPv6 prefix %s/64 (tun data path) from "
+		 "198.51.100.3:1701 (host 'lac', auth pap)\n"
+		 "<5>ppp %s: user 'alice' is up at %s (tun data path)\n", tag, a6, tag, a4);
+	assert_string_equal(up, want);
+
+	/* both went: the session by its CDN, the tunnel (lingering) by its StopCCN */
+	assert_null(l2tp_lns_session(w.f->lns, c.l.lns_tid, c.lns_sid));
+	assert_int_equal(l2tp_lns_tunnel(w.f->lns, c.l.lns_tid)->state, TUNNEL_CLOSING);
+	assert_int_equal(lines_of(down), 1);
+	snprintf(want, sizeof(want), "<5>ppp %s: session down: terminated by the peer "
+		 "(L2TP session closed): user 'alice' after ", tag);
+	assert_memory_equal(down, want, strlen(want));
+	/* whole seconds since its ICRQ: 0 on a quick run, more on a slow one */
+	p = down + strlen(want);
+	assert_true(*p >= '0' && *p <= '9');
+	p += strspn(p, "0123456789");
+	assert_string_equal(p, " s\n");
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1469,6 +1573,7 @@ int main(void)
 		cmocka_unit_test(test_pool_routes),
 		cmocka_unit_test(test_import_reloaded),
 		cmocka_unit_test(test_restart_negotiation),
+		cmocka_unit_test(test_notice_lines),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
