@@ -13,6 +13,7 @@
  *               with the IPv6 /64 the session holds (the RA's prefix)
  *   ST_GONE     when a tunnel (sid 0; its sessions go with it) or a session
  *               leaves the established state (GONE)
+ * (an object's records it still holds folded into one: priv_state_fold),
  * and the parent hands the records back to the next engine, before that one
  * reads a datagram: every ST_TUNNEL, then each session's ST_SESSION and
  * ST_PPP, then ST_END with the counts.
