@@ -510,11 +510,12 @@ static void dp_session_del(void *env, struct l2tp_session *s)
 
 /*
  * privsep: the records a new engine resumes from, to the parent, as they
- * change (priv/priv_state.h). Ns and Nr go after every exchange, uncoalesced:
- * a small datagram per control message (HELLOs: one a minute a tunnel), held
- * until the engine's next message to the parent or until its loop waits
- * (engine_priv_record), so the record is never behind the peer once the
- * engine waits for its next event.
+ * change (priv/priv_state.h). Ns and Nr after every exchange, held until the
+ * engine's next message to the parent or until its loop waits
+ * (engine_priv_record, where a tunnel's held records become one), so the
+ * record is never behind the peer once the engine waits for its next event:
+ * a resumed tunnel needs them exact (docs/ARCHITECTURE.md, "Resuming after
+ * the engine dies").
  */
 static void dp_snap(void *env, enum l2tp_snap_event ev, struct l2tp_tunnel *t,
 		    struct l2tp_session *s)

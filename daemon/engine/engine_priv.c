@@ -736,6 +736,49 @@ int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *o
 	return 0;
 }
 
+/* The held record at octet at goes; those after it move up a place and a number. */
+static void held_drop(struct engine_priv *ep, unsigned int at)
+{
+	unsigned int len = get_be16(ep->rec + at + 2);
+
+	memmove(ep->rec + at, ep->rec + at + len, ep->rec_used - at - len);
+	ep->rec_used -= len;
+	explicit_bzero(ep->rec + ep->rec_used, len);	/* a user name */
+	ep->n_rec--;
+	ep->st_seq--;
+	for (unsigned int i = at; i < ep->rec_used; i += get_be16(ep->rec + i + 2))
+		put_be32(ep->rec + i + 4, get_be32(ep->rec + i + 4) - 1);
+}
+
+/*
+ * The held records that rec (encoded, numbered next) makes moot
+ * (priv_state_fold): false when rec need not go itself (it went into a held
+ * one, whose number rec then has, or it undid one: number 0).
+ */
+static bool held_fold(struct engine_priv *ep, uint8_t *rec)
+{
+	bool go = true;
+
+	for (unsigned int at = 0; at < ep->rec_used;) {
+		switch (priv_state_fold(ep->rec + at, rec)) {
+		case PRIV_FOLD_INTO:
+			put_be32(rec + 4, get_be32(ep->rec + at + 4));
+			return false;
+		case PRIV_FOLD_BOTH:
+			go = false;
+			/* fall through */
+		case PRIV_FOLD_DROP:
+			held_drop(ep, at);
+			break;
+		default:
+			at += get_be16(ep->rec + at + 2);
+			break;
+		}
+	}
+	put_be32(rec + 4, go ? ep->st_seq + 1 : 0);	/* the held ones moved up */
+	return go;
+}
+
 int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m)
 {
 	uint8_t buf[PRIV_MSG_MAX];
@@ -750,6 +793,13 @@ int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m)
 			priv_state_type_name(m->type));
 		return -1;
 	}
+	/* one record an object in the hold: a newer one replaces it (issue 19) */
+	if (!held_fold(ep, buf)) {
+		m->seq = get_be32(buf + 4);
+		explicit_bzero(buf, (size_t)len);
+		return 0;
+	}
+	m->seq = get_be32(buf + 4);
 	/*
 	 * held, to go before the next request or SEND, in the same system call
 	 * (engine_priv.h): the parent reads them in order with the requests

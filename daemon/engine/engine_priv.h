@@ -167,7 +167,12 @@ int engine_priv_ipsec_report(struct engine_priv *ep, struct priv_ipsec_report *o
  * the next request, before a SEND, before the event loop waits
  * (evloop_set_before_wait), or when they fill the hold: the parent reads and
  * checks each as before, and none is behind once the engine sleeps; a
- * setup's records no longer wake the parent one by one.
+ * setup's records no longer wake the parent one by one. A record coalesces
+ * with the held ones (priv_state_fold, issue 19): an object's newer record
+ * replaces its held one in place (seq: the held one's number), an ST_GONE
+ * takes its object's held records out (and goes itself only when the parent
+ * has the object: seq 0 when not), and those after move up a number; what
+ * the parent holds once the hold is sent is as if each had gone.
  */
 struct priv_state_msg;
 int engine_priv_record(struct engine_priv *ep, struct priv_state_msg *m);

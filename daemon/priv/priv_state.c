@@ -310,6 +310,79 @@ enum priv_reason priv_state_decode(const uint8_t *buf, size_t len, struct priv_s
 	return handle_valid(m) && body_valid(m) ? PRIV_OK : PRIV_R_FIELD;
 }
 
+/* --- coalescing held records (priv_state_fold) ---------------------------------------- */
+
+/*
+ * Every record's body starts with its tunnel's ID; a session's, a PPP
+ * session's and ST_GONE's go on with the session's (0 in ST_GONE: the tunnel).
+ */
+#define FOLD_TID	PRIV_ST_HDR_LEN
+#define FOLD_SID	(PRIV_ST_HDR_LEN + 2)
+#define SEQ_BODY_LEN	7	/* seq_fields on the wire: the start of tunnel_fields too */
+
+static bool same_tunnel(const uint8_t *a, const uint8_t *b)
+{
+	return !memcmp(a + PRIV_HDR_LEN, b + PRIV_HDR_LEN, 4 + 2);	/* handle and tid */
+}
+
+static bool of_session(const uint8_t *held, uint8_t type)
+{
+	return type == PRIV_ST_SESSION || type == PRIV_ST_PPP ||
+	       (type == PRIV_ST_GONE && get_be16(held + FOLD_SID));
+}
+
+/* rec's handle and body over held's (same type, same length), held's number kept. */
+static enum priv_state_fold fold_into(uint8_t *held, const uint8_t *rec)
+{
+	size_t len = get_be16(rec + 2);
+
+	memcpy(held + PRIV_HDR_LEN, rec + PRIV_HDR_LEN, len - PRIV_HDR_LEN);
+	return PRIV_FOLD_INTO;
+}
+
+static enum priv_state_fold fold_gone(const uint8_t *held, const uint8_t *rec)
+{
+	uint8_t ht = held[1];
+	uint16_t sid = get_be16(rec + FOLD_SID);
+
+	if (!sid)	/* the tunnel: every record of it */
+		return ht == PRIV_ST_TUNNEL ? PRIV_FOLD_BOTH : PRIV_FOLD_DROP;
+	if (!of_session(held, ht) || get_be16(held + FOLD_SID) != sid)
+		return PRIV_FOLD_NONE;
+	return ht == PRIV_ST_SESSION ? PRIV_FOLD_BOTH : PRIV_FOLD_DROP;
+}
+
+enum priv_state_fold priv_state_fold(uint8_t *held, const uint8_t *rec)
+{
+	uint8_t ht = held[1], rt = rec[1];
+
+	if (!priv_state_is_type(ht) || !priv_state_is_type(rt) || ht == PRIV_ST_END ||
+	    rt == PRIV_ST_END || !same_tunnel(held, rec))
+		return PRIV_FOLD_NONE;
+	switch (rt) {
+	case PRIV_ST_SEQ:
+		if (ht == PRIV_ST_SEQ)
+			return fold_into(held, rec);
+		if (ht != PRIV_ST_TUNNEL)
+			return PRIV_FOLD_NONE;
+		memcpy(held + PRIV_ST_HDR_LEN, rec + PRIV_ST_HDR_LEN, SEQ_BODY_LEN);
+		return PRIV_FOLD_INTO;
+	case PRIV_ST_TUNNEL:
+		if (ht == PRIV_ST_TUNNEL)
+			return fold_into(held, rec);
+		return ht == PRIV_ST_SEQ ? PRIV_FOLD_DROP : PRIV_FOLD_NONE;
+	case PRIV_ST_SESSION:
+	case PRIV_ST_PPP:
+		if (ht != rt || get_be16(held + FOLD_SID) != get_be16(rec + FOLD_SID))
+			return PRIV_FOLD_NONE;
+		return fold_into(held, rec);
+	case PRIV_ST_GONE:
+		return fold_gone(held, rec);
+	default:
+		return PRIV_FOLD_NONE;
+	}
+}
+
 /* --- the store --------------------------------------------------------------------- */
 
 struct st_session;

@@ -13,6 +13,7 @@
  *               with the IPv6 /64 the session holds (the RA's prefix)
  *   ST_GONE     when a tunnel (sid 0; its sessions go with it) or a session
  *               leaves the established state (GONE)
+ * (an object's records it still holds folded into one: priv_state_fold),
  * and the parent hands the records back to the next engine, before that one
  * reads a datagram: every ST_TUNNEL, then each session's ST_SESSION and
  * ST_PPP, then ST_END with the counts.
@@ -133,6 +134,33 @@ int priv_state_encode(const struct priv_state_msg *m, uint8_t *buf, size_t cap);
 /* Decode one datagram into *m (zeroed first): PRIV_OK or the decoder's reason. */
 enum priv_reason priv_state_decode(const uint8_t *buf, size_t len, struct priv_state_msg *m);
 const char *priv_state_type_name(unsigned int type);
+
+/*
+ * A sender's held records, coalesced (engine_priv.c's batch, issue 19): what
+ * record rec, encoded by priv_state_encode, does to held, an earlier record
+ * still held (both numbered in order, neither sent). The parent applies a
+ * batch's records one after the other with no request between them, so a
+ * record that a later one of the same object makes moot need not go:
+ *   NONE  unrelated: both go
+ *   INTO  rec went into held, which keeps its place and number: rec does not
+ *         go (an object's newer record; a tunnel's ST_SEQ into its ST_SEQ or
+ *         its ST_TUNNEL, whose Ns, Nr and in-flight it replaces)
+ *   DROP  held is moot: it goes from the hold, rec is still to go (an
+ *         ST_SEQ when its ST_TUNNEL comes; an ST_GONE's tunnel's or
+ *         session's records, but for the one that made it)
+ *   BOTH  rec undoes held: neither goes (an ST_GONE of the tunnel or session
+ *         whose ST_TUNNEL or ST_SESSION is held: the parent never had it;
+ *         the LNS sends that record once, when the tunnel or session is
+ *         established)
+ * Objects are named by the tunnel's handle and ID and the session's ID.
+ */
+enum priv_state_fold {
+	PRIV_FOLD_NONE,
+	PRIV_FOLD_INTO,
+	PRIV_FOLD_DROP,
+	PRIV_FOLD_BOTH,
+};
+enum priv_state_fold priv_state_fold(uint8_t *held, const uint8_t *rec);
 
 struct priv_state;
 

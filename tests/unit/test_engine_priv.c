@@ -827,6 +827,8 @@ static void test_resume_same_tid_two_sas(void **state)
 	authed_session_of(f, hb, 3, 5, &b);
 	assert_int_equal(record_session(f, hb, 3, 5, 15), 0);
 	assert_int_equal(record_ppp(f, hb, 3, 5, a), 0);	/* the other one's address */
+	/* read before the next: held, the next would replace it (priv_state_fold) */
+	assert_int_equal(engine_priv_stats(f->ep, &ps, NULL), 0);
 	assert_int_equal(record_ppp(f, hb, 3, 5, b), 0);
 	assert_int_equal(engine_priv_stats(f->ep, &ps, NULL), 0);	/* the records are read */
 	assert_int_equal(priv_state_stats(f->st)->refused[PRIV_R_ADDR_NOT_HELD], 1);
@@ -1037,14 +1039,12 @@ static void test_parent_returns_after_reply(void **state)
 }
 
 /*
- * The records in the datagram waiting on fd, alone or in a PRIV_BATCH: their
- * types and numbers into type[] and seq[] (at most max); how many, 0 when none
- * is there.
+ * The records in the datagram waiting on fd, alone or in a PRIV_BATCH,
+ * decoded into m[] (at most max); how many, 0 when none is there.
  */
-static unsigned int records_waiting(int fd, uint8_t *type, uint32_t *seq, unsigned int max)
+static unsigned int msgs_waiting(int fd, struct priv_state_msg *m, unsigned int max)
 {
 	uint8_t buf[PRIV_BATCH_MAX];
-	struct priv_state_msg m;
 	ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 	size_t at = 0, end = n > 0 ? (size_t)n : 0;
 	unsigned int k = 0;
@@ -1058,9 +1058,23 @@ static unsigned int records_waiting(int fd, uint8_t *type, uint32_t *seq, unsign
 	for (size_t len; at < end; at += len, k++) {
 		len = get_be16(buf + at + 2);
 		assert_true(k < max);
-		assert_int_equal(priv_state_decode(buf + at, len, &m), PRIV_OK);
-		type[k] = m.type;
-		seq[k] = m.seq;
+		assert_int_equal(priv_state_decode(buf + at, len, &m[k]), PRIV_OK);
+	}
+	return k;
+}
+
+/* The same, their types and numbers into type[] and seq[]. */
+static unsigned int records_waiting(int fd, uint8_t *type, uint32_t *seq, unsigned int max)
+{
+	struct priv_state_msg m[ENGINE_PRIV_RECORDS];
+	unsigned int k;
+
+	assert_true(max <= ENGINE_PRIV_RECORDS);
+	k = msgs_waiting(fd, m, max);
+
+	for (unsigned int i = 0; i < k; i++) {
+		type[i] = m[i].type;
+		seq[i] = m[i].seq;
 	}
 	return k;
 }
@@ -1104,9 +1118,10 @@ static void test_records_held_until_wait(void **state)
 	for (unsigned int i = 0; i < 3; i++)
 		assert_int_equal(seq[i], 1 + i);
 	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 0);
-	/* a full hold goes out when one more comes */
+	/* a full hold goes out when one more comes (each of another session: none coalesces) */
 	for (unsigned int i = 0; i <= ENGINE_PRIV_RECORDS; i++)
-		assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
+		assert_int_equal(record_session(f, f->h[3], 3, (uint16_t)(20 + i),
+						(uint16_t)(40 + i)), 0);
 	assert_int_equal(records_waiting(f->parent_fd, type, seq, ENGINE_PRIV_RECORDS),
 			 ENGINE_PRIV_RECORDS);
 	for (unsigned int i = 0; i < ENGINE_PRIV_RECORDS; i++)
@@ -1118,6 +1133,181 @@ static void test_records_held_until_wait(void **state)
 	assert_int_equal(records_waiting(f->parent_fd, type, seq, 16), 1);
 	assert_int_equal(seq[0], 4 + ENGINE_PRIV_RECORDS);
 	fx_free(f, false);
+}
+
+static int record_seq(struct fx *f, uint32_t h, uint16_t tid, uint16_t ns, uint16_t nr,
+		      bool in_flight)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_SEQ, .handle = h };
+
+	m.seq_rec = (struct l2tp_seq_rec){ tid, ns, nr, in_flight };
+	return engine_priv_record(f->ep, &m);
+}
+
+/* ST_GONE of session sid (0: the tunnel) of tunnel (h, tid). */
+static int record_gone(struct fx *f, uint32_t h, uint16_t tid, uint16_t sid)
+{
+	struct priv_state_msg m = { .type = PRIV_ST_GONE, .handle = h };
+
+	m.gone = (struct priv_state_ids){ tid, sid };
+	return engine_priv_record(f->ep, &m);
+}
+
+/* The held records, sent as the loop is about to wait. */
+static void loop_waits(struct fx *f)
+{
+	struct ev_timer t;
+
+	stop_loop_of = f->loop;
+	ev_timer_init(&t, stop_loop);
+	ev_timer_arm(f->loop, &t, 1);
+	assert_int_equal(evloop_run(f->loop), 0);
+}
+
+/*
+ * Issue 19: a held record replaces the held one of its object. A setup's
+ * ST_TUNNEL and the ST_SEQs after it in one hold go as one ST_TUNNEL with the
+ * last Ns, Nr and in-flight; other objects' records keep their order, the
+ * numbers stay one apart. A record of an object whose record went in an
+ * earlier datagram goes on its own; an ST_GONE takes its session's held
+ * records out and, when the ST_SESSION is among them, goes neither.
+ */
+static void test_records_coalesced(void **state)
+{
+	struct fx *f = fx_new(false);
+	struct priv_state_msg m[ENGINE_PRIV_RECORDS];
+	struct in_addr a = { htonl(0x0a090001) };
+
+	(void)state;
+	assert_int_equal(record_tunnel(f, 3), 0);		/* Ns 3, Nr 4 */
+	assert_int_equal(record_seq(f, f->h[3], 3, 3, 5, false), 0);
+	assert_int_equal(record_seq(f, f->h[3], 3, 3, 6, true), 0);
+	assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
+	assert_int_equal(record_tunnel(f, 4), 0);
+	assert_int_equal(record_seq(f, f->h[3], 3, 4, 7, false), 0);
+	assert_int_equal(record_ppp(f, f->h[3], 3, 5, a), 0);
+	assert_int_equal(record_seq(f, f->h[4], 4, 9, 9, true), 0);
+	loop_waits(f);
+	assert_int_equal(msgs_waiting(f->parent_fd, m, ENGINE_PRIV_RECORDS), 4);
+	assert_int_equal(m[0].type, PRIV_ST_TUNNEL);
+	assert_int_equal(m[0].handle, f->h[3]);
+	assert_int_equal(m[0].tunnel.seq.ns, 4);
+	assert_int_equal(m[0].tunnel.seq.nr, 7);
+	assert_false(m[0].tunnel.seq.in_flight);
+	assert_int_equal(m[0].tunnel.peer_tid, 103);
+	assert_int_equal(m[1].type, PRIV_ST_SESSION);
+	assert_int_equal(m[2].type, PRIV_ST_TUNNEL);
+	assert_int_equal(m[2].handle, f->h[4]);
+	assert_int_equal(m[2].tunnel.seq.ns, 9);
+	assert_true(m[2].tunnel.seq.in_flight);
+	assert_int_equal(m[3].type, PRIV_ST_PPP);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(m[i].seq, 1 + i);
+
+	/* alone: the tunnel's Ns and Nr, then the session's PPP records and end in one */
+	assert_int_equal(record_seq(f, f->h[3], 3, 5, 8, false), 0);
+	loop_waits(f);
+	assert_int_equal(msgs_waiting(f->parent_fd, m, ENGINE_PRIV_RECORDS), 1);
+	assert_int_equal(m[0].type, PRIV_ST_SEQ);
+	assert_int_equal(m[0].seq, 5);
+	assert_int_equal(m[0].seq_rec.nr, 8);
+	assert_int_equal(record_ppp(f, f->h[3], 3, 5, a), 0);
+	assert_int_equal(record_seq(f, f->h[3], 3, 5, 9, false), 0);
+	assert_int_equal(record_gone(f, f->h[3], 3, 5), 0);
+	loop_waits(f);
+	assert_int_equal(msgs_waiting(f->parent_fd, m, ENGINE_PRIV_RECORDS), 2);
+	assert_int_equal(m[0].type, PRIV_ST_SEQ);
+	assert_int_equal(m[0].seq, 6);
+	assert_int_equal(m[1].type, PRIV_ST_GONE);
+	assert_int_equal(m[1].gone.sid, 5);
+	assert_int_equal(m[1].seq, 7);
+
+	/* made and gone in one hold: nothing goes, the numbering goes on */
+	assert_int_equal(record_session(f, f->h[3], 3, 6, 16), 0);
+	assert_int_equal(record_ppp(f, f->h[3], 3, 6, a), 0);
+	assert_int_equal(record_gone(f, f->h[3], 3, 6), 0);
+	assert_int_equal(record_tunnel(f, 5), 0);
+	assert_int_equal(record_session(f, f->h[5], 5, 7, 17), 0);
+	assert_int_equal(record_gone(f, f->h[5], 5, 0), 0);
+	loop_waits(f);
+	assert_int_equal(msgs_waiting(f->parent_fd, m, ENGINE_PRIV_RECORDS), 0);
+	assert_int_equal(record_gone(f, f->h[4], 4, 0), 0);
+	loop_waits(f);
+	assert_int_equal(msgs_waiting(f->parent_fd, m, ENGINE_PRIV_RECORDS), 1);
+	assert_int_equal(m[0].type, PRIV_ST_GONE);
+	assert_int_equal(m[0].seq, 8);
+	assert_false(engine_priv_broken(f->ep));
+	fx_free(f, false);
+}
+
+/*
+ * The same through the parent's store: what it holds once the engine's
+ * records are read is what each record alone would have left, with fewer
+ * records taken. A setup's ST_TUNNEL with its ST_SEQs is one record; a
+ * tunnel with its session and PPP session made and gone in one hold leaves
+ * nothing and nothing refused; a session's ST_GONE whose ST_SESSION went
+ * before removes it. The next engine is handed the last Ns and Nr.
+ */
+static void test_coalesced_through_parent(void **state)
+{
+	struct fx *f = fx_new(true);
+	const struct priv_state_stats *st;
+	struct priv_pool_stats ps;
+	struct handed h = { 0 };
+	struct in_addr a5, a6;
+	unsigned int tunnels, sessions;
+
+	(void)state;
+	assert_int_equal(add_tunnel(f, 3), 0);
+	authed_session(f, 3, 5, &a5);
+	assert_int_equal(add_tunnel(f, 4), 0);
+	authed_session(f, 4, 6, &a6);
+	authed_session(f, 3, 7, NULL);
+	assert_int_equal(record_tunnel(f, 3), 0);
+	assert_int_equal(record_seq(f, f->h[3], 3, 3, 5, true), 0);
+	assert_int_equal(record_session(f, f->h[3], 3, 5, 15), 0);
+	assert_int_equal(record_seq(f, f->h[3], 3, 4, 6, false), 0);
+	assert_int_equal(record_ppp(f, f->h[3], 3, 5, a5), 0);
+	assert_int_equal(record_session(f, f->h[3], 3, 7, 17), 0);
+	assert_int_equal(record_tunnel(f, 4), 0);
+	assert_int_equal(record_session(f, f->h[4], 4, 6, 16), 0);
+	assert_int_equal(record_ppp(f, f->h[4], 4, 6, a6), 0);
+	assert_int_equal(record_seq(f, f->h[4], 4, 4, 6, false), 0);
+	assert_int_equal(record_gone(f, f->h[4], 4, 0), 0);
+	assert_int_equal(engine_priv_stats(f->ep, &ps, NULL), 0);	/* the records are read */
+	st = priv_state_stats(f->st);
+	assert_int_equal(st->accepted[PRIV_ST_TUNNEL - PRIV_ST_BASE], 1);
+	assert_int_equal(st->accepted[PRIV_ST_SEQ - PRIV_ST_BASE], 0);
+	assert_int_equal(st->accepted[PRIV_ST_SESSION - PRIV_ST_BASE], 2);
+	assert_int_equal(st->accepted[PRIV_ST_PPP - PRIV_ST_BASE], 1);
+	assert_int_equal(st->accepted[PRIV_ST_GONE - PRIV_ST_BASE], 0);
+	for (unsigned int i = 0; i < PRIV_REASON_MAX; i++)
+		assert_int_equal(st->refused[i], 0);
+	priv_state_counts(f->st, &tunnels, &sessions);
+	assert_int_equal(tunnels, 1);
+	assert_int_equal(sessions, 2);
+	/* session 7's record went in that datagram: its ST_GONE goes, and removes it */
+	assert_int_equal(record_gone(f, f->h[3], 3, 7), 0);
+	assert_int_equal(engine_priv_stats(f->ep, &ps, NULL), 0);
+	assert_int_equal(st->accepted[PRIV_ST_GONE - PRIV_ST_BASE], 1);
+	priv_state_counts(f->st, &tunnels, &sessions);
+	assert_int_equal(tunnels, 1);
+	assert_int_equal(sessions, 1);
+	assert_false(engine_priv_broken(f->ep));
+
+	engine_dies_resumed(f);
+	assert_int_equal(priv_state_hand_back(f->st, collect, &h), 4);
+	assert_int_equal(h.m[0].type, PRIV_ST_TUNNEL);
+	assert_int_equal(h.m[0].handle, f->h[3]);
+	assert_int_equal(h.m[0].tunnel.seq.ns, 4);
+	assert_int_equal(h.m[0].tunnel.seq.nr, 6);
+	assert_false(h.m[0].tunnel.seq.in_flight);
+	assert_int_equal(h.m[1].type, PRIV_ST_SESSION);
+	assert_int_equal(h.m[1].session.sid, 5);
+	assert_int_equal(h.m[2].type, PRIV_ST_PPP);
+	assert_int_equal(h.m[2].ppp.ppp.peer4.s_addr, a5.s_addr);
+	assert_int_equal(h.m[3].type, PRIV_ST_END);
+	fx_free(f, false);	/* the engine is gone already */
 }
 
 /* The octets of a batch of the given datagrams (each a whole one, its length in its header). */
@@ -1456,6 +1646,8 @@ int main(void)
 		cmocka_unit_test(test_parent_returns_after_reply),
 		cmocka_unit_test(test_parent_input_bounded),
 		cmocka_unit_test(test_records_held_until_wait),
+		cmocka_unit_test(test_records_coalesced),
+		cmocka_unit_test(test_coalesced_through_parent),
 		cmocka_unit_test(test_batch_from_engine),
 	};
 

@@ -725,6 +725,93 @@ static void test_same_tid_two_sas(void **state)
 	assert_int_equal(fx->handed, 1);
 }
 
+static size_t enc(struct priv_state_msg m, uint32_t seq, uint8_t *buf)
+{
+	int len;
+
+	m.seq = seq;
+	len = priv_state_encode(&m, buf, PRIV_MSG_MAX);
+	assert_true(len > 0);
+	return (size_t)len;
+}
+
+/*
+ * Issue 19: what a held record becomes when a later one of the sender's
+ * comes (priv_state_fold). A tunnel's ST_SEQ goes into its held ST_SEQ or
+ * ST_TUNNEL: the tunnel record then decodes with the new Ns, Nr and
+ * in-flight, all else and its number as they were (the tunnel's layout
+ * starts with the ST_SEQ's fields). Another object's record is left alone;
+ * an ST_GONE takes out its object's records and undoes the one that made it.
+ */
+static void test_fold(void **state)
+{
+	struct priv_state_msg t = tunnel_rec(3), q = { .type = PRIV_ST_SEQ, .handle = handle_of(3) };
+	struct priv_state_msg g = { .type = PRIV_ST_GONE, .handle = handle_of(3) }, out;
+	uint8_t held[PRIV_MSG_MAX], rec[PRIV_MSG_MAX], seq[PRIV_MSG_MAX];
+	size_t hl = enc(t, 7, held), sl;
+
+	(void)state;
+	inet_pton(AF_INET, "10.9.0.5", &fx->addr[2]);	/* the PPP records' (not checked here) */
+	q.seq_rec = (struct l2tp_seq_rec){ 3, 40000, 513, true };
+	sl = enc(q, 8, seq);
+	assert_int_equal(priv_state_fold(held, seq), PRIV_FOLD_INTO);
+	assert_int_equal(priv_state_decode(held, hl, &out), PRIV_OK);
+	assert_int_equal(out.seq, 7);
+	assert_memory_equal(&out.tunnel.seq, &q.seq_rec, sizeof(q.seq_rec));
+	t.tunnel.seq = q.seq_rec;
+	t.seq = 7;
+	assert_memory_equal(&out.tunnel, &t.tunnel, sizeof(t.tunnel));
+	/* into a held ST_SEQ of its own, not another tunnel's (handle or ID) */
+	memcpy(rec, seq, sl);
+	q.seq_rec.nr = 514;
+	enc(q, 9, seq);
+	assert_int_equal(priv_state_fold(rec, seq), PRIV_FOLD_INTO);
+	assert_int_equal(priv_state_decode(rec, sl, &out), PRIV_OK);
+	assert_int_equal(out.seq, 8);
+	assert_int_equal(out.seq_rec.nr, 514);
+	q.handle = handle_of(4);
+	enc(q, 9, seq);
+	assert_int_equal(priv_state_fold(rec, seq), PRIV_FOLD_NONE);
+	assert_int_equal(priv_state_fold(held, seq), PRIV_FOLD_NONE);
+	q.handle = handle_of(3);
+	q.seq_rec.tid = 4;
+	enc(q, 9, seq);
+	assert_int_equal(priv_state_fold(held, seq), PRIV_FOLD_NONE);
+	/* a session's or PPP session's newer record replaces its own only */
+	enc(session_rec(3, 2), 2, held);
+	enc(session_rec(3, 3), 3, rec);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_NONE);
+	enc(ppp_rec(3, 2), 3, rec);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_NONE);
+	enc(ppp_rec(3, 2), 4, held);
+	out = ppp_rec(3, 2);
+	out.ppp.ppp.ipv6cp_open = false;
+	out.ppp.ppp.local_id = out.ppp.ppp.peer_id = 0;
+	sl = enc(out, 5, rec);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_INTO);
+	assert_int_equal(priv_state_decode(held, sl, &out), PRIV_OK);
+	assert_int_equal(out.seq, 4);
+	assert_false(out.ppp.ppp.ipv6cp_open);
+	/* ST_GONE: its session's PPP record is moot, its ST_SESSION undone, others stay */
+	g.gone = (struct priv_state_ids){ 3, 2 };
+	enc(g, 9, rec);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_DROP);
+	enc(session_rec(3, 2), 2, held);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_BOTH);
+	enc(session_rec(3, 3), 2, held);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_NONE);
+	enc(tunnel_rec(3), 2, held);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_NONE);
+	/* the tunnel's: every record of it moot, its ST_TUNNEL undone */
+	g.gone.sid = 0;
+	enc(g, 9, rec);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_BOTH);
+	enc(session_rec(3, 3), 2, held);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_DROP);
+	enc(session_rec(4, 3), 2, held);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +825,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ppp_record_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forgotten_not_handed_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fold, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
