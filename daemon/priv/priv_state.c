@@ -331,11 +331,17 @@ static bool of_session(const uint8_t *held, uint8_t type)
 	       (type == PRIV_ST_GONE && get_be16(held + FOLD_SID));
 }
 
-/* rec's handle and body over held's (same type, same length), held's number kept. */
+/*
+ * rec's handle and body over held's (same type), held's number kept. A type's
+ * records are all of one length (a string is padded to its field's size);
+ * should that change, records of two lengths are not folded.
+ */
 static enum priv_state_fold fold_into(uint8_t *held, const uint8_t *rec)
 {
 	size_t len = get_be16(rec + 2);
 
+	if (get_be16(held + 2) != len)
+		return PRIV_FOLD_NONE;
 	memcpy(held + PRIV_HDR_LEN, rec + PRIV_HDR_LEN, len - PRIV_HDR_LEN);
 	return PRIV_FOLD_INTO;
 }
