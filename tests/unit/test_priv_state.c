@@ -812,6 +812,31 @@ static void test_fold(void **state)
 	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_NONE);
 }
 
+/*
+ * Records of one type and object but of two lengths (a layout with a field of
+ * its own length, were one added) are not folded: copying the newer over the
+ * held one would write past it, or leave its tail.
+ */
+static void test_fold_lengths(void **state)
+{
+	uint8_t held[PRIV_MSG_MAX], rec[PRIV_MSG_MAX], before[PRIV_MSG_MAX];
+	size_t hl = enc(session_rec(3, 2), 2, held);
+	struct priv_state_msg out;
+
+	(void)state;
+	enc(session_rec(3, 2), 3, rec);
+	memcpy(before, held, hl);
+	held[2] = (uint8_t)((hl - 1) >> 8);	/* the held one said shorter */
+	held[3] = (uint8_t)(hl - 1);
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_NONE);
+	assert_memory_equal(held + 4, before + 4, hl - 4);	/* untouched */
+	held[2] = before[2];
+	held[3] = before[3];
+	assert_int_equal(priv_state_fold(held, rec), PRIV_FOLD_INTO);
+	assert_int_equal(priv_state_decode(held, hl, &out), PRIV_OK);
+	assert_int_equal(out.seq, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +851,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forgotten_not_handed_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_tid_two_sas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fold, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fold_lengths, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
