@@ -68,6 +68,25 @@ LC_GAP_MAX=20
 # out). A gap still shows: 3 writes of 2 KiB in each 0.2 s interval.
 LC_STREAM_RATE=256K
 LC_STREAM_LEN=2K
+pool_in_use() { lc_ctl "show stats" | jget "j['pool_in_use']"; }
+# pool_matches USED: of USED addresses in use before (d), c1's is free and c2's and
+# c3's are not, unless that client's session went (lost: those clients; in_use: the
+# count): sessions and pool read in one poll
+pool_matches() {
+	local c
+	lost=()
+	for c in 2 3; do
+		[ "$(lc_sess_ids "${a[c]}")" = "${ids[c]}" ] || lost+=("$c")
+	done
+	in_use=$(pool_in_use)
+	[ "$in_use" = $(($1 - 1 - ${#lost[@]})) ]
+}
+# own_sa_gone N: the gateway cleared client N's tunnel because N's own SA (its mark at
+# the start of (d)) went, not c1's
+own_sa_gone() {
+	grep -q "ipsec: tunnel ${ids[$1]%% *} cleared: IPsec SA deleted (SA mark ${m[$1]})" \
+		"$out/l2secd.log"
+}
 lc_setup 3 "dpd-delay = ${DPD_DELAY}s
 dpd-timeout = ${DPD_TIMEOUT}s
 reauth-time = 60s"
@@ -120,7 +139,12 @@ echo "# l2secd moved c1's SA entry $(lc_moved "$mark") times; $(lc_gw_stat rekey
 # L2TP's HELLOs or LCP's echoes fail (CI run 36, Dec 6: the reauthentication began 3 s
 # after the link went down). dpd-delay + dpd-timeout + 12 = 20 s: 30 s clear of it.
 lc_gw_reauth_clear "$t1" 30
-used=$(lc_ctl "show stats" | jget "j['pool_in_use']")
+declare -A m l0
+for c in 2 3; do
+	m[$c]=$(printf '%#x' "$(lc_tunnel_sa "${ids[c]%% *}" mark)")
+	l0[$c]=$(($(wc -l <"$out/charon-c$c.log") + 1))
+done
+used=$(pool_in_use)
 ip -n c1 link set eth0 down
 t=$SECONDS
 # +12 s: charon's DPD exchanges and the SA's deletion run late in a slow TCG guest
@@ -132,7 +156,24 @@ check "(d) gw: the session cleared within dpd-delay + dpd-timeout (+12 s)" \
 	wait_until $((DPD_DELAY + DPD_TIMEOUT + 12)) lc_no_session "${a[1]}"
 echo "# the session went after $((SECONDS - t)) s"
 check "(d) gw: charon declared c1 dead" grep -q 'DPD check timed out' "$out/charon-gw.log"
-check_eq "(d) gw: the address is back in the pool" $((used - 1)) \
-	"$(lc_ctl "show stats" | jget "j['pool_in_use']")"
+# c2 and c3, behind the same NAT, keep their sessions: DPD's verdict on c1 clears c1's
+# alone. One of them may lose its own SA meanwhile, for the reasons the streams'
+# checks above are about (its charon dropped the rekey of a CHILD_SA that fell due
+# while it reauthenticated, lc_streams_ok; or, on a loaded machine, its
+# reauthentication met the gateway's timer of the same IKE_SA and its next rekey made
+# a CHILD_SA with a new mark: docs/ARCHITECTURE.md, "charon's events and the
+# tunnels"). (d) then checks that the gateway cleared that tunnel for the client's own
+# SA, not c1's. (The CI run of stop 36, Dec 6, found 1 address in use where 2 were
+# expected, and kept no log; c2's tunnel cleared for a new mark reproduced, in the
+# streams' part, on a loaded machine the same evening.)
+check "(d) gw: c1's address is back in the pool, c2's and c3's kept unless they went" \
+	wait_until 10 pool_matches "$used"
+pool_matches "$used" || :	# again in this shell (check polls in a subshell): lost, in_use
+echo "# $used addresses in use before (d), $in_use after; c2 and c3 lost: ${lost[*]:-none}"
+for c in "${lost[@]}"; do
+	echo "# c$c's session went during (d); its charon since: $(tail -n +"${l0[c]}" \
+		"$out/charon-c$c.log" | grep -c 'not found for rekey') rekey(s) not found"
+	check "(d) gw: c$c's tunnel went with its own SA (mark ${m[c]}), not c1's" own_sa_gone "$c"
+done
 kill -TERM "$(cat "$run/l2secd.pid")" 2>/dev/null
 t_done
