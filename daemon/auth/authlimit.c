@@ -78,18 +78,15 @@ struct al_keys {
 	uint32_t mark;
 };
 
-static void key_addr(const struct sockaddr_storage *ss, struct al_keys *k)
+static void key_addr(const union sa46 *sa, struct al_keys *k)
 {
-	const struct sockaddr_in6 *s6 = (const void *)ss;
-	const struct sockaddr_in *s4 = (const void *)ss;
-
-	if (ss && ss->ss_family == AF_INET) {
+	if (sa && sa->sa.sa_family == AF_INET) {
 		k->addr[10] = k->addr[11] = 0xff;
-		memcpy(k->addr + 12, &s4->sin_addr, 4);
-	} else if (ss && ss->ss_family == AF_INET6) {
-		memcpy(k->addr, &s6->sin6_addr, 16);
+		memcpy(k->addr + 12, &sa->sin.sin_addr, 4);
+	} else if (sa && sa->sa.sa_family == AF_INET6) {
+		memcpy(k->addr, &sa->sin6.sin6_addr, 16);
 		/* an IPv6 host has a /64 to itself: that is one address here */
-		k->v6_prefix = !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr);
+		k->v6_prefix = !IN6_IS_ADDR_V4MAPPED(&sa->sin6.sin6_addr);
 		if (k->v6_prefix)
 			memset(k->addr + 8, 0, 8);
 	} else {

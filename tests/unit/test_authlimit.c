@@ -47,7 +47,7 @@ static const struct authlimit_config test_cfg = {
 };
 
 struct peer {
-	struct sockaddr_storage ss;
+	union sa46 ss;
 	struct authlimit_peer p;
 };
 
