@@ -490,7 +490,7 @@ size_t priv_msg_used(const struct priv_msg *m);
 size_t priv_reply_used(const struct priv_reply *r);
 /* *m cleared for a message of type, and type set. */
 void priv_msg_init(struct priv_msg *m, uint8_t type);
-/* sa's address into *out and its port (host order) into *port: 0, or -1 (*out zero) for no IP family. */
+/* sa's address into *out, its port (host order) into *port: 0; -1 (*out zero) for no IP family. */
 int priv_addr_from(const union sa46 *sa, struct priv_addr *out, uint16_t *port);
 /* The reverse: *out AF_UNSPEC (all zero) for a family other than 4 or 6. */
 void priv_addr_sa46(const struct priv_addr *a, uint16_t port, union sa46 *out);

@@ -504,6 +504,7 @@ static void test_message_authenticator_required(void **state)
 static void test_unknown_client(void **state)
 {
 	struct radius_pkt p, ans;
+	union sa46 un;
 
 	(void)state;
 	req_init(&p, RADIUS_DISCONNECT_REQUEST);
@@ -511,8 +512,12 @@ static void test_unknown_client(void **state)
 	sign(&p, &shared);
 	assert_int_equal(send_from(&p, "198.51.100.1", &ans), 0);
 	assert_int_equal(send_from(&p, "192.0.3.1", &ans), 0);
+	/* a source of another family: converted to AF_UNSPEC (on_input), no client's */
+	assert_int_equal(sa46_from(&un, &(struct sockaddr){ .sa_family = AF_UNIX },
+				   sizeof(struct sockaddr)), -1);
+	assert_int_equal(aaa_dae_input(fx->a, &un, p.buf, p.len, &ans), 0);
 	assert_int_equal(fx->calls, 0);
-	assert_int_equal(dae_counter(NULL, "unknown_client"), 2);
+	assert_int_equal(dae_counter(NULL, "unknown_client"), 3);
 	assert_int_equal(dae_counter("127.0.0.1/32", "requests"), 0);
 }
 

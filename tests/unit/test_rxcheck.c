@@ -41,13 +41,13 @@ static unsigned int sa_calls;
 /* One SA: mark 7 with peer 198.51.100.5 (as charon's table or the kernel would say). */
 static bool fake_sa(void *ctx, uint32_t mark, const union sa46 *src)
 {
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)src;
 	struct in_addr peer;
 
 	(void)ctx;
 	sa_calls++;
 	inet_pton(AF_INET, SA_PEER, &peer);
-	return mark == SA_MARK && src->sa.sa_family == AF_INET && sin->sin_addr.s_addr == peer.s_addr;
+	return mark == SA_MARK && src->sa.sa_family == AF_INET &&
+	       src->sin.sin_addr.s_addr == peer.s_addr;
 }
 
 /* A control buffer built by hand, as hostile as a test wants it. */
