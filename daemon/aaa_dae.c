@@ -552,8 +552,10 @@ static void on_input(struct ev_io *io, uint32_t events)
 /* Client i's network and secret (its file's, or [radius]'s). */
 static int client_init(struct aaa *a, struct dae_client *c, const struct config_dae_client *cc)
 {
-	if (sa46_from(&c->net, &cc->net, sizeof(cc->net)) < 0)
-		return -1;	/* the parser's: IPv4 or IPv6 */
+	if (sa46_from(&c->net, &cc->net, sizeof(cc->net)) < 0) {
+		log_err("radius: a dae-client's network is neither IPv4 nor IPv6");
+		return -1;	/* the parser gives neither */
+	}
 	c->plen = cc->plen;
 	c->credit_ms = DAE_BURST * (1000 / DAE_RATE);
 	c->last_ms = evloop_now(a->loop);
@@ -670,8 +672,10 @@ struct json_object *aaa_dae_stats(const struct aaa *a)
 
 		if (sa->sa.sa_family == AF_INET)
 			inet_ntop(AF_INET, &sa->sin.sin_addr, net, sizeof(net));
-		else
+		else if (sa->sa.sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &sa->sin6.sin6_addr, net, sizeof(net));
+		else
+			snprintf(net, sizeof(net), "?");	/* client_init refused it */
 		snprintf(name, sizeof(name), "%s/%u", net, c->plen);
 		json_object_object_add(e, "client", json_object_new_string(name));
 		json_object_object_add(e, "stats", client_stats(c));
