@@ -354,27 +354,14 @@ void aaa_free(struct aaa *a)
 
 /* --- requests ---------------------------------------------------------------------- */
 
-static bool same_addr(const struct sockaddr_storage *x, const struct sockaddr_storage *y)
-{
-	if (x->ss_family != y->ss_family)
-		return false;
-	if (x->ss_family == AF_INET)
-		return ((const struct sockaddr_in *)x)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)y)->sin_addr.s_addr;
-	if (x->ss_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)x)->sin6_addr,
-			       &((const struct sockaddr_in6 *)y)->sin6_addr, 16);
-	return false;
-}
-
 /* Requests waiting from this client address (the table is small: [radius] queue). */
-static unsigned int peer_waiting(const struct aaa *a, const struct sockaddr_storage *peer)
+static unsigned int peer_waiting(const struct aaa *a, const union sa46 *peer)
 {
 	unsigned int n = 0;
 	uint32_t i;
 
 	for (i = 0; i < a->n_slots; i++)
-		if (a->slots[i].used && same_addr(&a->slots[i].peer, peer))
+		if (a->slots[i].used && sa46_same_ip(&a->slots[i].peer, peer))
 			n++;
 	return n;
 }
@@ -407,29 +394,6 @@ static void slot_put(struct aaa *a, struct aaa_slot *s)
 static uint64_t slot_handle(const struct aaa *a, const struct aaa_slot *s)
 {
 	return (uint64_t)s->gen << 32 | (uint64_t)(s - a->slots);
-}
-
-/* "ADDR:PORT" of the client, as Calling-Station-Id. */
-void aaa_station_id(const struct sockaddr_storage *ss, char *buf, size_t cap)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-	unsigned int port = 0;
-
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)ss;
-
-		inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
-		port = ntohs(sin->sin_port);
-		snprintf(buf, cap, "%s:%u", a, port);
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const void *)ss;
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
-		port = ntohs(sin6->sin6_port);
-		snprintf(buf, cap, "[%s]:%u", a, port);
-	} else {
-		snprintf(buf, cap, "?");
-	}
 }
 
 /* The credentials of the answer (RFC 2865 5.2/5.3, RFC 2548 2.3.2). */
@@ -486,7 +450,7 @@ static int build_request(struct aaa *a, struct radius_pkt *p, const struct aaa_a
 	err = put_credentials(p, q);
 	if (err)
 		return err;
-	aaa_station_id(q->peer, station, sizeof(station));
+	sa46_str(q->peer, station, sizeof(station));
 	if (aaa_put_nas(a, p) || radius_put_u32(p, RADIUS_NAS_PORT, q->nas_port) ||
 	    radius_put_u32(p, RADIUS_NAS_PORT_TYPE, 5) ||		/* Virtual */
 	    radius_put_u32(p, RADIUS_SERVICE_TYPE, 2) ||		/* Framed */
@@ -582,7 +546,7 @@ int aaa_auth(struct aaa *a, const struct aaa_auth_req *q, aaa_auth_fn cb, void *
 	if (!err) {
 		s->cb = cb;
 		s->arg = arg;
-		memcpy(&s->peer, q->peer, sizeof(s->peer));
+		s->peer = *q->peer;	/* sa46_same_ip reads the member of its family */
 		s->req = radius_client_submit_for(a->auth.c, p, q->tag, on_done, s,
 						  evloop_now(a->loop));
 		err = s->req ? 0 : -errno;
@@ -635,8 +599,10 @@ static struct json_object *describe_servers(const struct aaa_link *l, uint64_t n
 		const struct radius_server_stats *st = radius_client_server_stats(l->c, i);
 		struct json_object *s = json_object_new_object(), *c = json_object_new_object();
 		char name[INET6_ADDRSTRLEN + 10];
+		union sa46 sa;
 
-		aaa_station_id(&l->addrs[i], name, sizeof(name));
+		sa46_from(&sa, &l->addrs[i], sizeof(l->addrs[i]));	/* another: "?" */
+		sa46_str(&sa, name, sizeof(name));
 		json_object_object_add(s, "server", json_object_new_string(name));
 		json_object_object_add(s, "state", json_object_new_string(
 			radius_client_server_state(l->c, i, now) == RADIUS_SERVER_ALIVE ?

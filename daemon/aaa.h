@@ -48,6 +48,7 @@
 #include <sys/socket.h>
 
 #include "conf/config.h"
+#include "core/sa46.h"
 #include "core/evloop.h"
 #include "radius/radius_client.h"
 #include "radius/radius_pkt.h"
@@ -63,7 +64,7 @@ struct aaa_auth_req {
 	uint8_t id;			/* the CHAP identifier */
 	const uint8_t *value;		/* as in struct ppp_answer */
 	size_t value_len;
-	const struct sockaddr_storage *peer;	/* the client's public address and port */
+	const union sa46 *peer;		/* the client's public address and port */
 	uint32_t nas_port;		/* the session's number on this gateway */
 	uint64_t tag;			/* for the signer (engine_priv_radius_tag) */
 };
@@ -148,7 +149,7 @@ struct aaa_counters {
 /* What a session's records say of it; copied by aaa_acct_start. */
 struct aaa_acct_info {
 	const char *user;
-	const struct sockaddr_storage *peer;	/* Calling-Station-Id */
+	const union sa46 *peer;		/* Calling-Station-Id */
 	uint32_t nas_port;
 	struct in_addr framed_ip;
 	const uint8_t *class;		/* echoed; NULL: none */
@@ -221,7 +222,7 @@ struct aaa_dae_session {
 	const char *user;
 	const struct aaa_acct *acct;	/* NULL: no accounting */
 	struct in_addr framed_ip;	/* INADDR_ANY: none */
-	const struct sockaddr_storage *peer;	/* the client's public address and port */
+	const union sa46 *peer;		/* the client's public address and port */
 	uint32_t nas_port;
 };
 bool aaa_dae_match(const struct aaa_dae_ident *id, const struct aaa_dae_session *s);
@@ -251,7 +252,7 @@ void aaa_dae_bind(struct aaa *a, aaa_dae_fn fn, void *arg);
  * call it directly): its answer built into *ans, and its length, or 0
  * when none is due (dropped, counted).
  */
-size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const uint8_t *buf,
+size_t aaa_dae_input(struct aaa *a, const union sa46 *src, const uint8_t *buf,
 		     size_t len, struct radius_pkt *ans);
 /* The DAE's clock (default: the event loop's), for tests of its time windows. */
 void aaa_dae_set_clock(struct aaa *a, ev_clock_fn clock, void *arg);

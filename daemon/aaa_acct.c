@@ -445,7 +445,7 @@ static struct aaa_acct *acct_new(struct aaa *a, const struct aaa_acct_info *info
 	else
 		snprintf(s->id, sizeof(s->id), "%s-%08x", q->prefix, ++q->next_id);
 	snprintf(s->user, sizeof(s->user), "%s", info->user);
-	aaa_station_id(info->peer, s->station, sizeof(s->station));
+	sa46_str(info->peer, s->station, sizeof(s->station));
 	s->nas_port = info->nas_port;
 	s->framed_ip = info->framed_ip;
 	if (info->class && info->class_len <= sizeof(s->class)) {

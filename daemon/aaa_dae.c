@@ -74,7 +74,7 @@ enum {
 
 struct dae_cached {
 	uint64_t at_ms;			/* 0: empty */
-	struct sockaddr_storage src;
+	union sa46 src;
 	uint8_t id;
 	uint8_t auth[RADIUS_AUTH_LEN];
 	size_t len;
@@ -87,7 +87,7 @@ struct dae_stats {
 };
 
 struct dae_client {
-	struct sockaddr_storage net;
+	union sa46 net;			/* port 0, host bits zero */
 	uint8_t plen;
 	uint8_t secret[CONFIG_RADIUS_SECRET_MAX + 1];
 	size_t secret_len;
@@ -100,7 +100,7 @@ struct dae_client {
 struct aaa_dae {
 	int fd;
 	struct ev_io io;
-	struct sockaddr_storage local;
+	union sa46 local;
 	struct dae_client clients[CONFIG_DAE_CLIENTS_MAX];
 	unsigned int n;
 	uint64_t unknown_client, send_errors, no_memory;
@@ -148,27 +148,22 @@ bool aaa_dae_match(const struct aaa_dae_ident *id, const struct aaa_dae_session 
 	if (id->calling_station) {
 		if (!s->peer)
 			return false;
-		aaa_station_id(s->peer, station, sizeof(station));
+		sa46_str(s->peer, station, sizeof(station));
 		return !strcmp(id->calling_station, station);
 	}
 	return true;
 }
 
 /* Does client c's network hold address a? */
-static bool net_holds(const struct dae_client *c, const struct sockaddr_storage *a)
+static bool net_holds(const struct dae_client *c, const union sa46 *a)
 {
-	const uint8_t *x, *y;
+	uint8_t x[16] = { 0 }, y[16] = { 0 };
 	unsigned int full, rest;
+	uint16_t port;
 
-	if (a->ss_family != c->net.ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		x = (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr;
-		y = (const uint8_t *)&((const struct sockaddr_in *)&c->net)->sin_addr;
-	} else {
-		x = ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr;
-		y = ((const struct sockaddr_in6 *)&c->net)->sin6_addr.s6_addr;
-	}
+	if (a->sa.sa_family != c->net.sa.sa_family || !sa46_key(a, x, &port))
+		return false;	/* AF_UNSPEC: no client's */
+	sa46_key(&c->net, y, &port);
 	full = c->plen / 8;
 	rest = c->plen % 8;
 	if (memcmp(x, y, full))
@@ -176,7 +171,7 @@ static bool net_holds(const struct dae_client *c, const struct sockaddr_storage 
 	return !rest || !((x[full] ^ y[full]) & (0xff00 >> rest));
 }
 
-static struct dae_client *client_of(struct aaa_dae *d, const struct sockaddr_storage *src)
+static struct dae_client *client_of(struct aaa_dae *d, const union sa46 *src)
 {
 	for (unsigned int i = 0; i < d->n; i++)
 		if (net_holds(&d->clients[i], src))
@@ -360,7 +355,7 @@ static int answer_sign(const struct aaa *a, struct radius_pkt *p, const struct d
 	return radius_sign_answer(p, &s, m->buf + 4);
 }
 
-static void cache_put(struct aaa_dae *d, struct dae_client *c, const struct sockaddr_storage *src,
+static void cache_put(struct aaa_dae *d, struct dae_client *c, const union sa46 *src,
 		      const struct radius_msg *m, const struct radius_pkt *p, uint64_t now)
 {
 	struct dae_cached *e = &c->cache[c->next];
@@ -381,30 +376,15 @@ static void cache_put(struct aaa_dae *d, struct dae_client *c, const struct sock
 	c->next = (c->next + 1) % DAE_CACHE;
 }
 
-static bool same_src(const struct sockaddr_storage *x, const struct sockaddr_storage *y)
-{
-	if (x->ss_family != y->ss_family)
-		return false;
-	if (x->ss_family == AF_INET)
-		return !memcmp(&((const struct sockaddr_in *)x)->sin_addr,
-			       &((const struct sockaddr_in *)y)->sin_addr, 4) &&
-		       ((const struct sockaddr_in *)x)->sin_port ==
-		       ((const struct sockaddr_in *)y)->sin_port;
-	return !memcmp(&((const struct sockaddr_in6 *)x)->sin6_addr,
-		       &((const struct sockaddr_in6 *)y)->sin6_addr, 16) &&
-	       ((const struct sockaddr_in6 *)x)->sin6_port ==
-	       ((const struct sockaddr_in6 *)y)->sin6_port;
-}
-
 static const struct dae_cached *cache_find(const struct dae_client *c,
-					   const struct sockaddr_storage *src,
+					   const union sa46 *src,
 					   const struct radius_msg *m, uint64_t now)
 {
 	for (unsigned int i = 0; i < DAE_CACHE; i++) {
 		const struct dae_cached *e = &c->cache[i];
 
 		if (e->at_ms && now - e->at_ms < DAE_DUP_MS && e->id == m->id &&
-		    !memcmp(e->auth, m->buf + 4, RADIUS_AUTH_LEN) && same_src(&e->src, src))
+		    !memcmp(e->auth, m->buf + 4, RADIUS_AUTH_LEN) && sa46_same(&e->src, src))
 			return e;
 	}
 	return NULL;
@@ -466,7 +446,7 @@ static void act(struct aaa *a, struct dae_client *c, const struct radius_msg *m,
 }
 
 /* A verified request's answer into p: its length, 0 when none is sent. */
-static size_t handle(struct aaa *a, struct dae_client *c, const struct sockaddr_storage *src,
+static size_t handle(struct aaa *a, struct dae_client *c, const union sa46 *src,
 		     const struct radius_msg *m, const char *from, struct radius_pkt *p)
 {
 	uint64_t now = dae_now(a);
@@ -502,7 +482,7 @@ static size_t handle(struct aaa *a, struct dae_client *c, const struct sockaddr_
 	return p->len;
 }
 
-size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const uint8_t *buf,
+size_t aaa_dae_input(struct aaa *a, const union sa46 *src, const uint8_t *buf,
 		     size_t len, struct radius_pkt *ans)
 {
 	struct aaa_dae *d = a->dae;
@@ -511,7 +491,7 @@ size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const ui
 	struct radius_msg m;
 	enum radius_err e;
 
-	aaa_station_id(src, from, sizeof(from));
+	sa46_str(src, from, sizeof(from));
 	if (!c) {
 		d->unknown_client++;
 		aaa_log_limited(a, LOG_WARNING, "dynamic authorization request from %s, which is "
@@ -544,16 +524,12 @@ size_t aaa_dae_input(struct aaa *a, const struct sockaddr_storage *src, const ui
 
 /* --- the socket ------------------------------------------------------------------------------ */
 
-static socklen_t sa_len(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
 static void on_input(struct ev_io *io, uint32_t events)
 {
 	struct aaa_dae *d = container_of(io, struct aaa_dae, io);
-	struct sockaddr_storage src;
-	socklen_t src_len;
+	struct sockaddr_storage ss;	/* recvfrom's */
+	socklen_t ss_len;
+	union sa46 src;
 	uint8_t buf[RADIUS_MAX_LEN + 1];
 	struct radius_pkt *ans = &d->ans;
 	ssize_t n;
@@ -561,14 +537,14 @@ static void on_input(struct ev_io *io, uint32_t events)
 
 	(void)events;
 	for (int budget = DAE_BUDGET; budget > 0; budget--) {
-		src_len = sizeof(src);
-		memset(&src, 0, sizeof(src));
-		n = recvfrom(io->fd, buf, sizeof(buf), 0, (struct sockaddr *)&src, &src_len);
+		ss_len = sizeof(ss);
+		n = recvfrom(io->fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &ss_len);
 		if (n < 0)
 			break;
+		/* another family stays AF_UNSPEC: no client's, counted as unknown_client */
+		sa46_from(&src, &ss, ss_len);
 		len = aaa_dae_input(d->a, &src, buf, (size_t)n, ans);
-		if (len && sendto(io->fd, ans->buf, len, 0, (struct sockaddr *)&src,
-				  sa_len(&src)) < 0)
+		if (len && sendto(io->fd, ans->buf, len, 0, &src.sa, sa46_len(&src)) < 0)
 			d->send_errors++;
 	}
 }
@@ -576,7 +552,10 @@ static void on_input(struct ev_io *io, uint32_t events)
 /* Client i's network and secret (its file's, or [radius]'s). */
 static int client_init(struct aaa *a, struct dae_client *c, const struct config_dae_client *cc)
 {
-	c->net = cc->net;
+	if (sa46_from(&c->net, &cc->net, sizeof(cc->net)) < 0) {
+		log_err("radius: a dae-client's network is neither IPv4 nor IPv6");
+		return -1;	/* the parser gives neither */
+	}
 	c->plen = cc->plen;
 	c->credit_ms = DAE_BURST * (1000 / DAE_RATE);
 	c->last_ms = evloop_now(a->loop);
@@ -608,14 +587,14 @@ int aaa_dae_open(struct aaa *a)
 		log_err("radius: dae-listen %s: %s", r->dae_listen, why);
 		return -1;
 	}
-	d->local = ss[0];
+	sa46_from(&d->local, &ss[0], sizeof(ss[0]));	/* the parser's: IPv4 or IPv6 */
 	d->require_ts = r->dae_require_ts;
 	for (d->n = 0; d->n < r->n_dae_clients; d->n++)
 		if (client_init(a, &d->clients[d->n], &r->dae_clients[d->n]) < 0)
 			return -1;
-	d->fd = socket(d->local.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	d->fd = socket(d->local.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (d->fd < 0 || setsockopt(d->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(d->fd, (struct sockaddr *)&d->local, sa_len(&d->local)) < 0) {
+	    bind(d->fd, &d->local.sa, sa46_len(&d->local)) < 0) {
 		log_err("radius: dae-listen %s: %s", r->dae_listen, strerror(errno));
 		return -1;
 	}
@@ -684,17 +663,19 @@ struct json_object *aaa_dae_stats(const struct aaa *a)
 	struct json_object *g = json_object_new_object();
 	char name[INET6_ADDRSTRLEN + 10], net[INET6_ADDRSTRLEN];
 
-	aaa_station_id(&d->local, name, sizeof(name));
+	sa46_str(&d->local, name, sizeof(name));
 	json_object_object_add(o, "listen", json_object_new_string(name));
 	for (unsigned int i = 0; i < d->n; i++) {
 		const struct dae_client *c = &d->clients[i];
-		const struct sockaddr_storage *ss = &c->net;
+		const union sa46 *sa = &c->net;
 		struct json_object *e = json_object_new_object();
 
-		inet_ntop(ss->ss_family, ss->ss_family == AF_INET ?
-			  (const void *)&((const struct sockaddr_in *)ss)->sin_addr :
-			  (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr,
-			  net, sizeof(net));
+		if (sa->sa.sa_family == AF_INET)
+			inet_ntop(AF_INET, &sa->sin.sin_addr, net, sizeof(net));
+		else if (sa->sa.sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &sa->sin6.sin6_addr, net, sizeof(net));
+		else
+			snprintf(net, sizeof(net), "?");	/* client_init refused it */
 		snprintf(name, sizeof(name), "%s/%u", net, c->plen);
 		json_object_object_add(e, "client", json_object_new_string(name));
 		json_object_object_add(e, "stats", client_stats(c));

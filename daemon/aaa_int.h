@@ -18,7 +18,7 @@ struct aaa_slot {
 	struct radius_req *req;
 	aaa_auth_fn cb;
 	void *arg;
-	struct sockaddr_storage peer;	/* address only: the per-peer bound */
+	union sa46 peer;		/* address only: the per-peer bound */
 	uint32_t next_free;
 };
 
@@ -82,8 +82,6 @@ void aaa_rearm(struct aaa_link *l);
 /* The client for the servers of list, their sockets and timer: 0, or -1 logged. */
 int aaa_link_open(struct aaa *a, struct aaa_link *l, const char *what, const char *list,
 		  uint16_t port, unsigned int queue);
-/* "ADDR:PORT" ("[ADDR]:PORT"), as Calling-Station-Id and in `daemon show`. */
-void aaa_station_id(const struct sockaddr_storage *ss, char *buf, size_t cap);
 /* NAS-Identifier and NAS-IP-Address, as configured: 0 or -EMSGSIZE. */
 int aaa_put_nas(const struct aaa *a, struct radius_pkt *p);
 void aaa_add_u64(struct json_object *o, const char *k, uint64_t v);

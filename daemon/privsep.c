@@ -83,26 +83,8 @@ static int x_tunnel_add(void *ctx, const struct priv_tunnel_add *r, uint32_t *dp
 		/* the SA's reqid, for the binding (a restarted charon reuses marks) */
 		.reqid = d->ipsec ? ipsec_mark_reqid(d->ipsec, r->mark) : 0,
 	};
-	if (r->peer.family == 4) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&kt.peer;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr = r->peer.v4;
-		sin->sin_port = htons(r->peer_port);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&kt.peer;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = r->peer.v6;
-		sin6->sin6_port = htons(r->peer_port);
-	}
-	if (r->local.family == 4) {
-		kt.local.ss_family = AF_INET;
-		((struct sockaddr_in *)&kt.local)->sin_addr = r->local.v4;
-	} else if (r->local.family == 6) {
-		kt.local.ss_family = AF_INET6;
-		((struct sockaddr_in6 *)&kt.local)->sin6_addr = r->local.v6;
-	}
+	priv_addr_sa46(&r->peer, r->peer_port, &kt.peer);	/* the checker's: 4 or 6 */
+	priv_addr_sa46(&r->local, 0, &kt.local);		/* family 0: AF_UNSPEC */
 	/* the module's handle names the tunnel from now on: its ID is unique per SA or peer only */
 	return datapath_tunnel_add(d->dp, &kt, dp_handle) < 0 ? -1 : 0;
 }
@@ -204,18 +186,12 @@ static int x_froute(void *ctx, bool add, const struct priv_addr *net, uint8_t pl
 static void x_sa_lookup(void *ctx, uint32_t mark, const struct priv_addr *peer)
 {
 	struct l2secd *d = ctx;
-	struct sockaddr_storage ss = { 0 };
+	union sa46 sa;
 
 	if (!d->xm)
 		return;
-	if (peer->family == 4) {
-		ss.ss_family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_addr = peer->v4;
-	} else {
-		ss.ss_family = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_addr = peer->v6;
-	}
-	if (xfrm_marks_check(d->xm, mark, &ss, evloop_now(d->loop)) &&
+	priv_addr_sa46(peer, 0, &sa);
+	if (xfrm_marks_check(d->xm, mark, &sa, evloop_now(d->loop)) &&
 	    priv_check_sa_up(d->pc, mark, peer) < 0)
 		log_warn("privsep: the checker's SA table is full");
 }
@@ -291,19 +267,10 @@ static void x_ipsec_report(void *ctx, struct priv_ipsec_report *out)
 /* --- the parent: the authentication throttle (authlimit.h), asked by the checker ---- */
 
 static void al_peer(const struct priv_addr *peer, uint16_t port, uint32_t mark,
-		    struct sockaddr_storage *ss, struct authlimit_peer *p)
+		    union sa46 *sa, struct authlimit_peer *p)
 {
-	memset(ss, 0, sizeof(*ss));
-	if (peer->family == 4) {
-		ss->ss_family = AF_INET;
-		((struct sockaddr_in *)ss)->sin_addr = peer->v4;
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-	} else {
-		ss->ss_family = AF_INET6;
-		((struct sockaddr_in6 *)ss)->sin6_addr = peer->v6;
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	}
-	p->addr = ss;
+	priv_addr_sa46(peer, port, sa);
+	p->addr = sa;
 	p->mark = mark;
 }
 
@@ -311,10 +278,10 @@ static bool p_auth_allowed(void *ctx, const char *user, const struct priv_addr *
 			   uint16_t port, uint32_t mark)
 {
 	struct l2secd *d = ctx;
-	struct sockaddr_storage ss;
 	struct authlimit_peer p;
+	union sa46 sa;
 
-	al_peer(peer, port, mark, &ss, &p);
+	al_peer(peer, port, mark, &sa, &p);
 	return authlimit_check(d->al, evloop_now(d->loop), user, &p) == AUTHLIMIT_OK;
 }
 
@@ -322,10 +289,10 @@ static uint32_t p_auth_result(void *ctx, const char *user, const struct priv_add
 			      uint16_t port, uint32_t mark, bool ok)
 {
 	struct l2secd *d = ctx;
-	struct sockaddr_storage ss;
 	struct authlimit_peer p;
+	union sa46 sa;
 
-	al_peer(peer, port, mark, &ss, &p);
+	al_peer(peer, port, mark, &sa, &p);
 	if (!ok)
 		return authlimit_failed(d->al, evloop_now(d->loop), user, &p);
 	authlimit_succeeded(d->al, evloop_now(d->loop), user, &p);
@@ -403,28 +370,14 @@ static enum priv_parent_result x_record(void *ctx, const uint8_t *buf, size_t le
 	return PRIV_PARENT_OK;
 }
 
-static void sockaddr_of(const struct priv_addr *a, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == 4) {
-		ss->ss_family = AF_INET;
-		((struct sockaddr_in *)ss)->sin_addr = a->v4;
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-	} else if (a->family == 6) {
-		ss->ss_family = AF_INET6;
-		((struct sockaddr_in6 *)ss)->sin6_addr = a->v6;
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	}
-}
-
 /* SEND: the engine's datagram out of the parent's copy of the socket, with the checker's mark. */
 static int x_send(void *ctx, const struct priv_send *m, uint32_t mark)
 {
 	struct l2secd *d = ctx;
-	struct sockaddr_storage to, local;
+	union sa46 to, local;
 
-	sockaddr_of(&m->peer, m->peer_port, &to);
-	sockaddr_of(&m->local, 0, &local);
+	priv_addr_sa46(&m->peer, m->peer_port, &to);
+	priv_addr_sa46(&m->local, 0, &local);
 	/* the checker knows the socket's id: 1... */
 	if (l2secd_sock_sendmsg(d, m->sock_id - 1, &to, &local, mark, m->data, m->len) == 0)
 		return 0;

@@ -59,9 +59,8 @@
 
 /* --- L2TP sockets ----------------------------------------------------------- */
 
-int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const struct sockaddr_storage *to,
-			const struct sockaddr_storage *local, uint32_t mark, const uint8_t *buf,
-			size_t len)
+int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const union sa46 *to,
+			const union sa46 *local, uint32_t mark, const uint8_t *buf, size_t len)
 {
 	struct l2secd_sock *s;
 	union {
@@ -79,25 +78,30 @@ int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const struct sockad
 	if (sock >= d->n_socks)
 		return -1;
 	s = &d->socks[sock];
+	if (!sa46_len(to)) {		/* AF_UNSPEC: nowhere to send */
+		errno = EDESTADDRREQ;
+		return -1;
+	}
+	/* the socket's family's length: the union holds either (the kernel checks the family) */
 	mh.msg_namelen = s->family == AF_INET ? sizeof(struct sockaddr_in) :
 		sizeof(struct sockaddr_in6);
 	memset(cbuf.buf, 0, sizeof(cbuf.buf));
 	cm = CMSG_FIRSTHDR(&mh);
 	/* reply from the address the peer sent to (wildcard listeners) */
-	if (s->family == AF_INET && local->ss_family == AF_INET) {
+	if (s->family == AF_INET && local->sa.sa_family == AF_INET) {
 		struct in_pktinfo pi = { 0 };
 
-		pi.ipi_spec_dst = ((const struct sockaddr_in *)local)->sin_addr;
+		pi.ipi_spec_dst = local->sin.sin_addr;
 		cm->cmsg_level = IPPROTO_IP;
 		cm->cmsg_type = IP_PKTINFO;
 		cm->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 		clen += CMSG_SPACE(sizeof(pi));
 		cm = (struct cmsghdr *)(cbuf.buf + clen);
-	} else if (s->family == AF_INET6 && local->ss_family == AF_INET6) {
+	} else if (s->family == AF_INET6 && local->sa.sa_family == AF_INET6) {
 		struct in6_pktinfo pi = { 0 };
 
-		pi.ipi6_addr = ((const struct sockaddr_in6 *)local)->sin6_addr;
+		pi.ipi6_addr = local->sin6.sin6_addr;
 		cm->cmsg_level = IPPROTO_IPV6;
 		cm->cmsg_type = IPV6_PKTINFO;
 		cm->cmsg_len = CMSG_LEN(sizeof(pi));
@@ -127,14 +131,10 @@ int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const struct sockad
 static int engine_send(struct l2secd *d, const struct l2tp_peer *peer,
 		       const struct l2tp_tunnel *t, uint16_t sid, const uint8_t *buf, size_t len)
 {
-	struct sockaddr_storage to, local;
 	struct engine_priv_send s = {
-		.sock_id = (uint32_t)peer->sock + 1, .peer = &to, .local = &local,
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr, .local = &peer->local,
 		.mark = peer->mark,
 	};
-
-	sa46_to_ss(&peer->addr, &to);
-	sa46_to_ss(&peer->local, &local);
 
 	if (t && t->in_kernel && t->dp_handle) {	/* the parent knows it: named, and our session */
 		s.handle = t->dp_handle;
@@ -154,16 +154,13 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const struct l2tp_
 		     uint16_t sid, const uint8_t *buf, size_t len)
 {
 	struct l2secd *d = env;
-	struct sockaddr_storage to, local;
 
 	if (peer->sock < 0 || !sa46_len(&peer->addr))	/* AF_UNSPEC: nowhere to send */
 		return -1;
 	if (d->ep && peer->mark)
 		return engine_send(d, peer, t, sid, buf, len);
-	sa46_to_ss(&peer->addr, &to);
-	sa46_to_ss(&peer->local, &local);
-	if (l2secd_sock_sendmsg(d, (unsigned int)peer->sock, &to, &local, peer->mark, buf,
-				len) < 0) {
+	if (l2secd_sock_sendmsg(d, (unsigned int)peer->sock, &peer->addr, &peer->local,
+				peer->mark, buf, len) < 0) {
 		log_info("l2tp: send: %s", strerror(errno));
 		return -1;
 	}
@@ -219,7 +216,7 @@ static void kern_watch_cb(struct ev_io *io, uint32_t events)
 }
 
 /* Whether mark names an SA with peer src: charon's, as l2secd knows them, or the kernel's. */
-static bool sa_ok(void *ctx, uint32_t mark, const struct sockaddr_storage *src)
+static bool sa_ok(void *ctx, uint32_t mark, const union sa46 *src)
 {
 	struct l2secd *d = ctx;
 
@@ -261,13 +258,11 @@ static void sock_datagram(void *ctx, const struct msghdr *mh, uint8_t *data, siz
 int l2secd_dp_input(struct l2secd *d, const struct l2tp_peer *peer,
 		    const struct rxcheck_meta *meta, const uint8_t *data, size_t len)
 {
-	struct sockaddr_storage src;
 	struct tunpump_from from = {
-		.sock_id = (uint32_t)peer->sock + 1, .peer = &src,
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr,
 		.mark = meta->have_mark ? peer->mark : 0,
 	};
 
-	sa46_to_ss(&peer->addr, &src);
 	return datapath_input(d->dp, &from, data, len);
 }
 
@@ -443,22 +438,21 @@ static int socks_watch(struct l2secd *d)
 static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 {
 	struct l2secd *d = env;
-	struct kern_tunnel kt = {
-		.tid = t->tid, .peer_tid = t->peer_tid,
-		.sock_id = d->socks[t->peer.sock].kern_id,
-		.require_ipsec = t->require_ipsec, .mark = t->peer.mark,
-		.reqid = d->ipsec ? ipsec_mark_reqid(d->ipsec, t->peer.mark) : 0,
-	};
 
 	if (d->rx.module_gone)
 		return -1;
-	sa46_to_ss(&t->peer.addr, &kt.peer);
-	sa46_to_ss(&t->peer.local, &kt.local);
 	if (d->ep)	/* the socket's number as the parent counts them: 1...; its handle */
 		return engine_priv_tunnel_add(d->ep, t->tid, t->peer_tid,
-					      (uint32_t)t->peer.sock + 1, &kt.peer, &kt.local,
-					      t->require_ipsec, t->peer.mark, &t->dp_handle);
-	return datapath_tunnel_add(d->dp, &kt, &t->dp_handle);
+					      (uint32_t)t->peer.sock + 1, &t->peer.addr,
+					      &t->peer.local, t->require_ipsec, t->peer.mark,
+					      &t->dp_handle);
+	return datapath_tunnel_add(d->dp, &(struct kern_tunnel){
+		.tid = t->tid, .peer_tid = t->peer_tid,
+		.sock_id = d->socks[t->peer.sock].kern_id,
+		.peer = t->peer.addr, .local = t->peer.local,
+		.require_ipsec = t->require_ipsec, .mark = t->peer.mark,
+		.reqid = d->ipsec ? ipsec_mark_reqid(d->ipsec, t->peer.mark) : 0,
+	}, &t->dp_handle);
 }
 
 static void dp_tunnel_del(void *env, struct l2tp_tunnel *t)

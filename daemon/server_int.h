@@ -35,9 +35,8 @@ int l2secd_dp_input(struct l2secd *d, const struct l2tp_peer *peer,
  * address (family 0: the socket's), with SO_MARK mark (0: none; CAP_NET_RAW
  * or CAP_NET_ADMIN); 0, or -1 with errno.
  */
-int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const struct sockaddr_storage *to,
-			const struct sockaddr_storage *local, uint32_t mark, const uint8_t *buf,
-			size_t len);
+int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const union sa46 *to,
+			const union sa46 *local, uint32_t mark, const uint8_t *buf, size_t len);
 /* The kernel's SAs (charon not managed) and the module's watch, on d->loop. */
 int l2secd_watch_open(struct l2secd *d);
 /*

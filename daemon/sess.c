@@ -306,13 +306,6 @@ static void froutes_take(struct sess *x, const struct radius_reply *r)
 	x->fr->n6 = r->n_routes6;
 }
 
-/* The tunnel's peer address, for the APIs that take a struct sockaddr_storage. */
-static const struct sockaddr_storage *peer_ss(const struct sess *x, struct sockaddr_storage *buf)
-{
-	sa46_to_ss(&x->l2tp->tunnel->peer.addr, buf);
-	return buf;
-}
-
 /*
  * Under privsep the parent routes it (net: a Framed-Route's network or a
  * Framed-IPv6-Route's prefix), from the Access-Accept it verified itself and
@@ -339,14 +332,13 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 				  const struct radius_route *r)
 {
 	struct sessions *ss = x->ss;
-	struct sockaddr_storage pa;
 	enum froute_why why;
 
 	if (ss->ep)
 		return froute_one_priv(x, &(struct priv_addr){ .family = 4, .v4 = r->net }, r->plen);
 	if (!ss->froutes && !(ss->froutes = froute_table_new()))
 		return FROUTE_LIMIT;
-	why = froute_check(ss->froutes, c, r, x->ipv4, peer_ss(x, &pa));
+	why = froute_check(ss->froutes, c, r, x->ipv4, &x->l2tp->tunnel->peer.addr);
 	if (why != FROUTE_OK)
 		return why;
 	/*
@@ -358,7 +350,7 @@ static enum froute_why froute_one(struct sess *x, const struct froute_ctx *c,
 	/* never replacing: a route of the operator's or of a previous run stays */
 	if (netdev_route_via(ss->nd, true, r->net, r->plen, x->ipv4) < 0)
 		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
-	if (froute_hold(ss->froutes, r, x, &pa) < 0) {
+	if (froute_hold(ss->froutes, r, x, &x->l2tp->tunnel->peer.addr) < 0) {
 		netdev_route_via(ss->nd, false, r->net, r->plen, x->ipv4);
 		return FROUTE_LIMIT;
 	}
@@ -515,21 +507,20 @@ static enum froute_why froute6_one(struct sess *x, const struct froute_ctx *c,
 {
 	struct sessions *ss = x->ss;
 	struct in6_addr gw = client6(x);
-	struct sockaddr_storage pa;
 	enum froute_why why;
 
 	if (ss->ep)
 		return froute_one_priv(x, &(struct priv_addr){ .family = 6, .v6 = r->net }, r->plen);
 	if (!ss->froutes && !(ss->froutes = froute_table_new()))
 		return FROUTE_LIMIT;
-	why = froute6_check(ss->froutes, c, r, &gw, peer_ss(x, &pa));
+	why = froute6_check(ss->froutes, c, r, &gw, &x->l2tp->tunnel->peer.addr);
 	if (why != FROUTE_OK)
 		return why;
 	if (froute6_peers_held(ss->peers, r))	/* as froute_one's */
 		return FROUTE_PEER_ADDR;
 	if (netdev_route_via6(ss->nd, true, &r->net, r->plen, &gw) < 0)
 		return errno == EEXIST ? FROUTE_TAKEN : FROUTE_KERNEL;
-	if (froute6_hold(ss->froutes, r, x, &pa) < 0) {
+	if (froute6_hold(ss->froutes, r, x, &x->l2tp->tunnel->peer.addr) < 0) {
 		netdev_route_via6(ss->nd, false, &r->net, r->plen, &gw);
 		return FROUTE_LIMIT;
 	}
@@ -784,11 +775,10 @@ static void acct_start(struct sess *x)
 		.class = x->class_raw, .class_len = x->class_len,
 		.interim_s = x->acct_interim_s, .local = !x->radius_auth,
 	};
-	struct sockaddr_storage pa;
 
 	if (x->acct || !x->l2tp || !aaa_acct_enabled(ss->aaa))
 		return;
-	info.peer = peer_ss(x, &pa);
+	info.peer = &x->l2tp->tunnel->peer.addr;
 	info.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
 	info.tag = engine_priv_radius_tag(x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
 					  x->l2tp->sid);
@@ -1003,10 +993,10 @@ static int cb_get_secret(void *ctx, const char *user, struct ppp_secret *out)
 	return 0;
 }
 
-/* Who is trying, for the throttle: the tunnel's source address (in *pa) and SA. */
-static void auth_peer(const struct sess *x, struct authlimit_peer *p, struct sockaddr_storage *pa)
+/* Who is trying, for the throttle: the tunnel's source address and SA. */
+static void auth_peer(const struct sess *x, struct authlimit_peer *p)
 {
-	p->addr = x->l2tp ? peer_ss(x, pa) : NULL;
+	p->addr = x->l2tp ? &x->l2tp->tunnel->peer.addr : NULL;
 	p->mark = x->l2tp ? x->l2tp->tunnel->peer.mark : 0;
 }
 
@@ -1014,11 +1004,10 @@ static bool cb_auth_allowed(void *ctx, const char *user)
 {
 	struct sess *x = ctx;
 	struct authlimit_peer p;
-	struct sockaddr_storage pa;
 
 	if (x->ss->ep)
 		return true;	/* privsep: the parent's throttle, next to the secrets, decides */
-	auth_peer(x, &p, &pa);
+	auth_peer(x, &p);
 	return authlimit_check(x->ss->al, evloop_now(x->ss->loop), user, &p) == AUTHLIMIT_OK;
 }
 
@@ -1026,14 +1015,13 @@ static uint32_t cb_auth_result(void *ctx, const char *user, bool ok)
 {
 	struct sess *x = ctx;
 	struct authlimit_peer p;
-	struct sockaddr_storage pa;
 
 	if (x->ss->ep) {	/* privsep: what the parent's throttle said with the answer */
 		if (!ok)
 			x->ss->st.auth_failures++;
 		return ok ? 0 : x->auth_hold_ms;
 	}
-	auth_peer(x, &p, &pa);
+	auth_peer(x, &p);
 	if (ok) {
 		authlimit_succeeded(x->ss->al, evloop_now(x->ss->loop), user, &p);
 		return 0;
@@ -1332,7 +1320,6 @@ static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
 		.challenge = a->challenge, .id = a->id, .value = a->value,
 		.value_len = a->value_len,
 	};
-	struct sockaddr_storage pa;
 
 	if (ss->cfg->radius.auth_source == CONFIG_AUTH_USERS ||
 	    (ss->cfg->radius.auth_source == CONFIG_AUTH_USERS_RADIUS && known))
@@ -1341,7 +1328,7 @@ static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
 		return -1;
 	aaa_cancel(ss->aaa, x->auth_req);	/* an earlier try's, if any */
 	x->auth_req = 0;
-	q.peer = peer_ss(x, &pa);
+	q.peer = &x->l2tp->tunnel->peer.addr;
 	q.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
 	/* privsep: the parent authenticates this session on the Access-Accept it verifies */
 	q.tag = engine_priv_radius_tag(x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
@@ -1800,7 +1787,6 @@ static struct sess *sess_alloc(struct sessions *ss, struct l2tp_session *ls)
 static void sess_link(struct sess *x)
 {
 	struct sessions *ss = x->ss;
-	struct sockaddr_storage pa;
 
 	x->next = ss->list;
 	if (ss->list)
@@ -1808,7 +1794,7 @@ static void sess_link(struct sess *x)
 	ss->list = x;
 	ss->n++;
 	x->l2tp->ppp = x;
-	x->peer_indexed = froute_peer_of(peer_ss(x, &pa), &x->peer_key);
+	x->peer_indexed = froute_peer_of(&x->l2tp->tunnel->peer.addr, &x->peer_key);
 	if (x->peer_indexed)
 		froute_peers_add(ss->peers, &x->peer_key);
 }
@@ -1884,7 +1870,6 @@ static void acct_import(struct sess *x, const struct priv_state_acct *a)
 		.user = ppp_user(x->ppp), .framed_ip = x->ipv4, .interim_s = a->interim_s,
 		.local = !a->radius_auth, .start_ms = a->start_ms,
 	};
-	struct sockaddr_storage pa;
 
 	x->radius_auth = a->radius_auth;
 	x->acct_interim_s = a->interim_s;
@@ -1904,7 +1889,7 @@ static void acct_import(struct sess *x, const struct priv_state_acct *a)
 		return;
 	info.class = x->class_raw;
 	info.class_len = x->class_len;
-	info.peer = peer_ss(x, &pa);
+	info.peer = &x->l2tp->tunnel->peer.addr;
 	info.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
 	info.tag = engine_priv_radius_tag(x->l2tp->tunnel->dp_handle, x->l2tp->tunnel->tid,
 					  x->l2tp->sid);
@@ -2476,11 +2461,10 @@ static bool dae_matches(const struct sess *x, const struct aaa_dae_ident *id)
 	struct aaa_dae_session v = {
 		.user = ppp_user(x->ppp), .acct = x->acct, .framed_ip = x->ipv4,
 	};
-	struct sockaddr_storage pa;
 
 	if (!x->l2tp)
 		return false;
-	v.peer = peer_ss(x, &pa);
+	v.peer = &x->l2tp->tunnel->peer.addr;
 	v.nas_port = (uint32_t)x->l2tp->tunnel->tid << 16 | x->l2tp->sid;
 	return aaa_dae_match(id, &v);
 }

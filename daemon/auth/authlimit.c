@@ -22,7 +22,6 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,18 +78,15 @@ struct al_keys {
 	uint32_t mark;
 };
 
-static void key_addr(const struct sockaddr_storage *ss, struct al_keys *k)
+static void key_addr(const union sa46 *sa, struct al_keys *k)
 {
-	const struct sockaddr_in6 *s6 = (const void *)ss;
-	const struct sockaddr_in *s4 = (const void *)ss;
-
-	if (ss && ss->ss_family == AF_INET) {
+	if (sa && sa->sa.sa_family == AF_INET) {
 		k->addr[10] = k->addr[11] = 0xff;
-		memcpy(k->addr + 12, &s4->sin_addr, 4);
-	} else if (ss && ss->ss_family == AF_INET6) {
-		memcpy(k->addr, &s6->sin6_addr, 16);
+		memcpy(k->addr + 12, &sa->sin.sin_addr, 4);
+	} else if (sa && sa->sa.sa_family == AF_INET6) {
+		memcpy(k->addr, &sa->sin6.sin6_addr, 16);
 		/* an IPv6 host has a /64 to itself: that is one address here */
-		k->v6_prefix = !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr);
+		k->v6_prefix = !IN6_IS_ADDR_V4MAPPED(&sa->sin6.sin6_addr);
 		if (k->v6_prefix)
 			memset(k->addr + 8, 0, 8);
 	} else {
@@ -237,14 +233,16 @@ out:
 	return e;
 }
 
-static void al_log(struct authlimit *al, uint64_t now, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void al_log(struct authlimit *al, uint64_t now, const char *fmt, ...)
+/*
+ * May a line be written now? Asked before the line is made, so that a line
+ * the limit leaves out costs no inet_ntop or snprintf (a peer's failures
+ * make them by the thousand); the admission limit (l2tp_admit.c) does the
+ * same. A line left out is counted for the next period's summary.
+ */
+static bool al_log_ok(struct authlimit *al, uint64_t now)
 {
-	char msg[512];
-	va_list ap;
-
+	if (!log_enabled(LOG_NOTICE))
+		return false;
 	if (now - al->log_period_start >= LOG_PERIOD_MS) {
 		if (al->log_suppressed)
 			log_notice("auth: %u more throttling message%s suppressed",
@@ -255,13 +253,10 @@ static void al_log(struct authlimit *al, uint64_t now, const char *fmt, ...)
 	}
 	if (al->log_lines >= LOG_BURST) {
 		al->log_suppressed++;
-		return;
+		return false;
 	}
 	al->log_lines++;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_notice("auth: %s", msg);
+	return true;
 }
 
 static void key_name(struct al_keys *k, enum al_kind kind, char *buf, size_t cap)
@@ -406,10 +401,12 @@ enum authlimit_verdict authlimit_check(struct authlimit *al, uint64_t now,
 		al->st.refused_lockout++;
 	else
 		al->st.refused_backoff++;
+	if (!al_log_ok(al, now))
+		return v;
 	key_name(&k, why, name, sizeof(name));
-	al_log(al, now, "attempt by user '%s' from %s refused: %s %s for %llu s more",
-	       user, addr_name(&k), name, v == AUTHLIMIT_LOCKED ? "locked out" : "backing off",
-	       (unsigned long long)((e[why]->blocked_until - now + 999) / 1000));
+	log_notice("auth: attempt by user '%s' from %s refused: %s %s for %llu s more",
+		   user, addr_name(&k), name, v == AUTHLIMIT_LOCKED ? "locked out" : "backing off",
+		   (unsigned long long)((e[why]->blocked_until - now + 999) / 1000));
 	return v;
 }
 
@@ -440,9 +437,11 @@ static uint32_t fail_one(struct authlimit *al, uint64_t now, struct al_keys *k,
 			e->locked = true;
 			e->blocked_until = now + c->lockout_ms;
 			al->st.lockouts++;
-			key_name(k, kind, name, sizeof(name));	/* a line's only */
-			al_log(al, now, "%s locked out for %u s after %u failures",
-			       name, c->lockout_ms / 1000, e->failures);
+			if (!al_log_ok(al, now))
+				return 0;
+			key_name(k, kind, name, sizeof(name));
+			log_notice("auth: %s locked out for %u s after %u failures",
+				   name, c->lockout_ms / 1000, e->failures);
 		}
 		return 0;
 	}
@@ -454,9 +453,11 @@ static uint32_t fail_one(struct authlimit *al, uint64_t now, struct al_keys *k,
 		backoff = c->backoff_max_ms;
 	e->blocked_until = now + backoff;
 	al->st.backoffs++;
+	if (!al_log_ok(al, now))
+		return (uint32_t)backoff;
 	key_name(k, kind, name, sizeof(name));
-	al_log(al, now, "%s: %u failures, next attempt in %llu s", name, e->failures,
-	       (unsigned long long)(backoff / 1000));
+	log_notice("auth: %s: %u failures, next attempt in %llu s", name, e->failures,
+		   (unsigned long long)(backoff / 1000));
 	return (uint32_t)backoff;
 }
 

@@ -44,6 +44,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "core/sa46.h"
+
 #define AUTHLIMIT_BACKOFF_BASE_MS	1000
 #define AUTHLIMIT_TRUST_MS		(24ull * 3600 * 1000)
 
@@ -61,7 +63,7 @@ struct authlimit_config {
 
 /* Who tried: the source address of the tunnel and the SA mark (0: none). */
 struct authlimit_peer {
-	const struct sockaddr_storage *addr;
+	const union sa46 *addr;		/* NULL or AF_UNSPEC: none */
 	uint32_t mark;
 };
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* IPv4 or IPv6 socket addresses in 28 bytes (sa46.h). */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/sa46.h"
@@ -76,4 +78,20 @@ bool sa46_same(const union sa46 *a, const union sa46 *b)
 		return false;
 	return a->sa.sa_family == AF_INET ? a->sin.sin_port == b->sin.sin_port :
 					    a->sin6.sin6_port == b->sin6.sin6_port;
+}
+
+const char *sa46_str(const union sa46 *a, char *buf, size_t cap)
+{
+	char s[INET6_ADDRSTRLEN] = "?";
+
+	if (a->sa.sa_family == AF_INET) {
+		inet_ntop(AF_INET, &a->sin.sin_addr, s, sizeof(s));
+		snprintf(buf, cap, "%s:%u", s, ntohs(a->sin.sin_port));
+	} else if (a->sa.sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &a->sin6.sin6_addr, s, sizeof(s));
+		snprintf(buf, cap, "[%s]:%u", s, ntohs(a->sin6.sin6_port));
+	} else {
+		snprintf(buf, cap, "?");
+	}
+	return buf;
 }

@@ -14,6 +14,7 @@
 #define L2SECD_SA46_H
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -49,5 +50,8 @@ bool sa46_same_ip(const union sa46 *a, const union sa46 *b);
 
 /* Same family, address and port; false for AF_UNSPEC. */
 bool sa46_same(const union sa46 *a, const union sa46 *b);
+
+/* "ADDR:PORT" ("[ADDR]:PORT" for IPv6; "?" for neither) in buf of cap octets: buf. */
+const char *sa46_str(const union sa46 *a, char *buf, size_t cap);
 
 #endif

@@ -36,17 +36,6 @@ static bool get_addr(const uint8_t *a, uint8_t fam, uint16_t port, union sa46 *s
 	return fam == 0 && !memcmp(a, zero, 12) && !memcmp(a + 12, zero, 4) && !port;
 }
 
-/* a's address into addr (zeroed before), its port (host order): 4, 6, or 0 (AF_UNSPEC). */
-static uint8_t addr_fam(const union sa46 *a, uint8_t addr[16], uint16_t *port)
-{
-	sa_family_t f;
-
-	*port = 0;
-	f = sa46_key(a, addr, port);
-	*port = ntohs(*port);
-	return f == AF_INET ? 4 : f == AF_INET6 ? 6 : 0;
-}
-
 size_t dgchan_encode(uint8_t *out, const struct l2tp_peer *peer, const struct rxcheck_meta *m,
 		     const uint8_t *dg, size_t n)
 {
@@ -59,8 +48,8 @@ size_t dgchan_encode(uint8_t *out, const struct l2tp_peer *peer, const struct rx
 	out[1] = (uint8_t)peer->sock;
 	out[2] = (m->have_mark ? F_MARK : 0) | (m->have_pktinfo ? F_PKTINFO : 0) |
 		 (m->truncated ? F_TRUNC : 0);
-	out[3] = addr_fam(&peer->addr, out + 16, &port);
-	out[6] = addr_fam(&peer->local, out + 32, &lport);
+	out[3] = tunpump_addr(&peer->addr, out + 16, &port);
+	out[6] = tunpump_addr(&peer->local, out + 32, &lport);
 	if (!out[3])
 		return 0;
 	put_be16(out + 4, port);

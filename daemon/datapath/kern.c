@@ -259,13 +259,23 @@ int kern_sock_del(struct kern *k, uint32_t sock_id)
 	return exchange(k, nlh, &r, "socket delete");
 }
 
-static void put_addr(struct nlmsghdr *nlh, const struct sockaddr_storage *ss,
-		     uint16_t a4, uint16_t a6)
+/* sa's address as a4 (IPv4) or a6 (IPv6); *port its port (network order), 0: neither. */
+static void put_addr(struct nlmsghdr *nlh, const union sa46 *sa, uint16_t a4, uint16_t a6,
+		     uint16_t *port)
 {
-	if (ss->ss_family == AF_INET)
-		mnl_attr_put(nlh, a4, 4, &((const struct sockaddr_in *)ss)->sin_addr);
-	else if (ss->ss_family == AF_INET6)
-		mnl_attr_put(nlh, a6, 16, &((const struct sockaddr_in6 *)ss)->sin6_addr);
+	uint8_t a[16];
+
+	*port = 0;
+	switch (sa46_key(sa, a, port)) {
+	case AF_INET:
+		mnl_attr_put(nlh, a4, 4, a);
+		break;
+	case AF_INET6:
+		mnl_attr_put(nlh, a6, 16, a);
+		break;
+	default:
+		break;
+	}
 }
 
 /* The tunnel @r names: by handle (and id), by id alone from an older module. */
@@ -295,16 +305,14 @@ int kern_tunnel_add(struct kern *k, const struct kern_tunnel *t, uint32_t *handl
 {
 	struct nlmsghdr *nlh = l2sec_msg(k, L2SEC_CMD_TUNNEL_NEW);
 	struct reply r = { 0 };
-	uint16_t port = t->peer.ss_family == AF_INET ?
-		((const struct sockaddr_in *)&t->peer)->sin_port :
-		((const struct sockaddr_in6 *)&t->peer)->sin6_port;
+	uint16_t port, lport;
 
 	mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, t->tid);
 	mnl_attr_put_u16(nlh, L2SEC_A_PEER_TUNNEL_ID, t->peer_tid);
 	mnl_attr_put_u32(nlh, L2SEC_A_SOCK_ID, t->sock_id);
-	put_addr(nlh, &t->peer, L2SEC_A_PEER_ADDR4, L2SEC_A_PEER_ADDR6);
+	put_addr(nlh, &t->peer, L2SEC_A_PEER_ADDR4, L2SEC_A_PEER_ADDR6, &port);
 	mnl_attr_put_u16(nlh, L2SEC_A_PEER_PORT, ntohs(port));
-	put_addr(nlh, &t->local, L2SEC_A_LOCAL_ADDR4, L2SEC_A_LOCAL_ADDR6);
+	put_addr(nlh, &t->local, L2SEC_A_LOCAL_ADDR4, L2SEC_A_LOCAL_ADDR6, &lport);
 	mnl_attr_put_u8(nlh, L2SEC_A_REQUIRE_IPSEC, t->require_ipsec);
 	if (t->mark) {
 		/* charon mark_in = mark_out = %unique, set_mark_in = %same: one value */

@@ -15,13 +15,15 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "core/sa46.h"
+
 struct kern;
 
 struct kern_tunnel {
 	uint16_t tid, peer_tid;
 	uint32_t sock_id;
-	struct sockaddr_storage peer;		/* address and port */
-	struct sockaddr_storage local;		/* AF_UNSPEC: the socket's */
+	union sa46 peer;			/* address and port */
+	union sa46 local;			/* AF_UNSPEC: the socket's */
 	bool require_ipsec;
 	uint32_t mark;				/* bind mark and out mark; 0: none */
 	uint32_t reqid;				/* of the SA with that mark; 0: the

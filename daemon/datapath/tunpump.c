@@ -74,38 +74,20 @@ static bool keyed_by_mark(const struct tp_tunnel *t)
 	return t->require_ipsec && t->mark;
 }
 
-uint8_t tunpump_addr(const struct sockaddr_storage *ss, uint8_t addr[16], uint16_t *port)
+uint8_t tunpump_addr(const union sa46 *sa, uint8_t addr[16], uint16_t *port)
 {
+	sa_family_t f;
+
 	memset(addr, 0, 16);
 	*port = 0;
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		memcpy(addr, &sin->sin_addr, 4);
-		*port = ntohs(sin->sin_port);
-		return 4;
-	}
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-		memcpy(addr, &sin6->sin6_addr, 16);
-		*port = ntohs(sin6->sin6_port);
-		return 6;
-	}
-	return 0;
-}
-
-/* The tunnel's peer is the datagram's source (address and port). */
-static bool same_peer(const union sa46 *a, const struct sockaddr_storage *b)
-{
-	union sa46 x;
-
-	return sa46_from(&x, b, sizeof(*b)) == 0 && sa46_same(a, &x);
+	f = sa46_key(sa, addr, port);
+	*port = ntohs(*port);
+	return f == AF_INET ? 4 : f == AF_INET6 ? 6 : 0;
 }
 
 /* The key of a datagram from peer with mark (0: by peer) for tunnel tid on sock_id. */
 static void key_of(struct tp_key *k, uint32_t sock_id, uint16_t tid, uint32_t mark,
-		   const struct sockaddr_storage *peer)
+		   const union sa46 *peer)
 {
 	memset(k, 0, sizeof(*k));
 	k->sock_id = sock_id;
@@ -117,10 +99,7 @@ static void key_of(struct tp_key *k, uint32_t sock_id, uint16_t tid, uint32_t ma
 
 static void tunnel_key(const struct tp_tunnel *t, struct tp_key *k)
 {
-	struct sockaddr_storage peer;
-
-	sa46_to_ss(&t->peer, &peer);
-	key_of(k, t->sock_id, t->tid, keyed_by_mark(t) ? t->mark : 0, &peer);
+	key_of(k, t->sock_id, t->tid, keyed_by_mark(t) ? t->mark : 0, &t->peer);
 }
 
 static struct tp_tunnel *tunnel_by_key(const struct tunpump *tp, const struct tp_key *k)
@@ -293,8 +272,9 @@ int tunpump_tunnel_add(struct tunpump *tp, const struct kern_tunnel *kt, uint32_
 	t->tid = kt->tid;
 	t->mark = kt->mark;
 	t->require_ipsec = kt->require_ipsec;
-	sa46_from(&t->peer, &kt->peer, sizeof(kt->peer));	/* IPv4 or IPv6: checked above */
-	sa46_from(&t->local, &kt->local, sizeof(kt->local));	/* another: AF_UNSPEC, the socket's */
+	t->peer = kt->peer;		/* IPv4 or IPv6: checked above */
+	if (sa46_len(&kt->local))	/* else AF_UNSPEC (a freed slot is zeros): the socket's */
+		t->local = kt->local;
 	do {
 		tp->next_handle++;
 	} while (!tp->next_handle || tunnel_by_handle(tp, tp->next_handle));
@@ -552,7 +532,7 @@ enum tunpump_verdict tunpump_rx(struct tunpump *tp, const struct tunpump_from *f
 	t = h.tunnel_id ? tunnel_rx(tp, from, h.tunnel_id) : NULL;
 	if (!t)
 		goto engine;	/* an SCCRQ, a stale or foreign tunnel: the engine decides */
-	if (!same_peer(&t->peer, from->peer))
+	if (!sa46_same(&t->peer, from->peer))	/* the datagram's source, address and port */
 		return drop(tp, TUNPUMP_DROP_WRONG_PEER);
 	if (h.control)
 		goto engine;
@@ -613,8 +593,8 @@ int tunpump_tx(struct tunpump *tp, uint8_t *buf, size_t len, struct tunpump_to *
 	buf[7] = 0x03;
 	put_be16(buf + 8, proto);
 	to->sock_id = s->t->sock_id;
-	sa46_to_ss(&s->t->peer, &to->peer);
-	sa46_to_ss(&s->t->local, &to->local);
+	to->peer = s->t->peer;
+	to->local = s->t->local;
 	to->mark = s->t->mark;
 	s->st.tx_packets++;
 	s->st.tx_bytes += len;

@@ -80,7 +80,7 @@ int tunpump_session_stats(const struct tunpump *tp, struct kern_tref tr, uint16_
 /* Where a datagram came from: the socket (its id), the peer, the SA's mark (0: none). */
 struct tunpump_from {
 	uint32_t sock_id;
-	const struct sockaddr_storage *peer;
+	const union sa46 *peer;
 	uint32_t mark;
 };
 
@@ -95,8 +95,8 @@ enum tunpump_verdict tunpump_rx(struct tunpump *tp, const struct tunpump_from *f
 /* Where a framed packet goes. */
 struct tunpump_to {
 	uint32_t sock_id;
-	struct sockaddr_storage peer;
-	struct sockaddr_storage local;	/* our address (the tunnel's); AF_UNSPEC: the socket's */
+	union sa46 peer;
+	union sa46 local;		/* our address (the tunnel's); AF_UNSPEC: the socket's */
 	uint32_t mark;
 };
 /*
@@ -121,8 +121,8 @@ int tunpump_tx(struct tunpump *tp, uint8_t *buf, size_t len, struct tunpump_to *
 #define TUNPUMP_UNREACH_MAX	1280
 size_t tunpump_unreach(const uint8_t *pkt, size_t len, uint8_t *out, size_t cap);
 
-/* ss's address (16 octets, IPv4 in the first 4) and port: 4, 6, or 0 for neither family. */
-uint8_t tunpump_addr(const struct sockaddr_storage *ss, uint8_t addr[16], uint16_t *port);
+/* sa's address (16 octets, IPv4 in the first 4) and port: 4, 6, or 0 for neither family. */
+uint8_t tunpump_addr(const union sa46 *sa, uint8_t addr[16], uint16_t *port);
 
 const struct tunpump_stats *tunpump_stats(const struct tunpump *tp);
 const char *tunpump_drop_name(enum tunpump_drop why);

@@ -346,32 +346,24 @@ static int call_ok(struct engine_priv *ep, struct priv_msg *req, struct priv_rep
 	return 0;
 }
 
-int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out)
+/* peer's address and port into *a, *port, and local's (of the same family, else none) into *l. */
+static int addrs_from(const union sa46 *peer, const union sa46 *local, struct priv_addr *a,
+		      uint16_t *port, struct priv_addr *l)
 {
-	memset(out, 0, sizeof(*out));
-	if (ss->ss_family == AF_INET) {
-		out->family = 4;
-		out->v4 = ((const struct sockaddr_in *)ss)->sin_addr;
-		return 0;
-	}
-	if (ss->ss_family == AF_INET6) {
-		out->family = 6;
-		out->v6 = ((const struct sockaddr_in6 *)ss)->sin6_addr;
-		return 0;
-	}
-	return -1;
-}
+	uint16_t lport;
 
-static uint16_t port_of(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET ? ntohs(((const struct sockaddr_in *)ss)->sin_port) :
-	       ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	if (priv_addr_from(peer, a, port) < 0) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	if (local && priv_addr_from(local, l, &lport) == 0 && l->family != a->family)
+		memset(l, 0, sizeof(*l));
+	return 0;
 }
 
 int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_tid,
-			   uint32_t sock_id, const struct sockaddr_storage *peer,
-			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark,
-			   uint32_t *handle)
+			   uint32_t sock_id, const union sa46 *peer, const union sa46 *local,
+			   bool require_ipsec, uint32_t mark, uint32_t *handle)
 {
 	struct priv_msg m;
 	struct priv_tunnel_add *t = &m.tunnel_add;
@@ -381,13 +373,8 @@ int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_t
 	t->tid = tid;
 	t->peer_tid = peer_tid;
 	t->sock_id = sock_id;
-	if (engine_priv_addr_from(peer, &t->peer) < 0) {
-		errno = EAFNOSUPPORT;
+	if (addrs_from(peer, local, &t->peer, &t->peer_port, &t->local) < 0)
 		return -1;
-	}
-	t->peer_port = port_of(peer);
-	if (local->ss_family == peer->ss_family)
-		engine_priv_addr_from(local, &t->local);
 	t->require_ipsec = require_ipsec;
 	t->mark = mark;
 	if (call_ok(ep, &m, &r, NULL) < 0)
@@ -657,16 +644,17 @@ static bool addr_same(const struct priv_addr *a, const struct priv_addr *b)
 	       !memcmp(&a->v6, &b->v6, sizeof(a->v6));
 }
 
-bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct sockaddr_storage *src)
+bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const union sa46 *src)
 {
 	struct priv_msg m;
 	struct sa_cached *c = &ep->sa[(mark * 2654435761u) % ENGINE_PRIV_SA_CACHE];
 	uint64_t now = evloop_now(ep->loop);
 	struct priv_reply r;
+	uint16_t port;
 
 	priv_msg_init(&m, PRIV_REQ_MARK_QUERY);
 	m.mark_query.mark = mark;
-	if (engine_priv_addr_from(src, &m.mark_query.peer) < 0)
+	if (priv_addr_from(src, &m.mark_query.peer, &port) < 0)
 		return false;
 	/* every datagram asks: the parent answers 20 a second, so a yes is kept a while */
 	if (c->mark == mark && c->until_ms > now &&
@@ -840,13 +828,8 @@ int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
 		.handle = s->handle, .tid = s->tid, .sid = s->sid, .sock_id = s->sock_id,
 		.mark = s->handle ? 0 : s->mark, .len = (uint16_t)len, .data = buf,
 	};
-	if (engine_priv_addr_from(s->peer, &x->peer) < 0) {
-		errno = EAFNOSUPPORT;
+	if (addrs_from(s->peer, s->local, &x->peer, &x->peer_port, &x->local) < 0)
 		return -1;
-	}
-	x->peer_port = port_of(s->peer);
-	if (s->local && s->local->ss_family == s->peer->ss_family)
-		engine_priv_addr_from(s->local, &x->local);
 	elen = priv_msg_encode(&m, out, sizeof(out));
 	if (elen < 0) {
 		errno = EINVAL;		/* a field the decoder would refuse: not sent */

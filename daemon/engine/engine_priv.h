@@ -65,9 +65,8 @@ int engine_priv_call(struct engine_priv *ep, struct priv_msg *req, struct priv_r
  * engine_priv_tunnel_add) and its ID.
  */
 int engine_priv_tunnel_add(struct engine_priv *ep, uint16_t tid, uint16_t peer_tid,
-			   uint32_t sock_id, const struct sockaddr_storage *peer,
-			   const struct sockaddr_storage *local, bool require_ipsec, uint32_t mark,
-			   uint32_t *handle);
+			   uint32_t sock_id, const union sa46 *peer, const union sa46 *local,
+			   bool require_ipsec, uint32_t mark, uint32_t *handle);
 int engine_priv_tunnel_del(struct engine_priv *ep, uint32_t handle, uint16_t tid);
 /*
  * l2secd stops (SIGTERM): from now on the removals (TUNNEL_DEL, SESSION_DEL,
@@ -145,7 +144,7 @@ int engine_priv_auth(struct engine_priv *ep, const struct engine_priv_auth *a, b
  * PRIV_QUERY_RATE a second). An SA that goes within that time is still taken;
  * the module, which checks every datagram's SA itself, does not.
  */
-bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const struct sockaddr_storage *src);
+bool engine_priv_mark_ok(struct engine_priv *ep, uint32_t mark, const union sa46 *src);
 /* How long a yes is kept (default ENGINE_PRIV_SA_TTL_MS): for tests. */
 void engine_priv_set_sa_ttl(struct engine_priv *ep, unsigned int ms);
 /* The parent's pools, and (auth not NULL) its authentication throttle's counters. */
@@ -190,7 +189,7 @@ struct engine_priv_send {
 	uint32_t handle;
 	uint16_t tid, sid;
 	uint32_t sock_id;
-	const struct sockaddr_storage *peer, *local;
+	const union sa46 *peer, *local;	/* local NULL or AF_UNSPEC: the socket's */
 	uint32_t mark;
 };
 int engine_priv_send(struct engine_priv *ep, const struct engine_priv_send *s,
@@ -242,8 +241,5 @@ static inline uint64_t engine_priv_radius_tag(uint32_t handle, uint16_t tid, uin
 {
 	return (uint64_t)handle << 32 | (uint32_t)tid << 16 | sid;
 }
-
-/* A sockaddr's address as the wire has it; -1 for another family. */
-int engine_priv_addr_from(const struct sockaddr_storage *ss, struct priv_addr *out);
 
 #endif

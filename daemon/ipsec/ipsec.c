@@ -625,7 +625,7 @@ bool ipsec_sa_get(const struct ipsec *ip, uint32_t mark, struct ipsec_sa_desc *o
 }
 
 bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
-			    const struct sockaddr_storage *src)
+			    const union sa46 *src)
 {
 	struct ipsec_sa_desc buf;
 	const struct ipsec_sa_desc *s = find_desc(ip, mark, &buf);
@@ -634,12 +634,12 @@ bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
 	if (!s)
 		return false;
 	r = &s->remote;
-	if (r->family != src->ss_family)
+	if (r->family != src->sa.sa_family)
 		return false;
 	if (r->family == AF_INET)
-		return r->a.v4.s_addr == ((const struct sockaddr_in *)src)->sin_addr.s_addr;
+		return r->a.v4.s_addr == src->sin.sin_addr.s_addr;
 	return r->family == AF_INET6 &&
-	       !memcmp(&r->a.v6, &((const struct sockaddr_in6 *)src)->sin6_addr, sizeof(r->a.v6));
+	       !memcmp(&r->a.v6, &src->sin6.sin6_addr, sizeof(r->a.v6));
 }
 
 uint32_t ipsec_mark_reqid(const struct ipsec *ip, uint32_t mark)

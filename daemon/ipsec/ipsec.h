@@ -146,7 +146,7 @@ int ipsec_reload(struct ipsec *ip, const struct l2sec_config *cfg);
  */
 uint32_t ipsec_mark_reqid(const struct ipsec *ip, uint32_t mark);
 bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
-			    const struct sockaddr_storage *src);
+			    const union sa46 *src);
 
 /* The SA a tunnel is bound to, added to o as "sa": {...} (nothing if none). */
 void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,

@@ -123,17 +123,17 @@ void xfrm_marks_commit(struct xfrm_marks *xm, uint64_t now_ms)
 	xm->full = false;
 }
 
-static bool entry_is(const struct xm_entry *e, const struct sockaddr_storage *src)
+static bool entry_is(const struct xm_entry *e, const union sa46 *src)
 {
-	if (e->family != src->ss_family)
+	if (e->family != src->sa.sa_family)
 		return false;
 	if (e->family == AF_INET)
-		return !memcmp(e->addr, &((const struct sockaddr_in *)src)->sin_addr, 4);
-	return !memcmp(e->addr, &((const struct sockaddr_in6 *)src)->sin6_addr, 16);
+		return !memcmp(e->addr, &src->sin.sin_addr, 4);
+	return e->family == AF_INET6 && !memcmp(e->addr, &src->sin6.sin6_addr, 16);
 }
 
 bool xfrm_marks_has(const struct xfrm_marks *xm, uint32_t mark,
-		    const struct sockaddr_storage *src)
+		    const union sa46 *src)
 {
 	size_t lo = 0, hi = xm->cur.n;
 
@@ -177,7 +177,7 @@ static void refresh(struct xfrm_marks *xm, uint64_t now_ms)
 	xfrm_marks_commit(xm, now_ms);
 }
 
-bool xfrm_marks_check(struct xfrm_marks *xm, uint32_t mark, const struct sockaddr_storage *src,
+bool xfrm_marks_check(struct xfrm_marks *xm, uint32_t mark, const union sa46 *src,
 		      uint64_t now_ms)
 {
 	uint64_t age = now_ms - xm->built_ms;

@@ -16,13 +16,15 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "core/sa46.h"
+
 struct xfrm_marks;
 
 struct xfrm_marks *xfrm_marks_new(void);
 void xfrm_marks_free(struct xfrm_marks *xm);
 
 /* Whether an inbound ESP transport SA with peer src sets mark (refreshing as above). */
-bool xfrm_marks_check(struct xfrm_marks *xm, uint32_t mark, const struct sockaddr_storage *src,
+bool xfrm_marks_check(struct xfrm_marks *xm, uint32_t mark, const union sa46 *src,
 		      uint64_t now_ms);
 
 /* The parts, for the unit tests: one message of an SA dump into the copy being built... */
@@ -31,6 +33,6 @@ int xfrm_marks_parse(const struct nlmsghdr *nlh, void *xm);
 void xfrm_marks_commit(struct xfrm_marks *xm, uint64_t now_ms);
 /* Whether the copy in force has it (no refresh). */
 bool xfrm_marks_has(const struct xfrm_marks *xm, uint32_t mark,
-		    const struct sockaddr_storage *src);
+		    const union sa46 *src);
 
 #endif

@@ -483,18 +483,7 @@ void l2tp_lns_set_session_ops(struct l2tp_lns *lns, const struct l2tp_session_op
 
 const char *l2tp_peer_str(const struct l2tp_peer *peer, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN] = "?";
-	const union sa46 *sa = &peer->addr;
-
-	if (sa->sa.sa_family == AF_INET) {
-		inet_ntop(AF_INET, &sa->sin.sin_addr, a, sizeof(a));
-		snprintf(buf, len, "%s:%u", a, ntohs(sa->sin.sin_port));
-	} else if (sa->sa.sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &sa->sin6.sin6_addr, a, sizeof(a));
-		snprintf(buf, len, "[%s]:%u", a, ntohs(sa->sin6.sin6_port));
-	} else {
-		snprintf(buf, len, "?");
-	}
+	sa46_str(&peer->addr, buf, len);
 	if (peer->mark) {
 		size_t n = strlen(buf);
 

@@ -122,13 +122,8 @@ static enum rxcheck_verdict judge(const struct rxcheck *c, struct l2tp_peer *pee
 	if (!m->have_pktinfo || m->truncated || (c->require_ipsec && !m->have_mark))
 		return RXCHECK_NO_CMSG;
 	local = from_gateway(c, peer, m);
-	if (peer->mark && !local) {
-		struct sockaddr_storage src;
-
-		sa46_to_ss(&peer->addr, &src);
-		if (c->sa_ok(c->sa_ctx, peer->mark, &src))
-			return RXCHECK_OK;
-	}
+	if (peer->mark && !local && c->sa_ok(c->sa_ctx, peer->mark, &peer->addr))
+		return RXCHECK_OK;	/* IPv4 or IPv6: checked above */
 	if (!c->require_ipsec) {
 		peer->mark = 0;		/* plaintext, and says so */
 		return RXCHECK_OK;

@@ -47,7 +47,7 @@ enum rxcheck_verdict {
 };
 
 /* Whether mark is the mark of an SA whose peer is src (its address only). */
-typedef bool (*rxcheck_sa_fn)(void *ctx, uint32_t mark, const struct sockaddr_storage *src);
+typedef bool (*rxcheck_sa_fn)(void *ctx, uint32_t mark, const union sa46 *src);
 
 struct rxcheck {
 	bool require_ipsec;

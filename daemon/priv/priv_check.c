@@ -551,33 +551,17 @@ static bool addr_equal(const struct priv_addr *a, const struct priv_addr *b)
 	       !memcmp(&a->v6, &b->v6, sizeof(a->v6));
 }
 
-static void sockaddr_of(const struct priv_addr *a, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == 4) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_addr = a->v4;
-	} else if (a->family == 6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_addr = a->v6;
-	}
-}
-
 /*
  * One more (one fewer) tunnel or SA at public address a, in the index that
  * FROUTE_ADD asks whether a route holds one (sized for both tables: never full).
  */
 static void peer_index(struct priv_check *c, const struct priv_addr *a, bool add)
 {
-	struct sockaddr_storage ss;
 	struct froute_peer k;
+	union sa46 sa;
 
-	sockaddr_of(a, &ss);
-	if (!froute_peer_of(&ss, &k))
+	priv_addr_sa46(a, 0, &sa);
+	if (!froute_peer_of(&sa, &k))
 		return;		/* no address: no route holds it */
 	if (add)
 		froute_peers_add(c->peers, &k);
@@ -1584,7 +1568,7 @@ static enum priv_reason froute_req(struct priv_check *c, const struct priv_msg *
 	const struct priv_addr_req *r = &m->addr;
 	enum priv_reason why = PRIV_OK;
 	struct pc_session *s = authed_of(c, r->handle, r->tid, r->sid, &why);
-	struct sockaddr_storage peer;
+	union sa46 peer;
 	struct priv_addr net, gw;
 	struct froute_ctx ctx;
 	enum froute_why fw;
@@ -1614,7 +1598,7 @@ static enum priv_reason froute_req(struct priv_check *c, const struct priv_msg *
 		int32_t t = idtab_find(&c->tun, r->handle);	/* authed_of found it */
 
 		froute_ctx_of(&ctx, &c->fconf, &c->local);
-		sockaddr_of(&c->tun_rec[t].peer, &peer);
+		priv_addr_sa46(&c->tun_rec[t].peer, 0, &peer);
 		fw = g->v6 ? froute6_check(c->froutes, &ctx, &g->r6, &gw.v6, &peer) :
 			     froute_check(c->froutes, &ctx, &g->r, s->v4, &peer);
 		if (fw == FROUTE_OK && (g->v6 ? froute6_peers_held(c->peers, &g->r6) :
@@ -2015,7 +1999,7 @@ static void carry_session(struct priv_check *n, const struct priv_check *old,
 			  const struct pc_session *s, struct pc_session *ns,
 			  const struct pc_tunnel *t)
 {
-	struct sockaddr_storage peer;
+	union sa46 peer;
 	const struct pc_grant *g;
 	int32_t *tail;
 
@@ -2037,7 +2021,7 @@ static void carry_session(struct priv_check *n, const struct priv_check *old,
 		ns->pool6 = n->pool6 && pool6_take(n->pool6, &s->pfx6) == 0;
 		idtab_add(&n->addr6, pfx6_key(&s->pfx6));
 	}
-	sockaddr_of(&t->peer, &peer);
+	priv_addr_sa46(&t->peer, 0, &peer);
 	tail = &ns->fr_first;
 	for (g = grant_at(old, s->fr_first); g; g = grant_at(old, g->next)) {
 		int32_t i1 = n->grant_free;

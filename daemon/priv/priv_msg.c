@@ -668,6 +668,42 @@ size_t priv_reply_used(const struct priv_reply *r)
 	return reply_used(r->req_type);
 }
 
+int priv_addr_from(const union sa46 *sa, struct priv_addr *out, uint16_t *port)
+{
+	uint8_t a[16];
+
+	memset(out, 0, sizeof(*out));
+	*port = 0;
+	switch (sa46_key(sa, a, port)) {
+	case AF_INET:
+		out->family = 4;
+		memcpy(&out->v4, a, 4);
+		break;
+	case AF_INET6:
+		out->family = 6;
+		memcpy(&out->v6, a, 16);
+		break;
+	default:
+		return -1;
+	}
+	*port = ntohs(*port);
+	return 0;
+}
+
+void priv_addr_sa46(const struct priv_addr *a, uint16_t port, union sa46 *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (a->family == 4) {
+		out->sin.sin_family = AF_INET;
+		out->sin.sin_addr = a->v4;
+		out->sin.sin_port = htons(port);
+	} else if (a->family == 6) {
+		out->sin6.sin6_family = AF_INET6;
+		out->sin6.sin6_addr = a->v6;
+		out->sin6.sin6_port = htons(port);
+	}
+}
+
 void priv_msg_init(struct priv_msg *m, uint8_t type)
 {
 	memset(m, 0, msg_used(type, 0));

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/sa46.h"
 #include "ppp/mschap.h"
 
 #define PRIV_MSG_VERSION	9	/* 2: SEND, RADIUS_*; 3: DAE_*, COUNTERS; 4: FROUTE_*; 5: STATS' tun;
@@ -489,6 +490,10 @@ size_t priv_msg_used(const struct priv_msg *m);
 size_t priv_reply_used(const struct priv_reply *r);
 /* *m cleared for a message of type, and type set. */
 void priv_msg_init(struct priv_msg *m, uint8_t type);
+/* sa's address into *out, its port (host order) into *port: 0; -1 (*out zero) for no IP family. */
+int priv_addr_from(const union sa46 *sa, struct priv_addr *out, uint16_t *port);
+/* The reverse: *out AF_UNSPEC (all zero) for a family other than 4 or 6. */
+void priv_addr_sa46(const struct priv_addr *a, uint16_t port, union sa46 *out);
 /* *r cleared for the reply to a request of req_type, and req_type set. */
 void priv_reply_init(struct priv_reply *r, uint8_t req_type);
 /* explicit_bzero of what *m's or *r's type uses (a PAP password, a user name). */

@@ -121,14 +121,14 @@ static bool range_overlaps(const struct config_range *r, struct in_addr net, uns
 	return ntohl(r->first.s_addr) <= hi && ntohl(r->last.s_addr) >= lo;
 }
 
-static void peer_key(const struct sockaddr_storage *ss, uint8_t out[16])
+static void peer_key(const union sa46 *sa, uint8_t out[16])
 {
 	memset(out, 0, 16);
-	if (ss && ss->ss_family == AF_INET) {
+	if (sa && sa->sa.sa_family == AF_INET) {
 		out[10] = out[11] = 0xff;
-		memcpy(out + 12, &((const struct sockaddr_in *)ss)->sin_addr, 4);
-	} else if (ss && ss->ss_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		memcpy(out + 12, &sa->sin.sin_addr, 4);
+	} else if (sa && sa->sa.sa_family == AF_INET6) {
+		const struct in6_addr *a = &sa->sin6.sin6_addr;
 
 		/* an IPv6 host has a /64 to itself: one peer, as authlimit counts it */
 		memcpy(out, a, IN6_IS_ADDR_V4MAPPED(a) ? 16 : 8);
@@ -188,12 +188,15 @@ int froute_local_read(struct froute_local *l)
 }
 
 /* The servers of a [radius] list into out from *n on; a list that does not parse adds none. */
-static void conf_servers(const char *list, struct sockaddr_storage *out, unsigned int *n)
+static void conf_servers(const char *list, union sa46 *out, unsigned int *n)
 {
+	struct sockaddr_storage ss[CONFIG_RADIUS_MAX_SERVERS];
 	char why[128];
-	int got = list[0] ? config_radius_servers(list, 1812, out + *n, why, sizeof(why)) : 0;
+	int got = list[0] ? config_radius_servers(list, 1812, ss, why, sizeof(why)) : 0;
 
-	*n += got > 0 ? (unsigned int)got : 0;
+	for (int i = 0; i < got; i++)	/* the parser's: IPv4 or IPv6 */
+		if (sa46_from(&out[*n], &ss[i], sizeof(ss[i])) == 0)
+			(*n)++;
 }
 
 void froute_conf_from(struct froute_conf *fc, const struct l2sec_config *cfg)
@@ -314,7 +317,7 @@ static bool holds_key(const struct in6_addr *net, unsigned int plen, const uint8
 	return !is_mapped(net, plen) && nets6_overlap(net, plen, &k, 64);
 }
 
-bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_storage *peer)
+bool froute_holds_peer(const struct radius_route *r, const union sa46 *peer)
 {
 	struct in6_addr net = mapped(r->net);
 	uint8_t key[16];
@@ -351,7 +354,7 @@ void froute_peers_free(struct froute_peers *p)
 	free(p);
 }
 
-bool froute_peer_of(const struct sockaddr_storage *peer, struct froute_peer *k)
+bool froute_peer_of(const union sa46 *peer, struct froute_peer *k)
 {
 	static const uint8_t none[16];
 
@@ -440,7 +443,7 @@ unsigned int froute_peers_count(const struct froute_peers *p)
  * the bounds per peer and in all.
  */
 static enum froute_why check_table(const struct froute_table *t, const struct in6_addr *net,
-				   unsigned int plen, const struct sockaddr_storage *peer)
+				   unsigned int plen, const union sa46 *peer)
 {
 	unsigned int i, of_peer = 0;
 	uint8_t key[16];
@@ -464,7 +467,7 @@ static enum froute_why check_table(const struct froute_table *t, const struct in
 
 enum froute_why froute_check(const struct froute_table *t, const struct froute_ctx *c,
 			     const struct radius_route *r, struct in_addr client,
-			     const struct sockaddr_storage *peer)
+			     const union sa46 *peer)
 {
 	enum froute_why why = check_shape(r, client);
 	struct in6_addr net = mapped(r->net);
@@ -477,7 +480,7 @@ enum froute_why froute_check(const struct froute_table *t, const struct froute_c
 }
 
 static int hold(struct froute_table *t, const struct in6_addr *net, unsigned int plen,
-		const void *owner, const struct sockaddr_storage *peer)
+		const void *owner, const union sa46 *peer)
 {
 	struct froute_entry *e;
 
@@ -495,7 +498,7 @@ static int hold(struct froute_table *t, const struct in6_addr *net, unsigned int
 }
 
 int froute_hold(struct froute_table *t, const struct radius_route *r, const void *owner,
-		const struct sockaddr_storage *peer)
+		const union sa46 *peer)
 {
 	struct in6_addr net = mapped(r->net);
 
@@ -634,11 +637,10 @@ static enum froute_why check_shape6(const struct radius_route6 *r, const struct 
 	return FROUTE_OK;
 }
 
-static bool holds_server6(const struct radius_route6 *r, const struct sockaddr_storage *ss)
+static bool holds_server6(const struct radius_route6 *r, const union sa46 *sa)
 {
-	const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-
-	return ss->ss_family == AF_INET6 && nets6_overlap(&r->net, r->plen, a, 128);
+	return sa->sa.sa_family == AF_INET6 &&
+	       nets6_overlap(&r->net, r->plen, &sa->sin6.sin6_addr, 128);
 }
 
 static enum froute_why check_gateway6(const struct froute_ctx *c, const struct radius_route6 *r)
@@ -664,7 +666,7 @@ static enum froute_why check_gateway6(const struct froute_ctx *c, const struct r
 	return FROUTE_OK;
 }
 
-bool froute6_holds_peer(const struct radius_route6 *r, const struct sockaddr_storage *peer)
+bool froute6_holds_peer(const struct radius_route6 *r, const union sa46 *peer)
 {
 	uint8_t key[16];
 
@@ -676,7 +678,7 @@ bool froute6_holds_peer(const struct radius_route6 *r, const struct sockaddr_sto
 
 enum froute_why froute6_check(const struct froute_table *t, const struct froute_ctx *c,
 			      const struct radius_route6 *r, const struct in6_addr *client,
-			      const struct sockaddr_storage *peer)
+			      const union sa46 *peer)
 {
 	enum froute_why why = check_shape6(r, client);
 
@@ -688,7 +690,7 @@ enum froute_why froute6_check(const struct froute_table *t, const struct froute_
 }
 
 int froute6_hold(struct froute_table *t, const struct radius_route6 *r, const void *owner,
-		 const struct sockaddr_storage *peer)
+		 const union sa46 *peer)
 {
 	return hold(t, &r->net, r->plen, owner, peer);
 }

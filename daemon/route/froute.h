@@ -23,6 +23,7 @@
 #include "radius/radius_pkt.h"
 #include "addr/pool.h"
 #include "conf/config.h"
+#include "core/sa46.h"
 
 /*
  * The shortest prefix taken: a /8 is the largest block ever assigned to one
@@ -93,7 +94,7 @@ struct froute_ctx {
 	const struct in6_addr *pool6;		/* [ppp] ipv6-prefix; NULL: none */
 	uint8_t pool6_len;
 	const struct froute_local *local;
-	const struct sockaddr_storage *servers;	/* RADIUS authentication and accounting */
+	const union sa46 *servers;		/* RADIUS authentication and accounting */
 	unsigned int n_servers;
 	const struct config_dae_client *dae;	/* [radius] dae-clients */
 	unsigned int n_dae;
@@ -108,7 +109,7 @@ struct froute_conf {
 	unsigned int n_pools;
 	struct in6_addr pool6;
 	uint8_t pool6_len;			/* 0: no IPv6 prefix */
-	struct sockaddr_storage servers[2 * CONFIG_RADIUS_MAX_SERVERS];
+	union sa46 servers[2 * CONFIG_RADIUS_MAX_SERVERS];
 	unsigned int n_servers;
 	struct config_dae_client dae[CONFIG_DAE_CLIENTS_MAX];
 	unsigned int n_dae;
@@ -133,14 +134,14 @@ unsigned int froute_count(const struct froute_table *t);
  */
 enum froute_why froute_check(const struct froute_table *t, const struct froute_ctx *c,
 			     const struct radius_route *r, struct in_addr client,
-			     const struct sockaddr_storage *peer);
+			     const union sa46 *peer);
 /*
  * Does r hold peer's address (a tunnel's public end, IPv4 or IPv4-mapped)?
  * froute_check asks it of the client and of every route holder; the caller
  * asks struct froute_peers about the other tunnels (froute6_* the same for an
  * IPv6 route, which holds an IPv6 peer when it meets the peer's /64).
  */
-bool froute_holds_peer(const struct radius_route *r, const struct sockaddr_storage *peer);
+bool froute_holds_peer(const struct radius_route *r, const union sa46 *peer);
 
 /*
  * The public addresses of the tunnels and SAs (the privsep parent's), or of
@@ -174,7 +175,7 @@ void froute_peers_free(struct froute_peers *p);
  * The key of peer (a tunnel's public end) in the index. False: nothing any
  * route holds (NULL, no address, an IPv6 one in ::/64), not to be added.
  */
-bool froute_peer_of(const struct sockaddr_storage *peer, struct froute_peer *k);
+bool froute_peer_of(const union sa46 *peer, struct froute_peer *k);
 /*
  * One more holder of k. An address that finds no room makes every route
  * held (froute_peers_held, froute6_peers_held) until its holder is taken out
@@ -195,7 +196,7 @@ unsigned int froute_peers_count(const struct froute_peers *p);
 
 /* Record r (checked) for owner. 0, or -1 when the table is full. */
 int froute_hold(struct froute_table *t, const struct radius_route *r, const void *owner,
-		const struct sockaddr_storage *peer);
+		const union sa46 *peer);
 /* Forget owner's route r. */
 void froute_drop(struct froute_table *t, const struct radius_route *r, const void *owner);
 
@@ -237,10 +238,10 @@ const char *froute_str(const struct radius_route *r, char *buf, size_t cap);
  */
 enum froute_why froute6_check(const struct froute_table *t, const struct froute_ctx *c,
 			      const struct radius_route6 *r, const struct in6_addr *client,
-			      const struct sockaddr_storage *peer);
-bool froute6_holds_peer(const struct radius_route6 *r, const struct sockaddr_storage *peer);
+			      const union sa46 *peer);
+bool froute6_holds_peer(const struct radius_route6 *r, const union sa46 *peer);
 int froute6_hold(struct froute_table *t, const struct radius_route6 *r, const void *owner,
-		 const struct sockaddr_storage *peer);
+		 const union sa46 *peer);
 void froute6_drop(struct froute_table *t, const struct radius_route6 *r, const void *owner);
 enum froute_why froute6_check_config(const struct froute_ctx *c, const struct radius_route6 *r);
 void froute6_orphan(struct froute_table *t, const struct radius_route6 *r, const void *owner,

@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 static const struct radius_secret secret = { (const uint8_t *)"l2sec-54-secret", 15 };
 static struct l2sec_config cfg;
 static struct evloop *loop;
-static struct sockaddr_storage peer;
+static union sa46 peer;
 static unsigned int named;
 
 static unsigned int sessions(void *arg, const struct aaa_dae_ident *id,
@@ -94,7 +94,7 @@ static void check_answer(const struct radius_pkt *req, const struct radius_pkt *
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct radius_pkt req, ans;
-	struct sockaddr_storage src = { 0 };
+	union sa46 src = { 0 };
 	struct sockaddr_in *sin = (struct sockaddr_in *)&src;
 	struct aaa *a;
 	size_t len;

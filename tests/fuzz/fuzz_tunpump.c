@@ -30,10 +30,10 @@
 #include "datapath/dgchan.h"
 #include "datapath/tunpump.h"
 
-static struct sockaddr_storage peers[2];
+static union sa46 peers[2];
 static uint32_t handles[2];
 
-static void peer(struct sockaddr_storage *ss, const char *a, uint16_t port)
+static void peer(union sa46 *ss, const char *a, uint16_t port)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 

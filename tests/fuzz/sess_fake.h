@@ -237,8 +237,8 @@ static inline int sf_tunnel_add(void *env, struct l2tp_tunnel *t)
 		.require_ipsec = t->require_ipsec, .mark = t->peer.mark,
 	};
 
-	sa46_to_ss(&t->peer.addr, &kt.peer);
-	sa46_to_ss(&t->peer.local, &kt.local);
+	kt.peer = t->peer.addr;
+	kt.local = t->peer.local;
 	if (sf_cur->kernel)
 		return fake_tunnel_add(env, t);
 	if (sf_cur->fail_kern)
@@ -289,20 +289,18 @@ static inline int sf_output(void *ctx, const struct tunpump_to *to, const uint8_
 		.sock = (int)to->sock_id - 1, .mark = to->mark,
 	};
 
-	sa46_from(&peer.addr, &to->peer, sizeof(to->peer));
-	sa46_from(&peer.local, &to->local, sizeof(to->local));
+	peer.addr = to->peer;
+	peer.local = to->local;
 	return fake_send(sf->f, &peer, NULL, 1, buf, len);
 }
 
 /* A datagram from peer: the data path's when it takes it, else the LNS's (server.c's order). */
 static inline void sf_input(struct sfake *sf, uint8_t *dg, size_t n, const struct l2tp_peer *peer)
 {
-	struct sockaddr_storage src;
 	struct tunpump_from from = {
-		.sock_id = (uint32_t)peer->sock + 1, .peer = &src, .mark = peer->mark,
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr, .mark = peer->mark,
 	};
 
-	sa46_to_ss(&peer->addr, &src);
 	if (datapath_input(sf->dp, &from, dg, n) != DATAPATH_CARRIED)
 		l2tp_lns_input(sf->f->lns, dg, n, peer);
 }

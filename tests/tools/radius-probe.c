@@ -478,8 +478,8 @@ static int session(const char *servers, const char *secret, const char *nas,
 		   const struct radius_client_conf *conf, const char *user, const char *class)
 {
 	static struct l2sec_config cfg;
-	struct sockaddr_storage peer = { 0 };
-	struct sockaddr_in *sin = (struct sockaddr_in *)&peer;
+	union sa46 peer = { 0 };
+	struct sockaddr_in *sin = &peer.sin;
 	struct aaa_counters c = { .in_octets = 5ull << 32 | 1000, .out_octets = 2000,
 				  .in_packets = 30, .out_packets = 40 };
 	struct aaa_acct_info info = {

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/evloop.h"
+#include "core/sa46.h"
 #include "core/util.h"
 #include "radius/radius_sign.h"
 
@@ -130,15 +131,12 @@ static inline void acct_srv_close(struct acct_srv *s)
 }
 
 /* A client's public address and port, as the sessions have them. */
-static inline struct sockaddr_storage test_peer_of(const char *addr, uint16_t port)
+static inline union sa46 test_peer_of(const char *addr, uint16_t port)
 {
-	struct sockaddr_storage ss = { 0 };
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	union sa46 sa = { .sin = { .sin_family = AF_INET, .sin_port = htons(port) } };
 
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = inet_addr(addr);
-	sin->sin_port = htons(port);
-	return ss;
+	sa.sin.sin_addr.s_addr = inet_addr(addr);
+	return sa;
 }
 
 /* Attribute type of request i, or NULL; m holds the decoded request. */

@@ -62,7 +62,7 @@ static struct fx *fx;
 static void srv_cb(struct ev_io *io, uint32_t events)
 {
 	struct srv *s = container_of(io, struct srv, io);
-	struct sockaddr_storage from;
+	union sa46 from;
 	socklen_t flen = sizeof(from);
 	struct radius_pkt p;
 	ssize_t n;
@@ -176,7 +176,7 @@ static int teardown(void **state)
 static const uint8_t chal[16] = "0123456789abcdef";
 
 static int ask(unsigned int method, const char *name, const void *value, size_t vlen,
-	       const struct sockaddr_storage *peer, uint64_t *h)
+	       const union sa46 *peer, uint64_t *h)
 {
 	struct aaa_auth_req q = {
 		.method = method, .name = name, .name_len = strlen(name), .challenge = chal,
@@ -206,7 +206,7 @@ static void assert_attr(const struct radius_msg *m, uint8_t type, const void *v,
 /* PAP: the password hidden with the secret, the NAS and the client named; Accept's address. */
 static void test_pap_accept(void **state)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	const struct radius_avp *pw;
 	uint8_t clear[16];
 	struct radius_msg m;
@@ -242,7 +242,7 @@ static void test_pap_accept(void **state)
 /* CHAP-MD5 and MS-CHAPv2 as RFC 2865 and RFC 2548 carry them; the success passed on. */
 static void test_chap_and_mschapv2(void **state)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	uint8_t md5[16], ms[49], want[50];
 	const uint8_t *v;
 	struct radius_msg m;
@@ -288,7 +288,7 @@ static void test_chap_and_mschapv2(void **state)
 /* A reject's Reply-Message reaches the caller printable. */
 static void test_reject_message(void **state)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	uint64_t h;
 
 	(void)state;
@@ -308,9 +308,9 @@ static void test_reject_message(void **state)
  */
 static void test_cancel_and_bounds(void **state)
 {
-	struct sockaddr_storage p1 = test_peer_of("198.51.100.7", 4500);
-	struct sockaddr_storage p1b = test_peer_of("198.51.100.7", 1701);
-	struct sockaddr_storage p2 = test_peer_of("203.0.113.9", 4500);
+	union sa46 p1 = test_peer_of("198.51.100.7", 4500);
+	union sa46 p1b = test_peer_of("198.51.100.7", 1701);
+	union sa46 p2 = test_peer_of("203.0.113.9", 4500);
 	struct json_object *o = json_object_new_object(), *r, *g, *s0, *v;
 	uint64_t h1, h2, h3;
 
@@ -357,7 +357,7 @@ static void test_cancel_and_bounds(void **state)
 /* No server answers: the caller hears so once the tries are over. */
 static void test_no_server(void **state)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	uint64_t h;
 
 	(void)state;

@@ -105,7 +105,7 @@ static void str_attr(unsigned int i, uint8_t type, char *out, size_t cap)
 	acct_str(&fx->s, i, type, out, cap);
 }
 
-static struct aaa_acct *start(const char *user, const struct sockaddr_storage *peer,
+static struct aaa_acct *start(const char *user, const union sa46 *peer,
 			      uint32_t interim_s)
 {
 	struct aaa_acct_info info = {
@@ -150,7 +150,7 @@ static int64_t stat_of(const char *key)
  */
 static void test_records(void **state)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_counters c = {
 		.in_octets = 5ull * 4294967296ull + 1000, .out_octets = 123456,
 		.in_packets = 4000001, .out_packets = 3000,
@@ -240,7 +240,7 @@ static void test_records(void **state)
  */
 static void test_resume(void **state)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_acct_info info = {
 		.user = "alice", .peer = &peer, .nas_port = 0x10002,
 		.class = (const uint8_t *)"gold", .class_len = 4,
@@ -276,7 +276,7 @@ static void test_resume(void **state)
 /* The server's Acct-Interim-Interval wins, never below 60 s; the configured one else. */
 static void test_interval(void **state)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_acct *s1, *s2, *s3;
 
 	(void)state;
@@ -300,7 +300,7 @@ static void test_interval(void **state)
  */
 static void test_outage(void **state)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_acct *s;
 	unsigned int i, first_resent = 0;
 
@@ -339,7 +339,7 @@ static void test_outage(void **state)
  */
 static void test_queue_bound(void **state)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_counters c = { .in_octets = 1 };
 	struct aaa_acct *s1, *s2;
 

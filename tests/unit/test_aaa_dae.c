@@ -41,7 +41,7 @@ struct fx {
 	struct aaa *a;
 	char secret_path[64];
 	uint16_t port;
-	struct sockaddr_storage peers[N_SESS];
+	union sa46 peers[N_SESS];
 	struct aaa_dae_session sess[N_SESS];
 	bool ended[N_SESS];
 	uint32_t timeout[N_SESS];	/* a CoA's Session-Timeout + 1; 0: none came */
@@ -79,7 +79,7 @@ static unsigned int fake_sessions(void *arg, const struct aaa_dae_ident *id,
 	return n;
 }
 
-static void in4(struct sockaddr_storage *ss, const char *a, uint16_t port)
+static void in4(union sa46 *ss, const char *a, uint16_t port)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 
@@ -175,7 +175,7 @@ static void sign(struct radius_pkt *p, const struct radius_secret *s)
 /* p to the DAE from src ("127.0.0.1" and a port): the answer's length, 0: none. */
 static size_t send_from(const struct radius_pkt *p, const char *src, struct radius_pkt *ans)
 {
-	struct sockaddr_storage ss;
+	union sa46 ss;
 
 	in4(&ss, src, 40000);
 	memset(ans, 0, sizeof(*ans));
@@ -315,7 +315,7 @@ static void test_identification(void **state)
 
 static void test_match(void **state)
 {
-	struct sockaddr_storage peer;
+	union sa46 peer;
 	struct aaa_dae_session s = { .user = "carol", .peer = &peer, .nas_port = 7 };
 	struct aaa_dae_ident id = { 0 };
 
@@ -504,6 +504,7 @@ static void test_message_authenticator_required(void **state)
 static void test_unknown_client(void **state)
 {
 	struct radius_pkt p, ans;
+	union sa46 un;
 
 	(void)state;
 	req_init(&p, RADIUS_DISCONNECT_REQUEST);
@@ -511,8 +512,12 @@ static void test_unknown_client(void **state)
 	sign(&p, &shared);
 	assert_int_equal(send_from(&p, "198.51.100.1", &ans), 0);
 	assert_int_equal(send_from(&p, "192.0.3.1", &ans), 0);
+	/* a source of another family: converted to AF_UNSPEC (on_input), no client's */
+	assert_int_equal(sa46_from(&un, &(struct sockaddr){ .sa_family = AF_UNIX },
+				   sizeof(struct sockaddr)), -1);
+	assert_int_equal(aaa_dae_input(fx->a, &un, p.buf, p.len, &ans), 0);
 	assert_int_equal(fx->calls, 0);
-	assert_int_equal(dae_counter(NULL, "unknown_client"), 2);
+	assert_int_equal(dae_counter(NULL, "unknown_client"), 3);
 	assert_int_equal(dae_counter("127.0.0.1/32", "requests"), 0);
 }
 

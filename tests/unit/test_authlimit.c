@@ -6,6 +6,7 @@
  * table that stays within its bound under a flood of distinct peers.
  */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,23 @@
 #include <cmocka.h>
 
 #include "auth/authlimit.h"
+#include "core/log.h"
+
+/*
+ * Every inet_ntop of this program counted, then done by libc's: authlimit
+ * names a source with it only for a line it writes.
+ */
+static unsigned int ntop_calls;
+
+const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
+{
+	static const char *(*real)(int, const void *, char *, socklen_t);
+
+	ntop_calls++;
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "inet_ntop");
+	return real(af, src, dst, size);
+}
 
 static const struct authlimit_config test_cfg = {
 	.window_ms = 600000,
@@ -29,7 +47,7 @@ static const struct authlimit_config test_cfg = {
 };
 
 struct peer {
-	struct sockaddr_storage ss;
+	union sa46 ss;
 	struct authlimit_peer p;
 };
 
@@ -313,6 +331,46 @@ static void test_bounded(void **state)
 	authlimit_free(al);
 }
 
+/*
+ * The log's limit (10 lines a minute for all keys) is asked before a line
+ * is made: a refusal or backoff it leaves out names no address.
+ */
+static void test_suppressed_line_not_formatted(void **state)
+{
+	struct authlimit *al = new_al(NULL);
+	const struct authlimit_peer *p;
+	struct peer px;
+	uint64_t now = 1000000;
+	unsigned int n;
+
+	(void)state;
+	log_set_level(LOG_NOTICE);
+	p = peer4(&px, "192.0.2.7", 0);
+	ntop_calls = 0;
+	for (int i = 0; i < 3; i++)
+		authlimit_failed(al, now, "alice", p);
+	assert_int_equal(ntop_calls, 1);	/* the backoff's line, written */
+	for (int i = 0; i < 9; i++)
+		assert_int_equal(authlimit_check(al, now, "alice", p), AUTHLIMIT_BACKOFF);
+	n = ntop_calls;
+	assert_int_equal(n, 10);		/* ten lines written, each named */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(authlimit_check(al, now, "alice", p), AUTHLIMIT_BACKOFF);
+	authlimit_failed(al, now, "alice", p);	/* a longer backoff, its line left out */
+	assert_int_equal(ntop_calls, n);
+	assert_int_equal(authlimit_stats(al)->refused_backoff, 29);
+	/* the next minute writes again */
+	now += 60000;
+	authlimit_failed(al, now, "alice", p);
+	assert_int_equal(ntop_calls, n + 1);
+	/* a level that writes no notice makes none, with the burst not spent */
+	log_set_level(LOG_WARNING);
+	assert_int_equal(authlimit_check(al, now, "alice", p), AUTHLIMIT_BACKOFF);
+	assert_int_equal(ntop_calls, n + 1);
+	log_set_level(LOG_NOTICE);
+	authlimit_free(al);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_sa_key),
 		cmocka_unit_test(test_ipv6_prefix),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_suppressed_line_not_formatted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -280,9 +280,9 @@ static void fx_free(struct fx *f, bool threaded)
 	free(f);
 }
 
-static struct sockaddr_storage sa4(const char *s, uint16_t port)
+static union sa46 sa4(const char *s, uint16_t port)
 {
-	struct sockaddr_storage ss = { 0 };
+	union sa46 ss = { 0 };
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
 	sin->sin_family = AF_INET;
@@ -293,7 +293,7 @@ static struct sockaddr_storage sa4(const char *s, uint16_t port)
 
 static int add_tunnel(struct fx *f, uint16_t tid)
 {
-	struct sockaddr_storage peer = sa4("198.51.100.7", 1701), local = { 0 };
+	union sa46 peer = sa4("198.51.100.7", 1701), local = { 0 };
 
 	return engine_priv_tunnel_add(f->ep, tid, 100 + tid, 1, &peer, &local, false, 0,
 				      &f->h[tid]);
@@ -800,8 +800,8 @@ static void test_resume_same_tid_two_sas(void **state)
 {
 	struct fx *f = fx_new(true);
 	struct priv_addr pa = { .family = 4 }, pb = { .family = 4 };
-	struct sockaddr_storage peer_a = sa4("198.51.100.7", 1701);
-	struct sockaddr_storage peer_b = sa4("203.0.113.8", 1701), local = { 0 };
+	union sa46 peer_a = sa4("198.51.100.7", 1701);
+	union sa46 peer_b = sa4("203.0.113.8", 1701), local = { 0 };
 	struct priv_check_session cs;
 	struct priv_pool_stats ps;
 	struct handed h = { 0 };
@@ -1399,7 +1399,7 @@ static void test_mark_answers_kept(void **state)
 {
 	struct fx *f = fx_new(false);
 	struct priv_addr peer = { .family = 4 };
-	struct sockaddr_storage src = sa4("198.51.100.7", 4500), other = sa4("203.0.113.9", 4500);
+	union sa46 src = sa4("198.51.100.7", 4500), other = sa4("203.0.113.9", 4500);
 
 	(void)state;
 	inet_pton(AF_INET, "198.51.100.7", &peer.v4);
@@ -1457,7 +1457,7 @@ static void r_done(void *arg, int err, const uint8_t *ans, size_t len)
 }
 
 /* The server's answer of code to the request the client sent, signed with s. */
-static void r_answer(struct radius_client *c, struct rfx *r, const struct sockaddr_storage *srv,
+static void r_answer(struct radius_client *c, struct rfx *r, const union sa46 *srv,
 		     uint8_t code, const struct radius_secret *s)
 {
 	struct radius_pkt a;
@@ -1479,7 +1479,7 @@ static void r_answer(struct radius_client *c, struct rfx *r, const struct sockad
 static void test_radius_through_parent(void **state)
 {
 	struct fx *f = fx_new(false);
-	struct sockaddr_storage srv = sa4("127.0.0.1", 1812);
+	union sa46 srv = sa4("127.0.0.1", 1812);
 	static const struct radius_secret wrong = { (const uint8_t *)"guess", 5 };
 	struct priv_radius *pr = priv_radius_new(rsecret.data, rsecret.len, 1, 0);
 	struct radius_client_conf conf = {
@@ -1503,7 +1503,7 @@ static void test_radius_through_parent(void **state)
 	assert_int_equal(engine_priv_session_add(f->ep, f->h[3], 3, 5, 9, chal), 0);
 	engine_priv_radius_signer(f->ep, PRIV_RADIUS_AUTH, &sg);
 	conf.signer = &sg;
-	conf.servers[0].addr = srv;
+	sa46_to_ss(&srv, &conf.servers[0].addr);
 	conf.servers[0].addr_len = sizeof(struct sockaddr_in);
 	c = radius_client_new(&conf, &rops, &r);	/* no secret here */
 	assert_non_null(c);

@@ -38,9 +38,9 @@ static struct radius_route rt(const char *net, unsigned int plen, const char *gw
 	return r;
 }
 
-static struct sockaddr_storage peer(const char *a)
+static union sa46 peer(const char *a)
 {
-	struct sockaddr_storage ss;
+	union sa46 ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
 	memset(&ss, 0, sizeof(ss));
@@ -50,9 +50,9 @@ static struct sockaddr_storage peer(const char *a)
 	return ss;
 }
 
-static struct sockaddr_storage peer6(const char *a)
+static union sa46 peer6(const char *a)
 {
-	struct sockaddr_storage ss;
+	union sa46 ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 
 	memset(&ss, 0, sizeof(ss));
@@ -68,7 +68,7 @@ struct fx {
 	struct froute_ctx c;
 	struct froute_table *t;
 	struct in_addr client;
-	struct sockaddr_storage pa, pb;
+	union sa46 pa, pb;
 };
 
 static int setup(void **state)
@@ -159,8 +159,8 @@ static void test_gateway_networks(void **state)
 static void test_public_address(void **state)
 {
 	struct fx *f = *state;
-	struct sockaddr_storage mapped = peer6("::ffff:203.0.113.9");
-	struct sockaddr_storage v6 = peer6("2001:db8::cb00:7109");
+	union sa46 mapped = peer6("::ffff:203.0.113.9");
+	union sa46 v6 = peer6("2001:db8::cb00:7109");
 	struct radius_route r = rt("203.0.113.0", 24, NULL);
 
 	assert_int_equal(check(f, "198.51.100.0", 24, NULL), FROUTE_PEER_ADDR);
@@ -179,7 +179,7 @@ static void test_public_address(void **state)
 static const struct froute_peer *key4s(uint32_t a)
 {
 	static struct froute_peer k;
-	struct sockaddr_storage ss;
+	union sa46 ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
 	memset(&ss, 0, sizeof(ss));
@@ -212,9 +212,9 @@ static bool held(const struct froute_peers *p, const char *net, unsigned int ple
 static void test_peer_index(void **state)
 {
 	struct froute_peers *p = froute_peers_new(4, false);
-	struct sockaddr_storage mapped = peer6("::ffff:203.0.113.9");
-	struct sockaddr_storage v6 = peer6("2001:db8::cb00:7109");
-	struct sockaddr_storage v4 = peer("198.51.100.7");
+	union sa46 mapped = peer6("::ffff:203.0.113.9");
+	union sa46 v6 = peer6("2001:db8::cb00:7109");
+	union sa46 v4 = peer("198.51.100.7");
 	struct froute_peer k, m;
 
 	(void)state;
@@ -354,7 +354,7 @@ static void test_peer_index_cost(void **state)
 static void test_radius_peers(void **state)
 {
 	struct fx *f = *state;
-	struct sockaddr_storage srv[2] = { peer("10.20.0.5"), peer6("2001:db8::5") };
+	union sa46 srv[2] = { peer("10.20.0.5"), peer6("2001:db8::5") };
 	struct config_dae_client dae = { .plen = 24 };
 
 	((struct sockaddr_in *)&dae.net)->sin_family = AF_INET;
@@ -395,7 +395,7 @@ static void test_taken(void **state)
 
 /* n distinct /24s of 172.16.0.0/12 (4096 of them) held for peer p. */
 static void hold_many(struct fx *f, unsigned int from, unsigned int n,
-		      const struct sockaddr_storage *p)
+		      const union sa46 *p)
 {
 	for (unsigned int i = from; i < from + n; i++) {
 		struct radius_route r = { .plen = 24 };
@@ -424,7 +424,7 @@ static void test_per_peer_bound6(void **state)
 {
 	struct fx *f = *state;
 	struct radius_route r = rt("198.18.0.0", 24, NULL);
-	struct sockaddr_storage a = peer6("2001:db8:1:2::1"), b = peer6("2001:db8:1:2::2"),
+	union sa46 a = peer6("2001:db8:1:2::1"), b = peer6("2001:db8:1:2::2"),
 				c = peer6("2001:db8:1:3::1");
 
 	hold_many(f, 0, FROUTE_MAX_PER_PEER, &a);
@@ -441,7 +441,7 @@ static void test_global_bound(void **state)
 
 	/* FROUTE_MAX routes from FROUTE_MAX / FROUTE_MAX_PER_PEER addresses */
 	for (i = 0; i < FROUTE_MAX / FROUTE_MAX_PER_PEER; i++) {
-		struct sockaddr_storage p = peer("198.51.100.1");
+		union sa46 p = peer("198.51.100.1");
 
 		((struct sockaddr_in *)&p)->sin_addr.s_addr = htonl(0xc6336400u | i);
 		hold_many(f, i * FROUTE_MAX_PER_PEER, FROUTE_MAX_PER_PEER, &p);
@@ -653,7 +653,7 @@ static struct radius_route6 rt6(const char *net, unsigned int plen, const char *
 
 /* The client at 2001:db8:42:7::5 (its /64 of the pool 2001:db8:42::/56). */
 static enum froute_why check6(struct fx *f, const char *net, unsigned int plen, const char *gw,
-			      const struct sockaddr_storage *p)
+			      const union sa46 *p)
 {
 	struct radius_route6 r = rt6(net, plen, gw);
 	struct in6_addr client = ip6("2001:db8:42:7::5");
@@ -696,7 +696,7 @@ static void test6_gateway_networks(void **state)
 {
 	struct fx *f = *state;
 	struct in6_addr pool6 = ip6("2001:db8:57::");
-	struct sockaddr_storage srv[2] = { peer("10.20.0.5"), peer6("2001:db8:5::5") };
+	union sa46 srv[2] = { peer("10.20.0.5"), peer6("2001:db8:5::5") };
 	struct config_dae_client dae = { .plen = 48 };
 
 	((struct sockaddr_in6 *)&dae.net)->sin6_family = AF_INET6;
@@ -734,7 +734,7 @@ static void test6_gateway_networks(void **state)
 static void test6_table(void **state)
 {
 	struct fx *f = *state;
-	struct sockaddr_storage p6 = peer6("2001:db8:9:1::7"), p6b = peer6("2001:db8:9:2::7");
+	union sa46 p6 = peer6("2001:db8:9:1::7"), p6b = peer6("2001:db8:9:2::7");
 	struct radius_route6 r = rt6("2001:db8:100::", 48, NULL);
 	struct radius_route r4 = rt("172.16.0.0", 16, NULL);
 	int a, b;
@@ -766,7 +766,7 @@ static void test6_table(void **state)
 /* The index's key of a peer (IPv6, or IPv4 when it has no ':'). */
 static struct froute_peer key_of(const char *a)
 {
-	struct sockaddr_storage ss = strchr(a, ':') ? peer6(a) : peer(a);
+	union sa46 ss = strchr(a, ':') ? peer6(a) : peer(a);
 	struct froute_peer k;
 
 	assert_true(froute_peer_of(&ss, &k));
@@ -805,7 +805,7 @@ static void test6_peer_index(void **state)
 	struct froute_peers *p = froute_peers_new(8, true);
 	struct froute_peer k = key_of("2001:db8:77:5::9"), k4 = key_of("198.51.100.7");
 	struct froute_peer ll = key_of("fe80::1"), last = key_of("ffff:ffff:ffff:ffff::1");
-	struct sockaddr_storage lo = peer6("::1"), cpt = peer6("::198.51.100.7");
+	union sa46 lo = peer6("::1"), cpt = peer6("::198.51.100.7");
 	char a[INET6_ADDRSTRLEN];
 
 	(void)state;
@@ -882,7 +882,7 @@ static struct in6_addr masked(struct in6_addr b, unsigned int plen)
  * one >= 0) agree on NET/PLEN, and on the IPv4 route it is when it lies in
  * ::ffff:0:0/96? Whether it is held.
  */
-static bool agree(const struct froute_peers *p, const struct sockaddr_storage *ss, int n, int one,
+static bool agree(const struct froute_peers *p, const union sa46 *ss, int n, int one,
 		  const struct in6_addr *net, unsigned int plen)
 {
 	static const uint8_t v4[12] = { [10] = 0xff, [11] = 0xff };
@@ -920,7 +920,7 @@ static void test6_peer_index_as_scan(void **state)
 	static const char *const bases[] = { "::", "::ffff:0:0", "2001:db8::", "fc00::",
 					     "ff02::1", "::1:0:0:1" };
 	enum { NP = sizeof(peers) / sizeof(peers[0]), NB = sizeof(bases) / sizeof(bases[0]) };
-	struct sockaddr_storage ss[NP];
+	union sa46 ss[NP];
 	struct in6_addr base[NP + NB];
 	struct froute_peers *all = froute_peers_new(NP, false);
 	unsigned int held = 0;
@@ -931,7 +931,7 @@ static void test6_peer_index_as_scan(void **state)
 		struct froute_peer k;
 
 		ss[i] = strchr(peers[i], ':') ? peer6(peers[i]) : peer(peers[i]);
-		if (ss[i].ss_family == AF_INET6) {
+		if (ss[i].sa.sa_family == AF_INET6) {
 			base[i] = ((struct sockaddr_in6 *)&ss[i])->sin6_addr;
 		} else {
 			struct in_addr v4 = ((struct sockaddr_in *)&ss[i])->sin_addr;
@@ -988,7 +988,7 @@ static void test6_peer_index_cost(void **state)
 	(void)state;
 	assert_non_null(p);
 	for (uint32_t i = 0; i < NP; i++) {	/* 2001:db8:0:0::7, 2001:db8:0:2::7, ... */
-		struct sockaddr_storage ss;
+		union sa46 ss;
 		struct froute_peer k;
 		char s[INET6_ADDRSTRLEN];
 
@@ -1030,7 +1030,7 @@ static void test6_bounds(void **state)
 	assert_int_equal(check6(f, "2001:db8:100::", 48, NULL, &f->pa), FROUTE_PEER_LIMIT);
 	assert_int_equal(check6(f, "2001:db8:100::", 48, NULL, &f->pb), FROUTE_OK);
 	for (unsigned int i = 1; i < FROUTE_MAX / FROUTE_MAX_PER_PEER; i++) {
-		struct sockaddr_storage p = peer("198.51.100.1");
+		union sa46 p = peer("198.51.100.1");
 
 		/* 198.51.100.129...: not pa (.7) */
 		((struct sockaddr_in *)&p)->sin_addr.s_addr = htonl(0xc6336480u | i);

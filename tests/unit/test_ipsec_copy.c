@@ -33,9 +33,9 @@ static struct ipsec_sa_desc sa(uint32_t mark, const char *addr, uint16_t port)
 	return d;
 }
 
-static struct sockaddr_storage src(const char *addr)
+static union sa46 src(const char *addr)
 {
-	struct sockaddr_storage ss = { .ss_family = AF_INET };
+	union sa46 ss = { .sa.sa_family = AF_INET };
 
 	assert_int_equal(inet_pton(AF_INET, addr, &((struct sockaddr_in *)&ss)->sin_addr), 1);
 	return ss;
@@ -60,7 +60,7 @@ static void test_copy(void **state)
 {
 	struct ipsec *ip = ipsec_new_copy(NULL, NULL, report, NULL);
 	struct ipsec_sa_desc a = sa(7, "203.0.113.1", 4500), b = sa(8, "203.0.113.1", 4501);
-	struct sockaddr_storage nat = src("203.0.113.1"), other = src("203.0.113.9");
+	union sa46 nat = src("203.0.113.1"), other = src("203.0.113.9");
 	struct l2tp_tunnel t = { 0 };
 	struct json_object *o, *j;
 
@@ -115,7 +115,7 @@ static void test_relist(void **state)
 	struct ipsec *ip = ipsec_new_copy(NULL, NULL, report, NULL);
 	struct ipsec_sa_desc a = sa(7, "203.0.113.1", 4500), b = sa(8, "203.0.113.1", 4501),
 		c = sa(9, "203.0.113.5", 4500);
-	struct sockaddr_storage nat = src("203.0.113.1");
+	union sa46 nat = src("203.0.113.1");
 	unsigned int n;
 	uint32_t *gone;
 

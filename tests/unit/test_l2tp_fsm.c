@@ -951,11 +951,10 @@ static struct datapath *test_dp;
 static int dp_tunnel_add(void *env, struct l2tp_tunnel *t)
 {
 	struct kern_tunnel kt = {
-		.tid = t->tid, .peer_tid = t->peer_tid, .sock_id = 1,
+		.tid = t->tid, .peer_tid = t->peer_tid, .sock_id = 1, .peer = t->peer.addr,
 	};
 
 	(void)env;
-	sa46_to_ss(&t->peer.addr, &kt.peer);
 	return datapath_tunnel_add(test_dp, &kt, &t->dp_handle);
 }
 

@@ -269,7 +269,7 @@ static int teardown(void **state)
 
 static struct aaa_acct *start(uint16_t sid)
 {
-	struct sockaddr_storage peer = test_peer_of("198.51.100.7", 4500);
+	union sa46 peer = test_peer_of("198.51.100.7", 4500);
 	struct aaa_acct_info info = {
 		.user = "bob", .peer = &peer, .nas_port = (uint32_t)TID << 16 | sid,
 		.framed_ip = { inet_addr("10.9.0.2") },

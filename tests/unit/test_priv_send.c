@@ -451,7 +451,7 @@ static void on_event(void *ctx, const struct priv_msg *ev)
 
 static void test_engine_send(void **state)
 {
-	struct sockaddr_storage peer = { 0 }, local = { 0 };
+	union sa46 peer = { 0 }, local = { 0 };
 	struct sockaddr_in *sin = (struct sockaddr_in *)&peer;
 	struct evloop *loop = evloop_new(NULL, NULL);
 	struct engine_priv_send s = { .handle = 9, .tid = 1, .sock_id = SOCK_ID, .peer = &peer,

@@ -39,15 +39,15 @@
 static unsigned int sa_calls;
 
 /* One SA: mark 7 with peer 198.51.100.5 (as charon's table or the kernel would say). */
-static bool fake_sa(void *ctx, uint32_t mark, const struct sockaddr_storage *src)
+static bool fake_sa(void *ctx, uint32_t mark, const union sa46 *src)
 {
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)src;
 	struct in_addr peer;
 
 	(void)ctx;
 	sa_calls++;
 	inet_pton(AF_INET, SA_PEER, &peer);
-	return mark == SA_MARK && src->ss_family == AF_INET && sin->sin_addr.s_addr == peer.s_addr;
+	return mark == SA_MARK && src->sa.sa_family == AF_INET &&
+	       src->sin.sin_addr.s_addr == peer.s_addr;
 }
 
 /* A control buffer built by hand, as hostile as a test wants it. */
@@ -527,10 +527,7 @@ static struct nlmsghdr *newsa(char *buf, int family, const char *src, uint8_t pr
 /* xfrm_marks_has on a tunnel's peer address. */
 static bool marks_has(struct xfrm_marks *xm, uint32_t mark, const union sa46 *src)
 {
-	struct sockaddr_storage ss;
-
-	sa46_to_ss(src, &ss);
-	return xfrm_marks_has(xm, mark, &ss);
+	return xfrm_marks_has(xm, mark, src);
 }
 
 static bool has4(struct xfrm_marks *xm, uint32_t mark, const char *src)

@@ -164,6 +164,21 @@ static void test_compare_and_key(void **state)
 	assert_int_equal(port, 7);		/* nothing written */
 }
 
+/* As Calling-Station-Id and the log lines name a peer: "?" for no IP family. */
+static void test_str(void **state)
+{
+	struct sockaddr_storage a = v4("192.0.2.7", 1701), b = v6("2001:db8::5", 4500);
+	union sa46 x;
+	char buf[INET6_ADDRSTRLEN + 10];
+
+	(void)state;
+	assert_int_equal(sa46_from(&x, &a, sizeof(a)), 0);
+	assert_string_equal(sa46_str(&x, buf, sizeof(buf)), "192.0.2.7:1701");
+	assert_int_equal(sa46_from(&x, &b, sizeof(b)), 0);
+	assert_string_equal(sa46_str(&x, buf, sizeof(buf)), "[2001:db8::5]:4500");
+	assert_string_equal(sa46_str(&unspec, buf, sizeof(buf)), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_other_family_refused),
 		cmocka_unit_test(test_short_refused),
 		cmocka_unit_test(test_compare_and_key),
+		cmocka_unit_test(test_str),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -118,8 +118,8 @@ static int w_tunnel_add(void *env, struct l2tp_tunnel *t)
 		.require_ipsec = t->require_ipsec, .mark = t->peer.mark,
 	};
 
-	sa46_to_ss(&t->peer.addr, &kt.peer);
-	sa46_to_ss(&t->peer.local, &kt.local);
+	kt.peer = t->peer.addr;
+	kt.local = t->peer.local;
 	(void)env;
 	return datapath_tunnel_add(cur_w->dp, &kt, &t->dp_handle);
 }
@@ -160,20 +160,18 @@ static int w_output(void *ctx, const struct tunpump_to *to, const uint8_t *buf, 
 		.sock = (int)to->sock_id - 1, .mark = to->mark,
 	};
 
-	sa46_from(&peer.addr, &to->peer, sizeof(to->peer));
-	sa46_from(&peer.local, &to->local, sizeof(to->local));
+	peer.addr = to->peer;
+	peer.local = to->local;
 	return fake_send(w->f, &peer, NULL, 1, buf, len);
 }
 
 /* A datagram from peer: the data path's when it takes it, else the LNS's (server.c's order). */
 static void w_input(struct world *w, uint8_t *dg, size_t n, const struct l2tp_peer *peer)
 {
-	struct sockaddr_storage src;
 	struct tunpump_from from = {
-		.sock_id = (uint32_t)peer->sock + 1, .peer = &src, .mark = peer->mark,
+		.sock_id = (uint32_t)peer->sock + 1, .peer = &peer->addr, .mark = peer->mark,
 	};
 
-	sa46_to_ss(&peer->addr, &src);
 	if (datapath_input(w->dp, &from, dg, n) != DATAPATH_CARRIED)
 		l2tp_lns_input(w->f->lns, dg, n, peer);
 }

@@ -27,9 +27,9 @@
 #define PSID	90
 #define MARK	0x100
 
-static struct sockaddr_storage peer4(const char *a, uint16_t port)
+static union sa46 peer4(const char *a, uint16_t port)
 {
-	struct sockaddr_storage ss;
+	union sa46 ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
 	memset(&ss, 0, sizeof(ss));
@@ -42,14 +42,14 @@ static struct sockaddr_storage peer4(const char *a, uint16_t port)
 /* The same, as a tunnel keeps it (struct l2tp_peer). */
 static union sa46 peer46(const char *a, uint16_t port)
 {
-	struct sockaddr_storage ss = peer4(a, port);
+	union sa46 ss = peer4(a, port);
 	union sa46 sa;
 
 	assert_int_equal(sa46_from(&sa, &ss, sizeof(ss)), 0);
 	return sa;
 }
 
-static struct kern_tunnel ktunnel(uint16_t tid, const struct sockaddr_storage *peer,
+static struct kern_tunnel ktunnel(uint16_t tid, const union sa46 *peer,
 				  bool require_ipsec, uint32_t mark)
 {
 	struct kern_tunnel kt = {
@@ -102,7 +102,7 @@ static void ip6(uint8_t *p, const char *src, const char *dst)
 
 struct fix {
 	struct tunpump *tp;
-	struct sockaddr_storage peer;
+	union sa46 peer;
 	struct kern_tref tr;
 };
 
@@ -130,7 +130,7 @@ static void setup(struct fix *f, bool ipsec, bool up)
 	assert_int_equal(tunpump_session_up(f->tp, f->tr, SID, &a4, &a6, &ifid), 0);
 }
 
-static enum tunpump_verdict rx(struct fix *f, const struct sockaddr_storage *from, uint32_t mark,
+static enum tunpump_verdict rx(struct fix *f, const union sa46 *from, uint32_t mark,
 			       const uint8_t *dg, size_t n, size_t *off, size_t *len)
 {
 	struct tunpump_from fr = { .sock_id = SOCK, .peer = from, .mark = mark };
@@ -252,7 +252,7 @@ static void test_to_engine(void **state)
 static void test_malformed_and_peer(void **state)
 {
 	struct fix f;
-	struct sockaddr_storage other = peer4("192.0.2.1", 4501);
+	union sa46 other = peer4("192.0.2.1", 4501);
 	uint8_t pkt[64], dg[128];
 	size_t n, off, len;
 	const struct tunpump_stats *st;
@@ -289,7 +289,7 @@ static void test_malformed_and_peer(void **state)
 static void test_wrong_peer(void **state)
 {
 	struct fix f;
-	struct sockaddr_storage other = peer4("192.0.2.2", 4500);
+	union sa46 other = peer4("192.0.2.2", 4500);
 	uint8_t pkt[64], dg[128];
 	size_t n, off, len;
 
@@ -335,7 +335,7 @@ static void test_tx(void **state)
 static void test_tables(void **state)
 {
 	struct tunpump *tp = tunpump_new(2, 2);
-	struct sockaddr_storage p = peer4("192.0.2.1", 1701), q = peer4("192.0.2.2", 1701);
+	union sa46 p = peer4("192.0.2.1", 1701), q = peer4("192.0.2.2", 1701);
 	struct kern_tunnel a = ktunnel(TID, &p, false, 0), b = ktunnel(TID, &q, false, 0);
 	struct kern_tunnel c = ktunnel(TID + 1, &q, false, 0);
 	struct in_addr v4;
@@ -387,7 +387,7 @@ static void test_tables(void **state)
 static void test_release(void **state)
 {
 	static uint32_t h[USED];
-	struct sockaddr_storage p = peer4("192.0.2.1", 1701);
+	union sa46 p = peer4("192.0.2.1", 1701);
 	long rss0 = rss_kb(), rss1, rss2, rss3, rss4;
 	struct tunpump *tp = tunpump_new(SLOTS, SLOTS);
 	struct tunpump *small;
