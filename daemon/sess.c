@@ -1375,8 +1375,8 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 				    why == PRIV_R_POOL_EMPTY ? "address pool exhausted" :
 				    why == PRIV_R_ADDR_HELD ? "its static address is in use by "
 							      "another session" :
-				    why == PRIV_R_POOL_UNKNOWN ? "the RADIUS server's Framed-Pool is "
-								 "not in [ppp] named-pools" :
+				    why == PRIV_R_POOL_UNKNOWN ?
+					"the RADIUS server's Framed-Pool is not in [ppp] named-pools" :
 				    why != PRIV_OK ? priv_reason_name(why) :
 						     "the parent did not answer");
 		x->ipv4.s_addr = INADDR_ANY;

@@ -629,7 +629,8 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 		return;
 	if (!l2tp_bucket_take(&lns->sccrq_bucket, evloop_now(lns->loop), lns->cfg->sccrq_rate)) {
 		lns->stats.sccrq_rate_limited++;
-		log_rl_warn(&lns->rl.rate, "l2tp: SCCRQ rate limit (%u/s) reached; %llu refused so far",
+		log_rl_warn(&lns->rl.rate,
+			    "l2tp: SCCRQ rate limit (%u/s) reached; %llu refused so far",
 			    lns->cfg->sccrq_rate,
 			    (unsigned long long)lns->stats.sccrq_rate_limited);
 		return;
@@ -695,7 +696,8 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 		log_rl_warn(&lns->rl.refused,
 			    "l2tp: %s: tunnel refused: %s reached (%u tunnels, %u half-open)",
 			    l2tp_peer_str(peer, ps, sizeof(ps)),
-			    lns->n_tunnels >= lns->cfg->max_tunnels ? "max-tunnels" : "max-half-open",
+			    lns->n_tunnels >= lns->cfg->max_tunnels ? "max-tunnels" :
+								      "max-half-open",
 			    lns->n_tunnels, lns->n_half_open);
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
 					    L2TP_ERR_RESOURCES, "too many tunnels");
