@@ -1046,6 +1046,7 @@ static uint32_t cb_auth_result(void *ctx, const char *user, bool ok)
 /* privsep: the answer checked by the parent, which holds the secrets. */
 static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *v)
 {
+	static struct logrl throttled_rl = LOGRL_INIT_DEFAULT;
 	struct sess *x = ctx;
 	bool has_next = false;
 	struct engine_priv_auth_out more;
@@ -1069,9 +1070,9 @@ static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *
 	if (r < 0)
 		return -1;
 	x->auth_hold_ms = more.hold_ms;
-	if (more.throttled)
-		log_notice("ppp %s: the answer was refused unchecked: too many failures (throttled "
-			   "by the privileged parent)", x->tag);
+	if (more.throttled)	/* each answer while throttled, any session: limited */
+		log_rl_notice(&throttled_rl, "ppp %s: the answer was refused unchecked: too many "
+			      "failures (throttled by the privileged parent)", x->tag);
 	return 0;
 }
 
