@@ -26,6 +26,7 @@
 #include "l2tp/l2tp_stale.h"
 #include "l2tp/l2tp_tunnel.h"
 #include "core/log.h"
+#include "core/logrl.h"
 #include "datapath/netdev.h"
 #include "core/notify.h"
 #include "core/pidfile.h"
@@ -124,6 +125,12 @@ int l2secd_sock_sendmsg(struct l2secd *d, unsigned int sock, const union sa46 *t
 }
 
 /*
+ * A send error can come with every datagram a peer makes us answer (a
+ * spoofed, unreachable source), a receive error with every datagram: limited.
+ */
+static struct logrl send_rl = LOGRL_INIT_DEFAULT, recv_rl = LOGRL_INIT_DEFAULT;
+
+/*
  * The privsep engine has no CAP_NET_RAW for SO_MARK: what goes through an SA
  * the parent sends, with the mark it recorded for the tunnel (or, before
  * there is one, of the SA the engine answers, which it checks).
@@ -146,7 +153,7 @@ static int engine_send(struct l2secd *d, const struct l2tp_peer *peer,
 	if (errno == EAGAIN)
 		log_debug("l2tp: send: the privileged parent's queue is full: dropped");
 	else
-		log_info("l2tp: send through the parent: %s", strerror(errno));
+		log_rl_info(&send_rl, "l2tp: send through the parent: %s", strerror(errno));
 	return -1;
 }
 
@@ -161,7 +168,7 @@ static int sock_send(void *env, const struct l2tp_peer *peer, const struct l2tp_
 		return engine_send(d, peer, t, sid, buf, len);
 	if (l2secd_sock_sendmsg(d, (unsigned int)peer->sock, &peer->addr, &peer->local,
 				peer->mark, buf, len) < 0) {
-		log_info("l2tp: send: %s", strerror(errno));
+		log_rl_info(&send_rl, "l2tp: send: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -316,7 +323,7 @@ static void sock_rx_cb(struct ev_io *io, uint32_t events)
 	(void)events;
 	s->batch_asked = false;
 	if (rxbatch_read(d->rxb, &s->rx, sock_datagram, s) < 0)
-		log_info("l2tp: receive: %s", strerror(errno));
+		log_rl_info(&recv_rl, "l2tp: receive: %s", strerror(errno));
 	rx_report(d);
 }
 

@@ -15,6 +15,7 @@
 #include "l2tp/l2tp_tunnel.h"
 #include "core/htab.h"
 #include "core/log.h"
+#include "core/logrl.h"
 #include "datapath/netdev.h"
 #include "addr/dhcp.h"
 #include "addr/pool.h"
@@ -1033,6 +1034,7 @@ static uint32_t cb_auth_result(void *ctx, const char *user, bool ok)
 /* privsep: the answer checked by the parent, which holds the secrets. */
 static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *v)
 {
+	static struct logrl throttled_rl = LOGRL_INIT_DEFAULT;
 	struct sess *x = ctx;
 	bool has_next = false;
 	struct engine_priv_auth_out more;
@@ -1056,9 +1058,9 @@ static int cb_verify(void *ctx, const struct ppp_answer *a, struct ppp_verdict *
 	if (r < 0)
 		return -1;
 	x->auth_hold_ms = more.hold_ms;
-	if (more.throttled)
-		log_notice("ppp %s: the answer was refused unchecked: too many failures (throttled "
-			   "by the privileged parent)", x->tag);
+	if (more.throttled)	/* each answer while throttled, any session: limited */
+		log_rl_notice(&throttled_rl, "ppp %s: the answer was refused unchecked: too many "
+			      "failures (throttled by the privileged parent)", x->tag);
 	return 0;
 }
 
@@ -1342,6 +1344,7 @@ static int cb_ask(void *ctx, const struct ppp_answer *a, bool known)
 /* privsep: the parent's address for the session (the user's static one, or its pool's). */
 static int alloc_ipv4_priv(struct sess *x, const char *user)
 {
+	static struct logrl rl = LOGRL_INIT_DEFAULT;	/* each login while the pool is full */
 	struct sessions *ss = x->ss;
 	enum priv_reason why = PRIV_OK;
 
@@ -1353,17 +1356,17 @@ static int alloc_ipv4_priv(struct sess *x, const char *user)
 		/* the default pool's: the line a single l2secd writes, with the parent's counts */
 		if (why == PRIV_R_POOL_EMPTY && (!x->rpool || !x->rpool[0]) &&
 		    engine_priv_stats(ss->ep, &p, NULL) == 0)
-			log_warn("ppp %s: address pool exhausted (%u of %u in use): user '%s' "
-				 "refused", x->tag, p.v4_used, p.v4_size, user);
+			log_rl_warn(&rl, "ppp %s: address pool exhausted (%u of %u in use): user "
+				    "'%s' refused", x->tag, p.v4_used, p.v4_size, user);
 		else
-			log_warn("ppp %s: no address for user '%s': %s", x->tag, user,
-				 why == PRIV_R_POOL_EMPTY ? "address pool exhausted" :
-				 why == PRIV_R_ADDR_HELD ? "its static address is in use by "
-							   "another session" :
-				 why == PRIV_R_POOL_UNKNOWN ? "the RADIUS server's Framed-Pool is "
-							      "not in [ppp] named-pools" :
-				 why != PRIV_OK ? priv_reason_name(why) :
-						  "the parent did not answer");
+			log_rl_warn(&rl, "ppp %s: no address for user '%s': %s", x->tag, user,
+				    why == PRIV_R_POOL_EMPTY ? "address pool exhausted" :
+				    why == PRIV_R_ADDR_HELD ? "its static address is in use by "
+							      "another session" :
+				    why == PRIV_R_POOL_UNKNOWN ?
+					"the RADIUS server's Framed-Pool is not in [ppp] named-pools" :
+				    why != PRIV_OK ? priv_reason_name(why) :
+						     "the parent did not answer");
 		x->ipv4.s_addr = INADDR_ANY;
 		ss->st.no_address++;
 		return -1;
@@ -1471,11 +1474,14 @@ static int cb_alloc_ipv4(void *ctx, const char *user, struct in_addr hint,
 		if (!from)
 			return -1;
 		if (pool_alloc(from, &x->ipv4) < 0) {
+			/* each login while the pool is full: limited, counted in no_address */
+			static struct logrl rl = LOGRL_INIT_DEFAULT;
 			bool named = from != ss->pool;
 
-			log_warn("ppp %s: address pool%s%s%s exhausted (%u of %u in use): user '%s' "
-				 "refused", x->tag, named ? " '" : "", named ? pool_name(ss, from) : "",
-				 named ? "'" : "", pool_in_use(from), pool_size(from), user);
+			log_rl_warn(&rl, "ppp %s: address pool%s%s%s exhausted (%u of %u in use): "
+				    "user '%s' refused", x->tag, named ? " '" : "",
+				    named ? pool_name(ss, from) : "", named ? "'" : "",
+				    pool_in_use(from), pool_size(from), user);
 			ss->st.no_address++;
 			return -1;
 		}
@@ -1586,6 +1592,7 @@ static int radius_pfx6_take(struct sess *x)
 /* The session's /64: the server's, else the pool's (the parent's under privsep). */
 static int pfx6_get(struct sess *x)
 {
+	static struct logrl pool6_rl = LOGRL_INIT_DEFAULT;	/* each login while full */
 	struct sessions *ss = x->ss;
 
 	enum priv_reason why = PRIV_OK;
@@ -1604,8 +1611,8 @@ static int pfx6_get(struct sess *x)
 				 "refused (%s): no IPv6 prefix", x->tag, ppp_user(x->ppp),
 				 priv_reason_name(why));
 		else
-			log_warn("ppp %s: IPv6 prefix pool exhausted: user '%s' gets no prefix",
-				 x->tag, ppp_user(x->ppp));
+			log_rl_warn(&pool6_rl, "ppp %s: IPv6 prefix pool exhausted: user '%s' gets "
+				    "no prefix", x->tag, ppp_user(x->ppp));
 		memset(&x->pfx6, 0, sizeof(x->pfx6));
 		ss->st.no_address += x->radius_pfx6;
 		return -1;
@@ -1835,6 +1842,7 @@ static int sess_start(struct sessions *ss, struct l2tp_session *ls,
 
 static void l2tp_established(void *arg, struct l2tp_session *ls)
 {
+	static struct logrl oom_rl = LOGRL_INIT_DEFAULT;	/* each ICCN while memory is out */
 	struct sessions *ss = arg;
 	const uint8_t *chal = NULL;
 	int ret;
@@ -1852,7 +1860,8 @@ static void l2tp_established(void *arg, struct l2tp_session *ls)
 	if (ret == 0)
 		return;
 err:
-	log_err("ppp %u/%u: out of memory: call refused", ls->tunnel->tid, ls->sid);
+	log_rl(&oom_rl, LOG_ERR, "ppp %u/%u: out of memory: call refused", ls->tunnel->tid,
+	       ls->sid);
 	l2tp_session_close(ls, CDN_NO_RESOURCES_TEMP, 0, "out of memory");
 }
 

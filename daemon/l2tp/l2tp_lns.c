@@ -72,6 +72,11 @@ struct l2tp_lns *l2tp_lns_new(struct evloop *loop, const struct l2tp_config *cfg
 		return NULL;
 	}
 	l2tp_bucket_fill(&lns->sccrq_bucket, evloop_now(loop), cfg->sccrq_rate);
+	logrl_init(&lns->rl.rate, LOGRL_BURST, LOGRL_INTERVAL_MS);
+	logrl_init(&lns->rl.bad, LOGRL_BURST, LOGRL_INTERVAL_MS);
+	logrl_init(&lns->rl.refused, LOGRL_BURST, LOGRL_INTERVAL_MS);
+	logrl_init(&lns->rl.no_secret, LOGRL_BURST, LOGRL_INTERVAL_MS);
+	logrl_init(&lns->rl.wrong_peer, LOGRL_BURST, LOGRL_INTERVAL_MS);
 	return lns;
 }
 
@@ -613,10 +618,10 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 		return;
 	if (!l2tp_bucket_take(&lns->sccrq_bucket, evloop_now(lns->loop), lns->cfg->sccrq_rate)) {
 		lns->stats.sccrq_rate_limited++;
-		if (lns->stats.sccrq_rate_limited % 1000 == 1)
-			log_warn("l2tp: SCCRQ rate limit (%u/s) reached; %llu refused so far",
-				 lns->cfg->sccrq_rate,
-				 (unsigned long long)lns->stats.sccrq_rate_limited);
+		log_rl_warn(&lns->rl.rate,
+			    "l2tp: SCCRQ rate limit (%u/s) reached; %llu refused so far",
+			    lns->cfg->sccrq_rate,
+			    (unsigned long long)lns->stats.sccrq_rate_limited);
 		return;
 	}
 	err = l2tp_avp_decode(buf + h->hdr_len, h->msg_len - h->hdr_len, lns->cfg->secret, &msg);
@@ -624,14 +629,15 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 		l2tp_msg_u16(&msg, AVP_ASSIGNED_TUNNEL_ID) : 0;
 	if (err == L2TP_DEC_OK && msg.type != L2TP_SCCRQ) {
 		lns->stats.rx_wrong_state++;
-		log_info("l2tp: %s: %s without a tunnel, dropped",
-			 l2tp_peer_str(peer, ps, sizeof(ps)), l2tp_msg_name(msg.type));
+		log_rl_info(&lns->rl.bad, "l2tp: %s: %s without a tunnel, dropped",
+			    l2tp_peer_str(peer, ps, sizeof(ps)), l2tp_msg_name(msg.type));
 		return;
 	}
 	if (err != L2TP_DEC_OK) {
 		lns->stats.rx_malformed++;
-		log_info("l2tp: %s: bad SCCRQ: %s (%s AVP %u)", l2tp_peer_str(peer, ps, sizeof(ps)),
-			 l2tp_decode_strerror(err), l2tp_avp_name(msg.bad_type), msg.bad_type);
+		log_rl_info(&lns->rl.bad, "l2tp: %s: bad SCCRQ: %s (%s AVP %u)",
+			    l2tp_peer_str(peer, ps, sizeof(ps)), l2tp_decode_strerror(err),
+			    l2tp_avp_name(msg.bad_type), msg.bad_type);
 		if (!peer_tid || err == L2TP_DEC_IGNORE)
 			return;
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
@@ -642,8 +648,8 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 	}
 	if (!peer_tid) {
 		lns->stats.rx_malformed++;
-		log_info("l2tp: %s: SCCRQ with Assigned Tunnel ID 0, dropped",
-			 l2tp_peer_str(peer, ps, sizeof(ps)));
+		log_rl_info(&lns->rl.bad, "l2tp: %s: SCCRQ with Assigned Tunnel ID 0, dropped",
+			    l2tp_peer_str(peer, ps, sizeof(ps)));
 		return;
 	}
 	t = find_by_peer(lns, peer, peer_tid);
@@ -654,9 +660,9 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 	}
 	if (l2tp_msg_u16(&msg, AVP_PROTOCOL_VERSION) != 0x0100) {
 		lns->stats.sccrq_refused++;
-		log_info("l2tp: %s: protocol version %#x not supported",
-			 l2tp_peer_str(peer, ps, sizeof(ps)),
-			 l2tp_msg_u16(&msg, AVP_PROTOCOL_VERSION));
+		log_rl_info(&lns->rl.refused, "l2tp: %s: protocol version %#x not supported",
+			    l2tp_peer_str(peer, ps, sizeof(ps)),
+			    l2tp_msg_u16(&msg, AVP_PROTOCOL_VERSION));
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_BAD_VERSION, 0x0100,
 					    "version 1.0 only");
 		return;
@@ -675,18 +681,22 @@ static void sccrq_input(struct l2tp_lns *lns, uint8_t *buf, const struct l2tp_hd
 	}
 	if (lns->n_tunnels >= lns->cfg->max_tunnels || lns->n_half_open >= lns->cfg->max_half_open) {
 		lns->stats.sccrq_refused++;
-		log_warn("l2tp: %s: tunnel refused: %s reached (%u tunnels, %u half-open)",
-			 l2tp_peer_str(peer, ps, sizeof(ps)),
-			 lns->n_tunnels >= lns->cfg->max_tunnels ? "max-tunnels" : "max-half-open",
-			 lns->n_tunnels, lns->n_half_open);
+		/* every SCCRQ while full (up to sccrq-rate a second): limited, counted */
+		log_rl_warn(&lns->rl.refused,
+			    "l2tp: %s: tunnel refused: %s reached (%u tunnels, %u half-open)",
+			    l2tp_peer_str(peer, ps, sizeof(ps)),
+			    lns->n_tunnels >= lns->cfg->max_tunnels ? "max-tunnels" :
+								      "max-half-open",
+			    lns->n_tunnels, lns->n_half_open);
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_GENERAL_ERROR,
 					    L2TP_ERR_RESOURCES, "too many tunnels");
 		return;
 	}
 	if (l2tp_msg_has(&msg, AVP_CHALLENGE) && !lns->cfg->secret[0]) {
 		lns->stats.sccrq_refused++;
-		log_notice("l2tp: %s: peer asks for tunnel authentication, no secret configured",
-			   l2tp_peer_str(peer, ps, sizeof(ps)));
+		log_rl_notice(&lns->rl.no_secret,
+			      "l2tp: %s: peer asks for tunnel authentication, no secret configured",
+			      l2tp_peer_str(peer, ps, sizeof(ps)));
 		l2tp_send_stateless_stopccn(lns, peer, peer_tid, 1, STOPCCN_NOT_AUTHORIZED, 0,
 					    "no tunnel secret configured");
 		return;
@@ -743,8 +753,9 @@ void l2tp_lns_input(struct l2tp_lns *lns, uint8_t *buf, size_t len,
 	}
 	if (!l2tp_peer_match(&t->peer, peer)) {
 		lns->stats.rx_wrong_peer++;
-		log_info("l2tp: %s: message for tunnel %u from another peer or SA, dropped",
-			 l2tp_peer_str(peer, ps, sizeof(ps)), h.tunnel_id);
+		log_rl_info(&lns->rl.wrong_peer,
+			    "l2tp: %s: message for tunnel %u from another peer or SA, dropped",
+			    l2tp_peer_str(peer, ps, sizeof(ps)), h.tunnel_id);
 		return;
 	}
 	l2tp_ctrl_input(&t->ctrl, buf, h.msg_len, &h);

@@ -37,6 +37,7 @@
 #include "core/evloop.h"
 #include "core/sa46.h"
 #include "core/htab.h"
+#include "core/logrl.h"
 #include "l2tp/l2tp_admit.h"
 #include "l2tp/l2tp_config.h"
 #include "l2tp/l2tp_ctrl.h"
@@ -263,6 +264,18 @@ struct l2tp_lns {
 	struct ev_timer stale_timer;		/* forgets them */
 	struct ev_timer stale_sweep;		/* probes their peers unasked */
 	uint64_t stale_tokens, stale_last_ms;	/* their answers' global bucket */
+	/*
+	 * The lines any peer's datagram can cause before it has a tunnel, each
+	 * limited (core/logrl.h); here, not at the call site, so a new LNS (a
+	 * test's) starts with full buckets. The stats count every refusal.
+	 */
+	struct {
+		struct logrl rate;		/* sccrq-rate reached */
+		struct logrl bad;		/* malformed SCCRQ or no tunnel */
+		struct logrl refused;		/* bad version, max-tunnels, max-half-open */
+		struct logrl no_secret;		/* a challenge and no secret */
+		struct logrl wrong_peer;	/* a tunnel's ID from another peer */
+	} rl;
 	struct l2tp_lns_stats stats;
 };
 

@@ -7,6 +7,7 @@
 #include "l2tp/l2tp_session.h"
 #include "l2tp/l2tp_tunnel.h"
 #include "core/log.h"
+#include "core/logrl.h"
 #include "core/util.h"
 
 const char *l2tp_session_state_name(enum l2tp_session_state s)
@@ -125,9 +126,11 @@ static void icrq_input(struct l2tp_tunnel *t, const struct l2tp_msg *msg)
 		return;
 	}
 	if (lns->shutting_down || lns->n_sessions >= cfg->max_sessions) {
+		static struct logrl rl = LOGRL_INIT_DEFAULT;	/* an ICRQ each */
+
 		lns->stats.sessions_refused++;
-		log_warn("l2tp: tunnel %u: call refused: %s", t->tid,
-			 lns->shutting_down ? "shutting down" : "max-sessions reached");
+		log_rl_warn(&rl, "l2tp: tunnel %u: call refused: %s", t->tid,
+			    lns->shutting_down ? "shutting down" : "max-sessions reached");
 		send_cdn(t, peer_sid, 0, CDN_NO_RESOURCES_TEMP, 0, "session limit reached");
 		return;
 	}
@@ -201,6 +204,7 @@ static void cdn_input(struct l2tp_session *s, const struct l2tp_msg *msg)
 void l2tp_session_ctrl_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 			     const struct l2tp_msg *msg)
 {
+	static struct logrl unexpected_rl = LOGRL_INIT_DEFAULT;	/* a message each */
 	struct l2tp_lns *lns = t->lns;
 	struct l2tp_session *s;
 
@@ -219,9 +223,11 @@ void l2tp_session_ctrl_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 	}
 	s = find_session(t, h, msg);
 	if (!s) {
+		static struct logrl rl = LOGRL_INIT_DEFAULT;	/* a message each */
+
 		lns->stats.rx_wrong_state++;
-		log_info("l2tp: tunnel %u: %s for unknown session %u, ignored", t->tid,
-			 l2tp_msg_name(msg->type), h->session_id);
+		log_rl_info(&rl, "l2tp: tunnel %u: %s for unknown session %u, ignored", t->tid,
+			    l2tp_msg_name(msg->type), h->session_id);
 		return;
 	}
 	switch (msg->type) {
@@ -235,23 +241,25 @@ void l2tp_session_ctrl_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 		cdn_input(s, msg);
 		return;
 	case L2TP_WEN: {
+		static struct logrl rl = LOGRL_INIT_DEFAULT;	/* as often as the peer sends */
 		const uint8_t *p = msg->avp[AVP_CALL_ERRORS].p + 2;
 
 		for (int i = 0; i < 6; i++)
 			s->call_errors[i] = get_be32(p + 4 * i);
-		log_info("l2tp: session %u/%u: WAN errors: CRC %u framing %u overruns %u/%u "
-			 "timeouts %u alignment %u", t->tid, s->sid, s->call_errors[0],
-			 s->call_errors[1], s->call_errors[2], s->call_errors[3],
-			 s->call_errors[4], s->call_errors[5]);
+		log_rl_info(&rl, "l2tp: session %u/%u: WAN errors: CRC %u framing %u overruns "
+			    "%u/%u timeouts %u alignment %u", t->tid, s->sid, s->call_errors[0],
+			    s->call_errors[1], s->call_errors[2], s->call_errors[3],
+			    s->call_errors[4], s->call_errors[5]);
 		return;
 	}
 	case L2TP_SLI: {
+		static struct logrl rl = LOGRL_INIT_DEFAULT;	/* as often as the peer sends */
 		const uint8_t *p = msg->avp[AVP_ACCM].p + 2;
 
 		s->accm_send = get_be32(p);
 		s->accm_recv = get_be32(p + 4);
-		log_info("l2tp: session %u/%u: SLI send ACCM %#x receive ACCM %#x", t->tid,
-			 s->sid, s->accm_send, s->accm_recv);
+		log_rl_info(&rl, "l2tp: session %u/%u: SLI send ACCM %#x receive ACCM %#x",
+			    t->tid, s->sid, s->accm_send, s->accm_recv);
 		return;
 	}
 	default:
@@ -259,8 +267,8 @@ void l2tp_session_ctrl_input(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 	}
 	/* ICRP, OCRP, OCCN, or ICCN twice: no meaning for an LNS here; counted */
 	lns->stats.rx_wrong_state++;
-	log_info("l2tp: session %u/%u: unexpected %s in state %s, ignored", t->tid, s->sid,
-		 l2tp_msg_name(msg->type), l2tp_session_state_name(s->state));
+	log_rl_info(&unexpected_rl, "l2tp: session %u/%u: unexpected %s in state %s, ignored",
+		    t->tid, s->sid, l2tp_msg_name(msg->type), l2tp_session_state_name(s->state));
 }
 
 void l2tp_session_unknown_avp(struct l2tp_tunnel *t, const struct l2tp_hdr *h,

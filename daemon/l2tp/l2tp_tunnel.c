@@ -10,6 +10,7 @@
 #include "l2tp/l2tp_stale.h"
 #include "l2tp/l2tp_tunnel.h"
 #include "core/log.h"
+#include "core/logrl.h"
 #include "core/util.h"
 
 #define L2SEC_VENDOR "l2sec"
@@ -464,16 +465,19 @@ static void decode_error(struct l2tp_tunnel *t, const struct l2tp_hdr *h,
 	uint16_t code = L2TP_ERR_VALUE;
 	char text[96];
 
+	/* a message each, as often as an established peer sends: limited */
+	static struct logrl ignored_rl = LOGRL_INIT_DEFAULT, mandatory_rl = LOGRL_INIT_DEFAULT;
+
 	if (err == L2TP_DEC_IGNORE) {
 		lns->stats.rx_ignored++;
-		log_info("l2tp: tunnel %u: ignored unknown message type %u (M bit clear)",
-			 t->tid, msg->bad_type);
+		log_rl_info(&ignored_rl, "l2tp: tunnel %u: ignored unknown message type %u "
+			    "(M bit clear)", t->tid, msg->bad_type);
 		return;
 	}
 	lns->stats.rx_malformed++;
 	if (err == L2TP_DEC_UNKNOWN_MANDATORY) {
-		log_info("l2tp: tunnel %u: unknown mandatory AVP vendor %u type %u", t->tid,
-			 msg->bad_vendor, msg->bad_type);
+		log_rl_info(&mandatory_rl, "l2tp: tunnel %u: unknown mandatory AVP vendor %u "
+			    "type %u", t->tid, msg->bad_vendor, msg->bad_type);
 		if (h->session_id || msg->type >= L2TP_OCRQ ||
 		    (l2tp_msg_has(msg, AVP_MESSAGE_TYPE) &&
 		     l2tp_msg_u16(msg, AVP_MESSAGE_TYPE) >= L2TP_OCRQ)) {

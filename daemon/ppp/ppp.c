@@ -85,6 +85,22 @@ void ppp_log_msg(struct ppp_session *s, int prio, const char *fmt, ...)
 	s->ops->log(s->ctx, prio, msg);
 }
 
+void ppp_log_rl_msg(struct ppp_session *s, struct logrl *rl, int prio, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (rl->suppressed && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, " (%u similar line%s suppressed)",
+			 rl->suppressed, rl->suppressed == 1 ? "" : "s");
+	rl->suppressed = 0;
+	s->ops->log(s->ctx, prio, msg);
+}
+
 /*
  * Drops caused by the peer: the first few per session at notice level, the
  * rest at debug, so a hostile peer cannot flood the log.
@@ -407,6 +423,7 @@ void ppp_lower_down(struct ppp_session *s, uint64_t now)
 static void protocol_reject(struct ppp_session *s, uint16_t proto,
 			    const uint8_t *info, size_t len)
 {
+	static struct logrl rl = LOGRL_INIT_DEFAULT;	/* a frame each */
 	uint8_t buf[PPP_CTRL_MAX];
 	size_t max = ppp_send_limit(s) - 6u;
 
@@ -415,7 +432,7 @@ static void protocol_reject(struct ppp_session *s, uint16_t proto,
 		s->st.rx_discarded++;
 		return;
 	}
-	ppp_log(s, LOG_INFO, "protocol 0x%04x not supported: Protocol-Reject", proto);
+	ppp_log_rl(s, &rl, LOG_INFO, "protocol 0x%04x not supported: Protocol-Reject", proto);
 	s->st.rx_proto_rejected++;
 	put_be16(buf, proto);
 	if (len > max)
@@ -534,7 +551,9 @@ void ppp_input(struct ppp_session *s, uint64_t now, uint8_t *p, size_t n)
 /* The peer Protocol-Rejected one of ours (LCP code 8). */
 void ppp_protocol_rejected(struct ppp_session *s, uint16_t proto)
 {
-	ppp_log(s, LOG_INFO, "peer rejected protocol 0x%04x", proto);
+	static struct logrl rl = LOGRL_INIT_DEFAULT;	/* a Protocol-Reject each */
+
+	ppp_log_rl(s, &rl, LOG_INFO, "peer rejected protocol 0x%04x", proto);
 	switch (proto) {
 	case PPP_IPCP:
 		ppp_fsm_proto_rejected(&s->ipcp);

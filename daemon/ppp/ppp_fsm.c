@@ -20,6 +20,9 @@
 #include "ppp/ppp_internal.h"
 #include "core/util.h"
 
+/* Lines a peer can cause with every frame: for all sessions together (logrl.h). */
+static struct logrl coderej_rl = LOGRL_INIT_DEFAULT, unknown_code_rl = LOGRL_INIT_DEFAULT;
+
 static const char *const state_names[] = {
 	"Initial", "Starting", "Closed", "Stopped", "Closing",
 	"Stopping", "Req-Sent", "Ack-Rcvd", "Ack-Sent", "Opened",
@@ -663,7 +666,8 @@ static void rcv_coderej(struct ppp_fsm *f, const uint8_t *data, size_t len)
 		return;
 	}
 	code = data[0];
-	ppp_log(f->s, LOG_INFO, "%s: peer rejected our code %u", f->p->name, code);
+	ppp_log_rl(f->s, &coderej_rl, LOG_INFO, "%s: peer rejected our code %u", f->p->name,
+		   code);
 	if (code >= CODE_CONFREQ && code <= CODE_CODEREJ) {
 		/* RXJ-: it cannot negotiate at all. */
 		ppp_fsm_proto_rejected(f);
@@ -726,7 +730,8 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 	default:
 		if (f->p->extcode && f->p->extcode(f, code, id, pkt, plen))
 			break;
-		ppp_log(f->s, LOG_INFO, "%s: unknown code %u, Code-Reject", f->p->name, code);
+		ppp_log_rl(f->s, &unknown_code_rl, LOG_INFO, "%s: unknown code %u, Code-Reject",
+			   f->p->name, code);
 		scj(f, pkt - 4, plen + 4);
 		break;
 	}

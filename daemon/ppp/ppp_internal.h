@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "core/logrl.h"
 #include "ppp/ppp.h"
 
 /* Largest control packet (code..data) we accept or build: RFC 1661 default MRU. */
@@ -264,6 +265,19 @@ void ppp_log_msg(struct ppp_session *s, int prio, const char *fmt, ...)
  */
 #define ppp_log(s, prio, ...) \
 	do { if (ppp_log_on(s, prio)) ppp_log_msg(s, prio, __VA_ARGS__); } while (0)
+/*
+ * A line the peer can cause with every frame it sends: limited by rl, one
+ * static bucket per call site for all sessions (core/logrl.h). The level is
+ * checked first, then the bucket; the arguments are evaluated only for a
+ * line written.
+ */
+#define ppp_log_rl(s, rl, prio, ...) \
+	do { \
+		if (ppp_log_on(s, prio) && logrl_take(rl)) \
+			ppp_log_rl_msg(s, rl, prio, __VA_ARGS__); \
+	} while (0)
+void ppp_log_rl_msg(struct ppp_session *s, struct logrl *rl, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* A frame dropped because of the peer: rate-limited to debug after a few. */
 void ppp_log_drop(struct ppp_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

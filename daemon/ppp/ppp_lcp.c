@@ -18,6 +18,9 @@
 #include "ppp/ppp_internal.h"
 #include "core/util.h"
 
+/* A line a peer can cause with every Echo-Reply: for all sessions (logrl.h). */
+static struct logrl looped_rl = LOGRL_INIT_DEFAULT;
+
 enum {
 	LCP_MRU = 1,
 	LCP_ACCM = 2,
@@ -354,7 +357,8 @@ static bool lcp_extcode(struct ppp_fsm *f, uint8_t code, uint8_t id,
 			return true;
 		}
 		if (s->l.req_magic && get_be32(d) == s->l.magic) {
-			ppp_log(s, LOG_NOTICE, "LCP: Echo-Reply with our own magic number: looped back?");
+			ppp_log_rl(s, &looped_rl, LOG_NOTICE,
+				   "LCP: Echo-Reply with our own magic number: looped back?");
 			return true;
 		}
 		s->l.echo_pending = 0;

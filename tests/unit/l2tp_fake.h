@@ -176,6 +176,8 @@ static inline struct fake *fake_new(const struct l2sec_config *cfg)
 		f->cfg.l2tp.require_ipsec = false;
 	}
 	f->loop = evloop_new(fake_clock, f);
+	/* rate-limited log lines on the same clock (the daemon: both monotonic) */
+	logrl_set_clock(fake_clock, f);
 	f->lns = l2tp_lns_new(f->loop, &f->cfg.l2tp, &fake_ops, f);
 	l2tp_lns_set_session_ops(f->lns, &fake_sops, f);
 	return f;
@@ -185,6 +187,7 @@ static inline void fake_free(struct fake *f)
 {
 	l2tp_lns_free(f->lns);
 	evloop_free(f->loop);
+	logrl_set_clock(NULL, NULL);	/* not left reading a freed fake */
 	free(f->out);
 	free(f);
 }

@@ -434,6 +434,62 @@ static void test_log_spoofed(void **state)
 	assert_int_equal(f->lns->n_half_open, 0);
 }
 
+static void sccrqs_while_full(void)
+{
+	struct lac l;
+
+	establish(&l, 0x0a000001, 0, 1);
+	establish(&l, 0x0a000002, 0, 1);
+	/* 1000 SCCRQs from as many sources, the gateway full: each refused */
+	for (uint32_t i = 0; i < 1000; i++) {
+		lac_init(&l, f, 0x64400000 + i, 1701, 0, 1);
+		lac_sccrq(&l, NULL, 0, 0x0100);
+	}
+	/* one interval later one more line, with the count of those left out */
+	fake_advance(f, LOGRL_INTERVAL_MS);
+	lac_init(&l, f, 0x64500000, 1701, 0, 1);
+	lac_sccrq(&l, NULL, 0, 0x0100);
+}
+
+static void test_log_max_tunnels(void **state)
+{
+	uint64_t refused = f->lns->stats.sccrq_refused;
+
+	(void)state;
+	f->cfg.l2tp.max_tunnels = 2;
+	f->cfg.l2tp.setup_timeout_ms = 600000;
+	/*
+	 * A line per SCCRQ was up to sccrq-rate (100/s) lines while full, 8.6
+	 * million a day: now the burst, then one per interval, and all counted.
+	 */
+	capture_log(sccrqs_while_full);
+	assert_int_equal(log_lines("max-tunnels reached"), LOGRL_BURST + 1);
+	assert_int_equal(log_lines("(995 similar lines suppressed)"), 1);
+	assert_int_equal(f->lns->stats.sccrq_refused - refused, 1001);
+	assert_int_equal(f->lns->n_tunnels, 2);
+}
+
+static void sccrqs_with_challenge(void)
+{
+	const uint8_t chal[16] = { 1 };
+	struct lac l;
+
+	for (uint32_t i = 0; i < 300; i++) {
+		lac_init(&l, f, 0x64400000 + i, 1701, 0, 1);
+		lac_sccrq(&l, chal, sizeof(chal), 0x0100);
+	}
+}
+
+static void test_log_no_secret(void **state)
+{
+	(void)state;
+	/* no secret configured: each challenge refused, LOGRL_BURST lines */
+	capture_log(sccrqs_with_challenge);
+	assert_int_equal(log_lines("no secret configured"), LOGRL_BURST);
+	assert_int_equal(f->lns->stats.sccrq_refused, 300);
+	assert_int_equal(f->lns->n_tunnels, 0);
+}
+
 static void shutdown_with_spoofed(void)
 {
 	struct lac l, ok;
@@ -481,6 +537,8 @@ int main(void)
 		T(test_log_per_peer),
 		T(test_log_spoofed),
 		T(test_log_shutdown),
+		T(test_log_max_tunnels),
+		T(test_log_no_secret),
 #undef T
 	};
 

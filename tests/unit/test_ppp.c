@@ -1249,6 +1249,49 @@ static void test_log_below_level_not_computed(void **state)
 	fx_free(x);
 }
 
+static uint64_t rl_now;
+
+static uint64_t rl_clock(void *arg)
+{
+	(void)arg;
+	return rl_now;
+}
+
+/*
+ * A peer sending a protocol we do not run, in a loop: every frame gets its
+ * Protocol-Reject and is counted, but the log gets the burst, then a line per
+ * interval carrying the count of those left out (a line a frame before).
+ */
+static void test_log_per_frame_limited(void **state)
+{
+	unsigned int lines = 0;
+	struct fx *x;
+
+	(void)state;
+	rl_now = 0;	/* back in time: the call site's bucket starts full */
+	logrl_set_clock(rl_clock, NULL);
+	x = fx_new(NULL);
+	lcp_open(x);
+	mschap_login(x, "User", "clientPass");
+	ipcp_open(x);
+	x->log_len = 0;
+	x->log[0] = '\0';
+	for (int i = 0; i <= 200; i++) {
+		if (i == 200)
+			rl_now += LOGRL_INTERVAL_MS;
+		x->n = x->rd = 0;
+		cin(x, 0x80FD, CONFREQ, (uint8_t)i, (const uint8_t *)"\x12\x06\x01\x00\x00\x01", 6);
+		expect(x, 0xC021, PROTREJ);
+	}
+	for (const char *p = x->log; (p = strstr(p, "not supported: Protocol-Reject")); p++)
+		lines++;
+	assert_int_equal(lines, LOGRL_BURST + 1);
+	assert_non_null(strstr(x->log, "Protocol-Reject (195 similar lines suppressed)"));
+	assert_int_equal(x->s->st.rx_proto_rejected, 201);
+	logrl_set_clock(NULL, NULL);
+	fx_free(x);
+}
+
 /* Malformed frames: dropped and counted, never answered, never over-read. */
 static void test_malformed_frames(void **state)
 {
@@ -2466,6 +2509,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6cp),
 		cmocka_unit_test(test_ncp_up_before_last_ack),
 		cmocka_unit_test(test_log_below_level_skipped),
+		cmocka_unit_test(test_log_per_frame_limited),
 		cmocka_unit_test(test_log_below_level_not_computed),
 		cmocka_unit_test(test_malformed_frames),
 		cmocka_unit_test(test_nak_loops_bounded),
