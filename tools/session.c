@@ -71,6 +71,13 @@ static int parse_sel(int *argc, char ***argv, struct session_filter *f)
 	v = cli_next_arg(argc, argv);
 	if (!v)
 		return -1;
+	/* each once: "user a user b" would show b's under a message naming both */
+	if ((cli_matches(kw, "user") && f->sel.user) ||
+	    (cli_matches(kw, "address") && f->sel.addr.family) ||
+	    (cli_matches(kw, "peer") && f->sel.peer.family)) {
+		cli_err("\"%s\" is given twice", kw);
+		return -1;
+	}
 	if (cli_matches(kw, "user")) {
 		if (!v[0] || strlen(v) > DSESS_USER_MAX) {
 			cli_err("invalid user name (1 to %u octets)", DSESS_USER_MAX);

@@ -18,7 +18,7 @@ struct session_filter {
 	uint32_t id;		/* 0: every session (needs tunnel_id when set) */
 	uint32_t handle;	/* del: the tunnel's handle (0: its id names it) */
 	struct dsess_sel sel;	/* user, address, peer: every one set must match */
-	char what[DSESS_USER_MAX + 128];	/* the selectors as given ("user alice") */
+	char what[DSESS_USER_MAX + 256];	/* the selectors as given ("user alice") */
 	bool all;		/* del: more than SESSION_DEL_MAX matches too */
 };
 

@@ -261,6 +261,10 @@ static void test_session_select(void **state)
 	assert_int_equal(session_parse_show(ARGS("peer", "203.0.113.7/24"), &f), CLI_USAGE);
 	assert_int_equal(session_parse_show(ARGS("users", "alice"), &f), CLI_USAGE);
 	assert_int_equal(session_parse_show(ARGS("alice"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("user", "a", "u", "b"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("a", "10.0.0.1", "a", "10.0.0.2"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "10.0.0.1", "peer", "10.0.0.1"), &f),
+			 CLI_USAGE);
 	/* "all" widens a deletion: not a word of show */
 	assert_int_equal(session_parse_show(ARGS("user", "alice", "all"), &f), CLI_USAGE);
 	cli_err_to(NULL);
