@@ -6,8 +6,14 @@
  * l2secd (which sends the CDN and undoes PPP, the routes and the module's
  * session):
  *
- *   l2sec session show [tunnel ID [id ID]]
+ *   l2sec session show [tunnel ID [id ID]] [user NAME] [address ADDR] [peer ADDR]
  *   l2sec session del tunnel ID id ID [handle N]
+ *   l2sec session del {user NAME | address ADDR | peer ADDR}... [tunnel ID] [all]
+ *
+ * The selectors (dsess_sel_match) apply to the joined view and to l2secd's
+ * own; user and peer need l2secd's records, and fail without them.  del by
+ * selector asks l2secd for `del session` of each match, at most
+ * SESSION_DEL_MAX without "all".
  *
  * Shown as
  *
