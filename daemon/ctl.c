@@ -146,11 +146,19 @@ static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *
 		for (struct l2tp_session *s = l2tp_tunnel_first_session(t); s;
 		     s = l2tp_tunnel_next_session(s)) {
 			struct json_object *o = json_object_new_object();
+			char addr[INET6_ADDRSTRLEN];
+			unsigned int port;
 
 			add_int(o, CTL_K_TUNNEL_ID, t->tid);
 			if (t->dp_handle)
 				add_int(o, CTL_K_HANDLE, t->dp_handle);
 			add_int(o, CTL_K_SESSION_ID, s->sid);
+			/* its tunnel's: `l2sec session show peer ADDR` without a tunnel dump */
+			peer_addr(&t->peer, addr, sizeof(addr), &port);
+			if (addr[0]) {
+				add_str(o, CTL_K_PEER, addr);
+				add_int(o, CTL_K_PEER_PORT, port);
+			}
 			add_int(o, CTL_K_PEER_TUNNEL_ID, t->peer_tid);
 			add_int(o, CTL_K_PEER_SESSION_ID, s->peer_sid);
 			add_str(o, CTL_K_STATE, l2tp_session_state_name(s->state));

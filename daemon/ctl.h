@@ -12,8 +12,10 @@
  *                  "uptime_ms", "require_ipsec", "in_kernel", "retransmits",
  *                  "sa": {"mark", "ike_id", "child_id", "reqid", "spi_in",
  *                  "spi_out", "encap", "remote", "remote_id"} when bound}]}
- *   show sessions  {"sessions": [{"tunnel_id", "session_id", "peer_tunnel_id",
- *                  "peer_session_id", "state", "call_serial", "tx_speed",
+ *   show sessions  {"sessions": [{"tunnel_id", "handle" (its tunnel's, when
+ *                  the module has it), "session_id", "peer_tunnel_id",
+ *                  "peer_session_id", "peer", "peer_port" (its tunnel's
+ *                  peer, the client's outer address), "state", "call_serial", "tx_speed",
  *                  "uptime_ms", "in_kernel", "ppp_rx", "ppp_tx",
  *                  "require_ipsec", "mark" (its tunnel's SA mark, when
  *                  bound), "sa" (its tunnel's, as in show tunnels), "datapath",

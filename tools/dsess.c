@@ -35,10 +35,12 @@ static const struct {
 	[DSESS_RX_BYTES] = { CTL_K_DATA_RX_BYTES, UINT64_MAX },
 	[DSESS_TX_PACKETS] = { CTL_K_DATA_TX_PACKETS, UINT64_MAX },
 	[DSESS_TX_BYTES] = { CTL_K_DATA_TX_BYTES, UINT64_MAX },
+	[DSESS_HANDLE] = { CTL_K_HANDLE, UINT32_MAX },
+	[DSESS_PEER_PORT] = { CTL_K_PEER_PORT, UINT16_MAX },
 };
 
 /* Strings are checked for their form where they have one, else for length. */
-enum { S_WORD, S_NAME, S_IPV4, S_IPV6_PREFIX, S_CLASS, S_ROUTES };
+enum { S_WORD, S_NAME, S_IPV4, S_IPV6_PREFIX, S_CLASS, S_ROUTES, S_ADDR };
 
 static const struct {
 	const char *key;
@@ -56,6 +58,7 @@ static const struct {
 	[DSESS_ACCT_STATE] = { CTL_K_ACCT_STATE, S_WORD },
 	[DSESS_POOL] = { CTL_K_POOL, S_WORD },
 	[DSESS_FRAMED_ROUTES] = { CTL_K_FRAMED_ROUTES, S_ROUTES },
+	[DSESS_PEER] = { CTL_K_PEER, S_ADDR },
 };
 
 static const char *const sa_keys[DSESS_SA_N] = {
@@ -134,6 +137,7 @@ static bool routes_ok(const char *s)
 
 static bool string_ok(const char *s, int form)
 {
+	struct dsess_addr pa;
 	struct in_addr a;
 	size_t len = strlen(s);
 
@@ -141,7 +145,7 @@ static bool string_ok(const char *s, int form)
 	case S_WORD:
 		return len > 0 && len <= 32;
 	case S_NAME:
-		return len <= 255;	/* a PAP/CHAP name has a one-byte length */
+		return len <= DSESS_USER_MAX;
 	case S_IPV4:
 		return inet_pton(AF_INET, s, &a) == 1;
 	case S_IPV6_PREFIX:
@@ -150,6 +154,8 @@ static bool string_ok(const char *s, int form)
 		return len > 0 && len <= 2 + 2 * 253;
 	case S_ROUTES:
 		return routes_ok(s);
+	case S_ADDR:
+		return !dsess_parse_addr(s, &pa) && !strchr(s, '/');
 	}
 	return false;
 }
@@ -384,6 +390,180 @@ size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
 	return found;
 }
 
+/* --- selectors ---------------------------------------------------------------- */
+
+/* A v4-mapped IPv6 address is the IPv4 one (a dual-stack socket's view of it). */
+static void addr_set(struct dsess_addr *out, int family, const uint8_t *a)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	memset(out->a, 0, sizeof(out->a));
+	if (family == AF_INET6 && !memcmp(a, mapped, sizeof(mapped))) {
+		family = AF_INET;
+		a += 12;
+	}
+	memcpy(out->a, a, family == AF_INET ? 4 : 16);
+	out->family = family;
+}
+
+/* The LEN octets at S, an IPv4 or IPv6 address and nothing else: 0 or -1. */
+static int addr_pton(const char *s, size_t len, struct dsess_addr *out)
+{
+	char buf[INET6_ADDRSTRLEN];
+	uint8_t a[16];
+
+	if (!len || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET, buf, a) == 1)
+		addr_set(out, AF_INET, a);
+	else if (inet_pton(AF_INET6, buf, a) == 1)
+		addr_set(out, AF_INET6, a);
+	else
+		return -1;
+	return 0;
+}
+
+int dsess_parse_addr(const char *s, struct dsess_addr *out)
+{
+	const char *slash = strchr(s, '/');
+
+	memset(out, 0, sizeof(*out));
+	if (addr_pton(s, slash ? (size_t)(slash - s) : strlen(s), out))
+		return -1;
+	/* a session's IPv6 is a /64: an address in it, or the /64 itself */
+	if (slash && (out->family != AF_INET6 || strcmp(slash + 1, "64"))) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return 0;
+}
+
+static int port_parse(const char *s, unsigned int *port)
+{
+	size_t len = strlen(s);
+	unsigned long v;
+
+	if (!len || len > 5 || strspn(s, "0123456789") != len)
+		return -1;
+	v = strtoul(s, NULL, 10);
+	if (v < 1 || v > UINT16_MAX)
+		return -1;
+	*port = (unsigned int)v;
+	return 0;
+}
+
+static int peer_parse(const char *s, struct dsess_addr *out)
+{
+	const char *end, *colon = strchr(s, ':');
+
+	if (s[0] == '[') {	/* [IPv6] or [IPv6]:port */
+		end = strchr(s, ']');
+		if (!end || addr_pton(s + 1, (size_t)(end - s - 1), out))
+			return -1;
+		if (!end[1])
+			return 0;
+		return end[1] == ':' ? port_parse(end + 2, &out->port) : -1;
+	}
+	if (colon && !strchr(colon + 1, ':'))	/* one colon: IPv4:port */
+		return addr_pton(s, (size_t)(colon - s), out) || out->family != AF_INET ||
+		       port_parse(colon + 1, &out->port) ? -1 : 0;
+	return addr_pton(s, strlen(s), out);	/* IPv4, or IPv6 without a port */
+}
+
+int dsess_parse_peer(const char *s, struct dsess_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!peer_parse(s, out))
+		return 0;
+	memset(out, 0, sizeof(*out));
+	return -1;
+}
+
+bool dsess_sel_needs_daemon(const struct dsess_sel *sel)
+{
+	return sel->user || sel->peer.family;
+}
+
+bool dsess_sel_empty(const struct dsess_sel *sel)
+{
+	return !dsess_sel_needs_daemon(sel) && !sel->addr.family;
+}
+
+static bool addr_eq(const struct dsess_addr *x, const struct dsess_addr *y)
+{
+	return x->family == y->family && !memcmp(x->a, y->a, x->family == AF_INET ? 4 : 16);
+}
+
+/* Is the IPv6 address A in P/PLEN (1..128)? */
+static bool in_prefix(const uint8_t *a, const uint8_t *p, unsigned int plen)
+{
+	unsigned int bytes = plen / 8, bits = plen % 8;
+
+	if (!plen || plen > 128 || memcmp(a, p, bytes))
+		return false;
+	return !bits || !((a[bytes] ^ p[bytes]) & (uint8_t)(0xff00 >> bits));
+}
+
+/* The daemon's "P/PLEN" (checked by ipv6_prefix_ok) holds A? */
+static bool in_prefix_str(const uint8_t *a, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	struct dsess_addr p;
+
+	return slash && !addr_pton(s, (size_t)(slash - s), &p) && p.family == AF_INET6 &&
+	       in_prefix(a, p.a, (unsigned int)strtoul(slash + 1, NULL, 10));
+}
+
+static bool addr_match(const struct dsess_addr *want, const struct obj *k, const struct dsess *d)
+{
+	struct dsess_addr a;
+	unsigned int i;
+
+	if (want->family == AF_INET) {
+		if (k && k->ipv4.family == AF_INET && !memcmp(k->ipv4.a, want->a, 4))
+			return true;
+		return d && d->s[DSESS_IPV4] && !dsess_parse_addr(d->s[DSESS_IPV4], &a) &&
+		       addr_eq(&a, want);
+	}
+	for (i = 0; k && i < k->n_pfx && i < OBJ_MAX_PFX; i++)
+		if (in_prefix(want->a, k->pfx[i].a, k->pfx[i].len))
+			return true;
+	return d && d->s[DSESS_IPV6_PREFIX] && in_prefix_str(want->a, d->s[DSESS_IPV6_PREFIX]);
+}
+
+static bool peer_is(const struct dsess_addr *want, const struct dsess_addr *have)
+{
+	return addr_eq(want, have) && (!want->port || want->port == have->port);
+}
+
+/* The tunnel's peer (the L2TP source), or its SA's remote (IKE's, NAT-T's port). */
+static bool peer_match(const struct dsess_addr *want, const struct dsess *d)
+{
+	struct dsess_addr a;
+
+	if (!d)
+		return false;
+	if (d->s[DSESS_PEER] && !dsess_parse_addr(d->s[DSESS_PEER], &a)) {
+		if (d->has & (1u << DSESS_PEER_PORT))
+			a.port = (unsigned int)d->u[DSESS_PEER_PORT];
+		if (peer_is(want, &a))
+			return true;
+	}
+	return d->has_sa && d->sa.remote && !dsess_parse_peer(d->sa.remote, &a) &&
+	       peer_is(want, &a);
+}
+
+bool dsess_sel_match(const struct dsess_sel *sel, const struct obj *k, const struct dsess *d)
+{
+	if (sel->user && !(d && d->s[DSESS_USER] && !strcmp(d->s[DSESS_USER], sel->user)))
+		return false;
+	if (sel->addr.family && !addr_match(&sel->addr, k, d))
+		return false;
+	return !sel->peer.family || peer_match(&sel->peer, d);
+}
+
 /* A string member: as is in JSON, made safe for a terminal in text (FMT). */
 static void str(const struct dsess *d, unsigned int i, const char *fmt)
 {
@@ -464,6 +644,8 @@ void dsess_print_extra(const struct dsess *d)
 	str(d, DSESS_FRAMED_ROUTES, " framed-routes %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
 	str(d, DSESS_PPP_PHASE, NULL);
+	str(d, DSESS_PEER, NULL);
+	num(d, DSESS_PEER_PORT, NULL);
 	print_ipsec(d);
 }
 
@@ -486,6 +668,8 @@ void dsess_print(const struct dsess *d, int stats)
 	str(d, DSESS_FRAMED_ROUTES, " framed-routes %s");
 	str(d, DSESS_IPV6_PREFIX, " ipv6 %s");
 	str(d, DSESS_DATAPATH, " datapath %s");
+	str(d, DSESS_PEER, NULL);
+	num(d, DSESS_PEER_PORT, NULL);
 	print_ipsec(d);
 	num(d, DSESS_CALL_SERIAL, NULL);
 	num(d, DSESS_TX_SPEED, NULL);

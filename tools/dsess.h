@@ -30,6 +30,8 @@ enum {
 	DSESS_RX_BYTES,
 	DSESS_TX_PACKETS,	/* ... to the client */
 	DSESS_TX_BYTES,
+	DSESS_HANDLE,		/* the module's handle of its tunnel (del, when ids are shared) */
+	DSESS_PEER_PORT,	/* its tunnel's peer: the client's UDP port */
 	DSESS_U_N,
 };
 
@@ -47,6 +49,7 @@ enum {
 	DSESS_ACCT_STATE,	/* and the state of its records */
 	DSESS_POOL,		/* the named pool of its IPv4 address ([ppp] named-pools) */
 	DSESS_FRAMED_ROUTES,	/* "NET/PLEN,...": routed behind it (Framed-(IPv6-)Route) */
+	DSESS_PEER,		/* its tunnel's peer: the client's address as l2secd sees it */
 	DSESS_S_N,
 };
 
@@ -79,6 +82,26 @@ struct dsess {
 	struct dsess_sa sa;
 };
 
+/* A PPP user name: a PAP/CHAP name has a one-octet length (l2secd's USERS_NAME_MAX). */
+#define DSESS_USER_MAX 255
+
+/* An address of a selector, or of the daemon's record it is compared with. */
+struct dsess_addr {
+	int family;		/* 0 (none), AF_INET or AF_INET6 (a v4-mapped one is AF_INET) */
+	uint8_t a[16];
+	unsigned int port;	/* 0: none given */
+};
+
+/*
+ * `session show` and `session del` selectors; each one set must match (AND).
+ * user and peer need l2secd's record of the session, address does not.
+ */
+struct dsess_sel {
+	const char *user;	/* NULL: any; else the PPP user name, exactly */
+	struct dsess_addr addr;	/* the session's IPv4, or an IPv6 address in its prefix */
+	struct dsess_addr peer;	/* the client's outer address, and port if given */
+};
+
 struct dsess_list {
 	struct dsess *v;	/* sorted by tunnel id, then session id */
 	size_t n;
@@ -104,6 +127,30 @@ const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_
  */
 size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
 		  const struct dsess **match);
+
+/*
+ * The argument of "address": an IPv4 address, an IPv6 address, or an IPv6
+ * /64 ("2001:db8:1::/64", the prefix a session is given).  The argument of
+ * "peer", and the daemon's "remote" and "peer": an address with or without a
+ * port ("203.0.113.7", "203.0.113.7:4500", "2001:db8::7", "[2001:db8::7]:4500").
+ * 0, or -1 when S is not one (with inet_pton: nothing else is accepted).
+ */
+int dsess_parse_addr(const char *s, struct dsess_addr *out);
+int dsess_parse_peer(const char *s, struct dsess_addr *out);
+
+/* Does SEL select anything that only l2secd's record has (user, peer)? */
+bool dsess_sel_needs_daemon(const struct dsess_sel *sel);
+/* Is SEL empty (selects every session)? */
+bool dsess_sel_empty(const struct dsess_sel *sel);
+
+/*
+ * Does the session the kernel's record K and the daemon's D (either may be
+ * NULL) describe match every selector of SEL?  address: K's IPv4 or one of
+ * its IPv6 prefixes, or D's ipv4 or ipv6_prefix, holds it; user: D's user
+ * is it, octet for octet; peer: D's tunnel peer or its SA's remote is that
+ * address (and port, when the selector has one).
+ */
+bool dsess_sel_match(const struct dsess_sel *sel, const struct obj *k, const struct dsess *d);
 
 /*
  * The daemon's facts about a kernel session, after session_print_fields():

@@ -6,8 +6,14 @@
  * l2secd (which sends the CDN and undoes PPP, the routes and the module's
  * session):
  *
- *   l2sec session show [tunnel ID [id ID]]
+ *   l2sec session show [tunnel ID [id ID]] [user NAME] [address ADDR] [peer ADDR]
  *   l2sec session del tunnel ID id ID [handle N]
+ *   l2sec session del {user NAME | address ADDR | peer ADDR}... [tunnel ID] [all]
+ *
+ * The selectors (dsess_sel_match) apply to the joined view and to l2secd's
+ * own; user and peer need l2secd's records, and fail without them.  del by
+ * selector asks l2secd for `del session` of each match, at most
+ * SESSION_DEL_MAX without "all".
  *
  * Shown as
  *
@@ -39,21 +45,82 @@
 static void usage(FILE *out)
 {
 	fputs("Usage: l2sec [-j [-p]] [-s] [-n NETNS] [-r DIR] session show [tunnel ID [id ID]]\n"
+	      "                [user NAME] [address ADDR] [peer ADDR[:PORT]]\n"
 	      "       l2sec [-r DIR] session del tunnel ID id ID [handle N]\n"
+	      "       l2sec [-j] [-r DIR] session del { user NAME | address ADDR | peer ADDR[:PORT] }...\n"
+	      "                [tunnel ID] [all]\n"
 	      "tunnel ID: a local tunnel id, 1-65535; id ID: a local session id in it;\n"
 	      "handle N: the tunnel's handle (l2sec tunnel show), when peers share its id\n"
-	      "del: l2secd ends the session (CDN)\n"
+	      "user NAME: the PPP user name, exactly; address ADDR: the session's IPv4\n"
+	      "address, or an IPv6 address in its /64 (or the /64); peer ADDR: the client's\n"
+	      "outer address (the tunnel's peer or its SA's remote); selectors combine (and)\n"
+	      "del: l2secd ends each session (CDN, accounting Stop); by selector, at most\n"
+	      "16 sessions unless \"all\" is given\n"
 	      "-r DIR: l2secd's runtime directory (" CLI_RUNTIME_DIR ")\n", out);
 }
 
-/* "tunnel ID" and "id ID" (or "session ID"), in any order, for command CMD. */
+/* Appends " WORD VALUE" to the selectors' description in F. */
+static void what_add(struct session_filter *f, const char *word, const char *v)
+{
+	size_t n = strlen(f->what);
+
+	snprintf(f->what + n, sizeof(f->what) - n, "%s%s %s", n ? " " : "", word, v);
+}
+
+/* "user NAME", "address ADDR", "peer ADDR[:PORT]": 1 taken, 0 not one, -1 bad. */
+static int parse_sel(int *argc, char ***argv, struct session_filter *f)
+{
+	const char *kw = (*argv)[0], *v;
+
+	if (!cli_matches(kw, "user") && !cli_matches(kw, "address") && !cli_matches(kw, "peer"))
+		return 0;
+	v = cli_next_arg(argc, argv);
+	if (!v)
+		return -1;
+	/* each once: "user a user b" would show b's under a message naming both */
+	if ((cli_matches(kw, "user") && f->sel.user) ||
+	    (cli_matches(kw, "address") && f->sel.addr.family) ||
+	    (cli_matches(kw, "peer") && f->sel.peer.family)) {
+		cli_err("\"%s\" is given twice", kw);
+		return -1;
+	}
+	if (cli_matches(kw, "user")) {
+		if (!v[0] || strlen(v) > DSESS_USER_MAX) {
+			cli_err("invalid user name (1 to %u octets)", DSESS_USER_MAX);
+			return -1;
+		}
+		f->sel.user = v;
+		what_add(f, "user", v);
+	} else if (cli_matches(kw, "address")) {
+		if (dsess_parse_addr(v, &f->sel.addr)) {
+			cli_err("invalid address \"%s\" (an IPv4 or IPv6 address, or an IPv6 /64)",
+				v);
+			return -1;
+		}
+		what_add(f, "address", v);
+	} else {
+		if (dsess_parse_peer(v, &f->sel.peer)) {
+			cli_err("invalid peer \"%s\" (an IPv4 or IPv6 address, with or without "
+				":PORT, [IPv6]:PORT)", v);
+			return -1;
+		}
+		what_add(f, "peer", v);
+	}
+	return 1;
+}
+
+/* "tunnel ID", "id ID" (or "session ID") and the selectors, in any order, for command CMD. */
 static int parse_ids(const char *cmd, int argc, char **argv, struct session_filter *f)
 {
 	const char *v;
+	int r;
 
 	memset(f, 0, sizeof(*f));
 	for (; argc > 0; argc--, argv++) {
-		if (cli_matches(argv[0], "tunnel")) {
+		/* "all" whole only: a word that widens a deletion is not abbreviated */
+		if (!strcmp(cmd, "del") && !strcmp(argv[0], "all")) {
+			f->all = true;
+		} else if (cli_matches(argv[0], "tunnel")) {
 			v = cli_next_arg(&argc, &argv);
 			if (!v || cli_parse_id("tunnel id", v, 1, UINT16_MAX, &f->tunnel_id))
 				return CLI_USAGE;
@@ -64,6 +131,9 @@ static int parse_ids(const char *cmd, int argc, char **argv, struct session_filt
 		} else if (!strcmp(cmd, "del") && cli_matches(argv[0], "handle")) {
 			v = cli_next_arg(&argc, &argv);
 			if (!v || cli_parse_id("tunnel handle", v, 1, INT32_MAX, &f->handle))
+				return CLI_USAGE;
+		} else if ((r = parse_sel(&argc, &argv, f)) != 0) {
+			if (r < 0)
 				return CLI_USAGE;
 		} else {
 			cli_err("unknown argument \"%s\" of session %s", argv[0], cmd);
@@ -86,11 +156,21 @@ int session_parse_del(int argc, char **argv, struct session_filter *f)
 {
 	int err = parse_ids("del", argc, argv, f);
 
-	if (!err && !f->id) {
-		cli_err("session del needs \"tunnel ID id ID\"");
+	if (err)
+		return err;
+	if (dsess_sel_empty(&f->sel)) {
+		if (!f->id || f->all) {
+			cli_err("session del needs \"tunnel ID id ID\", or user, address or peer");
+			return CLI_USAGE;
+		}
+		return CLI_OK;
+	}
+	if (f->id || f->handle) {
+		cli_err("session del: \"id\" and \"handle\" name one session; with user, address "
+			"or peer give at most \"tunnel ID\"");
 		return CLI_USAGE;
 	}
-	return err;
+	return CLI_OK;
 }
 
 static void u(const struct obj *o, unsigned int type, const char *key, const char *fmt)
@@ -261,6 +341,53 @@ static void daemon_sessions(struct cli *c, struct dsess_list *d)
 		c->status = CLI_FAIL;
 }
 
+/* The selectors of F, made safe for a terminal. */
+static const char *what(const struct session_filter *f, char *buf, size_t size)
+{
+	return ctlc_text(f->what, buf, size);
+}
+
+/*
+ * l2secd's records into D when the selectors of F (`session CMD`) need
+ * them: 0, or -1 after saying why they cannot be had (D empty then).
+ */
+static int daemon_records(struct cli *c, const char *cmd, const struct session_filter *f,
+			  struct dsess_list *d)
+{
+	char why[256], sel[sizeof(f->what)];
+	struct json_object *reply;
+	unsigned int bad = 0;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	err = ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_SESSIONS, &reply);
+	if (err) {
+		ctlc_strerror(cli_runtime_dir(c), err, why, sizeof(why));
+		cli_err("session %s %s: needs l2secd's records of the sessions: %s", cmd,
+			what(f, sel, sizeof(sel)), why);
+		return -1;
+	}
+	err = dsess_parse(reply, d, &bad);
+	if (bad)
+		c->status = CLI_FAIL;
+	if (err) {
+		if (err == -ENOMEM)
+			cli_err("out of memory for l2secd's sessions");
+		dsess_list_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* Nothing matched the selectors of F: said on stderr, CLI_FAIL as "no such session". */
+static int no_match(const struct session_filter *f)
+{
+	char sel[sizeof(f->what)];
+
+	cli_err("no session matches %s", what(f, sel, sizeof(sel)));
+	return CLI_FAIL;
+}
+
 /* Does l2secd have tunnel TID?  1 yes, 0 no, -1 it cannot tell. */
 static int daemon_has_tunnel(struct cli *c, uint32_t tid)
 {
@@ -290,7 +417,7 @@ int session_show_daemon(struct cli *c, const struct session_filter *f)
 	struct json_object *reply;
 	struct dsess_list d;
 	unsigned int bad = 0;
-	size_t i, shown = 0;
+	size_t i, shown = 0, shown_ids = 0;
 	char why[256];
 	int err, ret;
 
@@ -312,16 +439,20 @@ int session_show_daemon(struct cli *c, const struct session_filter *f)
 	}
 	if (bad)
 		c->status = CLI_FAIL;
-	for (i = 0; i < d.n; i++)
-		shown += (!f->tunnel_id || d.v[i].tunnel_id == f->tunnel_id) &&
-			 (!f->id || d.v[i].session_id == f->id);
+	for (i = 0; i < d.n; i++) {
+		bool ids = (!f->tunnel_id || d.v[i].tunnel_id == f->tunnel_id) &&
+			   (!f->id || d.v[i].session_id == f->id);
+
+		shown_ids += ids;
+		shown += ids && dsess_sel_match(&f->sel, NULL, &d.v[i]);
+	}
 	/* the errors of the kernel's view, as far as the daemon can tell */
-	if (f->tunnel_id && !shown && daemon_has_tunnel(c, f->tunnel_id) == 0) {
+	if (f->tunnel_id && !shown_ids && daemon_has_tunnel(c, f->tunnel_id) == 0) {
 		cli_err("no such tunnel %u", f->tunnel_id);
 		ret = CLI_FAIL;
 		goto out;
 	}
-	if (f->id && !shown) {
+	if (f->id && !shown_ids) {
 		cli_err("no such session %u in tunnel %u", f->id, f->tunnel_id);
 		ret = CLI_FAIL;
 		goto out;
@@ -329,11 +460,14 @@ int session_show_daemon(struct cli *c, const struct session_filter *f)
 	cli_print_begin(c, false);
 	for (i = 0; i < d.n; i++) {
 		if ((f->tunnel_id && d.v[i].tunnel_id != f->tunnel_id) ||
-		    (f->id && d.v[i].session_id != f->id))
+		    (f->id && d.v[i].session_id != f->id) ||
+		    !dsess_sel_match(&f->sel, NULL, &d.v[i]))
 			continue;
 		dsess_print(&d.v[i], c->stats);
 	}
 	ret = cli_print_end(c);
+	if (!shown && !dsess_sel_empty(&f->sel))
+		ret = no_match(f);
 out:
 	dsess_list_free(&d);
 	return ret;
@@ -360,10 +494,11 @@ static bool daemon_on_tun(struct cli *c)
 
 static int show(struct cli *c, const struct session_filter *f)
 {
+	bool sel = !dsess_sel_empty(&f->sel);
 	const struct dsess **match = NULL;
 	struct dsess_list d;
 	struct cli_list l;
-	size_t i;
+	size_t i, shown = 0;
 	int ret;
 
 	if (daemon_on_tun(c))
@@ -379,8 +514,14 @@ static int show(struct cli *c, const struct session_filter *f)
 	if (ret)
 		goto out;
 	cli_list_sort(&l, cmp_session);
+	/* a selector only l2secd's records answer fails without them, sessions or not */
+	if (dsess_sel_needs_daemon(&f->sel) && daemon_records(c, "show", f, &d)) {
+		ret = CLI_FAIL;
+		goto out;
+	}
 	if (l.n) {
-		daemon_sessions(c, &d);
+		if (!dsess_sel_needs_daemon(&f->sel))
+			daemon_sessions(c, &d);
 		match = calloc(l.n, sizeof(*match));
 		if (!match) {
 			cli_err("out of memory");
@@ -393,9 +534,14 @@ static int show(struct cli *c, const struct session_filter *f)
 	for (i = 0; i < l.n; i++) {
 		if (f->tunnel_id && l.v[i].u[L2SEC_A_TUNNEL_ID] != f->tunnel_id)
 			continue;
+		if (sel && !dsess_sel_match(&f->sel, &l.v[i], match[i]))
+			continue;
 		session_print_joined(&l.v[i], match[i], c->stats);
+		shown++;
 	}
 	ret = cli_print_end(c);
+	if (sel && !shown)
+		ret = no_match(f);
 out:
 	free(match);
 	dsess_list_free(&d);
@@ -415,6 +561,63 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 	return show(c, &f);
 }
 
+/*
+ * `session del SELECTOR...`: every session of l2secd's the selectors match,
+ * each by the request `del session TID SID [handle H]` (CDN, accounting
+ * Stop), at most SESSION_DEL_MAX of them unless "all"; prints how many.
+ */
+static int del_selected(struct cli *c, const struct session_filter *f)
+{
+	char req[64], sel[sizeof(f->what)];
+	size_t i, n = 0, done = 0;
+	struct dsess_list d;
+	int ret;
+
+	if (daemon_records(c, "del", f, &d))
+		return CLI_FAIL;
+	for (i = 0; i < d.n; i++)
+		n += (!f->tunnel_id || d.v[i].tunnel_id == f->tunnel_id) &&
+		     dsess_sel_match(&f->sel, NULL, &d.v[i]);
+	if (!n) {
+		ret = no_match(f);
+		goto out;
+	}
+	if (n > SESSION_DEL_MAX && !f->all) {
+		cli_err("session del: %s matches %zu sessions, more than %u: nothing deleted; "
+			"add \"all\" to delete them all", what(f, sel, sizeof(sel)), n,
+			SESSION_DEL_MAX);
+		ret = CLI_FAIL;
+		goto out;
+	}
+	for (i = 0; i < d.n; i++) {
+		const struct dsess *s = &d.v[i];
+		uint32_t handle = s->has & (1u << DSESS_HANDLE) ? (uint32_t)s->u[DSESS_HANDLE] : 0;
+
+		if ((f->tunnel_id && s->tunnel_id != f->tunnel_id) ||
+		    !dsess_sel_match(&f->sel, NULL, s))
+			continue;
+		cli_del_request(req, sizeof(req), CTL_REQ_DEL_SESSION, s->tunnel_id,
+				s->session_id, handle);
+		done += cli_daemon_del(c, "session del", req, s->tunnel_id, s->session_id) ==
+			CLI_OK;
+	}
+	cli_print_begin(c, true);
+	print_open_object(NULL);
+	print_uint(PRINT_ANY, "deleted", "deleted %u", (unsigned int)done);
+	print_uint(PRINT_JSON, "matched", NULL, (unsigned int)n);
+	if (done != n)
+		print_text(" of %zu", n);
+	print_text(n == 1 ? " session" : " sessions");
+	print_nl();
+	print_close_object();
+	ret = cli_print_end(c);
+	if (done != n)
+		ret = CLI_FAIL;
+out:
+	dsess_list_free(&d);
+	return ret;
+}
+
 static int cmd_del(struct cli *c, int argc, char **argv)
 {
 	struct session_filter f;
@@ -425,6 +628,8 @@ static int cmd_del(struct cli *c, int argc, char **argv)
 		usage(stderr);
 		return err;
 	}
+	if (!dsess_sel_empty(&f.sel))
+		return del_selected(c, &f);
 	cli_del_request(req, sizeof(req), CTL_REQ_DEL_SESSION, f.tunnel_id, f.id, f.handle);
 	return cli_daemon_del(c, "session del", req, f.tunnel_id, f.id);
 }

@@ -8,7 +8,9 @@
  * the checks have ids in range, sorted, and the join finds each by its ids
  * (and nothing else); the JSON the tool prints parses back, with one element
  * per record; its text has no control byte but '\n' (a hostile user name
- * must not reach the terminal as an escape sequence).
+ * must not reach the terminal as an escape sequence); the selectors of
+ * `session show` made of a record's own user, address, prefix and peer
+ * select it.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
 #include <json-c/json.h>
 
 #include "cli.h"
@@ -66,6 +69,43 @@ static void check_json(const char *s, int n)
 	json_object_put(o);
 }
 
+/* A record is selected by its own user, IPv4 address, peer (and prefix). */
+static void selectors(const struct dsess *d)
+{
+	struct dsess_sel sel = { 0 };
+	char pfx[64];
+	const char *p = d->s[DSESS_IPV6_PREFIX];
+	size_t len;
+
+	if (!dsess_sel_empty(&sel) || !dsess_sel_match(&sel, NULL, d))
+		abort();
+	if (d->s[DSESS_USER] && d->s[DSESS_USER][0])
+		sel.user = d->s[DSESS_USER];
+	/* dsess_parse checked these: they parse */
+	if (d->s[DSESS_IPV4] && dsess_parse_addr(d->s[DSESS_IPV4], &sel.addr))
+		abort();
+	if (d->s[DSESS_PEER] && dsess_parse_peer(d->s[DSESS_PEER], &sel.peer))
+		abort();
+	/* the SA's remote is only bounded: it may not parse, and then is no selector */
+	if (!sel.peer.family && d->has_sa && d->sa.remote)
+		dsess_parse_peer(d->sa.remote, &sel.peer);
+	if (!dsess_sel_match(&sel, NULL, d))
+		abort();
+	if (p) {
+		len = strcspn(p, "/");
+		if (len >= sizeof(pfx))
+			abort();
+		memcpy(pfx, p, len);
+		pfx[len] = '\0';
+		memset(&sel.addr, 0, sizeof(sel.addr));
+		if (dsess_parse_addr(pfx, &sel.addr))
+			abort();
+		/* a v4-mapped prefix is an IPv4 address to the selector: not the prefix */
+		if (sel.addr.family == AF_INET6 && !dsess_sel_match(&sel, NULL, d))
+			abort();
+	}
+}
+
 static void sessions(struct json_object *reply)
 {
 	struct dsess_list l;
@@ -91,6 +131,7 @@ static void sessions(struct json_object *reply)
 			  (l.v[i - 1].tunnel_id == d->tunnel_id &&
 			   l.v[i - 1].session_id > d->session_id)))
 			abort();
+		selectors(d);
 	}
 
 	/* the kernel's sessions: each of the daemon's, and one it has not */

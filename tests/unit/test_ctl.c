@@ -99,6 +99,9 @@ static void test_show(void **state)
 	assert_int_equal(json_object_get_int(get(t, "peer_session_id")), 0x99);
 	assert_int_equal(json_object_get_int(get(t, "call_serial")), 42);
 	assert_string_equal(json_object_get_string(get(t, "state")), "established");
+	/* its tunnel's peer, for `l2sec session show peer ADDR` */
+	assert_string_equal(json_object_get_string(get(t, "peer")), "192.0.2.2");
+	assert_int_equal(json_object_get_int(get(t, "peer_port")), 1701);
 	json_object_put(res);
 
 	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "show stats");

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "cli.h"
@@ -187,6 +188,121 @@ static void test_session_show(void **state)
 	assert_int_equal(session_parse_show(ARGS("tunnel"), &f), CLI_USAGE);
 	assert_int_equal(session_parse_show(ARGS("tunnel", "1", "id", "65536"), &f), CLI_USAGE);
 	assert_int_equal(session_parse_show(ARGS("tunnel", "1", "bogus"), &f), CLI_USAGE);
+}
+
+/* user, address, peer: with each other and with tunnel; each value checked strictly */
+static void test_session_select(void **state)
+{
+	static const uint8_t a4[4] = { 10, 0, 0, 5 };
+	struct session_filter f;
+	char longname[300];
+	FILE *devnull = fopen("/dev/null", "w");
+
+	assert_non_null(devnull);
+	cli_err_to(devnull);
+	assert_int_equal(session_parse_show(ARGS("user", "alice"), &f), CLI_OK);
+	assert_string_equal(f.sel.user, "alice");
+	assert_int_equal(f.sel.addr.family, 0);
+	assert_int_equal(f.sel.peer.family, 0);
+	assert_string_equal(f.what, "user alice");
+	/* abbreviated, combined, in any order, with tunnel */
+	assert_int_equal(session_parse_show(ARGS("a", "10.0.0.5", "t", "9", "u", "bob",
+						 "p", "203.0.113.7:4500"), &f), CLI_OK);
+	assert_int_equal(f.tunnel_id, 9);
+	assert_string_equal(f.sel.user, "bob");
+	assert_int_equal(f.sel.addr.family, AF_INET);
+	assert_memory_equal(f.sel.addr.a, a4, 4);
+	assert_int_equal(f.sel.peer.family, AF_INET);
+	assert_int_equal(f.sel.peer.port, 4500);
+	assert_string_equal(f.what, "address 10.0.0.5 user bob peer 203.0.113.7:4500");
+	/* IPv6: an address in the /64, or the /64 */
+	assert_int_equal(session_parse_show(ARGS("address", "2001:db8:1::5"), &f), CLI_OK);
+	assert_int_equal(f.sel.addr.family, AF_INET6);
+	assert_int_equal(session_parse_show(ARGS("address", "2001:db8:1::/64"), &f), CLI_OK);
+	assert_int_equal(f.sel.addr.family, AF_INET6);
+	assert_int_equal(session_parse_show(ARGS("peer", "[2001:db8::7]:4500"), &f), CLI_OK);
+	assert_int_equal(f.sel.peer.family, AF_INET6);
+	assert_int_equal(f.sel.peer.port, 4500);
+	assert_int_equal(session_parse_show(ARGS("peer", "2001:db8::7"), &f), CLI_OK);
+	assert_int_equal(f.sel.peer.port, 0);
+	assert_int_equal(session_parse_show(ARGS("peer", "[2001:db8::7]"), &f), CLI_OK);
+	/* a v4-mapped address is the IPv4 one */
+	assert_int_equal(session_parse_show(ARGS("peer", "::ffff:192.0.2.11"), &f), CLI_OK);
+	assert_int_equal(f.sel.peer.family, AF_INET);
+	/* a name up to l2secd's limit, 255 octets */
+	memset(longname, 'x', 255);
+	longname[255] = '\0';
+	assert_int_equal(session_parse_show(ARGS("user", longname), &f), CLI_OK);
+	assert_int_equal(strlen(f.sel.user), 255);
+
+	/* refused: missing values, bad forms, a name too long or empty */
+	longname[255] = 'x';
+	longname[256] = '\0';
+	assert_int_equal(session_parse_show(ARGS("user", longname), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("user"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("user", ""), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("tunnel", "1", "address"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("address", "10.0.0.300"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("address", "10.0.0.5/32"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("address", "10.0.0"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("address", "2001:db8::/48"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("address", "2001:db8::/64x"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("address", " 10.0.0.5"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("address", "host.example"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("address", "10.0.0.5:1701"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "203.0.113.7:"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "203.0.113.7:0"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "203.0.113.7:65536"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "203.0.113.7:+45"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "[203.0.113.7"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "[2001:db8::7]4500"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "2001:db8::7:4500:"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "203.0.113.7/24"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("users", "alice"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("alice"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("user", "a", "u", "b"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("a", "10.0.0.1", "a", "10.0.0.2"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_show(ARGS("peer", "10.0.0.1", "peer", "10.0.0.1"), &f),
+			 CLI_USAGE);
+	/* "all" widens a deletion: not a word of show */
+	assert_int_equal(session_parse_show(ARGS("user", "alice", "all"), &f), CLI_USAGE);
+	cli_err_to(NULL);
+	fclose(devnull);
+}
+
+/* del by selector: at least one, at most "tunnel ID" besides, "all" whole */
+static void test_session_del_select(void **state)
+{
+	struct session_filter f;
+	FILE *devnull = fopen("/dev/null", "w");
+
+	assert_non_null(devnull);
+	cli_err_to(devnull);
+	assert_int_equal(session_parse_del(ARGS("user", "alice"), &f), CLI_OK);
+	assert_string_equal(f.sel.user, "alice");
+	assert_false(f.all);
+	assert_int_equal(session_parse_del(ARGS("address", "10.0.0.5", "tunnel", "7", "all"), &f),
+			 CLI_OK);
+	assert_int_equal(f.tunnel_id, 7);
+	assert_true(f.all);
+	assert_int_equal(session_parse_del(ARGS("p", "192.0.2.11"), &f), CLI_OK);
+	assert_int_equal(f.sel.peer.family, AF_INET);
+
+	/* no selector: "all" alone, or a tunnel alone, deletes nothing */
+	assert_int_equal(session_parse_del(ARGS("all"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "7", "all"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("tunnel", "7", "id", "5", "all"), &f), CLI_USAGE);
+	/* an id names one session: not with a selector */
+	assert_int_equal(session_parse_del(ARGS("tunnel", "7", "id", "5", "user", "alice"), &f),
+			 CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("user", "alice", "handle", "3"), &f), CLI_USAGE);
+	/* "all" is not abbreviated */
+	assert_int_equal(session_parse_del(ARGS("user", "alice", "al"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("user"), &f), CLI_USAGE);
+	assert_int_equal(session_parse_del(ARGS("address", "10.0.0.256"), &f), CLI_USAGE);
+	cli_err_to(NULL);
+	fclose(devnull);
 }
 
 static void test_sock_show(void **state)
@@ -408,6 +524,8 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_tunnel_show),
 		cmocka_unit_test(test_session_show),
+		cmocka_unit_test(test_session_select),
+		cmocka_unit_test(test_session_del_select),
 		cmocka_unit_test(test_sock_show),
 		cmocka_unit_test(test_tunnel_del),
 		cmocka_unit_test(test_session_del),

@@ -1071,6 +1071,135 @@ static void test_join(void **state)
 	cap_free(&cap);
 }
 
+/* --- selectors: user, address, peer ----------------------------------------- */
+
+#define SEL_REPLY \
+	"{\"sessions\":[" \
+	"{\"tunnel_id\":1,\"session_id\":1,\"user\":\"alice\",\"ipv4\":\"10.0.0.5\"," \
+	"\"ipv6_prefix\":\"2001:db8:1::/64\",\"peer\":\"192.0.2.11\",\"peer_port\":1701," \
+	"\"sa\":{\"remote\":\"203.0.113.7:4500\"}}," \
+	"{\"tunnel_id\":1,\"session_id\":2,\"user\":\"Alice\",\"peer\":\"2001:db8::7\"," \
+	"\"peer_port\":1701,\"sa\":{\"remote\":\"[2001:db8::7]:4500\"}}," \
+	"{\"tunnel_id\":1,\"session_id\":3,\"user\":\"alice \",\"ipv4\":\"10.0.0.50\"," \
+	"\"ipv6_prefix\":\"2001:db8:2::/56\",\"peer\":\"::ffff:192.0.2.12\"}," \
+	"{\"tunnel_id\":2,\"session_id\":1,\"state\":\"wait-connect\"}]}"
+
+/* Does the selector ARGV match kernel record K and daemon record D? */
+static bool sel(int argc, char **argv, const struct obj *k, const struct dsess *d)
+{
+	struct session_filter f;
+
+	assert_int_equal(session_parse_show(argc, argv, &f), CLI_OK);
+	return dsess_sel_match(&f.sel, k, d);
+}
+
+static void test_sel_match(void **state)
+{
+	const struct dsess *a, *a2, *a3, *w;
+	struct dsess_list l;
+	unsigned int bad;
+	struct obj k;
+
+	dsess_from(SEL_REPLY, &l, &bad);
+	assert_int_equal(bad, 0);
+	a = dsess_find(&l, 1, 1);
+	a2 = dsess_find(&l, 1, 2);
+	a3 = dsess_find(&l, 1, 3);
+	w = dsess_find(&l, 2, 1);
+	assert_non_null(a);
+	assert_non_null(w);
+
+	/* no selector: everything, even without a record */
+	assert_true(sel(0, NULL, NULL, w));
+	assert_true(sel(0, NULL, NULL, NULL));
+
+	/* user: exactly, octet for octet; no record, no user */
+	assert_true(sel(ARGS("user", "alice"), NULL, a));
+	assert_false(sel(ARGS("user", "alice"), NULL, a2));
+	assert_false(sel(ARGS("user", "alice"), NULL, a3));
+	assert_false(sel(ARGS("user", "alic"), NULL, a));
+	assert_false(sel(ARGS("user", "alice"), NULL, w));
+	assert_false(sel(ARGS("user", "alice"), NULL, NULL));
+
+	/* address: the IPv4 address, or any IPv6 address in the prefix */
+	assert_true(sel(ARGS("address", "10.0.0.5"), NULL, a));
+	assert_false(sel(ARGS("address", "10.0.0.50"), NULL, a));
+	assert_true(sel(ARGS("address", "10.0.0.50"), NULL, a3));
+	assert_true(sel(ARGS("address", "2001:db8:1::/64"), NULL, a));
+	assert_true(sel(ARGS("address", "2001:db8:1::1234:5678"), NULL, a));
+	assert_true(sel(ARGS("address", "2001:db8:1:0:ffff:ffff:ffff:ffff"), NULL, a));
+	assert_false(sel(ARGS("address", "2001:db8:1:1::1"), NULL, a));
+	assert_false(sel(ARGS("address", "2001:db8::1"), NULL, a));
+	/* a shorter prefix holds more: /56 */
+	assert_true(sel(ARGS("address", "2001:db8:2:ff::1"), NULL, a3));
+	assert_false(sel(ARGS("address", "2001:db8:2:100::1"), NULL, a3));
+	/* an IPv4 address is no IPv6 one */
+	assert_false(sel(ARGS("address", "::10.0.0.5"), NULL, a));
+	assert_false(sel(ARGS("address", "10.0.0.5"), NULL, w));
+
+	/* the kernel's record alone: its address and prefixes */
+	kernel_session(&k, 1, 9, "10.0.0.9");
+	k.n_pfx = 1;
+	k.pfx[0].len = 64;
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:9::", k.pfx[0].a), 1);
+	assert_true(sel(ARGS("address", "10.0.0.9"), &k, NULL));
+	assert_true(sel(ARGS("address", "2001:db8:9::77"), &k, NULL));
+	assert_false(sel(ARGS("address", "2001:db8:9:1::77"), &k, NULL));
+	assert_false(sel(ARGS("address", "10.0.0.5"), &k, NULL));
+	/* ... or l2secd's, when they differ: either holds it */
+	assert_true(sel(ARGS("address", "10.0.0.5"), &k, a));
+	assert_true(sel(ARGS("address", "10.0.0.9"), &k, a));
+	/* user needs l2secd's record */
+	assert_false(sel(ARGS("user", "alice"), &k, NULL));
+	assert_true(sel(ARGS("user", "alice"), &k, a));
+
+	/* peer: the tunnel's (its port is L2TP's) or the SA's remote (IKE's, NAT-T's) */
+	assert_true(sel(ARGS("peer", "192.0.2.11"), NULL, a));
+	assert_true(sel(ARGS("peer", "192.0.2.11:1701"), NULL, a));
+	assert_false(sel(ARGS("peer", "192.0.2.11:4500"), NULL, a));
+	assert_true(sel(ARGS("peer", "203.0.113.7"), NULL, a));
+	assert_true(sel(ARGS("peer", "203.0.113.7:4500"), NULL, a));
+	assert_false(sel(ARGS("peer", "203.0.113.7:500"), NULL, a));
+	assert_false(sel(ARGS("peer", "192.0.2.1"), NULL, a));
+	assert_true(sel(ARGS("peer", "2001:db8::7"), NULL, a2));
+	assert_true(sel(ARGS("peer", "[2001:db8::7]:4500"), NULL, a2));
+	assert_true(sel(ARGS("peer", "[2001:db8::7]:1701"), NULL, a2));
+	assert_false(sel(ARGS("peer", "[2001:db8::7]:1"), NULL, a2));
+	assert_false(sel(ARGS("peer", "2001:db8::8"), NULL, a2));
+	/* a v4-mapped peer is its IPv4 address */
+	assert_true(sel(ARGS("peer", "192.0.2.12"), NULL, a3));
+	assert_false(sel(ARGS("peer", "192.0.2.11"), NULL, w));
+	assert_false(sel(ARGS("peer", "192.0.2.11"), &k, NULL));
+
+	/* together: every one must match */
+	assert_true(sel(ARGS("user", "alice", "address", "10.0.0.5", "peer", "192.0.2.11"),
+			NULL, a));
+	assert_false(sel(ARGS("user", "alice", "address", "10.0.0.50"), NULL, a));
+	assert_false(sel(ARGS("user", "Alice", "peer", "192.0.2.11"), NULL, a2));
+	dsess_list_free(&l);
+
+	/* malformed peer members are dropped, and said */
+	{
+		struct capture cap;
+
+		cap_print(&cap, 0);
+		dsess_from("{\"sessions\":[{\"tunnel_id\":1,\"session_id\":1,\"peer\":\"192.0.2.1:1\","
+			   "\"peer_port\":70000,\"handle\":-1},{\"tunnel_id\":1,\"session_id\":2,"
+			   "\"peer\":\"2001:db8::/64\",\"handle\":4294967295}]}", &l, &bad);
+		assert_int_equal(print_end(), 0);
+		cap_end(&cap);
+		assert_int_equal(bad, 4);
+		assert_null(l.v[0].s[DSESS_PEER]);
+		assert_false(l.v[0].has & (1u << DSESS_PEER_PORT));
+		assert_false(l.v[0].has & (1u << DSESS_HANDLE));
+		assert_null(l.v[1].s[DSESS_PEER]);
+		assert_int_equal(l.v[1].u[DSESS_HANDLE], 4294967295u);
+		assert_non_null(strstr(cap.err, "ignoring a malformed \"peer_port\""));
+		cap_free(&cap);
+		dsess_list_free(&l);
+	}
+}
+
 /* --- session show when the module is not loaded --------------------------- */
 
 static int show_daemon(struct capture *cap, struct cli *c, int argc, char **argv)
@@ -1331,6 +1460,159 @@ static void test_del(void **state)
 	srv_stop(&f);
 }
 
+/* --- show and del by selector, end to end with a fake l2secd -------------------- */
+
+#define SEL_SESSIONS \
+	"{\"sessions\":[" \
+	"{\"tunnel_id\":4711,\"handle\":3,\"session_id\":7,\"state\":\"established\"," \
+	"\"datapath\":\"tun\",\"user\":\"alice\",\"ipv4\":\"10.0.0.5\"," \
+	"\"peer\":\"192.0.2.11\",\"peer_port\":1701,\"require_ipsec\":false}," \
+	"{\"tunnel_id\":4711,\"handle\":3,\"session_id\":8,\"state\":\"established\"," \
+	"\"datapath\":\"tun\",\"user\":\"alice\",\"ipv4\":\"10.0.0.6\"," \
+	"\"peer\":\"192.0.2.11\",\"peer_port\":1701,\"require_ipsec\":false}," \
+	"{\"tunnel_id\":9,\"session_id\":1,\"state\":\"established\",\"datapath\":\"tun\"," \
+	"\"user\":\"bob\",\"ipv4\":\"10.0.0.7\",\"peer\":\"192.0.2.12\",\"peer_port\":1701," \
+	"\"require_ipsec\":false}]}\n"
+
+static void test_select_e2e(void **state)
+{
+	static char many[8192];
+	static const struct canned sel_srv[] = {
+		{ "show stats", STATS_REPLY, SRV_ANSWER },
+		{ "show sessions", SEL_SESSIONS, SRV_ANSWER },
+		{ "show tunnels", TUNNELS_REPLY, SRV_ANSWER },
+		{ "del session 4711 7 handle 3",
+		  "{\"deleted\":{\"tunnel_id\":4711,\"handle\":3,\"session_id\":7}}\n", SRV_ANSWER },
+		{ "del session 4711 8 handle 3",
+		  "{\"deleted\":{\"tunnel_id\":4711,\"handle\":3,\"session_id\":8}}\n", SRV_ANSWER },
+		/* bob's session ended between the show and the del */
+		{ "del session 9 1", "{\"error\":\"no such session 9/1\"}\n", SRV_ANSWER },
+	};
+	static const struct canned many_srv[] = {
+		{ "show sessions", many, SRV_ANSWER },
+	};
+	struct cli c = { .status = CLI_OK };
+	struct json_object *root;
+	struct capture cap;
+	struct fakesrv f;
+	char exp[256];
+	size_t n, i;
+
+	srv_start(&f, sel_srv, N(sel_srv));
+	c.runtime_dir = f.dir;
+	/* show: as l2secd has them (its data path is tun): only alice's */
+	assert_int_equal(run(&cap, &c, ARGS("session", "show", "user", "alice"), session_main),
+			 CLI_OK);
+	assert_string_equal(cap.out,
+		"session 7 tunnel 4711 state established user alice ipv4 10.0.0.5 datapath tun "
+		"ipsec none\n"
+		"session 8 tunnel 4711 state established user alice ipv4 10.0.0.6 datapath tun "
+		"ipsec none\n");
+	assert_string_equal(cap.err, "");
+	cap_free(&cap);
+	assert_int_equal(run(&cap, &c, ARGS("s", "sh", "u", "alice", "a", "10.0.0.6"),
+			     session_main), CLI_OK);
+	assert_string_equal(cap.out, "session 8 tunnel 4711 state established user alice "
+			    "ipv4 10.0.0.6 datapath tun ipsec none\n");
+	cap_free(&cap);
+	assert_int_equal(run(&cap, &c, ARGS("session", "show", "peer", "192.0.2.12:1701",
+					    "tunnel", "9"), session_main), CLI_OK);
+	assert_string_equal(cap.out, "session 1 tunnel 9 state established user bob "
+			    "ipv4 10.0.0.7 datapath tun ipsec none\n");
+	cap_free(&cap);
+	/* nothing matches: status 1, said, and JSON still a (empty) list */
+	assert_int_equal(run(&cap, &c, ARGS("session", "show", "user", "nosuchuser"),
+			     session_main), CLI_FAIL);
+	assert_string_equal(cap.out, "");
+	assert_string_equal(cap.err, "l2sec: no session matches user nosuchuser\n");
+	cap_free(&cap);
+	c.json = true;
+	assert_int_equal(run(&cap, &c, ARGS("session", "show", "user", "alice", "tunnel", "9"),
+			     session_main), CLI_FAIL);
+	root = jparse(cap.out);
+	assert_true(json_object_is_type(root, json_type_array));
+	assert_int_equal(json_object_array_length(root), 0);
+	json_object_put(root);
+	assert_string_equal(cap.err, "l2sec: no session matches user alice\n");
+	cap_free(&cap);
+	assert_int_equal(run(&cap, &c, ARGS("session", "show", "user", "alice"), session_main),
+			 CLI_OK);
+	root = jparse(cap.out);
+	assert_int_equal(json_object_array_length(root), 2);
+	assert_string_equal(str(json_object_array_get_idx(root, 0), "peer"), "192.0.2.11");
+	assert_int_equal(num(json_object_array_get_idx(root, 0), "peer_port"), 1701);
+	json_object_put(root);
+	cap_free(&cap);
+	c.json = false;
+	/* the user's name reaches the terminal made safe */
+	assert_int_equal(run(&cap, &c, ARGS("session", "show", "user", "x\x1b[2J"), session_main),
+			 CLI_FAIL);
+	assert_string_equal(cap.err, "l2sec: no session matches user x?[2J\n");
+	cap_free(&cap);
+
+	/* del: every one of alice's, by the request of `session del tunnel ID id ID` */
+	assert_int_equal(run(&cap, &c, ARGS("session", "del", "user", "alice"), session_main),
+			 CLI_OK);
+	assert_string_equal(cap.out, "deleted 2 sessions\n");
+	assert_string_equal(cap.err, "");
+	cap_free(&cap);
+	c.json = true;
+	assert_int_equal(run(&cap, &c, ARGS("session", "del", "address", "10.0.0.5"),
+			     session_main), CLI_OK);
+	assert_string_equal(cap.out, "{\"deleted\":1,\"matched\":1}\n");
+	cap_free(&cap);
+	c.json = false;
+	/* one that is gone meanwhile: said, counted, status 1 */
+	assert_int_equal(run(&cap, &c, ARGS("session", "del", "user", "bob"), session_main),
+			 CLI_FAIL);
+	assert_string_equal(cap.out, "deleted 0 of 1 session\n");
+	assert_string_equal(cap.err, "l2sec: no such session 1 in tunnel 9\n");
+	cap_free(&cap);
+	assert_int_equal(run(&cap, &c, ARGS("session", "del", "user", "carol"), session_main),
+			 CLI_FAIL);
+	assert_string_equal(cap.out, "");
+	assert_string_equal(cap.err, "l2sec: no session matches user carol\n");
+	cap_free(&cap);
+	srv_stop(&f);
+
+	/* more than SESSION_DEL_MAX: refused unless "all" (no del request is canned: none sent) */
+	n = (size_t)snprintf(many, sizeof(many), "{\"sessions\":[");
+	for (i = 1; i <= SESSION_DEL_MAX + 1; i++)
+		n += (size_t)snprintf(many + n, sizeof(many) - n,
+				      "%s{\"tunnel_id\":5,\"session_id\":%zu,\"user\":\"guest\"}",
+				      i > 1 ? "," : "", i);
+	snprintf(many + n, sizeof(many) - n, "]}\n");
+	srv_start(&f, many_srv, N(many_srv));
+	c.runtime_dir = f.dir;
+	assert_int_equal(run(&cap, &c, ARGS("session", "del", "user", "guest"), session_main),
+			 CLI_FAIL);
+	assert_string_equal(cap.out, "");
+	snprintf(exp, sizeof(exp), "l2sec: session del: user guest matches %u sessions, more "
+		 "than %u: nothing deleted; add \"all\" to delete them all\n",
+		 SESSION_DEL_MAX + 1, SESSION_DEL_MAX);
+	assert_string_equal(cap.err, exp);
+	cap_free(&cap);
+	/* with all, each is asked for (this fake l2secd knows no del: each fails) */
+	assert_int_equal(run(&cap, &c, ARGS("session", "del", "user", "guest", "all"),
+			     session_main), CLI_FAIL);
+	snprintf(exp, sizeof(exp), "deleted 0 of %u sessions\n", SESSION_DEL_MAX + 1);
+	assert_string_equal(cap.out, exp);
+	cap_free(&cap);
+	srv_stop(&f);
+
+	/* no l2secd: a selector that needs it fails clearly, and nothing is printed */
+	srv_none(&f);
+	c.runtime_dir = f.dir;
+	assert_int_equal(run(&cap, &c, ARGS("session", "del", "user", "alice"), session_main),
+			 CLI_FAIL);
+	snprintf(exp, sizeof(exp), "l2sec: session del user alice: needs l2secd's records of the "
+		 "sessions: l2secd is not running (no %s/l2secd.sock)\n", f.dir);
+	assert_string_equal(cap.err, exp);
+	assert_string_equal(cap.out, "");
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
 /* --- the contract: what l2secd's ctl.c writes, the tool reads ----------------- */
 
 /* l2secd's own IPsec check, as the daemon's answer counts it */
@@ -1572,9 +1854,11 @@ int main(void)
 		cmocka_unit_test(test_dsess_framed_routes),
 		cmocka_unit_test(test_dsess_sa),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_sel_match),
 		cmocka_unit_test(test_session_show_daemon),
 		cmocka_unit_test(test_session_show_neither),
 		cmocka_unit_test(test_del),
+		cmocka_unit_test(test_select_e2e),
 		cmocka_unit_test(test_contract),
 		cmocka_unit_test(test_contract_del),
 	};

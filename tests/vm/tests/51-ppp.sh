@@ -7,7 +7,9 @@
 # with its own routes= and dns-domain= in the users file gets exactly those in
 # its DHCPINFORM answer while c1 keeps the [ppp] ones. A wrong password is
 # refused; a client that stops answering LCP echoes is hung up; 12 clients at
-# once get distinct addresses and each receives exactly its own traffic. Then
+# once get distinct addresses and each receives exactly its own traffic; one
+# of them is found by `l2sec session show user/address/peer` and ended by
+# `session del user`. Then
 # l2sec.ko is made unloadable and the same client runs over the TUN fallback,
 # which the log and `l2sec daemon show` name.
 # vm-timeout: 1500
@@ -398,6 +400,30 @@ check "pool exhausted: the client is told why" wait_for 30 grep -q "no address a
 check "pool exhausted: counted" sh -c "ip netns exec gw $L2SEC -r $run/run -j -s daemon show |
 	grep -q '\"no_address\":1'"
 client_stop bad
+# one user's session among $N: by user, address and outer address (the joined view)
+a5=$(client_addr c5)
+sel() { ip netns exec gw "$L2SEC" -r "$run/run" session "$@"; }
+sel show user u5 >"$out/session-show-user.txt" 2>&1
+check "session show user u5: its session and only it" sh -c \
+	"[ \$(wc -l <'$out/session-show-user.txt') = 1 ] &&
+	 grep -Eq '^session [0-9]+ tunnel [0-9]+ .*ipv4 $a5 .*user u5 ' '$out/session-show-user.txt'"
+check "session show address $a5 peer 192.0.2.15: the same one" sh -c \
+	"[ \"\$(ip netns exec gw $L2SEC -r $run/run session show address $a5 peer 192.0.2.15)\" = \
+	   \"\$(cat '$out/session-show-user.txt')\" ]"
+check "session show -j user u5: one object, user u5" jcheck \
+	"[s['user'] for s in j] == ['u5']" < <(ip netns exec gw "$L2SEC" -r "$run/run" -j session show user u5)
+sel show user nosuchuser >"$out/session-show-nouser.txt" 2>&1
+check_eq "session show user nosuchuser: status 1" 1 "$?"
+check "session show user nosuchuser: says so, prints no session" sh -c \
+	"grep -qx 'l2sec: no session matches user nosuchuser' '$out/session-show-nouser.txt' &&
+	 ! grep -q '^session' '$out/session-show-nouser.txt'"
+# and ended by name, through l2secd (CDN): its module session goes, the others stay
+check_eq "session del user u5: deleted 1 session" "deleted 1 session" "$(sel del user u5 2>&1)"
+check "session del user u5: gone from the kernel ($((N - 1)) left)" wait_for 30 sh -c \
+	"[ \$(ip netns exec gw $L2SEC -j session show | grep -o '\"session_id\"' | wc -l) -eq $((N - 1)) ]"
+check "session del user u5: no session of u5 left" sh -c "! ip netns exec gw $L2SEC -r $run/run session show user u5"
+check "session del user u5: c5's pppd saw the hang-up" wait_for 30 grep -Eqi \
+	"terminat|hangup|hung up|connection terminated|modem hangup" "$run/c5/pppd.log"
 client_kill $(for i in $(seq 1 $N); do echo "c$i"; done)
 check "all hung up: no session left" wait_for 60 sh -c \
 	"[ \$(ip netns exec gw $L2SEC -j session show | grep -o '\"session_id\"' | wc -l) -eq 0 ]"
