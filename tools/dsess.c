@@ -374,6 +374,37 @@ const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_
 	return bsearch(&k, l->v, l->n, sizeof(*l->v), cmp_dsess);
 }
 
+/*
+ * The record of kernel session K. Tunnel ids are unique per peer only, so
+ * several records may carry K's tunnel and session ids: the one with K's
+ * tunnel handle is K's; a record of another handle never is; without
+ * handles to tell them apart, only a record alone with those ids is.
+ */
+static const struct dsess *join_one(const struct obj *k, const struct dsess_list *l)
+{
+	const struct dsess *d, *first, *end = l->v + l->n, *only = NULL;
+	bool kh = obj_has(k, L2SEC_A_TUNNEL_HANDLE);
+	size_t n = 0;
+
+	d = dsess_find(l, (uint32_t)k->u[L2SEC_A_TUNNEL_ID], (uint32_t)k->u[L2SEC_A_SESSION_ID]);
+	if (!d)
+		return NULL;
+	for (first = d; first > l->v && !cmp_dsess(first - 1, d); first--)
+		;
+	for (d = first; d < end && !cmp_dsess(d, first); d++) {
+		bool dh = d->has & (1u << DSESS_HANDLE);
+
+		if (kh && dh) {
+			if (d->u[DSESS_HANDLE] == k->u[L2SEC_A_TUNNEL_HANDLE])
+				return d;
+			continue;	/* another client's tunnel of the same id */
+		}
+		only = d;
+		n++;
+	}
+	return n == 1 ? only : NULL;
+}
+
 size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
 		  const struct dsess **match)
 {
@@ -383,8 +414,7 @@ size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
 		match[i] = NULL;
 		if (!obj_has(&k[i], L2SEC_A_TUNNEL_ID) || !obj_has(&k[i], L2SEC_A_SESSION_ID))
 			continue;
-		match[i] = dsess_find(l, (uint32_t)k[i].u[L2SEC_A_TUNNEL_ID],
-				      (uint32_t)k[i].u[L2SEC_A_SESSION_ID]);
+		match[i] = join_one(&k[i], l);
 		found += match[i] != NULL;
 	}
 	return found;

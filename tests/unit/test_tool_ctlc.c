@@ -993,6 +993,57 @@ static void kernel_session(struct obj *o, uint16_t tid, uint16_t sid, const char
 	"\"datapath\":\"kernel\",\"require_ipsec\":false}," \
 	"{\"tunnel_id\":7,\"session_id\":4711,\"datapath\":\"kernel\",\"user\":\"mallory\"}]}"
 
+/*
+ * Tunnel ids are unique per peer only (ARCHITECTURE.md): two clients' tunnels
+ * may share an id, and their sessions even the session id. The kernel's session
+ * names its tunnel's handle, l2secd's record too: the join takes the record of
+ * that handle, never the other client's (a `session show user` would have
+ * printed one user's address as another's).
+ */
+#define SHARED_REPLY \
+	"{\"sessions\":[" \
+	"{\"tunnel_id\":4711,\"session_id\":7,\"handle\":21,\"user\":\"alice\"}," \
+	"{\"tunnel_id\":4711,\"session_id\":7,\"handle\":22,\"user\":\"bob\"}," \
+	"{\"tunnel_id\":4711,\"session_id\":7,\"handle\":23,\"user\":\"carol\"}," \
+	"{\"tunnel_id\":4711,\"session_id\":8,\"user\":\"dave\"}]}"
+
+static void test_join_shared_ids(void **state)
+{
+	static const uint32_t handle[] = { 23, 21, 22, 24 };
+	static const char *const user[] = { "carol", "alice", "bob", NULL };
+	const struct dsess *match[6];
+	struct dsess_list l;
+	struct obj k[6];
+	unsigned int bad;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		kernel_session(&k[i], 4711, 7, NULL);
+		k[i].has |= OBJ_BIT(L2SEC_A_TUNNEL_HANDLE);
+		k[i].u[L2SEC_A_TUNNEL_HANDLE] = handle[i];
+	}
+	kernel_session(&k[4], 4711, 8, NULL);	/* a record without a handle: by ids */
+	k[4].has |= OBJ_BIT(L2SEC_A_TUNNEL_HANDLE);
+	k[4].u[L2SEC_A_TUNNEL_HANDLE] = 30;
+	kernel_session(&k[5], 4711, 7, NULL);	/* no handle: three records, none sure */
+	dsess_from(SHARED_REPLY, &l, &bad);
+	assert_int_equal(bad, 0);
+	assert_int_equal(dsess_join(k, 6, &l, match), 4);
+	for (i = 0; i < 4; i++) {
+		if (!user[i]) {
+			assert_null(match[i]);	/* handle 24: l2secd has no such tunnel */
+			continue;
+		}
+		assert_non_null(match[i]);
+		assert_string_equal(match[i]->s[DSESS_USER], user[i]);
+	}
+	assert_non_null(match[4]);
+	assert_string_equal(match[4]->s[DSESS_USER], "dave");
+	assert_null(match[5]);
+	dsess_list_free(&l);
+	(void)state;
+}
+
 static void test_join(void **state)
 {
 	const struct dsess *match[3];
@@ -1854,6 +1905,7 @@ int main(void)
 		cmocka_unit_test(test_dsess_framed_routes),
 		cmocka_unit_test(test_dsess_sa),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_join_shared_ids),
 		cmocka_unit_test(test_sel_match),
 		cmocka_unit_test(test_session_show_daemon),
 		cmocka_unit_test(test_session_show_neither),
