@@ -382,13 +382,14 @@ const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_
  */
 static const struct dsess *join_one(const struct obj *k, const struct dsess_list *l)
 {
-	const struct dsess *d, *first, *end = l->v + l->n, *only = NULL;
+	const struct dsess *d, *first, *end, *only = NULL;
 	bool kh = obj_has(k, L2SEC_A_TUNNEL_HANDLE);
 	size_t n = 0;
 
 	d = dsess_find(l, (uint32_t)k->u[L2SEC_A_TUNNEL_ID], (uint32_t)k->u[L2SEC_A_SESSION_ID]);
 	if (!d)
-		return NULL;
+		return NULL;	/* also an empty list, whose v may be NULL */
+	end = l->v + l->n;
 	for (first = d; first > l->v && !cmp_dsess(first - 1, d); first--)
 		;
 	for (d = first; d < end && !cmp_dsess(d, first); d++) {

@@ -1041,6 +1041,10 @@ static void test_join_shared_ids(void **state)
 	assert_string_equal(match[4]->s[DSESS_USER], "dave");
 	assert_null(match[5]);
 	dsess_list_free(&l);
+	/* no records at all (v NULL): nothing joined, no pointer made from NULL */
+	dsess_from("{\"sessions\":[]}", &l, &bad);
+	assert_int_equal(dsess_join(k, 6, &l, match), 0);
+	dsess_list_free(&l);
 	(void)state;
 }
 
