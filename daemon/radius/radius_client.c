@@ -13,9 +13,17 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/logrl.h"
 #include "radius/radius_client.h"
 
-#define LOG_EVERY 100	/* a kind of dropped answer is logged its 1st, 101st, ... time */
+/*
+ * Dropped answers' lines, per kind, all servers: a forger sends as fast as it
+ * likes (a spoofed source), so a bounded rate, not a share (core/logrl.h).
+ */
+enum { DROP_SOURCE, DROP_UNKNOWN_ID, DROP_AUTHENTICATOR, DROP_MALFORMED, DROP_N };
+static struct logrl drop_rl[DROP_N] = {
+	LOGRL_INIT_DEFAULT, LOGRL_INIT_DEFAULT, LOGRL_INIT_DEFAULT, LOGRL_INIT_DEFAULT,
+};
 /*
  * The signer busy (-EAGAIN: the privsep parent's rate) is no failure of the
  * request: it stays first in the queue, nothing starts before it, and the
@@ -573,32 +581,36 @@ static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr *b
 static void count_refusal(struct radius_server *s, enum radius_err e)
 {
 	struct radius_server_stats *st = &s->st;
+	unsigned int kind;
 	uint64_t *n;
 	char name[64];
 
 	switch (e) {
 	case RADIUS_ERR_SOURCE:
 		n = &st->dropped;
+		kind = DROP_SOURCE;
 		break;
 	case RADIUS_ERR_UNKNOWN_ID:
 		n = &st->unknown_id;
+		kind = DROP_UNKNOWN_ID;
 		break;
 	case RADIUS_ERR_AUTHENTICATOR:
 	case RADIUS_ERR_MA_BAD:
 	case RADIUS_ERR_MA_MISSING:
 		n = &st->bad_authenticator;
+		kind = DROP_AUTHENTICATOR;
 		break;
 	default:
 		n = &st->malformed;
+		kind = DROP_MALFORMED;
 		break;
 	}
-	if ((*n)++ % LOG_EVERY)
-		return;
+	(*n)++;
 	/* an authenticator that does not verify is most often a wrong secret: say it louder */
-	log_at(n == &st->bad_authenticator ? LOG_WARNING : LOG_INFO,
+	log_rl(&drop_rl[kind], kind == DROP_AUTHENTICATOR ? LOG_WARNING : LOG_INFO,
 	       "radius: server %s: answer dropped: %s (%llu of its kind so far)%s",
 	       server_name(s, name, sizeof(name)), radius_err_name(e), (unsigned long long)*n,
-	       n == &st->bad_authenticator ? "; is the secret the server's?" : "");
+	       kind == DROP_AUTHENTICATOR ? "; is the secret the server's?" : "");
 }
 
 static void count_answer(struct radius_server_stats *st, uint8_t code)

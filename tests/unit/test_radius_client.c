@@ -17,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include "core/log.h"
 #include "radius/radius_client.h"
 
 #define TIMEOUT 1000
@@ -488,6 +491,51 @@ static void test_refused_answers(void **state)
 	fx_free(f);
 }
 
+/*
+ * Forged answers (from another port here; from a spoofed source in the field)
+ * come as fast as the forger sends: each is counted, and the log gets a
+ * bounded number of lines, not a share of them (it was the 1st, 101st, ...
+ * of a kind: 1,000 lines for 100,000 answers).
+ */
+static void test_forged_answers_log_bounded(void **state)
+{
+	struct fx *f = fx_new(1, 16, 16);
+	const struct radius_server_stats *st = radius_client_server_stats(f->c, 0);
+	int p[2], saved = dup(STDERR_FILENO);
+	int level = log_get_level();
+	unsigned int lines = 0;
+	char buf[4096];
+	struct sent s;
+	ssize_t n;
+
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	assert_true(saved >= 0);
+	assert_int_not_equal(dup2(p[1], STDERR_FILENO), -1);
+	log_setup(LOG_TARGET_STDERR, LOG_INFO, "test");
+	submit_access(f, "alice", 0);
+	s = f->sent[0];
+	for (unsigned int i = 0; i < 100000; i++) {
+		answer_with(f, &s, RADIUS_ACCESS_ACCEPT, &secrets[0], 1813, 1);
+		while ((n = read(p[0], buf, sizeof(buf))) > 0)	/* never fill the pipe */
+			for (ssize_t j = 0; j < n; j++)
+				lines += buf[j] == '\n';
+	}
+	while ((n = read(p[0], buf, sizeof(buf))) > 0)
+		for (ssize_t j = 0; j < n; j++)
+			lines += buf[j] == '\n';
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(p[0]);
+	close(p[1]);
+	log_setup(LOG_TARGET_STDERR, level, "test");
+	assert_int_equal(st->dropped, 100000);
+	assert_true(lines >= 1);
+	assert_true(lines <= 10);
+	assert_int_equal(radius_client_inflight(f->c, 0), 1);
+	fx_free(f);
+	(void)state;
+}
+
 static void test_cancel(void **state)
 {
 	struct fx *f = fx_new(1, 1, 8);
@@ -551,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_ids_and_queue),
 		cmocka_unit_test(test_inflight_bound),
 		cmocka_unit_test(test_refused_answers),
+		cmocka_unit_test(test_forged_answers_log_bounded),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_bad_input),
 	};
