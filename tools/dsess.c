@@ -376,34 +376,22 @@ const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_
 
 /*
  * The record of kernel session K. Tunnel ids are unique per peer only, so
- * several records may carry K's tunnel and session ids: the one with K's
- * tunnel handle is K's; a record of another handle never is; without
- * handles to tell them apart, only a record alone with those ids is.
+ * several records may carry K's tunnel and session ids: they are other
+ * clients' tunnels too, and nothing here tells which is K's (the record's
+ * handle is l2secd's name of the tunnel, which under privsep is not the
+ * module's): only a record alone with those ids is joined, never a guess.
  */
 static const struct dsess *join_one(const struct obj *k, const struct dsess_list *l)
 {
-	const struct dsess *d, *first, *end, *only = NULL;
-	bool kh = obj_has(k, L2SEC_A_TUNNEL_HANDLE);
-	size_t n = 0;
+	const struct dsess *d, *end;
 
 	d = dsess_find(l, (uint32_t)k->u[L2SEC_A_TUNNEL_ID], (uint32_t)k->u[L2SEC_A_SESSION_ID]);
 	if (!d)
 		return NULL;	/* also an empty list, whose v may be NULL */
 	end = l->v + l->n;
-	for (first = d; first > l->v && !cmp_dsess(first - 1, d); first--)
-		;
-	for (d = first; d < end && !cmp_dsess(d, first); d++) {
-		bool dh = d->has & (1u << DSESS_HANDLE);
-
-		if (kh && dh) {
-			if (d->u[DSESS_HANDLE] == k->u[L2SEC_A_TUNNEL_HANDLE])
-				return d;
-			continue;	/* another client's tunnel of the same id */
-		}
-		only = d;
-		n++;
-	}
-	return n == 1 ? only : NULL;
+	if ((d > l->v && !cmp_dsess(d - 1, d)) || (d + 1 < end && !cmp_dsess(d + 1, d)))
+		return NULL;
+	return d;
 }
 
 size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,

@@ -2,8 +2,8 @@
 /*
  * l2secd's session records ("show sessions", daemon/ctl.h), checked once
  * here before anything prints them, joined with the kernel's sessions by
- * tunnel and session id and, as tunnel ids are unique per peer only, the
- * tunnel's handle, and printed: as the daemon's facts added to a kernel
+ * tunnel and session id (only a record alone with its ids: tunnel ids are
+ * unique per peer only), and printed: as the daemon's facts added to a kernel
  * session, or as a session of its own when the module is not loaded (the
  * daemon then carries the data over tun).
  */
@@ -124,9 +124,8 @@ const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_
 
 /*
  * For each of the N kernel sessions K: MATCH[i] is the daemon's record of
- * the same tunnel and session id and the same tunnel handle (a record of
- * another handle is another client's tunnel of the same id), or NULL; without
- * handles on both sides, only a record alone with those ids.  Returns how
+ * the same tunnel and session id when it is the only one with them (several
+ * are other clients' tunnels of the same ids: no guess), or NULL.  Returns how
  * many matched.
  */
 size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,

@@ -135,10 +135,9 @@ static void sessions(struct json_object *reply)
 	}
 
 	/*
-	 * The kernel's sessions: each of the daemon's, with its tunnel handle
-	 * when the record has one, and one the daemon has not. A session joins
-	 * a record of its ids and handle; without a handle, only a record alone
-	 * with its ids (records sharing ids are other clients' tunnels).
+	 * The kernel's sessions: each of the daemon's, and one it has not. A
+	 * session joins the record of its ids when it is the only one with them
+	 * (records sharing ids are other clients' tunnels: no guess).
 	 */
 	k = calloc(l.n + 1, sizeof(*k));
 	match = calloc(l.n + 1, sizeof(*match));
@@ -150,34 +149,18 @@ static void sessions(struct json_object *reply)
 		k[i].u[L2SEC_A_TUNNEL_ID] = i < l.n ? l.v[i].tunnel_id : 0;
 		k[i].u[L2SEC_A_SESSION_ID] = i < l.n ? l.v[i].session_id : 0;
 		k[i].u[L2SEC_A_STATE] = L2SEC_STATE_UP;
-		if (i < l.n && (l.v[i].has & (1u << DSESS_HANDLE))) {
-			k[i].has |= OBJ_BIT(L2SEC_A_TUNNEL_HANDLE);
-			k[i].u[L2SEC_A_TUNNEL_HANDLE] = l.v[i].u[DSESS_HANDLE];
-		}
 	}
 	found = dsess_join(k, l.n + 1, &l, match);
 	if (found > l.n || match[l.n])
 		abort();
 	for (i = 0; i < l.n; i++) {
 		const struct dsess *d = &l.v[i];
-		bool handle = d->has & (1u << DSESS_HANDLE);
-		size_t same = 1, j;
+		bool shared = (i > 0 && l.v[i - 1].tunnel_id == d->tunnel_id &&
+			       l.v[i - 1].session_id == d->session_id) ||
+			      (i + 1 < l.n && l.v[i + 1].tunnel_id == d->tunnel_id &&
+			       l.v[i + 1].session_id == d->session_id);
 
-		for (j = i; j > 0 && l.v[j - 1].tunnel_id == d->tunnel_id &&
-		     l.v[j - 1].session_id == d->session_id; j--)
-			same++;
-		for (j = i + 1; j < l.n && l.v[j].tunnel_id == d->tunnel_id &&
-		     l.v[j].session_id == d->session_id; j++)
-			same++;
-		if (!handle && same > 1) {
-			if (match[i])
-				abort();	/* a guess among other clients' records */
-			continue;
-		}
-		if (!match[i] || match[i]->tunnel_id != d->tunnel_id ||
-		    match[i]->session_id != d->session_id ||
-		    (handle && (!(match[i]->has & (1u << DSESS_HANDLE)) ||
-				match[i]->u[DSESS_HANDLE] != d->u[DSESS_HANDLE])))
+		if (shared ? match[i] != NULL : match[i] != d)
 			abort();
 	}
 
