@@ -374,24 +374,56 @@ const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_
 	return bsearch(&k, l->v, l->n, sizeof(*l->v), cmp_dsess);
 }
 
+/* Does record D carry the address the module has for kernel session K? */
+static bool same_address(const struct obj *k, const struct dsess *d)
+{
+	struct dsess_addr a;
+	unsigned int i;
+
+	if (k->ipv4.family == AF_INET)
+		return d->s[DSESS_IPV4] && !dsess_parse_addr(d->s[DSESS_IPV4], &a) &&
+		       a.family == AF_INET && !memcmp(a.a, k->ipv4.a, 4);
+	if (!d->s[DSESS_IPV6_PREFIX] || dsess_parse_addr(d->s[DSESS_IPV6_PREFIX], &a) ||
+	    a.family != AF_INET6)
+		return false;
+	for (i = 0; i < k->n_pfx && i < OBJ_MAX_PFX; i++)
+		if (k->pfx[i].len == 64 && !memcmp(k->pfx[i].a, a.a, 8))
+			return true;
+	return false;
+}
+
 /*
  * The record of kernel session K. Tunnel ids are unique per peer only, so
  * several records may carry K's tunnel and session ids: they are other
- * clients' tunnels too, and nothing here tells which is K's (the record's
- * handle is l2secd's name of the tunnel, which under privsep is not the
- * module's): only a record alone with those ids is joined, never a guess.
+ * clients' tunnels too. The record's handle does not tell which is K's (it is
+ * l2secd's name of the tunnel, which under privsep is not the module's); the
+ * session's address does: l2secd claims each address for one session, and the
+ * module refuses an address another session holds. So a record alone with
+ * K's ids is joined, else the one of them with K's address (its IPv4, else its
+ * /64), else none: never a guess.
  */
 static const struct dsess *join_one(const struct obj *k, const struct dsess_list *l)
 {
-	const struct dsess *d, *end;
+	const struct dsess *d, *first, *end, *found = NULL;
 
 	d = dsess_find(l, (uint32_t)k->u[L2SEC_A_TUNNEL_ID], (uint32_t)k->u[L2SEC_A_SESSION_ID]);
 	if (!d)
 		return NULL;	/* also an empty list, whose v may be NULL */
 	end = l->v + l->n;
-	if ((d > l->v && !cmp_dsess(d - 1, d)) || (d + 1 < end && !cmp_dsess(d + 1, d)))
+	for (first = d; first > l->v && !cmp_dsess(first - 1, d); first--)
+		;
+	if (first == d && (d + 1 == end || cmp_dsess(d + 1, d)))
+		return d;
+	if (k->ipv4.family != AF_INET && !k->n_pfx)
 		return NULL;
-	return d;
+	for (d = first; d < end && !cmp_dsess(d, first); d++) {
+		if (!same_address(k, d))
+			continue;
+		if (found)
+			return NULL;
+		found = d;
+	}
+	return found;
 }
 
 size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,

@@ -2,8 +2,8 @@
 /*
  * l2secd's session records ("show sessions", daemon/ctl.h), checked once
  * here before anything prints them, joined with the kernel's sessions by
- * tunnel and session id (only a record alone with its ids: tunnel ids are
- * unique per peer only), and printed: as the daemon's facts added to a kernel
+ * tunnel and session id (tunnel ids are unique per peer only: among records
+ * sharing a session's ids, the one with its address, never a guess), and printed: as the daemon's facts added to a kernel
  * session, or as a session of its own when the module is not loaded (the
  * daemon then carries the data over tun).
  */

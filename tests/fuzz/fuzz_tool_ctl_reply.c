@@ -27,6 +27,37 @@
 #include "dsess.h"
 #include "print.h"
 
+/* K's IPv4, when record D has one. */
+static void kernel_ipv4(struct obj *k, const struct dsess *d)
+{
+	struct dsess_addr a;
+
+	if (d->s[DSESS_IPV4] && !dsess_parse_addr(d->s[DSESS_IPV4], &a) && a.family == AF_INET) {
+		k->ipv4.family = AF_INET;
+		memcpy(k->ipv4.a, a.a, 4);
+	}
+}
+
+/* How many records with D's ids have D's IPv4 (0: D has none). */
+static size_t same_ipv4(const struct dsess_list *l, const struct dsess *d)
+{
+	struct obj k, o;
+	size_t i, n = 0;
+
+	memset(&k, 0, sizeof(k));
+	kernel_ipv4(&k, d);
+	if (k.ipv4.family != AF_INET)
+		return 0;
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].tunnel_id != d->tunnel_id || l->v[i].session_id != d->session_id)
+			continue;
+		memset(&o, 0, sizeof(o));
+		kernel_ipv4(&o, &l->v[i]);
+		n += o.ipv4.family == AF_INET && !memcmp(o.ipv4.a, k.ipv4.a, 4);
+	}
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
@@ -136,8 +167,9 @@ static void sessions(struct json_object *reply)
 
 	/*
 	 * The kernel's sessions: each of the daemon's, and one it has not. A
-	 * session joins the record of its ids when it is the only one with them
-	 * (records sharing ids are other clients' tunnels: no guess).
+	 * session joins the record of its ids when it is the only one with them,
+	 * else the one of them with its address, if exactly one has it (records
+	 * sharing ids are other clients' tunnels: no guess).
 	 */
 	k = calloc(l.n + 1, sizeof(*k));
 	match = calloc(l.n + 1, sizeof(*match));
@@ -149,6 +181,8 @@ static void sessions(struct json_object *reply)
 		k[i].u[L2SEC_A_TUNNEL_ID] = i < l.n ? l.v[i].tunnel_id : 0;
 		k[i].u[L2SEC_A_SESSION_ID] = i < l.n ? l.v[i].session_id : 0;
 		k[i].u[L2SEC_A_STATE] = L2SEC_STATE_UP;
+		if (i < l.n)	/* the module has the address l2secd reports */
+			kernel_ipv4(&k[i], &l.v[i]);
 	}
 	found = dsess_join(k, l.n + 1, &l, match);
 	if (found > l.n || match[l.n])
@@ -160,7 +194,7 @@ static void sessions(struct json_object *reply)
 			      (i + 1 < l.n && l.v[i + 1].tunnel_id == d->tunnel_id &&
 			       l.v[i + 1].session_id == d->session_id);
 
-		if (shared ? match[i] != NULL : match[i] != d)
+		if (shared ? match[i] != (same_ipv4(&l, d) == 1 ? d : NULL) : match[i] != d)
 			abort();
 	}
 

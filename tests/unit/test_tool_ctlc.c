@@ -1008,6 +1008,15 @@ static void kernel_session(struct obj *o, uint16_t tid, uint16_t sid, const char
 	"{\"tunnel_id\":4711,\"session_id\":8,\"user\":\"dave\"}," \
 	"{\"tunnel_id\":4711,\"session_id\":9,\"user\":\"erin\"}]}"
 
+#define SHARED_ADDR_REPLY \
+	"{\"sessions\":[" \
+	"{\"tunnel_id\":4711,\"session_id\":7,\"user\":\"alice\",\"ipv4\":\"10.0.0.21\"}," \
+	"{\"tunnel_id\":4711,\"session_id\":7,\"user\":\"bob\",\"ipv4\":\"10.0.0.22\"}," \
+	"{\"tunnel_id\":4711,\"session_id\":7,\"user\":\"carol\"," \
+	"\"ipv6_prefix\":\"2001:db8:0:23::/64\"}," \
+	"{\"tunnel_id\":4711,\"session_id\":7,\"user\":\"mallory\",\"ipv4\":\"10.0.0.21\"}," \
+	"{\"tunnel_id\":4711,\"session_id\":8,\"user\":\"dave\"}]}"
+
 static void test_join_shared_ids(void **state)
 {
 	const struct dsess *match[4];
@@ -1028,6 +1037,35 @@ static void test_join_shared_ids(void **state)
 	assert_non_null(match[2]);
 	assert_string_equal(match[2]->s[DSESS_USER], "erin");
 	assert_null(match[3]);
+	dsess_list_free(&l);
+
+	/*
+	 * The session's address picks the record among those with its ids
+	 * (l2secd and the module each hold an address for one session only).
+	 */
+	kernel_session(&k[0], 4711, 7, "10.0.0.22");	/* bob's */
+	kernel_session(&k[1], 4711, 7, "10.0.0.99");	/* none of theirs */
+	kernel_session(&k[2], 4711, 7, NULL);		/* carol's /64 */
+	k[2].n_pfx = 1;
+	k[2].pfx[0].len = 64;
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:0:23::", k[2].pfx[0].a), 1);
+	kernel_session(&k[3], 4711, 7, "10.0.0.21");	/* two records claim it */
+	dsess_from(SHARED_ADDR_REPLY, &l, &bad);
+	assert_int_equal(bad, 0);
+	assert_int_equal(dsess_join(k, 4, &l, match), 2);
+	assert_non_null(match[0]);
+	assert_string_equal(match[0]->s[DSESS_USER], "bob");
+	assert_null(match[1]);
+	assert_non_null(match[2]);
+	assert_string_equal(match[2]->s[DSESS_USER], "carol");
+	assert_null(match[3]);	/* never the first of two */
+	/* and `session show user bob` finds that kernel session */
+	{
+		struct dsess_sel sel = { .user = "bob" };
+
+		assert_true(dsess_sel_match(&sel, &k[0], match[0]));
+		assert_false(dsess_sel_match(&sel, &k[1], match[1]));
+	}
 	dsess_list_free(&l);
 	/* no records at all (v NULL): nothing joined, no pointer made from NULL */
 	dsess_from("{\"sessions\":[]}", &l, &bad);
