@@ -32,14 +32,12 @@ bool aaa_configured(const struct l2sec_config *cfg)
 }
 
 /* Lines about what servers and clients send: a burst per window, then a count. */
-void aaa_log_limited(struct aaa *a, int prio, const char *fmt, ...)
+bool aaa_log_ok(struct aaa *a, int prio)
 {
 	uint64_t now = evloop_now(a->loop);
-	char line[512];
-	va_list ap;
 
 	if (!log_enabled(prio))
-		return;
+		return false;
 	if (now - a->log_window >= AAA_LOG_WINDOW_MS) {
 		if (a->log_suppressed)
 			log_notice("radius: %llu log lines suppressed in the last minute",
@@ -50,8 +48,16 @@ void aaa_log_limited(struct aaa *a, int prio, const char *fmt, ...)
 	}
 	if (a->log_lines++ >= AAA_LOG_BURST) {
 		a->log_suppressed++;
-		return;
+		return false;
 	}
+	return true;
+}
+
+void aaa_log_write(int prio, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);

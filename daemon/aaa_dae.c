@@ -491,11 +491,11 @@ size_t aaa_dae_input(struct aaa *a, const union sa46 *src, const uint8_t *buf,
 	struct radius_msg m;
 	enum radius_err e;
 
-	sa46_str(src, from, sizeof(from));
+	/* FROM is named only for a line written, and once the request is verified */
 	if (!c) {
 		d->unknown_client++;
 		aaa_log_limited(a, LOG_WARNING, "dynamic authorization request from %s, which is "
-				"not a dae-client: dropped", from);
+				"not a dae-client: dropped", sa46_str(src, from, sizeof(from)));
 		return 0;
 	}
 	if (!rate_ok(c, dae_now(a))) {
@@ -508,17 +508,18 @@ size_t aaa_dae_input(struct aaa *a, const union sa46 *src, const uint8_t *buf,
 	if (e != RADIUS_OK) {
 		c->st.malformed++;
 		aaa_log_limited(a, LOG_WARNING, "dynamic authorization request from %s: %s: "
-				"dropped", from, radius_err_name(e));
+				"dropped", sa46_str(src, from, sizeof(from)), radius_err_name(e));
 		return 0;
 	}
 	c->st.requests++;
 	e = client_verify(a, c, &m);
 	if (e != RADIUS_OK) {
 		c->st.bad_authenticator++;
-		aaa_log_limited(a, LOG_WARNING, "%s from %s: %s: dropped", code_name(m.code), from,
-				radius_err_name(e));
+		aaa_log_limited(a, LOG_WARNING, "%s from %s: %s: dropped", code_name(m.code),
+				sa46_str(src, from, sizeof(from)), radius_err_name(e));
 		return 0;
 	}
+	sa46_str(src, from, sizeof(from));
 	return handle(a, c, src, &m, from, ans);
 }
 

@@ -74,9 +74,18 @@ struct aaa {
 	struct aaa_dae *dae;		/* NULL: no dynamic authorization */
 };
 
-/* Lines about what servers and clients send: a burst per minute, then a count. */
-void aaa_log_limited(struct aaa *a, int prio, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/*
+ * Lines about what servers and clients send: a burst per minute, then a count.
+ * aaa_log_limited asks aaa_log_ok (the level, then the burst) before it computes
+ * the line's arguments: a flood's suppressed lines format nothing (no address).
+ */
+bool aaa_log_ok(struct aaa *a, int prio);
+void aaa_log_write(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define aaa_log_limited(a, prio, ...) \
+	do { \
+		if (aaa_log_ok((a), (prio))) \
+			aaa_log_write((prio), __VA_ARGS__); \
+	} while (0)
 /* The link's timer at the client's next deadline (after every call into the client). */
 void aaa_rearm(struct aaa_link *l);
 /* The client for the servers of list, their sockets and timer: 0, or -1 logged. */

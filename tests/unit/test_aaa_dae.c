@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <dlfcn.h>
 
 #include <nettle/md5.h>
 
@@ -173,6 +174,22 @@ static void sign(struct radius_pkt *p, const struct radius_secret *s)
 }
 
 /* p to the DAE from src ("127.0.0.1" and a port): the answer's length, 0: none. */
+/*
+ * Every inet_ntop of this program counted, then done by libc's: a request is
+ * named in a line only for a line written.
+ */
+static unsigned int ntop_calls;
+
+const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
+{
+	static const char *(*real)(int, const void *, char *, socklen_t);
+
+	ntop_calls++;
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "inet_ntop");
+	return real(af, src, dst, size);
+}
+
 static size_t send_from(const struct radius_pkt *p, const char *src, struct radius_pkt *ans)
 {
 	union sa46 ss;
@@ -521,6 +538,27 @@ static void test_unknown_client(void **state)
 	assert_int_equal(dae_counter("127.0.0.1/32", "requests"), 0);
 }
 
+/* A flood from sources that are no dae-client: every request counted, few named. */
+static void test_unknown_flood_not_formatted(void **state)
+{
+	struct radius_pkt p, ans;
+	char src[32];
+
+	(void)state;
+	req_init(&p, RADIUS_DISCONNECT_REQUEST);
+	radius_put_str(&p, RADIUS_USER_NAME, "alice");
+	sign(&p, &shared);
+	ntop_calls = 0;
+	for (int i = 0; i < 1000; i++) {
+		snprintf(src, sizeof(src), "198.51.100.%d", i % 250 + 1);
+		assert_int_equal(send_from(&p, src, &ans), 0);
+	}
+	/* the lines of the minute's burst (10), not one a request */
+	assert_true(ntop_calls >= 1 && ntop_calls <= 10);
+	assert_int_equal(dae_counter(NULL, "unknown_client"), 1000);
+	assert_int_equal(fx->calls, 0);
+}
+
 /* A retransmission gets the same answer and does nothing again; a new request is new. */
 static void test_duplicate(void **state)
 {
@@ -866,6 +904,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_message_authenticator_required, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_client, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_flood_not_formatted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_expiry, setup, teardown),
