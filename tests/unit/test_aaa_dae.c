@@ -22,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include <dlfcn.h>
 
 #include <nettle/md5.h>
 
@@ -30,6 +29,7 @@
 #include "config_parse.h"
 #include "radius/radius_client.h"
 #include "radius/radius_sign.h"
+#include "ntop_count.h"
 
 #define N_SESS 3
 
@@ -174,22 +174,6 @@ static void sign(struct radius_pkt *p, const struct radius_secret *s)
 }
 
 /* p to the DAE from src ("127.0.0.1" and a port): the answer's length, 0: none. */
-/*
- * Every inet_ntop of this program counted, then done by libc's: a request is
- * named in a line only for a line written.
- */
-static unsigned int ntop_calls;
-
-const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
-{
-	static const char *(*real)(int, const void *, char *, socklen_t);
-
-	ntop_calls++;
-	if (!real)
-		*(void **)&real = dlsym(RTLD_NEXT, "inet_ntop");
-	return real(af, src, dst, size);
-}
-
 static size_t send_from(const struct radius_pkt *p, const char *src, struct radius_pkt *ans)
 {
 	union sa46 ss;

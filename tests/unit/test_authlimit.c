@@ -6,7 +6,6 @@
  * table that stays within its bound under a flood of distinct peers.
  */
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,22 +17,7 @@
 
 #include "auth/authlimit.h"
 #include "core/log.h"
-
-/*
- * Every inet_ntop of this program counted, then done by libc's: authlimit
- * names a source with it only for a line it writes.
- */
-static unsigned int ntop_calls;
-
-const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
-{
-	static const char *(*real)(int, const void *, char *, socklen_t);
-
-	ntop_calls++;
-	if (!real)
-		*(void **)&real = dlsym(RTLD_NEXT, "inet_ntop");
-	return real(af, src, dst, size);
-}
+#include "ntop_count.h"
 
 static const struct authlimit_config test_cfg = {
 	.window_ms = 600000,
