@@ -530,7 +530,7 @@ lc_sw gw --list-sas --raw >"$out/gw-sas-h.txt"
 check "gw: two tunnels on two SA marks, each SA's SPIs as charon has them" jcheck \
 	"(lambda sas, t: len(t) == 2 and t[0]['sa']['mark'] != t[1]['sa']['mark'] and
 		all(('spi-in=%s' % x['sa']['spi_in']) in sas and ('spi-out=%s' % x['sa']['spi_out']) in sas
-		    for x in t))(open('$out/gw-sas-h.txt').read(),
+		    for x in t))(open('$out/gw-sas-h.txt', errors='replace').read(),
 		[x for x in j['tunnels'] if x['state'] == 'established'])" <"$out/ctl-h2.json"
 b1=$(ppp_rx c1); b2=$(ppp_rx c2)
 ip netns exec c1 ping -c 2 -i 0.3 -W 5 198.51.100.2 >"$out/ping-h-c1.txt" 2>&1 &
