@@ -35,7 +35,7 @@ part() {
 
 # show: the result lines of a part's output
 show() {
-	grep -E '^(not ok|ok) |^#   \[.*\] .* failed: '
+	grep -E '^(not ok|ok) |^#   \[.*\] .* (failed|said): '
 }
 
 # tally NAME RC T0: add up the part's log (see part), print its line

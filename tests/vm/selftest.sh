@@ -39,6 +39,8 @@ expect() {
 }
 expect "a passing test passes" "^ok - \[$k\] 10-pass "
 expect "non-zero exit fails" "^not ok - \[$k\] 20-exit: exit 1 "
+expect "a failed test's own lines are shown" \
+	"^#   \[$k\] 20-exit said: what the test saw before it failed\$"
 expect "kernel WARNING fails" "^not ok - \[$k\] 30-warn: kernel: .*WARNING.*vmtest_warn"
 expect "timeout fails" "^not ok - \[$k\] 40-timeout: timed out after 3s"
 expect "a BENCH_* setting reaches the test as given" "^ok - \[$k\] 50-bench-env "
