@@ -374,24 +374,6 @@ const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_
 	return bsearch(&k, l->v, l->n, sizeof(*l->v), cmp_dsess);
 }
 
-/* Does record D carry the address the module has for kernel session K? */
-static bool same_address(const struct obj *k, const struct dsess *d)
-{
-	struct dsess_addr a;
-	unsigned int i;
-
-	if (k->ipv4.family == AF_INET)
-		return d->s[DSESS_IPV4] && !dsess_parse_addr(d->s[DSESS_IPV4], &a) &&
-		       a.family == AF_INET && !memcmp(a.a, k->ipv4.a, 4);
-	if (!d->s[DSESS_IPV6_PREFIX] || dsess_parse_addr(d->s[DSESS_IPV6_PREFIX], &a) ||
-	    a.family != AF_INET6)
-		return false;
-	for (i = 0; i < k->n_pfx && i < OBJ_MAX_PFX; i++)
-		if (k->pfx[i].len == 64 && !memcmp(k->pfx[i].a, a.a, 8))
-			return true;
-	return false;
-}
-
 /*
  * The record of kernel session K. Tunnel ids are unique per peer only, so
  * several records may carry K's tunnel and session ids: they are other
@@ -402,6 +384,32 @@ static bool same_address(const struct obj *k, const struct dsess *d)
  * K's ids is joined, else the one of them with K's address (its IPv4, else its
  * /64), else none: never a guess.
  */
+static bool addr_match(const struct dsess_addr *want, const struct obj *k, const struct dsess *d);
+
+/*
+ * Does record D carry the address the module has for kernel session K: its
+ * IPv4, else a /64 of it (the selectors' match, on the record alone)?
+ */
+static bool same_address(const struct obj *k, const struct dsess *d)
+{
+	struct dsess_addr want = { .family = AF_INET6 };
+	unsigned int i;
+
+	if (k->ipv4.family == AF_INET) {
+		want.family = AF_INET;
+		memcpy(want.a, k->ipv4.a, 4);
+		return addr_match(&want, NULL, d);
+	}
+	for (i = 0; i < k->n_pfx && i < OBJ_MAX_PFX; i++) {
+		if (k->pfx[i].len != 64)
+			continue;
+		memcpy(want.a, k->pfx[i].a, 16);
+		if (addr_match(&want, NULL, d))
+			return true;
+	}
+	return false;
+}
+
 static const struct dsess *join_one(const struct obj *k, const struct dsess_list *l)
 {
 	const struct dsess *d, *first, *end, *found = NULL;
@@ -414,8 +422,6 @@ static const struct dsess *join_one(const struct obj *k, const struct dsess_list
 		;
 	if (first == d && (d + 1 == end || cmp_dsess(d + 1, d)))
 		return d;
-	if (k->ipv4.family != AF_INET && !k->n_pfx)
-		return NULL;
 	for (d = first; d < end && !cmp_dsess(d, first); d++) {
 		if (!same_address(k, d))
 			continue;

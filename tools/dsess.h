@@ -3,9 +3,10 @@
  * l2secd's session records ("show sessions", daemon/ctl.h), checked once
  * here before anything prints them, joined with the kernel's sessions by
  * tunnel and session id (tunnel ids are unique per peer only: among records
- * sharing a session's ids, the one with its address, never a guess), and printed: as the daemon's facts added to a kernel
- * session, or as a session of its own when the module is not loaded (the
- * daemon then carries the data over tun).
+ * sharing a session's ids, the one with its address, never a guess), and
+ * printed: as the daemon's facts added to a kernel session, or as a session of
+ * its own when the module is not loaded (the daemon then carries the data over
+ * tun).
  */
 #ifndef L2SEC_DSESS_H
 #define L2SEC_DSESS_H
