@@ -99,6 +99,8 @@ check "l2sec-dkms depends on dkms" grep -q '^dkms ' <(dpkg-deb -f "$dkms_deb" De
 # ccache hashes the locale variables: the guest has LANG=C.UTF-8 and no LC_*.
 # (Without ccache installed, an empty DEBIAN_KERNEL_USE_CCACHE: the compiler alone.)
 use_ccache=$(command -v ccache >/dev/null && echo 1)
+. "$top/tests/ccache-dir.sh"
+ccache_dir_init "$top/build/ccache"
 # dkms_build KVER: that build, its output in build/deb/dkms-KVER.log
 dkms_build() {
 	env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=C.UTF-8 DEBIAN_KERNEL_USE_CCACHE="$use_ccache" \

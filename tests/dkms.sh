@@ -15,6 +15,8 @@ for k in 6.1 6.12; do
 done
 # The compiler's results go to build/ccache, as tests/deb.sh's builds of the packaged
 # sources (the same files at the same paths), which then need not compile again
+. "$top/tests/ccache-dir.sh"
+ccache_dir_init "$top/build/ccache"
 if env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=C.UTF-8 \
 	DEBIAN_KERNEL_USE_CCACHE="$(command -v ccache >/dev/null && echo 1)" \
 	CCACHE_DIR="$top/build/ccache" \
