@@ -59,25 +59,25 @@ tally() {
 	echo "   $name: $p passed, $f failed, $s skipped ($(($(date +%s) - t0))s; log: $log)"
 }
 
-# part_bg NAME CMD...: a part that needs no exclusive CPU, started at nice 19 while
-# the guests run; part_wait NAME waits for it, then shows and adds it up as part
-# does. At nice 19 it has about 1.5% of a core the guests' vCPUs want and all they
-# leave (they idle while a test waits for a timer or a peer): it adds to the suite's
-# time only what it outlasts the guests by. Not for what runs for a time (a fuzz
-# target): beside the guests that does a tenth of its work or less.
-declare -A bg_pid bg_t0
+# part_bg NAME CMD...: a part started in the background, at the niceness in
+# bg_nice (0 unless set); part_wait NAME waits for it, then shows and adds it up as
+# part does, its heading saying what ran beside it (bg_beside at its start).
+declare -A bg_pid bg_t0 bg_what
+bg_nice=0
+bg_beside=""
 part_bg() {
 	local name=$1
 	shift
 	bg_t0[$name]=$(date +%s)
-	nice -n 19 "$@" >"$logs/$name.log" 2>&1 &
+	bg_what[$name]="at nice $bg_nice${bg_beside:+, beside $bg_beside}"
+	nice -n "$bg_nice" "$@" >"$logs/$name.log" 2>&1 &
 	bg_pid[$name]=$!
 }
 part_wait() {
 	local name=$1 rc
 	wait "${bg_pid[$name]}"
 	rc=$?
-	echo "== $name (at nice 19, beside the guests)"
+	echo "== $name (${bg_what[$name]})"
 	show <"$logs/$name.log"
 	tally "$name" "$rc" "${bg_t0[$name]}"
 }
@@ -104,18 +104,37 @@ part deps tests/install-deps.sh
 for k in 6.1 6.12; do
 	part "module-$k" build_module "$(kernel_of $k)"
 done
-part userspace make -s -j"$(nproc)" userspace unit-build
+part userspace make -s -j"$(nproc)" userspace
 part install tests/install.sh
-part unit make -s unit
 part layout tests/layout.sh
 part clientcfg tests/clientcfg/run.sh
 part radius tests/radius-host.sh
-part vm-harness tests/vm/selftest.sh
-part dkms tests/dkms.sh
-part deb tests/deb.sh
+# Four parts at once: none of them keeps both cores busy for long on its own (CI
+# run 45 and a fresh clone, one after the other: unit-build 72 s with both, the
+# unit tests 64 s with 0.9 of a core, most of them waiting on timers; dkms 52 s with
+# 1.4; deb 59 s with one; the harness's guest one), so that together they take
+# about what the two longest did. They touch no common file: the unit tests build
+# under build/unit and build/san, dkms.sh installs on this machine, deb.sh builds in
+# build/deb and runs its DKMS builds in a mount namespace of its own, both into
+# build/ccache (concurrent use is ccache's own case); the harness boots the only
+# guest. Their results are shown in this order when all have ended.
+bg_beside="unit, vm-harness, dkms, deb"
+part_bg unit make -s -j"$(nproc)" unit
+part_bg vm-harness tests/vm/selftest.sh
+part_bg dkms tests/dkms.sh
+part_bg deb tests/deb.sh
+for p in unit vm-harness dkms deb; do
+	part_wait "$p"
+done
 # the fuzz targets' build beside the guests (nothing in a guest uses them); their
 # runs after, at full speed: beside the guests they ran a tenth to a fiftieth of the
-# inputs in their seconds (CI run 29 here)
+# inputs in their seconds (CI run 29 here). At nice 19 it has about 1.5% of a core
+# the guests' vCPUs want and all they leave (they idle while a test waits for a
+# timer or a peer): it adds to the suite's time only what it outlasts the guests
+# by. Not for what runs for a time (a fuzz target): beside the guests that does a
+# tenth of its work or less.
+bg_nice=19
+bg_beside="the guests"
 part_bg fuzz-build make -s -j"$(nproc)" fuzz-build
 # the demo's test in the same boots, after the suite's: one boot per kernel less
 part vm tests/vm/run -P -d tests/vm/tests -d tests/vm/demo
