@@ -104,22 +104,23 @@ part deps tests/install-deps.sh
 for k in 6.1 6.12; do
 	part "module-$k" build_module "$(kernel_of $k)"
 done
-part userspace make -s -j"$(nproc)" userspace
+part userspace make -s -j"$(nproc)" userspace unit-build
 part install tests/install.sh
 part layout tests/layout.sh
 part clientcfg tests/clientcfg/run.sh
 part radius tests/radius-host.sh
-# Four parts at once: none of them keeps both cores busy for long on its own (CI
-# run 45 and a fresh clone, one after the other: unit-build 72 s with both, the
-# unit tests 64 s with 0.9 of a core, most of them waiting on timers; dkms 52 s with
-# 1.4; deb 59 s with one; the harness's guest one), so that together they take
-# about what the two longest did. They touch no common file: the unit tests build
-# under build/unit and build/san, dkms.sh installs on this machine, deb.sh builds in
-# build/deb and runs its DKMS builds in a mount namespace of its own, both into
-# build/ccache (concurrent use is ccache's own case); the harness boots the only
-# guest. Their results are shown in this order when all have ended.
+# Four parts at once: none of them keeps both cores busy on its own (a fresh
+# clone, one after the other: the unit tests 64 s with 0.9 of a core, most of them
+# waiting on timers; dkms 52 s with 1.4; deb 59 s with one; the harness's guest
+# one). Their build (unit-build, 72 s) keeps both busy: with them it took 243 s to
+# the four's 290 one after the other, so it comes first, alone. They touch no common
+# file: the unit tests write under their own directories, dkms.sh installs on this
+# machine, deb.sh builds in build/deb and runs its DKMS builds in a mount namespace
+# of its own, both into build/ccache (concurrent use is ccache's own case); the
+# harness boots the only guest. Their results are shown in this order when all
+# have ended.
 bg_beside="unit, vm-harness, dkms, deb"
-part_bg unit make -s -j"$(nproc)" unit
+part_bg unit make -s unit
 part_bg vm-harness tests/vm/selftest.sh
 part_bg dkms tests/dkms.sh
 part_bg deb tests/deb.sh
