@@ -13,7 +13,10 @@
 # files, changed only by a package upgrade, which changes their times too; the
 # guest sees the host's files with the host's times (9p, under its overlay).
 # l2sec's own files are copied by dkms (new times): they are hashed as before.
+# dkms.sh and deb.sh run at once (tests/check.sh): the file is replaced whole
+# (rename), never seen empty by the other's compiler calls.
 ccache_dir_init() {
 	mkdir -p "$1" &&
-		printf 'sloppiness = file_stat_matches\n' >"$1/ccache.conf"
+		printf 'sloppiness = file_stat_matches\n' >"$1/ccache.conf.$$" &&
+		mv -f "$1/ccache.conf.$$" "$1/ccache.conf"
 }
