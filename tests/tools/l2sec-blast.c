@@ -7,7 +7,7 @@
  *		[burst N] [copy] [alt-session SID2]
  *	Have l2sec_inject.ko (tests/bench/inject) receive Ethernet frames to
  *	DSTMAC on IFNAME, as a NIC's NAPI poll hands them to the stack, for
- *	SECONDS: UDP SRC:SPORT -> DST:DPORT with SIZE bytes of payload, or with
+ *	SECONDS (up to a day: run after run of the module's 60 s): UDP SRC:SPORT -> DST:DPORT with SIZE bytes of payload, or with
  *	"l2tp" an L2TPv2 data message for tunnel TID, session SID carrying a PPP
  *	IPv4 frame (FF 03 00 21) with UDP ISRC -> IDST:IPORT of SIZE payload
  *	bytes. With "tcp", the (inner) packets are the consecutive segments of one
@@ -321,26 +321,40 @@ static int inject_opts(int argc, char **argv, int a, struct l2sec_inject_run *r,
 	return 0;
 }
 
-/* N frames of FLEN bytes at FRAMES received on IFNAME for SECS as R says; prints the result. */
+/*
+ * N frames of FLEN bytes at FRAMES received on IFNAME for SECS as R says; prints
+ * the result. The module receives for L2SEC_INJECT_MAX_NS at most a run (its
+ * ioctl holds the CPU, bounded), so a longer SECS, a soak's flood, is run after
+ * run with the counts summed: one line, as for a single run.
+ */
 static int inject(const char *ifname, struct l2sec_inject_run *r, uint8_t *frames, int n,
 		  size_t flen, double secs)
 {
+	unsigned long long received = 0, dropped = 0, elapsed = 0, left;
 	int fd;
 
-	if (strlen(ifname) >= sizeof(r->ifname))
+	if (strlen(ifname) >= sizeof(r->ifname) || !(secs > 0 && secs <= 86400))
+		return -1;
+	left = secs * 1e9;
+	if (!left)
 		return -1;
 	memcpy(r->ifname, ifname, strlen(ifname) + 1);
 	r->nframes = n;
 	r->frame_len = flen;
 	r->frames = (uintptr_t)frames;
-	r->duration_ns = secs * 1e9;
 	fd = open("/dev/l2sec_inject", O_RDWR);
 	if (fd < 0)
 		return perror("/dev/l2sec_inject"), 1;
-	if (ioctl(fd, L2SEC_INJECT_RUN, r) < 0)
-		return perror("L2SEC_INJECT_RUN"), 1;
-	printf("received %llu dropped %llu ns %llu gro %u\n", (unsigned long long)r->received,
-	       (unsigned long long)r->dropped, (unsigned long long)r->elapsed_ns, r->gro);
+	for (; left; left -= r->duration_ns) {
+		r->duration_ns = left < L2SEC_INJECT_MAX_NS ? left : L2SEC_INJECT_MAX_NS;
+		if (ioctl(fd, L2SEC_INJECT_RUN, r) < 0)
+			return perror("L2SEC_INJECT_RUN"), close(fd), 1;
+		received += r->received;
+		dropped += r->dropped;
+		elapsed += r->elapsed_ns;
+	}
+	close(fd);
+	printf("received %llu dropped %llu ns %llu gro %u\n", received, dropped, elapsed, r->gro);
 	return 0;
 }
 
