@@ -107,7 +107,7 @@ done
 part userspace make -s -j"$(nproc)" userspace unit-build
 part install tests/install.sh
 part layout tests/layout.sh
-part manpage tests/manpage.py
+part confdoc tests/confdoc.py
 part clientcfg tests/clientcfg/run.sh
 part radius tests/radius-host.sh
 # Four parts at once: none of them keeps both cores busy on its own (a fresh

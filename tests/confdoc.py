@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# l2sec.conf(5) against l2secd's parser: for every key the manual documents in a
-# [section] (".BI "key = " ..."), what it says must be what l2secd does.
+# The configuration's documentation against l2secd's parser. For every key
+# l2sec.conf(5) documents in a [section] (".BI "key = " ..."), what it says must
+# be what l2secd does:
 #  - the key exists: l2secd -n takes it in that section;
 #  - a range "A to B" in a number's paragraph is the parser's own: a value past
 #    any bound makes l2secd -n say "must be A to B";
 #  - "Default: X." is what l2secd -n -p prints for the key when the file leaves
 #    it out (simple values only: a number, a duration, a word, an address);
 #  - every key l2secd -n -p prints is documented in its section.
-# The manual was found wrong this way in session 25: max-tunnels "1 to 65535",
-# while the parser takes up to 131072 (the module's bound, issue 19).
+# And every table of docs/SECURITY.md with a "key" and a "default" column: each
+# row's keys exist, their defaults are l2secd's and the ranges of its "bounds"
+# column ("A..B", units and "0 (off)" too) are the parser's.
+# Both were found wrong this way in session 25: the manual's max-tunnels "1 to
+# 65535", while the parser takes up to 131072 (the module's bound, issue 19), and
+# SECURITY.md's sccrq-rate default 20, which is 100 since issue 14.
 # Needs build/l2secd (make userspace). Last line: "N passed, N failed".
 import os
 import re
@@ -31,10 +36,10 @@ def result(ok, what, detail=""):
     global passed, failed
     if ok:
         passed += 1
-        print(f"ok - manpage: {what}")
+        print(f"ok - confdoc: {what}")
     else:
         failed += 1
-        print(f"not ok - manpage: {what}")
+        print(f"not ok - confdoc: {what}")
         if detail:
             print(f"    {detail}")
 
@@ -135,6 +140,70 @@ def same(kind, want, got):
     return got == want
 
 
+def ms_of(v):
+    """A duration as the documents write it ("250 ms", "1 s", "60s", "0") in ms."""
+    m = re.fullmatch(r"(\d+) ?(ms|s|min|h)?", v.strip())
+    return int(m.group(1)) * UNITS[m.group(2) or "s"] if m else None
+
+
+def parser_range(section, key, duration):
+    """(lo, hi) l2secd -n reports for a value past every bound; 0 for "0 or"."""
+    value = "99999999999s" if duration else "99999999999999"
+    rc, out = l2secd(with_key(section, f"{key} = {value}"))
+    unit = "ms" if duration else ""
+    r = re.search(rf"{re.escape(key)}: must be (0 or )?(\d+){unit} to (\d+){unit}", out)
+    if rc == 0 or not r:
+        return None
+    return (0 if r.group(1) else int(r.group(2)), int(r.group(3)))
+
+
+def security_tables(man, vals):
+    """The tables of docs/SECURITY.md with "key" and "default" columns."""
+    with open(os.path.join(top, "docs", "SECURITY.md"), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    cols = None
+    for line in lines:
+        if not line.startswith("|"):
+            cols = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cols is None:
+            cols = cells
+            continue
+        if "key" not in cols or "default" not in cols or set("".join(cells)) <= set("-: "):
+            continue
+        cell = cells[cols.index("key")]
+        m = re.match(r"`\[(\w+)\] ([a-z0-9-]+)`", cell)
+        if not m:
+            continue
+        section = m.group(1)
+        keys = [m.group(2)] + re.findall(r", `([a-z0-9-]+)`", cell[m.end():].split(" (")[0])
+        # one part of a cell a key, when the cell has one per key
+        def parts(col):
+            if col not in cols:
+                return [""] * len(keys)
+            c = re.sub(r" \([^)]*\)", "", cells[cols.index(col)])
+            p = [x.strip() for x in c.split(", ")]
+            return p if len(p) == len(keys) else [c.split(", ")[0].strip()] * len(keys)
+        for key, d, b in zip(keys, parts("default"), parts("bounds")):
+            name = f"SECURITY.md: [{section}] {key}"
+            if (section, key) not in vals:
+                result(False, f"{name}: a key of l2secd", "l2secd -n -p prints no such key")
+                continue
+            kind = man.get((section, key), ("", ""))[0]
+            got = vals[(section, key)]
+            if d:
+                ok = same(kind, d, got) if kind != "duration" else ms_of(d) == ms_of(got)
+                result(ok, f"{name}: default {d}", f"l2secd -n -p: '{got}'")
+            r = re.fullmatch(r"(\d+ ?(?:ms|s|min|h)?)\.\.(\d+ ?(?:ms|s|min|h)?)", b)
+            if r:
+                duration = kind == "duration"
+                want = ((ms_of(r.group(1)), ms_of(r.group(2))) if duration else
+                        (int(r.group(1)), int(r.group(2))))
+                got_r = parser_range(section, key, duration)
+                result(got_r == want, f"{name}: {b}", f"l2secd -n: {got_r}")
+
+
 def main():
     if not os.access(L2SECD, os.X_OK):
         print(f"Bail out! {L2SECD} missing: make userspace")
@@ -186,6 +255,8 @@ def main():
             want = d.group(1)
             got = vals[(section, key)]
             result(same(kind, want, got), f"{name}: default {want}", f"l2secd -n -p: '{got}'")
+
+    security_tables(man, vals)
 
     for (section, key) in sorted(vals):
         if (section, key) not in man:
