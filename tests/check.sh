@@ -4,7 +4,8 @@
 # make check: install what this machine lacks, build everything for both kernels
 # (module under sparse, warnings are errors), check `make install` into a
 # temporary DESTDIR, then run the host unit tests (plain and under ASan+UBSan),
-# the client profiles against their golden files (tests/clientcfg/), the RADIUS
+# the client profiles against their golden files (tests/clientcfg/), the
+# configuration's documentation against the parser (tests/confdoc.py), the RADIUS
 # client against FreeRADIUS (tests/radius-host.sh),
 # the VM harness's own test, the DKMS build, the Debian packages (build,
 # lintian, contents), the guest suite and the demo (make demo's guest test) in one
