@@ -7,11 +7,12 @@
  *		[burst N] [copy] [alt-session SID2]
  *	Have l2sec_inject.ko (tests/bench/inject) receive Ethernet frames to
  *	DSTMAC on IFNAME, as a NIC's NAPI poll hands them to the stack, for
- *	SECONDS (up to a day: run after run of the module's 60 s): UDP SRC:SPORT -> DST:DPORT with SIZE bytes of payload, or with
- *	"l2tp" an L2TPv2 data message for tunnel TID, session SID carrying a PPP
- *	IPv4 frame (FF 03 00 21) with UDP ISRC -> IDST:IPORT of SIZE payload
- *	bytes. With "tcp", the (inner) packets are the consecutive segments of one
- *	TCP flow (valid checksums) instead of one UDP datagram repeated: what GRO
+ *	SECONDS (up to a day: run after run of the module's 60 s at most): UDP
+ *	SRC:SPORT -> DST:DPORT with SIZE bytes of payload, or with "l2tp" an
+ *	L2TPv2 data message for tunnel TID, session SID carrying a PPP IPv4
+ *	frame (FF 03 00 21) with UDP ISRC -> IDST:IPORT of SIZE payload bytes.
+ *	With "tcp", the (inner) packets are the consecutive segments of one TCP
+ *	flow (valid checksums) instead of one UDP datagram repeated: what GRO
  *	can merge. UDP checksums are valid; "csum" says what the NIC reports of
  *	them (default complete), "burst" how many frames a poll delivers (default
  *	64), "alt-session" puts every other frame in session SID2. Prints
