@@ -6,7 +6,8 @@
 # None may lose its session (same tunnel and session ids, no gap of more than 2 s
 # in its stream, no tunnel cleared) and none may receive another's traffic (its
 # PPP link received about its own stream's bytes, not more; then each pings the
-# LAN host a different number of times at once and receives exactly its replies).
+# LAN host a different number of times at once, and its link receives the replies
+# its ping counted, at least one, and no other packet).
 # Client behaviour modelled: charon as an IKEv1 initiator (reauthenticates keeping
 # its CHILD_SAs; rekeys with the same selectors), as in 62-ipsec-lifecycle; and as
 # the responder of the gateway's reauthentications, adopting its CHILD_SAs into the
@@ -84,7 +85,13 @@ check_eq "gw: no tunnel cleared" 0 "$(lc_gw_stat tunnels_cleared)"
 check "gw: the SAs were rekeyed (more than 20 rekeys)" test "$(lc_gw_stat rekeys)" -gt 20
 check "gw: SA entries moved to new IKE_SAs (more than 10 reauthentications)" \
 	test "$(grep -c 'moved from IKE_SA' "$out/l2secd.log")" -gt 10
-# each client pings a different number of times at once: each gets exactly its replies
+# each client pings a different number of times at once: its PPP link receives its
+# own replies and nothing else. The clients go on rekeying meanwhile (every 20-28 s),
+# and a packet may be lost in a client's rekey: charon, the quick mode's initiator,
+# sends with its new outbound SA once it has the second message, and the gateway has
+# the matching inbound SA once the third arrives (seen once in 6.12's soak: c1 lost
+# one of 2, its rekey in the same second). So: what ping counted is what arrived,
+# at least one, and nothing else arrived.
 for c in 1 2 3; do
 	p0[c]=$(ip netns exec c$c cat "/sys/class/net/$(cut -d' ' -f1 "$run/c$c.up")/statistics/rx_packets")
 	ip netns exec c$c ping -c $((c + 1)) -i 0.3 -W 5 198.51.100.2 >"$out/ping-c$c.txt" 2>&1 &
@@ -93,8 +100,14 @@ done
 for c in 1 2 3; do
 	wait "${pp[c]}"
 	check_eq "c$c: pinged the LAN host (exit status)" 0 "$?"
-	check_eq "c$c: received exactly its $((c + 1)) replies" $((c + 1)) $(( $(ip netns exec c$c \
-		cat "/sys/class/net/$(cut -d' ' -f1 "$run/c$c.up")/statistics/rx_packets") - p0[c] ))
+	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$out/ping-c$c.txt")
+	[ "$got" = $((c + 1)) ] ||
+		echo "# c$c: $got of its $((c + 1)) replies; gw $(lc_gw grep XfrmInNoStates /proc/net/xfrm_stat);" \
+			"its charon's log then: $(tail -n 3 "$out/charon-c$c.log" | cut -c1-80 | tr '\n' '|')"
+	check "c$c: ping counted between 1 and its $((c + 1)) replies" test "${got:-0}" -ge 1 -a "${got:-0}" -le $((c + 1))
+	check_eq "c$c: its PPP link received the replies ping counted, no other packet" "$got" \
+		$(( $(ip netns exec c$c cat "/sys/class/net/$(cut -d' ' -f1 "$run/c$c.up")/statistics/rx_packets") - p0[c] ))
 done
+lc_ctl "show stats" >"$out/stats-after-ping.json"
 kill -TERM "$(cat "$run/l2secd.pid")" 2>/dev/null
 t_done
