@@ -203,6 +203,18 @@ check "the first socket closed" wait_for 10 sh -c "ip netns exec gw $CTL stats |
 # rxp: the namespace's received packets
 rxp() { gw "$CTL" stats | sed -n 's/.* rx_packets=\([0-9]*\).*/\1/p'; }
 rx0=$(rxp)
+# Two CPUs (make soak): a socket of mainline L2TP holds the UDP encapsulation's static
+# key on through the rest, as charon's NAT-T socket holds it on a gateway, so that the
+# rounds' sockets only count it. Switching it while the other vCPU receives oopses on
+# an int3 of the kernel's code patching in 6.12 under QEMU 7.2's multi-threaded TCG,
+# with or without l2sec.ko (tests/vm/pending/90-tcg-static-key.sh, tests/vm/run's
+# header). With one CPU (make check) every round still switches it.
+if [ "$(nproc)" -gt 1 ]; then
+	modprobe -a l2tp_core l2tp_netlink
+	check "$(nproc) CPUs: a mainline L2TP socket holds the UDP encapsulation key on" \
+		gw ip l2tp add tunnel tunnel_id 99 peer_tunnel_id 99 encap udp \
+		local 192.0.2.1 remote 192.0.2.99 udp_sport 1799 udp_dport 1799
+fi
 secs=${BENCH_SOAK_SECONDS:-15}
 flood "$((secs + 5))" >"$out/24-td-flood.txt" 2>&1 &
 flooder=$!
