@@ -92,6 +92,10 @@ check "gw: SA entries moved to new IKE_SAs (more than 10 reauthentications)" \
 # the matching inbound SA once the third arrives (seen once in 6.12's soak: c1 lost
 # one of 2, its rekey in the same second). So: what ping counted is what arrived,
 # at least one, and nothing else arrived.
+# innostates: the ESP packets of the gateway's namespace that met no SA, so far
+innostates() { lc_gw awk '$1 == "XfrmInNoStates" {print $2}' /proc/net/xfrm_stat; }
+nostate0=$(innostates)
+echo "# the gateway's XfrmInNoStates before the pings: $nostate0"
 for c in 1 2 3; do
 	p0[c]=$(ip netns exec c$c cat "/sys/class/net/$(cut -d' ' -f1 "$run/c$c.up")/statistics/rx_packets")
 	ip netns exec c$c ping -c $((c + 1)) -i 0.3 -W 5 198.51.100.2 >"$out/ping-c$c.txt" 2>&1 &
@@ -102,7 +106,8 @@ for c in 1 2 3; do
 	check_eq "c$c: pinged the LAN host (exit status)" 0 "$?"
 	got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$out/ping-c$c.txt")
 	[ "$got" = $((c + 1)) ] ||
-		echo "# c$c: $got of its $((c + 1)) replies; gw $(lc_gw grep XfrmInNoStates /proc/net/xfrm_stat);" \
+		echo "# c$c: $got of its $((c + 1)) replies; the gateway's ESP packets without an SA" \
+			"during the pings: $(($(innostates) - nostate0));" \
 			"its charon's log then: $(tail -n 3 "$out/charon-c$c.log" | cut -c1-80 | tr '\n' '|')"
 	check "c$c: ping counted between 1 and its $((c + 1)) replies" test "${got:-0}" -ge 1 -a "${got:-0}" -le $((c + 1))
 	check_eq "c$c: its PPP link received the replies ping counted, no other packet" "$got" \
