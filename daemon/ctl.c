@@ -40,11 +40,12 @@
 struct ctl_client {
 	struct ctl *ctl;
 	struct ev_io io;
-	struct ev_timer timeout;	/* a client that stalls is dropped */
+	/* a client that reads nothing for this long is dropped: re-armed on progress */
+	struct ev_timer timeout;
 	char req[CTL_REQ_MAX];
 	size_t req_len;
-	char *out;			/* the reply, once the request is complete */
-	size_t out_len, out_off;
+	struct ctl_out out;		/* the answer, once the request is complete */
+	bool answering;
 	bool used;
 };
 
@@ -86,36 +87,41 @@ static void peer_addr(const struct l2tp_peer *p, char *buf, size_t len, unsigned
 	}
 }
 
+/* One tunnel of `show tunnels`. */
+static struct json_object *tunnel_obj(struct l2tp_tunnel *t, struct ipsec *ipsec, uint64_t now)
+{
+	struct json_object *o = json_object_new_object();
+	char addr[INET6_ADDRSTRLEN];
+	unsigned int port;
+
+	peer_addr(&t->peer, addr, sizeof(addr), &port);
+	add_int(o, CTL_K_TUNNEL_ID, t->tid);
+	if (t->dp_handle)
+		add_int(o, CTL_K_HANDLE, t->dp_handle);
+	add_int(o, CTL_K_PEER_TUNNEL_ID, t->peer_tid);
+	add_str(o, CTL_K_STATE, l2tp_tunnel_state_name(t->state));
+	add_str(o, CTL_K_PEER, addr);
+	add_int(o, CTL_K_PEER_PORT, port);
+	add_str(o, CTL_K_PEER_HOST, l2tp_tunnel_peer_host(t));
+	add_int(o, CTL_K_MARK, t->peer.mark);
+	add_int(o, CTL_K_SESSIONS, t->n_sessions);
+	add_int(o, CTL_K_UPTIME_MS, (int64_t)(now - t->created_ms));
+	add_bool(o, CTL_K_REQUIRE_IPSEC, t->require_ipsec);
+	add_bool(o, CTL_K_IN_KERNEL, t->in_kernel);
+	add_int(o, CTL_K_RETRANSMITS, (int64_t)t->ctrl.stats.tx_retransmits);
+	if (ipsec)
+		ipsec_describe_tunnel(ipsec, t, o);
+	return o;
+}
+
 static struct json_object *show_tunnels(struct l2tp_lns *lns, struct ipsec *ipsec)
 {
 	struct json_object *arr = json_object_new_array();
 	struct json_object *res = json_object_new_object();
 	uint64_t now = evloop_now(lns->loop);
 
-	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(lns); t; t = l2tp_lns_next_tunnel(t)) {
-		struct json_object *o = json_object_new_object();
-		char addr[INET6_ADDRSTRLEN];
-		unsigned int port;
-
-		peer_addr(&t->peer, addr, sizeof(addr), &port);
-		add_int(o, CTL_K_TUNNEL_ID, t->tid);
-		if (t->dp_handle)
-			add_int(o, CTL_K_HANDLE, t->dp_handle);
-		add_int(o, CTL_K_PEER_TUNNEL_ID, t->peer_tid);
-		add_str(o, CTL_K_STATE, l2tp_tunnel_state_name(t->state));
-		add_str(o, CTL_K_PEER, addr);
-		add_int(o, CTL_K_PEER_PORT, port);
-		add_str(o, CTL_K_PEER_HOST, l2tp_tunnel_peer_host(t));
-		add_int(o, CTL_K_MARK, t->peer.mark);
-		add_int(o, CTL_K_SESSIONS, t->n_sessions);
-		add_int(o, CTL_K_UPTIME_MS, (int64_t)(now - t->created_ms));
-		add_bool(o, CTL_K_REQUIRE_IPSEC, t->require_ipsec);
-		add_bool(o, CTL_K_IN_KERNEL, t->in_kernel);
-		add_int(o, CTL_K_RETRANSMITS, (int64_t)t->ctrl.stats.tx_retransmits);
-		if (ipsec)
-			ipsec_describe_tunnel(ipsec, t, o);
-		json_object_array_add(arr, o);
-	}
+	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(lns); t; t = l2tp_lns_next_tunnel(t))
+		json_object_array_add(arr, tunnel_obj(t, ipsec, now));
 	json_object_object_add(res, CTL_K_TUNNELS, arr);
 	return res;
 }
@@ -135,45 +141,50 @@ static void session_ipsec(const struct l2tp_tunnel *t, struct ipsec *ipsec,
 		ipsec_describe_tunnel(ipsec, t, o);
 }
 
-static struct json_object *show_sessions(struct l2tp_lns *lns, struct sessions *ss,
-					 struct ipsec *ipsec)
+/* One session of `show sessions`. */
+static struct json_object *session_obj(struct l2tp_tunnel *t, struct l2tp_session *s,
+				       const struct ctl_src *src, uint64_t now)
+{
+	struct json_object *o = json_object_new_object();
+	char addr[INET6_ADDRSTRLEN];
+	unsigned int port;
+
+	add_int(o, CTL_K_TUNNEL_ID, t->tid);
+	if (t->dp_handle)
+		add_int(o, CTL_K_HANDLE, t->dp_handle);
+	add_int(o, CTL_K_SESSION_ID, s->sid);
+	/* its tunnel's: `l2sec session show peer ADDR` without a tunnel dump */
+	peer_addr(&t->peer, addr, sizeof(addr), &port);
+	if (addr[0]) {
+		add_str(o, CTL_K_PEER, addr);
+		add_int(o, CTL_K_PEER_PORT, port);
+	}
+	add_int(o, CTL_K_PEER_TUNNEL_ID, t->peer_tid);
+	add_int(o, CTL_K_PEER_SESSION_ID, s->peer_sid);
+	add_str(o, CTL_K_STATE, l2tp_session_state_name(s->state));
+	add_int(o, CTL_K_CALL_SERIAL, s->call_serial);
+	add_int(o, CTL_K_TX_SPEED, s->tx_speed);
+	add_int(o, CTL_K_UPTIME_MS, (int64_t)(now - s->created_ms));
+	add_bool(o, CTL_K_IN_KERNEL, s->in_kernel);
+	add_int(o, CTL_K_PPP_RX, (int64_t)s->rx_ppp);
+	add_int(o, CTL_K_PPP_TX, (int64_t)s->tx_ppp);
+	session_ipsec(t, src->ipsec, o);
+	if (src->ss)
+		sessions_describe(src->ss, s, o);
+	return o;
+}
+
+static struct json_object *show_sessions(const struct ctl_src *src)
 {
 	struct json_object *arr = json_object_new_array();
 	struct json_object *res = json_object_new_object();
-	uint64_t now = evloop_now(lns->loop);
+	uint64_t now = evloop_now(src->lns->loop);
 
-	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(lns); t; t = l2tp_lns_next_tunnel(t)) {
+	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(src->lns); t;
+	     t = l2tp_lns_next_tunnel(t))
 		for (struct l2tp_session *s = l2tp_tunnel_first_session(t); s;
-		     s = l2tp_tunnel_next_session(s)) {
-			struct json_object *o = json_object_new_object();
-			char addr[INET6_ADDRSTRLEN];
-			unsigned int port;
-
-			add_int(o, CTL_K_TUNNEL_ID, t->tid);
-			if (t->dp_handle)
-				add_int(o, CTL_K_HANDLE, t->dp_handle);
-			add_int(o, CTL_K_SESSION_ID, s->sid);
-			/* its tunnel's: `l2sec session show peer ADDR` without a tunnel dump */
-			peer_addr(&t->peer, addr, sizeof(addr), &port);
-			if (addr[0]) {
-				add_str(o, CTL_K_PEER, addr);
-				add_int(o, CTL_K_PEER_PORT, port);
-			}
-			add_int(o, CTL_K_PEER_TUNNEL_ID, t->peer_tid);
-			add_int(o, CTL_K_PEER_SESSION_ID, s->peer_sid);
-			add_str(o, CTL_K_STATE, l2tp_session_state_name(s->state));
-			add_int(o, CTL_K_CALL_SERIAL, s->call_serial);
-			add_int(o, CTL_K_TX_SPEED, s->tx_speed);
-			add_int(o, CTL_K_UPTIME_MS, (int64_t)(now - s->created_ms));
-			add_bool(o, CTL_K_IN_KERNEL, s->in_kernel);
-			add_int(o, CTL_K_PPP_RX, (int64_t)s->rx_ppp);
-			add_int(o, CTL_K_PPP_TX, (int64_t)s->tx_ppp);
-			session_ipsec(t, ipsec, o);
-			if (ss)
-				sessions_describe(ss, s, o);
-			json_object_array_add(arr, o);
-		}
-	}
+		     s = l2tp_tunnel_next_session(s))
+			json_object_array_add(arr, session_obj(t, s, src, now));
 	json_object_object_add(res, CTL_K_SESSIONS, arr);
 	return res;
 }
@@ -515,7 +526,7 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request)
 	if (!strcmp(request, CTL_REQ_SHOW_TUNNELS))
 		return show_tunnels(lns, src->ipsec);
 	if (!strcmp(request, CTL_REQ_SHOW_SESSIONS))
-		return show_sessions(lns, src->ss, src->ipsec);
+		return show_sessions(src);
 	if (!strcmp(request, CTL_REQ_SHOW_STATS))
 		return show_stats(src);
 	res = json_object_new_object();
@@ -528,12 +539,138 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request)
 	return res;
 }
 
+/* N more bytes of STR into O's buffer: 0, or -1 (out of memory). */
+static int out_put(struct ctl_out *o, const char *str, size_t n)
+{
+	if (o->len + n > o->cap) {
+		size_t cap = o->cap ? o->cap : CTL_CHUNK;
+		char *b;
+
+		while (cap < o->len + n)
+			cap *= 2;
+		b = realloc(o->buf, cap);
+		if (!b)
+			return -1;
+		o->buf = b;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, str, n);
+	o->len += n;
+	return 0;
+}
+
+static int out_str(struct ctl_out *o, const char *str)
+{
+	return out_put(o, str, strlen(str));
+}
+
+/* Element E of the listing into O (E is put): 0, or -1. */
+static int out_elem(struct ctl_out *o, struct json_object *e)
+{
+	const char *js = e ? json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN) : NULL;
+	int err;
+
+	err = !js || (!o->lines && o->count && out_str(o, ",")) || out_str(o, js) ||
+	      (o->lines && out_str(o, "\n")) ? -1 : 0;
+	json_object_put(e);
+	o->count++;
+	return err;
+}
+
+static const char *list_key(const struct ctl_out *o)
+{
+	return o->list == CTL_LIST_TUNNELS ? CTL_K_TUNNELS : CTL_K_SESSIONS;
+}
+
+/* The listing REQ asks for, or CTL_LIST_NONE; *LINES: as JSON lines. */
+static enum ctl_list listing(const char *req, bool *lines)
+{
+	const char *args;
+	enum ctl_list l;
+
+	*lines = false;
+	if (words(req, CTL_REQ_SHOW_TUNNELS, &args))
+		l = CTL_LIST_TUNNELS;
+	else if (words(req, CTL_REQ_SHOW_SESSIONS, &args))
+		l = CTL_LIST_SESSIONS;
+	else
+		return CTL_LIST_NONE;
+	if (!*args)
+		return l;
+	if (strcmp(args, CTL_REQ_LINES))
+		return CTL_LIST_NONE;	/* ctl_handle's "unknown request" */
+	*lines = true;
+	return l;
+}
+
+int ctl_out_start(const struct ctl_src *src, const char *request, struct ctl_out *o)
+{
+	struct json_object *res;
+	char head[32];
+	int err;
+
+	o->list = listing(request, &o->lines);
+	if (o->list != CTL_LIST_NONE) {
+		l2tp_lns_cursor_start(src->lns, &o->cur);
+		if (o->lines)
+			return 0;
+		snprintf(head, sizeof(head), "{\"%s\":[", list_key(o));
+		return out_str(o, head);
+	}
+	res = ctl_handle(src, request);
+	err = out_str(o, json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN)) ||
+	      out_str(o, "\n") ? -1 : 0;
+	json_object_put(res);
+	o->done = true;
+	return err;
+}
+
+int ctl_out_next(const struct ctl_src *src, struct ctl_out *o)
+{
+	uint64_t now = evloop_now(src->lns->loop);
+	struct l2tp_tunnel *t;
+	char end[96];
+
+	o->len = o->off = 0;
+	if (o->list == CTL_LIST_NONE)
+		return 0;
+	while (o->len < CTL_CHUNK && (t = l2tp_lns_cursor_next(&o->cur))) {
+		if (o->list == CTL_LIST_TUNNELS) {
+			if (out_elem(o, tunnel_obj(t, src->ipsec, now)))
+				return -1;
+			continue;
+		}
+		for (struct l2tp_session *s = l2tp_tunnel_first_session(t); s;
+		     s = l2tp_tunnel_next_session(s))
+			if (out_elem(o, session_obj(t, s, src, now)))
+				return -1;
+	}
+	if (o->cur.next)
+		return 0;
+	l2tp_lns_cursor_stop(&o->cur);
+	if (o->lines)
+		snprintf(end, sizeof(end), "{\"%s\":\"%s\",\"%s\":%llu}\n", CTL_K_END,
+			 list_key(o), CTL_K_COUNT, (unsigned long long)o->count);
+	else
+		snprintf(end, sizeof(end), "]}\n");
+	o->list = CTL_LIST_NONE;
+	o->done = true;
+	return out_str(o, end);
+}
+
+void ctl_out_free(struct ctl_out *o)
+{
+	l2tp_lns_cursor_stop(&o->cur);
+	free(o->buf);
+	memset(o, 0, sizeof(*o));
+}
+
 static void client_free(struct ctl_client *c)
 {
+	ctl_out_free(&c->out);
 	evloop_del_io(c->ctl->loop, &c->io);
 	ev_timer_cancel(c->ctl->loop, &c->timeout);
 	close(c->io.fd);
-	free(c->out);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -542,41 +679,45 @@ static void client_timeout(struct ev_timer *t)
 	client_free(container_of(t, struct ctl_client, timeout));
 }
 
+/*
+ * Sends what there is, the next chunk of a listing when all was sent, until
+ * the socket is full (the timeout starts again if anything went) or the
+ * answer is all sent (or cannot be: the client is dropped, and a client of
+ * a listing as lines sees no end line).
+ */
 static void client_write(struct ctl_client *c)
 {
-	while (c->out_off < c->out_len) {
-		ssize_t n = send(c->io.fd, c->out + c->out_off, c->out_len - c->out_off,
-				 MSG_NOSIGNAL);
+	struct ctl_out *o = &c->out;
+	bool progress = false;
 
-		if (n < 0) {
-			if (errno == EAGAIN)
-				return;
+	for (;;) {
+		ssize_t n;
+
+		if (o->off == o->len && (o->done || ctl_out_next(&c->ctl->src, o) || !o->len))
 			break;
+		n = send(c->io.fd, o->buf + o->off, o->len - o->off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno != EAGAIN)
+				break;
+			if (progress)
+				ev_timer_arm(c->ctl->loop, &c->timeout, CTL_CLIENT_TIMEOUT_MS);
+			return;
 		}
-		c->out_off += (size_t)n;
+		o->off += (size_t)n;
+		progress = true;
 	}
 	client_free(c);
 }
 
 static void client_request(struct ctl_client *c)
 {
-	struct json_object *res;
-	const char *s;
 	char *nl = memchr(c->req, '\n', c->req_len);
 
 	*nl = '\0';
 	if (nl > c->req && nl[-1] == '\r')
 		nl[-1] = '\0';
-	res = ctl_handle(&c->ctl->src, c->req);
-	s = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
-	c->out_len = strlen(s) + 1;
-	c->out = malloc(c->out_len);
-	if (c->out) {
-		memcpy(c->out, s, c->out_len - 1);
-		c->out[c->out_len - 1] = '\n';
-	}
-	json_object_put(res);
-	if (!c->out) {
+	c->answering = true;
+	if (ctl_out_start(&c->ctl->src, c->req, &c->out)) {
 		client_free(c);
 		return;
 	}
@@ -589,7 +730,7 @@ static void client_cb(struct ev_io *io, uint32_t events)
 	struct ctl_client *c = container_of(io, struct ctl_client, io);
 	ssize_t n;
 
-	if (c->out) {
+	if (c->answering) {
 		client_write(c);
 		return;
 	}

@@ -6,7 +6,12 @@
  * Protocol: the client sends one request line (at most 255 bytes, '\n'
  * terminated); the daemon answers with one JSON object and a '\n', then
  * closes. The request words and the replies' keys are written once, in
- * lib/ctl_proto.h, for the daemon and the tool. Requests:
+ * lib/ctl_proto.h, for the daemon and the tool. `show tunnels lines` and
+ * `show sessions lines` answer with the same objects one a line instead of
+ * in an array, and a last line {"end": "tunnels" or "sessions", "count":
+ * the lines before it}; the tool reads them so (tools/ctlc.h), a record at
+ * a time. A listing is written as the client reads it (ctl_out below), and
+ * a client that reads nothing for 5 s is dropped. Requests:
  *   show tunnels   {"tunnels": [{"tunnel_id", "peer_tunnel_id", "state",
  *                  "peer", "peer_port", "peer_host", "mark", "sessions",
  *                  "uptime_ms", "require_ipsec", "in_kernel", "retransmits",
@@ -102,5 +107,45 @@ struct ctl *ctl_open(struct evloop *loop, const char *path, const struct ctl_src
 void ctl_close(struct ctl *ctl);
 /* The answer to one request line: a new JSON object (caller puts it). */
 struct json_object *ctl_handle(const struct ctl_src *src, const char *request);
+
+/*
+ * The answer to one request line as the socket writes it. A listing (show
+ * tunnels, show sessions, with or without "lines") is written a chunk at a
+ * time as the client reads it, never built whole: with 100,000 sessions the
+ * answer is some 45 MB, and json-c's objects for it were several times that,
+ * allocated in one callback and kept by malloc afterwards. A chunk ends
+ * after the tunnel (with all its sessions) that took it past CTL_CHUNK
+ * bytes; between chunks the walk is an l2tp_lns_cursor, so tunnels may come
+ * and go meanwhile: each listed is listed once, as it was when its chunk was
+ * written. As lines, each object is a line and the last one is {"end":
+ * "tunnels" or "sessions", "count": the lines before it}.
+ */
+#define CTL_CHUNK (64u << 10)
+
+enum ctl_list {
+	CTL_LIST_NONE,
+	CTL_LIST_TUNNELS,
+	CTL_LIST_SESSIONS,
+};
+
+struct ctl_out {
+	char *buf;			/* what is to be sent, from off on */
+	size_t len, off, cap;
+	bool done;			/* buf holds the answer's last bytes */
+	enum ctl_list list;		/* a listing under way: more to come after buf */
+	bool lines;
+	uint64_t count;			/* the listing's elements so far */
+	struct l2tp_lns_cursor cur;
+};
+
+/* Starts the answer to REQUEST in O (zeroed): 0, or -1 (out of memory). */
+int ctl_out_start(const struct ctl_src *src, const char *request, struct ctl_out *o);
+/*
+ * Once all of O->buf was sent (off == len): the next chunk, from O->buf[0];
+ * nothing more (len 0) once done. 0, or -1 (out of memory: drop the client).
+ */
+int ctl_out_next(const struct ctl_src *src, struct ctl_out *o);
+/* Frees O's buffer and ends its walk. */
+void ctl_out_free(struct ctl_out *o);
 
 #endif

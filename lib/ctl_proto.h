@@ -20,6 +20,8 @@
 #define CTL_REQ_DEL_TUNNEL	"del tunnel"	/* TID [handle H] */
 #define CTL_REQ_DEL_SESSION	"del session"	/* TID SID [handle H] */
 #define CTL_REQ_HANDLE		"handle"	/* H: the module's handle of tunnel TID */
+/* after show tunnels or show sessions: one object a line, then the end's line */
+#define CTL_REQ_LINES		"lines"
 
 /* --- any reply --- */
 #define CTL_K_ERROR		"error"		/* string: the request failed */
@@ -35,6 +37,9 @@
 #define CTL_K_TUNNELS		"tunnels"	/* the array; in show stats a count */
 #define CTL_K_SESSIONS		"sessions"	/* the array; a count per tunnel and
 						 * in show stats */
+/* as lines, the last line: {"end": "tunnels" or "sessions", "count": lines before it} */
+#define CTL_K_END		"end"
+#define CTL_K_COUNT		"count"
 #define CTL_K_TUNNEL_ID		"tunnel_id"
 #define CTL_K_HANDLE		"handle"	/* the module's name of the tunnel */
 #define CTL_K_PEER_TUNNEL_ID	"peer_tunnel_id"

@@ -86,6 +86,13 @@ void l2tp_lns_free(struct l2tp_lns *lns)
 		return;
 	while (lns->tunnel_list)
 		l2tp_tunnel_destroy(lns->tunnel_list);
+	/* a walk still registered (its owner should have stopped it) ends here */
+	while (lns->cursors) {
+		struct l2tp_lns_cursor *c = lns->cursors;
+
+		lns->cursors = c->link;
+		memset(c, 0, sizeof(*c));
+	}
 	if (lns->loop)
 		ev_timer_cancel(lns->loop, &lns->reap_timer);
 	reap(lns);
@@ -413,6 +420,9 @@ void l2tp_lns_unlink_tunnel(struct l2tp_tunnel *t)
 		lns->tunnel_list = t->next;
 	if (t->next)
 		t->next->prev = t->prev;
+	for (struct l2tp_lns_cursor *c = lns->cursors; c; c = c->link)
+		if (c->next == t)
+			c->next = t->next;
 	htab_del(&lns->by_tid, &t->tid_node);
 	htab_del(&lns->by_id, &t->id_node);
 	lns->n_tunnels--;
@@ -441,6 +451,38 @@ struct l2tp_tunnel *l2tp_lns_first_tunnel(const struct l2tp_lns *lns)
 struct l2tp_tunnel *l2tp_lns_next_tunnel(const struct l2tp_tunnel *t)
 {
 	return t->next;
+}
+
+void l2tp_lns_cursor_start(struct l2tp_lns *lns, struct l2tp_lns_cursor *c)
+{
+	c->lns = lns;
+	c->next = lns->tunnel_list;
+	c->link = lns->cursors;
+	lns->cursors = c;
+}
+
+struct l2tp_tunnel *l2tp_lns_cursor_next(struct l2tp_lns_cursor *c)
+{
+	struct l2tp_tunnel *t = c->next;
+
+	if (t)
+		c->next = t->next;
+	return t;
+}
+
+void l2tp_lns_cursor_stop(struct l2tp_lns_cursor *c)
+{
+	struct l2tp_lns_cursor **pp;
+
+	if (!c->lns)
+		return;
+	for (pp = &c->lns->cursors; *pp; pp = &(*pp)->link) {
+		if (*pp == c) {
+			*pp = c->link;
+			break;
+		}
+	}
+	memset(c, 0, sizeof(*c));
 }
 
 struct l2tp_session *l2tp_tunnel_first_session(const struct l2tp_tunnel *t)

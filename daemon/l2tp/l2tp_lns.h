@@ -250,7 +250,8 @@ struct l2tp_lns {
 	/* half-open tunnels without an SA, oldest first: what max-half-open displaces */
 	struct l2tp_tunnel *ho_head, *ho_tail;
 	uint64_t id_probes;			/* IDs and bitmap words tried: for tests */
-	struct l2tp_tunnel *tunnel_list;
+	struct l2tp_tunnel *tunnel_list;	/* newest first */
+	struct l2tp_lns_cursor *cursors;	/* walks paused between callbacks */
 	unsigned int n_tunnels, n_half_open, n_sessions;
 	struct l2tp_admit *admit;		/* per-peer accounting (l2tp_admit.h) */
 	struct l2tp_secret *secret;		/* cfg->secret's, for new tunnels (l2tp_lns_secret) */
@@ -333,7 +334,7 @@ struct l2tp_session *l2tp_lns_session(const struct l2tp_lns *lns, uint16_t tid, 
 struct l2tp_session *l2tp_tunnel_session(const struct l2tp_tunnel *t, uint16_t sid);
 
 /*
- * Every tunnel, oldest first: for (t = l2tp_lns_first_tunnel(lns); t; t = next)
+ * Every tunnel, newest first: for (t = l2tp_lns_first_tunnel(lns); t; t = next)
  * with next = l2tp_lns_next_tunnel(t) taken before t may be closed (closing
  * only marks and unlinks, the teardown rule above); the same for the sessions
  * of a tunnel. Closing one tunnel or session must not close another.
@@ -342,6 +343,29 @@ struct l2tp_tunnel *l2tp_lns_first_tunnel(const struct l2tp_lns *lns);
 struct l2tp_tunnel *l2tp_lns_next_tunnel(const struct l2tp_tunnel *t);
 struct l2tp_session *l2tp_tunnel_first_session(const struct l2tp_tunnel *t);
 struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s);
+
+/*
+ * A walk over the tunnels that pauses between event-loop callbacks: the
+ * control socket streams `show sessions` a chunk at a time (ctl.c), and a
+ * tunnel may be freed before the walk comes back. The LNS keeps its
+ * cursors on a list: l2tp_lns_unlink_tunnel moves a cursor whose next
+ * tunnel it is unlinking on to the one after, so a cursor never holds a
+ * freed tunnel. The walk visits the tunnels linked when it started that
+ * are still there when it reaches them (new ones are linked at the head,
+ * behind it), each once. Unlinking costs one look at each cursor: keep
+ * them few (ctl.c: one per control client, at most 16).
+ */
+struct l2tp_lns_cursor {
+	struct l2tp_lns *lns;		/* NULL: not started, or stopped */
+	struct l2tp_tunnel *next;	/* the tunnel the walk visits next; NULL: the end */
+	struct l2tp_lns_cursor *link;	/* lns->cursors */
+};
+
+void l2tp_lns_cursor_start(struct l2tp_lns *lns, struct l2tp_lns_cursor *c);
+/* The next tunnel of the walk, or NULL at its end. */
+struct l2tp_tunnel *l2tp_lns_cursor_next(struct l2tp_lns_cursor *c);
+/* Off the LNS's list; a cursor not started or stopped already is left alone. */
+void l2tp_lns_cursor_stop(struct l2tp_lns_cursor *c);
 
 /*
  * Close every tunnel bound to SA mark (mark != 0) that is not closing yet,

@@ -13,11 +13,18 @@
  *   4  advance the clock by payload[0] * 256 ms
  *   5  "del tunnel" / "del session" of a tunnel or session that exists
  *      (payload[0] picks it, bit 7: the tunnel), through ctl_handle
+ *   6  start a listing as the socket writes it (ctl_out_start; payload[0]:
+ *      bit 0 tunnels, bit 1 as lines), ending the one under way
+ *   7  the listing's next chunk (ctl_out_next): what is dialled, brought up,
+ *      deleted and timed out between chunks is what the walk must survive
  * Oracles besides the sanitizers: every answer is one JSON object that
  * prints and parses back; "show tunnels" and "show sessions" list exactly
  * the LNS's tunnels and sessions; "show stats" counts agree with the
  * tables; a del of an existing, not closing object is "deleted" with its
- * IDs, anything else an "error" with a message.
+ * IDs, anything else an "error" with a message. A listing's chunks stay
+ * within CTL_CHUNK and a tunnel's sessions; as lines, each line is an object
+ * and the end line counts the lines before it; as one object, its chunks
+ * make one JSON object with the listing's array.
  */
 #include <json-c/json.h>
 #include <stdint.h>
@@ -115,12 +122,96 @@ static void del(struct sfake *sf, uint8_t k)
 	json_object_put(res);
 }
 
+/* The listing under way (ops 6 and 7) and what it wrote so far. */
+static struct ctl_out lst;
+static char *lst_text;
+static size_t lst_len;
+
+static void list_end(void)
+{
+	ctl_out_free(&lst);
+	free(lst_text);
+	lst_text = NULL;
+	lst_len = 0;
+}
+
+/* The listing all written: the whole of it checked. */
+static void list_check(void)
+{
+	struct json_object *o, *v;
+	bool lines = lst.lines;
+	size_t n = 0;
+	char *line, *save = NULL;
+
+	if (!lines) {
+		o = json_tokener_parse(lst_text);
+		CHECK(o && json_object_is_type(o, json_type_object));
+		CHECK(json_object_object_length(o) == 1);
+		json_object_object_foreach(o, k, a) {
+			CHECK(!strcmp(k, "tunnels") || !strcmp(k, "sessions"));
+			CHECK(json_object_is_type(a, json_type_array));
+		}
+		json_object_put(o);
+		return;
+	}
+	for (line = strtok_r(lst_text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		o = json_tokener_parse(line);
+		CHECK(o && json_object_is_type(o, json_type_object));
+		if (json_object_object_get_ex(o, "end", &v)) {
+			CHECK(get_int(o, "count") == (int64_t)n);
+			CHECK(!strtok_r(NULL, "\n", &save));
+			json_object_put(o);
+			return;
+		}
+		n++;
+		json_object_put(o);
+	}
+	CHECK(0);	/* no end line */
+}
+
+static void list_next(struct sfake *sf)
+{
+	struct ctl_src src = { .lns = sf->f->lns, .ss = sf->ss };
+
+	if (!lst_text || lst.done)
+		return;
+	CHECK(ctl_out_next(&src, &lst) == 0);
+	/* a chunk ends after the tunnel that took it past CTL_CHUNK: 4 sessions at most */
+	CHECK(lst.len <= CTL_CHUNK + 4 * 4096);
+	lst_text = realloc(lst_text, lst_len + lst.len + 1);
+	CHECK(lst_text);
+	memcpy(lst_text + lst_len, lst.buf, lst.len);
+	lst_len += lst.len;
+	lst_text[lst_len] = '\0';
+	lst.off = lst.len;
+	if (lst.done)
+		list_check();
+}
+
+static void list_start(struct sfake *sf, uint8_t k)
+{
+	struct ctl_src src = { .lns = sf->f->lns, .ss = sf->ss };
+	char req[32];
+
+	list_end();
+	snprintf(req, sizeof(req), "show %s%s", k & 1 ? "tunnels" : "sessions",
+		 k & 2 ? " lines" : "");
+	CHECK(ctl_out_start(&src, req, &lst) == 0);
+	CHECK(!lst.done && lst.len < 32);
+	lst_text = malloc(lst.len + 1);
+	CHECK(lst_text);
+	memcpy(lst_text, lst.buf, lst.len);
+	lst_len = lst.len;
+	lst_text[lst_len] = '\0';
+	lst.off = lst.len;
+}
+
 static void step(struct sfake *sf, uint8_t op, const uint8_t *p, size_t n)
 {
 	char req[256];
 	const uint8_t *nl;
 
-	switch (op % 6) {
+	switch (op % 8) {
 	case 0:
 		nl = memchr(p, '\n', n);
 		if (nl)
@@ -148,6 +239,12 @@ static void step(struct sfake *sf, uint8_t op, const uint8_t *p, size_t n)
 	case 5:
 		del(sf, n ? p[0] : 0);
 		break;
+	case 6:
+		list_start(sf, n ? p[0] : 0);
+		break;
+	case 7:
+		list_next(sf);
+		break;
 	}
 }
 
@@ -163,6 +260,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sf = sf_new(&cfg, data[0] & 1);
 	sf_records(sf, data + 1, size - 1, step);
 	sf_advance(sf, 600000);
+	/* to its end, whatever went meanwhile */
+	while (lst_text && !lst.done)
+		list_next(sf);
+	list_end();
 	sf_free(sf);
 	return 0;
 }

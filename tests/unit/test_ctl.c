@@ -540,6 +540,199 @@ static void test_tool_reads_daemon(void **state)
 	fake_free(f);
 }
 
+/* --- listings a chunk at a time (ctl_out) ------------------------------------- */
+
+#define N_LIST 400u
+
+/* A fake LNS with N_LIST tunnels from as many peers, each with one call up. */
+static struct fake *many_tunnels(void)
+{
+	struct l2sec_config cfg;
+	struct fake *f;
+
+	log_setup(LOG_TARGET_STDERR, LOG_CRIT, "test");
+	config_defaults(&cfg);
+	strcpy(cfg.l2tp.hostname, "lns");
+	cfg.l2tp.require_ipsec = false;
+	cfg.l2tp.sccrq_rate = 100000;
+	cfg.l2tp.hello_interval_ms = 0;
+	f = fake_new(&cfg);
+	for (unsigned int i = 0; i < N_LIST; i++) {
+		struct lac l;
+		struct l2tp_msg m;
+		struct l2tp_hdr h;
+		struct fake_pkt p;
+
+		f->n_out = 0;	/* what earlier LACs were sent: the fake keeps 128 */
+		lac_init(&l, f, 0xc6336400 + i, 1701, 0, (uint16_t)(i + 1));
+		lac_establish(&l);
+		assert_int_not_equal(l.lns_tid, 0);
+		lac_icrq(&l, 7);
+		assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_ICRP);
+		lac_iccn(&l, l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID));
+	}
+	assert_int_equal(f->lns->n_sessions, N_LIST);
+	return f;
+}
+
+/* The chunks of O appended to *ALL until done; each chunk's size checked. */
+static void drain(const struct ctl_src *src, struct ctl_out *o, char **all, size_t *len)
+{
+	do {
+		/* whole tunnels past CTL_CHUNK: one session's object more at most here */
+		assert_true(o->len <= CTL_CHUNK + 2048);
+		*all = realloc(*all, *len + o->len + 1);
+		memcpy(*all + *len, o->buf, o->len);
+		*len += o->len;
+		(*all)[*len] = '\0';
+		o->off = o->len;
+		assert_int_equal(ctl_out_next(src, o), 0);
+	} while (o->len);
+	assert_true(o->done);
+}
+
+/*
+ * `show sessions lines`, with tunnels freed between its chunks (the one the
+ * walk would visit next among them) and one added: each session listed at
+ * most once, none freed read (ASan), the end line's count the lines'.
+ */
+static void test_listing_lines(void **state)
+{
+	struct fake *f = many_tunnels();
+	struct ctl_src src = { .lns = f->lns };
+	struct ctl_out o = { 0 };
+	struct l2tp_tunnel *next, *later;
+	char *all = NULL, *line, *save = NULL;
+	size_t len = 0, lines = 0, i;
+	bool seen[65536] = { 0 };
+	struct lac l;
+
+	(void)state;
+	assert_int_equal(ctl_out_start(&src, "show sessions lines", &o), 0);
+	assert_int_equal(o.len, 0);
+	assert_int_equal(ctl_out_next(&src, &o), 0);
+	assert_true(o.len >= CTL_CHUNK);	/* 400 sessions are more than one chunk */
+	assert_false(o.done);
+	all = malloc(o.len + 1);
+	memcpy(all, o.buf, o.len);
+	len = o.len;
+	all[len] = '\0';
+	o.off = o.len;
+	/* the next tunnel of the walk, and one further on, go before the next chunk */
+	next = o.cur.next;
+	assert_non_null(next);
+	for (later = next, i = 0; later && i < 10; i++)
+		later = l2tp_lns_next_tunnel(later);
+	assert_non_null(later);
+	l2tp_tunnel_destroy(next);
+	l2tp_tunnel_destroy(later);
+	/* a new one: linked at the head, behind the walk */
+	f->n_out = 0;
+	lac_init(&l, f, 0xcb007101, 1701, 0, 9999);
+	lac_establish(&l);
+	assert_int_equal(ctl_out_next(&src, &o), 0);
+	drain(&src, &o, &all, &len);
+	ctl_out_free(&o);
+
+	for (line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *j = json_tokener_parse(line), *v;
+
+		assert_non_null(j);
+		if (json_object_object_get_ex(j, "end", &v)) {
+			assert_string_equal(json_object_get_string(v), "sessions");
+			assert_int_equal(json_object_get_int64(get(j, "count")), lines);
+			assert_null(strtok_r(NULL, "\n", &save));	/* the last line */
+			json_object_put(j);
+			break;
+		}
+		i = (size_t)json_object_get_int64(get(j, "tunnel_id"));
+		assert_false(seen[i]);
+		seen[i] = true;
+		lines++;
+		json_object_put(j);
+	}
+	assert_int_equal(lines, N_LIST - 2);
+	assert_int_equal(f->lns->n_sessions, N_LIST - 2);
+	free(all);
+	fake_free(f);
+}
+
+/* `show tunnels` and `show sessions` as one object, streamed: what ctl_handle answers. */
+static void test_listing_object(void **state)
+{
+	static const char *const reqs[] = { "show sessions", "show tunnels" };
+	struct fake *f = many_tunnels();
+	struct ctl_src src = { .lns = f->lns };
+
+	(void)state;
+	for (size_t r = 0; r < 2; r++) {
+		struct ctl_out o = { 0 };
+		struct json_object *j, *whole;
+		char *all = NULL;
+		size_t len = 0;
+
+		assert_int_equal(ctl_out_start(&src, reqs[r], &o), 0);
+		drain(&src, &o, &all, &len);
+		ctl_out_free(&o);
+		assert_true(len > CTL_CHUNK);
+		assert_int_equal(all[len - 1], '\n');
+		j = json_tokener_parse(all);
+		assert_non_null(j);
+		whole = ctl_handle(&src, reqs[r]);
+		assert_string_equal(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
+				    json_object_to_json_string_ext(whole, JSON_C_TO_STRING_PLAIN));
+		assert_int_equal(json_object_array_length(get(j, r ? "tunnels" : "sessions")),
+				 N_LIST);
+		json_object_put(j);
+		json_object_put(whole);
+		free(all);
+	}
+	fake_free(f);
+}
+
+/*
+ * A listing dropped half way (its client went) leaves no cursor behind: the
+ * tunnels then freed do not write into it (ASan), and an LNS freed with a
+ * walk still on forgets it. Anything else is answered whole at once.
+ */
+static void test_listing_dropped(void **state)
+{
+	struct fake *f = many_tunnels();
+	struct ctl_src src = { .lns = f->lns };
+	struct ctl_out o = { 0 }, o2 = { 0 };
+
+	(void)state;
+	assert_int_equal(ctl_out_start(&src, "show tunnels lines", &o), 0);
+	assert_int_equal(ctl_out_next(&src, &o), 0);
+	assert_false(o.done);
+	assert_int_equal(ctl_out_start(&src, "show sessions", &o2), 0);
+	assert_int_equal(ctl_out_next(&src, &o2), 0);
+	ctl_out_free(&o);
+	assert_ptr_equal(f->lns->cursors, &o2.cur);
+	while (f->lns->tunnel_list)
+		l2tp_tunnel_destroy(f->lns->tunnel_list);
+	assert_null(o2.cur.next);
+	assert_int_equal(ctl_out_start(&src, "show sessions lines", &o), 0);
+	fake_free(f);	/* with two walks on */
+	ctl_out_free(&o);
+	ctl_out_free(&o2);
+
+	f = fake_new(NULL);
+	src.lns = f->lns;
+	assert_int_equal(ctl_out_start(&src, "show sessions nonsense", &o), 0);
+	assert_true(o.done);
+	o.buf[o.len] = '\0';	/* within its CTL_CHUNK octets */
+	assert_string_equal(o.buf, "{\"error\":\"unknown request\"}\n");
+	ctl_out_free(&o);
+	assert_int_equal(ctl_out_start(&src, "show sessions lines", &o), 0);
+	assert_int_equal(ctl_out_next(&src, &o), 0);
+	assert_true(o.done);
+	o.buf[o.len] = '\0';
+	assert_string_equal(o.buf, "{\"end\":\"sessions\",\"count\":0}\n");
+	ctl_out_free(&o);
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -550,6 +743,9 @@ int main(void)
 		cmocka_unit_test(test_del_unknown),
 		cmocka_unit_test(test_del_ambiguous),
 		cmocka_unit_test(test_del_bad),
+		cmocka_unit_test(test_listing_lines),
+		cmocka_unit_test(test_listing_object),
+		cmocka_unit_test(test_listing_dropped),
 	};
 
 	return cmocka_run_group_tests_name("ctl", tests, NULL, NULL);
