@@ -266,6 +266,146 @@ int ctlc_request_timeout(const char *runtime_dir, const char *req, int timeout_m
 	return err;
 }
 
+/*
+ * One line of a listing, LINE[0..LEN) without its '\n', into FN; 1 when it
+ * was the end line (checked against END and *N), 0 when an element, or
+ * -errno.
+ */
+static int one_line(const char *line, size_t len, const char *end, size_t *n,
+		    int (*fn)(struct json_object *o, void *arg), void *arg)
+{
+	struct json_object *o, *e;
+	const char *what;
+	uint64_t count;
+	int err;
+
+	err = ctlc_parse(line, len, &o);
+	if (err)
+		return err == -ECONNRESET ? fail(-EBADMSG, "an empty line") : err;
+	if (json_object_object_get_ex(o, CTL_K_END, &e)) {
+		err = ctlc_get_str(o, CTL_K_END, &what) != 1 || strcmp(what, end) ?
+		      fail(-EBADMSG, "the end of another listing") :
+		      ctlc_get_u64(o, CTL_K_COUNT, &count) != 1 || count != *n ?
+		      fail(-EBADMSG, "an end whose count is not the lines before it") : 1;
+		json_object_put(o);
+		return err;
+	}
+	if (++*n > CTLC_LINES_MAX) {
+		json_object_put(o);
+		return fail(-EBADMSG, "too many lines");
+	}
+	return fn(o, arg);
+}
+
+/*
+ * The whole lines in BUF[0..*HAVE) through one_line, what is left of a line
+ * moved to BUF[0]: 1 after the end line, 0 for more, or -errno (a line
+ * longer than CTLC_LINE_MAX: BUF holds CTLC_LINE_MAX + 1 octets).
+ */
+static int take_lines(char *buf, size_t *have, const char *end, size_t *n,
+		      int (*fn)(struct json_object *o, void *arg), void *arg)
+{
+	size_t off = 0;
+	char *nl;
+	int err = 0;
+
+	while (!err && (nl = memchr(buf + off, '\n', *have - off))) {
+		err = one_line(buf + off, (size_t)(nl - buf) - off, end, n, fn, arg);
+		off = (size_t)(nl - buf) + 1;
+	}
+	if (err)
+		return err;
+	memmove(buf, buf + off, *have - off);
+	*have -= off;
+	return *have > CTLC_LINE_MAX ? fail(-EBADMSG, "a line longer than 64 KiB") : 0;
+}
+
+/* What ended a listing with its end line not seen: nothing at all, or part of one. */
+static int cut_short(size_t n, size_t have)
+{
+	/* nothing at all: the daemon closed without answering (busy) */
+	return !n && !have ? -ECONNRESET : fail(-EBADMSG, "the listing was cut short");
+}
+
+int ctlc_parse_lines(const char *data, size_t len, const char *end,
+		     int (*fn)(struct json_object *o, void *arg), void *arg)
+{
+	size_t have = 0, n = 0, k;
+	char *buf = malloc(CTLC_LINE_MAX + 1);
+	int err = 0;
+
+	detail[0] = '\0';
+	if (!buf)
+		return -ENOMEM;
+	while (!err && len) {
+		k = CTLC_LINE_MAX + 1 - have < len ? CTLC_LINE_MAX + 1 - have : len;
+		memcpy(buf + have, data, k);
+		have += k;
+		data += k;
+		len -= k;
+		err = take_lines(buf, &have, end, &n, fn, arg);
+	}
+	free(buf);
+	return err == 1 ? 0 : err ? err : cut_short(n, have);
+}
+
+int ctlc_request_lines_timeout(const char *runtime_dir, const char *req, const char *end,
+			       int timeout_ms, int (*fn)(struct json_object *o, void *arg),
+			       void *arg)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	size_t have = 0, n = 0;
+	char *buf;
+	ssize_t r;
+	int err;
+
+	detail[0] = '\0';
+	if (strlen(req) >= CTLC_REQ_MAX || strchr(req, '\n'))
+		return -EINVAL;
+	if (timeout_ms < 1)
+		timeout_ms = 1;
+	buf = malloc(CTLC_LINE_MAX + 1);
+	if (!buf)
+		return -ENOMEM;
+	pfd.fd = connect_to(runtime_dir, timeout_ms);
+	if (pfd.fd < 0) {
+		free(buf);
+		return pfd.fd;
+	}
+	err = send_req(pfd.fd, req);
+	while (!err) {
+		r = poll(&pfd, 1, timeout_ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			err = r ? -errno : -ETIMEDOUT;
+			break;
+		}
+		r = recv(pfd.fd, buf + have, CTLC_LINE_MAX + 1 - have, MSG_DONTWAIT);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r < 0)
+			err = -errno;
+		else if (r == 0)
+			err = cut_short(n, have);
+		else
+			have += (size_t)r;
+		if (!err)
+			err = take_lines(buf, &have, end, &n, fn, arg);
+	}
+	close(pfd.fd);
+	free(buf);
+	if (err == -EPIPE)
+		return -ECONNRESET;
+	return err == 1 ? 0 : err;
+}
+
+int ctlc_request_lines(const char *runtime_dir, const char *req, const char *end,
+		       int (*fn)(struct json_object *o, void *arg), void *arg)
+{
+	return ctlc_request_lines_timeout(runtime_dir, req, end, CTLC_TIMEOUT_MS, fn, arg);
+}
+
 int ctlc_request(const char *runtime_dir, const char *req, struct json_object **out)
 {
 	return ctlc_request_timeout(runtime_dir, req, CTLC_TIMEOUT_MS, out);

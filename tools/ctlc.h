@@ -49,6 +49,33 @@ int ctlc_request(const char *runtime_dir, const char *req, struct json_object **
 int ctlc_request_timeout(const char *runtime_dir, const char *req, int timeout_ms,
 			 struct json_object **out);
 
+/*
+ * A listing as lines ("show sessions lines", daemon/ctl.h): each line one
+ * object, parsed as a reply is (at most CTLC_LINE_MAX bytes), and handed to
+ * FN, which owns it from then on and returns 0, or -errno to end the listing
+ * with it. The last line must be {"end": END, "count": the lines before it}:
+ * a listing cut short (the daemon went away, or dropped a slow reader) is
+ * -EBADMSG, never taken for a shorter one. The timeout is for silence
+ * (CTLC_TIMEOUT_MS without a byte), not for the whole listing, which grows
+ * with the daemon's sessions; at most CTLC_LINES_MAX lines. 0, or the
+ * errors of ctlc_request() (-EREMOTEIO: the first line is an "error", as an
+ * older daemon's "unknown request").
+ */
+#define CTLC_LINE_MAX		(64u << 10)
+#define CTLC_LINES_MAX		(1u << 24)
+int ctlc_request_lines(const char *runtime_dir, const char *req, const char *end,
+		       int (*fn)(struct json_object *o, void *arg), void *arg);
+/*
+ * LEN octets of such a listing, read as ctlc_request_lines() reads them
+ * (the fuzz target's way in): 0, or its errors.
+ */
+int ctlc_parse_lines(const char *data, size_t len, const char *end,
+		     int (*fn)(struct json_object *o, void *arg), void *arg);
+/* The same with another timeout for silence (unit tests). */
+int ctlc_request_lines_timeout(const char *runtime_dir, const char *req, const char *end,
+			       int timeout_ms, int (*fn)(struct json_object *o, void *arg),
+			       void *arg);
+
 /* Parses the LEN bytes of a reply as ctlc_request() does; 0 or -errno. */
 int ctlc_parse(const char *buf, size_t len, struct json_object **out);
 

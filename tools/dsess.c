@@ -358,8 +358,78 @@ int dsess_parse(struct json_object *reply, struct dsess_list *l, unsigned int *b
 	return 0;
 }
 
+/* D's strings as copies of their own (freed by drop_strings): 0, or -ENOMEM. */
+static int own_strings(struct dsess *d)
+{
+	const char **p[DSESS_S_N + 2];
+	size_t i, k = 0;
+
+	for (i = 0; i < DSESS_S_N; i++)
+		p[k++] = &d->s[i];
+	p[k++] = &d->sa.remote;
+	p[k++] = &d->sa.remote_id;
+	for (i = 0; i < k; i++) {
+		if (*p[i] && !(*p[i] = strdup(*p[i]))) {
+			while (++i < k)
+				*p[i] = NULL;	/* still the object's: not to be freed */
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void drop_strings(struct dsess *d)
+{
+	for (size_t i = 0; i < DSESS_S_N; i++)
+		free((char *)d->s[i]);
+	free((char *)d->sa.remote);
+	free((char *)d->sa.remote_id);
+}
+
+int dsess_list_add(struct json_object *o, void *arg)
+{
+	struct dsess_list *l = arg;
+	struct dsess d;
+	int err = 0;
+
+	l->own = true;
+	if (parse_one(o, &d, &l->bad))
+		goto out;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct dsess *v = reallocarray(l->v, cap, sizeof(*v));
+
+		if (!v) {
+			err = -ENOMEM;
+			goto out;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	err = own_strings(&d);
+	if (err)
+		drop_strings(&d);
+	else
+		l->v[l->n++] = d;
+out:
+	json_object_put(o);
+	return err;
+}
+
+void dsess_list_done(struct dsess_list *l)
+{
+	if (l->bad > DSESS_REPORT_MAX)
+		cli_err("... and %u more malformed members of l2secd's sessions",
+			l->bad - DSESS_REPORT_MAX);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_dsess);
+}
+
 void dsess_list_free(struct dsess_list *l)
 {
+	if (l->own)
+		for (size_t i = 0; i < l->n; i++)
+			drop_strings(&l->v[i]);
 	free(l->v);
 	json_object_put(l->reply);
 	memset(l, 0, sizeof(*l));

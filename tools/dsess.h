@@ -106,8 +106,10 @@ struct dsess_sel {
 
 struct dsess_list {
 	struct dsess *v;	/* sorted by tunnel id, then session id */
-	size_t n;
+	size_t n, cap;
 	struct json_object *reply;	/* holds the strings; put by dsess_list_free */
+	bool own;		/* dsess_list_add's: the strings are copies, freed with it */
+	unsigned int bad;	/* dsess_list_add's: malformed members and records */
 };
 
 /*
@@ -119,6 +121,14 @@ struct dsess_list {
  */
 int dsess_parse(struct json_object *reply, struct dsess_list *l, unsigned int *bad);
 void dsess_list_free(struct dsess_list *l);
+/*
+ * The same a record at a time (`show sessions lines`, ctlc_request_lines):
+ * L starts zeroed; dsess_list_add takes O (and puts it), a record with
+ * copies of its strings, or skips it as dsess_parse does, counted in
+ * L->bad: 0, or -ENOMEM. dsess_list_done sorts L once all are in.
+ */
+int dsess_list_add(struct json_object *o, void *l);
+void dsess_list_done(struct dsess_list *l);
 
 /* The record of tunnel TID, session SID in L, or NULL. */
 const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_t sid);

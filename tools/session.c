@@ -313,31 +313,47 @@ static bool malformed(int err)
 }
 
 /*
+ * l2secd's records of every session into D (zeroed first): as lines, a record
+ * at a time, so that neither side holds the whole listing as JSON (with
+ * 100,000 sessions some 45 MB, more than ctlc takes as one reply). 0, or
+ * the errors of ctlc_request_lines (D is freed then).
+ */
+static int daemon_list(struct cli *c, struct dsess_list *d)
+{
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	err = ctlc_request_lines(cli_runtime_dir(c), CTL_REQ_SHOW_SESSIONS " " CTL_REQ_LINES,
+				 CTL_K_SESSIONS, dsess_list_add, d);
+	if (err) {
+		dsess_list_free(d);
+		return err;
+	}
+	dsess_list_done(d);
+	if (d->bad)
+		c->status = CLI_FAIL;
+	return 0;
+}
+
+/*
  * l2secd's records for the join into D; none, quietly, when it cannot be
  * asked (not running, not root): the kernel's view is then shown as it is.
  */
 static void daemon_sessions(struct cli *c, struct dsess_list *d)
 {
-	struct json_object *reply;
-	unsigned int bad = 0;
 	char why[256];
 	int err;
 
-	memset(d, 0, sizeof(*d));
-	err = ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_SESSIONS, &reply);
-	if (err) {
-		if (ctlc_unreachable(err))
-			return;
+	err = daemon_list(c, d);
+	if (!err || ctlc_unreachable(err))
+		return;
+	if (err == -ENOMEM) {
+		cli_err("warning: out of memory for l2secd's sessions");
+	} else {
 		ctlc_strerror(cli_runtime_dir(c), err, why, sizeof(why));
 		cli_err("warning: %s; the kernel's view only", why);
-		if (malformed(err))
-			c->status = CLI_FAIL;
-		return;
 	}
-	err = dsess_parse(reply, d, &bad);
-	if (err == -ENOMEM)
-		cli_err("warning: out of memory for l2secd's sessions");
-	if (err || bad)
+	if (malformed(err) || err == -ENOMEM)
 		c->status = CLI_FAIL;
 }
 
@@ -355,25 +371,17 @@ static int daemon_records(struct cli *c, const char *cmd, const struct session_f
 			  struct dsess_list *d)
 {
 	char why[256], sel[sizeof(f->what)];
-	struct json_object *reply;
-	unsigned int bad = 0;
 	int err;
 
-	memset(d, 0, sizeof(*d));
-	err = ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_SESSIONS, &reply);
+	err = daemon_list(c, d);
+	if (err == -ENOMEM) {
+		cli_err("out of memory for l2secd's sessions");
+		return -1;
+	}
 	if (err) {
 		ctlc_strerror(cli_runtime_dir(c), err, why, sizeof(why));
 		cli_err("session %s %s: needs l2secd's records of the sessions: %s", cmd,
 			what(f, sel, sizeof(sel)), why);
-		return -1;
-	}
-	err = dsess_parse(reply, d, &bad);
-	if (bad)
-		c->status = CLI_FAIL;
-	if (err) {
-		if (err == -ENOMEM)
-			cli_err("out of memory for l2secd's sessions");
-		dsess_list_free(d);
 		return -1;
 	}
 	return 0;
@@ -388,40 +396,46 @@ static int no_match(const struct session_filter *f)
 	return CLI_FAIL;
 }
 
+struct has_tunnel {
+	uint32_t tid;
+	bool found;
+};
+
+static int has_tunnel_line(struct json_object *o, void *arg)
+{
+	struct has_tunnel *h = arg;
+	uint64_t v;
+
+	if (ctlc_get_u64(o, CTL_K_TUNNEL_ID, &v) == 1 && v == h->tid)
+		h->found = true;
+	json_object_put(o);
+	return 0;
+}
+
 /* Does l2secd have tunnel TID?  1 yes, 0 no, -1 it cannot tell. */
 static int daemon_has_tunnel(struct cli *c, uint32_t tid)
 {
-	struct json_object *reply, *arr;
-	uint64_t v;
-	size_t i, n;
-	int found = 0;
+	struct has_tunnel h = { .tid = tid };
 
-	if (ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_TUNNELS, &reply))
+	if (ctlc_request_lines(cli_runtime_dir(c), CTL_REQ_SHOW_TUNNELS " " CTL_REQ_LINES,
+			       CTL_K_TUNNELS, has_tunnel_line, &h))
 		return -1;
-	if (!json_object_object_get_ex(reply, CTL_K_TUNNELS, &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		json_object_put(reply);
-		return -1;
-	}
-	n = json_object_array_length(arr);
-	for (i = 0; i < n && !found; i++)
-		found = ctlc_get_u64(json_object_array_get_idx(arr, i), "tunnel_id", &v) == 1 &&
-			v == tid;
-	json_object_put(reply);
-	return found;
+	return h.found;
 }
 
 int session_show_daemon(struct cli *c, const struct session_filter *f)
 {
 	const char *dir = cli_runtime_dir(c);
-	struct json_object *reply;
 	struct dsess_list d;
-	unsigned int bad = 0;
 	size_t i, shown = 0, shown_ids = 0;
 	char why[256];
 	int err, ret;
 
-	err = ctlc_request(dir, CTL_REQ_SHOW_SESSIONS, &reply);
+	err = daemon_list(c, &d);
+	if (err == -ENOMEM) {
+		cli_err("out of memory for l2secd's sessions");
+		return CLI_FAIL;
+	}
 	if (err) {
 		ctlc_strerror(dir, err, why, sizeof(why));
 		if (err == -ENOENT || err == -ECONNREFUSED || err == -ENOTDIR)
@@ -430,15 +444,6 @@ int session_show_daemon(struct cli *c, const struct session_filter *f)
 			cli_err("l2sec.ko is not loaded; asking l2secd: %s", why);
 		return CLI_FAIL;
 	}
-	err = dsess_parse(reply, &d, &bad);
-	if (err) {
-		if (err == -ENOMEM)
-			cli_err("out of memory for l2secd's sessions");
-		dsess_list_free(&d);
-		return CLI_FAIL;
-	}
-	if (bad)
-		c->status = CLI_FAIL;
 	for (i = 0; i < d.n; i++) {
 		bool ids = (!f->tunnel_id || d.v[i].tunnel_id == f->tunnel_id) &&
 			   (!f->id || d.v[i].session_id == f->id);

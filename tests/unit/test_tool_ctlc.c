@@ -54,7 +54,11 @@ enum srv_mode {
 	SRV_HANG,	/* read the request, never answer */
 	SRV_HUGE,	/* answer more than CTLC_REPLY_MAX bytes */
 	SRV_CLOSE,	/* close without answering */
+	SRV_MANY,	/* MANY_N sessions, more than CTLC_REPLY_MAX as one object */
+	SRV_LONG,	/* a line longer than CTLC_LINE_MAX */
 };
+
+#define MANY_N 60000u
 
 struct canned {
 	const char *req;
@@ -81,11 +85,77 @@ static void write_all(int fd, const char *p, size_t len)
 	}
 }
 
+/*
+ * REPLY, a listing's canned answer as one object, as l2secd answers the same
+ * request with " lines" after it (daemon/ctl.h): each element a line, then
+ * the end line; a reply that is no such listing goes as it is.
+ */
+static void write_lines(int fd, const char *reply, const char *key)
+{
+	struct json_object *o = json_tokener_parse(reply), *arr;
+	char end[96];
+	size_t i, n;
+
+	if (!o || !json_object_object_get_ex(o, key, &arr) ||
+	    !json_object_is_type(arr, json_type_array)) {
+		write_all(fd, reply, strlen(reply));
+		json_object_put(o);
+		return;
+	}
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		const char *js = json_object_to_json_string_ext(json_object_array_get_idx(arr, i),
+								JSON_C_TO_STRING_PLAIN);
+
+		write_all(fd, js, strlen(js));
+		write_all(fd, "\n", 1);
+	}
+	snprintf(end, sizeof(end), "{\"end\":\"%s\",\"count\":%zu}\n", key, n);
+	write_all(fd, end, strlen(end));
+	json_object_put(o);
+}
+
+static void n_printf_end(int fd, unsigned int n)
+{
+	char end[64];
+
+	snprintf(end, sizeof(end), "{\"end\":\"sessions\",\"count\":%u}\n", n);
+	write_all(fd, end, strlen(end));
+}
+
+/* MANY_N sessions of some 340 octets each, as lines or as one object. */
+static void write_many(int fd, bool lines)
+{
+	char rec[512];
+	unsigned int i;
+
+	if (!lines)
+		write_all(fd, "{\"sessions\":[", 13);
+	for (i = 0; i < MANY_N; i++) {
+		int n = snprintf(rec, sizeof(rec),
+				 "%s{\"tunnel_id\":%u,\"session_id\":%u,\"peer_tunnel_id\":1,"
+				 "\"peer_session_id\":1,\"peer\":\"198.51.100.%u\",\"peer_port\":1701,"
+				 "\"state\":\"established\",\"call_serial\":1,\"tx_speed\":0,"
+				 "\"uptime_ms\":123456,\"in_kernel\":true,\"ppp_rx\":12,\"ppp_tx\":13,"
+				 "\"require_ipsec\":true,\"datapath\":\"kernel\",\"user\":\"user%06u\","
+				 "\"ppp_phase\":\"network\",\"ipv4\":\"10.%u.%u.%u\",\"auth\":\"mschapv2\"}%s",
+				 !lines && i ? "," : "", i % 65535 + 1, i / 65535 + 1, i % 250 + 1, i,
+				 i >> 16, (i >> 8) & 255, i & 255, lines ? "\n" : "");
+
+		write_all(fd, rec, (size_t)n);
+	}
+	if (lines)
+		n_printf_end(fd, MANY_N);
+	else
+		write_all(fd, "]}\n", 3);
+}
+
 static void serve_one(int fd, const struct canned *c, size_t n)
 {
 	static const char unknown[] = "{\"error\":\"unknown request\"}\n";
 	char req[256];
 	size_t len = 0, i;
+	const char *key = NULL;
 	ssize_t r;
 
 	while (len < sizeof(req) - 1 && !memchr(req, '\n', len)) {
@@ -96,12 +166,24 @@ static void serve_one(int fd, const struct canned *c, size_t n)
 	}
 	req[len] = '\0';
 	*strchrnul(req, '\n') = '\0';
+	/* a listing as lines: from the canned answer of the listing, unless canned itself */
+	for (i = 0; i < n && strcmp(c[i].req, req); i++)
+		;
+	if (i == n && !strcmp(req, "show sessions lines"))
+		key = "sessions";
+	else if (i == n && !strcmp(req, "show tunnels lines"))
+		key = "tunnels";
+	if (key)
+		req[strlen(req) - strlen(" lines")] = '\0';
 	for (i = 0; i < n; i++) {
 		if (strcmp(c[i].req, req))
 			continue;
 		switch (c[i].mode) {
 		case SRV_ANSWER:
-			write_all(fd, c[i].reply, strlen(c[i].reply));
+			if (key)
+				write_lines(fd, c[i].reply, key);
+			else
+				write_all(fd, c[i].reply, strlen(c[i].reply));
 			return;
 		case SRV_HANG:
 			pause();
@@ -117,6 +199,16 @@ static void serve_one(int fd, const struct canned *c, size_t n)
 		}
 		case SRV_CLOSE:
 			return;
+		case SRV_MANY:
+			write_many(fd, key != NULL);
+			return;
+		case SRV_LONG: {
+			static char chunk[CTLC_LINE_MAX + 16];
+
+			memset(chunk, 'x', sizeof(chunk));
+			write_all(fd, chunk, sizeof(chunk));
+			return;
+		}
 		}
 	}
 	write_all(fd, unknown, sizeof(unknown) - 1);
@@ -1385,6 +1477,88 @@ static void test_session_show_daemon(void **state)
 	srv_stop(&f);
 }
 
+/*
+ * 60,000 sessions: some 20 MB, more than ctlc takes as one reply (what
+ * `session show` met at some 37,000 sessions), are listed as lines, each
+ * record, and found by a selector.
+ */
+static void test_session_show_many(void **state)
+{
+	static const struct canned many[] = { { "show sessions", NULL, SRV_MANY } };
+	struct cli c = { .status = CLI_OK };
+	struct json_object *o;
+	struct capture cap;
+	struct fakesrv f;
+	size_t lines = 0;
+
+	srv_start(&f, many, N(many));
+	assert_int_equal(ctlc_request(f.dir, "show sessions", &o), -EMSGSIZE);
+	c.runtime_dir = f.dir;
+	assert_int_equal(show_daemon(&cap, &c, 0, NULL), CLI_OK);
+	assert_string_equal(cap.err, "");
+	for (const char *p = cap.out; (p = strchr(p, '\n')); p++)
+		lines++;
+	assert_int_equal(lines, MANY_N);
+	assert_int_equal(strncmp(cap.out, "session 1 tunnel 1 ", 19), 0);
+	cap_free(&cap);
+	/* the last one, alone: session 1 of tunnel 59999 % 65535 + 1 */
+	assert_int_equal(show_daemon(&cap, &c, ARGS("user", "user059999")), CLI_OK);
+	assert_string_equal(cap.err, "");
+	assert_int_equal(strncmp(cap.out, "session 1 tunnel 60000 ", 23), 0);
+	assert_ptr_equal(strchr(cap.out, '\n'), cap.out + strlen(cap.out) - 1);
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
+static int count_line(struct json_object *o, void *arg)
+{
+	(*(unsigned int *)arg)++;
+	json_object_put(o);
+	return 0;
+}
+
+/* A listing as lines that is not one: said so, never taken for a shorter listing. */
+static void test_lines_malformed(void **state)
+{
+	static const char one[] = "{\"tunnel_id\":1,\"session_id\":2}\n";
+	static const struct {
+		struct canned c;
+		int err;
+		const char *detail;
+	} cases[] = {
+		{ { "show sessions lines", one, SRV_ANSWER }, -EBADMSG,
+		  "the listing was cut short" },
+		{ { "show sessions lines", "{\"tunnel_id\":1,\"session_id\":2}\n"
+		    "{\"end\":\"sessions\",\"count\":2}\n", SRV_ANSWER }, -EBADMSG,
+		  "an end whose count is not the lines before it" },
+		{ { "show sessions lines", "{\"end\":\"tunnels\",\"count\":0}\n", SRV_ANSWER },
+		  -EBADMSG, "the end of another listing" },
+		{ { "show sessions lines", "{\"end\":\"sessions\",\"count\":\"0\"}\n",
+		    SRV_ANSWER }, -EBADMSG, "an end whose count is not the lines before it" },
+		{ { "show sessions lines", "\n", SRV_ANSWER }, -EBADMSG, "an empty line" },
+		{ { "show sessions lines", "[1]\n", SRV_ANSWER }, -EBADMSG, "not a JSON object" },
+		{ { "show sessions lines", "{\"a\":1} {}\n", SRV_ANSWER }, -EBADMSG,
+		  "unexpected character" },
+		{ { "show sessions lines", NULL, SRV_LONG }, -EBADMSG,
+		  "a line longer than 64 KiB" },
+		{ { "show sessions lines", "{\"error\":\"unknown request\"}\n", SRV_ANSWER },
+		  -EREMOTEIO, "unknown request" },
+		{ { "show sessions lines", NULL, SRV_CLOSE }, -ECONNRESET, "" },
+		{ { "show sessions lines", NULL, SRV_HANG }, -ETIMEDOUT, "" },
+	};
+	struct fakesrv f;
+
+	for (size_t i = 0; i < N(cases); i++) {
+		unsigned int n = 0;
+
+		srv_start(&f, &cases[i].c, 1);
+		assert_int_equal(ctlc_request_lines_timeout(f.dir, "show sessions lines", "sessions",
+							    300, count_line, &n), cases[i].err);
+		assert_string_equal(ctlc_detail(), cases[i].detail);
+		srv_stop(&f);
+	}
+}
+
 static void test_session_show_neither(void **state)
 {
 	static const struct canned bad[] = {
@@ -1424,8 +1598,11 @@ static void test_session_show_neither(void **state)
 	c.status = CLI_OK;
 	assert_int_equal(show_daemon(&cap, &c, 0, NULL), CLI_FAIL);
 	assert_string_equal(cap.out, "");
-	assert_string_equal(cap.err, "l2sec: malformed reply from l2secd "
-			    "(no \"sessions\" array)\n");
+	/* as lines: an element that is no record, and then no end line */
+	assert_string_equal(cap.err, "l2sec: skipping a malformed session record from l2secd: "
+			    "no valid tunnel_id\n"
+			    "l2sec: l2sec.ko is not loaded; asking l2secd: malformed reply from "
+			    "l2secd (the listing was cut short)\n");
 	cap_free(&cap);
 	srv_stop(&f);
 }
@@ -1939,6 +2116,8 @@ int main(void)
 		cmocka_unit_test(test_sel_match),
 		cmocka_unit_test(test_session_show_daemon),
 		cmocka_unit_test(test_session_show_neither),
+		cmocka_unit_test(test_session_show_many),
+		cmocka_unit_test(test_lines_malformed),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_select_e2e),
 		cmocka_unit_test(test_contract),
