@@ -284,6 +284,26 @@ wait_for 30 test -s "$run/status" && wait_for 10 jcheck "j['reprobe']['done']" <
 read -r sent answered <<<"$(status "['reprobe']['sent']" "['reprobe']['answered']")"
 check_eq "clients to the gateway: every echo answered" "$sent" "$answered"
 
+# what an operator types: `l2sec session show` lists every session, the module's joined
+# with l2secd's records, which come as lines a chunk at a time (daemon/ctl.h): once
+# built whole, l2secd's answer grew its RSS by some 6 kB a session for good, and from
+# some 37,000 sessions on the tool refused it (larger than 16 MiB)
+listed() {
+	l2 -j session show | python3 -c 'import json, sys
+j = json.load(sys.stdin)
+print(len(j), sum(1 for s in j if s.get("user") == "load"))'
+}
+rss_l0=$(gw_rss)
+tl0=$(date +%s.%N)
+check_eq "l2sec session show: all $N sessions, each with l2secd's record" "$N $N" "$(listed)"
+tl1=$(date +%s.%N)
+check_eq "... and again" "$N $N" "$(listed)"
+rss_l1=$(gw_rss)
+echo "session show: $(awk -v a="$tl0" -v b="$tl1" 'BEGIN {printf "%.2f", b - a}') s" \
+	"(guest clock), l2secd's RSS $rss_l0 -> $rss_l1 kB"
+check "listing them twice grew l2secd's RSS by at most 1 MiB" \
+	test $((rss_l1 - rss_l0)) -le 1024
+
 busy2=$(busy) dcpu2=$(gw_cpu)
 t2=$(date +%s.%N)
 kill -USR1 $load_pid
