@@ -680,32 +680,40 @@ static void client_timeout(struct ev_timer *t)
 }
 
 /*
- * Sends what there is, the next chunk of a listing when all was sent, until
- * the socket is full (the timeout starts again if anything went) or the
- * answer is all sent (or cannot be: the client is dropped, and a client of
- * a listing as lines sees no end line).
+ * Sends what there is, and the next chunk of a listing when all of it went:
+ * one chunk a callback, so that a client that reads as fast as the engine
+ * writes still lets the loop serve the peers between chunks (EPOLLOUT is
+ * level-triggered: the socket still writable, the next call comes at once).
+ * The timeout starts again whenever anything went. Once the answer is all
+ * sent, or cannot be, the client is dropped (one of a listing as lines
+ * then sees no end line).
  */
 static void client_write(struct ctl_client *c)
 {
 	struct ctl_out *o = &c->out;
-	bool progress = false;
+	bool refilled = false;
+	ssize_t n;
 
 	for (;;) {
-		ssize_t n;
-
-		if (o->off == o->len && (o->done || ctl_out_next(&c->ctl->src, o) || !o->len))
-			break;
+		if (o->off == o->len) {
+			if (o->done || refilled)
+				break;
+			if (ctl_out_next(&c->ctl->src, o) || !o->len)
+				goto drop;
+			refilled = true;
+		}
 		n = send(c->io.fd, o->buf + o->off, o->len - o->off, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno != EAGAIN)
-				break;
-			if (progress)
-				ev_timer_arm(c->ctl->loop, &c->timeout, CTL_CLIENT_TIMEOUT_MS);
+				goto drop;
 			return;
 		}
 		o->off += (size_t)n;
-		progress = true;
+		ev_timer_arm(c->ctl->loop, &c->timeout, CTL_CLIENT_TIMEOUT_MS);
 	}
+	if (!o->done)
+		return;		/* more next time */
+drop:
 	client_free(c);
 }
 

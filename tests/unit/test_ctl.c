@@ -17,6 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <cmocka.h>
 
 #include "ctl.h"
@@ -544,8 +548,8 @@ static void test_tool_reads_daemon(void **state)
 
 #define N_LIST 400u
 
-/* A fake LNS with N_LIST tunnels from as many peers, each with one call up. */
-static struct fake *many_tunnels(void)
+/* A fake LNS with N tunnels from as many peers, each with one call up. */
+static struct fake *many_tunnels(unsigned int n)
 {
 	struct l2sec_config cfg;
 	struct fake *f;
@@ -556,8 +560,10 @@ static struct fake *many_tunnels(void)
 	cfg.l2tp.require_ipsec = false;
 	cfg.l2tp.sccrq_rate = 100000;
 	cfg.l2tp.hello_interval_ms = 0;
+	cfg.l2tp.max_tunnels = 65535;
+	cfg.l2tp.max_sessions = 65535;
 	f = fake_new(&cfg);
-	for (unsigned int i = 0; i < N_LIST; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		struct lac l;
 		struct l2tp_msg m;
 		struct l2tp_hdr h;
@@ -571,7 +577,7 @@ static struct fake *many_tunnels(void)
 		assert_int_equal(lac_recv(&l, &m, &h, &p), L2TP_ICRP);
 		lac_iccn(&l, l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID));
 	}
-	assert_int_equal(f->lns->n_sessions, N_LIST);
+	assert_int_equal(f->lns->n_sessions, n);
 	return f;
 }
 
@@ -598,7 +604,7 @@ static void drain(const struct ctl_src *src, struct ctl_out *o, char **all, size
  */
 static void test_listing_lines(void **state)
 {
-	struct fake *f = many_tunnels();
+	struct fake *f = many_tunnels(N_LIST);
 	struct ctl_src src = { .lns = f->lns };
 	struct ctl_out o = { 0 };
 	struct l2tp_tunnel *next, *later;
@@ -661,7 +667,7 @@ static void test_listing_lines(void **state)
 static void test_listing_object(void **state)
 {
 	static const char *const reqs[] = { "show sessions", "show tunnels" };
-	struct fake *f = many_tunnels();
+	struct fake *f = many_tunnels(N_LIST);
 	struct ctl_src src = { .lns = f->lns };
 
 	(void)state;
@@ -697,7 +703,7 @@ static void test_listing_object(void **state)
  */
 static void test_listing_dropped(void **state)
 {
-	struct fake *f = many_tunnels();
+	struct fake *f = many_tunnels(N_LIST);
 	struct ctl_src src = { .lns = f->lns };
 	struct ctl_out o = { 0 }, o2 = { 0 };
 
@@ -733,6 +739,129 @@ static void test_listing_dropped(void **state)
 	fake_free(f);
 }
 
+/* The loop's passes left: the loop stops before its next wait once they are done. */
+static void passes(void *arg)
+{
+	unsigned int *n = arg;
+
+	if (!(*n)--)
+		evloop_stop(*(struct evloop **)(n + 2));
+}
+
+/* N passes of LOOP (each: one wait for events, and their callbacks). */
+static void run_passes(struct evloop *loop, unsigned int n)
+{
+	struct {
+		unsigned int n, pad;
+		struct evloop *loop;
+	} st = { n, 0, loop };
+
+	evloop_set_before_wait(loop, passes, &st);
+	assert_int_equal(evloop_run(loop), 0);
+	evloop_set_before_wait(loop, NULL, NULL);
+}
+
+/* LOOP runs until the LNS holds no walk. */
+static void no_cursor(void *arg)
+{
+	struct fake *f = arg;
+
+	if (!f->lns->cursors)
+		evloop_stop(f->loop);
+}
+
+/* What the socket has for FD now, appended to *ALL: its length. */
+static size_t take_now(int fd, char **all, size_t *len)
+{
+	char buf[8192];
+	size_t got = 0;
+	ssize_t r;
+
+	while ((r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		*all = realloc(*all, *len + (size_t)r + 1);
+		memcpy(*all + *len, buf, (size_t)r);
+		*len += (size_t)r;
+		(*all)[*len] = '\0';
+		got += (size_t)r;
+	}
+	return got;
+}
+
+/*
+ * Through the socket: a listing goes one chunk a pass of the loop even to a
+ * client that reads as fast as it is written, so that the peers are served
+ * between chunks; all of it arrives, with its end line. A client that stops
+ * reading is dropped 5 s after the last byte that went, and its walk with it
+ * (N_SOCK sessions, some 900 kB: more than the socket's buffer).
+ */
+#define N_SOCK 2000u
+static void test_listing_socket(void **state)
+{
+	struct fake *f = many_tunnels(N_SOCK);
+	struct ctl_src src = { .lns = f->lns };
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	static const char req[] = "show sessions lines\n";
+	char dir[] = "/tmp/l2sec-ctl-XXXXXX", *all = NULL;
+	size_t len = 0, got, n;
+	struct evloop *loop, *fake_loop;
+	struct timespec t0, t1;
+	struct ctl *ctl;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/s", dir);
+	/* the socket on a loop of its own with the real clock (the fake's has no epoll) */
+	loop = evloop_new(NULL, NULL);
+	assert_non_null(loop);
+	ctl = ctl_open(loop, sun.sun_path, &src);
+	assert_non_null(ctl);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+	run_passes(loop, 2);	/* the accept; the request and the first chunk */
+	got = take_now(fd, &all, &len);
+	assert_true(got >= CTL_CHUNK && got <= CTL_CHUNK + 2048);
+	for (n = 0; n < 100 && !(len && strstr(all, "{\"end\":")); n++) {
+		run_passes(loop, 1);
+		got = take_now(fd, &all, &len);
+		assert_true(got <= CTL_CHUNK + 2048);
+	}
+	assert_non_null(strstr(all, "{\"end\":\"sessions\",\"count\":2000}\n"));
+	n = 0;
+	for (const char *p = all; (p = strchr(p, '\n')); p++)
+		n++;
+	assert_int_equal(n, N_SOCK + 1);
+	free(all);
+	assert_null(f->lns->cursors);
+	close(fd);
+
+	/* a client that reads nothing: dropped 5 s after the first chunk went */
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+	/* the accept; the request and a chunk (a unix socket with a quarter of its buffer
+	 * queued is not writable: nothing more goes) */
+	run_passes(loop, 2);
+	assert_non_null(f->lns->cursors);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fake_loop = f->loop;
+	f->loop = loop;		/* no_cursor's way to stop it */
+	evloop_set_before_wait(loop, no_cursor, f);
+	assert_int_equal(evloop_run(loop), 0);
+	evloop_set_before_wait(loop, NULL, NULL);
+	f->loop = fake_loop;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_null(f->lns->cursors);
+	n = (size_t)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	assert_true(n >= 4500 && n < 10000);
+	close(fd);
+	ctl_close(ctl);
+	evloop_free(loop);
+	rmdir(dir);
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -746,6 +875,7 @@ int main(void)
 		cmocka_unit_test(test_listing_lines),
 		cmocka_unit_test(test_listing_object),
 		cmocka_unit_test(test_listing_dropped),
+		cmocka_unit_test(test_listing_socket),
 	};
 
 	return cmocka_run_group_tests_name("ctl", tests, NULL, NULL);
