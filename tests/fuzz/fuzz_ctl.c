@@ -180,7 +180,8 @@ static void list_next(struct sfake *sf)
 	CHECK(lst.len <= CTL_CHUNK + 4 * 4096);
 	lst_text = realloc(lst_text, lst_len + lst.len + 1);
 	CHECK(lst_text);
-	memcpy(lst_text + lst_len, lst.buf, lst.len);
+	if (lst.len)
+		memcpy(lst_text + lst_len, lst.buf, lst.len);
 	lst_len += lst.len;
 	lst_text[lst_len] = '\0';
 	lst.off = lst.len;
@@ -200,7 +201,8 @@ static void list_start(struct sfake *sf, uint8_t k)
 	CHECK(!lst.done && lst.len < 32);
 	lst_text = malloc(lst.len + 1);
 	CHECK(lst_text);
-	memcpy(lst_text, lst.buf, lst.len);
+	if (lst.len)	/* as lines nothing yet, and no buffer */
+		memcpy(lst_text, lst.buf, lst.len);
 	lst_len = lst.len;
 	lst_text[lst_len] = '\0';
 	lst.off = lst.len;
