@@ -115,9 +115,10 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request);
  * answer is some 45 MB, and json-c's objects for it were several times that,
  * allocated in one callback and kept by malloc afterwards. A chunk ends
  * after the tunnel (with all its sessions) that took it past CTL_CHUNK
- * bytes; between chunks the walk is an l2tp_lns_cursor, so tunnels may come
- * and go meanwhile: each listed is listed once, as it was when its chunk was
- * written. As lines, each object is a line and the last one is {"end":
+ * bytes, and the socket writes one chunk a pass of the event loop, however
+ * fast the client reads. Between chunks the walk is an l2tp_lns_cursor, so
+ * tunnels may come and go meanwhile: each listed is listed once, as it was
+ * when its chunk was written. As lines, each object is a line and the last one is {"end":
  * "tunnels" or "sessions", "count": the lines before it}.
  */
 #define CTL_CHUNK (64u << 10)
