@@ -320,16 +320,27 @@ static bool malformed(int err)
  */
 static int daemon_list(struct cli *c, struct dsess_list *d)
 {
+	struct json_object *reply;
 	int err;
 
 	memset(d, 0, sizeof(*d));
 	err = ctlc_request_lines(cli_runtime_dir(c), CTL_REQ_SHOW_SESSIONS " " CTL_REQ_LINES,
 				 CTL_K_SESSIONS, dsess_list_add, d);
+	if (err == -EREMOTEIO && !strcmp(ctlc_detail(), CTL_E_UNKNOWN)) {
+		/* an l2secd older than this tool (not restarted since an upgrade) */
+		dsess_list_free(d);
+		err = ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_SESSIONS, &reply);
+		if (!err)
+			err = dsess_parse(reply, d, &d->bad);
+		else
+			memset(d, 0, sizeof(*d));
+	} else if (!err) {
+		dsess_list_done(d);
+	}
 	if (err) {
 		dsess_list_free(d);
 		return err;
 	}
-	dsess_list_done(d);
 	if (d->bad)
 		c->status = CLI_FAIL;
 	return 0;
@@ -416,10 +427,27 @@ static int has_tunnel_line(struct json_object *o, void *arg)
 static int daemon_has_tunnel(struct cli *c, uint32_t tid)
 {
 	struct has_tunnel h = { .tid = tid };
+	struct json_object *reply, *arr;
+	size_t i, n;
+	int err;
 
-	if (ctlc_request_lines(cli_runtime_dir(c), CTL_REQ_SHOW_TUNNELS " " CTL_REQ_LINES,
-			       CTL_K_TUNNELS, has_tunnel_line, &h))
+	err = ctlc_request_lines(cli_runtime_dir(c), CTL_REQ_SHOW_TUNNELS " " CTL_REQ_LINES,
+				 CTL_K_TUNNELS, has_tunnel_line, &h);
+	if (!err)
+		return h.found;
+	if (err != -EREMOTEIO || strcmp(ctlc_detail(), CTL_E_UNKNOWN) ||
+	    ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_TUNNELS, &reply))
 		return -1;
+	/* an l2secd older than this tool: the listing as one object */
+	if (!json_object_object_get_ex(reply, CTL_K_TUNNELS, &arr) ||
+	    !json_object_is_type(arr, json_type_array)) {
+		json_object_put(reply);
+		return -1;
+	}
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++)
+		has_tunnel_line(json_object_get(json_object_array_get_idx(arr, i)), &h);
+	json_object_put(reply);
 	return h.found;
 }
 

@@ -1510,6 +1510,38 @@ static void test_session_show_many(void **state)
 	srv_stop(&f);
 }
 
+/*
+ * An l2secd older than the tool (not restarted since an upgrade) knows no
+ * listing as lines: the tool asks it for the listing as one object, as before.
+ */
+static void test_session_show_old_daemon(void **state)
+{
+	static const char unknown[] = "{\"error\":\"unknown request\"}\n";
+	static const struct canned old[] = {
+		{ "show sessions lines", unknown, SRV_ANSWER },
+		{ "show tunnels lines", unknown, SRV_ANSWER },
+		{ "show sessions", SESSIONS_REPLY, SRV_ANSWER },
+		{ "show tunnels", TUNNELS_REPLY, SRV_ANSWER },
+	};
+	struct cli c = { .status = CLI_OK };
+	struct capture cap;
+	struct fakesrv f;
+
+	srv_start(&f, old, N(old));
+	c.runtime_dir = f.dir;
+	assert_int_equal(show_daemon(&cap, &c, ARGS("user", "alice")), CLI_OK);
+	assert_string_equal(cap.err, "");
+	assert_int_equal(strncmp(cap.out, "session 7 tunnel 4711 ", 22), 0);
+	cap_free(&cap);
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "5")), CLI_OK);
+	assert_string_equal(cap.out, "");
+	cap_free(&cap);
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "6")), CLI_FAIL);
+	assert_string_equal(cap.err, "l2sec: no such tunnel 6\n");
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
 static int count_line(struct json_object *o, void *arg)
 {
 	(*(unsigned int *)arg)++;
@@ -2117,6 +2149,7 @@ int main(void)
 		cmocka_unit_test(test_session_show_daemon),
 		cmocka_unit_test(test_session_show_neither),
 		cmocka_unit_test(test_session_show_many),
+		cmocka_unit_test(test_session_show_old_daemon),
 		cmocka_unit_test(test_lines_malformed),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_select_e2e),
