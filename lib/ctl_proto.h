@@ -22,6 +22,18 @@
 #define CTL_REQ_HANDLE		"handle"	/* H: the module's handle of tunnel TID */
 /* after show tunnels or show sessions: one object a line, then the end's line */
 #define CTL_REQ_LINES		"lines"
+/*
+ * After "show sessions lines", in this order, each at most once: the
+ * sessions of tunnels with that local ID only, those whose PPP user is that
+ * name only (octet for octet). NAME is percent-encoded: every octet below
+ * 0x21 or above 0x7e, and '%', as '%' and two hex digits; 1 to 255 octets
+ * once decoded, none of them 0. A filter spares the daemon and the tool the
+ * sessions it leaves out; the tool still applies its own selectors to what
+ * comes. An l2secd older than the filters answers CTL_E_UNKNOWN.
+ */
+#define CTL_REQ_TUNNEL		"tunnel"	/* TID */
+#define CTL_REQ_USER		"user"		/* NAME */
+#define CTL_USER_MAX		255
 
 /* --- any reply --- */
 #define CTL_K_ERROR		"error"		/* string: the request failed */

@@ -15,8 +15,6 @@
 #include "ctl_proto.h"
 #include "ctlc.h"
 
-#define CTLC_REQ_MAX	255	/* the daemon's limit, with the '\n' */
-
 #ifndef JSON_TOKENER_VALIDATE_UTF8
 #define JSON_TOKENER_VALIDATE_UTF8 0	/* json-c < 0.15 */
 #endif
@@ -534,6 +532,42 @@ static size_t utf8_cut(const char *buf, size_t n)
 		return n;
 	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
 	return n - (lead - 1) < need ? lead - 1 : n;
+}
+
+/* Must octet C be percent-encoded in a request (lib/ctl_proto.h)? */
+static bool pct_needed(unsigned char c)
+{
+	return c < 0x21 || c > 0x7e || c == '%';
+}
+
+const char *ctlc_sessions_req(char *buf, uint32_t tid, const char *user)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n, need = 0;
+	const unsigned char *p;
+
+	n = (size_t)snprintf(buf, CTLC_REQ_MAX, "%s %s", CTL_REQ_SHOW_SESSIONS, CTL_REQ_LINES);
+	if (tid)
+		n += (size_t)snprintf(buf + n, CTLC_REQ_MAX - n, " %s %u", CTL_REQ_TUNNEL, tid);
+	if (!user || !*user)
+		return buf;
+	for (p = (const unsigned char *)user; *p; p++)
+		need += pct_needed(*p) ? 3 : 1;
+	/* what ctlc_request takes: shorter than CTLC_REQ_MAX */
+	if (n + strlen(CTL_REQ_USER) + 2 + need >= CTLC_REQ_MAX)
+		return buf;
+	n += (size_t)snprintf(buf + n, CTLC_REQ_MAX - n, " %s ", CTL_REQ_USER);
+	for (p = (const unsigned char *)user; *p; p++) {
+		if (pct_needed(*p)) {
+			buf[n++] = '%';
+			buf[n++] = hex[*p >> 4];
+			buf[n++] = hex[*p & 15];
+		} else {
+			buf[n++] = (char)*p;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
 }
 
 const char *ctlc_text(const char *s, char *buf, size_t size)

@@ -312,24 +312,42 @@ static bool malformed(int err)
 	return err == -EBADMSG || err == -EMSGSIZE || err == -EREMOTEIO;
 }
 
-/*
- * l2secd's records of every session into D (zeroed first): as lines, a record
- * at a time, so that neither side holds the whole listing as JSON (with
- * 100,000 sessions some 45 MB, more than ctlc takes as one reply). 0, or
- * the errors of ctlc_request_lines (D is freed then).
- */
-static int daemon_list(struct cli *c, struct dsess_list *d)
+/* Did l2secd answer "unknown request" (one older than this tool)? */
+static bool older_daemon(int err)
 {
+	return err == -EREMOTEIO && !strcmp(ctlc_detail(), CTL_E_UNKNOWN);
+}
+
+/*
+ * l2secd's records of the sessions of tunnel ID TID (0: every tunnel) and
+ * PPP user USER (NULL: any) into D (zeroed first), at least; the caller
+ * applies its selectors to them. As lines, a record at a time, so that
+ * neither side holds the whole listing as JSON (with 100,000 sessions some
+ * 45 MB, more than ctlc takes as one reply), and with the filters l2secd
+ * applies itself, so that it describes, and this tool parses, only the
+ * sessions asked for. 0, or the errors of ctlc_request_lines (D is freed
+ * then).
+ */
+static int daemon_list(struct cli *c, struct dsess_list *d, uint32_t tid, const char *user)
+{
+	static const char plain[] = CTL_REQ_SHOW_SESSIONS " " CTL_REQ_LINES;
+	const char *dir = cli_runtime_dir(c);
+	char req[CTLC_REQ_MAX];
 	struct json_object *reply;
 	int err;
 
 	memset(d, 0, sizeof(*d));
-	err = ctlc_request_lines(cli_runtime_dir(c), CTL_REQ_SHOW_SESSIONS " " CTL_REQ_LINES,
-				 CTL_K_SESSIONS, dsess_list_add, d);
-	if (err == -EREMOTEIO && !strcmp(ctlc_detail(), CTL_E_UNKNOWN)) {
-		/* an l2secd older than this tool (not restarted since an upgrade) */
+	ctlc_sessions_req(req, tid, user);
+	err = ctlc_request_lines(dir, req, CTL_K_SESSIONS, dsess_list_add, d);
+	/* l2secd older than this tool (not restarted since an upgrade): without filters */
+	if (older_daemon(err) && strcmp(req, plain)) {
 		dsess_list_free(d);
-		err = ctlc_request(cli_runtime_dir(c), CTL_REQ_SHOW_SESSIONS, &reply);
+		err = ctlc_request_lines(dir, plain, CTL_K_SESSIONS, dsess_list_add, d);
+	}
+	if (older_daemon(err)) {
+		/* older still: the listing as one object */
+		dsess_list_free(d);
+		err = ctlc_request(dir, CTL_REQ_SHOW_SESSIONS, &reply);
 		if (!err)
 			err = dsess_parse(reply, d, &d->bad);
 		else
@@ -350,12 +368,13 @@ static int daemon_list(struct cli *c, struct dsess_list *d)
  * l2secd's records for the join into D; none, quietly, when it cannot be
  * asked (not running, not root): the kernel's view is then shown as it is.
  */
-static void daemon_sessions(struct cli *c, struct dsess_list *d)
+static void daemon_sessions(struct cli *c, const struct session_filter *f,
+			    struct dsess_list *d)
 {
 	char why[256];
 	int err;
 
-	err = daemon_list(c, d);
+	err = daemon_list(c, d, f->tunnel_id, NULL);
 	if (!err || ctlc_unreachable(err))
 		return;
 	if (err == -ENOMEM) {
@@ -384,7 +403,7 @@ static int daemon_records(struct cli *c, const char *cmd, const struct session_f
 	char why[256], sel[sizeof(f->what)];
 	int err;
 
-	err = daemon_list(c, d);
+	err = daemon_list(c, d, f->tunnel_id, f->sel.user);
 	if (err == -ENOMEM) {
 		cli_err("out of memory for l2secd's sessions");
 		return -1;
@@ -459,7 +478,8 @@ int session_show_daemon(struct cli *c, const struct session_filter *f)
 	char why[256];
 	int err, ret;
 
-	err = daemon_list(c, &d);
+	/* with an id, "no such session" and "no session matches" need its other users' */
+	err = daemon_list(c, &d, f->tunnel_id, f->id ? NULL : f->sel.user);
 	if (err == -ENOMEM) {
 		cli_err("out of memory for l2secd's sessions");
 		return CLI_FAIL;
@@ -554,7 +574,7 @@ static int show(struct cli *c, const struct session_filter *f)
 	}
 	if (l.n) {
 		if (!dsess_sel_needs_daemon(&f->sel))
-			daemon_sessions(c, &d);
+			daemon_sessions(c, f, &d);
 		match = calloc(l.n, sizeof(*match));
 		if (!match) {
 			cli_err("out of memory");

@@ -8,7 +8,7 @@
  * all) gives a clear line and exit status 1, never a crash (run under ASan in
  * build/san/unit/).  `tunnel del` and `session del` go to the daemon and
  * turn its answers into exit status and one line.  And the daemon's own
- * answers (ctl_handle() with the scripted LAC of l2tp_fake.h) are read
+ * answers (ctl.c's, with the scripted LAC of l2tp_fake.h) are read
  * without a complaint.
  */
 #include <errno.h>
@@ -33,7 +33,9 @@
 
 #include "cli.h"
 #include "ctl.h"
+#include "ctl_proto.h"
 #include "ctlc.h"
+#include "ctl_text.h"
 #include "daemon_cmd.h"
 #include "dsess.h"
 #include "l2tp_fake.h"
@@ -56,7 +58,22 @@ enum srv_mode {
 	SRV_CLOSE,	/* close without answering */
 	SRV_MANY,	/* MANY_N sessions, more than CTLC_REPLY_MAX as one object */
 	SRV_LONG,	/* a line longer than CTLC_LINE_MAX */
+	SRV_AS_LINES,	/* the reply, a listing as one object, written as lines */
 };
+
+/*
+ * What a listing as lines asks the fake to leave out (lib/ctl_proto.h):
+ * l2secd's filters, which it applies as l2secd does. A listing canned as
+ * lines itself is an older l2secd's, which answers any filter "unknown
+ * request".
+ */
+struct srv_filter {
+	unsigned int tid;	/* 0: any */
+	char user[CTL_USER_MAX + 1];	/* "": any */
+};
+
+/* Every request the fake daemon got, a line each (srv_requests). */
+static char srv_log[128];
 
 #define MANY_N 60000u
 
@@ -90,11 +107,25 @@ static void write_all(int fd, const char *p, size_t len)
  * request with " lines" after it (daemon/ctl.h): each element a line, then
  * the end line; a reply that is no such listing goes as it is.
  */
-static void write_lines(int fd, const char *reply, const char *key)
+static bool filter_pass(const struct srv_filter *flt, struct json_object *e)
+{
+	struct json_object *v;
+
+	if (!flt)
+		return true;
+	if (flt->tid && (!json_object_object_get_ex(e, "tunnel_id", &v) ||
+			 (unsigned int)json_object_get_int(v) != flt->tid))
+		return false;
+	return !flt->user[0] || (json_object_object_get_ex(e, "user", &v) &&
+				 !strcmp(json_object_get_string(v), flt->user));
+}
+
+static void write_lines(int fd, const char *reply, const char *key,
+			const struct srv_filter *flt)
 {
 	struct json_object *o = json_tokener_parse(reply), *arr;
 	char end[96];
-	size_t i, n;
+	size_t i, n, shown = 0;
 
 	if (!o || !json_object_object_get_ex(o, key, &arr) ||
 	    !json_object_is_type(arr, json_type_array)) {
@@ -104,13 +135,16 @@ static void write_lines(int fd, const char *reply, const char *key)
 	}
 	n = json_object_array_length(arr);
 	for (i = 0; i < n; i++) {
-		const char *js = json_object_to_json_string_ext(json_object_array_get_idx(arr, i),
-								JSON_C_TO_STRING_PLAIN);
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		const char *js = json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN);
 
+		if (!filter_pass(flt, e))
+			continue;
 		write_all(fd, js, strlen(js));
 		write_all(fd, "\n", 1);
+		shown++;
 	}
-	snprintf(end, sizeof(end), "{\"end\":\"%s\",\"count\":%zu}\n", key, n);
+	snprintf(end, sizeof(end), "{\"end\":\"%s\",\"count\":%zu}\n", key, shown);
 	write_all(fd, end, strlen(end));
 	json_object_put(o);
 }
@@ -124,39 +158,76 @@ static void n_printf_end(int fd, unsigned int n)
 }
 
 /* MANY_N sessions of some 340 octets each, as lines or as one object. */
-static void write_many(int fd, bool lines)
+static void write_many(int fd, bool lines, const struct srv_filter *flt)
 {
-	char rec[512];
-	unsigned int i;
+	char rec[512], user[16];
+	unsigned int i, shown = 0;
 
 	if (!lines)
 		write_all(fd, "{\"sessions\":[", 13);
 	for (i = 0; i < MANY_N; i++) {
+		snprintf(user, sizeof(user), "user%06u", i);
+		if (flt && ((flt->tid && flt->tid != i % 65535 + 1) ||
+			    (flt->user[0] && strcmp(flt->user, user))))
+			continue;
+		shown++;
 		int n = snprintf(rec, sizeof(rec),
 				 "%s{\"tunnel_id\":%u,\"session_id\":%u,\"peer_tunnel_id\":1,"
 				 "\"peer_session_id\":1,\"peer\":\"198.51.100.%u\",\"peer_port\":1701,"
 				 "\"state\":\"established\",\"call_serial\":1,\"tx_speed\":0,"
 				 "\"uptime_ms\":123456,\"in_kernel\":true,\"ppp_rx\":12,\"ppp_tx\":13,"
-				 "\"require_ipsec\":true,\"datapath\":\"kernel\",\"user\":\"user%06u\","
+				 "\"require_ipsec\":true,\"datapath\":\"kernel\",\"user\":\"%s\","
 				 "\"ppp_phase\":\"network\",\"ipv4\":\"10.%u.%u.%u\",\"auth\":\"mschapv2\"}%s",
-				 !lines && i ? "," : "", i % 65535 + 1, i / 65535 + 1, i % 250 + 1, i,
+				 !lines && i ? "," : "", i % 65535 + 1, i / 65535 + 1, i % 250 + 1, user,
 				 i >> 16, (i >> 8) & 255, i & 255, lines ? "\n" : "");
 
 		write_all(fd, rec, (size_t)n);
 	}
 	if (lines)
-		n_printf_end(fd, MANY_N);
+		n_printf_end(fd, shown);
 	else
 		write_all(fd, "]}\n", 3);
+}
+
+/* "tunnel TID" and "user NAME" of a listing's request (lib/ctl_proto.h): 0, or -1. */
+static int parse_filter(const char *s, struct srv_filter *flt)
+{
+	size_t n = 0;
+	unsigned int c;
+
+	memset(flt, 0, sizeof(*flt));
+	if (!strncmp(s, " tunnel ", 8)) {
+		flt->tid = (unsigned int)strtoul(s + 8, (char **)&s, 10);
+		if (!flt->tid || flt->tid > 65535)
+			return -1;
+	}
+	if (!*s)
+		return 0;
+	if (strncmp(s, " user ", 6))
+		return -1;
+	for (s += 6; *s && n < CTL_USER_MAX; s++) {
+		if (*s == '%' && sscanf(s + 1, "%2x", &c) == 1 && c) {
+			flt->user[n++] = (char)c;
+			s += 2;
+		} else if (*s > ' ' && *s < 0x7f && *s != '%') {
+			flt->user[n++] = *s;
+		} else {
+			return -1;
+		}
+	}
+	return *s || !n ? -1 : 0;
 }
 
 static void serve_one(int fd, const struct canned *c, size_t n)
 {
 	static const char unknown[] = "{\"error\":\"unknown request\"}\n";
+	static const char usage[] = "{\"error\":\"usage: show sessions lines ...\"}\n";
+	struct srv_filter filter, *flt = NULL;
 	char req[256];
 	size_t len = 0, i;
 	const char *key = NULL;
 	ssize_t r;
+	FILE *log;
 
 	while (len < sizeof(req) - 1 && !memchr(req, '\n', len)) {
 		r = recv(fd, req + len, sizeof(req) - 1 - len, 0);
@@ -166,22 +237,40 @@ static void serve_one(int fd, const struct canned *c, size_t n)
 	}
 	req[len] = '\0';
 	*strchrnul(req, '\n') = '\0';
+	log = fopen(srv_log, "a");
+	if (log) {
+		fprintf(log, "%s\n", req);
+		fclose(log);
+	}
 	/* a listing as lines: from the canned answer of the listing, unless canned itself */
 	for (i = 0; i < n && strcmp(c[i].req, req); i++)
 		;
-	if (i == n && !strcmp(req, "show sessions lines"))
+	if (i == n && !strncmp(req, "show sessions lines", 19)) {
 		key = "sessions";
-	else if (i == n && !strcmp(req, "show tunnels lines"))
+		if (req[19]) {
+			/* filters: unknown to an older daemon, whose lines are canned */
+			for (i = 0; i < n && strcmp(c[i].req, "show sessions lines"); i++)
+				;
+			if (i < n)
+				goto unknown;
+			if (parse_filter(req + 19, &filter)) {
+				write_all(fd, usage, sizeof(usage) - 1);
+				return;
+			}
+			flt = &filter;
+		}
+		req[13] = '\0';
+	} else if (i == n && !strcmp(req, "show tunnels lines")) {
 		key = "tunnels";
-	if (key)
-		req[strlen(req) - strlen(" lines")] = '\0';
+		req[12] = '\0';
+	}
 	for (i = 0; i < n; i++) {
 		if (strcmp(c[i].req, req))
 			continue;
 		switch (c[i].mode) {
 		case SRV_ANSWER:
 			if (key)
-				write_lines(fd, c[i].reply, key);
+				write_lines(fd, c[i].reply, key, flt);
 			else
 				write_all(fd, c[i].reply, strlen(c[i].reply));
 			return;
@@ -200,7 +289,7 @@ static void serve_one(int fd, const struct canned *c, size_t n)
 		case SRV_CLOSE:
 			return;
 		case SRV_MANY:
-			write_many(fd, key != NULL);
+			write_many(fd, key != NULL, flt);
 			return;
 		case SRV_LONG: {
 			static char chunk[CTLC_LINE_MAX + 16];
@@ -209,8 +298,13 @@ static void serve_one(int fd, const struct canned *c, size_t n)
 			write_all(fd, chunk, sizeof(chunk));
 			return;
 		}
+		case SRV_AS_LINES:
+			write_lines(fd, c[i].reply, strstr(req, "tunnels") ? "tunnels" : "sessions",
+				    NULL);
+			return;
 		}
 	}
+unknown:
 	write_all(fd, unknown, sizeof(unknown) - 1);
 }
 
@@ -223,6 +317,7 @@ static void srv_start(struct fakesrv *f, const struct canned *c, size_t n)
 	strcpy(f->dir, "/tmp/l2sec-ctlc-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/%s", f->dir, CTLC_SOCK_NAME);
+	snprintf(srv_log, sizeof(srv_log), "%s/requests", f->dir);
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", f->path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(fd >= 0);
@@ -259,7 +354,24 @@ static void srv_stop(struct fakesrv *f)
 		waitpid(f->pid, NULL, 0);
 	}
 	unlink(f->path);
+	unlink(srv_log);
 	rmdir(f->dir);
+}
+
+/* The requests the fake daemon got so far, a line each (a string to free); then none. */
+static char *srv_requests(void)
+{
+	FILE *log = fopen(srv_log, "r");
+	char *text = calloc(1, 4096);
+
+	assert_non_null(text);
+	if (log) {
+		if (!fread(text, 1, 4095, log))
+			text[0] = '\0';
+		fclose(log);
+	}
+	unlink(srv_log);
+	return text;
 }
 
 /* --- output capture ------------------------------------------------------- */
@@ -1542,6 +1654,119 @@ static void test_session_show_old_daemon(void **state)
 	srv_stop(&f);
 }
 
+/*
+ * Selectors by user and tunnel are l2secd's filters too: the tool asks for
+ * those sessions alone (with 100,000 sessions, one record to describe and
+ * parse instead of all), the user name percent-encoded; with a session id,
+ * for its tunnel's, so that "no session matches" still tells the session
+ * that is there from one that is not; a name too long for a request line
+ * is the tool's selector alone. Deleting by user asks the same.
+ */
+static void test_session_show_filtered(void **state)
+{
+	static const struct canned srv[] = {
+		{ "show sessions", SESSIONS_REPLY, SRV_ANSWER },
+		{ "show tunnels", TUNNELS_REPLY, SRV_ANSWER },
+		{ "del session 9 1", "{\"deleted\":{\"tunnel_id\":9,\"session_id\":1}}\n",
+		  SRV_ANSWER },
+	};
+	struct cli c = { .status = CLI_OK };
+	struct capture cap;
+	struct fakesrv f;
+	char *reqs, longname[300];
+
+	srv_start(&f, srv, N(srv));
+	c.runtime_dir = f.dir;
+	free(srv_requests());
+	assert_int_equal(show_daemon(&cap, &c, ARGS("user", "alice")), CLI_OK);
+	assert_string_equal(cap.err, "");
+	assert_int_equal(strncmp(cap.out, "session 7 tunnel 4711 ", 22), 0);
+	assert_ptr_equal(strchr(cap.out, '\n'), cap.out + strlen(cap.out) - 1);
+	cap_free(&cap);
+	reqs = srv_requests();
+	assert_string_equal(reqs, "show sessions lines user alice\n");
+	free(reqs);
+
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "9", "user", "bob")), CLI_OK);
+	assert_int_equal(strncmp(cap.out, "session 1 tunnel 9 ", 19), 0);
+	cap_free(&cap);
+	reqs = srv_requests();
+	assert_string_equal(reqs, "show sessions lines tunnel 9 user bob\n");
+	free(reqs);
+
+	/* a space, '%' and a byte past ASCII, encoded; nobody has that name */
+	assert_int_equal(show_daemon(&cap, &c, ARGS("user", "corp 100%\\\xc3\xa9ve")),
+			 CLI_FAIL);
+	assert_string_equal(cap.out, "");
+	assert_non_null(strstr(cap.err, "no session matches user corp 100%"));
+	cap_free(&cap);
+	reqs = srv_requests();
+	assert_string_equal(reqs, "show sessions lines user corp%20100%25\\%C3%A9ve\n");
+	free(reqs);
+
+	/* session 2 of tunnel 4711 is there, without a user */
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "4711", "id", "2", "user", "alice")),
+			 CLI_FAIL);
+	assert_string_equal(cap.err, "l2sec: no session matches user alice\n");
+	cap_free(&cap);
+	reqs = srv_requests();
+	assert_string_equal(reqs, "show sessions lines tunnel 4711\n");
+	free(reqs);
+
+	/* 240 octets, 720 encoded: too long for a request line, so no filter by user */
+	memset(longname, '%', 240);
+	longname[240] = '\0';
+	assert_int_equal(show_daemon(&cap, &c, ARGS("user", longname)), CLI_FAIL);
+	assert_non_null(strstr(cap.err, "no session matches user %%%"));
+	cap_free(&cap);
+	reqs = srv_requests();
+	assert_string_equal(reqs, "show sessions lines\n");
+	free(reqs);
+
+	assert_int_equal(run(&cap, &c, ARGS("session", "del", "user", "bob"), session_main),
+			 CLI_OK);
+	assert_string_equal(cap.err, "");
+	assert_string_equal(cap.out, "deleted 1 session\n");
+	cap_free(&cap);
+	reqs = srv_requests();
+	assert_string_equal(reqs, "show sessions lines user bob\ndel session 9 1\n");
+	free(reqs);
+	srv_stop(&f);
+}
+
+/*
+ * An l2secd that lists as lines but knows no filters (the release before
+ * them) answers a filtered listing "unknown request": the tool asks for all
+ * the sessions as lines, and selects them itself.
+ */
+static void test_session_show_no_filters(void **state)
+{
+	static const struct canned old[] = {
+		{ "show sessions lines", SESSIONS_REPLY, SRV_AS_LINES },
+		{ "show tunnels lines", TUNNELS_REPLY, SRV_AS_LINES },
+	};
+	struct cli c = { .status = CLI_OK };
+	struct capture cap;
+	struct fakesrv f;
+	char *reqs;
+
+	srv_start(&f, old, N(old));
+	c.runtime_dir = f.dir;
+	free(srv_requests());
+	assert_int_equal(show_daemon(&cap, &c, ARGS("user", "bob")), CLI_OK);
+	assert_string_equal(cap.err, "");
+	assert_int_equal(strncmp(cap.out, "session 1 tunnel 9 ", 19), 0);
+	assert_ptr_equal(strchr(cap.out, '\n'), cap.out + strlen(cap.out) - 1);
+	cap_free(&cap);
+	reqs = srv_requests();
+	assert_string_equal(reqs, "show sessions lines user bob\nshow sessions lines\n");
+	free(reqs);
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "6")), CLI_FAIL);
+	assert_string_equal(cap.err, "l2sec: no such tunnel 6\n");
+	cap_free(&cap);
+	srv_stop(&f);
+}
+
 static int count_line(struct json_object *o, void *arg)
 {
 	(*(unsigned int *)arg)++;
@@ -1908,17 +2133,18 @@ static void test_select_e2e(void **state)
 /* l2secd's own IPsec check, as the daemon's answer counts it */
 static struct rxcheck daemon_rx = { .drops[RXCHECK_LOCAL] = 3 };
 
-/* ctl_handle()'s answer to REQ, as the socket carries it, parsed by the tool. */
+/* l2secd's answer to REQ as its socket writes it (a string to free). */
+static char *daemon_text(struct fake *f, const char *req)
+{
+	return ctl_text(&(struct ctl_src){ .lns = f->lns, .rx = &daemon_rx }, req);
+}
+
+/* l2secd's answer to REQ, as the socket carries it, parsed by the tool. */
 static struct json_object *daemon_answer(struct fake *f, const char *req)
 {
-	struct json_object *res, *o;
-	const char *s;
-	char *line;
+	struct json_object *o;
+	char *line = daemon_text(f, req);
 
-	res = ctl_handle(&(struct ctl_src){ .lns = f->lns, .rx = &daemon_rx }, req);
-	s = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
-	assert_true(asprintf(&line, "%s\n", s) > 0);
-	json_object_put(res);
 	assert_int_equal(ctlc_parse(line, strlen(line), &o), 0);
 	free(line);
 	return o;
@@ -2044,18 +2270,6 @@ static void test_contract(void **state)
 	fake_free(f);
 }
 
-/* ctl_handle()'s answer to REQ as the socket carries it (a string to free). */
-static char *daemon_line(struct fake *f, const char *req)
-{
-	struct json_object *res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, req);
-	char *line;
-
-	assert_true(asprintf(&line, "%s\n",
-			     json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN)) > 0);
-	json_object_put(res);
-	return line;
-}
-
 /* l2secd's own answers to del, served to the tool: success and each error. */
 static void test_contract_del(void **state)
 {
@@ -2091,10 +2305,10 @@ static void test_contract_del(void **state)
 	snprintf(rs, sizeof(rs), "del session %u %u", lac.lns_tid, sid);
 	snprintf(rt, sizeof(rt), "del tunnel %u", lac.lns_tid);
 	/* the errors first, while the objects are there, then the deletions */
-	answers[0] = (struct canned){ rs_gone, daemon_line(f, rs_gone), SRV_ANSWER };
-	answers[1] = (struct canned){ rt_gone, daemon_line(f, rt_gone), SRV_ANSWER };
-	answers[2] = (struct canned){ rs, daemon_line(f, rs), SRV_ANSWER };
-	answers[3] = (struct canned){ rt, daemon_line(f, rt), SRV_ANSWER };
+	answers[0] = (struct canned){ rs_gone, daemon_text(f, rs_gone), SRV_ANSWER };
+	answers[1] = (struct canned){ rt_gone, daemon_text(f, rt_gone), SRV_ANSWER };
+	answers[2] = (struct canned){ rs, daemon_text(f, rs), SRV_ANSWER };
+	answers[3] = (struct canned){ rt, daemon_text(f, rt), SRV_ANSWER };
 	srv_start(&srv, answers, N(answers));
 	c.runtime_dir = srv.dir;
 	snprintf(a1, sizeof(a1), "%u", lac.lns_tid);
@@ -2150,6 +2364,8 @@ int main(void)
 		cmocka_unit_test(test_session_show_neither),
 		cmocka_unit_test(test_session_show_many),
 		cmocka_unit_test(test_session_show_old_daemon),
+		cmocka_unit_test(test_session_show_filtered),
+		cmocka_unit_test(test_session_show_no_filters),
 		cmocka_unit_test(test_lines_malformed),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_select_e2e),
