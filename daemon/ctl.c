@@ -32,6 +32,8 @@
 #define CTL_REQ_MAX 256
 #define CTL_REQ_DEBUG_SECCOMP "debug seccomp"	/* tests only: ctl_src.test_hooks */
 #define CTL_CLIENT_TIMEOUT_MS 5000
+/* a listing's walk visits at most this many tunnels or sessions a chunk, listed or not */
+#define CTL_WALK_MAX 1024u
 
 #ifndef L2SEC_VERSION
 #define L2SEC_VERSION "unknown"
@@ -114,18 +116,6 @@ static struct json_object *tunnel_obj(struct l2tp_tunnel *t, struct ipsec *ipsec
 	return o;
 }
 
-static struct json_object *show_tunnels(struct l2tp_lns *lns, struct ipsec *ipsec)
-{
-	struct json_object *arr = json_object_new_array();
-	struct json_object *res = json_object_new_object();
-	uint64_t now = evloop_now(lns->loop);
-
-	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(lns); t; t = l2tp_lns_next_tunnel(t))
-		json_object_array_add(arr, tunnel_obj(t, ipsec, now));
-	json_object_object_add(res, CTL_K_TUNNELS, arr);
-	return res;
-}
-
 /*
  * A session's protection is its tunnel's: require-ipsec, the SA's mark the
  * tunnel is bound to (0: none, or bound by the module at its first packet)
@@ -172,21 +162,6 @@ static struct json_object *session_obj(struct l2tp_tunnel *t, struct l2tp_sessio
 	if (src->ss)
 		sessions_describe(src->ss, s, o);
 	return o;
-}
-
-static struct json_object *show_sessions(const struct ctl_src *src)
-{
-	struct json_object *arr = json_object_new_array();
-	struct json_object *res = json_object_new_object();
-	uint64_t now = evloop_now(src->lns->loop);
-
-	for (struct l2tp_tunnel *t = l2tp_lns_first_tunnel(src->lns); t;
-	     t = l2tp_lns_next_tunnel(t))
-		for (struct l2tp_session *s = l2tp_tunnel_first_session(t); s;
-		     s = l2tp_tunnel_next_session(s))
-			json_object_array_add(arr, session_obj(t, s, src, now));
-	json_object_object_add(res, CTL_K_SESSIONS, arr);
-	return res;
 }
 
 /* The authentication throttle's counters, in the ppp group (authlimit.h). */
@@ -523,10 +498,6 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request)
 		return del_tunnel(lns, src->ss, args);
 	if (words(request, CTL_REQ_DEL_SESSION, &args))
 		return del_session(lns, src->ss, args);
-	if (!strcmp(request, CTL_REQ_SHOW_TUNNELS))
-		return show_tunnels(lns, src->ipsec);
-	if (!strcmp(request, CTL_REQ_SHOW_SESSIONS))
-		return show_sessions(src);
 	if (!strcmp(request, CTL_REQ_SHOW_STATS))
 		return show_stats(src);
 	res = json_object_new_object();
@@ -582,42 +553,107 @@ static const char *list_key(const struct ctl_out *o)
 	return o->list == CTL_LIST_TUNNELS ? CTL_K_TUNNELS : CTL_K_SESSIONS;
 }
 
-/* The listing REQ asks for, or CTL_LIST_NONE; *LINES: as JSON lines. */
-static enum ctl_list listing(const char *req, bool *lines)
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A percent-encoded user name (lib/ctl_proto.h) to the end of S into OUT
+ * (CTL_USER_MAX + 1 octets): 0, or -1 when malformed (an octet that should
+ * have been encoded, a bad or 0 escape, none or more than CTL_USER_MAX).
+ */
+static int parse_user(const char *s, char *out)
+{
+	size_t n = 0;
+	int hi, lo;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '%') {
+			hi = hexval(s[1]);
+			lo = hi < 0 ? -1 : hexval(s[2]);
+			if (lo < 0 || !(hi | lo))
+				return -1;
+			c = (unsigned char)(hi << 4 | lo);
+			s += 2;
+		} else if (c < 0x21 || c > 0x7e) {
+			return -1;
+		}
+		if (n == CTL_USER_MAX)
+			return -1;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n ? 0 : -1;
+}
+
+/*
+ * Is REQ a listing? 1: yes, and O says which (list, lines, its filters); 0:
+ * no (ctl_handle answers it); -1: a listing with malformed filters.
+ */
+static int listing(const char *req, struct ctl_out *o)
 {
 	const char *args;
-	enum ctl_list l;
 
-	*lines = false;
 	if (words(req, CTL_REQ_SHOW_TUNNELS, &args))
-		l = CTL_LIST_TUNNELS;
+		o->list = CTL_LIST_TUNNELS;
 	else if (words(req, CTL_REQ_SHOW_SESSIONS, &args))
-		l = CTL_LIST_SESSIONS;
+		o->list = CTL_LIST_SESSIONS;
 	else
-		return CTL_LIST_NONE;
+		return 0;
+	if (!*args && args[-1] != ' ')
+		return 1;
+	if (!words(args, CTL_REQ_LINES, &args) || (!*args && args[-1] == ' ')) {
+		o->list = CTL_LIST_NONE;
+		return 0;	/* ctl_handle's "unknown request" */
+	}
+	o->lines = true;
 	if (!*args)
-		return l;
-	if (strcmp(args, CTL_REQ_LINES))
-		return CTL_LIST_NONE;	/* ctl_handle's "unknown request" */
-	*lines = true;
-	return l;
+		return 1;
+	if (o->list != CTL_LIST_SESSIONS)
+		goto bad;
+	if (words(args, CTL_REQ_TUNNEL, &args)) {
+		args = parse_id(args, &o->tid);
+		if (!args || (*args && *args != ' '))
+			goto bad;
+		if (!*args)
+			return 1;
+		args++;		/* "user NAME" must follow */
+	}
+	if (!words(args, CTL_REQ_USER, &args) || parse_user(args, o->user))
+		goto bad;
+	o->by_user = true;
+	return 1;
+bad:
+	o->list = CTL_LIST_NONE;
+	o->lines = o->by_user = false;
+	o->tid = 0;
+	return -1;
 }
 
 int ctl_out_start(const struct ctl_src *src, const char *request, struct ctl_out *o)
 {
 	struct json_object *res;
 	char head[32];
-	int err;
+	int err, r;
 
-	o->list = listing(request, &o->lines);
-	if (o->list != CTL_LIST_NONE) {
+	r = listing(request, o);
+	if (r > 0) {
 		l2tp_lns_cursor_start(src->lns, &o->cur);
 		if (o->lines)
 			return 0;
 		snprintf(head, sizeof(head), "{\"%s\":[", list_key(o));
 		return out_str(o, head);
 	}
-	res = ctl_handle(src, request);
+	res = r ? ctl_error(CTL_LIST_USAGE) : ctl_handle(src, request);
 	err = out_str(o, json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN)) ||
 	      out_str(o, "\n") ? -1 : 0;
 	json_object_put(res);
@@ -625,28 +661,48 @@ int ctl_out_start(const struct ctl_src *src, const char *request, struct ctl_out
 	return err;
 }
 
+/* Does session S pass the filters of O's listing? */
+static bool out_match(const struct ctl_src *src, const struct ctl_out *o,
+		      const struct l2tp_session *s)
+{
+	const char *user;
+
+	if (o->tid && s->tunnel->tid != o->tid)
+		return false;
+	if (!o->by_user)
+		return true;
+	user = src->ss ? sessions_user(src->ss, s) : NULL;
+	return user && !strcmp(user, o->user);
+}
+
 int ctl_out_next(const struct ctl_src *src, struct ctl_out *o)
 {
 	uint64_t now = evloop_now(src->lns->loop);
+	unsigned int visits = 0;
+	struct l2tp_session *s;
 	struct l2tp_tunnel *t;
 	char end[96];
 
 	o->len = o->off = 0;
 	if (o->list == CTL_LIST_NONE)
 		return 0;
-	while (o->len < CTL_CHUNK && (t = l2tp_lns_cursor_next(&o->cur))) {
+	while (o->len < CTL_CHUNK && visits++ < CTL_WALK_MAX) {
 		if (o->list == CTL_LIST_TUNNELS) {
+			t = l2tp_lns_cursor_next(&o->cur);
+			if (!t)
+				break;
 			if (out_elem(o, tunnel_obj(t, src->ipsec, now)))
 				return -1;
 			continue;
 		}
-		for (struct l2tp_session *s = l2tp_tunnel_first_session(t); s;
-		     s = l2tp_tunnel_next_session(s))
-			if (out_elem(o, session_obj(t, s, src, now)))
-				return -1;
+		s = l2tp_lns_cursor_next_session(&o->cur);
+		if (!s)
+			break;
+		if (out_match(src, o, s) && out_elem(o, session_obj(s->tunnel, s, src, now)))
+			return -1;
 	}
-	if (o->cur.next)
-		return 0;
+	if (l2tp_lns_cursor_more(&o->cur))
+		return 0;	/* more next time: perhaps nothing this time (the filters) */
 	l2tp_lns_cursor_stop(&o->cur);
 	if (o->lines)
 		snprintf(end, sizeof(end), "{\"%s\":\"%s\",\"%s\":%llu}\n", CTL_K_END,
@@ -698,9 +754,11 @@ static void client_write(struct ctl_client *c)
 		if (o->off == o->len) {
 			if (o->done || refilled)
 				break;
-			if (ctl_out_next(&c->ctl->src, o) || !o->len)
+			if (ctl_out_next(&c->ctl->src, o))
 				goto drop;
 			refilled = true;
+			if (!o->len)
+				return;	/* the walk passed over what its filters left out */
 		}
 		n = send(c->io.fd, o->buf + o->off, o->len - o->off, MSG_NOSIGNAL);
 		if (n < 0) {

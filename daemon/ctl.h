@@ -10,7 +10,9 @@
  * `show sessions lines` answer with the same objects one a line instead of
  * in an array, and a last line {"end": "tunnels" or "sessions", "count":
  * the lines before it}; the tool reads them so (tools/ctlc.h), a record at
- * a time. A listing is written as the client reads it (ctl_out below), and
+ * a time. `show sessions lines [tunnel TID] [user NAME]` lists only the
+ * sessions of that tunnel ID and PPP user (NAME percent-encoded, see
+ * lib/ctl_proto.h); malformed, it is {"error": "usage: ..."}. A listing is written as the client reads it (ctl_out below), and
  * a client that reads nothing for 5 s is dropped. Requests:
  *   show tunnels   {"tunnels": [{"tunnel_id", "peer_tunnel_id", "state",
  *                  "peer", "peer_port", "peer_host", "mark", "sessions",
@@ -70,6 +72,7 @@
 #include <json-c/json.h>
 
 #include "core/evloop.h"
+#include "ctl_proto.h"
 #include "l2tp/l2tp_lns.h"
 
 struct ctl;
@@ -105,7 +108,10 @@ struct ctl_src {
 
 struct ctl *ctl_open(struct evloop *loop, const char *path, const struct ctl_src *src);
 void ctl_close(struct ctl *ctl);
-/* The answer to one request line: a new JSON object (caller puts it). */
+/*
+ * The answer to one request line that is not a listing (show tunnels, show
+ * sessions: ctl_out alone writes those): a new JSON object (caller puts it).
+ */
 struct json_object *ctl_handle(const struct ctl_src *src, const char *request);
 
 /*
@@ -114,14 +120,21 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request);
  * time as the client reads it, never built whole: with 100,000 sessions the
  * answer is some 45 MB, and json-c's objects for it were several times that,
  * allocated in one callback and kept by malloc afterwards. A chunk ends
- * after the tunnel (with all its sessions) that took it past CTL_CHUNK
- * bytes, and the socket writes one chunk a pass of the event loop, however
- * fast the client reads. Between chunks the walk is an l2tp_lns_cursor, so
- * tunnels may come and go meanwhile: each listed is listed once, as it was
- * when its chunk was written. As lines, each object is a line and the last one is {"end":
- * "tunnels" or "sessions", "count": the lines before it}.
+ * after the element (a tunnel or a session) that took it past CTL_CHUNK
+ * bytes, or once the walk visited CTL_WALK_MAX elements (ctl.c), listed or
+ * not; the socket writes one chunk a pass of the event loop, however fast
+ * the client reads. Between chunks the walk is an l2tp_lns_cursor, so
+ * tunnels and sessions may come and go meanwhile: each listed is listed
+ * once, as it was when its chunk was written. As lines, each object is a
+ * line and the last one is {"end": "tunnels" or "sessions", "count": the
+ * lines before it}. `show sessions lines` may name a tunnel ID and a user
+ * (lib/ctl_proto.h): the walk then describes only the sessions that match
+ * (no counters asked of the data path for the others).
  */
 #define CTL_CHUNK (64u << 10)
+/* the answer to a listing's malformed filters: {"error": CTL_LIST_USAGE} */
+#define CTL_LIST_USAGE "usage: show sessions lines [tunnel TID] [user NAME] " \
+	"(TID a number from 1 to 65535, NAME percent-encoded)"
 
 enum ctl_list {
 	CTL_LIST_NONE,
@@ -135,6 +148,10 @@ struct ctl_out {
 	bool done;			/* buf holds the answer's last bytes */
 	enum ctl_list list;		/* a listing under way: more to come after buf */
 	bool lines;
+	/* show sessions lines tunnel TID user NAME: those sessions only (ctl_proto.h) */
+	uint16_t tid;			/* 0: any tunnel */
+	bool by_user;
+	char user[CTL_USER_MAX + 1];
 	uint64_t count;			/* the listing's elements so far */
 	struct l2tp_lns_cursor cur;
 };

@@ -2409,6 +2409,14 @@ const struct datapath_tun_stats *sessions_tun_stats(struct sessions *ss)
 	return &ss->parent_tun;
 }
 
+const char *sessions_user(const struct sessions *ss, const struct l2tp_session *ls)
+{
+	const struct sess *x = ls->ppp;
+
+	(void)ss;
+	return x ? ppp_user(x->ppp) : NULL;
+}
+
 void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 		       struct json_object *o)
 {

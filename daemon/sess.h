@@ -133,6 +133,13 @@ const struct authlimit_stats *sessions_auth_stats(struct sessions *ss);
 struct datapath_tun_stats;
 const struct datapath_tun_stats *sessions_tun_stats(struct sessions *ss);
 
+/*
+ * For the control socket: the PPP user name of session s as "user" of
+ * sessions_describe has it ("" before the client named one), or NULL when
+ * it has no PPP. No allocation, no system call: a listing's filter by user
+ * (ctl.c) asks it of every session before it describes the few that match.
+ */
+const char *sessions_user(const struct sessions *ss, const struct l2tp_session *s);
 /* For the control socket: PPP facts of one L2TP session, added to o. */
 void sessions_describe(const struct sessions *ss, const struct l2tp_session *s,
 		       struct json_object *o);

@@ -342,6 +342,9 @@ void l2tp_lns_unlink_session(struct l2tp_session *s)
 	struct l2tp_tunnel *t = s->tunnel;
 	struct l2tp_lns *lns = t->lns;
 
+	for (struct l2tp_lns_cursor *c = lns->cursors; c; c = c->link)
+		if (c->sess == s)
+			c->sess = s->next;
 	if (s->prev)
 		s->prev->next = s->next;
 	else
@@ -420,9 +423,12 @@ void l2tp_lns_unlink_tunnel(struct l2tp_tunnel *t)
 		lns->tunnel_list = t->next;
 	if (t->next)
 		t->next->prev = t->prev;
-	for (struct l2tp_lns_cursor *c = lns->cursors; c; c = c->link)
+	for (struct l2tp_lns_cursor *c = lns->cursors; c; c = c->link) {
 		if (c->next == t)
 			c->next = t->next;
+		if (c->sess && c->sess->tunnel == t)
+			c->sess = NULL;
+	}
 	htab_del(&lns->by_tid, &t->tid_node);
 	htab_del(&lns->by_id, &t->id_node);
 	lns->n_tunnels--;
@@ -468,6 +474,22 @@ struct l2tp_tunnel *l2tp_lns_cursor_next(struct l2tp_lns_cursor *c)
 	if (t)
 		c->next = t->next;
 	return t;
+}
+
+struct l2tp_session *l2tp_lns_cursor_next_session(struct l2tp_lns_cursor *c)
+{
+	struct l2tp_session *s;
+	struct l2tp_tunnel *t;
+
+	while (!c->sess) {
+		t = l2tp_lns_cursor_next(c);
+		if (!t)
+			return NULL;
+		c->sess = t->sessions;
+	}
+	s = c->sess;
+	c->sess = s->next;
+	return s;
 }
 
 void l2tp_lns_cursor_stop(struct l2tp_lns_cursor *c)

@@ -345,25 +345,41 @@ struct l2tp_session *l2tp_tunnel_first_session(const struct l2tp_tunnel *t);
 struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s);
 
 /*
- * A walk over the tunnels that pauses between event-loop callbacks: the
- * control socket streams `show sessions` a chunk at a time (ctl.c), and a
- * tunnel may be freed before the walk comes back. The LNS keeps its
- * cursors on a list: l2tp_lns_unlink_tunnel moves a cursor whose next
- * tunnel it is unlinking on to the one after, so a cursor never holds a
- * freed tunnel. The walk visits the tunnels linked when it started that
- * are still there when it reaches them (new ones are linked at the head,
- * behind it), each once. Unlinking costs one look at each cursor: keep
- * them few (ctl.c: one per control client, at most 16).
+ * A walk over the tunnels, or over the sessions, that pauses between
+ * event-loop callbacks: the control socket streams `show sessions` a chunk
+ * at a time (ctl.c), and a tunnel or a session may be freed before the walk
+ * comes back. The LNS keeps its cursors on a list: l2tp_lns_unlink_tunnel
+ * moves a cursor whose next tunnel it is unlinking on to the one after, and
+ * forgets the rest of that tunnel's sessions; l2tp_lns_unlink_session moves
+ * a cursor whose next session it is unlinking on to the one after. So a
+ * cursor never holds a freed tunnel or session. The walk visits the tunnels
+ * (sessions) linked when it started that are still there when it reaches
+ * them (new ones are linked at the head of their list, behind it), each
+ * once. Unlinking costs one look at each cursor: keep them few (ctl.c: one
+ * per control client, at most 16).
  */
 struct l2tp_lns_cursor {
 	struct l2tp_lns *lns;		/* NULL: not started, or stopped */
 	struct l2tp_tunnel *next;	/* the tunnel the walk visits next; NULL: the end */
+	/* a walk over the sessions: the next one of the tunnel it is in; NULL: none */
+	struct l2tp_session *sess;
 	struct l2tp_lns_cursor *link;	/* lns->cursors */
 };
 
 void l2tp_lns_cursor_start(struct l2tp_lns *lns, struct l2tp_lns_cursor *c);
 /* The next tunnel of the walk, or NULL at its end. */
 struct l2tp_tunnel *l2tp_lns_cursor_next(struct l2tp_lns_cursor *c);
+/*
+ * The next session of the walk (its tunnel is s->tunnel), or NULL at its
+ * end; tunnels without sessions are passed over. One walk is over tunnels
+ * or over sessions, not both.
+ */
+struct l2tp_session *l2tp_lns_cursor_next_session(struct l2tp_lns_cursor *c);
+/* Has the walk anything left to visit? */
+static inline bool l2tp_lns_cursor_more(const struct l2tp_lns_cursor *c)
+{
+	return c->next || c->sess;
+}
 /* Off the LNS's list; a cursor not started or stopped already is left alone. */
 void l2tp_lns_cursor_stop(struct l2tp_lns_cursor *c);
 

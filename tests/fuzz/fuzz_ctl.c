@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The control socket's request handling (ctl.c): request lines as the
- * socket hands them to ctl_handle, against an LNS with the PPP layer whose
+ * socket hands them to ctl_out, against an LNS with the PPP layer whose
  * tunnels and sessions a client dials, brings up and tears down meanwhile
  * (tests/fuzz/sess_fake.h).
  *
@@ -14,17 +14,21 @@
  *   5  "del tunnel" / "del session" of a tunnel or session that exists
  *      (payload[0] picks it, bit 7: the tunnel), through ctl_handle
  *   6  start a listing as the socket writes it (ctl_out_start; payload[0]:
- *      bit 0 tunnels, bit 1 as lines), ending the one under way
+ *      bit 0 tunnels, bit 1 as lines, bit 2 of one session's tunnel ID
+ *      (payload[1] picks it), bit 3 of a user (payload[2] picks it)),
+ *      ending the one under way
  *   7  the listing's next chunk (ctl_out_next): what is dialled, brought up,
  *      deleted and timed out between chunks is what the walk must survive
- * Oracles besides the sanitizers: every answer is one JSON object that
- * prints and parses back; "show tunnels" and "show sessions" list exactly
- * the LNS's tunnels and sessions; "show stats" counts agree with the
- * tables; a del of an existing, not closing object is "deleted" with its
- * IDs, anything else an "error" with a message. A listing's chunks stay
- * within CTL_CHUNK and a tunnel's sessions; as lines, each line is an object
- * and the end line counts the lines before it; as one object, its chunks
- * make one JSON object with the listing's array.
+ * Oracles besides the sanitizers: every answer, as the socket writes it, is
+ * one JSON object that prints and parses back, or as lines one object a
+ * line and the end line counting them; "show tunnels" and "show sessions"
+ * (and as lines without filters) list exactly the LNS's tunnels and
+ * sessions, with filters only what they let through (that tunnel ID, that
+ * user); "show stats" counts agree with the tables; a del of an existing,
+ * not closing object is "deleted" with its IDs, anything else an "error"
+ * with a message. A listing's chunks stay within CTL_CHUNK and one element;
+ * one that dials, deletes and times out between its chunks still is one
+ * listing, as lines or as one JSON object with the listing's array.
  */
 #include <json-c/json.h>
 #include <stdint.h>
@@ -61,22 +65,114 @@ static bool is_error(struct json_object *o)
 	return true;
 }
 
-/* One request; the answer checked against the tables as they were before it. */
+/* What a listing's filters let through (ctl_proto.h): the request's, as parsed by ctl.c. */
+struct filter {
+	uint16_t tid;			/* 0: any */
+	bool by_user;
+	char user[CTL_USER_MAX + 1];
+};
+
+/* Does listed element O pass F? */
+static bool passes(const struct filter *f, struct json_object *o)
+{
+	struct json_object *v;
+
+	if (f->tid && get_int(o, "tunnel_id") != f->tid)
+		return false;
+	if (!f->by_user)
+		return true;
+	return json_object_object_get_ex(o, "user", &v) && json_object_is_type(v, json_type_string) &&
+	       !strcmp(json_object_get_string(v), f->user);
+}
+
+/*
+ * TEXT, a listing as lines: each line an object its filters let through, the
+ * last the end line counting them; returns how many.
+ */
+static size_t check_lines(char *text, const char *list, const struct filter *f)
+{
+	struct json_object *o, *v;
+	char *line, *save = NULL;
+	size_t n = 0;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		o = json_tokener_parse(line);
+		CHECK(o && json_object_is_type(o, json_type_object));
+		if (json_object_object_get_ex(o, "end", &v)) {
+			CHECK(json_object_is_type(v, json_type_string) &&
+			      !strcmp(json_object_get_string(v), list));
+			CHECK(get_int(o, "count") == (int64_t)n);
+			CHECK(!strtok_r(NULL, "\n", &save));
+			json_object_put(o);
+			return n;
+		}
+		CHECK(passes(f, o));
+		n++;
+		json_object_put(o);
+	}
+	CHECK(0);	/* no end line */
+	return 0;
+}
+
+/* Appends what O holds to *TEXT (*LEN octets so far), as a client that read it. */
+static void take(struct ctl_out *o, char **text, size_t *len)
+{
+	/* a chunk ends after the element that took it past CTL_CHUNK */
+	CHECK(o->len <= CTL_CHUNK + 4096);
+	*text = realloc(*text, *len + o->len + 1);
+	CHECK(*text);
+	if (o->len)	/* as lines nothing before the first chunk, and no buffer */
+		memcpy(*text + *len, o->buf, o->len);
+	*len += o->len;
+	(*text)[*len] = '\0';
+	o->off = o->len;
+}
+
+/*
+ * One request, answered whole as the socket writes it, and checked against
+ * the tables as they were before it.
+ */
 static void request(struct sfake *sf, const char *req)
 {
 	struct l2tp_lns *lns = sf->f->lns;
 	struct ctl_src src = { .lns = lns, .ss = sf->ss };
 	unsigned int tunnels = lns->n_tunnels, sessions = lns->n_sessions;
 	struct json_object *res, *back;
-	const char *text;
+	struct ctl_out o = { 0 };
+	struct filter f = { 0 };
+	char *text = NULL;
+	size_t len = 0, n;
+	bool lines;
 
-	res = ctl_handle(&src, req);
+	CHECK(ctl_out_start(&src, req, &o) == 0);
+	for (;;) {
+		take(&o, &text, &len);
+		if (o.done)
+			break;
+		CHECK(ctl_out_next(&src, &o) == 0);
+	}
+	lines = o.lines;
+	f.tid = o.tid;
+	f.by_user = o.by_user;
+	memcpy(f.user, o.user, sizeof(f.user));
+	ctl_out_free(&o);
+	CHECK(len && text[len - 1] == '\n');
+	if (lines) {
+		n = check_lines(text, strncmp(req, "show tunnels", 12) ? "sessions" : "tunnels", &f);
+		if (!f.tid && !f.by_user)
+			CHECK(n == (strncmp(req, "show tunnels", 12) ? sessions : tunnels));
+		CHECK(n <= sessions || !strncmp(req, "show tunnels", 12));
+		free(text);
+		return;
+	}
+	text[len - 1] = '\0';
+	CHECK(len < (1u << 24) && !strchr(text, '\n'));
+	res = json_tokener_parse(text);
 	CHECK(res && json_object_is_type(res, json_type_object));
-	text = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN);
-	CHECK(text && strlen(text) < (1u << 24) && !strchr(text, '\n'));
-	back = json_tokener_parse(text);
+	back = json_tokener_parse(json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN));
 	CHECK(back && json_object_is_type(back, json_type_object));
 	json_object_put(back);
+	free(text);
 	if (!strcmp(req, "show tunnels")) {
 		CHECK(array_len(res, "tunnels") == tunnels);
 	} else if (!strcmp(req, "show sessions")) {
@@ -122,10 +218,12 @@ static void del(struct sfake *sf, uint8_t k)
 	json_object_put(res);
 }
 
-/* The listing under way (ops 6 and 7) and what it wrote so far. */
+/* The listing under way (ops 6 and 7), what it wrote so far and its filters. */
 static struct ctl_out lst;
 static char *lst_text;
 static size_t lst_len;
+static struct filter lst_filter;
+static const char *lst_list;
 
 static void list_end(void)
 {
@@ -138,35 +236,20 @@ static void list_end(void)
 /* The listing all written: the whole of it checked. */
 static void list_check(void)
 {
-	struct json_object *o, *v;
-	bool lines = lst.lines;
-	size_t n = 0;
-	char *line, *save = NULL;
+	struct json_object *o;
 
-	if (!lines) {
-		o = json_tokener_parse(lst_text);
-		CHECK(o && json_object_is_type(o, json_type_object));
-		CHECK(json_object_object_length(o) == 1);
-		json_object_object_foreach(o, k, a) {
-			CHECK(!strcmp(k, "tunnels") || !strcmp(k, "sessions"));
-			CHECK(json_object_is_type(a, json_type_array));
-		}
-		json_object_put(o);
+	if (lst.lines) {
+		check_lines(lst_text, lst_list, &lst_filter);
 		return;
 	}
-	for (line = strtok_r(lst_text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		o = json_tokener_parse(line);
-		CHECK(o && json_object_is_type(o, json_type_object));
-		if (json_object_object_get_ex(o, "end", &v)) {
-			CHECK(get_int(o, "count") == (int64_t)n);
-			CHECK(!strtok_r(NULL, "\n", &save));
-			json_object_put(o);
-			return;
-		}
-		n++;
-		json_object_put(o);
+	o = json_tokener_parse(lst_text);
+	CHECK(o && json_object_is_type(o, json_type_object));
+	CHECK(json_object_object_length(o) == 1);
+	json_object_object_foreach(o, k, a) {
+		CHECK(!strcmp(k, lst_list));
+		CHECK(json_object_is_type(a, json_type_array));
 	}
-	CHECK(0);	/* no end line */
+	json_object_put(o);
 }
 
 static void list_next(struct sfake *sf)
@@ -176,36 +259,44 @@ static void list_next(struct sfake *sf)
 	if (!lst_text || lst.done)
 		return;
 	CHECK(ctl_out_next(&src, &lst) == 0);
-	/* a chunk ends after the tunnel that took it past CTL_CHUNK: 4 sessions at most */
-	CHECK(lst.len <= CTL_CHUNK + 4 * 4096);
-	lst_text = realloc(lst_text, lst_len + lst.len + 1);
-	CHECK(lst_text);
-	if (lst.len)
-		memcpy(lst_text + lst_len, lst.buf, lst.len);
-	lst_len += lst.len;
-	lst_text[lst_len] = '\0';
-	lst.off = lst.len;
+	take(&lst, &lst_text, &lst_len);
 	if (lst.done)
 		list_check();
 }
 
-static void list_start(struct sfake *sf, uint8_t k)
+/* The users of sess_fake.h's users file, and one nobody is. */
+static const char *const list_users[] = { "alice", "bob", "carol", "nobody" };
+
+/*
+ * A listing: P[0] bit 0 tunnels, bit 1 as lines, bit 2 of the tunnel of an
+ * established session (P[1] picks it), bit 3 of a user (P[2] picks it).
+ */
+static void list_start(struct sfake *sf, const uint8_t *p, size_t n)
 {
 	struct ctl_src src = { .lns = sf->f->lns, .ss = sf->ss };
-	char req[32];
+	uint8_t k = n ? p[0] : 0;
+	struct l2tp_session *s;
+	char req[96];
+	int len;
 
 	list_end();
-	snprintf(req, sizeof(req), "show %s%s", k & 1 ? "tunnels" : "sessions",
-		 k & 2 ? " lines" : "");
+	memset(&lst_filter, 0, sizeof(lst_filter));
+	lst_list = k & 1 ? "tunnels" : "sessions";
+	len = snprintf(req, sizeof(req), "show %s%s", lst_list, k & 2 ? " lines" : "");
+	if ((k & 7) == 6 && (s = sf_session(sf, n > 1 ? p[1] : 0))) {
+		lst_filter.tid = s->tunnel->tid;
+		len += snprintf(req + len, sizeof(req) - (size_t)len, " tunnel %u",
+				lst_filter.tid);
+	}
+	if ((k & 11) == 10) {
+		lst_filter.by_user = true;
+		strcpy(lst_filter.user, list_users[(n > 2 ? p[2] : 0) % 4]);
+		snprintf(req + len, sizeof(req) - (size_t)len, " user %s", lst_filter.user);
+	}
 	CHECK(ctl_out_start(&src, req, &lst) == 0);
 	CHECK(!lst.done && lst.len < 32);
-	lst_text = malloc(lst.len + 1);
-	CHECK(lst_text);
-	if (lst.len)	/* as lines nothing yet, and no buffer */
-		memcpy(lst_text, lst.buf, lst.len);
-	lst_len = lst.len;
-	lst_text[lst_len] = '\0';
-	lst.off = lst.len;
+	CHECK(lst.tid == lst_filter.tid && lst.by_user == lst_filter.by_user);
+	take(&lst, &lst_text, &lst_len);
 }
 
 static void step(struct sfake *sf, uint8_t op, const uint8_t *p, size_t n)
@@ -242,7 +333,7 @@ static void step(struct sfake *sf, uint8_t op, const uint8_t *p, size_t n)
 		del(sf, n ? p[0] : 0);
 		break;
 	case 6:
-		list_start(sf, n ? p[0] : 0);
+		list_start(sf, p, n);
 		break;
 	case 7:
 		list_next(sf);

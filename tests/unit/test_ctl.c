@@ -25,10 +25,12 @@
 
 #include "ctl.h"
 #include "ctl_proto.h"
+#include "ctl_text.h"
 #include "dsess.h"
 #include "l2tp_fake.h"
 #include "core/log.h"
 #include "core/rxbatch.h"
+#include "core/util.h"
 #include "prom.h"
 
 static struct json_object *get(struct json_object *o, const char *k)
@@ -37,6 +39,47 @@ static struct json_object *get(struct json_object *o, const char *k)
 
 	assert_true(json_object_object_get_ex(o, k, &v));
 	return v;
+}
+
+/* An element of a listing: what a chunk may hold past CTL_CHUNK (ctl.h). */
+#define ELEM_MAX 2048u
+
+/* What O holds appended to *ALL, as a client that read it all. */
+static void drain_one(struct ctl_out *o, char **all, size_t *len)
+{
+	*all = realloc(*all, *len + o->len + 1);
+	assert_non_null(*all);
+	if (o->len)	/* as lines, nothing before the first chunk, and no buffer */
+		memcpy(*all + *len, o->buf, o->len);
+	*len += o->len;
+	(*all)[*len] = '\0';
+	o->off = o->len;
+}
+
+/*
+ * What O holds appended to *ALL, then its chunks until done; each chunk's
+ * size checked. A chunk may be empty while the walk goes on (its filters).
+ */
+static void drain(const struct ctl_src *src, struct ctl_out *o, char **all, size_t *len)
+{
+	for (;;) {
+		assert_true(o->len <= CTL_CHUNK + ELEM_MAX);
+		drain_one(o, all, len);
+		if (o->done)
+			break;
+		assert_int_equal(ctl_out_next(src, o), 0);
+	}
+}
+
+/* The answer to REQ (not as lines) as the socket writes it, parsed (the caller puts it). */
+static struct json_object *answer(const struct ctl_src *src, const char *req)
+{
+	char *text = ctl_text(src, req);
+	struct json_object *j = json_tokener_parse(text);
+
+	assert_non_null(j);
+	free(text);
+	return j;
 }
 
 /* The daemon's "version" and "show stats" answers as prometheus text (the caller frees it). */
@@ -79,7 +122,7 @@ static void test_show(void **state)
 	lac_iccn(&l, lns_sid);
 	fake_advance(f, 1500);
 
-	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "show tunnels");
+	res = answer(&(struct ctl_src){ .lns = f->lns }, "show tunnels");
 	arr = get(res, "tunnels");
 	assert_int_equal(json_object_array_length(arr), 1);
 	t = json_object_array_get_idx(arr, 0);
@@ -95,7 +138,7 @@ static void test_show(void **state)
 	assert_true(json_object_get_boolean(get(t, "in_kernel")));
 	json_object_put(res);
 
-	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "show sessions");
+	res = answer(&(struct ctl_src){ .lns = f->lns }, "show sessions");
 	arr = get(res, "sessions");
 	assert_int_equal(json_object_array_length(arr), 1);
 	t = json_object_array_get_idx(arr, 0);
@@ -141,7 +184,7 @@ static void test_show(void **state)
 	json_object_put(res);
 	json_object_put(ver);
 
-	res = ctl_handle(&(struct ctl_src){ .lns = f->lns }, "drop table tunnels");
+	res = answer(&(struct ctl_src){ .lns = f->lns }, "drop table tunnels");
 	assert_string_equal(json_object_get_string(get(res, "error")), "unknown request");
 	json_object_put(res);
 	fake_free(f);
@@ -178,7 +221,7 @@ static struct json_object *req(struct fake *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	return ctl_handle(&(struct ctl_src){ .lns = f->lns }, line);
+	return answer(&(struct ctl_src){ .lns = f->lns }, line);
 }
 
 /* RES is {"error": WANT}; it is put. */
@@ -581,22 +624,6 @@ static struct fake *many_tunnels(unsigned int n)
 	return f;
 }
 
-/* The chunks of O appended to *ALL until done; each chunk's size checked. */
-static void drain(const struct ctl_src *src, struct ctl_out *o, char **all, size_t *len)
-{
-	do {
-		/* whole tunnels past CTL_CHUNK: one session's object more at most here */
-		assert_true(o->len <= CTL_CHUNK + 2048);
-		*all = realloc(*all, *len + o->len + 1);
-		memcpy(*all + *len, o->buf, o->len);
-		*len += o->len;
-		(*all)[*len] = '\0';
-		o->off = o->len;
-		assert_int_equal(ctl_out_next(src, o), 0);
-	} while (o->len);
-	assert_true(o->done);
-}
-
 /*
  * `show sessions lines`, with tunnels freed between its chunks (the one the
  * walk would visit next among them) and one added: each session listed at
@@ -624,6 +651,7 @@ static void test_listing_lines(void **state)
 	len = o.len;
 	all[len] = '\0';
 	o.off = o.len;
+	assert_null(o.cur.sess);	/* a session a tunnel: the chunk ended with one */
 	/* the next tunnel of the walk, and one further on, go before the next chunk */
 	next = o.cur.next;
 	assert_non_null(next);
@@ -663,7 +691,10 @@ static void test_listing_lines(void **state)
 	fake_free(f);
 }
 
-/* `show tunnels` and `show sessions` as one object, streamed: what ctl_handle answers. */
+/*
+ * `show tunnels` and `show sessions` as one object, streamed: one JSON
+ * object whose array holds what the same listing as lines holds, in order.
+ */
 static void test_listing_object(void **state)
 {
 	static const char *const reqs[] = { "show sessions", "show tunnels" };
@@ -672,27 +703,218 @@ static void test_listing_object(void **state)
 
 	(void)state;
 	for (size_t r = 0; r < 2; r++) {
-		struct ctl_out o = { 0 };
-		struct json_object *j, *whole;
-		char *all = NULL;
-		size_t len = 0;
+		struct json_object *j, *arr, *e;
+		char lreq[32], *all, *lines, *line, *save = NULL;
+		size_t i = 0;
 
-		assert_int_equal(ctl_out_start(&src, reqs[r], &o), 0);
-		drain(&src, &o, &all, &len);
-		ctl_out_free(&o);
-		assert_true(len > CTL_CHUNK);
-		assert_int_equal(all[len - 1], '\n');
+		all = ctl_text(&src, reqs[r]);
+		assert_true(strlen(all) > CTL_CHUNK);
 		j = json_tokener_parse(all);
 		assert_non_null(j);
-		whole = ctl_handle(&src, reqs[r]);
-		assert_string_equal(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
-				    json_object_to_json_string_ext(whole, JSON_C_TO_STRING_PLAIN));
-		assert_int_equal(json_object_array_length(get(j, r ? "tunnels" : "sessions")),
-				 N_LIST);
+		arr = get(j, r ? "tunnels" : "sessions");
+		assert_int_equal(json_object_array_length(arr), N_LIST);
+		snprintf(lreq, sizeof(lreq), "%s lines", reqs[r]);
+		lines = ctl_text(&src, lreq);
+		for (line = strtok_r(lines, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save), i++) {
+			if (i == N_LIST) {
+				assert_non_null(strstr(line, "\"end\""));
+				break;
+			}
+			e = json_object_array_get_idx(arr, i);
+			assert_string_equal(line, json_object_to_json_string_ext(
+						    e, JSON_C_TO_STRING_PLAIN));
+		}
+		assert_int_equal(i, N_LIST);
 		json_object_put(j);
-		json_object_put(whole);
 		free(all);
+		free(lines);
 	}
+	fake_free(f);
+}
+
+/* A fake LNS with one tunnel of N sessions, all up. */
+static struct fake *one_tunnel(unsigned int n, struct lac *l)
+{
+	struct l2sec_config cfg;
+	struct l2tp_msg m;
+	struct l2tp_hdr h;
+	struct fake_pkt p;
+	struct fake *f;
+
+	log_setup(LOG_TARGET_STDERR, LOG_CRIT, "test");
+	config_defaults(&cfg);
+	strcpy(cfg.l2tp.hostname, "lns");
+	cfg.l2tp.require_ipsec = false;
+	cfg.l2tp.hello_interval_ms = 0;
+	cfg.l2tp.max_sessions = 65535;
+	cfg.l2tp.max_sessions_per_tunnel = 65535;
+	f = fake_new(&cfg);
+	lac_init(l, f, 0xc6336401, 1701, 0, 77);
+	lac_establish(l);
+	for (unsigned int i = 0; i < n; i++) {
+		f->n_out = 0;	/* the fake keeps 128 */
+		l->seen = 0;
+		lac_icrq(l, (uint16_t)(i + 1));
+		assert_int_equal(lac_recv(l, &m, &h, &p), L2TP_ICRP);
+		lac_iccn(l, l2tp_msg_u16(&m, AVP_ASSIGNED_SESSION_ID));
+	}
+	assert_int_equal(f->lns->n_sessions, n);
+	return f;
+}
+
+/* The lines of TEXT (a listing as lines) before its end line, which must count them. */
+static size_t count_lines(char *text, const char *list)
+{
+	char *line, *save = NULL;
+	size_t n = 0;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *j = json_tokener_parse(line), *v;
+
+		assert_non_null(j);
+		if (json_object_object_get_ex(j, "end", &v)) {
+			assert_string_equal(json_object_get_string(v), list);
+			assert_int_equal(json_object_get_int64(get(j, "count")), n);
+			assert_null(strtok_r(NULL, "\n", &save));
+			json_object_put(j);
+			return n;
+		}
+		n++;
+		json_object_put(j);
+	}
+	fail_msg("no end line");
+	return 0;
+}
+
+/*
+ * One tunnel with 1,500 sessions (a LAC's, max-sessions-per-tunnel up to
+ * 65,535): its sessions go a chunk at a time, not as one chunk of the whole
+ * tunnel (some 600 kB). The session the walk visits next is freed between
+ * two chunks, then the tunnel with all the rest: nothing freed is read
+ * (ASan), and what was listed is counted right.
+ */
+#define N_ONE 1500u
+static void test_listing_one_tunnel(void **state)
+{
+	struct lac l;
+	struct fake *f = one_tunnel(N_ONE, &l);
+	struct ctl_src src = { .lns = f->lns };
+	struct ctl_out o = { 0 };
+	struct l2tp_session *next;
+	char *all = NULL;
+	size_t len = 0;
+
+	(void)state;
+	free(ctl_text(&src, "show sessions"));	/* drain checks each chunk's size */
+	all = ctl_text(&src, "show sessions lines");
+	assert_int_equal(count_lines(all, "sessions"), N_ONE);
+	free(all);
+	all = NULL;
+
+	assert_int_equal(ctl_out_start(&src, "show sessions lines", &o), 0);
+	assert_int_equal(ctl_out_next(&src, &o), 0);
+	assert_true(o.len >= CTL_CHUNK && o.len <= CTL_CHUNK + ELEM_MAX);
+	drain_one(&o, &all, &len);
+	next = o.cur.sess;
+	assert_non_null(next);
+	l2tp_session_drop(next);
+	fake_advance(f, 1);	/* its deferred free */
+	assert_int_equal(ctl_out_next(&src, &o), 0);
+	assert_false(o.done);
+	drain(&src, &o, &all, &len);
+	ctl_out_free(&o);
+	assert_int_equal(count_lines(all, "sessions"), N_ONE - 1);
+	free(all);
+	all = NULL;
+	len = 0;
+
+	assert_int_equal(ctl_out_start(&src, "show sessions lines", &o), 0);
+	assert_int_equal(ctl_out_next(&src, &o), 0);
+	assert_non_null(o.cur.sess);
+	drain_one(&o, &all, &len);
+	l2tp_tunnel_destroy(f->lns->tunnel_list);
+	fake_advance(f, 1);
+	assert_null(o.cur.sess);
+	assert_int_equal(ctl_out_next(&src, &o), 0);
+	drain(&src, &o, &all, &len);
+	ctl_out_free(&o);
+	assert_true(count_lines(all, "sessions") < N_ONE / 2);
+	free(all);
+	fake_free(f);
+}
+
+/*
+ * `show sessions lines tunnel TID user NAME`: only the sessions asked for,
+ * walked CTL_WALK_MAX a chunk (a chunk may be empty); every malformed filter
+ * refused with the usage, not taken for another listing.
+ */
+static void test_listing_filters(void **state)
+{
+	static const char *const bad[] = {
+		"show sessions lines tunnel", "show sessions lines tunnel 0",
+		"show sessions lines tunnel 65536", "show sessions lines tunnel 05",
+		"show sessions lines tunnel 5 ", "show sessions lines tunnel 5x",
+		"show sessions lines user", "show sessions lines user ",
+		"show sessions lines user a b", "show sessions lines user %",
+		"show sessions lines user %4", "show sessions lines user %00",
+		"show sessions lines user %zz", "show sessions lines user \xc3\xa9",
+		"show sessions lines user a tunnel 5", "show tunnels lines tunnel 5",
+		"show tunnels lines user a", "show sessions lines tunnel 5 user",
+		"show sessions lines tunnel 5 tunnel 6", "show sessions lines user a user b",
+	};
+	struct fake *f = many_tunnels(N_LIST);
+	struct ctl_src src = { .lns = f->lns };
+	struct l2tp_tunnel *t = f->lns->tunnel_list->next;
+	struct ctl_out o = { 0 };
+	char req[320], *all = NULL, *p;
+	size_t len = 0;
+	struct json_object *res;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		res = answer(&src, bad[i]);
+		expect_error(res, CTL_LIST_USAGE);
+	}
+	/* 256 octets: one more than a user name may have */
+	strcpy(req, "show sessions lines user ");
+	p = req + strlen(req);
+	memset(p, 'u', 256);
+	p[256] = '\0';
+	expect_error(answer(&src, req), CTL_LIST_USAGE);
+	p[255] = '\0';		/* 255: a name, though no session has it */
+	all = ctl_text(&src, req);
+	assert_string_equal(all, "{\"end\":\"sessions\",\"count\":0}\n");
+	free(all);
+
+	snprintf(req, sizeof(req), "show sessions lines tunnel %u", t->tid);
+	all = ctl_text(&src, req);
+	p = strstr(all, "\"tunnel_id\":");
+	assert_non_null(p);
+	assert_int_equal(strtoul(p + 12, NULL, 10), t->tid);
+	assert_int_equal(count_lines(all, "sessions"), 1);
+	free(all);
+
+	/* no PPP layer here: no session has a user, %41 is 'A' */
+	all = ctl_text(&src, "show sessions lines user %41lice");
+	assert_string_equal(all, "{\"end\":\"sessions\",\"count\":0}\n");
+	free(all);
+	all = NULL;
+	fake_free(f);
+
+	/* the walk stops after CTL_WALK_MAX sessions a chunk, listed or not */
+	struct lac l;
+
+	f = one_tunnel(N_ONE, &l);
+	src.lns = f->lns;
+	assert_int_equal(ctl_out_start(&src, "show sessions lines user nobody", &o), 0);
+	assert_int_equal(ctl_out_next(&src, &o), 0);
+	assert_int_equal(o.len, 0);
+	assert_false(o.done);
+	drain(&src, &o, &all, &len);
+	ctl_out_free(&o);
+	assert_string_equal(all, "{\"end\":\"sessions\",\"count\":0}\n");
+	free(all);
 	fake_free(f);
 }
 
@@ -725,11 +947,17 @@ static void test_listing_dropped(void **state)
 
 	f = fake_new(NULL);
 	src.lns = f->lns;
-	assert_int_equal(ctl_out_start(&src, "show sessions nonsense", &o), 0);
-	assert_true(o.done);
-	o.buf[o.len] = '\0';	/* within its CTL_CHUNK octets */
-	assert_string_equal(o.buf, "{\"error\":\"unknown request\"}\n");
-	ctl_out_free(&o);
+	/* not listings: what ctl_handle says of any unknown request (a space too many) */
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const unknown[] = { "show sessions nonsense", "show sessions ",
+						       "show tunnels lines " };
+
+		assert_int_equal(ctl_out_start(&src, unknown[i], &o), 0);
+		assert_true(o.done);
+		o.buf[o.len] = '\0';	/* within its CTL_CHUNK octets */
+		assert_string_equal(o.buf, "{\"error\":\"unknown request\"}\n");
+		ctl_out_free(&o);
+	}
 	assert_int_equal(ctl_out_start(&src, "show sessions lines", &o), 0);
 	assert_int_equal(ctl_out_next(&src, &o), 0);
 	assert_true(o.done);
@@ -801,6 +1029,8 @@ static void test_listing_socket(void **state)
 	struct ctl_src src = { .lns = f->lns };
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	static const char req[] = "show sessions lines\n";
+	struct l2tp_tunnel *last;
+	char freq[64];
 	char dir[] = "/tmp/l2sec-ctl-XXXXXX", *all = NULL;
 	size_t len = 0, got, n;
 	struct evloop *loop, *fake_loop;
@@ -833,6 +1063,32 @@ static void test_listing_socket(void **state)
 		n++;
 	assert_int_equal(n, N_SOCK + 1);
 	free(all);
+	all = NULL;
+	len = 0;
+	assert_null(f->lns->cursors);
+	close(fd);
+
+	/*
+	 * One tunnel's sessions: the walk passes over CTL_WALK_MAX sessions a
+	 * pass and writes nothing in the first; the client still gets all.
+	 */
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	for (last = f->lns->tunnel_list; l2tp_lns_next_tunnel(last);)
+		last = l2tp_lns_next_tunnel(last);	/* the walk's last */
+	snprintf(freq, sizeof(freq), "show sessions lines tunnel %u\n", last->tid);
+	assert_int_equal(send(fd, freq, strlen(freq), 0), (ssize_t)strlen(freq));
+	run_passes(loop, 2);
+	assert_int_equal(take_now(fd, &all, &len), 0);
+	assert_non_null(f->lns->cursors);
+	for (n = 0; n < 10 && !(len && strstr(all, "{\"end\":")); n++) {
+		run_passes(loop, 1);
+		take_now(fd, &all, &len);
+	}
+	assert_non_null(all);
+	assert_int_equal(count_lines(all, "sessions"), 1);
+	free(all);
+	all = NULL;
 	assert_null(f->lns->cursors);
 	close(fd);
 
@@ -874,6 +1130,8 @@ int main(void)
 		cmocka_unit_test(test_del_bad),
 		cmocka_unit_test(test_listing_lines),
 		cmocka_unit_test(test_listing_object),
+		cmocka_unit_test(test_listing_one_tunnel),
+		cmocka_unit_test(test_listing_filters),
 		cmocka_unit_test(test_listing_dropped),
 		cmocka_unit_test(test_listing_socket),
 	};

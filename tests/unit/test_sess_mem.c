@@ -55,6 +55,9 @@
 #include "aaa.h"
 #include "ctl.h"
 #include "ctl_proto.h"
+#include "ctl_text.h"
+#include "ctlc.h"
+#include "dsess.h"
 #include "core/htab.h"
 #include "core/log.h"
 #include "addr/dhcp.h"
@@ -87,6 +90,7 @@ struct world {
 	uint32_t mark;			/* the next client's SA mark; 0: none */
 	bool radius;			/* RADIUS authenticates: its answer comes from the loop */
 	bool no_ra;			/* the next client gets IPv6CP but no prefix */
+	const char *user;		/* the next client's PAP user; NULL: alice */
 };
 
 struct client {
@@ -99,6 +103,7 @@ struct client {
 	uint8_t addr[4];
 	unsigned int ra, ipv4_in;
 	uint8_t ra_pfx[16];		/* the last RA's prefix */
+	const char *user;		/* its PAP user (password "pw") */
 };
 
 /* --- the data path: the TUN data path's switch, programmed by the LNS -------------- */
@@ -262,7 +267,8 @@ static void frame_in(struct client *c, const uint8_t *p, size_t n)
 static void pump(struct client *c, bool ipv6)
 {
 	struct fake *f = c->w->f;
-	static const uint8_t pap[] = { 5, 'a', 'l', 'i', 'c', 'e', 2, 'p', 'w' };
+	uint8_t pap[64];
+	size_t un = strlen(c->user);
 	static const uint8_t want4[] = { 3, 6, 0, 0, 0, 0 };
 	uint8_t want6[10] = { 1, 10, 0x02, 0, 0, 0, 0, 0, 0, 0 };
 	struct l2tp_hdr h;
@@ -277,7 +283,11 @@ static void pump(struct client *c, bool ipv6)
 		frame_in(c, p->buf + h.hdr_len, p->len - h.hdr_len);
 		if (c->lcp_ours && c->lcp_theirs && !c->auth_sent) {
 			c->auth_sent = true;
-			ppp_out(c, PPP_PAP, 1, 1, pap, sizeof(pap));
+			assert_true(un + 4 <= sizeof(pap));
+			pap[0] = (uint8_t)un;
+			memcpy(pap + 1, c->user, un);
+			memcpy(pap + 1 + un, "\2pw", 3);
+			ppp_out(c, PPP_PAP, 1, 1, pap, un + 4);
 		}
 		if (c->auth_ok && !c->ncp_sent) {
 			c->ncp_sent = true;
@@ -323,6 +333,7 @@ static bool client_try(struct world *w, struct client *c, unsigned int i, bool i
 
 	memset(c, 0, sizeof(*c));
 	c->w = w;
+	c->user = w->user ? w->user : "alice";
 	f->n_out = 0;	/* one client at a time: its packets from index 0 */
 	lac_init(&c->l, f, 0xc6336400 + i, 1701, w->mark, (uint16_t)(0x100 + i));
 	lac_sccrq(&c->l, NULL, 0, 0x0100);
@@ -432,6 +443,10 @@ static const char conf[] =
 	"named-pools = staff:10.78.0.10-10.78.0.11 guests:10.78.1.0/24\n"
 	"ipv6-prefix = 2001:db8:77::/48\n";
 
+/* alice, and for test_listing_user two more, one whose name must be encoded */
+static const char users_text[] =
+	"alice password pw\nbob password pw\n\"corp 100%\\\\eve\" password pw\n";
+
 static bool world_new(struct world *w, bool ipv6)
 {
 	struct l2sec_config cfg;
@@ -463,7 +478,7 @@ static bool world_new(struct world *w, bool ipv6)
 	assert_non_null(w->f->lns);
 	w->nd = netdev_open(DEV, NETDEV_TUN, 1400, w->f->cfg.local_ipv4);
 	assert_non_null(w->nd);
-	users = users_parse("alice password pw\n", 18, NULL, NULL);
+	users = users_parse(users_text, sizeof(users_text) - 1, NULL, NULL);
 	assert_non_null(users);
 	w->dp = datapath_tun(w->f->loop, w->nd, w->f->cfg.l2tp.max_tunnels,
 			     w->f->cfg.l2tp.max_sessions);
@@ -1555,6 +1570,64 @@ static void test_notice_lines(void **state)
 	world_free(&w);
 }
 
+/* The sessions a listing REQ gives (ctl.c's, read by the tool's reader): each has USER. */
+static size_t listed(struct world *w, const char *req, const char *user)
+{
+	struct ctl_src src = { .lns = w->f->lns, .ss = w->ss };
+	struct dsess_list d = { 0 };
+	char *text = ctl_text(&src, req);
+	size_t n;
+
+	assert_int_equal(ctlc_parse_lines(text, strlen(text), CTL_K_SESSIONS, dsess_list_add,
+					  &d), 0);
+	dsess_list_done(&d);
+	assert_int_equal(d.bad, 0);
+	for (size_t i = 0; i < d.n; i++)
+		assert_string_equal(d.v[i].s[DSESS_USER], user);
+	n = d.n;
+	dsess_list_free(&d);
+	free(text);
+	return n;
+}
+
+/*
+ * `l2sec session show user NAME` at 3 a.m. on a gateway of 100,000: l2secd
+ * lists that user's sessions alone (show sessions lines user NAME, as the
+ * tool asks it, the name percent-encoded), with the real PPP layer's users,
+ * and a tunnel ID narrows it further; a user nobody is has none.
+ */
+static void test_listing_user(void **state)
+{
+	static const char *const users[] = { "alice", "bob", "corp 100%\\eve", "bob",
+					      "alice", "alice" };
+	static const struct { const char *user; size_t n; } want[] = {
+		{ "alice", 3 }, { "bob", 2 }, { "corp 100%\\eve", 1 }, { "carol", 0 },
+		{ "alic", 0 },
+	};
+	struct client c[ARRAY_SIZE(users)];
+	char req[CTLC_REQ_MAX];
+	struct world w;
+
+	(void)state;
+	if (!world_new(&w, false))
+		skip();
+	for (size_t i = 0; i < ARRAY_SIZE(users); i++) {
+		w.user = users[i];
+		client_up(&w, &c[i], (unsigned int)i + 1, false);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		ctlc_sessions_req(req, 0, want[i].user);
+		assert_int_equal(listed(&w, req, want[i].user), want[i].n);
+	}
+	assert_string_equal(ctlc_sessions_req(req, 0, users[2]),
+			    "show sessions lines user corp%20100%25\\eve");
+	ctlc_sessions_req(req, c[3].l.lns_tid, "bob");
+	assert_int_equal(listed(&w, req, "bob"), 1);
+	ctlc_sessions_req(req, c[3].l.lns_tid, "alice");
+	assert_int_equal(listed(&w, req, "alice"), 0);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1572,6 +1645,7 @@ int main(void)
 		cmocka_unit_test(test_import_reloaded),
 		cmocka_unit_test(test_restart_negotiation),
 		cmocka_unit_test(test_notice_lines),
+		cmocka_unit_test(test_listing_user),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");
