@@ -291,7 +291,10 @@ check_eq "clients to the gateway: every echo answered" "$sent" "$answered"
 listed() {
 	l2 -j session show | python3 -c 'import json, sys
 j = json.load(sys.stdin)
-print(len(j), sum(1 for s in j if s.get("user") == "load"))'
+# for the selectors below: a tunnel ID, and how many sessions hold it
+t = j[len(j) // 2]["tunnel_id"] if j else 0
+open(sys.argv[1], "w").write("%d %d\n" % (t, sum(1 for s in j if s["tunnel_id"] == t)))
+print(len(j), sum(1 for s in j if s.get("user") == "load"))' "$run/selected"
 }
 rss_l0=$(gw_rss)
 tl0=$(date +%s.%N)
@@ -303,6 +306,22 @@ echo "session show: $(awk -v a="$tl0" -v b="$tl1" 'BEGIN {printf "%.2f", b - a}'
 	"(guest clock), l2secd's RSS $rss_l0 -> $rss_l1 kB"
 check "listing them twice grew l2secd's RSS by at most 1 MiB" \
 	test $((rss_l1 - rss_l0)) -le 1024
+
+# and with selectors: l2secd lists only the sessions of that tunnel ID and user (`show
+# sessions lines tunnel T user NAME`), not all N for the tool to pick from
+read -r sel_tid sel_n <"$run/selected"
+ts0=$(date +%s.%N)
+check_eq "l2sec session show tunnel $sel_tid user load: the $sel_n of that tunnel ID" \
+	"$sel_n" "$(l2 -j session show tunnel "$sel_tid" user load |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')"
+ts1=$(date +%s.%N)
+sel_out=$(l2 session show user nobody 2>&1) && sel_rc=0 || sel_rc=$?
+ts2=$(date +%s.%N)
+check_eq "l2sec session show user nobody: no session, said so" \
+	"1 l2sec: no session matches user nobody" "$sel_rc $sel_out"
+echo "session show tunnel $sel_tid user load: $(awk -v a="$ts0" -v b="$ts1" \
+	'BEGIN {printf "%.2f", b - a}') s, user nobody: $(awk -v a="$ts1" -v b="$ts2" \
+	'BEGIN {printf "%.2f", b - a}') s (guest clock)"
 
 busy2=$(busy) dcpu2=$(gw_cpu)
 t2=$(date +%s.%N)
