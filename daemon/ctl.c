@@ -553,17 +553,6 @@ static const char *list_key(const struct ctl_out *o)
 	return o->list == CTL_LIST_TUNNELS ? CTL_K_TUNNELS : CTL_K_SESSIONS;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * A percent-encoded user name (lib/ctl_proto.h) to the end of S into OUT
  * (CTL_USER_MAX + 1 octets): 0, or -1 when malformed (an octet that should
@@ -578,8 +567,8 @@ static int parse_user(const char *s, char *out)
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '%') {
-			hi = hexval(s[1]);
-			lo = hi < 0 ? -1 : hexval(s[2]);
+			hi = hex_nibble(s[1]);
+			lo = hi < 0 ? -1 : hex_nibble(s[2]);
 			if (lo < 0 || !(hi | lo))
 				return -1;
 			c = (unsigned char)(hi << 4 | lo);

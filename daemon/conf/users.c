@@ -196,17 +196,6 @@ static int split_fields(struct parse *p, unsigned int line, char *s,
 	}
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_nt(const char *s, size_t len, uint8_t out[MSCHAP_NT_HASH_LEN])
 {
 	size_t i;

@@ -591,11 +591,10 @@ static void test_tool_reads_daemon(void **state)
 
 #define N_LIST 400u
 
-/* A fake LNS with N tunnels from as many peers, each with one call up. */
-static struct fake *many_tunnels(unsigned int n)
+/* A fake LNS for thousands of tunnels and sessions, quiet, without IPsec. */
+static struct fake *big_lns(void)
 {
 	struct l2sec_config cfg;
-	struct fake *f;
 
 	log_setup(LOG_TARGET_STDERR, LOG_CRIT, "test");
 	config_defaults(&cfg);
@@ -605,7 +604,15 @@ static struct fake *many_tunnels(unsigned int n)
 	cfg.l2tp.hello_interval_ms = 0;
 	cfg.l2tp.max_tunnels = 65535;
 	cfg.l2tp.max_sessions = 65535;
-	f = fake_new(&cfg);
+	cfg.l2tp.max_sessions_per_tunnel = 65535;
+	return fake_new(&cfg);
+}
+
+/* A fake LNS with N tunnels from as many peers, each with one call up. */
+static struct fake *many_tunnels(unsigned int n)
+{
+	struct fake *f = big_lns();
+
 	for (unsigned int i = 0; i < n; i++) {
 		struct lac l;
 		struct l2tp_msg m;
@@ -736,20 +743,11 @@ static void test_listing_object(void **state)
 /* A fake LNS with one tunnel of N sessions, all up. */
 static struct fake *one_tunnel(unsigned int n, struct lac *l)
 {
-	struct l2sec_config cfg;
+	struct fake *f = big_lns();
 	struct l2tp_msg m;
 	struct l2tp_hdr h;
 	struct fake_pkt p;
-	struct fake *f;
 
-	log_setup(LOG_TARGET_STDERR, LOG_CRIT, "test");
-	config_defaults(&cfg);
-	strcpy(cfg.l2tp.hostname, "lns");
-	cfg.l2tp.require_ipsec = false;
-	cfg.l2tp.hello_interval_ms = 0;
-	cfg.l2tp.max_sessions = 65535;
-	cfg.l2tp.max_sessions_per_tunnel = 65535;
-	f = fake_new(&cfg);
 	lac_init(l, f, 0xc6336401, 1701, 0, 77);
 	lac_establish(l);
 	for (unsigned int i = 0; i < n; i++) {
