@@ -131,9 +131,9 @@ static void session_ipsec(const struct l2tp_tunnel *t, struct ipsec *ipsec,
 		ipsec_describe_tunnel(ipsec, t, o);
 }
 
-/* One session of `show sessions`. */
+/* One session of `show sessions`; without its data counters when NO_COUNTERS. */
 static struct json_object *session_obj(struct l2tp_tunnel *t, struct l2tp_session *s,
-				       const struct ctl_src *src, uint64_t now)
+				       const struct ctl_src *src, uint64_t now, bool no_counters)
 {
 	struct json_object *o = json_object_new_object();
 	char addr[INET6_ADDRSTRLEN];
@@ -160,7 +160,7 @@ static struct json_object *session_obj(struct l2tp_tunnel *t, struct l2tp_sessio
 	add_int(o, CTL_K_PPP_TX, (int64_t)s->tx_ppp);
 	session_ipsec(t, src->ipsec, o);
 	if (src->ss)
-		sessions_describe(src->ss, s, o);
+		sessions_describe(src->ss, s, !no_counters, o);
 	return o;
 }
 
@@ -554,16 +554,16 @@ static const char *list_key(const struct ctl_out *o)
 }
 
 /*
- * A percent-encoded user name (lib/ctl_proto.h) to the end of S into OUT
+ * A percent-encoded user name (lib/ctl_proto.h) from S to END into OUT
  * (CTL_USER_MAX + 1 octets): 0, or -1 when malformed (an octet that should
  * have been encoded, a bad or 0 escape, none or more than CTL_USER_MAX).
  */
-static int parse_user(const char *s, char *out)
+static int parse_user(const char *s, const char *end, char *out)
 {
 	size_t n = 0;
 	int hi, lo;
 
-	for (; *s; s++) {
+	for (; s < end; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '%') {
@@ -609,21 +609,29 @@ static int listing(const char *req, struct ctl_out *o)
 		return 1;
 	if (o->list != CTL_LIST_SESSIONS)
 		goto bad;
+	/* each word once, in this order, one space apart: something must follow a space */
 	if (words(args, CTL_REQ_TUNNEL, &args)) {
 		args = parse_id(args, &o->tid);
-		if (!args || (*args && *args != ' '))
+		if (!args || (*args && (*args++ != ' ' || !*args)))
 			goto bad;
-		if (!*args)
-			return 1;
-		args++;		/* "user NAME" must follow */
 	}
-	if (!words(args, CTL_REQ_USER, &args) || parse_user(args, o->user))
+	if (words(args, CTL_REQ_USER, &args)) {
+		const char *end = strchrnul(args, ' ');
+
+		if (parse_user(args, end, o->user))
+			goto bad;
+		o->by_user = true;
+		args = end;
+		if (*args && !*++args)
+			goto bad;
+	}
+	if (*args && strcmp(args, CTL_REQ_NO_COUNTERS))
 		goto bad;
-	o->by_user = true;
+	o->no_counters = !!*args;
 	return 1;
 bad:
 	o->list = CTL_LIST_NONE;
-	o->lines = o->by_user = false;
+	o->lines = o->by_user = o->no_counters = false;
 	o->tid = 0;
 	return -1;
 }
@@ -687,7 +695,8 @@ int ctl_out_next(const struct ctl_src *src, struct ctl_out *o)
 		s = l2tp_lns_cursor_next_session(&o->cur);
 		if (!s)
 			break;
-		if (out_match(src, o, s) && out_elem(o, session_obj(s->tunnel, s, src, now)))
+		if (out_match(src, o, s) &&
+		    out_elem(o, session_obj(s->tunnel, s, src, now, o->no_counters)))
 			return -1;
 	}
 	if (l2tp_lns_cursor_more(&o->cur))

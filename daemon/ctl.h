@@ -10,10 +10,13 @@
  * `show sessions lines` answer with the same objects one a line instead of
  * in an array, and a last line {"end": "tunnels" or "sessions", "count":
  * the lines before it}; the tool reads them so (tools/ctlc.h), a record at
- * a time. `show sessions lines [tunnel TID] [user NAME]` lists only the
- * sessions of that tunnel ID and PPP user (NAME percent-encoded, see
- * lib/ctl_proto.h); malformed, it is {"error": "usage: ..."}. A listing is written as the client reads it (ctl_out below), and
- * a client that reads nothing for 5 s is dropped. Requests:
+ * a time. `show sessions lines [tunnel TID] [user NAME] [no-counters]`
+ * lists only the sessions of that tunnel ID and PPP user (NAME
+ * percent-encoded, see lib/ctl_proto.h), and with no-counters without
+ * their data counters (rx_packets, rx_bytes, tx_packets, tx_bytes: a read
+ * of the data path each); malformed, it is {"error": "usage: ..."}. A listing is
+ * written as the client reads it (ctl_out below), and a client that reads
+ * nothing for 5 s is dropped. Requests:
  *   show tunnels   {"tunnels": [{"tunnel_id", "peer_tunnel_id", "state",
  *                  "peer", "peer_port", "peer_host", "mark", "sessions",
  *                  "uptime_ms", "require_ipsec", "in_kernel", "retransmits",
@@ -133,7 +136,7 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request);
  */
 #define CTL_CHUNK (64u << 10)
 /* the answer to a listing's malformed filters: {"error": CTL_LIST_USAGE} */
-#define CTL_LIST_USAGE "usage: show sessions lines [tunnel TID] [user NAME] " \
+#define CTL_LIST_USAGE "usage: show sessions lines [tunnel TID] [user NAME] [no-counters] " \
 	"(TID a number from 1 to 65535, NAME percent-encoded)"
 
 enum ctl_list {
@@ -152,6 +155,7 @@ struct ctl_out {
 	uint16_t tid;			/* 0: any tunnel */
 	bool by_user;
 	char user[CTL_USER_MAX + 1];
+	bool no_counters;		/* ... no-counters: without the data counters */
 	uint64_t count;			/* the listing's elements so far */
 	struct l2tp_lns_cursor cur;
 };

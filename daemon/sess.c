@@ -2417,7 +2417,24 @@ const char *sessions_user(const struct sessions *ss, const struct l2tp_session *
 	return x ? ppp_user(x->ppp) : NULL;
 }
 
-void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
+/*
+ * The session's data through the data path (the module's or the TUN switch's;
+ * under privsep through COUNTERS, whose refusal keeps the last read), to o.
+ */
+static void describe_counters(struct sess *x, struct json_object *o)
+{
+	counters_read(x);
+	json_object_object_add(o, CTL_K_DATA_RX_PACKETS, json_object_new_int64(
+				       (int64_t)x->last.in_packets));
+	json_object_object_add(o, CTL_K_DATA_RX_BYTES, json_object_new_int64(
+				       (int64_t)x->last.in_octets));
+	json_object_object_add(o, CTL_K_DATA_TX_PACKETS, json_object_new_int64(
+				       (int64_t)x->last.out_packets));
+	json_object_object_add(o, CTL_K_DATA_TX_BYTES, json_object_new_int64(
+				       (int64_t)x->last.out_octets));
+}
+
+void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls, bool counters,
 		       struct json_object *o)
 {
 	struct sess *x = ls->ppp;
@@ -2428,19 +2445,8 @@ void sessions_describe(const struct sessions *ss, const struct l2tp_session *ls,
 	json_object_object_add(o, CTL_K_DATAPATH, json_object_new_string(sessions_datapath(ss)));
 	if (!x)
 		return;
-	/*
-	 * Its data through the data path (the module's or the TUN switch's;
-	 * under privsep through COUNTERS, whose refusal keeps the last read).
-	 */
-	counters_read(x);
-	json_object_object_add(o, CTL_K_DATA_RX_PACKETS, json_object_new_int64(
-				       (int64_t)x->last.in_packets));
-	json_object_object_add(o, CTL_K_DATA_RX_BYTES, json_object_new_int64(
-				       (int64_t)x->last.in_octets));
-	json_object_object_add(o, CTL_K_DATA_TX_PACKETS, json_object_new_int64(
-				       (int64_t)x->last.out_packets));
-	json_object_object_add(o, CTL_K_DATA_TX_BYTES, json_object_new_int64(
-				       (int64_t)x->last.out_octets));
+	if (counters)
+		describe_counters(x, o);
 	json_object_object_add(o, CTL_K_USER, json_object_new_string(ppp_user(x->ppp)));
 	if (ppp_auth_method_name(x->ppp))
 		json_object_object_add(o, CTL_K_AUTH,

@@ -140,8 +140,12 @@ const struct datapath_tun_stats *sessions_tun_stats(struct sessions *ss);
  * (ctl.c) asks it of every session before it describes the few that match.
  */
 const char *sessions_user(const struct sessions *ss, const struct l2tp_session *s);
-/* For the control socket: PPP facts of one L2TP session, added to o. */
-void sessions_describe(const struct sessions *ss, const struct l2tp_session *s,
+/*
+ * For the control socket: PPP facts of one L2TP session, added to o; with
+ * counters its data counters too (a read of the data path, under privsep a
+ * round trip to the parent).
+ */
+void sessions_describe(const struct sessions *ss, const struct l2tp_session *s, bool counters,
 		       struct json_object *o);
 /*
  * privsep (engine/engine_priv.h): the privileged parent holds the pools, the

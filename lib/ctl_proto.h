@@ -25,7 +25,9 @@
 /*
  * After "show sessions lines", in this order, each at most once: the
  * sessions of tunnels with that local ID only, those whose PPP user is that
- * name only (octet for octet). NAME is percent-encoded: every octet below
+ * name only (octet for octet), and no data counters in the records (the
+ * data path's rx/tx packets and bytes: a read of it each, under privsep a
+ * round trip to the parent). NAME is percent-encoded: every octet below
  * 0x21 or above 0x7e, and '%', as '%' and two hex digits; 1 to 255 octets
  * once decoded, none of them 0. A filter spares the daemon and the tool the
  * sessions it leaves out; the tool still applies its own selectors to what
@@ -33,6 +35,7 @@
  */
 #define CTL_REQ_TUNNEL		"tunnel"	/* TID */
 #define CTL_REQ_USER		"user"		/* NAME */
+#define CTL_REQ_NO_COUNTERS	"no-counters"
 #define CTL_USER_MAX		255
 
 /* --- any reply --- */

@@ -540,33 +540,34 @@ static bool pct_needed(unsigned char c)
 	return c < 0x21 || c > 0x7e || c == '%';
 }
 
-const char *ctlc_sessions_req(char *buf, uint32_t tid, const char *user)
+const char *ctlc_sessions_req(char *buf, uint32_t tid, const char *user, bool counters)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t n, need = 0;
+	/* room for what follows the name: " no-counters" */
+	size_t n, need = 0, tail = counters ? 0 : 1 + strlen(CTL_REQ_NO_COUNTERS);
 	const unsigned char *p;
 
 	n = (size_t)snprintf(buf, CTLC_REQ_MAX, "%s %s", CTL_REQ_SHOW_SESSIONS, CTL_REQ_LINES);
 	if (tid)
 		n += (size_t)snprintf(buf + n, CTLC_REQ_MAX - n, " %s %u", CTL_REQ_TUNNEL, tid);
-	if (!user || !*user)
-		return buf;
-	for (p = (const unsigned char *)user; *p; p++)
+	for (p = (const unsigned char *)(user ? user : ""); *p; p++)
 		need += pct_needed(*p) ? 3 : 1;
 	/* what ctlc_request takes: shorter than CTLC_REQ_MAX */
-	if (n + strlen(CTL_REQ_USER) + 2 + need >= CTLC_REQ_MAX)
-		return buf;
-	n += (size_t)snprintf(buf + n, CTLC_REQ_MAX - n, " %s ", CTL_REQ_USER);
-	for (p = (const unsigned char *)user; *p; p++) {
-		if (pct_needed(*p)) {
-			buf[n++] = '%';
-			buf[n++] = hex[*p >> 4];
-			buf[n++] = hex[*p & 15];
-		} else {
-			buf[n++] = (char)*p;
+	if (need && n + strlen(CTL_REQ_USER) + 2 + need + tail < CTLC_REQ_MAX) {
+		n += (size_t)snprintf(buf + n, CTLC_REQ_MAX - n, " %s ", CTL_REQ_USER);
+		for (p = (const unsigned char *)user; *p; p++) {
+			if (pct_needed(*p)) {
+				buf[n++] = '%';
+				buf[n++] = hex[*p >> 4];
+				buf[n++] = hex[*p & 15];
+			} else {
+				buf[n++] = (char)*p;
+			}
 		}
+		buf[n] = '\0';
 	}
-	buf[n] = '\0';
+	if (!counters)
+		snprintf(buf + n, CTLC_REQ_MAX - n, " %s", CTL_REQ_NO_COUNTERS);
 	return buf;
 }
 

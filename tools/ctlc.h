@@ -78,13 +78,13 @@ int ctlc_request_lines_timeout(const char *runtime_dir, const char *req, const c
 
 /*
  * The request for l2secd's sessions as lines with its filters (lib/ctl_proto.h):
- * those of tunnel ID TID (0: any) and PPP user USER (NULL: any), into BUF
- * (CTLC_REQ_MAX octets). A user name too long for a request line once
- * encoded is left out; so the caller applies its own selectors to what
- * comes, as it must anyway. Returns BUF.
+ * those of tunnel ID TID (0: any) and PPP user USER (NULL: any), with their
+ * data counters or not (COUNTERS), into BUF (CTLC_REQ_MAX octets). A user
+ * name too long for a request line once encoded is left out; so the caller
+ * applies its own selectors to what comes, as it must anyway. Returns BUF.
  */
 #define CTLC_REQ_MAX	255	/* the daemon's limit, with the '\n' */
-const char *ctlc_sessions_req(char *buf, uint32_t tid, const char *user);
+const char *ctlc_sessions_req(char *buf, uint32_t tid, const char *user, bool counters);
 
 /* Parses the LEN bytes of a reply as ctlc_request() does; 0 or -errno. */
 int ctlc_parse(const char *buf, size_t len, struct json_object **out);

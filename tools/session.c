@@ -320,15 +320,17 @@ static bool older_daemon(int err)
 
 /*
  * l2secd's records of the sessions of tunnel ID TID (0: every tunnel) and
- * PPP user USER (NULL: any) into D (zeroed first), at least; the caller
- * applies its selectors to them. As lines, a record at a time, so that
+ * PPP user USER (NULL: any) into D (zeroed first), at least, with their data
+ * counters when COUNTERS (each a read of the data path for l2secd, under
+ * privsep a round trip to its parent); the caller applies its selectors. As lines, a record at a time, so that
  * neither side holds the whole listing as JSON (with 100,000 sessions some
  * 45 MB, more than ctlc takes as one reply), and with the filters l2secd
  * applies itself, so that it describes, and this tool parses, only the
  * sessions asked for. 0, or the errors of ctlc_request_lines (D is freed
  * then).
  */
-static int daemon_list(struct cli *c, struct dsess_list *d, uint32_t tid, const char *user)
+static int daemon_list(struct cli *c, struct dsess_list *d, uint32_t tid, const char *user,
+		       bool counters)
 {
 	static const char plain[] = CTL_REQ_SHOW_SESSIONS " " CTL_REQ_LINES;
 	const char *dir = cli_runtime_dir(c);
@@ -337,7 +339,7 @@ static int daemon_list(struct cli *c, struct dsess_list *d, uint32_t tid, const 
 	int err;
 
 	memset(d, 0, sizeof(*d));
-	ctlc_sessions_req(req, tid, user);
+	ctlc_sessions_req(req, tid, user, counters);
 	err = ctlc_request_lines(dir, req, CTL_K_SESSIONS, dsess_list_add, d);
 	/* l2secd older than this tool (not restarted since an upgrade): without filters */
 	if (older_daemon(err) && strcmp(req, plain)) {
@@ -374,7 +376,8 @@ static void daemon_sessions(struct cli *c, const struct session_filter *f,
 	char why[256];
 	int err;
 
-	err = daemon_list(c, d, f->tunnel_id, NULL);
+	/* the kernel's records have the data counters */
+	err = daemon_list(c, d, f->tunnel_id, NULL, false);
 	if (!err || ctlc_unreachable(err))
 		return;
 	if (err == -ENOMEM) {
@@ -403,7 +406,7 @@ static int daemon_records(struct cli *c, const char *cmd, const struct session_f
 	char why[256], sel[sizeof(f->what)];
 	int err;
 
-	err = daemon_list(c, d, f->tunnel_id, f->sel.user);
+	err = daemon_list(c, d, f->tunnel_id, f->sel.user, false);
 	if (err == -ENOMEM) {
 		cli_err("out of memory for l2secd's sessions");
 		return -1;
@@ -479,7 +482,7 @@ int session_show_daemon(struct cli *c, const struct session_filter *f)
 	int err, ret;
 
 	/* with an id, "no such session" and "no session matches" need its other users' */
-	err = daemon_list(c, &d, f->tunnel_id, f->id ? NULL : f->sel.user);
+	err = daemon_list(c, &d, f->tunnel_id, f->id ? NULL : f->sel.user, true);
 	if (err == -ENOMEM) {
 		cli_err("out of memory for l2secd's sessions");
 		return CLI_FAIL;

@@ -15,8 +15,8 @@
  *      (payload[0] picks it, bit 7: the tunnel), through ctl_handle
  *   6  start a listing as the socket writes it (ctl_out_start; payload[0]:
  *      bit 0 tunnels, bit 1 as lines, bit 2 of one session's tunnel ID
- *      (payload[1] picks it), bit 3 of a user (payload[2] picks it)),
- *      ending the one under way
+ *      (payload[1] picks it), bit 3 of a user (payload[2] picks it), bit 4
+ *      without data counters), ending the one under way
  *   7  the listing's next chunk (ctl_out_next): what is dialled, brought up,
  *      deleted and timed out between chunks is what the walk must survive
  * Oracles besides the sanitizers: every answer, as the socket writes it, is
@@ -70,6 +70,7 @@ struct filter {
 	uint16_t tid;			/* 0: any */
 	bool by_user;
 	char user[CTL_USER_MAX + 1];
+	bool no_counters;		/* no data counters in the records */
 };
 
 /* Does listed element O pass F? */
@@ -77,6 +78,9 @@ static bool passes(const struct filter *f, struct json_object *o)
 {
 	struct json_object *v;
 
+	if (f->no_counters && (json_object_object_get_ex(o, "rx_packets", NULL) ||
+			       json_object_object_get_ex(o, "tx_bytes", NULL)))
+		return false;
 	if (f->tid && get_int(o, "tunnel_id") != f->tid)
 		return false;
 	if (!f->by_user)
@@ -155,6 +159,7 @@ static void request(struct sfake *sf, const char *req)
 	f.tid = o.tid;
 	f.by_user = o.by_user;
 	memcpy(f.user, o.user, sizeof(f.user));
+	f.no_counters = o.no_counters;
 	ctl_out_free(&o);
 	CHECK(len && text[len - 1] == '\n');
 	if (lines) {
@@ -269,7 +274,8 @@ static const char *const list_users[] = { "alice", "bob", "carol", "nobody" };
 
 /*
  * A listing: P[0] bit 0 tunnels, bit 1 as lines, bit 2 of the tunnel of an
- * established session (P[1] picks it), bit 3 of a user (P[2] picks it).
+ * established session (P[1] picks it), bit 3 of a user (P[2] picks it), bit
+ * 4 without the data counters.
  */
 static void list_start(struct sfake *sf, const uint8_t *p, size_t n)
 {
@@ -291,11 +297,16 @@ static void list_start(struct sfake *sf, const uint8_t *p, size_t n)
 	if ((k & 11) == 10) {
 		lst_filter.by_user = true;
 		strcpy(lst_filter.user, list_users[(n > 2 ? p[2] : 0) % 4]);
-		snprintf(req + len, sizeof(req) - (size_t)len, " user %s", lst_filter.user);
+		len += snprintf(req + len, sizeof(req) - (size_t)len, " user %s", lst_filter.user);
+	}
+	if ((k & 19) == 18) {
+		lst_filter.no_counters = true;
+		snprintf(req + len, sizeof(req) - (size_t)len, " no-counters");
 	}
 	CHECK(ctl_out_start(&src, req, &lst) == 0);
 	CHECK(!lst.done && lst.len < 32);
-	CHECK(lst.tid == lst_filter.tid && lst.by_user == lst_filter.by_user);
+	CHECK(lst.tid == lst_filter.tid && lst.by_user == lst_filter.by_user &&
+	      lst.no_counters == lst_filter.no_counters);
 	take(&lst, &lst_text, &lst_len);
 }
 

@@ -82,7 +82,7 @@ static void check(struct sfake *sf)
 			struct in_addr a;
 			unsigned int mtu;
 
-			sessions_describe(sf->ss, s, o);
+			sessions_describe(sf->ss, s, true, o);
 			if (json_object_object_get_ex(o, "ipv4", &v)) {
 				CHECK(inet_pton(AF_INET, json_object_get_string(v), &a) == 1);
 				if (sessions_find_ipv4(sf->ss, a, &mtu)) {

@@ -860,6 +860,10 @@ static void test_listing_filters(void **state)
 		"show sessions lines user a tunnel 5", "show tunnels lines tunnel 5",
 		"show tunnels lines user a", "show sessions lines tunnel 5 user",
 		"show sessions lines tunnel 5 tunnel 6", "show sessions lines user a user b",
+		"show sessions lines user a ", "show sessions lines no-counters ",
+		"show sessions lines no-counters no-counters", "show sessions lines no-counters user a",
+		"show sessions lines user a  no-counters", "show sessions lines nocounters",
+		"show tunnels lines no-counters",
 	};
 	struct fake *f = many_tunnels(N_LIST);
 	struct ctl_src src = { .lns = f->lns };
@@ -891,6 +895,18 @@ static void test_listing_filters(void **state)
 	assert_non_null(p);
 	assert_int_equal(strtoul(p + 12, NULL, 10), t->tid);
 	assert_int_equal(count_lines(all, "sessions"), 1);
+	free(all);
+
+	all = ctl_text(&src, "show sessions lines no-counters");
+	assert_int_equal(count_lines(all, "sessions"), N_LIST);
+	free(all);
+	snprintf(req, sizeof(req), "show sessions lines tunnel %u no-counters", t->tid);
+	all = ctl_text(&src, req);
+	assert_int_equal(count_lines(all, "sessions"), 1);
+	free(all);
+	snprintf(req, sizeof(req), "show sessions lines tunnel %u user x no-counters", t->tid);
+	all = ctl_text(&src, req);
+	assert_int_equal(count_lines(all, "sessions"), 0);
 	free(all);
 
 	/* no PPP layer here: no session has a user, %41 is 'A' */

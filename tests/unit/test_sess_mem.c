@@ -702,7 +702,7 @@ static void assert_session_data(struct world *w, struct client *c, int64_t rx_pa
 	struct json_object *o = json_object_new_object(), *v;
 
 	assert_non_null(ls);
-	sessions_describe(w->ss, ls, o);
+	sessions_describe(w->ss, ls, true, o);
 	assert_true(json_object_object_get_ex(o, CTL_K_DATA_RX_PACKETS, &v));
 	assert_int_equal(json_object_get_int64(v), rx_packets);
 	assert_true(json_object_object_get_ex(o, CTL_K_DATA_RX_BYTES, &v));
@@ -1011,7 +1011,7 @@ static void assert_pool(struct world *w, struct client *c, const char *want, int
 							      c->lns_sid);
 
 	assert_non_null(ls);
-	sessions_describe(w->ss, ls, o);
+	sessions_describe(w->ss, ls, true, o);
 	if (want) {
 		assert_true(json_object_object_get_ex(o, CTL_K_POOL, &v));
 		assert_string_equal(json_object_get_string(v), want);
@@ -1605,7 +1605,8 @@ static void test_listing_user(void **state)
 		{ "alic", 0 },
 	};
 	struct client c[ARRAY_SIZE(users)];
-	char req[CTLC_REQ_MAX];
+	char req[CTLC_REQ_MAX], *text;
+	struct ctl_src src;
 	struct world w;
 
 	(void)state;
@@ -1615,16 +1616,28 @@ static void test_listing_user(void **state)
 		w.user = users[i];
 		client_up(&w, &c[i], (unsigned int)i + 1, false);
 	}
+	src = (struct ctl_src){ .lns = w.f->lns, .ss = w.ss };
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
-		ctlc_sessions_req(req, 0, want[i].user);
+		ctlc_sessions_req(req, 0, want[i].user, true);
 		assert_int_equal(listed(&w, req, want[i].user), want[i].n);
 	}
-	assert_string_equal(ctlc_sessions_req(req, 0, users[2]),
+	assert_string_equal(ctlc_sessions_req(req, 0, users[2], true),
 			    "show sessions lines user corp%20100%25\\eve");
-	ctlc_sessions_req(req, c[3].l.lns_tid, "bob");
+	ctlc_sessions_req(req, c[3].l.lns_tid, "bob", true);
 	assert_int_equal(listed(&w, req, "bob"), 1);
-	ctlc_sessions_req(req, c[3].l.lns_tid, "alice");
+	ctlc_sessions_req(req, c[3].l.lns_tid, "alice", true);
 	assert_int_equal(listed(&w, req, "alice"), 0);
+	/* the data counters, read of the data path for each session, only when asked for */
+	ctlc_sessions_req(req, c[3].l.lns_tid, "bob", true);
+	text = ctl_text(&src, req);
+	assert_non_null(strstr(text, "\"" CTL_K_DATA_RX_PACKETS "\":"));
+	free(text);
+	ctlc_sessions_req(req, c[3].l.lns_tid, "bob", false);
+	assert_int_equal(listed(&w, req, "bob"), 1);
+	text = ctl_text(&src, req);
+	assert_null(strstr(text, "\"" CTL_K_DATA_RX_PACKETS "\":"));
+	assert_null(strstr(text, "\"" CTL_K_DATA_TX_BYTES "\":"));
+	free(text);
 	world_free(&w);
 }
 

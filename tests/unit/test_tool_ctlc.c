@@ -189,7 +189,10 @@ static void write_many(int fd, bool lines, const struct srv_filter *flt)
 		write_all(fd, "]}\n", 3);
 }
 
-/* "tunnel TID" and "user NAME" of a listing's request (lib/ctl_proto.h): 0, or -1. */
+/*
+ * "tunnel TID", "user NAME" and "no-counters" of a listing's request
+ * (lib/ctl_proto.h; the fake's records have no counters anyway): 0, or -1.
+ */
 static int parse_filter(const char *s, struct srv_filter *flt)
 {
 	size_t n = 0;
@@ -201,11 +204,13 @@ static int parse_filter(const char *s, struct srv_filter *flt)
 		if (!flt->tid || flt->tid > 65535)
 			return -1;
 	}
+	if (!strcmp(s, " no-counters"))
+		return 0;
 	if (!*s)
 		return 0;
 	if (strncmp(s, " user ", 6))
 		return -1;
-	for (s += 6; *s && n < CTL_USER_MAX; s++) {
+	for (s += 6; *s && *s != ' ' && n < CTL_USER_MAX; s++) {
 		if (*s == '%' && sscanf(s + 1, "%2x", &c) == 1 && c) {
 			flt->user[n++] = (char)c;
 			s += 2;
@@ -215,7 +220,7 @@ static int parse_filter(const char *s, struct srv_filter *flt)
 			return -1;
 		}
 	}
-	return *s || !n ? -1 : 0;
+	return (*s && strcmp(s, " no-counters")) || !n ? -1 : 0;
 }
 
 static void serve_one(int fd, const struct canned *c, size_t n)
@@ -1729,9 +1734,31 @@ static void test_session_show_filtered(void **state)
 	assert_string_equal(cap.out, "deleted 1 session\n");
 	cap_free(&cap);
 	reqs = srv_requests();
-	assert_string_equal(reqs, "show sessions lines user bob\ndel session 9 1\n");
+	/* the records of del need no data counters */
+	assert_string_equal(reqs, "show sessions lines user bob no-counters\ndel session 9 1\n");
 	free(reqs);
 	srv_stop(&f);
+}
+
+/* The request for l2secd's sessions: its filters as they fit a request line. */
+static void test_sessions_req(void **state)
+{
+	char req[CTLC_REQ_MAX], name[CTL_USER_MAX + 1];
+
+	assert_string_equal(ctlc_sessions_req(req, 0, NULL, true), "show sessions lines");
+	assert_string_equal(ctlc_sessions_req(req, 0, "", false),
+			    "show sessions lines no-counters");
+	assert_string_equal(ctlc_sessions_req(req, 65535, "a b%c\x7f\xff", false),
+			    "show sessions lines tunnel 65535 user a%20b%25c%7F%FF no-counters");
+	/* 254 octets at most: a name that leaves no room for what follows it is left out */
+	memset(name, 'x', 216);
+	name[216] = '\0';
+	assert_int_equal(strlen(ctlc_sessions_req(req, 65535, name, true)), 254);
+	assert_string_equal(ctlc_sessions_req(req, 65535, name, false),
+			    "show sessions lines tunnel 65535 no-counters");
+	memset(name, ' ', 255);
+	name[255] = '\0';
+	assert_string_equal(ctlc_sessions_req(req, 0, name, true), "show sessions lines");
 }
 
 /*
@@ -2365,6 +2392,7 @@ int main(void)
 		cmocka_unit_test(test_session_show_many),
 		cmocka_unit_test(test_session_show_old_daemon),
 		cmocka_unit_test(test_session_show_filtered),
+		cmocka_unit_test(test_sessions_req),
 		cmocka_unit_test(test_session_show_no_filters),
 		cmocka_unit_test(test_lines_malformed),
 		cmocka_unit_test(test_del),
