@@ -44,33 +44,6 @@ static struct json_object *get(struct json_object *o, const char *k)
 /* An element of a listing: what a chunk may hold past CTL_CHUNK (ctl.h). */
 #define ELEM_MAX 2048u
 
-/* What O holds appended to *ALL, as a client that read it all. */
-static void drain_one(struct ctl_out *o, char **all, size_t *len)
-{
-	*all = realloc(*all, *len + o->len + 1);
-	assert_non_null(*all);
-	if (o->len)	/* as lines, nothing before the first chunk, and no buffer */
-		memcpy(*all + *len, o->buf, o->len);
-	*len += o->len;
-	(*all)[*len] = '\0';
-	o->off = o->len;
-}
-
-/*
- * What O holds appended to *ALL, then its chunks until done; each chunk's
- * size checked. A chunk may be empty while the walk goes on (its filters).
- */
-static void drain(const struct ctl_src *src, struct ctl_out *o, char **all, size_t *len)
-{
-	for (;;) {
-		assert_true(o->len <= CTL_CHUNK + ELEM_MAX);
-		drain_one(o, all, len);
-		if (o->done)
-			break;
-		assert_int_equal(ctl_out_next(src, o), 0);
-	}
-}
-
 /* The answer to REQ (not as lines) as the socket writes it, parsed (the caller puts it). */
 static struct json_object *answer(const struct ctl_src *src, const char *req)
 {
@@ -672,7 +645,7 @@ static void test_listing_lines(void **state)
 	lac_init(&l, f, 0xcb007101, 1701, 0, 9999);
 	lac_establish(&l);
 	assert_int_equal(ctl_out_next(&src, &o), 0);
-	drain(&src, &o, &all, &len);
+	ctl_text_drain(&src, &o, &all, &len, ELEM_MAX);
 	ctl_out_free(&o);
 
 	for (line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -804,7 +777,7 @@ static void test_listing_one_tunnel(void **state)
 	size_t len = 0;
 
 	(void)state;
-	free(ctl_text(&src, "show sessions"));	/* drain checks each chunk's size */
+	free(ctl_text(&src, "show sessions"));	/* ctl_text checks each chunk's size */
 	all = ctl_text(&src, "show sessions lines");
 	assert_int_equal(count_lines(all, "sessions"), N_ONE);
 	free(all);
@@ -813,14 +786,14 @@ static void test_listing_one_tunnel(void **state)
 	assert_int_equal(ctl_out_start(&src, "show sessions lines", &o), 0);
 	assert_int_equal(ctl_out_next(&src, &o), 0);
 	assert_true(o.len >= CTL_CHUNK && o.len <= CTL_CHUNK + ELEM_MAX);
-	drain_one(&o, &all, &len);
+	ctl_text_take(&o, &all, &len);
 	next = o.cur.sess;
 	assert_non_null(next);
 	l2tp_session_drop(next);
 	fake_advance(f, 1);	/* its deferred free */
 	assert_int_equal(ctl_out_next(&src, &o), 0);
 	assert_false(o.done);
-	drain(&src, &o, &all, &len);
+	ctl_text_drain(&src, &o, &all, &len, ELEM_MAX);
 	ctl_out_free(&o);
 	assert_int_equal(count_lines(all, "sessions"), N_ONE - 1);
 	free(all);
@@ -830,12 +803,12 @@ static void test_listing_one_tunnel(void **state)
 	assert_int_equal(ctl_out_start(&src, "show sessions lines", &o), 0);
 	assert_int_equal(ctl_out_next(&src, &o), 0);
 	assert_non_null(o.cur.sess);
-	drain_one(&o, &all, &len);
+	ctl_text_take(&o, &all, &len);
 	l2tp_tunnel_destroy(f->lns->tunnel_list);
 	fake_advance(f, 1);
 	assert_null(o.cur.sess);
 	assert_int_equal(ctl_out_next(&src, &o), 0);
-	drain(&src, &o, &all, &len);
+	ctl_text_drain(&src, &o, &all, &len, ELEM_MAX);
 	ctl_out_free(&o);
 	assert_true(count_lines(all, "sessions") < N_ONE / 2);
 	free(all);
@@ -925,7 +898,7 @@ static void test_listing_filters(void **state)
 	assert_int_equal(ctl_out_next(&src, &o), 0);
 	assert_int_equal(o.len, 0);
 	assert_false(o.done);
-	drain(&src, &o, &all, &len);
+	ctl_text_drain(&src, &o, &all, &len, ELEM_MAX);
 	ctl_out_free(&o);
 	assert_string_equal(all, "{\"end\":\"sessions\",\"count\":0}\n");
 	free(all);

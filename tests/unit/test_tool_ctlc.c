@@ -72,7 +72,7 @@ struct srv_filter {
 	char user[CTL_USER_MAX + 1];	/* "": any */
 };
 
-/* Every request the fake daemon got, a line each (srv_requests). */
+/* Every request the fake daemon got, a line each (expect_requests). */
 static char srv_log[128];
 
 #define MANY_N 60000u
@@ -363,20 +363,19 @@ static void srv_stop(struct fakesrv *f)
 	rmdir(f->dir);
 }
 
-/* The requests the fake daemon got so far, a line each (a string to free); then none. */
-static char *srv_requests(void)
+/* The requests the fake daemon got so far, a line each, must be WANT; then none. */
+static void expect_requests(const char *want)
 {
 	FILE *log = fopen(srv_log, "r");
-	char *text = calloc(1, 4096);
+	char text[4096] = "";
 
-	assert_non_null(text);
 	if (log) {
-		if (!fread(text, 1, 4095, log))
+		if (!fread(text, 1, sizeof(text) - 1, log))
 			text[0] = '\0';
 		fclose(log);
 	}
 	unlink(srv_log);
-	return text;
+	assert_string_equal(text, want);
 }
 
 /* --- output capture ------------------------------------------------------- */
@@ -1678,26 +1677,21 @@ static void test_session_show_filtered(void **state)
 	struct cli c = { .status = CLI_OK };
 	struct capture cap;
 	struct fakesrv f;
-	char *reqs, longname[300];
+	char longname[300];
 
 	srv_start(&f, srv, N(srv));
 	c.runtime_dir = f.dir;
-	free(srv_requests());
 	assert_int_equal(show_daemon(&cap, &c, ARGS("user", "alice")), CLI_OK);
 	assert_string_equal(cap.err, "");
 	assert_int_equal(strncmp(cap.out, "session 7 tunnel 4711 ", 22), 0);
 	assert_ptr_equal(strchr(cap.out, '\n'), cap.out + strlen(cap.out) - 1);
 	cap_free(&cap);
-	reqs = srv_requests();
-	assert_string_equal(reqs, "show sessions lines user alice\n");
-	free(reqs);
+	expect_requests("show sessions lines user alice\n");
 
 	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "9", "user", "bob")), CLI_OK);
 	assert_int_equal(strncmp(cap.out, "session 1 tunnel 9 ", 19), 0);
 	cap_free(&cap);
-	reqs = srv_requests();
-	assert_string_equal(reqs, "show sessions lines tunnel 9 user bob\n");
-	free(reqs);
+	expect_requests("show sessions lines tunnel 9 user bob\n");
 
 	/* a space, '%' and a byte past ASCII, encoded; nobody has that name */
 	assert_int_equal(show_daemon(&cap, &c, ARGS("user", "corp 100%\\\xc3\xa9ve")),
@@ -1705,18 +1699,14 @@ static void test_session_show_filtered(void **state)
 	assert_string_equal(cap.out, "");
 	assert_non_null(strstr(cap.err, "no session matches user corp 100%"));
 	cap_free(&cap);
-	reqs = srv_requests();
-	assert_string_equal(reqs, "show sessions lines user corp%20100%25\\%C3%A9ve\n");
-	free(reqs);
+	expect_requests("show sessions lines user corp%20100%25\\%C3%A9ve\n");
 
 	/* session 2 of tunnel 4711 is there, without a user */
 	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "4711", "id", "2", "user", "alice")),
 			 CLI_FAIL);
 	assert_string_equal(cap.err, "l2sec: no session matches user alice\n");
 	cap_free(&cap);
-	reqs = srv_requests();
-	assert_string_equal(reqs, "show sessions lines tunnel 4711\n");
-	free(reqs);
+	expect_requests("show sessions lines tunnel 4711\n");
 
 	/* 240 octets, 720 encoded: too long for a request line, so no filter by user */
 	memset(longname, '%', 240);
@@ -1724,19 +1714,15 @@ static void test_session_show_filtered(void **state)
 	assert_int_equal(show_daemon(&cap, &c, ARGS("user", longname)), CLI_FAIL);
 	assert_non_null(strstr(cap.err, "no session matches user %%%"));
 	cap_free(&cap);
-	reqs = srv_requests();
-	assert_string_equal(reqs, "show sessions lines\n");
-	free(reqs);
+	expect_requests("show sessions lines\n");
 
 	assert_int_equal(run(&cap, &c, ARGS("session", "del", "user", "bob"), session_main),
 			 CLI_OK);
 	assert_string_equal(cap.err, "");
 	assert_string_equal(cap.out, "deleted 1 session\n");
 	cap_free(&cap);
-	reqs = srv_requests();
 	/* the records of del need no data counters */
-	assert_string_equal(reqs, "show sessions lines user bob no-counters\ndel session 9 1\n");
-	free(reqs);
+	expect_requests("show sessions lines user bob no-counters\ndel session 9 1\n");
 	srv_stop(&f);
 }
 
@@ -1775,19 +1761,15 @@ static void test_session_show_no_filters(void **state)
 	struct cli c = { .status = CLI_OK };
 	struct capture cap;
 	struct fakesrv f;
-	char *reqs;
 
 	srv_start(&f, old, N(old));
 	c.runtime_dir = f.dir;
-	free(srv_requests());
 	assert_int_equal(show_daemon(&cap, &c, ARGS("user", "bob")), CLI_OK);
 	assert_string_equal(cap.err, "");
 	assert_int_equal(strncmp(cap.out, "session 1 tunnel 9 ", 19), 0);
 	assert_ptr_equal(strchr(cap.out, '\n'), cap.out + strlen(cap.out) - 1);
 	cap_free(&cap);
-	reqs = srv_requests();
-	assert_string_equal(reqs, "show sessions lines user bob\nshow sessions lines\n");
-	free(reqs);
+	expect_requests("show sessions lines user bob\nshow sessions lines\n");
 	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "6")), CLI_FAIL);
 	assert_string_equal(cap.err, "l2sec: no such tunnel 6\n");
 	cap_free(&cap);
