@@ -507,16 +507,6 @@ void l2tp_lns_cursor_stop(struct l2tp_lns_cursor *c)
 	memset(c, 0, sizeof(*c));
 }
 
-struct l2tp_session *l2tp_tunnel_first_session(const struct l2tp_tunnel *t)
-{
-	return t->sessions;
-}
-
-struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s)
-{
-	return s->next;
-}
-
 unsigned int l2tp_lns_close_mark(struct l2tp_lns *lns, uint32_t mark, bool send, uint16_t result,
 				 const char *text, l2tp_tunnel_fn *fn, void *ctx)
 {

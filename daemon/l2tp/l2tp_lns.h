@@ -336,13 +336,11 @@ struct l2tp_session *l2tp_tunnel_session(const struct l2tp_tunnel *t, uint16_t s
 /*
  * Every tunnel, newest first: for (t = l2tp_lns_first_tunnel(lns); t; t = next)
  * with next = l2tp_lns_next_tunnel(t) taken before t may be closed (closing
- * only marks and unlinks, the teardown rule above); the same for the sessions
- * of a tunnel. Closing one tunnel or session must not close another.
+ * only marks and unlinks, the teardown rule above). Closing one tunnel must
+ * not close another. Sessions are walked by a cursor (below).
  */
 struct l2tp_tunnel *l2tp_lns_first_tunnel(const struct l2tp_lns *lns);
 struct l2tp_tunnel *l2tp_lns_next_tunnel(const struct l2tp_tunnel *t);
-struct l2tp_session *l2tp_tunnel_first_session(const struct l2tp_tunnel *t);
-struct l2tp_session *l2tp_tunnel_next_session(const struct l2tp_session *s);
 
 /*
  * A walk over the tunnels, or over the sessions, that pauses between
