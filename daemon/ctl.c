@@ -318,7 +318,7 @@ static struct json_object *debug_seccomp(void);
 static struct json_object *ctl_error(const char *fmt, ...)
 {
 	struct json_object *res = json_object_new_object();
-	char msg[128];
+	char msg[256];	/* CTL_LIST_USAGE whole */
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -584,6 +584,83 @@ static int parse_user(const char *s, const char *end, char *out)
 	return n ? 0 : -1;
 }
 
+/* A of FAMILY into OUT, an IPv4-mapped IPv6 address as its IPv4 one (as the tool has it). */
+static void addr_set(struct ctl_addr *out, int family, const void *a)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	const uint8_t *p = a;
+
+	memset(out, 0, sizeof(*out));
+	if (family == AF_INET6 && !memcmp(p, mapped, sizeof(mapped))) {
+		family = AF_INET;
+		p += 12;
+	}
+	if (family != AF_INET && family != AF_INET6)
+		return;
+	memcpy(out->a, p, family == AF_INET ? 4 : 16);
+	out->family = family;
+}
+
+/*
+ * An address (lib/ctl_proto.h) from S to END into A: 0, or -1 when it is not
+ * one inet_pton(3) reads, IPv4 first as the tool parses it.
+ */
+static int parse_addr(const char *s, const char *end, struct ctl_addr *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+	size_t n = (size_t)(end - s);
+	uint8_t v[16];
+
+	if (!n || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, v) == 1)
+		addr_set(a, AF_INET, v);
+	else if (inet_pton(AF_INET6, buf, v) == 1)
+		addr_set(a, AF_INET6, v);
+	else
+		return -1;
+	return 0;
+}
+
+/* After a filter's value ending at END: the next word, the end, or NULL (a space too many). */
+static const char *next_word(const char *end)
+{
+	if (!end || !*end)
+		return end;
+	return *end == ' ' && end[1] && end[1] != ' ' ? end + 1 : NULL;
+}
+
+/*
+ * The filters of `show sessions lines` in ARGS into O, each at most once and
+ * in the order of lib/ctl_proto.h, one space apart: 0, or -1 when malformed.
+ */
+static int list_filters(const char *args, struct ctl_out *o)
+{
+	const char *end;
+
+	if (words(args, CTL_REQ_TUNNEL, &args))
+		args = next_word(parse_id(args, &o->tid));
+	if (args && words(args, CTL_REQ_USER, &args)) {
+		end = strchrnul(args, ' ');
+		o->by_user = !parse_user(args, end, o->user);
+		args = o->by_user ? next_word(end) : NULL;
+	}
+	if (args && words(args, CTL_REQ_ADDRESS, &args)) {
+		end = strchrnul(args, ' ');
+		args = parse_addr(args, end, &o->addr) ? NULL : next_word(end);
+	}
+	if (args && words(args, CTL_REQ_PEER, &args)) {
+		end = strchrnul(args, ' ');
+		args = parse_addr(args, end, &o->peer) ? NULL : next_word(end);
+	}
+	if (!args || (*args && strcmp(args, CTL_REQ_NO_COUNTERS)))
+		return -1;
+	o->no_counters = !!*args;
+	return 0;
+}
+
 /*
  * Is REQ a listing? 1: yes, and O says which (list, lines, its filters); 0:
  * no (ctl_handle answers it); -1: a listing with malformed filters.
@@ -607,32 +684,10 @@ static int listing(const char *req, struct ctl_out *o)
 	o->lines = true;
 	if (!*args)
 		return 1;
-	if (o->list != CTL_LIST_SESSIONS)
-		goto bad;
-	/* each word once, in this order, one space apart: something must follow a space */
-	if (words(args, CTL_REQ_TUNNEL, &args)) {
-		args = parse_id(args, &o->tid);
-		if (!args || (*args && (*args++ != ' ' || !*args)))
-			goto bad;
-	}
-	if (words(args, CTL_REQ_USER, &args)) {
-		const char *end = strchrnul(args, ' ');
-
-		if (parse_user(args, end, o->user))
-			goto bad;
-		o->by_user = true;
-		args = end;
-		if (*args && !*++args)
-			goto bad;
-	}
-	if (*args && strcmp(args, CTL_REQ_NO_COUNTERS))
-		goto bad;
-	o->no_counters = !!*args;
-	return 1;
-bad:
-	o->list = CTL_LIST_NONE;
-	o->lines = o->by_user = o->no_counters = false;
-	o->tid = 0;
+	if (o->list == CTL_LIST_SESSIONS && !list_filters(args, o))
+		return 1;
+	/* none of it half taken */
+	memset(o, 0, sizeof(*o));
 	return -1;
 }
 
@@ -658,6 +713,31 @@ int ctl_out_start(const struct ctl_src *src, const char *request, struct ctl_out
 	return err;
 }
 
+/* Is A of FAMILY (AF_INET: 4 octets, AF_INET6: 16) the address WANT? */
+static bool addr_is(const struct ctl_addr *want, int family, const void *a)
+{
+	struct ctl_addr x;
+
+	addr_set(&x, family, a);
+	return x.family == want->family &&
+	       !memcmp(x.a, want->a, x.family == AF_INET ? 4 : 16);
+}
+
+/* The tunnel's peer (the L2TP source), or its SA's remote (under NAT-T its port differs). */
+static bool peer_is(const struct ctl_src *src, const struct ctl_addr *want,
+		    const struct l2tp_tunnel *t)
+{
+	const union sa46 *sa = &t->peer.addr;
+	uint8_t a[16];
+	int family;
+
+	if ((sa->sa.sa_family == AF_INET && addr_is(want, AF_INET, &sa->sin.sin_addr)) ||
+	    (sa->sa.sa_family == AF_INET6 && addr_is(want, AF_INET6, &sa->sin6.sin6_addr)))
+		return true;
+	return src->ipsec && ipsec_tunnel_remote(src->ipsec, t, &family, a) &&
+	       addr_is(want, family, a);
+}
+
 /* Does session S pass the filters of O's listing? */
 static bool out_match(const struct ctl_src *src, const struct ctl_out *o,
 		      const struct l2tp_session *s)
@@ -666,10 +746,15 @@ static bool out_match(const struct ctl_src *src, const struct ctl_out *o,
 
 	if (o->tid && s->tunnel->tid != o->tid)
 		return false;
-	if (!o->by_user)
-		return true;
-	user = src->ss ? sessions_user(src->ss, s) : NULL;
-	return user && !strcmp(user, o->user);
+	if (o->by_user) {
+		user = src->ss ? sessions_user(src->ss, s) : NULL;
+		if (!user || strcmp(user, o->user))
+			return false;
+	}
+	if (o->addr.family &&
+	    !(src->ss && sessions_has_address(src->ss, s, o->addr.family, o->addr.a)))
+		return false;
+	return !o->peer.family || peer_is(src, &o->peer, s->tunnel);
 }
 
 int ctl_out_next(const struct ctl_src *src, struct ctl_out *o)

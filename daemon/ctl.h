@@ -130,14 +130,15 @@ struct json_object *ctl_handle(const struct ctl_src *src, const char *request);
  * tunnels and sessions may come and go meanwhile: each listed is listed
  * once, as it was when its chunk was written. As lines, each object is a
  * line and the last one is {"end": "tunnels" or "sessions", "count": the
- * lines before it}. `show sessions lines` may name a tunnel ID and a user
- * (lib/ctl_proto.h): the walk then describes only the sessions that match
- * (no counters asked of the data path for the others).
+ * lines before it}. `show sessions lines` may name a tunnel ID, a user, an
+ * address and a peer (lib/ctl_proto.h): the walk then describes only the
+ * sessions that match (no counters asked of the data path for the others).
  */
 #define CTL_CHUNK (64u << 10)
 /* the answer to a listing's malformed filters: {"error": CTL_LIST_USAGE} */
-#define CTL_LIST_USAGE "usage: show sessions lines [tunnel TID] [user NAME] [no-counters] " \
-	"(TID a number from 1 to 65535, NAME percent-encoded)"
+#define CTL_LIST_USAGE CTL_E_LIST_USAGE " [tunnel TID] [user NAME] [address ADDR] " \
+	"[peer ADDR] [no-counters] (TID a number from 1 to 65535, NAME percent-encoded, " \
+	"ADDR an IPv4 or IPv6 address)"
 
 enum ctl_list {
 	CTL_LIST_NONE,
@@ -151,10 +152,14 @@ struct ctl_out {
 	bool done;			/* buf holds the answer's last bytes */
 	enum ctl_list list;		/* a listing under way: more to come after buf */
 	bool lines;
-	/* show sessions lines tunnel TID user NAME: those sessions only (ctl_proto.h) */
+	/* show sessions lines tunnel TID user NAME ...: those sessions only (ctl_proto.h) */
 	uint16_t tid;			/* 0: any tunnel */
 	bool by_user;
 	char user[CTL_USER_MAX + 1];
+	struct ctl_addr {		/* ... address ADDR, peer ADDR */
+		int family;		/* 0: any */
+		uint8_t a[16];		/* 4 or 16 octets, network order */
+	} addr, peer;
 	bool no_counters;		/* ... no-counters: without the data counters */
 	uint64_t count;			/* the listing's elements so far */
 	struct l2tp_lns_cursor cur;

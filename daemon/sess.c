@@ -2417,6 +2417,19 @@ const char *sessions_user(const struct sessions *ss, const struct l2tp_session *
 	return x ? ppp_user(x->ppp) : NULL;
 }
 
+bool sessions_has_address(const struct sessions *ss, const struct l2tp_session *ls, int family,
+			  const void *a)
+{
+	const struct sess *x = ls->ppp;
+
+	(void)ss;
+	if (!x)
+		return false;
+	if (family == AF_INET)
+		return x->ipv4.s_addr && !memcmp(&x->ipv4, a, 4);
+	return family == AF_INET6 && x->has6 && !memcmp(&x->pfx6, a, 8);
+}
+
 /*
  * The session's data through the data path (the module's or the TUN switch's;
  * under privsep through COUNTERS, whose refusal keeps the last read), to o.

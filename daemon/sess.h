@@ -141,6 +141,14 @@ const struct datapath_tun_stats *sessions_tun_stats(struct sessions *ss);
  */
 const char *sessions_user(const struct sessions *ss, const struct l2tp_session *s);
 /*
+ * For the control socket: does session s hold the address a of family
+ * (AF_INET: 4 octets, its IPv4 address; AF_INET6: 16, one in its /64), as
+ * "ipv4" and "ipv6_prefix" of sessions_describe say?  As sessions_user: a
+ * listing's filter by address asks it of every session.
+ */
+bool sessions_has_address(const struct sessions *ss, const struct l2tp_session *s, int family,
+			  const void *a);
+/*
  * For the control socket: PPP facts of one L2TP session, added to o; with
  * counters its data counters too (a read of the data path, under privsep a
  * round trip to the parent).

@@ -25,16 +25,23 @@
 /*
  * After "show sessions lines", in this order, each at most once: the
  * sessions of tunnels with that local ID only, those whose PPP user is that
- * name only (octet for octet), and no data counters in the records (the
- * data path's rx/tx packets and bytes: a read of it each, under privsep a
- * round trip to the parent). NAME is percent-encoded: every octet below
- * 0x21 or above 0x7e, and '%', as '%' and two hex digits; 1 to 255 octets
- * once decoded, none of them 0. A filter spares the daemon and the tool the
- * sessions it leaves out; the tool still applies its own selectors to what
- * comes. An l2secd older than the filters answers CTL_E_UNKNOWN.
+ * name only (octet for octet), those whose IPv4 address is ADDR or whose
+ * IPv6 /64 holds ADDR, those whose tunnel's peer or SA's remote has the
+ * address PEER (any port), and no data counters in the records (the data
+ * path's rx/tx packets and bytes: a read of it each, under privsep a round
+ * trip to the parent). NAME is percent-encoded: every octet below 0x21 or
+ * above 0x7e, and '%', as '%' and two hex digits; 1 to 255 octets once
+ * decoded, none of them 0. ADDR and PEER are IPv4 or IPv6 addresses as
+ * inet_pton(3) reads them (IPv4 first); an IPv4-mapped IPv6 address, here or
+ * a peer's, is its IPv4 address. A filter spares the daemon and the tool the sessions it
+ * leaves out; the tool still applies its own selectors to what comes. An
+ * l2secd older than the filters answers CTL_E_UNKNOWN; one with only the
+ * tunnel and user filters, an error beginning with CTL_E_LIST_USAGE.
  */
 #define CTL_REQ_TUNNEL		"tunnel"	/* TID */
 #define CTL_REQ_USER		"user"		/* NAME */
+#define CTL_REQ_ADDRESS		"address"	/* ADDR */
+#define CTL_REQ_PEER		"peer"		/* PEER */
 #define CTL_REQ_NO_COUNTERS	"no-counters"
 #define CTL_USER_MAX		255
 
@@ -47,6 +54,7 @@
 #define CTL_E_NO_TUNNEL		"no such tunnel "	/* TID */
 #define CTL_E_NO_SESSION	"no such session "	/* TID/SID */
 #define CTL_E_AMBIGUOUS		"ambiguous tunnel "	/* TID: several peers' (give a handle) */
+#define CTL_E_LIST_USAGE	"usage: show sessions lines"	/* ...: malformed filters */
 
 /* --- show tunnels, show sessions: arrays of objects --- */
 #define CTL_K_TUNNELS		"tunnels"	/* the array; in show stats a count */

@@ -3,6 +3,7 @@
  * The client of l2secd's control socket (see ctlc.h).
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,22 +541,32 @@ static bool pct_needed(unsigned char c)
 	return c < 0x21 || c > 0x7e || c == '%';
 }
 
-const char *ctlc_sessions_req(char *buf, uint32_t tid, const char *user, bool counters)
+const char *ctlc_sessions_req(char *buf, const struct ctlc_sessions_filter *f)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	/* room for what follows the name: " no-counters" */
-	size_t n, need = 0, tail = counters ? 0 : 1 + strlen(CTL_REQ_NO_COUNTERS);
+	/* what follows the name: " address A peer P no-counters" */
+	char tail[2 * (sizeof(" " CTL_REQ_ADDRESS " ") + INET6_ADDRSTRLEN) +
+		  sizeof(" " CTL_REQ_NO_COUNTERS)];
+	size_t n, t = 0, need = 0;
 	const unsigned char *p;
 
+	tail[0] = '\0';
+	if (f->addr && strlen(f->addr) < INET6_ADDRSTRLEN)
+		t += (size_t)snprintf(tail + t, sizeof(tail) - t, " %s %s", CTL_REQ_ADDRESS,
+				      f->addr);
+	if (f->peer && strlen(f->peer) < INET6_ADDRSTRLEN)
+		t += (size_t)snprintf(tail + t, sizeof(tail) - t, " %s %s", CTL_REQ_PEER, f->peer);
+	if (!f->counters)
+		t += (size_t)snprintf(tail + t, sizeof(tail) - t, " %s", CTL_REQ_NO_COUNTERS);
 	n = (size_t)snprintf(buf, CTLC_REQ_MAX, "%s %s", CTL_REQ_SHOW_SESSIONS, CTL_REQ_LINES);
-	if (tid)
-		n += (size_t)snprintf(buf + n, CTLC_REQ_MAX - n, " %s %u", CTL_REQ_TUNNEL, tid);
-	for (p = (const unsigned char *)(user ? user : ""); *p; p++)
+	if (f->tid)
+		n += (size_t)snprintf(buf + n, CTLC_REQ_MAX - n, " %s %u", CTL_REQ_TUNNEL, f->tid);
+	for (p = (const unsigned char *)(f->user ? f->user : ""); *p; p++)
 		need += pct_needed(*p) ? 3 : 1;
 	/* what ctlc_request takes: shorter than CTLC_REQ_MAX */
-	if (need && n + strlen(CTL_REQ_USER) + 2 + need + tail < CTLC_REQ_MAX) {
+	if (need && n + strlen(CTL_REQ_USER) + 2 + need + t < CTLC_REQ_MAX) {
 		n += (size_t)snprintf(buf + n, CTLC_REQ_MAX - n, " %s ", CTL_REQ_USER);
-		for (p = (const unsigned char *)user; *p; p++) {
+		for (p = (const unsigned char *)f->user; *p; p++) {
 			if (pct_needed(*p)) {
 				buf[n++] = '%';
 				buf[n++] = hex[*p >> 4];
@@ -566,8 +577,7 @@ const char *ctlc_sessions_req(char *buf, uint32_t tid, const char *user, bool co
 		}
 		buf[n] = '\0';
 	}
-	if (!counters)
-		snprintf(buf + n, CTLC_REQ_MAX - n, " %s", CTL_REQ_NO_COUNTERS);
+	snprintf(buf + n, CTLC_REQ_MAX - n, "%s", tail);
 	return buf;
 }
 

@@ -77,14 +77,22 @@ int ctlc_request_lines_timeout(const char *runtime_dir, const char *req, const c
 			       void *arg);
 
 /*
- * The request for l2secd's sessions as lines with its filters (lib/ctl_proto.h):
- * those of tunnel ID TID (0: any) and PPP user USER (NULL: any), with their
- * data counters or not (COUNTERS), into BUF (CTLC_REQ_MAX octets). A user
- * name too long for a request line once encoded is left out; so the caller
- * applies its own selectors to what comes, as it must anyway. Returns BUF.
+ * The request for l2secd's sessions as lines with its filters (lib/ctl_proto.h)
+ * into BUF (CTLC_REQ_MAX octets). A user name too long for a request line once
+ * encoded is left out, as is an address longer than inet_ntop(3) writes; so
+ * the caller applies its own selectors to what comes, as it must anyway.
+ * Returns BUF.
  */
 #define CTLC_REQ_MAX	255	/* the daemon's limit, with the '\n' */
-const char *ctlc_sessions_req(char *buf, uint32_t tid, const char *user, bool counters);
+struct ctlc_sessions_filter {
+	uint32_t tid;		/* the tunnel's local ID; 0: any */
+	const char *user;	/* the PPP user; NULL: any */
+	const char *addr;	/* the session's IPv4 address or one in its /64, as
+				 * inet_ntop(3) writes it; NULL: any */
+	const char *peer;	/* the tunnel's peer or SA's remote, as addr; NULL: any */
+	bool counters;		/* with the data counters */
+};
+const char *ctlc_sessions_req(char *buf, const struct ctlc_sessions_filter *f);
 
 /* Parses the LEN bytes of a reply as ctlc_request() does; 0 or -errno. */
 int ctlc_parse(const char *buf, size_t len, struct json_object **out);

@@ -480,19 +480,33 @@ static bool same_address(const struct obj *k, const struct dsess *d)
  * K's ids is joined, else the one of them with K's address (its IPv4, else its
  * /64), else none: never a guess.
  */
-static const struct dsess *join_one(const struct obj *k, const struct dsess_list *l)
+/* The first of L's records with K's ids into *FIRST, and the end of them: NULL if none. */
+static const struct dsess *same_ids(const struct obj *k, const struct dsess_list *l,
+				    const struct dsess **first)
 {
-	const struct dsess *d, *first, *end, *found = NULL;
+	const struct dsess *d, *end;
 
 	d = dsess_find(l, (uint32_t)k->u[L2SEC_A_TUNNEL_ID], (uint32_t)k->u[L2SEC_A_SESSION_ID]);
 	if (!d)
 		return NULL;	/* also an empty list, whose v may be NULL */
-	end = l->v + l->n;
-	for (first = d; first > l->v && !cmp_dsess(first - 1, d); first--)
+	for (*first = d; *first > l->v && !cmp_dsess(*first - 1, d); (*first)--)
 		;
-	if (first == d && (d + 1 == end || cmp_dsess(d + 1, d)))
-		return d;
-	for (d = first; d < end && !cmp_dsess(d, first); d++) {
+	for (end = d + 1; end < l->v + l->n && !cmp_dsess(end, d); end++)
+		;
+	return end;
+}
+
+static const struct dsess *join_one(const struct obj *k, const struct dsess_list *l)
+{
+	const struct dsess *d, *first, *end, *found = NULL;
+
+	end = same_ids(k, l, &first);
+	if (!end)
+		return NULL;
+	/* alone in a filtered list, it may still be another client's tunnel's */
+	if (first + 1 == end && !l->filtered)
+		return first;
+	for (d = first; d < end; d++) {
 		if (!same_address(k, d))
 			continue;
 		if (found)
@@ -500,6 +514,42 @@ static const struct dsess *join_one(const struct obj *k, const struct dsess_list
 		found = d;
 	}
 	return found;
+}
+
+/* Has K an address (the kernel's IPv4, or a /64 as same_address reads them)? */
+static bool k_has_address(const struct obj *k)
+{
+	unsigned int i;
+
+	if (k->ipv4.family == AF_INET)
+		return true;
+	for (i = 0; i < k->n_pfx && i < OBJ_MAX_PFX; i++)
+		if (k->pfx[i].len == 64)
+			return true;
+	return false;
+}
+
+/* Has D one (its "ipv4" or "ipv6_prefix")? */
+static bool d_has_address(const struct dsess *d)
+{
+	return d->s[DSESS_IPV4] || d->s[DSESS_IPV6_PREFIX];
+}
+
+bool dsess_join_unsure(const struct obj *k, const struct dsess_list *l)
+{
+	const struct dsess *d, *first, *end;
+
+	if (!l->filtered || !obj_has(k, L2SEC_A_TUNNEL_ID) || !obj_has(k, L2SEC_A_SESSION_ID))
+		return false;
+	end = same_ids(k, l, &first);
+	if (!end)
+		return false;
+	if (!k_has_address(k))
+		return true;
+	for (d = first; d < end; d++)
+		if (!d_has_address(d))
+			return true;
+	return false;
 }
 
 size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
@@ -689,6 +739,11 @@ bool dsess_sel_match(const struct dsess_sel *sel, const struct obj *k, const str
 	if (sel->addr.family && !addr_match(&sel->addr, k, d))
 		return false;
 	return !sel->peer.family || peer_match(&sel->peer, d);
+}
+
+bool dsess_sel_kernel_addr(const struct dsess_sel *sel, const struct obj *k)
+{
+	return sel->addr.family && addr_match(&sel->addr, k, NULL);
 }
 
 /* A string member: as is in JSON, made safe for a terminal in text (FMT). */

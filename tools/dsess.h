@@ -110,6 +110,12 @@ struct dsess_list {
 	struct json_object *reply;	/* holds the strings; put by dsess_list_free */
 	bool own;		/* dsess_list_add's: the strings are copies, freed with it */
 	unsigned int bad;	/* dsess_list_add's: malformed members and records */
+	/*
+	 * The records of the sessions a filter other than the tunnel's chose
+	 * (lib/ctl_proto.h), not every one: other clients' tunnels of the same
+	 * ids may be among those left out (dsess_join).
+	 */
+	bool filtered;
 };
 
 /*
@@ -136,11 +142,19 @@ const struct dsess *dsess_find(const struct dsess_list *l, uint32_t tid, uint32_
 /*
  * For each of the N kernel sessions K: MATCH[i] is the daemon's record of
  * the same tunnel and session id when it is the only one with them (several
- * are other clients' tunnels of the same ids: no guess), or NULL.  Returns how
+ * are other clients' tunnels of the same ids: no guess) and L is not
+ * filtered, else the one of them with K's address, or NULL.  Returns how
  * many matched.
  */
 size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
 		  const struct dsess **match);
+/*
+ * Could kernel session K, which dsess_join left without a record of the
+ * filtered list L, have one among the records L's filter left out?  True when
+ * a record of L carries K's ids but the address cannot tell whether it is
+ * K's (K or the record has none): the join with every record might differ.
+ */
+bool dsess_join_unsure(const struct obj *k, const struct dsess_list *l);
 
 /*
  * The argument of "address": an IPv4 address, an IPv6 address, or an IPv6
@@ -165,6 +179,8 @@ bool dsess_sel_empty(const struct dsess_sel *sel);
  * address (and port, when the selector has one).
  */
 bool dsess_sel_match(const struct dsess_sel *sel, const struct obj *k, const struct dsess *d);
+/* Does the kernel's record K alone hold SEL's address (false when SEL has none)? */
+bool dsess_sel_kernel_addr(const struct dsess_sel *sel, const struct obj *k);
 
 /*
  * The daemon's facts about a kernel session, after session_print_fields():

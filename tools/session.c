@@ -318,30 +318,55 @@ static bool older_daemon(int err)
 	return err == -EREMOTEIO && !strcmp(ctlc_detail(), CTL_E_UNKNOWN);
 }
 
+/* Did l2secd refuse a listing's filters it does not know (one older than this tool)? */
+static bool older_filters(int err)
+{
+	return older_daemon(err) ||
+	       (err == -EREMOTEIO &&
+		!strncmp(ctlc_detail(), CTL_E_LIST_USAGE, strlen(CTL_E_LIST_USAGE)));
+}
+
+/* What F selects, as l2secd's listing filters (text of the addresses into A and P). */
+static void query_of(const struct session_filter *f, struct ctlc_sessions_filter *q,
+		     char a[INET6_ADDRSTRLEN], char p[INET6_ADDRSTRLEN])
+{
+	*q = (struct ctlc_sessions_filter){ .tid = f->tunnel_id, .user = f->sel.user };
+	if (f->sel.addr.family && inet_ntop(f->sel.addr.family, f->sel.addr.a, a,
+					    INET6_ADDRSTRLEN))
+		q->addr = a;
+	if (f->sel.peer.family && inet_ntop(f->sel.peer.family, f->sel.peer.a, p,
+					    INET6_ADDRSTRLEN))
+		q->peer = p;
+}
+
 /*
- * l2secd's records of the sessions of tunnel ID TID (0: every tunnel) and
- * PPP user USER (NULL: any) into D (zeroed first), at least, with their data
- * counters when COUNTERS (each a read of the data path for l2secd, under
- * privsep a round trip to its parent); the caller applies its selectors. As lines, a record at a time, so that
+ * l2secd's records of the sessions Q selects into D (zeroed first), at least:
+ * the caller applies its selectors. As lines, a record at a time, so that
  * neither side holds the whole listing as JSON (with 100,000 sessions some
  * 45 MB, more than ctlc takes as one reply), and with the filters l2secd
  * applies itself, so that it describes, and this tool parses, only the
- * sessions asked for. 0, or the errors of ctlc_request_lines (D is freed
- * then).
+ * sessions asked for (with their data counters when Q says so: each a read of
+ * the data path for l2secd, under privsep a round trip to its parent). 0, or
+ * the errors of ctlc_request_lines (D is freed then).
  */
-static int daemon_list(struct cli *c, struct dsess_list *d, uint32_t tid, const char *user,
-		       bool counters)
+static int daemon_list(struct cli *c, struct dsess_list *d, const struct ctlc_sessions_filter *q)
 {
 	static const char plain[] = CTL_REQ_SHOW_SESSIONS " " CTL_REQ_LINES;
+	struct ctlc_sessions_filter older = *q;
 	const char *dir = cli_runtime_dir(c);
 	char req[CTLC_REQ_MAX];
 	struct json_object *reply;
 	int err;
 
 	memset(d, 0, sizeof(*d));
-	ctlc_sessions_req(req, tid, user, counters);
-	err = ctlc_request_lines(dir, req, CTL_K_SESSIONS, dsess_list_add, d);
-	/* l2secd older than this tool (not restarted since an upgrade): without filters */
+	err = ctlc_request_lines(dir, ctlc_sessions_req(req, q), CTL_K_SESSIONS, dsess_list_add, d);
+	/* l2secd older than this tool (not restarted since an upgrade): fewer filters */
+	if (older_filters(err) && (q->addr || q->peer)) {
+		dsess_list_free(d);
+		older.addr = older.peer = NULL;
+		err = ctlc_request_lines(dir, ctlc_sessions_req(req, &older), CTL_K_SESSIONS,
+					 dsess_list_add, d);
+	}
 	if (older_daemon(err) && strcmp(req, plain)) {
 		dsess_list_free(d);
 		err = ctlc_request_lines(dir, plain, CTL_K_SESSIONS, dsess_list_add, d);
@@ -356,6 +381,9 @@ static int daemon_list(struct cli *c, struct dsess_list *d, uint32_t tid, const 
 			memset(d, 0, sizeof(*d));
 	} else if (!err) {
 		dsess_list_done(d);
+		/* what the answered request left out: the user is sent when it fits */
+		d->filtered = strstr(req, " " CTL_REQ_USER " ") || strstr(req, " " CTL_REQ_ADDRESS " ") ||
+			      strstr(req, " " CTL_REQ_PEER " ");
 	}
 	if (err) {
 		dsess_list_free(d);
@@ -367,17 +395,17 @@ static int daemon_list(struct cli *c, struct dsess_list *d, uint32_t tid, const 
 }
 
 /*
- * l2secd's records for the join into D; none, quietly, when it cannot be
- * asked (not running, not root): the kernel's view is then shown as it is.
+ * l2secd's records for the join into D, of the sessions Q selects; none,
+ * quietly, when it cannot be asked (not running, not root): the kernel's view
+ * is then shown as it is.
  */
-static void daemon_sessions(struct cli *c, const struct session_filter *f,
+static void daemon_sessions(struct cli *c, const struct ctlc_sessions_filter *q,
 			    struct dsess_list *d)
 {
 	char why[256];
 	int err;
 
-	/* the kernel's records have the data counters */
-	err = daemon_list(c, d, f->tunnel_id, NULL, false);
+	err = daemon_list(c, d, q);
 	if (!err || ctlc_unreachable(err))
 		return;
 	if (err == -ENOMEM) {
@@ -398,15 +426,16 @@ static const char *what(const struct session_filter *f, char *buf, size_t size)
 
 /*
  * l2secd's records into D when the selectors of F (`session CMD`) need
- * them: 0, or -1 after saying why they cannot be had (D empty then).
+ * them, of the sessions Q selects: 0, or -1 after saying why they cannot be
+ * had (D empty then).
  */
 static int daemon_records(struct cli *c, const char *cmd, const struct session_filter *f,
-			  struct dsess_list *d)
+			  const struct ctlc_sessions_filter *q, struct dsess_list *d)
 {
 	char why[256], sel[sizeof(f->what)];
 	int err;
 
-	err = daemon_list(c, d, f->tunnel_id, f->sel.user, false);
+	err = daemon_list(c, d, q);
 	if (err == -ENOMEM) {
 		cli_err("out of memory for l2secd's sessions");
 		return -1;
@@ -481,8 +510,15 @@ int session_show_daemon(struct cli *c, const struct session_filter *f)
 	char why[256];
 	int err, ret;
 
-	/* with an id, "no such session" and "no session matches" need its other users' */
-	err = daemon_list(c, &d, f->tunnel_id, f->id ? NULL : f->sel.user, true);
+	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN];
+	struct ctlc_sessions_filter q;
+
+	query_of(f, &q, a, p);
+	q.counters = true;
+	/* with an id, "no such session" and "no session matches" need its other records */
+	if (f->id)
+		q.user = q.addr = q.peer = NULL;
+	err = daemon_list(c, &d, &q);
 	if (err == -ENOMEM) {
 		cli_err("out of memory for l2secd's sessions");
 		return CLI_FAIL;
@@ -548,6 +584,59 @@ static bool daemon_on_tun(struct cli *c)
 	return tun;
 }
 
+/*
+ * Would the join of the kernel's sessions L with l2secd's records D, taken
+ * with filters, differ from the join with every record, for a session F
+ * shows?  When a record carries its ids but no address tells whether it is
+ * its (dsess_join_unsure), or when the kernel has the address F selects for a
+ * session no record joined (its record, a moment apart, says another).
+ */
+static bool join_unsure(const struct session_filter *f, const struct cli_list *l,
+			const struct dsess_list *d, const struct dsess *const *match)
+{
+	for (size_t i = 0; d->filtered && i < l->n; i++) {
+		if (match[i] || (f->tunnel_id && l->v[i].u[L2SEC_A_TUNNEL_ID] != f->tunnel_id))
+			continue;
+		if (dsess_join_unsure(&l->v[i], d) || dsess_sel_kernel_addr(&f->sel, &l->v[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * l2secd's records for the kernel's sessions L into D, and the join into
+ * MATCH (L's n): those the selectors of F choose, or every one of F's tunnel
+ * when the join with those could differ (join_unsure, rare: then as costly as
+ * a listing of them all). 0, or CLI_FAIL after saying why.
+ */
+static int join_records(struct cli *c, const struct session_filter *f, const struct cli_list *l,
+			struct dsess_list *d, const struct dsess **match)
+{
+	bool needs = dsess_sel_needs_daemon(&f->sel);
+	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN];
+	struct ctlc_sessions_filter q;
+
+	query_of(f, &q, a, p);	/* the kernel's records have the data counters */
+	/* a selector only l2secd's records answer fails without them, sessions or not */
+	if (needs && daemon_records(c, "show", f, &q, d))
+		return CLI_FAIL;
+	if (!l->n)
+		return CLI_OK;
+	if (!needs)
+		daemon_sessions(c, &q, d);
+	dsess_join(l->v, l->n, d, match);
+	if (!join_unsure(f, l, d, match))
+		return CLI_OK;
+	dsess_list_free(d);
+	q = (struct ctlc_sessions_filter){ .tid = f->tunnel_id };
+	if (needs && daemon_records(c, "show", f, &q, d))
+		return CLI_FAIL;
+	if (!needs)
+		daemon_sessions(c, &q, d);
+	dsess_join(l->v, l->n, d, match);
+	return CLI_OK;
+}
+
 static int show(struct cli *c, const struct session_filter *f)
 {
 	bool sel = !dsess_sel_empty(&f->sel);
@@ -570,22 +659,15 @@ static int show(struct cli *c, const struct session_filter *f)
 	if (ret)
 		goto out;
 	cli_list_sort(&l, cmp_session);
-	/* a selector only l2secd's records answer fails without them, sessions or not */
-	if (dsess_sel_needs_daemon(&f->sel) && daemon_records(c, "show", f, &d)) {
+	match = calloc(l.n ? l.n : 1, sizeof(*match));
+	if (!match) {
+		cli_err("out of memory");
 		ret = CLI_FAIL;
 		goto out;
 	}
-	if (l.n) {
-		if (!dsess_sel_needs_daemon(&f->sel))
-			daemon_sessions(c, f, &d);
-		match = calloc(l.n, sizeof(*match));
-		if (!match) {
-			cli_err("out of memory");
-			ret = CLI_FAIL;
-			goto out;
-		}
-		dsess_join(l.v, l.n, &d, match);
-	}
+	ret = join_records(c, f, &l, &d, match);
+	if (ret)
+		goto out;
 	cli_print_begin(c, false);
 	for (i = 0; i < l.n; i++) {
 		if (f->tunnel_id && l.v[i].u[L2SEC_A_TUNNEL_ID] != f->tunnel_id)
@@ -601,7 +683,6 @@ static int show(struct cli *c, const struct session_filter *f)
 out:
 	free(match);
 	dsess_list_free(&d);
-	cli_list_free(&l);
 	return ret;
 }
 
@@ -629,7 +710,11 @@ static int del_selected(struct cli *c, const struct session_filter *f)
 	struct dsess_list d;
 	int ret;
 
-	if (daemon_records(c, "del", f, &d))
+	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN];
+	struct ctlc_sessions_filter q;
+
+	query_of(f, &q, a, p);
+	if (daemon_records(c, "del", f, &q, &d))
 		return CLI_FAIL;
 	for (i = 0; i < d.n; i++)
 		n += (!f->tunnel_id || d.v[i].tunnel_id == f->tunnel_id) &&

@@ -678,6 +678,19 @@ void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,
 	json_object_object_add(o, CTL_K_SA, j);
 }
 
+bool ipsec_tunnel_remote(const struct ipsec *ip, const struct l2tp_tunnel *t, int *family,
+			 uint8_t a[16])
+{
+	struct ipsec_sa_desc sbuf;
+	const struct ipsec_sa_desc *s = find_desc(ip, t->peer.mark, &sbuf);
+
+	if (!s || (s->remote.family != AF_INET && s->remote.family != AF_INET6))
+		return false;
+	*family = s->remote.family;
+	memcpy(a, &s->remote.a, s->remote.family == AF_INET ? 4 : 16);
+	return true;
+}
+
 /* The report's counters: "ipsec"'s by name up to REPORT_IKE, then "ike"'s (vici_log.h). */
 #define REPORT_IKE	12
 static const char *const report_names[REPORT_IKE] = {

@@ -148,6 +148,14 @@ uint32_t ipsec_mark_reqid(const struct ipsec *ip, uint32_t mark);
 bool ipsec_mark_is_child_sa(const struct ipsec *ip, uint32_t mark,
 			    const union sa46 *src);
 
+/*
+ * The address of the remote of the SA tunnel t is bound to, its family into
+ * *family and its 4 or 16 octets into a: true, or false when t has no SA
+ * l2secd knows. For a listing's filter by peer (ctl.c): no allocation, no
+ * system call.
+ */
+bool ipsec_tunnel_remote(const struct ipsec *ip, const struct l2tp_tunnel *t, int *family,
+			 uint8_t a[16]);
 /* The SA a tunnel is bound to, added to o as "sa": {...} (nothing if none). */
 void ipsec_describe_tunnel(const struct ipsec *ip, const struct l2tp_tunnel *t,
 			   struct json_object *o);

@@ -16,7 +16,8 @@
  *   6  start a listing as the socket writes it (ctl_out_start; payload[0]:
  *      bit 0 tunnels, bit 1 as lines, bit 2 of one session's tunnel ID
  *      (payload[1] picks it), bit 3 of a user (payload[2] picks it), bit 4
- *      without data counters), ending the one under way
+ *      without data counters, bit 5 of an address and bit 6 of a peer
+ *      (payload[3] and [4] pick them)), ending the one under way
  *   7  the listing's next chunk (ctl_out_next): what is dialled, brought up,
  *      deleted and timed out between chunks is what the walk must survive
  * Oracles besides the sanitizers: every answer, as the socket writes it, is
@@ -24,12 +25,13 @@
  * line and the end line counting them; "show tunnels" and "show sessions"
  * (and as lines without filters) list exactly the LNS's tunnels and
  * sessions, with filters only what they let through (that tunnel ID, that
- * user); "show stats" counts agree with the tables; a del of an existing,
+ * user, that IPv4 address or one in the /64, that peer address); "show stats" counts agree with the tables; a del of an existing,
  * not closing object is "deleted" with its IDs, anything else an "error"
  * with a message. A listing's chunks stay within CTL_CHUNK and one element;
  * one that dials, deletes and times out between its chunks still is one
  * listing, as lines or as one JSON object with the listing's array.
  */
+#include <arpa/inet.h>
 #include <json-c/json.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -70,8 +72,52 @@ struct filter {
 	uint16_t tid;			/* 0: any */
 	bool by_user;
 	char user[CTL_USER_MAX + 1];
+	struct ctl_addr addr, peer;	/* family 0: any */
 	bool no_counters;		/* no data counters in the records */
 };
+
+/* The address (its family's octets) of member K of O, text "ADDR" or "ADDR/64": 0 if none. */
+static int member_addr(struct json_object *o, const char *k, uint8_t a[16])
+{
+	struct json_object *v;
+	char buf[64];
+	char *cut;
+
+	if (!json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_string))
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", json_object_get_string(v));
+	cut = strchr(buf, '/');
+	if (cut)
+		*cut = '\0';
+	if (inet_pton(AF_INET, buf, a) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, buf, a) != 1)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a)) {	/* as ctl.c and the tool take it */
+		memmove(a, a + 12, 4);
+		return AF_INET;
+	}
+	return AF_INET6;
+}
+
+/* Does listed session O hold F's address (its ipv4, or its /64 has it)? */
+static bool has_addr(const struct filter *f, struct json_object *o)
+{
+	uint8_t a[16];
+
+	if (f->addr.family == AF_INET)
+		return member_addr(o, "ipv4", a) == AF_INET && !memcmp(a, f->addr.a, 4);
+	return member_addr(o, "ipv6_prefix", a) == AF_INET6 && !memcmp(a, f->addr.a, 8);
+}
+
+/* Is F's peer the listed session's tunnel's peer (the fake's tunnels have no SA)? */
+static bool has_peer(const struct filter *f, struct json_object *o)
+{
+	uint8_t a[16];
+	int family = member_addr(o, "peer", a);
+
+	return family == f->peer.family && !memcmp(a, f->peer.a, family == AF_INET ? 4 : 16);
+}
 
 /* Does listed element O pass F? */
 static bool passes(const struct filter *f, struct json_object *o)
@@ -82,6 +128,10 @@ static bool passes(const struct filter *f, struct json_object *o)
 			       json_object_object_get_ex(o, "tx_bytes", NULL)))
 		return false;
 	if (f->tid && get_int(o, "tunnel_id") != f->tid)
+		return false;
+	if (f->addr.family && !has_addr(f, o))
+		return false;
+	if (f->peer.family && !has_peer(f, o))
 		return false;
 	if (!f->by_user)
 		return true;
@@ -159,12 +209,14 @@ static void request(struct sfake *sf, const char *req)
 	f.tid = o.tid;
 	f.by_user = o.by_user;
 	memcpy(f.user, o.user, sizeof(f.user));
+	f.addr = o.addr;
+	f.peer = o.peer;
 	f.no_counters = o.no_counters;
 	ctl_out_free(&o);
 	CHECK(len && text[len - 1] == '\n');
 	if (lines) {
 		n = check_lines(text, strncmp(req, "show tunnels", 12) ? "sessions" : "tunnels", &f);
-		if (!f.tid && !f.by_user)
+		if (!f.tid && !f.by_user && !f.addr.family && !f.peer.family)
 			CHECK(n == (strncmp(req, "show tunnels", 12) ? sessions : tunnels));
 		CHECK(n <= sessions || !strncmp(req, "show tunnels", 12));
 		free(text);
@@ -271,18 +323,24 @@ static void list_next(struct sfake *sf)
 
 /* The users of sess_fake.h's users file, and one nobody is. */
 static const char *const list_users[] = { "alice", "bob", "carol", "nobody" };
+/* Addresses of the default pool (config.c), the LAC's (sess_fake.h), one mapped, nobody's. */
+static const char *const list_addrs[] = {
+	"192.168.42.10", "192.168.42.11", "10.0.0.1", "::ffff:10.0.0.1", "::ffff:192.168.42.10",
+	"2001:db8::1", "192.168.42.250", "10.0.0.2",
+};
 
 /*
  * A listing: P[0] bit 0 tunnels, bit 1 as lines, bit 2 of the tunnel of an
  * established session (P[1] picks it), bit 3 of a user (P[2] picks it), bit
- * 4 without the data counters.
+ * 4 without the data counters, bit 5 of an address (P[3] picks it), bit 6 of
+ * a peer (P[4] picks it).
  */
 static void list_start(struct sfake *sf, const uint8_t *p, size_t n)
 {
 	struct ctl_src src = { .lns = sf->f->lns, .ss = sf->ss };
 	uint8_t k = n ? p[0] : 0;
 	struct l2tp_session *s;
-	char req[96];
+	char req[192];
 	int len;
 
 	list_end();
@@ -299,6 +357,12 @@ static void list_start(struct sfake *sf, const uint8_t *p, size_t n)
 		strcpy(lst_filter.user, list_users[(n > 2 ? p[2] : 0) % 4]);
 		len += snprintf(req + len, sizeof(req) - (size_t)len, " user %s", lst_filter.user);
 	}
+	if ((k & 35) == 34)
+		len += snprintf(req + len, sizeof(req) - (size_t)len, " address %s",
+				list_addrs[(n > 3 ? p[3] : 0) % 8]);
+	if ((k & 67) == 66)
+		len += snprintf(req + len, sizeof(req) - (size_t)len, " peer %s",
+				list_addrs[(n > 4 ? p[4] : 0) % 8]);
 	if ((k & 19) == 18) {
 		lst_filter.no_counters = true;
 		snprintf(req + len, sizeof(req) - (size_t)len, " no-counters");
@@ -307,6 +371,9 @@ static void list_start(struct sfake *sf, const uint8_t *p, size_t n)
 	CHECK(!lst.done && lst.len < 32);
 	CHECK(lst.tid == lst_filter.tid && lst.by_user == lst_filter.by_user &&
 	      lst.no_counters == lst_filter.no_counters);
+	CHECK(!lst.addr.family == !((k & 35) == 34) && !lst.peer.family == !((k & 67) == 66));
+	lst_filter.addr = lst.addr;	/* as parsed: an IPv4-mapped one is IPv4 */
+	lst_filter.peer = lst.peer;
 	take(&lst, &lst_text, &lst_len);
 }
 

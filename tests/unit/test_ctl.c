@@ -10,6 +10,7 @@
  * sides): `show sessions` through l2sec's reader, `show stats` and
  * `version` through its Prometheus exporter, nothing refused as malformed.
  */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,7 @@
 #include "core/log.h"
 #include "core/rxbatch.h"
 #include "core/util.h"
+#include "ipsec/ipsec.h"
 #include "prom.h"
 
 static struct json_object *get(struct json_object *o, const char *k)
@@ -837,6 +839,18 @@ static void test_listing_filters(void **state)
 		"show sessions lines no-counters no-counters", "show sessions lines no-counters user a",
 		"show sessions lines user a  no-counters", "show sessions lines nocounters",
 		"show tunnels lines no-counters",
+		"show sessions lines address", "show sessions lines address ",
+		"show sessions lines address x", "show sessions lines address 10.0.0.1/32",
+		"show sessions lines address 2001:db8::/64", "show sessions lines address 10.0.0.1 ",
+		"show sessions lines address  10.0.0.1", "show sessions lines address 010.0.0.1",
+		"show sessions lines address 10.0.0.1 address 10.0.0.1",
+		"show sessions lines address 10.0.0.1 user a", "show sessions lines peer",
+		"show sessions lines peer 198.51.100.1:1701", "show sessions lines peer [::1]",
+		"show sessions lines peer 198.51.100.1 address 10.0.0.1",
+		"show sessions lines peer 198.51.100.1 tunnel 5",
+		"show sessions lines peer 1:2:3:4:5:6:7:8:9",
+		"show sessions lines peer 1111:2222:3333:4444:5555:6666:255.255.255.255x",
+		"show tunnels lines peer 198.51.100.1",
 	};
 	struct fake *f = many_tunnels(N_LIST);
 	struct ctl_src src = { .lns = f->lns };
@@ -882,10 +896,59 @@ static void test_listing_filters(void **state)
 	assert_int_equal(count_lines(all, "sessions"), 0);
 	free(all);
 
-	/* no PPP layer here: no session has a user, %41 is 'A' */
+	/* no PPP layer here: no session has a user, %41 is 'A', nor an address */
 	all = ctl_text(&src, "show sessions lines user %41lice");
 	assert_string_equal(all, "{\"end\":\"sessions\",\"count\":0}\n");
 	free(all);
+	all = ctl_text(&src, "show sessions lines address 10.0.0.1");
+	assert_string_equal(all, "{\"end\":\"sessions\",\"count\":0}\n");
+	free(all);
+
+	/* the tunnels' peers are 198.51.100.0 on, port 1701 (many_tunnels) */
+	all = ctl_text(&src, "show sessions lines peer 198.51.100.1 no-counters");
+	assert_int_equal(count_lines(all, "sessions"), 1);
+	assert_non_null(strstr(all, "\"peer\":\"198.51.100.1\","));
+	free(all);
+	all = ctl_text(&src, "show sessions lines peer ::ffff:198.51.100.2");
+	assert_int_equal(count_lines(all, "sessions"), 1);
+	assert_non_null(strstr(all, "\"peer\":\"198.51.100.2\","));
+	free(all);
+	snprintf(req, sizeof(req), "show sessions lines tunnel %u peer 198.51.100.0", t->tid);
+	all = ctl_text(&src, req);
+	assert_int_equal(count_lines(all, "sessions"), t->peer.addr.sin.sin_addr.s_addr ==
+			 htonl(0xc6336400));
+	free(all);
+	all = ctl_text(&src, "show sessions lines peer 198.51.102.1");
+	assert_int_equal(count_lines(all, "sessions"), 0);
+	free(all);
+	all = ctl_text(&src, "show sessions lines peer 2001:db8::1");
+	assert_int_equal(count_lines(all, "sessions"), 0);
+	free(all);
+	/* or its SA's remote (the engine's copy of the SA table, as under privsep) */
+	{
+		struct ipsec_sa_desc sa = { .mark = 77, .reqid = 5, .encap = true };
+
+		src.ipsec = ipsec_new_copy(NULL, NULL, NULL, NULL);
+		assert_non_null(src.ipsec);
+		sa.remote.family = AF_INET6;
+		assert_int_equal(inet_pton(AF_INET6, "::ffff:203.0.113.1", &sa.remote.a.v6), 1);
+		sa.remote.port = 4500;
+		assert_int_equal(ipsec_copy_put(src.ipsec, &sa), 0);
+		all = ctl_text(&src, "show sessions lines peer 203.0.113.1");
+		assert_int_equal(count_lines(all, "sessions"), 0);
+		free(all);
+		t->peer.mark = 77;
+		snprintf(req, sizeof(req), "show sessions lines peer 203.0.113.1");
+		all = ctl_text(&src, req);
+		assert_int_equal(count_lines(all, "sessions"), 1);
+		p = strstr(all, "\"tunnel_id\":");
+		assert_non_null(p);
+		assert_int_equal(strtoul(p + 12, NULL, 10), t->tid);
+		free(all);
+		t->peer.mark = 0;
+		ipsec_free(src.ipsec);
+		src.ipsec = NULL;
+	}
 	all = NULL;
 	fake_free(f);
 

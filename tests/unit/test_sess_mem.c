@@ -1606,6 +1606,7 @@ static void test_listing_user(void **state)
 	};
 	struct client c[ARRAY_SIZE(users)];
 	char req[CTLC_REQ_MAX], *text;
+	struct ctlc_sessions_filter q;
 	struct ctl_src src;
 	struct world w;
 
@@ -1618,26 +1619,89 @@ static void test_listing_user(void **state)
 	}
 	src = (struct ctl_src){ .lns = w.f->lns, .ss = w.ss };
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
-		ctlc_sessions_req(req, 0, want[i].user, true);
-		assert_int_equal(listed(&w, req, want[i].user), want[i].n);
+		q = (struct ctlc_sessions_filter){ .user = want[i].user, .counters = true };
+		assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), want[i].user), want[i].n);
 	}
-	assert_string_equal(ctlc_sessions_req(req, 0, users[2], true),
+	q = (struct ctlc_sessions_filter){ .user = users[2], .counters = true };
+	assert_string_equal(ctlc_sessions_req(req, &q),
 			    "show sessions lines user corp%20100%25\\eve");
-	ctlc_sessions_req(req, c[3].l.lns_tid, "bob", true);
-	assert_int_equal(listed(&w, req, "bob"), 1);
-	ctlc_sessions_req(req, c[3].l.lns_tid, "alice", true);
-	assert_int_equal(listed(&w, req, "alice"), 0);
+	q = (struct ctlc_sessions_filter){ .tid = c[3].l.lns_tid, .user = "bob", .counters = true };
+	assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), "bob"), 1);
+	q.user = "alice";
+	assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), "alice"), 0);
 	/* the data counters, read of the data path for each session, only when asked for */
-	ctlc_sessions_req(req, c[3].l.lns_tid, "bob", true);
-	text = ctl_text(&src, req);
+	q.user = "bob";
+	text = ctl_text(&src, ctlc_sessions_req(req, &q));
 	assert_non_null(strstr(text, "\"" CTL_K_DATA_RX_PACKETS "\":"));
 	free(text);
-	ctlc_sessions_req(req, c[3].l.lns_tid, "bob", false);
-	assert_int_equal(listed(&w, req, "bob"), 1);
+	q.counters = false;
+	assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), "bob"), 1);
 	text = ctl_text(&src, req);
 	assert_null(strstr(text, "\"" CTL_K_DATA_RX_PACKETS "\":"));
 	assert_null(strstr(text, "\"" CTL_K_DATA_TX_BYTES "\":"));
 	free(text);
+	world_free(&w);
+}
+
+/*
+ * `l2sec session show address ADDR` (who has 10.64.3.7?) and `peer ADDR`
+ * (every session behind that NAT): l2secd lists the sessions that hold the
+ * address, IPv4 or one in their /64, or whose tunnel comes from the peer,
+ * as the tool matches them (an IPv4-mapped address is the IPv4 one).
+ */
+static void test_listing_address(void **state)
+{
+	static const char *const users[] = { "alice", "bob", "alice" };
+	struct client c[ARRAY_SIZE(users)];
+	char req[CTLC_REQ_MAX], a[INET6_ADDRSTRLEN], m[INET6_ADDRSTRLEN + 8];
+	struct ctlc_sessions_filter q = { 0 };
+	uint8_t in64[16];
+	struct world w;
+
+	(void)state;
+	if (!world_new(&w, true))
+		skip();
+	for (size_t i = 0; i < ARRAY_SIZE(users); i++) {
+		w.user = users[i];
+		client_up(&w, &c[i], (unsigned int)i + 1, true);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(users); i++) {
+		q = (struct ctlc_sessions_filter){ .addr = a };
+		inet_ntop(AF_INET, c[i].addr, a, sizeof(a));
+		assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), users[i]), 1);
+		snprintf(m, sizeof(m), "::ffff:%s", a);
+		q.addr = m;
+		assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), users[i]), 1);
+		/* any address of its /64 */
+		memcpy(in64, c[i].ra_pfx, 16);
+		in64[15] ^= 0x5a;
+		in64[9] ^= 0xa5;
+		inet_ntop(AF_INET6, in64, a, sizeof(a));
+		q.addr = a;
+		assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), users[i]), 1);
+		q.user = users[i];
+		assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), users[i]), 1);
+		q.user = i == 1 ? "alice" : "bob";
+		assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), users[i]), 0);
+		/* its tunnel's peer, 198.51.100.(i + 1) */
+		snprintf(a, sizeof(a), "198.51.100.%zu", i + 1);
+		q = (struct ctlc_sessions_filter){ .peer = a, .tid = c[i].l.lns_tid };
+		assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), users[i]), 1);
+		q.tid = c[(i + 1) % ARRAY_SIZE(users)].l.lns_tid;
+		assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), users[i]), 0);
+	}
+	/* in nobody's /64, not a session's IPv4, not a peer */
+	memcpy(in64, c[0].ra_pfx, 16);
+	in64[7] ^= 0x80;
+	inet_ntop(AF_INET6, in64, a, sizeof(a));
+	q = (struct ctlc_sessions_filter){ .addr = a };
+	assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), ""), 0);
+	q.addr = "10.255.255.254";
+	assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), ""), 0);
+	q = (struct ctlc_sessions_filter){ .peer = "198.51.100.200" };
+	assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), ""), 0);
+	q.peer = "2001:db8::1";
+	assert_int_equal(listed(&w, ctlc_sessions_req(req, &q), ""), 0);
 	world_free(&w);
 }
 
@@ -1659,6 +1723,7 @@ int main(void)
 		cmocka_unit_test(test_restart_negotiation),
 		cmocka_unit_test(test_notice_lines),
 		cmocka_unit_test(test_listing_user),
+		cmocka_unit_test(test_listing_address),
 	};
 
 	log_setup(LOG_TARGET_STDERR, LOG_ERR, "test");

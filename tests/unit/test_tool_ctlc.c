@@ -70,7 +70,11 @@ enum srv_mode {
 struct srv_filter {
 	unsigned int tid;	/* 0: any */
 	char user[CTL_USER_MAX + 1];	/* "": any */
+	struct dsess_sel sel;	/* address, peer (its address): as the tool matches */
 };
+
+/* The fake knows the filters address and peer (false: as the l2secd before them) */
+static bool srv_addr_filters = true;
 
 /* Every request the fake daemon got, a line each (expect_requests). */
 static char srv_log[128];
@@ -116,8 +120,19 @@ static bool filter_pass(const struct srv_filter *flt, struct json_object *e)
 	if (flt->tid && (!json_object_object_get_ex(e, "tunnel_id", &v) ||
 			 (unsigned int)json_object_get_int(v) != flt->tid))
 		return false;
-	return !flt->user[0] || (json_object_object_get_ex(e, "user", &v) &&
-				 !strcmp(json_object_get_string(v), flt->user));
+	if (flt->user[0] && !(json_object_object_get_ex(e, "user", &v) &&
+			      !strcmp(json_object_get_string(v), flt->user)))
+		return false;
+	if (!dsess_sel_empty(&flt->sel)) {
+		struct dsess_list one = { 0 };
+		bool pass;
+
+		assert_int_equal(dsess_list_add(json_object_get(e), &one), 0);
+		pass = one.n == 1 && dsess_sel_match(&flt->sel, NULL, &one.v[0]);
+		dsess_list_free(&one);
+		return pass;
+	}
+	return true;
 }
 
 static void write_lines(int fd, const char *reply, const char *key,
@@ -190,8 +205,9 @@ static void write_many(int fd, bool lines, const struct srv_filter *flt)
 }
 
 /*
- * "tunnel TID", "user NAME" and "no-counters" of a listing's request
- * (lib/ctl_proto.h; the fake's records have no counters anyway): 0, or -1.
+ * "tunnel TID", "user NAME", "address ADDR", "peer ADDR" and "no-counters" of
+ * a listing's request (lib/ctl_proto.h; the fake's records have no counters
+ * anyway): 0, or -1.
  */
 static int parse_filter(const char *s, struct srv_filter *flt)
 {
@@ -208,19 +224,41 @@ static int parse_filter(const char *s, struct srv_filter *flt)
 		return 0;
 	if (!*s)
 		return 0;
-	if (strncmp(s, " user ", 6))
-		return -1;
-	for (s += 6; *s && *s != ' ' && n < CTL_USER_MAX; s++) {
-		if (*s == '%' && sscanf(s + 1, "%2x", &c) == 1 && c) {
-			flt->user[n++] = (char)c;
-			s += 2;
-		} else if (*s > ' ' && *s < 0x7f && *s != '%') {
-			flt->user[n++] = *s;
-		} else {
-			return -1;
+	if (!strncmp(s, " user ", 6)) {
+		for (s += 6; *s && *s != ' ' && n < CTL_USER_MAX; s++) {
+			if (*s == '%' && sscanf(s + 1, "%2x", &c) == 1 && c) {
+				flt->user[n++] = (char)c;
+				s += 2;
+			} else if (*s > ' ' && *s < 0x7f && *s != '%') {
+				flt->user[n++] = *s;
+			} else {
+				return -1;
+			}
 		}
+		if (!n)
+			return -1;
 	}
-	return (*s && strcmp(s, " no-counters")) || !n ? -1 : 0;
+	if (srv_addr_filters && !strncmp(s, " address ", 9)) {
+		char a[INET6_ADDRSTRLEN] = "";
+
+		s += 9;
+		n = strcspn(s, " ");
+		memcpy(a, s, n < sizeof(a) ? n : 0);
+		if (dsess_parse_addr(a, &flt->sel.addr) || strchr(a, '/'))
+			return -1;
+		s += n;
+	}
+	if (srv_addr_filters && !strncmp(s, " peer ", 6)) {
+		char a[INET6_ADDRSTRLEN] = "";
+
+		s += 6;
+		n = strcspn(s, " ");
+		memcpy(a, s, n < sizeof(a) ? n : 0);
+		if (dsess_parse_addr(a, &flt->sel.peer) || strchr(a, '/'))
+			return -1;
+		s += n;
+	}
+	return *s && strcmp(s, " no-counters") ? -1 : 0;
 }
 
 static void serve_one(int fd, const struct canned *c, size_t n)
@@ -1282,6 +1320,54 @@ static void test_join_shared_ids(void **state)
 	(void)state;
 }
 
+/*
+ * A listing filtered by user, address or peer holds some records only: a
+ * record alone with a kernel session's ids may then be another client's
+ * tunnel's (tunnel ids are unique per peer only). `session show user alice`
+ * must not join bob's kernel session, of the same ids, to alice's record:
+ * only the address tells, and where it cannot, the join is unsure (the tool
+ * then asks for every record of the tunnel).
+ */
+static void test_join_filtered(void **state)
+{
+	const struct dsess *match[4];
+	struct dsess_sel sel = { .user = "alice" };
+	struct dsess_list l;
+	struct obj k[4];
+	unsigned int bad;
+
+	kernel_session(&k[0], 4711, 7, "10.0.0.22");	/* bob's: his record left out */
+	kernel_session(&k[1], 4711, 7, "10.0.0.21");	/* alice's */
+	kernel_session(&k[2], 4711, 8, NULL);		/* no address yet */
+	kernel_session(&k[3], 4711, 9, "10.0.0.30");	/* carol's, whose record has none */
+	dsess_from("{\"sessions\":["
+		   "{\"tunnel_id\":4711,\"session_id\":7,\"user\":\"alice\",\"ipv4\":\"10.0.0.21\"},"
+		   "{\"tunnel_id\":4711,\"session_id\":8,\"user\":\"alice\",\"ipv4\":\"10.0.0.28\"},"
+		   "{\"tunnel_id\":4711,\"session_id\":9,\"user\":\"alice\"}]}", &l, &bad);
+	assert_int_equal(bad, 0);
+	/* unfiltered, each alone with its ids: joined, as the list holds every record */
+	assert_int_equal(dsess_join(k, 4, &l, match), 4);
+	assert_ptr_equal(match[0], match[1]);	/* bob's too: alice's would be all there is */
+	l.filtered = true;
+	assert_int_equal(dsess_join(k, 4, &l, match), 1);
+	assert_null(match[0]);
+	assert_false(dsess_sel_match(&sel, &k[0], match[0]));
+	assert_false(dsess_join_unsure(&k[0], &l));	/* 10.0.0.22 is not the record's */
+	assert_non_null(match[1]);
+	assert_true(dsess_sel_match(&sel, &k[1], match[1]));
+	assert_null(match[2]);
+	assert_true(dsess_join_unsure(&k[2], &l));	/* the kernel has no address */
+	assert_null(match[3]);
+	assert_true(dsess_join_unsure(&k[3], &l));	/* the record has none */
+	/* ids no record has: nothing left out could be its */
+	kernel_session(&k[0], 4711, 6, NULL);
+	assert_false(dsess_join_unsure(&k[0], &l));
+	l.filtered = false;
+	assert_false(dsess_join_unsure(&k[2], &l));
+	dsess_list_free(&l);
+	(void)state;
+}
+
 static void test_join(void **state)
 {
 	const struct dsess *match[3];
@@ -1730,21 +1816,114 @@ static void test_session_show_filtered(void **state)
 static void test_sessions_req(void **state)
 {
 	char req[CTLC_REQ_MAX], name[CTL_USER_MAX + 1];
+	struct ctlc_sessions_filter q = { .counters = true };
 
-	assert_string_equal(ctlc_sessions_req(req, 0, NULL, true), "show sessions lines");
-	assert_string_equal(ctlc_sessions_req(req, 0, "", false),
-			    "show sessions lines no-counters");
-	assert_string_equal(ctlc_sessions_req(req, 65535, "a b%c\x7f\xff", false),
+	assert_string_equal(ctlc_sessions_req(req, &q), "show sessions lines");
+	q = (struct ctlc_sessions_filter){ .user = "" };
+	assert_string_equal(ctlc_sessions_req(req, &q), "show sessions lines no-counters");
+	q.tid = 65535;
+	q.user = "a b%c\x7f\xff";
+	assert_string_equal(ctlc_sessions_req(req, &q),
 			    "show sessions lines tunnel 65535 user a%20b%25c%7F%FF no-counters");
+	q.addr = "2001:db8:1::7";
+	q.peer = "203.0.113.7";
+	assert_string_equal(ctlc_sessions_req(req, &q),
+			    "show sessions lines tunnel 65535 user a%20b%25c%7F%FF "
+			    "address 2001:db8:1::7 peer 203.0.113.7 no-counters");
 	/* 254 octets at most: a name that leaves no room for what follows it is left out */
+	q = (struct ctlc_sessions_filter){ .tid = 65535, .user = name, .counters = true };
 	memset(name, 'x', 216);
 	name[216] = '\0';
-	assert_int_equal(strlen(ctlc_sessions_req(req, 65535, name, true)), 254);
-	assert_string_equal(ctlc_sessions_req(req, 65535, name, false),
+	assert_int_equal(strlen(ctlc_sessions_req(req, &q)), 254);
+	q.counters = false;
+	assert_string_equal(ctlc_sessions_req(req, &q),
 			    "show sessions lines tunnel 65535 no-counters");
+	/* the addresses first: they are short, and a name may be left out */
+	q.counters = true;
+	q.addr = "10.0.0.5";
+	assert_string_equal(ctlc_sessions_req(req, &q),
+			    "show sessions lines tunnel 65535 address 10.0.0.5");
+	/* an address longer than any inet_ntop(3) writes is no filter */
+	memset(name, '1', 60);
+	name[60] = '\0';
+	q = (struct ctlc_sessions_filter){ .addr = name, .peer = name, .counters = true };
+	assert_string_equal(ctlc_sessions_req(req, &q), "show sessions lines");
+	q = (struct ctlc_sessions_filter){ .user = name, .counters = true };
 	memset(name, ' ', 255);
 	name[255] = '\0';
-	assert_string_equal(ctlc_sessions_req(req, 0, name, true), "show sessions lines");
+	assert_string_equal(ctlc_sessions_req(req, &q), "show sessions lines");
+}
+
+/*
+ * Selectors by address and peer are l2secd's filters too: the address as
+ * the tool parsed it (an IPv4-mapped one as IPv4, a /64 as its address), the
+ * peer's address without its port, which the tool still checks. An l2secd
+ * with the filters by tunnel and user only (the release before these)
+ * answers with its usage: the tool asks again without the new ones.
+ */
+static void test_session_show_addr_filters(void **state)
+{
+	static const struct canned srv[] = {
+		{ "show sessions", SESSIONS_REPLY, SRV_ANSWER },
+		{ "show tunnels", TUNNELS_REPLY, SRV_ANSWER },
+	};
+	struct cli c = { .status = CLI_OK };
+	struct capture cap;
+	struct fakesrv f;
+
+	srv_start(&f, srv, N(srv));
+	c.runtime_dir = f.dir;
+	assert_int_equal(show_daemon(&cap, &c, ARGS("address", "::ffff:10.0.0.5")), CLI_OK);
+	assert_string_equal(cap.err, "");
+	assert_int_equal(strncmp(cap.out, "session 7 tunnel 4711 ", 22), 0);
+	assert_ptr_equal(strchr(cap.out, '\n'), cap.out + strlen(cap.out) - 1);
+	cap_free(&cap);
+	expect_requests("show sessions lines address 10.0.0.5\n");
+
+	assert_int_equal(show_daemon(&cap, &c, ARGS("address", "2001:db8:1::/64", "user",
+						    "alice")), CLI_OK);
+	assert_int_equal(strncmp(cap.out, "session 7 tunnel 4711 ", 22), 0);
+	cap_free(&cap);
+	expect_requests("show sessions lines user alice address 2001:db8:1::\n");
+
+	/* the SA's remote, port and all: the filter has its address */
+	assert_int_equal(show_daemon(&cap, &c, ARGS("peer", "203.0.113.7:4500")), CLI_OK);
+	assert_int_equal(strncmp(cap.out, "session 7 tunnel 4711 ", 22), 0);
+	cap_free(&cap);
+	expect_requests("show sessions lines peer 203.0.113.7\n");
+	assert_int_equal(show_daemon(&cap, &c, ARGS("peer", "203.0.113.7:4501")), CLI_FAIL);
+	assert_string_equal(cap.out, "");
+	assert_string_equal(cap.err, "l2sec: no session matches peer 203.0.113.7:4501\n");
+	cap_free(&cap);
+	expect_requests("show sessions lines peer 203.0.113.7\n");
+
+	assert_int_equal(run(&cap, &c, ARGS("session", "del", "address", "10.0.0.6"),
+			     session_main), CLI_FAIL);
+	assert_string_equal(cap.err, "l2sec: no session matches address 10.0.0.6\n");
+	cap_free(&cap);
+	expect_requests("show sessions lines address 10.0.0.6 no-counters\n");
+
+	/* the release before: the same answers, with the filters it knows (a new fake) */
+	srv_stop(&f);
+	srv_addr_filters = false;
+	srv_start(&f, srv, N(srv));
+	c.runtime_dir = f.dir;
+	assert_int_equal(show_daemon(&cap, &c, ARGS("tunnel", "4711", "address", "10.0.0.5")),
+			 CLI_OK);
+	assert_int_equal(strncmp(cap.out, "session 7 tunnel 4711 ", 22), 0);
+	assert_ptr_equal(strchr(cap.out, '\n'), cap.out + strlen(cap.out) - 1);
+	cap_free(&cap);
+	expect_requests("show sessions lines tunnel 4711 address 10.0.0.5\n"
+			"show sessions lines tunnel 4711\n");
+	assert_int_equal(show_daemon(&cap, &c, ARGS("user", "alice", "peer", "203.0.113.7")),
+			 CLI_OK);
+	assert_int_equal(strncmp(cap.out, "session 7 tunnel 4711 ", 22), 0);
+	cap_free(&cap);
+	expect_requests("show sessions lines user alice peer 203.0.113.7\n"
+			"show sessions lines user alice\n");
+	srv_addr_filters = true;
+	srv_stop(&f);
+	(void)state;
 }
 
 /*
@@ -2368,6 +2547,7 @@ int main(void)
 		cmocka_unit_test(test_dsess_sa),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_join_shared_ids),
+		cmocka_unit_test(test_join_filtered),
 		cmocka_unit_test(test_sel_match),
 		cmocka_unit_test(test_session_show_daemon),
 		cmocka_unit_test(test_session_show_neither),
@@ -2375,6 +2555,7 @@ int main(void)
 		cmocka_unit_test(test_session_show_old_daemon),
 		cmocka_unit_test(test_session_show_filtered),
 		cmocka_unit_test(test_sessions_req),
+		cmocka_unit_test(test_session_show_addr_filters),
 		cmocka_unit_test(test_session_show_no_filters),
 		cmocka_unit_test(test_lines_malformed),
 		cmocka_unit_test(test_del),
