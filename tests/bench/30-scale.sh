@@ -291,9 +291,11 @@ check_eq "clients to the gateway: every echo answered" "$sent" "$answered"
 listed() {
 	l2 -j session show | python3 -c 'import json, sys
 j = json.load(sys.stdin)
-# for the selectors below: a tunnel ID, and how many sessions hold it
-t = j[len(j) // 2]["tunnel_id"] if j else 0
-open(sys.argv[1], "w").write("%d %d\n" % (t, sum(1 for s in j if s["tunnel_id"] == t)))
+# for the selectors below: a tunnel ID, how many sessions hold it, and one IPv4 address
+m = j[len(j) // 2] if j else {}
+t = m.get("tunnel_id", 0)
+open(sys.argv[1], "w").write("%d %d %s\n" % (t, sum(1 for s in j if s["tunnel_id"] == t),
+                                             m.get("ipv4", "none")))
 print(len(j), sum(1 for s in j if s.get("user") == "load"))' "$run/selected"
 }
 rss_l0=$(gw_rss)
@@ -309,7 +311,7 @@ check "listing them twice grew l2secd's RSS by at most 1 MiB" \
 
 # and with selectors: l2secd lists only the sessions of that tunnel ID and user (`show
 # sessions lines tunnel T user NAME`), not all N for the tool to pick from
-read -r sel_tid sel_n <"$run/selected"
+read -r sel_tid sel_n sel_ip <"$run/selected"
 ts0=$(date +%s.%N)
 check_eq "l2sec session show tunnel $sel_tid user load: the $sel_n of that tunnel ID" \
 	"$sel_n" "$(l2 -j session show tunnel "$sel_tid" user load |
@@ -319,8 +321,18 @@ sel_out=$(l2 session show user nobody 2>&1) && sel_rc=0 || sel_rc=$?
 ts2=$(date +%s.%N)
 check_eq "l2sec session show user nobody: no session, said so" \
 	"1 l2sec: no session matches user nobody" "$sel_rc $sel_out"
+# who holds an address (`show sessions lines address A`), and an address nobody holds
+check_eq "l2sec session show address $sel_ip: the one session that holds it" \
+	"1 $sel_ip load" "$(l2 -j session show address "$sel_ip" | python3 -c 'import json, sys
+j = json.load(sys.stdin)
+print(len(j), " ".join(sorted({s.get("ipv4", "-") + " " + s.get("user", "-") for s in j})))')"
+ts3=$(date +%s.%N)
+sel_out=$(l2 session show address 10.71.255.254 2>&1) && sel_rc=0 || sel_rc=$?
+check_eq "l2sec session show address 10.71.255.254: no session, said so" \
+	"1 l2sec: no session matches address 10.71.255.254" "$sel_rc $sel_out"
 echo "session show tunnel $sel_tid user load: $(awk -v a="$ts0" -v b="$ts1" \
 	'BEGIN {printf "%.2f", b - a}') s, user nobody: $(awk -v a="$ts1" -v b="$ts2" \
+	'BEGIN {printf "%.2f", b - a}') s, address $sel_ip: $(awk -v a="$ts2" -v b="$ts3" \
 	'BEGIN {printf "%.2f", b - a}') s (guest clock)"
 
 busy2=$(busy) dcpu2=$(gw_cpu)
