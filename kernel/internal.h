@@ -410,6 +410,8 @@ struct l2sec_session *l2sec_session_lookup(struct l2sec_net *ln,
 struct l2sec_session *l2sec_session_by_addr4(struct l2sec_net *ln, __be32 daddr);
 struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
 					     const struct in6_addr *daddr);
+struct l2sec_session *l2sec_session_by_prefix6(struct l2sec_net *ln,
+					       const struct in6_addr *a, u8 plen);
 struct l2sec_endpoint *l2sec_endpoint_alloc(const struct l2sec_endpoint *from);
 void l2sec_endpoint_free(struct l2sec_endpoint *ep);
 void l2sec_endpoint_free_rcu(struct l2sec_endpoint *ep);

@@ -129,6 +129,15 @@ static const struct nla_policy l2sec_session_id_policy[L2SEC_A_MAX + 1] = {
 	[L2SEC_A_SESSION_ID] = L2SEC_POL_ID,
 };
 
+/* GET's: the session's ids; a dump's filters (the tunnel, an address it holds) */
+static const struct nla_policy l2sec_session_get_policy[L2SEC_A_MAX + 1] = {
+	[L2SEC_A_TUNNEL_ID] = L2SEC_POL_ID,
+	[L2SEC_A_TUNNEL_HANDLE] = L2SEC_POL_HANDLE,
+	[L2SEC_A_SESSION_ID] = L2SEC_POL_ID,
+	[L2SEC_A_IPV4] = L2SEC_POL_ADDR4,
+	[L2SEC_A_IPV6_ADDR] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
 /* STATS_GET takes no attributes: every attribute is "unsupported". */
 static const struct nla_policy l2sec_empty_policy[L2SEC_A_MAX + 1] = {
 };
@@ -1343,17 +1352,72 @@ static int l2sec_dump_tunnel_sessions(struct sk_buff *skb, struct netlink_callba
 }
 
 /*
+ * The sessions holding the address a dump's filter names into @s (at most
+ * two: for IPv6 its /128, and another's /64 holding it; none is NULL), of
+ * tunnel @t only unless it is NULL.  Under ln->lock, which keeps them.
+ */
+static void l2sec_dump_addr_sessions(struct l2sec_net *ln, struct nlattr **attrs,
+				     const struct l2sec_tunnel *t, struct l2sec_session *s[2])
+{
+	struct in6_addr a6;
+
+	rcu_read_lock();
+	if (attrs[L2SEC_A_IPV4]) {
+		s[0] = l2sec_session_by_addr4(ln, nla_get_in_addr(attrs[L2SEC_A_IPV4]));
+		s[1] = NULL;
+	} else {
+		a6 = nla_get_in6_addr(attrs[L2SEC_A_IPV6_ADDR]);
+		s[0] = l2sec_session_by_prefix6(ln, &a6, 128);
+		s[1] = l2sec_session_by_prefix6(ln, &a6, 64);
+	}
+	rcu_read_unlock();
+	if (s[1] == s[0])
+		s[1] = NULL;
+	if (t && s[0] && s[0]->tunnel != t)
+		s[0] = NULL;
+	if (t && s[1] && s[1]->tunnel != t)
+		s[1] = NULL;
+}
+
+/*
+ * A dump by address: what l2sec_dump_addr_sessions finds, cb->args[2] =
+ * how many of them were sent.  An O(1) answer to "who holds 10.64.3.7" at
+ * any number of sessions.
+ */
+static void l2sec_dump_by_addr(struct sk_buff *skb, struct netlink_callback *cb,
+			       struct l2sec_net *ln, struct nlattr **attrs,
+			       const struct l2sec_tunnel *t)
+{
+	struct l2sec_session *s[2];
+
+	l2sec_dump_addr_sessions(ln, attrs, t, s);
+	for (; cb->args[2] < ARRAY_SIZE(s); cb->args[2]++) {
+		if (s[cb->args[2]] &&
+		    l2sec_fill_session(skb, s[cb->args[2]], NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				       L2SEC_CMD_SESSION_GET, true, cb))
+			return;
+	}
+}
+
+/*
  * Dump state: cb->args[0] = the tunnel handle to go on from (ascending),
  * cb->args[1] = sessions passed in that tunnel's list.  With a tunnel
- * filter (handle or id), that tunnel only.
+ * filter (handle or id), that tunnel only; with an address filter (A_IPV4
+ * or A_IPV6_ADDR), the sessions that hold it (l2sec_dump_by_addr).
  */
 static int l2sec_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct l2sec_net *ln = l2sec_pernet(sock_net(skb->sk));
 	struct nlattr **attrs = l2sec_compat_dump_attrs(cb);
-	struct l2sec_tunnel *t;
+	bool by_addr = attrs[L2SEC_A_IPV4] || attrs[L2SEC_A_IPV6_ADDR];
+	struct l2sec_tunnel *t = NULL;
 	int err = 0;
 
+	if (attrs[L2SEC_A_IPV4] && attrs[L2SEC_A_IPV6_ADDR]) {
+		NL_SET_ERR_MSG(cb->extack, "one address to filter by");
+		return -EINVAL;
+	}
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen + 1;
 	if (attrs[L2SEC_A_TUNNEL_ID] || attrs[L2SEC_A_TUNNEL_HANDLE]) {
@@ -1362,8 +1426,14 @@ static int l2sec_nl_session_dump(struct sk_buff *skb, struct netlink_callback *c
 			err = PTR_ERR(t) == -ENOENT ? 0 : PTR_ERR(t);
 			goto out;
 		}
-		if (cb->args[0] <= t->handle)
+		if (by_addr)
+			l2sec_dump_by_addr(skb, cb, ln, attrs, t);
+		else if (cb->args[0] <= t->handle)
 			l2sec_dump_tunnel_sessions(skb, cb, t);
+		goto out;
+	}
+	if (by_addr) {
+		l2sec_dump_by_addr(skb, cb, ln, attrs, NULL);
 		goto out;
 	}
 	for (t = l2sec_tunnel_from(ln, cb->args[0]); t;
@@ -1450,7 +1520,7 @@ static const struct genl_ops l2sec_ops[] = {
 	L2SEC_OP(L2SEC_CMD_SESSION_DEL, l2sec_nl_session_del, NULL,
 		 l2sec_session_id_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_SESSION_GET, l2sec_nl_session_get, l2sec_nl_session_dump,
-		 l2sec_session_id_policy, GENL_UNS_ADMIN_PERM),
+		 l2sec_session_get_policy, GENL_UNS_ADMIN_PERM),
 	L2SEC_OP(L2SEC_CMD_STATS_GET, l2sec_nl_stats_get, NULL,
 		 l2sec_empty_policy, GENL_UNS_ADMIN_PERM),
 };

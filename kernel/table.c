@@ -374,6 +374,18 @@ struct l2sec_session *l2sec_session_by_addr4(struct l2sec_net *ln, __be32 daddr)
 	return n ? n->session : NULL;
 }
 
+/* Under RCU: the session holding @a as its /@plen (64 or 128: the module's lengths). */
+struct l2sec_session *l2sec_session_by_prefix6(struct l2sec_net *ln,
+					       const struct in6_addr *a, u8 plen)
+{
+	struct l2sec_addr_node *n;
+	struct in6_addr p;
+
+	ipv6_addr_prefix(&p, a, plen);
+	n = l2sec_addr6_find(ln, &p, plen);
+	return n ? n->session : NULL;
+}
+
 /* Under RCU: the /128, else the /64 holding @daddr. */
 struct l2sec_session *l2sec_session_by_addr6(struct l2sec_net *ln,
 					     const struct in6_addr *daddr)

@@ -266,6 +266,25 @@ static int tunnel_exists(struct cli *c, uint32_t id)
 	return gnl_request(&c->gnl, nlh, NULL, NULL);
 }
 
+/*
+ * The dump of the sessions F selects in the module: of its tunnel, and with
+ * BY_ADDR of those that hold its address (uapi/l2sec.h: found in the module's
+ * address tables, one or two whatever the number of sessions).
+ */
+static struct nlmsghdr *dump_msg(struct cli *c, const struct session_filter *f, bool by_addr)
+{
+	struct nlmsghdr *nlh = gnl_msg(&c->gnl, L2SEC_CMD_SESSION_GET, L2SEC_GENL_VERSION,
+				       NLM_F_DUMP);
+
+	if (f->tunnel_id)
+		mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, (uint16_t)f->tunnel_id);
+	if (by_addr && f->sel.addr.family == AF_INET)
+		mnl_attr_put(nlh, L2SEC_A_IPV4, 4, f->sel.addr.a);
+	else if (by_addr && f->sel.addr.family == AF_INET6)
+		mnl_attr_put(nlh, L2SEC_A_IPV6_ADDR, 16, f->sel.addr.a);
+	return nlh;
+}
+
 static int fetch(struct cli *c, const struct session_filter *f, struct cli_list *l)
 {
 	struct nlmsghdr *nlh;
@@ -285,10 +304,15 @@ static int fetch(struct cli *c, const struct session_filter *f, struct cli_list 
 			return CLI_FAIL;
 		}
 	} else {
-		nlh = gnl_msg(&c->gnl, L2SEC_CMD_SESSION_GET, L2SEC_GENL_VERSION, NLM_F_DUMP);
-		if (f->tunnel_id)
-			mnl_attr_put_u16(nlh, L2SEC_A_TUNNEL_ID, (uint16_t)f->tunnel_id);
+		nlh = dump_msg(c, f, true);
 		err = cli_dump(c, nlh, l);
+		if (err == -EINVAL && f->sel.addr.family) {
+			/* a module older than the address filter: every session, picked here */
+			cli_list_free(l);
+			cli_list_init(l, c, "session", OBJ_BIT(L2SEC_A_TUNNEL_ID) |
+				      OBJ_BIT(L2SEC_A_SESSION_ID));
+			err = cli_dump(c, dump_msg(c, f, false), l);
+		}
 		if (!err && f->tunnel_id && !l->n &&
 		    tunnel_exists(c, f->tunnel_id) == -ENOENT) {
 			cli_err("no such tunnel %u", f->tunnel_id);

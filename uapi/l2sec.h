@@ -179,7 +179,11 @@
  *   (remove all addresses).
  * L2SEC_CMD_SESSION_DEL (admin) request: the tunnel, A_SESSION_ID [req].
  * L2SEC_CMD_SESSION_GET request: the tunnel, A_SESSION_ID [req];
- *   dump: the tunnel [opt] filter (A_TUNNEL_HANDLE or A_TUNNEL_ID).
+ *   dump: the tunnel [opt] filter (A_TUNNEL_HANDLE or A_TUNNEL_ID), and
+ *   A_IPV4 or A_IPV6_ADDR [opt]: only the sessions that hold that address
+ *   (IPv4 its A_IPV4; IPv6 the session whose /128 it is and the one whose
+ *   /64 holds it), found in the address tables, not by a walk.  A module
+ *   older than the address filter answers -EINVAL to it.
  *   reply: A_TUNNEL_HANDLE, A_TUNNEL_ID, A_SESSION_ID, A_PEER_TUNNEL_ID, A_PEER_SESSION_ID,
  *          A_STATE, A_IPV4 (if set), A_IPV6_PREFIX (each), A_IPV6_IFID (if
  *          set), A_STATS nest
@@ -278,6 +282,7 @@ enum l2sec_attr {
 	L2SEC_A_BIND_PEER6,		/* binary, 16 bytes */
 	L2SEC_A_SESSION_BUCKETS,	/* u32 */
 	L2SEC_A_TUNNEL_HANDLE,		/* u32: the module's name of a tunnel */
+	L2SEC_A_IPV6_ADDR,		/* binary, 16 bytes: a session dump's filter */
 
 	__L2SEC_A_MAX
 };

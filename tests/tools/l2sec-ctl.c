@@ -27,6 +27,8 @@
  *   session add TUN SID PEER_SID [up] [ip4 ADDR] [ip6 ADDR/LEN]... [ifid HEX16]
  *   session set TUN SID [up|down] [peer_sid N] [ip4 ADDR] [ip6 ADDR/LEN]... [clear]
  *   session del TUN SID | session get TUN SID | session dump [TUN|all] [count]
+ *   session dump TUN|all addr ADDR [addr ADDR6]   the sessions holding ADDR (the
+ *                                          module's filter; a second is refused)
  *   session bulk-add TUN FIRST COUNT       sessions FIRST.., up, ip4 10.64.0.0 + i
  *   session bulk-del TUN FIRST COUNT
  *   stats                                  namespace counters
@@ -864,6 +866,19 @@ static int cmd_session(int argc, char **argv)
 		nlh = msg_start(buf, family_id, L2SEC_CMD_SESSION_GET, NLM_F_DUMP);
 		if (argc >= 3 && strcmp(argv[2], "all"))
 			put_tunnel(nlh, argv[2]);
+		if (argc >= 5 && !strcmp(argv[3], "addr")) {	/* the module's address filter */
+			uint8_t a[16];
+
+			if (inet_pton(AF_INET, argv[4], a) == 1)
+				mnl_attr_put(nlh, L2SEC_A_IPV4, 4, a);
+			else if (inet_pton(AF_INET6, argv[4], a) == 1)
+				mnl_attr_put(nlh, L2SEC_A_IPV6_ADDR, 16, a);
+			else
+				return -EINVAL;
+			if (argc >= 7 && !strcmp(argv[5], "addr") &&
+			    inet_pton(AF_INET6, argv[6], a) == 1)	/* a second: refused */
+				mnl_attr_put(nlh, L2SEC_A_IPV6_ADDR, 16, a);
+		}
 		if (argc >= 4 && !strcmp(argv[3], "count")) {
 			err = transact(nlh, print_cb, &count);
 			printf("dumped=%ld\n", count);
