@@ -33,10 +33,10 @@
  * above 0x7e, and '%', as '%' and two hex digits; 1 to 255 octets once
  * decoded, none of them 0. ADDR and PEER are IPv4 or IPv6 addresses as
  * inet_pton(3) reads them (IPv4 first); an IPv4-mapped IPv6 address, here or
- * a peer's, is its IPv4 address. A filter spares the daemon and the tool the sessions it
- * leaves out; the tool still applies its own selectors to what comes. An
- * l2secd older than the filters answers CTL_E_UNKNOWN; one with only the
- * tunnel and user filters, an error beginning with CTL_E_LIST_USAGE.
+ * a peer's, is its IPv4 address. A filter spares the daemon and the tool the
+ * sessions it leaves out; the tool still applies its own selectors to what
+ * comes. An l2secd older than the filters answers CTL_E_UNKNOWN; one with
+ * only the tunnel and user filters, an error beginning with CTL_E_LIST_USAGE.
  */
 #define CTL_REQ_TUNNEL		"tunnel"	/* TID */
 #define CTL_REQ_USER		"user"		/* NAME */

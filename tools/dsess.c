@@ -470,16 +470,6 @@ static bool same_address(const struct obj *k, const struct dsess *d)
 	return false;
 }
 
-/*
- * The record of kernel session K. Tunnel ids are unique per peer only, so
- * several records may carry K's tunnel and session ids: they are other
- * clients' tunnels too. The record's handle does not tell which is K's (it is
- * l2secd's name of the tunnel, which under privsep is not the module's); the
- * session's address does: l2secd claims each address for one session, and the
- * module refuses an address another session holds. So a record alone with
- * K's ids is joined, else the one of them with K's address (its IPv4, else its
- * /64), else none: never a guess.
- */
 /* The first of L's records with K's ids into *FIRST, and the end of them: NULL if none. */
 static const struct dsess *same_ids(const struct obj *k, const struct dsess_list *l,
 				    const struct dsess **first)
@@ -496,6 +486,17 @@ static const struct dsess *same_ids(const struct obj *k, const struct dsess_list
 	return end;
 }
 
+/*
+ * The record of kernel session K. Tunnel ids are unique per peer only, so
+ * several records may carry K's tunnel and session ids: they are other
+ * clients' tunnels too. The record's handle does not tell which is K's (it is
+ * l2secd's name of the tunnel, which under privsep is not the module's); the
+ * session's address does: l2secd claims each address for one session, and the
+ * module refuses an address another session holds. So a record alone with
+ * K's ids is joined, unless the list is filtered (l->filtered: the records
+ * left out may hold another), else the one of them with K's address (its
+ * IPv4, else its /64), else none: never a guess.
+ */
 static const struct dsess *join_one(const struct obj *k, const struct dsess_list *l)
 {
 	const struct dsess *d, *first, *end, *found = NULL;
