@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "addr46.h"
 #include "auth/authlimit.h"
 #include "ctl_proto.h"
 #include "ctl.h"
@@ -584,44 +585,10 @@ static int parse_user(const char *s, const char *end, char *out)
 	return n ? 0 : -1;
 }
 
-/* A of FAMILY into OUT, an IPv4-mapped IPv6 address as its IPv4 one (as the tool has it). */
-static void addr_set(struct ctl_addr *out, int family, const void *a)
-{
-	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
-	const uint8_t *p = a;
-
-	memset(out, 0, sizeof(*out));
-	if (family == AF_INET6 && !memcmp(p, mapped, sizeof(mapped))) {
-		family = AF_INET;
-		p += 12;
-	}
-	if (family != AF_INET && family != AF_INET6)
-		return;
-	memcpy(out->a, p, family == AF_INET ? 4 : 16);
-	out->family = family;
-}
-
-/*
- * An address (lib/ctl_proto.h) from S to END into A: 0, or -1 when it is not
- * one inet_pton(3) reads, IPv4 first as the tool parses it.
- */
+/* An address filter (lib/ctl_proto.h) from S to END into A: 0, or -1. */
 static int parse_addr(const char *s, const char *end, struct ctl_addr *a)
 {
-	char buf[INET6_ADDRSTRLEN];
-	size_t n = (size_t)(end - s);
-	uint8_t v[16];
-
-	if (!n || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, v) == 1)
-		addr_set(a, AF_INET, v);
-	else if (inet_pton(AF_INET6, buf, v) == 1)
-		addr_set(a, AF_INET6, v);
-	else
-		return -1;
-	return 0;
+	return addr46_pton(s, (size_t)(end - s), &a->family, a->a);
 }
 
 /* After a filter's value ending at END: the next word, the end, or NULL (a space too many). */
@@ -718,7 +685,7 @@ static bool addr_is(const struct ctl_addr *want, int family, const void *a)
 {
 	struct ctl_addr x;
 
-	addr_set(&x, family, a);
+	addr46_set(family, a, &x.family, x.a);
 	return x.family == want->family &&
 	       !memcmp(x.a, want->a, x.family == AF_INET ? 4 : 16);
 }

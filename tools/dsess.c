@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr46.h"
 #include "ctl_proto.h"
 #include "cli.h"
 #include "ctlc.h"
@@ -570,37 +571,13 @@ size_t dsess_join(const struct obj *k, size_t n, const struct dsess_list *l,
 
 /* --- selectors ---------------------------------------------------------------- */
 
-/* A v4-mapped IPv6 address is the IPv4 one (a dual-stack socket's view of it). */
-static void addr_set(struct dsess_addr *out, int family, const uint8_t *a)
-{
-	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
-
-	memset(out->a, 0, sizeof(out->a));
-	if (family == AF_INET6 && !memcmp(a, mapped, sizeof(mapped))) {
-		family = AF_INET;
-		a += 12;
-	}
-	memcpy(out->a, a, family == AF_INET ? 4 : 16);
-	out->family = family;
-}
-
-/* The LEN octets at S, an IPv4 or IPv6 address and nothing else: 0 or -1. */
+/*
+ * The LEN octets at S, an IPv4 or IPv6 address and nothing else: 0 or -1. A
+ * v4-mapped IPv6 address is the IPv4 one (a dual-stack socket's view of it).
+ */
 static int addr_pton(const char *s, size_t len, struct dsess_addr *out)
 {
-	char buf[INET6_ADDRSTRLEN];
-	uint8_t a[16];
-
-	if (!len || len >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (inet_pton(AF_INET, buf, a) == 1)
-		addr_set(out, AF_INET, a);
-	else if (inet_pton(AF_INET6, buf, a) == 1)
-		addr_set(out, AF_INET6, a);
-	else
-		return -1;
-	return 0;
+	return addr46_pton(s, len, &out->family, out->a);
 }
 
 int dsess_parse_addr(const char *s, struct dsess_addr *out)
