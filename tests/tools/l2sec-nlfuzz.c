@@ -631,6 +631,7 @@ static void nlf_put_attr(struct nlmsghdr *nlh, uint16_t type)
 		break;
 	case L2SEC_A_PEER_ADDR6:
 	case L2SEC_A_LOCAL_ADDR6:
+	case L2SEC_A_IPV6_ADDR:
 		nlf_put_addr6(nlh, type);
 		break;
 	case L2SEC_A_IPV6_PREFIX:
@@ -670,6 +671,7 @@ static const uint16_t nlf_cmd_attrs[L2SEC_CMD_STATS_GET + 1][12] = {
 		L2SEC_A_STATE, L2SEC_A_IPV4, L2SEC_A_IPV6_PREFIX, L2SEC_A_IPV6_IFID,
 		L2SEC_A_CLEAR_ADDRS, L2SEC_A_TUNNEL_HANDLE },
 	[L2SEC_CMD_SESSION_DEL] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SESSION_ID, L2SEC_A_TUNNEL_HANDLE },
+	/* and a dump's address filter (nlf_build) */
 	[L2SEC_CMD_SESSION_GET] = { L2SEC_A_TUNNEL_ID, L2SEC_A_SESSION_ID, L2SEC_A_TUNNEL_HANDLE },
 	[L2SEC_CMD_STATS_GET] = { 0 },
 };
@@ -704,6 +706,12 @@ static struct nlmsghdr *nlf_build(char *buf)
 		if (cmd == L2SEC_CMD_SESSION_NEW || cmd == L2SEC_CMD_SESSION_SET)
 			for (n = (int)nlf_below(8) - 4; n > 0; n--)
 				nlf_put_prefix(nlh);
+		/* one address to filter a dump by, now and then both (refused) */
+		n = cmd == L2SEC_CMD_SESSION_GET ? (int)nlf_below(10) : 9;
+		if (n < 3 || n == 6)
+			nlf_put_attr(nlh, L2SEC_A_IPV4);
+		if (n >= 3 && n <= 6)
+			nlf_put_attr(nlh, L2SEC_A_IPV6_ADDR);
 		n = nlf_pct(20) ? 1 + (int)nlf_below(3) : 0;
 	} else {
 		n = (int)nlf_below(12);
